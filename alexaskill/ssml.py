@@ -42,8 +42,22 @@ from collections.abc import Iterable
 from typing import Final, SupportsIndex
 
 from .exceptions import ResponseError
+from .ssml_check import (
+    _ALPHABETS,
+    _BREAK_STRENGTHS,
+    _DATE_FORMATS,
+    _DOMAINS,
+    _EFFECTS,
+    _EMOTIONS,
+    _EMPHASIS_LEVELS,
+    _INTENSITIES,
+    _INTERPRET_AS,
+    _WORD_ROLES,
+    response_ssml_error,
+    ssml_error,
+    strip_tags,
+)
 from .ssml_check import PROBLEM_WITH_RESPONSE as PROBLEM_WITH_RESPONSE  # (not in __all__)
-from .ssml_check import response_ssml_error, ssml_error, strip_tags
 from .web_urls import _url_error
 from .xml_text import _speak_root, _xml_text
 
@@ -220,7 +234,6 @@ def speak(*parts: str) -> Ssml:
     return _made(f"<speak>{_content(parts)}</speak>", parts)
 
 
-_BREAK_STRENGTHS: Final = ("none", "x-weak", "weak", "medium", "strong", "x-strong")
 #: A ``<break time>`` value: a number immediately followed by its unit, s or ms ("2s", "500ms":
 #: Amazon's SSML reference; W3C SSML's time designation). White space round it and the unit's
 #: case are forgiven; "2 s", "2" or "1m" are no duration. The one reading of a time, for the
@@ -288,27 +301,8 @@ def break_(
 
 def emphasis(text: str, level: str = "moderate") -> Ssml:
     """Text spoken with emphasis ``level``: 'strong', 'moderate' or 'reduced'."""
-    _choose("emphasis", "level", level, ("strong", "moderate", "reduced"))
+    _choose("emphasis", "level", level, _EMPHASIS_LEVELS)
     return _element("emphasis", {"level": level}, (text,))
-
-
-_INTERPRET_AS: Final = (
-    "characters",
-    "spell-out",
-    "cardinal",
-    "number",
-    "ordinal",
-    "digits",
-    "fraction",
-    "unit",
-    "date",
-    "time",
-    "telephone",
-    "address",
-    "interjection",
-    "expletive",
-)
-_DATE_FORMATS: Final = ("mdy", "dmy", "ymd", "md", "dm", "ym", "my", "d", "m", "y")
 
 
 def say_as(text: str, interpret_as: str, format: str | None = None) -> Ssml:
@@ -446,7 +440,7 @@ def sub(text: str, alias: str) -> Ssml:
 
 def phoneme(text: str, ph: str, alphabet: str = "ipa") -> Ssml:
     """Text pronounced as ``ph`` (not blank) in ``alphabet`` ('ipa' or 'x-sampa')."""
-    _choose("phoneme", "alphabet", alphabet, ("ipa", "x-sampa"))
+    _choose("phoneme", "alphabet", alphabet, _ALPHABETS)
     return _element("phoneme", {"alphabet": alphabet, "ph": _said("phoneme", "ph", ph)}, (text,))
 
 
@@ -467,9 +461,6 @@ def voice(text: str, name: str) -> Ssml:
     return _element("voice", {"name": name}, (text,))
 
 
-_WORD_ROLES: Final = ("amazon:VB", "amazon:VBD", "amazon:NN", "amazon:SENSE_1")
-
-
 def w(text: str, role: str) -> Ssml:
     """A word read as ``role``: 'amazon:VB', 'amazon:VBD', 'amazon:NN' or 'amazon:SENSE_1'."""
     _choose("w", "role", role, _WORD_ROLES)
@@ -478,18 +469,15 @@ def w(text: str, role: str) -> Ssml:
 
 def amazon_effect(text: str, name: str = "whispered") -> Ssml:
     """Text spoken with an effect; Alexa knows only 'whispered'."""
-    _choose("amazon:effect", "name", name, ("whispered",))
+    _choose("amazon:effect", "name", name, _EFFECTS)
     return _element("amazon:effect", {"name": name}, (text,))
 
 
 def amazon_emotion(text: str, name: str, intensity: str = "medium") -> Ssml:
     """Text spoken 'excited' or 'disappointed', at intensity 'low', 'medium' or 'high'."""
-    _choose("amazon:emotion", "name", name, ("excited", "disappointed"))
-    _choose("amazon:emotion", "intensity", intensity, ("low", "medium", "high"))
+    _choose("amazon:emotion", "name", name, _EMOTIONS)
+    _choose("amazon:emotion", "intensity", intensity, _INTENSITIES)
     return _element("amazon:emotion", {"name": name, "intensity": intensity}, (text,))
-
-
-_DOMAINS: Final = ("conversational", "long-form", "music", "news", "fun")
 
 
 def amazon_domain(text: str, name: str) -> Ssml:

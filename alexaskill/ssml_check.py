@@ -95,6 +95,57 @@ _SSML_TAGS: Final = frozenset(
 )
 
 
+_BREAK_STRENGTHS: Final = ("none", "x-weak", "weak", "medium", "strong", "x-strong")
+_EMPHASIS_LEVELS: Final = ("strong", "moderate", "reduced")
+_INTERPRET_AS: Final = (
+    "characters",
+    "spell-out",
+    "cardinal",
+    "number",
+    "ordinal",
+    "digits",
+    "fraction",
+    "unit",
+    "date",
+    "time",
+    "telephone",
+    "address",
+    "interjection",
+    "expletive",
+)
+_DATE_FORMATS: Final = ("mdy", "dmy", "ymd", "md", "dm", "ym", "my", "d", "m", "y")
+_ALPHABETS: Final = ("ipa", "x-sampa")
+_WORD_ROLES: Final = ("amazon:VB", "amazon:VBD", "amazon:NN", "amazon:SENSE_1")
+_EFFECTS: Final = ("whispered",)
+_EMOTIONS: Final = ("excited", "disappointed")
+_INTENSITIES: Final = ("low", "medium", "high")
+_DOMAINS: Final = ("conversational", "long-form", "music", "news", "fun")
+#: The attributes whose values Amazon's SSML reference enumerates, by (tag, attribute): the
+#: builders of `alexaskill.ssml` refuse any other, and `ssml_error` names one written by hand.
+_ENUMERATED: Final[dict[tuple[str, str], tuple[str, ...]]] = {
+    ("break", "strength"): _BREAK_STRENGTHS,
+    ("emphasis", "level"): _EMPHASIS_LEVELS,
+    ("say-as", "interpret-as"): _INTERPRET_AS,
+    ("say-as", "format"): _DATE_FORMATS,
+    ("phoneme", "alphabet"): _ALPHABETS,
+    ("w", "role"): _WORD_ROLES,
+    ("amazon:effect", "name"): _EFFECTS,
+    ("amazon:emotion", "name"): _EMOTIONS,
+    ("amazon:emotion", "intensity"): _INTENSITIES,
+    ("amazon:domain", "name"): _DOMAINS,
+}
+
+
+def _value_error(tag: str, attributes: dict[str, str]) -> str | None:
+    """Why a value of an enumerated attribute of ``tag`` is none Alexa knows, or None."""
+    for name, value in attributes.items():
+        allowed = _ENUMERATED.get((tag, name))
+        if allowed is not None and value not in allowed:
+            choices = ", ".join(repr(a) for a in allowed)
+            return f"<{tag} {name}={value!r}> is not one Alexa knows; use one of {choices}"
+    return None
+
+
 class _DoctypeFound(Exception):
     """Raised by `ssml_error`'s parser at a DOCTYPE, to stop there."""
 
@@ -107,9 +158,11 @@ def ssml_error(markup: str) -> str | None:
     character, a lone surrogate: reported, never raised), a DOCTYPE, a root other than
     ``<speak>``, or a tag Amazon's SSML reference does not list (`_SSML_TAGS`: a typo such as
     ``<emphais>``, W3C's ``<mark>``, Amazon Polly's ``<amazon:breath>``, a ``<speak>`` inside
-    the root) fails the response, and the user hears "There was a problem with the requested
-    skill's response". The builders of `alexaskill.ssml` never produce such markup; a hand-written
-    ``Ssml("…")`` can. Attributes are not checked here. The test tools
+    the root), or a value of an attribute the reference enumerates that it does not list
+    (``<emphasis level="huge">``: `_ENUMERATED`, what the builders refuse) fails the response,
+    and the user hears "There was a problem with the requested skill's response". The builders
+    of `alexaskill.ssml` never produce such markup; a hand-written ``Ssml("…")`` can. Other
+    attributes are not checked here. The test tools
     (`alexaskill.testing`, ``alexaskill chat``, ``replay`` and the simulator) call this on every
     answer; the app does not.
     """
@@ -117,13 +170,21 @@ def ssml_error(markup: str) -> str | None:
 
     parser = expat.ParserCreate()
     roots: list[str] = []
-    unknown: list[str] = []
+    faults: list[str] = []  # the first one is said
 
-    def start(name: str, attributes: object) -> None:
+    def start(name: str, attributes: dict[str, str]) -> None:
         if not roots:
             roots.append(name)
-        elif not unknown and name not in _SSML_TAGS:
-            unknown.append(name)
+        elif faults:
+            pass
+        elif name not in _SSML_TAGS:
+            where = ", but at the root" if name == "speak" else ""
+            faults.append(
+                f"<{name}> is no SSML tag Alexa knows{where} (Amazon's SSML reference: "
+                f"{', '.join(sorted(_SSML_TAGS))})"
+            )
+        elif attributes and (error := _value_error(name, attributes)) is not None:
+            faults.append(error)
 
     def doctype(*declaration: object) -> None:
         raise _DoctypeFound  # read no further: its entities (&name;) would be expanded
@@ -143,12 +204,8 @@ def ssml_error(markup: str) -> str | None:
         return "a DOCTYPE (<!DOCTYPE …>): Alexa's SSML takes none"
     if roots != ["speak"]:
         return f"the root element is <{roots[0]}>, not <speak>"
-    if unknown:
-        where = ", but at the root" if unknown[0] == "speak" else ""
-        return (
-            f"<{unknown[0]}> is no SSML tag Alexa knows{where} (Amazon's SSML reference: "
-            f"{', '.join(sorted(_SSML_TAGS))})"
-        )
+    if faults:
+        return faults[0]
     return None
 
 
