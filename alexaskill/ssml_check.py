@@ -218,9 +218,12 @@ def response_ssml_error(response: Mapping[str, Any]) -> str | None:
     for where, speech in parts:
         if not isinstance(speech, Mapping) or speech.get("type") != "SSML":
             continue
-        markup = speech.get("ssml")
-        if not isinstance(markup, str):
+        if "ssml" not in speech:
             return f"{where}.ssml: missing"
+        markup = speech["ssml"]
+        if not isinstance(markup, str):
+            kind = "null" if markup is None else type(markup).__name__
+            return f"{where}.ssml: not a string but {kind}"
         error = ssml_error(markup)
         if error is not None:
             return f"{where}.ssml: {error}"
