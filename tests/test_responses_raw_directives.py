@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from alexaskill import ask, speak
+from alexaskill import VideoApp, ask, speak
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import encode_response
 
@@ -143,3 +143,21 @@ def test_valid_dynamic_entities_written_as_a_dict_go_as_written() -> None:
     ):
         sent = json.loads(encode_response(ask("Which?", directives=[written])))
         assert sent["response"]["directives"] == [written]
+
+
+@pytest.mark.parametrize(
+    "video",
+    [
+        VideoApp.Launch("https://cdn.example.com/v.mp4"),
+        _launch({"source": "https://cdn.example.com/v.mp4"}),
+    ],
+)
+def test_a_video_launch_takes_no_reprompt(video: Any) -> None:
+    # Alexa fails an answer with a VideoApp.Launch and a reprompt (alexa-skills-kit-sdk-for-
+    # nodejs#461, the -for-python#143 thread citing Amazon's forum); ask(...) made one unsaid.
+    with pytest.raises(ResponseError, match=r"^VideoApp\.Launch takes no reprompt"):
+        ask("Here it is. Another?", directives=[video])
+    with pytest.raises(ResponseError, match=r"^VideoApp\.Launch takes no reprompt"):
+        speak("Here it is.", reprompt="Another?", directives=[video], end_session=None)
+    sent = json.loads(encode_response(speak("Here it is.", directives=[video])))["response"]
+    assert "reprompt" not in sent and len(sent["directives"]) == 1

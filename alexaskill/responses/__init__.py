@@ -44,7 +44,7 @@ Decisions:
   reprompt, and without speech unless it starts another intent; an ``ElicitSlot``,
   ``ConfirmSlot`` or ``ConfirmIntent`` with speech (its question); at most one
   ``AudioPlayer.Play``, ``VideoApp.Launch`` and ``Dialog.UpdateDynamicEntities``, the last
-  never with ``shouldEndSession: true``; no
+  never with ``shouldEndSession: true``; no reprompt beside ``VideoApp.Launch``; no
   AudioPlayer or VideoApp directive beside ``Connections.StartConnection`` or
   ``Tasks.CompleteTask``; a ``canFulfillIntent`` answer with nothing beside it. Rules that
   need the request (which requests may get which directives, what the device supports) are in

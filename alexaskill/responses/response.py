@@ -301,6 +301,13 @@ def _check_rules(response: Response) -> None:
             f"{_DYNAMIC_ENTITIES} serves the next turns of the session, but shouldEndSession is "
             "true: keep the session open (ask(), or end_session=False / None)"
         )
+    if response.reprompt is not UNSET and "VideoApp.Launch" in types:
+        # Alexa fails the answer (alexa-skills-kit-sdk-for-nodejs#461; Amazon's forum, cited in
+        # alexa-skills-kit-sdk-for-python#143): the video takes over, nobody is asked anything.
+        raise ResponseError(
+            "VideoApp.Launch takes no reprompt: Alexa refuses an answer with both (the video "
+            "plays; no answer is awaited): speak(…, directives=[VideoApp.Launch(…)])"
+        )
     for once in _ONCE:
         if types.count(once) > 1:
             raise ResponseError(f"at most one {once} per response, but it has {types.count(once)}")
