@@ -127,9 +127,10 @@ def plan_trip(
     people = travellers or 1
     who = "you" if people == 1 else f"{people} travellers"
     when = f"{date:%A %B} {date.day}" if date else "soon"
+    party = "1 traveller" if people == 1 else f"{people} travellers"
     return speak(
         f"Booked: a trip to {city} for {who}, leaving {when}.",
-        card=SimpleCard("Trip Planner", f"{city}, {date or 'date to be set'}, {people} people"),
+        card=SimpleCard("Trip Planner", f"{city}, {date or 'date to be set'}, {party}"),
     )
 
 

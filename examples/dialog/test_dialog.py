@@ -71,7 +71,7 @@ def test_a_whole_dialog(client: TestClient) -> None:
     assert done.card == {
         "type": "Simple",
         "title": "Trip Planner",
-        "content": "Rome, 2026-12-04, 1 people",
+        "content": "Rome, 2026-12-04, 1 traveller",
     }
 
 
@@ -82,6 +82,8 @@ def test_a_number_given_at_the_start_is_kept(client: TestClient) -> None:
         "PlanTrip", dialog_state="COMPLETED", city="Oslo", date="2026-12-24", travellers="3"
     )
     assert done.speech == "Booked: a trip to Oslo for 3 travellers, leaving Thursday December 24."
+    assert done.card is not None
+    assert done.card["content"] == "Oslo, 2026-12-24, 3 travellers"
 
 
 def test_a_city_it_cannot_book_is_asked_again(client: TestClient) -> None:
