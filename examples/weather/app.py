@@ -1,7 +1,8 @@
 """Weather: a complete example skill.
 
 Run it with ``uvicorn examples.weather.app:skill`` from the repository root. It answers
-"what's the weather in Paris tomorrow", remembers the last city for the rest of the session,
+"what's the weather in Paris tomorrow" (or "this weekend", "next week": each of its days, as the
+date slot is an ``AlexaDate``), remembers the last city for the rest of the session,
 and handles the built-in intents every skill must answer. "What's the forecast for the next
 three days" is a dialog Alexa runs by itself (auto delegation): it asks for the city and checks
 the number of days, then sends the completed intent. Through Alexa's service APIs it greets
@@ -29,7 +30,9 @@ from pathlib import Path
 
 from alexaskill import (
     AlexaApi,
+    AlexaDate,
     ConfigurationError,
+    DateKind,
     DialogSlot,
     PermissionRequired,
     Response,
@@ -68,6 +71,11 @@ HELP = N_(
     "You can ask me for the weather in a city, for example: what's the weather in Paris tomorrow?"
 )
 ANYTHING_ELSE = N_("Another day or city?")
+# "This weekend", "next week": a forecast for each of their days; a longer time asks again.
+ONE_DAY_OR_WEEK = N_(
+    "I can tell you about a day, a weekend or a week. Which day? Say, for example: what about "
+    "tomorrow?"
+)
 WHICH_CITY = N_("Which city would you like?")
 # The forecast's bounds: checked by Alexa's dialog (the model's validations) and by the handler.
 MAX_DAYS = 7
@@ -162,19 +170,27 @@ async def launch(session: Session, api: AlexaApi) -> Response:
     slots={"city": "AMAZON.City"},
 )
 async def get_weather(
-    session: Session, api: AlexaApi, city: str | None = None, date: datetime.date | None = None
+    session: Session, api: AlexaApi, city: str | None = None, date: AlexaDate | None = None
 ) -> Response:
-    """The forecast for a city (default: the last one of this session) and a day."""
+    """The forecast for a city (default: the last one of this session) and a day, a weekend or a
+    week."""
     city = city or session.attributes.get("last_city")
     if not city:
         return ask(_("Which city would you like the weather for?"), reprompt=_("Which city?"))
     session.attributes["last_city"] = city
-    # Alexa resolves "tomorrow" in the device's time zone; without a date, "today" is the
-    # user's too (the server may be in another time zone, past midnight already).
-    day = date or await api.today()
+    # AlexaDate, not datetime.date: "this weekend" would be no date at all, and heard as today.
+    if date is not None and date.kind in (DateKind.WEEKEND, DateKind.WEEK):
+        assert date.start is not None and date.end is not None  # (None only for "now")
+        return several_days(session, city, date.start, (date.end - date.start).days + 1)
+    if date is not None and date.kind not in (DateKind.DAY, DateKind.PRESENT):
+        return ask(_(ONE_DAY_OR_WEEK), reprompt=_(ONE_DAY_OR_WEEK))  # a month, a year, …
+    # Alexa resolves "tomorrow" in the device's time zone; without a date ("now" included),
+    # "today" is the user's too (the server may be in another time zone, past midnight already).
+    one_day = date.start if date is not None and date.kind is DateKind.DAY else None
+    day = one_day or await api.today()
     weather = _(forecast(city, day))
     # Whole sentences, not pieces: each language orders the words its own way.
-    if date is None:
+    if one_day is None:
         said = _("It will be {weather} in {city} today.", weather=weather, city=city)
     else:
         said = _(
@@ -240,8 +256,12 @@ async def get_forecast(session: Session, api: AlexaApi, city: str, days: int) ->
         return elicit_slot("days", _(AT_LEAST_ONE_DAY))
     if days > MAX_DAYS:
         return elicit_slot("days", _(AT_MOST_MAX_DAYS))
+    return several_days(session, city, await api.today(), days)
+
+
+def several_days(session: Session, city: str, start: datetime.date, days: int) -> Response:
+    """The forecast for ``days`` days from ``start``, one after the other."""
     session.attributes["last_city"] = city
-    start = await api.today()
     dates = [start + datetime.timedelta(days=offset) for offset in range(days)]
     parts = [f"{day_name(day)} {_(forecast(city, day))}" for day in dates]
     said = _("In {city}: {days}.", city=city, days=", ".join(parts))

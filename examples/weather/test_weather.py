@@ -10,7 +10,7 @@ import pytest
 
 from alexaskill.app import APOLOGY
 from alexaskill.testing import intent_fields
-from examples.weather.app import ANYTHING_ELSE, HELP, forecast, skill
+from examples.weather.app import ANYTHING_ELSE, HELP, ONE_DAY_OR_WEEK, forecast, skill
 
 REQUESTS = Path(__file__).parent / "requests"
 
@@ -231,7 +231,9 @@ def test_what_users_say(skill_client: Any, said: str, city: str, date: str | Non
     assert slots["city"].get("value") == city
     assert slots["date"].get("value") == date
     assert result.speech is not None
-    assert result.speech.startswith("It will be ")
+    # One day (or none: today) is one sentence; a weekend or a week, each of its days.
+    one_day = date is None or len(date) == len("2026-11-30")
+    assert result.speech.startswith("It will be " if one_day else f"In {city}: ")
 
 
 def test_and_tomorrow_reuses_the_city(skill_client: Any) -> None:
@@ -295,3 +297,48 @@ def test_help_and_fallback_said(skill_client: Any) -> None:
     fallback = client.say("what's the capital of France")
     assert fallback.request is not None
     assert fallback.request["intent"]["name"] == "AMAZON.FallbackIntent"
+
+
+def test_a_weekend_is_the_forecast_for_each_of_its_days(skill_client: Any) -> None:
+    # "Will it rain in Oslo this weekend": AMAZON.DATE names the weekend, not one day; it was
+    # heard as no date at all, and answered with today's weather.
+    result = skill_client(skill).intent("GetWeather", city="Oslo", date="2026-W48-WE")
+    saturday, sunday = datetime.date(2026, 11, 28), datetime.date(2026, 11, 29)
+    days = f"Saturday {forecast('Oslo', saturday)}, Sunday {forecast('Oslo', sunday)}"
+    assert result.speech == f"In Oslo: {days}. {ANYTHING_ELSE}"
+    assert result.card == {"type": "Simple", "title": "Forecast", "content": f"Oslo: {days}"}
+    assert result.should_end_session is False
+    assert result.session_attributes == {"last_city": "Oslo"}
+
+
+def test_a_week_is_the_forecast_for_its_seven_days(skill_client: Any) -> None:
+    result = skill_client(skill).intent("GetWeather", city="Rome", date="2026-W49")
+    monday = datetime.date(2026, 11, 30)
+    names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    days = ", ".join(
+        f"{name} {forecast('Rome', monday + datetime.timedelta(days=offset))}"
+        for offset, name in enumerate(names)
+    )
+    assert result.speech == f"In Rome: {days}. {ANYTHING_ELSE}"
+
+
+@pytest.mark.parametrize("date", ["2026-12", "2027", "2026-WI", "202X"])
+def test_a_longer_time_than_a_week_asks_for_a_day(skill_client: Any, date: str) -> None:
+    client = skill_client(skill)
+    result = client.intent("GetWeather", city="Paris", date=date)
+    assert result.speech == ONE_DAY_OR_WEEK
+    assert result.reprompt == ONE_DAY_OR_WEEK
+    assert result.should_end_session is False
+    # The city is kept for the answer: "what about tomorrow?"
+    assert result.session_attributes == {"last_city": "Paris"}
+    tomorrow = client.intent("GetWeather", date="2026-11-28")
+    assert tomorrow.speech is not None
+    assert tomorrow.speech.startswith("It will be ")
+    assert "in Paris Saturday." in tomorrow.speech
+
+
+def test_now_is_today(skill_client: Any) -> None:
+    result = skill_client(skill).intent("GetWeather", city="Oslo", date="PRESENT_REF")
+    assert result.speech is not None
+    assert result.speech.startswith("It will be ")
+    assert result.speech.endswith(f" in Oslo today. {ANYTHING_ELSE}")

@@ -154,3 +154,17 @@ def messages_of(catalog: Catalog) -> dict[object, object]:
     messages[""] = sorted(header)
     assert len(messages) > 10  # the catalog was read
     return messages
+
+
+def test_a_weekend_and_a_month_in_german(client: Any) -> None:
+    weekend = client.intent("GetWeather", city="Berlin", date="2026-W48-WE")
+    saturday = CONDITIONS[forecast("Berlin", datetime.date(2026, 11, 28))]
+    sunday = CONDITIONS[forecast("Berlin", datetime.date(2026, 11, 29))]
+    assert weekend.speech == (
+        f"In Berlin: Samstag {saturday}, Sonntag {sunday}. Noch ein Tag oder eine Stadt?"
+    )
+    month = client.intent("GetWeather", city="Berlin", date="2026-12")
+    assert month.speech == (
+        "Ich kann dir das Wetter für einen Tag, ein Wochenende oder eine Woche sagen. Welcher "
+        "Tag? Sag zum Beispiel: was ist mit morgen?"
+    )
