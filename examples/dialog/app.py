@@ -9,7 +9,8 @@ and the skill
 
 - delegates every turn until the dialog is ``COMPLETED`` (one line: ``return delegate()``);
 - fills ``travellers`` with 1 when the user gave no number, by delegating with an updated intent;
-- asks again for a city it cannot book (``elicit_slot``), and for a date the user denied;
+- asks again for a city it cannot book (``elicit_slot``), for a date the user denied, and for
+  one that is no single day ("next week");
 - books the trip when the dialog is complete, unless the user denied the whole intent;
 - starts the dialog straight from "Alexa, open trip planner" (intent chaining);
 - answers CanFulfillIntentRequest (name-free requests) from the cities it knows.
@@ -116,6 +117,14 @@ def plan_trip(
         return elicit_slot(
             "date",
             "Sorry about that. Which day would you like to leave?",
+            updated_intent=updated_intent(intent, date=None),
+        )
+    if date is None and date_slot is not None and date_slot.value:
+        # "Next week", "in December": a valid AMAZON.DATE, but no day to leave on (the date
+        # parameter gets its default); without this the trip was booked "leaving soon".
+        return elicit_slot(
+            "date",
+            "Which day would you like to leave? Say, for example: next Friday.",
             updated_intent=updated_intent(intent, date=None),
         )
     if request.dialog_state == "STARTED" and travellers is None:

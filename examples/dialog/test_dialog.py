@@ -257,3 +257,23 @@ def test_too_many_travellers(talk: TestClient) -> None:
 def test_help_in_the_middle_of_a_dialog(talk: TestClient) -> None:
     talk.say("plan a trip")
     assert talk.say("help").speech == HELP
+
+
+@pytest.mark.parametrize("state", ["IN_PROGRESS", "COMPLETED"])
+@pytest.mark.parametrize("week_or_month", ["2026-W49", "2026-12", "2026-W49-WE"])
+def test_a_date_that_is_no_single_day_is_asked_again(
+    client: TestClient, state: str, week_or_month: str
+) -> None:
+    # "Next week" fills the date slot (Alexa's dialog takes it), but names no day to leave on:
+    # the trip was booked "leaving soon".
+    result = client.intent(
+        "PlanTrip", dialog_state=state, city="Paris", date=week_or_month, travellers="2"
+    )
+    assert result.speech == "Which day would you like to leave? Say, for example: next Friday."
+    assert result.should_end_session is False
+    elicit = directive(result)
+    assert elicit["type"] == "Dialog.ElicitSlot"
+    assert elicit["slotToElicit"] == "date"
+    slots = elicit["updatedIntent"]["slots"]
+    assert "value" not in slots["date"]
+    assert (slots["city"]["value"], slots["travellers"]["value"]) == ("Paris", "2")
