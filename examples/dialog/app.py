@@ -21,7 +21,9 @@ from __future__ import annotations
 import datetime
 
 from alexaskill import (
+    AlexaDate,
     ConfigurationError,
+    DateKind,
     DialogSlot,
     IntentRequest,
     Response,
@@ -144,13 +146,17 @@ def plan_trip(
 
 
 @skill.can_fulfill("PlanTrip")
-def can_plan_trip(city: str | None = None, date: datetime.date | None = None) -> Response:
+def can_plan_trip(city: str | None = None, date: AlexaDate | None = None) -> Response:
     if city is None:
         # The dialog will ask for the city: the skill can take the request, not vouch for it.
         return can_fulfill("MAYBE")
     if not bookable(city):
         return can_fulfill("NO", {"city": ("NO", "NO")})
     slots = {"city": ("YES", "YES")}
+    if date is not None and date.kind is not DateKind.DAY:
+        # "Next week": understood, but no day to leave on; the dialog will ask for one.
+        slots["date"] = ("YES", "NO")
+        return can_fulfill("MAYBE", slots)
     if date is not None:
         slots["date"] = ("YES", "YES")
     return can_fulfill("YES", slots)

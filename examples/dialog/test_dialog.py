@@ -277,3 +277,16 @@ def test_a_date_that_is_no_single_day_is_asked_again(
     slots = elicit["updatedIntent"]["slots"]
     assert "value" not in slots["date"]
     assert (slots["city"]["value"], slots["travellers"]["value"]) == ("Paris", "2")
+
+
+def test_can_fulfill_a_date_that_is_no_single_day_is_a_maybe(client: TestClient) -> None:
+    # The dialog would ask for a day: the skill cannot vouch for "next week" as it is.
+    assert can_fulfill(client, city="Rome", date="2026-W49") == {
+        "canFulfillIntent": {
+            "canFulfill": "MAYBE",
+            "slots": {
+                "city": {"canUnderstand": "YES", "canFulfill": "YES"},
+                "date": {"canUnderstand": "YES", "canFulfill": "NO"},
+            },
+        }
+    }
