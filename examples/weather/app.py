@@ -23,6 +23,7 @@ declares its sample utterances per locale. The catalogs are made with Babel's ``
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import zlib
@@ -34,6 +35,7 @@ from alexaskill import (
     ConfigurationError,
     DateKind,
     DialogSlot,
+    IntentRequest,
     PermissionRequired,
     Response,
     Session,
@@ -170,13 +172,26 @@ async def launch(session: Session, api: AlexaApi) -> Response:
     slots={"city": "AMAZON.City"},
 )
 async def get_weather(
-    session: Session, api: AlexaApi, city: str | None = None, date: AlexaDate | None = None
+    request: IntentRequest,
+    session: Session,
+    api: AlexaApi,
+    city: str | None = None,
+    date: AlexaDate | None = None,
 ) -> Response:
     """The forecast for a city (default: the last one of this session) and a day, a weekend or a
     week."""
     city = city or session.attributes.get("last_city")
+    # "What's the weather tomorrow?" "Which city…?" "In Paris.": the answer names no day, and
+    # means the one asked about first (as Alexa sent it, an AMAZON.DATE value).
+    asked_date = session.attributes.pop("asked_date", None)
     if not city:
+        said_date = request.intent.slot("date")
+        if date is not None and said_date is not None and said_date.value:
+            session.attributes["asked_date"] = said_date.value
         return ask(_("Which city would you like the weather for?"), reprompt=_("Which city?"))
+    if date is None and isinstance(asked_date, str):
+        with contextlib.suppress(ValueError):  # (an attribute edited on its way back)
+            date = AlexaDate.parse(asked_date)
     session.attributes["last_city"] = city
     # AlexaDate, not datetime.date: "this weekend" would be no date at all, and heard as today.
     if date is not None and date.kind in (DateKind.WEEKEND, DateKind.WEEK):

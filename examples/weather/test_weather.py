@@ -117,7 +117,10 @@ def test_a_missing_city_is_asked_for(skill_client: Any) -> None:
         result = client.intent("GetWeather", **slots)
         assert result.speech == "Which city would you like the weather for?"
         assert result.should_end_session is False
-        assert result.session_attributes == {}
+        # The day asked about waits for the city (test_the_day_asked_about_waits_for_the_city).
+        assert result.session_attributes == (
+            {"asked_date": slots["date"]} if "date" in slots else {}
+        )
 
 
 def test_the_last_city_is_remembered_in_the_session(skill_client: Any) -> None:
@@ -342,3 +345,32 @@ def test_now_is_today(skill_client: Any) -> None:
     assert result.speech is not None
     assert result.speech.startswith("It will be ")
     assert result.speech.endswith(f" in Oslo today. {ANYTHING_ELSE}")
+
+
+def test_the_day_asked_about_waits_for_the_city(skill_client: Any) -> None:
+    # "What's the weather tomorrow?" "Which city…?" "In Paris.": the answer was today's weather.
+    client = skill_client(skill, invocation="weather helper", local_now=sunday)
+    client.say("open weather helper")
+    asked = client.say("what's the weather tomorrow")
+    assert asked.speech == "Which city would you like the weather for?"
+    answered = client.say("weather in Paris")
+    assert answered.request is not None
+    assert "value" not in answered.request["intent"]["slots"]["date"]
+    monday = datetime.date(2026, 11, 30)
+    assert answered.speech == f"It will be {forecast('Paris', monday)} in Paris Monday. " + (
+        ANYTHING_ELSE
+    )
+    assert answered.session_attributes == {"last_city": "Paris"}  # used once, then forgotten
+    again = client.say("weather in Oslo")
+    assert again.speech is not None
+    assert again.speech.endswith(f" in Oslo today. {ANYTHING_ELSE}")
+
+
+def test_a_day_said_with_the_city_wins_over_the_one_asked_about(skill_client: Any) -> None:
+    client = skill_client(skill)
+    client.intent("GetWeather", date="2026-W48-WE")
+    answered = client.intent("GetWeather", city="Lima", date="2026-11-27")
+    assert answered.speech == f"It will be {forecast('Lima', FRIDAY)} in Lima Friday. " + (
+        ANYTHING_ELSE
+    )
+    assert answered.session_attributes == {"last_city": "Lima"}
