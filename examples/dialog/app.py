@@ -3,7 +3,7 @@
 Run it with ``uvicorn examples.dialog.app:skill`` from the repository root. The dialog model is
 declared beside the handler (``alexaskill model`` writes it into the interaction model):
 ``city`` and ``date`` are required slots with prompts, the date must fall within the next year
-and the user confirms it, and the user confirms the whole trip. Delegation is manual
+and the user confirms it, ``travellers`` is one to nine, and the user confirms the whole trip. Delegation is manual
 (``auto_delegate=False``): each turn of the dialog is an IntentRequest with a ``dialogState``,
 and the skill
 
@@ -49,6 +49,10 @@ SKILL_ID = _settings.skill_ids or ("amzn1.ask.skill.00000000-0000-0000-0000-0000
 skill = Skill(skill_id=SKILL_ID)
 
 CITIES = frozenset({"paris", "london", "rome", "lisbon", "oslo"})
+# How many can travel: checked by Alexa's dialog (the model's validations) and by the handler.
+MAX_TRAVELLERS = 9
+AT_LEAST_ONE = "At least one traveller, please. How many?"
+AT_MOST_NINE = "I can book for nine people at most. How many?"
 HELP = "I can plan a trip. Say, for example: plan a trip to Rome next Friday."
 
 
@@ -94,7 +98,10 @@ def launch() -> Response:
         ),
         "travellers": DialogSlot(
             "AMAZON.NUMBER",
-            validations=[Validate.at_most(9, "I can book for nine people at most. How many?")],
+            validations=[
+                Validate.at_least(1, AT_LEAST_ONE),
+                Validate.at_most(MAX_TRAVELLERS, AT_MOST_NINE),
+            ],
         ),
     },
     confirm="Shall I book a trip to {city} for {travellers}, leaving {date}?",
@@ -128,6 +135,16 @@ def plan_trip(
             "date",
             "Which day would you like to leave? Say, for example: next Friday.",
             updated_intent=updated_intent(intent, date=None),
+        )
+    completed = request.dialog_state == "COMPLETED"
+    if completed and travellers is not None and not 1 <= travellers <= MAX_TRAVELLERS:
+        # Alexa's dialog checks the number as the skill delegates; a model deployed without the
+        # validations (or edited in the console) would complete with any: "for minus two
+        # travellers" was booked.
+        return elicit_slot(
+            "travellers",
+            AT_LEAST_ONE if travellers < 1 else AT_MOST_NINE,
+            updated_intent=updated_intent(intent, travellers=None),
         )
     if request.dialog_state == "STARTED" and travellers is None:
         return delegate(updated_intent(intent, travellers=1))

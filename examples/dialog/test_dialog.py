@@ -290,3 +290,32 @@ def test_can_fulfill_a_date_that_is_no_single_day_is_a_maybe(client: TestClient)
             },
         }
     }
+
+
+@pytest.mark.parametrize(
+    ("travellers", "asked"),
+    [
+        ("-2", "At least one traveller, please. How many?"),
+        ("0", "At least one traveller, please. How many?"),
+        ("12", "I can book for nine people at most. How many?"),
+    ],
+)
+def test_a_completed_trip_with_a_number_outside_the_bounds_asks_again(
+    client: TestClient, travellers: str, asked: str
+) -> None:
+    # Alexa checks the number before it completes the dialog, unless the deployed model lacks
+    # the validations: the trip was booked "for -2 travellers" (and 0 as "for you").
+    result = client.intent(
+        "PlanTrip", dialog_state="COMPLETED", city="Paris", date="2026-12-04", travellers=travellers
+    )
+    assert result.speech == asked
+    assert result.should_end_session is False
+    elicit = directive(result)
+    assert (elicit["type"], elicit["slotToElicit"]) == ("Dialog.ElicitSlot", "travellers")
+    assert "value" not in elicit["updatedIntent"]["slots"]["travellers"]
+
+
+def test_none_travelling_is_asked_again_in_the_dialog(talk: TestClient) -> None:
+    assert talk.say("book a trip for zero to lisbon").prompt == (
+        "At least one traveller, please. How many?"
+    )
