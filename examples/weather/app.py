@@ -277,6 +277,7 @@ async def get_forecast(session: Session, api: AlexaApi, city: str, days: int) ->
 def several_days(session: Session, city: str, start: datetime.date, days: int) -> Response:
     """The forecast for ``days`` days from ``start``, one after the other."""
     session.attributes["last_city"] = city
+    session.attributes.pop("asked_date", None)  # (a forecast answered another question)
     dates = [start + datetime.timedelta(days=offset) for offset in range(days)]
     parts = [f"{day_name(day)} {_(forecast(city, day))}" for day in dates]
     said = _("In {city}: {days}.", city=city, days=", ".join(parts))

@@ -374,3 +374,15 @@ def test_a_day_said_with_the_city_wins_over_the_one_asked_about(skill_client: An
         ANYTHING_ELSE
     )
     assert answered.session_attributes == {"last_city": "Lima"}
+
+
+def test_a_forecast_asked_meanwhile_forgets_the_day_asked_about(skill_client: Any) -> None:
+    client = skill_client(skill)
+    assert client.intent("GetWeather", date="2026-11-27").session_attributes == {
+        "asked_date": "2026-11-27"
+    }
+    forecast_ = client.intent("GetForecast", city="Rome", days="2", dialog_state="COMPLETED")
+    assert forecast_.session_attributes == {"last_city": "Rome"}
+    answered = client.intent("GetWeather", city="Paris")
+    assert answered.speech is not None
+    assert answered.speech.endswith(f" in Paris today. {ANYTHING_ELSE}")
