@@ -259,3 +259,14 @@ def test_an_episode_that_does_not_exist_is_asked_for_again(client: TestClient, n
     assert result.speech == "The episodes go from forty one to forty three. Which one?"
     assert [directive["type"] for directive in result.directives] == ["Dialog.ElicitSlot"]
     assert result.should_end_session is False
+
+
+def test_start_over_plays_the_current_episode_from_its_start(client: TestClient) -> None:
+    client.intent("PlayEpisode", number="42", dialog_state="COMPLETED")
+    client.send("AudioPlayer.PlaybackStopped", token=SECOND.token, offsetInMilliseconds=61_000)
+    again = client.intent("AMAZON.StartOverIntent")
+    assert stream(again) == {"url": SECOND.url, "token": SECOND.token, "offsetInMilliseconds": 0}
+    assert again.speech is None
+    assert again.should_end_session is True
+    # Where the user is: the start, not the offset the stop reported.
+    assert stream(client.intent("AMAZON.ResumeIntent"))["offsetInMilliseconds"] == 0
