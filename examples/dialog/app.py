@@ -3,9 +3,9 @@
 Run it with ``uvicorn examples.dialog.app:skill`` from the repository root. The dialog model is
 declared beside the handler (``alexaskill model`` writes it into the interaction model):
 ``city`` and ``date`` are required slots with prompts, the date must fall within the next year
-and the user confirms it, ``travellers`` is one to nine, and the user confirms the whole trip. Delegation is manual
-(``auto_delegate=False``): each turn of the dialog is an IntentRequest with a ``dialogState``,
-and the skill
+and the user confirms it, ``travellers`` is one to nine, and the user confirms the whole trip.
+Delegation is manual (``auto_delegate=False``): each turn of the dialog is an IntentRequest with
+a ``dialogState``, and the skill
 
 - delegates every turn until the dialog is ``COMPLETED`` (one line: ``return delegate()``);
 - fills ``travellers`` with 1 when the user gave no number, by delegating with an updated intent;
