@@ -1823,3 +1823,31 @@ def test_a_twenty_four_hour_time_said_with_its_leading_zero(said: str, expected:
     assert parse(said.split(), NOW) == expected
     assert value(said, "AMAZON.TIME") == expected
     assert parse(["oh", "five"], NOW) is None  # an exclamation and a five: no time
+
+
+@pytest.mark.parametrize(
+    ("slot_type", "items"),
+    [
+        ("AMAZON.NUMBER", [str(number) for number in range(1, 21)]),
+        ("Size", ["large", "small"] * 4),
+        ("Colour", ["red", "blue", "green", "pink", "gold", "teal", "lime", "navy"]),
+        ("AMAZON.City", ["new york"] * 10),
+    ],
+)
+def test_a_long_list_fills_a_multiple_value_slot_whole(slot_type: str, items: list[str]) -> None:
+    # A list was read up to 30 words (12 for a custom type): 20 numbers read as 2 to 16 (a
+    # loose reading took the middle of the list), 8 sizes as 6, 8 colours as none, and ten
+    # cities began with "york" and ended with "new".
+    assert values(" and ".join(items), slot_type) == items
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["1 and 2 foo 3 and 4", "5 and 6 and banana and 7", "friday and banana monday and sunday"],
+)
+def test_a_loose_reading_takes_no_part_of_a_list_leaving_out_values(said: str) -> None:
+    # Words no value reads in a list made a loose reading take part of it: "1 and 2 foo 3 and
+    # 4" filled the slot with 3 and 4, dropping 1 and 2; a list read in part is wrong.
+    slot_type = "AMAZON.DATE" if "friday" in said else "AMAZON.NUMBER"
+    assert values(said, slot_type) is None
+    assert values("1 and 2 and 3 and", "AMAZON.NUMBER") == ["1", "2", "3"]  # no value left out

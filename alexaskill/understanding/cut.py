@@ -68,9 +68,13 @@ def cut_reason(
         denied = _negated(spans, start, extra, language)
         if denied is not None:
             return f"{_said(spans, denied, end)!r} denies the value"
+        kind = kinds[name]
+        if not taken and getattr(kind, "separators", None) is not None:
+            left = _list_left_out(kind, spans, start, end, extra)
+            if left is not None:
+                return _left_out(spans, (start, end), *left)
         if fill.kind != "typed":
             continue
-        kind = kinds[name]
         back = _counted_back(spans, end, extra) if kind.name == "AMAZON.Ordinal" else None
         if back is not None:
             return f"{_said(spans, start, back + 1)!r} counts from the end, not the start"
@@ -108,6 +112,28 @@ def cut_reason(
                         return _left_out(spans, value, *second)
                     break  # past it, the words are another value's ("5 pm friday")
                 at += step
+    return None
+
+
+#: How far from a multiple-value slot's list a value left out of it is looked for.
+_LIST_REACH = 4
+
+
+def _list_left_out(
+    kind: SlotKind, spans: SpanCache, start: int, end: int, extra: Collection[int]
+) -> tuple[int, int] | None:
+    """Where a value of a multiple-value slot's type lies among the words left out next to
+    its list (up to `_LIST_REACH` words away, all of them left out): "1 and 2 foo 3 and 4"
+    read as 3 and 4 would drop 1 and 2, and "5 and 6 and banana and 7" read as 5 and 6 the 7.
+    A list read in part is wrong, not short: the reading is no reading. Only a number, date
+    or other typed value, or a listed value, counts: free-form words are any words."""
+    for step, first in ((-1, start - 1), (1, end)):
+        at = first
+        while at in extra and abs(at - first) < _LIST_REACH:
+            alone = spans.fill(kind, at, at + 1)
+            if alone is not None and alone.kind in ("typed", "listed"):
+                return (at, first + 1) if step < 0 else (first, at + 1)
+            at += step
     return None
 
 

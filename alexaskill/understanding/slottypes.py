@@ -67,6 +67,12 @@ _DEFAULT_FREE_WORDS: Final = 8
 #: digits (ITU-T E.164), "double" and "triple" besides; letters and digits alike.
 _TYPED_WORDS: Final = {"AMAZON.PhoneNumber": 20, "AMAZON.AlphaNumeric": 20}
 _DEFAULT_TYPED_WORDS: Final = 10
+#: The most words a multiple-value slot takes: as many as an utterance has (the understander's
+#: `MAX_WORDS`). A shorter bound read a long list only in part, and a loose reading then took
+#: the values in the middle of it, the first and last ones cut: wrong values, not missing ones.
+_LIST_WORDS: Final = 100
+#: How many parts' readings a multiple-value slot keeps (it forgets them all past that).
+_PART_MEMO: Final = 4096
 #: The most parts of a list said with "and" that one value can make: "a day and two hours and
 #: thirty minutes and ten seconds". Reading a list takes at most this many fills per part.
 _JOINED_PARTS: Final = 4
@@ -285,7 +291,23 @@ class _List:
         self.name = base.name
         self.base = base
         self.separators = separators
-        self.max_words = max(base.max_words * 3, 12)
+        self.max_words = max(base.max_words, _LIST_WORDS)
+        # The base type's reading of each part, by its tokens (by identity: a token's hash is
+        # worked out field by field; the memo holds the tokens, so that no id is reused): the
+        # matcher reads every span of a long utterance as a list, their parts mostly the same.
+        self._parts: dict[tuple[int, ...], tuple[Sequence[Token], datetime.datetime, Fill | None]]
+        self._parts = {}
+
+    def _part(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
+        key = tuple(map(id, tokens))
+        found = self._parts.get(key)
+        if found is not None and found[1] == now:
+            return found[2]
+        if len(self._parts) >= _PART_MEMO:
+            self._parts.clear()
+        fill = self.base.fill(tokens, now)
+        self._parts[key] = (tokens, now, fill)
+        return fill
 
     def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
         # Each part as the positions of its tokens; whether a pause (not a word) ends it.
@@ -334,7 +356,7 @@ class _List:
                     continue
                 if found is not None and len(found) <= len(after) + 1:
                     continue
-                fill = self.base.fill(tokens[parts[start][0] : parts[end - 1][-1] + 1], now)
+                fill = self._part(tokens[parts[start][0] : parts[end - 1][-1] + 1], now)
                 if fill is None or (end - start > 1 and fill.kind != "typed"):
                     continue
                 if end - start == 1 or self._in_order(tokens, parts[start:end], now):
@@ -348,7 +370,7 @@ class _List:
             return True
         ranks = []
         for part in parts:
-            fill = self.base.fill(tokens[part[0] : part[-1] + 1], now)
+            fill = self._part(tokens[part[0] : part[-1] + 1], now)
             if fill is not None and fill.kind == "typed":  # not "a half" of "an hour and a half"
                 ranks.append(_largest_unit(fill.value))
         return all(earlier < later for earlier, later in itertools.pairwise(ranks))
@@ -364,7 +386,7 @@ class _List:
                 before = best[start]
                 if before is None:
                     continue
-                fill = self.base.fill(tokens[start:end], now)
+                fill = self._part(tokens[start:end], now)
                 if fill is None or fill.kind != "listed":
                     continue
                 if best[end] is None or len(before) + 1 < len(best[end] or ()):
