@@ -1851,3 +1851,22 @@ def test_a_loose_reading_takes_no_part_of_a_list_leaving_out_values(said: str) -
     slot_type = "AMAZON.DATE" if "friday" in said else "AMAZON.NUMBER"
     assert values(said, slot_type) is None
     assert values("1 and 2 and 3 and", "AMAZON.NUMBER") == ["1", "2", "3"]  # no value left out
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "listed"),
+    [
+        ("five, six", "AMAZON.NUMBER", ["5", "6"]),
+        ("twenty, five", "AMAZON.NUMBER", ["20", "5"]),
+        ("twenty, first", "AMAZON.Ordinal", None),
+        ("9, 5", "AMAZON.TIME", ["09:00", "05:00"]),
+    ],
+)
+def test_a_pause_splits_a_number_or_a_time_into_two_values(
+    said: str, slot_type: str, listed: list[str] | None
+) -> None:
+    # A single-value slot read the words either side of a comma as one value: "five, six" as
+    # 56 and "9, 5" as 09:05; two values said are no one value (and a list has both).
+    assert value(said, slot_type) is None
+    assert value(said.replace(",", ""), slot_type) is not None  # said without the pause: one
+    assert values(said, slot_type) == listed

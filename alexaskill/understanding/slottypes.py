@@ -67,6 +67,12 @@ _DEFAULT_FREE_WORDS: Final = 8
 #: digits (ITU-T E.164), "double" and "triple" besides; letters and digits alike.
 _TYPED_WORDS: Final = {"AMAZON.PhoneNumber": 20, "AMAZON.AlphaNumeric": 20}
 _DEFAULT_TYPED_WORDS: Final = 10
+#: Types whose one value a pause never splits: "five, six" is two numbers, not 56, and "9, 5"
+#: no 09:05. (A date has commas, "december 7, 2026"; phone numbers and codes are said in
+#: groups.)
+_UNPAUSED: Final = frozenset(
+    {"AMAZON.NUMBER", "AMAZON.Ordinal", "AMAZON.FOUR_DIGIT_NUMBER", "AMAZON.TIME"}
+)
 #: The most words a multiple-value slot takes: as many as an utterance has (the understander's
 #: `MAX_WORDS`). A shorter bound read a long list only in part, and a loose reading then took
 #: the values in the middle of it, the first and last ones cut: wrong values, not missing ones.
@@ -164,8 +170,11 @@ class _Typed:
         #: Every word a value can have (besides numbers in digits), to refuse a span at once.
         self.vocabulary = vocabulary
         self.max_words = _TYPED_WORDS.get(name, _DEFAULT_TYPED_WORDS)
+        self.unpaused = name in _UNPAUSED
 
     def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
+        if self.unpaused and any(token.pause for token in tokens[:-1]):
+            return None
         vocabulary = self.vocabulary
         if vocabulary is not None:
             for token in tokens:
