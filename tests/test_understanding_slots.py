@@ -1870,3 +1870,12 @@ def test_a_pause_splits_a_number_or_a_time_into_two_values(
     assert value(said, slot_type) is None
     assert value(said.replace(",", ""), slot_type) is not None  # said without the pause: one
     assert values(said, slot_type) == listed
+
+
+@pytest.mark.parametrize("said", ["9 - 5", "9 \u2013 5", "9\u20145", "nine -- five"])
+def test_a_dash_between_words_is_a_pause_not_nothing(said: str) -> None:
+    # A hyphen or dash standing between words separated them as a space does: "9 - 5" (nine
+    # to five) filled a time slot with 09:05. It is a pause, as a comma is.
+    assert value("9 5", "AMAZON.TIME") == "09:05"  # said without it: one time
+    assert value(said, "AMAZON.TIME") is None
+    assert values(said, "AMAZON.TIME") == ["09:00", "05:00"]

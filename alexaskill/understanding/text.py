@@ -16,7 +16,8 @@ user who typed "What is the weather?":
   keep each of these whole, as typed), and the
   forms of AMAZON.DATE and AMAZON.DURATION values (``2026-11-27``, ``2026-W49``, ``2026-12``,
   ``PT5M``), which the slot types take as they are; everything else (punctuation, hyphens, the
-  periods of ``p.m.``) separates words.
+  periods of ``p.m.``) separates words. A comma or semicolon after a word, or a dash standing
+  alone (``9 - 5``, ``9—5``), is a pause, which ends a value of a number or time.
 - The language rewrites some words: contractions expanded (``what's`` → ``what is``), one
   spelling for words said either way (``an`` → ``a``). Each rewritten word remembers the word it
   came from, so that a slot value is reported as the user wrote it.
@@ -81,8 +82,9 @@ _VULGAR_FRACTIONS: Final = re.compile("[\u00bc-\u00be\u2150-\u215f\u2189]")
 #: Superscript digits, which NFKC folds to digits: "10¹⁰" (ten to the tenth) would be 1010.
 _SUPERSCRIPTS: Final = re.compile("[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+")
 
-#: A pause mark after a word, however much space comes before it.
-_PAUSE: Final = re.compile(r"\s*[,;]")
+#: A pause mark after a word, however much space comes before it: a comma or semicolon, or a
+#: dash, an em dash or a hyphen (or en dash) standing alone ("9 - 5" is 9, then 5: no 09:05).
+_PAUSE: Final = re.compile(r"\s*[,;\u2014]|\s+[-\u2013]+(?=\s)")
 
 
 @dataclass(frozen=True, slots=True)
