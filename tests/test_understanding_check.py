@@ -676,3 +676,19 @@ def test_more_slot_values_than_amazon_takes_is_an_error() -> None:
     drink = read.types["Drink"]
     fewer = {**read.types, "Drink": dataclasses.replace(drink, values=drink.values[:-1])}
     assert limit_problems(dataclasses.replace(read, types=fewer)) == []  # 50,000 is taken
+
+
+def test_two_slots_written_together_in_a_sample_are_an_error() -> None:
+    # "{a}{b}" passed the check, though Amazon's build takes slots apart; "{a} {b}" passes.
+    slots = [{"name": "count", "type": "AMAZON.NUMBER"}, {"name": "city", "type": "AMAZON.City"}]
+
+    def errors(sample: str) -> list[str]:
+        return messages(model(intents=[{"name": "Add", "slots": slots, "samples": [sample]}]))
+
+    assert errors("add {count}{city}") == [
+        "intent Add: sample 'add {count}{city}': slots {count} and {city} are written together; "
+        "Amazon's build takes slots apart: a space between them ({count} {city}), or better a "
+        "word (an utterance cannot say where one value ends)"
+    ]
+    assert errors("add {count} {city}") == []
+    assert errors("add {count} in {city}") == []

@@ -69,6 +69,8 @@ _BUILTIN_INTENT: Final = re.compile(r"AMAZON\." + CUSTOM_NAME.pattern)
 # Besides letters (and the combining marks some scripts need): spaces, periods for abbreviations,
 # apostrophes for possessives, hyphens and underscores (invocation names: see .invocation).
 _SAMPLE_PUNCTUATION: Final = frozenset(" .'\u2019-_")
+#: Two slots written with nothing between them ("{from}{to}"), which Amazon's build refuses.
+_JOINED_SLOTS: Final = re.compile(r"\{([^{}]*)\}\{([^{}]*)\}")
 
 
 @dataclass
@@ -376,6 +378,14 @@ def sample_problems(where: str, sample: str, slot_types: Mapping[str, str | None
             )
         elif slot_types[slot] == "AMAZON.SearchQuery" and not spoken:
             problems.append(f"{said}: an AMAZON.SearchQuery slot needs a carrier phrase")
+    joined = _JOINED_SLOTS.search(sample)
+    if joined is not None:
+        first, second = joined.groups()
+        problems.append(
+            f"{said}: slots {{{first}}} and {{{second}}} are written together; Amazon's build "
+            f"takes slots apart: a space between them ({{{first}}} {{{second}}}), or better a "
+            "word (an utterance cannot say where one value ends)"
+        )
     if any(char.isdigit() for char in text):
         problems.append(f"{said}: spell numbers out in words")
     else:

@@ -4,9 +4,9 @@
 
 - What the developer console's build refuses (Amazon's "Interaction Model Schema" and "Create
   Intents, Utterances, and Slots"): more intents or slot values than Amazon takes (`.limits`),
-  invocation name rules, intent and slot names, sample
-  characters (no digits, no symbols), a sample naming a slot its intent lacks, an undeclared slot
-  type, a custom intent without samples, a custom type without values or with values the
+  invocation name rules, intent and slot names, sample characters (no digits, no symbols), two
+  slots written together (``{a}{b}``), a sample naming a slot its intent lacks, an undeclared
+  slot type, a custom intent without samples, a custom type without values or with values the
   builder refuses in its own models (empty, listed twice, two with one id), a slot type name
   Amazon does not take, a slot sample listed twice, a built-in intent Amazon does not have
   (``AMAZON.StopIntnet``), AMAZON.SearchQuery without a carrier phrase, a dialog model naming
