@@ -1879,3 +1879,12 @@ def test_a_dash_between_words_is_a_pause_not_nothing(said: str) -> None:
     assert value("9 5", "AMAZON.TIME") == "09:05"  # said without it: one time
     assert value(said, "AMAZON.TIME") is None
     assert values(said, "AMAZON.TIME") == ["09:00", "05:00"]
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"), [("-five", "-5"), ("-twenty five", "-25"), ("\u2212three", "-3")]
+)
+def test_a_minus_sign_typed_before_a_number_word_is_minus(said: str, expected: str) -> None:
+    # The sign before a word was dropped as punctuation: "-five" filled a number slot with 5.
+    assert value(said, "AMAZON.NUMBER") == expected
+    assert value(said, "AMAZON.Ordinal") is None  # no ordinal has a sign

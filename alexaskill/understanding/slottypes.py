@@ -179,7 +179,8 @@ class _Typed:
         if vocabulary is not None:
             for token in tokens:
                 text = token.text
-                if text not in vocabulary and not any(char.isdigit() for char in text):
+                word = text.removeprefix("-")  # "-five": its sign the parser's to read
+                if word not in vocabulary and not any(char.isdigit() for char in text):
                     return None
         value = self.parse([token.text for token in tokens], now)
         if value is None:

@@ -6,18 +6,18 @@ user who typed "What is the weather?":
 - Unicode compatibility forms are folded (NFKC), typographic apostrophes become ``'``, and the
   text is case-folded.
 - Words are runs of letters and their combining marks (with inner apostrophes: ``what's``,
-  ``o'clock``; Hindi's vowel signs: ``नूडल्स``), numbers (``25``,
-  ``2.5``, ``3:30``, ``3rd``, ``1,000`` read as ``1000``, ``-3`` and ``.5`` with a sign or point
-  starting the word; a sign stays on any typed value it starts, ``-3:30``, ``-PT5M``, which
-  then parses as no value at all; fractions and powers, ``2/3``, ``⅔`` as ``2/3``, ``10²`` as
-  ``10^2``, and digits run together with colons, ``3::30``, which no number, date or time
-  reads; numbers joined by hyphens, ``9-5``, ``555-1234``, which none reads either, though
-  phone numbers and alphanumeric values read their digits; free-form slots and custom types
-  keep each of these whole, as typed), and the
-  forms of AMAZON.DATE and AMAZON.DURATION values (``2026-11-27``, ``2026-W49``, ``2026-12``,
-  ``PT5M``), which the slot types take as they are; everything else (punctuation, hyphens, the
-  periods of ``p.m.``) separates words. A comma or semicolon after a word, or a dash standing
-  alone (``9 - 5``, ``9—5``), is a pause, which ends a value of a number or time.
+  ``o'clock``; Hindi's vowel signs: ``नूडल्स``), numbers (``25``, ``2.5``, ``3:30``, ``3rd``,
+  ``1,000`` read as ``1000``, ``-3`` and ``.5`` with a sign or point starting the word; a sign
+  stays on any typed value it starts, ``-3:30``, ``-PT5M``, which then parses as no value at
+  all, and on a word, ``-five``, which a number reads as minus five; fractions and powers,
+  ``2/3``, ``⅔`` as ``2/3``, ``10²`` as ``10^2``, and digits run together with colons,
+  ``3::30``, which no number, date or time reads; numbers joined by hyphens, ``9-5``,
+  ``555-1234``, which none reads either, though phone numbers and alphanumeric values read their
+  digits; free-form slots and custom types keep each of these whole, as typed), and the forms of
+  AMAZON.DATE and AMAZON.DURATION values (``2026-11-27``, ``2026-W49``, ``2026-12``, ``PT5M``),
+  which the slot types take as they are; everything else (punctuation, hyphens, the periods of
+  ``p.m.``) separates words. A comma or semicolon after a word, or a dash standing alone
+  (``9 - 5``, ``9—5``), is a pause, which ends a value of a number or time.
 - The language rewrites some words: contractions expanded (``what's`` → ``what is``), one
   spelling for words said either way (``an`` → ``a``). Each rewritten word remembers the word it
   came from, so that a slot value is reported as the user wrote it.
@@ -52,8 +52,9 @@ _WORD: Final = re.compile(
     # -3, -2.5, \u22123, \u20133, .5, -.5 (not 3-4, twenty-5).
     r"|(?<!\S)(?:[-\u2212\u2013](?>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|[-\u2212\u2013]?\.\d+)"
     r"(?![\w:-]|[.,]\d)"
-    # A minus sign starting any other typed value (-3:30, -3rd, -PT5M, -2026-11-27) stays on it.
-    r"|(?<!\S)[-\u2212\u2013]+(?=\d|\.\d|P[\dT])"
+    # A minus sign starting any other typed value (-3:30, -3rd, -PT5M, -2026-11-27) stays on it,
+    # and on a word ("-five": minus five, not five).
+    r"|(?<!\S)[-\u2212\u2013]+(?=\d|\.\d|P[\dT]|[^\W\d_])"
     # A fraction is one word (2/3, and ⅔ that NFKC folds to 2\u20443), which no type reads;
     # only the fraction slash may end it (⅟ folds to 1\u2044): a typed "5/" is the number 5.
     r"|\d+(?:/\d+|\u2044\d*)(?:/\d+)*"

@@ -236,8 +236,9 @@ def number(words: Sequence[str]) -> str | None:
         sign, words = "-", words[1:]
         if not words:
             return None
-    elif words[0].startswith("-") and _DECIMAL.fullmatch(words[0][1:]):
-        sign, words = "-", [words[0][1:], *words[1:]]  # typed "-3" (the tokens keep the sign)
+    elif words[0].startswith("-") and (_DECIMAL.fullmatch(words[0][1:]) or words[0][1:].isalpha()):
+        # Typed "-3" or "-five" (the tokens keep the sign).
+        sign, words = "-", [words[0][1:], *words[1:]]
     said = _unsigned(words)
     if said is None or not sign or said.strip("0.") == "":
         return said  # zero has no sign: "minus zero" is "0"
