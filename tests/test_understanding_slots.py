@@ -1888,3 +1888,13 @@ def test_a_minus_sign_typed_before_a_number_word_is_minus(said: str, expected: s
     # The sign before a word was dropped as punctuation: "-five" filled a number slot with 5.
     assert value(said, "AMAZON.NUMBER") == expected
     assert value(said, "AMAZON.Ordinal") is None  # no ordinal has a sign
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [("the 1990s", "199X"), ("the 1990's", "199X"), ("the 90s", "199X"), ("the 2020s", "202X")],
+)
+def test_a_decade_typed_in_digits_is_the_decade(said: str, expected: str) -> None:
+    # "the 1990s" filled a date slot with the year 1990 (the "s" left out), "the 90s" none;
+    # "the nineties" was 199X.
+    assert value(said, "AMAZON.DATE") == expected

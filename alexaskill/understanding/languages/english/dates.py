@@ -84,6 +84,9 @@ DECADES: Final = {
     "eighties": 8,
     "nineties": 9,
 }
+#: A decade in digits: "1990" of "the 1990s", "90" of "the 90s" (not "00": "the aughts").
+_DECADE_DIGITS: Final = re.compile(r"[1-9][0-9]{2}0|[1-9]0")
+_DECADE_NAMES: Final = {tens: name for name, tens in DECADES.items() if name != "teens"}
 _ISO_DAY: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _SHORT_WEEK: Final = re.compile(r"-W([0-9])(?=-|$)")
 
@@ -492,6 +495,13 @@ def _decade(words: Sequence[str], today: datetime.date) -> str | None:
     """ "the eighties" → "198X", "the nineteen nineties" → "199X", "the twenty tens"."""
     if words and words[0] == "the":
         words = words[1:]
+    if len(words) == 2 and words[1] == "s" and _DECADE_DIGITS.fullmatch(words[0]):
+        # Typed "the 1990s" (or "1990's"), which the tokens split at the "s": no year 1990;
+        # "the 90s" as "the nineties".
+        digits = words[0]
+        if len(digits) == 4:
+            return f"{digits[:3]}X"
+        words = [_DECADE_NAMES[int(digits[0])]]
     if not words or words[-1] not in DECADES:
         return None
     tens = DECADES[words[-1]]
