@@ -1898,3 +1898,14 @@ def test_a_decade_typed_in_digits_is_the_decade(said: str, expected: str) -> Non
     # "the 1990s" filled a date slot with the year 1990 (the "s" left out), "the 90s" none;
     # "the nineties" was 199X.
     assert value(said, "AMAZON.DATE") == expected
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("en-US", "2027-11-25"), ("en-CA", "2027-10-11"), ("en-GB", None), ("en-AU", None)],
+)
+def test_thanksgiving_is_the_next_one_of_the_locale(locale: str, expected: str | None) -> None:
+    # "thanksgiving" was no date (Christmas was). NOW is 29 November 2026: this year's, the
+    # 26th in the United States and 12 October in Canada, are past.
+    assert value("thanksgiving", "AMAZON.DATE", locale=locale) == expected
+    assert value("thanksgiving day", "AMAZON.DATE", locale=locale) == expected

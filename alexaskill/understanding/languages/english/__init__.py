@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 from .. import SlotParser
-from . import clock, dates, durations, numbers, phrases, vocabulary, weeks_on
+from . import clock, dates, durations, holidays, numbers, phrases, vocabulary, weeks_on
 
 __all__ = ["LOCALES", "English"]
 
@@ -45,6 +45,16 @@ def _british_dates(words: Sequence[str], now: datetime.datetime) -> str | None:
     return found if found is not None else weeks_on.week_on(words, now, dates.date)
 
 
+def _with_thanksgiving(parse: SlotParser, rule: tuple[int, int, int]) -> SlotParser:
+    """AMAZON.DATE ``parse`` that also reads the locale's Thanksgiving."""
+
+    def parser(words: Sequence[str], now: datetime.datetime) -> str | None:
+        found = holidays.thanksgiving(words, now, rule)
+        return found if found is not None else parse(words, now)
+
+    return parser
+
+
 class English:
     """English as Alexa's English locales speak it."""
 
@@ -69,13 +79,17 @@ class English:
         # week" is a week after monday; Americans and Canadians rarely say either, and Alexa's
         # en-US and en-CA grammars are not documented to accept them.
         fortnight = locale in _FORTNIGHT_LOCALES
+        date: SlotParser = _british_dates if fortnight else dates.date
+        rule = holidays.THANKSGIVING.get(locale)
+        if rule is not None:
+            date = _with_thanksgiving(date, rule)
         self._parsers: dict[str, SlotParser] = {
             "AMAZON.NUMBER": _undated(numbers.number),
             "AMAZON.Ordinal": _undated(numbers.ordinal),
             "AMAZON.FOUR_DIGIT_NUMBER": _undated(numbers.four_digit_number),
             "AMAZON.PhoneNumber": _undated(numbers.phone_number),
             "AMAZON.AlphaNumeric": _undated(numbers.alphanumeric),
-            "AMAZON.DATE": _british_dates if fortnight else dates.date,
+            "AMAZON.DATE": date,
             "AMAZON.TIME": clock.time,
             "AMAZON.DURATION": _undated(functools.partial(durations.duration, fortnight=fortnight)),
         }
