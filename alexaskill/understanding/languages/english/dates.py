@@ -84,8 +84,9 @@ DECADES: Final = {
     "eighties": 8,
     "nineties": 9,
 }
-#: A decade in digits: "1990" of "the 1990s", "90" of "the 90s" (not "00": "the aughts").
-_DECADE_DIGITS: Final = re.compile(r"[1-9][0-9]{2}0|[1-9]0")
+#: A decade in digits: "1990" of "the 1990s", "90" of "the 90s"; not "1900" (the century or
+#: its first decade?), as "the nineteen hundreds" is none, nor "00".
+_DECADE_DIGITS: Final = re.compile(r"[1-9][0-9][1-9]0|[1-9]0")
 _DECADE_NAMES: Final = {tens: name for name, tens in DECADES.items() if name != "teens"}
 _ISO_DAY: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _SHORT_WEEK: Final = re.compile(r"-W([0-9])(?=-|$)")
