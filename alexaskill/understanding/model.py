@@ -275,10 +275,10 @@ class _Reader:
                 if not isinstance(slot, Mapping) or not isinstance(slot.get("name"), str):
                     self.problem(f"{where}: slots[{slot_index}] has no name")
                     continue
-                multiple_values = self.as_object(
-                    slot.get("multipleValues"), f"{where}: slot {slot['name']}: multipleValues"
-                )
-                multiple = bool(multiple_values.get("enabled"))
+                said = f"{where}: slot {slot['name']}: multipleValues"
+                multiple = self.as_object(slot.get("multipleValues"), said).get("enabled", False)
+                if not isinstance(multiple, bool):  # "false", a string, is no false
+                    self.problem(f"{said}.enabled is {multiple!r}, not true or false")
                 slot_type = slot.get("type")
                 if not isinstance(slot_type, str) or not slot_type.strip():
                     # Required by Amazon's schema: its build refuses the slot without one.
