@@ -1916,3 +1916,12 @@ def test_thanksgiving_is_the_next_one_of_the_locale(locale: str, expected: str |
     # 26th in the United States and 12 October in Canada, are past.
     assert value("thanksgiving", "AMAZON.DATE", locale=locale) == expected
     assert value("thanksgiving day", "AMAZON.DATE", locale=locale) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type"), [("5 then 6", "AMAZON.NUMBER"), ("friday then saturday", "AMAZON.DATE")]
+)
+def test_two_values_said_one_then_the_other_are_no_one_value(said: str, slot_type: str) -> None:
+    # A loose reading took the second value alone: "5 then 6" filled a number slot with 6.
+    assert value(said, slot_type) is None
+    assert value("5 then stop", "AMAZON.NUMBER") == "5"  # "then" and no value: read past it

@@ -265,8 +265,8 @@ LIST_SEPARATORS: Final = frozenset({"and", "or"})
 # built-in type, and no part of it when a prompt says the value back.
 VALUE_CARRIERS: Final = frozenset({"at", "on", "in", "for", "by"})
 # "5 to 6", "monday through friday", "the 31st of february": two values made a range, or a
-# day joined to its month.
-JOINERS: Final = frozenset({"to", "through", "thru", "till", "until", "of"})
+# day joined to its month; "5 then 6": two values said one after the other (no 6 alone).
+JOINERS: Final = frozenset({"to", "through", "thru", "till", "until", "of", "then"})
 # "not friday", "never on monday", "any day except sunday": the value is what the user refuses.
 # Not "no": "no friday" is as often "no, friday", the answer corrected.
 NEGATIONS: Final = frozenset({"not", "never", "except"})
