@@ -1925,3 +1925,12 @@ def test_two_values_said_one_then_the_other_are_no_one_value(said: str, slot_typ
     # A loose reading took the second value alone: "5 then 6" filled a number slot with 6.
     assert value(said, slot_type) is None
     assert value("5 then stop", "AMAZON.NUMBER") == "5"  # "then" and no value: read past it
+
+
+@pytest.mark.parametrize("said", ["ab12", "12ab"])
+def test_letters_typed_together_with_digits_are_part_of_an_alphanumeric_value(said: str) -> None:
+    # A loose reading left out the letters written together with the digits: "ab12" filled an
+    # AMAZON.AlphaNumeric slot with "12". Letters said one by one are read ("a12", "a b 12").
+    assert value(said, "AMAZON.AlphaNumeric") is None
+    assert value("a12", "AMAZON.AlphaNumeric") == "a12"
+    assert value("a b 12", "AMAZON.AlphaNumeric") == "ab12"

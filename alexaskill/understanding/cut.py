@@ -75,6 +75,9 @@ def cut_reason(
                 return _left_out(spans, (start, end), *left)
         if fill.kind != "typed":
             continue
+        glued = _glued(spans, start, end, extra) if kind.name in _AS_TYPED else None
+        if glued is not None and not taken:  # "ab12" read as 12: the "ab" is part of it
+            return _left_out(spans, (start, end), glued, glued + 1)
         back = _counted_back(spans, end, extra) if kind.name == "AMAZON.Ordinal" else None
         if back is not None:
             return f"{_said(spans, start, back + 1)!r} counts from the end, not the start"
@@ -112,6 +115,21 @@ def cut_reason(
                         return _left_out(spans, value, *second)
                     break  # past it, the words are another value's ("5 pm friday")
                 at += step
+    return None
+
+
+#: Types whose value is the characters typed: a word written together with it is part of it.
+_AS_TYPED = frozenset({"AMAZON.AlphaNumeric", "AMAZON.PhoneNumber"})
+
+
+def _glued(spans: SpanCache, start: int, end: int, extra: Collection[int]) -> int | None:
+    """Where a word left out was written together with the value ("ab" of "ab12"), if one was:
+    nothing between them, it is part of what was typed."""
+    tokens = spans.tokens
+    if start - 1 in extra and tokens[start].glued and tokens[start - 1].word < tokens[start].word:
+        return start - 1
+    if end in extra and tokens[end].glued and tokens[end].word > tokens[end - 1].word:
+        return end
     return None
 
 
