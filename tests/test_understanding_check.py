@@ -694,14 +694,28 @@ def test_two_slots_written_together_in_a_sample_are_an_error() -> None:
     assert errors("add {count} in {city}") == []
 
 
-@pytest.mark.parametrize("enabled", ["false", "true", 1, None])
-def test_a_multiple_values_flag_that_is_no_boolean_is_an_error(enabled: Any) -> None:
-    # {"enabled": "false"} made the slot a multiple-value one (any value but false, 0 or null
-    # did), with no word from the check; Amazon's schema takes true or false.
+@pytest.mark.parametrize("enabled", ["false", "true", 1])
+def test_a_true_or_false_field_that_is_no_boolean_is_an_error(enabled: Any) -> None:
+    # {"enabled": "false"} made the slot a multiple-value one, and "elicitationRequired":
+    # "false" a required slot (any value but false, 0 or null did), with no word from the
+    # check; Amazon's schema takes true or false.
     slot = {"name": "x", "type": "AMAZON.NUMBER", "multipleValues": {"enabled": enabled}}
     data = model(intents=[{"name": "Add", "slots": [slot], "samples": ["add {x}"]}])
+    data["interactionModel"]["dialog"] = {
+        "intents": [
+            {
+                "name": "Add",
+                "confirmationRequired": enabled,
+                "slots": [{"name": "x", "type": "AMAZON.NUMBER", "elicitationRequired": enabled}],
+            }
+        ]
+    }
     assert messages(data) == [
-        f"intent Add: slot x: multipleValues.enabled is {enabled!r}, not true or false"
+        f"intent Add: slot x: multipleValues: enabled is {enabled!r}, not true or false",
+        f"dialog intent Add: slot x: elicitationRequired is {enabled!r}, not true or false",
+        f"dialog intent Add: confirmationRequired is {enabled!r}, not true or false",
     ]
-    slot["multipleValues"] = {"enabled": False}
+    slot["multipleValues"] = {"enabled": None}  # null: absent
+    data["interactionModel"]["dialog"]["intents"][0].update(confirmationRequired=False)
+    data["interactionModel"]["dialog"]["intents"][0]["slots"][0]["elicitationRequired"] = False
     assert messages(data) == []

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from ..interaction import InteractionModelError
+from .model_flags import flag
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -276,9 +277,8 @@ class _Reader:
                     self.problem(f"{where}: slots[{slot_index}] has no name")
                     continue
                 said = f"{where}: slot {slot['name']}: multipleValues"
-                multiple = self.as_object(slot.get("multipleValues"), said).get("enabled", False)
-                if not isinstance(multiple, bool):  # "false", a string, is no false
-                    self.problem(f"{said}.enabled is {multiple!r}, not true or false")
+                values = self.as_object(slot.get("multipleValues"), said)
+                multiple = flag(values, "enabled", said, self.problem)
                 slot_type = slot.get("type")
                 if not isinstance(slot_type, str) or not slot_type.strip():
                     # Required by Amazon's schema: its build refuses the slot without one.
@@ -410,8 +410,8 @@ class _Reader:
                     DialogSlotModel(
                         slot["name"],
                         str(slot.get("type") or (model_slot.type if model_slot else "")),
-                        bool(slot.get("elicitationRequired")),
-                        bool(slot.get("confirmationRequired")),
+                        flag(slot, "elicitationRequired", where, self.problem),
+                        flag(slot, "confirmationRequired", where, self.problem),
                         self.as_text(prompts.get("elicitation"), f"{where}: prompts.elicitation"),
                         self.as_text(prompts.get("confirmation"), f"{where}: prompts.confirmation"),
                         validations,
@@ -421,7 +421,7 @@ class _Reader:
             dialog[entry["name"]] = DialogIntentModel(
                 entry["name"],
                 self.delegation(entry, intent_where) or default,
-                bool(entry.get("confirmationRequired")),
+                flag(entry, "confirmationRequired", intent_where, self.problem),
                 self.as_text(
                     intent_prompts.get("confirmation"), f"{intent_where}: prompts.confirmation"
                 ),
