@@ -1934,3 +1934,20 @@ def test_letters_typed_together_with_digits_are_part_of_an_alphanumeric_value(sa
     assert value(said, "AMAZON.AlphaNumeric") is None
     assert value("a12", "AMAZON.AlphaNumeric") == "a12"
     assert value("a b 12", "AMAZON.AlphaNumeric") == "ab12"
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "listed"),
+    [
+        ("five um, six", "AMAZON.NUMBER", ["5", "6"]),
+        ("9 um - 5", "AMAZON.TIME", ["09:00", "05:00"]),
+    ],
+)
+def test_a_pause_after_a_filler_left_out_still_splits_the_value(
+    said: str, slot_type: str, listed: list[str]
+) -> None:
+    # The comma (or dash) after a filler went with it when the filler was left out: "five um,
+    # six" filled a number slot with 56 and "9 um - 5" a time slot with 09:05.
+    assert value(said, slot_type) is None
+    assert values(said, slot_type) == listed
+    assert value(said.replace(",", "").replace(" -", ""), slot_type) is not None  # no pause

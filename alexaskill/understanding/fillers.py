@@ -5,10 +5,12 @@ three four" is no four-digit 1234.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from .languages import Language
 from .matcher import Match, SampleMatcher, SpanCache
+from .text import Token
 
 __all__ = ["exact_without_fillers"]
 
@@ -32,7 +34,7 @@ def exact_without_fillers(
     for kept in {sum(said): [at for at in inner if said[at]], len(inner): inner}.values():
         if not kept or len(kept) == len(tokens):
             continue
-        kept_spans = SpanCache([tokens[at] for at in kept], spans.now)
+        kept_spans = SpanCache(_paused(tokens, kept), spans.now)
         match = matcher.exact(kept_spans)
         if match is None:
             continue
@@ -42,6 +44,19 @@ def exact_without_fillers(
             continue
         return match, kept_spans
     return None, spans
+
+
+def _paused(tokens: Sequence[Token], kept: Sequence[int]) -> list[Token]:
+    """The tokens at ``kept``, each carrying the pause of the fillers left out after it: "five
+    um, six" is five, then six (no 56), as "five, six" is."""
+    found = []
+    for index, at in enumerate(kept):
+        token = tokens[at]
+        after = kept[index + 1] if index + 1 < len(kept) else len(tokens)
+        if not token.pause and any(tokens[left].pause for left in range(at + 1, after)):
+            token = dataclasses.replace(token, pause=True)
+        found.append(token)
+    return found
 
 
 def _dropped_from_value(
