@@ -1951,3 +1951,25 @@ def test_a_pause_after_a_filler_left_out_still_splits_the_value(
     assert value(said, slot_type) is None
     assert values(said, slot_type) == listed
     assert value(said.replace(",", "").replace(" -", ""), slot_type) is not None  # no pause
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("december 7, 2026", "2026-12-07"),
+        ("monday, the 7th", "2026-12-07"),
+        ("december 7, 2026 and friday", ["2026-12-07", "2026-12-04"]),
+        ("friday, saturday", ["2026-12-04", "2026-12-05"]),  # two days: two dates
+    ],
+)
+def test_a_date_with_a_comma_is_one_date_in_a_multiple_value_slot(
+    said: str, expected: str | list[str]
+) -> None:
+    # The comma ended a value in a list: "december 7, 2026" was the dates 2026-12-07 and 2026,
+    # "monday, the 7th" two days, though a single-value slot read one date.
+    found = slot(said, "AMAZON.DATE", multiple=True)
+    assert found is not None
+    if isinstance(expected, str):
+        assert found["slotValue"] == {"type": "Simple", "value": expected}
+    else:
+        assert [item["value"] for item in found["slotValue"]["values"]] == expected

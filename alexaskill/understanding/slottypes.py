@@ -79,6 +79,9 @@ _UNPAUSED: Final = frozenset(
 _LIST_WORDS: Final = 100
 #: How many parts' readings a multiple-value slot keeps (it forgets them all past that).
 _PART_MEMO: Final = 4096
+#: Types whose one value may hold a comma: "december 7, 2026", "friday, december 4" are one
+#: date in a list too, where a comma otherwise ends a value.
+_COMMAS_INSIDE: Final = frozenset({"AMAZON.DATE"})
 #: The most parts of a list said with "and" that one value can make: "a day and two hours and
 #: thirty minutes and ten seconds". Reading a list takes at most this many fills per part.
 _JOINED_PARTS: Final = 4
@@ -362,7 +365,9 @@ class _List:
         for start in range(len(parts) - 1, -1, -1):
             for end in range(min(len(parts), start + _JOINED_PARTS), start, -1):
                 after, found = best[end], best[start]
-                if after is None or any(paused[start : end - 1]):
+                if after is None or (
+                    self.name not in _COMMAS_INSIDE and any(paused[start : end - 1])
+                ):
                     continue
                 if found is not None and len(found) <= len(after) + 1:
                     continue
