@@ -117,7 +117,7 @@ async def test_redis_cluster_failures_name_the_cluster(cluster_port: int) -> Non
 def test_a_redis_save_token_shares_its_hash_slot_where_it_can(
     prefix: str, key: str, token: str
 ) -> None:
-    from alexaskill.store.redis import _token
+    from alexaskill.store.redis_script import _token
 
     assert _token(prefix, prefix + key, "1") == token
 

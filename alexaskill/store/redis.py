@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 from ..exceptions import ConfigurationError, ResponseError, StoreError
 from .base import _decode, _encode_changes, _names_checked
 from .redis_client import REDIS_CLIENT_OPTIONS, _checked_client, _client_from_url, _like
-from .redis_script import _CANCEL_SCRIPT, _KEPT_A_DAY, _MAX_STEP, _UPDATE_SCRIPT
+from .redis_script import _CANCEL_SCRIPT, _KEPT_A_DAY, _MAX_STEP, _UPDATE_SCRIPT, _token, _too_large
 from .url import _is_password_option
 
 if TYPE_CHECKING:
@@ -75,8 +75,8 @@ class RedisStore:
     timeouts, unless the caller cancels again: then it goes on by itself).
 
     Every failure of Redis's (unreachable, no answer in time, a refused password, a read-only
-    replica, out of memory) raises `StoreError`, its message saying what failed and what to do,
-    never the password.
+    replica, out of memory, a value over its size limit: `_too_large`) raises `StoreError`, its
+    message saying what failed and what to do, never the password.
     """
 
     def __init__(
@@ -206,10 +206,14 @@ class RedisStore:
         except StoreError as failure:
             # No cancel where every try was refused by Redis (an answer: nothing written) or
             # failed to connect (refused, unreachable: nothing sent), so none can land late.
-            # Where one may, a refusal of the other says nothing of it: it is cancelled.
+            # Where one may, a refusal of the other says nothing of it: it is cancelled. (But
+            # for a save refused as too large, "Protocol error": the other, the same, was too.)
+            too_large = _too_large(self._where(), encoded, failure.__cause__, refused=True)
+            if too_large is not None:
+                raise StoreError(too_large) from failure.__cause__
             if not any(self._may_land_late(exc) for exc in tries):
                 raise
-            await self._cancel(token, failure)  # returns if the save was applied after all
+            await self._cancel(token, failure, encoded)  # returns if the save was applied after all
         except asyncio.CancelledError:
             # Cancelled by the caller (a shutdown, a timeout of its own) with the script maybe
             # on its way: cancelled in Redis too, or it could land over a later save.
@@ -227,11 +231,12 @@ class RedisStore:
             return False  # refused before any command
         return isinstance(exc, self._unanswered) and "connecting to" not in str(exc)
 
-    async def _cancel(self, token: str, failure: StoreError) -> None:
+    async def _cancel(self, token: str, failure: StoreError, encoded: dict[str, str]) -> None:
         """Make sure a save given up on (sent, no answer) is never applied later: set its token
         first, so that the script, reaching Redis late (a congested network, a proxy), does
         nothing. Return if the script had set it (the save was applied after all); else raise
-        ``failure``, saying whether the save is cancelled or may still be applied.
+        ``failure``, saying whether the save is cancelled or may still be applied (or too
+        large, `_too_large`: Redis dropped the save's connection, yet answers the cancel).
 
         Sent once, not tried again: the save has had two tries' time already, and Alexa waits
         8 s in all for the answer."""
@@ -247,6 +252,9 @@ class RedisStore:
         if applied:
             logger.warning("a Redis save's answer was lost, but Redis had applied it")
             return
+        too_large = _too_large(self._where(), encoded, failure.__cause__, refused=False)
+        if too_large is not None:  # its connection dropped, not the cancel's
+            raise StoreError(too_large) from failure.__cause__
         raise StoreError(
             f"{failure}; nothing was saved: the save is cancelled in Redis, and does nothing "
             "if it reaches Redis late"
@@ -468,29 +476,6 @@ class RedisStore:
 
 # The cancels of saves their callers cancelled (`RedisStore._cancel_for_caller`), under way.
 _CANCELLING: Final[set[asyncio.Future[None]]] = set()
-
-
-def _token(prefix: str, name: str, unique: str) -> str:
-    """The token key of a save to the hash ``name``: under ``prefix`` (an ACL's key pattern
-    holds it), and in the hash slot of ``name`` on Redis Cluster, whose scripts may touch only
-    keys of one slot: ``<prefix>saves:{<name>}:<unique>``, the braces a hash tag (the part
-    of the key a cluster hashes). When ``name`` holds braces that make that impossible (a
-    prefix with an unclosed ``{``, say), the key without the tag: fine but for a cluster."""
-    tagged = f"{prefix}saves:{{{_hashed(name)}}}:{unique}"
-    if _hashed(tagged) == _hashed(name):
-        return tagged
-    return f"{prefix}saves:{unique}"
-
-
-def _hashed(key: str) -> str:
-    """The part of ``key`` Redis Cluster hashes to find its slot: what the first ``{…}`` with
-    something in it holds, else the whole key."""
-    start = key.find("{")
-    if start >= 0:
-        end = key.find("}", start + 1)
-        if end > start + 1:
-            return key[start + 1 : end]
-    return key
 
 
 async def _closing(client: Redis) -> AsyncGenerator[None, None]:

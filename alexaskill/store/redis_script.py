@@ -1,7 +1,8 @@
-"""The Lua scripts `RedisStore` saves and cancels saves with, and the bounds they keep."""
+"""The Lua scripts `RedisStore` saves and cancels saves with, the keys and bounds they keep."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 __all__: list[str] = []
@@ -63,3 +64,61 @@ for i = at + 1 + 2 * m, #ARGV do
 end
 return 1
 """
+
+
+#: The least ``proto-max-bulk-len`` Redis takes (512 MB by default), in bytes: a save this large
+#: may be one Redis refuses for its size, answering "Protocol error" or dropping the connection.
+_LEAST_BULK_LIMIT: Final = 1024 * 1024
+
+
+def _too_large(
+    where: str, encoded: Mapping[str, str], cause: BaseException | None, *, refused: bool
+) -> str | None:
+    """Why Redis (``where``) failed a save of the ``encoded`` values with ``cause``, if that is
+    their size: it answers "Protocol error" to a value over its bulk limit (``refused``), or
+    drops the connection as it comes (``refused=False``: a connection error, Redis answering the
+    cancel sent next). None for another cause, or a save too small for either."""
+    from redis.exceptions import ConnectionError, ResponseError
+
+    if refused:
+        if not isinstance(cause, ResponseError) or "Protocol error" not in str(cause):
+            return None
+    elif not isinstance(cause, ConnectionError):
+        return None
+    sizes = {name: len(name.encode()) + len(text.encode()) for name, text in encoded.items()}
+    total = sum(sizes.values())
+    if total < _LEAST_BULK_LIMIT:
+        return None
+    largest = max(sizes, key=sizes.__getitem__)
+    save = f"a save of {total:,} bytes (attribute {largest!r}: {sizes[largest]:,})"
+    how = f"refused {save} ({cause})" if refused else f"dropped the connection of {save} twice"
+    return (
+        f"{where} {how}: "
+        "Redis takes no value over its proto-max-bulk-len (512 MB by default; CONFIG GET "
+        "proto-max-bulk-len) and no command over its client-query-buffer-limit (1 GB by "
+        "default); nothing was saved: keep large data elsewhere (a file, S3) and its key in "
+        "the attributes"
+    )
+
+
+def _token(prefix: str, name: str, unique: str) -> str:
+    """The token key of a save to the hash ``name``: under ``prefix`` (an ACL's key pattern
+    holds it), and in the hash slot of ``name`` on Redis Cluster, whose scripts may touch only
+    keys of one slot: ``<prefix>saves:{<name>}:<unique>``, the braces a hash tag (the part
+    of the key a cluster hashes). When ``name`` holds braces that make that impossible (a
+    prefix with an unclosed ``{``, say), the key without the tag: fine but for a cluster."""
+    tagged = f"{prefix}saves:{{{_hashed(name)}}}:{unique}"
+    if _hashed(tagged) == _hashed(name):
+        return tagged
+    return f"{prefix}saves:{unique}"
+
+
+def _hashed(key: str) -> str:
+    """The part of ``key`` Redis Cluster hashes to find its slot: what the first ``{…}`` with
+    something in it holds, else the whole key."""
+    start = key.find("{")
+    if start >= 0:
+        end = key.find("}", start + 1)
+        if end > start + 1:
+            return key[start + 1 : end]
+    return key

@@ -1,0 +1,63 @@
+"""`RedisStore` and what Redis refuses for its size: said as that, not as Redis unreachable."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from alexaskill.exceptions import StoreError
+from alexaskill.store import RedisStore
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_a_value_over_redis_bulk_limit_is_said_as_too_large(redis_servers: Any) -> None:
+    # Redis drops the connection of a client sending a string longer than its
+    # proto-max-bulk-len (512 MB by default, 1 MB at least), or answers "Protocol error"
+    # first: the save failed saying Redis could not be reached ("is it running?", though it
+    # answered the cancel sent right after), or with Redis's bare "Protocol error: invalid bulk
+    # length", or that the save may still be applied (the cancel sent on the dropped connection).
+    _, port = redis_servers.start(proto_max_bulk_len="1mb")
+    url = f"redis://127.0.0.1:{port}/0?socket_timeout=30&socket_connect_timeout=30"
+    store = RedisStore(url, prefix=f"test:{uuid.uuid4().hex}:")
+    try:
+        with pytest.raises(StoreError) as info:
+            await store.update("user", {"big": "x" * (2 * 1024 * 1024), "n": 1}, ())
+        message = str(info.value)
+        assert "proto-max-bulk-len" in message
+        assert "2,097,1" in message  # the size of the save, in bytes
+        assert "is it running" not in message
+        assert "nothing was saved" in message
+        assert await store.load("user") == {}  # nothing half-written
+        await store.update("user", {"n": 1}, ())  # Redis itself is fine
+        assert await store.load("user") == {"n": 1}
+    finally:
+        await store.aclose()
+
+
+def test_only_a_large_save_failed_so_is_said_as_too_large() -> None:
+    # Which way Redis refuses a value over its bulk limit depends on timing: a "Protocol error"
+    # answer if it reads the command's header before the client is done writing, else a dropped
+    # connection. A connection dropped under a small save, or another refusal, is no size's.
+    from redis.exceptions import ConnectionError, ResponseError
+
+    from alexaskill.store.redis_script import _too_large
+
+    big = {"big": "é" * (600 * 1024)}  # 1.2 MB in UTF-8
+    protocol = ResponseError("Protocol error: invalid bulk length")
+    dropped = ConnectionError("Error 104 while writing to socket. Connection reset by peer.")
+    refused = _too_large("Redis at h:1", big, protocol, refused=True)
+    assert refused is not None and "refused a save of 1,228,803 bytes" in refused
+    assert "Protocol error: invalid bulk length" in refused
+    said = _too_large("Redis at h:1", big, dropped, refused=False)
+    assert said is not None and "dropped the connection of a save of 1,228,803" in said
+    assert _too_large("Redis at h:1", {"n": "1"}, dropped, refused=False) is None
+    assert _too_large("Redis at h:1", {"n": "1"}, protocol, refused=True) is None
+    assert _too_large("Redis at h:1", big, ResponseError("OOM"), refused=True) is None
+    assert _too_large("Redis at h:1", big, protocol, refused=False) is None
