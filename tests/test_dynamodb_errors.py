@@ -462,3 +462,48 @@ def _web_server(status: int, page: bytes) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.anyio
+async def test_closing_while_the_table_is_made_holds_up_no_event_loop(aws_env: None) -> None:
+    # The first call holds the store's lock while it creates the table (up to a minute: the
+    # creation, then the wait for it to be active). aclose took that lock on the event loop:
+    # the shutdown's bound (close_within) could not cut it short, nor could any other request
+    # of the process go on meanwhile.
+    from typing import Any
+
+    from alexaskill.store.closing import close_within
+
+    creating, created = threading.Event(), threading.Event()
+    closed_clients: list[object] = []
+
+    class SlowToCreate:
+        def create_table(self, **params: Any) -> None:
+            creating.set()
+            # Set by the test, else (the old code holding the event loop) after 30 s: the test
+            # then fails rather than hangs.
+            created.wait(30)
+
+        def describe_table(self, **params: Any) -> dict[str, Any]:
+            return {"Table": {"TableStatus": "ACTIVE"}}
+
+        def get_item(self, **params: Any) -> dict[str, Any]:
+            return {}
+
+        def close(self) -> None:
+            closed_clients.append(self)
+
+    store = DynamoDBStore("skill", create_table=True, timeout=20)
+    store._make_client = lambda attempts: SlowToCreate()  # type: ignore[method-assign]
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(store.load, USER)
+        await anyio.to_thread.run_sync(creating.wait, 30)
+        try:
+            closed = await close_within(store.aclose, 0.05, "the store")
+            assert not closed
+            assert not created.is_set()  # given up on, the creation still under way
+        finally:
+            created.set()  # the load, then the close, end
+    with anyio.fail_after(30):
+        while not closed_clients:  # the close given up on goes on by itself
+            await anyio.sleep(0.01)

@@ -243,6 +243,13 @@ class DynamoDBStore:
         """
         if not self._own_client:
             return
+        import anyio.to_thread
+
+        # In a worker thread: the lock may be held for a minute (the first call creating the
+        # table), and taken on the event loop it held up every request, and a bounded shutdown.
+        await anyio.to_thread.run_sync(self._close_clients, abandon_on_cancel=True)
+
+    def _close_clients(self) -> None:
         with self._lock:
             clients = (self._client, self._adding_client)
             self._client = self._adding_client = None
