@@ -497,3 +497,20 @@ async def test_a_save_that_alone_exceeds_400_kb_is_refused_before_it_is_sent() -
     store.check_update(fits, ())
     await store.update(USER, fits, ())
     assert len(client.calls) == 1
+
+
+@pytest.mark.anyio
+async def test_a_value_holding_an_empty_dict_key_is_refused_before_it_is_sent() -> None:
+    # DynamoDB refuses an empty attribute name at any depth, a map's key inside a value too
+    # ("Empty attribute name"). Only an attribute named "" was refused: a dict with a key ""
+    # was sent, then refused as a StoreError (a store failure), after check_update passed it.
+    client = RecordingClient()
+    store = DynamoDBStore("table", client=client)
+    for value in ({"": 1}, [{"a": {"": "x"}}]):
+        with pytest.raises(ResponseError, match=r"attribute 'prefs'.*key ''.*empty"):
+            store.check_update({"prefs": value}, ())
+        with pytest.raises(ResponseError, match=r"attribute 'prefs'.*key ''"):
+            await store.update(USER, {"fine": 1, "prefs": value}, ())
+    assert client.calls == []
+    await store.update(USER, {"prefs": {" ": 1, "a": {"b": ""}}}, ())  # a blank key, an empty value
+    assert len(client.calls) == 1

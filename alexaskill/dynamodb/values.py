@@ -44,6 +44,8 @@ def _to_dynamodb(value: Any, depth: int) -> dict[str, Any]:
         raise ValueError(f"it nests deeper than DynamoDB allows ({_MAX_NESTING} levels)")
     if isinstance(value, list):
         return {"L": [_to_dynamodb(item, depth + 1) for item in value]}
+    if "" in value:  # DynamoDB refuses an empty name at any depth ("Empty attribute name")
+        raise ValueError("a dict in it has the key '' (empty), and DynamoDB keeps no empty names")
     return {"M": {key: _to_dynamodb(item, depth + 1) for key, item in value.items()}}
 
 
