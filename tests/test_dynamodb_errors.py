@@ -507,3 +507,33 @@ async def test_closing_while_the_table_is_made_holds_up_no_event_loop(aws_env: N
     with anyio.fail_after(30):
         while not closed_clients:  # the close given up on goes on by itself
             await anyio.sleep(0.01)
+
+
+@pytest.mark.anyio
+async def test_a_table_deleted_after_the_store_made_it_is_made_again(
+    dynamodb_endpoint: str,
+) -> None:
+    # create_table=true made the table once per process: deleted after (DynamoDB Local or
+    # LocalStack restarted without persistence), every load and save failed until a restart,
+    # each saying "let the store create it (create_table=true)", which it was told already.
+    from .dynamodb_shared import botocore_client, new_table
+
+    store = DynamoDBStore(
+        new_table(), endpoint_url=dynamodb_endpoint, create_table=True, timeout=30
+    )
+    client = botocore_client(dynamodb_endpoint)
+    try:
+        await store.update(USER, {"a": 1}, ())
+        client.delete_table(TableName=store.table)
+        with pytest.raises(StoreError) as info:
+            await store.load(USER)
+        message = str(info.value)
+        assert "does not exist" in message
+        assert "creates it again" in message
+        assert "(create_table=true)" not in message
+        assert await store.load(USER) == {}  # made again: the data went with the table
+        await store.update(USER, {"a": 2}, ())
+        assert await store.load(USER) == {"a": 2}
+    finally:
+        client.close()
+        await store.aclose()

@@ -85,7 +85,8 @@ class DynamoDBStore:
     (on Lambda, the function's role). ``partition_key_name`` and ``attribute_name`` name the
     table's string partition key and the map column, as the SDK's options of the same names do.
     ``create_table=True`` creates the table (on-demand capacity) on first use if it does not
-    exist, and waits until it is active. Each operation gives up after ``timeout`` seconds (at
+    exist, and waits until it is active (again at the call after one that found it deleted).
+    Each operation gives up after ``timeout`` seconds (at
     most a day), retries included, with a `StoreError`; so does every failure from AWS. A save with
     increments is never sent twice, but for throttling (see `_call`); no attempt at all is sent
     once the store has given up on a call (its timeout passed): botocore would go on retrying
@@ -386,6 +387,8 @@ class DynamoDBStore:
             code = _code(exc)
             if code == "ConditionalCheckFailedException":
                 raise _ConditionFailed from None
+            if code == "ResourceNotFoundException" and self.create_table:
+                self._table_ready = False  # deleted since it was made: the next call makes it
             failure, cause = StoreError(self._explain(doing, code, exc)), exc
         except BotoCoreError as exc:
             failure, cause = StoreError(self._explain(doing, type(exc).__name__, exc)), exc
@@ -450,6 +453,12 @@ class DynamoDBStore:
 
     def _explain(self, doing: str, code: str, exc: Exception) -> str:
         """A log line that says what went wrong and what to do, from an AWS error."""
+        if code == "ResourceNotFoundException" and self.create_table:
+            return (
+                f"DynamoDB table {self.table!r} does not exist in {self._where()} ({doing}), "
+                "though the store made or found it: deleted since (DynamoDB Local or LocalStack "
+                "restarted without persistence)? the store's next call creates it again, empty"
+            )
         where, secrets, key = self._where, self._secrets, self.partition_key_name
         given = self.endpoint_url is not None
         return _explain(self.table, where, secrets, doing, code, exc, key, endpoint_given=given)
