@@ -514,3 +514,21 @@ async def test_a_value_holding_an_empty_dict_key_is_refused_before_it_is_sent() 
     assert client.calls == []
     await store.update(USER, {"prefs": {" ": 1, "a": {"b": ""}}}, ())  # a blank key, an empty value
     assert len(client.calls) == 1
+
+
+@pytest.mark.anyio
+async def test_a_column_that_is_no_map_is_said_with_what_to_do() -> None:
+    # Another program's column of the same name (a string, say) failed every load and save of
+    # that user with "the 'attributes' column of an item is a S, not a map", and no word of
+    # what to do about it.
+    class OtherColumn(RecordingClient):
+        def get_item(self, **params: Any) -> dict[str, Any]:
+            self.calls.append(params)
+            return {"Item": {"attributes": {"S": "v1"}}}
+
+    store = DynamoDBStore("table", client=OtherColumn())
+    with pytest.raises(StoreError) as info:
+        await store.load(USER)
+    message = str(info.value)
+    assert "'attributes' column of an item is a S, not a map" in message
+    assert "attribute_name=" in message

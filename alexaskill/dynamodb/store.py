@@ -448,7 +448,8 @@ class DynamoDBStore:
     def _not_a_map(self, column: Mapping[str, Any]) -> StoreError:
         return StoreError(
             f"DynamoDB table {self.table!r}: the {self.attribute_name!r} column of an item "
-            f"is a {next(iter(column), '?')}, not a map"
+            f"is a {next(iter(column), '?')}, not a map: another program's column of that name? "
+            "give the store a column of its own (attribute_name=…), or remove the item's"
         )
 
     def _explain(self, doing: str, code: str, exc: Exception) -> str:
