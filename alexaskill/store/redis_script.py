@@ -36,7 +36,12 @@ for i = 0, n - 1 do
   local field = ARGV[3 + 2 * i]
   local value = redis.call('HGET', KEYS[1], field)
   if value then
-    local digits = string.match(value, '^%-?(%d+)$')
+    -- An integer as HINCRBY reads one: no leading zero, no '-0' (another program's '007').
+    local digits = value == '0' and '0' or string.match(value, '^%-?([1-9]%d*)$')
+    if not digits and string.match(value, '^%-?%d+$') then
+      return redis.error_reply("attribute '" .. field ..
+        "' holds an integer written with a leading zero or as -0: not incremented")
+    end
     if not digits then
       local kind = string.find('"[{{tfn', string.sub(value, 1, 1), 1, true)
       kind = ({{'str', 'list', 'dict', 'bool', 'bool', 'NoneType'}})[kind or 0] or 'float'
