@@ -537,3 +537,24 @@ async def test_a_table_deleted_after_the_store_made_it_is_made_again(
     finally:
         client.close()
         await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_refused_table_creation_is_said_as_that(fake_dynamodb: FakeDynamoDB) -> None:
+    # With create_table=true the first call creates the table. A role without
+    # dynamodb:CreateTable failed it saying "AWS refused GetItem", and that the role needs
+    # dynamodb:GetItem and dynamodb:UpdateItem: neither the operation refused nor the
+    # permission it lacks.
+    fake_dynamodb.error = (
+        400,
+        "AccessDeniedException",
+        "User: arn:aws:sts::1:assumed-role/skill is not authorized to perform: "
+        "dynamodb:CreateTable",
+    )
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=20)
+    with anyio.fail_after(30), pytest.raises(StoreError) as info:
+        await store.load(USER)
+    await store.aclose()
+    message = str(info.value)
+    assert "AWS refused CreateTable" in message
+    assert "dynamodb:CreateTable and dynamodb:DescribeTable" in message

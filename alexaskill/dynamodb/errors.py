@@ -58,9 +58,14 @@ def _explain(
             "capacity or switch it to on-demand"
         )
     if code in _REFUSED:
+        needed = "dynamodb:GetItem and dynamodb:UpdateItem on the table"
+        if doing in ("CreateTable", "DescribeTable"):  # create_table=true
+            needed += (
+                ", and for create_table=true dynamodb:CreateTable and dynamodb:DescribeTable "
+                "too (or create the table beforehand, without create_table)"
+            )
         return (
-            f"{table}: AWS refused {doing} ({code}: {message}); the function's role needs "
-            "dynamodb:GetItem and dynamodb:UpdateItem on the table"
+            f"{table}: AWS refused {doing} ({code}: {message}); the function's role needs {needed}"
         )
     if code in _BAD_CREDENTIALS:
         return (

@@ -385,6 +385,8 @@ class DynamoDBStore:
             return func(self._ready_client(adding))
         except ClientError as exc:
             code = _code(exc)
+            # The operation refused: a first call's may be the table's creation, not its own.
+            doing = exc.operation_name or doing  # (botocore names it as AWS does: GetItem)
             if code == "ConditionalCheckFailedException":
                 raise _ConditionFailed from None
             if code == "ResourceNotFoundException" and self.create_table:
