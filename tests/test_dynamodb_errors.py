@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import anyio
 import pytest
@@ -470,7 +471,6 @@ async def test_closing_while_the_table_is_made_holds_up_no_event_loop(aws_env: N
     # creation, then the wait for it to be active). aclose took that lock on the event loop:
     # the shutdown's bound (close_within) could not cut it short, nor could any other request
     # of the process go on meanwhile.
-    from typing import Any
 
     from alexaskill.store.closing import close_within
 
@@ -558,3 +558,49 @@ async def test_a_refused_table_creation_is_said_as_that(fake_dynamodb: FakeDynam
     message = str(info.value)
     assert "AWS refused CreateTable" in message
     assert "dynamodb:CreateTable and dynamodb:DescribeTable" in message
+
+
+def _retrying_client(url: str, attempts: int) -> Any:
+    """A botocore client of the user's, that retries by itself (``attempts`` in all)."""
+    import botocore.session
+    from botocore.config import Config
+
+    config = Config(retries={"mode": "standard", "total_max_attempts": attempts})
+    return botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url=url, config=config
+    )
+
+
+@pytest.mark.anyio
+async def test_a_client_given_sends_no_write_that_adds_twice(fake_dynamodb: FakeDynamoDB) -> None:
+    # A save with increments is sent again only when throttled (DynamoDB then applied
+    # nothing): an attempt answered otherwise may have been applied, and sent again it counts
+    # twice. Through a client given, botocore's own retries sent it again (4 times with the
+    # client below): the store's own client for such writes makes one attempt.
+    fake_dynamodb.error = (500, "InternalServerError", "oops")
+    client = _retrying_client(fake_dynamodb.url, 3)
+    store = DynamoDBStore("skill", client=client, timeout=20)
+    try:
+        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            await store.update(USER, {}, (), increments={"visits": 1})
+        assert "InternalServerError: oops" in str(info.value)
+        assert "the write may have been made" in str(info.value)
+        fake_dynamodb.settle()
+        assert fake_dynamodb.calls == ["UpdateItem"]
+        # A write that only sets is safe to send again: the client's retries are its own.
+        with anyio.fail_after(30), pytest.raises(StoreError):
+            await store.update(USER, {"a": 1}, ())
+        fake_dynamodb.settle()
+        assert fake_dynamodb.calls == ["UpdateItem"] * 4
+        # Nor is throttling refused: DynamoDB applied nothing.
+        fake_dynamodb.calls.clear()
+        fake_dynamodb.error = (400, "ThrottlingException", "Rate exceeded")
+        client2 = _retrying_client(fake_dynamodb.url, 2)
+        throttled = DynamoDBStore("skill", client=client2, timeout=20)
+        with anyio.fail_after(30), pytest.raises(StoreError, match="throttled"):
+            await throttled.update(USER, {}, (), increments={"visits": 1})
+        fake_dynamodb.settle()
+        assert len(fake_dynamodb.calls) > 2  # the client's second attempt, and the store's
+        client2.close()
+    finally:
+        client.close()

@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 from ..exceptions import ConfigurationError
+from .errors import _THROTTLED
 
 __all__: list[str] = []
 
@@ -15,19 +16,41 @@ class _GivenUp(Exception):
     """Raised in botocore's thread before an attempt that nobody waits for any more."""
 
 
-# The call a worker thread is making for a coroutine: set when the coroutine gave up on it.
+class _NotSentAgain(Exception):
+    """Raised in botocore's thread before a retry of a write that adds (increments) through a
+    client given, which retries by itself: the attempt before may have been applied."""
+
+
+# The call a worker thread is making for a coroutine: ``given_up``, set when the coroutine gave
+# up on it; ``adding``, whether it adds (`DynamoDBStore._call`); ``last``, what its last attempt
+# got, an error's parsed answer or botocore's exception (`_note_answer`).
 _waited_for = threading.local()
 
 
-def _refuse_if_given_up(**_: Any) -> None:
+def _refuse_if_given_up(request: Any = None, **_: Any) -> None:
     """botocore's ``before-send`` handler: no attempt (a retry) once `_run` has given up.
 
     Else a save the user heard the apology for could be applied seconds later, over what the
-    user's next request saved meanwhile.
+    user's next request saved meanwhile. Nor a retry of a write that adds, but after throttling
+    (DynamoDB then applied nothing): the attempt before may have been applied, and an increment
+    sent again counts twice. (The store's own client for those makes one attempt; a client
+    given retries as it was made to.)
     """
     given_up: threading.Event | None = getattr(_waited_for, "given_up", None)
     if given_up is not None and given_up.is_set():
         raise _GivenUp
+    if getattr(_waited_for, "adding", False):
+        attempt = getattr(request, "context", {}).get("retries", {}).get("attempt", 1)
+        last = getattr(_waited_for, "last", None)
+        code = last.get("Error", {}).get("Code") if isinstance(last, dict) else None
+        if attempt > 1 and code not in _THROTTLED:
+            raise _NotSentAgain
+
+
+def _note_answer(parsed_response: Any = None, exception: Any = None, **_: Any) -> None:
+    """botocore's ``response-received`` handler: what each attempt got, for the one above."""
+    if not isinstance(exception, _NotSentAgain):
+        _waited_for.last = exception if exception is not None else parsed_response
 
 
 def _check_client(client: Any, create_table: bool) -> None:
@@ -60,6 +83,7 @@ def _hook(client: Any) -> Any:
         events.register(
             "before-send.dynamodb", _refuse_if_given_up, unique_id="alexaskill-given-up"
         )
+        events.register("response-received.dynamodb", _note_answer, unique_id="alexaskill-answer")
     return client
 
 

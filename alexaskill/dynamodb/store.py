@@ -15,7 +15,14 @@ from typing import Any, Final, TypeVar
 from ..exceptions import ConfigurationError, StoreError
 from ..store.base import _names_checked
 from ..store.url import _passwords, url_without_password
-from .client import _check_client, _drop_pools, _hook, _new_refresh_locks, _waited_for
+from .client import (
+    _check_client,
+    _drop_pools,
+    _hook,
+    _new_refresh_locks,
+    _NotSentAgain,
+    _waited_for,
+)
 from .errors import _THROTTLED, _code, _explain, _operation_name
 from .saving import _ConditionFailed, _write
 from .update import _SAVED_AT, _plan
@@ -379,10 +386,14 @@ class DynamoDBStore:
     ) -> T:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        _waited_for.given_up = given_up
+        _waited_for.given_up, _waited_for.adding, _waited_for.last = given_up, adding, None
         cause: Exception
         try:
-            return func(self._ready_client(adding))
+            try:
+                return func(self._ready_client(adding))
+            except _NotSentAgain:  # a client given would retry a write that adds: said as the
+                last = _waited_for.last  # attempt sent, which may have been applied
+                raise ClientError(last, doing) if isinstance(last, dict) else last from None
         except ClientError as exc:
             code = _code(exc)
             # The operation refused: a first call's may be the table's creation, not its own.
@@ -395,7 +406,7 @@ class DynamoDBStore:
         except BotoCoreError as exc:
             failure, cause = StoreError(self._explain(doing, type(exc).__name__, exc)), exc
         finally:
-            _waited_for.given_up = None
+            _waited_for.given_up = _waited_for.last = None
         if self._secrets:  # botocore's words name the endpoint, password and all: no traceback
             raise failure  # may show them (raised outside the except: no context either)
         raise failure from cause
