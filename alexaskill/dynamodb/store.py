@@ -99,7 +99,8 @@ class DynamoDBStore:
     once the store has given up on a call (its timeout passed): botocore would go on retrying
     in the thread left behind. ``client`` replaces the botocore DynamoDB clients the store would
     make (it is not closed by `aclose`), for every call, with its own retry settings; the store
-    adds to it the ``before-send`` handler that stops those retries. In a process forked from
+    adds to it the ``before-send`` handler that stops those retries (and a write's that adds,
+    but after throttling). In a process forked from
     the one that made it (gunicorn ``--preload``, ``multiprocessing``'s fork) its connection
     pools are replaced, taking no lock, for the child to make its own connections, and so is
     the lock of its refreshable credentials, which a thread of the parent refreshing them held
