@@ -604,3 +604,30 @@ async def test_a_client_given_sends_no_write_that_adds_twice(fake_dynamodb: Fake
         client2.close()
     finally:
         client.close()
+
+
+def test_a_client_given_retries_its_owners_calls_after_the_stores(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # The mark of a write that adds, left in the worker thread after the store's call, made
+    # the client refuse the retries of its owner's own calls later in that thread.
+    from botocore.exceptions import ClientError
+
+    fake_dynamodb.error = (500, "InternalServerError", "oops")
+    client = _retrying_client(fake_dynamodb.url, 3)
+    store = DynamoDBStore("skill", client=client, timeout=20)
+    write = {
+        "TableName": "skill",
+        "Key": {"id": {"S": USER}},
+        "UpdateExpression": "SET n = :v",
+        "ExpressionAttributeValues": {":v": {"N": "1"}},
+    }
+    try:
+        with pytest.raises(StoreError):  # the store's, in this thread: sent once
+            store._in_thread(lambda client: client.update_item(**write), "UpdateItem", True)
+        with pytest.raises(ClientError):  # its owner's, in the same thread: retried
+            client.update_item(**write)
+        fake_dynamodb.settle()
+        assert fake_dynamodb.calls == ["UpdateItem"] * 4
+    finally:
+        client.close()

@@ -407,7 +407,7 @@ class DynamoDBStore:
         except BotoCoreError as exc:
             failure, cause = StoreError(self._explain(doing, type(exc).__name__, exc)), exc
         finally:
-            _waited_for.given_up = _waited_for.last = None
+            _waited_for.given_up = _waited_for.last = _waited_for.adding = None
         if self._secrets:  # botocore's words name the endpoint, password and all: no traceback
             raise failure  # may show them (raised outside the except: no context either)
         raise failure from cause
