@@ -631,3 +631,32 @@ def test_a_client_given_retries_its_owners_calls_after_the_stores(
         assert fake_dynamodb.calls == ["UpdateItem"] * 4
     finally:
         client.close()
+
+
+@pytest.mark.anyio
+async def test_closing_with_the_lock_free_starts_no_thread(
+    aws_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At exit (the Lambda handler closes the stores from atexit) Python 3.12 and later start
+    # no thread ("can't create new thread at interpreter shutdown"): aclose, which took the
+    # store's lock in a worker thread, failed there. With the lock free it closes in place.
+    import anyio.to_thread
+
+    closed: list[str] = []
+
+    class Client:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def close(self) -> None:
+            closed.append(self.name)
+
+    def no_thread(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("can't create new thread at interpreter shutdown")
+
+    store = DynamoDBStore("skill", timeout=20)
+    store._client, store._adding_client = Client("reads"), Client("adds")
+    monkeypatch.setattr(anyio.to_thread, "run_sync", no_thread)
+    await store.aclose()
+    assert closed == ["reads", "adds"]
+    assert store._client is None and store._adding_client is None

@@ -36,17 +36,25 @@ def _explain(
     exc: Any,
     key_name: str = "id",
     endpoint_given: bool = True,
+    create_table: bool = False,
 ) -> str:
     """A log line that says what went wrong with ``doing`` on the table named ``name`` (its
     AWS error ``code``) and what to do; ``where`` says where DynamoDB was looked for, each
     of ``secrets`` (a password of the endpoint's URL) is shown as ``***``, and ``key_name`` is
     the store's partition key (``partition_key_name``); ``endpoint_given``, whether the store was
-    given an ``endpoint_url`` (else it asks AWS's own)."""
+    given an ``endpoint_url`` (else it asks AWS's own); ``create_table``, whether it makes its
+    table (and makes it again at the next call: `DynamoDBStore._in_thread`)."""
     table = f"DynamoDB table {name!r}"
     message = _message(exc)
     for secret in secrets:
         message = message.replace(secret, "***")
     message = _one_line(message)  # (after: a password cut in two is found by neither half)
+    if code == "ResourceNotFoundException" and create_table:
+        return (
+            f"{table} does not exist in {where()} ({doing}), though the store made or found it: "
+            "deleted since (DynamoDB Local or LocalStack restarted without persistence)? the "
+            "store's next call creates it again, empty"
+        )
     if code == "ResourceNotFoundException":
         return (
             f"{table} does not exist in {where()} ({doing}): create it (README: "

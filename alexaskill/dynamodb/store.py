@@ -252,16 +252,24 @@ class DynamoDBStore:
         """
         if not self._own_client:
             return
-        import anyio.to_thread
+        if not self._lock.acquire(blocking=False):
+            # Held (the first call making the client, and the table: up to a minute): waited
+            # for in a worker thread, which a bounded shutdown gives up, not on the event loop.
+            # (Free, it is taken here: at exit, Python 3.12 and later start no thread.)
+            import anyio.to_thread
 
-        # In a worker thread: the lock may be held for a minute (the first call creating the
-        # table), and taken on the event loop it held up every request, and a bounded shutdown.
-        await anyio.to_thread.run_sync(self._close_clients, abandon_on_cancel=True)
+            await anyio.to_thread.run_sync(self._close_clients, abandon_on_cancel=True)
+            return
+        self._close_clients(locked=True)
 
-    def _close_clients(self) -> None:
-        with self._lock:
+    def _close_clients(self, locked: bool = False) -> None:
+        if not locked:
+            self._lock.acquire()
+        try:
             clients = (self._client, self._adding_client)
             self._client = self._adding_client = None
+        finally:
+            self._lock.release()
         for client in clients:
             if client is not None:
                 client.close()
@@ -468,15 +476,9 @@ class DynamoDBStore:
 
     def _explain(self, doing: str, code: str, exc: Exception) -> str:
         """A log line that says what went wrong and what to do, from an AWS error."""
-        if code == "ResourceNotFoundException" and self.create_table:
-            return (
-                f"DynamoDB table {self.table!r} does not exist in {self._where()} ({doing}), "
-                "though the store made or found it: deleted since (DynamoDB Local or LocalStack "
-                "restarted without persistence)? the store's next call creates it again, empty"
-            )
         where, secrets, key = self._where, self._secrets, self.partition_key_name
-        given = self.endpoint_url is not None
-        return _explain(self.table, where, secrets, doing, code, exc, key, endpoint_given=given)
+        given, made = self.endpoint_url is not None, self.create_table
+        return _explain(self.table, where, secrets, doing, code, exc, key, given, made)
 
     def _where(self) -> str:
         if self._endpoint_shown:
