@@ -93,19 +93,19 @@ class DynamoDBStore:
     table's string partition key and the map column, as the SDK's options of the same names do.
     ``create_table=True`` creates the table (on-demand capacity) on first use if it does not
     exist, and waits until it is active (again at the call after one that found it deleted).
-    Each operation gives up after ``timeout`` seconds (at
-    most a day), retries included, with a `StoreError`; so does every failure from AWS. A save with
-    increments is never sent twice, but for throttling (see `_call`); no attempt at all is sent
-    once the store has given up on a call (its timeout passed): botocore would go on retrying
-    in the thread left behind. ``client`` replaces the botocore DynamoDB clients the store would
-    make (it is not closed by `aclose`), for every call, with its own retry settings; the store
-    adds to it the ``before-send`` handler that stops those retries (and a write's that adds,
-    but after throttling). In a process forked from
-    the one that made it (gunicorn ``--preload``, ``multiprocessing``'s fork) its connection
-    pools are replaced, taking no lock, for the child to make its own connections, and so is
-    the lock of its refreshable credentials, which a thread of the parent refreshing them held
-    for ever in the child (its other state, credentials included, is the parent's copy: a
-    store that makes its clients makes new ones in a child).
+    Each operation gives up after ``timeout`` seconds (at most a day), retries included, with a
+    `StoreError`; so does every failure from AWS. A save with increments is never sent twice,
+    but for throttling (see `_call`); no attempt at all is sent once the store has given up on a
+    call (its timeout passed): botocore would go on retrying in the thread left behind.
+    ``client`` replaces the botocore DynamoDB clients the store would make (it is not closed by
+    `aclose`), for every call, with its own retry settings; the store adds to it the
+    ``before-send`` handler that stops those retries (and a write's that adds, but after
+    throttling). In a process forked from the one that made it (gunicorn ``--preload``,
+    ``multiprocessing``'s fork) its connection pools are replaced, taking no lock, for the
+    child to make its own connections, and so is the lock of its refreshable credentials,
+    which a thread of the parent refreshing them held for ever in the child (its other state,
+    credentials included, is the parent's copy: a store that makes its clients makes new ones
+    in a child).
     """
 
     def __init__(
