@@ -161,3 +161,32 @@ def test_a_video_launch_takes_no_reprompt(video: Any) -> None:
         speak("Here it is.", reprompt="Another?", directives=[video], end_session=None)
     sent = json.loads(encode_response(speak("Here it is.", directives=[video])))["response"]
     assert "reprompt" not in sent and len(sent["directives"]) == 1
+
+
+def test_dynamic_entities_as_amazon_writes_them_go_as_written() -> None:
+    # Amazon's "Use Dynamic Entities" example, grown: several types, ids, synonyms (one list
+    # empty), a value with no id; the dict checks pass every member of it, not the first only.
+    written = _entities(
+        updateBehavior="REPLACE",
+        types=[
+            {
+                "name": "AirportSlotType",
+                "values": [
+                    {
+                        "id": "BOS",
+                        "name": {"value": "Logan International Airport", "synonyms": ["Boston"]},
+                    },
+                    {"id": "LGA", "name": {"value": "LaGuardia Airport", "synonyms": []}},
+                ],
+            },
+            {
+                "name": "FoodSlotType",
+                "values": [
+                    {"id": "pizza_1", "name": {"value": "pizza", "synonyms": ["pie", "slice"]}},
+                    {"name": {"value": "noodles"}},
+                ],
+            },
+        ],
+    )
+    sent = json.loads(encode_response(ask("Which airport?", directives=[written])))
+    assert sent["response"]["directives"] == [written]

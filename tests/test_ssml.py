@@ -864,3 +864,29 @@ def test_ssml_that_is_no_string_is_not_said_missing() -> None:
     for value, kind in ((5, "int"), (["<speak>x</speak>"], "list"), (None, "null")):
         found = ssml.response_ssml_error({"outputSpeech": {"type": "SSML", "ssml": value}})
         assert found == f"outputSpeech.ssml: not a string but {kind}", found
+
+
+def test_every_value_amazons_reference_lists_is_known() -> None:
+    # Written out from Amazon's SSML reference, not read from the tables the check uses: a value
+    # dropped from one of them (or misspelled there) would refuse an answer Alexa takes.
+    listed = {
+        ("break", "strength"): "none x-weak weak medium strong x-strong",
+        ("emphasis", "level"): "strong moderate reduced",
+        ("say-as", "interpret-as"): (
+            "characters spell-out cardinal number ordinal digits fraction unit date time "
+            "telephone address interjection expletive"
+        ),
+        ("phoneme", "alphabet"): "ipa x-sampa",
+        ("w", "role"): "amazon:VB amazon:VBD amazon:NN amazon:SENSE_1",
+        ("amazon:effect", "name"): "whispered",
+        ("amazon:emotion", "name"): "excited disappointed",
+        ("amazon:emotion", "intensity"): "low medium high",
+        ("amazon:domain", "name"): "conversational long-form music news fun",
+    }
+    for (tag, attribute), values in listed.items():
+        for value in values.split():
+            markup = f'<speak><{tag} {attribute}="{value}">x</{tag}></speak>'
+            assert ssml.ssml_error(markup) is None, markup
+    for format_ in ["mdy", "dmy", "ymd", "md", "dm", "ym", "my", "d", "m", "y"]:
+        markup = f'<speak><say-as interpret-as="date" format="{format_}">0922</say-as></speak>'
+        assert ssml.ssml_error(markup) is None, markup
