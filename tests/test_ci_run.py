@@ -103,3 +103,14 @@ def test_ci_run_fails_when_a_step_fails(tmp_path: Path, fail: str) -> None:
     # Nothing runs after the step that failed.
     failed_at = next(index for index, call in enumerate(calls) if fail in call)
     assert failed_at == len(calls) - 1, calls
+
+
+@pytest.mark.parametrize(
+    "fail", ["python3 -m venv .venv", ".venv/pip install -e", ".venv/python -m pytest"]
+)
+def test_ci_run_stops_at_the_test_line_that_fails(tmp_path: Path, fail: str) -> None:
+    # Without the braces a failed venv failed the run only later, when the replay found no
+    # .venv/bin/alexaskill (the test above passed so): an old .venv left in place replayed.
+    status, _, output = run_ci(tmp_path, fail)
+    assert status != 0, output
+    assert "== sample requests" not in output, output
