@@ -1415,3 +1415,28 @@ def test_a_reminder_token_that_is_no_str_is_a_type_error() -> None:
     api = AlexaApi(decode_envelope(json.dumps(raw)), client=FakeAlexaApi())
     with pytest.raises(TypeError, match=r"delete_reminder.*alert_token.*str, not a int"):
         _run(api.delete_reminder(5))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("options", "rules"),
+    [
+        ({"at": dt.datetime(2026, 12, 1, 7, 30), "recurrence": None}, None),
+        ({"after": dt.timedelta(minutes=5), "recurrence": None}, None),
+        ({"at": dt.datetime(2026, 12, 1, 7, 30), "recurrence": "iterator"}, ["FREQ=DAILY"]),
+    ],
+)
+def test_the_reminder_type_check_keeps_a_recurrence_of_none_or_read_once(
+    options: dict[str, Any], rules: list[str] | None
+) -> None:
+    # The rule check iterated the recurrence before the trigger was made of it: None (no
+    # recurrence, as it worked before) became "'NoneType' object is not iterable", and an
+    # iterator's rules were used up, a recurrence of no rules sent.
+    if options["recurrence"] == "iterator":
+        options = {**options, "recurrence": iter(["FREQ=DAILY"])}
+    fake = FakeAlexaApi()
+    raw = RequestFactory().intent("Remind")
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
+    _run(api.create_reminder("Stretch", **options))
+    [call] = [call for call in fake.calls if call.operation == "create_reminder"]
+    recurrence = call.body["trigger"].get("recurrence")
+    assert (recurrence and recurrence["recurrenceRules"]) == rules

@@ -130,11 +130,13 @@ def reminder_body(
         raise ValueError("a reminder needs non-empty text")
     if isinstance(recurrence, str):
         raise ValueError("recurrence is a list of rules, e.g. ['FREQ=DAILY;BYHOUR=7']")
-    _check_types(at, after, recurrence)
+    # Read once (an iterator's rules are used up by the check); None is none, as ever.
+    rules: Sequence[str] = () if recurrence is None else list(recurrence)
+    _check_types(at, after, rules)
     if at is not None and after is None:
-        trigger = _absolute_trigger(at, recurrence)
+        trigger = _absolute_trigger(at, rules)
     elif after is not None and at is None:
-        trigger = _relative_trigger(after, recurrence)
+        trigger = _relative_trigger(after, rules)
     else:
         raise ValueError("give a reminder either at= (a datetime) or after= (a timedelta)")
     spoken: dict[str, str] = {"locale": locale, "text": text}
