@@ -93,7 +93,8 @@ def _empty(entry: _Entry) -> Iterator[tuple[str, list[int]]]:
 
 def warn_empty_forms(po: object, plural: Callable[[int], int] | None) -> None:
     """Log each form `empty_forms` finds in the ``.po`` file ``po`` (a path, or package data),
-    if it exists, with a count that takes it by the catalog's ``plural`` rule."""
+    if it exists, with a count that takes it by the catalog's ``plural`` rule (a form it never
+    takes, past its nplurals, is never heard: left out)."""
     is_file = getattr(po, "is_file", None)
     if is_file is None or not is_file():
         return
@@ -104,6 +105,8 @@ def warn_empty_forms(po: object, plural: Callable[[int], int] | None) -> None:
     for msgid, indexes in empty_forms(text):
         for index in indexes:
             count = _count_for(plural, index)
+            if plural is not None and count is None:
+                continue  # past the rule's forms (nplurals): no count picks it, none hears it
             logger.warning(
                 "translations: %s: msgstr[%d] of %r is empty, beside forms filled: pybabel "
                 "compile puts the source text's plural there, and users of this catalog hear "

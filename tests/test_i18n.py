@@ -1148,3 +1148,31 @@ def test_empty_plural_forms_are_read_from_the_po_as_written() -> None:
         'msgstr[1] "{n} de semaines"\nmsgstr[2] ""'  # no blank lines, no final line break
     )
     assert list(empty_forms(po)) == [("{n} day", [2]), ("{n} week", [2])]
+
+
+def test_a_plural_form_past_the_catalogs_nplurals_is_not_said_to_be_heard(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A msgstr[2] left in a German entry (nplurals=2): no count picks it, pybabel compile drops
+    # it, no user hears it; the start said "users of this catalog hear it; fill it".
+    catalog(
+        tmp_path,
+        "de",
+        """\
+        msgid "{n} day"
+        msgid_plural "{n} days"
+        msgstr[0] "{n} Tag"
+        msgstr[1] "{n} Tage"
+        msgstr[2] ""
+
+        msgid "{n} week"
+        msgid_plural "{n} weeks"
+        msgstr[0] "{n} Woche"
+        msgstr[1] ""
+        """,
+    )
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        german = Translations(tmp_path).translator("de-DE")
+    assert german.ngettext("{n} day", "{n} days", 2) == "2 Tage"
+    said = [record.getMessage() for record in caplog.records if "is empty" in record.getMessage()]
+    assert len(said) == 1 and "msgstr[1] of '{n} week'" in said[0] and "(n=0, say)" in said[0]
