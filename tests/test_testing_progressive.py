@@ -223,3 +223,15 @@ def test_the_fake_refuses_progressive_responses_past_amazons_limits() -> None:
 
 def _message(answer: object) -> str:
     return str(answer["message"]) if isinstance(answer, dict) else ""
+
+
+def test_the_fakes_progressive_speech_limit_is_600_characters_of_the_document_sent() -> None:
+    # The boundary, as AlexaApi.progressive counts it (the whole SSML document): 600 taken,
+    # 601 refused. The test above sends 617, which a limit off by a few would refuse too.
+    api = FakeAlexaApi()
+    with api.answering("amzn1.echo-api.request.1"):
+        at_limit = _speak_words(api, "amzn1.echo-api.request.1", "x" * (600 - 15))
+        past_it = _speak_words(api, "amzn1.echo-api.request.1", "x" * (601 - 15))
+    assert len(f"<speak>{'x' * 585}</speak>") == 600
+    assert (at_limit.status_code, past_it.status_code) == (204, 400)
+    assert "601 characters; at most 600" in past_it.json()["message"]
