@@ -1973,3 +1973,25 @@ def test_a_date_with_a_comma_is_one_date_in_a_multiple_value_slot(
         assert found["slotValue"] == {"type": "Simple", "value": expected}
     else:
         assert [item["value"] for item in found["slotValue"]["values"]] == expected
+
+
+def test_a_minus_sign_before_a_word_no_number_reads_leaves_the_word_as_said() -> None:
+    # "-five" read as minus five kept the sign on every word it started: "-large" was no size
+    # (ER_SUCCESS_NO_MATCH, value "-large"), "-say large" no sample (the fallback intent), a
+    # free-form "-five" the value "-five". Only a number reads the sign.
+    found = slot("-large", "Size")
+    assert found is not None and found["value"] == "large"
+    [authority] = found["resolutions"]["resolutionsPerAuthority"]
+    assert authority["status"]["code"] == "ER_SUCCESS_MATCH"
+    assert value("big and -tiny", "AMAZON.City") == "big and tiny"
+    assert value("-five", "AMAZON.City") == "five"
+    sizes = understander("Size")
+    for said in ("-say large", "say large -please"):
+        request = sizes.understand(said, now=NOW).request
+        assert request is not None and request["intent"]["name"] == "Say", said
+        assert request["intent"]["slots"]["value"]["value"] == "large", said
+    assert value("-five", "AMAZON.NUMBER") == "-5"  # (a number still does)
+    assert value("-twenty five", "AMAZON.NUMBER") == "-25"
+    assert value("twenty -five", "AMAZON.NUMBER") is None
+    assert value("-five", "AMAZON.Ordinal") is None
+    assert value("-friday", "AMAZON.DATE") is None  # as "-2026-12-04" is no date

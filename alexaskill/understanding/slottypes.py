@@ -182,10 +182,12 @@ class _Typed:
         if vocabulary is not None:
             for token in tokens:
                 text = token.text
-                word = text.removeprefix("-")  # "-five": its sign the parser's to read
-                if word not in vocabulary and not any(char.isdigit() for char in text):
+                if text not in vocabulary and not any(char.isdigit() for char in text):
                     return None
-        value = self.parse([token.text for token in tokens], now)
+        # A minus sign typed before a word is the parser's to read ("-five": minus five).
+        value = self.parse(
+            [f"-{token.text}" if token.signed else token.text for token in tokens], now
+        )
         if value is None:
             return None
         return Fill(value, tokens, "typed", TYPED)

@@ -9,7 +9,8 @@ user who typed "What is the weather?":
   ``o'clock``; Hindi's vowel signs: ``नूडल्स``), numbers (``25``, ``2.5``, ``3:30``, ``3rd``,
   ``1,000`` read as ``1000``, ``-3`` and ``.5`` with a sign or point starting the word; a sign
   stays on any typed value it starts, ``-3:30``, ``-PT5M``, which then parses as no value at
-  all, and on a word, ``-five``, which a number reads as minus five; fractions and powers,
+  all, and apart from a word, ``-five``, which a number reads as minus five (a sample, a
+  listed value or free words read the word alone); fractions and powers,
   ``2/3``, ``⅔`` as ``2/3``, ``10²`` as ``10^2``, and digits run together with colons,
   ``3::30``, which no number, date or time reads; numbers joined by hyphens, ``9-5``,
   ``555-1234``, which none reads either, though phone numbers and alphanumeric values read their
@@ -104,19 +105,24 @@ class Token:
     pause: bool = False
     #: Whether the written word follows the one before it with nothing between ("pm" of "3pm").
     glued: bool = False
+    #: Whether a minus sign was typed right before the word ("-five"), which neither its text
+    #: nor its source holds: a number reads it (minus five); a sample, a listed value or free
+    #: words take the word as if none were there.
+    signed: bool = False
 
 
 def split_words(text: str) -> list[tuple[str, str]]:
     """The words of ``text`` as (normalised, as written) pairs."""
-    return [(word, written) for word, written, _, _ in _words(text)]
+    return [(word, written) for word, written, _, _, _ in _words(text)]
 
 
-def _words(text: str) -> list[tuple[str, str, bool, bool]]:
-    """(normalised, as written, pause after, glued to the word before) for each word."""
+def _words(text: str) -> list[tuple[str, str, bool, bool, bool]]:
+    """(normalised, as written, pause after, glued to the word before, a minus sign typed
+    before it) for each word."""
     spaced = _VULGAR_FRACTIONS.sub(lambda fraction: " " + fraction.group(), text)
     spaced = _SUPERSCRIPTS.sub(lambda power: "^" + power.group(), spaced)
     folded = unicodedata.normalize("NFKC", spaced).translate(_APOSTROPHES)
-    words: list[tuple[str, str, bool, bool]] = []
+    words: list[tuple[str, str, bool, bool, bool]] = []
     sign_ends = -1
     last_end = -1
     for match in _WORD.finditer(folded):
@@ -124,11 +130,15 @@ def _words(text: str) -> list[tuple[str, str, bool, bool]]:
         # Only a number with thousands separators holds a comma: the number is without them.
         word = match.group().casefold().replace(",", "").translate(_MINUS_SIGNS)
         word = word.replace("\u2044", "/")
-        if match.start() == sign_ends:  # the value a lone sign starts: one word with it
-            sign, written, _, glued = words.pop()
-            words.append((sign + word, written + match.group(), pause, glued))
+        if match.start() == sign_ends and not any(char.isdigit() for char in word):
+            # "-five": the word, signed (a typed value, "-3:30", "-PT5M", keeps its sign)
+            _, _, _, glued, _ = words.pop()
+            words.append((word, match.group(), pause, glued, True))
+        elif match.start() == sign_ends:  # the value a lone sign starts: one word with it
+            sign, written, _, glued, _ = words.pop()
+            words.append((sign + word, written + match.group(), pause, glued, False))
         else:
-            words.append((word, match.group(), pause, match.start() == last_end))
+            words.append((word, match.group(), pause, match.start() == last_end, False))
         sign_ends = match.end() if word.strip("-") == "" else -1
         last_end = match.end()
     return words
@@ -137,14 +147,23 @@ def _words(text: str) -> list[tuple[str, str, bool, bool]]:
 def tokenize(text: str, rewrites: Mapping[str, tuple[str, ...]]) -> list[Token]:
     """The tokens of ``text``, rewritten by the language's table (contractions expanded)."""
     tokens: list[Token] = []
-    for index, (word, written, pause, glued) in enumerate(_words(text)):
+    for index, (word, written, pause, glued, signed) in enumerate(_words(text)):
         expansion = rewrites.get(word)
         if expansion is None:
-            tokens.append(Token(word, written, index, pause=pause, glued=glued))
+            tokens.append(Token(word, written, index, pause=pause, glued=glued, signed=signed))
         else:
             count = len(expansion)
             tokens.extend(
-                Token(part, written, index, number, count, pause and number == count - 1, glued)
+                Token(
+                    part,
+                    written,
+                    index,
+                    number,
+                    count,
+                    pause and number == count - 1,
+                    glued,
+                    signed and number == 0,
+                )
                 for number, part in enumerate(expansion)
             )
     return tokens
