@@ -1995,3 +1995,29 @@ def test_a_minus_sign_before_a_word_no_number_reads_leaves_the_word_as_said() ->
     assert value("twenty -five", "AMAZON.NUMBER") is None
     assert value("-five", "AMAZON.Ordinal") is None
     assert value("-friday", "AMAZON.DATE") is None  # as "-2026-12-04" is no date
+
+
+def test_a_value_in_a_multiple_value_slot_is_no_longer_than_one_value_of_its_type() -> None:
+    # A list's bound (100 words) was each of its values' too: a multiple-value AMAZON.City slot
+    # took 98 words as one city, and "boston and" 9 words more as a second, where a
+    # single-value slot takes 8 words at most (AMAZON.FirstName 3).
+    nine = "the quick brown fox jumps over the lazy dog"
+    assert value(nine, "AMAZON.City") is None  # (one value of 9 words: none)
+    assert slot(nine, "AMAZON.City", multiple=True) is None
+    assert slot(" ".join([nine] * 10), "AMAZON.City", multiple=True) is None
+    assert values(f"boston and {nine}", "AMAZON.City") is None
+    assert values("ann marie lee smith and bob", "AMAZON.FirstName") is None
+    # Values within the bound, and a run of listed values said without "and", still read.
+    assert values("boston and the quick brown fox jumps over the lazy", "AMAZON.City") == [
+        "boston",
+        "the quick brown fox jumps over the lazy",
+    ]
+    assert values("ann marie lee and bob", "AMAZON.FirstName") == ["ann marie lee", "bob"]
+    assert values("large small large small large tiny", "Size") == [
+        "large",
+        "small",
+        "large",
+        "small",
+        "large",
+        "tiny",
+    ]

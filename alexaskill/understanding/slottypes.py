@@ -307,6 +307,9 @@ class _List:
         self.base = base
         self.separators = separators
         self.max_words = max(base.max_words, _LIST_WORDS)
+        # The most words of one value: the list's bound is no free-form or custom value's (a
+        # value of a typed type is what its parser reads, "a day and two hours and ...").
+        self._value_words = base.max_words if isinstance(base, _Free | _Custom) else _LIST_WORDS
         # The base type's reading of each part, by its tokens (by identity: a token's hash is
         # worked out field by field; the memo holds the tokens, so that no id is reused): the
         # matcher reads every span of a long utterance as a list, their parts mostly the same.
@@ -314,6 +317,8 @@ class _List:
         self._parts = {}
 
     def _part(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
+        if len(tokens) > self._value_words:
+            return None
         key = tuple(map(id, tokens))
         found = self._parts.get(key)
         if found is not None and found[1] == now:
@@ -344,10 +349,14 @@ class _List:
         if any(not part for part in parts):
             return None
         if len(parts) == 1:
-            single = self.base.fill(tokens, now)
-            if single is None or single.kind != "unlisted" or not isinstance(self.base, _Custom):
+            single = self._part(tokens, now)
+            if not isinstance(self.base, _Custom):
                 return single
-            split = self._listed_run(tokens, now)
+            if single is None and len(tokens) <= self.base.max_words:
+                return None
+            if single is not None and single.kind != "unlisted":
+                return single
+            split = self._listed_run(tokens, now)  # "ham cheese olives", however many
             return split if split is not None else single
         fills = self._values(tokens, parts, paused, now)
         if fills is None:
