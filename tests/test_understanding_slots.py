@@ -1878,7 +1878,8 @@ def test_a_dash_between_words_is_a_pause_not_nothing(said: str) -> None:
     # to five) filled a time slot with 09:05. It is a pause, as a comma is.
     assert value("9 5", "AMAZON.TIME") == "09:05"  # said without it: one time
     assert value(said, "AMAZON.TIME") is None
-    assert values(said, "AMAZON.TIME") == ["09:00", "05:00"]
+    assert values(said, "AMAZON.TIME") is None  # a range: no list either (9 and 5)
+    assert values(said.replace("9", "9 and 8"), "AMAZON.TIME") is None
 
 
 @pytest.mark.parametrize(
@@ -1940,11 +1941,11 @@ def test_letters_typed_together_with_digits_are_part_of_an_alphanumeric_value(sa
     ("said", "slot_type", "listed"),
     [
         ("five um, six", "AMAZON.NUMBER", ["5", "6"]),
-        ("9 um - 5", "AMAZON.TIME", ["09:00", "05:00"]),
+        ("9 um - 5", "AMAZON.TIME", None),  # a range (a dash): no list
     ],
 )
 def test_a_pause_after_a_filler_left_out_still_splits_the_value(
-    said: str, slot_type: str, listed: list[str]
+    said: str, slot_type: str, listed: list[str] | None
 ) -> None:
     # The comma (or dash) after a filler went with it when the filler was left out: "five um,
     # six" filled a number slot with 56 and "9 um - 5" a time slot with 09:05.
@@ -2021,3 +2022,25 @@ def test_a_value_in_a_multiple_value_slot_is_no_longer_than_one_value_of_its_typ
         "large",
         "tiny",
     ]
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type"),
+    [
+        ("5 - 10", "AMAZON.NUMBER"),
+        ("9 - 5", "AMAZON.TIME"),
+        ("9\u20145", "AMAZON.TIME"),
+        ("9 um - 5", "AMAZON.TIME"),
+        ("friday - saturday", "AMAZON.DATE"),
+        ("1 and 2 and 5 - 10", "AMAZON.NUMBER"),
+    ],
+)
+def test_a_dash_between_two_values_of_a_list_is_a_range_not_a_list(
+    said: str, slot_type: str
+) -> None:
+    # A dash standing alone became a pause, which a list reads as a separator: "5 - 10" filled
+    # a multiple-value number slot with 5 and 10 (6 to 9 dropped), though "5 to 10" fills none.
+    assert values(said, slot_type) is None
+    assert value(said, slot_type) is None  # (nor one value: "9 - 5" is no 09:05)
+    assert values("large - small", "Size") == ["large", "small"]  # listed values: a list
+    assert values("5 to 10", "AMAZON.NUMBER") is None  # (as a range said is none)

@@ -54,7 +54,8 @@ def _paused(tokens: Sequence[Token], kept: Sequence[int]) -> list[Token]:
         token = tokens[at]
         after = kept[index + 1] if index + 1 < len(kept) else len(tokens)
         if not token.pause and any(tokens[left].pause for left in range(at + 1, after)):
-            token = dataclasses.replace(token, pause=True)
+            dash = any(tokens[left].dash for left in range(at + 1, after))
+            token = dataclasses.replace(token, pause=True, dash=dash)
         found.append(token)
     return found
 

@@ -310,6 +310,8 @@ class _List:
         # The most words of one value: the list's bound is no free-form or custom value's (a
         # value of a typed type is what its parser reads, "a day and two hours and ...").
         self._value_words = base.max_words if isinstance(base, _Free | _Custom) else _LIST_WORDS
+        #: Whether two values with a dash between them are a range (numbers, dates, times).
+        self._ranges = isinstance(base, _Typed)
         # The base type's reading of each part, by its tokens (by identity: a token's hash is
         # worked out field by field; the memo holds the tokens, so that no id is reused): the
         # matcher reads every span of a long utterance as a list, their parts mostly the same.
@@ -341,6 +343,8 @@ class _List:
                 paused.append(False)
                 continue
             parts[-1].append(at)
+            if token.dash and self._ranges and at + 1 < len(tokens):
+                return None  # "5 - 10", "friday - saturday": a range, as "5 to 10" is
             if token.pause:
                 parts.append([])
                 paused.append(True)

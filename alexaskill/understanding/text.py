@@ -18,7 +18,8 @@ user who typed "What is the weather?":
   AMAZON.DATE and AMAZON.DURATION values (``2026-11-27``, ``2026-W49``, ``2026-12``, ``PT5M``),
   which the slot types take as they are; everything else (punctuation, hyphens, the periods of
   ``p.m.``) separates words. A comma or semicolon after a word, or a dash standing alone
-  (``9 - 5``, ``9—5``), is a pause, which ends a value of a number or time.
+  (``9 - 5``, ``9—5``), is a pause, which ends a value of a number or time (the dash, a range:
+  ``Token.dash``).
 - The language rewrites some words: contractions expanded (``what's`` → ``what is``), one
   spelling for words said either way (``an`` → ``a``). Each rewritten word remembers the word it
   came from, so that a slot value is reported as the user wrote it.
@@ -87,6 +88,7 @@ _SUPERSCRIPTS: Final = re.compile("[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+")
 #: A pause mark after a word, however much space comes before it: a comma or semicolon, or a
 #: dash, an em dash or a hyphen (or en dash) standing alone ("9 - 5" is 9, then 5: no 09:05).
 _PAUSE: Final = re.compile(r"\s*[,;\u2014]|\s+[-\u2013]+(?=\s)")
+_DASHES: Final = frozenset("-\u2013\u2014")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,8 @@ class Token:
     pause: bool = False
     #: Whether the written word follows the one before it with nothing between ("pm" of "3pm").
     glued: bool = False
+    #: Whether that pause is a dash ("9 - 5", "9—5"), which between two values makes a range.
+    dash: bool = False
     #: Whether a minus sign was typed right before the word ("-five"), which neither its text
     #: nor its source holds: a number reads it (minus five); a sample, a listed value or free
     #: words take the word as if none were there.
@@ -113,32 +117,34 @@ class Token:
 
 def split_words(text: str) -> list[tuple[str, str]]:
     """The words of ``text`` as (normalised, as written) pairs."""
-    return [(word, written) for word, written, _, _, _ in _words(text)]
+    return [(word, written) for word, written, *_ in _words(text)]
 
 
-def _words(text: str) -> list[tuple[str, str, bool, bool, bool]]:
-    """(normalised, as written, pause after, glued to the word before, a minus sign typed
-    before it) for each word."""
+def _words(text: str) -> list[tuple[str, str, bool, bool, bool, bool]]:
+    """(normalised, as written, pause after, the pause a dash, glued to the word before, a
+    minus sign typed before it) for each word."""
     spaced = _VULGAR_FRACTIONS.sub(lambda fraction: " " + fraction.group(), text)
     spaced = _SUPERSCRIPTS.sub(lambda power: "^" + power.group(), spaced)
     folded = unicodedata.normalize("NFKC", spaced).translate(_APOSTROPHES)
-    words: list[tuple[str, str, bool, bool, bool]] = []
+    words: list[tuple[str, str, bool, bool, bool, bool]] = []
     sign_ends = -1
     last_end = -1
     for match in _WORD.finditer(folded):
-        pause = _PAUSE.match(folded, match.end()) is not None
+        mark = _PAUSE.match(folded, match.end())
+        pause = mark is not None
+        dash = mark is not None and mark.group()[-1] in _DASHES
         # Only a number with thousands separators holds a comma: the number is without them.
         word = match.group().casefold().replace(",", "").translate(_MINUS_SIGNS)
         word = word.replace("\u2044", "/")
         if match.start() == sign_ends and not any(char.isdigit() for char in word):
             # "-five": the word, signed (a typed value, "-3:30", "-PT5M", keeps its sign)
-            _, _, _, glued, _ = words.pop()
-            words.append((word, match.group(), pause, glued, True))
+            glued = words.pop()[4]
+            words.append((word, match.group(), pause, dash, glued, True))
         elif match.start() == sign_ends:  # the value a lone sign starts: one word with it
-            sign, written, _, glued, _ = words.pop()
-            words.append((sign + word, written + match.group(), pause, glued, False))
+            sign, written, _, _, glued, _ = words.pop()
+            words.append((sign + word, written + match.group(), pause, dash, glued, False))
         else:
-            words.append((word, match.group(), pause, match.start() == last_end, False))
+            words.append((word, match.group(), pause, dash, match.start() == last_end, False))
         sign_ends = match.end() if word.strip("-") == "" else -1
         last_end = match.end()
     return words
@@ -147,10 +153,10 @@ def _words(text: str) -> list[tuple[str, str, bool, bool, bool]]:
 def tokenize(text: str, rewrites: Mapping[str, tuple[str, ...]]) -> list[Token]:
     """The tokens of ``text``, rewritten by the language's table (contractions expanded)."""
     tokens: list[Token] = []
-    for index, (word, written, pause, glued, signed) in enumerate(_words(text)):
+    for index, (word, written, pause, dash, glued, signed) in enumerate(_words(text)):
         expansion = rewrites.get(word)
         if expansion is None:
-            tokens.append(Token(word, written, index, pause=pause, glued=glued, signed=signed))
+            tokens.append(Token(word, written, index, 0, 1, pause, glued, dash, signed))
         else:
             count = len(expansion)
             tokens.extend(
@@ -162,6 +168,7 @@ def tokenize(text: str, rewrites: Mapping[str, tuple[str, ...]]) -> list[Token]:
                     count,
                     pause and number == count - 1,
                     glued,
+                    dash and number == count - 1,
                     signed and number == 0,
                 )
                 for number, part in enumerate(expansion)
