@@ -188,8 +188,15 @@ def test_a_clock_given_as_a_moment_says_it_is_a_function() -> None:
 
 
 def test_interfaces_none_says_it_takes_a_list() -> None:
-    with pytest.raises(ValueError, match="a list of interface names"):
+    # A TypeError, as it was ("'NoneType' object is not iterable"), now saying what to give.
+    with pytest.raises(TypeError, match="a list of interface names, .* not NoneType"):
         TestClient(echo("LaunchRequest"), interfaces=None)  # type: ignore[arg-type]
+    client = TestClient(echo("LaunchRequest"))
+    with pytest.raises(TypeError, match="a list of interface names"):
+        client.interfaces = None  # type: ignore[assignment]
+    with pytest.raises(ValueError, match="not one string"):  # (the mistake of a value)
+        client.interfaces = "Display"
+    client.close()
 
 
 def test_the_failure_of_an_answer_names_every_violation_in_it() -> None:

@@ -163,13 +163,13 @@ def check_choice(value: object, field: str, choices: Sequence[str]) -> None:
 
 
 def check_interfaces(names: Iterable[str]) -> tuple[str, ...]:
-    """``names`` as a tuple: `ValueError` for one string (its characters would be the names) or
-    no list (None), for a known interface in the wrong case, which a skill's ``supports()``
-    would not see (names are case-sensitive), and for a name that is no str; unknown names are
-    kept."""
+    """``names`` as a tuple: `ValueError` for one string (its characters would be the names;
+    `TypeError` for no list, None), for a known interface in the wrong case, which a skill's
+    ``supports()`` would not see (names are case-sensitive), and for a name that is no str;
+    unknown names are kept."""
     if isinstance(names, str | bytes) or not isinstance(names, Iterable):
         one = isinstance(names, str | bytes)
-        raise ValueError(
+        raise (ValueError if one else TypeError)(
             f'interfaces {names!r}: a list of interface names, e.g. ["Display"] (or SCREEN), '
             f"not {'one string' if one else type(names).__name__}"
         )
