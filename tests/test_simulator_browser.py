@@ -1046,6 +1046,10 @@ def test_a_locale_chosen_while_a_turn_is_answered_is_sent_after_it(page: Any) ->
     page.keyboard.press("Enter")
     expect(page.locator("body[data-busy]")).to_have_count(1)
     page.get_by_label("Locale").select_option("en-GB")
+    # The browser's network side may hand the request over after the page shows it busy.
+    deadline = time.monotonic() + 30
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # (playwright calls the route's handler meanwhile)
     held[0].continue_()
     expect(page.locator("#history")).to_contain_text("now speaking en-GB")
     assert [(body["action"], body["locale"]) for body in sent] == [
