@@ -660,3 +660,31 @@ async def test_closing_with_the_lock_free_starts_no_thread(
     await store.aclose()
     assert closed == ["reads", "adds"]
     assert store._client is None and store._adding_client is None
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("given", [False, True])
+async def test_a_table_made_by_a_save_that_adds_keeps_its_retries(
+    fake_dynamodb: FakeDynamoDB, given: bool
+) -> None:
+    # With create_table=true the first call makes the table. When that call was a save with
+    # increments, the mark of a write that adds was set over the table's creation too: its
+    # CreateTable, answered a 500, was not tried again, and the failure was said as the save's
+    # ("UpdateItem failed ... the write may have been made"), which was never sent.
+    fake_dynamodb.error = (500, "InternalServerError", "oops")
+    client = _retrying_client(fake_dynamodb.url, 3) if given else None
+    store = DynamoDBStore(
+        "skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=20, client=client
+    )
+    try:
+        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            await store.update(USER, {}, (), increments={"visits": 1})
+        message = str(info.value)
+        assert "CreateTable failed (InternalServerError: oops)" in message
+        assert "the write may have been made" not in message
+        await anyio.to_thread.run_sync(fake_dynamodb.settle)
+        assert fake_dynamodb.calls == ["CreateTable"] * 3
+    finally:
+        await store.aclose()
+        if client is not None:
+            client.close()

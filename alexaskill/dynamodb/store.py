@@ -395,11 +395,13 @@ class DynamoDBStore:
     ) -> T:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        _waited_for.given_up, _waited_for.adding, _waited_for.last = given_up, adding, None
+        _waited_for.given_up, _waited_for.adding, _waited_for.last = given_up, False, None
         cause: Exception
         try:
             try:
-                return func(self._ready_client(adding))
+                client = self._ready_client(adding)  # the table made too: its calls retried
+                _waited_for.adding = adding
+                return func(client)
             except _NotSentAgain:  # a client given would retry a write that adds: said as the
                 last = _waited_for.last  # attempt sent, which may have been applied
                 raise ClientError(last, doing) if isinstance(last, dict) else last from None
