@@ -688,3 +688,30 @@ async def test_a_table_made_by_a_save_that_adds_keeps_its_retries(
         await store.aclose()
         if client is not None:
             client.close()
+
+
+def test_a_client_given_keeps_no_answer_of_its_owners_calls(fake_dynamodb: FakeDynamoDB) -> None:
+    # The store's response-received handler kept every answer the client got, its owner's
+    # calls' too, in the calling thread until that thread's next call: an item read (up to
+    # 400 KB of a user's data) or an error with its traceback, held for as long as a thread
+    # of the owner's lived. Only a write that adds needs it, and only during that write.
+    from botocore.exceptions import ClientError
+
+    from alexaskill.dynamodb.client import _waited_for
+
+    fake_dynamodb.error = (400, "ValidationException", "no")
+    client, _store = one_attempt_store(fake_dynamodb.url)
+    try:
+
+        def owners_call() -> object:
+            with pytest.raises(ClientError):
+                client.get_item(TableName="skill", Key={"id": {"S": USER}})
+            return getattr(_waited_for, "last", None)
+
+        kept: list[object] = []
+        thread = threading.Thread(target=lambda: kept.append(owners_call()))
+        thread.start()
+        thread.join(30)
+        assert kept == [None]
+    finally:
+        client.close()

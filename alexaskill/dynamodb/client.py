@@ -48,8 +48,9 @@ def _refuse_if_given_up(request: Any = None, **_: Any) -> None:
 
 
 def _note_answer(parsed_response: Any = None, exception: Any = None, **_: Any) -> None:
-    """botocore's ``response-received`` handler: what each attempt got, for the one above."""
-    if not isinstance(exception, _NotSentAgain):
+    """botocore's ``response-received`` handler: what each attempt of a write that adds got,
+    for the one above (nothing kept of other calls, a client owner's among them)."""
+    if getattr(_waited_for, "adding", False) and not isinstance(exception, _NotSentAgain):
         _waited_for.last = exception if exception is not None else parsed_response
 
 
