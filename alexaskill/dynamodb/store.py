@@ -42,7 +42,6 @@ _TABLE_NAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:
 # name's label, letters, digits and inner hyphens ("us-east-1").
 _REGION: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
-
 #: botocore and the modules it imports at once (one installed with ``--no-deps`` lacks them).
 _AWS_MODULES: Final = ("botocore", "jmespath", "dateutil", "urllib3")
 #: The longest ``timeout``, in seconds: a day. (botocore failed every call, "timestamp out of
