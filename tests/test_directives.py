@@ -941,7 +941,7 @@ def _play_with_metadata(metadata: object) -> dict[str, Any]:
             r"\.backgroundImage\.sources\[1\]\.url must be a non-empty str",
         ),
         ({"art": "https://cdn.example.com/a.png"}, r"\.art must be an image"),
-        ({"title": 42}, r"\.title must be a str"),
+        ({"title": 42}, r"\.title must be a non-empty str"),
         ("Episode 42", r" must be an object, not str"),
     ],
 )
@@ -969,3 +969,13 @@ def test_a_play_dict_whose_metadata_is_null_goes_out_as_before(metadata: object)
     response = Response(directives=(_play_with_metadata(metadata),))
     body = json.loads(encode_response(response))
     assert body["response"]["directives"][0]["audioItem"]["metadata"] == metadata
+
+
+@pytest.mark.parametrize("name", ["title", "subtitle"])
+def test_a_play_dict_with_an_empty_title_is_refused_as_the_typed_one_is(name: str) -> None:
+    # AudioMetadata(title="") raised while the same Play written as a dict went out: the two
+    # forms of one directive now agree.
+    with pytest.raises(ResponseError, match=rf"metadata\.{name} must be a non-empty str"):
+        AudioMetadata(**{name: ""})
+    with pytest.raises(ResponseError, match=_METADATA + rf"\.{name} must be a non-empty str"):
+        Response(directives=(_play_with_metadata({name: ""}),))

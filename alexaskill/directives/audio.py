@@ -63,15 +63,17 @@ class AudioMetadata(msgspec.Struct, frozen=True, kw_only=True):
 
 def _check_metadata_json(metadata: object) -> None:
     """Raise `ResponseError` where a Play's ``audioItem.metadata`` written as JSON breaks a rule
-    `AudioMetadata` checks: an object, its title and subtitle text, each image source's URL
+    `AudioMetadata` checks: an object, its title and subtitle non-empty text, each image source's URL
     HTTPS (what ``art`` and ``backgroundImage`` hold: ``{"sources": [{"url": …}, …]}``). A
     member that is None is not given, as `AudioMetadata`'s."""
     where = "AudioPlayer.Play audioItem.metadata"
     if not isinstance(metadata, Mapping):
         raise ResponseError(f"{where} must be an object, not {type(metadata).__name__}")
     for name in ("title", "subtitle"):
-        if metadata.get(name) is not None and not isinstance(metadata[name], str):
-            raise ResponseError(f"{where}.{name} must be a str, not {metadata[name]!r}"[:200])
+        text = metadata.get(name)
+        if text is not None and (not isinstance(text, str) or not text):
+            # (as `_text` says it for AudioMetadata, which refuses "" too)
+            raise ResponseError(f"{where}.{name} must be a non-empty str, not {text!r}"[:200])
     for name in ("art", "backgroundImage"):
         image = metadata.get(name)
         if image is None:
