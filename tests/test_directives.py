@@ -979,3 +979,56 @@ def test_a_play_dict_with_an_empty_title_is_refused_as_the_typed_one_is(name: st
         AudioMetadata(**{name: ""})
     with pytest.raises(ResponseError, match=_METADATA + rf"\.{name} must be a non-empty str"):
         Response(directives=(_play_with_metadata({name: ""}),))
+
+
+_LONG = "x" * 5000
+
+
+def _entities(types: object, behavior: object = "REPLACE") -> dict[str, Any]:
+    return {"type": "Dialog.UpdateDynamicEntities", "updateBehavior": behavior, "types": types}
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda: Dialog.UpdateDynamicEntities("REPLACE", {_LONG: []}), "needs at least one value"),
+        (lambda: Dialog.UpdateDynamicEntities("REPLACE", {_LONG: ["a", "a"]}), "listed twice"),
+        (lambda: Dialog.UpdateDynamicEntities(_LONG, {"Size": ["a"]}), "use one of REPLACE"),  # type: ignore[arg-type]
+        (
+            lambda: Response(directives=[_entities([{"name": [_LONG], "values": []}])]),
+            r"types\[0\]\.name must be a non-empty str",
+        ),
+        (
+            lambda: Response(
+                directives=[
+                    _entities(
+                        [{"name": "S", "values": [{"name": {"value": "a", "synonyms": _LONG}}]}]
+                    )
+                ]
+            ),
+            r"\.name\.synonyms must be a list of str",
+        ),
+        (
+            lambda: Response(
+                directives=[_entities([{"name": "S", "values": [{"id": [_LONG], "name": {}}]}])]
+            ),
+            r"types\[0\]\.values\[0\]\.id must be a non-empty str",
+        ),
+        (
+            lambda: Response(
+                directives=[_entities([{"name": "S", "values": [{"name": {"value": [_LONG]}}]}])]
+            ),
+            r"\.name\.value must be a non-empty str",
+        ),
+        (lambda: Response(directives=[_entities(None, _LONG)]), "use one of REPLACE, CLEAR"),
+        (lambda: AudioPlayer.Play("https://cdn.example.com/a.mp3", [_LONG]), "token must be"),  # type: ignore[arg-type]
+    ],
+)
+def test_a_long_name_or_value_is_said_shortened_in_the_error(make: Any, reason: str) -> None:
+    # The dynamic entities errors said a 5000-character type name (or a list holding one) in
+    # full, while the slot type checks cut a long value to 40 characters: a log line of pages.
+    with pytest.raises(ResponseError, match=reason) as caught:
+        make()
+    message = str(caught.value)
+    assert len(message) < 250, message[:300]
+    assert "x" * 40 in message and "…" in message

@@ -63,9 +63,9 @@ class AudioMetadata(msgspec.Struct, frozen=True, kw_only=True):
 
 def _check_metadata_json(metadata: object) -> None:
     """Raise `ResponseError` where a Play's ``audioItem.metadata`` written as JSON breaks a rule
-    `AudioMetadata` checks: an object, its title and subtitle non-empty text, each image source's URL
-    HTTPS (what ``art`` and ``backgroundImage`` hold: ``{"sources": [{"url": …}, …]}``). A
-    member that is None is not given, as `AudioMetadata`'s."""
+    `AudioMetadata` checks: an object, its title and subtitle non-empty text, each image
+    source's URL HTTPS (what ``art`` and ``backgroundImage`` hold: ``{"sources": [{"url": …},
+    …]}``). A member that is None is not given, as `AudioMetadata`'s."""
     where = "AudioPlayer.Play audioItem.metadata"
     if not isinstance(metadata, Mapping):
         raise ResponseError(f"{where} must be an object, not {type(metadata).__name__}")

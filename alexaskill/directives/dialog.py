@@ -12,6 +12,7 @@ from ..exceptions import ConfigurationError, ResponseError
 from ..interaction import SlotTypeDeclaration, SlotTypeValue
 from ..models import Intent
 from ..responses import Card, Directive, Reprompt, Response, output_speech
+from ..responses.directive import _SHOWN, _shown
 from ..responses.response import _directives_of
 from ..ssml import Ssml
 from .checks import _one_of, _text
@@ -32,10 +33,15 @@ _UPDATE_BEHAVIORS: Final = ("REPLACE", "CLEAR")
 def _entity_types(types: object) -> tuple[dict[str, Any], ...]:
     """Dynamic entity types as JSON, from {type name: values} or `SlotTypeDeclaration` values."""
     if isinstance(types, Mapping):
-        try:
-            declared = [SlotTypeDeclaration.build(name, values) for name, values in types.items()]
-        except ConfigurationError as exc:
-            raise ResponseError(f"Dialog.UpdateDynamicEntities types: {exc}") from None
+        declared = []
+        for name, values in types.items():
+            try:
+                declared.append(SlotTypeDeclaration.build(name, values))
+            except ConfigurationError as exc:
+                said = str(exc)
+                if isinstance(name, str) and len(name) > _SHOWN:  # said, quoted or not, in it
+                    said = said.replace(repr(name), name).replace(name, _shown(name))
+                raise ResponseError(f"Dialog.UpdateDynamicEntities types: {said}") from None
     elif isinstance(types, Iterable) and not isinstance(types, str):
         declared = list(types)
         for index, item in enumerate(declared):

@@ -42,6 +42,21 @@ class Directive(
 _KIND_BY_PREFIX: Final = (("Dialog.", "dialog"), ("AudioPlayer.", "audio"))
 
 
+#: The longest a value is shown in an error message (a repr past it ends with "…").
+_SHOWN: Final = 80
+
+
+def _shown(value: object) -> str:
+    """``repr(value)`` for an error message, cut to `_SHOWN` characters: a name or list of
+    thousands of characters makes the message useless (and fills the log line)."""
+    said = repr(value)
+    if len(said) <= _SHOWN:
+        return said
+    if isinstance(value, str):
+        return f"{str.__str__(value)[:40]!r}…"  # (as the slot type checks say a long value)
+    return said[: _SHOWN - 1] + "…"
+
+
 def directive_type(directive: Directive | Mapping[str, Any]) -> str:
     """The directive's ``type``, ``"Dialog.Delegate"`` say, of a typed or a raw directive."""
     if isinstance(directive, Directive):
@@ -172,9 +187,8 @@ def _check_dynamic_entities(field: str, index: int, directive: Mapping[str, Any]
     where = f"{field}[{index}]: Dialog.UpdateDynamicEntities"
     behavior = directive.get("updateBehavior")
     if behavior not in _UPDATE_BEHAVIORS:
-        raise ResponseError(
-            f"{where} updateBehavior is {behavior!r}; use one of {', '.join(_UPDATE_BEHAVIORS)}"
-        )
+        choices = ", ".join(_UPDATE_BEHAVIORS)
+        raise ResponseError(f"{where} updateBehavior is {_shown(behavior)}; use one of {choices}")
     types = directive.get("types")
     if behavior == "CLEAR":
         if types:
@@ -197,10 +211,10 @@ def _entity_types_error(types: object) -> str | None:
         if not isinstance(item, Mapping):
             return f'{here} must be an object {{"name", "values"}}, not {type(item).__name__}'
         if not isinstance(item.get("name"), str) or not item["name"]:
-            return f"{here}.name must be a non-empty str, not {item.get('name')!r}"
+            return f"{here}.name must be a non-empty str, not {_shown(item.get('name'))}"
         values = item.get("values")
         if not isinstance(values, list) or not values:
-            return f"{here}.values must be a non-empty list of values, not {values!r}"[:200]
+            return f"{here}.values must be a non-empty list of values, not {_shown(values)}"
         for number, value in enumerate(values):
             there = f"{here}.values[{number}]"
             if not isinstance(value, Mapping):
@@ -208,18 +222,19 @@ def _entity_types_error(types: object) -> str | None:
             if value.get("id") is not None and (
                 not isinstance(value["id"], str) or not value["id"]
             ):
-                return f"{there}.id must be a non-empty str, not {value['id']!r}"
+                return f"{there}.id must be a non-empty str, not {_shown(value['id'])}"
             name = value.get("name")
             if not isinstance(name, Mapping):
                 kind = type(name).__name__
                 return f'{there}.name must be an object {{"value", "synonyms"}}, not {kind}'
-            if not isinstance(name.get("value"), str) or not name["value"]:
-                return f"{there}.name.value must be a non-empty str, not {name.get('value')!r}"
+            said = name.get("value")
+            if not isinstance(said, str) or not said:
+                return f"{there}.name.value must be a non-empty str, not {_shown(said)}"
             synonyms = name.get("synonyms")
             if synonyms is not None and (
                 not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms)
             ):
-                return f"{there}.name.synonyms must be a list of str, not {synonyms!r}"[:200]
+                return f"{there}.name.synonyms must be a list of str, not {_shown(synonyms)}"
     return None
 
 
@@ -233,7 +248,7 @@ def _check_named_slot(field: str, index: int, directive: Mapping[str, Any], name
     slot = directive.get(name)
     if not isinstance(slot, str) or not slot:
         raise ResponseError(
-            f"{field}[{index}]: {directive['type']} {name} is {slot!r}; name the slot (a str)"
+            f"{field}[{index}]: {directive['type']} {name} is {_shown(slot)}; name the slot (a str)"
         )
 
 
