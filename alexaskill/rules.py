@@ -70,6 +70,9 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
   Alexa sends the stream to the device, then pauses it at once to listen for the user (Amazon's
   "Stream Long-Form Audio with AudioPlayer"). Alexa takes such a reply, so it goes out as it is, a
   `RuleViolation` with ``kept`` and a WARNING (`alexaskill.rules_audio`).
+- **A reprompt with shouldEndSession left out** (and no dialog directive) is never spoken:
+  Alexa does not listen (a device without a screen ends the session). A `RuleViolation` with
+  ``kept``: sent as it is, WARNING (`alexaskill.rules_dialog`).
 - **VideoApp.Launch** goes without ``shouldEndSession``, which Alexa refuses with it; it is
   dropped silently, as Amazon's SDKs do, so ``speak(…, directives=[VideoApp.Launch(…)])`` works.
 """
@@ -97,7 +100,7 @@ from .responses import (
     empty,
 )
 from .rules_audio import enqueue_violations, open_session_play
-from .rules_dialog import check_dialog
+from .rules_dialog import check_dialog, unheard_reprompt
 
 __all__ = [
     "INTERFACE_PREFIXES",
@@ -269,6 +272,9 @@ def check_reply(
         response = _only_audio(response, request, handler, violations)
     elif type_ == "SessionEndedRequest":
         return _ended(response)
+    unheard = unheard_reprompt(response, envelope, handler)
+    if unheard is not None:
+        _report(unheard, violations, logging.WARNING)
     if not response.directives:
         return response
     if type_ != "IntentRequest":

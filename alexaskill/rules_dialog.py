@@ -1,6 +1,9 @@
-"""The dialog directive rules that need the request, for `alexaskill.rules.check_reply`.
+"""The dialog rules that need the request, for `alexaskill.rules.check_reply`.
 
-A reply breaking one raises `ResponseError` (the app logs it and speaks its apology):
+A reply with a reprompt that leaves ``shouldEndSession`` out, with no dialog directive, is a
+`RuleViolation` with ``kept`` (`unheard_reprompt`): Alexa does not listen after it (a device
+without a screen ends the session), so the reprompt is never spoken. A reply breaking one of
+these raises `ResponseError` (the app logs it and speaks its apology):
 
 - a dialog-management directive (Delegate, ElicitSlot, ConfirmSlot, ConfirmIntent) answers an
   IntentRequest, or a LaunchRequest whose ``updatedIntent`` names the intent to start (intent
@@ -26,12 +29,12 @@ from typing import Any
 
 from msgspec import UNSET
 
-from .exceptions import ResponseError
+from .exceptions import ResponseError, RuleViolation
 from .interaction import ModelSource
-from .models import IntentRequest, LaunchRequest, Request
+from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .responses import DIALOG_DIRECTIVES, Directive, Response, directive_type, updated_intent_name
 
-__all__ = ["check_dialog"]
+__all__ = ["check_dialog", "unheard_reprompt"]
 
 #: The requests whose handlers' slot parameters are slots of the model's intent (as for
 #: `alexaskill.interaction.builder`).
@@ -133,3 +136,29 @@ def _parts(directive: Directive | Mapping[str, Any], field: str | None) -> tuple
         slot = getattr(directive, attribute[field], None) if field is not None else None
         return slot, getattr(directive, "updated_intent", None)
     return (directive.get(field) if field is not None else None), directive.get("updatedIntent")
+
+
+def unheard_reprompt(response: Response, envelope: Envelope, handler: str) -> RuleViolation | None:
+    """The violation of a reprompt never spoken: ``shouldEndSession`` left out, and no dialog
+    directive that keeps the session open. Alexa speaks a reprompt only while it listens for the
+    user (``shouldEndSession: false``); left out, a device without a screen ends the session and
+    one with a screen keeps it open without the microphone (Amazon's Response reference)."""
+    if response.reprompt is UNSET or response.should_end_session is not UNSET:
+        return None
+    if any(directive_type(d) in DIALOG_DIRECTIVES for d in response.directives):
+        return None
+    rule = (
+        "a reprompt is spoken only while Alexa listens (shouldEndSession false); left out, a "
+        "device without a screen ends the session and one with a screen does not listen: keep "
+        "the session open (ask(), or end_session=False), or leave the reprompt out"
+    )
+    request = envelope.request
+    return RuleViolation(
+        request.type,
+        ("reprompt", "shouldEndSession left out"),
+        rule,
+        handler=handler,
+        request_id=request.request_id,
+        kept=True,
+        fate="never spoken",
+    )

@@ -8,11 +8,11 @@ import logging
 import pytest
 
 from alexaskill import Skill, rules
-from alexaskill.directives import APL, AudioPlayer, VideoApp
+from alexaskill.directives import APL, AudioPlayer, Dialog, VideoApp
 from alexaskill.exceptions import RuleViolation
 from alexaskill.models import decode_envelope
-from alexaskill.responses import Response, SimpleCard, speak
-from alexaskill.testing import RequestFactory, TestClient
+from alexaskill.responses import PlainTextSpeech, Reprompt, Response, SimpleCard, ask, speak
+from alexaskill.testing import SCREEN, RequestFactory, TestClient
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
@@ -190,3 +190,47 @@ def test_a_screen_is_known_by_its_viewport_or_by_its_interface(
     assert checked.directives == ()
     assert checked.card == SimpleCard("Menu", "Soup")
     assert [v.dropped for v in found] == ([("VideoApp.Launch",)] if silent else [])
+
+
+def _reprompt_left_open() -> Skill:
+    skill = Skill("amzn1.ask.skill.11111111-1111-1111-1111-111111111111")
+    skill.intent("Quiz")(lambda: speak("Ready?", reprompt="Are you ready?", end_session=None))
+    return skill
+
+
+@pytest.mark.parametrize("interfaces", [None, SCREEN])
+def test_a_reprompt_with_should_end_session_left_out_is_said_never_spoken(
+    interfaces: tuple[str, ...] | None,
+) -> None:
+    # Left out, a speaker ends the session and a screen keeps it open without listening: the
+    # reprompt went out, never spoken, and nothing said so in process (chat --url did).
+    options = {} if interfaces is None else {"interfaces": interfaces}
+    with (
+        TestClient(_reprompt_left_open(), **options) as client,  # type: ignore[arg-type]
+        pytest.raises(RuleViolation) as raised,
+    ):
+        client.intent("Quiz")
+    violation = raised.value
+    assert violation.kept
+    assert violation.dropped == ("reprompt", "shouldEndSession left out")
+    assert "never spoken" in str(violation) and "ask()" in violation.rule
+    with TestClient(_reprompt_left_open(), raise_handler_errors=False) as client:
+        result = client.intent("Quiz")
+    assert "shouldEndSession" not in result.json["response"]  # sent as it is
+    assert result.json["response"]["reprompt"]["outputSpeech"]["text"] == "Are you ready?"
+    assert [v.dropped for v in result.violations] == [("reprompt", "shouldEndSession left out")]
+
+
+def test_a_reprompt_beside_a_dialog_directive_or_in_an_open_session_is_no_violation() -> None:
+    # A dialog directive keeps the session open and listening, as shouldEndSession false does.
+    envelope = decode_envelope(
+        json.dumps(RequestFactory().envelope("IntentRequest", intent={"name": "Quiz"}))
+    )
+    elicit = Response(
+        output_speech=PlainTextSpeech("Which answer?"),
+        reprompt=Reprompt(output_speech=PlainTextSpeech("Which one?")),
+        directives=(Dialog.ElicitSlot("answer"),),
+    )
+    assert rules.check_reply(elicit, envelope) is elicit
+    asked = ask("Ready?", reprompt="Are you ready?")
+    assert rules.check_reply(asked, envelope) is asked
