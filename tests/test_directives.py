@@ -30,8 +30,10 @@ from alexaskill.interaction import SlotTypeDeclaration, SlotTypeValue
 from alexaskill.models import Intent, IntentRequest, Slot
 from alexaskill.responses import (
     Directive,
+    PlainTextSpeech,
     Reprompt,
     Response,
+    can_fulfill,
     directive_kind,
     directive_type,
     encode_response,
@@ -1027,6 +1029,37 @@ def _entities(types: object, behavior: object = "REPLACE") -> dict[str, Any]:
 def test_a_long_name_or_value_is_said_shortened_in_the_error(make: Any, reason: str) -> None:
     # The dynamic entities errors said a 5000-character type name (or a list holding one) in
     # full, while the slot type checks cut a long value to 40 characters: a log line of pages.
+    with pytest.raises(ResponseError, match=reason) as caught:
+        make()
+    message = str(caught.value)
+    assert len(message) < 250, message[:300]
+    assert "x" * 40 in message and "…" in message
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda: can_fulfill(_LONG), "canFulfill is"),  # type: ignore[arg-type]
+        (lambda: can_fulfill("YES", {"city": ("YES", _LONG)}), "slot canFulfill is"),
+        (lambda: can_fulfill("YES", {"city": [_LONG]}), "give \\(canUnderstand"),  # type: ignore[dict-item]
+        (lambda: PlainTextSpeech("Hi", play_behavior=_LONG), "playBehavior is"),  # type: ignore[arg-type]
+        (
+            lambda: AudioPlayer.Play(
+                "https://cdn.example.com/a.mp3",
+                "t",
+                offset_in_milliseconds=_LONG,  # type: ignore[arg-type]
+            ),
+            "offsetInMilliseconds must be an int",
+        ),
+        (
+            lambda: Connections.StartConnection("connection://AMAZON.PrintPDF/1", token=[_LONG]),  # type: ignore[arg-type]
+            "token must be a str",
+        ),
+        (lambda: updated_intent("Quiz", answer=[_LONG]), "give a str, an int"),  # type: ignore[arg-type]
+    ],
+)
+def test_the_other_field_errors_say_a_long_value_shortened(make: Any, reason: str) -> None:
+    # The same as the dynamic entities' errors: each said the whole value given.
     with pytest.raises(ResponseError, match=reason) as caught:
         make()
     message = str(caught.value)

@@ -9,6 +9,7 @@ import msgspec
 
 from ..exceptions import ResponseError
 from ..responses import Directive
+from ..responses.directive import _shown
 from .checks import _https, _one_of, _text
 
 __all__ = [
@@ -117,8 +118,9 @@ class AudioPlayer:
             _text(f"{stream}.token", self.token, limit=MAX_AUDIO_TOKEN)
             offset = self.offset_in_milliseconds
             if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+                said = _shown(offset)
                 raise ResponseError(
-                    f"{stream}.offsetInMilliseconds must be an int of 0 or more, not {offset!r}"
+                    f"{stream}.offsetInMilliseconds must be an int of 0 or more, not {said}"
                 )
             previous = self.expected_previous_token
             if self.play_behavior == "ENQUEUE":

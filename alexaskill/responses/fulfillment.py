@@ -10,6 +10,7 @@ from msgspec import UNSET, UnsetType
 from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
+from .directive import _shown
 from .response import Response
 
 __all__ = [
@@ -25,7 +26,7 @@ _CAN_FULFILL_SLOT: Final = ("YES", "NO")
 
 def _check_answer(field: str, value: object, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise ResponseError(f"{field} is {value!r}; use one of {', '.join(allowed)}")
+        raise ResponseError(f"{field} is {_shown(value)}; use one of {', '.join(allowed)}")
 
 
 class CanFulfillSlot(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True):
@@ -95,7 +96,7 @@ def can_fulfill(
         else:
             raise ResponseError(
                 f"slot {name}: give (canUnderstand, canFulfill), e.g. ('YES', 'YES'), "
-                f"or a CanFulfillSlot, not {value!r}"
+                f"or a CanFulfillSlot, not {_shown(value)}"
             )
     return Response(
         can_fulfill_intent=CanFulfillIntent(answer, built if built else UNSET),

@@ -22,6 +22,7 @@ from ..xml_text import (
     _unprintable_xml_text,
     _xml_text,
 )
+from .directive import _shown
 from .ssml_elements import _audio_clips, _check_elements, _check_no_doctype
 
 __all__ = [
@@ -162,7 +163,7 @@ class OutputSpeech(
 def _check_play_behavior(value: str | UnsetType) -> None:
     if value is not UNSET and value not in _PLAY_BEHAVIORS:
         raise ResponseError(
-            f"outputSpeech.playBehavior is {value!r}; use one of {', '.join(_PLAY_BEHAVIORS)}"
+            f"outputSpeech.playBehavior is {_shown(value)}; use one of {', '.join(_PLAY_BEHAVIORS)}"
         )
 
 
