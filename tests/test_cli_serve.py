@@ -929,3 +929,21 @@ def test_serve_says_why_a_tls_file_cannot_be_read(
     code, out, err = run("serve", WEATHER, "--ssl-certfile", cert, "--ssl-keyfile", key)
     assert (code, out) == (2, "")
     assert err == f"alexaskill serve: error: --ssl-keyfile {key}: Permission denied\n"
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("::ffff:127.0.0.1", True),
+        ("[::ffff:127.0.0.1]", True),
+        ("::ffff:10.0.0.1", False),
+        ("::1", True),
+        ("0.0.0.0", False),
+    ],
+)
+def test_an_ipv4_mapped_loopback_host_is_loopback(host: str, loopback: bool) -> None:
+    # ::ffff:127.0.0.1 is 127.0.0.1 written in IPv6 (Python 3.11's is_loopback says no): --dev
+    # there warned of another machine.
+    from alexaskill.cli.serve import _loopback
+
+    assert _loopback(host) is loopback
