@@ -923,19 +923,7 @@ def test_a_card_image_that_is_not_https_is_not_shown(page: Any) -> None:
 
     image = {"smallImageUrl": "http://images.example.com/a.png"}
     card = {"type": "Standard", "title": "Plain", "text": "Over http.", "image": image}
-    exchange = {
-        "request": {"type": "LaunchRequest"},
-        "status": 200,
-        "response": {"version": "1.0", "response": {"card": card, "shouldEndSession": True}},
-    }
-    state = {"locale": "en-US", "interfaces": ["AudioPlayer"], "screen": False, "session": None}
-    answered = {"turn": {"exchanges": [exchange], "notes": []}, "notes": [], "state": state}
-    page.route(
-        "**/_simulator/api/turn",
-        lambda route: route.fulfill(
-            status=200, content_type="application/json", body=json.dumps(answered)
-        ),
-    )
+    answer_with_a_card(page, card)
     say(page, "open the lighthouse")
     card_view = last_turn(page).locator(".card")
     expect(card_view.locator(".card-text")).to_have_text("Over http.")
@@ -981,15 +969,7 @@ def test_a_skill_that_did_not_answer_is_not_shown_as_an_http_status(page: Any) -
     from playwright.sync_api import expect
 
     reason = "no answer from the skill within 10 s (Alexa waits about 8 s)"
-    exchange = {"request": {"type": "LaunchRequest"}, "status": 0, "response": {"error": reason}}
-    state = {"locale": "en-US", "interfaces": ["AudioPlayer"], "screen": False, "session": None}
-    answered = {"turn": {"exchanges": [exchange], "notes": []}, "notes": [], "state": state}
-    page.route(
-        "**/_simulator/api/turn",
-        lambda route: route.fulfill(
-            status=200, content_type="application/json", body=json.dumps(answered)
-        ),
-    )
+    answer_every_turn(page, {"error": reason}, status=0)
     say(page, "open the lighthouse")
     skill = last_turn(page).locator(".msg.alexa")
     expect(skill.locator(".error")).to_have_text(reason)
@@ -1006,19 +986,7 @@ def test_a_long_image_url_not_shown_stays_inside_its_card(page: Any) -> None:
 
     url = "http://images.example.com/" + "a" * 600 + ".png"
     card = {"type": "Standard", "title": "Long", "text": "x", "image": {"largeImageUrl": url}}
-    exchange = {
-        "request": {"type": "LaunchRequest"},
-        "status": 200,
-        "response": {"version": "1.0", "response": {"card": card, "shouldEndSession": True}},
-    }
-    state = {"locale": "en-US", "interfaces": ["AudioPlayer"], "screen": False, "session": None}
-    answered = {"turn": {"exchanges": [exchange], "notes": []}, "notes": [], "state": state}
-    page.route(
-        "**/_simulator/api/turn",
-        lambda route: route.fulfill(
-            status=200, content_type="application/json", body=json.dumps(answered)
-        ),
-    )
+    answer_with_a_card(page, card)
     say(page, "open the lighthouse")
     expect(page.locator("#screen .card-image-refused")).to_contain_text(url)
     for card_view in (last_turn(page).locator(".card"), page.locator("#screen .card")):
@@ -1077,3 +1045,27 @@ def test_the_page_tells_the_server_it_talked_to_it_before(page: Any) -> None:
     expect(page.locator("#history > li.turn.device").first).to_be_visible()
     assert [body.get("continuing") for body in sent[:3]] == [False, True, True]
     assert sent[2]["action"] == "button"
+
+
+# --- pages whose server is faked (its answers given by the test) -------------------------------
+
+
+def answer_every_turn(page: Any, response: Any, *, status: int = 200) -> None:
+    """Answer each turn of the page's with one LaunchRequest the skill answered ``response``
+    (HTTP ``status``; 0: no answer at all), on a speaker, no session open."""
+    exchange = {"request": {"type": "LaunchRequest"}, "status": status, "response": response}
+    state = {"locale": "en-US", "interfaces": ["AudioPlayer"], "screen": False, "session": None}
+    answered = {"turn": {"exchanges": [exchange], "notes": []}, "notes": [], "state": state}
+    page.route(
+        "**/_simulator/api/turn",
+        lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(answered)
+        ),
+    )
+
+
+def answer_with_a_card(page: Any, card: dict[str, Any]) -> None:
+    """Answer each turn of the page's with ``card``, the session ended."""
+    answer_every_turn(
+        page, {"version": "1.0", "response": {"card": card, "shouldEndSession": True}}
+    )
