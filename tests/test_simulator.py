@@ -1484,3 +1484,79 @@ def test_a_page_whose_conversation_the_server_forgot_is_told(pki: TestPKI) -> No
             continuing=True,
         )
         assert event["notes"][0] == forgotten
+
+
+def _two_skills(pki: TestPKI) -> Any:
+    """The lighthouse at /lighthouse/ (skill 0) and, at /other/ (skill 1), a skill that asks."""
+    from starlette.applications import Starlette
+
+    from alexaskill import Skill, ask
+    from alexaskill.simulator import with_simulator
+
+    other = Skill("amzn1.ask.skill.other")
+    other.intent("Hello", utterances=["say hello"])(lambda: ask("Hello from the other skill."))
+    lighthouse = load_object(f"{SKILL_FILE}:skill")
+    app = Starlette(routes=[lighthouse.mount("/lighthouse"), other.mount("/other")])
+    return with_simulator(app, pki=pki)
+
+
+def test_an_audio_event_of_another_skills_stream_keeps_the_session_talked_to(
+    pki: TestPKI,
+) -> None:
+    # The page talks to one skill while another's stream plays: the player's events go to the
+    # skill that played it, and were taken for a choice of that skill, which started the page's
+    # conversation over (the open session with the skill talked to was lost).
+    with _client(_two_skills(pki)) as http:
+        turn(http, text="ask the lighthouse to play the harbour", skill=0)
+        asked = turn(http, text="ask the other skill to say hello", skill=1)
+        session_id = asked["state"]["session"]["sessionId"]
+        started = turn(http, "audio", event="PlaybackStarted", token="harbour-1", skill=0)
+        assert started["notes"] == []
+        (exchange,) = started["turn"]["exchanges"]
+        application = exchange["envelope"]["context"]["System"]["application"]
+        assert (
+            application["applicationId"] == "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+        )
+        assert exchange["envelope"]["request"]["type"] == "AudioPlayer.PlaybackStarted"
+        # The state shown is still the one of the skill talked to.
+        assert started["state"]["skillPath"] == "/other/"
+        assert started["state"]["session"]["sessionId"] == session_id
+        again = turn(http, text="say hello", skill=1)
+        assert again["notes"] == []
+        envelope = again["turn"]["exchanges"][0]["envelope"]
+        assert envelope["session"]["sessionId"] == session_id
+        assert envelope["session"]["new"] is False
+
+
+def test_a_skill_chosen_again_starts_a_new_session_with_it(pki: TestPKI) -> None:
+    # A device holds one skill's session at a time: back to a skill, the page starts anew.
+    with _client(_two_skills(pki)) as http:
+        first = turn(http, text="ask the other skill to say hello", skill=1)
+        turn(http, text="ask the lighthouse how is the sea", skill=0)
+        back = turn(http, text="ask the other skill to say hello", skill=1)
+    assert back["notes"] == ["now talking to the skill at /other/", "a new session"]
+    envelope = back["turn"]["exchanges"][0]["envelope"]
+    assert envelope["session"]["new"] is True
+    assert envelope["session"]["sessionId"] != first["state"]["session"]["sessionId"]
+
+
+def test_an_audio_event_follows_the_device_changed_while_another_skill_was_talked_to(
+    pki: TestPKI,
+) -> None:
+    # The stream plays on through a change of device made while talking to another skill: its
+    # events carry the device as it is now, and reach the skill that played it.
+    screen = ["AudioPlayer", "Display"]
+    with _client(_two_skills(pki)) as http:
+        turn(http, text="ask the lighthouse to play the harbour", skill=0)
+        turn(http, "configure", skill=1, interfaces=screen)
+        event = turn(
+            http, "audio", event="PlaybackStopped", token="harbour-1", skill=0, interfaces=screen
+        )
+        assert event["notes"] == []
+        (exchange,) = event["turn"]["exchanges"]
+        supported = exchange["envelope"]["context"]["System"]["device"]["supportedInterfaces"]
+        assert set(supported) == {"AudioPlayer", "Display"}
+        # One sent with the device as it was is not (it crossed the change).
+        stale = turn(http, "audio", event="PlaybackStopped", token="harbour-1", skill=0)
+        assert stale["turn"] is None
+        assert stale["notes"] == ["AudioPlayer.PlaybackStopped of a device since changed: not sent"]

@@ -1069,3 +1069,80 @@ def answer_with_a_card(page: Any, card: dict[str, Any]) -> None:
     answer_every_turn(
         page, {"version": "1.0", "response": {"card": card, "shouldEndSession": True}}
     )
+
+
+def two_skills(page: Any) -> None:
+    """Reload the page as if the app mounted two skills (/a/ and /b/), en-US and en-GB."""
+    from playwright.sync_api import expect
+
+    info = {
+        "skills": [
+            {"index": 0, "path": "/a/", "skillId": "amzn1.ask.skill.a"},
+            {"index": 1, "path": "/b/", "skillId": "amzn1.ask.skill.b"},
+        ],
+        "locales": ["en-GB", "en-US"],
+        "locale": "en-US",
+        "interfaces": ["AudioPlayer", "Display", "Alexa.Presentation.APL", "VideoApp"],
+        "devices": {"speaker": ["AudioPlayer"], "screen": ["AudioPlayer", "Display"]},
+        "device": "speaker",
+        "examples": ["open the skill"],
+        "unheard": [],
+    }
+    page.route(
+        "**/_simulator/api/info",
+        lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(info)
+        ),
+    )
+    page.reload()
+    expect(page.locator("body[data-ready]")).to_have_count(1)
+
+
+def test_the_audio_players_events_go_to_the_skill_whose_stream_plays(page: Any) -> None:
+    # With several skills mounted, the player's events and the media buttons went to the skill
+    # chosen now, not to the one whose stream played (and the user's requests to another skill
+    # carried that stream's token as their own player's).
+    from playwright.sync_api import expect
+
+    two_skills(page)
+    sent: list[dict[str, Any]] = []
+    play = {
+        "type": "AudioPlayer.Play",
+        "playBehavior": "REPLACE_ALL",
+        "audioItem": {"stream": {"url": "https://streams.example.com/long/a.mp3", "token": "a-1"}},
+    }
+
+    def answer(route: Any) -> None:
+        body = json.loads(route.request.post_data or "{}")
+        sent.append(body)
+        skill = body["skill"]
+        state = {"locale": "en-US", "interfaces": ["AudioPlayer"], "screen": False}
+        state = {**state, "session": None, "skill": skill, "skillPath": ["/a/", "/b/"][skill]}
+        turn: dict[str, Any] | None = None
+        if body["action"] == "say" and skill == 0:
+            response = {"version": "1.0", "response": {"directives": [play]}}
+            exchange = {"request": {"type": "IntentRequest"}, "status": 200, "response": response}
+            turn = {"exchanges": [exchange], "notes": [], "sessionOpen": False}
+        elif body["action"] != "configure":  # shown in the history
+            turn = {"exchanges": [], "notes": [], "sessionOpen": False}
+        answered: dict[str, Any] = {"turn": turn, "notes": [], "state": state}
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(answered))
+
+    page.route("**/_simulator/api/turn", answer)
+    say(page, "ask a to play")
+    wait_until(page, "window.__played.some((item) => item.src.endsWith('/long/a.mp3'))")
+    expect(page.locator("#history > li.turn.device").first).to_contain_text("PlaybackStarted")
+    page.get_by_label("Skill", exact=True).select_option("1")
+    wait_until(page, "document.body.dataset.busy === undefined")
+    say(page, "ask b something")
+    page.get_by_role("button", name="⏸ Pause").click()
+    page.evaluate("document.getElementById('player').pause()")
+    wait_until(page, "document.querySelectorAll('#history > li.turn.device').length >= 3")
+    devices = [body for body in sent if body["action"] in ("audio", "button")]
+    assert [(body.get("event") or body["command"], body["skill"]) for body in devices] == [
+        ("PlaybackStarted", 0),
+        ("Pause", 0),
+        ("PlaybackStopped", 0),
+    ]
+    (to_b,) = [body for body in sent if body["action"] == "say" and body["skill"] == 1]
+    assert to_b["player"] == {"activity": "IDLE"}

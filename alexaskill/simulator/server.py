@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -33,6 +32,8 @@ if TYPE_CHECKING:
     from .session import DeviceEvent, Simulation, SkillTarget
 
 from .http import PREFIX, BadRequest, below_prefix, check_caller, json_response, read_json, root
+from .pages import NEW as _NEW
+from .pages import Pages
 
 __all__ = ["PREFIX", "Simulator"]
 
@@ -71,7 +72,6 @@ _MAX_TEXT: Final = 2000
 ANSWER_WAIT: float = 10.0
 #: Pages remembered at once; the oldest is forgotten first.
 _MAX_SIMULATIONS: Final = 32
-_NEW: Final = "a new session"  # the note on which the page plays what it held for the old one
 _LOST: Final = (
     "the server does not know this page's conversation (it restarted, or talked to many other "
     "pages since): it starts over"
@@ -119,7 +119,7 @@ class Simulator:
         self.pki = pki
         #: The fake Alexa service APIs the simulated requests point the skills at.
         self.api = api if api is not None else FakeAlexaApi()
-        self._simulations: OrderedDict[str, tuple[int, Simulation]] = OrderedDict()
+        self._simulations = Pages(self.targets, _MAX_SIMULATIONS, self._new_simulation)
         #: Each (skill, locale)'s understander, and the model file's version it was built from.
         self._understanders: dict[tuple[int, str], tuple[object, Understander]] = {}
         # One turn at a time: the service-API calls of a turn are told apart by position.
@@ -334,7 +334,7 @@ class Simulator:
         player: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         notes: list[str] = []
-        simulation = self._simulation(simulation_id, index, notes)
+        simulation = self._simulations.simulation(simulation_id, index, notes)
         notes.extend(n for n in self._configure(simulation, locale, interfaces) if n not in notes)
         simulation.hold(player)
         turn: dict[str, Any] | None = None
@@ -353,7 +353,8 @@ class Simulator:
 
     def _state(self, simulation: Simulation, index: int) -> dict[str, Any]:
         """The simulation's state, with what to try saying to its skill in its locale."""
-        return {**simulation.state(), "examples": self._examples(index, simulation.locale)}
+        examples = self._examples(index, simulation.locale)
+        return {**simulation.state(), "skill": index, "examples": examples}
 
     def _device(
         self,
@@ -366,17 +367,22 @@ class Simulator:
         """An event of the page's audio player or media buttons, sent to the skill as the
         device would send it.
 
-        Unlike the user's actions it changes neither the locale nor the device: a page whose
-        choices differ from the simulation's (an event that crossed a change) is answered
-        without a request, with a note.
+        It goes to skill ``index`` (the one whose stream the page plays, not necessarily the
+        one it talks to now), and changes neither the locale nor the device: a page whose
+        choices differ from the device's (an event that crossed a change) is answered without a
+        request, with a note.
         """
         notes: list[str] = []
-        simulation = self._simulation(simulation_id, index, notes)
-        if (locale, set(interfaces)) != (simulation.locale, set(simulation.interfaces)):
+        talking = self._simulations.device(simulation_id)
+        simulation = self._simulations.simulation(simulation_id, index, notes, user=False)
+        current, device = talking or (index, simulation)
+        if (locale, set(interfaces)) != (device.locale, set(device.interfaces)):
             notes.append(f"{event.name} of a device since changed: not sent")
-            return {"turn": None, "notes": notes, "state": self._state(simulation, index)}
+            return {"turn": None, "notes": notes, "state": self._state(device, current)}
+        if simulation is not device:  # the device may have changed since it played
+            self._configure(simulation, locale, interfaces)
         turn = simulation.device(event)
-        return {"turn": turn, "notes": notes, "state": self._state(simulation, index)}
+        return {"turn": turn, "notes": notes, "state": self._state(device, current)}
 
     def _configure(self, simulation: Simulation, locale: str, interfaces: list[str]) -> list[str]:
         from ..exceptions import ConfigurationError
@@ -387,25 +393,16 @@ class Simulator:
         except (ConfigurationError, InteractionModelError) as exc:
             raise BadRequest(_model_problem(exc, locale)) from None
 
-    def _simulation(
-        self,
-        simulation_id: str,
-        index: int,
-        notes: list[str],
-    ) -> Simulation:
-        """The page's simulation; a new one starts on the first device, in en-US (the page's
-        choices are applied afterwards, each change noted)."""
+    def _new_simulation(self, index: int) -> Simulation:
+        """A new simulation of skill ``index``: on the first device, in the first locale (the
+        page's choices are applied afterwards, each change noted)."""
         from ..exceptions import ConfigurationError
         from ..interaction import InteractionModelError
         from .session import Simulation
 
-        known = self._simulations.get(simulation_id)
-        if known is not None and known[0] == index:
-            self._simulations.move_to_end(simulation_id)
-            return known[1]
         assert self._api_endpoint is not None
         try:
-            simulation = Simulation(
+            return Simulation(
                 self.targets[index],
                 pki=self.pki,
                 post=self._post,
@@ -417,12 +414,6 @@ class Simulator:
             )
         except (ConfigurationError, InteractionModelError) as exc:
             raise BadRequest(_model_problem(exc, self.locale)) from None
-        if known is not None:  # a new conversation, whatever the page's locale and device
-            notes.extend((f"now talking to the skill at {self.targets[index].path}", _NEW))
-        self._simulations[simulation_id] = (index, simulation)
-        while len(self._simulations) > _MAX_SIMULATIONS:
-            self._simulations.popitem(last=False)
-        return simulation
 
     def load_model(self) -> None:
         """Read and check `model` for each of its locales now rather than on the page's first

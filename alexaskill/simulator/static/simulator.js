@@ -19,6 +19,7 @@
     stream: null, // the stream in the player: {token, started, nearly}
     held: null, // a stream Alexa paused at once to listen (a Play keeping the session open)
     lastToken: null, // the token of the last stream that played (the context's AudioPlayer)
+    lastSkill: 0, // the skill that played it: its events and the media buttons go to it
     events: Promise.resolve(), // the audio player's events, sent one after another
     examples: null, // the examples shown, as JSON
     reconfigure: false, // a choice made while a turn was answered, to send after it
@@ -396,7 +397,8 @@
   // One started by an answer that keeps the session open is sent, then paused at once while
   // Alexa listens ("Stream Long-Form Audio with AudioPlayer"): it plays when the session ends.
   // Returns a note on what the device ignored, else "".
-  function audioDirective(directive, speechOver = Promise.resolve(), sessionOpen = false) {
+  function audioDirective(directive, speechOver = Promise.resolve(), sessionOpen = false,
+    skill = state.skill) {
     const player = $("player");
     let ignored = "";
     if (directive.type === "AudioPlayer.Play") {
@@ -408,6 +410,7 @@
         offset: Number(stream.offsetInMilliseconds || 0),
         title: (item.metadata && item.metadata.title) || stream.token || stream.url,
         subtitle: item.metadata && item.metadata.subtitle,
+        skill, // the skill whose stream it is: the player's events go to it
       };
       const behavior = directive.playBehavior || "REPLACE_ALL";
       // A stream held paused for the session is the one the queue follows, as one playing;
@@ -476,6 +479,7 @@
   function stopHeld() {
     if (!state.held) return;
     state.lastToken = state.held.token; // stopped where it was held, as the context says
+    state.lastSkill = state.held.skill;
     state.held = null;
     $("now-playing").textContent = "Nothing is playing.";
   }
@@ -486,7 +490,7 @@
     if (before && before.started && !player.paused && !player.ended) {
       audioEvent("PlaybackStopped", before); // replaced while it played, as a device reports
     }
-    state.stream = { token: entry.token, started: false, nearly: false };
+    state.stream = { token: entry.token, started: false, nearly: false, skill: entry.skill };
     $("now-playing").replaceChildren(el("strong", {}, entry.title || "A stream"),
       entry.subtitle ? ` — ${entry.subtitle}` : "");
     $("now-playing").className = "";
@@ -594,7 +598,8 @@
 
   // interrupt: whether the turn stops what the voice is saying even when it says nothing itself
   // (a turn of the user's does; an event of the audio player does not).
-  function turnView(turn, userLine, interrupt = true) {
+  // ``skill``: the skill that answered (the streams it plays are its own).
+  function turnView(turn, userLine, interrupt = true, skill = state.skill) {
     const item = el("li", { class: "turn" });
     if (userLine) item.append(userLine);
     const understood = understoodView(turn.understood);
@@ -650,7 +655,7 @@
     if (interrupt || segments.length) voice.play(segments);
     const speechOver = segments.length ? voice.finished : Promise.resolve();
     for (const { directive, sessionOpen } of audio) {
-      const ignored = audioDirective(directive, speechOver, sessionOpen);
+      const ignored = audioDirective(directive, speechOver, sessionOpen, skill);
       if (ignored) item.append(el("p", { class: "note" }, ignored));
     }
     // The user's session is over: Alexa plays what it paused.
@@ -709,7 +714,7 @@
           body: JSON.stringify({
             simulation: state.simulation, action, text,
             locale: state.locale, interfaces: state.interfaces, skill: state.skill,
-            player: playerState(), continuing: state.continuing,
+            player: playerState(state.skill), continuing: state.continuing,
           }),
         });
       } catch (error) {
@@ -734,7 +739,9 @@
       for (const note of result.notes || []) addToHistory(noteItem(note));
       // A new session (asked for, or another device or locale): the old one is over.
       if (action === "new_session" || (result.notes || []).includes("a new session")) playHeld();
-      if (result.turn) addToHistory(turnView(result.turn, userLine));
+      const skill = result.state && Number.isInteger(result.state.skill)
+        ? result.state.skill : state.skill;
+      if (result.turn) addToHistory(turnView(result.turn, userLine, true, skill));
       showState(result);
       setStatus("");
     } catch (error) {
@@ -758,19 +765,30 @@
   function audioEvent(event, stream, extra = {}) {
     if (!stream || !stream.token || !state.interfaces.includes("AudioPlayer")) return;
     const offset = playedMs();
-    deviceEvent({ action: "audio", event, token: stream.token, offset, ...extra },
+    const skill = Number.isInteger(stream.skill) ? stream.skill : state.skill;
+    deviceEvent({ action: "audio", event, token: stream.token, offset, skill, ...extra },
       `AudioPlayer.${event}`, ` ${stream.token}, ${offset} ms`);
   }
 
   // A media button of the device (or its remote): PlaybackController.<button>CommandIssued,
   // with where the player is. It does nothing here by itself: the skill's answer decides.
+  // They go to the skill whose stream the player holds (or last played), as on a device.
   function pressButton(button) {
-    const body = { action: "button", command: button, ...playerState() };
+    const body = { action: "button", command: button, skill: playerSkill(), ...playerState() };
     deviceEvent(body, `PlaybackController.${button}CommandIssued`, " (button)");
   }
 
-  // Where the player is, as each request's context.AudioPlayer carries it.
-  function playerState() {
+  // The skill whose stream the player holds, or last played (else the one talked to).
+  function playerSkill() {
+    const entry = state.held || state.stream;
+    const skill = entry ? entry.skill : state.lastToken ? state.lastSkill : state.skill;
+    return Number.isInteger(skill) ? skill : state.skill;
+  }
+
+  // Where the player is, as each request's context.AudioPlayer carries it: to another skill
+  // than the one whose stream it holds, an idle player (the stream and its token are not its).
+  function playerState(skill = playerSkill()) {
+    if (skill !== playerSkill()) return { activity: "IDLE" };
     const player = $("player");
     const stream = state.stream;
     if (state.held) return { activity: "PAUSED", token: state.held.token, offset: state.held.offset };
@@ -820,7 +838,7 @@
     state.continuing = true;
     for (const note of result.notes || []) addToHistory(noteItem(note));
     if (result.turn) {
-      const item = turnView(result.turn, line, false);
+      const item = turnView(result.turn, line, false, body.skill);
       item.classList.add("device");
       addToHistory(item);
     }
@@ -1060,6 +1078,7 @@
         stream.started = true;
         stream.stopped = false;
         state.lastToken = stream.token;
+        state.lastSkill = stream.skill;
         audioEvent("PlaybackStarted", stream);
       }
     });
@@ -1085,6 +1104,7 @@
       if (stream && player.error) {
         // The device holds the stream that failed, STOPPED, and does not try it again alone.
         state.lastToken = stream.token;
+        state.lastSkill = stream.skill;
         Object.assign(stream, { started: false, stopped: true, halted: true });
         const error = String(player.error.message || "media error").slice(0, 2000);
         audioEvent("PlaybackFailed", stream, { error });
