@@ -1146,3 +1146,35 @@ def test_the_audio_players_events_go_to_the_skill_whose_stream_plays(page: Any) 
     ]
     (to_b,) = [body for body in sent if body["action"] == "say" and body["skill"] == 1]
     assert to_b["player"] == {"activity": "IDLE"}
+
+
+def test_a_locale_the_server_refused_is_not_kept_by_the_page(page: Any) -> None:
+    # The server refuses a locale whose model file is broken and stays in the one it had; the
+    # page stayed in the new one, so the player's events (which carry it) were all refused "of
+    # a device since changed: not sent" until a turn succeeded.
+    from playwright.sync_api import expect
+
+    sent: list[dict[str, Any]] = []
+    broken = {"error": "the skill's interaction model for en-GB: a broken file"}
+
+    def refuse_en_gb(route: Any) -> None:
+        body = json.loads(route.request.post_data or "{}")
+        sent.append(body)
+        if body.get("locale") == "en-GB":
+            route.fulfill(status=400, content_type="application/json", body=json.dumps(broken))
+        else:
+            route.continue_()
+
+    page.route("**/_simulator/api/turn", refuse_en_gb)
+    say(page, "open the lighthouse")
+    page.get_by_label("Locale").select_option("en-GB")
+    history = page.locator("#history")
+    expect(history).to_contain_text("The simulator refused: the skill's interaction model")
+    expect(history).to_contain_text("The page keeps the locale en-US as before.")
+    expect(page.get_by_label("Locale")).to_have_value("en-US")
+    say(page, "how is the sea")
+    assert [(body["action"], body["locale"]) for body in sent] == [
+        ("say", "en-US"),
+        ("configure", "en-GB"),
+        ("say", "en-US"),
+    ]

@@ -24,6 +24,7 @@
     examples: null, // the examples shown, as JSON
     reconfigure: false, // a choice made while a turn was answered, to send after it
     continuing: false, // whether the server has answered this page (and should know it)
+    kept: null, // the locale, device and skill the server last answered with: {locale, ...}
   };
 
   // AudioPlayer.PlaybackNearlyFinished goes out this many seconds before a stream's end (a
@@ -674,8 +675,44 @@
     return el("li", { class: `turn system ${kind}` }, el("p", { class: "note" }, text));
   }
 
+  // A turn refused (a locale whose model is broken, say): the server's device is as it was,
+  // and so is the page's, else the player's events (which carry the page's choices) would be
+  // refused as "of a device since changed". What was put back, as a note ("" for nothing).
+  function keepServersChoices() {
+    const kept = state.kept;
+    if (!kept) return "";
+    const back = [];
+    if (kept.locale !== state.locale && state.info.locales.includes(kept.locale)) {
+      state.locale = kept.locale;
+      $("locale").value = kept.locale;
+      back.push(`the locale ${kept.locale}`);
+    }
+    const same = kept.interfaces.length === state.interfaces.length &&
+      kept.interfaces.every((name) => state.interfaces.includes(name));
+    if (!same) {
+      state.interfaces = [...kept.interfaces];
+      for (const box of document.querySelectorAll("#interfaces input")) {
+        box.checked = state.interfaces.includes(box.value);
+      }
+      syncDeviceRadios();
+      back.push("the device");
+    }
+    if (kept.skill !== state.skill) {
+      state.skill = kept.skill;
+      $("skill").value = String(kept.skill);
+      back.push("the skill");
+    }
+    return back.length ? `The page keeps ${back.join(", ")} as before.` : "";
+  }
+
   function showState(result) {
     const s = result.state || {};
+    if (typeof s.locale === "string" && Array.isArray(s.interfaces)) {
+      state.kept = {
+        locale: s.locale, interfaces: s.interfaces,
+        skill: Number.isInteger(s.skill) ? s.skill : state.skill,
+      };
+    }
     const session = s.session;
     $("session-state").textContent = session
       ? `open — ${session.sessionId}${session.new ? " (new)" : ""}` : "no session";
@@ -732,6 +769,8 @@
       if (!response.ok) {
         const reason = (result && result.error) || `HTTP ${response.status}`;
         addToHistory(noteItem(`The simulator refused: ${reason}`, "error"));
+        const back = keepServersChoices();
+        if (back) addToHistory(noteItem(back));
         setStatus(reason, "error");
         return;
       }
@@ -916,6 +955,7 @@
       $("locale").append(el("option", { value: locale, selected: locale === info.locale }, locale));
     }
     state.locale = info.locale;
+    state.kept = { locale: info.locale, interfaces: [...info.devices[info.device]], skill: 0 };
     // Locales the skill declares that the dialog emulation cannot understand (a German model
     // without a registered German Language): named, rather than missing without a word.
     const unheard = info.unheard || [];
