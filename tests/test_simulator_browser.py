@@ -1178,3 +1178,27 @@ def test_a_locale_the_server_refused_is_not_kept_by_the_page(page: Any) -> None:
         ("configure", "en-GB"),
         ("say", "en-US"),
     ]
+
+
+def test_a_display_template_is_shown_on_the_screen_as_text(page: Any) -> None:
+    # Display.RenderTemplate was only JSON in the history: the screen panel showed nothing of
+    # it. Its title and texts are shown, as text (markup in them is never read as HTML).
+    from playwright.sync_api import expect
+
+    text = {
+        "primaryText": {"type": "RichText", "text": "Calm <b>sea</b><br/>light wind"},
+        "secondaryText": {"type": "PlainText", "text": "<img src=x onerror=alert(1)>"},
+    }
+    template = {"type": "BodyTemplate1", "token": "sea", "title": "<i>Sea</i>", "textContent": text}
+    directive = {"type": "Display.RenderTemplate", "template": template}
+    answer_every_turn(
+        page, {"version": "1.0", "response": {"directives": [directive], "shouldEndSession": True}}
+    )
+    say(page, "open the lighthouse")
+    shown = page.locator("#screen .template")
+    expect(shown.locator(".card-type")).to_have_text("Display.RenderTemplate BodyTemplate1")
+    expect(shown.locator(".card-title")).to_have_text("<i>Sea</i>")
+    expect(shown.locator(".card-text")).to_have_text(
+        ["Calm sea\nlight wind", "<img src=x onerror=alert(1)>"]
+    )
+    assert page.locator("#screen img, #screen b, #screen i").count() == 0

@@ -374,16 +374,51 @@
     }
   }
 
+  // Amazon's Display interface (Display.RenderTemplate): the template's title and texts, and
+  // each list item's, shown as text (a RichText's markup left out, never read as HTML).
+  function templateText(content) {
+    if (!content || typeof content !== "object") return [];
+    return ["primaryText", "secondaryText", "tertiaryText"].map((name) => {
+      const part = content[name];
+      if (!part || typeof part.text !== "string") return "";
+      const text = part.type === "RichText"
+        ? part.text.replace(/<br\s*\/?>/gi, "\n").replace(/<[^>]*>/g, "") : part.text;
+      return text.trim();
+    }).filter(Boolean);
+  }
+
+  function templateView(directive) {
+    const template = directive.template && typeof directive.template === "object"
+      ? directive.template : {};
+    const view = el("figure", { class: "card template" });
+    view.append(el("figcaption", {},
+      el("span", { class: "card-type" }, `Display.RenderTemplate ${template.type || "?"}`),
+      typeof template.title === "string" && template.title
+        ? el("strong", { class: "card-title" }, template.title) : null));
+    for (const text of templateText(template.textContent)) {
+      view.append(el("p", { class: "card-text" }, text));
+    }
+    const items = Array.isArray(template.listItems) ? template.listItems : [];
+    if (items.length) {
+      view.append(el("ol", { class: "template-items" }, ...items.map((item) =>
+        el("li", {}, templateText(item && item.textContent).join(" — ") ||
+          String((item && item.token) || "")))));
+    }
+    return view;
+  }
+
   function showOnScreen(card, directives) {
     const screen = $("screen");
     const apl = directives.filter((d) => String(d.type || "").startsWith("Alexa.Presentation"));
-    if (!card && !apl.length) return;
+    const templates = directives.filter((d) => d.type === "Display.RenderTemplate");
+    if (!card && !apl.length && !templates.length) return;
     screen.replaceChildren();
     const hasScreen = state.interfaces.includes("Display") ||
       state.interfaces.includes("Alexa.Presentation.APL");
     screen.append(el("p", { class: "muted small" }, hasScreen
       ? "On the device's screen, and in the Alexa app:"
       : "In the Alexa app (this device has no screen):"));
+    for (const directive of templates) screen.append(templateView(directive));
     if (card) screen.append(cardView(card));
     for (const directive of apl) {
       screen.append(el("details", { class: "directive" },
