@@ -1560,3 +1560,16 @@ def test_an_audio_event_follows_the_device_changed_while_another_skill_was_talke
         stale = turn(http, "audio", event="PlaybackStopped", token="harbour-1", skill=0)
         assert stale["turn"] is None
         assert stale["notes"] == ["AudioPlayer.PlaybackStopped of a device since changed: not sent"]
+
+
+def test_the_session_of_a_skill_left_is_over_for_its_streams_events(pki: TestPKI) -> None:
+    # Another skill chosen ends the session with the one left (a device holds one skill's
+    # session): the events of that skill's stream, played once its session was over, were
+    # shown in a session still open, which ended only when the page chose the skill again.
+    with _client(_two_skills(pki)) as http:
+        held = turn(http, text="ask the lighthouse to play the tide and ask", skill=0)
+        assert held["turn"]["sessionOpen"] is True
+        turn(http, text="ask the other skill to say hello", skill=1)
+        started = turn(http, "audio", event="PlaybackStarted", token="tide-2", skill=0)
+    assert started["turn"]["sessionOpen"] is False
+    assert started["state"]["skillPath"] == "/other/"

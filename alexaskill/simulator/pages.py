@@ -58,9 +58,9 @@ class Pages:
         """Page ``page_id``'s simulation with skill ``index``, started if need be.
 
         For the ``user``'s actions, ``index`` becomes the skill the page talks to: another one
-        than before starts a new session with it (noted), as a device holds one skill's session
-        at a time. A device event (not ``user``) reaches the skill's conversation and changes
-        nothing else.
+        than before starts a new session with it (noted), and the session with the one left is
+        over, as a device holds one skill's session at a time. A device event (not ``user``)
+        reaches the skill's conversation and changes nothing else.
         """
         page = self._pages.get(page_id)
         simulation = None if page is None else page.simulations.get(index)
@@ -72,6 +72,9 @@ class Pages:
         page.simulations[index] = simulation
         self._pages.move_to_end(page_id)
         if user and page.current != index:
+            left = page.simulations.get(page.current)
+            if left is not None:  # its session is over (its stream's events come outside it)
+                left.new_session()
             page.current = index
             if not started:  # what it had with that skill is over
                 simulation.new_session()
