@@ -1186,7 +1186,7 @@ def test_a_display_template_is_shown_on_the_screen_as_text(page: Any) -> None:
     from playwright.sync_api import expect
 
     text = {
-        "primaryText": {"type": "RichText", "text": "Calm <b>sea</b><br/>light wind"},
+        "primaryText": {"type": "RichText", "text": "Calm <b>sea</b><br/>wind &amp;lt; 5"},
         "secondaryText": {"type": "PlainText", "text": "<img src=x onerror=alert(1)>"},
     }
     template = {"type": "BodyTemplate1", "token": "sea", "title": "<i>Sea</i>", "textContent": text}
@@ -1199,6 +1199,6 @@ def test_a_display_template_is_shown_on_the_screen_as_text(page: Any) -> None:
     expect(shown.locator(".card-type")).to_have_text("Display.RenderTemplate BodyTemplate1")
     expect(shown.locator(".card-title")).to_have_text("<i>Sea</i>")
     expect(shown.locator(".card-text")).to_have_text(
-        ["Calm sea\nlight wind", "<img src=x onerror=alert(1)>"]
+        ["Calm sea\nwind &lt; 5", "<img src=x onerror=alert(1)>"]
     )
     assert page.locator("#screen img, #screen b, #screen i").count() == 0

@@ -376,13 +376,18 @@
 
   // Amazon's Display interface (Display.RenderTemplate): the template's title and texts, and
   // each list item's, shown as text (a RichText's markup left out, never read as HTML).
+  const ENTITIES = { lt: "<", gt: ">", quot: "\"", apos: "'", amp: "&" };
+
   function templateText(content) {
     if (!content || typeof content !== "object") return [];
     return ["primaryText", "secondaryText", "tertiaryText"].map((name) => {
       const part = content[name];
       if (!part || typeof part.text !== "string") return "";
+      // RichText is XML: its line breaks kept, its other tags left out, its entities read.
       const text = part.type === "RichText"
-        ? part.text.replace(/<br\s*\/?>/gi, "\n").replace(/<[^>]*>/g, "") : part.text;
+        ? part.text.replace(/<br\s*\/?>/gi, "\n").replace(/<[^>]*>/g, "")
+          .replace(/&(lt|gt|quot|apos|amp);/g, (whole, name) => ENTITIES[name])
+        : part.text;
       return text.trim();
     }).filter(Boolean);
   }
