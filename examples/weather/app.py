@@ -23,7 +23,6 @@ declares its sample utterances per locale. The catalogs are made with Babel's ``
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import os
 import zlib
@@ -35,7 +34,6 @@ from alexaskill import (
     ConfigurationError,
     DateKind,
     DialogSlot,
-    IntentRequest,
     PermissionRequired,
     Response,
     Session,
@@ -48,6 +46,7 @@ from alexaskill import (
     settings_from_env,
     speak,
 )
+from alexaskill.directives import delegate, updated_intent
 from alexaskill.i18n import N_, Translations, _
 
 # ALEXASKILL_SKILL_ID, ALEXASKILL_STORE, ALEXASKILL_LOG_LEVEL and ALEXASKILL_LOG_JSON configure
@@ -79,6 +78,7 @@ ONE_DAY_OR_WEEK = N_(
     "tomorrow?"
 )
 WHICH_CITY = N_("Which city would you like?")
+WEATHER_WHERE = N_("Which city would you like the weather for?")
 # The forecast's bounds: checked by Alexa's dialog (the model's validations) and by the handler.
 MAX_DAYS = 7
 AT_LEAST_ONE_DAY = N_("At least one day, please. For how many days?")
@@ -119,13 +119,10 @@ async def greeting(api: AlexaApi) -> str:
 
 
 @skill.launch
-async def launch(session: Session, api: AlexaApi) -> Response:
-    welcome = await greeting(api)
-    last_city = session.attributes.get("last_city")
-    if last_city:
-        question = _("Shall I check {city} again, or another city?", city=last_city)
-        return ask(f"{welcome} {question}", reprompt=_(WHICH_CITY))
-    return ask(f"{welcome} {_('Which city?')}", reprompt=_(WHICH_CITY))
+async def launch(api: AlexaApi) -> Response:
+    # Intent chaining: GetWeather's dialog asks for the city ("Which city would you like the
+    # weather for?"), and "Paris" alone answers it.
+    return delegate(updated_intent("GetWeather"), speech=await greeting(api))
 
 
 @skill.intent(
@@ -169,10 +166,21 @@ async def launch(session: Session, api: AlexaApi) -> Response:
         ],
     },
     # The date slot's type, AMAZON.DATE, comes from its annotation; a str could be anything.
-    slots={"city": "AMAZON.City"},
+    # "Paris" alone is an answer, not a request: the city's samples are read only when the
+    # handler asks for it (elicit_slot below). No auto delegation: the session's city may do.
+    slots={
+        "city": DialogSlot(
+            "AMAZON.City",
+            elicit=WEATHER_WHERE,
+            samples={
+                "en-US": ["{city}", "in {city}", "for {city}"],
+                "de-DE": ["{city}", "in {city}", "für {city}"],
+            },
+        )
+    },
+    auto_delegate=False,
 )
 async def get_weather(
-    request: IntentRequest,
     session: Session,
     api: AlexaApi,
     city: str | None = None,
@@ -181,17 +189,10 @@ async def get_weather(
     """The forecast for a city (default: the last one of this session) and a day, a weekend or a
     week."""
     city = city or session.attributes.get("last_city")
-    # "What's the weather tomorrow?" "Which city…?" "In Paris.": the answer names no day, and
-    # means the one asked about first (as Alexa sent it, an AMAZON.DATE value).
-    asked_date = session.attributes.pop("asked_date", None)
     if not city:
-        said_date = request.intent.slot("date")
-        if date is not None and said_date is not None and said_date.value:
-            session.attributes["asked_date"] = said_date.value
-        return ask(_("Which city would you like the weather for?"), reprompt=_("Which city?"))
-    if date is None and isinstance(asked_date, str):
-        with contextlib.suppress(ValueError):  # (an attribute edited on its way back)
-            date = AlexaDate.parse(asked_date)
+        # Alexa asks, and sends this intent back with the answer and the slots already said:
+        # "What's the weather tomorrow?" "Which city…?" "Paris." is tomorrow's weather in Paris.
+        return elicit_slot("city", _(WEATHER_WHERE), reprompt=_("Which city?"))
     session.attributes["last_city"] = city
     # AlexaDate, not datetime.date: "this weekend" would be no date at all, and heard as today.
     if date is not None and date.kind in (DateKind.WEEKEND, DateKind.WEEK):
@@ -277,7 +278,6 @@ async def get_forecast(session: Session, api: AlexaApi, city: str, days: int) ->
 def several_days(session: Session, city: str, start: datetime.date, days: int) -> Response:
     """The forecast for ``days`` days from ``start``, one after the other."""
     session.attributes["last_city"] = city
-    session.attributes.pop("asked_date", None)  # (a forecast answered another question)
     dates = [start + datetime.timedelta(days=offset) for offset in range(days)]
     parts = [f"{day_name(day)} {_(forecast(city, day))}" for day in dates]
     said = _("In {city}: {days}.", city=city, days=", ".join(parts))

@@ -15,13 +15,19 @@ from examples.weather.app import ANYTHING_ELSE, HELP, ONE_DAY_OR_WEEK, forecast,
 REQUESTS = Path(__file__).parent / "requests"
 
 FRIDAY = datetime.date(2026, 11, 27)
+WHERE = "Which city would you like the weather for?"
 
 
 def test_launch_asks_for_a_city(skill_client: Any) -> None:
     result = skill_client(skill).launch()
-    assert result.speech == "Welcome to Weather. Which city?"
-    assert result.reprompt == "Which city would you like?"
-    assert result.should_end_session is False
+    # Intent chaining: GetWeather's dialog asks for the city (heard in test_a_city_alone_...).
+    assert result.speech == "Welcome to Weather."
+    assert result.directives == [
+        {
+            "type": "Dialog.Delegate",
+            "updatedIntent": {"name": "GetWeather", "confirmationStatus": "NONE", "slots": {}},
+        }
+    ]
 
 
 def test_weather_for_a_city_and_a_date(skill_client: Any) -> None:
@@ -88,7 +94,7 @@ def test_the_same_moment_is_two_different_days_across_midnight(skill_client: Any
 
 def test_the_user_is_greeted_by_name(skill_client: Any) -> None:
     result = skill_client(skill, given_name="Ada").launch()
-    assert result.speech == "Welcome to Weather, Ada. Which city?"
+    assert result.speech == "Welcome to Weather, Ada."
     [call] = result.api_calls
     assert (call.operation, call.status) == ("given_name", 200)
 
@@ -97,18 +103,18 @@ def test_without_the_name_permission_the_greeting_has_no_name_and_no_card(
     skill_client: Any,
 ) -> None:
     result = skill_client(skill, given_name="Ada", permissions=[]).launch()
-    assert result.speech == "Welcome to Weather. Which city?"
+    assert result.speech == "Welcome to Weather."
     assert result.card is None
     assert result.api_calls[0].status == 403
 
 
-def test_a_returning_user_is_greeted_by_name_with_their_last_city(skill_client: Any) -> None:
+def test_a_new_session_asks_for_a_city_afresh(skill_client: Any) -> None:
+    # A launch starts a session, with no attributes: the last city (session attributes) is
+    # gone, and the welcome names none.
     client = skill_client(skill, given_name="Ada")
-    session = client.factory.session(new=False, attributes={"last_city": "Paris"})
-    welcome = client.send("LaunchRequest", session=session)
-    assert welcome.speech == (
-        "Welcome to Weather, Ada. Shall I check Paris again, or another city?"
-    )
+    client.intent("GetWeather", city="Paris")
+    assert client.intent("AMAZON.StopIntent").should_end_session is True
+    assert client.launch().speech == "Welcome to Weather, Ada."
 
 
 def test_a_missing_city_is_asked_for(skill_client: Any) -> None:
@@ -117,10 +123,11 @@ def test_a_missing_city_is_asked_for(skill_client: Any) -> None:
         result = client.intent("GetWeather", **slots)
         assert result.speech == "Which city would you like the weather for?"
         assert result.should_end_session is False
-        # The day asked about waits for the city (test_the_day_asked_about_waits_for_the_city).
-        assert result.session_attributes == (
-            {"asked_date": slots["date"]} if "date" in slots else {}
-        )
+        # Alexa's dialog asks, and keeps the day asked about for the answer.
+        assert [(d["type"], d["slotToElicit"]) for d in result.directives] == [
+            ("Dialog.ElicitSlot", "city")
+        ]
+        assert result.session_attributes == {}
 
 
 def test_the_last_city_is_remembered_in_the_session(skill_client: Any) -> None:
@@ -135,8 +142,6 @@ def test_the_last_city_is_remembered_in_the_session(skill_client: Any) -> None:
     assert (
         result.speech == f"It will be {forecast('Paris', FRIDAY)} in Paris Friday. {ANYTHING_ELSE}"
     )
-    welcome = client.send("LaunchRequest", session=session)
-    assert welcome.speech is not None and "Shall I check Paris again" in welcome.speech
 
 
 def test_a_conversation_carries_the_session(skill_client: Any) -> None:
@@ -153,7 +158,7 @@ def test_a_conversation_carries_the_session(skill_client: Any) -> None:
     assert again.speech == f"It will be {saturday} in Lima Saturday. {ANYTHING_ELSE}"
     assert client.intent("AMAZON.StopIntent").should_end_session is True
     # Stop ended the session: the next one starts afresh.
-    assert client.launch().speech == "Welcome to Weather. Which city?"
+    assert client.launch().speech == "Welcome to Weather."
 
 
 def test_help(skill_client: Any) -> None:
@@ -185,7 +190,7 @@ def test_session_end_gets_an_empty_answer(skill_client: Any) -> None:
 
 
 EXPECTED = {
-    "launch.json": "Welcome to Weather. Which city?",
+    "launch.json": "Welcome to Weather.",
     "get-weather.json": f"It will be {forecast('Paris', FRIDAY)} in Paris Friday. {ANYTHING_ELSE}",
     "get-weather-no-city.json": "Which city would you like the weather for?",
     "help.json": HELP,
@@ -241,7 +246,9 @@ def test_what_users_say(skill_client: Any, said: str, city: str, date: str | Non
 
 def test_and_tomorrow_reuses_the_city(skill_client: Any) -> None:
     client = skill_client(skill, invocation="weather helper", local_now=sunday)
-    assert client.say("open weather helper").speech == "Welcome to Weather. Which city?"
+    assert client.say("open weather helper").heard == (
+        "Welcome to Weather. Which city would you like the weather for?"
+    )
     first = client.say("how about Madrid")
     assert first.session_attributes == {"last_city": "Madrid"}
     second = client.say("and tomorrow?")
@@ -355,12 +362,12 @@ def test_the_day_asked_about_waits_for_the_city(skill_client: Any) -> None:
     assert asked.speech == "Which city would you like the weather for?"
     answered = client.say("weather in Paris")
     assert answered.request is not None
-    assert "value" not in answered.request["intent"]["slots"]["date"]
+    assert answered.request["intent"]["slots"]["date"]["value"] == "2026-11-30"
     monday = datetime.date(2026, 11, 30)
     assert answered.speech == f"It will be {forecast('Paris', monday)} in Paris Monday. " + (
         ANYTHING_ELSE
     )
-    assert answered.session_attributes == {"last_city": "Paris"}  # used once, then forgotten
+    assert answered.session_attributes == {"last_city": "Paris"}
     again = client.say("weather in Oslo")
     assert again.speech is not None
     assert again.speech.endswith(f" in Oslo today. {ANYTHING_ELSE}")
@@ -376,13 +383,33 @@ def test_a_day_said_with_the_city_wins_over_the_one_asked_about(skill_client: An
     assert answered.session_attributes == {"last_city": "Lima"}
 
 
-def test_a_forecast_asked_meanwhile_forgets_the_day_asked_about(skill_client: Any) -> None:
-    client = skill_client(skill)
-    assert client.intent("GetWeather", date="2026-11-27").session_attributes == {
-        "asked_date": "2026-11-27"
-    }
-    forecast_ = client.intent("GetForecast", city="Rome", days="2", dialog_state="COMPLETED")
-    assert forecast_.session_attributes == {"last_city": "Rome"}
-    answered = client.intent("GetWeather", city="Paris")
+def test_a_city_alone_answers_which_city(skill_client: Any) -> None:
+    # "Which city?" "Paris.": no sample of any intent is a city alone, and the answer went to
+    # the fallback. Asked through GetWeather's dialog, it fills the city (as Alexa does).
+    client = skill_client(skill, invocation="weather helper", local_now=sunday)
+    opened = client.say("open weather helper")
+    assert opened.heard == "Welcome to Weather. Which city would you like the weather for?"
+    answered = client.say("Paris")
+    assert answered.request is not None
+    assert answered.request["intent"]["name"] == "GetWeather", answered.understood.explain()
     assert answered.speech is not None
     assert answered.speech.endswith(f" in Paris today. {ANYTHING_ELSE}")
+    asked = client.say("what's the weather")
+    assert asked.speech == answered.speech  # the session's city
+    # Outside the dialog, a city alone is still no request.
+    alone = client.say("London")
+    assert alone.request is not None
+    assert alone.request["intent"]["name"] == "AMAZON.FallbackIntent"
+
+
+def test_the_day_asked_about_outlives_a_question_without_a_city(skill_client: Any) -> None:
+    # "What's the weather tomorrow?" "Which city…?" "What's the weather?" "Which city…?"
+    # "Paris.": the day was forgotten on the second question, and Paris got today's weather.
+    client = skill_client(skill, invocation="weather helper", local_now=sunday)
+    assert client.say("what's the weather tomorrow").speech == WHERE
+    assert client.say("what's the weather").speech == WHERE
+    answered = client.say("Paris")
+    monday = datetime.date(2026, 11, 30)
+    assert answered.speech == f"It will be {forecast('Paris', monday)} in Paris Monday. " + (
+        ANYTHING_ELSE
+    )
