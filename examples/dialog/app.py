@@ -9,8 +9,9 @@ a ``dialogState``, and the skill
 
 - delegates every turn until the dialog is ``COMPLETED`` (one line: ``return delegate()``);
 - fills ``travellers`` with 1 when the user gave no number, by delegating with an updated intent;
-- asks again for a city it cannot book (``elicit_slot``), for a date the user denied, and for
-  one that is no single day ("next week");
+- asks again for a city it cannot book (``elicit_slot``), for a date the user denied, for
+  one that is no single day ("next week"), and for a number or a date outside the bounds when
+  the model lacks their validations;
 - books the trip when the dialog is complete, unless the user denied the whole intent;
 - starts the dialog straight from "Alexa, open trip planner" (intent chaining);
 - answers CanFulfillIntentRequest (name-free requests) from the cities it knows.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import datetime
 
 from alexaskill import (
+    AlexaApi,
     AlexaDate,
     ConfigurationError,
     DateKind,
@@ -53,6 +55,8 @@ CITIES = frozenset({"paris", "london", "rome", "lisbon", "oslo"})
 MAX_TRAVELLERS = 9
 AT_LEAST_ONE = "At least one traveller, please. How many?"
 AT_MOST_NINE = "I can book for nine people at most. How many?"
+# When trips can leave: from today (the user's, in the device's time zone) to a year ahead.
+WITHIN_A_YEAR = "I can book trips within the next year. When?"
 HELP = "I can plan a trip. Say, for example: plan a trip to Rome next Friday."
 
 
@@ -92,9 +96,7 @@ def launch() -> Response:
             elicit="When would you like to leave?",
             confirm="You'd like to leave on {date}, right?",
             samples=["{date}", "on {date}", "i'd like to leave {date}"],
-            validations=[
-                Validate.in_duration("P0D", "P1Y", "I can book trips within the next year. When?")
-            ],
+            validations=[Validate.in_duration("P0D", "P1Y", WITHIN_A_YEAR)],
         ),
         "travellers": DialogSlot(
             "AMAZON.NUMBER",
@@ -107,8 +109,9 @@ def launch() -> Response:
     confirm="Shall I book a trip to {city} for {travellers}, leaving {date}?",
     auto_delegate=False,
 )
-def plan_trip(
+async def plan_trip(
     request: IntentRequest,
+    api: AlexaApi,
     city: str | None = None,
     date: datetime.date | None = None,
     travellers: int | None = None,
@@ -146,6 +149,9 @@ def plan_trip(
             AT_LEAST_ONE if travellers < 1 else AT_MOST_NINE,
             updated_intent=updated_intent(intent, travellers=None),
         )
+    if completed and date is not None and not 0 <= (date - await api.today()).days <= 365:
+        # The same for the date: a model without its validation booked a trip leaving last year.
+        return elicit_slot("date", WITHIN_A_YEAR, updated_intent=updated_intent(intent, date=None))
     if request.dialog_state == "STARTED" and travellers is None:
         return delegate(updated_intent(intent, travellers=1))
     if request.dialog_state != "COMPLETED":

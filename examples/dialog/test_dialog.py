@@ -15,9 +15,15 @@ from examples.dialog.app import HELP, skill
 REQUESTS = Path(__file__).parent / "requests"
 
 
+def noon_sunday_utc() -> datetime.datetime:
+    """The tests' clock (the requests' timestamps, the user's "today"): never the real one, by
+    which the dates the tests book would fall in the past."""
+    return datetime.datetime(2026, 11, 29, 12, 0, tzinfo=datetime.UTC)
+
+
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    with TestClient(skill) as test_client:
+    with TestClient(skill, now=noon_sunday_utc) as test_client:
         yield test_client
 
 
@@ -188,7 +194,9 @@ def sunday() -> datetime.datetime:
 
 @pytest.fixture
 def talk() -> Iterator[TestClient]:
-    with TestClient(skill, invocation="trip planner", local_now=sunday) as test_client:
+    with TestClient(
+        skill, invocation="trip planner", local_now=sunday, now=noon_sunday_utc
+    ) as test_client:
         yield test_client
 
 
@@ -319,3 +327,28 @@ def test_none_travelling_is_asked_again_in_the_dialog(talk: TestClient) -> None:
     assert talk.say("book a trip for zero to lisbon").prompt == (
         "At least one traveller, please. How many?"
     )
+
+
+@pytest.mark.parametrize("date", ["2026-11-28", "2020-01-10", "2027-11-30"])
+def test_a_completed_trip_outside_the_next_year_asks_for_another_day(
+    client: TestClient, date: str
+) -> None:
+    # Alexa checks the date before it completes the dialog, unless the deployed model lacks the
+    # validation: a trip leaving yesterday (or in 2020) was booked.
+    result = client.intent(
+        "PlanTrip", dialog_state="COMPLETED", city="Oslo", date=date, travellers="2"
+    )
+    assert result.speech == "I can book trips within the next year. When?"
+    elicit = directive(result)
+    assert elicit["slotToElicit"] == "date"
+    assert "value" not in elicit["updatedIntent"]["slots"]["date"]
+    assert elicit["updatedIntent"]["slots"]["city"]["value"] == "Oslo"
+
+
+@pytest.mark.parametrize("date", ["2026-11-29", "2027-11-29"])
+def test_today_and_a_year_ahead_are_booked(client: TestClient, date: str) -> None:
+    result = client.intent(
+        "PlanTrip", dialog_state="COMPLETED", city="Oslo", date=date, travellers="2"
+    )
+    assert result.speech is not None
+    assert result.speech.startswith("Booked: a trip to Oslo for 2 travellers, leaving ")
