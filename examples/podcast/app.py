@@ -94,8 +94,13 @@ def listener(user: User) -> Listener:
 
 
 def episode_after(token: str | None, step: int = 1) -> Episode | None:
-    """The episode ``step`` after the one with ``token`` (None past either end)."""
-    index = _BY_TOKEN.get(token or "", -1) + step
+    """The episode ``step`` after the one with ``token``: None past either end, and None for a
+    token of no episode here (one taken off the feed, an older version's): what follows a
+    stream the skill cannot place is no guess to make (it was the first episode)."""
+    index = _BY_TOKEN.get(token or "")
+    if index is None:
+        return None
+    index += step
     return EPISODES[index] if 0 <= index < len(EPISODES) else None
 
 

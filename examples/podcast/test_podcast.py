@@ -270,3 +270,14 @@ def test_start_over_plays_the_current_episode_from_its_start(client: TestClient)
     assert again.should_end_session is True
     # Where the user is: the start, not the offset the stop reported.
     assert stream(client.intent("AMAZON.ResumeIntent"))["offsetInMilliseconds"] == 0
+
+
+@pytest.mark.parametrize("token", ["episode-0039", "", "amzn1.other-skill.stream"])
+def test_nothing_is_queued_after_a_stream_it_does_not_know(client: TestClient, token: str) -> None:
+    # A token of no episode here (taken off the feed, an older version's): what follows it is
+    # unknown, and the first episode (41) was queued, taking the listener back to the start.
+    result = client.send(
+        "AudioPlayer.PlaybackNearlyFinished", token=token, offsetInMilliseconds=1_790_000
+    )
+    assert result.status_code == 200
+    assert result.json["response"] == {}
