@@ -245,19 +245,23 @@ def session_ended() -> None:
 # --- what the player reports ---------------------------------------------------------------------
 
 
+def remember(request: AudioPlayerRequest, user: User) -> None:
+    """Where ``user`` is, as the player reports it: not for a stream of no episode here (see
+    `episode_after`), whose offset is no place in any episode of ours."""
+    if request.token in _BY_TOKEN:
+        state = listener(user)
+        state.token, state.offset = request.token, request.offset_in_milliseconds or 0
+
+
 @skill.on("AudioPlayer.PlaybackStarted")
 def started(request: AudioPlayerRequest, user: User) -> None:
-    state = listener(user)
-    state.token = request.token or state.token
-    state.offset = request.offset_in_milliseconds or 0
+    remember(request, user)
 
 
 @skill.on("AudioPlayer.PlaybackStopped")
 def stopped(request: AudioPlayerRequest, user: User) -> None:
     # Alexa takes no answer here: only remember where to resume.
-    state = listener(user)
-    state.token = request.token or state.token
-    state.offset = request.offset_in_milliseconds or 0
+    remember(request, user)
 
 
 @skill.on("AudioPlayer.PlaybackNearlyFinished")

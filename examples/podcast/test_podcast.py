@@ -281,3 +281,16 @@ def test_nothing_is_queued_after_a_stream_it_does_not_know(client: TestClient, t
     )
     assert result.status_code == 200
     assert result.json["response"] == {}
+
+
+def test_a_stream_it_does_not_know_leaves_the_place_to_resume(client: TestClient) -> None:
+    # Its token was kept, and resuming played episode 41 from the other stream's offset.
+    client.send("AudioPlayer.PlaybackStarted", token=SECOND.token, offsetInMilliseconds=0)
+    client.send("AudioPlayer.PlaybackStopped", token=SECOND.token, offsetInMilliseconds=1234)
+    client.send("AudioPlayer.PlaybackStarted", token="episode-0039", offsetInMilliseconds=0)
+    client.send("AudioPlayer.PlaybackStopped", token="episode-0039", offsetInMilliseconds=99_000)
+    assert stream(client.intent("AMAZON.ResumeIntent")) == {
+        "url": SECOND.url,
+        "token": SECOND.token,
+        "offsetInMilliseconds": 1234,
+    }
