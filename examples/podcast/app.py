@@ -284,6 +284,8 @@ def nearly_finished(request: AudioPlayerRequest) -> Response | None:
 
 @skill.on("AudioPlayer.PlaybackFinished")
 def finished(request: AudioPlayerRequest, user: User) -> None:
+    if request.token not in _BY_TOKEN:
+        return  # a stream of no episode here (see remember): the listener's place stays
     following = episode_after(request.token)
     state = listener(user)
     # The queued episode (if any) starts next; PlaybackStarted will confirm it.

@@ -294,3 +294,16 @@ def test_a_stream_it_does_not_know_leaves_the_place_to_resume(client: TestClient
         "token": SECOND.token,
         "offsetInMilliseconds": 1234,
     }
+
+
+def test_a_stream_it_does_not_know_finishing_leaves_the_place_to_resume(
+    client: TestClient,
+) -> None:
+    # It moved the listener to the first (later: the latest) episode, from its start.
+    client.send("AudioPlayer.PlaybackStopped", token=SECOND.token, offsetInMilliseconds=1234)
+    client.send("AudioPlayer.PlaybackFinished", token="episode-0039")
+    assert stream(client.intent("AMAZON.ResumeIntent")) == {
+        "url": SECOND.url,
+        "token": SECOND.token,
+        "offsetInMilliseconds": 1234,
+    }
