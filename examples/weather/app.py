@@ -3,7 +3,9 @@
 Run it with ``uvicorn examples.weather.app:skill`` from the repository root. It answers
 "what's the weather in Paris tomorrow" (or "this weekend", "next week": each of its days, as the
 date slot is an ``AlexaDate``), remembers the last city for the rest of the session,
-and handles the built-in intents every skill must answer. "What's the forecast for the next
+and handles the built-in intents every skill must answer. Asked "Which city would you like
+the weather for?" (at launch, or when no city is known), users answer "Paris": GetWeather's
+dialog reads the city's samples then, and only then. "What's the forecast for the next
 three days" is a dialog Alexa runs by itself (auto delegation): it asks for the city and checks
 the number of days, then sends the completed intent. Through Alexa's service APIs it greets
 the user by name (when they granted the given-name permission) and takes "today" in the
