@@ -280,3 +280,43 @@ def test_a_character_display_event_comes_from_a_device_declaring_aplt() -> None:
         "Alexa.Presentation.APLT",
     ]
     assert "Viewport" not in context
+
+
+ENV_ID = "amzn1.ask.skill.55555555-5555-5555-5555-555555555555"
+
+
+def _ids(envelope: dict[str, Any]) -> set[str]:
+    """The application ids ``envelope`` carries: its context's, and its session's."""
+    ids = {envelope["context"]["System"]["application"]["applicationId"]}
+    if "session" in envelope:
+        ids.add(envelope["session"]["application"]["applicationId"])
+    return ids
+
+
+def test_the_skill_id_of_the_environment_is_the_default_as_the_server_reads_it(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The request carried the test tools' placeholder id whatever ALEXASKILL_SKILL_ID said, so
+    # the skill it set up (settings_from_env()) refused the request printed for it.
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {ENV_ID}, amzn1.ask.skill.other")
+    assert _ids(printed("LaunchRequest")) == {ENV_ID}
+    given = "amzn1.ask.skill.66666666-6666-6666-6666-666666666666"
+    assert _ids(printed("LaunchRequest", "--skill-id", given)) == {given}
+    # The APP is the skill: its own id, which is what it accepts.
+    app_id = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+    assert _ids(printed("LaunchRequest", "--model", "classapp:skill")) == {app_id}
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", "")  # (empty is unset, as for the server)
+    placeholder = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+    assert _ids(printed("LaunchRequest")) == {placeholder}
+
+
+@pytest.mark.parametrize(("value", "says"), [("*", "is refused"), (" , ", "names no skill id")])
+def test_a_skill_id_of_the_environment_the_server_refuses_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, value: str, says: str
+) -> None:
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", value)
+    code, out, err = run("request", "LaunchRequest")
+    assert (code, out) == (2, "") and says in err and "--skill-id" in err, err
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", "amzn1.ask.skill.a b")
+    code, out, err = run("request", "LaunchRequest")
+    assert (code, out) == (2, "") and "ALEXASKILL_SKILL_ID: 'amzn1.ask.skill.a b' holds" in err

@@ -29,6 +29,7 @@ from .common import (
     pairs,
 )
 from .inputs import MODEL, failed_playback, given_skill_id
+from .request_ids import default_skill_id
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -234,10 +235,8 @@ def _from_model(
             f"--dialog-state: intent {intent} is not in the model's dialog, and Alexa sends "
             "dialogState only for an intent it has: drop --dialog-state"
         )
-    from ..testing import DEFAULT_SKILL_ID
-
     own_id = _own_id(skill)
-    skill_id = args.skill_id or own_id or DEFAULT_SKILL_ID
+    skill_id = args.skill_id or own_id or default_skill_id()
     # Resolving needs no language: a locale understanding does not know resolves all the same.
     understander = Understander(model, locale=locale, skill_id=skill_id, resolve_only=True)
     return _FromModel(
@@ -332,7 +331,7 @@ def _check_fields(envelope: Mapping[str, Any], given: Collection[str]) -> None:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..models import GenericRequest, request_class
-    from ..testing import DEFAULT_SKILL_ID, RequestFactory, intent_fields
+    from ..testing import RequestFactory, intent_fields
     from ..testing.request_defaults import default_fields
     from ..testing.requests import can_fulfill_fields, session_ended_fields, timestamp
 
@@ -424,7 +423,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"they reach the skill's fallback handler{_meant_type(request_type)}\n"
         )
     factory = RequestFactory(
-        skill_id=args.skill_id or known.skill_id or DEFAULT_SKILL_ID,
+        skill_id=args.skill_id or known.skill_id or default_skill_id(),
         locale=known.locale,
         interfaces=interfaces,
     )
@@ -505,7 +504,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--skill-id",
         type=given_skill_id,
-        help="the application id (default: the --model APP's, else a placeholder)",
+        help="the application id (default: the --model APP's, else the first of "
+        "ALEXASKILL_SKILL_ID, else a placeholder)",
     )
     command.add_argument(
         "--interface",
