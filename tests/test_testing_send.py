@@ -4,11 +4,12 @@ type, from the device that sends it, dated by one clock; clear errors for what A
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
-from alexaskill import Skill
-from alexaskill.testing import TestClient
+from alexaskill import Envelope, Session, Skill, ask
+from alexaskill.testing import RequestFactory, TestClient
 
 pytest_plugins = ["pytester"]
 
@@ -264,3 +265,35 @@ def test_the_plugin_reports_every_client_that_failed_at_its_close(
             "*1 more client failed at its close: RuntimeError: late progressive of the first*",
         ]
     )
+
+
+@pytest.mark.parametrize(
+    ("event", "interface"),
+    [
+        ("Alexa.Presentation.APLT.UserEvent", "Alexa.Presentation.APLT"),
+        ("Alexa.Presentation.HTML.Message", "Alexa.Presentation.HTML"),
+    ],
+)
+def test_a_character_display_or_web_app_event_comes_in_the_open_session(
+    event: str, interface: str
+) -> None:
+    # As an APL UserEvent does: the user acts on what the skill's answer showed, in its
+    # session. They were sent outside it, so the skill saw no session and no attributes.
+    skill = Skill(SKILL_ID)
+    seen: list[Any] = []
+
+    @skill.on("LaunchRequest")
+    def launch(session: Session) -> Any:
+        session.attributes["shown"] = "game"
+        return ask("Ready?", reprompt="Ready?")
+
+    @skill.on(event)
+    def acted(envelope: Envelope) -> None:
+        seen.append(envelope.session and (envelope.session.new, envelope.session.attributes))
+
+    with TestClient(skill, interfaces=["AudioPlayer", interface]) as client:
+        client.send("LaunchRequest")
+        assert client.send(event).status_code == 200
+    assert seen == [(False, {"shown": "game"})]
+    factory = RequestFactory(interfaces=("AudioPlayer", interface))
+    assert factory.envelope(event)["session"]["new"] is True  # (one made up, as for APL's)

@@ -58,6 +58,8 @@ SESSION_TYPES = frozenset(
         "Alexa.Presentation.APL.RuntimeError",
         "Alexa.Presentation.APL.LoadIndexListData",
         "Alexa.Presentation.APL.LoadTokenListData",
+        "Alexa.Presentation.APLT.UserEvent",  # (a character display's, as APL's)
+        "Alexa.Presentation.HTML.Message",  # (a web app's: it runs in the session)
         "Connections.Response",
         "GameEngine.InputHandlerEvent",
         "CustomInterfaceController.EventsReceived",
@@ -150,9 +152,8 @@ def _new_id(prefix: str) -> str:
 
 
 def _new_account_id(prefix: str) -> str:
-    """A user or device id of Alexa's shape: ``prefix``, then "A" and 206 characters of
-    base32 (207 in all after the prefix, as Alexa's are), so that a skill keeping them where
-    a uuid would fit finds out in its tests."""
+    """A user or device id of Alexa's shape: ``prefix``, "A" and 206 base32 characters (207 in
+    all, as Alexa's): a skill keeping them where a uuid would fit finds out in its tests."""
     return f"{prefix}.A{base64.b32encode(os.urandom(130)).decode('ascii')[:206]}"
 
 
@@ -216,10 +217,9 @@ Resolve = Callable[[str], Mapping[str, Any] | None]
 
 
 def slot_json(name: str, value: Any, resolve: Resolve | None = None) -> dict[str, Any]:
-    """The JSON of slot ``name`` holding ``value``: a str, number, Enum member, list
-    (multi-value), None (unfilled) or dict (sent as it is). ``resolve`` gives the
-    ``resolutions`` of each value. The layout is `alexaskill.models.intents.sent_slot`'s, as
-    for the requests ``say`` sends."""
+    """The JSON of slot ``name`` holding ``value``: a str, number, Enum member, list (multi-
+    value), None (unfilled) or dict (sent as it is). ``resolve`` gives the ``resolutions`` of
+    each value. The layout is `sent_slot`'s, as for the requests ``say`` sends."""
     if isinstance(value, Mapping):
         return {"name": name, "confirmationStatus": "NONE", **value}
     if value is None:
