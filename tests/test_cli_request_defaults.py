@@ -320,3 +320,19 @@ def test_a_skill_id_of_the_environment_the_server_refuses_is_a_usage_error(
     monkeypatch.setenv("ALEXASKILL_SKILL_ID", "amzn1.ask.skill.a b")
     code, out, err = run("request", "LaunchRequest")
     assert (code, out) == (2, "") and "ALEXASKILL_SKILL_ID: 'amzn1.ask.skill.a b' holds" in err
+
+
+def test_an_event_given_a_timestamp_in_epoch_milliseconds_is_made_at_that_time() -> None:
+    # A numeric timestamp (epoch milliseconds, which the model and the verifier take) was
+    # ignored: the event was made and sent now, the request dated another day.
+    stamp = "1764417600000"  # 2025-11-29T12:00:00Z
+    request = printed("AlexaSkillEvent.SkillEnabled", "--field", f"timestamp={stamp}")["request"]
+    assert request["timestamp"] == 1764417600000
+    made = "2025-11-29T12:00:00.000Z"
+    assert request["eventCreationTime"] == request["eventPublishingTime"] == made
+    pressed = printed("GameEngine.InputHandlerEvent", "--field", f"timestamp={stamp}")
+    assert pressed["request"]["events"][0]["inputEvents"][0]["timestamp"] == made
+    from alexaskill.testing import RequestFactory
+
+    sent = RequestFactory().envelope("Reminders.ReminderCreated", timestamp=1764417600000)
+    assert sent["request"]["eventCreationTime"] == made

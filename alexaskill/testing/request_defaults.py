@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from ..models import epoch_ms_timestamp
 from .requests import timestamp
 
 __all__ = ["default_fields", "default_interfaces"]
@@ -206,11 +207,13 @@ _INTERFACES: Final = {
 def default_fields(request_type: str, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The fields (fresh ones) Alexa sends with a ``request_type`` request besides ``type``,
     ``requestId``, ``timestamp`` and ``locale``; none for a type with no more, or unknown. An
-    event is made and sent (a button pressed) at the ``timestamp`` ``given`` (an ISO 8601 one),
-    else now."""
+    event is made and sent (a button pressed) at the ``timestamp`` ``given`` (an ISO 8601 one,
+    or epoch milliseconds, which the model takes too: written in ISO 8601), else now."""
     make = _DEFAULTS.get(request_type)
     stamp = (given or {}).get("timestamp")
-    return make(stamp if isinstance(stamp, str) else timestamp()) if make is not None else {}
+    if not isinstance(stamp, str):
+        stamp = epoch_ms_timestamp(stamp) or timestamp()
+    return make(stamp) if make is not None else {}
 
 
 def default_interfaces(request_type: str) -> tuple[str, ...]:
