@@ -1242,3 +1242,22 @@ def test_a_closed_client_entered_again_with_with_says_so_at_once() -> None:
     with pytest.raises(RuntimeError, match="this TestClient is closed"), client:
         pass
     assert closed == ["closed"]  # no lifespan ran again
+
+
+@pytest.mark.parametrize("said", ["", "  \n"])
+def test_say_of_nothing_is_refused_naming_silence(said: str) -> None:
+    # It answered status 0 with a note, "nothing was said", which a test could take for the
+    # skill's answer; a user who says nothing is silent: Alexa reprompts (client.silence()).
+    skill = Skill("amzn1.ask.skill.66666666-6666-6666-6666-666666666666")
+
+    @skill.launch
+    def launch() -> Response:
+        return ask("Which city?", reprompt="Which city, again?")
+
+    with TestClient(skill) as client:
+        opened = client.launch()
+        with pytest.raises(ValueError, match=r"client\.silence\(\)") as raised:
+            client.say(said)
+        assert repr(said) in str(raised.value)
+        assert client.last is opened  # (nothing sent, the session as it was)
+        assert client.silence().heard == "Which city, again?"

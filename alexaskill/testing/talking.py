@@ -155,11 +155,16 @@ class Talking:
         slots filled from the next utterance, confirmations, validations, ``dialogState``.
         One utterance can send several requests (``.turn.exchanges``), or none when Alexa
         answers alone (an auto-delegated dialog asking for a slot): then ``status_code`` is 0
-        and ``json`` None.
+        and ``json`` None. `ValueError` for an utterance of no words: silence is `silence`.
         """
         if not isinstance(utterance, str):  # (None, bytes: a mistake deep in understanding)
             kind = type(utterance).__name__
             raise TypeError(f"say() takes what the user says as a str, not {kind}: {utterance!r}")
+        if not utterance.strip():  # (Alexa sends nothing for it: the user is silent)
+            raise ValueError(
+                f"say({utterance!r}): nothing to say; a user who says nothing is silent, "
+                "client.silence() (Alexa plays the reprompt, then ends the session)"
+            )
         return self._talk(lambda conversation: conversation.say(utterance))
 
     def silence(self) -> SkillResponse:
