@@ -170,11 +170,23 @@ def test_a_player_that_is_no_device_player_is_refused_when_set() -> None:
         assert client.launch().status_code == 200  # (the player kept)
 
 
-def test_send_envelope_of_text_says_it_takes_a_dict() -> None:
+def test_send_envelope_of_text_says_it_takes_a_dict(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Nothing is sent: the POSTs the client makes are watched (the fake API's call count, which
+    # this said before, counts the skill's calls to Alexa's API, never the requests).
     with TestClient(echo("LaunchRequest")) as client:
+        posted: list[bytes] = []
+        post = client.post
+
+        def watched(body: bytes, headers: Any = None) -> Any:
+            posted.append(body)
+            return post(body, headers)
+
+        monkeypatch.setattr(client, "post", watched)
         with pytest.raises(TypeError, match="a dict"):
             client.send_envelope('{"version": "1.0"}')  # type: ignore[arg-type]
-        assert client.api.call_count == 0 and client.last is None  # (nothing sent)
+        assert posted == [] and client.last is None  # (nothing sent)
+        client.send("LaunchRequest")
+        assert len(posted) == 1  # (the watch sees what is sent)
 
 
 def test_a_clock_given_as_a_moment_says_it_is_a_function() -> None:
