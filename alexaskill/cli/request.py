@@ -332,8 +332,7 @@ def _check_fields(envelope: Mapping[str, Any], given: Collection[str]) -> None:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..models import GenericRequest, request_class
     from ..testing import RequestFactory, intent_fields
-    from ..testing.request_defaults import default_fields
-    from ..testing.requests import can_fulfill_fields, session_ended_fields, timestamp
+    from ..testing.requests import can_fulfill_fields, session_ended_fields
 
     _check_text(args)
     request_type: str = args.type
@@ -368,8 +367,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             fields[name] = text
         except RecursionError:
             raise UsageError(f"--field {name}: JSON nested too deeply") from None
-    made = datetime.datetime.now(datetime.UTC)  # (one reading: an event's times are the request's)
-    fields = {**default_fields(request_type, {"timestamp": timestamp(made), **fields}), **fields}
     if modelled and request_type.startswith(("AudioPlayer.", "PlaybackController.")):
         _audio_event(request_type, fields, interfaces)
     slots: dict[str, Any] = {}
@@ -428,7 +425,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         interfaces=interfaces,
     )
     held = {name: fields.pop(name) for name in ("self", "request_type", "now") if name in fields}
-    envelope = factory.envelope(request_type, now=made, **fields)  # (held: its parameters' names)
+    # The fields Alexa always sends with the type, made at the request's time: the factory's.
+    envelope = factory.envelope(request_type, **fields)  # (held: its parameters' names)
     envelope["request"].update(held)
     _check_fields(envelope, fields.keys() & {name for name, _ in pairs(args.field, "--field")})
     out.write(json.dumps(envelope, indent=2, ensure_ascii=False) + "\n")
