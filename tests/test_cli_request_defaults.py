@@ -336,3 +336,20 @@ def test_an_event_given_a_timestamp_in_epoch_milliseconds_is_made_at_that_time()
 
     sent = RequestFactory().envelope("Reminders.ReminderCreated", timestamp=1764417600000)
     assert sent["request"]["eventCreationTime"] == made
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        # It printed a request with "timestamp": null, which the skill refuses ("timestamp:
+        # missing"): Alexa always dates its requests.
+        ("null", "--field timestamp: Alexa dates every request"),
+        # It said "the request: request.timestamp: …", naming no --field.
+        ("1e30", "--field timestamp: a number, but no date in epoch milliseconds"),
+    ],
+)
+def test_a_timestamp_the_skill_would_refuse_is_a_usage_error_naming_the_field(
+    value: str, says: str
+) -> None:
+    code, out, err = run("request", "LaunchRequest", "--field", f"timestamp={value}")
+    assert (code, out) == (2, "") and says in err, err

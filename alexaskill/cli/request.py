@@ -309,7 +309,7 @@ def _check_fields(envelope: Mapping[str, Any], given: Collection[str]) -> None:
     except MalformedRequestError as exc:
         why = str(exc).removeprefix("malformed request: ")
         # (An AudioPlayer event's token and offset are copied to its context's player state.)
-        found = re.search(r"`\$\.(?:request|context\.AudioPlayer)\.(\w+)", why)
+        found = re.search(r"(?:^|`\$\.)(?:request|context\.AudioPlayer)\.(\w+)", why)
         if found is None or found.group(1) not in given:  # pragma: no cover - the factory's own
             raise UsageError(f"the request: {why}") from None
         name = found.group(1)
@@ -318,9 +318,10 @@ def _check_fields(envelope: Mapping[str, Any], given: Collection[str]) -> None:
             text = json.dumps(value)  # (read as JSON: token=5 is a number)
             quoted = json.dumps(text)
             why += f"; for the string {quoted}, quote it as JSON: --field '{name}={quoted}'"
-        raise UsageError(f"--field {name}: {why}") from None
-    request = envelope["request"]
-    stamp = request.get("timestamp")
+        raise UsageError(f"--field {name}: {why.removeprefix(f'request.{name}: ')}") from None
+    request, stamp = envelope["request"], envelope["request"].get("timestamp")
+    if "timestamp" in given and stamp is None:  # (the skill's verifier: "timestamp: missing")
+        raise UsageError("--field timestamp: Alexa dates every request, as 2026-11-29T12:00:00Z")
     if "timestamp" in given and isinstance(stamp, str):
         try:
             check_timestamp(str(request.get("type")), stamp, datetime.datetime.now(datetime.UTC))
