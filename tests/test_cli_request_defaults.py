@@ -353,3 +353,17 @@ def test_a_timestamp_the_skill_would_refuse_is_a_usage_error_naming_the_field(
 ) -> None:
     code, out, err = run("request", "LaunchRequest", "--field", f"timestamp={value}")
     assert (code, out) == (2, "") and says in err, err
+
+
+def test_a_web_app_message_comes_from_a_device_declaring_html_with_its_message() -> None:
+    # An Alexa.Presentation.HTML.Message came from a device declaring AudioPlayer alone, which
+    # never sends one (the test client refuses to), and without the web app's message.
+    from alexaskill.testing.options import check_sent_by_device
+
+    code, out, _ = run("request", "Alexa.Presentation.HTML.Message")  # (a note: not modelled)
+    assert code == 0
+    envelope = json.loads(out)
+    interfaces = tuple(envelope["context"]["System"]["device"]["supportedInterfaces"])
+    assert "Alexa.Presentation.HTML" in interfaces
+    check_sent_by_device("Alexa.Presentation.HTML.Message", interfaces)
+    assert isinstance(envelope["request"]["message"], dict)

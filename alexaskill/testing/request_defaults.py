@@ -191,15 +191,18 @@ _DEFAULTS: Final[dict[str, _Maker]] = {
         "expirationPayload": {},
     },
     "Messaging.MessageReceived": lambda _now: {"message": {}},
+    # What the skill's web app sent (alexa.skill.sendMessage): its own JSON object.
+    "Alexa.Presentation.HTML.Message": lambda _now: {"message": {}},
     "GameEngine.InputHandlerEvent": _button_press,
 }
 
 #: The interfaces a device sending requests of a type declares, when none are given: an APL
 #: event comes from a screen with APL, an APLT one from a character display (no screen), an
-#: ElementSelected from a screen with Display.
+#: ElementSelected from a screen with Display, a web app's message from a device running it.
 _INTERFACES: Final = {
     "Alexa.Presentation.APL.": ("AudioPlayer", "Alexa.Presentation.APL"),
     "Alexa.Presentation.APLT.": ("AudioPlayer", "Alexa.Presentation.APLT"),
+    "Alexa.Presentation.HTML.": ("AudioPlayer", "Alexa.Presentation.HTML"),
     "Display.": ("AudioPlayer", "Display"),
 }
 
