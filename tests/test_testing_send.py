@@ -309,3 +309,17 @@ def test_a_character_display_or_web_app_event_comes_in_the_open_session(
     assert seen == [(False, {"shown": "game"})]
     factory = RequestFactory(interfaces=("AudioPlayer", interface))
     assert factory.envelope(event)["session"]["new"] is True  # (one made up, as for APL's)
+
+
+@pytest.mark.parametrize("locale", ["xx-YY", "de_DE", "english", 5])
+def test_send_of_a_locale_alexa_never_sends_is_refused_before_sending(locale: Any) -> None:
+    # It was sent as given, and the skill answered it (a fallback language, or none): Alexa
+    # sends only the locales it supports, as client.locale and RequestFactory(locale=) say.
+    from alexaskill.exceptions import ConfigurationError
+
+    with TestClient(echo("LaunchRequest")) as client:
+        with pytest.raises(ConfigurationError, match=r"^send\(locale=\.\.\.\): "):
+            client.send("LaunchRequest", locale=locale)
+        assert client.last is None  # (nothing sent)
+        sent = client.send("LaunchRequest", locale="de-DE").request
+        assert sent is not None and sent["locale"] == "de-DE"

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
+from ..locales import check_locale
 from .alexa_api import FakeAlexaApi
 from .player import DevicePlayer
 
@@ -74,7 +75,9 @@ def check_intent_named(
     """`ValueError` for an IntentRequest or CanFulfillIntentRequest whose ``intent`` field has
     no name: Alexa names the intent of each, and the skill would answer it with a 400. And
     `TypeError` for a ``request_type`` that is no text, a ``session`` that is no object, or a
-    ``now`` field (no request has one: the client's clock dates its requests)."""
+    ``now`` field (no request has one: the client's clock dates its requests); and
+    `ConfigurationError` for a ``locale`` field Alexa never sends (null is an old request's)."""
+
     if "type" in fields:
         raise TypeError(
             f"send() takes the request type as its first argument ({request_type!r}), not a "
@@ -86,6 +89,8 @@ def check_intent_named(
             "a request of another time is timestamp='2026-11-27T09:30:00Z' (verified against "
             "the client's clock: a stale one is refused)"
         )
+    if fields.get("locale") is not None:
+        check_locale(fields["locale"], "send(locale=...)")  # (as client.locale is checked)
     if not isinstance(request_type, str) or not request_type:
         raise TypeError(
             f'send() takes the request type as a str ("LaunchRequest"), not {request_type!r}'
