@@ -191,9 +191,11 @@ def test_a_screen_event_comes_from_a_device_with_that_screen(
     context = printed(request_type)["context"]
     assert list(context["System"]["device"]["supportedInterfaces"]) == interfaces
     assert ("Viewport" in context) == (len(interfaces) > 1)
-    # --interface says otherwise.
-    context = printed(request_type, "--interface", "VideoApp")["context"]
-    assert list(context["System"]["device"]["supportedInterfaces"]) == ["VideoApp"]
+    # --interface says otherwise (with the event's own interface: Alexa needs it to send one).
+    own = [name for name in interfaces if name != "AudioPlayer"]
+    argv = [arg for name in ["VideoApp", *own] for arg in ("--interface", name)]
+    context = printed(request_type, *argv)["context"]
+    assert list(context["System"]["device"]["supportedInterfaces"]) == ["VideoApp", *own]
 
 
 EVENT_TYPES = [
@@ -367,3 +369,27 @@ def test_a_web_app_message_comes_from_a_device_declaring_html_with_its_message()
     assert "Alexa.Presentation.HTML" in interfaces
     check_sent_by_device("Alexa.Presentation.HTML.Message", interfaces)
     assert isinstance(envelope["request"]["message"], dict)
+
+
+@pytest.mark.parametrize(
+    ("request_type", "interface"),
+    [
+        ("Alexa.Presentation.APL.UserEvent", "Alexa.Presentation.APL"),
+        ("Alexa.Presentation.APLT.UserEvent", "Alexa.Presentation.APLT"),
+        ("Alexa.Presentation.HTML.Message", "Alexa.Presentation.HTML"),
+        ("Display.ElementSelected", "Display"),
+    ],
+)
+def test_a_screen_event_from_a_device_without_its_interface_is_a_usage_error(
+    request_type: str, interface: str
+) -> None:
+    # --interface Display made an APL UserEvent from a device declaring no APL, which Alexa
+    # never sends and the test client refuses to; only AudioPlayer events were checked.
+    code, out, err = run("request", request_type, "--interface", "AudioPlayer")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"alexaskill request: error: {request_type}: Alexa sends it only from a device declaring "
+        f"{interface}: add --interface {interface}\n"
+    )
+    code, out, err = run("request", request_type, "--interface", interface)
+    assert code == 0 and json.loads(out)["request"]["type"] == request_type, err

@@ -29,7 +29,7 @@ from .common import (
     pairs,
 )
 from .inputs import MODEL, failed_playback, given_skill_id
-from .request_ids import default_skill_id
+from .request_origin import default_skill_id, sent_from
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -133,7 +133,7 @@ def _interfaces(names: list[str] | None, err: TextIO, request_type: str) -> tupl
                 f"alexaskill request: note: alexaskill does not know the interface {name!r} "
                 f"(it knows {', '.join(KNOWN_INTERFACES)}); the device declares it all the same\n"
             )
-    return tuple(names or default_interfaces(request_type))
+    return sent_from(request_type, tuple(names or default_interfaces(request_type)))
 
 
 def _audio_event(request_type: str, fields: dict[str, Any], interfaces: tuple[str, ...]) -> None:
