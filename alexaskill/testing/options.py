@@ -77,7 +77,6 @@ def check_intent_named(
     `TypeError` for a ``request_type`` that is no text, a ``session`` that is no object, or a
     ``now`` field (no request has one: the client's clock dates its requests); and
     `ConfigurationError` for a ``locale`` field Alexa never sends (null is an old request's)."""
-
     if "type" in fields:
         raise TypeError(
             f"send() takes the request type as its first argument ({request_type!r}), not a "
