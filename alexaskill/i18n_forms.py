@@ -56,7 +56,9 @@ def empty_forms(po: str) -> Iterator[tuple[str, list[int]]]:
                 entry = None
             if line.startswith("#,") and "fuzzy" in line:
                 fuzzy = True
-            continue  # (an obsolete entry, "#~ ...", with the comments)
+            elif line.startswith("#~"):  # an obsolete entry: the flags before it were its own
+                fuzzy = False
+            continue
         keyword = _KEYWORD.match(line)
         if keyword is not None:
             name, index, text = keyword.groups()

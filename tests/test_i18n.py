@@ -1176,3 +1176,33 @@ def test_a_plural_form_past_the_catalogs_nplurals_is_not_said_to_be_heard(
     assert german.ngettext("{n} day", "{n} days", 2) == "2 Tage"
     said = [record.getMessage() for record in caplog.records if "is empty" in record.getMessage()]
     assert len(said) == 1 and "msgstr[1] of '{n} week'" in said[0] and "(n=0, say)" in said[0]
+
+
+def test_a_fuzzy_flag_of_an_obsolete_entry_is_not_the_next_entrys(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The "#, fuzzy" before an obsolete "#~" entry was kept for the entry after it, whose empty
+    # form then went unreported (a fuzzy entry is not compiled): French users heard "2 days".
+    catalog(
+        tmp_path,
+        "fr",
+        """\
+        #, fuzzy
+        #~ msgid "{n} year"
+        #~ msgid_plural "{n} years"
+        #~ msgstr[0] "{n} an"
+        #~ msgstr[1] ""
+        #~ msgstr[2] ""
+
+        msgid "{n} day"
+        msgid_plural "{n} days"
+        msgstr[0] "{n} jour"
+        msgstr[1] "{n} de jours"
+        msgstr[2] ""
+        """,
+        FRENCH_PLURAL,
+    )
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        Translations(tmp_path)
+    said = [record.getMessage() for record in caplog.records]
+    assert len(said) == 1 and "msgstr[2] of '{n} day' is empty" in said[0], said
