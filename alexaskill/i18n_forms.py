@@ -1,6 +1,6 @@
 """Plural forms a ``.po`` leaves empty beside others filled (``msgstr[2] ""`` after a French
-``msgstr[0]`` and ``msgstr[1]``): ``pybabel compile`` writes the source text's plural in their
-place, without an error, and the users of that catalog hear it in the source language ("2
+``msgstr[0]`` and ``msgstr[1]``), or leaves out: ``pybabel compile`` writes the source text's
+plural in their place, without an error, and the users of that catalog hear it in the source language ("2
 days"). `alexaskill.i18n` reads the ``.po`` beside each ``.mo``, when there is one, and logs
 them at start; a compiled catalog alone cannot tell such a form from a translation that is
 written as the source's ("minutes" in French)."""
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Final
 
 __all__ = ["empty_forms", "warn_empty_forms"]
@@ -42,17 +42,26 @@ class _Entry:
             self.forms[self.reading] += text
 
 
-def empty_forms(po: str) -> Iterator[tuple[str, list[int]]]:
+def empty_forms(po: str, heard: Collection[int] = ()) -> Iterator[tuple[str, list[int]]]:
     """The msgid of each plural entry of the ``.po`` text ``po`` (neither fuzzy nor obsolete:
     those are not compiled) that has some forms filled and some empty, and the empty ones'
-    indexes."""
+    indexes; a form of ``heard`` (those the catalog's plural rule picks) the entry lacks is
+    empty too, as ``pybabel compile`` fills it in the same way."""
+    for entry in _entries(po):
+        empty = _empty(entry, heard)
+        if empty:
+            yield entry.msgid, empty
+
+
+def _entries(po: str) -> Iterator[_Entry]:
+    """The plural entries of the ``.po`` text ``po``, neither fuzzy nor obsolete."""
     entry: _Entry | None = None
     fuzzy = False
     for line in po.splitlines():
         line = line.strip()
         if line.startswith("#"):
             if entry is not None and entry.done:  # a comment after the msgstr: the next one's
-                yield from _empty(entry)
+                yield from _kept(entry)
                 entry = None
             if line.startswith("#,") and "fuzzy" in line:
                 fuzzy = True
@@ -64,7 +73,7 @@ def empty_forms(po: str) -> Iterator[tuple[str, list[int]]]:
             name, index, text = keyword.groups()
             if name in ("msgctxt", "msgid") and (entry is None or entry.done):
                 if entry is not None:
-                    yield from _empty(entry)
+                    yield from _kept(entry)
                 entry, fuzzy = _Entry(fuzzy), False
             if entry is None:
                 continue
@@ -82,15 +91,21 @@ def empty_forms(po: str) -> Iterator[tuple[str, list[int]]]:
         if more is not None and entry is not None:
             entry.add(more.group(1))
     if entry is not None:
-        yield from _empty(entry)
+        yield from _kept(entry)
 
 
-def _empty(entry: _Entry) -> Iterator[tuple[str, list[int]]]:
-    if not entry.plural or entry.fuzzy:
-        return
-    empty = sorted(index for index, text in entry.forms.items() if not text)
-    if empty and len(empty) < len(entry.forms):
-        yield entry.msgid, empty
+def _kept(entry: _Entry) -> Iterator[_Entry]:
+    if entry.plural and not entry.fuzzy:
+        yield entry
+
+
+def _empty(entry: _Entry, heard: Collection[int] = ()) -> list[int]:
+    """The indexes of ``entry``'s forms empty or missing, if some others are filled."""
+    if not any(entry.forms.values()):
+        return []
+    return sorted(
+        {i for i, text in entry.forms.items() if not text} | set(heard) - set(entry.forms)
+    )
 
 
 def warn_empty_forms(po: object, plural: Callable[[int], int] | None) -> None:
@@ -104,20 +119,32 @@ def warn_empty_forms(po: object, plural: Callable[[int], int] | None) -> None:
         text = po.read_bytes().decode("utf-8", "replace")  # type: ignore[attr-defined]
     except OSError:
         return
-    for msgid, indexes in empty_forms(text):
-        for index in indexes:
+    heard = _heard(plural)
+    for entry in _entries(text):
+        for index in _empty(entry, heard):
             count = _count_for(plural, index)
             if plural is not None and count is None:
                 continue  # past the rule's forms (nplurals): no count picks it, none hears it
             logger.warning(
-                "translations: %s: msgstr[%d] of %r is empty, beside forms filled: pybabel "
+                "translations: %s: msgstr[%d] of %r is %s, beside forms filled: pybabel "
                 "compile puts the source text's plural there, and users of this catalog hear "
                 "it%s; fill it and compile again",
                 po,
                 index,
-                msgid,
+                entry.msgid,
+                "empty" if index in entry.forms else "missing",
                 "" if count is None else f" (n={count}, say)",
             )
+
+
+def _heard(plural: Callable[[int], int] | None) -> set[int]:
+    """The forms the rule ``plural`` picks for a count up to a million."""
+    if plural is None:
+        return set()
+    try:
+        return {plural(n) for n in (*range(1001), 1_000_000)}
+    except ArithmeticError:
+        return set()
 
 
 def _count_for(plural: Callable[[int], int] | None, index: int) -> int | None:

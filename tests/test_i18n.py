@@ -1206,3 +1206,30 @@ def test_a_fuzzy_flag_of_an_obsolete_entry_is_not_the_next_entrys(
         Translations(tmp_path)
     said = [record.getMessage() for record in caplog.records]
     assert len(said) == 1 and "msgstr[2] of '{n} day' is empty" in said[0], said
+
+
+def test_a_plural_form_missing_from_an_entry_is_logged_as_an_empty_one(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # No msgstr[2] line at all in a French entry: pybabel compile writes the English plural
+    # for it as for an empty one, and nothing said so.
+    catalog(
+        tmp_path,
+        "fr",
+        """\
+        msgid "{n} day"
+        msgid_plural "{n} days"
+        msgstr[0] "{n} jour"
+        msgstr[1] "{n} de jours"
+        """,
+        FRENCH_PLURAL,
+    )
+    po = tmp_path / "fr" / "LC_MESSAGES" / "messages.po"
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        french = Translations(tmp_path).translator("fr-FR")
+    assert french.ngettext("{n} day", "{n} days", 2) == "2 days"  # what compile made of it
+    assert [record.getMessage() for record in caplog.records] == [
+        f"translations: {po}: msgstr[2] of '{{n}} day' is missing, beside forms filled: pybabel "
+        "compile puts the source text's plural there, and users of this catalog hear it (n=2, "
+        "say); fill it and compile again"
+    ]
