@@ -375,7 +375,6 @@ class Translations:
                         how,
                         _MEND,
                     )
-                warn_empty_forms(source, getattr(parsed, "plural", None))  # (its .po, if any)
                 self._compiled[name] = data
             elif source.is_file():
                 uncompiled.append(str(source))
@@ -389,6 +388,7 @@ class Translations:
                 f"translations: no catalog in {self.directory} (expected "
                 f"{self.directory}/<locale>/LC_MESSAGES/{domain}.mo, made by pybabel compile)"
             )
+        warn_empty_forms(self._compiled, seen, domain, default_locale)  # (from their .po files)
         self._cache: dict[str | None, Translator] = {}
         self._single: dict[str, _gettext.GNUTranslations] = {}
         #: The locales whose fallback to the default locale's sentences has been logged.

@@ -1233,3 +1233,37 @@ def test_a_plural_form_missing_from_an_entry_is_logged_as_an_empty_one(
         "compile puts the source text's plural there, and users of this catalog hear it (n=2, "
         "say); fill it and compile again"
     ]
+
+
+def test_an_untranslated_plural_entry_that_hides_a_translation_further_on_is_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Every msgstr of a plural entry left empty in fr_CA: pybabel compile writes the English
+    # forms, found before fr's translation, and fr-CA users heard "3 hours" with no warning.
+    hours = 'msgid "{n} hour"\nmsgid_plural "{n} hours"\n'
+    catalog(
+        tmp_path,
+        "fr",
+        hours + 'msgstr[0] "{n} heure"\nmsgstr[1] "{n} d\'heures"\nmsgstr[2] "{n} heures"\n\n'
+        'msgctxt "ahead"\n' + hours + 'msgstr[0] "x"\nmsgstr[1] "y"\nmsgstr[2] "z"\n',
+        FRENCH_PLURAL,
+    )
+    catalog(
+        tmp_path,
+        "fr_CA",
+        # The untranslated ones fr has no translation of, or translates in another context,
+        # hide nothing: not logged (a .po fresh from pybabel update is full of them).
+        hours + 'msgstr[0] ""\nmsgstr[1] ""\nmsgstr[2] ""\n\n'
+        'msgid "{n} week"\nmsgid_plural "{n} weeks"\nmsgstr[0] ""\nmsgstr[1] ""\n\n'
+        'msgctxt "behind"\n' + hours + 'msgstr[0] ""\nmsgstr[1] ""\nmsgstr[2] ""\n',
+        FRENCH_PLURAL,
+    )
+    po = tmp_path / "fr_CA" / "LC_MESSAGES" / "messages.po"
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        translations = Translations(tmp_path)
+    assert translations.translator("fr-CA").ngettext("{n} hour", "{n} hours", 3) == "3 hours"
+    assert [record.getMessage() for record in caplog.records] == [
+        f"translations: {po}: every msgstr of '{{n}} hour' is empty: pybabel compile puts the "
+        "source text there, and users of this catalog hear it instead of the fr catalog's "
+        "translation; fill them, or delete the entry, and compile again"
+    ]
