@@ -442,3 +442,35 @@ def test_the_pages_of_in_skill_products_share_one_timeout() -> None:
 
     anyio.run(main)
     assert len(pages) <= 3
+
+
+def test_a_products_page_is_not_sent_once_the_calls_time_is_spent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The next page went out with 0.001 s to answer in (and was dropped, or its answer kept
+    # past the timeout): once the call's time is spent it times out there, unsent.
+    from types import SimpleNamespace
+
+    from alexaskill import AlexaApiTimeout
+    from alexaskill.services import records
+
+    clock = [1000.0]
+    monkeypatch.setattr(records, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    pages: list[str] = []
+
+    class SpendingPages:
+        async def alexa_api_call(self, *args: Any) -> tuple[int, bytes]:
+            pages.append("page")
+            clock[0] += 3.0  # this page took the call's whole 2 s, and more
+            body = {"inSkillProducts": [_product(1)], "isTruncated": True, "nextToken": "p2"}
+            return 200, json.dumps(body).encode()
+
+    raw = RequestFactory().intent("Ask")
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=SpendingPages())
+
+    async def main() -> None:
+        with pytest.raises(AlexaApiTimeout, match=r"within 2 s \(page 2 of the products\)"):
+            await api.in_skill_products()
+
+    anyio.run(main)
+    assert pages == ["page"]

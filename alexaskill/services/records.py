@@ -237,21 +237,24 @@ class RecordsApi(RequestApi):
     async def _products_page(
         self, params: dict[str, str], give_up: float, number: int
     ) -> _Products | None:
-        """One page of `in_skill_products`, within the time left of the call's `timeout`."""
-        try:
-            page: _Products | None = await self._call(
-                "in_skill_products",
-                "GET",
-                "/v1/users/~current/skills/~current/inSkillProducts",
-                _Products,
-                params=params,
-                headers={"Accept-Language": self.locale},
-                timeout=max(give_up - time.monotonic(), 0.001),
-            )
-        except AlexaApiTimeout:
-            pass
-        else:
-            return page
+        """One page of `in_skill_products`, within the time left of the call's `timeout`; none
+        left (the pages before took it all), it times out unsent."""
+        left = give_up - time.monotonic()
+        if left > 0:
+            try:
+                page: _Products | None = await self._call(
+                    "in_skill_products",
+                    "GET",
+                    "/v1/users/~current/skills/~current/inSkillProducts",
+                    _Products,
+                    params=params,
+                    headers={"Accept-Language": self.locale},
+                    timeout=left,
+                )
+            except AlexaApiTimeout:
+                pass
+            else:
+                return page
         # Raised here: the page's own (its time left, in its message) is no context of it.
         raise AlexaApiTimeout(
             f"in_skill_products: no answer from Alexa's API within {self.timeout:g} s "
