@@ -474,3 +474,30 @@ def test_a_products_page_is_not_sent_once_the_calls_time_is_spent(
 
     anyio.run(main)
     assert pages == ["page"]
+
+
+@pytest.mark.parametrize("method", ["list_items", "add_list_item"])
+@pytest.mark.parametrize("status", ["done", "Active", "active/../x", ""])
+def test_a_list_item_status_not_amazons_is_a_value_error_unsent(method: str, status: str) -> None:
+    # list_items("done") got a 404 naming no status, add_list_item(..., "done") Amazon's 400:
+    # Amazon's item status is "active" or "completed", as the docstrings say.
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"items": []})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = _api(client)
+
+    async def main() -> None:
+        call = getattr(api, method)
+        args = ("list-1", "eggs") if method == "add_list_item" else ("list-1",)
+        try:
+            with pytest.raises(ValueError, match=r"'active' or 'completed'"):
+                await call(*args, status=status)
+        finally:
+            await client.aclose()
+
+    anyio.run(main)
+    assert sent == []

@@ -32,6 +32,8 @@ logger = logging.getLogger("alexaskill")
 # The List Management API has a single host, whatever the request's apiEndpoint ("The endpoint of
 # the List Management API is https://api.amazonalexa.com", Amazon's List Management reference).
 _LISTS_ENDPOINT: Final = "https://api.amazonalexa.com"
+# The statuses of a list item, and the item lists of a list, in Amazon's List Management API.
+_ITEM_STATUSES: Final = ("active", "completed")
 # Pages of in-skill products followed at most (Amazon answers up to 100 products a page).
 _MAX_PAGES: Final = 10
 
@@ -134,14 +136,17 @@ class RecordsApi(RequestApi):
 
     async def list_items(self, list_id: str, status: str = "active") -> list[ListItem]:
         """The items of a list with ``status`` (``active`` or ``completed``)."""
+        _check_status("list_items", status)
         path = f"/v2/householdlists/{_segment(list_id, 'list_id')}/{_segment(status, 'status')}"
         answer = await self._list_call("list_items", "GET", path, _ListItems, Scope.LISTS_READ)
         return [] if answer is None else list(answer.items)
 
     async def add_list_item(self, list_id: str, value: str, status: str = "active") -> ListItem:
-        """Add ``value`` to a list; the created item. Needs `Scope.LISTS_WRITE`."""
+        """Add ``value`` to a list, its ``status`` ``active`` or ``completed``; the created
+        item. Needs `Scope.LISTS_WRITE`."""
         if not value:
             raise ValueError("add_list_item needs a non-empty value")
+        _check_status("add_list_item", status)
         path = f"/v2/householdlists/{_segment(list_id, 'list_id')}/items"
         item = await self._list_call(
             "add_list_item",
@@ -280,3 +285,12 @@ class RecordsApi(RequestApi):
                 return None
             raise
         return product
+
+
+def _check_status(operation: str, status: object) -> None:
+    """`ValueError` unless ``status`` is a list item status of Amazon's List API."""
+    if status not in _ITEM_STATUSES:
+        raise ValueError(
+            f"{operation}: a list item's status is 'active' or 'completed', not {status!r} "
+            "(Amazon's List Management API has no other)"
+        )
