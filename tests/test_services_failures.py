@@ -501,3 +501,21 @@ def test_a_list_item_status_not_amazons_is_a_value_error_unsent(method: str, sta
 
     anyio.run(main)
     assert sent == []
+
+
+@pytest.mark.parametrize("name", ["  ", "../x", "Europe/../Paris", "/etc/localtime", "Paris!"])
+def test_a_time_zone_answer_that_is_no_zone_name_is_not_blamed_on_tzdata(name: str) -> None:
+    # Any name ZoneInfo refused was "a newer zone? update tzdata": no update makes "../x" one.
+    client = httpx.AsyncClient(
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, json=name))
+    )
+
+    async def main() -> None:
+        try:
+            with pytest.raises(AlexaApiError, match="is no time zone name") as caught:
+                await _api(client).time_zone()
+        finally:
+            await client.aclose()
+        assert "tzdata" not in str(caught.value)
+
+    anyio.run(main)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Final
 
 from ..alexa_api import Address, CountryAndPostalCode, PhoneNumber, Scope
 from ..exceptions import AlexaApiError, TimestampError
@@ -16,6 +17,10 @@ if TYPE_CHECKING:
     from ..models import Envelope
 
 __all__ = ["UserApi"]
+
+#: The shape of an IANA time zone name ("Europe/Paris", "Etc/GMT+5", "EST5EDT"): no dots, no
+#: spaces, no empty part.
+_ZONE_NAME: Final = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+)*")
 
 
 class UserApi(RequestApi):
@@ -136,6 +141,12 @@ class UserApi(RequestApi):
 def _zone(operation: str, name: str) -> ZoneInfo:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    if not isinstance(name, str) or _ZONE_NAME.fullmatch(name) is None:
+        raise AlexaApiError(
+            f"{operation}: Alexa answered the time zone {str(name)[:60]!r}, which is no time "
+            "zone name (an IANA name is written like 'Europe/Paris')",
+            operation=operation,
+        )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
