@@ -235,3 +235,31 @@ def test_the_fakes_progressive_speech_limit_is_600_characters_of_the_document_se
     assert len(f"<speak>{'x' * 585}</speak>") == 600
     assert (at_limit.status_code, past_it.status_code) == (204, 400)
     assert "601 characters; at most 600" in past_it.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "request_type",
+    ["SessionEndedRequest", "AudioPlayer.PlaybackStarted", "CanFulfillIntentRequest"],
+)
+def test_the_fake_refuses_a_progressive_response_for_a_request_alexa_plays_none_for(
+    request_type: str,
+) -> None:
+    # ALEXA.md section 6: only while handling a LaunchRequest or IntentRequest. A skill that
+    # sends its own (one chat --url drives) had the fake take one for a SessionEndedRequest.
+    from alexaskill.testing import RequestFactory
+
+    api = FakeAlexaApi()
+    envelope = RequestFactory(skill_id=SKILL_ID).envelope(request_type)
+    envelope["context"]["System"]["apiAccessToken"] = "t"
+    request_id = envelope["request"]["requestId"]
+    api.issued(envelope)
+    with api.answering(request_id):
+        refused = _speak(api, request_id)
+    assert refused.status_code == 400
+    assert f"not a {request_type}" in refused.json()["message"]
+    # The request types Alexa plays them for are taken as before.
+    launch = RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")
+    launch["context"]["System"]["apiAccessToken"] = "t"
+    api.issued(launch)
+    with api.answering(launch["request"]["requestId"]):
+        assert _speak(api, launch["request"]["requestId"]).status_code == 204

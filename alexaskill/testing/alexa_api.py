@@ -323,7 +323,7 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
             taken = self._answering.get(request_id)
             if taken is not None or not (self._answering or self._answered):
                 # Being answered, or no request marked (the fake cannot tell): Amazon's limits.
-                refused = _progressive_refused(directive["speech"], taken or 0)
+                refused = _progressive_refused(directive["speech"], taken, self._kind(request_id))
                 if refused is None and taken is not None:
                     self._answering[request_id] = taken + 1
                 return refused or (204, None)

@@ -25,6 +25,8 @@ __all__ = ["AccessCheck"]
 #: How many tokens and devices a fake keeps (a `serve --dev` runs for days): the most recent.
 _KEPT: Final = 1000
 
+#: The request types Alexa plays progressive responses for (ALEXA.md section 6).
+_PROGRESSIVE: Final = ("LaunchRequest", "IntentRequest")
 #: A path to a device's settings, and the device it names.
 _DEVICE_PATH: Final = re.compile(r"/v[12]/devices/(?P<device>[^/]+)/settings(?:/.*)?")
 
@@ -38,8 +40,14 @@ class _Context(msgspec.Struct):
     System: _System | None = None
 
 
+class _Request(msgspec.Struct):
+    requestId: str | None = None
+    type: str | None = None
+
+
 class _Envelope(msgspec.Struct):
     context: _Context | None = None
+    request: _Request | None = None
 
 
 class AccessCheck:
@@ -65,6 +73,13 @@ class AccessCheck:
                 decoded = msgspec.convert(envelope, _Envelope)
         except (msgspec.DecodeError, msgspec.ValidationError, UnicodeError, RecursionError):
             return
+        request = decoded.request
+        if request is not None and request.requestId and request.type not in _PROGRESSIVE:
+            with self._lock:
+                kinds = self.__dict__.setdefault("_kinds", {})
+                kinds[request.requestId] = str(request.type)
+                if len(kinds) > _KEPT:
+                    del kinds[next(iter(kinds))]
         system = decoded.context.System if decoded.context is not None else None
         if system is None:
             return
@@ -77,6 +92,13 @@ class AccessCheck:
                     kept[value] = None
                     if len(kept) > _KEPT:
                         del kept[next(iter(kept))]
+
+    def _kind(self, request_id: str) -> str | None:
+        """The type of the request ``request_id``, if it was sent and is one Alexa plays no
+        progressive response for (a ``SessionEndedRequest``); else None. (Read without the
+        lock, which the caller may hold: one dict read.)"""
+        kind: str | None = self.__dict__.get("_kinds", {}).get(request_id)
+        return kind
 
     def _access_refused(self, path: str, headers: Mapping[str, str]) -> _Answer | None:
         """The refusal of a call with ``headers`` (lower-case names) to ``path``, or None."""

@@ -139,16 +139,21 @@ def _scopes(value: object) -> tuple[str, ...]:
     return scopes
 
 
-def _progressive_refused(speech: str, taken: int) -> _Answer | None:
-    """Amazon's refusal (400) of a progressive response of ``speech`` after ``taken`` for its
-    request, past the limits of its "Send the User a Progressive Response" page; else None."""
+def _progressive_refused(speech: str, taken: int | None, kind: str | None = None) -> _Answer | None:
+    """Amazon's refusal (400) of a progressive response of ``speech`` after ``taken`` (None:
+    none) for its request (of the type ``kind``, if it is one Alexa plays none for), past the
+    limits of its "Send the User a Progressive Response" page; else None."""
     # The limits `AlexaApi.progressive` checks before sending (a skill of alexaskill's never
     # meets these): for a skill that sends them itself, in another process.
     from ..services.progressive import MAX_PROGRESSIVE_RESPONSES, MAX_PROGRESSIVE_SPEECH
 
-    if len(speech) > MAX_PROGRESSIVE_SPEECH:
+    if kind is not None:
+        why = (
+            f"a progressive response is only for a LaunchRequest or an IntentRequest, not a {kind}"
+        )
+    elif len(speech) > MAX_PROGRESSIVE_SPEECH:
         why = f"speech is {len(speech)} characters; at most {MAX_PROGRESSIVE_SPEECH}"
-    elif taken >= MAX_PROGRESSIVE_RESPONSES:
+    elif (taken or 0) >= MAX_PROGRESSIVE_RESPONSES:
         why = f"at most {MAX_PROGRESSIVE_RESPONSES} progressive responses per request"
     else:
         return None
