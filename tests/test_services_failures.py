@@ -519,3 +519,37 @@ def test_a_time_zone_answer_that_is_no_zone_name_is_not_blamed_on_tzdata(name: s
         assert "tzdata" not in str(caught.value)
 
     anyio.run(main)
+
+
+@pytest.mark.parametrize(
+    ("method", "kwargs"),
+    [
+        ("in_skill_products", {"entitled": "NOT_ENTITLED"}),  # Amazon's word: sent as ENTITLED
+        ("in_skill_products", {"purchasable": "no"}),
+        ("in_skill_products", {"entitled": 0}),
+        ("add_list_item", {"list_id": "list-1", "value": 12}),  # an AMAZON.NUMBER slot's int
+    ],
+)
+def test_an_argument_of_the_wrong_type_is_a_type_error_unsent(
+    method: str, kwargs: dict[str, Any]
+) -> None:
+    # A str for entitled= was truthy: "NOT_ENTITLED" asked Alexa for the ENTITLED products,
+    # the opposite, with no error; an int list item value got Amazon's 400.
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"inSkillProducts": [], "isTruncated": False})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = _api(client)
+
+    async def main() -> None:
+        try:
+            with pytest.raises(TypeError, match=r"True or False|a str"):
+                await getattr(api, method)(**kwargs)
+        finally:
+            await client.aclose()
+
+    anyio.run(main)
+    assert sent == []

@@ -144,6 +144,8 @@ class RecordsApi(RequestApi):
     async def add_list_item(self, list_id: str, value: str, status: str = "active") -> ListItem:
         """Add ``value`` to a list, its ``status`` ``active`` or ``completed``; the created
         item. Needs `Scope.LISTS_WRITE`."""
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"add_list_item takes the item's value, a str, not a {_kind(value)}")
         if not value:
             raise ValueError("add_list_item needs a non-empty value")
         _check_status("add_list_item", status)
@@ -205,6 +207,12 @@ class RecordsApi(RequestApi):
     ) -> list[InSkillProduct]:
         """The skill's products as this user sees them, filtered if asked; every page (10 at
         most: the products past them are left out, with a WARNING), all within `timeout`."""
+        for name, flag in (("entitled", entitled), ("purchasable", purchasable)):
+            if flag is not None and not isinstance(flag, bool):
+                raise TypeError(
+                    f"in_skill_products: {name}= is True or False (or None: either), not "
+                    f"{flag!r}: a {_kind(flag)} would be read as one of them"
+                )
         params: dict[str, str] = {}
         if entitled is not None:
             params["entitled"] = "ENTITLED" if entitled else "NOT_ENTITLED"
@@ -294,3 +302,7 @@ def _check_status(operation: str, status: object) -> None:
             f"{operation}: a list item's status is 'active' or 'completed', not {status!r} "
             "(Amazon's List Management API has no other)"
         )
+
+
+def _kind(value: object) -> str:
+    return type(value).__name__
