@@ -227,14 +227,14 @@ class Translator:
         except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
             if template == source:
                 raise  # the source text's own mistake: the handler's bug, reported as one
+            params = localised(params, self._source_marks) if has_numbers(params) else params
+            spoken = fill(source, params)  # (a value the source cannot take: the handler's bug)
             self._misfits.warn(
                 logger,
                 f"the {self.locale} translation of {source!r} does not fit its placeholders "
                 f"({type(exc).__name__}: {exc}); the source text is spoken instead{_MEND}",
             )
-            if self._source_marks is not None and has_numbers(params):
-                params = localised(params, self._source_marks)
-            return fill(source, params)
+            return spoken
 
 
 #: The translator outside a request, or of a skill without catalogs: the source text.

@@ -1267,3 +1267,20 @@ def test_an_untranslated_plural_entry_that_hides_a_translation_further_on_is_log
         "source text there, and users of this catalog hear it instead of the fr catalog's "
         "translation; fill them, or delete the entry, and compile again"
     ]
+
+
+def test_a_value_the_source_text_cannot_take_is_not_blamed_on_the_translation(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A handler's str given to "{v:.1f}" failed in the translation first, and the log said the
+    # German translation did not fit its placeholders: the translator was sent to fix a .po
+    # that is right. The handler's mistake is raised, and nothing said of the translation.
+    catalog(tmp_path, "de", 'msgid "{v:.1f} cups"\nmsgstr "{v:.1f} Tassen"\n')
+    german = Translations(tmp_path).translator("de-DE")
+    assert german.gettext("{v:.1f} cups", v=2.5) == "2,5 Tassen"
+    with (
+        caplog.at_level(logging.WARNING, logger="alexaskill"),
+        pytest.raises(ValueError, match="format code"),
+    ):
+        german.gettext("{v:.1f} cups", v="2.5")
+    assert caplog.records == []
