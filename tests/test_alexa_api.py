@@ -1440,3 +1440,20 @@ def test_the_reminder_type_check_keeps_a_recurrence_of_none_or_read_once(
     [call] = [call for call in fake.calls if call.operation == "create_reminder"]
     recurrence = call.body["trigger"].get("recurrence")
     assert (recurrence and recurrence["recurrenceRules"]) == rules
+
+
+def test_the_fakes_address_and_number_take_python_or_amazon_names_and_refuse_others() -> None:
+    # A mapping in the Python field names (as Address() takes them) was read in Amazon's
+    # camelCase alone: {"postal_code": ...} was dropped, silently, and the skill under test
+    # heard "no postal code set". A key of neither is a ValueError, not data lost.
+    paris = {"postal_code": "75004", "country_code": "FR", "city": "Paris"}
+    number = {"country_code": "+44", "phone_number": "7700900123"}
+    for address in (paris, {"postalCode": "75004", "countryCode": "FR", "city": "Paris"}):
+        api = FakeAlexaApi(address=address, mobile_number=number)
+        assert api.address == Address(postal_code="75004", country_code="FR", city="Paris")
+        assert api.mobile_number == PhoneNumber(country_code="+44", phone_number="7700900123")
+    with pytest.raises(ValueError, match=r"'postcode' is no field of Address"):
+        FakeAlexaApi(address={"postcode": "75004"})
+    api = FakeAlexaApi()
+    with pytest.raises(ValueError, match=r"'number' is no field of PhoneNumber"):
+        api.mobile_number = {"number": "7700900123"}

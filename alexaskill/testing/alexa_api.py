@@ -60,13 +60,13 @@ from .api_calls import (
     _check_faults,
     _encoded,
     _error,
+    _given,
     _keep,
     _newest,
     _progressive_refused,
     _Raw,
     _reminder_problem,
     _retry_after,
-    _scopes,
     _shown,
     _stamp,
     _Throttled,
@@ -132,8 +132,8 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "faults":  # a typo ignored would let a test of a failure pass on success
             _check_faults(value, _OPERATIONS)
-        elif name == "permissions" and value is not None:
-            value = _scopes(value)
+        else:  # permissions read once; an address or a number given as a mapping, checked
+            value = _given(name, value)
         super().__setattr__(name, value)
 
     def __post_init__(self) -> None:

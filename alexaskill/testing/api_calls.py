@@ -139,6 +139,32 @@ def _scopes(value: object) -> tuple[str, ...]:
     return scopes
 
 
+def _given(name: str, value: Any) -> Any:
+    """A field of `FakeAlexaApi` as it is kept: ``permissions`` as `_scopes` reads them; an
+    ``address`` or ``mobile_number`` given as a mapping as the value it stands for, its keys
+    Amazon's (``postalCode``) or the Python field names (``postal_code``): `ValueError` for a
+    key of neither (a typo, its data dropped unnoticed) or a value that is no str."""
+    if name == "permissions":
+        return value if value is None else _scopes(value)
+    from ..alexa_api import Address, PhoneNumber
+
+    into = {"address": Address, "mobile_number": PhoneNumber}.get(name)
+    if into is None or not isinstance(value, Mapping):
+        return value
+    amazons = dict(zip(into.__struct_fields__, into.__struct_encode_fields__, strict=True))
+    for key in value:
+        if key not in amazons and key not in amazons.values():
+            raise ValueError(
+                f"{name}: {key!r} is no field of {into.__name__} (its fields: "
+                f"{', '.join(into.__struct_fields__)}; or Amazon's names for them, "
+                f"{', '.join(amazons.values())})"
+            )
+    try:
+        return msgspec.convert({amazons.get(k, k): v for k, v in value.items()}, into)
+    except msgspec.ValidationError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+
+
 def _progressive_refused(speech: str, taken: int | None, kind: str | None = None) -> _Answer | None:
     """Amazon's refusal (400) of a progressive response of ``speech`` after ``taken`` (None:
     none) for its request (of the type ``kind``, if it is one Alexa plays none for), past the
