@@ -1457,3 +1457,12 @@ def test_the_fakes_address_and_number_take_python_or_amazon_names_and_refuse_oth
     api = FakeAlexaApi()
     with pytest.raises(ValueError, match=r"'number' is no field of PhoneNumber"):
         api.mobile_number = {"number": "7700900123"}
+
+
+def test_the_fakes_products_take_python_or_amazon_names_and_refuse_others() -> None:
+    # As for the address: {"product_id": ...} was dropped at each answer, the product's id "".
+    for given in ({"product_id": "p1", "name": "Hints"}, {"productId": "p1", "name": "Hints"}):
+        api = FakeAlexaApi(in_skill_products=[given])
+        assert api.in_skill_products == [InSkillProduct(product_id="p1", name="Hints")]
+    with pytest.raises(ValueError, match=r"in_skill_products\[1\]: 'productid' is no field"):
+        FakeAlexaApi(in_skill_products=[given, {"productid": "p2"}])

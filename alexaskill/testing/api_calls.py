@@ -141,15 +141,26 @@ def _scopes(value: object) -> tuple[str, ...]:
 
 def _given(name: str, value: Any) -> Any:
     """A field of `FakeAlexaApi` as it is kept: ``permissions`` as `_scopes` reads them; an
-    ``address`` or ``mobile_number`` given as a mapping as the value it stands for, its keys
-    Amazon's (``postalCode``) or the Python field names (``postal_code``): `ValueError` for a
-    key of neither (a typo, its data dropped unnoticed) or a value that is no str."""
+    ``address``, ``mobile_number`` or in-skill product given as a mapping as the value it
+    stands for, its keys Amazon's (``postalCode``) or the Python field names (``postal_code``):
+    `ValueError` for a key of neither (a typo, its data dropped unnoticed) or a wrong value."""
+    from ..alexa_api import Address, InSkillProduct, PhoneNumber
+
     if name == "permissions":
         return value if value is None else _scopes(value)
-    from ..alexa_api import Address, PhoneNumber
+    if name == "in_skill_products" and isinstance(value, Iterable):
+        return [
+            _struct(f"{name}[{index}]", product, InSkillProduct)
+            for index, product in enumerate(value)
+        ]
+    kinds: dict[str, type[msgspec.Struct]] = {"address": Address, "mobile_number": PhoneNumber}
+    into = kinds.get(name)
+    return value if into is None else _struct(name, value, into)
 
-    into = {"address": Address, "mobile_number": PhoneNumber}.get(name)
-    if into is None or not isinstance(value, Mapping):
+
+def _struct(name: str, value: Any, into: type[msgspec.Struct]) -> Any:
+    """``value`` as an ``into``, if it is a mapping (see `_given`); else as it is."""
+    if not isinstance(value, Mapping):
         return value
     amazons = dict(zip(into.__struct_fields__, into.__struct_encode_fields__, strict=True))
     for key in value:
