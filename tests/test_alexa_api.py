@@ -1466,3 +1466,11 @@ def test_the_fakes_products_take_python_or_amazon_names_and_refuse_others() -> N
         assert api.in_skill_products == [InSkillProduct(product_id="p1", name="Hints")]
     with pytest.raises(ValueError, match=r"in_skill_products\[1\]: 'productid' is no field"):
         FakeAlexaApi(in_skill_products=[given, {"productid": "p2"}])
+
+
+def test_the_fakes_list_of_one_string_is_refused_not_read_letter_by_letter() -> None:
+    # {"Alexa shopping list": "milk"} made four items, "m", "i", "l" and "k".
+    with pytest.raises(ValueError, match=r"'Alexa shopping list'.*a list of values"):
+        FakeAlexaApi(lists={"Alexa shopping list": "milk"})
+    api = FakeAlexaApi(lists={"Alexa shopping list": ("milk", "eggs")})
+    assert api.list_values("Alexa shopping list") == ["milk", "eggs"]

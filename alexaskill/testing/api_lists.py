@@ -48,6 +48,10 @@ class ListsAndProducts:
             lists = {name: () for name, _ in _DEFAULT_LISTS}
         suffixes = dict(_DEFAULT_LISTS)
         for index, (name, values) in enumerate(lists.items()):
+            if isinstance(values, str | bytes):  # its letters would be the items
+                raise ValueError(
+                    f"lists[{name!r}] is {values!r}: a list of values, e.g. [{values!r}]"
+                )
             raw = f"amzn1.account.FAKE-{suffixes.get(name, f'CUSTOM{index}')}"
             list_id = base64.b64encode(raw.encode()).decode()
             self._list_meta[list_id] = AlexaList(
