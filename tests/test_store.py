@@ -2694,3 +2694,16 @@ def test_a_store_missing_a_method_is_told_which() -> None:
         attributes_service(_NoClose())  # type: ignore[arg-type]
     with pytest.raises(ConfigurationError, match=r"the store factory returned _NoClose.*no aclose"):
         anyio.run(attributes_service(_NoClose)[0], None)  # type: ignore[arg-type]
+
+
+@pytest.mark.anyio
+async def test_every_store_refuses_an_empty_dict_key_at_any_depth_in_the_same_words(
+    store: Store,
+) -> None:
+    # Only DynamoDB refused {"": 1} inside a value (its own words); SQLite, Redis and memory kept
+    # it, so a skill moved to DynamoDB found saves it had always made refused.
+    await store.update("user", {"kept": 1}, ())
+    for value in ({"": 1}, {"a": [{"b": {"": None}}]}):
+        with pytest.raises(ResponseError, match=r"^attribute 'v' cannot be saved: v.* has the key ''"):
+            await store.update("user", {"v": value, "other": 2}, ())
+    assert await store.load("user") == {"kept": 1}  # nothing written

@@ -180,15 +180,22 @@ def _encode_checked(name: str, value: Any) -> str:
 
 
 def _check_keys(name: str, value: Any) -> None:
-    """`ResponseError` naming where a dict in ``value`` has a key that is no string.
+    """`ResponseError` naming where a dict in ``value`` has a key that is no string, or ``""``.
 
     JSON turns such a key into one without a word: ``{1: "a"}`` comes back as ``{"1": "a"}``,
-    and ``{1: "a", "1": "b"}`` as ``{"1": "b"}``.
+    and ``{1: "a", "1": "b"}`` as ``{"1": "b"}``. An empty key, at any depth, is refused by every
+    store, as an empty attribute name is: DynamoDB keeps neither, and a skill moved to it from
+    another store found saves it had made for months refused.
     """
     found = _key_not_str(value)
     if found is not None:
         path, key = found
         where = name + "".join(f"[{step!r}]" for step in path)
+        if key == "":
+            raise ResponseError(
+                f"attribute {name!r} cannot be saved: {where} has the key '' (empty), and no "
+                "store keeps an empty name (DynamoDB cannot)"
+            )
         raise ResponseError(
             f"attribute {name!r} cannot be saved as JSON: {where} has the key {key!r} "
             f"({type(key).__name__}), and JSON keys are strings: it would come back as "
@@ -197,10 +204,10 @@ def _check_keys(name: str, value: Any) -> None:
 
 
 def _key_not_str(value: Any) -> tuple[list[Any], Any] | None:
-    """(the path to a dict with a key that is no str, that key), or None."""
+    """(the path to a dict with a key that is no str, or is ``""``; that key), or None."""
     if isinstance(value, dict):
         for key, item in value.items():
-            if not isinstance(key, str):
+            if not isinstance(key, str) or not key:
                 return [], key
             if isinstance(item, dict | list | tuple):
                 found = _key_not_str(item)
