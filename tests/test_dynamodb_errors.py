@@ -715,3 +715,60 @@ def test_a_client_given_keeps_no_answer_of_its_owners_calls(fake_dynamodb: FakeD
         assert kept == [None]
     finally:
         client.close()
+
+
+@pytest.mark.anyio
+async def test_throttling_through_a_client_given_names_no_attempts_it_did_not_count(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # The line said "after 3 attempts", the store's own count, for a client given whose retries
+    # are its owner's (2 here, and as many as its owner likes).
+    fake_dynamodb.error = (400, "ThrottlingException", "Rate exceeded")
+    client = _retrying_client(fake_dynamodb.url, 2)
+    store = DynamoDBStore("skill", client=client, timeout=20)
+    try:
+        with anyio.fail_after(30), pytest.raises(StoreError, match="throttled GetItem") as info:
+            await store.load(USER)
+        assert "3 attempts" not in str(info.value)
+        assert "the client given" in str(info.value)
+        fake_dynamodb.settle()
+        assert fake_dynamodb.calls == ["GetItem"] * 2
+    finally:
+        client.close()
+
+
+@pytest.mark.anyio
+async def test_a_key_over_dynamodbs_limit_is_not_said_as_the_item_size(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # DynamoDB's words for a partition key over 2048 bytes hold "Size", and the line said the
+    # item would exceed 400 KB: advice to move data to S3, for a key too long.
+    fake_dynamodb.error = (
+        400,
+        "ValidationException",
+        "One or more parameter values were invalid: Size of hashkey has exceeded the maximum "
+        "size limit of 2048 bytes",
+    )
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    with anyio.fail_after(30), pytest.raises(StoreError) as info:
+        await store.update(USER, {"a": 1}, ())
+    await store.aclose()
+    message = str(info.value)
+    assert "400 KB" not in message
+    assert "key" in message and "2048 bytes" in message
+
+
+@pytest.mark.anyio
+async def test_a_table_not_found_while_being_made_is_not_said_as_deleted_since(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # A ResourceNotFoundException out of the very first creation (CreateTable, or the
+    # DescribeTable after it) was said as "though the store made or found it: deleted since":
+    # the store had made or found nothing yet.
+    fake_dynamodb.error = (400, "ResourceNotFoundException", "Requested resource not found")
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=20)
+    with anyio.fail_after(30), pytest.raises(StoreError, match="CreateTable") as info:
+        await store.load(USER)
+    await store.aclose()
+    assert "made or found it" not in str(info.value)
+    assert "deleted since" not in str(info.value)

@@ -37,18 +37,27 @@ def _explain(
     key_name: str = "id",
     endpoint_given: bool = True,
     create_table: bool = False,
+    own_client: bool = True,
 ) -> str:
     """A log line that says what went wrong with ``doing`` on the table named ``name`` (its
     AWS error ``code``) and what to do; ``where`` says where DynamoDB was looked for, each
     of ``secrets`` (a password of the endpoint's URL) is shown as ``***``, and ``key_name`` is
     the store's partition key (``partition_key_name``); ``endpoint_given``, whether the store was
     given an ``endpoint_url`` (else it asks AWS's own); ``create_table``, whether it makes its
-    table (and makes it again at the next call: `DynamoDBStore._in_thread`)."""
+    table (and makes it again at the next call: `DynamoDBStore._in_thread`); ``own_client``,
+    whether the client is the store's (its attempts counted), not one given (``client=``)."""
     table = f"DynamoDB table {name!r}"
     message = _message(exc)
     for secret in secrets:
         message = message.replace(secret, "***")
     message = _one_line(message)  # (after: a password cut in two is found by neither half)
+    if code == "ResourceNotFoundException" and doing in ("CreateTable", "DescribeTable"):
+        # While making it (the first call, or the one after it was found deleted): the store
+        # has made or found nothing this time; being deleted as it was created, say.
+        return (
+            f"{table} was not found in {where()} while the store was creating it ({doing}): "
+            "being deleted at that moment? the store's next call tries to create it again"
+        )
     if code == "ResourceNotFoundException" and create_table:
         return (
             f"{table} does not exist in {where()} ({doing}), though the store made or found it: "
@@ -61,8 +70,9 @@ def _explain(
             "'AWS Lambda with DynamoDB') or let the store create it (create_table=true)"
         )
     if code in _THROTTLED:
+        tries = "3 attempts" if own_client else "the retries of the client given (client=)"
         return (
-            f"{table} throttled {doing} ({code}) after 3 attempts: raise its provisioned "
+            f"{table} throttled {doing} ({code}) after {tries}: raise its provisioned "
             "capacity or switch it to on-demand"
         )
     if code in _REFUSED:
@@ -98,6 +108,13 @@ def _explain(
             f"store reads and writes a table keyed by one string partition key named "
             f"{key_name!r}, no sort key: name the table's with partition_key_name=…, or give "
             "the store a table made for it (create_table=true)"
+        )
+    if code == "ValidationException" and "hashkey" in message.lower().replace(" ", ""):
+        # "Size of hashkey has exceeded the maximum size limit of 2048 bytes": not the item's.
+        return (
+            f"{table}: {doing} refused, the key is over DynamoDB's 2048 bytes for a partition "
+            f"key ({message}): the store's keys are user, person or device ids, which Amazon "
+            "keeps far shorter: a key made by the skill's own code?"
         )
     if code == "ValidationException" and "size" in message.lower():
         return (

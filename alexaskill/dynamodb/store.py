@@ -478,8 +478,8 @@ class DynamoDBStore:
     def _explain(self, doing: str, code: str, exc: Exception) -> str:
         """A log line that says what went wrong and what to do, from an AWS error."""
         where, secrets, key = self._where, self._secrets, self.partition_key_name
-        given, made = self.endpoint_url is not None, self.create_table
-        return _explain(self.table, where, secrets, doing, code, exc, key, given, made)
+        given, made, own = self.endpoint_url is not None, self.create_table, self._own_client
+        return _explain(self.table, where, secrets, doing, code, exc, key, given, made, own)
 
     def _where(self) -> str:
         if self._endpoint_shown:
