@@ -2704,6 +2704,7 @@ async def test_every_store_refuses_an_empty_dict_key_at_any_depth_in_the_same_wo
     # it, so a skill moved to DynamoDB found saves it had always made refused.
     await store.update("user", {"kept": 1}, ())
     for value in ({"": 1}, {"a": [{"b": {"": None}}]}):
-        with pytest.raises(ResponseError, match=r"^attribute 'v' cannot be saved: v.* has the key ''"):
+        said = r"^attribute 'v' cannot be saved: v.* has the key ''"
+        with pytest.raises(ResponseError, match=said):
             await store.update("user", {"v": value, "other": 2}, ())
     assert await store.load("user") == {"kept": 1}  # nothing written
