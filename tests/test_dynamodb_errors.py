@@ -772,3 +772,62 @@ async def test_a_table_not_found_while_being_made_is_not_said_as_deleted_since(
     await store.aclose()
     assert "made or found it" not in str(info.value)
     assert "deleted since" not in str(info.value)
+
+
+class _CountingLock:
+    """A lock that counts the calls that asked for it: that a call is waiting, seen from a test."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.asked = 0
+
+    def acquire(self, blocking: bool = True) -> bool:
+        self.asked += 1
+        return self._lock.acquire(blocking)
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+@pytest.mark.anyio
+async def test_calls_waiting_for_the_tables_creation_share_its_failure(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # With create_table=true and DynamoDB failing (unreachable: ~9 s for the 3 attempts), each
+    # call queued behind the first creation tried it again in turn, once it had the lock: the
+    # tenth request waited ~90 s, holding a worker thread (those of sync handlers) all along.
+    # A creation that fails now fails the calls that were waiting for it, at once.
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=20)
+    lock = store._lock = _CountingLock()  # type: ignore[assignment]
+    failures: list[BaseException] = []
+
+    async def load() -> None:
+        try:
+            await store.load(USER)
+        except StoreError as exc:
+            failures.append(exc)
+
+    try:
+        with anyio.fail_after(60):
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(load)  # its CreateTable hangs (the fake answers nothing yet)
+                while not fake_dynamodb.calls:
+                    await anyio.sleep(0.01)
+                tasks.start_soon(load)
+                tasks.start_soon(load)
+                while lock.asked < 3:  # both others waiting for the lock
+                    await anyio.sleep(0.01)
+                fake_dynamodb.error = (500, "InternalServerError", "oops")
+                fake_dynamodb.release.set()
+        await anyio.to_thread.run_sync(fake_dynamodb.settle)
+        assert len(failures) == 3
+        assert all("CreateTable" in str(failure) for failure in failures)
+        assert fake_dynamodb.calls == ["CreateTable"] * 3  # the first call's attempts only
+    finally:
+        await store.aclose()

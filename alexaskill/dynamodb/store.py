@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import random
@@ -23,6 +24,7 @@ from .client import (
     _NotSentAgain,
     _waited_for,
 )
+from .creating import _CREATE_WAIT, _create_table, _make_table
 from .errors import _THROTTLED, _code, _explain, _operation_name
 from .saving import _ConditionFailed, _write
 from .update import _SAVED_AT, _plan
@@ -34,8 +36,6 @@ T = TypeVar("T")
 
 #: Attempts at a call, retries included (botocore's, or _call's for throttled writes that add).
 _ATTEMPTS: Final = 3
-#: How long ``create_table=True`` waits for a new table to become active.
-_CREATE_WAIT: Final = 60.0
 # DynamoDB's table names: 3 to 255 of these characters (or an ARN, for a table of another account).
 _TABLE_NAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:\S+")
 # A region name botocore takes (else every call failed with its InvalidRegionError): a host
@@ -183,6 +183,7 @@ class DynamoDBStore:
         self._last_stamp = 0
         self._odd_time_said = False  # warned of an item's time that is not a number
         self._table_ready = not create_table
+        self._creation_failed: tuple[float, Exception] | None = None  # when, what (_make_table)
         _STORES.add(self)
 
     def __repr__(self) -> str:
@@ -282,34 +283,8 @@ class DynamoDBStore:
         ASK SDK's adapter creates, without its fixed provisioned throughput. The role needs
         ``dynamodb:CreateTable`` and ``dynamodb:DescribeTable``.
         """
-        await self._run(self._create_table, "CreateTable", self.timeout + _CREATE_WAIT)
-
-    def _create_table(self, client: Any) -> None:
-        """In a worker thread: CreateTable unless it exists, then DescribeTable until ACTIVE."""
-        from botocore.exceptions import ClientError
-
-        try:
-            client.create_table(
-                TableName=self.table,
-                KeySchema=[{"AttributeName": self.partition_key_name, "KeyType": "HASH"}],
-                AttributeDefinitions=[
-                    {"AttributeName": self.partition_key_name, "AttributeType": "S"}
-                ],
-                BillingMode="PAY_PER_REQUEST",
-            )
-        except ClientError as exc:
-            if _code(exc) != "ResourceInUseException":  # it exists (or is being created)
-                raise
-        deadline = time.monotonic() + _CREATE_WAIT
-        while True:
-            status = client.describe_table(TableName=self.table)["Table"].get("TableStatus")
-            if status == "ACTIVE":
-                return
-            if time.monotonic() > deadline:
-                raise StoreError(
-                    f"DynamoDB table {self.table!r} is still {status} after {_CREATE_WAIT:.0f} s"
-                )
-            time.sleep(0.5)
+        create = functools.partial(_create_table, self)
+        await self._run(create, "CreateTable", self.timeout + _CREATE_WAIT)
 
     # --- the work --------------------------------------------------------------------------------
 
@@ -422,6 +397,7 @@ class DynamoDBStore:
         raise failure from cause
 
     def _ready_client(self, adding: bool = False) -> Any:
+        asked = time.monotonic()  # a creation failed since: its failure is this call's too
         with self._lock:
             if self._client is None:
                 self._client = self._make_client(_ATTEMPTS)
@@ -429,8 +405,7 @@ class DynamoDBStore:
                 self._adding_client = self._make_client(1)
             client = self._client
             if not self._table_ready:
-                self._create_table(client)
-                self._table_ready = True
+                _make_table(self, client, asked)
         return self._adding_client if adding else client
 
     def _forked(self) -> None:
