@@ -87,3 +87,19 @@ async def test_an_integer_redis_cannot_add_to_fails_the_save_whole(
     finally:
         await raw.aclose()
         await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_the_connection_a_protocol_error_closed_is_not_pooled(redis_servers: Any) -> None:
+    # Redis closes the connection it answers "Protocol error" on (a value over its bulk limit),
+    # and redis-py put it back in the pool as it was: the next command sent on it failed.
+    _, port = redis_servers.start(proto_max_bulk_len="1mb")
+    url = f"redis://127.0.0.1:{port}/0?socket_timeout=30&socket_connect_timeout=30"
+    store = RedisStore(url, prefix=f"test:{uuid.uuid4().hex}:")
+    try:
+        for _ in range(2):
+            with pytest.raises(StoreError, match="proto-max-bulk-len"):
+                await store.update("user", {"big": "x" * (2 * 1024 * 1024)}, ())
+            assert await store._client.ping()  # the store's client, on a connection that works
+    finally:
+        await store.aclose()

@@ -313,6 +313,12 @@ class RedisStore:
                     await pool.disconnect(inuse_connections=False)
                 return await self._bounded(operation(client))
         except self._redis_error as exc:
+            if "Protocol error" in str(exc):
+                # Redis closed the connection it said that on, which redis-py pooled again as
+                # it was: the next command sent on it failed. (The other idle ones go too.)
+                pool = getattr(client, "connection_pool", None)
+                if pool is not None:
+                    await pool.disconnect(inuse_connections=False)
             raise self._failure(doing, exc) from exc
 
     async def _bounded(self, command: Awaitable[T]) -> T:
