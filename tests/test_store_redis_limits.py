@@ -103,3 +103,34 @@ async def test_the_connection_a_protocol_error_closed_is_not_pooled(redis_server
             assert await store._client.ping()  # the store's client, on a connection that works
     finally:
         await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_large_save_redis_restarted_under_is_not_said_as_too_large(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A save of 1 MB or more whose connection dropped (Redis restarting), then whose second try
+    # found Redis not yet listening, was said as refused for its size once the cancel got
+    # through ("dropped the connection of a save ... twice: Redis takes no value over its
+    # proto-max-bulk-len"): Redis had dropped it once, and refused nothing.
+    from redis.exceptions import ConnectionError
+
+    store = RedisStore(redis_url, prefix=f"test:{uuid.uuid4().hex}:")
+    failures = [
+        ConnectionError("Connection closed by server."),
+        ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused."),
+    ]
+
+    async def script(**kwargs: Any) -> Any:
+        raise failures.pop(0)
+
+    monkeypatch.setattr(store._client, "register_script", lambda text: script)
+    try:
+        with pytest.raises(StoreError) as info:
+            await store.update("user", {"big": "x" * (2 * 1024 * 1024)}, ())
+        message = str(info.value)
+        assert "proto-max-bulk-len" not in message
+        assert "nothing was saved: the save is cancelled" in message
+        assert failures == []
+    finally:
+        await store.aclose()

@@ -213,7 +213,7 @@ class RedisStore:
                 raise StoreError(too_large) from failure.__cause__
             if not any(self._may_land_late(exc) for exc in tries):
                 raise
-            await self._cancel(token, failure, encoded)  # returns if the save was applied after all
+            await self._cancel(token, failure, encoded, tries)  # returns if applied after all
         except asyncio.CancelledError:
             # Cancelled by the caller (a shutdown, a timeout of its own) with the script maybe
             # on its way: cancelled in Redis too, or it could land over a later save.
@@ -231,7 +231,9 @@ class RedisStore:
             return False  # refused before any command
         return isinstance(exc, self._unanswered) and "connecting to" not in str(exc)
 
-    async def _cancel(self, token: str, failure: StoreError, encoded: dict[str, str]) -> None:
+    async def _cancel(
+        self, token: str, failure: StoreError, encoded: dict[str, str], tries: list[BaseException]
+    ) -> None:
         """Make sure a save given up on (sent, no answer) is never applied later: set its token
         first, so that the script, reaching Redis late (a congested network, a proxy), does
         nothing. Return if the script had set it (the save was applied after all); else raise
@@ -252,8 +254,11 @@ class RedisStore:
         if applied:
             logger.warning("a Redis save's answer was lost, but Redis had applied it")
             return
+        # Its connection dropped on each try, not the cancel's: its size, where both tries were
+        # sent (a try that found no Redis to connect to, restarting, says nothing of the size).
+        sent = all(self._may_land_late(exc) for exc in tries)
         too_large = _too_large(self._where(), encoded, failure.__cause__, refused=False)
-        if too_large is not None:  # its connection dropped, not the cancel's
+        if too_large is not None and sent:
             raise StoreError(too_large) from failure.__cause__
         raise StoreError(
             f"{failure}; nothing was saved: the save is cancelled in Redis, and does nothing "
