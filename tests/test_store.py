@@ -2708,3 +2708,18 @@ async def test_every_store_refuses_an_empty_dict_key_at_any_depth_in_the_same_wo
         with pytest.raises(ResponseError, match=said):
             await store.update("user", {"v": value, "other": 2}, ())
     assert await store.load("user") == {"kept": 1}  # nothing written
+
+
+@pytest.mark.anyio
+async def test_every_store_refuses_an_increment_that_is_no_int_in_the_same_words(
+    store: Store,
+) -> None:
+    # Called directly (a script of the skill's own), SQLite and memory stored a float increment
+    # as the value (1.5: no integer to add to after), a str failed with a TypeError, and each
+    # store said something else.
+    await store.update("user", {"kept": 1}, ())
+    for by in (1.5, True, "2", None):
+        said = rf"^attribute 'n': an increment is an int, not {type(by).__name__}$"
+        with pytest.raises(ResponseError, match=said):
+            await store.update("user", {}, (), increments={"n": by})  # type: ignore[call-arg]
+    assert await store.load("user") == {"kept": 1}

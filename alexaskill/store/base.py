@@ -150,12 +150,18 @@ def _names_checked(
     """``deleted`` as a list; `ResponseError` first for an empty ``key`` or attribute name in an
     update (DynamoDB keeps neither, so no store takes one: a skill moved from one store to
     another finds the same names refused, with the same words), or a name both in ``changes``
-    and in ``increments`` (`Attributes` never sends one: a set value replaces its increment)."""
+    and in ``increments`` (`Attributes` never sends one: a set value replaces its increment), or
+    an increment that is no int (a float was stored as the value, a str failed with TypeError)."""
     gone = list(deleted)
     if not key:
         raise ResponseError("attributes cannot be saved under an empty key: keys are not empty")
     if "" in changes or "" in gone or (increments and "" in increments):
         raise ResponseError(_EMPTY_NAME)
+    for name, by in (increments or {}).items():
+        if type(by) is not int:  # a store's own API, called directly: `increment` checks too
+            raise ResponseError(
+                f"attribute {name!r}: an increment is an int, not {type(by).__name__}"
+            )
     both = [name for name in increments or () if name in changes]
     if both:  # the stores did not agree: the value set won in Redis, the increment elsewhere
         raise ResponseError(f"attribute {both[0]!r} is both set and incremented in one update")
