@@ -663,3 +663,30 @@ async def test_a_waiting_pool_that_cannot_connect_fails_the_load_and_the_next() 
                     await asyncio.wait_for(store.load("user"), 30)  # (hung: TimeoutError)
         finally:
             await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_client_given_that_times_out_is_not_told_to_mend_the_url() -> None:
+    # The line said "(the URL's socket_timeout and socket_connect_timeout, default 2 s)" for a
+    # client given, which has no URL: its own timeouts are the ones to look at.
+    import socket
+
+    import anyio
+    import redis.asyncio
+
+    from alexaskill.exceptions import StoreError
+
+    with socket.socket() as silent:  # connections are taken (the backlog), never answered
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        client = redis.asyncio.Redis(port=port, socket_timeout=0.3, socket_connect_timeout=0.3)
+        store = RedisStore("redis://unused", client=client)
+        with (
+            anyio.fail_after(30),
+            pytest.raises(StoreError, match="did not answer the load") as info,
+        ):
+            await store.load("user")
+        await store.aclose()
+    assert "the URL's" not in str(info.value)
+    assert "the client given" in str(info.value)

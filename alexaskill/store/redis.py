@@ -423,9 +423,10 @@ class RedisStore:
         if isinstance(exc, exceptions.BusyLoadingError):
             return StoreError(f"{where} is still loading its data (after a restart): try later")
         if isinstance(exc, exceptions.TimeoutError):
+            whose = "the URL's" if self._url is not None else "the client given's"
             return StoreError(
                 f"{where} did not answer the {doing} in time, tried twice ({text}): is it "
-                "overloaded or stuck? (the URL's socket_timeout and socket_connect_timeout, "
+                f"overloaded or stuck? ({whose} socket_timeout and socket_connect_timeout, "
                 f"default 2 s){_tls_hint(self._client, text)}"
             )
         if isinstance(exc, exceptions.ConnectionError) and _pool_full(exc):
