@@ -690,3 +690,38 @@ async def test_a_client_given_that_times_out_is_not_told_to_mend_the_url() -> No
         await store.aclose()
     assert "the URL's" not in str(info.value)
     assert "the client given" in str(info.value)
+
+
+@pytest.mark.anyio
+async def test_a_client_given_is_not_told_to_mend_a_url_it_has_not(redis_url: str) -> None:
+    # A client given (client=) with a database Redis lacks, or a user that may not run the
+    # store's commands, was told to mend "the store URL's database" or "the URL's user".
+    import uuid
+
+    import redis.asyncio
+
+    from alexaskill.exceptions import StoreError
+
+    lacking = redis.asyncio.Redis.from_url(redis_url.rpartition("/")[0] + "/99")
+    store = RedisStore("redis://unused", client=lacking)
+    try:
+        with pytest.raises(StoreError, match=r"has no database 99 for the load") as caught:
+            await store.load("user")
+        assert "URL" not in str(caught.value)
+    finally:
+        await store.aclose()
+    admin = redis.asyncio.Redis.from_url(redis_url)
+    user = f"limited-{uuid.uuid4().hex}"
+    await admin.acl_setuser(user, enabled=True, passwords=["+pw"], keys=["*"], commands=["+ping"])
+    try:
+        limited = redis.asyncio.Redis.from_url(redis_url, username=user, password="pw")
+        store = RedisStore("redis://unused", client=limited)
+        try:
+            with pytest.raises(StoreError, match="may not run the load") as caught:
+                await store.load("user")
+            assert "URL" not in str(caught.value)
+        finally:
+            await store.aclose()
+    finally:
+        await admin.acl_deluser(user)
+        await admin.aclose()

@@ -451,10 +451,11 @@ class RedisStore:
             )
         if _no_database(exc):  # a ResponseError, or (redis-py's own words) a ConnectionError
             database = self._options().get("db", 0)
+            url = "the store URL's database (redis://host:6379/N)"
+            whose = url if self._url else "the database of the client given (its db=)"
             return StoreError(
-                f"{where} has no database {database} for the {doing} ({text}): the store URL's "
-                "database (redis://host:6379/N) must be below Redis's 'databases' setting "
-                "(16 by default)"
+                f"{where} has no database {database} for the {doing} ({text}): {whose} must "
+                "be below Redis's 'databases' setting (16 by default)"
             )
         if isinstance(exc, exceptions.ConnectionError):
             return StoreError(
@@ -478,8 +479,9 @@ class RedisStore:
                 "prefix of its own (RedisStore(url, prefix=…)), or move that program's keys"
             )
         if isinstance(exc, exceptions.NoPermissionError):
+            whose = "the URL's user" if self._url else "the user of the client given"
             return StoreError(
-                f"{where}: the URL's user may not run the {doing}'s commands ({text}): it needs "
+                f"{where}: {whose} may not run the {doing}'s commands ({text}): it needs "
                 "HGETALL, EVALSHA, EVAL, and in the scripts EXISTS, EXPIRE, GET, HGET, HSET, "
                 f"HDEL, HINCRBY and SET, on the keys {self.prefix}*"
             )
