@@ -831,3 +831,25 @@ async def test_calls_waiting_for_the_tables_creation_share_its_failure(
         assert fake_dynamodb.calls == ["CreateTable"] * 3  # the first call's attempts only
     finally:
         await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_an_account_over_its_quota_is_not_told_to_switch_the_table_to_on_demand(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # RequestLimitExceeded is the account's throughput quota, not the table's capacity: the line
+    # said "raise its provisioned capacity or switch it to on-demand", which an on-demand table
+    # (where the quota bites) cannot, and which changes nothing for the account.
+    fake_dynamodb.error = (
+        400,
+        "RequestLimitExceeded",
+        "Throughput exceeds the current throughput limit for your account. Please contact AWS "
+        "Support at https://aws.amazon.com/support request a limit increase",
+    )
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    with anyio.fail_after(30), pytest.raises(StoreError, match="throttled GetItem") as info:
+        await store.load(USER)
+    await store.aclose()
+    message = str(info.value)
+    assert "on-demand" not in message
+    assert "quota" in message

@@ -71,10 +71,10 @@ def _explain(
         )
     if code in _THROTTLED:
         tries = "3 attempts" if own_client else "the retries of the client given (client=)"
-        return (
-            f"{table} throttled {doing} ({code}) after {tries}: raise its provisioned "
-            "capacity or switch it to on-demand"
-        )
+        fix = "raise its provisioned capacity or switch it to on-demand"
+        if code == "RequestLimitExceeded":  # the account's quota, whatever the table's mode
+            fix = "the AWS account is over its throughput quota: ask AWS Support to raise it"
+        return f"{table} throttled {doing} ({code}) after {tries}: {fix}"
     if code in _REFUSED:
         needed = "dynamodb:GetItem and dynamodb:UpdateItem on the table"
         if doing in ("CreateTable", "DescribeTable"):  # create_table=true
