@@ -91,7 +91,8 @@ class DynamoDBStore:
     (on Lambda, the function's role). ``partition_key_name`` and ``attribute_name`` name the
     table's string partition key and the map column, as the SDK's options of the same names do.
     ``create_table=True`` creates the table (on-demand capacity) on first use if it does not
-    exist, and waits until it is active (again at the call after one that found it deleted).
+    exist, and waits until it is active (again at the call after one that found it deleted);
+    a creation that fails fails the calls waiting for it too, at once (`_make_table`).
     Each operation gives up after ``timeout`` seconds (at most a day), retries included, with a
     `StoreError`; so does every failure from AWS. A save with increments is never sent twice,
     but for throttling (see `_call`); no attempt at all is sent once the store has given up on a
