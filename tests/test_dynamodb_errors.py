@@ -853,3 +853,23 @@ async def test_an_account_over_its_quota_is_not_told_to_switch_the_table_to_on_d
     message = str(info.value)
     assert "on-demand" not in message
     assert "quota" in message
+
+
+@pytest.mark.anyio
+async def test_a_call_waiting_for_the_table_to_be_made_can_be_cancelled(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # The first call's making of the table (create_table=true) ran in a worker thread that a
+    # cancellation did not abandon: the skill's response deadline, which cancels the request,
+    # waited for it (the 3 attempts at CreateTable, up to a minute for the table to be ACTIVE),
+    # and Alexa got no answer in time. Abandoned now, as the call's own work is; the creation
+    # goes on in its thread, holding the store's lock, for the next call.
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=5)
+    try:
+        with anyio.move_on_after(0.5) as scope:  # the fake answers nothing: CreateTable hangs
+            await store.load(USER)
+        assert scope.cancelled_caught
+    finally:
+        fake_dynamodb.release.set()  # the thread's attempts end (no answer: a dropped connection)
+        with anyio.fail_after(60):
+            await store.aclose()  # waits for the store's lock: the thread is done with it

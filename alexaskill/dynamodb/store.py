@@ -346,8 +346,10 @@ class DynamoDBStore:
         import anyio.to_thread
 
         client = self._adding_client if adding else self._client
-        if client is None or not self._table_ready:
-            await anyio.to_thread.run_sync(self._in_thread, _nothing, doing, adding)
+        if client is None or not self._table_ready:  # (a caller's cancel abandons it: the
+            # deadline of the skill's answer, with the table made, is not held for a minute)
+            ready = self._in_thread
+            await anyio.to_thread.run_sync(ready, _nothing, doing, adding, abandon_on_cancel=True)
         given_up = threading.Event()
         try:
             with anyio.move_on_after(deadline):
