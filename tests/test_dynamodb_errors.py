@@ -873,3 +873,19 @@ async def test_a_call_waiting_for_the_table_to_be_made_can_be_cancelled(
         fake_dynamodb.release.set()  # the thread's attempts end (no answer: a dropped connection)
         with anyio.fail_after(60):
             await store.aclose()  # waits for the store's lock: the thread is done with it
+
+
+@pytest.mark.anyio
+async def test_a_throttled_table_creation_is_not_told_to_raise_the_tables_capacity(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # DynamoDB throttles CreateTable and DescribeTable (control-plane calls: many instances of a
+    # function starting at once with create_table=true) by the account's rate of such calls,
+    # not by the table's capacity, which the line said to raise (the table may not exist).
+    fake_dynamodb.error = (400, "ThrottlingException", "Rate of requests exceeds the allowed rate")
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=20)
+    with anyio.fail_after(30), pytest.raises(StoreError, match="throttled CreateTable") as info:
+        await store.load(USER)
+    await store.aclose()
+    assert "capacity" not in str(info.value)
+    assert "create the table beforehand" in str(info.value)

@@ -74,6 +74,11 @@ def _explain(
         fix = "raise its provisioned capacity or switch it to on-demand"
         if code == "RequestLimitExceeded":  # the account's quota, whatever the table's mode
             fix = "the AWS account is over its throughput quota: ask AWS Support to raise it"
+        elif doing in ("CreateTable", "DescribeTable"):  # the account's rate of table calls
+            fix = (
+                "too many table operations at once (many instances starting with "
+                "create_table=true?): create the table beforehand, without create_table"
+            )
         return f"{table} throttled {doing} ({code}) after {tries}: {fix}"
     if code in _REFUSED:
         needed = "dynamodb:GetItem and dynamodb:UpdateItem on the table"
