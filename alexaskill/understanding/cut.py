@@ -70,7 +70,7 @@ def cut_reason(
             return f"{_said(spans, denied, end)!r} denies the value"
         kind = kinds[name]
         if not taken and getattr(kind, "separators", None) is not None:
-            left = _list_left_out(kind, spans, start, end, extra)
+            left = _list_left_out(kind, spans, start, end, extra, language)
             if left is not None:
                 return _left_out(spans, (start, end), *left)
         if fill.kind != "typed":
@@ -138,21 +138,36 @@ _LIST_REACH = 4
 
 
 def _list_left_out(
-    kind: SlotKind, spans: SpanCache, start: int, end: int, extra: Collection[int]
+    kind: SlotKind,
+    spans: SpanCache,
+    start: int,
+    end: int,
+    extra: Collection[int],
+    language: Language,
 ) -> tuple[int, int] | None:
     """Where a value of a multiple-value slot's type lies among the words left out next to
     its list (up to `_LIST_REACH` words away, all of them left out): "1 and 2 foo 3 and 4"
     read as 3 and 4 would drop 1 and 2, and "5 and 6 and banana and 7" read as 5 and 6 the 7.
     A list read in part is wrong, not short: the reading is no reading. Only a number, date
-    or other typed value, or a listed value, counts: free-form words are any words."""
+    or other typed value, or a listed value, counts: free-form words are any words. A word
+    that carries a value or denies one ("for 2 people", "at 7", "not sunday") starts a phrase
+    of its own: past it, a value is that phrase's, no part of the list."""
+    stops = _phrase_starts(language)
     for step, first in ((-1, start - 1), (1, end)):
         at = first
-        while at in extra and abs(at - first) < _LIST_REACH:
+        while at in extra and abs(at - first) < _LIST_REACH and spans.words[at] not in stops:
             alone = spans.fill(kind, at, at + 1)
             if alone is not None and alone.kind in ("typed", "listed"):
                 return (at, first + 1) if step < 0 else (first, at + 1)
             at += step
     return None
+
+
+def _phrase_starts(language: Language) -> frozenset[str]:
+    """The words that start a phrase of their own: a value carrier ("for", "at") or a negation
+    (a `Language` written before either was part of the interface has none)."""
+    carriers: frozenset[str] = getattr(language, "value_carriers", frozenset())
+    return carriers | getattr(language, "negations", frozenset())
 
 
 #: Joining words that make two values a range (in every language's joiners that are English).
