@@ -2099,3 +2099,20 @@ def test_a_value_in_a_phrase_of_its_own_past_a_list_leaves_the_list_whole(
         "v": ["5", "6"],
         "p": "2",
     }
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [("7, in the morning", "07:00"), ("5, pm", "17:00"), ("7; pm", "19:00")],
+)
+def test_a_pause_before_words_of_the_same_time_leaves_the_time_whole(
+    said: str, expected: str
+) -> None:
+    # A pause ended a number or time (c2b5ae9), so that "9, 5" is no 09:05; it also voided
+    # "7, in the morning" and "5, pm", which are one time said with a pause: only a pause
+    # before a number ends the value.
+    assert value(said, "AMAZON.TIME") == expected
+    assert value("9, 5", "AMAZON.TIME") is None
+    assert value("9, 30", "AMAZON.TIME") is None
+    assert value("five, six", "AMAZON.NUMBER") is None
+    assert value("twenty, five", "AMAZON.NUMBER") is None

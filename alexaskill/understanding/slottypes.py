@@ -67,9 +67,9 @@ _DEFAULT_FREE_WORDS: Final = 8
 #: digits (ITU-T E.164), "double" and "triple" besides; letters and digits alike.
 _TYPED_WORDS: Final = {"AMAZON.PhoneNumber": 20, "AMAZON.AlphaNumeric": 20}
 _DEFAULT_TYPED_WORDS: Final = 10
-#: Types whose one value a pause never splits: "five, six" is two numbers, not 56, and "9, 5"
-#: no 09:05. (A date has commas, "december 7, 2026"; phone numbers and codes are said in
-#: groups.)
+#: Types whose one value never goes on past a pause before a number: "five, six" is two
+#: numbers, not 56, and "9, 5" no 09:05 ("7, in the morning" is 07:00). (A date has commas,
+#: "december 7, 2026"; phone numbers and codes are said in groups.)
 _UNPAUSED: Final = frozenset(
     {"AMAZON.NUMBER", "AMAZON.Ordinal", "AMAZON.FOUR_DIGIT_NUMBER", "AMAZON.TIME"}
 )
@@ -166,17 +166,22 @@ class SlotKind(Protocol):
 
 class _Typed:
     def __init__(
-        self, name: str, parse: SlotParser, vocabulary: frozenset[str] | None = None
+        self,
+        name: str,
+        parse: SlotParser,
+        vocabulary: frozenset[str] | None = None,
+        number: SlotParser | None = None,
     ) -> None:
         self.name = name
         self.parse = parse
         #: Every word a value can have (besides numbers in digits), to refuse a span at once.
         self.vocabulary = vocabulary
         self.max_words = _TYPED_WORDS.get(name, _DEFAULT_TYPED_WORDS)
-        self.unpaused = name in _UNPAUSED
+        #: The language's number parser, for a type whose value a pause before a number ends.
+        self.number = number if name in _UNPAUSED else None
 
     def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
-        if self.unpaused and any(token.pause for token in tokens[:-1]):
+        if self.number is not None and self._split(tokens, now):
             return None
         vocabulary = self.vocabulary
         if vocabulary is not None:
@@ -191,6 +196,23 @@ class _Typed:
         if value is None:
             return None
         return Fill(value, tokens, "typed", TYPED)
+
+
+    def _split(self, tokens: Sequence[Token], now: datetime.datetime) -> bool:
+        """Whether a pause comes before a number or a value of the type: "five, six" is two
+        numbers, not 56, "twenty, first" no 21st, "9, 5" no 09:05; "7, in the morning" and "5,
+        pm" are one time."""
+        number = self.number
+        assert number is not None
+        return any(
+            token.pause
+            and (
+                any(char.isdigit() for char in after.text)
+                or number([after.text], now) is not None
+                or self.parse([after.text], now) is not None
+            )
+            for token, after in itertools.pairwise(tokens)
+        )
 
 
 def _trimmed(tokens: Sequence[Token], fillers: frozenset[str]) -> bool:
@@ -470,7 +492,12 @@ def slot_kind(
     builtin: SlotKind | None = None
     if type_name.startswith("AMAZON."):
         builtin = (
-            _Typed(type_name, parser, language.slot_vocabulary(type_name))
+            _Typed(
+                type_name,
+                parser,
+                language.slot_vocabulary(type_name),
+                language.slot_parser("AMAZON.NUMBER"),
+            )
             if parser is not None
             else _Free(type_name, language.fillers)
         )
