@@ -2116,3 +2116,20 @@ def test_a_pause_before_words_of_the_same_time_leaves_the_time_whole(
     assert value("9, 30", "AMAZON.TIME") is None
     assert value("five, six", "AMAZON.NUMBER") is None
     assert value("twenty, five", "AMAZON.NUMBER") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("say salt and pepper", "salt and pepper"),
+        ("say ham and salt and pepper", ["ham", "salt and pepper"]),
+        ("say ham, salt and pepper", ["ham", "salt and pepper"]),
+        ("say fish and chips and cheese", ["fish and chips", "cheese"]),
+        ("say ham and cheese", ["ham", "cheese"]),
+    ],
+)
+def test_a_listed_value_with_and_in_it_is_one_value_of_a_list(said: str, expected: Any) -> None:
+    # "salt and pepper", a value the type lists, filled a multiple-value slot with "salt" and
+    # "pepper": the list split at every "and". A listed value wins over its parts.
+    food = {"name": "v", "type": "Food", "multipleValues": {"enabled": True}}
+    assert _understood([food], ["say {v}"], said) == {"intent": "Say", "v": expected}

@@ -82,6 +82,10 @@ _PART_MEMO: Final = 4096
 #: Types whose one value may hold a comma: "december 7, 2026", "friday, december 4" are one
 #: date in a list too, where a comma otherwise ends a value.
 _COMMAS_INSIDE: Final = frozenset({"AMAZON.DATE"})
+#: The readings that parts of a list joined by "and" or "or" may make one value of: a
+#: built-in type's ("one hundred and five") and a listed value ("salt and pepper"), which wins
+#: over its parts as Alexa's catalogue lookup does; never free or unlisted words.
+_JOINED_KINDS: Final = frozenset({"typed", "listed"})
 #: The most parts of a list said with "and" that one value can make: "a day and two hours and
 #: thirty minutes and ten seconds". Reading a list takes at most this many fills per part.
 _JOINED_PARTS: Final = 4
@@ -393,8 +397,8 @@ class _List:
         self, tokens: Sequence[Token], parts: list[list[int]], paused: list[bool], now: Any
     ) -> list[Fill] | None:
         """The values of the parts, as few as can be: parts joined by a word that make one
-        value of a built-in type ("one hundred and five", "an hour and a half") are that one
-        value, not a list of its parts (100 and 5). Of readings with as many values, the one
+        value of a built-in type ("one hundred and five", "an hour and a half") or a listed
+        value ("salt and pepper") are that one value, not a list of its parts (100 and 5). Of readings with as many values, the one
         read from the left, each value as long as can be: "an hour and ten minutes and an
         hour" is PT1H10M and PT1H."""
         # best[start]: the values of the parts from ``start`` on, filled from the right.
@@ -409,7 +413,7 @@ class _List:
                 if found is not None and len(found) <= len(after) + 1:
                     continue
                 fill = self._part(tokens[parts[start][0] : parts[end - 1][-1] + 1], now)
-                if fill is None or (end - start > 1 and fill.kind != "typed"):
+                if fill is None or (end - start > 1 and fill.kind not in _JOINED_KINDS):
                     continue
                 if end - start == 1 or self._in_order(tokens, parts[start:end], now):
                     best[start] = [fill, *after]
