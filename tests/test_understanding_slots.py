@@ -2133,3 +2133,29 @@ def test_a_listed_value_with_and_in_it_is_one_value_of_a_list(said: str, expecte
     # "pepper": the list split at every "and". A listed value wins over its parts.
     food = {"name": "v", "type": "Food", "multipleValues": {"enabled": True}}
     assert _understood([food], ["say {v}"], said) == {"intent": "Say", "v": expected}
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("555, 1234", "AMAZON.PhoneNumber", ["5551234"]),
+        ("800, 555, 1234", "AMAZON.PhoneNumber", ["8005551234"]),
+        ("555 1234, 555 9876", "AMAZON.PhoneNumber", ["5551234", "5559876"]),
+        ("an hour, and ten minutes", "AMAZON.DURATION", ["PT1H10M"]),
+        ("two hours, thirty minutes", "AMAZON.DURATION", ["PT2H30M"]),
+        ("an hour, two hours", "AMAZON.DURATION", ["PT1H", "PT2H"]),
+        ("ten minutes, an hour", "AMAZON.DURATION", ["PT10M", "PT1H"]),
+    ],
+)
+def test_a_phone_number_or_duration_said_with_a_pause_is_one_value_of_a_list(
+    said: str, slot_type: str, expected: list[str]
+) -> None:
+    # A comma ended every value of a list but a date's: "555, 1234" filled a multiple-value
+    # phone number slot with two numbers, and "an hour, and ten minutes" a duration slot with
+    # two durations, though one slot reads each as one value.
+    found = slot(said, slot_type, multiple=True)
+    assert found is not None
+    if len(expected) == 1:
+        assert found["value"] == expected[0]
+    else:
+        assert [item["value"] for item in found["slotValue"]["values"]] == expected

@@ -21,12 +21,14 @@ merely swallows.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, Protocol
 
 from .languages import Language, SlotParser
+from .list_joins import JOINED_KINDS, in_order, pause_inside
 from .model import ModelType, TypeValue
 from .text import Token, surface
 
@@ -79,13 +81,6 @@ _UNPAUSED: Final = frozenset(
 _LIST_WORDS: Final = 100
 #: How many parts' readings a multiple-value slot keeps (it forgets them all past that).
 _PART_MEMO: Final = 4096
-#: Types whose one value may hold a comma: "december 7, 2026", "friday, december 4" are one
-#: date in a list too, where a comma otherwise ends a value.
-_COMMAS_INSIDE: Final = frozenset({"AMAZON.DATE"})
-#: The readings that parts of a list joined by "and" or "or" may make one value of: a
-#: built-in type's ("one hundred and five") and a listed value ("salt and pepper"), which wins
-#: over its parts as Alexa's catalogue lookup does; never free or unlisted words.
-_JOINED_KINDS: Final = frozenset({"typed", "listed"})
 #: The most parts of a list said with "and" that one value can make: "a day and two hours and
 #: thirty minutes and ten seconds". Reading a list takes at most this many fills per part.
 _JOINED_PARTS: Final = 4
@@ -200,7 +195,6 @@ class _Typed:
         if value is None:
             return None
         return Fill(value, tokens, "typed", TYPED)
-
 
     def _split(self, tokens: Sequence[Token], now: datetime.datetime) -> bool:
         """Whether a pause comes before a number or a value of the type: "five, six" is two
@@ -398,38 +392,38 @@ class _List:
     ) -> list[Fill] | None:
         """The values of the parts, as few as can be: parts joined by a word that make one
         value of a built-in type ("one hundred and five", "an hour and a half") or a listed
-        value ("salt and pepper") are that one value, not a list of its parts (100 and 5). Of readings with as many values, the one
-        read from the left, each value as long as can be: "an hour and ten minutes and an
-        hour" is PT1H10M and PT1H."""
+        value ("salt and pepper") are that one value, not a list of its parts (100 and 5).
+        Of readings with as many values, the one read from the left, each value as long as
+        can be: "an hour and ten minutes and an hour" is PT1H10M and PT1H."""
         # best[start]: the values of the parts from ``start`` on, filled from the right.
         best: list[list[Fill] | None] = [*([None] * len(parts)), []]
         for start in range(len(parts) - 1, -1, -1):
             for end in range(min(len(parts), start + _JOINED_PARTS), start, -1):
                 after, found = best[end], best[start]
+                joined = parts[start:end]
+                values = functools.partial(self._typed_values, tokens, joined, now)
                 if after is None or (
-                    self.name not in _COMMAS_INSIDE and any(paused[start : end - 1])
+                    any(paused[start : end - 1]) and not pause_inside(self.name, values)
                 ):
                     continue
                 if found is not None and len(found) <= len(after) + 1:
                     continue
                 fill = self._part(tokens[parts[start][0] : parts[end - 1][-1] + 1], now)
-                if fill is None or (end - start > 1 and fill.kind not in _JOINED_KINDS):
+                if fill is None or (end - start > 1 and fill.kind not in JOINED_KINDS):
                     continue
-                if end - start == 1 or self._in_order(tokens, parts[start:end], now):
+                if end - start == 1 or in_order(self.name, values):
                     best[start] = [fill, *after]
         return best[0]
 
-    def _in_order(self, tokens: Sequence[Token], parts: list[list[int]], now: Any) -> bool:
-        """Whether parts joined into one duration are said largest unit first, as one is ("an
-        hour and ten minutes"): "ten minutes and an hour" is two. Other types read in order."""
-        if self.name != "AMAZON.DURATION":
-            return True
-        ranks = []
+    def _typed_values(
+        self, tokens: Sequence[Token], parts: list[list[int]], now: Any
+    ) -> list[str | None]:
+        """Each part's value of a built-in type alone, None for a part that is none."""
+        values = []
         for part in parts:
             fill = self._part(tokens[part[0] : part[-1] + 1], now)
-            if fill is not None and fill.kind == "typed":  # not "a half" of "an hour and a half"
-                ranks.append(_largest_unit(fill.value))
-        return all(earlier < later for earlier, later in itertools.pairwise(ranks))
+            values.append(fill.value if fill is not None and fill.kind == "typed" else None)
+        return values
 
     def _listed_run(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
         """Listed values said one after the other without "and" ("ham cheese olives")."""
@@ -456,16 +450,6 @@ class _List:
     def _combine(tokens: Sequence[Token], fills: list[Fill]) -> Fill:
         weight = sum(fill.weight for fill in fills) / len(fills)
         return Fill(fills[0].value, tokens, "list", weight, parts=tuple(fills))
-
-
-def _largest_unit(duration: str) -> int:
-    """The rank of an ISO 8601 duration's largest unit: 0 for years to 6 for seconds."""
-    date, _, time = duration.removeprefix("P").partition("T")
-    for units, first, said in (("YMWD", 0, date), ("HMS", 4, time)):
-        for letter in said:
-            if letter in units:
-                return first + units.index(letter)
-    return 7
 
 
 def entity_resolution(kind: SlotKind, words: Sequence[str]) -> dict[str, Any] | None:
