@@ -2159,3 +2159,24 @@ def test_a_phone_number_or_duration_said_with_a_pause_is_one_value_of_a_list(
         assert found["value"] == expected[0]
     else:
         assert [item["value"] for item in found["slotValue"]["values"]] == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type"),
+    [
+        ("ab12", "AMAZON.NUMBER"),
+        ("ab12", "AMAZON.Ordinal"),
+        ("12ab", "AMAZON.NUMBER"),
+        ("ab 12", "AMAZON.AlphaNumeric"),
+        ("12 xyz", "AMAZON.AlphaNumeric"),
+    ],
+)
+def test_letters_said_or_typed_with_digits_are_no_value_of_the_digits_alone(
+    said: str, slot_type: str
+) -> None:
+    # "ab12" filled a number slot with 12, and "ab 12" an AlphaNumeric slot with 12: the
+    # letters are part of what was said (a code, no number), and a value without them is wrong.
+    assert value(said, slot_type) is None
+    assert value("a b 12", "AMAZON.AlphaNumeric") == "ab12"  # (letters said one by one)
+    assert value("the 12", "AMAZON.AlphaNumeric") == "12"  # (a grammar word is no letter)
+    assert value("ab 12", "AMAZON.NUMBER") == "12"  # (a word apart from the number)

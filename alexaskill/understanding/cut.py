@@ -75,7 +75,9 @@ def cut_reason(
                 return _left_out(spans, (start, end), *left)
         if fill.kind != "typed":
             continue
-        glued = _glued(spans, start, end, extra) if kind.name in _AS_TYPED else None
+        glued = _glued(spans, start, end, extra)
+        if glued is None and kind.name == "AMAZON.AlphaNumeric":
+            glued = _code_letters(spans, start, end, extra, language)
         if glued is not None and not taken:  # "ab12" read as 12: the "ab" is part of it
             return _left_out(spans, (start, end), glued, glued + 1)
         back = _counted_back(spans, end, extra) if kind.name == "AMAZON.Ordinal" else None
@@ -118,18 +120,35 @@ def cut_reason(
     return None
 
 
-#: Types whose value is the characters typed: a word written together with it is part of it.
-_AS_TYPED = frozenset({"AMAZON.AlphaNumeric", "AMAZON.PhoneNumber"})
+#: The most letters of a word said as letters of a code ("ab 12", "lax 7"), not as a word.
+_CODE_LETTERS = 3
 
 
 def _glued(spans: SpanCache, start: int, end: int, extra: Collection[int]) -> int | None:
     """Where a word left out was written together with the value ("ab" of "ab12"), if one was:
-    nothing between them, it is part of what was typed."""
+    nothing between them, it is part of what was typed (no number 12, nor AlphaNumeric 12)."""
     tokens = spans.tokens
     if start - 1 in extra and tokens[start].glued and tokens[start - 1].word < tokens[start].word:
         return start - 1
     if end in extra and tokens[end].glued and tokens[end].word > tokens[end - 1].word:
         return end
+    return None
+
+
+def _code_letters(
+    spans: SpanCache, start: int, end: int, extra: Collection[int], language: Language
+) -> int | None:
+    """Where a short word of letters left out right next to an AlphaNumeric value ("ab" of
+    "ab 12") is, if one is: the letters of the code said with its digits, not another word
+    (a grammar word, "the 12", is one)."""
+    for at in (start - 1, end):
+        word = spans.words[at] if at in extra else ""
+        if (
+            1 < len(word) <= _CODE_LETTERS
+            and word.isalpha()
+            and word not in language.function_words
+        ):
+            return at
     return None
 
 
