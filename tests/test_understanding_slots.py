@@ -2180,3 +2180,23 @@ def test_letters_said_or_typed_with_digits_are_no_value_of_the_digits_alone(
     assert value("a b 12", "AMAZON.AlphaNumeric") == "ab12"  # (letters said one by one)
     assert value("the 12", "AMAZON.AlphaNumeric") == "12"  # (a grammar word is no letter)
     assert value("ab 12", "AMAZON.NUMBER") == "12"  # (a word apart from the number)
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [("0000", "zero zero zero zero"), ("000", "zero zero zero"), ("007", "zero zero seven")],
+)
+def test_a_number_typed_with_leading_zeros_keeps_them_as_one_said_digit_by_digit(
+    typed: str, said: str
+) -> None:
+    # "zero zero zero" filled a number slot with "000" (Alexa keeps the leading zeros of digits
+    # said one by one), but "0000" typed with "0", "007" with "7": the same digits, a value
+    # each way. Typed digits are sent as typed, in every type that reads them.
+    for slot_type in ("AMAZON.NUMBER", "AMAZON.PhoneNumber", "AMAZON.AlphaNumeric"):
+        assert value(typed, slot_type) == value(said, slot_type) == said_digits(said)
+    assert value("0.5", "AMAZON.NUMBER") == "0.5"
+    assert value("-0", "AMAZON.NUMBER") == "0"
+
+
+def said_digits(said: str) -> str:
+    return "".join({"zero": "0", "seven": "7"}[word] for word in said.split())

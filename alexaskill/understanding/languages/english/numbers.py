@@ -251,7 +251,9 @@ def _unsigned(words: Sequence[str]) -> str | None:
         if "." in text:
             whole, fraction = text.split(".")
             return f"{int(whole or 0)}.{fraction}"  # ".5" is 0.5
-        return str(int(text))
+        # Digits typed are the digits said one by one: "007" is "007", as "zero zero seven"
+        # is (Alexa keeps a spoken number's leading zeros: "zero four ..." is sent "04...").
+        return text
     if "point" in words:
         at = words.index("point")
         whole_words, fraction_words = words[:at], words[at + 1 :]
