@@ -2200,3 +2200,29 @@ def test_a_number_typed_with_leading_zeros_keeps_them_as_one_said_digit_by_digit
 
 def said_digits(said: str) -> str:
     return "".join({"zero": "0", "seven": "7"}[word] for word in said.split())
+
+
+def test_a_long_list_of_free_words_reads_each_part_once_per_span(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A multiple-value slot reads every span of an utterance as a list (100 words since
+    # 3cf023b), and tried each free-form part joined with up to three after it, which no free
+    # words make one value of: a 96-word list of cities took 147,305 part readings (~0.3 s).
+    # Only types whose values may span a separator ("one hundred and five", a listed "salt and
+    # pepper") try joined parts now. A count of work done, not a time.
+    from alexaskill.understanding import slottypes
+
+    calls = 0
+    part = slottypes._List._part
+
+    def counted(self: Any, tokens: Any, now: datetime.datetime) -> Any:
+        nonlocal calls
+        calls += 1
+        return part(self, tokens, now)
+
+    monkeypatch.setattr(slottypes._List, "_part", counted)
+    cities = ["paris", "london", "rome", "tokyo", "berlin", "madrid", "oslo", "lima"]
+    said = " and ".join(cities[(at * 5) % len(cities)] for at in range(48))
+    found = values(said, "AMAZON.City")
+    assert found == [cities[(at * 5) % len(cities)] for at in range(48)]
+    assert calls < 60_000

@@ -332,6 +332,9 @@ class _List:
         self._value_words = base.max_words if isinstance(base, _Free | _Custom) else _LIST_WORDS
         #: Whether two values with a dash between them are a range (numbers, dates, times).
         self._ranges = isinstance(base, _Typed)
+        #: The most parts one value takes: one of free words, or of a custom type whose values
+        #: hold no separator ("salt and pepper") and that reads no built-in value.
+        self._joined_parts = _JOINED_PARTS if _joins_parts(base, separators) else 1
         # The base type's reading of each part, by its tokens (by identity: a token's hash is
         # worked out field by field; the memo holds the tokens, so that no id is reused): the
         # matcher reads every span of a long utterance as a list, their parts mostly the same.
@@ -395,24 +398,31 @@ class _List:
         value ("salt and pepper") are that one value, not a list of its parts (100 and 5).
         Of readings with as many values, the one read from the left, each value as long as
         can be: "an hour and ten minutes and an hour" is PT1H10M and PT1H."""
+        if self._joined_parts == 1:  # one value a part: the reading below, without its search
+            fills = []
+            for part in parts:
+                fill = self._part(tokens[part[0] : part[-1] + 1], now)
+                if fill is None:
+                    return None
+                fills.append(fill)
+            return fills
         # best[start]: the values of the parts from ``start`` on, filled from the right.
         best: list[list[Fill] | None] = [*([None] * len(parts)), []]
         for start in range(len(parts) - 1, -1, -1):
-            for end in range(min(len(parts), start + _JOINED_PARTS), start, -1):
+            for end in range(min(len(parts), start + self._joined_parts), start, -1):
                 after, found = best[end], best[start]
-                joined = parts[start:end]
-                values = functools.partial(self._typed_values, tokens, joined, now)
-                if after is None or (
-                    any(paused[start : end - 1]) and not pause_inside(self.name, values)
-                ):
+                if after is None or (found is not None and len(found) <= len(after) + 1):
                     continue
-                if found is not None and len(found) <= len(after) + 1:
+                values = functools.partial(self._typed_values, tokens, parts[start:end], now)
+                if any(paused[start : end - 1]) and not pause_inside(self.name, values):
                     continue
                 fill = self._part(tokens[parts[start][0] : parts[end - 1][-1] + 1], now)
                 if fill is None or (end - start > 1 and fill.kind not in JOINED_KINDS):
                     continue
                 if end - start == 1 or in_order(self.name, values):
                     best[start] = [fill, *after]
+            if all(found is None for found in best[start : start + self._joined_parts]):
+                return None  # no value can span these parts: the list is none
         return best[0]
 
     def _typed_values(
@@ -450,6 +460,16 @@ class _List:
     def _combine(tokens: Sequence[Token], fills: list[Fill]) -> Fill:
         weight = sum(fill.weight for fill in fills) / len(fills)
         return Fill(fills[0].value, tokens, "list", weight, parts=tuple(fills))
+
+
+def _joins_parts(base: SlotKind, separators: frozenset[str]) -> bool:
+    """Whether parts of a list of ``base`` said with a separator between may be one value."""
+    if isinstance(base, _Typed):
+        return True
+    if not isinstance(base, _Custom):
+        return False
+    said = (word for key in base.index for word in key)
+    return isinstance(base.fallback, _Typed) or not separators.isdisjoint(said)
 
 
 def entity_resolution(kind: SlotKind, words: Sequence[str]) -> dict[str, Any] | None:
