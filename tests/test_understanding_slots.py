@@ -2226,3 +2226,23 @@ def test_a_long_list_of_free_words_reads_each_part_once_per_span(
     found = values(said, "AMAZON.City")
     assert found == [cities[(at * 5) % len(cities)] for at in range(48)]
     assert calls < 60_000
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("5, pm", ["17:00"]),
+        ("7, in the morning", ["07:00"]),
+        ("5, 6 pm", ["05:00", "18:00"]),
+        ("5 pm, 6 pm", ["17:00", "18:00"]),
+        ("noon, 5 pm", ["12:00", "17:00"]),
+    ],
+)
+def test_a_time_said_with_a_pause_is_one_value_of_a_list(said: str, expected: list[str]) -> None:
+    # A comma ended every time of a list: "5, pm" filled a multiple-value time slot with no
+    # value (the fallback intent: "pm" is no time) and "7, in the morning" with 07:00 and MO,
+    # though a single time slot reads each as one time. A pause before a number still ends it.
+    found = slot(said, "AMAZON.TIME", multiple=True)
+    assert found is not None
+    listed = found["slotValue"].get("values")
+    assert ([item["value"] for item in listed] if listed else [found["value"]]) == expected

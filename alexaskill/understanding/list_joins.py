@@ -18,6 +18,9 @@ JOINED_KINDS: Final = frozenset({"typed", "listed"})
 #: date in a list too, where a comma otherwise ends a value, and "an hour, ten minutes" one
 #: duration (said largest unit first: `in_order`).
 _COMMAS_INSIDE: Final = frozenset({"AMAZON.DATE", "AMAZON.DURATION"})
+#: Types whose one value goes on past a pause before no number ("5, pm", "7, in the
+#: morning"): the type's reading refuses a pause before a number ("9, 5" is two).
+_WORDS_AFTER_PAUSE: Final = frozenset({"AMAZON.TIME"})
 #: The most digits of a group a phone number is said in: a pause between such groups is inside
 #: the number ("555, 1234"), one after a longer run of digits ends it ("555 1234, 555 9876").
 _PHONE_GROUP: Final = 4
@@ -25,9 +28,9 @@ _PHONE_GROUP: Final = 4
 
 def pause_inside(type_name: str, values: Callable[[], Sequence[str | None]]) -> bool:
     """Whether parts with a pause between them may be one value of ``type_name``: a date, a
-    duration, or a phone number said in groups of digits. ``values`` gives each part's value
+    duration, a time ("5, pm"), or a phone number said in groups of digits. ``values`` gives each part's value
     alone (None for a part that is none)."""
-    if type_name in _COMMAS_INSIDE:
+    if type_name in _COMMAS_INSIDE or type_name in _WORDS_AFTER_PAUSE:
         return True
     if type_name != "AMAZON.PhoneNumber":
         return False
