@@ -28,8 +28,8 @@ _PHONE_GROUP: Final = 4
 
 def pause_inside(type_name: str, values: Callable[[], Sequence[str | None]]) -> bool:
     """Whether parts with a pause between them may be one value of ``type_name``: a date, a
-    duration, a time ("5, pm"), or a phone number said in groups of digits. ``values`` gives each part's value
-    alone (None for a part that is none)."""
+    duration, a time ("5, pm"), or a phone number said in groups of digits. ``values`` gives
+    each part's value alone (None for a part that is none)."""
     if type_name in _COMMAS_INSIDE or type_name in _WORDS_AFTER_PAUSE:
         return True
     if type_name != "AMAZON.PhoneNumber":
