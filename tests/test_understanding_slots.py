@@ -2246,3 +2246,19 @@ def test_a_time_said_with_a_pause_is_one_value_of_a_list(said: str, expected: li
     assert found is not None
     listed = found["slotValue"].get("values")
     assert ([item["value"] for item in listed] if listed else [found["value"]]) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type"),
+    [
+        ("555, 1234, 5678", "AMAZON.FOUR_DIGIT_NUMBER"),
+        ("1234, 5678 and 55", "AMAZON.FOUR_DIGIT_NUMBER"),
+        ("5th, friday and saturday", "AMAZON.DATE"),
+    ],
+)
+def test_a_list_item_with_digits_that_is_no_value_voids_the_list(said: str, slot_type: str) -> None:
+    # "555, 1234, 5678" filled a multiple-value four-digit slot with 1234 and 5678: the 555,
+    # said as an item of the list but no value of the type, was left out without a word.
+    assert values(said, slot_type) is None
+    assert values("1234, 5678", "AMAZON.FOUR_DIGIT_NUMBER") == ["1234", "5678"]
+    assert values("1234 and 5678 for 2 people", "AMAZON.FOUR_DIGIT_NUMBER") == ["1234", "5678"]

@@ -176,10 +176,27 @@ def _list_left_out(
         at = first
         while at in extra and abs(at - first) < _LIST_REACH and spans.words[at] not in stops:
             alone = spans.fill(kind, at, at + 1)
-            if alone is not None and alone.kind in ("typed", "listed"):
+            if (alone is not None and alone.kind in ("typed", "listed")) or _said_as_item(
+                spans, at, (start, end), step, getattr(kind, "separators", frozenset())
+            ):
                 return (at, first + 1) if step < 0 else (first, at + 1)
             at += step
     return None
+
+
+def _said_as_item(
+    spans: SpanCache, at: int, value: tuple[int, int], step: int, separators: frozenset[str]
+) -> bool:
+    """Whether the word at ``at``, left out next to a list, has a digit and is said as one of
+    its items, a pause or a separator between it and the list: "555, 1234, 5678" read as two
+    four-digit numbers leaves out the 555, no value of the type, but no word apart either."""
+    if not any(char.isdigit() for char in spans.words[at]):
+        return False
+    start, end = value
+    pause = spans.tokens[at].pause if step < 0 else spans.tokens[end - 1].pause
+    # The words between, and the list's own word next to them ("5678 and" read, "55" not).
+    between = range(at + 1, start + 1) if step < 0 else range(end - 1, at)
+    return pause or any(spans.words[index] in separators for index in between)
 
 
 def _phrase_starts(language: Language) -> frozenset[str]:
