@@ -2262,3 +2262,24 @@ def test_a_list_item_with_digits_that_is_no_value_voids_the_list(said: str, slot
     assert values(said, slot_type) is None
     assert values("1234, 5678", "AMAZON.FOUR_DIGIT_NUMBER") == ["1234", "5678"]
     assert values("1234 and 5678 for 2 people", "AMAZON.FOUR_DIGIT_NUMBER") == ["1234", "5678"]
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type"),
+    [
+        ("1 and 2 and three quarters", "AMAZON.NUMBER"),
+        ("second and third to last", "AMAZON.Ordinal"),
+        ("minus 5 minutes and 6 minutes", "AMAZON.DURATION"),
+        ("5 and 13 pm", "AMAZON.TIME"),
+    ],
+)
+def test_a_list_whose_first_or_last_value_is_cut_short_is_no_list(
+    said: str, slot_type: str
+) -> None:
+    # A loose reading that cuts a value short ("three quarters" read as 3, "third to last" as
+    # 3rd, "minus 5 minutes" as PT5M) is none in a single-value slot; a multiple-value slot
+    # took it at either end of its list: 1, 2 and 3; 2nd and 3rd; PT5M and PT6M.
+    single = said.split(" and ")[-1 if slot_type != "AMAZON.DURATION" else 0]
+    assert value(single, slot_type) is None
+    assert values(said, slot_type) is None
+    assert values("1 and 2 and 3", "AMAZON.NUMBER") == ["1", "2", "3"]

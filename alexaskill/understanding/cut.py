@@ -73,6 +73,14 @@ def cut_reason(
             left = _list_left_out(kind, spans, start, end, extra, language)
             if left is not None:
                 return _left_out(spans, (start, end), *left)
+        if fill.kind == "list" and fill.parts and not taken:
+            # The list's first and last values, each as a value of its own type: "1 and 2 and
+            # three quarters" read as 1, 2 and 3 cuts the last, as "three quarters" read as 3.
+            edges = _list_edges(name, fill, start, end, getattr(kind, "separators", ()))
+            base = getattr(kind, "base", kind)
+            reason = cut_reason({name: base}, spans, edges, extra, counts, language)
+            if reason is not None:
+                return reason
         if fill.kind != "typed":
             continue
         glued = _glued(spans, start, end, extra)
@@ -197,6 +205,19 @@ def _said_as_item(
     # The words between, and the list's own word next to them ("5678 and" read, "55" not).
     between = range(at + 1, start + 1) if step < 0 else range(end - 1, at)
     return pause or any(spans.words[index] in separators for index in between)
+
+
+def _list_edges(
+    name: str, fill: Fill, start: int, end: int, separators: Collection[str]
+) -> list[tuple[str, Fill, int, int]]:
+    """The first and last values of a list read from ``start`` to ``end``, where they lie."""
+    first, last = fill.parts[0], fill.parts[-1]
+    while end > start and fill.tokens[end - start - 1].text in separators:
+        end -= 1  # "5 and 6 and": the list's words end with a separator, its last value before
+    return [
+        (name, first, start, start + len(first.tokens)),
+        (name, last, end - len(last.tokens), end),
+    ]
 
 
 def _phrase_starts(language: Language) -> frozenset[str]:
