@@ -2283,3 +2283,13 @@ def test_a_list_whose_first_or_last_value_is_cut_short_is_no_list(
     assert value(single, slot_type) is None
     assert values(said, slot_type) is None
     assert values("1 and 2 and 3", "AMAZON.NUMBER") == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize(("said", "expected"), [("an", None), ("an hour", None), ("an 12", "12")])
+def test_the_word_an_is_no_letter_a_of_an_alphanumeric_value(said: str, expected: Any) -> None:
+    # English rewrites "an" to "a" (a sample's "a" matches it), so an AlphaNumeric slot read
+    # the word "an" as the letter A: "an" was "a", "an hour" "a" (the hour left out), "an 12"
+    # "a12". A letter is one as written.
+    assert value(said, "AMAZON.AlphaNumeric") == expected
+    assert value("a 12", "AMAZON.AlphaNumeric") == "a12"
+    assert value("A B 12", "AMAZON.AlphaNumeric") == "ab12"

@@ -30,7 +30,7 @@ from typing import Any, Final, Protocol
 from .languages import Language, SlotParser
 from .list_joins import JOINED_KINDS, in_order, pause_inside
 from .model import ModelType, TypeValue
-from .text import Token, surface
+from .text import Token, respelled_letter, surface
 
 __all__ = [
     "FREE",
@@ -75,6 +75,8 @@ _DEFAULT_TYPED_WORDS: Final = 10
 _UNPAUSED: Final = frozenset(
     {"AMAZON.NUMBER", "AMAZON.Ordinal", "AMAZON.FOUR_DIGIT_NUMBER", "AMAZON.TIME"}
 )
+#: Types whose value is letters said one by one: a letter is one as written, not "an".
+_SPELLED: Final = frozenset({"AMAZON.AlphaNumeric"})
 #: The most words a multiple-value slot takes: as many as an utterance has (the understander's
 #: `MAX_WORDS`). A shorter bound read a long list only in part, and a loose reading then took
 #: the values in the middle of it, the first and last ones cut: wrong values, not missing ones.
@@ -182,6 +184,8 @@ class _Typed:
     def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
         if self.number is not None and self._split(tokens, now):
             return None
+        if self.name in _SPELLED and any(respelled_letter(token) for token in tokens):
+            return None  # "an" (rewritten "a") is no letter A
         vocabulary = self.vocabulary
         if vocabulary is not None:
             for token in tokens:
@@ -332,8 +336,7 @@ class _List:
         self._value_words = base.max_words if isinstance(base, _Free | _Custom) else _LIST_WORDS
         #: Whether two values with a dash between them are a range (numbers, dates, times).
         self._ranges = isinstance(base, _Typed)
-        #: The most parts one value takes: one of free words, or of a custom type whose values
-        #: hold no separator ("salt and pepper") and that reads no built-in value.
+        #: The most parts one value takes: one for free words, or listed ones without "and".
         self._joined_parts = _JOINED_PARTS if _joins_parts(base, separators) else 1
         # The base type's reading of each part, by its tokens (by identity: a token's hash is
         # worked out field by field; the memo holds the tokens, so that no id is reused): the
@@ -464,10 +467,8 @@ class _List:
 
 def _joins_parts(base: SlotKind, separators: frozenset[str]) -> bool:
     """Whether parts of a list of ``base`` said with a separator between may be one value."""
-    if isinstance(base, _Typed):
-        return True
     if not isinstance(base, _Custom):
-        return False
+        return isinstance(base, _Typed)
     said = (word for key in base.index for word in key)
     return isinstance(base.fallback, _Typed) or not separators.isdisjoint(said)
 

@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["Token", "split_words", "surface", "tokenize"]
+__all__ = ["Token", "respelled_letter", "split_words", "surface", "tokenize"]
 
 #: The combining marks of the scripts of Alexa's languages (Latin, Arabic, Devanagari, kana), which
 #: `re` counts as no part of a word: the vowel signs and virama of Hindi (नूडल्स), Arabic's
@@ -113,6 +113,12 @@ class Token:
     #: nor its source holds: a number reads it (minus five); a sample, a listed value or free
     #: words take the word as if none were there.
     signed: bool = False
+
+
+def respelled_letter(token: Token) -> bool:
+    """Whether a one-letter word is the language's rewrite of another word ("a" of "an"): no
+    letter said, as an AMAZON.AlphaNumeric value spells."""
+    return len(token.text) == 1 and token.source.casefold() != token.text
 
 
 def split_words(text: str) -> list[tuple[str, str]]:
