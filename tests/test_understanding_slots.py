@@ -2293,3 +2293,20 @@ def test_the_word_an_is_no_letter_a_of_an_alphanumeric_value(said: str, expected
     assert value(said, "AMAZON.AlphaNumeric") == expected
     assert value("a 12", "AMAZON.AlphaNumeric") == "a12"
     assert value("A B 12", "AMAZON.AlphaNumeric") == "ab12"
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("5 and 6 except 7", "AMAZON.NUMBER", ["5", "6"]),
+        ("5 and 6 never 7", "AMAZON.NUMBER", ["5", "6"]),
+        ("friday and saturday except sunday", "AMAZON.DATE", ["2026-12-04", "2026-12-05"]),
+    ],
+)
+def test_a_value_denied_after_a_list_with_any_negation_leaves_the_list_whole(
+    said: str, slot_type: str, expected: list[str]
+) -> None:
+    # "5 and 6 not 7" read 5 and 6, but "5 and 6 except 7" no value: "except", no grammar
+    # word as "not" is, was looked past, and the 7 taken for a word of the 6 left out.
+    assert values(said, slot_type) == expected
+    assert values(said.replace("except", "not").replace("never", "not"), slot_type) == expected

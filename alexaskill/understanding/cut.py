@@ -94,6 +94,7 @@ def cut_reason(
         opened = _range_opened(kind, spans, start, end, extra)
         if opened is not None:
             return f"{_said(spans, opened, end)!r} is a range, not one value"
+        negations: frozenset[str] = getattr(language, "negations", frozenset())
         # A word of both types ("past" of "¼ past 5") may be this value's: it is looked past.
         own = language.slot_vocabulary(kind.name) or frozenset()
         for step, first in ((-1, start - 1), (1, end)):
@@ -105,6 +106,8 @@ def cut_reason(
                 if not taken and _part_of_value(kind, spans, at, value, counts, language):
                     return _left_out(spans, value, at, at + 1)
                 word = spans.words[at]
+                if step > 0 and word in negations:
+                    break  # "6 except 7": the 7 is denied, no part of the 6
                 if step < 0 and not taken and _counted_from(kind.name, spans, at, extra):
                     return _left_out(spans, value, at - 1, at + 1)
                 if word in language.list_separators or word in _joiners(language):
