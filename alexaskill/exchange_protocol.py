@@ -146,6 +146,9 @@ class ExchangeProtocol:
     #: Whether a chunk's size line came and none of its data since: the last chunk's, when
     #: bytes come that are no data (a trailer), up to `on_chunk_complete` (after the trailers).
     _chunk_open = False
+    #: The bytes of the request's body held when a chunk's size line came in the read being
+    #: parsed (-1: none came in it, or its chunk is complete): `_bound_trailers`.
+    _chunk_mark = -1
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._trailers = _Trailers(self.max_header_size)
@@ -258,9 +261,33 @@ class ExchangeProtocol:
             break
         if held >= 0 and exchange is not None:  # (never None then: for mypy)
             if exchange.more_body and len(exchange.body) == held and self.cycle is exchange:
+                self._chunk_mark = -1
                 self._bound_framing(exchange, len(data))  # (none of the body came)
-            elif self._framing_of is exchange:
+                return
+            if self._framing_of is exchange:
                 self._framing_bytes = 0
+        if self._chunk_open:  # (a chunked body's: never on a request framed by its length)
+            self._bound_trailers(data)
+
+    def _bound_trailers(self, data: bytes) -> None:
+        """``data`` brought the last chunk's size line (and maybe the body before it): what
+        follows it in the read, trailer fields, is bounded too. Those complete are counted
+        (`_Trailers`); the one still coming, which httptools holds, is what follows the read's
+        last LF. Past the limit, refused (`_bound_framing`); under it, the count goes on there
+        for the reads after. (A read of up to 256 KiB was not counted: held whole.)"""
+        mark, self._chunk_mark = self._chunk_mark, -1
+        exchange = self.cycle
+        if (
+            mark < 0  # (no size line in this read: its bytes were a chunk's data)
+            or exchange is None
+            or not exchange.more_body
+            or exchange.response_complete  # (its body no longer kept: unknown)
+            or len(exchange.body) != mark  # (data came after the size line)
+        ):
+            return
+        self._framing_of = exchange
+        self._framing_bytes = self._trailers.size + len(data) - data.rfind(b"\n") - 1
+        self._bound_framing(exchange, 0)
 
     def _bound_framing(self, exchange: Exchange, count: int) -> None:
         """``count`` bytes came for the body of ``exchange`` and none of them were body: a
@@ -268,7 +295,8 @@ class ExchangeProtocol:
         bound (a field's bytes held until it ends, the extensions of a chunk for ever). Past a
         head's limit (``max_header_size``) of them since the body's last bytes, refused as h11
         refuses them: ``431`` for trailers, ``400`` for a chunk's line; closed. (The read that
-        brought the body's last bytes is not counted: at most one read more.)"""
+        brought the body's last bytes counts what follows the last chunk's size line in it:
+        `_bound_trailers`.)"""
         if self._framing_of is not exchange:
             self._framing_of = exchange
             self._framing_bytes = 0
@@ -317,6 +345,8 @@ class ExchangeProtocol:
         codings before it (``gzip, chunked``), which nothing here undoes: refused as on h11
         (400, closed; RFC 9112, 6.1 lets a server refuse a coding it does not know)."""
         self._chunk_open = True
+        cycle = self.cycle  # (the request being parsed: its body so far, `_bound_trailers`)
+        self._chunk_mark = len(cycle.body) if cycle is not None else -1
         scope = self.scope
         if self._codings_checked is scope:
             return
@@ -332,6 +362,7 @@ class ExchangeProtocol:
 
     def on_chunk_complete(self) -> None:
         self._chunk_open = False
+        self._chunk_mark = -1
 
     def on_body(self, body: bytes) -> None:
         exchange = self.cycle

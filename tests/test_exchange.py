@@ -1681,3 +1681,45 @@ def test_a_chunked_body_of_many_small_chunks_each_line_a_read_of_its_own_is_serv
     assert head.startswith(b"HTTP/1.1 200 OK\r\n"), head
     assert json.loads(body)["body"] == "a" * 1100
     assert logs == [], logs  # (no "Invalid HTTP request received.")
+
+
+#: A trailer field that never ends, sent in the read that brings the body's last bytes (with
+#: its head, or after it): ~200 KiB, a read's worth, past the 16 KiB bound on trailers.
+ENDLESS_TRAILER_READ = {
+    "with-the-head": [_CHUNKED_HEAD + b"2\r\n{}\r\n0\r\nx-t: " + b"a" * 200_000],
+    "after-the-head": [_CHUNKED_HEAD, b"2\r\n{}\r\n0\r\nx-t: " + b"a" * 200_000],
+    "after-complete-fields": [
+        _CHUNKED_HEAD,
+        b"2\r\n{}\r\n0\r\n" + _FIELD * 10 + b"x-t: " + b"a" * 8000,
+    ],
+}
+
+
+@pytest.mark.parametrize("case", ENDLESS_TRAILER_READ)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_trailers_past_the_limit_in_the_read_of_the_bodys_end_are_refused_at_once(
+    protocol_class: type[Any], case: str
+) -> None:
+    # On httptools the read that brought the body's last bytes was never counted: the field
+    # it began, held by httptools, could take that whole read (up to 256 KiB), unanswered.
+    # Refused at once now, as on h11: 431 with a JSON reason, closed (the client still there).
+    events, logs = serve(protocol_class, echo, ENDLESS_TRAILER_READ[case], lose=True)
+    joined = wire(events)
+    head, _, body = first_write(joined).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 431 "), joined
+    assert json.loads(body) == {"error": "request trailers over 16384 bytes"}
+    assert joined[-1] == "close" and len(joined) == 2, joined
+    assert logs == ["Invalid HTTP request received."]
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_chunk_of_data_without_line_ends_is_no_trailer(protocol_class: type[Any]) -> None:
+    # A chunk's data past the limit, in one read with its size line, with no LF in it, and
+    # the rest of the body after: data, never counted as the trailers' bytes.
+    data = b"a" * 40_000
+    feed = [_CHUNKED_HEAD + b"%x\r\n" % len(data) + data[:30_000], data[30_000:] + b"\r\n0\r\n\r\n"]
+    events, logs = serve(protocol_class, echo, feed)
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n"), head
+    assert json.loads(body)["body"] == data.decode()
+    assert logs == [], logs
