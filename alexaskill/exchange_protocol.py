@@ -133,8 +133,6 @@ class ExchangeProtocol:
     _refused_upgrade = False
     #: The refusal of a request pipelined behind answers still due, sent after them (`_refuse`).
     _refusal_due: Callable[[], None] | None = None
-    #: The request (its scope) whose transfer codings `on_chunk_header` checked.
-    _codings_checked: Any = None
     #: uvicorn's default headers last encoded, and their encoding (None: one decides framing).
     _defaults: tuple[list[tuple[bytes, bytes]] | None, bytes | None] = (None, None)
     #: Where a chunked body's trailer fields go (`_Trailers`), one a connection.
@@ -264,8 +262,8 @@ class ExchangeProtocol:
                 self._chunk_mark = -1
                 self._bound_framing(exchange, len(data))  # (none of the body came)
                 return
-            if self._framing_of is exchange:
-                self._framing_bytes = 0
+            if self._framing_of is exchange:  # (body came: not kept past its request)
+                self._framing_of = None
         if self._chunk_open:  # (a chunked body's: never on a request framed by its length)
             self._bound_trailers(data)
 
@@ -339,21 +337,19 @@ class ExchangeProtocol:
         return True
 
     def on_chunk_header(self) -> None:
-        """A chunk's size line came: the request's transfer codings checked, once a request (a
-        request of chunks only: never on a valid request's path, framed by its length).
-        httptools goes by the last coding, ``chunked``, and handed the app a body still in the
-        codings before it (``gzip, chunked``), which nothing here undoes: refused as on h11
-        (400, closed; RFC 9112, 6.1 lets a server refuse a coding it does not know)."""
+        """A chunk's size line came: the request's transfer codings checked (a request of
+        chunks only: never on a valid request's path, framed by its length). httptools goes by
+        the last coding, ``chunked``, and handed the app a body still in the codings before it
+        (``gzip, chunked``), which nothing here undoes: refused as on h11 (400, closed; RFC
+        9112, 6.1 lets a server refuse a coding it does not know). Checked at each chunk: the
+        request checked once, kept to know it, kept its scope (and what the app put there)
+        for the connection's life."""
         self._chunk_open = True
         cycle = self.cycle  # (the request being parsed: its body so far, `_bound_trailers`)
         self._chunk_mark = len(cycle.body) if cycle is not None else -1
-        scope = self.scope
-        if self._codings_checked is scope:
-            return
-        self._codings_checked = scope
         codings = [
             coding.strip().lower()
-            for name, value in scope["headers"]
+            for name, value in self.scope["headers"]
             if name == b"transfer-encoding"
             for coding in value.split(b",")
         ]

@@ -1723,3 +1723,36 @@ def test_a_chunk_of_data_without_line_ends_is_no_trailer(protocol_class: type[An
     assert head.startswith(b"HTTP/1.1 200 OK\r\n"), head
     assert json.loads(body)["body"] == data.decode()
     assert logs == [], logs
+
+
+def test_a_chunked_request_is_not_kept_after_its_body_came() -> None:
+    # A chunk's size line in a read of its own (no body in it: counted, `_bound_framing`) kept
+    # its request's exchange, and the check of its codings its scope, with what the app put
+    # there, for the connection's life. Gone once its body came, as any request's after the
+    # next one.
+    import gc
+    import weakref
+
+    class Marker:
+        pass
+
+    kept: list[weakref.ref[Marker]] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        marker = scope["marker"] = Marker()
+        kept.append(weakref.ref(marker))
+        await echo(scope, receive, send)
+
+    async def scenario() -> None:
+        protocol, _ = await connect(server_module.HttpToolsProtocol, app)
+        for part in (_CHUNKED_HEAD, b"2\r\n", b"{}\r\n0\r\n\r\n", _NEXT):
+            protocol.data_received(part)
+            await settle()
+        if protocol.tasks:
+            await asyncio.wait(list(protocol.tasks), timeout=30)
+        gc.collect()
+        assert len(kept) == 2 and kept[1]() is not None  # (the last request's: still the cycle)
+        assert kept[0]() is None, "the first request's scope is still held"
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
