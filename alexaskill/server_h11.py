@@ -38,9 +38,14 @@ _FOLDED: Final = re.compile(rb"\n[ \t]")
 _SPACES: Final = re.compile(rb"(?<=[^ ]) {2,}(?=[^ ])")
 #: A Content-Length that is a list (searched only in a head with a comma).
 _LENGTH_LIST: Final = re.compile(rb"\ncontent-length[ \t]*:[^\r\n]*,", re.IGNORECASE)
+#: A Content-Length's zeros before its first digit that counts (RFC 9112, 6.2: 1*DIGIT, any
+#: number of them): httptools reads them, h11 refused a value past 20 digits. Dropped.
+_LENGTH_ZEROS: Final = re.compile(rb"(\ncontent-length[ \t]*:[ \t]*)0+(?=[0-9])", re.IGNORECASE)
 #: A chunk's size followed by whitespace (RFC 9112, 7.1: none there), or past 64 bits: h11
 #: took them (up to 20 digits), httptools refuses them.
 _LOOSE_CHUNK: Final = re.compile(rb"[0-9A-Fa-f]+[ \t]|0*[1-9A-Fa-f][0-9A-Fa-f]{16}")
+#: The hex digits.
+_HEX: Final = b"0123456789ABCDEFabcdef"
 #: A chunk's extensions as httptools (llhttp) takes them, from their first ";" (h11 took
 #: anything there but an LF): each a token name (empty only before a "="), maybe a "=" and a
 #: token or quoted value, the last value maybe empty; no whitespace, no control character.
@@ -92,6 +97,9 @@ class _StrictBuffer(ReceiveBuffer):
             b";" in line and not _CHUNK_EXTENSIONS.fullmatch(line, line.index(b";"))
         ):
             raise h11.RemoteProtocolError("a malformed chunk size line", 400)
+        elif line.startswith(b"00"):  # (RFC 9112, 7.1: 1*HEXDIG, read by httptools; h11
+            zeros = len(line) - len(line.lstrip(b"0"))  # refused past 20 digits): dropped
+            del line[: zeros if line[zeros] in _HEX else zeros - 1]  # (a CR at the end)
         return line
 
     #: How many lines the last head had, its blank line too (`_OneFraming.next_event`).
@@ -128,6 +136,8 @@ class _StrictBuffer(ReceiveBuffer):
                 end = out.find(b"\r\n")
                 if out.find(b"  ", 0, end) >= 0:
                     out[:end] = _SPACES.sub(b" ", out[:end])
+                if _LENGTH_ZEROS.search(out):
+                    out[:] = _LENGTH_ZEROS.sub(rb"\1", out)
         return out
 
 
