@@ -1785,3 +1785,16 @@ def test_zeros_before_a_length_or_a_chunk_size_are_read_alike_on_either_parser(
     assert json.loads(answers[0].partition(b"\r\n\r\n")[2])["body"] == "{}"
     assert json.loads(answers[1].partition(b"\r\n\r\n")[2])["path"] == "/next"
     assert logs == [], logs
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_an_expectation_but_100_continue_is_ignored_on_either_parser(
+    protocol_class: type[Any],
+) -> None:
+    # RFC 9110, 10.1.1: a server MAY answer 417 to an expectation it does not know; served
+    # here, as by uvicorn, with no interim answer (the README's table says so).
+    request = post(b"{}", "expect: 200-ok")
+    events, logs = serve(protocol_class, echo, [request])
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n"), head
+    assert json.loads(body)["body"] == "{}" and logs == []
