@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import urllib.parse
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from uvicorn.logging import TRACE_LOG_LEVEL
 from uvicorn.protocols.utils import get_remote_addr
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from .endpoint import _Endpoint
 
 __all__ = ["ExchangeProtocol"]
+
+_CONTINUE: Final = b"100-continue"
 
 
 def _say_over_limit(logger: logging.Logger, state: ServerState, now: float) -> None:
@@ -151,6 +153,17 @@ class ExchangeProtocol:
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._trailers = _Trailers(self.max_header_size)
         super().connection_made(transport)  # type: ignore[misc]  # (uvicorn's)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        """uvicorn's, but an ``Expect`` that lists ``100-continue`` among others, or with
+        spaces around it in a list, is a 100-continue (RFC 9110, 10.1.1: a list of
+        expectations), as on h11: uvicorn took only a value of exactly that, and a client
+        waiting to send its body waited for an interim answer that never came."""
+        name = name.lower()
+        value = value.rstrip(b" \t")  # (llhttp keeps a value's trailing whitespace)
+        if name == b"expect" and _CONTINUE in [v.strip() for v in value.lower().split(b",")]:
+            self.expect_100_continue = True
+        self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         """Start the request's exchange (or queue it behind the one being answered)."""

@@ -1798,3 +1798,19 @@ def test_an_expectation_but_100_continue_is_ignored_on_either_parser(
     head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200 OK\r\n"), head
     assert json.loads(body)["body"] == "{}" and logs == []
+
+
+@pytest.mark.parametrize("expect", [b"100-continue, x-a", b"x-a , 100-Continue"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_an_expect_that_lists_100_continue_gets_the_interim_answer_on_either_parser(
+    protocol_class: type[Any], expect: bytes
+) -> None:
+    # RFC 9110, 10.1.1: Expect is a list. h11 found 100-continue in one; uvicorn's httptools
+    # protocol took only a value of exactly that, and its client, waiting for the 100 before
+    # sending its body, waited for nothing (curl: a second, then sends it anyway).
+    head = b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\nexpect: %b\r\n\r\n" % expect
+    events, logs = serve(protocol_class, echo, [head, b"{}"])
+    answer = first_write(wire(events))
+    assert answer.startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"), answer
+    assert json.loads(answer.partition(b"\r\n\r\n")[2].partition(b"\r\n\r\n")[2])["body"] == "{}"
+    assert logs == [], logs
