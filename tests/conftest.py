@@ -17,6 +17,16 @@ from typing import Any, NoReturn
 
 import pytest
 
+# --- the shell's configuration of a skill is not the tests' ------------------------------------
+
+# The variables settings_from_env() and `alexaskill serve` read (ALEXASKILL_LOG_JSON=1 exported for
+# a server the developer runs, say) would change what the tests' skills log, store and accept:
+# gone for the whole run, and for the processes the tests start. ALEXASKILL_TEST_* are the
+# suite's own.
+for _name in [name for name in os.environ if name.startswith("ALEXASKILL_")]:
+    if not _name.startswith("ALEXASKILL_TEST_"):
+        del os.environ[_name]
+
 # --- a hung test ends its worker, with every thread's traceback -------------------------------
 
 # CI gives the whole run 90 minutes: a test that hangs (a deadlock, a server that never answers)
