@@ -1573,3 +1573,40 @@ def test_the_session_of_a_skill_left_is_over_for_its_streams_events(pki: TestPKI
         started = turn(http, "audio", event="PlaybackStarted", token="tide-2", skill=0)
     assert started["turn"]["sessionOpen"] is False
     assert started["state"]["skillPath"] == "/other/"
+
+
+def test_another_skill_refused_in_the_pages_locale_leaves_the_page_where_it_was(
+    pki: TestPKI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another skill chosen in a locale its model cannot serve is refused, and the page goes
+    # back to the skill it had; the server had already made the refused one the skill talked
+    # to (ending the session with the one left): the stream's events of the skill the page went
+    # back to were then refused "of a device since changed", and its next turn was a new session.
+    from alexaskill.interaction import InteractionModelError
+
+    app = _two_skills(pki)
+    understander = app.simulator._understander
+
+    def broken_in_en_gb(index: int, locale: str) -> Any:
+        if (index, locale) == (1, "en-GB"):
+            raise InteractionModelError(["a model broken in en-GB"])
+        return understander(index, locale)
+
+    monkeypatch.setattr(app.simulator, "_understander", broken_in_en_gb)
+    gb: dict[str, Any] = {"locale": "en-GB", "skill": 0}
+    with _client(app) as http:
+        held = turn(http, text="ask the lighthouse to play the tide and ask", **gb)
+        assert held["turn"]["sessionOpen"] is True
+        session_id = held["state"]["session"]["sessionId"]
+        body = {"simulation": ID, "action": "configure", "text": "", "locale": "en-GB", "skill": 1}
+        refused = http.post("/_simulator/api/turn", json=body)
+        assert refused.status_code == 400
+        assert "a model broken in en-GB" in refused.json()["error"]
+        event = turn(http, "audio", event="PlaybackStopped", token="tide-2", **gb)
+        assert event["notes"] == []
+        assert event["turn"] is not None
+        assert event["state"]["skillPath"] == "/lighthouse/"
+        again = turn(http, text="how is the sea", **gb)
+    assert again["notes"] == []
+    envelope = again["turn"]["exchanges"][0]["envelope"]
+    assert envelope["session"]["sessionId"] == session_id

@@ -53,9 +53,16 @@ class Pages:
         return page.current, page.simulations[page.current]
 
     def simulation(
-        self, page_id: str, index: int, notes: list[str], *, user: bool = True
+        self,
+        page_id: str,
+        index: int,
+        notes: list[str],
+        *,
+        user: bool = True,
+        configure: Callable[[Simulation], list[str]] | None = None,
     ) -> Simulation:
-        """Page ``page_id``'s simulation with skill ``index``, started if need be.
+        """Page ``page_id``'s simulation with skill ``index``, started if need be, then
+        ``configure``d (its notes added): one that raises changes nothing here either.
 
         For the ``user``'s actions, ``index`` becomes the skill the page talks to: another one
         than before starts a new session with it (noted), and the session with the one left is
@@ -67,6 +74,7 @@ class Pages:
         started = simulation is None
         if simulation is None:
             simulation = self._make(index)  # first: a model that cannot serve changes nothing
+        changes = [] if configure is None else configure(simulation)
         if page is None:
             page = self._pages[page_id] = _Page(index)
         page.simulations[index] = simulation
@@ -79,6 +87,7 @@ class Pages:
             if not started:  # what it had with that skill is over
                 simulation.new_session()
             notes.extend((f"now talking to the skill at {self._targets[index].path}", NEW))
+        notes.extend(note for note in changes if note not in notes)
         while len(self._pages) > self._limit:
             self._pages.popitem(last=False)
         return simulation

@@ -334,8 +334,13 @@ class Simulator:
         player: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         notes: list[str] = []
-        simulation = self._simulations.simulation(simulation_id, index, notes)
-        notes.extend(n for n in self._configure(simulation, locale, interfaces) if n not in notes)
+        # Configured before it is the skill talked to: a locale refused leaves the page as it was.
+        simulation = self._simulations.simulation(
+            simulation_id,
+            index,
+            notes,
+            configure=lambda chosen: self._configure(chosen, locale, interfaces),
+        )
         simulation.hold(player)
         turn: dict[str, Any] | None = None
         if action == "say":
