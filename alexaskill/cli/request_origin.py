@@ -15,16 +15,6 @@ from .inputs import given_skill_id
 
 __all__ = ["default_skill_id", "sent_from"]
 
-#: The prefixes of the events only a device declaring an interface sends, each the interface
-#: and a dot: its APL, APLT or HTML document's, its Display template's. (AudioPlayer events
-#: are `_audio_event`'s, with their token.)
-_SCREEN_EVENTS = (
-    "Alexa.Presentation.APL.",
-    "Alexa.Presentation.APLT.",
-    "Alexa.Presentation.HTML.",
-    "Display.",
-)
-
 
 def default_skill_id() -> str:
     """The first id ``ALEXASKILL_SKILL_ID`` names, read as `settings_from_env` reads it (ids
@@ -51,8 +41,11 @@ def sent_from(request_type: str, interfaces: tuple[str, ...]) -> tuple[str, ...]
     """``interfaces``, those of the device sending ``request_type``: a usage error when it is an
     event of a screen's document or template and they lack its interface (Alexa never sends
     one from such a device)."""
-    for prefix in _SCREEN_EVENTS:
-        interface = prefix.removesuffix(".")
+    from ..testing.options import _SENT_WITH  # (the test client's: the same rule)
+
+    for prefix, interface in _SENT_WITH.items():
+        if interface == "AudioPlayer":  # (`_audio_event`'s, with their token)
+            continue
         if request_type.startswith(prefix) and interface not in interfaces:
             raise UsageError(
                 f"{request_type}: Alexa sends it only from a device declaring {interface}: add "
