@@ -146,7 +146,7 @@ def warn_empty_forms(
         behind = [(other, catalogs[other]) for other in _behind(name, catalogs, default_locale)]
         for entry in _entries(text):
             if not any(entry.forms.values()):
-                hidden = _hidden(entry, behind)
+                hidden = _hidden(entry, behind) if _compiled(entry, catalog) else None
                 if hidden is not None:
                     logger.warning(
                         "translations: %s: every msgstr of %r is empty: pybabel compile puts "
@@ -196,6 +196,17 @@ def _behind(name: str, names: Collection[str], default_locale: str) -> list[str]
                 if other.partition("_")[0] == language and other not in found:
                     found.append(other)
     return found
+
+
+def _compiled(entry: _Entry, catalog: gettext.GNUTranslations) -> bool:
+    """Whether the ``.mo`` read as ``catalog`` holds ``entry``: GNU ``msgfmt`` leaves an
+    untranslated one out (``pybabel compile`` alone writes the source text), and so does a
+    ``.mo`` compiled before ``pybabel update`` added it to the ``.po``; then it hides nothing."""
+    msgid = _unescape(entry.msgid)
+    if entry.context is not None:
+        msgid = f"{_unescape(entry.context)}\x04{msgid}"  # (how gettext keys a msgctxt's)
+    held = getattr(catalog, "_catalog", None)
+    return not isinstance(held, dict) or (msgid, 0) in held
 
 
 def _hidden(entry: _Entry, behind: list[tuple[str, gettext.GNUTranslations]]) -> str | None:

@@ -1284,3 +1284,39 @@ def test_a_value_the_source_text_cannot_take_is_not_blamed_on_the_translation(
     ):
         german.gettext("{v:.1f} cups", v="2.5")
     assert caplog.records == []
+
+
+def test_an_untranslated_plural_entry_its_mo_leaves_out_hides_nothing_and_is_not_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # GNU msgfmt leaves an untranslated entry out of the .mo (pybabel compile alone writes it
+    # as English), and so does a .mo compiled before `pybabel update` added the entry to the
+    # .po: fr-CA users hear fr's translation, and the log said they heard the English.
+    hours = 'msgid "{n} hour"\nmsgid_plural "{n} hours"\n'
+    minutes = 'msgctxt "ahead"\nmsgid "{n} minute"\nmsgid_plural "{n} minutes"\n'
+    catalog(
+        tmp_path,
+        "fr",
+        hours
+        + 'msgstr[0] "{n} heure"\nmsgstr[1] "{n} d\'heures"\nmsgstr[2] "{n} heures"\n\n'
+        + minutes
+        + 'msgstr[0] "{n} minute"\nmsgstr[1] "{n} de minutes"\nmsgstr[2] "{n} minutes"\n',
+        FRENCH_PLURAL,
+    )
+    untranslated = 'msgstr[0] ""\nmsgstr[1] ""\nmsgstr[2] ""\n'
+    # Its .mo holds the entry in a context (pybabel compile wrote it), not the other.
+    catalog(tmp_path, "fr_CA", minutes + untranslated, FRENCH_PLURAL)
+    catalog(
+        tmp_path,
+        "fr_CA",
+        hours + untranslated + "\n" + minutes + untranslated,
+        FRENCH_PLURAL,
+        compile_it=False,
+    )
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        translations = Translations(tmp_path)
+    canadian = translations.translator("fr-CA")
+    assert canadian.ngettext("{n} hour", "{n} hours", 3) == "3 heures"
+    assert canadian.npgettext("ahead", "{n} minute", "{n} minutes", 3) == "3 minutes"
+    said = [record.getMessage() for record in caplog.records]
+    assert len(said) == 1 and "every msgstr of '{n} minute' is empty" in said[0], said
