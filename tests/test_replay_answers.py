@@ -457,3 +457,19 @@ def test_session_attributes_no_object_outside_a_session_are_not_said_lost_to_its
     launch = RequestFactory().envelope("LaunchRequest")
     _, [in_session] = answer_verdict(launch, 200, payload)
     assert in_session.fate == "lost: the next request in the session carries no attributes"
+
+
+def test_a_servers_unheard_reprompt_is_advised_in_the_answers_json() -> None:
+    # A server's answer with a reprompt and shouldEndSession left out: the advice named ask() and
+    # end_session=False, a handler's Python, where the user of --url sees only JSON.
+    from alexaskill.testing.answer_rules import answer_verdict
+
+    answer = {
+        "outputSpeech": {"type": "PlainText", "text": "Which city?"},
+        "reprompt": {"outputSpeech": {"type": "PlainText", "text": "Which city, please?"}},
+    }
+    launch = RequestFactory().envelope("LaunchRequest")
+    refusal, [violation] = answer_verdict(launch, 200, {"version": "1.0", "response": answer})
+    assert refusal is None
+    assert "ask()" not in violation.rule and "end_session" not in violation.rule, violation.rule
+    assert "shouldEndSession false" in violation.rule, violation.rule

@@ -75,6 +75,10 @@ _SERVER_ADVICE: Final = (
         "supportedInterfaces name it",
     ),
     (
+        "keep the session open (ask(), or end_session=False), or leave the reprompt out",
+        "the answer must send shouldEndSession false, or leave the reprompt out",
+    ),
+    (
         "(shouldEndSession true: speak(), or Response(..., should_end_session=True))",
         "(shouldEndSession true)",
     ),
