@@ -19,6 +19,7 @@ a ``dialogState``, and the skill
 
 from __future__ import annotations
 
+import calendar
 import datetime
 
 from alexaskill import (
@@ -149,7 +150,7 @@ async def plan_trip(
             AT_LEAST_ONE if travellers < 1 else AT_MOST_NINE,
             updated_intent=updated_intent(intent, travellers=None),
         )
-    if completed and date is not None and not 0 <= (date - await api.today()).days <= 365:
+    if completed and date is not None and not bookable_day(date, await api.today()):
         # The same for the date: a model without its validation booked a trip leaving last year.
         return elicit_slot("date", WITHIN_A_YEAR, updated_intent=updated_intent(intent, date=None))
     if request.dialog_state == "STARTED" and travellers is None:
@@ -166,6 +167,14 @@ async def plan_trip(
         f"Booked: a trip to {city} for {who}, leaving {when}.",
         card=SimpleCard("Trip Planner", f"{city}, {date or 'date to be set'}, {party}"),
     )
+
+
+def bookable_day(day: datetime.date, today: datetime.date) -> bool:
+    """Whether a trip may leave on ``day``: from ``today`` to the same day next year, as the
+    model's validation ("P0D" to "P1Y") counts it (a 29th of February's year ends on the 28th)."""
+    year = today.year + 1
+    last = today.replace(year=year, day=min(today.day, calendar.monthrange(year, today.month)[1]))
+    return today <= day <= last
 
 
 @skill.can_fulfill("PlanTrip")

@@ -352,3 +352,21 @@ def test_today_and_a_year_ahead_are_booked(client: TestClient, date: str) -> Non
     )
     assert result.speech is not None
     assert result.speech.startswith("Booked: a trip to Oslo for 2 travellers, leaving ")
+
+
+@pytest.mark.parametrize(("date", "booked"), [("2028-12-01", True), ("2028-12-02", False)])
+def test_a_year_ahead_is_a_calendar_year_over_a_29th_of_february(date: str, booked: bool) -> None:
+    # The model's validation, in_duration("P0D", "P1Y"), lets Alexa complete the dialog with
+    # the same day next year, 366 days ahead when a 29th of February comes between; the
+    # handler's own check counted 365 days, and asked again for the day Alexa had accepted.
+    def december_2027() -> datetime.datetime:
+        return datetime.datetime(2027, 12, 1, 12, 0, tzinfo=datetime.UTC)
+
+    with TestClient(skill, now=december_2027) as client:
+        result = client.intent(
+            "PlanTrip", dialog_state="COMPLETED", city="Oslo", date=date, travellers="2"
+        )
+    assert result.speech is not None
+    assert result.speech.startswith("Booked: a trip to Oslo") is booked
+    if not booked:
+        assert result.speech == "I can book trips within the next year. When?"
