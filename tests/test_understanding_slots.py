@@ -2310,3 +2310,22 @@ def test_a_value_denied_after_a_list_with_any_negation_leaves_the_list_whole(
     # word as "not" is, was looked past, and the 7 taken for a word of the 6 left out.
     assert values(said, slot_type) == expected
     assert values(said.replace("except", "not").replace("never", "not"), slot_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("1 and 2 for 3 and 4", None),
+        ("1 and 2 at 3 and 4", None),
+        ("1 for 2 and 3", None),
+        ("1 and 2 for 3", ["1", "2"]),
+    ],
+)
+def test_a_value_carrier_before_a_list_shields_no_value_said_before_it(
+    said: str, expected: list[str] | None
+) -> None:
+    # A value carrier starts a phrase of its own past a list ("5 and 6 for 2 people" is 5 and
+    # 6); the scan for a value left out stopped at one on the list's left too, where it starts
+    # the list's own phrase: "1 and 2 for 3 and 4" read as 3 and 4, the 1 and 2 dropped.
+    assert values(said, "AMAZON.NUMBER") == expected
+    assert values("5 and 6 for 2 people", "AMAZON.NUMBER") == ["5", "6"]

@@ -181,9 +181,11 @@ def _list_left_out(
     A list read in part is wrong, not short: the reading is no reading. Only a number, date
     or other typed value, or a listed value, counts: free-form words are any words. A word
     that carries a value or denies one ("for 2 people", "at 7", "not sunday") starts a phrase
-    of its own: past it, a value is that phrase's, no part of the list."""
-    stops = _phrase_starts(language)
+    of its own: past it, a value is that phrase's, no part of the list. Before the list, such a
+    word starts the list's own phrase ("1 and 2 for 3 and 4"): it shields nothing said before."""
+    phrase_starts = _phrase_starts(language)
     for step, first in ((-1, start - 1), (1, end)):
+        stops = phrase_starts if step > 0 else frozenset()
         at = first
         while at in extra and abs(at - first) < _LIST_REACH and spans.words[at] not in stops:
             alone = spans.fill(kind, at, at + 1)
