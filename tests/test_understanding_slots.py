@@ -2329,3 +2329,18 @@ def test_a_value_carrier_before_a_list_shields_no_value_said_before_it(
     # the list's own phrase: "1 and 2 for 3 and 4" read as 3 and 4, the 1 and 2 dropped.
     assert values(said, "AMAZON.NUMBER") == expected
     assert values("5 and 6 for 2 people", "AMAZON.NUMBER") == ["5", "6"]
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [("ok, a1", "a1"), ("a1, ok", "a1"), ("yes, 12", "12"), ("yes 12", "12"), ("a1 ok", "a1")],
+)
+def test_a_word_apart_from_an_alphanumeric_value_is_no_letters_of_it(
+    said: str, expected: str
+) -> None:
+    # A short word left out next to an AlphaNumeric value was taken for the code's letters
+    # ("ab 12" is no 12); so was a word said apart from it, after a pause, or one the language
+    # knows as a word of its own ("ok", "yes"): "ok, a1" and "yes 12" filled no value.
+    assert value(said, "AMAZON.AlphaNumeric") == expected
+    assert value("ab 12", "AMAZON.AlphaNumeric") is None
+    assert value("lax 7", "AMAZON.AlphaNumeric") is None
