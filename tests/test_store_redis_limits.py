@@ -134,3 +134,30 @@ async def test_a_large_save_redis_restarted_under_is_not_said_as_too_large(
         assert failures == []
     finally:
         await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_protocol_error_whose_pool_fails_to_close_is_still_a_store_error(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After a "Protocol error" the store drops the pool's idle connections; that drop, made in
+    # the error's handler, raised its own redis-py error (a close past the connect timeout)
+    # past the store: the caller got a bare redis TimeoutError, not the save's StoreError.
+    from redis.exceptions import ResponseError, TimeoutError
+
+    store = RedisStore(redis_url, prefix=f"test:{uuid.uuid4().hex}:")
+
+    async def script(**kwargs: Any) -> Any:
+        raise ResponseError("Protocol error: invalid bulk length")
+
+    async def disconnect(inuse_connections: bool = True) -> None:
+        raise TimeoutError("Timed out closing connection after 2.0")
+
+    monkeypatch.setattr(store._client, "register_script", lambda text: script)
+    monkeypatch.setattr(store._client.connection_pool, "disconnect", disconnect)
+    try:
+        with pytest.raises(StoreError, match="Protocol error"):
+            await store.update("user", {"n": 1}, ())
+    finally:
+        monkeypatch.undo()
+        await store.aclose()

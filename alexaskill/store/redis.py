@@ -322,8 +322,9 @@ class RedisStore:
                 # Redis closed the connection it said that on, which redis-py pooled again as
                 # it was: the next command sent on it failed. (The other idle ones go too.)
                 pool = getattr(client, "connection_pool", None)
-                if pool is not None:
-                    await pool.disconnect(inuse_connections=False)
+                if pool is not None:  # (its own failure, a close timed out, is not the save's)
+                    with contextlib.suppress(self._redis_error):
+                        await pool.disconnect(inuse_connections=False)
             raise self._failure(doing, exc) from exc
 
     async def _bounded(self, command: Awaitable[T]) -> T:
