@@ -1814,3 +1814,36 @@ def test_an_expect_that_lists_100_continue_gets_the_interim_answer_on_either_par
     assert answer.startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"), answer
     assert json.loads(answer.partition(b"\r\n\r\n")[2].partition(b"\r\n\r\n")[2])["body"] == "{}"
     assert logs == [], logs
+
+
+#: Valid chunked bodies of over 16 KiB whose read ends after the last chunk's size line, or
+#: in a trailer field, the rest coming in the next read: only what follows that size line is
+#: trailer bytes, never the head, the chunks before it, nor their data's CRs and LFs.
+BODY_THEN_TRAILERS = {
+    "many-small-chunks": [_CHUNKED_HEAD + b"1\r\na\r\n" * 4000 + b"0\r\n", b"x: y\r\n\r\n"],
+    "data-of-line-ends": [
+        _CHUNKED_HEAD + b"4000\r\n" + b"\r\n" * 0x2000 + b"\r\n0\r\nx-t: " + b"a" * 5000,
+        b"a" * 5000 + b"\r\n\r\n",
+    ],
+    "after-the-head": [
+        _CHUNKED_HEAD,
+        b"4e20\r\n" + b"\n" * 20_000 + b"\r\n0\r\n" + _FIELD * 5 + b"x-u: b",
+        b"b" * 5000 + b"\r\n\r\n" + _NEXT,
+    ],
+}
+
+
+@pytest.mark.parametrize("case", BODY_THEN_TRAILERS)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_large_body_in_the_read_of_its_last_chunk_is_not_counted_as_trailers(
+    protocol_class: type[Any], case: str
+) -> None:
+    # The bound on trailers in the read that brings the last chunk's size line counts what
+    # follows that line in the read; counting more (the read's body bytes) refused these.
+    events, logs = serve(protocol_class, echo, BODY_THEN_TRAILERS[case])
+    answers = first_write(wire(events)).split(b"HTTP/1.1 ")[1:]
+    assert answers and all(a.startswith(b"200 OK\r\n") for a in answers), answers
+    assert len(answers) == (2 if case == "after-the-head" else 1), answers
+    body = json.loads(answers[0].partition(b"\r\n\r\n")[2])["body"]
+    assert len(body) == {"many-small-chunks": 4000, "data-of-line-ends": 0x4000}.get(case, 20_000)
+    assert logs == [], logs
