@@ -14,11 +14,17 @@ from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 from .canned_answer import canned_answer_port
 
 
+def launch_file(tmp_path: Path) -> Path:
+    """A LaunchRequest written to ``tmp_path``/launch.json, for replay to send."""
+    request = tmp_path / "launch.json"
+    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    return request
+
+
 def replay_against(tmp_path: Path, payload: Any, *options: str) -> tuple[int, str]:
     """Replay a LaunchRequest to a server answering HTTP 200 with ``payload`` (with replay's
     ``options``): the exit status and the output."""
-    request = tmp_path / "launch.json"
-    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    request = launch_file(tmp_path)
     app = tmp_path / "app.py"
     app.write_text(f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n")
     body = json.dumps(payload).encode()
@@ -62,8 +68,7 @@ def test_an_answer_nested_too_deeply_to_decode_is_no_json_not_a_traceback(
 ) -> None:
     # json.loads of 100000 "[" raises RecursionError, which is no ValueError: replay --url
     # ended with a traceback; it is an answer that is not JSON, as any other.
-    request = tmp_path / "launch.json"
-    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    request = launch_file(tmp_path)
     app = tmp_path / "app.py"
     app.write_text(f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n")
     body = b"[" * 100_000
@@ -375,8 +380,7 @@ def test_replay_url_says_a_directive_the_device_lacks_the_interface_of(tmp_path:
 
 def test_replay_in_process_says_a_directive_the_device_lacks_is_dropped(tmp_path: Path) -> None:
     # As chat shows it: the app dropped the document (only its WARNING, on stderr, said so).
-    request = tmp_path / "launch.json"
-    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    request = launch_file(tmp_path)
     app = tmp_path / "app.py"
     app.write_text(
         "from alexaskill import Skill, speak\n"
@@ -408,8 +412,7 @@ def test_ctrl_c_while_the_skill_answers_a_replay_says_the_user_interrupted(
 ) -> None:
     # The cancelled handler's WARNING said "the server shutting down, past its
     # --timeout-graceful-shutdown?": replay runs no server.
-    request = tmp_path / "launch.json"
-    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    request = launch_file(tmp_path)
     app = tmp_path / "interrupted_replay.py"
     app.write_text(
         "import asyncio, os, signal\n"
