@@ -41,3 +41,14 @@ def test_the_sdist_holds_every_file_the_readme_links_to() -> None:
     assert "docs" in linked  # (the pattern still finds the links)
     missing = sorted(linked - set(sdist_include()) - {"pyproject.toml"})
     assert not missing, f"README links to {missing}, which pyproject.toml leaves out of the sdist"
+
+
+def test_the_declared_license_ships_as_a_file() -> None:
+    # pyproject.toml says MIT, whose terms ask that its notice go with every copy: hatchling puts
+    # a top-level LICENSE in the sdist and the wheel's metadata; without the file neither had it.
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        declared = tomllib.load(file)["project"]["license"]
+    assert declared == "MIT"
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("MIT License\n\nCopyright (c)")
+    assert "THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND" in text
