@@ -774,27 +774,6 @@ async def test_a_table_not_found_while_being_made_is_not_said_as_deleted_since(
     assert "deleted since" not in str(info.value)
 
 
-class _CountingLock:
-    """A lock that counts the calls that asked for it: that a call is waiting, seen from a test."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.asked = 0
-
-    def acquire(self, blocking: bool = True) -> bool:
-        self.asked += 1
-        return self._lock.acquire(blocking)
-
-    def release(self) -> None:
-        self._lock.release()
-
-    def __enter__(self) -> bool:
-        return self.acquire()
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-
 @pytest.mark.anyio
 async def test_calls_waiting_for_the_tables_creation_share_its_failure(
     fake_dynamodb: FakeDynamoDB,
@@ -804,7 +783,6 @@ async def test_calls_waiting_for_the_tables_creation_share_its_failure(
     # tenth request waited ~90 s, holding a worker thread (those of sync handlers) all along.
     # A creation that fails now fails the calls that were waiting for it, at once.
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=20)
-    lock = store._lock = _CountingLock()  # type: ignore[assignment]
     failures: list[BaseException] = []
 
     async def load() -> None:
@@ -821,8 +799,8 @@ async def test_calls_waiting_for_the_tables_creation_share_its_failure(
                     await anyio.sleep(0.01)
                 tasks.start_soon(load)
                 tasks.start_soon(load)
-                while lock.asked < 3:  # both others waiting for the lock
-                    await anyio.sleep(0.01)
+                while store._readying is None or store._readying.waiting < 3:  # both others
+                    await anyio.sleep(0.01)  # waiting for the first's making of the table
                 fake_dynamodb.error = (500, "InternalServerError", "oops")
                 fake_dynamodb.release.set()
         await anyio.to_thread.run_sync(fake_dynamodb.settle)
@@ -889,3 +867,74 @@ async def test_a_throttled_table_creation_is_not_told_to_raise_the_tables_capaci
     await store.aclose()
     assert "capacity" not in str(info.value)
     assert "create the table beforehand" in str(info.value)
+
+
+@pytest.mark.anyio
+async def test_calls_given_up_while_the_table_is_made_leave_no_thread_each(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # While the first call made the table (create_table=true: up to a minute), each later call
+    # waited for the store's lock in a worker thread of its own, which its cancellation (the
+    # skill's answer deadline) abandoned, still waiting: anyio counts an abandoned thread no
+    # more, so every request of that minute left one more thread, without bound.
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=20)
+    try:
+        with anyio.move_on_after(0.05):  # the fake answers nothing: CreateTable hangs
+            await store.load(USER)
+        with anyio.fail_after(30):
+            while not fake_dynamodb.calls:
+                await anyio.sleep(0.01)
+        before = threading.active_count()
+        for _ in range(10):
+            with anyio.move_on_after(0.05) as scope:
+                await store.load(USER)
+            assert scope.cancelled_caught
+        assert threading.active_count() - before <= 1  # (an idle worker of anyio's, at most)
+        assert fake_dynamodb.calls == ["CreateTable"]
+    finally:
+        fake_dynamodb.release.set()  # the attempts end (no answer: a dropped connection)
+        with anyio.fail_after(60):
+            await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_failed_creation_is_kept_without_its_frames(aws_env: None) -> None:
+    # The failure of the table's creation was kept, for the calls that waited for it, as the
+    # exception itself, with its traceback: the frames of the thread that failed, and all
+    # their locals, stayed alive until the next creation, for the process's life if none came.
+    import gc
+    import weakref
+
+    from botocore.exceptions import ClientError
+
+    class Held:
+        pass
+
+    held: list[weakref.ref[Held]] = []
+
+    class Refusing:
+        def create_table(self, **params: Any) -> None:
+            local = Held()  # a local of the failing frame
+            held.append(weakref.ref(local))
+            raise ClientError(
+                {"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "CreateTable"
+            )
+
+        def close(self) -> None:
+            pass
+
+    store = DynamoDBStore("skill", create_table=True, timeout=20)
+    store._make_client = lambda attempts: Refusing()  # type: ignore[method-assign]
+    with anyio.fail_after(30), pytest.raises(StoreError, match="AWS refused CreateTable") as info:
+        await store.load(USER)
+    del info
+    gc.collect()
+    try:
+        assert held and held[0]() is None
+        assert store._creation_failed is not None  # what is kept still says what failed
+        with pytest.raises(StoreError, match="AWS refused CreateTable"):
+            from alexaskill.dynamodb.creating import _make_table
+
+            _make_table(store, Refusing(), 0.0, "GetItem")
+    finally:
+        await store.aclose()

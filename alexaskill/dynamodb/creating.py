@@ -1,7 +1,8 @@
-"""`DynamoDBStore`'s table made (``create_table=True``), once for the calls that wait for it."""
+"""`DynamoDBStore`'s clients and table (``create_table=True``) made once for the calls waiting."""
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import TYPE_CHECKING, Any, Final
 
@@ -45,19 +46,98 @@ def _create_table(store: DynamoDBStore, client: Any) -> None:
         time.sleep(0.5)
 
 
-def _make_table(store: DynamoDBStore, client: Any, asked: float) -> None:
-    """Under the store's lock: the table made (`_create_table`), for a call that began waiting
-    for the lock at ``asked`` (`time.monotonic`). A creation that failed after that moment, in
-    another call, fails this one too, with its error, without trying again: else each call
-    queued behind a failing creation (DynamoDB unreachable: about 9 s for its 3 attempts) tried
-    it in turn, the last of ten waiting a minute and a half, each in a worker thread."""
+def _make_table(store: DynamoDBStore, client: Any, asked: float, doing: str) -> None:
+    """Under the store's lock: the table made (`_create_table`), for a call (of ``doing``) that
+    began waiting for the lock at ``asked`` (`time.monotonic`). A creation that failed after
+    that moment, in another call, fails this one too, with its words, without trying again:
+    else each call queued behind a failing creation (DynamoDB unreachable: about 9 s for its 3
+    attempts) tried it in turn, the last of ten waiting a minute and a half, each in a worker
+    thread."""
     failed = store._creation_failed
     if failed is not None and failed[0] >= asked:
-        raise failed[1]
+        raise StoreError(failed[1])  # a new one each time: the one kept gains no traceback
     try:
         _create_table(store, client)
     except Exception as exc:
-        store._creation_failed = (time.monotonic(), exc)
+        # Its words, not the exception: its traceback held the failing thread's frames, and
+        # their locals, for as long as it was kept (until the next creation, if one came).
+        store._creation_failed = (time.monotonic(), store._said(exc, doing))
         raise
     store._creation_failed = None
     store._table_ready = True
+
+
+class _Readying:
+    """One making of a store's clients and table, which calls wait for (`_until_ready`)."""
+
+    __slots__ = ("done", "failure", "waiting")
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.failure: BaseException | None = None
+        #: The calls waiting for it (for tests: that a call is waiting).
+        self.waiting = 0
+
+
+async def _until_ready(store: DynamoDBStore, doing: str, adding: bool) -> None:
+    """Wait for the clients (and, with ``create_table=True``, the table) to be made: by one
+    thread (`_make_ready`) that the calls arriving meanwhile wait for without a thread of
+    their own, polling. A cancelled call (the skill's answer deadline) leaves nothing
+    behind: when each waited for the store's lock in a worker thread, abandoned on cancel
+    and uncounted then by anyio, every request of a table's minute-long making left one
+    more thread, without bound."""
+    import anyio
+
+    with store._readying_lock:
+        job = store._readying
+        starting = job is None
+        if job is None:
+            job = store._readying = _Readying()
+        job.waiting += 1
+    try:
+        if starting:  # a thread of its own: anyio's may never run a call cancelled early
+            making = threading.Thread(
+                target=_make_ready,
+                args=(store, job, doing, adding),
+                name="alexaskill DynamoDBStore client",
+                daemon=True,
+            )
+            try:
+                making.start()
+            except BaseException as exc:  # no new thread at interpreter shutdown
+                _ready_done(store, job, exc)
+                raise
+        pause = 0.002
+        while not job.done.is_set():
+            await anyio.sleep(pause)
+            pause = min(pause * 2, 0.05)
+    finally:
+        with store._readying_lock:
+            job.waiting -= 1
+    failure = job.failure
+    if isinstance(failure, StoreError):
+        raise StoreError(str(failure))  # each call its own (a traceback of its own)
+    if failure is not None:
+        raise failure
+
+
+def _make_ready(store: DynamoDBStore, job: _Readying, doing: str, adding: bool) -> None:
+    """In `_until_ready`'s thread: the clients and the table made, for ``job``'s calls."""
+    try:
+        store._in_thread(_nothing, doing, adding)
+    except BaseException as exc:
+        _ready_done(store, job, exc)
+    else:
+        _ready_done(store, job, None)
+
+
+def _ready_done(store: DynamoDBStore, job: _Readying, failure: BaseException | None) -> None:
+    job.failure = failure
+    with store._readying_lock:
+        if store._readying is job:
+            store._readying = None  # the next call starts afresh (a failure retried)
+    job.done.set()
+
+
+def _nothing(client: Any) -> None:
+    """What a call does once the client is ready, when readiness is all it is for."""

@@ -24,7 +24,7 @@ from .client import (
     _NotSentAgain,
     _waited_for,
 )
-from .creating import _CREATE_WAIT, _create_table, _make_table
+from .creating import _CREATE_WAIT, _create_table, _make_table, _Readying, _until_ready
 from .errors import _THROTTLED, _code, _explain, _operation_name
 from .saving import _ConditionFailed, _write
 from .update import _SAVED_AT, _plan
@@ -184,7 +184,11 @@ class DynamoDBStore:
         self._last_stamp = 0
         self._odd_time_said = False  # warned of an item's time that is not a number
         self._table_ready = not create_table
-        self._creation_failed: tuple[float, Exception] | None = None  # when, what (_make_table)
+        self._creation_failed: tuple[float, str] | None = None  # when, its words (_make_table)
+        # The making of the clients (and the table) that calls wait for (`_until_ready`), if
+        # under way; the lock guards the attribute only, never held long.
+        self._readying: _Readying | None = None
+        self._readying_lock = threading.Lock()
         _STORES.add(self)
 
     def __repr__(self) -> str:
@@ -346,10 +350,9 @@ class DynamoDBStore:
         import anyio.to_thread
 
         client = self._adding_client if adding else self._client
-        if client is None or not self._table_ready:  # (a caller's cancel abandons it: the
-            # deadline of the skill's answer, with the table made, is not held for a minute)
-            ready = self._in_thread
-            await anyio.to_thread.run_sync(ready, _nothing, doing, adding, abandon_on_cancel=True)
+        while client is None or not self._table_ready:
+            await _until_ready(self, doing, adding)
+            client = self._adding_client if adding else self._client
         given_up = threading.Event()
         try:
             with anyio.move_on_after(deadline):
@@ -362,6 +365,23 @@ class DynamoDBStore:
         raise StoreError(
             f"DynamoDB table {self.table!r}: no answer to {doing} within {deadline:g} s{made}"
         )
+
+    def _said(self, exc: Exception, doing: str) -> str:
+        """What a failure of ``doing`` is said as: the words of the `StoreError` it becomes."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        if isinstance(exc, ClientError):
+            # The operation refused: a first call's may be the table's creation, not its own.
+            # (botocore names it as AWS does: GetItem.)
+            return self._explain(exc.operation_name or doing, _code(exc), exc)
+        if isinstance(exc, BotoCoreError):
+            return self._explain(doing, type(exc).__name__, exc)
+        if isinstance(exc, StoreError):
+            return str(exc)
+        text = f"{type(exc).__name__}: {exc}"
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return f"DynamoDB table {self.table!r}: making it failed ({text})"
 
     def _in_thread(
         self,
@@ -376,7 +396,7 @@ class DynamoDBStore:
         cause: Exception
         try:
             try:
-                client = self._ready_client(adding)  # the table made too: its calls retried
+                client = self._ready_client(adding, doing)  # the table made too: its calls retried
                 _waited_for.adding = adding
                 return func(client)
             except _NotSentAgain:  # a client given would retry a write that adds: said as the
@@ -384,22 +404,20 @@ class DynamoDBStore:
                 raise ClientError(last, doing) if isinstance(last, dict) else last from None
         except ClientError as exc:
             code = _code(exc)
-            # The operation refused: a first call's may be the table's creation, not its own.
-            doing = exc.operation_name or doing  # (botocore names it as AWS does: GetItem)
             if code == "ConditionalCheckFailedException":
                 raise _ConditionFailed from None
             if code == "ResourceNotFoundException" and self.create_table:
                 self._table_ready = False  # deleted since it was made: the next call makes it
-            failure, cause = StoreError(self._explain(doing, code, exc)), exc
+            failure, cause = StoreError(self._said(exc, doing)), exc
         except BotoCoreError as exc:
-            failure, cause = StoreError(self._explain(doing, type(exc).__name__, exc)), exc
+            failure, cause = StoreError(self._said(exc, doing)), exc
         finally:
             _waited_for.given_up = _waited_for.last = _waited_for.adding = None
         if self._secrets:  # botocore's words name the endpoint, password and all: no traceback
             raise failure  # may show them (raised outside the except: no context either)
         raise failure from cause
 
-    def _ready_client(self, adding: bool = False) -> Any:
+    def _ready_client(self, adding: bool = False, doing: str = "CreateTable") -> Any:
         asked = time.monotonic()  # a creation failed since: its failure is this call's too
         with self._lock:
             if self._client is None:
@@ -408,7 +426,7 @@ class DynamoDBStore:
                 self._adding_client = self._make_client(1)
             client = self._client
             if not self._table_ready:
-                _make_table(self, client, asked)
+                _make_table(self, client, asked, doing)
         return self._adding_client if adding else client
 
     def _forked(self) -> None:
@@ -420,6 +438,8 @@ class DynamoDBStore:
         each other's answers; and its credentials' refresh lock is the child's own
         (`_new_refresh_locks`)."""
         self._lock = threading.Lock()
+        # A making under way is the parent's thread's, which the child has not.
+        self._readying_lock, self._readying = threading.Lock(), None
         if self._own_client:
             self._client = self._adding_client = self._session = None
         elif self._client is not None:
@@ -465,10 +485,6 @@ class DynamoDBStore:
         client = self._client
         region = self.region or (client.meta.region_name if client is not None else None)
         return f"region {region}" if region else "the default region"
-
-
-def _nothing(client: Any) -> None:
-    """What a call does once the client is ready, when readiness is all it is for."""
 
 
 def _after_fork_in_child() -> None:
