@@ -177,6 +177,57 @@ async def test_dict_keys_json_would_turn_into_strings_are_refused(
     assert await store.load("u") == {"kept": 1, "fine": {"1": [{"a": None}]}}
 
 
+def _nested(levels: int) -> Any:
+    value: Any = "leaf"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.anyio
+async def test_values_dynamodb_cannot_keep_are_refused_by_every_store(store: Store) -> None:
+    # DynamoDB refused a number past its 38 digits or its magnitudes, and a value nested past
+    # its 32 levels (30 inside the attributes' map); SQLite, Redis and memory kept them, so a
+    # skill moved to DynamoDB found saves it had made for months refused there only.
+    await store.update("u", {"kept": 1}, ())
+    refused = [
+        (1e300, r"bad is 1e\+300, outside the numbers every store keeps"),
+        ({"deep": [1e-200]}, r"bad\['deep'\]\[0\] is 1e-200, outside"),
+        ([10**40 + 1], r"bad\[0\] is 100000000000…\(41 characters\), outside"),
+        (_nested(31), "bad nests deeper than 30 levels, which no store keeps"),
+    ]
+    for bad, said in refused:
+        with pytest.raises(ResponseError, match=rf"attribute 'bad' cannot be saved: {said}"):
+            await store.update("u", {"good": 2, "bad": bad}, ["kept"])
+    assert await store.load("u") == {"kept": 1}
+    fine = {"n": [-(10**37), 1e-130, 10**125], "deep": _nested(30)}
+    await store.update("u", fine, ())
+    assert await store.load("u") == {"kept": 1} | fine
+
+
+@pytest.mark.anyio
+async def test_increments_redis_cannot_add_are_refused_by_every_store(store: Store) -> None:
+    # Redis adds in 64 bits: it refused an increment past 10**18 in size, and one to a stored
+    # value of more than 2**63 - 1 - 10**18; the other stores added them, so a skill moved to
+    # Redis found its counters refused there only. (DynamoDB adds to a stored value up to its
+    # 38 digits: its condition cannot test the size; the README says so.)
+    await store.update("u", {"n": 1}, ())
+    for by in (10**18 + 1, -(10**19)):
+        with pytest.raises(ResponseError, match=rf"attribute 'n': increment {by} is out of range"):
+            await store.update("u", {"other": 1}, (), increments={"n": by})  # type: ignore[call-arg]
+    assert await store.load("u") == {"n": 1}
+    await store.update("u", {}, (), increments={"n": 10**18})  # type: ignore[call-arg]
+    assert await store.load("u") == {"n": 10**18 + 1}
+    await store.update("u", {"n": 2**63 - 10**18}, ())
+    if isinstance(store, DynamoDBStore):
+        await store.update("u", {}, (), increments={"n": 1})
+        assert await store.load("u") == {"n": 2**63 - 10**18 + 1}
+        return
+    with pytest.raises(ResponseError, match="attribute 'n' is too large to increment"):
+        await store.update("u", {"other": 1}, (), increments={"n": 1})  # type: ignore[call-arg]
+    assert await store.load("u") == {"n": 2**63 - 10**18}
+
+
 def test_attributes_refuse_dict_keys_json_would_change() -> None:
     store = MemoryStore()
     attributes = anyio.run(Attributes.load, store, _envelope())

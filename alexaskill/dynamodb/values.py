@@ -6,16 +6,12 @@ import base64
 import json
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final
+from typing import Any
 
 from ..exceptions import ResponseError, StoreError
-from ..store.base import _encode_checked
+from ..store.base import _MAX_NESTING, _encode_checked
 
 __all__: list[str] = []
-
-#: How deep a value may nest: DynamoDB allows 32 levels, the item's attributes map taking one
-#: and DynamoDB counting the top-level attribute as one more (the same quotas page).
-_MAX_NESTING: Final = 30
 
 
 def _is_number(value: Any) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import types
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any, Final, Protocol
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
@@ -15,6 +16,15 @@ __all__ = ["DEFAULT_STORE", "Store"]
 DEFAULT_STORE: Final = "sqlite:///alexaskill.db"
 
 _COROUTINE: Final = types.CoroutineType
+
+#: The largest increment in size: Redis adds in 64 bits (HINCRBY), so it takes one up to this
+#: to stored values up to `_MAX_COUNTED` in size, and so does every store (DynamoDB but for the
+#: stored value, which its condition cannot bound).
+_MAX_STEP: Final = 10**18
+_MAX_COUNTED: Final = 2**63 - 1 - _MAX_STEP
+#: How deep a value may nest: DynamoDB keeps 32 levels an item, its attributes' map taking one
+#: and the attribute another ("Service, account, and table quotas in Amazon DynamoDB").
+_MAX_NESTING: Final = 30
 
 
 class Store(Protocol):
@@ -123,7 +133,15 @@ def _incremented(name: str, stored: str | bytes | None, by: int, where: str) -> 
     value = 0 if stored is None else _decode(name, stored, where)
     if type(value) is not int:
         raise ResponseError(f"attribute {name!r} holds {type(value).__name__}: not incremented")
+    if not -_MAX_COUNTED <= value <= _MAX_COUNTED:
+        raise ResponseError(_TOO_LARGE_TO_INCREMENT.format(name=name))
     return value + by
+
+
+#: Said by every store but DynamoDB (`redis_script`'s own words too).
+_TOO_LARGE_TO_INCREMENT: Final = (
+    "attribute {name!r} is too large to increment (64 bits, as Redis adds): set it instead"
+)
 
 
 def _encode(name: str, value: Any) -> str:
@@ -162,6 +180,11 @@ def _names_checked(
             raise ResponseError(
                 f"attribute {name!r}: an increment is an int, not {type(by).__name__}"
             )
+        if not -_MAX_STEP <= by <= _MAX_STEP:  # Redis's bound, in every store
+            raise ResponseError(
+                f"attribute {name!r}: increment {by} is out of range (at most 10**18 in size: "
+                "Redis adds in 64 bits)"
+            )
     both = [name for name in increments or () if name in changes]
     if both:  # the stores did not agree: the value set won in Redis, the increment elsewhere
         raise ResponseError(f"attribute {both[0]!r} is both set and incremented in one update")
@@ -182,7 +205,70 @@ def _encode_checked(name: str, value: Any) -> str:
     text = _encode(name, value)
     if "{" in text:  # no "{", no dict: only values that may hold one are walked
         _check_keys(name, value)
+    _check_limits(name, value)
     return text
+
+
+def _check_limits(name: str, value: Any) -> None:
+    """`ResponseError` naming where ``value`` holds a number beyond DynamoDB's, or nests deeper
+    than it keeps: every store refuses what one does, so a skill moved from one to another
+    finds the same values refused, with the same words."""
+    found = _beyond_limits(value, 0)
+    if found is None:
+        return
+    path, why = found
+    where = name + "".join(f"[{step!r}]" for step in path)
+    raise ResponseError(f"attribute {name!r} cannot be saved: {where} {why}")
+
+
+def _beyond_limits(value: Any, depth: int) -> tuple[list[Any], str] | None:
+    """(the path to what is beyond DynamoDB's limits in ``value``, why), or None."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        why = _number_refused(value)
+        return None if why is None else ([], why)
+    if isinstance(value, dict):
+        items: Iterable[tuple[Any, Any]] = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    if depth >= _MAX_NESTING:
+        return [], _TOO_DEEP
+    for step, item in items:
+        if isinstance(item, str | bool) or item is None:
+            continue
+        found = _beyond_limits(item, depth + 1)
+        if found is not None:
+            if found[1] is not _TOO_DEEP:  # (the attribute nests too deep, not a part of it)
+                found[0].insert(0, step)
+            return found
+    return None
+
+
+_TOO_DEEP: Final = (
+    f"nests deeper than {_MAX_NESTING} levels, which no store keeps (DynamoDB cannot)"
+)
+
+
+def _number_refused(number: int | float) -> str | None:
+    """Why no store keeps ``number`` (past DynamoDB's 38 significant digits, or its magnitudes
+    from 1E-130 to under 1E+126: "Supported data types and naming rules in Amazon DynamoDB"),
+    or None. ``number`` is finite: JSON refused NaN and infinities first."""
+    if not number or (type(number) is int and -(10**38) < number < 10**38):
+        return None
+    exact = Decimal(number) if type(number) is int else Decimal(repr(number))
+    digits = exact.as_tuple().digits
+    significant = len(digits)
+    while significant > 1 and digits[significant - 1] == 0:  # trailing zeros: the exponent's
+        significant -= 1
+    if significant <= 38 and -130 <= exact.adjusted() <= 125:
+        return None
+    text = json.dumps(number)
+    shown = text if len(text) <= 40 else f"{text[:12]}…({len(text)} characters)"
+    return (
+        f"is {shown}, outside the numbers every store keeps (DynamoDB's: 38 significant "
+        "digits, magnitude from 1E-130 to under 1E+126)"
+    )
 
 
 def _check_keys(name: str, value: Any) -> None:

@@ -9,9 +9,9 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mappi
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
-from .base import _decode, _encode_changes, _names_checked
+from .base import _MAX_STEP, _decode, _encode_changes, _names_checked
 from .redis_client import REDIS_CLIENT_OPTIONS, _checked_client, _client_from_url, _like
-from .redis_script import _CANCEL_SCRIPT, _KEPT_A_DAY, _MAX_STEP, _UPDATE_SCRIPT, _token, _too_large
+from .redis_script import _CANCEL_SCRIPT, _KEPT_A_DAY, _UPDATE_SCRIPT, _token, _too_large
 from .url import _is_password_option
 
 if TYPE_CHECKING:

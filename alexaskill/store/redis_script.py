@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from .base import _MAX_COUNTED
+
 __all__: list[str] = []
 
 # Seconds a save's token is kept where a copy of the save may still be on its way (the second
@@ -19,9 +21,9 @@ end
 return redis.call('GET', KEYS[1])
 """
 # Increments within what HINCRBY adds without overflow (a signed 64-bit integer) to any stored
-# value the script lets through: 8,223,372,036,854,775,807 (2**63 - 1 - 10**18) or less in size.
+# value the script lets through: 8,223,372,036,854,775,807 (2**63 - 1 - 10**18) or less in size
+# (`base._MAX_STEP`, `base._MAX_COUNTED`: the bounds of every store's increments).
 # Every value is checked before anything is written: Lua does not undo what ran before an error.
-_MAX_STEP: Final = 10**18
 # The token is looked for first: a save sent again after its answer was lost is not checked
 # against what its first run wrote; found, it is kept a day (another copy may be on its way).
 # It is set only once the checks have passed: a refused save leaves none, and is refused again
@@ -47,9 +49,10 @@ for i = 0, n - 1 do
       kind = ({{'str', 'list', 'dict', 'bool', 'bool', 'NoneType'}})[kind or 0] or 'float'
       return redis.error_reply("attribute '" .. field .. "' holds " .. kind .. ': not incremented')
     end
-    if #digits > 19 or (#digits == 19 and digits > '8223372036854775807') then
+    if #digits > 19 or (#digits == 19 and digits > '{_MAX_COUNTED}') then
       return redis.error_reply(
-        "attribute '" .. field .. "' is too large to increment in Redis (64 bits)")
+        "attribute '" .. field ..
+        "' is too large to increment (64 bits, as Redis adds): set it instead")
     end
   end
 end
