@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import enum
 import itertools
 import json
 import logging
@@ -203,6 +204,19 @@ async def test_values_dynamodb_cannot_keep_are_refused_by_every_store(store: Sto
     fine = {"n": [-(10**37), 1e-130, 10**125], "deep": _nested(30)}
     await store.update("u", fine, ())
     assert await store.load("u") == {"kept": 1} | fine
+
+    class Big(enum.IntEnum):  # JSON writes an IntEnum as its int: checked as that int
+        SMALL = 2
+        HUGE = 10**40 + 1
+
+    class Ratio(float):
+        pass
+
+    await store.update("u", {"enum": Big.SMALL, "ratio": Ratio(0.5)}, ())
+    assert await store.load("u") == {"kept": 1, "enum": 2, "ratio": 0.5} | fine
+    for bad in (Big.HUGE, Ratio(1e300)):
+        with pytest.raises(ResponseError, match="outside the numbers every store keeps"):
+            await store.update("u", {"bad": bad}, ())
 
 
 @pytest.mark.anyio

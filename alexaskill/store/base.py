@@ -254,9 +254,11 @@ def _number_refused(number: int | float) -> str | None:
     """Why no store keeps ``number`` (past DynamoDB's 38 significant digits, or its magnitudes
     from 1E-130 to under 1E+126: "Supported data types and naming rules in Amazon DynamoDB"),
     or None. ``number`` is finite: JSON refused NaN and infinities first."""
-    if not number or (type(number) is int and -(10**38) < number < 10**38):
+    if not number or (isinstance(number, int) and -(10**38) < number < 10**38):
         return None
-    exact = Decimal(number) if type(number) is int else Decimal(repr(number))
+    # As JSON writes it: an IntEnum as its int, a float's subclass as its float (their reprs
+    # are no numbers).
+    exact = Decimal(int(number)) if isinstance(number, int) else Decimal(repr(float(number)))
     digits = exact.as_tuple().digits
     significant = len(digits)
     while significant > 1 and digits[significant - 1] == 0:  # trailing zeros: the exponent's
