@@ -1265,6 +1265,24 @@ def test_download_size_cap(pki: TestPKI) -> None:
         )
 
 
+def test_a_download_declaring_more_than_the_cap_is_refused_unread(pki: TestPKI) -> None:
+    # Its Content-Length says so at once: none of its body is read (reading up to the cap
+    # first would refuse it too, a cap's worth of memory and time later).
+    read: list[int] = []
+
+    async def body() -> AsyncIterator[bytes]:
+        for _ in range(100):
+            read.append(4096)
+            yield b"-" * 4096
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Length": str(10**9)}, content=body())
+
+    with pytest.raises(CertificateError, match="exceeds 65536 bytes"):
+        verify_via(pki, mock_client(handler))
+    assert read == []
+
+
 def test_content_encoded_download_is_refused(pki: TestPKI) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=b"\x1f\x8b")
