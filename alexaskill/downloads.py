@@ -18,8 +18,9 @@ forged requests from crowding out genuine ones:
   made-up URL costs one download, not one per request. At most ``failure_cache_size`` URLs
   are remembered;
 - the downloads in flight belong to one event loop. A request on another loop meanwhile (one
-  skill served from two threads) downloads alone, within ``timeout``; once nothing is in flight,
-  the next loop's requests share again.
+  skill served from two threads) downloads alone, within ``timeout``, at most ``max_downloads``
+  such at once (a request past them is refused at once: no queue across loops); once nothing
+  is in flight, the next loop's requests share again.
 
 The Verifier owns one `Downloads` and caches the chains it returns; this module knows nothing of
 certificates beyond the errors it raises.
@@ -30,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import math
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -125,6 +127,10 @@ class Downloads(Generic[T]):
         self._order = itertools.count()
         #: The event loop the downloads in flight (tasks, slots) belong to.
         self._loop: asyncio.AbstractEventLoop | None = None
+        #: Downloads of requests on other loops than ``_loop``'s (`_alone`), and their lock:
+        #: those loops' threads count them.
+        self._alone_count = 0
+        self._alone_lock = threading.Lock()
 
     @property
     def loading(self) -> int:
@@ -157,13 +163,13 @@ class Downloads(Generic[T]):
             if self._loading or self._active:
                 # Downloads of another event loop (another thread) are in flight: their tasks
                 # and slots cannot be awaited here, so this request downloads alone, in time.
-                return await self._run(url, None, load)
+                return await self._alone(url, load)
             self._loop = loop  # the loops take turns (asyncio.run per call, a second server)
         download = self._loading.get(url)
         if download is not None and download.loop is not loop:
             # Two threads took the turn at once (each found nothing in flight), and this URL's
             # download is the other loop's: not awaitable here, so this request downloads alone.
-            return await self._run(url, None, load)
+            return await self._alone(url, load)
         if download is None or download.task is None or download.task.done():
             if len(self._loading) >= self.max_downloads + self.max_queued:
                 # Refused, not queued: the queue is full of other URLs' requests already.
@@ -181,6 +187,20 @@ class Downloads(Generic[T]):
         finally:
             download.waiters -= 1
         return result
+
+    async def _alone(self, url: str, load: Callable[[], Awaitable[T]]) -> T:
+        """`_run` without a slot, for a request on another loop than the downloads in flight;
+        refused past ``max_downloads`` such at once: unbounded, a flood of made-up URLs on that
+        loop made as many downloads at once as it sent requests."""
+        with self._alone_lock:
+            if self._alone_count >= self.max_downloads:
+                raise CertificateError(_TOO_MANY)
+            self._alone_count += 1
+        try:
+            return await self._run(url, None, load)
+        finally:
+            with self._alone_lock:
+                self._alone_count -= 1
 
     def forget_failures(self) -> None:
         """Forget every remembered failure: the next request for any URL downloads again."""

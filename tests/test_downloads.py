@@ -430,6 +430,63 @@ def test_a_download_of_another_loop_listed_under_this_loops_turn_is_not_awaited_
     assert downloads.loading == 0
 
 
+def test_downloads_alone_on_another_loop_are_bounded_as_the_loops_own_are() -> None:
+    # One skill served from two loops: while the first has a download in flight, the second's
+    # requests download alone (the first's tasks cannot be awaited there). Each of them
+    # downloaded, without bound: a flood of made-up URLs on that loop opened as many downloads
+    # at once as it sent requests. At most max_downloads run at once there too.
+    import threading
+
+    downloads: Downloads[str] = Downloads(max_downloads=2, max_queued=0)
+    started = threading.Event()
+    release = threading.Event()
+
+    async def slow() -> str:  # on the other thread's loop, in flight throughout
+        started.set()
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+        return "theirs"
+
+    other = threading.Thread(target=lambda: asyncio.run(downloads.get("url", slow)))
+    other.start()
+    try:
+        assert started.wait(10)
+
+        async def flood() -> tuple[int, list[object]]:
+            gate = asyncio.Event()
+            running = most = 0
+
+            async def load() -> str:
+                nonlocal running, most
+                running += 1
+                most = max(most, running)
+                await gate.wait()
+                running -= 1
+                return "chain"
+
+            tasks = [asyncio.ensure_future(downloads.get(forged(n), load)) for n in range(10)]
+            for _ in range(5):  # every request under way: downloading, or refused
+                await asyncio.sleep(0)
+            gate.set()
+            return most, await asyncio.gather(*tasks, return_exceptions=True)
+
+        most, results = run(flood())
+    finally:
+        release.set()
+        other.join()
+    assert most == 2
+    assert results.count("chain") == 2
+    refused = [r for r in results if isinstance(r, CertificateError)]
+    assert len(refused) == 8
+    assert all("too many downloads in progress" in str(r) for r in refused)
+    assert downloads.remembered_failures == 0  # a refusal says nothing about its URL
+
+    async def again() -> str:  # the count is given back: this loop's next requests download
+        return "chain"
+
+    assert run(downloads.get(forged("after"), again)) == "chain"
+
+
 def test_an_expired_failure_another_thread_forgot_meanwhile_is_no_keyerror() -> None:
     # Two threads' requests for a URL whose failure just expired: each finds it, and the one
     # that forgets it second found it gone (a KeyError, a 500, had it assumed it there).
