@@ -182,7 +182,6 @@ def test_serve_refuses_what_cannot_serve_before_it_starts(
     [
         ("0.0.0.0", True),
         ("192.168.1.20", True),
-        ("devbox", True),
         ("127.0.0.1", False),
         ("::1", False),
         ("localhost", False),
@@ -204,6 +203,61 @@ def test_serve_dev_beyond_loopback_warns(
         assert (
             "not a loopback address: whoever reaches port 8000 can drive the skill" in (warnings[0])
         )
+
+
+@pytest.mark.parametrize("host", ["127.1", "127.0.1", "0x7f000001", "2130706433"])
+def test_serve_dev_on_loopback_written_short_does_not_warn(
+    caplog: pytest.LogCaptureFixture, host: str
+) -> None:
+    # uvicorn binds --host 127.1 to 127.0.0.1 (the C library reads the short forms of IPv4), but
+    # --dev warned "127.1, not a loopback address: whoever reaches port 8000 can drive the skill".
+    from alexaskill.cli.serve import _log_simulator
+
+    args = parser().parse_args(["serve", WEATHER, "--dev", "--host", host])
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        _log_simulator(args)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+@pytest.mark.parametrize(
+    ("addresses", "warned"),
+    [
+        (["127.0.0.1"], False),
+        (["127.0.0.1", "::1"], False),
+        (["127.0.0.1", "10.0.0.5"], True),
+        (["192.168.1.20"], True),
+        ([], True),  # the name does not resolve
+    ],
+)
+def test_serve_dev_on_a_name_warns_unless_it_is_loopback_only(
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    addresses: list[str],
+    warned: bool,
+) -> None:
+    # A name is bound to every address it resolves to (uvicorn's one process listens on each):
+    # loopback only if each is. `--host vm`, a name of 127.0.0.1 in /etc/hosts, was warned of.
+    import socket
+
+    from alexaskill.cli.serve import _log_simulator
+
+    def resolve(host: str, *args: object, **kwargs: object) -> list[Any]:
+        assert host == "devbox"
+        if not addresses:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [
+            (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, 0))
+            for a in addresses
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    args = parser().parse_args(["serve", WEATHER, "--dev", "--host", "devbox"])
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        _log_simulator(args)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert bool(warnings) is warned
+    if warned:
+        assert "--dev on devbox, not a loopback address" in warnings[0]
 
 
 def pids(output: str) -> set[int]:

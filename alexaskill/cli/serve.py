@@ -296,17 +296,25 @@ def _warn_beyond_loopback(host: str, port: object) -> None:
 
 
 def _loopback(host: str) -> bool:
+    """Whether uvicorn, given ``--host host``, listens on loopback addresses only: ``localhost``,
+    a loopback address in any form the C library reads (``127.1``, ``::ffff:127.0.0.1``), or a
+    name each address of which is loopback (uvicorn binds every one of them)."""
     import ipaddress
+    import socket
 
     if host.lower() == "localhost":
         return True
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False  # a name: whatever it resolves to
+    try:  # as uvicorn binds it: 127.1 and 2130706433 are 127.0.0.1, which ip_address refused
+        found = socket.getaddrinfo(
+            host.strip("[]"), None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+        addresses = [ipaddress.ip_address(info[4][0]) for info in found]
+    except (OSError, UnicodeError, ValueError):
+        return False  # not resolved here: said as beyond loopback
     # ::ffff:127.0.0.1 is 127.0.0.1 (Python before 3.13 calls it no loopback)
-    mapped = getattr(address, "ipv4_mapped", None)
-    return (mapped or address).is_loopback
+    return bool(addresses) and all(
+        (getattr(address, "ipv4_mapped", None) or address).is_loopback for address in addresses
+    )
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
