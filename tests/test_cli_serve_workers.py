@@ -50,6 +50,27 @@ def test_a_worker_killed_is_said_at_error_with_its_signal(servers: Any, tmp_path
     assert not any(running(pid) for pid in pids(log.read_text()))
 
 
+def test_workers_stop_when_serve_is_killed(servers: Any, tmp_path: Path) -> None:
+    # serve killed by SIGKILL (an operator's kill -9, the OOM killer) left its workers serving,
+    # orphaned, on the port: nothing stopped them, and a serve started again found it in use.
+    signed_skill(tmp_path, "signing")
+    process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
+    log = servers.output[process]
+    _wait_for(lambda: len(pids(log.read_text())) == 2, "two workers", log)
+    _wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
+    workers = pids(log.read_text())
+    process.kill()
+    process.wait()
+    try:
+        _wait_for(lambda: not any(running(pid) for pid in workers), "the workers' end", log, 60)
+    finally:  # (orphans, if they served on: no fixture knows them)
+        for pid in filter(running, workers):
+            os.kill(pid, signal.SIGKILL)
+    stopping = [line for line in log.read_text().splitlines() if "ended without stopping" in line]
+    assert len(stopping) == 2, log.read_text()[-3000:]
+    assert all(line.startswith("ERROR:") for line in stopping), stopping
+
+
 @pytest.mark.parametrize(
     ("exitcode", "hung", "said"),
     [

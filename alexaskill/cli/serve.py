@@ -22,6 +22,7 @@ from .serve_uvicorn import (
     _options,
     _run_uvicorn,
     _say_at_start,
+    stop_with_parent,
     stopped_by_sigterm,
 )
 
@@ -136,6 +137,7 @@ def serve_factory() -> Any:
     # same), and said once, at start, if they are every address: not again here, at each one's
     # first connection.
     trusting_everyone_said()
+    stop_with_parent()  # an orphan stops, not serving on without its supervisor
     spec = os.environ[_SERVE_APP_ENV]
     app = served_app(spec, load_app(spec))  # first: an app's own logging set-up is left alone
     app = closing_mounted(app)  # the mounted skills' stores, closed at shutdown

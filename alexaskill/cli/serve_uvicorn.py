@@ -7,6 +7,7 @@ import contextlib
 import logging
 import math
 import os
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -408,6 +409,33 @@ def _supervisor_class(multiprocess: Any) -> Any:
 
 #: uvicorn's logger, where it says what its supervisor does.
 worker_logger = logging.getLogger("uvicorn.error")
+
+
+def stop_with_parent() -> None:
+    """In a server process `alexaskill serve` started (``--workers``, ``--reload``): once that
+    process ends without stopping this one (SIGKILL, the OOM killer), say so at ERROR and stop
+    gracefully, as on SIGTERM. Before, such a worker served on, orphaned, holding the port, and
+    ``alexaskill serve`` started again found the port in use."""
+    import multiprocessing
+    import signal
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None or sys.platform == "win32":  # (no SIGTERM to send oneself there)
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])  # ready once the parent is gone (its end of the pipe closed)
+        worker_logger.error(
+            "the alexaskill serve process [%s] ended without stopping worker process [%s]: "
+            "stopping it",
+            parent.pid,
+            os.getpid(),
+        )
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="alexaskill-parent-watch", daemon=True).start()
 
 
 def _how_it_ended(exitcode: int | None, hung: bool, timeout: float) -> str:
