@@ -8,10 +8,13 @@ import errno
 import os
 import socket
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .test_cli import WEATHER, run
+from .test_cli import ROOT, WEATHER, run
+from .test_cli_serve import serve
 
 
 @pytest.fixture
@@ -66,3 +69,28 @@ def test_serve_says_a_port_this_user_may_not_bind(monkeypatch: pytest.MonkeyPatc
         "denied; ports below 1024 need privileges): choose one from 1024 up, with a TLS proxy on "
         "443 in front\n"
     )
+
+
+def _ipv6() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _ipv6(), reason="no IPv6 on this machine")
+def test_serve_on_the_ipv6_wildcard_answers_ipv4_too(servers: Any, tmp_path: Path) -> None:
+    # --host :: in one process was bound by asyncio, IPv6 only (IPV6_V6ONLY): 127.0.0.1 was
+    # refused, while with --workers or --reload the same command answered both.
+    process, url = serve(
+        servers, tmp_path, ROOT, WEATHER, "--host", "::", ALEXASKILL_STORE="memory://"
+    )
+    port = url.rsplit(":", 1)[1].strip("/")
+    with socket.create_connection(("::1", int(port)), timeout=10) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+        assert sock.recv(64).startswith(b"HTTP/1.1 200")
+    servers.stop(process)
+    assert process.returncode == 0
+    assert f"Uvicorn running on http://[::]:{port}" in servers.output[process].read_text()

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from alexaskill.cli.serve_uvicorn import _how_it_ended, _supervisor
+from alexaskill.cli.serve_workers import _how_it_ended, _supervisor
 
 from .test_cli_serve import pids, running, say_hello, serve, signed_skill
 

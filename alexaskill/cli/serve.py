@@ -22,9 +22,9 @@ from .serve_uvicorn import (
     _options,
     _run_uvicorn,
     _say_at_start,
-    stop_with_parent,
     stopped_by_sigterm,
 )
+from .serve_workers import stop_with_parent
 
 # How `serve --reload` or `--workers` hands its options to the server processes uvicorn starts:
 # private names, sealed by the `alexaskill serve` process that set them (`_seal`), so that an

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
 import math
 import os
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from .common import UsageError, logger
 from .serve_port import check_port
+from .serve_workers import _STARTUP_FAILURE, _supervisor
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
@@ -294,17 +293,30 @@ def _terminated(signum: int, frame: object) -> None:
 
 def _run_uvicorn(app: Any, *, env: Mapping[str, str] | None = None, **options: Any) -> None:
     """``uvicorn.run(app, **options)``, `stopped_by_sigterm`; with ``workers`` over 1, its
-    workers watched by `_supervisor` (uvicorn's, saying how a worker ended). First the port is
+    workers watched by `_supervisor` (uvicorn's, saying how a worker ended); on ``::``, one
+    socket bound as for ``workers`` (IPv4 too, where the system allows). First the port is
     checked (`check_port`), and then ``env`` set in this process's environment (the options
     handed to the server processes uvicorn starts): a port refused leaves it as it was."""
     import uvicorn
 
+    host = options.get("host", "127.0.0.1")
+    wildcard = _ipv6_wildcard(host)
     if "port" in options:  # (serve always gives it)
         one_socket = options.get("reload", False) or options.get("workers", 1) > 1
-        check_port(options.get("host", "127.0.0.1"), options["port"], one_socket=one_socket)
+        check_port(host, options["port"], one_socket=one_socket or wildcard)
     os.environ.update(env or {})
     supervisor = None
     with stopped_by_sigterm():
+        if wildcard and not options.get("reload") and options.get("workers", 1) <= 1:
+            # One socket bound as --workers binds it, IPv4 too where the system's default is
+            # so (Linux): asyncio's, which uvicorn.run makes, takes IPv6 only (IPV6_V6ONLY).
+            config = uvicorn.Config(app, **options)
+            server = uvicorn.Server(config)
+            with contextlib.suppress(KeyboardInterrupt):  # (SIGINT, raised again once stopped)
+                server.run(sockets=[config.bind_socket()])
+            if not server.started:  # as uvicorn.run
+                raise SystemExit(_STARTUP_FAILURE)
+            return
         if options.get("workers", 1) <= 1:
             uvicorn.run(app, **options)
             return
@@ -316,145 +328,15 @@ def _run_uvicorn(app: Any, *, env: Mapping[str, str] | None = None, **options: A
         raise SystemExit(_STARTUP_FAILURE)
 
 
-#: uvicorn's exit status for a server that cannot start (a worker's, then serve's).
-_STARTUP_FAILURE = 3
-
-
-def _supervisor(config: Any, sock: Any) -> Any:
-    """uvicorn's ``--workers`` supervisor for ``config``, serving ``sock``, but saying at ERROR
-    how a worker it replaces ended: its exit status, the signal that killed it, or that it did
-    not answer the health check and was killed (uvicorn says "died" at INFO, a line an operator
-    filtering for errors never sees). A worker that cannot start stops the rest, as uvicorn's
-    does, and serve then exits with status 3 (uvicorn's parent exits 0).
-
-    That replaces uvicorn's restart check with one using its internals of 0.51 on
-    (`_says_how_workers_end`); an older uvicorn keeps its own supervisor, as bare ``uvicorn
-    --workers`` runs it."""
-    import inspect
-
-    import uvicorn
-    from uvicorn.supervisors import multiprocess
-
-    if _says_how_workers_end(multiprocess):
-        return _supervisor_class(multiprocess)(config, sockets=[sock])
-    worker_logger.info(
-        "uvicorn %s: its own supervisor watches the workers, and says a worker's end at INFO "
-        "(uvicorn 0.51 or later: alexaskill's, at ERROR, with how it ended)",
-        getattr(uvicorn, "__version__", "?"),
-    )
-    options: dict[str, Any] = {"sockets": [sock]}
-    if "target" in inspect.signature(multiprocess.Multiprocess).parameters:  # before 0.51
-        options["target"] = uvicorn.Server(config).run  # as uvicorn.run gives it
-    return multiprocess.Multiprocess(config, **options)
-
-
-def _says_how_workers_end(multiprocess: Any) -> bool:
-    """Whether uvicorn's supervisor module (``multiprocess``) has what `_supervisor_class` uses:
-    a worker's ``exitcode``, and a worker and the supervisor made as ``(config, sockets)``, as
-    uvicorn 0.51 on. Before it, a worker has no ``exitcode`` (0.42-0.49) and both take a
-    ``target`` too (to 0.50)."""
-    import inspect
+def _ipv6_wildcard(host: str) -> bool:
+    """Whether ``host`` is the IPv6 unspecified address (``::``), every interface's."""
+    import ipaddress
 
     try:
-        made_as = [
-            list(inspect.signature(made).parameters)
-            for made in (multiprocess.Process, multiprocess.Multiprocess)
-        ]
-    except (AttributeError, TypeError, ValueError):
-        return False
-    return (
-        made_as == [["config", "sockets"]] * 2
-        and hasattr(multiprocess.Process, "exitcode")
-        and callable(getattr(multiprocess.Multiprocess, "keep_subprocess_alive", None))
-    )
-
-
-def _supervisor_class(multiprocess: Any) -> Any:
-    """uvicorn's supervisor (0.51 on), its restart check saying how a worker ended."""
-
-    class Supervisor(multiprocess.Multiprocess):  # type: ignore[misc]
-        failed_to_start = False
-
-        def keep_subprocess_alive(self) -> None:
-            if self.should_exit.is_set():
-                return
-            timeout = getattr(self.config, "timeout_worker_healthcheck", 5)
-            for index, process in enumerate(self.processes):
-                if process.is_alive(timeout=timeout):
-                    continue
-                hung = process.exitcode is None  # running, but it did not answer in time
-                process.kill()
-                process.join()
-                if not hung and process.exitcode == _STARTUP_FAILURE:
-                    worker_logger.error(
-                        "worker process [%s] could not start (its log says why): stopping",
-                        process.pid,
-                    )
-                    self.failed_to_start = True
-                    self.should_exit.set()
-                    return
-                if self.should_exit.is_set():
-                    return
-                worker_logger.error(
-                    "worker process [%s] %s: starting another",
-                    process.pid,
-                    _how_it_ended(process.exitcode, hung, timeout),
-                )
-                replacement = multiprocess.Process(self.config, self.sockets)
-                replacement.start()
-                self.processes[index] = replacement
-
-    return Supervisor
-
-
-#: uvicorn's logger, where it says what its supervisor does.
-worker_logger = logging.getLogger("uvicorn.error")
-
-
-def stop_with_parent() -> None:
-    """In a server process `alexaskill serve` started (``--workers``, ``--reload``): once that
-    process ends without stopping this one (SIGKILL, the OOM killer), say so at ERROR and stop
-    gracefully, as on SIGTERM. Before, such a worker served on, orphaned, holding the port, and
-    ``alexaskill serve`` started again found the port in use."""
-    import multiprocessing
-    import signal
-    import threading
-    from multiprocessing.connection import wait
-
-    parent = multiprocessing.parent_process()
-    if parent is None or sys.platform == "win32":  # (no SIGTERM to send oneself there)
-        return
-
-    def watch() -> None:
-        wait([parent.sentinel])  # ready once the parent is gone (its end of the pipe closed)
-        worker_logger.error(
-            "the alexaskill serve process [%s] ended without stopping worker process [%s]: "
-            "stopping it",
-            parent.pid,
-            os.getpid(),
-        )
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    threading.Thread(target=watch, name="alexaskill-parent-watch", daemon=True).start()
-
-
-def _how_it_ended(exitcode: int | None, hung: bool, timeout: float) -> str:
-    """How a worker ended, for the log: ``exitcode`` as `multiprocessing` gives it (minus a
-    signal's number), after `_supervisor` killed it if ``hung``."""
-    import signal
-
-    if hung:
-        return f"did not answer the health check within {timeout:g} s and was killed (SIGKILL)"
-    if exitcode is None or exitcode >= 0:
-        return f"exited with status {exitcode}"
-    try:
-        name = signal.Signals(-exitcode).name
+        address = ipaddress.ip_address(host)
     except ValueError:
-        name = f"signal {-exitcode}"
-    if -exitcode == getattr(signal, "SIGKILL", None):
-        # Nothing of alexaskill's or uvicorn's sends it: the kernel's OOM killer does.
-        return f"was killed by {name} (out of memory? the kernel's log says)"
-    return f"was killed by {name}"
+        return False
+    return address.version == 6 and address.is_unspecified
 
 
 @contextlib.contextmanager

@@ -1,0 +1,149 @@
+"""``alexaskill serve --workers``: the supervisor of its server processes, which says how one
+ended, and each one's watch of the ``serve`` process (`stop_with_parent`)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Any
+
+#: uvicorn's exit status for a server that cannot start (a worker's, then serve's).
+_STARTUP_FAILURE = 3
+
+
+def _supervisor(config: Any, sock: Any) -> Any:
+    """uvicorn's ``--workers`` supervisor for ``config``, serving ``sock``, but saying at ERROR
+    how a worker it replaces ended: its exit status, the signal that killed it, or that it did
+    not answer the health check and was killed (uvicorn says "died" at INFO, a line an operator
+    filtering for errors never sees). A worker that cannot start stops the rest, as uvicorn's
+    does, and serve then exits with status 3 (uvicorn's parent exits 0).
+
+    That replaces uvicorn's restart check with one using its internals of 0.51 on
+    (`_says_how_workers_end`); an older uvicorn keeps its own supervisor, as bare ``uvicorn
+    --workers`` runs it."""
+    import inspect
+
+    import uvicorn
+    from uvicorn.supervisors import multiprocess
+
+    if _says_how_workers_end(multiprocess):
+        return _supervisor_class(multiprocess)(config, sockets=[sock])
+    worker_logger.info(
+        "uvicorn %s: its own supervisor watches the workers, and says a worker's end at INFO "
+        "(uvicorn 0.51 or later: alexaskill's, at ERROR, with how it ended)",
+        getattr(uvicorn, "__version__", "?"),
+    )
+    options: dict[str, Any] = {"sockets": [sock]}
+    if "target" in inspect.signature(multiprocess.Multiprocess).parameters:  # before 0.51
+        options["target"] = uvicorn.Server(config).run  # as uvicorn.run gives it
+    return multiprocess.Multiprocess(config, **options)
+
+
+def _says_how_workers_end(multiprocess: Any) -> bool:
+    """Whether uvicorn's supervisor module (``multiprocess``) has what `_supervisor_class` uses:
+    a worker's ``exitcode``, and a worker and the supervisor made as ``(config, sockets)``, as
+    uvicorn 0.51 on. Before it, a worker has no ``exitcode`` (0.42-0.49) and both take a
+    ``target`` too (to 0.50)."""
+    import inspect
+
+    try:
+        made_as = [
+            list(inspect.signature(made).parameters)
+            for made in (multiprocess.Process, multiprocess.Multiprocess)
+        ]
+    except (AttributeError, TypeError, ValueError):
+        return False
+    return (
+        made_as == [["config", "sockets"]] * 2
+        and hasattr(multiprocess.Process, "exitcode")
+        and callable(getattr(multiprocess.Multiprocess, "keep_subprocess_alive", None))
+    )
+
+
+def _supervisor_class(multiprocess: Any) -> Any:
+    """uvicorn's supervisor (0.51 on), its restart check saying how a worker ended."""
+
+    class Supervisor(multiprocess.Multiprocess):  # type: ignore[misc]
+        failed_to_start = False
+
+        def keep_subprocess_alive(self) -> None:
+            if self.should_exit.is_set():
+                return
+            timeout = getattr(self.config, "timeout_worker_healthcheck", 5)
+            for index, process in enumerate(self.processes):
+                if process.is_alive(timeout=timeout):
+                    continue
+                hung = process.exitcode is None  # running, but it did not answer in time
+                process.kill()
+                process.join()
+                if not hung and process.exitcode == _STARTUP_FAILURE:
+                    worker_logger.error(
+                        "worker process [%s] could not start (its log says why): stopping",
+                        process.pid,
+                    )
+                    self.failed_to_start = True
+                    self.should_exit.set()
+                    return
+                if self.should_exit.is_set():
+                    return
+                worker_logger.error(
+                    "worker process [%s] %s: starting another",
+                    process.pid,
+                    _how_it_ended(process.exitcode, hung, timeout),
+                )
+                replacement = multiprocess.Process(self.config, self.sockets)
+                replacement.start()
+                self.processes[index] = replacement
+
+    return Supervisor
+
+
+#: uvicorn's logger, where it says what its supervisor does.
+worker_logger = logging.getLogger("uvicorn.error")
+
+
+def stop_with_parent() -> None:
+    """In a server process `alexaskill serve` started (``--workers``, ``--reload``): once that
+    process ends without stopping this one (SIGKILL, the OOM killer), say so at ERROR and stop
+    gracefully, as on SIGTERM. Before, such a worker served on, orphaned, holding the port, and
+    ``alexaskill serve`` started again found the port in use."""
+    import multiprocessing
+    import signal
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None or sys.platform == "win32":  # (no SIGTERM to send oneself there)
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])  # ready once the parent is gone (its end of the pipe closed)
+        worker_logger.error(
+            "the alexaskill serve process [%s] ended without stopping worker process [%s]: "
+            "stopping it",
+            parent.pid,
+            os.getpid(),
+        )
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="alexaskill-parent-watch", daemon=True).start()
+
+
+def _how_it_ended(exitcode: int | None, hung: bool, timeout: float) -> str:
+    """How a worker ended, for the log: ``exitcode`` as `multiprocessing` gives it (minus a
+    signal's number), after `_supervisor` killed it if ``hung``."""
+    import signal
+
+    if hung:
+        return f"did not answer the health check within {timeout:g} s and was killed (SIGKILL)"
+    if exitcode is None or exitcode >= 0:
+        return f"exited with status {exitcode}"
+    try:
+        name = signal.Signals(-exitcode).name
+    except ValueError:
+        name = f"signal {-exitcode}"
+    if -exitcode == getattr(signal, "SIGKILL", None):
+        # Nothing of alexaskill's or uvicorn's sends it: the kernel's OOM killer does.
+        return f"was killed by {name} (out of memory? the kernel's log says)"
+    return f"was killed by {name}"
