@@ -143,8 +143,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     if args.cafile is not None:
         _check_cafile(args.cafile)
-    from ..testing import DEFAULT_SKILL_ID
+    from .request_origin import skill_id_for
 
+    skill_id = skill_id_for(args.skill_id)  # (ALEXASKILL_SKILL_ID's mistake: before any probe)
     capture = _load(args.replay) if args.replay is not None else None
     target = Target(
         args.url,
@@ -152,7 +153,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         cafile=args.cafile,
         timeout=args.timeout,
         signer=dev_pki() if args.dev else None,
-        skill_id=args.skill_id or DEFAULT_SKILL_ID,
+        skill_id=skill_id,
     )
     notes = _notes(target, capture)
 
@@ -238,7 +239,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--skill-id",
         type=given_skill_id,
-        help="the skill's id, which every probe carries (default: a test id); a probe refused "
+        help="the skill's id, which every probe carries (default: the first of "
+        "ALEXASKILL_SKILL_ID, else a test id); a probe refused "
         "only for its skill id fails, as it shows nothing of its own defect",
     )
     command.add_argument(

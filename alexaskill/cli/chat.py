@@ -110,19 +110,17 @@ class _Chat:
         return model, chosen
 
     def skill_id(self) -> str:
-        from ..testing import DEFAULT_SKILL_ID
+        """--skill-id, else the APP's own id; with --url and no APP, the one the server's
+        simulator names; else ALEXASKILL_SKILL_ID's, else the placeholder (`skill_id_for`)."""
+        from .request_origin import skill_id_for
 
-        if self.args.skill_id:
-            return str(self.args.skill_id)
-        if self.skill is not None and self.skill.skill_ids:
-            return min(self.skill.skill_ids)
-        if self.skill is None and self.args.url is not None:
+        if not self.args.skill_id and self.skill is None and self.args.url is not None:
             if self._served_id is None:
                 from .chat_http import served_skill_id
 
-                self._served_id = served_skill_id(self.args.url) or DEFAULT_SKILL_ID
+                self._served_id = served_skill_id(self.args.url) or skill_id_for(None)
             return self._served_id
-        return DEFAULT_SKILL_ID
+        return skill_id_for(self.args.skill_id, self.skill)
 
     def _conversation(self, understander: Understander | None = None) -> Conversation:
         from ..testing import SCREEN, TestClient
@@ -508,7 +506,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--skill-id",
         type=given_skill_id,
         help="the application id (default: the APP's; with --url and no APP, the one the "
-        "--dev server's simulator names)",
+        "--dev server's simulator names; else the first of ALEXASKILL_SKILL_ID)",
     )
     command.add_argument("--json", action="store_true", help="show requests and answers as JSON")
     audio_option(command)

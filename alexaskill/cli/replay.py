@@ -45,6 +45,7 @@ from .inputs import (
     url_blemish,
 )
 from .replay_show import show_answer
+from .request_origin import skill_id_for
 
 
 def _load_requests(files: Sequence[str], app: str) -> list[tuple[str, dict[str, Any]]]:
@@ -256,7 +257,7 @@ def _send_local(
     try:
         with TestClient(
             skill,
-            skill_id=args.skill_id,
+            skill_id=None if args.keep_skill_id else skill_id_for(args.skill_id, skill),
             api=fake_alexa_api(args.alexa_api),
             raise_handler_errors=False,
         ) as client:
@@ -275,13 +276,13 @@ def _send_url(
     import httpx
 
     from ..responses.response import envelope_refusal
-    from ..testing import DEFAULT_SKILL_ID, SkillResponse, refresh
+    from ..testing import SkillResponse, refresh
     from ..testing.answer_rules import answer_verdict
     from ..testing.response import ssml_refusal
 
     url = _check_url(args.url)
     pki = dev_pki()
-    skill_id = args.skill_id or (min(skill.skill_ids) if skill.skill_ids else DEFAULT_SKILL_ID)
+    skill_id = None if args.keep_skill_id else skill_id_for(args.skill_id, skill)
     api = fake_alexa_api(args.alexa_api)
     with contextlib.ExitStack() as stack:
         http = stack.enter_context(httpx.Client(timeout=httpx.Timeout(URL_TIMEOUT)))
@@ -291,7 +292,7 @@ def _send_url(
         for name, envelope in requests:
             refresh(
                 envelope,
-                skill_id=None if args.keep_skill_id else skill_id,
+                skill_id=skill_id,
                 locale=args.locale,
                 api_endpoint=api_url,
             )
@@ -453,7 +454,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--keep-skill-id", action="store_true", help="send the application ids in the files"
     )
     command.add_argument(
-        "--skill-id", type=given_skill_id, help="the application id to send (default: the skill's)"
+        "--skill-id",
+        type=given_skill_id,
+        help="the application id to send (default: the skill's, else the first of "
+        "ALEXASKILL_SKILL_ID, else a placeholder)",
     )
     command.add_argument(
         "--locale", type=alexa_locale, help="replace each request's locale (e.g. en-GB)"

@@ -1,19 +1,35 @@
-"""Where a request ``alexaskill request`` prints goes and comes from: the skill id it writes
-when neither ``--skill-id`` nor the ``--model`` APP names one (`default_skill_id`: the skill's
-own from ``ALEXASKILL_SKILL_ID``, which the server reads (`alexaskill.settings_from_env`), so
-that the request printed is one that skill accepts; the test tools' placeholder id only when
-the variable is unset), and the device, which declares the interface of a screen's event
-(`sent_from`), as the test client's `check_sent_by_device` asks."""
+"""Where the requests of the commands come from: the skill id they carry when ``--skill-id``
+names none (`skill_id_for`: the skill's own, else the first id ``ALEXASKILL_SKILL_ID`` names,
+which the server reads (`alexaskill.settings_from_env`), so that a request written or sent is one
+that skill accepts; the test tools' placeholder id only when the variable is unset), and the
+device, which declares the interface of a screen's event (`sent_from`), as the test client's
+`check_sent_by_device` asks."""
 
 from __future__ import annotations
 
 import argparse
 import os
+from typing import TYPE_CHECKING
 
 from .common import UsageError
 from .inputs import given_skill_id
 
-__all__ = ["default_skill_id", "sent_from"]
+if TYPE_CHECKING:
+    from ..app import Skill
+
+__all__ = ["default_skill_id", "sent_from", "skill_id_for"]
+
+
+def skill_id_for(given: str | None, skill: Skill | None = None) -> str:
+    """The skill id a command's requests carry: ``given`` (``--skill-id``), else the skill's own
+    (the least of its ids, as `TestClient` takes it), else `default_skill_id`: the same order in
+    every command that writes or sends requests (``request``, ``replay``, ``chat``,
+    ``certify``, ``understand``)."""
+    if given:
+        return given
+    if skill is not None and skill.skill_ids:
+        return min(skill.skill_ids)
+    return default_skill_id()
 
 
 def default_skill_id() -> str:

@@ -64,17 +64,13 @@ def _user_time(args: argparse.Namespace, now: datetime.datetime | None) -> datet
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..testing import DEFAULT_SKILL_ID
+    from .request_origin import skill_id_for
 
     model, locale, skill = load_understanding_model(
         args.model, locale=args.locale, invocation=args.invocation
     )
-    skill_id = args.skill_id
-    if skill_id is None:  # (an empty one is refused: `given_skill_id`)
-        skill_id = (
-            min(skill.skill_ids) if skill is not None and skill.skill_ids else DEFAULT_SKILL_ID
-        )
-    understander = make_understander(model, locale, skill_id)
+    # (an empty --skill-id is refused: `given_skill_id`)
+    understander = make_understander(model, locale, skill_id_for(args.skill_id, skill))
     if args.time_zone is not None and not args.time_zone.strip():  # (else read as UTC)
         raise UsageError(
             "--time-zone is empty: name an IANA time zone, e.g. Europe/Paris, or leave it out "
@@ -160,7 +156,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--skill-id",
         type=given_skill_id,
-        help="the skill id of entity-resolution authorities (default: the APP's)",
+        help="the skill id of entity-resolution authorities (default: the APP's, else the first "
+        "of ALEXASKILL_SKILL_ID, else a placeholder)",
     )
     command.add_argument(
         "--explain", action="store_true", help="add how each utterance was understood"

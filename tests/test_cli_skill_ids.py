@@ -1,0 +1,187 @@
+"""The skill id the commands that write or send requests put in them, when ``--skill-id`` does
+not name one: the skill's own (the APP's), else the first id ``ALEXASKILL_SKILL_ID`` names (as
+the server reads it), else the test tools' placeholder. ``alexaskill request`` already did so;
+``replay``, ``chat``, ``certify`` and ``understand`` went straight to the placeholder."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from alexaskill.cli import DEV_PKI_ENV, main
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
+
+from .skill_modules import skill_module
+from .threaded_http import ThreadedHTTPServer
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
+ENV_ID = "amzn1.ask.skill.55555555-5555-5555-5555-555555555555"
+OWN_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+GIVEN_ID = "amzn1.ask.skill.66666666-6666-6666-6666-666666666666"
+
+# A skill that answers any skill id says the one it got; a skill of its own id.
+SKILLS = f"""
+from alexaskill import Context, Skill, speak
+
+anyone = Skill("*")
+own = Skill({OWN_ID!r})
+
+
+@anyone.launch
+@own.launch
+def launch(context: Context):
+    return speak("for " + context.system.application.application_id)
+"""
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {ENV_ID}, amzn1.ask.skill.other")
+    yield from skill_module(tmp_path, monkeypatch, "skills", SKILLS)
+
+
+def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        code = main(list(argv), stdout=out, stderr=err)
+    finally:
+        sys.stdin = saved
+    return code, out.getvalue(), err.getvalue()
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Records the application ids of each request POSTed; answers it with a short speech."""
+
+    ids: ClassVar[list[set[str]]] = []
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        try:
+            envelope = json.loads(body)
+            found = {envelope["context"]["System"]["application"]["applicationId"]}
+            if "session" in envelope:
+                found.add(envelope["session"]["application"]["applicationId"])
+            self.ids.append(found)
+        except (ValueError, KeyError, TypeError):
+            pass  # (certify's body that is no JSON)
+        answer = json.dumps({"version": "1.0", "response": {}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, list[set[str]]]]:
+    """A server on 127.0.0.1 (its URL), and the application ids of each request it got."""
+    ids: list[set[str]] = []
+    handler = type("Recorder", (_Recorder,), {"ids": ids})
+    server = ThreadedHTTPServer(handler)
+    try:
+        yield f"{server.url}/", ids
+    finally:
+        server.stop()
+
+
+def _launch_file(workdir: Path) -> str:
+    envelope = RequestFactory(skill_id="amzn1.ask.skill.from-the-file").envelope("LaunchRequest")
+    (workdir / "launch.json").write_text(json.dumps(envelope))
+    return "launch.json"
+
+
+def test_replay_sends_the_skill_id_of_the_environment_to_a_skill_without_one(
+    workdir: Path,
+) -> None:
+    # A skill that answers any id (Skill("*")) was sent the placeholder id, whatever
+    # ALEXASKILL_SKILL_ID said (request prints that id).
+    file = _launch_file(workdir)
+    code, out, err = run("replay", "skills:anyone", file)
+    assert code == 0, err
+    assert f"speech:     for {ENV_ID}\n" in out
+    # The skill's own id first, --skill-id before both.
+    code, out, err = run("replay", "skills:own", file)
+    assert code == 0 and f"speech:     for {OWN_ID}\n" in out, out + err
+    code, out, err = run("replay", "skills:anyone", file, "--skill-id", GIVEN_ID)
+    assert code == 0 and f"speech:     for {GIVEN_ID}\n" in out, out + err
+
+
+def test_replay_url_sends_the_skill_id_of_the_environment(
+    workdir: Path, recorder: tuple[str, list[set[str]]]
+) -> None:
+    url, ids = recorder
+    file = _launch_file(workdir)
+    code, out, err = run("replay", "skills:anyone", file, "--url", url)
+    assert code == 0, out + err
+    code, out, err = run("replay", "skills:own", file, "--url", url)
+    assert code == 0, out + err
+    assert ids == [{ENV_ID}, {OWN_ID}]
+
+
+def test_chat_sends_the_skill_id_of_the_environment(
+    workdir: Path, recorder: tuple[str, list[set[str]]]
+) -> None:
+    said = "open the test\n"
+    code, out, err = run("chat", "skills:anyone", "--invocation", "the test", stdin=said)
+    assert code == 0, err
+    assert f"skill:      for {ENV_ID}\n" in out
+    # --url with a model file and no APP: the server names no skill id (no simulator), so
+    # the environment's.
+    url, ids = recorder
+    code, out, err = run("chat", "--model", MODEL_FILE, "--url", url, stdin="open pizza palace\n")
+    assert code == 0, out + err
+    assert ids == [{ENV_ID}]
+
+
+def test_certify_probes_carry_the_skill_id_of_the_environment(
+    workdir: Path, recorder: tuple[str, list[set[str]]]
+) -> None:
+    url, ids = recorder
+    code, out, err = run("certify", url, "--allow-local")
+    assert code == 1, out + err  # (the recorder accepts every probe)
+    # Every probe is for the skill but the one for another skill.
+    assert len(ids) > 1 and sum(found == {ENV_ID} for found in ids) == len(ids) - 1, ids
+    ids.clear()
+    code, out, err = run("certify", url, "--allow-local", "--skill-id", GIVEN_ID)
+    assert code == 1, out + err
+    assert len(ids) > 1 and sum(found == {GIVEN_ID} for found in ids) == len(ids) - 1, ids
+
+
+def test_understand_resolves_under_the_skill_id_of_the_environment(workdir: Path) -> None:
+    code, out, err = run("understand", "--model", MODEL_FILE, "a large pepperoni pizza")
+    assert code == 0, err
+    assert f"amzn1.er-authority.echo-sdk.{ENV_ID}." in out
+    assert DEFAULT_SKILL_ID not in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("replay", "skills:anyone", "launch.json"),
+        ("chat", "skills:anyone", "--invocation", "the test"),
+        ("certify", "http://127.0.0.1:9/", "--allow-local"),
+        ("understand", "--model", MODEL_FILE, "hello"),
+    ],
+)
+def test_a_skill_id_of_the_environment_the_server_refuses_is_a_usage_error(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...]
+) -> None:
+    _launch_file(workdir)
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", " , ")
+    code, out, err = run(*argv)
+    assert code == 2, out + err
+    assert "names no skill id" in err and "--skill-id" in err and err.count("\n") == 1, err
