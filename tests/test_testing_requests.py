@@ -435,3 +435,59 @@ def test_load_request_reads_a_file_named_like_json_text_that_exists(
     assert load_request("{x}") == {"request": {"type": "LaunchRequest"}}
     with pytest.raises(ValueError, match=r"^'\{y\}' is JSON text"):
         load_request("{y}")
+
+
+# (Any: the arguments below are of the wrong types on purpose)
+_FACTORY: Any = RequestFactory(skill_id=SKILL_ID)
+_MADE: Any = RequestFactory
+_TIMESTAMP: Any = timestamp
+
+
+@pytest.mark.parametrize(
+    ("call", "says"),
+    [
+        # The session object, where a session id (or anything else) was given.
+        (lambda: _FACTORY.envelope("LaunchRequest", session="x"), r"session= is the session"),
+        (lambda: _FACTORY.envelope("LaunchRequest", session=[1]), r"session= is the session"),
+        (lambda: _FACTORY.envelope("LaunchRequest", session=5), r"session= is the session"),
+        (lambda: _FACTORY.intent("Help", session="amzn1.echo-api.session.1"), r"session= is"),
+        (lambda: _FACTORY.turn({"type": "LaunchRequest"}, "x"), r"session= is the session"),
+        (lambda: _FACTORY.session(attributes="abc"), r"attributes= are the session's"),
+        (lambda: _FACTORY.session(attributes=[("a", 1)]), r"attributes= are the session's"),
+        (lambda: _FACTORY.session(5), r"session_id= is"),
+        (lambda: _FACTORY.session(new="no"), r"new= is True or False"),
+        # A time that is no datetime (an ISO 8601 text, a date).
+        (lambda: _FACTORY.envelope("LaunchRequest", now="2026-11-27T09:30:00Z"), r"fromisoformat"),
+        (lambda: _FACTORY.envelope("LaunchRequest", now=datetime.date(2026, 11, 27)), r"now= is"),
+        (lambda: _TIMESTAMP(1764236000), r"now= is a datetime"),
+        # The request type, the intent's name, the request of a turn.
+        (lambda: _FACTORY.envelope(5), r"request type as a str"),
+        (lambda: _FACTORY.envelope(""), r"request type as a str"),
+        (lambda: _FACTORY.envelope("LaunchRequest", type="IntentRequest"), r"first argument"),
+        (lambda: _FACTORY.intent(5), r"the intent's name as a str"),
+        (lambda: _FACTORY.intent(""), r"the intent's name as a str"),
+        (lambda: _FACTORY.turn("LaunchRequest", None), r"turn\(\) takes the request object"),
+        (lambda: _FACTORY.turn({"intent": {}}, None), r"turn\(\) takes the request object"),
+        # The factory's fields.
+        (lambda: _MADE(skill_id=5), r"skill_id is an id: a str"),
+        (lambda: _MADE(user_id=None), r"user_id is an id: a str"),
+        (lambda: _MADE(device_id=""), r"device_id is an id: a str"),
+        (lambda: _MADE(api_endpoint=None), r"api_endpoint is a URL"),
+        (lambda: _MADE(user="abc"), r"user is a mapping"),
+        (lambda: _MADE(player=None), r"player is the device's audio player"),
+    ],
+)
+def test_the_factory_says_what_to_pass_for_an_argument_of_the_wrong_type(
+    call: Any, says: str
+) -> None:
+    # envelope(session="x") said "dictionary update sequence element #0 has length 1; 2 is
+    # required", now="2026-…" "'str' object has no attribute 'utcoffset'", and a skill_id of 5
+    # or a user_id of None went into the request, for the skill to refuse (or crash on).
+    with pytest.raises((TypeError, ValueError), match=says) as raised:
+        call()
+    assert type(raised.value) in (TypeError, ValueError)
+    # Right values of these types are still taken.
+    session = _FACTORY.session("amzn1.echo-api.session.1", new=False, attributes={"a": 1})
+    envelope = _FACTORY.envelope("LaunchRequest", session=session)
+    assert envelope["session"]["sessionId"] == "amzn1.echo-api.session.1"
+    assert _FACTORY.turn({"type": "IntentRequest", "intent": {"name": "Help"}}, session)

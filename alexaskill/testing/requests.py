@@ -19,6 +19,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..locales import check_locale
 from ..models import SCREEN_INTERFACES
 from ..models.intents import sent_slot, simple_value
+from .factory_checks import (
+    checked_factory_field,
+    checked_moment,
+    checked_name,
+    checked_session,
+    checked_session_parts,
+    checked_turn,
+)
 from .player import PLAYER_EVENTS, DevicePlayer
 from .request_files import load_request
 
@@ -122,7 +130,7 @@ def timestamp(now: _dt.datetime | None = None) -> str:
     """An Alexa request timestamp, in UTC (``2026-11-27T09:30:00Z``), for ``now`` (default: the
     clock). ``now`` must say its time zone: `ValueError` for a naive datetime, which Python
     would read as this machine's local time."""
-    if now is None:
+    if (now := checked_moment(now)) is None:
         now = _dt.datetime.now(_dt.UTC)
     elif now.utcoffset() is None:
         raise ValueError(
@@ -256,7 +264,7 @@ class RequestFactory:
             check_locale(value, "locale")
         elif name == "interfaces":
             value = check_interfaces(value)
-        super().__setattr__(name, value)
+        super().__setattr__(name, checked_factory_field(name, value))
 
     def context(self) -> dict[str, Any]:
         """The ``context`` object of a request from this device."""
@@ -288,6 +296,7 @@ class RequestFactory:
         attributes: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """The ``session`` object of a request in a session."""
+        checked_session_parts(session_id, new, attributes)
         return {
             "new": new,
             "sessionId": session_id or _new_id("amzn1.echo-api.session"),
@@ -310,6 +319,10 @@ class RequestFactory:
         that come in one, unless ``session`` is given."""
         from .request_defaults import default_fields  # (it imports this module)
 
+        checked_name(request_type, "the request type", "LaunchRequest")
+        if "type" in fields:  # (it would replace request_type)
+            raise TypeError("the request type is envelope()'s first argument, not a type= field")
+        session = checked_session(session)
         stamp = {"timestamp": timestamp(now)}
         request = {"type": request_type, "requestId": _new_id("amzn1.echo-api.request"), **stamp}
         request |= {"locale": self.locale, **default_fields(request_type, stamp | fields), **fields}
@@ -342,7 +355,7 @@ class RequestFactory:
     def turn(self, request: Mapping[str, Any], session: Mapping[str, Any] | None) -> dict[str, Any]:
         """The envelope of one turn of a conversation: ``request`` (its ``type`` and fields) in
         ``session`` when requests of its type come in one (AudioPlayer events do not)."""
-        request_type = str(request["type"])
+        request_type = str(checked_turn(request)["type"])
         fields = {key: value for key, value in request.items() if key != "type"}
         in_session = session if request_type in SESSION_TYPES else None
         return self.envelope(request_type, session=in_session, **fields)
@@ -357,6 +370,7 @@ class RequestFactory:
         **slots: Any,
     ) -> dict[str, Any]:
         """An IntentRequest for intent ``name`` with ``slots`` given by name."""
+        checked_name(name, "the intent's name", "GetWeather")
         fields = intent_fields(name, dialog_state, confirmation_status, slots)
         return self.envelope("IntentRequest", session=session, **fields)
 

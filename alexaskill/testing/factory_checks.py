@@ -1,0 +1,105 @@
+"""What `RequestFactory` takes: each field and argument of the wrong type is a `TypeError` (a
+value of the right type Alexa never sends, an empty name, a `ValueError`) that says what to
+pass, raised where it is given, rather than an error deep in the building of the request
+("dictionary update sequence element #0 has length 1") or a request the skill refuses."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from typing import Any, Final
+
+from .player import DevicePlayer
+
+__all__ = [
+    "checked_factory_field",
+    "checked_moment",
+    "checked_name",
+    "checked_session",
+    "checked_session_parts",
+    "checked_turn",
+]
+
+#: The factory's fields holding an id, and the kind of id each is (its prefix's word).
+_IDS: Final = {"skill_id": "skill", "user_id": "account", "device_id": "device"}
+
+
+def checked_factory_field(name: str, value: Any) -> Any:
+    """``value`` for the factory's field ``name`` (its ids, ``api_endpoint``, ``user``,
+    ``player``; the others as they are): `TypeError` for one of the wrong type."""
+    if name in _IDS and (not isinstance(value, str) or not value):
+        raise TypeError(
+            f"{name} is an id: a str such as 'amzn1.ask.{_IDS[name]}.A1B2', not {value!r}"
+        )
+    if name == "api_endpoint" and (not isinstance(value, str) or not value):
+        raise TypeError(
+            f"api_endpoint is a URL, where the skill calls Alexa's service APIs (a str: "
+            f"'https://api.amazonalexa.com'), not {value!r}"
+        )
+    if name == "user" and not isinstance(value, Mapping):
+        raise TypeError(
+            f"user is a mapping of fields added to context.System.user ({{'accessToken': "
+            f"'token'}}), not {value!r}"
+        )
+    if name == "player" and not isinstance(value, DevicePlayer):
+        raise TypeError(
+            f"player is the device's audio player, a DevicePlayer (DevicePlayer('ep-1', "
+            f"activity='PLAYING')), not {value!r}"
+        )
+    return value
+
+
+def checked_session(session: object) -> Mapping[str, Any] | None:
+    """``session=`` of `RequestFactory.envelope`: None, or the session object (a mapping)."""
+    if session is not None and not isinstance(session, Mapping):
+        raise TypeError(
+            "session= is the session object of the request, a mapping (factory.session() makes "
+            f"one; factory.session('amzn1.echo-api.session.1') one of that id), not {session!r}"
+        )
+    return session
+
+
+def checked_session_parts(session_id: object, new: object, attributes: object) -> None:
+    """The arguments of `RequestFactory.session`: `TypeError` for one of the wrong type."""
+    if session_id is not None and not isinstance(session_id, str):
+        raise TypeError(
+            f"session_id= is the session's id, a str ('amzn1.echo-api.session.1'), not "
+            f"{session_id!r}"
+        )
+    if not isinstance(new, bool):
+        raise TypeError(f"new= is True or False (whether the session starts), not {new!r}")
+    if attributes is not None and not isinstance(attributes, Mapping):
+        raise TypeError(
+            f"attributes= are the session's attributes, a mapping ({{'count': 1}}), not "
+            f"{attributes!r}"
+        )
+
+
+def checked_moment(now: object) -> _dt.datetime | None:
+    """``now=``: None (the clock) or a datetime (`timestamp` refuses one without a zone)."""
+    if now is not None and not isinstance(now, _dt.datetime):
+        hint = " (for ISO 8601 text: datetime.fromisoformat(text))" if isinstance(now, str) else ""
+        raise TypeError(
+            "now= is a datetime with its time zone (datetime(2026, 11, 27, 9, 30, "
+            f"tzinfo=datetime.UTC)), not {now!r}{hint}"
+        )
+    return now
+
+
+def checked_name(value: object, what: str, example: str) -> str:
+    """``value``, a name given as ``what`` ("the request type"): `TypeError` for no str,
+    `ValueError` for an empty one."""
+    if not isinstance(value, str) or not value:
+        error = ValueError if isinstance(value, str) else TypeError
+        raise error(f"give {what} as a str ({example!r}), not {value!r}")
+    return value
+
+
+def checked_turn(request: object) -> Mapping[str, Any]:
+    """``request`` of `RequestFactory.turn`: a mapping with its ``type``."""
+    if not isinstance(request, Mapping) or not isinstance(request.get("type"), str):
+        raise TypeError(
+            "turn() takes the request object, a mapping with its 'type' ({'type': "
+            f"'LaunchRequest'}}), not {request!r}"
+        )
+    return request
