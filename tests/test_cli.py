@@ -1155,7 +1155,39 @@ def test_replay_of_a_json_string_on_standard_input_is_no_request(
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     code, out, err = run("replay", "skillapp:skill", "-")
     assert (code, out) == (2, "")
-    assert err == (
+    assert err.startswith(
         "alexaskill replay: error: standard input: not an Alexa request envelope "
-        "(no 'request' object)\n"
+        "(no 'request' object)"
     )
+    assert err.count("\n") == 1 and err.endswith(
+        ": a JSON list, not an object\n" if stdin.startswith("[") else "object)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("document", "says"),
+    [
+        # An array of requests (a log exported whole): each was "no 'request' object".
+        (
+            "[HELLO, HELLO]",
+            "a JSON list of 2 requests, where a request file holds one: save each in a file "
+            "of its own, or give them on standard input one after another",
+        ),
+        ('["hello.json"]', "a JSON list, not an object"),
+        # The skill's answer saved where its request was meant.
+        (
+            '{"version": "1.0", "response": {"shouldEndSession": true}}',
+            "a skill's answer (a response envelope), not a request: `alexaskill request "
+            "LaunchRequest` writes one",
+        ),
+    ],
+)
+def test_replay_of_a_file_holding_no_request_says_what_it_holds(
+    workdir: Path, document: str, says: str
+) -> None:
+    hello = (workdir / "hello.json").read_text()
+    (workdir / "other.json").write_text(document.replace("HELLO", hello))
+    code, out, err = run("replay", "skillapp:skill", "other.json")
+    assert (code, out) == (2, "")
+    assert err.startswith("alexaskill replay: error: other.json: not an Alexa request envelope")
+    assert says in err and err.count("\n") == 1, err

@@ -92,8 +92,22 @@ def _load_requests(files: Sequence[str], app: str) -> list[tuple[str, dict[str, 
 
 
 def _not_an_envelope(document: Any) -> str:
-    """Why ``document`` is no request to replay; a capture of ``serve --capture`` said so."""
+    """Why ``document`` is no request to replay; what it is, when that is plain: a list (of
+    requests), a skill's answer, a capture of ``serve --capture``."""
     said = "not an Alexa request envelope (no 'request' object)"
+    if isinstance(document, list):
+        if document and all(isinstance(i, dict) and "request" in i for i in document):
+            return (
+                f"{said}: a JSON list of {len(document)} requests, where a request file holds "
+                "one: save each in a file of its own, or give them on standard input one after "
+                "another (`alexaskill replay APP -`)"
+            )
+        return f"{said}: a JSON list, not an object"
+    if isinstance(document, dict) and "response" in document and "request" not in document:
+        return (
+            f"{said}: a skill's answer (a response envelope), not a request: `alexaskill request "
+            "LaunchRequest` writes one"
+        )
     if isinstance(document, dict) and {"received_at", "headers"} <= document.keys():
         said += (
             ": a capture of `serve --capture`, which `alexaskill certify URL --replay FILE` "
