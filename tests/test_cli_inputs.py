@@ -1205,3 +1205,30 @@ def test_certify_replay_of_an_empty_file_says_it_is_empty(workdir: Path) -> None
         "alexaskill certify: error: --replay empty.capture.json: empty, no captured request in "
         "it (serve --capture writes them)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (("model", "latin1.json", "--check"), "latin1.json"),
+        (("understand", "--model", "latin1.json", "hello"), "latin1.json"),
+        (
+            ("request", "IntentRequest", "--intent", "Hello", "--model", "latin1.json"),
+            "latin1.json",
+        ),
+        (("chat", "--model", "latin1.json", "--url", "http://127.0.0.1:9/"), "latin1.json"),
+        (
+            ("model", "inputsapp:skill", "--check", "--manifest", "latin1.json"),
+            "--manifest latin1.json",
+        ),
+    ],
+)
+def test_a_model_file_or_manifest_not_utf8_says_so_as_every_file_does(
+    workdir: Path, argv: tuple[str, ...], named: str
+) -> None:
+    # It said "cannot be read ('utf-8' codec can't decode byte 0xe9 in position 3: invalid
+    # continuation byte)", where a request file and --alexa-api say "not UTF-8 text".
+    (workdir / "latin1.json").write_bytes('{"x": "café"}'.encode("latin-1"))
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "")
+    assert err.endswith(f": error: {named}: not UTF-8 text\n"), err

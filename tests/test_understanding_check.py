@@ -441,7 +441,7 @@ def test_check_a_model_file_with_conflicts_exits_1(tmp_path: Path) -> None:
         ("nonexist.json", None, "nonexist.json: no such file"),
         ("empty.json", b"", "empty.json: empty"),
         ("broken.json", b"{nope", "broken.json: not JSON (line 1: "),
-        ("latin1.json", b'{"x": "caf\xe9"}', "latin1.json: cannot be read ("),
+        ("latin1.json", b'{"x": "caf\xe9"}', "latin1.json: not UTF-8 text\n"),
         ("custom", "directory", "custom: no en-US.json in it, nor any model file"),
     ],
 )

@@ -360,8 +360,8 @@ def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
     data = read_input(label, label=label, what="an interaction model file")
     try:
         return json.loads(data.decode("utf-8-sig")), label
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{label}: cannot be read ({exc})") from None
+    except UnicodeDecodeError:  # (as a request file is said to be)
+        raise UsageError(f"{label}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:  # (an empty file, /dev/null say, is said empty)
         why = f"not JSON (line {exc.lineno}: {exc.msg})" if exc.doc.strip() else "empty"
         raise UsageError(f"{label}: {why}") from None

@@ -125,8 +125,8 @@ def _manifest_interfaces(path: str) -> set[str]:
     data = read_input(path, label=f"--manifest {path}", what="a skill manifest")
     try:
         text = data.decode("utf-8-sig")  # a byte order mark (Windows) is no mistake
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"--manifest {path}: cannot be read ({exc})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--manifest {path}: not UTF-8 text") from None
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
