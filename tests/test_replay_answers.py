@@ -476,3 +476,22 @@ def test_a_servers_unheard_reprompt_is_advised_in_the_answers_json() -> None:
     assert refusal is None
     assert "ask()" not in violation.rule and "end_session" not in violation.rule, violation.rule
     assert "shouldEndSession false" in violation.rule, violation.rule
+
+
+def test_an_answer_that_is_no_json_object_says_what_came(tmp_path: Path) -> None:
+    # A web page answered with 200 (--url naming another server, a proxy's page) or a JSON
+    # list failed as "the answer is not a response envelope", without a word of what came,
+    # where chat --url says Alexa refuses it.
+    request = launch_file(tmp_path)
+    app = tmp_path / "app.py"
+    app.write_text(f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n")
+    for body, why in [
+        (b"<html>Welcome to nginx!</html>", "the answer is not JSON: '<html>Welcome to nginx!"),
+        (b"[1, 2]", "the answer is not a JSON object"),
+    ]:
+        head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+        out = io.StringIO()
+        with canned_answer_port(head + body) as port:
+            argv = ["replay", f"{app}:skill", str(request), "--url", f"http://127.0.0.1:{port}/"]
+            assert main(argv, stdout=out, stderr=io.StringIO()) == 1
+        assert f"  FAILED: Alexa would refuse the answer ({why}" in out.getvalue(), out.getvalue()

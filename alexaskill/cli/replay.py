@@ -231,7 +231,9 @@ def _failure(result: SkillResponse) -> str | None:
     if result.status_code != 200:
         reason = result.error or (json.dumps(result.json) if result.json is not None else "")
         return f"HTTP {result.status_code}" + (f": {reason}" if reason else "")
-    if not isinstance(result.json, dict) or "response" not in result.json:
+    if result.refusal is None and (
+        not isinstance(result.json, dict) or "response" not in result.json
+    ):
         return "the answer is not a response envelope"
     error = result.handler_error
     if error is not None:
@@ -325,14 +327,18 @@ def _send_url(
                 result = SkillResponse(0, {"error": f"no answer ({type(exc).__name__}: {exc})"})
             else:
                 shape = None
+                # (Alexa takes no answer to a SessionEndedRequest: any shape will do)
+                judged = response.status_code == 200 and (
+                    envelope["request"].get("type") != "SessionEndedRequest"
+                )
                 try:
                     payload = response.json()
                 except (ValueError, RecursionError):  # (nested too deeply: no JSON either)
                     payload = {"error": response.text[:200]} if response.text else None
-                else:  # (Alexa takes no answer to a SessionEndedRequest: any shape will do)
-                    if response.status_code == 200 and isinstance(payload, dict):
-                        ended = envelope["request"].get("type") == "SessionEndedRequest"
-                        shape = None if ended else envelope_refusal(payload)
+                    if judged:  # (a web page, say: what came, not "no response envelope")
+                        shape = f"the answer is not JSON: {response.text[:60]!r}"
+                else:
+                    shape = envelope_refusal(payload) if judged else None
                 calls = tuple(api.calls_since(first_call))
                 # Whether Alexa would refuse the answer whole, as judged in process (and the
                 # rules the app keeps there: their violations too).
