@@ -263,3 +263,24 @@ def test_the_fake_refuses_a_progressive_response_for_a_request_alexa_plays_none_
     api.issued(launch)
     with api.answering(launch["request"]["requestId"]):
         assert _speak(api, launch["request"]["requestId"]).status_code == 204
+
+
+def test_a_request_id_sent_again_as_a_launch_takes_progressive_responses_again() -> None:
+    # The fake kept the type of the first request an id was sent with: an id a test reuses
+    # (RequestFactory(request_id=...), a replayed file) first for a SessionEndedRequest, then
+    # for a LaunchRequest had its progressive response refused (400, "not a SessionEndedRequest").
+    from alexaskill.testing import RequestFactory
+
+    api = FakeAlexaApi()
+    factory = RequestFactory(skill_id=SKILL_ID)
+    ended = factory.envelope("SessionEndedRequest")
+    launch = factory.envelope("LaunchRequest")
+    for envelope in (ended, launch):
+        envelope["context"]["System"]["apiAccessToken"] = "t"
+        envelope["request"]["requestId"] = "amzn1.echo-api.request.reused"
+    api.issued(ended)
+    with api.answering("amzn1.echo-api.request.reused"):
+        assert _speak(api, "amzn1.echo-api.request.reused").status_code == 400
+    api.issued(launch)
+    with api.answering("amzn1.echo-api.request.reused"):
+        assert _speak(api, "amzn1.echo-api.request.reused").status_code == 204

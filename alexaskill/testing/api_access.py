@@ -74,12 +74,15 @@ class AccessCheck:
         except (msgspec.DecodeError, msgspec.ValidationError, UnicodeError, RecursionError):
             return
         request = decoded.request
-        if request is not None and request.requestId and request.type not in _PROGRESSIVE:
+        if request is not None and request.requestId:
             with self._lock:
                 kinds = self.__dict__.setdefault("_kinds", {})
-                kinds[request.requestId] = str(request.type)
-                if len(kinds) > _KEPT:
-                    del kinds[next(iter(kinds))]
+                # An id sent again is of the type sent last (a test may reuse one).
+                kinds.pop(request.requestId, None)
+                if request.type not in _PROGRESSIVE:
+                    kinds[request.requestId] = str(request.type)
+                    if len(kinds) > _KEPT:
+                        del kinds[next(iter(kinds))]
         system = decoded.context.System if decoded.context is not None else None
         if system is None:
             return
