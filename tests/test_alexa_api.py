@@ -1474,3 +1474,56 @@ def test_the_fakes_list_of_one_string_is_refused_not_read_letter_by_letter() -> 
         FakeAlexaApi(lists={"Alexa shopping list": "milk"})
     api = FakeAlexaApi(lists={"Alexa shopping list": ("milk", "eggs")})
     assert api.list_values("Alexa shopping list") == ["milk", "eggs"]
+
+
+@pytest.mark.parametrize(
+    ("product_type", "said"),
+    [
+        ("consumable", r"product_type.*'consumable'.*did you mean 'CONSUMABLE'"),
+        ("ONE_TIME", r"product_type.*'ONE_TIME'.*ENTITLEMENT, SUBSCRIPTION or CONSUMABLE"),
+        ("", r"product_type.*''"),
+    ],
+)
+def test_a_product_type_amazon_does_not_define_is_a_value_error_unsent(
+    product_type: str, said: str
+) -> None:
+    # Amazon's product types are ENTITLEMENT, SUBSCRIPTION and CONSUMABLE (its In-Skill
+    # Product schema). product_type="consumable" went out as sent, and the fake answered no
+    # product at all: a test of "nothing to buy" passed on a typo.
+    fake = FakeAlexaApi(in_skill_products=PRODUCTS)
+    raw = RequestFactory().intent("Shop")
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
+    with pytest.raises(ValueError, match=said):
+        _run(api.in_skill_products(product_type=product_type))
+    assert fake.calls == []
+    with pytest.raises(TypeError, match=r"product_type.*not a int"):
+        _run(api.in_skill_products(product_type=1))  # type: ignore[arg-type]
+
+
+def test_the_fake_refuses_a_product_type_amazon_does_not_define() -> None:
+    # A skill that sends its own calls (in another process) got an empty list for a typo.
+    api = FakeAlexaApi(in_skill_products=PRODUCTS)
+    url = "https://api.amazonalexa.com/v1/users/~current/skills/~current/inSkillProducts"
+    headers = {"Authorization": "Bearer t", "Accept-Language": "en-US"}
+    refused = api.handle(httpx.Request("GET", url + "?productType=consumable", headers=headers))
+    assert refused.status_code == 400
+    assert "ENTITLEMENT, SUBSCRIPTION or CONSUMABLE" in refused.json()["message"]
+    taken = api.handle(httpx.Request("GET", url + "?productType=CONSUMABLE", headers=headers))
+    assert [p["name"] for p in taken.json()["inSkillProducts"]] == ["Hint pack"]
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ({"productId": "p", "type": "consumable"}, r"in_skill_products\[0\].*type.*'consumable'"),
+        ({"productId": "p", "entitled": "yes"}, r"in_skill_products\[0\].*entitled.*'yes'"),
+        ({"productId": "p", "purchasable": True}, r"in_skill_products\[0\].*purchasable"),
+    ],
+)
+def test_the_fakes_products_refuse_values_amazon_never_answers(
+    given: dict[str, Any], said: str
+) -> None:
+    # A product given the type "consumable" was never listed for productType=CONSUMABLE, nor
+    # one entitled "yes" for entitled=True: the test's data was silently no product of Amazon's.
+    with pytest.raises(ValueError, match=said):
+        FakeAlexaApi(in_skill_products=[given])

@@ -44,6 +44,9 @@ from .values import _ListItems as _ListItems
 from .values import _Lists as _Lists
 from .values import _Products as _Products
 from .values import _Reminders as _Reminders
+
+# What `AlexaApi` and the fake API take as a product's type, purchasable or entitled value.
+from .values import product_choice_error as product_choice_error
 from .wire import (
     MAX_ANSWER_BYTES,
     ApiTransport,

@@ -14,6 +14,7 @@ import msgspec
 T = TypeVar("T")
 
 __all__ = [
+    "PRODUCT_CHOICES",
     "Address",
     "AlertInfo",
     "AlexaList",
@@ -29,6 +30,7 @@ __all__ = [
     "SpokenInfo",
     "SpokenText",
     "decode_answer",
+    "product_choice_error",
 ]
 
 
@@ -251,6 +253,29 @@ class InSkillProduct(_Value, frozen=True, kw_only=True):
     def is_purchasable(self) -> bool:
         """True when the user can buy it now (``purchasable == "PURCHASABLE"``)."""
         return self.purchasable == "PURCHASABLE"
+
+
+#: The values Amazon gives an in-skill product's fields (its In-Skill Product schema and
+#: In-Skill Purchase service): ``productType`` (the ``type`` field, and the filter of
+#: `AlexaApi.in_skill_products`), ``purchasable`` and ``entitled``.
+PRODUCT_CHOICES: Final = {
+    "type": ("ENTITLEMENT", "SUBSCRIPTION", "CONSUMABLE"),
+    "purchasable": ("PURCHASABLE", "NOT_PURCHASABLE"),
+    "entitled": ("ENTITLED", "NOT_ENTITLED"),
+}
+
+
+def product_choice_error(name: str, field: str, value: object) -> str | None:
+    """Why ``value`` (called ``name``) is no value Amazon gives a product's ``field`` (a key of
+    `PRODUCT_CHOICES`), naming those it gives (and the one meant, in capitals); else None."""
+    choices = PRODUCT_CHOICES[field]
+    if value in choices:
+        return None
+    *first, last = choices
+    said = f"{name} is {value!r}: Amazon's are {', '.join(first)} or {last}"
+    if isinstance(value, str) and value.strip().upper() in choices:
+        said += f" (did you mean {value.strip().upper()!r}?)"
+    return said
 
 
 # --- envelopes of answers (used by AlexaApi) ------------------------------------------------

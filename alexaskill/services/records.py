@@ -20,6 +20,7 @@ from ..alexa_api import (
     _Products,
     _Reminders,
     is_loopback,
+    product_choice_error,
     reminder_body,
 )
 from ..exceptions import AlexaApiError, AlexaApiTimeout
@@ -219,6 +220,14 @@ class RecordsApi(RequestApi):
         if purchasable is not None:
             params["purchasable"] = "PURCHASABLE" if purchasable else "NOT_PURCHASABLE"
         if product_type is not None:
+            if not isinstance(product_type, str):
+                raise TypeError(
+                    "in_skill_products: product_type= is a str ('CONSUMABLE') or None, not a "
+                    f"{_kind(product_type)}"
+                )
+            problem = product_choice_error("in_skill_products: product_type", "type", product_type)
+            if problem is not None:
+                raise ValueError(problem)
             params["productType"] = product_type
         products: list[InSkillProduct] = []
         followed: set[str] = set()

@@ -149,13 +149,30 @@ def _given(name: str, value: Any) -> Any:
     if name == "permissions":
         return value if value is None else _scopes(value)
     if name == "in_skill_products" and isinstance(value, Iterable):
-        return [
+        products = [
             _struct(f"{name}[{index}]", product, InSkillProduct)
             for index, product in enumerate(value)
         ]
+        for index, product in enumerate(products):
+            _check_product(f"{name}[{index}]", product)
+        return products
     kinds: dict[str, type[msgspec.Struct]] = {"address": Address, "mobile_number": PhoneNumber}
     into = kinds.get(name)
     return value if into is None else _struct(name, value, into)
+
+
+def _check_product(name: str, product: object) -> None:
+    """`ValueError` for a product whose type, purchasable or entitled value is none Amazon
+    answers with (``"consumable"``): no filter of Amazon's would ever list it."""
+    from ..alexa_api import InSkillProduct, product_choice_error
+
+    if not isinstance(product, InSkillProduct):
+        return
+    for field in ("type", "purchasable", "entitled"):
+        value = getattr(product, field)
+        problem = None if value is None else product_choice_error(f"{name}.{field}", field, value)
+        if problem is not None:
+            raise ValueError(problem)
 
 
 def _struct(name: str, value: Any, into: type[msgspec.Struct]) -> Any:

@@ -12,7 +12,14 @@ from urllib.parse import unquote
 
 import msgspec
 
-from ..alexa_api import AlexaList, InSkillProduct, ListItem, ListStatus, Scope
+from ..alexa_api import (
+    AlexaList,
+    InSkillProduct,
+    ListItem,
+    ListStatus,
+    Scope,
+    product_choice_error,
+)
 from .api_calls import _Answer, _Asked, _error, _stamp
 
 __all__ = ["ListsAndProducts"]
@@ -124,6 +131,14 @@ class ListsAndProducts:
             return _error(400, "INVALID_REQUEST", "Accept-Language is required")
         wanted = {k: asked.query[k] for k in ("entitled", "purchasable") if k in asked.query}
         kind = asked.query.get("productType")
+        # (What Amazon answers to a type it does not define is not documented: the fake's 400.)
+        for name, field, value in (
+            ("productType", "type", kind),
+            *((name, name, value) for name, value in wanted.items()),
+        ):
+            problem = None if value is None else product_choice_error(name, field, value)
+            if problem is not None:
+                return _error(400, "INVALID_REQUEST", problem)
         products = [
             msgspec.to_builtins(p)
             for p in self._products()
