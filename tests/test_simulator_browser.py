@@ -1202,3 +1202,38 @@ def test_a_display_template_is_shown_on_the_screen_as_text(page: Any) -> None:
         ["Calm sea\nwind &lt; 5", "<img src=x onerror=alert(1)>"]
     )
     assert page.locator("#screen img, #screen b, #screen i").count() == 0
+
+
+def test_a_turn_asked_for_before_the_page_knows_its_locale_goes_out_in_it(
+    simulator: tuple[str, Any],
+) -> None:
+    # The page's locale was en-US until the server's info arrived: "Open the skill" pressed
+    # before that sent the launch in en-US (and the default device), whatever the server's.
+    from playwright.sync_api import expect
+
+    server, browser = simulator
+    tab = browser.new_page()
+    held: list[Any] = []
+    sent: list[dict[str, Any]] = []
+    tab.route("**/_simulator/api/info", lambda route: held.append(route))
+
+    def record(route: Any) -> None:
+        sent.append(json.loads(route.request.post_data or "{}"))
+        route.continue_()
+
+    tab.route("**/_simulator/api/turn", record)
+    try:
+        tab.goto(f"{server}/_simulator/")
+        wait_until(tab, "document.getElementById('launch') !== null")
+        while not held:
+            tab.wait_for_timeout(50)
+        tab.locator("#launch").click()
+        info = held[0].fetch().json()
+        assert "en-GB" in info["locales"] and info["locale"] != "en-GB"
+        info["locale"] = "en-GB"
+        held[0].fulfill(status=200, content_type="application/json", body=json.dumps(info))
+        expect(tab.locator(USER_TURNS)).to_have_count(1)
+        assert [(body["action"], body["locale"]) for body in sent] == [("launch", "en-GB")]
+        expect(tab.get_by_label("Locale")).to_have_value("en-GB")
+    finally:
+        tab.close()

@@ -25,7 +25,13 @@
     reconfigure: false, // a choice made while a turn was answered, to send after it
     continuing: false, // whether the server has answered this page (and should know it)
     kept: null, // the locale, device and skill the server last answered with: {locale, ...}
+    // Whether the page knows the server's locale, device and skill (api/info): true once it
+    // does, false if it never will. A turn asked for before waits for it, else it went out in
+    // the page's placeholder locale and device (en-US) whatever the skill's.
+    ready: null,
   };
+  let started;
+  state.ready = new Promise((resolve) => { started = resolve; });
 
   // AudioPlayer.PlaybackNearlyFinished goes out this many seconds before a stream's end (a
   // device sends it once the stream is buffered, for the skill to queue the next one).
@@ -773,6 +779,10 @@
   // --- the API ------------------------------------------------------------------------------
 
   async function call(action, text, userLine) {
+    if (!state.info) {
+      setStatus("The simulator is starting: this is sent once it has.");
+      if (!(await state.ready)) return; // the status says why the page could not start
+    }
     if (state.busy) {
       // A locale, device or skill chosen meanwhile is sent once the turn is over (else the
       // server's device stays as it was, and refuses the audio player's events as changed).
@@ -1208,6 +1218,7 @@
       response = await fetch(api("info"));
     } catch (error) {
       setStatus(`The simulator's API did not answer (${error.message}).`, "error");
+      started(false);
       return;
     }
     if (!response.ok) {
@@ -1215,13 +1226,17 @@
       const refused = await response.json().catch(() => null);
       const reason = (refused && refused.error) || `HTTP ${response.status}`;
       setStatus(`The simulator's API refused the page: ${reason}`, "error");
+      started(false);
       return;
     }
     try {
       setUp(await response.json());
+      started(true); // a turn asked for meanwhile goes out now, and says so
     } catch (error) {
       console.error(error);
+      state.info = null; // half set up: no turn goes out on it
       setStatus(`The page could not start (${error}): see the browser's console.`, "error");
+      started(false);
     }
   }
 
