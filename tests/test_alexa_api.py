@@ -353,16 +353,16 @@ def test_a_reminder_at_a_local_time_in_a_named_zone(
 def test_a_naive_time_is_the_devices_and_a_fixed_offset_is_said_in_utc(
     skill_client: Callable[..., TestClient],
 ) -> None:
-    naive = skill_client(reminder_skill(at=dt.datetime(2026, 12, 1, 7, 30)))
+    naive = skill_client(reminder_skill(at=dt.datetime(2036, 12, 1, 7, 30)))
     assert naive.intent("Remind").api_calls[0].body["trigger"] == {
         "type": "SCHEDULED_ABSOLUTE",
-        "scheduledTime": "2026-12-01T07:30:00.000",
+        "scheduledTime": "2036-12-01T07:30:00.000",
     }
     offset = dt.timezone(dt.timedelta(hours=2))
-    fixed = skill_client(reminder_skill(at=dt.datetime(2026, 12, 1, 7, 30, tzinfo=offset)))
+    fixed = skill_client(reminder_skill(at=dt.datetime(2036, 12, 1, 7, 30, tzinfo=offset)))
     assert fixed.intent("Remind").api_calls[0].body["trigger"] == {
         "type": "SCHEDULED_ABSOLUTE",
-        "scheduledTime": "2026-12-01T05:30:00.000",
+        "scheduledTime": "2036-12-01T05:30:00.000",
         "timeZoneId": "UTC",
     }
 
@@ -1420,9 +1420,9 @@ def test_a_reminder_token_that_is_no_str_is_a_type_error() -> None:
 @pytest.mark.parametrize(
     ("options", "rules"),
     [
-        ({"at": dt.datetime(2026, 12, 1, 7, 30), "recurrence": None}, None),
+        ({"at": dt.datetime(2036, 12, 1, 7, 30), "recurrence": None}, None),
         ({"after": dt.timedelta(minutes=5), "recurrence": None}, None),
-        ({"at": dt.datetime(2026, 12, 1, 7, 30), "recurrence": "iterator"}, ["FREQ=DAILY"]),
+        ({"at": dt.datetime(2036, 12, 1, 7, 30), "recurrence": "iterator"}, ["FREQ=DAILY"]),
     ],
 )
 def test_the_reminder_type_check_keeps_a_recurrence_of_none_or_read_once(
@@ -1527,3 +1527,95 @@ def test_the_fakes_products_refuse_values_amazon_never_answers(
     # one entitled "yes" for entitled=True: the test's data was silently no product of Amazon's.
     with pytest.raises(ValueError, match=said):
         FakeAlexaApi(in_skill_products=[given])
+
+
+# --- a reminder in the past -------------------------------------------------------------------
+
+MOMENT = dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC)  # the client's clock in these tests
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        dt.datetime(2031, 3, 14, 8, 0, tzinfo=dt.UTC),
+        dt.datetime(2031, 3, 14, 9, 30, tzinfo=ZoneInfo("Europe/Paris")),  # 08:30 UTC
+        dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC),  # the request's moment: gone by the call
+    ],
+)
+def test_a_reminder_at_a_moment_gone_is_a_value_error_unsent(
+    skill_client: Callable[..., TestClient], at: dt.datetime
+) -> None:
+    # Amazon's Reminders API refuses a reminder in the past. at= an hour ago went out, and the
+    # fake created it: a skill that said "I'll remind you at 8" at 9 passed its tests.
+    client = skill_client(reminder_skill(at=at), now=lambda: MOMENT)
+    with pytest.raises(ValueError, match=r"at= 2031-03-14T.* is in the past.*Reminders API"):
+        client.intent("Remind")
+    assert client.api.calls == []
+    assert client.api.reminders == []
+
+
+def test_a_local_time_gone_in_the_devices_zone_is_a_value_error_once_the_zone_is_known(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # A time without tzinfo is the device's: once the handler asked the zone (api.now()), the
+    # check reads it in that zone; 09:30 in Paris is 08:30 UTC, gone at 09:00 UTC.
+    skill = Skill(SKILL_ID)
+    raised: list[BaseException] = []
+
+    @skill.intent("Remind")
+    async def remind(api: AlexaApi) -> Response:
+        now = await api.now()
+        try:
+            await api.create_reminder("Stretch", at=now.replace(tzinfo=None, minute=30) - HOUR)
+        except ValueError as exc:
+            raised.append(exc)
+        return speak("done")
+
+    client = skill_client(skill, time_zone="Europe/Paris", now=lambda: MOMENT)
+    result = client.intent("Remind")
+    assert [call.operation for call in result.api_calls] == ["time_zone"]
+    [exc] = raised
+    assert "in the past" in str(exc) and "2031-03-14T09:30" in str(exc)
+
+
+HOUR = dt.timedelta(hours=1)
+
+
+def test_the_fake_refuses_a_reminder_at_a_local_time_gone_in_its_time_zone(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # The zone unknown to the skill (not asked), the fake reads the time in its own, as Alexa
+    # in the device's, and refuses it (400): the skill's error names Amazon's reason.
+    skill = Skill(SKILL_ID)
+    said: list[str] = []
+
+    @skill.intent("Remind")
+    async def remind(api: AlexaApi) -> Response:
+        try:
+            await api.create_reminder("Stretch", at=dt.datetime(2031, 3, 14, 9, 30))
+        except AlexaApiError as exc:
+            said.append(f"{exc.status} {exc.code} {exc}")
+        return speak("done")
+
+    client = skill_client(skill, time_zone="Europe/Paris", now=lambda: MOMENT)
+    [call] = client.intent("Remind").api_calls
+    assert call.status == 400
+    assert said and said[0].startswith("400 INVALID_TRIGGER") and "in the past" in said[0]
+    assert client.api.reminders == []
+    # Ten in the evening in Paris is to come: created.
+    later = skill_client(reminder_skill(at=dt.datetime(2031, 3, 14, 22, 0)), now=lambda: MOMENT)
+    later.api.time_zone = "Europe/Paris"
+    assert later.intent("Remind").api_calls[0].status == 200
+
+
+def test_a_reminder_to_come_and_a_recurring_one_are_created(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    soon = dt.datetime(2031, 3, 14, 9, 5, tzinfo=dt.UTC)
+    assert skill_client(reminder_skill(at=soon), now=lambda: MOMENT).intent("Remind").api_calls[
+        0
+    ].status == (200)
+    # A recurring one's first time may have gone by today: what Amazon does with it is not
+    # documented, so neither the client nor the fake refuses it.
+    daily = reminder_skill(at=soon - HOUR, recurrence=["FREQ=DAILY"])
+    assert skill_client(daily, now=lambda: MOMENT).intent("Remind").api_calls[0].status == 200

@@ -89,6 +89,20 @@ def _absolute_trigger(at: _dt.datetime, recurrence: Sequence[str]) -> dict[str, 
     return trigger
 
 
+def _check_to_come(at: _dt.datetime, zone: _dt.tzinfo | None, asked_at: _dt.datetime) -> None:
+    """`ValueError` for a one-time reminder ``at`` a moment gone by at ``asked_at``, which
+    Amazon's Reminders API refuses. A recurring one is not judged (what Amazon does with a
+    first time gone by is not documented), nor a local time in a zone unknown here."""
+    when = at if at.tzinfo is not None else None if zone is None else at.replace(tzinfo=zone)
+    if when is None or when > asked_at:
+        return
+    raise ValueError(
+        f"a reminder's at= {at.isoformat(timespec='minutes')} is in the past: the request was "
+        f"made at {asked_at.astimezone(when.tzinfo).isoformat(timespec='minutes')} there, and "
+        "Amazon's Reminders API refuses a reminder in the past (give a time to come, or after=)"
+    )
+
+
 def _check_types(at: object, after: object, recurrence: Sequence[object]) -> None:
     """`TypeError` naming what to give for an ``at``, ``after`` or rule of another type (an
     ``after=300`` of seconds would fail as an int's missing ``total_seconds``)."""
@@ -119,12 +133,17 @@ def reminder_body(
     push_notification: bool,
     locale: str,
     now: _dt.datetime,
+    *,
+    asked_at: _dt.datetime | None = None,
+    zone: _dt.tzinfo | None = None,
 ) -> dict[str, Any]:
     """The body of Amazon's "create a reminder" call (`AlexaApi.create_reminder` documents it).
 
     `ValueError` for a reminder Amazon would refuse: no text, both or neither of ``at`` and
-    ``after``, a delay that is not positive, a recurrence without ``at``; `TypeError` for an
-    ``at`` that is no datetime, an ``after`` no timedelta, a rule no str.
+    ``after``, a delay that is not positive, a recurrence without ``at``, a one-time ``at``
+    gone by at ``asked_at`` (the request's moment; an ``at`` without tzinfo is read in the
+    device's ``zone``, and not judged without it); `TypeError` for an ``at`` that is no
+    datetime, an ``after`` no timedelta, a rule no str.
     """
     if not isinstance(text, str) or not text.strip():
         raise ValueError("a reminder needs non-empty text")
@@ -135,6 +154,8 @@ def reminder_body(
     _check_types(at, after, rules)
     if at is not None and after is None:
         trigger = _absolute_trigger(at, rules)
+        if not rules and asked_at is not None:
+            _check_to_come(at, zone, asked_at)
     elif after is not None and at is None:
         trigger = _relative_trigger(after, rules)
     else:

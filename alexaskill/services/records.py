@@ -25,6 +25,7 @@ from ..alexa_api import (
 )
 from ..exceptions import AlexaApiError, AlexaApiTimeout
 from .base import RequestApi, _segment, _utcnow
+from .user import _request_time
 
 __all__ = ["RecordsApi"]
 
@@ -61,12 +62,27 @@ class RecordsApi(RequestApi):
         """Have Alexa say ``text`` ``at`` a moment or ``after`` a delay; the created `Reminder`.
 
         ``at`` without a time zone is the device's local time; with a ``ZoneInfo`` it rings at
-        that time there. ``recurrence`` takes RFC 5545 rules (``"FREQ=WEEKLY;BYDAY=MO"``) for an
-        ``at`` reminder. ``speech`` is SSML to say instead of ``text``. Amazon lets a skill create
+        that time there. A one-time ``at`` gone by when the user spoke is a `ValueError`,
+        unsent (Amazon refuses it); a local one is judged here once the handler has asked the
+        device's time zone (`now`, `today`, `time_zone`), else by Amazon (`AlexaApiError`).
+        ``recurrence`` takes RFC 5545 rules (``"FREQ=WEEKLY;BYDAY=MO"``) for an ``at``
+        reminder. ``speech`` is SSML to say instead of ``text``. Amazon lets a skill create
         reminders only while the user talks to it. Needs `Scope.REMINDERS`.
         """
+        # The device's zone, if the handler asked it already: a local at= gone by is refused
+        # here then, unsent; else Alexa (the fake: in its time zone) judges it.
+        zone = self._time_zone if isinstance(self._time_zone, _dt.tzinfo) else None
         body = reminder_body(
-            text, at, after, recurrence, speech, push_notification, self.locale, _utcnow()
+            text,
+            at,
+            after,
+            recurrence,
+            speech,
+            push_notification,
+            self.locale,
+            _utcnow(),
+            asked_at=_request_time(self._envelope),
+            zone=zone,
         )
         return (
             await self._call(

@@ -359,7 +359,7 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
         refused = self._reminders_refused(403)
         if refused is not None:
             return refused
-        problem = _reminder_problem(asked.body)
+        problem = _reminder_problem(asked.body, self.time_zone, self._moment())
         if problem is not None:
             return _error(400, *problem)
         token = str(uuid.uuid4())

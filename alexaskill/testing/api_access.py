@@ -11,6 +11,7 @@ through (called directly in a test) takes any token and any device, as it always
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 import threading
 from collections.abc import Mapping
@@ -43,6 +44,7 @@ class _Context(msgspec.Struct):
 class _Request(msgspec.Struct):
     requestId: str | None = None
     type: str | None = None
+    timestamp: str | None = None
 
 
 class _Envelope(msgspec.Struct):
@@ -74,6 +76,9 @@ class AccessCheck:
         except (msgspec.DecodeError, msgspec.ValidationError, UnicodeError, RecursionError):
             return
         request = decoded.request
+        moment = _read_moment(request.timestamp if request is not None else None)
+        if moment is not None:
+            self.__dict__["_asked_at"] = moment
         if request is not None and request.requestId:
             with self._lock:
                 kinds = self.__dict__.setdefault("_kinds", {})
@@ -95,6 +100,12 @@ class AccessCheck:
                     kept[value] = None
                     if len(kept) > _KEPT:
                         del kept[next(iter(kept))]
+
+    def _moment(self) -> _dt.datetime:
+        """Now, as the skill's requests tell it: the timestamp of the last request sent (the
+        test client's clock, which may be set years away), else this machine's clock."""
+        moment: _dt.datetime | None = self.__dict__.get("_asked_at")
+        return moment if moment is not None else _dt.datetime.now(_dt.UTC)
 
     def _kind(self, request_id: str) -> str | None:
         """The type of the request ``request_id``, if it was sent and is one Alexa plays no
@@ -121,3 +132,14 @@ class AccessCheck:
                 )
                 return 403, {"type": "FORBIDDEN", "message": message}
         return None
+
+
+def _read_moment(timestamp: object) -> _dt.datetime | None:
+    """A request's ``timestamp`` as an aware moment (UTC when it names no offset), or None."""
+    if not isinstance(timestamp, str):
+        return None
+    try:
+        moment = _dt.datetime.fromisoformat(timestamp)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=_dt.UTC)

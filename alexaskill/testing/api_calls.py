@@ -96,8 +96,12 @@ def _stamp() -> str:
     return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def _reminder_problem(body: Any) -> tuple[str, str] | None:
-    """Amazon's 400 code and a message for a reminder body it would refuse, else None."""
+def _reminder_problem(
+    body: Any, zone_name: str | None = None, now: _dt.datetime | None = None
+) -> tuple[str, str] | None:
+    """Amazon's 400 code and a message for a reminder body it would refuse, else None: a
+    one-time ``scheduledTime`` (in its ``timeZoneId``, else the device's ``zone_name``, else
+    UTC) gone by at ``now`` too (the code is the fake's: Amazon's for it is not documented)."""
     if not isinstance(body, dict) or not isinstance(body.get("requestTime"), str):
         return "INVALID_REQUEST_TIME", "requestTime is required"
     trigger = body.get("trigger")
@@ -111,6 +115,9 @@ def _reminder_problem(body: Any) -> tuple[str, str] | None:
     elif kind == "SCHEDULED_ABSOLUTE":
         if not isinstance(trigger.get("scheduledTime"), str):
             return "INVALID_TRIGGER", "scheduledTime is required"
+        gone = _gone(trigger, zone_name, now or _dt.datetime.now(_dt.UTC))
+        if gone is not None:
+            return "INVALID_TRIGGER", gone
     else:
         return "INVALID_TRIGGER", f"unknown trigger type {kind!r}"
     info = body.get("alertInfo")
@@ -122,6 +129,29 @@ def _reminder_problem(body: Any) -> tuple[str, str] | None:
         if not isinstance(entry, dict) or not entry.get("locale") or not entry.get("text"):
             return "INVALID_ALERT_INFO", "each content entry needs a locale and text"
     return None
+
+
+def _gone(trigger: dict[str, Any], zone_name: str | None, now: _dt.datetime) -> str | None:
+    """Why a one-time ``SCHEDULED_ABSOLUTE`` trigger is in the past at ``now``, else None (a
+    time or zone that does not read is left to the other checks: not judged)."""
+    from zoneinfo import ZoneInfo
+
+    if trigger.get("recurrence") is not None:
+        return None  # (what Amazon does with a first time gone by is not documented)
+    named = trigger.get("timeZoneId")
+    zone = named if isinstance(named, str) and named else zone_name or "UTC"
+    try:
+        when = _dt.datetime.fromisoformat(trigger["scheduledTime"])
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=ZoneInfo(zone))
+    except (ValueError, LookupError, OSError, TypeError):
+        return None
+    if when > now:
+        return None
+    return (
+        f"scheduledTime {trigger['scheduledTime']} ({zone}) is in the past: the request was "
+        f"made at {now.astimezone(when.tzinfo).isoformat(timespec='seconds')} there"
+    )
 
 
 def _scopes(value: object) -> tuple[str, ...]:
