@@ -1237,3 +1237,67 @@ def test_a_turn_asked_for_before_the_page_knows_its_locale_goes_out_in_it(
         expect(tab.get_by_label("Locale")).to_have_value("en-GB")
     finally:
         tab.close()
+
+
+def test_numeric_character_references_in_a_template_s_rich_text_are_read(page: Any) -> None:
+    # A RichText is XML: "&#38;" and "&#x2013;" are "&" and an en dash on a device's screen.
+    # The page read the five named entities only and showed "Tides &#38; currents" as written.
+    from playwright.sync_api import expect
+
+    text = {"primaryText": {"type": "RichText", "text": "Tides &#38; currents &#x2013; &amp;#38;"}}
+    template = {"type": "BodyTemplate1", "token": "sea", "textContent": text}
+    directive = {"type": "Display.RenderTemplate", "template": template}
+    answer_every_turn(
+        page, {"version": "1.0", "response": {"directives": [directive], "shouldEndSession": True}}
+    )
+    say(page, "open the lighthouse")
+    expect(page.locator("#screen .template .card-text")).to_have_text(
+        "Tides & currents \u2013 &#38;"
+    )
+
+
+def test_a_template_s_images_are_shown_from_https_only(page: Any) -> None:
+    # A template's image and background image were not shown at all. They are, from an HTTPS
+    # URL, as the page shows a card's; another is named, not loaded.
+    from playwright.sync_api import expect
+
+    image: dict[str, Any] = {
+        "contentDescription": "A lighthouse",
+        "sources": [{"url": "https://img.example.com/a.png"}],
+    }
+    background = {"sources": [{"url": "http://img.example.com/b.png"}]}
+    template = {
+        "type": "BodyTemplate2",
+        "token": "sea",
+        "image": image,
+        "backgroundImage": background,
+        "textContent": {"primaryText": {"type": "PlainText", "text": "Calm"}},
+    }
+    directive = {"type": "Display.RenderTemplate", "template": template}
+    answer_every_turn(
+        page, {"version": "1.0", "response": {"directives": [directive], "shouldEndSession": True}}
+    )
+    say(page, "open the lighthouse")
+    shown = page.locator("#screen .template")
+    expect(shown.locator("img.template-image")).to_have_count(1)
+    expect(shown.locator("img.template-image")).to_have_attribute("alt", "A lighthouse")
+    expect(shown.locator("img.template-image")).to_have_attribute("src", image["sources"][0]["url"])
+    expect(shown.locator(".card-image-refused")).to_contain_text("http://img.example.com/b.png")
+
+
+@pytest.mark.parametrize(
+    "permissions", ["alexa::profile:given_name:read", {"scope": "x"}, None, [1, "alexa::x"]]
+)
+def test_a_consent_card_whose_permissions_are_no_list_of_scopes_is_said_so(
+    page: Any, permissions: Any
+) -> None:
+    # A permissions string (or object) failed the page ("permissions.join is not a function":
+    # "The page could not show the answer"), blaming the page for the skill's answer.
+    from playwright.sync_api import expect
+
+    answer_with_a_card(page, {"type": "AskForPermissionsConsent", "permissions": permissions})
+    say(page, "open the lighthouse")
+    text = last_turn(page).locator(".card .card-text")
+    expect(text).to_contain_text("permissions")
+    expect(text).to_contain_text("not a list of scopes")
+    expect(page.locator("#history")).not_to_contain_text("could not show")

@@ -364,8 +364,16 @@
       view.append(el("p", { class: "card-text" },
         "The Alexa app asks the user to link their account with the skill."));
     } else if (card.type === "AskForPermissionsConsent") {
-      view.append(el("p", { class: "card-text" },
-        "The Alexa app asks the user to grant: ", (card.permissions || []).join(", ")));
+      // Amazon's card takes a list of scope names; anything else is the skill's to fix, shown
+      // as such (it failed the page: "could not show the answer").
+      const scopes = card.permissions;
+      const listed = Array.isArray(scopes) && scopes.length &&
+        scopes.every((scope) => typeof scope === "string");
+      view.append(el("p", { class: "card-text" }, listed
+        ? `The Alexa app asks the user to grant: ${scopes.join(", ")}`
+        : `The card's permissions are not a list of scopes (${
+          String(JSON.stringify(scopes === undefined ? null : scopes)).slice(0, 200)
+        }): the Alexa app takes a list of scope names, e.g. ["alexa::profile:given_name:read"].`));
     } else {
       view.append(jsonBlock(card, "Card JSON"));
     }
@@ -384,6 +392,33 @@
   // each list item's, shown as text (a RichText's markup left out, never read as HTML).
   const ENTITIES = { lt: "<", gt: ">", quot: "\"", apos: "'", amp: "&" };
 
+  // An XML reference read, in one pass ("&amp;#38;" is "&#38;"): the five named entities and
+  // character references (&#38;, &#x2013;); one naming no character is left as written.
+  function entity(whole, name) {
+    if (name[0] !== "#") return ENTITIES[name];
+    const code = name[1] === "x" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+    const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
+    return valid ? String.fromCodePoint(code) : whole;
+  }
+
+  // A template's image ({contentDescription, sources: [{url, …}]}), shown from an HTTPS URL
+  // only, as the page shows a card's; another URL is named, not loaded.
+  function templateImage(image, what) {
+    if (!image || typeof image !== "object" || !Array.isArray(image.sources)) return null;
+    const source = image.sources.find((item) => item && typeof item.url === "string");
+    if (!source) return null;
+    const described = typeof image.contentDescription === "string" && image.contentDescription;
+    if (isHttps(source.url)) {
+      return el("img", {
+        class: "card-image template-image", src: source.url, alt: described || what,
+        loading: "lazy",
+      });
+    }
+    return el("p", { class: "card-image-refused muted small" },
+      `${what} not shown: the page shows images from HTTPS URLs only, as for cards, not `,
+      source.url);
+  }
+
   function templateText(content) {
     if (!content || typeof content !== "object") return [];
     return ["primaryText", "secondaryText", "tertiaryText"].map((name) => {
@@ -392,7 +427,7 @@
       // RichText is XML: its line breaks kept, its other tags left out, its entities read.
       const text = part.type === "RichText"
         ? part.text.replace(/<br\s*\/?>/gi, "\n").replace(/<[^>]*>/g, "")
-          .replace(/&(lt|gt|quot|apos|amp);/g, (whole, name) => ENTITIES[name])
+          .replace(/&(lt|gt|quot|apos|amp|#[0-9]+|#x[0-9a-fA-F]+);/g, entity)
         : part.text;
       return text.trim();
     }).filter(Boolean);
@@ -406,6 +441,10 @@
       el("span", { class: "card-type" }, `Display.RenderTemplate ${template.type || "?"}`),
       typeof template.title === "string" && template.title
         ? el("strong", { class: "card-title" }, template.title) : null));
+    for (const [name, what] of [["image", "Image"], ["backgroundImage", "Background image"]]) {
+      const shown = templateImage(template[name], what);
+      if (shown) view.append(shown);
+    }
     for (const text of templateText(template.textContent)) {
       view.append(el("p", { class: "card-text" }, text));
     }
