@@ -1619,3 +1619,26 @@ def test_a_reminder_to_come_and_a_recurring_one_are_created(
     # documented, so neither the client nor the fake refuses it.
     daily = reminder_skill(at=soon - HOUR, recurrence=["FREQ=DAILY"])
     assert skill_client(daily, now=lambda: MOMENT).intent("Remind").api_calls[0].status == 200
+
+
+@pytest.mark.parametrize("length", ["9" * 5000, "ten", "-5", "1 2"])
+def test_the_fake_served_answers_a_content_length_that_is_no_size_with_400(length: str) -> None:
+    # "9" * 5000 made int() raise (past Python's 4300 digits): the handler's traceback went to
+    # stderr and the connection closed unanswered. "ten" or "-5" was read as no body at all, and
+    # the body left on the connection was read as the next request.
+    import socket
+    from urllib.parse import urlsplit
+
+    fake = FakeAlexaApi(given_name="Ada")
+    with fake.serve() as url:
+        parts = urlsplit(url)
+        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+            sock.sendall(
+                b"POST /v1/directives HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + length.encode()
+                + b"\r\n\r\n{}"
+            )
+            answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:80]
+    assert b"Content-Length" in answer
+    assert fake.calls == []

@@ -79,10 +79,15 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self) -> None:
         import httpx
 
-        length = self.headers.get("Content-Length", "0")
-        size = int(length) if length.isdigit() else 0
+        length = self.headers.get("Content-Length", "0").strip()
+        if not (length.isascii() and length.isdigit() and len(length) <= 12):
+            # Its body cannot be framed ("ten", "-5", 5000 digits: int() raised): refused, the
+            # connection closed, rather than a traceback or the body read as the next request.
+            self._refuse(400, f"Content-Length {length[:40]!r} is no size in bytes")
+            return
+        size = int(length)
         if size > _MAX_BODY:
-            self.send_error(413)
+            self._refuse(413, f"a body of {size} bytes: the fake takes {_MAX_BODY} at most")
             return
         body = self.rfile.read(size) if size else b""
         url = f"http://{self.headers.get('Host', 'localhost')}{self.path}"
@@ -100,3 +105,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(response.content)))
         self.end_headers()
         self.wfile.write(response.content)
+
+    def _refuse(self, status: int, message: str) -> None:
+        """Answer ``status`` with Amazon's error body shape, and close the connection."""
+        import json
+
+        content = json.dumps({"code": "INVALID_REQUEST", "message": message}).encode()
+        self.close_connection = True
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(content)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(content)
