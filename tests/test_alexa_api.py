@@ -1642,3 +1642,23 @@ def test_the_fake_served_answers_a_content_length_that_is_no_size_with_400(lengt
     assert answer.startswith(b"HTTP/1.1 400"), answer[:80]
     assert b"Content-Length" in answer
     assert fake.calls == []
+
+
+def test_the_fake_served_refuses_a_chunked_body_with_411_not_reading_it_as_none() -> None:
+    # A body sent chunked (no Content-Length) was read as none: the call was answered without
+    # its body (a 400 "expected header.requestId") and the chunks read as the next request.
+    import socket
+    from urllib.parse import urlsplit
+
+    fake = FakeAlexaApi()
+    with fake.serve() as url:
+        parts = urlsplit(url)
+        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+            sock.sendall(
+                b"POST /v1/directives HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                b"2\r\n{}\r\n0\r\n\r\n"
+            )
+            answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 411"), answer[:80]
+    assert b"Content-Length" in answer.split(b"\r\n\r\n", 1)[1]
+    assert fake.calls == []

@@ -79,6 +79,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self) -> None:
         import httpx
 
+        if self.headers.get("Transfer-Encoding"):  # not read here: it would be taken as none
+            self._refuse(411, "a body sent chunked: send it with a Content-Length")
+            return
         length = self.headers.get("Content-Length", "0").strip()
         if not (length.isascii() and length.isdigit() and len(length) <= 12):
             # Its body cannot be framed ("ten", "-5", 5000 digits: int() raised): refused, the
