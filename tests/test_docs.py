@@ -360,13 +360,18 @@ def reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Reader]:
 #: a file: written, not run); a part's first python block does not continue one before it.
 #: Nor does a part's console block use what a console block of a part before it made. (Three
 #: parts left the second, "Testing your skill", at 12-20 s alone, 93 s under load: five now,
-#: none above ~11 s alone.)
+#: none above ~11 s alone. Of those five, "A running server" and "Talking to your skill" took
+#: 40 s and 20 s alone under a load of 20, and 109 s in a whole run, the suite's longest test:
+#: split at the simulator and at Deployment, seven parts, the longest 22 s in the same
+#: conditions. "Sample requests" cannot start one: it writes into a directory made before.)
 PARTS: Final = {
     "README.md": [
         "## Request verification",
         "## Testing your skill",
         "### A running server: `alexaskill serve --dev` and `replay --url`",
+        "### In the browser: the simulator at `/_simulator/`",
         "## Talking to your skill",
+        "## Deployment",
     ]
 }
 
