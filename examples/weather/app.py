@@ -26,12 +26,14 @@ declares its sample utterances per locale. The catalogs are made with Babel's ``
 from __future__ import annotations
 
 import datetime
+import logging
 import os
 import zlib
 from pathlib import Path
 
 from alexaskill import (
     AlexaApi,
+    AlexaApiError,
     AlexaDate,
     ConfigurationError,
     DateKind,
@@ -68,6 +70,8 @@ try:
     skill = Skill(skill_id=SKILL_ID, store=settings.store, translations=translations)
 except ConfigurationError as exc:
     raise SystemExit(f"alexaskill: {exc}") from None
+
+log = logging.getLogger(__name__)
 
 # Sentences defined here are marked with N_ for pybabel, and translated where they are spoken.
 HELP = N_(
@@ -116,6 +120,11 @@ async def greeting(api: AlexaApi) -> str:
     except PermissionRequired:
         # A greeting is no reason to ask for consent: the skill manifest lists the permission
         # (alexa::profile:given_name:read), and users who grant it are greeted by name.
+        name = None
+    except AlexaApiError as error:
+        # Nor is a profile service that is slow (past the call's 2 s) or failing: the user
+        # hears the welcome, the operator a line.
+        log.warning("greeting without the name: %s", error)
         name = None
     return _("Welcome to Weather, {name}.", name=name) if name else _("Welcome to Weather.")
 

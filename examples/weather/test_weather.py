@@ -108,6 +108,20 @@ def test_without_the_name_permission_the_greeting_has_no_name_and_no_card(
     assert result.api_calls[0].status == 403
 
 
+@pytest.mark.parametrize("fault", ["timeout", 503])
+def test_a_profile_service_that_fails_leaves_the_greeting_without_a_name(
+    skill_client: Any, fault: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A slow or failing name lookup is no reason to apologise for the whole launch (a loaded
+    # server's replay --url had heard the apology when the call passed its 2 s timeout).
+    result = skill_client(skill, given_name="Ada", faults={"given_name": fault}).launch()
+    assert result.speech == "Welcome to Weather."
+    assert result.directives[0]["type"] == "Dialog.Delegate"
+    [line] = [r for r in caplog.records if r.name == "examples.weather.app"]
+    assert line.levelname == "WARNING"
+    assert line.getMessage().startswith("greeting without the name: ")
+
+
 def test_a_new_session_asks_for_a_city_afresh(skill_client: Any) -> None:
     # A launch starts a session, with no attributes: the last city (session attributes) is
     # gone, and the welcome names none.
