@@ -39,6 +39,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+from . import stalls
 from .exceptions import DeadlineExceeded
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ class Watchdog:
     one timer looks every `RESOLUTION` seconds for those past their deadline.
     """
 
-    __slots__ = ("_deadlines", "_expired", "_ticking", "loop")
+    __slots__ = ("__weakref__", "_deadlines", "_expired", "_ticking", "loop", "thread", "ticked")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
@@ -104,13 +105,20 @@ class Watchdog:
         #: The tasks cancelled by their deadline, not yet unwatched: how many times each was.
         self._expired: dict[asyncio.Task[Any], int] = {}
         self._ticking = False
+        #: The loop's thread (made on it), and when its timer last ran (`time.perf_counter`):
+        #: what `alexaskill.stalls` reads to say a loop held up.
+        self.thread = threading.get_ident()
+        self.ticked = time.perf_counter()
+        stalls.look_after(self)
 
     def watch(self, task: asyncio.Task[Any], at: float) -> None:
         """Cancel ``task`` once `time.perf_counter` passes ``at`` (up to `RESOLUTION` later)."""
         self._deadlines[task] = at
         if not self._ticking:
+            self.ticked = time.perf_counter()  # (before _ticking: read in that order)
             self._ticking = True
             self.loop.call_later(RESOLUTION, self._tick)
+            stalls.ticking()
 
     def unwatch(self, task: asyncio.Task[Any]) -> bool:
         """Stop watching ``task``; whether its deadline had passed (and cancelled it)."""
@@ -133,7 +141,7 @@ class Watchdog:
             return
         if expired:
             self._cancel_again(expired)
-        now = time.perf_counter()
+        now = self.ticked = time.perf_counter()
         for task in [task for task, at in deadlines.items() if at <= now]:
             del deadlines[task]
             if not task.done():
@@ -214,8 +222,10 @@ def watch(watchdog: Watchdog | None, at: float) -> tuple[Watchdog, asyncio.Task[
     # Watchdog.watch, inlined: this runs for every request.
     watchdog._deadlines[task] = at
     if not watchdog._ticking:
+        watchdog.ticked = time.perf_counter()
         watchdog._ticking = True
         loop.call_later(RESOLUTION, watchdog._tick)
+        stalls.ticking()
     return watchdog, task
 
 

@@ -1,0 +1,123 @@
+"""An event loop held up by a handler's call, said while it lasts: one ERROR naming the handler.
+
+Code that blocks on the event loop's thread (an ``async def`` handler that calls ``time.sleep``
+or ``requests``, or computes without awaiting; a ``def`` handler moved there by
+`alexaskill.pace` that blocks after all) holds up every request of the process: none is
+answered, no deadline acts, no progressive response goes out. Nothing on that thread can say
+so until the call returns, and one that never returns was said by nothing at all.
+
+So a thread of its own (one per process, asleep while no request is watched) looks every
+`LOOK_EVERY` seconds at the deadline's watchdogs (`alexaskill.deadline.Watchdog`), whose timer
+runs every 50 ms while requests are in flight. A loop whose timer has not run for
+`HELD_UP_SECONDS`, its thread inside a handler's call (a hook's, an exception handler's, or
+the making of their services: what `alexaskill.answering` awaits or `alexaskill.pace` calls),
+is said at ERROR once, with the handler and the line it is at. A loop held up elsewhere (a
+busy machine's threads starving it of the interpreter's lock) is not said: nothing of the
+skill's code is to blame. Only under a deadline (the default): with ``deadline=None`` no
+watchdog watches the requests.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+import weakref
+from types import FrameType
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from .deadline import Watchdog
+
+__all__ = ["HELD_UP_SECONDS", "LOOK_EVERY", "culprit", "look_after", "ticking"]
+
+logger = logging.getLogger("alexaskill")
+
+#: Seconds a loop's thread may be held up in a handler's call before it is said: well within
+#: the deadline (7 s by default), so that it is said while the request can still be answered.
+HELD_UP_SECONDS: Final = 2.0
+#: Seconds between two looks at the loops, while requests are in flight.
+LOOK_EVERY: Final = 0.25
+
+#: The frames that call a handler on the loop's thread, by function and module: the frame they
+#: call is the handler's.
+_CALLERS: Final = frozenset((("_invoke", "alexaskill.answering"), ("call", "alexaskill.pace")))
+
+_watchdogs: weakref.WeakSet[Watchdog] = weakref.WeakSet()
+_lock = threading.Lock()
+#: Set when a watchdog starts ticking: the looking thread wakes.
+_wake = threading.Event()
+_looking: threading.Thread | None = None
+
+
+def look_after(watchdog: Watchdog) -> None:
+    """Look after ``watchdog``'s loop from now on (the looking thread starts at the first)."""
+    global _looking
+    with _lock:
+        _watchdogs.add(watchdog)
+        # (A child forked meanwhile has the parent's thread object, not alive in the child.)
+        if _looking is None or not _looking.is_alive():
+            _looking = threading.Thread(target=_look, name="alexaskill-stalls", daemon=True)
+            _looking.start()
+
+
+def ticking() -> None:
+    """A watchdog started ticking: requests are in flight, to be looked after."""
+    _wake.set()
+
+
+def _look() -> None:
+    said: dict[int, float] = {}  # a loop's thread: when its timer ran last, for a stall said
+    while True:
+        with _lock:
+            watchdogs = [w for w in _watchdogs if w._ticking]
+        if not watchdogs:
+            _wake.clear()
+            with _lock:
+                idle = not any(w._ticking for w in _watchdogs)
+            if idle:
+                _wake.wait()
+            continue
+        time.sleep(LOOK_EVERY)
+        latest: dict[int, float] = {}
+        for watchdog in watchdogs:
+            loop = watchdog.loop
+            if not watchdog._ticking or loop.is_closed() or not loop.is_running():
+                continue  # (AWS Lambda runs its loop only during an invocation)
+            thread, ticked = watchdog.thread, watchdog.ticked
+            latest[thread] = max(latest.get(thread, ticked), ticked)
+        now = time.perf_counter()
+        for thread, ticked in latest.items():
+            if now - ticked < HELD_UP_SECONDS or said.get(thread) == ticked:
+                continue
+            found = culprit(thread)
+            if found is None:
+                continue
+            said[thread] = ticked
+            name, line, filename = found
+            logger.error(
+                "the event loop has been held up for %.1f s by %s, at line %d of %s: no "
+                "request of this process is answered, and no deadline acts, until it lets go. "
+                "Blocking code (time.sleep, requests, a database driver, long computation) "
+                "does not belong on the loop's thread: in an async def, await it in a thread "
+                "(await asyncio.to_thread(...)); a def handler: mark it @blocking",
+                now - ticked,
+                name,
+                line,
+                filename,
+            )
+
+
+def culprit(thread: int) -> tuple[str, int, str] | None:
+    """The handler (or hook, or service maker) thread ``thread`` is in the call of, by module
+    and qualified name, with the line it is at and its file; None if it is in none."""
+    frame: FrameType | None = sys._current_frames().get(thread)
+    while frame is not None:
+        back = frame.f_back
+        if back is not None and (back.f_code.co_name, back.f_globals.get("__name__")) in _CALLERS:
+            module = frame.f_globals.get("__name__", "?")
+            code = frame.f_code
+            return f"{module}.{code.co_qualname}", frame.f_lineno, code.co_filename
+        frame = back
+    return None
