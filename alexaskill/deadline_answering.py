@@ -13,6 +13,7 @@ from .answering import Answer, Answering
 from .deadline import DEADLINE_GRACE, Watchdog, expired, on_asyncio, watch
 from .dispatch import Call
 from .exceptions import DeadlineExceeded, MalformedRequestError, ResponseError
+from .handler_bugs import failed_in
 from .leaving import END, LEAVING
 from .models import Envelope, decode_envelope
 from .responses import Response, ask, encode_response
@@ -27,6 +28,7 @@ logger = logging.getLogger("alexaskill")
 DEADLINE_REPLY: Final = messages.DEADLINE_REPLY
 PROGRESSIVE_SPEECH: Final = messages.PROGRESSIVE_SPEECH
 _PROGRESSIVE_REQUESTS: Final = frozenset(("LaunchRequest", "IntentRequest"))
+_RUNS_ON: Final = ": its thread runs on, and what it returns will be discarded"
 #: Whether the process said that `progressive_after` does not act under its event loop (trio).
 _progressive_refused_said = False
 
@@ -250,10 +252,12 @@ class DeadlineAnswering(Answering):
             if issubclass(call.making, _StoredAttributes):
                 making += " (the store's load)"
             fate = f": it was never started: making its {making} took that long"
-        elif handler.is_async:
-            fate = ": it was cancelled"
         else:
-            fate = ": its thread runs on, and what it returns will be discarded"
+            # A hook may be what ran late (the handler not called yet, or answered already).
+            running = call.running or handler
+            fate = ": it was cancelled" if running.is_async else _RUNS_ON
+            if running is not handler:
+                fate = f": {failed_in(self.registry, running)} was still running{fate}"
         # On AWS Lambda (``latest``) the limit may be the function's remaining time instead.
         cause = "Skill(deadline=...)"
         if latest is not None and self.deadline is not None and limit < self.deadline:

@@ -24,6 +24,7 @@ from alexaskill import (
     AudioPlayerRequest,
     ConfigurationError,
     DeadlineExceeded,
+    IntentRequest,
     MemoryStore,
     Response,
     Session,
@@ -189,6 +190,49 @@ def test_a_def_handler_that_never_got_a_thread_is_said_not_to_have_started(
     # takes its calls in turn, so the call it did run after the release went first.
     assert asyncio.run(pool.run(lambda: "after", {})) == "after"
     assert ran == []
+
+
+def test_a_hook_past_the_deadline_is_named_not_the_handler(
+    caplog: pytest.LogCaptureFixture, release: threading.Event
+) -> None:
+    # The WARNING said that the handler's "thread runs on" of a handler never called (its
+    # before-request hook hung), and "it was cancelled" of one that had returned (its
+    # after-request hook hung): the operator looked for the delay in the wrong function.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    called: list[str] = []
+
+    def check(request: IntentRequest) -> None:
+        if request.intent.name == "Before":
+            release.wait(WAIT)
+
+    async def stamp(request: IntentRequest, response: Response) -> None:
+        if request.intent.name == "After":
+            await asyncio.sleep(WAIT)
+
+    skill.add_before_request(check, intents=["Before"])
+    skill.add_after_request(stamp, intents=["After"])
+
+    @skill.intent("Before")
+    async def before() -> Response:
+        called.append("before")
+        return speak("never")
+
+    @skill.intent("After")
+    def after() -> Response:
+        called.append("after")
+        return speak("too late")
+
+    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
+        assert client.intent("Before").speech == DEADLINE_REPLY
+        assert client.intent("After").speech == DEADLINE_REPLY
+    assert called == ["after"]
+    first, second = (r.getMessage() for r in caplog.records if "did not answer" in r.getMessage())
+    assert "before did not answer within" in first
+    assert "the before-request hook" in first and ".check was still running" in first
+    assert first.endswith("its thread runs on, and what it returns will be discarded")
+    assert "after did not answer within" in second
+    assert "the after-request hook" in second and ".stamp was still running" in second
+    assert second.endswith("it was cancelled")
 
 
 def test_an_exception_handler_chooses_the_words() -> None:
