@@ -220,7 +220,7 @@ def _carries_every_slot(call: Call) -> bool:
 
 
 def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional: bool) -> Getter:
-    converter = _slots.converter_for(where, name, annotation)
+    converter = _slots.converter_for(where, name, annotation, default=default)
     missing = _slots.MISSING
     has_default = default is not inspect.Parameter.empty
     warned = False

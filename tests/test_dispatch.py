@@ -558,3 +558,55 @@ def test_a_union_of_framework_types_is_refused_as_such_not_as_a_slot() -> None:
         message = str(raised.value).partition("parameter 'req'")[2]
         assert "one framework type" in message, message
         assert "slot" not in message, message
+
+
+def test_a_slot_default_of_another_type_is_refused_at_registration() -> None:
+    # `size: Size = "large"` (the value, not the member) or `count: int = "two"` registered, and
+    # the handler got the str whenever the slot was missing: its first such request failed
+    # (`size.value`: AttributeError), and the user heard the apology.
+    import enum
+
+    class Size(enum.Enum):
+        LARGE = "large"
+
+    skill = Skill(SKILL_ID)
+    for annotation, default, said in [
+        (Size, "large", "give Size.LARGE"),
+        (Size | None, "LARGE", "give Size.LARGE"),
+        (int, "two", "of type int"),
+        (datetime.date, "2026-01-01", "of type date"),
+        (list[int], 3, "a list"),
+    ]:
+
+        def handler(amount: Any = default) -> None: ...
+
+        handler.__annotations__["amount"] = annotation
+        with pytest.raises(ConfigurationError) as raised:
+            skill.intent("Pay")(handler)
+        message = str(raised.value)
+        assert "parameter 'amount'" in message and repr(default) in message, message
+        assert said in message, message
+    # What the slot gives, None, and an int for a float (as type checkers allow) are taken.
+    taken: list[tuple[Any, Any]] = [
+        (Size, Size.LARGE),
+        (int, 2),
+        (float, 2),
+        (datetime.date, None),
+        (list[str], []),
+    ]
+    for name, (annotation, default) in enumerate(taken):
+
+        def fits(amount: Any = default) -> None: ...
+
+        fits.__annotations__["amount"] = annotation
+        skill.intent(f"Taken{'ABCDE'[name]}")(fits)
+
+
+def test_a_slot_default_without_annotation_or_of_any_is_taken() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Plain")
+    def plain(amount=5) -> None: ...  # type: ignore[no-untyped-def]
+
+    @skill.intent("Anything")
+    def anything(amount: Any = 5) -> None: ...

@@ -190,16 +190,30 @@ def _is_enum(annotation: Any) -> bool:
 
 
 def converter_for(
-    where: str, name: str, annotation: Any, *, say_first_of_many: bool = True
+    where: str,
+    name: str,
+    annotation: Any,
+    *,
+    say_first_of_many: bool = True,
+    default: Any = inspect.Parameter.empty,
 ) -> Converter:
     """The converter of parameter ``name`` of handler ``where``; `ConfigurationError` if none.
 
     ``annotation`` is the evaluated annotation (``inspect.Parameter.empty`` when there is none).
     Defaults are the caller's business: a converter returns `MISSING` and the caller decides.
+    A ``default`` given is checked: None, or a value the annotation describes, as the slot's
+    would be (`ConfigurationError` otherwise: the handler would get it as it is).
     A parameter that takes one value, given a multiple-value slot that holds several, gets the
     first and logs a WARNING naming ``where`` (unless not ``say_first_of_many``).
     """
-    said = where if say_first_of_many else None
+    converter = _converter(where, name, annotation, where if say_first_of_many else None)
+    if default is not None and default is not inspect.Parameter.empty:
+        _check_default(where, name, annotation, unwrap_optional(annotation)[0], default)
+    return converter
+
+
+def _converter(where: str, name: str, annotation: Any, said: str | None) -> Converter:
+    """`converter_for`, its default aside."""
     target, _ = unwrap_optional(annotation)
     if target is inspect.Parameter.empty or target is Any:
         target = str
@@ -238,3 +252,31 @@ def is_slot_annotation(annotation: Any) -> bool:
     except ConfigurationError:
         return False
     return True
+
+
+def _check_default(where: str, name: str, annotation: Any, target: Any, default: Any) -> None:
+    """`ConfigurationError` for a ``default`` of parameter ``name`` that is no value of
+    ``target`` (its annotation without ``| None``): ``size: Size = "large"``, the member's
+    value, or ``count: int = "two"``. An int is a float's, as type checkers take it."""
+    if target is inspect.Parameter.empty or target is Any:
+        return  # a str slot, unannotated: its default may be anything
+    many = target is list or typing.get_origin(target) is list
+    cls = list if many else target
+    if not isinstance(cls, type) or isinstance(default, cls):
+        return
+    if cls is float and isinstance(default, int) and not isinstance(default, bool):
+        return
+    what = "a list" if many else f"of type {cls.__name__}"
+    fix = f"a default {what}, or None"
+    if _is_enum(cls):
+        members: list[enum.Enum] = list(typing.cast("type[enum.Enum]", cls))
+        member = next((m for m in members if default in (m.value, m.name)), None)
+        if member is not None:
+            fix = f"give {cls.__name__}.{member.name}, the member, or None"
+    shown = repr(default)
+    shown = shown if len(shown) <= 40 else f"{shown[:37]}..."
+    raise ConfigurationError(
+        f"{where}: parameter {name!r} is annotated {_describe(annotation)}, but its default "
+        f"{shown} is of type {type(default).__name__}, which the handler would get as it is when "
+        f"the slot is missing; {fix}"
+    )
