@@ -2210,17 +2210,17 @@ def test_a_long_list_of_free_words_reads_each_part_once_per_span(
     # words make one value of: a 96-word list of cities took 147,305 part readings (~0.3 s).
     # Only types whose values may span a separator ("one hundred and five", a listed "salt and
     # pepper") try joined parts now. A count of work done, not a time.
-    from alexaskill.understanding import slottypes
+    from alexaskill.understanding import slot_lists
 
     calls = 0
-    part = slottypes._List._part
+    part = slot_lists.ListKind._part
 
     def counted(self: Any, tokens: Any, now: datetime.datetime) -> Any:
         nonlocal calls
         calls += 1
         return part(self, tokens, now)
 
-    monkeypatch.setattr(slottypes._List, "_part", counted)
+    monkeypatch.setattr(slot_lists.ListKind, "_part", counted)
     cities = ["paris", "london", "rome", "tokyo", "berlin", "madrid", "oslo", "lima"]
     said = " and ".join(cities[(at * 5) % len(cities)] for at in range(48))
     found = values(said, "AMAZON.City")

@@ -1,0 +1,180 @@
+"""A multiple-value slot: its words read as a list of values of the slot's type.
+
+Values are separated by "and", "or" or commas; parts joined by a word that make one value of a
+built-in type ("one hundred and five") or a listed value ("salt and pepper") are that one value.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Sequence
+from typing import Any, Final
+
+from .list_joins import JOINED_KINDS, in_order, pause_inside
+from .slot_kinds import CustomKind, Fill, FreeKind, SlotKind, TypedKind
+from .text import Token
+
+__all__ = ["ListKind"]
+
+#: The most words a multiple-value slot takes: as many as an utterance has (the understander's
+#: `MAX_WORDS`). A shorter bound read a long list only in part, and a loose reading then took
+#: the values in the middle of it, the first and last ones cut: wrong values, not missing ones.
+_LIST_WORDS: Final = 100
+#: How many parts' readings a multiple-value slot keeps (it forgets them all past that).
+_PART_MEMO: Final = 4096
+#: The most parts of a list said with "and" that one value can make: "a day and two hours and
+#: thirty minutes and ten seconds". Reading a list takes at most this many fills per part.
+_JOINED_PARTS: Final = 4
+
+
+class ListKind:
+    """A multiple-value slot: values separated by "and", "or" or commas, each of the type."""
+
+    def __init__(self, base: SlotKind, separators: frozenset[str]) -> None:
+        self.name = base.name
+        self.base = base
+        self.separators = separators
+        self.max_words = max(base.max_words, _LIST_WORDS)
+        # The most words of one value: the list's bound is no free-form or custom value's (a
+        # value of a typed type is what its parser reads, "a day and two hours and ...").
+        self._value_words = (
+            base.max_words if isinstance(base, FreeKind | CustomKind) else _LIST_WORDS
+        )
+        #: Whether two values with a dash between them are a range (numbers, dates, times).
+        self._ranges = isinstance(base, TypedKind)
+        #: The most parts one value takes: one for free words, or listed ones without "and".
+        self._joined_parts = _JOINED_PARTS if _joins_parts(base, separators) else 1
+        # The base type's reading of each part, by its tokens (by identity: a token's hash is
+        # worked out field by field; the memo holds the tokens, so that no id is reused): the
+        # matcher reads every span of a long utterance as a list, their parts mostly the same.
+        self._parts: dict[tuple[int, ...], tuple[Sequence[Token], datetime.datetime, Fill | None]]
+        self._parts = {}
+
+    def _part(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
+        if len(tokens) > self._value_words:
+            return None
+        key = tuple(map(id, tokens))
+        found = self._parts.get(key)
+        if found is not None and found[1] == now:
+            return found[2]
+        if len(self._parts) >= _PART_MEMO:
+            self._parts.clear()
+        fill = self.base.fill(tokens, now)
+        self._parts[key] = (tokens, now, fill)
+        return fill
+
+    def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
+        # Each part as the positions of its tokens; whether a pause (not a word) ends it.
+        parts: list[list[int]] = [[]]
+        paused: list[bool] = []
+        for at, token in enumerate(tokens):
+            if token.text in self.separators:
+                if paused and paused[-1] and not parts[-1]:
+                    continue  # "ham, cheese, and olives": the pause already ended the part
+                parts.append([])
+                paused.append(False)
+                continue
+            parts[-1].append(at)
+            if token.dash and self._ranges and at + 1 < len(tokens):
+                return None  # "5 - 10", "friday - saturday": a range, as "5 to 10" is
+            if token.pause:
+                parts.append([])
+                paused.append(True)
+        if parts and not parts[-1]:
+            parts.pop()
+        if any(not part for part in parts):
+            return None
+        if len(parts) == 1:
+            single = self._part(tokens, now)
+            if not isinstance(self.base, CustomKind):
+                return single
+            if single is None and len(tokens) <= self.base.max_words:
+                return None
+            if single is not None and single.kind != "unlisted":
+                return single
+            split = self._listed_run(tokens, now)  # "ham cheese olives", however many
+            return split if split is not None else single
+        fills = self._values(tokens, parts, paused, now)
+        if fills is None:
+            return None
+        return fills[0] if len(fills) == 1 else self._combine(tokens, fills)
+
+    def _values(
+        self, tokens: Sequence[Token], parts: list[list[int]], paused: list[bool], now: Any
+    ) -> list[Fill] | None:
+        """The values of the parts, as few as can be: parts joined by a word that make one
+        value of a built-in type ("one hundred and five", "an hour and a half") or a listed
+        value ("salt and pepper") are that one value, not a list of its parts (100 and 5).
+        Of readings with as many values, the one read from the left, each value as long as
+        can be: "an hour and ten minutes and an hour" is PT1H10M and PT1H."""
+        if self._joined_parts == 1:  # one value a part: the reading below, without its search
+            fills = []
+            for part in parts:
+                fill = self._part(tokens[part[0] : part[-1] + 1], now)
+                if fill is None:
+                    return None
+                fills.append(fill)
+            return fills
+        # best[start]: the values of the parts from ``start`` on, filled from the right.
+        best: list[list[Fill] | None] = [*([None] * len(parts)), []]
+        for start in range(len(parts) - 1, -1, -1):
+            for end in range(min(len(parts), start + self._joined_parts), start, -1):
+                after, found = best[end], best[start]
+                if after is None or (found is not None and len(found) <= len(after) + 1):
+                    continue
+                values = functools.partial(self._typed_values, tokens, parts[start:end], now)
+                if any(paused[start : end - 1]) and not pause_inside(self.name, values):
+                    continue
+                fill = self._part(tokens[parts[start][0] : parts[end - 1][-1] + 1], now)
+                if fill is None or (end - start > 1 and fill.kind not in JOINED_KINDS):
+                    continue
+                if end - start == 1 or in_order(self.name, values):
+                    best[start] = [fill, *after]
+            if all(found is None for found in best[start : start + self._joined_parts]):
+                return None  # no value can span these parts: the list is none
+        return best[0]
+
+    def _typed_values(
+        self, tokens: Sequence[Token], parts: list[list[int]], now: Any
+    ) -> list[str | None]:
+        """Each part's value of a built-in type alone, None for a part that is none."""
+        values = []
+        for part in parts:
+            fill = self._part(tokens[part[0] : part[-1] + 1], now)
+            values.append(fill.value if fill is not None and fill.kind == "typed" else None)
+        return values
+
+    def _listed_run(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
+        """Listed values said one after the other without "and" ("ham cheese olives")."""
+        assert isinstance(self.base, CustomKind)
+        size = len(tokens)
+        best: list[list[Fill] | None] = [None] * (size + 1)
+        best[0] = []
+        for end in range(1, size + 1):
+            for start in range(max(0, end - self.base.max_words), end):
+                before = best[start]
+                if before is None:
+                    continue
+                fill = self._part(tokens[start:end], now)
+                if fill is None or fill.kind != "listed":
+                    continue
+                if best[end] is None or len(before) + 1 < len(best[end] or ()):
+                    best[end] = [*before, fill]
+        found = best[size]
+        if found is None or len(found) < 2:
+            return None
+        return self._combine(tokens, found)
+
+    @staticmethod
+    def _combine(tokens: Sequence[Token], fills: list[Fill]) -> Fill:
+        weight = sum(fill.weight for fill in fills) / len(fills)
+        return Fill(fills[0].value, tokens, "list", weight, parts=tuple(fills))
+
+
+def _joins_parts(base: SlotKind, separators: frozenset[str]) -> bool:
+    """Whether parts of a list of ``base`` said with a separator between may be one value."""
+    if not isinstance(base, CustomKind):
+        return isinstance(base, TypedKind)
+    said = (word for key in base.index for word in key)
+    return isinstance(base.fallback, TypedKind) or not separators.isdisjoint(said)
