@@ -1872,6 +1872,30 @@ def test_a_pause_splits_a_number_or_a_time_into_two_values(
     assert values(said, slot_type) == listed
 
 
+@pytest.mark.parametrize(
+    ("said", "slot_type"),
+    [
+        ("five, hundred", "AMAZON.NUMBER"),
+        ("five, thousand", "AMAZON.NUMBER"),
+        ("twenty five, hundred", "AMAZON.NUMBER"),
+        ("five, point five", "AMAZON.NUMBER"),
+        ("one hundred, and five", "AMAZON.NUMBER"),
+        ("seven, hundred", "AMAZON.TIME"),
+        ("seven, hundred hours", "AMAZON.TIME"),
+    ],
+)
+def test_a_pause_before_a_word_that_goes_on_a_number_ends_the_number(
+    said: str, slot_type: str
+) -> None:
+    # Only a pause before a number or a value ended one: "five, hundred" was 500 (and "seven,
+    # hundred" 07:00), though "hundred" alone is no number; a pause is no part of a number.
+    assert value(said, slot_type) is None
+    assert value(said.replace(",", ""), slot_type) is not None  # said without the pause: one
+    # As a list reads it: "one hundred, and five" was 105 alone, though a list had 100 and 5.
+    assert values("one hundred, and five", "AMAZON.NUMBER") == ["100", "5"]
+    assert value("7, in the morning", "AMAZON.TIME") == "07:00"  # words of the time, no number
+
+
 @pytest.mark.parametrize("said", ["9 - 5", "9 \u2013 5", "9\u20145", "nine -- five"])
 def test_a_dash_between_words_is_a_pause_not_nothing(said: str) -> None:
     # A hyphen or dash standing between words separated them as a space does: "9 - 5" (nine

@@ -194,20 +194,28 @@ class TypedKind:
         return Fill(value, tokens, "typed", TYPED)
 
     def _split(self, tokens: Sequence[Token], now: datetime.datetime) -> bool:
-        """Whether a pause comes before a number or a value of the type: "five, six" is two
-        numbers, not 56, "twenty, first" no 21st, "9, 5" no 09:05; "7, in the morning" and "5,
-        pm" are one time."""
+        """Whether a pause comes before a number or a value of the type, or inside a number:
+        "five, six" is two numbers, not 56, "twenty, first" no 21st, "9, 5" no 09:05, and
+        "five, hundred" no 500 ("hundred" alone is no number, but goes on the one before);
+        "7, in the morning" and "5, pm" are one time."""
         number = self.number
         assert number is not None
-        return any(
-            token.pause
-            and (
-                any(char.isdigit() for char in after.text)
-                or number([after.text], now) is not None
-                or self.parse([after.text], now) is not None
-            )
-            for token, after in itertools.pairwise(tokens)
-        )
+        words = [token.text for token in tokens]
+        # Where each stretch between pauses starts: the words either side of a pause.
+        starts = [0, *(at + 1 for at, token in enumerate(tokens[:-1]) if token.pause)]
+        for before, start in itertools.pairwise(starts):
+            after = words[start]
+            end = next((at for at in starts if at > start), len(words))
+            if (
+                any(char.isdigit() for char in after)
+                or number([after], now) is not None
+                or self.parse([after], now) is not None
+                or number(words[start:end], now) is not None  # "five, point five"
+                or number(words[before : start + 1], now) is not None  # "five, hundred"
+                or number(words[before:end], now) is not None  # "one hundred, and five"
+            ):
+                return True
+        return False
 
 
 def _trimmed(tokens: Sequence[Token], fillers: frozenset[str]) -> bool:
