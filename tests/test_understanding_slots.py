@@ -2206,6 +2206,37 @@ def test_letters_said_or_typed_with_digits_are_no_value_of_the_digits_alone(
     assert value("ab 12", "AMAZON.NUMBER") == "12"  # (a word apart from the number)
 
 
+def two_slots(code_type: str, *samples: str) -> Understander:
+    """An intent with a ``code`` slot of ``code_type`` and a free-form ``city`` slot."""
+    slots = [{"name": "code", "type": code_type}, {"name": "city", "type": "AMAZON.City"}]
+    intents = [
+        {"name": "Say", "slots": slots, "samples": list(samples)},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
+    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+
+
+@pytest.mark.parametrize("code_type", ["AMAZON.NUMBER", "AMAZON.AlphaNumeric"])
+@pytest.mark.parametrize("said", ["a1", "a1 now", "ab12 now", "x9 paris"])
+@pytest.mark.parametrize("samples", [("{code}", "{city}", "{code} {city}"), ("{city} {code}",)])
+def test_no_slot_takes_part_of_a_word_typed_as_letters_and_digits(
+    code_type: str, said: str, samples: tuple[str, ...]
+) -> None:
+    # "a1 now" filled a number slot with 1 and a city slot with "a" (the "now" left out):
+    # another slot took the letters of the word typed, where one left out voided the reading.
+    request = two_slots(code_type, *samples).understand(said, now=NOW).request
+    assert request is not None
+    slots = request["intent"].get("slots", {})
+    values = {name: found.get("value") for name, found in slots.items()}
+    code, _, _ = said.partition(" ")
+    # Only the whole word, or nothing, is the code; no city is part of it (the whole, or
+    # words with it, may be: free-form words).
+    assert values.get("code") in (None, code if code_type == "AMAZON.AlphaNumeric" else None)
+    city = values.get("city")
+    assert city is None or city == code or city not in code
+
+
 @pytest.mark.parametrize(
     ("typed", "said"),
     [("0000", "zero zero zero zero"), ("000", "zero zero zero"), ("007", "zero zero seven")],
