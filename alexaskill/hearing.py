@@ -7,7 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Final
 
-from .ssml import _MAX_BREAK_MS, _break_time_ms, strip_tags
+from .ssml import strip_tags
+from .ssml_check import _MAX_BREAK_MS, _break_time_ms
 
 __all__ = ["spoken_text"]
 

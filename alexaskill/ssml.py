@@ -53,7 +53,9 @@ from .ssml_check import (
     _EMPHASIS_LEVELS,
     _INTENSITIES,
     _INTERPRET_AS,
+    _MAX_BREAK_MS,
     _WORD_ROLES,
+    _break_time_ms,
     response_ssml_error,
     ssml_error,
     strip_tags,
@@ -85,9 +87,6 @@ __all__ = [
     "voice",
     "w",
 ]
-
-# Longest pause ``<break time>`` allows, in milliseconds.
-_MAX_BREAK_MS: Final = 10_000
 
 
 class Ssml(str):
@@ -239,19 +238,6 @@ def speak(*parts: str) -> Ssml:
 #: Amazon's SSML reference; W3C SSML's time designation). White space round it and the unit's
 #: case are forgiven; "2 s", "2" or "1m" are no duration. The one reading of a time, for the
 #: builder and for hand-written SSML (`alexaskill.responses.SsmlSpeech`, progressive responses).
-_BREAK_TIME: Final = re.compile(r"\s*+(\d++(?:\.\d++)?|\.\d++)(ms|s)\s*+", re.I | re.ASCII)
-
-
-def _break_time_ms(time: str) -> tuple[float, str] | None:
-    """The pause a ``<break time>`` value says in milliseconds, and the value as the builder
-    writes it ("1s" for " 1S"); None if it is no duration."""
-    match = _BREAK_TIME.fullmatch(time)
-    if match is None:
-        return None
-    number, unit = match.group(1), match.group(2).lower()
-    return float(number) * (1000 if unit == "s" else 1), number + unit
-
-
 def _break_ms(time: str | float | datetime.timedelta) -> tuple[float, str]:
     """The pause in milliseconds and the ``time`` attribute that says it."""
     if isinstance(time, str):

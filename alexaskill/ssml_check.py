@@ -95,6 +95,44 @@ _SSML_TAGS: Final = frozenset(
 )
 
 
+# Longest pause ``<break time>`` allows, in milliseconds.
+_MAX_BREAK_MS: Final = 10_000
+_BREAK_TIME: Final = re.compile(r"\s*+(\d++(?:\.\d++)?|\.\d++)(ms|s)\s*+", re.I | re.ASCII)
+
+
+def _break_time_ms(time: str) -> tuple[float, str] | None:
+    """The pause a ``<break time>`` value says in milliseconds, and the value as the builder
+    writes it ("1s" for " 1S"); None if it is no duration."""
+    match = _BREAK_TIME.fullmatch(time)
+    if match is None:
+        return None
+    number, unit = match.group(1), match.group(2).lower()
+    return float(number) * (1000 if unit == "s" else 1), number + unit
+
+
+def _break_error(time: str) -> str | None:
+    """Why a hand-written ``<break time>`` is none Amazon's SSML reference writes, or None.
+
+    Its reference gives a number and ``s`` or ``ms``, at most 10 s. A time with the unit in
+    capitals or white space round it ("5S", " 2s ") is read as a duration here (the builder
+    writes ``break_("5S")`` as ``time="5s"``), but sent as written by hand, in a form the
+    reference never shows: said with the form to write, as an enumerated value in another case
+    (``level="Strong"``) is.
+    """
+    pause = _break_time_ms(time)
+    if pause is None:
+        return f"<break time={time!r}> is not a duration like '500ms' or '2s' (at most 10s)"
+    milliseconds, written = pause
+    if milliseconds > _MAX_BREAK_MS:
+        return f"<break time={time!r}> is {milliseconds:.15g} ms; the limit is 10 s"
+    if written != time:
+        return (
+            f"<break time={time!r}>: write {written!r} (Amazon's SSML reference: a number, then "
+            "s or ms in lower case, nothing round them)"
+        )
+    return None
+
+
 _BREAK_STRENGTHS: Final = ("none", "x-weak", "weak", "medium", "strong", "x-strong")
 _EMPHASIS_LEVELS: Final = ("strong", "moderate", "reduced")
 _INTERPRET_AS: Final = (
@@ -160,9 +198,11 @@ def ssml_error(markup: str) -> str | None:
     ``<emphais>``, W3C's ``<mark>``, Amazon Polly's ``<amazon:breath>``, a ``<speak>`` inside
     the root), or a value of an attribute the reference enumerates that it does not list
     (``<emphasis level="huge">``: `_ENUMERATED`, what the builders refuse) fails the response,
-    and the user hears "There was a problem with the requested skill's response". The builders
-    of `alexaskill.ssml` never produce such markup; a hand-written ``Ssml("…")`` can. Other
-    attributes are not checked here. The test tools
+    and the user hears "There was a problem with the requested skill's response". So does a
+    ``<break time>`` that is no duration of at most 10 s; one in a form Amazon's reference does
+    not write (``"5S"``, whose reading by Alexa is not documented) is said with the form to
+    write (``"5s"``). The builders of `alexaskill.ssml` never produce such markup; a
+    hand-written ``Ssml("…")`` can. Other attributes are not checked here. The test tools
     (`alexaskill.testing`, ``alexaskill chat``, ``replay`` and the simulator) call this on every
     answer; the app does not.
     """
@@ -185,6 +225,10 @@ def ssml_error(markup: str) -> str | None:
             )
         elif attributes and (error := _value_error(name, attributes)) is not None:
             faults.append(error)
+        elif name == "break" and "time" in attributes:
+            error = _break_error(attributes["time"])
+            if error is not None:
+                faults.append(error)
 
     def doctype(*declaration: object) -> None:
         raise _DoctypeFound  # read no further: its entities (&name;) would be expanded

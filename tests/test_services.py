@@ -506,7 +506,7 @@ def test_progressive_speech_holds_at_most_30_seconds_of_pauses(
 async def test_progressive_pauses_are_read_as_speech_reads_them(
     stub: Callable[..., AlexaApiStub],
 ) -> None:
-    # One reading of <break time> (ssml._break_time_ms): the unit's case and white space round
+    # One reading of <break time> (ssml_check._break_time_ms): the unit's case and white space round
     # the time are forgiven here as in speech, and only real elements count, not a comment.
     api_stub = stub()
     api = AlexaApi(envelope(), client=api_stub.client)

@@ -890,3 +890,25 @@ def test_every_value_amazons_reference_lists_is_known() -> None:
     for format_ in ["mdy", "dmy", "ymd", "md", "dm", "ym", "my", "d", "m", "y"]:
         markup = f'<speak><say-as interpret-as="date" format="{format_}">0922</say-as></speak>'
         assert ssml.ssml_error(markup) is None, markup
+
+
+@pytest.mark.parametrize(
+    ("time", "said"),
+    [
+        ("5S", "<break time='5S'>: write '5s' (Amazon's SSML reference: a number, then s or ms "),
+        ("500MS", "<break time='500MS'>: write '500ms' (Amazon's SSML reference: a number, "),
+        (" 2s ", "<break time=' 2s '>: write '2s' (Amazon's SSML reference: a number, then s "),
+        ("20s", "<break time='20s'> is 20000 ms; the limit is 10 s"),
+        ("5 sec", "<break time='5 sec'> is not a duration like '500ms' or '2s'"),
+        ("", "<break time=''> is not a duration like '500ms' or '2s'"),
+    ],
+)
+def test_a_hand_written_break_time_is_said_with_its_value(time: str, said: str) -> None:
+    # The test tools checked no <break time> at all: "5S" (a unit Amazon's reference writes in
+    # lower case), "20s" (over its 10 s) and "5 sec" passed a server's answer (chat --url,
+    # replay --url) without a word. The builder writes ssml.break_("5S") as time="5s".
+    found = ssml.ssml_error(f'<speak>Wait<break time="{time}"/>now</speak>')
+    assert found is not None and found.startswith(said), found
+    for fine in ("5s", "500ms", "10s", "1.5s", ".5s", "10000ms"):
+        assert ssml.ssml_error(f'<speak>Wait<break time="{fine}"/>now</speak>') is None, fine
+    assert ssml.ssml_error(ssml.speak("Wait", ssml.break_(" 5S "))) is None  # written '5s'

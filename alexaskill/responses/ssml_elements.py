@@ -19,7 +19,8 @@ import re
 from typing import Final
 
 from ..exceptions import ResponseError
-from ..ssml import _MAX_BREAK_MS, _break_time_ms, _prosody_pitch, _prosody_rate, _prosody_volume
+from ..ssml import _prosody_pitch, _prosody_rate, _prosody_volume
+from ..ssml_check import _MAX_BREAK_MS, _break_time_ms
 from ..web_urls import _url_error
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
