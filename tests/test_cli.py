@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import functools
 import io
 import json
 import logging
@@ -131,6 +133,14 @@ def test_replay_shows_what_the_skill_says(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_replay_shows_a_can_fulfill_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
+    # Replay dates its requests by the clock, and the trip planner vouches for no day past (its
+    # booking refuses one): on the real clock the sample's 2026-12-04 answers NO from that day
+    # on. Replayed at the sample's own moment instead, as the examples' tests do.
+    import alexaskill.testing
+
+    sample_time = datetime.datetime(2026, 11, 26, 12, 4, tzinfo=datetime.UTC)
+    at_sample_time = functools.partial(alexaskill.testing.TestClient, now=lambda: sample_time)
+    monkeypatch.setattr(alexaskill.testing, "TestClient", at_sample_time)
     request = "examples/dialog/requests/can-fulfill.json"
     code, out, err = run("replay", "examples.dialog.app:skill", request)
     assert code == 0, err
@@ -138,6 +148,7 @@ def test_replay_shows_a_can_fulfill_answer(monkeypatch: pytest.MonkeyPatch) -> N
         f"{request} (CanFulfillIntentRequest PlanTrip)\n"
         "  can fulfill: YES (city: understand YES, fulfill YES; "
         "date: understand YES, fulfill YES)\n"
+        "  alexa api:  time_zone -> 204\n"  # (the user's day, in the device's time zone)
         "1 request: all answered\n"
     )
 

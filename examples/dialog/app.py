@@ -14,7 +14,8 @@ a ``dialogState``, and the skill
   the model lacks their validations;
 - books the trip when the dialog is complete, unless the user denied the whole intent;
 - starts the dialog straight from "Alexa, open trip planner" (intent chaining);
-- answers CanFulfillIntentRequest (name-free requests) from the cities it knows.
+- answers CanFulfillIntentRequest (name-free requests) from the cities it knows and the days it
+  books (NO for a day in the past or over a year ahead, as the booking refuses them).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import datetime
 
 from alexaskill import (
     AlexaApi,
+    AlexaApiError,
     AlexaDate,
     ConfigurationError,
     DateKind,
@@ -178,7 +180,9 @@ def bookable_day(day: datetime.date, today: datetime.date) -> bool:
 
 
 @skill.can_fulfill("PlanTrip")
-def can_plan_trip(city: str | None = None, date: AlexaDate | None = None) -> Response:
+async def can_plan_trip(
+    api: AlexaApi, city: str | None = None, date: AlexaDate | None = None
+) -> Response:
     if city is None:
         # The dialog will ask for the city: the skill can take the request, not vouch for it.
         return can_fulfill("MAYBE")
@@ -189,7 +193,17 @@ def can_plan_trip(city: str | None = None, date: AlexaDate | None = None) -> Res
         # "Next week": understood, but no day to leave on; the dialog will ask for one.
         slots["date"] = ("YES", "NO")
         return can_fulfill("MAYBE", slots)
-    if date is not None:
+    if date is not None and date.start is not None:
+        # The day the booking checks (the user's today, from the request's time): a day it
+        # refuses, past or over a year ahead, is no trip the skill can vouch for.
+        try:
+            today = await api.today()
+        except AlexaApiError:  # (logged) no day to check it against: the dialog will check it
+            slots["date"] = ("YES", "YES")
+            return can_fulfill("MAYBE", slots)
+        if not bookable_day(date.start, today):
+            slots["date"] = ("YES", "NO")
+            return can_fulfill("NO", slots)
         slots["date"] = ("YES", "YES")
     return can_fulfill("YES", slots)
 

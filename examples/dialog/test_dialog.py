@@ -287,6 +287,33 @@ def test_a_date_that_is_no_single_day_is_asked_again(
     assert (slots["city"]["value"], slots["travellers"]["value"]) == ("Paris", "2")
 
 
+@pytest.mark.parametrize("date", ["2026-11-28", "2025-12-04", "2027-11-30", "2028-01-01"])
+def test_can_fulfill_a_day_the_booking_refuses_is_a_no(client: TestClient, date: str) -> None:
+    # CanFulfill answered YES for a day in the past (or over a year ahead), which the booking
+    # refuses (the model's validation, and the handler's check at COMPLETED): the skill vouched
+    # for a trip it would then not book. The client's clock is Sunday 29 November 2026.
+    assert can_fulfill(client, city="Rome", date=date)["canFulfillIntent"] == {
+        "canFulfill": "NO",
+        "slots": {
+            "city": {"canUnderstand": "YES", "canFulfill": "YES"},
+            "date": {"canUnderstand": "YES", "canFulfill": "NO"},
+        },
+    }
+    for bookable in ("2026-11-29", "2027-11-29"):  # today and a year ahead: the booking's bounds
+        assert can_fulfill(client, city="Rome", date=bookable)["canFulfillIntent"][
+            "canFulfill"
+        ] == ("YES")
+
+
+def test_can_fulfill_a_day_without_the_users_time_zone_is_a_maybe() -> None:
+    # The day is checked in the user's time zone; when Alexa's settings API fails, the skill
+    # cannot tell today from yesterday, and the dialog will check the day.
+    with TestClient(skill, now=noon_sunday_utc, faults={"time_zone": 500}) as failing:
+        answer = can_fulfill(failing, city="Rome", date="2026-12-04")["canFulfillIntent"]
+    assert answer["canFulfill"] == "MAYBE"
+    assert answer["slots"]["date"] == {"canUnderstand": "YES", "canFulfill": "YES"}
+
+
 def test_can_fulfill_a_date_that_is_no_single_day_is_a_maybe(client: TestClient) -> None:
     # The dialog would ask for a day: the skill cannot vouch for "next week" as it is.
     assert can_fulfill(client, city="Rome", date="2026-W49") == {
