@@ -1896,6 +1896,24 @@ def test_a_pause_before_a_word_that_goes_on_a_number_ends_the_number(
     assert value("7, in the morning", "AMAZON.TIME") == "07:00"  # words of the time, no number
 
 
+@pytest.mark.parametrize(
+    ("said", "slot_type"),
+    [
+        ("five hundred and", "AMAZON.NUMBER"),
+        ("one hundred and", "AMAZON.NUMBER"),
+        ("two thousand and", "AMAZON.NUMBER"),
+        ("two thousand and", "AMAZON.FOUR_DIGIT_NUMBER"),
+    ],
+)
+def test_a_number_cut_off_after_its_and_is_no_number(said: str, slot_type: str) -> None:
+    # A loose reading left the "and" out: "five hundred and" (the user stopped, or was cut
+    # off, before the rest) filled a number slot with 500, a number the user did not say.
+    assert value(said, slot_type) is None
+    assert value(f"{said} five", slot_type) is not None  # the whole number is read
+    assert value("5 and", "AMAZON.NUMBER") == "5"  # "and" after a whole number goes on no number
+    assert values("1 and 2 and 3 and", "AMAZON.NUMBER") == ["1", "2", "3"]
+
+
 @pytest.mark.parametrize("said", ["9 - 5", "9 \u2013 5", "9\u20145", "nine -- five"])
 def test_a_dash_between_words_is_a_pause_not_nothing(said: str) -> None:
     # A hyphen or dash standing between words separated them as a space does: "9 - 5" (nine

@@ -118,6 +118,8 @@ def cut_reason(
                     # february": the rest of this one.
                     if other is not None:
                         return _joined(kind, spans, value, at, other, language)
+                    if step > 0 and _goes_on_unsaid(kind, spans, value, at):
+                        return _left_out(spans, value, at, at + 1)
                 if word in language.function_words or (
                     _companion_word(kind.name, word, language) and word not in own
                 ):
@@ -363,6 +365,16 @@ def _range_opened(
             if first is not None and second is not None:
                 return opener
     return None
+
+
+def _goes_on_unsaid(kind: SlotKind, spans: SpanCache, value: tuple[int, int], at: int) -> bool:
+    """Whether the word left out at ``at``, the last said, starts the rest of the value: "five
+    hundred and" (cut off) is no 500, as "five hundred and five" reads as one number."""
+    parse = getattr(kind, "parse", None)
+    words = spans.words[value[0] : value[1]]
+    if parse is None or at + 1 != len(spans.words) or not words:
+        return False
+    return parse([*words, spans.words[at], words[0]], spans.now) is not None
 
 
 def _joiners(language: Language) -> frozenset[str]:
