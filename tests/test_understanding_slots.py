@@ -1914,6 +1914,24 @@ def test_a_number_cut_off_after_its_and_is_no_number(said: str, slot_type: str) 
     assert values("1 and 2 and 3 and", "AMAZON.NUMBER") == ["1", "2", "3"]
 
 
+@pytest.mark.parametrize(
+    ("said", "slot_type"),
+    [
+        ("5 and 6 to 7", "AMAZON.NUMBER"),
+        ("5, 6 to 7", "AMAZON.NUMBER"),
+        ("5 and from 6 to 7", "AMAZON.NUMBER"),
+        ("5th and 6th to 7th", "AMAZON.Ordinal"),
+        ("friday and saturday to sunday", "AMAZON.DATE"),
+        ("5 and 6 to 7 minutes", "AMAZON.DURATION"),
+    ],
+)
+def test_a_value_and_a_range_said_together_are_no_value(said: str, slot_type: str) -> None:
+    # "5 and 6 to 7": a value, then a range (or "6 to 7" a value of its own?). Neither 5 and 6,
+    # nor 7, nor 6 and 7 is what the user meant: the slot, single or multiple, has none.
+    assert value(said, slot_type) is None
+    assert values(said, slot_type) is None
+
+
 @pytest.mark.parametrize("said", ["9 - 5", "9 \u2013 5", "9\u20145", "nine -- five"])
 def test_a_dash_between_words_is_a_pause_not_nothing(said: str) -> None:
     # A hyphen or dash standing between words separated them as a space does: "9 - 5" (nine
