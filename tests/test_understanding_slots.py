@@ -1932,6 +1932,25 @@ def test_a_value_and_a_range_said_together_are_no_value(said: str, slot_type: st
     assert values(said, slot_type) is None
 
 
+@pytest.mark.parametrize(
+    ("said", "listed"),
+    [
+        ("5 and 6 pm", ["17:00", "18:00"]),
+        ("5, 6 and 7 pm", ["17:00", "18:00", "19:00"]),
+        ("five or six in the evening", ["17:00", "18:00"]),
+        ("9 and 10 am", ["09:00", "10:00"]),
+        ("5 and 6:30 pm", ["17:00", "18:30"]),
+    ],
+)
+def test_a_list_of_hours_said_with_one_pm_is_every_hour_pm(said: str, listed: list[str]) -> None:
+    # "5 and 6 pm" filled a multiple-value AMAZON.TIME slot with 05:00 and 18:00: the "pm"
+    # said once after the list is each hour's, as "5 pm and 6 pm" is.
+    assert values(said, "AMAZON.TIME") == listed
+    assert values("5 pm and 6", "AMAZON.TIME") == ["17:00", "06:00"]  # (said after one only)
+    assert values("noon and 5 pm", "AMAZON.TIME") == ["12:00", "17:00"]
+    assert values("quarter past five and six pm", "AMAZON.TIME") == ["05:15", "18:00"]
+
+
 @pytest.mark.parametrize("said", ["9 - 5", "9 \u2013 5", "9\u20145", "nine -- five"])
 def test_a_dash_between_words_is_a_pause_not_nothing(said: str) -> None:
     # A hyphen or dash standing between words separated them as a space does: "9 - 5" (nine
@@ -2324,7 +2343,7 @@ def test_a_long_list_of_free_words_reads_each_part_once_per_span(
     [
         ("5, pm", ["17:00"]),
         ("7, in the morning", ["07:00"]),
-        ("5, 6 pm", ["05:00", "18:00"]),
+        ("5, 6 pm", ["17:00", "18:00"]),  # (the "pm" said once is both hours)
         ("5 pm, 6 pm", ["17:00", "18:00"]),
         ("noon, 5 pm", ["12:00", "17:00"]),
     ],

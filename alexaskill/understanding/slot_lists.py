@@ -26,6 +26,9 @@ _PART_MEMO: Final = 4096
 #: The most parts of a list said with "and" that one value can make: "a day and two hours and
 #: thirty minutes and ten seconds". Reading a list takes at most this many fills per part.
 _JOINED_PARTS: Final = 4
+#: Types whose words said once after a list are every value's: "5 and 6 pm" is 17:00 and
+#: 18:00, the "pm" (or "in the evening") said for both.
+_SAID_ONCE_AFTER: Final = frozenset({"AMAZON.TIME"})
 
 
 class ListKind:
@@ -98,7 +101,27 @@ class ListKind:
         fills = self._values(tokens, parts, paused, now)
         if fills is None:
             return None
+        if len(fills) > 1 and self.name in _SAID_ONCE_AFTER:
+            fills = self._said_once_after(fills, now)
         return fills[0] if len(fills) == 1 else self._combine(tokens, fills)
+
+    def _said_once_after(self, fills: list[Fill], now: datetime.datetime) -> list[Fill]:
+        """The values with the words said once after the last one ("pm" of "5 and 6 pm") read
+        into each value before it that is a number alone (5: 17:00, as "5 pm and 6 pm")."""
+        number, parse = getattr(self.base, "number", None), getattr(self.base, "parse", None)
+        if number is None or parse is None:
+            return fills
+        words = [token.text for token in fills[-1].tokens]
+        said = next((at for at in range(len(words) - 1, 0, -1) if parse(words[:at], now)), 0)
+        if not said or (number(words[:said], now) is None and ":" not in words[said - 1]):
+            return fills  # "noon", "quarter past six pm": no clock time, then words after it
+        after = fills[-1].tokens[said:]
+        read = []
+        for fill in fills[:-1]:
+            alone = [token.text for token in fill.tokens]
+            whole = number(alone, now) is not None and self.base.fill([*fill.tokens, *after], now)
+            read.append(Fill(whole.value, fill.tokens, "typed", fill.weight) if whole else fill)
+        return [*read, fills[-1]]
 
     def _values(
         self, tokens: Sequence[Token], parts: list[list[int]], paused: list[bool], now: Any
