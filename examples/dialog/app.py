@@ -198,7 +198,7 @@ async def can_plan_trip(
         # refuses, past or over a year ahead, is no trip the skill can vouch for.
         try:
             today = await api.today()
-        except AlexaApiError:  # (logged) no day to check it against: the dialog will check it
+        except AlexaApiError:  # no day to check it against: the dialog will check it
             slots["date"] = ("YES", "YES")
             return can_fulfill("MAYBE", slots)
         if not bookable_day(date.start, today):
