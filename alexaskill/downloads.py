@@ -18,9 +18,10 @@ forged requests from crowding out genuine ones:
   made-up URL costs one download, not one per request. At most ``failure_cache_size`` URLs
   are remembered;
 - the downloads in flight belong to one event loop. A request on another loop meanwhile (one
-  skill served from two threads) downloads alone, within ``timeout``, at most ``max_downloads``
-  such at once (a request past them is refused at once: no queue across loops); once nothing
-  is in flight, the next loop's requests share again.
+  skill served from two threads) downloads alone, within ``timeout``: one download per URL,
+  shared by that loop's requests for it, at most ``max_downloads`` such at once (a request past
+  them is refused at once: no queue across loops); once nothing is in flight, the next loop's
+  requests share again.
 
 The Verifier owns one `Downloads` and caches the chains it returns; this module knows nothing of
 certificates beyond the errors it raises.
@@ -127,9 +128,9 @@ class Downloads(Generic[T]):
         self._order = itertools.count()
         #: The event loop the downloads in flight (tasks, slots) belong to.
         self._loop: asyncio.AbstractEventLoop | None = None
-        #: Downloads of requests on other loops than ``_loop``'s (`_alone`), and their lock:
-        #: those loops' threads count them.
-        self._alone_count = 0
+        #: Downloads of requests on other loops than ``_loop``'s (`_alone`), one task per loop
+        #: and URL, and their lock: those loops' threads list them.
+        self._alone_tasks: dict[tuple[asyncio.AbstractEventLoop, str], asyncio.Future[Any]] = {}
         self._alone_lock = threading.Lock()
 
     @property
@@ -189,18 +190,29 @@ class Downloads(Generic[T]):
         return result
 
     async def _alone(self, url: str, load: Callable[[], Awaitable[T]]) -> T:
-        """`_run` without a slot, for a request on another loop than the downloads in flight;
-        refused past ``max_downloads`` such at once: unbounded, a flood of made-up URLs on that
-        loop made as many downloads at once as it sent requests."""
+        """`_run` without a slot, for a request on another loop than the downloads in flight,
+        shared by that loop's requests for the URL meanwhile, as a loop's own are (genuine
+        requests all name one URL: each downloading alone, those past ``max_downloads`` were
+        refused); refused past ``max_downloads`` such downloads at once: unbounded, a flood of
+        made-up URLs on that loop made as many downloads at once as it sent requests."""
+        key = (asyncio.get_running_loop(), url)
         with self._alone_lock:
-            if self._alone_count >= self.max_downloads:
-                raise CertificateError(_TOO_MANY)
-            self._alone_count += 1
-        try:
-            return await self._run(url, None, load)
-        finally:
-            with self._alone_lock:
-                self._alone_count -= 1
+            task = self._alone_tasks.get(key)
+            if task is None:
+                for gone in [listed for listed in self._alone_tasks if listed[0].is_closed()]:
+                    del self._alone_tasks[gone]  # its loop closed with it pending: never done
+                if len(self._alone_tasks) >= self.max_downloads:
+                    raise CertificateError(_TOO_MANY)
+                task = self._alone_tasks[key] = asyncio.ensure_future(self._run(url, None, load))
+                task.add_done_callback(_consume_exception)
+                task.add_done_callback(lambda done: self._unlist_alone(key, done))
+        result: T = await asyncio.shield(task)  # (outlives a caller gone: as in `get`)
+        return result
+
+    def _unlist_alone(self, key: tuple[asyncio.AbstractEventLoop, str], task: Any) -> None:
+        with self._alone_lock:
+            if self._alone_tasks.get(key) is task:
+                del self._alone_tasks[key]
 
     def forget_failures(self) -> None:
         """Forget every remembered failure: the next request for any URL downloads again."""

@@ -487,6 +487,103 @@ def test_downloads_alone_on_another_loop_are_bounded_as_the_loops_own_are() -> N
     assert run(downloads.get(forged("after"), again)) == "chain"
 
 
+def test_requests_alone_on_another_loop_for_one_url_share_its_download() -> None:
+    # While one loop has a download in flight, another loop's requests download alone, at most
+    # max_downloads at once. Genuine requests all name Amazon's one URL: past max_downloads of
+    # them at once they were refused (400, "too many downloads in progress"), where the loop's
+    # own share one download. They share one there too, and the count is given back as the
+    # downloads end (cancelled or not), the first loop's download still in flight.
+    import threading
+
+    downloads: Downloads[str] = Downloads(max_downloads=2, max_queued=0)
+    started = threading.Event()
+    release = threading.Event()
+
+    async def slow() -> str:  # on the other thread's loop, in flight throughout
+        started.set()
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+        return "theirs"
+
+    other = threading.Thread(target=lambda: asyncio.run(downloads.get("url", slow)))
+    other.start()
+    try:
+        assert started.wait(10)
+
+        async def genuine() -> tuple[int, list[str | BaseException], list[str]]:
+            gate = asyncio.Event()
+            loads = 0
+
+            async def load() -> str:
+                nonlocal loads
+                loads += 1
+                await gate.wait()
+                return "chain"
+
+            tasks = [asyncio.ensure_future(downloads.get("url", load)) for _ in range(5)]
+            await asyncio.sleep(0)  # every request under way
+            tasks[0].cancel()  # a request gone (its deadline): the others' download goes on
+            await asyncio.sleep(0)
+            gate.set()
+            results = await asyncio.gather(*tasks[1:], return_exceptions=True)
+            cancelled = asyncio.ensure_future(downloads.get(forged("cancelled"), load))
+            gate.clear()
+            await asyncio.sleep(0)
+            cancelled.cancel()  # its only request gone: the download is given up, or ends
+            gate.set()
+            await asyncio.gather(cancelled, return_exceptions=True)
+            for _ in range(10):  # its download ends, and is unlisted
+                await asyncio.sleep(0)
+            after = await asyncio.gather(*(downloads.get(forged(n), load) for n in range(2)))
+            return loads, results, after
+
+        loads, results, after = run(genuine())
+    finally:
+        release.set()
+        other.join()
+    assert results == ["chain"] * 4
+    assert after == ["chain", "chain"]  # two at once: the counts were given back
+    assert loads == 1 + 1 + 2
+
+
+def test_a_download_alone_of_a_loop_closed_meanwhile_is_no_longer_counted() -> None:
+    # A loop closed with a download alone pending (stopped, not run to its end): the download
+    # never ends, and it held one of the max_downloads such downloads for the process's life.
+    import threading
+
+    downloads: Downloads[str] = Downloads(max_downloads=1, max_queued=0)
+    started = threading.Event()
+    release = threading.Event()
+
+    async def slow() -> str:  # on the other thread's loop, in flight throughout
+        started.set()
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+        return "theirs"
+
+    async def never() -> str:
+        await asyncio.Event().wait()
+        return "never"
+
+    async def quick() -> str:
+        return "chain"
+
+    other = threading.Thread(target=lambda: asyncio.run(downloads.get("url", slow)))
+    other.start()
+    try:
+        assert started.wait(10)
+        closed = asyncio.new_event_loop()
+        pending = closed.create_task(downloads.get(forged("pending"), never))
+        closed.run_until_complete(asyncio.sleep(0.01))
+        assert not pending.done()
+        closed.set_exception_handler(lambda loop, context: None)  # ("destroyed but pending")
+        closed.close()
+        assert run(downloads.get(forged("next"), quick)) == "chain"
+    finally:
+        release.set()
+        other.join()
+
+
 def test_an_expired_failure_another_thread_forgot_meanwhile_is_no_keyerror() -> None:
     # Two threads' requests for a URL whose failure just expired: each finds it, and the one
     # that forgets it second found it gone (a KeyError, a 500, had it assumed it there).
