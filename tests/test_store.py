@@ -1453,7 +1453,7 @@ class RefusingStore(MemoryStore):
 
 @pytest.mark.parametrize("hooked", [False, True])
 @pytest.mark.parametrize("device_first", [False, True])
-@pytest.mark.parametrize("bad", ["not JSON", "int keys", "too big"])
+@pytest.mark.parametrize("bad", ["not JSON", "int keys", "too big", "past DynamoDB's"])
 def test_attributes_of_two_kinds_are_saved_both_or_neither(
     hooked: bool, device_first: bool, bad: str
 ) -> None:
@@ -1463,7 +1463,7 @@ def test_attributes_of_two_kinds_are_saved_both_or_neither(
 
     store = RefusingStore()
     skill = Skill(SKILL_ID, store=store)
-    value: Any = {"not JSON": object(), "int keys": {1: "a"}, "too big": "too big"}[bad]
+    value: Any = {"not JSON": object(), "int keys": {1: "a"}, "too big": "too big"}.get(bad, 1e300)
 
     def order(attributes: Attributes, device: DeviceAttributes) -> Response:
         attributes.increment("orders")
@@ -1492,6 +1492,65 @@ def test_attributes_of_two_kinds_are_saved_both_or_neither(
             assert result.speech == "Sorry, something went wrong. Please try again later."
         assert client.intent("Count").speech == "0 orders, seen False"
     assert store._data == {}
+
+
+class OwnStore:
+    """A store of one's own, keeping any JSON value and adding any increment (no limits)."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, dict[str, Any]] = {}
+
+    async def load(self, key: str) -> dict[str, Any]:
+        return dict(self.data.get(key, {}))
+
+    async def update(
+        self,
+        key: str,
+        changes: Mapping[str, Any],
+        deleted: Iterable[str],
+        increments: Mapping[str, int] | None = None,
+    ) -> None:
+        item = self.data.setdefault(key, {})
+        item.update(changes)
+        for name, by in (increments or {}).items():
+            item[name] = item.get(name, 0) + by
+
+    async def aclose(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("device", ["none", "unchanged", "changed"])
+def test_a_store_of_ones_own_keeps_what_the_shipped_stores_refuse_whatever_the_kinds(
+    device: str,
+) -> None:
+    # The shipped stores refuse what DynamoDB or Redis cannot keep (1e300, an increment past
+    # 10**18); a store of one's own keeps what it keeps, saying what it refuses by its
+    # check_update. It kept them from a handler taking Attributes alone; from one taking
+    # DeviceAttributes too (changed or not), the check made before either save refused them.
+    from alexaskill.testing import TestClient
+
+    store = OwnStore()
+    skill = Skill(SKILL_ID, store=store)
+
+    def save(attributes: Attributes) -> None:
+        attributes["huge"] = 1e300
+        attributes.increment("count", 10**19)
+
+    @skill.intent("Alone")
+    def alone(attributes: Attributes) -> Response:
+        save(attributes)
+        return speak("Saved.")
+
+    @skill.intent("Both")
+    def both(attributes: Attributes, device_attributes: DeviceAttributes) -> Response:
+        save(attributes)
+        if device == "changed":
+            device_attributes["seen"] = True
+        return speak("Saved.")
+
+    with TestClient(skill) as client:
+        assert client.intent("Alone" if device == "none" else "Both").speech == "Saved."
+        assert store.data[client.user_id] == {"huge": 1e300, "count": 10**19}
 
 
 # --- which store a skill serves with ------------------------------------------------------------

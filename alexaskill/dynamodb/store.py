@@ -108,6 +108,8 @@ class DynamoDBStore:
     in a child).
     """
 
+    _common_limits = True  # (`base._common_limits`)
+
     def __init__(
         self,
         table: str,

@@ -11,6 +11,7 @@ from ..exceptions import ConfigurationError, ResponseError
 from .base import (
     Store,
     _awaitable,
+    _common_limits,
     _encode,
     _encode_changes,
     _is_store,
@@ -249,8 +250,9 @@ def check_saves(services: Iterable[object]) -> None:
         pending = attributes._check()
         if pending is None:
             continue
-        _encode_changes(pending[0])  # what every store checks; pending() checked JSON only
-        _names_checked(attributes.key or "", *pending)  # and the names (_check: a key)
+        limits = _common_limits(attributes._store)  # (not a store of one's own: its own)
+        _encode_changes(pending[0], limits=limits)  # what every store checks; pending(): JSON
+        _names_checked(attributes.key or "", *pending, limits=limits)  # the names (_check: a key)
         check = getattr(attributes._store, "check_update", None)
         if check is not None:
             check(*pending)

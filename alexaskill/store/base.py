@@ -164,12 +164,15 @@ def _names_checked(
     changes: Mapping[str, Any],
     deleted: Iterable[str],
     increments: Mapping[str, int] | None,
+    *,
+    limits: bool = True,
 ) -> list[str]:
     """``deleted`` as a list; `ResponseError` first for an empty ``key`` or attribute name in an
     update (DynamoDB keeps neither, so no store takes one: a skill moved from one store to
     another finds the same names refused, with the same words), or a name both in ``changes``
     and in ``increments`` (`Attributes` never sends one: a set value replaces its increment), or
-    an increment that is no int (a float was stored as the value, a str failed with TypeError)."""
+    an increment that is no int (a float was stored as the value, a str failed with TypeError),
+    or, with ``limits``, past Redis's bound (`_common_limits`)."""
     gone = list(deleted)
     if not key:
         raise ResponseError("attributes cannot be saved under an empty key: keys are not empty")
@@ -180,7 +183,7 @@ def _names_checked(
             raise ResponseError(
                 f"attribute {name!r}: an increment is an int, not {type(by).__name__}"
             )
-        if not -_MAX_STEP <= by <= _MAX_STEP:  # Redis's bound, in every store
+        if limits and not -_MAX_STEP <= by <= _MAX_STEP:  # Redis's bound, in every store
             raise ResponseError(
                 f"attribute {name!r}: increment {by} is out of range (at most 10**18 in size: "
                 "Redis adds in 64 bits)"
@@ -194,19 +197,28 @@ def _names_checked(
 _EMPTY_NAME: Final = "attribute '' cannot be saved: attribute names are not empty"
 
 
-def _encode_changes(changes: Mapping[str, Any]) -> dict[str, str]:
+def _encode_changes(changes: Mapping[str, Any], *, limits: bool = True) -> dict[str, str]:
     """Each changed value as JSON (`_encode_checked`)."""
-    return {name: _encode_checked(name, value) for name, value in changes.items()}
+    return {name: _encode_checked(name, value, limits=limits) for name, value in changes.items()}
 
 
-def _encode_checked(name: str, value: Any) -> str:
-    """`_encode`, refusing also dict keys that JSON would turn into strings: for a value to be
-    written. (Not for one loaded: it came from JSON; nor to compare: it costs a walk.)"""
+def _encode_checked(name: str, value: Any, *, limits: bool = True) -> str:
+    """`_encode`, refusing also dict keys that JSON would turn into strings, and with ``limits``
+    what a shipped store cannot keep (`_check_limits`): for a value to be written. (Not for one
+    loaded: it came from JSON; nor to compare: it costs a walk.)"""
     text = _encode(name, value)
     if "{" in text:  # no "{", no dict: only values that may hold one are walked
         _check_keys(name, value)
-    _check_limits(name, value)
+    if limits:
+        _check_limits(name, value)
     return text
+
+
+def _common_limits(store: object) -> bool:
+    """Whether ``store`` is one alexaskill ships (or made from one), all of which refuse what
+    one of them cannot keep (`_check_limits`, Redis's bounds on increments). A store of one's
+    own keeps what it keeps, saying what it refuses by its ``check_update``."""
+    return getattr(store, "_common_limits", False) is True
 
 
 def _check_limits(name: str, value: Any) -> None:

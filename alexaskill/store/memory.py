@@ -13,6 +13,8 @@ __all__ = ["MemoryStore"]
 class MemoryStore:
     """A store in a dict, for tests: values are kept as JSON, so they behave as in a real store."""
 
+    _common_limits = True  # (`base._common_limits`)
+
     def __init__(self) -> None:
         self._data: dict[str, dict[str, str]] = {}
 

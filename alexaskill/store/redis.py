@@ -79,6 +79,8 @@ class RedisStore:
     message saying what failed and what to do, never the password.
     """
 
+    _common_limits = True  # (`base._common_limits`)
+
     def __init__(
         self,
         url: str,

@@ -95,6 +95,8 @@ class SQLiteStore:
     while serving, or with the skill stopped and the ``-wal`` and ``-shm`` files removed.
     """
 
+    _common_limits = True  # (`base._common_limits`)
+
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 5.0) -> None:
         path = os.fspath(path) if isinstance(path, str | os.PathLike) else path
         if not isinstance(path, str):
