@@ -1301,3 +1301,37 @@ def test_a_consent_card_whose_permissions_are_no_list_of_scopes_is_said_so(
     expect(text).to_contain_text("permissions")
     expect(text).to_contain_text("not a list of scopes")
     expect(page.locator("#history")).not_to_contain_text("could not show")
+
+
+def test_a_turn_asked_for_after_the_page_failed_to_start_keeps_the_reason_shown(
+    simulator: tuple[str, Any],
+) -> None:
+    # A turn asked for on a page whose api/info was refused replaced the refusal's reason with
+    # "The simulator is starting: this is sent once it has.", which it never was.
+    from playwright.sync_api import expect
+
+    server, browser = simulator
+    tab = browser.new_page()
+    sent: list[str] = []
+    refused = {"error": "this host is not one the simulator serves"}
+    tab.route(
+        "**/_simulator/api/info",
+        lambda route: route.fulfill(status=403, json=refused),
+    )
+
+    def record(route: Any) -> None:
+        sent.append(route.request.post_data or "")
+        route.abort()
+
+    tab.route("**/_simulator/api/turn", record)
+    try:
+        tab.goto(f"{server}/_simulator/")
+        status = tab.locator("#status")
+        expect(status).to_contain_text(refused["error"])
+        tab.locator("#launch").click()
+        tab.locator("#end-session").click()
+        expect(status).to_contain_text(refused["error"])
+        expect(status).to_have_class("status error")
+        assert sent == []
+    finally:
+        tab.close()

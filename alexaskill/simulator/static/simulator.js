@@ -32,6 +32,14 @@
   };
   let started;
   state.ready = new Promise((resolve) => { started = resolve; });
+  // Why the page could not start, once it could not: the status a turn asked for keeps.
+  let notStarted = null;
+
+  function cannotStart(reason) {
+    notStarted = reason;
+    setStatus(reason, "error");
+    started(false);
+  }
 
   // AudioPlayer.PlaybackNearlyFinished goes out this many seconds before a stream's end (a
   // device sends it once the stream is buffered, for the skill to queue the next one).
@@ -819,8 +827,11 @@
 
   async function call(action, text, userLine) {
     if (!state.info) {
-      setStatus("The simulator is starting: this is sent once it has.");
-      if (!(await state.ready)) return; // the status says why the page could not start
+      if (notStarted === null) setStatus("The simulator is starting: this is sent once it has.");
+      if (!(await state.ready)) {
+        setStatus(notStarted, "error"); // why the page could not start: nothing is sent
+        return;
+      }
     }
     if (state.busy) {
       // A locale, device or skill chosen meanwhile is sent once the turn is over (else the
@@ -1256,16 +1267,14 @@
     try {
       response = await fetch(api("info"));
     } catch (error) {
-      setStatus(`The simulator's API did not answer (${error.message}).`, "error");
-      started(false);
+      cannotStart(`The simulator's API did not answer (${error.message}).`);
       return;
     }
     if (!response.ok) {
       // Its reason says what to do (a host the simulator refuses names the ones to use).
       const refused = await response.json().catch(() => null);
       const reason = (refused && refused.error) || `HTTP ${response.status}`;
-      setStatus(`The simulator's API refused the page: ${reason}`, "error");
-      started(false);
+      cannotStart(`The simulator's API refused the page: ${reason}`);
       return;
     }
     try {
@@ -1274,8 +1283,7 @@
     } catch (error) {
       console.error(error);
       state.info = null; // half set up: no turn goes out on it
-      setStatus(`The page could not start (${error}): see the browser's console.`, "error");
-      started(false);
+      cannotStart(`The page could not start (${error}): see the browser's console.`);
     }
   }
 
