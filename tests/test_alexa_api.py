@@ -1546,10 +1546,10 @@ MOMENT = dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC)  # the client's clock in 
 def test_a_reminder_at_a_moment_gone_is_a_value_error_unsent(
     skill_client: Callable[..., TestClient], at: dt.datetime
 ) -> None:
-    # Amazon's Reminders API refuses a reminder in the past. at= an hour ago went out, and the
+    # A one-time reminder in the past never rings. at= an hour ago went out, and the
     # fake created it: a skill that said "I'll remind you at 8" at 9 passed its tests.
     client = skill_client(reminder_skill(at=at), now=lambda: MOMENT)
-    with pytest.raises(ValueError, match=r"at= 2031-03-14T.* is in the past.*Reminders API"):
+    with pytest.raises(ValueError, match=r"at= 2031-03-14T.* is in the past.*never ring"):
         client.intent("Remind")
     assert client.api.calls == []
     assert client.api.reminders == []
@@ -1586,7 +1586,7 @@ def test_the_fake_refuses_a_reminder_at_a_local_time_gone_in_its_time_zone(
     skill_client: Callable[..., TestClient],
 ) -> None:
     # The zone unknown to the skill (not asked), the fake reads the time in its own, as Alexa
-    # in the device's, and refuses it (400): the skill's error names Amazon's reason.
+    # reads one in the device's, and refuses it (400): the skill's error names the reason.
     skill = Skill(SKILL_ID)
     said: list[str] = []
 
@@ -1673,3 +1673,19 @@ def test_the_fake_served_refuses_a_chunked_body_with_411_not_reading_it_as_none(
     assert answer.startswith(b"HTTP/1.1 411"), answer[:80]
     assert b"Content-Length" in answer.split(b"\r\n\r\n", 1)[1]
     assert fake.calls == []
+
+
+def test_a_reminder_gone_by_is_said_as_alexaskills_rule_to_the_second(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # The message said "Amazon's Reminders API refuses a reminder in the past", which Amazon's
+    # reference does not say (the fake's code for it is its own); and it gave both times to
+    # the minute: "at= 2031-03-14T09:00+00:00 is in the past: the request was made at
+    # 2031-03-14T09:00+00:00", the same time said twice.
+    at = MOMENT + dt.timedelta(seconds=30)
+    client = skill_client(reminder_skill(at=at), now=lambda: MOMENT + dt.timedelta(seconds=45))
+    with pytest.raises(ValueError) as raised:
+        client.intent("Remind")
+    said = str(raised.value)
+    assert "2031-03-14T09:00:30+00:00" in said and "2031-03-14T09:00:45+00:00" in said
+    assert "alexaskill" in said and "Amazon's Reminders API refuses" not in said

@@ -90,16 +90,18 @@ def _absolute_trigger(at: _dt.datetime, recurrence: Sequence[str]) -> dict[str, 
 
 
 def _check_to_come(at: _dt.datetime, zone: _dt.tzinfo | None, asked_at: _dt.datetime) -> None:
-    """`ValueError` for a one-time reminder ``at`` a moment gone by at ``asked_at``, which
-    Amazon's Reminders API refuses. A recurring one is not judged (what Amazon does with a
-    first time gone by is not documented), nor a local time in a zone unknown here."""
+    """`ValueError` for a one-time reminder ``at`` a moment gone by at ``asked_at``: it could
+    never ring. alexaskill's rule: Amazon's Reminders API reference says nothing of a time in
+    the past. A recurring one is not judged (its first time may be gone by today), nor a
+    local time in a zone unknown here."""
     when = at if at.tzinfo is not None else None if zone is None else at.replace(tzinfo=zone)
     if when is None or when > asked_at:
         return
+    made = asked_at.astimezone(when.tzinfo).isoformat(timespec="seconds")
     raise ValueError(
-        f"a reminder's at= {at.isoformat(timespec='minutes')} is in the past: the request was "
-        f"made at {asked_at.astimezone(when.tzinfo).isoformat(timespec='minutes')} there, and "
-        "Amazon's Reminders API refuses a reminder in the past (give a time to come, or after=)"
+        f"a reminder's at= {at.isoformat(timespec='seconds')} is in the past: the request was "
+        f"made at {made} there, and a one-time reminder gone by would never ring, so "
+        "alexaskill does not send it (give a time to come, or after=)"
     )
 
 
@@ -140,10 +142,11 @@ def reminder_body(
     """The body of Amazon's "create a reminder" call (`AlexaApi.create_reminder` documents it).
 
     `ValueError` for a reminder Amazon would refuse: no text, both or neither of ``at`` and
-    ``after``, a delay that is not positive, a recurrence without ``at``, a one-time ``at``
-    gone by at ``asked_at`` (the request's moment; an ``at`` without tzinfo is read in the
-    device's ``zone``, and not judged without it); `TypeError` for an ``at`` that is no
-    datetime, an ``after`` no timedelta, a rule no str.
+    ``after``, a delay that is not positive, a recurrence without ``at``; and for a one-time
+    ``at`` gone by at ``asked_at`` (the request's moment; an ``at`` without tzinfo is read in
+    the device's ``zone``, and not judged without it), which would never ring (alexaskill's
+    rule); `TypeError` for an ``at`` that is no datetime, an ``after`` no timedelta, a rule
+    no str.
     """
     if not isinstance(text, str) or not text.strip():
         raise ValueError("a reminder needs non-empty text")

@@ -63,14 +63,15 @@ class RecordsApi(RequestApi):
 
         ``at`` without a time zone is the device's local time; with a ``ZoneInfo`` it rings at
         that time there. A one-time ``at`` gone by when the user spoke is a `ValueError`,
-        unsent (Amazon refuses it); a local one is judged here once the handler has asked the
-        device's time zone (`now`, `today`, `time_zone`), else by Amazon (`AlexaApiError`).
+        unsent (it would never ring: alexaskill's rule, not one Amazon documents); a local one
+        is judged so once the handler has asked the device's time zone (`now`, `today`,
+        `time_zone`), else sent (`FakeAlexaApi` answers it 400: an `AlexaApiError`).
         ``recurrence`` takes RFC 5545 rules (``"FREQ=WEEKLY;BYDAY=MO"``) for an ``at``
         reminder. ``speech`` is SSML to say instead of ``text``. Amazon lets a skill create
         reminders only while the user talks to it. Needs `Scope.REMINDERS`.
         """
         # The device's zone, if the handler asked it already: a local at= gone by is refused
-        # here then, unsent; else Alexa (the fake: in its time zone) judges it.
+        # here then, unsent; else it is sent (the fake judges it in its time zone).
         zone = self._time_zone if isinstance(self._time_zone, _dt.tzinfo) else None
         body = reminder_body(
             text,
