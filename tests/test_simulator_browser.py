@@ -1335,3 +1335,40 @@ def test_a_turn_asked_for_after_the_page_failed_to_start_keeps_the_reason_shown(
         assert sent == []
     finally:
         tab.close()
+
+
+def test_a_media_button_pressed_before_the_page_knows_its_locale_goes_out_in_it(
+    simulator: tuple[str, Any],
+) -> None:
+    # As a turn did (test_a_turn_asked_for_before_the_page_knows_its_locale_goes_out_in_it):
+    # the media buttons' PlaybackController events went out at once, in the page's
+    # placeholder locale (en-US), whatever the server's: one of an en-GB skill was refused
+    # "of a device since changed: not sent".
+    from playwright.sync_api import expect
+
+    server, browser = simulator
+    tab = browser.new_page()
+    held: list[Any] = []
+    sent: list[dict[str, Any]] = []
+    tab.route("**/_simulator/api/info", lambda route: held.append(route))
+
+    def record(route: Any) -> None:
+        sent.append(json.loads(route.request.post_data or "{}"))
+        route.continue_()
+
+    tab.route("**/_simulator/api/turn", record)
+    try:
+        tab.goto(f"{server}/_simulator/")
+        wait_until(tab, "document.querySelector('button[data-button=\"Play\"]') !== null")
+        while not held:
+            tab.wait_for_timeout(50)
+        tab.locator('button[data-button="Play"]').click()
+        info = held[0].fetch().json()
+        assert "en-GB" in info["locales"] and info["locale"] != "en-GB"
+        info["locale"] = "en-GB"
+        held[0].fulfill(status=200, content_type="application/json", body=json.dumps(info))
+        # (The server, whose device is en-US, answers that one "of a device since changed".)
+        expect(tab.locator("#history")).to_contain_text("PlaybackController.PlayCommandIssued")
+        assert [(body["action"], body["locale"]) for body in sent] == [("button", "en-GB")]
+    finally:
+        tab.close()

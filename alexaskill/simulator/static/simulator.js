@@ -943,6 +943,15 @@
   }
 
   function deviceEvent(fields, name, detail) {
+    if (!state.info) {
+      // A media button pressed before the page knows the server's locale and device: sent
+      // once it does, in them, as a turn is (not in the placeholders: en-US, a speaker).
+      state.ready.then((ready) => {
+        if (ready) deviceEvent(fields, name, detail);
+        else setStatus(notStarted, "error");
+      });
+      return;
+    }
     const body = {
       simulation: state.simulation, locale: state.locale, interfaces: state.interfaces,
       skill: state.skill, continuing: state.continuing, ...fields,
