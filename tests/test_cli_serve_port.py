@@ -97,3 +97,19 @@ def test_serve_on_the_ipv6_wildcard_answers_ipv4_too(servers: Any, tmp_path: Pat
     servers.stop(process)
     assert process.returncode == 0
     assert f"Uvicorn running on http://[::]:{port}" in servers.output[process].read_text()
+
+
+@pytest.mark.skipif(not _dual_stack(), reason="no IPv6, or IPv6 sockets are IPv6 only here")
+@pytest.mark.parametrize("extra", [(), ("--workers", "2")])
+def test_serve_on_the_ipv6_wildcard_says_the_port_is_in_use_on_ipv4(
+    taken: int, extra: tuple[str, ...]
+) -> None:
+    # --host :: listens on IPv4 too: a port held on 127.0.0.1 only was said as "[::]:N is
+    # already in use", where nothing listens on IPv6.
+    code, out, err = run("serve", WEATHER, "--host", "::", "--port", str(taken), *extra)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"alexaskill serve: error: --port {taken}: [::]:{taken} listens on IPv4 too, where port "
+        f"{taken} is already in use (another server, or one still stopping): stop it, or choose "
+        "another --port\n"
+    )

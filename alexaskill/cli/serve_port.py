@@ -36,16 +36,45 @@ def check_port(host: str, port: int, *, one_socket: bool) -> None:
             try:
                 probe.bind(address)
             except OSError as exc:
-                _say_unbindable(exc, errno, host, port, address, only=len(addresses) == 1)
+                both = one_socket and family == socket.AF_INET6  # (the system's default)
+                ipv4 = both and exc.errno == errno.EADDRINUSE and _ipv6_free(address)
+                _say_unbindable(
+                    exc, errno, host, port, address, only=len(addresses) == 1, ipv4=ipv4
+                )
+
+
+def _ipv6_free(address: tuple[Any, ...]) -> bool:
+    """Whether ``address`` (IPv6), in use to a socket of both stacks (``::``), is free to one
+    of IPv6 only: its port is held on IPv4 alone."""
+    import socket
+
+    with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        try:
+            probe.bind(address)
+        except OSError:
+            return False
+    return True
 
 
 def _say_unbindable(
-    exc: OSError, errno: Any, host: str, port: int, address: tuple[Any, ...], *, only: bool
+    exc: OSError,
+    errno: Any,
+    host: str,
+    port: int,
+    address: tuple[Any, ...],
+    *,
+    only: bool,
+    ipv4: bool = False,
 ) -> None:
     """`UsageError` for ``exc``, raised binding ``address``, where it is the command's mistake
-    (``only``: the one address tried); any other error is left to uvicorn."""
+    (``only``: the one address tried; ``ipv4``: in use on the IPv4 side of ``::`` alone); any
+    other error is left to uvicorn."""
     shown = f"[{address[0]}]:{port}" if ":" in address[0] else f"{address[0]}:{port}"
     if exc.errno == errno.EADDRINUSE:
+        if ipv4:  # (where nothing listens on IPv6: "[::]:8000 is in use" sent one looking)
+            shown += f" listens on IPv4 too, where port {port}"
         raise UsageError(
             f"--port {port}: {shown} is already in use (another server, or one still "
             "stopping): stop it, or choose another --port"
