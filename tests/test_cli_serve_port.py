@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from alexaskill.cli.common import UsageError
+
 from .test_cli import ROOT, WEATHER, run
 from .test_cli_serve import serve
 
@@ -113,3 +115,48 @@ def test_serve_on_the_ipv6_wildcard_says_the_port_is_in_use_on_ipv4(
         f"{taken} is already in use (another server, or one still stopping): stop it, or choose "
         "another --port\n"
     )
+
+
+class _NoIPv6(socket.socket):
+    """A socket of a machine without IPv6 (booted with ipv6.disable=1): none of that family."""
+
+    def __init__(self, family: int = -1, *args: Any, **kwargs: Any) -> None:
+        if family == socket.AF_INET6:
+            raise OSError(errno.EAFNOSUPPORT, "Address family not supported by protocol")
+        super().__init__(family, *args, **kwargs)
+
+
+@pytest.mark.parametrize("host", ["::", "::1"])
+def test_serve_on_ipv6_without_ipv6_says_so(monkeypatch: pytest.MonkeyPatch, host: str) -> None:
+    # The port check made an IPv6 socket outside its try: a traceback ending "OSError: [Errno
+    # 97] Address family not supported by protocol".
+    monkeypatch.setattr(socket, "socket", _NoIPv6)
+    code, out, err = run("serve", WEATHER, "--host", host, "--port", "8000")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"alexaskill serve: error: --host {host}: this machine has no IPv6 (Address family not "
+        "supported by protocol): give an IPv4 address (127.0.0.1, 0.0.0.0 for every interface)\n"
+    )
+
+
+def test_serve_on_a_name_of_ipv6_too_without_ipv6_checks_its_ipv4(
+    monkeypatch: pytest.MonkeyPatch, taken: int
+) -> None:
+    # localhost is 127.0.0.1 and ::1 in most /etc/hosts, IPv6 or not: asyncio skips the family
+    # it cannot make and serves 127.0.0.1, but the port check failed with a traceback.
+    def resolve(host: str, port: int, *args: object, **kwargs: object) -> list[Any]:
+        return [
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", port, 0, 0)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port)),
+        ]
+
+    from alexaskill.cli.serve_port import check_port
+
+    monkeypatch.setattr(socket, "socket", _NoIPv6)
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    with socket.socket() as free:  # (a port free on 127.0.0.1: no error)
+        free.bind(("127.0.0.1", 0))
+        unused = int(free.getsockname()[1])
+    check_port("localhost", unused, one_socket=False)
+    with pytest.raises(UsageError, match=rf"^--port {taken}: 127\.0\.0\.1:{taken} is already"):
+        check_port("localhost", taken, one_socket=False)

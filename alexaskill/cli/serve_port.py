@@ -29,7 +29,18 @@ def check_port(host: str, port: int, *, one_socket: bool) -> None:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
         addresses = list(dict.fromkeys((info[0], info[4]) for info in found))
     for family, address in addresses:
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe = socket.socket(family, socket.SOCK_STREAM)
+        except OSError as exc:
+            if exc.errno != errno.EAFNOSUPPORT:  # (IPv6 off: Linux booted with ipv6.disable=1)
+                raise
+            if one_socket or len(addresses) == 1:
+                raise UsageError(
+                    f"--host {host}: this machine has no IPv6 ({exc.strerror}): give an IPv4 "
+                    "address (127.0.0.1, 0.0.0.0 for every interface)"
+                ) from None
+            continue  # as asyncio's create_server skips a family it cannot make
+        with probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn and asyncio
             if family == socket.AF_INET6 and not one_socket:  # as asyncio's create_server
                 probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
