@@ -488,6 +488,7 @@ def test_an_answer_that_is_no_json_object_says_what_came(tmp_path: Path) -> None
     for body, why in [
         (b"<html>Welcome to nginx!</html>", "the answer is not JSON: '<html>Welcome to nginx!"),
         (b"[1, 2]", "the answer is not a JSON object"),
+        (b"", "the answer is empty)"),  # (it said "not JSON: ''")
     ]:
         head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
         out = io.StringIO()

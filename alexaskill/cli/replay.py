@@ -336,7 +336,8 @@ def _send_url(
                 except (ValueError, RecursionError):  # (nested too deeply: no JSON either)
                     payload = {"error": response.text[:200]} if response.text else None
                     if judged:  # (a web page, say: what came, not "no response envelope")
-                        shape = f"the answer is not JSON: {response.text[:60]!r}"
+                        came = f"not JSON: {response.text[:60]!r}" if response.content else "empty"
+                        shape = f"the answer is {came}"
                 else:
                     shape = envelope_refusal(payload) if judged else None
                 calls = tuple(api.calls_since(first_call))
