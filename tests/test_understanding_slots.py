@@ -1951,6 +1951,22 @@ def test_a_list_of_hours_said_with_one_pm_is_every_hour_pm(said: str, listed: li
     assert values("quarter past five and six pm", "AMAZON.TIME") == ["05:15", "18:00"]
 
 
+@pytest.mark.parametrize(
+    ("said", "listed"),
+    [
+        ("nine and ten thirty", ["09:00", "10:30"]),
+        ("5 and 6 15", ["05:00", "06:15"]),
+        ("5 and six fifteen", ["05:00", "06:15"]),
+        ("5 and 6 oh five", ["05:00", "06:05"]),
+    ],
+)
+def test_the_minutes_of_the_last_hour_of_a_list_are_its_own(said: str, listed: list[str]) -> None:
+    # The "pm" said once after a list of hours is each hour's, but the minutes of the last
+    # are not: "nine and ten thirty" was 09:30 and 10:30 (the "thirty" read as words said
+    # after the list, as "pm" is), a time the user did not say.
+    assert values(said, "AMAZON.TIME") == listed
+
+
 @pytest.mark.parametrize("said", ["9 - 5", "9 \u2013 5", "9\u20145", "nine -- five"])
 def test_a_dash_between_words_is_a_pause_not_nothing(said: str) -> None:
     # A hyphen or dash standing between words separated them as a space does: "9 - 5" (nine

@@ -116,6 +116,8 @@ class ListKind:
         if not said or (number(words[:said], now) is None and ":" not in words[said - 1]):
             return fills  # "noon", "quarter past six pm": no clock time, then words after it
         after = fills[-1].tokens[said:]
+        if any(_numeric(token.text, number, now) for token in after):
+            return fills  # "ten thirty": the minutes are the last time's, no words said after
         read = []
         for fill in fills[:-1]:
             alone = [token.text for token in fill.tokens]
@@ -193,6 +195,11 @@ class ListKind:
     def _combine(tokens: Sequence[Token], fills: list[Fill]) -> Fill:
         weight = sum(fill.weight for fill in fills) / len(fills)
         return Fill(fills[0].value, tokens, "list", weight, parts=tuple(fills))
+
+
+def _numeric(word: str, number: Any, now: datetime.datetime) -> bool:
+    """Whether ``word`` is a number, in digits or in words ("30", "thirty")."""
+    return any(char.isdigit() for char in word) or number([word], now) is not None
 
 
 def _joins_parts(base: SlotKind, separators: frozenset[str]) -> bool:
