@@ -1903,6 +1903,9 @@ def test_a_pause_before_a_word_that_goes_on_a_number_ends_the_number(
         ("one hundred and", "AMAZON.NUMBER"),
         ("two thousand and", "AMAZON.NUMBER"),
         ("two thousand and", "AMAZON.FOUR_DIGIT_NUMBER"),
+        ("a hundred and", "AMAZON.NUMBER"),  # ("a hundred and a" is no number)
+        ("a thousand and", "AMAZON.NUMBER"),
+        ("a thousand and", "AMAZON.FOUR_DIGIT_NUMBER"),
     ],
 )
 def test_a_number_cut_off_after_its_and_is_no_number(said: str, slot_type: str) -> None:

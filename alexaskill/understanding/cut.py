@@ -369,12 +369,12 @@ def _range_opened(
 
 def _goes_on_unsaid(kind: SlotKind, spans: SpanCache, value: tuple[int, int], at: int) -> bool:
     """Whether the word left out at ``at``, the last said, starts the rest of the value: "five
-    hundred and" (cut off) is no 500, as "five hundred and five" reads as one number."""
+    hundred and" (cut off) is no 500: "five hundred and five" ("a hundred and 1") is one."""
     parse = getattr(kind, "parse", None)
     words = spans.words[value[0] : value[1]]
     if parse is None or at + 1 != len(spans.words) or not words:
         return False
-    return parse([*words, spans.words[at], words[0]], spans.now) is not None
+    return any(parse([*words, spans.words[at], rest], spans.now) for rest in (words[0], "1"))
 
 
 def _joiners(language: Language) -> frozenset[str]:
