@@ -1943,6 +1943,9 @@ def test_a_value_and_a_range_said_together_are_no_value(said: str, slot_type: st
         ("five or six in the evening", ["17:00", "18:00"]),
         ("9 and 10 am", ["09:00", "10:00"]),
         ("5 and 6:30 pm", ["17:00", "18:30"]),
+        ("five and six thirty pm", ["17:00", "18:30"]),  # (6:30 as said: 05:00 was kept)
+        ("5 and 6 30 pm", ["17:00", "18:30"]),
+        ("nine or ten forty five at night", ["21:00", "22:45"]),
     ],
 )
 def test_a_list_of_hours_said_with_one_pm_is_every_hour_pm(said: str, listed: list[str]) -> None:

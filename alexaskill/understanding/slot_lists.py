@@ -113,7 +113,8 @@ class ListKind:
             return fills
         words = [token.text for token in fills[-1].tokens]
         said = next((at for at in range(len(words) - 1, 0, -1) if parse(words[:at], now)), 0)
-        if not said or (number(words[:said], now) is None and ":" not in words[said - 1]):
+        clock = words[:said]  # "6", "6:30", "six thirty": numbers, then the words said after
+        if not said or not all(_numeric(word, number, now) for word in clock):
             return fills  # "noon", "quarter past six pm": no clock time, then words after it
         after = fills[-1].tokens[said:]
         if any(_numeric(token.text, number, now) for token in after):
