@@ -15,6 +15,11 @@ is said at ERROR once, with the handler and the line it is at. A loop held up el
 busy machine's threads starving it of the interpreter's lock) is not said: nothing of the
 skill's code is to blame. Only under a deadline (the default): with ``deadline=None`` no
 watchdog watches the requests.
+
+A stall is timed from the timer's last run, but not from before this thread last saw the loop
+stopped, or before a look that came `UNSEEN_AFTER` seconds late: a loop that does not run
+(AWS Lambda runs it only during invocations) leaves its timer's last run behind, and so does a
+process frozen (Lambda between invocations, ``SIGSTOP``), which this thread could not see stop.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from .deadline import Watchdog
 
-__all__ = ["HELD_UP_SECONDS", "LOOK_EVERY", "culprit", "look_after", "ticking"]
+__all__ = ["HELD_UP_SECONDS", "LOOK_EVERY", "UNSEEN_AFTER", "culprit", "look_after", "ticking"]
 
 logger = logging.getLogger("alexaskill")
 
@@ -39,6 +44,9 @@ logger = logging.getLogger("alexaskill")
 HELD_UP_SECONDS: Final = 2.0
 #: Seconds between two looks at the loops, while requests are in flight.
 LOOK_EVERY: Final = 0.25
+#: Seconds a look may come later than `LOOK_EVERY` before what the loops did meanwhile is
+#: taken as unseen (this thread was not running: the process frozen or stopped).
+UNSEEN_AFTER: Final = 1.0
 
 #: The frames that call a handler on the loop's thread, by function and module: the frame they
 #: call is the handler's.
@@ -69,6 +77,8 @@ def ticking() -> None:
 
 def _look() -> None:
     said: dict[int, float] = {}  # a loop's thread: when its timer ran last, for a stall said
+    running: dict[int, float] = {}  # a loop's thread: since when its loop is seen running
+    looked = time.perf_counter()
     while True:
         with _lock:
             watchdogs = [w for w in _watchdogs if w._ticking]
@@ -80,6 +90,10 @@ def _look() -> None:
                 _wake.wait()
             continue
         time.sleep(LOOK_EVERY)
+        now = time.perf_counter()
+        if now - looked > LOOK_EVERY + UNSEEN_AFTER:
+            running.clear()
+        looked = now
         latest: dict[int, float] = {}
         for watchdog in watchdogs:
             loop = watchdog.loop
@@ -87,9 +101,10 @@ def _look() -> None:
                 continue  # (AWS Lambda runs its loop only during an invocation)
             thread, ticked = watchdog.thread, watchdog.ticked
             latest[thread] = max(latest.get(thread, ticked), ticked)
-        now = time.perf_counter()
+        running = {thread: running.get(thread, now) for thread in latest}
         for thread, ticked in latest.items():
-            if now - ticked < HELD_UP_SECONDS or said.get(thread) == ticked:
+            held = now - max(ticked, running[thread])
+            if held < HELD_UP_SECONDS or said.get(thread) == ticked:
                 continue
             found = culprit(thread)
             if found is None:
@@ -102,7 +117,7 @@ def _look() -> None:
                 "Blocking code (time.sleep, requests, a database driver, long computation) "
                 "does not belong on the loop's thread: in an async def, await it in a thread "
                 "(await asyncio.to_thread(...)); a def handler: mark it @blocking",
-                now - ticked,
+                held,
                 name,
                 line,
                 filename,

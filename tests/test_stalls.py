@@ -7,17 +7,24 @@ at most: a test fails for want of the line, never by a clock.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from alexaskill import Response, Skill, pace, speak, stalls
+from alexaskill import Response, Skill, aws_lambda, deadline, pace, speak, stalls
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 # Far longer than the loop may be held up before it is said (2 s), on the busiest machine.
 BOUND = 30.0
+LAUNCH: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "fixtures" / "requests" / "LaunchRequest.json").read_text()
+)
 
 
 def held_up_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -96,3 +103,105 @@ def test_a_thread_in_no_handlers_call_is_no_culprit() -> None:
     finally:
         release.set()
         thread.join()
+
+
+class LookClock:
+    """`alexaskill.stalls`'s ``time``: counts the looking thread's looks, and holds that thread
+    (as AWS Lambda freezes the process between invocations) while not ``thawed``."""
+
+    perf_counter = staticmethod(time.perf_counter)
+
+    def __init__(self) -> None:
+        self.looks = 0
+        self.thawed, self.frozen = threading.Event(), threading.Event()
+        self.thawed.set()
+        self.counted = threading.Condition()
+
+    def sleep(self, seconds: float) -> None:
+        if not self.thawed.is_set():
+            self.frozen.set()
+        self.thawed.wait(BOUND)
+        time.sleep(seconds)
+        with self.counted:
+            self.looks += 1
+            self.counted.notify_all()
+
+    def wait_looks(self, more: int) -> None:
+        """Block (this thread: the loop's, in a handler) until ``more`` looks have begun: one
+        whole look at least has seen the loop running meanwhile."""
+        with self.counted:
+            looks = self.looks + more
+            assert self.counted.wait_for(lambda: self.looks >= looks, BOUND)
+
+
+@pytest.fixture
+def lambda_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[LookClock]:
+    """An AWS Lambda event loop of the test's own, the watchdog's timer run once an hour (a
+    quick invocation leaves it pending, as on Lambda), a loop said held up after 1 s, and
+    stalls' clock a `LookClock`."""
+    clock = LookClock()
+    monkeypatch.setattr(stalls, "time", clock)
+    monkeypatch.setattr(stalls, "LOOK_EVERY", 0.05)
+    monkeypatch.setattr(stalls, "HELD_UP_SECONDS", 1.0)
+    monkeypatch.setattr(deadline, "RESOLUTION", 3600.0)
+    monkeypatch.setattr(aws_lambda._Loop, "runner", None)
+    try:
+        yield clock
+    finally:
+        clock.thawed.set()
+        runner = aws_lambda._Loop.runner
+        if runner is not None:
+            runner.close()
+
+
+def test_an_aws_lambda_loop_stopped_between_invocations_is_not_held_up(
+    caplog: pytest.LogCaptureFixture, lambda_loop: LookClock
+) -> None:
+    # Between invocations Lambda's loop does not run, its watchdog's timer left pending: the
+    # next invocation's handler, a look finding it on the loop's thread, was said to hold the
+    # loop up for all the time between ("held up for 312.4 s by app.launch").
+    skill = Skill(DEFAULT_SKILL_ID)
+    invocations: list[str] = []
+
+    @skill.launch
+    async def launch() -> Response:
+        invocations.append("launch")
+        lambda_loop.wait_looks(2)  # a short hold, under 1 s: seen running
+        return speak("Hi.")
+
+    invoke = aws_lambda.handler(skill)
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        invoke(LAUNCH, None)
+        time.sleep(1.5)  # no invocation: the loop stopped, its timer's last run 1.5 s ago
+        invoke(LAUNCH, None)
+    assert invocations == ["launch", "launch"]
+    assert held_up_lines(caplog) == []
+
+
+def test_a_process_frozen_between_invocations_is_not_a_loop_held_up(
+    caplog: pytest.LogCaptureFixture, lambda_loop: LookClock
+) -> None:
+    # AWS Lambda freezes the process, the looking thread too, once an invocation is answered:
+    # that thread, last seeing the loop run, did not see it stop.
+    skill = Skill(DEFAULT_SKILL_ID)
+    invocations: list[str] = []
+
+    @skill.launch
+    async def launch() -> Response:
+        invocations.append("launch")
+        if len(invocations) == 1:
+            lambda_loop.wait_looks(2)  # seen running
+            lambda_loop.thawed.clear()  # frozen before its next look
+            assert lambda_loop.frozen.wait(BOUND)
+        else:
+            lambda_loop.thawed.set()
+            lambda_loop.wait_looks(2)
+        return speak("Hi.")
+
+    invoke = aws_lambda.handler(skill)
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        invoke(LAUNCH, None)
+        time.sleep(1.5)
+        invoke(LAUNCH, None)
+    assert invocations == ["launch", "launch"]
+    assert held_up_lines(caplog) == []
