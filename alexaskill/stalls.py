@@ -17,9 +17,11 @@ skill's code is to blame. Only under a deadline (the default): with ``deadline=N
 watchdog watches the requests.
 
 A stall is timed from the timer's last run, but not from before this thread last saw the loop
-stopped, or before a look that came `UNSEEN_AFTER` seconds late: a loop that does not run
-(AWS Lambda runs it only during invocations) leaves its timer's last run behind, and so does a
-process frozen (Lambda between invocations, ``SIGSTOP``), which this thread could not see stop.
+stopped, or before a look that came `UNSEEN_AFTER` seconds late with the process idle
+meanwhile: a loop that does not run (AWS Lambda runs it only during invocations) leaves its
+timer's last run behind, and so does a process frozen (Lambda between invocations,
+``SIGSTOP``), which this thread could not see stop. A look late with the process busy is a call
+holding the interpreter's lock (a regular expression, a C extension's computation): a stall.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ HELD_UP_SECONDS: Final = 2.0
 #: Seconds between two looks at the loops, while requests are in flight.
 LOOK_EVERY: Final = 0.25
 #: Seconds a look may come later than `LOOK_EVERY` before what the loops did meanwhile is
-#: taken as unseen (this thread was not running: the process frozen or stopped).
+#: taken as unseen, if the process used next to no CPU meanwhile (frozen or stopped).
 UNSEEN_AFTER: Final = 1.0
 
 #: The frames that call a handler on the loop's thread, by function and module: the frame they
@@ -78,7 +80,7 @@ def ticking() -> None:
 def _look() -> None:
     said: dict[int, float] = {}  # a loop's thread: when its timer ran last, for a stall said
     running: dict[int, float] = {}  # a loop's thread: since when its loop is seen running
-    looked = time.perf_counter()
+    looked, used = time.perf_counter(), time.process_time()
     while True:
         with _lock:
             watchdogs = [w for w in _watchdogs if w._ticking]
@@ -90,10 +92,10 @@ def _look() -> None:
                 _wake.wait()
             continue
         time.sleep(LOOK_EVERY)
-        now = time.perf_counter()
-        if now - looked > LOOK_EVERY + UNSEEN_AFTER:
+        now, cpu = time.perf_counter(), time.process_time()
+        if now - looked > LOOK_EVERY + UNSEEN_AFTER and cpu - used < (now - looked) / 10:
             running.clear()
-        looked = now
+        looked, used = now, cpu
         latest: dict[int, float] = {}
         for watchdog in watchdogs:
             loop = watchdog.loop

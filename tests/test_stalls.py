@@ -110,6 +110,7 @@ class LookClock:
     (as AWS Lambda freezes the process between invocations) while not ``thawed``."""
 
     perf_counter = staticmethod(time.perf_counter)
+    process_time = staticmethod(time.process_time)
 
     def __init__(self) -> None:
         self.looks = 0
@@ -205,3 +206,36 @@ def test_a_process_frozen_between_invocations_is_not_a_loop_held_up(
         invoke(LAUNCH, None)
     assert invocations == ["launch", "launch"]
     assert held_up_lines(caplog) == []
+
+
+def test_a_call_holding_the_interpreters_lock_is_a_stall_all_the_same(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A call in C that holds the lock (a regular expression backtracking) keeps the looking
+    # thread from running, as a frozen process does; the process busy meanwhile tells them
+    # apart (here the looking thread is held, the handler computing in Python meanwhile).
+    clock = LookClock()
+    monkeypatch.setattr(stalls, "time", clock)
+    monkeypatch.setattr(stalls, "LOOK_EVERY", 0.05)
+    monkeypatch.setattr(stalls, "HELD_UP_SECONDS", 1.0)
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.launch
+    async def launch() -> Response:
+        clock.wait_looks(2)  # seen running
+        clock.thawed.clear()
+        assert clock.frozen.wait(BOUND)
+        ends = time.process_time() + 1.5
+        while time.process_time() < ends:
+            pass
+        clock.thawed.set()
+        clock.wait_looks(2)  # looked at once more: under 1 s from then
+        return speak("Done.")
+
+    try:
+        with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
+            assert client.launch().speech == "Done."
+    finally:
+        clock.thawed.set()
+    (line,) = held_up_lines(caplog)
+    assert ".<locals>.launch" in line.getMessage()
