@@ -83,13 +83,15 @@ def _shown(value: object) -> str:
 
 def failed_in(registry: Registry, running: Handler | None) -> str:
     """Who raised, for the log line of a failed request: the handler (or fallback) by its name,
-    a hook as one ("the before-request hook module.check"); "" when none of them was running
-    (a service failed to be made, a reply broke one of Alexa's rules)."""
+    a hook or an exception handler as one ("the before-request hook module.check"); "" when
+    none of them was running (a service failed to be made, a reply broke one of Alexa's rules)."""
     if running is None:
         return ""
     for when, hooks in (("before", registry.before_hooks), ("after", registry.after_hooks)):
         if any(hook.handler is running for hook in hooks):
             return f"the {when}-request hook {running.name}"
+    if any(handler is running for handler in registry.exception_handlers.values()):
+        return f"the exception handler {running.name}"
     return ("the fallback " if running is registry.fallback else "") + running.name
 
 

@@ -235,6 +235,28 @@ def test_a_hook_past_the_deadline_is_named_not_the_handler(
     assert second.endswith("it was cancelled")
 
 
+def test_an_exception_handler_past_the_deadline_is_named_as_one(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # It was named bare ("...: tests.test_deadline...on_value was still running"), as if it
+    # were a handler of the skill's requests.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Boom")
+    async def boom() -> Response:
+        raise ValueError("the handler's bug")
+
+    @skill.exception(ValueError)
+    async def on_value(exc: ValueError) -> Response:
+        await asyncio.sleep(WAIT)
+        return speak("too late")
+
+    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
+        assert client.intent("Boom").speech == DEADLINE_REPLY
+    (line,) = (r.getMessage() for r in caplog.records if "did not answer" in r.getMessage())
+    assert "the exception handler " in line and ".on_value was still running" in line, line
+
+
 def test_an_exception_handler_chooses_the_words() -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
     seen: list[DeadlineExceeded] = []
