@@ -128,13 +128,24 @@ def _look() -> None:
 
 def culprit(thread: int) -> tuple[str, int, str] | None:
     """The handler (or hook, or service maker) thread ``thread`` is in the call of, by module
-    and qualified name, with the line it is at and its file; None if it is in none."""
+    and qualified name, with the line it is at and its file; None if it is in none. For a
+    service alexaskill makes, the code not alexaskill's that it runs (a store's ``load``)."""
     frame: FrameType | None = sys._current_frames().get(thread)
+    theirs: FrameType | None = None  # the outermost frame met that is not alexaskill's
     while frame is not None:
         back = frame.f_back
         if back is not None and (back.f_code.co_name, back.f_globals.get("__name__")) in _CALLERS:
+            if theirs is not None and _ours(frame):
+                frame = theirs
             module = frame.f_globals.get("__name__", "?")
             code = frame.f_code
             return f"{module}.{code.co_qualname}", frame.f_lineno, code.co_filename
+        if not _ours(frame):
+            theirs = frame
         frame = back
     return None
+
+
+def _ours(frame: FrameType) -> bool:
+    module = str(frame.f_globals.get("__name__", ""))
+    return module == "alexaskill" or module.startswith("alexaskill.")

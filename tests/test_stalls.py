@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from alexaskill import Response, Skill, aws_lambda, deadline, pace, speak, stalls
+from alexaskill.store import Attributes, MemoryStore, attributes_service
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 # Far longer than the loop may be held up before it is said (2 s), on the busiest machine.
@@ -84,6 +85,32 @@ def test_a_def_handler_on_the_loops_thread_is_said_while_it_holds_it_up(
     (line,) = held_up_lines(caplog)
     assert ".<locals>.launch" in line.getMessage()
     assert "@blocking" in line.getMessage()
+
+
+def test_a_store_whose_load_holds_up_the_loop_is_named_not_alexaskills_maker(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The line named alexaskill's own code ("alexaskill.store.attributes.attributes_service.
+    # <locals>.create, at line 355 of .../alexaskill/store/attributes.py"), which only awaits
+    # the store's load: the skill's code that blocks is the store's.
+    class SlowStore(MemoryStore):
+        async def load(self, key: str) -> dict[str, Any]:
+            hold_up_the_loop_until_said(caplog)
+            return await super().load(key)
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.add_service(Attributes, *attributes_service(SlowStore()))
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        return speak("Hi.")
+
+    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
+        assert client.launch().speech == "Hi."
+    (line,) = held_up_lines(caplog)
+    message = line.getMessage()
+    assert ".<locals>.SlowStore.load, at line " in message, message
+    assert __file__ in message, message
 
 
 def test_a_thread_in_no_handlers_call_is_no_culprit() -> None:
