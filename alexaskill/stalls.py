@@ -83,11 +83,11 @@ def _look() -> None:
     looked, used = time.perf_counter(), time.process_time()
     while True:
         with _lock:
-            watchdogs = [w for w in _watchdogs if w._ticking]
+            watchdogs = [w for w in _watchdogs if _in_flight(w)]
         if not watchdogs:
             _wake.clear()
             with _lock:
-                idle = not any(w._ticking for w in _watchdogs)
+                idle = not any(_in_flight(w) for w in _watchdogs)
             if idle:
                 _wake.wait()
             continue
@@ -124,6 +124,12 @@ def _look() -> None:
                 line,
                 filename,
             )
+
+
+def _in_flight(watchdog: Watchdog) -> bool:
+    """Whether ``watchdog`` watches requests: its timer ticking, on a loop that may run again
+    (one closed with the timer pending, a test client's or a stopped server's, never will)."""
+    return watchdog._ticking and not watchdog.loop.is_closed()
 
 
 def culprit(thread: int) -> tuple[str, int, str] | None:

@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,28 @@ def test_a_store_whose_load_holds_up_the_loop_is_named_not_alexaskills_maker(
     message = line.getMessage()
     assert ".<locals>.SlowStore.load, at line " in message, message
     assert __file__ in message, message
+
+
+def test_the_looking_thread_sleeps_once_the_loops_are_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A loop closed with its watchdog's timer pending (a TestClient left, a server stopped)
+    # kept the watchdog ticking for good: the thread looked every 0.25 s for the life of the
+    # skill, at a loop that would never run again.
+    monkeypatch.setattr(stalls, "_watchdogs", weakref.WeakSet())  # this test's only
+    monkeypatch.setattr(deadline, "RESOLUTION", 3600.0)  # the timer left pending
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Hi.")
+
+    with TestClient(skill) as client:
+        client.launch()
+    ends = time.monotonic() + BOUND
+    while stalls._wake.is_set() and time.monotonic() < ends:
+        time.sleep(0.01)
+    assert not stalls._wake.is_set()
 
 
 def test_a_thread_in_no_handlers_call_is_no_culprit() -> None:
