@@ -27,6 +27,7 @@ holding the interpreter's lock (a regular expression, a C extension's computatio
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 import time
@@ -74,7 +75,24 @@ def look_after(watchdog: Watchdog) -> None:
 
 def ticking() -> None:
     """A watchdog started ticking: requests are in flight, to be looked after."""
-    _wake.set()
+    if not _wake.is_set():  # (set takes the event's lock: skipped while the thread is awake)
+        _wake.set()
+
+
+def _forked() -> None:
+    """In a child just forked: a lock and an event of its own (the looking thread, which the
+    child has not, may have held the parent's at the fork), and nothing looked after yet."""
+    global _lock, _wake, _looking, _watchdogs
+    _lock, _wake, _looking, _watchdogs = (
+        threading.Lock(),
+        threading.Event(),
+        None,
+        weakref.WeakSet(),
+    )
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
+    os.register_at_fork(after_in_child=_forked)
 
 
 def _look() -> None:

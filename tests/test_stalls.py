@@ -289,3 +289,33 @@ def test_a_call_holding_the_interpreters_lock_is_a_stall_all_the_same(
         clock.thawed.set()
     (line,) = held_up_lines(caplog)
     assert ".<locals>.launch" in line.getMessage()
+
+
+def test_a_child_forked_while_the_lock_is_held_looks_after_its_loops() -> None:
+    # A fork while the looking thread held the module's lock gave the child that lock held by
+    # a thread the child has not: its first watchdog (look_after) waited for it for good.
+    import asyncio
+    import os
+
+    with stalls._lock:  # (as the looking thread holds it, a moment each look)
+        pid = os.fork()
+        if pid == 0:  # the child: a watchdog of its own, then out, whatever happens
+            code = 1
+            try:
+                loop = asyncio.new_event_loop()
+                deadline.Watchdog(loop)
+                loop.close()
+                code = 0
+            finally:
+                os._exit(code)
+    ends = time.monotonic() + BOUND
+    while time.monotonic() < ends:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.01)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child's watchdog waited for the parent's lock for good")
+    assert os.waitstatus_to_exitcode(status) == 0
