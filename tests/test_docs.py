@@ -119,6 +119,8 @@ class Reader:
     monkeypatch: pytest.MonkeyPatch
     namespace: dict[str, Any] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    #: What each server a console block started has written, by process id.
+    logs: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def env(self) -> dict[str, str]:
@@ -221,6 +223,11 @@ class Reader:
                 output = self.shown(completed.stdout, port)
                 assert completed.returncode == 0, (
                     f"`{command}` exited with {completed.returncode}:\n{output}"
+                    + "".join(  # (what a server said meanwhile: a handler's traceback, say)
+                        f"\n--- what the server (pid {server.pid}) wrote:\n"
+                        + "".join(self.logs.get(server.pid, []))
+                        for server in servers
+                    )
                 )
                 assert_matches(expected, output, command)
         finally:
@@ -247,6 +254,7 @@ class Reader:
         )
         servers.append(server)  # stopped when the block ends, whatever happens here
         lines: list[str] = []
+        self.logs[server.pid] = lines
         # Read all along: a server whose log fills the pipe would stop answering.
         reader = threading.Thread(target=_drain, args=(server, lines), daemon=True)
         reader.start()
