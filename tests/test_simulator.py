@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient as StarletteClient
 
-from alexaskill import AlexaApi
+from alexaskill import AlexaApi, Context
 from alexaskill.cli.common import load_object
 from alexaskill.cli.dev import DEV_CERT_URL, DEV_PKI_ENV
 from alexaskill.cli.serve import _prepare
@@ -1610,3 +1610,41 @@ def test_another_skill_refused_in_the_pages_locale_leaves_the_page_where_it_was(
     assert again["notes"] == []
     envelope = again["turn"]["exchanges"][0]["envelope"]
     assert envelope["session"]["sessionId"] == session_id
+
+
+def test_a_skill_of_any_id_is_sent_the_first_id_of_alexaskill_skill_id(
+    pki: TestPKI, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A Skill("*") was sent the placeholder id whatever ALEXASKILL_SKILL_ID said, where chat,
+    # replay and request send the first id it names (`skill_id_for`).
+    from alexaskill import Skill, speak
+    from alexaskill.cli import UsageError
+    from alexaskill.exceptions import ConfigurationError
+    from alexaskill.simulator import with_simulator
+    from alexaskill.testing import DEFAULT_SKILL_ID
+
+    first = "amzn1.ask.skill.55555555-5555-5555-5555-555555555555"
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {first}, amzn1.ask.skill.other")
+    anyone = Skill("*")
+    own = Skill("amzn1.ask.skill.own")
+
+    @anyone.launch
+    @own.launch
+    def launch(context: Context) -> Any:
+        application = context.system.application if context.system is not None else None
+        return speak(f"for {application.application_id if application else None}")
+
+    for skill, expected in [(anyone, first), (own, "amzn1.ask.skill.own")]:
+        with _client(with_simulator(skill, pki=pki)) as http:
+            assert http.get("/_simulator/api/info").json()["skills"][0]["skillId"] == expected
+            assert spoken(turn(http, "launch")) == [f"for {expected}"]
+    monkeypatch.delenv("ALEXASKILL_SKILL_ID")
+    with _client(with_simulator(anyone, pki=pki)) as http:
+        assert spoken(turn(http, "launch")) == [f"for {DEFAULT_SKILL_ID}"]
+    # A value the server refuses is refused at start, by serve --dev as a usage error.
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", " , ")
+    with pytest.raises(ConfigurationError, match="names no skill id"):
+        with_simulator(anyone, pki=pki)
+    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
+    with pytest.raises(UsageError, match=r"^--dev: ALEXASKILL_SKILL_ID=' , ' names no skill id"):
+        _prepare("anyone", anyone, True, None)

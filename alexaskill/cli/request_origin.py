@@ -11,46 +11,53 @@ import argparse
 import os
 from typing import TYPE_CHECKING
 
+from ..exceptions import ConfigurationError
 from .common import UsageError
 from .inputs import given_skill_id
 
 if TYPE_CHECKING:
     from ..app import Skill
 
-__all__ = ["default_skill_id", "sent_from", "skill_id_for"]
+__all__ = ["default_skill_id", "own_skill_id", "sent_from", "skill_id_for"]
 
 
 def skill_id_for(given: str | None, skill: Skill | None = None) -> str:
-    """The skill id a command's requests carry: ``given`` (``--skill-id``), else the skill's own
-    (the least of its ids, as `TestClient` takes it), else `default_skill_id`: the same order in
-    every command that writes or sends requests (``request``, ``replay``, ``chat``,
-    ``certify``, ``understand``)."""
+    """The skill id a command's requests carry: ``given`` (``--skill-id``), else
+    `own_skill_id`'s: the same order in every command that writes or sends requests
+    (``request``, ``replay``, ``chat``, ``certify``, ``understand``) and in the simulator. A
+    value of ``ALEXASKILL_SKILL_ID`` the server would refuse is a usage error."""
     if given:
         return given
-    if skill is not None and skill.skill_ids:
-        return min(skill.skill_ids)
-    return default_skill_id()
+    try:
+        return own_skill_id(skill)
+    except ConfigurationError as exc:
+        raise UsageError(f"{exc}; or give --skill-id") from None
 
 
 def default_skill_id() -> str:
-    """The first id ``ALEXASKILL_SKILL_ID`` names, read as `settings_from_env` reads it (ids
-    separated by commas; empty is unset), else `DEFAULT_SKILL_ID`. A value the server would
-    refuse (blank, ``*``), or no id the command takes (a space in it), is a usage error."""
-    from ..exceptions import ConfigurationError
+    """`skill_id_for` of no id given and no skill."""
+    return skill_id_for(None)
+
+
+def own_skill_id(skill: Skill | None) -> str:
+    """The skill id requests to ``skill`` carry when none is given: its own (the least of its
+    ids, as `TestClient` takes it), else the first id ``ALEXASKILL_SKILL_ID`` names, read as
+    `settings_from_env` reads it (ids separated by commas; empty is unset), else
+    `DEFAULT_SKILL_ID`. `ConfigurationError` for a value the server would refuse (blank, ``*``)
+    or no id a request can carry (a space in it)."""
     from ..settings import settings_from_env
     from ..testing import DEFAULT_SKILL_ID
 
+    if skill is not None and skill.skill_ids:
+        return min(skill.skill_ids)
     raw = os.environ.get("ALEXASKILL_SKILL_ID", "")
-    try:
-        ids = settings_from_env({"ALEXASKILL_SKILL_ID": raw}).skill_ids
-    except ConfigurationError as exc:
-        raise UsageError(f"{exc}; or give --skill-id") from None
+    ids = settings_from_env({"ALEXASKILL_SKILL_ID": raw}).skill_ids
     if not ids:
         return DEFAULT_SKILL_ID
     try:
         return given_skill_id(ids[0])
     except argparse.ArgumentTypeError as exc:
-        raise UsageError(f"ALEXASKILL_SKILL_ID: {exc}; or give --skill-id") from None
+        raise ConfigurationError(f"ALEXASKILL_SKILL_ID: {exc}") from None
 
 
 def sent_from(request_type: str, interfaces: tuple[str, ...]) -> tuple[str, ...]:

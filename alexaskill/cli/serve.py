@@ -190,8 +190,13 @@ def _with_simulator(app: Any, model: str | None) -> Any:
     """``with_simulator(app, model=model)``, a model that cannot serve reported as usage."""
     from ..exceptions import ConfigurationError
     from ..interaction import InteractionModelError
-    from ..simulator import PathTaken, with_simulator
+    from ..simulator import PathTaken, find_skills, with_simulator
 
+    for target in find_skills(app):  # (--model's ConfigurationError is said below)
+        try:
+            target.skill_id  # noqa: B018
+        except ConfigurationError as exc:
+            raise UsageError(f"--dev: {exc}") from None
     try:
         served = with_simulator(app, model=model)
         served.simulator.load_model()  # a broken model file is reported now, not on a turn

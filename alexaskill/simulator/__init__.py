@@ -138,7 +138,9 @@ def with_simulator(
     `FakeAlexaApi` of a user who set nothing). What the user says is understood with the
     interaction model built from the skill's code, or with ``model``, an ASK CLI model file or
     directory (`Simulator`). `ValueError` if ``app`` serves no skill, serves one below
-    ``/_simulator`` (the simulator's paths), or ``model`` cannot serve.
+    ``/_simulator`` (the simulator's paths), or ``model`` cannot serve; `ConfigurationError` if
+    a skill of no id of its own (``Skill("*")``) would carry an ``ALEXASKILL_SKILL_ID`` that
+    names none (`SkillTarget.skill_id`).
     """
     from ..cli.dev import dev_pki, trust_dev_pki
 
@@ -154,6 +156,7 @@ def with_simulator(
                 f"the skill at {target.path} is where the simulator answers ({PREFIX}/): every "
                 "request Alexa sent it would reach the simulator; mount it elsewhere"
             )
+        target.skill_id  # noqa: B018 (ALEXASKILL_SKILL_ID's mistake, said now: not on a turn)
     simulator = Simulator(app, targets, pki=dev_pki() if pki is None else pki, api=api, model=model)
     for target in targets:
         trust_dev_pki(target.skill, simulator.pki)

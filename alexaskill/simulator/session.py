@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import json
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -87,12 +88,12 @@ class SkillTarget:
     path: str
     skill: Skill
 
-    @property
+    @functools.cached_property
     def skill_id(self) -> str:
-        """The application id the simulated requests carry: the skill's own (its first)."""
-        from ..testing import DEFAULT_SKILL_ID
+        """The application id the simulated requests carry, as chat's: `own_skill_id`'s."""
+        from ..cli.request_origin import own_skill_id
 
-        return min(self.skill.skill_ids) if self.skill.skill_ids else DEFAULT_SKILL_ID
+        return own_skill_id(self.skill)
 
 
 @dataclass(frozen=True)
