@@ -29,7 +29,7 @@ from .common import (
     pairs,
 )
 from .inputs import MODEL, failed_playback, given_skill_id
-from .request_origin import default_skill_id, sent_from
+from .request_origin import sent_from, skill_id_for
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -159,10 +159,11 @@ def _audio_event(request_type: str, fields: dict[str, Any], interfaces: tuple[st
 
 @dataclass
 class _FromModel:
-    """What ``--model`` says of the request: its skill id and locale, and of an intent, what
-    resolves its slot values, its slots (Alexa sends them all) and its dialog state."""
+    """What ``--model`` says of the request: its skill (the APP's, for `skill_id_for`) and
+    locale, and of an intent, what resolves its slot values, its slots (Alexa sends them all)
+    and its dialog state."""
 
-    skill_id: str | None
+    skill: Skill | None
     locale: str
     resolve: Resolve | None = None
     defined: tuple[str, ...] = ()
@@ -209,7 +210,7 @@ def _from_model(
         # A LaunchRequest, a SessionEndedRequest, …: Alexa needs no understanding to send them,
         # so no model is built (a locale with no samples yet can still be opened).
         locale, skill = model_source(args.model, locale=args.locale)
-        return _FromModel(_own_id(skill), locale)
+        return _FromModel(skill, locale)
     model, locale, skill = load_understanding_model(args.model, locale=args.locale, invocation=None)
     found = next((each for each in model.intents if each.name == intent), None)
     if found is None:
@@ -235,12 +236,11 @@ def _from_model(
             f"--dialog-state: intent {intent} is not in the model's dialog, and Alexa sends "
             "dialogState only for an intent it has: drop --dialog-state"
         )
-    own_id = _own_id(skill)
-    skill_id = args.skill_id or own_id or default_skill_id()
+    skill_id = skill_id_for(args.skill_id, skill)
     # Resolving needs no language: a locale understanding does not know resolves all the same.
     understander = Understander(model, locale=locale, skill_id=skill_id, resolve_only=True)
     return _FromModel(
-        own_id,
+        skill,
         locale,
         functools.partial(understander.resolutions, intent),
         () if can_fulfill else tuple(slot.name for slot in found.slots),
@@ -274,10 +274,6 @@ def _check_names(intent: str, slots: Collection[str]) -> None:
                 f"--slot {name!r}: no slot name Alexa sends: a slot's name is ASCII letters and "
                 "underscores, starting with a letter (e.g. city)"
             )
-
-
-def _own_id(skill: Skill | None) -> str | None:
-    return min(skill.skill_ids) if skill is not None and skill.skill_ids else None
 
 
 def _check_text(args: argparse.Namespace) -> None:
@@ -421,7 +417,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"they reach the skill's fallback handler{_meant_type(request_type)}\n"
         )
     factory = RequestFactory(
-        skill_id=args.skill_id or known.skill_id or default_skill_id(),
+        skill_id=skill_id_for(args.skill_id, known.skill),
         locale=known.locale,
         interfaces=interfaces,
     )

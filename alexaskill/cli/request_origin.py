@@ -18,7 +18,7 @@ from .inputs import given_skill_id
 if TYPE_CHECKING:
     from ..app import Skill
 
-__all__ = ["default_skill_id", "own_skill_id", "sent_from", "skill_id_for"]
+__all__ = ["own_skill_id", "sent_from", "skill_id_for"]
 
 
 def skill_id_for(given: str | None, skill: Skill | None = None) -> str:
@@ -32,11 +32,6 @@ def skill_id_for(given: str | None, skill: Skill | None = None) -> str:
         return own_skill_id(skill)
     except ConfigurationError as exc:
         raise UsageError(f"{exc}; or give --skill-id") from None
-
-
-def default_skill_id() -> str:
-    """`skill_id_for` of no id given and no skill."""
-    return skill_id_for(None)
 
 
 def own_skill_id(skill: Skill | None) -> str:
