@@ -1372,3 +1372,56 @@ def test_a_media_button_pressed_before_the_page_knows_its_locale_goes_out_in_it(
         assert [(body["action"], body["locale"]) for body in sent] == [("button", "en-GB")]
     finally:
         tab.close()
+
+
+def _held_start(simulator: tuple[str, Any]) -> tuple[Any, list[Any], list[dict[str, Any]]]:
+    """A new tab whose api/info is held (the routes of the requests, answered by the test) and
+    whose turns are recorded as sent; the simulator's page opened in it, its buttons there."""
+    server, browser = simulator
+    tab = browser.new_page()
+    held: list[Any] = []
+    sent: list[dict[str, Any]] = []
+    tab.route("**/_simulator/api/info", lambda route: held.append(route))
+
+    def record(route: Any) -> None:
+        sent.append(json.loads(route.request.post_data or "{}"))
+        route.continue_()
+
+    tab.route("**/_simulator/api/turn", record)
+    tab.goto(f"{server}/_simulator/")
+    wait_until(tab, "document.getElementById('mic') !== null")
+    while not held:
+        tab.wait_for_timeout(50)
+    return tab, held, sent
+
+
+def _answer_in_en_gb(route: Any) -> None:
+    info = route.fetch().json()
+    assert "en-GB" in info["locales"] and info["locale"] != "en-GB"
+    info["locale"] = "en-GB"
+    route.fulfill(status=200, content_type="application/json", body=json.dumps(info))
+
+
+def test_turns_asked_for_while_the_page_starts_all_go_out_in_order(
+    simulator: tuple[str, Any],
+) -> None:
+    # Only the first went out: the others met the busy check once the page had started, and
+    # were dropped without a word.
+    from playwright.sync_api import expect
+
+    tab, held, sent = _held_start(simulator)
+    try:
+        tab.locator("#launch").click()
+        tab.get_by_label("What you say to Alexa").fill("how is the sea")
+        tab.keyboard.press("Enter")
+        tab.locator("#end-session").click()
+        _answer_in_en_gb(held[0])
+        expect(tab.locator(USER_TURNS)).to_have_count(3)
+        assert [(body["action"], body["text"], body["locale"]) for body in sent] == [
+            ("launch", "", "en-GB"),
+            ("say", "how is the sea", "en-GB"),
+            ("end", "", "en-GB"),
+        ]
+        expect(tab.locator("#status")).not_to_contain_text("starting")
+    finally:
+        tab.close()

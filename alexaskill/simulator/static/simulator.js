@@ -825,14 +825,33 @@
 
   // --- the API ------------------------------------------------------------------------------
 
-  async function call(action, text, userLine) {
-    if (!state.info) {
-      if (notStarted === null) setStatus("The simulator is starting: this is sent once it has.");
-      if (!(await state.ready)) {
-        setStatus(notStarted, "error"); // why the page could not start: nothing is sent
-        return;
-      }
+  // The turns asked for while the page starts, and those asked for before they are all sent:
+  // they go out in order, each once the one before is answered (at the busy check below, all
+  // but the first were dropped without a word).
+  let waiting = Promise.resolve();
+  let waitingCount = 0;
+
+  function call(action, text, userLine) {
+    if (state.info && waitingCount === 0) return send(action, text, userLine);
+    if (!state.info && notStarted === null) {
+      setStatus("The simulator is starting: this is sent once it has.");
     }
+    waitingCount += 1;
+    waiting = waiting.then(async () => {
+      try {
+        if (!(await state.ready)) {
+          setStatus(notStarted, "error"); // why the page could not start: nothing is sent
+          return;
+        }
+        await send(action, text, userLine);
+      } finally {
+        waitingCount -= 1;
+      }
+    }).catch((error) => console.error(error)); // (one failing does not stop those after it)
+    return waiting;
+  }
+
+  async function send(action, text, userLine) {
     if (state.busy) {
       // A locale, device or skill chosen meanwhile is sent once the turn is over (else the
       // server's device stays as it was, and refuses the audio player's events as changed).
