@@ -1425,3 +1425,21 @@ def test_turns_asked_for_while_the_page_starts_all_go_out_in_order(
         expect(tab.locator("#status")).not_to_contain_text("starting")
     finally:
         tab.close()
+
+
+def test_the_microphone_pressed_while_the_page_starts_listens_in_the_skill_s_locale(
+    simulator: tuple[str, Any],
+) -> None:
+    # Speech recognition started at once in the page's placeholder locale (en-US), whatever
+    # the server's.
+    from playwright.sync_api import expect
+
+    tab, held, sent = _held_start(simulator)
+    try:
+        tab.locator("#mic").click()
+        _answer_in_en_gb(held[0])
+        expect(tab.locator(USER_TURNS)).to_have_count(1)  # (the stand-in hears "how is the sea")
+        assert tab.evaluate("window.__recognitionLang") == "en-GB"
+        assert [(body["action"], body["locale"]) for body in sent] == [("say", "en-GB")]
+    finally:
+        tab.close()

@@ -1130,10 +1130,24 @@
       return;
     }
     let recognition = null;
-    mic.addEventListener("click", () => {
+    let listening = false; // asked to, while the page starts
+    mic.addEventListener("click", async () => {
       if (recognition) {
         recognition.stop();
         return;
+      }
+      if (!state.info) {
+        // Speech is recognised in the skill's locale, which the page does not know yet (its
+        // placeholder, en-US, heard a German skill's user as English): listen once it does.
+        if (listening) return;
+        listening = true;
+        if (notStarted === null) setStatus("The simulator is starting: listening once it has.");
+        const ready = await state.ready;
+        listening = false;
+        if (!ready) {
+          setStatus(notStarted, "error");
+          return;
+        }
       }
       voice.stop();
       recognition = new Recognition();
