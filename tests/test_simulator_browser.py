@@ -1443,3 +1443,38 @@ def test_the_microphone_pressed_while_the_page_starts_listens_in_the_skill_s_loc
         assert [(body["action"], body["locale"]) for body in sent] == [("say", "en-GB")]
     finally:
         tab.close()
+
+
+def test_a_page_whose_api_info_never_answers_says_so_and_offers_a_retry(
+    simulator: tuple[str, Any],
+) -> None:
+    # The page showed "starting" forever when api/info never answered (a fetch with no
+    # timeout). The wait is shortened here, on the first load only; the retry loads the page
+    # again, whose api/info then answers.
+    from playwright.sync_api import expect
+
+    server, browser = simulator
+    tab = browser.new_page()
+    tab.add_init_script(
+        "if (!sessionStorage.getItem('retried')) {"
+        " sessionStorage.setItem('retried', '1'); window.alexaskillStartSeconds = 0.2; }"
+    )
+    held: list[Any] = []
+
+    def hold_the_first(route: Any) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)  # never answered
+
+    tab.route("**/_simulator/api/info", hold_the_first)
+    try:
+        tab.goto(f"{server}/_simulator/")
+        status = tab.locator("#status")
+        expect(status).to_contain_text("did not answer within")
+        expect(status).to_have_class("status error")
+        tab.locator("#status button", has_text="Retry").click()
+        expect(tab.locator("body[data-ready]")).to_have_count(1)
+        expect(status).not_to_contain_text("did not answer")
+    finally:
+        tab.close()

@@ -35,11 +35,21 @@
   // Why the page could not start, once it could not: the status a turn asked for keeps.
   let notStarted = null;
 
-  function cannotStart(reason) {
+  function cannotStart(reason, retry = false) {
     notStarted = reason;
     setStatus(reason, "error");
+    if (retry) {
+      // Loading the page again starts it over (nothing was sent: there is no conversation).
+      $("status").append(" ", el("button", {
+        type: "button", class: "retry", onclick: () => location.reload(),
+      }, "Retry"));
+    }
     started(false);
   }
+
+  // How long the page waits for api/info before it says the server did not answer (a fetch
+  // has no timeout of its own: the page said nothing, forever); tests may shorten it.
+  const START_SECONDS = Number(window.alexaskillStartSeconds) || 30;
 
   // AudioPlayer.PlaybackNearlyFinished goes out this many seconds before a stream's end (a
   // device sends it once the stream is buffered, for the skill to queue the next one).
@@ -1306,12 +1316,19 @@
     });
     listen();
     let response;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), START_SECONDS * 1000);
     try {
-      response = await fetch(api("info"));
+      response = await fetch(api("info"), { signal: timeout.signal });
     } catch (error) {
-      cannotStart(`The simulator's API did not answer (${error.message}).`);
+      clearTimeout(timer);
+      cannotStart(timeout.signal.aborted
+        ? `The simulator's API did not answer within ${START_SECONDS} s: is \`alexaskill ` +
+          "serve --dev` still running, and not stopped (in a debugger, say)?"
+        : `The simulator's API did not answer (${error.message}).`, true);
       return;
     }
+    clearTimeout(timer); // (the answer's body, once it came, is read without a limit)
     if (!response.ok) {
       // Its reason says what to do (a host the simulator refuses names the ones to use).
       const refused = await response.json().catch(() => null);
