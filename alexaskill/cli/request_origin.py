@@ -1,7 +1,8 @@
 """Where the requests of the commands come from: the skill id they carry when ``--skill-id``
-names none (`skill_id_for`: the skill's own, else the first id ``ALEXASKILL_SKILL_ID`` names,
-which the server reads (`alexaskill.settings_from_env`), so that a request written or sent is one
-that skill accepts; the test tools' placeholder id only when the variable is unset), and the
+names none (`skill_id_for`; `own_skill_id`, the simulator's too: the skill's own, else the first
+id ``ALEXASKILL_SKILL_ID`` names, which the server reads (`alexaskill.settings_from_env`), so
+that a request written or sent is one that skill accepts; the test tools' placeholder id only
+when the variable is unset), and the
 device, which declares the interface of a screen's event (`sent_from`), as the test client's
 `check_sent_by_device` asks."""
 
