@@ -1689,3 +1689,101 @@ def test_a_reminder_gone_by_is_said_as_alexaskills_rule_to_the_second(
     said = str(raised.value)
     assert "2031-03-14T09:00:30+00:00" in said and "2031-03-14T09:00:45+00:00" in said
     assert "alexaskill" in said and "Amazon's Reminders API refuses" not in said
+
+
+def test_the_fake_served_refuses_two_differing_content_lengths_with_400() -> None:
+    # Only the first Content-Length was read: the body was cut to it (or a next request read
+    # from the rest). RFC 9112, 6.3: a length given twice with differing values is refused.
+    import socket
+    from urllib.parse import urlsplit
+
+    fake = FakeAlexaApi()
+    body = json.dumps(
+        {"header": {"requestId": "r1"}, "directive": {"type": "VoicePlayer.Speak", "speech": "Hi"}}
+    ).encode()
+    head = (
+        b"POST /v1/directives HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
+        b"Content-Length: %d\r\nContent-Length: %d\r\n\r\n" % (len(body), len(body) + 5)
+    )
+    with fake.serve() as url:
+        parts = urlsplit(url)
+        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+            sock.sendall(head + body + b"12345")
+            answer = read_to_close(sock)
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:80]
+    reason = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+    assert "Content-Length" in reason["message"] and str(len(body) + 5) in reason["message"]
+    assert fake.calls == []
+
+
+def test_the_fake_served_takes_a_content_length_sent_twice_with_one_value() -> None:
+    import socket
+    from urllib.parse import urlsplit
+
+    fake = FakeAlexaApi()
+    body = json.dumps(
+        {"header": {"requestId": "r1"}, "directive": {"type": "VoicePlayer.Speak", "speech": "Hi"}}
+    ).encode()
+    head = (
+        b"POST /v1/directives HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nConnection: close"
+        b"\r\nContent-Length: %d\r\nContent-Length: %d\r\n\r\n" % (len(body), len(body))
+    )
+    with fake.serve() as url:
+        parts = urlsplit(url)
+        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+            sock.sendall(head + body)
+            answer = read_to_close(sock)
+    assert answer.startswith(b"HTTP/1.1 204"), answer[:80]
+    assert [call.status for call in fake.calls] == [204]
+
+
+#: A request whose body (2 bytes) is shorter than its Content-Length (10).
+SHORT_BODY = b"POST /v1/directives HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{}"
+
+
+def test_the_fake_served_drops_a_body_that_stalls_and_answers_others_meanwhile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A body shorter than its Content-Length held its thread in rfile.read forever: the client
+    # (or a test's bug) never told. Now the connection has a read timeout: 408 and closed.
+    import socket
+    from urllib.parse import urlsplit
+
+    from alexaskill.testing import api_server
+
+    monkeypatch.setattr(api_server, "_READ_SECONDS", 0.5)
+    fake = FakeAlexaApi(given_name="Ada")
+    with fake.serve() as url:
+        parts = urlsplit(url)
+        # (the client's own timeout only ends the test if the server never answers)
+        with socket.create_connection((parts.hostname, parts.port), timeout=30) as stalled:
+            stalled.sendall(SHORT_BODY)
+            other = httpx.get(
+                url + "/v2/accounts/~current/settings/Profile.givenName",
+                headers={"Authorization": "Bearer t"},
+                timeout=30,
+            )
+            assert (other.status_code, other.json()) == (200, "Ada")
+            answer = read_to_close(stalled)
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
+    reason = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+    assert "2 of its 10 bytes" in reason["message"]
+    assert [call.operation for call in fake.calls] == ["given_name"]
+
+
+def test_the_fake_served_refuses_a_body_cut_short_by_the_client_closing() -> None:
+    # A body of 2 bytes declared as 10, its sender then half-closed: the 2 bytes were answered
+    # as if they were the whole body.
+    import socket
+    from urllib.parse import urlsplit
+
+    fake = FakeAlexaApi()
+    with fake.serve() as url:
+        parts = urlsplit(url)
+        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+            sock.sendall(SHORT_BODY)
+            sock.shutdown(socket.SHUT_WR)
+            answer = read_to_close(sock)
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:80]
+    assert "2 of its 10 bytes" in json.loads(answer.split(b"\r\n\r\n", 1)[1])["message"]
+    assert fake.calls == []

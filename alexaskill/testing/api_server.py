@@ -24,6 +24,10 @@ __all__ = ["serve_fake_api"]
 # A "timeout" fault holds the connection this long (AlexaApi gives up after 2 s by default).
 _HOLD_SECONDS: Final = 30.0
 _MAX_BODY: Final = 1024 * 1024
+# How long a connection may wait for a client's next bytes (a body shorter than its
+# Content-Length, a head never ended, an idle keep-alive): then it is dropped. Above httpx's
+# 5 s keep-alive expiry, so a pooled connection is let go by the client first.
+_READ_SECONDS: Final = 10.0
 _POLL_SECONDS: Final = 0.05
 
 
@@ -35,6 +39,7 @@ def serve_fake_api(api: FakeAlexaApi, host: str = "127.0.0.1", port: int = 0) ->
 
     class Handler(_Handler):
         fake = api
+        timeout = _READ_SECONDS  # (read here, at each serve: a test may shorten it)
 
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
@@ -82,7 +87,13 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Transfer-Encoding"):  # not read here: it would be taken as none
             self._refuse(411, "a body sent chunked: send it with a Content-Length")
             return
-        length = self.headers.get("Content-Length", "0").strip()
+        lengths = {value.strip() for value in self.headers.get_all("Content-Length", ["0"])}
+        if len(lengths) > 1:
+            # RFC 9112, 6.3: a length given twice with differing values frames no body.
+            shown = ", ".join(sorted(value[:40] for value in lengths))
+            self._refuse(400, f"Content-Length sent with differing values ({shown}): send one")
+            return
+        length = lengths.pop()
         if not (length.isascii() and length.isdigit() and len(length) <= 12):
             # Its body cannot be framed ("ten", "-5", 5000 digits: int() raised): refused, the
             # connection closed, rather than a traceback or the body read as the next request.
@@ -92,7 +103,11 @@ class _Handler(BaseHTTPRequestHandler):
         if size > _MAX_BODY:
             self._refuse(413, f"a body of {size} bytes: the fake takes {_MAX_BODY} at most")
             return
-        body = self.rfile.read(size) if size else b""
+        body, stalled = self._read_body(size)
+        if len(body) < size:
+            status, why = (408, "no more came in time") if stalled else (400, "the client closed")
+            self._refuse(status, f"the body ended after {len(body)} of its {size} bytes: {why}")
+            return
         url = f"http://{self.headers.get('Host', 'localhost')}{self.path}"
         request = httpx.Request(self.command, url, headers=dict(self.headers), content=body)
         try:
@@ -108,6 +123,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(response.content)))
         self.end_headers()
         self.wfile.write(response.content)
+
+    def _read_body(self, size: int) -> tuple[bytes, bool]:
+        """Up to ``size`` bytes of the body, and whether the client stalled before it sent them
+        all (the connection's read timeout: a body left short would hold this thread forever)."""
+        body = b""
+        while len(body) < size:
+            try:
+                chunk = self.rfile.read1(size - len(body))
+            except TimeoutError:
+                return body, True
+            if not chunk:
+                break
+            body += chunk
+        return body, False
 
     def _refuse(self, status: int, message: str) -> None:
         """Answer ``status`` with Amazon's error body shape, and close the connection."""
