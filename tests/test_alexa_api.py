@@ -1787,3 +1787,35 @@ def test_the_fake_served_refuses_a_body_cut_short_by_the_client_closing() -> Non
     assert answer.startswith(b"HTTP/1.1 400"), answer[:80]
     assert "2 of its 10 bytes" in json.loads(answer.split(b"\r\n\r\n", 1)[1])["message"]
     assert fake.calls == []
+
+
+@pytest.mark.parametrize(
+    ("added", "said"),
+    [
+        ({"productId": "p2", "type": "consumable"}, r"in_skill_products\[1\].*type.*'consumable'"),
+        ({"productid": "p2"}, r"in_skill_products\[1\]: 'productid' is no field"),
+        (InSkillProduct(product_id="p2", entitled="yes"), r"in_skill_products\[1\].*entitled"),
+    ],
+)
+def test_a_product_added_in_place_is_checked_when_the_products_are_served(
+    added: Any, said: str
+) -> None:
+    # Only an assignment of in_skill_products was checked: a product appended to the list went
+    # out as given (a "consumable" never listed for CONSUMABLE, a typo's key dropped).
+    fake = FakeAlexaApi(in_skill_products=[{"productId": "p1", "type": "CONSUMABLE"}])
+    fake.in_skill_products.append(added)  # type: ignore[attr-defined]
+    raw = RequestFactory().intent("Shop")
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
+    with pytest.raises(ValueError, match=said):
+        _run(api.in_skill_products())
+    with pytest.raises(ValueError, match=said):
+        _run(api.in_skill_product("p1"))
+
+
+def test_a_product_added_in_place_in_python_names_is_served() -> None:
+    fake = FakeAlexaApi()
+    fake.in_skill_products.append({"product_id": "p2", "name": "Hints"})  # type: ignore[attr-defined]
+    raw = RequestFactory().intent("Shop")
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
+    [product] = _run(api.in_skill_products())
+    assert (product.product_id, product.name) == ("p2", "Hints")

@@ -20,7 +20,7 @@ from ..alexa_api import (
     Scope,
     product_choice_error,
 )
-from .api_calls import _Answer, _Asked, _error, _stamp
+from .api_calls import _Answer, _Asked, _error, _given, _stamp
 
 __all__ = ["ListsAndProducts"]
 
@@ -121,10 +121,10 @@ class ListsAndProducts:
         return 201, msgspec.to_builtins(item)
 
     def _products(self) -> list[InSkillProduct]:
-        return [
-            p if isinstance(p, InSkillProduct) else msgspec.convert(p, InSkillProduct)
-            for p in self.in_skill_products
-        ]
+        """The products, checked as at an assignment (`_given`): one added in place since
+        (``api.in_skill_products.append(...)``) is a `ValueError` naming it, not served as is."""
+        products: list[InSkillProduct] = _given("in_skill_products", self.in_skill_products)
+        return products
 
     def _in_skill_products(self, asked: _Asked) -> _Answer:
         if not asked.headers.get("accept-language"):
