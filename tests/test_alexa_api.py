@@ -1819,3 +1819,19 @@ def test_a_product_added_in_place_in_python_names_is_served() -> None:
     api = AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
     [product] = _run(api.in_skill_products())
     assert (product.product_id, product.name) == ("p2", "Hints")
+
+
+def test_the_fake_reads_a_leap_second_timestamp_as_the_client_does() -> None:
+    # The fake read request.timestamp with fromisoformat, which refuses "23:59:60": it fell back
+    # to this machine's clock, so a reminder the client (read_timestamp) judged to come was
+    # refused as gone by (years ago, by the machine's clock).
+    raw = RequestFactory().intent("Remind")
+    raw["request"]["timestamp"] = "2016-12-31T23:59:60Z"
+    fake = FakeAlexaApi(time_zone="UTC")
+    fake.issued(raw)
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
+    assert _run(api.now()) == dt.datetime(2017, 1, 1, tzinfo=dt.UTC)
+    at = dt.datetime(2017, 1, 1, 0, 0, 30, tzinfo=dt.UTC)
+    reminder = _run(api.create_reminder("Take the bins out", at=at))
+    assert reminder.status == "ON"
+    assert [(call.operation, call.status) for call in fake.calls][-1] == ("create_reminder", 200)

@@ -19,6 +19,8 @@ from typing import Any, Final
 
 import msgspec
 
+from ..exceptions import TimestampError
+from ..timestamps import read_timestamp
 from .api_calls import _Answer, _error
 
 __all__ = ["AccessCheck"]
@@ -135,11 +137,12 @@ class AccessCheck:
 
 
 def _read_moment(timestamp: object) -> _dt.datetime | None:
-    """A request's ``timestamp`` as an aware moment (UTC when it names no offset), or None."""
+    """A request's ``timestamp`` as an aware moment (UTC when it names no offset), or None: read
+    as the verifier and `AlexaApi.now` read it (`read_timestamp`: a leap second, a ``z``)."""
     if not isinstance(timestamp, str):
         return None
     try:
-        moment = _dt.datetime.fromisoformat(timestamp)
-    except ValueError:
+        moment = read_timestamp(timestamp)
+    except TimestampError:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=_dt.UTC)
