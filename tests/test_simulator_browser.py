@@ -1303,6 +1303,18 @@ def test_a_consent_card_whose_permissions_are_no_list_of_scopes_is_said_so(
     expect(page.locator("#history")).not_to_contain_text("could not show")
 
 
+def test_a_consent_card_with_an_empty_list_of_permissions_is_said_to_name_none(page: Any) -> None:
+    # `permissions: []` was said "not a list of scopes ([])": it is a list, naming no scope.
+    from playwright.sync_api import expect
+
+    answer_with_a_card(page, {"type": "AskForPermissionsConsent", "permissions": []})
+    say(page, "open the lighthouse")
+    text = last_turn(page).locator(".card .card-text")
+    expect(text).to_contain_text("names no scope")
+    expect(text).not_to_contain_text("not a list")
+    expect(page.locator("#history")).not_to_contain_text("could not show")
+
+
 def test_a_turn_asked_for_after_the_page_failed_to_start_keeps_the_reason_shown(
     simulator: tuple[str, Any],
 ) -> None:

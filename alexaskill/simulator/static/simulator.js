@@ -387,11 +387,20 @@
       const scopes = card.permissions;
       const listed = Array.isArray(scopes) && scopes.length &&
         scopes.every((scope) => typeof scope === "string");
-      view.append(el("p", { class: "card-text" }, listed
-        ? `The Alexa app asks the user to grant: ${scopes.join(", ")}`
-        : `The card's permissions are not a list of scopes (${
+      const example = '["alexa::profile:given_name:read"]';
+      let said;
+      if (listed) {
+        said = `The Alexa app asks the user to grant: ${scopes.join(", ")}`;
+      } else if (Array.isArray(scopes) && !scopes.length) {
+        // A list, but of nothing: not "no list" (what the app does with it is not documented).
+        said = `The card's permissions list names no scope ([]): name at least one, e.g. ${
+          example}.`;
+      } else {
+        said = `The card's permissions are not a list of scopes (${
           String(JSON.stringify(scopes === undefined ? null : scopes)).slice(0, 200)
-        }): the Alexa app takes a list of scope names, e.g. ["alexa::profile:given_name:read"].`));
+        }): the Alexa app takes a list of scope names, e.g. ${example}.`;
+      }
+      view.append(el("p", { class: "card-text" }, said));
     } else {
       view.append(jsonBlock(card, "Card JSON"));
     }
