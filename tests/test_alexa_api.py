@@ -1835,3 +1835,21 @@ def test_the_fake_reads_a_leap_second_timestamp_as_the_client_does() -> None:
     reminder = _run(api.create_reminder("Take the bins out", at=at))
     assert reminder.status == "ON"
     assert [(call.operation, call.status) for call in fake.calls][-1] == ("create_reminder", 200)
+
+
+def test_the_fake_served_answers_its_own_bad_data_with_500_and_the_reason() -> None:
+    # A fault or product changed in place is checked at the call (a ValueError): served over
+    # HTTP, its traceback went to stderr and the connection closed unanswered, so the skill in
+    # the other process saw "Server disconnected", not what was wrong.
+    fake = FakeAlexaApi(given_name="Ada")
+    fake.in_skill_products.append({"productId": "p", "type": "consumable"})  # type: ignore[attr-defined]
+    headers = {"Authorization": "Bearer t", "Accept-Language": "en-US"}
+    with fake.serve() as url:
+        products = httpx.get(
+            url + "/v1/users/~current/skills/~current/inSkillProducts", headers=headers
+        )
+        fake.faults["given_nme"] = 503  # type: ignore[index]
+        name = httpx.get(url + "/v2/accounts/~current/settings/Profile.givenName", headers=headers)
+    assert products.status_code == name.status_code == 500
+    assert "in_skill_products[0].type is 'consumable'" in products.json()["message"]
+    assert "'given_nme'" in name.json()["message"]

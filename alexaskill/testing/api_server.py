@@ -116,6 +116,12 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(_HOLD_SECONDS)
             self.close_connection = True
             return
+        except ValueError as exc:
+            # The fake's own data, changed in place since it was given (a fault, a product):
+            # said to the caller, in the other process, not as a traceback here and a connection
+            # closed unanswered ("Server disconnected").
+            self._refuse(500, f"the fake Alexa API's data is wrong: {exc}", "FAKE_DATA")
+            return
         self.send_response(response.status_code)
         for name, value in response.headers.items():
             if name.lower() not in ("content-length", "connection"):
@@ -138,11 +144,11 @@ class _Handler(BaseHTTPRequestHandler):
             body += chunk
         return body, False
 
-    def _refuse(self, status: int, message: str) -> None:
+    def _refuse(self, status: int, message: str, code: str = "INVALID_REQUEST") -> None:
         """Answer ``status`` with Amazon's error body shape, and close the connection."""
         import json
 
-        content = json.dumps({"code": "INVALID_REQUEST", "message": message}).encode()
+        content = json.dumps({"code": code, "message": message}).encode()
         self.close_connection = True
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
