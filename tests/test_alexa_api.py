@@ -1853,3 +1853,22 @@ def test_the_fake_served_answers_its_own_bad_data_with_500_and_the_reason() -> N
     assert products.status_code == name.status_code == 500
     assert "in_skill_products[0].type is 'consumable'" in products.json()["message"]
     assert "'given_nme'" in name.json()["message"]
+
+
+def test_the_fake_served_answers_a_header_of_latin_1_bytes() -> None:
+    # A header value with a byte past ASCII (obs-text, which RFC 9110 lets a value hold) made
+    # httpx.Request raise UnicodeEncodeError: a traceback, and the connection closed unanswered.
+    import socket
+    from urllib.parse import urlsplit
+
+    fake = FakeAlexaApi(given_name="Ada")
+    with fake.serve() as url:
+        parts = urlsplit(url)
+        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+            sock.sendall(
+                b"GET /v2/accounts/~current/settings/Profile.givenName HTTP/1.1\r\nHost: x\r\n"
+                b"Authorization: Bearer t\r\nX-Note: caf\xe9\r\nConnection: close\r\n\r\n"
+            )
+            answer = read_to_close(sock)
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:80]
+    assert answer.endswith(b'"Ada"')

@@ -109,7 +109,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(status, f"the body ended after {len(body)} of its {size} bytes: {why}")
             return
         url = f"http://{self.headers.get('Host', 'localhost')}{self.path}"
-        request = httpx.Request(self.command, url, headers=dict(self.headers), content=body)
+        # As bytes: the headers were read as Latin-1, and a value may hold a byte past ASCII
+        # (obs-text), which httpx refuses in a str (UnicodeEncodeError, the call unanswered).
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in self.headers.items()]
+        request = httpx.Request(self.command, url, headers=headers, content=body)
         try:
             response = self.fake.handle(request)
         except httpx.TimeoutException:
