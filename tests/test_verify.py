@@ -1795,6 +1795,10 @@ def test_a_signing_key_weaker_than_amazons_is_refused_from_a_trusted_ca(
     verifier = pki.verifier(now=lambda: NOW, chain=TestPKI.pem(leaf, pki.intermediate))
     signature = base64.b64encode(key.sign(BODY, padding.PKCS1v15(), hashes.SHA256())).decode()
     headers = {"SignatureCertChainUrl": pki.cert_url, "Signature-256": signature}
+    if bits < 2048:  # its 128-byte signature is refused first, unread (no download)
+        with pytest.raises(SignatureError, match=r"\(128 bytes long; the signing key must be RSA"):
+            run(verifier.verify(headers, BODY))
+        headers["Signature-256"] = base64.b64encode(b"\x01" * 256).decode()
     with pytest.raises(CertificateError) as info:
         run(verifier.verify(headers, BODY))
     assert str(info.value) == f"certificate chain: {reason}"
@@ -2240,6 +2244,11 @@ def test_a_signing_certificate_with_an_ec_key_is_refused_from_a_trusted_ca(pki: 
     signature = base64.b64encode(key.sign(BODY, ec.ECDSA(hashes.SHA256()))).decode()
     headers = {"SignatureCertChainUrl": pki.cert_url, "Signature-256": signature}
     verifier = pki.verifier(now=lambda: NOW, chain=TestPKI.pem(leaf, pki.intermediate))
+    # Its ECDSA signature (about 70 bytes) is refused first, unread: no RSA key taken signs so
+    # short. One of an RSA signature's length reaches the chain, which is refused for its key.
+    with pytest.raises(SignatureError, match=r"bytes long; the signing key must be RSA-2048"):
+        run(verifier.verify(headers, BODY))
+    headers["Signature-256"] = base64.b64encode(b"\x01" * 256).decode()
     with pytest.raises(CertificateError) as info:
         run(verifier.verify(headers, BODY))
     assert str(info.value) == "certificate chain: signing key is not RSA"
@@ -2558,3 +2567,86 @@ def test_valid_iso_8601_timestamps_are_not_taken_for_junk(sent: str, read: datet
     from alexaskill.timestamps import read_timestamp
 
     assert read_timestamp(sent) == read
+
+
+# --- refused before a download ------------------------------------------------------------------
+
+
+def _signature_of(length: int) -> str:
+    return base64.b64encode(b"\x01" * length).decode()
+
+
+@pytest.mark.parametrize(("length", "said"), [(1, "1 byte"), (255, "255 bytes")])
+@pytest.mark.parametrize("header", ["Signature-256", "Signature"])
+def test_a_signature_too_short_for_any_key_taken_is_refused_before_a_download(
+    pki: TestPKI, length: int, said: str, header: str
+) -> None:
+    # A signature is as long as its key's modulus, and a key under 2048 bits is refused: "AA=="
+    # (1 byte) could never verify, yet it cost a chain download for a URL not cached yet.
+    fetch = Fetcher(pki.chain_pem)
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW, allow_sha1=True)
+    headers = pki.sign(BODY, sha256=header == "Signature-256")
+    headers[header] = _signature_of(length)
+    with pytest.raises(SignatureError) as info:
+        run(verifier.verify(headers, BODY))
+    assert fetch.calls == []
+    name = "Signature-256" if header == "Signature-256" else "Signature (SHA-1)"
+    assert str(info.value) == (
+        f"signature: {name} does not match the body ({said} long; the signing key must be "
+        "RSA-2048 or larger, whose signatures have 256 bytes or more)"
+    )
+    # An empty one is said to be empty (as it was, after the download), before the download.
+    headers[header] = ""
+    with pytest.raises(SignatureError, match=f"^signature: {header} header is empty$"):
+        run(verifier.verify(headers, BODY))
+    assert fetch.calls == []
+    # 256 bytes may be a signature: the chain is downloaded to check it.
+    headers[header] = _signature_of(256)
+    with pytest.raises(SignatureError, match=f"^signature: {re.escape(name)} does not match"):
+        run(verifier.verify(headers, BODY))
+    assert fetch.calls == [DEFAULT_CERT_URL]
+
+
+def test_a_signature_longer_than_512_bytes_is_checked_as_keys_over_4096_bits_are_taken(
+    pki: TestPKI,
+) -> None:
+    # No key is too large (only too small, `chain.MIN_RSA_BITS`): a 513-byte signature, made
+    # by a 4104-bit key from a trusted CA, verifies, so no length above 256 is refused unread.
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=4104)
+    leaf = pki.issue(
+        pki.leaf.subject,
+        key,
+        issuer=(pki.intermediate, pki.intermediate_key),
+        not_before=pki.not_before,
+        not_after=pki.not_after,
+        dns_names=["echo-api.amazon.com"],
+    )
+    raw = key.sign(BODY, padding.PKCS1v15(), hashes.SHA256())
+    assert len(raw) == 513
+    headers = {
+        "SignatureCertChainUrl": pki.cert_url,
+        "Signature-256": base64.b64encode(raw).decode(),
+    }
+    verifier = pki.verifier(now=lambda: NOW, chain=TestPKI.pem(leaf, pki.intermediate))
+    run(verifier.verify(headers, BODY))
+
+
+def test_a_subclass_chain_decides_a_short_signature_itself(pki: TestPKI) -> None:
+    # The length is checked before a download only for the verifier's own chains: a subclass's
+    # `chain` returns a key of its choosing (a small one in its tests, say), as before.
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    pinned = verify_module.VerifiedChain(
+        key.public_key(), NOW - timedelta(days=1), NOW + timedelta(days=1), NOW
+    )
+    verifier = _PinnedChain(pinned, trusted_roots=[pki.root], now=lambda: NOW)
+    raw = key.sign(BODY, padding.PKCS1v15(), hashes.SHA256())
+    headers = {
+        "SignatureCertChainUrl": pki.cert_url,
+        "Signature-256": base64.b64encode(raw).decode(),
+    }
+    run(verifier.verify(headers, BODY))
+    assert verifier.asked == [DEFAULT_CERT_URL]

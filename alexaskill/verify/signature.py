@@ -10,12 +10,16 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from ..exceptions import SignatureError
+from .chain import MIN_RSA_BITS
 
 __all__ = ["check_signature"]
 
 _PKCS1V15: Final = padding.PKCS1v15()
 _SHA256: Final = hashes.SHA256()
 _SHA1: Final = hashes.SHA1()  # noqa: S303 - Amazon's legacy header; off unless allow_sha1
+#: The shortest signature a verified chain's key makes: an RSA PKCS#1 v1.5 signature is as long
+#: as its key's modulus, and a key under `MIN_RSA_BITS` is refused.
+_MIN_SIGNATURE_BYTES: Final = MIN_RSA_BITS // 8
 
 
 def _decode_signature(value: str, header: str = "signature header") -> bytes:
@@ -59,6 +63,22 @@ def check_signature(
         )
     algorithm = _SHA1 if sha1 else _SHA256
     _verify_signature(public_key, body, _decode_signature(signature, header), algorithm)
+
+
+def _check_length(signature: bytes, algorithm: hashes.HashAlgorithm) -> None:
+    """Refuse, before any download, a signature no key the verifier takes can have made. (No
+    upper bound: a key may have more than 4096 bits; only one under 2048 is refused.)"""
+    if len(signature) < _MIN_SIGNATURE_BYTES:
+        if not signature:
+            name = "Signature-256" if algorithm is _SHA256 else "Signature"
+            raise SignatureError(f"signature: {name} header is empty")
+        name = "Signature-256" if algorithm is _SHA256 else "Signature (SHA-1)"
+        size = "1 byte" if len(signature) == 1 else f"{len(signature)} bytes"
+        raise SignatureError(
+            f"signature: {name} does not match the body ({size} long; the signing key must be "
+            f"RSA-{MIN_RSA_BITS} or larger, whose signatures have {_MIN_SIGNATURE_BYTES} bytes "
+            "or more)"
+        )
 
 
 def _verify_signature(

@@ -27,7 +27,7 @@ from ..logs import security_logger
 from ..models import Envelope, decode_envelope
 from .chain import VerifiedChain, _certifi_roots, load_chain, validate_chain
 from .fetch import call_fetch_chain, download_chain, is_async_client, type_name
-from .signature import _SHA1, _SHA256, _decode_signature, _verify_signature
+from .signature import _SHA1, _SHA256, _check_length, _decode_signature, _verify_signature
 from .timestamp import (
     MAX_TIMESTAMP_TOLERANCE,
     _body_timestamp,
@@ -370,7 +370,8 @@ class Verifier:
             value, "Signature-256 header" if algorithm is _SHA256 else "Signature header"
         )
         now = self._clock()
-        if type(self).chain is Verifier.chain:
+        if type(self).chain is Verifier.chain:  # (a subclass's chain: a key of its choosing)
+            _check_length(signature, algorithm)  # before any download
             chain = self._cache.get(url)
             if chain is not None and chain.not_before <= now <= chain.not_after:
                 try:  # noqa: SIM105 - every request: a try costs nothing, suppress() a call
