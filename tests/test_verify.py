@@ -2650,3 +2650,45 @@ def test_a_subclass_chain_decides_a_short_signature_itself(pki: TestPKI) -> None
     }
     run(verifier.verify(headers, BODY))
     assert verifier.asked == [DEFAULT_CERT_URL]
+
+
+@pytest.mark.parametrize("length", ["\u00b2", "\u0663", "abc", "-5", "1e3", "", "5, 6"], ids=repr)
+def test_a_content_length_that_is_no_ascii_number_is_said_malformed(
+    pki: TestPKI, length: str
+) -> None:
+    # "²" passes str.isdigit(), and int() then raised: "download failed", the log's detail
+    # sending the operator to check outbound HTTPS, DNS and proxies though the server answered.
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, headers=[(b"Content-Length", length.encode())], content=pki.chain_pem
+        )
+
+    with pytest.raises(CertificateError) as info:
+        verify_via(pki, mock_client(handler))
+    assert str(info.value) == "certificate chain: download's Content-Length is malformed"
+    assert not isinstance(info.value, CertificateUnavailableError)
+
+
+@pytest.mark.parametrize("length", ["{n}", " {n} ", "000{n}", "{n}, {n}"])
+def test_a_content_length_in_ascii_digits_is_read(pki: TestPKI, length: str) -> None:
+    # What h11 takes: spaces around it, zeros before it, the same length listed twice.
+    size = len(pki.chain_pem)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        value = length.format(n=size).encode()
+        return httpx.Response(200, headers=[(b"Content-Length", value)], content=pki.chain_pem)
+
+    verify_via(pki, mock_client(handler))
+    with pytest.raises(CertificateError, match=f"^certificate chain: download exceeds {size - 1}"):
+        verify_via(pki, mock_client(handler), max_chain_size=size - 1)
+
+
+def test_a_content_length_of_thousands_of_digits_exceeds_the_limit(pki: TestPKI) -> None:
+    # int() refuses a string of more than 4300 digits (ValueError): "download failed" too.
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers=[(b"Content-Length", b"9" * 5000)], content=b"")
+
+    with pytest.raises(
+        CertificateError, match=r"^certificate chain: download exceeds 65536 bytes$"
+    ):
+        verify_via(pki, mock_client(handler))

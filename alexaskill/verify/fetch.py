@@ -126,7 +126,7 @@ async def read_chain(client: httpx.AsyncClient, url: str, *, timeout: float, lim
         if response.headers.get("Content-Encoding", "identity").lower() != "identity":
             raise CertificateError("certificate chain: download is content-encoded")
         length = response.headers.get("Content-Length")
-        if length is not None and length.isdigit() and int(length) > limit:
+        if length is not None and _declared_length(length) > limit:
             raise CertificateError(f"certificate chain: download exceeds {limit} bytes")
         data = bytearray()
         async for chunk in response.aiter_bytes():
@@ -134,6 +134,20 @@ async def read_chain(client: httpx.AsyncClient, url: str, *, timeout: float, lim
             if len(data) > limit:
                 raise CertificateError(f"certificate chain: download exceeds {limit} bytes")
     return bytes(data)
+
+
+def _declared_length(value: str) -> float:
+    """A ``Content-Length`` as HTTP writes it (RFC 9110, 8.6: ASCII digits; the same length
+    listed twice is one, as h11 takes it), else a `CertificateError` saying it is malformed.
+    (``str.isdigit`` passes ``"²"``, which ``int`` refuses: a "download failed" whose log
+    sent the operator to check the network, though the server had answered.)"""
+    lengths = {part.strip(" \t") for part in value.split(",")}
+    digits = lengths.pop() if len(lengths) == 1 else ""
+    if not (digits.isascii() and digits.isdigit()):
+        raise CertificateError("certificate chain: download's Content-Length is malformed")
+    digits = digits.lstrip("0") or "0"
+    # (int() refuses over 4300 digits; 400 are past any limit a float holds)
+    return float("inf") if len(digits) > 400 else int(digits)
 
 
 def fetched_chain(pem: object, limit: int) -> bytes:
