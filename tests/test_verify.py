@@ -2692,3 +2692,29 @@ def test_a_content_length_of_thousands_of_digits_exceeds_the_limit(pki: TestPKI)
         CertificateError, match=r"^certificate chain: download exceeds 65536 bytes$"
     ):
         verify_via(pki, mock_client(handler))
+
+
+@pytest.mark.parametrize("seconds", ["now", "now as float", "1000000000", "9999999999.9"])
+def test_a_timestamp_in_epoch_seconds_is_refused_saying_it_looks_like_seconds(
+    pki: TestPKI, seconds: str
+) -> None:
+    # Read as milliseconds (as the developer console sent it), it is January 1970: refused as
+    # "20772 days before this server's clock", which did not say what was wrong.
+    number = {"now": str(int(NOW.timestamp())), "now as float": repr(NOW.timestamp())}
+    body = BODY.replace(f'"{stamp(NOW)}"'.encode(), number.get(seconds, seconds).encode())
+    verifier = pki.verifier(now=lambda: NOW)
+    for check in (verifier.verify, verifier.verify_envelope):
+        with pytest.raises(TimestampError) as info:
+            run(check(pki.sign(body), body))
+        message = str(info.value)
+        assert message.startswith("timestamp: too old (")
+        assert message.endswith("; 150 s allowed; epoch seconds? a number is read as milliseconds)")
+
+
+@pytest.mark.parametrize("milliseconds", [999_999_999, 10_000_000_000, 1_500_000_000_000])
+def test_a_stale_timestamp_not_like_epoch_seconds_gets_no_such_hint(
+    pki: TestPKI, milliseconds: int
+) -> None:
+    body = BODY.replace(f'"{stamp(NOW)}"'.encode(), str(milliseconds).encode())
+    with pytest.raises(TimestampError, match=r"^timestamp: too old \(.* allowed\)$"):
+        verify_body(pki, body)

@@ -56,6 +56,11 @@ def check_timestamp(
     _check_timestamp(request_type, timestamp, now, limit)
 
 
+#: Where a number of epoch seconds of ten digits (2001 to 2286), read as milliseconds, lands.
+_SECONDS_AS_MS: Final = (datetime.fromtimestamp(1e6, UTC), datetime.fromtimestamp(1e7, UTC))
+_SECONDS_HINT: Final = "; epoch seconds? a number is read as milliseconds"
+
+
 # The last timestamp parsed, and its parse. Alexa's timestamps have whole seconds, so under load
 # every request of a second carries the same string: it is parsed once a second (a third of
 # this check's cost). Only the parse is kept, never a verdict: the age is worked out for every
@@ -84,7 +89,8 @@ def _check_timestamp(request_type: str, timestamp: str, now: datetime, limit: ti
         ) from None
     oldest = _SKILL_EVENT_MAX_AGE if request_type in _SKILL_EVENTS else limit
     if age > oldest:
-        raise TimestampError(f"timestamp: too old ({_off(age, 'before', oldest)})")
+        hint = _SECONDS_HINT if _SECONDS_AS_MS[0] <= sent < _SECONDS_AS_MS[1] else ""
+        raise TimestampError(f"timestamp: too old ({_off(age, 'before', oldest)}{hint})")
     if -age > limit:
         raise TimestampError(f"timestamp: in the future ({_off(-age, 'after', limit)})")
 
