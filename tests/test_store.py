@@ -242,6 +242,29 @@ async def test_increments_redis_cannot_add_are_refused_by_every_store(store: Sto
     assert await store.load("u") == {"n": 2**63 - 10**18}
 
 
+@pytest.mark.parametrize("kind", ["redis", "dynamodb"])
+def test_check_update_refuses_the_increments_update_refuses_in_the_same_words(kind: str) -> None:
+    # `check_update` is to raise what `update` would (a store of one's own may call it, wrapping
+    # one of these). Redis's said "increment … is out of range" without the bound or the
+    # reason, and took a float; DynamoDB's passed an increment past 10**18 (update refused it),
+    # and said a float in other words. (No I/O: neither store connects to check.)
+    from .fake_dynamodb import RecordingClient
+
+    store: RedisStore | DynamoDBStore = (
+        RedisStore("redis://127.0.0.1:9/0")
+        if kind == "redis"
+        else DynamoDBStore("table", client=RecordingClient())
+    )
+    for by in (10**18 + 1, -(10**19)):
+        said = rf"^attribute 'n': increment {by} is out of range \(at most 10\*\*18 in size: Redis"
+        with pytest.raises(ResponseError, match=said):
+            store.check_update({}, (), {"n": by})
+    with pytest.raises(ResponseError, match=r"^attribute 'n': an increment is an int, not float$"):
+        store.check_update({}, (), {"n": 2.5})  # type: ignore[dict-item]
+    store.check_update({"m": 1}, (), {"n": 10**18})
+    store.check_update({}, (), {"n": -(10**18)})
+
+
 def test_attributes_refuse_dict_keys_json_would_change() -> None:
     store = MemoryStore()
     attributes = anyio.run(Attributes.load, store, _envelope())

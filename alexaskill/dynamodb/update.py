@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final, NamedTuple
 
 from ..exceptions import ResponseError
-from ..store.base import _EMPTY_NAME
+from ..store.base import _EMPTY_NAME, _check_increments
 from .values import _number, _to_dynamodb_checked
 
 __all__: list[str] = []
@@ -133,6 +133,7 @@ def _steps(
 ) -> list[tuple[str, str, Any]]:
     """An update as steps, ("set", name, value), ("add", name, by) and ("remove", name,
     None), its values checked and made DynamoDB's."""
+    _check_increments(increments)  # (`update` did, by `_names_checked`: `check_update` not)
     gone = list(dict.fromkeys(deleted))
     removed = set(gone)
     added = {name: by for name, by in (increments or {}).items() if name not in removed}
@@ -142,13 +143,7 @@ def _steps(
         if name not in removed and name not in added
     }
     steps: list[tuple[str, str, Any]] = [("set", name, value) for name, value in values.items()]
-    for name, by in added.items():
-        if type(by) is not int:
-            raise ResponseError(f"attribute {name!r}: increment by an int, not {by!r}")
-        try:
-            steps.append(("add", name, {"N": _number(by)}))
-        except ValueError as exc:
-            raise ResponseError(f"attribute {name!r}: increment {exc}") from exc
+    steps.extend(("add", name, {"N": _number(by)}) for name, by in added.items())
     steps.extend(("remove", name, None) for name in gone)
     for _, name, _ in steps:
         if not name:

@@ -178,6 +178,20 @@ def _names_checked(
         raise ResponseError("attributes cannot be saved under an empty key: keys are not empty")
     if "" in changes or "" in gone or (increments and "" in increments):
         raise ResponseError(_EMPTY_NAME)
+    _check_increments(increments, limits=limits)
+    both = [name for name in increments or () if name in changes]
+    if both:  # the stores did not agree: the value set won in Redis, the increment elsewhere
+        raise ResponseError(f"attribute {both[0]!r} is both set and incremented in one update")
+    return gone
+
+
+_EMPTY_NAME: Final = "attribute '' cannot be saved: attribute names are not empty"
+
+
+def _check_increments(increments: Mapping[str, int] | None, *, limits: bool = True) -> None:
+    """`ResponseError` for an increment that is no int (a float was stored as the value, a str
+    failed with TypeError), or, with ``limits``, one past Redis's bound: in `update` (through
+    `_names_checked`) and in the ``check_update`` of the stores that have one, in one wording."""
     for name, by in (increments or {}).items():
         if type(by) is not int:  # a store's own API, called directly: `increment` checks too
             raise ResponseError(
@@ -188,13 +202,6 @@ def _names_checked(
                 f"attribute {name!r}: increment {by} is out of range (at most 10**18 in size: "
                 "Redis adds in 64 bits)"
             )
-    both = [name for name in increments or () if name in changes]
-    if both:  # the stores did not agree: the value set won in Redis, the increment elsewhere
-        raise ResponseError(f"attribute {both[0]!r} is both set and incremented in one update")
-    return gone
-
-
-_EMPTY_NAME: Final = "attribute '' cannot be saved: attribute names are not empty"
 
 
 def _encode_changes(changes: Mapping[str, Any], *, limits: bool = True) -> dict[str, str]:

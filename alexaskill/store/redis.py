@@ -9,7 +9,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mappi
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
-from .base import _MAX_STEP, _decode, _encode_changes, _names_checked
+from .base import _check_increments, _decode, _encode_changes, _names_checked
 from .redis_client import REDIS_CLIENT_OPTIONS, _checked_client, _client_from_url, _like
 from .redis_script import _CANCEL_SCRIPT, _KEPT_A_DAY, _UPDATE_SCRIPT, _token, _too_large
 from .url import _is_password_option
@@ -159,9 +159,7 @@ class RedisStore:
     ) -> None:
         """Raise the `ResponseError` `update` would raise before writing (an increment beyond
         what Redis adds in 64 bits; the JSON of the values is `Attributes`'s to check)."""
-        for field, by in (increments or {}).items():
-            if not -_MAX_STEP <= by <= _MAX_STEP:
-                raise ResponseError(f"attribute {field!r}: increment {by} is out of range")
+        _check_increments(increments)
 
     async def aclose(self) -> None:
         """Close the client and its connection pool."""
