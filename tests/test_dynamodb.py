@@ -194,6 +194,32 @@ async def test_numbers_whole_floats_and_dynamodb_limits(store: DynamoDBStore) ->
 
 
 @pytest.mark.anyio
+async def test_a_whole_number_of_more_than_38_digits_is_sent_as_its_38_at_most(
+    store: DynamoDBStore,
+) -> None:
+    # 10**38 is 39 digits, one significant: within DynamoDB's 38, and sent as written when its
+    # text was 40 characters or fewer. moto failed to read it back (HTTP 500 at GetItem), and so
+    # does boto3's TypeDeserializer (38 digits, decimal.Rounded trapped) if DynamoDB gives it
+    # back as sent; "1E+38" is the same number in one digit.
+    from boto3.dynamodb.types import TypeDeserializer
+
+    from alexaskill.dynamodb.values import _to_dynamodb_checked
+
+    values = {"n": [10**38, -(10**38), 2 * 10**38 + 10**30, 10**38 - 1, -(10**39)]}
+    typed = _to_dynamodb_checked("n", values["n"])
+    assert [item["N"] for item in typed["L"]] == [
+        "1E+38",
+        "-1E+38",
+        "2.00000001E+38",
+        "9" * 38,
+        "-1E+39",
+    ]
+    TypeDeserializer().deserialize(typed)  # (raised decimal.Rounded)
+    await store.update(USER, values, ())
+    assert await store.load(USER) == values
+
+
+@pytest.mark.anyio
 async def test_nesting_is_bounded_and_empty_names_refused(store: DynamoDBStore) -> None:
     deep: Any = "leaf"
     for _ in range(30):

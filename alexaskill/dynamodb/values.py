@@ -63,7 +63,7 @@ def _number(value: int | float) -> str:
             f"{shown} is outside DynamoDB's numbers "
             "(38 significant digits, magnitude from 1E-130 to under 1E+126)"
         )
-    if len(text) > 40:  # a long whole number ending in zeros: send it in exponent form
+    if len(digits) > 38:  # a whole number ending in zeros: its 38 digits at most (exponent form)
         return str(Decimal((sign, tuple(significant), exponent)))
     return text
 
