@@ -527,6 +527,48 @@ async def test_a_save_that_alone_exceeds_400_kb_is_refused_before_it_is_sent() -
     assert len(client.calls) == 1
 
 
+_OUTSIDE = (
+    "outside the numbers every store keeps (DynamoDB's: 38 significant digits, magnitude from "
+    "1E-130 to under 1E+126)"
+)
+
+
+@pytest.mark.parametrize(
+    ("bad", "said"),
+    [
+        ({"x": [1e300]}, f"bad['x'][0] is 1e+300, {_OUTSIDE}"),
+        (-1e-131, f"bad is -1e-131, {_OUTSIDE}"),
+        (10**38 + 1, f"bad is 100000000000000000000000000000000000001, {_OUTSIDE}"),
+        (10**126, f"bad is 100000000000…(127 characters), {_OUTSIDE}"),
+        (
+            json.loads("[" * 31 + "]" * 31),
+            "bad nests deeper than 30 levels, which no store keeps (DynamoDB cannot)",
+        ),
+        (
+            [{"a": {"": 1}}],
+            "bad[0]['a'] has the key '' (empty), and no store keeps an empty name "
+            "(DynamoDB cannot)",
+        ),
+    ],
+)
+@pytest.mark.anyio
+async def test_what_dynamodb_cannot_keep_is_refused_in_every_stores_words(
+    bad: Any, said: str
+) -> None:
+    # DynamoDB's own checks of numbers, nesting and empty keys (dynamodb/values.py) ran after
+    # every store's (store/base.py), which refuse the same values first: these are the words
+    # said, in check_update as in update, and nothing is sent.
+    client = RecordingClient()
+    store = DynamoDBStore("table", client=client)
+    with pytest.raises(ResponseError) as checked:
+        store.check_update({"fine": 1, "bad": bad}, ())
+    assert str(checked.value) == f"attribute 'bad' cannot be saved: {said}"
+    with pytest.raises(ResponseError) as updated:
+        await store.update(USER, {"fine": 1, "bad": bad}, ())
+    assert str(updated.value) == str(checked.value)
+    assert client.calls == []
+
+
 @pytest.mark.anyio
 async def test_a_value_holding_an_empty_dict_key_is_refused_before_it_is_sent() -> None:
     # DynamoDB refuses an empty attribute name at any depth, a map's key inside a value too

@@ -8,26 +8,21 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..exceptions import ResponseError, StoreError
-from ..store.base import _MAX_NESTING, _encode_checked
+from ..exceptions import StoreError
+from ..store.base import _encode_checked
 
 __all__: list[str] = []
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _to_dynamodb_checked(name: str, value: Any) -> dict[str, Any]:
-    """``value`` as a DynamoDB attribute value, after the same JSON check as every store."""
+    """``value`` as a DynamoDB attribute value, after the checks of every store
+    (`_encode_checked`: JSON, its keys, DynamoDB's numbers and nesting), which leave nothing
+    DynamoDB refuses: the refusals, and their words, are the other stores' too."""
     plain = json.loads(_encode_checked(name, value))  # tuples become lists, as in the other stores
-    try:
-        return _to_dynamodb(plain, 0)
-    except ValueError as exc:
-        raise ResponseError(f"attribute {name!r} cannot be saved in DynamoDB: {exc}") from exc
+    return _to_dynamodb(plain)
 
 
-def _to_dynamodb(value: Any, depth: int) -> dict[str, Any]:
+def _to_dynamodb(value: Any) -> dict[str, Any]:
     if value is None:
         return {"NULL": True}
     if isinstance(value, bool):
@@ -36,36 +31,27 @@ def _to_dynamodb(value: Any, depth: int) -> dict[str, Any]:
         return {"S": value}
     if isinstance(value, int | float):
         return {"N": _number(value)}
-    if depth >= _MAX_NESTING:
-        raise ValueError(f"it nests deeper than DynamoDB allows ({_MAX_NESTING} levels)")
     if isinstance(value, list):
-        return {"L": [_to_dynamodb(item, depth + 1) for item in value]}
-    if "" in value:  # DynamoDB refuses an empty name at any depth ("Empty attribute name")
-        raise ValueError("a dict in it has the key '' (empty), and DynamoDB keeps no empty names")
-    return {"M": {key: _to_dynamodb(item, depth + 1) for key, item in value.items()}}
+        return {"L": [_to_dynamodb(item) for item in value]}
+    return {"M": {key: _to_dynamodb(item) for key, item in value.items()}}
 
 
 def _number(value: int | float) -> str:
-    """The text DynamoDB takes for a number, or ValueError if it is out of DynamoDB's range."""
-    text = json.dumps(value)
-    number = Decimal(text)
-    if number.is_zero():
-        return "0"
-    sign, digits, exponent = number.as_tuple()
-    assert isinstance(exponent, int)  # not NaN or infinity: _encode refused those
+    """The text DynamoDB takes for a number within its limits (`store.base._number_refused`
+    let it through): as JSON writes it, but a whole number of more than 38 digits in exponent
+    form, its trailing zeros the exponent's (``1E+38``: 38 digits at most, for any reader)."""
+    if not value:
+        return "0"  # -0.0 too
+    text = repr(value)  # a plain int or float (from JSON, or an increment): JSON's text
+    if len(text) - (value < 0) <= 38:  # every float's (17 digits at most, or an exponent)
+        return text
+    sign, digits, exponent = Decimal(text).as_tuple()
+    assert isinstance(exponent, int)  # (a whole number: no NaN, no infinity)
     significant = list(digits)
     while significant[-1] == 0:
         significant.pop()
         exponent += 1
-    if len(significant) > 38 or not -130 <= number.adjusted() <= 125:
-        shown = text if len(text) <= 40 else f"{text[:12]}…({len(text)} characters)"
-        raise ValueError(
-            f"{shown} is outside DynamoDB's numbers "
-            "(38 significant digits, magnitude from 1E-130 to under 1E+126)"
-        )
-    if len(digits) > 38:  # a whole number ending in zeros: its 38 digits at most (exponent form)
-        return str(Decimal((sign, tuple(significant), exponent)))
-    return text
+    return str(Decimal((sign, tuple(significant), exponent)))
 
 
 def _from_dynamodb(value: Mapping[str, Any]) -> Any:
