@@ -219,6 +219,69 @@ async def test_values_dynamodb_cannot_keep_are_refused_by_every_store(store: Sto
             await store.update("u", {"bad": bad}, ())
 
 
+_OUTSIDE = (
+    ", outside the numbers every store keeps (DynamoDB's: 38 significant digits, magnitude from "
+    "1E-130 to under 1E+126)"
+)
+_TOO_DEEP = " nests deeper than 30 levels, which no store keeps (DynamoDB cannot)"
+
+
+def _nested_dicts(levels: int, leaf: Any) -> Any:
+    value = leaf
+    for level in range(levels):
+        value = {"d": value} if level % 2 else [value]
+    return value
+
+
+def _as_floats(value: Any) -> Any:
+    """``value`` as JSON keeps it, every number a float: DynamoDB reads a whole float (9.99e125)
+    back as its int."""
+    return json.loads(json.dumps(value), parse_int=float)
+
+
+@pytest.mark.anyio
+async def test_the_limits_every_store_keeps_hold_at_their_edges(store: Store) -> None:
+    # Each side of each limit, the whole message pinned, in every store: DynamoDB's own checks
+    # gave way to the common ones, which skip what JSON's text shows cannot be beyond them.
+    class Big(enum.IntEnum):
+        EDGE = 10**38  # 39 digits, 1 significant
+        OVER = 10**38 + 1
+
+    class Ratio(float):
+        pass
+
+    kept = {
+        "small": [1e-130, -1e-130, Ratio(1e-130), 0, 0.0, -0.0, 5e-324 * 0],
+        "large": [9.99e125, 9.999999999999998e125, -9.99e125, 10**125, (10**38 - 1) * 10**88],
+        "digits": [10**38 - 1, -(10**38 - 1), 10**38, -(10**38), Big.EDGE, 0.1 + 0.2],
+        "not numbers": [True, False, None, "1e+300", "9" * 50, {"1" * 50: "[" * 40}],
+        "deep": [_nested(29), _nested_dicts(29, 1e-130)],  # 30 levels with the list around
+    }
+    await store.update("u", kept, ())
+    assert _as_floats(await store.load("u")) == _as_floats(kept)
+    refused = [
+        (9.999999999999999e-131, "bad is 9.999999999999999e-131" + _OUTSIDE),
+        ([1.0, -1e-131], "bad[1] is -1e-131" + _OUTSIDE),
+        ({"x": 1e126}, "bad['x'] is 1e+126" + _OUTSIDE),
+        (-(10**126), "bad is -10000000000…(128 characters)" + _OUTSIDE),
+        ((10**38 - 1) * 10**89, "bad is 999999999999…(127 characters)" + _OUTSIDE),
+        (10**38 + 1, "bad is 100000000000000000000000000000000000001" + _OUTSIDE),
+        ([Big.OVER], "bad[0] is 100000000000000000000000000000000000001" + _OUTSIDE),
+        (Ratio(9.999999999999999e-131), "bad is 9.999999999999999e-131" + _OUTSIDE),
+        (_nested(31), "bad" + _TOO_DEEP),
+        (_nested_dicts(31, 1), "bad" + _TOO_DEEP),
+        ({"a": _nested_dicts(30, [])}, "bad" + _TOO_DEEP),
+        (_nested_dicts(30, 1e300), "bad" + "['d'][0]" * 15 + " is 1e+300" + _OUTSIDE),
+        ([1e300, _nested(31)], "bad[0] is 1e+300" + _OUTSIDE),
+        ([_nested(31), 1e300], "bad" + _TOO_DEEP),
+    ]
+    for bad, said in refused:
+        with pytest.raises(ResponseError) as info:
+            await store.update("u", {"good": 2, "bad": bad}, ())
+        assert str(info.value) == f"attribute 'bad' cannot be saved: {said}"
+    assert _as_floats(await store.load("u")) == _as_floats(kept)
+
+
 @pytest.mark.anyio
 async def test_increments_redis_cannot_add_are_refused_by_every_store(store: Store) -> None:
     # Redis adds in 64 bits: it refused an increment past 10**18 in size, and one to a stored
