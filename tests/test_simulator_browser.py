@@ -1204,13 +1204,9 @@ def test_a_display_template_is_shown_on_the_screen_as_text(page: Any) -> None:
     assert page.locator("#screen img, #screen b, #screen i").count() == 0
 
 
-def test_a_turn_asked_for_before_the_page_knows_its_locale_goes_out_in_it(
-    simulator: tuple[str, Any],
-) -> None:
-    # The page's locale was en-US until the server's info arrived: "Open the skill" pressed
-    # before that sent the launch in en-US (and the default device), whatever the server's.
-    from playwright.sync_api import expect
-
+def _held_start(simulator: tuple[str, Any]) -> tuple[Any, list[Any], list[dict[str, Any]]]:
+    """A new tab whose api/info is held (the routes of the requests, answered by the test) and
+    whose turns are recorded as sent; the simulator's page opened in it, its buttons there."""
     server, browser = simulator
     tab = browser.new_page()
     held: list[Any] = []
@@ -1222,16 +1218,31 @@ def test_a_turn_asked_for_before_the_page_knows_its_locale_goes_out_in_it(
         route.continue_()
 
     tab.route("**/_simulator/api/turn", record)
+    tab.goto(f"{server}/_simulator/")
+    wait_until(tab, "document.getElementById('mic') !== null")
+    while not held:
+        tab.wait_for_timeout(50)
+    return tab, held, sent
+
+
+def _answer_in_en_gb(route: Any) -> None:
+    info = route.fetch().json()
+    assert "en-GB" in info["locales"] and info["locale"] != "en-GB"
+    info["locale"] = "en-GB"
+    route.fulfill(status=200, content_type="application/json", body=json.dumps(info))
+
+
+def test_a_turn_asked_for_before_the_page_knows_its_locale_goes_out_in_it(
+    simulator: tuple[str, Any],
+) -> None:
+    # The page's locale was en-US until the server's info arrived: "Open the skill" pressed
+    # before that sent the launch in en-US (and the default device), whatever the server's.
+    from playwright.sync_api import expect
+
+    tab, held, sent = _held_start(simulator)
     try:
-        tab.goto(f"{server}/_simulator/")
-        wait_until(tab, "document.getElementById('launch') !== null")
-        while not held:
-            tab.wait_for_timeout(50)
         tab.locator("#launch").click()
-        info = held[0].fetch().json()
-        assert "en-GB" in info["locales"] and info["locale"] != "en-GB"
-        info["locale"] = "en-GB"
-        held[0].fulfill(status=200, content_type="application/json", body=json.dumps(info))
+        _answer_in_en_gb(held[0])
         expect(tab.locator(USER_TURNS)).to_have_count(1)
         assert [(body["action"], body["locale"]) for body in sent] == [("launch", "en-GB")]
         expect(tab.get_by_label("Locale")).to_have_value("en-GB")
@@ -1358,60 +1369,15 @@ def test_a_media_button_pressed_before_the_page_knows_its_locale_goes_out_in_it(
     # "of a device since changed: not sent".
     from playwright.sync_api import expect
 
-    server, browser = simulator
-    tab = browser.new_page()
-    held: list[Any] = []
-    sent: list[dict[str, Any]] = []
-    tab.route("**/_simulator/api/info", lambda route: held.append(route))
-
-    def record(route: Any) -> None:
-        sent.append(json.loads(route.request.post_data or "{}"))
-        route.continue_()
-
-    tab.route("**/_simulator/api/turn", record)
+    tab, held, sent = _held_start(simulator)
     try:
-        tab.goto(f"{server}/_simulator/")
-        wait_until(tab, "document.querySelector('button[data-button=\"Play\"]') !== null")
-        while not held:
-            tab.wait_for_timeout(50)
         tab.locator('button[data-button="Play"]').click()
-        info = held[0].fetch().json()
-        assert "en-GB" in info["locales"] and info["locale"] != "en-GB"
-        info["locale"] = "en-GB"
-        held[0].fulfill(status=200, content_type="application/json", body=json.dumps(info))
+        _answer_in_en_gb(held[0])
         # (The server, whose device is en-US, answers that one "of a device since changed".)
         expect(tab.locator("#history")).to_contain_text("PlaybackController.PlayCommandIssued")
         assert [(body["action"], body["locale"]) for body in sent] == [("button", "en-GB")]
     finally:
         tab.close()
-
-
-def _held_start(simulator: tuple[str, Any]) -> tuple[Any, list[Any], list[dict[str, Any]]]:
-    """A new tab whose api/info is held (the routes of the requests, answered by the test) and
-    whose turns are recorded as sent; the simulator's page opened in it, its buttons there."""
-    server, browser = simulator
-    tab = browser.new_page()
-    held: list[Any] = []
-    sent: list[dict[str, Any]] = []
-    tab.route("**/_simulator/api/info", lambda route: held.append(route))
-
-    def record(route: Any) -> None:
-        sent.append(json.loads(route.request.post_data or "{}"))
-        route.continue_()
-
-    tab.route("**/_simulator/api/turn", record)
-    tab.goto(f"{server}/_simulator/")
-    wait_until(tab, "document.getElementById('mic') !== null")
-    while not held:
-        tab.wait_for_timeout(50)
-    return tab, held, sent
-
-
-def _answer_in_en_gb(route: Any) -> None:
-    info = route.fetch().json()
-    assert "en-GB" in info["locales"] and info["locale"] != "en-GB"
-    info["locale"] = "en-GB"
-    route.fulfill(status=200, content_type="application/json", body=json.dumps(info))
 
 
 def test_turns_asked_for_while_the_page_starts_all_go_out_in_order(
