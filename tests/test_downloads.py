@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -362,8 +364,6 @@ def test_the_lifespan_client_is_lent_to_a_verifier_without_one(pki: TestPKI) -> 
 def test_downloads_of_two_event_loops_at_once_each_finish() -> None:
     # One skill served from two loops in two threads: a download in flight belongs to the first
     # loop, and awaiting it from the second raised RuntimeError (a 500 for a forged request).
-    import threading
-
     downloads: Downloads[str] = Downloads()
     results: dict[str, object] = {}
 
@@ -393,18 +393,13 @@ def test_downloads_of_two_event_loops_at_once_each_finish() -> None:
     assert downloads._loop is not None
 
 
-def test_a_download_of_another_loop_listed_under_this_loops_turn_is_not_awaited_here() -> None:
-    # Two threads' first requests at once: each may find nothing in flight and take the turn
-    # (between one's check and its listing of a download), so that the other then finds a
-    # download of the first's loop listed while the turn says its own. Awaited from here, it
-    # raised RuntimeError ("attached to a different loop"): a 500.
-    import threading
-
-    downloads: Downloads[str] = Downloads()
+@contextmanager
+def another_loop_downloading(downloads: Downloads[str]) -> Iterator[None]:
+    """A download of "url" in flight on another thread's event loop throughout the block."""
     started = threading.Event()
     release = threading.Event()
 
-    async def slow() -> str:  # on the other thread's loop
+    async def slow() -> str:
         started.set()
         while not release.is_set():
             await asyncio.sleep(0.01)
@@ -414,6 +409,19 @@ def test_a_download_of_another_loop_listed_under_this_loops_turn_is_not_awaited_
     other.start()
     try:
         assert started.wait(10)
+        yield
+    finally:
+        release.set()
+        other.join()
+
+
+def test_a_download_of_another_loop_listed_under_this_loops_turn_is_not_awaited_here() -> None:
+    # Two threads' first requests at once: each may find nothing in flight and take the turn
+    # (between one's check and its listing of a download), so that the other then finds a
+    # download of the first's loop listed while the turn says its own. Awaited from here, it
+    # raised RuntimeError ("attached to a different loop"): a 500.
+    downloads: Downloads[str] = Downloads()
+    with another_loop_downloading(downloads):
 
         async def here() -> str:
             downloads._loop = asyncio.get_running_loop()  # the turn taken at the same moment
@@ -424,9 +432,6 @@ def test_a_download_of_another_loop_listed_under_this_loops_turn_is_not_awaited_
             return await downloads.get("url", quick)
 
         assert run(here()) == "ours"
-    finally:
-        release.set()
-        other.join()
     assert downloads.loading == 0
 
 
@@ -435,22 +440,8 @@ def test_downloads_alone_on_another_loop_are_bounded_as_the_loops_own_are() -> N
     # requests download alone (the first's tasks cannot be awaited there). Each of them
     # downloaded, without bound: a flood of made-up URLs on that loop opened as many downloads
     # at once as it sent requests. At most max_downloads run at once there too.
-    import threading
-
     downloads: Downloads[str] = Downloads(max_downloads=2, max_queued=0)
-    started = threading.Event()
-    release = threading.Event()
-
-    async def slow() -> str:  # on the other thread's loop, in flight throughout
-        started.set()
-        while not release.is_set():
-            await asyncio.sleep(0.01)
-        return "theirs"
-
-    other = threading.Thread(target=lambda: asyncio.run(downloads.get("url", slow)))
-    other.start()
-    try:
-        assert started.wait(10)
+    with another_loop_downloading(downloads):
 
         async def flood() -> tuple[int, list[object]]:
             gate = asyncio.Event()
@@ -471,9 +462,6 @@ def test_downloads_alone_on_another_loop_are_bounded_as_the_loops_own_are() -> N
             return most, await asyncio.gather(*tasks, return_exceptions=True)
 
         most, results = run(flood())
-    finally:
-        release.set()
-        other.join()
     assert most == 2
     assert results.count("chain") == 2
     refused = [r for r in results if isinstance(r, CertificateError)]
@@ -493,22 +481,8 @@ def test_requests_alone_on_another_loop_for_one_url_share_its_download() -> None
     # them at once they were refused (400, "too many downloads in progress"), where the loop's
     # own share one download. They share one there too, and the count is given back as the
     # downloads end (cancelled or not), the first loop's download still in flight.
-    import threading
-
     downloads: Downloads[str] = Downloads(max_downloads=2, max_queued=0)
-    started = threading.Event()
-    release = threading.Event()
-
-    async def slow() -> str:  # on the other thread's loop, in flight throughout
-        started.set()
-        while not release.is_set():
-            await asyncio.sleep(0.01)
-        return "theirs"
-
-    other = threading.Thread(target=lambda: asyncio.run(downloads.get("url", slow)))
-    other.start()
-    try:
-        assert started.wait(10)
+    with another_loop_downloading(downloads):
 
         async def genuine() -> tuple[int, list[str | BaseException], list[str]]:
             gate = asyncio.Event()
@@ -538,9 +512,6 @@ def test_requests_alone_on_another_loop_for_one_url_share_its_download() -> None
             return loads, results, after
 
         loads, results, after = run(genuine())
-    finally:
-        release.set()
-        other.join()
     assert results == ["chain"] * 4
     assert after == ["chain", "chain"]  # two at once: the counts were given back
     assert loads == 1 + 1 + 2
@@ -549,17 +520,7 @@ def test_requests_alone_on_another_loop_for_one_url_share_its_download() -> None
 def test_a_download_alone_of_a_loop_closed_meanwhile_is_no_longer_counted() -> None:
     # A loop closed with a download alone pending (stopped, not run to its end): the download
     # never ends, and it held one of the max_downloads such downloads for the process's life.
-    import threading
-
     downloads: Downloads[str] = Downloads(max_downloads=1, max_queued=0)
-    started = threading.Event()
-    release = threading.Event()
-
-    async def slow() -> str:  # on the other thread's loop, in flight throughout
-        started.set()
-        while not release.is_set():
-            await asyncio.sleep(0.01)
-        return "theirs"
 
     async def never() -> str:
         await asyncio.Event().wait()
@@ -568,10 +529,7 @@ def test_a_download_alone_of_a_loop_closed_meanwhile_is_no_longer_counted() -> N
     async def quick() -> str:
         return "chain"
 
-    other = threading.Thread(target=lambda: asyncio.run(downloads.get("url", slow)))
-    other.start()
-    try:
-        assert started.wait(10)
+    with another_loop_downloading(downloads):
         closed = asyncio.new_event_loop()
         pending = closed.create_task(downloads.get(forged("pending"), never))
         closed.run_until_complete(asyncio.sleep(0.01))
@@ -579,9 +537,6 @@ def test_a_download_alone_of_a_loop_closed_meanwhile_is_no_longer_counted() -> N
         closed.set_exception_handler(lambda loop, context: None)  # ("destroyed but pending")
         closed.close()
         assert run(downloads.get(forged("next"), quick)) == "chain"
-    finally:
-        release.set()
-        other.join()
 
 
 def test_an_expired_failure_another_thread_forgot_meanwhile_is_no_keyerror() -> None:
