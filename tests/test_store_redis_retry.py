@@ -6,7 +6,7 @@ import contextlib
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -168,37 +168,50 @@ async def test_a_refused_redis_save_whose_answer_was_lost_is_refused_again(
 #: The store's timeouts where a test holds a command back: only what is held may go unanswered,
 #: so the rest (the warm-up, the cancel, the load) must be answered within them, by a proxy
 #: thread and a redis-server that a loaded CI machine (two cores, three test workers) stalls
-#: for seconds, and 2.5 s left little room. Each held command costs its test this much.
+#: for seconds, and 2.5 s left little room. A held command costs its test this much unless
+#: `_held_answers_given_up_at_once` gives up waiting for its answer at once.
 _TIMEOUTS = "socket_timeout=5&socket_connect_timeout=5"
 
 
 class _HoldingProxy(_Forwarder):
     """A TCP proxy to Redis that, while ``holding``, keeps back what a connection sends from
     its first command naming a ``trigger`` on, as a congested network would: the client times
-    out and gives up; `release` delivers it all to Redis, late."""
+    out and gives up; `release` delivers it all to Redis, late. What is beyond it closing a
+    connection (a proxy that loses an answer) closes the client's too."""
 
     def __init__(self, target: int, *triggers: bytes) -> None:
         self.triggers = triggers
         self.holding = False
         self.once = False  # holding one connection's sends only: the next are let through
         self.held: list[tuple[socket.socket, bytes]] = []
+        #: The client's ports of the connections whose sends are held, until it closes them.
+        self.held_ports: set[int] = set()
         super().__init__(target)
 
     def _relay(self, client: socket.socket, server: socket.socket) -> None:
         threading.Thread(target=self._requests, args=(client, server), daemon=True).start()
-        threading.Thread(target=self._pump, args=(server, client), daemon=True).start()
+        threading.Thread(target=self._answers, args=(server, client), daemon=True).start()
 
     def _requests(self, client: socket.socket, server: socket.socket) -> None:
         held = False
+        port = None
         with contextlib.suppress(OSError):
+            port = client.getpeername()[1]
             while data := client.recv(65536):
                 if not held and self.holding and any(t in data for t in self.triggers):
                     held = True
                     self.holding = not self.once
+                    self.held_ports.add(port)  # before the client can read: it waits
                 if held:
                     self.held.append((server, data))
                 else:
                     server.sendall(data)
+        self.held_ports.discard(port)  # closed by the client: it gave up
+
+    def _answers(self, server: socket.socket, client: socket.socket) -> None:
+        self._pump(server, client)
+        with contextlib.suppress(OSError):
+            client.shutdown(socket.SHUT_RDWR)
 
     def release(self) -> int:
         """Send Redis what was held; how many held sends there were."""
@@ -206,6 +219,44 @@ class _HoldingProxy(_Forwarder):
         for server, data in held:
             server.sendall(data)
         return len(held)
+
+
+@contextlib.asynccontextmanager
+async def _held_answers_given_up_at_once(
+    store: RedisStore, proxy: _HoldingProxy
+) -> AsyncIterator[None]:
+    """Within it, the store's client gives up waiting for the answer to a command ``proxy``
+    holds at once, not after its ``socket_timeout``: redis-py's own timeout of that read is
+    moved to now (`update_current_socket_timeout`, which Redis's maintenance notifications
+    use to change it), so the store sees what a timeout raises ("Timeout reading from …"),
+    the connection closed. Only reads on a connection ``proxy`` holds the sends of are cut
+    short: a command is sent once the answer before it is read, so each is a held command's,
+    and what must be answered (a handshake, the cancel, a second try) keeps the whole
+    ``socket_timeout``. With a redis-py without the method, the held commands time out as
+    they always did."""
+    import asyncio
+
+    async def give_up() -> None:
+        while True:
+            pool = store._client.connection_pool  # a URL's client: the store's for good
+            for connection in list(getattr(pool, "_in_use_connections", ())):
+                writer = getattr(connection, "_writer", None)  # None: not connected
+                now = getattr(connection, "update_current_socket_timeout", None)
+                port = (writer.get_extra_info("sockname") or (None, None))[1] if writer else None
+                if now is not None and port in proxy.held_ports:
+                    # Not reading yet does nothing; a timeout already fired but not yet
+                    # raised refuses to move (RuntimeError).
+                    with contextlib.suppress(RuntimeError):
+                        now(0)
+            await asyncio.sleep(0.005)
+
+    giving_up = asyncio.ensure_future(give_up())
+    try:
+        yield
+    finally:
+        giving_up.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await giving_up
 
 
 def _release_scripts(proxy: _HoldingProxy, direct: Any) -> int:
@@ -245,8 +296,9 @@ async def test_a_redis_save_given_up_is_not_applied_late(redis_url: str) -> None
     try:
         await store.update("user", {"n": 1}, ())  # the script loaded: no NOSCRIPT held
         proxy.holding = True
-        with pytest.raises(StoreError, match="nothing was saved"):
-            await store.update("user", {"n": 2}, ())
+        async with _held_answers_given_up_at_once(store, proxy):
+            with pytest.raises(StoreError, match="nothing was saved"):
+                await store.update("user", {"n": 2}, ())
         proxy.holding = False
         assert await store.load("user") == {"n": 1}
         await store.update("user", {"n": 3}, ())  # the user's next request
@@ -307,7 +359,9 @@ async def test_a_redis_save_through_a_client_without_timeouts_does_not_hang(
 
     port = _port(redis_url)
     proxy = _HoldingProxy(port, b"EVALSHA")
-    client = redis.asyncio.Redis(port=proxy.port, socket_timeout=None)  # none, nor to connect
+    # None, nor to connect: redis-py's defaults before 8 (8's default connect timeout, 5 s,
+    # made each of the two tries wait 7 s: the store's 2 s to read, and those 5).
+    client = redis.asyncio.Redis(port=proxy.port, socket_timeout=None, socket_connect_timeout=None)
     store = RedisStore("redis://unused", prefix=f"test:{uuid.uuid4().hex}:", client=client)
     try:
         await store.update("user", {"n": 1}, ())  # the script loaded: no NOSCRIPT held
@@ -333,18 +387,19 @@ async def test_a_redis_save_whose_cancel_answer_was_lost_is_not_reported_made(
     from alexaskill.exceptions import StoreError
 
     port = _port(redis_url)
-    holding = _HoldingProxy(port, b"EVALSHA")  # the save's script never reaches Redis in time
-    losing = _AnswerLosingProxy(holding.port, b"cancelled", lambda: None)  # the cancel's answer
+    losing = _AnswerLosingProxy(port, b"cancelled", lambda: None)  # the cancel's answer
+    holding = _HoldingProxy(losing.port, b"EVALSHA")  # the save's script never gets through
     options = _TIMEOUTS
     store = RedisStore(
-        f"redis://127.0.0.1:{losing.port}/0?{options}", prefix=f"test:{uuid.uuid4().hex}:"
+        f"redis://127.0.0.1:{holding.port}/0?{options}", prefix=f"test:{uuid.uuid4().hex}:"
     )
     try:
         await store.update("user", {"n": 1}, ())  # the script loaded: no NOSCRIPT held
         holding.holding = True
         losing.armed = True
-        with pytest.raises(StoreError, match=r"nothing was saved|may still be applied"):
-            await store.update("user", {"n": 2}, ())
+        async with _held_answers_given_up_at_once(store, holding):
+            with pytest.raises(StoreError, match=r"nothing was saved|may still be applied"):
+                await store.update("user", {"n": 2}, ())
         holding.holding = False
         assert losing.lost == 1
         assert "Redis had applied it" not in caplog.text
@@ -352,8 +407,8 @@ async def test_a_redis_save_whose_cancel_answer_was_lost_is_not_reported_made(
     finally:
         holding.release()
         await store.aclose()
-        losing.close()
         holding.close()
+        losing.close()
 
 
 @pytest.mark.anyio
@@ -371,8 +426,9 @@ async def test_a_redis_save_given_up_is_cancelled_once(redis_url: str) -> None:
     try:
         await store.update("user", {"n": 1}, ())  # the script loaded: no NOSCRIPT held
         proxy.holding = True
-        with pytest.raises(StoreError, match="may still be applied") as info:
-            await store.update("user", {"n": 2}, ())
+        async with _held_answers_given_up_at_once(store, proxy):
+            with pytest.raises(StoreError, match="may still be applied") as info:
+                await store.update("user", {"n": 2}, ())
         sent = b"".join(data for _, data in proxy.held)
         assert sent.count(b"$7\r\nEVALSHA\r\n") == 2  # the save, tried twice
         assert sent.count(b"$4\r\nEVAL\r\n") == 1  # its cancel, once
@@ -462,7 +518,8 @@ async def test_a_redis_save_tried_twice_keeps_its_token_a_day(redis_url: str) ->
     try:
         await store.update("warm-up", {"n": 1}, ())  # the script loaded: no NOSCRIPT held
         proxy.holding = True
-        await store.update("user", {"n": 2}, ())  # the second try applied
+        async with _held_answers_given_up_at_once(store, proxy):
+            await store.update("user", {"n": 2}, ())  # the second try applied
         assert proxy.held
         assert len(await _token_ttls(port, prefix)) == 1
         assert min(await _token_ttls(port, prefix)) > 3600
