@@ -383,7 +383,7 @@ async def test_a_redis_pool_at_max_connections_or_a_database_redis_lacks_is_said
 
     # The pool's wait for the held connection is short (timeout=); connecting is not: a
     # loaded CI can stall a connect to the test's Redis past half a second.
-    url = redis_url + "?max_connections=1&socket_connect_timeout=30&timeout=0.5"
+    url = redis_url + "?max_connections=1&socket_connect_timeout=30&timeout=0.1"
     store = RedisStore(url, prefix=f"test:{time.monotonic_ns()}:")
     try:
         await store.load("user")  # the client made, in this event loop
@@ -568,7 +568,7 @@ async def test_a_full_redis_pool_is_waited_for_once_not_twice(redis_url: str) ->
 
     # The pool's wait for the held connection is short (timeout=); connecting is not: a
     # loaded CI can stall a connect to the test's Redis past half a second.
-    url = redis_url + "?max_connections=1&socket_connect_timeout=30&timeout=0.5"
+    url = redis_url + "?max_connections=1&socket_connect_timeout=30&timeout=0.1"
     store = RedisStore(url, prefix=f"test:{time.monotonic_ns()}:")
     try:
         await store.load("user")  # the client made, in this event loop
@@ -654,8 +654,8 @@ async def test_a_waiting_pool_that_cannot_connect_fails_the_load_and_the_next() 
 
     from .blackhole import unconnectable_port
 
-    with unconnectable_port() as port:
-        url = f"redis://127.0.0.1:{port}/0?max_connections=2&socket_connect_timeout=0.5"
+    with unconnectable_port() as port:  # every connect times out there: 0.1 s proves as much
+        url = f"redis://127.0.0.1:{port}/0?max_connections=2&socket_connect_timeout=0.1"
         store = RedisStore(url)
         try:
             for _ in range(2):
@@ -680,7 +680,7 @@ async def test_a_client_given_that_times_out_is_not_told_to_mend_the_url() -> No
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         port = silent.getsockname()[1]
-        client = redis.asyncio.Redis(port=port, socket_timeout=0.3, socket_connect_timeout=0.3)
+        client = redis.asyncio.Redis(port=port, socket_timeout=0.1, socket_connect_timeout=0.1)
         store = RedisStore("redis://unused", client=client)
         with (
             anyio.fail_after(30),
