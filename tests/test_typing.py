@@ -1,8 +1,9 @@
 """What a skill's type checker says about its use of alexaskill (the package ships py.typed).
 
 Each snippet below is a small module of a skill; a line ending in ``# error`` must be reported
-by the checker, every other line must pass. All snippets go through one ``mypy --strict`` run,
-those named in ``NOT_STRICT`` through mypy's default mode as well.
+by the checker, every other line must pass. All snippets go through one mypy run: under
+``--strict``, and those named in ``NOT_STRICT`` under mypy's default mode as well (a copy of
+each, whose last line sets back for that file what ``--strict`` sets).
 (pyright, which fetches its program from npm at first use, is not run here: tests stay off the
 network, and a check that skips itself in CI would hide that it never ran.)
 """
@@ -13,6 +14,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -268,13 +270,50 @@ def _expected(source: str) -> set[int]:
     return {n for n, line in enumerate(source.splitlines(), 1) if line.endswith("# error")}
 
 
+def _default_mode_comment(config: Path) -> str:
+    """A ``# mypy:`` line that sets back, for its file, every flag ``--strict`` sets.
+
+    Asked of mypy itself (its options with ``--strict`` and without), so a flag a later mypy
+    adds to ``--strict`` is set back too. Of those flags only ``warn_redundant_casts`` is not
+    per module: the snippets checked this way hold no ``cast`` (the test says so)."""
+    from mypy.main import process_options
+    from mypy.options import PER_MODULE_OPTIONS
+
+    def options(*flags: str) -> Any:
+        return process_options([*flags, "--config-file", str(config), "x.py"])[1]
+
+    strict, default = options("--strict"), options()
+    changed = {
+        name
+        for name in PER_MODULE_OPTIONS | {"warn_redundant_casts"}
+        if getattr(strict, name) != getattr(default, name)
+    }
+    assert "disallow_untyped_defs" in changed, changed  # what --strict is known to set
+    settings = ", ".join(
+        f"{name.replace('_', '-')}={getattr(default, name)}"
+        for name in sorted(changed - {"warn_redundant_casts"})
+    )
+    return f"# mypy: {settings}\n"
+
+
 @pytest.fixture(scope="module")
-def snippets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def reported(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, set[int]], str]:
+    """What one mypy run reports: every snippet under ``--strict`` (the project's own
+    settings, pyproject.toml), and those of `NOT_STRICT` again, as ``default_NAME``, each with
+    a last line that sets back what ``--strict`` sets: mypy's default mode, for that file.
+
+    One run, not two: each run checks alexaskill and what it imports (some 800 modules) anew,
+    the cache of a ``--strict`` run being no use to a run without it; 5-8 s of CPU each."""
     folder = tmp_path_factory.mktemp("snippets")
-    paths = {name: folder / f"snippet_{name}.py" for name in SNIPPETS}
+    config = folder / "mypy.ini"
+    config.write_text("[mypy]\npython_version = 3.11\n")
+    sources = dict(SNIPPETS)
+    for name in NOT_STRICT:
+        sources[f"default_{name}"] = SNIPPETS[name] + _default_mode_comment(config)
+    paths = {name: folder / f"snippet_{name}.py" for name in sources}
     for name, path in paths.items():
-        path.write_text(SNIPPETS[name])
-    return paths
+        path.write_text(sources[name])
+    return _mypy(paths, ROOT / "pyproject.toml", folder / "mypy-cache")
 
 
 def _by_file(found: list[tuple[str, int]], paths: dict[str, Path]) -> dict[str, set[int]]:
@@ -303,18 +342,16 @@ def _mypy(paths: dict[str, Path], config: Path, cache: Path) -> tuple[dict[str, 
     return _by_file(found, paths), run.stdout
 
 
-def test_mypy_reports_what_the_snippets_mark(snippets: dict[str, Path], tmp_path: Path) -> None:
-    reported, said = _mypy(snippets, ROOT / "pyproject.toml", tmp_path / "mypy-cache")
+def test_mypy_reports_what_the_snippets_mark(reported: tuple[dict[str, set[int]], str]) -> None:
+    lines, said = reported
     for name, source in SNIPPETS.items():
-        assert reported[name] == _expected(source), (name, said)
+        assert lines[name] == _expected(source), (name, said)
 
 
-def test_mypy_without_strict_reports_them_too(snippets: dict[str, Path], tmp_path: Path) -> None:
+def test_mypy_without_strict_reports_them_too(reported: tuple[dict[str, set[int]], str]) -> None:
     # `@skill.launch()` passed, the handler typed Never: its ``func`` defaults to None (to say
     # at run time how to write it), which mypy only questioned under --strict.
-    config = tmp_path / "mypy.ini"
-    config.write_text("[mypy]\npython_version = 3.11\n")
-    paths = {name: snippets[name] for name in NOT_STRICT}
-    reported, said = _mypy(paths, config, tmp_path / "mypy-cache")
+    lines, said = reported
     for name in NOT_STRICT:
-        assert reported[name] == _expected(SNIPPETS[name]), (name, said)
+        assert "cast(" not in SNIPPETS[name]  # warn_redundant_casts: set for the whole run
+        assert lines[f"default_{name}"] == _expected(SNIPPETS[name]), (name, said)
