@@ -30,6 +30,7 @@ from .fake_dynamodb import (
     one_attempt_store,
     threads_ended,
 )
+from .threaded_http import ThreadedHTTPServer
 
 
 @pytest.fixture
@@ -472,14 +473,11 @@ def _web_server(status: int, page: bytes) -> Iterator[str]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = ThreadedHTTPServer(Page)
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield server.url
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
 
 
 @pytest.mark.anyio

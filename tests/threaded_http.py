@@ -14,7 +14,11 @@ class ThreadedHTTPServer:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # serve_forever looks for `stop`'s request every poll_interval (0.5 s by default), which
+        # each stop waited for: a twentieth of that.
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.025}, daemon=True
+        )
         self.thread.start()
 
     def stop(self) -> None:
