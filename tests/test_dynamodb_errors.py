@@ -39,7 +39,12 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def fake_dynamodb(aws_env: None) -> Iterator[FakeDynamoDB]:
+def fake_dynamodb(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDynamoDB]:
+    """A fake for the test alone; botocore's pause before each retry (a random part of 1 s,
+    then of 2 s) is none: the tests count attempts and read the words, not the pauses."""
+    from botocore.retries.standard import ExponentialBackoff
+
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0.0)
     fake = FakeDynamoDB()
     try:
         yield fake
