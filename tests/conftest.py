@@ -253,6 +253,17 @@ def servers(tmp_path: Path) -> Iterator[Servers]:
         made.stop_all()
 
 
+@pytest.fixture(scope="module")
+def module_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """`servers` shared by a module's tests, stopped after its last: for a server that takes
+    seconds to start and that the tests using it leave as they found it."""
+    made = Servers(tmp_path_factory.mktemp("servers-module"))
+    try:
+        yield made
+    finally:
+        made.stop_all()
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``redis://127.0.0.1:<port>/0`` of a redis-server started for this test session.

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import socket
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Coroutine
@@ -75,6 +76,8 @@ def readme_cmd(port: int) -> list[str]:
     return [sys.executable, "-m", *command]
 
 
+#: Options replaced in a command: (option, value) pairs.
+Replaced = tuple[tuple[str, str], ...]
 COMMANDS: dict[str, Callable[[int], list[str]]] = {
     "dockerfile": dockerfile_cmd,
     "alexaskill-serve": serve_cmd,
@@ -135,6 +138,39 @@ async def genuine(port: int) -> float:
     assert refused.startswith(b"HTTP/1.1 400"), refused[:200]
     assert b"SignatureCertChainUrl header missing" in refused
     return max(first, second)
+
+
+class SharedServers:
+    """Servers run by `COMMANDS` (the Dockerfile's CMD with options replaced as given), each
+    started once for the module's tests that ask for it and stopped by PID after the last (the
+    ``shared`` fixture); one that died is started again.
+
+    Only for tests that need no fresh server's state: each closes its own connections, ends
+    with the server still answering (`genuine`), and measures memory from its own start.
+    """
+
+    def __init__(self, servers: Any) -> None:
+        self.servers = servers
+        self.running: dict[tuple[str, Replaced], tuple[subprocess.Popen[bytes], int]] = {}
+
+    def get(self, how: str, replace: Replaced = ()) -> tuple[subprocess.Popen[bytes], int]:
+        """The running server of ``how`` with ``replace``, and its port."""
+        key = (how, replace)
+        if key not in self.running or self.running[key][0].poll() is not None:
+            port = self.servers.free_port()
+            if how == "dockerfile":
+                command = dockerfile_cmd(port, *replace)
+            else:
+                assert not replace, replace
+                command = COMMANDS[how](port)
+            self.running[key] = (self.servers.start(command, port, cwd=ROOT), port)
+        return self.running[key]
+
+
+@pytest.fixture(scope="module")
+def shared(module_servers: Any) -> SharedServers:
+    """The servers this module's tests share (`SharedServers`)."""
+    return SharedServers(module_servers)
 
 
 # --- slow clients (issue 11, point 1) -----------------------------------------------------------
@@ -344,14 +380,10 @@ def test_the_readme_starts_uvicorn_as_the_dockerfile_does() -> None:
     ],
     ids=["dockerfile-httptools", "dockerfile-h11", "readme-uvicorn", "alexaskill-serve"],
 )
-def test_an_endless_header_is_cut_off(
-    servers: Any, how: str, replace: tuple[tuple[str, str], ...]
-) -> None:
+def test_an_endless_header_is_cut_off(shared: SharedServers, how: str, replace: Replaced) -> None:
     # The image installs alexaskill[fast]: its CMD runs on httptools (the test extra has it too).
     assert server_module.HttpProtocol is server_module.HttpToolsProtocol
-    port = servers.free_port()
-    command = dockerfile_cmd(port, *replace) if how == "dockerfile" else COMMANDS[how](port)
-    server = servers.start(command, port, cwd=ROOT)
+    server, port = shared.get(how, replace)
 
     async def scenario() -> tuple[int, bytes]:
         await genuine(port)
@@ -404,13 +436,12 @@ def test_an_endless_header_is_cut_off(
 
 @pytest.mark.parametrize("how", SLOW_CLIENT_COMMANDS)
 def test_an_endless_header_pipelined_behind_a_pending_answer_is_not_buffered(
-    servers: Any, how: str
+    shared: SharedServers, how: str
 ) -> None:
     # A client that pipelines requests and never reads their answers keeps one answer pending
     # (its writes wait for the socket); the next head then came while a request was "being
     # answered", where no bound applied: the server took gigabytes of one header.
-    port = servers.free_port()
-    server = servers.start(COMMANDS[how](port), port, cwd=ROOT)
+    server, port = shared.get(how)
 
     async def scenario() -> int:
         await genuine(port)
@@ -446,13 +477,12 @@ def test_an_endless_header_pipelined_behind_a_pending_answer_is_not_buffered(
     "replace", [(), (("--http", "alexaskill.server:H11Protocol"),)], ids=["httptools", "h11"]
 )
 def test_a_request_refused_before_its_body_came_closes_its_connection(
-    servers: Any, replace: tuple[tuple[str, str], ...]
+    shared: SharedServers, replace: Replaced
 ) -> None:
     # 415 from the head alone, the body still coming: the rest of the body was counted as the
     # next request's head (past 16 KB, a 431 and the request after it lost). Now the refusal
     # ends the connection, as the rest of a body nobody reads is no use.
-    port = servers.free_port()
-    servers.start(dockerfile_cmd(port, *replace), port, cwd=ROOT)
+    _, port = shared.get("dockerfile", replace)
 
     async def scenario() -> bytes:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -474,6 +504,7 @@ def test_a_request_refused_before_its_body_came_closes_its_connection(
     assert answer.endswith(b"<closed>"), answer
     assert b"431" not in answer and b"408" not in answer, answer
     assert rest.startswith(b'{"error": "expected application/json"}'), rest
+    run(genuine(port))  # and the server is still fine
 
 
 #: The start of a test server's ASGI app: its lifespan, answered.
