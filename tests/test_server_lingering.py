@@ -37,11 +37,11 @@ async def refusing(scope: Any, receive: Any, send: Any) -> None:
 
 
 class QuickLingerHttp(HttpProtocol):
-    write_timeout = 1.0
+    write_timeout = 0.5
 
 
 class QuickLingerH11(H11Protocol):
-    write_timeout = 1.0
+    write_timeout = 0.5
 
 
 #: More than the sockets' buffers hold (`SmallReads`, `SMALL_BUFFER`): the client's send waits
@@ -133,7 +133,7 @@ def test_a_client_still_sending_after_a_refusal_gets_the_answer(
 def test_a_client_that_never_stops_sending_after_a_refusal_is_cut_off(
     protocol: type[Any], bound: str
 ) -> None:
-    # The lingering is bounded: by the write deadline (1 s here) for a trickle, by
+    # The lingering is bounded: by the write deadline (0.5 s here) for a trickle, by
     # `linger_bytes` for a flood (the write deadline 60 s then, past this test's 30).
     head, _ = HEADS["body-after-refusal"]
     chunk = b"x" * (65536 if bound == "bytes" else 16)
@@ -259,7 +259,7 @@ def test_lingering_outlasts_the_keep_alive_timeout(protocol: type[Any]) -> None:
         head, status = HEADS["body-after-refusal"]
         with _connected(server) as client:
             client.sendall(head)
-            for _ in range(60):  # three seconds, or more
+            for _ in range(40):  # two seconds, or more: twice the keep-alive
                 client.sendall(b"x" * 16)
                 time.sleep(0.05)
             client.shutdown(socket.SHUT_WR)
