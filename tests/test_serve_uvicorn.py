@@ -212,6 +212,8 @@ def test_serve_stopped_past_its_graceful_timeout_still_answers(
     assert process.wait(timeout=60) == 0
     posting.join(60)
     output = servers.output[process].read_text()
+    # Stopped within 60 s, not the handler's 600: serve handed uvicorn its graceful timeout.
+    assert "timeout graceful shutdown exceeded" in output, output
     assert [a.status_code for a in answers] == [200], output
     assert answers[0].json()["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
     # (uvicorn's own ERROR, "Cancel 1 running task(s)", stays: the server's to say; and its
