@@ -149,12 +149,13 @@ def test_serve_stopped_while_a_def_handler_blocks_answers_it_and_exits_0(
     (tmp_path / "blocking.py").write_text(
         _BLOCKING_APP.format(skill_id=SKILL_ID, pki=str(tmp_path), started=str(started))
     )
-    process, answers, posting = _posted_under_way(
-        servers, tmp_path, pki, started, "Hello", "blocking:skill"
+    process, answers, postings = _posted_under_way(
+        servers, tmp_path, pki, {"Hello": started}, "blocking:skill"
     )
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 0
-    posting.join(60)
+    for posting in postings:
+        posting.join(60)
     output = servers.output[process].read_text()
     assert [a.status_code for a in answers] == [200], output
     assert answers[0].json()["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
@@ -172,29 +173,31 @@ skill = Skill("{skill_id}", deadline=None, verifier=TestPKI.load({pki!r}).verifi
 
 @skill.intent("Hello")
 async def hello():
-    pathlib.Path({started!r}).write_text("")
+    pathlib.Path({started!r}, "Hello").write_text("")
     await asyncio.sleep(600)  # longer than the server's graceful shutdown waits
     return speak("hello")
 
 
 @skill.intent("Goodbye")
 def goodbye():
-    pathlib.Path({started!r}).write_text("")
+    pathlib.Path({started!r}, "Goodbye").write_text("")
     time.sleep(600)
     return speak("bye")
 """
 
 
 @pytest.mark.parametrize(
-    ("http", "intent"),
+    ("http", "intents"),
     [
-        ("alexaskill.server:HttpProtocol", "Hello"),
-        ("alexaskill.server:HttpProtocol", "Goodbye"),
-        ("h11", "Hello"),
+        # An async handler and a def one (in its worker thread), both under way as one
+        # server is stopped: each request is answered (one server start, not one each).
+        ("alexaskill.server:HttpProtocol", ("Hello", "Goodbye")),
+        ("h11", ("Hello",)),
     ],
+    ids=["HttpProtocol-Hello-Goodbye", "h11-Hello"],
 )
 def test_serve_stopped_past_its_graceful_timeout_still_answers(
-    servers: Any, tmp_path: Path, http: str, intent: str
+    servers: Any, tmp_path: Path, http: str, intents: tuple[str, ...]
 ) -> None:
     # SIGTERM with a handler that outlasts --timeout-graceful-shutdown (no deadline here):
     # uvicorn cancels the request's task, and the cancellation reached the server, which logged
@@ -203,48 +206,59 @@ def test_serve_stopped_past_its_graceful_timeout_still_answers(
     pki = TestPKI()
     pki.save(tmp_path)
     started = tmp_path / "started"
+    started.mkdir()
     (tmp_path / "sleeping.py").write_text(
         _SLEEPING_APP.format(skill_id=SKILL_ID, pki=str(tmp_path), started=str(started))
     )
     argv = ["sleeping:skill", "--timeout-graceful-shutdown", "1", "--http", http]
-    process, answers, posting = _posted_under_way(servers, tmp_path, pki, started, intent, *argv)
+    under_way = {intent: started / intent for intent in intents}
+    process, answers, postings = _posted_under_way(servers, tmp_path, pki, under_way, *argv)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 0
-    posting.join(60)
+    for posting in postings:
+        posting.join(60)
     output = servers.output[process].read_text()
     # Stopped within 60 s, not the handler's 600: serve handed uvicorn its graceful timeout.
     assert "timeout graceful shutdown exceeded" in output, output
-    assert [a.status_code for a in answers] == [200], output
-    assert answers[0].json()["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
+    assert [a.status_code for a in answers] == [200] * len(intents), output
+    for answer in answers:
+        assert answer.json()["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
     # (uvicorn's own ERROR, "Cancel 1 running task(s)", stays: the server's to say; and its
     # h11 protocol logs the cancellation that goes on after the answer, with a traceback)
     if http != "h11":
         assert "Traceback" not in output and "Exception in ASGI" not in output, output
     warnings = [line for line in output.splitlines() if "WARNING alexaskill:" in line]
-    assert len(warnings) == 1 and "was cancelled before it answered" in warnings[0], output
-    # (a server's words: chat says the user's Ctrl-C instead)
-    assert "(the server shutting down, past its --timeout-graceful-shutdown?)" in warnings[0]
+    assert len(warnings) == len(intents), output
+    for intent in intents:  # one line for each, naming its handler
+        [warning] = [line for line in warnings if f"sleeping.{intent.lower()} " in line]
+        assert "was cancelled before it answered" in warning, output
+        # (a server's words: chat says the user's Ctrl-C instead)
+        assert "(the server shutting down, past its --timeout-graceful-shutdown?)" in warning
 
 
 def _posted_under_way(
-    servers: Any, tmp_path: Path, pki: TestPKI, started: Path, intent: str, *argv: str
-) -> tuple[Any, list[httpx.Response], threading.Thread]:
-    """Serve ``argv``, POST a signed ``intent`` from a thread, and wait (60 s at most) until its
-    handler is under way (it made ``started``): the server, the answers, the posting thread."""
+    servers: Any, tmp_path: Path, pki: TestPKI, under_way: dict[str, Path], *argv: str
+) -> tuple[Any, list[httpx.Response], list[threading.Thread]]:
+    """Serve ``argv``, POST each signed intent of ``under_way`` from a thread of its own, and
+    wait (60 s at most) until each one's handler is under way (it made the file ``under_way``
+    names): the server, the answers, the posting threads."""
     process, url = serve(servers, tmp_path, tmp_path, *argv)
-    body = RequestFactory(skill_id=SKILL_ID).intent(intent)
-    content = httpx.Request("POST", url, json=body).content
-    headers = {"Content-Type": "application/json", **pki.sign(content)}
     answers: list[httpx.Response] = []
-    posting = threading.Thread(
-        target=lambda: answers.append(
-            httpx.post(url, content=content, headers=headers, timeout=60)
-        ),
-        daemon=True,
-    )
-    posting.start()
+    postings = []
+    for intent in under_way:
+        body = RequestFactory(skill_id=SKILL_ID).intent(intent)
+        content = httpx.Request("POST", url, json=body).content
+        headers = {"Content-Type": "application/json", **pki.sign(content)}
+        posting = threading.Thread(
+            target=lambda content=content, headers=headers: answers.append(
+                httpx.post(url, content=content, headers=headers, timeout=60)
+            ),
+            daemon=True,
+        )
+        posting.start()
+        postings.append(posting)
     deadline = time.monotonic() + 60
-    while not started.exists():
+    while not all(started.exists() for started in under_way.values()):
         assert time.monotonic() < deadline and process.poll() is None
         time.sleep(0.05)
-    return process, answers, posting
+    return process, answers, postings
