@@ -172,7 +172,7 @@ def test_a_def_handler_that_never_got_a_thread_is_said_not_to_have_started(
 
     def hold() -> None:
         holding.set()
-        release.wait(WAIT)
+        release.wait(LONG)  # until the test ends: the request must find the thread busy
 
     holder = threading.Thread(target=asyncio.run, args=(pool.run(hold, {}),))
     holder.start()
