@@ -2,7 +2,8 @@
 
 Deadlines here are a few tenths of a second. A handler meant to outlive one sleeps for `WAIT`
 (async) or waits on an event the test sets afterwards (def): if the deadline failed, the test
-would fail after `WAIT` seconds, never hang.
+would fail after `WAIT` seconds, never hang. Most such handlers move the deadline's clock on
+first (``clock.skip``, `tests.deadline_clock`), so that the test need not wait for it.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ from alexaskill.store import Attributes
 from alexaskill.testing import DEFAULT_SKILL_ID, FakeAlexaApi, RequestFactory, TestClient
 from alexaskill.threads import WorkerPool
 
+from .deadline_clock import Clock, patch_clock
+
 # Long enough that a handler cannot finish in it by accident, nor a quick request miss it on a
 # busy machine (a verify took 0.7 s under a load of 6 on two cores); short enough for quick tests.
 SHORT = 1.0
@@ -59,6 +62,11 @@ LONG = 60.0
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return patch_clock(monkeypatch)
 
 
 @pytest.fixture
@@ -98,12 +106,15 @@ def test_a_deadline_must_be_positive_seconds(value: float) -> None:
 # --- the web service ----------------------------------------------------------------------------
 
 
-def test_an_async_handler_past_the_deadline_is_cancelled(caplog: pytest.LogCaptureFixture) -> None:
+def test_an_async_handler_past_the_deadline_is_cancelled(
+    caplog: pytest.LogCaptureFixture, clock: Clock
+) -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
     cancelled: list[bool] = []
 
     @skill.launch
     async def launch() -> Response:
+        clock.skip(SHORT)
         try:
             await asyncio.sleep(WAIT)  # longer than the deadline
         except asyncio.CancelledError:
@@ -124,7 +135,7 @@ def test_an_async_handler_past_the_deadline_is_cancelled(caplog: pytest.LogCaptu
 
 
 def test_a_def_handler_past_the_deadline_is_discarded_and_logged(
-    caplog: pytest.LogCaptureFixture, release: threading.Event
+    caplog: pytest.LogCaptureFixture, release: threading.Event, clock: Clock
 ) -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
     ended = threading.Event()
@@ -132,6 +143,7 @@ def test_a_def_handler_past_the_deadline_is_discarded_and_logged(
     @skill.intent("Slow")
     def slow(session: Session) -> Response:
         session.attributes["step"] = "changed by the late handler"
+        clock.skip(SHORT)
         release.wait(WAIT)
         ended.set()
         return speak("too late")
@@ -193,7 +205,7 @@ def test_a_def_handler_that_never_got_a_thread_is_said_not_to_have_started(
 
 
 def test_a_hook_past_the_deadline_is_named_not_the_handler(
-    caplog: pytest.LogCaptureFixture, release: threading.Event
+    caplog: pytest.LogCaptureFixture, release: threading.Event, clock: Clock
 ) -> None:
     # The WARNING said that the handler's "thread runs on" of a handler never called (its
     # before-request hook hung), and "it was cancelled" of one that had returned (its
@@ -203,10 +215,12 @@ def test_a_hook_past_the_deadline_is_named_not_the_handler(
 
     def check(request: IntentRequest) -> None:
         if request.intent.name == "Before":
+            clock.skip(SHORT)
             release.wait(WAIT)
 
     async def stamp(request: IntentRequest, response: Response) -> None:
         if request.intent.name == "After":
+            clock.skip(SHORT)
             await asyncio.sleep(WAIT)
 
     skill.add_before_request(check, intents=["Before"])
@@ -236,7 +250,7 @@ def test_a_hook_past_the_deadline_is_named_not_the_handler(
 
 
 def test_an_exception_handler_past_the_deadline_is_named_as_one(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, clock: Clock
 ) -> None:
     # It was named bare ("...: tests.test_deadline...on_value was still running"), as if it
     # were a handler of the skill's requests.
@@ -248,6 +262,7 @@ def test_an_exception_handler_past_the_deadline_is_named_as_one(
 
     @skill.exception(ValueError)
     async def on_value(exc: ValueError) -> Response:
+        clock.skip(SHORT)
         await asyncio.sleep(WAIT)
         return speak("too late")
 
@@ -257,12 +272,13 @@ def test_an_exception_handler_past_the_deadline_is_named_as_one(
     assert "the exception handler " in line and ".on_value was still running" in line, line
 
 
-def test_an_exception_handler_chooses_the_words() -> None:
+def test_an_exception_handler_chooses_the_words(clock: Clock) -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
     seen: list[DeadlineExceeded] = []
 
     @skill.launch
     async def launch() -> Response:
+        clock.skip(SHORT)
         await asyncio.sleep(WAIT)
         return speak("never")
 
@@ -279,11 +295,12 @@ def test_an_exception_handler_chooses_the_words() -> None:
     assert str(exc).endswith(f"did not answer within {SHORT:g} s")
 
 
-def test_a_catch_all_exception_handler_sees_the_deadline_too() -> None:
+def test_a_catch_all_exception_handler_sees_the_deadline_too(clock: Clock) -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
 
     @skill.launch
     async def launch() -> Response:
+        clock.skip(SHORT)
         await asyncio.sleep(WAIT)
         return speak("never")
 
@@ -296,17 +313,19 @@ def test_a_catch_all_exception_handler_sees_the_deadline_too() -> None:
 
 
 def test_a_slow_exception_handler_gets_the_default_reply(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, clock: Clock
 ) -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
 
     @skill.launch
     async def launch() -> Response:
+        clock.skip(SHORT)
         await asyncio.sleep(WAIT)
         return speak("never")
 
     @skill.exception(DeadlineExceeded)
     async def too_slow(exc: DeadlineExceeded) -> Response:
+        clock.skip(DEADLINE_GRACE)
         await asyncio.sleep(WAIT)
         return speak("never either")
 
@@ -317,7 +336,7 @@ def test_a_slow_exception_handler_gets_the_default_reply(
 
 
 def test_an_exception_handler_that_blocks_for_the_deadline_gets_only_its_grace(
-    release: threading.Event,
+    release: threading.Event, clock: Clock
 ) -> None:
     # A catch-all def exception handler, quick for other errors, had proved quick and ran on the
     # loop: blocking there for DeadlineExceeded, it held the deadline's answer (and every other
@@ -330,6 +349,7 @@ def test_an_exception_handler_that_blocks_for_the_deadline_gets_only_its_grace(
 
     @skill.intent("Slow")
     def slow() -> Response:
+        clock.skip(SHORT)
         release.wait(WAIT)
         return speak("too late")
 
@@ -338,6 +358,7 @@ def test_an_exception_handler_that_blocks_for_the_deadline_gets_only_its_grace(
     @skill.exception(Exception)
     def anything(exc: Exception) -> Response:
         if isinstance(exc, DeadlineExceeded):
+            clock.skip(DEADLINE_GRACE)
             release.wait(LONG)  # an incident record written with a blocking client, say
             unblocked.set()
         return speak(f"caught {type(exc).__name__}")
@@ -350,12 +371,12 @@ def test_an_exception_handler_that_blocks_for_the_deadline_gets_only_its_grace(
         release.set()
 
 
-def test_a_failing_exception_handler_gets_the_default_reply() -> None:
-    # (A short deadline: the handler never answers, so the test waits out two of them.)
-    skill = Skill(DEFAULT_SKILL_ID, deadline=0.2)
+def test_a_failing_exception_handler_gets_the_default_reply(clock: Clock) -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
 
     @skill.launch
     async def launch() -> Response:
+        clock.skip(SHORT)  # (twice: the test waits out no deadline)
         await asyncio.sleep(WAIT)
         return speak("never")
 
@@ -373,11 +394,11 @@ def test_a_failing_exception_handler_gets_the_default_reply() -> None:
 
 
 def test_a_handler_in_time_is_answered_as_usual(
-    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, clock: Clock
 ) -> None:
     # Three seconds, not SHORT: a test thread stalled past the deadline (a loaded CI machine)
     # made a handler that is in time here late, and its outcome "deadline" (seen once in five
-    # runs under load). The wait below is this long too.
+    # runs under load). The clock is moved on that much once the answers are out.
     in_time = 3.0
     skill = Skill(DEFAULT_SKILL_ID, deadline=in_time)
     # When each look of the watchdog began; the watchdogs (whose _ticking False says nothing is
@@ -388,7 +409,7 @@ def test_a_handler_in_time_is_answered_as_usual(
 
     def looking(watchdog: Watchdog) -> None:
         watchdogs.add(watchdog)
-        began = time.perf_counter()
+        began = clock.perf_counter()
         tick(watchdog)
         looks.append(began)
 
@@ -406,15 +427,16 @@ def test_a_handler_in_time_is_answered_as_usual(
     with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
         assert client.launch().speech == "in time"
         assert client.intent("Quick").speech == "quick"
-        answered = time.perf_counter()
+        answered = clock.perf_counter()
         past = answered + in_time  # later than both requests' deadlines
+        clock.skip(in_time + RESOLUTION)
         # Once past the deadlines, and once the watchdog has looked after them (a stalled timer
         # has not) or has stopped, nothing left to watch: nothing fires after the answers, at the
         # next request either. (Its stopping look may come before `answered`, the test thread
         # stalled after the answer: it then looks no more, and only its state says it stopped.)
         wait_for(
             lambda: (
-                time.perf_counter() > past
+                clock.perf_counter() > past
                 and bool(watchdogs)
                 and (
                     not any(watchdog._ticking for watchdog in watchdogs)
@@ -428,7 +450,7 @@ def test_a_handler_in_time_is_answered_as_usual(
 
 
 def test_an_answer_sent_after_the_deadline_is_logged(
-    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, clock: Clock
 ) -> None:
     # A def handler on the loop's thread (its calls had proved quick) that blocks holds the
     # watchdog off too: its answer went out after the deadline, logged "ok" and nothing more.
@@ -439,7 +461,9 @@ def test_an_answer_sent_after_the_deadline_is_logged(
     @skill.intent("Lookup")
     def lookup() -> Response:
         if blocking:
-            time.sleep(SHORT + 0.5)  # a cache miss, on the loop's thread
+            # A cache miss, on the loop's thread: it blocks past the deadline (the loop runs
+            # nothing meanwhile, so the clock moved on is all the loop can tell of it).
+            clock.skip(SHORT + 0.5)
         return speak("found")
 
     handler = skill.registry.handlers[("IntentRequest", "Lookup")]
@@ -460,23 +484,25 @@ def test_an_answer_sent_after_the_deadline_is_logged(
     assert request_lines(caplog)[-1].outcome == "ok"  # type: ignore[attr-defined]
 
 
-def test_no_deadline_waits_as_long_as_it_takes() -> None:
+def test_no_deadline_waits_as_long_as_it_takes(clock: Clock) -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=None)
 
     @skill.launch
     async def launch() -> Response:
-        await asyncio.sleep(SHORT + 0.1)
+        clock.skip(2 * DEFAULT_DEADLINE)  # past any deadline, the default's too
+        await asyncio.sleep(4 * RESOLUTION)  # time for a watchdog to look, were there one
         return speak("eventually")
 
     with TestClient(skill) as client:
         assert client.launch().speech == "eventually"
 
 
-def test_requests_that_take_no_speech_get_an_empty_answer() -> None:
+def test_requests_that_take_no_speech_get_an_empty_answer(clock: Clock) -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
 
     @skill.on("AudioPlayer.PlaybackStarted")
     async def started(request: AudioPlayerRequest) -> Response:
+        clock.skip(SHORT)
         await asyncio.sleep(WAIT)
         return speak("never")
 
@@ -487,7 +513,7 @@ def test_requests_that_take_no_speech_get_an_empty_answer() -> None:
 
 
 def test_attributes_are_not_saved_when_the_deadline_passes(
-    caplog: pytest.LogCaptureFixture, release: threading.Event
+    caplog: pytest.LogCaptureFixture, release: threading.Event, clock: Clock
 ) -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=MemoryStore())
     seen: list[Any] = []
@@ -495,6 +521,7 @@ def test_attributes_are_not_saved_when_the_deadline_passes(
     @skill.intent("Count")
     def count(attributes: Attributes) -> Response:
         attributes["count"] = attributes.get("count", 0) + 1
+        clock.skip(SHORT)
         release.wait(WAIT)
         return speak("counted")
 
@@ -513,12 +540,13 @@ def test_attributes_are_not_saved_when_the_deadline_passes(
 
 
 def test_a_handler_that_swallows_the_cancellation_still_answers(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, clock: Clock
 ) -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
 
     @skill.launch
     async def launch() -> Response:
+        clock.skip(SHORT)
         # A bug (the cancellation is swallowed), but its answer is better than none.
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.sleep(WAIT)
@@ -530,7 +558,7 @@ def test_a_handler_that_swallows_the_cancellation_still_answers(
 
 
 def test_a_handler_that_swallows_the_cancellation_is_cancelled_again(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, clock: Clock
 ) -> None:
     # It caught CancelledError and went on awaiting: the request was never answered, nothing
     # was logged, and the task held up the server's shutdown. Now the watchdog cancels it again
@@ -540,6 +568,7 @@ def test_a_handler_that_swallows_the_cancellation_is_cancelled_again(
 
     @skill.launch
     async def launch() -> Response:
+        clock.skip(SHORT)
         while True:
             try:
                 await asyncio.sleep(LONG)
@@ -561,17 +590,19 @@ def test_a_handler_that_swallows_the_cancellation_is_cancelled_again(
 
 
 def test_an_exception_handler_that_swallows_the_cancellation_is_cancelled_again(
-    caplog: pytest.LogCaptureFixture, release: threading.Event
+    caplog: pytest.LogCaptureFixture, release: threading.Event, clock: Clock
 ) -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
 
     @skill.launch
     def launch() -> Response:
+        clock.skip(SHORT)
         release.wait(WAIT)
         return speak("too late")
 
     @skill.exception(DeadlineExceeded)
     async def too_slow(exc: DeadlineExceeded) -> Response:
+        clock.skip(DEADLINE_GRACE)
         swallowed = 0
         while True:
             try:
@@ -865,12 +896,13 @@ def test_lambda_uses_the_skill_deadline_when_it_is_shorter(release: threading.Ev
     assert seen == [SHORT]
 
 
-def test_lambda_cancels_an_async_handler(release: threading.Event) -> None:
+def test_lambda_cancels_an_async_handler(release: threading.Event, clock: Clock) -> None:
     skill = Skill(DEFAULT_SKILL_ID)
     cancelled: list[bool] = []
 
     @skill.intent("Slow")
     async def slow() -> Response:
+        clock.skip(SHORT)  # the invocation's time is up
         try:
             await asyncio.sleep(WAIT)
         except asyncio.CancelledError:
@@ -883,11 +915,12 @@ def test_lambda_cancels_an_async_handler(release: threading.Event) -> None:
     assert cancelled == [True]
 
 
-def test_lambda_without_a_context_uses_the_skill_deadline() -> None:
+def test_lambda_without_a_context_uses_the_skill_deadline(clock: Clock) -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
 
     @skill.intent("Slow")
     async def slow() -> Response:
+        clock.skip(SHORT)
         await asyncio.sleep(WAIT)
         return speak("never")
 
@@ -1084,13 +1117,14 @@ def test_call_in_thread_returns_raises_and_reports_late() -> None:
 
 
 def test_the_deadline_message_says_when_a_slow_store_held_the_handler_back(
-    caplog: pytest.LogCaptureFixture, release: threading.Event
+    caplog: pytest.LogCaptureFixture, release: threading.Event, clock: Clock
 ) -> None:
     # A store whose load outlasted the deadline: the message said of the def handler "its
     # thread runs on, and what it returns will be discarded", sending whoever read the log
     # after a slow handler that never ran. It names what was being made instead.
     class SlowStore(MemoryStore):
         async def load(self, key: str) -> dict[str, Any]:
+            clock.skip(SHORT)
             await asyncio.to_thread(release.wait, WAIT)
             return await super().load(key)
 
@@ -1112,7 +1146,7 @@ def test_the_deadline_message_says_when_a_slow_store_held_the_handler_back(
 
 
 def test_the_deadline_message_of_a_slow_handler_whose_attributes_came_in_time(
-    caplog: pytest.LogCaptureFixture, release: threading.Event
+    caplog: pytest.LogCaptureFixture, release: threading.Event, clock: Clock
 ) -> None:
     # The counterpart of the test above: the store's load was quick, the def handler slow. The
     # message must say that its thread runs on, not that it was never started for the load.
@@ -1122,6 +1156,7 @@ def test_the_deadline_message_of_a_slow_handler_whose_attributes_came_in_time(
     @skill.intent("Count")
     def count(attributes: Attributes) -> Response:
         started.set()
+        clock.skip(SHORT)
         release.wait(WAIT)
         return speak("counted")
 
@@ -1224,7 +1259,7 @@ async def test_the_deadline_reply_to_stop_ends_the_session(intent: str) -> None:
 
 @pytest.mark.parametrize("raises", [False, True])
 def test_a_def_handler_ending_as_the_deadline_cancels_is_still_said_once(
-    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, raises: bool
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, raises: bool, clock: Clock
 ) -> None:
     # The worker thread judged the call late by the request's "expired" mark, set only after the
     # cancellation reached the answering: a call that ended in between (here: while the watchdog
@@ -1258,6 +1293,7 @@ def test_a_def_handler_ending_as_the_deadline_cancels_is_still_said_once(
     @skill.intent("Slow")
     @pace.blocking  # in a worker thread whatever its pace
     def slow() -> Response:
+        clock.skip(SHORT)  # (before it is seen started: the next tick cancels)
         started.set()
         cancelled.wait(LONG)
         if raises:
@@ -1339,7 +1375,7 @@ def test_under_trio_the_deadline_acts(
 
 
 def test_a_handler_that_swallows_the_cancellation_and_answers_is_named(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, clock: Clock
 ) -> None:
     # Its late answer's WARNING said "a handler caught the deadline's cancellation": which one,
     # in a skill of many, was left to guess.
@@ -1347,6 +1383,7 @@ def test_a_handler_that_swallows_the_cancellation_and_answers_is_named(
 
     @skill.intent("Stubborn")
     async def stubborn() -> Response:
+        clock.skip(SHORT)
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.sleep(LONG)  # ended by the deadline, however loaded the machine
         return speak("late but here")

@@ -25,6 +25,7 @@ from alexaskill.deadline_answering import DEADLINE_REPLY
 from alexaskill.responses import Response
 from alexaskill.settings import settings_from_env
 
+from .deadline_clock import Clock, patch_clock
 from .lambda_runtime import stream_events
 
 # restore_logging: autouse, each test's logging and environment put back, as there.
@@ -132,19 +133,30 @@ def _post_on_lambda(
     return envelope, stderr.getvalue()
 
 
-def _slow_skill(asynchronous: bool, release: threading.Event) -> Skill:
+def _slow_skill(asynchronous: bool, release: threading.Event, clock: Clock | None = None) -> Skill:
+    """A skill whose intent Slow outlives the invocation's time: SHORT of ``clock`` (at once), if
+    given, else `WAIT` of the real one."""
     skill = Skill(SKILL_ID, deadline=2 * WAIT)  # far more than the invocation has left
 
     async def slow_async() -> Response:
+        if clock is not None:
+            clock.skip(SHORT)
         await asyncio.sleep(WAIT)
         return speak("too late")
 
     def slow() -> Response:
+        if clock is not None:
+            clock.skip(SHORT)
         release.wait(WAIT)
         return speak("too late")
 
     skill.add_intent_handler("Slow", slow_async if asynchronous else slow)
     return skill
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return patch_clock(monkeypatch)
 
 
 @pytest.fixture
@@ -164,10 +176,11 @@ def test_behind_mangum_the_deadline_is_the_invocations_remaining_time_when_short
     monkeypatch: pytest.MonkeyPatch,
     release: threading.Event,
     asynchronous: bool,
+    clock: Clock,
 ) -> None:
     """As `alexaskill.aws_lambda.handler`: the remaining time less `LAMBDA_MARGIN`, so that the
     spoken answer leaves before Lambda ends the function (which would leave Alexa none)."""
-    skill = _slow_skill(asynchronous, release)
+    skill = _slow_skill(asynchronous, release, clock)
     context = _Invocation(int((SHORT + LAMBDA_MARGIN) * 1000))
     answered, log = _post_behind_mangum(monkeypatch, skill, context)
     assert _speech(answered) == DEADLINE_REPLY
@@ -178,6 +191,7 @@ def test_behind_mangum_the_deadline_is_the_invocations_remaining_time_when_short
 def test_behind_mangum_an_exception_handlers_grace_is_kept_back_too(
     monkeypatch: pytest.MonkeyPatch, release: threading.Event
 ) -> None:
+    # (The real clock: the grace left is the invocation's time less what verification took.)
     skill = _slow_skill(True, release)
 
     @skill.exception(DeadlineExceeded)
@@ -195,11 +209,13 @@ def test_behind_mangum_the_skills_deadline_stays_when_the_invocation_has_longer(
     monkeypatch: pytest.MonkeyPatch,
     release: threading.Event,
     remaining_ms: int | None,
+    clock: Clock,
 ) -> None:
     skill = Skill(SKILL_ID, deadline=SHORT)
 
     @skill.intent("Slow")
     async def slow() -> Response:
+        clock.skip(SHORT)
         await asyncio.sleep(WAIT)
         return speak("too late")
 
@@ -338,11 +354,11 @@ class _WebAdapter:
 
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["def", "async"])
 def test_behind_the_lambda_web_adapter_the_invocations_deadline_shortens_the_skills(
-    monkeypatch: pytest.MonkeyPatch, release: threading.Event, asynchronous: bool
+    monkeypatch: pytest.MonkeyPatch, release: threading.Event, asynchronous: bool, clock: Clock
 ) -> None:
     """As behind Mangum: the adapter's header says when Lambda ends the invocation; an answer
     not sent by then (less `LAMBDA_MARGIN`) never reaches Alexa."""
-    skill = _slow_skill(asynchronous, release)
+    skill = _slow_skill(asynchronous, release, clock)
     adapter = _WebAdapter(skill, SHORT + LAMBDA_MARGIN)
     answered, log = _post_on_lambda(monkeypatch, skill, lambda app: adapter)
     assert _speech(answered) == DEADLINE_REPLY
@@ -365,7 +381,7 @@ FORGED_DEADLINES = {
 
 @pytest.mark.parametrize("forged", FORGED_DEADLINES.values(), ids=FORGED_DEADLINES)
 def test_an_implausible_adapter_deadline_is_ignored(
-    monkeypatch: pytest.MonkeyPatch, forged: Any
+    monkeypatch: pytest.MonkeyPatch, forged: Any, clock: Clock
 ) -> None:
     """A header that may be a caller's (a Lambda web function passes a client's on): a deadline
     no invocation has never lengthens the skill's, nor cuts an answer short, nor fails."""
@@ -373,6 +389,7 @@ def test_an_implausible_adapter_deadline_is_ignored(
 
     @skill.intent("Slow")
     async def slow() -> Response:
+        clock.skip(SHORT)
         await asyncio.sleep(WAIT)
         return speak("too late")
 

@@ -22,9 +22,16 @@ from alexaskill.models import decode_envelope
 from alexaskill.responses import Response, speak
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 
+from .deadline_clock import Clock, patch_clock
+
 # How long a blocked handler or the test waits, at most: ended by the test well before (a loaded
 # CI machine stalls for seconds), so only a broken test waits it out.
 WAIT = 30.0
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return patch_clock(monkeypatch)
 
 
 class Context:
@@ -89,7 +96,7 @@ def test_a_progressive_response_after_the_answer_is_refused_unsent(
 
 
 def test_a_progressive_response_after_the_deadline_is_refused_unsent(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, clock: Clock
 ) -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=1.0)
     release = threading.Event()
@@ -97,6 +104,7 @@ def test_a_progressive_response_after_the_deadline_is_refused_unsent(
 
     @skill.intent("Slow")
     def slow(api: AlexaApi) -> Response:
+        clock.skip(1.0)  # its deadline passes
         release.wait(WAIT)
         results.append(api.progressive_sync("Still working on it"))
         return speak("Too late.")
@@ -136,7 +144,7 @@ def test_without_a_deadline_a_progressive_response_after_the_answer_is_refused_u
 
 
 def test_a_task_left_by_the_deadlines_exception_handler_is_refused_unsent(
-    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, clock: Clock
 ) -> None:
     # The exception handler for DeadlineExceeded got a fresh call that was never marked
     # answered: a progressive response from a task it left running went to Amazon.
@@ -149,6 +157,7 @@ def test_a_task_left_by_the_deadlines_exception_handler_is_refused_unsent(
 
     @skill.intent("Slow")
     def slow() -> Response:
+        clock.skip(1.0)  # its deadline passes
         release.wait(WAIT)
         return speak("Too late.")
 
