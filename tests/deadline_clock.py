@@ -20,8 +20,8 @@ import pytest
 
 
 class Clock:
-    """What the deadline's modules take for the `time` module: `time.perf_counter` moved on by
-    `skip`; the rest the real module's."""
+    """What the deadline's modules (or `alexaskill.pace`, timing a call) take for the `time`
+    module: `time.perf_counter` moved on by `skip`; the rest the real module's."""
 
     def __init__(self) -> None:
         self.skipped = 0.0
