@@ -17,6 +17,8 @@ from typing import Any, NoReturn
 
 import pytest
 
+from tests import warm_bytecode
+
 # --- the shell's configuration of a skill is not the tests' ------------------------------------
 
 # The variables settings_from_env() and `alexaskill serve` read (ALEXASKILL_LOG_JSON=1 exported for
@@ -68,9 +70,11 @@ _PYTEST_OWN = frozenset((".pytest_cache",))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Note what the working directory holds before any test runs."""
+    """Note what the working directory holds before any test runs; compile the suite's Python
+    once, before xdist's workers start (tests/warm_bytecode.py)."""
     cwd = Path.cwd()
     session.config.stash[_CWD_LISTING] = (cwd, frozenset(os.listdir(cwd)))
+    warm_bytecode.warm(session.config)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
