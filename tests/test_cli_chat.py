@@ -20,6 +20,7 @@ import pytest
 
 from alexaskill.cli import DEV_PKI_ENV, main
 
+from .dev_keys import signing_once
 from .skill_modules import skill_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +108,17 @@ def stop():
 """
 
 
+@pytest.fixture(scope="module")
+def dev_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The development PKI of the module's tests: made once (three RSA keys), not per test."""
+    return tmp_path_factory.mktemp("chat-dev") / "dev-pki"
+
+
+@pytest.fixture(autouse=True)
+def _dev_env(dev_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
+
+
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield from skill_module(tmp_path, monkeypatch, "cafe", CAFE)
@@ -123,7 +135,9 @@ def chat_with_server(
     monkeypatch: pytest.MonkeyPatch, answer: Callable[..., httpx.Response], stdin: str
 ) -> tuple[int, str, str]:
     """`chat` ``--url`` a server whose answers ``answer(transport, request)`` makes (httpx's
-    transport patched: nothing listens), with the pizza model, the user typing ``stdin``."""
+    transport patched: nothing listens), with the pizza model, the user typing ``stdin``.
+    No server checks the signatures: the module's development PKI is read once."""
+    signing_once(monkeypatch, Path(os.environ[DEV_PKI_ENV]))
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", answer)
     argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
     return chat(monkeypatch, stdin, *argv)
@@ -522,16 +536,23 @@ def serving_dev(workdir: Path, dev_dir: Path, app: str = "cafe:skill") -> Iterat
         process.communicate(timeout=30)
 
 
+@pytest.fixture(scope="module")
+def cafe_server(tmp_path_factory: pytest.TempPathFactory, dev_dir: Path) -> Iterator[str]:
+    """``alexaskill serve cafe:skill --dev``, shared by the tests that only talk to it: each
+    opens sessions of its own, and what the served skill keeps (``_KEPT``) is read back only
+    within the session that put it there."""
+    directory = tmp_path_factory.mktemp("cafe-served")
+    (directory / "cafe.py").write_text(CAFE)
+    with serving_dev(directory, dev_dir) as url:
+        yield url
+
+
 def test_chat_with_a_serve_dev_server(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, cafe_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    dev_dir = tmp_path / "dev-pki"
-    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
-    with serving_dev(workdir, dev_dir) as url:
-        said = "open the cafe\ni'd like a coffee\ngreet me\nhold on\ntoo late\nstop\n"
-        code, out, err = chat(
-            monkeypatch, said, "cafe:skill", "--url", url, "--invocation", "the cafe"
-        )
+    url = cafe_server
+    said = "open the cafe\ni'd like a coffee\ngreet me\nhold on\ntoo late\nstop\n"
+    code, out, err = chat(monkeypatch, said, "cafe:skill", "--url", url, "--invocation", "the cafe")
     assert code == 0, err
     assert "  skill:      Welcome to the cafe. What would you like?\n" in out
     assert '  attributes: {"drink": "coffee"}\n' in out
@@ -547,20 +568,18 @@ def test_chat_with_a_serve_dev_server(
 
 
 def test_chat_url_with_a_model_file_finds_the_skill_id_of_a_dev_server(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, cafe_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    dev_dir = tmp_path / "dev-pki"
-    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
+    url = cafe_server
     model = ["model", "cafe:skill", "--invocation", "the cafe", "-o", "en-US.json"]
     assert main(model, stdout=io.StringIO(), stderr=io.StringIO()) == 0
-    with serving_dev(workdir, dev_dir) as url:
-        # Without --skill-id, the id of the skill the --dev server serves (its simulator's).
-        code, out, err = chat(monkeypatch, "open the cafe\n", "--model", "en-US.json", "--url", url)
-        assert code == 0, err
-        assert "  skill:      Welcome to the cafe. What would you like?\n" in out
-        # Another id: refused, and the chat says what to do.
-        argv = ("--model", "en-US.json", "--url", url, "--skill-id", "amzn1.ask.skill.other")
-        code, out, err = chat(monkeypatch, "open the cafe\n", *argv)
+    # Without --skill-id, the id of the skill the --dev server serves (its simulator's).
+    code, out, err = chat(monkeypatch, "open the cafe\n", "--model", "en-US.json", "--url", url)
+    assert code == 0, err
+    assert "  skill:      Welcome to the cafe. What would you like?\n" in out
+    # Another id: refused, and the chat says what to do.
+    argv = ("--model", "en-US.json", "--url", url, "--skill-id", "amzn1.ask.skill.other")
+    code, out, err = chat(monkeypatch, "open the cafe\n", *argv)
     assert code == 0, err
     assert "  HTTP 400: request is for another skill\n" in out
     assert (
@@ -568,10 +587,7 @@ def test_chat_url_with_a_model_file_finds_the_skill_id_of_a_dev_server(
     ) in out
 
 
-def test_chat_url_to_a_server_that_is_down(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+def test_chat_url_to_a_server_that_is_down(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"http://127.0.0.1:{free_port()}/"
     code, _, err = chat(monkeypatch, "open pizza palace\n", "--model", MODEL_FILE, "--url", url)
     assert code == 2
@@ -677,13 +693,11 @@ def test_today_is_the_devices_today_without_now(
 
 
 def test_now_with_a_url_says_the_skill_keeps_the_real_time(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A served skill refuses a request dated far from its clock (400): with --url the requests
     # carry the real time, --now is only when the words are understood, and the chat says so.
     (workdir / "diary.py").write_text(DIARY)
-    dev_dir = tmp_path / "dev-pki"
-    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
     said = "ask the diary what happens today\n"
     with serving_dev(workdir, dev_dir, "diary:skill") as url:
         argv = ("diary:skill", "--url", url, "--now", "2025-03-01T01:00")
@@ -701,12 +715,11 @@ def test_now_with_a_url_says_the_skill_keeps_the_real_time(
 
 
 def test_chat_url_that_no_connection_reaches_in_time_says_so(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A connection that timed out (a host that is down, a firewall) was shown as the skill's
     # failure to answer ("HTTP 0: ConnectTimeout: timed out", ENDPOINT_TIMEOUT): the request
     # never left this machine.
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
 
     def no_connection(self: object, request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectTimeout("timed out", request=request)
@@ -724,9 +737,8 @@ def test_chat_url_that_no_connection_reaches_in_time_says_so(
 
 
 def test_chat_url_to_a_server_too_slow_to_answer_says_so(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
 
     def no_answer(self: object, request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("timed out", request=request)
@@ -738,11 +750,10 @@ def test_chat_url_to_a_server_too_slow_to_answer_says_so(
 
 
 def test_chat_url_to_a_server_answering_200_with_no_json_is_a_refused_answer(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A web page answered with 200 (--url naming another server) was taken for the skill's
     # answer: nothing said, no problem, the session quietly over. Alexa refuses it.
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
 
     def a_web_page(self: object, request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, text="<html>hello</html>", request=request)
@@ -931,7 +942,7 @@ def test_a_slash_and_a_space_before_a_commands_name_is_no_command(
 
 
 def test_chat_url_requests_carry_the_scopes_alexa_api_grants(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    dev_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # chat --url sent no context.System.user.permissions, whatever --alexa-api granted.
     import json
@@ -946,7 +957,7 @@ def test_chat_url_requests_carry_the_scopes_alexa_api_grants(
         seen.append(json.loads(request.content))
         return httpx.Response(200, json={"version": "1.0", "response": {}})
 
-    transport = mock_http_transport(tmp_path, monkeypatch, skill)
+    transport = mock_http_transport(dev_dir.parent, monkeypatch, skill)
     try:
         transport.api.permissions = [Scope.NAME]
         assert transport.send({"type": "LaunchRequest"}, new_session=True).status_code == 200
@@ -998,14 +1009,13 @@ def test_an_empty_invocation_name_is_refused_naming_the_option(
 
 
 def test_chat_url_plays_nothing_of_an_answer_alexa_refuses_for_its_ssml(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # SSML that is not well-formed: Alexa refuses the whole answer ("There was a problem with
     # the requested skill's response"), its Play with it. The chat said so, yet its player
     # played the stream and sent the device's PlaybackStarted.
     import json
 
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     sent: list[str] = []
     play = {
         "type": "AudioPlayer.Play",
@@ -1027,10 +1037,9 @@ def test_chat_url_plays_nothing_of_an_answer_alexa_refuses_for_its_ssml(
 
 
 def test_chat_url_to_a_server_answering_json_nested_too_deeply_is_a_refused_answer(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # json.loads of 100000 "[" raises RecursionError, no ValueError: the turn failed with it.
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
 
     def nested(self: object, request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=b"[" * 100_000, request=request)
@@ -1056,12 +1065,10 @@ def test_chat_url_to_a_server_answering_json_nested_too_deeply_is_a_refused_answ
 )
 def test_chat_url_to_a_server_answering_ill_shaped_parts_does_not_fail_the_turn(
     workdir: Path,
-    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     answer: dict[str, object],
     shown: str,
 ) -> None:
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
 
     def ill_shaped(self: object, request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
@@ -1073,11 +1080,10 @@ def test_chat_url_to_a_server_answering_ill_shaped_parts_does_not_fail_the_turn(
 
 
 def test_chat_url_sends_the_error_ending_in_the_session_of_the_failed_answer(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Alexa's SessionEndedRequest (ERROR) after an answer that failed goes in the session of
     # that answer (same sessionId, not new): chat --url sent it in a brand-new session.
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     bodies: list[dict[str, Any]] = []
 
     def fails(self: object, request: httpx.Request) -> httpx.Response:
@@ -1095,12 +1101,11 @@ def test_chat_url_sends_the_error_ending_in_the_session_of_the_failed_answer(
 
 
 def test_chat_url_refuses_an_answer_the_app_refuses_and_shows_violations(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A server's Play with an unknown playBehavior was played as REPLACE_ALL (only its shape
     # and SSML were judged); Alexa refuses it, as the app does in process. Speech answering an
     # AudioPlayer event was shown as heard, where in process it is a violation.
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     stream = {"url": "https://a.example/0.mp3", "token": "0", "offsetInMilliseconds": 0}
     play = {"type": "AudioPlayer.Play", "playBehavior": "LOUDLY", "audioItem": {"stream": stream}}
     launches: list[object] = []
@@ -1134,11 +1139,10 @@ def test_chat_url_refuses_an_answer_the_app_refuses_and_shows_violations(
 
 
 def test_chat_url_says_a_directive_the_device_lacks_the_interface_of(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # In process the app drops an APL document sent to a speaker, and chat says so; a server's
     # answer with one was shown as if the device took it.
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     apl = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {"type": "APL"}}
 
     def skill(self: object, request: httpx.Request) -> httpx.Response:
@@ -1160,12 +1164,11 @@ def test_chat_url_says_a_directive_the_device_lacks_the_interface_of(
 
 
 def test_chat_url_does_not_show_an_answer_to_session_ended_request_as_heard(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Alexa takes no response to a SessionEndedRequest (the app drops it in process); a
     # server's speech there was shown as the skill's, with its session attributes, as if heard
     # and carried on.
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
 
     def skill(self: object, request: httpx.Request) -> httpx.Response:
         sent = json.loads(request.content)["request"]["type"]
@@ -1185,12 +1188,11 @@ def test_chat_url_does_not_show_an_answer_to_session_ended_request_as_heard(
 
 
 def test_chat_says_a_reprompt_is_never_played_when_should_end_session_is_left_out(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Alexa plays the reprompt only if the user is silent while it listens: an answer leaving
     # shouldEndSession out (null) ends the session on a speaker, or leaves it open on a screen
     # without listening (/silence: nothing happens), yet chat showed its reprompt as any other.
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     ends = iter([None, False])
 
     def skill(self: object, request: httpx.Request) -> httpx.Response:
@@ -1211,11 +1213,10 @@ def test_chat_says_a_reprompt_is_never_played_when_should_end_session_is_left_ou
 
 
 def test_chat_url_shows_no_speech_for_ssml_that_is_null(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # An SSML outputSpeech whose ssml is null (Alexa refuses it) was shown as the words
     # "None", not heard: as if the skill had said "None".
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
 
     def skill(self: object, request: httpx.Request) -> httpx.Response:
         answer = {"outputSpeech": {"type": "SSML", "ssml": None}, "shouldEndSession": False}
@@ -1228,12 +1229,11 @@ def test_chat_url_shows_no_speech_for_ssml_that_is_null(
 
 
 def test_chat_url_goes_on_when_a_server_that_answered_stops_answering(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A server restarting (a code change, say) between two turns: the chat stopped with
     # "cannot connect", its conversation lost. Alexa meets an endpoint that does not answer
     # as a failed request: the turn fails, the session ends, and the chat goes on.
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     up = iter([True, False, True])
 
     def skill(self: object, request: httpx.Request) -> httpx.Response:
@@ -1252,12 +1252,11 @@ def test_chat_url_goes_on_when_a_server_that_answered_stops_answering(
 
 
 def test_chat_url_an_answer_to_session_ended_request_of_no_object_fails_no_chat(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The ignored: row read the answer's response as an object: a server answering a
     # SessionEndedRequest with "response": [...] (or a string) ended the chat with a traceback
     # (AttributeError), where a part of the wrong shape is passed over.
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
 
     def skill(self: object, request: httpx.Request) -> httpx.Response:
         sent = json.loads(request.content)["request"]["type"]
@@ -1311,11 +1310,10 @@ def test_ctrl_c_while_the_skill_answers_says_the_user_interrupted_chat(
 
 
 def test_chat_url_says_session_attributes_that_are_no_object_are_lost(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A server's sessionAttributes of [1, 2] were shown, then the next request in the session
     # carried none ({}), unsaid.
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     carried: list[object] = []
 
     def skill(self: object, request: httpx.Request) -> httpx.Response:

@@ -8,10 +8,25 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from alexaskill.cli import main
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
 from .canned_answer import canned_answer_port
+from .dev_keys import signing_once
+
+
+@pytest.fixture(scope="module")
+def dev_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The development PKI replay --url signs with: one for the module (not the user's own)."""
+    return tmp_path_factory.mktemp("replay-dev") / "dev-pki"
+
+
+@pytest.fixture(autouse=True)
+def _signing(dev_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The canned answers check no signature: the PKI is read once, not per replay.
+    signing_once(monkeypatch, dev_dir)
 
 
 def launch_file(tmp_path: Path) -> Path:
