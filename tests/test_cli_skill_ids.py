@@ -15,9 +15,10 @@ from typing import Any, ClassVar
 
 import pytest
 
-from alexaskill.cli import DEV_PKI_ENV, main
+from alexaskill.cli import main
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
+from .dev_keys import signing_once
 from .skill_modules import skill_module
 from .threaded_http import ThreadedHTTPServer
 
@@ -42,9 +43,16 @@ def launch(context: Context):
 """
 
 
+@pytest.fixture(scope="module")
+def dev_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The development PKI of the module's tests: made once (three RSA keys), not per test."""
+    return tmp_path_factory.mktemp("ids-dev") / "dev-pki"
+
+
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+def workdir(tmp_path: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    # The recorder checks no signature: the PKI is read once, not per command.
+    signing_once(monkeypatch, dev_dir)
     monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {ENV_ID}, amzn1.ask.skill.other")
     yield from skill_module(tmp_path, monkeypatch, "skills", SKILLS)
 
