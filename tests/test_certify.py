@@ -107,6 +107,8 @@ def start(dev_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[A
         return f"{scheme}://127.0.0.1:{port}/"
 
     yield start_server
+    for process in processes:  # all told at once: each takes a while to shut down
+        process.terminate()
     for process in processes:
         stop(process)
 
@@ -130,6 +132,18 @@ def capturing(start: Any, captures: Path) -> str:
     """The example skill under ``serve --dev``, capturing what it receives: a server of its own,
     as the probes, all refused, would soon use up the quota of refused captures."""
     return str(start(*SERVE_DEV, "--capture", str(captures), "--log-level", "warning"))
+
+
+@pytest.fixture(scope="module")
+def accept_all(start: Any) -> str:
+    """An endpoint that answers every request 200, verifying nothing (it keeps no state)."""
+    return str(start(str(SERVERS), "accept-all", "{port}"))
+
+
+@pytest.fixture(scope="module")
+def proxy(start: Any, weather: str) -> str:
+    """A proxy re-encoding the JSON it passes on to the example skill (it keeps no state)."""
+    return str(start(str(SERVERS), "reserialise", "{port}", weather))
 
 
 @pytest.fixture(scope="module")
@@ -187,9 +201,8 @@ def test_text_output_is_one_line_per_check(weather: str) -> None:
 # --- broken endpoints fail, naming the probe ----------------------------------------------------
 
 
-def test_an_endpoint_that_accepts_everything_fails(start: Any) -> None:
-    url = start(str(SERVERS), "accept-all", "{port}")
-    code, report = certify(url, "--allow-local")
+def test_an_endpoint_that_accepts_everything_fails(accept_all: str) -> None:
+    code, report = certify(accept_all, "--allow-local")
     assert code == 1
     assert report["failed"] == PROBES
     assert "accepted a request with no signature headers (HTTP 200)" in detail(
@@ -236,8 +249,7 @@ def test_an_endpoint_that_checks_only_the_skill_id_fails(
     assert "accepted a request ten minutes old (HTTP 200)" in detail(report, "timestamp-old")
 
 
-def test_a_proxy_that_re_encodes_json_fails_the_valid_request(weather: str, start: Any) -> None:
-    proxy = start(str(SERVERS), "reserialise", "{port}", weather)
+def test_a_proxy_that_re_encodes_json_fails_the_valid_request(proxy: str) -> None:
     code, report = certify(proxy, "--allow-local", "--dev")
     assert code == 1
     # Every refusal still comes back as 400; only the request Alexa would really send fails.
@@ -304,10 +316,7 @@ def test_replay_through_the_skill_is_refused_for_its_timestamp(
     assert outcome(report)["replay-body-changed"] is True
 
 
-def test_replay_through_a_re_encoding_proxy_fails(
-    weather: str, start: Any, capture_file: Path
-) -> None:
-    proxy = start(str(SERVERS), "reserialise", "{port}", weather)
+def test_replay_through_a_re_encoding_proxy_fails(proxy: str, capture_file: Path) -> None:
     # Without --dev: the replay alone shows what the proxy does.
     code, report = certify(proxy, "--allow-local", "--replay", str(capture_file))
     assert code == 1
@@ -316,10 +325,9 @@ def test_replay_through_a_re_encoding_proxy_fails(
 
 
 def test_replay_to_an_endpoint_that_accepts_everything_fails(
-    start: Any, capture_file: Path
+    accept_all: str, capture_file: Path
 ) -> None:
-    url = start(str(SERVERS), "accept-all", "{port}")
-    code, report = certify(url, "--allow-local", "--replay", str(capture_file))
+    code, report = certify(accept_all, "--allow-local", "--replay", str(capture_file))
     assert code == 1
     assert {"replay", "replay-body-changed"} <= set(report["failed"])
 
