@@ -1013,12 +1013,14 @@ def test_sqlite_new_files_take_simultaneous_first_updates_from_several_processes
 ) -> None:
     # Connections opening a new file at the same moment raced to switch it to WAL, and SQLite
     # answers that race "database is locked" at once, whatever the busy timeout: the request got
-    # the apology. 400 new files, each taking 40 simultaneous first updates: 10 from each of 4
-    # processes, which start each round of 4 files together (40 threads each, anyio's default).
+    # the apology. 600 new files, each taking 8 simultaneous first updates: 2 from each of 4
+    # processes, which start each round of 20 files together (40 threads each, anyio's default).
+    # Many files a round, few updates each: each new file is a race between the processes, and
+    # each round's start in lockstep costs time of its own.
     # On tmpfs where there is one: the race is in the locks, and disk syncs only make it slow.
     shm = Path("/dev/shm")
     directory = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() else tmp_path
-    processes, rounds, per_round, updates = 4, 100, 4, 10
+    processes, rounds, per_round, updates = 4, 30, 20, 2
     settings = [str(rounds), str(per_round), str(updates)]
     workers = [
         subprocess.Popen(
