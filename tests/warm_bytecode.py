@@ -35,17 +35,18 @@ _PROCESSES = 2
 
 
 def _folders(config: pytest.Config) -> list[Path]:
-    """The run's arguments that are folders (``tests``, ``examples``)."""
-    folders = [Path(config.invocation_params.dir, arg.split("::")[0]) for arg in config.args]
+    """The ini's test paths (``tests``, ``examples``) that are folders: never the run's own
+    arguments, which may be ``.`` and hold a virtual environment."""
+    folders = [Path(config.rootpath, path) for path in config.getini("testpaths")]
     return [folder for folder in folders if folder.is_dir()]
 
 
-def _test_files(config: pytest.Config) -> list[Path]:
-    """The test modules and conftests in the run's folders, as pytest's ini names them."""
+def _test_files(config: pytest.Config, folders: list[Path]) -> list[Path]:
+    """The test modules and conftests in ``folders``, as the ini's ``python_files`` names them."""
     patterns = [*config.getini("python_files"), "conftest.py"]
     return sorted(
         path
-        for folder in _folders(config)
+        for folder in folders
         for path in folder.rglob("*.py")
         if "__pycache__" not in path.parts
         and any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns)
@@ -75,12 +76,18 @@ def warm(config: pytest.Config) -> None:
     env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
     spec = importlib.util.find_spec("alexaskill")
     package = list(spec.submodule_search_locations or []) if spec else []
-    commands = [[sys.executable, "-m", "compileall", "-q", *package, *map(str, _folders(config))]]
-    stale = [path for path in _test_files(config) if not _rewrite_cached(path)]
-    if config.getoption("numprocesses", None) and len(stale) >= 2 * _PROCESSES:
+    folders = _folders(config)
+    commands = [[sys.executable, "-m", "compileall", "-q", *package, *map(str, folders)]]
+    # Collected ahead only for a run of whole test paths under xdist: a run of a few files gains
+    # little, and its arguments may not be folders at all.
+    asked = sorted({Path(config.invocation_params.dir, arg).resolve() for arg in config.args})
+    whole = bool(asked) and set(asked) <= {folder.resolve() for folder in folders}
+    if config.getoption("numprocesses", None) and whole:
+        stale = [path for path in _test_files(config, asked) if not _rewrite_cached(path)]
         collect = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-n", "0"]
         collect += ["-p", "no:cacheprovider"]
-        commands += [[*collect, *map(str, stale[start::_PROCESSES])] for start in range(_PROCESSES)]
+        if len(stale) >= 2 * _PROCESSES:
+            commands += [[*collect, *map(str, stale[i::_PROCESSES])] for i in range(_PROCESSES)]
     processes = [
         subprocess.Popen(
             command,
