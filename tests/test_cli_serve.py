@@ -973,3 +973,47 @@ def test_an_ipv4_mapped_loopback_host_is_loopback(host: str, loopback: bool) -> 
     from alexaskill.cli.serve import _loopback
 
     assert _loopback(host) is loopback
+
+
+def test_serve_dev_loads_the_development_pki_once_per_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each --dev process (serve's, each worker's) parsed the development PKI's three private
+    # keys twice: to trust it (once more for each skill an app mounts), then for the simulator.
+    from starlette.applications import Starlette
+
+    from alexaskill.cli import serve
+    from alexaskill.cli.dev import DEV_CERT_URL
+    from alexaskill.cli.dev_verifier import DevVerifier
+    from examples.weather.app import skill
+
+    directory = tmp_path / "dev-pki"
+    TestPKI(cert_url=DEV_CERT_URL).save(directory)  # (the pool's keys: none made here)
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv(DEV_PKI_ENV, str(directory))  # (never the user's own)
+    monkeypatch.setattr(skill, "verifier", skill.verifier)  # (--dev wraps it: put back)
+    loaded: list[TestPKI] = []
+    from_pem = TestPKI.from_pem
+
+    def counted(data: bytes, *, cert_url: str) -> TestPKI:
+        loaded.append(from_pem(data, cert_url=cert_url))
+        return loaded[-1]
+
+    monkeypatch.setattr(TestPKI, "from_pem", staticmethod(counted))
+    served: list[Any] = []
+    monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: served.append(app))
+    code, _, err = run("serve", WEATHER, "--dev", "--port", str(free_port()))
+    assert code == 0, err
+    assert len(loaded) == 1, f"the development PKI was loaded {len(loaded)} times"
+    pki = loaded[0]
+    assert served[0].simulator.pki is pki
+    assert isinstance(skill.verifier, DevVerifier) and skill.verifier.leaf == pki.leaf
+    # An app mounting two skills: one load still, both skills trusting what the simulator signs.
+    loaded.clear()
+    skills = [Skill(SKILL_ID, store="memory://"), Skill(SKILL_ID, store="memory://")]
+    portal = Starlette(routes=[skills[0].mount("/a"), skills[1].mount("/b")])
+    app = serve._prepare("portal:app", portal, True, None)
+    assert len(loaded) == 1, f"the development PKI was loaded {len(loaded)} times"
+    pki = loaded[0]
+    assert app.simulator.pki is pki
+    assert all(isinstance(s.verifier, DevVerifier) and s.verifier.leaf == pki.leaf for s in skills)

@@ -54,16 +54,26 @@ def trust_dev_pki(skill: Skill, pki: TestPKI | None = None) -> TestPKI | None:
 
     Trusting the same key again changes nothing.
     """
+    return _trust(skill, pki, local=pki is None)
+
+
+def trust_local_dev_pki(skill: Skill, loaded: TestPKI | None = None) -> TestPKI | None:
+    """`trust_dev_pki` of the development PKI, given as ``loaded`` if this process loaded it
+    already (parsing its keys is most of ``serve --dev``'s start); the PKI, None if the skill
+    does not verify."""
+    return _trust(skill, loaded, local=True)
+
+
+def _trust(skill: Skill, pki: TestPKI | None, *, local: bool) -> TestPKI | None:
+    """`trust_dev_pki`: ``pki`` (loaded if None), said to be the local one's if ``local``."""
     if not skill.verify:
         logger.warning("this skill does not verify requests (Skill(verify=False)): --dev is moot")
         return None
     from .dev_verifier import DevVerifier  # here: it loads the certificate machinery
 
     if pki is None:
-        where = f"the local development key in {dev_pki_directory()}"
         pki = dev_pki()
-    else:
-        where = "a development key"
+    where = f"the local development key in {dev_pki_directory()}" if local else "a development key"
     verifier = skill.verifier
     if (
         isinstance(verifier, DevVerifier)

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 
 if TYPE_CHECKING:
     from ..app import Skill
+    from ..testing import TestPKI
 
 from ..logs import security_logger
 from .common import APP_HELP, UsageError, help_text, load_app, logger, port, skills_in
-from .dev import DEV_PKI_ENV, trust_dev_pki
+from .dev import DEV_PKI_ENV, trust_local_dev_pki
 from .inputs import CERT_CHAIN_FILE, MODEL_FILE, PRIVATE_KEY_FILE
 from .serve_app import asgi_problem as asgi_problem
 from .serve_app import served_app
@@ -172,13 +173,16 @@ def _prepare(spec: str, app: Any, dev: bool, capture: str | None, model: str | N
             f"{option}: {spec} is no Skill and mounts none (its routes were searched, "
             "Mount(…, app=skill) and skill.mount(…) included)"
         )
+    # The development PKI is loaded once, for the skills to trust and the simulator to sign
+    # with: parsing its keys is most of the time --dev takes to start, in each process.
+    pki = None
     for skill in skills:
         if dev:
-            trust_dev_pki(skill)
+            pki = trust_local_dev_pki(skill, pki) or pki
         if capture:
             _capture(skill, capture)
     if dev:
-        return _with_simulator(app, model)
+        return _with_simulator(app, model, pki)
     return app
 
 
@@ -186,8 +190,9 @@ def _file_or_directory(path: str) -> bool:
     return os.path.isfile(path) or os.path.isdir(path)
 
 
-def _with_simulator(app: Any, model: str | None) -> Any:
-    """``with_simulator(app, model=model)``, a model that cannot serve reported as usage."""
+def _with_simulator(app: Any, model: str | None, pki: TestPKI | None = None) -> Any:
+    """``with_simulator(app, pki=pki, model=model)``, a model that cannot serve reported as
+    usage."""
     from ..exceptions import ConfigurationError
     from ..interaction import InteractionModelError
     from ..simulator import PathTaken, find_skills, with_simulator
@@ -198,7 +203,7 @@ def _with_simulator(app: Any, model: str | None) -> Any:
         except ConfigurationError as exc:
             raise UsageError(f"--dev: {exc}") from None
     try:
-        served = with_simulator(app, model=model)
+        served = with_simulator(app, pki=pki, model=model)
         served.simulator.load_model()  # a broken model file is reported now, not on a turn
     except PathTaken as exc:
         raise UsageError(f"--dev: {exc}") from None
