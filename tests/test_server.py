@@ -435,22 +435,33 @@ def test_an_endless_header_is_cut_off(shared: SharedServers, how: str, replace: 
 
 
 @pytest.mark.parametrize("how", SLOW_CLIENT_COMMANDS)
-def test_an_endless_header_pipelined_behind_a_pending_answer_is_not_buffered(
+def test_an_endless_header_pipelined_behind_whole_requests_is_not_buffered(
     shared: SharedServers, how: str
 ) -> None:
-    # A client that pipelines requests and never reads their answers keeps one answer pending
-    # (its writes wait for the socket); the next head then came while a request was "being
-    # answered", where no bound applied: the server took gigabytes of one header.
+    # Requests pipelined, then an endless header: reading resumed as each queued request began
+    # (`ExchangeProtocol.on_response_complete`), and the head came while a request was "being
+    # answered", where no bound applied: the server took gigabytes of one header. Reading now
+    # stays paused while the requests queued are whole; the head is read once they are all
+    # answered, where the bounds apply (431). The client reads its answers, so each request
+    # begins at once. (Pending answers alone are the slow-handler test's case below: there
+    # `_Bounded.data_received` pauses reading; either pause kept a client that never reads
+    # from the head, so the former version of this test, whose client never read, failed only
+    # with both undone.)
     server, port = shared.get(how)
 
-    async def scenario() -> int:
+    async def scenario() -> tuple[int, int]:
         await genuine(port)
-        sock = socket.socket()
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # answers pile up server-side
-        sock.connect(("127.0.0.1", port))
-        sock.setblocking(False)
-        _reader, writer = await asyncio.open_connection(sock=sock)
-        writer.write(b"GET /health HTTP/1.1\r\nhost: skill\r\n\r\n" * 60_000)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        received = 0
+
+        async def read_answers() -> None:
+            nonlocal received
+            with contextlib.suppress(ConnectionError):
+                while chunk := await reader.read(65536):
+                    received += chunk.count(b"HTTP/1.1 200")
+
+        reading = asyncio.ensure_future(read_answers())
+        writer.write(b"GET /health HTTP/1.1\r\nhost: skill\r\n\r\n" * 2000)
         writer.write(b"GET /health HTTP/1.1\r\nhost: skill\r\nx-endless: ")
         sent = 0
         chunk = b"a" * 65536
@@ -463,13 +474,15 @@ def test_an_endless_header_pipelined_behind_a_pending_answer_is_not_buffered(
             pass
         finally:
             writer.transport.abort()
-        return sent
+            await asyncio.wait_for(reading, 10)
+        return sent, received
 
     before = rss(server.pid)
-    sent = run(scenario())
+    sent, received = run(scenario())
     grown = rss(server.pid) - before
     assert sent < 32 * 1024 * 1024, f"the server took {sent} bytes of one header"
-    assert grown < 48 * 1024 * 1024, grown  # the 60,000 answers it wrote are most of it
+    assert received > 0  # the requests before the head were answered
+    assert grown < 32 * 1024 * 1024, grown
     run(genuine(port))  # and the server is still fine
 
 
