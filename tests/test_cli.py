@@ -993,6 +993,30 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == f"alexaskill {version('alexaskill')}\n"
 
 
+def test_the_version_is_looked_up_for_version_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Reading the package's metadata costs tens of milliseconds of every command's start.
+    import alexaskill.cli
+
+    calls: list[None] = []
+    real = alexaskill.cli._version
+
+    def counted() -> str:
+        calls.append(None)
+        return real()
+
+    monkeypatch.setattr(alexaskill.cli, "_version", counted)
+    assert main(["request", "LaunchRequest"]) == 0
+    assert alexaskill.cli.parser().parse_args(["replay", "skillapp:skill", "x.json"])
+    with pytest.raises(SystemExit):
+        alexaskill.cli.parser().parse_args(["replay", "--help"])
+    assert calls == []
+    assert main(["--version"]) == 0
+    assert calls == [None]
+    assert capsys.readouterr().out.endswith(f"alexaskill {real()}\n")
+
+
 def test_replay_reads_requests_from_standard_input(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -123,11 +123,26 @@ def parser() -> argparse.ArgumentParser:
         epilog=help_text("Run `alexaskill COMMAND --help` for a command's options.", EXIT_STATUSES),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    top.add_argument("--version", action=_VersionAction)
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in _COMMANDS:
         _command(name).add_parser(commands)
     return top
+
+
+class _VersionAction(argparse._VersionAction):
+    """``--version``, whose version is looked up when asked for: reading the package's metadata
+    took tens of milliseconds of every command's start."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        self.version = f"%(prog)s {_version()}"
+        super().__call__(parser, namespace, values, option_string)
 
 
 def _version() -> str:
