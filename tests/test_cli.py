@@ -1017,6 +1017,22 @@ def test_the_version_is_looked_up_for_version_only(
     assert capsys.readouterr().out.endswith(f"alexaskill {real()}\n")
 
 
+def test_only_certify_imports_its_probes() -> None:
+    # The TLS and HTTP checks of `certify` (ssl, sockets) were imported by every command.
+    code = (
+        "import sys\nfrom alexaskill.cli import main\n"
+        "main(['request', 'LaunchRequest'])\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    modules = completed.stderr.split()
+    assert "alexaskill.cli.certify" in modules
+    assert "alexaskill.cli.probes" not in modules
+    assert "alexaskill.cli.endpoint" not in modules
+
+
 def test_replay_reads_requests_from_standard_input(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,19 +9,11 @@ from typing import TYPE_CHECKING, Any, TextIO
 from .chat_show import terminal_safe
 from .common import UsageError, help_text
 from .dev import DEV_PKI_ENV, dev_pki
-from .inputs import CAPTURE_FILE, PEM_FILE, given_skill_id, shown_url
-from .probes import (
-    ALEXA_TIMEOUT,
-    Result,
-    Target,
-    capture_age_problem,
-    check_url,
-    run_probes,
-    tls_context,
-)
+from .inputs import ALEXA_TIMEOUT, CAPTURE_FILE, PEM_FILE, given_skill_id, shown_url
 
 if TYPE_CHECKING:
     from ..capture import Capture
+    from .probes import Result, Target
 
 _MARK = {True: "PASS", False: "FAIL", None: "SKIP"}
 _MAX_TIMEOUT = 86400
@@ -46,6 +38,7 @@ def _load(path: str) -> Capture:
     import os
 
     from ..capture import load_capture
+    from .probes import capture_age_problem
 
     if os.path.isfile(path) and os.path.getsize(path) == 0:  # (not "Input data was truncated")
         raise UsageError(
@@ -68,6 +61,8 @@ def _load(path: str) -> Capture:
 def _check_cafile(path: str) -> None:
     # Read once before any check runs: the TLS check reads it only after a handshake succeeds.
     import ssl
+
+    from .probes import tls_context
 
     try:
         tls_context(path)
@@ -133,6 +128,9 @@ def _capture_notes(capture: Capture) -> list[str]:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # Imported here: the TLS and HTTP checks (ssl, sockets) are no other command's.
+    from .probes import Target, check_url, run_probes
+
     check_url(args.url, allow_local=args.allow_local)
     # Capped where every platform's socket timeout can hold it (inf overflows them all).
     if not 0 < args.timeout <= _MAX_TIMEOUT:

@@ -13,17 +13,14 @@ import ipaddress
 import socket
 import ssl
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from ..testing import TestPKI
 
 from .common import UsageError
-from .inputs import shown_url
-
-#: How long Alexa waits for an answer, about: a probe not answered by then fails.
-ALEXA_TIMEOUT: Final = 8.0
+from .inputs import ALEXA_TIMEOUT, shown_url
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,24 @@
 """What a command is given, read and checked: option values (`nonempty_path`,
 `given_skill_id`, `given_invocation`, `url_blemish`, `shown_url`), the ``--alexa-api`` file
-(`fake_alexa_api`), standard input at a terminal (`hint_at_a_terminal`), and the fields of a
-PlaybackFailed event `request` prints (`failed_playback`). Split from `common`."""
+(`fake_alexa_api`), standard input at a terminal (`hint_at_a_terminal`), the fields of a
+PlaybackFailed event `request` prints (`failed_playback`), and ``certify --timeout``'s default
+(`ALEXA_TIMEOUT`). Split from `common`."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .common import UsageError, read_input
 
 if TYPE_CHECKING:
     from ..testing import FakeAlexaApi
+
+#: How long Alexa waits for an answer, about: ``certify --timeout``'s default; a probe not
+#: answered by then fails. (Here, not in `endpoint`: the parser needs it, and `endpoint`
+#: imports ssl, which only ``certify`` uses.)
+ALEXA_TIMEOUT: Final = 8.0
 
 
 def fake_alexa_api(path: str | None) -> FakeAlexaApi:

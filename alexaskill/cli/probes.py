@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from ..capture import Capture
 
 from .endpoint import (
-    ALEXA_TIMEOUT,
     Result,
     Target,
     check_url,
@@ -50,6 +49,7 @@ from .endpoint import (
     is_loopback,
     tls_context,
 )
+from .inputs import ALEXA_TIMEOUT
 
 __all__ = [
     "ALEXA_TIMEOUT",
