@@ -1033,6 +1033,22 @@ def test_only_certify_imports_its_probes() -> None:
     assert "alexaskill.cli.endpoint" not in modules
 
 
+def test_the_help_imports_no_logging_machinery() -> None:
+    # `alexaskill.logs` (its formatters and handlers) came with the development PKI's module on
+    # every command; only trusting that PKI (`serve --dev`) logs with it.
+    code = (
+        "import sys\nfrom alexaskill.cli import main\n"
+        "main(['--help']); main(['serve', '--help'])\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    modules = completed.stderr.split()
+    assert "alexaskill.cli.dev" in modules
+    assert "alexaskill.logs" not in modules
+
+
 def test_replay_reads_requests_from_standard_input(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,7 +10,6 @@ if TYPE_CHECKING:
     from ..app import Skill
     from ..testing import TestPKI
 
-from ..logs import security_logger
 from .common import UsageError, logger
 
 #: The environment variable naming the development PKI's directory (tests point it elsewhere).
@@ -82,6 +81,8 @@ def _trust(skill: Skill, pki: TestPKI | None, *, local: bool) -> TestPKI | None:
     ):
         return pki
     skill.verifier = DevVerifier(pki, skill.verifier)
+    from ..logs import security_logger  # (here: the parser of every command imports this module)
+
     security_logger.warning(
         "--dev: request verification trusts %s as well as Amazon. Never use --dev in production.",
         where,

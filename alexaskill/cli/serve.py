@@ -11,7 +11,6 @@ if TYPE_CHECKING:
     from ..app import Skill
     from ..testing import TestPKI
 
-from ..logs import security_logger
 from .common import APP_HELP, UsageError, help_text, load_app, logger, port, skills_in
 from .dev import DEV_PKI_ENV, trust_local_dev_pki
 from .inputs import CERT_CHAIN_FILE, MODEL_FILE, PRIVATE_KEY_FILE
@@ -298,6 +297,8 @@ def _log_simulator(args: argparse.Namespace) -> None:
 
 def _warn_beyond_loopback(host: str, port: object) -> None:
     if not _loopback(host):
+        from ..logs import security_logger  # (here: the parser of every command imports this)
+
         security_logger.warning(
             "--dev on %s, not a loopback address: whoever reaches %s can drive the "
             "skill through the simulator and read the requests the development key signs. "
