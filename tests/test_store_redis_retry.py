@@ -167,7 +167,7 @@ async def test_a_refused_redis_save_whose_answer_was_lost_is_refused_again(
 
 #: The store's timeouts where a test holds a command back: only what is held may go unanswered,
 #: so the rest (the warm-up, the cancel, the load) must be answered within them, by a proxy
-#: thread and a redis-server that a loaded CI machine (two cores, three test workers) stalls
+#: thread and a redis-server that a loaded CI machine (two cores, four test workers) stalls
 #: for seconds, and 2.5 s left little room. A held command costs its test this much unless
 #: `_held_answers_given_up_at_once` gives up waiting for its answer at once.
 _TIMEOUTS = "socket_timeout=5&socket_connect_timeout=5"
