@@ -1017,17 +1017,21 @@ def test_the_version_is_looked_up_for_version_only(
     assert capsys.readouterr().out.endswith(f"alexaskill {real()}\n")
 
 
-def test_only_certify_imports_its_probes() -> None:
-    # The TLS and HTTP checks of `certify` (ssl, sockets) were imported by every command.
+def _modules_after(calls: str) -> list[str]:
+    """The modules a fresh interpreter has imported once it ran ``calls`` of the CLI's `main`."""
     code = (
-        "import sys\nfrom alexaskill.cli import main\n"
-        "main(['request', 'LaunchRequest'])\n"
+        f"import sys\nfrom alexaskill.cli import main\n{calls}\n"
         "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
     )
     completed = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
-    modules = completed.stderr.split()
+    return completed.stderr.split()
+
+
+def test_only_certify_imports_its_probes() -> None:
+    # The TLS and HTTP checks of `certify` (ssl, sockets) were imported by every command.
+    modules = _modules_after("main(['request', 'LaunchRequest'])")
     assert "alexaskill.cli.certify" in modules
     assert "alexaskill.cli.probes" not in modules
     assert "alexaskill.cli.endpoint" not in modules
@@ -1036,15 +1040,7 @@ def test_only_certify_imports_its_probes() -> None:
 def test_the_help_imports_no_logging_machinery() -> None:
     # `alexaskill.logs` (its formatters and handlers) came with the development PKI's module on
     # every command; only trusting that PKI (`serve --dev`) logs with it.
-    code = (
-        "import sys\nfrom alexaskill.cli import main\n"
-        "main(['--help']); main(['serve', '--help'])\n"
-        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
-    )
-    completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    modules = completed.stderr.split()
+    modules = _modules_after("main(['--help']); main(['serve', '--help'])")
     assert "alexaskill.cli.dev" in modules
     assert "alexaskill.logs" not in modules
 
