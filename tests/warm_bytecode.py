@@ -1,19 +1,19 @@
 """Compile the suite's Python once, before xdist's workers and the tests' subprocesses need it.
 
 Two caches go missing on a clean clone, and stay missing where PYTHONDONTWRITEBYTECODE is set (as
-on this workplace's machines, CI's included), for Python then writes no bytecode at all:
+on this workplace's machines), for Python then writes no bytecode at all:
 
 - **pytest's rewrites.** Each xdist worker collects the whole suite, and collecting is mostly
   pytest rewriting the assertions of every test module and of alexaskill itself (the package of a
   pytest plugin is rewritten too): 17 s of CPU a worker without pytest's cache
   (``__pycache__/*-pytest-*.pyc``), 4 s with it. The workers start together, so each did all of
-  it, three times over on two cores, and on every run.
+  it, on every run.
 - **Plain bytecode.** Hundreds of tests start a Python process (``alexaskill serve``, a Lambda
   runtime, the README's commands), and each compiled every alexaskill module it imported from
   source: a quarter of the CPU of tests/test_cli_serve.py and tests/test_cli.py.
 
 So before the workers start, the run's controller collects the test files in two processes (half
-each) with pytest's cache written, and compiles alexaskill, tests/ and examples/ with compileall,
+each) with pytest's cache written, and compiles alexaskill and the ini's test paths with compileall,
 whatever PYTHONDONTWRITEBYTECODE says: the caches hold nothing but bytecode, in the ``__pycache__``
 folders ``.gitignore`` leaves out. Where a cache is already there and newer than its source, that
 part costs next to nothing.
