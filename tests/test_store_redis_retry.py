@@ -201,7 +201,7 @@ class _HoldingProxy(_Forwarder):
                 if not held and self.holding and any(t in data for t in self.triggers):
                     held = True
                     self.holding = not self.once
-                    self.held_ports.add(port)  # before the client can read: it waits
+                    self.held_ports.add(port)  # before the send is held and answered late
                 if held:
                     self.held.append((server, data))
                 else:
