@@ -36,12 +36,17 @@ def dev_pki_directory() -> Path:
 
 
 def dev_pki() -> TestPKI:
-    """The development PKI, made on first use; `UsageError` if its directory is unusable."""
-    from ..testing import TestPKI
+    """The development PKI, made on first use; `UsageError` if its directory is unusable.
+
+    Its keys are read once per process: the same PKI is given again while its file stays the
+    same (`alexaskill.testing.pki.kept_pki`), so `trust_dev_pki`, the simulator and the
+    commands that sign share it.
+    """
+    from ..testing.pki import kept_pki
 
     directory = dev_pki_directory()
     try:
-        return TestPKI.load_or_create(directory, cert_url=DEV_CERT_URL)
+        return kept_pki(directory, cert_url=DEV_CERT_URL)
     except (OSError, ValueError) as exc:
         raise UsageError(
             f"development PKI in {directory}: {exc} (set {DEV_PKI_ENV} to use another directory)"

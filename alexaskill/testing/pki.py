@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import functools
 import os
 import re
-import stat
-import tempfile
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +17,14 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from ..verify import ECHO_API_HOST, Verifier
+from .pki_files import (
+    FileIdentity,
+    identity_if,
+    private_directory,
+    read_identity,
+    read_private,
+    write_private,
+)
 
 __all__ = ["DEFAULT_CERT_URL", "TestPKI"]
 
@@ -108,6 +113,8 @@ class TestPKI:
         if keys is None:
             keys = (_rsa_key(3 * key_set), _rsa_key(3 * key_set + 1), _rsa_key(3 * key_set + 2))
         self.root_key, self.intermediate_key = keys[0], keys[1]
+        self._saved_keys: tuple[bytes, bytes] = (b"", b"")  # (`from_pem`'s)
+        self._saved_in: str | None = None
         #: The key requests are signed with.
         self.leaf_key = keys[2]
         ca_not_before = self.not_before - timedelta(days=365)
@@ -248,23 +255,21 @@ class TestPKI:
 
     @classmethod
     def from_pem(cls, data: bytes, *, cert_url: str = DEFAULT_CERT_URL) -> TestPKI:
-        """The PKI `to_pem` wrote; `ValueError` if ``data`` is anything else."""
+        """The PKI `to_pem` wrote; `ValueError` if ``data`` is anything else.
+
+        Of the three keys only the leaf's, which signs requests, is read now: cryptography checks
+        each RSA key it reads (tens of milliseconds), and the CA keys are needed only to issue
+        certificates (`root_key`, `intermediate_key`: read, and checked, when first used).
+        """
         blocks = [(match[1], match[0]) for match in _PEM_BLOCK.finditer(data)]
         kinds = [kind for kind, _ in blocks]
         if kinds != [b"PRIVATE KEY"] * 3 + [b"CERTIFICATE"] * 3:
             raise ValueError("not a saved alexaskill PKI (three keys, then three certificates)")
-        keys: list[rsa.RSAPrivateKey] = []
-        for _, block in blocks[:3]:
-            key = serialization.load_pem_private_key(block, password=None)
-            if not isinstance(key, rsa.RSAPrivateKey):
-                raise ValueError("a saved alexaskill PKI key is not an RSA key")
-            keys.append(key)
         root, intermediate, leaf = (x509.load_pem_x509_certificate(b) for _, b in blocks[3:])
-        pairs = zip((root, intermediate, leaf), keys, strict=True)
-        if any(cert.public_key() != key.public_key() for cert, key in pairs):
-            raise ValueError("a saved alexaskill PKI certificate does not match its key")
         pki = cls.__new__(cls)
-        pki.root_key, pki.intermediate_key, pki.leaf_key = keys
+        pki.leaf_key = _key_for(leaf, blocks[2][1])
+        pki._saved_keys = (blocks[0][1], blocks[1][1])
+        pki._saved_in = None
         pki.root, pki.intermediate, pki.leaf = root, intermediate, leaf
         pki.not_before = leaf.not_valid_before_utc
         pki.not_after = leaf.not_valid_after_utc
@@ -272,10 +277,28 @@ class TestPKI:
         pki.include_root = False
         return pki
 
+    @functools.cached_property
+    def root_key(self) -> rsa.RSAPrivateKey:
+        """The root CA's key (of a PKI read from PEM: read when first used, see `from_pem`)."""
+        return self._saved_key(0, self.root)
+
+    @functools.cached_property
+    def intermediate_key(self) -> rsa.RSAPrivateKey:
+        """The intermediate CA's key (of a PKI read from PEM: read when first used)."""
+        return self._saved_key(1, self.intermediate)
+
+    def _saved_key(self, index: int, certificate: x509.Certificate) -> rsa.RSAPrivateKey:
+        try:
+            return _key_for(certificate, self._saved_keys[index])
+        except ValueError as exc:
+            if self._saved_in is None:
+                raise
+            raise ValueError(f"{self._saved_in}: {exc}; delete the file to make a new PKI") from exc
+
     def save(self, directory: str | os.PathLike[str]) -> Path:
         """Write `to_pem` to ``directory`` (made 0700 if missing) as a 0600 file; its path."""
         path = Path(directory) / self.FILE_NAME
-        _write_private(path, self.to_pem(), replace=True)
+        write_private(path, self.to_pem(), replace=True)
         return path
 
     @classmethod
@@ -284,12 +307,18 @@ class TestPKI:
     ) -> TestPKI:
         """The PKI `save` wrote in ``directory``: `FileNotFoundError` or `ValueError` if none,
         `PermissionError` if it or its directory is not private (see the class docstring)."""
-        path = Path(directory) / cls.FILE_NAME
-        _check_private(path)
+        return cls._load(Path(directory) / cls.FILE_NAME, cert_url)[0]
+
+    @classmethod
+    def _load(cls, path: Path, cert_url: str) -> tuple[TestPKI, FileIdentity]:
+        """`load` of the file ``path``, and what that file was as it was read."""
+        data, found = read_private(path)
         try:
-            return cls.from_pem(path.read_bytes(), cert_url=cert_url)
+            pki = cls.from_pem(data, cert_url=cert_url)
         except ValueError as exc:
             raise ValueError(f"{path}: {exc}; delete the file to make a new PKI") from exc
+        pki._saved_in = str(path)
+        return pki, found
 
     @classmethod
     def load_or_create(
@@ -304,20 +333,26 @@ class TestPKI:
         for the same keys. Two processes creating it at once end up with the same PKI: the file
         appears whole or not at all, and the first one written wins.
         """
-        path = Path(directory) / cls.FILE_NAME
+        return cls._load_or_create(Path(directory) / cls.FILE_NAME, cert_url)[0]
+
+    @classmethod
+    def _load_or_create(cls, path: Path, cert_url: str) -> tuple[TestPKI, FileIdentity | None]:
+        """`load_or_create` of the file ``path``; what the file was as it was read or written
+        (None if another process replaced it meanwhile)."""
         try:
-            pki = cls.load(directory, cert_url=cert_url)
+            pki, found = cls._load(path, cert_url)
         except FileNotFoundError:
-            _private_directory(path.parent)
+            private_directory(path.parent)
             fresh = cls(keys=(_new_rsa_key(), _new_rsa_key(), _new_rsa_key()), cert_url=cert_url)
-            if _write_private(path, fresh.to_pem(), replace=False):
-                return fresh
-            return cls.load(directory, cert_url=cert_url)
-        now = datetime.now(UTC)
-        if not pki.not_before <= now <= pki.not_after - timedelta(days=1):
+            written = write_private(path, fresh.to_pem(), replace=False)
+            if written is None:
+                return cls._load(path, cert_url)
+            return fresh, identity_if(path, written)
+        if _renewal_due(pki):
             pki = cls(keys=(pki.root_key, pki.intermediate_key, pki.leaf_key), cert_url=cert_url)
-            pki.save(directory)
-        return pki
+            written = write_private(path, pki.to_pem(), replace=True)
+            return pki, identity_if(path, written)
+        return pki, found
 
     async def fetch_chain(self, url: str) -> bytes:
         """Serve `chain_pem` for any URL (a `Verifier` only fetches URLs it has checked)."""
@@ -344,76 +379,51 @@ def _new_rsa_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def _check_private(path: Path) -> None:
-    """`PermissionError` unless the PKI file ``path`` and its directory are this user's, the
-    directory writable by no one else and the file readable by no one else either.
+def _key_for(certificate: x509.Certificate, block: bytes) -> rsa.RSAPrivateKey:
+    """The private key of ``certificate`` in the PEM ``block`` (checked by cryptography as it is
+    read: never ``unsafe_skip_rsa_key_validation``, whoever wrote the file); else `ValueError`."""
+    key = serialization.load_pem_private_key(block, password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("a saved alexaskill PKI key is not an RSA key")
+    if certificate.public_key() != key.public_key():
+        raise ValueError("a saved alexaskill PKI certificate does not match its key")
+    return key
 
-    The file is looked at first: with no key there is nothing to distrust yet, and a missing one
-    is `FileNotFoundError`, whatever its directory (`_private_directory` judges that).
+
+def _renewal_due(pki: TestPKI) -> bool:
+    """Whether ``pki``'s certificates are to be issued again: not yet valid, or valid a day more
+    at most."""
+    return not pki.not_before <= datetime.now(UTC) <= pki.not_after - timedelta(days=1)
+
+
+#: What `kept_pki` gave last: the file, the certificate URL, what the file was; the PKI.
+_kept: tuple[tuple[Path, str, FileIdentity], TestPKI] | None = None
+
+
+def kept_pki(directory: str | os.PathLike[str], *, cert_url: str) -> TestPKI:
+    """`TestPKI.load_or_create`, once per process: the same PKI again while its file stays the
+    one read or written (the same inode, size, modification and change times) and its
+    certificates need no renewal. The file and its directory are checked at each call, as
+    `TestPKI.load` checks them.
+
+    One PKI is kept, the last one asked for: another directory's (a test's temporary one) is
+    read from its own file, and takes its place.
     """
-    _check_owner_and_mode(
-        path, 0o077, "readable or writable", f"chmod 600 {path}, or delete it for a new PKI"
-    )
-    _check_owner_and_mode(path.parent, 0o022, "writable", f"chmod go-w {path.parent}")
-
-
-def _private_directory(directory: Path) -> None:
-    """Make ``directory`` for a new PKI key (0700), or check an existing one as `_check_private`
-    does: a key made in a directory others can write could be replaced by theirs.
-
-    An existing directory is never chmodded: it may be the project or the home directory
-    (``ALEXASKILL_DEV_PKI_DIR=.``), whose mode is its owner's business.
-    """
-    try:
-        directory.mkdir(mode=0o700, parents=True)
-    except FileExistsError:
-        _check_owner_and_mode(directory, 0o022, "writable", f"chmod go-w {directory}")
-
-
-def _check_owner_and_mode(target: Path, others: int, what: str, fix: str) -> None:
-    """`PermissionError` if ``target`` is another user's or has any of the ``others`` mode
-    bits; `FileNotFoundError` if it is missing."""
-    if not hasattr(os, "getuid"):  # Windows: access is ACLs, not these modes
-        return
-    found = target.stat()
-    if found.st_uid != os.getuid():
-        raise PermissionError(
-            f"{target} belongs to another user (uid {found.st_uid}): a key someone else "
-            "can replace is not used; use a directory of your own"
-        )
-    mode = stat.S_IMODE(found.st_mode)
-    if mode & others:
-        raise PermissionError(
-            f"{target} is {what} by group or others (mode {mode:04o}): whoever can put a "
-            f"key there would be trusted; {fix}"
-        )
-
-
-def _write_private(path: Path, data: bytes, *, replace: bool) -> bool:
-    """Write ``data`` to ``path`` readable by its owner only, all at once; False if ``path``
-    exists and ``replace`` is false (then nothing is written).
-    """
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pem")
-    try:
-        with os.fdopen(fd, "wb") as file:  # mkstemp makes it 0600
-            file.write(data)
-        if replace:
-            os.replace(temporary, path)
-            return True
+    global _kept
+    path = Path(directory).absolute() / TestPKI.FILE_NAME
+    held = _kept
+    if held is not None and held[0][:2] == (path, cert_url) and not _renewal_due(held[1]):
         try:
-            # A hard link fails if the name exists: create-if-absent without a partial file.
-            os.link(temporary, path)
-        except FileExistsError:
-            return False
-        except OSError:  # a file system without hard links
-            if path.exists():
-                return False
-            os.replace(temporary, path)
-        return True
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+            found = read_identity(path)
+        except FileNotFoundError:
+            found = None
+        if found == held[0][2]:
+            return held[1]
+    _kept = None
+    pki, found = TestPKI._load_or_create(path, cert_url)
+    if found is not None:
+        _kept = ((path, cert_url, found), pki)
+    return pki
 
 
 def _serve(pem: bytes) -> Callable[[str], Awaitable[bytes]]:
