@@ -1037,6 +1037,30 @@ def test_only_certify_imports_its_probes() -> None:
     assert "alexaskill.cli.endpoint" not in modules
 
 
+def test_request_imports_no_test_client_nor_verification() -> None:
+    # `alexaskill request` imported the whole test client (`alexaskill.testing`'s package
+    # imported its every module: the fake service APIs, Starlette's test client), the
+    # verification package (for a --field timestamp only) and understanding (for --model only).
+    modules = _modules_after("main(['request', 'LaunchRequest'])")
+    assert "alexaskill.testing.requests" in modules
+    heavy = (
+        "alexaskill.testing.client",
+        "alexaskill.testing.alexa_api",
+        "alexaskill.testing.pki",
+        "alexaskill.verify",
+        "alexaskill.understanding",
+        "cryptography",
+        "starlette",
+    )
+    assert [name for name in heavy if name in modules] == []
+
+
+def test_the_version_is_said_before_the_commands_are_built() -> None:
+    # `alexaskill --version` imported every command's module to build the full parser.
+    modules = _modules_after("main(['--version'])")
+    assert [name for name in modules if name.startswith("alexaskill.cli.")] == []
+
+
 def test_the_help_imports_no_logging_machinery() -> None:
     # `alexaskill.logs` (its formatters and handlers) came with the development PKI's module on
     # every command; only trusting that PKI (`serve --dev`) logs with it.

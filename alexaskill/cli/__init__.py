@@ -160,8 +160,12 @@ def main(
     """Run the ``alexaskill`` command with ``argv`` (default: ``sys.argv[1:]``); its exit status."""
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["--version"]:  # as the parser answers it, without building every command's
+        out.write(f"alexaskill {_version()}\n")
+        return 0
     try:
-        args = parser().parse_args(argv)  # (it imports the commands)
+        args = parser().parse_args(given)  # (it imports the commands)
     except SystemExit as exc:  # --help, or a usage error argparse has already printed
         return exc.code if isinstance(exc.code, int) else 2
     except KeyboardInterrupt:

@@ -60,9 +60,9 @@ def sent_from(request_type: str, interfaces: tuple[str, ...]) -> tuple[str, ...]
     """``interfaces``, those of the device sending ``request_type``: a usage error when it is an
     event of a screen's document or template and they lack its interface (Alexa never sends
     one from such a device)."""
-    from ..testing.options import _SENT_WITH  # (the test client's: the same rule)
+    from ..testing.factory_checks import SENT_WITH  # (the test client's: the same rule)
 
-    for prefix, interface in _SENT_WITH.items():
+    for prefix, interface in SENT_WITH.items():
         if interface == "AudioPlayer":  # (`_audio_event`'s, with their token)
             continue
         if request_type.startswith(prefix) and interface not in interfaces:

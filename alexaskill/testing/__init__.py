@@ -14,22 +14,26 @@
 
 from __future__ import annotations
 
-from .alexa_api import ApiCall, FakeAlexaApi
-from .client import SkillClientFactory, TestClient
-from .pki import DEFAULT_CERT_URL, TestPKI
-from .player import DevicePlayer
-from .requests import (
-    DEFAULT_SKILL_ID,
-    SCREEN,
-    RequestFactory,
-    can_fulfill_fields,
-    intent_fields,
-    load_request,
-    refresh,
-    slot_json,
-    timestamp,
-)
-from .response import SkillResponse
+import importlib
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from .alexa_api import ApiCall, FakeAlexaApi
+    from .client import SkillClientFactory, TestClient
+    from .pki import DEFAULT_CERT_URL, TestPKI
+    from .player import DevicePlayer
+    from .requests import (
+        DEFAULT_SKILL_ID,
+        SCREEN,
+        RequestFactory,
+        can_fulfill_fields,
+        intent_fields,
+        load_request,
+        refresh,
+        slot_json,
+        timestamp,
+    )
+    from .response import SkillResponse
 
 __all__ = [
     "DEFAULT_CERT_URL",
@@ -50,3 +54,40 @@ __all__ = [
     "slot_json",
     "timestamp",
 ]
+
+# The names above, from the modules that define them, imported when first asked for: a command
+# that builds requests (`alexaskill request`) or signs them (`replay --url`) imports
+# `alexaskill.testing.requests` or `.pki` without the test client, the fake service APIs and
+# the verification they bring (tens of milliseconds).
+_LAZY: Final = {
+    "ApiCall": "alexa_api",
+    "FakeAlexaApi": "alexa_api",
+    "SkillClientFactory": "client",
+    "TestClient": "client",
+    "DEFAULT_CERT_URL": "pki",
+    "TestPKI": "pki",
+    "DevicePlayer": "player",
+    "DEFAULT_SKILL_ID": "requests",
+    "SCREEN": "requests",
+    "RequestFactory": "requests",
+    "can_fulfill_fields": "requests",
+    "intent_fields": "requests",
+    "load_request": "requests",
+    "refresh": "requests",
+    "slot_json": "requests",
+    "timestamp": "requests",
+    "SkillResponse": "response",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # (asked once)
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -12,6 +12,7 @@ from typing import Any, Final
 from .player import DevicePlayer
 
 __all__ = [
+    "SENT_WITH",
     "checked_factory_field",
     "checked_moment",
     "checked_name",
@@ -19,6 +20,17 @@ __all__ = [
     "checked_session_parts",
     "checked_turn",
 ]
+
+#: The requests only a device declaring an interface sends, by the prefix of their type: its
+#: player's events and buttons, the events of its screen's APL, APLT or Display documents.
+SENT_WITH: Final = {
+    "AudioPlayer.": "AudioPlayer",
+    "PlaybackController.": "AudioPlayer",
+    "Alexa.Presentation.APL.": "Alexa.Presentation.APL",
+    "Alexa.Presentation.APLT.": "Alexa.Presentation.APLT",
+    "Alexa.Presentation.HTML.": "Alexa.Presentation.HTML",
+    "Display.": "Display",
+}
 
 #: The factory's fields holding an id, and the kind of id each is (its prefix's word).
 _IDS: Final = {"skill_id": "skill", "user_id": "account", "device_id": "device"}

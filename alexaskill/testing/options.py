@@ -9,10 +9,11 @@ import dataclasses
 import datetime as _dt
 import json
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..locales import check_locale
 from .alexa_api import FakeAlexaApi
+from .factory_checks import SENT_WITH
 from .player import DevicePlayer
 
 if TYPE_CHECKING:
@@ -147,23 +148,11 @@ def checked_id(field: str, value: object) -> str:
     return value
 
 
-#: The requests only a device declaring an interface sends, by the prefix of their type: its
-#: player's events and buttons, the events of its screen's APL, APLT or Display documents.
-_SENT_WITH: Final = {
-    "AudioPlayer.": "AudioPlayer",
-    "PlaybackController.": "AudioPlayer",
-    "Alexa.Presentation.APL.": "Alexa.Presentation.APL",
-    "Alexa.Presentation.APLT.": "Alexa.Presentation.APLT",
-    "Alexa.Presentation.HTML.": "Alexa.Presentation.HTML",
-    "Display.": "Display",
-}
-
-
 def check_sent_by_device(request_type: str, interfaces: tuple[str, ...]) -> None:
     """`ValueError` for a request only a device declaring an interface ``interfaces`` lack
     sends: an ``AudioPlayer.*`` event or ``PlaybackController.*`` press without AudioPlayer, an
     APL (APLT, HTML) event without that interface, a ``Display.*`` one without Display."""
-    for prefix, interface in _SENT_WITH.items():
+    for prefix, interface in SENT_WITH.items():
         if request_type.startswith(prefix) and interface not in interfaces:
             why = (
                 "AudioPlayer events and PlaybackController presses only from a device that "
