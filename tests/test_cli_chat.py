@@ -20,7 +20,6 @@ import pytest
 
 from alexaskill.cli import DEV_PKI_ENV, main
 
-from .dev_keys import signing_once
 from .skill_modules import skill_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,9 +134,7 @@ def chat_with_server(
     monkeypatch: pytest.MonkeyPatch, answer: Callable[..., httpx.Response], stdin: str
 ) -> tuple[int, str, str]:
     """`chat` ``--url`` a server whose answers ``answer(transport, request)`` makes (httpx's
-    transport patched: nothing listens), with the pizza model, the user typing ``stdin``.
-    No server checks the signatures: the module's development PKI is read once."""
-    signing_once(monkeypatch, Path(os.environ[DEV_PKI_ENV]))
+    transport patched: nothing listens), with the pizza model, the user typing ``stdin``."""
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", answer)
     argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
     return chat(monkeypatch, stdin, *argv)

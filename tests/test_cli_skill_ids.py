@@ -15,10 +15,9 @@ from typing import Any, ClassVar
 
 import pytest
 
-from alexaskill.cli import main
+from alexaskill.cli import DEV_PKI_ENV, main
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
-from .dev_keys import signing_once
 from .skill_modules import skill_module
 from .threaded_http import ThreadedHTTPServer
 
@@ -51,8 +50,7 @@ def dev_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def workdir(tmp_path: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    # The recorder checks no signature: the PKI is read once, not per command.
-    signing_once(monkeypatch, dev_dir)
+    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))  # (read once per process: dev_pki() keeps it)
     monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {ENV_ID}, amzn1.ask.skill.other")
     yield from skill_module(tmp_path, monkeypatch, "skills", SKILLS)
 

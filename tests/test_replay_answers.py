@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 
-from alexaskill.cli import main
+from alexaskill.cli import DEV_PKI_ENV, main
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
 from .canned_answer import canned_answer_port
-from .dev_keys import signing_once
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +24,8 @@ def dev_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _signing(dev_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The canned answers check no signature: the PKI is read once, not per replay.
-    signing_once(monkeypatch, dev_dir)
+    # (made by the first replay --url; each worker process reads it once, as dev_pki() keeps it)
+    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
 
 
 def launch_file(tmp_path: Path) -> Path:
