@@ -11,6 +11,9 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient as StarletteClient
 
+from alexaskill.cli import DEV_PKI_ENV
+from alexaskill.testing import TestPKI
+
 from .test_cli import run
 
 PORTAL = """
@@ -70,6 +73,7 @@ def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any
     from alexaskill.cli import serve
 
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))  # (never the user's own)
     monkeypatch.setattr(sys, "path", list(sys.path))
     (tmp_path / "portal.py").write_text(PORTAL)
     served: list[Any] = []
@@ -80,13 +84,15 @@ def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any
 
 @pytest.mark.parametrize("dev", [False, True])
 def test_serve_closes_the_mounted_skills_stores_at_shutdown(
-    portal: list[Any], dev: bool, caplog: pytest.LogCaptureFixture
+    portal: list[Any], dev: bool, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
     # Starlette runs no lifespan of a mounted app: the skills' stores stayed open at shutdown
     # unless the host's own lifespan closed them. One skill's failure to close (its verifier's)
     # is logged, and the other's stores are closed still.
     code, _, err = run("serve", "portal:app", *(["--dev"] if dev else []))
     assert code == 0, err
+    # --dev's PKI in the test's directory: it was made in the user's own data directory.
+    assert (tmp_path / "dev-pki" / TestPKI.FILE_NAME).exists() is dev
     (app,) = portal
     events = sys.modules["portal"].events
     with caplog.at_level(logging.ERROR, "alexaskill"), StarletteClient(app):
