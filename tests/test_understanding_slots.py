@@ -2476,3 +2476,17 @@ def test_a_word_apart_from_an_alphanumeric_value_is_no_letters_of_it(
     assert value(said, "AMAZON.AlphaNumeric") == expected
     assert value("ab 12", "AMAZON.AlphaNumeric") is None
     assert value("lax 7", "AMAZON.AlphaNumeric") is None
+
+
+@pytest.mark.parametrize("said", ["6 to 7", "six to seven", "9 to 5", "six till seven", "1 of 2"])
+def test_hours_said_with_to_and_no_minutes_are_no_time(said: str) -> None:
+    # "6 to 7" filled an AMAZON.TIME slot with 06:54 and "9 to 5" with 04:51: six minutes to
+    # seven is said "six minutes to seven"; said bare, two hours so are a range (or two
+    # numbers). The reading is dropped, and the explanation says why ("6 to 7": a range).
+    understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.request
+    assert understood.notes[-1].endswith(f"'{said}' is a range, not one value)") == (" to " in said)
+    assert value("six minutes to seven", "AMAZON.TIME") == "06:54"
+    assert value("5 to 6", "AMAZON.TIME") == "05:55"  # five, ten, twenty to: a clock time
+    assert value("twenty five to eight", "AMAZON.TIME") == "07:35"
+    assert value("six past seven", "AMAZON.TIME") == "07:06"

@@ -159,7 +159,8 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
         if link in words:
             at = words.index(link)
             before, hour_words = words[:at], words[at + 1 :]
-            if before and before[-1] in ("minutes", "minute"):
+            counted = bool(before) and before[-1] in ("minutes", "minute")
+            if counted:
                 before = before[:-1]
             if before in (["half"], ["a", "half"]):
                 offset = 30
@@ -170,7 +171,9 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
                 if offset_value is None or not 1 <= offset_value <= 59:
                     return None
                 offset = offset_value
-            if sign < 0 and offset == 30:
+            if sign < 0 and (offset == 30 or (offset % 5 and not counted)):
+                # "six to seven" is a range, or two numbers: six minutes to seven is said with
+                # its "minutes" (five, ten, twenty-five to, in steps of five, need none).
                 return None
             hour = _NAMED_HOURS.get(" ".join(hour_words)) if meridiem is None else None
             if hour is None:
