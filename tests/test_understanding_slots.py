@@ -2490,3 +2490,25 @@ def test_hours_said_with_to_and_no_minutes_are_no_time(said: str) -> None:
     assert value("5 to 6", "AMAZON.TIME") == "05:55"  # five, ten, twenty to: a clock time
     assert value("twenty five to eight", "AMAZON.TIME") == "07:35"
     assert value("six past seven", "AMAZON.TIME") == "07:06"
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type"),
+    [
+        ("500 and", "AMAZON.NUMBER"),
+        ("2000 and", "AMAZON.FOUR_DIGIT_NUMBER"),
+        ("an hour and", "AMAZON.DURATION"),
+        ("ten minutes and", "AMAZON.DURATION"),
+        ("two days and", "AMAZON.DURATION"),
+    ],
+)
+def test_a_value_cut_off_after_its_and_is_no_value(said: str, slot_type: str) -> None:
+    # A loose reading left the trailing "and" out: "500 and" (typed for "five hundred and")
+    # was 500 and "an hour and" PT1H, though the user stopped before the rest of the value
+    # ("... and fifty", "... and a half"). No value, and the explanation says what was cut.
+    understood = understander(slot_type).understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.request
+    assert understood.notes[-1].endswith("would leave out 'and')")
+    assert value("an hour and a half", "AMAZON.DURATION") == "PT1H30M"
+    assert value("5 and", "AMAZON.NUMBER") == "5"  # no number goes on "five and"
+    assert value("250 and", "AMAZON.NUMBER") == "250"  # "two hundred and fifty" is said whole

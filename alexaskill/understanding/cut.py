@@ -13,20 +13,19 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
+
+from .companions import companion_run, companion_word
 
 if TYPE_CHECKING:
     from .languages import Language
     from .matcher import Sample, SpanCache
     from .slottypes import Fill, SlotKind
 
-__all__ = ["cut_reason", "cut_value", "said_along", "why_no_reading"]
+__all__ = ["cut_reason", "cut_value", "why_no_reading"]
 
 #: How many words left out, either side of a value, may still have belonged to it.
 _REACH = 2
-#: Types said together: "3 pm tomorrow" is a time and a date, and the date's words left out of
-#: a time (or the time's out of a date) change nothing in it.
-_COMPANIONS = {"AMAZON.TIME": "AMAZON.DATE", "AMAZON.DATE": "AMAZON.TIME"}
 #: Types whose values are cardinal numbers: an ordinal said next to one is another word.
 _CARDINALS = frozenset({"AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER"})
 
@@ -98,7 +97,7 @@ def cut_reason(
         # A word of both types ("past" of "¼ past 5") may be this value's: it is looked past.
         own = language.slot_vocabulary(kind.name) or frozenset()
         for step, first in ((-1, start - 1), (1, end)):
-            if _companion_run(kind.name, spans, first, step, extra, language):
+            if companion_run(kind.name, spans, first, step, extra, language):
                 continue  # "friday 5 pm": the time said with the date, not part of it
             at = first
             value = (start, end)
@@ -121,7 +120,7 @@ def cut_reason(
                     if step > 0 and _goes_on_unsaid(kind, spans, value, at):
                         return _left_out(spans, value, at, at + 1)
                 if word in language.function_words or (
-                    _companion_word(kind.name, word, language) and word not in own
+                    companion_word(kind.name, word, language) and word not in own
                 ):
                     second = (
                         None if taken else _numbered_value(kind, spans, at, step, extra, counts)
@@ -367,14 +366,28 @@ def _range_opened(
     return None
 
 
+#: Ends of a value said after "and", to try on a value cut off there: "five hundred and
+#: five", "a hundred and 1", "an hour and a half" (English; another language's words fail).
+_RESTS: Final = ((), ("1",), ("a", "half"))
+
+
 def _goes_on_unsaid(kind: SlotKind, spans: SpanCache, value: tuple[int, int], at: int) -> bool:
     """Whether the word left out at ``at``, the last said, starts the rest of the value: "five
-    hundred and" (cut off) is no 500: "five hundred and five" ("a hundred and 1") is one."""
+    hundred and" (cut off) is no 500, "five hundred and five" is one; nor is "an hour and"
+    one hour ("an hour and a half"). A round number typed in digits is said as words ("500
+    and" is "five hundred and")."""
     parse = getattr(kind, "parse", None)
     words = spans.words[value[0] : value[1]]
     if parse is None or at + 1 != len(spans.words) or not words:
         return False
-    return any(parse([*words, spans.words[at], rest], spans.now) for rest in (words[0], "1"))
+    joiner = spans.words[at]
+    if any(parse([*words, joiner, *(rest or words[:1])], spans.now) for rest in _RESTS):
+        return True
+    digits = words[0]
+    # "500" said: "five hundred"; "2000": "twenty hundred" as "two thousand" goes on.
+    if len(words) == 1 and digits.isdigit() and len(digits) > 2 and digits.endswith("00"):
+        return parse([digits[:-2], "hundred", joiner, "1"], spans.now) is not None
+    return False
 
 
 def _joiners(language: Language) -> frozenset[str]:
@@ -406,7 +419,7 @@ def _part_of_value(
         vocabulary is not None
         and word in vocabulary
         and word not in language.function_words
-        and not _companion_word(kind.name, word, language)
+        and not companion_word(kind.name, word, language)
     ):
         return True
     if after and parse is not None:
@@ -454,66 +467,3 @@ def _joined_value(
             return at if _part_of_value(kind, spans, at, value, counts, language) else None
         at += step
     return None
-
-
-def said_along(
-    sample: Sample,
-    spans: SpanCache,
-    fills: Sequence[tuple[str, Fill, int, int]],
-    extra: Collection[int],
-    language: Language,
-) -> list[int]:
-    """The words left out right next to a parsed date or time that are a clear value of the
-    other ("at 5 pm" of "friday at 5 pm"): Alexa reads them along with it, they are no noise."""
-    kinds = {
-        element.name: element.kind for element in sample.elements if not isinstance(element, str)
-    }
-    found: list[int] = []
-    for name, fill, start, end in fills:
-        if fill.kind == "typed":
-            for step, first in ((-1, start - 1), (1, end)):
-                found.extend(_companion_run(kinds[name].name, spans, first, step, extra, language))
-    return found
-
-
-def _companion_run(
-    slot_type: str,
-    spans: SpanCache,
-    first: int,
-    step: int,
-    extra: Collection[int],
-    language: Language,
-) -> list[int]:
-    """The words left out from ``first`` on that are a clear value of the type said along with
-    ``slot_type`` (two words or more, "5 pm", or a clock time, "5:30", not a lone "5"), if any."""
-    companion = _COMPANIONS.get(slot_type)
-    if companion is None:
-        return []
-    parse = language.slot_parser(companion)
-    if parse is None:
-        return []
-    run: list[int] = []
-    at = first
-    while at in extra and len(run) < 4:
-        run.append(at)
-        at += step
-    theirs = language.slot_vocabulary(companion) or frozenset()
-    for size in range(len(run), 0, -1):
-        said = [spans.words[index] for index in sorted(run[:size])]
-        if size < len(run):  # "at 13" of "at 13 pm" is no time: what follows must not be its
-            past = spans.words[run[size]]
-            if past in theirs or any(char.isdigit() for char in past):
-                continue
-        if (size > 1 or ":" in said[0]) and parse(said, spans.now) is not None:
-            return run[:size]
-    return []
-
-
-def _companion_word(slot_type: str, word: str, language: Language) -> bool:
-    """Whether ``word`` belongs to the value of the type said along with ``slot_type``."""
-    companion = _COMPANIONS.get(slot_type)
-    if companion is None:
-        return False
-    theirs = language.slot_vocabulary(companion) or frozenset()
-    numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
-    return word in theirs and word not in numbers

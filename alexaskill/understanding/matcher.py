@@ -23,7 +23,8 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from .cut import cut_reason, cut_value, said_along
+from .companions import said_along
+from .cut import cut_reason, cut_value
 from .languages import Language
 from .slottypes import FREE, TYPED, Fill, SlotKind
 from .text import Token

@@ -1,0 +1,85 @@
+"""A time said along with a date ("friday at 5 pm"): words of one that are no part of the other.
+
+Alexa reads a date and a time said together into the intent's two slots. Next to one, the
+other's words are no word left out of it: "5 pm" beside "friday" cuts nothing short, and costs
+a reading nothing in how well it covers what was said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from .languages import Language
+    from .matcher import Sample, SpanCache
+    from .slottypes import Fill
+
+__all__ = ["companion_run", "companion_word", "said_along"]
+
+#: Types said together: "3 pm tomorrow" is a time and a date, and the date's words left out of
+#: a time (or the time's out of a date) change nothing in it.
+_COMPANIONS: Final = {"AMAZON.TIME": "AMAZON.DATE", "AMAZON.DATE": "AMAZON.TIME"}
+
+
+def said_along(
+    sample: Sample,
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    extra: Collection[int],
+    language: Language,
+) -> list[int]:
+    """The words left out right next to a parsed date or time that are a clear value of the
+    other ("at 5 pm" of "friday at 5 pm"): Alexa reads them along with it, they are no noise."""
+    kinds = {
+        element.name: element.kind for element in sample.elements if not isinstance(element, str)
+    }
+    found: list[int] = []
+    for name, fill, start, end in fills:
+        if fill.kind == "typed":
+            for step, first in ((-1, start - 1), (1, end)):
+                found.extend(companion_run(kinds[name].name, spans, first, step, extra, language))
+    return found
+
+
+def companion_run(
+    slot_type: str,
+    spans: SpanCache,
+    first: int,
+    step: int,
+    extra: Collection[int],
+    language: Language,
+) -> list[int]:
+    """The words left out from ``first`` on that are a clear value of the type said along with
+    ``slot_type`` (two words or more, "5 pm", or a clock time, "5:30", not a lone "5"), if any."""
+    companion = _COMPANIONS.get(slot_type)
+    if companion is None:
+        return []
+    parse = language.slot_parser(companion)
+    if parse is None:
+        return []
+    run: list[int] = []
+    at = first
+    while at in extra and len(run) < 4:
+        run.append(at)
+        at += step
+    theirs = language.slot_vocabulary(companion) or frozenset()
+    for size in range(len(run), 0, -1):
+        said = [spans.words[index] for index in sorted(run[:size])]
+        if size < len(run):  # "at 13" of "at 13 pm" is no time: what follows must not be its
+            past = spans.words[run[size]]
+            if past in theirs or any(char.isdigit() for char in past):
+                continue
+        if (size > 1 or ":" in said[0]) and parse(said, spans.now) is not None:
+            return run[:size]
+    return []
+
+
+def companion_word(slot_type: str, word: str, language: Language) -> bool:
+    """Whether ``word`` belongs to the value of the type said along with ``slot_type``."""
+    companion = _COMPANIONS.get(slot_type)
+    if companion is None:
+        return False
+    theirs = language.slot_vocabulary(companion) or frozenset()
+    numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
+    return word in theirs and word not in numbers
