@@ -2512,3 +2512,42 @@ def test_a_value_cut_off_after_its_and_is_no_value(said: str, slot_type: str) ->
     assert value("an hour and a half", "AMAZON.DURATION") == "PT1H30M"
     assert value("5 and", "AMAZON.NUMBER") == "5"  # no number goes on "five and"
     assert value("250 and", "AMAZON.NUMBER") == "250"  # "two hundred and fifty" is said whole
+
+
+def order_understander() -> Understander:
+    """An intent with a ``count`` number slot, then an ``item`` of a custom type (pizza, km)."""
+    slots = [{"name": "count", "type": "AMAZON.NUMBER"}, {"name": "item", "type": "Item"}]
+    intents = [
+        {"name": "Order", "slots": slots, "samples": ["give me {count} {item}", "give me {count}"]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    items = [{"name": {"value": "pizza"}}, {"name": {"value": "km"}}]
+    model = {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": "x",
+                "intents": intents,
+                "types": [{"name": "Item", "values": items}],
+            }
+        }
+    }
+    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+
+
+@pytest.mark.parametrize(
+    "said", ["give me 5k", "give me 10k pizza", "give me five k", "give me 5 grand"]
+)
+def test_a_word_changing_a_number_is_no_other_slots_value(said: str) -> None:
+    # "give me 5k" filled count with 5 and the custom slot with "k" (an unlisted value): the
+    # number was split from the word that makes it five thousand (or a 5 km run). No slot
+    # takes part of it: the count is not 5 (here the utterance reads as no sample).
+    understood = order_understander().understand(said, now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.request
+    assert "would leave out" in understood.notes[-1]
+    listed = order_understander().understand("give me 5km", now=NOW)  # a value of the type
+    assert {name: fill.value for name, fill in listed.fills.items()} == {"count": "5", "item": "km"}
+    plain = order_understander().understand("give me 5 large", now=NOW)  # another word
+    assert {name: fill.value for name, fill in plain.fills.items()} == {
+        "count": "5",
+        "item": "large",
+    }

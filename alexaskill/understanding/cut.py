@@ -87,6 +87,8 @@ def cut_reason(
             glued = _code_letters(spans, start, end, extra, language)
         if glued is not None and not taken:  # "ab12" read as 12: the "ab" is part of it
             return _left_out(spans, (start, end), glued, glued + 1)
+        if end in extra and _changes_number(kind, spans, end):  # "5k" as 5, another slot's "k"
+            return _left_out(spans, (start, end), end, end + 1)
         back = _counted_back(spans, end, extra) if kind.name == "AMAZON.Ordinal" else None
         if back is not None:
             return f"{_said(spans, start, back + 1)!r} counts from the end, not the start"
@@ -431,6 +433,19 @@ def _part_of_value(
         if at == len(spans.words) - 1 and parse(["1", word, "1"], spans.now) is not None:
             return True  # the utterance ends with the value half said: "5 to", "5 past"
     return False
+
+
+#: Words that multiply the number said before them ("five k", "two dozen", "3 hundred"), never
+#: the first word of another slot's value. (A fraction may be: "2 quarter pounders", as may
+#: "double" of "5 double burgers".) English, as `_RANGES` is.
+_MULTIPLIERS = frozenset(
+    {"k", "grand", "dozen", "dozens", "hundred", "thousand", "million", "billion"}
+)
+
+
+def _changes_number(kind: SlotKind, spans: SpanCache, at: int) -> bool:
+    """Whether the word at ``at``, after a number, multiplies it ("k" of "five k", "5k")."""
+    return kind.name in _CARDINALS and spans.words[at] in _MULTIPLIERS
 
 
 def _apart_from_number(
