@@ -2551,3 +2551,58 @@ def test_a_word_changing_a_number_is_no_other_slots_value(said: str) -> None:
         "count": "5",
         "item": "large",
     }
+
+
+@pytest.mark.parametrize(
+    ("said", "listed"),
+    [
+        ("11 and 12 pm", ["11:00", "12:00"]),
+        ("9 and 5 pm", ["09:00", "17:00"]),
+        ("11, 12 and 1 pm", ["11:00", "12:00", "13:00"]),
+        ("eleven or twelve in the afternoon", ["11:00", "12:00"]),
+    ],
+)
+def test_pm_said_once_is_no_earlier_hours_it_would_put_after_the_last(
+    said: str, listed: list[str]
+) -> None:
+    # "11 and 12 pm" filled a multiple-value AMAZON.TIME slot with 23:00 and 12:00: the "pm"
+    # read into the 11 put it eleven hours after the noon said with it. An hour it would put
+    # after the last is taken as said (11:00: "11 to 12 pm", eleven to noon).
+    assert values(said, "AMAZON.TIME") == listed
+    assert values("5 and 6 pm", "AMAZON.TIME") == ["17:00", "18:00"]
+    assert values("11 and 11:30 pm", "AMAZON.TIME") == ["23:00", "23:30"]
+
+
+def window_understander() -> Understander:
+    """An intent with two AMAZON.TIME slots, ``start`` and ``end``."""
+    slots = [{"name": "start", "type": "AMAZON.TIME"}, {"name": "end", "type": "AMAZON.TIME"}]
+    samples = ["between {start} and {end}", "from {start} to {end}", "{start} or {end}"]
+    intents = [
+        {"name": "Window", "slots": slots, "samples": samples},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
+    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+
+
+@pytest.mark.parametrize(
+    ("said", "start", "end"),
+    [
+        ("between 5 and six thirty pm", "17:00", "18:30"),
+        ("from 5 to 6 pm", "17:00", "18:00"),
+        ("from 9 to 5 pm", "09:00", "17:00"),
+        ("between 11 and 12 pm", "11:00", "12:00"),
+        ("7 or 8 in the evening", "19:00", "20:00"),
+        ("from 10 am to 2 pm", "10:00", "14:00"),
+        ("from 9 to 5", "09:00", "05:00"),
+        ("from noon to 5 pm", "12:00", "17:00"),
+    ],
+)
+def test_pm_said_once_after_two_time_slots_is_the_first_ones_too(
+    said: str, start: str, end: str
+) -> None:
+    # "between 5 and six thirty pm" filled start with 05:00 and end with 18:30: the "pm" said
+    # once for both was read into the second only, as it was in a multiple-value slot before.
+    understood = window_understander().understand(said, now=NOW)
+    found = {name: fill.value for name, fill in understood.fills.items()}
+    assert found == {"start": start, "end": end}

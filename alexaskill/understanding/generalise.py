@@ -9,13 +9,16 @@ word the intent's samples put before that slot ("in" of "weather in {city}").
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from collections.abc import Callable, Collection, Mapping, Sequence
 
 from .matcher import Match, Sample, SlotRef, SpanCache
 from .model import ModelIntent, ModelSlot
+from .slot_lists import said_once_after
 from .slottypes import Fill, SlotKind
 
-__all__ = ["carriers", "fill_leftovers", "generalise", "split_free_tails"]
+__all__ = ["carriers", "fill_leftovers", "generalise", "said_once_across", "split_free_tails"]
 
 _FREE = ("free", "unlisted")
 KindOf = Callable[[ModelSlot], SlotKind]
@@ -31,9 +34,11 @@ def generalise(
     kind_of: KindOf,
     carried: Mapping[str, set[str]],
     cut: CutCheck,
+    joins: Collection[str] = frozenset(),
 ) -> Match | None:
-    """`split_free_tails`, then `fill_leftovers`; None when a value is cut short by words a
-    free-form slot took ("paris not" of "weather for paris not tomorrow") or is split off."""
+    """`split_free_tails`, then `fill_leftovers`, then `said_once_across` (two values joined
+    by one of ``joins``); None when a value is cut short by words a free-form slot took
+    ("paris not" of "weather for paris not tomorrow") or is split off."""
     free = {
         at for _, fill, start, end in match.fills if fill.kind in _FREE for at in range(start, end)
     }
@@ -45,9 +50,39 @@ def generalise(
             spans.cut.append(reason)
             return None
     split = split_free_tails(match, spans, intent, kind_of, carried, cut)
-    if split is None or not split.extra_at:
-        return split
-    return fill_leftovers(split, spans, intent, kind_of, carried)
+    if split is not None and split.extra_at:
+        split = fill_leftovers(split, spans, intent, kind_of, carried)
+    return None if split is None else said_once_across(split, spans, intent, kind_of, joins)
+
+
+def said_once_across(
+    match: Match, spans: SpanCache, intent: ModelIntent, kind_of: KindOf, joins: Collection[str]
+) -> Match:
+    """The words said once after the second of two values joined by a word ("pm" of "between
+    5 and 6:30 pm", "from 9 to 5 pm") read into the first as well, as in a list: the start is
+    17:00 (and 09:00 of "9 to 5 pm": "pm" never puts the first after the second)."""
+    fills = sorted(match.fills, key=lambda item: item[2])
+    changed = list(match.fills)
+    for first, second in itertools.pairwise(fills):
+        name, fill, start, end = first
+        slot, other = intent.slot(name), intent.slot(second[0])
+        if (
+            slot is None
+            or other is None
+            or slot.type != other.type
+            or fill.kind != "typed"
+            or second[1].kind != "typed"
+            or second[2] != end + 1
+            or spans.words[end] not in joins
+        ):
+            continue
+        kind = kind_of(slot)
+        read = said_once_after(getattr(kind, "base", kind), [fill, second[1]], spans.now)[0]
+        if read is not fill:
+            changed[changed.index(first)] = (name, read, start, end)
+    if changed == list(match.fills):
+        return match
+    return dataclasses.replace(match, fills=tuple(changed))
 
 
 def carriers(samples: Sequence[Sample], intent: str) -> dict[str, set[str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -15,7 +16,7 @@ from .list_joins import JOINED_KINDS, in_order, pause_inside
 from .slot_kinds import CustomKind, Fill, FreeKind, SlotKind, TypedKind
 from .text import Token
 
-__all__ = ["ListKind"]
+__all__ = ["ListKind", "said_once_after"]
 
 #: The most words a multiple-value slot takes: as many as an utterance has (the understander's
 #: `MAX_WORDS`). A shorter bound read a long list only in part, and a loose reading then took
@@ -29,6 +30,8 @@ _JOINED_PARTS: Final = 4
 #: Types whose words said once after a list are every value's: "5 and 6 pm" is 17:00 and
 #: 18:00, the "pm" (or "in the evening") said for both.
 _SAID_ONCE_AFTER: Final = frozenset({"AMAZON.TIME"})
+#: A time of day as AMAZON.TIME sends it ("17:00"), which compares as text in time order.
+_CLOCK_VALUE: Final = re.compile(r"[0-9]{2}:[0-9]{2}")
 
 
 class ListKind:
@@ -102,29 +105,8 @@ class ListKind:
         if fills is None:
             return None
         if len(fills) > 1 and self.name in _SAID_ONCE_AFTER:
-            fills = self._said_once_after(fills, now)
+            fills = said_once_after(self.base, fills, now)
         return fills[0] if len(fills) == 1 else self._combine(tokens, fills)
-
-    def _said_once_after(self, fills: list[Fill], now: datetime.datetime) -> list[Fill]:
-        """The values with the words said once after the last one ("pm" of "5 and 6 pm") read
-        into each value before it that is a number alone (5: 17:00, as "5 pm and 6 pm")."""
-        number, parse = getattr(self.base, "number", None), getattr(self.base, "parse", None)
-        if number is None or parse is None:
-            return fills
-        words = [token.text for token in fills[-1].tokens]
-        said = next((at for at in range(len(words) - 1, 0, -1) if parse(words[:at], now)), 0)
-        clock = words[:said]  # "6", "6:30", "six thirty": numbers, then the words said after
-        if not said or not all(_numeric(word, number, now) for word in clock):
-            return fills  # "noon", "quarter past six pm": no clock time, then words after it
-        after = fills[-1].tokens[said:]
-        if any(_numeric(token.text, number, now) for token in after):
-            return fills  # "ten thirty": the minutes are the last time's, no words said after
-        read = []
-        for fill in fills[:-1]:
-            alone = [token.text for token in fill.tokens]
-            whole = number(alone, now) is not None and self.base.fill([*fill.tokens, *after], now)
-            read.append(Fill(whole.value, fill.tokens, "typed", fill.weight) if whole else fill)
-        return [*read, fills[-1]]
 
     def _values(
         self, tokens: Sequence[Token], parts: list[list[int]], paused: list[bool], now: Any
@@ -196,6 +178,32 @@ class ListKind:
     def _combine(tokens: Sequence[Token], fills: list[Fill]) -> Fill:
         weight = sum(fill.weight for fill in fills) / len(fills)
         return Fill(fills[0].value, tokens, "list", weight, parts=tuple(fills))
+
+
+def said_once_after(base: SlotKind, fills: list[Fill], now: datetime.datetime) -> list[Fill]:
+    """The values with the words said once after the last one ("pm" of "5 and 6 pm") read
+    into each value before it that is a number alone (5: 17:00, as "5 pm and 6 pm"), unless
+    that puts it after the last ("11 and 12 pm": 23:00 is after noon, the 11 is as said)."""
+    number, parse = getattr(base, "number", None), getattr(base, "parse", None)
+    if number is None or parse is None or base.name not in _SAID_ONCE_AFTER:
+        return fills
+    words = [token.text for token in fills[-1].tokens]
+    said = next((at for at in range(len(words) - 1, 0, -1) if parse(words[:at], now)), 0)
+    clock = words[:said]  # "6", "6:30", "six thirty": numbers, then the words said after
+    if not said or not all(_numeric(word, number, now) for word in clock):
+        return fills  # "noon", "quarter past six pm": no clock time, then words after it
+    after = fills[-1].tokens[said:]
+    if any(_numeric(token.text, number, now) for token in after):
+        return fills  # "ten thirty": the minutes are the last time's, no words said after
+    last = fills[-1].value
+    read = []
+    for fill in fills[:-1]:
+        alone = [token.text for token in fill.tokens]
+        whole = number(alone, now) is not None and base.fill([*fill.tokens, *after], now)
+        if whole and _CLOCK_VALUE.fullmatch(last) and not whole.value <= last:
+            whole = None  # "11 and 12 pm": no 23:00, eleven hours after the noon said
+        read.append(Fill(whole.value, fill.tokens, "typed", fill.weight) if whole else fill)
+    return [*read, fills[-1]]
 
 
 def _numeric(word: str, number: Any, now: datetime.datetime) -> bool:

@@ -324,7 +324,8 @@ class Understander:
         if intent is None:
             return match
         carried = self._carriers(intent)
-        return generalise(match, spans, intent, self._slot_kind, carried, self.matcher.cut)
+        joins = self.language.list_separators | getattr(self.language, "joiners", frozenset())
+        return generalise(match, spans, intent, self._slot_kind, carried, self.matcher.cut, joins)
 
     def _slot_kind(self, slot: ModelSlot) -> SlotKind:
         return self.kind(slot.type, slot.multiple)
