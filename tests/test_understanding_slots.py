@@ -2606,3 +2606,19 @@ def test_pm_said_once_after_two_time_slots_is_the_first_ones_too(
     understood = window_understander().understand(said, now=NOW)
     found = {name: fill.value for name, fill in understood.fills.items()}
     assert found == {"start": start, "end": end}
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("a minute to midnight", "23:59"),
+        ("a minute past noon", "12:01"),
+        ("a minute to six", "05:59"),
+        ("one minute past 5 pm", "17:01"),
+    ],
+)
+def test_a_minute_to_or_past_an_hour_is_one_minute(said: str, expected: str) -> None:
+    # "one minute to midnight" was 23:59, but "a minute to midnight" no time: after "minute"
+    # was set aside, the "a" was read as no number.
+    assert value(said, "AMAZON.TIME") == expected
+    assert value("two minutes to six", "AMAZON.TIME") == "05:58"

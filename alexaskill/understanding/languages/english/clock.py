@@ -166,6 +166,8 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
                 offset = 30
             elif before in (["quarter"], ["a", "quarter"]):
                 offset = 15
+            elif counted and before == ["a"]:
+                offset = 1  # "a minute to midnight"
             else:
                 offset_value = cardinal(before) if before else None
                 if offset_value is None or not 1 <= offset_value <= 59:
