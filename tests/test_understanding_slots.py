@@ -2622,3 +2622,18 @@ def test_a_minute_to_or_past_an_hour_is_one_minute(said: str, expected: str) -> 
     # was set aside, the "a" was read as no number.
     assert value(said, "AMAZON.TIME") == expected
     assert value("two minutes to six", "AMAZON.TIME") == "05:58"
+
+
+@pytest.mark.parametrize("said", ["in a fortnight", "a fortnight from today", "a fortnight ago"])
+@pytest.mark.parametrize(
+    ("locale", "british"),
+    [("en-US", False), ("en-CA", False), ("en-GB", True), ("en-AU", True), ("en-IN", True)],
+)
+def test_a_date_a_fortnight_away_is_read_where_fortnight_is_said(
+    said: str, locale: str, british: bool
+) -> None:
+    # "in a fortnight" filled an AMAZON.DATE slot in en-US and en-CA (2026-12-13), though
+    # "a fortnight" is no AMAZON.DURATION there: the locales that say it are en-GB, en-AU, en-IN.
+    found = value(said, "AMAZON.DATE", locale=locale)
+    assert (found is not None) == british
+    assert value("in two weeks", "AMAZON.DATE", locale=locale) == "2026-12-13"

@@ -45,6 +45,13 @@ def _british_dates(words: Sequence[str], now: datetime.datetime) -> str | None:
     return found if found is not None else weeks_on.week_on(words, now, dates.date)
 
 
+def _no_fortnights(words: Sequence[str], now: datetime.datetime) -> str | None:
+    """AMAZON.DATE where "a fortnight" is not said (en-US, en-CA): "in a fortnight" is none."""
+    if "fortnight" in words or "fortnights" in words:
+        return None
+    return dates.date(words, now)
+
+
 def _with_thanksgiving(parse: SlotParser, rule: tuple[int, int, int]) -> SlotParser:
     """AMAZON.DATE ``parse`` that also reads the locale's Thanksgiving."""
 
@@ -79,7 +86,7 @@ class English:
         # week" is a week after monday; Americans and Canadians rarely say either, and Alexa's
         # en-US and en-CA grammars are not documented to accept them.
         fortnight = locale in _FORTNIGHT_LOCALES
-        date: SlotParser = _british_dates if fortnight else dates.date
+        date: SlotParser = _british_dates if fortnight else _no_fortnights
         rule = holidays.THANKSGIVING.get(locale)
         if rule is not None:
             date = _with_thanksgiving(date, rule)
