@@ -2637,3 +2637,21 @@ def test_a_date_a_fortnight_away_is_read_where_fortnight_is_said(
     found = value(said, "AMAZON.DATE", locale=locale)
     assert (found is not None) == british
     assert value("in two weeks", "AMAZON.DATE", locale=locale) == "2026-12-13"
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "note"),
+    [
+        ("an hour and", "AMAZON.DURATION", "'an hour and' read as 'an hour' would leave out 'and'"),
+        ("ten k", "AMAZON.NUMBER", "'ten k' read as 'ten' would leave out 'k'"),
+        ("10k", "AMAZON.NUMBER", "'10k' read as '10' would leave out 'k'"),
+        ("Six to Seven", "AMAZON.TIME", "'Six to Seven' is a range, not one value"),
+    ],
+)
+def test_why_a_reading_was_dropped_quotes_the_words_as_written(
+    said: str, slot_type: str, note: str
+) -> None:
+    # The note quoted the normalised words: "'a hour and' read as 'a hour'", "'10 k'", which
+    # the user never wrote.
+    understood = understander(slot_type).understand(f"say {said}", now=NOW)
+    assert understood.notes[-1] == f"no sample is close enough (a reading was dropped: {note})"

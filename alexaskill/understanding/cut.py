@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from .companions import companion_run, companion_word
+from .text import surface
 
 if TYPE_CHECKING:
     from .languages import Language
@@ -278,7 +279,8 @@ def _counted_back(spans: SpanCache, end: int, extra: Collection[int]) -> int | N
 
 
 def _said(spans: SpanCache, start: int, end: int) -> str:
-    return " ".join(spans.words[start:end])
+    """The words from ``start`` to ``end`` as the user wrote them ("an hour", "5k")."""
+    return surface(spans.tokens[start:end])
 
 
 def _joined(
