@@ -2655,3 +2655,22 @@ def test_why_a_reading_was_dropped_quotes_the_words_as_written(
     # the user never wrote.
     understood = understander(slot_type).understand(f"say {said}", now=NOW)
     assert understood.notes[-1] == f"no sample is close enough (a reading was dropped: {note})"
+
+
+def test_a_loose_reading_keeps_the_sample_word_a_value_could_take() -> None:
+    # "wake me up at 6 30 tomorrow" (no sample has the date after the time) was read with the
+    # time slot taking "at 6 30" and the explanation saying the sample's "at" was not said.
+    slots = [{"name": "time", "type": "AMAZON.TIME"}, {"name": "date", "type": "AMAZON.DATE"}]
+    intents = [
+        {"name": "Wake", "slots": slots, "samples": ["wake me up at {time}"]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
+    wake = Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    understood = wake.understand("wake me up at 6 30 tomorrow", now=NOW)
+    assert {name: fill.words for name, fill in understood.fills.items()} == {
+        "time": "6 30",
+        "date": "tomorrow",
+    }
+    assert not any(note.startswith("sample words not said") for note in understood.notes)
+    assert understood.fills["time"].value == "06:30"

@@ -392,10 +392,18 @@ class SampleMatcher:
                             top = (score, rest[1])
                     kind = element.kind
                     last = min(size, at + kind.max_words)
+                    # The sample's word before the slot, said, is the sample's, not the value's
+                    # ("at" of "at 6 30" read by "wake me up at {time}"), when the value is the
+                    # same without it: the reading that matches the word is never worse.
+                    own = e > 0 and at + 1 < size and words[at] == elements[e - 1]
                     for end in range(at + 1, last + 1):
                         fill = spans.fill(kind, at, end)
                         if fill is None:
                             continue
+                        if own and fill.kind == "typed":
+                            rest_fill = spans.fill(kind, at + 1, end)
+                            if rest_fill is not None and rest_fill.value == fill.value:
+                                continue
                         if fill.weight > FREE:
                             gain = fill.weight * (end - at) - SLOT_COST
                         elif end - at > 1 and words[end - 1] in function_words:
