@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-import functools
 import io
 import json
 import logging
@@ -135,14 +133,11 @@ def test_replay_shows_a_can_fulfill_answer(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.chdir(ROOT)
     # Replay dates its requests by the clock, and the trip planner vouches for no day past (its
     # booking refuses one): on the real clock the sample's 2026-12-04 answers NO from that day
-    # on. Replayed at the sample's own moment instead, as the examples' tests do.
-    import alexaskill.testing
-
-    sample_time = datetime.datetime(2026, 11, 26, 12, 4, tzinfo=datetime.UTC)
-    at_sample_time = functools.partial(alexaskill.testing.TestClient, now=lambda: sample_time)
-    monkeypatch.setattr(alexaskill.testing, "TestClient", at_sample_time)
+    # on. Replayed at the sample's own moment instead (--now), as the examples' tests do.
     request = "examples/dialog/requests/can-fulfill.json"
-    code, out, err = run("replay", "examples.dialog.app:skill", request)
+    code, out, err = run(
+        "replay", "examples.dialog.app:skill", request, "--now", "2026-11-26T12:04Z"
+    )
     assert code == 0, err
     assert out == (
         f"{request} (CanFulfillIntentRequest PlanTrip)\n"
@@ -150,6 +145,55 @@ def test_replay_shows_a_can_fulfill_answer(monkeypatch: pytest.MonkeyPatch) -> N
         "date: understand YES, fulfill YES)\n"
         "  alexa api:  time_zone -> 204\n"  # (the user's day, in the device's time zone)
         "1 request: all answered\n"
+    )
+
+
+def test_replay_now_is_the_moment_the_requests_are_dated(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Without --now, replay dated the samples by the real clock: from 5 December 2026 on, the
+    # trip planner refused the sample's 2026-12-04 (a day past) and asked for another date.
+    monkeypatch.chdir(ROOT)
+    app, completed = (
+        "examples.dialog.app:skill",
+        "examples/dialog/requests/plan-trip-completed.json",
+    )
+    booked = "  speech:     Booked: a trip to Paris for 2 travellers, leaving Friday December 4.\n"
+    code, out, err = run("replay", app, completed, "--now", "2026-11-26T12:03Z")
+    assert (code, err) == (0, "") and booked in out, out
+    later = run("replay", app, completed, "--now", "2026-12-05T09:00")
+    assert later[0] == 0 and booked not in later[1] and "ElicitSlot" in later[1], later
+    # Without a zone, the wall-clock time on the device's clock: 4 December, 23:30 in Paris is
+    # the 4th there (22:30 UTC), still bookable; in UTC (no --alexa-api zone) the 5th is not.
+    paris = tmp_path / "api.json"
+    paris.write_text(json.dumps({"time_zone": "Europe/Paris"}))
+    fulfil = "examples/dialog/requests/can-fulfill.json"
+    at_night = ("--now", "2026-12-04T23:30")
+    assert "can fulfill: YES" in run("replay", app, fulfil, *at_night, "--alexa-api", str(paris))[1]
+    assert "can fulfill: NO" in run("replay", app, fulfil, "--now", "2026-12-05T00:30")[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ("--now", "tomorrow"),
+            "--now 'tomorrow': expected a date and time like 2026-11-29T12:00",
+        ),
+        (
+            ("--now", "2026-11-26T12:04Z", "--url", "http://127.0.0.1:1/"),
+            "--now with --url: the server checks each request's timestamp against its own "
+            "clock (a request dated elsewhere is refused, HTTP 400); replay the files in this "
+            "process to date them at --now, or leave --now out",
+        ),
+    ],
+)
+def test_replay_now_mistakes_are_usage_errors(argv: tuple[str, ...], message: str) -> None:
+    request = str(ROOT / "examples/weather/requests/launch.json")
+    assert run("replay", WEATHER, request, *argv) == (
+        2,
+        "",
+        f"alexaskill replay: error: {message}\n",
     )
 
 

@@ -1,6 +1,6 @@
 """The ``alexaskill`` command: replay sample requests, serve a skill, write requests and models.
 
-    alexaskill replay APP FILE... [--json] [--keep-skill-id] [--url URL] [--locale L]
+    alexaskill replay APP FILE... [--json] [--keep-skill-id] [--url URL] [--locale L] [--now T]
     alexaskill serve APP [--host H] [--port P] [--dev] [--reload]
     alexaskill request TYPE [--intent NAME] [--slot NAME=VALUE]... [--field NAME=VALUE]...
     alexaskill model APP --locale en-US --invocation "weather helper" [--output FILE]

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import json
 import logging
-import shlex
-import sys
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
@@ -18,7 +16,6 @@ if TYPE_CHECKING:
     from ..app import Skill
     from ..testing import SkillResponse
 
-from . import common
 from .common import (
     APP_HELP,
     UsageError,
@@ -27,11 +24,10 @@ from .common import (
     is_local_url,
     load_skill,
     log_to,
-    read_input,
+    parse_now,
     refused_dev_key,
-    size_text,
-    stdin_not_text,
     unreachable,
+    user_time,
 )
 from .dev import dev_pki
 from .inputs import (
@@ -44,130 +40,9 @@ from .inputs import (
     shown_url,
     url_blemish,
 )
+from .replay_files import load_requests as _load_requests
 from .replay_show import show_answer
 from .request_origin import skill_id_for
-
-
-def _load_requests(files: Sequence[str], app: str) -> list[tuple[str, dict[str, Any]]]:
-    from ..testing import load_request
-
-    loaded = []
-    if list(files).count("-") > 1:
-        raise UsageError("- is named twice: standard input is read once (all its requests)")
-    for name in files:
-        if name == "-":
-            loaded.extend(_read_stdin())
-            continue
-        if Path(name).is_dir():
-            raise UsageError(f"{name}: is a directory; name the request files in it")
-        data = read_input(name, label=name, what="a request file")
-        if not data.removeprefix(b"\xef\xbb\xbf").strip():  # (not "not JSON (…)"; a BOM)
-            if not Path(name).is_file():  # /dev/null: nothing written there stays
-                raise UsageError(f"{name}: empty, no request in it (not a file)")
-            raise UsageError(
-                f"{name}: empty, no request in it: `alexaskill request LaunchRequest > "
-                f"{shlex.quote(name)}` writes one"
-            )
-        try:
-            # (utf-8-sig: a byte order mark, as Windows editors write, is no mistake)
-            document = json.loads(data.decode("utf-8-sig"))
-            if not isinstance(document, dict):
-                raise ValueError("not an object")
-            loaded.append((name, load_request(document)))
-        except json.JSONDecodeError as exc:
-            if exc.msg == "Extra data":  # JSON lines, or files put together with cat
-                raise UsageError(
-                    f"{name}: more than one JSON document (the next at line {exc.lineno}): a "
-                    f"request file holds one request; standard input takes several: "
-                    f"alexaskill replay {shlex.quote(app)} - < {shlex.quote(name)}"
-                ) from None
-            raise UsageError(f"{name}: not JSON (line {exc.lineno}: {exc.msg})") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"{name}: not UTF-8 text") from None
-        except RecursionError:
-            raise UsageError(f"{name}: not JSON (nested too deeply)") from None
-        except ValueError:
-            raise UsageError(f"{name}: {_not_an_envelope(document)}") from None
-    return loaded
-
-
-def _not_an_envelope(document: Any) -> str:
-    """Why ``document`` is no request to replay; what it is, when that is plain: a list (of
-    requests), a skill's answer, a capture of ``serve --capture``."""
-    said = "not an Alexa request envelope (no 'request' object)"
-    if isinstance(document, list):
-        if document and all(isinstance(i, dict) and "request" in i for i in document):
-            return (
-                f"{said}: a JSON list of {len(document)} requests, where a request file holds "
-                "one: save each in a file of its own, or give them on standard input one after "
-                "another (`alexaskill replay APP -`)"
-            )
-        return f"{said}: a JSON list, not an object"
-    if isinstance(document, dict) and "response" in document and "request" not in document:
-        return (
-            f"{said}: a skill's answer (a response envelope), not a request: `alexaskill request "
-            "LaunchRequest` writes one"
-        )
-    if isinstance(document, dict) and {"received_at", "headers"} <= document.keys():
-        said += (
-            ": a capture of `serve --capture`, which `alexaskill certify URL --replay FILE` "
-            'sends as received; the request in it is its "body" (a JSON string)'
-        )
-    return said
-
-
-def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
-    """The request envelopes on standard input: one JSON document, or several one after the
-    other (``cat a.json b.json``, one per line, or ``alexaskill request`` piped in)."""
-    from ..testing import load_request
-
-    try:
-        limit = common.MAX_INPUT_BYTES
-        text = sys.stdin.read(limit + 1)
-        if len(text) > limit:  # (characters: as many bytes at least)
-            raise UsageError(
-                f"standard input: larger than {size_text(limit)}, too large for requests"
-            )
-        # Under the C and C.UTF-8 locales Python reads standard input with surrogateescape:
-        # bytes that are not UTF-8 arrive as lone surrogates, which no request can carry.
-        text.encode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise stdin_not_text(exc) from None
-    except UnicodeEncodeError:
-        raise UsageError("standard input: not UTF-8 text") from None
-    decoder = json.JSONDecoder()
-    loaded: list[tuple[str, dict[str, Any]]] = []
-    # A byte order mark first is no mistake, as in a request file (a Windows editor's).
-    position = 1 if text.startswith("\ufeff") else 0
-    while True:
-        while position < len(text) and text[position].isspace():
-            position += 1
-        if position == len(text):
-            break
-        label = "-" if not loaded else f"- (request {len(loaded) + 1})"
-        try:
-            document, position = decoder.raw_decode(text, position)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"standard input: not JSON (line {exc.lineno}: {exc.msg})") from None
-        except RecursionError:
-            raise UsageError("standard input: not JSON (nested too deeply)") from None
-        try:
-            if not isinstance(document, dict):  # (a JSON string is no path to a file)
-                raise ValueError("not an object")
-            loaded.append((label, load_request(document)))
-        except (TypeError, ValueError):
-            raise UsageError(f"standard input: {_not_an_envelope(document)}") from None
-        except RecursionError:  # decoded, but its copy goes deeper
-            raise UsageError("standard input: not JSON (nested too deeply)") from None
-    if not loaded:
-        raise UsageError(
-            "standard input is empty: pipe a request in, e.g. "
-            "`alexaskill request LaunchRequest | alexaskill replay app:skill -`"
-        )
-    if len(loaded) > 1:
-        loaded[0] = ("- (request 1)", loaded[0][1])
-    return loaded
-
 
 #: Seconds ``--url`` waits for each answer (Alexa gives up after about 8).
 URL_TIMEOUT = 15.0
@@ -269,13 +144,16 @@ def _send_local(
 
     # A handler still running when the client closes was interrupted (Ctrl-C): its WARNING
     # says so, not a server's shutdown.
+    api = fake_alexa_api(args.alexa_api)
+    clock = _clock(args.now, api.time_zone)
     skill._cancelled_because = "Ctrl-C: the user interrupted replay, which shows no answer"
     try:
         with TestClient(
             skill,
             skill_id=None if args.keep_skill_id else skill_id_for(args.skill_id, skill),
-            api=fake_alexa_api(args.alexa_api),
+            api=api,
             raise_handler_errors=False,
+            now=clock,
         ) as client:
             for name, envelope in requests:
                 answered = client.replay(
@@ -284,6 +162,18 @@ def _send_local(
                 yield name, envelope, answered
     finally:
         vars(skill).pop("_cancelled_because", None)  # (the skill's own again)
+
+
+def _clock(now_text: str | None, time_zone: str | None) -> Callable[[], datetime.datetime] | None:
+    """The test client's clock for ``--now``, as `chat`'s: each request dated at that moment (in
+    UTC), which the skill's `AlexaApi.now` and ``today`` read on the device's clock; a --now
+    without a zone is that wall-clock time there. None (the real clock) without --now."""
+    now = parse_now(now_text)
+    if now is None:
+        return None
+    moment = user_time(now, time_zone, now_text=now_text, zone_option="--alexa-api")
+    stamp = moment.astimezone(datetime.UTC)
+    return lambda: stamp
 
 
 def _send_url(
@@ -363,6 +253,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(
             "--skill-id and --keep-skill-id: choose one (--keep-skill-id sends the ids in the "
             "files, --skill-id this one)"
+        )
+    parse_now(args.now)  # (a mistake in it said before the skill is imported)
+    if args.now is not None and args.url is not None:
+        raise UsageError(
+            "--now with --url: the server checks each request's timestamp against its own clock "
+            "(a request dated elsewhere is refused, HTTP 400); replay the files in this process "
+            "to date them at --now, or leave --now out"
         )
     skill = load_skill(args.app)
     if "-" in args.files:
@@ -444,8 +341,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "replay",
         help="send sample request files to the skill and show its answers",
         description=help_text(
-            "Send each request FILE to the skill as Alexa would: with a fresh timestamp, "
-            "signed, and with the application id set to the skill's own. By default the skill "
+            "Send each request FILE to the skill as Alexa would: with a fresh timestamp (or "
+            "--now's), signed, and with the application id set to the skill's own. By default "
+            "the skill "
             "runs in this process; --url sends to a running `alexaskill serve --dev`.",
             "Alexa's service APIs (time zone, profile, reminders, progressive responses, ...) "
             "are answered by a fake that never reaches Amazon: in this process, or, with --url "
@@ -490,6 +388,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="a JSON object of what Alexa's service APIs answer (FakeAlexaApi's fields: "
         '{"time_zone": "Europe/Paris", "given_name": "Ada", "permissions": [...]}); '
         "without it they answer as for a user who set nothing",
+    )
+    command.add_argument(
+        "--now",
+        metavar="DATETIME",
+        help="the moment the requests are sent at, ISO 8601, as for `chat --now` (default: "
+        "now): 2026-11-29T08:00 is that time on the device's clock (the --alexa-api "
+        "time_zone, else UTC), 2026-11-29T08:00+01:00 or ...Z that moment. It dates each "
+        "request (its timestamp) and is what 'today' means to the skill; not with --url, "
+        "whose server checks the timestamps against its own clock",
     )
     command.add_argument(
         "--url",

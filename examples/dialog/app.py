@@ -16,6 +16,12 @@ a ``dialogState``, and the skill
 - starts the dialog straight from "Alexa, open trip planner" (intent chaining);
 - answers CanFulfillIntentRequest (name-free requests) from the cities it knows and the days it
   books (NO for a day in the past or over a year ahead, as the booking refuses them).
+
+The sample requests in ``requests/`` book 4 December 2026, a day that passes: replay them at
+their own moment, from the repository root, with
+``alexaskill replay examples.dialog.app:skill examples/dialog/requests/*.json --now
+2026-11-26T12:00Z`` (by the real clock, from 5 December 2026 on, the booking asks for another
+date and the CanFulfillIntentRequest answers NO).
 """
 
 from __future__ import annotations
