@@ -9,7 +9,8 @@ dialog reads the city's samples then, and only then. "What's the forecast for th
 three days" is a dialog Alexa runs by itself (auto delegation): it asks for the city and checks
 the number of days, then sends the completed intent. Through Alexa's service APIs it greets
 the user by name (when they granted the given-name permission) and takes "today" in the
-device's time zone, not the server's.
+device's time zone, not the server's (when the settings API cannot say the zone, it says it
+cannot tell the date, rather than guess one that may be another day).
 
 It answers in English (en-US, en-GB, …) and German (de-DE): its sentences go through
 `alexaskill.i18n`'s ``_()``, translated by the catalogs in ``locales/``, and each intent
@@ -83,6 +84,12 @@ ONE_DAY_OR_WEEK = N_(
     "I can tell you about a day, a weekend or a week. Which day? Say, for example: what about "
     "tomorrow?"
 )
+# Said when Alexa's settings API cannot give the device's time zone: UTC's date could be
+# another day where the user is (a wrong forecast); a day the user names needs no time zone.
+NO_TODAY = N_(
+    "Sorry, I can't tell today's date where you are right now. Try again in a moment, or name "
+    "the day."
+)
 WHICH_CITY = N_("Which city would you like?")
 WEATHER_WHERE = N_("Which city would you like the weather for?")
 # The forecast's bounds: checked by Alexa's dialog (the model's validations) and by the handler.
@@ -127,6 +134,22 @@ async def greeting(api: AlexaApi) -> str:
         log.warning("greeting without the name: %s", error)
         name = None
     return _("Welcome to Weather, {name}.", name=name) if name else _("Welcome to Weather.")
+
+
+async def user_today(api: AlexaApi) -> datetime.date | None:
+    """The user's date, in the device's time zone; None when the settings API that gives the
+    zone fails (slow, or an error), with a WARNING line for the operator."""
+    try:
+        return await api.today()
+    except AlexaApiError as error:
+        log.warning("no date for today: the settings API (time zone) failed: %s", error)
+        return None
+
+
+def no_today() -> Response:
+    """The answer without "today": the session stays open for the user to try again or to name
+    the day."""
+    return ask(_(NO_TODAY), reprompt=_(ANYTHING_ELSE))
 
 
 @skill.launch
@@ -214,7 +237,9 @@ async def get_weather(
     # Alexa resolves "tomorrow" in the device's time zone; without a date ("now" included),
     # "today" is the user's too (the server may be in another time zone, past midnight already).
     one_day = date.start if date is not None and date.kind is DateKind.DAY else None
-    day = one_day or await api.today()
+    day = one_day or await user_today(api)
+    if day is None:
+        return no_today()
     weather = _(forecast(city, day))
     # Whole sentences, not pieces: each language orders the words its own way.
     if one_day is None:
@@ -283,7 +308,11 @@ async def get_forecast(session: Session, api: AlexaApi, city: str, days: int) ->
         return elicit_slot("days", _(AT_LEAST_ONE_DAY))
     if days > MAX_DAYS:
         return elicit_slot("days", _(AT_MOST_MAX_DAYS))
-    return several_days(session, city, await api.today(), days)
+    today = await user_today(api)
+    if today is None:
+        session.attributes["last_city"] = city  # ("and tomorrow?" is for that city)
+        return no_today()
+    return several_days(session, city, today, days)
 
 
 def several_days(session: Session, city: str, start: datetime.date, days: int) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,10 @@ REQUESTS = Path(__file__).parent / "requests"
 
 FRIDAY = datetime.date(2026, 11, 27)
 WHERE = "Which city would you like the weather for?"
+NO_TODAY = (
+    "Sorry, I can't tell today's date where you are right now. Try again in a moment, or name "
+    "the day."
+)
 
 
 def test_launch_asks_for_a_city(skill_client: Any) -> None:
@@ -120,6 +125,37 @@ def test_a_profile_service_that_fails_leaves_the_greeting_without_a_name(
     [line] = [r for r in caplog.records if r.name == "examples.weather.app"]
     assert line.levelname == "WARNING"
     assert line.getMessage().startswith("greeting without the name: ")
+
+
+@pytest.mark.parametrize("fault", ["timeout", 503])
+@pytest.mark.parametrize(
+    "ask",
+    [
+        lambda client: client.intent("GetWeather", city="Oslo"),
+        lambda client: client.intent("GetForecast", city="Oslo", days="3"),
+    ],
+    ids=["today", "forecast"],
+)
+def test_a_settings_service_that_fails_is_no_date_and_no_apology(
+    skill_client: Any, fault: object, ask: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # "Today" needs the device's time zone; UTC's date could be another day (a wrong answer),
+    # so none is given, but the user heard the framework's apology for a handler bug and the
+    # log had an ERROR with a traceback for a service that failed.
+    client = skill_client(skill, time_zone="Asia/Tokyo", faults={"time_zone": fault})
+    result = ask(client)
+    assert result.speech == NO_TODAY
+    assert result.reprompt == ANYTHING_ELSE
+    assert result.should_end_session is False
+    assert result.card is None
+    assert [(r.name, r.levelname) for r in caplog.records if r.levelno >= logging.WARNING] == [
+        ("examples.weather.app", "WARNING")
+    ]
+    [line] = [r for r in caplog.records if r.name == "examples.weather.app"]
+    assert line.getMessage().startswith("no date for today: the settings API (time zone) failed: ")
+    assert line.exc_info is None
+    # A day named needs no time zone: the city kept, "and tomorrow?" is answered.
+    assert client.intent("GetWeather", date="2026-11-27").speech.startswith("It will be ")
 
 
 def test_a_new_session_asks_for_a_city_afresh(skill_client: Any) -> None:

@@ -167,3 +167,12 @@ def test_a_weekend_and_a_month_in_german(client: Any) -> None:
         "Ich kann dir das Wetter für einen Tag, ein Wochenende oder eine Woche sagen. Welcher "
         "Tag? Sag zum Beispiel: was ist mit morgen?"
     )
+
+
+def test_no_date_for_today_in_german(skill_client: Any) -> None:
+    # The settings API failing: no "today" (UTC's could be another day), said in German.
+    client = skill_client(skill, locale="de-DE", faults={"time_zone": 503})
+    assert client.intent("GetWeather", city="Berlin").speech == (
+        "Entschuldigung, ich kann gerade nicht sagen, welches Datum heute bei dir ist. Versuch es "
+        "gleich noch einmal, oder nenne den Tag."
+    )
