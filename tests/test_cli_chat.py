@@ -762,7 +762,36 @@ def test_chat_url_to_a_server_answering_200_with_no_json_is_a_refused_answer(
     assert "  Alexa:      There was a problem with the requested skill's response.\n" in out
     assert "  → SessionEndedRequest ERROR INVALID_RESPONSE\n" in out
     assert '    answer: "<html>hello</html>"\n' in out  # what came, as --json shows it
-    assert "HTTP 200 with a body that is not a JSON object: Alexa says there was a problem" in out
+    # In replay --url's words (it said "HTTP 200 with a body that is not a JSON object").
+    assert "(the answer is not JSON: '<html>hello</html>': Alexa says there was a problem" in out
+
+
+def test_chat_url_to_a_server_answering_a_json_list_says_so_as_replay_does(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def a_list(self: object, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=[1, 2], request=request)
+
+    code, out, err = chat_with_server(monkeypatch, a_list, "open pizza palace\n")
+    assert (code, err) == (0, "")
+    assert "  (the answer is not a JSON object: Alexa says there was a problem with" in out, out
+
+
+def test_chat_url_to_a_server_answering_a_redirect_says_where_it_points(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "HTTP 301" alone: where it pointed, and that chat does not follow it, went unsaid.
+
+    def moved(self: object, request: httpx.Request) -> httpx.Response:
+        headers = {"Location": "https://example.com/alexa"}
+        return httpx.Response(301, headers=headers, request=request)
+
+    code, out, err = chat_with_server(monkeypatch, moved, "open pizza palace\n")
+    assert (code, err) == (0, "")
+    assert (
+        "  HTTP 301: a redirect to https://example.com/alexa, which chat --url does not follow: "
+        "give that URL to --url if the skill is served there\n"
+    ) in out, out
 
 
 def test_a_windows_text_file_piped_in_is_read_as_its_lines(
@@ -1044,7 +1073,7 @@ def test_chat_url_to_a_server_answering_json_nested_too_deeply_is_a_refused_answ
     code, out, err = chat_with_server(monkeypatch, nested, "open pizza palace\n")
     assert (code, err) == (0, "")
     assert "RecursionError" not in out
-    assert "HTTP 200 with a body that is not a JSON object: Alexa says there was a problem" in out
+    assert "(the answer is not JSON: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[" in out
 
 
 @pytest.mark.parametrize(

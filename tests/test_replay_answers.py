@@ -510,3 +510,34 @@ def test_an_answer_that_is_no_json_object_says_what_came(tmp_path: Path) -> None
             argv = ["replay", f"{app}:skill", str(request), "--url", f"http://127.0.0.1:{port}/"]
             assert main(argv, stdout=out, stderr=io.StringIO()) == 1
         assert f"  FAILED: Alexa would refuse the answer ({why}" in out.getvalue(), out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("location", "shown"),
+    [
+        ("https://example.com/alexa", "https://example.com/alexa"),
+        ("/skill/", "http://127.0.0.1:{port}/skill/"),  # (relative: resolved, as a client would)
+        ("https://ann:secret@example.com/", "https://ann:***@example.com/"),  # (as --url's)
+    ],
+)
+def test_a_redirect_says_where_it_points_and_is_not_followed(
+    tmp_path: Path, location: str, shown: str
+) -> None:
+    # A server answering 301 (a proxy that wants https, a path without its slash) failed as
+    # "HTTP 301" alone: neither where it pointed nor that replay does not follow it.
+    request = launch_file(tmp_path)
+    app = tmp_path / "app.py"
+    app.write_text(f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n")
+    head = (
+        b"HTTP/1.1 301 Moved Permanently\r\nLocation: %s\r\nContent-Length: 0\r\n"
+        b"Connection: close\r\n\r\n" % location.encode()
+    )
+    out = io.StringIO()
+    with canned_answer_port(head) as port:
+        argv = ["replay", f"{app}:skill", str(request), "--url", f"http://127.0.0.1:{port}/"]
+        assert main(argv, stdout=out, stderr=io.StringIO()) == 1
+        target = shown.format(port=port)
+    assert (
+        f"  FAILED: HTTP 301: a redirect to {target}, which replay --url does not follow: give "
+        "that URL to --url if the skill is served there\n"
+    ) in out.getvalue(), out.getvalue()

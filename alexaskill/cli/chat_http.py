@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .common import is_local_url, unreachable
 from .inputs import shown_url
+from .url_answers import not_json, redirect_reason
 
 if TYPE_CHECKING:
     from ..testing import FakeAlexaApi, SkillResponse
@@ -94,19 +95,29 @@ class HttpTransport:
         except httpx.HTTPError as exc:
             return self._failed(envelope, f"no answer ({type(exc).__name__}: {exc})")
         self.answered = True
+        shape = None
         try:
             payload = response.json()
         except (ValueError, RecursionError):  # (nested too deeply: no JSON either)
             text = response.text[:200]
             if response.status_code == 200:
-                # Not a response envelope (a web page, say): Alexa refuses it. A dict here
-                # would pass for the skill's answer.
+                # Not a response envelope (a web page, say): Alexa refuses it, said in replay
+                # --url's words. A dict here would pass for the skill's answer.
                 payload = text or None
+                shape = not_json(response)
             else:  # the reason of a refusal, shown on its HTTP line
                 payload = {"error": text} if text else None
+        else:
+            if response.status_code == 200 and not isinstance(payload, dict):  # ([1, 2], say)
+                from ..responses.response import envelope_refusal
+
+                shape = envelope_refusal(payload)
+        redirect = redirect_reason(response, "chat")
+        if redirect is not None:  # (where to, rather than the body: "Moved")
+            payload = {"error": redirect}
         calls = tuple(self.api.calls_since(first_call))
         status = response.status_code
-        refusal = ssml_refusal(status, payload)
+        refusal = shape or ssml_refusal(status, payload)
         # the rules the app keeps in process, judged with the request sent
         # (and the directives for an interface the device lacks, which the app drops)
         unsupported: list[str] = []

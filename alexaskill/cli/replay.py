@@ -43,6 +43,7 @@ from .inputs import (
 from .replay_files import load_requests as _load_requests
 from .replay_show import show_answer
 from .request_origin import skill_id_for
+from .url_answers import not_json, redirect_reason
 
 #: Seconds ``--url`` waits for each answer (Alexa gives up after about 8).
 URL_TIMEOUT = 15.0
@@ -226,10 +227,12 @@ def _send_url(
                 except (ValueError, RecursionError):  # (nested too deeply: no JSON either)
                     payload = {"error": response.text[:200]} if response.text else None
                     if judged:  # (a web page, say: what came, not "no response envelope")
-                        came = f"not JSON: {response.text[:60]!r}" if response.content else "empty"
-                        shape = f"the answer is {came}"
+                        shape = not_json(response)
                 else:
                     shape = envelope_refusal(payload) if judged else None
+                redirect = redirect_reason(response, "replay")
+                if redirect is not None:  # (where to, rather than the body: "Moved")
+                    payload = {"error": redirect}
                 calls = tuple(api.calls_since(first_call))
                 # Whether Alexa would refuse the answer whole, as judged in process (and the
                 # rules the app keeps there: their violations too).

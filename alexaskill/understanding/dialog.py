@@ -266,8 +266,10 @@ class Conversation(DialogAnswers):
                 what, kind = str(error or "no answer from the skill"), "ENDPOINT_TIMEOUT"
             else:  # a 200 is refused for its body (a web page, say): no response envelope
                 what, kind = f"the skill answered HTTP {reply.status_code}", "INVALID_RESPONSE"
-                if reply.status_code == 200:
-                    what += " with a body that is not a JSON object"
+                if reply.status_code == 200:  # (chat --url's transport says what came)
+                    what = getattr(reply, "refusal", None) or (
+                        what + " with a body that is not a JSON object"
+                    )
             note = (
                 f"{what}: Alexa says there was a problem with the skill's response, and the "
                 "session ends"
