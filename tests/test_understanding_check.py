@@ -461,12 +461,41 @@ def test_check_a_model_file_that_cannot_be_read_exits_2(
     assert err.count("\n") == 1
 
 
-def test_check_a_json_file_that_is_no_model_exits_1(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        ("[]", "not a JSON object"),
+        ('"en-US"', "not a JSON object"),
+        ('{"interactionModel": []}', "interactionModel is not an object"),
+        ('{"manifest": {}}', "no interactionModel.languageModel (is this an ASK model file?)"),
+    ],
+)
+def test_check_a_json_file_that_is_no_model_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str, why: str
+) -> None:
+    # A file that is no model at all (a list, a manifest) is a mistake in the command, as for
+    # `understand --model`, `chat --model` and `request --model` (exit status 2, one line on
+    # stderr): it was "error: …" on stdout and exit status 1, a model with errors to fix.
+    monkeypatch.chdir(tmp_path)
+    Path("en-US.json").write_text(content)
+    assert run("model", "--check", "en-US.json") == (
+        2,
+        "",
+        f"alexaskill model: error: en-US.json: {why}\n",
+    )
+    assert run("understand", "--model", "en-US.json", "hello")[::2] == (
+        2,
+        f"alexaskill understand: error: en-US.json: {why}\n",
+    )
+
+
+def test_check_a_model_whose_parts_are_of_the_wrong_shape_exits_1(tmp_path: Path) -> None:
+    # A model file with errors inside (intents that are no list) is a model to fix: status 1.
     path = tmp_path / "en-US.json"
-    path.write_text("[]")
+    path.write_text(json.dumps({"interactionModel": {"languageModel": {"intents": {}}}}))
     code, out, _ = run("model", "--check", str(path))
     assert code == 1
-    assert out.startswith("error: ")
+    assert out.startswith("error: "), out
 
 
 def test_check_an_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

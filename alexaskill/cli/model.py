@@ -59,7 +59,14 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         audio_player = f"{manifest} declares {_AUDIO_PLAYER}"
     try:
         if from_file:
-            model = InteractionModel.from_json(data, source=source)
+            try:
+                model = InteractionModel.from_json(data, source=source)
+            except InteractionModelError as exc:
+                if _shaped_as_model(data):
+                    raise  # a model with errors: reported below, status 1
+                # A list, a manifest: no model at all, a mistake in the command (status 2, in
+                # the words of `understand --model`).
+                raise UsageError("; ".join(exc.problems)) from None
             if invocation is not None:
                 model = dataclasses.replace(model, invocation=invocation)
         else:
@@ -103,6 +110,17 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         plural = "s" if errors != 1 else ""
         out.write(f"{errors} error{plural}, {warnings} warning{'s' if warnings != 1 else ''}\n")
     return 1 if errors else 0
+
+
+def _shaped_as_model(data: object) -> bool:
+    """Whether ``data`` is shaped as an ASK CLI model file (an object with an
+    ``interactionModel.languageModel`` object, or that object alone) rather than some other JSON,
+    which is a mistake in the command, not a model with errors."""
+    root = data.get("interactionModel", data) if isinstance(data, dict) else None
+    language = root.get("languageModel") if isinstance(root, dict) else None
+    if language is None and isinstance(root, dict) and "intents" in root:
+        language = root
+    return isinstance(language, dict)
 
 
 _AUDIO_PLAYER = "AUDIO_PLAYER"
@@ -443,8 +461,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="list what Amazon's build would refuse and the conflicts it lets pass (samples "
         "in two intents or understood as another intent, values shared by two slot types of "
-        "one intent); exit status 1 on errors (JSON not shaped as a model included), 2 for a "
-        "model file that is missing or not JSON",
+        "one intent); exit status 1 on errors, 2 for a model file that is missing, not "
+        "JSON or no model (a JSON list, a manifest)",
     )
     command.add_argument(
         "--manifest",
