@@ -11,6 +11,9 @@ that terminates TLS itself (``--ssl-certfile`` added to ``CMD``, as the README s
 answer plain HTTP. Here no proxy is used, and when a plain request meets a TLS server the same
 URL is asked again over HTTPS, without checking the certificate: it names the skill's public
 domain, not 127.0.0.1, and what is checked is that this server answers, not who it is.
+
+A redirect is not followed (urllib follows it to any host): the server asked must answer 200
+itself, and a 3xx is unhealthy, its ``Location`` in the reason.
 """
 
 from __future__ import annotations
@@ -34,18 +37,35 @@ _LEAST_FOR_RETRY: Final = 0.5
 _GRACE: Final = 0.25
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows no redirect: urllib then raises the 3xx as an `urllib.error.HTTPError`."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+class _Redirected(Exception):
+    """The server answered a redirect (not followed): unhealthy, with where it points."""
+
+
 def _status(url: str, timeout: float) -> int:
-    """The status ``url`` answers with, asked without any proxy."""
+    """The status ``url`` answers with, asked without any proxy; `_Redirected` for a redirect,
+    which is not followed."""
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE  # a loopback liveness check, see the module's docstring
     opener = urllib.request.build_opener(
-        urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context)
+        urllib.request.ProxyHandler({}),
+        urllib.request.HTTPSHandler(context=context),
+        _NoRedirects(),
     )
     try:
         with opener.open(url, timeout=timeout) as response:
             return int(response.status)
     except urllib.error.HTTPError as exc:  # an answer, not a failure to get one
+        location = exc.headers.get("Location") if exc.headers is not None else None
+        if 300 <= exc.code < 400 and location is not None:
+            raise _Redirected(f"HTTP {exc.code}, a redirect to {location} (not followed)") from None
         return exc.code
 
 
@@ -100,6 +120,8 @@ def _tries(url: str, timeout: float) -> str | None:
         if not isinstance(reason, BaseException):  # URLError's text ("no host given")
             return f"{url}: {type(exc).__name__}: {reason}"
         return f"{url}: {type(reason).__name__}: {reason}"
+    except _Redirected as redirect:
+        return f"{url}: {redirect}"
     return None if status == 200 else f"{url}: HTTP {status}"
 
 

@@ -177,3 +177,48 @@ def test_a_port_out_of_range_is_named_as_such(port: str) -> None:
     problem = check(f"http://127.0.0.1:{port}/health")
     assert problem is not None and "port" in problem.lower(), problem
     assert "refused" not in problem.lower(), problem
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_is_unhealthy_and_not_followed(status: int) -> None:
+    # urllib's opener followed redirects: a /health answering 301 to another server that
+    # answers 200 (a proxy's page, another host) was reported healthy.
+    import http.server
+    import threading
+
+    asked: list[str] = []
+
+    class Healthy(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Healthy) as elsewhere:
+        target = f"http://127.0.0.1:{elsewhere.server_address[1]}/elsewhere"
+
+        class Moved(Healthy):
+            def do_GET(self) -> None:
+                self.send_response(status)
+                self.send_header("Location", target)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Moved) as moved:
+            servers = [
+                threading.Thread(target=s.serve_forever, daemon=True) for s in (elsewhere, moved)
+            ]
+            for server in servers:
+                server.start()
+            try:
+                url = f"http://127.0.0.1:{moved.server_address[1]}/health"
+                problem = check(url)
+            finally:
+                elsewhere.shutdown()
+                moved.shutdown()
+    assert problem == f"{url}: HTTP {status}, a redirect to {target} (not followed)"
+    assert asked == []
