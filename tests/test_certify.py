@@ -38,8 +38,11 @@ PROBES = [
     "empty-cert-url",
     *(name for name, _ in INVALID_CERT_URLS),
     "invalid-signature",
+    "signature-not-base64",
     "timestamp-old",
     "timestamp-future",
+    "timestamp-just-old",
+    "timestamp-just-future",
     "body-changed",
     "not-json",
     "another-skill",
@@ -183,6 +186,9 @@ def test_the_served_example_passes_every_probe(weather: str) -> None:
     assert any("--allow-local" in note for note in report["notes"])
     # Each signed probe has its one defect, and the skill names it.
     assert "timestamp: too old" in detail(report, "timestamp-old")
+    assert "timestamp: too old" in detail(report, "timestamp-just-old")
+    assert "timestamp" in detail(report, "timestamp-just-future")
+    assert "not base64" in detail(report, "signature-not-base64")
     assert "does not match" in detail(report, "body-changed")
     assert "another skill" in detail(report, "another-skill")
     assert {c["status"] for c in report["checks"] if c["name"] in PROBES} == {400}
@@ -195,7 +201,7 @@ def test_text_output_is_one_line_per_check(weather: str) -> None:
     assert lines[0] == f"certifying {weather}"
     assert any(line.startswith("PASS  cert-url-path-case ") for line in lines)
     assert any(line.startswith("SKIP  tls-version ") for line in lines)
-    assert lines[-1] == "16 checks: all passed"
+    assert lines[-1] == "19 checks: all passed"
 
 
 # --- broken endpoints fail, naming the probe ----------------------------------------------------
@@ -845,3 +851,38 @@ def test_a_bad_timeout_is_shown_as_given(
     assert code == 2
     assert shown in said
     assert f"{given}.0" not in said
+
+
+def test_the_probes_just_past_the_tolerance_and_of_a_signature_not_base64() -> None:
+    # Amazon's rules: a signature that is not base64 is refused, and a timestamp more than
+    # 150 s away. The probes sent one only ten minutes away: an endpoint allowing five minutes
+    # passed; and no signature that is not base64 (a verifier that decodes leniently passed).
+    import base64
+    import binascii
+
+    from alexaskill.cli.probes import Target, probes
+
+    pki = TestPKI()
+    target = Target("http://127.0.0.1:1/", allow_local=True, signer=pki, skill_id="x")
+    before = dt.datetime.now(dt.UTC)
+    made = {p.name: p for p in probes(target)}
+    after = dt.datetime.now(dt.UTC)
+    for name, sign in (("timestamp-just-old", -1), ("timestamp-just-future", 1)):
+        probe = made[name]
+        stamp = dt.datetime.fromisoformat(json.loads(probe.body)["request"]["timestamp"])
+        # past 150 s by enough for the time the probes before it take, within ten minutes
+        assert 160 <= sign * (stamp - (before if sign < 0 else after)).total_seconds() <= 200
+        assert probe.expect == 400
+        signature = base64.b64decode(probe.headers["Signature-256"])
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        pki.leaf_key.public_key().verify(  # its one defect: the time
+            signature, probe.body, padding.PKCS1v15(), hashes.SHA256()
+        )
+    probe = made["signature-not-base64"]
+    with pytest.raises(binascii.Error):
+        binascii.a2b_base64(probe.headers["Signature-256"], strict_mode=True)
+    assert probe.headers["SignatureCertChainUrl"] == pki.cert_url
+    unsigned = Target("http://127.0.0.1:1/", allow_local=True, skill_id="x")
+    assert {"signature-not-base64", "timestamp-just-old"} <= {p.name for p in probes(unsigned)}

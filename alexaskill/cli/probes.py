@@ -6,9 +6,10 @@ https://developer.amazon.com/en-US/docs/alexa/custom-skills/security-testing-for
 as "Host a custom skill as a web service" lays down
 (https://developer.amazon.com/en-US/docs/alexa/custom-skills/host-a-custom-skill-as-a-web-service.html):
 a request without its signature headers, with a ``SignatureCertChainUrl`` that breaks the URL
-rules, with a signature that does not match, or with a timestamp more than 150 seconds away must
-be refused with HTTP 400 Bad Request; the endpoint must serve HTTPS on port 443 with a
-certificate valid for its host name. Each probe here sends one such request.
+rules, with a signature that is not base64 or does not match, or with a timestamp more than 150
+seconds away (ten minutes, and just past the 150 s) must be refused with HTTP 400 Bad Request;
+the endpoint must serve HTTPS on port 443 with a certificate valid for its host name. Each probe
+here sends one such request.
 
 Only Amazon's key signs real requests, so without help the signed probes carry a signature that
 cannot verify: they show that the endpoint answers 400 (not 401, 403, 500 or nothing), not which
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import itertools
 import json
 import os
 import statistics
@@ -74,6 +76,10 @@ AMAZON_CERT_URL: Final = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem
 #: Amazon's tolerance for ``request.timestamp``, and the hour skill events may be late.
 _TOLERANCE: Final = 150
 _SKILL_EVENT_TOLERANCE: Final = 3600
+#: How far past the tolerance the "just" timestamp probes are: room for the probes sent before
+#: one (each built as it is sent) and for the endpoint's clock, yet an endpoint allowing five
+#: minutes accepts them.
+_JUST_PAST: Final = 20
 #: Amazon's list of invalid SignatureCertChainUrl values ("Verify the signature certificate URL"
 #: in "Host a custom skill as a web service"), each named for the rule it breaks.
 INVALID_CERT_URLS: Final = (
@@ -157,12 +163,22 @@ def probes(target: Target) -> Iterator[Probe]:
         launch,
         {**signed(launch), "Signature-256": _garbage_signature()},
     )
-    now = dt.datetime.now(dt.UTC)
-    for name, offset, when in (
-        ("timestamp-old", -10, "ten minutes old"),
-        ("timestamp-future", 10, "ten minutes in the future"),
+    yield probe(
+        "signature-not-base64",
+        "a signature that is not base64",
+        launch,
+        # (the length of a real one, with characters no base64 text has)
+        {**signed(launch), "Signature-256": _garbage_signature()[:-4].replace("A", "*") + "!!!="},
+    )
+    just = _TOLERANCE + _JUST_PAST
+    for name, seconds, when in (
+        ("timestamp-old", -600, "ten minutes old"),
+        ("timestamp-future", 600, "ten minutes in the future"),
+        ("timestamp-just-old", -just, f"{just} s old (Amazon allows {_TOLERANCE} s)"),
+        ("timestamp-just-future", just, f"{just} s in the future (Amazon allows {_TOLERANCE} s)"),
     ):
-        data = body(now=now + dt.timedelta(minutes=offset))
+        # (dated as it is made: `run_probes` makes each just before sending it)
+        data = body(now=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds))
         yield probe(name, f"a request {when}", data, signed(data))
     changed = launch.replace(b'"en-US"', b'"en-GB"', 1)
     yield probe("body-changed", "a body changed after signing", changed, signed(launch))
@@ -391,9 +407,10 @@ def run_probes(
     for result in checks:
         report(result)
     sent: list[Result] = []
-    selected = list(probes(target))
-    if capture is not None:
-        selected += replay_probes(capture)
+    # Each probe made as it is sent: a timestamp just past the tolerance stays past it however
+    # long the probes before it took.
+    replayed = replay_probes(capture) if capture is not None else iter(())
+    selected = itertools.chain(probes(target), replayed)
     with httpx.Client(
         timeout=httpx.Timeout(target.timeout), verify=verify, follow_redirects=False
     ) as client:
