@@ -541,3 +541,25 @@ def test_a_redirect_says_where_it_points_and_is_not_followed(
         f"  FAILED: HTTP 301: a redirect to {target}, which replay --url does not follow: give "
         "that URL to --url if the skill is served there\n"
     ) in out.getvalue(), out.getvalue()
+
+
+@pytest.mark.parametrize("json_lines", [False, True])
+def test_a_servers_reason_is_shown_not_acted_on_by_the_terminal(
+    tmp_path: Path, json_lines: bool
+) -> None:
+    # The FAILED line wrote a refusal's reason as the server sent it: an escape sequence in it
+    # cleared the terminal and a bell rang, where the answer's rows are written out (\x1b).
+    request = launch_file(tmp_path)
+    app = tmp_path / "app.py"
+    app.write_text(f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n")
+    body = b"bad \x1b[2J\x07 request"
+    head = b"HTTP/1.1 400 Bad Request\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(
+        body
+    )
+    out, err = io.StringIO(), io.StringIO()
+    with canned_answer_port(head + body) as port:
+        argv = ["replay", f"{app}:skill", str(request), "--url", f"http://127.0.0.1:{port}/"]
+        assert main([*argv, *(["--json"] if json_lines else [])], stdout=out, stderr=err) == 1
+    shown = err.getvalue() if json_lines else out.getvalue()
+    assert "FAILED: HTTP 400: bad \\x1b[2J\\x07 request\n" in shown, shown
+    assert "\x1b" not in shown and "\x07" not in shown

@@ -272,6 +272,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _check_url(args.url)
         alexa_api_reaches(args.url, args.alexa_api)
     send = _send_url if args.url is not None else _send_local
+    from .chat_show import terminal_safe  # (a server's reason shown, not acted on: \x1b)
+
     failed = violations = 0
     with log_to(err, logging.WARNING):
         for name, envelope, result in send(skill, requests, args):
@@ -294,6 +296,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     "request"
                 )
             failed += problem is not None
+            if problem is not None:
+                problem = terminal_safe(problem)
             # Parts the app dropped for breaking Alexa's rules (a server's: those it sent).
             broken = [str(violation) for violation in result.violations]
             violations += len(broken)
@@ -319,7 +323,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 if problem is not None:
                     err.write(f"alexaskill replay: {name}: FAILED: {problem}\n")
                 for violation in broken:
-                    err.write(f"alexaskill replay: {name}: violation: {violation}\n")
+                    err.write(f"alexaskill replay: {name}: violation: {terminal_safe(violation)}\n")
                 continue
             out.write(f"{name} ({_label(envelope)})\n")
             if problem is not None:
@@ -327,7 +331,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else:
                 show_answer(result, out, served=args.url is not None)
             for violation in broken:
-                out.write(f"  violation:  {violation}\n")
+                out.write(f"  violation:  {terminal_safe(violation)}\n")
     if not args.json:
         total = len(requests)
         verdict = f"{failed} failed" if failed else "all answered"
