@@ -2694,6 +2694,72 @@ def test_a_content_length_of_thousands_of_digits_exceeds_the_limit(pki: TestPKI)
         verify_via(pki, mock_client(handler))
 
 
+#: Answers whose head httpx (h11) refuses before the verifier sees it, each a server that
+#: answered: (the raw answer, the reason the client is given).
+_MALFORMED_ANSWERS: Final = {
+    "two different lengths": (
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
+        "certificate chain: download's Content-Length is malformed",
+    ),
+    "a length that is no number": (
+        b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nhello",
+        "certificate chain: download's Content-Length is malformed",
+    ),
+    "a status line that is no HTTP": (
+        b"NOT HTTP AT ALL\r\n\r\n",
+        "certificate chain: download's answer is malformed",
+    ),
+    # (A connection closed with no answer is still a failed download, the network's to check.)
+    "no answer": (b"", "certificate chain: download failed"),
+}
+
+
+@pytest.mark.parametrize("case", list(_MALFORMED_ANSWERS))
+def test_an_answer_httpx_refuses_as_malformed_is_said_malformed_not_unreachable(
+    pki: TestPKI, case: str
+) -> None:
+    # httpx's own parser refused the head (RemoteProtocolError) before read_chain read it: a
+    # "download failed" whose log sent the operator to check outbound HTTPS, DNS and proxies,
+    # though the certificate server had answered.
+    answer, reason = _MALFORMED_ANSWERS[case]
+
+    async def scenario() -> CertificateError:
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(answer)
+            await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        inner = httpx.AsyncHTTPTransport()
+
+        class ToLocal(httpx.AsyncBaseTransport):
+            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+                request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=port)
+                return await inner.handle_async_request(request)
+
+        try:
+            async with httpx.AsyncClient(transport=ToLocal()) as client:
+                verifier = Verifier([pki.root], now=lambda: NOW, http_client=client)
+                with pytest.raises(CertificateError) as info:
+                    await verifier.verify(pki.sign(BODY), BODY)
+                return info.value
+        finally:
+            await inner.aclose()
+            server.close()
+            await server.wait_closed()
+
+    refused = run(scenario())
+    assert str(refused) == reason
+    if case == "no answer":
+        assert isinstance(refused, CertificateUnavailableError)
+        assert "allow outbound HTTPS" in str(refused.detail)
+        return
+    assert not isinstance(refused, CertificateUnavailableError)  # (the log's "allow outbound")
+    assert "outbound HTTPS" not in str(getattr(refused, "detail", None))
+
+
 @pytest.mark.parametrize("seconds", ["now", "now as float", "1000000000", "9999999999.9"])
 def test_a_timestamp_in_epoch_seconds_is_refused_saying_it_looks_like_seconds(
     pki: TestPKI, seconds: str

@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 _FAILED = "certificate chain: download failed"
+_MALFORMED_LENGTH = "certificate chain: download's Content-Length is malformed"
 
 
 async def call_fetch_chain(
@@ -76,6 +77,15 @@ async def download_chain(
         raise CertificateUnavailableError(
             "certificate chain: download timed out", detail=unreachable(url, exc)
         ) from exc
+    except httpx.RemoteProtocolError as exc:
+        said = _malformed(exc)
+        if said is None:  # the server went away (a reset, an answer cut short): as unreachable
+            raise CertificateUnavailableError(_FAILED, detail=unreachable(url, exc)) from exc
+        # It answered, in HTTP httpx's parser refuses (two lengths, a length that is no
+        # number): no matter of this server's network access, which the log would blame.
+        if "content-length" in said.lower():
+            raise CertificateError(_MALFORMED_LENGTH) from exc
+        raise CertificateError("certificate chain: download's answer is malformed") from exc
     except BaseException as exc:
         if not isinstance(exc, Exception) and not _stray_cancellation(exc):
             raise
@@ -93,6 +103,23 @@ def type_name(value: object) -> str:
     """``value``'s type as an error names it: ``httpx.Client``, ``str``."""
     kind = type(value)
     return f"httpx.{kind.__name__}" if kind.__module__.startswith("httpx") else kind.__name__
+
+
+def _malformed(exc: BaseException) -> str | None:
+    """What h11 (httpx's HTTP/1.1 parser, under httpcore) said of the answer's bytes, when it
+    refused them (found among the causes of httpx's ``RemoteProtocolError``); None for a
+    connection that ended early, which httpcore says with no h11 error inside."""
+    import h11
+
+    seen: BaseException | None = exc
+    for _ in range(8):  # (httpx's error, httpcore's, then h11's: a few links at most)
+        if seen is None:
+            break
+        for part in (seen, *seen.args):
+            if isinstance(part, h11.RemoteProtocolError):
+                return str(part)
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _stray_cancellation(exc: BaseException) -> bool:
@@ -144,7 +171,7 @@ def _declared_length(value: str) -> float:
     lengths = {part.strip(" \t") for part in value.split(",")}
     digits = lengths.pop() if len(lengths) == 1 else ""
     if not (digits.isascii() and digits.isdigit()):
-        raise CertificateError("certificate chain: download's Content-Length is malformed")
+        raise CertificateError(_MALFORMED_LENGTH)
     digits = digits.lstrip("0") or "0"
     # (int() refuses over 4300 digits; 400 are past any limit a float holds)
     return float("inf") if len(digits) > 400 else int(digits)
