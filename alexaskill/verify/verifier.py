@@ -5,11 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from contextvars import ContextVar
-from datetime import UTC, datetime, timedelta
-from os import PathLike
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -25,6 +23,15 @@ from ..exceptions import (
 )
 from ..logs import security_logger
 from ..models import Envelope, decode_envelope
+from .arguments import (
+    _TRUST_ANNOUNCED,
+    _ArgumentError,
+    _number,
+    _say_trust,
+    _trusted_roots,
+)
+from .arguments import _trust_announced as _trust_announced  # (its users import it from here)
+from .arguments import _utcnow as _utcnow  # (the tests name the default clock here)
 from .chain import VerifiedChain, _certifi_roots, load_chain, validate_chain
 from .fetch import call_fetch_chain, download_chain, is_async_client, type_name
 from .signature import _SHA1, _SHA256, _check_length, _decode_signature, _verify_signature
@@ -42,10 +49,6 @@ if TYPE_CHECKING:
 __all__ = ["Verifier"]
 
 logger = logging.getLogger("alexaskill.verify")
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _header(headers: Mapping[str, str], name: str, lower: str) -> str | None:
@@ -99,79 +102,6 @@ def _as_bytes(body: bytes) -> bytes:
     if isinstance(body, memoryview):
         return body.tobytes()
     return bytes(body) if isinstance(body, bytearray) else body
-
-
-class _ArgumentError(ConfigurationError, ValueError):
-    """A `Verifier` argument refused: a `ConfigurationError`, and the ValueError it was."""
-
-
-def _number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _trusted_roots(roots: object) -> tuple[x509.Certificate, ...]:
-    """``trusted_roots`` checked: certificates, not a file's path or its bytes."""
-    if isinstance(roots, str | bytes | PathLike):
-        raise _ArgumentError(
-            f"trusted_roots takes certificates, not a path or PEM data ({roots!r:.60}): "
-            "x509.load_pem_x509_certificates(Path(...).read_bytes())"
-        )
-    if not isinstance(roots, Iterable):
-        raise _ArgumentError(
-            f"trusted_roots takes a list of x509.Certificate, not {type(roots).__name__}"
-        )
-    certificates: list[x509.Certificate] = []
-    for root in roots:
-        if not isinstance(root, x509.Certificate):
-            raise _ArgumentError(
-                f"trusted_roots takes x509.Certificate objects, not {type(root).__name__} "
-                f"({root!r:.60})"
-            )
-        certificates.append(root)
-    if not certificates:
-        raise _ArgumentError("trusted_roots is empty: no chain could ever be trusted")
-    return tuple(certificates)
-
-
-_P = ParamSpec("_P")
-_T = TypeVar("_T")
-#: Set while `_trust_announced` builds a verifier (a context variable: another thread's or
-#: task's verifier, built meanwhile, still says what it trusts).
-_TRUST_ANNOUNCED: ContextVar[bool] = ContextVar("_TRUST_ANNOUNCED", default=False)
-
-
-def _trust_announced(make: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
-    """``make(*args, **kwargs)``, the `Verifier` it builds not saying which roots or clock it
-    trusts: for a caller that says so itself. A `TestClient` trusts its test PKI for the test's
-    own requests; ``serve --dev`` says once that it trusts the development key. Every other
-    warning of the verifier (``allow_sha1``, a capped tolerance) is said as ever."""
-    token = _TRUST_ANNOUNCED.set(True)
-    try:
-        return make(*args, **kwargs)
-    finally:
-        _TRUST_ANNOUNCED.reset(token)
-
-
-def _say_trust(roots: Sequence[x509.Certificate] | None, now: object) -> None:
-    """Warn (`security_logger`) when a verifier trusts other roots than certifi's, or checks
-    dates against another clock than this machine's: one line for both."""
-    changes = []
-    if roots is not None:
-        names = "; ".join(root.subject.rfc4514_string() for root in roots)
-        changes.append(
-            f"Verifier(trusted_roots=...) trusts chains that lead to {names}, not to the "
-            "certifi bundle's roots (Amazon's CA among them)"
-        )
-    if now is not None and now is not _utcnow:
-        changes.append(
-            "Verifier(now=...) checks certificate dates and request timestamps against a clock "
-            "of its own, not this machine's (a fixed clock accepts a request replayed at any "
-            "time, and an expired chain)"
-        )
-    if changes:
-        security_logger.warning(
-            "%s. Keep such a verifier for tests and replaying captures.", "; ".join(changes)
-        )
 
 
 class Verifier:
