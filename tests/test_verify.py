@@ -2652,6 +2652,50 @@ def test_a_subclass_chain_decides_a_short_signature_itself(pki: TestPKI) -> None
     assert verifier.asked == [DEFAULT_CERT_URL]
 
 
+@pytest.mark.parametrize("method", ["verify", "verify_envelope", "verify_signature"])
+def test_a_short_signature_is_refused_before_the_download_of_a_subclass_calling_super_chain(
+    pki: TestPKI, method: str
+) -> None:
+    # A subclass whose chain() adds to the verifier's own (super().chain()) skipped the length
+    # check, which ran only when chain() was not overridden: "AA==" cost a chain download.
+    fetch = Fetcher(pki.chain_pem)
+    asked: list[str] = []
+
+    class Logged(Verifier):
+        async def chain(self, url: str) -> Any:
+            asked.append(url)
+            return await super().chain(url)
+
+    verifier = Logged([pki.root], fetch_chain=fetch, now=lambda: NOW)
+    headers = pki.sign(BODY)
+    headers["Signature-256"] = "AA=="
+    refused = r"^signature: Signature-256 does not match the body \(1 byte long"
+    with pytest.raises(SignatureError, match=refused):
+        run(getattr(verifier, method)(headers, BODY))
+    assert asked == [DEFAULT_CERT_URL]
+    assert fetch.calls == []
+    run(getattr(verifier, method)(pki.sign(BODY), BODY))  # a genuine one still downloads, once
+    assert fetch.calls == [DEFAULT_CERT_URL]
+    with pytest.raises(SignatureError, match=r"^signature: Signature-256 header is empty$"):
+        run(getattr(verifier, method)({**headers, "Signature-256": ""}, BODY))  # cached, too
+
+
+@pytest.mark.parametrize("sha1", [False, True])
+def test_check_signature_refuses_a_signature_too_short_for_any_key_taken(
+    pki: TestPKI, sha1: bool
+) -> None:
+    # check_signature() had no length check: a short signature was only "does not match".
+    key = pki.leaf_key.public_key()
+    name = "Signature (SHA-1)" if sha1 else "Signature-256"
+    with pytest.raises(SignatureError) as info:
+        check_signature(key, BODY, _signature_of(255), sha1=sha1)
+    assert str(info.value) == (
+        f"signature: {name} does not match the body (255 bytes long; the signing key must be "
+        "RSA-2048 or larger, whose signatures have 256 bytes or more)"
+    )
+    check_signature(key, BODY, pki.signature(BODY, sha1=sha1), sha1=sha1)
+
+
 @pytest.mark.parametrize("length", ["\u00b2", "\u0663", "abc", "-5", "1e3", "", "5, 6"], ids=repr)
 def test_a_content_length_that_is_no_ascii_number_is_said_malformed(
     pki: TestPKI, length: str

@@ -6,9 +6,9 @@
 1. ``SignatureCertChainUrl`` obeys Amazon's URL rules (`check_cert_url`). A rejected URL is
    never downloaded.
 2. The signature header is present, valid base64 and, unless a subclass's `chain` gives the
-   key, at least 256 bytes long, as a key taken in step 3 signs (read now so that a request
-   that cannot verify costs no download): ``Signature-256``, or the legacy SHA-1 ``Signature``
-   when ``allow_sha1`` is on and ``Signature-256`` is absent.
+   key without calling `Verifier.chain`, at least 256 bytes long, as a key taken in step 3
+   signs (read now so that a request that cannot verify costs no download): ``Signature-256``,
+   or the legacy SHA-1 ``Signature`` when ``allow_sha1`` is on and ``Signature-256`` is absent.
 3. The chain at that URL is downloaded once, validated with ``cryptography.x509.verification``
    (path to a trusted root, validity at ``now``, ``echo-api.amazon.com`` among the leaf's DNS
    SANs) and cached by URL. Every request re-checks the cached validity window against ``now``.

@@ -42,7 +42,8 @@ def check_signature(
     """Check one base64 signature header value: RSA PKCS#1 v1.5 over the raw ``body``.
 
     SHA-256 (the ``Signature-256`` header) unless ``sha1`` (the legacy ``Signature`` header).
-    A ``signature`` that is no str (bytes, None) is a `SignatureError` (also a ``TypeError``);
+    A ``signature`` that is no str (bytes, None) is a `SignatureError` (also a ``TypeError``),
+    as is one shorter than 256 bytes, which no key the verifier takes (RSA-2048 or larger) makes;
     a ``body`` that is no bytes, or a key that is no RSA public key, a ``TypeError``.
     """
     header = "Signature header" if sha1 else "Signature-256 header"
@@ -62,7 +63,9 @@ def check_signature(
             f"not {type(public_key).__name__}"
         )
     algorithm = _SHA1 if sha1 else _SHA256
-    _verify_signature(public_key, body, _decode_signature(signature, header), algorithm)
+    raw = _decode_signature(signature, header)
+    _check_length(raw, algorithm)  # as the verifier does: said as too short, not as any mismatch
+    _verify_signature(public_key, body, raw, algorithm)
 
 
 def _check_length(signature: bytes, algorithm: hashes.HashAlgorithm) -> None:

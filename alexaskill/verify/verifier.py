@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,12 @@ if TYPE_CHECKING:
 __all__ = ["Verifier"]
 
 logger = logging.getLogger("alexaskill.verify")
+
+#: The signature (and its hash) of the request whose chain `verify_signature` asks a subclass's
+#: `chain` for: `Verifier.chain`, called by that override, checks its length before a download.
+_SIGNATURE: ContextVar[tuple[bytes, hashes.HashAlgorithm] | None] = ContextVar(
+    "_SIGNATURE", default=None
+)
 
 
 def _header(headers: Mapping[str, str], name: str, lower: str) -> str | None:
@@ -313,8 +320,13 @@ class Verifier:
                 now = self._after_download(chain)
         else:
             # A subclass's `chain` is the one asked, on every request (the app's path too); what
-            # it returns must be valid now all the same.
-            chain = await self.chain(url)
+            # it returns must be valid now all the same. Its call of `Verifier.chain` checks the
+            # signature's length first, as above (its own key, pinned, may be any size).
+            pending = _SIGNATURE.set((signature, algorithm))
+            try:
+                chain = await self.chain(url)
+            finally:
+                _SIGNATURE.reset(pending)
             now = self._after_download(chain)
         _verify_signature(chain.public_key, body, signature, algorithm)
         return now
@@ -334,6 +346,9 @@ class Verifier:
         every request's chain, and refuses what it returns unless it is valid now.
         """
         url = check_cert_url(url)
+        pending = _SIGNATURE.get()
+        if pending is not None:  # asked by `verify_signature`: no key of ours makes a short one
+            _check_length(*pending)
         now = self._clock()
         chain = self._cache.get(url)
         if chain is None or not chain.not_before <= now <= chain.not_after:
