@@ -17,6 +17,13 @@ forged requests from crowding out genuine ones:
   error, HTTP 5xx, a chain out of its dates: `CertificateUnavailableError`), so repeating one
   made-up URL costs one download, not one per request. At most ``failure_cache_size`` URLs
   are remembered;
+- at most ``max_new_urls`` URLs never loaded before start a download in a window of
+  ``new_url_interval`` seconds (counted from the first of them; 0 turns the cap off): past it a
+  request naming another such URL is refused at once, without a download, and a WARNING says so
+  (once in `CAP_WARNING_EVERY` seconds, with how many went unsaid). A fresh made-up URL in each
+  forged request would otherwise cost a download each. A URL that loaded once (its chain now
+  out of the cache, or out of its dates) is not new: genuine requests, which name one URL for
+  months, meet the cap only when their URL is new in a window a flood has spent;
 - the downloads in flight belong to one event loop. A request on another loop meanwhile (one
   skill served from two threads) downloads alone, within ``timeout``: one download per URL,
   shared by that loop's requests for it, at most ``max_downloads`` such at once (a request past
@@ -31,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import math
 import threading
 import time
@@ -39,8 +47,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Final, Generic, TypeVar
 
 from .exceptions import CertificateError, CertificateUnavailableError
+from .log_repeats import Repeats
 
-__all__ = ["TRANSIENT_FAILURE_TTL", "Downloads"]
+__all__ = ["CAP_WARNING_EVERY", "TRANSIENT_FAILURE_TTL", "Downloads"]
+
+logger = logging.getLogger("alexaskill.verify")
 
 T = TypeVar("T")
 
@@ -48,6 +59,9 @@ T = TypeVar("T")
 TRANSIENT_FAILURE_TTL: Final = 2.0
 
 _TOO_MANY: Final = "certificate chain: too many downloads in progress"
+_CAPPED: Final = "certificate chain: too many new certificate URLs; not downloaded"
+#: Seconds between two warnings that the cap on new URLs refused requests.
+CAP_WARNING_EVERY: Final = 10.0
 
 
 class _Download:
@@ -73,6 +87,8 @@ _LIMITS: Final = (
     "download_timeout",
     "failure_ttl",
     "failure_cache_size",
+    "max_new_urls",
+    "new_url_interval",
 )
 
 
@@ -87,9 +103,19 @@ class Downloads(Generic[T]):
         timeout: float = 5.0,
         failure_ttl: float = 60.0,
         failure_cache_size: int = 1024,
+        max_new_urls: int = 16,
+        new_url_interval: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        numbers = (max_downloads, max_queued, timeout, failure_ttl, failure_cache_size)
+        numbers = (
+            max_downloads,
+            max_queued,
+            timeout,
+            failure_ttl,
+            failure_cache_size,
+            max_new_urls,
+            new_url_interval,
+        )
         for name, value in zip(_LIMITS, numbers, strict=True):
             if isinstance(value, bool) or not isinstance(value, int | float):  # (said by name)
                 raise TypeError(f"{name} must be a number, not {value!r}")
@@ -97,6 +123,7 @@ class Downloads(Generic[T]):
             ("max_downloads", max_downloads),
             ("max_queued_downloads", max_queued),
             ("failure_cache_size", failure_cache_size),
+            ("max_new_urls", max_new_urls),
         ):
             # NaN passed every comparison below and bounded nothing: max_downloads=nan refused
             # every download, failure_cache_size=nan (or inf) remembered failures without end.
@@ -112,12 +139,25 @@ class Downloads(Generic[T]):
             raise ValueError(f"failure_ttl must be 0 or more seconds, not {failure_ttl!r}")
         if failure_cache_size < 1:
             raise ValueError(f"failure_cache_size must be at least 1, not {failure_cache_size!r}")
+        if max_new_urls < 1:  # (0 would refuse every chain not loaded yet: Alexa's first)
+            raise ValueError(f"max_new_urls must be at least 1, not {max_new_urls!r}")
+        if not new_url_interval >= 0 or math.isinf(new_url_interval):
+            raise ValueError(
+                f"new_url_interval must be 0 (no cap) or more seconds, not {new_url_interval!r}"
+            )
         self.max_downloads = max_downloads
         self.max_queued = max_queued
         self.timeout = timeout
         self.failure_ttl = failure_ttl
         self.failure_cache_size = failure_cache_size
+        self.max_new_urls = max_new_urls
+        self.new_url_interval = new_url_interval
         self._clock = clock
+        #: URLs whose ``load`` succeeded, not new to the cap (as many as failures, at most).
+        self._loaded: OrderedDict[str, None] = OrderedDict()
+        #: When the cap's window began, and the new URLs it let start a download since.
+        self._window: tuple[float, int] = (-math.inf, 0)
+        self._capped_said = Repeats(CAP_WARNING_EVERY)
         self._loading: dict[str, _Download] = {}
         self._queue: list[_Download] = []
         self._active = 0
@@ -146,9 +186,10 @@ class Downloads(Generic[T]):
     async def get(self, url: str, load: Callable[[], Awaitable[T]]) -> T:
         """``await load()`` for ``url``, sharing the download with the other requests for it.
 
-        `CertificateError` without calling ``load`` when ``url`` failed recently, or when too many
-        URLs are downloading and waiting already; `CertificateError` too when no slot was free
-        within ``timeout`` seconds, or when ``load`` did not finish in the time left.
+        `CertificateError` without calling ``load`` when ``url`` failed recently, when too many
+        URLs are downloading and waiting already, or when it is new past ``max_new_urls``;
+        `CertificateError` too when no slot was free within ``timeout`` seconds, or when
+        ``load`` did not finish in the time left.
         """
         failure = self._failures.get(url)
         if failure is not None:
@@ -175,6 +216,7 @@ class Downloads(Generic[T]):
             if len(self._loading) >= self.max_downloads + self.max_queued:
                 # Refused, not queued: the queue is full of other URLs' requests already.
                 raise CertificateError(_TOO_MANY)
+            self._count_new(url)
             download = self._loading[url] = _Download(next(self._order), loop)
             # The task outlives a caller that goes away (shield): others may be waiting for it,
             # and its chain will serve the next request.
@@ -203,6 +245,7 @@ class Downloads(Generic[T]):
                     del self._alone_tasks[gone]  # its loop closed with it pending: never done
                 if len(self._alone_tasks) >= self.max_downloads:
                     raise CertificateError(_TOO_MANY)
+                self._count_new(url)
                 task = self._alone_tasks[key] = asyncio.ensure_future(self._run(url, None, load))
                 task.add_done_callback(_consume_exception)
                 task.add_done_callback(lambda done: self._unlist_alone(key, done))
@@ -213,6 +256,38 @@ class Downloads(Generic[T]):
         with self._alone_lock:
             if self._alone_tasks.get(key) is task:
                 del self._alone_tasks[key]
+
+    def _count_new(self, url: str) -> None:
+        """Count a download of ``url`` against the cap on new URLs, if it never loaded; refuse
+        it (a `CertificateError`, said at WARNING once a while) past the cap."""
+        interval = self.new_url_interval
+        if not interval or url in self._loaded:
+            return
+        now = self._clock()
+        began, count = self._window
+        if now - began >= interval:
+            began, count = now, 0
+        if count >= self.max_new_urls:
+            self._capped_said.warn(
+                logger,
+                f"certificate chain: {self.max_new_urls} new certificate URLs downloaded in "
+                f"{interval:g} s (Verifier(max_new_urls={self.max_new_urls}, "
+                f"new_url_interval={interval:g})): requests naming another URL not loaded "
+                "before are refused without a download until the interval ends (forged "
+                "requests naming made-up URLs?); cached chains still serve",
+            )
+            raise CertificateError(_CAPPED)
+        self._window = (began, count + 1)
+
+    def _loaded_now(self, url: str) -> None:
+        loaded = self._loaded
+        loaded.pop(url, None)  # (taken out and put back: as `_remember`, for other threads)
+        loaded[url] = None
+        try:
+            while len(loaded) > self.failure_cache_size:
+                loaded.popitem(last=False)
+        except KeyError:
+            pass
 
     def forget_failures(self) -> None:
         """Forget every remembered failure: the next request for any URL downloads again."""
@@ -231,7 +306,9 @@ class Downloads(Generic[T]):
                     await self._acquire(download)
                 acquired = True
                 loading = time.monotonic()
-                return await load()
+                result = await load()
+            self._loaded_now(url)
+            return result
         except TimeoutError as exc:
             if not acquired:
                 # Says nothing about the URL: not remembered as its failure.

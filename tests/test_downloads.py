@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
@@ -17,7 +18,11 @@ from starlette.testclient import TestClient as StarletteClient
 
 from alexaskill import Skill, speak
 from alexaskill.downloads import TRANSIENT_FAILURE_TTL, Downloads
-from alexaskill.exceptions import CertificateError, CertificateUnavailableError
+from alexaskill.exceptions import (
+    CertificateError,
+    CertificateUnavailableError,
+    ConfigurationError,
+)
 from alexaskill.testing import DEFAULT_CERT_URL, RequestFactory, TestPKI
 from alexaskill.verify import Verifier
 
@@ -290,7 +295,11 @@ def test_the_failure_memory_is_bounded(pki: TestPKI) -> None:
     async def scenario() -> Verifier:
         async with refusing_client(calls) as client:
             verifier = Verifier(
-                [pki.root], now=lambda: NOW, http_client=client, failure_cache_size=50
+                [pki.root],
+                now=lambda: NOW,
+                http_client=client,
+                failure_cache_size=50,
+                max_new_urls=200,  # (all 120 downloaded: the cap on new URLs is tested below)
             )
             for n in range(120):
                 with pytest.raises(CertificateError):
@@ -603,3 +612,155 @@ def test_a_failure_memory_emptied_by_another_thread_as_it_is_trimmed_is_no_keyer
 
     with pytest.raises(CertificateError, match="HTTP 403"):
         run(downloads.get(forged("emptied"), failing))
+
+
+# --- fresh made-up URLs cost at most so many downloads an interval -----------------------------
+
+_CAPPED = "certificate chain: too many new certificate URLs; not downloaded"
+
+
+def test_a_flood_of_fresh_made_up_urls_costs_at_most_the_cap_of_downloads(
+    pki: TestPKI, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Each forged request named a URL never seen (the failure memory stops repeats only): one
+    # download from S3 per request, however many came. A chain already cached keeps serving.
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        if str(request.url) == DEFAULT_CERT_URL:
+            return httpx.Response(200, content=pki.chain_pem)
+        return httpx.Response(403, content=b"<Error><Code>AccessDenied</Code></Error>")
+
+    async def scenario() -> list[str]:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            verifier = Verifier([pki.root], now=lambda: NOW, http_client=client)
+            await verifier.verify(pki.sign(BODY), BODY)  # Alexa's chain, cached
+            refusals = []
+            for n in range(200):
+                with pytest.raises(CertificateError) as info:
+                    await verifier.verify(pki.sign(BODY, cert_url=forged(n)), BODY)
+                refusals.append(str(info.value))
+                await verifier.verify(pki.sign(BODY), BODY)  # Alexa's requests go on
+            return refusals
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill.verify"):
+        refusals = run(scenario())
+    assert calls == [DEFAULT_CERT_URL] + [forged(n) for n in range(15)]  # 16 new URLs in all
+    assert all("HTTP 403" in refusal for refusal in refusals[:15])
+    assert set(refusals[15:]) == {_CAPPED}
+    lines = [r.getMessage() for r in caplog.records if r.name == "alexaskill.verify"]
+    assert lines and len(lines) < 185  # said once a while, not once a request
+    assert lines[0].startswith("certificate chain: 16 new certificate URLs downloaded in 60 s")
+    assert "Verifier(max_new_urls=16, new_url_interval=60)" in lines[0]
+    defaults = Verifier()
+    assert (defaults.max_new_urls, defaults.new_url_interval) == (16, 60.0)
+
+
+def test_the_new_url_cap_renews_each_interval_and_spares_urls_that_loaded() -> None:
+    ticks = [0.0]
+    downloads: Downloads[str] = Downloads(
+        max_new_urls=2, new_url_interval=60, failure_ttl=0, clock=lambda: ticks[0]
+    )
+    loaded: list[str] = []
+
+    def load(url: str, good: bool = False) -> Callable[[], Awaitable[str]]:
+        async def fetch() -> str:
+            loaded.append(url)
+            if not good:
+                raise CertificateError("certificate chain: download answered HTTP 403")
+            return url
+
+        return fetch
+
+    async def scenario() -> None:
+        assert await downloads.get("genuine", load("genuine", good=True)) == "genuine"
+        ticks[0] += 60  # a window of its own: none of it left for the next
+        for url in ("a", "b"):
+            with pytest.raises(CertificateError, match="HTTP 403"):
+                await downloads.get(url, load(url))
+        for url in ("c", "a"):  # new, and a new try of a URL that failed: both past the cap
+            with pytest.raises(CertificateError, match=f"^{_CAPPED}$"):
+                await downloads.get(url, load(url))
+        # A URL that loaded before (its chain expired in the cache, say) is no new URL.
+        assert await downloads.get("genuine", load("genuine", good=True)) == "genuine"
+        ticks[0] += 59.5
+        with pytest.raises(CertificateError, match=f"^{_CAPPED}$"):
+            await downloads.get("c", load("c"))
+        ticks[0] += 0.5  # the interval is over: two more
+        for url in ("c", "d"):
+            with pytest.raises(CertificateError, match="HTTP 403"):
+                await downloads.get(url, load(url))
+        with pytest.raises(CertificateError, match=f"^{_CAPPED}$"):
+            await downloads.get("e", load("e"))
+
+    run(scenario())
+    assert loaded == ["genuine", "a", "b", "genuine", "c", "d"]
+
+
+def test_a_new_url_interval_of_zero_turns_the_cap_off() -> None:
+    downloads: Downloads[str] = Downloads(max_new_urls=1, new_url_interval=0, failure_ttl=0)
+
+    async def fail() -> str:
+        raise CertificateError("certificate chain: download answered HTTP 403")
+
+    async def scenario() -> None:
+        for n in range(5):
+            with pytest.raises(CertificateError, match="HTTP 403"):
+                await downloads.get(forged(n), fail)
+
+    run(scenario())
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("max_new_urls", 0),
+        ("max_new_urls", 2.5),
+        ("max_new_urls", float("inf")),
+        ("new_url_interval", -1),
+        ("new_url_interval", float("nan")),
+        ("new_url_interval", float("inf")),
+        ("new_url_interval", True),
+    ],
+)
+def test_the_new_url_cap_must_make_sense(option: str, value: float) -> None:
+    with pytest.raises(ConfigurationError, match=f"^{option} must be"):
+        Verifier(**{option: value})  # type: ignore[arg-type]
+
+
+def test_a_request_past_the_new_url_cap_is_a_400_with_a_short_reason(pki: TestPKI) -> None:
+    # Through the app: the refusal is an HTTP 400 with a JSON reason; Alexa's cached chain
+    # still answers.
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if str(request.url) == DEFAULT_CERT_URL:
+            return httpx.Response(200, content=pki.chain_pem)
+        return httpx.Response(403)
+
+    mine = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    verifier = Verifier([pki.root], http_client=mine, max_new_urls=2)
+    skill = Skill(RequestFactory().skill_id, verifier=verifier)
+
+    @skill.launch
+    def launch() -> Any:
+        return speak("Hello.")
+
+    body = json.dumps(RequestFactory().envelope("LaunchRequest")).encode()
+
+    def post(http: StarletteClient, url: str = DEFAULT_CERT_URL) -> Any:
+        headers = {**pki.sign(body, cert_url=url), "content-type": "application/json"}
+        return http.post("/", content=body, headers=headers)
+
+    with StarletteClient(skill) as http:
+        assert post(http).status_code == 200
+        assert post(http, forged(1)).json() == {
+            "error": "certificate chain: download answered HTTP 403"
+        }
+        refused = post(http, forged(2))
+        assert (refused.status_code, refused.json()) == (400, {"error": _CAPPED})
+        assert post(http).status_code == 200
+    assert seen == [DEFAULT_CERT_URL, forged(1)]
+    run(mine.aclose())

@@ -133,7 +133,9 @@ class Verifier:
     ``max_queued_downloads`` more wait for a slot, the URL most requests wait for first; a request
     for yet another URL is refused without a download. A URL that failed is refused without a
     new download for ``failure_ttl`` seconds (2 s when the failure may pass: a timeout, a network
-    error, HTTP 5xx; 0 turns this off), remembering at most ``failure_cache_size`` URLs.
+    error, HTTP 5xx; 0 turns this off), remembering at most ``failure_cache_size`` URLs. At
+    most ``max_new_urls`` URLs that never gave a chain start a download in ``new_url_interval``
+    seconds (0 turns this off); past them such a request is refused without a download.
     """
 
     def __init__(
@@ -152,6 +154,8 @@ class Verifier:
         max_queued_downloads: int = 64,
         failure_ttl: float = 60.0,
         failure_cache_size: int = 1024,
+        max_new_urls: int = 16,
+        new_url_interval: float = 60.0,
     ) -> None:
         if not _number(timestamp_tolerance) or not timestamp_tolerance > 0:
             raise _ArgumentError(
@@ -203,6 +207,8 @@ class Verifier:
         self.download_timeout = download_timeout
         self.max_chain_size = max_chain_size
         self.max_downloads = max_downloads
+        self.max_new_urls = max_new_urls
+        self.new_url_interval = new_url_interval
         try:
             self._downloads: Downloads[VerifiedChain] = Downloads(
                 max_downloads=max_downloads,
@@ -210,6 +216,8 @@ class Verifier:
                 timeout=download_timeout,
                 failure_ttl=failure_ttl,
                 failure_cache_size=failure_cache_size,
+                max_new_urls=max_new_urls,
+                new_url_interval=new_url_interval,
             )
         except (TypeError, ValueError) as exc:
             raise _ArgumentError(str(exc)) from None
