@@ -1872,3 +1872,43 @@ def test_the_fake_served_answers_a_header_of_latin_1_bytes() -> None:
             answer = read_to_close(sock)
     assert answer.startswith(b"HTTP/1.1 200"), answer[:80]
     assert answer.endswith(b'"Ada"')
+
+
+def test_the_fake_refuses_two_authorization_headers_in_process_and_served() -> None:
+    # Two Authorization headers were joined ("Bearer a, Bearer b") and the call answered:
+    # 200 from a fake no request went through (any token taken), else a 401 saying no request
+    # carried the token, which both did. RFC 9110 (5.3) lets no request send the field twice.
+    from urllib.parse import urlsplit
+
+    import anyio
+
+    fake = FakeAlexaApi(given_name="Ada")
+    url = "https://api.amazonalexa.com/v2/accounts/~current/settings/Profile.givenName"
+    doubled = [("Authorization", "Bearer a"), ("Authorization", "Bearer b")]
+
+    async def in_process() -> httpx.Response:
+        async with fake.client() as http:
+            return await http.get(url, headers=doubled)
+
+    answers = [anyio.run(in_process)]
+    with fake.serve() as base:
+        answers.append(httpx.get(base + urlsplit(url).path, headers=doubled, timeout=30))
+    for answer in answers:
+        assert answer.status_code == 400, answer.text
+        assert "Authorization" in answer.json()["message"]
+        assert "one" in answer.json()["message"]
+    statuses = [call.status for call in fake.calls]
+    assert statuses == [400, 400]
+    # As an ApiTransport, a header named twice in two cases is two headers too.
+    status, body, _ = anyio.run(
+        fake.alexa_api_call,
+        "GET",
+        url,
+        {"Authorization": "Bearer a", "authorization": "Bearer a"},
+        None,
+        None,
+    )
+    assert status == 400 and b"Authorization" in body
+    # One header is answered, as before.
+    single = anyio.run(fake.alexa_api_call, "GET", url, {"Authorization": "Bearer a"}, None, None)
+    assert single[:2] == (200, b'"Ada"')

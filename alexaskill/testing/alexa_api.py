@@ -51,7 +51,7 @@ from ..alexa_api import (
     Reminder,
     Scope,
 )
-from .api_access import AccessCheck
+from .api_access import AccessCheck, lowered_headers
 from .api_calls import (
     JSON_TYPE,
     ApiCall,
@@ -236,8 +236,8 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
         query.update(params or {})
         # The body as it would arrive: JSON, decoded again.
         body = None if json is None else msgspec.json.decode(msgspec.json.encode(json))
-        lowered = {name.lower(): value for name, value in headers.items()}
-        status, answer = self._record(method, unquote(parts.path), query, lowered, body)
+        lowered, doubled = lowered_headers(headers.items())
+        status, answer = self._record(method, unquote(parts.path), query, lowered, body, doubled)
         if status == 0:
             raise TimeoutError("the fake Alexa API was told not to answer")
         return status, _encoded(answer)[0], _retry_after(answer)
@@ -251,8 +251,9 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
             body = json.loads(request.content) if request.content else None
         except ValueError:
             body = request.content.decode("utf-8", "replace")
-        lowered = {name.lower(): value for name, value in request.headers.items()}
-        status, answer = self._record(request.method, request.url.path, query, lowered, body)
+        lowered, doubled = lowered_headers(request.headers.multi_items())
+        path = request.url.path
+        status, answer = self._record(request.method, path, query, lowered, body, doubled)
         if status == 0:  # the "timeout" fault
             raise httpx.ReadTimeout("the fake Alexa API was told not to answer", request=request)
         content, content_type = _encoded(answer)
@@ -262,9 +263,15 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
         return httpx.Response(status, content=content, headers=headers)
 
     def _record(
-        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: Any
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        headers: dict[str, str],
+        body: Any,
+        doubled: frozenset[str],
     ) -> _Answer:
-        operation, status, answer = self._answer(method, path, query, headers, body)
+        operation, status, answer = self._answer(method, path, query, headers, body, doubled)
         call = ApiCall(operation, method, path, query, body, status, _shown(answer))
         with self._lock:
             self._call_count += 1
@@ -279,13 +286,19 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
         return isinstance(header, dict) and header.get("requestId") in self._answered
 
     def _answer(
-        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: Any
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        headers: dict[str, str],
+        body: Any,
+        doubled: frozenset[str],
     ) -> tuple[str | None, int, Any]:
         for route_method, pattern, operation, handler in _ROUTES:
             match = pattern.fullmatch(path)
             if match is None or route_method != method:
                 continue
-            if (refused := self._access_refused(path, headers)) is not None:
+            if (refused := self._access_refused(path, headers, doubled)) is not None:
                 return operation, *refused  # not the token or device of a request (api_access)
             _check_faults(self.faults, _OPERATIONS)  # (changed in place, maybe)
             fault = self.faults.get(operation)

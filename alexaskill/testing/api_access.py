@@ -7,6 +7,9 @@ The test client, chat and the simulator tell the fake what each request carried
 (``INVALID_TOKEN``) and a device never seen with 403 (the device APIs' "The authentication
 token is invalid or doesn't have access to the resource"). A fake no request was sent
 through (called directly in a test) takes any token and any device, as it always did.
+A call sending ``Authorization`` more than once is refused with 400 whoever calls (RFC 9110,
+5.3: the field is no list; what Amazon answers to one is not documented, the status is the
+fake's), rather than its values joined and the token read from the joint.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import msgspec
@@ -23,7 +26,7 @@ from ..exceptions import TimestampError
 from ..timestamps import read_timestamp
 from .api_calls import _Answer, _error
 
-__all__ = ["AccessCheck"]
+__all__ = ["AccessCheck", "lowered_headers"]
 
 #: How many tokens and devices a fake keeps (a `serve --dev` runs for days): the most recent.
 _KEPT: Final = 1000
@@ -116,8 +119,18 @@ class AccessCheck:
         kind: str | None = self.__dict__.get("_kinds", {}).get(request_id)
         return kind
 
-    def _access_refused(self, path: str, headers: Mapping[str, str]) -> _Answer | None:
-        """The refusal of a call with ``headers`` (lower-case names) to ``path``, or None."""
+    def _access_refused(
+        self, path: str, headers: Mapping[str, str], doubled: frozenset[str] = frozenset()
+    ) -> _Answer | None:
+        """The refusal of a call with ``headers`` (lower-case names; those in ``doubled`` were
+        sent more than once) to ``path``, or None."""
+        if "authorization" in doubled:
+            return _error(
+                400,
+                "INVALID_REQUEST",
+                "Authorization sent more than once: send one, Bearer and the request's "
+                "apiAccessToken",
+            )
         authorization = headers.get("authorization", "")
         token = authorization[7:].strip() if authorization.startswith("Bearer ") else ""
         if not token:
@@ -134,6 +147,21 @@ class AccessCheck:
                 )
                 return 403, {"type": "FORBIDDEN", "message": message}
         return None
+
+
+def lowered_headers(
+    pairs: Iterable[tuple[str, str]],
+) -> tuple[dict[str, str], frozenset[str]]:
+    """Headers as the fake reads them: by lower-case name (the last value of one sent twice),
+    and the names sent more than once (``Authorization`` and ``authorization`` are one name)."""
+    lowered: dict[str, str] = {}
+    doubled: set[str] = set()
+    for name, value in pairs:
+        key = name.lower()
+        if key in lowered:
+            doubled.add(key)
+        lowered[key] = value
+    return lowered, frozenset(doubled)
 
 
 def _read_moment(timestamp: object) -> _dt.datetime | None:
