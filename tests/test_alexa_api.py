@@ -1912,3 +1912,23 @@ def test_the_fake_refuses_two_authorization_headers_in_process_and_served() -> N
     # One header is answered, as before.
     single = anyio.run(fake.alexa_api_call, "GET", url, {"Authorization": "Bearer a"}, None, None)
     assert single[:2] == (200, b'"Ada"')
+
+
+def test_the_fakes_products_and_reminders_of_none_are_none_and_other_kinds_refused() -> None:
+    # in_skill_products=None (as lists=None, address=None: nothing set) was kept as None and
+    # failed the skill's call deep in the fake ("'NoneType' object is not iterable"), as did
+    # reminders=None at get_reminders; a string or a lone product failed there too, unnamed.
+    fake = FakeAlexaApi(in_skill_products=None, reminders=None)  # type: ignore[arg-type]
+    assert fake.in_skill_products == [] and fake.reminders == []
+    raw = RequestFactory().intent("Shop")
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
+    assert _run(api.in_skill_products()) == []
+    assert _run(api.get_reminders()) == []
+    for wrong in ("premium", {"productId": "p1"}, 5):
+        with pytest.raises(ValueError, match=r"in_skill_products .*a list of products"):
+            FakeAlexaApi(in_skill_products=wrong)  # type: ignore[arg-type]
+    for wrong in ("soon", 5):
+        with pytest.raises(ValueError, match=r"reminders .*a list of Reminder"):
+            FakeAlexaApi(reminders=wrong)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"in_skill_products\[0\] is 'premium'"):
+        FakeAlexaApi(in_skill_products=["premium"])  # type: ignore[list-item]

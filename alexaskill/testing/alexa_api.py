@@ -113,8 +113,9 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
     permissions: Iterable[str] | None = None
     #: List name to the values of its active items; None: Amazon's two empty default lists.
     lists: Mapping[str, Sequence[str]] | None = None
+    #: The skill's products, `InSkillProduct` or Amazon's JSON of one (None: none).
     in_skill_products: Sequence[InSkillProduct | Mapping[str, Any]] = ()
-    reminders: list[Reminder] = field(default_factory=list)
+    reminders: list[Reminder] = field(default_factory=list)  # (None: none)
     #: Operation name (an `AlexaApi` method) to an HTTP error status (400 to 599), a 429 or 5xx
     #: and its ``Retry-After`` (``(429, 2)``: 2 s; a string is sent as it is), ``"timeout"`` (no
     #: answer), ``"not-json"`` (a 200 with an HTML page) or ``"oversized"`` (a 200 past

@@ -174,21 +174,39 @@ def _given(name: str, value: Any) -> Any:
     ``address``, ``mobile_number`` or in-skill product given as a mapping as the value it
     stands for, its keys Amazon's (``postalCode``) or the Python field names (``postal_code``):
     `ValueError` for a key of neither (a typo, its data dropped unnoticed) or a wrong value."""
-    from ..alexa_api import Address, InSkillProduct, PhoneNumber
+    from ..alexa_api import Address, PhoneNumber
 
     if name == "permissions":
         return value if value is None else _scopes(value)
-    if name == "in_skill_products" and isinstance(value, Iterable):
-        products = [
-            _struct(f"{name}[{index}]", product, InSkillProduct)
-            for index, product in enumerate(value)
-        ]
-        for index, product in enumerate(products):
-            _check_product(f"{name}[{index}]", product)
-        return products
+    if name in ("in_skill_products", "reminders"):
+        return _listed(name, value)
     kinds: dict[str, type[msgspec.Struct]] = {"address": Address, "mobile_number": PhoneNumber}
     into = kinds.get(name)
     return value if into is None else _struct(name, value, into)
+
+
+def _listed(name: str, value: Any) -> list[Any]:
+    """``in_skill_products`` or ``reminders`` as the list the fake keeps: None (as for the
+    fake's other data) is none; a products' mappings read as `_given` says. `ValueError` for
+    a string, one product or reminder, or anything else that is no list of them (it failed
+    the skill's call deep in the fake: "'NoneType' object is not iterable")."""
+    from ..alexa_api import InSkillProduct
+
+    what = "products (InSkillProduct, or mappings)" if name != "reminders" else "Reminder"
+    if value is None:
+        return []
+    if isinstance(value, str | bytes | Mapping | msgspec.Struct) or not isinstance(value, Iterable):
+        raise ValueError(f"{name} is {value!r}: a list of {what} (None: none)")
+    if name == "reminders":  # (a list given is kept: the fake adds the skill's to it)
+        return value if isinstance(value, list) else list(value)
+    products = [
+        _struct(f"{name}[{index}]", product, InSkillProduct) for index, product in enumerate(value)
+    ]
+    for index, product in enumerate(products):
+        if not isinstance(product, InSkillProduct):
+            raise ValueError(f"{name}[{index}] is {product!r}: an InSkillProduct, or a mapping")
+        _check_product(f"{name}[{index}]", product)
+    return products
 
 
 def _check_product(name: str, product: object) -> None:
