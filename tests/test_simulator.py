@@ -1648,3 +1648,58 @@ def test_a_skill_of_any_id_is_sent_the_first_id_of_alexaskill_skill_id(
     monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
     with pytest.raises(UsageError, match=r"^--dev: ALEXASKILL_SKILL_ID=' , ' names no skill id"):
         _prepare("anyone", anyone, True, None)
+
+
+@pytest.mark.parametrize("path", ["/_simulator/api/turn", "/_simulator/api/info"])
+def test_a_body_that_stalls_is_answered_408_not_waited_for(
+    pki: TestPKI, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    # api/turn read the page's body with no time limit: a client that sent part of it and
+    # then nothing held the handler (and its connection) for as long as it liked. It has the
+    # skill's own bound now (Skill(body_timeout=10.0) answers 408). api/info reads no body:
+    # answered at once whatever its client sends. (The 30 s only ends the test on broken code.)
+    import anyio
+
+    from alexaskill.simulator import http as simulator_http
+
+    monkeypatch.setattr(simulator_http, "BODY_SECONDS", 0.2)
+    app = _served("skill", pki)
+    sent: list[dict[str, Any]] = []
+    first = [{"type": "http.request", "body": b'{"simulation": ', "more_body": True}]
+
+    async def receive() -> dict[str, Any]:
+        if first:
+            return first.pop()
+        await anyio.sleep_forever()
+        raise AssertionError  # (never reached)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST" if path.endswith("turn") else "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"localhost"), (b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("localhost", 80),
+    }
+
+    async def main() -> None:
+        with anyio.fail_after(30):
+            await app(scope, receive, send)
+
+    anyio.run(main)
+    start = sent[0]
+    status = 408 if path.endswith("turn") else 200
+    assert start["status"] == status
+    if status == 408:
+        assert (b"connection", b"close") in start["headers"]
+        reason = json.loads(b"".join(m.get("body", b"") for m in sent[1:]))["error"]
+        assert "body" in reason and "0.2 s" in reason

@@ -21,6 +21,9 @@ __all__ = [
 #: Where the simulator is served in the app.
 PREFIX: Final = "/_simulator"
 _MAX_BODY: Final = 64 * 1024
+#: Seconds the page's body may take to arrive whole, as a skill's (``Skill(body_timeout=…)``):
+#: then 408, the connection closed (a client that stops mid-body held its handler for good).
+BODY_SECONDS: float = 10.0
 
 
 class BadRequest(Exception):
@@ -99,11 +102,18 @@ async def read_json(request: Any) -> dict[str, Any]:
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith("application/json"):
         raise BadRequest("expected application/json", 415)
+    import anyio
+
     body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > _MAX_BODY:
-            raise BadRequest("request body too large", 413)
+    try:
+        with anyio.fail_after(BODY_SECONDS):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > _MAX_BODY:
+                    raise BadRequest("request body too large", 413)
+    except TimeoutError:
+        reason = f"request body not received within {BODY_SECONDS:g} s"
+        raise BadRequest(reason, 408, {"Connection": "close"}) from None
     try:
         value = json.loads(body)
         # JSON's \\ud800 escapes make strings Python holds but cannot encode as UTF-8: each
