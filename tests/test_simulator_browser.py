@@ -1456,3 +1456,46 @@ def test_a_page_whose_api_info_never_answers_says_so_and_offers_a_retry(
         expect(status).not_to_contain_text("did not answer")
     finally:
         tab.close()
+
+
+def test_turns_and_media_buttons_asked_for_while_a_turn_waits_go_out_in_order(page: Any) -> None:
+    # Once the page had started, a turn asked for while another waited for the skill met the
+    # busy check and was dropped, only the Send button dimmed; a media button went out at once,
+    # ahead of the turns asked for before it. Now all wait their turn, in the order pressed.
+    from playwright.sync_api import expect
+
+    held: list[Any] = []
+    sent: list[tuple[str, str]] = []
+
+    def hold_the_first(route: Any) -> None:
+        body = json.loads(route.request.post_data or "{}")
+        if body["action"] != "audio":  # (the player's own events, once Next's stream plays)
+            sent.append((body["action"], body.get("text") or body.get("command") or ""))
+        if not held:
+            held.append(route)  # answered below, once the others are asked for
+        else:
+            route.continue_()
+
+    page.route("**/_simulator/api/turn", hold_the_first)
+    page.get_by_label("What you say to Alexa").fill("open the lighthouse")
+    page.keyboard.press("Enter")
+    deadline = time.monotonic() + 30
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # (playwright calls the route's handler meanwhile)
+    page.get_by_label("What you say to Alexa").fill("how is the sea")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="⏭ Next").click()
+    page.locator("#end-session").click()
+    page.wait_for_timeout(300)  # (time for a request sent at once, as the button's was)
+    assert sent == [("say", "open the lighthouse")]
+    expect(page.locator("#status")).to_contain_text("3 more to send")  # (said, not dropped)
+    held[0].continue_()
+    expect(page.locator(USER_TURNS)).to_have_count(3)
+    expect(page.locator("#history > li.turn.device")).to_have_count(1)
+    assert sent == [
+        ("say", "open the lighthouse"),
+        ("say", "how is the sea"),
+        ("button", "Next"),
+        ("end", ""),
+    ]
+    expect(page.locator(USER_TURNS).nth(1).locator(".msg.user")).to_contain_text("how is the sea")

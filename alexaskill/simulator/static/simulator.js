@@ -22,7 +22,6 @@
     lastSkill: 0, // the skill that played it: its events and the media buttons go to it
     events: Promise.resolve(), // the audio player's events, sent one after another
     examples: null, // the examples shown, as JSON
-    reconfigure: false, // a choice made while a turn was answered, to send after it
     continuing: false, // whether the server has answered this page (and should know it)
     kept: null, // the locale, device and skill the server last answered with: {locale, ...}
     // Whether the page knows the server's locale, device and skill (api/info): true once it
@@ -844,16 +843,20 @@
 
   // --- the API ------------------------------------------------------------------------------
 
-  // The turns asked for while the page starts, and those asked for before they are all sent:
-  // they go out in order, each once the one before is answered (at the busy check below, all
-  // but the first were dropped without a word).
+  // What the user asks for (turns, choices of locale, device or skill, media buttons) goes out
+  // in the order asked, each once the one before is answered: while the page starts, and while
+  // a turn waits for the skill (one asked for then was dropped without a word, and a media
+  // button went out at once, before the turns asked for ahead of it).
   let waiting = Promise.resolve();
   let waitingCount = 0;
 
-  function call(action, text, userLine) {
-    if (state.info && waitingCount === 0) return send(action, text, userLine);
+  function enqueue(job) {
+    // The page's choices when asked (before the page knows the server's: those, once it does).
+    const asked = state.info ? choices() : null;
     if (!state.info && notStarted === null) {
       setStatus("The simulator is starting: this is sent once it has.");
+    } else if (state.info && waitingCount > 0) {
+      setStatus(`Waiting for the skill: ${waitingCount} more to send after it.`);
     }
     waitingCount += 1;
     waiting = waiting.then(async () => {
@@ -862,7 +865,7 @@
           setStatus(notStarted, "error"); // why the page could not start: nothing is sent
           return;
         }
-        await send(action, text, userLine);
+        await job(asked || choices());
       } finally {
         waitingCount -= 1;
       }
@@ -870,13 +873,15 @@
     return waiting;
   }
 
-  async function send(action, text, userLine) {
-    if (state.busy) {
-      // A locale, device or skill chosen meanwhile is sent once the turn is over (else the
-      // server's device stays as it was, and refuses the audio player's events as changed).
-      if (action === "configure") state.reconfigure = true;
-      return;
-    }
+  function choices() {
+    return { locale: state.locale, interfaces: [...state.interfaces], skill: state.skill };
+  }
+
+  function call(action, text, userLine) {
+    return enqueue((asked) => send(action, text, userLine, asked));
+  }
+
+  async function send(action, text, userLine, asked) {
     state.busy = true;
     document.body.dataset.busy = "true";
     setStatus("Waiting for the skill…");
@@ -887,9 +892,8 @@
           method: "POST",
           headers: { "Content-Type": "application/json" },
           body: JSON.stringify({
-            simulation: state.simulation, action, text,
-            locale: state.locale, interfaces: state.interfaces, skill: state.skill,
-            player: playerState(state.skill), continuing: state.continuing,
+            simulation: state.simulation, action, text, ...asked,
+            player: playerState(asked.skill), continuing: state.continuing,
           }),
         });
       } catch (error) {
@@ -917,7 +921,7 @@
       // A new session (asked for, or another device or locale): the old one is over.
       if (action === "new_session" || (result.notes || []).includes("a new session")) playHeld();
       const skill = result.state && Number.isInteger(result.state.skill)
-        ? result.state.skill : state.skill;
+        ? result.state.skill : asked.skill;
       if (result.turn) addToHistory(turnView(result.turn, userLine, true, skill));
       showState(result);
       setStatus("");
@@ -930,10 +934,6 @@
     } finally {
       state.busy = false;
       delete document.body.dataset.busy;
-      if (state.reconfigure) {
-        state.reconfigure = false;
-        call("configure", "", null);
-      }
     }
   }
 
@@ -948,11 +948,15 @@
   }
 
   // A media button of the device (or its remote): PlaybackController.<button>CommandIssued,
-  // with where the player is. It does nothing here by itself: the skill's answer decides.
-  // They go to the skill whose stream the player holds (or last played), as on a device.
+  // with where the player is when it goes out. It does nothing here by itself: the skill's
+  // answer decides. They go to the skill whose stream the player holds (or last played), as
+  // on a device, in order with the turns asked for (`enqueue`).
   function pressButton(button) {
-    const body = { action: "button", command: button, skill: playerSkill(), ...playerState() };
-    deviceEvent(body, `PlaybackController.${button}CommandIssued`, " (button)");
+    return enqueue((asked) => {
+      const body = { action: "button", command: button, skill: playerSkill(), ...playerState() };
+      const name = `PlaybackController.${button}CommandIssued`;
+      return deviceEvent(body, name, " (button)", asked);
+    });
   }
 
   // The skill whose stream the player holds, or last played (else the one talked to).
@@ -980,7 +984,9 @@
     return Math.max(0, Math.round(($("player").currentTime || 0) * 1000));
   }
 
-  function deviceEvent(fields, name, detail) {
+  // Sent after the events before it (the promise of its sending, for `pressButton`), with the
+  // page's choices ``asked`` (a button's when pressed) or as they are now.
+  function deviceEvent(fields, name, detail, asked = null) {
     if (!state.info) {
       // A media button pressed before the page knows the server's locale and device: sent
       // once it does, in them, as a turn is (not in the placeholders: en-US, a speaker).
@@ -990,8 +996,9 @@
       });
       return;
     }
+    const { locale, interfaces } = asked || choices();
     const body = {
-      simulation: state.simulation, locale: state.locale, interfaces: state.interfaces,
+      simulation: state.simulation, locale, interfaces,
       skill: state.skill, continuing: state.continuing, ...fields,
     };
     state.events = state.events.then(() => sendDeviceEvent(body, name, detail)).catch((error) => {
@@ -999,6 +1006,7 @@
       console.error(error);
       addToHistory(noteItem(`${name}: the page could not show the answer (${error})`, "error"));
     }).catch(() => {}); // the next events are sent whatever happened to this one
+    return state.events;
   }
 
   async function sendDeviceEvent(body, name, detail) {
