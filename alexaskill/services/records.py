@@ -6,7 +6,7 @@ import datetime as _dt
 import logging
 import time
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from .. import ssml
 from ..alexa_api import (
@@ -24,8 +24,11 @@ from ..alexa_api import (
     reminder_body,
 )
 from ..exceptions import AlexaApiError, AlexaApiTimeout
-from .base import RequestApi, _segment, _utcnow
+from .base import _NOT_ASKED, RequestApi, _segment, _utcnow
 from .user import _request_time
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 __all__ = ["RecordsApi"]
 
@@ -62,17 +65,18 @@ class RecordsApi(RequestApi):
         """Have Alexa say ``text`` ``at`` a moment or ``after`` a delay; the created `Reminder`.
 
         ``at`` without a time zone is the device's local time; with a ``ZoneInfo`` it rings at
-        that time there. A one-time ``at`` gone by when the user spoke is a `ValueError`,
-        unsent (it would never ring: alexaskill's rule, not one Amazon documents); a local one
-        is judged so once the handler has asked the device's time zone (`now`, `today`,
-        `time_zone`), else sent (`FakeAlexaApi` answers it 400: an `AlexaApiError`).
+        that time there. A one-time ``at`` gone by when the user spoke (the request's
+        timestamp) is a `ValueError`, unsent (it would never ring: alexaskill's rule, not one
+        Amazon documents). A local one is read in the device's time zone, which is asked for
+        it if the handler has not (`time_zone`: one call a request); it is sent unjudged when
+        the device set no zone or that call fails.
         ``recurrence`` takes RFC 5545 rules (``"FREQ=WEEKLY;BYDAY=MO"``) for an ``at``
         reminder. ``speech`` is SSML to say instead of ``text``. Amazon lets a skill create
         reminders only while the user talks to it. Needs `Scope.REMINDERS`.
         """
-        # The device's zone, if the handler asked it already: a local at= gone by is refused
-        # here then, unsent; else it is sent (the fake judges it in its time zone).
-        zone = self._time_zone if isinstance(self._time_zone, _dt.tzinfo) else None
+        # One mistake, one error: a local at= gone by was a ValueError once the handler had
+        # asked the zone, else an AlexaApiError (the fake's 400).
+        zone = await self._reminder_zone(at, after, recurrence)
         body = reminder_body(
             text,
             at,
@@ -98,6 +102,26 @@ class RecordsApi(RequestApi):
             )
             or Reminder()
         )
+
+    async def _reminder_zone(
+        self, at: object, after: object, recurrence: object
+    ) -> _dt.tzinfo | None:
+        """The device's zone, to judge a one-time ``at`` without tzinfo: the one the handler
+        asked, else asked now; None where it is not needed, not set, or its call failed (the
+        reminder is then sent unjudged)."""
+        if self._time_zone is not _NOT_ASKED:
+            return self._time_zone
+        local = isinstance(at, _dt.datetime) and at.tzinfo is None and after is None
+        if not local or recurrence:  # (recurring reminders are not judged)
+            return None
+        try:
+            return await self.time_zone()
+        except AlexaApiError:
+            return None
+
+    if TYPE_CHECKING:  # (`UserApi`'s, beside this class in `AlexaApi`)
+
+        async def time_zone(self) -> ZoneInfo | None: ...
 
     async def get_reminders(self) -> list[Reminder]:
         """The reminders this skill created for the user. Needs `Scope.REMINDERS`."""

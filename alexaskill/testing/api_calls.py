@@ -100,8 +100,9 @@ def _reminder_problem(
     body: Any, zone_name: str | None = None, now: _dt.datetime | None = None
 ) -> tuple[str, str] | None:
     """Amazon's 400 code and a message for a reminder body it would refuse, else None: a
-    one-time ``scheduledTime`` (in its ``timeZoneId``, else the device's ``zone_name``, else
-    UTC) gone by at ``now`` too (the code is the fake's: Amazon's for it is not documented)."""
+    one-time ``scheduledTime`` (in its ``timeZoneId``, else the device's ``zone_name``; not
+    judged without either, as `AlexaApi.create_reminder` does not) gone by at ``now`` too (the
+    code is the fake's: Amazon's for it is not documented)."""
     if not isinstance(body, dict) or not isinstance(body.get("requestTime"), str):
         return "INVALID_REQUEST_TIME", "requestTime is required"
     trigger = body.get("trigger")
@@ -139,10 +140,12 @@ def _gone(trigger: dict[str, Any], zone_name: str | None, now: _dt.datetime) -> 
     if trigger.get("recurrence") is not None:
         return None  # (what Amazon does with a first time gone by is not documented)
     named = trigger.get("timeZoneId")
-    zone = named if isinstance(named, str) and named else zone_name or "UTC"
+    zone = named if isinstance(named, str) and named else zone_name
     try:
         when = _dt.datetime.fromisoformat(trigger["scheduledTime"])
         if when.tzinfo is None:
+            if zone is None:
+                return None  # a local time on a device that set no zone: read in none
             when = when.replace(tzinfo=ZoneInfo(zone))
     except (ValueError, LookupError, OSError, TypeError):
         return None
