@@ -14,6 +14,7 @@ the README's picture.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -1499,3 +1500,53 @@ def test_turns_and_media_buttons_asked_for_while_a_turn_waits_go_out_in_order(pa
         ("end", ""),
     ]
     expect(page.locator(USER_TURNS).nth(1).locator(".msg.user")).to_contain_text("how is the sea")
+
+
+def test_a_page_whose_api_info_body_stalls_says_so_and_offers_a_retry(
+    simulator: tuple[str, Any],
+) -> None:
+    # The start's wait covered api/info's head only: a server that sent the head and then
+    # stalled in the body left the page "starting" forever (the body was read with no time
+    # limit). Here a server on 127.0.0.1 sends a head and one byte of a 1000-byte body.
+    import threading
+
+    from playwright.sync_api import expect
+
+    server, browser = simulator
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    held: list[socket.socket] = []
+
+    def stall() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                connection, _ = listener.accept()
+                held.append(connection)
+                connection.recv(65536)
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 1000\r\n\r\n{"
+                )
+
+    thread = threading.Thread(target=stall, daemon=True)
+    thread.start()
+    tab = browser.new_page()
+    tab.add_init_script("window.alexaskillStartSeconds = 0.5;")
+    tab.route(
+        "**/_simulator/api/info",
+        lambda route: route.continue_(url=f"http://127.0.0.1:{port}/_simulator/api/info"),
+    )
+    try:
+        tab.goto(f"{server}/_simulator/")
+        status = tab.locator("#status")
+        expect(status).to_contain_text("did not answer within")
+        expect(status).to_have_class("status error")
+        expect(status.locator("button", has_text="Retry")).to_have_count(1)
+    finally:
+        tab.close()
+        listener.close()
+        for connection in held:
+            connection.close()
+        thread.join(timeout=5)

@@ -1333,10 +1333,14 @@
     });
     listen();
     let response;
+    let body;
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), START_SECONDS * 1000);
     try {
       response = await fetch(api("info"), { signal: timeout.signal });
+      // The body within the same wait: one that stalled after the head held the page
+      // "starting" for ever (the abort ends its reading too).
+      body = await response.text();
     } catch (error) {
       clearTimeout(timer);
       cannotStart(timeout.signal.aborted
@@ -1345,16 +1349,21 @@
         : `The simulator's API did not answer (${error.message}).`, true);
       return;
     }
-    clearTimeout(timer); // (the answer's body, once it came, is read without a limit)
+    clearTimeout(timer);
     if (!response.ok) {
       // Its reason says what to do (a host the simulator refuses names the ones to use).
-      const refused = await response.json().catch(() => null);
+      let refused = null;
+      try {
+        refused = JSON.parse(body);
+      } catch (error) {
+        // (not JSON: its status says it)
+      }
       const reason = (refused && refused.error) || `HTTP ${response.status}`;
       cannotStart(`The simulator's API refused the page: ${reason}`);
       return;
     }
     try {
-      setUp(await response.json());
+      setUp(JSON.parse(body));
       started(true); // a turn asked for meanwhile goes out now, and says so
     } catch (error) {
       console.error(error);
