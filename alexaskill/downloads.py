@@ -17,13 +17,14 @@ forged requests from crowding out genuine ones:
   error, HTTP 5xx, a chain out of its dates: `CertificateUnavailableError`), so repeating one
   made-up URL costs one download, not one per request. At most ``failure_cache_size`` URLs
   are remembered;
-- at most ``max_new_urls`` URLs never loaded before start a download in a window of
-  ``new_url_interval`` seconds (counted from the first of them; 0 turns the cap off): past it a
-  request naming another such URL is refused at once, without a download, and a WARNING says so
-  (once in `CAP_WARNING_EVERY` seconds, with how many went unsaid). A fresh made-up URL in each
-  forged request would otherwise cost a download each. A URL that loaded once (its chain now
-  out of the cache, or out of its dates) is not new: genuine requests, which name one URL for
-  months, meet the cap only when their URL is new in a window a flood has spent;
+- with ``max_new_urls`` set (none by default), at most that many URLs never loaded before start
+  a download in a window of ``new_url_interval`` seconds (counted from the first of them): past
+  it a request naming another such URL is refused at once, without a download, and a WARNING
+  says so (once in `CAP_WARNING_EVERY` seconds, with how many went unsaid). A fresh made-up URL
+  in each forged request otherwise costs a download each. A URL that loaded once (its chain now
+  out of the cache, or out of its dates) is not new; but a genuine URL not loaded yet (at
+  start-up, or when Amazon changes it) is refused too while a flood has spent the window, and
+  a few forged requests a window would keep it so: hence no cap unless asked for;
 - the downloads in flight belong to one event loop. A request on another loop meanwhile (one
   skill served from two threads) downloads alone, within ``timeout``: one download per URL,
   shared by that loop's requests for it, at most ``max_downloads`` such at once (a request past
@@ -103,7 +104,7 @@ class Downloads(Generic[T]):
         timeout: float = 5.0,
         failure_ttl: float = 60.0,
         failure_cache_size: int = 1024,
-        max_new_urls: int = 16,
+        max_new_urls: int | None = None,
         new_url_interval: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -113,7 +114,7 @@ class Downloads(Generic[T]):
             timeout,
             failure_ttl,
             failure_cache_size,
-            max_new_urls,
+            1 if max_new_urls is None else max_new_urls,  # (None: no cap)
             new_url_interval,
         )
         for name, value in zip(_LIMITS, numbers, strict=True):
@@ -123,7 +124,7 @@ class Downloads(Generic[T]):
             ("max_downloads", max_downloads),
             ("max_queued_downloads", max_queued),
             ("failure_cache_size", failure_cache_size),
-            ("max_new_urls", max_new_urls),
+            ("max_new_urls", 1 if max_new_urls is None else max_new_urls),
         ):
             # NaN passed every comparison below and bounded nothing: max_downloads=nan refused
             # every download, failure_cache_size=nan (or inf) remembered failures without end.
@@ -139,12 +140,12 @@ class Downloads(Generic[T]):
             raise ValueError(f"failure_ttl must be 0 or more seconds, not {failure_ttl!r}")
         if failure_cache_size < 1:
             raise ValueError(f"failure_cache_size must be at least 1, not {failure_cache_size!r}")
-        if max_new_urls < 1:  # (0 would refuse every chain not loaded yet: Alexa's first)
-            raise ValueError(f"max_new_urls must be at least 1, not {max_new_urls!r}")
-        if not new_url_interval >= 0 or math.isinf(new_url_interval):
+        if max_new_urls is not None and max_new_urls < 1:  # (0: Alexa's first chain refused)
             raise ValueError(
-                f"new_url_interval must be 0 (no cap) or more seconds, not {new_url_interval!r}"
+                f"max_new_urls must be at least 1 (or None: no cap), not {max_new_urls!r}"
             )
+        if not new_url_interval > 0 or math.isinf(new_url_interval):
+            raise ValueError(f"new_url_interval must be positive seconds, not {new_url_interval!r}")
         self.max_downloads = max_downloads
         self.max_queued = max_queued
         self.timeout = timeout
@@ -260,18 +261,18 @@ class Downloads(Generic[T]):
     def _count_new(self, url: str) -> None:
         """Count a download of ``url`` against the cap on new URLs, if it never loaded; refuse
         it (a `CertificateError`, said at WARNING once a while) past the cap."""
-        interval = self.new_url_interval
-        if not interval or url in self._loaded:
+        cap, interval = self.max_new_urls, self.new_url_interval
+        if cap is None or url in self._loaded:
             return
         now = self._clock()
         began, count = self._window
         if now - began >= interval:
             began, count = now, 0
-        if count >= self.max_new_urls:
+        if count >= cap:
             self._capped_said.warn(
                 logger,
-                f"certificate chain: {self.max_new_urls} new certificate URLs downloaded in "
-                f"{interval:g} s (Verifier(max_new_urls={self.max_new_urls}, "
+                f"certificate chain: {cap} new certificate URLs downloaded in "
+                f"{interval:g} s (Verifier(max_new_urls={cap}, "
                 f"new_url_interval={interval:g})): requests naming another URL not loaded "
                 "before are refused without a download until the interval ends (forged "
                 "requests naming made-up URLs?); cached chains still serve",

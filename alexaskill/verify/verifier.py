@@ -133,9 +133,10 @@ class Verifier:
     ``max_queued_downloads`` more wait for a slot, the URL most requests wait for first; a request
     for yet another URL is refused without a download. A URL that failed is refused without a
     new download for ``failure_ttl`` seconds (2 s when the failure may pass: a timeout, a network
-    error, HTTP 5xx; 0 turns this off), remembering at most ``failure_cache_size`` URLs. At
-    most ``max_new_urls`` URLs that never gave a chain start a download in ``new_url_interval``
-    seconds (0 turns this off); past them such a request is refused without a download.
+    error, HTTP 5xx; 0 turns this off), remembering at most ``failure_cache_size`` URLs. With
+    ``max_new_urls`` set (None, no cap, by default), at most that many URLs that never gave a
+    chain start a download in ``new_url_interval`` seconds; past them such a request is refused
+    without a download, a genuine URL not loaded yet too (why no cap is the default).
     """
 
     def __init__(
@@ -154,7 +155,7 @@ class Verifier:
         max_queued_downloads: int = 64,
         failure_ttl: float = 60.0,
         failure_cache_size: int = 1024,
-        max_new_urls: int = 16,
+        max_new_urls: int | None = None,
         new_url_interval: float = 60.0,
     ) -> None:
         if not _number(timestamp_tolerance) or not timestamp_tolerance > 0:
