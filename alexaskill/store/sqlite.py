@@ -71,7 +71,8 @@ class SQLiteStore:
     a writer waits up to ``timeout`` seconds for another to finish, then fails with a
     `StoreError` ("database is locked"), as every failure of SQLite's does, its message saying
     what to do. ``synchronous=NORMAL``: a commit survives a crash of the process, though not
-    always a power cut.
+    always a power cut. A file the store makes is its user's alone (mode 0600, as SQLite then
+    makes its ``-wal`` and ``-shm``); a file already there keeps its mode.
 
     SQLite work runs in worker threads, never on the event loop, on a small pool of connections
     opened on first use. WAL needs shared memory between the processes: use a local disk, not
@@ -318,6 +319,7 @@ class SQLiteStore:
     def _connect(self, generation: int) -> sqlite3.Connection:
         import sqlite3
 
+        _create_private(self.path)
         # isolation_level=None: no implicit transactions; _write opens its own, explicitly.
         # check_same_thread=False: a pooled connection serves one thread at a time, any thread.
         connection = sqlite3.connect(
@@ -385,6 +387,18 @@ def _check_is_sqlite(path: str) -> None:
             f"SQLiteStore: {path} is not a SQLite database (it does not start as one does): "
             "name another file, or move this one away"
         )
+
+
+def _create_private(path: str) -> None:
+    """Create the file at ``path``, empty (SQLite's new database), readable and writable by
+    this user alone, unless a file is there (its mode is its owner's to choose). SQLite makes
+    one 0644 under the usual umask: every local user could read the user ids and attributes.
+    Its -wal, -shm and -journal files take the database file's mode, so they follow."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    # Failing where a file is there (made meanwhile by another process, a symbolic link) or
+    # with no write access: SQLite opens what is there, or its error says what to do.
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, flags, 0o600))
 
 
 def _checked_timeout(timeout: float) -> float:
