@@ -161,3 +161,56 @@ async def test_a_protocol_error_whose_pool_fails_to_close_is_still_a_store_error
     finally:
         monkeypatch.undo()
         await store.aclose()
+
+
+def _nested(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+#: Updates every shipped store refuses (MemoryStore's `update` says how), none needing I/O.
+REFUSED: dict[str, tuple[dict[str, Any], list[str], dict[str, int] | None]] = {
+    "a number past DynamoDB's": ({"n": 1e300}, [], None),
+    "an int of 39 digits": ({"n": {"deep": [10**40 + 1]}}, [], None),
+    "nesting past 30 levels": ({"n": _nested(31)}, [], None),
+    "no JSON": ({"n": {1, 2}}, [], None),
+    "NaN": ({"n": float("nan")}, [], None),
+    "a dict key JSON changes": ({"n": {1: "a"}}, [], None),
+    "an empty dict key": ({"n": {"a": {"": 1}}}, [], None),
+    "an empty name": ({"": 1}, [], None),
+    "an empty name deleted": ({}, [""], None),
+    "an empty name incremented": ({}, [], {"": 1}),
+    "set and incremented": ({"n": 1}, [], {"n": 1}),
+    "an increment past 10**18": ({}, [], {"n": 10**18 + 1}),
+}
+
+
+@pytest.mark.parametrize("kind", ["redis", "dynamodb"])
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_check_update_refuses_what_update_refuses_in_its_words(kind: str, case: str) -> None:
+    # `check_update` is to raise what `update` would, without writing (a store of one's own
+    # wrapping one of these calls it before its own writes). Redis's checked increments only: a
+    # value past DynamoDB's numbers or nesting, no JSON, an empty name passed it, and only its
+    # `update` refused them. DynamoDB's passed a name both set and incremented. No I/O:
+    # neither store connects to check (Redis's URL leads nowhere).
+    import anyio
+
+    from alexaskill.dynamodb import DynamoDBStore
+    from alexaskill.exceptions import ResponseError
+    from alexaskill.store import MemoryStore
+
+    from .fake_dynamodb import RecordingClient
+
+    changes, deleted, increments = REFUSED[case]
+    with pytest.raises(ResponseError) as expected:
+        anyio.run(MemoryStore().update, "user", changes, deleted, increments)
+    store: RedisStore | DynamoDBStore = (
+        RedisStore("redis://127.0.0.1:9/0")
+        if kind == "redis"
+        else DynamoDBStore("table", client=RecordingClient())
+    )
+    with pytest.raises(ResponseError) as info:
+        store.check_update(changes, deleted, increments)
+    assert str(info.value) == str(expected.value)

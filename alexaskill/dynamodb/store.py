@@ -249,6 +249,7 @@ class DynamoDBStore:
         increments: Mapping[str, int] | None = None,
     ) -> None:
         """Raise the `ResponseError` `update` would raise for these values, writing nothing."""
+        deleted = _names_checked(None, changes, deleted, increments)
         _plan(self.attribute_name, changes, deleted, increments)
 
     async def aclose(self) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final, NamedTuple
 
 from ..exceptions import ResponseError
-from ..store.base import _EMPTY_NAME, _check_increments
+from ..store.base import _EMPTY_NAME
 from .values import _number, _to_dynamodb_checked
 
 __all__: list[str] = []
@@ -133,7 +133,6 @@ def _steps(
 ) -> list[tuple[str, str, Any]]:
     """An update as steps, ("set", name, value), ("add", name, by) and ("remove", name,
     None), its values checked and made DynamoDB's."""
-    _check_increments(increments)  # (`update` did, by `_names_checked`: `check_update` not)
     gone = list(dict.fromkeys(deleted))
     removed = set(gone)
     added = {name: by for name, by in (increments or {}).items() if name not in removed}

@@ -160,7 +160,7 @@ def _encode(name: str, value: Any) -> str:
 
 
 def _names_checked(
-    key: str,
+    key: str | None,
     changes: Mapping[str, Any],
     deleted: Iterable[str],
     increments: Mapping[str, int] | None,
@@ -172,9 +172,10 @@ def _names_checked(
     another finds the same names refused, with the same words), or a name both in ``changes``
     and in ``increments`` (`Attributes` never sends one: a set value replaces its increment), or
     an increment that is no int (a float was stored as the value, a str failed with TypeError),
-    or, with ``limits``, past Redis's bound (`_common_limits`)."""
+    or, with ``limits``, past Redis's bound (`_common_limits`). ``key`` None: a ``check_update``,
+    which has none to check."""
     gone = list(deleted)
-    if not key:
+    if key is not None and not key:
         raise ResponseError("attributes cannot be saved under an empty key: keys are not empty")
     if "" in changes or "" in gone or (increments and "" in increments):
         raise ResponseError(_EMPTY_NAME)

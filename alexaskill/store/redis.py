@@ -9,7 +9,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mappi
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
-from .base import _check_increments, _decode, _encode_changes, _names_checked
+from .base import _decode, _encode_changes, _names_checked
 from .redis_client import REDIS_CLIENT_OPTIONS, _checked_client, _client_from_url, _like
 from .redis_script import _CANCEL_SCRIPT, _KEPT_A_DAY, _UPDATE_SCRIPT, _token, _too_large
 from .url import _is_password_option
@@ -157,9 +157,12 @@ class RedisStore:
         deleted: Iterable[str],
         increments: Mapping[str, int] | None = None,
     ) -> None:
-        """Raise the `ResponseError` `update` would raise before writing (an increment beyond
-        what Redis adds in 64 bits; the JSON of the values is `Attributes`'s to check)."""
-        _check_increments(increments)
+        """Raise the `ResponseError` `update` would raise before writing, in its words: a value
+        no store keeps (no JSON, past DynamoDB's numbers or nesting), an empty name, an increment
+        beyond what Redis adds in 64 bits. (Not what Redis alone can tell: a stored value too
+        large to add to, a save past its ``proto-max-bulk-len``.)"""
+        _names_checked(None, changes, deleted, increments)
+        _encode_changes(changes)
 
     async def aclose(self) -> None:
         """Close the client and its connection pool."""
@@ -177,7 +180,6 @@ class RedisStore:
         # what another request saved in between. (MULTI/EXEC cannot check a value either.)
         import uuid
 
-        self.check_update(encoded, gone, increments)
         token = _token(self.prefix, name, uuid.uuid4().hex)
         args: list[str | int] = [len(increments)]
         for field, by in increments.items():
