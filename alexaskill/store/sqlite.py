@@ -319,13 +319,15 @@ class SQLiteStore:
     def _connect(self, generation: int) -> sqlite3.Connection:
         import sqlite3
 
-        _create_private(self.path)
+        absent = not os.path.lexists(self.path)
         # isolation_level=None: no implicit transactions; _write opens its own, explicitly.
         # check_same_thread=False: a pooled connection serves one thread at a time, any thread.
         connection = sqlite3.connect(
             self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
         )
         try:
+            if absent:
+                _make_private(self.path)
             connection.execute("PRAGMA synchronous=NORMAL")
             if not self._schema_ready:
                 with self._setup_lock:
@@ -389,16 +391,18 @@ def _check_is_sqlite(path: str) -> None:
         )
 
 
-def _create_private(path: str) -> None:
-    """Create the file at ``path``, empty (SQLite's new database), readable and writable by
-    this user alone, unless a file is there (its mode is its owner's to choose). SQLite makes
-    one 0644 under the usual umask: every local user could read the user ids and attributes.
-    Its -wal, -shm and -journal files take the database file's mode, so they follow."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    # Failing where a file is there (made meanwhile by another process, a symbolic link) or
-    # with no write access: SQLite opens what is there, or its error says what to do.
-    with contextlib.suppress(OSError):
-        os.close(os.open(path, flags, 0o600))
+def _make_private(path: str) -> None:
+    """Make the file SQLite just created at ``path`` readable and writable by this user alone:
+    SQLite makes it 0644 under the usual umask, every local user able to read the user ids and
+    attributes. Its -wal, -shm and -journal files, made later, take the file's mode. Only while
+    it is empty, as made (another process of the skill's may have made it, and written to it:
+    that one does the same); a file that was there keeps its mode, its owner's to choose.
+
+    Not by creating the file before SQLite does: a multi-process test of first saves to new
+    files then lost saves, now and then (tests/test_store.py's simultaneous first updates)."""
+    with contextlib.suppress(OSError):  # gone, or not ours: SQLite's errors say what to do
+        if os.stat(path).st_size == 0:
+            os.chmod(path, 0o600)
 
 
 def _checked_timeout(timeout: float) -> float:
