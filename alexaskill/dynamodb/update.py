@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final, NamedTuple
 
 from ..exceptions import ResponseError
-from ..store.base import _EMPTY_NAME
+from ..store.base import _EMPTY_NAME, _checked_texts
 from .values import _number, _to_dynamodb_checked
 
 __all__: list[str] = []
@@ -136,8 +136,9 @@ def _steps(
     gone = list(dict.fromkeys(deleted))
     removed = set(gone)
     added = {name: by for name, by in (increments or {}).items() if name not in removed}
+    texts = _checked_texts(changes) or {}  # checked by `Attributes` already: not again
     values = {
-        name: _to_dynamodb_checked(name, value)
+        name: _to_dynamodb_checked(name, value, texts.get(name))
         for name, value in changes.items()
         if name not in removed and name not in added
     }

@@ -14,12 +14,14 @@ from ..store.base import _encode_checked
 __all__: list[str] = []
 
 
-def _to_dynamodb_checked(name: str, value: Any) -> dict[str, Any]:
+def _to_dynamodb_checked(name: str, value: Any, text: str | None = None) -> dict[str, Any]:
     """``value`` as a DynamoDB attribute value, after the checks of every store
     (`_encode_checked`: JSON, its keys, DynamoDB's numbers and nesting), which leave nothing
-    DynamoDB refuses: the refusals, and their words, are the other stores' too."""
-    plain = json.loads(_encode_checked(name, value))  # tuples become lists, as in the other stores
-    return _to_dynamodb(plain)
+    DynamoDB refuses: the refusals, and their words, are the other stores' too. ``text``: its
+    JSON, checked so already (`store.base._Checked`)."""
+    if text is None:
+        text = _encode_checked(name, value)
+    return _to_dynamodb(json.loads(text))  # tuples become lists, as in the other stores
 
 
 def _to_dynamodb(value: Any) -> dict[str, Any]:

@@ -11,14 +11,13 @@ from ..exceptions import ConfigurationError, ResponseError
 from .base import (
     Store,
     _awaitable,
+    _Checked,
+    _checked_changes,
     _common_limits,
     _encode,
-    _encode_changes,
-    _is_store,
-    _lacking,
     _names_checked,
 )
-from .url import open_store
+from .given import _store_getter
 
 if TYPE_CHECKING:
     from ..dispatch import Call
@@ -33,6 +32,12 @@ __all__ = [
 ]
 
 A = TypeVar("A", bound="_StoredAttributes")
+
+#: The types of values that cannot change in place: one still the object loaded (or saved) is
+#: unchanged, and is not encoded again to tell (a list or a dict is: it may have changed).
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
+
+_Pending = tuple[_Checked, list[str], dict[str, int]]
 
 
 def _user_id(envelope: Envelope) -> str | None:
@@ -53,7 +58,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
     with one is never taken for the other when the app matches service types by subclass.
     """
 
-    __slots__ = ("_data", "_increments", "_made_for", "_saved", "_store", "key")
+    __slots__ = ("_checks", "_data", "_increments", "_kept", "_made_for", "_saved", "_store", "key")
 
     #: What the key names, for messages.
     _keyed_by = "user"
@@ -70,7 +75,11 @@ class _StoredAttributes(MutableMapping[str, Any]):
         self._store = store
         self._data: dict[str, Any] = dict(data) if data else {}
         self._saved = {name: _encode(name, value) for name, value in self._data.items()}
+        # Each value of ``_saved`` that cannot change in place, the object itself (_IMMUTABLE).
+        self._kept = {k: v for k, v in self._data.items() if type(v) in _IMMUTABLE}
         self._increments: dict[str, int] = {}
+        # What `check_saves` found and checked, for `save` to write (``"pending"``).
+        self._checks: dict[str, _Pending] = {}
         #: The exception the code it was made for handles (None: the handler and its hooks).
         self._made_for: BaseException | None = None
 
@@ -131,15 +140,24 @@ class _StoredAttributes(MutableMapping[str, Any]):
     def pending(self) -> tuple[dict[str, Any], list[str]]:
         """What a save would write: (changed or new names with their values, deleted names),
         leaving out the names it adds to (`pending_increments`)."""
-        saved = self._saved
-        increments = self.pending_increments()
-        changes = {
-            name: value
-            for name, value in self._data.items()
-            if name not in increments and saved.get(name) != _encode(name, value)
-        }
-        deleted = [name for name in saved if name not in self._data]
-        return changes, deleted
+        changes, _ = self._changed(self.pending_increments())
+        return changes, [name for name in self._saved if name not in self._data]
+
+    def _changed(self, increments: Mapping[str, int]) -> tuple[dict[str, Any], dict[str, str]]:
+        """(the values changed, but those in ``increments``; their JSON). A value is encoded
+        to be compared with the JSON it was loaded (or saved) as, unless it is the very object
+        loaded and cannot change in place (`_IMMUTABLE`)."""
+        saved, kept = self._saved, self._kept
+        changes: dict[str, Any] = {}
+        texts: dict[str, str] = {}
+        for name, value in self._data.items():
+            if name in increments or (name in kept and kept[name] is value):
+                continue
+            text = _encode(name, value)
+            if saved.get(name) != text:
+                changes[name] = value
+                texts[name] = text
+        return changes, texts
 
     def pending_increments(self) -> dict[str, int]:
         """What a save would add: the names `increment` changed (and nothing else changed since),
@@ -165,7 +183,8 @@ class _StoredAttributes(MutableMapping[str, Any]):
         Attributes made without a store (in a unit test, say) save nothing. `ResponseError` if a
         value is not JSON, or if there are changes but the request named no user to keep them for.
         """
-        pending = self._check()
+        # As `check_saves` checked it, if it did: else the values are checked here once more.
+        pending = self._checks.pop("pending", None) or self._check()
         if pending is None:
             return False
         changes, deleted, increments = pending
@@ -176,10 +195,19 @@ class _StoredAttributes(MutableMapping[str, Any]):
         else:
             written = store.update(self.key, changes, deleted)
         await _awaitable(store, "update", written)
-        # In place: `PersonAttributes` sharing the user's item (`_twin`) share these dicts.
-        saved = {name: _encode(name, value) for name, value in self._data.items()}
-        self._saved.clear()
-        self._saved.update(saved)
+        # In place: `PersonAttributes` sharing the user's item (`_twin`) share these dicts. Only
+        # what was written: the values not changed are as they were loaded.
+        saved, kept = self._saved, self._kept
+        for name in deleted:
+            saved.pop(name, None)
+            kept.pop(name, None)
+        written_now = {**changes, **{name: self._data[name] for name in increments}}
+        for name, value in written_now.items():
+            saved[name] = changes.texts[name] if name in changes else _encode(name, value)
+            if type(value) in _IMMUTABLE:
+                kept[name] = value
+            else:
+                kept.pop(name, None)
         self._increments.clear()
         return True
 
@@ -187,13 +215,17 @@ class _StoredAttributes(MutableMapping[str, Any]):
         """Hold ``twin``'s values, changes and increments, the same dicts: one item, one save
         (the other, finding nothing changed then, writes nothing)."""
         self._data, self._saved, self._increments = twin._data, twin._saved, twin._increments
+        self._kept, self._checks = twin._kept, twin._checks
 
-    def _check(self) -> tuple[dict[str, Any], list[str], dict[str, int]] | None:
+    def _check(self, full: bool = False) -> _Pending | None:
         """What `save` would write (changes, deletions, increments), or None when nothing; raises
-        what the save would raise before writing anything."""
-        changes, deleted = self.pending()
+        what the save would raise before writing anything. The values are checked as a shipped
+        store's `update` checks them (`_Checked`: it does not again), and with ``full`` as
+        `check_saves` checks those of a store of one's own (their dict keys)."""
         increments = self.pending_increments()
-        if not changes and not deleted and not increments:
+        found, texts = self._changed(increments)
+        deleted = [name for name in self._saved if name not in self._data]
+        if not found and not deleted and not increments:
             return None
         if self._store is None:
             return None
@@ -209,7 +241,10 @@ class _StoredAttributes(MutableMapping[str, Any]):
                 f"{type(self._store).__name__}.update takes no increments: "
                 "Attributes.increment needs a store that adds atomically"
             )
-        return changes, deleted, increments
+        limits = _common_limits(self._store)  # (not a store of one's own: its own)
+        if limits or full:
+            return _checked_changes(found, texts, limits), deleted, increments
+        return _Checked(found, texts, None), deleted, increments
 
 
 def _check_loaded(store: Store, data: object) -> None:
@@ -247,15 +282,17 @@ def check_saves(services: Iterable[object]) -> None:
     if len(made) < 2:
         return  # one save is atomic by itself: nothing more to check, nothing more to pay
     for attributes in made:
-        pending = attributes._check()
+        if "pending" in attributes._checks:
+            continue  # its twin's, one item (`_share`): checked
+        pending = attributes._check(full=True)  # the values, as every store checks them
         if pending is None:
             continue
         limits = _common_limits(attributes._store)  # (not a store of one's own: its own)
-        _encode_changes(pending[0], limits=limits)  # what every store checks; pending(): JSON
         _names_checked(attributes.key or "", *pending, limits=limits)  # the names (_check: a key)
         check = getattr(attributes._store, "check_update", None)
         if check is not None:
-            check(*pending)
+            check(*pending)  # (a shipped store's checks not the values again: `_Checked`)
+        attributes._checks["pending"] = pending  # for its save
 
 
 def _takes_increments(store: Store) -> bool:
@@ -387,31 +424,6 @@ def services_stores(
     return found
 
 
-def _check_factory(factory: Callable[..., Any]) -> None:
-    """`ConfigurationError` now for a store factory no request could use: an ``async def``
-    (called, not awaited: a coroutine, no store) or one that needs arguments (a store's class,
-    ``SQLiteStore``), where each request that asked for attributes failed."""
-    import inspect
-
-    name = getattr(factory, "__name__", type(factory).__name__)
-    if inspect.iscoroutinefunction(inspect.unwrap(factory)):
-        raise ConfigurationError(
-            f"the store factory {name} is an async def, and the app calls it without awaiting: "
-            "write a def returning the store (stores connect at their first load or save)"
-        )
-    try:
-        signature = inspect.signature(factory)
-    except (TypeError, ValueError):
-        return  # no signature to read (a builtin): called as it is
-    try:
-        signature.bind()
-    except TypeError:
-        raise ConfigurationError(
-            f"the store factory {name} takes arguments, and the app calls it with none: give a "
-            f"store, {name}(…), or its URL"
-        ) from None
-
-
 def _twin(call: Call, cls: type[_StoredAttributes], store: Store) -> _StoredAttributes | None:
     """The `Attributes` made for ``call``'s code running now (not the failed code an exception
     handler answers for) when ``cls`` is `PersonAttributes` of the same store and key (no
@@ -460,45 +472,3 @@ def _place(store: Store) -> tuple[Any, ...] | None:
         where = (store.table, store.region, store.endpoint_url, client)
         return (*where, store.partition_key_name, store.attribute_name)
     return None
-
-
-def _store_getter(
-    store: Store | str | Callable[[], Store],
-) -> tuple[Callable[[], Store], Callable[[], Store | None]]:
-    """(the store, made on the first call if ``store`` is a factory; the store if made yet)."""
-    if isinstance(store, str):
-        opened = open_store(store)
-        return (lambda: opened), (lambda: opened)
-    if _is_store(store):  # (a class is a factory: `MemoryStore`)
-        ready: Store = store  # type: ignore[assignment]
-        return (lambda: ready), (lambda: ready)
-    if not callable(store):
-        lacking = _lacking(store)
-        if lacking is not None:
-            raise ConfigurationError(
-                f"attributes_service: {lacking}: a store has the methods load, update and aclose"
-            )
-        # Only the type: a repr may hold a password (a client's, a settings object's).
-        raise ConfigurationError(
-            f"not a store, store URL or store factory: a {type(store).__name__} (a store has "
-            "load, update and aclose)"
-        )
-    factory: Callable[[], Store] = store
-    _check_factory(factory)
-    made: list[Store] = []
-
-    def get() -> Store:
-        if not made:
-            store = factory()
-            if not _is_store(store):
-                # Only the type: a URL returned may hold a password.
-                lacking = _lacking(store)
-                raise ConfigurationError(
-                    f"the store factory returned {type(store).__name__}, not a store (with "
-                    "load, update and aclose): return MemoryStore(), say, or open_store(url)"
-                    + (f" ({lacking})" if lacking else "")
-                )
-            made.append(store)
-        return made[0]
-
-    return get, lambda: made[0] if made else None

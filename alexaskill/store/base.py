@@ -205,21 +205,61 @@ def _check_increments(increments: Mapping[str, int] | None, *, limits: bool = Tr
             )
 
 
+class _Checked(dict[str, Any]):
+    """The changes of a save as `Attributes` found them (a dict of the values, for any store),
+    with ``texts``, each value's JSON, and ``limits``: True if checked as `_encode_checked` checks
+    with limits, False without them, None if not checked. A shipped store's `_encode_changes`
+    takes the texts of changes checked as it would check them, without checking again: a value
+    is checked once a save, however many checks (`check_saves`, ``check_update``) it passes."""
+
+    __slots__ = ("limits", "texts")
+
+    def __init__(
+        self, changes: Mapping[str, Any], texts: dict[str, str], limits: bool | None
+    ) -> None:
+        super().__init__(changes)
+        self.texts = texts
+        self.limits = limits
+
+
+def _checked_changes(changes: Mapping[str, Any], texts: dict[str, str], limits: bool) -> _Checked:
+    """``changes``, their JSON ``texts`` checked (`_check_value`), as `_Checked`."""
+    for name, value in changes.items():
+        _check_value(name, value, texts[name], limits=limits)
+    return _Checked(changes, texts, limits)
+
+
+def _checked_texts(changes: Mapping[str, Any], limits: bool = True) -> dict[str, str] | None:
+    """The JSON of ``changes`` if `Attributes` checked them as ``limits`` asks (`_Checked`)."""
+    if type(changes) is _Checked and changes.limits is not None and changes.limits >= limits:
+        return changes.texts
+    return None
+
+
 def _encode_changes(changes: Mapping[str, Any], *, limits: bool = True) -> dict[str, str]:
-    """Each changed value as JSON (`_encode_checked`)."""
+    """Each changed value as JSON (`_encode_checked`), unless checked already (`_Checked`)."""
+    texts = _checked_texts(changes, limits)
+    if texts is not None:
+        return dict(texts)
     return {name: _encode_checked(name, value, limits=limits) for name, value in changes.items()}
 
 
 def _encode_checked(name: str, value: Any, *, limits: bool = True) -> str:
     """`_encode`, refusing also dict keys that JSON would turn into strings, and with ``limits``
-    what a shipped store cannot keep (`_check_limits`): for a value to be written. (Not for one
+    what a shipped store cannot keep (`_check_value`): for a value to be written. (Not for one
     loaded: it came from JSON; nor to compare: it costs a walk.)"""
     text = _encode(name, value)
+    _check_value(name, value, text, limits=limits)
+    return text
+
+
+def _check_value(name: str, value: Any, text: str, *, limits: bool = True) -> None:
+    """`ResponseError` for dict keys in ``value`` (whose JSON is ``text``) that JSON would turn
+    into strings, and with ``limits`` for what a shipped store cannot keep (`_check_limits`)."""
     if "{" in text:  # no "{", no dict: only values that may hold one are walked
         _check_keys(name, value)
     if limits:
         _check_limits(name, value, text)
-    return text
 
 
 def _common_limits(store: object) -> bool:

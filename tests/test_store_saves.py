@@ -1,0 +1,166 @@
+"""What a save of `Attributes` checks and encodes: each changed value checked once, whatever
+the kinds of attributes a handler changed; an unchanged value not encoded where it cannot have
+changed."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+from alexaskill import Skill, speak
+from alexaskill.dynamodb import DynamoDBStore
+from alexaskill.models import decode_envelope
+from alexaskill.responses import Response
+from alexaskill.store import (
+    Attributes,
+    DeviceAttributes,
+    MemoryStore,
+    RedisStore,
+    SQLiteStore,
+    Store,
+    base,
+)
+
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+
+
+def _limits_spy(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """The attributes whose values are checked against the shipped stores' limits, counted."""
+    checked: Counter[str] = Counter()
+    check = base._check_limits
+
+    def spy(name: str, value: Any, text: str) -> None:
+        checked[name] += 1
+        check(name, value, text)
+
+    monkeypatch.setattr(base, "_check_limits", spy)
+    return checked
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis", "dynamodb"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Each kind of store, empty."""
+    made: Store
+    if request.param == "memory":
+        made = MemoryStore()
+    elif request.param == "sqlite":
+        made = SQLiteStore(tmp_path / "attributes.db")
+    elif request.param == "dynamodb":
+        endpoint = request.getfixturevalue("dynamodb_endpoint")
+        made = DynamoDBStore("attributes", endpoint_url=endpoint, create_table=True, timeout=30)
+    else:
+        made = RedisStore(request.getfixturevalue("redis_url"), prefix=f"t:{uuid.uuid4().hex}:")
+    try:
+        yield made
+    finally:
+        anyio.run(made.aclose)
+
+
+def test_a_value_is_checked_once_when_a_handler_changed_two_kinds_of_attributes(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each kind of attributes is checked before any is saved (`check_saves`), then saved: the
+    # check before, the store's `check_update`, and the store's `update` each checked every
+    # changed value again (JSON, its keys, DynamoDB's numbers and nesting): two or three walks
+    # of a large value a request.
+    from alexaskill.testing import TestClient
+
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.intent("Order")
+    def order(attributes: Attributes, device: DeviceAttributes) -> Response:
+        attributes["basket"] = [{"item": i, "price": i / 4} for i in range(50)]
+        device["room"] = "kitchen"
+        return speak("Ordered.")
+
+    checked = _limits_spy(monkeypatch)
+    with TestClient(skill) as client:
+        assert client.intent("Order").speech == "Ordered."
+        counted = dict(checked)
+        assert anyio.run(store.load, client.user_id)["basket"][3] == {"item": 3, "price": 0.75}
+    assert counted == {"basket": 1, "room": 1}
+
+
+def test_a_value_is_checked_once_when_a_handler_changed_one_kind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = MemoryStore()
+    attributes = anyio.run(Attributes.load, store, _envelope())
+    attributes["basket"] = [1, 2]
+    checked = _limits_spy(monkeypatch)
+    assert anyio.run(attributes.save)
+    assert checked == {"basket": 1}
+    assert anyio.run(store.load, "user") == {"basket": [1, 2]}
+
+
+def _envelope() -> Any:
+    return decode_envelope(
+        json.dumps(
+            {
+                "version": "1.0",
+                "context": {
+                    "System": {
+                        "application": {"applicationId": SKILL_ID},
+                        "user": {"userId": "user"},
+                    }
+                },
+                "request": {
+                    "type": "LaunchRequest",
+                    "requestId": "r",
+                    "timestamp": "2024-01-01T00:00:00Z",
+                    "locale": "en-US",
+                },
+            }
+        ).encode()
+    )
+
+
+def _dumps_spy(monkeypatch: pytest.MonkeyPatch, watched: dict[str, Any]) -> Counter[str]:
+    """How often each of ``watched`` (name: the object) is encoded as JSON."""
+    encoded: Counter[str] = Counter()
+    dumps = json.dumps
+
+    def spy(value: Any, *args: Any, **kwargs: Any) -> str:
+        for name, obj in watched.items():
+            if value is obj:
+                encoded[name] += 1
+        return dumps(value, *args, **kwargs)
+
+    monkeypatch.setattr(json, "dumps", spy)
+    return encoded
+
+
+def test_unchanged_values_are_not_encoded_again_by_pending_and_save(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pending() encoded every value to compare it with what was loaded, and save() encoded
+    # every value again once written: a user's large history, never changed, twice a request.
+    # A str, number, bool or None still the object loaded cannot have changed; a list or a dict
+    # can, in place, and is compared.
+    store = MemoryStore()
+    history = [{"said": f"turn {i}"} for i in range(100)]
+    anyio.run(store.update, "user", {"history": history, "name": "Ann " * 50, "n": 1}, ())
+    attributes = anyio.run(Attributes.load, store, _envelope())
+    watched = {"history": attributes["history"], "name": attributes["name"]}
+    encoded = _dumps_spy(monkeypatch, watched)
+    attributes["n"] = 2
+    assert attributes.pending() == ({"n": 2}, [])
+    assert anyio.run(attributes.save)
+    assert encoded == {"history": 2}  # compared, once a pending() (save's own included)
+    attributes["history"].append({"said": "more"})  # in place: a change
+    attributes["name"] = "Bob"
+    assert attributes.pending() == ({"history": [*history, {"said": "more"}], "name": "Bob"}, [])
+    assert anyio.run(attributes.save)
+    assert anyio.run(store.load, "user") == {
+        "history": [*history, {"said": "more"}],
+        "name": "Bob",
+        "n": 2,
+    }
+    assert not attributes.changed
