@@ -54,7 +54,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         made = SQLiteStore(tmp_path / "attributes.db")
     elif request.param == "dynamodb":
         endpoint = request.getfixturevalue("dynamodb_endpoint")
-        made = DynamoDBStore("attributes", endpoint_url=endpoint, create_table=True, timeout=30)
+        table = f"attributes-{uuid.uuid4().hex}"
+        made = DynamoDBStore(table, endpoint_url=endpoint, create_table=True, timeout=30)
     else:
         made = RedisStore(request.getfixturevalue("redis_url"), prefix=f"t:{uuid.uuid4().hex}:")
     try:
