@@ -73,6 +73,26 @@ def _say_unsaid_store_failures(message: str, unsaid: int) -> None:
     )
 
 
+def _note_overrun(call: Call, deadline: float, handler: Handler) -> None:
+    """Note ``handler``, which just returned, as what ran past the call's deadline if it did;
+    and as what caught the deadline's cancellation if it returned with it pending (asyncio:
+    its task's cancellation not taken back; trio: the request's cancel scope cancelled): what
+    `alexaskill.deadline_answering` names, rather than the request's handler."""
+    if time.perf_counter() <= deadline:
+        return
+    if call.overran is None:
+        call.overran = handler
+    watched = call.watched
+    if not handler.is_async or watched is None:
+        return  # (a def function cannot catch it: its call's await in this task takes it)
+    if isinstance(watched, tuple):
+        pending = bool(watched[1].cancelling())
+    else:
+        pending = bool(watched.cancel_called)
+    if pending:
+        call.caught = handler
+
+
 class Answer(NamedTuple):
     """An encoded response envelope, and how it came about (for the request's log line)."""
 
@@ -270,6 +290,8 @@ class Answering(Registration):
         finally:
             if translations is not None and token is not None:
                 translations.deactivate(token)
+        if call.deadline is not None and call.caught is None:
+            _note_overrun(call, call.deadline, handler)
         if result is not None and not isinstance(result, Response):
             raise not_a_reply(handler, result)
         call.running = None

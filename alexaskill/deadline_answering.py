@@ -13,7 +13,7 @@ from .answering import Answer, Answering
 from .deadline import DEADLINE_GRACE, Watchdog, expired, on_asyncio, watch
 from .dispatch import Call
 from .exceptions import DeadlineExceeded, MalformedRequestError, ResponseError
-from .handler_bugs import failed_in
+from .handler_bugs import failed_in, let_through_by
 from .leaving import END, LEAVING
 from .models import Envelope, decode_envelope
 from .responses import Response, ask, encode_response
@@ -156,12 +156,16 @@ class DeadlineAnswering(Answering):
 
     def _answer_cancelled(self, envelope: Envelope, body: bytes) -> Answer:
         """The deadline's answer to a request whose task was cancelled from outside while its
-        handler ran (uvicorn's ``--timeout-graceful-shutdown`` passed, say): an apology, not the
-        server's HTTP 500. Said in one WARNING line, without a traceback."""
-        handler = self.registry.resolve(envelope)
+        handler (or a hook) ran (uvicorn's ``--timeout-graceful-shutdown`` passed, say): an
+        apology, not the server's HTTP 500. Said in one WARNING line, without a traceback,
+        naming the code the cancellation stopped (`handler_bug` noted it on its way out)."""
+        who = let_through_by()
+        if not who:  # (none was running: its services were being made, say)
+            handler = self.registry.resolve(envelope)
+            who = "the request" if handler is None else handler.name
         logger.warning(
             "%s was cancelled before it answered (%s): answered %r",
-            "the request" if handler is None else handler.name,
+            who,
             self._cancelled_because,
             DEADLINE_REPLY,
         )
@@ -175,13 +179,15 @@ class DeadlineAnswering(Answering):
         self, call: Call, at: float, cancellation: str = "CancelledError"
     ) -> None:
         """Say that the answer to ``call`` came though the deadline (due at `time.perf_counter`
-        ``at``) cancelled it: the handler caught the cancellation (``cancellation``, the event
-        loop's name for it). A late answer is still an answer."""
+        ``at``) cancelled it: the handler or a hook caught the cancellation (``cancellation``,
+        the event loop's name for it). A late answer is still an answer."""
         handler = self.registry.resolve(call.envelope)
+        caught = call.caught or call.overran or handler
         logger.warning(
-            "%s caught the deadline's cancellation and answered %.2f s late "
-            "(the answer went out as it was): let %s through",
-            "a handler" if handler is None else handler.name,
+            "%s caught the deadline's cancellation and %s %.2f s late (the answer went out as "
+            "it was): let %s through",
+            "a handler" if caught is None else failed_in(self.registry, caught),
+            "answered" if caught is handler else "the request was answered",
             time.perf_counter() - at,
             cancellation,
         )
@@ -189,15 +195,32 @@ class DeadlineAnswering(Answering):
     def _answered_late(self, call: Call, at: float) -> None:
         """Say that the answer to ``call``, due at `time.perf_counter` ``at``, is late though the
         watchdog never acted: the event loop was held up past the deadline (a def handler on the
-        loop's thread that blocked, say, or blocking code in an async def)."""
+        loop's thread that blocked, say, or blocking code in an async def), by the handler or
+        hook that returned past it."""
         handler = self.registry.resolve(call.envelope)
-        logger.warning(
-            "%s answered %.2f s after its deadline (Skill(deadline=...)): the event loop was held "
-            "up meanwhile (a def handler on the loop's thread that blocked, or blocking code in "
-            "an async def), so the deadline could not act; the answer went out as it was",
-            "the request" if handler is None else handler.name,
-            time.perf_counter() - at,
+        late = call.overran or handler
+        late_by = time.perf_counter() - at
+        held = (
+            "the event loop was held up meanwhile (a def handler on the loop's thread that "
+            "blocked, or blocking code in an async def), so the deadline could not act; the "
+            "answer went out as it was"
         )
+        if late is None or late is handler:
+            who = "the request" if late is None else late.name
+            logger.warning(
+                "%s answered %.2f s after its deadline (Skill(deadline=...)): %s",
+                who,
+                late_by,
+                held,
+            )
+        else:
+            logger.warning(
+                "the request was answered %.2f s after its deadline (Skill(deadline=...)), %s "
+                "returning past it: %s",
+                late_by,
+                failed_in(self.registry, late),
+                held,
+            )
 
     def _progressive_later(self, call: Call, at: float) -> _Progressive | None:
         """Send `progressive_speech` at `time.perf_counter` ``at``, unless cancelled first."""

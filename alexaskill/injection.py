@@ -19,6 +19,7 @@ from typing import Any, Final
 
 from . import slots as _slots
 from .builtin_intents import CUSTOM_NAME
+from .call import Call
 from .exceptions import ConfigurationError, SlotError
 from .handler_signature import (
     check_callable,
@@ -51,72 +52,6 @@ logger = logging.getLogger("alexaskill")
 HandlerKey = tuple[str, str | None]
 
 _INTENT_CLASSES: Final = (IntentRequest, CanFulfillIntentRequest)
-#: Requests in a session whose reply carries no ``sessionAttributes``.
-_NO_REPLY_SESSION: Final = frozenset(("CanFulfillIntentRequest", "SessionEndedRequest"))
-
-
-class Call:
-    """What one request gives its handler: the envelope, the session, and services made by the app.
-
-    ``session`` is the request's session, or a detached one when the request has none (its
-    attributes are then not sent back, nor are a CanFulfillIntentRequest's). ``services`` maps
-    a service type to the object the app made for this request (see `Registry`
-    ``service_types``).
-    """
-
-    __slots__ = (
-        "answered",
-        "deadline",
-        "envelope",
-        "exception",
-        "expired",
-        "fallbacks_said",
-        "has_session",
-        "making",
-        "queued",
-        "response",
-        "running",
-        "services",
-        "session",
-        "watched",
-    )
-
-    def __init__(self, envelope: Envelope) -> None:
-        self.envelope = envelope
-        session = envelope.session
-        # A CanFulfillIntentRequest's session is Alexa's probe, not a conversation: its reply
-        # carries canFulfillIntent alone, without sessionAttributes (Amazon's CanFulfillIntent
-        # reference). A SessionEndedRequest's session is over: Alexa takes no reply to it.
-        self.has_session = session is not None and envelope.request.type not in _NO_REPLY_SESSION
-        self.session = session if session is not None else Session()
-        self.services: dict[type, Any] = {}
-        #: The exception being handled, while an exception handler runs.
-        self.exception: BaseException | None = None
-        #: When the answer is due (`time.perf_counter`), or None; True once that time has passed
-        #: without one (the app answered through `DeadlineExceeded`).
-        self.deadline: float | None = None
-        self.expired = False
-        #: The watchdog and task that enforce the deadline (`alexaskill.deadline.watch`), or None.
-        self.watched: Any = None
-        #: Under a deadline, the name of the def function whose call waits for a worker thread
-        #: (None once it started): what the deadline's warning says of it.
-        self.queued: str | None = None
-        #: The service type being made for the code about to run (Attributes: the store's
-        #: load), or None: what the deadline's warning says of a call held back by it.
-        self.making: type | None = None
-        #: The handler or hook being called, left set when it raises (for the log), else None.
-        self.running: Handler | None = None
-        #: The reply so far, while after-request hooks run (None: an empty reply).
-        self.response: Any = None
-        #: True once the answer is made, to be sent: Alexa plays no progressive response then.
-        self.answered = False
-
-    fallbacks_said: set[str]  # slots whose dropped value is logged (`log_fallback`), once set
-
-    @property
-    def session_attributes(self) -> dict[str, Any] | None:
-        """The attributes to send back as ``sessionAttributes``, or None outside a session."""
-        return self.session.attributes if self.has_session else None
 
 
 def _context(call: Call) -> Context:

@@ -5,7 +5,9 @@ tests/test_serve_uvicorn.py); here, what becomes of the cancellation, as a raw A
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -66,3 +68,53 @@ def test_a_cancelled_request_is_answered_the_apology(times: int) -> None:
     # Answered, and still cancelled: whoever cancelled it (a server's shutdown, a caller's
     # timeout such as the simulator's wait for a skill that never answers) sees it cancelled.
     assert isinstance(raised, asyncio.CancelledError)
+
+
+async def _post_cancelled_in_hook(skill: Skill, running: asyncio.Event) -> None:
+    """POST a signed Hello to ``skill``, cancel the request's task once ``running`` is set."""
+    pki = TestPKI.default()
+    skill.verifier = pki.verifier()
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    headers = [(b"content-type", b"application/json")]
+    headers += [(name.lower().encode(), value.encode()) for name, value in pki.sign(body).items()]
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        pass
+
+    task = asyncio.create_task(skill(post_scope(headers), receive, send))
+    await asyncio.wait_for(running.wait(), 30)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(asyncio.shield(task), 30)
+
+
+@pytest.mark.parametrize("deadline", [None, 30.0])
+def test_a_cancelled_hook_is_named_not_the_handler(
+    caplog: pytest.LogCaptureFixture, deadline: float | None
+) -> None:
+    # The WARNING named the handler ("…hello was cancelled before it answered"), which never
+    # ran: the before-request hook the server's shutdown cancelled was what held the request.
+    skill = Skill(SKILL_ID, deadline=deadline)
+    started: list[asyncio.Event] = []
+
+    @skill.before_request
+    async def slow_check() -> None:
+        started[0].set()
+        await asyncio.Event().wait()
+
+    @skill.intent("Hello")
+    async def hello() -> Any:
+        return speak("hello")
+
+    async def run() -> None:
+        started.append(asyncio.Event())  # (made on the loop that runs the request)
+        await _post_cancelled_in_hook(skill, started[0])
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        asyncio.run(run())
+    (line,) = [r.getMessage() for r in caplog.records if "was cancelled before" in r.getMessage()]
+    name = f"{slow_check.__module__}.{slow_check.__qualname__}"
+    assert line.startswith(f"the before-request hook {name} was cancelled before it answered")
