@@ -8,6 +8,7 @@ annotation by `alexaskill.slots`. Answering a request is then one call per param
 
 from __future__ import annotations
 
+import copy
 import enum
 import inspect
 import logging
@@ -149,6 +150,10 @@ class Hook:
         return intent is not None and intent.name in intents
 
 
+#: The kinds of default `_slot_getter` copies for each call (what a handler may change).
+_MUTABLE_DEFAULTS: Final = (list, dict, set, bytearray)
+
+
 def _carries_every_slot(call: Call) -> bool:
     """Whether ``call`` answers an IntentRequest, which carries every slot of its intent."""
     return call.envelope.request.type == "IntentRequest"
@@ -158,6 +163,10 @@ def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional:
     converter = _slots.converter_for(where, name, annotation, default=default)
     missing = _slots.MISSING
     has_default = default is not inspect.Parameter.empty
+    # A list (a list slot's default is one), dict, set or bytearray is copied for each call, as
+    # pydantic copies a field's: the one object of every call, a handler that appended to it
+    # passed one user's values on to the next.
+    fresh = has_default and isinstance(default, _MUTABLE_DEFAULTS)
     warned = False
 
     def get(call: Call) -> Any:
@@ -171,6 +180,8 @@ def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional:
         if has_default or optional:
             if slot is not None and (slot.value or slot.slot_value is not None):  # heard: logged
                 _slots.log_fallback(call, intent, name, slot, annotation, default, has_default)
+            if fresh:
+                return copy.deepcopy(default)
             return default if has_default else None
         if (
             slot is None

@@ -94,3 +94,24 @@ def test_a_one_value_parameter_given_several_values_says_it_took_the_first(
     assert "multiple-value slot food and the others were dropped; annotate it list" in said[0]
     assert "order" in said[0].partition(":")[0]
     assert "parameter 'drink' takes one value" in said[1]
+
+
+def test_a_mutable_default_is_each_calls_own() -> None:
+    # `toppings: list[str] = []` (a list slot's default is a list) was the one list of every
+    # call: a handler that appended to it answered the next user with the last one's toppings.
+    skill = Skill(DEFAULT_SKILL_ID)
+    defaults: list[object] = []
+
+    @skill.intent("Order", slots={"toppings": "AMAZON.Food"})
+    def order(toppings: list[str] = [], notes={}) -> Response:  # type: ignore[no-untyped-def]  # noqa: B006
+        defaults.extend((toppings, notes))
+        toppings.append("cheese")
+        notes["seen"] = notes.get("seen", 0) + 1
+        return speak(f"{', '.join(toppings)}; {notes['seen']}")
+
+    with TestClient(skill) as client:
+        assert client.intent("Order").speech == "cheese; 1"
+        assert client.intent("Order").speech == "cheese; 1"  # not "cheese, cheese; 2"
+        assert client.intent("Order", toppings=["ham"]).speech == "ham, cheese; 1"
+    assert order.__defaults__ == ([], {})  # the function's own, untouched
+    assert defaults[0] is not defaults[2]
