@@ -224,24 +224,47 @@ class Serving(DeadlineAnswering):
                 await self._close_at_shutdown()
 
     async def _close_at_shutdown(self) -> None:
-        # Bounded: uvicorn waits for the lifespan's shutdown for good (its graceful timeout
-        # bounds the requests only), and a store whose server does not answer held up the exit.
+        # Bounded: uvicorn waits for the lifespan's shutdown for good (its graceful timeout bounds
+        # the requests only), and a store whose server does not answer held up the exit.
         from .store import closing
 
         what = f"the stores of the skill at {self.path}"
-        await closing.close_within(self.aclose, closing.CLOSE_TIMEOUT, what)
+        await closing.close_within(self._close_saying, closing.CLOSE_TIMEOUT, what)
+
+    async def _close_saying(self) -> None:
+        """`aclose` at the lifespan's shutdown: a failure is said (once, at ERROR, naming what
+        failed), never raised, so that the shutdown completes (the server's "Application
+        shutdown failed", with Starlette's traceback, said it of the whole app)."""
+        failure = await self._close_all()
+        if failure is not None:
+            what, exc = failure
+            logger.error(
+                "closing %s of the skill at %s failed at shutdown (the rest was closed)",
+                what,
+                self.path,
+                exc_info=exc,
+            )
 
     async def aclose(self) -> None:
         """Close what the skill opened: its store, the stores its attribute services opened
         (``add_service(…, *attributes_service(…))``), and the HTTP client its verifier made for
         itself; and say the counts its repeated warnings had yet to say (their timers end with
-        the event loop). A request after it opens them again.
+        the event loop). A request after it opens them again. A verifier whose ``aclose`` fails
+        raises its error, once the stores are closed.
 
-        The app's shutdown (its ASGI lifespan) calls it. A host app that mounts the skill
-        (`Skill.mount`) runs no lifespan of the skill's: call it in the host's own, after its
-        ``yield`` (``await skill.aclose()``). The AWS Lambda handler calls it when the Python
-        process exits (a local run's, a test's; AWS Lambda ends its own without an exit).
+        The app's shutdown (its ASGI lifespan) closes the same, logging such a failure. A host
+        app that mounts the skill (`Skill.mount`) runs no lifespan of the skill's: call it in
+        the host's own, after its ``yield`` (``await skill.aclose()``). The AWS Lambda handler
+        calls it when the Python process exits (a local run's, a test's; AWS Lambda ends its
+        own without an exit).
         """
+        failure = await self._close_all()
+        if failure is not None:
+            raise failure[1]
+
+    async def _close_all(self) -> tuple[str, Exception] | None:
+        """`aclose`'s work, each part whatever another did: the first failure and what failed
+        (a store's failure is logged by `close_stores`, which closes the others still)."""
         from .store.closing import close_stores
 
         # What the warnings' timers had yet to say, which end with the loop.
@@ -249,11 +272,15 @@ class Serving(DeadlineAnswering):
         self._store_failures_said.say_unsaid()
         self._handling_said.say_unsaid()
         verifier = self.verifier
+        failure: tuple[str, Exception] | None = None
         try:
             if verifier is not None:
                 await verifier.aclose()
-        finally:  # its failure raises, the stores closed still
+        except Exception as exc:
+            failure = (f"the verifier ({type(verifier).__qualname__})", exc)
+        finally:  # (a cancellation too: the stores are closed still)
             await close_stores(self.store, self._services.values())
+        return failure
 
     async def _handle(
         self, scope: Scope, headers: Mapping[str, str], body: bytes

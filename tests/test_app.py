@@ -1561,3 +1561,49 @@ def test_a_refused_content_length_closes_the_connection(lengths: list[bytes], st
     asyncio.run(asyncio.wait_for(make_skill()(post_scope(headers), receive, send), 30))
     assert sent[0]["status"] == status
     assert (b"connection", b"close") in sent[0]["headers"]
+
+
+def test_a_verifier_that_fails_to_close_does_not_fail_the_lifespan_shutdown(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The verifier's aclose raising went out of the lifespan: the server's shutdown failed
+    # ("Application shutdown failed", a traceback from Starlette), though the stores closed.
+    # Said once at ERROR, naming the verifier, and the shutdown completes.
+    from alexaskill.store.memory import MemoryStore
+
+    closed: list[str] = []
+
+    class Store(MemoryStore):
+        async def aclose(self) -> None:
+            closed.append("store")
+
+    class FailingVerifier(Verifier):
+        async def aclose(self) -> None:
+            raise RuntimeError("the client would not close")
+
+    skill = make_skill(store=Store(), verifier=FailingVerifier(), path="/alexa")
+    sent: list[Message] = []
+
+    async def lifespan() -> None:
+        messages: list[Message] = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+
+        async def receive() -> Message:
+            if not messages:
+                await asyncio.Event().wait()  # (never: the shutdown is the last message)
+            return messages.pop(0)
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        await skill({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
+
+    with caplog.at_level(logging.WARNING):
+        asyncio.run(lifespan())
+    assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert closed == ["store"]
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, [r.getMessage() for r in errors]
+    assert errors[0].name == "alexaskill"
+    message = errors[0].getMessage()
+    assert "FailingVerifier" in message and "/alexa" in message, message
+    assert errors[0].exc_info is not None  # its traceback, to see why
