@@ -14,7 +14,8 @@ the making of their services: what `alexaskill.answering` awaits or `alexaskill.
 is said at ERROR once, with the handler and the line it is at. A loop held up elsewhere (a
 busy machine's threads starving it of the interpreter's lock) is not said: nothing of the
 skill's code is to blame. Only under a deadline (the default): with ``deadline=None`` no
-watchdog watches the requests.
+watchdog watches the requests. Only on asyncio loops (uvloop's too): under trio the deadline is
+a cancel scope, with no watchdog's timer to read, and a loop held up is said by nothing.
 
 A stall is timed from the timer's last run, but not from before this thread last saw the loop
 stopped, or before a look that came `UNSEEN_AFTER` seconds late with the process idle
@@ -26,6 +27,7 @@ holding the interpreter's lock (a regular expression, a C extension's computatio
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import sys
@@ -156,18 +158,42 @@ def culprit(thread: int) -> tuple[str, int, str] | None:
     service alexaskill makes, the code not alexaskill's that it runs (a store's ``load``)."""
     frame: FrameType | None = sys._current_frames().get(thread)
     theirs: FrameType | None = None  # the outermost frame met that is not alexaskill's
+    inner: list[FrameType] = []  # the frames met, innermost first
     while frame is not None:
         back = frame.f_back
         if back is not None and (back.f_code.co_name, back.f_globals.get("__name__")) in _CALLERS:
             if theirs is not None and _ours(frame):
                 frame = theirs
+            else:  # a decorator's wrapper: the handler it wraps, and its line
+                frame = _decorated(back, inner) or frame
             module = frame.f_globals.get("__name__", "?")
             code = frame.f_code
             return f"{module}.{code.co_qualname}", frame.f_lineno, code.co_filename
         if not _ours(frame):
             theirs = frame
+        inner.append(frame)
         frame = back
     return None
+
+
+def _decorated(caller: FrameType, inner: list[FrameType]) -> FrameType | None:
+    """Among ``inner`` (the frames within the call ``caller`` makes), the one of the function
+    a decorator's wrapper wraps (`functools.wraps`' ``__wrapped__``), if the call is of such a
+    wrapper: the handler, named as registered (`alexaskill.handler_signature.describe`)."""
+    try:
+        called = caller.f_locals.get("func" if caller.f_code.co_name == "call" else "handler")
+    except Exception:  # (a frame's locals, read from another thread: best effort)
+        return None
+    called = getattr(called, "func", called)  # `_invoke`'s Handler, a functools.partial
+    if not callable(called):
+        return None
+    try:
+        code = getattr(inspect.unwrap(called), "__code__", None)
+    except ValueError:  # a cycle of __wrapped__
+        return None
+    if code is None or code is getattr(called, "__code__", None):
+        return None  # no wrapper
+    return next((frame for frame in inner if frame.f_code is code), None)
 
 
 def _ours(frame: FrameType) -> bool:

@@ -341,3 +341,42 @@ def test_a_child_forked_while_the_lock_is_held_looks_after_its_loops() -> None:
         os.waitpid(pid, 0)
         pytest.fail("the forked child's watchdog waited for the parent's lock for good")
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def timed(func: Any) -> Any:
+    """A decorator of the skill's own (timing, say), as `functools.wraps` makes one."""
+    import functools
+
+    @functools.wraps(func)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return await func(*args, **kwargs)
+
+    return wrapper
+
+
+@pytest.mark.usefixtures("said_soon")
+def test_a_decorated_handler_is_named_not_its_decorators_wrapper(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The line named the wrapper ("tests.test_stalls.timed.<locals>.wrapper, at line … of
+    # tests/test_stalls.py", the decorator's `return await func(...)`): every handler under
+    # that decorator was said alike. It names the handler and the line it is held up at.
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.launch
+    @timed
+    async def launch() -> Response:
+        hold_up_the_loop_until_said(caplog)
+        return speak("Done.")
+
+    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
+        assert client.launch().speech == "Done."
+    (line,) = held_up_lines(caplog)
+    message = line.getMessage()
+    assert f"by {launch.__module__}.{launch.__qualname__}, at line " in message, message
+    assert "timed.<locals>.wrapper" not in message, message
+    import inspect
+
+    source, first = inspect.getsourcelines(launch.__wrapped__)
+    held_at = first + next(i for i, text in enumerate(source) if "hold_up_the_loop" in text)
+    assert f"at line {held_at} of {__file__}" in message, message
