@@ -119,6 +119,8 @@ class Watchdog:
             self._ticking = True
             self.loop.call_later(RESOLUTION, self._tick)
             stalls.ticking()
+        elif stalls.asleep:  # (its loop was stopped: AWS Lambda's, between invocations)
+            stalls.ticking()
 
     def unwatch(self, task: asyncio.Task[Any]) -> bool:
         """Stop watching ``task``; whether its deadline had passed (and cancelled it)."""
@@ -225,6 +227,8 @@ def watch(watchdog: Watchdog | None, at: float) -> tuple[Watchdog, asyncio.Task[
         watchdog.ticked = time.perf_counter()
         watchdog._ticking = True
         loop.call_later(RESOLUTION, watchdog._tick)
+        stalls.ticking()
+    elif stalls.asleep:  # (its loop was stopped: AWS Lambda's, between invocations)
         stalls.ticking()
     return watchdog, task
 

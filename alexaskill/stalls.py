@@ -40,7 +40,15 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from .deadline import Watchdog
 
-__all__ = ["HELD_UP_SECONDS", "LOOK_EVERY", "UNSEEN_AFTER", "culprit", "look_after", "ticking"]
+__all__ = [
+    "HELD_UP_SECONDS",
+    "LOOK_EVERY",
+    "UNSEEN_AFTER",
+    "asleep",
+    "culprit",
+    "look_after",
+    "ticking",
+]
 
 logger = logging.getLogger("alexaskill")
 
@@ -62,6 +70,9 @@ _lock = threading.Lock()
 #: Set when a watchdog starts ticking: the looking thread wakes.
 _wake = threading.Event()
 _looking: threading.Thread | None = None
+#: Whether the looking thread sleeps, or is about to (no loop it looks after is running): a
+#: request then wakes it, even on a loop whose watchdog never stopped ticking (`ticking`).
+asleep = False
 
 
 def look_after(watchdog: Watchdog) -> None:
@@ -76,7 +87,8 @@ def look_after(watchdog: Watchdog) -> None:
 
 
 def ticking() -> None:
-    """A watchdog started ticking: requests are in flight, to be looked after."""
+    """A watchdog started ticking, or watches a request while the looking thread sleeps:
+    requests are in flight, to be looked after."""
     if not _wake.is_set():  # (set takes the event's lock: skipped while the thread is awake)
         _wake.set()
 
@@ -84,13 +96,14 @@ def ticking() -> None:
 def _forked() -> None:
     """In a child just forked: a lock and an event of its own (the looking thread, which the
     child has not, may have held the parent's at the fork), and nothing looked after yet."""
-    global _lock, _wake, _looking, _watchdogs
+    global _lock, _wake, _looking, _watchdogs, asleep
     _lock, _wake, _looking, _watchdogs = (
         threading.Lock(),
         threading.Event(),
         None,
         weakref.WeakSet(),
     )
+    asleep = False
 
 
 if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
@@ -98,6 +111,7 @@ if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
 
 
 def _look() -> None:
+    global asleep
     said: dict[int, float] = {}  # a loop's thread: when its timer ran last, for a stall said
     running: dict[int, float] = {}  # a loop's thread: since when its loop is seen running
     looked, used = time.perf_counter(), time.process_time()
@@ -105,11 +119,15 @@ def _look() -> None:
         with _lock:
             watchdogs = [w for w in _watchdogs if _in_flight(w)]
         if not watchdogs:
+            asleep = True  # (before the second look: a request after it wakes this thread)
             _wake.clear()
             with _lock:
                 idle = not any(_in_flight(w) for w in _watchdogs)
             if idle:
+                running.clear()  # what the loops do meanwhile is unseen
                 _wake.wait()
+                looked, used = time.perf_counter(), time.process_time()
+            asleep = False
             continue
         time.sleep(LOOK_EVERY)
         now, cpu = time.perf_counter(), time.process_time()
@@ -147,9 +165,12 @@ def _look() -> None:
 
 
 def _in_flight(watchdog: Watchdog) -> bool:
-    """Whether ``watchdog`` watches requests: its timer ticking, on a loop that may run again
-    (one closed with the timer pending, a test client's or a stopped server's, never will)."""
-    return watchdog._ticking and not watchdog.loop.is_closed()
+    """Whether ``watchdog`` watches requests: its timer ticking, on a loop that runs. One
+    closed with the timer pending (a test client's, a stopped server's) never runs again; one
+    stopped (AWS Lambda's, between invocations) runs again for a request, which wakes this
+    thread (`ticking`): it did not look at it every `LOOK_EVERY` seconds meanwhile."""
+    loop = watchdog.loop
+    return watchdog._ticking and not loop.is_closed() and loop.is_running()
 
 
 def culprit(thread: int) -> tuple[str, int, str] | None:

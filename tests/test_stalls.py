@@ -380,3 +380,34 @@ def test_a_decorated_handler_is_named_not_its_decorators_wrapper(
     source, first = inspect.getsourcelines(launch.__wrapped__)
     held_at = first + next(i for i, text in enumerate(source) if "hold_up_the_loop" in text)
     assert f"at line {held_at} of {__file__}" in message, message
+
+
+def test_the_looking_thread_sleeps_while_an_aws_lambda_loop_is_stopped(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, lambda_loop: LookClock
+) -> None:
+    # Between invocations Lambda's loop is stopped, not closed, its watchdog's timer pending:
+    # the thread looked at it every 0.25 s as long as the process ran (a process that calls
+    # the handler and goes on: a test run, a local server; on Lambda, while it is not frozen).
+    # It sleeps until a request is watched again, and still sees a loop held up then.
+    monkeypatch.setattr(stalls, "_watchdogs", weakref.WeakSet())  # this test's only
+    skill = Skill(DEFAULT_SKILL_ID)
+    holds: list[bool] = []
+
+    @skill.launch
+    async def launch() -> Response:
+        if holds:
+            hold_up_the_loop_until_said(caplog)
+        return speak("Hi.")
+
+    invoke = aws_lambda.handler(skill)
+    invoke(LAUNCH, None)
+    ends = time.monotonic() + BOUND
+    while stalls._wake.is_set() and time.monotonic() < ends:
+        time.sleep(0.01)
+    assert not stalls._wake.is_set(), "the thread went on looking at a stopped loop"
+    looks = lambda_loop.looks
+    holds.append(True)
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        invoke(LAUNCH, None)  # woken by the request: the hold is said
+    assert lambda_loop.looks > looks
+    assert len(held_up_lines(caplog)) == 1
