@@ -13,6 +13,8 @@ import functools
 import inspect
 import logging
 import operator
+import os
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -22,6 +24,7 @@ from .exceptions import ConfigurationError
 from .responses.response import Response
 
 __all__ = [
+    "APP_FILE_MODULE",
     "check_callable",
     "check_parameters",
     "check_returns",
@@ -34,19 +37,33 @@ __all__ = [
 logger = logging.getLogger("alexaskill")
 
 
+#: The name the command line gives a skill's file it imports whose own name is no module's
+#: (``my-skill.py``, or one taken already): ``_alexaskill_app``, ``_alexaskill_app_app``.
+APP_FILE_MODULE = "_alexaskill_app"
+
+
 def describe(func: object) -> str:
     """Where ``func`` comes from, for messages: ``module.qualname`` (a partial:
     ``functools.partial(module.qualname)``, an object with ``__call__``: ``module.Class()``),
-    never a repr, which may hold bound values."""
+    never a repr, which may hold bound values. In a file the command line imported under a
+    name of its own (`APP_FILE_MODULE`), ``file.py:qualname``: the name the author wrote."""
     if isinstance(func, functools.partial):
         return f"functools.partial({describe(func.func)})"
     qualname = getattr(func, "__qualname__", None)
     if not isinstance(qualname, str):
         # An object with __call__: its class, never its repr (which may hold its fields).
         cls = type(func)
-        return f"{cls.__module__}.{cls.__qualname__}()"
-    module = getattr(func, "__module__", None) or "?"
-    return f"{module}.{qualname}"
+        return f"{_module_shown(cls.__module__)}{cls.__qualname__}()"
+    return f"{_module_shown(getattr(func, '__module__', None) or '?')}{qualname}"
+
+
+def _module_shown(module: str) -> str:
+    """``module`` as `describe` shows it, with the separator before a qualified name."""
+    if module.startswith(APP_FILE_MODULE):
+        file = getattr(sys.modules.get(module), "__file__", None)
+        if isinstance(file, str):
+            return f"{os.path.basename(file)}:"
+    return f"{module}."
 
 
 def read_signature(func: Callable[..., Any]) -> inspect.Signature:

@@ -8,6 +8,7 @@ import datetime
 import enum
 import functools
 import logging
+from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import pytest
@@ -477,3 +478,39 @@ def test_a_quoted_name_inside_an_annotation_that_raises_names_the_parameter() ->
     assert "book: parameter 'when' is annotated" in message
     assert "which cannot be evaluated: module 'datetime' has no attribute 'dat'" in message
     assert "did you mean date?" in message
+
+
+def test_a_mistake_in_an_app_file_named_otherwise_than_a_module_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `alexaskill model my-skill.py:skill` imports the file as module `_alexaskill_app` (its
+    # name is no identifier): the error named "_alexaskill_app.order", a name the author never
+    # wrote, and pointed at alexaskill's own line (".../alexaskill/slots/converters.py:278")
+    # rather than theirs.
+    import io
+    import sys
+
+    from alexaskill.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    (tmp_path / "my-skill.py").write_text(
+        "from alexaskill import Skill, speak\n"
+        "\n"
+        'skill = Skill("amzn1.ask.skill.x")\n'
+        "\n"
+        '@skill.intent("Order")\n'
+        'def order(count: int = "two"):\n'
+        '    return speak("ok")\n'
+    )
+    err = io.StringIO()
+    try:
+        status = main(["model", "my-skill.py:skill"], stdout=io.StringIO(), stderr=err)
+    finally:
+        for name in [name for name in sys.modules if name.startswith("_alexaskill_app")]:
+            del sys.modules[name]
+    assert status == 2
+    message = err.getvalue()
+    assert "ConfigurationError: my-skill.py:order: parameter 'count'" in message, message
+    assert "_alexaskill_app" not in message, message
+    assert message.rstrip().endswith(f"({tmp_path / 'my-skill.py'}:5)"), message

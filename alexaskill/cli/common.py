@@ -174,9 +174,11 @@ def _import_file(path: str, attribute: str) -> Any:
         )
     if not file.is_file():
         raise UsageError(f"{path}: no such file")
-    name = file.stem if file.stem.isidentifier() else "_alexaskill_app"
+    from ..handler_signature import APP_FILE_MODULE  # (its handlers are named by the file)
+
+    name = file.stem if file.stem.isidentifier() else APP_FILE_MODULE
     if name in sys.modules:
-        name = f"_alexaskill_app_{name}"
+        name = f"{APP_FILE_MODULE}_{name}"
     # Sibling modules are importable from it, as when Python runs the file as a script.
     directory = str(file.resolve().parent)
     if directory not in sys.path:
@@ -209,9 +211,19 @@ def _import_failure(name: str, exc: BaseException) -> str:
         where = f" ({exc.filename}:{exc.lineno})"
     else:
         frames = traceback.extract_tb(exc.__traceback__)
+        # The app's line, not alexaskill's: a registration refused (ConfigurationError) is
+        # raised deep in alexaskill, from the decorator the app's line calls.
+        theirs = [frame for frame in frames if not _in_alexaskill(frame.filename)]
         if frames:
-            where = f" ({frames[-1].filename}:{frames[-1].lineno})"
+            frame = (theirs or frames)[-1]
+            where = f" ({frame.filename}:{frame.lineno})"
     return f"importing {name} failed: {said or f'{type(exc).__name__}: {exc}'}{where}"
+
+
+def _in_alexaskill(filename: str) -> bool:
+    """Whether ``filename`` is one of alexaskill's own modules."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.path.abspath(filename).startswith(package + os.sep)
 
 
 def port(text: str) -> int:
