@@ -414,9 +414,12 @@ def test_a_rule_the_skill_broke_is_in_the_turns_notes(http: StarletteClient) -> 
     started = turn(http, "audio", event="PlaybackStarted", token="bell-1", offset=0)["turn"]
     assert started["exchanges"][0]["response"]["response"] == {}
     (note,) = started["notes"]
-    assert note.startswith("rule violation: ")  # then the handler, named by its module
-    assert note.endswith(
-        "simulator_skill.started answered AudioPlayer.PlaybackStarted with outputSpeech: dropped "
+    # Then the handler, by its module; or by its file where the command line imported the file
+    # under a name of its own, as it does when this worker imported ``simulator_skill`` already.
+    said = note.removeprefix("rule violation: ")
+    assert said != note
+    assert said.removeprefix("simulator_skill.py:").removeprefix("simulator_skill.") == (
+        "started answered AudioPlayer.PlaybackStarted with outputSpeech: dropped "
         "(Alexa takes only AudioPlayer.ClearQueue or AudioPlayer.Stop in reply to "
         "AudioPlayer.PlaybackStarted, and no speech, card or reprompt)"
     )
