@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,3 +79,32 @@ def test_a_file_that_is_there_keeps_its_mode(tmp_path: Path) -> None:
     finally:
         anyio.run(store.aclose)
     assert modes == {"attributes.db": 0o640, "attributes.db-wal": 0o640, "attributes.db-shm": 0o640}
+
+
+_TAKE_OVER = """
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], timeout=0, isolation_level=None)
+try:
+    print(connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0])
+except sqlite3.OperationalError as exc:
+    print(exc)
+"""
+
+
+def test_a_second_store_of_an_open_file_leaves_the_first_ones_locks(tmp_path: Path) -> None:
+    # Making a store read the file's first bytes through a descriptor of its own, then closed
+    # it: closing any descriptor of a file drops every POSIX lock the process holds on it
+    # (SQLite's "How To Corrupt", 2.2), so the first store's open connection lost its shared
+    # lock. Another process could then take the file (here: leave WAL mode, which checkpoints
+    # and deletes the -wal) while that connection still wrote to the -wal: saves lost silently.
+    path = tmp_path / "attributes.db"
+    store = SQLiteStore(path)
+    try:
+        anyio.run(_save_and_load, store)  # its connection stays open, in the pool
+        SQLiteStore(path)
+        taken = subprocess.run(
+            [sys.executable, "-c", _TAKE_OVER, str(path)], capture_output=True, text=True
+        )
+        assert taken.stdout.strip() == "database is locked", taken
+    finally:
+        anyio.run(store.aclose)

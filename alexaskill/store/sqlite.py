@@ -10,6 +10,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
+from urllib.parse import quote
 
 from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _encode_changes, _incremented, _names_checked
@@ -37,11 +38,8 @@ _SELECT_ONE: Final = f"SELECT value FROM {_TABLE} WHERE key = ? AND field = ?"  
 #: The longest wait SQLite takes, in seconds: its milliseconds are a C int.
 _MAX_TIMEOUT: Final = 2**31 // 1000 - 1
 
-# How to restore a backup safely, said wherever a file was (or may have been) replaced. SQLite
-# reads a -wal file left by the file replaced into the one that replaced it; and a backup copied
-# over the file in place (cp: the same inode) is seen by no one, neither the store nor SQLite,
-# while the -wal holds pages: they are read over the copy's, which damages it (probed). SQLite's
-# backup API writes the backup through the lock and the -wal, as any save: safe while serving.
+# How to restore a backup safely (why: the class docstring). SQLite's backup API writes the
+# backup through the lock and the -wal, as any save: safe while serving.
 _RESTORE: Final = (
     "restore a backup through SQLite, safe while the skill runs: sqlite3 {path} '.restore "
     "BACKUP'; or with the skill stopped, the -wal and -shm files removed (never copy a file "
@@ -373,18 +371,30 @@ _HEADER: Final = b"SQLite format 3\x00"
 
 
 def _check_is_sqlite(path: str) -> None:
-    """`ConfigurationError` for a file at ``path`` that is no SQLite database, found when the
-    store is made rather than by the first request's load. Its first 16 bytes read, nothing
-    opened through SQLite: of a regular file only (a FIFO would block); an empty one is taken
-    (SQLite writes it on first use), as is one it cannot read (SQLite's error says why)."""
-    if not os.path.isfile(path):
-        return
-    try:
-        with open(path, "rb") as file:
-            head = file.read(len(_HEADER))
-    except OSError:
-        return
-    if not _HEADER.startswith(head):  # (a prefix: being written by another process's SQLite)
+    """`ConfigurationError` for a regular file at ``path`` that is no SQLite database, found
+    when the store is made. An empty one is taken, as is one SQLite cannot open (its error
+    says why later). Read through SQLite: closing a descriptor of ours drops every POSIX lock
+    of this process on the file, and another process could then delete the -wal its
+    connections write to (https://www.sqlite.org/howtocorrupt.html, 2.2). Only a file shorter
+    than the header (never a database in use) is read by us."""
+    import sqlite3
+
+    bad = False
+    with contextlib.suppress(OSError, sqlite3.Error, ValueError):
+        if not os.path.isfile(path):  # (a FIFO would block)
+            return
+        if 0 < os.path.getsize(path) < len(_HEADER):
+            with open(path, "rb") as file:
+                bad = not _HEADER.startswith(file.read())
+        else:  # read-only, no wait: a file being set up by another process is taken
+            checking = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, timeout=0)
+            try:
+                checking.execute("PRAGMA schema_version").fetchone()
+            except sqlite3.DatabaseError as exc:
+                bad = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_NOTADB
+            finally:
+                checking.close()
+    if bad:
         raise ConfigurationError(
             f"SQLiteStore: {path} is not a SQLite database (it does not start as one does): "
             "name another file, or move this one away"
@@ -396,10 +406,7 @@ def _make_private(path: str) -> None:
     SQLite makes it 0644 under the usual umask, every local user able to read the user ids and
     attributes. Its -wal, -shm and -journal files, made later, take the file's mode. Only while
     it is empty, as made (another process of the skill's may have made it, and written to it:
-    that one does the same); a file that was there keeps its mode, its owner's to choose.
-
-    Not by creating the file before SQLite does: a multi-process test of first saves to new
-    files then lost saves, now and then (tests/test_store.py's simultaneous first updates)."""
+    that one does the same); a file there keeps its mode. Not made first: see `_check_is_sqlite`."""
     with contextlib.suppress(OSError):  # gone, or not ours: SQLite's errors say what to do
         if os.stat(path).st_size == 0:
             os.chmod(path, 0o600)
