@@ -4,6 +4,7 @@ runs it against the image's CMD: through no proxy, over TLS, its one-line reason
 from __future__ import annotations
 
 import socket
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -14,12 +15,19 @@ from alexaskill.healthcheck import check, main
 def test_a_server_that_never_answers_is_asked_once() -> None:
     # A plain request that times out is not asked again over HTTPS: Docker's own timeout (5 s)
     # would end the second try, and with it the reason.
+    before = set(threading.enumerate())
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(8)
         port = listener.getsockname()[1]
         problem = check(f"http://127.0.0.1:{port}/health", timeout=0.5)
         assert problem is not None and "timed out" in problem, problem
+        # The tries run in a thread that `check` stops waiting for after its timeout: on a busy
+        # machine it may not have connected yet. Counted once every try is over.
+        for thread in set(threading.enumerate()) - before:
+            if thread.name == "healthcheck":
+                thread.join(30)
+                assert not thread.is_alive()
         listener.setblocking(False)
         connections = []
         try:
