@@ -289,7 +289,7 @@ def test_serve_workers(servers: Any, tmp_path: Path, monkeypatch: pytest.MonkeyP
     code, out, err = run("replay", WEATHER, *WEATHER_REQUESTS, "--url", url)
     assert code == 0, out + err
     assert out.endswith(f"{len(WEATHER_REQUESTS)} requests: all answered\n")
-    servers.stop(process)
+    servers.stop(process, patience=60)
     assert process.returncode == 0  # stopped by SIGTERM, not killed
     output = log.read_text()
     workers = pids(output)

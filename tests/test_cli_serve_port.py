@@ -96,7 +96,7 @@ def test_serve_on_the_ipv6_wildcard_answers_ipv4_too(servers: Any, tmp_path: Pat
     with socket.create_connection(("::1", int(port)), timeout=10) as sock:
         sock.sendall(b"GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
         assert sock.recv(64).startswith(b"HTTP/1.1 200")
-    servers.stop(process)
+    servers.stop(process, patience=60)
     assert process.returncode == 0
     assert f"Uvicorn running on http://[::]:{port}" in servers.output[process].read_text()
 

@@ -45,7 +45,7 @@ def test_a_worker_killed_is_said_at_error_with_its_signal(servers: Any, tmp_path
     assert said.startswith("ERROR:") and said.endswith("starting another"), said
     assert "out of memory?" in said
     _wait_for(lambda: say_hello(url, pki) == 200, "answers", log)
-    servers.stop(process)
+    servers.stop(process, patience=60)
     assert process.returncode == 0
     assert not any(running(pid) for pid in pids(log.read_text()))
 
