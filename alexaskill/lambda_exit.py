@@ -74,13 +74,29 @@ def _close_all() -> None:
             if left <= 0:  # one bound for them all: the exit is not held up once per skill
                 logger.warning(_NOT_CLOSED, name, CLOSE_TIMEOUT)
                 continue
+            # `Skill._close_all`: what failed, named (the verifier's ``aclose``, say), where
+            # `aclose` raises it; a store's failure is logged by `close_stores` as it goes.
+            close_naming = getattr(skill, "_close_all", None)
             try:  # bounded: a store whose server does not answer must not hold up the exit
-                runner.run(asyncio.wait_for(aclose(), left))
+                if close_naming is None:
+                    runner.run(asyncio.wait_for(aclose(), left))
+                    failure = None
+                else:
+                    failure = runner.run(asyncio.wait_for(close_naming(), left))
             except Exception as exc:
                 if isinstance(exc, TimeoutError) and time.monotonic() >= end:
                     logger.warning(_NOT_CLOSED, name, CLOSE_TIMEOUT)  # (no traceback: ours)
                 else:
-                    logger.exception("closing the stores of %s at exit failed", name)
+                    logger.exception("closing %s at exit failed", name)
+                continue
+            if failure is not None:
+                failed, error = failure
+                logger.error(
+                    "closing %s of %s at exit failed (the rest was closed)",
+                    failed,
+                    name,
+                    exc_info=error,
+                )
     finally:
         _Loop.lock.release()
 

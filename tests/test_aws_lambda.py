@@ -1054,6 +1054,46 @@ def test_the_stores_of_a_skill_answered_by_the_lambda_handler_are_closed_at_exit
     ], result.stderr
 
 
+_VERIFIER_FAILS_AT_EXIT = """
+import sys
+from alexaskill import Skill, speak
+from alexaskill.aws_lambda import handler
+from alexaskill.store import MemoryStore
+from alexaskill.testing import RequestFactory
+from alexaskill.verify import Verifier
+
+class Store(MemoryStore):
+    async def aclose(self):
+        print("closed", type(self).__name__)
+
+class FailingVerifier(Verifier):
+    async def aclose(self):
+        raise RuntimeError("the client would not close")
+
+skill = Skill(sys.argv[1], store=Store(), verifier=FailingVerifier())
+
+@skill.launch
+async def launch():  # (on the handler's event loop: its skill is closed at exit)
+    return speak("Hi.")
+
+lambda_handler = handler(skill)
+envelope = RequestFactory(skill_id=sys.argv[1]).envelope("LaunchRequest")
+print(lambda_handler(envelope)["response"]["outputSpeech"]["text"])
+"""
+
+
+def test_a_verifier_that_fails_to_close_at_exit_is_named_not_the_stores() -> None:
+    # The line said "closing the stores of Skill at exit failed", though the stores were
+    # closed and the verifier's aclose had raised.
+    result = _at_exit(_VERIFIER_FAILS_AT_EXIT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n") == ["Hi.", "closed Store", ""], result.stderr
+    said = "closing the verifier (FailingVerifier) of Skill at exit failed (the rest was closed)"
+    assert said in result.stderr, result.stderr
+    assert "closing the stores" not in result.stderr
+    assert "the client would not close" in result.stderr  # (its traceback)
+
+
 _STILL_RUNNING_AT_EXIT = """
 import asyncio, sys, threading
 from alexaskill import Skill, speak

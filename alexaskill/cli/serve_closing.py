@@ -52,9 +52,10 @@ class _ClosingMounted:
 
 
 async def _close_skills(app: Any) -> None:
-    """`Skill.aclose` of each skill ``app`` mounts (a second close, after the host's own, is
-    harmless), within `alexaskill.store.closing.CLOSE_TIMEOUT` in all; a failure is logged, the
-    others closed still."""
+    """`Skill.aclose`'s work for each skill ``app`` mounts (a second close, after the host's
+    own, is harmless), within `alexaskill.store.closing.CLOSE_TIMEOUT` in all; a failure is
+    logged naming what failed (a store's by `close_stores`, the verifier's here), the others
+    closed still."""
     import anyio
 
     from ..served import served_skills
@@ -64,8 +65,22 @@ async def _close_skills(app: Any) -> None:
     end = anyio.current_time() + bound
     for path, skill in served_skills(app):
         what = f"the stores of the skill at {path}"
+        failures: list[tuple[str, Exception]] = []
+
+        async def close(skill: Any = skill, failures: list[Any] = failures) -> None:
+            failure = await skill._close_all()
+            if failure is not None:
+                failures.append(failure)
+
         try:
             left = end - anyio.current_time()
-            await closing.close_within(skill.aclose, left, what, shared=bound)
-        except Exception:
-            logger.exception("closing the stores of the skill at %s failed", path)
+            await closing.close_within(close, left, what, shared=bound)
+        except Exception:  # (not the verifier's, which `_close_all` returns)
+            logger.exception("closing the skill at %s failed", path)
+        for failed, exc in failures:
+            logger.error(
+                "closing %s of the skill at %s failed (the rest was closed)",
+                failed,
+                path,
+                exc_info=exc,
+            )
