@@ -602,6 +602,28 @@ def test_a_slot_default_of_another_type_is_refused_at_registration() -> None:
         skill.intent(f"Taken{'ABCDE'[name]}")(fits)
 
 
+def test_a_refused_slot_default_is_said_with_public_names_in_a_sentence() -> None:
+    # A Slot parameter's was "annotated alexaskill.models.intents.Slot" (a module the author
+    # never imports: `alexaskill.Slot` is the name), and a list's fix read "; a default a list,
+    # or None".
+    skill = Skill(SKILL_ID)
+    for annotation, default, said in [
+        (Slot, "x", "is annotated alexaskill.Slot, but its default 'x'"),
+        (Slot | None, 3, "is annotated alexaskill.Slot, but its default 3"),
+        (list[int], (1,), "the slot is missing; give a list, or None"),
+        (int, "two", "the slot is missing; give a value of type int, or None"),
+    ]:
+
+        def handler(amount: Any = default) -> None: ...
+
+        handler.__annotations__["amount"] = annotation
+        with pytest.raises(ConfigurationError) as raised:
+            skill.intent("Pay")(handler)
+        message = str(raised.value)
+        assert said in message, message
+        assert "models.intents" not in message, message
+
+
 def test_a_slot_default_without_annotation_or_of_any_is_taken() -> None:
     skill = Skill(SKILL_ID)
 

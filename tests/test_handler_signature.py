@@ -514,3 +514,40 @@ def test_a_mistake_in_an_app_file_named_otherwise_than_a_module_names_the_file(
     assert "ConfigurationError: my-skill.py:order: parameter 'count'" in message, message
     assert "_alexaskill_app" not in message, message
     assert message.rstrip().endswith(f"({tmp_path / 'my-skill.py'}:5)"), message
+
+
+def test_an_enum_of_an_app_file_named_otherwise_than_a_module_is_named_by_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The handler was named by the file ("my-skill.py:order"), its Enum not: "annotated
+    # _alexaskill_app.Size", the module name the command line made up.
+    import io
+    import sys
+
+    from alexaskill.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    (tmp_path / "my-skill.py").write_text(
+        "import enum\n"
+        "from alexaskill import Skill, speak\n"
+        "\n"
+        "class Size(enum.Enum):\n"
+        '    LARGE = "large"\n'
+        "\n"
+        'skill = Skill("amzn1.ask.skill.x")\n'
+        "\n"
+        '@skill.intent("Order")\n'
+        'def order(size: Size | None = "large"):\n'
+        '    return speak("ok")\n'
+    )
+    err = io.StringIO()
+    try:
+        status = main(["model", "my-skill.py:skill"], stdout=io.StringIO(), stderr=err)
+    finally:
+        for name in [name for name in sys.modules if name.startswith("_alexaskill_app")]:
+            del sys.modules[name]
+    assert status == 2
+    message = err.getvalue()
+    assert "parameter 'size' is annotated my-skill.py:Size" in message, message
+    assert "_alexaskill_app" not in message, message

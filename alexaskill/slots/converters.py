@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import inspect
 import logging
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -168,10 +169,28 @@ def _list_enum(parse: _EnumParser) -> Converter:
 
 
 def _describe(annotation: Any) -> str:
+    """``annotation`` in a message, by the names its author writes: ``int``, ``alexaskill.Slot``
+    (not the module defining it), ``my-skill.py:Size`` for a class of a file the command line
+    imported under a name of its own (`describe`), within ``X | None`` and ``list[X]`` too."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(_describe(arg) for arg in typing.get_args(annotation))
+    if origin is list:
+        args = typing.get_args(annotation)
+        return f"list[{', '.join(_describe(arg) for arg in args)}]" if args else "list"
+    if annotation is types.NoneType:
+        return "None"
     if isinstance(annotation, type) and not isinstance(annotation, types.GenericAlias):
         if annotation.__module__ == "builtins":
             return annotation.__qualname__
-        return f"{annotation.__module__}.{annotation.__qualname__}"
+        # (sys.modules, not an import: this module is below the package's __init__)
+        qualname: str = annotation.__qualname__
+        public = getattr(sys.modules.get("alexaskill"), qualname, None)
+        if annotation.__module__.startswith("alexaskill.") and public is annotation:
+            return f"alexaskill.{qualname}"
+        from ..handler_signature import describe  # (above this module in the module map)
+
+        return describe(annotation)
     return repr(annotation)
 
 
@@ -266,8 +285,7 @@ def _check_default(where: str, name: str, annotation: Any, target: Any, default:
         return
     if cls is float and isinstance(default, int) and not isinstance(default, bool):
         return
-    what = "a list" if many else f"of type {cls.__name__}"
-    fix = f"a default {what}, or None"
+    fix = "give a list, or None" if many else f"give a value of type {cls.__name__}, or None"
     if _is_enum(cls):
         members: list[enum.Enum] = list(typing.cast("type[enum.Enum]", cls))
         member = next((m for m in members if default in (m.value, m.name)), None)
