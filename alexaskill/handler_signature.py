@@ -29,6 +29,7 @@ __all__ = [
     "check_parameters",
     "check_returns",
     "describe",
+    "module_shown",
     "plain_annotation",
     "read_signature",
     "wrapped_coroutine_function",
@@ -53,11 +54,11 @@ def describe(func: object) -> str:
     if not isinstance(qualname, str):
         # An object with __call__: its class, never its repr (which may hold its fields).
         cls = type(func)
-        return f"{_module_shown(cls.__module__)}{cls.__qualname__}()"
-    return f"{_module_shown(getattr(func, '__module__', None) or '?')}{qualname}"
+        return f"{module_shown(cls.__module__)}{cls.__qualname__}()"
+    return f"{module_shown(getattr(func, '__module__', None) or '?')}{qualname}"
 
 
-def _module_shown(module: str) -> str:
+def module_shown(module: str) -> str:
     """``module`` as `describe` shows it, with the separator before a qualified name."""
     if module.startswith(APP_FILE_MODULE):
         file = getattr(sys.modules.get(module), "__file__", None)

@@ -187,9 +187,13 @@ def culprit(thread: int) -> tuple[str, int, str] | None:
                 frame = theirs
             else:  # a decorator's wrapper: the handler it wraps, and its line
                 frame = _decorated(back, inner) or frame
-            module = frame.f_globals.get("__name__", "?")
+            # Named as registration's messages name it (a file the command line imported
+            # under a name of its own: ``my-skill.py:launch``).
+            from .handler_signature import module_shown
+
+            module = str(frame.f_globals.get("__name__") or "?")
             code = frame.f_code
-            return f"{module}.{code.co_qualname}", frame.f_lineno, code.co_filename
+            return f"{module_shown(module)}{code.co_qualname}", frame.f_lineno, code.co_filename
         if not _ours(frame):
             theirs = frame
         inner.append(frame)

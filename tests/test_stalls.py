@@ -382,6 +382,44 @@ def test_a_decorated_handler_is_named_not_its_decorators_wrapper(
     assert f"at line {held_at} of {__file__}" in message, message
 
 
+@pytest.mark.usefixtures("said_soon")
+def test_a_handler_of_a_file_imported_under_a_name_of_its_own_is_named_by_the_file(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The command line imports `my-skill.py` as module `_alexaskill_app`; the line said
+    # "_alexaskill_app.launch", a name the author never wrote, where registration's messages
+    # say "my-skill.py:launch" (`handler_signature.describe`).
+    import importlib.util
+    import sys
+
+    from alexaskill.handler_signature import APP_FILE_MODULE
+
+    file = tmp_path / "my-skill.py"
+    file.write_text(
+        "from alexaskill import Skill, speak\n"
+        "from alexaskill.testing import DEFAULT_SKILL_ID\n"
+        "\n"
+        "skill = Skill(DEFAULT_SKILL_ID)\n"
+        "\n"
+        "@skill.launch\n"
+        "async def launch():\n"
+        "    hold()\n"
+        '    return speak("Done.")\n'
+    )
+    spec = importlib.util.spec_from_file_location(APP_FILE_MODULE, file)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, APP_FILE_MODULE, module)
+    spec.loader.exec_module(module)
+    module.__dict__["hold"] = lambda: hold_up_the_loop_until_said(caplog)
+    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(module.skill) as client:
+        assert client.launch().speech == "Done."
+    (line,) = held_up_lines(caplog)
+    message = line.getMessage()
+    assert "by my-skill.py:launch, at line 8 of " in message, message
+    assert f"{APP_FILE_MODULE}." not in message, message
+
+
 def test_the_looking_thread_sleeps_while_an_aws_lambda_loop_is_stopped(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, lambda_loop: LookClock
 ) -> None:
