@@ -158,15 +158,22 @@ class DeadlineAnswering(Answering):
         """The deadline's answer to a request whose task was cancelled from outside while its
         handler (or a hook) ran (uvicorn's ``--timeout-graceful-shutdown`` passed, say): an
         apology, not the server's HTTP 500. Said in one WARNING line, without a traceback,
-        naming the code the cancellation stopped (`handler_bug` noted it on its way out)."""
+        naming the code the cancellation stopped (`handler_bug` noted it on its way out), or
+        the request, when none of the skill's code ran (its store's load, say)."""
         who = let_through_by()
-        if not who:  # (none was running: its services were being made, say)
+        while_ = ""
+        if not who:  # none was running: what was cancelled is the request, not its handler
             handler = self.registry.resolve(envelope)
-            who = "the request" if handler is None else handler.name
+            who = "the request" if handler is None else f"the request for {handler.name}"
+            while_ = (
+                ", while none of the skill's handlers or hooks ran (a store's load or save, or "
+                "a service being made, say)"
+            )
         logger.warning(
-            "%s was cancelled before it answered (%s): answered %r",
+            "%s was cancelled before it answered (%s)%s: answered %r",
             who,
             self._cancelled_because,
+            while_,
             DEADLINE_REPLY,
         )
         call = Call(envelope)

@@ -15,6 +15,7 @@ import pytest
 
 from alexaskill import Skill, speak
 from alexaskill.app import DEADLINE_REPLY
+from alexaskill.store import Attributes, MemoryStore
 from alexaskill.testing import RequestFactory, TestPKI
 
 from .test_app import post_scope
@@ -118,3 +119,36 @@ def test_a_cancelled_hook_is_named_not_the_handler(
     (line,) = [r.getMessage() for r in caplog.records if "was cancelled before" in r.getMessage()]
     name = f"{slow_check.__module__}.{slow_check.__qualname__}"
     assert line.startswith(f"the before-request hook {name} was cancelled before it answered")
+
+
+@pytest.mark.parametrize("deadline", [None, 30.0])
+def test_a_cancelled_store_load_is_said_not_the_handler(
+    caplog: pytest.LogCaptureFixture, deadline: float | None
+) -> None:
+    # With no handler or hook running (the store's load was, for the handler's attributes),
+    # the WARNING said "…launch was cancelled before it answered": the handler never ran.
+    started: list[asyncio.Event] = []
+
+    class HangingStore(MemoryStore):
+        async def load(self, key: str) -> dict[str, Any]:
+            started[0].set()
+            await asyncio.Event().wait()  # a server that never answers
+            return await super().load(key)
+
+    skill = Skill(SKILL_ID, deadline=deadline, store=HangingStore())
+
+    @skill.intent("Hello")
+    async def hello(attributes: Attributes) -> Any:
+        return speak("hello")
+
+    async def run() -> None:
+        started.append(asyncio.Event())  # (made on the loop that runs the request)
+        await _post_cancelled_in_hook(skill, started[0])
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        asyncio.run(run())
+    (line,) = [r.getMessage() for r in caplog.records if "was cancelled before" in r.getMessage()]
+    name = f"{hello.__module__}.{hello.__qualname__}"
+    assert not line.startswith(name), line
+    assert line.startswith(f"the request for {name} was cancelled before it answered"), line
+    assert "while none of the skill's handlers or hooks ran" in line, line
