@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from ....slots import AlexaDate
+from .decades import DECADES, decade_date
 from .holidays import HOLIDAYS
 from .numbers import cardinal, ordinal, year_number
 
@@ -72,22 +73,6 @@ WEEKDAYS: Final = {
 SEASONS: Final = {"winter": "WI", "spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA"}
 # Seasons in the order of their year label: winter YYYY starts in December YYYY.
 _SEASON_ORDER: Final = ("SP", "SU", "FA", "WI")
-DECADES: Final = {
-    "tens": 1,
-    "teens": 1,
-    "twenties": 2,
-    "thirties": 3,
-    "forties": 4,
-    "fifties": 5,
-    "sixties": 6,
-    "seventies": 7,
-    "eighties": 8,
-    "nineties": 9,
-}
-#: A decade in digits: "1990" of "the 1990s", "90" of "the 90s"; not "1900" (the century or
-#: its first decade?), as "the nineteen hundreds" is none, nor "00".
-_DECADE_DIGITS: Final = re.compile(r"[1-9][0-9][1-9]0|[1-9]0")
-_DECADE_NAMES: Final = {tens: name for name, tens in DECADES.items() if name != "teens"}
 _ISO_DAY: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _SHORT_WEEK: Final = re.compile(r"-W([0-9])(?=-|$)")
 
@@ -427,7 +412,7 @@ def _date(words: list[str], today: datetime.date) -> str | None:
                 if found is not None and found >= today:
                     return _day(found)
             return None
-    decade_value = _decade(words, today)
+    decade_value = decade_date(words, today)
     if decade_value is not None:
         return decade_value
     # "in three days", "three days from now", "two weeks ago"
@@ -490,29 +475,3 @@ def _weekday_and_day(words: Sequence[str], today: datetime.date) -> str | None:
         if on_day is not None and on_day >= today and on_day.weekday() == weekday:
             return _day(on_day)
     return None
-
-
-def _decade(words: Sequence[str], today: datetime.date) -> str | None:
-    """ "the eighties" → "198X", "the nineteen nineties" → "199X", "the twenty tens"."""
-    if words and words[0] == "the":
-        words = words[1:]
-    if len(words) == 2 and words[1] == "s" and _DECADE_DIGITS.fullmatch(words[0]):
-        # Typed "the 1990s" (or "1990's"), which the tokens split at the "s": no year 1990;
-        # "the 90s" as "the nineties".
-        digits = words[0]
-        if len(digits) == 4:
-            return f"{digits[:3]}X"
-        words = [_DECADE_NAMES[int(digits[0])]]
-    if not words or words[-1] not in DECADES:
-        return None
-    tens = DECADES[words[-1]]
-    century_words = words[:-1]
-    if century_words:
-        century = cardinal(century_words)
-        if century is None or not 10 <= century <= 29:
-            return None
-        return f"{century}{tens}X"
-    century = today.year // 100
-    if century * 100 + tens * 10 > today.year:
-        century -= 1
-    return f"{century * 10 + tens:03d}X" if century >= 0 else None  # "the eighties" in 50 AD
