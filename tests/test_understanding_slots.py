@@ -2674,3 +2674,29 @@ def test_a_loose_reading_keeps_the_sample_word_a_value_could_take() -> None:
     }
     assert not any(note.startswith("sample words not said") for note in understood.notes)
     assert understood.fills["time"].value == "06:30"
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("in a week's time", "2026-12-06"),
+        ("in two weeks time", "2026-12-13"),
+        ("in two weeks' time", "2026-12-13"),
+        ("in three days time", "2026-12-02"),
+        ("in a month's time", "2026-12-29"),
+        ("the year after next", "2028"),
+        ("year after next", "2028"),
+        ("the month after next", "2027-01"),
+        ("this time next week", "2026-12-06"),
+        ("this time tomorrow", "2026-11-30"),
+        ("this time last week", "2026-11-22"),
+        ("this time next year", "2027-11-29"),
+    ],
+)
+def test_a_date_said_with_time_or_after_next_is_read_whole(said: str, expected: str) -> None:
+    # "in a week's time" and "the year after next" were no date; "in two weeks time" was read
+    # only loosely, its "time" left out; "this time next week" was the week 2026-W49, its "this
+    # time" (a week from now) left out. Each is read whole, with nothing left over.
+    understood = understander("AMAZON.DATE").understand(f"say {said}", now=NOW)
+    assert {name: fill.value for name, fill in understood.fills.items()} == {"value": expected}
+    assert understood.notes == (), understood.notes

@@ -256,7 +256,7 @@ def _relative_amount(words: Sequence[str]) -> tuple[int, str] | None:
     """ "three days", "a week", "two months" → (3, "day")."""
     if len(words) < 2:
         return None
-    unit = words[-1].removesuffix("s")
+    unit = words[-1].removesuffix("'s").removesuffix("s")  # "a week's" (time) too
     if unit not in ("day", "week", "month", "year", "fortnight"):
         return None
     amount_words = words[:-1]
@@ -272,6 +272,18 @@ def _relative_amount(words: Sequence[str]) -> tuple[int, str] | None:
     if unit == "fortnight":
         return amount * 2, "week"
     return amount, unit
+
+
+def _this_time(words: Sequence[str], today: datetime.date) -> str | None:
+    """The day of "this time tomorrow", "this time next week" or "last year": a day as far
+    from today, not the week or year said."""
+    shift = {"tomorrow": 1, "yesterday": -1}.get(words[0]) if len(words) == 1 else None
+    if shift is not None:
+        return _shift(today, shift, "day")
+    kind, rest = _modifier(words)
+    if kind in ("next", "last") and len(rest) == 1 and rest[0] in ("week", "month", "year"):
+        return _shift(today, 1 if kind == "next" else -1, rest[0])
+    return None
 
 
 def _shift(today: datetime.date, amount: int, unit: str) -> str | None:
@@ -388,6 +400,13 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         return _week(today + datetime.timedelta(days=14))
     if words in (["the", "weekend", "after", "next"], ["weekend", "after", "next"]):
         return _week(today + datetime.timedelta(days=14), weekend=True)
+    if words[-2:] == ["after", "next"] and words[:-2] in (["the", "month"], ["month"]):
+        year, month = _add_months(today, 2)
+        return _in_year(year, f"-{month:02d}")
+    if words[-2:] == ["after", "next"] and words[:-2] in (["the", "year"], ["year"]):
+        return _in_year(today.year + 2)
+    if words[:2] == ["this", "time"] and len(words) > 2:  # "this time next week": that day
+        return _this_time(words[2:], today)
     if len(words) >= 2 and words[0] in MONTHS and words[1] not in MONTHS:
         month_year = year_number(words[1:])
         if month_year is not None and _month_day_year(words, today) is None:
@@ -417,7 +436,8 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         return decade_value
     # "in three days", "three days from now", "two weeks ago"
     if words[0] == "in":
-        amount = _relative_amount(words[1:])
+        # "in two weeks time", "in a week's time": "time" is said of the amount
+        amount = _relative_amount(words[1:-1] if words[-1] == "time" else words[1:])
         if amount is not None:
             return _shift(today, *amount)
     for tail in (["from", "now"], ["from", "today"], ["later"]):

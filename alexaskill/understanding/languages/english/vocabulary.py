@@ -56,7 +56,7 @@ _DATE: Final = (
         """today tonight tomorrow yesterday the day after before now right at moment currently
         this next last coming past previous week weekend month year decade of on for by in ago
         from later days weeks months years fortnight fortnights morning afternoon evening night
-        couple s thanksgiving
+        couple s thanksgiving time day's week's month's year's fortnight's
         """
     )
 )
