@@ -2700,3 +2700,17 @@ def test_a_date_said_with_time_or_after_next_is_read_whole(said: str, expected: 
     understood = understander("AMAZON.DATE").understand(f"say {said}", now=NOW)
     assert {name: fill.value for name, fill in understood.fills.items()} == {"value": expected}
     assert understood.notes == (), understood.notes
+
+
+@pytest.mark.parametrize("said", ["give me a dozen pizzas", "give me dozens of pizzas"])
+def test_a_number_said_with_dozen_is_not_left_out_of_a_loose_reading(said: str) -> None:
+    # "give me a dozen pizzas" was the item pizza with the count empty, "a dozen" left out as
+    # words not in the sample: the number the user said was lost. "dozen" is no number
+    # AMAZON.NUMBER is read as here ("two dozen pizza" is no reading, as "ten k" is none), so no
+    # count of 12 either: the reading that drops it is none, as "give me two dozen pizza" is.
+    understood = order_understander().understand(said, now=NOW)
+    assert understood.fills.get("count") is None
+    assert [fill.value for fill in understood.fills.values()] != ["pizzas"], understood.notes
+    assert "words not in the sample" not in " ".join(understood.notes)
+    eggs = order_understander().understand("give me a dozen eggs", now=NOW)  # unlisted words
+    assert {name: fill.value for name, fill in eggs.fills.items()} == {"item": "a dozen eggs"}

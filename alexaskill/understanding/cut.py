@@ -47,7 +47,9 @@ def cut_value(
     kinds = {
         element.name: element.kind for element in sample.elements if not isinstance(element, str)
     }
-    return cut_reason(kinds, spans, fills, extra, counts, language)
+    return cut_reason(kinds, spans, fills, extra, counts, language) or _number_lost(
+        kinds, spans, fills, extra
+    )
 
 
 def cut_reason(
@@ -443,6 +445,33 @@ def _part_of_value(
 _MULTIPLIERS = frozenset(
     {"k", "grand", "dozen", "dozens", "hundred", "thousand", "million", "billion"}
 )
+
+
+def _number_lost(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    extra: Collection[int],
+) -> str | None:
+    """Why a reading leaving a number slot empty and a word that multiplies a number out ("a
+    dozen" of "give me a dozen pizzas") is none: the user said how many, and no slot has it."""
+    filled = {fill[0] for fill in fills}
+    empty = [kind.name for name, kind in kinds.items() if name not in filled]
+    number = next((name for name in empty if name in _CARDINALS), None)
+    if number is None:
+        return None
+    at = next((at for at in sorted(extra) if spans.words[at] in _MULTIPLIERS), None)
+    if at is None:
+        return None
+    start, end = at, at + 1
+    while start - 1 in extra:
+        start -= 1
+    while end in extra:
+        end += 1
+    said, word = _said(spans, start, end), _said(spans, at, at + 1)
+    return (
+        f"{said!r} would be left out, the {number} slot empty ({word!r} makes no number it reads)"
+    )
 
 
 def _changes_number(kind: SlotKind, spans: SpanCache, at: int) -> bool:
