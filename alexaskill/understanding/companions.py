@@ -7,15 +7,18 @@ a reading nothing in how well it covers what was said.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
+
+from .text import surface
 
 if TYPE_CHECKING:
     from .languages import Language
     from .matcher import Sample, SpanCache
+    from .slot_kinds import SlotKind
     from .slottypes import Fill
 
-__all__ = ["companion_run", "companion_word", "said_along"]
+__all__ = ["companion_run", "companion_word", "later_part_clash", "said_along"]
 
 #: Types said together: "3 pm tomorrow" is a time and a date, and the date's words left out of
 #: a time (or the time's out of a date) change nothing in it.
@@ -83,3 +86,31 @@ def companion_word(slot_type: str, word: str, language: Language) -> bool:
     theirs = language.slot_vocabulary(companion) or frozenset()
     numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
     return word in theirs and word not in numbers
+
+
+#: A date's words naming the later part of a day ("tomorrow evening", "tonight"), and a time's
+#: words that say which half of the day it is in. English, as cut.py's `_RANGES` is.
+_LATER_PARTS: Final = frozenset({"afternoon", "evening", "night", "tonight"})
+_HALF_SAID: Final = frozenset({"am", "pm", "m", "morning", "afternoon", "evening", "night"})
+
+
+def later_part_clash(
+    kinds: Mapping[str, SlotKind], spans: SpanCache, fills: Sequence[tuple[str, Fill, int, int]]
+) -> str | None:
+    """Why a reading whose date names the evening ("7 tomorrow evening", "7 tonight") and whose
+    time is an hour before noon said without "am" or "pm" is none: the date's words took the
+    part of the day the user meant for the time, read as said in the morning."""
+    times = [fill for fill in fills if kinds[fill[0]].name == "AMAZON.TIME"]
+    dates = [fill for fill in fills if kinds[fill[0]].name == "AMAZON.DATE"]
+    for _, time, start, end in times:
+        hour = time.value[:2]
+        if not hour.isdigit() or not 1 <= int(hour) <= 11:
+            continue
+        if any(word in _HALF_SAID for word in spans.words[start:end]):
+            continue
+        for _, _, first, last in dates:
+            if any(word in _LATER_PARTS for word in spans.words[first:last]):
+                said, day = surface(spans.tokens[start:end]), surface(spans.tokens[first:last])
+                took = "the date took the part of the day"
+                return f"{said!r} said with {day!r} is no {time.value} ({took})"
+    return None

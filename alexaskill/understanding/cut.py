@@ -15,7 +15,7 @@ import datetime
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
-from .companions import companion_run, companion_word
+from .companions import companion_run, companion_word, later_part_clash
 from .text import surface
 
 if TYPE_CHECKING:
@@ -47,8 +47,10 @@ def cut_value(
     kinds = {
         element.name: element.kind for element in sample.elements if not isinstance(element, str)
     }
-    return cut_reason(kinds, spans, fills, extra, counts, language) or _number_lost(
-        kinds, spans, fills, extra
+    return (
+        cut_reason(kinds, spans, fills, extra, counts, language)
+        or _number_lost(kinds, spans, fills, extra)
+        or later_part_clash(kinds, spans, fills)
     )
 
 

@@ -13,6 +13,7 @@ import dataclasses
 import itertools
 from collections.abc import Callable, Collection, Mapping, Sequence
 
+from .companions import later_part_clash
 from .matcher import Match, Sample, SlotRef, SpanCache
 from .model import ModelIntent, ModelSlot
 from .slot_lists import said_once_after
@@ -52,6 +53,11 @@ def generalise(
     split = split_free_tails(match, spans, intent, kind_of, carried, cut)
     if split is not None and split.extra_at:
         split = fill_leftovers(split, spans, intent, kind_of, carried)
+        slots = {slot.name: kind_of(slot) for slot in intent.slots}
+        clash = None if split is None else later_part_clash(slots, spans, split.fills)
+        if clash is not None:  # "tomorrow evening" read as a date, then "at 7" as 07:00
+            spans.cut.append(clash)
+            return None
     return None if split is None else said_once_across(split, spans, intent, kind_of, joins)
 
 
