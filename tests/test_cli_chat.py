@@ -794,6 +794,43 @@ def test_chat_url_to_a_server_answering_a_redirect_says_where_it_points(
     ) in out, out
 
 
+def test_chat_url_says_a_redirect_once_though_the_session_end_meets_it_too(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The SessionEndedRequest Alexa sends after the refused answer goes to the same URL and
+    # met the same redirect: its whole line was printed a second time.
+    posted: list[str] = []
+
+    def moved(self: object, request: httpx.Request) -> httpx.Response:
+        posted.append(json.loads(request.content)["request"]["type"])
+        headers = {"Location": "https://example.com/alexa"}
+        return httpx.Response(301, headers=headers, request=request)
+
+    code, out, err = chat_with_server(monkeypatch, moved, "open pizza palace\n")
+    assert (code, err) == (0, "")
+    assert posted == ["LaunchRequest", "SessionEndedRequest"]  # (as Alexa sends them)
+    assert out.count("a redirect to https://example.com/alexa") == 1, out
+    ending = out.split("  → SessionEndedRequest ERROR INVALID_RESPONSE\n", 1)[1]
+    assert ending.startswith("  HTTP 301 again, as above\n"), out
+
+
+def test_chat_url_shows_the_session_ends_answer_when_it_is_another(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the same answer again is folded: a failure the session's end does not share is
+    # shown with the answer to it.
+    def failing_once(self: object, request: httpx.Request) -> httpx.Response:
+        if json.loads(request.content)["request"]["type"] == "SessionEndedRequest":
+            return httpx.Response(404, json={"error": "no skill here"}, request=request)
+        return httpx.Response(500, json={"error": "handler failed"}, request=request)
+
+    code, out, err = chat_with_server(monkeypatch, failing_once, "open pizza palace\n")
+    assert (code, err) == (0, "")
+    assert "  HTTP 500: handler failed\n" in out
+    ending = out.split("  → SessionEndedRequest ERROR INVALID_RESPONSE\n", 1)[1]
+    assert ending.startswith("  HTTP 404: no skill here\n"), out
+
+
 def test_a_windows_text_file_piped_in_is_read_as_its_lines(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -25,10 +25,13 @@ from .chat_show import (
     NEW_SESSION_NOTE,
     TerminalSafe,
     answer_rows,
+    failed_line,
+    failure_reason,
     ignored_rows,
     json_block,
     lacking_rows,
     progressive_rows,
+    repeated_failure,
     request_line,
     row,
     said_lines,
@@ -292,11 +295,12 @@ class _Chat:
             if self.show_json:
                 out.write(json_block("request", exchange.request))
                 out.write(json_block("answer", exchange.reply.json))
+            again = repeated_failure(turn, exchange)  # (the same redirect: said once)
             if exchange.refusal is None:
-                self._answer(exchange.reply, hint=not exchange.notice)
+                self._answer(exchange.reply, hint=not exchange.notice, again=again)
                 continue
             if exchange.reply.status_code != 200:
-                self._answer(exchange.reply, hint=not exchange.notice)
+                self._answer(exchange.reply, hint=not exchange.notice, again=again)
             else:  # refused: the user hears Alexa's problem instead
                 speech = shown_speech(exchange.response.get("outputSpeech"))
                 if speech:
@@ -350,15 +354,11 @@ class _Chat:
             self._player_shown = shown
             row(self.out, "player", shown)
 
-    def _answer(self, reply: Reply, *, hint: bool = True) -> None:
+    def _answer(self, reply: Reply, *, hint: bool = True, again: bool = False) -> None:
         out = self.out
         if reply.status_code != 200:
-            refused = reply.json
-            reason = refused.get("error") if isinstance(refused, dict) else None
-            if reply.status_code == 0:  # no HTTP answer at all (--url): why, in the error
-                out.write(f"  {reason or 'no answer'}\n")
-            else:
-                out.write(f"  HTTP {reply.status_code}" + (f": {reason}" if reason else "") + "\n")
+            reason = failure_reason(reply)
+            out.write(f"  {failed_line(reply, again=again)}\n")
             if not hint:  # Alexa's notice after the refusal: said once, above
                 return
             if reason == "request is for another skill":

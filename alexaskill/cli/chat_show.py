@@ -11,17 +11,21 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 
 if TYPE_CHECKING:
     from ..testing import ApiCall
-    from ..understanding.dialog import Turn
+    from ..understanding.dialog import Reply, Turn
+    from ..understanding.turns import Exchange
 
 __all__ = [
     "NEW_SESSION_NOTE",
     "TerminalSafe",
     "answer_rows",
+    "failed_line",
+    "failure_reason",
     "ignored_rows",
     "json_block",
     "lacking_rows",
     "line_said",
     "progressive_rows",
+    "repeated_failure",
     "request_line",
     "row",
     "shown_error",
@@ -253,6 +257,35 @@ def lacking_rows(types: Iterable[str], *, served: bool) -> list[tuple[str, str]]
         )
         for type_ in types
     ]
+
+
+def failure_reason(reply: Reply) -> str | None:
+    """Why an answer that is no HTTP 200 failed, as its ``error`` member says (None: unsaid)."""
+    body = reply.json
+    reason = body.get("error") if isinstance(body, dict) else None
+    return None if reason is None else str(reason)
+
+
+def failed_line(reply: Reply, *, again: bool = False) -> str:
+    """The line of an answer that is no HTTP 200: ``HTTP 404: reason``, or the reason alone
+    when no answer came (status 0); ``again``, that it is the failure of the line above."""
+    reason = failure_reason(reply)
+    if reply.status_code == 0:  # no HTTP answer at all (--url): why, in the error
+        return "no answer again, as above" if again else reason or "no answer"
+    if again:
+        return f"HTTP {reply.status_code} again, as above"
+    return f"HTTP {reply.status_code}" + (f": {reason}" if reason else "")
+
+
+def repeated_failure(turn: Turn, exchange: Exchange) -> bool:
+    """Whether ``exchange`` is Alexa's SessionEndedRequest after a failed answer that failed as
+    that one did (a redirect, a server gone: the same URL): its line is not said twice."""
+    index = next(i for i, e in enumerate(turn.exchanges) if e is exchange)
+    if not exchange.notice or index == 0 or exchange.reply.status_code == 200:
+        return False
+    before = turn.exchanges[index - 1].reply
+    failed = before.status_code, failure_reason(before)
+    return failed == (exchange.reply.status_code, failure_reason(exchange.reply))
 
 
 def understood_line(turn: Turn) -> str:
