@@ -24,6 +24,7 @@ from typing import IO, Final
 from .exceptions import ConfigurationError
 from .log_lambda import on_lambda
 from .logs import _level, configure_logging, logger
+from .skill_id_env import skill_ids_from_env
 from .store import DEFAULT_STORE
 from .store.url import url_without_password
 
@@ -69,20 +70,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
     (`alexaskill.proxies`).
     """
     env = os.environ if environ is None else environ
-    raw_ids = env.get("ALEXASKILL_SKILL_ID", "")
-    skill_ids = tuple(part.strip() for part in raw_ids.split(",") if part.strip())
-    if raw_ids and not skill_ids:  # set, but blank or commas: a deployment's mistake, not unset
-        raise ConfigurationError(
-            f"ALEXASKILL_SKILL_ID={raw_ids!r} names no skill id: set it to the skill's id "
-            "(amzn1.ask.skill.…), or unset it"
-        )
-    if "*" in skill_ids:
-        # The README's promise: answering any skill is written in code, never set by accident.
-        raise ConfigurationError(
-            "ALEXASKILL_SKILL_ID='*' is refused: a skill that answers requests for any skill "
-            "says so in code, Skill(skill_id='*'); set the variable to the skill's id "
-            "(amzn1.ask.skill.…)"
-        )
+    skill_ids = skill_ids_from_env(env.get("ALEXASKILL_SKILL_ID", ""))
     store = env.get("ALEXASKILL_STORE", "").strip() or DEFAULT_STORE
     log_level = env.get("ALEXASKILL_LOG_LEVEL", "").strip().upper() or "INFO"
     try:

@@ -1099,6 +1099,55 @@ def test_request_imports_no_test_client_nor_verification() -> None:
     assert [name for name in heavy if name in modules] == []
 
 
+def test_request_checking_a_timestamp_or_reading_the_skill_id_imports_no_verifier() -> None:
+    # A --field timestamp imported the whole verification package (the chain, the signature,
+    # the Verifier: cryptography, asyncio) for `check_timestamp`; ALEXASKILL_SKILL_ID was read
+    # through `alexaskill.settings`, which brought the logs and the attribute stores.
+    calls = (
+        "import os\n"
+        "os.environ['ALEXASKILL_SKILL_ID'] = 'amzn1.ask.skill.1, amzn1.ask.skill.2'\n"
+        "main(['request', 'LaunchRequest', '--field', 'timestamp=2026-11-29T12:00:00Z'])"
+    )
+    modules = _modules_after(calls)
+    assert "alexaskill.verify.timestamp" in modules  # (the check ran)
+    heavy = (
+        "alexaskill.verify.verifier",
+        "alexaskill.verify.chain",
+        "alexaskill.verify.signature",
+        "alexaskill.settings",
+        "alexaskill.logs",
+        "alexaskill.store",
+        "cryptography",
+        "asyncio",
+    )
+    assert [name for name in heavy if name in modules] == []
+
+
+def test_the_verification_package_gives_its_names_when_asked() -> None:
+    # (lazily: each from the module that defines it, as before)
+    import alexaskill.verify as package
+    from alexaskill.verify import chain, signature, timestamp, urls, verifier
+
+    homes = {
+        "ECHO_API_HOST": chain,
+        "MAX_TIMESTAMP_TOLERANCE": timestamp,
+        "VerifiedChain": chain,
+        "Verifier": verifier,
+        "check_cert_url": urls,
+        "check_signature": signature,
+        "check_timestamp": timestamp,
+        "load_chain": chain,
+        "validate_chain": chain,
+    }
+    assert sorted(homes) == package.__all__
+    for name, home in homes.items():
+        assert getattr(package, name) is getattr(home, name), name
+    assert package._certifi_roots is chain._certifi_roots
+    assert set(package.__all__) <= set(dir(package))
+    with pytest.raises(AttributeError, match="has no attribute 'Verifyer'"):
+        package.Verifyer  # noqa: B018
+
+
 def test_the_version_is_said_before_the_commands_are_built() -> None:
     # `alexaskill --version` imported every command's module to build the full parser.
     modules = _modules_after("main(['--version'])")

@@ -38,16 +38,15 @@ def skill_id_for(given: str | None, skill: Skill | None = None) -> str:
 def own_skill_id(skill: Skill | None) -> str:
     """The skill id requests to ``skill`` carry when none is given: its own (the least of its
     ids, as `TestClient` takes it), else the first id ``ALEXASKILL_SKILL_ID`` names, read as
-    `settings_from_env` reads it (ids separated by commas; empty is unset), else
-    `DEFAULT_SKILL_ID`. `ConfigurationError` for a value the server would refuse (blank, ``*``)
-    or no id a request can carry (a space in it)."""
-    from ..settings import settings_from_env
+    `settings_from_env` reads it (`skill_ids_from_env`: ids separated by commas; empty is
+    unset), else `DEFAULT_SKILL_ID`. `ConfigurationError` for a value the server would refuse
+    (blank, ``*``) or no id a request can carry (a space in it)."""
+    from ..skill_id_env import skill_ids_from_env  # (not the settings: logging, stores)
     from ..testing import DEFAULT_SKILL_ID
 
     if skill is not None and skill.skill_ids:
         return min(skill.skill_ids)
-    raw = os.environ.get("ALEXASKILL_SKILL_ID", "")
-    ids = settings_from_env({"ALEXASKILL_SKILL_ID": raw}).skill_ids
+    ids = skill_ids_from_env(os.environ.get("ALEXASKILL_SKILL_ID", ""))
     if not ids:
         return DEFAULT_SKILL_ID
     try:

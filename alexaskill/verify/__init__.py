@@ -25,12 +25,18 @@ A subclass's own `verify` is called whole by `verify_envelope`; its own `verify_
 `verify_envelope` alike, on every request.
 """
 
-from .chain import ECHO_API_HOST, VerifiedChain, load_chain, validate_chain
-from .chain import _certifi_roots as _certifi_roots  # where the tests have always found it
-from .signature import check_signature
-from .timestamp import MAX_TIMESTAMP_TOLERANCE, check_timestamp
-from .urls import check_cert_url
-from .verifier import Verifier
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from .chain import ECHO_API_HOST, VerifiedChain, load_chain, validate_chain
+    from .chain import _certifi_roots as _certifi_roots  # where the tests have always found it
+    from .signature import check_signature
+    from .timestamp import MAX_TIMESTAMP_TOLERANCE, check_timestamp
+    from .urls import check_cert_url
+    from .verifier import Verifier
 
 __all__ = [
     "ECHO_API_HOST",
@@ -43,3 +49,33 @@ __all__ = [
     "load_chain",
     "validate_chain",
 ]
+
+# The names above, from the modules that define them, imported when first asked for: a command
+# that checks a timestamp only (`alexaskill request --field timestamp=...`) imports
+# `alexaskill.verify.timestamp` without the chain, the signature and the `Verifier`
+# (cryptography, asyncio).
+_LAZY: Final = {
+    "ECHO_API_HOST": "chain",
+    "VerifiedChain": "chain",
+    "_certifi_roots": "chain",
+    "load_chain": "chain",
+    "validate_chain": "chain",
+    "check_signature": "signature",
+    "MAX_TIMESTAMP_TOLERANCE": "timestamp",
+    "check_timestamp": "timestamp",
+    "check_cert_url": "urls",
+    "Verifier": "verifier",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # (asked once)
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
