@@ -10,6 +10,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,25 @@ from tests import warm_bytecode
 for _name in [name for name in os.environ if name.startswith("ALEXASKILL_")]:
     if not _name.startswith("ALEXASKILL_TEST_"):
         del os.environ[_name]
+
+# --- no test touches this machine's own data directory -----------------------------------------
+
+# With ALEXASKILL_DEV_PKI_DIR cleared above, the development PKI (`serve --dev`, `chat --url`,
+# `replay --url`, the simulator) lives in the per-user data directory (alexaskill/cli/dev.py:
+# $XDG_DATA_HOME, else ~/.local/share; %LOCALAPPDATA% on Windows): a test that named no
+# directory wrote its keys into the user's own. Each process of the run (the controller, each
+# xdist worker) points those variables at a temporary directory of its own when its session
+# starts, for its tests and the processes they start; a test's monkeypatch.setenv still wins.
+_DATA_HOME_VARIABLES = ("XDG_DATA_HOME", "LOCALAPPDATA")
+_DATA_HOME = pytest.StashKey[Path]()
+
+
+def _guard_data_home(config: pytest.Config) -> None:
+    directory = Path(tempfile.mkdtemp(prefix="alexaskill-tests-data-"))
+    config.stash[_DATA_HOME] = directory
+    for name in _DATA_HOME_VARIABLES:
+        os.environ[name] = str(directory)
+
 
 # --- a hung test ends its worker, with every thread's traceback -------------------------------
 
@@ -48,6 +68,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     os.close(config.stash[_STDERR])
+    data_home = config.stash.get(_DATA_HOME, None)
+    if data_home is not None:
+        shutil.rmtree(data_home, ignore_errors=True)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -71,7 +94,9 @@ _PYTEST_OWN = frozenset((".pytest_cache",))
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Note what the working directory holds before any test runs; compile the suite's Python
-    once, before xdist's workers start (tests/warm_bytecode.py)."""
+    once, before xdist's workers start (tests/warm_bytecode.py); point the per-user data
+    directory at a temporary one (`_guard_data_home`) before any test module is imported."""
+    _guard_data_home(session.config)
     cwd = Path.cwd()
     session.config.stash[_CWD_LISTING] = (cwd, frozenset(os.listdir(cwd)))
     warm_bytecode.warm(session.config)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,3 +38,28 @@ def test_the_skills_own_variables_in_the_shell_change_no_result() -> None:
         check=False,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+
+
+def test_a_test_writing_the_default_dev_pki_writes_a_temporary_directory() -> None:
+    # A test that ran `serve --dev` without naming a PKI directory (ALEXASKILL_DEV_PKI_DIR, which
+    # conftest.py clears) wrote the development keys into this machine's own
+    # ~/.local/share/alexaskill/dev-pki. The suite points the per-user data directory at one of
+    # its own, for the tests and the processes they start. (Checked before anything is written.)
+    from alexaskill.cli.dev import DEV_PKI_ENV, dev_pki, dev_pki_directory
+
+    assert DEV_PKI_ENV not in os.environ
+    directory = dev_pki_directory().resolve()
+    temporary = Path(tempfile.gettempdir()).resolve()
+    assert directory.is_relative_to(temporary), f"{directory} is not a temporary directory"
+    assert not directory.is_relative_to(Path.home() / ".local" / "share")
+    # A process a test starts (a server, a command) finds the same directory.
+    shown = subprocess.run(
+        [sys.executable, "-c", "from alexaskill.cli.dev import dev_pki_directory as d; print(d())"],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert Path(shown).resolve() == directory
+    pki = dev_pki()
+    assert (directory / pki.FILE_NAME).is_file()
