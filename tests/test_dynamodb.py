@@ -9,7 +9,6 @@ recording stand-in for a client where nothing need be sent.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import AsyncIterator
 from decimal import Decimal
@@ -603,46 +602,3 @@ async def test_a_column_that_is_no_map_is_said_with_what_to_do() -> None:
     message = str(info.value)
     assert "'attributes' column of an item is a S, not a map" in message
     assert "attribute_name=" in message
-
-
-class _HeldTableClient(RecordingClient):
-    """A stand-in client whose CreateTable waits for ``release``; the table is then ACTIVE."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-
-    def create_table(self, **params: Any) -> dict[str, Any]:
-        self.release.wait(30)
-        return {}
-
-    def describe_table(self, **params: Any) -> dict[str, Any]:
-        return {"Table": {"TableStatus": "ACTIVE"}}
-
-
-@pytest.mark.anyio
-async def test_calls_waiting_for_the_client_and_table_are_woken_not_polling(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # The calls waiting for the one thread that makes the client and the table slept and looked
-    # again, every 50 ms at last: each learnt up to 50 ms late that it was made (a cold start's
-    # first requests), and woke 20 times a second meanwhile. They are woken when it is done.
-    client = _HeldTableClient()
-    store = DynamoDBStore("table", client=client, create_table=True)
-    slept: list[float] = []
-    sleep = anyio.sleep
-
-    async def spy(delay: float) -> None:
-        slept.append(delay)
-        await sleep(delay)
-
-    monkeypatch.setattr(anyio, "sleep", spy)
-    with anyio.fail_after(30):
-        async with anyio.create_task_group() as tasks:
-            for _ in range(2):
-                tasks.start_soon(store.load, "user")
-            while store._readying is None or store._readying.waiting < 2:
-                await sleep(0.01)
-            client.release.set()
-    assert slept == []
-    assert [call["TableName"] for call in client.calls] == ["table", "table"]  # both loads

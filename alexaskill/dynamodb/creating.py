@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from ..exceptions import StoreError
@@ -72,35 +70,30 @@ def _make_table(store: DynamoDBStore, client: Any, asked: float, doing: str) -> 
 class _Readying:
     """One making of a store's clients and table, which calls wait for (`_until_ready`)."""
 
-    __slots__ = ("done", "failure", "waiting", "wakers")
+    __slots__ = ("done", "failure", "waiting")
 
     def __init__(self) -> None:
         self.done = threading.Event()
         self.failure: BaseException | None = None
         #: The calls waiting for it (for tests: that a call is waiting).
         self.waiting = 0
-        #: What wakes each call waiting in an asyncio event loop, called once done (`_waker`).
-        self.wakers: list[Callable[[], object]] = []
 
 
 async def _until_ready(store: DynamoDBStore, doing: str, adding: bool) -> None:
     """Wait for the clients (and, with ``create_table=True``, the table) to be made: by one
     thread (`_make_ready`) that the calls arriving meanwhile wait for without a thread of
-    their own, woken by it when done (under trio, through anyio, polling: `_waker`). A
-    cancelled call (the skill's answer deadline) leaves nothing behind: when each waited for
-    the store's lock in a worker thread, abandoned on cancel and uncounted then by anyio,
-    every request of a table's minute-long making left one more thread, without bound."""
+    their own, polling. A cancelled call (the skill's answer deadline) leaves nothing
+    behind: when each waited for the store's lock in a worker thread, abandoned on cancel
+    and uncounted then by anyio, every request of a table's minute-long making left one
+    more thread, without bound."""
     import anyio
 
-    waker = _waker()
     with store._readying_lock:
         job = store._readying
         starting = job is None
         if job is None:
             job = store._readying = _Readying()
         job.waiting += 1
-        if waker is not None:  # the job is not done: `_ready_done` sets it under this lock
-            job.wakers.append(waker[1])
     try:
         if starting:  # a thread of its own: anyio's may never run a call cancelled early
             making = threading.Thread(
@@ -114,8 +107,6 @@ async def _until_ready(store: DynamoDBStore, doing: str, adding: bool) -> None:
             except BaseException as exc:  # no new thread at interpreter shutdown
                 _ready_done(store, job, exc)
                 raise
-        if waker is not None:
-            await waker[0].wait()
         pause = 0.002
         while not job.done.is_set():
             await anyio.sleep(pause)
@@ -145,28 +136,7 @@ def _ready_done(store: DynamoDBStore, job: _Readying, failure: BaseException | N
     with store._readying_lock:
         if store._readying is job:
             store._readying = None  # the next call starts afresh (a failure retried)
-        job.done.set()
-        wakers, job.wakers = job.wakers, []
-    for wake in wakers:
-        with contextlib.suppress(RuntimeError):  # its event loop closed: its call is gone
-            wake()
-
-
-def _waker() -> tuple[Any, Callable[[], object]] | None:
-    """(an `asyncio.Event` of the running event loop, what sets it from any thread), or None
-    where no asyncio loop runs (trio, through anyio: the call polls). Not anyio's
-    ``from_thread.run_sync(token=…)`` (``anyio.lowlevel.current_token``, in recent anyio; the
-    extra takes 4.1 on): it holds the making thread until each waiting loop has run the call,
-    however busy that loop, where ``call_soon_threadsafe`` only queues it."""
-    import asyncio
-    import functools
-
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-    event = asyncio.Event()
-    return event, functools.partial(loop.call_soon_threadsafe, event.set)
+    job.done.set()
 
 
 def _nothing(client: Any) -> None:
