@@ -10,7 +10,6 @@ import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
-from urllib.parse import quote
 
 from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _encode_changes, _incremented, _names_checked
@@ -387,7 +386,8 @@ def _check_is_sqlite(path: str) -> None:
             with open(path, "rb") as file:
                 bad = not _HEADER.startswith(file.read())
         else:  # read-only, no wait: a file being set up by another process is taken
-            checking = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, timeout=0)
+            uri = path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")  # (no urllib)
+            checking = sqlite3.connect(f"file:{uri}?mode=ro", uri=True, timeout=0)
             try:
                 checking.execute("PRAGMA schema_version").fetchone()
             except sqlite3.DatabaseError as exc:
