@@ -2210,18 +2210,19 @@ async def test_a_late_stat_of_the_file_replaced_is_no_second_replacement(
     # lock second, called the new file "replaced" by the old one (a second warning, the pool
     # closed again) and kept the old file's identity, so the next call warned a third time.
     from alexaskill.store import sqlite as sqlite_module
+    from alexaskill.store.sqlite_file import _identity
 
     path = tmp_path / "attributes.db"
     store = SQLiteStore(path)
     await store.update("user", {"old": 1}, ())
-    stale = sqlite_module._identity(str(path))
+    stale = _identity(str(path))
     os.replace(path, tmp_path / "moved.db")
     for name in ("attributes.db-wal", "attributes.db-shm"):
         (tmp_path / name).unlink(missing_ok=True)
     restored = SQLiteStore(path)
     await restored.update("user", {"new": 2}, ())
     await restored.aclose()
-    real = sqlite_module._identity
+    real = _identity
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         assert await store.load("user") == {"new": 2}  # the replacement seen: one warning
         late = iter([stale])  # the next call's stat, taken before the replacement

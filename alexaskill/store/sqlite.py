@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _encode_changes, _incremented, _names_checked
+from .sqlite_file import _RESTORE, _check_is_sqlite, _identity, _make_private
 
 if TYPE_CHECKING:
     import sqlite3
@@ -36,14 +37,6 @@ _SELECT_ONE: Final = f"SELECT value FROM {_TABLE} WHERE key = ? AND field = ?"  
 
 #: The longest wait SQLite takes, in seconds: its milliseconds are a C int.
 _MAX_TIMEOUT: Final = 2**31 // 1000 - 1
-
-# How to restore a backup safely (why: the class docstring). SQLite's backup API writes the
-# backup through the lock and the -wal, as any save: safe while serving.
-_RESTORE: Final = (
-    "restore a backup through SQLite, safe while the skill runs: sqlite3 {path} '.restore "
-    "BACKUP'; or with the skill stopped, the -wal and -shm files removed (never copy a file "
-    "over it while it is open: the old -wal is read over the copy)"
-)
 
 #: Idle connections a `SQLiteStore` keeps open for reuse.
 _MAX_IDLE: Final = 4
@@ -365,53 +358,6 @@ class SQLiteStore:
             pause = min(pause * 2, 0.05)
 
 
-#: The first bytes of every SQLite database file.
-_HEADER: Final = b"SQLite format 3\x00"
-
-
-def _check_is_sqlite(path: str) -> None:
-    """`ConfigurationError` for a regular file at ``path`` that is no SQLite database, found
-    when the store is made. An empty one is taken, as is one SQLite cannot open (its error
-    says why later). Read through SQLite: closing a descriptor of ours drops every POSIX lock
-    of this process on the file, and another process could then delete the -wal its
-    connections write to (https://www.sqlite.org/howtocorrupt.html, 2.2). Only a file shorter
-    than the header (never a database in use) is read by us."""
-    import sqlite3
-
-    bad = False
-    with contextlib.suppress(OSError, sqlite3.Error, ValueError):
-        if not os.path.isfile(path):  # (a FIFO would block)
-            return
-        if 0 < os.path.getsize(path) < len(_HEADER):
-            with open(path, "rb") as file:
-                bad = not _HEADER.startswith(file.read())
-        else:  # read-only, no wait: a file being set up by another process is taken
-            uri = path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")  # (no urllib)
-            checking = sqlite3.connect(f"file:{uri}?mode=ro", uri=True, timeout=0)
-            try:
-                checking.execute("PRAGMA schema_version").fetchone()
-            except sqlite3.DatabaseError as exc:
-                bad = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_NOTADB
-            finally:
-                checking.close()
-    if bad:
-        raise ConfigurationError(
-            f"SQLiteStore: {path} is not a SQLite database (it does not start as one does): "
-            "name another file, or move this one away"
-        )
-
-
-def _make_private(path: str) -> None:
-    """Make the file SQLite just created at ``path`` readable and writable by this user alone:
-    SQLite makes it 0644 under the usual umask, every local user able to read the user ids and
-    attributes. Its -wal, -shm and -journal files, made later, take the file's mode. Only while
-    it is empty, as made (another process of the skill's may have made it, and written to it:
-    that one does the same); a file there keeps its mode. Not made first: see `_check_is_sqlite`."""
-    with contextlib.suppress(OSError):  # gone, or not ours: SQLite's errors say what to do
-        if os.stat(path).st_size == 0:
-            os.chmod(path, 0o600)
-
-
 def _checked_timeout(timeout: float) -> float:
     """``timeout``, if SQLite can wait that long; else `ConfigurationError`. SQLite keeps the
     wait as an int of milliseconds: a longer one (``inf``) or a negative one is no wait at all."""
@@ -425,15 +371,6 @@ def _checked_timeout(timeout: float) -> float:
             f"from 0 to {_MAX_TIMEOUT} s (about 24 days)"
         )
     return timeout
-
-
-def _identity(path: str) -> tuple[int, int] | None:
-    """(st_dev, st_ino) of the file at ``path``, or None if there is none (or no stat)."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return found.st_dev, found.st_ino
 
 
 def _busy(exc: sqlite3.Error) -> bool:

@@ -1,0 +1,78 @@
+"""The file under a `SQLiteStore`: checked to be SQLite, made private, its identity, restored.
+
+Kept apart from the store's connections and pool. Nothing here opens a descriptor of a file
+that may be a database in use: closing it would drop every POSIX lock this process holds on the
+file (https://www.sqlite.org/howtocorrupt.html, 2.2).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import Final
+
+from ..exceptions import ConfigurationError
+
+# How to restore a backup safely (why: `SQLiteStore`'s docstring). SQLite's backup API writes the
+# backup through the lock and the -wal, as any save: safe while serving.
+_RESTORE: Final = (
+    "restore a backup through SQLite, safe while the skill runs: sqlite3 {path} '.restore "
+    "BACKUP'; or with the skill stopped, the -wal and -shm files removed (never copy a file "
+    "over it while it is open: the old -wal is read over the copy)"
+)
+
+
+#: The first bytes of every SQLite database file.
+_HEADER: Final = b"SQLite format 3\x00"
+
+
+def _check_is_sqlite(path: str) -> None:
+    """`ConfigurationError` for a regular file at ``path`` that is no SQLite database, found
+    when the store is made. An empty one is taken, as is one SQLite cannot open (its error
+    says why later). Read through SQLite: closing a descriptor of ours drops every POSIX lock
+    of this process on the file, and another process could then delete the -wal its
+    connections write to (https://www.sqlite.org/howtocorrupt.html, 2.2). Only a file shorter
+    than the header (never a database in use) is read by us."""
+    import sqlite3
+
+    bad = False
+    with contextlib.suppress(OSError, sqlite3.Error, ValueError):
+        if not os.path.isfile(path):  # (a FIFO would block)
+            return
+        if 0 < os.path.getsize(path) < len(_HEADER):
+            with open(path, "rb") as file:
+                bad = not _HEADER.startswith(file.read())
+        else:  # read-only, no wait: a file being set up by another process is taken
+            uri = path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")  # (no urllib)
+            checking = sqlite3.connect(f"file:{uri}?mode=ro", uri=True, timeout=0)
+            try:
+                checking.execute("PRAGMA schema_version").fetchone()
+            except sqlite3.DatabaseError as exc:
+                bad = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_NOTADB
+            finally:
+                checking.close()
+    if bad:
+        raise ConfigurationError(
+            f"SQLiteStore: {path} is not a SQLite database (it does not start as one does): "
+            "name another file, or move this one away"
+        )
+
+
+def _make_private(path: str) -> None:
+    """Make the file SQLite just created at ``path`` readable and writable by this user alone:
+    SQLite makes it 0644 under the usual umask, every local user able to read the user ids and
+    attributes. Its -wal, -shm and -journal files, made later, take the file's mode. Only while
+    it is empty, as made (another process of the skill's may have made it, and written to it:
+    that one does the same); a file there keeps its mode. Not made first: see `_check_is_sqlite`."""
+    with contextlib.suppress(OSError):  # gone, or not ours: SQLite's errors say what to do
+        if os.stat(path).st_size == 0:
+            os.chmod(path, 0o600)
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """(st_dev, st_ino) of the file at ``path``, or None if there is none (or no stat)."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
