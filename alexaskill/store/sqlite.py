@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _encode_changes, _incremented, _names_checked
-from .sqlite_file import _RESTORE, _check_is_sqlite, _identity, _make_private
+from .sqlite_file import _RESTORE, _check_is_sqlite, _chmod_made, _identity, _make_private
 
 if TYPE_CHECKING:
     import sqlite3
@@ -62,7 +62,8 @@ class SQLiteStore:
     `StoreError` ("database is locked"), as every failure of SQLite's does, its message saying
     what to do. ``synchronous=NORMAL``: a commit survives a crash of the process, though not
     always a power cut. A file the store makes is its user's alone (mode 0600, as SQLite then
-    makes its ``-wal`` and ``-shm``); a file already there keeps its mode.
+    makes its ``-wal`` and ``-shm``), from the moment it exists; through a symlink to no file,
+    the file is made where it points. A file already there, or a symlink points to, keeps its mode.
 
     SQLite work runs in worker threads, never on the event loop, on a small pool of connections
     opened on first use. WAL needs shared memory between the processes: use a local disk, not
@@ -309,15 +310,16 @@ class SQLiteStore:
     def _connect(self, generation: int) -> sqlite3.Connection:
         import sqlite3
 
-        absent = not os.path.lexists(self.path)
+        # Made before SQLite opens it, which would make it readable by all for a moment.
+        made = os.path.exists(self.path) or _make_private(self.path)
         # isolation_level=None: no implicit transactions; _write opens its own, explicitly.
         # check_same_thread=False: a pooled connection serves one thread at a time, any thread.
         connection = sqlite3.connect(
             self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
         )
         try:
-            if absent:
-                _make_private(self.path)
+            if not made:
+                _chmod_made(self.path)
             connection.execute("PRAGMA synchronous=NORMAL")
             if not self._schema_ready:
                 with self._setup_lock:

@@ -58,12 +58,47 @@ def _check_is_sqlite(path: str) -> None:
         )
 
 
-def _make_private(path: str) -> None:
-    """Make the file SQLite just created at ``path`` readable and writable by this user alone:
-    SQLite makes it 0644 under the usual umask, every local user able to read the user ids and
-    attributes. Its -wal, -shm and -journal files, made later, take the file's mode. Only while
-    it is empty, as made (another process of the skill's may have made it, and written to it:
-    that one does the same); a file there keeps its mode. Not made first: see `_check_is_sqlite`."""
+def _make_private(path: str) -> bool:
+    """Make an empty file at ``path``, readable and writable by this user alone, for SQLite to
+    open: SQLite makes one 0644 under the usual umask, every local user able to read the user
+    ids and attributes (a descriptor opened meanwhile reads them for ever, whatever chmod comes
+    after). Its -wal, -shm and -journal files, made later, take the file's mode. Through a
+    symlink to no file, the file is made where it points, as SQLite would make it; a file
+    already there, or made meanwhile by another process of the skill's, is kept as it is.
+
+    Made 0600 under another name, its descriptor closed, then linked at the path: linking never
+    replaces a file, and the descriptor closed is of a file that nobody else has open (see the
+    module's docstring). False if that could not be done here (a file system without hard
+    links): SQLite makes the file, and the caller makes it private with `_chmod_made`."""
+    if os.name != "posix":  # no file modes to speak of (and no os.fchmod before Python 3.13)
+        return True
+    target = os.path.realpath(path)  # the file a symlink names, which SQLite opens
+    directory, name = os.path.split(target)
+    temporary = os.path.join(directory, f".{name}.{os.urandom(8).hex()}.new")
+    try:
+        made = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return False  # no directory, not ours: SQLite's error says what to do
+    try:
+        os.fchmod(made, 0o600)  # whatever the umask (as the store always made it)
+    finally:
+        os.close(made)
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        return True
+    except OSError:
+        return False
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+    return True
+
+
+def _chmod_made(path: str) -> None:
+    """Make the file SQLite just made at ``path`` this user's alone, where `_make_private` could
+    not make it first: only while it is empty, as made (another process of the skill's may have
+    made it, and written to it: that one does the same); a file there keeps its mode."""
     with contextlib.suppress(OSError):  # gone, or not ours: SQLite's errors say what to do
         if os.stat(path).st_size == 0:
             os.chmod(path, 0o600)
