@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -219,3 +221,74 @@ def test_where_files_cannot_be_linked_the_file_sqlite_makes_is_made_private(
     finally:
         anyio.run(store.aclose)
     assert modes == {"attributes.db": 0o600, "attributes.db-wal": 0o600, "attributes.db-shm": 0o600}
+
+
+# --- backup: through SQLite, while the skill serves ------------------------------------------
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX's")
+@pytest.mark.usefixtures("umask_022")
+def test_a_backup_is_a_private_file_of_its_own_that_sqlite_reads(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "attributes.db"
+    saved = tmp_path / "backups" / "monday.db"
+    saved.parent.mkdir()
+    store = SQLiteStore(path)
+    try:
+        anyio.run(_save_and_load, store)
+        anyio.run(store.backup, saved)
+        anyio.run(store.update, "amzn1.ask.account.a", {"city": "Lima"}, ())  # after: not in it
+    finally:
+        anyio.run(store.aclose)
+    assert _modes(saved.parent) == {"monday.db": 0o600}  # no -wal of its own: one file
+    restored = SQLiteStore(saved)
+    try:
+        assert anyio.run(restored.load, "amzn1.ask.account.a") == {"city": "Oslo"}
+    finally:
+        anyio.run(restored.aclose)
+    with contextlib.closing(sqlite3.connect(saved)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_backup_leaves_the_stores_locks(tmp_path: Path) -> None:
+    # A copy made by opening the file in the skill's process (shutil.copy) closes a descriptor
+    # of it, which drops every POSIX lock of the process on it: the backup goes through SQLite.
+    path = tmp_path / "attributes.db"
+    store = SQLiteStore(path)
+    try:
+        anyio.run(_save_and_load, store)  # its connection stays open, in the pool
+        anyio.run(store.backup, tmp_path / "backup.db")
+        taken = subprocess.run(
+            [sys.executable, "-c", _TAKE_OVER, str(path)], capture_output=True, text=True
+        )
+        assert taken.stdout.strip() == "database is locked", taken
+    finally:
+        anyio.run(store.aclose)
+
+
+def test_a_backup_overwrites_no_file(tmp_path: Path) -> None:
+    path = tmp_path / "attributes.db"
+    older = tmp_path / "backup.db"
+    older.write_bytes(b"last week's backup")
+    store = SQLiteStore(path)
+    try:
+        anyio.run(_save_and_load, store)
+        with pytest.raises(FileExistsError, match=re.escape(f"{older} is there already")):
+            anyio.run(store.backup, older)
+        with pytest.raises(FileExistsError, match=re.escape(f"{path} is there already")):
+            anyio.run(store.backup, path)  # (its own file)
+        assert anyio.run(store.load, "amzn1.ask.account.a") == {"city": "Oslo"}
+    finally:
+        anyio.run(store.aclose)
+    assert older.read_bytes() == b"last week's backup"
+
+
+def test_a_backup_into_no_directory_says_so(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "attributes.db")
+    try:
+        with pytest.raises(FileNotFoundError, match="no directory"):
+            anyio.run(store.backup, tmp_path / "missing" / "backup.db")
+    finally:
+        anyio.run(store.aclose)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -151,6 +151,22 @@ class SQLiteStore:
             where = f"SQLite file {self.path}"
             await self._run("save", _write, key, rows, gone, added, where)
 
+    async def backup(self, path: str | os.PathLike[str]) -> None:
+        """Copy the attributes into a new file at ``path``, through SQLite: safe while serving.
+
+        SQLite's ``VACUUM INTO``, one read transaction, which no save waits for: a consistent
+        copy, a database of one file (no ``-wal``), made this user's alone (mode 0600) as the
+        store's own. A file at ``path`` is never overwritten (`FileExistsError`). Never copy the
+        store's file itself while the skill runs (``shutil.copy``): closing a descriptor of it in
+        the skill's process drops every lock its connections hold (`.sqlite_file`).
+        """
+        target = os.path.abspath(os.fspath(path))
+        if not os.path.isdir(os.path.dirname(target)):
+            raise FileNotFoundError(f"SQLiteStore.backup: no directory {os.path.dirname(target)}")
+        if os.path.exists(target) and os.path.getsize(target) > 0:
+            raise FileExistsError(f"SQLiteStore.backup: {target} is there already: name a new file")
+        await self._run("backup", _backup, target)
+
     async def aclose(self) -> None:
         """Close the idle connections; connections in use close when their call ends.
 
@@ -419,6 +435,15 @@ def _write(
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         raise
+
+
+def _backup(connection: sqlite3.Connection, target: str) -> None:
+    # SQLite writes into an empty file, and refuses one with anything in it.
+    made = os.path.exists(target) or _make_private(target)
+    connection.execute("VACUUM INTO ?", (target,))
+    if not made:  # SQLite made it (no hard links here), with its usual mode
+        with contextlib.suppress(OSError):
+            os.chmod(target, 0o600)
 
 
 def _stores() -> list[SQLiteStore]:
