@@ -9,6 +9,7 @@ recording stand-in for a client where nothing need be sent.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import AsyncIterator
 from decimal import Decimal
@@ -602,3 +603,48 @@ async def test_a_column_that_is_no_map_is_said_with_what_to_do() -> None:
     message = str(info.value)
     assert "'attributes' column of an item is a S, not a map" in message
     assert "attribute_name=" in message
+
+
+class _SlowTableClient(RecordingClient):
+    """A stand-in client whose CreateTable returns once ``finish`` is set, the table ACTIVE."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.finish = threading.Event()
+
+    def create_table(self, **params: Any) -> dict[str, Any]:
+        self.finish.wait(30)
+        return {}
+
+    def describe_table(self, **params: Any) -> dict[str, Any]:
+        return {"Table": {"TableStatus": "ACTIVE"}}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio", "trio"])
+async def test_calls_waiting_for_the_table_are_woken_when_it_is_made(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The calls waiting for the thread making the client and table (create_table=true) slept
+    # and looked again, the pause doubling up to 50 ms: they learnt it was made up to 50 ms
+    # late (the first requests of a cold start) and woke twenty times a second meanwhile. How
+    # late is no test's business here (shared machines); that they never sleep to look again is.
+    client = _SlowTableClient()
+    store = DynamoDBStore("table", client=client, create_table=True)
+    pauses: list[float] = []
+    sleep = anyio.sleep
+
+    async def counted(delay: float) -> None:
+        pauses.append(delay)
+        await sleep(delay)
+
+    monkeypatch.setattr(anyio, "sleep", counted)
+    with anyio.fail_after(30):
+        async with anyio.create_task_group() as tasks:
+            for _ in range(3):
+                tasks.start_soon(store.load, USER)
+            while store._readying is None or store._readying.waiting < 3:
+                await sleep(0.01)  # all three wait for the making, at their first pause if any
+            client.finish.set()
+    assert pauses == []
+    assert len(client.calls) == 3  # each load was made, once the table was

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from ..exceptions import StoreError
@@ -70,30 +72,34 @@ def _make_table(store: DynamoDBStore, client: Any, asked: float, doing: str) -> 
 class _Readying:
     """One making of a store's clients and table, which calls wait for (`_until_ready`)."""
 
-    __slots__ = ("done", "failure", "waiting")
+    __slots__ = ("failure", "said", "waiting", "wakers")
 
     def __init__(self) -> None:
-        self.done = threading.Event()
+        #: A `StoreError`'s words (`_make_ready`), else any other failure, raised in each call.
+        self.said: str | None = None
         self.failure: BaseException | None = None
         #: The calls waiting for it (for tests: that a call is waiting).
         self.waiting = 0
+        #: What wakes each waiting call (`_waker`), taken under the store's readying lock.
+        self.wakers: list[Callable[[], object]] = []
 
 
 async def _until_ready(store: DynamoDBStore, doing: str, adding: bool) -> None:
     """Wait for the clients (and, with ``create_table=True``, the table) to be made: by one
     thread (`_make_ready`) that the calls arriving meanwhile wait for without a thread of
-    their own, polling. A cancelled call (the skill's answer deadline) leaves nothing
-    behind: when each waited for the store's lock in a worker thread, abandoned on cancel
-    and uncounted then by anyio, every request of a table's minute-long making left one
-    more thread, without bound."""
-    import anyio
-
+    their own, woken by it when done. A cancelled call (the skill's answer deadline) leaves
+    nothing behind: when each waited for the store's lock in a worker thread, abandoned on
+    cancel and uncounted then by anyio, every request of a table's minute-long making left
+    one more thread, without bound."""
+    wait, wake = _waker()
     with store._readying_lock:
         job = store._readying
         starting = job is None
         if job is None:
             job = store._readying = _Readying()
         job.waiting += 1
+        # Not done: `_ready_done` unsets store._readying and takes the wakers under this lock.
+        job.wakers.append(wake)
     try:
         if starting:  # a thread of its own: anyio's may never run a call cancelled early
             making = threading.Thread(
@@ -105,38 +111,62 @@ async def _until_ready(store: DynamoDBStore, doing: str, adding: bool) -> None:
             try:
                 making.start()
             except BaseException as exc:  # no new thread at interpreter shutdown
-                _ready_done(store, job, exc)
+                job.failure = exc
+                _ready_done(store, job)
                 raise
-        pause = 0.002
-        while not job.done.is_set():
-            await anyio.sleep(pause)
-            pause = min(pause * 2, 0.05)
+        await wait()
     finally:
         with store._readying_lock:
             job.waiting -= 1
-    failure = job.failure
-    if isinstance(failure, StoreError):
-        raise StoreError(str(failure))  # each call its own (a traceback of its own)
-    if failure is not None:
-        raise failure
+    if job.said is not None:
+        raise StoreError(job.said)  # each call its own (a traceback of its own)
+    if job.failure is not None:
+        raise job.failure
 
 
 def _make_ready(store: DynamoDBStore, job: _Readying, doing: str, adding: bool) -> None:
     """In `_until_ready`'s thread: the clients and the table made, for ``job``'s calls."""
     try:
         store._in_thread(_nothing, doing, adding)
+    except StoreError as exc:
+        # Its words, not the exception: its cause's traceback holds the frames that failed, and
+        # their locals. The calls woken run while this thread is still waking the others, and
+        # its Thread holds ``job`` until it ends: kept there, those frames outlived the calls.
+        job.said = str(exc)
     except BaseException as exc:
-        _ready_done(store, job, exc)
-    else:
-        _ready_done(store, job, None)
+        job.failure = exc
+    _ready_done(store, job)  # out of the except clause: this frame no longer holds ``exc``
 
 
-def _ready_done(store: DynamoDBStore, job: _Readying, failure: BaseException | None) -> None:
-    job.failure = failure
+def _ready_done(store: DynamoDBStore, job: _Readying) -> None:
     with store._readying_lock:
         if store._readying is job:
             store._readying = None  # the next call starts afresh (a failure retried)
-    job.done.set()
+        wakers, job.wakers = job.wakers, []
+    for wake in wakers:
+        with contextlib.suppress(RuntimeError):  # its event loop is closed: its call is gone
+            wake()
+
+
+def _waker() -> tuple[Callable[[], Awaitable[object]], Callable[[], object]]:
+    """(what a call awaits, what wakes it from any thread): an event of the running event loop,
+    set through the loop's own thread-safe call, which only queues it (asyncio's
+    ``call_soon_threadsafe``, trio's ``run_sync_soon``: anyio runs on these two). Not anyio's
+    ``from_thread.run_sync(token=…)``: it holds the making thread until each waiting loop has
+    run the call, however busy that loop."""
+    import asyncio
+    import functools
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # trio, through anyio
+        import trio
+
+        token = trio.lowlevel.current_trio_token()
+        woken = trio.Event()
+        return woken.wait, functools.partial(token.run_sync_soon, woken.set)
+    event = asyncio.Event()
+    return event.wait, functools.partial(loop.call_soon_threadsafe, event.set)
 
 
 def _nothing(client: Any) -> None:
