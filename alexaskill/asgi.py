@@ -88,7 +88,7 @@ class Serving(DeadlineAnswering):
                     self._start_failure = exc
                     logger.error(
                         "%s could not start: every request is answered HTTP 500",
-                        self._name(),
+                        self.log_name,
                         exc_info=exc,
                     )
             if app is None:
@@ -135,12 +135,14 @@ class Serving(DeadlineAnswering):
         security_logger.warning(
             "request capture is ON for %s: every request is written to %s, with the user ids "
             "and access tokens it carries. Switch it off once you have your capture.",
-            self._name(),
+            self.log_name,
             capture.directory,
         )
 
-    def _name(self) -> str:
-        """The skill as the log names it: where it is served, and its ids."""
+    @property
+    def log_name(self) -> str:
+        """The skill as the log names it, where it is served and its application ids: ``"the
+        skill at /alexa (amzn1.ask.skill.…)"`` (under the host app's path once mounted)."""
         where = self._mounted_at + self.path
         if self._mounted_at and self.path == "/":
             where = self._mounted_at
@@ -157,7 +159,7 @@ class Serving(DeadlineAnswering):
             configure_logging_if_unset()  # uvicorn sets up its own loggers, not alexaskill's
         else:
             settings_from_env()  # (a value that does not parse fails here)
-        self.start(self._name())
+        self.start(self.log_name)
         self._on_lambda = on_lambda()
         self._lambda_grace = deadline_grace(self.registry) if self._on_lambda else 0.0
         if self.verify is not False and self.verifier is None:
@@ -168,7 +170,7 @@ class Serving(DeadlineAnswering):
             security_logger.warning(
                 "request verification is OFF (Skill(verify=False)) for %s: anyone can call it. "
                 "Never run it like this on the internet.",
-                self._name(),
+                self.log_name,
             )
         if self.capture is not None:
             self._say_capture(self.capture)
@@ -228,20 +230,20 @@ class Serving(DeadlineAnswering):
         # the requests only), and a store whose server does not answer held up the exit.
         from .store import closing
 
-        what = f"the stores of the skill at {self.path}"
+        what = f"the stores of {self.log_name}"
         await closing.close_within(self._close_saying, closing.CLOSE_TIMEOUT, what)
 
     async def _close_saying(self) -> None:
         """`aclose` at the lifespan's shutdown: a failure is said (once, at ERROR, naming what
         failed), never raised, so that the shutdown completes (the server's "Application
         shutdown failed", with Starlette's traceback, said it of the whole app)."""
-        failure = await self._close_all()
+        failure = await self.aclose_and_report()
         if failure is not None:
             what, exc = failure
             logger.error(
-                "closing %s of the skill at %s failed at shutdown (the rest was closed)",
+                "closing %s of %s failed at shutdown (the rest was closed)",
                 what,
-                self.path,
+                self.log_name,
                 exc_info=exc,
             )
 
@@ -258,13 +260,15 @@ class Serving(DeadlineAnswering):
         calls it when the Python process exits (a local run's, a test's; AWS Lambda ends its
         own without an exit).
         """
-        failure = await self._close_all()
+        failure = await self.aclose_and_report()
         if failure is not None:
             raise failure[1]
 
-    async def _close_all(self) -> tuple[str, Exception] | None:
-        """`aclose`'s work, each part whatever another did: the first failure and what failed
-        (a store's failure is logged by `close_stores`, which closes the others still)."""
+    async def aclose_and_report(self) -> tuple[str, Exception] | None:
+        """`aclose`, its failure returned, not raised: what failed (``"the verifier
+        (MyVerifier)"``) and its error, or None. Each part is closed whatever another did; a
+        store that fails is logged as it goes, naming the skill (`log_name`), and the others
+        closed still. For what closes several skills and says which one failed."""
         from .store.closing import close_stores
 
         # What the warnings' timers had yet to say, which end with the loop.
@@ -279,7 +283,7 @@ class Serving(DeadlineAnswering):
         except Exception as exc:
             failure = (f"the verifier ({type(verifier).__qualname__})", exc)
         finally:  # (a cancellation too: the stores are closed still)
-            await close_stores(self.store, self._services.values())
+            await close_stores(self.store, self._services.values(), skill=self.log_name)
         return failure
 
     async def _handle(

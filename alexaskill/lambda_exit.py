@@ -69,14 +69,16 @@ def _close_all() -> None:
             aclose = getattr(skill, "aclose", None)
             if aclose is None:
                 continue
-            name = type(skill).__name__
+            # Which of the process's skills, as every other line names it (`Skill.log_name`);
+            # the class's name for something else the handler was given.
+            name = getattr(skill, "log_name", None) or type(skill).__name__
             left = end - time.monotonic()
             if left <= 0:  # one bound for them all: the exit is not held up once per skill
                 logger.warning(_NOT_CLOSED, name, CLOSE_TIMEOUT)
                 continue
-            # `Skill._close_all`: what failed, named (the verifier's ``aclose``, say), where
-            # `aclose` raises it; a store's failure is logged by `close_stores` as it goes.
-            close_naming = getattr(skill, "_close_all", None)
+            # `Skill.aclose_and_report`: what failed, named (the verifier's ``aclose``, say),
+            # where `aclose` raises it; a store's failure is logged by `close_stores` as it goes.
+            close_naming = getattr(skill, "aclose_and_report", None)
             try:  # bounded: a store whose server does not answer must not hold up the exit
                 if close_naming is None:
                     runner.run(asyncio.wait_for(aclose(), left))

@@ -1504,6 +1504,23 @@ def test_aclose_closes_the_stores_when_the_verifier_fails_to_close() -> None:
         asyncio.run(skill.aclose())
     assert closed == ["store"]
 
+    # What closes several skills (the Lambda handler at exit, `serve` for mounted skills) gets
+    # the failure, named, instead: it says which skill and goes on to the others.
+    closed.clear()
+    failure = asyncio.run(skill.aclose_and_report())
+    assert failure is not None and closed == ["store"]
+    what, error = failure
+    assert what.startswith("the verifier (") and "FailingVerifier" in what
+    assert isinstance(error, RuntimeError) and "would not close" in str(error)
+    assert skill.log_name == f"the skill at / ({SKILL_ID})"
+
+
+def test_a_skill_s_log_name_says_where_it_is_served_and_its_ids() -> None:
+    ids = [SKILL_ID, "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"]
+    assert make_skill(path="/alexa").log_name == f"the skill at /alexa ({SKILL_ID})"
+    assert Skill(list(reversed(ids))).log_name == f"the skill at / ({', '.join(ids)})"
+    assert Skill("*").log_name == "the skill at / (any skill id)"
+
 
 def test_a_store_that_hangs_at_shutdown_does_not_hold_up_the_exit(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture

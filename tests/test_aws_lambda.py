@@ -1088,10 +1088,53 @@ def test_a_verifier_that_fails_to_close_at_exit_is_named_not_the_stores() -> Non
     result = _at_exit(_VERIFIER_FAILS_AT_EXIT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n") == ["Hi.", "closed Store", ""], result.stderr
-    said = "closing the verifier (FailingVerifier) of Skill at exit failed (the rest was closed)"
+    said = (
+        f"closing the verifier (FailingVerifier) of the skill at / ({SKILL_ID}) at exit failed "
+        "(the rest was closed)"
+    )
     assert said in result.stderr, result.stderr
     assert "closing the stores" not in result.stderr
     assert "the client would not close" in result.stderr  # (its traceback)
+
+
+#: The second skill's id in ``_ONE_OF_TWO_FAILS_AT_EXIT`` (the first's is `SKILL_ID`).
+OTHER_SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
+
+_ONE_OF_TWO_FAILS_AT_EXIT = f"""
+import sys
+from alexaskill import Skill, speak
+from alexaskill.aws_lambda import handler
+from alexaskill.exceptions import StoreError
+from alexaskill.store import MemoryStore
+from alexaskill.testing import RequestFactory
+
+class Failing(MemoryStore):
+    async def aclose(self):
+        raise StoreError("the store's server is gone")
+
+kept = []
+for skill_id, store in ((sys.argv[1], MemoryStore()), ({OTHER_SKILL_ID!r}, Failing())):
+    skill = Skill(skill_id, store=store)
+    kept.append(skill)
+
+    @skill.launch
+    async def launch():  # (on the handler's event loop: its skill is closed at exit)
+        return speak("Hi.")
+
+    print(handler(skill)(RequestFactory(skill_id=skill_id).envelope("LaunchRequest"))
+          ["response"]["outputSpeech"]["text"])
+"""
+
+
+def test_a_store_failing_to_close_at_exit_names_its_skill_among_several() -> None:
+    # The line said "closing the store Failing failed", and the others named every skill by
+    # its class, "Skill": a process answering several skills did not tell which had failed.
+    result = _at_exit(_ONE_OF_TWO_FAILS_AT_EXIT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n") == ["Hi.", "Hi.", ""], result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "closing the store" in line]
+    assert "Failing" in line and OTHER_SKILL_ID in line and SKILL_ID not in line, line
+    assert "the store's server is gone" in result.stderr  # (its traceback)
 
 
 _STILL_RUNNING_AT_EXIT = """
@@ -1156,7 +1199,10 @@ def test_the_stores_closed_at_exit_share_one_bound_however_many_skills() -> None
     # One close started at most (none if a stalled CI ran out the 0.5 s before the first).
     assert set(said[2:-1]) <= {"closing first", "closing second"}, result.stderr
     assert len(said) <= 4, result.stderr
-    said_left = "the stores of Skill were not closed at exit: closing took over 0.5 s"
+    said_left = (
+        f"the stores of the skill at / ({SKILL_ID}) were not closed at exit: closing took over "
+        "0.5 s"
+    )
     assert result.stderr.count(said_left) == 2, result.stderr  # the one cut short, the other
     assert "Traceback" not in result.stderr
 

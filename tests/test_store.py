@@ -2723,7 +2723,10 @@ def test_a_store_method_returning_nothing_to_await_is_named_when_called(
         pass
     assert other.closed == 1
     [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert record.getMessage() == "closing the store _PlainDefClose failed"
+    assert (
+        record.getMessage()
+        == f"closing the store _PlainDefClose of the skill at / ({SKILL_ID}) failed"
+    )
     assert "_PlainDefClose.aclose returned NoneType" in caplog.text
 
 
@@ -2747,7 +2750,10 @@ def test_a_store_failing_to_close_leaves_the_others_closed_and_is_logged(
         pass
     assert [other.closed for other in others] == [1, 1]
     [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert record.getMessage() == "closing the store _FailingClose failed"
+    assert (
+        record.getMessage()
+        == f"closing the store _FailingClose of the skill at / ({SKILL_ID}) failed"
+    )
     assert "the store's server is gone" in caplog.text
 
 

@@ -68,14 +68,14 @@ async def _close_skills(app: Any) -> None:
         failures: list[tuple[str, Exception]] = []
 
         async def close(skill: Any = skill, failures: list[Any] = failures) -> None:
-            failure = await skill._close_all()
+            failure = await skill.aclose_and_report()
             if failure is not None:
                 failures.append(failure)
 
         try:
             left = end - anyio.current_time()
             await closing.close_within(close, left, what, shared=bound)
-        except Exception:  # (not the verifier's, which `_close_all` returns)
+        except Exception:  # (not the verifier's, which `aclose_and_report` returns)
             logger.exception("closing the skill at %s failed", path)
         for failed, exc in failures:
             logger.error(

@@ -19,12 +19,15 @@ logger = logging.getLogger("alexaskill")
 CLOSE_TIMEOUT = 5.0
 
 
-async def close_stores(store: Store, makers: Iterable[tuple[Callable[..., Any], Any]]) -> None:
+async def close_stores(
+    store: Store, makers: Iterable[tuple[Callable[..., Any], Any]], *, skill: str
+) -> None:
     """Close ``store`` (the skill's), then each store the services ``makers`` opened through
     `attributes_service` (a URL's, a store given, one a factory made), each once.
 
     A store whose ``aclose`` fails (its server gone, a plain ``def``) is logged with its
-    traceback, and the others are closed still: one failure left them all open before.
+    traceback, naming ``skill`` (`Skill.log_name`: a process may close several), and the others
+    are closed still: one failure left them all open before.
     """
     from .attributes import services_stores
 
@@ -32,7 +35,7 @@ async def close_stores(store: Store, makers: Iterable[tuple[Callable[..., Any], 
         try:
             await _awaitable(one, "aclose", one.aclose())
         except Exception:
-            logger.exception("closing the store %s failed", type(one).__name__)
+            logger.exception("closing the store %s of %s failed", type(one).__name__, skill)
 
 
 async def close_within(
