@@ -156,8 +156,10 @@ class Downloads(Generic[T]):
         self._clock = clock
         #: URLs whose ``load`` succeeded, not new to the cap (as many as failures, at most).
         self._loaded: OrderedDict[str, None] = OrderedDict()
-        #: When the cap's window began, and the new URLs it let start a download since.
+        #: When the cap's window began, and the new URLs it let start a download since; read
+        #: and written under its lock: requests on two event loops (two threads) count at once.
         self._window: tuple[float, int] = (-math.inf, 0)
+        self._window_lock = threading.Lock()
         self._capped_said = Repeats(CAP_WARNING_EVERY)
         self._loading: dict[str, _Download] = {}
         self._queue: list[_Download] = []
@@ -265,10 +267,18 @@ class Downloads(Generic[T]):
         if cap is None or url in self._loaded:
             return
         now = self._clock()
-        began, count = self._window
-        if now - began >= interval:
-            began, count = now, 0
-        if count >= cap:
+        # One skill served on two event loops counts their new URLs here from two threads (a
+        # loop's own requests come one at a time): each read the count before the other wrote
+        # it back, and both passed the cap. Taken for new URLs only, so no cached chain's
+        # request waits on it.
+        with self._window_lock:
+            began, count = self._window
+            if now - began >= interval:
+                began, count = now, 0
+            capped = count >= cap
+            if not capped:
+                self._window = (began, count + 1)
+        if capped:
             self._capped_said.warn(
                 logger,
                 f"certificate chain: {cap} new certificate URLs downloaded in "
@@ -278,7 +288,6 @@ class Downloads(Generic[T]):
                 "requests naming made-up URLs?); cached chains still serve",
             )
             raise CertificateError(_CAPPED)
-        self._window = (began, count + 1)
 
     def _loaded_now(self, url: str) -> None:
         loaded = self._loaded

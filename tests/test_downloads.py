@@ -777,3 +777,60 @@ def test_a_request_past_the_new_url_cap_is_a_400_with_a_short_reason(pki: TestPK
         assert post(http).status_code == 200
     assert seen == [DEFAULT_CERT_URL, forged(1)]
     run(mine.aclose())
+
+
+def test_two_threads_naming_new_urls_at_once_do_not_pass_the_cap_together() -> None:
+    # One verifier serving two event loops in two threads (two servers of one skill, asyncio.run
+    # per call): both threads' requests count new URLs. Each read the window's count before
+    # either wrote it back, so both passed a cap of one (two downloads where one was allowed).
+    # Driven, not timed: the first thread to read the count waits there until the second has
+    # read the clock, which both do on their way to the count.
+    arrived: set[int] = set()
+    both_arrived = threading.Event()
+    readers: list[int] = []
+    lock = threading.Lock()
+
+    def clock() -> float:
+        with lock:
+            arrived.add(threading.get_ident())
+            if len(arrived) == 2:
+                both_arrived.set()
+        return 0.0
+
+    class Watched(Downloads[str]):
+        @property
+        def _window(self) -> tuple[float, int]:
+            with lock:
+                readers.append(threading.get_ident())
+                first = len(readers) == 1
+            window: tuple[float, int] = self.__dict__["window"]
+            if first:  # (the count read: the other thread may read it too meanwhile)
+                assert both_arrived.wait(timeout=60), "the other thread never read the clock"
+            return window
+
+        @_window.setter
+        def _window(self, value: tuple[float, int]) -> None:
+            self.__dict__["window"] = value
+
+    downloads = Watched(max_new_urls=1, clock=clock)
+    loaded: list[str] = []
+    outcomes: dict[str, object] = {}
+
+    def request(url: str) -> None:
+        async def load() -> str:
+            loaded.append(url)
+            return url
+
+        try:
+            outcomes[url] = asyncio.run(downloads.get(url, load))
+        except CertificateError as exc:
+            outcomes[url] = str(exc)
+
+    threads = [threading.Thread(target=request, args=(url,)) for url in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(loaded) == 1, loaded  # one new URL in the window: the cap
+    (refused,) = {"a", "b"} - set(loaded)
+    assert outcomes == {loaded[0]: loaded[0], refused: _CAPPED}
