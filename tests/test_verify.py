@@ -2758,14 +2758,9 @@ _MALFORMED_ANSWERS: Final = {
 }
 
 
-@pytest.mark.parametrize("case", list(_MALFORMED_ANSWERS))
-def test_an_answer_httpx_refuses_as_malformed_is_said_malformed_not_unreachable(
-    pki: TestPKI, case: str
-) -> None:
-    # httpx's own parser refused the head (RemoteProtocolError) before read_chain read it: a
-    # "download failed" whose log sent the operator to check outbound HTTPS, DNS and proxies,
-    # though the certificate server had answered.
-    answer, reason = _MALFORMED_ANSWERS[case]
+def refusal_of_answer(pki: TestPKI, answer: bytes) -> CertificateError:
+    """The verifier's refusal of a chain whose download a server on 127.0.0.1 answered with
+    ``answer``, raw bytes, through httpx's own transport (its parsers, not a MockTransport's)."""
 
     async def scenario() -> CertificateError:
         async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -2794,7 +2789,18 @@ def test_an_answer_httpx_refuses_as_malformed_is_said_malformed_not_unreachable(
             server.close()
             await server.wait_closed()
 
-    refused = run(scenario())
+    return run(scenario())
+
+
+@pytest.mark.parametrize("case", list(_MALFORMED_ANSWERS))
+def test_an_answer_httpx_refuses_as_malformed_is_said_malformed_not_unreachable(
+    pki: TestPKI, case: str
+) -> None:
+    # httpx's own parser refused the head (RemoteProtocolError) before read_chain read it: a
+    # "download failed" whose log sent the operator to check outbound HTTPS, DNS and proxies,
+    # though the certificate server had answered.
+    answer, reason = _MALFORMED_ANSWERS[case]
+    refused = refusal_of_answer(pki, answer)
     assert str(refused) == reason
     if case == "no answer":
         assert isinstance(refused, CertificateUnavailableError)
@@ -2802,6 +2808,32 @@ def test_an_answer_httpx_refuses_as_malformed_is_said_malformed_not_unreachable(
         return
     assert not isinstance(refused, CertificateUnavailableError)  # (the log's "allow outbound")
     assert "outbound HTTPS" not in str(getattr(refused, "detail", None))
+
+
+#: Answers whose connection closed before the end of their body, which the head announced.
+_CUT_SHORT_ANSWERS: Final = {
+    "chunked, without its last chunk": (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"
+    ),
+    "fewer bytes than its Content-Length": (
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nhello"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(_CUT_SHORT_ANSWERS))
+def test_an_answer_cut_short_is_a_download_that_may_pass_not_a_malformed_answer(
+    pki: TestPKI, case: str
+) -> None:
+    # h11 says a body its connection's close cut short with a RemoteProtocolError too, which
+    # was taken for a malformed answer: a CertificateError remembered for failure_ttl (60 s of
+    # Alexa's requests refused after a proxy or the network cut one download), where a
+    # connection reset mid-body is a failure that may pass, remembered 2 s.
+    refused = refusal_of_answer(pki, _CUT_SHORT_ANSWERS[case])
+    assert str(refused) == "certificate chain: download cut short"
+    assert isinstance(refused, CertificateUnavailableError)
+    assert "closed before the end of the answer" in str(refused.detail)
+    assert "check DNS" not in str(refused.detail)  # (the server answered: no name to look up)
 
 
 @pytest.mark.parametrize("seconds", ["now", "now as float", "1000000000", "9999999999.9"])

@@ -32,6 +32,9 @@ __all__ = [
 
 _FAILED = "certificate chain: download failed"
 _MALFORMED_LENGTH = "certificate chain: download's Content-Length is malformed"
+_CUT_SHORT = "certificate chain: download cut short"
+#: How h11 begins its error for a body whose connection closed before its announced end.
+_CLOSED_EARLY = "peer closed connection without sending complete message body"
 
 
 async def call_fetch_chain(
@@ -79,8 +82,17 @@ async def download_chain(
         ) from exc
     except httpx.RemoteProtocolError as exc:
         said = _malformed(exc)
-        if said is None:  # the server went away (a reset, an answer cut short): as unreachable
+        if said is None:  # the server went away before answering: as unreachable
             raise CertificateUnavailableError(_FAILED, detail=unreachable(url, exc)) from exc
+        if said.startswith(_CLOSED_EARLY):
+            # h11's word for a body its connection's close cut short: the answer began well,
+            # and the server, a proxy or the network ended it. A failure that may pass, as a
+            # connection reset mid-body is, not a malformed answer remembered for a minute.
+            detail = (
+                f"GET {url[:200]}: {said}; its connection closed before the end of the answer "
+                "(the server, a proxy or the network ended it)"
+            )
+            raise CertificateUnavailableError(_CUT_SHORT, detail=detail) from exc
         # It answered, in HTTP httpx's parser refuses (two lengths, a length that is no
         # number): no matter of this server's network access, which the log would blame.
         if "content-length" in said.lower():
@@ -107,8 +119,9 @@ def type_name(value: object) -> str:
 
 def _malformed(exc: BaseException) -> str | None:
     """What h11 (httpx's HTTP/1.1 parser, under httpcore) said of the answer's bytes, when it
-    refused them (found among the causes of httpx's ``RemoteProtocolError``); None for a
-    connection that ended early, which httpcore says with no h11 error inside."""
+    refused them or its body ended early (found among the causes of httpx's
+    ``RemoteProtocolError``); None for a connection that ended before an answer, which
+    httpcore says with no h11 error inside."""
     import h11
 
     seen: BaseException | None = exc
