@@ -7,6 +7,7 @@ import base64
 import json
 import logging
 import re
+import ssl
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from datetime import UTC, datetime, timedelta, timezone
@@ -42,6 +43,8 @@ from alexaskill.verify import (
     load_chain,
     validate_chain,
 )
+
+from .self_signed import self_signed
 
 T = TypeVar("T")
 
@@ -2758,9 +2761,12 @@ _MALFORMED_ANSWERS: Final = {
 }
 
 
-def refusal_of_answer(pki: TestPKI, answer: bytes) -> CertificateError:
+def refusal_of_answer(
+    pki: TestPKI, answer: bytes, tls: ssl.SSLContext | None = None
+) -> CertificateError:
     """The verifier's refusal of a chain whose download a server on 127.0.0.1 answered with
-    ``answer``, raw bytes, through httpx's own transport (its parsers, not a MockTransport's)."""
+    ``answer``, raw bytes, through httpx's own transport (its parsers, not a MockTransport's),
+    over TLS with ``tls`` (the server's context), else over plain HTTP."""
 
     async def scenario() -> CertificateError:
         async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -2769,13 +2775,14 @@ def refusal_of_answer(pki: TestPKI, answer: bytes) -> CertificateError:
             await writer.drain()
             writer.close()
 
-        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        server = await asyncio.start_server(serve, "127.0.0.1", 0, ssl=tls)
         port = server.sockets[0].getsockname()[1]
         inner = httpx.AsyncHTTPTransport()
+        scheme = "http" if tls is None else "https"
 
         class ToLocal(httpx.AsyncBaseTransport):
             async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-                request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=port)
+                request.url = request.url.copy_with(scheme=scheme, host="127.0.0.1", port=port)
                 return await inner.handle_async_request(request)
 
         try:
@@ -2834,6 +2841,25 @@ def test_an_answer_cut_short_is_a_download_that_may_pass_not_a_malformed_answer(
     assert isinstance(refused, CertificateUnavailableError)
     assert "closed before the end of the answer" in str(refused.detail)
     assert "check DNS" not in str(refused.detail)  # (the server answered: no name to look up)
+
+
+def test_a_tls_certificate_not_trusted_is_not_said_a_matter_of_network_access(
+    pki: TestPKI, tmp_path: Path
+) -> None:
+    # The certificate server answered the TLS handshake with a certificate this server's roots
+    # do not take (a proxy that inspects TLS on the way, a trust store of one's own): the log
+    # said to allow outbound HTTPS, check DNS or set HTTPS_PROXY, none of which it needs.
+    cert, key = self_signed(tmp_path, common_name="s3.amazonaws.com", dns=["s3.amazonaws.com"])
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    refused = refusal_of_answer(pki, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", server_tls)
+    assert str(refused) == "certificate chain: download failed"
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    assert "CERTIFICATE_VERIFY_FAILED" in detail
+    assert "allow outbound HTTPS" not in detail and "check DNS" not in detail
+    assert "TLS certificate this server does not trust" in detail
+    assert "SSL_CERT_FILE" in detail
 
 
 @pytest.mark.parametrize("seconds", ["now", "now as float", "1000000000", "9999999999.9"])

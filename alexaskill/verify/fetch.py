@@ -101,7 +101,8 @@ async def download_chain(
     except BaseException as exc:
         if not isinstance(exc, Exception) and not _stray_cancellation(exc):
             raise
-        raise CertificateUnavailableError(_FAILED, detail=unreachable(url, exc)) from exc
+        detail = _untrusted(url, exc) or unreachable(url, exc)
+        raise CertificateUnavailableError(_FAILED, detail=detail) from exc
 
 
 def is_async_client(client: object) -> bool:
@@ -133,6 +134,28 @@ def _malformed(exc: BaseException) -> str | None:
                 return str(part)
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+def _untrusted(url: str, exc: BaseException) -> str | None:
+    """What the log says of a download whose server answered the TLS handshake with a
+    certificate the roots here refuse (found among ``exc``'s causes); None for other failures.
+    The network's advice would mislead: the server was reached, DNS and all."""
+    import ssl
+
+    seen: BaseException | None = exc
+    for _ in range(8):  # (httpx's ConnectError, httpcore's, then ssl's: a few links at most)
+        if seen is None:
+            return None
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            break
+        seen = seen.__cause__ or seen.__context__
+    else:
+        return None
+    return (
+        f"GET {url[:200]}: {type(exc).__name__}: {exc}; the server answered with a TLS "
+        "certificate this server does not trust: a proxy that inspects TLS on the way (its CA "
+        "belongs in SSL_CERT_FILE), or this server's clock or trusted roots"
+    )
 
 
 def _stray_cancellation(exc: BaseException) -> bool:
