@@ -1656,6 +1656,90 @@ def test_the_fake_refuses_a_local_time_gone_in_its_time_zone_sent_by_another_cli
     assert anyio.run(fake.alexa_api_call, "POST", url, headers, body, None)[0] == 200
 
 
+def reminder_call(fake: FakeAlexaApi, token: str, scheduled: str) -> tuple[int, bytes]:
+    """The fake's status and answer to a one-time reminder at ``scheduled`` (UTC), called with
+    ``token`` as a skill in another process would call it."""
+    import anyio
+
+    trigger = {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": scheduled, "timeZoneId": "UTC"}
+    body: dict[str, Any] = {
+        "requestTime": "2001-02-03T10:00:00.000",
+        "trigger": trigger,
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "Stretch"}]}},
+        "pushNotification": {"status": "ENABLED"},
+    }
+    url = "https://api.amazonalexa.com/v1/alerts/reminders"
+    headers = {"Authorization": f"Bearer {token}"}
+    status, answer, _ = anyio.run(fake.alexa_api_call, "POST", url, headers, body, None)
+    return status, answer
+
+
+def sent_at(stamp: str, token: str) -> dict[str, Any]:
+    """An IntentRequest sent at ``stamp``, carrying ``token`` as its apiAccessToken."""
+    raw = RequestFactory().intent("Remind")
+    raw["request"]["timestamp"] = stamp
+    raw["context"]["System"]["apiAccessToken"] = token
+    return raw
+
+
+def test_the_fake_judges_reminders_at_the_now_a_test_gives_it() -> None:
+    # With no request sent, the fake judged a reminder by this machine's clock: one at a fixed
+    # time passed or failed depending on the day the test ran. A far-past moment shows it.
+    fake = FakeAlexaApi(now=lambda: dt.datetime(2001, 2, 3, 10, 0, tzinfo=dt.UTC))
+    status, answer = reminder_call(fake, "any-token", "2001-02-03T10:30:00.000")
+    assert status == 200, answer
+    assert json.loads(answer)["createdTime"] == "2001-02-03T10:00:00.000Z"
+    status, answer = reminder_call(fake, "any-token", "2001-02-03T09:30:00.000")
+    assert status == 400 and b"in the past" in answer and b"2001-02-03T10:00:00+00:00" in answer
+    # Given, it wins over the requests' timestamps too.
+    fake.issued(sent_at("2040-01-01T00:00:00Z", "token-a"))
+    assert reminder_call(fake, "token-a", "2001-02-03T10:30:00.000")[0] == 200
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        dt.datetime(2001, 2, 3, 10, 0, tzinfo=dt.UTC),  # a moment: TestClient's now= is a clock
+        lambda: dt.datetime(2001, 2, 3, 10, 0),  # naive: in no zone
+        lambda: "2001-02-03T10:00:00Z",
+    ],
+)
+def test_the_fakes_now_is_a_clock_giving_an_aware_time(now: Any) -> None:
+    with pytest.raises(TypeError, match=r"FakeAlexaApi\(now=\.\.\.\) is a clock"):
+        FakeAlexaApi(now=now)
+    fake = FakeAlexaApi()
+    with pytest.raises(TypeError, match=r"FakeAlexaApi\(now=\.\.\.\) is a clock"):
+        fake.now = now
+
+
+def test_the_fake_judges_a_call_at_the_time_of_the_request_that_carried_its_token() -> None:
+    # Two conversations share one fake, each request with its own token (as Alexa's are): the
+    # fake judged every call at the last request's timestamp, whichever request made it.
+    fake = FakeAlexaApi()
+    fake.issued(sent_at("2001-02-03T10:00:00Z", "token-a"))
+    fake.issued(sent_at("2099-01-01T00:00:00Z", "token-b"))
+    assert reminder_call(fake, "token-a", "2001-02-03T10:30:00.000")[0] == 200
+    status, answer = reminder_call(fake, "token-b", "2001-02-03T10:30:00.000")
+    assert status == 400 and b"2099-01-01T00:00:00+00:00" in answer
+
+
+def test_the_fake_judges_a_call_at_the_time_of_the_request_being_answered() -> None:
+    # Test clients share a token: the request the call belongs to is the one being answered,
+    # though another one was sent (and answered) since it came.
+    fake = FakeAlexaApi()
+    first = sent_at("2001-02-03T10:00:00Z", "test-api-access-token")
+    fake.issued(first)
+    with fake.answering(first["request"]["requestId"]):
+        second = sent_at("2099-01-01T00:00:00Z", "test-api-access-token")
+        fake.issued(second)
+        with fake.answering(second["request"]["requestId"]):
+            pass
+        status, answer = reminder_call(fake, "test-api-access-token", "2001-02-03T10:30:00.000")
+    assert status == 200, answer
+    # Once both are answered, a late call is judged at the last request sent with the token.
+    assert reminder_call(fake, "test-api-access-token", "2001-02-03T10:30:00.000")[0] == 400
+
+
 def test_a_reminder_to_come_and_a_recurring_one_are_created(
     skill_client: Callable[..., TestClient],
 ) -> None:

@@ -20,6 +20,11 @@ one that names a request answered already, or one never sent, gets a 403 (Alexa'
 Once they sent one, a call with a token no request carried gets a 401, and one about a device
 that sent none a 403, as from Alexa (`AccessCheck.issued`, in ``api_access``).
 
+Reminders are judged (a one-time one gone by: 400) and stamped at the fake's now: ``now``, a
+clock, if the test gave one; else the timestamp of the request that made the call (of those
+that carried its ``apiAccessToken``, the one being answered, else the last sent); else, with
+no such request, this machine's clock.
+
 A fake may serve for days (the simulator's, in ``alexaskill serve --dev``): ``calls`` and
 ``late_progressive`` keep the most recent ``keep_calls`` (1000 by default), the oldest
 forgotten first. ``call_count`` and ``late_count`` count every one; a tool that reads what one
@@ -75,6 +80,8 @@ from .api_calls import (
 from .api_lists import ListsAndProducts
 
 if TYPE_CHECKING:
+    import datetime as _dt
+
     import httpx
 
 __all__ = ["ApiCall", "FakeAlexaApi"]
@@ -116,6 +123,9 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
     #: The skill's products, `InSkillProduct` or Amazon's JSON of one (None: none).
     in_skill_products: Sequence[InSkillProduct | Mapping[str, Any]] = ()
     reminders: list[Reminder] = field(default_factory=list)  # (None: none)
+    #: A clock, as `TestClient`'s ``now=``: the fake's now, to judge and stamp reminders at.
+    #: None: the timestamp of the request that made the call, else this machine's clock.
+    now: Callable[[], _dt.datetime] | None = None
     #: Operation name (an `AlexaApi` method) to an HTTP error status (400 to 599), a 429 or 5xx
     #: and its ``Retry-After`` (``(429, 2)``: 2 s; a string is sent as it is), ``"timeout"`` (no
     #: answer), ``"not-json"`` (a 200 with an HTML page) or ``"oversized"`` (a 200 past
@@ -373,34 +383,23 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
         refused = self._reminders_refused(403)
         if refused is not None:
             return refused
-        problem = _reminder_problem(asked.body, self.time_zone, self._moment())
+        moment = self._moment(asked.headers)
+        problem = _reminder_problem(asked.body, self.time_zone, moment)
         if problem is not None:
             return _error(400, *problem)
         token = str(uuid.uuid4())
-        now = _stamp()
-        body = asked.body
-        reminder = msgspec.convert(
-            {
-                **body,
-                "alertToken": token,
-                "createdTime": now,
-                "updatedTime": now,
-                "status": "ON",
-                "version": "1",
-                "href": f"/v1/alerts/reminders/{token}",
-            },
-            Reminder,
-        )
-        with self._lock:
-            self.reminders.append(reminder)
+        now = _stamp(moment)
         created = {
             "alertToken": token,
             "createdTime": now,
             "updatedTime": now,
             "status": "ON",
             "version": "1",
-            "href": reminder.href,
+            "href": f"/v1/alerts/reminders/{token}",
         }
+        reminder = msgspec.convert({**asked.body, **created}, Reminder)
+        with self._lock:
+            self.reminders.append(reminder)
         return 200, created
 
     def _get_reminders(self, asked: _Asked) -> _Answer:

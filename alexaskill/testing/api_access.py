@@ -10,6 +10,9 @@ through (called directly in a test) takes any token and any device, as it always
 A call sending ``Authorization`` more than once is refused with 400 whoever calls (RFC 9110,
 5.3: the field is no list; what Amazon answers to one is not documented, the status is the
 fake's), rather than its values joined and the token read from the joint.
+
+It keeps, too, when each request was sent, with its token: a call is answered at the time of
+the request that carried its token (`AccessCheck._moment`), not at the last request's.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 import msgspec
@@ -61,6 +64,8 @@ class AccessCheck:
     """The access part of `FakeAlexaApi` (a base class of it)."""
 
     _lock: threading.Lock
+    now: Callable[[], _dt.datetime] | None
+    _answering: dict[str, int]
 
     def _issued_to(self) -> tuple[dict[str, None], dict[str, None]]:
         """The tokens and the devices sent in requests so far (made at the first use)."""
@@ -81,9 +86,16 @@ class AccessCheck:
         except (msgspec.DecodeError, msgspec.ValidationError, UnicodeError, RecursionError):
             return
         request = decoded.request
+        system = decoded.context.System if decoded.context is not None else None
+        token = system.apiAccessToken if system is not None else None
         moment = _read_moment(request.timestamp if request is not None else None)
-        if moment is not None:
-            self.__dict__["_asked_at"] = moment
+        if request is not None and moment is not None and token:
+            with self._lock:  # (when it was sent, for the calls its token makes: `_moment`)
+                sent = self.__dict__.setdefault("_sent_at", {})
+                sent.pop(request.requestId or "", None)
+                sent[request.requestId or ""] = (token, moment)
+                if len(sent) > _KEPT:
+                    del sent[next(iter(sent))]
         if request is not None and request.requestId:
             with self._lock:
                 kinds = self.__dict__.setdefault("_kinds", {})
@@ -93,7 +105,6 @@ class AccessCheck:
                     kinds[request.requestId] = str(request.type)
                     if len(kinds) > _KEPT:
                         del kinds[next(iter(kinds))]
-        system = decoded.context.System if decoded.context is not None else None
         if system is None:
             return
         device = (system.device or {}).get("deviceId")
@@ -106,11 +117,22 @@ class AccessCheck:
                     if len(kept) > _KEPT:
                         del kept[next(iter(kept))]
 
-    def _moment(self) -> _dt.datetime:
-        """Now, as the skill's requests tell it: the timestamp of the last request sent (the
-        test client's clock, which may be set years away), else this machine's clock."""
-        moment: _dt.datetime | None = self.__dict__.get("_asked_at")
-        return moment if moment is not None else _dt.datetime.now(_dt.UTC)
+    def _moment(self, headers: Mapping[str, str]) -> _dt.datetime:
+        """Now, for a call with ``headers`` (lower-case names): the fake's ``now`` if the test
+        gave one; else the timestamp of the request that made the call (the test client's
+        clock, which may be set years away): of those that carried its ``apiAccessToken``, the
+        one being answered (the last sent, if several are), else the last sent; else, for a
+        token no request carried, this machine's clock."""
+        if self.now is not None:
+            return self.now()
+        token = _bearer(headers)
+        with self._lock:
+            sent: dict[str, tuple[str, _dt.datetime]] = self.__dict__.get("_sent_at", {})
+            carried = [(key, moment) for key, (held, moment) in sent.items() if held == token]
+            answered = [moment for key, moment in carried if key in self._answering]
+        if answered or carried:
+            return (answered or [moment for _, moment in carried])[-1]
+        return _dt.datetime.now(_dt.UTC)
 
     def _kind(self, request_id: str) -> str | None:
         """The type of the request ``request_id``, if it was sent and is one Alexa plays no
@@ -131,8 +153,7 @@ class AccessCheck:
                 "Authorization sent more than once: send one, Bearer and the request's "
                 "apiAccessToken",
             )
-        authorization = headers.get("authorization", "")
-        token = authorization[7:].strip() if authorization.startswith("Bearer ") else ""
+        token = _bearer(headers)
         if not token:
             return _error(401, "INVALID_TOKEN", "no bearer token")
         with self._lock:
@@ -162,6 +183,12 @@ def lowered_headers(
             doubled.add(key)
         lowered[key] = value
     return lowered, frozenset(doubled)
+
+
+def _bearer(headers: Mapping[str, str]) -> str:
+    """The token of a call's ``Authorization: Bearer`` header (lower-case names), or ``""``."""
+    authorization = headers.get("authorization", "")
+    return authorization[7:].strip() if authorization.startswith("Bearer ") else ""
 
 
 def _read_moment(timestamp: object) -> _dt.datetime | None:

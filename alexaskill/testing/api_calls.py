@@ -92,8 +92,10 @@ def _error(status: int, code: str, message: str) -> _Answer:
     return status, {"code": code, "message": message}
 
 
-def _stamp() -> str:
-    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+def _stamp(moment: _dt.datetime | None = None) -> str:
+    """``moment`` (None: this machine's clock) as Amazon stamps what it keeps, in UTC."""
+    moment = _dt.datetime.now(_dt.UTC) if moment is None else moment.astimezone(_dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _reminder_problem(
@@ -173,19 +175,36 @@ def _scopes(value: object) -> tuple[str, ...]:
 
 
 def _given(name: str, value: Any) -> Any:
-    """A field of `FakeAlexaApi` as it is kept: ``permissions`` as `_scopes` reads them; an
-    ``address``, ``mobile_number`` or in-skill product given as a mapping as the value it
-    stands for, its keys Amazon's (``postalCode``) or the Python field names (``postal_code``):
-    `ValueError` for a key of neither (a typo, its data dropped unnoticed) or a wrong value."""
+    """A field of `FakeAlexaApi` as it is kept: ``permissions`` as `_scopes` reads them, ``now``
+    as `_clock` checks it; an ``address``, ``mobile_number`` or in-skill product given as a
+    mapping as the value it stands for, its keys Amazon's (``postalCode``) or the Python field
+    names (``postal_code``): `ValueError` for a key of neither (a typo, its data dropped
+    unnoticed) or a wrong value."""
     from ..alexa_api import Address, PhoneNumber
 
     if name == "permissions":
         return value if value is None else _scopes(value)
+    if name == "now":
+        return value if value is None else _clock(value)
     if name in ("in_skill_products", "reminders"):
         return _listed(name, value)
     kinds: dict[str, type[msgspec.Struct]] = {"address": Address, "mobile_number": PhoneNumber}
     into = kinds.get(name)
     return value if into is None else _struct(name, value, into)
+
+
+def _clock(value: object) -> Any:
+    """``now``, a clock as `TestClient`'s ``now=`` is: `TypeError` unless it can be called and
+    gives an aware datetime (called once here, so that a wrong one fails the test where it is
+    given, not deep in a skill's call)."""
+    moment = value() if callable(value) else None
+    if not isinstance(moment, _dt.datetime) or moment.utcoffset() is None:
+        raise TypeError(
+            f"FakeAlexaApi(now=...) is a clock, a function giving an aware datetime "
+            f"(lambda: datetime(2026, 11, 27, 9, 30, tzinfo=datetime.UTC)), not {value!r}"
+            + ("" if moment is None else f" giving {moment!r}")
+        )
+    return value
 
 
 def _listed(name: str, value: Any) -> list[Any]:
