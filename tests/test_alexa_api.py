@@ -1740,6 +1740,18 @@ def test_the_fake_judges_a_call_at_the_time_of_the_request_being_answered() -> N
     assert reminder_call(fake, "test-api-access-token", "2001-02-03T10:30:00.000")[0] == 400
 
 
+def test_a_reminders_request_time_is_the_requests_timestamp(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # requestTime came from this machine's clock, whatever the request's timestamp: a test
+    # with a fixed clock sent a requestTime of the day it ran.
+    client = skill_client(reminder_skill(after=dt.timedelta(minutes=10)), now=lambda: MOMENT)
+    [call] = client.intent("Remind").api_calls
+    assert call.status == 200
+    assert call.body["requestTime"] == "2031-03-14T09:00:00.000"
+    assert client.api.reminders[0].created_time == "2031-03-14T09:00:00.000Z"
+
+
 def test_a_reminder_to_come_and_a_recurring_one_are_created(
     skill_client: Callable[..., TestClient],
 ) -> None:

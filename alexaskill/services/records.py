@@ -24,7 +24,7 @@ from ..alexa_api import (
     reminder_body,
 )
 from ..exceptions import AlexaApiError, AlexaApiTimeout
-from .base import _NOT_ASKED, RequestApi, _segment, _utcnow
+from .base import _NOT_ASKED, RequestApi, _segment
 from .user import _request_time
 
 if TYPE_CHECKING:
@@ -71,12 +71,15 @@ class RecordsApi(RequestApi):
         it if the handler has not (`time_zone`: one call a request); it is sent unjudged when
         the device set no zone or that call fails.
         ``recurrence`` takes RFC 5545 rules (``"FREQ=WEEKLY;BYDAY=MO"``) for an ``at``
-        reminder. ``speech`` is SSML to say instead of ``text``. Amazon lets a skill create
-        reminders only while the user talks to it. Needs `Scope.REMINDERS`.
+        reminder. ``speech`` is SSML to say instead of ``text``. Its ``requestTime`` is the
+        request's timestamp too. Amazon lets a skill create reminders only while the user talks
+        to it. Needs `Scope.REMINDERS`.
         """
         # One mistake, one error: a local at= gone by was a ValueError once the handler had
         # asked the zone, else an AlexaApiError (the fake's 400).
         zone = await self._reminder_zone(at, after, recurrence)
+        # Sent as asked when the user spoke, as the past is judged: a test's fixed clock holds.
+        asked_at = _request_time(self._envelope)
         body = reminder_body(
             text,
             at,
@@ -85,8 +88,8 @@ class RecordsApi(RequestApi):
             speech,
             push_notification,
             self.locale,
-            _utcnow(),
-            asked_at=_request_time(self._envelope),
+            asked_at,
+            asked_at=asked_at,
             zone=zone,
         )
         return (
