@@ -9,18 +9,29 @@ from types import SimpleNamespace
 
 import pytest
 
+from alexaskill import healthcheck
 from alexaskill.healthcheck import check, main
 
 
-def test_a_server_that_never_answers_is_asked_once() -> None:
+def test_a_server_that_never_answers_is_asked_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # A plain request that times out is not asked again over HTTPS: Docker's own timeout (5 s)
-    # would end the second try, and with it the reason.
+    # would end the second try, and with it the reason. Each try waits 0.2 s here, in a check
+    # of 10 s: the timeout alone must stop the second try. (With a check of 0.5 s and its tries
+    # waiting all of it, no time was left for one: the test passed without the rule.)
+    asked: list[str] = []
+    status = healthcheck._status
+
+    def short_try(url: str, timeout: float) -> int:
+        asked.append(url)
+        return status(url, 0.2)
+
+    monkeypatch.setattr(healthcheck, "_status", short_try)
     before = set(threading.enumerate())
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(8)
         port = listener.getsockname()[1]
-        problem = check(f"http://127.0.0.1:{port}/health", timeout=0.5)
+        problem = check(f"http://127.0.0.1:{port}/health", timeout=10)
         assert problem is not None and "timed out" in problem, problem
         # The tries run in a thread that `check` stops waiting for after its timeout: on a busy
         # machine it may not have connected yet. Counted once every try is over.
@@ -37,6 +48,7 @@ def test_a_server_that_never_answers_is_asked_once() -> None:
             pass
         for connection in connections:
             connection.close()
+    assert asked == [f"http://127.0.0.1:{port}/health"]
     assert len(connections) == 1
 
 
