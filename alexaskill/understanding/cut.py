@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from .companions import companion_run, companion_word, later_part_clash
+from .cut_lists import list_edges, list_left_out
 from .text import surface
 
 if TYPE_CHECKING:
@@ -74,13 +75,13 @@ def cut_reason(
             return f"{_said(spans, denied, end)!r} denies the value"
         kind = kinds[name]
         if not taken and getattr(kind, "separators", None) is not None:
-            left = _list_left_out(kind, spans, start, end, extra, language)
+            left = list_left_out(kind, spans, start, end, extra, language)
             if left is not None:
                 return _left_out(spans, (start, end), *left)
         if fill.kind == "list" and fill.parts and not taken:
             # The list's first and last values, each as a value of its own type: "1 and 2 and
             # three quarters" read as 1, 2 and 3 cuts the last, as "three quarters" read as 3.
-            edges = _list_edges(name, fill, start, end, getattr(kind, "separators", ()))
+            edges = list_edges(name, fill, start, end, getattr(kind, "separators", ()))
             base = getattr(kind, "base", kind)
             reason = cut_reason({name: base}, spans, edges, extra, counts, language)
             if reason is not None:
@@ -173,75 +174,6 @@ def _code_letters(
         ):
             return at
     return None
-
-
-#: How far from a multiple-value slot's list a value left out of it is looked for.
-_LIST_REACH = 4
-
-
-def _list_left_out(
-    kind: SlotKind,
-    spans: SpanCache,
-    start: int,
-    end: int,
-    extra: Collection[int],
-    language: Language,
-) -> tuple[int, int] | None:
-    """Where a value of a multiple-value slot's type lies among the words left out next to
-    its list (up to `_LIST_REACH` words away, all of them left out): "1 and 2 foo 3 and 4"
-    read as 3 and 4 would drop 1 and 2, and "5 and 6 and banana and 7" read as 5 and 6 the 7.
-    A list read in part is wrong, not short: the reading is no reading. Only a number, date
-    or other typed value, or a listed value, counts: free-form words are any words. A word
-    that carries a value or denies one ("for 2 people", "at 7", "not sunday") starts a phrase
-    of its own: past it, a value is that phrase's, no part of the list. Before the list, such a
-    word starts the list's own phrase ("1 and 2 for 3 and 4"): it shields nothing said before."""
-    phrase_starts = _phrase_starts(language)
-    for step, first in ((-1, start - 1), (1, end)):
-        stops = phrase_starts if step > 0 else frozenset()
-        at = first
-        while at in extra and abs(at - first) < _LIST_REACH and spans.words[at] not in stops:
-            alone = spans.fill(kind, at, at + 1)
-            if (alone is not None and alone.kind in ("typed", "listed")) or _said_as_item(
-                spans, at, (start, end), step, getattr(kind, "separators", frozenset())
-            ):
-                return (at, first + 1) if step < 0 else (first, at + 1)
-            at += step
-    return None
-
-
-def _said_as_item(
-    spans: SpanCache, at: int, value: tuple[int, int], step: int, separators: frozenset[str]
-) -> bool:
-    """Whether the word at ``at``, left out next to a list, has a digit and is said as one of
-    its items, a pause or a separator between it and the list: "555, 1234, 5678" read as two
-    four-digit numbers leaves out the 555, no value of the type, but no word apart either."""
-    if not any(char.isdigit() for char in spans.words[at]):
-        return False
-    start, end = value
-    pause = spans.tokens[at].pause if step < 0 else spans.tokens[end - 1].pause
-    # The words between, and the list's own word next to them ("5678 and" read, "55" not).
-    between = range(at + 1, start + 1) if step < 0 else range(end - 1, at)
-    return pause or any(spans.words[index] in separators for index in between)
-
-
-def _list_edges(
-    name: str, fill: Fill, start: int, end: int, separators: Collection[str]
-) -> list[tuple[str, Fill, int, int]]:
-    """The first and last values of a list read from ``start`` to ``end``, where they lie."""
-    first, last = fill.parts[0], fill.parts[-1]
-    while end > start and fill.tokens[end - start - 1].text in separators:
-        end -= 1  # "5 and 6 and": the list's words end with a separator, its last value before
-    return [
-        (name, first, start, start + len(first.tokens)),
-        (name, last, end - len(last.tokens), end),
-    ]
-
-
-def _phrase_starts(language: Language) -> frozenset[str]:
-    """The words that start a phrase of their own: a value carrier ("for", "at") or a negation
-    (a `Language` written before either was part of the interface has none)."""
-    carriers: frozenset[str] = getattr(language, "value_carriers", frozenset())
-    return carriers | getattr(language, "negations", frozenset())
 
 
 #: Joining words that make two values a range (in every language's joiners that are English).
