@@ -2753,3 +2753,30 @@ def test_an_hour_said_with_an_evening_date_is_no_morning_time(
         assert understood.intent == "AMAZON.FallbackIntent", understood.fills
         return
     assert {name: fill.value for name, fill in understood.fills.items()} == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("set an alarm for 7:30 tomorrow evening", None),
+        ("set an alarm for 7 30 tomorrow evening", None),
+        ("set an alarm for seven thirty tomorrow afternoon", None),
+        ("set an alarm for 7:30 tomorrow night", None),
+        ("set an alarm for 7:30 tonight", {"time": "19:30"}),  # the time's "7:30 tonight"
+        ("set an alarm for 7:30 tomorrow morning", {"time": "07:30", "date": "2026-11-30"}),
+        ("set an alarm for 7:30 pm tomorrow evening", {"time": "19:30", "date": "2026-11-30"}),
+        ("set an alarm for tomorrow evening", {"date": "2026-11-30"}),
+    ],
+)
+def test_a_clock_time_said_with_an_evening_date_is_no_part_of_the_day(
+    said: str, expected: dict[str, str] | None
+) -> None:
+    # "7:30 tomorrow evening" filled time with EV and date with tomorrow: with "7:30" at
+    # 07:30 voided (the date naming the evening), a loose reading gave the time slot the
+    # date's "evening" and left the clock time out as a time said along with the date.
+    # It is no reading, as "7 tomorrow evening" is.
+    understood = alarm_understander().understand(said, now=NOW)
+    if expected is None:
+        assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+        return
+    assert {name: fill.value for name, fill in understood.fills.items()} == expected

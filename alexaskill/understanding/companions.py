@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .slot_kinds import SlotKind
     from .slottypes import Fill
 
-__all__ = ["companion_run", "companion_word", "later_part_clash", "said_along"]
+__all__ = ["companion_run", "companion_word", "later_part_clash", "said_along", "time_left_out"]
 
 #: Types said together: "3 pm tomorrow" is a time and a date, and the date's words left out of
 #: a time (or the time's out of a date) change nothing in it.
@@ -113,4 +113,29 @@ def later_part_clash(
                 said, day = surface(spans.tokens[start:end]), surface(spans.tokens[first:last])
                 took = "the date took the part of the day"
                 return f"{said!r} said with {day!r} is no {time.value} ({took})"
+    return None
+
+
+def time_left_out(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    extra: Collection[int],
+    language: Language,
+) -> str | None:
+    """Why a loose reading that leaves out a clock time said along with a date ("7:30" of "7:30
+    tomorrow evening") while a time slot holds other words ("evening", EV) is none: the time
+    the user said is dropped, and the slot holds a part of the day the date's words named."""
+    times = [fill for fill in fills if kinds[fill[0]].name == "AMAZON.TIME"]
+    if not times:
+        return None
+    for name, fill, start, end in fills:
+        if kinds[name].name != "AMAZON.DATE" or fill.kind != "typed":
+            continue
+        for step, first in ((-1, start - 1), (1, end)):
+            run = companion_run("AMAZON.DATE", spans, first, step, extra, language)
+            if run:
+                said = surface([spans.tokens[at] for at in sorted(run)])
+                held = ", ".join(time[1].value for time in times)
+                return f"{said!r} would be left out, the time slot holding {held}"
     return None

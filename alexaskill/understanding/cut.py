@@ -15,7 +15,7 @@ import datetime
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
-from .companions import companion_run, companion_word, later_part_clash
+from .companions import companion_run, companion_word, later_part_clash, time_left_out
 from .cut_lists import list_edges, list_left_out
 from .text import surface
 
@@ -52,6 +52,7 @@ def cut_value(
         cut_reason(kinds, spans, fills, extra, counts, language)
         or _number_lost(kinds, spans, fills, extra)
         or later_part_clash(kinds, spans, fills)
+        or time_left_out(kinds, spans, fills, extra, language)
     )
 
 
