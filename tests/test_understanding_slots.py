@@ -2780,3 +2780,35 @@ def test_a_clock_time_said_with_an_evening_date_is_no_part_of_the_day(
         assert understood.intent == "AMAZON.FallbackIntent", understood.fills
         return
     assert {name: fill.value for name, fill in understood.fills.items()} == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("set an alarm for 7 pm tomorrow morning", None),
+        ("set an alarm for 7:30 pm tomorrow morning", None),
+        ("set an alarm for tomorrow morning at 7 pm", None),
+        ("set an alarm for 7 in the evening tomorrow morning", None),
+        ("set an alarm for 12 pm tomorrow morning", None),
+        ("set an alarm for 7 am tomorrow evening", None),
+        ("set an alarm for tomorrow afternoon at 7 am", None),
+        ("set an alarm for 7 am tomorrow morning", {"time": "07:00", "date": "2026-11-30"}),
+        ("set an alarm for 12 am tomorrow morning", {"time": "00:00", "date": "2026-11-30"}),
+        ("set an alarm for 7 pm tomorrow evening", {"time": "19:00", "date": "2026-11-30"}),
+        ("set an alarm for 11 pm tomorrow night", {"time": "23:00", "date": "2026-11-30"}),
+        ("set an alarm for 2 am tonight", {"time": "02:00", "date": "2026-11-29"}),
+        ("set an alarm for 7 pm tomorrow", {"time": "19:00", "date": "2026-11-30"}),
+    ],
+)
+def test_am_or_pm_said_against_the_dates_part_of_the_day_is_no_reading(
+    said: str, expected: dict[str, str] | None
+) -> None:
+    # "7 pm tomorrow morning" filled time with 19:00 and date with tomorrow ("7 am tomorrow
+    # evening" with 07:00): the user said two halves of the day, and which one is meant is
+    # a guess. No reading, as "7 pm in the morning" in one time slot is no time. "night"
+    # takes either half ("11 pm tomorrow night", "2 am tonight").
+    understood = alarm_understander().understand(said, now=NOW)
+    if expected is None:
+        assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+        return
+    assert {name: fill.value for name, fill in understood.fills.items()} == expected

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .slot_kinds import SlotKind
     from .slottypes import Fill
 
-__all__ = ["companion_run", "companion_word", "later_part_clash", "said_along", "time_left_out"]
+__all__ = ["companion_run", "companion_word", "part_of_day_clash", "said_along", "time_left_out"]
 
 #: Types said together: "3 pm tomorrow" is a time and a date, and the date's words left out of
 #: a time (or the time's out of a date) change nothing in it.
@@ -92,27 +92,36 @@ def companion_word(slot_type: str, word: str, language: Language) -> bool:
 #: words that say which half of the day it is in. English, as cut.py's `_RANGES` is.
 _LATER_PARTS: Final = frozenset({"afternoon", "evening", "night", "tonight"})
 _HALF_SAID: Final = frozenset({"am", "pm", "m", "morning", "afternoon", "evening", "night"})
+#: A date's words naming one half of the day ("tomorrow morning", "tomorrow evening"): "night"
+#: and "tonight" name neither ("11 pm tomorrow night", "2 am tonight").
+_HALVES: Final = {"morning": "the morning", "afternoon": "the afternoon", "evening": "the evening"}
 
 
-def later_part_clash(
+def part_of_day_clash(
     kinds: Mapping[str, SlotKind], spans: SpanCache, fills: Sequence[tuple[str, Fill, int, int]]
 ) -> str | None:
-    """Why a reading whose date names the evening ("7 tomorrow evening", "7 tonight") and whose
-    time is an hour before noon said without "am" or "pm" is none: the date's words took the
-    part of the day the user meant for the time, read as said in the morning."""
+    """Why a reading whose time and date disagree on the part of the day is none: an hour
+    before noon said without "am" or "pm" with a date naming the evening ("7 tomorrow evening",
+    "7 tonight": the date's words took the part of the day the user meant for the time, read as
+    said in the morning), or a time said in one half of the day with a date naming the other
+    ("7 pm tomorrow morning", "7 am tomorrow evening": which one is meant is a guess)."""
     times = [fill for fill in fills if kinds[fill[0]].name == "AMAZON.TIME"]
     dates = [fill for fill in fills if kinds[fill[0]].name == "AMAZON.DATE"]
     for _, time, start, end in times:
-        hour = time.value[:2]
-        if not hour.isdigit() or not 1 <= int(hour) <= 11:
-            continue
-        if any(word in _HALF_SAID for word in spans.words[start:end]):
-            continue
+        if not time.value[:2].isdigit():
+            continue  # a part of the day ("EV"), or no time of day
+        hour = int(time.value[:2])
+        half_said = any(word in _HALF_SAID for word in spans.words[start:end])
         for _, _, first, last in dates:
-            if any(word in _LATER_PARTS for word in spans.words[first:last]):
-                said, day = surface(spans.tokens[start:end]), surface(spans.tokens[first:last])
+            said, day = surface(spans.tokens[start:end]), surface(spans.tokens[first:last])
+            named = spans.words[first:last]
+            if not half_said and 1 <= hour <= 11 and any(w in _LATER_PARTS for w in named):
                 took = "the date took the part of the day"
                 return f"{said!r} said with {day!r} is no {time.value} ({took})"
+            half = "the morning" if hour < 12 else "the afternoon or evening"
+            part = next((_HALVES[word] for word in named if word in _HALVES), None)
+            if half_said and part is not None and (part == "the morning") != (hour < 12):
+                return f"{said!r} ({time.value}, {half}) said with {day!r} ({part}) is no time"
     return None
 
 

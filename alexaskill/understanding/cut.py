@@ -15,7 +15,7 @@ import datetime
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
-from .companions import companion_run, companion_word, later_part_clash, time_left_out
+from .companions import companion_run, companion_word, part_of_day_clash, time_left_out
 from .cut_lists import list_edges, list_left_out
 from .text import surface
 
@@ -51,7 +51,7 @@ def cut_value(
     return (
         cut_reason(kinds, spans, fills, extra, counts, language)
         or _number_lost(kinds, spans, fills, extra)
-        or later_part_clash(kinds, spans, fills)
+        or part_of_day_clash(kinds, spans, fills)
         or time_left_out(kinds, spans, fills, extra, language)
     )
 

@@ -13,7 +13,7 @@ import dataclasses
 import itertools
 from collections.abc import Callable, Collection, Mapping, Sequence
 
-from .companions import later_part_clash
+from .companions import part_of_day_clash
 from .matcher import Match, Sample, SlotRef, SpanCache
 from .model import ModelIntent, ModelSlot
 from .slot_lists import said_once_after
@@ -54,7 +54,7 @@ def generalise(
     if split is not None and split.extra_at:
         split = fill_leftovers(split, spans, intent, kind_of, carried)
         slots = {slot.name: kind_of(slot) for slot in intent.slots}
-        clash = None if split is None else later_part_clash(slots, spans, split.fills)
+        clash = None if split is None else part_of_day_clash(slots, spans, split.fills)
         if clash is not None:  # "tomorrow evening" read as a date, then "at 7" as 07:00
             spans.cut.append(clash)
             return None
