@@ -2812,3 +2812,21 @@ def test_am_or_pm_said_against_the_dates_part_of_the_day_is_no_reading(
         assert understood.intent == "AMAZON.FallbackIntent", understood.fills
         return
     assert {name: fill.value for name, fill in understood.fills.items()} == expected
+
+
+@pytest.mark.parametrize(
+    "said", ["500 and", "five hundred and", "a hundred and", "two thousand and", "1 and 500 and"]
+)
+def test_a_value_cut_off_after_its_and_is_none_in_a_multiple_value_slot(said: str) -> None:
+    # In a multiple-value slot, "500 and" filled [500] and "a hundred and" [100], where a
+    # single number slot takes no value: the check of a value cut off after its "and" asked
+    # the list, not its number type, whether "five hundred and five" goes on. No value.
+    understood = understander("AMAZON.NUMBER", multiple=True).understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.request
+    assert "would leave out 'and'" in understood.notes[-1]
+    # A whole number before the "and" is read as one slot reads it ("5 and" is 5).
+    assert values("1 and 2 and 3 and", "AMAZON.NUMBER") == ["1", "2", "3"]
+    assert values("500 and 6", "AMAZON.NUMBER") == ["500", "6"]
+    found = slot("5 and", "AMAZON.NUMBER", multiple=True)
+    assert found is not None and found["value"] == "5"
+    assert slot("an hour and", "AMAZON.DURATION", multiple=True) is None  # was PT1H

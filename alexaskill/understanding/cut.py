@@ -317,7 +317,8 @@ def _goes_on_unsaid(kind: SlotKind, spans: SpanCache, value: tuple[int, int], at
     hundred and" (cut off) is no 500, "five hundred and five" is one; nor is "an hour and"
     one hour ("an hour and a half"). A round number typed in digits is said as words ("500
     and" is "five hundred and")."""
-    parse = getattr(kind, "parse", None)
+    # A multiple-value slot's value is read by its type ("500 and" in a list of numbers).
+    parse = getattr(getattr(kind, "base", kind), "parse", None)
     words = spans.words[value[0] : value[1]]
     if parse is None or at + 1 != len(spans.words) or not words:
         return False

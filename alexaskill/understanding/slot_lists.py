@@ -88,6 +88,11 @@ class ListKind:
                 parts.append([])
                 paused.append(True)
         if parts and not parts[-1]:
+            if self._ranges and paused and not paused[-1]:
+                # "1 and 500 and": the words after a list of numbers (dates, times) end with
+                # no separator, so that one left out is checked as cutting the last value
+                # short ("five hundred and five"), as after a single value (`cut`).
+                return None
             parts.pop()
         if any(not part for part in parts):
             return None
