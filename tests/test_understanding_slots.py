@@ -2830,3 +2830,18 @@ def test_a_value_cut_off_after_its_and_is_none_in_a_multiple_value_slot(said: st
     found = slot("5 and", "AMAZON.NUMBER", multiple=True)
     assert found is not None and found["value"] == "5"
     assert slot("an hour and", "AMAZON.DURATION", multiple=True) is None  # was PT1H
+
+
+@pytest.mark.parametrize("said", ["give me a couple pizzas", "give me a couple pizza please"])
+def test_a_couple_left_out_beside_an_empty_number_slot_is_no_reading(said: str) -> None:
+    # "give me a couple pizzas" was the item pizzas, "a couple" left out as words not in the
+    # sample and the count empty: the user said how many, and no slot had it. As with "a
+    # dozen", it is no reading ("a couple" makes no number AMAZON.NUMBER reads).
+    understood = order_understander().understand(said, now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+    assert "'couple' makes no number it reads" in understood.notes[-1]
+    for whole, item in [("give me a couple", "a couple"), ("give me couple", "couple")]:
+        alone = order_understander().understand(whole, now=NOW)  # nothing left out
+        assert {name: fill.value for name, fill in alone.fills.items()} == {"item": item}
+    two = order_understander().understand("give me 2 pizza for the couple", now=NOW)
+    assert two.fills["count"].value == "2"

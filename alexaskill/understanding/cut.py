@@ -389,14 +389,14 @@ def _number_lost(
     fills: Sequence[tuple[str, Fill, int, int]],
     extra: Collection[int],
 ) -> str | None:
-    """Why a reading leaving a number slot empty and a word that multiplies a number out ("a
-    dozen" of "give me a dozen pizzas") is none: the user said how many, and no slot has it."""
+    """Why a reading leaving a number slot empty and a word that says how many out ("a dozen"
+    of "give me a dozen pizzas", "a couple") is none: the user said how many, no slot has it."""
     filled = {fill[0] for fill in fills}
     empty = [kind.name for name, kind in kinds.items() if name not in filled]
     number = next((name for name in empty if name in _CARDINALS), None)
     if number is None:
         return None
-    at = next((at for at in sorted(extra) if spans.words[at] in _MULTIPLIERS), None)
+    at = next((at for at in sorted(extra) if _says_how_many(spans, at)), None)
     if at is None:
         return None
     start, end = at, at + 1
@@ -408,6 +408,13 @@ def _number_lost(
     return (
         f"{said!r} would be left out, the {number} slot empty ({word!r} makes no number it reads)"
     )
+
+
+def _says_how_many(spans: SpanCache, at: int) -> bool:
+    """Whether the word at ``at`` says how many: one that multiplies a number ("a dozen"), or
+    the "couple" of "a couple" (no number either; "the couple" is two people, not a count)."""
+    word = spans.words[at]
+    return word in _MULTIPLIERS or (word == "couple" and at > 0 and spans.words[at - 1] == "a")
 
 
 def _changes_number(kind: SlotKind, spans: SpanCache, at: int) -> bool:
