@@ -1740,6 +1740,56 @@ def test_the_fake_judges_a_call_at_the_time_of_the_request_being_answered() -> N
     assert reminder_call(fake, "test-api-access-token", "2001-02-03T10:30:00.000")[0] == 400
 
 
+def list_call(fake: FakeAlexaApi, token: str, value: str) -> dict[str, Any]:
+    """The item the fake answers to adding ``value`` to its first list, called with ``token``
+    as a skill in another process would call it."""
+    import anyio
+
+    [list_id, *_] = fake._list_meta
+    url = f"https://api.amazonalexa.com/v2/householdlists/{list_id}/items"
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {"value": value, "status": "active"}
+    status, answer, _ = anyio.run(fake.alexa_api_call, "POST", url, headers, body, None)
+    assert status == 201, answer
+    item: dict[str, Any] = json.loads(answer)
+    return item
+
+
+def test_list_items_are_stamped_at_the_fakes_now() -> None:
+    # Items (those given and those added) were stamped by this machine's clock, whatever the
+    # fake's now: a test of a fixed date read list times of the day it ran.
+    fake = FakeAlexaApi(
+        now=lambda: dt.datetime(2001, 2, 3, 10, 0, tzinfo=dt.UTC), lists={"Chores": ["dust"]}
+    )
+    [given] = fake._items[next(iter(fake._list_meta))]
+    assert (given.created_time, given.updated_time) == ("2001-02-03T10:00:00.000Z",) * 2
+    added = list_call(fake, "any-token", "sweep")
+    assert (added["createdTime"], added["updatedTime"]) == ("2001-02-03T10:00:00.000Z",) * 2
+
+
+def test_list_items_are_stamped_at_the_time_of_the_request_that_added_them() -> None:
+    fake = FakeAlexaApi(lists={"Chores": []})
+    fake.issued(sent_at("2001-02-03T10:00:00Z", "token-a"))
+    fake.issued(sent_at("2099-01-01T00:00:00Z", "token-b"))
+    assert list_call(fake, "token-a", "dust")["createdTime"] == "2001-02-03T10:00:00.000Z"
+    assert list_call(fake, "token-b", "sweep")["createdTime"] == "2099-01-01T00:00:00.000Z"
+
+
+def test_a_list_item_a_skill_adds_is_stamped_at_the_clients_now(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("AddItem")
+    async def add_item(api: AlexaApi, item: str) -> Response:
+        [shopping, *_] = await api.lists()
+        added = await api.add_list_item(shopping.list_id, item)
+        return speak(f"added at {added.created_time}")
+
+    client = skill_client(skill, now=lambda: MOMENT)
+    assert client.intent("AddItem", item="eggs").speech == "added at 2031-03-14T09:00:00.000Z"
+
+
 def test_a_reminders_request_time_is_the_requests_timestamp(
     skill_client: Callable[..., TestClient],
 ) -> None:

@@ -20,10 +20,10 @@ one that names a request answered already, or one never sent, gets a 403 (Alexa'
 Once they sent one, a call with a token no request carried gets a 401, and one about a device
 that sent none a 403, as from Alexa (`AccessCheck.issued`, in ``api_access``).
 
-Reminders are judged (a one-time one gone by: 400) and stamped at the fake's now: ``now``, a
-clock, if the test gave one; else the timestamp of the request that made the call (of those
-that carried its ``apiAccessToken``, the one being answered, else the last sent); else, with
-no such request, this machine's clock.
+Reminders are judged (a one-time one gone by: 400), and they and list items stamped, at the
+fake's now: ``now``, a clock, if the test gave one; else the timestamp of the request that made
+the call (of those that carried its ``apiAccessToken``, the one being answered, else the last
+sent); else, with no such request (items given, at the start), this machine's clock.
 
 A fake may serve for days (the simulator's, in ``alexaskill serve --dev``): ``calls`` and
 ``late_progressive`` keep the most recent ``keep_calls`` (1000 by default), the oldest
@@ -123,7 +123,7 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
     #: The skill's products, `InSkillProduct` or Amazon's JSON of one (None: none).
     in_skill_products: Sequence[InSkillProduct | Mapping[str, Any]] = ()
     reminders: list[Reminder] = field(default_factory=list)  # (None: none)
-    #: A clock, as `TestClient`'s ``now=``: the fake's now, to judge and stamp reminders at.
+    #: A clock, as `TestClient`'s ``now=``: the fake's now (reminders, list items' times).
     #: None: the timestamp of the request that made the call, else this machine's clock.
     now: Callable[[], _dt.datetime] | None = None
     #: Operation name (an `AlexaApi` method) to an HTTP error status (400 to 599), a 429 or 5xx

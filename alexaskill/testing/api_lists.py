@@ -1,12 +1,16 @@
 """`FakeAlexaApi`'s household lists and in-skill products: the data a test gives, and the
-operations that read and change it (Amazon's List Management and Monetization APIs)."""
+operations that read and change it (Amazon's List Management and Monetization APIs).
+
+Items are stamped (createdTime, updatedTime) at the fake's now, as reminders are
+(`AccessCheck._moment`): those a test gives, when the fake is made; those added, at the call."""
 
 from __future__ import annotations
 
 import base64
+import datetime as _dt
 import threading
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import unquote
 
@@ -37,6 +41,7 @@ class ListsAndProducts:
     _items: dict[str, list[ListItem]]
     _list_meta: dict[str, AlexaList]
     _lock: threading.Lock
+    _moment: Callable[[Mapping[str, str]], _dt.datetime]  # (`AccessCheck`'s)
 
     def granted(self, scope: str) -> bool:
         """Whether the simulated user granted ``scope``."""
@@ -71,12 +76,16 @@ class ListsAndProducts:
                     for status in ("active", "completed")
                 ),
             )
-            self._items[list_id] = [self._new_item(list_id, value, "active") for value in values]
+            # (No request made them: the fake's own now, else this machine's clock.)
+            moment = self._moment({})
+            self._items[list_id] = [
+                self._new_item(list_id, value, "active", moment) for value in values
+            ]
 
     @staticmethod
-    def _new_item(list_id: str, value: str, status: str) -> ListItem:
+    def _new_item(list_id: str, value: str, status: str, moment: _dt.datetime) -> ListItem:
         item_id = str(uuid.uuid4())
-        now = _stamp()
+        now = _stamp(moment)
         return ListItem(
             id=item_id,
             value=value,
@@ -115,7 +124,7 @@ class ListsAndProducts:
             or body.get("status") not in ("active", "completed")
         ):
             return _error(400, "INVALID_REQUEST", 'expected {"value": str, "status": ...}')
-        item = self._new_item(list_id, body["value"], body["status"])
+        item = self._new_item(list_id, body["value"], body["status"], self._moment(asked.headers))
         with self._lock:
             self._items[list_id].append(item)
         return 201, msgspec.to_builtins(item)
