@@ -1232,3 +1232,54 @@ def test_a_model_file_or_manifest_not_utf8_says_so_as_every_file_does(
     code, out, err = run(*argv)
     assert (code, out) == (2, "")
     assert err.endswith(f": error: {named}: not UTF-8 text\n"), err
+
+
+@pytest.mark.parametrize(
+    ("given", "moment"),
+    [
+        ("2001-02-03T10:00:00Z", "2001-02-03T10:00:00"),
+        ("2001-02-03T11:00+01:00", "2001-02-03T10:00"),
+    ],
+)
+def test_an_alexa_api_file_gives_the_fakes_now_as_a_moment(
+    tmp_path: Path, given: str, moment: str
+) -> None:
+    # A JSON file holds no clock: "now" was refused, naming FakeAlexaApi(now=...), so a replay
+    # could not judge reminders or stamp list items at a fixed moment. A moment is a fixed clock.
+    import datetime as dt
+
+    from alexaskill.cli.inputs import fake_alexa_api
+
+    data = tmp_path / "api.json"
+    data.write_text(json.dumps({"now": given, "lists": {"Chores": ["dust"]}}))
+    fake = fake_alexa_api(str(data))
+    assert fake.now is not None
+    assert fake.now() == dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
+    assert fake.now().utcoffset() is not None
+    assert fake._moment({}) == fake.now()
+    [item] = next(iter(fake._items.values()))
+    assert item.created_time == "2001-02-03T10:00:00.000Z"
+    data.write_text('{"now": null}')  # (null: no clock given, as for the other fields)
+    assert fake_alexa_api(str(data)).now is None
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (
+            "2001-02-03T10:00:00",
+            "now '2001-02-03T10:00:00' names no offset: give the moment with one, as "
+            "2001-02-03T10:00:00Z or 2001-02-03T10:00:00+01:00",
+        ),
+        ("tomorrow", "now 'tomorrow': expected an ISO 8601 moment, as 2031-03-14T09:00:00Z"),
+        (5, "now 5: expected an ISO 8601 moment, as 2031-03-14T09:00:00Z"),
+        ([2001, 2, 3], "now [2001, 2, 3]: expected an ISO 8601 moment, as 2031-03-14T09:00:00Z"),
+    ],
+)
+def test_an_alexa_api_now_that_is_no_moment_is_a_usage_error(
+    workdir: Path, given: object, message: str
+) -> None:
+    (workdir / "api.json").write_text(json.dumps({"now": given}))
+    code, out, err = run("replay", "inputsapp:skill", "hello.json", "--alexa-api", "api.json")
+    assert (code, out) == (2, ""), err
+    assert err == f"alexaskill replay: error: --alexa-api api.json: {message}\n"

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 from .common import UsageError, read_input
 
 if TYPE_CHECKING:
+    import datetime
+
     from ..testing import FakeAlexaApi
 
 #: How long Alexa waits for an answer, about: ``certify --timeout``'s default; a probe not
@@ -23,7 +25,8 @@ ALEXA_TIMEOUT: Final = 8.0
 
 def fake_alexa_api(path: str | None) -> FakeAlexaApi:
     """The fake Alexa service APIs a command's skill calls, with the data of ``--alexa-api``:
-    ``path`` names a JSON object of `FakeAlexaApi` fields; None: a user who set nothing."""
+    ``path`` names a JSON object of `FakeAlexaApi` fields (``now`` a moment: `_fixed_clock`);
+    None: a user who set nothing."""
     import json
 
     from ..testing import FakeAlexaApi
@@ -53,10 +56,36 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
             'JSON object of FakeAlexaApi\'s fields, as {"given_name": "Ada"}'
         )
     _check_fields(path, data, FakeAlexaApi)
+    if data.get("now") is not None:
+        data["now"] = _fixed_clock(path, data["now"])
     try:
         return FakeAlexaApi(**data)
     except (TypeError, ValueError) as exc:
         raise UsageError(f"--alexa-api {path}: {exc}") from None
+
+
+def _fixed_clock(path: str, value: object) -> Callable[[], datetime.datetime]:
+    """``now`` in an ``--alexa-api`` file, which holds no clock: a moment, ISO 8601 with its
+    offset (``2031-03-14T09:00:00Z``), the fake's fixed now (`FakeAlexaApi.now`). One without
+    an offset is refused, not read in some zone: the file's ``time_zone`` is the device's,
+    which a fake's now, a moment, does not depend on."""
+    import datetime
+
+    try:
+        moment = datetime.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise UsageError(
+            f"--alexa-api {path}: now {value!r}: expected an ISO 8601 moment, as "
+            "2031-03-14T09:00:00Z"
+        )
+    if moment.utcoffset() is None:
+        raise UsageError(
+            f"--alexa-api {path}: now {value!r} names no offset: give the moment with one, as "
+            f"{value}Z or {value}+01:00"
+        )
+    return lambda: moment
 
 
 def _check_fields(path: str, data: dict[str, Any], kind: type) -> None:
