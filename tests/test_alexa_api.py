@@ -1790,6 +1790,24 @@ def test_a_list_item_a_skill_adds_is_stamped_at_the_clients_now(
     assert client.intent("AddItem", item="eggs").speech == "added at 2031-03-14T09:00:00.000Z"
 
 
+def test_list_items_given_are_stamped_at_the_first_call_that_reads_them(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # Items given with `lists=` were stamped when the fake was made, by this machine's clock:
+    # a test with a fixed client clock and no fake's now read the day it ran.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("ReadList")
+    async def read_list(api: AlexaApi) -> Response:
+        [shopping, *_] = await api.lists()
+        [item] = await api.list_items(shopping.list_id)
+        return speak(f"{item.value} since {item.created_time}, {item.updated_time}")
+
+    client = skill_client(skill, now=lambda: MOMENT, lists={"Alexa shopping list": ["milk"]})
+    stamp = "2031-03-14T09:00:00.000Z"
+    assert client.intent("ReadList").speech == f"milk since {stamp}, {stamp}"
+
+
 def test_a_reminders_request_time_is_the_requests_timestamp(
     skill_client: Callable[..., TestClient],
 ) -> None:

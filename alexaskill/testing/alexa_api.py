@@ -23,7 +23,7 @@ that sent none a 403, as from Alexa (`AccessCheck.issued`, in ``api_access``).
 Reminders are judged (a one-time one gone by: 400), and they and list items stamped, at the
 fake's now: ``now``, a clock, if the test gave one; else the timestamp of the request that made
 the call (of those that carried its ``apiAccessToken``, the one being answered, else the last
-sent); else, with no such request (items given, at the start), this machine's clock.
+sent); else, with no such request, this machine's clock (`api_lists` for the items given).
 
 A fake may serve for days (the simulator's, in ``alexaskill serve --dev``): ``calls`` and
 ``late_progressive`` keep the most recent ``keep_calls`` (1000 by default), the oldest

@@ -2,7 +2,8 @@
 operations that read and change it (Amazon's List Management and Monetization APIs).
 
 Items are stamped (createdTime, updatedTime) at the fake's now, as reminders are
-(`AccessCheck._moment`): those a test gives, when the fake is made; those added, at the call."""
+(`AccessCheck._moment`): those added, at the call; those a test gives, at the fake's ``now`` if
+given, else at the first call that reads or adds to a list (`_date_given`)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ class ListsAndProducts:
     _list_meta: dict[str, AlexaList]
     _lock: threading.Lock
     _moment: Callable[[Mapping[str, str]], _dt.datetime]  # (`AccessCheck`'s)
+    now: Callable[[], _dt.datetime] | None
+    _undated: bool
 
     def granted(self, scope: str) -> bool:
         """Whether the simulated user granted ``scope``."""
@@ -59,6 +62,7 @@ class ListsAndProducts:
         if lists is None:
             lists = {name: () for name, _ in _DEFAULT_LISTS}
         suffixes = dict(_DEFAULT_LISTS)
+        self._undated = self.now is None
         for index, (name, values) in enumerate(lists.items()):
             if isinstance(values, str | bytes):  # its letters would be the items
                 raise ValueError(
@@ -76,11 +80,28 @@ class ListsAndProducts:
                     for status in ("active", "completed")
                 ),
             )
-            # (No request made them: the fake's own now, else this machine's clock.)
+            # (No request made them: the fake's own now, else this machine's clock until a
+            # call gives a now: `_date_given`.)
             moment = self._moment({})
             self._items[list_id] = [
                 self._new_item(list_id, value, "active", moment) for value in values
             ]
+
+    def _date_given(self, headers: Mapping[str, str]) -> None:
+        """The items given with the fake, without its ``now`` stamped by this machine's clock,
+        stamped again at the now of this call (the first that reads or adds to a list): a
+        test whose client has a fixed clock reads that clock's time, not the day it ran."""
+        if not self._undated:
+            return
+        stamp = _stamp(self._moment(headers))  # (before the lock, which `_moment` takes)
+        with self._lock:
+            if self._undated:
+                self._undated = False
+                for items in self._items.values():
+                    items[:] = [
+                        msgspec.structs.replace(item, created_time=stamp, updated_time=stamp)
+                        for item in items
+                    ]
 
     @staticmethod
     def _new_item(list_id: str, value: str, status: str, moment: _dt.datetime) -> ListItem:
@@ -108,6 +129,7 @@ class ListsAndProducts:
         meta = self._list_meta.get(list_id)
         if meta is None:
             return _error(404, "NOT_FOUND", "no such list")
+        self._date_given(asked.headers)
         items = [msgspec.to_builtins(i) for i in self._items[list_id] if i.status == status]
         return 200, {**msgspec.to_builtins(meta), "items": items, "links": {}}
 
@@ -124,6 +146,7 @@ class ListsAndProducts:
             or body.get("status") not in ("active", "completed")
         ):
             return _error(400, "INVALID_REQUEST", 'expected {"value": str, "status": ...}')
+        self._date_given(asked.headers)
         item = self._new_item(list_id, body["value"], body["status"], self._moment(asked.headers))
         with self._lock:
             self._items[list_id].append(item)
