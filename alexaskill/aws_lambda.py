@@ -79,13 +79,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 import msgspec
 
 from .deadline import LAMBDA_MARGIN, deadline_grace, lambda_deadline, remaining_time
-from .exceptions import MalformedRequestError, RequestError
+from .exceptions import RequestError
+from .lambda_events import decode_body, decode_event, describe_event
 from .lambda_exit import close_at_exit
 from .lambda_tasks import run_saying_tasks
 from .log_lambda import note_invocation
-from .log_values import printable
 from .logs import log_request, logger, refusal
-from .models import decode_envelope
 
 if TYPE_CHECKING:
     import asyncio
@@ -327,7 +326,7 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
         plan = plans[0]
         envelope: Envelope | None = None
         try:
-            body, envelope = _decode(event, skill)
+            body, envelope = decode_body(event, skill)
             skill.check_skill_id(envelope)
         except RequestError as exc:
             # Its lines in the invocation's context, as all of them: they carry its id.
@@ -403,118 +402,3 @@ def _warn_of_sqlite(skill: LambdaSkill) -> None:
             "Lambda with DynamoDB) or a Redis URL",
             store.path,
         )
-
-
-def decode_event(event: Any) -> Envelope:
-    """Decode a Lambda event (JSON already parsed into a dict) into an `Envelope`.
-
-    An event that is no Alexa request (a test event of the Lambda console, another trigger's)
-    raises `MalformedRequestError` saying what it is, its shape only (`describe_event`).
-    """
-    return _decode(event)[1]
-
-
-def _decode(event: Any, skill: LambdaSkill | None = None) -> tuple[bytes, Envelope]:
-    """The event encoded, and decoded into an `Envelope` (``skill``: whose id an error names)."""
-    if not isinstance(event, dict):
-        raise MalformedRequestError(_not_alexa(event, skill))
-    body = _encode_event(event)
-    try:
-        return body, decode_envelope(body)
-    except MalformedRequestError:
-        if "request" in event:  # an Alexa request, malformed: what is wrong with it helps
-            raise
-    raise MalformedRequestError(_not_alexa(event, skill))
-
-
-def _not_alexa(event: Any, skill: LambdaSkill | None) -> str:
-    ids = getattr(skill, "skill_ids", None)  # named (the first): a placeholder's is refused
-    command = f"alexaskill request LaunchRequest{f' --skill-id {min(ids)}' if ids else ''}"
-    message = (
-        f"malformed request: the Lambda event is not an Alexa request: {describe_event(event)}."
-        " This handler answers the Alexa Skills Kit trigger's events; to test the function from"
-        f" the Lambda console, give it an Alexa request (`{command}` prints one)"
-    )
-    if isinstance(event, dict) and "requestContext" in event:
-        message += (
-            ". Alexa's requests through API Gateway or a function URL are signed HTTPS requests:"
-            " serve the skill's ASGI app there, which verifies them: `Mangum(skill,"
-            ' lifespan="off")` (README: AWS Lambda), or the Lambda Web Adapter'
-        )
-    return message
-
-
-#: Keys that tell a Lambda event's source, and what they tell (`describe_event`).
-_SOURCES = (
-    (("requestContext", "routeKey"), "an API Gateway HTTP API or function URL event"),
-    (("requestContext", "httpMethod"), "an API Gateway REST API or load balancer event"),
-    (("Records",), "an event of an S3, SQS, SNS, DynamoDB or Kinesis trigger"),
-    (("source", "detail-type"), "an EventBridge event"),
-    (("key1", "key2", "key3"), "the Lambda console's default test event"),
-    (
-        ("directive",),
-        "an Alexa smart home directive (this handler answers a custom skill's requests)",
-    ),
-)
-#: How many keys `describe_event` names, and how much of each.
-_KEYS_SAID, _KEY_CHARS = 8, 40
-
-
-def describe_event(event: Any) -> str:
-    """What a Lambda event is, in a few words: its JSON type, an object's keys (a few, cut
-    short and escaped), what they suggest it is; never a value, which may be anything."""
-    if not isinstance(event, dict):
-        if event is None:
-            return "null"
-        if isinstance(event, bool):
-            return "a boolean"
-        if isinstance(event, int | float):
-            return "a number"
-        if isinstance(event, str | bytes | bytearray):
-            said = (
-                f"a string ({len(event)} characters)"
-                if isinstance(event, str)
-                else f"{type(event).__name__} ({len(event)}), not a JSON object"
-            )
-            if _json_object_text(event):
-                said += (
-                    ": the JSON text of an object, where the event is the object itself, decoded"
-                    " (json.loads), as Lambda's runtime passes a payload; was it encoded twice?"
-                )
-            return said
-        if isinstance(event, list | tuple):
-            return f"a JSON array ({len(event)} items)"
-        return f"a {type(event).__name__}, not a JSON object"
-    if not event:
-        return "an empty JSON object"
-    keys = [printable(str(key)[:_KEY_CHARS]) for key in list(event)[:_KEYS_SAID]]
-    said = ", ".join(repr(key) for key in keys)
-    if len(event) > _KEYS_SAID:
-        said += f" and {len(event) - _KEYS_SAID} more keys"
-    for needed, source in _SOURCES:
-        if all(key in event for key in needed):
-            return f"{source}, a JSON object with the keys {said}"
-    return f"a JSON object with the keys {said}"
-
-
-def _json_object_text(text: str | bytes | bytearray) -> bool:
-    """Whether ``text`` is the JSON text of an object (an event encoded once too often)."""
-    if text.lstrip()[:1] not in ("{", b"{"):
-        return False
-    try:
-        return isinstance(msgspec.json.decode(text), dict)
-    except (msgspec.DecodeError, RecursionError):
-        return False
-
-
-def _encode_event(event: dict[str, Any]) -> bytes:
-    try:
-        body = msgspec.json.encode(event)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise MalformedRequestError(f"malformed request: {exc}") from exc
-    except RecursionError as exc:
-        # A dict or list that contains itself, or nesting deeper than msgspec follows.
-        raise MalformedRequestError(
-            "malformed request: the Lambda event is nested too deeply (or contains itself)"
-        ) from exc
-    return body
