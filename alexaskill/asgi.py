@@ -14,12 +14,13 @@ from .deadline import deadline_grace, lambda_deadline, on_asyncio
 from .deadline_answering import DeadlineAnswering
 from .endpoint import AnsweredCancellation, _Endpoint, _send
 from .error_bodies import error_body
-from .exceptions import ConfigurationError, RequestError, SkillIdError
+from .exceptions import ConfigurationError, RequestError
 from .lambda_web import note_request
 from .log_lambda import on_lambda
 from .log_repeats import Repeats
 from .logs import log_request, refusal, security_logger
 from .models import Envelope, decode_envelope
+from .refusal_warnings import REFUSAL_WARNING_EVERY, warn_refused
 from .settings import configure_logging_if_unset, settings_from_env
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
     from .store import Store
     from .verify import Verifier
 
-__all__ = ["Serving"]
+# REFUSAL_WARNING_EVERY lives in `refusal_warnings`: given here still, where the app takes it.
+__all__ = ["REFUSAL_WARNING_EVERY", "Serving"]
 
 logger = logging.getLogger("alexaskill")
 
@@ -379,52 +381,9 @@ class Serving(DeadlineAnswering):
             self._in_flight -= 1
 
     def _warn_refused(self, exc: RequestError) -> None:
-        """Say why a request was refused: once a kind (`refusal`) every `REFUSAL_WARNING_EVERY`
-        seconds, with how many of that kind went unsaid since. Each refused request has its
-        request line anyway; a flood of forged requests must not write two lines each."""
-        kind = refusal(exc)
-        unsaid = self._refusals_said.unsaid(kind, _say_unsaid_refusals)
-        if unsaid is None:
-            return
-        reason = str(exc)
-        named = exc.application_id if isinstance(exc, SkillIdError) else None
-        if named is not None and self.skill_ids is not None:
-            # The id it named and ours (no user data) tell a stray request from a mistyped id.
-            ours = ", ".join(sorted(self.skill_ids))
-            if named == _PLACEHOLDER_ID:  # never a skill's: not to be set as this one's
-                first = min(self.skill_ids)
-                hint = (
-                    "the placeholder id of alexaskill's tools, never a skill's: make the request"
-                    f" with `alexaskill request TYPE --skill-id {first}`"
-                )
-            else:
-                hint = (
-                    "if it is this skill's id, as the developer console shows it, give it to "
-                    "Skill(skill_id=...), or set ALEXASKILL_SKILL_ID for settings_from_env()"
-                )
-            reason = f"{reason}: {named[:100]!r}, not {ours} ({hint})"
-        detail = getattr(exc, "detail", None)  # a certificate download's error: what to check
-        if detail:
-            reason = f"{reason} ({detail})"
-        if not unsaid:
-            logger.warning("refused request: %s", reason)
-        else:
-            logger.warning(
-                "refused request: %s (%d more %s since the last such line)", reason, unsaid, kind
-            )
-
-
-#: The id of requests made by alexaskill's tools without one (`alexaskill.testing.DEFAULT_SKILL_ID`,
-#: not imported: it loads the offline understanding).
-_PLACEHOLDER_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
-#: Seconds between two warnings about refused requests of one kind (`Serving._warn_refused`).
-REFUSAL_WARNING_EVERY: Final = 10.0
-
-
-def _say_unsaid_refusals(kind: str, unsaid: int) -> None:
-    """The warning of the refusals of one kind left unsaid when their window ended (a flood of
-    forged requests that stopped), or at shutdown."""
-    logger.warning("refused request: %d more %s since the last such line", unsaid, kind)
+        """Say why a request was refused, at most once a kind every `REFUSAL_WARNING_EVERY`
+        seconds (`alexaskill.refusal_warnings`)."""
+        warn_refused(self._refusals_said, self.skill_ids, exc)
 
 
 def whole_body_endpoint(app: object, *, access_log: bool) -> _Endpoint | None:

@@ -241,12 +241,12 @@ def test_an_event_for_the_tools_placeholder_id_is_not_said_to_maybe_be_the_skill
     import io
     import json
 
-    from alexaskill.asgi import _PLACEHOLDER_ID
     from alexaskill.cli import main
     from alexaskill.exceptions import SkillIdError
+    from alexaskill.refusal_warnings import PLACEHOLDER_ID
     from alexaskill.testing import DEFAULT_SKILL_ID
 
-    assert _PLACEHOLDER_ID == DEFAULT_SKILL_ID  # (kept apart: the tools' import is heavy)
+    assert PLACEHOLDER_ID == DEFAULT_SKILL_ID  # (kept apart: the tools' import is heavy)
     ours = "amzn1.ask.skill.3f0c1a2b-4d5e-6f70-8192-a3b4c5d6e7f8"
     out = io.StringIO()
     assert main(["request", "LaunchRequest"], stdout=out, stderr=io.StringIO()) == 0

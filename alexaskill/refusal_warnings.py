@@ -1,0 +1,66 @@
+"""The WARNING that says why a request was refused, for the web service and AWS Lambda alike:
+once a kind every `REFUSAL_WARNING_EVERY` seconds, naming the id a stray request carried and the
+skill's own (a mistyped id tells itself apart from a request for another skill)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from .exceptions import RequestError, SkillIdError
+from .logs import logger, refusal
+
+if TYPE_CHECKING:
+    from collections.abc import Set
+
+    from .log_repeats import Repeats
+
+__all__ = ["REFUSAL_WARNING_EVERY", "warn_refused"]
+
+#: The id of requests made by alexaskill's tools without one (`alexaskill.testing.DEFAULT_SKILL_ID`,
+#: not imported: it loads the offline understanding).
+PLACEHOLDER_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+#: Seconds between two warnings about refused requests of one kind (`warn_refused`).
+REFUSAL_WARNING_EVERY: Final = 10.0
+
+
+def warn_refused(said: Repeats, skill_ids: Set[str] | None, exc: RequestError) -> None:
+    """Say why a request was refused: once a kind (`refusal`) every `REFUSAL_WARNING_EVERY`
+    seconds (``said``, the skill's), with how many of that kind went unsaid since. Each refused
+    request has its request line anyway; a flood of forged requests must not write two lines
+    each."""
+    kind = refusal(exc)
+    unsaid = said.unsaid(kind, _say_unsaid_refusals)
+    if unsaid is None:
+        return
+    reason = str(exc)
+    named = exc.application_id if isinstance(exc, SkillIdError) else None
+    if named is not None and skill_ids is not None:
+        # The id it named and ours (no user data) tell a stray request from a mistyped id.
+        ours = ", ".join(sorted(skill_ids))
+        if named == PLACEHOLDER_ID:  # never a skill's: not to be set as this one's
+            first = min(skill_ids)
+            hint = (
+                "the placeholder id of alexaskill's tools, never a skill's: make the request"
+                f" with `alexaskill request TYPE --skill-id {first}`"
+            )
+        else:
+            hint = (
+                "if it is this skill's id, as the developer console shows it, give it to "
+                "Skill(skill_id=...), or set ALEXASKILL_SKILL_ID for settings_from_env()"
+            )
+        reason = f"{reason}: {named[:100]!r}, not {ours} ({hint})"
+    detail = getattr(exc, "detail", None)  # a certificate download's error: what to check
+    if detail:
+        reason = f"{reason} ({detail})"
+    if not unsaid:
+        logger.warning("refused request: %s", reason)
+    else:
+        logger.warning(
+            "refused request: %s (%d more %s since the last such line)", reason, unsaid, kind
+        )
+
+
+def _say_unsaid_refusals(kind: str, unsaid: int) -> None:
+    """The warning of the refusals of one kind left unsaid when their window ended (a flood of
+    forged requests that stopped), or at shutdown."""
+    logger.warning("refused request: %d more %s since the last such line", unsaid, kind)
