@@ -1,5 +1,6 @@
 """The ASGI app serving a `Skill`: Starlette built lazily, its lifespan, what it answers before it
-has started (Alexa's raw endpoint is `alexaskill.endpoint`)."""
+has started (how, and what is checked at its start: `alexaskill.asgi_start`; Alexa's raw endpoint
+is `alexaskill.endpoint`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from .asgi_start import NEEDS_ASYNCIO, check_proxies, not_started, startup_failed
 from .deadline import deadline_grace, lambda_deadline, on_asyncio
 from .deadline_answering import DeadlineAnswering
-from .endpoint import AnsweredCancellation, _Endpoint, _send
+from .endpoint import AnsweredCancellation, _Endpoint
 from .error_bodies import error_body
 from .exceptions import ConfigurationError, RequestError
 from .lambda_web import note_request
@@ -83,7 +85,7 @@ class Serving(DeadlineAnswering):
                         # Said as the lifespan's failure, so that uvicorn stops: an exception
                         # here would make it take the app for one without a lifespan
                         # (``--lifespan auto``) and serve, every request a 500.
-                        await _startup_failed(receive, send, exc)
+                        await startup_failed(receive, send, exc)
                         return
                     # No lifespan (``--lifespan off``, Starlette's own Mount): said once, and
                     # every request answered in JSON, not with a traceback each.
@@ -94,7 +96,7 @@ class Serving(DeadlineAnswering):
                         exc_info=exc,
                     )
             if app is None:
-                await _not_started(scope, send)
+                await not_started(scope, send)
                 return
         if scope["type"] == "http":
             # Alexa's POSTs skip Starlette's middleware and router (5-7 µs a request): the
@@ -109,9 +111,9 @@ class Serving(DeadlineAnswering):
                 return
         elif scope["type"] == "lifespan":
             if not on_asyncio():
-                await _startup_failed(receive, send, ConfigurationError(_NEEDS_ASYNCIO))
+                await startup_failed(receive, send, ConfigurationError(NEEDS_ASYNCIO))
                 return
-            _check_proxies(receive)
+            check_proxies(receive)
         await app(scope, receive, send)
 
     def _start_mounted(self, path: str) -> None:
@@ -432,48 +434,3 @@ def _cancellation(exc: BaseException) -> bool:
     Lambda with only def handlers never loads it)."""
     asyncio = sys.modules.get("asyncio")
     return asyncio is not None and isinstance(exc, asyncio.CancelledError)
-
-
-def _check_proxies(receive: Receive) -> None:
-    """At the lifespan's start, say what is wrong with the proxies the server trusts, if it is
-    uvicorn: ``uvicorn app:skill`` with ``FORWARDED_ALLOW_IPS=*``, or a list it misreads, would
-    otherwise go unsaid (`alexaskill.proxies`); and a TLS handshake it leaves a minute
-    (`alexaskill.loops.check_served_loop`); and, under ``--workers``, a worker that ended
-    without shutting down (`alexaskill.worker_ends`)."""
-    from .loops import check_served_loop
-    from .proxies import check_served_proxies_once, lifespan_server_config
-    from .worker_ends import note_worker
-
-    config = lifespan_server_config(receive)
-    if config is not None:
-        check_served_proxies_once(config)
-        check_served_loop(config)
-        note_worker(config)
-
-
-_NOT_STARTED: Final = error_body("the skill could not start; the server's log says why")
-
-
-async def _not_started(scope: Scope, send: Send) -> None:
-    """Answer a request to a skill whose start failed: HTTP 500, the server's own fault and one
-    that lasts (503 would tell clients and load balancers that trying later may work)."""
-    if scope["type"] == "http":
-        await _send(send, 500, _NOT_STARTED)
-    elif scope["type"] == "websocket":
-        await send({"type": "websocket.close", "code": 1011})
-
-
-_NEEDS_ASYNCIO: Final = (
-    "alexaskill is served on an asyncio event loop (uvicorn; Hypercorn's asyncio workers), not "
-    "on trio: the download of Amazon's signing certificate needs asyncio"
-)
-
-
-async def _startup_failed(receive: Receive, send: Send, exc: Exception) -> None:
-    """Answer the lifespan's startup with its failure: ``exc``'s message (and, unless it is a
-    `ConfigurationError`, a traceback in the log)."""
-    if not isinstance(exc, ConfigurationError):
-        logger.error("the skill's app could not start", exc_info=exc)
-    message = await receive()
-    if message["type"] == "lifespan.startup":
-        await send({"type": "lifespan.startup.failed", "message": f"{exc}"})

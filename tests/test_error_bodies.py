@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import alexaskill
-from alexaskill import asgi, endpoint, server, server_limits
+from alexaskill import asgi, asgi_start, endpoint, server, server_limits
 from alexaskill.error_bodies import error_body
 from alexaskill.server_writes import _refusal
 
@@ -29,7 +29,7 @@ def test_a_refusal_made_of_a_reason_and_one_written_whole_read_alike() -> None:
         endpoint._NOT_POST,
         endpoint._NOT_JSON,
         endpoint._BAD_LENGTH,
-        asgi._NOT_STARTED,
+        asgi_start.NOT_STARTED,
         server_limits._OVER_LIMIT,
     ]
     for body in made + fixed:
