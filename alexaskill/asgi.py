@@ -150,8 +150,17 @@ class Serving(DeadlineAnswering):
         where = self._mounted_at + self.path
         if self._mounted_at and self.path == "/":
             where = self._mounted_at
-        ids = "any skill id" if self.skill_ids is None else ", ".join(sorted(self.skill_ids))
-        return f"the skill at {where} ({ids})"
+        return f"the skill at {where} ({self._ids_said})"
+
+    @property
+    def lambda_log_name(self) -> str:
+        """The skill as the AWS Lambda handler's lines name it, by its application ids alone
+        (no path serves it there): ``"the skill (amzn1.ask.skill.…)"``."""
+        return f"the skill ({self._ids_said})"
+
+    @property
+    def _ids_said(self) -> str:
+        return "any skill id" if self.skill_ids is None else ", ".join(sorted(self.skill_ids))
 
     def _build(self, *, set_up_logging: bool = True) -> ASGIApp:
         from starlette.applications import Starlette

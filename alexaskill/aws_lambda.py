@@ -130,8 +130,12 @@ class LambdaSkill(Protocol):
     def registry(self) -> Registry:
         """The skill's handlers."""
 
-    def start(self) -> None:
-        """Freeze the handlers and log what is risky in the set-up, once."""
+    def start(self, name: str = ...) -> None:
+        """Freeze the handlers and log what is risky in the set-up, once, naming the skill."""
+
+    @property
+    def lambda_log_name(self) -> str:
+        """The skill as the log names it on Lambda (by its ids: no path serves it)."""
 
     def check_skill_id(self, envelope: Envelope) -> None:
         """Raise `SkillIdError` unless the envelope is for this skill."""
@@ -302,7 +306,7 @@ def _plan_of(skill: LambdaSkill) -> _Plan:
     and a cold start does not pay ~18 ms importing asyncio."""
     plan = _plans.get(id(skill))
     if plan is None:
-        skill.start()
+        skill.start(skill.lambda_log_name)
         _warn_of_sqlite(skill)
         _remember(skill, plan := _plan(skill))
         if plan.loop:  # stores it opens, on the loop, are closed at exit (`lambda_exit`)

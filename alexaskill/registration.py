@@ -334,7 +334,8 @@ class Registration:
 
         Called by the ASGI app and the AWS Lambda handler before their first request: a skill-id
         check switched off, intents handled but not in the interaction model, and the like.
-        ``name`` says which skill in the log (the ASGI app's: where it is served).
+        ``name`` says which skill in the log (the ASGI app's: where it is served; the Lambda
+        handler's: its ids, `lambda_log_name`).
         """
         self.registry.freeze()
         if self._started:

@@ -1236,3 +1236,20 @@ def test_skills_that_compare_equal_each_have_their_stores_closed_at_exit() -> No
     assert result.returncode == 0, result.stderr
     said = result.stdout.split("\n")
     assert said[:2] == ["Hi.", "Hi."] and sorted(said[2:]) == ["", "closed first", "closed second"]
+
+
+def test_the_skill_id_check_off_is_said_naming_the_skill_without_a_path(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The web service's warning names the skill (`Skill.log_name`); the Lambda handler's said
+    # "this skill". A path means nothing on Lambda: the skill is named by its ids alone.
+    skill = Skill("*")
+    skill.launch(lambda: speak("Hi."))
+    event = RequestFactory(skill_id="amzn1.ask.skill.1").envelope("LaunchRequest")
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        handler(skill)(event, None)
+    said = [r.getMessage() for r in caplog.records if "skill-id check" in r.getMessage()]
+    assert said == [
+        "the skill-id check is OFF (Skill(skill_id='*')) for the skill (any skill id): requests"
+        " for any skill are answered"
+    ]
