@@ -971,3 +971,72 @@ async def test_a_failed_creation_is_kept_without_its_frames(aws_env: None) -> No
             _make_table(store, Refusing(), 0.0, "GetItem")
     finally:
         await store.aclose()
+
+
+class _FailingAtCreation:
+    """A client given whose CreateTable fails with an error of its own (no botocore one), once
+    ``finish`` is set."""
+
+    def __init__(self) -> None:
+        self.finish = threading.Event()
+
+    def get_item(self, **params: Any) -> dict[str, Any]:
+        return {}
+
+    def update_item(self, **params: Any) -> dict[str, Any]:
+        return {}
+
+    def describe_table(self, **params: Any) -> dict[str, Any]:
+        return {"Table": {"TableStatus": "ACTIVE"}}
+
+    def create_table(self, **params: Any) -> None:
+        self.finish.wait(30)
+        raise RuntimeError("the client's own failure")
+
+
+@pytest.mark.anyio
+async def test_a_failure_that_is_no_store_error_is_raised_anew_in_each_waiting_call(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Such a failure (an error of a client given, a thread not started) was kept as the
+    # exception and raised in every call waiting for the making: one object whose traceback
+    # grew at each raise, holding every caller's frames and locals alive as long as any of
+    # the calls' errors was kept.
+    import gc
+    import weakref
+
+    class Held:
+        pass
+
+    held: list[weakref.ref[Held]] = []
+    failures: list[BaseException] = []
+    client = _FailingAtCreation()
+    store = DynamoDBStore("skill", client=client, create_table=True)
+
+    async def load() -> None:
+        local = Held()  # a local of each waiting caller's frame
+        held.append(weakref.ref(local))
+        try:
+            await store.load(USER)
+        except Exception as exc:
+            failures.append(exc)
+
+    with anyio.fail_after(30):
+        async with anyio.create_task_group() as tasks:
+            for _ in range(4):
+                tasks.start_soon(load)
+            while store._readying is None or store._readying.waiting < 4:
+                await anyio.sleep(0.01)
+            client.finish.set()
+    assert len(failures) == 4
+    assert len({id(failure) for failure in failures}) == 4  # each call its own
+    kept = failures.pop()
+    failures.clear()
+    gc.collect()
+    assert sum(ref() is not None for ref in held) <= 1  # the last caller's, in ``kept`` alone
+    assert isinstance(kept, StoreError)
+    assert "RuntimeError: the client's own failure" in str(kept)
+    # The operator still has its traceback: logged once, by the thread that made the client.
+    logged = [record for record in caplog.records if record.exc_info]
+    assert len(logged) == 1
+    assert "the client's own failure" in str(logged[0].exc_info[1])  # type: ignore[index]

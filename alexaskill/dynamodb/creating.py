@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from .store import DynamoDBStore
 
 __all__: list[str] = []
+
+logger = logging.getLogger("alexaskill")
 
 #: How long ``create_table=True`` waits for a new table to become active.
 _CREATE_WAIT: Final = 60.0
@@ -72,12 +75,11 @@ def _make_table(store: DynamoDBStore, client: Any, asked: float, doing: str) -> 
 class _Readying:
     """One making of a store's clients and table, which calls wait for (`_until_ready`)."""
 
-    __slots__ = ("failure", "said", "waiting", "wakers")
+    __slots__ = ("said", "waiting", "wakers")
 
     def __init__(self) -> None:
-        #: A `StoreError`'s words (`_make_ready`), else any other failure, raised in each call.
+        #: Its failure's words (`_make_ready`), raised as a new `StoreError` in each call.
         self.said: str | None = None
-        self.failure: BaseException | None = None
         #: The calls waiting for it (for tests: that a call is waiting).
         self.waiting = 0
         #: What wakes each waiting call (`_waker`), taken under the store's readying lock.
@@ -111,7 +113,7 @@ async def _until_ready(store: DynamoDBStore, doing: str, adding: bool) -> None:
             try:
                 making.start()
             except BaseException as exc:  # no new thread at interpreter shutdown
-                job.failure = exc
+                job.said = store._said(exc, doing)  # for calls of other threads' event loops
                 _ready_done(store, job)
                 raise
         await wait()
@@ -120,8 +122,6 @@ async def _until_ready(store: DynamoDBStore, doing: str, adding: bool) -> None:
             job.waiting -= 1
     if job.said is not None:
         raise StoreError(job.said)  # each call its own (a traceback of its own)
-    if job.failure is not None:
-        raise job.failure
 
 
 def _make_ready(store: DynamoDBStore, job: _Readying, doing: str, adding: bool) -> None:
@@ -134,7 +134,11 @@ def _make_ready(store: DynamoDBStore, job: _Readying, doing: str, adding: bool) 
         # its Thread holds ``job`` until it ends: kept there, those frames outlived the calls.
         job.said = str(exc)
     except BaseException as exc:
-        job.failure = exc
+        # Another failure (an error of a client given) too: one exception raised in each call
+        # gained that call's frames at each raise, all kept alive while any call's error was.
+        # Its traceback is said here, once (not where a password may show: `_in_thread`).
+        job.said = store._said(exc, doing)
+        logger.error("%s", job.said, exc_info=None if store._secrets else exc)
     _ready_done(store, job)  # out of the except clause: this frame no longer holds ``exc``
 
 

@@ -369,7 +369,7 @@ class DynamoDBStore:
             f"DynamoDB table {self.table!r}: no answer to {doing} within {deadline:g} s{made}"
         )
 
-    def _said(self, exc: Exception, doing: str) -> str:
+    def _said(self, exc: BaseException, doing: str) -> str:
         """What a failure of ``doing`` is said as: the words of the `StoreError` it becomes."""
         from botocore.exceptions import BotoCoreError, ClientError
 
