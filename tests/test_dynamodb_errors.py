@@ -1040,3 +1040,33 @@ async def test_a_failure_that_is_no_store_error_is_raised_anew_in_each_waiting_c
     logged = [record for record in caplog.records if record.exc_info]
     assert len(logged) == 1
     assert "the client's own failure" in str(logged[0].exc_info[1])  # type: ignore[index]
+
+
+def test_a_store_error_leaves_no_cycle_holding_the_frames_that_failed(aws_env: None) -> None:
+    # _in_thread raised its StoreError from locals of its own frame, which the error's
+    # traceback (and its cause's) holds: a cycle, the failing frames and their locals freed
+    # only by the cycle collector, whenever it next ran.
+    import gc
+    import weakref
+
+    from botocore.exceptions import ClientError
+
+    class Held:
+        pass
+
+    held: list[weakref.ref[Held]] = []
+
+    def refused(client: Any) -> None:
+        local = Held()  # a local of the failing frame
+        held.append(weakref.ref(local))
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "GetItem")
+
+    store = DynamoDBStore("skill", client=_FailingAtCreation())
+    gc.disable()
+    try:
+        with pytest.raises(StoreError, match="AWS refused GetItem") as info:
+            store._in_thread(refused, "GetItem", False)
+        del info
+        assert held and held[0]() is None
+    finally:
+        gc.enable()

@@ -54,6 +54,16 @@ def _note_answer(parsed_response: Any = None, exception: Any = None, **_: Any) -
         _waited_for.last = exception if exception is not None else parsed_response
 
 
+def _last_attempt(doing: str) -> BaseException:
+    """What the last attempt of a write that adds got (`_note_answer`), as the exception to
+    raise for it. Made here, not in `DynamoDBStore._in_thread`, whose frame its traceback holds:
+    kept there in a local, it made a cycle."""
+    from botocore.exceptions import ClientError
+
+    last: BaseException | dict[str, Any] = _waited_for.last
+    return ClientError(last, doing) if isinstance(last, dict) else last
+
+
 def _check_client(client: Any, create_table: bool) -> None:
     """`ConfigurationError` unless ``client`` has the methods the store calls (a botocore
     DynamoDB client, or a test's stand-in that has them): a boto3 resource or ``Table`` given

@@ -20,6 +20,7 @@ from .client import (
     _check_client,
     _drop_pools,
     _hook,
+    _last_attempt,
     _new_refresh_locks,
     _NotSentAgain,
     _waited_for,
@@ -403,8 +404,7 @@ class DynamoDBStore:
                 _waited_for.adding = adding
                 return func(client)
             except _NotSentAgain:  # a client given would retry a write that adds: said as the
-                last = _waited_for.last  # attempt sent, which may have been applied
-                raise ClientError(last, doing) if isinstance(last, dict) else last from None
+                raise _last_attempt(doing) from None  # attempt sent, which may have been applied
         except ClientError as exc:
             code = _code(exc)
             if code == "ConditionalCheckFailedException":
@@ -416,9 +416,12 @@ class DynamoDBStore:
             failure, cause = StoreError(self._said(exc, doing)), exc
         finally:
             _waited_for.given_up = _waited_for.last = _waited_for.adding = None
-        if self._secrets:  # botocore's words name the endpoint, password and all: no traceback
-            raise failure  # may show them (raised outside the except: no context either)
-        raise failure from cause
+        if not self._secrets:  # botocore's words name the endpoint, password and all: no
+            failure.__cause__ = cause  # traceback may show them (raised out of the except: no
+        try:  # context either). Nor kept in this frame, which their tracebacks hold: a cycle
+            raise failure  # that kept the frames that failed, and their locals, until gc ran
+        finally:
+            del failure, cause
 
     def _ready_client(self, adding: bool = False, doing: str = "CreateTable") -> Any:
         asked = time.monotonic()  # a creation failed since: its failure is this call's too
