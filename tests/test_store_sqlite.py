@@ -292,3 +292,97 @@ def test_a_backup_into_no_directory_says_so(tmp_path: Path) -> None:
     finally:
         anyio.run(store.aclose)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="directory modes are POSIX's")
+def test_a_backup_into_a_read_only_directory_names_the_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Said as the store's own file being unwritable ("SQLite file …/attributes.db cannot be
+    # opened for the backup"), a StoreError: the operator looked at the wrong file.
+    path = tmp_path / "attributes.db"
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    backups.chmod(0o555)
+    if os.geteuid() == 0:  # root writes there whatever the mode: refused as the kernel would
+        real_open = os.open
+
+        def refusing_open(file: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+            if os.path.dirname(os.fspath(file)) == str(backups) and flags & os.O_CREAT:
+                raise PermissionError(13, "Permission denied", os.fspath(file))
+            return real_open(file, flags, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", refusing_open)
+    store = SQLiteStore(path)
+    try:
+        anyio.run(_save_and_load, store)
+        with pytest.raises(PermissionError) as raised:
+            anyio.run(store.backup, backups / "monday.db")
+        assert anyio.run(store.load, "amzn1.ask.account.a") == {"city": "Oslo"}
+    finally:
+        anyio.run(store.aclose)
+        backups.chmod(0o755)
+    said = str(raised.value)
+    assert f"{backups / 'monday.db'}" in said and str(backups) in said.replace("monday.db", ""), (
+        said
+    )
+    assert f"{path}" not in said
+    assert list(backups.iterdir()) == []
+
+
+@pytest.mark.parametrize("database", [False, True])
+def test_a_file_written_at_the_destination_meanwhile_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database: bool
+) -> None:
+    # Another program writes into the (empty) destination between backup's look at it and
+    # SQLite's write: SQLite refuses, and that was said as a generic StoreError ("output file
+    # already exists"), or, for a file that is no database, as the store's OWN file damaged.
+    path = tmp_path / "attributes.db"
+    target = tmp_path / "backup.db"
+    target.touch()
+    written = b"notes, not a database\n" * 200
+    if database:  # another program's database, or a backup made at the same moment
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(tmp_path / "other.db")) as other:
+            other.execute("CREATE TABLE notes (line TEXT)")
+            other.commit()
+        written = (tmp_path / "other.db").read_bytes()
+    real_getsize = os.path.getsize
+
+    def written_after_the_look(file: Any) -> int:
+        size = real_getsize(file)
+        if os.fspath(file) == str(target):
+            target.write_bytes(written)
+        return size
+
+    store = SQLiteStore(path)
+    try:
+        anyio.run(_save_and_load, store)
+        monkeypatch.setattr(os.path, "getsize", written_after_the_look)
+        with pytest.raises(FileExistsError) as raised:
+            anyio.run(store.backup, target)
+        monkeypatch.undo()
+        assert anyio.run(store.load, "amzn1.ask.account.a") == {"city": "Oslo"}
+    finally:
+        anyio.run(store.aclose)
+    said = str(raised.value)
+    assert str(target) in said and str(path) not in said, said
+    assert target.read_bytes() == written  # not the backup's: kept
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_backup_onto_a_full_disk_names_the_destination(tmp_path: Path) -> None:
+    # /dev/full: an empty file whose every write fails with ENOSPC. The store's file, on
+    # another disk, was said to be the one full.
+    path = tmp_path / "attributes.db"
+    store = SQLiteStore(path)
+    try:
+        anyio.run(_save_and_load, store)
+        with pytest.raises(OSError) as raised:
+            anyio.run(store.backup, "/dev/full")
+        assert anyio.run(store.load, "amzn1.ask.account.a") == {"city": "Oslo"}
+    finally:
+        anyio.run(store.aclose)
+    said = str(raised.value)
+    assert "/dev/full" in said and "full" in said.replace("/dev/full", "") and str(path) not in said

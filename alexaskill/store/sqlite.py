@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _encode_changes, _incremented, _names_checked
-from .sqlite_file import _RESTORE, _check_is_sqlite, _chmod_made, _identity, _make_private
+from .sqlite_file import (
+    _RESTORE,
+    _backup_refused,
+    _check_is_sqlite,
+    _chmod_made,
+    _identity,
+    _make_private,
+    _new_backup_file,
+)
 
 if TYPE_CHECKING:
     import sqlite3
@@ -159,13 +167,14 @@ class SQLiteStore:
         store's own. A file at ``path`` is never overwritten (`FileExistsError`). Never copy the
         store's file itself while the skill runs (``shutil.copy``): closing a descriptor of it in
         the skill's process drops every lock its connections hold (`.sqlite_file`).
+
+        What is wrong with the destination is an `OSError` naming it (`FileNotFoundError`,
+        `FileExistsError`, `PermissionError`; the disk full, an `OSError`); the store's own
+        trouble (its file locked or damaged) a `StoreError`, as for a save.
         """
-        target = os.path.abspath(os.fspath(path))
-        if not os.path.isdir(os.path.dirname(target)):
-            raise FileNotFoundError(f"SQLiteStore.backup: no directory {os.path.dirname(target)}")
-        if os.path.exists(target) and os.path.getsize(target) > 0:
-            raise FileExistsError(f"SQLiteStore.backup: {target} is there already: name a new file")
-        await self._run("backup", _backup, target)
+        # The destination is looked at and made in the worker thread too: all the store's file
+        # work is off the event loop.
+        await self._run("backup", self._backup, os.path.abspath(os.fspath(path)), pooled=False)
 
     async def aclose(self) -> None:
         """Close the idle connections; connections in use close when their call ends.
@@ -182,7 +191,9 @@ class SQLiteStore:
         for connection in idle:
             connection.close()
 
-    async def _run(self, doing: str, func: Callable[..., T], *args: Any) -> T:
+    async def _run(self, doing: str, func: Callable[..., T], *args: Any, pooled: bool = True) -> T:
+        """``func(connection, *args)`` in a worker thread, on a pooled connection; or, not
+        ``pooled``, ``func(*args)``, which takes one itself (`_backup`)."""
         # anyio (which Starlette brings) runs the thread under asyncio or trio alike. Imported
         # here, like sqlite3 in _connect, so that importing this module costs a skill nothing.
         import sqlite3
@@ -193,9 +204,9 @@ class SQLiteStore:
         # thread may wait up to `timeout` for a lock, and finishes by itself. A save is not
         # cancelled (`Skill` waits for it) and is waited for: it writes.
         try:
-            return await anyio.to_thread.run_sync(
-                self._call, func, *args, abandon_on_cancel=doing == "load"
-            )
+            if pooled:
+                func, args = self._call, (func, *args)
+            return await anyio.to_thread.run_sync(func, *args, abandon_on_cancel=doing == "load")
         except sqlite3.Error as exc:
             raise StoreError(self._explain(doing, exc)) from exc
 
@@ -234,6 +245,12 @@ class SQLiteStore:
                 "a local one (WAL needs memory shared between processes)"
             )
         return f"{file}: the {doing} failed ({type(exc).__name__}: {exc})"
+
+    def _backup(self, target: str) -> None:
+        """`backup` in its worker thread: the destination is looked at and made before a
+        connection is taken (a destination refused opens nor closes none)."""
+        _new_backup_file(target)
+        self._call(_vacuum_into, target)
 
     def _call(self, func: Callable[..., T], *args: Any) -> T:
         connection, generation = self._acquire()
@@ -437,13 +454,18 @@ def _write(
         raise
 
 
-def _backup(connection: sqlite3.Connection, target: str) -> None:
-    # SQLite writes into an empty file, and refuses one with anything in it.
-    made = os.path.exists(target) or _make_private(target)
-    connection.execute("VACUUM INTO ?", (target,))
-    if not made:  # SQLite made it (no hard links here), with its usual mode
-        with contextlib.suppress(OSError):
-            os.chmod(target, 0o600)
+def _vacuum_into(connection: sqlite3.Connection, target: str) -> None:
+    import sqlite3
+
+    try:
+        connection.execute("VACUUM INTO ?", (target,))
+    except sqlite3.Error as exc:
+        # Here, not around the whole call: a failure to open the store's own file (in
+        # _acquire) is the store's, which _run explains.
+        refused = _backup_refused(target, exc)
+        if refused is None:
+            raise
+        raise refused from exc
 
 
 def _stores() -> list[SQLiteStore]:

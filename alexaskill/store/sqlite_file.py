@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from ..exceptions import ConfigurationError
+
+if TYPE_CHECKING:
+    import sqlite3
 
 # How to restore a backup safely (why: `SQLiteStore`'s docstring). SQLite's backup API writes the
 # backup through the lock and the -wal, as any save: safe while serving.
@@ -111,3 +114,86 @@ def _identity(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return found.st_dev, found.st_ino
+
+
+def _new_backup_file(target: str) -> tuple[int, int] | None:
+    """Make the file a backup is written to, empty and this user's alone (0600), and return
+    its (st_dev, st_ino), to know it later as the one made. None for an empty file already
+    there (``touch``, ``/dev/full``), which SQLite writes into and nobody removes. Made at once
+    (``O_EXCL``), so a file there is refused, not written over, whenever it came; a descriptor
+    of our new file, which no connection has open, is closed safely (the module's docstring).
+    The errors name ``target`` and say what is wrong with it, not the store's file."""
+    directory = os.path.dirname(target)
+    if not os.path.isdir(directory):
+        raise _refused(FileNotFoundError, target, f"cannot be made: no directory {directory}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    try:
+        made = os.open(target, flags, 0o600)
+    except FileExistsError:
+        if _size(target) == 0:
+            return None
+        raise _refused(FileExistsError, target, "is there already: name a new file") from None
+    except PermissionError as exc:
+        raise _refused(
+            PermissionError,
+            target,
+            f"cannot be made ({exc.strerror}): this process needs write access to {directory}",
+        ) from exc
+    except OSError as exc:  # a read-only file system (EROFS), a full disk, a name too long
+        raise _refused(OSError, target, f"cannot be made ({exc.strerror})") from exc
+    try:
+        if os.name == "posix":
+            os.fchmod(made, 0o600)  # whatever the umask
+        found = os.fstat(made)
+    finally:
+        os.close(made)
+    return found.st_dev, found.st_ino
+
+
+def _backup_refused(target: str, exc: sqlite3.Error) -> OSError | None:
+    """The error to raise for SQLite's ``exc`` from ``VACUUM INTO target`` when it is about the
+    destination, naming it (`_explain` would name the store's file); None for the store's own
+    (locked, damaged, interrupted). VACUUM INTO only reads the store's file, through a
+    connection open on it already: opening, writing or filling up is the destination's."""
+    import sqlite3
+
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    refused = code == sqlite3.SQLITE_NOTADB or "already exists" in str(exc)
+    if refused and _size(target) != 0:  # SQLite writes only into an empty file
+        return _refused(
+            FileExistsError,
+            target,
+            "was written to by another program while the backup "
+            f"began ({exc}): SQLite writes a backup into a new or empty file; name a new file",
+        )
+    if code == sqlite3.SQLITE_FULL:
+        return _refused(OSError, target, f"was not written, the disk is full ({exc})")
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN):
+        return _refused(
+            PermissionError,
+            target,
+            f"cannot be written ({exc}): this process needs write "
+            f"access to it and to {os.path.dirname(target)}",
+        )
+    writing = (
+        sqlite3.SQLITE_IOERR_WRITE,
+        sqlite3.SQLITE_IOERR_FSYNC,
+        sqlite3.SQLITE_IOERR_TRUNCATE,
+    )
+    if getattr(exc, "sqlite_errorcode", None) in writing:  # (reading is the store's file)
+        return _refused(OSError, target, f"was not written, disk I/O error ({exc})")
+    return None
+
+
+def _refused(kind: type[OSError], target: str, said: str) -> OSError:
+    """An `OSError` of ``kind`` about a backup's destination, its text the message alone, as
+    the store's errors are (an errno given would print as ``[Errno 28] …``)."""
+    return kind(f"SQLiteStore.backup: {target} {said}")
+
+
+def _size(path: str) -> int:
+    """The size of the file at ``path``; -1 if it cannot be had (a symlink to nothing)."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return -1
