@@ -386,3 +386,26 @@ def test_a_backup_onto_a_full_disk_names_the_destination(tmp_path: Path) -> None
         anyio.run(store.aclose)
     said = str(raised.value)
     assert "/dev/full" in said and "full" in said.replace("/dev/full", "") and str(path) not in said
+
+
+@pytest.mark.parametrize("there", [False, True])
+def test_a_failed_backup_removes_the_file_it_made_and_no_other(tmp_path: Path, there: bool) -> None:
+    # A VACUUM INTO that fails (here interrupted, as SQLite's progress handler can) left the
+    # empty 0600 file backup made for it. An empty file that was there before is not backup's.
+    from alexaskill.exceptions import StoreError
+
+    path = tmp_path / "attributes.db"
+    target = tmp_path / "backup.db"
+    if there:
+        target.touch()
+    store = SQLiteStore(path)
+    try:
+        anyio.run(_save_and_load, store)
+        [pooled] = store._idle  # the one connection the backup will take
+        pooled.set_progress_handler(lambda: 1, 1)
+        with pytest.raises(StoreError, match="interrupted"):
+            anyio.run(store.backup, target)
+        assert anyio.run(store.load, "amzn1.ask.account.a") == {"city": "Oslo"}
+    finally:
+        anyio.run(store.aclose)
+    assert target.exists() is there

@@ -21,6 +21,7 @@ from .sqlite_file import (
     _identity,
     _make_private,
     _new_backup_file,
+    _remove_made,
 )
 
 if TYPE_CHECKING:
@@ -170,7 +171,8 @@ class SQLiteStore:
 
         What is wrong with the destination is an `OSError` naming it (`FileNotFoundError`,
         `FileExistsError`, `PermissionError`; the disk full, an `OSError`); the store's own
-        trouble (its file locked or damaged) a `StoreError`, as for a save.
+        trouble (its file locked or damaged) a `StoreError`, as for a save. A backup that fails
+        removes the file it made, never one that was there.
         """
         # The destination is looked at and made in the worker thread too: all the store's file
         # work is off the event loop.
@@ -248,9 +250,16 @@ class SQLiteStore:
 
     def _backup(self, target: str) -> None:
         """`backup` in its worker thread: the destination is looked at and made before a
-        connection is taken (a destination refused opens nor closes none)."""
-        _new_backup_file(target)
-        self._call(_vacuum_into, target)
+        connection is taken (a destination refused opens nor closes none), and removed if the
+        backup fails, unless another program wrote there meanwhile (kept: its data)."""
+        made = _new_backup_file(target)
+        try:
+            self._call(_vacuum_into, target)
+        except FileExistsError:
+            raise
+        except BaseException:
+            _remove_made(target, made)
+            raise
 
     def _call(self, func: Callable[..., T], *args: Any) -> T:
         connection, generation = self._acquire()

@@ -118,7 +118,7 @@ def _identity(path: str) -> tuple[int, int] | None:
 
 def _new_backup_file(target: str) -> tuple[int, int] | None:
     """Make the file a backup is written to, empty and this user's alone (0600), and return
-    its (st_dev, st_ino), to know it later as the one made. None for an empty file already
+    its (st_dev, st_ino): backup removes it if SQLite fails. None for an empty file already
     there (``touch``, ``/dev/full``), which SQLite writes into and nobody removes. Made at once
     (``O_EXCL``), so a file there is refused, not written over, whenever it came; a descriptor
     of our new file, which no connection has open, is closed safely (the module's docstring).
@@ -183,6 +183,14 @@ def _backup_refused(target: str, exc: sqlite3.Error) -> OSError | None:
     if getattr(exc, "sqlite_errorcode", None) in writing:  # (reading is the store's file)
         return _refused(OSError, target, f"was not written, disk I/O error ({exc})")
     return None
+
+
+def _remove_made(target: str, made: tuple[int, int] | None) -> None:
+    """Remove the file `_new_backup_file` made at ``target`` for a backup that failed, if it is
+    still the one there: never a file of anyone else's."""
+    if made is not None and _identity(target) == made:
+        with contextlib.suppress(OSError):
+            os.unlink(target)
 
 
 def _refused(kind: type[OSError], target: str, said: str) -> OSError:
