@@ -10,7 +10,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,12 +37,17 @@ for _name in [name for name in os.environ if name.startswith("ALEXASKILL_")]:
 # directory wrote its keys into the user's own. Each process of the run (the controller, each
 # xdist worker) points those variables at a temporary directory of its own when its session
 # starts, for its tests and the processes they start; a test's monkeypatch.setenv still wins.
+# The directory is made in pytest's own base temporary directory (each worker has its own under
+# the controller's), not in /tmp itself: the run removes it when it ends, and what a killed run
+# leaves (SIGKILL, a worker the hang limit below ends) goes with the base directory, which pytest
+# clears at the next run given that --basetemp and otherwise rotates (the newest three are kept).
 _DATA_HOME_VARIABLES = ("XDG_DATA_HOME", "LOCALAPPDATA")
 _DATA_HOME = pytest.StashKey[Path]()
 
 
 def _guard_data_home(config: pytest.Config) -> None:
-    directory = Path(tempfile.mkdtemp(prefix="alexaskill-tests-data-"))
+    factory: pytest.TempPathFactory = config._tmp_path_factory  # type: ignore[attr-defined]
+    directory = factory.mktemp("alexaskill-data-home")
     config.stash[_DATA_HOME] = directory
     for name in _DATA_HOME_VARIABLES:
         os.environ[name] = str(directory)

@@ -5,10 +5,12 @@ same results as CI."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +42,9 @@ def test_the_skills_own_variables_in_the_shell_change_no_result() -> None:
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
 
 
-def test_a_test_writing_the_default_dev_pki_writes_a_temporary_directory() -> None:
+def test_a_test_writing_the_default_dev_pki_writes_a_temporary_directory(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     # A test that ran `serve --dev` without naming a PKI directory (ALEXASKILL_DEV_PKI_DIR, which
     # conftest.py clears) wrote the development keys into this machine's own
     # ~/.local/share/alexaskill/dev-pki. The suite points the per-user data directory at one of
@@ -49,7 +53,8 @@ def test_a_test_writing_the_default_dev_pki_writes_a_temporary_directory() -> No
 
     assert DEV_PKI_ENV not in os.environ
     directory = dev_pki_directory().resolve()
-    temporary = Path(tempfile.gettempdir()).resolve()
+    # (In the run's base temporary directory: conftest.py makes it there.)
+    temporary = tmp_path_factory.getbasetemp().resolve()
     assert directory.is_relative_to(temporary), f"{directory} is not a temporary directory"
     assert not directory.is_relative_to(Path.home() / ".local" / "share")
     # A process a test starts (a server, a command) finds the same directory.
@@ -63,3 +68,43 @@ def test_a_test_writing_the_default_dev_pki_writes_a_temporary_directory() -> No
     assert Path(shown).resolve() == directory
     pki = dev_pki()
     assert (directory / pki.FILE_NAME).is_file()
+
+
+_KILLED_RUN = """
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+
+def test_killed() -> None:
+    Path(os.environ["WHERE"]).write_text(os.environ["XDG_DATA_HOME"])
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_killed_run_leaves_its_data_directory_to_pytest_to_clear(tmp_path: Path) -> None:
+    # The per-process data directory was made with tempfile.mkdtemp and removed at the end of the
+    # run: a run killed on the way (SIGKILL; a worker the hang limit ends) left one more
+    # /tmp/alexaskill-tests-data-* each time, which nothing ever removed. In pytest's base
+    # temporary directory, the next run removes it (given --basetemp, as here; pytest's own
+    # numbered ones rotate). The run is a pytest of its own with tests/conftest.py as a plugin.
+    (tmp_path / "test_killed.py").write_text(_KILLED_RUN)
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    where = tmp_path / "data-home.txt"
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"]
+    command += ["-p", "tests.conftest", "--basetemp", str(tmp_path / "base"), "test_killed.py"]
+    env = {**os.environ, "WHERE": str(where), "PYTHONPATH": str(ROOT)}
+    killed = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=300)
+    assert killed.returncode == -9, killed.stdout[-2000:] + killed.stderr[-2000:]
+    left = Path(where.read_text())
+    try:
+        assert left.is_dir()  # the killed run removed nothing
+        (tmp_path / "test_killed.py").write_text("def test_passes() -> None:\n    pass\n")
+        again = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=300)
+        assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
+        assert not left.exists(), f"{left} is still there after the next run"
+    finally:
+        if not left.is_relative_to(tmp_path):
+            shutil.rmtree(left, ignore_errors=True)
