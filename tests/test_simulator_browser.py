@@ -1520,12 +1520,18 @@ def test_a_page_whose_api_info_body_stalls_says_so_and_offers_a_retry(
     listener.listen()
     port = listener.getsockname()[1]
     held: list[socket.socket] = []
+    # Closing the listener does not wake an accept() blocked in another thread (Linux): the
+    # join below waited out its whole timeout. The thread is told to stop, then woken: its
+    # connections shut down (a recv() returns), and a connection of its own for accept().
+    done = threading.Event()
 
     def stall() -> None:
         with contextlib.suppress(OSError):
             while True:
                 connection, _ = listener.accept()
                 held.append(connection)
+                if done.is_set():
+                    return
                 connection.recv(65536)
                 connection.sendall(
                     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
@@ -1548,7 +1554,14 @@ def test_a_page_whose_api_info_body_stalls_says_so_and_offers_a_retry(
         expect(status.locator("button", has_text="Retry")).to_have_count(1)
     finally:
         tab.close()
+        done.set()
+        for connection in list(held):
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        thread.join(timeout=30)
         listener.close()
         for connection in held:
             connection.close()
-        thread.join(timeout=5)
+    assert not thread.is_alive()  # (woken, not left blocked in accept)
