@@ -53,6 +53,27 @@ def _guard_data_home(config: pytest.Config) -> None:
         os.environ[name] = str(directory)
 
 
+# A test that needs a development PKI names a directory of its own (ALEXASKILL_DEV_PKI_DIR, as the
+# `dev_dir` fixtures do): one that made the default one, in the directory above, said nothing and
+# shared its keys with the tests after it in the process. A test about the default PKI itself
+# says so with this marker. (Checked after the test's own fixtures are gone, its servers too.)
+_DEFAULT_DEV_PKI_MARKER = "default_dev_pki"
+
+
+@pytest.fixture(autouse=True)
+def _no_default_dev_pki(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    made = request.config.stash[_DATA_HOME] / "alexaskill" / "dev-pki"
+    if not made.exists():
+        return
+    shutil.rmtree(made, ignore_errors=True)
+    if request.node.get_closest_marker(_DEFAULT_DEV_PKI_MARKER) is None:
+        pytest.fail(
+            f"the test made the default development PKI ({made}): give it a directory of its "
+            f"own (ALEXASKILL_DEV_PKI_DIR), or mark it @pytest.mark.{_DEFAULT_DEV_PKI_MARKER}"
+        )
+
+
 # --- a hung test ends its worker, with every thread's traceback -------------------------------
 
 # CI gives the whole run 90 minutes: a test that hangs (a deadlock, a server that never answers)
@@ -68,6 +89,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # Standard error as it is now, between captures (a test's capture takes fd 2 over, and what is
     # written there is lost when the process ends), as pytest's own faulthandler plugin keeps it.
     config.stash[_STDERR] = os.dup(2)
+    config.addinivalue_line(
+        "markers", f"{_DEFAULT_DEV_PKI_MARKER}: the test makes the default development PKI"
+    )
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

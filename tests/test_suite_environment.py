@@ -42,6 +42,7 @@ def test_the_skills_own_variables_in_the_shell_change_no_result() -> None:
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
 
 
+@pytest.mark.default_dev_pki
 def test_a_test_writing_the_default_dev_pki_writes_a_temporary_directory(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:

@@ -986,12 +986,17 @@ def test_a_client_whose_skill_id_changes_resolves_slots_under_the_new_ids_author
         assert authority(client.say("a tea")).endswith(f"{other}.Drink")
 
 
-def test_an_error_that_is_no_text_is_no_reason(tmp_path: Path) -> None:
+def test_an_error_that_is_no_text_is_no_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # SkillResponse.error gave {"error": 5}'s 5 as the reason (typed str), and `replay --url`
     # to a server answering it ended with a traceback (int has no startswith).
     import io
 
-    from alexaskill.cli import main
+    from alexaskill.cli import DEV_PKI_ENV, main
+
+    # replay --url signs with the development PKI: the test's own, not the default one.
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
 
     from .canned_answer import canned_answer_port
 
