@@ -438,6 +438,42 @@ def test_adding_to_the_shopping_list(skill_client: Callable[..., TestClient]) ->
     assert refused.card == {"type": "AskForPermissionsConsent", "permissions": [Scope.LISTS_WRITE]}
 
 
+def test_lists_assigned_between_requests_are_what_the_skill_reads_next(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # `api.lists = {...}` after the fake was made was ignored (the lists were read once, at
+    # creation), where `api.reminders = ...` or `api.address = ...` took effect at the next
+    # call: the skill read the old lists, and a test of the new ones failed, or passed, on them.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("ReadLists")
+    async def read_lists(api: AlexaApi) -> Response:
+        said = []
+        for alexa_list in await api.lists():
+            items = await api.list_items(alexa_list.list_id)
+            said.append(f"{alexa_list.name}: {', '.join(i.value or '' for i in items)}")
+        return speak("; ".join(said))
+
+    client = skill_client(skill, lists={"Alexa shopping list": ["milk"]})
+    assert client.intent("ReadLists").speech == "Alexa shopping list: milk"
+    client.api.lists = {"Chores": ["dust", "sweep"], "Alexa shopping list": []}
+    assert client.intent("ReadLists").speech == "Chores: dust, sweep; Alexa shopping list: "
+    assert client.api.list_values("Chores") == ["dust", "sweep"]
+    client.api.lists = None  # Amazon's two empty default lists, as at creation
+    assert client.intent("ReadLists").speech == "Alexa shopping list: ; Alexa to-do list: "
+    # A wrong value is refused where it is assigned, as at creation, the lists kept as they were.
+    for wrong, said in (
+        ({"Chores": "dust"}, r"'Chores'.*a list of values"),
+        ({"Chores": 5}, r"'Chores'.*a list of values"),
+        (["Chores"], r"lists is \['Chores'\]: a mapping"),
+    ):
+        with pytest.raises(ValueError, match=said):
+            client.api.lists = wrong  # type: ignore[assignment]
+        with pytest.raises(ValueError, match=said):
+            FakeAlexaApi(lists=wrong)  # type: ignore[arg-type]
+    assert client.intent("ReadLists").speech == "Alexa shopping list: ; Alexa to-do list: "
+
+
 def test_in_skill_products_filtered_and_one_by_id(
     skill_client: Callable[..., TestClient],
 ) -> None:

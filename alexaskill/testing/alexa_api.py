@@ -48,10 +48,8 @@ import msgspec
 from ..alexa_api import (
     MAX_ANSWER_BYTES,
     Address,
-    AlexaList,
     CountryAndPostalCode,
     InSkillProduct,
-    ListItem,
     PhoneNumber,
     Reminder,
     Scope,
@@ -101,9 +99,9 @@ KEPT_CALLS: Final = 1000
 class FakeAlexaApi(ListsAndProducts, AccessCheck):
     """Alexa's service APIs for one simulated user and device, answered from the data given.
 
-    Change a field between requests (``api.time_zone = "Asia/Tokyo"``); ``lists`` is read once,
-    at creation. Reminders the skill creates are kept in ``reminders``, items it adds to a list
-    are read back with `list_values`.
+    Change a field between requests (``api.time_zone = "Asia/Tokyo"``, ``api.lists = {…}``):
+    the next call reads it, and a wrong value fails where it is assigned. Reminders the skill
+    creates are kept in ``reminders``, items it adds to a list are read back with `list_values`.
     """
 
     time_zone: str | None = None
@@ -146,6 +144,8 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
         else:  # permissions read once; an address or a number given as a mapping, checked
             value = _given(name, value)
         super().__setattr__(name, value)
+        if name == "lists" and "_lock" in self.__dict__:  # (at creation, `__post_init__`)
+            self._load_lists()
 
     def __post_init__(self) -> None:
         if (
@@ -160,8 +160,6 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
         #: The requests being answered, and those answered (`answering`).
         self._answering: dict[str, int] = {}  # (with their progressive responses taken)
         self._answered: dict[str, None] = {}  # oldest first, `_ANSWERED_KEPT` at most
-        self._items: dict[str, list[ListItem]] = {}
-        self._list_meta: dict[str, AlexaList] = {}
         self._load_lists()
 
     # --- what the skill called ---

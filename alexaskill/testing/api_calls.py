@@ -176,10 +176,11 @@ def _scopes(value: object) -> tuple[str, ...]:
 
 def _given(name: str, value: Any) -> Any:
     """A field of `FakeAlexaApi` as it is kept: ``permissions`` as `_scopes` reads them, ``now``
-    as `_clock` checks it; an ``address``, ``mobile_number`` or in-skill product given as a
-    mapping as the value it stands for, its keys Amazon's (``postalCode``) or the Python field
-    names (``postal_code``): `ValueError` for a key of neither (a typo, its data dropped
-    unnoticed) or a wrong value."""
+    as `_clock` checks it, ``lists`` as `_lists` does; an
+    ``address``, ``mobile_number`` or in-skill product given as a mapping as the value it
+    stands for, its keys Amazon's (``postalCode``) or the Python field names
+    (``postal_code``): `ValueError` for a key of neither (a typo, its data dropped unnoticed)
+    or a wrong value. Checked at creation and at each assignment alike."""
     from ..alexa_api import Address, PhoneNumber
 
     if name == "permissions":
@@ -188,9 +189,26 @@ def _given(name: str, value: Any) -> Any:
         return value if value is None else _clock(value)
     if name in ("in_skill_products", "reminders"):
         return _listed(name, value)
+    if name == "lists":
+        return value if value is None else _lists(value)
     kinds: dict[str, type[msgspec.Struct]] = {"address": Address, "mobile_number": PhoneNumber}
     into = kinds.get(name)
     return value if into is None else _struct(name, value, into)
+
+
+def _lists(value: object) -> Any:
+    """``lists``, checked: `ValueError` for anything but a mapping of list names to lists of
+    values (a string's letters would be the items)."""
+    if not isinstance(value, Mapping):
+        raise ValueError(
+            f"lists is {value!r}: a mapping of list name to its values (None: Amazon's two "
+            "empty default lists)"
+        )
+    for name, values in value.items():
+        if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+            example = repr([values]) if isinstance(values, str | bytes) else "['milk']"
+            raise ValueError(f"lists[{name!r}] is {values!r}: a list of values, e.g. {example}")
+    return value
 
 
 def _clock(value: object) -> Any:

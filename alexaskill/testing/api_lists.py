@@ -58,19 +58,19 @@ class ListsAndProducts:
         raise KeyError(name)
 
     def _load_lists(self) -> None:
+        """The lists as ``lists`` gives them (checked by `_given` when assigned): at creation,
+        and again at each assignment, the items the skill added to the lists before dropped
+        with them, as `reminders` assigned drops those it created."""
         lists = self.lists
         if lists is None:
             lists = {name: () for name, _ in _DEFAULT_LISTS}
         suffixes = dict(_DEFAULT_LISTS)
-        self._undated = self.now is None
+        metas: dict[str, AlexaList] = {}
+        items: dict[str, list[ListItem]] = {}
         for index, (name, values) in enumerate(lists.items()):
-            if isinstance(values, str | bytes):  # its letters would be the items
-                raise ValueError(
-                    f"lists[{name!r}] is {values!r}: a list of values, e.g. [{values!r}]"
-                )
             raw = f"amzn1.account.FAKE-{suffixes.get(name, f'CUSTOM{index}')}"
             list_id = base64.b64encode(raw.encode()).decode()
-            self._list_meta[list_id] = AlexaList(
+            metas[list_id] = AlexaList(
                 list_id=list_id,
                 name=name,
                 state="active",
@@ -83,9 +83,10 @@ class ListsAndProducts:
             # (No request made them: the fake's own now, else this machine's clock until a
             # call gives a now: `_date_given`.)
             moment = self._moment({})
-            self._items[list_id] = [
-                self._new_item(list_id, value, "active", moment) for value in values
-            ]
+            items[list_id] = [self._new_item(list_id, value, "active", moment) for value in values]
+        with self._lock:  # (a call being answered reads the old lists or the new, whole)
+            self._undated = self.now is None
+            self._items, self._list_meta = items, metas
 
     def _date_given(self, headers: Mapping[str, str]) -> None:
         """The items given with the fake, without its ``now`` stamped by this machine's clock,
