@@ -154,6 +154,24 @@ def test_the_fake_keeps_a_thousand_calls_by_default() -> None:
         FakeAlexaApi(keep_calls=0)
 
 
+@pytest.mark.parametrize("wrong", [0, -1, "5", True, 2.5])
+def test_keep_calls_assigned_later_is_checked_as_at_creation(wrong: object) -> None:
+    # `api.keep_calls = 0` was taken, and the fake then kept no call at all, silently;
+    # `= "5"` failed the skill's next call deep in the fake (a TypeError comparing a length).
+    api = FakeAlexaApi()
+    with pytest.raises(ValueError, match=r"keep_calls is .*a whole number, 1 or more"):
+        api.keep_calls = wrong  # type: ignore[assignment]
+    with pytest.raises(ValueError, match=r"keep_calls is .*a whole number, 1 or more"):
+        FakeAlexaApi(keep_calls=wrong)  # type: ignore[arg-type]
+    assert api.keep_calls == 1000
+    api.keep_calls = 2  # a right one is taken, and kept to at the next call
+    with api.answering("r-done"):
+        pass
+    for _ in range(3):
+        _speak(api, "r-done")
+    assert len(api.calls) == 2 and api.call_count == 3
+
+
 def test_a_client_reads_its_calls_right_after_the_fake_forgot_some() -> None:
     kept: list[AlexaApi] = []
     api = FakeAlexaApi(keep_calls=2)

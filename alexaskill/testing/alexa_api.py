@@ -148,12 +148,6 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
             self._load_lists()
 
     def __post_init__(self) -> None:
-        if (
-            not isinstance(self.keep_calls, int)
-            or isinstance(self.keep_calls, bool)
-            or self.keep_calls < 1
-        ):
-            raise ValueError(f"keep_calls is {self.keep_calls!r}: a whole number, 1 or more")
         self._lock = threading.Lock()
         self._call_count = 0
         self._late_count = 0

@@ -176,7 +176,7 @@ def _scopes(value: object) -> tuple[str, ...]:
 
 def _given(name: str, value: Any) -> Any:
     """A field of `FakeAlexaApi` as it is kept: ``permissions`` as `_scopes` reads them, ``now``
-    as `_clock` checks it, ``lists`` as `_lists` does; an
+    as `_clock` checks it, ``lists`` as `_lists` does, ``keep_calls`` a whole number; an
     ``address``, ``mobile_number`` or in-skill product given as a mapping as the value it
     stands for, its keys Amazon's (``postalCode``) or the Python field names
     (``postal_code``): `ValueError` for a key of neither (a typo, its data dropped unnoticed)
@@ -191,6 +191,10 @@ def _given(name: str, value: Any) -> Any:
         return _listed(name, value)
     if name == "lists":
         return value if value is None else _lists(value)
+    if name == "keep_calls":
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"keep_calls is {value!r}: a whole number, 1 or more")
+        return value
     kinds: dict[str, type[msgspec.Struct]] = {"address": Address, "mobile_number": PhoneNumber}
     into = kinds.get(name)
     return value if into is None else _struct(name, value, into)
