@@ -99,12 +99,13 @@ def _stamp(moment: _dt.datetime | None = None) -> str:
 
 
 def _reminder_problem(
-    body: Any, zone_name: str | None = None, now: _dt.datetime | None = None
+    body: Any, zone_name: str | None, now: _dt.datetime
 ) -> tuple[str, str] | None:
     """Amazon's 400 code and a message for a reminder body it would refuse, else None: a
     one-time ``scheduledTime`` (in its ``timeZoneId``, else the device's ``zone_name``; not
-    judged without either, as `AlexaApi.create_reminder` does not) gone by at ``now`` too (the
-    code is the fake's: Amazon's for it is not documented)."""
+    judged without either, as `AlexaApi.create_reminder` does not) gone by at ``now``, the
+    fake's now for the call (`AccessCheck._moment`), too (the code is the fake's: Amazon's for
+    it is not documented)."""
     if not isinstance(body, dict) or not isinstance(body.get("requestTime"), str):
         return "INVALID_REQUEST_TIME", "requestTime is required"
     trigger = body.get("trigger")
@@ -118,7 +119,7 @@ def _reminder_problem(
     elif kind == "SCHEDULED_ABSOLUTE":
         if not isinstance(trigger.get("scheduledTime"), str):
             return "INVALID_TRIGGER", "scheduledTime is required"
-        gone = _gone(trigger, zone_name, now or _dt.datetime.now(_dt.UTC))
+        gone = _gone(trigger, zone_name, now)
         if gone is not None:
             return "INVALID_TRIGGER", gone
     else:
