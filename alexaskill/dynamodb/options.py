@@ -1,0 +1,131 @@
+"""The checks of `DynamoDBStore`'s options, made when the store is made: a mistake fails there,
+with a `ConfigurationError` that says what to write, not at each load and save."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from typing import Any, Final
+
+from ..exceptions import ConfigurationError
+from ..store.url import url_without_password
+from .client import _check_client
+from .update import _SAVED_AT
+
+__all__: list[str] = []
+
+# DynamoDB's table names: 3 to 255 of these characters (or an ARN, for a table of another account).
+_TABLE_NAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:\S+")
+# A region name botocore takes (else every call failed with its InvalidRegionError): a host
+# name's label, letters, digits and inner hyphens ("us-east-1").
+_REGION: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+#: botocore and the modules it imports at once (one installed with ``--no-deps`` lacks them).
+_AWS_MODULES: Final = ("botocore", "jmespath", "dateutil", "urllib3")
+#: The longest ``timeout``, in seconds: a day. (botocore failed every call, "timestamp out of
+#: range for platform time_t", with a timeout of about 1e10 s or more; none is of use.)
+_MAX_TIMEOUT: Final = 86400.0
+
+
+def _check_options(
+    table: str,
+    region: str | None,
+    endpoint_url: str | None,
+    partition_key_name: str,
+    attribute_name: str,
+    create_table: bool,
+    timeout: float,
+    client: Any,
+) -> None:
+    """`ConfigurationError` for the first of `DynamoDBStore`'s options it cannot work with."""
+    if not isinstance(table, str) or not _TABLE_NAME.fullmatch(table):
+        raise ConfigurationError(
+            f"DynamoDBStore: {table!r} is not a DynamoDB table name "
+            "(3 to 255 letters, digits, '_', '-' or '.')"
+        )
+    _check_types(
+        region=region,
+        endpoint_url=endpoint_url,
+        partition_key_name=partition_key_name,
+        attribute_name=attribute_name,
+        create_table=create_table,
+    )
+    if region is not None and not _REGION.fullmatch(region):
+        raise ConfigurationError(
+            f"DynamoDBStore: {region!r} is not an AWS region name (like 'us-east-1')"
+        )
+    if endpoint_url is not None and not endpoint_url.startswith(("http://", "https://")):
+        raise ConfigurationError(
+            f"DynamoDBStore: endpoint_url {url_without_password(endpoint_url)!r} must start "
+            "with http:// or https://"
+        )
+    if endpoint_url is not None:
+        _check_endpoint_url(endpoint_url)
+    if not partition_key_name or not attribute_name or partition_key_name == attribute_name:
+        raise ConfigurationError(
+            "DynamoDBStore: partition_key_name and attribute_name must be two non-empty names"
+        )
+    if _SAVED_AT in (partition_key_name, attribute_name):
+        raise ConfigurationError(
+            f"DynamoDBStore: {_SAVED_AT!r} is the store's own column (each item's last save)"
+        )
+    _check_timeout(timeout)
+    if client is not None:
+        _check_client(client, create_table)
+    if client is None:
+        # Looked for, not imported (a cold start's cost): else the first request failed.
+        missing = [name for name in _AWS_MODULES if importlib.util.find_spec(name) is None]
+        if missing:
+            what = "botocore" if "botocore" in missing else f"botocore's {', '.join(missing)}"
+            raise ConfigurationError(
+                f"DynamoDBStore needs {what}: install the dynamodb extra, "
+                "pip install 'alexaskill[dynamodb]'"
+            )
+
+
+def _check_types(**options: object) -> None:
+    """`ConfigurationError` for an option of the wrong type: taken before, botocore's parameter
+    check refused every call (an AttributeError at once for ``endpoint_url``). Names the type
+    only: an endpoint URL may hold a password."""
+    for name, value in options.items():
+        if name == "create_table":
+            fine, wanted = isinstance(value, bool), "True or False"
+        elif name in ("region", "endpoint_url"):
+            fine, wanted = value is None or isinstance(value, str), "a str or None"
+        else:
+            fine, wanted = isinstance(value, str), "a str"
+        if not fine:
+            raise ConfigurationError(
+                f"DynamoDBStore: {name} must be {wanted}, not {type(value).__name__}"
+            )
+
+
+def _check_timeout(timeout: object) -> None:
+    """`ConfigurationError` unless ``timeout`` is a number of seconds above 0, up to a day."""
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise ConfigurationError(
+            f"DynamoDBStore: timeout is a number of seconds, not {type(timeout).__name__}"
+        )
+    if not 0 < timeout <= _MAX_TIMEOUT:
+        raise ConfigurationError(
+            f"DynamoDBStore: timeout must be above 0 s and at most {_MAX_TIMEOUT:g} s (a day), "
+            f"not {timeout!r}"
+        )
+
+
+def _check_endpoint_url(url: str) -> None:
+    """`ConfigurationError` now for an ``endpoint_url`` botocore refuses at each call (a
+    ValueError out of every load and save): no host, white space, a port past 65535, an IPv6
+    address without its closing bracket. The message shows the URL without its password."""
+    import urllib.parse
+
+    try:
+        parts = urllib.parse.urlsplit(url)
+        fine = bool(parts.hostname) and (parts.port is None or parts.port >= 0)  # .port checks
+    except ValueError:  # "Invalid IPv6 URL", "Port out of range 0-65535", a port not a number
+        fine = False
+    if not fine or any(character.isspace() for character in url):
+        raise ConfigurationError(
+            f"DynamoDBStore: endpoint_url {url_without_password(url)!r} is not a URL botocore "
+            "can use: write http(s)://HOST[:PORT], e.g. http://127.0.0.1:8000"
+        )
