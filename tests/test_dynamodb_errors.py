@@ -1070,3 +1070,42 @@ def test_a_store_error_leaves_no_cycle_holding_the_frames_that_failed(aws_env: N
         assert held and held[0]() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("answered", "said", "cause"),
+    [
+        (True, "UpdateItem failed (InternalServerError: oops)", "ClientError"),
+        (False, "the connection closed before the answer to UpdateItem", "ConnectionClosedError"),
+    ],
+)
+def test_a_write_that_adds_raises_what_its_one_attempt_got(
+    fake_dynamodb: FakeDynamoDB, answered: bool, said: str, cause: str
+) -> None:
+    # Through a client given, a write that adds is not sent again: the store raises what its
+    # one attempt got (`_last_attempt`): an error's answer, as a ClientError, or botocore's
+    # exception itself (a dropped connection), with none of the refusal to retry in its chain.
+    if answered:
+        fake_dynamodb.error = (500, "InternalServerError", "oops")
+    else:
+        fake_dynamodb.release.set()  # the fake answers nothing: each connection dropped
+    client = _retrying_client(fake_dynamodb.url, 3)
+    store = DynamoDBStore("skill", client=client, timeout=20)
+    write = {
+        "TableName": "skill",
+        "Key": {"id": {"S": USER}},
+        "UpdateExpression": "SET n = :v",
+        "ExpressionAttributeValues": {":v": {"N": "1"}},
+    }
+    try:
+        with pytest.raises(StoreError) as info:
+            store._in_thread(lambda client: client.update_item(**write), "UpdateItem", True)
+        assert said in str(info.value)
+        assert "(the write may have been made)" in str(info.value)
+        failed = info.value.__cause__
+        assert type(failed).__name__ == cause
+        assert failed is not None and failed.__cause__ is None and failed.__suppress_context__
+    finally:
+        client.close()
+    fake_dynamodb.settle()
+    assert fake_dynamodb.calls == ["UpdateItem"]  # sent once: it may have been applied
