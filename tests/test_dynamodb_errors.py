@@ -1109,3 +1109,50 @@ def test_a_write_that_adds_raises_what_its_one_attempt_got(
         client.close()
     fake_dynamodb.settle()
     assert fake_dynamodb.calls == ["UpdateItem"]  # sent once: it may have been applied
+
+
+def test_a_write_that_adds_leaves_no_cycle_holding_the_frames_that_failed(aws_env: None) -> None:
+    # The exception its one attempt got (a dropped connection) is raised as the store's
+    # failure's cause, its context the refusal to send it again, whose traceback holds the
+    # frames that failed. Two cycles held them, and their locals, until the cycle collector
+    # ran: `_in_thread` raised the exception from a local (now `_last_attempt` makes it), and
+    # `_refuse_if_given_up` kept it in a local of its frame, which the refusal's traceback
+    # holds. botocore is stood in for by its two events, fired as it fires them: its endpoint
+    # keeps the refusal in a cycle of its own (`_send_request` raises it from a local),
+    # whatever the store does.
+    import gc
+    import weakref
+    from types import SimpleNamespace
+
+    from botocore.exceptions import ConnectionClosedError
+
+    from alexaskill.dynamodb.client import _note_answer, _refuse_if_given_up
+
+    class Held:
+        pass
+
+    held: list[weakref.ref[Held]] = []
+
+    def dropped() -> ConnectionClosedError:
+        try:
+            raise ConnectionClosedError(endpoint_url="http://127.0.0.1:9")
+        except ConnectionClosedError as exc:
+            return exc
+
+    def adding(client: Any) -> None:
+        local = Held()  # a local of the failing frame
+        held.append(weakref.ref(local))
+        _note_answer(exception=dropped())  # the first attempt's connection dropped
+        retry = SimpleNamespace(context={"retries": {"attempt": 2}})
+        _refuse_if_given_up(request=retry)  # botocore's retry of it: refused
+
+    store = DynamoDBStore("skill", client=_FailingAtCreation())
+    gc.disable()
+    try:
+        with pytest.raises(StoreError, match="the connection closed before") as info:
+            store._in_thread(adding, "UpdateItem", True)
+        assert isinstance(info.value.__cause__, ConnectionClosedError)
+        del info
+        assert held and held[0]() is None
+    finally:
+        gc.enable()

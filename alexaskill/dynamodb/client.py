@@ -43,6 +43,9 @@ def _refuse_if_given_up(request: Any = None, **_: Any) -> None:
         attempt = getattr(request, "context", {}).get("retries", {}).get("attempt", 1)
         last = getattr(_waited_for, "last", None)
         code = last.get("Error", {}).get("Code") if isinstance(last, dict) else None
+        # Not kept in this frame: the refusal below holds it in its traceback, and is the
+        # context of `last` when that is an exception `_in_thread` raises: a cycle.
+        del last
         if attempt > 1 and code not in _THROTTLED:
             raise _NotSentAgain
 
