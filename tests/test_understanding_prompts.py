@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -181,6 +182,49 @@ def test_an_empty_time_window_is_reported() -> None:
         f.message for f in check_model(InteractionModel.from_json(data)) if f.level == "error"
     ]
     assert any("slot time" in e and "no value can pass" in e for e in errors)
+
+
+def test_an_empty_day_window_is_found_on_the_utc_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    # check_model has no clock, and took the machine's local date where a missing clock means
+    # UTC everywhere else (Understander, Conversation). A machine clock set to a zone whose date
+    # is another than UTC's now (14 hours east after noon UTC, 12 west before): a window from
+    # the later of the two dates to "P0D" (today) is empty on the UTC date only if UTC's is the
+    # earlier one.
+    data = pizza()
+    for intent in (
+        *data["interactionModel"]["languageModel"]["intents"],
+        *data["interactionModel"]["dialog"]["intents"],
+    ):
+        for slot in intent.get("slots", ()):
+            if slot["name"] == "time":
+                slot["type"] = "AMAZON.DATE"
+    [intent] = data["interactionModel"]["dialog"]["intents"]
+    [when] = [slot for slot in intent["slots"] if slot["name"] == "time"]
+    try:
+        for _ in range(3):  # again if the UTC date changed meanwhile (at noon or midnight)
+            utc = datetime.datetime.now(datetime.UTC)
+            east = utc.hour >= 12
+            local = utc + datetime.timedelta(hours=14 if east else -12)
+            monkeypatch.setenv("TZ", "EAST-14" if east else "WEST+12")
+            time.tzset()
+            assert datetime.date.today() == local.date() != utc.date()
+            start = max(local.date(), utc.date())
+            when["validations"] = [
+                {
+                    "type": "isInDuration",
+                    "prompt": "Slot.Validation.Order.size",
+                    "start": start.isoformat(),
+                    "end": "P0D",
+                }
+            ]
+            findings = check_model(InteractionModel.from_json(data))
+            if datetime.datetime.now(datetime.UTC).date() == utc.date():
+                break
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    empty = [f.message for f in findings if "no value can pass" in f.message]
+    assert bool(empty) == (start > utc.date()), (start, utc, empty)
 
 
 # --- multiple-value slots -------------------------------------------------------------------------

@@ -304,7 +304,10 @@ class _Checker:
                         rule.type, rule.start, rule.end, slot_type, custom
                     ):
                         self.error(f"{where}: {problem}")
-                impossible = never_passes(slot.validations, slot_type, datetime.date.today())
+                # No user, so no local time: the UTC date, as an Understander without a clock
+                # takes (the machine's own date would make the finding depend on its zone).
+                today = datetime.datetime.now(datetime.UTC).date()
+                impossible = never_passes(slot.validations, slot_type, today)
                 if impossible is not None:
                     self.error(
                         f"{where}: {impossible}; the dialog would ask again whatever the user says"
