@@ -2845,3 +2845,32 @@ def test_a_couple_left_out_beside_an_empty_number_slot_is_no_reading(said: str) 
         assert {name: fill.value for name, fill in alone.fills.items()} == {"item": item}
     two = order_understander().understand("give me 2 pizza for the couple", now=NOW)
     assert two.fills["count"].value == "2"
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("set an alarm for friday morning at 6 pm", None),
+        ("set an alarm for 6 pm friday morning", None),
+        ("set an alarm for friday evening at 6 am", None),
+        ("set an alarm for next friday afternoon at 7 am", None),
+        ("set an alarm for friday evening at 6", None),
+        ("set an alarm for friday morning at 6 am", {"date": "2026-12-04", "time": "06:00"}),
+        ("set an alarm for friday morning at 6", {"date": "2026-12-04", "time": "06:00"}),
+        ("set an alarm for 6 pm friday evening", {"time": "18:00", "date": "2026-12-04"}),
+        ("set an alarm for 11 pm saturday night", {"time": "23:00", "date": "2026-12-05"}),
+    ],
+)
+def test_a_weekdays_part_of_the_day_is_the_dates(
+    said: str, expected: dict[str, str] | None
+) -> None:
+    # "friday morning at 6 pm" filled date with friday and time with 18:00, "morning" left
+    # out as a word not in the sample: the date took no part of the day, so the time said in
+    # the other half went unchecked. "friday morning" is friday, as "tomorrow morning" is
+    # tomorrow, and its morning is checked against the time's half as tomorrow's is.
+    understood = alarm_understander().understand(said, now=NOW)
+    if expected is None:
+        assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+        return
+    assert {name: fill.value for name, fill in understood.fills.items()} == expected
+    assert understood.exact, understood.explain()

@@ -299,6 +299,10 @@ def _shift(today: datetime.date, amount: int, unit: str) -> str | None:
     return None if found is None else _day(found)
 
 
+#: The parts of a day a weekday can be said with ("friday night").
+_DAY_PARTS: Final = frozenset({"morning", "afternoon", "evening", "night"})
+
+
 def date(words: Sequence[str], now: datetime.datetime) -> str | None:
     """AMAZON.DATE for the words of one slot, relative to the user's local ``now``."""
     try:
@@ -364,6 +368,10 @@ def _date(words: list[str], today: datetime.date) -> str | None:
     if after_next and words[-3] in WEEKDAYS:  # "(the) friday after next": a week past next's
         later = _weekday("next", WEEKDAYS[words[-3]], today) + datetime.timedelta(days=7)
         return _day(later)
+    if len(words) > 1 and words[-1] in _DAY_PARTS and words[-2] in WEEKDAYS:
+        # "friday morning" is friday, as "tomorrow morning" is tomorrow: the date keeps the
+        # part of the day, which a time said with it must agree with (companions.py).
+        return _date(words[:-1], today)
     kind, rest = _modifier(words)
     if len(rest) == 1:
         word = rest[0]
