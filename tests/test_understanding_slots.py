@@ -2874,3 +2874,29 @@ def test_a_weekdays_part_of_the_day_is_the_dates(
         return
     assert {name: fill.value for name, fill in understood.fills.items()} == expected
     assert understood.exact, understood.explain()
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("set an alarm for 19:00 tomorrow morning", None),
+        ("set an alarm for tomorrow morning at 19:30", None),
+        ("set an alarm for 00:30 tomorrow evening", None),
+        ("set an alarm for 07:00 tomorrow morning", {"time": "07:00", "date": "2026-11-30"}),
+        ("set an alarm for 19:00 tomorrow evening", {"time": "19:00", "date": "2026-11-30"}),
+        ("set an alarm for 13:00 tomorrow afternoon", {"time": "13:00", "date": "2026-11-30"}),
+        ("set an alarm for 00:30 tomorrow night", {"time": "00:30", "date": "2026-11-30"}),
+        ("set an alarm for 12:00 tomorrow morning", {"time": "12:00", "date": "2026-11-30"}),
+    ],
+)
+def test_a_24_hour_time_against_the_dates_part_of_the_day_is_no_reading(
+    said: str, expected: dict[str, str] | None
+) -> None:
+    # "19:00 tomorrow morning" filled time with 19:00: a time on the 24-hour clock says no
+    # "am" or "pm", so the check of "7 pm tomorrow morning" let it pass, though its hour
+    # (after 12, or written with a leading 0) says which half of the day it is in.
+    understood = alarm_understander().understand(said, now=NOW)
+    if expected is None:
+        assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+        return
+    assert {name: fill.value for name, fill in understood.fills.items()} == expected

@@ -95,6 +95,8 @@ _HALF_SAID: Final = frozenset({"am", "pm", "m", "morning", "afternoon", "evening
 #: A date's words naming one half of the day ("tomorrow morning", "tomorrow evening"): "night"
 #: and "tonight" name neither ("11 pm tomorrow night", "2 am tonight").
 _HALVES: Final = {"morning": "the morning", "afternoon": "the afternoon", "evening": "the evening"}
+#: What follows a clock time's leading 0 ("07:00", "0:30"): a lone "0" is no time of its own.
+_CLOCK_NEXT: Final = frozenset("0123456789:")
 
 
 def part_of_day_clash(
@@ -120,9 +122,17 @@ def part_of_day_clash(
                 return f"{said!r} said with {day!r} is no {time.value} ({took})"
             half = "the morning" if hour < 12 else "the afternoon or evening"
             part = next((_HALVES[word] for word in named if word in _HALVES), None)
-            if half_said and part is not None and (part == "the morning") != (hour < 12):
+            clock = half_said or _on_24_hour_clock(hour, spans.words[start:end])
+            if clock and part is not None and (part == "the morning") != (hour < 12):
                 return f"{said!r} ({time.value}, {half}) said with {day!r} ({part}) is no time"
     return None
+
+
+def _on_24_hour_clock(hour: int, words: Sequence[str]) -> bool:
+    """Whether a time said without "am" or "pm" says its half of the day all the same: an hour
+    after 12 ("19:00"), or one written with a leading 0 ("07:00", "00:30"), is on the 24-hour
+    clock. "7:00" and "12:00" may be either half."""
+    return hour > 12 or any(word[:1] == "0" and word[1:2] in _CLOCK_NEXT for word in words)
 
 
 def time_left_out(
