@@ -2900,3 +2900,53 @@ def test_a_24_hour_time_against_the_dates_part_of_the_day_is_no_reading(
         assert understood.intent == "AMAZON.FallbackIntent", understood.fills
         return
     assert {name: fill.value for name, fill in understood.fills.items()} == expected
+
+
+def pizza_order_understander() -> Understander:
+    """``count`` then ``size`` (custom: small, large, rock and roll), and ``item`` (custom)."""
+    slots = [
+        {"name": "count", "type": "AMAZON.NUMBER"},
+        {"name": "size", "type": "Size"},
+        {"name": "item", "type": "Item"},
+    ]
+    samples = ["order {count} {size} pizzas", "give me {count} {item}", "give me {count}"]
+    intents = [
+        {"name": "Order", "slots": slots, "samples": samples},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    sizes = [{"name": {"value": word}} for word in ("small", "large", "rock and roll")]
+    types = [
+        {"name": "Size", "values": sizes},
+        {"name": "Item", "values": [{"name": {"value": "pizza"}}]},
+    ]
+    model = {
+        "interactionModel": {
+            "languageModel": {"invocationName": "x", "intents": intents, "types": types}
+        }
+    }
+    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected", "exact"),
+    [
+        ("give me 5 and", {"count": "5"}, False),
+        ("give me 5 or", {"count": "5"}, False),
+        ("order 5 and large pizzas", {"count": "5", "size": "large"}, False),
+        ("order 5 or small pizzas", {"count": "5", "size": "small"}, False),
+        ("order 5 large pizzas", {"count": "5", "size": "large"}, True),
+        ("order 5 rock and roll pizzas", {"count": "5", "size": "rock and roll"}, True),
+        ("order 5 extra large pizzas", {"count": "5", "size": "extra large"}, True),
+        ("give me 5 pasta", {"count": "5", "item": "pasta"}, True),
+    ],
+)
+def test_a_custom_value_begins_with_no_dangling_and(
+    said: str, expected: dict[str, str], exact: bool
+) -> None:
+    # "give me 5 and" filled count with 5 and item with "and", and "order 5 and large pizzas"
+    # size with "and large", both exactly: an unlisted value starting with "and" or "or" is
+    # the rest of a list cut in the wrong place, no value a user says (the type lists none
+    # that starts so). The "and" is now a word left out, which the reading says.
+    understood = pizza_order_understander().understand(said, now=NOW)
+    assert {name: fill.value for name, fill in understood.fills.items()} == expected
+    assert understood.exact is exact, understood.explain()

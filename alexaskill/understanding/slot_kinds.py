@@ -268,6 +268,7 @@ class CustomKind:
         tokenize: Any,
         fillers: frozenset[str],
         fallback: SlotKind | None = None,
+        separators: frozenset[str] = frozenset(),
     ) -> None:
         self.name = name
         self.fillers = fillers
@@ -285,6 +286,10 @@ class CustomKind:
                     entries.append(value)
                 longest = max(longest, len(key))
         self.max_words = max(longest, fallback.max_words if fallback else 0, 4)
+        # An unlisted value may not start with a list's "and" or "or" ("5 and" cut into a count
+        # of 5 and an item "and"), unless a listed value does: the rest of a list cut in the
+        # wrong place is no value a user says.
+        self.dangling = separators - {key[0] for key in self.index}
 
     def lookup(self, words: tuple[str, ...]) -> list[TypeValue] | None:
         found = self.index.get(words)
@@ -323,6 +328,6 @@ class CustomKind:
             typed = self.fallback.fill(tokens, now)
             if typed is not None and typed.kind == "typed":
                 return typed
-        if not _trimmed(tokens, self.fillers):
+        if not _trimmed(tokens, self.fillers) or tokens[0].text in self.dangling:
             return None
         return Fill(None, tokens, "unlisted", UNLISTED, self.resolutions(()))

@@ -65,6 +65,7 @@ def slot_kind(
         )
         return ListKind(base, language.list_separators)
     parser = language.slot_parser(type_name)
+    separators = language.list_separators
     builtin: SlotKind | None = None
     if type_name.startswith("AMAZON."):
         builtin = (
@@ -79,8 +80,10 @@ def slot_kind(
         )
     declared = types.get(type_name)
     if declared is not None and declared.values:
-        return CustomKind(type_name, declared.values, skill_id, tokenize, language.fillers, builtin)
+        return CustomKind(
+            type_name, declared.values, skill_id, tokenize, language.fillers, builtin, separators
+        )
     if builtin is not None:
         return builtin
     # A custom type the model does not declare: any words, no resolution to offer.
-    return CustomKind(type_name, (), skill_id, tokenize, language.fillers)
+    return CustomKind(type_name, (), skill_id, tokenize, language.fillers, None, separators)
