@@ -188,12 +188,16 @@ def test_a_connection_closing_with_its_answer_unsent_keeps_its_place() -> None:
         thread.join(30)
 
 
+# The head deadline is long: a test thread stalled past the default 5 s would see the silent
+# connections closed for their silence, and the test pass without any of them making room.
 class QuickGrace(HttpProtocol):
     silent_grace = 0.2
+    header_timeout = 300.0
 
 
 class QuickGraceH11(H11Protocol):
     silent_grace = 0.2
+    header_timeout = 300.0
 
 
 @pytest.mark.parametrize("protocol", ["httptools", "h11"])
@@ -204,13 +208,21 @@ def test_a_flood_of_new_connections_makes_room_among_its_own(protocol: str) -> N
     # of connections that never send a request closed every idle keep-alive connection.
     # Connections that have sent no request for over `silent_grace` now make room first.
     http = QuickGrace if protocol == "httptools" else QuickGraceH11
-    config = uvicorn.Config(hello, port=0, http=http, limit_concurrency=5, log_level="warning")
+    # (The kept connection idles for as long as the test thread takes: no keep-alive timeout.)
+    config = uvicorn.Config(
+        hello,
+        port=0,
+        http=http,
+        limit_concurrency=5,
+        timeout_keep_alive=300,
+        log_level="warning",
+    )
     with serving(config) as server:
         port = _port(server)
         request = b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n"
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as kept:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as kept:
             kept.sendall(request)
-            assert kept.recv(4096).startswith(b"HTTP/1.1 200 ")
+            assert _chunked_answer(kept).startswith(b"HTTP/1.1 200 ")
             silent = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
             # Accepted (their age counts from then: a server stalled under load accepted them
             # with the flood, all within the grace, and the kept connection made room) ...
@@ -224,7 +236,7 @@ def test_a_flood_of_new_connections_makes_room_among_its_own(protocol: str) -> N
             try:
                 _closed_by_the_server(silent, at_least=3)  # the new ones took their places
                 kept.sendall(request)
-                assert kept.recv(4096).startswith(b"HTTP/1.1 200 ")
+                assert _chunked_answer(kept).startswith(b"HTTP/1.1 200 ")
             finally:
                 for sock in silent + flood:
                     sock.close()
@@ -262,6 +274,21 @@ def test_a_new_connection_is_not_closed_for_idle_ones_before_it_could_send(proto
             _closed_by_the_server(held, at_least=1)
             alexa.sendall(request)
             assert alexa.recv(4096).startswith(b"HTTP/1.1 200 ")
+
+
+def _chunked_answer(sock: socket.socket) -> bytes:
+    """Read one answer of `hello`'s (chunked: it gives no length) whole, up to its last chunk.
+
+    One ``recv`` is not one answer: h11 writes the last chunk on its own, and a test thread
+    scheduled between the two writes read the answer without it, then took its ``0`` line for
+    the next answer. The socket's timeout bounds each read."""
+    answer = b""
+    while not answer.endswith(b"\r\n0\r\n\r\n"):
+        chunk = sock.recv(4096)
+        assert chunk, f"the server closed the connection mid-answer: {answer!r}"
+        answer += chunk
+    assert b"\r\n\r\n5\r\nhello\r\n0\r\n\r\n" in answer, answer
+    return answer
 
 
 def _closed_by_the_server(socks: list[socket.socket], at_least: int) -> None:
