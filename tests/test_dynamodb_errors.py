@@ -32,6 +32,14 @@ from .fake_dynamodb import (
 )
 from .threaded_http import ThreadedHTTPServer
 
+#: An UpdateItem of the store's kind: a write that adds, which a client given does not send again.
+_ADDING_WRITE = {
+    "TableName": "skill",
+    "Key": {"id": {"S": USER}},
+    "UpdateExpression": "SET n = :v",
+    "ExpressionAttributeValues": {":v": {"N": "1"}},
+}
+
 
 @pytest.fixture
 def anyio_backend() -> str:
@@ -636,17 +644,11 @@ def test_a_client_given_retries_its_owners_calls_after_the_stores(
     fake_dynamodb.error = (500, "InternalServerError", "oops")
     client = _retrying_client(fake_dynamodb.url, 3)
     store = DynamoDBStore("skill", client=client, timeout=20)
-    write = {
-        "TableName": "skill",
-        "Key": {"id": {"S": USER}},
-        "UpdateExpression": "SET n = :v",
-        "ExpressionAttributeValues": {":v": {"N": "1"}},
-    }
     try:
         with pytest.raises(StoreError):  # the store's, in this thread: sent once
-            store._in_thread(lambda client: client.update_item(**write), "UpdateItem", True)
+            store._in_thread(lambda client: client.update_item(**_ADDING_WRITE), "UpdateItem", True)
         with pytest.raises(ClientError):  # its owner's, in the same thread: retried
-            client.update_item(**write)
+            client.update_item(**_ADDING_WRITE)
         fake_dynamodb.settle()
         assert fake_dynamodb.calls == ["UpdateItem"] * 4
     finally:
@@ -1091,15 +1093,9 @@ def test_a_write_that_adds_raises_what_its_one_attempt_got(
         fake_dynamodb.release.set()  # the fake answers nothing: each connection dropped
     client = _retrying_client(fake_dynamodb.url, 3)
     store = DynamoDBStore("skill", client=client, timeout=20)
-    write = {
-        "TableName": "skill",
-        "Key": {"id": {"S": USER}},
-        "UpdateExpression": "SET n = :v",
-        "ExpressionAttributeValues": {":v": {"N": "1"}},
-    }
     try:
         with pytest.raises(StoreError) as info:
-            store._in_thread(lambda client: client.update_item(**write), "UpdateItem", True)
+            store._in_thread(lambda client: client.update_item(**_ADDING_WRITE), "UpdateItem", True)
         assert said in str(info.value)
         assert "(the write may have been made)" in str(info.value)
         failed = info.value.__cause__
