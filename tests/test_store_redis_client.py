@@ -545,7 +545,9 @@ def test_a_given_client_of_a_pool_subclass_is_copied_for_another_event_loop() ->
 
     from alexaskill.store.redis_client import _like
 
-    given = Sentinel([("127.0.0.1", 26379)]).master_for("mymaster")  # type: ignore[no-untyped-call]
+    # (Called as Any: redis 8.2 types Sentinel, 8.1 does not, and an ignore fails mypy on one)
+    untyped: Any = Sentinel
+    given = untyped([("127.0.0.1", 26379)]).master_for("mymaster")
     copy = _like(given)
     assert copy is not None
     assert copy.connection_pool is not given.connection_pool
