@@ -2839,6 +2839,8 @@ def test_a_couple_left_out_beside_an_empty_number_slot_is_no_reading(said: str) 
     understood = order_understander().understand(said, now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.fills
     assert "'couple' makes no number it reads" in understood.notes[-1]
+    # The slot is named as the model names it, not by its type (which two slots may share).
+    assert "the count slot empty" in understood.notes[-1], understood.notes
     for whole, item in [("give me a couple", "a couple"), ("give me couple", "couple")]:
         alone = order_understander().understand(whole, now=NOW)  # nothing left out
         assert {name: fill.value for name, fill in alone.fills.items()} == {"item": item}

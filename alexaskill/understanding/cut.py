@@ -392,8 +392,9 @@ def _number_lost(
     """Why a reading leaving a number slot empty and a word that says how many out ("a dozen"
     of "give me a dozen pizzas", "a couple") is none: the user said how many, no slot has it."""
     filled = {fill[0] for fill in fills}
-    empty = [kind.name for name, kind in kinds.items() if name not in filled]
-    number = next((name for name in empty if name in _CARDINALS), None)
+    # The slot's name, not its type's ("AMAZON.NUMBER"), which two slots may share.
+    empty = (name for name, kind in kinds.items() if name not in filled)
+    number = next((name for name in empty if kinds[name].name in _CARDINALS), None)
     if number is None:
         return None
     at = next((at for at in sorted(extra) if _says_how_many(spans, at)), None)
