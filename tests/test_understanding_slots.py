@@ -2943,3 +2943,40 @@ def test_a_custom_value_begins_with_no_dangling_and(
     understood = pizza_order_understander().understand(said, now=NOW)
     assert {name: fill.value for name, fill in understood.fills.items()} == expected
     assert understood.exact is exact, understood.explain()
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("give me 5 pizza and", {"count": "5", "item": "pizza"}),
+        ("give me 5 pasta or", {"count": "5", "item": "pasta"}),
+        ("order 5 large and pizzas", {"count": "5", "size": "large"}),
+    ],
+)
+def test_a_custom_value_ends_with_no_dangling_and(said: str, expected: dict[str, str]) -> None:
+    # "give me 5 pizza and" filled item with "pizza and" and "order 5 large and pizzas" size
+    # with "large and", both exactly: as with a value starting with it, an unlisted value
+    # ending in "and" or "or" is a list cut in the wrong place. The "and" is a word left out.
+    understood = pizza_order_understander().understand(said, now=NOW)
+    assert {name: fill.value for name, fill in understood.fills.items()} == expected
+    assert not understood.exact, understood.explain()
+
+
+def test_a_listed_value_may_end_with_and() -> None:
+    # The rule follows the type: a value listed as ending in "and" is read whole.
+    slots = [{"name": "band", "type": "Band"}]
+    intents = [
+        {"name": "Play", "slots": slots, "samples": ["play {band}"]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    types = [{"name": "Band", "values": [{"name": {"value": "the band and"}}]}]
+    model = {
+        "interactionModel": {
+            "languageModel": {"invocationName": "x", "intents": intents, "types": types}
+        }
+    }
+    play = Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    for said in ("play the band and", "play some other band and"):
+        understood = play.understand(said, now=NOW)
+        assert understood.fills["band"].words == said.removeprefix("play "), understood.explain()
+        assert understood.exact, understood.explain()

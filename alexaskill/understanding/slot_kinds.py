@@ -288,8 +288,10 @@ class CustomKind:
         self.max_words = max(longest, fallback.max_words if fallback else 0, 4)
         # An unlisted value may not start with a list's "and" or "or" ("5 and" cut into a count
         # of 5 and an item "and"), unless a listed value does: the rest of a list cut in the
-        # wrong place is no value a user says.
+        # wrong place is no value a user says. Nor may it end with one ("pizza and"), the
+        # start of a list's next value cut off.
         self.dangling = separators - {key[0] for key in self.index}
+        self.dangling_end = separators - {key[-1] for key in self.index}
 
     def lookup(self, words: tuple[str, ...]) -> list[TypeValue] | None:
         found = self.index.get(words)
@@ -329,5 +331,7 @@ class CustomKind:
             if typed is not None and typed.kind == "typed":
                 return typed
         if not _trimmed(tokens, self.fillers) or tokens[0].text in self.dangling:
+            return None
+        if tokens[-1].text in self.dangling_end:
             return None
         return Fill(None, tokens, "unlisted", UNLISTED, self.resolutions(()))
