@@ -2749,7 +2749,7 @@ def alarm_reads(said: str, expected: dict[str, str] | None) -> Understanding:
         ("set an alarm for 7 tomorrow morning", {"time": "07:00", "date": "2026-11-30"}),
         ("set an alarm for 7 am tomorrow", {"time": "07:00", "date": "2026-11-30"}),
         ("set an alarm for 7 pm tomorrow evening", {"time": "19:00", "date": "2026-11-30"}),
-        ("set an alarm for 12 tonight", {"time": "12:00", "date": "2026-11-29"}),
+        ("set an alarm for 12 tonight", {"time": "00:00"}),  # midnight, read by the time alone
     ],
 )
 def test_an_hour_said_with_an_evening_date_is_no_morning_time(
@@ -2980,3 +2980,43 @@ def test_a_listed_value_may_end_with_and() -> None:
         understood = play.understand(said, now=NOW)
         assert understood.fills["band"].words == said.removeprefix("play "), understood.explain()
         assert understood.exact, understood.explain()
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("set an alarm for 12 tonight", {"time": "00:00"}),
+        ("set an alarm for 12:30 tonight", {"time": "00:30"}),
+        ("set an alarm for 12 tomorrow night", None),
+        ("set an alarm for 12 pm tonight", {"time": "12:00", "date": "2026-11-29"}),
+        ("set an alarm for 12 am tonight", {"time": "00:00", "date": "2026-11-29"}),
+        ("set an alarm for midnight tonight", {"time": "00:00", "date": "2026-11-29"}),
+        ("set an alarm for 12 tomorrow", {"time": "12:00", "date": "2026-11-30"}),
+    ],
+)
+def test_twelve_said_with_tonight_is_no_noon(said: str, expected: dict[str, str] | None) -> None:
+    # "12 tonight" filled time with 12:00 (noon) and date with today: "tonight" went to the
+    # date and the hour was read as said. Twelve at night is midnight: the time slot alone
+    # reads "12 tonight" as 00:00, as it reads "7 tonight" as 19:00. Which day's midnight is
+    # meant Amazon does not document, so no date is given.
+    alarm_reads(said, expected)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("set an alarm for 07:00 tonight", None),
+        ("set an alarm for 07:30 in the evening", None),
+        ("set an alarm for 00:30 tonight", {"time": "00:30", "date": "2026-11-29"}),
+        ("set an alarm for 7:00 tonight", {"time": "19:00"}),
+        ("set an alarm for 19:00 tonight", {"time": "19:00", "date": "2026-11-29"}),
+    ],
+)
+def test_a_24_hour_morning_time_said_tonight_is_no_reading(
+    said: str, expected: dict[str, str] | None
+) -> None:
+    # "07:00 tonight" filled time with 19:00: the leading 0 writes the 24-hour clock, whose
+    # 07:00 is in the morning, so "tonight" cannot move it 12 hours on. As "07:00 tomorrow
+    # evening" (and "19:00 tomorrow morning") is no reading, neither is this; "7:00 tonight",
+    # which may be either half, is 19:00 as "7 tonight" is.
+    alarm_reads(said, expected)

@@ -92,6 +92,8 @@ def companion_word(slot_type: str, word: str, language: Language) -> bool:
 #: words that say which half of the day it is in. English, as cut.py's `_RANGES` is.
 _LATER_PARTS: Final = frozenset({"afternoon", "evening", "night", "tonight"})
 _HALF_SAID: Final = frozenset({"am", "pm", "m", "morning", "afternoon", "evening", "night"})
+#: A date's words naming the night, when twelve is midnight ("12 tonight").
+_NIGHT: Final = frozenset({"night", "tonight"})
 #: A date's words naming one half of the day ("tomorrow morning", "tomorrow evening"): "night"
 #: and "tonight" name neither ("11 pm tomorrow night", "2 am tonight").
 _HALVES: Final = {"morning": "the morning", "afternoon": "the afternoon", "evening": "the evening"}
@@ -117,7 +119,10 @@ def part_of_day_clash(
         for _, _, first, last in dates:
             said, day = surface(spans.tokens[start:end]), surface(spans.tokens[first:last])
             named = spans.words[first:last]
-            if not half_said and 1 <= hour <= 11 and any(w in _LATER_PARTS for w in named):
+            later = any(word in _LATER_PARTS for word in named)
+            # Twelve at night is midnight ("12 tonight"), no noon.
+            late = hour == 12 and any(word in _NIGHT for word in named)
+            if not half_said and ((1 <= hour <= 11 and later) or late):
                 took = "the date took the part of the day"
                 return f"{said!r} said with {day!r} is no {time.value} ({took})"
             half = "the morning" if hour < 12 else "the afternoon or evening"

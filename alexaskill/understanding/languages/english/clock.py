@@ -141,7 +141,13 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
     if len(words) == 1:
         match = _CLOCK.fullmatch(words[0])
         if match:
-            return _apply(int(match[1]), int(match[2]), meridiem)
+            read = _apply(int(match[1]), int(match[2]), meridiem)
+            # A leading 0 writes the 24-hour clock, whose hour a part of the day does not move:
+            # "07:00 tonight" is no 19:00 ("7:00 tonight" may be; "pm" is left as it was).
+            moved = read is not None and read[:2] != f"{int(match[1]):02d}"
+            if moved and match[1][:1] == "0" and meridiem not in ("am", "pm"):
+                return None
+            return read
         if words[0].isdigit() and len(words[0]) in (3, 4) and meridiem is not None:
             return _apply(int(words[0][:-2]), int(words[0][-2:]), meridiem)
     # "half past three", "quarter to four", "ten past six", "twenty minutes to five"
