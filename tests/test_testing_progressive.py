@@ -172,6 +172,26 @@ def test_keep_calls_assigned_later_is_checked_as_at_creation(wrong: object) -> N
     assert len(api.calls) == 2 and api.call_count == 3
 
 
+@pytest.mark.parametrize("name", ["calls", "late_progressive"])
+@pytest.mark.parametrize("wrong", [None, (), "calls", [{"operation": "progressive"}]])
+def test_calls_and_late_progressive_assigned_are_checked(name: str, wrong: object) -> None:
+    # `api.calls = None` was taken, and the skill's next call failed deep in the fake
+    # (`_keep`: "'NoneType' object has no attribute 'append'"); a tuple, the same.
+    api = FakeAlexaApi()
+    with pytest.raises(ValueError, match=rf"{name} is .*a list of ApiCall"):
+        setattr(api, name, wrong)
+    with api.answering("r-done"):
+        pass
+    _speak(api, "r-done")  # (a late one: kept in both)
+    assert len(api.calls) == len(api.late_progressive) == 1
+    # A test clears them, in place or with a fresh list: the fake keeps to it.
+    api.calls.clear()
+    setattr(api, name, [])
+    _speak(api, "r-done")
+    assert len(api.calls) == 1 and len(api.late_progressive) == (2 if name == "calls" else 1)
+    assert api.calls[-1] is api.late_progressive[-1]
+
+
 def test_a_client_reads_its_calls_right_after_the_fake_forgot_some() -> None:
     kept: list[AlexaApi] = []
     api = FakeAlexaApi(keep_calls=2)

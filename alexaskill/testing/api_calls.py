@@ -177,7 +177,8 @@ def _scopes(value: object) -> tuple[str, ...]:
 
 def _given(name: str, value: Any) -> Any:
     """A field of `FakeAlexaApi` as it is kept: ``permissions`` as `_scopes` reads them, ``now``
-    as `_clock` checks it, ``lists`` as `_lists` does, ``keep_calls`` a whole number; an
+    as `_clock` checks it, ``lists`` as `_lists` does, ``keep_calls`` a whole number, ``calls``
+    and ``late_progressive`` lists of `ApiCall` (the fake adds to them in place); an
     ``address``, ``mobile_number`` or in-skill product given as a mapping as the value it
     stands for, its keys Amazon's (``postalCode``) or the Python field names
     (``postal_code``): `ValueError` for a key of neither (a typo, its data dropped unnoticed)
@@ -195,6 +196,10 @@ def _given(name: str, value: Any) -> Any:
     if name == "keep_calls":
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ValueError(f"keep_calls is {value!r}: a whole number, 1 or more")
+        return value
+    if name in ("calls", "late_progressive"):  # (a test clears them: a fresh list is taken)
+        if not isinstance(value, list) or not all(isinstance(c, ApiCall) for c in value):
+            raise ValueError(f"{name} is {value!r}: a list of ApiCall (clear it: [])")
         return value
     kinds: dict[str, type[msgspec.Struct]] = {"address": Address, "mobile_number": PhoneNumber}
     into = kinds.get(name)
