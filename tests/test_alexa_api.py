@@ -1517,6 +1517,28 @@ def test_the_fakes_list_of_one_string_is_refused_not_read_letter_by_letter() -> 
 
 
 @pytest.mark.parametrize(
+    ("wrong", "said"),
+    [
+        ({"Chores": [5]}, r"lists\['Chores'\]\[0\] is 5: a value is a string"),
+        ({"Chores": ["dust", None]}, r"lists\['Chores'\]\[1\] is None: a value is a string"),
+        ({5: ["dust"]}, r"lists has the name 5: a list's name is a string"),
+    ],
+)
+def test_a_list_name_or_value_that_is_no_string_is_refused(wrong: object, said: str) -> None:
+    # {"Chores": [5]} was served as an item whose value was 5, and a name 5 as a list named 5:
+    # Amazon's are strings, and a skill reading them met what Alexa never sends.
+    api = FakeAlexaApi(lists={"Chores": ["dust"]})
+    with pytest.raises(ValueError, match=said):
+        FakeAlexaApi(lists=wrong)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=said):
+        api.lists = wrong  # type: ignore[assignment]
+    assert api.list_values("Chores") == ["dust"]
+    # Values given as an iterator are read once, when checked, and the items kept.
+    api.lists = {"Chores": (v for v in ["dust", "sweep"])}  # type: ignore[dict-item]
+    assert api.list_values("Chores") == ["dust", "sweep"]
+
+
+@pytest.mark.parametrize(
     ("product_type", "said"),
     [
         ("consumable", r"product_type.*'consumable'.*did you mean 'CONSUMABLE'"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -208,17 +208,25 @@ def _given(name: str, value: Any) -> Any:
 
 def _lists(value: object) -> Any:
     """``lists``, checked: `ValueError` for anything but a mapping of list names to lists of
-    values (a string's letters would be the items)."""
+    values (a string's letters would be the items), all strings as Amazon's are. Values given
+    as an iterator are read once, here (kept as a tuple: a new mapping)."""
     if not isinstance(value, Mapping):
         raise ValueError(
             f"lists is {value!r}: a mapping of list name to its values (None: Amazon's two "
             "empty default lists)"
         )
+    read: dict[str, Sequence[str]] = {}
     for name, values in value.items():
+        if not isinstance(name, str):
+            raise ValueError(f"lists has the name {name!r}: a list's name is a string")
         if isinstance(values, str | bytes) or not isinstance(values, Iterable):
             example = repr([values]) if isinstance(values, str | bytes) else "['milk']"
             raise ValueError(f"lists[{name!r}] is {values!r}: a list of values, e.g. {example}")
-    return value
+        read[name] = values if isinstance(values, Sequence) else tuple(values)
+        for index, item in enumerate(read[name]):
+            if not isinstance(item, str):
+                raise ValueError(f"lists[{name!r}][{index}] is {item!r}: a value is a string")
+    return value if all(read[name] is values for name, values in value.items()) else read
 
 
 def _clock(value: object) -> Any:
