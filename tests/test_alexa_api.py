@@ -1825,6 +1825,35 @@ def test_list_items_are_stamped_at_the_fakes_now() -> None:
     assert (added["createdTime"], added["updatedTime"]) == ("2001-02-03T10:00:00.000Z",) * 2
 
 
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_lists_reassigned_during_a_list_call_answer_from_the_new_lists_whole(
+    method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A test reassigning `lists` while a skill's call ran (a threaded server) could land
+    # between the call's look-up of the list and its read of the items: a KeyError out of the
+    # fake. The hook between the two (`_date_given`) reassigns them here, deterministically.
+    fake = FakeAlexaApi(lists={"Chores": ["dust"]})
+    [list_id] = fake._list_meta
+    date_given = fake._date_given
+
+    def reassigning(headers: Any) -> None:
+        fake.lists = {"Alexa shopping list": ["milk"]}  # ("Chores" and its id gone)
+        date_given(headers)
+
+    monkeypatch.setattr(fake, "_date_given", reassigning)
+    path = "active" if method == "GET" else "items"
+    body = {"value": "sweep", "status": "active"} if method == "POST" else None
+    request = httpx.Request(
+        method,
+        f"https://api.amazonalexa.com/v2/householdlists/{list_id}/{path}",
+        json=body,
+        headers={"Authorization": "Bearer any-token"},
+    )
+    response = fake.handle(request)
+    assert response.status_code == 404, response.text  # the list is no more
+    assert fake.list_values("Alexa shopping list") == ["milk"]
+
+
 def test_list_items_are_stamped_at_the_time_of_the_request_that_added_them() -> None:
     fake = FakeAlexaApi(lists={"Chores": []})
     fake.issued(sent_at("2001-02-03T10:00:00Z", "token-a"))

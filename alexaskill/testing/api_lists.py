@@ -52,9 +52,10 @@ class ListsAndProducts:
 
     def list_values(self, name: str, status: str = "active") -> list[str]:
         """The values of the items with ``status`` on the list called ``name``."""
-        for list_id, meta in self._list_meta.items():
-            if meta.name == name:
-                return [i.value or "" for i in self._items[list_id] if i.status == status]
+        with self._lock:  # (the lists and their items read together: `_load_lists`)
+            for list_id, meta in self._list_meta.items():
+                if meta.name == name:
+                    return [i.value or "" for i in self._items[list_id] if i.status == status]
         raise KeyError(name)
 
     def _load_lists(self) -> None:
@@ -127,11 +128,16 @@ class ListsAndProducts:
         if not self.granted(Scope.LISTS_READ):
             return _error(403, "FORBIDDEN", f"the user has not granted {Scope.LISTS_READ}")
         list_id, status = unquote(asked.match["list"]), asked.match["status"]
-        meta = self._list_meta.get(list_id)
+        if list_id in self._list_meta:  # (the given items dated by a call that reads a list)
+            self._date_given(asked.headers)
+        # The list and its items read together: `lists` assigned meanwhile (a test, while a
+        # threaded server answers) gives the old lists or the new, whole (`_load_lists`).
+        with self._lock:
+            meta = self._list_meta.get(list_id)
+            found = [i for i in self._items[list_id] if i.status == status] if meta else []
         if meta is None:
             return _error(404, "NOT_FOUND", "no such list")
-        self._date_given(asked.headers)
-        items = [msgspec.to_builtins(i) for i in self._items[list_id] if i.status == status]
+        items = [msgspec.to_builtins(i) for i in found]
         return 200, {**msgspec.to_builtins(meta), "items": items, "links": {}}
 
     def _add_list_item(self, asked: _Asked) -> _Answer:
@@ -149,8 +155,11 @@ class ListsAndProducts:
             return _error(400, "INVALID_REQUEST", 'expected {"value": str, "status": ...}')
         self._date_given(asked.headers)
         item = self._new_item(list_id, body["value"], body["status"], self._moment(asked.headers))
-        with self._lock:
-            self._items[list_id].append(item)
+        with self._lock:  # (the lists assigned since this call's look-up: see `_list_items`)
+            items = self._items.get(list_id)
+            if items is None:
+                return _error(404, "NOT_FOUND", "no such list")
+            items.append(item)
         return 201, msgspec.to_builtins(item)
 
     def _products(self) -> list[InSkillProduct]:
