@@ -1508,6 +1508,26 @@ def test_the_fakes_products_take_python_or_amazon_names_and_refuse_others() -> N
         FakeAlexaApi(in_skill_products=[given, {"productid": "p2"}])
 
 
+def test_the_fakes_address_given_as_a_mapping_is_an_address_however_it_is_given() -> None:
+    # The operations read `address` as an Address: every way in (creation, assignment,
+    # dataclasses.replace, a copy) goes through `_given`, which converts a mapping.
+    import copy
+    import dataclasses
+
+    api = FakeAlexaApi(address={"postalCode": "75004", "countryCode": "FR"})
+    api.address = {"postal_code": "10115", "country_code": "DE"}
+    made = (api, dataclasses.replace(api, address={"postalCode": "10115", "countryCode": "DE"}))
+    for fake in (*made, copy.copy(api)):
+        assert fake.address == Address(postal_code="10115", country_code="DE")
+        request = httpx.Request(
+            "GET",
+            "https://api.amazonalexa.com/v1/devices/d/settings/address/countryAndPostalCode",
+            headers={"Authorization": "Bearer any-token"},
+        )
+        answer = fake.handle(request)
+        assert answer.json() == {"countryCode": "DE", "postalCode": "10115"}
+
+
 def test_the_fakes_list_of_one_string_is_refused_not_read_letter_by_letter() -> None:
     # {"Alexa shopping list": "milk"} made four items, "m", "i", "l" and "k".
     with pytest.raises(ValueError, match=r"'Alexa shopping list'.*a list of values"):
