@@ -277,11 +277,12 @@ class Serving(DeadlineAnswering):
         if failure is not None:
             raise failure[1]
 
-    async def aclose_and_report(self) -> tuple[str, Exception] | None:
+    async def aclose_and_report(self, *, name: str | None = None) -> tuple[str, Exception] | None:
         """`aclose`, its failure returned, not raised: what failed (``"the verifier
         (MyVerifier)"``) and its error, or None. Each part is closed whatever another did; a
-        store that fails is logged as it goes, naming the skill (`log_name`), and the others
-        closed still. For what closes several skills and says which one failed."""
+        store that fails is logged as it goes, naming the skill (``name``, `log_name` unless
+        given: the AWS Lambda exit's is `lambda_log_name`), and the others closed still. For
+        what closes several skills and says which one failed."""
         from .store.closing import close_stores
 
         # What the warnings' timers had yet to say, which end with the loop.
@@ -296,7 +297,7 @@ class Serving(DeadlineAnswering):
         except Exception as exc:
             failure = (f"the verifier ({type(verifier).__qualname__})", exc)
         finally:  # (a cancellation too: the stores are closed still)
-            await close_stores(self.store, self._services.values(), skill=self.log_name)
+            await close_stores(self.store, self._services.values(), skill=name or self.log_name)
         return failure
 
     async def _handle(

@@ -69,9 +69,10 @@ def _close_all() -> None:
             aclose = getattr(skill, "aclose", None)
             if aclose is None:
                 continue
-            # Which of the process's skills, as every other line names it (`Skill.log_name`);
-            # the class's name for something else the handler was given.
-            name = getattr(skill, "log_name", None) or type(skill).__name__
+            # Which of the process's skills, as the handler's other lines name it, by its ids
+            # (`Skill.lambda_log_name`: no path serves it here); the class's name for something
+            # else the handler was given.
+            name = getattr(skill, "lambda_log_name", None) or type(skill).__name__
             left = end - time.monotonic()
             if left <= 0:  # one bound for them all: the exit is not held up once per skill
                 logger.warning(_NOT_CLOSED, name, CLOSE_TIMEOUT)
@@ -84,7 +85,7 @@ def _close_all() -> None:
                     runner.run(asyncio.wait_for(aclose(), left))
                     failure = None
                 else:
-                    failure = runner.run(asyncio.wait_for(close_naming(), left))
+                    failure = runner.run(asyncio.wait_for(close_naming(name=name), left))
             except Exception as exc:
                 if isinstance(exc, TimeoutError) and time.monotonic() >= end:
                     logger.warning(_NOT_CLOSED, name, CLOSE_TIMEOUT)  # (no traceback: ours)

@@ -1088,11 +1088,14 @@ def test_a_verifier_that_fails_to_close_at_exit_is_named_not_the_stores() -> Non
     result = _at_exit(_VERIFIER_FAILS_AT_EXIT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n") == ["Hi.", "closed Store", ""], result.stderr
+    # Named by its ids, as the handler's other lines name it (`lambda_log_name`): the path
+    # ("the skill at / (…)") means nothing on Lambda.
     said = (
-        f"closing the verifier (FailingVerifier) of the skill at / ({SKILL_ID}) at exit failed "
+        f"closing the verifier (FailingVerifier) of the skill ({SKILL_ID}) at exit failed "
         "(the rest was closed)"
     )
     assert said in result.stderr, result.stderr
+    assert "the skill at /" not in result.stderr, result.stderr
     assert "closing the stores" not in result.stderr
     assert "the client would not close" in result.stderr  # (its traceback)
 
@@ -1134,6 +1137,7 @@ def test_a_store_failing_to_close_at_exit_names_its_skill_among_several() -> Non
     assert result.stdout.split("\n") == ["Hi.", "Hi.", ""], result.stderr
     [line] = [line for line in result.stderr.splitlines() if "closing the store" in line]
     assert "Failing" in line and OTHER_SKILL_ID in line and SKILL_ID not in line, line
+    assert f"of the skill ({OTHER_SKILL_ID}) failed" in line, line  # `lambda_log_name`
     assert "the store's server is gone" in result.stderr  # (its traceback)
 
 
@@ -1200,8 +1204,7 @@ def test_the_stores_closed_at_exit_share_one_bound_however_many_skills() -> None
     assert set(said[2:-1]) <= {"closing first", "closing second"}, result.stderr
     assert len(said) <= 4, result.stderr
     said_left = (
-        f"the stores of the skill at / ({SKILL_ID}) were not closed at exit: closing took over "
-        "0.5 s"
+        f"the stores of the skill ({SKILL_ID}) were not closed at exit: closing took over 0.5 s"
     )
     assert result.stderr.count(said_left) == 2, result.stderr  # the one cut short, the other
     assert "Traceback" not in result.stderr
