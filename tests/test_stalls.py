@@ -322,8 +322,9 @@ def said_by_a_late_busy_look(
     late: list[tuple[tuple[float, float], tuple[float, float]]] = []
 
     def compute_until(done: Any) -> None:
-        while not done():
-            pass  # busy, on the loop's thread, never awaiting
+        given_up = time.monotonic() + BOUND  # (a looking thread gone: no hang, a failure)
+        while not done():  # busy, on the loop's thread, never awaiting
+            assert time.monotonic() < given_up, "the looking thread never got there"
 
     @skill.launch
     async def launch() -> Response:
