@@ -73,9 +73,8 @@ from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
 from .server_h11 import _JsonOverLimit, _OneFraming, _Refusals
 from .server_limits import (
-    _connection_budget,
-    _eviction_order,
     _guard_accept,
+    _make_room,
     _RareWarnings,
     _say_unsupported_upgrade,
     raise_open_file_limit,
@@ -410,37 +409,7 @@ class _Bounded:
         return bool(getattr(cycle, "more_body", False))
 
     def _make_room(self) -> None:
-        limit = self.limit_concurrency
-        most = (limit - 1) if limit is not None else self.max_connections
-        most = max(min(most, _connection_budget(self.loop, getattr(self, "config", None))), 1)
-        connections = self.connections
-        if len(connections) <= most:
-            return
-        # A connection already closing, all written, goes first: over TLS it waits for its
-        # client's close_notify (up to 30 s), and counted but never chosen, enough of them held
-        # every place. (One still writing its answer is busy: the write deadline bounds it,
-        # however little is left (`_closing`), and the loops' TLS shutdown timeout over TLS.)
-        # Then one that has waited for its client to send a request (or the rest of its
-        # body): one that has sent none for over ``silent_grace`` first (`_eviction_order`),
-        # else the one waiting longest; if every other one is busy answering a request, refuse
-        # this one.
-        closing: list[_Bounded] = []
-        waiting: list[_Bounded] = []
-        for other in connections:
-            if other is self or not isinstance(other, _Bounded):
-                continue
-            transport = other.transport
-            if transport.is_closing():
-                if not transport.get_write_buffer_size():
-                    closing.append(other)
-            elif other._waiting_for_client():
-                waiting.append(other)
-        if closing:
-            victim = min(closing, key=lambda other: other._waiting_since)
-        else:
-            victim = min(waiting, key=_eviction_order, default=self)
-        logger.debug("connection limit (%d) reached: closing the one waiting longest", most)
-        victim._drop()
+        _make_room(self)
 
     def _drop(self) -> None:
         """Close the connection at once, without an answer."""

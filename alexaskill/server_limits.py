@@ -105,6 +105,42 @@ def _eviction_order(connection: Any) -> tuple[bool, float, bool]:
     return not silent, since, new
 
 
+def _make_room(protocol: Any) -> None:
+    """If the connection ``protocol`` (`alexaskill.server`'s, just opened) is one too many,
+    close another to make room, or else this one (see "Connections" in that module)."""
+    limit = protocol.limit_concurrency
+    most = (limit - 1) if limit is not None else protocol.max_connections
+    most = max(min(most, _connection_budget(protocol.loop, getattr(protocol, "config", None))), 1)
+    connections = protocol.connections
+    if len(connections) <= most:
+        return
+    # A connection already closing, all written, goes first: over TLS it waits for its
+    # client's close_notify (up to 30 s), and counted but never chosen, enough of them held
+    # every place. (One still writing its answer is busy: the write deadline bounds it,
+    # however little is left (`_closing`), and the loops' TLS shutdown timeout over TLS.)
+    # Then one that has waited for its client to send a request (or the rest of its
+    # body): one that has sent none for over ``silent_grace`` first (`_eviction_order`),
+    # else the one waiting longest; if every other one is busy answering a request, refuse
+    # this one.
+    closing: list[Any] = []
+    waiting: list[Any] = []
+    for other in connections:
+        if other is protocol or not hasattr(other, "_drop"):  # (not one of the bounded)
+            continue
+        transport = other.transport
+        if transport.is_closing():
+            if not transport.get_write_buffer_size():
+                closing.append(other)
+        elif other._waiting_for_client():
+            waiting.append(other)
+    if closing:
+        victim = min(closing, key=lambda other: other._waiting_since)
+    else:
+        victim = min(waiting, key=_eviction_order, default=protocol)
+    logger.debug("connection limit (%d) reached: closing the one waiting longest", most)
+    victim._drop()
+
+
 def _say_rarely(logger: logging.Logger, state: Any, line: str, now: float) -> None:
     """Warn ``line`` at most once every `_SAY_EVERY` seconds a server (``state``),
     the next time counting the times not said."""
