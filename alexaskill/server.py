@@ -66,7 +66,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, cast
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
@@ -76,6 +76,7 @@ from .server_limits import (
     _guard_accept,
     _make_room,
     _RareWarnings,
+    _say_rarely,
     _say_unsupported_upgrade,
     raise_open_file_limit,
 )
@@ -156,6 +157,7 @@ class _Bounded:
         cycle: Any  # and its transport, response_complete and more_body (h11's, httptools')
         flow: FlowControl
         limit_concurrency: int | None
+        server_state: Any
 
         def _parse_refusal(self) -> bytes | None: ...  # (each parser's protocol: 431, None)
 
@@ -174,9 +176,17 @@ class _Bounded:
     _lingering = False  # (`_linger`)
     #: Whether the connection, once its answer is out, lingers (its client sent more).
     _closes_lingering = False
+    _failed = False  # (`_start_failed`)
     _sweeper: _Sweeper
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Start the connection (`_start`); one that fails to is closed (`_start_failed`)."""
+        try:
+            self._start(transport)
+        except Exception as exc:
+            self._start_failed(transport, exc)
+
+    def _start(self, transport: asyncio.BaseTransport) -> None:
         """Start the head deadline; make room among the open connections if needed."""
         super().connection_made(transport)  # type: ignore[misc]
         _drain_tls_shutdown(transport, self.linger_bytes)  # (asyncio's TLS: see "Lingering")
@@ -186,6 +196,20 @@ class _Bounded:
         self._wait_for_head()
         _guard_accept(self.loop, self.connections)
         self._make_room()
+
+    def _start_failed(self, transport: asyncio.BaseTransport, exc: Exception) -> None:
+        """Close a connection whose start raised, counted out and said in one line. Raised on,
+        asyncio logged it and read on through a protocol half set up; uvloop left the
+        connection open and unread, its client waiting until its own timeout."""
+        self._failed = True
+        self._head_since = self._stalled_since = self._idle_since = None
+        self._writes = None
+        self.connections.discard(self)  # (uvicorn's connection_lost, never run now)
+        cast(asyncio.Transport, transport).abort()  # (a stream's: uvicorn's servers make no other)
+        # (Rarely: a failure every connection meets would otherwise be a log write each.)
+        line = f"a connection failed to start, closed: {type(exc).__name__}: {exc}"
+        now = self.loop.time()
+        _say_rarely(logger, self.server_state, line.replace("\n", " "), now, logging.ERROR)
 
     def data_received(self, data: bytes) -> None:
         """Feed the parser; past the head's size limit, answer 431 and close."""
@@ -293,6 +317,8 @@ class _Bounded:
 
     def connection_lost(self, exc: Exception | None) -> None:
         """Drop the head and write deadlines."""
+        if self._failed:  # (`_start_failed`): uvicorn's would find its state half set up
+            return
         self._head_since = None
         self._stalled_since = None
         if self._writes is not None:
@@ -425,7 +451,7 @@ class _Bounded:
 class H11Protocol(_Bounded, _JsonOverLimit, _Refusals, _H11):
     """uvicorn's h11 protocol (pure Python), with the bounds of this module."""
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+    def _start(self, transport: asyncio.BaseTransport) -> None:
         _OneFraming.adopt(self.conn, self.max_header_size)  # (uvicorn's __init__ made it)
         # uvicorn's warnings for a request refused (unparsable, past --limit-concurrency),
         # said rarely: a flood of them, a log write each.
@@ -435,7 +461,7 @@ class H11Protocol(_Bounded, _JsonOverLimit, _Refusals, _H11):
         # uvicorn before 0.45 always did: from 0.45 only with this option, off by default.
         if getattr(self.config, "reset_contextvars", True) is not True:
             self.config.reset_contextvars = True  # (the server's, whose protocol this is)
-        super().connection_made(transport)
+        super()._start(transport)
 
     def _closes_after_answer(self) -> bool:
         return self.conn.their_state is h11.MUST_CLOSE
@@ -466,12 +492,12 @@ if _HttpTools is not None:
     class HttpToolsProtocol(_Bounded, ExchangeProtocol, _HttpTools):
         """uvicorn's httptools protocol (``alexaskill[fast]``), with the bounds of this module."""
 
-        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        def _start(self, transport: asyncio.BaseTransport) -> None:
             from .asgi import whole_body_endpoint
 
             # The served Skill's endpoint, if it is one (`Exchange.run_asgi`), once a connection.
             self._whole_body_endpoint = whole_body_endpoint(self.app, access_log=self.access_log)
-            super().connection_made(transport)
+            super()._start(transport)
 
         def _closes_after_answer(self) -> bool:
             """Whether the request being answered closes the connection (its exchange's)."""
