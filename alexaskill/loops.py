@@ -223,8 +223,13 @@ else:
                 __slots__ = ("_capped", "_waiter_")
 
                 def connection_made(self, transport: Any) -> None:
-                    super().connection_made(transport)  # the handshake begins
-                    self._capped.began(transport, self._waiter_)
+                    try:
+                        super().connection_made(transport)  # the handshake begins
+                        self._capped.began(transport, self._waiter_)
+                    except Exception as exc:
+                        # Raised on, uvloop logged it and left the connection open and
+                        # unread: its client waited for the handshake until it gave up.
+                        self._capped.failed(transport, exc)
 
         except (AttributeError, TypeError):
             _TLSServerProtocol = None
@@ -240,7 +245,17 @@ class _CappedHandshakes:
     connection's protocol in uvloop's TLS protocol as uvloop's server would.
     """
 
-    __slots__ = ("context", "factory", "handshake", "loop", "most", "pending", "said", "shutdown")
+    __slots__ = (
+        "context",
+        "factory",
+        "failed_said",
+        "handshake",
+        "loop",
+        "most",
+        "pending",
+        "said",
+        "shutdown",
+    )
 
     def __init__(
         self, loop: Any, factory: Any, context: Any, kwargs: dict[str, Any], most: int
@@ -252,7 +267,7 @@ class _CappedHandshakes:
         self.shutdown = kwargs.pop("ssl_shutdown_timeout", None)
         self.most = most
         self.pending: dict[Any, None] = {}
-        self.said = -1e9
+        self.said = self.failed_said = -1e9
 
     def __call__(self) -> Any:
         waiter = self.loop.create_future()
@@ -287,6 +302,22 @@ class _CappedHandshakes:
             del pending[oldest]
             oldest.abort()
             self.said = _say_too_many(self.loop, self.said, self.most)
+
+    def failed(self, transport: Any, exc: Exception) -> None:
+        """A connection's start raised: closed, counted out, and said in one line (at most
+        once every 10 s: a failure every connection meets would be a log write each)."""
+        self.pending.pop(transport, None)
+        transport.abort()
+        now = self.loop.time()
+        if now - self.failed_said > 10:
+            self.failed_said = now
+            import logging
+
+            logging.getLogger("alexaskill.server").error(
+                "a TLS connection failed to start, closed: %s: %s",
+                type(exc).__name__,
+                str(exc).replace("\n", " "),
+            )
 
 
 _uncapped_said = False  # (`_cap_uvloop_handshakes`)

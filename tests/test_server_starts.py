@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import logging
 import socket
+import ssl
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +16,11 @@ import uvicorn
 
 import alexaskill.exchange_protocol
 import alexaskill.server
+from alexaskill.loops import BoundedHandshakes, _CappedHandshakes
 from alexaskill.server import H11Protocol, HttpProtocol
 
-from .test_server_tls import _loops, _port, hello, serving
+from .self_signed import self_signed
+from .test_server_tls import _client, _loops, _port, hello, serving
 
 #: The loops as uvicorn is given them: asyncio's and uvloop's, each bounded (`alexaskill.loops`).
 LOOPS = {
@@ -107,3 +111,51 @@ def test_a_connection_whose_start_fails_is_closed_and_counted_out(
     assert len(said) == 1, [r.message for r in said]
     assert "\n" not in said[0].getMessage() and said[0].exc_info is None
     assert "RuntimeError" in said[0].getMessage()
+
+
+@pytest.mark.skipif("uvloop" not in _loops(), reason="uvloop is not installed")
+def test_a_tls_connection_whose_start_fails_on_uvloop_is_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # uvloop's TLS for a server of `alexaskill.loops` wraps each connection in a protocol of
+    # its own (`_CappedHandshakes`), whose start counts the handshake: raised there, the
+    # connection was left open, its handshake unread, until the client gave up. (The handshake
+    # timeout, made longer than the client's wait, must not be what closes it.)
+    began = _CappedHandshakes.began
+    failed: list[object] = []
+
+    def fail_once(self: Any, *args: Any) -> None:
+        if not failed:
+            failed.append(args)
+            raise RuntimeError("no count")
+        began(self, *args)
+
+    monkeypatch.setattr(_CappedHandshakes, "began", fail_once)
+    monkeypatch.setattr(BoundedHandshakes, "tls_handshake_timeout", 60.0)
+    caplog.set_level(logging.WARNING, logger="alexaskill.server")
+    cert, key = self_signed(tmp_path, common_name="localhost", dns=["localhost"])
+    config = uvicorn.Config(
+        hello,
+        port=0,
+        http=HttpProtocol,
+        loop=LOOPS["uvloop"],
+        ssl_certfile=str(cert),
+        ssl_keyfile=str(key),
+        log_level="warning",
+    )
+    with serving(config) as server:
+        port = _port(server)
+        raw = socket.create_connection(("127.0.0.1", port), timeout=20)
+        with pytest.raises((ssl.SSLError, ConnectionError)):  # closed: no handshake
+            try:
+                _client().wrap_socket(raw).close()
+            except TimeoutError:
+                pytest.fail("the connection whose start failed was left open, unread")
+        raw.close()
+        assert failed
+        # Counted out of the handshakes under way; the next connection is served.
+        with _client().wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=20)) as c:
+            assert _answered(c)
+    said = [r for r in caplog.records if r.name == "alexaskill.server" and "no count" in r.message]
+    assert len(said) == 1, [r.message for r in said]
+    assert "\n" not in said[0].getMessage() and said[0].exc_info is None
