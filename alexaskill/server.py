@@ -76,7 +76,6 @@ from .server_limits import (
     _guard_accept,
     _make_room,
     _RareWarnings,
-    _say_rarely,
     _say_unsupported_upgrade,
     raise_open_file_limit,
 )
@@ -206,10 +205,14 @@ class _Bounded:
         self._writes = None
         self.connections.discard(self)  # (uvicorn's connection_lost, never run now)
         cast(asyncio.Transport, transport).abort()  # (a stream's: uvicorn's servers make no other)
-        # (Rarely: a failure every connection meets would otherwise be a log write each.)
-        line = f"a connection failed to start, closed: {type(exc).__name__}: {exc}"
-        now = self.loop.time()
-        _say_rarely(logger, self.server_state, line.replace("\n", " "), now, logging.ERROR)
+        # At most once every 10 s a server: a failure every connection meets would otherwise
+        # be a log write each. (Not `_say_rarely`: it keeps each line said, and a message may
+        # differ from one connection to the next.)
+        state, now = self.server_state, self.loop.time()
+        if now - getattr(state, "_alexaskill_start_failed", -1e9) > 10:
+            state._alexaskill_start_failed = now
+            reason = str(exc).replace("\n", " ")
+            logger.error("a connection failed to start, closed: %s: %s", type(exc).__name__, reason)
 
     def data_received(self, data: bytes) -> None:
         """Feed the parser; past the head's size limit, answer 431 and close."""

@@ -141,11 +141,9 @@ def _make_room(protocol: Any) -> None:
     victim._drop()
 
 
-def _say_rarely(
-    logger: logging.Logger, state: Any, line: str, now: float, level: int = logging.WARNING
-) -> None:
-    """Warn ``line`` (or log it at ``level``) at most once every `_SAY_EVERY` seconds a server
-    (``state``), the next time counting the times not said."""
+def _say_rarely(logger: logging.Logger, state: Any, line: str, now: float) -> None:
+    """Warn ``line`` at most once every `_SAY_EVERY` seconds a server (``state``),
+    the next time counting the times not said."""
     said_by_line: dict[str, list[float]] | None = getattr(state, "_alexaskill_said", None)
     if said_by_line is None:
         said_by_line = state._alexaskill_said = {}
@@ -154,9 +152,9 @@ def _say_rarely(
         said[1] += 1
         return
     if said is None or not said[1]:
-        logger.log(level, line)
+        logger.warning(line)
     else:
-        logger.log(level, "%s (and %d more in the %.0f s before)", line, said[1], now - said[0])
+        logger.warning("%s (and %d more in the %.0f s before)", line, said[1], now - said[0])
     said_by_line[line] = [now, 0]
 
 

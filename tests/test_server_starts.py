@@ -159,3 +159,29 @@ def test_a_tls_connection_whose_start_fails_on_uvloop_is_closed(
     said = [r for r in caplog.records if r.name == "alexaskill.server" and "no count" in r.message]
     assert len(said) == 1, [r.message for r in said]
     assert "\n" not in said[0].getMessage() and said[0].exc_info is None
+
+
+@pytest.mark.parametrize("protocol", [HttpProtocol, H11Protocol], ids=["httptools", "h11"])
+def test_starts_failing_on_every_connection_are_said_once(
+    protocol: type[Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A failure every connection meets, its message different each time (a client's address,
+    # a descriptor's number): one line, not one a connection (a client could flood the log).
+    failures: list[int] = []
+
+    def fail(self: Any) -> None:
+        failures.append(len(failures))
+        raise OSError(f"failure number {len(failures)}")
+
+    monkeypatch.setattr(alexaskill.server._Bounded, "_make_room", fail)
+    caplog.set_level(logging.WARNING, logger="alexaskill.server")
+    config = uvicorn.Config(
+        hello, port=0, http=protocol, loop=LOOPS["asyncio"], log_level="warning"
+    )
+    with serving(config) as server:
+        for _ in range(3):
+            with socket.create_connection(("127.0.0.1", _port(server)), timeout=10) as client:
+                assert _closed(client)
+        _none_left(server)
+    said = [r for r in caplog.records if "failed to start" in r.getMessage()]
+    assert len(failures) == 3 and len(said) == 1, [r.getMessage() for r in said]
