@@ -182,7 +182,9 @@ def _given(name: str, value: Any) -> Any:
     ``address``, ``mobile_number`` or in-skill product given as a mapping as the value it
     stands for, its keys Amazon's (``postalCode``) or the Python field names
     (``postal_code``): `ValueError` for a key of neither (a typo, its data dropped unnoticed)
-    or a wrong value. Checked at creation and at each assignment alike."""
+    or a wrong value, `TypeError` for neither a mapping nor the value (a str); the settings and
+    names Alexa answers as a str as `_text` checks them. Checked at creation and at each
+    assignment alike."""
     from ..alexa_api import Address, PhoneNumber
 
     if name == "permissions":
@@ -201,9 +203,57 @@ def _given(name: str, value: Any) -> Any:
         if not isinstance(value, list) or not all(isinstance(c, ApiCall) for c in value):
             raise ValueError(f"{name} is {value!r}: a list of ApiCall (clear it: [])")
         return value
+    if name in _WORDS or name in _TEXTS:
+        return value if value is None else _text(name, value)
     kinds: dict[str, type[msgspec.Struct]] = {"address": Address, "mobile_number": PhoneNumber}
     into = kinds.get(name)
-    return value if into is None else _struct(name, value, into)
+    if into is None or value is None:
+        return value
+    if not isinstance(value, Mapping | into):  # (a str kept, then read as an Address: at the call)
+        kind, example = "an Address", "Address(city='Paris', postal_code='75004')"
+        if into is PhoneNumber:
+            kind, example = (
+                "a PhoneNumber",
+                "PhoneNumber(country_code='+1', phone_number='5550100')",
+            )
+        raise TypeError(
+            f"{name} is {value!r}: {kind}, or a mapping of its fields ({example}; None: not set)"
+        )
+    # A struct is not checked when made (Address(city=5)): read back as Amazon's JSON would be.
+    return _struct(name, msgspec.to_builtins(value) if isinstance(value, into) else value, into)
+
+
+#: The settings Alexa answers with one of a few words, and those words.
+_WORDS: Final = {
+    "distance_units": ("METRIC", "IMPERIAL"),
+    "temperature_unit": ("CELSIUS", "FAHRENHEIT"),
+}
+#: The settings and profile fields Alexa answers as a str (an IANA zone for the time zone).
+_TEXTS: Final = {
+    "time_zone": "'Europe/Paris'",
+    "full_name": "'Ada Lovelace'",
+    "given_name": "'Ada'",
+    "email": "'ada@example.com'",
+}
+
+
+def _text(name: str, value: object) -> str:
+    """A setting or profile field Alexa answers as a str, checked: `TypeError` for no str (a
+    number was served as JSON 5), `ValueError` for a blank one (a field not set is Amazon's
+    204, None here, never ``""``) or a word Amazon does not answer (``"metric"``)."""
+    words = _WORDS.get(name)
+    example = " or ".join(map(repr, words)) if words else _TEXTS[name]
+    if not isinstance(value, str):
+        raise TypeError(
+            f"{name} is {value!r}: a str, as Alexa answers it ({example}; None: not set)"
+        )
+    if not value.strip():
+        raise ValueError(f"{name} is {value!r}: Alexa answers no empty one (None: not set)")
+    if words is not None and value not in words:
+        raise ValueError(
+            f"{name} is {value!r}: Alexa answers one of {', '.join(words)} (None: not set)"
+        )
+    return value
 
 
 def _lists(value: object) -> Any:

@@ -1,0 +1,84 @@
+"""`FakeAlexaApi`'s data checked where the test gives it: a setting, a profile field or a list of
+a kind Alexa never answers is refused at creation (and assignment), naming the argument, rather
+than failing, or answering what Amazon never would, when the skill calls the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from alexaskill import Address, PhoneNumber
+from alexaskill.testing import FakeAlexaApi
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong", "error", "said"),
+    [
+        # A str where a mapping is: the fake kept it, and failed the skill's call deep inside
+        # ("'str' object has no attribute 'country_code'") or served it as it was.
+        ("address", "8 rue de Rivoli, Paris", TypeError, r"address is '8 rue.*an Address"),
+        ("address", ["Paris"], TypeError, r"address is \['Paris'\]: an Address"),
+        ("address", PhoneNumber(country_code="+1"), TypeError, r"address is PhoneNumber"),
+        ("address", Address(city=5), ValueError, r"address: .*str.*\$\.city"),  # type: ignore[arg-type]
+        ("mobile_number", "+1 555 0100", TypeError, r"mobile_number is '\+1 555 0100'.*Phone"),
+        ("mobile_number", 5550100, TypeError, r"mobile_number is 5550100: a PhoneNumber"),
+        (
+            "mobile_number",
+            PhoneNumber(phone_number=5550100),  # type: ignore[arg-type]
+            ValueError,
+            r"mobile_number: .*str.*\$\.phoneNumber",
+        ),
+        # A number (or a mapping) where a str is: served as JSON 5, which no Amazon answer is.
+        ("given_name", 5, TypeError, r"given_name is 5: a str"),
+        ("full_name", {"first": "Ada"}, TypeError, r"full_name is \{'first': 'Ada'\}: a str"),
+        ("email", b"ada@example.com", TypeError, r"email is b'ada@example.com': a str"),
+        ("time_zone", 5, TypeError, r"time_zone is 5: a str"),
+        ("distance_units", 1, TypeError, r"distance_units is 1: a str"),
+        ("temperature_unit", True, TypeError, r"temperature_unit is True: a str"),
+        # A str Amazon never answers: its settings are one of two words; a name not set is a
+        # 204 (None), never "".
+        ("distance_units", "metric", ValueError, r"distance_units is 'metric'.*METRIC, IMPERIAL"),
+        ("temperature_unit", "C", ValueError, r"temperature_unit is 'C'.*CELSIUS, FAHRENHEIT"),
+        ("given_name", "", ValueError, r"given_name is '': .*None"),
+        ("email", "   ", ValueError, r"email is '   ': .*None"),
+        ("time_zone", "", ValueError, r"time_zone is '': .*None"),
+    ],
+)
+def test_a_setting_of_the_wrong_kind_is_refused_where_it_is_given(
+    name: str, wrong: Any, error: type[Exception], said: str
+) -> None:
+    with pytest.raises(error, match=said):
+        FakeAlexaApi(**{name: wrong})
+    api = FakeAlexaApi()
+    with pytest.raises(error, match=said):
+        setattr(api, name, wrong)
+    assert getattr(api, name) is None  # (the value before stays)
+
+
+def test_the_settings_alexa_answers_are_taken() -> None:
+    api = FakeAlexaApi(
+        time_zone="Mars/Olympus_Mons",  # (a zone no tzdata has: a skill's error path, tested)
+        distance_units="IMPERIAL",
+        temperature_unit="CELSIUS",
+        full_name="Ada Lovelace",
+        given_name="Ada",
+        email="ada@example.com",
+        address=Address(city="Paris"),
+        mobile_number=PhoneNumber(country_code="+44", phone_number="7700900123"),
+    )
+    assert (api.distance_units, api.temperature_unit) == ("IMPERIAL", "CELSIUS")
+    assert api.address == Address(city="Paris") and api.time_zone == "Mars/Olympus_Mons"
+    for name in ("time_zone", "distance_units", "given_name", "address", "mobile_number"):
+        setattr(api, name, None)  # not set: Amazon's 204
+        assert getattr(api, name) is None
+
+
+def test_the_cli_says_which_field_of_the_alexa_api_file_is_wrong(tmp_path: Any) -> None:
+    from alexaskill.cli.common import UsageError
+    from alexaskill.cli.inputs import fake_alexa_api
+
+    data = tmp_path / "api.json"
+    data.write_text('{"mobile_number": "+1 555 0100"}')
+    with pytest.raises(UsageError, match=r"--alexa-api .*api.json: mobile_number is '\+1 555"):
+        fake_alexa_api(str(data))
