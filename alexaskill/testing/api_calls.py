@@ -258,7 +258,8 @@ def _text(name: str, value: object) -> str:
 
 def _lists(value: object) -> Any:
     """``lists``, checked: `ValueError` for anything but a mapping of list names to lists of
-    values (a string's letters would be the items), all strings as Amazon's are. Values given
+    values (a string's letters would be the items), all strings as Amazon's are, none blank
+    (Alexa's Lists API refuses an empty name or value). Values given
     as an iterator are read once, here (kept as a tuple: a new mapping)."""
     if not isinstance(value, Mapping):
         raise ValueError(
@@ -269,6 +270,8 @@ def _lists(value: object) -> Any:
     for name, values in value.items():
         if not isinstance(name, str):
             raise ValueError(f"lists has the name {name!r}: a list's name is a string")
+        if not name.strip():  # (Alexa's lists are named: its Lists API refuses a blank name)
+            raise ValueError(f"lists has the name {name!r}: a list's name is never empty")
         if isinstance(values, str | bytes) or not isinstance(values, Iterable):
             example = repr([values]) if isinstance(values, str | bytes) else "['milk']"
             raise ValueError(f"lists[{name!r}] is {values!r}: a list of values, e.g. {example}")
@@ -276,6 +279,8 @@ def _lists(value: object) -> Any:
         for index, item in enumerate(read[name]):
             if not isinstance(item, str):
                 raise ValueError(f"lists[{name!r}][{index}] is {item!r}: a value is a string")
+            if not item.strip():  # (as an item the skill adds: `_add_list_item`)
+                raise ValueError(f"lists[{name!r}][{index}] is {item!r}: a value is never empty")
     return value if all(read[name] is values for name, values in value.items()) else read
 
 

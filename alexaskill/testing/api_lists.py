@@ -153,6 +153,9 @@ class ListsAndProducts:
             or body.get("status") not in ("active", "completed")
         ):
             return _error(400, "INVALID_REQUEST", 'expected {"value": str, "status": ...}')
+        if not body["value"].strip():  # Alexa's Lists API takes no item without words (the
+            # status and body are the fake's, as for the other bad list input above)
+            return _error(400, "INVALID_REQUEST", "an item's value is empty: give its words")
         self._date_given(asked.headers)
         item = self._new_item(list_id, body["value"], body["status"], self._moment(asked.headers))
         with self._lock:  # (the lists assigned since this call's look-up: see `_list_items`)
