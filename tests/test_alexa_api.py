@@ -1145,7 +1145,9 @@ def test_the_fake_answers_only_the_token_and_devices_of_the_requests_sent() -> N
     fake = FakeAlexaApi(time_zone="Europe/Paris")
     with TestClient(skill, api=fake) as client:
         client.intent("Ask", what="given_name")
-        system = client.factory.context()["System"]
+        sent = client.factory.intent("Ask", what="given_name")  # (each request its own token)
+        client.send_envelope(sent)
+    system = sent["context"]["System"]
     token, device = system["apiAccessToken"], system["device"]["deviceId"]
 
     async def main() -> list[int]:
@@ -1802,8 +1804,9 @@ def test_the_fake_judges_a_call_at_the_time_of_the_request_that_carried_its_toke
 
 
 def test_the_fake_judges_a_call_at_the_time_of_the_request_being_answered() -> None:
-    # Test clients share a token: the request the call belongs to is the one being answered,
-    # though another one was sent (and answered) since it came.
+    # Requests sharing a token (one a test gave: `RequestFactory.api_access_token`): the
+    # request the call belongs to is the one being answered, though another one was sent (and
+    # answered) since it came.
     fake = FakeAlexaApi()
     first = sent_at("2001-02-03T10:00:00Z", "test-api-access-token")
     fake.issued(first)

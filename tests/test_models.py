@@ -1272,10 +1272,11 @@ def test_the_printed_form_shows_no_token_and_no_whole_user_id() -> None:
     factory = RequestFactory(user_id=user_id, user=user)
     envelope = factory.intent("GetWeather")
     envelope["context"]["System"]["person"] = person
+    token = envelope["context"]["System"]["apiAccessToken"]
     decoded = decode_envelope(json.dumps(envelope))
     shown = repr(decoded) + str(decoded) + repr(decoded.context) + repr(decoded.session)
     for secret in (
-        "test-api-access-token",
+        token,
         "USER-TOKEN",
         "CONSENT-TOKEN",
         "PERSON-TOKEN",
@@ -1287,7 +1288,7 @@ def test_the_printed_form_shows_no_token_and_no_whole_user_id() -> None:
     assert "access_token='***'" in shown and "api_access_token='***'" in shown
     # Only the printed form: the values are there for the handler.
     assert decoded.context is not None and decoded.context.system is not None
-    assert decoded.context.system.api_access_token == "test-api-access-token"
+    assert decoded.context.system.api_access_token == token
     system_user = decoded.context.system.user
     assert system_user is not None and system_user.user_id == user_id
     assert repr(models.User()) == "User(user_id='', access_token=None, permissions=None)"

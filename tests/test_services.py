@@ -68,7 +68,7 @@ def stub() -> Iterator[Callable[..., AlexaApiStub]]:
 
 
 def envelope(request_type: str = "IntentRequest", **fields: Any) -> Envelope:
-    factory = RequestFactory(skill_id=SKILL_ID)
+    factory = RequestFactory(skill_id=SKILL_ID, api_access_token=TOKEN)  # (one to look for)
     if request_type == "IntentRequest":
         raw = factory.intent("GetWeather")
     else:
@@ -329,6 +329,7 @@ def test_a_handler_sends_a_progressive_response_before_its_answer(
 ) -> None:
     api_stub = stub()
     with TestClient(weather_skill(api_stub)) as client:
+        client.factory.api_access_token = TOKEN
         result = client.intent("GetWeather", city="Paris")
     assert result.speech == "Sunny in Paris."
     [body] = api_stub.bodies
@@ -354,6 +355,7 @@ def test_a_failing_api_never_breaks_the_answer(
 ) -> None:
     api_stub = stub(**api)
     with TestClient(weather_skill(api_stub, timeout=0.05)) as client:
+        client.factory.api_access_token = TOKEN
         result = client.intent("GetWeather", city="Paris")
     assert result.status_code == 200
     assert result.speech == "Sunny in Paris."

@@ -38,7 +38,8 @@ _IDS: Final = {"skill_id": "skill", "user_id": "account", "device_id": "device"}
 
 def checked_factory_field(name: str, value: Any) -> Any:
     """``value`` for the factory's field ``name`` (its ids, ``api_endpoint``, ``user``,
-    ``player``; the others as they are): `TypeError` for one of the wrong type."""
+    ``player``, ``api_access_token``; the others as they are): `TypeError` for one of the
+    wrong type."""
     if name in _IDS and (not isinstance(value, str) or not value):
         raise TypeError(
             f"{name} is an id: a str such as 'amzn1.ask.{_IDS[name]}.A1B2', not {value!r}"
@@ -52,6 +53,15 @@ def checked_factory_field(name: str, value: Any) -> Any:
         raise TypeError(
             f"user is a mapping of fields added to context.System.user ({{'accessToken': "
             f"'token'}}), not {value!r}"
+        )
+    if (
+        name == "api_access_token"
+        and value is not None
+        and (not isinstance(value, str) or not value)
+    ):
+        raise TypeError(
+            f"api_access_token is {value!r}: a str, the token every request carries "
+            "('my-token'), or None (each request one of its own)"
         )
     if name == "player" and not isinstance(value, DevicePlayer):
         raise TypeError(

@@ -6,9 +6,11 @@ from __future__ import annotations
 import base64
 import copy
 import datetime as _dt
+import hashlib
+import itertools
 import os
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -203,6 +205,14 @@ class RequestFactory:
     user: dict[str, Any] = field(default_factory=dict)
     #: The device's audio player: ``context.AudioPlayer`` of a device declaring AudioPlayer.
     player: DevicePlayer = field(default_factory=DevicePlayer)
+    #: The ``apiAccessToken`` every request carries (a test's own, kept as given); None: each
+    #: request one of its own, as each of Alexa's has (`FakeAlexaApi` takes a call's now from
+    #: the request whose token it carries: two requests sharing one would share one now).
+    api_access_token: str | None = None
+    #: The requests made so far (a number in the next one's token; thread-safe in CPython).
+    _made: Iterator[int] = field(
+        default_factory=lambda: itertools.count(1), init=False, repr=False, compare=False
+    )
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Here, not only in __init__: a client's locale and interfaces change (`TestClient`).
@@ -212,8 +222,19 @@ class RequestFactory:
             value = check_interfaces(value)
         super().__setattr__(name, checked_factory_field(name, value))
 
+    def _new_token(self) -> str:
+        """The ``apiAccessToken`` of the next request: the one given, else one of its own. Made
+        of the skill, user and device ids and the request's number, not drawn at random: the
+        same client's requests carry the same tokens at each run (a test comparing whole bodies
+        compares), and two clients' (their ids drawn) never meet in a fake they share."""
+        if self.api_access_token is not None:
+            return self.api_access_token
+        ids = f"{self.skill_id} {self.user_id} {self.device_id}".encode()
+        return f"test-api-access-token.{hashlib.sha256(ids).hexdigest()[:16]}.{next(self._made)}"
+
     def context(self) -> dict[str, Any]:
-        """The ``context`` object of a request from this device."""
+        """The ``context`` object of a request from this device (each with its own token,
+        unless the factory's ``api_access_token`` gives one)."""
         context: dict[str, Any] = {
             "System": {
                 "application": {"applicationId": self.skill_id},
@@ -225,7 +246,7 @@ class RequestFactory:
                     },
                 },
                 "apiEndpoint": self.api_endpoint,
-                "apiAccessToken": "test-api-access-token",
+                "apiAccessToken": self._new_token(),
             },
         }
         if "AudioPlayer" in self.interfaces:

@@ -1,0 +1,143 @@
+"""Each request the test tools build carries its own ``apiAccessToken``, as each of Alexa's does,
+and `FakeAlexaApi` answers a call at the time of the request whose token it carries: two
+requests answered at once each have their own now there."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+import pytest
+
+from alexaskill import AlexaApi, Context, Response, Session, Skill, ask, speak
+from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
+
+SKILL_ID = "amzn1.ask.skill.23232323-2323-2323-2323-232323232323"
+USER = "amzn1.ask.account.A" + "U" * 206
+DEVICE = "amzn1.ask.device.A" + "D" * 206
+
+
+def token_of(envelope: dict[str, Any]) -> str:
+    token: str = envelope["context"]["System"]["apiAccessToken"]
+    return token
+
+
+def add_item(fake: FakeAlexaApi, token: str, value: str) -> tuple[int, bytes]:
+    """What the fake answers a skill adding ``value`` to its first list, calling with ``token``."""
+    [list_id, *_] = fake._list_meta
+    url = f"https://api.amazonalexa.com/v2/householdlists/{list_id}/items"
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {"value": value, "status": "active"}
+    status, answer, _ = anyio.run(fake.alexa_api_call, "POST", url, headers, body, None)
+    return status, answer
+
+
+def test_each_request_a_factory_builds_carries_a_token_of_its_own() -> None:
+    factory = RequestFactory(user_id=USER, device_id=DEVICE)
+    built = [factory.intent("Add"), factory.envelope("LaunchRequest"), factory.context()]
+    tokens = [token_of(built[0]), token_of(built[1]), built[2]["System"]["apiAccessToken"]]
+    assert len(set(tokens)) == 3 and all(tokens)
+    # Deterministic: the same user and device get the same tokens in the same order (a test
+    # comparing whole request bodies stays comparable); another device, others.
+    again = RequestFactory(user_id=USER, device_id=DEVICE)
+    assert [token_of(again.intent("Add")) for _ in range(2)] == tokens[:2]
+    other = RequestFactory(user_id=USER)
+    assert token_of(other.intent("Add")) not in tokens
+
+
+def test_a_token_the_test_gives_is_the_one_every_request_carries() -> None:
+    factory = RequestFactory(api_access_token="my-token")
+    assert {token_of(factory.intent("Add")) for _ in range(3)} == {"my-token"}
+    factory.api_access_token = None  # back to one of its own each
+    assert token_of(factory.intent("Add")) != token_of(factory.intent("Add"))
+    for wrong in ("", 5):
+        with pytest.raises(TypeError, match=r"api_access_token is .*a str"):
+            factory.api_access_token = wrong  # type: ignore[assignment]
+        with pytest.raises(TypeError, match=r"api_access_token is .*a str"):
+            RequestFactory(api_access_token=wrong)  # type: ignore[arg-type]
+
+
+def test_two_requests_answered_at_once_each_have_their_own_now_in_the_fake() -> None:
+    # One test client's requests all carried "test-api-access-token": with two of them being
+    # answered, the fake took its now from the one sent last for both, and stamped the first
+    # one's item (or judged its reminder) an hour away from it.
+    fake = FakeAlexaApi()
+    factory = RequestFactory()
+    early = dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC)
+    first = factory.envelope("LaunchRequest", now=early)
+    second = factory.envelope("LaunchRequest", now=early + dt.timedelta(hours=1))
+    fake.issued(first)
+    with fake.answering(first["request"]["requestId"]):
+        fake.issued(second)
+        with fake.answering(second["request"]["requestId"]):
+            made = [add_item(fake, token_of(sent), "milk") for sent in (first, second)]
+    assert [status for status, _ in made] == [201, 201]
+    assert b'"createdTime":"2031-03-14T09:00:00.000Z"' in made[0][1]
+    assert b'"createdTime":"2031-03-14T10:00:00.000Z"' in made[1][1]
+
+
+def clock(at: dt.datetime) -> Callable[[], dt.datetime]:
+    return lambda: at
+
+
+def test_two_clients_requests_answered_at_once_each_have_their_own_now_in_the_fake() -> None:
+    # The same through two test clients sharing one fake, their requests in flight together:
+    # each handler adds an item once both are being answered, and says its createdTime.
+    skill = Skill(SKILL_ID)
+    both_answering = threading.Barrier(2, timeout=60)  # (a wait for the other, not a timing)
+
+    @skill.intent("Add")
+    def add(api: AlexaApi, what: str) -> Response:
+        both_answering.wait()
+        [shopping, *_] = api.call_sync(api.lists)
+        item = api.call_sync(api.add_list_item, shopping.list_id, what)
+        return speak(f"{item.created_time}")
+
+    fake = FakeAlexaApi()
+    # Both near the real time, a minute apart: each client's verifier (the one installed last
+    # checks both) takes the other's timestamp too.
+    early = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    late = early + dt.timedelta(minutes=1)
+    clients = [TestClient(skill, api=fake, now=clock(at)) for at in (early, late)]
+    try:
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            sent = [
+                pool.submit(c.intent, "Add", what=w) for c, w in zip(clients, "ab", strict=True)
+            ]
+            heard = [future.result().speech for future in sent]
+    finally:
+        for client in clients:
+            client.close()
+    assert heard == [at.strftime("%Y-%m-%dT%H:%M:%S.000Z") for at in (early, late)]
+
+
+def test_the_fake_still_refuses_a_token_no_request_carried() -> None:
+    skill = Skill(SKILL_ID)
+    consent: list[bool] = []
+
+    @skill.intent("Add")
+    async def add(api: AlexaApi, context: Context, session: Session, what: str) -> Response:
+        # The user's consent token (deprecated) is the request's own, in both users.
+        system = context.system
+        assert system is not None and system.user is not None and session.user is not None
+        for user in (system.user, session.user):
+            held = user.permissions.consent_token if user.permissions is not None else None
+            consent.append(held == system.api_access_token)
+        [shopping, *_] = await api.lists()
+        item = await api.add_list_item(shopping.list_id, what)
+        return ask(f"{item.value}")
+
+    fake = FakeAlexaApi()
+    with TestClient(skill, api=fake) as client:
+        assert client.intent("Add", what="milk").speech == "milk"
+        assert client.intent("Add", what="eggs").speech == "eggs"  # (in the same session)
+        envelope = client.factory.intent("Add", what="tea")
+        assert client.send_envelope(envelope).speech == "tea"
+    assert consent == [True] * 4 + [False] * 2  # (an envelope sent as it is grants nothing)
+    assert add_item(fake, token_of(envelope), "tea")[0] == 201  # a request's: taken
+    status, answer = add_item(fake, "test-api-access-token-never-sent", "tea")
+    assert status == 401 and b"INVALID_TOKEN" in answer
