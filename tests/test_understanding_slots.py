@@ -2883,7 +2883,7 @@ def test_a_weekdays_part_of_the_day_is_the_dates(
         ("set an alarm for 19:00 tomorrow evening", {"time": "19:00", "date": "2026-11-30"}),
         ("set an alarm for 13:00 tomorrow afternoon", {"time": "13:00", "date": "2026-11-30"}),
         ("set an alarm for 00:30 tomorrow night", {"time": "00:30", "date": "2026-11-30"}),
-        ("set an alarm for 12:00 tomorrow morning", {"time": "12:00", "date": "2026-11-30"}),
+        ("set an alarm for 12:00 tomorrow morning", None),  # noon: twelve in the morning is 00:00
     ],
 )
 def test_a_24_hour_time_against_the_dates_part_of_the_day_is_no_reading(
@@ -2988,7 +2988,7 @@ def test_a_listed_value_may_end_with_and() -> None:
         ("set an alarm for 12 tonight", {"time": "00:00"}),
         ("set an alarm for 12:30 tonight", {"time": "00:30"}),
         ("set an alarm for 12 tomorrow night", None),
-        ("set an alarm for 12 pm tonight", {"time": "12:00", "date": "2026-11-29"}),
+        ("set an alarm for 12 pm tonight", None),  # noon is no part of the night
         ("set an alarm for 12 am tonight", {"time": "00:00", "date": "2026-11-29"}),
         ("set an alarm for midnight tonight", {"time": "00:00", "date": "2026-11-29"}),
         ("set an alarm for 12 tomorrow", {"time": "12:00", "date": "2026-11-30"}),
@@ -3020,3 +3020,100 @@ def test_a_24_hour_morning_time_said_tonight_is_no_reading(
     # evening" (and "19:00 tomorrow morning") is no reading, neither is this; "7:00 tonight",
     # which may be either half, is 19:00 as "7 tonight" is.
     alarm_reads(said, expected)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # Twelve said bare, with a date naming the morning or the evening: as said it is noon,
+        # in neither; the user means midnight in the morning, and nothing in the evening.
+        ("set an alarm for 12 tomorrow morning", None),
+        ("set an alarm for 12:00 tomorrow morning", None),
+        ("set an alarm for 12:30 tomorrow morning", None),
+        ("set an alarm for 12 o'clock tomorrow morning", None),
+        ("set an alarm for tomorrow morning at 12", None),
+        ("set an alarm for 12 tomorrow evening", None),
+        ("set an alarm for 12:00 tomorrow evening", None),
+        ("set an alarm for 12:30 tomorrow evening", None),
+        ("set an alarm for tomorrow evening at 12", None),
+        ("set an alarm for 12 this evening", None),
+        ("set an alarm for 12:30 in the evening", None),
+        ("set an alarm for twelve in the evening", None),
+        # The time slot alone reads "12 this morning" as "12 in the morning", as "12 tonight".
+        ("set an alarm for 12 this morning", {"time": "00:00"}),
+        ("set an alarm for 12:00 this morning", {"time": "00:00"}),
+        # Noon is in no evening and no night; midnight in no afternoon or evening.
+        ("set an alarm for 12 pm tomorrow evening", None),
+        ("set an alarm for 12 pm tomorrow night", None),
+        ("set an alarm for 12 pm tonight", None),
+        ("set an alarm for 12:30 pm tonight", None),
+        ("set an alarm for noon tomorrow morning", None),
+        ("set an alarm for noon tomorrow evening", None),
+        ("set an alarm for 12 noon tomorrow evening", None),
+        ("set an alarm for tomorrow morning at noon", None),
+        ("set an alarm for noon this evening", None),
+        ("set an alarm for noon tonight", None),
+        ("set an alarm for midnight tomorrow afternoon", None),
+        ("set an alarm for midnight tomorrow evening", None),
+        ("set an alarm for tomorrow evening at midnight", None),
+        # Kept: twelve in the half the words name.
+        ("set an alarm for 12 tomorrow afternoon", {"time": "12:00", "date": "2026-11-30"}),
+        ("set an alarm for 12:30 tomorrow afternoon", {"time": "12:30", "date": "2026-11-30"}),
+        ("set an alarm for 12 pm tomorrow afternoon", {"time": "12:00", "date": "2026-11-30"}),
+        ("set an alarm for 12 am tomorrow morning", {"time": "00:00", "date": "2026-11-30"}),
+        ("set an alarm for 12:30 am tomorrow morning", {"time": "00:30", "date": "2026-11-30"}),
+        ("set an alarm for 12 in the morning tomorrow", {"time": "00:00", "date": "2026-11-30"}),
+        (
+            "set an alarm for tomorrow at 12:30 in the morning",
+            {"date": "2026-11-30", "time": "00:30"},
+        ),
+        ("set an alarm for 12 tomorrow", {"time": "12:00", "date": "2026-11-30"}),
+        ("set an alarm for 12:00 tomorrow", {"time": "12:00", "date": "2026-11-30"}),
+        ("set an alarm for noon tomorrow", {"time": "12:00", "date": "2026-11-30"}),
+        ("set an alarm for midnight tomorrow", {"time": "00:00", "date": "2026-11-30"}),
+        ("set an alarm for noon tomorrow afternoon", {"time": "12:00", "date": "2026-11-30"}),
+        ("set an alarm for midnight tomorrow morning", {"time": "00:00", "date": "2026-11-30"}),
+        ("set an alarm for midnight tonight", {"time": "00:00", "date": "2026-11-29"}),
+        ("set an alarm for 12 tonight", {"time": "00:00"}),
+    ],
+)
+def test_twelve_is_read_in_the_half_of_the_day_the_words_name(
+    said: str, expected: dict[str, str] | None
+) -> None:
+    # "12 tomorrow morning" (and "12:00", "12:30") filled time with 12:00 and date with
+    # tomorrow: noon, where twelve in the morning is midnight ("12 in the morning" alone is
+    # 00:00, as "12 am" is); "12 tomorrow evening" was noon in the evening, and "12 pm
+    # tonight", "noon tomorrow evening" or "midnight tomorrow afternoon" a time outside the
+    # part of the day the date names. As "7 tomorrow evening" is, these are no reading
+    # rather than a time the user did not mean.
+    alarm_reads(said, expected)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("12 in the evening", None),
+        ("12:30 in the evening", None),
+        ("twelve this evening", None),
+        ("12 in the morning", "00:00"),
+        ("12:30 in the morning", "00:30"),
+        ("12 in the afternoon", "12:00"),
+        ("12 at night", "00:00"),
+        ("12 am", "00:00"),
+        ("12 pm", "12:00"),
+        ("12:30 am", "00:30"),
+        ("0:30", "00:30"),
+        ("0:30 am", None),  # no hour 0 on the 12-hour clock
+        ("00:30 pm", None),
+        # "pm" says the 12-hour clock, which is written with a leading 0 too ("07:00 PM"): only
+        # a part of the day ("07:00 tonight") is refused for moving a 24-hour time.
+        ("07:00 pm", "19:00"),
+        ("07:00 am", "07:00"),
+        ("07:00 in the evening", None),
+    ],
+)
+def test_twelve_in_a_part_of_the_day(said: str, expected: str | None) -> None:
+    # "12 in the evening" was 12:00: noon is in no evening, and midnight (which "12 at night"
+    # is) no more. No time, as "13 pm" is none.
+    found = slot(said, "AMAZON.TIME")
+    assert (None if found is None else found["value"]) == expected

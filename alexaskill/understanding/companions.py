@@ -54,7 +54,8 @@ def companion_run(
     language: Language,
 ) -> list[int]:
     """The words left out from ``first`` on that are a clear value of the type said along with
-    ``slot_type`` (two words or more, "5 pm", or a clock time, "5:30", not a lone "5"), if any."""
+    ``slot_type`` (two words or more, "5 pm", a clock time, "5:30", or one named, "noon", not a
+    lone "5"), if any."""
     companion = _COMPANIONS.get(slot_type)
     if companion is None:
         return []
@@ -67,15 +68,27 @@ def companion_run(
         run.append(at)
         at += step
     theirs = language.slot_vocabulary(companion) or frozenset()
+    numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
     for size in range(len(run), 0, -1):
         said = [spans.words[index] for index in sorted(run[:size])]
         if size < len(run):  # "at 13" of "at 13 pm" is no time: what follows must not be its
             past = spans.words[run[size]]
             if past in theirs or any(char.isdigit() for char in past):
                 continue
-        if (size > 1 or ":" in said[0]) and parse(said, spans.now) is not None:
+        read = parse(said, spans.now)
+        if read is None:
+            continue
+        if size > 1 or ":" in said[0] or _named_time(said[0], read, numbers):
             return run[:size]
     return []
+
+
+def _named_time(word: str, read: str, numbers: Collection[str]) -> bool:
+    """Whether one word is a clock time by its name ("noon", "midnight"): no number, which
+    a lone "5" may be, no part of the day ("morning", MO), which a date may name, and no
+    date ("friday")."""
+    clock = len(read) == 5 and read[2] == ":"  # "12:00", no date ("2026-12-04") nor "MO"
+    return clock and word not in numbers and not any(char.isdigit() for char in word)
 
 
 def companion_word(slot_type: str, word: str, language: Language) -> bool:
@@ -91,9 +104,15 @@ def companion_word(slot_type: str, word: str, language: Language) -> bool:
 #: A date's words naming the later part of a day ("tomorrow evening", "tonight"), and a time's
 #: words that say which half of the day it is in. English, as cut.py's `_RANGES` is.
 _LATER_PARTS: Final = frozenset({"afternoon", "evening", "night", "tonight"})
-_HALF_SAID: Final = frozenset({"am", "pm", "m", "morning", "afternoon", "evening", "night"})
-#: A date's words naming the night, when twelve is midnight ("12 tonight").
-_NIGHT: Final = frozenset({"night", "tonight"})
+_HALF_SAID: Final = frozenset(
+    {"am", "pm", "m", "morning", "afternoon", "evening", "night", "noon", "midday", "midnight"}
+)
+#: A date's words naming a part of the day twelve said as a bare hour is not in: read as said
+#: it is noon, while twelve in the morning or at night is midnight ("12 tonight", "12 tomorrow
+#: morning") and twelve in the evening no time at all. Noon is in the afternoon.
+_NOT_NOON: Final = frozenset({"morning", "evening", "night", "tonight"})
+#: A date's words naming a part of the day noon is not in, whichever half it takes.
+_AFTER_NOON: Final = frozenset({"evening", "night", "tonight"})
 #: A date's words naming one half of the day ("tomorrow morning", "tomorrow evening"): "night"
 #: and "tonight" name neither ("11 pm tomorrow night", "2 am tonight").
 _HALVES: Final = {"morning": "the morning", "afternoon": "the afternoon", "evening": "the evening"}
@@ -107,8 +126,10 @@ def part_of_day_clash(
     """Why a reading whose time and date disagree on the part of the day is none: an hour
     before noon said without "am" or "pm" with a date naming the evening ("7 tomorrow evening",
     "7 tonight": the date's words took the part of the day the user meant for the time, read as
-    said in the morning), or a time said in one half of the day with a date naming the other
-    ("7 pm tomorrow morning", "7 am tomorrow evening": which one is meant is a guess)."""
+    said in the morning; and twelve with a date naming no afternoon, "12 tomorrow morning", is
+    no noon), or a time said in one half of the day with a date naming the other ("7 pm
+    tomorrow morning", "7 am tomorrow evening": which one is meant is a guess), or noon said
+    with a date naming the evening or the night ("12 pm tonight", "noon tomorrow evening")."""
     times = [fill for fill in fills if kinds[fill[0]].name == "AMAZON.TIME"]
     dates = [fill for fill in fills if kinds[fill[0]].name == "AMAZON.DATE"]
     for _, time, start, end in times:
@@ -120,9 +141,8 @@ def part_of_day_clash(
             said, day = surface(spans.tokens[start:end]), surface(spans.tokens[first:last])
             named = spans.words[first:last]
             later = any(word in _LATER_PARTS for word in named)
-            # Twelve at night is midnight ("12 tonight"), no noon.
-            late = hour == 12 and any(word in _NIGHT for word in named)
-            if not half_said and ((1 <= hour <= 11 and later) or late):
+            twelve = hour == 12 and any(word in _NOT_NOON for word in named)
+            if not half_said and ((1 <= hour <= 11 and later) or twelve):
                 took = "the date took the part of the day"
                 return f"{said!r} said with {day!r} is no {time.value} ({took})"
             half = "the morning" if hour < 12 else "the afternoon or evening"
@@ -130,6 +150,9 @@ def part_of_day_clash(
             clock = half_said or _on_24_hour_clock(hour, spans.words[start:end])
             if clock and part is not None and (part == "the morning") != (hour < 12):
                 return f"{said!r} ({time.value}, {half}) said with {day!r} ({part}) is no time"
+            late = next((word for word in named if word in _AFTER_NOON), None)
+            if clock and hour == 12 and late is not None:
+                return f"{said!r} ({time.value}, noon) said with {day!r} ({late}) is no time"
     return None
 
 

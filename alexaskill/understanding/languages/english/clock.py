@@ -3,7 +3,8 @@
 Amazon's slot type reference ("AMAZON.TIME"): "14:30"; the parts of the day "MO", "AF", "EV",
 "NI". A time said without "a m"/"p m" or a part of the day is taken as said ("three thirty" is
 "03:30"); "noon" is "12:00", "midnight" "00:00"; an hour 24 typed or said ("24:30",
-"twenty four hundred") is no time. British "half five" is half past five (05:30),
+"twenty four hundred") is no time, nor is twelve in the evening (noon is in the afternoon,
+midnight at night). British "half five" is half past five (05:30),
 American "quarter of seven" a quarter to seven (06:45), "oh nine oh five" on the
 twenty-four-hour clock 09:05. A time typed with a dot, "7.30", is 7:30.
 """
@@ -86,6 +87,8 @@ def _hour(words: Sequence[str]) -> int | None:
 def _apply(hour: int, minute: int, meridiem: str | None) -> str | None:
     if meridiem in ("am", "pm") and not 1 <= hour <= 12:
         return None
+    if meridiem == "evening" and hour == 12:
+        return None  # noon is in no evening, and midnight ("12 at night") no more
     if not 0 <= minute <= 59:
         return None  # typed "12:60", "1275 pm": no time
     later = meridiem in ("pm", "afternoon", "evening") or (meridiem == "night" and hour >= 5)
