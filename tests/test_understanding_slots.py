@@ -3117,3 +3117,35 @@ def test_twelve_in_a_part_of_the_day(said: str, expected: str | None) -> None:
     # is) no more. No time, as "13 pm" is none.
     found = slot(said, "AMAZON.TIME")
     assert (None if found is None else found["value"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # No year; the time slot alone would read 22:30, but the reading that splits off
+        # "tonight" as the date is the one weighed (and refused, as "7 tomorrow evening" is).
+        ("set an alarm for ten thirty tonight", None),
+        ("set an alarm for eleven fifteen tonight", None),
+        ("set an alarm for ten thirty at night", {"time": "22:30"}),
+        ("set an alarm for twelve thirty at night", {"time": "00:30"}),
+        ("set an alarm for twelve thirty in the morning", {"time": "00:30"}),
+        ("set an alarm for eleven thirty in the morning", {"time": "11:30"}),
+        ("set an alarm for twelve thirty tomorrow morning", None),
+        ("set an alarm for twelve thirty tomorrow evening", None),
+        ("set an alarm for ten thirty tomorrow morning", {"time": "10:30", "date": "2026-11-30"}),
+        ("set an alarm for ten thirty", {"time": "10:30"}),
+        ("set an alarm for nineteen thirty", {"time": "19:30"}),
+        ("set an alarm for nineteen ninety", {"date": "1990"}),  # no time: a year
+        ("set an alarm for ten sixty six", {"date": "1066"}),
+    ],
+)
+def test_a_clock_time_said_with_a_part_of_the_day_is_no_year(
+    said: str, expected: dict[str, str] | None
+) -> None:
+    # "ten thirty tonight" filled date with the year 1030 and time with NI ("eleven thirty in
+    # the morning" 1130 and MO), a loose reading of "{date} at {time}" without its "at": the
+    # words of a clock time read as a year, and the time slot given only the part of the day
+    # said after them; "ten thirty" alone (or "for ten thirty", the sample's "for" taken in)
+    # was the year 1030, the time slot empty. A sample with a time slot takes a clock time's
+    # words for the time: the year is no reading.
+    alarm_reads(said, expected)

@@ -18,7 +18,14 @@ if TYPE_CHECKING:
     from .slot_kinds import SlotKind
     from .slottypes import Fill
 
-__all__ = ["companion_run", "companion_word", "part_of_day_clash", "said_along", "time_left_out"]
+__all__ = [
+    "companion_run",
+    "companion_word",
+    "part_of_day_clash",
+    "said_along",
+    "time_left_out",
+    "year_for_time",
+]
 
 #: Types said together: "3 pm tomorrow" is a time and a date, and the date's words left out of
 #: a time (or the time's out of a date) change nothing in it.
@@ -185,4 +192,32 @@ def time_left_out(
                 said = surface([spans.tokens[at] for at in sorted(run)])
                 held = ", ".join(time[1].value for time in times)
                 return f"{said!r} would be left out, the time slot holding {held}"
+    return None
+
+
+def year_for_time(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    language: Language,
+) -> str | None:
+    """Why a reading that takes the words of a clock time for a year ("ten thirty", 1030, of
+    "ten thirty tonight") while the sample's time slot holds no time of the clock (NI, or
+    nothing) is none: the user said a time, and the date slot has it as a year."""
+    parse = language.slot_parser("AMAZON.TIME")
+    times = [name for name, kind in kinds.items() if kind.name == "AMAZON.TIME"]
+    held = {name: fill.value or "" for name, fill, _, _ in fills if name in times}
+    free = [held.get(name) or "nothing" for name in times if not held.get(name, "")[:1].isdigit()]
+    if parse is None or not free:
+        return None
+    for name, fill, start, end in fills:
+        if kinds[name].name != "AMAZON.DATE" or not (fill.value or "").isdigit():
+            continue
+        words = spans.words[start:end]
+        if len(words) > 2 and words[0] in language.function_words:
+            words = words[1:]  # the sample's "for" taken into a loose date: "for ten thirty"
+        read = parse(words, spans.now) if len(words) > 1 else None
+        if read is not None and read[:1].isdigit():
+            said = surface(spans.tokens[start:end])
+            return f"{said!r} is the time {read}, no year {fill.value} (the time slot {free[0]})"
     return None

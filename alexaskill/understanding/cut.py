@@ -15,7 +15,13 @@ import datetime
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
-from .companions import companion_run, companion_word, part_of_day_clash, time_left_out
+from .companions import (
+    companion_run,
+    companion_word,
+    part_of_day_clash,
+    time_left_out,
+    year_for_time,
+)
 from .cut_lists import list_edges, list_left_out
 from .text import surface
 
@@ -53,6 +59,7 @@ def cut_value(
         or _number_lost(kinds, spans, fills, extra)
         or part_of_day_clash(kinds, spans, fills)
         or time_left_out(kinds, spans, fills, extra, language)
+        or year_for_time(kinds, spans, fills, language)
     )
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from .companions import part_of_day_clash, said_along
+from .companions import part_of_day_clash, said_along, year_for_time
 from .cut import cut_reason, cut_value
 from .languages import Language
 from .slottypes import FREE, TYPED, Fill, SlotKind
@@ -279,7 +279,9 @@ class SampleMatcher:
         score, _, sample, path = result
         fills = _fills(path)
         kinds = {item.name: item.kind for item in sample.elements if not isinstance(item, str)}
-        clash = part_of_day_clash(kinds, spans, fills)  # "7 tonight": no 07:00
+        # "7 tonight": no 07:00; "ten thirty at night": no year 1030.
+        clash = part_of_day_clash(kinds, spans, fills)
+        clash = clash or year_for_time(kinds, spans, fills, self.language)
         if clash is not None:
             spans.cut.append(clash)
             return None
