@@ -3149,3 +3149,27 @@ def test_a_clock_time_said_with_a_part_of_the_day_is_no_year(
     # was the year 1030, the time slot empty. A sample with a time slot takes a clock time's
     # words for the time: the year is no reading.
     alarm_reads(said, expected)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("12 pm at night", None),
+        ("12:30 pm at night", None),
+        ("12 noon at night", None),
+        ("3 pm at night", None),
+        ("7 pm at night", "19:00"),  # said twice, the same time, as "5 pm this evening"
+        ("7 at night", "19:00"),
+        ("12 at night", "00:00"),
+        ("7 pm", "19:00"),
+    ],
+)
+def test_a_part_of_the_day_left_out_beside_a_time_is_no_reading(
+    said: str, expected: str | None
+) -> None:
+    # "12 pm at night" was 12:00 (noon, at night), "3 pm at night" 15:00, a loose reading of
+    # "12 pm" leaving out "at night" ("at" a grammar word, the "night" past it was not looked
+    # at), where "12 pm tonight" is no reading. A part of the day left out beside a time it
+    # agrees with is said twice ("7 pm at night" 19:00, as "5 pm this evening" is 17:00).
+    found = slot(said, "AMAZON.TIME")
+    assert (None if found is None else found["value"]) == expected

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "companion_run",
     "companion_word",
+    "part_left_out",
     "part_of_day_clash",
     "said_along",
     "time_left_out",
@@ -221,3 +222,55 @@ def year_for_time(
             said = surface(spans.tokens[start:end])
             return f"{said!r} is the time {read}, no year {fill.value} (the time slot {free[0]})"
     return None
+
+
+def part_left_out(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    extra: Collection[int],
+    language: Language,
+) -> str | None:
+    """Why a loose reading that leaves out, right next to a time, the words of another time
+    the first is not in is none: a part of the day beside a clock time ("at night" of "12 pm
+    at night", 12:00: noon, at night; "3 pm at night"), or a clock time beside a part of the
+    day. Said twice, the same time is read ("5 pm this evening" is 17:00)."""
+    parse = language.slot_parser("AMAZON.TIME")
+    numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
+    if parse is None:
+        return None
+    for name, fill, start, end in fills:
+        if kinds[name].name != "AMAZON.TIME" or fill.kind != "typed" or not fill.value:
+            continue
+        clock = fill.value[:1].isdigit()
+        for step, first in ((-1, start - 1), (1, end)):
+            run: list[int] = []
+            while first + step * len(run) in extra and len(run) < 3:
+                run.append(first + step * len(run))
+            for size in range(len(run), 0, -1):
+                words = [spans.words[at] for at in sorted(run[:size])]
+                read = parse(words, spans.now)
+                if read is None or read[:1].isdigit() == clock:
+                    continue
+                hour, part = (fill.value, read) if clock else (read, fill.value)
+                if _in_part(int(hour[:2]), part):
+                    break
+                if not clock and size == 1 and not _named_time(words[0], read, numbers):
+                    continue  # a lone "5" beside "tonight" may be another slot's number
+                said = surface([spans.tokens[at] for at in sorted(run[:size])])
+                value = surface(spans.tokens[start:end])
+                return f"{said!r} would be left out of the time {value!r} ({fill.value})"
+    return None
+
+
+def _in_part(hour: int, part: str) -> bool:
+    """Whether an hour is in a part of the day (MO, AF, EV, NI) as a time said in it is read:
+    the morning before noon, the afternoon from noon, the evening after the noon hour, the
+    night from five in the evening to five in the morning ("5 at night" is 17:00, "4" 04:00)."""
+    if part == "MO":
+        return hour < 12
+    if part == "AF":
+        return hour >= 12
+    if part == "EV":
+        return hour >= 13
+    return part != "NI" or hour >= 17 or hour < 5

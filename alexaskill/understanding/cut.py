@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 from .companions import (
     companion_run,
     companion_word,
+    part_left_out,
     part_of_day_clash,
     time_left_out,
     year_for_time,
@@ -60,6 +61,7 @@ def cut_value(
         or part_of_day_clash(kinds, spans, fills)
         or time_left_out(kinds, spans, fills, extra, language)
         or year_for_time(kinds, spans, fills, language)
+        or part_left_out(kinds, spans, fills, extra, language)
     )
 
 
