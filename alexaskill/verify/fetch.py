@@ -32,9 +32,8 @@ __all__ = [
 
 _FAILED = "certificate chain: download failed"
 _MALFORMED_LENGTH = "certificate chain: download's Content-Length is malformed"
+_MALFORMED = "certificate chain: download's answer is malformed"
 _CUT_SHORT = "certificate chain: download cut short"
-#: How h11 begins its error for a body whose connection closed before its announced end.
-_CLOSED_EARLY = "peer closed connection without sending complete message body"
 
 
 async def call_fetch_chain(
@@ -84,20 +83,13 @@ async def download_chain(
         said = _malformed(exc)
         if said is None:  # the server went away before answering: as unreachable
             raise CertificateUnavailableError(_FAILED, detail=unreachable(url, exc)) from exc
-        if said.startswith(_CLOSED_EARLY):
-            # h11's word for a body its connection's close cut short: the answer began well,
-            # and the server, a proxy or the network ended it. A failure that may pass, as a
-            # connection reset mid-body is, not a malformed answer remembered for a minute.
-            detail = (
-                f"GET {url[:200]}: {said}; its connection closed before the end of the answer "
-                "(the server, a proxy or the network ended it)"
-            )
-            raise CertificateUnavailableError(_CUT_SHORT, detail=detail) from exc
-        # It answered, in HTTP httpx's parser refuses (two lengths, a length that is no
-        # number): no matter of this server's network access, which the log would blame.
+        # It answered, with a head httpx's parser refuses (two lengths, a length that is no
+        # number; a body's failures are `read_chain`'s): no matter of this server's network
+        # access, which the log would blame. (h11's words pick the reason, not whether it
+        # is remembered: reworded, a bad length would be said "malformed" only.)
         if "content-length" in said.lower():
             raise CertificateError(_MALFORMED_LENGTH) from exc
-        raise CertificateError("certificate chain: download's answer is malformed") from exc
+        raise CertificateError(_MALFORMED) from exc
     except BaseException as exc:
         if not isinstance(exc, Exception) and not _stray_cancellation(exc):
             raise
@@ -170,7 +162,10 @@ def _stray_cancellation(exc: BaseException) -> bool:
 
 async def read_chain(client: httpx.AsyncClient, url: str, *, timeout: float, limit: int) -> bytes:
     """The body of a GET of ``url``: HTTP 200, not content-encoded, at most ``limit`` bytes,
-    else a `CertificateError` (`CertificateUnavailableError` for what may pass: 5xx, 429)."""
+    else a `CertificateError` (`CertificateUnavailableError` for what may pass: 5xx, 429, a
+    body cut short)."""
+    import httpx
+
     # Identity encoding only (checked before reading), so the size cap bounds the memory held.
     async with client.stream(
         "GET",
@@ -189,14 +184,45 @@ async def read_chain(client: httpx.AsyncClient, url: str, *, timeout: float, lim
         if response.headers.get("Content-Encoding", "identity").lower() != "identity":
             raise CertificateError("certificate chain: download is content-encoded")
         length = response.headers.get("Content-Length")
-        if length is not None and _declared_length(length) > limit:
+        declared = None if length is None else _declared_length(length)
+        if declared is not None and declared > limit:
             raise CertificateError(f"certificate chain: download exceeds {limit} bytes")
         data = bytearray()
-        async for chunk in response.aiter_bytes():
-            data += chunk
-            if len(data) > limit:
-                raise CertificateError(f"certificate chain: download exceeds {limit} bytes")
+        try:
+            async for chunk in response.aiter_bytes():
+                data += chunk
+                if len(data) > limit:
+                    raise CertificateError(f"certificate chain: download exceeds {limit} bytes")
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            chunked = "chunked" in response.headers.get("Transfer-Encoding", "").lower()
+            raise _broken_off(url, exc, len(data), declared, chunked=chunked) from exc
     return bytes(data)
+
+
+def _broken_off(
+    url: str, exc: Exception, received: int, declared: float | None, *, chunked: bool
+) -> CertificateError:
+    """What a body whose reading broke off after a good head is: cut short (a
+    `CertificateUnavailableError`, which may pass: the server, a proxy or the network ended
+    it) unless all the bytes its Content-Length announced came, then a malformed answer.
+
+    Told by the bytes counted here, not by h11's message, whose start was matched once
+    (reworded, a cut answer became "malformed", refused for a minute); so any transport's
+    error will do (a reset, an HTTP/2 stream ended early). A body without a length (chunked,
+    or ended by its connection's close) has no count to hold it to: its break is a cut (h11's
+    refusal of a chunk's framing too, told from a close by its wording only, unread)."""
+    if declared is not None and received >= declared:  # it all came: what broke cut nothing
+        return CertificateError(_MALFORMED)
+    if declared is not None:
+        where = f"{received} of the {int(declared)} bytes its Content-Length announced"
+    else:
+        where = f"{received} bytes, before its {'last chunk' if chunked else 'end'}"
+    said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return CertificateUnavailableError(
+        _CUT_SHORT,
+        detail=f"GET {url[:200]}: {said}; its connection closed before the end of the answer "
+        f"({where}): the server, a proxy or the network ended it",
+    )
 
 
 def _declared_length(value: str) -> float:
