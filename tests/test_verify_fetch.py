@@ -1,10 +1,14 @@
 """A chain download's failures, each said for what it is (alexaskill/verify/fetch.py): an answer
-cut short is one that may pass however its HTTP parser words it. (tests/test_verify.py has the
-rest: status codes, sizes, lengths, malformed heads.)"""
+cut short is one that may pass however its HTTP parser words it, and a server that does not
+speak TLS is told apart from a network this server cannot get through. (tests/test_verify.py
+has the rest: status codes, sizes, lengths, malformed heads.)"""
 
 from __future__ import annotations
 
+import asyncio
+import ssl
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Final, NoReturn
 
 import h11
@@ -13,8 +17,10 @@ import pytest
 
 from alexaskill.exceptions import CertificateError, CertificateUnavailableError
 from alexaskill.testing import TestPKI
+from alexaskill.verify import Verifier
 
-from .test_verify import mock_client, refusal_of_answer, verify_via
+from .self_signed import self_signed
+from .test_verify import BODY, NOW, mock_client, refusal_of_answer, run, verify_via
 
 
 @pytest.fixture(scope="module")
@@ -112,3 +118,116 @@ def test_an_error_after_the_whole_announced_body_is_no_cut(pki: TestPKI) -> None
         verify_via(pki, mock_client(handler))
     assert str(info.value) == "certificate chain: download's answer is malformed"
     assert not isinstance(info.value, CertificateUnavailableError)
+
+
+def _refusal_of_plain_http_over_https(pki: TestPKI, answer: bytes) -> CertificateError:
+    """The verifier's refusal of a chain whose https:// download reached a server on 127.0.0.1
+    that speaks plain HTTP: it reads the TLS ClientHello, answers ``answer`` and closes."""
+
+    async def scenario() -> CertificateError:
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            # The whole ClientHello (one TLS record: 5 bytes of header, the length in the
+            # last two), which it takes for a bad request: a close with bytes unread would be
+            # a reset, which may lose its answer.
+            header = await reader.readexactly(5)
+            await reader.readexactly(int.from_bytes(header[3:5], "big"))
+            writer.write(answer)
+            await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        inner = httpx.AsyncHTTPTransport()  # certifi's roots: the handshake fails before them
+
+        class ToLocal(httpx.AsyncBaseTransport):
+            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+                request.url = request.url.copy_with(host="127.0.0.1", port=port)
+                return await inner.handle_async_request(request)
+
+        try:
+            async with httpx.AsyncClient(transport=ToLocal()) as client:
+                verifier = Verifier([pki.root], now=lambda: NOW, http_client=client)
+                with pytest.raises(CertificateError) as info:
+                    await verifier.verify(pki.sign(BODY), BODY)
+                return info.value
+        finally:
+            await inner.aclose()
+            server.close()
+            await server.wait_closed()
+
+    return run(scenario())
+
+
+def test_a_plain_http_server_on_the_https_port_is_said_not_to_speak_tls(pki: TestPKI) -> None:
+    # A mirror misconfigured (an https:// URL to port 80): the log said to allow outbound
+    # HTTPS, check DNS or set HTTPS_PROXY, though the server was reached and answered.
+    answer = b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    refused = _refusal_of_plain_http_over_https(pki, answer)
+    assert str(refused) == "certificate chain: download failed"
+    assert isinstance(refused, CertificateUnavailableError)  # a mirror set right passes
+    detail = str(refused.detail)
+    assert "TLS handshake failed: the server did not speak TLS" in detail
+    assert "plain HTTP" in detail
+    assert "check DNS" not in detail and "outbound HTTPS" not in detail
+
+
+def test_a_server_closing_during_the_tls_handshake_is_said_so(pki: TestPKI) -> None:
+    # It read the ClientHello and closed without a word (no TLS there either, or a TLS this
+    # server's was refused): neither is a matter of DNS or proxies.
+    refused = _refusal_of_plain_http_over_https(pki, b"")
+    assert str(refused) == "certificate chain: download failed"
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    assert "TLS handshake failed: the server closed the connection" in detail
+    assert "check DNS" not in detail and "outbound HTTPS" not in detail
+
+
+def test_a_server_that_refuses_the_connection_still_gets_the_networks_advice(
+    pki: TestPKI,
+) -> None:
+    # Nothing listens there: what to check is this server's way out (pinned, as the TLS
+    # failures above no longer get this advice).
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno 111] Connection refused")
+
+    with pytest.raises(CertificateUnavailableError) as info:
+        verify_via(pki, mock_client(handler))
+    assert str(info.value) == "certificate chain: download failed"
+    assert "allow outbound HTTPS" in str(info.value.detail)
+
+
+@pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1_1 is deprecated:DeprecationWarning")
+def test_a_tls_server_whose_versions_this_server_refuses_is_said_so(
+    pki: TestPKI, tmp_path: Path
+) -> None:
+    # It speaks TLS, only TLS 1.1 or older, which this server's context refuses: the handshake's
+    # failure is said, not the network's advice.
+    cert, key = self_signed(tmp_path, common_name="s3.amazonaws.com", dns=["s3.amazonaws.com"])
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+    server_tls.maximum_version = ssl.TLSVersion.TLSv1_1
+    server_tls.set_ciphers("ALL:@SECLEVEL=0")
+    server_tls.load_cert_chain(cert, key)
+    refused = refusal_of_answer(pki, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", server_tls)
+    assert str(refused) == "certificate chain: download failed"
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    # (Python's server closes without an alert here; with one, OpenSSL's reason is said.)
+    assert "TLS handshake failed" in detail and "versions" in detail
+    assert "check DNS" not in detail and "outbound HTTPS" not in detail
+
+
+def test_a_tls_alert_in_the_handshake_is_said_with_its_reason(pki: TestPKI) -> None:
+    # The server speaks TLS and refused the handshake with an alert: said, with OpenSSL's name.
+    refusal = ssl.SSLError(1, "[SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version")
+    refusal.reason = "TLSV1_ALERT_PROTOCOL_VERSION"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(str(refusal)) from refusal
+
+    with pytest.raises(CertificateUnavailableError) as info:
+        verify_via(pki, mock_client(handler))
+    assert str(info.value) == "certificate chain: download failed"
+    detail = str(info.value.detail)
+    assert "TLS handshake failed (TLSV1_ALERT_PROTOCOL_VERSION)" in detail
+    assert "check DNS" not in detail and "outbound HTTPS" not in detail

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ..downloads import unreachable
 from ..exceptions import (
@@ -93,7 +93,7 @@ async def download_chain(
     except BaseException as exc:
         if not isinstance(exc, Exception) and not _stray_cancellation(exc):
             raise
-        detail = _untrusted(url, exc) or unreachable(url, exc)
+        detail = _tls_failure(url, exc) or unreachable(url, exc)
         raise CertificateUnavailableError(_FAILED, detail=detail) from exc
 
 
@@ -128,26 +128,54 @@ def _malformed(exc: BaseException) -> str | None:
     return None
 
 
-def _untrusted(url: str, exc: BaseException) -> str | None:
-    """What the log says of a download whose server answered the TLS handshake with a
-    certificate the roots here refuse (found among ``exc``'s causes); None for other failures.
-    The network's advice would mislead: the server was reached, DNS and all."""
+#: OpenSSL's reasons for a first answer that is no TLS record (plain HTTP's "HTTP/1.1 400"
+#: read as one): 1.1 and 3.0 say the first, later versions the others.
+_NOT_TLS: Final = frozenset(
+    {"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG"}
+)
+
+
+def _tls_failure(url: str, exc: BaseException) -> str | None:
+    """What the log says of a download whose TLS handshake failed (an ``ssl`` error among the
+    causes of ``exc``, httpx's ConnectError); None for other failures. The network's advice
+    would mislead: the server was reached, DNS and all."""
     import ssl
 
+    import httpx
+
     seen: BaseException | None = exc
-    for _ in range(8):  # (httpx's ConnectError, httpcore's, then ssl's: a few links at most)
-        if seen is None:
-            return None
-        if isinstance(seen, ssl.SSLCertVerificationError):
+    for _ in range(8):  # (httpx's ConnectError, httpcore's, anyio's, then ssl's: a few links)
+        if seen is None or isinstance(seen, ssl.SSLError):
             break
         seen = seen.__cause__ or seen.__context__
-    else:
+    if not isinstance(seen, ssl.SSLError):
         return None
-    return (
-        f"GET {url[:200]}: {type(exc).__name__}: {exc}; the server answered with a TLS "
-        "certificate this server does not trust: a proxy that inspects TLS on the way (its CA "
-        "belongs in SSL_CERT_FILE), or this server's clock or trusted roots"
-    )
+    said = f"GET {url[:200]}: {type(exc).__name__}: {str(exc) or seen}"
+    if isinstance(seen, ssl.SSLCertVerificationError):
+        why = (
+            "the server answered with a TLS certificate this server does not trust: a proxy "
+            "that inspects TLS on the way (its CA belongs in SSL_CERT_FILE), or this server's "
+            "clock or trusted roots"
+        )
+    elif not isinstance(exc, httpx.ConnectError):  # (after the handshake: no advice here)
+        return None
+    elif seen.reason in _NOT_TLS:
+        why = (
+            "TLS handshake failed: the server did not speak TLS, it answered in plain HTTP or "
+            "some other protocol (an https:// URL to a plain-HTTP port, such as 80, or a "
+            "proxy that does not speak TLS there)"
+        )
+    elif isinstance(seen, ssl.SSLEOFError):
+        why = (
+            "TLS handshake failed: the server closed the connection during it (one that does "
+            "not speak TLS on that port, or refused this server's TLS versions or ciphers)"
+        )
+    else:
+        why = (
+            f"TLS handshake failed ({seen.reason}): the server refused this server's TLS, or "
+            "this server the server's (its versions, ciphers or keys)"
+        )
+    return f"{said}; {why}"
 
 
 def _stray_cancellation(exc: BaseException) -> bool:
