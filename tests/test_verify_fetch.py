@@ -6,6 +6,8 @@ has the rest: status codes, sizes, lengths, malformed heads.)"""
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import ssl
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,9 +16,11 @@ from typing import Final, NoReturn
 import h11
 import httpx
 import pytest
+from starlette.testclient import TestClient as StarletteClient
 
+from alexaskill import Response, Skill, speak
 from alexaskill.exceptions import CertificateError, CertificateUnavailableError
-from alexaskill.testing import TestPKI
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestPKI
 from alexaskill.verify import Verifier
 
 from .self_signed import self_signed
@@ -231,3 +235,56 @@ def test_a_tls_alert_in_the_handshake_is_said_with_its_reason(pki: TestPKI) -> N
     detail = str(info.value.detail)
     assert "TLS handshake failed (TLSV1_ALERT_PROTOCOL_VERSION)" in detail
     assert "check DNS" not in detail and "outbound HTTPS" not in detail
+
+
+def test_a_cut_short_download_is_a_short_400_and_a_log_line_without_a_traceback(
+    pki: TestPKI, caplog: pytest.LogCaptureFixture
+) -> None:
+    # What Alexa (or a forger) is told is the reason only; the bytes counted are the log's.
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = _body_then(httpx.ReadError("[Errno 104] Connection reset by peer"))
+        return httpx.Response(200, headers={"Content-Length": "1000"}, content=body)
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    skill = Skill(
+        DEFAULT_SKILL_ID, store="memory://", verifier=Verifier([pki.root], http_client=client)
+    )
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Hello.")
+
+    body = json.dumps(RequestFactory().envelope("LaunchRequest")).encode()
+    headers = {**pki.sign(body), "Content-Type": "application/json"}
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"), StarletteClient(skill) as http:
+        answer = http.post("/", content=body, headers=headers)
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "certificate chain: download cut short"}
+    refused = [r for r in caplog.records if "refused request" in r.getMessage()]
+    assert len(refused) == 1
+    assert "(5 of the 1000 bytes its Content-Length announced)" in refused[0].getMessage()
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize(
+    ("headers", "content", "reason"),
+    [
+        ({"Content-Encoding": "gzip"}, b"\x1f\x8b", "download is content-encoded"),
+        ({}, b"-" * 65537, "download exceeds 65536 bytes"),
+        ({"Content-Length": "65537"}, b"", "download exceeds 65536 bytes"),
+        ({"Content-Length": "abc"}, b"", "download's Content-Length is malformed"),
+    ],
+    ids=["encoded", "too_long", "announced_too_long", "bad_length"],
+)
+def test_an_answer_refused_for_what_it_is_is_remembered_not_retried_soon(
+    pki: TestPKI, headers: dict[str, str], content: bytes, reason: str
+) -> None:
+    # Pinned: a server that answers so will answer so again, so these are no failures that may
+    # pass (those are tried again after 2 s, these after failure_ttl).
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers=headers, content=content)
+
+    with pytest.raises(CertificateError) as info:
+        verify_via(pki, mock_client(handler))
+    assert str(info.value) == f"certificate chain: {reason}"
+    assert not isinstance(info.value, CertificateUnavailableError)
