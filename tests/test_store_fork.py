@@ -230,7 +230,7 @@ def test_sqlite_stores_made_while_the_process_forks_lists_them_leave_no_connecti
     # stopped with a RuntimeError, and the stores it had not reached kept their idle
     # connections across the fork (which SQLite forbids). Here a store is made at every call
     # of Python code within that hook, as another thread would between any two of them.
-    from alexaskill.store import sqlite
+    from alexaskill.store import sqlite_fork
 
     problems: list[BaseException | None] = []
     monkeypatch.setattr("sys.unraisablehook", lambda raised: problems.append(raised.exc_value))
@@ -239,7 +239,7 @@ def test_sqlite_stores_made_while_the_process_forks_lists_them_leave_no_connecti
         anyio.run(store.update, "user", {"a": 1}, ())
         assert len(store._idle) == 1
     made: list[SQLiteStore] = []
-    hook = sqlite._before_fork.__code__
+    hook = sqlite_fork._before_fork.__code__
     within = False
 
     def profile(frame: Any, event: str, arg: object) -> None:

@@ -7,22 +7,14 @@ import logging
 import os
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _encode_changes, _incremented, _names_checked
-from .sqlite_file import (
-    _RESTORE,
-    _backup_refused,
-    _check_is_sqlite,
-    _chmod_made,
-    _identity,
-    _make_private,
-    _new_backup_file,
-    _remove_made,
-)
+from .sqlite_backup import _backup
+from .sqlite_file import _RESTORE, _check_is_sqlite, _chmod_made, _explain, _identity, _make_private
+from .sqlite_fork import _INHERITED, _LOCKED, _register
 
 if TYPE_CHECKING:
     import sqlite3
@@ -49,16 +41,6 @@ _MAX_TIMEOUT: Final = 2**31 // 1000 - 1
 
 #: Idle connections a `SQLiteStore` keeps open for reuse.
 _MAX_IDLE: Final = 4
-
-# Every SQLiteStore of the process, for the fork hooks at the end of the module. A set of
-# weak references rather than a WeakSet: the hook before a fork lists it with set.copy(), which
-# no other thread can interrupt, where iterating a WeakSet runs Python code, and a store made
-# meanwhile by another thread stops the iteration ("Set changed size during iteration").
-_STORES: Final[set[weakref.ref[SQLiteStore]]] = set()
-# The stores whose locks the hook before a fork took, for the parent's hook after it to release.
-_LOCKED: Final[list[SQLiteStore]] = []
-# Connections a child process inherited: never used nor closed (see the hooks).
-_INHERITED: Final[list[sqlite3.Connection]] = []
 
 
 class SQLiteStore:
@@ -135,7 +117,7 @@ class SQLiteStore:
         # Bumped by aclose: a connection of an earlier generation is closed, not kept, when its
         # call ends (it was in use while the app shut down).
         self._generation = 0
-        _STORES.add(weakref.ref(self, _STORES.discard))
+        _register(self)
 
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
@@ -176,7 +158,8 @@ class SQLiteStore:
         """
         # The destination is looked at and made in the worker thread too: all the store's file
         # work is off the event loop.
-        await self._run("backup", self._backup, os.path.abspath(os.fspath(path)), pooled=False)
+        target = os.path.abspath(os.fspath(path))
+        await self._run("backup", _backup, self._call, target, pooled=False)
 
     async def aclose(self) -> None:
         """Close the idle connections; connections in use close when their call ends.
@@ -210,56 +193,7 @@ class SQLiteStore:
                 func, args = self._call, (func, *args)
             return await anyio.to_thread.run_sync(func, *args, abandon_on_cancel=doing == "load")
         except sqlite3.Error as exc:
-            raise StoreError(self._explain(doing, exc)) from exc
-
-    def _explain(self, doing: str, exc: sqlite3.Error) -> str:
-        """A log line that says what went wrong and what to do, from a sqlite3 error."""
-        import sqlite3
-
-        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-        file = f"SQLite file {self.path}"
-        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-            return (
-                f"{file}: the {doing} waited {self.timeout:g} s for another connection's lock "
-                f"({exc}): a long transaction elsewhere (a backup, the sqlite3 shell)? keep it "
-                "short, or give the store longer: SQLiteStore(timeout=…)"
-            )
-        if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
-            return (
-                f"{file}: the {doing} may not write ({exc}): this process needs write access to "
-                "the file and to its directory (SQLite keeps its -wal and -shm files there)"
-            )
-        if code == sqlite3.SQLITE_FULL:
-            return f"{file}: the {doing} failed, the disk is full ({exc})"
-        if code == sqlite3.SQLITE_CANTOPEN:
-            return (
-                f"{file} cannot be opened for the {doing} ({exc}): check that its directory "
-                "exists and that this process may write there"
-            )
-        if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-            return (
-                f"{file} is not a SQLite database, or is damaged ({exc}): move it away and "
-                f"start afresh, or {_RESTORE.format(path=self.path)}"
-            )
-        if code == sqlite3.SQLITE_IOERR:
-            return (
-                f"{file}: disk I/O error in the {doing} ({exc}): check the disk, and that it is "
-                "a local one (WAL needs memory shared between processes)"
-            )
-        return f"{file}: the {doing} failed ({type(exc).__name__}: {exc})"
-
-    def _backup(self, target: str) -> None:
-        """`backup` in its worker thread: the destination is looked at and made before a
-        connection is taken (a destination refused opens nor closes none), and removed if the
-        backup fails, unless another program wrote there meanwhile (kept: its data)."""
-        made = _new_backup_file(target)
-        try:
-            self._call(_vacuum_into, target)
-        except FileExistsError:
-            raise
-        except BaseException:
-            _remove_made(target, made)
-            raise
+            raise StoreError(_explain(self.path, self.timeout, doing, exc)) from exc
 
     def _call(self, func: Callable[..., T], *args: Any) -> T:
         connection, generation = self._acquire()
@@ -461,55 +395,3 @@ def _write(
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         raise
-
-
-def _vacuum_into(connection: sqlite3.Connection, target: str) -> None:
-    import sqlite3
-
-    try:
-        connection.execute("VACUUM INTO ?", (target,))
-    except sqlite3.Error as exc:
-        # Here, not around the whole call: a failure to open the store's own file (in
-        # _acquire) is the store's, which _run explains.
-        refused = _backup_refused(target, exc)
-        if refused is None:
-            raise
-        raise refused from exc
-
-
-def _stores() -> list[SQLiteStore]:
-    """The stores of the process, listed at once (see `_STORES`)."""
-    return [store for ref in _STORES.copy() if (store := ref()) is not None]
-
-
-def _before_fork() -> None:
-    for store in _stores():
-        store._before_fork()
-
-
-def _after_fork_in_parent() -> None:
-    # Exactly the stores whose locks _before_fork took: a store made meanwhile (by another
-    # thread, while a connection was closed there) is in _STORES now, its lock not held.
-    locked = _LOCKED.copy()
-    _LOCKED.clear()
-    for store in locked:
-        with contextlib.suppress(RuntimeError):  # one failure must not leave the rest held
-            store._lock.release()
-
-
-def _after_fork_in_child() -> None:
-    _LOCKED.clear()
-    for store in _stores():
-        store._after_fork_in_child()
-
-
-# SQLite: "do not open a database connection, then fork(), then try to use that connection in
-# the child" (https://www.sqlite.org/howtocorrupt.html, 2.6); closing it in the child is using
-# it too, and its lock bookkeeping, copied into the child, would make the child's own
-# connections believe they hold locks that fcntl never gave them.
-if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
-    os.register_at_fork(
-        before=_before_fork,
-        after_in_parent=_after_fork_in_parent,
-        after_in_child=_after_fork_in_child,
-    )
