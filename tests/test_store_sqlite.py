@@ -312,7 +312,15 @@ def test_a_backup_into_a_read_only_directory_names_the_directory(
                 raise PermissionError(13, "Permission denied", os.fspath(file))
             return real_open(file, flags, *args, **kwargs)
 
+        real_mkdir = os.mkdir
+
+        def refusing_mkdir(file: Any, *args: Any, **kwargs: Any) -> None:
+            if os.path.dirname(os.fspath(file)) == str(backups):
+                raise PermissionError(13, "Permission denied", os.fspath(file))
+            real_mkdir(file, *args, **kwargs)
+
         monkeypatch.setattr(os, "open", refusing_open)
+        monkeypatch.setattr(os, "mkdir", refusing_mkdir)  # (backup writes in a directory there)
     store = SQLiteStore(path)
     try:
         anyio.run(_save_and_load, store)
@@ -409,3 +417,143 @@ def test_a_failed_backup_removes_the_file_it_made_and_no_other(tmp_path: Path, t
     finally:
         anyio.run(store.aclose)
     assert target.exists() is there
+
+
+@pytest.mark.parametrize("when", ["while SQLite writes", "after backup looked"])
+def test_a_failed_backup_never_removes_a_file_put_at_the_destination_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    # A failed backup looked at the file at the destination (was it the one it made?), then
+    # removed it: two steps. Another program's file renamed there between them (its own backup,
+    # `mv`) was removed. Here it comes while SQLite writes, or just after the look.
+    from alexaskill.exceptions import StoreError
+
+    path = tmp_path / "attributes.db"
+    target = tmp_path / "backup.db"
+    theirs = b"another program's file"
+
+    def put_theirs() -> None:
+        (tmp_path / "theirs").write_bytes(theirs)
+        os.replace(tmp_path / "theirs", target)  # as `mv` does: atomically, over a file there
+
+    real_stat = os.stat
+    put: list[str] = []
+
+    def look_then_put(file: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        found = real_stat(file, *args, **kwargs)
+        if os.fspath(file) == str(target) and not put:
+            put.append(when)
+            put_theirs()
+        return found
+
+    def interrupt() -> int:
+        if not put:
+            put.append(when)
+            put_theirs()
+        return 1  # SQLite stops the VACUUM INTO: "interrupted"
+
+    store = SQLiteStore(path)
+    try:
+        anyio.run(_save_and_load, store)
+        [pooled] = store._idle  # the one connection the backup will take
+        if when == "while SQLite writes":
+            pooled.set_progress_handler(interrupt, 1)
+        else:
+            pooled.set_progress_handler(lambda: 1, 1)
+            monkeypatch.setattr(os, "stat", look_then_put)
+        with pytest.raises(StoreError, match="interrupted"):
+            anyio.run(store.backup, target)
+        monkeypatch.undo()
+        assert anyio.run(store.load, "amzn1.ask.account.a") == {"city": "Oslo"}
+    finally:
+        anyio.run(store.aclose)
+    if put:
+        assert target.read_bytes() == theirs  # kept, whenever it came
+    else:  # the backup never looked at the destination after it failed: nothing came
+        assert not os.path.lexists(target)
+    # and nothing of the backup's is left beside it
+    assert [
+        p.name for p in tmp_path.iterdir() if not p.name.startswith(("attributes.db", "backup.db"))
+    ] == []
+
+
+def test_a_file_put_at_the_destination_while_the_backup_is_written_is_kept(tmp_path: Path) -> None:
+    # The backup is linked into place once written, and linking replaces no file: one another
+    # program put there meanwhile is kept, and the backup says so, naming the destination.
+    path = tmp_path / "attributes.db"
+    target = tmp_path / "backup.db"
+    store = SQLiteStore(path)
+    try:
+        anyio.run(_save_and_load, store)
+        [pooled] = store._idle  # the one connection the backup will take
+
+        put: list[bool] = []
+
+        def put_theirs() -> int:
+            if not put:
+                put.append(True)
+                (tmp_path / "theirs").write_bytes(b"another program's file")
+                os.replace(tmp_path / "theirs", target)  # as `mv` does
+            return 0  # (SQLite goes on)
+
+        pooled.set_progress_handler(put_theirs, 1)
+        with pytest.raises(FileExistsError) as raised:
+            anyio.run(store.backup, target)
+    finally:
+        anyio.run(store.aclose)
+    assert str(target) in str(raised.value) and str(path) not in str(raised.value)
+    assert target.read_bytes() == b"another program's file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["attributes.db", "backup.db"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX's")
+@pytest.mark.usefixtures("umask_022")
+def test_a_backup_onto_a_file_system_without_hard_links_is_renamed_into_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # FAT (a USB stick) and some network file systems refuse os.link: the backup is renamed.
+    path = tmp_path / "attributes.db"
+    target = tmp_path / "backups" / "monday.db"
+    target.parent.mkdir()
+
+    def no_link(*args: Any, **kwargs: Any) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    store = SQLiteStore(path)
+    try:
+        anyio.run(_save_and_load, store)
+        monkeypatch.setattr(os, "link", no_link)
+        anyio.run(store.backup, target)
+        monkeypatch.undo()
+    finally:
+        anyio.run(store.aclose)
+    assert _modes(target.parent) == {"monday.db": 0o600}
+    restored = SQLiteStore(target)
+    try:
+        assert anyio.run(restored.load, "amzn1.ask.account.a") == {"city": "Oslo"}
+    finally:
+        anyio.run(restored.aclose)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks are POSIX's")
+def test_a_backup_makes_no_file_through_a_symlink_to_no_file(tmp_path: Path) -> None:
+    # Decided: refused, not followed. A symlink at the destination may be anyone's who can
+    # write to that directory (/tmp, a shared backup directory); followed, it would make a file
+    # where they chose, holding values users said, as the skill's user (root, at times). The
+    # user whose link it is names the file it points to: os.path.realpath(link).
+    path = tmp_path / "attributes.db"
+    elsewhere = tmp_path / "volume" / "backup.db"
+    elsewhere.parent.mkdir()
+    link = tmp_path / "backup.db"
+    link.symlink_to(elsewhere)
+    store = SQLiteStore(path)
+    try:
+        anyio.run(_save_and_load, store)
+        with pytest.raises(FileExistsError, match="is a symlink to no file") as raised:
+            anyio.run(store.backup, link)
+        assert "realpath" in str(raised.value)
+        anyio.run(store.backup, os.path.realpath(link))  # what its user does
+    finally:
+        anyio.run(store.aclose)
+    assert link.is_symlink() and os.readlink(link) == str(elsewhere)
+    assert _modes(elsewhere.parent) == {"backup.db": 0o600}

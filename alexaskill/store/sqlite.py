@@ -147,14 +147,21 @@ class SQLiteStore:
 
         SQLite's ``VACUUM INTO``, one read transaction, which no save waits for: a consistent
         copy, a database of one file (no ``-wal``), made this user's alone (mode 0600) as the
-        store's own. A file at ``path`` is never overwritten (`FileExistsError`). Never copy the
-        store's file itself while the skill runs (``shutil.copy``): closing a descriptor of it in
-        the skill's process drops every lock its connections hold (`.sqlite_file`).
+        store's own. Never copy the store's file itself while the skill runs (``shutil.copy``):
+        closing a descriptor of it in the skill's process drops every lock its connections hold
+        (`.sqlite_file`).
+
+        It is written in a private directory made beside ``path``, and linked at ``path`` once
+        whole: a backup that fails leaves nothing there and removes nothing there, and a file
+        at ``path``, before or while it is written, is never overwritten (`FileExistsError`),
+        but for an empty one (``touch``, ``/dev/full``), which SQLite writes into. A symlink to
+        no file is refused (`FileExistsError`), not followed: one planted by whoever may write
+        to that directory would have the backup made where they chose; name the file it points
+        to instead (`os.path.realpath`).
 
         What is wrong with the destination is an `OSError` naming it (`FileNotFoundError`,
         `FileExistsError`, `PermissionError`; the disk full, an `OSError`); the store's own
-        trouble (its file locked or damaged) a `StoreError`, as for a save. A backup that fails
-        removes the file it made, never one that was there.
+        trouble (its file locked or damaged) a `StoreError`, as for a save.
         """
         # The destination is looked at and made in the worker thread too: all the store's file
         # work is off the event loop.

@@ -11,85 +11,136 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .sqlite_file import _identity
-
 if TYPE_CHECKING:
     import sqlite3
 
 
 def _backup(call: Callable[..., Any], target: str) -> None:
-    """`SQLiteStore.backup` in its worker thread, ``call`` the store's `_call`: the destination
-    is looked at and made before a connection is taken (a destination refused opens nor closes
-    none), and removed if the backup fails, unless another program wrote there meanwhile (kept:
-    its data)."""
-    made = _new_backup_file(target)
+    """`SQLiteStore.backup` in its worker thread, ``call`` the store's `_call`. The destination
+    is looked at before a connection is taken (a destination refused opens nor closes none).
+
+    A new backup is written in a private directory made beside ``target`` (mode 0700, on the
+    same file system) and linked at ``target`` only once SQLite has written it all: linking
+    never replaces a file, and a backup that fails removes only what is in its own directory,
+    never touching ``target``. A file made at ``target`` and removed on failure, even after a
+    look that it is still ours, could be another program's renamed there between the two.
+    """
+    directory = os.path.dirname(target)
+    if not os.path.isdir(directory):
+        raise _refused(FileNotFoundError, target, f"cannot be made: no directory {directory}")
+    if os.path.lexists(target):
+        size = _size(target)
+        if size == 0:  # ``touch``, ``/dev/full``: SQLite writes into it, and nobody removes it
+            call(_vacuum_into, target, target)
+            return
+        if size < 0 and os.path.islink(target):
+            raise _refused(
+                FileExistsError,
+                target,
+                "is a symlink to no file: a backup makes no file through a symlink; name the "
+                "file itself (os.path.realpath)",
+            )
+        raise _refused(FileExistsError, target, "is there already: name a new file")
+    private = _private_directory(target)
+    written = os.path.join(private, os.path.basename(target))
     try:
-        call(_vacuum_into, target)
-    except FileExistsError:
-        raise
-    except BaseException:
-        _remove_made(target, made)
-        raise
+        _new_file(written, target)
+        call(_vacuum_into, written, target)
+        _put_in_place(written, target)
+    finally:
+        with contextlib.suppress(OSError):  # (SQLite may leave a -journal there)
+            for name in os.listdir(private):
+                os.unlink(os.path.join(private, name))
+            os.rmdir(private)
 
 
-def _vacuum_into(connection: sqlite3.Connection, target: str) -> None:
+def _vacuum_into(connection: sqlite3.Connection, written: str, target: str) -> None:
+    """``VACUUM INTO written``, its errors about the destination naming ``target``."""
     import sqlite3
 
     try:
-        connection.execute("VACUUM INTO ?", (target,))
+        connection.execute("VACUUM INTO ?", (written,))
     except sqlite3.Error as exc:
         # Here, not around the whole call: a failure to open the store's own file (in
         # _acquire) is the store's, which _run explains.
-        refused = _backup_refused(target, exc)
+        refused = _backup_refused(written, target, exc)
         if refused is None:
             raise
         raise refused from exc
 
 
-def _new_backup_file(target: str) -> tuple[int, int] | None:
-    """Make the file a backup is written to, empty and this user's alone (0600), and return
-    its (st_dev, st_ino): backup removes it if SQLite fails. None for an empty file already
-    there (``touch``, ``/dev/full``), which SQLite writes into and nobody removes. Made at once
-    (``O_EXCL``), so a file there is refused, not written over, whenever it came; a descriptor
-    of our new file, which no connection has open, is closed safely (the module's docstring).
-    The errors name ``target`` and say what is wrong with it, not the store's file."""
-    directory = os.path.dirname(target)
-    if not os.path.isdir(directory):
-        raise _refused(FileNotFoundError, target, f"cannot be made: no directory {directory}")
+def _private_directory(target: str) -> str:
+    """Make a directory beside ``target`` that only this user may enter (0700), for the backup
+    to be written in; the errors name ``target``, whose directory it is."""
+    directory, name = os.path.split(target)
+    # A short name of its own: one made from a long ``target`` would be too long for the disk.
+    private = os.path.join(directory, f".{name[:24]}.{os.urandom(8).hex()}.backup")
+    try:
+        os.mkdir(private, 0o700)  # (a umask only takes bits away: private whatever it is)
+    except OSError as exc:
+        raise _cannot_be_made(target, exc) from exc
+    return private
+
+
+def _new_file(written: str, target: str) -> None:
+    """Make the empty file SQLite writes the backup into, this user's alone (0600) from the
+    moment it exists; a descriptor of our new file, which no connection has open, is closed
+    safely (the module's docstring). The errors name ``target``."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
-        made = os.open(target, flags, 0o600)
-    except FileExistsError:
-        if _size(target) == 0:
-            return None
-        raise _refused(FileExistsError, target, "is there already: name a new file") from None
-    except PermissionError as exc:
-        raise _refused(
-            PermissionError,
-            target,
-            f"cannot be made ({exc.strerror}): this process needs write access to {directory}",
-        ) from exc
-    except OSError as exc:  # a read-only file system (EROFS), a full disk, a name too long
-        raise _refused(OSError, target, f"cannot be made ({exc.strerror})") from exc
+        made = os.open(written, flags, 0o600)
+    except OSError as exc:
+        raise _cannot_be_made(target, exc) from exc
     try:
         if os.name == "posix":
             os.fchmod(made, 0o600)  # whatever the umask
-        found = os.fstat(made)
     finally:
         os.close(made)
-    return found.st_dev, found.st_ino
 
 
-def _backup_refused(target: str, exc: sqlite3.Error) -> OSError | None:
-    """The error to raise for SQLite's ``exc`` from ``VACUUM INTO target`` when it is about the
-    destination, naming it (`_explain` would name the store's file); None for the store's own
-    (locked, damaged, interrupted). VACUUM INTO only reads the store's file, through a
-    connection open on it already: opening, writing or filling up is the destination's."""
+def _put_in_place(written: str, target: str) -> None:
+    """Link the finished backup at ``target``: never over a file there, whenever it came."""
+    came = "was made by another program while the backup was written: name a new file"
+    try:
+        os.link(written, target)
+        return
+    except FileExistsError:
+        raise _refused(FileExistsError, target, came) from None
+    except OSError:  # no hard links on that file system (FAT, some network ones): renamed
+        pass
+    # rename replaces a file there: one made at ``target`` between this look and the rename is
+    # lost, a window left only where the file system cannot link.
+    if os.path.lexists(target):
+        raise _refused(FileExistsError, target, came)
+    try:
+        os.rename(written, target)
+    except OSError as exc:
+        raise _cannot_be_made(target, exc) from exc
+
+
+def _cannot_be_made(target: str, exc: OSError) -> OSError:
+    """The error for ``exc``, raised making the backup's directory or file beside ``target``."""
+    directory = os.path.dirname(target)
+    if isinstance(exc, PermissionError):
+        return _refused(
+            PermissionError,
+            target,
+            f"cannot be made ({exc.strerror}): this process needs write access to {directory}",
+        )
+    # a read-only file system (EROFS), a full disk, a name too long
+    return _refused(OSError, target, f"cannot be made ({exc.strerror})")
+
+
+def _backup_refused(written: str, target: str, exc: sqlite3.Error) -> OSError | None:
+    """The error to raise for SQLite's ``exc`` from ``VACUUM INTO written`` when it is about the
+    destination, naming ``target`` (`_explain` would name the store's file); None for the
+    store's own (locked, damaged, interrupted). VACUUM INTO only reads the store's file, through
+    a connection open on it already: opening, writing or filling up is the destination's."""
     import sqlite3
 
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     refused = code == sqlite3.SQLITE_NOTADB or "already exists" in str(exc)
-    if refused and _size(target) != 0:  # SQLite writes only into an empty file
+    if refused and _size(written) != 0:  # SQLite writes only into an empty file
         return _refused(
             FileExistsError,
             target,
@@ -113,14 +164,6 @@ def _backup_refused(target: str, exc: sqlite3.Error) -> OSError | None:
     if getattr(exc, "sqlite_errorcode", None) in writing:  # (reading is the store's file)
         return _refused(OSError, target, f"was not written, disk I/O error ({exc})")
     return None
-
-
-def _remove_made(target: str, made: tuple[int, int] | None) -> None:
-    """Remove the file `_new_backup_file` made at ``target`` for a backup that failed, if it is
-    still the one there: never a file of anyone else's."""
-    if made is not None and _identity(target) == made:
-        with contextlib.suppress(OSError):
-            os.unlink(target)
 
 
 def _refused(kind: type[OSError], target: str, said: str) -> OSError:
