@@ -2635,12 +2635,14 @@ def test_a_redis_6_script_error_for_a_key_that_is_no_hash_is_said_so_too() -> No
     # "Error running script …: WRONGTYPE …", and was said as Redis's bare words, script and all.
     from redis.exceptions import ResponseError as RedisResponseError
 
+    from alexaskill.store.redis_errors import _failure
+
     store = RedisStore("redis://127.0.0.1:1/0", prefix="skill:")
     text = (
         "ERR Error running script (call to f_0123456789abcdef0123456789abcdef01234567): "
         "@user_script:20: WRONGTYPE Operation against a key holding the wrong kind of value"
     )
-    failure = store._failure("save", RedisResponseError(text))
+    failure = _failure(store, "save", RedisResponseError(text))
     assert isinstance(failure, StoreError)
     assert "is not a hash" in str(failure) and "prefix 'skill:'" in str(failure)
 

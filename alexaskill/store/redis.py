@@ -8,9 +8,10 @@ import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
-from ..exceptions import ConfigurationError, ResponseError, StoreError
+from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _encode_changes, _names_checked
 from .redis_client import REDIS_CLIENT_OPTIONS, _checked_client, _client_from_url, _like
+from .redis_errors import _failure, _no_database, _pool_full
 from .redis_script import _CANCEL_SCRIPT, _KEPT_A_DAY, _UPDATE_SCRIPT, _token, _too_large
 from .url import _is_password_option
 
@@ -327,7 +328,7 @@ class RedisStore:
                 if pool is not None:  # (its own failure, a close timed out, is not the save's)
                     with contextlib.suppress(self._redis_error):
                         await pool.disconnect(inuse_connections=False)
-            raise self._failure(doing, exc) from exc
+            raise _failure(self, doing, exc) from exc
 
     async def _bounded(self, command: Awaitable[T]) -> T:
         """``command``, given up (redis-py's ``TimeoutError``) after its client's connect and
@@ -404,92 +405,6 @@ class RedisStore:
             text = text.replace(secret, "***")
         return text
 
-    def _failure(self, doing: str, exc: Exception) -> ResponseError | StoreError:
-        """What a redis-py error stands for: the update script's refusal of a value (its own
-        replies begin ``attribute``), else a `StoreError` that says what to do."""
-        from redis import exceptions
-
-        from .redis_client import _tls_hint
-
-        text = str(exc).removeprefix("ERR ").strip()
-        if type(exc) is exceptions.ResponseError and text.startswith("attribute "):
-            return ResponseError(text)
-        # A pipeline's error repeats the command, values and all: keep only Redis's answer.
-        text = text.partition(" of pipeline caused error: ")[2].strip("(),'\"") or text
-        text = self._scrubbed(text)
-        where = self._where()
-        if isinstance(exc, exceptions.AuthenticationError):
-            return StoreError(
-                f"{where} refused the credentials for the {doing} ({text}): put the right "
-                "password in the store URL (redis://:PASSWORD@host:6379/0, or USER:PASSWORD@)"
-            )
-        if isinstance(exc, exceptions.BusyLoadingError):
-            return StoreError(f"{where} is still loading its data (after a restart): try later")
-        if isinstance(exc, exceptions.TimeoutError):
-            whose = "the URL's" if self._url is not None else "the client given's"
-            return StoreError(
-                f"{where} did not answer the {doing} in time, tried twice ({text}): is it "
-                f"overloaded or stuck? ({whose} socket_timeout and socket_connect_timeout, "
-                f"default 2 s){_tls_hint(self._client, text)}"
-            )
-        if isinstance(exc, exceptions.ConnectionError) and _pool_full(exc):
-            pool = getattr(self._client, "connection_pool", None)
-            limit = getattr(pool, "max_connections", "?")
-            if self._url is None:  # the pool of a client given
-                why = "(the client given: raise its pool's max_connections)"
-            elif "No connection available" in str(exc):  # a URL's limit: waited for one
-                why = (
-                    "past the wait for one (the URL's socket_connect_timeout); raise "
-                    "max_connections in the store URL"
-                )
-            else:  # a plain pool: redis-py's own limit (100 in redis-py 8)
-                why = (
-                    "(redis-py's default, the URL naming none); name a max_connections in the "
-                    "store URL: past it a load or save waits for a connection"
-                )
-            return StoreError(
-                f"{where}: no connection free for the {doing}, nothing sent: the store's "
-                f"connection pool is at its max_connections ({limit}), each in use by another "
-                f"request {why}"
-            )
-        if _no_database(exc):  # a ResponseError, or (redis-py's own words) a ConnectionError
-            database = self._options().get("db", 0)
-            url = "the store URL's database (redis://host:6379/N)"
-            whose = url if self._url else "the database of the client given (its db=)"
-            return StoreError(
-                f"{where} has no database {database} for the {doing} ({text}): {whose} must "
-                "be below Redis's 'databases' setting (16 by default)"
-            )
-        if isinstance(exc, exceptions.ConnectionError):
-            return StoreError(
-                f"cannot reach {where} for the {doing} ({text}): is it running, and can this "
-                f"machine reach it?{_tls_hint(self._client, text)}"
-            )
-        if isinstance(exc, exceptions.ReadOnlyError):
-            return StoreError(
-                f"{where} is a read-only replica and refused the {doing} (after a failover?): "
-                "the store URL must lead to the primary"
-            )
-        if isinstance(exc, exceptions.OutOfMemoryError):
-            return StoreError(
-                f"{where} is out of memory (maxmemory) and refused the {doing}: raise "
-                "maxmemory, or free memory"
-            )
-        if type(exc) is exceptions.ResponseError and "WRONGTYPE" in text:  # (Redis 6: wrapped)
-            return StoreError(
-                f"{where}: the {doing} found the user's key is not a hash (WRONGTYPE): another "
-                f"program's value under the store's prefix {self.prefix!r}? give the store a "
-                "prefix of its own (RedisStore(url, prefix=…)), or move that program's keys"
-            )
-        if isinstance(exc, exceptions.NoPermissionError):
-            whose = "the URL's user" if self._url else "the user of the client given"
-            return StoreError(
-                f"{where}: {whose} may not run the {doing}'s commands ({text}): it needs "
-                "HGETALL, EVALSHA, EVAL, and in the scripts EXISTS, EXPIRE, GET, HGET, HSET, "
-                f"HDEL, HINCRBY and SET, on the keys {self.prefix}*"
-            )
-        return StoreError(f"{where}: the {doing} failed ({type(exc).__name__}: {text})")
-
 
 # The cancels of saves their callers cancelled (`RedisStore._cancel_for_caller`), under way.
 _CANCELLING: Final[set[asyncio.Future[None]]] = set()
@@ -501,18 +416,6 @@ async def _closing(client: Redis) -> AsyncGenerator[None, None]:
         yield
     finally:
         await client.aclose()
-
-
-def _pool_full(exc: BaseException) -> bool:
-    """Whether redis-py gave no connection, its pool at ``max_connections`` (its words, as its
-    ``MaxConnectionsError`` is recent; a `BlockingConnectionPool`'s after its wait): nothing
-    was sent, and Redis is not to blame."""
-    return any(words in str(exc) for words in ("Too many connections", "No connection available"))
-
-
-def _no_database(exc: BaseException) -> bool:
-    """Whether a new connection's ``SELECT`` was refused: Redis has no such database."""
-    return any(words in str(exc) for words in ("DB index is out of range", "Invalid Database"))
 
 
 def _text(name: bytes | str) -> str:
