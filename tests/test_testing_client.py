@@ -1,0 +1,451 @@
+"""The test client: the simulated user and device, the slots it sends, its typed results, and
+clear errors for what it is given wrong or after it is closed."""
+
+from __future__ import annotations
+
+import enum
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill import (
+    IntentRequest,
+    Request,
+    Response,
+    Session,
+    SimpleCard,
+    Skill,
+    Slot,
+    ask,
+    speak,
+)
+from alexaskill.ssml import Ssml
+from alexaskill.testing import SCREEN, RequestFactory, SkillResponse, TestClient
+from tests.recording_skill import OTHER_ID, SKILL_ID, recording_skill
+
+# --- the simulated user and device ---------------------------------------------------------------
+
+
+def test_locale_interfaces_user_and_skill_id_are_settable() -> None:
+    skill, seen = recording_skill(SKILL_ID, OTHER_ID)
+    with TestClient(
+        skill,
+        locale="en-GB",
+        interfaces=SCREEN,
+        user_id="amzn1.ask.account.TEST",
+        device_id="amzn1.ask.device.TEST",
+        skill_id=OTHER_ID,
+    ) as client:
+        client.intent("Who")
+        assert seen[-1] == {
+            "user": "amzn1.ask.account.TEST",
+            "device": "amzn1.ask.device.TEST",
+            "interfaces": ["Alexa.Presentation.APL", "AudioPlayer", "Display"],
+            "skill": OTHER_ID,
+            "viewport": True,
+        }
+        client.interfaces = ["AudioPlayer"]
+        client.user_id = "amzn1.ask.account.OTHER"
+        client.skill_id = SKILL_ID
+        client.locale = "fr-FR"
+        client.intent("Who")
+        assert seen[-1]["interfaces"] == ["AudioPlayer"]
+        assert seen[-1]["viewport"] is False
+        assert seen[-1]["user"] == "amzn1.ask.account.OTHER"
+        assert seen[-1]["skill"] == SKILL_ID
+        client.intent("Count")
+        assert seen[-1]["locale"] == "fr-FR"
+
+
+def test_send_any_request_type_with_its_fields() -> None:
+    skill = Skill(SKILL_ID)
+    seen: list[tuple[str, Any, bool]] = []
+
+    @skill.on("AudioPlayer.PlaybackStarted")
+    def started(request: Request, session: Session) -> None:
+        seen.append((request.type, getattr(request, "token", None), session.new))
+
+    @skill.fallback
+    def fallback(request: Request) -> None:
+        seen.append((request.type, getattr(request, "raw", {}).get("thing"), False))
+
+    with TestClient(skill) as client:
+        assert client.send("AudioPlayer.PlaybackStarted", token="t-1").status_code == 200
+        assert client.send("Alexa.NewThing", thing=42).status_code == 200
+    assert seen[0][:2] == ("AudioPlayer.PlaybackStarted", "t-1")
+    assert seen[1] == ("Alexa.NewThing", 42, False)
+
+
+# (str, Enum), a common way to write an Enum of words (str() of a StrEnum member is its value).
+class Diet(str, enum.Enum):  # noqa: UP042
+    VEGAN = "vegan"
+
+
+class Size(enum.IntEnum):
+    LARGE = 3
+
+
+def test_an_enum_member_is_sent_as_its_value() -> None:
+    # str(Diet.VEGAN) is "Diet.VEGAN": the request carried that, which no Enum parameter takes.
+    skill = Skill(SKILL_ID)
+    seen: list[object] = []
+
+    @skill.intent("Save")
+    def save(diet: Diet, size: int, extras: list[str]) -> Response:
+        seen.extend((diet, size, extras))
+        return speak("ok")
+
+    with TestClient(skill) as client:
+        result = client.intent("Save", diet=Diet.VEGAN, size=Size.LARGE, extras=[Diet.VEGAN])
+    assert result.request is not None
+    slots = result.request["intent"]["slots"]
+    assert slots["diet"]["value"] == "vegan"
+    assert slots["size"]["value"] == "3"
+    assert slots["extras"]["slotValue"]["values"] == [{"type": "Simple", "value": "vegan"}]
+    assert seen == [Diet.VEGAN, 3, ["vegan"]]
+
+
+class Course(str, enum.Enum):  # noqa: UP042
+    MAIN = "main course"
+    DESSERT = "dessert"
+
+
+def dish_skill() -> tuple[Skill, list[Any]]:
+    """A skill with a custom slot type, an Enum slot and a built-in one; handlers note slots."""
+    skill = Skill(SKILL_ID)
+    skill.add_slot_type(
+        "Dish",
+        [
+            {"name": "pancakes", "id": "PANCAKES", "synonyms": ["crepes", "flapjacks"]},
+            {"name": "lasagna", "id": "LASAGNA"},
+        ],
+    )
+    seen: list[Any] = []
+
+    @skill.intent(
+        "Find",
+        utterances=["find {dish}", "find {dish} for {course} in {city}"],
+        slots={"dish": "Dish", "city": "AMAZON.City"},
+    )
+    def find(dish: Slot, city: Slot | None = None, course: Course | None = None) -> Response:
+        seen.append((dish.resolved_id, dish.match_status, course))
+        return speak("ok")
+
+    @skill.intent("Menu", utterances=["menu of {dishes}"], slots={"dishes": "Dish"})
+    def menu(request: IntentRequest, dishes: list[str]) -> Response:
+        slot = request.intent.slot("dishes")
+        seen.append([value.resolved_id for value in slot.slot_values] if slot else None)
+        return speak("ok")
+
+    return skill, seen
+
+
+def test_a_custom_slot_value_comes_with_the_entity_resolution_alexa_sends() -> None:
+    # Alexa resolves a custom type's value against its values and synonyms: the handler of a
+    # value given by name saw no resolution before, as no request from Alexa comes.
+    skill, seen = dish_skill()
+    authority = f"amzn1.er-authority.echo-sdk.{SKILL_ID}.Dish"
+    with TestClient(skill) as client:
+        result = client.intent("Find", dish="Crepes", course="dessert", city="Paris")
+        assert result.request is not None
+        slots = result.request["intent"]["slots"]
+        assert slots["dish"]["value"] == "Crepes"  # as given
+        resolutions = {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": authority,
+                    "status": {"code": "ER_SUCCESS_MATCH"},
+                    "values": [{"value": {"name": "pancakes", "id": "PANCAKES"}}],
+                }
+            ]
+        }
+        assert slots["dish"]["resolutions"] == resolutions
+        assert slots["dish"]["slotValue"] == {
+            "type": "Simple",
+            "value": "Crepes",
+            "resolutions": resolutions,
+        }
+        assert slots["course"]["resolutions"]["resolutionsPerAuthority"][0]["values"] == [
+            {"value": {"name": "dessert", "id": "DESSERT"}}
+        ]
+        assert "resolutions" not in slots["city"]  # a built-in type: no entity resolution
+        assert seen[-1] == ("PANCAKES", "ER_SUCCESS_MATCH", Course.DESSERT)
+
+        client.intent("Find", dish="pizza")
+        assert seen[-1] == (None, "ER_SUCCESS_NO_MATCH", None)
+        client.intent("Menu", dishes=["flapjacks", "lasagna", "pizza"])
+        assert seen[-1] == ["PANCAKES", "LASAGNA", None]
+
+        # A slot given as a dict is sent as given.
+        client.intent("Find", dish={"value": "crepes"})
+        assert seen[-1] == (None, None, None)
+
+
+def test_a_slot_the_model_does_not_know_is_sent_without_resolution() -> None:
+    skill, _ = dish_skill()
+
+    @skill.intent("Greet", utterances=["greet {name}"])
+    def greet(name: str) -> Response:  # no slot type: the skill's model cannot be built
+        return speak(name)
+
+    with TestClient(skill) as client:
+        result = client.intent("Find", dish="crepes", colour="red")
+        assert result.request is not None
+        assert "resolutions" not in result.request["intent"]["slots"]["dish"]
+        assert "resolutions" not in result.request["intent"]["slots"]["colour"]
+        assert client.intent("Greet", name="Ada").speech == "Ada"
+
+    skill, _ = dish_skill()
+    with TestClient(skill) as client:
+        result = client.intent("Lost", dish="crepes")  # no such intent in the model
+        assert result.request is not None
+        assert "resolutions" not in result.request["intent"]["slots"]["dish"]
+
+
+# --- the typed result ----------------------------------------------------------------------------
+
+
+def test_the_result_has_the_parts_a_test_looks_at() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Rich")
+    def rich(session: Session) -> Response:
+        session.attributes["seen"] = True
+        return speak(
+            Ssml("<speak>Sunny &amp; <emphasis>warm</emphasis><break time='1s'/> today</speak>"),
+            reprompt=Ssml("<speak>Another <w role='amazon:NN'>city</w>?</speak>"),
+            card=SimpleCard("Weather", "Sunny"),
+            directives=[{"type": "Alexa.Presentation.APL.RenderDocument", "token": "t"}],
+            end_session=False,
+        )
+
+    with TestClient(skill, interfaces=SCREEN) as client:
+        result = client.intent("Rich")
+    assert isinstance(result, SkillResponse)
+    assert result.status_code == 200
+    assert result.speech == "Sunny & warm today"
+    assert result.ssml is not None and result.ssml.startswith("<speak>Sunny &amp; <emphasis>")
+    assert result.reprompt == "Another city?"
+    assert result.card == {"type": "Simple", "title": "Weather", "content": "Sunny"}
+    assert result.directives == [{"type": "Alexa.Presentation.APL.RenderDocument", "token": "t"}]
+    assert result.should_end_session is False
+    assert result.session_attributes == {"seen": True}
+    assert result.json["response"]["card"]["title"] == "Weather"
+    assert result.error is None
+
+
+def test_a_misspelt_option_names_the_client_and_what_was_meant() -> None:
+    # TestClient hands the options it does not take to FakeAlexaApi: a typo was reported as
+    # "FakeAlexaApi.__init__() got an unexpected keyword argument 'local'".
+    skill = Skill(SKILL_ID)
+    meant = r"^TestClient\(\): no option 'local'; did you mean locale\?"
+    with pytest.raises(TypeError, match=meant):
+        TestClient(skill, local="de-DE")
+    with pytest.raises(TypeError, match=r"^TestClient\(\): no option 'given_nam'.*given_name\?"):
+        TestClient(skill, given_nam="Ada")
+    with pytest.raises(TypeError, match=r"^TestClient\(\): no option 'colour'"):
+        TestClient(skill, colour="red")
+
+
+def test_speech_is_the_words_a_clip_left_out() -> None:
+    # .speech and .reprompt are a test's words to compare: a skill that opens with a sound
+    # clip kept its assertions (the clip, "[audio: URL]", is in .heard, chat and replay).
+    skill = Skill(SKILL_ID)
+    jingle = '<audio src="https://example.com/jingle.mp3"/>'
+
+    @skill.launch
+    def launch() -> Response:
+        www = '<sub alias="World Wide Web">WWW</sub>'
+        speech = Ssml(f"<speak>{jingle} Welcome to {www} radio</speak>")
+        return ask(speech, reprompt=Ssml(f"<speak>{jingle} Which?</speak>"))
+
+    with TestClient(skill) as client:
+        result = client.launch()
+    assert result.speech == "Welcome to World Wide Web radio"
+    assert result.reprompt == "Which?"
+
+
+def test_plain_text_speech_is_heard_as_written_not_read_as_markup() -> None:
+    # A plain str is PlainText speech: Alexa says its "<" and "&" as they are. `.speech` and
+    # `.reprompt` read it as SSML before, and "<180 degrees>" and "<b>" vanished from them.
+    skill = Skill(SKILL_ID)
+    said = "Heat the oven to <180 degrees> & use 2 < 3 <b>eggs</b>."
+
+    @skill.intent("Oven")
+    def oven() -> Response:
+        return ask(said, reprompt="Is 2 < 3? <yes>")
+
+    with TestClient(skill) as client:
+        result = client.intent("Oven")
+    assert result.ssml == said  # plain text, sent as written
+    assert result.speech == said
+    assert result.reprompt == "Is 2 < 3? <yes>"
+    assert result.heard == said
+
+
+@pytest.mark.parametrize("said", [None, b"open the skill", 5])
+def test_say_of_something_not_text_is_a_clear_type_error(said: Any) -> None:
+    # It was Python's "normalize() argument 2 must be str, not NoneType", from deep inside the
+    # understanding, for client.say(None) (a variable not set) or bytes read from a file.
+    skill = Skill("amzn1.ask.skill.66666666-6666-6666-6666-666666666666")
+
+    @skill.intent("Hello", utterances=["say hello"])
+    def hello() -> Response:
+        return speak("Hello.")
+
+    with TestClient(skill) as client, pytest.raises(TypeError) as raised:
+        client.say(said)
+    assert str(raised.value) == (
+        f"say() takes what the user says as a str, not {type(said).__name__}: {said!r}"
+    )
+
+
+def test_a_client_whose_skill_id_changes_resolves_slots_under_the_new_ids_authority() -> None:
+    # The model the client built on first use kept the first id: after client.skill_id = ...
+    # each custom slot value came with the other skill's entity-resolution authority.
+    other = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
+    skill = Skill([SKILL_ID, other])
+    skill.add_slot_type("Drink", ["coffee", "tea"])
+
+    @skill.intent("Order", utterances=["a {drink}"], slots={"drink": "Drink"})
+    def order(drink: str | None = None) -> Any:
+        return speak(f"a {drink}")
+
+    def authority(result: SkillResponse) -> str:
+        assert result.request is not None
+        resolutions = result.request["intent"]["slots"]["drink"]["resolutions"]
+        return str(resolutions["resolutionsPerAuthority"][0]["authority"])
+
+    with TestClient(skill, skill_id=SKILL_ID) as client:
+        assert authority(client.intent("Order", drink="coffee")).endswith(f"{SKILL_ID}.Drink")
+        client.skill_id = other
+        assert authority(client.intent("Order", drink="coffee")).endswith(f"{other}.Drink")
+        assert authority(client.say("a tea")).endswith(f"{other}.Drink")
+
+
+def test_an_error_that_is_no_text_is_no_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SkillResponse.error gave {"error": 5}'s 5 as the reason (typed str), and `replay --url`
+    # to a server answering it ended with a traceback (int has no startswith).
+    import io
+
+    from alexaskill.cli import DEV_PKI_ENV, main
+
+    # replay --url signs with the development PKI: the test's own, not the default one.
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+
+    from .canned_answer import canned_answer_port
+
+    assert SkillResponse(400, {"error": 5}).error is None
+    assert SkillResponse(400, {"error": "bad"}).error == "bad"
+    request = tmp_path / "launch.json"
+    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    app = tmp_path / "app.py"
+    app.write_text(f"from alexaskill import Skill\nskill = Skill({SKILL_ID!r})\n")
+    body = b'{"error": 5}'
+    answer = (
+        b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 12\r\n"
+        b"Connection: close\r\n\r\n" + body
+    )
+    out, err = io.StringIO(), io.StringIO()
+    with canned_answer_port(answer) as port:
+        argv = ["replay", f"{app}:skill", str(request), "--url"]
+        assert main([*argv, f"http://127.0.0.1:{port}/"], stdout=out, stderr=err) == 1
+    assert '  FAILED: HTTP 400: {"error": 5}\n' in out.getvalue()
+
+
+@pytest.mark.parametrize("value", [None, 5, ""])
+@pytest.mark.parametrize("field", ["user_id", "device_id"])
+def test_a_user_or_device_id_that_is_no_text_is_refused_naming_it(field: str, value: Any) -> None:
+    # client.user_id = None sent "userId": null, which the skill took; device_id = 5 made the
+    # skill answer HTTP 400 (malformed request), read as the skill's own failure.
+    skill, _ = recording_skill()
+    if value is not None:  # (None given is the default: an id of Alexa's shape)
+        with pytest.raises(TypeError, match=f"{field} is an id: a str"):
+            TestClient(skill, **{field: value})
+    with TestClient(skill) as client:
+        with pytest.raises(TypeError, match=f"{field} is an id: a str"):
+            setattr(client, field, value)
+        assert client.intent("Count").status_code == 200
+
+
+def test_a_device_id_that_is_no_text_is_refused_with_a_device_id_as_the_example() -> None:
+    # The refusal showed an account id (amzn1.ask.account.…) as the example of a device id.
+    skill, _ = recording_skill()
+    with pytest.raises(TypeError, match=r"device_id is an id: a str such as 'amzn1\.ask\.device"):
+        TestClient(skill, device_id=5)  # type: ignore[arg-type]
+    account = r"user_id is an id: a str such as 'amzn1\.ask\.account"
+    with TestClient(skill) as client, pytest.raises(TypeError, match=account):
+        client.user_id = None  # type: ignore[assignment]
+
+
+def test_a_closed_client_says_so_instead_of_sending() -> None:
+    # Used after its with block, the client signed with its test keys a request the skill, its
+    # verifier given back, refused: "certificate chain: download failed" (a download tried
+    # from Amazon's URL), an HTTP 400 a test could take for the skill's answer.
+    import httpx
+
+    from alexaskill.verify import Verifier
+
+    fetched: list[str] = []
+
+    def offline(request: httpx.Request) -> httpx.Response:
+        fetched.append(str(request.url))
+        return httpx.Response(403)
+
+    verifier = Verifier(http_client=httpx.AsyncClient(transport=httpx.MockTransport(offline)))
+    skill = Skill(SKILL_ID, verifier=verifier)
+    skill.launch(lambda: speak("Hello."))
+    with TestClient(skill) as client:
+        assert client.launch().speech == "Hello."
+    with pytest.raises(RuntimeError, match="this TestClient is closed"):
+        client.launch()
+    other = TestClient(skill)
+    other.close()
+    with pytest.raises(RuntimeError, match="this TestClient is closed"):
+        other.say("open it")
+    assert fetched == []
+
+
+def test_a_closed_client_entered_again_with_with_says_so_at_once() -> None:
+    # `with client:` after its with block (or close()) ran the skill's lifespan again (its
+    # shutdown closing the stores), on the skill given back its own verifier, and only a
+    # request sent in it said the client was closed.
+    import alexaskill.store
+
+    closed: list[str] = []
+
+    class Counted(alexaskill.store.MemoryStore):
+        async def aclose(self) -> None:
+            closed.append("closed")
+
+    skill = Skill(SKILL_ID, store=Counted())
+    skill.launch(lambda: speak("Hello."))
+    with TestClient(skill) as client:
+        assert client.launch().speech == "Hello."
+    assert closed == ["closed"]  # (the lifespan's shutdown)
+    with pytest.raises(RuntimeError, match="this TestClient is closed"), client:
+        pass
+    assert closed == ["closed"]  # no lifespan ran again
+
+
+@pytest.mark.parametrize("said", ["", "  \n"])
+def test_say_of_nothing_is_refused_naming_silence(said: str) -> None:
+    # It answered status 0 with a note, "nothing was said", which a test could take for the
+    # skill's answer; a user who says nothing is silent: Alexa reprompts (client.silence()).
+    skill = Skill("amzn1.ask.skill.66666666-6666-6666-6666-666666666666")
+
+    @skill.launch
+    def launch() -> Response:
+        return ask("Which city?", reprompt="Which city, again?")
+
+    with TestClient(skill) as client:
+        opened = client.launch()
+        with pytest.raises(ValueError, match=r"client\.silence\(\)") as raised:
+            client.say(said)
+        assert repr(said) in str(raised.value)
+        assert client.last is opened  # (nothing sent, the session as it was)
+        assert client.silence().heard == "Which city, again?"
