@@ -19,6 +19,13 @@ import pytest
 
 from tests import warm_bytecode
 
+# The browser tests' fixtures (the server, Chromium, a tab) are in tests/simulator_browser.py, by
+# the helpers they use, for the tests/test_simulator_browser_*.py modules: imported here, they are
+# each module's (module-scoped: one server and one browser a module). Registered first, so that
+# their asserts (no script error on the page) still say what failed.
+pytest.register_assert_rewrite("tests.simulator_browser")
+from tests.simulator_browser import page, shots, simulator  # noqa: E402, F401
+
 # --- the shell's configuration of a skill is not the tests' ------------------------------------
 
 # The variables settings_from_env() and `alexaskill serve` read (ALEXASKILL_LOG_JSON=1 exported for

@@ -1,6 +1,6 @@
 """The simulator's server side: served only under --dev, its JSON API, mounted skills, no key.
 
-The page itself is tested in a real browser by tests/test_simulator_browser.py.
+The page itself is tested in a real browser by tests/test_simulator_browser_*.py.
 """
 
 from __future__ import annotations
