@@ -119,12 +119,14 @@ def _look() -> None:
         with _lock:
             watchdogs = [w for w in _watchdogs if _in_flight(w)]
         if not watchdogs:
+            # No loop runs: one that runs again (the next request's, come before the second
+            # look) is timed from when it is seen running again, not from before it stopped.
+            running.clear()
             asleep = True  # (before the second look: a request after it wakes this thread)
             _wake.clear()
             with _lock:
                 idle = not any(_in_flight(w) for w in _watchdogs)
-            if idle:
-                running.clear()  # what the loops do meanwhile is unseen
+            if idle:  # what the loops do meanwhile is unseen
                 _wake.wait()
                 looked, used = time.perf_counter(), time.process_time()
             asleep = False

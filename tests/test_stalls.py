@@ -232,30 +232,6 @@ def lambda_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[LookClock]:
             runner.close()
 
 
-def test_an_aws_lambda_loop_stopped_between_invocations_is_not_held_up(
-    caplog: pytest.LogCaptureFixture, lambda_loop: LookClock
-) -> None:
-    # Between invocations Lambda's loop does not run, its watchdog's timer left pending: the
-    # next invocation's handler, a look finding it on the loop's thread, was said to hold the
-    # loop up for all the time between ("held up for 312.4 s by app.launch").
-    skill = Skill(DEFAULT_SKILL_ID)
-    invocations: list[str] = []
-
-    @skill.launch
-    async def launch() -> Response:
-        invocations.append("launch")
-        lambda_loop.wait_looks(2)  # a short hold, under 1 s: seen running
-        return speak("Hi.")
-
-    invoke = aws_lambda.handler(skill)
-    with caplog.at_level(logging.INFO, "alexaskill"):
-        invoke(LAUNCH, None)
-        time.sleep(1.5)  # no invocation: the loop stopped, its timer's last run 1.5 s ago
-        invoke(LAUNCH, None)
-    assert invocations == ["launch", "launch"]
-    assert held_up_lines(caplog) == []
-
-
 def test_a_process_frozen_between_invocations_is_not_a_loop_held_up(
     caplog: pytest.LogCaptureFixture, lambda_loop: LookClock
 ) -> None:
