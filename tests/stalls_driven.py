@@ -1,0 +1,122 @@
+"""The looking thread of `alexaskill.stalls`, driven step by step by a test.
+
+It stops each time it would take stalls' lock (`Gate`), and its clock (`Clock`) moves only as
+the test moves it: what it sees of the loops, when, and how busy the process was meanwhile is
+the test's to say. No machine, however busy, makes a look late, or a process starved of CPU.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from alexaskill import stalls
+
+# Far longer than any step of the looking thread takes, on the busiest machine.
+BOUND = 30.0
+
+
+class Clock:
+    """`alexaskill.stalls`' ``time``: wall and CPU time that move only by `advance` and by the
+    looking thread's sleeps (`LOOK_EVERY` each, at once). It starts an hour past the real
+    clock, so a watchdog's ``ticked`` (read from the real one) is older than any look: the
+    stale timer of a loop that was stopped, which only what the looks saw may make up for."""
+
+    def __init__(self) -> None:
+        self.wall = time.perf_counter() + 3600.0
+        self.cpu = 0.0
+        self.looks = 0
+
+    def perf_counter(self) -> float:
+        return self.wall
+
+    def process_time(self) -> float:
+        return self.cpu
+
+    def sleep(self, seconds: float) -> None:
+        self.advance(seconds, busy=0.0)
+        self.looks += 1
+
+    def advance(self, seconds: float, busy: float) -> None:
+        """``seconds`` go by, the process using ``busy`` of a CPU meanwhile."""
+        self.wall += seconds
+        self.cpu += seconds * busy
+
+
+class Gate:
+    """`alexaskill.stalls`' lock, at which the looking thread stops until let through (each
+    look takes it once, at its start; a look that finds no loop running twice)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._moved = threading.Condition()
+        self.arrived = self.passed = self.left = 0
+
+    def __enter__(self) -> None:
+        if threading.current_thread().name == "alexaskill-stalls":
+            with self._moved:
+                self.arrived += 1
+                self._moved.notify_all()
+                assert self._moved.wait_for(lambda: self.passed >= self.arrived, BOUND)
+        self._lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+        if threading.current_thread().name == "alexaskill-stalls":
+            with self._moved:
+                self.left += 1
+                self._moved.notify_all()
+
+    def let_through(self) -> None:
+        """Wait for the looking thread at the gate, let it through, and wait until it leaves
+        what the lock guards: what it saw there is seen."""
+        with self._moved:
+            assert self._moved.wait_for(lambda: self.arrived > self.passed, BOUND)
+            self.passed += 1
+            self._moved.notify_all()
+            assert self._moved.wait_for(lambda: self.left >= self.passed, BOUND)
+
+    def open(self) -> None:
+        """Let the looking thread through for good (it takes stalls' own lock once unpatched)."""
+        with self._moved:
+            self.passed = 1 << 30
+            self._moved.notify_all()
+
+    def reached(self) -> None:
+        """Wait for the looking thread at the gate: what it was doing is done."""
+        with self._moved:
+            assert self._moved.wait_for(lambda: self.arrived > self.passed, BOUND)
+
+
+class Looks:
+    """The looking thread, driven: its `Clock` and its `Gate`."""
+
+    def __init__(self) -> None:
+        self.clock, self.gate = Clock(), Gate()
+
+    def look(self) -> None:
+        """One whole look at the loops in flight (the thread then stops at the gate again).
+        What the thread was at first (found none in flight, a look of an earlier test's, as a
+        request woke it) is finished on the way."""
+        looks = self.clock.looks
+        while self.clock.looks == looks:
+            self.gate.let_through()
+            self.gate.reached()
+
+
+def drive(monkeypatch: pytest.MonkeyPatch) -> Iterator[Looks]:
+    """The looking thread driven (a fixture's body), looking every 50 ms, a loop said held up
+    after 1 s, a look more than 1 s late with the process idle meanwhile taken as unseen."""
+    driven = Looks()
+    monkeypatch.setattr(stalls, "time", driven.clock)
+    monkeypatch.setattr(stalls, "_lock", driven.gate)
+    monkeypatch.setattr(stalls, "LOOK_EVERY", 0.05)
+    monkeypatch.setattr(stalls, "HELD_UP_SECONDS", 1.0)
+    monkeypatch.setattr(stalls, "UNSEEN_AFTER", 1.0)
+    try:
+        yield driven
+    finally:
+        driven.gate.open()
