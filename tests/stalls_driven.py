@@ -23,10 +23,16 @@ class Clock:
     """`alexaskill.stalls`' ``time``: wall and CPU time that move only by `advance` and by the
     looking thread's sleeps (`LOOK_EVERY` each, at once). It starts an hour past the real
     clock, so a watchdog's ``ticked`` (read from the real one) is older than any look: the
-    stale timer of a loop that was stopped, which only what the looks saw may make up for."""
+    stale timer of a loop that was stopped, which only what the looks saw may make up for.
+    And an hour past any clock before, its CPU time at 0: the thread's first look with it is
+    late, the process idle, and forgets what it saw running with the clock before (a loop's
+    thread's id, reused, would carry it over)."""
+
+    #: The latest time a clock has read (the thread's own, from before: not earlier ones').
+    latest = 0.0
 
     def __init__(self) -> None:
-        self.wall = time.perf_counter() + 3600.0
+        self.wall = max(time.perf_counter(), Clock.latest) + 3600.0
         self.cpu = 0.0
         self.looks = 0
 
@@ -44,6 +50,7 @@ class Clock:
         """``seconds`` go by, the process using ``busy`` of a CPU meanwhile."""
         self.wall += seconds
         self.cpu += seconds * busy
+        Clock.latest = self.wall
 
 
 class Gate:

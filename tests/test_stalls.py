@@ -226,35 +226,6 @@ def lambda_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[LookClock]:
             runner.close()
 
 
-def test_a_process_frozen_between_invocations_is_not_a_loop_held_up(
-    caplog: pytest.LogCaptureFixture, lambda_loop: LookClock
-) -> None:
-    # AWS Lambda freezes the process, the looking thread too, once an invocation is answered:
-    # that thread, last seeing the loop run, did not see it stop.
-    skill = Skill(DEFAULT_SKILL_ID)
-    invocations: list[str] = []
-
-    @skill.launch
-    async def launch() -> Response:
-        invocations.append("launch")
-        if len(invocations) == 1:
-            lambda_loop.wait_looks(2)  # seen running
-            lambda_loop.thawed.clear()  # frozen before its next look
-            assert lambda_loop.frozen.wait(BOUND)
-        else:
-            lambda_loop.thawed.set()
-            lambda_loop.wait_looks(2)
-        return speak("Hi.")
-
-    invoke = aws_lambda.handler(skill)
-    with caplog.at_level(logging.INFO, "alexaskill"):
-        invoke(LAUNCH, None)
-        time.sleep(1.5)
-        invoke(LAUNCH, None)
-    assert invocations == ["launch", "launch"]
-    assert held_up_lines(caplog) == []
-
-
 @pytest.fixture
 def looks(monkeypatch: pytest.MonkeyPatch) -> Iterator[Looks]:
     """The looking thread driven step by step (`tests.stalls_driven`)."""

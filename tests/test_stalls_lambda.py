@@ -108,3 +108,28 @@ def test_an_aws_lambda_loop_stopped_just_before_a_look_is_not_held_up_after(
         invoke(LAUNCH, None)
     assert invocations == ["launch", "launch"]
     assert held_up_lines(caplog) == []
+
+
+def test_a_process_frozen_between_invocations_is_not_a_loop_held_up(
+    caplog: pytest.LogCaptureFixture, looks: Looks
+) -> None:
+    # AWS Lambda freezes the process, the looking thread too, once an invocation is answered:
+    # that thread, last seeing the loop run, did not see it stop. Its next look comes 300 s
+    # late, the process idle all along: what it did not see is unseen.
+    skill = Skill(DEFAULT_SKILL_ID)
+    invocations: list[str] = []
+
+    @skill.launch
+    async def launch() -> Response:
+        invocations.append("launch")
+        for _ in range(3):  # seen running (then, frozen: at the gate, as the loop stops)
+            looks.look()
+        return speak("Hi.")
+
+    invoke = aws_lambda.handler(skill)
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        invoke(LAUNCH, None)
+        looks.clock.advance(300.0, busy=0.0)
+        invoke(LAUNCH, None)
+    assert invocations == ["launch", "launch"]
+    assert held_up_lines(caplog) == []
