@@ -177,33 +177,17 @@ def test_a_thread_in_no_handlers_call_is_no_culprit() -> None:
 
 
 class LookClock:
-    """`alexaskill.stalls`'s ``time``: counts the looking thread's looks, and holds that thread
-    (as AWS Lambda freezes the process between invocations) while not ``thawed``."""
+    """`alexaskill.stalls`'s ``time``: counts the looking thread's looks."""
 
     perf_counter = staticmethod(time.perf_counter)
     process_time = staticmethod(time.process_time)
 
     def __init__(self) -> None:
         self.looks = 0
-        self.thawed, self.frozen = threading.Event(), threading.Event()
-        self.thawed.set()
-        self.counted = threading.Condition()
 
     def sleep(self, seconds: float) -> None:
-        if not self.thawed.is_set():
-            self.frozen.set()
-        self.thawed.wait(BOUND)
         time.sleep(seconds)
-        with self.counted:
-            self.looks += 1
-            self.counted.notify_all()
-
-    def wait_looks(self, more: int) -> None:
-        """Block (this thread: the loop's, in a handler) until ``more`` looks have begun: one
-        whole look at least has seen the loop running meanwhile."""
-        with self.counted:
-            looks = self.looks + more
-            assert self.counted.wait_for(lambda: self.looks >= looks, BOUND)
+        self.looks += 1
 
 
 @pytest.fixture
@@ -220,7 +204,6 @@ def lambda_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[LookClock]:
     try:
         yield clock
     finally:
-        clock.thawed.set()
         runner = aws_lambda._Loop.runner
         if runner is not None:
             runner.close()
