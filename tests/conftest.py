@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 import pytest
 
 from tests import warm_bytecode
+from tests.processes import free_port, stop
 
 # The browser tests' fixtures (the server, Chromium, a tab) are in tests/simulator_browser.py, by
 # the helpers they use, for the tests/test_simulator_browser_*.py modules: imported here, they are
@@ -150,12 +151,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _answers_ping(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.2) as sock:
@@ -171,19 +166,6 @@ def _unavailable(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
-def stop(process: subprocess.Popen[Any], patience: float = 5) -> None:
-    """Stop a server a test started, by its PID: SIGTERM, then SIGKILL after ``patience`` s.
-    A test that asserts a clean exit gives more: a server with workers took over 5 s to stop
-    at load 20-40, and was killed (status -9)."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=patience)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 class RedisServers:
     """Starts redis-server processes on 127.0.0.1 (see the ``redis_servers`` fixture)."""
 
@@ -197,7 +179,7 @@ class RedisServers:
 
         ``more`` are further options (``cluster_enabled="yes"`` for ``--cluster-enabled yes``).
         """
-        port = _free_port() if port is None else port
+        port = free_port() if port is None else port
         options = {"port": str(port), "bind": "127.0.0.1", "save": "", "appendonly": "no"}
         options["dir"] = str(self.directory)
         options.update({name.replace("_", "-"): value for name, value in more.items()})
@@ -248,7 +230,7 @@ class Servers:
 
     def free_port(self) -> int:
         """A port nothing listens on now."""
-        return _free_port()
+        return free_port()
 
     def start(
         self,
@@ -391,7 +373,7 @@ def moto_endpoint() -> Iterator[str]:
         import moto.server  # noqa: F401
     except ImportError:
         _unavailable("moto's server is not installed: pip install -e '.[test]' (moto[server])")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-c", _MOTO_SERVER, str(port)],
         stdout=subprocess.DEVNULL,

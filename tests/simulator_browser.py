@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import struct
 import subprocess
 import sys
@@ -30,10 +29,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
-import httpx
 import pytest
 
 from alexaskill.cli.dev import DEV_PKI_ENV
+from tests.processes import free_port, stop, wait_for_health
 
 ROOT = Path(__file__).resolve().parent.parent
 SKILL = f"{Path(__file__).with_name('simulator_skill.py')}:skill"
@@ -95,12 +94,6 @@ def _unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI is set: the browser tests must run)")
     pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _png(width: int = 480, height: int = 240) -> bytes:
@@ -171,7 +164,7 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, A
         from playwright.sync_api import expect, sync_playwright
     except ImportError:
         _unavailable("Playwright for Python is not installed: pip install -e '.[test]'")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, DEV_PKI_ENV: str(tmp_path_factory.mktemp("dev-pki"))}
     command = [sys.executable, "-m", "alexaskill", "serve", SKILL, "--dev", "--port", str(port)]
@@ -213,31 +206,12 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, A
                 # may stall the server or the browser for seconds (expect's own default is 5 s).
                 context.set_default_timeout(30_000)
                 expect.set_options(timeout=30_000)
-                _wait_for(base, process, log)
+                wait_for_health(base, process, seconds=30, said=log.read_text)
                 yield base, context
             finally:
                 context.close()
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def _wait_for(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"alexaskill serve --dev did not start: {log.read_text()}")
-        time.sleep(0.1)
+        stop(process)
 
 
 @pytest.fixture(scope="module")

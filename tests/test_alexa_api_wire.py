@@ -35,6 +35,7 @@ from alexaskill import (
 from alexaskill.alexa_api import CountryAndPostalCode
 from alexaskill.models import decode_envelope
 from alexaskill.testing import RequestFactory
+from tests.processes import stop
 
 SERVER = Path(__file__).with_name("alexa_api_server.py")
 DEVICE_ID = "amzn1.ask.device.WIRE"
@@ -66,12 +67,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     finally:
         assert process.stdout is not None
         process.stdout.close()
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 # One TLS context for every client: httpx would load the certifi bundle for each (~0.2 s).

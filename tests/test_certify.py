@@ -25,6 +25,7 @@ from alexaskill.capture import load_capture
 from alexaskill.cli import DEV_PKI_ENV, main
 from alexaskill.cli.probes import INVALID_CERT_URLS, capture_age_problem
 from alexaskill.testing import RequestFactory, TestPKI
+from tests.processes import free_port, stop
 
 from .blackhole import closing_port, unconnectable_port
 from .self_signed import self_signed
@@ -49,12 +50,6 @@ PROBES = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def wait_for_port(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
     deadline = time.monotonic() + 60  # (its setup took 13 s here under load)
     while time.monotonic() < deadline:
@@ -66,15 +61,6 @@ def wait_for_port(process: subprocess.Popen[bytes], port: int, log: Path) -> Non
         except OSError:
             time.sleep(0.05)
     pytest.fail(f"no server on port {port} after 60 s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import io
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -30,6 +29,7 @@ from alexaskill.cli import (
 )
 from alexaskill.cli.common import skills_in
 from alexaskill.testing import RequestFactory, TestPKI, load_request
+from tests.processes import free_port, wait_for_health
 
 ROOT = Path(__file__).resolve().parent.parent
 WEATHER = "examples.weather.app:skill"
@@ -58,12 +58,6 @@ def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(list(argv), stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -819,16 +813,7 @@ def test_serve_dev_then_replay_url(dev_dir: Path, monkeypatch: pytest.MonkeyPatc
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60  # (a loaded CI machine starts it slowly)
-        while True:
-            try:
-                if httpx.get(f"{url}health", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, "the server stopped"
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.05)
+        wait_for_health(url, process)
 
         monkeypatch.chdir(ROOT)
         code, out, err = run("replay", WEATHER, *WEATHER_REQUESTS, "--url", url)

@@ -7,10 +7,8 @@ import io
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ import httpx
 import pytest
 
 from alexaskill.cli import DEV_PKI_ENV, main
+from tests.processes import free_port, wait_for_health
 
 from .skill_modules import skill_module
 
@@ -498,12 +497,6 @@ def test_a_line_typed_that_is_not_utf8_is_named_and_the_chat_goes_on(
     assert "  skill:      Welcome to the cafe. What would you like?\n" in out
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def serving_dev(workdir: Path, dev_dir: Path, app: str = "cafe:skill") -> Iterator[str]:
     """``alexaskill serve APP --dev`` on a free port, started and stopped: its URL."""
@@ -517,16 +510,7 @@ def serving_dev(workdir: Path, dev_dir: Path, app: str = "cafe:skill") -> Iterat
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60  # (a loaded CI machine starts it slowly)
-        while True:
-            try:
-                if httpx.get(f"{url}health", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, "the server stopped"
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.05)
+        wait_for_health(url, process)
         yield url
     finally:
         process.terminate()

@@ -15,7 +15,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.processes import free_port, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
@@ -57,12 +58,6 @@ def image_env() -> dict[str, str]:
             name, _, value = item.partition("=")
             env[name] = value
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # --- what the image is made of --------------------------------------------------------------------
@@ -224,12 +219,7 @@ def start_container(env: dict[str, str], *more: str) -> tuple[subprocess.Popen[b
 
 def stop_container(process: subprocess.Popen[bytes]) -> None:
     """Stop what `start_container` started, by its PID."""
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop(process, patience=10)
     if process.stdout:
         process.stdout.close()
 

@@ -36,7 +36,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -47,6 +46,8 @@ from pathlib import Path
 from typing import Any, Final
 
 import pytest
+
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = ["README.md", "benchmarks/README.md"]
@@ -103,12 +104,6 @@ def read_blocks(document: str) -> list[Block]:
 
 
 # --- running a document -----------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

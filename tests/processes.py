@@ -1,0 +1,58 @@
+"""What the tests that start a server process share: a free port on 127.0.0.1, the wait for
+its ``/health`` to answer, and its stop by PID."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+
+def free_port() -> int:
+    """A port nothing listens on now, on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def stop(process: subprocess.Popen[Any], patience: float = 5) -> None:
+    """Stop a server a test started, by its PID: SIGTERM, then SIGKILL after ``patience`` s.
+    A test that asserts a clean exit gives more: a server with workers took over 5 s to stop
+    at load 20-40, and was killed (status -9)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=patience)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_for_health(
+    url: str,
+    process: subprocess.Popen[Any],
+    *,
+    seconds: float = 60,
+    said: Callable[[], str] = lambda: "",
+) -> None:
+    """Return once ``GET url/health`` answers 200; fail the test if ``process`` exits first or
+    ``seconds`` pass (generous: a loaded CI machine starts a server slowly), with what the
+    server ``said`` (its log) in the message."""
+    deadline = time.monotonic() + seconds
+    health = url.rstrip("/") + "/health"
+    while True:
+        try:
+            if httpx.get(health, timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None:
+            pytest.fail(f"the server at {url} exited with {process.returncode}: {said()}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"the server at {url} did not answer {health} in {seconds:.0f} s: {said()}")
+        time.sleep(0.05)
