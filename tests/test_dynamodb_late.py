@@ -86,6 +86,16 @@ class _HoldingProxy:
         self.http = ThreadedHTTPServer(Handler)
         self.url = self.http.url
 
+    def stop_holding(self, held: int = 1) -> None:
+        """Hold no more UpdateItems once ``held`` are held. On a busy machine the one the store
+        gave up on can reach the proxy after the store's timeout: let through then, it would
+        land at once, not when the test releases it."""
+        until = time.monotonic() + 30
+        while self.held < held:
+            assert time.monotonic() < until, "the UpdateItem given up on never reached the proxy"
+            time.sleep(0.01)
+        self.holding = False
+
     def release(self) -> None:
         """Forward what was held, and wait until DynamoDB has answered it."""
         self.released.set()
@@ -143,7 +153,7 @@ async def test_a_dynamodb_save_given_up_does_not_land_over_a_later_one(
         proxy.holding = True
         with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
             await slow.update(USER, {"color": "red"}, (), increments=increments)
-        proxy.holding = False
+        proxy.stop_holding()
         await direct.update(USER, {"color": "blue"}, ())  # the user's next request
         proxy.release()
         stored = await direct.load(USER)
@@ -177,7 +187,7 @@ async def test_a_dynamodb_map_made_whole_late_does_nothing_over_a_later_time(
         proxy.holding, proxy.passing = True, 1
         with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
             await slow.update(USER, {"color": "red"}, ())
-        proxy.holding = False
+        proxy.stop_holding()
         assert proxy.held == 1  # the second
         later = {":t": {"N": str(time.time_ns() // 1000 + 1)}, ":n": {"NULL": True}}
         client.update_item(
@@ -327,7 +337,7 @@ async def test_a_dynamodb_save_given_up_that_arrives_before_any_later_one_is_app
         proxy.holding = True
         with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
             await slow.update(USER, {"color": "red", "step": 2}, (), increments={"visits": 1})
-        proxy.holding = False
+        proxy.stop_holding()
         loaded = await direct.load(USER)  # the user's next request, before the write arrives
         assert loaded == {"color": "green", "step": 1}
         proxy.release()
