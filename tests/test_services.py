@@ -729,3 +729,19 @@ def test_a_call_waiting_for_a_time_zone_call_whose_caller_gave_up_asks_itself() 
     zone = asyncio.run(main())
     assert str(zone) == "Europe/Paris"
     assert len(asked) == 2
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("value", ["", "   ", "\t\n", "\u00a0"])
+async def test_a_list_item_of_no_words_is_a_value_error_unsent(
+    stub: Callable[..., AlexaApiStub], value: str
+) -> None:
+    # Alexa's List API refuses an item whose value is blank (the fake answers it 400
+    # INVALID_REQUEST): "   " went out, a round trip spent on an AlexaApiError naming no value.
+    api_stub = stub()  # (a 204: the item as sent)
+    api = AlexaApi(envelope(), client=api_stub.client)
+    with pytest.raises(ValueError, match=r"add_list_item: the item's value is '.*': no words"):
+        await api.add_list_item("list-1", value)
+    assert api_stub.requests == []
+    await api.add_list_item("list-1", " milk ")  # (words with spaces around are sent as given)
+    assert api_stub.bodies == [{"value": " milk ", "status": "active"}]
