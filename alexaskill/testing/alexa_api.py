@@ -120,7 +120,8 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
     lists: Mapping[str, Sequence[str]] | None = None
     #: The skill's products, `InSkillProduct` or Amazon's JSON of one (None: none).
     in_skill_products: Sequence[InSkillProduct | Mapping[str, Any]] = ()
-    reminders: list[Reminder] = field(default_factory=list)  # (None: none)
+    #: The user's reminders, `Reminder` or Amazon's JSON of one (None: none); the skill's added.
+    reminders: list[Reminder] = field(default_factory=list)
     #: A clock, as `TestClient`'s ``now=``: the fake's now (reminders, list items' times).
     #: None: the timestamp of the request that made the call, else this machine's clock.
     now: Callable[[], _dt.datetime] | None = None
@@ -397,7 +398,8 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
         refused = self._reminders_refused(401)
         if refused is not None:
             return refused
-        alerts = [msgspec.to_builtins(reminder) for reminder in self.reminders]
+        # Checked as at an assignment: one put in the list in place is named, not served as is.
+        alerts = [msgspec.to_builtins(r) for r in _given("reminders", self.reminders)]
         return 200, {"totalCount": str(len(alerts)), "alerts": alerts, "links": {}}
 
     def _delete_reminder(self, asked: _Asked) -> _Answer:
@@ -406,7 +408,7 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
             return refused
         token = unquote(asked.match["token"])
         with self._lock:
-            kept = [r for r in self.reminders if r.alert_token != token]
+            kept = [r for r in _given("reminders", self.reminders) if r.alert_token != token]
             if len(kept) == len(self.reminders):
                 return _error(404, "NOT_FOUND", "no such reminder")
             self.reminders[:] = kept

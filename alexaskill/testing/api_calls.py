@@ -179,10 +179,11 @@ def _given(name: str, value: Any) -> Any:
     """A field of `FakeAlexaApi` as it is kept: ``permissions`` as `_scopes` reads them, ``now``
     as `_clock` checks it, ``lists`` as `_lists` does, ``keep_calls`` a whole number, ``calls``
     and ``late_progressive`` lists of `ApiCall` (the fake adds to them in place); an
-    ``address``, ``mobile_number`` or in-skill product given as a mapping as the value it
-    stands for, its keys Amazon's (``postalCode``) or the Python field names
+    ``address``, ``mobile_number``, in-skill product or reminder given as a mapping as the
+    value it stands for, its keys Amazon's (``postalCode``) or the Python field names
     (``postal_code``): `ValueError` for a key of neither (a typo, its data dropped unnoticed)
-    or a wrong value, `TypeError` for neither a mapping nor the value (a str); the settings and
+    or a wrong value, `TypeError` for an address or number that is neither a mapping nor the
+    value (a str; a product or reminder: `ValueError`, naming its index); the settings and
     names Alexa answers as a str as `_text` checks them. Checked at creation and at each
     assignment alike."""
     from ..alexa_api import Address, PhoneNumber
@@ -300,7 +301,7 @@ def _clock(value: object) -> Any:
 
 def _listed(name: str, value: Any) -> list[Any]:
     """``in_skill_products`` or ``reminders`` as the list the fake keeps: None (as for the
-    fake's other data) is none; a products' mappings read as `_given` says. `ValueError` for
+    fake's other data) is none; their mappings read as `_given` says. `ValueError` for
     a string, one product or reminder, or anything else that is no list of them (it failed
     the skill's call deep in the fake: "'NoneType' object is not iterable")."""
     from ..alexa_api import InSkillProduct
@@ -310,8 +311,8 @@ def _listed(name: str, value: Any) -> list[Any]:
         return []
     if isinstance(value, str | bytes | Mapping | msgspec.Struct) or not isinstance(value, Iterable):
         raise ValueError(f"{name} is {value!r}: a list of {what} (None: none)")
-    if name == "reminders":  # (a list given is kept: the fake adds the skill's to it)
-        return value if isinstance(value, list) else list(value)
+    if name == "reminders":
+        return _reminders(value)
     products = [
         _struct(f"{name}[{index}]", product, InSkillProduct) for index, product in enumerate(value)
     ]
@@ -320,6 +321,31 @@ def _listed(name: str, value: Any) -> list[Any]:
             raise ValueError(f"{name}[{index}] is {product!r}: an InSkillProduct, or a mapping")
         _check_product(f"{name}[{index}]", product)
     return products
+
+
+def _reminders(value: Iterable[Any]) -> list[Any]:
+    """``reminders``, each a `Reminder` or a mapping of its fields read as one (`_struct`):
+    `ValueError` naming the entry for anything else, which failed the skill's call deep in the
+    fake. A list of `Reminder` given is kept, not copied: the fake adds the skill's to it, and
+    a test holding it reads them there (as before these checks); one with a mapping is read
+    into a new list, the test's own left as it was."""
+    from ..alexa_api import Reminder
+
+    given = value if isinstance(value, list) else list(value)
+    read = []
+    for index, entry in enumerate(given):
+        name = f"reminders[{index}]"
+        if isinstance(entry, Reminder):
+            # Not checked when made (Reminder(alert_token=5)): read back as Amazon's JSON would
+            # be, as an address is (`_given`); the entry itself is kept.
+            _struct(name, msgspec.to_builtins(entry), Reminder)
+        elif not isinstance(entry, Mapping):
+            raise ValueError(
+                f"{name} is {entry!r}: a Reminder, or a mapping of its fields "
+                "(Reminder(alert_token='r1', status='ON'), {'alertToken': 'r1', 'status': 'ON'})"
+            )
+        read.append(_struct(name, entry, Reminder))
+    return given if all(kept is entry for kept, entry in zip(read, given, strict=True)) else read
 
 
 def _check_product(name: str, product: object) -> None:

@@ -1,0 +1,117 @@
+"""`FakeAlexaApi`'s reminders checked where the test gives them, as its products are: each a
+`Reminder`, or a mapping of its fields read as one; anything else a `ValueError` naming the
+entry, not a failure deep in the fake when the skill reads or deletes its reminders."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+
+from alexaskill import AlexaApi, Reminder
+from alexaskill.models import decode_envelope
+from alexaskill.testing import FakeAlexaApi, RequestFactory
+
+
+def skill_api(fake: FakeAlexaApi) -> AlexaApi:
+    """A handler's `AlexaApi`, answered by ``fake``."""
+    return AlexaApi(decode_envelope(json.dumps(RequestFactory().intent("Remind"))), client=fake)
+
+
+def run(call: Any) -> Any:
+    async def main() -> Any:
+        return await call
+
+    return anyio.run(main)
+
+
+@pytest.mark.parametrize(
+    ("wrong", "said"),
+    [
+        # Kept as given: get_reminders served "soon" (the skill's decoding failed), and
+        # delete_reminder raised AttributeError ('str' object has no attribute 'alert_token').
+        (["soon"], r"reminders\[0\] is 'soon': a Reminder, or a mapping of its fields \(Remi"),
+        ([Reminder(alert_token="r1"), 5], r"reminders\[1\] is 5: a Reminder"),
+        ([None], r"reminders\[0\] is None: a Reminder"),
+        # A mapping's key of no field (its data dropped unnoticed), or a value of no such kind.
+        ([{"alertTokn": "r1"}], r"reminders\[0\]: 'alertTokn' is no field of Reminder"),
+        ([{"alertToken": 5}], r"reminders\[0\]: .*str.*\$\.alertToken"),
+        # A struct is not checked when made: it was served as JSON 5 or "soon".
+        ([Reminder(alert_token=5)], r"reminders\[0\]: .*str.*\$\.alertToken"),  # type: ignore[arg-type]
+        ([Reminder(trigger="soon")], r"reminders\[0\]: .*object.*\$\.trigger"),  # type: ignore[arg-type]
+    ],
+)
+def test_a_reminder_of_the_wrong_kind_is_refused_where_it_is_given(
+    wrong: list[Any], said: str
+) -> None:
+    with pytest.raises(ValueError, match=said):
+        FakeAlexaApi(reminders=wrong)
+    mine = [Reminder(alert_token="r0")]
+    api = FakeAlexaApi(reminders=mine)
+    with pytest.raises(ValueError, match=said):
+        api.reminders = wrong
+    assert api.reminders is mine  # (the value before stays)
+
+
+def test_reminders_given_as_mappings_are_read_served_and_deleted() -> None:
+    # A mapping (an --alexa-api file's JSON) was kept as it was: served as given, so one with
+    # the Python field names was read back empty, and deleting any reminder raised
+    # AttributeError ('dict' object has no attribute 'alert_token') out of the fake.
+    given: list[Any] = [
+        {
+            "alertToken": "r1",
+            "status": "ON",
+            "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
+        },
+        {"alert_token": "r2", "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 60}},
+    ]
+    fake = FakeAlexaApi(reminders=given)
+    assert all(isinstance(reminder, Reminder) for reminder in fake.reminders)
+    assert given[1] == {  # (the test's own list and mappings are left as they were)
+        "alert_token": "r2",
+        "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 60},
+    }
+    api = skill_api(fake)
+    read = run(api.get_reminders())
+    assert [(r.alert_token, r.text) for r in read] == [("r1", "walk the dog"), ("r2", None)]
+    assert read[1].trigger is not None and read[1].trigger.offset_in_seconds == 60
+    assert run(api.delete_reminder("r1")) is True
+    assert [r.alert_token for r in fake.reminders] == ["r2"]
+
+
+def test_a_list_of_reminders_given_is_the_fakes_own() -> None:
+    # (As before: a test that holds the list reads there the reminders the skill creates.)
+    mine = [Reminder(alert_token="r1")]
+    fake = FakeAlexaApi(reminders=mine)
+    assert fake.reminders is mine
+    assert run(skill_api(fake).delete_reminder("r1")) is True
+    assert mine == []
+
+
+def test_a_wrong_reminder_put_in_place_is_refused_when_served() -> None:
+    # As a product appended in place: `fake.reminders.append(...)` is not an assignment, so it
+    # is checked when the skill reads the reminders. Served, the fake answered 200 ["soon"].
+    fake = FakeAlexaApi()
+    fake.reminders.append("soon")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"reminders\[0\] is 'soon'"):
+        run(skill_api(fake).get_reminders())
+    with fake.serve() as url:
+        answer = httpx.get(url + "/v1/alerts/reminders", headers={"Authorization": "Bearer t"})
+    assert answer.status_code == 500
+    assert answer.json()["code"] == "FAKE_DATA"
+    assert "reminders[0] is 'soon'" in answer.json()["message"]
+
+
+def test_the_cli_reads_reminders_of_the_alexa_api_file(tmp_path: Any) -> None:
+    from alexaskill.cli.common import UsageError
+    from alexaskill.cli.inputs import fake_alexa_api
+
+    data = tmp_path / "api.json"
+    data.write_text('{"reminders": [{"alertToken": "r1", "status": "ON"}]}')
+    assert fake_alexa_api(str(data)).reminders == [Reminder(alert_token="r1", status="ON")]
+    data.write_text('{"reminders": ["walk the dog"]}')
+    with pytest.raises(UsageError, match=r"--alexa-api .*api.json: reminders\[0\] is 'walk"):
+        fake_alexa_api(str(data))
