@@ -28,18 +28,19 @@ def _backup(call: Callable[..., Any], target: str) -> None:
     directory = os.path.dirname(target)
     if not os.path.isdir(directory):
         raise _refused(FileNotFoundError, target, f"cannot be made: no directory {directory}")
+    if os.path.islink(target):
+        # Followed, the backup would be written where whoever may write to that directory
+        # (/tmp, a shared backup directory) chose, as the skill's user (root, at times).
+        if _size(target) < 0:
+            said = "is a symlink to no file: a backup makes no file through a symlink"
+        else:
+            said = "is a symlink: a backup writes into no file through a symlink"
+        raise _refused(FileExistsError, target, f"{said}; name the file itself (os.path.realpath)")
     if os.path.lexists(target):
         size = _size(target)
         if size == 0:  # ``touch``, ``/dev/full``: SQLite writes into it, and nobody removes it
             call(_vacuum_into, target, target)
             return
-        if size < 0 and os.path.islink(target):
-            raise _refused(
-                FileExistsError,
-                target,
-                "is a symlink to no file: a backup makes no file through a symlink; name the "
-                "file itself (os.path.realpath)",
-            )
         raise _refused(FileExistsError, target, "is there already: name a new file")
     private = _private_directory(target)
     written = os.path.join(private, os.path.basename(target))
