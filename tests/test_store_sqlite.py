@@ -342,9 +342,10 @@ def test_a_backup_into_a_read_only_directory_names_the_directory(
 def test_a_file_written_at_the_destination_meanwhile_is_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database: bool
 ) -> None:
-    # Another program writes into the (empty) destination between backup's look at it and
-    # SQLite's write: SQLite refuses, and that was said as a generic StoreError ("output file
-    # already exists"), or, for a file that is no database, as the store's OWN file damaged.
+    # Another program writes into the (empty) destination after backup's look at it. When SQLite
+    # wrote into it, SQLite refused, said as a generic StoreError ("output file already
+    # exists"), or, for a file that is no database, as the store's OWN file damaged; now the
+    # backup replaces the empty file only if it is still empty, and puts it back otherwise.
     path = tmp_path / "attributes.db"
     target = tmp_path / "backup.db"
     target.touch()
@@ -356,18 +357,20 @@ def test_a_file_written_at_the_destination_meanwhile_is_named(
             other.execute("CREATE TABLE notes (line TEXT)")
             other.commit()
         written = (tmp_path / "other.db").read_bytes()
-    real_getsize = os.path.getsize
+    real_lstat = os.lstat
+    looked: list[bool] = []
 
-    def written_after_the_look(file: Any) -> int:
-        size = real_getsize(file)
-        if os.fspath(file) == str(target):
+    def written_after_the_look(file: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        found = real_lstat(file, *args, **kwargs)
+        if os.fspath(file) == str(target) and not looked:
+            looked.append(True)
             target.write_bytes(written)
-        return size
+        return found
 
     store = SQLiteStore(path)
     try:
         anyio.run(_save_and_load, store)
-        monkeypatch.setattr(os.path, "getsize", written_after_the_look)
+        monkeypatch.setattr(os, "lstat", written_after_the_look)
         with pytest.raises(FileExistsError) as raised:
             anyio.run(store.backup, target)
         monkeypatch.undo()
@@ -376,7 +379,12 @@ def test_a_file_written_at_the_destination_meanwhile_is_named(
         anyio.run(store.aclose)
     said = str(raised.value)
     assert str(target) in said and str(path) not in said, said
+    assert "written to by another program" in said, said
     assert target.read_bytes() == written  # not the backup's: kept
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "other.db") == [
+        "attributes.db",
+        "backup.db",
+    ]
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import sqlite3
+
+#: os.link links a symlink itself, not what it points to (a symlink moved away and put back).
+_AS_IS: dict[str, bool] = (
+    {"follow_symlinks": False} if os.link in os.supports_follow_symlinks else {}
+)
 
 
 def _backup(call: Callable[..., Any], target: str) -> None:
@@ -24,11 +30,44 @@ def _backup(call: Callable[..., Any], target: str) -> None:
     never replaces a file, and a backup that fails removes only what is in its own directory,
     never touching ``target``. A file made at ``target`` and removed on failure, even after a
     look that it is still ours, could be another program's renamed there between the two.
+    An empty file at ``target`` (``touch``) is replaced by the backup, not written into
+    (`_replace_empty`).
     """
     directory = os.path.dirname(target)
     if not os.path.isdir(directory):
         raise _refused(FileNotFoundError, target, f"cannot be made: no directory {directory}")
-    if os.path.islink(target):
+    found = _look(target)
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        # No file (``/dev/full``, ``/dev/null``): not the backup's to replace, nor its mode
+        # the backup's to set. SQLite writes into it.
+        call(_vacuum_into, target, target)
+        return
+    private = _private_directory(target)
+    written = os.path.join(private, os.path.basename(target))
+    kept: list[str] = []  # what is in ``private`` but not the backup's to remove
+    try:
+        _new_file(written, target)
+        call(_vacuum_into, written, target)
+        if found is None:
+            _put_in_place(written, target)
+        else:
+            _replace_empty(written, target, found, kept)
+    finally:
+        with contextlib.suppress(OSError):  # (SQLite may leave a -journal there)
+            for name in os.listdir(private):
+                if name not in kept:
+                    os.unlink(os.path.join(private, name))
+            os.rmdir(private)
+
+
+def _look(target: str) -> os.stat_result | None:
+    """What is at ``target``: None for nothing, else an empty file or device, which a backup
+    may take; any other thing is refused, naming ``target``."""
+    try:
+        found = os.lstat(target)
+    except OSError:
+        return None  # (as os.path.lexists: what cannot be looked at cannot be made either)
+    if stat.S_ISLNK(found.st_mode):
         # Followed, the backup would be written where whoever may write to that directory
         # (/tmp, a shared backup directory) chose, as the skill's user (root, at times).
         if _size(target) < 0:
@@ -36,23 +75,50 @@ def _backup(call: Callable[..., Any], target: str) -> None:
         else:
             said = "is a symlink: a backup writes into no file through a symlink"
         raise _refused(FileExistsError, target, f"{said}; name the file itself (os.path.realpath)")
-    if os.path.lexists(target):
-        size = _size(target)
-        if size == 0:  # ``touch``, ``/dev/full``: SQLite writes into it, and nobody removes it
-            call(_vacuum_into, target, target)
-            return
+    if found.st_size != 0 or stat.S_ISDIR(found.st_mode):  # (an empty one is 0 bytes on btrfs)
         raise _refused(FileExistsError, target, "is there already: name a new file")
-    private = _private_directory(target)
-    written = os.path.join(private, os.path.basename(target))
+    return found
+
+
+def _replace_empty(written: str, target: str, found: os.stat_result, kept: list[str]) -> None:
+    """Put the finished backup at ``target`` in place of the empty file ``found`` there.
+
+    Written into, the file would keep its owner and mode (0644 after ``touch``), and a
+    descriptor opened on it before, by whoever could, would read the backup whatever its mode
+    is changed to: the backup is a new file, as at a new destination. The empty file is moved
+    into the private directory, where no other user reaches it, and dropped only if it is still
+    the one looked at, and empty: a file renamed there meanwhile, or written to, is put back at
+    ``target``, or, if yet another came there, kept where it is, its place said (``kept``).
+    """
+    # A short name (``target``'s own, made longer, could be too long), never the backup's.
+    private, name = os.path.split(written)
+    there = os.path.join(private, "was-there" if name != "was-there" else "was-there-too")
     try:
-        _new_file(written, target)
-        call(_vacuum_into, written, target)
+        os.rename(target, there)
+    except FileNotFoundError:  # removed meanwhile: the backup goes there as to a new file
         _put_in_place(written, target)
-    finally:
-        with contextlib.suppress(OSError):  # (SQLite may leave a -journal there)
-            for name in os.listdir(private):
-                os.unlink(os.path.join(private, name))
-            os.rmdir(private)
+        return
+    except OSError as exc:
+        raise _cannot_be_made(target, exc) from exc
+    moved = os.lstat(there)
+    if (moved.st_dev, moved.st_ino, moved.st_size) != (found.st_dev, found.st_ino, 0):
+        came = "was replaced or written to by another program while the backup was made"
+        try:
+            _put_in_place(there, target)
+        except OSError:
+            kept.append(os.path.basename(there))
+            raise _refused(
+                FileExistsError,
+                target,
+                f"{came}, then another file came there: the one moved away is kept at {there}",
+            ) from None
+        raise _refused(FileExistsError, target, f"{came}: it is kept; name a new file")
+    try:
+        _put_in_place(written, target)
+    except OSError:
+        with contextlib.suppress(OSError):  # the empty file back, unless another came there
+            _put_in_place(there, target)
+        raise
 
 
 def _vacuum_into(connection: sqlite3.Connection, written: str, target: str) -> None:
@@ -100,10 +166,11 @@ def _new_file(written: str, target: str) -> None:
 
 
 def _put_in_place(written: str, target: str) -> None:
-    """Link the finished backup at ``target``: never over a file there, whenever it came."""
+    """Link the finished backup (or a file moved away, put back) at ``target``: never over a
+    file there, whenever it came."""
     came = "was made by another program while the backup was written: name a new file"
     try:
-        os.link(written, target)
+        os.link(written, target, **_AS_IS)
         return
     except FileExistsError:
         raise _refused(FileExistsError, target, came) from None
