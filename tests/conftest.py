@@ -27,6 +27,11 @@ from tests.processes import free_port, stop
 pytest.register_assert_rewrite("tests.simulator_browser")
 from tests.simulator_browser import page, shots, simulator  # noqa: E402, F401
 
+# The verifier's test PKIs (tests/verify_shared.py), for the tests/test_verify_*.py modules, the
+# same way: module-scoped, so each module makes or takes its own.
+pytest.register_assert_rewrite("tests.verify_shared")
+from tests.verify_shared import pki, pki_2017, stranger  # noqa: E402, F401
+
 # --- the shell's configuration of a skill is not the tests' ------------------------------------
 
 # The variables settings_from_env() and `alexaskill serve` read (ALEXASKILL_LOG_JSON=1 exported for

@@ -1,0 +1,149 @@
+"""What the verifier's tests (tests/test_verify*.py) share: a fixed now, a body signed as Alexa's
+is, a counting fetch_chain, a settable clock, and the test PKIs. tests/conftest.py imports the
+fixtures (``pki``, ``stranger``, ``pki_2017``), which makes them every test module's."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, TypeVar
+
+import pytest
+from cryptography import x509
+
+from alexaskill.testing import TestPKI
+from alexaskill.verify import Verifier
+
+T = TypeVar("T")
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+THEN = datetime(2017, 6, 1, 12, 0, tzinfo=UTC)  # when the "old capture" was signed
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def make_body(timestamp: str | None = None, request_type: str = "IntentRequest") -> bytes:
+    """A request body shaped like Alexa's: leading space, raw newlines, raw UTF-8."""
+    request: dict[str, Any] = {
+        "type": request_type,
+        "requestId": "amzn1.echo-api.request.0000",
+        "locale": "de-CH",
+        "intent": {"name": "GetWeather", "slots": {"city": {"name": "city", "value": "Zürich"}}},
+    }
+    if timestamp is not None:
+        request["timestamp"] = timestamp
+    envelope = {
+        "version": "1.0",
+        "context": {"System": {"application": {"applicationId": "amzn1.ask.skill.test"}}},
+        "request": request,
+    }
+    return (" " + json.dumps(envelope, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+BODY = make_body(stamp(NOW))
+
+
+#: Bodies without a timestamp that can be checked: verify() and verify_envelope() refuse each.
+UNUSABLE_TIMESTAMP_BODIES: Final = [
+    make_body(None),
+    b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": null}}',
+    b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": 1563230663}}',
+    # A whole number past what a float holds: HTTP 500 before (OverflowError in the repair).
+    b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": 1' + b"0" * 400 + b"}}",
+    b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "soon"}}',
+    b'{"version": "1.0", "request": ["timestamp"]}',
+    b'{"version": "1.0"}',
+    b'["not", "an", "envelope"]',
+    b"not json at all",
+    b"",
+    # (its id fixed: a timestamp of the moment would name it differently in each xdist worker)
+    pytest.param(b'{"request": {"timestamp": "' + stamp(NOW).encode() + b'"', id="cut-off"),
+    # Nested past what the decoder recurses into (RecursionError): a 500 under `serve --dev`.
+    b'{"version": "1.0", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+]
+
+
+class Fetcher:
+    """A fetch_chain that counts calls, can fail its first calls, and yields to the loop."""
+
+    def __init__(self, pem: bytes, *, failures: int = 0, pem_first: bytes | None = None) -> None:
+        self.pem = pem
+        self.failures = failures
+        self.pem_first = pem_first
+        self.calls: list[str] = []
+
+    async def __call__(self, url: str) -> bytes:
+        self.calls.append(url)
+        for _ in range(3):
+            await asyncio.sleep(0)
+        if self.failures:
+            self.failures -= 1
+            raise OSError("connection reset")
+        if self.pem_first is not None:
+            pem, self.pem_first = self.pem_first, None
+            return pem
+        return self.pem
+
+
+def clock(start: datetime = NOW) -> Callable[[], datetime]:
+    """A settable clock: ``now.at = ...`` moves it."""
+
+    def now() -> datetime:
+        return now.at  # type: ignore[attr-defined, no-any-return]
+
+    now.at = start  # type: ignore[attr-defined]
+    return now
+
+
+def verify_body(pki: TestPKI, body: bytes, **kwargs: Any) -> None:
+    kwargs.setdefault("now", lambda: NOW)
+    run(pki.verifier(**kwargs).verify(pki.sign(body), body))
+
+
+def expired_intermediate(pki: TestPKI) -> x509.Certificate:
+    """``pki``'s intermediate certificate again, expired the day before `NOW`."""
+    return pki.issue(
+        pki.intermediate.subject,
+        pki.intermediate_key,
+        issuer=(pki.root, pki.root_key),
+        not_before=NOW - timedelta(days=30),
+        not_after=NOW - timedelta(days=1),
+        ca=True,
+    )
+
+
+class _PinnedChain(Verifier):
+    """A verifier whose `chain` is its own: one chain for every URL, counting the calls."""
+
+    def __init__(self, chain: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pinned = chain
+        self.asked: list[str] = []
+
+    async def chain(self, url: str) -> Any:
+        self.asked.append(url)
+        return self.pinned
+
+
+@pytest.fixture(scope="module")
+def pki() -> TestPKI:
+    return TestPKI.default()
+
+
+@pytest.fixture(scope="module")
+def stranger() -> TestPKI:
+    """An unrelated PKI with the same names but its own keys."""
+    return TestPKI(key_set=1)
+
+
+@pytest.fixture(scope="module")
+def pki_2017() -> TestPKI:
+    return TestPKI(valid_at=THEN)
