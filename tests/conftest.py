@@ -32,6 +32,10 @@ from tests.simulator_browser import page, shots, simulator  # noqa: E402, F401
 pytest.register_assert_rewrite("tests.verify_shared")
 from tests.verify_shared import pki, pki_2017, stranger  # noqa: E402, F401
 
+# What the exchange's tests share (tests/exchange_harness.py) asserts too (both protocols wrote
+# the same): rewritten, to say what differed.
+pytest.register_assert_rewrite("tests.exchange_harness")
+
 # --- the shell's configuration of a skill is not the tests' ------------------------------------
 
 # The variables settings_from_env() and `alexaskill serve` read (ALEXASKILL_LOG_JSON=1 exported for

@@ -24,7 +24,7 @@ from alexaskill import Skill, speak
 from alexaskill.endpoint import _Endpoint
 from alexaskill.server import HttpToolsProtocol
 from alexaskill.testing import RequestFactory, TestPKI
-from tests.test_exchange import Feed, same, serve, wire
+from tests.exchange_harness import Feed, same, serve, wire
 from tests.test_server_writes import Transport
 
 pytestmark = pytest.mark.skipif(HttpToolsProtocol is None, reason="httptools is not installed")

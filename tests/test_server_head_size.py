@@ -1,5 +1,5 @@
 """The head-size bound (`alexaskill.server`'s ``max_header_size``) on either parser, whatever
-reads the head comes in: in-process protocols fed by `tests.test_exchange.serve`."""
+reads the head comes in: in-process protocols fed by `tests.exchange_harness.serve`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from alexaskill import server as server_module
-from tests.test_exchange import echo, serve, wire
+from tests.exchange_harness import echo, serve, wire
 from tests.test_server_writes import PROTOCOLS, first_write
 
 IDS = ["h11", "httptools"]

@@ -18,8 +18,8 @@ import uvicorn
 
 from alexaskill.server import H11Protocol, HttpProtocol
 
+from .exchange_harness import post, serve
 from .self_signed import self_signed
-from .test_exchange import post, serve
 from .test_server_closing import _connected
 from .test_server_tls import _client, answer_lifespan, serving
 from .test_server_writes import PROTOCOLS, Transport
