@@ -50,7 +50,7 @@ from typing import Any, Final, Generic, TypeVar
 from .exceptions import CertificateError, CertificateUnavailableError
 from .log_repeats import Repeats
 
-__all__ = ["CAP_WARNING_EVERY", "TRANSIENT_FAILURE_TTL", "Downloads"]
+__all__ = ["CAP_WARNING_EVERY", "NETWORK_ADVICE", "TRANSIENT_FAILURE_TTL", "Downloads"]
 
 logger = logging.getLogger("alexaskill.verify")
 
@@ -186,8 +186,16 @@ class Downloads(Generic[T]):
         """URLs refused without a download for now, because they failed recently."""
         return len(self._failures)
 
-    async def get(self, url: str, load: Callable[[], Awaitable[T]]) -> T:
-        """``await load()`` for ``url``, sharing the download with the other requests for it.
+    async def get(
+        self,
+        url: str,
+        load: Callable[[], Awaitable[T]],
+        *,
+        timed_out: Callable[[float], str] | None = None,
+    ) -> T:
+        """``await load()`` for ``url``, sharing the download with the other requests for it;
+        ``timed_out(seconds)`` says for the log how a ``load`` that ran out of time got there
+        (else the network's advice: `unreachable`).
 
         `CertificateError` without calling ``load`` when ``url`` failed recently, when too many
         URLs are downloading and waiting already, or when it is new past ``max_new_urls``;
@@ -208,13 +216,13 @@ class Downloads(Generic[T]):
             if self._loading or self._active:
                 # Downloads of another event loop (another thread) are in flight: their tasks
                 # and slots cannot be awaited here, so this request downloads alone, in time.
-                return await self._alone(url, load)
+                return await self._alone(url, load, timed_out)
             self._loop = loop  # the loops take turns (asyncio.run per call, a second server)
         download = self._loading.get(url)
         if download is not None and download.loop is not loop:
             # Two threads took the turn at once (each found nothing in flight), and this URL's
             # download is the other loop's: not awaitable here, so this request downloads alone.
-            return await self._alone(url, load)
+            return await self._alone(url, load, timed_out)
         if download is None or download.task is None or download.task.done():
             if len(self._loading) >= self.max_downloads + self.max_queued:
                 # Refused, not queued: the queue is full of other URLs' requests already.
@@ -223,7 +231,7 @@ class Downloads(Generic[T]):
             download = self._loading[url] = _Download(next(self._order), loop)
             # The task outlives a caller that goes away (shield): others may be waiting for it,
             # and its chain will serve the next request.
-            download.task = task = asyncio.ensure_future(self._run(url, download, load))
+            download.task = task = asyncio.ensure_future(self._run(url, download, load, timed_out))
             task.add_done_callback(_consume_exception)
             # (Also unlisted by _run as it ends; this covers a task cancelled before it began.)
             task.add_done_callback(lambda _: self._unlist(url, download))
@@ -234,7 +242,12 @@ class Downloads(Generic[T]):
             download.waiters -= 1
         return result
 
-    async def _alone(self, url: str, load: Callable[[], Awaitable[T]]) -> T:
+    async def _alone(
+        self,
+        url: str,
+        load: Callable[[], Awaitable[T]],
+        timed_out: Callable[[float], str] | None,
+    ) -> T:
         """`_run` without a slot, for a request on another loop than the downloads in flight,
         shared by that loop's requests for the URL meanwhile, as a loop's own are (genuine
         requests all name one URL: each downloading alone, those past ``max_downloads`` were
@@ -249,7 +262,9 @@ class Downloads(Generic[T]):
                 if len(self._alone_tasks) >= self.max_downloads:
                     raise CertificateError(_TOO_MANY)
                 self._count_new(url)
-                task = self._alone_tasks[key] = asyncio.ensure_future(self._run(url, None, load))
+                task = self._alone_tasks[key] = asyncio.ensure_future(
+                    self._run(url, None, load, timed_out)
+                )
                 task.add_done_callback(_consume_exception)
                 task.add_done_callback(lambda done: self._unlist_alone(key, done))
         result: T = await asyncio.shield(task)  # (outlives a caller gone: as in `get`)
@@ -304,7 +319,11 @@ class Downloads(Generic[T]):
         self._failures.clear()
 
     async def _run(
-        self, url: str, download: _Download | None, load: Callable[[], Awaitable[T]]
+        self,
+        url: str,
+        download: _Download | None,
+        load: Callable[[], Awaitable[T]],
+        timed_out: Callable[[float], str] | None,
     ) -> T:
         """``load()`` within the timeout, in a slot (none for a download of no loop's turn)."""
         acquired = False
@@ -326,7 +345,10 @@ class Downloads(Generic[T]):
                     f"{_TOO_MANY} (no slot free within {self.timeout:g} s)"
                 ) from exc
             reason = "certificate chain: download timed out"
-            detail = unreachable(url, TimeoutError(f"no answer within {self.timeout:g} s"))
+            if timed_out is not None:
+                detail = timed_out(self.timeout)
+            else:
+                detail = unreachable(url, TimeoutError(f"no answer within {self.timeout:g} s"))
             if loading - started <= self.timeout / 2:
                 self._remember(url, CertificateUnavailableError, reason, detail)
             else:
@@ -410,11 +432,14 @@ def _consume_exception(task: asyncio.Future[Any]) -> None:
         task.exception()
 
 
+#: What to check when a chain download found no server: this server's way out.
+NETWORK_ADVICE: Final = (
+    "this server must reach Amazon's certificate URLs over HTTPS to verify Alexa's requests: "
+    "allow outbound HTTPS to them, check DNS, or set HTTPS_PROXY to the proxy it must use"
+)
+
+
 def unreachable(url: str, exc: BaseException) -> str:
     """What the log says of a chain download that failed: the error, and what to check."""
     said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    return (
-        f"GET {url[:200]}: {said}; this server must reach Amazon's certificate URLs over HTTPS "
-        "to verify Alexa's requests: allow outbound HTTPS to them, check DNS, or set "
-        "HTTPS_PROXY to the proxy it must use"
-    )
+    return f"GET {url[:200]}: {said}; {NETWORK_ADVICE}"

@@ -1,17 +1,20 @@
 """A chain download's failures, each said for what it is (alexaskill/verify/fetch.py): an answer
 cut short is one that may pass however its HTTP parser words it, and a server that does not
-speak TLS is told apart from a network this server cannot get through. (tests/test_verify.py
-has the rest: status codes, sizes, lengths, malformed heads.)"""
+speak TLS, or one that answers too slowly, is told apart from a network this server cannot
+get through. (tests/test_verify.py has the rest: status codes, sizes, lengths, malformed
+heads.)"""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import socket
 import ssl
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Final, NoReturn
+from typing import Any, Final, NoReturn
 
 import h11
 import httpx
@@ -288,3 +291,128 @@ def test_an_answer_refused_for_what_it_is_is_remembered_not_retried_soon(
         verify_via(pki, mock_client(handler))
     assert str(info.value) == f"certificate chain: {reason}"
     assert not isinstance(info.value, CertificateUnavailableError)
+
+
+async def _refusal_at(
+    pki: TestPKI, port: int, *, scheme: str = "http", **verifier: Any
+) -> CertificateError:
+    """The verifier's refusal of a chain whose download went to ``port`` on 127.0.0.1, through
+    httpx's own transport (its connection's stages traced, as in production)."""
+    inner = httpx.AsyncHTTPTransport()
+
+    class ToLocal(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            request.url = request.url.copy_with(scheme=scheme, host="127.0.0.1", port=port)
+            return await inner.handle_async_request(request)
+
+    try:
+        async with httpx.AsyncClient(transport=ToLocal()) as client:
+            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, **verifier)
+            with pytest.raises(CertificateError) as info:
+                await checker.verify(pki.sign(BODY), BODY)
+            return info.value
+    finally:
+        await inner.aclose()
+
+
+def _refusal_of_a_silent_server(pki: TestPKI, answer: bytes) -> CertificateError:
+    """The refusal of a chain whose server on 127.0.0.1 read the request, sent ``answer`` (a
+    head and part of its body, or nothing) and then nothing more, within a download_timeout of
+    1 s (`Downloads`' time limit, which ends the download before httpx's own)."""
+
+    async def scenario() -> CertificateError:
+        release = asyncio.Event()
+        served: list[asyncio.Task[None]] = []
+
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            served.append(asyncio.current_task())  # type: ignore[arg-type]
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(answer)
+            await writer.drain()
+            await release.wait()
+            writer.close()
+
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        try:
+            port = server.sockets[0].getsockname()[1]
+            return await _refusal_at(pki, port, download_timeout=1.0)
+        finally:
+            release.set()
+            await asyncio.gather(*served, return_exceptions=True)
+            server.close()
+            await server.wait_closed()
+
+    return run(scenario())
+
+
+def test_a_server_that_does_not_answer_in_time_is_said_reached_and_slow(pki: TestPKI) -> None:
+    # It accepted the connection, read the request and said nothing: the log told the operator
+    # to allow outbound HTTPS, check DNS or set HTTPS_PROXY, though the server had been reached.
+    refused = _refusal_of_a_silent_server(pki, b"")
+    assert str(refused) == "certificate chain: download timed out"
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    assert "the server was reached (connected, request sent)" in detail
+    assert "but sent no answer within 1 s (download_timeout)" in detail
+    assert detail.endswith("; it may pass")
+    assert "check DNS" not in detail and "outbound HTTPS" not in detail
+
+
+def test_a_body_that_stops_coming_is_said_slow_with_the_bytes_that_came(pki: TestPKI) -> None:
+    refused = _refusal_of_a_silent_server(
+        pki, b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nhello"
+    )
+    assert str(refused) == "certificate chain: download timed out"
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    assert (
+        "the server answered, then did not send all its body within 1 s (download_timeout)"
+        in detail
+    )
+    assert "(5 of the 1000 bytes its Content-Length announced)" in detail
+    assert "check DNS" not in detail and "outbound HTTPS" not in detail
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux drops a SYN its full queue cannot take")
+def test_a_connection_that_gets_no_answer_is_said_a_connect_timeout(pki: TestPKI) -> None:
+    # A listener whose queue of connections not accepted yet is full (listen(0) takes one, on
+    # Linux): the kernel drops the next SYNs unanswered, as a firewall that drops packets does.
+    # The network's advice fits, but the log said no more than "no answer within 1 s".
+    with socket.socket() as listener, socket.socket() as first:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        first.connect(("127.0.0.1", port))
+        refused = run(_refusal_at(pki, port, download_timeout=1.0))
+    assert str(refused) == "certificate chain: download timed out"
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    assert "its TCP connection got no answer within 1 s (download_timeout)" in detail
+    assert "a timeout, not a refusal" in detail
+    assert "allow outbound HTTPS" in detail and "check DNS" in detail
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (httpx.ReadTimeout("timed out"), "the server was reached (connected, request sent)"),
+        (httpx.ConnectTimeout("timed out"), "its TCP connection got no answer within 5 s"),
+    ],
+    ids=["read", "connect"],
+)
+def test_httpx_own_timeouts_are_named_for_their_stage(
+    pki: TestPKI, error: Exception, said: str
+) -> None:
+    # A transport that keeps time itself (a client's own, here a MockTransport's) says which
+    # stage ran out: a read timeout was given the network's advice, as a connect timeout is.
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise error
+
+    with pytest.raises(CertificateUnavailableError) as info:
+        verify_via(pki, mock_client(handler))
+    assert str(info.value) == "certificate chain: download timed out"
+    assert info.value.__cause__ is error
+    detail = str(info.value.detail)
+    assert said in detail
+    assert f"{type(error).__name__}: timed out" in detail
+    assert ("check DNS" in detail) is isinstance(error, httpx.ConnectTimeout)

@@ -1,7 +1,8 @@
 """One download of a chain file over HTTP, within a size cap (`read_chain`), or what a
 ``fetch_chain`` of the caller's gave (`fetched_chain`); each with whatever goes wrong said as a
 `CertificateError` (`download_chain`, `call_fetch_chain`): the sender's problem, a 400, never a
-500."""
+500. How far a download got (`Progress`) says what its timeout was: no answer to its connection,
+or a server reached that answered too slowly."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Final
 
-from ..downloads import unreachable
+from ..downloads import NETWORK_ADVICE, unreachable
 from ..exceptions import (
     CertificateError,
     CertificateUnavailableError,
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = [
+    "Progress",
     "call_fetch_chain",
     "download_chain",
     "fetched_chain",
@@ -66,18 +68,25 @@ async def call_fetch_chain(
 
 
 async def download_chain(
-    client: httpx.AsyncClient, url: str, *, timeout: float, limit: int
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    timeout: float,
+    limit: int,
+    progress: Progress | None = None,
 ) -> bytes:
-    """`read_chain`, its transport failures (and a timeout) `CertificateUnavailableError`s."""
+    """`read_chain`, its transport failures (and a timeout) `CertificateUnavailableError`s;
+    how far it got kept in ``progress`` (for `Downloads`' own time limit: `Progress.timed_out`)."""
     import httpx
 
+    progress = Progress() if progress is None else progress
     try:
-        return await read_chain(client, url, timeout=timeout, limit=limit)
+        return await read_chain(client, url, timeout=timeout, limit=limit, progress=progress)
     except VerificationError:
         raise
     except httpx.TimeoutException as exc:
         raise CertificateUnavailableError(
-            "certificate chain: download timed out", detail=unreachable(url, exc)
+            "certificate chain: download timed out", detail=progress.timed_out(url, timeout, exc)
         ) from exc
     except httpx.RemoteProtocolError as exc:
         said = _malformed(exc)
@@ -95,6 +104,85 @@ async def download_chain(
             raise
         detail = _tls_failure(url, exc) or unreachable(url, exc)
         raise CertificateUnavailableError(_FAILED, detail=detail) from exc
+
+
+class Progress:
+    """How far one download got, from httpx's trace of its connection (none through a
+    transport that does not trace, a MockTransport's): what the log says when its time ran out,
+    since a server that took the connection and then said nothing needs no DNS checked."""
+
+    __slots__ = ("declared", "received", "stage")
+
+    def __init__(self) -> None:
+        #: httpcore's last step begun ("connect_tcp", "start_tls", "send_request_headers",
+        #: "receive_response_headers", ...), "body" once the head came; None before any.
+        self.stage: str | None = None
+        self.received = 0
+        self.declared: float | None = None
+
+    async def trace(self, event: str, info: dict[str, object]) -> None:
+        """httpx's ``trace`` extension: ``"connection.connect_tcp.started"`` and the like."""
+        step, _, when = event.rpartition(".")
+        step = step.rpartition(".")[2]
+        # (Not "response_closed" or "close": httpcore's clean-up after a cancellation.)
+        if when == "started" and step in _STAGES and self.stage != "body":
+            self.stage = step
+
+    def timed_out(self, url: str, seconds: float, exc: BaseException | None = None) -> str:
+        """What the log says of the download of ``url`` that ran out of its ``seconds``
+        (``exc``: the transport's own timeout, else `Downloads`' time limit ended it)."""
+        exc = TimeoutError(f"no answer within {seconds:g} s") if exc is None else exc
+        said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        stage = self.stage
+        if stage is None:  # (untraced: httpx's class names the stage)
+            stage = _STAGE_OF.get(type(exc).__name__)
+        within = f"within {seconds:g} s (download_timeout)"
+        if stage == "connect_tcp":
+            # The network's advice fits (a firewall that drops packets, a name resolved to
+            # an address nothing answers at), said as the timeout it was.
+            return (
+                f"GET {url[:200]}: {said}; its TCP connection got no answer {within}, a "
+                f"timeout, not a refusal: {NETWORK_ADVICE}"
+            )
+        if stage == "start_tls":
+            why = (
+                f"the TCP connection was made, but its TLS handshake got no answer {within}: a "
+                "server or proxy that does not speak TLS there, or a slow one"
+            )
+        elif stage == "body":
+            declared = self.declared
+            came = (
+                f"{self.received} bytes"
+                if declared is None
+                else f"{self.received} of the {int(declared)} bytes its Content-Length announced"
+            )
+            why = (
+                f"the server answered, then did not send all its body {within} ({came}): a slow "
+                "server or proxy, or a busy network"
+            )
+        elif stage is not None:  # (sending the request, or waiting for the answer's head)
+            why = (
+                f"the server was reached (connected, request sent) but sent no answer {within}: "
+                "a slow server or proxy, or a busy network"
+            )
+        else:  # (waiting for a pooled connection, or a transport that does not trace)
+            return unreachable(url, exc)
+        return f"GET {url[:200]}: {said}; {why}; it may pass"
+
+
+#: httpcore's steps of a download, up to its answer's head.
+_STAGES: Final = frozenset(
+    {
+        "connect_tcp",
+        "start_tls",
+        "send_request_headers",
+        "send_request_body",
+        "receive_response_headers",
+    }
+)
+
+#: The stage of a timeout a transport raised without a trace (a MockTransport's, say).
+_STAGE_OF: Final = {"ConnectTimeout": "connect_tcp", "ReadTimeout": "receive_response_headers"}
 
 
 def is_async_client(client: object) -> bool:
@@ -188,11 +276,20 @@ def _stray_cancellation(exc: BaseException) -> bool:
     return task is not None and not task.cancelling()
 
 
-async def read_chain(client: httpx.AsyncClient, url: str, *, timeout: float, limit: int) -> bytes:
+async def read_chain(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    timeout: float,
+    limit: int,
+    progress: Progress | None = None,
+) -> bytes:
     """The body of a GET of ``url``: HTTP 200, not content-encoded, at most ``limit`` bytes,
     else a `CertificateError` (`CertificateUnavailableError` for what may pass: 5xx, 429, a
-    body cut short)."""
+    body cut short); how far it got kept in ``progress``."""
     import httpx
+
+    progress = Progress() if progress is None else progress
 
     # Identity encoding only (checked before reading), so the size cap bounds the memory held.
     async with client.stream(
@@ -201,6 +298,7 @@ async def read_chain(client: httpx.AsyncClient, url: str, *, timeout: float, lim
         headers={"Accept-Encoding": "identity"},
         timeout=timeout,
         follow_redirects=False,
+        extensions={"trace": progress.trace},
     ) as response:
         if response.status_code != 200:
             # 5xx and 429 may pass; 403 or 404 (S3's answers for a made-up URL) will not.
@@ -216,9 +314,11 @@ async def read_chain(client: httpx.AsyncClient, url: str, *, timeout: float, lim
         if declared is not None and declared > limit:
             raise CertificateError(f"certificate chain: download exceeds {limit} bytes")
         data = bytearray()
+        progress.stage, progress.declared = "body", declared
         try:
             async for chunk in response.aiter_bytes():
                 data += chunk
+                progress.received = len(data)
                 if len(data) > limit:
                     raise CertificateError(f"certificate chain: download exceeds {limit} bytes")
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:

@@ -34,7 +34,7 @@ from .arguments import (
 from .arguments import _trust_announced as _trust_announced  # (its users import it from here)
 from .arguments import _utcnow as _utcnow  # (the tests name the default clock here)
 from .chain import VerifiedChain, _certifi_roots, load_chain, validate_chain
-from .fetch import call_fetch_chain, download_chain, is_async_client, type_name
+from .fetch import Progress, call_fetch_chain, download_chain, is_async_client, type_name
 from .signature import _SHA1, _SHA256, _check_length, _decode_signature, _verify_signature
 from .timestamp import (
     MAX_TIMESTAMP_TOLERANCE,
@@ -412,10 +412,18 @@ class Verifier:
         return chain
 
     async def _load(self, url: str, now: datetime) -> VerifiedChain:
-        return await self._downloads.get(url, lambda: self._fetch_and_validate(url, now))
+        # How far the download got, for the log when `Downloads`' time limit ends it.
+        progress = Progress()
+        return await self._downloads.get(
+            url,
+            lambda: self._fetch_and_validate(url, now, progress),
+            timed_out=lambda seconds: progress.timed_out(url, seconds),
+        )
 
-    async def _fetch_and_validate(self, url: str, now: datetime) -> VerifiedChain:
-        pem = await self._download(url)
+    async def _fetch_and_validate(
+        self, url: str, now: datetime, progress: Progress
+    ) -> VerifiedChain:
+        pem = await self._download(url, progress)
         chain = validate_chain(load_chain(pem), self._trust_store(), now)
         cache = self._cache
         # Another thread's event loop may evict entries between any two of these steps (one
@@ -439,7 +447,7 @@ class Verifier:
                 raise CertificateError("certificate chain: no usable trusted roots") from exc
         return store
 
-    async def _download(self, url: str) -> bytes:
+    async def _download(self, url: str, progress: Progress) -> bytes:
         # A ``fetch_chain`` of the caller's changes where the chain comes from, not whom it must
         # lead to: what it returns is validated against the trusted roots as a download is
         # (`_fetch_and_validate`), so it needs no warning of its own.
@@ -469,5 +477,5 @@ class Verifier:
                 )
                 self._own_loop = loop
         return await download_chain(
-            client, url, timeout=self.download_timeout, limit=self.max_chain_size
+            client, url, timeout=self.download_timeout, limit=self.max_chain_size, progress=progress
         )
