@@ -7,11 +7,14 @@ heads.)"""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import socket
 import ssl
 import sys
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, Final, NoReturn
@@ -416,3 +419,102 @@ def test_httpx_own_timeouts_are_named_for_their_stage(
     assert said in detail
     assert f"{type(error).__name__}: timed out" in detail
     assert ("check DNS" in detail) is isinstance(error, httpx.ConnectTimeout)
+
+
+def _refusal_of_a_bad_tls_record(pki: TestPKI, tmp_path: Path, answer: bytes) -> CertificateError:
+    """The refusal of a chain whose server on 127.0.0.1 (its certificate trusted: the handshake
+    passes) read the request, sent ``answer`` over TLS, then bytes that are no TLS record of
+    this connection's (a record whose MAC fails: a middlebox that alters the stream)."""
+    cert, key = self_signed(tmp_path, common_name="127.0.0.1", ips=["127.0.0.1"], ca=True)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        connection.settimeout(60)  # (a client gone wrong ends the thread, not the run)
+        with server_tls.wrap_socket(connection, server_side=True) as tls:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += tls.recv(4096)
+            tls.sendall(answer)
+            # Written under TLS, to the socket itself: application data no key of this
+            # connection's encrypted.
+            os.write(tls.fileno(), b"\x17\x03\x03\x00\x20" + b"\x5a" * 32)
+            with contextlib.suppress(OSError):  # until the client has closed
+                while os.read(tls.fileno(), 4096):
+                    pass
+
+    async def scenario() -> CertificateError:
+        inner = httpx.AsyncHTTPTransport(verify=ssl.create_default_context(cafile=cert))
+
+        class ToLocal(httpx.AsyncBaseTransport):
+            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+                request.url = request.url.copy_with(host="127.0.0.1", port=port)
+                return await inner.handle_async_request(request)
+
+        async with inner, httpx.AsyncClient(transport=ToLocal()) as client:
+            checker = Verifier([pki.root], now=lambda: NOW, http_client=client)
+            with pytest.raises(CertificateError) as info:
+                await checker.verify(pki.sign(BODY), BODY)
+            return info.value
+
+    port = listener.getsockname()[1]
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    try:
+        return run(scenario())
+    finally:
+        server.join(60)
+        listener.close()
+
+
+def test_a_bad_tls_record_before_the_answer_is_said_a_tls_failure(
+    pki: TestPKI, tmp_path: Path
+) -> None:
+    # The handshake passed, then the first record of the answer was bad (an SSLError, which
+    # anyio lets out as it is): the log said to allow outbound HTTPS, check DNS or set
+    # HTTPS_PROXY.
+    refused = _refusal_of_a_bad_tls_record(pki, tmp_path, b"")
+    assert str(refused) == "certificate chain: download failed"
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    assert "SSLError" in detail
+    assert "TLS failed during the answer, after the handshake" in detail
+    assert "check DNS" not in detail and "outbound HTTPS" not in detail
+
+
+def test_a_bad_tls_record_mid_body_is_said_a_tls_failure_not_a_close(
+    pki: TestPKI, tmp_path: Path
+) -> None:
+    # The SSLError went past read_chain's count of the bytes (it took httpx's errors only): a
+    # "download failed", with the network's advice, though the server had answered.
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nhello"
+    refused = _refusal_of_a_bad_tls_record(pki, tmp_path, answer)
+    assert str(refused) == "certificate chain: download cut short"
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    assert "TLS failed during the answer, after the handshake" in detail
+    assert "(5 of the 1000 bytes its Content-Length announced)" in detail
+    assert "connection closed" not in detail
+    assert "check DNS" not in detail and "outbound HTTPS" not in detail
+
+
+def test_a_tls_connection_closed_mid_body_without_its_goodbye_is_still_a_close(
+    pki: TestPKI,
+) -> None:
+    # (An SSLEOFError is no bad record: the connection closed, as it says; pinned, since an
+    # ssl error among the causes now names a TLS failure.)
+    eof = ssl.SSLEOFError(8, "EOF occurred in violation of protocol")
+    closed = httpx.ReadError("")
+    closed.__cause__ = eof
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Length": "1000"}, content=_body_then(closed))
+
+    with pytest.raises(CertificateUnavailableError) as info:
+        verify_via(pki, mock_client(handler))
+    assert str(info.value) == "certificate chain: download cut short"
+    detail = str(info.value.detail)
+    assert "its connection closed before the end of the answer (5 of the 1000 bytes" in detail
+    assert "TLS failed" not in detail

@@ -20,6 +20,8 @@ from ..exceptions import (
 )
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx
 
 __all__ = [
@@ -223,20 +225,44 @@ _NOT_TLS: Final = frozenset(
 )
 
 
+def _ssl_error(exc: BaseException) -> ssl.SSLError | None:
+    """The ``ssl`` error among the causes of ``exc`` (httpx's ConnectError or ReadError,
+    httpcore's, anyio's, then ssl's: a few links), or ``exc`` itself (anyio lets a bad
+    record's out as it is); None if none."""
+    import ssl
+
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None or isinstance(seen, ssl.SSLError):
+            break
+        seen = seen.__cause__ or seen.__context__
+    return seen if isinstance(seen, ssl.SSLError) else None
+
+
+def _tls_broken(seen: ssl.SSLError) -> str | None:
+    """What the log says of TLS that failed after its handshake (a record that is no good);
+    None for a close without TLS's goodbye, which is said as any close."""
+    import ssl
+
+    if isinstance(seen, ssl.SSLEOFError):
+        return None
+    return (
+        f"TLS failed during the answer, after the handshake ({seen.reason}): the server was "
+        "reached and TLS set up, then a record came that was no good (a proxy or other device "
+        "on the way that alters the traffic, or a broken server)"
+    )
+
+
 def _tls_failure(url: str, exc: BaseException) -> str | None:
-    """What the log says of a download whose TLS handshake failed (an ``ssl`` error among the
-    causes of ``exc``, httpx's ConnectError); None for other failures. The network's advice
-    would mislead: the server was reached, DNS and all."""
+    """What the log says of a download whose TLS failed (an ``ssl`` error among the causes of
+    ``exc``): in its handshake (httpx's ConnectError), or in the answer after it; None for
+    other failures. The network's advice would mislead: the server was reached, DNS and all."""
     import ssl
 
     import httpx
 
-    seen: BaseException | None = exc
-    for _ in range(8):  # (httpx's ConnectError, httpcore's, anyio's, then ssl's: a few links)
-        if seen is None or isinstance(seen, ssl.SSLError):
-            break
-        seen = seen.__cause__ or seen.__context__
-    if not isinstance(seen, ssl.SSLError):
+    seen = _ssl_error(exc)
+    if seen is None:
         return None
     said = f"GET {url[:200]}: {type(exc).__name__}: {str(exc) or seen}"
     if isinstance(seen, ssl.SSLCertVerificationError):
@@ -245,8 +271,11 @@ def _tls_failure(url: str, exc: BaseException) -> str | None:
             "that inspects TLS on the way (its CA belongs in SSL_CERT_FILE), or this server's "
             "clock or trusted roots"
         )
-    elif not isinstance(exc, httpx.ConnectError):  # (after the handshake: no advice here)
-        return None
+    elif not isinstance(exc, httpx.ConnectError):  # after the handshake: the answer's records
+        broken = _tls_broken(seen)
+        if broken is None:  # (closed before the answer: as any close, the network's advice)
+            return None
+        why = f"{broken}; it may pass"
     elif seen.reason in _NOT_TLS:
         why = (
             "TLS handshake failed: the server did not speak TLS, it answered in plain HTTP or "
@@ -287,6 +316,8 @@ async def read_chain(
     """The body of a GET of ``url``: HTTP 200, not content-encoded, at most ``limit`` bytes,
     else a `CertificateError` (`CertificateUnavailableError` for what may pass: 5xx, 429, a
     body cut short); how far it got kept in ``progress``."""
+    import ssl
+
     import httpx
 
     progress = Progress() if progress is None else progress
@@ -321,7 +352,7 @@ async def read_chain(
                 progress.received = len(data)
                 if len(data) > limit:
                     raise CertificateError(f"certificate chain: download exceeds {limit} bytes")
-        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+        except (httpx.RemoteProtocolError, httpx.ReadError, ssl.SSLError) as exc:
             chunked = "chunked" in response.headers.get("Transfer-Encoding", "").lower()
             raise _broken_off(url, exc, len(data), declared, chunked=chunked) from exc
     return bytes(data)
@@ -346,11 +377,16 @@ def _broken_off(
     else:
         where = f"{received} bytes, before its {'last chunk' if chunked else 'end'}"
     said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    return CertificateUnavailableError(
-        _CUT_SHORT,
-        detail=f"GET {url[:200]}: {said}; its connection closed before the end of the answer "
-        f"({where}): the server, a proxy or the network ended it",
-    )
+    seen = _ssl_error(exc)
+    broken = None if seen is None else _tls_broken(seen)
+    if broken is not None:  # (no close: "the connection closed" would send one looking for it)
+        why = f"{broken}, its body cut short ({where}); it may pass"
+    else:
+        why = (
+            f"its connection closed before the end of the answer ({where}): the server, a "
+            "proxy or the network ended it"
+        )
+    return CertificateUnavailableError(_CUT_SHORT, detail=f"GET {url[:200]}: {said}; {why}")
 
 
 def _declared_length(value: str) -> float:
