@@ -518,3 +518,52 @@ def test_a_tls_connection_closed_mid_body_without_its_goodbye_is_still_a_close(
     detail = str(info.value.detail)
     assert "its connection closed before the end of the answer (5 of the 1000 bytes" in detail
     assert "TLS failed" not in detail
+
+
+#: Heads h11 refuses for their Content-Length, with its words for each: what `download_chain`
+#: (alexaskill/verify/fetch.py) tells a bad length by, "content-length" in them, since h11
+#: refuses the head before httpx makes a response whose headers it could read.
+_H11_LENGTH_REFUSALS: Final = {
+    b"Content-Length: 5\r\nContent-Length: 6": "conflicting Content-Length headers",
+    b"Content-Length: abc": "bad Content-Length",
+}
+
+
+@pytest.mark.parametrize("header", list(_H11_LENGTH_REFUSALS), ids=["two_lengths", "no_number"])
+def test_h11s_words_for_a_bad_content_length_are_pinned(pki: TestPKI, header: bytes) -> None:
+    # Pinned so that a reword fails here, loudly, rather than turning the verifier's reason
+    # into "download's answer is malformed" without a word (still a refusal, still a 400).
+    parser = h11.Connection(h11.CLIENT)
+    parser.send(h11.Request(method="GET", target="/", headers=[("Host", "s3.amazonaws.com")]))
+    parser.receive_data(b"HTTP/1.1 200 OK\r\n" + header + b"\r\n\r\nhello")
+    with pytest.raises(h11.RemoteProtocolError) as info:
+        parser.next_event()
+    assert str(info.value) == _H11_LENGTH_REFUSALS[header], (
+        "h11 reworded its refusal of a bad Content-Length: check that download_chain "
+        "(alexaskill/verify/fetch.py) still finds 'content-length' in its words, then update "
+        "this pin"
+    )
+    refused = refusal_of_answer(pki, b"HTTP/1.1 200 OK\r\n" + header + b"\r\n\r\nhello")
+    assert str(refused) == "certificate chain: download's Content-Length is malformed"
+    assert not isinstance(refused, CertificateUnavailableError)
+
+
+def test_a_bad_length_h11_words_otherwise_is_still_refused_as_malformed(
+    pki: TestPKI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a reword costs: the reason's precision, not the refusal's kind (a CertificateError,
+    # remembered for failure_ttl, no network's advice).
+    real = h11._headers.normalize_and_validate  # (which h11._events calls, by this name)
+
+    def reworded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return real(*args, **kwargs)
+        except h11.LocalProtocolError as exc:
+            raise h11.LocalProtocolError("two lengths disagree (reworded)") from exc
+
+    monkeypatch.setattr(h11._events, "normalize_and_validate", reworded)
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello"
+    refused = refusal_of_answer(pki, answer)
+    assert str(refused) == "certificate chain: download's answer is malformed"
+    assert not isinstance(refused, CertificateUnavailableError)
+    assert "outbound HTTPS" not in str(getattr(refused, "detail", None))

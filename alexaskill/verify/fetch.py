@@ -96,8 +96,13 @@ async def download_chain(
             raise CertificateUnavailableError(_FAILED, detail=unreachable(url, exc)) from exc
         # It answered, with a head httpx's parser refuses (two lengths, a length that is no
         # number; a body's failures are `read_chain`'s): no matter of this server's network
-        # access, which the log would blame. (h11's words pick the reason, not whether it
-        # is remembered: reworded, a bad length would be said "malformed" only.)
+        # access, which the log would blame. h11's words pick the reason, as nothing else
+        # can: it refuses the head inside its parser, before httpx makes a response, so there
+        # are no headers to read as `read_chain` reads them, and its error carries only its
+        # words and a status hint (400 for any refusal). They pick the reason only, not
+        # whether it is remembered: reworded, a bad length would be said "malformed". Their
+        # current wording ("conflicting Content-Length headers", "bad Content-Length") is
+        # pinned by tests/test_verify_fetch.py, which fails when h11 rewords it.
         if "content-length" in said.lower():
             raise CertificateError(_MALFORMED_LENGTH) from exc
         raise CertificateError(_MALFORMED) from exc
