@@ -400,8 +400,9 @@ def test_a_connection_that_gets_no_answer_is_said_a_connect_timeout(pki: TestPKI
     [
         (httpx.ReadTimeout("timed out"), "the server was reached (connected, request sent)"),
         (httpx.ConnectTimeout("timed out"), "its TCP connection got no answer within 5 s"),
+        (httpx.WriteTimeout("timed out"), "the server was reached (connected) but did not take"),
     ],
-    ids=["read", "connect"],
+    ids=["read", "connect", "write"],
 )
 def test_httpx_own_timeouts_are_named_for_their_stage(
     pki: TestPKI, error: Exception, said: str
@@ -429,10 +430,11 @@ def _refusal_of_a_bad_tls_record(pki: TestPKI, tmp_path: Path, answer: bytes) ->
     server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_tls.load_cert_chain(cert, key)
     listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(60)  # (a client that never comes ends the thread, not the run)
 
     def serve() -> None:
         connection, _ = listener.accept()
-        connection.settimeout(60)  # (a client gone wrong ends the thread, not the run)
+        connection.settimeout(60)
         with server_tls.wrap_socket(connection, server_side=True) as tls:
             head = b""
             while b"\r\n\r\n" not in head:

@@ -167,7 +167,12 @@ class Progress:
                 f"the server answered, then did not send all its body {within} ({came}): a slow "
                 "server or proxy, or a busy network"
             )
-        elif stage is not None:  # (sending the request, or waiting for the answer's head)
+        elif stage is not None and stage.startswith("send_request"):  # (a write timeout)
+            why = (
+                f"the server was reached (connected) but did not take the request {within}: a "
+                "slow server or proxy, or a busy network"
+            )
+        elif stage is not None:  # (waiting for the answer's head)
             why = (
                 f"the server was reached (connected, request sent) but sent no answer {within}: "
                 "a slow server or proxy, or a busy network"
@@ -189,7 +194,11 @@ _STAGES: Final = frozenset(
 )
 
 #: The stage of a timeout a transport raised without a trace (a MockTransport's, say).
-_STAGE_OF: Final = {"ConnectTimeout": "connect_tcp", "ReadTimeout": "receive_response_headers"}
+_STAGE_OF: Final = {
+    "ConnectTimeout": "connect_tcp",
+    "WriteTimeout": "send_request_headers",
+    "ReadTimeout": "receive_response_headers",
+}
 
 
 def is_async_client(client: object) -> bool:
