@@ -36,7 +36,13 @@ from .self_signed import self_signed
 # (BODY, NOW and run re-exported as such: tests/test_verify_fetch.py takes them from here)
 from .verify_shared import BODY as BODY
 from .verify_shared import NOW as NOW
-from .verify_shared import UNUSABLE_TIMESTAMP_BODIES, Fetcher, make_body, stamp
+from .verify_shared import (
+    UNUSABLE_TIMESTAMP_BODIES,
+    Fetcher,
+    make_body,
+    refusal_from_local,
+    stamp,
+)
 from .verify_shared import run as run
 
 
@@ -545,23 +551,10 @@ def refusal_of_answer(
             writer.close()
 
         server = await asyncio.start_server(serve, "127.0.0.1", 0, ssl=tls)
-        port = server.sockets[0].getsockname()[1]
-        inner = httpx.AsyncHTTPTransport()
-        scheme = "http" if tls is None else "https"
-
-        class ToLocal(httpx.AsyncBaseTransport):
-            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-                request.url = request.url.copy_with(scheme=scheme, host="127.0.0.1", port=port)
-                return await inner.handle_async_request(request)
-
         try:
-            async with httpx.AsyncClient(transport=ToLocal()) as client:
-                verifier = Verifier([pki.root], now=lambda: NOW, http_client=client)
-                with pytest.raises(CertificateError) as info:
-                    await verifier.verify(pki.sign(BODY), BODY)
-                return info.value
+            port = server.sockets[0].getsockname()[1]
+            return await refusal_from_local(pki, port, scheme="http" if tls is None else None)
         finally:
-            await inner.aclose()
             server.close()
             await server.wait_closed()
 

@@ -30,7 +30,8 @@ from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestPKI
 from alexaskill.verify import Verifier
 
 from .self_signed import self_signed
-from .test_verify import BODY, NOW, mock_client, refusal_of_answer, run, verify_via
+from .test_verify import mock_client, refusal_of_answer, run, verify_via
+from .verify_shared import refusal_from_local
 
 
 @pytest.fixture(scope="module")
@@ -146,22 +147,9 @@ def _refusal_of_plain_http_over_https(pki: TestPKI, answer: bytes) -> Certificat
             writer.close()
 
         server = await asyncio.start_server(serve, "127.0.0.1", 0)
-        port = server.sockets[0].getsockname()[1]
-        inner = httpx.AsyncHTTPTransport()  # certifi's roots: the handshake fails before them
-
-        class ToLocal(httpx.AsyncBaseTransport):
-            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-                request.url = request.url.copy_with(host="127.0.0.1", port=port)
-                return await inner.handle_async_request(request)
-
-        try:
-            async with httpx.AsyncClient(transport=ToLocal()) as client:
-                verifier = Verifier([pki.root], now=lambda: NOW, http_client=client)
-                with pytest.raises(CertificateError) as info:
-                    await verifier.verify(pki.sign(BODY), BODY)
-                return info.value
+        try:  # (certifi's roots: the handshake fails before them)
+            return await refusal_from_local(pki, server.sockets[0].getsockname()[1])
         finally:
-            await inner.aclose()
             server.close()
             await server.wait_closed()
 
@@ -296,28 +284,6 @@ def test_an_answer_refused_for_what_it_is_is_remembered_not_retried_soon(
     assert not isinstance(info.value, CertificateUnavailableError)
 
 
-async def _refusal_at(
-    pki: TestPKI, port: int, *, scheme: str = "http", **verifier: Any
-) -> CertificateError:
-    """The verifier's refusal of a chain whose download went to ``port`` on 127.0.0.1, through
-    httpx's own transport (its connection's stages traced, as in production)."""
-    inner = httpx.AsyncHTTPTransport()
-
-    class ToLocal(httpx.AsyncBaseTransport):
-        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-            request.url = request.url.copy_with(scheme=scheme, host="127.0.0.1", port=port)
-            return await inner.handle_async_request(request)
-
-    try:
-        async with httpx.AsyncClient(transport=ToLocal()) as client:
-            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, **verifier)
-            with pytest.raises(CertificateError) as info:
-                await checker.verify(pki.sign(BODY), BODY)
-            return info.value
-    finally:
-        await inner.aclose()
-
-
 def _refusal_of_a_silent_server(pki: TestPKI, answer: bytes) -> CertificateError:
     """The refusal of a chain whose server on 127.0.0.1 read the request, sent ``answer`` (a
     head and part of its body, or nothing) and then nothing more, within a download_timeout of
@@ -338,7 +304,7 @@ def _refusal_of_a_silent_server(pki: TestPKI, answer: bytes) -> CertificateError
         server = await asyncio.start_server(serve, "127.0.0.1", 0)
         try:
             port = server.sockets[0].getsockname()[1]
-            return await _refusal_at(pki, port, download_timeout=1.0)
+            return await refusal_from_local(pki, port, scheme="http", download_timeout=1.0)
         finally:
             release.set()
             await asyncio.gather(*served, return_exceptions=True)
@@ -386,7 +352,7 @@ def test_a_connection_that_gets_no_answer_is_said_a_connect_timeout(pki: TestPKI
         listener.listen(0)
         port = listener.getsockname()[1]
         first.connect(("127.0.0.1", port))
-        refused = run(_refusal_at(pki, port, download_timeout=1.0))
+        refused = run(refusal_from_local(pki, port, scheme="http", download_timeout=1.0))
     assert str(refused) == "certificate chain: download timed out"
     assert isinstance(refused, CertificateUnavailableError)
     detail = str(refused.detail)
@@ -448,18 +414,8 @@ def _refusal_of_a_bad_tls_record(pki: TestPKI, tmp_path: Path, answer: bytes) ->
                     pass
 
     async def scenario() -> CertificateError:
-        inner = httpx.AsyncHTTPTransport(verify=ssl.create_default_context(cafile=cert))
-
-        class ToLocal(httpx.AsyncBaseTransport):
-            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-                request.url = request.url.copy_with(host="127.0.0.1", port=port)
-                return await inner.handle_async_request(request)
-
-        async with inner, httpx.AsyncClient(transport=ToLocal()) as client:
-            checker = Verifier([pki.root], now=lambda: NOW, http_client=client)
-            with pytest.raises(CertificateError) as info:
-                await checker.verify(pki.sign(BODY), BODY)
-            return info.value
+        roots = ssl.create_default_context(cafile=cert)
+        return await refusal_from_local(pki, port, roots=roots)
 
     port = listener.getsockname()[1]
     server = threading.Thread(target=serve, daemon=True)

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
 
+import httpx
 import pytest
 from cryptography import x509
 
+from alexaskill.exceptions import CertificateError
 from alexaskill.testing import TestPKI
 from alexaskill.verify import Verifier
 
@@ -106,6 +109,36 @@ def clock(start: datetime = NOW) -> Callable[[], datetime]:
 def verify_body(pki: TestPKI, body: bytes, **kwargs: Any) -> None:
     kwargs.setdefault("now", lambda: NOW)
     run(pki.verifier(**kwargs).verify(pki.sign(body), body))
+
+
+async def refusal_from_local(
+    pki: TestPKI,
+    port: int,
+    *,
+    scheme: str | None = None,
+    roots: ssl.SSLContext | None = None,
+    **verifier: Any,
+) -> CertificateError:
+    """The verifier's refusal of a chain whose download went to ``port`` on 127.0.0.1 (over
+    ``scheme``, else the certificate URL's https), through httpx's own transport: its parsers
+    and its connection's stages, as in production, not a MockTransport's. TLS trusts ``roots``
+    (a client context), else certifi's; ``verifier`` are `Verifier` options."""
+    inner = httpx.AsyncHTTPTransport() if roots is None else httpx.AsyncHTTPTransport(verify=roots)
+
+    class ToLocal(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            url = request.url.copy_with(host="127.0.0.1", port=port)
+            request.url = url if scheme is None else url.copy_with(scheme=scheme)
+            return await inner.handle_async_request(request)
+
+    try:
+        async with httpx.AsyncClient(transport=ToLocal()) as client:
+            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, **verifier)
+            with pytest.raises(CertificateError) as info:
+                await checker.verify(pki.sign(BODY), BODY)
+            return info.value
+    finally:
+        await inner.aclose()
 
 
 def expired_intermediate(pki: TestPKI) -> x509.Certificate:
