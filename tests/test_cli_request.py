@@ -513,8 +513,9 @@ def test_a_value_that_is_not_utf8_is_shown_as_its_bytes() -> None:
 
 def test_an_audio_player_event_is_printed_as_alexa_sends_one() -> None:
     # "request AudioPlayer.PlaybackStarted" printed an event with no token and no offset (Alexa's
-    # carry both: ALEXA.md), and from a device declaring no AudioPlayer (--interface Display),
-    # which Alexa never sends: a sample file no skill's stream matches.
+    # carry both: Amazon's "AudioPlayer Interface Reference"), and from a device declaring no
+    # AudioPlayer (--interface Display), which Alexa never sends: a sample file no skill's stream
+    # matches.
     code, out, err = run("request", "AudioPlayer.PlaybackStarted")
     assert (code, out) == (2, "")
     assert err == (
@@ -693,8 +694,9 @@ def test_an_audio_player_event_with_a_null_token_is_refused_as_one_without(event
 
 
 def test_a_playback_failed_event_carries_its_error_and_the_state_before_it() -> None:
-    # ALEXA.md: PlaybackFailed adds `error` and `currentPlaybackState`, which chat and the
-    # simulator send; `request` printed the event without either.
+    # Amazon's "AudioPlayer Interface Reference": PlaybackFailed adds `error` and
+    # `currentPlaybackState`, which chat and the simulator send; `request` printed the event
+    # without either.
     code, out, err = run("request", "AudioPlayer.PlaybackFailed", "--field", "token=t1")
     assert code == 0, err
     request = json.loads(out)["request"]

@@ -53,7 +53,8 @@ CIC_TOKEN = "1234abcd-40bb-11e9-9527-6b98b093d166"
 LIST_ID = "YW16bjEuYWNjb3VudC5BRVhBTVBMRS1TSE9QUElORy1JVEVN"
 LINKED_TOKEN = "Atza|IwEBIFakeLinkedAccountToken0123456789abcdef"
 
-# The request types ALEXA.md section 3 names; each needs a fixture that decodes into its class.
+# The request types Amazon's "Request Types Reference" names; each needs a fixture that decodes
+# into its class.
 CONTRACT_TYPES = (
     "LaunchRequest",
     "IntentRequest",

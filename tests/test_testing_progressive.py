@@ -243,8 +243,9 @@ def _speak_words(api: FakeAlexaApi, request_id: str, words: str) -> httpx.Respon
 
 
 def test_the_fake_refuses_progressive_responses_past_amazons_limits() -> None:
-    # ALEXA.md section 6: speech of 600 characters at most, five per request. The fake took a
-    # sixth, and any length, from a skill that sends them itself (one chat --url drives, say).
+    # Amazon's "Send the User a Progressive Response": speech of 600 characters at most, five
+    # per request. The fake took a sixth, and any length, from a skill that sends them itself
+    # (one chat --url drives, say).
     api = FakeAlexaApi()
     with api.answering("amzn1.echo-api.request.1"):
         taken = [_speak_words(api, "amzn1.echo-api.request.1", "Hi").status_code for _ in range(6)]
@@ -282,8 +283,9 @@ def test_the_fakes_progressive_speech_limit_is_600_characters_of_the_document_se
 def test_the_fake_refuses_a_progressive_response_for_a_request_alexa_plays_none_for(
     request_type: str,
 ) -> None:
-    # ALEXA.md section 6: only while handling a LaunchRequest or IntentRequest. A skill that
-    # sends its own (one chat --url drives) had the fake take one for a SessionEndedRequest.
+    # Amazon's "Send the User a Progressive Response": only while handling a LaunchRequest or
+    # IntentRequest. A skill that sends its own (one chat --url drives) had the fake take one
+    # for a SessionEndedRequest.
     from alexaskill.testing import RequestFactory
 
     api = FakeAlexaApi()

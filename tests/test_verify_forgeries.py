@@ -1,6 +1,6 @@
-"""Forged requests through a skill, with verification on (ALEXA.md section 2): each one is an
-HTTP 400 with a short JSON reason naming the check, never a 500 and never an answer; a genuine
-request before and after them is answered."""
+"""Forged requests through a skill, with verification on (Amazon's "Host a Custom Skill as a
+Web Service"): each one is an HTTP 400 with a short JSON reason naming the check, never a 500
+and never an answer; a genuine request before and after them is answered."""
 
 from __future__ import annotations
 

@@ -34,7 +34,8 @@ __all__ = ["AccessCheck", "lowered_headers"]
 #: How many tokens and devices a fake keeps (a `serve --dev` runs for days): the most recent.
 _KEPT: Final = 1000
 
-#: The request types Alexa plays progressive responses for (ALEXA.md section 6).
+#: The request types Alexa plays progressive responses for (Amazon's "Send the User a
+#: Progressive Response").
 _PROGRESSIVE: Final = ("LaunchRequest", "IntentRequest")
 #: A path to a device's settings, and the device it names.
 _DEVICE_PATH: Final = re.compile(r"/v[12]/devices/(?P<device>[^/]+)/settings(?:/.*)?")

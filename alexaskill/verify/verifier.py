@@ -112,7 +112,8 @@ def _as_bytes(body: bytes) -> bytes:
 
 
 class Verifier:
-    """Checks that requests come from Alexa (ALEXA.md section 2) and caches signing chains.
+    """Checks that requests come from Alexa (Amazon's "Host a Custom Skill as a Web Service")
+    and caches signing chains.
 
     ``trusted_roots``: the roots a chain must lead to, ``x509.Certificate`` objects (default: the
     certifi bundle). Give the roots of old chains (e.g. VeriSign Class 3 G5) together with
