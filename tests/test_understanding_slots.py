@@ -3173,3 +3173,23 @@ def test_a_part_of_the_day_left_out_beside_a_time_is_no_reading(
     # agrees with is said twice ("7 pm at night" 19:00, as "5 pm this evening" is 17:00).
     found = slot(said, "AMAZON.TIME")
     assert (None if found is None else found["value"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("set an alarm for noon at night", None),
+        ("set an alarm for midday at night", None),
+        ("set an alarm for 3 pm at night", None),
+        ("set an alarm for at night", {"time": "NI"}),
+        ("set an alarm for 7 pm at night", {"time": "19:00"}),
+    ],
+)
+def test_noon_left_out_past_the_samples_at_is_no_reading(
+    said: str, expected: dict[str, str] | None
+) -> None:
+    # "noon at night" filled time with NI: "{date} at {time}" read "night" as the time, the
+    # date empty and "noon" left out, the sample's own "at" between them, so the check of a
+    # clock time left out beside a part of the day it is not in never saw it. Noon is not at
+    # night: no reading, as "3 pm at night" (and "noon at night" in a lone time slot) is none.
+    alarm_reads(said, expected)

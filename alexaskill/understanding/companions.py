@@ -231,10 +231,11 @@ def part_left_out(
     extra: Collection[int],
     language: Language,
 ) -> str | None:
-    """Why a loose reading that leaves out, right next to a time, the words of another time
-    the first is not in is none: a part of the day beside a clock time ("at night" of "12 pm
-    at night", 12:00: noon, at night; "3 pm at night"), or a clock time beside a part of the
-    day. Said twice, the same time is read ("5 pm this evening" is 17:00)."""
+    """Why a loose reading that leaves out, right next to a time (or past the sample's grammar
+    word next to it), the words of another time the first is not in is none: a part of the day
+    beside a clock time ("at night" of "12 pm at night", 12:00: noon, at night; "3 pm at
+    night"), or a clock time beside a part of the day ("noon" of "noon at night" read by
+    "{date} at {time}", NI). Said twice, the same time is read ("5 pm this evening" is 17:00)."""
     parse = language.slot_parser("AMAZON.TIME")
     numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
     if parse is None:
@@ -244,6 +245,9 @@ def part_left_out(
             continue
         clock = fill.value[:1].isdigit()
         for step, first in ((-1, start - 1), (1, end)):
+            grammar = first + step in extra and spans.words[first] in language.function_words
+            if first not in extra and grammar:
+                first += step  # past the sample's "at" of "{date} at {time}": "noon at night"
             run: list[int] = []
             while first + step * len(run) in extra and len(run) < 3:
                 run.append(first + step * len(run))
