@@ -3193,3 +3193,30 @@ def test_noon_left_out_past_the_samples_at_is_no_reading(
     # clock time left out beside a part of the day it is not in never saw it. Noon is not at
     # night: no reading, as "3 pm at night" (and "noon at night" in a lone time slot) is none.
     alarm_reads(said, expected)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("7 pm tonight", "19:00"),
+        ("11:30 pm tonight", "23:30"),
+        ("2 am tonight", "02:00"),
+        ("7 pm evening", "19:00"),
+        ("7 pm at night", "19:00"),
+        ("7 tonight", "19:00"),
+        ("1 pm tonight", None),  # 1 pm is in no night
+        ("12 pm tonight", None),
+        ("7 am tonight", None),
+    ],
+)
+def test_a_part_of_the_day_said_again_after_am_or_pm_is_read(
+    said: str, expected: str | None
+) -> None:
+    # "7 pm tonight" was no time, where "7 pm at night" is 19:00: "tonight", a time alone
+    # (NI), was taken for part of the value "7 pm" and the reading leaving it out dropped as
+    # cut short, while "at night" (its "at" a grammar word) was weighed as the same part of the
+    # day said again. "tonight" is now weighed so too: 19:00, and no time where it disagrees.
+    found = slot(said, "AMAZON.TIME")
+    assert (None if found is None else found["value"]) == expected
+    tonight = {"time": "19:00", "date": "2026-11-29"}  # with a date slot, the date's "tonight"
+    alarm_reads("set an alarm for 7 pm tonight", tonight)

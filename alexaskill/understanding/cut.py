@@ -359,7 +359,9 @@ def _part_of_value(
     after = at >= value[1]
     alone = spans.fill(kind, at, at + 1)
     if alone is not None and alone.kind == "typed":
-        return True
+        # A part of the day beside a clock time ("tonight" of "7 pm tonight") is said again,
+        # as "at night" is: `part_left_out` weighs whether the time is in it.
+        return not (_clock(spans.fill(kind, *value)) and not _clock(alone))
     if word.startswith("-") or any(char.isdigit() for char in word):
         return True
     if counts(word, spans.now) and not _apart_from_number(kind, spans, at, value, language):
@@ -382,6 +384,12 @@ def _part_of_value(
         if at == len(spans.words) - 1 and parse(["1", word, "1"], spans.now) is not None:
             return True  # the utterance ends with the value half said: "5 to", "5 past"
     return False
+
+
+def _clock(fill: Fill | None) -> bool:
+    """Whether a value is a time of the clock ("19:00"), no part of the day ("NI")."""
+    value = "" if fill is None else fill.value or ""
+    return len(value) == 5 and value[2] == ":" and value[:2].isdigit()
 
 
 #: Words that multiply the number said before them ("five k", "two dozen", "3 hundred"), never
