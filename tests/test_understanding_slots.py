@@ -3220,3 +3220,28 @@ def test_a_part_of_the_day_said_again_after_am_or_pm_is_read(
     assert (None if found is None else found["value"]) == expected
     tonight = {"time": "19:00", "date": "2026-11-29"}  # with a date slot, the date's "tonight"
     alarm_reads("set an alarm for 7 pm tonight", tonight)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("set an alarm for 1 pm tonight", None),
+        ("set an alarm for 4:30 pm tonight", None),
+        ("set an alarm for 7 am tonight", None),
+        ("set an alarm for 3 pm tomorrow night", None),
+        ("set an alarm for tonight at 1 pm", None),
+        ("set an alarm for 5 pm tonight", {"time": "17:00", "date": "2026-11-29"}),
+        ("set an alarm for 11 pm tomorrow night", {"time": "23:00", "date": "2026-11-30"}),
+        ("set an alarm for 2 am tonight", {"time": "02:00", "date": "2026-11-29"}),
+        ("set an alarm for 00:30 tonight", {"time": "00:30", "date": "2026-11-29"}),
+        ("set an alarm for 1 pm tomorrow", {"time": "13:00", "date": "2026-11-30"}),
+    ],
+)
+def test_a_time_said_with_a_nights_date_is_in_the_night(
+    said: str, expected: dict[str, str] | None
+) -> None:
+    # "1 pm tonight" filled time with 13:00 and date with today: "night" and "tonight" name
+    # neither half of the day, so the check of "7 pm tomorrow morning" let any time with "am"
+    # or "pm" pass. 1 pm is in no night, as "1 pm at night" (no time) says: the time must be
+    # in the night, from five in the evening to five in the morning, as "N at night" is read.
+    alarm_reads(said, expected)

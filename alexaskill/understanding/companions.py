@@ -122,8 +122,9 @@ _NOT_NOON: Final = frozenset({"morning", "evening", "night", "tonight"})
 #: A date's words naming a part of the day noon is not in, whichever half it takes.
 _AFTER_NOON: Final = frozenset({"evening", "night", "tonight"})
 #: A date's words naming one half of the day ("tomorrow morning", "tomorrow evening"): "night"
-#: and "tonight" name neither ("11 pm tomorrow night", "2 am tonight").
+#: and "tonight" name neither ("11 pm tomorrow night", "2 am tonight"), but the night only.
 _HALVES: Final = {"morning": "the morning", "afternoon": "the afternoon", "evening": "the evening"}
+_NIGHTS: Final = frozenset({"night", "tonight"})
 #: What follows a clock time's leading 0 ("07:00", "0:30"): a lone "0" is no time of its own.
 _CLOCK_NEXT: Final = frozenset("0123456789:")
 
@@ -137,7 +138,9 @@ def part_of_day_clash(
     said in the morning; and twelve with a date naming no afternoon, "12 tomorrow morning", is
     no noon), or a time said in one half of the day with a date naming the other ("7 pm
     tomorrow morning", "7 am tomorrow evening": which one is meant is a guess), or noon said
-    with a date naming the evening or the night ("12 pm tonight", "noon tomorrow evening")."""
+    with a date naming the evening or the night ("12 pm tonight", "noon tomorrow evening"), or
+    a time out of the night with a date naming the night ("1 pm tonight", "7 am tomorrow
+    night": the night is five in the evening to five in the morning, as "5 at night" is 17:00)."""
     times = [fill for fill in fills if kinds[fill[0]].name == "AMAZON.TIME"]
     dates = [fill for fill in fills if kinds[fill[0]].name == "AMAZON.DATE"]
     for _, time, start, end in times:
@@ -161,6 +164,9 @@ def part_of_day_clash(
             late = next((word for word in named if word in _AFTER_NOON), None)
             if clock and hour == 12 and late is not None:
                 return f"{said!r} ({time.value}, noon) said with {day!r} ({late}) is no time"
+            night = next((word for word in named if word in _NIGHTS), None)
+            if clock and night is not None and not _in_part(hour, "NI"):
+                return f"{said!r} ({time.value}) said with {day!r} ({night}) is no time"
     return None
 
 
