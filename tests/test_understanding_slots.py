@@ -3245,3 +3245,35 @@ def test_a_time_said_with_a_nights_date_is_in_the_night(
     # or "pm" pass. 1 pm is in no night, as "1 pm at night" (no time) says: the time must be
     # in the night, from five in the evening to five in the morning, as "N at night" is read.
     alarm_reads(said, expected)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("ten to one in the evening", None),
+        ("five to one this evening", None),
+        ("zero thirty in the evening", None),
+        ("13:00 at night", None),
+        ("13:00 in the morning", None),
+        ("ten to one in the afternoon", "12:50"),
+        ("ten to one at night", "00:50"),
+        ("ten to one in the morning", "00:50"),
+        ("ten past one in the evening", "13:10"),
+        ("19:00 in the evening", "19:00"),
+        ("4 at night", "04:00"),
+    ],
+)
+def test_a_time_said_in_a_part_of_the_day_is_in_it(said: str, expected: str | None) -> None:
+    # "ten to one in the evening" was 12:50: the minutes were taken off the hour first (00:50)
+    # and the evening then moved it twelve hours on, to 12:50, which is in no evening (as "12
+    # in the evening" is no time). "13:00 at night" and "13:00 in the morning" were 13:00,
+    # read as typed. A time said in a part of the day must be in it.
+    found = slot(said, "AMAZON.TIME")
+    assert (None if found is None else found["value"]) == expected
+
+
+def test_an_afternoon_time_on_the_24_hour_clock_said_tonight_is_no_reading() -> None:
+    # The time slot read "13:00 tonight" alone as 13:00, the date empty; "13:00" with the
+    # date "tonight" is no reading, as "1 pm tonight" is.
+    alarm_reads("set an alarm for 13:00 tonight", None)
+    alarm_reads("set an alarm for 19:00 tonight", {"time": "19:00", "date": "2026-11-29"})

@@ -3,8 +3,9 @@
 Amazon's slot type reference ("AMAZON.TIME"): "14:30"; the parts of the day "MO", "AF", "EV",
 "NI". A time said without "a m"/"p m" or a part of the day is taken as said ("three thirty" is
 "03:30"); "noon" is "12:00", "midnight" "00:00"; an hour 24 typed or said ("24:30",
-"twenty four hundred") is no time, nor is twelve in the evening (noon is in the afternoon,
-midnight at night). British "half five" is half past five (05:30),
+"twenty four hundred") is no time, nor is a time out of the part of the day it is said in:
+twelve in the evening (noon is in the afternoon, midnight at night), "ten to one in the
+evening" (12:50), "13:00 at night". British "half five" is half past five (05:30),
 American "quarter of seven" a quarter to seven (06:45), "oh nine oh five" on the
 twenty-four-hour clock 09:05. A time typed with a dot, "7.30", is 7:30.
 """
@@ -84,11 +85,21 @@ def _hour(words: Sequence[str]) -> int | None:
     return found[0] if 0 <= found[0] <= 23 else None
 
 
+#: The hours of the parts of the day a time is said in: the morning before noon, the afternoon
+#: from noon, the evening after the noon hour (noon is in no evening, and midnight, "12 at
+#: night", no more), the night from five in the evening ("5 at night" is 17:00) to five in the
+#: morning ("4 at night" 04:00).
+_PART_HOURS: Final = {
+    "morning": range(12),
+    "afternoon": range(12, 24),
+    "evening": range(13, 24),
+    "night": (*range(17, 24), *range(5)),
+}
+
+
 def _apply(hour: int, minute: int, meridiem: str | None) -> str | None:
     if meridiem in ("am", "pm") and not 1 <= hour <= 12:
         return None
-    if meridiem == "evening" and hour == 12:
-        return None  # noon is in no evening, and midnight ("12 at night") no more
     if not 0 <= minute <= 59:
         return None  # typed "12:60", "1275 pm": no time
     later = meridiem in ("pm", "afternoon", "evening") or (meridiem == "night" and hour >= 5)
@@ -96,8 +107,8 @@ def _apply(hour: int, minute: int, meridiem: str | None) -> str | None:
         hour += 12
     elif meridiem in ("am", "morning", "night") and hour == 12:
         hour = 0
-    if not 0 <= hour <= 23:
-        return None
+    if not 0 <= hour <= 23 or hour not in _PART_HOURS.get(meridiem or "", range(24)):
+        return None  # "13:00 at night"; "ten to one in the evening", 12:50, is in no evening
     return f"{hour:02d}:{minute:02d}"
 
 
