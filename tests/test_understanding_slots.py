@@ -3277,3 +3277,23 @@ def test_an_afternoon_time_on_the_24_hour_clock_said_tonight_is_no_reading() -> 
     # date "tonight" is no reading, as "1 pm tonight" is.
     alarm_reads("set an alarm for 13:00 tonight", None)
     alarm_reads("set an alarm for 19:00 tonight", {"time": "19:00", "date": "2026-11-29"})
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("ten sixty six", "AMAZON.TIME", None),
+        ("nineteen ninety nine", "AMAZON.TIME", None),
+        ("november twenty six", "AMAZON.TIME", None),  # was 06:00, "november twenty" left out
+        ("ten sixty six", "AMAZON.FOUR_DIGIT_NUMBER", "1066"),
+        ("ten sixty six", "AMAZON.DATE", "1066"),
+        ("ten thirty", "AMAZON.TIME", "10:30"),
+    ],
+)
+def test_a_number_cut_short_is_no_time_said_with_a_year(
+    said: str, slot_type: str, expected: str | None
+) -> None:
+    # "ten sixty six" in a time slot was 06:00: "six" read as the time, and "ten sixty" left
+    # out as a year (1060) said along with it, as "friday" is with "5 pm". The three words
+    # are one number, 1066, no time (its minutes would be 66); the time "six" is cut from it.
+    assert value(said, slot_type) == expected

@@ -23,6 +23,7 @@ __all__ = [
     "companion_word",
     "part_left_out",
     "part_of_day_clash",
+    "runs_into",
     "said_along",
     "time_left_out",
     "year_for_time",
@@ -89,6 +90,20 @@ def companion_run(
         if size > 1 or ":" in said[0] or _named_time(said[0], read, numbers):
             return run[:size]
     return []
+
+
+def runs_into(
+    slot_type: str, spans: SpanCache, run: Sequence[int], value: tuple[int, int], language: Language
+) -> bool:
+    """Whether a date's words left out right next to a time (a `companion_run`) run into it,
+    the two one date: "ten sixty" and "six" of "ten sixty six" are the year 1066, no year 1060
+    said along with the time 06:00. Only a time is weighed so: a time reads a date's part of
+    the day into it ("7 pm" and "tonight"), which is said along all the same."""
+    parse = language.slot_parser("AMAZON.DATE") if slot_type == "AMAZON.TIME" else None
+    if parse is None:
+        return False
+    first, last = min(*run, value[0]), max(*run, value[1] - 1)
+    return parse(spans.words[first : last + 1], spans.now) is not None
 
 
 def _named_time(word: str, read: str, numbers: Collection[str]) -> bool:

@@ -20,6 +20,7 @@ from .companions import (
     companion_word,
     part_left_out,
     part_of_day_clash,
+    runs_into,
     time_left_out,
     year_for_time,
 )
@@ -115,7 +116,10 @@ def cut_reason(
         # A word of both types ("past" of "¼ past 5") may be this value's: it is looked past.
         own = language.slot_vocabulary(kind.name) or frozenset()
         for step, first in ((-1, start - 1), (1, end)):
-            if companion_run(kind.name, spans, first, step, extra, language):
+            run = companion_run(kind.name, spans, first, step, extra, language)
+            if run and runs_into(kind.name, spans, run, (start, end), language):
+                return _left_out(spans, (start, end), min(run), max(run) + 1)
+            if run:
                 continue  # "friday 5 pm": the time said with the date, not part of it
             at = first
             value = (start, end)
