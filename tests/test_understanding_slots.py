@@ -3297,3 +3297,21 @@ def test_a_number_cut_short_is_no_time_said_with_a_year(
     # out as a year (1060) said along with it, as "friday" is with "5 pm". The three words
     # are one number, 1066, no time (its minutes would be 66); the time "six" is cut from it.
     assert value(said, slot_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "time"),
+    [
+        ("set an alarm for 12 am tonight", "00:00"),
+        ("set an alarm for midnight tonight", "00:00"),
+        ("set an alarm for tonight at midnight", "00:00"),
+        ("set an alarm for 12:30 am tonight", "00:30"),
+        ("set an alarm for 2 am tonight", "02:00"),
+        ("set an alarm for 11 pm tonight", "23:00"),
+    ],
+)
+def test_tonight_is_todays_date_whatever_the_time(said: str, time: str) -> None:
+    # The date slot holds the day "tonight" names, today, as AMAZON.DATE reads it: midnight
+    # "tonight", which starts tomorrow, gets today's date as "2 am tonight" does (companions.py
+    # says why). Tomorrow's date for midnight alone would put it a day after "12:30 am tonight".
+    alarm_reads(said, {"time": time, "date": "2026-11-29"})

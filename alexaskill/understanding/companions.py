@@ -3,6 +3,14 @@
 Alexa reads a date and a time said together into the intent's two slots. Next to one, the
 other's words are no word left out of it: "5 pm" beside "friday" cuts nothing short, and costs
 a reading nothing in how well it covers what was said.
+
+Each slot holds what its own words say: the date slot's "tonight" is today (AMAZON.DATE names
+a day, not the day a time of the night falls on), so "2 am tonight", "12 am tonight" and
+"midnight tonight" are that time with today's date, though the midnight that ends tonight
+starts tomorrow: the skill, which knows what it schedules, moves a time of the small hours on
+a day. Amazon documents no other reading, and giving tomorrow to midnight alone would make
+"12:30 am tonight" and "midnight tonight" a day apart. Said to the time slot alone ("12
+tonight"), the time takes "tonight" and the date slot stays empty.
 """
 
 from __future__ import annotations
