@@ -3315,3 +3315,21 @@ def test_tonight_is_todays_date_whatever_the_time(said: str, time: str) -> None:
     # "tonight", which starts tomorrow, gets today's date as "2 am tonight" does (companions.py
     # says why). Tomorrow's date for midnight alone would put it a day after "12:30 am tonight".
     alarm_reads(said, {"time": time, "date": "2026-11-29"})
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("ten to one pm", "12:50"),
+        ("quarter to one p m", "12:45"),
+        ("ten to one am", "00:50"),
+        ("five past twelve pm", "12:05"),
+        ("ten to two pm", "13:50"),
+        ("ten to thirteen pm", None),
+    ],
+)
+def test_minutes_to_one_am_or_pm_are_in_the_hour_before(said: str, expected: str | None) -> None:
+    # "ten to one pm" was no time: the minutes taken off the hour gave 00:50, an hour 0 that
+    # "am" or "pm" (the 12-hour clock, hours 1 to 12) refused. On that clock it is 12:50, and
+    # "ten to one am" 00:50, as "five past twelve pm" is 12:05.
+    assert value(said, "AMAZON.TIME") == expected

@@ -200,10 +200,13 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
             hour = _NAMED_HOURS.get(" ".join(hour_words)) if meridiem is None else None
             if hour is None:
                 hour = _hour(hour_words)
-            if hour is None:
-                return None
+            twelve_hour = meridiem in ("am", "pm")
+            if hour is None or (twelve_hour and not 1 <= hour <= 12):
+                return None  # "ten to thirteen pm", as "13 pm", is no time
             total = (hour * 60 + sign * offset) % (24 * 60)
-            return _apply(total // 60, total % 60, meridiem)
+            # On the 12-hour clock the hour before one is twelve: "ten to one pm" is 12:50.
+            hours = total // 60 or (12 if twelve_hour else 0)
+            return _apply(hours, total % 60, meridiem)
     if len(words) > 1 and words[0] == "half":  # British "half five": half past five
         hour = _hour(words[1:])  # said on a twelve-hour clock: "half twenty" is no time
         return None if hour is None or not 1 <= hour <= 12 else _apply(hour, 30, meridiem)
