@@ -1,0 +1,434 @@
+"""The response deadline without asyncio tasks: anyio's cancel scope under trio (anyio's other
+backend), and on asyncio outside any task.
+
+Deadlines here are a few tenths of a second. A handler meant to outlive one sleeps for `WAIT`
+(async) or waits on an event the test sets afterwards (def): if the deadline failed, the test
+would fail after `WAIT` seconds, never hang. Most such handlers move the deadline's clock on
+first (``clock.skip``, `tests.deadline_clock`), so that the test need not wait for it; what the
+modules share is in tests/deadline_shared.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+import sys
+import threading
+import time
+from collections.abc import MutableMapping
+from typing import Any
+
+import pytest
+
+from alexaskill import DeadlineExceeded, Response, Skill, pace, speak
+from alexaskill.answering import Answer
+from alexaskill.app import DEADLINE_GRACE, DEADLINE_REPLY
+from alexaskill.models import decode_envelope
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
+
+from . import deadline_shared
+from .deadline_clock import Clock
+from .deadline_shared import LONG, SHORT, WAIT, speech, wait_for
+
+# The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
+anyio_backend = deadline_shared.anyio_backend
+clock = deadline_shared.clock
+release = deadline_shared.release
+
+
+async def _answer_slow_handlers(release: threading.Event) -> list[tuple[str, str]]:
+    """Intents Async and Def of a skill whose handlers outlast its deadline, each answered
+    through `_respond_by`: (outcome, speech) of each."""
+    import anyio
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Async")
+    async def slow_async() -> Response:
+        await anyio.sleep(LONG)  # ended by the deadline, however loaded the machine
+        return speak("too late")
+
+    @skill.intent("Def")
+    @pace.blocking
+    def slow_def() -> Response:
+        release.wait(LONG)
+        return speak("too late")
+
+    answers: dict[str, tuple[str, str]] = {}
+
+    async def respond(name: str) -> None:
+        envelope = decode_envelope(json.dumps(RequestFactory().intent(name)).encode())
+        answer = await skill._respond_by(envelope, None, time.perf_counter() + SHORT, SHORT)
+        answers[name] = (answer.outcome, speech(json.loads(answer.body)))
+
+    # Both at once: each waits out a deadline of its own, and the test one SHORT, not two.
+    async with anyio.create_task_group() as group:
+        for name in ("Async", "Def"):
+            group.start_soon(respond, name)
+    return [answers["Async"], answers["Def"]]
+
+
+@pytest.mark.anyio
+async def test_without_asyncio_tasks_a_cancel_scope_keeps_the_deadline(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, release: threading.Event
+) -> None:
+    # Under trio (Hypercorn's trio worker, through anyio) there is no asyncio task for the
+    # watchdog to cancel, and the deadline never acted: handlers ran as long as they liked and
+    # Alexa gave up first. The same path, on asyncio, with the watchdog out of reach:
+    import alexaskill.deadline_answering
+
+    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
+    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answers = await _answer_slow_handlers(release)
+    assert answers == [("deadline", DEADLINE_REPLY)] * 2
+    assert "slow_async did not answer within" in caplog.text
+    assert "slow_def did not answer within" in caplog.text
+
+
+def test_under_trio_the_deadline_acts(
+    caplog: pytest.LogCaptureFixture, release: threading.Event
+) -> None:
+    import anyio
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answers = anyio.run(_answer_slow_handlers, release, backend="trio")
+        release.set()
+        wait_for(lambda: "slow_def returned" in caplog.text)  # its late result, said
+    assert answers == [("deadline", DEADLINE_REPLY)] * 2
+    assert "raised Cancelled" not in caplog.text  # trio's cancellation is no handler bug
+
+
+def test_a_handler_that_swallows_the_cancellation_and_answers_is_named(
+    caplog: pytest.LogCaptureFixture, clock: Clock
+) -> None:
+    # Its late answer's WARNING said "a handler caught the deadline's cancellation": which one,
+    # in a skill of many, was left to guess.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Stubborn")
+    async def stubborn() -> Response:
+        clock.skip(SHORT)
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(LONG)  # ended by the deadline, however loaded the machine
+        return speak("late but here")
+
+    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
+        assert client.intent("Stubborn").speech == "late but here"
+    (line,) = [r for r in caplog.records if "caught the deadline's cancellation" in r.getMessage()]
+    assert line.levelno == logging.WARNING
+    assert "_is_named.<locals>.stubborn caught the deadline's cancellation and answered" in (
+        line.getMessage()
+    )
+
+
+@pytest.mark.anyio
+async def test_without_asyncio_tasks_progressive_after_says_it_does_not_act(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under trio the automatic progressive response (an asyncio timer) was silently never sent.
+    import alexaskill.deadline_answering
+
+    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
+    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
+    monkeypatch.setattr(
+        alexaskill.deadline_answering, "_progressive_refused_said", False, raising=False
+    )
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT * 5, progressive_after=SHORT)
+
+    @skill.intent("Quick")
+    async def quick() -> Response:
+        return speak("quick")
+
+    envelope = decode_envelope(json.dumps(RequestFactory().intent("Quick")).encode())
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        for _ in range(2):
+            answer = await skill._respond_by(envelope, None, time.perf_counter() + 5.0, 5.0)
+            assert speech(json.loads(answer.body)) == "quick"
+    lines = [r for r in caplog.records if "progressive_after=" in r.getMessage()]
+    assert len(lines) == 1  # once a process
+    assert "needs an asyncio event loop" in lines[0].getMessage()
+
+
+def test_under_trio_the_skill_refuses_to_start() -> None:
+    # Served on trio (Hypercorn's trio worker), the app started, and every request whose
+    # signing certificate was not cached yet failed with "no running event loop": the
+    # download needs asyncio. The lifespan's startup now fails, saying so, and the server stops.
+    import anyio
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "lifespan.startup"}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(dict(message))
+
+    async def start() -> None:
+        await skill({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
+
+    anyio.run(start, backend="trio")
+    assert [message["type"] for message in sent] == ["lifespan.startup.failed"]
+    assert "not on trio" in sent[0]["message"]
+
+
+def test_on_asyncio_outside_any_task_the_answer_is_given_as_before() -> None:
+    # A coroutine an asyncio loop runs outside any task (stepped by a callback: a server or
+    # task factory of its own) has no task for the watchdog, and was answered without the
+    # deadline. The cancel scope meant for trio took that case too, and anyio refuses it (no
+    # task: TypeError, or "not running on any asynchronous event loop"): an error, no answer.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=WAIT)
+
+    @skill.intent("Quick")
+    async def quick() -> Response:
+        return speak("quick")
+
+    envelope = decode_envelope(json.dumps(RequestFactory().intent("Quick")).encode())
+    outcomes: list[Any] = []
+
+    def step() -> None:  # on the loop's thread, in no task
+        coroutine = skill._respond_by(envelope, None, time.perf_counter() + WAIT, WAIT)
+        try:
+            coroutine.send(None)
+        except StopIteration as returned:
+            outcomes.append(returned.value)
+        except BaseException as exc:
+            outcomes.append(exc)
+        else:
+            coroutine.close()
+            outcomes.append("suspended")
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.call_soon(step)
+        loop.run_until_complete(asyncio.sleep(0))
+    finally:
+        loop.close()
+    (answer,) = outcomes
+    assert isinstance(answer, Answer), answer
+    assert answer.outcome == "ok"
+    assert speech(json.loads(answer.body)) == "quick"
+
+
+class Ledger:
+    """A service whose finish (its save) the next test makes slow."""
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("slow", ["save", "handler"])
+async def test_without_asyncio_tasks_a_late_answer_is_said_once(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, slow: str
+) -> None:
+    # Under trio (simulated on asyncio, as above), a save that outlasted the deadline (stood
+    # down for it, as on asyncio) got its own WARNING and then a second one blaming an event
+    # loop held up by blocking code, which never happened. The clock alexaskill reads is moved
+    # past the deadline during the save (or the handler, which blocked the loop: that one is
+    # said); the real one (the cancel scope's) never gets there.
+    import alexaskill.answering
+    import alexaskill.deadline_answering
+
+    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
+    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
+    skipped = [0.0]
+
+    class Clock:
+        @staticmethod
+        def perf_counter() -> float:
+            return time.perf_counter() + skipped[0]
+
+    for module in (alexaskill.answering, alexaskill.deadline_answering):
+        monkeypatch.setattr(module, "time", Clock)
+
+    async def make(call: Any) -> Ledger:
+        return Ledger()
+
+    async def save(ledger: Ledger) -> None:
+        skipped[0] = 2 * WAIT  # the save took that long
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=WAIT)
+    skill.add_service(Ledger, make, save)
+
+    @skill.intent("Note")
+    async def note(ledger: Ledger) -> Response:
+        return speak("noted")
+
+    @skill.intent("Block")
+    async def block() -> Response:  # (no save: past the deadline, a save takes its cancellation)
+        skipped[0] = 2 * WAIT  # it blocked the event loop that long
+        return speak("noted")
+
+    intent = "Note" if slow == "save" else "Block"
+    envelope = decode_envelope(json.dumps(RequestFactory().intent(intent)).encode())
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answer = await skill._respond_by(envelope, None, Clock.perf_counter() + WAIT, WAIT)
+    assert (answer.outcome, speech(json.loads(answer.body))) == ("ok", "noted")
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 1, lines
+    if slow == "save":
+        assert lines[0].startswith("the deadline passed while the attributes were being saved")
+    else:
+        # (5 s of the clock moved on, and the real time the test took: more than 5 ms on a
+        # loaded machine, which "5.00" did not allow for)
+        late = re.search(r"block answered (\d+\.\d\d) s after its deadline", lines[0])
+        assert late is not None and float(late.group(1)) >= 5.0, lines[0]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("quick", [True, False])
+async def test_without_asyncio_tasks_the_deadline_exceeded_handler_has_its_grace(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, quick: bool
+) -> None:
+    # The cancel scope's path (trio, simulated on asyncio as above) for the exception handler
+    # of DeadlineExceeded: its answer within DEADLINE_GRACE, else the deadline's own reply.
+    import anyio
+
+    import alexaskill.deadline_answering
+
+    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
+    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Slow")
+    async def slow() -> Response:
+        await anyio.sleep(LONG)  # ended by the deadline
+        return speak("never")
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded) -> Response:
+        if not quick:
+            await anyio.sleep(LONG)  # ended by its grace
+        return speak("caught it")
+
+    envelope = decode_envelope(json.dumps(RequestFactory().intent("Slow")).encode())
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answer = await skill._respond_by(envelope, None, time.perf_counter() + SHORT, SHORT)
+    assert answer.outcome == "deadline"
+    assert speech(json.loads(answer.body)) == ("caught it" if quick else DEADLINE_REPLY)
+    assert (f"took over {DEADLINE_GRACE} s too" in caplog.text) is not quick
+
+
+def test_a_cancel_scopes_cancellation_under_trio_is_no_handler_bug(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # trio is no test dependency (test_under_trio_the_deadline_acts is skipped without it): a
+    # stand-in module, so that this runs everywhere. trio.Cancelled, the deadline's cancel
+    # scope ending the request (or a shutdown), goes on up; it was answered as a handler bug.
+    import types
+
+    from alexaskill.handler_bugs import handler_bug
+
+    class Cancelled(BaseException):
+        pass
+
+    class Other(BaseException):
+        pass
+
+    monkeypatch.setitem(sys.modules, "trio", types.SimpleNamespace(Cancelled=Cancelled))
+    assert handler_bug(Cancelled()) is None
+    assert isinstance(handler_bug(Other()), RuntimeError)  # any other is the handler's bug
+
+
+@pytest.mark.anyio
+async def test_without_asyncio_tasks_a_handler_that_swallows_the_cancellation_is_named(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On asyncio a handler that caught the deadline's cancellation and answered late is said in
+    # a WARNING naming it; under the cancel scope (trio, simulated on asyncio) it went silently.
+    import anyio
+
+    import alexaskill.deadline_answering
+
+    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
+    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Stubborn")
+    async def stubborn() -> Response:
+        with contextlib.suppress(anyio.get_cancelled_exc_class()):
+            await anyio.sleep(LONG)  # ended by the deadline, however loaded the machine
+        return speak("late but here")
+
+    envelope = decode_envelope(json.dumps(RequestFactory().intent("Stubborn")).encode())
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answer = await skill._respond_by(envelope, None, time.perf_counter() + SHORT, SHORT)
+    assert speech(json.loads(answer.body)) == "late but here"
+    (line,) = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "swallows_the_cancellation_is_named.<locals>.stubborn caught the deadline's" in (
+        line.getMessage()
+    )
+
+
+def test_under_trio_a_handler_that_swallows_the_cancellation_is_told_trios_name(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Under trio the WARNING for a handler that caught the deadline's cancellation told it to
+    # "let CancelledError through": asyncio's name, which a trio handler never sees. It names
+    # trio.Cancelled there (and asyncio's CancelledError stays on asyncio, tested above).
+    import anyio
+    import trio
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Stubborn")
+    async def stubborn() -> Response:
+        with contextlib.suppress(trio.Cancelled):
+            await trio.sleep(LONG)  # ended by the deadline, however loaded the machine
+        return speak("late but here")
+
+    async def answer() -> Answer:
+        envelope = decode_envelope(json.dumps(RequestFactory().intent("Stubborn")).encode())
+        return await skill._respond_by(envelope, None, time.perf_counter() + SHORT, SHORT)
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answered = anyio.run(answer, backend="trio")
+    assert speech(json.loads(answered.body)) == "late but here"
+    (line,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "caught the deadline's cancellation" in line
+    assert line.endswith("let trio.Cancelled through")
+    assert "CancelledError" not in line
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_an_exception_handler_that_swallows_its_graces_cancellation_is_named(
+    caplog: pytest.LogCaptureFixture, backend: str
+) -> None:
+    # The exception handler for DeadlineExceeded that caught the cancellation ending its grace
+    # and answered later went out without a word (a handler doing so is said, above): the
+    # log now says which did, how late, and what to let through on that event loop.
+    import anyio
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Slow")
+    async def slow() -> Response:
+        await anyio.sleep(LONG)  # ended by the deadline, however loaded the machine
+        return speak("never")
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded) -> Response:
+        with contextlib.suppress(anyio.get_cancelled_exc_class()):
+            await anyio.sleep(LONG)  # ended by its grace
+        return speak("caught it late")
+
+    async def answer() -> Answer:
+        body = json.dumps(RequestFactory().intent("Slow")).encode()
+        return await skill._respond_by(
+            decode_envelope(body), body, time.perf_counter() + SHORT, SHORT
+        )
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answered = anyio.run(answer, backend=backend)
+    assert (answered.outcome, speech(json.loads(answered.body))) == ("deadline", "caught it late")
+    (line,) = [r for r in caplog.records if "the exception handler" in r.getMessage()]
+    assert line.levelno == logging.WARNING
+    cancelled = "CancelledError" if backend == "asyncio" else "trio.Cancelled"
+    assert re.fullmatch(
+        r"the exception handler for DeadlineExceeded, \S+\.too_slow, caught the cancellation "
+        rf"that ended its {DEADLINE_GRACE} s grace and answered \d+\.\d\d s late \(the answer "
+        rf"went out as it was\): let {cancelled} through",
+        line.getMessage(),
+    ), line.getMessage()
