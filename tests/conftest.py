@@ -36,6 +36,10 @@ from tests.verify_shared import pki, pki_2017, stranger  # noqa: E402, F401
 # the same): rewritten, to say what differed.
 pytest.register_assert_rewrite("tests.exchange_harness")
 
+# So does what the simulator's server-side tests share (tests/simulator_shared.py: a turn the JSON
+# API answered 200). Its fixtures are not imported here: that module says why.
+pytest.register_assert_rewrite("tests.simulator_shared")
+
 # --- the shell's configuration of a skill is not the tests' ------------------------------------
 
 # The variables settings_from_env() and `alexaskill serve` read (ALEXASKILL_LOG_JSON=1 exported for
