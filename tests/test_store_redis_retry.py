@@ -14,7 +14,7 @@ import pytest
 from alexaskill.exceptions import ResponseError
 from alexaskill.store import RedisStore
 
-from .test_store import _Forwarder
+from .store_shared import _Forwarder
 
 
 @pytest.fixture

@@ -1,0 +1,140 @@
+"""What the store tests (tests/test_store*.py) share: the skill id, a request envelope for a
+user, a store counting its calls, a counting skill and its answer, and a TCP forwarder."""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from alexaskill import Skill, speak
+from alexaskill.models import Envelope, decode_envelope
+from alexaskill.responses import Response
+from alexaskill.store import Attributes, MemoryStore, attributes_service
+
+FIXTURES = Path(__file__).parent / "fixtures" / "requests"
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+
+
+def _event(name: str = "IntentRequest.GetWeather.json") -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((FIXTURES / name).read_text())
+    return event
+
+
+def _envelope(
+    user_id: str | None = "user",
+    *,
+    session_user: str | None = None,
+    person_id: str | None = None,
+    intent: str = "GetWeather",
+) -> Envelope:
+    event = copy.deepcopy(_event())
+    system = event["context"]["System"]
+    if user_id is None:
+        del system["user"]
+    else:
+        system["user"]["userId"] = user_id
+    if person_id is not None:
+        system["person"] = {"personId": person_id}
+    if session_user is None:
+        event["session"].pop("user", None)
+    else:
+        event["session"]["user"] = {"userId": session_user}
+    event["request"]["intent"] = {"name": intent, "confirmationStatus": "NONE", "slots": {}}
+    return decode_envelope(json.dumps(event))
+
+
+class CountingStore:
+    """A memory store's data, its loads and updates counted; its update takes no increments
+    (a `Store` need not: so it wraps a `MemoryStore`, whose update does, not subclasses it)."""
+
+    def __init__(self) -> None:
+        self.memory = MemoryStore()
+        self.loads = 0
+        self.updates: list[tuple[str, dict[str, Any], list[str]]] = []
+
+    async def load(self, key: str) -> dict[str, Any]:
+        self.loads += 1
+        return await self.memory.load(key)
+
+    async def update(self, key: str, changes: Mapping[str, Any], deleted: Iterable[str]) -> None:
+        self.updates.append((key, dict(changes), list(deleted)))
+        await self.memory.update(key, changes, deleted)
+
+    async def aclose(self) -> None:
+        await self.memory.aclose()
+
+
+def _counting_skill(store: Any) -> Skill:
+    skill = Skill(SKILL_ID)
+    skill.add_service(Attributes, *attributes_service(store))
+
+    @skill.intent("GetWeather")
+    def count(attributes: Attributes) -> Response:
+        attributes["count"] = attributes.get("count", 0) + 1
+        return speak(f"Visit {attributes['count']}.")
+
+    return skill
+
+
+def _answer(skill: Skill, envelope: Envelope) -> dict[str, Any]:
+    async def answer() -> bytes:
+        return await skill.answer(envelope)
+
+    body: dict[str, Any] = json.loads(anyio.run(answer))
+    return body
+
+
+def _speech(body: dict[str, Any]) -> str:
+    text: str = body["response"]["outputSpeech"].get("text") or body["response"][
+        "outputSpeech"
+    ].get("ssml")
+    return text
+
+
+class _Forwarder:
+    """A TCP proxy on 127.0.0.1 to the port ``target`` (changeable): a failover's DNS name."""
+
+    def __init__(self, target: int) -> None:
+        import socket
+
+        self.target = target
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sockets: list[Any] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            server = socket.create_connection(("127.0.0.1", self.target))
+            self.sockets += [client, server]
+            self._relay(client, server)
+
+    def _relay(self, client: Any, server: Any) -> None:
+        """Pass what each side sends to the other (a proxy that loses answers overrides it)."""
+        for source, sink in ((client, server), (server, client)):
+            threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: Any, sink: Any) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.listener.close()
+        for sock in self.sockets:
+            sock.close()

@@ -1,0 +1,584 @@
+"""`SQLiteStore` while a skill serves: off the event loop in WAL mode, several processes on one
+file, its timeout and its failures, and its file deleted, replaced or restored under it.
+
+Who may read its files: test_store_sqlite.py; its backups: test_store_backup.py."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+from alexaskill import Skill, speak
+from alexaskill.exceptions import ConfigurationError, StoreError
+from alexaskill.responses import Response
+from alexaskill.store import Attributes, SQLiteStore, open_store
+
+from .store_shared import SKILL_ID
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+# --- SQLite: off the event loop, WAL, several processes -------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_sqlite_works_in_threads_in_wal_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alexaskill.store.sqlite as store_module
+
+    threads: list[int] = []
+    select = store_module._select
+
+    def spy(connection: sqlite3.Connection, key: str) -> list[tuple[str, str]]:
+        threads.append(threading.get_ident())
+        return select(connection, key)
+
+    monkeypatch.setattr(store_module, "_select", spy)
+    path = tmp_path / "wal.db"
+    store = SQLiteStore(path)
+    await store.update("u", {"a": 1}, ())
+    assert await store.load("u") == {"a": 1}
+    await store.aclose()
+    assert threads and threading.get_ident() not in threads
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.mark.anyio
+async def test_sqlite_store_closed_releases_its_connections_and_opens_again(
+    tmp_path: Path,
+) -> None:
+    store = SQLiteStore(tmp_path / "closed.db")
+    await store.update("u", {"a": 1}, ())
+    assert store._idle
+    await store.aclose()
+    assert store._idle == []
+    assert await store.load("u") == {"a": 1}  # a later call (the app served again) works
+
+
+def test_a_skill_served_twice_keeps_its_sqlite_store(tmp_path: Path) -> None:
+    # A module-level skill and one TestClient per test (the README's pattern), or a lifespan
+    # restarted: the first shutdown closes the store, the next start uses it again.
+    from alexaskill.testing import TestClient
+
+    skill = Skill(SKILL_ID, store=f"sqlite:///{tmp_path / 'twice.db'}")
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        return speak(f"visit {attributes.increment('visits')}")
+
+    for visit in (1, 2):
+        with TestClient(skill, user_id="amzn1.ask.account.SAME") as client:
+            assert client.intent("Count").speech == f"visit {visit}"
+
+
+@pytest.mark.anyio
+async def test_a_relative_sqlite_path_is_the_one_of_when_the_store_was_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each new connection resolved it against the working directory of its moment: a process
+    # that changed directory after making the store split its data over two files.
+    (tmp_path / "first").mkdir()
+    (tmp_path / "later").mkdir()
+    monkeypatch.chdir(tmp_path / "first")
+    store = open_store("sqlite:///skill.db")
+    assert isinstance(store, SQLiteStore) and store.path == str(tmp_path / "first" / "skill.db")
+    await store.update("u", {"x": 1}, ())
+    monkeypatch.chdir(tmp_path / "later")
+    await store.aclose()  # the next call opens a new connection
+    await store.update("u", {"y": 2}, ())
+    assert await store.load("u") == {"x": 1, "y": 2}
+    await store.aclose()
+    assert os.listdir(tmp_path / "later") == []
+
+
+def test_sqlite_store_needs_an_existing_directory(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="does not exist"):
+        SQLiteStore(tmp_path / "missing" / "x.db")
+    with pytest.raises(ConfigurationError, match="MemoryStore"):
+        SQLiteStore(":memory:")
+
+
+@pytest.mark.anyio
+async def test_sqlite_failures_are_store_errors_that_say_what_to_do(tmp_path: Path) -> None:
+    # sqlite3.OperationalError went out as it was: no StoreError, so @skill.exception(StoreError)
+    # never saw it, and the log took it for a handler's bug (a traceback of 40 lines).
+    path = tmp_path / "locked.db"
+    store = SQLiteStore(path, timeout=0.2)
+    await store.update("u", {"a": 1}, ())
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a backup, the sqlite3 shell: another writer's lock
+    try:
+        with pytest.raises(StoreError, match=r"locked\.db: the save waited 0\.2 s") as info:
+            await store.update("u", {"a": 2}, ())
+        assert "SQLiteStore(timeout=" in str(info.value)
+        assert isinstance(info.value.__cause__, sqlite3.OperationalError)
+        assert await store.load("u") == {"a": 1}  # WAL: reads go on meanwhile
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        await store.aclose()
+    garbage = tmp_path / "garbage.db"
+    broken = SQLiteStore(garbage)
+    # Damaged once the store is made (a file no database when it is made is refused then).
+    garbage.write_bytes(b"not a database at all " * 200)
+    with pytest.raises(StoreError, match=r"garbage\.db is not a SQLite database, or is damaged"):
+        await broken.load("u")
+    await broken.aclose()
+
+
+_WORKER = """
+import asyncio, sys
+from alexaskill.store import SQLiteStore
+
+async def main(path, worker):
+    store = SQLiteStore(path)
+    await store.load("user")          # connect before the start signal
+    print("ready", flush=True)
+    sys.stdin.readline()
+    await asyncio.gather(*(
+        store.update("user", {f"w{worker}-k{i}": [worker, i]}, ()) for i in range(25)
+    ))
+    for i in range(25):
+        await store.update("user", {f"w{worker}-seq{i}": i, "last": worker}, ())
+    await store.aclose()
+
+asyncio.run(main(sys.argv[1], int(sys.argv[2])))
+"""
+
+
+def test_sqlite_several_processes_writing_one_user_lose_no_key(tmp_path: Path) -> None:
+    # Like several uvicorn workers answering one user at once: every key any of them wrote is
+    # there afterwards, and "last", which all of them wrote, holds one of their values.
+    path = str(tmp_path / "shared.db")
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WORKER, path, str(n)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for n in range(4)
+    ]
+    try:
+        for worker in workers:
+            assert worker.stdout is not None and worker.stdout.readline() == "ready\n"
+        for worker in workers:
+            assert worker.stdin is not None
+            worker.stdin.write("go\n")
+            worker.stdin.flush()
+        for worker in workers:
+            assert worker.wait(timeout=30) == 0
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+            for pipe in (worker.stdin, worker.stdout):
+                if pipe is not None:
+                    pipe.close()
+            worker.wait()
+    with sqlite3.connect(path) as connection:
+        rows = dict(connection.execute("SELECT field, value FROM alexaskill_attributes").fetchall())
+    expected = {f"w{w}-k{i}" for w in range(4) for i in range(25)}
+    expected |= {f"w{w}-seq{i}" for w in range(4) for i in range(25)}
+    assert set(rows) == expected | {"last"}
+    assert json.loads(rows["last"]) in range(4)
+    assert json.loads(rows["w3-k7"]) == [3, 7]
+
+
+_FIRST_UPDATES = """
+import anyio, json, sys
+from alexaskill.store import SQLiteStore
+
+async def main(directory, worker, rounds, per_round, updates):
+    errors = []
+
+    async def update(store, i):
+        try:
+            await store.update("user", {f"w{worker}-{i}": i}, ())
+        except Exception as exc:
+            errors.append(repr(exc))
+
+    for r in range(rounds):
+        stores = [SQLiteStore(f"{directory}/r{r}-{d}.db") for d in range(per_round)]
+        print("ready", flush=True)
+        sys.stdin.readline()
+        async with anyio.create_task_group() as group:
+            for store in stores:
+                for i in range(updates):
+                    group.start_soon(update, store, i)
+        for store in stores:
+            await store.aclose()
+    print(json.dumps(errors), flush=True)
+
+anyio.run(main, sys.argv[1], *map(int, sys.argv[2:]))
+"""
+
+
+def test_sqlite_new_files_take_simultaneous_first_updates_from_several_processes(
+    tmp_path: Path,
+) -> None:
+    # Connections opening a new file at the same moment raced to switch it to WAL, and SQLite
+    # answers that race "database is locked" at once, whatever the busy timeout: the request got
+    # the apology. 600 new files, each taking 8 simultaneous first updates: 2 from each of 4
+    # processes, which start each round of 20 files together (40 threads each, anyio's default).
+    # Many files a round, few updates each: each new file is a race between the processes, and
+    # each round's start in lockstep costs time of its own.
+    # On tmpfs where there is one: the race is in the locks, and disk syncs only make it slow.
+    shm = Path("/dev/shm")
+    directory = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() else tmp_path
+    processes, rounds, per_round, updates = 4, 30, 20, 2
+    settings = [str(rounds), str(per_round), str(updates)]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _FIRST_UPDATES, str(directory), str(n), *settings],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for n in range(processes)
+    ]
+    try:
+        for _ in range(rounds):
+            for worker in workers:
+                assert worker.stdout is not None and worker.stdout.readline() == "ready\n"
+            for worker in workers:
+                assert worker.stdin is not None
+                worker.stdin.write("go\n")
+                worker.stdin.flush()
+        errors = []
+        for worker in workers:
+            assert worker.stdout is not None
+            errors += json.loads(worker.stdout.readline())
+            assert worker.wait(timeout=30) == 0
+        assert errors == []
+        for path in directory.glob("r*.db"):
+            with sqlite3.connect(path) as connection:
+                count = connection.execute("SELECT count(*) FROM alexaskill_attributes")
+                assert count.fetchone()[0] == processes * updates, path
+        assert len(list(directory.glob("r*.db"))) == rounds * per_round
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+            for pipe in (worker.stdin, worker.stdout):
+                if pipe is not None:
+                    pipe.close()
+            worker.wait()
+        if directory != tmp_path:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.mark.anyio
+async def test_a_sqlite_load_waiting_for_a_lock_gives_way_to_the_deadline(
+    tmp_path: Path,
+) -> None:
+    # A load waits in its thread for SQLite's lock (here: the file set-up of a process's first
+    # connection, while another holds an exclusive lock), up to the store's timeout. The
+    # deadline's cancellation waited for the thread: the answer came only once the lock was
+    # free, however late. A load, which writes nothing, now gives way at once.
+    path = tmp_path / "attributes.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE other (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    released = threading.Event()
+
+    def release() -> None:
+        released.set()
+        holder.execute("ROLLBACK")
+
+    safety = threading.Timer(15, release)  # the old code's load returns only then
+    safety.start()
+    store = SQLiteStore(path, timeout=60)
+    try:
+        with anyio.move_on_after(0.2):
+            await store.load("user")
+        assert not released.is_set()  # given up while the lock was still held
+    finally:
+        safety.cancel()
+        if not released.is_set():
+            release()
+    assert await store.load("user") == {}  # the lock free, the store works
+    holder.close()
+    await store.aclose()
+
+
+# 2147484 s: the first whole second whose milliseconds overflow SQLite's int (2**31 - 1).
+@pytest.mark.parametrize(
+    "timeout", ["5", None, True, -1, float("nan"), float("inf"), 1e7, 2_147_484]
+)
+def test_a_sqlite_timeout_sqlite_cannot_wait_is_refused(tmp_path: Path, timeout: Any) -> None:
+    # Taken, and then each connection failed (a TypeError, every request) or waited for no lock
+    # at all: SQLite keeps the wait in an int of milliseconds, and one beyond it (inf, 1e7 s)
+    # or negative (nan too) is no wait, the message still saying "waited inf s".
+    with pytest.raises(ConfigurationError, match="SQLiteStore: timeout"):
+        SQLiteStore(tmp_path / "a.db", timeout=timeout)
+
+
+def test_a_sqlite_timeout_of_zero_or_days_is_taken(tmp_path: Path) -> None:
+    assert SQLiteStore(tmp_path / "a.db", timeout=0).timeout == 0
+    assert SQLiteStore(tmp_path / "a.db", timeout=20 * 86400).timeout == 20 * 86400
+    # The longest the message offers (2147482 s, its milliseconds within SQLite's int).
+    assert SQLiteStore(tmp_path / "a.db", timeout=2_147_482).timeout == 2_147_482
+
+
+@pytest.mark.anyio
+async def test_a_sqlite_store_over_a_file_that_is_no_sqlite_database_is_refused_when_made(
+    tmp_path: Path,
+) -> None:
+    # Taken: the first load or save of the first request failed ("file is not a database").
+    garbage = tmp_path / "notes.txt"
+    garbage.write_bytes(b"not a database at all " * 200)
+    with pytest.raises(ConfigurationError, match=r"notes\.txt is not a SQLite database"):
+        SQLiteStore(garbage)
+    with pytest.raises(ConfigurationError, match=r"notes\.txt is not a SQLite database"):
+        open_store(f"sqlite:///{garbage}")
+    short = tmp_path / "short.db"
+    short.write_bytes(b"x")
+    with pytest.raises(ConfigurationError, match=r"short\.db is not a SQLite database"):
+        SQLiteStore(short)
+    # An empty file is taken (SQLite writes one on first use), as is a database, or none.
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    database = tmp_path / "real.db"
+    sqlite3.connect(database).execute("CREATE TABLE t (x)").connection.close()
+    for path in (empty, database, tmp_path / "new.db"):
+        store = SQLiteStore(path)
+        await store.update("user", {"a": 1}, ())
+        assert await store.load("user") == {"a": 1}
+        await store.aclose()
+
+
+# --- SQLite: the file deleted, replaced or restored while the store has it open -------------------
+
+
+@pytest.mark.anyio
+async def test_a_sqlite_file_deleted_while_open_is_made_afresh_not_written_unseen(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The pooled connections went on writing to the deleted file: every later save was lost,
+    # without a word, for whoever opened the path (another worker, the next restart).
+    path = tmp_path / "attributes.db"
+    store = SQLiteStore(path)
+    await store.update("user", {"old": 1}, ())
+    for name in ("attributes.db", "attributes.db-wal", "attributes.db-shm"):
+        (tmp_path / name).unlink(missing_ok=True)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        await store.update("user", {"new": 2}, ())
+    assert "was deleted while the store had it open" in caplog.text
+    assert await store.load("user") == {"new": 2}
+    other = SQLiteStore(path)
+    assert await other.load("user") == {"new": 2}
+    await other.aclose()
+    await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_sqlite_file_replaced_while_open_is_the_one_read_and_written(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A backup restored over the file (os.replace): the store read and wrote the old one.
+    path = tmp_path / "attributes.db"
+    backup = SQLiteStore(tmp_path / "backup.db")
+    await backup.update("user", {"restored": True}, ())
+    await backup.aclose()
+    store = SQLiteStore(path)
+    await store.update("user", {"lost": 1}, ())
+    os.replace(tmp_path / "backup.db", path)
+    for name in ("attributes.db-wal", "attributes.db-shm"):
+        (tmp_path / name).unlink(missing_ok=True)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        assert await store.load("user") == {"restored": True}
+    assert "was replaced while the store had it open" in caplog.text
+    assert "-wal and -shm files removed" in caplog.text
+    await store.update("user", {"after": 2}, ())
+    other = SQLiteStore(path)
+    assert await other.load("user") == {"restored": True, "after": 2}
+    await other.aclose()
+    await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_sqlite_file_deleted_after_the_store_closed_is_no_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Closed (a test client's end), the store had no connection to the file: a test deleting
+    # it before the next one is no file "deleted while the store had it open". And the next
+    # load failed, "no such table": the store had set the file up once, and never again.
+    store = SQLiteStore(tmp_path / "attributes.db")
+    await store.update("user", {"old": 1}, ())
+    await store.aclose()
+    for name in ("attributes.db", "attributes.db-wal", "attributes.db-shm"):
+        (tmp_path / name).unlink(missing_ok=True)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        assert await store.load("user") == {}
+    assert "while the store had it open" not in caplog.text
+    await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_late_stat_of_the_file_replaced_is_no_second_replacement(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two threads stat the path around a replacement: the one that saw the old file took the
+    # lock second, called the new file "replaced" by the old one (a second warning, the pool
+    # closed again) and kept the old file's identity, so the next call warned a third time.
+    from alexaskill.store import sqlite as sqlite_module
+    from alexaskill.store.sqlite_file import _identity
+
+    path = tmp_path / "attributes.db"
+    store = SQLiteStore(path)
+    await store.update("user", {"old": 1}, ())
+    stale = _identity(str(path))
+    os.replace(path, tmp_path / "moved.db")
+    for name in ("attributes.db-wal", "attributes.db-shm"):
+        (tmp_path / name).unlink(missing_ok=True)
+    restored = SQLiteStore(path)
+    await restored.update("user", {"new": 2}, ())
+    await restored.aclose()
+    real = _identity
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        assert await store.load("user") == {"new": 2}  # the replacement seen: one warning
+        late = iter([stale])  # the next call's stat, taken before the replacement
+        monkeypatch.setattr(sqlite_module, "_identity", lambda p: next(late, None) or real(p))
+        assert await store.load("user") == {"new": 2}
+        assert await store.load("user") == {"new": 2}
+    assert caplog.text.count("while the store had it open") == 1
+    await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_file_deleted_while_another_call_sets_it_up_is_set_up_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A call setting the old file up (its table) finished after another had seen the file
+    # deleted and forgotten it: it marked the store set up, so the new file never got its table
+    # and every call failed "no such table".
+    path = tmp_path / "attributes.db"
+    store = SQLiteStore(path)
+    await store.update("user", {"old": 1}, ())
+    await store.aclose()  # the next connection sets the file up again
+    set_up = SQLiteStore._set_up
+
+    def deleted_meanwhile(self: SQLiteStore, connection: sqlite3.Connection) -> None:
+        set_up(self, connection)
+        monkeypatch.setattr(SQLiteStore, "_set_up", set_up)
+        for name in ("attributes.db", "attributes.db-wal", "attributes.db-shm"):
+            (tmp_path / name).unlink(missing_ok=True)
+        with self._lock:  # what another thread's call does on seeing the file gone
+            self._forget_file(deleted=True)
+            self._file = None
+
+    monkeypatch.setattr(SQLiteStore, "_set_up", deleted_meanwhile)
+    assert await store.load("user") == {"old": 1}  # read from the file it had open
+    assert await store.load("user") == {}
+    await store.update("user", {"new": 2}, ())
+    assert await store.load("user") == {"new": 2}
+    await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_backup_restored_through_sqlite_while_serving_is_read_and_kept(
+    tmp_path: Path,
+) -> None:
+    # A backup copied over the file in place (cp, the same inode) is seen by no one while the
+    # -wal holds pages: they were read over the copy's, and the next save failed "malformed"
+    # (probed). The way the store's messages give, SQLite's backup API, is safe while serving.
+    backup_path = tmp_path / "backup.db"
+    backup = SQLiteStore(backup_path)
+    await backup.update("user", {"restored": True}, ())
+    await backup.aclose()
+    store = SQLiteStore(tmp_path / "attributes.db")
+    for i in range(20):
+        await store.update(f"user{i}", {"lost": i, "pad": "x" * 300}, ())
+    assert os.path.getsize(tmp_path / "attributes.db-wal") > 0  # the pages are in the -wal
+    source = sqlite3.connect(backup_path)
+    target = sqlite3.connect(tmp_path / "attributes.db")
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    assert await store.load("user") == {"restored": True}
+    assert await store.load("user3") == {}
+    await store.update("user", {"after": 2}, ())
+    await store.aclose()
+    check = sqlite3.connect(tmp_path / "attributes.db")
+    try:
+        assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        check.close()
+    other = SQLiteStore(tmp_path / "attributes.db")
+    assert await other.load("user") == {"restored": True, "after": 2}
+    await other.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_damaged_or_replaced_sqlite_file_is_told_how_to_restore_safely(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The message said "restore it from a backup": copied over the file while the skill runs,
+    # the old -wal's pages are read over the copy's, and it is damaged again.
+    garbage = tmp_path / "garbage.db"
+    broken = SQLiteStore(garbage)
+    # Damaged once the store is made (a file no database when it is made is refused then).
+    garbage.write_bytes(b"not a database at all " * 200)
+    with pytest.raises(StoreError) as info:
+        await broken.load("u")
+    await broken.aclose()
+    assert f"sqlite3 {garbage} '.restore BACKUP'" in str(info.value)
+    assert "never copy a file over it while it is open" in str(info.value)
+    path = tmp_path / "attributes.db"
+    store = SQLiteStore(path)
+    await store.update("user", {"old": 1}, ())
+    fresh = SQLiteStore(tmp_path / "fresh.db")
+    await fresh.update("user", {"new": 1}, ())
+    await fresh.aclose()
+    os.replace(tmp_path / "fresh.db", path)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        await store.load("user")
+    assert "was replaced while the store had it open" in caplog.text
+    assert f"sqlite3 {path} '.restore BACKUP'" in caplog.text
+    await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_sqlite_file_replaced_beside_the_old_wal_is_warned_it_may_read_the_old_values(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A backup moved over the file while the skill runs, the old file's -wal left beside it:
+    # SQLite reads that -wal's pages over the backup's (here the old values come back), and
+    # the warning said the store "opens the file now at that path", as if the backup were read.
+    path = tmp_path / "attributes.db"
+    backup = SQLiteStore(tmp_path / "backup.db")
+    await backup.update("user", {"restored": True}, ())
+    await backup.aclose()
+    store = SQLiteStore(path)
+    await store.update("user", {"old": 1}, ())
+    os.replace(tmp_path / "backup.db", path)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        await store.load("user")
+    await store.aclose()
+    assert "was replaced while the store had it open" in caplog.text
+    assert f"the old file's -wal ({path}-wal) is still beside it" in caplog.text
+    assert "may be the old file's or damaged" in caplog.text
