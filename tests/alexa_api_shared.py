@@ -1,0 +1,78 @@
+"""What the tests of Alexa's service APIs (tests/test_alexa_api*.py) share: the skill id, the
+fake's products, a skill asking any `AlexaApi` method, a coroutine run, the client's clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from alexaskill import (
+    AlexaApi,
+    AlexaApiError,
+    AlexaApiTimeout,
+    InSkillProduct,
+    Response,
+    Skill,
+    speak,
+)
+
+SKILL_ID = "amzn1.ask.skill.19191919-1919-1919-1919-191919191919"
+
+
+PRODUCTS = [
+    InSkillProduct(
+        product_id="amzn1.adg.product.1",
+        reference_name="premium",
+        name="Premium forecasts",
+        type="ENTITLEMENT",
+        purchasable="NOT_PURCHASABLE",
+        entitled="ENTITLED",
+        entitlement_reason="PURCHASED",
+        active_entitlement_count=1,
+        purchase_mode="TEST",
+    ),
+    InSkillProduct(
+        product_id="amzn1.adg.product.2",
+        reference_name="hints",
+        name="Hint pack",
+        type="CONSUMABLE",
+        purchasable="PURCHASABLE",
+        entitled="NOT_ENTITLED",
+        active_entitlement_count=0,
+        purchase_mode="TEST",
+    ),
+]
+
+
+def api_skill() -> tuple[Skill, list[object]]:
+    """A skill whose intent ``Ask`` calls the `AlexaApi` method named by its slot ``what``."""
+    skill = Skill(SKILL_ID)
+    seen: list[object] = []
+
+    @skill.intent("Ask")
+    async def ask_api(api: AlexaApi, what: str) -> Response:
+        value = await getattr(api, what)()
+        seen.append(value)
+        return speak(f"{what} answered")
+
+    @skill.exception(AlexaApiTimeout)
+    async def too_slow(exc: AlexaApiTimeout) -> Response:
+        return speak(f"{exc.operation} timed out")
+
+    @skill.exception(AlexaApiError)
+    async def failed(exc: AlexaApiError) -> Response:
+        return speak(f"{exc.operation} failed with {exc.status}")
+
+    return skill, seen
+
+
+def _run(coroutine: Any) -> Any:
+    import anyio
+
+    async def main() -> Any:
+        return await coroutine
+
+    return anyio.run(main)
+
+
+MOMENT = dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC)  # the client's clock in these tests

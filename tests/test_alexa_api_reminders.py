@@ -1,0 +1,351 @@
+"""Reminders through `AlexaApi`: what `create_reminder` sends, the times and types it refuses
+before any call (a moment gone by among them), and Amazon's reminders decoded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from alexaskill import AlexaApi, Reminder, Response, Scope, Skill, speak
+from alexaskill.models import decode_envelope
+from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
+
+from .alexa_api_shared import MOMENT, SKILL_ID, _run
+
+# --- reminders ------------------------------------------------------------------------------------
+
+
+def reminder_skill(**options: Any) -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Remind")
+    async def remind(api: AlexaApi) -> Response:
+        reminder = await api.create_reminder("Take the bins out", **options)
+        return speak(f"Created {reminder.alert_token} {reminder.status}")
+
+    @skill.intent("List")
+    async def list_(api: AlexaApi) -> Response:
+        reminders = await api.get_reminders()
+        return speak("; ".join(f"{r.text} at {r.trigger and r.trigger.type}" for r in reminders))
+
+    @skill.intent("Delete")
+    async def delete(api: AlexaApi, token: str) -> Response:
+        return speak(f"deleted {await api.delete_reminder(token)}")
+
+    return skill
+
+
+def test_a_reminder_in_ten_minutes(skill_client: Callable[..., TestClient]) -> None:
+    client = skill_client(reminder_skill(after=dt.timedelta(minutes=10)), locale="en-GB")
+    result = client.intent("Remind")
+    [call] = result.api_calls
+    assert (call.operation, call.method, call.path, call.status) == (
+        "create_reminder",
+        "POST",
+        "/v1/alerts/reminders",
+        200,
+    )
+    assert call.body["trigger"] == {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 600}
+    assert call.body["alertInfo"] == {
+        "spokenInfo": {"content": [{"locale": "en-GB", "text": "Take the bins out"}]}
+    }
+    assert call.body["pushNotification"] == {"status": "ENABLED"}
+    dt.datetime.fromisoformat(call.body["requestTime"])
+    [kept] = client.api.reminders
+    assert result.speech == f"Created {kept.alert_token} ON"
+    listed = client.intent("List")
+    assert listed.speech == "Take the bins out at SCHEDULED_RELATIVE"
+
+
+def test_a_reminder_at_a_local_time_in_a_named_zone(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    at = dt.datetime(2026, 12, 1, 7, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    skill = reminder_skill(at=at, recurrence=["FREQ=WEEKLY;BYDAY=MO"], push_notification=False)
+    call = skill_client(skill).intent("Remind").api_calls[0]
+    assert call.body["trigger"] == {
+        "type": "SCHEDULED_ABSOLUTE",
+        "scheduledTime": "2026-12-01T07:30:00.000",
+        "timeZoneId": "Europe/Berlin",
+        "recurrence": {
+            "startDateTime": "2026-12-01T07:30:00.000",
+            "recurrenceRules": ["FREQ=WEEKLY;BYDAY=MO"],
+        },
+    }
+    assert call.body["pushNotification"] == {"status": "DISABLED"}
+
+
+def test_a_naive_time_is_the_devices_and_a_fixed_offset_is_said_in_utc(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    naive = skill_client(reminder_skill(at=dt.datetime(2036, 12, 1, 7, 30)))
+    # (after the time_zone call create_reminder makes to judge a local time)
+    zone, created = naive.intent("Remind").api_calls
+    assert (zone.operation, created.operation) == ("time_zone", "create_reminder")
+    assert created.body["trigger"] == {
+        "type": "SCHEDULED_ABSOLUTE",
+        "scheduledTime": "2036-12-01T07:30:00.000",
+    }
+    offset = dt.timezone(dt.timedelta(hours=2))
+    fixed = skill_client(reminder_skill(at=dt.datetime(2036, 12, 1, 7, 30, tzinfo=offset)))
+    assert fixed.intent("Remind").api_calls[0].body["trigger"] == {
+        "type": "SCHEDULED_ABSOLUTE",
+        "scheduledTime": "2036-12-01T05:30:00.000",
+        "timeZoneId": "UTC",
+    }
+
+
+def test_deleting_a_reminder(skill_client: Callable[..., TestClient]) -> None:
+    client = skill_client(reminder_skill(after=dt.timedelta(hours=1)))
+    client.intent("Remind")
+    token = client.api.reminders[0].alert_token
+    first = client.intent("Delete", token=token)
+    assert first.speech == "deleted True"
+    assert first.api_calls[0].path == f"/v1/alerts/reminders/{token}"
+    assert client.intent("Delete", token=token).speech == "deleted False"
+    assert client.api.reminders == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"at": dt.datetime(2026, 1, 1), "after": dt.timedelta(minutes=1)},
+        {"after": dt.timedelta(0)},
+        {"after": dt.timedelta(minutes=5), "recurrence": ["FREQ=DAILY"]},
+        {"at": dt.datetime(2026, 1, 1), "recurrence": "FREQ=DAILY"},
+    ],
+)
+def test_a_reminder_the_api_would_refuse_is_a_value_error_before_any_call(
+    options: dict[str, Any],
+) -> None:
+    api = AlexaApi(decode_envelope(json.dumps(RequestFactory().intent("Remind"))))
+    with pytest.raises(ValueError):
+        _run(api.create_reminder("Stretch", **options))
+
+
+def test_reminders_without_permission_get_the_consent_card(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    client = skill_client(reminder_skill(after=dt.timedelta(minutes=1)), permissions=[])
+    result = client.intent("Remind")
+    assert result.card == {"type": "AskForPermissionsConsent", "permissions": [Scope.REMINDERS]}
+    assert result.api_calls[0].status == 403
+    assert client.intent("Delete", token="abc").api_calls[0].status == 401
+
+
+def test_reminder_values_decode_amazons_answer() -> None:
+    # The shape of a reminder in Amazon's "Get all reminders" example.
+    raw = {
+        "alertToken": "string",
+        "createdTime": "2018-08-14T15:40:55.002Z",
+        "updatedTime": "2018-08-14T15:41:55.002Z",
+        "trigger": {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": "2018-08-14T18:00:00.000"},
+        "status": "ON",
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
+        "pushNotification": {"status": "ENABLED"},
+        "version": "1",
+    }
+    import msgspec
+
+    reminder = msgspec.convert(raw, Reminder)
+    assert reminder.text == "walk the dog"
+    assert (
+        reminder.trigger is not None
+        and reminder.trigger.scheduled_time == "2018-08-14T18:00:00.000"
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        ({"at": "2026-12-01T07:30"}, r"at= is a datetime.*not a str"),
+        ({"at": dt.date(2026, 12, 1)}, r"at= is a datetime.*not a date"),
+        ({"after": 300}, r"after= is a timedelta.*not a int"),
+        ({"at": dt.datetime(2026, 12, 1), "recurrence": [7]}, r"recurrence.*rules.*not a int"),
+    ],
+)
+def test_a_reminder_time_of_the_wrong_type_is_a_type_error_that_says_what_to_give(
+    options: dict[str, Any], said: str
+) -> None:
+    # after=300 (seconds, as one writes it) was AttributeError: 'int' object has no attribute
+    # 'total_seconds'; at="…" a str's 'tzinfo'; a rule that is no str was sent (to the fake).
+    raw = RequestFactory().intent("Remind")
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=FakeAlexaApi())
+    with pytest.raises(TypeError, match=said):
+        _run(api.create_reminder("Stretch", **options))
+
+
+def test_a_reminder_token_that_is_no_str_is_a_type_error() -> None:
+    # It was quote()'s "quote_from_bytes() expected bytes", which names nothing of the skill's.
+    raw = RequestFactory().intent("Delete")
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=FakeAlexaApi())
+    with pytest.raises(TypeError, match=r"delete_reminder.*alert_token.*str, not a int"):
+        _run(api.delete_reminder(5))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("options", "rules"),
+    [
+        ({"at": dt.datetime(2036, 12, 1, 7, 30), "recurrence": None}, None),
+        ({"after": dt.timedelta(minutes=5), "recurrence": None}, None),
+        ({"at": dt.datetime(2036, 12, 1, 7, 30), "recurrence": "iterator"}, ["FREQ=DAILY"]),
+    ],
+)
+def test_the_reminder_type_check_keeps_a_recurrence_of_none_or_read_once(
+    options: dict[str, Any], rules: list[str] | None
+) -> None:
+    # The rule check iterated the recurrence before the trigger was made of it: None (no
+    # recurrence, as it worked before) became "'NoneType' object is not iterable", and an
+    # iterator's rules were used up, a recurrence of no rules sent.
+    if options["recurrence"] == "iterator":
+        options = {**options, "recurrence": iter(["FREQ=DAILY"])}
+    fake = FakeAlexaApi()
+    raw = RequestFactory().intent("Remind")
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
+    _run(api.create_reminder("Stretch", **options))
+    [call] = [call for call in fake.calls if call.operation == "create_reminder"]
+    recurrence = call.body["trigger"].get("recurrence")
+    assert (recurrence and recurrence["recurrenceRules"]) == rules
+
+
+# --- a reminder in the past -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        dt.datetime(2031, 3, 14, 8, 0, tzinfo=dt.UTC),
+        dt.datetime(2031, 3, 14, 9, 30, tzinfo=ZoneInfo("Europe/Paris")),  # 08:30 UTC
+        dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC),  # the request's moment: gone by the call
+    ],
+)
+def test_a_reminder_at_a_moment_gone_is_a_value_error_unsent(
+    skill_client: Callable[..., TestClient], at: dt.datetime
+) -> None:
+    # A one-time reminder in the past never rings. at= an hour ago went out, and the
+    # fake created it: a skill that said "I'll remind you at 8" at 9 passed its tests.
+    client = skill_client(reminder_skill(at=at), now=lambda: MOMENT)
+    with pytest.raises(ValueError, match=r"at= 2031-03-14T.* is in the past.*never ring"):
+        client.intent("Remind")
+    assert client.api.calls == []
+    assert client.api.reminders == []
+
+
+def test_a_local_time_gone_in_the_devices_zone_is_a_value_error_once_the_zone_is_known(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # A time without tzinfo is the device's: once the handler asked the zone (api.now()), the
+    # check reads it in that zone; 09:30 in Paris is 08:30 UTC, gone at 09:00 UTC.
+    skill = Skill(SKILL_ID)
+    raised: list[BaseException] = []
+
+    @skill.intent("Remind")
+    async def remind(api: AlexaApi) -> Response:
+        now = await api.now()
+        try:
+            await api.create_reminder("Stretch", at=now.replace(tzinfo=None, minute=30) - HOUR)
+        except ValueError as exc:
+            raised.append(exc)
+        return speak("done")
+
+    client = skill_client(skill, time_zone="Europe/Paris", now=lambda: MOMENT)
+    result = client.intent("Remind")
+    assert [call.operation for call in result.api_calls] == ["time_zone"]
+    [exc] = raised
+    assert "in the past" in str(exc) and "2031-03-14T09:30" in str(exc)
+
+
+HOUR = dt.timedelta(hours=1)
+
+
+def test_a_local_time_gone_is_a_value_error_whether_or_not_the_zone_was_asked(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # A time without tzinfo gone by was a ValueError once the handler had asked the zone, and
+    # an AlexaApiError (the fake's 400) when it had not: one mistake, two errors to catch.
+    # create_reminder asks the zone itself now (once a request, as api.now() does), unsent.
+    skill = Skill(SKILL_ID)
+    said: list[str] = []
+
+    @skill.intent("Remind")
+    async def remind(api: AlexaApi) -> Response:
+        try:
+            await api.create_reminder("Stretch", at=dt.datetime(2031, 3, 14, 9, 30))
+        except ValueError as exc:
+            said.append(str(exc))
+        return speak("done")
+
+    client = skill_client(skill, time_zone="Europe/Paris", now=lambda: MOMENT)
+    result = client.intent("Remind")
+    assert [call.operation for call in result.api_calls] == ["time_zone"]
+    assert said and "in the past" in said[0] and "2031-03-14T09:30" in said[0]
+    assert client.api.reminders == []
+    # Ten in the evening in Paris is to come: created, the zone asked first.
+    later = skill_client(reminder_skill(at=dt.datetime(2031, 3, 14, 22, 0)), now=lambda: MOMENT)
+    later.api.time_zone = "Europe/Paris"
+    calls = later.intent("Remind").api_calls
+    assert [(call.operation, call.status) for call in calls] == [
+        ("time_zone", 200),
+        ("create_reminder", 200),
+    ]
+
+
+def test_a_local_time_on_a_device_without_a_zone_is_judged_by_neither_side(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # The skill cannot read a local time on a device that set no zone, and sent it; the fake
+    # read it in UTC and refused it (400, an AlexaApiError): a rule of its own, as what Alexa
+    # does then is not documented. Neither judges it now: created.
+    client = skill_client(reminder_skill(at=dt.datetime(2031, 3, 14, 8, 30)), now=lambda: MOMENT)
+    calls = client.intent("Remind").api_calls
+    assert [(call.operation, call.status) for call in calls] == [
+        ("time_zone", 204),
+        ("create_reminder", 200),
+    ]
+
+
+def test_a_reminders_request_time_is_the_requests_timestamp(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # requestTime came from this machine's clock, whatever the request's timestamp: a test
+    # with a fixed clock sent a requestTime of the day it ran.
+    client = skill_client(reminder_skill(after=dt.timedelta(minutes=10)), now=lambda: MOMENT)
+    [call] = client.intent("Remind").api_calls
+    assert call.status == 200
+    assert call.body["requestTime"] == "2031-03-14T09:00:00.000"
+    assert client.api.reminders[0].created_time == "2031-03-14T09:00:00.000Z"
+
+
+def test_a_reminder_to_come_and_a_recurring_one_are_created(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    soon = dt.datetime(2031, 3, 14, 9, 5, tzinfo=dt.UTC)
+    assert skill_client(reminder_skill(at=soon), now=lambda: MOMENT).intent("Remind").api_calls[
+        0
+    ].status == (200)
+    # A recurring one's first time may have gone by today: what Amazon does with it is not
+    # documented, so neither the client nor the fake refuses it.
+    daily = reminder_skill(at=soon - HOUR, recurrence=["FREQ=DAILY"])
+    assert skill_client(daily, now=lambda: MOMENT).intent("Remind").api_calls[0].status == 200
+
+
+def test_a_reminder_gone_by_is_said_as_alexaskills_rule_to_the_second(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # The message said "Amazon's Reminders API refuses a reminder in the past", which Amazon's
+    # reference does not say (the fake's code for it is its own); and it gave both times to
+    # the minute: "at= 2031-03-14T09:00+00:00 is in the past: the request was made at
+    # 2031-03-14T09:00+00:00", the same time said twice.
+    at = MOMENT + dt.timedelta(seconds=30)
+    client = skill_client(reminder_skill(at=at), now=lambda: MOMENT + dt.timedelta(seconds=45))
+    with pytest.raises(ValueError) as raised:
+        client.intent("Remind")
+    said = str(raised.value)
+    assert "2031-03-14T09:00:30+00:00" in said and "2031-03-14T09:00:45+00:00" in said
+    assert "alexaskill" in said and "Amazon's Reminders API refuses" not in said
