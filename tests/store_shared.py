@@ -1,10 +1,12 @@
 """What the store tests (tests/test_store*.py) share: the skill id, a request envelope for a
-user, a store counting its calls, a counting skill and its answer, and a TCP forwarder."""
+user, a store counting its calls, a counting skill and its answer, a TCP forwarder, and for
+SQLite's files their modes, a save read back and a script taking the file over."""
 
 from __future__ import annotations
 
 import copy
 import json
+import stat
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -15,7 +17,7 @@ import anyio
 from alexaskill import Skill, speak
 from alexaskill.models import Envelope, decode_envelope
 from alexaskill.responses import Response
-from alexaskill.store import Attributes, MemoryStore, attributes_service
+from alexaskill.store import Attributes, MemoryStore, SQLiteStore, attributes_service
 
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
@@ -138,3 +140,22 @@ class _Forwarder:
         self.listener.close()
         for sock in self.sockets:
             sock.close()
+
+
+def _modes(directory: Path) -> dict[str, int]:
+    return {path.name: stat.S_IMODE(path.stat().st_mode) for path in directory.iterdir()}
+
+
+async def _save_and_load(store: SQLiteStore) -> None:
+    await store.update("amzn1.ask.account.a", {"city": "Oslo"}, ())
+    assert await store.load("amzn1.ask.account.a") == {"city": "Oslo"}
+
+
+_TAKE_OVER = """
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], timeout=0, isolation_level=None)
+try:
+    print(connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0])
+except sqlite3.OperationalError as exc:
+    print(exc)
+"""
