@@ -44,6 +44,10 @@ pytest.register_assert_rewrite("tests.exchange_harness")
 # API answered 200). Its fixtures are not imported here: that module says why.
 pytest.register_assert_rewrite("tests.simulator_shared")
 
+# So does what the slot types' tests share (tests/understanding_shared.py): `slot` asserts that a
+# phrase was understood at all, and says what came back when it was not.
+pytest.register_assert_rewrite("tests.understanding_shared")
+
 # --- the shell's configuration of a skill is not the tests' ------------------------------------
 
 # The variables settings_from_env() and `alexaskill serve` read (ALEXASKILL_LOG_JSON=1 exported for

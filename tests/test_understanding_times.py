@@ -1,0 +1,376 @@
+"""AMAZON.TIME: clock times said or typed (to and past the hour, "half five", the 24-hour clock,
+"pm" said once for two times), and what is no time (hour 24, minute 60, a range of hours)."""
+
+from __future__ import annotations
+
+import pytest
+
+from alexaskill.slots import AlexaTime
+from alexaskill.understanding import InteractionModel, Understander, language_for
+from tests.understanding_shared import NOW, SKILL_ID, slot, understander, value, values
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("noon", "12:00"),
+        ("midnight", "00:00"),
+        ("three p m", "15:00"),
+        ("3 pm", "15:00"),
+        ("3pm", "15:00"),
+        ("three thirty p.m.", "15:30"),
+        ("seven a m", "07:00"),
+        ("twelve a m", "00:00"),
+        ("four in the morning", "04:00"),
+        ("two in the afternoon", "14:00"),
+        ("eight in the evening", "20:00"),
+        ("eleven at night", "23:00"),
+        ("half past three", "03:30"),
+        ("quarter past six", "06:15"),
+        ("quarter to five", "04:45"),
+        ("ten to nine p m", "20:50"),
+        ("three thirty", "03:30"),
+        ("seven oh five", "07:05"),
+        ("ten o'clock", "10:00"),
+        ("15:45", "15:45"),
+        ("in the morning", "MO"),
+        ("this afternoon", "AF"),
+        ("in the evening", "EV"),
+        ("tonight", "NI"),
+        ("at night", "NI"),
+    ],
+)
+def test_amazon_time(said: str, expected: str) -> None:
+    found = value(said, "AMAZON.TIME")
+    assert found == expected
+    AlexaTime.parse(found)
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("12:30pm", "AMAZON.TIME", "12:30"),
+        ("3:30pm", "AMAZON.TIME", "15:30"),
+        ("7:05am", "AMAZON.TIME", "07:05"),
+        ("1.5hours", "AMAZON.DURATION", "PT1H30M"),
+    ],
+)
+def test_a_clock_time_or_decimal_written_against_its_unit_is_one_number(
+    said: str, slot_type: str, expected: str
+) -> None:
+    # "12:30pm" was cut "12:3", "0", "pm" (the number backed off a digit to let letters follow):
+    # the time slot stayed empty, and "1.5hours" was read as five hours.
+    assert value(said, slot_type) == expected
+
+
+@pytest.mark.parametrize("said", ["12:60", "7:99 pm", "1275 pm"])
+def test_a_minute_past_fifty_nine_is_no_time(said: str) -> None:
+    # A typed "12:60" was sent as the AMAZON.TIME value "12:60", which no clock shows (and
+    # alexaskill's own AlexaTime refuses).
+    assert slot(said, "AMAZON.TIME") is None
+    assert value("12:59", "AMAZON.TIME") == "12:59"
+
+
+@pytest.mark.parametrize("said", ["from 5 to 6 pm", "from five to six", "from ten to six"])
+def test_a_time_range_opened_by_from_fills_no_time_slot(said: str) -> None:
+    # "from" was left out and "5 to 6 pm" read as five to six, 17:55: a range said as a time
+    # Alexa cannot send. "Five to six" alone, and a range whose start is no time, stay one time.
+    understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent"
+    assert understood.notes[-1].endswith(f"'{said}' is a range, not one value)")
+    assert value("5 to 6 pm", "AMAZON.TIME") == "17:55"
+    assert value("from quarter to six", "AMAZON.TIME") == "05:45"
+
+
+@pytest.mark.parametrize("said", ["5 to", "5 past", "five after", "ten to"])
+def test_a_time_half_said_fills_no_time_slot(said: str) -> None:
+    # The utterance ended before the hour: "5 to" was 05:00, the word "to" left out. Which hour
+    # it was to or past is unknown: no value, as "13 pm" gives none.
+    understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent"
+    assert understood.notes[-1].endswith(f"would leave out '{said.split()[-1]}')")
+    assert value("5 past 6", "AMAZON.TIME") == "06:05"
+    assert value("at 5", "AMAZON.TIME") == "05:00"
+
+
+@pytest.mark.parametrize("said", ["3::30", "3:30:00", "3:.30"])
+def test_a_garbled_clock_time_fills_no_time_slot(said: str) -> None:
+    # The tokenizer split "3::30" at its colons into 3 and 30, which AMAZON.TIME read as
+    # "three thirty", 03:30: a typing slip taken for a time. "3:30" is one.
+    assert slot(said, "AMAZON.TIME") is None
+    assert value("3:30", "AMAZON.TIME") == "03:30"
+    assert value("12:30pm", "AMAZON.TIME") == "12:30"
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("ten to midnight", "23:50"),
+        ("quarter past noon", "12:15"),
+        ("quarter past midnight", "00:15"),
+        ("half past midday", "12:30"),
+    ],
+)
+def test_a_time_said_to_or_past_noon_or_midnight_is_read(said: str, expected: str) -> None:
+    # The hour after "to" or "past" had to be a number: "ten to midnight" was no time at all
+    # (its reading dropped as the range "ten to midnight").
+    assert value(said, "AMAZON.TIME") == expected
+    assert slot(f"{said} pm", "AMAZON.TIME") is None  # noon and midnight take no "pm"
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("half five", "05:30"),
+        ("half seven pm", "19:30"),
+        ("half six in the evening", "18:30"),
+        ("half twelve", "12:30"),
+        ("quarter of seven", "06:45"),
+        ("ten of six", "05:50"),
+        ("twenty of twelve", "11:40"),
+    ],
+)
+def test_british_half_five_and_american_quarter_of_seven(said: str, expected: str) -> None:
+    # Both filled no slot: "half five" is half past five in British English, "quarter of
+    # seven" a quarter to seven in American English.
+    assert value(said, "AMAZON.TIME") == expected
+    assert value(said, "AMAZON.TIME", locale="en-GB") == expected
+
+
+@pytest.mark.parametrize("said", ["half twenty", "half midnight", "half of seven"])
+def test_half_with_no_twelve_hour_clock_hour_is_no_time(said: str) -> None:
+    assert slot(said, "AMAZON.TIME") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("ten till seven", "AMAZON.TIME", "06:50"),
+        ("quarter till ten", "AMAZON.TIME", "09:45"),
+        ("quarter of an hour", "AMAZON.DURATION", "PT15M"),
+        ("a quarter of an hour", "AMAZON.DURATION", "PT15M"),
+        ("a quarter hour", "AMAZON.DURATION", "PT15M"),
+    ],
+)
+def test_till_for_to_and_a_quarter_of_an_hour(said: str, slot_type: str, expected: str) -> None:
+    # "ten till seven" was dropped as a range; "quarter of an hour" (its "an" read as "a")
+    # filled no slot, though "three quarters of an hour" did.
+    assert value(said, slot_type) == expected
+    assert slot("from ten till seven", "AMAZON.TIME") is None  # still a range
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [("7.30", "07:30"), ("7.30pm", "19:30"), ("7.30 p m", "19:30"), ("19.45", "19:45")],
+)
+def test_a_time_typed_with_a_dot(said: str, expected: str) -> None:
+    # British English writes "7.30" for 7:30: it filled no AMAZON.TIME slot.
+    assert value(said, "AMAZON.TIME") == expected
+
+
+@pytest.mark.parametrize("said", ["7.75", "7.5", "25.30", "13.30pm"])
+def test_no_time_typed_with_a_dot_that_is_none(said: str) -> None:
+    assert value(said, "AMAZON.TIME") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("5 o clock", "05:00"),
+        ("five oclock pm", "17:00"),
+        ("seven o clock in the evening", "19:00"),
+    ],
+)
+def test_o_clock_typed_apart_or_together(said: str, expected: str) -> None:
+    # Only "o'clock" was read: "5 o clock" was no time, "five oclock" read with "oclock"
+    # left out as a word not in the sample.
+    understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
+    assert [reading.value for reading in understood.slots] == [expected]
+    assert understood.exact, understood.notes
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("1700 hours", "17:00"),
+        ("0730 hours", "07:30"),
+        ("17:00 hours", "17:00"),
+        ("7:30 hours", "07:30"),
+    ],
+)
+def test_a_time_typed_in_hours_as_the_military_says_it(said: str, expected: str) -> None:
+    # "seventeen hundred hours" was 17:00, "1700 hours" typed no time.
+    assert value(said, "AMAZON.TIME") == expected
+    assert value("1760 hours", "AMAZON.TIME") is None
+    assert value("1700", "AMAZON.TIME") is None  # without "hours": a number as likely
+    assert value("1700 hours", "AMAZON.DURATION") == "PT1700H"
+    assert value("17 hours", "AMAZON.TIME") is None  # a duration
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "24:30",
+        "24.30",
+        "2430 hours",
+        "24:00",
+        "twenty four thirty",
+        "twenty four hundred",
+        "half past twenty four",
+        "ten to twenty four",
+    ],
+)
+def test_an_hour_24_is_no_time(said: str) -> None:
+    # "24:30" (and "2430 hours", "24.30") was read as 00:30: there is no such time, and
+    # AMAZON.TIME documents no hour 24, so it fills no AMAZON.TIME slot.
+    parse = language_for("en-US").slot_parser("AMAZON.TIME")
+    assert parse is not None
+    assert parse(said.split(), NOW) is None
+    assert value(said, "AMAZON.TIME") is None
+    # Midnight by name still counts: the hour after 23.
+    assert value("ten to midnight", "AMAZON.TIME") == "23:50"
+    assert value("ten past midnight", "AMAZON.TIME") == "00:10"
+    assert value("23:59", "AMAZON.TIME") == "23:59"
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("oh nine oh five", "09:05"),
+        ("zero seven hundred hours", "07:00"),
+        ("oh seven hundred", "07:00"),
+        ("zero zero thirty", "00:30"),
+    ],
+)
+def test_a_twenty_four_hour_time_said_with_its_leading_zero(said: str, expected: str) -> None:
+    # The zero said before an hour below ten was read as no part of the time: "oh nine oh
+    # five" and "zero seven hundred hours" fell back (the zero could not be left out as a
+    # filler), though "0905" and "0700 hours" typed were times.
+    parse = language_for("en-US").slot_parser("AMAZON.TIME")
+    assert parse is not None
+    assert parse(said.split(), NOW) == expected
+    assert value(said, "AMAZON.TIME") == expected
+    assert parse(["oh", "five"], NOW) is None  # an exclamation and a five: no time
+
+
+@pytest.mark.parametrize("said", ["6 to 7", "six to seven", "9 to 5", "six till seven", "1 of 2"])
+def test_hours_said_with_to_and_no_minutes_are_no_time(said: str) -> None:
+    # "6 to 7" filled an AMAZON.TIME slot with 06:54 and "9 to 5" with 04:51: six minutes to
+    # seven is said "six minutes to seven"; said bare, two hours so are a range (or two
+    # numbers). The reading is dropped, and the explanation says why ("6 to 7": a range).
+    understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.request
+    assert understood.notes[-1].endswith(f"'{said}' is a range, not one value)") == (" to " in said)
+    assert value("six minutes to seven", "AMAZON.TIME") == "06:54"
+    assert value("5 to 6", "AMAZON.TIME") == "05:55"  # five, ten, twenty to: a clock time
+    assert value("twenty five to eight", "AMAZON.TIME") == "07:35"
+    assert value("six past seven", "AMAZON.TIME") == "07:06"
+
+
+@pytest.mark.parametrize(
+    ("said", "listed"),
+    [
+        ("11 and 12 pm", ["11:00", "12:00"]),
+        ("9 and 5 pm", ["09:00", "17:00"]),
+        ("11, 12 and 1 pm", ["11:00", "12:00", "13:00"]),
+        ("eleven or twelve in the afternoon", ["11:00", "12:00"]),
+    ],
+)
+def test_pm_said_once_is_no_earlier_hours_it_would_put_after_the_last(
+    said: str, listed: list[str]
+) -> None:
+    # "11 and 12 pm" filled a multiple-value AMAZON.TIME slot with 23:00 and 12:00: the "pm"
+    # read into the 11 put it eleven hours after the noon said with it. An hour it would put
+    # after the last is taken as said (11:00: "11 to 12 pm", eleven to noon).
+    assert values(said, "AMAZON.TIME") == listed
+    assert values("5 and 6 pm", "AMAZON.TIME") == ["17:00", "18:00"]
+    assert values("11 and 11:30 pm", "AMAZON.TIME") == ["23:00", "23:30"]
+
+
+def window_understander() -> Understander:
+    """An intent with two AMAZON.TIME slots, ``start`` and ``end``."""
+    slots = [{"name": "start", "type": "AMAZON.TIME"}, {"name": "end", "type": "AMAZON.TIME"}]
+    samples = ["between {start} and {end}", "from {start} to {end}", "{start} or {end}"]
+    intents = [
+        {"name": "Window", "slots": slots, "samples": samples},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
+    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+
+
+@pytest.mark.parametrize(
+    ("said", "start", "end"),
+    [
+        ("between 5 and six thirty pm", "17:00", "18:30"),
+        ("from 5 to 6 pm", "17:00", "18:00"),
+        ("from 9 to 5 pm", "09:00", "17:00"),
+        ("between 11 and 12 pm", "11:00", "12:00"),
+        ("7 or 8 in the evening", "19:00", "20:00"),
+        ("from 10 am to 2 pm", "10:00", "14:00"),
+        ("from 9 to 5", "09:00", "05:00"),
+        ("from noon to 5 pm", "12:00", "17:00"),
+    ],
+)
+def test_pm_said_once_after_two_time_slots_is_the_first_ones_too(
+    said: str, start: str, end: str
+) -> None:
+    # "between 5 and six thirty pm" filled start with 05:00 and end with 18:30: the "pm" said
+    # once for both was read into the second only, as it was in a multiple-value slot before.
+    understood = window_understander().understand(said, now=NOW)
+    found = {name: fill.value for name, fill in understood.fills.items()}
+    assert found == {"start": start, "end": end}
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("a minute to midnight", "23:59"),
+        ("a minute past noon", "12:01"),
+        ("a minute to six", "05:59"),
+        ("one minute past 5 pm", "17:01"),
+    ],
+)
+def test_a_minute_to_or_past_an_hour_is_one_minute(said: str, expected: str) -> None:
+    # "one minute to midnight" was 23:59, but "a minute to midnight" no time: after "minute"
+    # was set aside, the "a" was read as no number.
+    assert value(said, "AMAZON.TIME") == expected
+    assert value("two minutes to six", "AMAZON.TIME") == "05:58"
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("ten sixty six", "AMAZON.TIME", None),
+        ("nineteen ninety nine", "AMAZON.TIME", None),
+        ("november twenty six", "AMAZON.TIME", None),  # was 06:00, "november twenty" left out
+        ("ten sixty six", "AMAZON.FOUR_DIGIT_NUMBER", "1066"),
+        ("ten sixty six", "AMAZON.DATE", "1066"),
+        ("ten thirty", "AMAZON.TIME", "10:30"),
+    ],
+)
+def test_a_number_cut_short_is_no_time_said_with_a_year(
+    said: str, slot_type: str, expected: str | None
+) -> None:
+    # "ten sixty six" in a time slot was 06:00: "six" read as the time, and "ten sixty" left
+    # out as a year (1060) said along with it, as "friday" is with "5 pm". The three words
+    # are one number, 1066, no time (its minutes would be 66); the time "six" is cut from it.
+    assert value(said, slot_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("ten to one pm", "12:50"),
+        ("quarter to one p m", "12:45"),
+        ("ten to one am", "00:50"),
+        ("five past twelve pm", "12:05"),
+        ("ten to two pm", "13:50"),
+        ("ten to thirteen pm", None),
+    ],
+)
+def test_minutes_to_one_am_or_pm_are_in_the_hour_before(said: str, expected: str | None) -> None:
+    # "ten to one pm" was no time: the minutes taken off the hour gave 00:50, an hour 0 that
+    # "am" or "pm" (the 12-hour clock, hours 1 to 12) refused. On that clock it is 12:50, and
+    # "ten to one am" 00:50, as "five past twelve pm" is 12:05.
+    assert value(said, "AMAZON.TIME") == expected

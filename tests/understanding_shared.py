@@ -1,0 +1,71 @@
+"""What the slot types' tests share (tests/test_understanding_*.py: numbers, dates, times,
+day_parts, durations, lists, custom_types, cuts, punctuation): a fixed now, one skill id, and an
+intent with one slot of a given type, with what a phrase said to it fills. tests/conftest.py has
+pytest rewrite its asserts."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from alexaskill.understanding import InteractionModel, Understander
+
+# Sunday 29 November 2026, noon: ISO week 48.
+NOW = datetime.datetime(2026, 11, 29, 12, 0)
+SKILL_ID = "amzn1.ask.skill.12345678-1234-1234-1234-123456789012"
+
+
+def understander(slot_type: str, *, multiple: bool = False, locale: str = "en-US") -> Understander:
+    slot: dict[str, Any] = {"name": "value", "type": slot_type}
+    if multiple:
+        slot["multipleValues"] = {"enabled": True}
+    model = {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": "slot tester",
+                "intents": [
+                    {"name": "Say", "slots": [slot], "samples": ["say {value}"]},
+                    {"name": "AMAZON.FallbackIntent", "samples": []},
+                ],
+                "types": [
+                    {
+                        "name": "Size",
+                        "values": [
+                            {"id": "L", "name": {"value": "large", "synonyms": ["big", "huge"]}},
+                            {"id": "S", "name": {"value": "small", "synonyms": ["tiny"]}},
+                            {"name": {"value": "extra large"}},
+                        ],
+                    },
+                    {
+                        "name": "Shared",
+                        "values": [
+                            {"id": "ONE", "name": {"value": "one", "synonyms": ["same"]}},
+                            {"id": "TWO", "name": {"value": "two", "synonyms": ["same"]}},
+                        ],
+                    },
+                ],
+            }
+        }
+    }
+    return Understander(InteractionModel.from_json(model), locale=locale, skill_id=SKILL_ID)
+
+
+def slot(text: str, slot_type: str, **options: Any) -> dict[str, Any] | None:
+    request = understander(slot_type, **options).understand(f"say {text}", now=NOW).request
+    assert request is not None
+    if request["intent"]["name"] != "Say":
+        return None
+    result: dict[str, Any] = request["intent"]["slots"]["value"]
+    return result
+
+
+def value(text: str, slot_type: str, **options: Any) -> str | None:
+    found = slot(text, slot_type, **options)
+    return None if found is None else found.get("value")
+
+
+def values(text: str, slot_type: str) -> list[str] | None:
+    """The values of a multiple-value slot of ``slot_type`` that ``text`` fills (a list of
+    them), or None when it fills none."""
+    found = slot(text, slot_type, multiple=True)
+    return None if found is None else [item["value"] for item in found["slotValue"]["values"]]
