@@ -31,7 +31,7 @@ from alexaskill.verify import Verifier
 
 from .self_signed import self_signed
 from .test_verify import mock_client, refusal_of_answer, run, verify_via
-from .verify_shared import refusal_from_local
+from .verify_shared import BODY, NOW, refusal_from_local
 
 
 @pytest.fixture(scope="module")
@@ -367,8 +367,9 @@ def test_a_connection_that_gets_no_answer_is_said_a_connect_timeout(pki: TestPKI
         (httpx.ReadTimeout("timed out"), "the server was reached (connected, request sent)"),
         (httpx.ConnectTimeout("timed out"), "its TCP connection got no answer within 5 s"),
         (httpx.WriteTimeout("timed out"), "the server was reached (connected) but did not take"),
+        (httpx.PoolTimeout("timed out"), "the HTTP client's pool is exhausted"),
     ],
-    ids=["read", "connect", "write"],
+    ids=["read", "connect", "write", "pool"],
 )
 def test_httpx_own_timeouts_are_named_for_their_stage(
     pki: TestPKI, error: Exception, said: str
@@ -525,3 +526,119 @@ def test_a_bad_length_h11_words_otherwise_is_still_refused_as_malformed(
     assert str(refused) == "certificate chain: download's answer is malformed"
     assert not isinstance(refused, CertificateUnavailableError)
     assert "outbound HTTPS" not in str(getattr(refused, "detail", None))
+
+
+class _SilentProxy:
+    """A proxy on 127.0.0.1 that takes a connection and reads what comes (a CONNECT), sends
+    ``answer``, then says nothing until closed: one whose upstream never answers, or a stuck
+    one."""
+
+    def __init__(self, answer: bytes = b"") -> None:
+        self.answer = answer
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(60)  # (a client that never comes ends the thread, not the run)
+        self.port: int = self.listener.getsockname()[1]
+        self.heard = b""
+        self.came = threading.Event()  # set once a head was read
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            connection, _ = self.listener.accept()
+            with connection:
+                connection.settimeout(60)
+                while b"\r\n\r\n" not in self.heard:
+                    chunk = connection.recv(4096)
+                    if not chunk:
+                        return
+                    self.heard += chunk
+                connection.sendall(self.answer)
+                self.came.set()
+                self.done.wait(60)
+
+    def __enter__(self) -> _SilentProxy:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join(60)
+        self.listener.close()
+
+
+def _refusal_through(stuck: _SilentProxy, pki: TestPKI) -> CertificateError:
+    """The verifier's refusal of a chain downloaded through ``stuck`` (as HTTPS_PROXY)."""
+
+    async def scenario() -> CertificateError:
+        proxy = f"http://127.0.0.1:{stuck.port}"
+        async with httpx.AsyncClient(proxy=proxy, trust_env=False) as client:
+            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=2)
+            with pytest.raises(CertificateError) as info:
+                await checker.verify(pki.sign(BODY), BODY)
+            return info.value
+
+    return run(scenario())
+
+
+def test_a_proxy_that_does_not_answer_its_connect_is_said_so_not_the_server(
+    pki: TestPKI,
+) -> None:
+    # Through HTTPS_PROXY the TCP connection is the proxy's: a proxy that took the CONNECT and
+    # said nothing was logged as "the server was reached (connected, request sent)", sending
+    # the operator to a certificate server this one never got to.
+    with _SilentProxy() as stuck:
+        refused = _refusal_through(stuck, pki)
+    assert stuck.heard.startswith(b"CONNECT s3.amazonaws.com:443 ")  # (no further: no internet)
+    assert str(refused) == "certificate chain: download timed out"
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    assert f"the proxy at 127.0.0.1:{stuck.port} (HTTPS_PROXY" in detail
+    assert "did not answer its CONNECT (the tunnel to s3.amazonaws.com:443)" in detail
+    assert "within 2 s (download_timeout)" in detail
+    assert "the server was reached" not in detail
+    assert "check DNS" not in detail and detail.endswith("; it may pass")
+
+
+def test_a_download_waiting_for_a_connection_of_a_full_pool_says_so(pki: TestPKI) -> None:
+    # A client of the skill's own, its one connection (httpx.Limits) held by another request:
+    # the download never began a connection, and the log gave the network's advice.
+    async def scenario() -> CertificateError:
+        limits = httpx.Limits(max_connections=1)
+        async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
+            # (to a local server that never answers: the chain's download never gets to connect)
+            holder = asyncio.ensure_future(
+                client.get(f"http://127.0.0.1:{silent.port}/", timeout=60)
+            )
+            assert await asyncio.to_thread(silent.came.wait, 60)
+            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=2)
+            try:
+                with pytest.raises(CertificateError) as info:
+                    await checker.verify(pki.sign(BODY), BODY)
+            finally:
+                holder.cancel()
+                await asyncio.gather(holder, return_exceptions=True)
+            return info.value
+
+    with _SilentProxy() as silent:  # (as a server that says nothing)
+        refused = run(scenario())
+    assert str(refused) == "certificate chain: download timed out"
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    assert "the HTTP client's pool is exhausted" in detail
+    assert "httpx.Limits" in detail and "within 2 s (download_timeout)" in detail
+    assert "check DNS" not in detail and "outbound HTTPS" not in detail
+
+
+def test_a_tunnel_through_which_tls_gets_no_answer_names_the_proxy(pki: TestPKI) -> None:
+    # The proxy answered the CONNECT, then passed nothing on: the TLS handshake said as the
+    # tunnel's, the proxy named, not as a server that "does not speak TLS there".
+    with _SilentProxy(b"HTTP/1.1 200 Connection established\r\n\r\n") as stuck:
+        refused = _refusal_through(stuck, pki)
+    assert str(refused) == "certificate chain: download timed out"
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    tunnel = f"the proxy at 127.0.0.1:{stuck.port} opened its tunnel to s3.amazonaws.com:443"
+    assert tunnel in detail
+    assert "but the TLS handshake through it got no answer within 2 s" in detail
+    assert "check DNS" not in detail and detail.endswith("; it may pass")

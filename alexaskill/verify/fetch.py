@@ -2,7 +2,8 @@
 ``fetch_chain`` of the caller's gave (`fetched_chain`); each with whatever goes wrong said as a
 `CertificateError` (`download_chain`, `call_fetch_chain`): the sender's problem, a 400, never a
 500. How far a download got (`Progress`) says what its timeout was: no answer to its connection,
-or a server reached that answered too slowly."""
+a server reached that answered too slowly, a proxy that did not answer its CONNECT, or no
+connection free in the client's pool."""
 
 from __future__ import annotations
 
@@ -118,22 +119,41 @@ class Progress:
     transport that does not trace, a MockTransport's): what the log says when its time ran out,
     since a server that took the connection and then said nothing needs no DNS checked."""
 
-    __slots__ = ("declared", "received", "stage")
+    __slots__ = ("declared", "peer", "proxy", "received", "stage", "traces", "tunnel")
 
     def __init__(self) -> None:
         #: httpcore's last step begun ("connect_tcp", "start_tls", "send_request_headers",
-        #: "receive_response_headers", ...), "body" once the head came; None before any.
+        #: "receive_response_headers", ...), "tunnel" for a proxy's CONNECT, "body" once the
+        #: head came; None before any.
         self.stage: str | None = None
         self.received = 0
         self.declared: float | None = None
+        #: Whether the client's transport traces every connection it begins (httpx's own):
+        #: nothing traced then is a wait for a free connection of its pool.
+        self.traces = False
+        #: ``host:port`` of the last TCP connection begun; the proxy's, once a CONNECT went
+        #: through it (``proxy``), for the tunnel to ``tunnel``.
+        self.peer: str | None = None
+        self.proxy: str | None = None
+        self.tunnel: str | None = None
 
     async def trace(self, event: str, info: dict[str, object]) -> None:
         """httpx's ``trace`` extension: ``"connection.connect_tcp.started"`` and the like."""
         step, _, when = event.rpartition(".")
         step = step.rpartition(".")[2]
         # (Not "response_closed" or "close": httpcore's clean-up after a cancellation.)
-        if when == "started" and step in _STAGES and self.stage != "body":
-            self.stage = step
+        if when != "started" or step not in _STAGES or self.stage == "body":
+            return
+        if step == "connect_tcp":
+            self.peer = f"{info.get('host')}:{info.get('port')}"
+        request = info.get("request")
+        if getattr(request, "method", None) == b"CONNECT":
+            # Through a proxy (HTTPS_PROXY) the connection is the proxy's, and its first
+            # request asks for a tunnel: until it answers, no certificate server was reached.
+            target = getattr(getattr(request, "url", None), "target", b"")
+            self.proxy, self.tunnel = self.peer, bytes(target).decode("ascii", "replace")
+            step = "tunnel"
+        self.stage = step
 
     def timed_out(self, url: str, seconds: float, exc: BaseException | None = None) -> str:
         """What the log says of the download of ``url`` that ran out of its ``seconds``
@@ -142,7 +162,7 @@ class Progress:
         said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         stage = self.stage
         if stage is None:  # (untraced: httpx's class names the stage)
-            stage = _STAGE_OF.get(type(exc).__name__)
+            stage = _STAGE_OF.get(type(exc).__name__, "pool" if self.traces else None)
         within = f"within {seconds:g} s (download_timeout)"
         if stage == "connect_tcp":
             # The network's advice fits (a firewall that drops packets, a name resolved to
@@ -151,7 +171,29 @@ class Progress:
                 f"GET {url[:200]}: {said}; its TCP connection got no answer {within}, a "
                 f"timeout, not a refusal: {NETWORK_ADVICE}"
             )
-        if stage == "start_tls":
+        if stage == "pool":
+            # No connection begun (httpx's own transport traces each, DNS included): nothing
+            # of the network's to check.
+            why = (
+                f"no connection of the HTTP client's came free for it {within}: the HTTP "
+                "client's pool is exhausted, all the connections its limits allow "
+                "(httpx.Limits(max_connections=...)) busy with its other requests; raise them, or "
+                "give the Verifier a client of its own (Verifier(http_client=...))"
+            )
+        elif stage == "tunnel":
+            why = (
+                f"the proxy at {self.proxy} (HTTPS_PROXY, or the client's proxy=) was reached "
+                f"(connected, CONNECT sent) but did not answer its CONNECT (the tunnel to "
+                f"{self.tunnel}) {within}: a slow or stuck proxy, or one that cannot reach the "
+                "server"
+            )
+        elif stage == "start_tls" and self.proxy is not None:
+            why = (
+                f"the proxy at {self.proxy} opened its tunnel to {self.tunnel}, but the TLS "
+                f"handshake through it got no answer {within}: a slow server, or a proxy that "
+                "passes nothing on"
+            )
+        elif stage == "start_tls":
             why = (
                 f"the TCP connection was made, but its TLS handshake got no answer {within}: a "
                 "server or proxy that does not speak TLS there, or a slow one"
@@ -198,6 +240,7 @@ _STAGE_OF: Final = {
     "ConnectTimeout": "connect_tcp",
     "WriteTimeout": "send_request_headers",
     "ReadTimeout": "receive_response_headers",
+    "PoolTimeout": "pool",
 }
 
 
@@ -206,6 +249,21 @@ def is_async_client(client: object) -> bool:
     import httpx
 
     return isinstance(client, httpx.AsyncClient)
+
+
+def _traces(client: httpx.AsyncClient, url: str) -> bool:
+    """Whether ``client`` sends ``url`` through httpx's own transport, which traces every
+    connection it begins (another, a MockTransport, may trace none). Asked through httpx's
+    private ``_transport_for_url`` (its proxies mounted per URL); gone, a wait for the pool is
+    said as before, with the network's advice (tests/test_verify_fetch.py fails then)."""
+    import httpx
+
+    find = getattr(client, "_transport_for_url", None)
+    try:
+        transport = None if find is None else find(httpx.URL(url))
+    except Exception:  # (an odd URL or client: nothing known)
+        return False
+    return type(transport) is httpx.AsyncHTTPTransport
 
 
 def type_name(value: object) -> str:
@@ -335,6 +393,7 @@ async def read_chain(
     import httpx
 
     progress = Progress() if progress is None else progress
+    progress.traces = _traces(client, url)
 
     # Identity encoding only (checked before reading), so the size cap bounds the memory held.
     async with client.stream(
