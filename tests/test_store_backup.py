@@ -564,3 +564,17 @@ def test_a_backup_makes_no_file_through_a_symlink_to_no_file(tmp_path: Path) -> 
         anyio.run(store.aclose)
     assert link.is_symlink() and os.readlink(link) == str(elsewhere)
     assert _modes(elsewhere.parent) == {"backup.db": 0o600}
+
+
+@pytest.mark.parametrize("length", [248, 255])  # (255: NAME_MAX, the longest a name may be)
+def test_a_backup_at_a_long_name_is_made(tmp_path: Path, store: SQLiteStore, length: int) -> None:
+    # SQLite's journal, beside the file written in the private directory, took its name and
+    # "-journal": past 255 bytes, so a backup to a name of 248 characters or more failed with
+    # a PermissionError saying this process "needs write access".
+    target = tmp_path / ("b" * (length - 3) + ".db")
+    anyio.run(store.backup, target)
+    assert _beside(tmp_path) == [target.name]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    # (read under a short name: a store at the long one needs its own journal beside it)
+    restored = target.rename(tmp_path / "restored.db")
+    assert _restored(restored) == {"city": "Oslo"}

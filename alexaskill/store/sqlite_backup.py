@@ -43,7 +43,10 @@ def _backup(call: Callable[..., Any], target: str) -> None:
         call(_vacuum_into, target, target)
         return
     private = _private_directory(target)
-    written = os.path.join(private, os.path.basename(target))
+    # A short name, not ``target``'s: SQLite's journal beside it adds "-journal", which took a
+    # name of 248 characters or more past what a file system allows (255 bytes), and SQLite
+    # said it could not open the file. It is linked at ``target``'s name once written.
+    written = os.path.join(private, "backup")
     kept: list[str] = []  # what is in ``private`` but not the backup's to remove
     try:
         _new_file(written, target)
@@ -91,8 +94,7 @@ def _replace_empty(written: str, target: str, found: os.stat_result, kept: list[
     ``target``, or, if yet another came there, kept where it is, its place said (``kept``).
     """
     # A short name (``target``'s own, made longer, could be too long), never the backup's.
-    private, name = os.path.split(written)
-    there = os.path.join(private, "was-there" if name != "was-there" else "was-there-too")
+    there = os.path.join(os.path.dirname(written), "was-there")
     try:
         os.rename(target, there)
     except FileNotFoundError:  # removed meanwhile: the backup goes there as to a new file
