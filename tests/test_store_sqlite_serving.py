@@ -117,6 +117,24 @@ def test_sqlite_store_needs_an_existing_directory(tmp_path: Path) -> None:
         SQLiteStore(":memory:")
 
 
+def test_a_sqlite_file_name_too_long_for_its_journal_is_refused_when_the_store_is_made(
+    tmp_path: Path,
+) -> None:
+    # SQLite keeps "-journal" (and "-wal", "-shm") files beside the store's, named after it: a
+    # name of 248 bytes or more made a store that failed its first call with "cannot be
+    # opened ... check that its directory exists and that this process may write there".
+    longest = os.pathconf(tmp_path, "PC_NAME_MAX") - len("-journal")
+    name = "s" * (longest + 1 - len(".db")) + ".db"
+    with pytest.raises(ConfigurationError, match=f"is {longest + 1} bytes long") as info:
+        SQLiteStore(tmp_path / name)
+    assert f"at most {longest} bytes" in str(info.value)
+    assert os.listdir(tmp_path) == []
+    fits = SQLiteStore(tmp_path / name[1:])  # the longest name it takes
+    anyio.run(fits.update, "u", {"a": 1}, ())
+    assert anyio.run(fits.load, "u") == {"a": 1}
+    anyio.run(fits.aclose)
+
+
 @pytest.mark.anyio
 async def test_sqlite_failures_are_store_errors_that_say_what_to_do(tmp_path: Path) -> None:
     # sqlite3.OperationalError went out as it was: no StoreError, so @skill.exception(StoreError)

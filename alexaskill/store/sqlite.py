@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _encode_changes, _incremented, _names_checked
 from .sqlite_backup import _backup
-from .sqlite_file import _RESTORE, _check_is_sqlite, _chmod_made, _explain, _identity, _make_private
+from .sqlite_file import (
+    _RESTORE,
+    _check_is_sqlite,
+    _check_name_length,
+    _chmod_made,
+    _explain,
+    _identity,
+    _make_private,
+)
 from .sqlite_fork import _INHERITED, _LOCKED, _register
 
 if TYPE_CHECKING:
@@ -103,6 +111,7 @@ class SQLiteStore:
             if given.startswith("~"):  # a shell's, not Python's nor SQLite's
                 said += f" ({given} is relative: ~ is not expanded)"
             raise ConfigurationError(f"SQLiteStore: the directory {directory} {said}")
+        _check_name_length(path)
         _check_is_sqlite(path)
         #: The file's absolute path (a relative one is resolved when the store is made).
         self.path = path

@@ -98,6 +98,26 @@ def _make_private(path: str) -> bool:
     return True
 
 
+def _check_name_length(path: str) -> None:
+    """`ConfigurationError` for a file name too long for the ``-journal`` file SQLite keeps
+    beside it (``-wal`` and ``-shm`` too), named after it: the store was made, then its
+    first call failed, its file "cannot be opened", blaming the directory or the rights."""
+    from ..exceptions import ConfigurationError
+
+    directory, name = os.path.split(path)
+    try:
+        most = os.pathconf(directory, "PC_NAME_MAX")
+    except (OSError, ValueError):  # (no such limit said: the usual one)
+        most = 255
+    size, longest = len(os.fsencode(name)), most - len("-journal")
+    if size > longest:
+        raise ConfigurationError(
+            f"SQLiteStore: the file name {name[:40]}… is {size} bytes long: SQLite keeps a "
+            f"{name[:12]}…-journal file beside it, past this file system's {most} bytes a "
+            f"name; name the file with at most {longest} bytes"
+        )
+
+
 def _chmod_made(path: str) -> None:
     """Make the file SQLite just made at ``path`` this user's alone, where `_make_private` could
     not make it first: only while it is empty, as made (another process of the skill's may have
