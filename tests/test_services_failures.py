@@ -6,6 +6,7 @@ import datetime as dt
 import email.utils
 import json
 import logging
+import re
 import threading
 from typing import Any
 
@@ -548,6 +549,40 @@ def test_an_argument_of_the_wrong_type_is_a_type_error_unsent(
         try:
             with pytest.raises(TypeError, match=r"True or False|a str"):
                 await getattr(api, method)(**kwargs)
+        finally:
+            await client.aclose()
+
+    anyio.run(main)
+    assert sent == []
+
+
+@pytest.mark.parametrize(
+    ("method", "args", "name"),
+    [
+        ("list_items", ("  ",), "list_id"),
+        ("add_list_item", ("\t", "milk"), "list_id"),
+        ("list_items", ("", "completed"), "list_id"),
+        ("in_skill_product", (" ",), "product_id"),
+    ],
+)
+def test_a_blank_id_in_a_path_is_a_value_error_unsent(
+    method: str, args: tuple[str, ...], name: str
+) -> None:
+    # "  " was sent as /v2/householdlists/%20%20/active: an id of no characters but spaces,
+    # which Amazon answers 404 (in_skill_product: None, "no such product"), naming nothing.
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(404, json={"code": "NOT_FOUND", "message": "no such list"})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = _api(client)
+
+    async def main() -> None:
+        try:
+            with pytest.raises(ValueError, match=f"^{name} is {re.escape(repr(args[0]))}: "):
+                await getattr(api, method)(*args)
         finally:
             await client.aclose()
 

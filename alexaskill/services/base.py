@@ -332,8 +332,13 @@ def check_timeout(timeout: float) -> float:
 
 
 def _segment(value: str, name: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"{name} must be a non-empty string")
+    """``value``, an id of a call's path, quoted; `ValueError`, unsent, for none, an empty one
+    or a blank one: ``"  "`` went out as ``%20%20``, which names nothing Amazon keeps (404)."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(
+            f"{name} is {value!r}: a non-empty string, not blank (Alexa has no such id): "
+            "nothing was sent"
+        )
     from urllib.parse import quote
 
     return quote(value, safe="")
