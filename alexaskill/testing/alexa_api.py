@@ -63,7 +63,6 @@ from .api_calls import (
     _check_faults,
     _encoded,
     _error,
-    _given,
     _keep,
     _newest,
     _progressive_refused,
@@ -75,6 +74,7 @@ from .api_calls import (
     _Throttled,
     _with_retry_after,
 )
+from .api_given import _given
 from .api_lists import ListsAndProducts
 
 if TYPE_CHECKING:

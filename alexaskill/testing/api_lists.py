@@ -25,7 +25,8 @@ from ..alexa_api import (
     Scope,
     product_choice_error,
 )
-from .api_calls import _Answer, _Asked, _error, _given, _stamp
+from .api_calls import _Answer, _Asked, _error, _stamp
+from .api_given import _given
 
 __all__ = ["ListsAndProducts"]
 

@@ -1,0 +1,235 @@
+"""The data a test gives `FakeAlexaApi`, checked and read where it is given (at creation and at
+each assignment), and again where the fake serves what a test may change in place: a setting
+of a kind Alexa never answers, or a key of no field, fails the test there, not the skill's call."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
+
+import msgspec
+
+from .api_calls import ApiCall
+
+__all__: list[str] = []
+
+
+def _scopes(value: object) -> tuple[str, ...]:
+    """``permissions`` as a tuple of scope names, read once (a generator, too). `ValueError`
+    for one string, whose characters would be the scopes (nothing granted, silently), and
+    for an entry that is no scope name."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValueError(
+            f"permissions {value!r}: a list of scopes, e.g. [Scope.GIVEN_NAME] (None: every one)"
+        )
+    scopes = tuple(value)
+    for index, scope in enumerate(scopes):
+        if not isinstance(scope, str) or not scope:
+            raise ValueError(f"permissions[{index}] is {scope!r}: a scope name (Scope.GIVEN_NAME)")
+    return scopes
+
+
+def _given(name: str, value: Any) -> Any:
+    """A field of `FakeAlexaApi` as it is kept: ``permissions`` as `_scopes` reads them, ``now``
+    as `_clock` checks it, ``lists`` as `_lists` does, ``keep_calls`` a whole number, ``calls``
+    and ``late_progressive`` lists of `ApiCall` (the fake adds to them in place); an
+    ``address``, ``mobile_number``, in-skill product or reminder given as a mapping as the
+    value it stands for, its keys Amazon's (``postalCode``) or the Python field names
+    (``postal_code``): `ValueError` for a key of neither (a typo, its data dropped unnoticed)
+    or a wrong value, `TypeError` for an address or number that is neither a mapping nor the
+    value (a str; a product or reminder: `ValueError`, naming its index); the settings and
+    names Alexa answers as a str as `_text` checks them. Checked at creation and at each
+    assignment alike."""
+    from ..alexa_api import Address, PhoneNumber
+
+    if name == "permissions":
+        return value if value is None else _scopes(value)
+    if name == "now":
+        return value if value is None else _clock(value)
+    if name in ("in_skill_products", "reminders"):
+        return _listed(name, value)
+    if name == "lists":
+        return value if value is None else _lists(value)
+    if name == "keep_calls":
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"keep_calls is {value!r}: a whole number, 1 or more")
+        return value
+    if name in ("calls", "late_progressive"):  # (a test clears them: a fresh list is taken)
+        if not isinstance(value, list) or not all(isinstance(c, ApiCall) for c in value):
+            raise ValueError(f"{name} is {value!r}: a list of ApiCall (clear it: [])")
+        return value
+    if name in _WORDS or name in _TEXTS:
+        return value if value is None else _text(name, value)
+    kinds: dict[str, type[msgspec.Struct]] = {"address": Address, "mobile_number": PhoneNumber}
+    into = kinds.get(name)
+    if into is None or value is None:
+        return value
+    if not isinstance(value, Mapping | into):  # (a str kept, then read as an Address: at the call)
+        kind, example = "an Address", "Address(city='Paris', postal_code='75004')"
+        if into is PhoneNumber:
+            kind, example = (
+                "a PhoneNumber",
+                "PhoneNumber(country_code='+1', phone_number='5550100')",
+            )
+        raise TypeError(
+            f"{name} is {value!r}: {kind}, or a mapping of its fields ({example}; None: not set)"
+        )
+    # A struct is not checked when made (Address(city=5)): read back as Amazon's JSON would be.
+    return _struct(name, msgspec.to_builtins(value) if isinstance(value, into) else value, into)
+
+
+#: The settings Alexa answers with one of a few words, and those words.
+_WORDS: Final = {
+    "distance_units": ("METRIC", "IMPERIAL"),
+    "temperature_unit": ("CELSIUS", "FAHRENHEIT"),
+}
+#: The settings and profile fields Alexa answers as a str (an IANA zone for the time zone).
+_TEXTS: Final = {
+    "time_zone": "'Europe/Paris'",
+    "full_name": "'Ada Lovelace'",
+    "given_name": "'Ada'",
+    "email": "'ada@example.com'",
+}
+
+
+def _text(name: str, value: object) -> str:
+    """A setting or profile field Alexa answers as a str, checked: `TypeError` for no str (a
+    number was served as JSON 5), `ValueError` for a blank one (a field not set is Amazon's
+    204, None here, never ``""``) or a word Amazon does not answer (``"metric"``)."""
+    words = _WORDS.get(name)
+    example = " or ".join(map(repr, words)) if words else _TEXTS[name]
+    if not isinstance(value, str):
+        raise TypeError(
+            f"{name} is {value!r}: a str, as Alexa answers it ({example}; None: not set)"
+        )
+    if not value.strip():
+        raise ValueError(f"{name} is {value!r}: Alexa answers no empty one (None: not set)")
+    if words is not None and value not in words:
+        raise ValueError(
+            f"{name} is {value!r}: Alexa answers one of {', '.join(words)} (None: not set)"
+        )
+    return value
+
+
+def _lists(value: object) -> Any:
+    """``lists``, checked: `ValueError` for anything but a mapping of list names to lists of
+    values (a string's letters would be the items), all strings as Amazon's are, none blank
+    (Alexa's Lists API refuses an empty name or value). Values given
+    as an iterator are read once, here (kept as a tuple: a new mapping)."""
+    if not isinstance(value, Mapping):
+        raise ValueError(
+            f"lists is {value!r}: a mapping of list name to its values (None: Amazon's two "
+            "empty default lists)"
+        )
+    read: dict[str, Sequence[str]] = {}
+    for name, values in value.items():
+        if not isinstance(name, str):
+            raise ValueError(f"lists has the name {name!r}: a list's name is a string")
+        if not name.strip():  # (Alexa's lists are named: its Lists API refuses a blank name)
+            raise ValueError(f"lists has the name {name!r}: a list's name is never empty")
+        if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+            example = repr([values]) if isinstance(values, str | bytes) else "['milk']"
+            raise ValueError(f"lists[{name!r}] is {values!r}: a list of values, e.g. {example}")
+        read[name] = values if isinstance(values, Sequence) else tuple(values)
+        for index, item in enumerate(read[name]):
+            if not isinstance(item, str):
+                raise ValueError(f"lists[{name!r}][{index}] is {item!r}: a value is a string")
+            if not item.strip():  # (as an item the skill adds: `_add_list_item`)
+                raise ValueError(f"lists[{name!r}][{index}] is {item!r}: a value is never empty")
+    return value if all(read[name] is values for name, values in value.items()) else read
+
+
+def _clock(value: object) -> Any:
+    """``now``, a clock as `TestClient`'s ``now=`` is: `TypeError` unless it can be called and
+    gives an aware datetime (called once here, so that a wrong one fails the test where it is
+    given, not deep in a skill's call)."""
+    moment = value() if callable(value) else None
+    if not isinstance(moment, _dt.datetime) or moment.utcoffset() is None:
+        raise TypeError(
+            f"FakeAlexaApi(now=...) is a clock, a function giving an aware datetime "
+            f"(lambda: datetime(2026, 11, 27, 9, 30, tzinfo=datetime.UTC)), not {value!r}"
+            + ("" if moment is None else f" giving {moment!r}")
+        )
+    return value
+
+
+def _listed(name: str, value: Any) -> list[Any]:
+    """``in_skill_products`` or ``reminders`` as the list the fake keeps: None (as for the
+    fake's other data) is none; their mappings read as `_given` says. `ValueError` for
+    a string, one product or reminder, or anything else that is no list of them (it failed
+    the skill's call deep in the fake: "'NoneType' object is not iterable")."""
+    from ..alexa_api import InSkillProduct
+
+    what = "products (InSkillProduct, or mappings)" if name != "reminders" else "Reminder"
+    if value is None:
+        return []
+    if isinstance(value, str | bytes | Mapping | msgspec.Struct) or not isinstance(value, Iterable):
+        raise ValueError(f"{name} is {value!r}: a list of {what} (None: none)")
+    if name == "reminders":
+        return _reminders(value)
+    products = [
+        _struct(f"{name}[{index}]", product, InSkillProduct) for index, product in enumerate(value)
+    ]
+    for index, product in enumerate(products):
+        if not isinstance(product, InSkillProduct):
+            raise ValueError(f"{name}[{index}] is {product!r}: an InSkillProduct, or a mapping")
+        _check_product(f"{name}[{index}]", product)
+    return products
+
+
+def _reminders(value: Iterable[Any]) -> list[Any]:
+    """``reminders``, each a `Reminder` or a mapping of its fields read as one (`_struct`):
+    `ValueError` naming the entry for anything else, which failed the skill's call deep in the
+    fake. A list of `Reminder` given is kept, not copied: the fake adds the skill's to it, and
+    a test holding it reads them there (as before these checks); one with a mapping is read
+    into a new list, the test's own left as it was."""
+    from ..alexa_api import Reminder
+
+    given = value if isinstance(value, list) else list(value)
+    read = []
+    for index, entry in enumerate(given):
+        name = f"reminders[{index}]"
+        if isinstance(entry, Reminder):
+            # Not checked when made (Reminder(alert_token=5)): read back as Amazon's JSON would
+            # be, as an address is (`_given`); the entry itself is kept.
+            _struct(name, msgspec.to_builtins(entry), Reminder)
+        elif not isinstance(entry, Mapping):
+            raise ValueError(
+                f"{name} is {entry!r}: a Reminder, or a mapping of its fields "
+                "(Reminder(alert_token='r1', status='ON'), {'alertToken': 'r1', 'status': 'ON'})"
+            )
+        read.append(_struct(name, entry, Reminder))
+    return given if all(kept is entry for kept, entry in zip(read, given, strict=True)) else read
+
+
+def _check_product(name: str, product: object) -> None:
+    """`ValueError` for a product whose type, purchasable or entitled value is none Amazon
+    answers with (``"consumable"``): no filter of Amazon's would ever list it."""
+    from ..alexa_api import InSkillProduct, product_choice_error
+
+    if not isinstance(product, InSkillProduct):
+        return
+    for field in ("type", "purchasable", "entitled"):
+        value = getattr(product, field)
+        problem = None if value is None else product_choice_error(f"{name}.{field}", field, value)
+        if problem is not None:
+            raise ValueError(problem)
+
+
+def _struct(name: str, value: Any, into: type[msgspec.Struct]) -> Any:
+    """``value`` as an ``into``, if it is a mapping (see `_given`); else as it is."""
+    if not isinstance(value, Mapping):
+        return value
+    amazons = dict(zip(into.__struct_fields__, into.__struct_encode_fields__, strict=True))
+    for key in value:
+        if key not in amazons and key not in amazons.values():
+            raise ValueError(
+                f"{name}: {key!r} is no field of {into.__name__} (its fields: "
+                f"{', '.join(into.__struct_fields__)}; or Amazon's names for them, "
+                f"{', '.join(amazons.values())})"
+            )
+    try:
+        return msgspec.convert({amazons.get(k, k): v for k, v in value.items()}, into)
+    except msgspec.ValidationError as exc:
+        raise ValueError(f"{name}: {exc}") from None
