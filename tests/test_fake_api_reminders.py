@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from alexaskill import AlexaApi, Reminder
+from alexaskill.alexa_api import PushNotification, ReminderTrigger
 from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory
 
@@ -42,6 +43,35 @@ def run(call: Any) -> Any:
         # A struct is not checked when made: it was served as JSON 5 or "soon".
         ([Reminder(alert_token=5)], r"reminders\[0\]: .*str.*\$\.alertToken"),  # type: ignore[arg-type]
         ([Reminder(trigger="soon")], r"reminders\[0\]: .*object.*\$\.trigger"),  # type: ignore[arg-type]
+        # A key of no field inside a nested part: dropped unnoticed (offset_in_seconds None,
+        # no text, no push notification), where the test meant to give it.
+        (
+            [{"alertToken": "r1", "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSecs": 60}}],
+            r"reminders\[0\]\.trigger: 'offsetInSecs' is no field of ReminderTrigger \(its "
+            r"fields: type, scheduled_time, offset_in_seconds, .*; or Amazon's names for them, "
+            r"type, scheduledTime, offsetInSeconds, ",
+        ),
+        (
+            [
+                Reminder(alert_token="r0"),
+                {"alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "txt": "walk"}]}}},
+            ],
+            r"reminders\[1\]\.alertInfo\.spokenInfo\.content\[0\]: 'txt' is no field of "
+            r"SpokenText",
+        ),
+        (
+            [{"alert_token": "r1", "push_notification": {"state": "ENABLED"}}],
+            r"reminders\[0\]\.pushNotification: 'state' is no field of PushNotification",
+        ),
+        # A nested struct of another kind, or one not checked when made, inside a mapping.
+        (
+            [Reminder(trigger=PushNotification(status="ENABLED"))],  # type: ignore[arg-type]
+            r"reminders\[0\]\.trigger: 'status' is no field of ReminderTrigger",
+        ),
+        (
+            [{"trigger": ReminderTrigger(offset_in_seconds="60")}],  # type: ignore[arg-type]
+            r"reminders\[0\]: .*int.*\$\.trigger\.offsetInSeconds",
+        ),
     ],
 )
 def test_a_reminder_of_the_wrong_kind_is_refused_where_it_is_given(
@@ -80,6 +110,32 @@ def test_reminders_given_as_mappings_are_read_served_and_deleted() -> None:
     assert read[1].trigger is not None and read[1].trigger.offset_in_seconds == 60
     assert run(api.delete_reminder("r1")) is True
     assert [r.alert_token for r in fake.reminders] == ["r2"]
+
+
+def test_the_nested_parts_of_a_reminder_take_python_names_too() -> None:
+    # As its top-level keys do (alert_token): a nested part's were dropped, the trigger read
+    # with no offset and the reminder with no words, and the test passed on data it lacked.
+    fake = FakeAlexaApi(
+        reminders=[
+            {  # type: ignore[list-item]
+                "alert_token": "r1",
+                "trigger": {"type": "SCHEDULED_RELATIVE", "offset_in_seconds": 60},
+                "alert_info": {"spoken_info": {"content": [{"locale": "en-US", "text": "walk"}]}},
+                "push_notification": {"status": "ENABLED"},
+            }
+        ]
+    )
+    [read] = run(skill_api(fake).get_reminders())
+    assert read.trigger == ReminderTrigger(type="SCHEDULED_RELATIVE", offset_in_seconds=60)
+    assert read.text == "walk"
+    assert read.push_notification == PushNotification(status="ENABLED")
+
+
+def test_a_nested_key_of_no_field_put_in_place_is_refused_when_served() -> None:
+    fake = FakeAlexaApi()
+    fake.reminders.append({"alertToken": "r1", "trigger": {"offsetInSecs": 60}})  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"reminders\[0\]\.trigger: 'offsetInSecs' is no"):
+        run(skill_api(fake).get_reminders())
 
 
 def test_a_list_of_reminders_given_is_the_fakes_own() -> None:

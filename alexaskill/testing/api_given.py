@@ -5,6 +5,8 @@ of a kind Alexa never answers, or a key of no field, fails the test there, not t
 from __future__ import annotations
 
 import datetime as _dt
+import types
+import typing
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -36,11 +38,12 @@ def _given(name: str, value: Any) -> Any:
     and ``late_progressive`` lists of `ApiCall` (the fake adds to them in place); an
     ``address``, ``mobile_number``, in-skill product or reminder given as a mapping as the
     value it stands for, its keys Amazon's (``postalCode``) or the Python field names
-    (``postal_code``): `ValueError` for a key of neither (a typo, its data dropped unnoticed)
-    or a wrong value, `TypeError` for an address or number that is neither a mapping nor the
-    value (a str; a product or reminder: `ValueError`, naming its index); the settings and
-    names Alexa answers as a str as `_text` checks them. Checked at creation and at each
-    assignment alike."""
+    (``postal_code``), in its nested parts too (`_struct`): `ValueError` for a key of neither
+    (a typo, its data dropped unnoticed), naming where, or a wrong value (in a struct given,
+    too: read back as Amazon's JSON), `TypeError` for an address or number that is neither a
+    mapping nor the value (a str; a product or reminder: `ValueError`, naming its index); the
+    settings and names Alexa answers as a str as `_text` checks them. Checked at creation and
+    at each assignment alike."""
     from ..alexa_api import Address, PhoneNumber
 
     if name == "permissions":
@@ -168,13 +171,17 @@ def _listed(name: str, value: Any) -> list[Any]:
         raise ValueError(f"{name} is {value!r}: a list of {what} (None: none)")
     if name == "reminders":
         return _reminders(value)
-    products = [
-        _struct(f"{name}[{index}]", product, InSkillProduct) for index, product in enumerate(value)
-    ]
-    for index, product in enumerate(products):
-        if not isinstance(product, InSkillProduct):
-            raise ValueError(f"{name}[{index}] is {product!r}: an InSkillProduct, or a mapping")
-        _check_product(f"{name}[{index}]", product)
+    products = []
+    for index, product in enumerate(value):
+        where = f"{name}[{index}]"
+        if isinstance(product, InSkillProduct):
+            # Not checked when made (InSkillProduct(product_id=5)), as a reminder is not: read
+            # back as Amazon's JSON would be (`_reminders`); the entry itself is kept.
+            _struct(where, msgspec.to_builtins(product), InSkillProduct)
+        elif not isinstance(product, Mapping):
+            raise ValueError(f"{where} is {product!r}: an InSkillProduct, or a mapping")
+        products.append(_struct(where, product, InSkillProduct))
+        _check_product(where, products[-1])
     return products
 
 
@@ -218,18 +225,52 @@ def _check_product(name: str, product: object) -> None:
 
 
 def _struct(name: str, value: Any, into: type[msgspec.Struct]) -> Any:
-    """``value`` as an ``into``, if it is a mapping (see `_given`); else as it is."""
+    """``value`` as an ``into``, if it is a mapping (see `_given`); else as it is. Its nested
+    parts are read as strictly as its top level (`_fields`): `ValueError` for a key of no
+    field at any depth, naming where (``reminders[0].trigger``)."""
     if not isinstance(value, Mapping):
         return value
-    amazons = dict(zip(into.__struct_fields__, into.__struct_encode_fields__, strict=True))
-    for key in value:
-        if key not in amazons and key not in amazons.values():
-            raise ValueError(
-                f"{name}: {key!r} is no field of {into.__name__} (its fields: "
-                f"{', '.join(into.__struct_fields__)}; or Amazon's names for them, "
-                f"{', '.join(amazons.values())})"
-            )
     try:
-        return msgspec.convert({amazons.get(k, k): v for k, v in value.items()}, into)
+        return msgspec.convert(_fields(name, value, into), into)
     except msgspec.ValidationError as exc:
         raise ValueError(f"{name}: {exc}") from None
+
+
+def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> dict[str, Any]:
+    """``value``, a mapping of ``into``'s fields, with Amazon's names for its keys (the Python
+    ones taken too), and its nested parts so read (`_nested`): msgspec drops a key it does not
+    know, so a typo, or a nested part's Python name (``offset_in_seconds``), was read as a
+    field left out, and a test passed on data it did not give. `ValueError` for such a key."""
+    fields = msgspec.structs.fields(into)
+    named = {field.name: field for field in fields} | {f.encode_name: f for f in fields}
+    read = {}
+    for key, item in value.items():
+        field = named.get(key)
+        if field is None:
+            raise ValueError(
+                f"{name}: {key!r} is no field of {into.__name__} (its fields: "
+                f"{', '.join(f.name for f in fields)}; or Amazon's names for them, "
+                f"{', '.join(f.encode_name for f in fields)})"
+            )
+        where = f"{name}.{field.encode_name}"
+        read[field.encode_name] = _nested(where, item, field.type)
+    return read
+
+
+def _nested(name: str, value: Any, kind: Any) -> Any:
+    """A field's ``value``, of the type ``kind``, read as `_fields` reads a mapping where
+    ``kind`` is a struct (``ReminderTrigger | None``) or a list of them
+    (``tuple[SpokenText, ...]``); else as it is, for msgspec to judge. A struct given in it
+    is read back as Amazon's JSON of it: it was not checked when made."""
+    if isinstance(value, msgspec.Struct):
+        value = msgspec.to_builtins(value)
+    union = typing.get_origin(kind) in (typing.Union, types.UnionType)
+    for member in typing.get_args(kind) if union else (kind,):
+        if isinstance(member, type) and issubclass(member, msgspec.Struct):
+            if isinstance(value, Mapping):
+                return _fields(name, value, member)
+        elif typing.get_origin(member) in (list, tuple) and isinstance(value, list | tuple):
+            args = typing.get_args(member)
+            if len(args) == 1 or (len(args) == 2 and args[1] is Ellipsis):  # (one kind each)
+                return [_nested(f"{name}[{i}]", item, args[0]) for i, item in enumerate(value)]
+    return value
