@@ -4,6 +4,7 @@ entry, not a failure deep in the fake when the skill reads or deletes its remind
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -171,3 +172,27 @@ def test_the_cli_reads_reminders_of_the_alexa_api_file(tmp_path: Any) -> None:
     data.write_text('{"reminders": ["walk the dog"]}')
     with pytest.raises(UsageError, match=r"--alexa-api .*api.json: reminders\[0\] is 'walk"):
         fake_alexa_api(str(data))
+
+
+def test_a_wrong_reminder_put_in_place_is_refused_when_the_skill_creates_one() -> None:
+    # As get_reminders and delete_reminder do: create_reminder answered 200 and added the
+    # skill's reminder beside "soon", which failed a later call of the skill's instead.
+    fake = FakeAlexaApi()
+    kept: list[Any] = fake.reminders
+    kept.append("soon")
+    with pytest.raises(ValueError, match=r"reminders\[0\] is 'soon'"):
+        run(skill_api(fake).create_reminder("walk the dog", after=dt.timedelta(minutes=5)))
+    assert kept == ["soon"]  # (nothing added)
+    body = {
+        "requestTime": "2031-03-14T09:00:00.000",
+        "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 300},
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
+    }
+    with fake.serve() as url:
+        answer = httpx.post(
+            url + "/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
+        )
+    assert answer.status_code == 500
+    assert answer.json()["code"] == "FAKE_DATA"
+    assert "reminders[0] is 'soon'" in answer.json()["message"]
+    assert kept == ["soon"]

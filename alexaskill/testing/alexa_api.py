@@ -391,6 +391,9 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
         }
         reminder = msgspec.convert({**asked.body, **created}, Reminder)
         with self._lock:
+            # Checked again, as get and delete do: one put in the list in place is named now,
+            # not kept beside the skill's to fail a later call.
+            _given("reminders", self.reminders)
             self.reminders.append(reminder)
         return 200, created
 
