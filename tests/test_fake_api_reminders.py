@@ -118,7 +118,7 @@ def test_the_nested_parts_of_a_reminder_take_python_names_too() -> None:
     # with no offset and the reminder with no words, and the test passed on data it lacked.
     fake = FakeAlexaApi(
         reminders=[
-            {  # type: ignore[list-item]
+            {
                 "alert_token": "r1",
                 "trigger": {"type": "SCHEDULED_RELATIVE", "offset_in_seconds": 60},
                 "alert_info": {"spoken_info": {"content": [{"locale": "en-US", "text": "walk"}]}},
@@ -128,6 +128,7 @@ def test_the_nested_parts_of_a_reminder_take_python_names_too() -> None:
     )
     [read] = run(skill_api(fake).get_reminders())
     assert read.trigger == ReminderTrigger(type="SCHEDULED_RELATIVE", offset_in_seconds=60)
+    assert fake.reminders[0].trigger == read.trigger  # (kept as a Reminder: typed as one)
     assert read.text == "walk"
     assert read.push_notification == PushNotification(status="ENABLED")
 
@@ -137,6 +138,17 @@ def test_a_nested_key_of_no_field_put_in_place_is_refused_when_served() -> None:
     fake.reminders.append({"alertToken": "r1", "trigger": {"offsetInSecs": 60}})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"reminders\[0\]\.trigger: 'offsetInSecs' is no"):
         run(skill_api(fake).get_reminders())
+
+
+def test_reminders_are_typed_as_given_and_as_read() -> None:
+    # mypy refused `reminders=[{...}]` (the field was typed list[Reminder]) though it is taken;
+    # read, they are the fake's list of Reminder: a created one's fields need no cast.
+    fake = FakeAlexaApi(reminders=[{"alertToken": "r1"}, Reminder(alert_token="r2")])
+    fake.reminders = ({"alert_token": "r3"},)
+    fake.reminders = None
+    fake.reminders.append(Reminder(alert_token="r4"))
+    tokens: list[str] = [reminder.alert_token for reminder in fake.reminders]
+    assert tokens == ["r4"]
 
 
 def test_a_list_of_reminders_given_is_the_fakes_own() -> None:

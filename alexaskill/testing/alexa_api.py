@@ -74,7 +74,7 @@ from .api_calls import (
     _Throttled,
     _with_retry_after,
 )
-from .api_given import _given
+from .api_given import _given, _RemindersField
 from .api_lists import ListsAndProducts
 
 if TYPE_CHECKING:
@@ -121,7 +121,8 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
     #: The skill's products, `InSkillProduct` or Amazon's JSON of one (None: none).
     in_skill_products: Sequence[InSkillProduct | Mapping[str, Any]] = ()
     #: The user's reminders, `Reminder` or Amazon's JSON of one (None: none); the skill's added.
-    reminders: list[Reminder] = field(default_factory=list)
+    #: Read back, the list of `Reminder` the fake keeps.
+    reminders: _RemindersField = _RemindersField()  # noqa: RUF009 (a descriptor: its default ())
     #: A clock, as `TestClient`'s ``now=``: the fake's now (reminders, list items' times).
     #: None: the timestamp of the request that made the call, else this machine's clock.
     now: Callable[[], _dt.datetime] | None = None
