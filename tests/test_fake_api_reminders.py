@@ -208,3 +208,30 @@ def test_a_wrong_reminder_put_in_place_is_refused_when_the_skill_creates_one() -
     assert answer.json()["code"] == "FAKE_DATA"
     assert "reminders[0] is 'soon'" in answer.json()["message"]
     assert kept == ["soon"]
+
+
+@pytest.mark.parametrize(
+    ("part", "wrong", "said"),
+    [
+        ("alertInfo", {"spokenInfo": {"content": [{"locale": "en-US", "text": 5}]}}, "text"),
+        ("pushNotification", "ENABLED", "pushNotification"),
+    ],
+)
+def test_a_reminder_body_that_does_not_read_is_a_400(part: str, wrong: Any, said: str) -> None:
+    # A skill in another process (serve --dev) sent it: the fake answered 500 FAKE_DATA, "the
+    # fake Alexa API's data is wrong", blaming the test's data for the skill's request.
+    body = {
+        "requestTime": "2031-03-14T09:00:00.000",
+        "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 300},
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
+        part: wrong,
+    }
+    fake = FakeAlexaApi()
+    with fake.serve() as url:
+        answer = httpx.post(
+            url + "/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
+        )
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "INVALID_REQUEST"
+    assert said in answer.json()["message"]
+    assert fake.reminders == []

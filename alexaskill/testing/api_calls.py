@@ -104,8 +104,8 @@ def _reminder_problem(
     """Amazon's 400 code and a message for a reminder body it would refuse, else None: a
     one-time ``scheduledTime`` (in its ``timeZoneId``, else the device's ``zone_name``; not
     judged without either, as `AlexaApi.create_reminder` does not) gone by at ``now``, the
-    fake's now for the call (`AccessCheck._moment`), too (the code is the fake's: Amazon's for
-    it is not documented)."""
+    fake's now for the call (`AccessCheck._moment`), too; a field of the wrong kind (the codes
+    of these two are the fake's: Amazon's are not documented)."""
     if not isinstance(body, dict) or not isinstance(body.get("requestTime"), str):
         return "INVALID_REQUEST_TIME", "requestTime is required"
     trigger = body.get("trigger")
@@ -132,6 +132,14 @@ def _reminder_problem(
     for entry in content:
         if not isinstance(entry, dict) or not entry.get("locale") or not entry.get("text"):
             return "INVALID_ALERT_INFO", "each content entry needs a locale and text"
+    from ..alexa_api import Reminder
+
+    # What the fake keeps of it must read (a text of 5, a pushNotification of "ENABLED"): the
+    # skill's request is at fault, not the fake's data, as a failure here was reported (500).
+    try:
+        msgspec.convert(body, Reminder)
+    except msgspec.ValidationError as exc:
+        return "INVALID_REQUEST", f"the reminder does not read as Amazon's JSON of one: {exc}"
     return None
 
 
