@@ -145,12 +145,7 @@ class RecordsApi(RequestApi):
                 "delete_reminder takes the reminder's alert_token, a str, not a "
                 f"{type(alert_token).__name__}"
             )
-        if not alert_token:
-            raise ValueError("delete_reminder needs the reminder's alert_token")
-        # Here: urllib.parse (and the ipaddress it loads) is milliseconds of a cold start.
-        from urllib.parse import quote
-
-        path = f"/v1/alerts/reminders/{quote(alert_token, safe='')}"
+        path = f"/v1/alerts/reminders/{_segment(alert_token, 'alert_token')}"
         try:
             await self._call(
                 "delete_reminder",
