@@ -356,8 +356,8 @@ def test_a_connection_that_gets_no_answer_is_said_a_connect_timeout(pki: TestPKI
     assert str(refused) == "certificate chain: download timed out"
     assert isinstance(refused, CertificateUnavailableError)
     detail = str(refused.detail)
-    assert "its TCP connection got no answer within 1 s (download_timeout)" in detail
-    assert "a timeout, not a refusal" in detail
+    assert f"its TCP connection to 127.0.0.1:{port} (the server, or the proxy set)" in detail
+    assert "got no answer within 1 s (download_timeout), a timeout, not a refusal" in detail
     assert "allow outbound HTTPS" in detail and "check DNS" in detail
 
 
@@ -598,6 +598,36 @@ def test_a_proxy_that_does_not_answer_its_connect_is_said_so_not_the_server(
     assert "within 2 s (download_timeout)" in detail
     assert "the server was reached" not in detail
     assert "check DNS" not in detail and detail.endswith("; it may pass")
+
+
+def test_a_proxy_whose_tcp_connect_gets_no_answer_is_named_by_its_address(
+    pki: TestPKI,
+) -> None:
+    # A proxy's address that drops SYNs (its listen queue full, as in the connect timeout
+    # test above): the log advised "or set HTTPS_PROXY to the proxy it must use" to an
+    # operator who had, naming no address. (Until its CONNECT the trace cannot tell the proxy
+    # from the server: the address tells the operator which it was.)
+    with socket.socket() as listener, socket.socket() as first:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        first.connect(("127.0.0.1", port))
+
+        async def scenario() -> CertificateError:
+            proxy = f"http://127.0.0.1:{port}"
+            async with httpx.AsyncClient(proxy=proxy, trust_env=False) as client:
+                checker = Verifier(
+                    [pki.root], now=lambda: NOW, http_client=client, download_timeout=1.0
+                )
+                with pytest.raises(CertificateError) as info:
+                    await checker.verify(pki.sign(BODY), BODY)
+                return info.value
+
+        refused = run(scenario())
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    assert f"its TCP connection to 127.0.0.1:{port} (the server, or the proxy set)" in detail
+    assert "got no answer within 1 s (download_timeout), a timeout, not a refusal" in detail
 
 
 def test_a_download_waiting_for_a_connection_of_a_full_pool_says_so(pki: TestPKI) -> None:

@@ -167,8 +167,10 @@ class Progress:
         if stage == "connect_tcp":
             # The network's advice fits (a firewall that drops packets, a name resolved to
             # an address nothing answers at), said as the timeout it was.
+            # Its address named: the proxy's, where one is set (a CONNECT comes only after).
+            to = "" if self.peer is None else f" to {self.peer} (the server, or the proxy set)"
             return (
-                f"GET {url[:200]}: {said}; its TCP connection got no answer {within}, a "
+                f"GET {url[:200]}: {said}; its TCP connection{to} got no answer {within}, a "
                 f"timeout, not a refusal: {NETWORK_ADVICE}"
             )
         if stage == "pool":
