@@ -1,0 +1,489 @@
+"""Hostile handlers: whatever a skill's handler (or hook, exception handler, service) raises,
+returns or does, the user hears an apology (or the documented answer), the log has one ERROR
+with the cause, and the next request is answered.
+
+Each case runs as a plain ``def`` and as an ``async def`` through the test client (signed
+requests, verification on); the ones a web server could trip over run through a real
+``alexaskill serve`` on 127.0.0.1 too. No timing is asserted: the deadline's cases use a short
+deadline and hold their handler on an event the test sets afterwards (the hang guard).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import logging
+import os
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from alexaskill import (
+    DeadlineExceeded,
+    Response,
+    ResponseError,
+    Session,
+    SimpleCard,
+    Skill,
+    ask,
+    speak,
+)
+from alexaskill.app import APOLOGY, DEADLINE_REPLY
+from alexaskill.ssml import Ssml
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
+
+from .processes import free_port
+
+HERE = str(Path(__file__).resolve())
+
+
+class StrRaises(Exception):
+    def __str__(self) -> str:
+        raise ValueError("no str")
+
+
+class ReprRaises(Exception):
+    def __repr__(self) -> str:
+        raise ValueError("no repr")
+
+
+class NeitherShows(Exception):
+    def __str__(self) -> str:
+        raise ValueError("no str")
+
+    def __repr__(self) -> str:
+        raise ValueError("no repr")
+
+
+class OwnBase(BaseException):
+    pass
+
+
+class Unshowable:
+    def __str__(self) -> str:
+        raise ValueError("no str")
+
+    def __repr__(self) -> str:
+        raise ValueError("no repr")
+
+
+class Db:
+    """A service of the skill's (made by `Skill.add_service`)."""
+
+
+def recurse(depth: int = 0) -> int:
+    return recurse(depth + 1) + 1
+
+
+def raise_recursion() -> None:
+    recurse()
+
+
+#: What a handler raises, by name: each is called in the handler, and must fail as its bug.
+RAISED: dict[str, Callable[[], BaseException]] = {
+    "ValueError": lambda: ValueError("boom"),
+    "str raises": StrRaises,
+    "repr raises": ReprRaises,
+    "neither shows": NeitherShows,
+    "1 MB message": lambda: ValueError("x" * 1_000_000),
+    "MemoryError": MemoryError,
+    "KeyboardInterrupt": KeyboardInterrupt,
+    "SystemExit": lambda: SystemExit(3),
+    "GeneratorExit": GeneratorExit,
+    "CancelledError": asyncio.CancelledError,
+    "BaseException of its own": OwnBase,
+    "ExceptionGroup": lambda: ExceptionGroup("two", [ValueError("a"), KeyError("b")]),
+    "BaseExceptionGroup": lambda: BaseExceptionGroup("two", [KeyboardInterrupt(), ValueError()]),
+    "StopIteration": StopIteration,
+    "StopAsyncIteration": StopAsyncIteration,
+}
+
+
+def _generator() -> Iterator[int]:
+    yield 1
+
+
+#: What a handler returns that is no reply: each gets the apology.
+RETURNED: dict[str, Callable[[], object]] = {
+    "str": lambda: "hello",
+    "bytes": lambda: b"hello",
+    "dict that is no response": lambda: {"response": 1},
+    "dict shaped like an envelope": lambda: {"version": "1.0", "response": {}},
+    "generator": _generator,
+    "object whose str and repr raise": Unshowable,
+    "int": lambda: 42,
+    "NaN": lambda: float("nan"),
+    "list": lambda: [speak("hi")],
+}
+
+
+def _set(session: Session, value: object) -> Response:
+    session.attributes["key"] = value
+    return ask("And then?")
+
+
+#: A reply built from bad values (raising where it is built, or where it is encoded).
+BAD_REPLIES: dict[str, Callable[[Session], Response]] = {
+    "speech of 1 MB": lambda s: speak("x" * 1_000_000),
+    "NaN as a card's content": lambda s: speak("x", card=SimpleCard("t", float("nan"))),  # type: ignore[arg-type]
+    "NaN in a directive": lambda s: speak("x", directives=[{"type": "X.Y", "v": float("nan")}]),
+    "set in a directive": lambda s: speak("x", directives=[{"type": "X.Y", "v": {1, 2}}]),
+    "object in a directive": lambda s: speak("x", directives=[{"type": "X.Y", "v": object()}]),
+    "directive that is no mapping": lambda s: speak("x", directives=[42]),  # type: ignore[list-item]
+    "speech that is no text": lambda s: speak(42),  # type: ignore[arg-type]
+    "session attribute set": lambda s: _set(s, {1, 2}),
+    "session attribute datetime": lambda s: _set(s, datetime.datetime(2026, 12, 4)),
+    "session attribute object": lambda s: _set(s, object()),
+    "session attribute NaN": lambda s: _set(s, float("nan")),
+    "session attributes holding themselves": lambda s: _set(s, s.attributes),
+}
+
+
+@pytest.fixture
+def errors(caplog: pytest.LogCaptureFixture) -> Callable[[], list[logging.LogRecord]]:
+    """The ERROR records of alexaskill's loggers so far."""
+    caplog.set_level(logging.INFO, "alexaskill")
+    return lambda: [
+        r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("alexaskill")
+    ]
+
+
+def _skill(bad: Callable[..., Any], **options: Any) -> Skill:
+    skill = Skill(DEFAULT_SKILL_ID, **options)
+    skill.add_intent_handler("Bad", bad)
+
+    @skill.intent("Good")
+    def good() -> Response:
+        return speak("fine")
+
+    return skill
+
+
+def _answers(skill: Skill) -> tuple[Any, Any]:
+    """The reply to Bad, then to Good, from a client that raises nothing in the test."""
+    with TestClient(skill, raise_handler_errors=False) as client:
+        return client.intent("Bad"), client.intent("Good")
+
+
+def _traceback(record: logging.LogRecord) -> str:
+    assert record.exc_info is not None, record.getMessage()
+    return "".join(traceback.format_exception(*record.exc_info))
+
+
+def _both(body: Callable[..., Any]) -> list[Callable[..., Any]]:
+    """``body`` as a def handler and as an async def one."""
+
+    def plain(session: Session) -> Any:
+        return body(session)
+
+    async def coroutine(session: Session) -> Any:
+        return body(session)
+
+    return [plain, coroutine]
+
+
+def _raiser(make: Callable[[], BaseException]) -> Callable[[Session], Any]:
+    def body(session: Session) -> Any:
+        raise make()
+
+    return body
+
+
+@pytest.mark.parametrize("kind", [0, 1], ids=["def", "async"])
+@pytest.mark.parametrize("name", [*RAISED, "RecursionError"])
+def test_a_handler_that_raises_gets_the_apology(
+    name: str, kind: int, errors: Callable[[], list[logging.LogRecord]]
+) -> None:
+    body = (lambda s: raise_recursion()) if name == "RecursionError" else _raiser(RAISED[name])
+    bad, good = _answers(_skill(_both(body)[kind]))
+    assert (bad.status_code, bad.speech) == (200, APOLOGY)
+    assert good.speech == "fine"  # the worker goes on
+    (record,) = errors()
+    assert record.getMessage().startswith("handler failed for IntentRequest Bad")
+    assert HERE in _traceback(record)  # the handler's own code, where it failed
+
+
+@pytest.mark.parametrize("kind", [0, 1], ids=["def", "async"])
+@pytest.mark.parametrize("name", RETURNED)
+def test_a_handler_that_returns_no_reply_gets_the_apology(
+    name: str, kind: int, errors: Callable[[], list[logging.LogRecord]]
+) -> None:
+    make = RETURNED[name]
+    bad, good = _answers(_skill(_both(lambda s: make())[kind]))
+    assert (bad.status_code, bad.speech) == (200, APOLOGY)
+    assert good.speech == "fine"
+    (record,) = errors()
+    assert isinstance(bad.handler_error, ResponseError)
+    assert "a handler returns a Response" in str(bad.handler_error)
+    assert record.exc_info is not None and record.exc_info[1] is bad.handler_error
+
+
+def test_a_def_handler_that_forgot_await_gets_the_apology(
+    errors: Callable[[], list[logging.LogRecord]],
+) -> None:
+    async def later() -> Response:
+        return speak("late")
+
+    def forgot() -> Any:
+        return later()
+
+    bad, good = _answers(_skill(forgot))
+    assert (bad.speech, good.speech) == (APOLOGY, "fine")
+    (record,) = errors()
+    assert record.exc_info is not None and record.exc_info[1] is bad.handler_error
+    assert "called without await" in str(bad.handler_error)
+
+
+@pytest.mark.parametrize("kind", [0, 1], ids=["def", "async"])
+@pytest.mark.parametrize("name", BAD_REPLIES)
+def test_a_reply_of_bad_values_gets_the_apology(
+    name: str, kind: int, errors: Callable[[], list[logging.LogRecord]]
+) -> None:
+    bad, good = _answers(_skill(_both(BAD_REPLIES[name])[kind]))
+    assert (bad.status_code, bad.speech) == (200, APOLOGY)
+    assert good.speech == "fine"
+    assert bad.session_attributes in (None, {})  # nothing the bad reply wrote goes out
+    (record,) = errors()
+    assert isinstance(record.exc_info and record.exc_info[1], ResponseError)
+
+
+def test_what_goes_out_as_written_is_caught_by_the_test_client() -> None:
+    # Documented: hand-written SSML is not parsed at run time (the test tools parse it), and a
+    # directive of a type alexaskill does not know goes out (Amazon adds them).
+    skill = _skill(lambda: speak(Ssml("<speak><p>unclosed</speak>")))
+
+    @skill.intent("Unknown")
+    def unknown() -> Response:
+        return speak("x", directives=[{"type": "Vendor.Unknown", "v": 1}])
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        assert "not well-formed" in (client.intent("Bad").refusal or "")
+        assert client.intent("Unknown").json["response"]["directives"] == [
+            {"type": "Vendor.Unknown", "v": 1}
+        ]
+    with TestClient(skill) as client, pytest.raises(ResponseError, match="not well-formed"):
+        client.intent("Bad")
+
+
+def test_hooks_services_and_exception_handlers_that_fail_get_the_apology(
+    errors: Callable[[], list[logging.LogRecord]],
+) -> None:
+    async def make_db(call: object) -> Db:
+        raise SystemExit(4)
+
+    async def make_ok(call: object) -> Db:
+        return Db()
+
+    async def finish(db: Db) -> None:
+        raise ValueError("not saved")
+
+    def uses_db(db: Db) -> Response:
+        return speak("db")
+
+    def fails() -> Response:
+        raise ValueError("first")
+
+    def setups() -> Iterator[tuple[str, Skill]]:
+        skill = Skill(DEFAULT_SKILL_ID)
+        skill.add_service(Db, make_db)
+        skill.add_intent_handler("Bad", uses_db)
+        yield "the handler raised SystemExit(4)", skill
+
+        skill = Skill(DEFAULT_SKILL_ID)
+        skill.add_service(Db, make_ok, finish)
+        skill.add_intent_handler("Bad", uses_db)
+        yield "not saved", skill
+
+        skill = _skill(fails)
+
+        @skill.exception(ValueError)
+        def again(exc: ValueError) -> Response:
+            raise KeyError("in the exception handler")
+
+        yield "in the exception handler", skill
+
+        skill = _skill(fails)
+
+        @skill.exception(ValueError)
+        async def leaves(exc: ValueError) -> Response:
+            raise SystemExit(2)
+
+        yield "raised SystemExit(2)", skill
+
+        for when in ("before", "after"):
+            skill = Skill(DEFAULT_SKILL_ID)
+            skill.add_intent_handler("Bad", lambda: speak("fine"))
+
+            async def hook() -> None:
+                raise KeyboardInterrupt
+
+            add = skill.add_before_request if when == "before" else skill.add_after_request
+            add(hook, intents=["Bad"])
+            yield f"-request hook {__name__}", skill
+
+        skill = _skill(fails)
+
+        def listener(exc: Exception) -> None:
+            raise SystemExit(1)
+
+        skill.on_handler_error = listener
+        yield "first", skill
+
+    for cause, skill in setups():
+        before = len(errors())
+        bad, _ = _answers(skill)
+        assert (bad.status_code, bad.speech) == (200, APOLOGY), cause
+        told = [_traceback(r) + r.getMessage() for r in errors()[before:]]
+        assert told and cause in told[0], (cause, told)
+
+
+@pytest.mark.parametrize("kind", ["def", "async"])
+def test_a_handler_that_never_returns_gets_the_deadlines_answer(
+    kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    released = threading.Event()
+
+    def blocks() -> Response:
+        released.wait(60)  # the hang guard: the test sets it once answered
+        return speak("too late")
+
+    async def awaits() -> Response:
+        await asyncio.Event().wait()
+        return speak("never")
+
+    skill = _skill(blocks if kind == "def" else awaits, deadline=0.3)
+    caplog.set_level(logging.INFO, "alexaskill")
+    try:
+        bad, good = _answers(skill)
+    finally:
+        released.set()
+    assert (bad.status_code, bad.speech) == (200, DEADLINE_REPLY)
+    assert isinstance(bad.handler_error, DeadlineExceeded) or bad.handler_error is None
+    assert good.speech == "fine"
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("did not answer within 0.3 s" in line for line in said), said
+
+
+# --- through a real server ------------------------------------------------------------------
+
+HOSTILE = """
+import asyncio, sys, threading, time
+
+from alexaskill import Skill, speak
+from alexaskill.testing import DEFAULT_SKILL_ID, TestPKI
+
+skill = Skill(DEFAULT_SKILL_ID, deadline=0.5)
+skill.verifier = TestPKI.load(".").verifier()
+
+
+@skill.intent("Good")
+def good():
+    return speak("fine")
+
+
+@skill.intent("DefExit")
+def def_exit():
+    sys.exit(3)
+
+
+@skill.intent("AsyncExit")
+async def async_exit():
+    raise SystemExit(3)
+
+
+@skill.intent("DefInterrupt")
+def def_interrupt():
+    raise KeyboardInterrupt
+
+
+@skill.intent("AsyncInterrupt")
+async def async_interrupt():
+    raise KeyboardInterrupt
+
+
+@skill.intent("Cancelled")
+async def cancelled():
+    raise asyncio.CancelledError
+
+
+@skill.intent("Group")
+async def group():
+    raise BaseExceptionGroup("two", [KeyboardInterrupt(), ValueError("v")])
+
+
+def recurse(depth=0):
+    return recurse(depth + 1) + 1
+
+
+@skill.intent("Recursion")
+async def recursion():
+    recurse()
+
+
+@skill.intent("Memory")
+def memory():
+    raise MemoryError
+
+
+@skill.intent("Sleeps")
+def sleeps():
+    time.sleep(1e9)
+
+
+@skill.intent("Awaits")
+async def awaits():
+    await asyncio.Event().wait()
+
+"""
+
+#: The intents of `HOSTILE` that fail, and what the user hears.
+SERVED = {
+    "DefExit": APOLOGY,
+    "AsyncExit": APOLOGY,
+    "DefInterrupt": APOLOGY,
+    "AsyncInterrupt": APOLOGY,
+    "Cancelled": APOLOGY,
+    "Group": APOLOGY,
+    "Recursion": APOLOGY,
+    "Memory": APOLOGY,
+    "Sleeps": DEADLINE_REPLY,
+    "Awaits": DEADLINE_REPLY,
+}
+
+
+def test_a_served_skill_answers_hostile_handlers_and_goes_on(servers: Any, tmp_path: Path) -> None:
+    (tmp_path / "hostile.py").write_text(HOSTILE)
+    pki = TestPKI()
+    pki.save(tmp_path)
+    port = free_port()
+    command = [sys.executable, "-m", "alexaskill", "serve", "hostile:skill", "--port", str(port)]
+    environ = {**os.environ, "ALEXASKILL_LOG_JSON": "1"}
+    process = servers.start(command, port, cwd=tmp_path, env=environ)
+    factory = RequestFactory()
+
+    def say(intent: str) -> str:
+        body = json.dumps(factory.intent(intent)).encode()
+        headers = {"Content-Type": "application/json", **pki.sign(body)}
+        answer = httpx.post(f"http://127.0.0.1:{port}/", content=body, headers=headers, timeout=30)
+        assert answer.status_code == 200, (intent, answer.text)
+        return str(answer.json()["response"]["outputSpeech"]["text"])
+
+    for intent, heard in SERVED.items():
+        assert say(intent) == heard, intent
+        assert say("Good") == "fine", intent  # the worker goes on
+    servers.stop(process)
+    output = servers.output[process].read_text()
+    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    failed = [r for r in records if r["level"] == "ERROR" and r["logger"] == "alexaskill"]
+    apologies = [each for each, heard in SERVED.items() if heard == APOLOGY]
+    for intent in apologies:
+        (record,) = [r for r in failed if f"IntentRequest {intent} " in r["message"]]
+        assert "hostile.py" in record["exception"], record
+    assert process.returncode == 0  # stopped by SIGTERM: nothing ended the worker before
