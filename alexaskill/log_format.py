@@ -10,6 +10,7 @@ import copy
 import logging
 import re
 import reprlib
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, Final
@@ -18,7 +19,7 @@ import msgspec
 
 from .log_values import escaped_args, shown
 
-__all__ = ["EscapingFormatter", "JsonFormatter", "escape_last_resort"]
+__all__ = ["EscapingFormatter", "JsonFormatter", "escape_last_resort", "log_thread_exceptions"]
 
 _REQUEST_LOGGER: Final = "alexaskill.request"
 
@@ -203,6 +204,30 @@ def escape_last_resort() -> None:
     last = logging.lastResort
     if last is not None and last.formatter is None:
         last.setFormatter(EscapingFormatter())
+
+
+def log_thread_exceptions() -> None:
+    """Have an exception that ends a thread uncaught logged at ERROR on ``"alexaskill"``, with
+    its traceback, as a handler's is.
+
+    Python's own hook (`threading.excepthook`) prints it on standard error as it is: a thread a
+    handler started wrote a plain traceback among the JSON lines (or torn by them), its message
+    unescaped (a slot value in it). One the application installed is its own.
+    """
+    if threading.excepthook is threading.__excepthook__:
+        threading.excepthook = _log_thread_exception
+
+
+def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
+    if issubclass(args.exc_type, SystemExit):
+        return  # a thread's sys.exit() ends it quietly, as with Python's own hook
+    name = args.thread.name if args.thread is not None else "?"
+    logging.getLogger("alexaskill").error(
+        "thread %r ended on %s, which nothing caught",
+        name,
+        args.exc_type.__name__,
+        exc_info=args.exc_value if args.exc_value is not None else False,  # (its traceback)
+    )
 
 
 class _PlainFormatter(EscapingFormatter):

@@ -107,8 +107,10 @@ def configure_logging_if_unset() -> bool:
     settings = settings_from_env()
     configure_logging(settings.log_level, json=settings.log_json)
     if not on_lambda():
-        # A skill's own loggers' warnings go to Python's last resort, unescaped.
-        from .log_format import escape_last_resort
+        # A skill's own loggers' warnings go to Python's last resort, unescaped; an exception
+        # that ends one of its threads, to standard error as it is.
+        from .log_format import escape_last_resort, log_thread_exceptions
 
         escape_last_resort()
+        log_thread_exceptions()
     return True

@@ -441,6 +441,11 @@ def sleeps():
 async def awaits():
     await asyncio.Event().wait()
 
+
+@skill.intent("Thread")
+def thread():
+    threading.Thread(target=lambda: 1 / 0, name="spawned").start()
+    return speak("started")
 """
 
 #: The intents of `HOSTILE` that fail, and what the user hears.
@@ -478,6 +483,8 @@ def test_a_served_skill_answers_hostile_handlers_and_goes_on(servers: Any, tmp_p
     for intent, heard in SERVED.items():
         assert say(intent) == heard, intent
         assert say("Good") == "fine", intent  # the worker goes on
+    assert say("Thread") == "started"
+    assert say("Good") == "fine"
     servers.stop(process)
     output = servers.output[process].read_text()
     records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
@@ -486,4 +493,41 @@ def test_a_served_skill_answers_hostile_handlers_and_goes_on(servers: Any, tmp_p
     for intent in apologies:
         (record,) = [r for r in failed if f"IntentRequest {intent} " in r["message"]]
         assert "hostile.py" in record["exception"], record
+    # A thread the handler started whose exception nothing caught: one JSON record at ERROR
+    # (Python's own hook printed a plain traceback beside the JSON lines, unescaped).
+    assert "Exception in thread" not in output, output
+    (record,) = [r for r in failed if "ZeroDivisionError" in r.get("exception", "")]
+    assert "spawned" in record["message"] and "hostile.py" in record["exception"]
     assert process.returncode == 0  # stopped by SIGTERM: nothing ended the worker before
+
+
+def test_a_thread_a_handler_started_that_raises_is_one_error_record(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # What alexaskill's logging set-up installs (`configure_logging_if_unset`, as under serve):
+    # Python's own hook wrote the traceback on standard error, outside the log.
+    from alexaskill.log_format import log_thread_exceptions
+
+    monkeypatch.setattr(threading, "excepthook", threading.__excepthook__)
+    log_thread_exceptions()
+
+    def fails(exc: BaseException) -> None:
+        raise exc
+
+    caplog.set_level(logging.INFO, "alexaskill")
+    for exc in (ValueError("slot\nvalue"), SystemExit(0)):
+        thread = threading.Thread(target=fails, args=(exc,), name="spawned")
+        thread.start()
+        thread.join()
+    (record,) = caplog.records  # a thread's sys.exit() ends it quietly, as Python's hook does
+    assert record.levelno == logging.ERROR and record.name == "alexaskill"
+    assert "thread 'spawned'" in record.getMessage()
+    assert "ValueError" in _traceback(record) and HERE in _traceback(record)
+
+    # A hook the application installed is its own.
+    def own(args: Any) -> None:
+        pass
+
+    monkeypatch.setattr(threading, "excepthook", own)
+    log_thread_exceptions()
+    assert threading.excepthook is own
