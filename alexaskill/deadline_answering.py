@@ -292,7 +292,12 @@ class DeadlineAnswering(Answering):
         cause = "Skill(deadline=...)"
         if latest is not None and self.deadline is not None and limit < self.deadline:
             cause = "the Lambda function's remaining time"
-        logger.warning("%s (%s), answering now%s", exc, cause, fate)
+        # An exception handler was called and never answered: the exception it was given (the
+        # handler's bug) is logged nowhere else, so its traceback goes with this line.
+        handled = call.exception
+        if handled is not None:
+            fate += f"; the exception being handled: {type(handled).__name__}"
+        logger.warning("%s (%s), answering now%s", exc, cause, fate, exc_info=handled)
         # A def handler may still be changing the session in its thread: the exception handler
         # and the reply get the request's own, decoded afresh.
         fresh = call

@@ -531,3 +531,38 @@ def test_a_thread_a_handler_started_that_raises_is_one_error_record(
     monkeypatch.setattr(threading, "excepthook", own)
     log_thread_exceptions()
     assert threading.excepthook is own
+
+
+@pytest.mark.parametrize("kind", ["def", "async"])
+def test_an_exception_handler_that_never_returns_leaves_the_handlers_error_in_the_log(
+    kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The handler's ValueError went to an exception handler that hung: the deadline answered,
+    # and its warning named the handler as the one that "did not answer" with no word of the
+    # ValueError, whose traceback was nowhere in the log.
+    released = threading.Event()
+
+    def blocks(exc: ValueError) -> Response:
+        released.wait(60)  # the hang guard: the test sets it once answered
+        return speak("too late")
+
+    async def awaits(exc: ValueError) -> Response:
+        await asyncio.Event().wait()
+        return speak("never")
+
+    def fails() -> Response:
+        raise ValueError("the handler's own bug")
+
+    skill = _skill(fails, deadline=0.3)
+    skill.add_exception_handler(ValueError, blocks if kind == "def" else awaits)
+    caplog.set_level(logging.INFO, "alexaskill")
+    try:
+        bad, good = _answers(skill)
+    finally:
+        released.set()
+    assert (bad.speech, good.speech) == (DEADLINE_REPLY, "fine")
+    (record,) = [r for r in caplog.records if "did not answer within" in r.getMessage()]
+    assert "the exception handler" in record.getMessage()
+    assert "; the exception being handled: ValueError" in record.getMessage()
+    assert record.exc_info is not None and str(record.exc_info[1]) == "the handler's own bug"
+    assert HERE in _traceback(record)
