@@ -442,6 +442,18 @@ async def awaits():
     await asyncio.Event().wait()
 
 
+quick_calls = []
+
+
+@skill.intent("Inline")
+def inline():
+    # Quick at first, so it comes to run on the event loop's thread, the main one under serve.
+    quick_calls.append(1)
+    if len(quick_calls) > 12:
+        raise KeyboardInterrupt
+    return speak("quick")
+
+
 @skill.intent("Thread")
 def thread():
     threading.Thread(target=lambda: 1 / 0, name="spawned").start()
@@ -483,6 +495,8 @@ def test_a_served_skill_answers_hostile_handlers_and_goes_on(servers: Any, tmp_p
     for intent, heard in SERVED.items():
         assert say(intent) == heard, intent
         assert say("Good") == "fine", intent  # the worker goes on
+    assert [say("Inline") for _ in range(13)] == ["quick"] * 12 + [APOLOGY]
+    assert say("Good") == "fine"
     assert say("Thread") == "started"
     assert say("Good") == "fine"
     servers.stop(process)
@@ -493,6 +507,10 @@ def test_a_served_skill_answers_hostile_handlers_and_goes_on(servers: Any, tmp_p
     for intent in apologies:
         (record,) = [r for r in failed if f"IntentRequest {intent} " in r["message"]]
         assert "hostile.py" in record["exception"], record
+    # A KeyboardInterrupt of the handler's own on the main thread is no Ctrl-C: uvicorn has
+    # the signal.
+    (record,) = [r for r in failed if "IntentRequest Inline " in r["message"]]
+    assert "pace.py" in record["exception"]  # (called on the event loop's thread)
     # A thread the handler started whose exception nothing caught: one JSON record at ERROR
     # (Python's own hook printed a plain traceback beside the JSON lines, unescaped).
     assert "Exception in thread" not in output, output
