@@ -584,3 +584,38 @@ def test_an_exception_handler_that_never_returns_leaves_the_handlers_error_in_th
     assert "; the exception being handled: ValueError" in record.getMessage()
     assert record.exc_info is not None and str(record.exc_info[1]) == "the handler's own bug"
     assert HERE in _traceback(record)
+
+
+@pytest.mark.parametrize("kind", ["raises", "exits", "hangs", "returns junk"])
+def test_a_failing_exception_handler_for_the_deadline_leaves_the_deadlines_answer(
+    kind: str, errors: Callable[[], list[logging.LogRecord]]
+) -> None:
+    released = threading.Event()
+
+    def raises(exc: DeadlineExceeded) -> Response:
+        raise ValueError("in the deadline's handler")
+
+    async def exits(exc: DeadlineExceeded) -> Response:
+        sys.exit(1)
+
+    def hangs(exc: DeadlineExceeded) -> Response:
+        released.wait(60)  # the hang guard: the test sets it once answered
+        return speak("too late")
+
+    def returns_junk(exc: DeadlineExceeded) -> Any:
+        return "junk"
+
+    async def slow() -> Response:
+        await asyncio.Event().wait()
+        return speak("never")
+
+    chosen = {"raises": raises, "exits": exits, "hangs": hangs, "returns junk": returns_junk}
+    skill = _skill(slow, deadline=0.3)
+    skill.add_exception_handler(DeadlineExceeded, chosen[kind])
+    try:
+        bad, good = _answers(skill)
+    finally:
+        released.set()
+    assert (bad.status_code, bad.speech, good.speech) == (200, DEADLINE_REPLY, "fine")
+    (record,) = errors()  # documented: the default answer, and an ERROR saying why
+    assert "exception handler" in record.getMessage()
