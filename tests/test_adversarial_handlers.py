@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 
 from alexaskill import (
@@ -36,6 +37,7 @@ from alexaskill import (
     speak,
 )
 from alexaskill.app import APOLOGY, DEADLINE_REPLY
+from alexaskill.responses import PlainTextSpeech
 from alexaskill.ssml import Ssml
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
 
@@ -129,6 +131,11 @@ def _set(session: Session, value: object) -> Response:
     return ask("And then?")
 
 
+def _bypassing(**fields: Any) -> Response:
+    """A reply changed by ``msgspec.structs.replace``, which runs none of the builders' checks."""
+    return msgspec.structs.replace(speak("x"), **fields)
+
+
 #: A reply built from bad values (raising where it is built, or where it is encoded).
 BAD_REPLIES: dict[str, Callable[[Session], Response]] = {
     "speech of 1 MB": lambda s: speak("x" * 1_000_000),
@@ -143,6 +150,11 @@ BAD_REPLIES: dict[str, Callable[[Session], Response]] = {
     "session attribute object": lambda s: _set(s, object()),
     "session attribute NaN": lambda s: _set(s, float("nan")),
     "session attributes holding themselves": lambda s: _set(s, s.attributes),
+    "speech of 20000 characters, unchecked": lambda s: _bypassing(
+        output_speech=msgspec.structs.replace(PlainTextSpeech(text="x"), text="y" * 20_000)
+    ),
+    "speech that is None, unchecked": lambda s: _bypassing(output_speech=None),
+    "directive of no kind, unchecked": lambda s: _bypassing(directives=[object()]),
 }
 
 
