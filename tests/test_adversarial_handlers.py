@@ -631,3 +631,46 @@ def test_a_failing_exception_handler_for_the_deadline_leaves_the_deadlines_answe
     assert (bad.status_code, bad.speech, good.speech) == (200, DEADLINE_REPLY, "fine")
     (record,) = errors()  # documented: the default answer, and an ERROR saying why
     assert "exception handler" in record.getMessage()
+
+
+class _Waiter(logging.Handler):
+    """Sets ``seen`` at the first record whose message holds ``text``."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(logging.DEBUG)
+        self.text = text
+        self.seen = threading.Event()
+        self.record: logging.LogRecord | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.record is None and self.text in record.getMessage():
+            self.record = record
+            self.seen.set()
+
+
+@pytest.mark.parametrize("raised", [SystemExit(5), KeyboardInterrupt(), ValueError("late")])
+def test_a_def_handler_that_raises_after_its_deadline_is_logged_with_its_traceback(
+    raised: BaseException,
+) -> None:
+    released = threading.Event()
+
+    def late() -> Response:
+        released.wait(60)  # the hang guard: the test sets it once answered
+        raise raised
+
+    waiter = _Waiter("after its deadline")
+    alexaskill_logger = logging.getLogger("alexaskill")
+    alexaskill_logger.addHandler(waiter)
+    try:
+        with TestClient(_skill(late, deadline=0.3), raise_handler_errors=False) as client:
+            assert client.intent("Bad").speech == DEADLINE_REPLY
+            released.set()
+            assert waiter.seen.wait(60)  # (a hang guard only)
+            assert client.intent("Good").speech == "fine"  # its thread's end left all well
+    finally:
+        released.set()
+        alexaskill_logger.removeHandler(waiter)
+    record = waiter.record
+    assert record is not None and record.levelno == logging.WARNING
+    assert f"raised {type(raised).__name__}" in record.getMessage()
+    assert HERE in _traceback(record)
