@@ -293,7 +293,7 @@ class Answering(Registration):
         if call.deadline is not None and call.caught is None:
             _note_overrun(call, call.deadline, handler)
         if result is not None and not isinstance(result, Response):
-            raise not_a_reply(handler, result)
+            raise not_a_reply(handler, result, failed_in(self.registry, handler))
         call.running = None
         return result
 

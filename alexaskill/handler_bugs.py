@@ -128,12 +128,14 @@ def _stray_cancellation(asyncio: Any, exc: BaseException, who: str) -> RuntimeEr
     return failure
 
 
-def not_a_reply(handler: Handler, result: object) -> ResponseError:
-    """The error for ``result``, returned by ``handler``, which is no `Response` (nor None)."""
+def not_a_reply(handler: Handler, result: object, who: str = "") -> ResponseError:
+    """The error for ``result``, returned by ``handler``, which is no `Response` (nor None);
+    ``who`` is `failed_in`'s name of it (the fix then names a hook as a hook)."""
     if isinstance(result, CoroutineType):
         called = result.__qualname__
         result.close()  # never to run: no "never awaited" RuntimeWarning when it is collected
         name = handler.name
+        role = who.removesuffix(name).strip() if who.startswith("the ") else ""
         if handler.is_async:
             fix = "await it"
         elif wrapped_coroutine_function(handler.func) is not None:
@@ -143,7 +145,7 @@ def not_a_reply(handler: Handler, result: object) -> ResponseError:
                 "make the wrapper of it async def and await the call",
             )
         else:
-            fix = "make the handler async def and await it"
+            fix = f"make {role or 'the handler'} async def and await it"
         return ResponseError(
             f"{name} returned a coroutine ({called}() called without await): {fix}"
         )

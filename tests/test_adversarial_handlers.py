@@ -674,3 +674,34 @@ def test_a_def_handler_that_raises_after_its_deadline_is_logged_with_its_traceba
     assert record is not None and record.levelno == logging.WARNING
     assert f"raised {type(raised).__name__}" in record.getMessage()
     assert HERE in _traceback(record)
+
+
+def test_a_hook_or_exception_handler_that_forgot_await_is_told_to_be_async(
+    errors: Callable[[], list[logging.LogRecord]],
+) -> None:
+    # The fix named "the handler" whatever forgot it: a hook's author was told to change the
+    # handler, which was fine.
+    async def later() -> None:
+        return None
+
+    def forgot() -> Any:
+        return later()
+
+    def forgot_too(exc: ValueError) -> Any:
+        return later()
+
+    def fails() -> Response:
+        raise ValueError("first")
+
+    hooked = _skill(lambda: speak("fine"))
+    hooked.add_before_request(forgot, intents=["Bad"])
+    caught = _skill(fails)
+    caught.add_exception_handler(ValueError, forgot_too)
+    for skill, kind in ((hooked, "the before-request hook"), (caught, "the exception handler")):
+        bad, _ = _answers(skill)
+        assert bad.speech == APOLOGY
+        record = errors()[-1]
+        assert record.exc_info is not None
+        assert f"called without await): make {kind} async def and await it" in str(
+            record.exc_info[1]
+        )
