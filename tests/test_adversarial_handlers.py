@@ -705,3 +705,14 @@ def test_a_hook_or_exception_handler_that_forgot_await_is_told_to_be_async(
         assert f"called without await): make {kind} async def and await it" in str(
             record.exc_info[1]
         )
+
+
+@pytest.mark.parametrize("kind", [0, 1], ids=["def", "async"])
+def test_a_handler_that_returns_none_gets_the_empty_answer(
+    kind: int, errors: Callable[[], list[logging.LogRecord]]
+) -> None:
+    # Documented (README, Responses): None is an empty answer, no error.
+    bad, good = _answers(_skill(_both(lambda s: None)[kind]))
+    assert (bad.status_code, bad.speech, bad.handler_error) == (200, None, None)
+    assert bad.json["response"] == {}
+    assert good.speech == "fine" and errors() == []
