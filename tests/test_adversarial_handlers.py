@@ -716,3 +716,33 @@ def test_a_handler_that_returns_none_gets_the_empty_answer(
     assert (bad.status_code, bad.speech, bad.handler_error) == (200, None, None)
     assert bad.json["response"] == {}
     assert good.speech == "fine" and errors() == []
+
+
+@pytest.mark.parametrize(
+    "name", ["ValueError", "SystemExit", "KeyboardInterrupt", "CancelledError"]
+)
+def test_where_alexa_takes_no_speech_a_failing_handler_gets_the_silent_answer(
+    name: str, errors: Callable[[], list[logging.LogRecord]]
+) -> None:
+    # Documented (README, The rules): an empty response, or canFulfill NO, and the traceback.
+    make = RAISED[name]
+
+    def fails() -> Response:
+        raise make()
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.add_handler("AudioPlayer.PlaybackStarted", fails)
+    skill.add_handler("SessionEndedRequest", fails)
+    skill.add_can_fulfill_handler("Bad", fails)
+    skill.add_handler("LaunchRequest", lambda: ask("Yes?"))
+    skill.add_intent_handler("Bad", lambda: speak("fine"))
+    with TestClient(skill, raise_handler_errors=False, interfaces=["AudioPlayer"]) as client:
+        assert client.audio_event("PlaybackStarted", token="t").json["response"] == {}
+        assert client.can_fulfill("Bad").json["response"] == {
+            "canFulfillIntent": {"canFulfill": "NO"}
+        }
+        client.launch()
+        assert client.session_ended().json["response"] == {}
+        assert client.intent("Bad").speech == "fine"
+    assert len(errors()) == 3
+    assert all(HERE in _traceback(record) for record in errors())
