@@ -454,14 +454,11 @@ async def awaits():
     await asyncio.Event().wait()
 
 
-quick_calls = []
-
-
 @skill.intent("Inline")
 def inline():
-    # Quick at first, so it comes to run on the event loop's thread, the main one under serve.
-    quick_calls.append(1)
-    if len(quick_calls) > 12:
+    # Quick, so that it comes to run on the event loop's thread, the main one under serve
+    # (alexaskill.pace): there it raises, once.
+    if threading.current_thread() is threading.main_thread():
         raise KeyboardInterrupt
     return speak("quick")
 
@@ -507,7 +504,11 @@ def test_a_served_skill_answers_hostile_handlers_and_goes_on(servers: Any, tmp_p
     for intent, heard in SERVED.items():
         assert say(intent) == heard, intent
         assert say("Good") == "fine", intent  # the worker goes on
-    assert [say("Inline") for _ in range(13)] == ["quick"] * 12 + [APOLOGY]
+    # Eight quick calls in a row bring it there; a loaded machine may take more.
+    answers = [say("Inline")]
+    while answers[-1] == "quick" and len(answers) < 500:
+        answers.append(say("Inline"))
+    assert answers[-1] == APOLOGY and set(answers[:-1]) <= {"quick"}, answers
     assert say("Good") == "fine"
     assert say("Thread") == "started"
     assert say("Good") == "fine"
