@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from . import messages
-from .asking_again import ask_again
+from .asking_again import Question, ask_again, encode_question
 from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
@@ -415,15 +415,16 @@ class Answering(Registration):
                     return Answer(self._apology_body(call), "handler_error")
                 where = f"{intent}: " if intent else ""
                 logger.info("%s%s; asking again with %s", where, exc, question.source)
-                reply, outcome = question.reply, "slot_retry"
+                outcome = "slot_retry"
             else:
                 # Amazon's guidance: say what is missing, and send the consent card for it.
                 logger.info("%s; sending the consent card", exc)
                 card = AskForPermissionsConsentCard([exc.scope])
                 prompt = self._say(PERMISSION_PROMPT, call.envelope.request)
-                reply, outcome = speak(prompt, card=card), "permission_consent"
+                question = Question(speak(prompt, card=card), "the consent card")
+                outcome = "permission_consent"
             try:
-                return Answer(encode_response(reply, call.session_attributes), outcome)
+                return Answer(encode_question(question, call.session_attributes), outcome)
             except ResponseError as failure:
                 logger.exception("session attributes do not encode")
                 self._tell(failure, call.envelope)

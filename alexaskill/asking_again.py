@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import msgspec
 
 from . import messages
-from .exceptions import SlotError
+from .exceptions import ResponseError, SlotError
 from .models import Intent, IntentRequest, Request
-from .responses import Response, ask
+from .responses import Response, ask, encode_response
 from .ssml import Ssml, escape
 from .xml_text import _speak_root
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .dialog_model import DialogSlot
     from .i18n import Translations
 
-__all__ = ["Question", "ask_again", "elicitation_prompt"]
+__all__ = ["Question", "ask_again", "elicitation_prompt", "encode_question"]
 
 #: ``{slot}`` in a prompt, as the dialog model writes it.
 _SLOT_REFERENCE: Final = re.compile(r"\{([^{}]*)\}")
@@ -48,6 +48,8 @@ class Question(NamedTuple):
     reply: Response
     #: "the slot's elicitation prompt", "the dialog model" (Delegate) or "the generic prompt".
     source: str
+    #: The same elicitation without the intent sent back, for a reply that is too large with it.
+    shorter: Response | None = None
 
 
 def ask_again(
@@ -84,7 +86,23 @@ def ask_again(
 
     cleared = updated_intent(_documented_statuses(intent), **{exc.slot_name: None})
     cleared["confirmationStatus"] = "NONE"  # a confirmation of the value now cleared holds no more
-    return Question(elicit_slot(exc.slot_name, prompt, updated_intent=cleared), source)
+    reply = elicit_slot(exc.slot_name, prompt, updated_intent=cleared)
+    return Question(reply, source, elicit_slot(exc.slot_name, prompt))
+
+
+def encode_question(question: Question, session_attributes: dict[str, Any] | None) -> bytes:
+    """The response body of ``question``: without the intent sent back if it is too large with it.
+
+    The intent sent back holds every slot of the request, and a request may hold a slot value
+    of over 120 KB (within the body limit): Alexa's limit for the reply. Without it, Alexa keeps
+    the intent it has, and the user's answer replaces the value that did not convert.
+    """
+    try:
+        return encode_response(question.reply, session_attributes)
+    except ResponseError:
+        if question.shorter is None:
+            raise
+    return encode_response(question.shorter, session_attributes)
 
 
 def _documented_statuses(intent: Intent) -> Intent:
