@@ -8,6 +8,7 @@ one table of every field of an IntentRequest replaced in turn by each value of a
 
 from __future__ import annotations
 
+import copy
 import datetime
 import enum
 import json
@@ -194,3 +195,146 @@ def test_asking_again_beside_a_long_slot_value_elicits_without_the_intent_sent_b
         "confirmationStatus": "NONE",
     }
     assert directive["updatedIntent"]["slots"]["note"]["value"] == "a note"
+
+
+# --- JSON at its edges -----------------------------------------------------------------------
+
+
+def _at(envelope: dict[str, Any], path: tuple[str, ...], text: str) -> bytes:
+    """``envelope`` as JSON, the field at ``path`` written as ``text`` (what json.dumps would
+    not write: 1e999, NaN, a lone surrogate escape, 10,000 levels of nesting)."""
+    changed = copy.deepcopy(envelope)
+    node = changed
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = "__HERE__"
+    return json.dumps(changed).replace('"__HERE__"', text).encode()
+
+
+_DEEP_ARRAYS: Final = "[" * 10_000 + "]" * 10_000
+_DEEP_OBJECTS: Final = '{"a": ' * 10_000 + "1" + "}" * 10_000
+_UNTYPED: Final = ("request", "notYetDocumented")
+_SLOT_VALUE: Final = ("request", "intent", "slots", "text", "value")
+_ATTRIBUTES: Final = ("session", "attributes")
+
+#: name: (body from the valid envelope, whether it is refused (else answered)).
+_JSON_EDGES: Final[dict[str, tuple[Any, bool]]] = {
+    "arrays 10,000 deep, untyped": (lambda e: _at(e, _UNTYPED, _DEEP_ARRAYS), True),
+    "objects 10,000 deep, untyped": (lambda e: _at(e, _UNTYPED, _DEEP_OBJECTS), True),
+    "objects 10,000 deep, attributes": (lambda e: _at(e, _ATTRIBUTES, _DEEP_OBJECTS), True),
+    "arrays 10,000 deep, a slot value": (lambda e: _at(e, _SLOT_VALUE, _DEEP_ARRAYS), True),
+    "10**5000, untyped": (lambda e: _at(e, _UNTYPED, "1" + "0" * 5000), False),
+    "10**5000, a slot value": (lambda e: _at(e, _SLOT_VALUE, "1" + "0" * 5000), True),
+    "10**5000, version": (lambda e: _at(e, ("version",), "1" + "0" * 5000), True),
+    "10**5000, attributes": (lambda e: _at(e, _ATTRIBUTES, '{"n": 1' + "0" * 5000 + "}"), True),
+    "1e999, untyped": (lambda e: _at(e, _UNTYPED, "1e999"), False),
+    "1e999, attributes": (lambda e: _at(e, _ATTRIBUTES, '{"n": 1e999}'), True),
+    "NaN": (lambda e: _at(e, _UNTYPED, "NaN"), True),
+    "Infinity": (lambda e: _at(e, _UNTYPED, "Infinity"), True),
+    "-Infinity, attributes": (lambda e: _at(e, _ATTRIBUTES, '{"n": -Infinity}'), True),
+    "lone surrogate, a slot value": (lambda e: _at(e, _SLOT_VALUE, '"\\ud800"'), True),
+    "lone surrogate, an attribute's name": (lambda e: _at(e, _ATTRIBUTES, '{"\\udc00": 1}'), True),
+    "lone surrogate, the intent's name": (
+        lambda e: _at(e, ("request", "intent", "name"), '"\\ud800"'),
+        True,
+    ),
+    "lone surrogate, untyped": (lambda e: _at(e, _UNTYPED, '"\\udfff"'), True),
+    "NUL in a slot value": (lambda e: _at(e, _SLOT_VALUE, '"a\\u0000b"'), False),
+    "not UTF-8 in a slot value": (
+        lambda e: json.dumps(e).encode().replace(b'"hello"', b'"h\xffllo"'),
+        True,
+    ),
+    "not UTF-8 in a key": (
+        lambda e: json.dumps(e).encode().replace(b'"version"', b'"vers\xffion"'),
+        True,
+    ),
+    "a UTF-8 surrogate": (
+        lambda e: json.dumps(e).encode().replace(b'"hello"', b'"\xed\xa0\x80"'),
+        True,
+    ),
+    "byte order mark": (lambda e: b"\xef\xbb\xbf" + json.dumps(e).encode(), True),
+    "trailing garbage": (lambda e: json.dumps(e).encode() + b"garbage", True),
+    "two envelopes": (lambda e: json.dumps(e).encode() * 2, True),
+    "trailing white space": (lambda e: json.dumps(e).encode() + b"\r\n\t ", False),
+    "empty": (lambda e: b"", True),
+    "white space only": (lambda e: b" \n", True),
+    "top-level array": (lambda e: json.dumps([e]).encode(), True),
+    "top-level string": (lambda e: b'"request"', True),
+    "top-level number": (lambda e: b"1", True),
+    "top-level null": (lambda e: b"null", True),
+    "empty object": (lambda e: b"{}", True),
+}
+
+
+@pytest.mark.parametrize("name", list(_JSON_EDGES))
+def test_json_at_its_edges(client: TestClient, name: str) -> None:
+    build, refused = _JSON_EDGES[name]
+    result = _send(client, build(_typed_envelope()))
+    assert _problem(result) is None, _problem(result)
+    assert result.status_code == (400 if refused else 200), result.json
+    if not refused:
+        assert result.speech == "typed"
+    assert _send(client, json.dumps(_typed_envelope()).encode()).speech == "typed"
+
+
+def test_duplicate_keys_are_read_alike_by_the_checks_and_the_handler(client: TestClient) -> None:
+    """JSON with a name twice: the last one counts (msgspec's and json.loads' reading), for the
+    timestamp and skill-id checks as for dispatch, so a value checked is the value used."""
+    body = json.dumps(_typed_envelope()).encode()
+    stamp = f'"timestamp": "{STAMP}"'.encode()
+    old = b'"timestamp": "1999-01-01T00:00:00Z"'
+    assert _send(client, body.replace(stamp, old + b", " + stamp)).speech == "typed"
+    late = _send(client, body.replace(stamp, stamp + b", " + old))
+    assert late.status_code == 400 and "timestamp: too old" in (late.error or ""), late.json
+    skill_id = f'"applicationId": "{SKILL_ID}"'.encode()
+    other = b'"applicationId": "amzn1.ask.skill.other"'
+    assert _send(client, body.replace(skill_id, other + b", " + skill_id)).speech == "typed"
+    foreign = _send(client, body.replace(skill_id, skill_id + b", " + other))
+    assert foreign.status_code == 400 and "another skill" in (foreign.error or ""), foreign.json
+    launch = body.replace(b'"type": "IntentRequest"', b'"type": "IntentRequest", "type": "x"')
+    assert _send(client, launch).status_code == 200
+    twice = body[:-1] + b', "request": {"type": "LaunchRequest", "timestamp": "' + STAMP.encode()
+    assert _send(client, twice + b'"}}').speech == "hello"
+
+
+# --- one field at a time, each value of another type ----------------------------------------
+
+_ODD_VALUES: Final[tuple[Any, ...]] = (None, 0, -1, 1.5, "", "x" * 100_000, [], {}, True)
+
+
+def _paths(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """The path of every value in ``node`` (objects and arrays too), the root's first."""
+    yield path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _paths(value, (*path, index))
+
+
+def test_each_field_replaced_by_each_odd_value_gets_200_or_a_short_400(
+    client: TestClient,
+) -> None:
+    """Every field of a valid IntentRequest (containers included), in turn, replaced by each of
+    null, 0, -1, 1.5, "", 100,000 characters, [], {} and true, signed: 1,080 requests (120 fields),
+    the same at every run."""
+    valid = _typed_envelope()
+    assert _send(client, json.dumps(valid).encode()).speech == "typed"
+    failures, counts = [], {200: 0, 400: 0}
+    for path in list(_paths(valid))[1:]:
+        for value in _ODD_VALUES:
+            changed = copy.deepcopy(valid)
+            parent = changed
+            for step in path[:-1]:
+                parent = parent[step]
+            parent[path[-1]] = value
+            result = _send(client, json.dumps(changed).encode())
+            problem = _problem(result)
+            if problem is not None:
+                failures.append(f"{'.'.join(map(str, path))} = {value!r:.20}: {problem}")
+            else:
+                counts[result.status_code] += 1
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:20])
+    assert counts[200] > 100 and counts[400] > 100, counts  # (both kinds of answer were seen)
+    assert _send(client, json.dumps(valid).encode()).speech == "typed"
