@@ -28,7 +28,7 @@ import msgspec
 from . import messages
 from .exceptions import ResponseError, SlotError
 from .models import Intent, IntentRequest, Request
-from .responses import Response, ask, encode_response
+from .responses import MAX_SPEECH, Response, ask, encode_response
 from .ssml import Ssml, escape
 from .xml_text import _speak_root
 
@@ -140,8 +140,8 @@ def elicitation_prompt(
     Each variation is translated for the request's locale as the interaction model's prompts are
     (`alexaskill.interaction.builder`); ``{slot}`` takes the slot's value in the request (the
     values of a multiple-value slot, joined), escaped in an SSML prompt. Variations that name a
-    slot without a value are left out; ``slot_name``'s own value, being asked for again, counts
-    as none.
+    slot without a value are left out, as are those its values make longer than Alexa speaks;
+    ``slot_name``'s own value, being asked for again, counts as none.
     """
     if declared is None or not declared.elicit:
         return None
@@ -154,15 +154,27 @@ def elicitation_prompt(
         if translate is not None:
             text = translate(text)
         if all(values.get(name) for name in _SLOT_REFERENCE.findall(text)):
-            usable.append(text)
+            filled = _filled(text, values)
+            # A request's slot value may be thousands of characters long: a variation it makes
+            # longer than Alexa speaks is not asked (the generic prompt is, if none is left).
+            if len(filled) <= _LONGEST_FILLED:
+                usable.append(filled)
     if not usable:
         return None
     if len(usable) == 1:
-        text = usable[0]
-    else:
-        import random  # here: ~4 ms of an AWS Lambda cold start, for a skill that needs it
+        return usable[0]
+    import random  # here: ~4 ms of an AWS Lambda cold start, for a skill that needs it
 
-        text = random.choice(usable)  # noqa: S311 (Alexa too picks a variation at random)
+    return random.choice(usable)  # noqa: S311 (Alexa too picks a variation at random)
+
+
+#: The longest a filled prompt may be: Alexa's speech limit, less room for the reason said
+#: first ("Sorry, I can't use that.", in any language).
+_LONGEST_FILLED: Final = MAX_SPEECH - 500
+
+
+def _filled(text: str, values: Mapping[str, str]) -> str | Ssml:
+    """``text`` with its ``{slot}`` references replaced by ``values``, escaped in SSML."""
     if _speak_root(text) >= 0:  # <speak version="1.1">, an XML declaration first: SSML too
         return Ssml(_SLOT_REFERENCE.sub(lambda match: escape(values[match[1]]), text))
     return _SLOT_REFERENCE.sub(lambda match: values[match[1]], text)

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import pytest
 
-from alexaskill import Response, Skill, speak
+from alexaskill import DialogSlot, Response, Skill, speak
 from alexaskill.models import Envelope, Slot
 from alexaskill.responses.encoding import MAX_RESPONSE_BYTES
 from alexaskill.slots import AlexaDate, AlexaDuration, AlexaTime
@@ -369,3 +369,41 @@ def test_a_body_nested_just_under_the_decoders_depth_is_refused_not_failed_in_th
     assert _send(client, _at(_typed_envelope(), _SLOT_VALUE, text)).speech == "typed"
     wide = "[" + ", ".join(["[[]]"] * 1000) + "]"  # many brackets, three levels deep
     assert _send(client, _at(_typed_envelope(), _UNTYPED, wide)).speech == "typed"
+
+
+def test_a_slot_prompt_filled_with_a_long_slot_value_falls_back_to_the_generic_prompt(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The slot's elicitation prompt names another slot ("Which day for {note}?"), filled
+    with the request's value: one of 9,000 characters made speech past Alexa's 8,000, and
+    alexaskill logged "asking again for day failed" at ERROR with a traceback, told
+    `on_handler_error`, and apologised. The generic prompt is asked instead."""
+    skill = Skill(SKILL_ID)
+    slots = {
+        "day": DialogSlot("AMAZON.DATE", elicit="Which day for {note}?"),
+        "note": DialogSlot("AMAZON.SearchQuery"),
+    }
+
+    @skill.intent("Book", utterances=["book {note}"], slots=slots)
+    def book(day: datetime.date, note: str | None = None) -> Response:
+        return speak("Booked.")
+
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(skill, now=lambda: NOW, raise_handler_errors=False) as client,
+    ):
+        for dialog_state in (None, "IN_PROGRESS"):
+            for note, asked in (("the dentist", "Which day for the dentist?"), ("n" * 9000, "")):
+                slots_sent = {
+                    "day": {"name": "day", "value": "someday", "confirmationStatus": "NONE"},
+                    "note": {"name": "note", "value": note, "confirmationStatus": "NONE"},
+                }
+                result = client.send_envelope(
+                    _envelope("Book", slots_sent, dialog_state=dialog_state)
+                )
+                assert _problem(result) is None, _problem(result)
+                speech = result.speech or ""
+                assert speech.startswith("Sorry, I can't use that."), speech[:100]
+                assert speech.endswith(asked) and len(speech) < 200, speech[:100]
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == []
