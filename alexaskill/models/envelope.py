@@ -29,7 +29,6 @@ import msgspec.inspect
 from ..exceptions import MalformedRequestError
 from .context import Context, Session
 from .intents import Intent
-from .nesting import check_nesting
 from .requests import (
     AlexaSkillEventRequest,
     AudioPlayerRequest,
@@ -222,7 +221,6 @@ def decode_envelope(body: bytes | str) -> Envelope:
         # msgspec raises UnicodeDecodeError for invalid UTF-8 inside a string it decodes, and
         # RecursionError past ~1000 levels of nesting: both mean a malformed body.
         raise MalformedRequestError(f"malformed request: {_what_is_wrong(body, exc)}") from exc
-    check_nesting(body)
     return Envelope(
         version=raw.version or "1.0",
         session=raw.session,
@@ -372,7 +370,6 @@ def _decode_repaired(body: bytes | str, error: msgspec.ValidationError) -> Envel
         raise _refusal(body, error) from error
     if type(request) in _NAMING_INTENT:
         _check_intent_name(request)
-    check_nesting(body)
     return Envelope(
         version=raw.version or "1.0",
         session=raw.session,
