@@ -199,15 +199,21 @@ def _listed(name: str, value: Any) -> list[Any]:
     products = []
     for index, product in enumerate(value):
         where = f"{name}[{index}]"
-        if isinstance(product, InSkillProduct):
-            # Not checked when made (InSkillProduct(product_id=5)), as a reminder is not: read
-            # back as Amazon's JSON would be (`_reminders`); the entry itself is kept.
-            _struct(where, msgspec.to_builtins(product), InSkillProduct)
-        elif not isinstance(product, Mapping):
-            raise ValueError(f"{where} is {product!r}: an InSkillProduct, or a mapping")
-        products.append(_struct(where, product, InSkillProduct))
+        products.append(_entry(where, product, InSkillProduct, "an InSkillProduct, or a mapping"))
         _check_product(where, products[-1])
     return products
+
+
+def _entry(where: str, entry: object, kind: type[msgspec.Struct], expected: str) -> Any:
+    """An entry of a list the fake keeps, a ``kind`` or a mapping of its fields read as one
+    (`_struct`); `ValueError` naming ``where``, and what is ``expected``, for anything else. A
+    struct is not checked when made (``Reminder(alert_token=5)``): it is read back as Amazon's
+    JSON would be, and the entry itself kept."""
+    if isinstance(entry, kind):
+        _struct(where, msgspec.to_builtins(entry), kind)
+    elif not isinstance(entry, Mapping):
+        raise ValueError(f"{where} is {entry!r}: {expected}")
+    return _struct(where, entry, kind)
 
 
 def _reminders(value: Iterable[Any]) -> list[Any]:
@@ -219,19 +225,14 @@ def _reminders(value: Iterable[Any]) -> list[Any]:
     from ..alexa_api import Reminder
 
     given = value if isinstance(value, list) else list(value)
-    read = []
-    for index, entry in enumerate(given):
-        name = f"reminders[{index}]"
-        if isinstance(entry, Reminder):
-            # Not checked when made (Reminder(alert_token=5)): read back as Amazon's JSON would
-            # be, as an address is (`_given`); the entry itself is kept.
-            _struct(name, msgspec.to_builtins(entry), Reminder)
-        elif not isinstance(entry, Mapping):
-            raise ValueError(
-                f"{name} is {entry!r}: a Reminder, or a mapping of its fields "
-                "(Reminder(alert_token='r1', status='ON'), {'alertToken': 'r1', 'status': 'ON'})"
-            )
-        read.append(_struct(name, entry, Reminder))
+    expected = (
+        "a Reminder, or a mapping of its fields "
+        "(Reminder(alert_token='r1', status='ON'), {'alertToken': 'r1', 'status': 'ON'})"
+    )
+    read = [
+        _entry(f"reminders[{index}]", entry, Reminder, expected)
+        for index, entry in enumerate(given)
+    ]
     return given if all(kept is entry for kept, entry in zip(read, given, strict=True)) else read
 
 
