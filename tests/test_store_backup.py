@@ -578,3 +578,41 @@ def test_a_backup_at_a_long_name_is_made(tmp_path: Path, store: SQLiteStore, len
     # (read under a short name: a store at the long one needs its own journal beside it)
     restored = target.rename(tmp_path / "restored.db")
     assert _restored(restored) == {"city": "Oslo"}
+
+
+@pytest.fixture
+def vacuums(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The destinations SQLite was asked to write a backup into, none of them written: a spy in
+    place of ``VACUUM INTO``, and of the private directory made for it (``mkdir``)."""
+    from alexaskill.store import sqlite_backup
+
+    asked: list[str] = []
+    real_mkdir = os.mkdir
+
+    def mkdir(path: Any, *args: Any, **kwargs: Any) -> None:
+        asked.append(f"mkdir {os.fspath(path)}")
+        real_mkdir(path, *args, **kwargs)
+
+    def vacuum_into(connection: object, written: str, target: str) -> None:
+        asked.append(f"VACUUM INTO {written}")
+
+    monkeypatch.setattr(os, "mkdir", mkdir)
+    monkeypatch.setattr(sqlite_backup, "_vacuum_into", vacuum_into)
+    return asked
+
+
+@pytest.mark.parametrize("name", ["b" * 253 + ".db", "é" * 127 + ".db"])  # 256 and 257 bytes
+def test_a_backup_at_a_name_too_long_is_refused_before_any_work(
+    tmp_path: Path, store: SQLiteStore, vacuums: list[str], name: str
+) -> None:
+    # Refused only once VACUUM INTO had copied every attribute into the private directory, when
+    # the finished backup could not be linked at a name past the file system's 255 bytes: the
+    # work, and the disk it took, were wasted.
+    target = tmp_path / name
+    with pytest.raises(OSError, match="cannot be made") as raised:
+        anyio.run(store.backup, target)
+    said = str(raised.value)
+    assert str(target) in said and "too long" in said and str(store.path) not in said, said
+    assert vacuums == []
+    assert _beside(tmp_path) == []
+    assert anyio.run(store.load, "amzn1.ask.account.a") == {"city": "Oslo"}

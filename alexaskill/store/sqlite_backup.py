@@ -7,6 +7,7 @@ What is wrong with the destination is said naming it, not the store's file. As i
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 from collections.abc import Callable
@@ -65,10 +66,14 @@ def _backup(call: Callable[..., Any], target: str) -> None:
 
 def _look(target: str) -> os.stat_result | None:
     """What is at ``target``: None for nothing, else an empty file or device, which a backup
-    may take; any other thing is refused, naming ``target``."""
+    may take; any other thing, or a name too long to be made, is refused, naming ``target``."""
     try:
         found = os.lstat(target)
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            # Past what the file system takes (255 bytes a name, on most): said now, not once
+            # SQLite has written the whole backup for a link at that name to fail the same way.
+            raise _cannot_be_made(target, exc) from exc
         return None  # (as os.path.lexists: what cannot be looked at cannot be made either)
     if stat.S_ISLNK(found.st_mode):
         # Followed, the backup would be written where whoever may write to that directory
