@@ -277,6 +277,8 @@ def test_a_backup_overwrites_no_file(tmp_path: Path) -> None:
             anyio.run(store.backup, older)
         with pytest.raises(FileExistsError, match=re.escape(f"{path} is there already")):
             anyio.run(store.backup, path)  # (its own file)
+        with pytest.raises(FileExistsError, match=re.escape(f"{tmp_path} is a directory")):
+            anyio.run(store.backup, tmp_path)
         assert anyio.run(store.load, "amzn1.ask.account.a") == {"city": "Oslo"}
     finally:
         anyio.run(store.aclose)
@@ -386,21 +388,57 @@ def test_a_file_written_at_the_destination_meanwhile_is_named(
     ]
 
 
-@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
-def test_a_backup_onto_a_full_disk_names_the_destination(tmp_path: Path) -> None:
-    # /dev/full: an empty file whose every write fails with ENOSPC. The store's file, on
-    # another disk, was said to be the one full.
+def _full_disk_error() -> Exception:
+    """The error SQLite raises when the disk fills up (SQLITE_FULL), made by SQLite itself."""
+    import sqlite3
+
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.execute("CREATE TABLE t (v BLOB)")
+        connection.execute("PRAGMA max_page_count = 2")
+        connection.execute("INSERT INTO t VALUES (zeroblob(100000))")
+    except sqlite3.Error as exc:
+        assert exc.sqlite_errorcode == sqlite3.SQLITE_FULL, exc
+        return exc
+    finally:
+        connection.close()
+    raise AssertionError("SQLite filled no page")
+
+
+def test_a_backup_onto_a_full_disk_names_the_destination(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store's file, on another disk, was said to be the one full. (/dev/full, whose every
+    # write fails so, is refused as a device now: VACUUM INTO fails here as on a full disk.)
+    from alexaskill.store import sqlite_backup
+
+    full = _full_disk_error()
+    real_vacuum_into = sqlite_backup._vacuum_into
+
+    class FillingUp:
+        def execute(self, sql: str, parameters: tuple[str]) -> None:
+            assert sql == "VACUUM INTO ?"
+            raise full
+
+    def vacuum_into(connection: object, written: str, target: str) -> None:
+        real_vacuum_into(FillingUp(), written, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sqlite_backup, "_vacuum_into", vacuum_into)
     path = tmp_path / "attributes.db"
+    target = tmp_path / "backups" / "monday.db"
+    target.parent.mkdir()
     store = SQLiteStore(path)
     try:
         anyio.run(_save_and_load, store)
         with pytest.raises(OSError) as raised:
-            anyio.run(store.backup, "/dev/full")
+            anyio.run(store.backup, target)
         assert anyio.run(store.load, "amzn1.ask.account.a") == {"city": "Oslo"}
     finally:
         anyio.run(store.aclose)
     said = str(raised.value)
-    assert "/dev/full" in said and "full" in said.replace("/dev/full", "") and str(path) not in said
+    assert f"{target} was not written, the disk is full" in said and str(path) not in said, said
+    assert raised.value.__cause__ is full
+    assert list(target.parent.iterdir()) == []
 
 
 @pytest.mark.parametrize("there", [False, True])
@@ -616,3 +654,34 @@ def test_a_backup_at_a_name_too_long_is_refused_before_any_work(
     assert vacuums == []
     assert _beside(tmp_path) == []
     assert anyio.run(store.load, "amzn1.ask.account.a") == {"city": "Oslo"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX's")
+def test_a_backup_onto_a_fifo_is_refused_before_any_work(
+    tmp_path: Path, store: SQLiteStore, vacuums: list[str]
+) -> None:
+    # SQLite was handed the FIFO by its path, as a device: how opening and writing one behaves
+    # is the platform's (a blocked open or write holds the backup's connection). SQLite 3.40
+    # here refused it after the look, "unable to open database", said as the store's OWN file's
+    # disk I/O error (a StoreError naming the wrong file).
+    fifo = tmp_path / "backup.db"
+    os.mkfifo(fifo)
+    with pytest.raises(FileExistsError, match=re.escape(f"{fifo} is a FIFO")) as raised:
+        anyio.run(store.backup, fifo)
+    assert "name a new file" in str(raised.value)
+    assert vacuums == []
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert _beside(tmp_path) == ["backup.db"]
+
+
+@pytest.mark.parametrize("device", ["/dev/null", "/dev/full"])
+def test_a_backup_onto_a_device_is_refused_before_any_work(
+    store: SQLiteStore, vacuums: list[str], device: str
+) -> None:
+    # SQLite was handed it by its path, and the disk I/O errors of writing it (its fsync) were
+    # said as the destination's: no backup is kept in a device, nor is it the backup's.
+    if not os.path.exists(device):
+        pytest.skip(f"no {device} here")
+    with pytest.raises(FileExistsError, match=re.escape(f"{device} is a character device")):
+        anyio.run(store.backup, device)
+    assert vacuums == []

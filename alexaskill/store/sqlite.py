@@ -164,11 +164,12 @@ class SQLiteStore:
         whole: a backup that fails leaves nothing there and removes nothing there, and a file
         at ``path``, before or while it is written, is never overwritten (`FileExistsError`),
         but for an empty one (``touch``), which the backup replaces as a new 0600 file if it is
-        still empty then (written into, it kept its owner and mode), and a device
-        (``/dev/full``), which SQLite writes into. A symlink, to a file or to none, is refused
-        (`FileExistsError`), not followed: one planted by whoever may write to that directory
-        would have the backup written where they chose; name the file it points to instead
-        (`os.path.realpath`).
+        still empty then (written into, it kept its owner and mode). Anything else there that
+        is no regular file (a directory, a FIFO, a device such as ``/dev/null``) is refused
+        (`FileExistsError`) before any work, as is a name longer than the file system takes.
+        A symlink, to a file or to none, is refused (`FileExistsError`), not followed: one
+        planted by whoever may write to that directory would have the backup written where
+        they chose; name the file it points to instead (`os.path.realpath`).
 
         What is wrong with the destination is an `OSError` naming it (`FileNotFoundError`,
         `FileExistsError`, `PermissionError`; the disk full, an `OSError`); the store's own

@@ -38,11 +38,6 @@ def _backup(call: Callable[..., Any], target: str) -> None:
     if not os.path.isdir(directory):
         raise _refused(FileNotFoundError, target, f"cannot be made: no directory {directory}")
     found = _look(target)
-    if found is not None and not stat.S_ISREG(found.st_mode):
-        # No file (``/dev/full``, ``/dev/null``): not the backup's to replace, nor its mode
-        # the backup's to set. SQLite writes into it.
-        call(_vacuum_into, target, target)
-        return
     private = _private_directory(target)
     # A short name, not ``target``'s: SQLite's journal beside it adds "-journal", which took a
     # name of 248 characters or more past what a file system allows (255 bytes), and SQLite
@@ -64,9 +59,19 @@ def _backup(call: Callable[..., Any], target: str) -> None:
             os.rmdir(private)
 
 
+#: What a destination that is no regular file is, said refusing it.
+_KINDS: tuple[tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
 def _look(target: str) -> os.stat_result | None:
-    """What is at ``target``: None for nothing, else an empty file or device, which a backup
-    may take; any other thing, or a name too long to be made, is refused, naming ``target``."""
+    """What is at ``target``: None for nothing, else an empty file, which a backup replaces;
+    any other thing, or a name too long to be made, is refused, naming ``target``."""
     try:
         found = os.lstat(target)
     except OSError as exc:
@@ -83,7 +88,14 @@ def _look(target: str) -> os.stat_result | None:
         else:
             said = "is a symlink: a backup writes into no file through a symlink"
         raise _refused(FileExistsError, target, f"{said}; name the file itself (os.path.realpath)")
-    if found.st_size != 0 or stat.S_ISDIR(found.st_mode):  # (an empty one is 0 bytes on btrfs)
+    if not stat.S_ISREG(found.st_mode):
+        # Handed to SQLite by its path, a FIFO's open or writes could block the backup and its
+        # connection, and a device keeps no backup (``/dev/null``): neither is the backup's to
+        # replace. (A directory is 0 bytes on btrfs: refused here, not as a file there.)
+        kind = next((kind for is_it, kind in _KINDS if is_it(found.st_mode)), "no regular file")
+        said = f"is {kind}: a backup is made as a regular file of its own; name a new file"
+        raise _refused(FileExistsError, target, said)
+    if found.st_size != 0:
         raise _refused(FileExistsError, target, "is there already: name a new file")
     return found
 
