@@ -8,6 +8,7 @@ connection free in the client's pool."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Final
@@ -119,7 +120,7 @@ class Progress:
     transport that does not trace, a MockTransport's): what the log says when its time ran out,
     since a server that took the connection and then said nothing needs no DNS checked."""
 
-    __slots__ = ("declared", "peer", "proxy", "received", "stage", "traces", "tunnel")
+    __slots__ = ("declared", "peer", "proxy", "received", "request", "stage", "traces", "tunnel")
 
     def __init__(self) -> None:
         #: httpcore's last step begun ("connect_tcp", "start_tls", "send_request_headers",
@@ -131,11 +132,13 @@ class Progress:
         #: Whether the client's transport traces every connection it begins (httpx's own):
         #: nothing traced then is a wait for a free connection of its pool.
         self.traces = False
-        #: ``host:port`` of the last TCP connection begun; the proxy's, once a CONNECT went
-        #: through it (``proxy``), for the tunnel to ``tunnel``.
+        #: ``host:port`` of the last TCP connection begun; the proxy's (``proxy``) when it is
+        #: not the address of the URL sent, for the tunnel to ``tunnel``.
         self.peer: str | None = None
         self.proxy: str | None = None
         self.tunnel: str | None = None
+        #: The request sent (`read_chain`'s), its URL as the transport left it.
+        self.request: httpx.Request | None = None
 
     async def trace(self, event: str, info: dict[str, object]) -> None:
         """httpx's ``trace`` extension: ``"connection.connect_tcp.started"`` and the like."""
@@ -146,6 +149,13 @@ class Progress:
             return
         if step == "connect_tcp":
             self.peer = f"{info.get('host')}:{info.get('port')}"
+            sent = self.request
+            if sent is not None and self.peer != _address(sent.url):
+                # Not the URL's address: the proxy's (HTTPS_PROXY, a client's proxy=), its
+                # CONNECT or SOCKS handshake still to come. (A transport of one's own that sends
+                # the request elsewhere and rewrites its URL, as the tests' do, is no proxy; one
+                # that sends a copy is said one, which it is in effect.)
+                self.proxy, self.tunnel = self.peer, _address(sent.url)
         request = info.get("request")
         if getattr(request, "method", None) == b"CONNECT":
             # Through a proxy (HTTPS_PROXY) the connection is the proxy's, and its first
@@ -164,11 +174,19 @@ class Progress:
         if stage is None:  # (untraced: httpx's class names the stage)
             stage = _STAGE_OF.get(type(exc).__name__, "pool" if self.traces else None)
         within = f"within {seconds:g} s (download_timeout)"
+        if stage == "connect_tcp" and self.proxy is not None:
+            # The network's advice ("set HTTPS_PROXY") would send one to set what is set: the
+            # proxy's address and the way to it are what to check.
+            return (
+                f"GET {url[:200]}: {said}; its TCP connection to the proxy at {self.proxy} "
+                f"(HTTPS_PROXY, or the client's proxy=) got no answer {within}, a timeout, not a "
+                "refusal: check that the proxy is up at that address and port, and that no "
+                "firewall on the way drops this server's packets to it"
+            )
         if stage == "connect_tcp":
             # The network's advice fits (a firewall that drops packets, a name resolved to
             # an address nothing answers at), said as the timeout it was.
-            # Its address named: the proxy's, where one is set (a CONNECT comes only after).
-            to = "" if self.peer is None else f" to {self.peer} (the server, or the proxy set)"
+            to = "" if self.peer is None else f" to {self.peer}"
             return (
                 f"GET {url[:200]}: {said}; its TCP connection{to} got no answer {within}, a "
                 f"timeout, not a refusal: {NETWORK_ADVICE}"
@@ -266,6 +284,12 @@ def _traces(client: httpx.AsyncClient, url: str) -> bool:
     except Exception:  # (an odd URL or client: nothing known)
         return False
     return type(transport) is httpx.AsyncHTTPTransport
+
+
+def _address(url: httpx.URL) -> str:
+    """``host:port`` of ``url`` as httpcore's trace names the address it connects to."""
+    port = url.port or {"http": 80, "https": 443}.get(url.scheme)
+    return f"{url.raw_host.decode('ascii', 'replace')}:{port}"
 
 
 def type_name(value: object) -> str:
@@ -398,14 +422,16 @@ async def read_chain(
     progress.traces = _traces(client, url)
 
     # Identity encoding only (checked before reading), so the size cap bounds the memory held.
-    async with client.stream(
+    # (Built first, as `client.stream` does, for `Progress.trace` to compare its URL with.)
+    request = progress.request = client.build_request(
         "GET",
         url,
         headers={"Accept-Encoding": "identity"},
         timeout=timeout,
-        follow_redirects=False,
         extensions={"trace": progress.trace},
-    ) as response:
+    )
+    response = await client.send(request, stream=True, follow_redirects=False)
+    async with contextlib.aclosing(response):
         if response.status_code != 200:
             # 5xx and 429 may pass; 403 or 404 (S3's answers for a made-up URL) will not.
             status = response.status_code
