@@ -28,6 +28,7 @@ from alexaskill import Response, Skill, speak
 from alexaskill.exceptions import CertificateError, CertificateUnavailableError
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestPKI
 from alexaskill.verify import Verifier
+from alexaskill.verify.fetch import _traces
 
 from .self_signed import self_signed
 from .test_verify import mock_client, refusal_of_answer, run, verify_via
@@ -663,6 +664,40 @@ def test_a_download_waiting_for_a_connection_of_a_full_pool_says_so(pki: TestPKI
     assert "the HTTP client's pool is exhausted" in detail
     assert "httpx.Limits" in detail and "within 2 s (download_timeout)" in detail
     assert "check DNS" not in detail and "outbound HTTPS" not in detail
+
+
+def test_httpx_still_names_the_transport_that_sends_a_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The test above passes only as long as fetch._traces learns which transport the client
+    # sends the URL through: httpx's own traces each connection it begins, so nothing traced
+    # there is a wait for the pool; a MockTransport (or one's own) traces nothing anyway.
+    # httpx has no public way to ask (no public attribute for a client's transport or mounts;
+    # the trace extension begins at connect_tcp, the pool's wait untraced; event hooks and
+    # auth run before the transport and do not name it), so _traces asks the private
+    # AsyncClient._transport_for_url (httpx 0.27, the oldest allowed, to 0.29). Renamed or
+    # changed, this fails by name: the log would give a full pool the network's advice again.
+    assert callable(getattr(httpx.AsyncClient, "_transport_for_url", None)), (
+        "httpx.AsyncClient._transport_for_url is gone: alexaskill/verify/fetch.py's _traces "
+        "can no longer tell a wait for a full pool from an untraced transport"
+    )
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    mock = httpx.MockTransport(lambda request: httpx.Response(200))
+    clients = {
+        "plain": (httpx.AsyncClient(trust_env=False), True),
+        "proxy=": (httpx.AsyncClient(proxy="http://127.0.0.1:3128", trust_env=False), True),
+        "HTTPS_PROXY": (httpx.AsyncClient(), True),
+        "transport=": (httpx.AsyncClient(transport=mock, trust_env=False), False),
+        "mounted": (httpx.AsyncClient(mounts={"https://s3.amazonaws.com": mock}), False),
+        "mounted elsewhere": (httpx.AsyncClient(mounts={"https://example.com": mock}), True),
+    }
+    url = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
+    try:
+        said = {name: _traces(client, url) for name, (client, _) in clients.items()}
+    finally:
+        for client, _ in clients.values():
+            run(client.aclose())
+    assert said == {name: traces for name, (_, traces) in clients.items()}
 
 
 def test_a_tunnel_through_which_tls_gets_no_answer_names_the_proxy(pki: TestPKI) -> None:

@@ -273,9 +273,10 @@ def is_async_client(client: object) -> bool:
 
 def _traces(client: httpx.AsyncClient, url: str) -> bool:
     """Whether ``client`` sends ``url`` through httpx's own transport, which traces every
-    connection it begins (another, a MockTransport, may trace none). Asked through httpx's
-    private ``_transport_for_url`` (its proxies mounted per URL); gone, a wait for the pool is
-    said as before, with the network's advice (tests/test_verify_fetch.py fails then)."""
+    connection it begins (another, a MockTransport, may trace none). httpx has no public way to
+    ask (nor traces its pool's wait), so its private ``_transport_for_url`` is (its mounts and
+    proxies per URL): gone, a full pool gets the network's advice again, and
+    tests/test_verify_fetch.py's test_httpx_still_names_the_transport_that_sends_a_url fails."""
     import httpx
 
     find = getattr(client, "_transport_for_url", None)
