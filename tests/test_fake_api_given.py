@@ -82,3 +82,38 @@ def test_the_cli_says_which_field_of_the_alexa_api_file_is_wrong(tmp_path: Any) 
     data.write_text('{"mobile_number": "+1 555 0100"}')
     with pytest.raises(UsageError, match=r"--alexa-api .*api.json: mobile_number is '\+1 555"):
         fake_alexa_api(str(data))
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "said"),
+    [
+        # Both spellings of one field, Amazon's and the Python one: the later was kept and the
+        # other dropped unnoticed, so a test could pass on a value it did not mean to give.
+        ("address", {"postalCode": "75004", "postal_code": "75001"}, r"address: 'postalCode' an"),
+        ("mobile_number", {"phone_number": "1", "phoneNumber": "2"}, r"mobile_number: 'phone_n"),
+        (
+            "in_skill_products",
+            [{"productId": "p1"}, {"productId": "p2", "product_id": "p3"}],
+            r"in_skill_products\[1\]: 'productId' and 'product_id'",
+        ),
+        ("reminders", [{"alertToken": "r1", "alert_token": "r2"}], r"reminders\[0\]: 'alertT"),
+        (
+            "reminders",
+            [{"trigger": {"offsetInSeconds": 60, "offset_in_seconds": 120}}],
+            r"reminders\[0\]\.trigger: 'offsetInSeconds' and 'offset_in_seconds' both",
+        ),
+        (
+            "reminders",
+            [{"alertInfo": {"spoken_info": {"content": []}, "spokenInfo": {"content": []}}}],
+            r"reminders\[0\]\.alertInfo: 'spoken_info' and 'spokenInfo' both",
+        ),
+    ],
+)
+def test_a_field_given_under_both_its_names_is_refused(name: str, given: Any, said: str) -> None:
+    with pytest.raises(ValueError, match=said):
+        FakeAlexaApi(**{name: given})
+    api = FakeAlexaApi()
+    before = getattr(api, name)
+    with pytest.raises(ValueError, match=said):
+        setattr(api, name, given)
+    assert getattr(api, name) == before  # (the value before stays)

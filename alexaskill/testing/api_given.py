@@ -266,10 +266,13 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
     """``value``, a mapping of ``into``'s fields, with Amazon's names for its keys (the Python
     ones taken too), and its nested parts so read (`_nested`): msgspec drops a key it does not
     know, so a typo, or a nested part's Python name (``offset_in_seconds``), was read as a
-    field left out, and a test passed on data it did not give. `ValueError` for such a key."""
+    field left out, and a test passed on data it did not give. `ValueError` for such a key, and
+    for a field given under both its names (the later was kept, the other dropped as silently).
+    """
     fields = msgspec.structs.fields(into)
     named = {field.name: field for field in fields} | {f.encode_name: f for f in fields}
     read = {}
+    keys: dict[str, Any] = {}  # (the key each field was given under, to name both)
     for key, item in value.items():
         field = named.get(key)
         if field is None:
@@ -278,6 +281,12 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
                 f"{', '.join(f.name for f in fields)}; or Amazon's names for them, "
                 f"{', '.join(f.encode_name for f in fields)})"
             )
+        if field.encode_name in keys:
+            raise ValueError(
+                f"{name}: {keys[field.encode_name]!r} and {key!r} both give the field "
+                f"{field.name} of {into.__name__}: give it once"
+            )
+        keys[field.encode_name] = key
         where = f"{name}.{field.encode_name}"
         read[field.encode_name] = _nested(where, item, field.type)
     return read
