@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+import re
+from typing import Any, Final
 
 import anyio
 import httpx
@@ -235,3 +236,110 @@ def test_a_reminder_body_that_does_not_read_is_a_400(part: str, wrong: Any, said
     assert answer.json()["code"] == "INVALID_REQUEST"
     assert said in answer.json()["message"]
     assert fake.reminders == []
+
+
+def _create(fake: FakeAlexaApi, trigger: dict[str, Any]) -> httpx.Response:
+    """The skill's "create a reminder" call of ``trigger``, answered by ``fake`` in-process."""
+    body = {
+        "requestTime": "2031-03-14T09:00:00.000",
+        "trigger": trigger,
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
+    }
+    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
+        return client.post(
+            "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
+        )
+
+
+_AT: Final = {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": "2031-03-15T07:30:00.000"}
+#: Recurrences Amazon's Reminders API does not take, and what the fake's answer says of them.
+_WRONG_RECURRENCES: Final = [
+    ({**_AT, "recurrence": "FREQ=DAILY"}, r"recurrence is 'FREQ=DAILY': an object"),
+    ({**_AT, "recurrence": {}}, r"recurrence\.recurrenceRules is required"),
+    (
+        {**_AT, "recurrence": {"recurrence_rules": ["FREQ=DAILY"]}},
+        r"recurrence\.recurrenceRules is requ",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": "FREQ=DAILY"}},
+        r"recurrence\.recurrenceRules is 'FREQ=",
+    ),
+    ({**_AT, "recurrence": {"recurrenceRules": []}}, r"recurrence\.recurrenceRules is \[\]"),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": [5]}},
+        r"recurrence\.recurrenceRules\[0\] is 5: an RFC 5545",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY", ""]}},
+        r"recurrence\.recurrenceRules\[1\] is ''",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["DAILY"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'DAILY'",
+    ),
+    (
+        {**_AT, "recurrence": {"startDateTime": 5, "recurrenceRules": ["FREQ=DAILY"]}},
+        r"recurrence\.startDateTime is 5: a local time",
+    ),
+    (
+        {**_AT, "recurrence": {"endDateTime": ["2031"], "recurrenceRules": ["FREQ=DAILY"]}},
+        r"recurrence\.endDateTime is \['2031'\]: a local time",
+    ),
+    (
+        {
+            "type": "SCHEDULED_RELATIVE",
+            "offsetInSeconds": 300,
+            "recurrence": {"recurrenceRules": ["FREQ=DAILY"]},
+        },
+        r"recurrence is only for a SCHEDULED_ABSOLUTE trigger",
+    ),
+]
+
+
+@pytest.mark.parametrize(("trigger", "said"), _WRONG_RECURRENCES)
+def test_a_reminder_created_with_a_recurrence_amazon_refuses_is_a_400(
+    trigger: dict[str, Any], said: str
+) -> None:
+    # The recurrence was not looked at (a dict of anything read as one): the fake answered 200
+    # and kept a reminder Amazon's Reminders API never takes, and the skill's test passed.
+    fake = FakeAlexaApi()
+    answer = _create(fake, trigger)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["code"] == "INVALID_TRIGGER"
+    assert re.search(said, answer.json()["message"]), answer.json()["message"]
+    assert fake.reminders == []
+
+
+@pytest.mark.parametrize(("trigger", "said"), _WRONG_RECURRENCES)
+def test_a_reminder_given_with_a_recurrence_amazon_refuses_is_refused(
+    trigger: dict[str, Any], said: str
+) -> None:
+    # Given, it was served as it was, a recurrence Amazon never answers.
+    with pytest.raises(ValueError, match=r"reminders\[1\]\.trigger\." + said):
+        FakeAlexaApi(reminders=[{"alertToken": "r0"}, {"alertToken": "r1", "trigger": trigger}])
+    fake = FakeAlexaApi()
+    fake.reminders.append({"alertToken": "r1", "trigger": trigger})  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"reminders\[0\]\.trigger\." + said):
+        run(skill_api(fake).get_reminders())
+
+
+@pytest.mark.parametrize(
+    "recurrence",
+    [
+        {"recurrenceRules": ["FREQ=WEEKLY;BYDAY=MO"]},
+        {
+            "startDateTime": "2031-03-15T07:30:00.000",
+            "endDateTime": "2031-06-15T07:30:00.000",
+            "recurrenceRules": ["FREQ=DAILY;BYHOUR=7;BYMINUTE=30", "interval=2;freq=weekly"],
+        },
+        {"freq": "WEEKLY", "byDay": ["MO"]},  # (Amazon's older fields, still taken)
+    ],
+)
+def test_a_recurrence_amazon_takes_is_created_and_given(recurrence: dict[str, Any]) -> None:
+    fake = FakeAlexaApi()
+    answer = _create(fake, {**_AT, "recurrence": recurrence})
+    assert answer.status_code == 200, answer.text
+    [kept] = fake.reminders
+    assert kept.trigger is not None and kept.trigger.recurrence == recurrence
+    given = FakeAlexaApi(reminders=[{"trigger": {**_AT, "recurrence": recurrence}}])
+    assert given.reminders[0].trigger == kept.trigger

@@ -104,8 +104,9 @@ def _reminder_problem(
     """Amazon's 400 code and a message for a reminder body it would refuse, else None: a
     one-time ``scheduledTime`` (in its ``timeZoneId``, else the device's ``zone_name``; not
     judged without either, as `AlexaApi.create_reminder` does not) gone by at ``now``, the
-    fake's now for the call (`AccessCheck._moment`), too; a field of the wrong kind (the codes
-    of these two are the fake's: Amazon's are not documented)."""
+    fake's now for the call (`AccessCheck._moment`), too; a recurrence Amazon does not take
+    (`_recurrence_problem`); a field of the wrong kind (the codes of these three are the
+    fake's: Amazon's are not documented)."""
     if not isinstance(body, dict) or not isinstance(body.get("requestTime"), str):
         return "INVALID_REQUEST_TIME", "requestTime is required"
     trigger = body.get("trigger")
@@ -124,6 +125,9 @@ def _reminder_problem(
             return "INVALID_TRIGGER", gone
     else:
         return "INVALID_TRIGGER", f"unknown trigger type {kind!r}"
+    recurrence = _recurrence_problem(kind, trigger.get("recurrence"))
+    if recurrence is not None:
+        return "INVALID_TRIGGER", recurrence
     info = body.get("alertInfo")
     spoken = info.get("spokenInfo") if isinstance(info, dict) else None
     content = spoken.get("content") if isinstance(spoken, dict) else None
@@ -140,6 +144,41 @@ def _reminder_problem(
         msgspec.convert(body, Reminder)
     except msgspec.ValidationError as exc:
         return "INVALID_REQUEST", f"the reminder does not read as Amazon's JSON of one: {exc}"
+    return None
+
+
+def _recurrence_problem(kind: object, recurrence: object) -> str | None:
+    """Why a trigger of the type ``kind`` has a ``recurrence`` Amazon's Reminders API does not
+    take, as its "Reminder object" reads one, else None: none at all (None) is taken; else only
+    for a ``SCHEDULED_ABSOLUTE`` trigger, an object whose ``recurrenceRules`` are RFC 5545 rules
+    (its section 3.3.10: FREQ is required), and whose ``startDateTime`` and ``endDateTime``, if
+    given, are local times (a str, as ``scheduledTime``). The older ``freq`` (with ``byDay``),
+    which Amazon still takes without rules, is read as a rule. Said from ``recurrence`` on."""
+    if recurrence is None:
+        return None
+    if kind == "SCHEDULED_RELATIVE":  # (as `AlexaApi.create_reminder` refuses after= with one)
+        return "recurrence is only for a SCHEDULED_ABSOLUTE trigger"
+    example = "['FREQ=WEEKLY;BYDAY=MO']"
+    if not isinstance(recurrence, dict):
+        return f"recurrence is {recurrence!r}: an object of recurrenceRules ({example})"
+    for key in ("startDateTime", "endDateTime"):
+        value = recurrence.get(key)
+        if value is not None and not isinstance(value, str):
+            return f"recurrence.{key} is {value!r}: a local time ('2031-03-15T07:30:00.000')"
+    rules = recurrence.get("recurrenceRules")
+    if rules is None:
+        if isinstance(recurrence.get("freq"), str) and recurrence["freq"].strip():
+            return None
+        return f"recurrence.recurrenceRules is required: a list of RFC 5545 rules ({example})"
+    if not isinstance(rules, list) or not rules:
+        return f"recurrence.recurrenceRules is {rules!r}: a list of RFC 5545 rules ({example})"
+    for index, rule in enumerate(rules):
+        parts = rule.split(";") if isinstance(rule, str) else []
+        if not any(part.strip().upper().startswith("FREQ=") for part in parts):
+            return (
+                f"recurrence.recurrenceRules[{index}] is {rule!r}: an RFC 5545 rule, with its "
+                "FREQ ('FREQ=DAILY;BYHOUR=7')"
+            )
     return None
 
 

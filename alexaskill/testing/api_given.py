@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Final, overload
 
 import msgspec
 
-from .api_calls import ApiCall
+from .api_calls import ApiCall, _recurrence_problem
 
 if TYPE_CHECKING:
     from ..alexa_api import Reminder
@@ -267,8 +267,8 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
     ones taken too), and its nested parts so read (`_nested`): msgspec drops a key it does not
     know, so a typo, or a nested part's Python name (``offset_in_seconds``), was read as a
     field left out, and a test passed on data it did not give. `ValueError` for such a key, and
-    for a field given under both its names (the later was kept, the other dropped as silently).
-    """
+    for a field given under both its names (the later was kept, the other dropped as silently),
+    and for a trigger's recurrence Amazon does not take (`_recurrence_problem`)."""
     fields = msgspec.structs.fields(into)
     named = {field.name: field for field in fields} | {f.encode_name: f for f in fields}
     read = {}
@@ -289,6 +289,12 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
         keys[field.encode_name] = key
         where = f"{name}.{field.encode_name}"
         read[field.encode_name] = _nested(where, item, field.type)
+    from ..alexa_api import ReminderTrigger
+
+    if into is ReminderTrigger:  # (its recurrence a dict of anything to msgspec: read here)
+        problem = _recurrence_problem(read.get("type"), read.get("recurrence"))
+        if problem is not None:
+            raise ValueError(f"{name}.{problem}")
     return read
 
 
