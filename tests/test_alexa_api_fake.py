@@ -377,7 +377,7 @@ def test_a_product_added_in_place_is_checked_when_the_products_are_served(
     # Only an assignment of in_skill_products was checked: a product appended to the list went
     # out as given (a "consumable" never listed for CONSUMABLE, a typo's key dropped).
     fake = FakeAlexaApi(in_skill_products=[{"productId": "p1", "type": "CONSUMABLE"}])
-    fake.in_skill_products.append(added)  # type: ignore[attr-defined]
+    fake.in_skill_products.append(added)
     raw = RequestFactory().intent("Shop")
     api = AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
     with pytest.raises(ValueError, match=said):
@@ -388,7 +388,7 @@ def test_a_product_added_in_place_is_checked_when_the_products_are_served(
 
 def test_a_product_added_in_place_in_python_names_is_served() -> None:
     fake = FakeAlexaApi()
-    fake.in_skill_products.append({"product_id": "p2", "name": "Hints"})  # type: ignore[attr-defined]
+    fake.in_skill_products.append({"product_id": "p2", "name": "Hints"})  # type: ignore[arg-type]
     raw = RequestFactory().intent("Shop")
     api = AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
     [product] = _run(api.in_skill_products())
@@ -399,7 +399,7 @@ def test_the_fakes_products_and_reminders_of_none_are_none_and_other_kinds_refus
     # in_skill_products=None (as lists=None, address=None: nothing set) was kept as None and
     # failed the skill's call deep in the fake ("'NoneType' object is not iterable"), as did
     # reminders=None at get_reminders; a string or a lone product failed there too, unnamed.
-    fake = FakeAlexaApi(in_skill_products=None, reminders=None)  # type: ignore[arg-type]
+    fake = FakeAlexaApi(in_skill_products=None, reminders=None)
     assert fake.in_skill_products == [] and fake.reminders == []
     raw = RequestFactory().intent("Shop")
     api = AlexaApi(decode_envelope(json.dumps(raw)), client=fake)

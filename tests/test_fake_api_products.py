@@ -61,6 +61,6 @@ def test_a_product_struct_is_kept_and_served() -> None:
 
 def test_a_wrong_product_struct_put_in_place_is_refused_when_served() -> None:
     fake = FakeAlexaApi()
-    fake.in_skill_products.append(InSkillProduct(product_id=5))  # type: ignore[arg-type,attr-defined]
+    fake.in_skill_products.append(InSkillProduct(product_id=5))  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"in_skill_products\[0\]: .*\$\.productId"):
         products(fake)

@@ -95,7 +95,24 @@ def test_launch(skill_client: SkillClientFactory) -> None:
     result: SkillResponse = client.launch()
     skill_client("skill")  # error
 """,
-    # README's server protocol with other limits: a class to subclass.
+    # The fake's products and reminders are typed as given (mappings, None: none) and as read
+    # (the list the fake keeps): products took no None, and read back were no list of them.
+    "fake_api": """
+from alexaskill import InSkillProduct, Reminder
+from alexaskill.testing import FakeAlexaApi
+
+fake = FakeAlexaApi(in_skill_products=None, reminders=None)
+fake.in_skill_products = [{"productId": "p1"}, InSkillProduct(product_id="p2")]
+fake.in_skill_products = ({"product_id": "p3"},)
+fake.in_skill_products = None
+fake.reminders = [{"alertToken": "r1"}, Reminder(alert_token="r2")]
+products: list[InSkillProduct] = fake.in_skill_products
+first: str = fake.in_skill_products[0].product_id
+reminders: list[Reminder] = fake.reminders
+fake.in_skill_products = "premium"  # error
+FakeAlexaApi(in_skill_products=[5])  # error
+fake.in_skill_products.append({"productId": "p4"})  # error
+""",
     "server": """
 from alexaskill.server import H11Protocol, HttpProtocol
 

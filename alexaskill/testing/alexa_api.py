@@ -74,7 +74,7 @@ from .api_calls import (
     _Throttled,
     _with_retry_after,
 )
-from .api_given import _given, _RemindersField
+from .api_given import _given, _KeptList
 from .api_lists import ListsAndProducts
 
 if TYPE_CHECKING:
@@ -119,10 +119,11 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
     #: List name to the values of its active items; None: Amazon's two empty default lists.
     lists: Mapping[str, Sequence[str]] | None = None
     #: The skill's products, `InSkillProduct` or Amazon's JSON of one (None: none).
-    in_skill_products: Sequence[InSkillProduct | Mapping[str, Any]] = ()
+    #: Read back, the list of `InSkillProduct` the fake keeps.
+    in_skill_products: _KeptList[InSkillProduct] = _KeptList()  # noqa: RUF009 (as reminders)
     #: The user's reminders, `Reminder` or Amazon's JSON of one (None: none); the skill's added.
     #: Read back, the list of `Reminder` the fake keeps.
-    reminders: _RemindersField = _RemindersField()  # noqa: RUF009 (a descriptor: its default ())
+    reminders: _KeptList[Reminder] = _KeptList()  # noqa: RUF009 (a descriptor: its default ())
     #: A clock, as `TestClient`'s ``now=``: the fake's now (reminders, list items' times).
     #: None: the timestamp of the request that made the call, else this machine's clock.
     now: Callable[[], _dt.datetime] | None = None

@@ -8,38 +8,41 @@ import datetime as _dt
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, overload
+from typing import Any, Final, Generic, TypeVar, overload
 
 import msgspec
 
 from .api_calls import ApiCall, _recurrence_problem
 
-if TYPE_CHECKING:
-    from ..alexa_api import Reminder
-
 __all__: list[str] = []
 
+_Kept = TypeVar("_Kept", bound=msgspec.Struct)
 
-class _RemindersField:
-    """``FakeAlexaApi.reminders``, typed as it is given and as it is read: given as `Reminder`
-    or mappings of their fields (None: none), read as the list of `Reminder` the fake keeps
-    (`_reminders`) and adds the skill's to. A plain field types one of the two only:
-    ``list[Reminder]`` refused ``reminders=[{...}]``, and ``Sequence[Reminder | Mapping]`` (as
-    ``in_skill_products``, which the fake only reads) made a created reminder's fields unread
-    without a cast. What is set is read first by ``FakeAlexaApi.__setattr__`` (`_given`)."""
+
+class _KeptList(Generic[_Kept]):
+    """A list `FakeAlexaApi` keeps (``in_skill_products``, ``reminders``), typed as it is given
+    and as it is read: given as ``_Kept`` values or mappings of their fields (None: none), read
+    as the list of ``_Kept`` the fake keeps (`_listed`), which it adds the skill's reminders
+    to. A plain field types one of the two only: ``list[Reminder]`` refused
+    ``reminders=[{...}]``, and ``Sequence[InSkillProduct | Mapping]`` refused None and made a
+    product's fields unread without a cast. What is set is read first by
+    ``FakeAlexaApi.__setattr__`` (`_given`)."""
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self._name = name
 
     @overload
     def __get__(self, api: None, owner: type[Any]) -> tuple[()]: ...
 
     @overload
-    def __get__(self, api: object, owner: type[Any]) -> list[Reminder]: ...
+    def __get__(self, api: object, owner: type[Any]) -> list[_Kept]: ...
 
     def __get__(self, api: object, owner: type[Any]) -> Any:
         # Asked of the class, by dataclasses, for the field's default: none (a new list each).
-        return () if api is None else api.__dict__["reminders"]
+        return () if api is None else api.__dict__[self._name]
 
-    def __set__(self, api: object, value: Sequence[Reminder | Mapping[str, Any]] | None) -> None:
-        api.__dict__["reminders"] = value
+    def __set__(self, api: object, value: Sequence[_Kept | Mapping[str, Any]] | None) -> None:
+        api.__dict__[self._name] = value
 
 
 def _scopes(value: object) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ import datetime as _dt
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import Final
 from urllib.parse import unquote
 
 import msgspec
@@ -38,7 +38,7 @@ class ListsAndProducts:
     """The lists and products part of `FakeAlexaApi` (a base class of it)."""
 
     lists: Mapping[str, Sequence[str]] | None
-    in_skill_products: Sequence[InSkillProduct | Mapping[str, Any]]
+    in_skill_products: list[InSkillProduct]  # (given as mappings too: `_KeptList`)
     permissions: Iterable[str] | None
     _items: dict[str, list[ListItem]]
     _list_meta: dict[str, AlexaList]
