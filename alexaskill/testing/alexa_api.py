@@ -37,7 +37,6 @@ import contextlib
 import json
 import re
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, cast
@@ -67,15 +66,14 @@ from .api_calls import (
     _newest,
     _progressive_refused,
     _Raw,
-    _reminder_problem,
     _retry_after,
     _shown,
-    _stamp,
     _Throttled,
     _with_retry_after,
 )
 from .api_given import _given, _KeptList
 from .api_lists import ListsAndProducts
+from .api_reminders import Reminders
 
 if TYPE_CHECKING:
     import datetime as _dt
@@ -96,7 +94,7 @@ KEPT_CALLS: Final = 1000
 
 
 @dataclass
-class FakeAlexaApi(ListsAndProducts, AccessCheck):
+class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
     """Alexa's service APIs for one simulated user and device, answered from the data given.
 
     Change a field between requests (``api.time_zone = "Asia/Tokyo"``, ``api.lists = {…}``):
@@ -367,57 +365,6 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
             country_code=address.country_code, postal_code=address.postal_code
         )
         return 200, msgspec.to_builtins(short)
-
-    def _reminders_refused(self, status: int) -> _Answer | None:
-        if self.granted(Scope.REMINDERS):
-            return None
-        return _error(status, "UNAUTHORIZED", f"the user has not granted {Scope.REMINDERS}")
-
-    def _create_reminder(self, asked: _Asked) -> _Answer:
-        refused = self._reminders_refused(403)
-        if refused is not None:
-            return refused
-        moment = self._moment(asked.headers)
-        problem = _reminder_problem(asked.body, self.time_zone, moment)
-        if problem is not None:
-            return _error(400, *problem)
-        token = str(uuid.uuid4())
-        now = _stamp(moment)
-        created = {
-            "alertToken": token,
-            "createdTime": now,
-            "updatedTime": now,
-            "status": "ON",
-            "version": "1",
-            "href": f"/v1/alerts/reminders/{token}",
-        }
-        reminder = msgspec.convert({**asked.body, **created}, Reminder)
-        with self._lock:
-            # Checked again, as get and delete do: one put in the list in place is named now,
-            # not kept beside the skill's to fail a later call.
-            _given("reminders", self.reminders)
-            self.reminders.append(reminder)
-        return 200, created
-
-    def _get_reminders(self, asked: _Asked) -> _Answer:
-        refused = self._reminders_refused(401)
-        if refused is not None:
-            return refused
-        # Checked as at an assignment: one put in the list in place is named, not served as is.
-        alerts = [msgspec.to_builtins(r) for r in _given("reminders", self.reminders)]
-        return 200, {"totalCount": str(len(alerts)), "alerts": alerts, "links": {}}
-
-    def _delete_reminder(self, asked: _Asked) -> _Answer:
-        refused = self._reminders_refused(401)
-        if refused is not None:
-            return refused
-        token = unquote(asked.match["token"])
-        with self._lock:
-            kept = [r for r in _given("reminders", self.reminders) if r.alert_token != token]
-            if len(kept) == len(self.reminders):
-                return _error(404, "NOT_FOUND", "no such reminder")
-            self.reminders[:] = kept
-        return 200, None
 
 
 def _setting(name: str) -> _Handler:

@@ -1,0 +1,80 @@
+"""`FakeAlexaApi`'s reminders: the operations of Amazon's Reminders API on the reminders a test
+gives (``reminders``, checked where given: `api_given`) and those the skill creates, judged
+(`_reminder_problem`) and stamped at the fake's now (`AccessCheck._moment`)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from urllib.parse import unquote
+
+import msgspec
+
+from ..alexa_api import Reminder, Scope
+from .api_calls import _Answer, _Asked, _error, _reminder_problem, _stamp
+from .api_given import _given
+
+__all__ = ["Reminders"]
+
+
+class Reminders:
+    """The reminders part of `FakeAlexaApi` (a base class of it)."""
+
+    reminders: list[Reminder]  # (given as mappings too: `_KeptList`)
+    time_zone: str | None
+    granted: Callable[[str], bool]  # (`ListsAndProducts`')
+    _lock: threading.Lock
+    _moment: Callable[[Mapping[str, str]], _dt.datetime]  # (`AccessCheck`'s)
+
+    def _reminders_refused(self, status: int) -> _Answer | None:
+        if self.granted(Scope.REMINDERS):
+            return None
+        return _error(status, "UNAUTHORIZED", f"the user has not granted {Scope.REMINDERS}")
+
+    def _create_reminder(self, asked: _Asked) -> _Answer:
+        refused = self._reminders_refused(403)
+        if refused is not None:
+            return refused
+        moment = self._moment(asked.headers)
+        problem = _reminder_problem(asked.body, self.time_zone, moment)
+        if problem is not None:
+            return _error(400, *problem)
+        token = str(uuid.uuid4())
+        now = _stamp(moment)
+        created = {
+            "alertToken": token,
+            "createdTime": now,
+            "updatedTime": now,
+            "status": "ON",
+            "version": "1",
+            "href": f"/v1/alerts/reminders/{token}",
+        }
+        reminder = msgspec.convert({**asked.body, **created}, Reminder)
+        with self._lock:
+            # Checked again, as get and delete do: one put in the list in place is named now,
+            # not kept beside the skill's to fail a later call.
+            _given("reminders", self.reminders)
+            self.reminders.append(reminder)
+        return 200, created
+
+    def _get_reminders(self, asked: _Asked) -> _Answer:
+        refused = self._reminders_refused(401)
+        if refused is not None:
+            return refused
+        # Checked as at an assignment: one put in the list in place is named, not served as is.
+        alerts = [msgspec.to_builtins(r) for r in _given("reminders", self.reminders)]
+        return 200, {"totalCount": str(len(alerts)), "alerts": alerts, "links": {}}
+
+    def _delete_reminder(self, asked: _Asked) -> _Answer:
+        refused = self._reminders_refused(401)
+        if refused is not None:
+            return refused
+        token = unquote(asked.match["token"])
+        with self._lock:
+            kept = [r for r in _given("reminders", self.reminders) if r.alert_token != token]
+            if len(kept) == len(self.reminders):
+                return _error(404, "NOT_FOUND", "no such reminder")
+            self.reminders[:] = kept
+        return 200, None
