@@ -467,3 +467,22 @@ def test_tonight_is_todays_date_whatever_the_time(said: str, time: str) -> None:
     # "tonight", which starts tomorrow, gets today's date as "2 am tonight" does (companions.py
     # says why). Tomorrow's date for midnight alone would put it a day after "12:30 am tonight".
     alarm_reads(said, {"time": time, "date": "2026-11-29"})
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("set an alarm for ten to twelve pm", None),
+        ("set an alarm for ten to twelve in the afternoon", None),
+        ("set an alarm for ten to twelve pm tomorrow", None),
+        (
+            "set an alarm for ten to twelve tomorrow morning",
+            {"time": "11:50", "date": "2026-11-30"},
+        ),
+        ("set an alarm for ten to twelve at night", {"time": "23:50"}),
+    ],
+)
+def test_minutes_to_twelve_pm_fill_no_alarm(said: str, expected: dict[str, str] | None) -> None:
+    # "ten to twelve pm" filled time with 23:50, though twelve pm is noon: no time (see
+    # test_understanding_times.py), and no reading leaving out its "pm" either.
+    alarm_reads(said, expected)

@@ -374,3 +374,29 @@ def test_minutes_to_one_am_or_pm_are_in_the_hour_before(said: str, expected: str
     # "am" or "pm" (the 12-hour clock, hours 1 to 12) refused. On that clock it is 12:50, and
     # "ten to one am" 00:50, as "five past twelve pm" is 12:05.
     assert value(said, "AMAZON.TIME") == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("ten to twelve pm", None),
+        ("quarter to twelve p m", None),
+        ("ten to twelve am", None),
+        ("ten to twelve in the afternoon", None),
+        ("ten to twelve this afternoon", None),
+        ("ten to twelve in the morning", "11:50"),
+        ("ten to twelve at night", "23:50"),
+        ("ten to twelve", "11:50"),
+        ("ten past twelve pm", "12:10"),
+        ("ten to one pm", "12:50"),
+    ],
+)
+def test_minutes_to_twelve_with_am_pm_or_the_afternoon_are_no_time(
+    said: str, expected: str | None
+) -> None:
+    # "ten to twelve pm" (and "in the afternoon") was 23:50: the minutes were taken off twelve
+    # and "pm" then moved 11:50 twelve hours on. Twelve pm is noon, so the words say 11:50 as
+    # much as 23:50, and 11:50 is no time of the afternoon, nor 23:50 either; "ten to twelve
+    # am" is 11:50 or ten to midnight (twelve am) alike. Which one is meant is a guess: no
+    # time. A part of the day that says no hour ("in the morning", "at night") is the time's.
+    assert value(said, "AMAZON.TIME") == expected

@@ -5,9 +5,10 @@ Amazon's slot type reference ("AMAZON.TIME"): "14:30"; the parts of the day "MO"
 "03:30"); "noon" is "12:00", "midnight" "00:00"; an hour 24 typed or said ("24:30",
 "twenty four hundred") is no time, nor is a time out of the part of the day it is said in:
 twelve in the evening (noon is in the afternoon, midnight at night), "ten to one in the
-evening" (12:50), "13:00 at night". British "half five" is half past five (05:30),
-American "quarter of seven" a quarter to seven (06:45), "oh nine oh five" on the
-twenty-four-hour clock 09:05. A time typed with a dot, "7.30", is 7:30.
+evening" (12:50), "13:00 at night", nor minutes to twelve said with "am", "pm" or "in the
+afternoon" ("ten to twelve pm" is 11:50 or 23:50 alike). British "half five" is half past
+five (05:30), American "quarter of seven" a quarter to seven (06:45), "oh nine oh five" on
+the twenty-four-hour clock 09:05. A time typed with a dot, "7.30", is 7:30.
 """
 
 from __future__ import annotations
@@ -203,6 +204,10 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
             twelve_hour = meridiem in ("am", "pm")
             if hour is None or (twelve_hour and not 1 <= hour <= 12):
                 return None  # "ten to thirteen pm", as "13 pm", is no time
+            if sign < 0 and hour == 12 and meridiem in ("am", "pm", "afternoon"):
+                # Twelve pm (or in the afternoon) is noon, twelve am midnight: "ten to twelve
+                # pm" says 11:50 as much as 23:50, and in the afternoon it is neither.
+                return None
             total = (hour * 60 + sign * offset) % (24 * 60)
             # On the 12-hour clock the hour before one is twelve: "ten to one pm" is 12:50.
             hours = total // 60 or (12 if twelve_hour else 0)
