@@ -486,3 +486,20 @@ def test_minutes_to_twelve_pm_fill_no_alarm(said: str, expected: dict[str, str] 
     # "ten to twelve pm" filled time with 23:50, though twelve pm is noon: no time (see
     # test_understanding_times.py), and no reading leaving out its "pm" either.
     alarm_reads(said, expected)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("set an alarm for midnight at night", {"time": "00:00"}),
+        ("set an alarm for midnight", {"time": "00:00"}),
+        ("set an alarm for midnight tonight", {"time": "00:00", "date": "2026-11-29"}),
+        ("set an alarm for tonight at midnight", {"time": "00:00", "date": "2026-11-29"}),
+        ("set an alarm for noon at night", None),
+    ],
+)
+def test_midnight_at_night_is_midnight(said: str, expected: dict[str, str] | None) -> None:
+    # "midnight at night" filled time with NI: "{date} at {time}" read "night" as the time,
+    # the date empty and "midnight" left out before the sample's "at" (a time the night
+    # holds, so not refused as "noon at night" is). It is midnight, as "midnight" alone is.
+    alarm_reads(said, expected)

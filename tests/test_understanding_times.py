@@ -400,3 +400,28 @@ def test_minutes_to_twelve_with_am_pm_or_the_afternoon_are_no_time(
     # am" is 11:50 or ten to midnight (twelve am) alike. Which one is meant is a guess: no
     # time. A part of the day that says no hour ("in the morning", "at night") is the time's.
     assert value(said, "AMAZON.TIME") == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("midnight at night", "00:00"),
+        ("midnight tonight", "00:00"),
+        ("twelve midnight at night", "00:00"),
+        ("midnight in the morning", "00:00"),
+        ("noon in the afternoon", "12:00"),
+        ("midday this afternoon", "12:00"),
+        ("midnight in the evening", None),
+        ("midnight in the afternoon", None),
+        ("noon in the morning", None),
+        ("noon at night", None),
+        ("noon in the evening", None),
+        ("midnight pm", None),
+    ],
+)
+def test_noon_or_midnight_said_in_a_part_of_the_day(said: str, expected: str | None) -> None:
+    # "midnight at night" was no time (and, to "{date} at {time}", the night, NI, "midnight"
+    # left out): the hour "at night" was said of had to be a number. Midnight is in the night
+    # (and the morning, as "12 in the morning" is 00:00), noon in the afternoon; either said in
+    # a part of the day it is not in is no time, as "12 in the evening" is.
+    assert value(said, "AMAZON.TIME") == expected

@@ -2,13 +2,13 @@
 
 Amazon's slot type reference ("AMAZON.TIME"): "14:30"; the parts of the day "MO", "AF", "EV",
 "NI". A time said without "a m"/"p m" or a part of the day is taken as said ("three thirty" is
-"03:30"); "noon" is "12:00", "midnight" "00:00"; an hour 24 typed or said ("24:30",
-"twenty four hundred") is no time, nor is a time out of the part of the day it is said in:
-twelve in the evening (noon is in the afternoon, midnight at night), "ten to one in the
-evening" (12:50), "13:00 at night", nor minutes to twelve said with "am", "pm" or "in the
-afternoon" ("ten to twelve pm" is 11:50 or 23:50 alike). British "half five" is half past
-five (05:30), American "quarter of seven" a quarter to seven (06:45), "oh nine oh five" on
-the twenty-four-hour clock 09:05. A time typed with a dot, "7.30", is 7:30.
+"03:30"); "noon" is "12:00", "midnight" "00:00" (and "midnight at night"); an hour 24 typed
+or said ("24:30", "twenty four hundred") is no time, nor is a time out of the part of the day
+it is said in: twelve in the evening (noon is in the afternoon, midnight at night), "noon at
+night", "ten to one in the evening" (12:50), "13:00 at night", nor minutes to twelve said
+with "am", "pm" or "in the afternoon" ("ten to twelve pm" is 11:50 or 23:50 alike). British
+"half five" is half past five (05:30), American "quarter of seven" a quarter to seven (06:45),
+"oh nine oh five" on the twenty-four-hour clock 09:05. A time typed with a dot, "7.30", is 7:30.
 """
 
 from __future__ import annotations
@@ -26,6 +26,11 @@ __all__ = ["MERIDIEM", "PARTS_OF_DAY", "time"]
 _CLOCK: Final = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})")
 #: The hours named, that a time can be said to or past: "ten to midnight", "quarter past noon".
 _NAMED_HOURS: Final = {"noon": 12, "midday": 12, "midnight": 24}
+#: The times said by name, and their hours.
+_NAMED_TIMES: Final = {
+    **dict.fromkeys(("noon", "midday", "twelve noon", "noontime", "lunchtime", "12 noon"), 12),
+    **dict.fromkeys(("midnight", "twelve midnight", "12 midnight"), 0),
+}
 
 
 PARTS_OF_DAY: Final = {
@@ -120,11 +125,9 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
         words = words[1:]
     if not words:
         return None
-    joined = " ".join(words)
-    if joined in ("noon", "midday", "twelve noon", "noontime", "lunchtime", "12 noon"):
-        return "12:00"
-    if joined in ("midnight", "twelve midnight", "12 midnight"):
-        return "00:00"
+    named = _NAMED_TIMES.get(" ".join(words))
+    if named is not None:
+        return f"{named:02d}:00"
     part = _part_of_day(words)
     if part is not None:
         return part
@@ -133,6 +136,12 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
         if len(words) > len(suffix) and tuple(words[-len(suffix) :]) == suffix:
             meridiem, words = kind, words[: -len(suffix)]
             break
+    named = _NAMED_TIMES.get(" ".join(words))
+    if named is not None:
+        # "midnight at night" is 00:00, as "12 at night" is; "noon at night" no time. Noon and
+        # midnight take no "am" or "pm" ("midnight pm").
+        in_part = named in _PART_HOURS.get(meridiem or "", ())
+        return f"{named:02d}:00" if in_part else None
     if words[-2:] == ["o", "clock"] or words[-1:] == ["oclock"]:  # typed "o clock", "oclock"
         words = [*words[: -2 if words[-1] == "clock" else -1], "o'clock"]
     if words and words[-1] == "o'clock":
