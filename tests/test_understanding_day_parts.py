@@ -294,10 +294,13 @@ def test_twelve_in_a_part_of_the_day(said: str, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("said", "expected"),
     [
-        # No year; the time slot alone would read 22:30, but the reading that splits off
-        # "tonight" as the date is the one weighed (and refused, as "7 tomorrow evening" is).
-        ("set an alarm for ten thirty tonight", None),
-        ("set an alarm for eleven fifteen tonight", None),
+        # No year: the time slot reads the whole "ten thirty tonight", as "7:30 tonight".
+        ("set an alarm for ten thirty tonight", {"time": "22:30"}),
+        ("set an alarm for eleven fifteen tonight", {"time": "23:15"}),
+        ("set an alarm for ten thirty this evening", {"time": "22:30"}),
+        ("set an alarm for ten thirty tomorrow evening", None),
+        ("set an alarm for ten thirty tomorrow night", None),
+        ("set an alarm for tonight at ten thirty", None),  # as "tomorrow evening at 7"
         ("set an alarm for ten thirty at night", {"time": "22:30"}),
         ("set an alarm for twelve thirty at night", {"time": "00:30"}),
         ("set an alarm for twelve thirty in the morning", {"time": "00:30"}),
@@ -319,7 +322,9 @@ def test_a_clock_time_said_with_a_part_of_the_day_is_no_year(
     # words of a clock time read as a year, and the time slot given only the part of the day
     # said after them; "ten thirty" alone (or "for ten thirty", the sample's "for" taken in)
     # was the year 1030, the time slot empty. A sample with a time slot takes a clock time's
-    # words for the time: the year is no reading.
+    # words for the time: the year is no reading. Refusing the year then left "ten thirty
+    # tonight" with no reading at all, the sample's next best alignment (the time slot reading
+    # the whole "ten thirty tonight", 22:30, as it reads "7:30 tonight") never weighed.
     alarm_reads(said, expected)
 
 

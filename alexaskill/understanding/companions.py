@@ -35,6 +35,7 @@ __all__ = [
     "said_along",
     "time_left_out",
     "year_for_time",
+    "year_taken",
 ]
 
 #: Types said together: "3 pm tomorrow" is a time and a date, and the date's words left out of
@@ -234,6 +235,18 @@ def year_for_time(
     """Why a reading that takes the words of a clock time for a year ("ten thirty", 1030, of
     "ten thirty tonight") while the sample's time slot holds no time of the clock (NI, or
     nothing) is none: the user said a time, and the date slot has it as a year."""
+    found = year_taken(kinds, spans, fills, language)
+    return None if found is None else found[1]
+
+
+def year_taken(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    language: Language,
+) -> tuple[tuple[str, int, int], str] | None:
+    """The date fill (slot name, first token, token after the last) `year_for_time` refuses,
+    and why; the matcher reads the sample again without it."""
     parse = language.slot_parser("AMAZON.TIME")
     times = [name for name, kind in kinds.items() if kind.name == "AMAZON.TIME"]
     held = {name: fill.value or "" for name, fill, _, _ in fills if name in times}
@@ -249,7 +262,8 @@ def year_for_time(
         read = parse(words, spans.now) if len(words) > 1 else None
         if read is not None and read[:1].isdigit():
             said = surface(spans.tokens[start:end])
-            return f"{said!r} is the time {read}, no year {fill.value} (the time slot {free[0]})"
+            why = f"{said!r} is the time {read}, no year {fill.value} (the time slot {free[0]})"
+            return (name, start, end), why
     return None
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from .companions import part_of_day_clash, said_along, year_for_time
+from .companions import part_of_day_clash, said_along, year_for_time, year_taken
 from .cut import cut_reason, cut_value
 from .languages import Language
 from .slottypes import FREE, TYPED, Fill, SlotKind
@@ -341,8 +341,11 @@ class SampleMatcher:
         coverage = 1 - len(missing) / len(meaningful)
         return coverage >= COVERAGE.get(sensitivity, 0.5) and match.quality >= 0.1
 
-    def align(self, sample: Sample, spans: SpanCache) -> Match | None:
-        """The best word-by-word alignment of the cache's tokens with ``sample``."""
+    def align(
+        self, sample: Sample, spans: SpanCache, barred: Collection[tuple[str, int, int]] = ()
+    ) -> Match | None:
+        """The best word-by-word alignment of the cache's tokens with ``sample``, its slots
+        filled with no span of ``barred`` (slot name, first token, token after the last)."""
         words = spans.words
         stems = spans.stems(self._stem)
         elements = sample.elements
@@ -406,7 +409,7 @@ class SampleMatcher:
                     own = e > 0 and at + 1 < size and words[at] == elements[e - 1]
                     for end in range(at + 1, last + 1):
                         fill = spans.fill(kind, at, end)
-                        if fill is None:
+                        if fill is None or (barred and (element.name, at, end) in barred):
                             continue
                         if own and fill.kind == "typed":
                             rest_fill = spans.fill(kind, at + 1, end)
@@ -449,6 +452,16 @@ class SampleMatcher:
                 missing.append(detail)
         cut = cut_value(sample, spans, fills, extra, self._counts, self.language)
         if cut is not None:
+            # A clock time's words read as a year ("ten thirty", 1030, of "ten thirty tonight",
+            # the time slot NI) are no reading of the date, but the words may still be the
+            # time's: the sample is aligned again without that one span for the date (the time
+            # slot then reads "ten thirty tonight", 22:30). Any other refusal stands, as a
+            # wrong value is worse than none: retrying the next best alignment after those
+            # found readings that leave out the words a check was about.
+            kinds = {item.name: item.kind for item in elements if not isinstance(item, str)}
+            year = year_taken(kinds, spans, fills, self.language)
+            if year is not None and year[0] not in barred:
+                return self.align(sample, spans, (*barred, year[0]))
             spans.cut.append(cut)
             return None
         # A time said along with a date ("friday at 5 pm") is no noise: Alexa reads it, so it
