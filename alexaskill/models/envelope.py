@@ -19,7 +19,6 @@ import datetime
 import functools
 import json
 import math
-import re
 from collections.abc import Iterable
 from typing import Any, Final, cast
 
@@ -28,6 +27,7 @@ import msgspec.inspect
 
 from ..exceptions import MalformedRequestError
 from .context import Context, Session
+from .faults import what_is_wrong
 from .intents import Intent
 from .requests import (
     AlexaSkillEventRequest,
@@ -220,7 +220,7 @@ def decode_envelope(body: bytes | str) -> Envelope:
     except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
         # msgspec raises UnicodeDecodeError for invalid UTF-8 inside a string it decodes, and
         # RecursionError past ~1000 levels of nesting: both mean a malformed body.
-        raise MalformedRequestError(f"malformed request: {_what_is_wrong(body, exc)}") from exc
+        raise MalformedRequestError(f"malformed request: {what_is_wrong(body, exc)}") from exc
     return Envelope(
         version=raw.version or "1.0",
         session=raw.session,
@@ -243,57 +243,6 @@ def _check_intent_name(request: Request) -> None:
             f"malformed request: request.intent.name: missing (Alexa names the intent of "
             f"every {request.type})"
         )
-
-
-#: The byte order marks a body saved by an editor may start with (RFC 8259 forbids them).
-_BYTE_ORDER_MARKS: Final = (
-    (b"\xef\xbb\xbf", "UTF-8"),
-    (b"\xff\xfe", "UTF-16"),
-    (b"\xfe\xff", "UTF-16"),
-)
-
-#: A JSON escape: ``\\uXXXX`` (its four digits kept) or a backslash and the character after it.
-_ESCAPE: Final = re.compile(rb"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
-
-
-def _what_is_wrong(body: bytes | str, error: BaseException) -> str:
-    """The reason a body did not decode, in a developer's words where msgspec's mislead: it says
-    "Input data was truncated" of an empty body, and of a lone surrogate escape (``\\ud800``,
-    half of a UTF-16 pair: no character) near a string's end."""
-    data = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else bytes(body)
-    if not data.strip():
-        return "empty body"
-    for mark, encoding in _BYTE_ORDER_MARKS:
-        if data.startswith(mark):
-            return (
-                f"a {encoding} byte order mark before the JSON: "
-                "a request body is UTF-8 JSON without one"
-            )
-    if isinstance(error, msgspec.DecodeError) and not isinstance(error, msgspec.ValidationError):
-        lone = _lone_surrogate(data)
-        if lone is not None:
-            at, escape = lone
-            return f"lone UTF-16 surrogate {escape.decode()} at byte {at}: not a character"
-    return str(error)
-
-
-def _lone_surrogate(data: bytes) -> tuple[int, bytes] | None:
-    """The offset and text of the first ``\\uXXXX`` escape in ``data`` that is half of a UTF-16
-    pair without its other half, or None."""
-    high: re.Match[bytes] | None = None  # a high half, waiting for its low half
-    for match in _ESCAPE.finditer(data):
-        digits = match[1]
-        unit = -1 if digits is None else int(digits, 16)
-        if high is not None:
-            if 0xDC00 <= unit <= 0xDFFF and match.start() == high.end():
-                high = None
-                continue
-            break
-        if 0xD800 <= unit <= 0xDBFF:
-            high = match
-        elif 0xDC00 <= unit <= 0xDFFF:
-            return match.start(), match[0]
-    return None if high is None else (high.start(), high[0])
 
 
 def _decode_request(data: msgspec.Raw) -> Request:
