@@ -62,6 +62,11 @@ def _skill() -> Skill:
     def book(day: datetime.date, note: str | None = None) -> Response:
         return speak(f"Booked for {day:%A}.")
 
+    @skill.intent("Raw")
+    async def raw(envelope: Envelope) -> Response:
+        envelope.raw  # noqa: B018  (on the event loop's thread, frames deeper than decoding)
+        return speak("raw")
+
     @skill.launch
     def launch() -> Response:
         return speak("hello")
@@ -376,3 +381,35 @@ def test_a_slot_prompt_filled_with_a_long_slot_value_falls_back_to_the_generic_p
                 assert speech.endswith(asked) and len(speech) < 200, speech[:100]
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == []
+
+
+def _nesting(value: Any) -> int:
+    """How many objects deep ``value`` nests along its "a" keys (a loop: no recursion)."""
+    depth = 0
+    while isinstance(value, dict):
+        depth, value = depth + 1, value.get("a")
+    return depth
+
+
+def test_a_body_as_deep_as_the_decoder_takes_is_read_whole_by_the_handler(
+    client: TestClient,
+) -> None:
+    """msgspec counts each level of nesting against Python's recursion limit from the frame that
+    calls it. A signed body nested about 975 levels deep decoded on arrival, then
+    `Envelope.raw`, read by an async handler a few frames deeper, raised RecursionError (ERROR,
+    traceback, apology); session attributes that deep, sent back, did not encode there either.
+    Whatever decodes on arrival is now read whole by the handler, and its attributes go back."""
+    answered = refused = 0
+    for depth in range(940, 1000):
+        deep = '{"a": ' * depth + "1" + "}" * depth
+        for where in (_UNTYPED, ("context", "NotYetDocumented"), _ATTRIBUTES):
+            result = _send(client, _at(_envelope("Raw", {}), where, deep))
+            assert _problem(result) is None, (depth, where, _problem(result))
+            if result.status_code == 400:  # past the decoder on arrival: a short 400
+                refused += 1
+                continue
+            answered += 1
+            assert result.speech == "raw", (depth, where, result.json)
+            if where == _ATTRIBUTES:
+                assert _nesting(result.session_attributes) == depth, depth
+    assert answered and refused, (answered, refused)  # (both sides of the edge were sent)

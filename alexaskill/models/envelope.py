@@ -92,11 +92,20 @@ class Envelope(msgspec.Struct, kw_only=True):
 
         Requests whose handlers do not read it never pay for it. An envelope made in code, with
         no body, gives its own fields as JSON instead. A number past any range in a field
-        alexaskill does not type (``1e999``) is an infinity, as ``json.loads`` reads it.
+        alexaskill does not type (``1e999``) is an infinity, as ``json.loads`` reads it. A body
+        that decoded on arrival decodes here too, however deep the frame that reads it.
         """
         raw = self._raw
         if raw is None:
-            raw = self._raw = self._decode_raw()
+            try:
+                raw = self._decode_raw()
+            except RecursionError:
+                # Nested nearly as deep as the decoder takes, and read deeper in the stack than
+                # where the request was decoded on arrival: decoded again from a fresh stack.
+                from ..fresh_stack import in_fresh_stack
+
+                raw = in_fresh_stack(self._decode_raw)
+            self._raw = raw
         return raw
 
     def _decode_raw(self) -> dict[str, Any]:

@@ -173,8 +173,16 @@ def encode_response(
         if session_attributes:
             _check_attributes(session_attributes)
         attributes = session_attributes
+    envelope = _Envelope("1.0", attributes, response)
     try:
-        body = _encoder.encode(_Envelope("1.0", attributes, response))
+        try:
+            body = _encoder.encode(envelope)
+        except RecursionError:
+            # Attributes nested nearly as deep as the request decoder takes (they came with the
+            # request, which decoded higher up the stack than this): encoded from a fresh stack.
+            from ..fresh_stack import in_fresh_stack
+
+            body = in_fresh_stack(_encoder.encode, envelope)
     except _ENCODE_ERRORS as exc:
         raise _diagnose(exc, attributes) from exc
     if len(body) > MAX_RESPONSE_BYTES:

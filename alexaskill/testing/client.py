@@ -37,7 +37,7 @@ from .requests import (
     refresh,
     session_ended_fields,
 )
-from .response import SkillResponse, ssml_refusal
+from .response import SkillResponse, answer_json, ssml_refusal
 from .sessions import refused_session, session_after, session_for
 from .swap import SkillSwap
 from .talking import Talking
@@ -317,10 +317,7 @@ class TestClient(Talking):
         sent = {"Content-Type": "application/json", **(headers or {})}
         with recording_violations() as heard, answering:
             response = self.http.post(self.path, content=body, headers=sent)
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
+        payload = answer_json(response.content)
         calls = tuple(self.api.calls_since(first_call))
         violations = tuple(v for v in heard if not request_id or v.request_id == request_id)
         unsupported = heard.unsupported(request_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,20 @@ if TYPE_CHECKING:
     from ..understanding import Understanding
     from ..understanding.dialog import Turn
 
-__all__ = ["SkillResponse", "ssml_refusal"]
+__all__ = ["SkillResponse", "answer_json", "ssml_refusal"]
+
+
+def answer_json(content: bytes) -> Any:
+    """An HTTP answer's body decoded from JSON, or None if it is none."""
+    try:
+        try:
+            return json.loads(content)
+        except RecursionError:  # session attributes sent back as deep as the skill took them
+            from ..fresh_stack import in_fresh_stack
+
+            return in_fresh_stack(json.loads, content)
+    except ValueError:
+        return None
 
 
 def ssml_refusal(status_code: int, payload: Any) -> str | None:
