@@ -21,6 +21,7 @@ from .log_repeats import Repeats
 from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .registration import Registration
 from .responses import AskForPermissionsConsentCard, Response, ask, encode_response, speak
+from .responses.encoding import no_reply_carries
 from .rules import check_reply, failure_reply
 from .store.attributes import check_saves
 
@@ -377,7 +378,8 @@ class Answering(Registration):
                 await self._save(made, call)  # once the reply is good, as in _answer
                 return Answer(body, "exception_handler")
             except Exception as failure:
-                logger.exception("exception handler %s failed", handler.name)
+                if not self._said_too_large(call, failure):
+                    logger.exception("exception handler %s failed", handler.name)
                 self._tell(failure, call.envelope)
                 return Answer(self._apology_body(call), "handler_error")
             except BaseException as escaped:
@@ -426,7 +428,8 @@ class Answering(Registration):
             try:
                 return Answer(encode_question(question, call.session_attributes), outcome)
             except ResponseError as failure:
-                logger.exception("session attributes do not encode")
+                if not self._said_too_large(call, failure):
+                    logger.exception("session attributes do not encode")
                 self._tell(failure, call.envelope)
                 return Answer(self._apology_body(call), "handler_error")
         request = call.envelope.request
@@ -439,12 +442,26 @@ class Answering(Registration):
                 since = f" ({unsaid} more since the last such line)" if unsaid else ""
                 what = f"{request.type} {intent}"
                 logger.error("attributes not loaded or saved for %s: %s%s", what, exc, since)
-        else:
+        elif not self._said_too_large(call, exc):
             who = failed_in(self.registry, call.running)
             where = f"{request.type} {intent}".rstrip() + (f" ({who})" if who else "")
             logger.error("handler failed for %s", where, exc_info=exc)
         self._tell(exc, call.envelope)
         return Answer(self._apology_body(call), "handler_error")
+
+    def _said_too_large(self, call: Call, exc: Exception) -> bool:
+        """Whether ``exc`` comes of session attributes that came too large for any reply (the
+        handler is not to blame): then said in one WARNING line, without a traceback."""
+        if not isinstance(exc, ResponseError) or not call.has_session:
+            return False
+        session = call.envelope.raw.get("session")  # (as the request brought them)
+        brought = session.get("attributes") if isinstance(session, dict) else None
+        why = no_reply_carries(call.session_attributes, brought)
+        if why is not None:
+            request = call.envelope.request
+            where = f"{request.type} {getattr(getattr(request, 'intent', None), 'name', '')}"
+            logger.warning("%s: %s; the apology answers, ending the session", where.rstrip(), why)
+        return why is not None
 
     def _apology_for(self, envelope: Envelope, exc: BaseException) -> Answer:
         """The apology, logged as a handler's failure, for ``exc``: a `BaseException` that left

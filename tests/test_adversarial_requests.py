@@ -18,7 +18,8 @@ from typing import Any, Final
 
 import pytest
 
-from alexaskill import DialogSlot, Response, Skill, speak
+from alexaskill import DialogSlot, Response, ResponseError, Session, Skill, speak
+from alexaskill.app import APOLOGY
 from alexaskill.models import Envelope, Slot
 from alexaskill.responses.encoding import MAX_RESPONSE_BYTES
 from alexaskill.slots import AlexaDate, AlexaDuration, AlexaTime
@@ -66,6 +67,11 @@ def _skill() -> Skill:
     async def raw(envelope: Envelope) -> Response:
         envelope.raw  # noqa: B018  (on the event loop's thread, frames deeper than decoding)
         return speak("raw")
+
+    @skill.intent("Forget")
+    def forget(session: Session) -> Response:
+        session.attributes.clear()
+        return speak("forgotten")
 
     @skill.launch
     def launch() -> Response:
@@ -413,3 +419,52 @@ def test_a_body_as_deep_as_the_decoder_takes_is_read_whole_by_the_handler(
             if where == _ATTRIBUTES:
                 assert _nesting(result.session_attributes) == depth, depth
     assert answered and refused, (answered, refused)  # (both sides of the edge were sent)
+
+
+def test_session_attributes_no_reply_can_carry_get_the_apology_said_in_one_line(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Session attributes of over 120 KB (a signed body under the 128 KB limit) fit in no reply:
+    the handler's reply failed to encode, logged at ERROR as the handler's failure with a
+    traceback (asking again for a slot: "session attributes do not encode", the same). The user
+    hears the apology, which carries none of them (the session ends), and one WARNING line says
+    why; a handler that drops them answers as usual."""
+    attributes = json.dumps({"board": "x" * 124_000})
+    wrong_day = {"day": {"name": "day", "value": "someday", "confirmationStatus": "NONE"}}
+    for envelope in (_envelope("Raw", {}), _envelope("Book", wrong_day)):
+        caplog.clear()
+        result = _send(client, _at(envelope, _ATTRIBUTES, attributes))
+        assert result.status_code == 200 and result.speech == APOLOGY, result.json
+        assert "sessionAttributes" not in result.json and result.should_end_session is True
+        assert isinstance(result.handler_error, ResponseError)  # (on_handler_error is told)
+        lines = [
+            r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING
+        ]
+        assert len(lines) == 1 and lines[0].exc_info is None, [r.getMessage() for r in lines]
+        message = lines[0].getMessage()
+        assert "sessionAttributes" in message and "120 KB" in message, message
+        assert "apology" in message and envelope["request"]["intent"]["name"] in message
+    result = _send(client, _at(_envelope("Forget", {}), _ATTRIBUTES, attributes))
+    assert result.speech == "forgotten" and result.session_attributes == {}, result.json
+
+
+def test_session_attributes_a_handler_makes_too_large_are_still_its_failure(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Attributes the request brought small and the handler grew past the limit are the
+    handler's doing: logged as its failure, with the traceback that shows where."""
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Grow")
+    def grow(session: Session) -> Response:
+        session.attributes["board"] = "x" * 124_000
+        return speak("grown")
+
+    with TestClient(skill, now=lambda: NOW, raise_handler_errors=False) as client:
+        envelope = client.factory.intent("Grow")
+        envelope["request"]["timestamp"] = STAMP
+        result = client.send_envelope(envelope)
+    assert result.speech == APOLOGY and isinstance(result.handler_error, ResponseError)
+    (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
+    assert line.levelno == logging.ERROR and line.exc_info is not None, line.getMessage()
+    assert line.getMessage().startswith("handler failed for IntentRequest Grow")

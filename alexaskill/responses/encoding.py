@@ -18,6 +18,7 @@ from .response import _EMPTY, Response
 __all__ = [
     "MAX_RESPONSE_BYTES",
     "encode_response",
+    "no_reply_carries",
 ]
 
 #: Bytes in a whole response body (Amazon's current limit; older docs said 24 KB).
@@ -191,6 +192,29 @@ def encode_response(
             f"(120 KB); the largest parts: {_largest_parts(response, attributes)}"
         )
     return body
+
+
+def no_reply_carries(attributes: Any, brought: Any) -> str | None:
+    """Why no reply can carry the session ``attributes``, which came as ``brought`` in the
+    request: with either, the smallest reply (an empty response) is past `MAX_RESPONSE_BYTES`.
+    None if one could: a reply too large is then the handler's doing (its speech, its state)."""
+    size = min(_smallest_reply(attributes), _smallest_reply(brought))
+    if size <= MAX_RESPONSE_BYTES:
+        return None
+    return (
+        f"the request's sessionAttributes make any reply at least {size:,} bytes, past the "
+        f"{MAX_RESPONSE_BYTES:,} bytes (120 KB) Alexa takes"
+    )
+
+
+def _smallest_reply(attributes: Any) -> int:
+    """The size of ``{"version", "sessionAttributes", "response": {}}``; 0 if no dict of JSON."""
+    if not isinstance(attributes, dict):
+        return 0
+    try:
+        return len(_encoder.encode(_Envelope("1.0", attributes, _EMPTY)))
+    except _ENCODE_ERRORS:
+        return 0
 
 
 def _largest_parts(response: Response, attributes: dict[str, Any] | UnsetType) -> str:
