@@ -9,6 +9,7 @@ import msgspec
 import pytest
 
 from alexaskill.fresh_stack import in_fresh_stack
+from alexaskill.testing.response import answer_json
 
 DEEP = b"[" * 990 + b"]" * 990
 
@@ -39,3 +40,16 @@ def test_the_calls_result_or_its_own_exception_comes_back() -> None:
     with pytest.raises(ValueError) as raised:
         in_fresh_stack(fail)
     assert raised.value is failure
+
+
+def test_the_test_client_reads_any_reply_the_skill_could_encode() -> None:
+    """A reply encoded from a fresh stack (session attributes nested ~997 deep) came back to
+    the test client, whose json.loads, three frames deeper than msgspec there, raised
+    RecursionError out of ``client.send``; read now as msgspec, which encoded it, reads it."""
+    deepest = b"[" * 998 + b"]" * 998  # (the deepest msgspec encodes from a fresh stack)
+    value = _nested_calls(50, answer_json, deepest)
+    depth = 0
+    while isinstance(value, list):
+        depth, value = depth + 1, value[0] if value else None
+    assert depth == 998
+    assert _nested_calls(50, answer_json, b"[" * 5000 + b"]" * 5000) is None  # (past any reading)
