@@ -267,7 +267,8 @@ class _CappedHandshakes:
         self.shutdown = kwargs.pop("ssl_shutdown_timeout", None)
         self.most = most
         self.pending: dict[Any, None] = {}
-        self.said = self.failed_said = -1e9
+        self.said = -1e9
+        self.failed_said: dict[str, list[float]] = {}  # a failed start said rarely (`_due`)
 
     def __call__(self) -> Any:
         waiter = self.loop.create_future()
@@ -308,9 +309,9 @@ class _CappedHandshakes:
         once every 10 s: a failure every connection meets would be a log write each)."""
         self.pending.pop(transport, None)
         transport.abort()
-        now = self.loop.time()
-        if now - self.failed_said > 10:
-            self.failed_said = now
+        from .server_limits import _due
+
+        if _due(self.failed_said, "failed", self.loop.time()) is not None:
             import logging
 
             logging.getLogger("alexaskill.server").error(

@@ -73,6 +73,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
 from .server_h11 import _JsonOverLimit, _OneFraming, _Refusals
 from .server_limits import (
+    _due_on,
     _guard_accept,
     _make_room,
     _RareWarnings,
@@ -205,12 +206,10 @@ class _Bounded:
         self._writes = None
         self.connections.discard(self)  # (uvicorn's connection_lost, never run now)
         cast(asyncio.Transport, transport).abort()  # (a stream's: uvicorn's servers make no other)
-        # At most once every 10 s a server: a failure every connection meets would otherwise
-        # be a log write each. (Not `_say_rarely`: it keeps each line said, and a message may
-        # differ from one connection to the next.)
+        # Said rarely under one key, not as `_say_rarely` keys a line: the message may differ
+        # from one connection to the next.
         state, now = self.server_state, self.loop.time()
-        if now - getattr(state, "_alexaskill_start_failed", -1e9) > 10:
-            state._alexaskill_start_failed = now
+        if _due_on(state, "(a connection's start failed)", now) is not None:
             reason = str(exc).replace("\n", " ")
             logger.error("a connection failed to start, closed: %s: %s", type(exc).__name__, reason)
 

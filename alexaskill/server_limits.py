@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from typing import Any, Final
 
 from .error_bodies import error_body
@@ -19,7 +20,7 @@ logger = logging.getLogger("alexaskill.server")
 _RESERVED_FDS: Final = 64
 
 
-#: Seconds between two of a warning a client can cause on every request (`_say_rarely`).
+#: Seconds between two of a warning a client can cause on every request (`_due`).
 _SAY_EVERY: Final = 10.0
 #: uvicorn's advice after an upgrade it could not take.
 _NO_WEBSOCKETS: Final = (
@@ -141,21 +142,38 @@ def _make_room(protocol: Any) -> None:
     victim._drop()
 
 
+def _due(said_by_key: dict[str, list[float]], key: str, now: float) -> tuple[int, float] | None:
+    """Whether a line of ``key`` is said at ``now`` (`loop.time`): None when one was said less
+    than `_SAY_EVERY` seconds before (this one is counted instead); else how many went unsaid
+    since that one and how long ago it was said (0 and infinity the first time)."""
+    said = said_by_key.get(key)  # [when, since]
+    if said is not None and now - said[0] < _SAY_EVERY:
+        said[1] += 1
+        return None
+    said_by_key[key] = [now, 0]
+    return (0, math.inf) if said is None else (int(said[1]), now - said[0])
+
+
+def _due_on(state: Any, key: str, now: float) -> tuple[int, float] | None:
+    """`_due` for a line of a server's (``state``): a failure every connection or request
+    meets, which would otherwise be a log write each."""
+    said_by_key: dict[str, list[float]] | None = getattr(state, "_alexaskill_said", None)
+    if said_by_key is None:
+        said_by_key = state._alexaskill_said = {}
+    return _due(said_by_key, key, now)
+
+
 def _say_rarely(logger: logging.Logger, state: Any, line: str, now: float) -> None:
     """Warn ``line`` at most once every `_SAY_EVERY` seconds a server (``state``),
     the next time counting the times not said."""
-    said_by_line: dict[str, list[float]] | None = getattr(state, "_alexaskill_said", None)
-    if said_by_line is None:
-        said_by_line = state._alexaskill_said = {}
-    said = said_by_line.get(line)  # [when, since]
-    if said is not None and now - said[0] < _SAY_EVERY:
-        said[1] += 1
+    due = _due_on(state, line, now)
+    if due is None:
         return
-    if said is None or not said[1]:
+    unsaid, since = due
+    if not unsaid:
         logger.warning(line)
     else:
-        logger.warning("%s (and %d more in the %.0f s before)", line, said[1], now - said[0])
-    said_by_line[line] = [now, 0]
+        logger.warning("%s (and %d more in the %.0f s before)", line, unsaid, since)
 
 
 #: uvicorn's warnings a client can cause on every request, which its h11 protocol says inline.
