@@ -103,6 +103,38 @@ def _no_default_dev_pki(request: pytest.FixtureRequest) -> Iterator[None]:
         )
 
 
+@pytest.fixture
+def dev_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The development PKI's directory of this test (never the user's own). A module whose
+    tests share one PKI (three RSA keys made once) gives a module-scoped ``dev_dir`` of its own."""
+    from alexaskill.cli import DEV_PKI_ENV
+
+    directory = tmp_path / "dev-pki"
+    monkeypatch.setenv(DEV_PKI_ENV, str(directory))
+    return directory
+
+
+# --- small fixtures several modules take alike -------------------------------------------------
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """asyncio alone under ``@pytest.mark.anyio`` (anyio's own fixture runs each test on trio
+    too); a test that wants trio as well parametrizes ``anyio_backend`` itself."""
+    return "asyncio"
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    """The usual umask, under which a file made with mode 0644 (``touch``) is readable by every
+    user."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
 # --- a hung test ends its worker, with every thread's traceback -------------------------------
 
 # CI gives the whole run 90 minutes: a test that hangs (a deadlock, a server that never answers)

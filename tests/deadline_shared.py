@@ -3,8 +3,8 @@ deadline's movable clock, an event that ends blocked handlers, and a stand-in La
 
 Each module binds the fixtures it uses (``clock = deadline_shared.clock``): registered in
 tests/conftest.py they would be every module's, and ``clock`` and ``release`` are names other
-modules give fixtures of their own (tests/test_lambda_web.py), as each module chooses its own
-``anyio_backend``.
+modules give fixtures of their own (tests/test_lambda_web.py). (``anyio_backend``, asyncio, is
+conftest's.)
 """
 
 from __future__ import annotations
@@ -29,11 +29,6 @@ WAIT = 5.0
 # Longer than any stall of a loaded machine: what waits this long must be ended by the code
 # under test (or by the test), never by the wait running out.
 LONG = 60.0
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.fixture

@@ -76,13 +76,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         del sys.modules[name]
 
 
-@pytest.fixture
-def dev_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "dev-pki"
-    monkeypatch.setenv(DEV_PKI_ENV, str(directory))
-    return directory
-
-
 # --- help ----------------------------------------------------------------------------------------
 
 

@@ -34,7 +34,6 @@ from .deadline_clock import Clock
 from .deadline_shared import LONG, SHORT, WAIT, speech, wait_for
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
-anyio_backend = deadline_shared.anyio_backend
 clock = deadline_shared.clock
 release = deadline_shared.release
 

@@ -7,7 +7,6 @@ The keys are counted, never timed: `key_loads` records every call of cryptograph
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +32,6 @@ def key_loads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
     monkeypatch.setattr(serialization, "load_pem_private_key", counting)
     return loads
-
-
-@pytest.fixture
-def dev_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The development PKI's directory of this test (never the user's own)."""
-    directory = tmp_path / "dev-pki"
-    monkeypatch.setenv(DEV_PKI_ENV, str(directory))
-    yield directory
 
 
 def _skill() -> Skill:

@@ -37,11 +37,6 @@ from .fake_dynamodb import RecordingClient
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 async def store(dynamodb_endpoint: str) -> AsyncIterator[DynamoDBStore]:
     """A DynamoDBStore on a new table of moto's server."""
     made = DynamoDBStore(new_table(), endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)

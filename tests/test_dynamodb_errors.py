@@ -42,11 +42,6 @@ _ADDING_WRITE = {
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def fake_dynamodb(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDynamoDB]:
     """A fake for the test alone; botocore's pause before each retry (a random part of 1 s,
     then of 2 s) is none: the tests count attempts and read the words, not the pauses."""

@@ -29,11 +29,6 @@ USER = "amzn1.ask.account.TESTUSER"
 _HOP_BY_HOP = ("content-length", "connection", "transfer-encoding")
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 class _HoldingProxy:
     """An HTTP proxy to ``target`` that, while ``holding``, keeps back each UpdateItem until
     `release`, then forwards it: the client has long given up by then."""

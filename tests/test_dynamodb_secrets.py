@@ -17,11 +17,6 @@ pytestmark = pytest.mark.usefixtures("aws_env")
 SECRET = "s3cr%2Fet"  # percent-encoded in the URL; "s3cr/et" once decoded
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def _shown(text: str) -> None:
     """Fail if ``text`` holds the password, as written or decoded."""
     assert "s3cr" not in text, text

@@ -50,11 +50,6 @@ class AlexaApiStub:
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def stub() -> Iterator[Callable[..., AlexaApiStub]]:
     made: list[AlexaApiStub] = []
 

@@ -22,11 +22,6 @@ from alexaskill.store import Attributes, MemoryStore, RedisStore, SQLiteStore, S
 from .store_shared import CountingStore, _envelope
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.fixture(params=["memory", "sqlite", "redis", "dynamodb"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     """Each kind of store, empty."""

@@ -36,12 +36,6 @@ from .store_shared import (
     _speech,
 )
 
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 # --- Attributes -----------------------------------------------------------------------------------
 
 

@@ -24,16 +24,6 @@ from .store_shared import _TAKE_OVER, _modes, _save_and_load
 
 
 @pytest.fixture
-def umask_022() -> Iterator[None]:
-    """The usual umask, under which ``touch`` makes a file every user may read (0644)."""
-    old = os.umask(0o022)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-@pytest.fixture
 def store(tmp_path: Path) -> Iterator[SQLiteStore]:
     """A store with one user's attributes saved, its one connection idle in the pool."""
     made = SQLiteStore(tmp_path / "attributes.db")

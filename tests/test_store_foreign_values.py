@@ -23,11 +23,6 @@ if TYPE_CHECKING:
     from alexaskill.testing import TestClient
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def _json_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Store:
     """A store of ``kind`` (each keeps JSON text), empty."""
     if kind == "memory":

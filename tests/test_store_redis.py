@@ -17,12 +17,6 @@ from alexaskill.store import Attributes, RedisStore
 
 from .store_shared import SKILL_ID, _Forwarder
 
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 # --- Redis: riding out a restart ------------------------------------------------------------------
 
 

@@ -14,11 +14,6 @@ from alexaskill.exceptions import ConfigurationError
 from alexaskill.store import RedisStore
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def _cluster_of_one(redis_servers: Any) -> int:
     """The port of a redis-server in cluster mode holding every slot: it refuses commands
     whose keys are in different slots (CROSSSLOT) as a cluster of several nodes does."""

@@ -11,11 +11,6 @@ from alexaskill.exceptions import StoreError
 from alexaskill.store import RedisStore
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.mark.anyio
 async def test_a_value_over_redis_bulk_limit_is_said_as_too_large(redis_servers: Any) -> None:
     # Redis drops the connection of a client sending a string longer than its

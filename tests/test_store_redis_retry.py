@@ -17,11 +17,6 @@ from alexaskill.store import RedisStore
 from .store_shared import _Forwarder
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def _port(redis_url: str) -> int:
     """The port of the test's Redis server, from its URL."""
     return int(redis_url.rsplit(":", 1)[1].split("/")[0])

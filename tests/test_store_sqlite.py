@@ -6,7 +6,6 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +15,6 @@ import pytest
 from alexaskill.store import SQLiteStore
 
 from .store_shared import _TAKE_OVER, _modes, _save_and_load
-
-
-@pytest.fixture
-def umask_022() -> Iterator[None]:
-    """The usual umask, under which a file made with mode 0644 is readable by every user."""
-    old = os.umask(0o022)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX's")

@@ -30,11 +30,6 @@ from .store_shared import SKILL_ID
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 # --- SQLite: off the event loop, WAL, several processes -------------------------------------------
 
 
