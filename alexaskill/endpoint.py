@@ -91,17 +91,8 @@ class _Endpoint:
             log_request(None, outcome=_REFUSED[405], status=405)
             await _send(send, 405, _NOT_POST, allow=True)
             return
-        try:
-            headers = _read_headers(scope["headers"])
-        except _ConflictingHeaders as exc:
-            log_request(None, outcome=_REFUSED[400], status=400)
-            await _send(send, 400, exc.body(), close=exc.frames)
-            return
-        refused = self._refusal(headers)
-        if refused is not None:
-            status = refused[0]
-            log_request(None, outcome=_REFUSED[status], status=status)
-            await _send(send, *refused, close=status in _UNREAD_BODY)
+        headers = await self._checked_headers(scope, send)
+        if headers is None:
             return
         try:
             body = await self._read_body_in_time(receive, self.skill.max_body_size)
@@ -149,17 +140,8 @@ class _Endpoint:
         perhaps behind uvicorn's proxy-headers middleware): the same checks, answers and log
         line, without the ASGI messages, the body's deadline and the layers in between.
         """
-        try:
-            headers = _read_headers(scope["headers"])
-        except _ConflictingHeaders as exc:
-            log_request(None, outcome=_REFUSED[400], status=400)
-            await _send(send, 400, exc.body(), close=exc.frames)
-            return
-        refused = self._refusal(headers)
-        if refused is not None:  # (closing as `__call__` does: the same answer either way)
-            status = refused[0]
-            log_request(None, outcome=_REFUSED[status], status=status)
-            await _send(send, *refused, close=status in _UNREAD_BODY)
+        headers = await self._checked_headers(scope, send)
+        if headers is None:
             return
         if len(body) > self.skill.max_body_size:
             refused = 413, _TOO_LARGE
@@ -171,6 +153,23 @@ class _Endpoint:
                 await cancelled.send(send)
                 return
         await _send(send, *refused)
+
+    async def _checked_headers(self, scope: Scope, send: Send) -> dict[str, str] | None:
+        """A POST's headers, read; None when they refuse it (a header sent twice, `_refusal`),
+        answered and logged here, closing as `__call__` does even where the body is in."""
+        try:
+            headers = _read_headers(scope["headers"])
+        except _ConflictingHeaders as exc:
+            log_request(None, outcome=_REFUSED[400], status=400)
+            await _send(send, 400, exc.body(), close=exc.frames)
+            return None
+        refused = self._refusal(headers)
+        if refused is None:
+            return headers
+        status = refused[0]
+        log_request(None, outcome=_REFUSED[status], status=status)
+        await _send(send, *refused, close=status in _UNREAD_BODY)
+        return None
 
     def _refusal(self, headers: Mapping[str, str]) -> tuple[int, bytes] | None:
         """The answer to a POST its headers refuse already (media type, declared length)."""
