@@ -70,7 +70,9 @@ class BoundedHandshakes:
     async def create_unix_server(self, *args: Any, **kwargs: Any) -> asyncio.Server:
         """The loop's ``create_unix_server`` (uvicorn's ``--uds``), bounded as `create_server`."""
         args = self._bound_handshake(args, kwargs)
-        server: asyncio.Server = await super().create_unix_server(*args, **kwargs)  # type: ignore[misc]
+        server: asyncio.Server = await super().create_unix_server(  # type: ignore[misc]
+            *args, **kwargs
+        )
         return server
 
     def _bound_handshake(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:

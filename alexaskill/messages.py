@@ -142,8 +142,12 @@ TRANSLATIONS: Final[Mapping[str, Mapping[str, str]]] = {
     "ja": {
         APOLOGY: "申し訳ありません、問題が発生しました。しばらくしてからもう一度お試しください。",
         # Japanese writes the full-width question mark.
-        SLOT_PROMPT: "すみません、聞き取れませんでした。もう一度言っていただけますか？",  # noqa: RUF001
-        SLOT_UNFIT_PROMPT: "すみません、それは使えません。別の言い方で言っていただけますか？",  # noqa: RUF001
+        SLOT_PROMPT: (
+            "すみません、聞き取れませんでした。もう一度言っていただけますか？"  # noqa: RUF001
+        ),
+        SLOT_UNFIT_PROMPT: (
+            "すみません、それは使えません。別の言い方で言っていただけますか？"  # noqa: RUF001
+        ),
         SLOT_UNFIT: "すみません、それは使えません。",
         PERMISSION_PROMPT: "そのためには許可が必要です。Alexaアプリにカードを送信しました。"
         "そこで許可してから、もう一度お試しください。",

@@ -139,11 +139,17 @@ def _bypassing(**fields: Any) -> Response:
 #: A reply built from bad values (raising where it is built, or where it is encoded).
 BAD_REPLIES: dict[str, Callable[[Session], Response]] = {
     "speech of 1 MB": lambda s: speak("x" * 1_000_000),
-    "NaN as a card's content": lambda s: speak("x", card=SimpleCard("t", float("nan"))),  # type: ignore[arg-type]
+    "NaN as a card's content": lambda s: speak(
+        "x",
+        card=SimpleCard("t", float("nan")),  # type: ignore[arg-type]
+    ),
     "NaN in a directive": lambda s: speak("x", directives=[{"type": "X.Y", "v": float("nan")}]),
     "set in a directive": lambda s: speak("x", directives=[{"type": "X.Y", "v": {1, 2}}]),
     "object in a directive": lambda s: speak("x", directives=[{"type": "X.Y", "v": object()}]),
-    "directive that is no mapping": lambda s: speak("x", directives=[42]),  # type: ignore[list-item]
+    "directive that is no mapping": lambda s: speak(
+        "x",
+        directives=[42],  # type: ignore[list-item]
+    ),
     "speech that is no text": lambda s: speak(42),  # type: ignore[arg-type]
     "session attribute set": lambda s: _set(s, {1, 2}),
     "session attribute datetime": lambda s: _set(s, datetime.datetime(2026, 12, 4)),

@@ -298,7 +298,12 @@ def test_one_log_line_per_invocation(caplog: pytest.LogCaptureFixture) -> None:
     lambda_handler(event("IntentRequest.GetWeather"), None)
     lambda_handler(intent_event("Broken"), None)
     ok, failed = [r for r in caplog.records if r.name == "alexaskill.request"]
-    assert (ok.outcome, ok.intent, ok.status, ok.verify_ms) == ("ok", "GetWeather", None, None)  # type: ignore[attr-defined]
+    assert (ok.outcome, ok.intent, ok.status, ok.verify_ms) == (  # type: ignore[attr-defined]
+        "ok",
+        "GetWeather",
+        None,
+        None,
+    )
     assert ok.handler_ms >= 0  # type: ignore[attr-defined]
     assert failed.outcome == "handler_error"  # type: ignore[attr-defined]
 

@@ -456,7 +456,14 @@ def test_the_stack_count_per_request_under_load_divides_by_the_requests_wrk_coun
 
     monkeypatch.setattr(count_stack, "total_instructions", total)
     spec = load.ServerSpec("async", [])
-    count = count_stack.per_request(spec, None, 10, tmp_path, connections=32, seconds=2.0)  # type: ignore[arg-type]
+    count = count_stack.per_request(
+        spec,
+        None,  # type: ignore[arg-type]
+        10,
+        tmp_path,
+        connections=32,
+        seconds=2.0,
+    )
     assert count == 700
     assert seen == [(10, 2.0, 32), (30, 6.0, 32)]
 

@@ -193,7 +193,10 @@ def test_entity_match_needs_a_custom_type() -> None:
         (lambda: DialogSlot(""), "needs the slot's type"),
         (lambda: DialogSlot("AMAZON.City", elicit=""), "non-empty string"),
         (lambda: DialogSlot("AMAZON.City", samples="to {city}"), "samples must be a list"),
-        (lambda: DialogSlot("AMAZON.City", validations=["isInSet"]), "build one with Validate"),  # type: ignore[list-item]
+        (
+            lambda: DialogSlot("AMAZON.City", validations=["isInSet"]),  # type: ignore[list-item]
+            "build one with Validate",
+        ),
         (lambda: Validate.in_set([], "No."), "isInSet needs at least one value"),
         (lambda: Validate.not_in_set([], "No."), "isNotInSet needs at least one value"),
         (
@@ -397,13 +400,19 @@ def test_a_prompt_in_ssml_alexa_refuses_is_listed_with_the_other_problems() -> N
     [
         # A string is a sequence of its letters: the model's set was "a", "i", "s", "l", "e".
         (lambda: Validate.in_set("aisle", "No."), "isInSet takes a list of values, not the str"),
-        (lambda: Validate.not_in_set(["red", 3], "No."), "isNotInSet: each value is a non-empty"),  # type: ignore[list-item]
+        (
+            lambda: Validate.not_in_set(["red", 3], "No."),  # type: ignore[list-item]
+            "isNotInSet: each value is a non-empty",
+        ),
         (lambda: Validate.in_set(["red", ""], "No."), "isInSet: each value is a non-empty"),
         # True was the limit 1; nan and inf went into the model as "nan" and "inf".
         (lambda: Validate.less_than(True, "No."), "limit is a finite number, not True"),
         (lambda: Validate.at_least(float("nan"), "No."), "limit is a finite number, not nan"),
         (lambda: Validate.greater_than(float("inf"), "No."), "limit is a finite number, not inf"),
-        (lambda: Validate.at_most("ten", "No."), "limit is a finite number, not 'ten'"),  # type: ignore[arg-type]
+        (
+            lambda: Validate.at_most("ten", "No."),  # type: ignore[arg-type]
+            "limit is a finite number, not 'ten'",
+        ),
     ],
 )
 def test_validation_values_alexa_cannot_read_fail_where_they_are_made(

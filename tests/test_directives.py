@@ -500,12 +500,21 @@ def test_apl_render_document_and_execute_commands() -> None:
     ("build", "message"),
     [
         (lambda: APL.RenderDocument({"version": "1"}), r'document has no "type"'),
-        (lambda: APL.RenderDocument(["APL"]), r"document must be a mapping"),  # type: ignore[arg-type]
+        (
+            lambda: APL.RenderDocument(["APL"]),  # type: ignore[arg-type]
+            r"document must be a mapping",
+        ),
         (lambda: APL.RenderDocument(DOCUMENT, token=""), r"RenderDocument token must be"),
         (lambda: APL.ExecuteCommands("menu", []), r"ExecuteCommands commands is empty"),
-        (lambda: APL.ExecuteCommands("menu", {"type": "Idle"}), r"must be a list of commands"),  # type: ignore[arg-type]
+        (
+            lambda: APL.ExecuteCommands("menu", {"type": "Idle"}),  # type: ignore[arg-type]
+            r"must be a list of commands",
+        ),
         (lambda: APL.ExecuteCommands("", [{"type": "Idle"}]), r"ExecuteCommands token must be"),
-        (lambda: APL.ExecuteCommands("m", ["Idle"]), r"commands\[0\] must be a mapping"),  # type: ignore[list-item]
+        (
+            lambda: APL.ExecuteCommands("m", ["Idle"]),  # type: ignore[list-item]
+            r"commands\[0\] must be a mapping",
+        ),
     ],
 )
 def test_apl_checks(build: Any, message: str) -> None:
@@ -827,7 +836,11 @@ def test_dialog_helpers_take_directives_none_or_refuse_one_directive_alone() -> 
         Dialog.ElicitSlot("city"),
     )
     with pytest.raises(ResponseError, match="takes a list of directives, not one"):
-        confirm_slot("city", "Paris?", directives={"type": "Custom.Thing"})  # type: ignore[dict-item]
+        confirm_slot(
+            "city",
+            "Paris?",
+            directives={"type": "Custom.Thing"},  # type: ignore[dict-item]
+        )
 
 
 @pytest.mark.parametrize(
@@ -995,7 +1008,10 @@ def _entities(types: object, behavior: object = "REPLACE") -> dict[str, Any]:
     [
         (lambda: Dialog.UpdateDynamicEntities("REPLACE", {_LONG: []}), "needs at least one value"),
         (lambda: Dialog.UpdateDynamicEntities("REPLACE", {_LONG: ["a", "a"]}), "listed twice"),
-        (lambda: Dialog.UpdateDynamicEntities(_LONG, {"Size": ["a"]}), "use one of REPLACE"),  # type: ignore[arg-type]
+        (
+            lambda: Dialog.UpdateDynamicEntities(_LONG, {"Size": ["a"]}),  # type: ignore[arg-type]
+            "use one of REPLACE",
+        ),
         (
             lambda: Response(directives=[_entities([{"name": [_LONG], "values": []}])]),
             r"types\[0\]\.name must be a non-empty str",
@@ -1023,7 +1039,13 @@ def _entities(types: object, behavior: object = "REPLACE") -> dict[str, Any]:
             r"\.name\.value must be a non-empty str",
         ),
         (lambda: Response(directives=[_entities(None, _LONG)]), "use one of REPLACE, CLEAR"),
-        (lambda: AudioPlayer.Play("https://cdn.example.com/a.mp3", [_LONG]), "token must be"),  # type: ignore[arg-type]
+        (
+            lambda: AudioPlayer.Play(
+                "https://cdn.example.com/a.mp3",
+                [_LONG],  # type: ignore[arg-type]
+            ),
+            "token must be",
+        ),
     ],
 )
 def test_a_long_name_or_value_is_said_shortened_in_the_error(make: Any, reason: str) -> None:
@@ -1041,8 +1063,14 @@ def test_a_long_name_or_value_is_said_shortened_in_the_error(make: Any, reason: 
     [
         (lambda: can_fulfill(_LONG), "canFulfill is"),  # type: ignore[arg-type]
         (lambda: can_fulfill("YES", {"city": ("YES", _LONG)}), "slot canFulfill is"),
-        (lambda: can_fulfill("YES", {"city": [_LONG]}), "give \\(canUnderstand"),  # type: ignore[dict-item]
-        (lambda: PlainTextSpeech("Hi", play_behavior=_LONG), "playBehavior is"),  # type: ignore[arg-type]
+        (
+            lambda: can_fulfill("YES", {"city": [_LONG]}),  # type: ignore[dict-item]
+            "give \\(canUnderstand",
+        ),
+        (
+            lambda: PlainTextSpeech("Hi", play_behavior=_LONG),  # type: ignore[arg-type]
+            "playBehavior is",
+        ),
         (
             lambda: AudioPlayer.Play(
                 "https://cdn.example.com/a.mp3",
@@ -1052,10 +1080,16 @@ def test_a_long_name_or_value_is_said_shortened_in_the_error(make: Any, reason: 
             "offsetInMilliseconds must be an int",
         ),
         (
-            lambda: Connections.StartConnection("connection://AMAZON.PrintPDF/1", token=[_LONG]),  # type: ignore[arg-type]
+            lambda: Connections.StartConnection(
+                "connection://AMAZON.PrintPDF/1",
+                token=[_LONG],  # type: ignore[arg-type]
+            ),
             "token must be a str",
         ),
-        (lambda: updated_intent("Quiz", answer=[_LONG]), "give a str, an int"),  # type: ignore[arg-type]
+        (
+            lambda: updated_intent("Quiz", answer=[_LONG]),  # type: ignore[arg-type]
+            "give a str, an int",
+        ),
     ],
 )
 def test_the_other_field_errors_say_a_long_value_shortened(make: Any, reason: str) -> None:

@@ -1,4 +1,5 @@
-"""`DynamoDBStore` never shows the password of an ``endpoint_url`` (``http://USER:PASSWORD@host``)."""
+"""`DynamoDBStore` never shows the password of an ``endpoint_url``
+(``http://USER:PASSWORD@host``)."""
 
 from __future__ import annotations
 

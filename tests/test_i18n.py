@@ -225,7 +225,8 @@ def test_translated_text_is_spoken_as_text_and_ssml_values_stay_markup(locales: 
         'Tom &amp; Jerry in <emphasis level="moderate">Köln</emphasis>, '
         "&lt;audio src=&apos;x&apos;/&gt;."
     )
-    assert speak(marked).output_speech.ssml == f"<speak>{marked}</speak>"  # type: ignore[union-attr]
+    speech = speak(marked).output_speech
+    assert speech.ssml == f"<speak>{marked}</speak>"  # type: ignore[union-attr]
     # A plain value beside an Ssml one is escaped: a slot value cannot inject markup.
     source = Translations(locales).translator("en-US")
     mixed = source.gettext("{a} and {b}", a=emphasis("x"), b="<break/> & co")

@@ -103,7 +103,10 @@ def test_a_mutable_default_is_each_calls_own() -> None:
     defaults: list[object] = []
 
     @skill.intent("Order", slots={"toppings": "AMAZON.Food"})
-    def order(toppings: list[str] = [], notes={}) -> Response:  # type: ignore[no-untyped-def]  # noqa: B006
+    def order(  # type: ignore[no-untyped-def]
+        toppings: list[str] = [],  # noqa: B006
+        notes={},  # noqa: B006
+    ) -> Response:
         defaults.extend((toppings, notes))
         toppings.append("cheese")
         notes["seen"] = notes.get("seen", 0) + 1

@@ -82,7 +82,8 @@ def test_request_line_in_json_has_the_fields_and_nothing_sensitive() -> None:
     assert line["user"] == user_hash(user_id) and len(line["user"]) == 12
     text = stream.getvalue()
     assert user_id not in text and user_id[:40] not in text
-    assert system.api_access_token and system.api_access_token[:20] not in text  # type: ignore[union-attr]
+    token = system.api_access_token  # type: ignore[union-attr]
+    assert token and token[:20] not in text
     assert "GetWeather -> ok (200)" in line["message"]
 
 
@@ -120,7 +121,9 @@ def test_request_record_is_what_logger_info_would_make() -> None:
     request_logger = logging.getLogger("alexaskill.request")
     try:
         log_request(envelope(), outcome="ok", status=200)
-        request_logger.addFilter(lambda record: record.outcome != "unhandled")  # type: ignore[attr-defined]
+        request_logger.addFilter(
+            lambda record: record.outcome != "unhandled"  # type: ignore[attr-defined]
+        )
         log_request(envelope(), outcome="unhandled", status=200)
     finally:
         parent.removeHandler(keep)

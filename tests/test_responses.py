@@ -702,7 +702,14 @@ def test_a_card_whose_ssml_shows_no_text_is_refused(make: Any, field: str) -> No
         (lambda: SimpleCard("Weather", None), "content"),  # type: ignore[arg-type]
         (lambda: SimpleCard(None, "Sunny"), "title"),  # type: ignore[arg-type]
         (lambda: StandardCard("Weather", None), "text"),  # type: ignore[arg-type]
-        (lambda: StandardCard(None, "Sunny", "https://example.com/s.png"), "title"),  # type: ignore[arg-type]
+        (
+            lambda: StandardCard(
+                None,  # type: ignore[arg-type]
+                "Sunny",
+                "https://example.com/s.png",
+            ),
+            "title",
+        ),
     ],
 )
 def test_a_card_without_its_text_is_refused_not_sent_as_null(make: Any, field: str) -> None:
@@ -715,8 +722,14 @@ def test_a_card_without_its_text_is_refused_not_sent_as_null(make: Any, field: s
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda: SimpleCard(7, "x"), r"card\.title must be a str, not int"),  # type: ignore[arg-type]
-        (lambda: StandardCard("t", b"x"), r"card\.text must be a str, not bytes"),  # type: ignore[arg-type]
+        (
+            lambda: SimpleCard(7, "x"),  # type: ignore[arg-type]
+            r"card\.title must be a str, not int",
+        ),
+        (
+            lambda: StandardCard("t", b"x"),  # type: ignore[arg-type]
+            r"card\.text must be a str, not bytes",
+        ),
         (
             lambda: StandardCard("t", "x", small_image_url=5),  # type: ignore[arg-type]
             r"card\.image\.smallImageUrl must be an HTTPS URL, not 5",
@@ -1010,7 +1023,8 @@ def test_a_can_fulfill_answer_is_checked_as_alexa_reads_it() -> None:
     # can_fulfill's slots given as a list of pairs raised AttributeError ('list' has no items).
     with pytest.raises(ResponseError, match=r"slots must be a mapping of slot names"):
         can_fulfill("YES", [("city", ("YES", "YES"))])  # type: ignore[arg-type]
-    answer = CanFulfillIntent("MAYBE", MappingProxyType({"city": CanFulfillSlot("YES", "NO")}))  # type: ignore[arg-type]
+    slots = MappingProxyType({"city": CanFulfillSlot("YES", "NO")})
+    answer = CanFulfillIntent("MAYBE", slots)  # type: ignore[arg-type]
     assert wire(Response(can_fulfill_intent=answer)) == {
         "canFulfillIntent": {
             "canFulfill": "MAYBE",

@@ -439,7 +439,8 @@ def test_failures_on_audio_requests_are_silent(caplog: pytest.LogCaptureFixture)
     def on_key(exc: KeyError) -> Response:
         return speak("A key was missing", directives=[AudioPlayer.Stop()])
 
-    skill.on("AudioPlayer.PlaybackStopped")(lambda: {"present": 1}["missing"])  # type: ignore[type-var]
+    on_stopped = skill.on("AudioPlayer.PlaybackStopped")
+    on_stopped(lambda: {"present": 1}["missing"])  # type: ignore[type-var]
     with TestClient(skill, raise_handler_errors=False) as client:
         failed = client.send("AudioPlayer.PlaybackFailed", token="ep-42")
         exception = client.send("System.ExceptionEncountered", error={"type": "INVALID_RESPONSE"})

@@ -272,7 +272,8 @@ async def until(condition: Callable[[], object], what: str) -> None:
 
 
 def pending_timers(loop: asyncio.AbstractEventLoop) -> list[asyncio.TimerHandle]:
-    return [handle for handle in loop._scheduled if not handle.cancelled()]  # type: ignore[attr-defined]
+    scheduled = loop._scheduled  # type: ignore[attr-defined]
+    return [handle for handle in scheduled if not handle.cancelled()]
 
 
 @pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])

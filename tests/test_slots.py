@@ -480,7 +480,10 @@ TOPPINGS = """
 """
 
 
-@pytest.mark.parametrize("annotation", [list[str], list, typing.List[str], list[str] | None])  # noqa: UP006
+@pytest.mark.parametrize(
+    "annotation",
+    [list[str], list, typing.List[str], list[str] | None],  # noqa: UP006
+)
 def test_list_of_str(annotation: Any) -> None:
     converter = converter_for("tests.handler", "toppings", annotation)
     assert converter(decode(TOPPINGS)) == ["pepperoni", "shrooms", "olives"]
@@ -555,7 +558,12 @@ def test_enum_values_must_be_strings() -> None:
 
 @pytest.mark.parametrize(
     "annotation",
-    [int | None, typing.Optional[int], typing.Union[int, None], typing.Union[None, int]],  # noqa: UP007, UP045
+    [
+        int | None,
+        typing.Optional[int],  # noqa: UP045
+        typing.Union[int, None],  # noqa: UP007
+        typing.Union[None, int],  # noqa: UP007
+    ],
 )
 def test_optional_is_unwrapped(annotation: Any) -> None:
     assert convert(annotation, "5") == 5

@@ -542,7 +542,8 @@ def test_none_or_an_enum_member_is_refused_rather_than_spoken_as_its_repr(value:
 
 
 def test_a_number_in_a_builder_is_its_digits() -> None:
-    assert ssml.say_as(42, "cardinal") == '<say-as interpret-as="cardinal">42</say-as>'  # type: ignore[arg-type]
+    said = ssml.say_as(42, "cardinal")  # type: ignore[arg-type]
+    assert said == '<say-as interpret-as="cardinal">42</say-as>'
 
 
 def test_a_break_of_not_a_number_is_refused() -> None:

@@ -261,7 +261,12 @@ async def test_increments_redis_cannot_add_are_refused_by_every_store(store: Sto
     await store.update("u", {"n": 1}, ())
     for by in (10**18 + 1, -(10**19)):
         with pytest.raises(ResponseError, match=rf"attribute 'n': increment {by} is out of range"):
-            await store.update("u", {"other": 1}, (), increments={"n": by})  # type: ignore[call-arg]
+            await store.update(
+                "u",
+                {"other": 1},
+                (),
+                increments={"n": by},  # type: ignore[call-arg]
+            )
     assert await store.load("u") == {"n": 1}
     await store.update("u", {}, (), increments={"n": 10**18})  # type: ignore[call-arg]
     assert await store.load("u") == {"n": 10**18 + 1}
@@ -471,7 +476,12 @@ async def test_every_store_refuses_empty_names_and_keys_in_the_same_words(store:
     await store.update("user", {"kept": 1}, ())
     for changes, deleted, increments in (({"": 1}, (), None), ({}, [""], None), ({}, (), {"": 1})):
         with pytest.raises(ResponseError, match=r"^attribute '' cannot be saved: attribute names"):
-            await store.update("user", changes, deleted, increments=increments)  # type: ignore[call-arg]
+            await store.update(
+                "user",
+                changes,
+                deleted,
+                increments=increments,  # type: ignore[call-arg]
+            )
     with pytest.raises(ResponseError, match="under an empty key"):
         await store.update("", {"a": 1}, ())
     assert await store.load("") == {}

@@ -340,7 +340,10 @@ def test_a_client_given_that_is_no_asyncio_redis_client_is_refused() -> None:
         RedisStore("redis://unused", client=blocking)  # type: ignore[arg-type]
     assert "topsecret" not in str(got.value)
     with pytest.raises(ConfigurationError, match=r"RedisCluster, not builtins\.str$"):
-        RedisStore("redis://unused", client="redis://:topsecret@cache:6379/0")  # type: ignore[arg-type]
+        RedisStore(
+            "redis://unused",
+            client="redis://:topsecret@cache:6379/0",  # type: ignore[arg-type]
+        )
 
 
 def test_a_blank_ssl_check_hostname_in_a_rediss_url_leaves_the_check_on() -> None:

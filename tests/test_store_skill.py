@@ -295,11 +295,18 @@ def test_a_store_with_a_method_that_is_a_plain_def_is_refused_when_called() -> N
 
     said = r"_PlainDefStore\.load returned dict, which is not awaitable \(a plain def\?\).*def load"
     for given in (_PlainDefStore(), "via attributes_service", "via a factory"):
-        skill = Skill(SKILL_ID, store=given if isinstance(given, _PlainDefStore) else "memory://")  # type: ignore[arg-type]
+        store = given if isinstance(given, _PlainDefStore) else "memory://"
+        skill = Skill(SKILL_ID, store=store)  # type: ignore[arg-type]
         if given == "via attributes_service":
-            skill.add_service(Attributes, *attributes_service(_PlainDefStore()))  # type: ignore[arg-type]
+            skill.add_service(
+                Attributes,
+                *attributes_service(_PlainDefStore()),  # type: ignore[arg-type]
+            )
         elif given == "via a factory":
-            skill.add_service(Attributes, *attributes_service(_PlainDefStore))  # type: ignore[arg-type]
+            skill.add_service(
+                Attributes,
+                *attributes_service(_PlainDefStore),  # type: ignore[arg-type]
+            )
 
         @skill.launch
         def launch(attributes: Attributes) -> Response:
@@ -346,7 +353,12 @@ class _DelegatingStore:
 
     def update(self, key: str, changes: Any, deleted: Any, increments: Any = None) -> Any:
         self.calls.append("update")
-        return self.inner.update(key, changes, deleted, increments=increments)  # type: ignore[call-arg]
+        return self.inner.update(
+            key,
+            changes,
+            deleted,
+            increments=increments,  # type: ignore[call-arg]
+        )
 
     def aclose(self) -> Any:
         self.calls.append("aclose")
@@ -427,7 +439,9 @@ def test_stores_of_attribute_services_are_closed_at_shutdown(
 
 
 class _PlainDefUpdate(MemoryStore):
-    def update(self, key: str, changes: Any, deleted: Any, increments: Any = None) -> None:  # type: ignore[override]
+    def update(  # type: ignore[override]
+        self, key: str, changes: Any, deleted: Any, increments: Any = None
+    ) -> None:
         pass
 
 

@@ -191,7 +191,12 @@ class _StoredAttributes(MutableMapping[str, Any]):
         assert self._store is not None and self.key is not None  # _check made sure
         store = self._store
         if increments:
-            written = store.update(self.key, changes, deleted, increments=increments)  # type: ignore[call-arg]
+            written = store.update(
+                self.key,
+                changes,
+                deleted,
+                increments=increments,  # type: ignore[call-arg]
+            )
         else:
             written = store.update(self.key, changes, deleted)
         await _awaitable(store, "update", written)
