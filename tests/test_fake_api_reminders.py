@@ -343,3 +343,39 @@ def test_a_recurrence_amazon_takes_is_created_and_given(recurrence: dict[str, An
     assert kept.trigger is not None and kept.trigger.recurrence == recurrence
     given = FakeAlexaApi(reminders=[{"trigger": {**_AT, "recurrence": recurrence}}])
     assert given.reminders[0].trigger == kept.trigger
+
+
+@pytest.mark.parametrize(
+    "recurrence",
+    [
+        {"recurrenceRules": ["FREQ=DAILY;BYHOUR=7;BYMINUTE=30"]},
+        {"startDateTime": "2031-03-15T07:30:00.000", "recurrenceRules": ["FREQ=WEEKLY;BYDAY=MO"]},
+    ],
+)
+def test_a_recurring_reminder_without_scheduled_time_is_created(
+    recurrence: dict[str, Any],
+) -> None:
+    # Refused (400 "scheduledTime is required"): Amazon's Reminders API reference says its
+    # scheduledTime is ignored when a recurrence carries startDateTime, endDateTime or
+    # recurrenceRules, so a skill that leaves it out there is answered by Amazon, not by the fake.
+    fake = FakeAlexaApi()
+    trigger = {"type": "SCHEDULED_ABSOLUTE", "timeZoneId": "Europe/Paris", "recurrence": recurrence}
+    answer = _create(fake, trigger)
+    assert answer.status_code == 200, answer.text
+    [kept] = fake.reminders
+    assert kept.trigger is not None and kept.trigger.recurrence == recurrence
+    assert kept.trigger.scheduled_time is None
+
+
+@pytest.mark.parametrize(
+    "recurrence", [None, {"freq": "WEEKLY", "byDay": ["MO"]}], ids=["one-time", "older-fields"]
+)
+def test_a_reminder_timed_by_no_rule_still_needs_its_scheduled_time(
+    recurrence: dict[str, Any] | None,
+) -> None:
+    # Amazon's older freq and byDay say no time of day: scheduledTime does.
+    fake = FakeAlexaApi()
+    answer = _create(fake, {"type": "SCHEDULED_ABSOLUTE", "recurrence": recurrence})
+    assert answer.status_code == 400, answer.text
+    assert answer.json() == {"code": "INVALID_TRIGGER", "message": "scheduledTime is required"}
+    assert fake.reminders == []

@@ -102,11 +102,12 @@ def _reminder_problem(
     body: Any, zone_name: str | None, now: _dt.datetime
 ) -> tuple[str, str] | None:
     """Amazon's 400 code and a message for a reminder body it would refuse, else None: a
-    one-time ``scheduledTime`` (in its ``timeZoneId``, else the device's ``zone_name``; not
-    judged without either, as `AlexaApi.create_reminder` does not) gone by at ``now``, the
-    fake's now for the call (`AccessCheck._moment`), too; a recurrence Amazon does not take
-    (`_recurrence_problem`); a field of the wrong kind (the codes of these three are the
-    fake's: Amazon's are not documented)."""
+    ``SCHEDULED_ABSOLUTE`` trigger with no ``scheduledTime`` and no recurrence rule to time it
+    (`_ruled`); a one-time ``scheduledTime`` (in its ``timeZoneId``, else the device's
+    ``zone_name``; not judged without either, as `AlexaApi.create_reminder` does not) gone by
+    at ``now``, the fake's now for the call (`AccessCheck._moment`), too; a recurrence Amazon
+    does not take (`_recurrence_problem`); a field of the wrong kind (the codes of these three
+    are the fake's: Amazon's are not documented)."""
     if not isinstance(body, dict) or not isinstance(body.get("requestTime"), str):
         return "INVALID_REQUEST_TIME", "requestTime is required"
     trigger = body.get("trigger")
@@ -118,7 +119,7 @@ def _reminder_problem(
         if not isinstance(offset, int) or offset <= 0:
             return "INVALID_TRIGGER", "offsetInSeconds must be a positive integer"
     elif kind == "SCHEDULED_ABSOLUTE":
-        if not isinstance(trigger.get("scheduledTime"), str):
+        if not isinstance(trigger.get("scheduledTime"), str) and not _ruled(trigger):
             return "INVALID_TRIGGER", "scheduledTime is required"
         gone = _gone(trigger, zone_name, now)
         if gone is not None:
@@ -180,6 +181,16 @@ def _recurrence_problem(kind: object, recurrence: object) -> str | None:
                 "FREQ ('FREQ=DAILY;BYHOUR=7')"
             )
     return None
+
+
+def _ruled(trigger: dict[str, Any]) -> bool:
+    """Whether ``trigger``'s recurrence carries Amazon's newer fields, which time it without a
+    ``scheduledTime``: its Reminders API reference ignores ``scheduledTime`` (with ``freq`` and
+    ``byDay``) when ``startDateTime``, ``endDateTime`` or ``recurrenceRules`` are given. The
+    older ``freq`` and ``byDay`` name no time of day, which ``scheduledTime`` gives them."""
+    recurrence = trigger.get("recurrence")
+    fields = ("startDateTime", "endDateTime", "recurrenceRules")
+    return isinstance(recurrence, dict) and any(recurrence.get(key) is not None for key in fields)
 
 
 def _gone(trigger: dict[str, Any], zone_name: str | None, now: _dt.datetime) -> str | None:
