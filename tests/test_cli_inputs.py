@@ -1283,3 +1283,34 @@ def test_an_alexa_api_now_that_is_no_moment_is_a_usage_error(
     code, out, err = run("replay", "inputsapp:skill", "hello.json", "--alexa-api", "api.json")
     assert (code, out) == (2, ""), err
     assert err == f"alexaskill replay: error: --alexa-api api.json: {message}\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            '{"given_name": "Ada", "time_zone": "Europe/Paris", "given_name": "Bob"}',
+            "'given_name' is given twice in the top-level object",
+        ),
+        (
+            '{"reminders": [{"alertToken": "r0"}, {"alertToken": "r1", "trigger": '
+            '{"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 60, "type": "X"}}]}',
+            "'type' is given twice in reminders[1].trigger",
+        ),
+        ('{"": {"a b": {"x": 1, "x": 2}}}', "'x' is given twice in ['']['a b']"),
+    ],
+)
+def test_an_alexa_api_file_with_a_key_given_twice_is_refused(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, content: str, said: str
+) -> None:
+    # json.loads kept the last of the two, silently: a typo'd copy of a key hid the data above
+    # it, and the command ran on data the file did not seem to give ("Bob", the type "X").
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    (workdir / "api.json").write_text(content)
+    for argv in (["replay", "inputsapp:skill", "hello.json"], ["chat", "inputsapp:skill"]):
+        code, out, err = run(*argv, "--alexa-api", "api.json")
+        assert (code, out) == (2, ""), err
+        assert err.endswith(
+            f": error: --alexa-api api.json: {said}: a JSON object keeps only the last; "
+            "give it once\n"
+        ), err

@@ -41,13 +41,31 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
             f"--alexa-api {path}: empty: write a JSON object of FakeAlexaApi's fields in it, as "
             '{"given_name": "Ada"}, or {} for a user who set nothing'
         )
+    twice: list[tuple[str, dict[str, Any]]] = []  # (the first key given twice, its object)
+
+    def once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        made: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in made and not twice:
+                twice.append((key, made))
+            made[key] = value
+        return made
+
     try:
-        data = json.loads(text.decode("utf-8-sig"))
+        data = json.loads(text.decode("utf-8-sig"), object_pairs_hook=once)
     except UnicodeDecodeError:  # (a ValueError: said first)
         raise UsageError(f"--alexa-api {path}: not UTF-8 text") from None
     except (ValueError, RecursionError) as exc:
         why = exc if isinstance(exc, ValueError) else "nested too deeply"
         raise UsageError(f"--alexa-api {path}: not JSON ({why})") from None
+    if twice:
+        # json.loads keeps the last of the two, silently: a key copied with a typo'd value hid
+        # the one above it, and the command ran on data the file did not seem to give.
+        key, where = twice[0]
+        raise UsageError(
+            f"--alexa-api {path}: {key!r} is given twice in {_where(data, where)}: a JSON object "
+            "keeps only the last; give it once"
+        )
     if not isinstance(data, dict):
         raise UsageError(f"--alexa-api {path}: expected a JSON object")
     if "request" in data and "version" in data:  # a request file named by mistake
@@ -62,6 +80,24 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
         return FakeAlexaApi(**data)
     except (TypeError, ValueError) as exc:
         raise UsageError(f"--alexa-api {path}: {exc}") from None
+
+
+def _where(data: Any, found: dict[str, Any]) -> str:
+    """Where the object ``found`` is in ``data``, as a path: ``reminders[1].trigger`` (``['a b']``
+    for a key that is no name), or "the top-level object". Walked without recursion: ``data``
+    may be nested nearly as deep as the JSON decoder takes."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, at = stack.pop()
+        if node is found:
+            return at or "the top-level object"
+        if isinstance(node, dict):
+            for key, child in node.items():
+                step = (f".{key}" if at else key) if key.isidentifier() else f"[{key!r}]"
+                stack.append((child, at + step))
+        elif isinstance(node, list):
+            stack.extend((child, f"{at}[{index}]") for index, child in enumerate(node))
+    return "an object"  # (not reached: ``found`` is one of ``data``'s, as the decoder kept it)
 
 
 def _fixed_clock(path: str, value: object) -> Callable[[], datetime.datetime]:
