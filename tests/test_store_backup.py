@@ -675,3 +675,83 @@ def test_a_backup_onto_a_device_is_refused_before_any_work(
     with pytest.raises(FileExistsError, match=re.escape(f"{device} is a character device")):
         anyio.run(store.backup, device)
     assert vacuums == []
+
+
+def test_a_backup_through_a_file_in_its_path_says_which_is_no_directory(
+    tmp_path: Path, store: SQLiteStore, vacuums: list[str]
+) -> None:
+    # Said "cannot be made: no directory …/notes.txt/2031": it read as missing, where a file
+    # named as one of its directories is there, in the way.
+    (tmp_path / "notes.txt").write_text("not a directory")
+    target = tmp_path / "notes.txt" / "2031" / "backup.db"
+    with pytest.raises(NotADirectoryError) as raised:
+        anyio.run(store.backup, target)
+    said = str(raised.value)
+    assert said == (
+        f"SQLiteStore.backup: {target} cannot be made (Not a directory): a part of "
+        f"{target.parent} is a file, not a directory"
+    ), said
+    assert vacuums == []
+    assert _beside(tmp_path) == ["notes.txt"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks are POSIX's")
+def test_a_backup_through_a_symlink_loop_says_so(
+    tmp_path: Path, store: SQLiteStore, vacuums: list[str]
+) -> None:
+    # Said "cannot be made: no directory …/loop": the symlink is there, and leads to itself.
+    (tmp_path / "loop").symlink_to("loop")
+    target = tmp_path / "loop" / "backup.db"
+    with pytest.raises(OSError, match="cannot be made") as raised:
+        anyio.run(store.backup, target)
+    said = str(raised.value)
+    assert said.startswith(f"SQLiteStore.backup: {target} cannot be made (Too many levels"), said
+    assert f"the symlinks in {tmp_path / 'loop'} loop" in said, said
+    assert "no directory" not in said and str(store.path) not in said, said
+    assert vacuums == []
+    assert _beside(tmp_path) == ["loop"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="directory modes are POSIX's")
+@pytest.mark.parametrize(
+    ("mode", "below"), [(0o600, ""), (0o000, "2031")], ids=["not-searchable", "below-one"]
+)
+def test_a_backup_in_a_directory_it_may_not_search_says_so_before_any_work(
+    tmp_path: Path,
+    store: SQLiteStore,
+    vacuums: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    mode: int,
+    below: str,
+) -> None:
+    # A directory this process may write to but not search (0600) was taken as holding nothing
+    # at the name: the private directory's mkdir was tried, said as a want of WRITE access to
+    # it; one below a directory it may not enter (0000) was said to be no directory at all.
+    locked = tmp_path / "locked"
+    (locked / "2031").mkdir(parents=True)
+    vacuums.clear()  # (the spy saw these made)
+    target = locked / below / "backup.db" if below else locked / "backup.db"
+    if os.geteuid() == 0:  # root searches any directory: refused as the kernel would another user
+        for name in ("stat", "lstat"):
+            real = getattr(os, name)
+
+            def refusing(path: Any, *args: Any, real: Any = real, **kwargs: Any) -> Any:
+                if os.fspath(path).startswith(f"{locked}{os.sep}"):
+                    raise PermissionError(13, "Permission denied", os.fspath(path))
+                return real(path, *args, **kwargs)
+
+            monkeypatch.setattr(os, name, refusing)
+    locked.chmod(mode)
+    try:
+        with pytest.raises(PermissionError) as raised:
+            anyio.run(store.backup, target)
+    finally:
+        locked.chmod(0o755)
+    said = str(raised.value)
+    assert said == (
+        f"SQLiteStore.backup: {target} cannot be looked at (Permission denied): this process "
+        f"needs search (x) access to {target.parent} and to each directory above it"
+    ), said
+    assert vacuums == []
+    assert sorted(p.name for p in locked.iterdir()) == ["2031"]
+    assert anyio.run(store.load, "amzn1.ask.account.a") == {"city": "Oslo"}

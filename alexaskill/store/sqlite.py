@@ -172,7 +172,8 @@ class SQLiteStore:
         they chose; name the file it points to instead (`os.path.realpath`).
 
         What is wrong with the destination is an `OSError` naming it (`FileNotFoundError`,
-        `FileExistsError`, `PermissionError`; the disk full, an `OSError`); the store's own
+        `FileExistsError`, `PermissionError`, `NotADirectoryError`; the disk full, an
+        `OSError`), said before any work when its directory cannot be searched; the store's own
         trouble (its file locked or damaged) a `StoreError`, as for a save.
         """
         # The destination is looked at and made in the worker thread too: all the store's file

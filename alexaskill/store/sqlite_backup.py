@@ -34,9 +34,7 @@ def _backup(call: Callable[..., Any], target: str) -> None:
     An empty file at ``target`` (``touch``) is replaced by the backup, not written into
     (`_replace_empty`).
     """
-    directory = os.path.dirname(target)
-    if not os.path.isdir(directory):
-        raise _refused(FileNotFoundError, target, f"cannot be made: no directory {directory}")
+    _look_at_directory(target)
     found = _look(target)
     private = _private_directory(target)
     # A short name, not ``target``'s: SQLite's journal beside it adds "-journal", which took a
@@ -69,17 +67,32 @@ _KINDS: tuple[tuple[Callable[[int], bool], str], ...] = (
 )
 
 
+def _look_at_directory(target: str) -> None:
+    """Refuse a ``target`` whose directory is not one, naming ``target``; one that cannot be
+    looked at is said as why (`_unreachable`), not as no directory: it may well be there."""
+    directory = os.path.dirname(target)
+    try:
+        is_directory = stat.S_ISDIR(os.stat(directory).st_mode)
+    except FileNotFoundError:
+        is_directory = False
+    except OSError as exc:
+        raise _unreachable(target, exc) from exc
+    if not is_directory:
+        raise _refused(FileNotFoundError, target, f"cannot be made: no directory {directory}")
+
+
 def _look(target: str) -> os.stat_result | None:
     """What is at ``target``: None for nothing, else an empty file, which a backup replaces;
-    any other thing, or a name too long to be made, is refused, naming ``target``."""
+    any other thing, or a ``target`` that cannot be looked at, is refused, naming ``target``."""
     try:
         found = os.lstat(target)
+    except FileNotFoundError:
+        return None  # (in a directory that is there: `_look_at_directory`)
     except OSError as exc:
-        if exc.errno == errno.ENAMETOOLONG:
-            # Past what the file system takes (255 bytes a name, on most): said now, not once
-            # SQLite has written the whole backup for a link at that name to fail the same way.
-            raise _cannot_be_made(target, exc) from exc
-        return None  # (as os.path.lexists: what cannot be looked at cannot be made either)
+        # Said now, not taken as nothing there for a later step to fail less clearly: in a
+        # directory this process may write to but not search, the private directory's mkdir,
+        # said as a want of write access; at a name too long, the link of the whole backup.
+        raise _unreachable(target, exc) from exc
     if stat.S_ISLNK(found.st_mode):
         # Followed, the backup would be written where whoever may write to that directory
         # (/tmp, a shared backup directory) chose, as the skill's user (root, at times).
@@ -203,6 +216,28 @@ def _put_in_place(written: str, target: str) -> None:
         os.rename(written, target)
     except OSError as exc:
         raise _cannot_be_made(target, exc) from exc
+
+
+def _unreachable(target: str, exc: OSError) -> OSError:
+    """The error for ``exc``, raised looking at ``target`` or its directory before any work:
+    what a backup there would meet, said with what to check."""
+    directory = os.path.dirname(target)
+    if exc.errno == errno.ENAMETOOLONG:  # (past 255 bytes a name, or 4096 the path, on most)
+        return _cannot_be_made(target, exc)
+    if isinstance(exc, PermissionError):
+        return _refused(
+            PermissionError,
+            target,
+            f"cannot be looked at ({exc.strerror}): this process needs search (x) access to "
+            f"{directory} and to each directory above it",
+        )
+    if exc.errno == errno.ENOTDIR:
+        said = f"a part of {directory} is a file, not a directory"
+        return _refused(NotADirectoryError, target, f"cannot be made ({exc.strerror}): {said}")
+    if exc.errno == errno.ELOOP:
+        said = f"the symlinks in {directory} loop, or are too many to follow"
+        return _refused(OSError, target, f"cannot be made ({exc.strerror}): {said}")
+    return _refused(OSError, target, f"cannot be looked at ({exc.strerror})")
 
 
 def _cannot_be_made(target: str, exc: OSError) -> OSError:
