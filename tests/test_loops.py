@@ -500,3 +500,107 @@ def test_the_handshake_bound_is_the_documented_one() -> None:
             assert loop_class.tls_handshake_timeout == loops.TLS_HANDSHAKE_TIMEOUT
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     assert "| TLS handshake, when uvicorn terminates TLS | 10 s, then closed" in readme
+
+
+#: When a line said at most once every 10 s is asked for (`loop.time`, a fake clock), and
+#: whether it is said then: at once, not again within 10 s, then again past them.
+SAID_RARELY = [
+    (100.0, True),
+    (100.5, False),
+    (109.9, False),
+    (110.1, True),
+    (120.0, False),
+    (120.2, True),
+    (500.0, True),
+]
+_TOO_MANY = (
+    "over 1 TLS handshakes under way at once: closing the oldest (clients that connect and "
+    "send nothing?)"
+)
+
+
+class _Transport:
+    def __init__(self) -> None:
+        self.aborted = False
+
+    def abort(self) -> None:
+        self.aborted = True
+
+
+class _Waiter:
+    """A handshake that never ends: its connection stays counted until closed as the oldest."""
+
+    def add_done_callback(self, callback: Callable[..., object]) -> None:
+        pass
+
+
+class _Clock:
+    """The part of an event loop the handshake cap asks for, on a clock the test moves."""
+
+    now = 0.0
+
+    def time(self) -> float:
+        return self.now
+
+    def call_soon(self, callback: Callable[[], object]) -> None:
+        callback()
+
+
+def _said_on_each(
+    step: Callable[[], object], clock: _Clock, caplog: pytest.LogCaptureFixture
+) -> list[list[str]]:
+    """What `alexaskill.server` warned at each time of `SAID_RARELY`, ``step`` run at each."""
+    caplog.set_level(logging.WARNING, logger="alexaskill.server")
+    said = []
+    for now, _ in SAID_RARELY:
+        clock.now = now
+        caplog.clear()
+        step()
+        said.append([r.getMessage() for r in caplog.records if r.name == "alexaskill.server"])
+    return said
+
+
+def test_too_many_handshakes_on_asyncio_are_said_at_most_every_10_s(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A client opening connections that send nothing makes the cap close one on every
+    # connection it opens: a log line each would flood the log.
+    from alexaskill import loops
+
+    class Base(_Clock):
+        def _make_ssl_transport(self, *args: Any, **kwargs: Any) -> _Transport:
+            return _Transport()
+
+    class Loop(loops._PendingHandshakes, Base):
+        max_pending_handshakes = 1
+
+    loop = Loop()
+    transports: list[_Transport] = []
+
+    def connect() -> None:
+        transports.append(loop._make_ssl_transport(None, None, None, _Waiter(), server_side=True))
+
+    connect()  # under way: the next makes one too many
+    said = _said_on_each(connect, loop, caplog)
+    assert said == [[_TOO_MANY] if due else [] for _, due in SAID_RARELY]
+    assert [t.aborted for t in transports] == [True] * len(SAID_RARELY) + [False]
+
+
+def test_too_many_handshakes_on_uvloop_are_said_at_most_every_10_s(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # As on asyncio, for the cap of uvloop's TLS (`_CappedHandshakes`, made without uvloop here).
+    from alexaskill import loops
+
+    clock = _Clock()
+    capped = loops._CappedHandshakes(clock, None, None, {}, most=1)
+    transports: list[_Transport] = []
+
+    def connect() -> None:
+        transports.append(_Transport())
+        capped.began(transports[-1], _Waiter())  # type: ignore[arg-type]
+
+    connect()
+    said = _said_on_each(connect, clock, caplog)
+    assert said == [[_TOO_MANY] if due else [] for _, due in SAID_RARELY]
+    assert [t.aborted for t in transports] == [True] * len(SAID_RARELY) + [False]
