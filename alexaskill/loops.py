@@ -108,7 +108,7 @@ class _PendingHandshakes:
 
     max_pending_handshakes: ClassVar[int]  # `BoundedHandshakes`'s
     _pending: dict[Any, None] | None = None
-    _pending_said = -1e9
+    _pending_said: dict[str, list[float]]  # made with `_pending`: its line said rarely (`_due`)
 
     def _make_ssl_transport(  # asyncio's own, for every TLS connection it makes or accepts
         self, rawsock: Any, protocol: Any, sslcontext: Any, waiter: Any = None, **kwargs: Any
@@ -126,6 +126,7 @@ class _PendingHandshakes:
         pending = self._pending
         if pending is None:
             pending = self._pending = {}
+            self._pending_said = {}
         pending[transport] = None
 
         def done(future: asyncio.Future[Any]) -> None:
@@ -140,18 +141,17 @@ class _PendingHandshakes:
             # Soon, not now: one accepted in the same burst has no socket transport yet (its
             # connection_made is scheduled), and aborted now it would close nothing.
             loop.call_soon(oldest.abort)
-            self._pending_said = _say_too_many(
-                loop, self._pending_said, self.max_pending_handshakes
-            )
+            _say_too_many(loop, self._pending_said, self.max_pending_handshakes)
         return transport
 
 
-def _say_too_many(loop: asyncio.AbstractEventLoop, said: float, most: int) -> float:
-    """Warn that the oldest of over ``most`` handshakes was closed, unless said (at ``said``,
-    `loop.time`) within 10 s; return when it was last said."""
-    now = loop.time()
-    if now - said <= 10:
-        return said
+def _say_too_many(loop: asyncio.AbstractEventLoop, said: dict[str, list[float]], most: int) -> None:
+    """Warn that the oldest of over ``most`` handshakes was closed, at most once every 10 s
+    (`_due`; ``said``: when the loop's or the server's lines were said)."""
+    from .server_limits import _due
+
+    if _due(said, "too many", loop.time()) is None:
+        return
     import logging
 
     logging.getLogger("alexaskill.server").warning(
@@ -159,7 +159,6 @@ def _say_too_many(loop: asyncio.AbstractEventLoop, said: float, most: int) -> fl
         "and send nothing?)",
         most,
     )
-    return now
 
 
 if sys.platform == "win32":  # pragma: no cover - as uvicorn's asyncio loop there
@@ -250,7 +249,6 @@ class _CappedHandshakes:
     __slots__ = (
         "context",
         "factory",
-        "failed_said",
         "handshake",
         "loop",
         "most",
@@ -269,8 +267,8 @@ class _CappedHandshakes:
         self.shutdown = kwargs.pop("ssl_shutdown_timeout", None)
         self.most = most
         self.pending: dict[Any, None] = {}
-        self.said = -1e9
-        self.failed_said: dict[str, list[float]] = {}  # a failed start said rarely (`_due`)
+        # When its lines were said (`_due`): too many handshakes, a failed start.
+        self.said: dict[str, list[float]] = {}
 
     def __call__(self) -> Any:
         waiter = self.loop.create_future()
@@ -304,7 +302,7 @@ class _CappedHandshakes:
             oldest = next(iter(pending))
             del pending[oldest]
             oldest.abort()
-            self.said = _say_too_many(self.loop, self.said, self.most)
+            _say_too_many(self.loop, self.said, self.most)
 
     def failed(self, transport: Any, exc: Exception) -> None:
         """A connection's start raised: closed, counted out, and said in one line (at most
@@ -313,7 +311,7 @@ class _CappedHandshakes:
         transport.abort()
         from .server_limits import _due
 
-        if _due(self.failed_said, "failed", self.loop.time()) is not None:
+        if _due(self.said, "failed", self.loop.time()) is not None:
             import logging
 
             logging.getLogger("alexaskill.server").error(

@@ -258,7 +258,7 @@ def _guard_accept(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> Non
     if getattr(loop, "_alexaskill_guarded", False):
         return
     previous = loop.get_exception_handler()
-    said = [-1e9]
+    said: dict[str, list[float]] = {}  # when the line was said (`_due`)
 
     def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         if context.get("message") != _ACCEPT_FAILED:
@@ -273,8 +273,7 @@ def _guard_accept(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> Non
         )
         for connection in waiting[: max(len(connections) // 10, 1)]:
             connection._drop()
-        if loop.time() - said[0] > 10:
-            said[0] = loop.time()
+        if _due(said, "accept failed", loop.time()) is not None:
             logger.warning(
                 "out of file descriptors (%d open connections): closed the ones waiting longest; "
                 "raise the limit (ulimit -n) or lower --backlog and --limit-concurrency",
