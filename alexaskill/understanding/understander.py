@@ -332,15 +332,7 @@ class Understander:
 
     def _fallback(self, text: str, spans: SpanCache, notes: list[str]) -> Understanding:
         if FALLBACK in self.intents:
-            return Understanding(
-                text,
-                self.intent_request(FALLBACK, {}),
-                "intent",
-                intent=FALLBACK,
-                exact=False,
-                fallback=True,
-                notes=(*notes, why_no_reading(spans)),
-            )
+            return self._fallback_intent(text, (*notes, why_no_reading(spans)))
         closest = self.matcher.closest(spans)
         if closest is not None:
             understood = self._from_match(text, closest, notes)
@@ -360,6 +352,13 @@ class Understander:
                 ),
                 fills=understood.fills,
             )
+        return self._fallback_intent(
+            text, (*notes, "nothing matched, and the model has no AMAZON.FallbackIntent")
+        )
+
+    def _fallback_intent(self, text: str, notes: tuple[str, ...]) -> Understanding:
+        """AMAZON.FallbackIntent's request for ``text``, no reading found (``notes`` say why),
+        whether or not the model has that intent."""
         return Understanding(
             text,
             self.intent_request(FALLBACK, {}),
@@ -367,7 +366,7 @@ class Understander:
             intent=FALLBACK,
             exact=False,
             fallback=True,
-            notes=(*notes, "nothing matched, and the model has no AMAZON.FallbackIntent"),
+            notes=notes,
         )
 
     def _from_match(self, text: str, match: Match, notes: list[str]) -> Understanding:
