@@ -197,7 +197,9 @@ def test_the_fake_served_answers_its_own_bad_data_with_500_and_the_reason() -> N
     # HTTP, its traceback went to stderr and the connection closed unanswered, so the skill in
     # the other process saw "Server disconnected", not what was wrong.
     fake = FakeAlexaApi(given_name="Ada")
-    fake.in_skill_products.append({"productId": "p", "type": "consumable"})  # type: ignore[arg-type]
+    fake.in_skill_products.append(
+        {"productId": "p", "type": "consumable"}  # type: ignore[arg-type]
+    )
     headers = {"Authorization": "Bearer t", "Accept-Language": "en-US"}
     with fake.serve() as url:
         products = httpx.get(

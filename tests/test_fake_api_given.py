@@ -20,7 +20,12 @@ from alexaskill.testing import FakeAlexaApi
         ("address", "8 rue de Rivoli, Paris", TypeError, r"address is '8 rue.*an Address"),
         ("address", ["Paris"], TypeError, r"address is \['Paris'\]: an Address"),
         ("address", PhoneNumber(country_code="+1"), TypeError, r"address is PhoneNumber"),
-        ("address", Address(city=5), ValueError, r"address: .*str.*\$\.city"),  # type: ignore[arg-type]
+        (
+            "address",
+            Address(city=5),  # type: ignore[arg-type]
+            ValueError,
+            r"address: .*str.*\$\.city",
+        ),
         ("mobile_number", "+1 555 0100", TypeError, r"mobile_number is '\+1 555 0100'.*Phone"),
         ("mobile_number", 5550100, TypeError, r"mobile_number is 5550100: a PhoneNumber"),
         (

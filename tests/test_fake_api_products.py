@@ -34,7 +34,13 @@ def products(fake: FakeAlexaApi) -> list[InSkillProduct]:
             r"in_skill_products\[0\]: .*str.*\$\.productId",
         ),
         (
-            [{"productId": "p0"}, InSkillProduct(product_id="p1", active_entitlement_count="1")],  # type: ignore[arg-type]
+            [
+                {"productId": "p0"},
+                InSkillProduct(
+                    product_id="p1",
+                    active_entitlement_count="1",  # type: ignore[arg-type]
+                ),
+            ],
             r"in_skill_products\[1\]: .*int.*\$\.activeEntitlementCount",
         ),
         # (A key of no field, as before: a product has no nested part.)

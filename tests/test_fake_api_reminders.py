@@ -43,8 +43,14 @@ def run(call: Any) -> Any:
         ([{"alertTokn": "r1"}], r"reminders\[0\]: 'alertTokn' is no field of Reminder"),
         ([{"alertToken": 5}], r"reminders\[0\]: .*str.*\$\.alertToken"),
         # A struct is not checked when made: it was served as JSON 5 or "soon".
-        ([Reminder(alert_token=5)], r"reminders\[0\]: .*str.*\$\.alertToken"),  # type: ignore[arg-type]
-        ([Reminder(trigger="soon")], r"reminders\[0\]: .*object.*\$\.trigger"),  # type: ignore[arg-type]
+        (
+            [Reminder(alert_token=5)],  # type: ignore[arg-type]
+            r"reminders\[0\]: .*str.*\$\.alertToken",
+        ),
+        (
+            [Reminder(trigger="soon")],  # type: ignore[arg-type]
+            r"reminders\[0\]: .*object.*\$\.trigger",
+        ),
         # A key of no field inside a nested part: dropped unnoticed (offset_in_seconds None,
         # no text, no push notification), where the test meant to give it.
         (
@@ -136,7 +142,9 @@ def test_the_nested_parts_of_a_reminder_take_python_names_too() -> None:
 
 def test_a_nested_key_of_no_field_put_in_place_is_refused_when_served() -> None:
     fake = FakeAlexaApi()
-    fake.reminders.append({"alertToken": "r1", "trigger": {"offsetInSecs": 60}})  # type: ignore[arg-type]
+    fake.reminders.append(
+        {"alertToken": "r1", "trigger": {"offsetInSecs": 60}}  # type: ignore[arg-type]
+    )
     with pytest.raises(ValueError, match=r"reminders\[0\]\.trigger: 'offsetInSecs' is no"):
         run(skill_api(fake).get_reminders())
 

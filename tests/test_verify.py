@@ -184,7 +184,9 @@ def test_a_body_not_in_utf8_is_refused_from_a_memoryview_as_from_bytes(pki: Test
         with pytest.raises(RequestError, match="can't decode byte 0xff"):
             run(verifier.verify_envelope(pki.sign(body), raw))  # type: ignore[arg-type]
     # A view of good bytes is decoded, and its envelope keeps bytes.
-    envelope = run(verifier.verify_envelope(pki.sign(BODY), memoryview(BODY)))  # type: ignore[arg-type]
+    envelope = run(
+        verifier.verify_envelope(pki.sign(BODY), memoryview(BODY))  # type: ignore[arg-type]
+    )
     assert envelope.body == BODY and type(envelope.body) is bytes
 
 
@@ -226,7 +228,8 @@ def test_a_bytearray_body_gives_an_envelope_holding_bytes(pki: TestPKI) -> None:
     # A memoryview was copied to bytes, a bytearray kept as given: the envelope's body was the
     # caller's buffer, which the caller may change after the signature was checked over it.
     buffer = bytearray(BODY)
-    envelope = run(pki.verifier(now=lambda: NOW).verify_envelope(pki.sign(BODY), buffer))  # type: ignore[arg-type]
+    verifier = pki.verifier(now=lambda: NOW)
+    envelope = run(verifier.verify_envelope(pki.sign(BODY), buffer))  # type: ignore[arg-type]
     assert type(envelope.body) is bytes and envelope.body == BODY
     buffer[:] = b"changed"
     assert envelope.body == BODY

@@ -40,7 +40,10 @@ _SCHEMA: Final = (
     ") WITHOUT ROWID"
 )
 _SELECT: Final = f"SELECT field, value FROM {_TABLE} WHERE key = ?"  # noqa: S608
-_UPSERT: Final = f"INSERT OR REPLACE INTO {_TABLE} (key, field, value) VALUES (?, ?, ?)"  # noqa: S608
+_UPSERT: Final = (
+    f"INSERT OR REPLACE INTO {_TABLE} (key, field, value)"  # noqa: S608
+    " VALUES (?, ?, ?)"
+)
 _DELETE: Final = f"DELETE FROM {_TABLE} WHERE key = ? AND field = ?"  # noqa: S608
 _SELECT_ONE: Final = f"SELECT value FROM {_TABLE} WHERE key = ? AND field = ?"  # noqa: S608
 

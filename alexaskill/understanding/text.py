@@ -52,7 +52,8 @@ _WORD: Final = re.compile(
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])"  # 1,000 and 12,345.5: one number
     # A minus sign (or an en dash) or a decimal point starting a word belongs to its number:
     # -3, -2.5, \u22123, \u20133, .5, -.5 (not 3-4, twenty-5).
-    r"|(?<!\S)(?:[-\u2212\u2013](?>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|[-\u2212\u2013]?\.\d+)"
+    r"|(?<!\S)(?:[-\u2212\u2013](?>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"|[-\u2212\u2013]?\.\d+)"
     r"(?![\w:-]|[.,]\d)"
     # A minus sign starting any other typed value (-3:30, -3rd, -PT5M, -2026-11-27) stays on it,
     # and on a word ("-five": minus five, not five).
