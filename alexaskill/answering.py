@@ -169,7 +169,7 @@ class Answering(Registration):
                     response = ended(response, envelope.request, handler, self._handling_said)
                 outcome, name = "ok", handler.name
             checked = check_reply(response, envelope, self, handler=name)
-            body = encode_response(checked, call.session_attributes)
+            body = encode_response(checked, call.session_attributes, answered=call.envelope)
             if made:  # saved once the reply is sure to go out: an apology saves nothing, so a
                 # retry is no double; a value JSON cannot hold fails in the handler's name
                 call.running = handler if outcome == "ok" else None
@@ -374,7 +374,7 @@ class Answering(Registration):
                 if self.registry.after_hooks:
                     reply, name = await self._after(call, reply, name, threadpool, made)
                 response = check_reply(reply, call.envelope, self, handler=name)
-                body = encode_response(response, call.session_attributes)
+                body = encode_response(response, call.session_attributes, answered=call.envelope)
                 await self._save(made, call)  # once the reply is good, as in _answer
                 return Answer(body, "exception_handler")
             except Exception as failure:
@@ -426,7 +426,7 @@ class Answering(Registration):
                 question = Question(speak(prompt, card=card), "the consent card")
                 outcome = "permission_consent"
             try:
-                return Answer(encode_question(question, call.session_attributes), outcome)
+                return Answer(encode_question(question, call), outcome)
             except ResponseError as failure:
                 if not self._said_too_large(call, failure):
                     logger.exception("session attributes do not encode")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 import msgspec
 
@@ -33,6 +33,7 @@ from .ssml import Ssml, escape
 from .xml_text import _speak_root
 
 if TYPE_CHECKING:
+    from .call import Call
     from .dialog_model import DialogSlot
     from .i18n import Translations
 
@@ -90,19 +91,21 @@ def ask_again(
     return Question(reply, source, elicit_slot(exc.slot_name, prompt))
 
 
-def encode_question(question: Question, session_attributes: dict[str, Any] | None) -> bytes:
-    """The response body of ``question``: without the intent sent back if it is too large with it.
+def encode_question(question: Question, call: Call) -> bytes:
+    """The response body of ``question``, answering ``call`` with its session attributes: without
+    the intent sent back if it is too large with it.
 
     The intent sent back holds every slot of the request, and a request may hold a slot value
     of over 120 KB (within the body limit): Alexa's limit for the reply. Without it, Alexa keeps
     the intent it has, and the user's answer replaces the value that did not convert.
     """
+    attributes, answered = call.session_attributes, call.envelope
     try:
-        return encode_response(question.reply, session_attributes)
+        return encode_response(question.reply, attributes, answered=answered)
     except ResponseError:
         if question.shorter is None:
             raise
-    return encode_response(question.shorter, session_attributes)
+    return encode_response(question.shorter, attributes, answered=answered)
 
 
 def _documented_statuses(intent: Intent) -> Intent:

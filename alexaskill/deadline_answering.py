@@ -434,6 +434,6 @@ def _deadline_body(call: Call, text: str, reply: Response | None) -> bytes:
         intent = getattr(call.envelope.request, "intent", None)
         reply = END if intent is not None and intent.name in LEAVING else ask(text)
     try:
-        return encode_response(reply, call.session_attributes)
+        return encode_response(reply, call.session_attributes, answered=call.envelope)
     except ResponseError:
         return encode_response(reply)

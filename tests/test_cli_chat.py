@@ -1396,3 +1396,52 @@ def test_the_skill_s_cancellation_words_are_put_back_when_closing_chat_is_interr
     code, out, err = chat(monkeypatch, "open the cafe\n", "cafe:skill", "--invocation", "the cafe")
     assert code == 130, out + err
     assert "_cancelled_because" not in vars(sys.modules["cafe"].skill)
+
+
+DEEP_SKILL = """
+from alexaskill import Session, Skill, ask
+
+skill = Skill("amzn1.ask.skill.77777777-7777-7777-7777-777777777777")
+
+
+@skill.launch
+def launch():
+    return ask("Hello.", reprompt="Say go deep.")
+
+
+@skill.intent("Deep", utterances=["go deep"])
+def deep(session: Session):
+    value = 1
+    for _ in range(979):
+        value = {"a": value}
+    session.attributes["a"] = value  # 980 objects deep, the attributes the outermost
+    return ask("Deep.", reprompt="Say next.")
+
+
+@skill.intent("Next", utterances=["next"])
+def next_turn():
+    return ask("Next.", reprompt="Say next.")
+"""
+
+
+@pytest.fixture
+def deep_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from skill_module(tmp_path, monkeypatch, "deep", DEEP_SKILL)
+
+
+def test_session_attributes_the_next_request_cannot_bring_back_are_the_handlers_failure(
+    deep_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Session attributes 980 levels deep went out (encoded from a fresh stack), and the next
+    # turn failed: its request, which brings them back, nested past what the skill's decoder
+    # takes where it arrives. As in the test client, the handler's reply is refused.
+    said = "open deep helper\ngo deep\nnext\n"
+    code, out, err = chat(monkeypatch, said, "deep:skill", "--invocation", "deep helper")
+    assert code == 0, out + err
+    turn = out.split("> go deep\n", 1)[1].split("> next\n", 1)[0]
+    assert turn == (
+        '  → IntentRequest Deep   [sample: "go deep"]\n'
+        "  skill:      Sorry, something went wrong. Please try again later.\n"
+        "  session:    ended\n"
+    ), out
+    assert "ResponseError: sessionAttributes is nested 980 levels" in err, err

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import msgspec
 import pytest
 
+from alexaskill import Response, ResponseError, Session, Skill, speak
+from alexaskill.app import APOLOGY
 from alexaskill.fresh_stack import in_fresh_stack
+from alexaskill.testing import TestClient
 from alexaskill.testing.response import answer_json
 
 DEEP = b"[" * 990 + b"]" * 990
@@ -53,3 +57,51 @@ def test_the_test_client_reads_any_reply_the_skill_could_encode() -> None:
         depth, value = depth + 1, value[0] if value else None
     assert depth == 998
     assert _nested_calls(50, answer_json, b"[" * 5000 + b"]" * 5000) is None  # (past any reading)
+
+
+def _nested_dicts(depth: int) -> dict[str, Any]:
+    """``{"a": {"a": ... 1}}``, ``depth`` objects deep (built by a loop: no recursion)."""
+    value: Any = 1
+    for _ in range(depth):
+        value = {"a": value}
+    return value  # type: ignore[no-any-return]
+
+
+def _deep_skill(depth: int) -> Skill:
+    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+
+    @skill.intent("Deep")
+    def deep(session: Session) -> Response:
+        session.attributes.update(_nested_dicts(depth))  # the attributes are the outer object
+        return speak("deep", end_session=False)
+
+    @skill.intent("Next")
+    def next_turn(session: Session) -> Response:
+        return speak("next", end_session=False)
+
+    return skill
+
+
+@pytest.mark.parametrize("depth", [980, 990])
+def test_session_attributes_no_next_request_can_bring_back_are_refused(
+    depth: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A handler's session attributes nested 980 levels deep went out, encoded from a fresh
+    stack, and the session's next request, which brings them back, was refused (400: nested
+    past what the decoder takes where the request arrives): the skill broke its own next turn,
+    unseen. The handler's reply is refused now, in its name: the user hears the apology."""
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(_deep_skill(depth), raise_handler_errors=False) as client,
+    ):
+        result = client.intent("Deep")
+        assert result.speech == APOLOGY, (result.status_code, result.speech)
+        assert "sessionAttributes" not in result.json
+        assert isinstance(result.handler_error, ResponseError)
+        said = str(result.handler_error)
+        assert f"nested {depth} levels" in said and "next request" in said, said
+        assert client.intent("Next").speech == "next"  # (a new session: nothing refused)
+    (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
+    assert line.exc_info is not None and f"nested {depth} levels" in str(line.exc_info[1])
+    with TestClient(_deep_skill(depth)) as client, pytest.raises(ResponseError, match="nested"):
+        client.intent("Deep")  # (raised to the test, as a handler's failure is)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -15,7 +15,11 @@ from .cards import StandardCard
 from .directive import Directive, _enc_hook, directive_type
 from .response import _EMPTY, Response
 
+if TYPE_CHECKING:
+    from ..models import Envelope
+
 __all__ = [
+    "MAX_ATTRIBUTES_NESTING",
     "MAX_RESPONSE_BYTES",
     "encode_response",
     "no_reply_carries",
@@ -41,6 +45,17 @@ _PLAIN: Final = (str, int, type(None))
 _SCALARS: Final = frozenset((str, int, bool, type(None)))
 #: Containers `_plain` looks into at most (a sizeable state holds a few dozen).
 _MAX_CONTAINERS: Final = 10_000
+
+#: The deepest session attributes (the object itself one level) sent back when they take a
+#: fresh stack to encode. The request that brings them back is decoded where it arrives, under
+#: the server's frames, and Python 3.11 counts each level against the same limit as a frame.
+#: Measured (the deepest the next request brought back): 969 levels for a skill mounted in a
+#: Starlette app (Starlette's test client), 975 under uvicorn (h11, httptools,
+#: `alexaskill.server`), 976 in `alexaskill chat`, 977 in the test client, 983 on AWS Lambda
+#: (ten frames of its runtime above the handler). About 30 levels below the shallowest, for the
+#: frames of a middleware or another server. (Python 3.12 and later count levels apart from
+#: frames: no reply there needs a fresh stack.)
+MAX_ATTRIBUTES_NESTING: Final = 940
 
 
 def _check_attributes(attributes: dict[str, Any]) -> None:
@@ -142,12 +157,17 @@ def _wire_directive(directive: Any) -> Any:
 
 
 def encode_response(
-    response: Response | None, session_attributes: dict[str, Any] | None = None
+    response: Response | None,
+    session_attributes: dict[str, Any] | None = None,
+    *,
+    answered: Envelope | None = None,
 ) -> bytes:
     """The JSON body for Alexa: ``{"version": "1.0", "sessionAttributes"?, "response"}``.
 
     ``None`` encodes as ``"response": {}``; ``sessionAttributes`` is sent only when not None.
-    Raises `ResponseError` if the body would exceed `MAX_RESPONSE_BYTES` or will not encode.
+    Raises `ResponseError` if the body would exceed `MAX_RESPONSE_BYTES` or will not encode, or
+    if the session attributes nest deeper than the session's next request could bring them back
+    (`MAX_ATTRIBUTES_NESTING`, or as deep as the request ``answered`` brought them).
     """
     if response is None:
         response = _EMPTY
@@ -176,14 +196,9 @@ def encode_response(
         attributes = session_attributes
     envelope = _Envelope("1.0", attributes, response)
     try:
-        try:
-            body = _encoder.encode(envelope)
-        except RecursionError:
-            # Attributes nested nearly as deep as the request decoder takes (they came with the
-            # request, which decoded higher up the stack than this): encoded from a fresh stack.
-            from ..fresh_stack import in_fresh_stack
-
-            body = in_fresh_stack(_encoder.encode, envelope)
+        body = _encoder.encode(envelope)
+    except RecursionError:
+        body = _encoded_afresh(envelope, attributes, answered)
     except _ENCODE_ERRORS as exc:
         raise _diagnose(exc, attributes) from exc
     if len(body) > MAX_RESPONSE_BYTES:
@@ -192,6 +207,58 @@ def encode_response(
             f"(120 KB); the largest parts: {_largest_parts(response, attributes)}"
         )
     return body
+
+
+def _encoded_afresh(
+    envelope: _Envelope, attributes: dict[str, Any] | UnsetType, answered: Envelope | None
+) -> bytes:
+    """``envelope`` encoded from a fresh stack: nested nearly as deep as the request decoder
+    takes (attributes that came with the request, which decoded higher up the stack than this),
+    unless the next request could not bring the attributes back. Only such a reply pays for
+    that look: the usual one encodes at the first try."""
+    if attributes is not UNSET:
+        _check_nesting(attributes, answered)
+    from ..fresh_stack import in_fresh_stack
+
+    try:
+        return in_fresh_stack(_encoder.encode, envelope)
+    except _ENCODE_ERRORS as exc:
+        raise _diagnose(exc, attributes) from exc
+
+
+def _check_nesting(attributes: dict[str, Any], answered: Envelope | None) -> None:
+    """`ResponseError` if ``attributes`` nest deeper than `MAX_ATTRIBUTES_NESTING` and than
+    those the request ``answered`` brought: Alexa's next request would bring them back and be
+    refused where it arrives (HTTP 400), the session broken. What a request brought, it can
+    bring back (its server took them)."""
+    nested = _nesting(attributes)
+    if nested <= MAX_ATTRIBUTES_NESTING:
+        return
+    if answered is not None:
+        session = answered.raw.get("session")  # (the attributes as they came, not as changed)
+        if isinstance(session, dict) and nested <= _nesting(session.get("attributes")):
+            return
+    raise ResponseError(
+        f"sessionAttributes is nested {nested} levels, past the {MAX_ATTRIBUTES_NESTING} that "
+        "Alexa's next request can carry back to the skill (it would be refused as malformed)"
+    ) from None  # (not the RecursionError that sent the reply here)
+
+
+def _nesting(value: Any) -> int:
+    """How many levels of objects and arrays ``value`` nests (0 for a scalar): a loop over one
+    level at a time, no call a level, each container counted once however often it is held."""
+    level = [value] if isinstance(value, dict | list | tuple) else []
+    depth = 0
+    while level:
+        depth += 1
+        seen: dict[int, Any] = {}
+        for container in level:
+            values = container.values() if isinstance(container, dict) else container
+            for inner in values:
+                if isinstance(inner, dict | list | tuple):
+                    seen[id(inner)] = inner
+        level = list(seen.values())
+    return depth
 
 
 def no_reply_carries(attributes: Any, brought: Any) -> str | None:
