@@ -178,6 +178,20 @@ def test_warm_cache_rechecks_validity_against_now(pki: TestPKI) -> None:
     assert len(fetch.calls) == 2
 
 
+def test_a_cached_chain_serves_both_ends_of_its_window_without_a_download(pki: TestPKI) -> None:
+    # The cached window is inclusive, as a certificate's dates are: at its first and last second
+    # the cached chain is used as it is, not taken for expired and downloaded again.
+    fetch = Fetcher(pki.chain_pem)
+    now = clock()
+    verifier = pki.verifier(fetch_chain=fetch, now=now)
+    chain = run(verifier.chain(DEFAULT_CERT_URL))
+    for at in (chain.not_before, chain.not_after):
+        now.at = at  # type: ignore[attr-defined]
+        body = make_body(stamp(at))
+        run(verifier.verify(pki.sign(body), body))
+    assert len(fetch.calls) == 1
+
+
 def test_a_file_replaced_at_its_url_is_taken_when_the_cached_one_expires(pki: TestPKI) -> None:
     # Amazon renews its signing certificate under the same URL: the first request after the
     # cached chain's end is answered with the new one, not refused.

@@ -42,6 +42,17 @@ def test_not_yet_valid_leaf(pki: TestPKI) -> None:
         verify_with_chain(pki, pki.pem(leaf, pki.intermediate))
 
 
+@pytest.mark.parametrize("end", ["not_valid_before_utc", "not_valid_after_utc"])
+def test_a_leaf_is_valid_at_the_very_second_its_dates_begin_and_end(pki: TestPKI, end: str) -> None:
+    # Not Before <= now <= Not After (RFC 5280, 4.1.2.5: both ends inclusive), on the check
+    # of the fresh download and on the one after it: a second out is refused (the tests above).
+    leaf = pki.issue_leaf(not_before=NOW - timedelta(days=1), not_after=NOW + timedelta(days=1))
+    at: datetime = getattr(leaf, end)
+    body = make_body(stamp(at))
+    verifier = pki.verifier(chain=pki.pem(leaf, pki.intermediate), now=lambda: at)
+    run(verifier.verify(pki.sign(body), body))
+
+
 @pytest.mark.parametrize(
     "dns_names",
     [
