@@ -12,6 +12,7 @@ from alexaskill.verify import check_cert_url
 from .verify_shared import BODY, NOW, Fetcher, run
 
 ECHO = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
+LONGEST = "https://s3.amazonaws.com/echo.api/" + "a" * 986 + ".pem"  # 1024 characters
 
 VALID_URLS = [
     # Amazon's examples
@@ -27,6 +28,8 @@ VALID_URLS = [
         "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem",
         "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem",
     ),
+    # MAX_CERT_URL characters exactly: the limit is inclusive
+    (LONGEST, LONGEST),
 ]
 
 INVALID_URLS = [  # (url, a word of the expected reason)
@@ -106,6 +109,7 @@ INVALID_URLS = [  # (url, a word of the expected reason)
     ("https://s3.amazonaws.com/echo.api/\uff58.pem", "character"),
     # longer than any URL of Amazon's: refused before it is stored as a failed download
     ("https://s3.amazonaws.com/echo.api/" + "a" * 990 + ".pem", "longer than 1024"),
+    ("https://s3.amazonaws.com/echo.api/" + "a" * 987 + ".pem", "longer than 1024"),
 ]
 
 
