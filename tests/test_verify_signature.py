@@ -91,6 +91,21 @@ def test_sha1_only_needs_allow_sha1(pki: TestPKI) -> None:
         run(pki.verifier(now=lambda: NOW, allow_sha1=True).verify(headers, BODY + b" "))
 
 
+@pytest.mark.parametrize(
+    ("name", "sha1"),
+    [("SignatureCertChainUrl", False), ("Signature-256", False), ("Signature", True)],
+)
+def test_a_header_value_given_as_bytes_is_refused_even_when_it_is_right(
+    pki: TestPKI, name: str, sha1: bool
+) -> None:
+    # A server passing raw header bytes is told so, whatever the bytes: the right signature as
+    # bytes decodes as base64 all the same, and was never to pass unseen.
+    headers: dict[str, Any] = pki.sign(BODY, sha1=sha1, sha256=not sha1)
+    headers[name] = headers[name].encode()
+    with pytest.raises(TypeError, match=f"header {name} must be a str, not bytes"):
+        run(pki.verifier(now=lambda: NOW, allow_sha1=sha1).verify(headers, BODY))
+
+
 def test_no_sha1_fallback_when_sha256_is_present(pki: TestPKI) -> None:
     verifier = pki.verifier(now=lambda: NOW, allow_sha1=True)
     good_sha1 = pki.sign(BODY)["Signature"]
