@@ -385,7 +385,7 @@ def test_alexa_duration_keeps_years_and_months() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    # The last two: past a float's range ("PT9…9S", an int of 309 digits, raised OverflowError).
+    # Two past a float's range ("PT9…9S", an int of 309 digits, raised OverflowError).
     [
         "P",
         "PT",
@@ -396,6 +396,7 @@ def test_alexa_duration_keeps_years_and_months() -> None:
         "P1W1Y",
         "P" + "9" * 400 + ".5D",
         "PT" + "9" * 309 + "S",
+        "P" + "9" * 4301 + "D",  # more digits than int() takes from a string (4300)
     ],
 )
 def test_alexa_duration_rejects(raw: str) -> None:
@@ -533,6 +534,45 @@ def test_enum_matches_resolved_id_then_resolved_name_then_value() -> None:
         '{"name": "city", ' + resolved("nyc", ("Nowhere", "NOPE"), code="ER_SUCCESS_NO_MATCH")[1:]
     )
     assert converter(unmatched) is City.NEW_YORK  # no match: the value itself is tried
+
+
+@pytest.mark.parametrize("annotation", [City, list[City]])
+def test_absent_unfilled_and_empty_enum_slots_are_missing(annotation: Any) -> None:
+    # Enums convert on a path of their own (with each value's resolutions): MISSING there too,
+    # not None, which the handler would get in place of its default or of asking again.
+    converter = converter_for("tests.handler", "city", annotation)
+    assert converter(None) is MISSING
+    assert converter(Slot(name="city")) is MISSING
+    assert converter(Slot(name="city", value="")) is MISSING
+    empty_list = '{"type": "List", "values": [{"type": "Simple", "value": ""}]}'
+    assert converter(decode(f'{{"name": "city", "slotValue": {empty_list}}}')) is MISSING
+
+
+def test_enum_reads_a_value_given_only_in_slot_value() -> None:
+    # A slot may carry its value and resolutions in slotValue alone (no top-level value): an
+    # enum reads them there, as str does (test_str_reads_a_value_given_only_in_slot_value).
+    converter = converter_for("tests.handler", "city", City)
+    said = decode('{"name": "city", "slotValue": {"type": "Simple", "value": "Paris"}}')
+    assert converter(said) is City.PARIS
+    resolved_only = decode(
+        '{"name": "city", "slotValue": {"type": "Simple", '
+        + resolved("big apple", ("New York", "NYC"))[1:]
+        + "}"
+    )
+    assert converter(resolved_only) is City.NEW_YORK
+    assert resolved_only.resolved_id == "NYC" and resolved_only.resolved_name == "New York"
+    assert resolved_only.match_status == "ER_SUCCESS_MATCH"
+    # Both given, as Alexa sends a simple slot: the top-level value and resolutions win, as for
+    # str (test_scalar_takes_the_first_value_of_every_shape), even where slotValue has none.
+    both = decode(
+        '{"name": "city", '
+        + resolved("big apple", ("New York", "NYC"))[1:-1]
+        + ', "slotValue": {"type": "Simple", "value": "big apple"}}'
+    )
+    assert converter(both) is City.NEW_YORK
+    assert converter(Slot(name="city", value="paris", slot_value=SlotValue(value="nyc"))) is (
+        City.PARIS
+    )
 
 
 def test_list_of_enum_resolves_each_value() -> None:
