@@ -840,6 +840,30 @@ def test_slot_with_a_timeout_status_has_no_match() -> None:
     assert slot.resolved_name is None
 
 
+def test_only_a_matched_authority_resolves_and_the_first_status_is_the_slot_s() -> None:
+    # Two authorities, neither matched: the slot's status is the first one's, and values listed
+    # under a status other than ER_SUCCESS_MATCH resolve nothing.
+    data = load_json("IntentRequest.GetWeather")
+    city = data["request"]["intent"]["slots"]["city"]
+    city["resolutions"]["resolutionsPerAuthority"] = [
+        {
+            "authority": "amzn1.er-authority.x.CityType",
+            "status": {"code": "ER_SUCCESS_NO_MATCH"},
+            "values": [{"value": {"name": "New York", "id": "NYC"}}],
+        },
+        {
+            "authority": "amzn1.er-authority.x.dynamic.CityType",
+            "status": {"code": "ER_ERROR_TIMEOUT"},
+        },
+    ]
+    intent = decode_dict(data).intent
+    assert intent is not None
+    slot = intent.slot("city")
+    assert slot is not None
+    assert slot.match_status == "ER_SUCCESS_NO_MATCH"
+    assert slot.resolved_name is None and slot.resolved_id is None
+
+
 def test_intent_slot_lookup() -> None:
     intent = decode_envelope(load("IntentRequest.GetWeather")).intent
     assert intent is not None
