@@ -271,6 +271,10 @@ def test_a_value_heard_that_does_not_convert_is_logged_when_the_default_is_taken
         ("2020-W00", "no week 0 in 2020, which has 53 (ISO 8601 weeks)"),
         ("2026-02-29", "no day 29 in 2026-02, which has 28 days"),
         ("2026-04-31", "no day 31 in 2026-04, which has 30 days"),
+        ("2025-W53", "no week 53 in 2025, which has 52 (ISO 8601 weeks)"),  # 12-29: W01
+        ("2026-01-32", "no day 32 in 2026-01, which has 31 days"),  # months 1 and 12 exist
+        ("2026-12-32", "no day 32 in 2026-12, which has 31 days"),
+        ("0001-02-30", "no day 30 in 0001-02, which has 28 days"),  # year 1 exists
         ("2026-13", "no month 13"),
         ("2026-00-10", "no month 0"),
         ("0000", "no year 0 (years run from 1 to 9999)"),
