@@ -645,6 +645,9 @@ def test_an_enum_no_value_of_a_data_slot_type_matches_is_a_warning() -> None:
     # A type of words, or a custom one: an Enum may match its values.
     assert contradicting_annotation("AMAZON.Color", _Colour) is None
     assert contradicting_annotation("Colours", _Colour) is None
+    # Digits said one by one may be a number, or not; they are never a date.
+    assert contradicting_annotation("AMAZON.PhoneNumber", int | None) is None
+    assert contradicting_annotation("AMAZON.AlphaNumeric", datetime.date) == "date"
 
 
 def test_a_library_intent_with_slots_has_no_built_in_slot_warning() -> None:
