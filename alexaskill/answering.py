@@ -14,7 +14,7 @@ from .asking_again import Question, ask_again, encode_question
 from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
-from .handler_bugs import failed_in, handler_bug, let_through_by, no_handler, not_a_reply
+from .handler_bugs import as_raised, failed_in, handler_bug, let_through_by, no_handler, not_a_reply
 from .late_results import LateResult, report_late
 from .leaving import LEAVING, ended, kept_ended, unhandled
 from .log_repeats import Repeats
@@ -466,9 +466,8 @@ class Answering(Registration):
     def _apology_for(self, envelope: Envelope, exc: BaseException) -> Answer:
         """The apology, logged as a handler's failure, for ``exc``: a `BaseException` that left
         the answering of ``envelope`` (a KeyboardInterrupt taken for a Ctrl-C, one an exception
-        handler raised). For AWS Lambda, whose runtime does not survive one."""
-        failure = RuntimeError(f"the handler raised {type(exc).__name__}")
-        failure.__cause__ = exc
+        handler raised), or a reply's `ResponseError`. For AWS Lambda (`as_raised`)."""
+        failure = as_raised(exc)
         request = envelope.request
         intent = getattr(getattr(request, "intent", None), "name", "") or ""
         who = let_through_by()  # (the handler, a hook...), named as in `_recover`'s line

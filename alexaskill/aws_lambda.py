@@ -74,12 +74,12 @@ import sys
 import time
 import weakref
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, Protocol, TypeVar
 
 import msgspec
 
 from .deadline import LAMBDA_MARGIN, deadline_grace, lambda_deadline, remaining_time
-from .exceptions import RequestError
+from .exceptions import RequestError, ResponseError
 from .lambda_events import decode_body, decode_event, describe_event
 from .lambda_exit import close_at_exit
 from .lambda_tasks import run_saying_tasks
@@ -113,6 +113,29 @@ class LambdaHandler(Protocol):
 
 
 _RESPONSE_DECODER = msgspec.json.Decoder(dict[str, Any])
+
+#: Frames the runtime's encoding of the answer runs in below the frame that called the handler,
+#: past the one the handler's own decoding of it takes: awslambdaric's marshal_response, the
+#: encoder's encode and iterencode, then simplejson's C encoder, which Python 3.11 counts as
+#: frames (measured: a reply the handler's frame decodes 986 levels deep, the runtime's
+#: encoding takes 982). Two to spare, for another version of the runtime; every answer pays the
+#: six calls (well under a microsecond), where a reply refused for them is ~980 levels deep.
+_RUNTIME_ENCODING_FRAMES: Final = 6
+
+
+def _reply(body: bytes, frames: int = _RUNTIME_ENCODING_FRAMES) -> dict[str, Any]:
+    """The reply's body as the answer's dict, decoded ``frames`` calls below this frame: it
+    raises RecursionError wherever the runtime's encoding of the answer would."""
+    return _reply(body, frames - 1) if frames else _RESPONSE_DECODER.decode(body)
+
+
+def _too_deep_for_the_runtime() -> ResponseError:
+    """The handler's failure for a reply `_reply` could not decode."""
+    return ResponseError(
+        "the reply is nested too deeply for AWS Lambda's runtime to send it: it encodes the"
+        " answer again below its own frames, where JSON nested nearly 1,000 levels (a"
+        " directive's payload, the session attributes) leaves no room"
+    )
 
 
 class _Answer(Protocol):
@@ -164,7 +187,8 @@ class LambdaSkill(Protocol):
         """Seconds after which a slow answer gets an automatic progressive response, or None."""
 
     def _apology_for(self, envelope: Envelope, exc: BaseException) -> _Answer:
-        """The apology, logged, for a `BaseException` that left the answering of ``envelope``."""
+        """The apology, logged, for a `BaseException` that left the answering of ``envelope``, or
+        a reply's `ResponseError`."""
 
     def _respond_by(
         self,
@@ -375,9 +399,18 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
             # (taken for a Ctrl-C, raised in a def handler's thread, say) or a CancelledError
             # that got here is a handler's bug, answered as on the web service.
             answer = invocation.run(skill._apology_for, envelope, exc)
+        try:
+            reply = _reply(answer.body)
+        except RecursionError:
+            # Encoded from a fresh stack (alexaskill.fresh_stack), or by a handler whose thread
+            # was shallower than this one: decoded afresh too, the runtime could still not
+            # encode it and would report the invocation failed. Refused as the handler's reply
+            # is when it breaks a limit: Alexa gets the apology, a reply it takes.
+            answer = invocation.run(skill._apology_for, envelope, _too_deep_for_the_runtime())
+            reply = _RESPONSE_DECODER.decode(answer.body)
         handler_ms = (time.perf_counter() - started) * 1000
         invocation.run(log_request, envelope, outcome=answer.outcome, handler_ms=handler_ms)
-        return _RESPONSE_DECODER.decode(answer.body)
+        return reply
 
     return lambda_handler
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .dispatch import Registry
     from .injection import Handler
 
-__all__ = ["failed_in", "handler_bug", "let_through_by", "no_handler", "not_a_reply"]
+__all__ = ["as_raised", "failed_in", "handler_bug", "let_through_by", "no_handler", "not_a_reply"]
 
 
 #: Who raised the last `BaseException` that `handler_bug` let go on up, in this context (an AWS
@@ -34,6 +34,17 @@ def let_through_by() -> str:
     """Who raised the `BaseException` that left the answering (`failed_in`'s words), for the
     AWS Lambda handler's line; "" when unknown."""
     return _LET_THROUGH_BY.get()
+
+
+def as_raised(exc: BaseException) -> Exception:
+    """``exc`` as the handler's failure in its log line: an `Exception` as it is (on AWS Lambda,
+    the `ResponseError` of a reply its runtime could not send), any other said in a RuntimeError
+    that names it (a KeyboardInterrupt let through), caused by it."""
+    if isinstance(exc, Exception):
+        return exc
+    failure = RuntimeError(f"the handler raised {type(exc).__name__}")
+    failure.__cause__ = exc
+    return failure
 
 
 def handler_bug(exc: BaseException, who: str = "") -> RuntimeError | None:

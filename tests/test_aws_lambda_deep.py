@@ -1,0 +1,85 @@
+"""AWS Lambda: a reply nested nearly as deep as JSON decoders take still answers the invocation."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+
+from alexaskill import Skill, speak
+from alexaskill.app import APOLOGY
+from alexaskill.aws_lambda import handler
+from alexaskill.exceptions import ResponseError
+from alexaskill.responses import Response
+
+from .lambda_runtime import Runtime
+from .test_aws_lambda import SKILL_ID, intent_event
+
+#: Frames of Lambda's runtime above the function's handler (awslambdaric's bootstrap: main,
+#: run, handle_event_request and the frames between them).
+RUNTIME_FRAMES = 10
+
+
+def _nested_calls(depth: int, func: Any, *args: Any) -> Any:
+    """``func(*args)`` called ``depth`` frames below this one (the runtime's frames)."""
+    return func(*args) if depth == 0 else _nested_calls(depth - 1, func, *args)
+
+
+def _nested_dicts(depth: int) -> dict[str, Any]:
+    """``{"a": {"a": ... 1}}``, ``depth`` objects deep (built by a loop: no recursion)."""
+    value: Any = 1
+    for _ in range(depth):
+        value = {"a": value}
+    return value  # type: ignore[no-any-return]
+
+
+def _deep_directive_skill(depth: int) -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Deep")
+    def deep() -> Response:
+        payload = _nested_dicts(depth)
+        return speak("deep", directives=[{"type": "Custom.Deep", "payload": payload}])
+
+    return skill
+
+
+def test_a_reply_nested_deep_answers_the_invocation(caplog: pytest.LogCaptureFixture) -> None:
+    """A handler's directive payload nested about 960-985 levels deep encoded (the handler ran
+    in a thread of its own, under the deadline), and the Lambda handler's decoding of the
+    reply, in its own frames below the runtime's, raised RecursionError out of the invocation:
+    Lambda reported it failed, Alexa heard nothing. Refused now as the handler's failure,
+    wherever the runtime could not send it (it encodes the answer again, a few frames deeper
+    still). Every depth of the range: where it starts to fail depends on the stack above."""
+    runtime = Runtime()
+    said: dict[int, str] = {}
+    refusals: list[str] = []
+    for depth in range(930, 991):
+        caplog.clear()
+        lambda_handler = handler(_deep_directive_skill(depth))
+        with caplog.at_level(logging.INFO, logger="alexaskill"):
+            answer = _nested_calls(RUNTIME_FRAMES, runtime.invoke, lambda_handler, _DEEP)
+        assert runtime.errors == [] and answer is not None, depth
+        # The runtime's encoding of the answer (awslambdaric: marshal_response, simplejson's
+        # encoder) runs below the frame that called the handler, as json.dumps's does here.
+        json.loads(_nested_calls(RUNTIME_FRAMES + 1, json.dumps, answer))
+        said[depth] = answer["response"]["outputSpeech"]["text"]
+        failed = [r for r in caplog.records if r.levelno >= logging.ERROR]
+        if said[depth] == "deep":
+            assert failed == [], depth
+            continue
+        assert said[depth] == APOLOGY, depth
+        assert "directives" not in answer["response"]
+        (line,) = failed
+        assert line.getMessage().startswith("handler failed for IntentRequest Deep")
+        assert line.exc_info is not None and isinstance(line.exc_info[1], ResponseError)
+        refusals.append(str(line.exc_info[1]))  # (deeper, the handler's directive fails first)
+        (request_line,) = [r for r in caplog.records if r.name == "alexaskill.request"]
+        assert request_line.outcome == "handler_error"  # type: ignore[attr-defined]
+    assert said[930] == "deep" and said[990] == APOLOGY  # (both ways were taken)
+    assert any("too deeply for AWS Lambda's runtime" in refusal for refusal in refusals)
+
+
+_DEEP = intent_event("Deep")
