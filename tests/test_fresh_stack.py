@@ -105,3 +105,16 @@ def test_session_attributes_no_next_request_can_bring_back_are_refused(
     assert line.exc_info is not None and f"nested {depth} levels" in str(line.exc_info[1])
     with TestClient(_deep_skill(depth)) as client, pytest.raises(ResponseError, match="nested"):
         client.intent("Deep")  # (raised to the test, as a handler's failure is)
+
+
+def test_the_test_client_sends_an_envelope_nested_deep_from_a_deep_test() -> None:
+    """The test client encoded the envelope with json.dumps in the test's frames: from a test
+    50 calls deep, session attributes nested 960 levels raised RecursionError out of
+    ``send_envelope``, the request never sent. Encoded from a fresh stack now: sent as it is,
+    the skill's server decides (here it takes them: its frames are its own thread's)."""
+    skill = _deep_skill(1)
+    with TestClient(skill) as client:
+        envelope = client.factory.intent("Next")
+        envelope["session"]["attributes"] = _nested_dicts(960)
+        result = _nested_calls(50, client.send_envelope, envelope)
+        assert (result.status_code, result.speech) == (200, "next")
