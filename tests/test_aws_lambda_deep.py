@@ -56,7 +56,7 @@ def test_a_reply_nested_deep_answers_the_invocation(caplog: pytest.LogCaptureFix
     runtime = Runtime()
     said: dict[int, str] = {}
     refusals: list[str] = []
-    for depth in range(930, 991):
+    for depth in range(900, 991):  # (refused from 938 under pytest, 932 under xdist)
         caplog.clear()
         lambda_handler = handler(_deep_directive_skill(depth))
         with caplog.at_level(logging.INFO, logger="alexaskill"):
@@ -78,7 +78,7 @@ def test_a_reply_nested_deep_answers_the_invocation(caplog: pytest.LogCaptureFix
         refusals.append(str(line.exc_info[1]))  # (deeper, the handler's directive fails first)
         (request_line,) = [r for r in caplog.records if r.name == "alexaskill.request"]
         assert request_line.outcome == "handler_error"  # type: ignore[attr-defined]
-    assert said[930] == "deep" and said[990] == APOLOGY  # (both ways were taken)
+    assert said[900] == "deep" and said[990] == APOLOGY  # (both ways were taken)
     assert any("too deeply for AWS Lambda's runtime" in refusal for refusal in refusals)
 
 
