@@ -1298,6 +1298,8 @@ def test_an_alexa_api_now_that_is_no_moment_is_a_usage_error(
             "'type' is given twice in reminders[1].trigger",
         ),
         ('{"": {"a b": {"x": 1, "x": 2}}}', "'x' is given twice in ['']['a b']"),
+        # The object holding "x" twice is dropped by the second "a": it is nowhere to name.
+        ('{"a": {"x": 1, "x": 2}, "a": 3}', "'a' is given twice in the top-level object"),
     ],
 )
 def test_an_alexa_api_file_with_a_key_given_twice_is_refused(

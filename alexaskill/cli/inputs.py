@@ -1,8 +1,9 @@
 """What a command is given, read and checked: option values (`nonempty_path`,
 `given_skill_id`, `given_invocation`, `url_blemish`, `shown_url`), the ``--alexa-api`` file
-(`fake_alexa_api`), standard input at a terminal (`hint_at_a_terminal`), the fields of a
-PlaybackFailed event `request` prints (`failed_playback`), and ``certify --timeout``'s default
-(`ALEXA_TIMEOUT`). Split from `common`."""
+(`fake_alexa_api`), JSON the user wrote, refused with a key given twice in an object
+(`loads_once`, `KeysOnce`), standard input at a terminal (`hint_at_a_terminal`), the fields of
+a PlaybackFailed event `request` prints (`failed_playback`), and ``certify --timeout``'s
+default (`ALEXA_TIMEOUT`). Split from `common`."""
 
 from __future__ import annotations
 
@@ -27,8 +28,6 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
     """The fake Alexa service APIs a command's skill calls, with the data of ``--alexa-api``:
     ``path`` names a JSON object of `FakeAlexaApi` fields (``now`` a moment: `_fixed_clock`);
     None: a user who set nothing."""
-    import json
-
     from ..testing import FakeAlexaApi
 
     if path is None:
@@ -41,31 +40,13 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
             f"--alexa-api {path}: empty: write a JSON object of FakeAlexaApi's fields in it, as "
             '{"given_name": "Ada"}, or {} for a user who set nothing'
         )
-    twice: list[tuple[str, dict[str, Any]]] = []  # (the first key given twice, its object)
-
-    def once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        made: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in made and not twice:
-                twice.append((key, made))
-            made[key] = value
-        return made
-
     try:
-        data = json.loads(text.decode("utf-8-sig"), object_pairs_hook=once)
+        data = loads_once(text.decode("utf-8-sig"), f"--alexa-api {path}")
     except UnicodeDecodeError:  # (a ValueError: said first)
         raise UsageError(f"--alexa-api {path}: not UTF-8 text") from None
     except (ValueError, RecursionError) as exc:
         why = exc if isinstance(exc, ValueError) else "nested too deeply"
         raise UsageError(f"--alexa-api {path}: not JSON ({why})") from None
-    if twice:
-        # json.loads keeps the last of the two, silently: a key copied with a typo'd value hid
-        # the one above it, and the command ran on data the file did not seem to give.
-        key, where = twice[0]
-        raise UsageError(
-            f"--alexa-api {path}: {key!r} is given twice in {_where(data, where)}: a JSON object "
-            "keeps only the last; give it once"
-        )
     if not isinstance(data, dict):
         raise UsageError(f"--alexa-api {path}: expected a JSON object")
     if "request" in data and "version" in data:  # a request file named by mistake
@@ -82,11 +63,56 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
         raise UsageError(f"--alexa-api {path}: {exc}") from None
 
 
-def _where(data: Any, found: dict[str, Any]) -> str:
-    """Where the object ``found`` is in ``data``, as a path: ``reminders[1].trigger`` (``['a b']``
-    for a key that is no name), or "the top-level object". Walked without recursion: ``data``
-    may be nested nearly as deep as the JSON decoder takes."""
-    stack: list[tuple[Any, str]] = [(data, "")]
+class KeysOnce:
+    """An ``object_pairs_hook`` for JSON the user wrote, which notes a key given twice in one
+    object for `refuse` to say: `json` keeps the last of the two silently, so a key copied with
+    a typo'd value hid the one above it, and a command ran on data the file did not seem to
+    give. One decoder's hook may read several documents (standard input's), each then refused."""
+
+    def __init__(self) -> None:
+        self.twice: tuple[str, dict[str, Any]] | None = None  # (the key, its object)
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        made: dict[str, Any] = {}
+        for key, value in pairs:
+            # The first key twice of the object made last: an object is made after those in
+            # it, so this one is in the document, where an inner one may have been dropped by
+            # an outer key given twice ({"a": {"x": 1, "x": 2}, "a": 3}).
+            if key in made and (self.twice is None or self.twice[1] is not made):
+                self.twice = (key, made)
+            made[key] = value
+        return made
+
+    def refuse(self, label: str, data: Any, *, root: str = "") -> None:
+        """A `UsageError`, saying ``label`` first, for a key noted twice in ``data`` (the
+        document decoded, whose path is ``root``: "" for a file's), naming the key and its
+        object's path; nothing if no key was."""
+        if self.twice is None:
+            return
+        key, found = self.twice
+        raise UsageError(
+            f"{label}: {key!r} is given twice in {_where(data, found, root)}: a JSON object "
+            "keeps only the last; give it once"
+        )
+
+
+def loads_once(text: str, label: str, *, root: str = "", **options: Any) -> Any:
+    """`json.loads` of ``text`` (with ``options``), JSON the user wrote, named ``label`` in a
+    message: an object with a key given twice is a `UsageError` (`KeysOnce`); what is not JSON
+    raises as `json.loads` does, for the caller to say."""
+    import json
+
+    keys = KeysOnce()
+    data = json.loads(text, object_pairs_hook=keys, **options)
+    keys.refuse(label, data, root=root)
+    return data
+
+
+def _where(data: Any, found: dict[str, Any], root: str = "") -> str:
+    """Where the object ``found`` is in ``data`` (itself at ``root``), as a path:
+    ``reminders[1].trigger`` (``['a b']`` for a key that is no name), or "the top-level object".
+    Walked without recursion: ``data`` may be nested nearly as deep as the JSON decoder takes."""
+    stack: list[tuple[Any, str]] = [(data, root)]
     while stack:
         node, at = stack.pop()
         if node is found:
@@ -97,7 +123,7 @@ def _where(data: Any, found: dict[str, Any]) -> str:
                 stack.append((child, at + step))
         elif isinstance(node, list):
             stack.extend((child, f"{at}[{index}]") for index, child in enumerate(node))
-    return "an object"  # (not reached: ``found`` is one of ``data``'s, as the decoder kept it)
+    return "an object"  # (not reached: `KeysOnce` notes an object the decoder kept)
 
 
 def _fixed_clock(path: str, value: object) -> Callable[[], datetime.datetime]:
