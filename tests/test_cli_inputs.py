@@ -1316,3 +1316,48 @@ def test_an_alexa_api_file_with_a_key_given_twice_is_refused(
             f": error: --alexa-api api.json: {said}: a JSON object keeps only the last; "
             "give it once\n"
         ), err
+
+
+_GIVES_ONCE = "a JSON object keeps only the last; give it once"
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (("{", '{"version": "0.9", '), "'version' is given twice in the top-level object"),
+        (
+            ('"name": "Hello"', '"name": "Hello", "name": "Bye"'),
+            "'name' is given twice in request.intent",
+        ),
+    ],
+)
+def test_a_request_file_with_a_key_given_twice_is_refused(
+    workdir: Path, edit: tuple[str, str], said: str
+) -> None:
+    # replay read the file with json.loads, which keeps the last of two equal keys silently: the
+    # skill was sent the intent "Bye" of a file that seemed to name "Hello". (replay builds the
+    # request it sends from the file, re-encoded and signed anew: no bytes of it are kept.)
+    (workdir / "dup.json").write_text((workdir / "hello.json").read_text().replace(*edit, 1))
+    code, out, err = run("replay", "inputsapp:skill", "dup.json")
+    assert (code, out) == (2, ""), err
+    assert err == f"alexaskill replay: error: dup.json: {said}: {_GIVES_ONCE}\n"
+
+
+def test_standard_input_with_a_key_given_twice_is_refused(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As a request file; of several requests, the one with the key twice is named.
+    hello = (workdir / "hello.json").read_text()
+    twice = hello.replace('"name": "Hello"', '"name": "Hello", "name": "Bye"', 1)
+    for given, label in (
+        (twice, "standard input"),
+        (twice + hello, "standard input (request 1)"),
+        (hello + twice, "standard input (request 2)"),
+    ):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(given + "\n"))
+        code, out, err = run("replay", "inputsapp:skill", "-")
+        assert (code, out) == (2, ""), err
+        assert err == (
+            f"alexaskill replay: error: {label}: 'name' is given twice in request.intent: "
+            f"{_GIVES_ONCE}\n"
+        )

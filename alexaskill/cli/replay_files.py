@@ -12,6 +12,7 @@ from typing import Any
 
 from . import common
 from .common import UsageError, read_input, size_text, stdin_not_text
+from .inputs import KeysOnce, loads_once
 
 __all__ = ["load_requests"]
 
@@ -39,8 +40,10 @@ def load_requests(files: Sequence[str], app: str) -> list[tuple[str, dict[str, A
                 f"{shlex.quote(name)}` writes one"
             )
         try:
-            # (utf-8-sig: a byte order mark, as Windows editors write, is no mistake)
-            document = json.loads(data.decode("utf-8-sig"))
+            # (utf-8-sig: a byte order mark, as Windows editors write, is no mistake.) A key
+            # given twice is refused: the request is built anew from what is read, re-encoded
+            # and signed, so the file's bytes are never what is sent.
+            document = loads_once(data.decode("utf-8-sig"), name)
             if not isinstance(document, dict):
                 raise ValueError("not an object")
             loaded.append((name, load_request(document)))
@@ -105,7 +108,8 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
         raise stdin_not_text(exc) from None
     except UnicodeEncodeError:
         raise UsageError("standard input: not UTF-8 text") from None
-    decoder = json.JSONDecoder()
+    keys = KeysOnce()
+    decoder = json.JSONDecoder(object_pairs_hook=keys)
     loaded: list[tuple[str, dict[str, Any]]] = []
     # A byte order mark first is no mistake, as in a request file (a Windows editor's).
     position = 1 if text.startswith("\ufeff") else 0
@@ -121,6 +125,10 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
             raise UsageError(f"standard input: not JSON (line {exc.lineno}: {exc.msg})") from None
         except RecursionError:
             raise UsageError("standard input: not JSON (nested too deeply)") from None
+        if keys.twice is not None:  # (as in a file; the rest looked at only then: it is long)
+            several = bool(loaded) or bool(text[position:].strip())
+            said = f"standard input (request {len(loaded) + 1})" if several else "standard input"
+            keys.refuse(said, document)
         try:
             if not isinstance(document, dict):  # (a JSON string is no path to a file)
                 raise ValueError("not an object")
