@@ -1361,3 +1361,45 @@ def test_standard_input_with_a_key_given_twice_is_refused(
             f"alexaskill replay: error: {label}: 'name' is given twice in request.intent: "
             f"{_GIVES_ONCE}\n"
         )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("model", "dup.json", "--check"),
+        ("understand", "--model", "dup.json", "say hello"),
+        ("request", "IntentRequest", "--intent", "Hello", "--model", "dup.json"),
+        ("chat", "--model", "dup.json", "--url", "http://127.0.0.1:9/"),
+    ],
+)
+def test_a_model_file_with_a_key_given_twice_is_refused(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...]
+) -> None:
+    # A model file copied and edited by hand: its second "samples" hid the first, and the
+    # commands understood (and checked) a model the file did not seem to hold.
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # (chat, had it run)
+    monkeypatch.setenv(DEV_PKI_ENV, str(workdir / "dev-pki"))
+    (workdir / "dup.json").write_text(
+        '{"interactionModel": {"languageModel": {"invocationName": "hello app", "intents": '
+        '[{"name": "Hello", "samples": ["say hello"], "samples": ["say hi"]}], "types": []}}}'
+    )
+    code, out, err = run(*argv)
+    assert (code, out) == (2, ""), err
+    assert err == (
+        f"alexaskill {argv[0]}: error: dup.json: 'samples' is given twice in "
+        f"interactionModel.languageModel.intents[0]: {_GIVES_ONCE}\n"
+    )
+
+
+def test_a_manifest_with_a_key_given_twice_is_refused(workdir: Path) -> None:
+    # The second "type" was taken: the manifest seemed to declare AUDIO_PLAYER, and did not.
+    (workdir / "skill.json").write_text(
+        '{"manifest": {"apis": {"custom": {"interfaces": '
+        '[{"type": "AUDIO_PLAYER", "type": "ALEXA_PRESENTATION_APL"}]}}}}'
+    )
+    code, out, err = run("model", "inputsapp:skill", "--check", "--manifest", "skill.json")
+    assert (code, out) == (2, ""), err
+    assert err == (
+        "alexaskill model: error: --manifest skill.json: 'type' is given twice in "
+        f"manifest.apis.custom.interfaces[0]: {_GIVES_ONCE}\n"
+    )

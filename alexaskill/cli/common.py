@@ -350,10 +350,11 @@ def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
     """The JSON of the model file MODEL names (a directory: its ``<locale>.json``), and the
     file's path: read as every command reads a file it is given, at most `MAX_INPUT_BYTES`
     (a log named by mistake is refused, not read whole); `UsageError` for a file that is
-    missing, too large, not UTF-8 or not JSON."""
+    missing, too large, not UTF-8 or not JSON, or gives a key twice in an object."""
     import json
 
     from ..understanding import locale_of_file
+    from .inputs import loads_once  # (a file written by hand: a key twice is refused)
 
     path = Path(spec)
     if path.is_dir():  # the ASK CLI's interactionModels/custom
@@ -371,7 +372,7 @@ def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
     label = str(path)
     data = read_input(label, label=label, what="an interaction model file")
     try:
-        return json.loads(data.decode("utf-8-sig")), label
+        return loads_once(data.decode("utf-8-sig"), label), label
     except UnicodeDecodeError:  # (as a request file is said to be)
         raise UsageError(f"{label}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:  # (an empty file, /dev/null say, is said empty)

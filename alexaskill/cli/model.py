@@ -19,7 +19,7 @@ from .common import (
     read_input,
     read_model_json,
 )
-from .inputs import MANIFEST_FILE, MODEL, given_invocation
+from .inputs import MANIFEST_FILE, MODEL, given_invocation, loads_once
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -146,7 +146,7 @@ def _manifest_interfaces(path: str) -> set[str]:
     except UnicodeDecodeError:
         raise UsageError(f"--manifest {path}: not UTF-8 text") from None
     try:
-        data = json.loads(text)
+        data = loads_once(text, f"--manifest {path}")
     except (json.JSONDecodeError, RecursionError) as exc:
         raise UsageError(f"--manifest {path}: not JSON ({exc})") from None
     custom: object = data
