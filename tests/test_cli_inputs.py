@@ -1403,3 +1403,21 @@ def test_a_manifest_with_a_key_given_twice_is_refused(workdir: Path) -> None:
         "alexaskill model: error: --manifest skill.json: 'type' is given twice in "
         f"manifest.apis.custom.interfaces[0]: {_GIVES_ONCE}\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ('{"name": "Hello", "name": "Bye"}', "'name' is given twice in request.intent"),
+        (
+            '{"name": "Hello", "slots": {"a": {"name": "a"}, "a": {}}}',
+            "'a' is given twice in request.intent.slots",
+        ),
+    ],
+)
+def test_a_field_with_a_key_given_twice_is_refused(value: str, said: str) -> None:
+    # The field was printed with the last of the two keys: {"name": "Bye"}. (The path is
+    # where the field is in the request printed.)
+    code, out, err = run("request", "Custom.NewRequest", "--field", f"intent={value}")
+    assert (code, out) == (2, ""), err
+    assert err == f"alexaskill request: error: --field intent: {said}: {_GIVES_ONCE}\n"

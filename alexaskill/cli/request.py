@@ -28,7 +28,7 @@ from .common import (
     model_source,
     pairs,
 )
-from .inputs import MODEL, failed_playback, given_skill_id
+from .inputs import MODEL, failed_playback, given_skill_id, loads_once
 from .request_origin import sent_from, skill_id_for
 
 if TYPE_CHECKING:
@@ -355,7 +355,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if (why := _own_field(name, request_type, modelled)) is not None:
             raise UsageError(f"--field {name}: {why}")
         try:
-            fields[name] = json.loads(text, parse_constant=_no_constant)
+            # (a key given twice is a UsageError, no ValueError: such JSON is not kept as text)
+            fields[name] = loads_once(
+                text, f"--field {name}", root=f"request.{name}", parse_constant=_no_constant
+            )
             json.dumps(fields[name], allow_nan=False)
         except ValueError:
             if name in fields:  # a number past a float's range: Python reads it as inf
