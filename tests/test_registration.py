@@ -125,6 +125,20 @@ def test_real_builtin_library_and_custom_intents_pass(name: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "name",
+    [
+        "amazon.SearchAction<object@WeatherForecast>",  # the prefix as Amazon writes it only
+        "AMAZON.SearchActionobject@WeatherForecast>",
+        "AMAZON.SearchAction<object@WeatherForecast",
+    ],
+)
+def test_a_builtin_library_name_is_taken_only_whole(name: str) -> None:
+    # Each part of the library's form is needed: without one, the name is no intent Alexa sends.
+    with pytest.raises(ConfigurationError, match="is not one of Amazon's built-in intents"):
+        check_builtin_intent(name)
+
+
+@pytest.mark.parametrize(
     "name", ["Get Weather", "get-weather", "Get2Weather", "my.intent", "Wetter\u00e4", "_Hidden"]
 )
 def test_an_intent_name_amazon_refuses_is_refused_at_registration(name: str) -> None:
@@ -533,6 +547,19 @@ def test_an_empty_request_type_is_refused(request_type: str) -> None:
         Skill(SKILL_ID).on(request_type)(hello)
     with pytest.raises(ConfigurationError, match=r"request.type"):
         Skill(SKILL_ID).add_after_request(lambda: None, request_types=[request_type])
+
+
+@pytest.mark.parametrize("request_type", [None, 42, b"LaunchRequest"])
+def test_a_request_type_that_is_no_string_is_refused(request_type: Any) -> None:
+    with pytest.raises(ConfigurationError, match="is no request type"):
+        Skill(SKILL_ID).add_handler(request_type, hello)
+
+
+@pytest.mark.parametrize("request_type", ["Vendor.New Event", "Vendor.NewEvent\t"])
+def test_a_request_type_with_a_space_anywhere_is_refused(request_type: str) -> None:
+    # A namespaced name is otherwise taken (Amazon adds types); with a space, Alexa never sends it.
+    with pytest.raises(ConfigurationError, match="a request type has no spaces"):
+        Skill(SKILL_ID).on(request_type)(hello)
 
 
 @pytest.mark.parametrize(
