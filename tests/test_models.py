@@ -533,6 +533,25 @@ def test_contract_request_types_have_their_own_class(request_type: str) -> None:
     assert request_type in cls.types
 
 
+def test_a_character_display_event_is_typed_as_apl_events_are() -> None:
+    # Alexa.Presentation.APLT.UserEvent (a press on an Echo Dot's clock display) has no fixture
+    # of Amazon's: without this, it could fall to GenericRequest and its token to raw.
+    body = {
+        "version": "1.0",
+        "request": {
+            "type": "Alexa.Presentation.APLT.UserEvent",
+            "requestId": "amzn1.echo-api.request.1",
+            "timestamp": "2026-12-04T14:00:00Z",
+            "token": "clock",
+            "arguments": ["pressed", 3],
+        },
+    }
+    request = decode_envelope(json.dumps(body).encode()).request
+    assert type(request) is PresentationRequest
+    assert request_class("Alexa.Presentation.APLT.UserEvent") is PresentationRequest
+    assert (request.token, request.arguments) == ("clock", ["pressed", 3])
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_fixture_decodes_into_its_class(name: str) -> None:
     cls, expected = CASES[name]
