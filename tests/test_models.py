@@ -552,6 +552,43 @@ def test_a_character_display_event_is_typed_as_apl_events_are() -> None:
     assert (request.token, request.arguments) == ("clock", ["pressed", 3])
 
 
+_EVENT_CLASSES: Final = {
+    "AlexaSkillEvent.": (AlexaSkillEventRequest, ("ProactiveSubscriptionChanged",)),
+    "AlexaHouseholdListEvent.": (
+        HouseholdListEventRequest,
+        ("ItemsUpdated", "ItemsDeleted", "ListCreated", "ListUpdated", "ListDeleted"),
+    ),
+    "Reminders.": (
+        ReminderEventRequest,
+        ("ReminderUpdated", "ReminderDeleted", "ReminderStatusChanged", "ReminderStarted"),
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("request_type", "cls"),
+    [(prefix + event, cls) for prefix, (cls, events) in _EVENT_CLASSES.items() for event in events],
+)
+def test_events_without_a_fixture_are_typed_as_their_family(
+    request_type: str, cls: type[models.Request]
+) -> None:
+    # The fixtures hold one event of each family; the others (Amazon's event references) must
+    # not fall to GenericRequest, their body then only in raw.
+    body = {
+        "version": "1.0",
+        "request": {
+            "type": request_type,
+            "requestId": "amzn1.echo-api.request.1",
+            "timestamp": "2026-12-04T14:00:00Z",
+            "body": {"listId": "list-1"},
+        },
+    }
+    request = decode_envelope(json.dumps(body).encode()).request
+    assert type(request) is cls
+    assert request_class(request_type) is cls
+    assert getattr(request, "body") == {"listId": "list-1"}  # noqa: B009  (typed by cls)
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_fixture_decodes_into_its_class(name: str) -> None:
     cls, expected = CASES[name]
