@@ -434,3 +434,54 @@ def test_a_subclass_chain_taking_its_time_has_the_timestamp_judged_at_its_end(
     body = make_body(stamp(NOW - timedelta(seconds=100)))
     with pytest.raises(TimestampError, match="too old"):
         run(getattr(verifier, method)(pki.sign(body), body))
+
+
+# --- pinned by the mutation test of timestamp.py -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        make_body(None),
+        b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": null}}',
+        b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": ""}}',
+        b'{"version": "1.0"}',
+    ],
+)
+def test_a_body_with_no_timestamp_is_refused_as_missing(pki: TestPKI, body: bytes) -> None:
+    # Without its own check each was still refused, but as "a number, but no date" or "not ISO
+    # 8601": a reason that sends the developer after a timestamp the request never sent.
+    with pytest.raises(TimestampError) as info:
+        verify_body(pki, body)
+    assert str(info.value) == "timestamp: missing"
+
+
+@pytest.mark.parametrize("tolerance", [-0.5, -1, float("nan")])
+def test_check_timestamp_refuses_a_tolerance_below_zero_as_the_verifier_does(
+    tolerance: float,
+) -> None:
+    # Called directly (it is public), a negative tolerance refused every request as "too old".
+    with pytest.raises(ValueError, match="timestamp_tolerance must be a number of seconds >= 0"):
+        check_timestamp("IntentRequest", stamp(NOW), NOW, tolerance)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [
+        (299, "299 s"),
+        (300, "5 min"),
+        (3 * 3600 - 1, "180 min"),
+        (3 * 3600, "3 h"),
+        (4 * 3600, "4 h"),
+        (4 * 3600 + 1, "5 h"),
+        (3 * 86400 - 1, "72 h"),
+        (3 * 86400, "3 days"),
+        (4 * 86400, "4 days"),
+        (4 * 86400 + 1, "5 days"),
+    ],
+)
+def test_how_far_off_is_said_in_the_unit_of_its_size_rounded_up(seconds: int, said: str) -> None:
+    # Each unit's first and last distance, and a whole number of it and one second more.
+    with pytest.raises(TimestampError) as info:
+        check_timestamp("IntentRequest", stamp(NOW - timedelta(seconds=seconds)), NOW)
+    assert str(info.value).startswith(f"timestamp: too old ({said} before this server's clock;")
