@@ -192,6 +192,8 @@ def test_only_a_leap_second_is_read_as_one(timestamp: str) -> None:
         ("2026-12-02t19:00:00z", datetime(2026, 12, 2, 19, 0, tzinfo=UTC)),
         ("2026-12-02T19:00:00z", datetime(2026, 12, 2, 19, 0, tzinfo=UTC)),
         ("2026-12-02t19:00:00.250z", datetime(2026, 12, 2, 19, 0, 0, 250000, tzinfo=UTC)),
+        # (a digit before the z, and no digit before that: the z is still the offset)
+        ("2026-12-02T19:00:00.5z", datetime(2026, 12, 2, 19, 0, 0, 500000, tzinfo=UTC)),
         ("2016-12-31t23:59:60z", datetime(2017, 1, 1, tzinfo=UTC)),  # a leap second, too
     ],
 )
