@@ -74,3 +74,13 @@ def test_settings_take_an_empty_skill_id_variable_as_unset() -> None:
 
     assert settings_from_env({"ALEXASKILL_SKILL_ID": ""}).skill_ids == ()
     assert settings_from_env({}).skill_ids == ()
+
+
+@pytest.mark.parametrize("value", ["*", " * ", f"amzn1.ask.skill.{UUID},*"])
+def test_settings_refuse_a_skill_id_variable_that_names_any_skill(value: str) -> None:
+    # Only the container test (test_dockerfile.py, which needs docker) held this: without the
+    # refusal a deployment's "*" would answer requests for every skill, unverified by id.
+    from alexaskill import ConfigurationError, settings_from_env
+
+    with pytest.raises(ConfigurationError, match=r"^ALEXASKILL_SKILL_ID='\*' is refused"):
+        settings_from_env({"ALEXASKILL_SKILL_ID": value})
