@@ -543,3 +543,26 @@ def test_replay_of_a_2017_capture(pki_2017: TestPKI) -> None:
     later = THEN + timedelta(seconds=151)
     with pytest.raises(TimestampError):  # its own time, but a stale request
         run(pki_2017.verifier(now=lambda: later, allow_sha1=True).verify(headers, body))
+
+
+@pytest.mark.parametrize("edge", ["begins", "ends"])
+def test_an_untrusted_chain_in_its_dates_is_refused_for_good(pki: TestPKI, edge: str) -> None:
+    # Refused as out of its dates (CertificateUnavailableError), the chain's URL would be tried
+    # again after seconds; a chain that is in its dates and still not trusted never passes. An
+    # intermediate at the very second its dates begin or end is in them, as cryptography has it.
+    days = timedelta(days=30)
+    intermediate = pki.issue(
+        pki.intermediate.subject,
+        pki.intermediate_key,
+        issuer=(pki.root, pki.root_key),
+        not_before=NOW if edge == "begins" else NOW - days,
+        not_after=NOW if edge == "ends" else NOW + days,
+        ca=True,
+    )
+    certificates = load_chain(pki.pem(pki.leaf, intermediate))
+    elsewhere = x509.verification.Store([TestPKI(key_set=1).root])  # not pki's root
+    with pytest.raises(CertificateError, match="not trusted") as info:
+        validate_chain(certificates, elsewhere, NOW)
+    assert type(info.value) is CertificateError
+    # The same chain under its own root passes at that second.
+    validate_chain(certificates, x509.verification.Store([pki.root]), NOW)
