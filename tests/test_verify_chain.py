@@ -566,3 +566,19 @@ def test_an_untrusted_chain_in_its_dates_is_refused_for_good(pki: TestPKI, edge:
     assert type(info.value) is CertificateError
     # The same chain under its own root passes at that second.
     validate_chain(certificates, x509.verification.Store([pki.root]), NOW)
+
+
+def test_a_chain_the_path_verifier_cannot_read_says_so(pki: TestPKI) -> None:
+    # The leaf-names case above: the path verifier's own ValueError names the refusal. Without
+    # its raise the unverified chain went on to the reading of the subjectAltName, which refused
+    # it too, as "malformed extension": the type alone did not tell the two apart.
+    der = (
+        pki.leaf.public_bytes(serialization.Encoding.DER)
+        .replace(b"\x0c\x13echo-api.amazon.com", b"\x0c\x13echo\xa1api.amazon.com")
+        .replace(b"\x82\x13echo-api.amazon.com", b"\x82\x13echo\xa1api.amazon.com")
+    )
+    leaf = x509.load_der_x509_certificate(der)
+    store = x509.verification.Store([pki.root])
+    with pytest.raises(CertificateError) as info:
+        validate_chain([leaf, pki.intermediate], store, NOW)
+    assert str(info.value) == "certificate chain: not trusted (malformed certificate)"
