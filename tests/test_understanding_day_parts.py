@@ -508,3 +508,65 @@ def test_midnight_at_night_is_midnight(said: str, expected: dict[str, str] | Non
     # the date empty and "midnight" left out before the sample's "at" (a time the night
     # holds, so not refused as "noon at night" is). It is midnight, as "midnight" alone is.
     alarm_reads(said, expected)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("11 in the afternoon", None),
+        ("ten thirty this afternoon", None),
+        ("eleven thirty in the afternoon", None),
+        ("7 in the afternoon", None),
+        ("half seven in the afternoon", None),
+        ("ten past seven this afternoon", None),
+        ("19:00 in the afternoon", None),
+        ("23:00 this afternoon", None),
+        ("7 pm this afternoon", None),
+        ("10 pm this afternoon", None),
+        # Kept: noon to just before seven is the afternoon.
+        ("12 in the afternoon", "12:00"),
+        ("2 in the afternoon", "14:00"),
+        ("6 in the afternoon", "18:00"),
+        ("six thirty in the afternoon", "18:30"),
+        ("ten to seven this afternoon", "18:50"),
+        ("18:59 this afternoon", "18:59"),
+        ("6 pm this afternoon", "18:00"),
+        # Kept: the evening and the night run on to midnight.
+        ("11 in the evening", "23:00"),
+        ("ten thirty this evening", "22:30"),
+        ("7 in the evening", "19:00"),
+        ("11 at night", "23:00"),
+        ("ten thirty tonight", "22:30"),
+        ("10 pm this evening", "22:00"),
+    ],
+)
+def test_the_afternoon_ends_before_seven(said: str, expected: str | None) -> None:
+    # "11 in the afternoon" was 23:00 and "ten thirty this afternoon" 22:30: the afternoon ran
+    # from noon to midnight, so "pm" was read into any hour said in it. Amazon names the
+    # afternoon (AF) but gives it no hours; it is taken as noon to seven (Duckling's English
+    # afternoon), and an hour said in it outside that is no time, as "1 pm tonight" is none.
+    found = slot(said, "AMAZON.TIME")
+    assert (None if found is None else found["value"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("set an alarm for ten thirty this afternoon", None),
+        ("set an alarm for 11 in the afternoon", None),
+        ("set an alarm for 10 pm tomorrow afternoon", None),
+        ("set an alarm for tomorrow afternoon at 10 pm", None),
+        ("set an alarm for 19:00 tomorrow afternoon", None),
+        ("set an alarm for 6 pm tomorrow afternoon", {"time": "18:00", "date": "2026-11-30"}),
+        ("set an alarm for 3 pm tomorrow afternoon", {"time": "15:00", "date": "2026-11-30"}),
+        ("set an alarm for 10 pm tomorrow evening", {"time": "22:00", "date": "2026-11-30"}),
+        ("set an alarm for 10 pm tomorrow night", {"time": "22:00", "date": "2026-11-30"}),
+    ],
+)
+def test_an_alarm_out_of_the_afternoon_it_is_said_in_is_no_reading(
+    said: str, expected: dict[str, str] | None
+) -> None:
+    # "ten thirty this afternoon" filled time with 22:30, and "10 pm tomorrow afternoon" time
+    # with 22:00 and date with tomorrow: a time out of the afternoon, as "1 pm tonight" is a
+    # time out of the night (no reading).
+    alarm_reads(said, expected)

@@ -5,10 +5,11 @@ Amazon's slot type reference ("AMAZON.TIME"): "14:30"; the parts of the day "MO"
 "03:30"); "noon" is "12:00", "midnight" "00:00" (and "midnight at night"); an hour 24 typed
 or said ("24:30", "twenty four hundred") is no time, nor is a time out of the part of the day
 it is said in: twelve in the evening (noon is in the afternoon, midnight at night), "noon at
-night", "ten to one in the evening" (12:50), "13:00 at night", nor minutes to twelve said
-with "am", "pm" or "in the afternoon" ("ten to twelve pm" is 11:50 or 23:50 alike). British
-"half five" is half past five (05:30), American "quarter of seven" a quarter to seven (06:45),
-"oh nine oh five" on the twenty-four-hour clock 09:05. A time typed with a dot, "7.30", is 7:30.
+night", "ten to one in the evening" (12:50), "13:00 at night", "11 in the afternoon" (the
+afternoon ends at seven), nor minutes to twelve said with "am", "pm" or "in the afternoon"
+("ten to twelve pm" is 11:50 or 23:50 alike). British "half five" is half past five (05:30),
+American "quarter of seven" a quarter to seven (06:45), "oh nine oh five" on the
+twenty-four-hour clock 09:05. A time typed with a dot, "7.30", is 7:30.
 """
 
 from __future__ import annotations
@@ -92,12 +93,14 @@ def _hour(words: Sequence[str]) -> int | None:
 
 
 #: The hours of the parts of the day a time is said in: the morning before noon, the afternoon
-#: from noon, the evening after the noon hour (noon is in no evening, and midnight, "12 at
+#: from noon to seven (Amazon's slot type reference names the afternoon, AF, but gives it no
+#: hours; seven is where Duckling's English afternoon ends, and "11 in the afternoon" is no
+#: 23:00), the evening after the noon hour (noon is in no evening, and midnight, "12 at
 #: night", no more), the night from five in the evening ("5 at night" is 17:00) to five in the
-#: morning ("4 at night" 04:00).
+#: morning ("4 at night" 04:00). companions.py's `_in_part` holds the same hours.
 _PART_HOURS: Final = {
     "morning": range(12),
-    "afternoon": range(12, 24),
+    "afternoon": range(12, 19),
     "evening": range(13, 24),
     "night": (*range(17, 24), *range(5)),
 }
