@@ -24,6 +24,7 @@ from alexaskill.understanding import (
     model_from_skill,
     supported_locales,
 )
+from alexaskill.understanding.matcher import SpanCache
 
 MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
 NOW = datetime.datetime(2026, 11, 29, 12, 0)
@@ -302,6 +303,32 @@ def test_without_a_fallback_intent_the_closest_intent_is_sent() -> None:
     assert understood.intent == "Track"
     assert understood.fallback
     assert "no AMAZON.FallbackIntent" in understood.explain()
+
+
+def test_the_closest_intent_carries_its_match_score() -> None:
+    # Without AMAZON.FallbackIntent the closest intent was sent with score 0.0, the match's
+    # score dropped when the understanding was rebuilt as a fallback: a reading no sample is
+    # close to scored above a poor one (the closest's score is below 0 here).
+    model = InteractionModel.from_json(
+        {
+            "languageModel": {
+                "invocationName": "tracker",
+                "intents": [
+                    {"name": "Track", "samples": ["track my parcel"]},
+                    {"name": "Cancel", "samples": ["cancel my subscription"]},
+                ],
+            }
+        }
+    )
+    understander = Understander(model)
+    said = "parcel status please"
+    closest = understander.matcher.closest(SpanCache(understander.tokens(said), NOW))
+    assert closest is not None and closest.sample.text == "track my parcel"
+    assert closest.score != 0.0
+    understood = understander.understand(said, now=NOW)
+    assert (understood.intent, understood.fallback) == ("Track", True)
+    assert understood.sample == "track my parcel"
+    assert understood.score == closest.score
 
 
 def test_fallback_sensitivity_asks_loose_matches_for_more() -> None:

@@ -24,6 +24,7 @@ import datetime
 import functools
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Final
 
 from ..exceptions import ConfigurationError
@@ -336,21 +337,16 @@ class Understander:
         closest = self.matcher.closest(spans)
         if closest is not None:
             understood = self._from_match(text, closest, notes)
-            return Understanding(
-                understood.utterance,
-                understood.request,
-                understood.kind,
-                understood.intent,
-                understood.sample,
-                understood.slots,
-                False,
-                True,
+            # Every field of the closest reading (its score too), only marked as a fallback.
+            return replace(
+                understood,
+                exact=False,
+                fallback=True,
                 notes=(
                     *understood.notes,
                     f"{why_no_reading(spans)} and the model has no AMAZON.FallbackIntent: "
                     "Alexa sends the closest intent",
                 ),
-                fills=understood.fills,
             )
         return self._fallback_intent(
             text, (*notes, "nothing matched, and the model has no AMAZON.FallbackIntent")
