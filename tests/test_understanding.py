@@ -331,6 +331,27 @@ def test_the_closest_intent_carries_its_match_score() -> None:
     assert understood.score == closest.score
 
 
+def test_without_a_fallback_intent_words_no_sample_shares_say_nothing_matched() -> None:
+    # No sample shares a word with the utterance, so there is no closest intent either: the
+    # fallback request goes out, and its one note says why (nothing matched, no fallback intent).
+    model = InteractionModel.from_json(
+        {
+            "languageModel": {
+                "invocationName": "tracker",
+                "intents": [
+                    {"name": "Track", "samples": ["track my parcel"]},
+                    {"name": "Cancel", "samples": ["cancel my subscription"]},
+                ],
+            }
+        }
+    )
+    understood = Understander(model).understand("what is the capital of france", now=NOW)
+    assert (understood.intent, understood.fallback) == ("AMAZON.FallbackIntent", True)
+    note = "nothing matched, and the model has no AMAZON.FallbackIntent"
+    assert understood.notes == (note,)
+    assert f"note: {note}" in understood.explain()
+
+
 def test_fallback_sensitivity_asks_loose_matches_for_more() -> None:
     data = json.loads(MODEL_FILE.read_text())
     loose = Understander(InteractionModel.from_json(data))
