@@ -5,29 +5,28 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable
-from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final
 
 from . import messages
+from .apologising import APOLOGY as APOLOGY
+from .apologising import Answer as Answer
+from .apologising import Apologising
+from .apologising import failed_request_id as failed_request_id
 from .asking_again import Question, ask_again, encode_question
 from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
-from .handler_bugs import as_raised, failed_in, handler_bug, let_through_by, no_handler, not_a_reply
+from .handler_bugs import failed_in, handler_bug, no_handler, not_a_reply
 from .late_results import LateResult, report_late
 from .leaving import LEAVING, ended, kept_ended, unhandled
 from .log_repeats import Repeats
 from .models import Envelope, IntentRequest, LaunchRequest, Request
-from .registration import Registration
 from .responses import AskForPermissionsConsentCard, Response, ask, encode_response, speak
-from .responses.encoding import no_reply_carries
-from .rules import check_reply, failure_reply
+from .rules import check_reply
 from .store.attributes import check_saves
 
 if TYPE_CHECKING:
     from .dialog_model import DialogSlot
-    from .i18n import Translations
 
 __all__ = [
     "APOLOGY",
@@ -42,24 +41,13 @@ __all__ = [
 logger = logging.getLogger("alexaskill")
 
 _PROBE: Final = "CanFulfillIntentRequest"
-#: The requestId of the request whose handler failed, while `on_handler_error` is told.
-_FAILED_REQUEST: Final[ContextVar[str]] = ContextVar("alexaskill_failed_request", default="")
-
-
-def failed_request_id() -> str:
-    """In an ``on_handler_error`` listener: the ``requestId`` of the request whose handler
-    raised (a server answers others meanwhile); "" anywhere else."""
-    return _FAILED_REQUEST.get()
-
 
 # What the framework says by itself, in English (`alexaskill.messages` documents each); a
-# request in another language hears it in that language.
-APOLOGY: Final = messages.APOLOGY
+# request in another language hears it in that language. (APOLOGY: `alexaskill.apologising`.)
 SLOT_PROMPT: Final = messages.SLOT_PROMPT
 PERMISSION_PROMPT: Final = messages.PERMISSION_PROMPT
 UNHANDLED: Final = messages.UNHANDLED
 
-_APOLOGY_BODY: Final = encode_response(speak(APOLOGY))
 #: Seconds between two ERROR lines of one store failure (the same message).
 STORE_FAILURE_EVERY: Final = 10.0
 
@@ -94,21 +82,9 @@ def _note_overrun(call: Call, deadline: float, handler: Handler) -> None:
         call.caught = handler
 
 
-class Answer(NamedTuple):
-    """An encoded response envelope, and how it came about (for the request's log line)."""
-
-    body: bytes
-    #: "ok", "unhandled", "before_request" (a before-request hook answered), "exception_handler",
-    #: "slot_retry", "permission_consent", "handler_error" or "deadline".
-    outcome: str
-
-
-class Answering(Registration):
+class Answering(Apologising):
     """How a `Skill` answers a decoded envelope with what was registered (no I/O, no deadline)."""
 
-    # Set by `Skill.__init__` (documented there).
-    translations: Translations | None
-    on_handler_error: Callable[[Exception], None] | None
     def_handlers: str
     #: When each store failure's ERROR line was said (`STORE_FAILURE_EVERY`).
     _store_failures_said: Repeats
@@ -449,71 +425,8 @@ class Answering(Registration):
         self._tell(exc, call.envelope)
         return Answer(self._apology_body(call), "handler_error")
 
-    def _said_too_large(self, call: Call, exc: Exception) -> bool:
-        """Whether ``exc`` comes of session attributes that came too large for any reply (the
-        handler is not to blame): then said in one WARNING line, without a traceback."""
-        if not isinstance(exc, ResponseError) or not call.has_session:
-            return False
-        session = call.envelope.raw.get("session")  # (as the request brought them)
-        brought = session.get("attributes") if isinstance(session, dict) else None
-        why = no_reply_carries(call.session_attributes, brought)
-        if why is not None:
-            request = call.envelope.request
-            where = f"{request.type} {getattr(getattr(request, 'intent', None), 'name', '')}"
-            logger.warning("%s: %s; the apology answers, ending the session", where.rstrip(), why)
-        return why is not None
-
-    def _apology_for(self, envelope: Envelope, exc: BaseException) -> Answer:
-        """The apology, logged as a handler's failure, for ``exc``: a `BaseException` that left
-        the answering of ``envelope`` (a KeyboardInterrupt taken for a Ctrl-C, one an exception
-        handler raised), or a reply's `ResponseError`. For AWS Lambda (`as_raised`)."""
-        failure = as_raised(exc)
-        request = envelope.request
-        intent = getattr(getattr(request, "intent", None), "name", "") or ""
-        who = let_through_by()  # (the handler, a hook...), named as in `_recover`'s line
-        where = f"{request.type} {intent}".rstrip() + (f" ({who})" if who else "")
-        logger.error("handler failed for %s", where, exc_info=failure)
-        self._tell(failure, envelope)
-        return Answer(self._apology_body(Call(envelope)), "handler_error")
-
     def _declared_slot(self, intent: str | None, slot: str) -> DialogSlot | None:
         """The dialog declaration of ``slot`` of ``intent``, if its handler declared one."""
         declaration = None if intent is None else self.intent_declarations.get(intent)
         dialog = None if declaration is None else declaration.dialog
         return None if dialog is None else dialog.slots.get(slot)
-
-    def _say(self, message: str, request: Request) -> str:
-        """One of the framework's sentences, in the request's language (`alexaskill.messages`)."""
-        locale = request.locale
-        if self.translations is None and (not locale or locale.startswith("en")):
-            return message
-        return messages.spoken(message, locale, self.translations)
-
-    @staticmethod
-    def _silent_reply(call: Call) -> Response | None:
-        """The reply to a failure where Alexa takes no speech (`failure_reply`), else None."""
-        envelope = call.envelope
-        return failure_reply(envelope.request, in_session=envelope.session is not None)
-
-    def _apology_body(self, call: Call) -> bytes:
-        """The spoken apology, or the silent reply where Alexa takes no speech."""
-        reply = self._silent_reply(call)
-        if reply is not None:
-            return encode_response(reply)
-        apology = self._say(APOLOGY, call.envelope.request)
-        return _APOLOGY_BODY if apology == APOLOGY else encode_response(speak(apology))
-
-    def _tell(self, exc: Exception, envelope: Envelope) -> None:
-        listener = self.on_handler_error
-        if listener is not None:
-            token = _FAILED_REQUEST.set(envelope.request.request_id)
-            try:
-                listener(exc)
-            except BaseException as failure:
-                # An error reporter whose service is down: the user still hears the apology
-                # (it made the answer a 500; on Lambda, a failed invocation).
-                if not isinstance(failure, Exception) and handler_bug(failure) is None:
-                    raise
-                logger.error("the on_handler_error listener failed", exc_info=failure)
-            finally:
-                _FAILED_REQUEST.reset(token)
