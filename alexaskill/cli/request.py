@@ -12,30 +12,15 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import functools
 import json
 import re
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from collections.abc import Collection, Mapping
+from typing import Any, Final, TextIO
 
-from .common import (
-    UsageError,
-    alexa_locale,
-    as_list,
-    help_text,
-    load_understanding_model,
-    model_source,
-    pairs,
-)
+from .common import UsageError, alexa_locale, as_list, help_text, pairs
 from .inputs import MODEL, failed_playback, given_skill_id, loads_once
+from .request_model import from_model
 from .request_origin import sent_from, skill_id_for
-
-if TYPE_CHECKING:
-    from ..app import Skill
-
-#: Resolves a slot's value (``resolve(slot, value)``): the ``resolutions`` Alexa sends, or None.
-Resolve = Callable[[str, str], Mapping[str, Any] | None]
 
 #: The dialog states Alexa sends (with an intent of the dialog model only): the same as
 #: `alexaskill.testing.requests.DIALOG_STATES`, named here so that building the command line's
@@ -157,19 +142,6 @@ def _audio_event(request_type: str, fields: dict[str, Any], interfaces: tuple[st
     failed_playback(request_type, fields)  # (its error, and the state before it)
 
 
-@dataclass
-class _FromModel:
-    """What ``--model`` says of the request: its skill (the APP's, for `skill_id_for`) and
-    locale, and of an intent, what resolves its slot values, its slots (Alexa sends them all)
-    and its dialog state."""
-
-    skill: Skill | None
-    locale: str
-    resolve: Resolve | None = None
-    defined: tuple[str, ...] = ()
-    dialog_state: str | None = None
-
-
 def _meant_type(request_type: str) -> str:
     """A hint naming the known request type ``request_type`` is likely a typo of, or ""."""
     import difflib
@@ -191,60 +163,6 @@ def _app_hint(request_type: str) -> str:
     return (
         "; request takes no APP, it writes a request to stdout: give the APP with --model, "
         "or send requests to it with alexaskill replay APP FILE or alexaskill chat APP"
-    )
-
-
-def _from_model(
-    args: argparse.Namespace, intent: str | None, slots: Mapping[str, Any], *, can_fulfill: bool
-) -> _FromModel:
-    """With ``--model``: the skill id the APP names and the locale and, for an intent, the
-    model's intent and slots checked; else the defaults and ``--dialog-state`` as given.
-
-    A CanFulfillIntentRequest (``can_fulfill``) asks outside any dialog, with the slots heard
-    only (Amazon's example): no dialogState, and no unfilled slots added."""
-    if args.model is None:
-        return _FromModel(None, args.locale or "en-US", dialog_state=args.dialog_state)
-    if intent is None:
-        # A LaunchRequest, a SessionEndedRequest, …: Alexa needs no understanding to send them,
-        # so no model is built (a locale with no samples yet can still be opened).
-        locale, skill = model_source(args.model, locale=args.locale)
-        return _FromModel(skill, locale)
-    model, locale, skill = load_understanding_model(args.model, locale=args.locale, invocation=None)
-    found = next((each for each in model.intents if each.name == intent), None)
-    if found is None:
-        names = ", ".join(
-            each.name for each in model.intents if not each.name.startswith("AMAZON.")
-        )
-        raise UsageError(
-            f"--intent: the model has no intent {intent!r} (its intents: {names or 'none'})"
-        )
-    for name in slots:
-        if found.slot(name) is None:
-            have = ", ".join(slot.name for slot in found.slots) or "none"
-            raise UsageError(f"--slot: intent {intent!r} has no slot {name!r} (its slots: {have})")
-    # Alexa sends dialogState with an intent of the dialog model, and only then: the first
-    # one, as client.intent sends it (`dialog_state_for`), unless --dialog-state gives one.
-    dialog_state = args.dialog_state
-    if intent in model.dialog and not can_fulfill:
-        from ..testing.requests import dialog_state_for
-
-        dialog_state = dialog_state_for(intent, dialog_state, model.dialog[intent].delegation)
-    elif dialog_state is not None:
-        raise UsageError(
-            f"--dialog-state: intent {intent} is not in the model's dialog, and Alexa sends "
-            "dialogState only for an intent it has: drop --dialog-state"
-        )
-    skill_id = skill_id_for(args.skill_id, skill)
-    from ..understanding import Understander
-
-    # Resolving needs no language: a locale understanding does not know resolves all the same.
-    understander = Understander(model, locale=locale, skill_id=skill_id, resolve_only=True)
-    return _FromModel(
-        skill,
-        locale,
-        functools.partial(understander.resolutions, intent),
-        () if can_fulfill else tuple(slot.name for slot in found.slots),
-        dialog_state,
     )
 
 
@@ -400,7 +318,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"{request_type} requests carry no dialogState; drop --dialog-state")
     if args.model is None and args.intent is not None:  # (else the model's names are checked)
         _check_names(args.intent, slots)
-    known = _from_model(args, args.intent, slots, can_fulfill=request_type != "IntentRequest")
+    known = from_model(args, args.intent, slots, can_fulfill=request_type != "IntentRequest")
     if request_type == "CanFulfillIntentRequest":
         fields.update(can_fulfill_fields(args.intent, slots, known.resolve))
     elif args.intent is not None:
