@@ -17,6 +17,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
+# The --url helpers, still importable from here (`alexaskill.cli.url_answers` holds them).
+from .url_answers import is_local_url as is_local_url
+from .url_answers import refused_dev_key as refused_dev_key
+from .url_answers import unreachable as unreachable
+
 if TYPE_CHECKING:
     from ..app import Skill
     from ..understanding import InteractionModel, Understander
@@ -455,60 +460,3 @@ def make_understander(model: InteractionModel, locale: str, skill_id: str) -> Un
         return Understander(model, locale=locale, skill_id=skill_id)
     except ConfigurationError as exc:
         raise UsageError(str(exc)) from None
-
-
-# --- Alexa's service APIs for the commands that talk to a skill (replay, chat) --------------
-
-
-def refused_dev_key(status: int, reason: str | None) -> bool:
-    """Whether a server refused a request signed with the development key for its signature."""
-    return status == 400 and (reason or "").startswith(("certificate", "signature"))
-
-
-def unreachable(url: str, exc: Exception, app: str, *, timeout: float) -> UsageError:
-    """The error for a ``--url`` that no request reached: TLS refused it, nothing listens, or
-    no connection was made within ``timeout`` seconds (a host that is down, a firewall)."""
-    import ssl
-
-    import httpx
-
-    if isinstance(exc, httpx.ConnectTimeout):
-        # Nothing answered the connection: not a server that is slow to answer a request.
-        return UsageError(
-            f"cannot connect to {url}: no connection within {timeout:g} s (is the host up, "
-            "and is its port open to this machine?)"
-        )
-    cause: BaseException | None = exc
-    while cause is not None and not isinstance(cause, ssl.SSLError):
-        cause = cause.__cause__ or cause.__context__
-    if isinstance(cause, ssl.SSLCertVerificationError):
-        return UsageError(
-            f"cannot connect to {url}: its TLS certificate is not trusted "
-            f"({cause.verify_message}); for a certificate of your own, name it in SSL_CERT_FILE"
-        )
-    if cause is not None:
-        return UsageError(f"cannot connect to {url}: TLS failed ({cause.reason or cause})")
-    return UsageError(
-        f"cannot connect to {url}: is the server running? Start it with "
-        f"`alexaskill serve {app} --dev`"
-    )
-
-
-def is_local_url(url: str) -> bool:
-    """Whether ``url`` names this machine: ``localhost``, a loopback address (also written as
-    IPv4-mapped IPv6), or the unspecified address a server prints when it listens on every
-    interface (``0.0.0.0``, ``::``), which a connection takes to this machine."""
-    import ipaddress
-    from urllib.parse import urlsplit
-
-    from ..alexa_api import is_loopback
-
-    host = urlsplit(url).hostname
-    if host == "localhost" or is_loopback(host):
-        return True
-    try:
-        address = ipaddress.ip_address(host or "")
-    except ValueError:
-        return False
-    mapped = getattr(address, "ipv4_mapped", None)  # (::ffff:127.0.0.1: not loopback to 3.11)
-    return address.is_unspecified or (mapped is not None and mapped.is_loopback)

@@ -1,16 +1,20 @@
-"""``chat --url`` and ``replay --url``: a server's answer that is no response envelope (a web
-page, a redirect), worded once for both commands."""
+"""``chat --url`` and ``replay --url``: the server they name, worded once for both commands:
+an answer that is no response envelope (a web page, a redirect), a server no request reached,
+one that refused the development key, and whether the URL names this machine.
+
+Imports nothing of the command line as it loads: `alexaskill.cli.common` gives its names too.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .inputs import shown_url
-
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["not_json", "redirect_reason"]
+    from .common import UsageError
+
+__all__ = ["is_local_url", "not_json", "redirect_reason", "refused_dev_key", "unreachable"]
 
 
 def not_json(response: httpx.Response) -> str:
@@ -25,6 +29,8 @@ def redirect_reason(response: httpx.Response, command: str) -> str | None:
     """For a redirect (a 3xx with a ``Location``), where it points (resolved against the URL
     asked, a password in it shown as ``***``) and that ``command`` does not follow it; else
     None."""
+    from .inputs import shown_url
+
     location = response.headers.get("Location")
     if not response.is_redirect or location is None:
         return None
@@ -36,3 +42,59 @@ def redirect_reason(response: httpx.Response, command: str) -> str | None:
         f"a redirect to {shown_url(target)}, which {command} --url does not follow: give that "
         "URL to --url if the skill is served there"
     )
+
+
+def refused_dev_key(status: int, reason: str | None) -> bool:
+    """Whether a server refused a request signed with the development key for its signature."""
+    return status == 400 and (reason or "").startswith(("certificate", "signature"))
+
+
+def unreachable(url: str, exc: Exception, app: str, *, timeout: float) -> UsageError:
+    """The error for a ``--url`` that no request reached: TLS refused it, nothing listens, or
+    no connection was made within ``timeout`` seconds (a host that is down, a firewall)."""
+    import ssl
+
+    import httpx
+
+    from .common import UsageError
+
+    if isinstance(exc, httpx.ConnectTimeout):
+        # Nothing answered the connection: not a server that is slow to answer a request.
+        return UsageError(
+            f"cannot connect to {url}: no connection within {timeout:g} s (is the host up, "
+            "and is its port open to this machine?)"
+        )
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, ssl.SSLError):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return UsageError(
+            f"cannot connect to {url}: its TLS certificate is not trusted "
+            f"({cause.verify_message}); for a certificate of your own, name it in SSL_CERT_FILE"
+        )
+    if cause is not None:
+        return UsageError(f"cannot connect to {url}: TLS failed ({cause.reason or cause})")
+    return UsageError(
+        f"cannot connect to {url}: is the server running? Start it with "
+        f"`alexaskill serve {app} --dev`"
+    )
+
+
+def is_local_url(url: str) -> bool:
+    """Whether ``url`` names this machine: ``localhost``, a loopback address (also written as
+    IPv4-mapped IPv6), or the unspecified address a server prints when it listens on every
+    interface (``0.0.0.0``, ``::``), which a connection takes to this machine."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    from ..alexa_api import is_loopback
+
+    host = urlsplit(url).hostname
+    if host == "localhost" or is_loopback(host):
+        return True
+    try:
+        address = ipaddress.ip_address(host or "")
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)  # (::ffff:127.0.0.1: not loopback to 3.11)
+    return address.is_unspecified or (mapped is not None and mapped.is_loopback)
