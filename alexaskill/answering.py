@@ -354,8 +354,11 @@ class Answering(Apologising):
                 await self._save(made, call)  # once the reply is good, as in _answer
                 return Answer(body, "exception_handler")
             except Exception as failure:
-                if not self._said_too_large(call, failure):
-                    logger.exception("exception handler %s failed", handler.name)
+                failed = f"exception handler {handler.name} failed"
+                if not self._said_too_large(call, failure) and not self._said_too_deep(
+                    call, failure, failed
+                ):
+                    logger.exception(failed)
                 self._tell(failure, call.envelope)
                 return Answer(self._apology_body(call), "handler_error")
             except BaseException as escaped:
@@ -404,8 +407,11 @@ class Answering(Apologising):
             try:
                 return Answer(encode_question(question, call), outcome)
             except ResponseError as failure:
-                if not self._said_too_large(call, failure):
-                    logger.exception("session attributes do not encode")
+                failed = "session attributes do not encode"
+                if not self._said_too_large(call, failure) and not self._said_too_deep(
+                    call, failure, failed
+                ):
+                    logger.exception(failed)
                 self._tell(failure, call.envelope)
                 return Answer(self._apology_body(call), "handler_error")
         request = call.envelope.request
@@ -421,7 +427,8 @@ class Answering(Apologising):
         elif not self._said_too_large(call, exc):
             who = failed_in(self.registry, call.running)
             where = f"{request.type} {intent}".rstrip() + (f" ({who})" if who else "")
-            logger.error("handler failed for %s", where, exc_info=exc)
+            if not self._said_too_deep(call, exc, f"handler failed for {where}"):
+                logger.error("handler failed for %s", where, exc_info=exc)
         self._tell(exc, call.envelope)
         return Answer(self._apology_body(call), "handler_error")
 

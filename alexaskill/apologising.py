@@ -15,7 +15,7 @@ from .handler_bugs import as_raised, handler_bug, let_through_by
 from .models import Envelope, Request
 from .registration import Registration
 from .responses import Response, encode_response, speak
-from .responses.encoding import no_reply_carries
+from .responses.encoding import nested_too_deep, no_reply_carries
 from .rules import failure_reply
 
 if TYPE_CHECKING:
@@ -71,6 +71,20 @@ class Apologising(Registration):
             where = f"{request.type} {getattr(getattr(request, 'intent', None), 'name', '')}"
             logger.warning("%s: %s; the apology answers, ending the session", where.rstrip(), why)
         return why is not None
+
+    def _said_too_deep(self, call: Call, exc: Exception, failed: str) -> bool:
+        """Whether ``exc`` is the `ResponseError` of a reply whose session attributes nest too
+        deeply for the session's next request to bring them back (`nested_too_deep`): then
+        said in one ERROR line, ``failed`` and the reason, without a traceback (it would show
+        alexaskill's encoder, not the handler's code: the fault is the data the handler
+        stored, and the reason names it)."""
+        if not isinstance(exc, ResponseError) or not call.has_session:
+            return False
+        why = nested_too_deep(call.session_attributes, call.envelope)
+        if why is None or str(exc) != why:  # (another ResponseError: a traceback may help)
+            return False
+        logger.error("%s: %s", failed, why)
+        return True
 
     def _apology_for(self, envelope: Envelope, exc: BaseException) -> Answer:
         """The apology, logged as a handler's failure, for ``exc``: a `BaseException` that left

@@ -89,7 +89,10 @@ def test_session_attributes_no_next_request_can_bring_back_are_refused(
     """A handler's session attributes nested 980 levels deep went out, encoded from a fresh
     stack, and the session's next request, which brings them back, was refused (400: nested
     past what the decoder takes where the request arrives): the skill broke its own next turn,
-    unseen. The handler's reply is refused now, in its name: the user hears the apology."""
+    unseen. The handler's reply is refused now, in its name: the user hears the apology.
+
+    Said in one ERROR line that names the request and the depth, without a traceback: it ran
+    through alexaskill's encoder, not the handler's code; the fault is the data it stored."""
     with (
         caplog.at_level(logging.INFO, logger="alexaskill"),
         TestClient(_deep_skill(depth), raise_handler_errors=False) as client,
@@ -102,9 +105,43 @@ def test_session_attributes_no_next_request_can_bring_back_are_refused(
         assert f"nested {depth} levels" in said and "next request" in said, said
         assert client.intent("Next").speech == "next"  # (a new session: nothing refused)
     (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
-    assert line.exc_info is not None and f"nested {depth} levels" in str(line.exc_info[1])
+    said = line.getMessage()
+    assert line.levelno == logging.ERROR and line.exc_info is None, said
+    assert said.startswith("handler failed for IntentRequest Deep: "), said
+    assert f"sessionAttributes is nested {depth} levels" in said, said
+    assert "\n" not in logging.Formatter().format(line)  # one line: no traceback
     with TestClient(_deep_skill(depth)) as client, pytest.raises(ResponseError, match="nested"):
         client.intent("Deep")  # (raised to the test, as a handler's failure is)
+
+
+def test_attributes_an_exception_handler_nests_too_deep_are_said_in_one_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """As a handler's, the session attributes an exception handler stores too deep for the
+    next request refuse its reply in one ERROR line naming it and the depth: a traceback of
+    alexaskill's encoder said nothing of the exception handler's code."""
+    skill = _deep_skill(1)
+
+    @skill.intent("Fails")
+    def fails() -> Response:
+        raise LookupError("no such thing")
+
+    @skill.exception(LookupError)
+    def recover(exc: LookupError, session: Session) -> Response:
+        session.attributes.update(_nested_dicts(980))
+        return speak("recovered", end_session=False)
+
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        assert client.intent("Fails").speech == APOLOGY
+    (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
+    said = line.getMessage()
+    assert line.levelno == logging.ERROR and line.exc_info is None, said
+    assert said.startswith("exception handler "), said
+    assert "recover failed: sessionAttributes is nested 980 levels" in said, said
+    assert "\n" not in logging.Formatter().format(line)
 
 
 def test_the_test_client_sends_an_envelope_nested_deep_from_a_deep_test() -> None:

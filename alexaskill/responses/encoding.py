@@ -22,6 +22,7 @@ __all__ = [
     "MAX_ATTRIBUTES_NESTING",
     "MAX_RESPONSE_BYTES",
     "encode_response",
+    "nested_too_deep",
     "no_reply_carries",
 ]
 
@@ -227,21 +228,31 @@ def _encoded_afresh(
 
 
 def _check_nesting(attributes: dict[str, Any], answered: Envelope | None) -> None:
-    """`ResponseError` if ``attributes`` nest deeper than `MAX_ATTRIBUTES_NESTING` and than
-    those the request ``answered`` brought: Alexa's next request would bring them back and be
-    refused where it arrives (HTTP 400), the session broken. What a request brought, it can
-    bring back (its server took them)."""
+    """`ResponseError` if ``attributes`` nest too deeply for a reply (`nested_too_deep`)."""
+    why = nested_too_deep(attributes, answered)
+    if why is not None:
+        raise ResponseError(why) from None  # (not the RecursionError that sent the reply here)
+
+
+def nested_too_deep(attributes: Any, answered: Envelope | None) -> str | None:
+    """Why no reply may carry the session ``attributes`` (a dict), if they nest deeper than
+    `MAX_ATTRIBUTES_NESTING` and than those the request ``answered`` brought: Alexa's next
+    request would bring them back and be refused where it arrives (HTTP 400), the session
+    broken. None if they may. What a request brought, it can bring back (its server took
+    them). The `ResponseError` of a reply refused for them says this, word for word."""
+    if not isinstance(attributes, dict):
+        return None
     nested = _nesting(attributes)
     if nested <= MAX_ATTRIBUTES_NESTING:
-        return
+        return None
     if answered is not None:
         session = answered.raw.get("session")  # (the attributes as they came, not as changed)
         if isinstance(session, dict) and nested <= _nesting(session.get("attributes")):
-            return
-    raise ResponseError(
+            return None
+    return (
         f"sessionAttributes is nested {nested} levels, past the {MAX_ATTRIBUTES_NESTING} that "
         "Alexa's next request can carry back to the skill (it would be refused as malformed)"
-    ) from None  # (not the RecursionError that sent the reply here)
+    )
 
 
 def _nesting(value: Any) -> int:
