@@ -16,15 +16,26 @@ What it reproduces, from the runtime interface client (awslambdaric 4.x, ``boots
   standard output or error is cut into events at each newline (`stream_events`);
 - an invocation: the id set, ``handler(event, context)`` called with a context that has
   ``aws_request_id`` and ``get_remaining_time_in_millis``, and an ``Exception`` that gets out
-  logged as one ERROR frame and reported as the invocation's error.
+  logged as one ERROR frame and reported as the invocation's error;
+- the answer encoded as the runtime posts it (``lambda_runtime_marshaller``'s
+  ``marshal_response``, called in the frame that called the handler): bytes as they are,
+  anything else as JSON by its ``Encoder``, ASCII only but on the python3.12 and 3.13 runtimes;
+  an answer that does not encode (not JSON, or nested too deep for the frames left) fails the
+  invocation with ``Runtime.MarshalError``, logged as one ERROR frame without a traceback.
+  awslambdaric's encoder is simplejson's (``use_decimal=False``, a Decimal written as its
+  digits); this is the standard library's, which Python counts against the recursion limit
+  the same way, a level a frame (a Decimal here is written as a float).
 
 ``tests/test_log_lambda.py`` says how it was compared with the real runtime client.
 """
 
 from __future__ import annotations
 
+import decimal
 import json
 import logging
+import math
+import os
 import time
 import traceback
 import uuid
@@ -89,6 +100,38 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(result, ensure_ascii=False, default=str) + "\n"
 
 
+#: The runtimes whose encoder writes non-ASCII characters as they are (awslambdaric's
+#: ``lambda_marshaller_ensure_ascii_false``); the others escape them (``\u00a3``).
+_UNESCAPED_RUNTIMES = frozenset(("AWS_Lambda_python3.12", "AWS_Lambda_python3.13"))
+
+
+class _Encoder(json.JSONEncoder):
+    """awslambdaric's ``Encoder``, on the standard library's json."""
+
+    def __init__(self) -> None:
+        unescaped = os.environ.get("AWS_EXECUTION_ENV") in _UNESCAPED_RUNTIMES
+        super().__init__(ensure_ascii=not unescaped)
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, decimal.Decimal):
+            return math.nan if o.is_nan() else float(o)
+        return super().default(o)
+
+
+class _MarshalError(Exception):
+    """awslambdaric's ``FaultException`` of an answer it could not encode."""
+
+
+def _marshal(answer: Any) -> bytes | str:
+    """The answer as the runtime posts it (``LambdaMarshaller.marshal_response``)."""
+    if isinstance(answer, bytes):
+        return answer
+    try:
+        return _Encoder().encode(answer)
+    except Exception as exc:
+        raise _MarshalError(f"Unable to marshal response: {exc}") from None
+
+
 @dataclass
 class Context:
     """The ``context`` the runtime passes: the part a handler reads."""
@@ -108,6 +151,8 @@ class Runtime:
     log_level: str | None = None
     frames: list[Frame] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    #: The answers posted to Lambda, as encoded (`_marshal`), one an invocation that did not fail.
+    posted: list[bytes | str] = field(default_factory=list)
     request_id: str = ""
 
     def install(self) -> None:
@@ -146,10 +191,19 @@ class Runtime:
     def invoke(
         self, handler: Callable[[Any, Any], Any], event: Any, *, remaining_ms: int = 7000
     ) -> Any:
-        """One invocation: the answer, or None when it failed (the error in `errors`)."""
+        """One invocation: the handler's answer, once encoded as the runtime posts it (in
+        `posted`), or None when it failed (the error in `errors`)."""
         self.request_id = str(uuid.uuid4())
         try:
-            return handler(event, Context(self.request_id, remaining_ms))
+            answer = handler(event, Context(self.request_id, remaining_ms))
+            self.posted.append(_marshal(answer))  # (in this frame, as the runtime's)
+            return answer
+        except _MarshalError as exc:
+            # (No traceback: awslambdaric's fault has none, its frame's "Traceback" line alone.)
+            lines = [f"[ERROR] Runtime.MarshalError: {exc}", "Traceback (most recent call last):"]
+            self.frames.append(Frame("ERROR", "\n".join(lines)))
+            self.errors.append({"errorType": "Runtime.MarshalError", "errorMessage": str(exc)})
+            return None
         except Exception as exc:
             lines = [f"[ERROR] {type(exc).__name__}: {exc}", "Traceback (most recent call last):"]
             lines += [line.rstrip("\n") for line in traceback.format_tb(exc.__traceback__)]

@@ -131,6 +131,30 @@ def invoke_both(runtime: Runtime) -> tuple[str, str]:
     return launched, runtime.request_id
 
 
+def test_the_runtime_posts_the_answer_encoded_as_awslambdaric_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The stand-in gave back the handler's answer as it was, never encoded: an answer the
+    real runtime cannot send (not JSON, or nested too deep for the frames it encodes in)
+    passed here, where awslambdaric fails the invocation (``Runtime.MarshalError``). Encoded
+    now as its ``marshal_response`` does, in the frame that called the handler."""
+    runtime = Runtime()
+    monkeypatch.setenv("AWS_EXECUTION_ENV", "AWS_Lambda_python3.11")
+    assert runtime.invoke(lambda event, context: {"price": "£1"}, {}) == {"price": "£1"}
+    monkeypatch.setenv("AWS_EXECUTION_ENV", "AWS_Lambda_python3.12")  # (its own unescaped)
+    runtime.invoke(lambda event, context: {"price": "£1"}, {})
+    assert runtime.invoke(lambda event, context: b"\x00raw", {}) == b"\x00raw"
+    assert runtime.posted == ['{"price": "\\u00a31"}', '{"price": "£1"}', b"\x00raw"]
+    assert runtime.errors == [] and runtime.frames == []
+    assert runtime.invoke(lambda event, context: {"seen": {"a"}}, {}) is None
+    why = "Unable to marshal response: Object of type set is not JSON serializable"
+    assert runtime.errors == [{"errorType": "Runtime.MarshalError", "errorMessage": why}]
+    assert runtime.messages() == [
+        f"[ERROR] Runtime.MarshalError: {why}\nTraceback (most recent call last):"
+    ]
+    assert len(runtime.posted) == 3  # (nothing posted for the failed invocation)
+
+
 def test_records_go_to_the_runtimes_handler_one_frame_each_with_the_request_id(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
