@@ -155,3 +155,22 @@ def test_the_test_client_sends_an_envelope_nested_deep_from_a_deep_test() -> Non
         envelope["session"]["attributes"] = _nested_dicts(960)
         result = _nested_calls(50, client.send_envelope, envelope)
         assert (result.status_code, result.speech) == (200, "next")
+
+
+def test_the_test_client_gives_back_a_request_nested_deep_from_a_deep_test() -> None:
+    """``send_envelope`` copied the request it sent into its result with json.loads(json.dumps())
+    in the test's frames: from a test 50 calls deep, a request field nested 950 levels, which
+    the skill's server took and answered, raised RecursionError out of ``send_envelope`` once
+    answered, the answer lost to the test. Copied from a fresh stack now when it must be."""
+    skill = _deep_skill(1)
+    with TestClient(skill) as client:
+        envelope = client.factory.intent("Next")
+        envelope["request"]["extra"] = _nested_dicts(950)
+        result = _nested_calls(50, client.send_envelope, envelope)
+        assert (result.status_code, result.speech) == (200, "next")
+        assert result.request is not None and result.request is not envelope["request"]
+        assert result.request["requestId"] == envelope["request"]["requestId"]
+        value, depth = result.request["extra"], 0
+        while isinstance(value, dict):
+            depth, value = depth + 1, value["a"]
+        assert (depth, value) == (950, 1)

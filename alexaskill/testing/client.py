@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as _dt
-import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,7 @@ from .options import (
     checked_clock,
     checked_id,
     checked_player,
+    copied,
     envelope_body,
 )
 from .pki import TestPKI
@@ -362,7 +362,7 @@ class TestClient(Talking):
             raise
         request = envelope.get("request")
         if isinstance(request, Mapping):
-            result = dataclasses.replace(result, request=json.loads(json.dumps(request)))
+            result = dataclasses.replace(result, request=copied(request))
             self.last = result
         self._answered(envelope, result)
         return result

@@ -1,7 +1,8 @@
 """What `TestClient` takes: the type of the ``skill_client`` fixture, the keyword check, the
 intent `TestClient.send` needs (`check_intent_named`), the device's requests
 (`check_sent_by_device`), its clock, ids and player (`checked_clock`, `checked_id`,
-`checked_player`), the envelope it sends as it is (`envelope_body`)."""
+`checked_player`), the envelope it sends as it is (`envelope_body`), and the request it gives
+back with the answer (`copied`)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ __all__ = [
     "checked_clock",
     "checked_id",
     "checked_player",
+    "copied",
     "envelope_body",
 ]
 
@@ -197,3 +199,19 @@ def envelope_body(envelope: object) -> bytes:
 
 def _dumped(envelope: Mapping[str, Any]) -> bytes:
     return json.dumps(envelope, ensure_ascii=False).encode()
+
+
+def copied(value: Mapping[str, Any]) -> Any:
+    """A copy of ``value`` made through its JSON text (the request a result gives back), from
+    a fresh stack when the caller's frames leave no room for its nesting, as `envelope_body`
+    encodes it: what the skill's server took never fails to come back."""
+    try:
+        return _copy(value)
+    except RecursionError:
+        from ..fresh_stack import in_fresh_stack
+
+        return in_fresh_stack(_copy, value)
+
+
+def _copy(value: Mapping[str, Any]) -> Any:
+    return json.loads(json.dumps(value))
