@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from . import stalls
 from .exceptions import DeadlineExceeded
+from .log_repeats import due
 
 if TYPE_CHECKING:
     # Not at run time: an AWS Lambda skill whose handlers are all `def` never loads asyncio.
@@ -249,17 +250,19 @@ def expired(watched: tuple[Watchdog, asyncio.Task[Any]] | None, exc: BaseExcepti
 LATE_THREADS_ERROR: Final = 10
 #: Seconds between two such ERRORs, at least.
 LATE_THREADS_EVERY: Final = 10.0
+#: The clock of those ERRORs (a test's own, in its place).
+_monotonic: Final = time.monotonic
 
 
 class _LateThreads:
     """How many threads of `call_in_thread` run calls given up on, and when that was last said
-    (`time.monotonic`)."""
+    (`time.monotonic`, `due`'s)."""
 
     __slots__ = ("count", "lock", "said")
 
     def __init__(self) -> None:
         self.count = 0
-        self.said = -LATE_THREADS_EVERY
+        self.said: dict[str, list[float]] = {}
         self.lock = threading.Lock()
 
     def began(self) -> None:
@@ -268,10 +271,10 @@ class _LateThreads:
         with self.lock:
             self.count += 1
             stuck = self.count
-            now = time.monotonic()
-            if stuck < LATE_THREADS_ERROR or now - self.said < LATE_THREADS_EVERY:
+            if stuck < LATE_THREADS_ERROR:
                 return
-            self.said = now
+            if due(self.said, "stuck", _monotonic(), LATE_THREADS_EVERY) is None:
+                return
         logger.error(
             "%d threads are stuck in calls of def handlers that their deadline gave up on: a "
             "thread cannot be stopped, so each stays until its call ends (on AWS Lambda, for "

@@ -6,21 +6,28 @@ within `Repeats.every` seconds are counted, and how many there were is said when
 ends (on an event loop; else with the next line of the kind), or at shutdown
 (`Repeats.say_unsaid`). A flood then writes one line a kind every `Repeats.every` seconds, and
 the count of its last seconds is not lost when it stops.
+
+`due` is the bare check, for lines whose caller keeps the times and the clock: the server's
+(`alexaskill.server_limits`, on the loop's clock), the worker threads' and the deadline's.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import sys
 import time
 from collections.abc import Callable
 from typing import Any, Final
 
-__all__ = ["Repeats"]
+__all__ = ["SAY_EVERY", "Repeats", "due"]
 
 _monotonic: Final = time.monotonic
 #: Kinds remembered at most; past it they are forgotten at once (each then said again once).
 _KINDS: Final = 256
+
+#: Seconds between two lines of a kind that `due` lets through, unless told otherwise.
+SAY_EVERY: Final = 10.0
 
 #: Says that ``count`` lines of ``kind`` went unsaid (in a window that ended, or at shutdown).
 SayUnsaid = Callable[[str, int], None]
@@ -82,6 +89,20 @@ class Repeats:
             # Said as a line of the kind: the next window starts now, and its count is new.
             said[0], said[1], said[2] = now, 0, None
             say(kind, count)
+
+
+def due(
+    said_by_key: dict[str, list[float]], key: str, now: float, every: float = SAY_EVERY
+) -> tuple[int, float] | None:
+    """Whether a line of ``key`` is said at ``now`` (any clock, the caller's): None when one was
+    said less than ``every`` seconds before (this one is counted instead); else how many went
+    unsaid since that one and how long ago it was said (0 and infinity the first time)."""
+    said = said_by_key.get(key)  # [when, since]
+    if said is not None and now - said[0] < every:
+        said[1] += 1
+        return None
+    said_by_key[key] = [now, 0]
+    return (0, math.inf) if said is None else (int(said[1]), now - said[0])
 
 
 def _warn(logger: logging.Logger, line: str, unsaid: int) -> None:

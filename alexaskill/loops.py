@@ -108,7 +108,7 @@ class _PendingHandshakes:
 
     max_pending_handshakes: ClassVar[int]  # `BoundedHandshakes`'s
     _pending: dict[Any, None] | None = None
-    _pending_said: dict[str, list[float]]  # made with `_pending`: its line said rarely (`_due`)
+    _pending_said: dict[str, list[float]]  # made with `_pending`: its line said rarely (`due`)
 
     def _make_ssl_transport(  # asyncio's own, for every TLS connection it makes or accepts
         self, rawsock: Any, protocol: Any, sslcontext: Any, waiter: Any = None, **kwargs: Any
@@ -147,10 +147,10 @@ class _PendingHandshakes:
 
 def _say_too_many(loop: asyncio.AbstractEventLoop, said: dict[str, list[float]], most: int) -> None:
     """Warn that the oldest of over ``most`` handshakes was closed, at most once every 10 s
-    (`_due`; ``said``: when the loop's or the server's lines were said)."""
-    from .server_limits import _due
+    (`due`; ``said``: when the loop's or the server's lines were said)."""
+    from .log_repeats import due
 
-    if _due(said, "too many", loop.time()) is None:
+    if due(said, "too many", loop.time()) is None:
         return
     import logging
 
@@ -267,7 +267,7 @@ class _CappedHandshakes:
         self.shutdown = kwargs.pop("ssl_shutdown_timeout", None)
         self.most = most
         self.pending: dict[Any, None] = {}
-        # When its lines were said (`_due`): too many handshakes, a failed start.
+        # When its lines were said (`due`): too many handshakes, a failed start.
         self.said: dict[str, list[float]] = {}
 
     def __call__(self) -> Any:
@@ -309,9 +309,9 @@ class _CappedHandshakes:
         once every 10 s: a failure every connection meets would be a log write each)."""
         self.pending.pop(transport, None)
         transport.abort()
-        from .server_limits import _due
+        from .log_repeats import due
 
-        if _due(self.said, "failed", self.loop.time()) is not None:
+        if due(self.said, "failed", self.loop.time()) is not None:
             import logging
 
             logging.getLogger("alexaskill.server").error(

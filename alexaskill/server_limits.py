@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 from typing import Any, Final
 
 from .error_bodies import error_body
+from .log_repeats import due
 from .server_writes import _refusal
 
 __all__ = ["raise_open_file_limit"]
@@ -20,8 +20,6 @@ logger = logging.getLogger("alexaskill.server")
 _RESERVED_FDS: Final = 64
 
 
-#: Seconds between two of a warning a client can cause on every request (`_due`).
-_SAY_EVERY: Final = 10.0
 #: uvicorn's advice after an upgrade it could not take.
 _NO_WEBSOCKETS: Final = (
     "No supported WebSocket library detected. Please use \"pip install 'uvicorn[standard]'\", "
@@ -142,29 +140,17 @@ def _make_room(protocol: Any) -> None:
     victim._drop()
 
 
-def _due(said_by_key: dict[str, list[float]], key: str, now: float) -> tuple[int, float] | None:
-    """Whether a line of ``key`` is said at ``now`` (`loop.time`): None when one was said less
-    than `_SAY_EVERY` seconds before (this one is counted instead); else how many went unsaid
-    since that one and how long ago it was said (0 and infinity the first time)."""
-    said = said_by_key.get(key)  # [when, since]
-    if said is not None and now - said[0] < _SAY_EVERY:
-        said[1] += 1
-        return None
-    said_by_key[key] = [now, 0]
-    return (0, math.inf) if said is None else (int(said[1]), now - said[0])
-
-
 def _due_on(state: Any, key: str, now: float) -> tuple[int, float] | None:
-    """`_due` for a line of a server's (``state``): a failure every connection or request
-    meets, which would otherwise be a log write each."""
+    """`due` (on the loop's clock) for a line of a server's (``state``): a failure every
+    connection or request meets, which would otherwise be a log write each."""
     said_by_key: dict[str, list[float]] | None = getattr(state, "_alexaskill_said", None)
     if said_by_key is None:
         said_by_key = state._alexaskill_said = {}
-    return _due(said_by_key, key, now)
+    return due(said_by_key, key, now)
 
 
 def _say_rarely(logger: logging.Logger, state: Any, line: str, now: float) -> None:
-    """Warn ``line`` at most once every `_SAY_EVERY` seconds a server (``state``),
+    """Warn ``line`` at most once every `SAY_EVERY` seconds a server (``state``),
     the next time counting the times not said."""
     due = _due_on(state, line, now)
     if due is None:
@@ -258,7 +244,7 @@ def _guard_accept(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> Non
     if getattr(loop, "_alexaskill_guarded", False):
         return
     previous = loop.get_exception_handler()
-    said: dict[str, list[float]] = {}  # when the line was said (`_due`)
+    said: dict[str, list[float]] = {}  # when the line was said (`due`)
 
     def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         if context.get("message") != _ACCEPT_FAILED:
@@ -273,7 +259,7 @@ def _guard_accept(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> Non
         )
         for connection in waiting[: max(len(connections) // 10, 1)]:
             connection._drop()
-        if _due(said, "accept failed", loop.time()) is not None:
+        if due(said, "accept failed", loop.time()) is not None:
             logger.warning(
                 "out of file descriptors (%d open connections): closed the ones waiting longest; "
                 "raise the limit (ulimit -n) or lower --backlog and --limit-concurrency",

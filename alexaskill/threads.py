@@ -53,6 +53,8 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+from .log_repeats import due
+
 if TYPE_CHECKING:
     from .pace import Pace
 
@@ -123,9 +125,8 @@ class WorkerPool:
         #: Threads running calls their callers gave up on, not counted against max_workers.
         self._abandoned = 0
         #: When calls waiting for a thread, a thread that did not start, and the threads given
-        #: up on at their bound were last logged (`time.monotonic`).
-        self._busy_said = self._start_failed_said = -BUSY_WARNING_EVERY
-        self._abandoned_said = -BUSY_WARNING_EVERY
+        #: up on at their bound were last logged (`time.monotonic`; `due`'s keys).
+        self._said: dict[str, list[float]] = {}
 
     @property
     def threads(self) -> int:
@@ -211,10 +212,8 @@ class WorkerPool:
         return True
 
     def _too_many_abandoned(self, stuck: int) -> None:
-        now = _monotonic()
-        if now - self._abandoned_said < BUSY_WARNING_EVERY:
+        if due(self._said, "abandoned", _monotonic(), BUSY_WARNING_EVERY) is None:
             return
-        self._abandoned_said = now
         logger.error(
             "%d worker %s stuck in calls of def handlers that their deadline gave up on: past "
             "%d, such threads count against the pool's %d again, and once all of those are "
@@ -236,9 +235,7 @@ class WorkerPool:
             alive = self._threads
         if not alive or not isinstance(exc, Exception):
             return False
-        now = _monotonic()
-        if now - self._start_failed_said >= BUSY_WARNING_EVERY:
-            self._start_failed_said = now
+        if due(self._said, "start failed", _monotonic(), BUSY_WARNING_EVERY) is not None:
             logger.warning(
                 "could not start a worker thread (%s): calls of def handlers wait for one of "
                 "the %d running",
@@ -250,10 +247,8 @@ class WorkerPool:
     def _busy(self, waiting: int) -> None:
         """Say that ``waiting`` calls wait for a thread, unless said less than
         `BUSY_WARNING_EVERY` seconds ago."""
-        now = _monotonic()
-        if now - self._busy_said < BUSY_WARNING_EVERY:
+        if due(self._said, "busy", _monotonic(), BUSY_WARNING_EVERY) is None:
             return
-        self._busy_said = now
         waiting = self._drop_emptied()
         logger.warning(
             "all %d worker threads for def handlers are busy: %d %s for one. A def handler "

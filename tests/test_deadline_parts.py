@@ -30,6 +30,7 @@ from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 from . import deadline_shared
 from .deadline_clock import Clock
 from .deadline_shared import LONG, SHORT, WAIT, Context, lambda_event, speech, wait_for
+from .test_loops import SAID_RARELY
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
@@ -242,6 +243,31 @@ def test_threads_stuck_in_calls_given_up_on_on_lambda_are_counted_and_said(
         assert line.startswith("2 threads are stuck in calls of def handlers")
         release.set()
         wait_for(lambda: late.count == 0)  # each ended: no longer counted
+
+
+def test_threads_stuck_on_lambda_are_said_at_most_every_10_s(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A handler that hangs on every invocation adds a stuck thread each time: from
+    # `LATE_THREADS_ERROR` on, an ERROR once in `LATE_THREADS_EVERY` seconds, at the times the
+    # server's rare lines are (SAID_RARELY), not one an invocation.
+    from alexaskill import deadline
+
+    now = [0.0]
+    monkeypatch.setattr(deadline, "_monotonic", lambda: now[0], raising=False)
+    assert deadline.LATE_THREADS_EVERY == 10.0
+    late = deadline._LateThreads()
+    late.count = deadline.LATE_THREADS_ERROR - 1
+    said = []
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        for when, _ in SAID_RARELY:
+            now[0] = when
+            caplog.clear()
+            late.began()
+            messages = [r.getMessage() for r in caplog.records]
+            assert all("threads are stuck in calls" in m for m in messages), messages
+            said.append(len(messages) == 1)
+    assert said == [due for _, due in SAID_RARELY]
 
 
 @pytest.mark.anyio

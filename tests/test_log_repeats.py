@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import threading
 import time
 from typing import Any
@@ -166,3 +167,25 @@ def test_a_store_failure_count_is_said_when_its_window_ends(
         "attributes not loaded or saved: redis: connection refused (1 more since the last such "
         "line)"
     ]
+
+
+def test_due_lets_a_line_through_once_every_10_s_with_the_count_and_time_since() -> None:
+    # The one check behind the server's rare lines, the worker threads' and the deadline's:
+    # at the times SAID_RARELY says, and each key apart.
+    from alexaskill.log_repeats import SAY_EVERY, due
+
+    from .test_loops import SAID_RARELY
+
+    assert SAY_EVERY == 10.0
+    said: dict[str, list[float]] = {}
+    got = [due(said, "a", when) for when, _ in SAID_RARELY]
+    assert [g is not None for g in got] == [d for _, d in SAID_RARELY]
+    # (0 unsaid and never said, then those counted since the last and how long ago)
+    assert [g for g in got if g is not None] == [
+        (0, math.inf),
+        (2, pytest.approx(10.1)),
+        (1, pytest.approx(10.1)),
+        (0, pytest.approx(379.8)),
+    ]
+    assert due(said, "b", 500.0) == (0, math.inf)  # another key: its own times
+    assert due(said, "a", 505.0, every=5.0) == (0, 5.0)  # a caller's own rate

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -21,6 +22,8 @@ from alexaskill import Response, Skill, speak, threads
 from alexaskill.models import decode_envelope
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
 from alexaskill.threads import WorkerPool, run_in_loop, run_sync
+
+from .test_loops import SAID_RARELY
 
 # The longest a test waits for a thread to do something: a loaded CI machine (two cores, three
 # workers) stalls a thread for seconds; only a broken pool makes a test wait this long.
@@ -353,6 +356,41 @@ def test_calls_waiting_for_a_busy_pool_are_logged_once_in_a_while(
     assert levels == {"WARNING"}
     assert "all 2 worker threads" in said[0] and "1 call waits" in said[0]
     assert "4 calls wait" in said[1]
+
+
+def test_each_warning_of_the_pool_is_said_at_most_every_10_s(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pool's three lines (calls waiting, a thread that did not start, too many threads given
+    # up on) each come with every call while their cause lasts: each is said once in
+    # `BUSY_WARNING_EVERY` seconds, at the times the server's rare lines are (SAID_RARELY),
+    # whatever the others said meanwhile.
+    now = [0.0]
+    monkeypatch.setattr(threads, "_monotonic", lambda: now[0], raising=False)
+    assert threads.BUSY_WARNING_EVERY == 10.0
+    pool = WorkerPool(max_workers=2, max_abandoned=1)
+
+    def start_failed() -> None:
+        pool._threads, pool._idle = 2, 0  # one thread alive besides the one that did not start
+        assert pool._not_started(RuntimeError("can't start new thread"))
+
+    lines: dict[str, Callable[[], None]] = {
+        "all 2 worker threads for def handlers are busy": lambda: pool._busy(3),
+        "could not start a worker thread": start_failed,
+        "2 worker threads are stuck in calls": lambda: pool._too_many_abandoned(2),
+    }
+    said: dict[str, list[bool]] = {line: [] for line in lines}
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        for when, _ in SAID_RARELY:
+            now[0] = when
+            for start, step in lines.items():
+                caplog.clear()
+                step()
+                messages = [r.getMessage() for r in caplog.records]
+                assert all(m.startswith(start) for m in messages), messages
+                said[start].append(len(messages) == 1)
+    due = [due for _, due in SAID_RARELY]
+    assert said == {line: due for line in lines}
 
 
 class _Big:
