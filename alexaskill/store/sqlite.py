@@ -176,8 +176,9 @@ class SQLiteStore:
 
         What is wrong with the destination is an `OSError` naming it (`FileNotFoundError`,
         `FileExistsError`, `PermissionError`, `NotADirectoryError`; the disk full, an
-        `OSError`), said before any work when its directory cannot be searched; the store's own
-        trouble (its file locked or damaged) a `StoreError`, as for a save.
+        `OSError`; a disk I/O error, when a write there fails too), said before any work when
+        its directory cannot be searched; the store's own trouble (its file locked or damaged)
+        a `StoreError`, as for a save.
         """
         # The destination is looked at and made in the worker thread too: all the store's file
         # work is off the event loop.

@@ -257,7 +257,8 @@ def _backup_refused(written: str, target: str, exc: sqlite3.Error) -> OSError | 
     """The error to raise for SQLite's ``exc`` from ``VACUUM INTO written`` when it is about the
     destination, naming ``target`` (`_explain` would name the store's file); None for the
     store's own (locked, damaged, interrupted). VACUUM INTO only reads the store's file, through
-    a connection open on it already: opening, writing or filling up is the destination's."""
+    a connection open on it already: opening, writing or filling up is the destination's; an
+    I/O error that says neither is the destination's if a write beside it fails too."""
     import sqlite3
 
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
@@ -285,7 +286,44 @@ def _backup_refused(written: str, target: str, exc: sqlite3.Error) -> OSError | 
     )
     if getattr(exc, "sqlite_errorcode", None) in writing:  # (reading is the store's file)
         return _refused(OSError, target, f"was not written, disk I/O error ({exc})")
+    if code == sqlite3.SQLITE_IOERR:
+        # Another of SQLite's I/O errors (a plain "disk I/O error", say) names no file: the
+        # destination's when writing there fails now, else the store's file's, which is read.
+        failed = _write_fails(os.path.dirname(written))
+        if failed is not None:
+            return _not_written(target, exc, failed)
     return None
+
+
+def _write_fails(directory: str) -> OSError | None:
+    """What writing a page into a new file in ``directory`` (the backup's own) raises, synced to
+    the disk; None if it is written. (The file goes with the directory, as SQLite's do.)"""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    try:
+        probe = os.open(os.path.join(directory, "probe"), flags, 0o600)
+        try:
+            os.write(probe, bytes(4096))
+            os.fsync(probe)
+        finally:
+            os.close(probe)
+    except OSError as exc:
+        return exc
+    return None
+
+
+def _not_written(target: str, exc: sqlite3.Error, failed: OSError) -> OSError:
+    """The error for SQLite's ``exc`` when a write beside the backup failed too (``failed``)."""
+    said = f"could not be written, {exc}: a write there fails too"
+    if failed.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _refused(OSError, target, f"{said}, the disk is full ({failed.strerror})")
+    if isinstance(failed, PermissionError):
+        return _refused(
+            PermissionError,
+            target,
+            f"{said} ({failed.strerror}): this process needs write access to "
+            f"{os.path.dirname(target)}",
+        )
+    return _refused(OSError, target, f"{said} ({failed.strerror})")
 
 
 def _refused(kind: type[OSError], target: str, said: str) -> OSError:
