@@ -11,6 +11,7 @@ from typing import Any, Final
 
 import anyio
 import httpx
+import msgspec
 import pytest
 
 from alexaskill import AlexaApi, Reminder
@@ -318,7 +319,20 @@ def test_a_reminder_created_with_a_recurrence_amazon_refuses_is_a_400(
     assert fake.reminders == []
 
 
-@pytest.mark.parametrize(("trigger", "said"), _WRONG_RECURRENCES)
+def _wire(value: object) -> Any:
+    """``value`` as Amazon's JSON has it (a `ReminderRecurrence`'s camelCase names, lists)."""
+    return json.loads(msgspec.json.encode(value))
+
+
+@pytest.mark.parametrize(
+    ("trigger", "said"),
+    # (Given in code, a recurrence's Python names are taken, as its other parts' are.)
+    [
+        (trigger, said)
+        for trigger, said in _WRONG_RECURRENCES
+        if "recurrence_rules" not in str(trigger)
+    ],
+)
 def test_a_reminder_given_with_a_recurrence_amazon_refuses_is_refused(
     trigger: dict[str, Any], said: str
 ) -> None:
@@ -348,7 +362,7 @@ def test_a_recurrence_amazon_takes_is_created_and_given(recurrence: dict[str, An
     answer = _create(fake, {**_AT, "recurrence": recurrence})
     assert answer.status_code == 200, answer.text
     [kept] = fake.reminders
-    assert kept.trigger is not None and kept.trigger.recurrence == recurrence
+    assert kept.trigger is not None and _wire(kept.trigger.recurrence) == recurrence
     given = FakeAlexaApi(reminders=[{"trigger": {**_AT, "recurrence": recurrence}}])
     assert given.reminders[0].trigger == kept.trigger
 
@@ -371,7 +385,7 @@ def test_a_recurring_reminder_without_scheduled_time_is_created(
     answer = _create(fake, trigger)
     assert answer.status_code == 200, answer.text
     [kept] = fake.reminders
-    assert kept.trigger is not None and kept.trigger.recurrence == recurrence
+    assert kept.trigger is not None and _wire(kept.trigger.recurrence) == recurrence
     assert kept.trigger.scheduled_time is None
 
 
@@ -387,3 +401,51 @@ def test_a_reminder_timed_by_no_rule_still_needs_its_scheduled_time(
     assert answer.status_code == 400, answer.text
     assert answer.json() == {"code": "INVALID_TRIGGER", "message": "scheduledTime is required"}
     assert fake.reminders == []
+
+
+def test_a_recurrence_is_a_typed_value_in_amazons_names() -> None:
+    # trigger.recurrence was a dict of anything: a test read recurrence["recurrenceRules"]
+    # unchecked by mypy, and a key of no field given in code was kept, unread by anyone.
+    from alexaskill.alexa_api import ReminderRecurrence
+
+    ruled = {
+        "startDateTime": "2031-03-15T07:30:00.000",
+        "endDateTime": "2031-06-15T07:30:00.000",
+        "recurrenceRules": ["FREQ=DAILY;BYHOUR=7;BYMINUTE=30"],
+    }
+    fake = FakeAlexaApi()
+    assert _create(fake, {**_AT, "recurrence": ruled}).status_code == 200
+    [created] = fake.reminders
+    assert created.trigger is not None
+    assert created.trigger.recurrence == ReminderRecurrence(
+        start_date_time="2031-03-15T07:30:00.000",
+        end_date_time="2031-06-15T07:30:00.000",
+        recurrence_rules=("FREQ=DAILY;BYHOUR=7;BYMINUTE=30",),
+    )
+    older = {"freq": "WEEKLY", "byDay": ["MO", "TH"], "interval": 2}  # (deprecated, still taken)
+    typed = ReminderRecurrence(freq="WEEKLY", by_day=("MO", "TH"), interval=2)
+    given = FakeAlexaApi(
+        reminders=[
+            {"alertToken": "r1", "trigger": {**_AT, "recurrence": older}},
+            Reminder(
+                alert_token="r2",
+                trigger=ReminderTrigger(
+                    type="SCHEDULED_ABSOLUTE",
+                    scheduled_time="2031-03-15T07:30:00.000",
+                    recurrence=typed,
+                ),
+            ),
+            {"alertToken": "r3", "trigger": {**_AT, "recurrence": {"by_day": ["MO"], "freq": "W"}}},
+        ]
+    )
+    read = run(skill_api(given).get_reminders())  # served as JSON, decoded by the skill's API
+    assert [r.trigger.recurrence for r in read if r.trigger is not None] == [
+        typed,
+        typed,
+        ReminderRecurrence(freq="W", by_day=("MO",)),  # (the Python names taken, as elsewhere)
+    ]
+    assert json.loads(msgspec.json.encode(read[0].trigger)) == {**_AT, "recurrence": older}
+    with pytest.raises(ValueError, match=r"reminders\[0\]\.trigger\.recurrence: 'byday' is no "):
+        FakeAlexaApi(reminders=[{"trigger": {**_AT, "recurrence": {"freq": "DAILY", "byday": []}}}])
+    with pytest.raises(ValueError, match=r"reminders\[0\]: .*int.*\$\.trigger\.recurrence\.inte"):
+        FakeAlexaApi(reminders=[{"trigger": {**_AT, "recurrence": {"freq": "D", "interval": "2"}}}])

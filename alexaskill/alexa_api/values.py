@@ -25,6 +25,7 @@ __all__ = [
     "PhoneNumber",
     "PushNotification",
     "Reminder",
+    "ReminderRecurrence",
     "ReminderTrigger",
     "Scope",
     "SpokenInfo",
@@ -123,6 +124,30 @@ class PhoneNumber(_Value, frozen=True, kw_only=True):
 # --- reminders ------------------------------------------------------------------------------
 
 
+class ReminderRecurrence(_Value, frozen=True, kw_only=True):
+    """``trigger.recurrence``: when a ``SCHEDULED_ABSOLUTE`` reminder rings again.
+
+    Amazon's Reminders API reference: ``recurrence_rules`` (RFC 5545 rules, each with its
+    ``FREQ``), between the local times ``start_date_time`` and ``end_date_time``; or the older
+    ``freq``, ``by_day`` and ``interval`` (deprecated, still taken), which name no time of day:
+    the trigger's ``scheduled_time`` gives it. Amazon ignores those older fields, and
+    ``scheduled_time``, when any of the newer three is given.
+    """
+
+    #: Local time, ISO 8601 without an offset (``2031-03-15T07:30:00.000``): the first time.
+    start_date_time: str | None = None
+    #: Local time of the last.
+    end_date_time: str | None = None
+    #: ``("FREQ=WEEKLY;BYDAY=MO;BYHOUR=7;BYMINUTE=30",)``.
+    recurrence_rules: tuple[str, ...] | None = None
+    #: ``WEEKLY`` or ``DAILY`` (deprecated: ``recurrence_rules``).
+    freq: str | None = None
+    #: Days of a ``WEEKLY`` one: ``("MO",)`` (deprecated).
+    by_day: tuple[str, ...] | None = None
+    #: Every ``interval``-th day or week (deprecated).
+    interval: int | None = None
+
+
 class ReminderTrigger(_Value, frozen=True, kw_only=True):
     """When a reminder rings: ``SCHEDULED_ABSOLUTE`` at a local time or ``SCHEDULED_RELATIVE``."""
 
@@ -132,8 +157,8 @@ class ReminderTrigger(_Value, frozen=True, kw_only=True):
     offset_in_seconds: int | None = None
     #: An IANA zone (``Europe/Paris``); absent: the device's time zone.
     time_zone_id: str | None = None
-    #: ``{"startDateTime": …, "recurrenceRules": ["FREQ=DAILY;…"]}`` for a recurring reminder.
-    recurrence: dict[str, object] | None = None
+    #: For a recurring reminder: ``{"startDateTime": …, "recurrenceRules": ["FREQ=DAILY;…"]}``.
+    recurrence: ReminderRecurrence | None = None
 
 
 class SpokenText(_Value, frozen=True, kw_only=True):

@@ -294,7 +294,7 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
         read[field.encode_name] = _nested(where, item, field.type)
     from ..alexa_api import ReminderTrigger
 
-    if into is ReminderTrigger:  # (its recurrence a dict of anything to msgspec: read here)
+    if into is ReminderTrigger:  # (its recurrence's rules checked as the skill's are)
         problem = _recurrence_problem(read.get("type"), read.get("recurrence"))
         if problem is not None:
             raise ValueError(f"{name}.{problem}")
