@@ -449,3 +449,56 @@ def test_a_recurrence_is_a_typed_value_in_amazons_names() -> None:
         FakeAlexaApi(reminders=[{"trigger": {**_AT, "recurrence": {"freq": "DAILY", "byday": []}}}])
     with pytest.raises(ValueError, match=r"reminders\[0\]: .*int.*\$\.trigger\.recurrence\.inte"):
         FakeAlexaApi(reminders=[{"trigger": {**_AT, "recurrence": {"freq": "D", "interval": "2"}}}])
+
+
+@pytest.mark.parametrize(
+    "trigger",
+    [
+        {"type": "SCHEDULED_ABSOLUTE"},
+        {"type": "SCHEDULED_ABSOLUTE", "timeZoneId": "Europe/Paris"},
+        {"type": "SCHEDULED_ABSOLUTE", "recurrence": {"freq": "WEEKLY", "byDay": ["MO"]}},
+        ReminderTrigger(type="SCHEDULED_ABSOLUTE", time_zone_id="Europe/Paris"),
+    ],
+    ids=["bare", "zone", "older-fields", "struct"],
+)
+def test_a_reminder_given_without_the_scheduled_time_amazon_requires_is_refused(
+    trigger: Any,
+) -> None:
+    # Created by the skill it is refused (400 "scheduledTime is required"); given in code, it
+    # was kept and served: a one-time reminder Amazon never holds, with no time to ring at.
+    said = r"reminders\[1\]\.trigger\.scheduledTime is required"
+    with pytest.raises(ValueError, match=said + r": a SCHEDULED_ABSOLUTE trigger rings at it"):
+        FakeAlexaApi(reminders=[{"alertToken": "r0"}, {"alertToken": "r1", "trigger": trigger}])
+    with pytest.raises(ValueError, match=said):
+        FakeAlexaApi(reminders=[Reminder(), Reminder(trigger=_as_trigger(trigger))])
+    fake = FakeAlexaApi()
+    fake.reminders.append({"alertToken": "r1", "trigger": trigger})  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"reminders\[0\]\.trigger\.scheduledTime is required"):
+        run(skill_api(fake).get_reminders())
+
+
+def _as_trigger(trigger: Any) -> ReminderTrigger:
+    if isinstance(trigger, ReminderTrigger):
+        return trigger
+    return msgspec.convert(trigger, ReminderTrigger)
+
+
+def test_a_reminder_given_without_a_scheduled_time_it_needs_not_is_kept() -> None:
+    # Timed by its recurrence's rules (Amazon ignores scheduledTime then), or relative.
+    kept = FakeAlexaApi(
+        reminders=[
+            {
+                "trigger": {
+                    "type": "SCHEDULED_ABSOLUTE",
+                    "recurrence": {"recurrenceRules": ["FREQ=DAILY"]},
+                }
+            },
+            {"trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 60}},
+            {"alertToken": "r3"},  # (no trigger at all: what a test leaves out)
+        ]
+    )
+    assert [r.trigger is not None and r.trigger.scheduled_time for r in kept.reminders] == [
+        None,
+        None,
+        False,
+    ]

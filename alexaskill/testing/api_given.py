@@ -12,7 +12,7 @@ from typing import Any, Final, Generic, TypeVar, overload
 
 import msgspec
 
-from .api_calls import ApiCall, _recurrence_problem
+from .api_calls import ApiCall, _recurrence_problem, _ruled
 
 __all__: list[str] = []
 
@@ -271,7 +271,8 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
     know, so a typo, or a nested part's Python name (``offset_in_seconds``), was read as a
     field left out, and a test passed on data it did not give. `ValueError` for such a key, and
     for a field given under both its names (the later was kept, the other dropped as silently),
-    and for a trigger's recurrence Amazon does not take (`_recurrence_problem`)."""
+    and for a trigger Amazon does not take: its recurrence (`_recurrence_problem`), or a
+    ``SCHEDULED_ABSOLUTE`` one without the ``scheduledTime`` it needs (`_ruled`)."""
     fields = msgspec.structs.fields(into)
     named = {field.name: field for field in fields} | {f.encode_name: f for f in fields}
     read = {}
@@ -294,10 +295,17 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
         read[field.encode_name] = _nested(where, item, field.type)
     from ..alexa_api import ReminderTrigger
 
-    if into is ReminderTrigger:  # (its recurrence's rules checked as the skill's are)
+    if into is ReminderTrigger:  # (checked as the skill's are: `_reminder_problem`)
         problem = _recurrence_problem(read.get("type"), read.get("recurrence"))
         if problem is not None:
             raise ValueError(f"{name}.{problem}")
+        absolute = read.get("type") == "SCHEDULED_ABSOLUTE"
+        if absolute and read.get("scheduledTime") is None and not _ruled(read):
+            raise ValueError(
+                f"{name}.scheduledTime is required: a SCHEDULED_ABSOLUTE trigger rings at it "
+                "(Amazon times one without it only by its recurrence's recurrenceRules, "
+                "startDateTime or endDateTime)"
+            )
     return read
 
 
