@@ -6,6 +6,7 @@ The backup made through SQLite while the skill serves: a new destination, a file
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
@@ -462,7 +463,7 @@ def _failing_vacuum_into(monkeypatch: pytest.MonkeyPatch, error: Exception, then
 
 
 @pytest.mark.skipif(os.name != "posix", reason="directory modes are POSIX's")
-@pytest.mark.parametrize("fault", ["read-only", "full"])
+@pytest.mark.parametrize("fault", ["read-only", "full", "quota"])
 def test_a_disk_io_error_writing_the_backup_names_the_destination(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str
 ) -> None:
@@ -471,7 +472,8 @@ def test_a_disk_io_error_writing_the_backup_names_the_destination(
     # the destination that could not be written: the operator checked the wrong disk. The
     # error is SQLite's, made by hand (`_disk_io_error`); the destination's fault comes after
     # backup's looks at it: its directory made read-only (the kernel's refusal made by hand for
-    # root, whom modes do not stop), or its disk full (made by hand: no test fills a disk).
+    # root, whom modes do not stop), or its disk full or over quota (made by hand: no test
+    # fills a disk).
     path = tmp_path / "attributes.db"
     target = tmp_path / "backups" / "monday.db"
     target.parent.mkdir()
@@ -484,8 +486,10 @@ def test_a_disk_io_error_writing_the_backup_names_the_destination(
         return real_open(file, flags, *args, **kwargs)
 
     def filling_write(descriptor: int, data: Any) -> int:
+        if broken and fault == "quota":
+            raise OSError(errno.EDQUOT, "Disk quota exceeded")
         if broken:
-            raise OSError(28, "No space left on device")
+            raise OSError(errno.ENOSPC, "No space left on device")
         return real_write(descriptor, data)
 
     def disk_fails(written: str) -> None:
@@ -493,7 +497,7 @@ def test_a_disk_io_error_writing_the_backup_names_the_destination(
         if fault == "read-only":
             os.chmod(broken[0], 0o500)
 
-    if fault == "full":
+    if fault != "read-only":
         monkeypatch.setattr(os, "write", filling_write)
     elif os.geteuid() == 0:
         monkeypatch.setattr(os, "open", refusing_open)
@@ -514,7 +518,7 @@ def test_a_disk_io_error_writing_the_backup_names_the_destination(
     said = str(raised.value)
     assert said.startswith(f"SQLiteStore.backup: {target} could not be written"), said
     assert "disk I/O error" in said and str(path) not in said, said
-    if fault == "full":
+    if fault != "read-only":
         assert "the disk is full" in said and type(raised.value) is OSError, said
     else:
         assert f"write access to {target.parent}" in said, said

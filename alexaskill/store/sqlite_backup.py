@@ -314,7 +314,7 @@ def _write_fails(directory: str) -> OSError | None:
 def _not_written(target: str, exc: sqlite3.Error, failed: OSError) -> OSError:
     """The error for SQLite's ``exc`` when a write beside the backup failed too (``failed``)."""
     said = f"could not be written, {exc}: a write there fails too"
-    if failed.errno in (errno.ENOSPC, errno.EDQUOT):
+    if failed.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):  # (a quota)
         return _refused(OSError, target, f"{said}, the disk is full ({failed.strerror})")
     if isinstance(failed, PermissionError):
         return _refused(
