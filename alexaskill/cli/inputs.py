@@ -1,7 +1,7 @@
 """What a command is given, read and checked: option values (`nonempty_path`,
 `given_skill_id`, `given_invocation`, `url_blemish`, `shown_url`), the ``--alexa-api`` file
 (`fake_alexa_api`), JSON the user wrote, refused with a key given twice in an object
-(`loads_once`, `KeysOnce`), standard input at a terminal (`hint_at_a_terminal`), the fields of
+(`loads_once`), standard input at a terminal (`hint_at_a_terminal`), the fields of
 a PlaybackFailed event `request` prints (`failed_playback`), and ``certify --timeout``'s
 default (`ALEXA_TIMEOUT`). Split from `common`."""
 
@@ -11,6 +11,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
+from ..json_once import loads_once as json_loads_once
 from .common import UsageError, read_input
 
 if TYPE_CHECKING:
@@ -63,67 +64,11 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
         raise UsageError(f"--alexa-api {path}: {exc}") from None
 
 
-class KeysOnce:
-    """An ``object_pairs_hook`` for JSON the user wrote, which notes a key given twice in one
-    object for `refuse` to say: `json` keeps the last of the two silently, so a key copied with
-    a typo'd value hid the one above it, and a command ran on data the file did not seem to
-    give. One decoder's hook may read several documents (standard input's), each then refused."""
-
-    def __init__(self) -> None:
-        self.twice: tuple[str, dict[str, Any]] | None = None  # (the key, its object)
-
-    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        made: dict[str, Any] = {}
-        for key, value in pairs:
-            # The first key twice of the object made last: an object is made after those in
-            # it, so this one is in the document, where an inner one may have been dropped by
-            # an outer key given twice ({"a": {"x": 1, "x": 2}, "a": 3}).
-            if key in made and (self.twice is None or self.twice[1] is not made):
-                self.twice = (key, made)
-            made[key] = value
-        return made
-
-    def refuse(self, label: str, data: Any, *, root: str = "") -> None:
-        """A `UsageError`, saying ``label`` first, for a key noted twice in ``data`` (the
-        document decoded, whose path is ``root``: "" for a file's), naming the key and its
-        object's path; nothing if no key was."""
-        if self.twice is None:
-            return
-        key, found = self.twice
-        raise UsageError(
-            f"{label}: {key!r} is given twice in {_where(data, found, root)}: a JSON object "
-            "keeps only the last; give it once"
-        )
-
-
 def loads_once(text: str, label: str, *, root: str = "", **options: Any) -> Any:
     """`json.loads` of ``text`` (with ``options``), JSON the user wrote, named ``label`` in a
-    message: an object with a key given twice is a `UsageError` (`KeysOnce`); what is not JSON
-    raises as `json.loads` does, for the caller to say."""
-    import json
-
-    keys = KeysOnce()
-    data = json.loads(text, object_pairs_hook=keys, **options)
-    keys.refuse(label, data, root=root)
-    return data
-
-
-def _where(data: Any, found: dict[str, Any], root: str = "") -> str:
-    """Where the object ``found`` is in ``data`` (itself at ``root``), as a path:
-    ``reminders[1].trigger`` (``['a b']`` for a key that is no name), or "the top-level object".
-    Walked without recursion: ``data`` may be nested nearly as deep as the JSON decoder takes."""
-    stack: list[tuple[Any, str]] = [(data, root)]
-    while stack:
-        node, at = stack.pop()
-        if node is found:
-            return at or "the top-level object"
-        if isinstance(node, dict):
-            for key, child in node.items():
-                step = (f".{key}" if at else key) if key.isidentifier() else f"[{key!r}]"
-                stack.append((child, at + step))
-        elif isinstance(node, list):
-            stack.extend((child, f"{at}[{index}]") for index, child in enumerate(node))
-    return "an object"  # (not reached: `KeysOnce` notes an object the decoder kept)
+    message: an object with a key given twice is a `UsageError` (`json_once.KeysOnce`); what
+    is not JSON raises as `json.loads` does, for the caller to say."""
+    return json_loads_once(text, label, root=root, error=UsageError, **options)
 
 
 def _fixed_clock(path: str, value: object) -> Callable[[], datetime.datetime]:

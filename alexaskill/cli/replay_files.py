@@ -12,7 +12,7 @@ from typing import Any
 
 from . import common
 from .common import UsageError, read_input, size_text, stdin_not_text
-from .inputs import KeysOnce, loads_once
+from .inputs import loads_once
 
 __all__ = ["load_requests"]
 
@@ -92,6 +92,7 @@ def _not_an_envelope(document: Any) -> str:
 def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
     """The request envelopes on standard input: one JSON document, or several one after the
     other (``cat a.json b.json``, one per line, or ``alexaskill request`` piped in)."""
+    from ..json_once import KeysOnce
     from ..testing import load_request
 
     try:
@@ -128,7 +129,7 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
         if keys.twice is not None:  # (as in a file; the rest looked at only then: it is long)
             several = bool(loaded) or bool(text[position:].strip())
             said = f"standard input (request {len(loaded) + 1})" if several else "standard input"
-            keys.refuse(said, document)
+            keys.refuse(said, document, error=UsageError)
         try:
             if not isinstance(document, dict):  # (a JSON string is no path to a file)
                 raise ValueError("not an object")
