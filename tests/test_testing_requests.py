@@ -491,3 +491,28 @@ def test_the_factory_says_what_to_pass_for_an_argument_of_the_wrong_type(
     envelope = _FACTORY.envelope("LaunchRequest", session=session)
     assert envelope["session"]["sessionId"] == "amzn1.echo-api.session.1"
     assert _FACTORY.turn({"type": "IntentRequest", "intent": {"name": "Help"}}, session)
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            '{"version": "1.0", "request": {"type": "LaunchRequest"}, "version": "0.9"}',
+            "'version' is given twice in the top-level object",
+        ),
+        (
+            '{"request": {"type": "IntentRequest", "intent": {"name": "Hello", "name": "Bye"}}}',
+            "'name' is given twice in request.intent",
+        ),
+    ],
+)
+def test_load_request_refuses_a_file_with_a_key_given_twice(
+    tmp_path: Any, content: str, said: str
+) -> None:
+    # json.load kept the last of the two silently: client.replay sent the intent "Bye" of a
+    # sample that seemed to name "Hello" (as `alexaskill replay` did, until it refused them).
+    path = tmp_path / "dup.json"
+    path.write_text(content)
+    with pytest.raises(ValueError) as raised:
+        load_request(path)
+    assert str(raised.value) == f"{path}: {said}: a JSON object keeps only the last; give it once"

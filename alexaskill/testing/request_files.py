@@ -8,15 +8,18 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from ..json_once import loads_once
+
 __all__ = ["load_request"]
 
 
 def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
     """A request envelope from a JSON file (a path), or a deep copy of a parsed one (a dict).
 
-    `ValueError` naming the file for one that is not JSON in UTF-8, or not an envelope; a JSON
-    text given in place of a path (``'{"request": …}'``) is refused as such, not looked for as
-    a file: parse it first (``json.loads``). A missing file is `FileNotFoundError`."""
+    `ValueError` naming the file for one that is not JSON in UTF-8, that gives a key twice in
+    one object (naming the key and where), or that is not an envelope; a JSON text given in
+    place of a path (``'{"request": …}'``) is refused as such, not looked for as a file: parse
+    it first (``json.loads``). A missing file is `FileNotFoundError`."""
     if isinstance(source, Mapping):
         named = "the envelope given"  # (not its data)
         try:
@@ -38,7 +41,11 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
             )
         try:
             with open(source, encoding="utf-8-sig") as file:  # a BOM first is no mistake
-                loaded = json.load(file)
+                text = file.read()
+            # A key given twice is refused: `json` kept the last alone, so a sample's copied
+            # line with a typo'd value hid the one above it (the request is built anew from
+            # what is read and signed, so no byte of the file is sent as it is).
+            loaded = loads_once(text, named)
         except json.JSONDecodeError as exc:
             raise ValueError(
                 f"{named}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
