@@ -42,6 +42,7 @@ from typing import Final
 
 import msgspec
 
+from .json_once import loads_once
 from .logs import security_logger
 
 __all__ = [
@@ -144,7 +145,8 @@ def blocked_by_a_file(directory: str | os.PathLike[str]) -> str | None:
 
 
 def load_capture(path: str | os.PathLike[str]) -> Capture:
-    """Read a capture file; `ValueError` if it is not one (or larger than `MAX_CAPTURE_BYTES`)."""
+    """Read a capture file; `ValueError` if it is not one (or larger than `MAX_CAPTURE_BYTES`),
+    or if it gives a key twice in one object."""
     limit = MAX_CAPTURE_BYTES
     with open(path, "rb") as file:
         data = file.read(limit + 1)
@@ -155,6 +157,11 @@ def load_capture(path: str | os.PathLike[str]) -> Capture:
         capture = _decode(data)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise ValueError(f"{path}: not an alexaskill capture file ({exc})") from None
+    # msgspec keeps the last of two equal keys silently: a capture edited by hand would be
+    # replayed with what it did not seem to hold. The file's own JSON only: its body is a string
+    # here, what was received, kept and sent byte for byte whatever it holds. (Bytes that are
+    # not UTF-8 where msgspec skips them, in a field it does not know, are let pass as before.)
+    loads_once(data.decode("utf-8", "surrogateescape"), str(path))
     # What replaying it needs, checked here rather than once the replay is under way.
     try:
         capture.body_bytes()

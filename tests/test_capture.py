@@ -233,6 +233,45 @@ def test_a_file_that_is_not_a_capture_is_refused(tmp_path: Path) -> None:
         load_capture(file)
 
 
+_FIELDS = '"received_at": "2026-12-04T00:00:00.000000Z", "path": "/", "headers": []'
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            f'{{{_FIELDS}, "body": "{{}}", "body": "[]"}}',
+            "'body' is given twice in the top-level object",
+        ),
+        (
+            f'{{{_FIELDS}, "headers": [["via", "x"]], "refused": null, "refused": "timestamp"}}',
+            "'headers' is given twice in the top-level object",
+        ),
+        # (in a field this alexaskill does not know too: a later one's, or a note added)
+        (f'{{{_FIELDS}, "note": {{"by": "ann", "by": "bob"}}}}', "'by' is given twice in note"),
+    ],
+)
+def test_a_capture_file_with_a_key_given_twice_is_refused(
+    tmp_path: Path, content: str, said: str
+) -> None:
+    # msgspec kept the last of the two silently: a capture edited by hand, its "body" copied
+    # and changed below the one received, was replayed with bytes it did not seem to hold.
+    file = tmp_path / "dup.capture.json"
+    file.write_text(content)
+    with pytest.raises(ValueError) as raised:
+        load_capture(file)
+    assert str(raised.value) == f"{file}: {said}: a JSON object keeps only the last; give it once"
+
+
+def test_a_captured_body_giving_a_key_twice_is_kept_byte_for_byte(tmp_path: Path) -> None:
+    # Only the capture file's own JSON is refused so: its body is what was received (signed by
+    # Alexa, or sent by anyone), replayed as it came, a key twice and all.
+    body = b' {"version": "1.0", "version": "0.9",\n"request": {"type": "LaunchRequest"}}'
+    file = RequestCapture(tmp_path).write("/", SIGNED, body, refused=None)
+    assert file is not None
+    assert load_capture(file).body_bytes() == body
+
+
 def test_an_empty_capture_dir_is_refused_not_the_working_directory() -> None:
     # Skill(capture_dir=os.environ.get("CAPTURE_DIR", "")) captured into the working directory.
     with pytest.raises(ConfigurationError, match="capture_dir is empty"):
