@@ -216,6 +216,36 @@ def test_a_manifest_that_cannot_be_read_is_a_usage_error(
     assert message in err
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"{nope", "not JSON ("),
+        (b'{"manifest": "\xff"}', "not UTF-8 text"),
+        (b'{"manifest": {}}', "not a skill manifest (no manifest.apis.custom)"),
+        (
+            b'{"manifest": {"apis": {"custom": {"interfaces": "AUDIO_PLAYER"}}}}',
+            "manifest.apis.custom.interfaces is not a list",
+        ),
+        (
+            b'{"manifest": {"apis": {"custom": {"interfaces": [{"type": "A", "type": "B"}]}}}}',
+            "'type' is given twice in manifest.apis.custom.interfaces[0]",
+        ),
+    ],
+)
+def test_a_manifest_found_beside_the_model_is_named_as_found_not_as_an_option(
+    tmp_path: Path, content: bytes, said: str
+) -> None:
+    # model --check reads the ASK CLI's skill-package/skill.json beside a model file by itself;
+    # a mistake in it was said "--manifest …/skill.json: …", an option the user never gave.
+    path = skill_package(tmp_path, [])
+    manifest = tmp_path / "skill-package" / "skill.json"
+    manifest.write_bytes(content)
+    code, out, err = run("model", "--check", str(path))
+    assert (code, out) == (2, ""), err
+    assert err.startswith(f"alexaskill model: error: {manifest}: {said}"), err
+    assert "--manifest" not in err, err
+
+
 def test_the_podcast_example_passes_the_check() -> None:
     code, out, _ = run(
         "model", "examples.podcast.app:skill", "--check", "--invocation", "daily podcast"

@@ -54,7 +54,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         # (a model with errors): a mistyped path in CI is not mistaken for a model to fix.
         data, source = read_model_json(args.app, locale=locale)
         manifest = manifest or _package_manifest(Path(source))
-    interfaces = None if manifest is None else _manifest_interfaces(manifest)
+    given = args.manifest is not None  # (else found beside the model file: named as found)
+    interfaces = None if manifest is None else _manifest_interfaces(manifest, given=given)
     if interfaces is not None and _AUDIO_PLAYER in interfaces:
         audio_player = f"{manifest} declares {_AUDIO_PLAYER}"
     try:
@@ -137,26 +138,29 @@ def _package_manifest(model_file: Path) -> str | None:
     return str(found) if found.is_file() else None
 
 
-def _manifest_interfaces(path: str) -> set[str]:
+def _manifest_interfaces(path: str, *, given: bool) -> set[str]:
     """The interfaces a skill manifest (the ASK CLI's ``skill.json``) declares for its custom
-    model: the ``type`` of each of ``manifest.apis.custom.interfaces``."""
-    data = read_input(path, label=f"--manifest {path}", what="a skill manifest")
+    model: the ``type`` of each of ``manifest.apis.custom.interfaces``. A mistake in it is
+    said of ``--manifest PATH`` when the option was ``given``, else of the path alone: the
+    user named no option for a manifest found beside the model file (`_package_manifest`)."""
+    label = f"--manifest {path}" if given else path
+    data = read_input(path, label=label, what="a skill manifest")
     try:
         text = data.decode("utf-8-sig")  # a byte order mark (Windows) is no mistake
     except UnicodeDecodeError:
-        raise UsageError(f"--manifest {path}: not UTF-8 text") from None
+        raise UsageError(f"{label}: not UTF-8 text") from None
     try:
-        data = loads_once(text, f"--manifest {path}")
+        data = loads_once(text, label)
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise UsageError(f"--manifest {path}: not JSON ({exc})") from None
+        raise UsageError(f"{label}: not JSON ({exc})") from None
     custom: object = data
     for key in ("manifest", "apis", "custom"):
         custom = custom.get(key) if isinstance(custom, dict) else None
     if not isinstance(custom, dict):
-        raise UsageError(f"--manifest {path}: not a skill manifest (no manifest.apis.custom)")
+        raise UsageError(f"{label}: not a skill manifest (no manifest.apis.custom)")
     interfaces = custom.get("interfaces", [])
     if not isinstance(interfaces, list):
-        raise UsageError(f"--manifest {path}: manifest.apis.custom.interfaces is not a list")
+        raise UsageError(f"{label}: manifest.apis.custom.interfaces is not a list")
     return {
         item["type"]
         for item in interfaces
