@@ -47,6 +47,18 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         del sys.modules[name]
 
 
+@pytest.fixture(
+    params=[("replay", "inputsapp:skill", "hello.json"), ("chat", "inputsapp:skill")],
+    ids=["replay", "chat"],
+)
+def replay_or_chat(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The command line of ``replay`` (of hello.json), then of ``chat``: the two commands that
+    take ``--url`` and ``--alexa-api``, a test of them run once for each; standard input empty
+    (chat's, should it get to read it)."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    return list(request.param)
+
+
 # --- standard input --------------------------------------------------------------------------
 
 
@@ -894,18 +906,16 @@ def test_an_empty_skill_id_is_a_usage_error_in_every_command(
 
 @pytest.mark.parametrize("content", ["", " \n"])
 def test_an_empty_alexa_api_file_says_it_is_empty(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, content: str
+    workdir: Path, replay_or_chat: list[str], content: str
 ) -> None:
     # It said "not JSON (Expecting value: line 1 column 1 (char 0))".
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     (workdir / "api.json").write_text(content)
-    for argv in (["replay", "inputsapp:skill", "hello.json"], ["chat", "inputsapp:skill"]):
-        code, out, err = run(*argv, "--alexa-api", "api.json")
-        assert (code, out) == (2, ""), err
-        assert err.endswith(
-            ": error: --alexa-api api.json: empty: write a JSON object of FakeAlexaApi's "
-            'fields in it, as {"given_name": "Ada"}, or {} for a user who set nothing\n'
-        ), err
+    code, out, err = run(*replay_or_chat, "--alexa-api", "api.json")
+    assert (code, out) == (2, ""), err
+    assert err.endswith(
+        ": error: --alexa-api api.json: empty: write a JSON object of FakeAlexaApi's "
+        'fields in it, as {"given_name": "Ada"}, or {} for a user who set nothing\n'
+    ), err
 
 
 @pytest.mark.parametrize(
@@ -940,17 +950,13 @@ def test_a_skill_id_not_utf8_is_refused_in_every_command(
         assert "'amzn1.\\xe9': not UTF-8 text" in err and "Traceback" not in err, err
 
 
-def test_a_url_not_utf8_is_a_usage_error(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_url_not_utf8_is_a_usage_error(workdir: Path, replay_or_chat: list[str]) -> None:
     # From a Latin-1 terminal: replay ended in a UnicodeEncodeError traceback (exit status 1)
     # as httpx quoted the URL. (127.0.0.1:9: nothing is sent, to the Internet least of all.)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     url = "http://127.0.0.1:9/sk\udce9"
-    for argv in (["replay", "inputsapp:skill", "hello.json"], ["chat", "inputsapp:skill"]):
-        code, out, err = run(*argv, "--url", url)
-        assert (code, out) == (2, ""), err
-        assert err.endswith(": error: --url 'http://127.0.0.1:9/sk\\xe9': not UTF-8 text\n"), err
+    code, out, err = run(*replay_or_chat, "--url", url)
+    assert (code, out) == (2, ""), err
+    assert err.endswith(": error: --url 'http://127.0.0.1:9/sk\\xe9': not UTF-8 text\n"), err
 
 
 @pytest.mark.parametrize(
@@ -1009,7 +1015,7 @@ def test_replay_skill_id_and_keep_skill_id_together_are_refused(workdir: Path) -
 
 
 def test_alexa_api_with_a_url_to_another_machine_is_refused(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, replay_or_chat: list[str]
 ) -> None:
     # The fake is served only to a skill on this machine: for another, the file was read and
     # its data never used (the skill there calls Amazon's APIs), without a word.
@@ -1020,16 +1026,14 @@ def test_alexa_api_with_a_url_to_another_machine_is_refused(
 
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", nothing_sent)
     monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     (workdir / "api.json").write_text('{"given_name": "Ada"}')
     url = "https://skill.example.com/alexa"
-    for argv in (["replay", "inputsapp:skill", "hello.json"], ["chat", "inputsapp:skill"]):
-        code, out, err = run(*argv, "--url", url, "--alexa-api", "api.json")
-        assert (code, out) == (2, ""), err
-        assert err.endswith(
-            f": error: --alexa-api api.json: the fake Alexa APIs are served only to a skill on "
-            f"this machine, and {url} is not (its skill calls Amazon's): drop --alexa-api\n"
-        ), err
+    code, out, err = run(*replay_or_chat, "--url", url, "--alexa-api", "api.json")
+    assert (code, out) == (2, ""), err
+    assert err.endswith(
+        f": error: --alexa-api api.json: the fake Alexa APIs are served only to a skill on "
+        f"this machine, and {url} is not (its skill calls Amazon's): drop --alexa-api\n"
+    ), err
 
 
 @pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null")
@@ -1090,18 +1094,21 @@ def test_an_empty_path_is_a_usage_error_in_the_other_commands_too(
     ],
 )
 def test_a_url_that_is_none_is_said_so_with_alexa_api_too(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, shown: str
+    workdir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    replay_or_chat: list[str],
+    url: str,
+    shown: str,
 ) -> None:
     # With --alexa-api, chat said such a URL was "not on this machine" (its --alexa-api check
     # ran before the URL's), and replay ended in httpx's InvalidURL traceback for "[::1]]".
     monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     (workdir / "api.json").write_text('{"given_name": "Ada"}')
-    for argv in (["replay", "inputsapp:skill", "hello.json"], ["chat", "inputsapp:skill"]):
-        for api in ([], ["--alexa-api", "api.json"]):
-            code, out, err = run(*argv, "--url", url, *api)
-            assert (code, out) == (2, ""), err
-            assert f"error: --url {url!r}: {shown}" in err and "Traceback" not in err, err
+    for api in ([], ["--alexa-api", "api.json"]):
+        code, out, err = run(*replay_or_chat, "--url", url, *api)
+        assert (code, out) == (2, ""), err
+        assert f"error: --url {url!r}: {shown}" in err and "Traceback" not in err, err
 
 
 @pytest.mark.parametrize(
@@ -1303,19 +1310,16 @@ def test_an_alexa_api_now_that_is_no_moment_is_a_usage_error(
     ],
 )
 def test_an_alexa_api_file_with_a_key_given_twice_is_refused(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, content: str, said: str
+    workdir: Path, replay_or_chat: list[str], content: str, said: str
 ) -> None:
     # json.loads kept the last of the two, silently: a typo'd copy of a key hid the data above
     # it, and the command ran on data the file did not seem to give ("Bob", the type "X").
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     (workdir / "api.json").write_text(content)
-    for argv in (["replay", "inputsapp:skill", "hello.json"], ["chat", "inputsapp:skill"]):
-        code, out, err = run(*argv, "--alexa-api", "api.json")
-        assert (code, out) == (2, ""), err
-        assert err.endswith(
-            f": error: --alexa-api api.json: {said}: a JSON object keeps only the last; "
-            "give it once\n"
-        ), err
+    code, out, err = run(*replay_or_chat, "--alexa-api", "api.json")
+    assert (code, out) == (2, ""), err
+    assert err.endswith(
+        f": error: --alexa-api api.json: {said}: a JSON object keeps only the last; give it once\n"
+    ), err
 
 
 _GIVES_ONCE = "a JSON object keeps only the last; give it once"
