@@ -155,13 +155,15 @@ def load_capture(path: str | os.PathLike[str]) -> Capture:
         raise ValueError(f"{path}: not an alexaskill capture file (larger than {size})")
     try:
         capture = _decode(data)
+        # msgspec keeps the last of two equal keys silently: a capture edited by hand would be
+        # replayed with what it did not seem to hold. The file's own JSON only: its body is a
+        # string here, what was received, kept and sent byte for byte whatever it holds. (Bytes
+        # not UTF-8 where msgspec skips them, in a field it does not know, pass as before.)
+        loads_once(data.decode("utf-8", "surrogateescape"), str(path))
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise ValueError(f"{path}: not an alexaskill capture file ({exc})") from None
-    # msgspec keeps the last of two equal keys silently: a capture edited by hand would be
-    # replayed with what it did not seem to hold. The file's own JSON only: its body is a string
-    # here, what was received, kept and sent byte for byte whatever it holds. (Bytes that are
-    # not UTF-8 where msgspec skips them, in a field it does not know, are let pass as before.)
-    loads_once(data.decode("utf-8", "surrogateescape"), str(path))
+    except RecursionError:  # (in a field alexaskill does not know: no capture's)
+        raise ValueError(f"{path}: not an alexaskill capture file (nested too deeply)") from None
     # What replaying it needs, checked here rather than once the replay is under way.
     try:
         capture.body_bytes()

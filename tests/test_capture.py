@@ -263,6 +263,24 @@ def test_a_capture_file_with_a_key_given_twice_is_refused(
     assert str(raised.value) == f"{file}: {said}: a JSON object keeps only the last; give it once"
 
 
+def test_a_capture_nested_about_as_deep_as_the_decoders_take_is_a_value_error(
+    tmp_path: Path,
+) -> None:
+    # A field capture does not know, nested about a thousand deep: msgspec (and the second
+    # reading, for keys given twice) raised RecursionError, which certify --replay, saying a
+    # ValueError in one line, ended in a traceback. (Depths around both decoders' limits.)
+    file = tmp_path / "deep.capture.json"
+    refused = []
+    for depth in [500, *range(900, 1100, 5), 5000]:
+        file.write_text(f'{{{_FIELDS}, "x": {"[" * depth}{"]" * depth}}}')
+        try:
+            load_capture(file)
+        except ValueError as exc:
+            assert str(exc) == f"{file}: not an alexaskill capture file (nested too deeply)"
+            refused.append(depth)
+    assert 500 not in refused and 5000 in refused  # (the depths go past the limits)
+
+
 def test_a_captured_body_giving_a_key_twice_is_kept_byte_for_byte(tmp_path: Path) -> None:
     # Only the capture file's own JSON is refused so: its body is what was received (signed by
     # Alexa, or sent by anyone), replayed as it came, a key twice and all.
