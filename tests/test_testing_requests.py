@@ -516,3 +516,13 @@ def test_load_request_refuses_a_file_with_a_key_given_twice(
     with pytest.raises(ValueError) as raised:
         load_request(path)
     assert str(raised.value) == f"{path}: {said}: a JSON object keeps only the last; give it once"
+
+
+def test_load_request_says_a_file_nested_too_deeply_as_not_json(tmp_path: Any) -> None:
+    # A RecursionError came out of client.replay, where a file that is no request is a
+    # ValueError naming it (a dict nested so was one already: "not JSON data").
+    path = tmp_path / "deep.json"
+    path.write_text('{"request": {"type": "LaunchRequest"}, "x": ' + "[" * 5000 + "]" * 5000 + "}")
+    with pytest.raises(ValueError) as raised:
+        load_request(path)
+    assert str(raised.value) == f"{path}: not JSON (nested too deeply)"

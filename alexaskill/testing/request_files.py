@@ -52,6 +52,8 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
             ) from None
         except UnicodeDecodeError:
             raise ValueError(f"{named}: not JSON (not UTF-8 text)") from None
+        except RecursionError:
+            raise ValueError(f"{named}: not JSON (nested too deeply)") from None
     if not isinstance(loaded, dict) or not isinstance(loaded.get("request"), dict):
         raise ValueError(f"{named}: not an Alexa request envelope (no 'request' object)")
     return loaded
