@@ -1,9 +1,7 @@
 """One download of a chain file over HTTP, within a size cap (`read_chain`), or what a
 ``fetch_chain`` of the caller's gave (`fetched_chain`); each with whatever goes wrong said as a
 `CertificateError` (`download_chain`, `call_fetch_chain`): the sender's problem, a 400, never a
-500. How far a download got (`Progress`) says what its timeout was: no answer to its connection,
-a server reached that answered too slowly, a proxy that did not answer its CONNECT, or no
-connection free in the client's pool."""
+500. How far a download got, and what its timeout says, is `alexaskill.verify.progress`'s."""
 
 from __future__ import annotations
 
@@ -13,13 +11,14 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Final
 
-from ..downloads import NETWORK_ADVICE, unreachable
+from ..downloads import unreachable
 from ..exceptions import (
     CertificateError,
     CertificateUnavailableError,
     ConfigurationError,
     VerificationError,
 )
+from .progress import Progress, _traces
 
 if TYPE_CHECKING:
     import ssl
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = [
-    "Progress",
     "call_fetch_chain",
     "download_chain",
     "fetched_chain",
@@ -115,182 +113,11 @@ async def download_chain(
         raise CertificateUnavailableError(_FAILED, detail=detail) from exc
 
 
-class Progress:
-    """How far one download got, from httpx's trace of its connection (none through a
-    transport that does not trace, a MockTransport's): what the log says when its time ran out,
-    since a server that took the connection and then said nothing needs no DNS checked."""
-
-    __slots__ = ("declared", "peer", "proxy", "received", "request", "stage", "traces", "tunnel")
-
-    def __init__(self) -> None:
-        #: httpcore's last step begun ("connect_tcp", "start_tls", "send_request_headers",
-        #: "receive_response_headers", ...), "tunnel" for a proxy's CONNECT, "body" once the
-        #: head came; None before any.
-        self.stage: str | None = None
-        self.received = 0
-        self.declared: float | None = None
-        #: Whether the client's transport traces every connection it begins (httpx's own):
-        #: nothing traced then is a wait for a free connection of its pool.
-        self.traces = False
-        #: ``host:port`` of the last TCP connection begun; the proxy's (``proxy``) when it is
-        #: not the address of the URL sent, for the tunnel to ``tunnel``.
-        self.peer: str | None = None
-        self.proxy: str | None = None
-        self.tunnel: str | None = None
-        #: The request sent (`read_chain`'s), its URL as the transport left it.
-        self.request: httpx.Request | None = None
-
-    async def trace(self, event: str, info: dict[str, object]) -> None:
-        """httpx's ``trace`` extension: ``"connection.connect_tcp.started"`` and the like."""
-        step, _, when = event.rpartition(".")
-        step = step.rpartition(".")[2]
-        # (Not "response_closed" or "close": httpcore's clean-up after a cancellation.)
-        if when != "started" or step not in _STAGES or self.stage == "body":
-            return
-        if step == "connect_tcp":
-            self.peer = f"{info.get('host')}:{info.get('port')}"
-            sent = self.request
-            if sent is not None and self.peer != _address(sent.url):
-                # Not the URL's address: the proxy's (HTTPS_PROXY, a client's proxy=), its
-                # CONNECT or SOCKS handshake still to come. (A transport of one's own that sends
-                # the request elsewhere and rewrites its URL, as the tests' do, is no proxy; one
-                # that sends a copy is said one, which it is in effect.)
-                self.proxy, self.tunnel = self.peer, _address(sent.url)
-        request = info.get("request")
-        if getattr(request, "method", None) == b"CONNECT":
-            # Through a proxy (HTTPS_PROXY) the connection is the proxy's, and its first
-            # request asks for a tunnel: until it answers, no certificate server was reached.
-            target = getattr(getattr(request, "url", None), "target", b"")
-            self.proxy, self.tunnel = self.peer, bytes(target).decode("ascii", "replace")
-            step = "tunnel"
-        self.stage = step
-
-    def timed_out(self, url: str, seconds: float, exc: BaseException | None = None) -> str:
-        """What the log says of the download of ``url`` that ran out of its ``seconds``
-        (``exc``: the transport's own timeout, else `Downloads`' time limit ended it)."""
-        exc = TimeoutError(f"no answer within {seconds:g} s") if exc is None else exc
-        said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        stage = self.stage
-        if stage is None:  # (untraced: httpx's class names the stage)
-            stage = _STAGE_OF.get(type(exc).__name__, "pool" if self.traces else None)
-        within = f"within {seconds:g} s (download_timeout)"
-        if stage == "connect_tcp" and self.proxy is not None:
-            # The network's advice ("set HTTPS_PROXY") would send one to set what is set: the
-            # proxy's address and the way to it are what to check.
-            return (
-                f"GET {url[:200]}: {said}; its TCP connection to the proxy at {self.proxy} "
-                f"(HTTPS_PROXY, or the client's proxy=) got no answer {within}, a timeout, not a "
-                "refusal: check that the proxy is up at that address and port, and that no "
-                "firewall on the way drops this server's packets to it"
-            )
-        if stage == "connect_tcp":
-            # The network's advice fits (a firewall that drops packets, a name resolved to
-            # an address nothing answers at), said as the timeout it was.
-            to = "" if self.peer is None else f" to {self.peer}"
-            return (
-                f"GET {url[:200]}: {said}; its TCP connection{to} got no answer {within}, a "
-                f"timeout, not a refusal: {NETWORK_ADVICE}"
-            )
-        if stage == "pool":
-            # No connection begun (httpx's own transport traces each, DNS included): nothing
-            # of the network's to check.
-            why = (
-                f"no connection of the HTTP client's came free for it {within}: the HTTP "
-                "client's pool is exhausted, all the connections its limits allow "
-                "(httpx.Limits(max_connections=...)) busy with its other requests; raise them, or "
-                "give the Verifier a client of its own (Verifier(http_client=...))"
-            )
-        elif stage == "tunnel":
-            why = (
-                f"the proxy at {self.proxy} (HTTPS_PROXY, or the client's proxy=) was reached "
-                f"(connected, CONNECT sent) but did not answer its CONNECT (the tunnel to "
-                f"{self.tunnel}) {within}: a slow or stuck proxy, or one that cannot reach the "
-                "server"
-            )
-        elif stage == "start_tls" and self.proxy is not None:
-            why = (
-                f"the proxy at {self.proxy} opened its tunnel to {self.tunnel}, but the TLS "
-                f"handshake through it got no answer {within}: a slow server, or a proxy that "
-                "passes nothing on"
-            )
-        elif stage == "start_tls":
-            why = (
-                f"the TCP connection was made, but its TLS handshake got no answer {within}: a "
-                "server or proxy that does not speak TLS there, or a slow one"
-            )
-        elif stage == "body":
-            declared = self.declared
-            came = (
-                f"{self.received} bytes"
-                if declared is None
-                else f"{self.received} of the {int(declared)} bytes its Content-Length announced"
-            )
-            why = (
-                f"the server answered, then did not send all its body {within} ({came}): a slow "
-                "server or proxy, or a busy network"
-            )
-        elif stage is not None and stage.startswith("send_request"):  # (a write timeout)
-            why = (
-                f"the server was reached (connected) but did not take the request {within}: a "
-                "slow server or proxy, or a busy network"
-            )
-        elif stage is not None:  # (waiting for the answer's head)
-            why = (
-                f"the server was reached (connected, request sent) but sent no answer {within}: "
-                "a slow server or proxy, or a busy network"
-            )
-        else:  # (waiting for a pooled connection, or a transport that does not trace)
-            return unreachable(url, exc)
-        return f"GET {url[:200]}: {said}; {why}; it may pass"
-
-
-#: httpcore's steps of a download, up to its answer's head.
-_STAGES: Final = frozenset(
-    {
-        "connect_tcp",
-        "start_tls",
-        "send_request_headers",
-        "send_request_body",
-        "receive_response_headers",
-    }
-)
-
-#: The stage of a timeout a transport raised without a trace (a MockTransport's, say).
-_STAGE_OF: Final = {
-    "ConnectTimeout": "connect_tcp",
-    "WriteTimeout": "send_request_headers",
-    "ReadTimeout": "receive_response_headers",
-    "PoolTimeout": "pool",
-}
-
-
 def is_async_client(client: object) -> bool:
     """Whether ``client`` is an ``httpx.AsyncClient``, which a download can go through."""
     import httpx
 
     return isinstance(client, httpx.AsyncClient)
-
-
-def _traces(client: httpx.AsyncClient, url: str) -> bool:
-    """Whether ``client`` sends ``url`` through httpx's own transport, which traces every
-    connection it begins (another, a MockTransport, may trace none). httpx has no public way to
-    ask (nor traces its pool's wait), so its private ``_transport_for_url`` is (its mounts and
-    proxies per URL): gone, a full pool gets the network's advice again, and
-    tests/test_verify_fetch.py's test_httpx_still_names_the_transport_that_sends_a_url fails."""
-    import httpx
-
-    find = getattr(client, "_transport_for_url", None)
-    try:
-        transport = None if find is None else find(httpx.URL(url))
-    except Exception:  # (an odd URL or client: nothing known)
-        return False
-    return type(transport) is httpx.AsyncHTTPTransport
-
-
-def _address(url: httpx.URL) -> str:
-    """``host:port`` of ``url`` as httpcore's trace names the address it connects to."""
-    port = url.port or {"http": 80, "https": 443}.get(url.scheme)
-    return f"{url.raw_host.decode('ascii', 'replace')}:{port}"
 
 
 def type_name(value: object) -> str:

@@ -34,7 +34,8 @@ from .arguments import (
 from .arguments import _trust_announced as _trust_announced  # (its users import it from here)
 from .arguments import _utcnow as _utcnow  # (the tests name the default clock here)
 from .chain import VerifiedChain, _certifi_roots, load_chain, validate_chain
-from .fetch import Progress, call_fetch_chain, download_chain, is_async_client, type_name
+from .fetch import call_fetch_chain, download_chain, is_async_client, type_name
+from .progress import Progress
 from .signature import _SHA1, _SHA256, _check_length, _decode_signature, _verify_signature
 from .timestamp import (
     MAX_TIMESTAMP_TOLERANCE,
