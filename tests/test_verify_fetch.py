@@ -28,7 +28,7 @@ from alexaskill import Response, Skill, speak
 from alexaskill.exceptions import CertificateError, CertificateUnavailableError
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestPKI
 from alexaskill.verify import Verifier
-from alexaskill.verify.fetch import _traces
+from alexaskill.verify.progress import _traces
 
 from .self_signed import self_signed
 from .test_verify import mock_client, refusal_of_answer, run, verify_via

@@ -18,7 +18,7 @@ from ..exceptions import (
     ConfigurationError,
     VerificationError,
 )
-from .progress import Progress, _traces
+from .progress import Progress
 
 if TYPE_CHECKING:
     import ssl
@@ -247,7 +247,7 @@ async def read_chain(
     import httpx
 
     progress = Progress() if progress is None else progress
-    progress.traces = _traces(client, url)
+    progress.sent_through(client, url)
 
     # Identity encoding only (checked before reading), so the size cap bounds the memory held.
     # (Built first, as `client.stream` does, for `Progress.trace` to compare its URL with.)

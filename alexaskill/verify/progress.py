@@ -20,7 +20,17 @@ class Progress:
     transport that does not trace, a MockTransport's): what the log says when its time ran out,
     since a server that took the connection and then said nothing needs no DNS checked."""
 
-    __slots__ = ("declared", "peer", "proxy", "received", "request", "stage", "traces", "tunnel")
+    __slots__ = (
+        "around",
+        "declared",
+        "peer",
+        "proxy",
+        "received",
+        "request",
+        "stage",
+        "traces",
+        "tunnel",
+    )
 
     def __init__(self) -> None:
         #: httpcore's last step begun ("connect_tcp", "start_tls", "send_request_headers",
@@ -32,6 +42,9 @@ class Progress:
         #: Whether the client's transport traces every connection it begins (httpx's own):
         #: nothing traced then is a wait for a free connection of its pool.
         self.traces = False
+        #: The name of the client's transport when it is one of its own around httpx's (a
+        #: subclass, a wrapper), which may hold a request itself before httpx's traces it.
+        self.around: str | None = None
         #: ``host:port`` of the last TCP connection begun; the proxy's (``proxy``) when it is
         #: not the address of the URL sent, for the tunnel to ``tunnel``.
         self.peer: str | None = None
@@ -39,6 +52,13 @@ class Progress:
         self.tunnel: str | None = None
         #: The request sent (`read_chain`'s), its URL as the transport left it.
         self.request: httpx.Request | None = None
+
+    def sent_through(self, client: httpx.AsyncClient, url: str) -> None:
+        """Note what ``client`` sends ``url`` through: whether it traces (`traces`), and the
+        name of a transport of one's own around httpx's (`around`)."""
+        transport = _transport_for(client, url)
+        self.traces = _sends_through_httpx(transport)
+        self.around = _around(transport)
 
     async def trace(self, event: str, info: dict[str, object]) -> None:
         """httpx's ``trace`` extension: ``"connection.connect_tcp.started"`` and the like."""
@@ -71,6 +91,7 @@ class Progress:
         exc = TimeoutError(f"no answer within {seconds:g} s") if exc is None else exc
         said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         stage = self.stage
+        inferred = stage is None and type(exc).__name__ not in _STAGE_OF
         if stage is None:  # (untraced: httpx's class names the stage)
             stage = _STAGE_OF.get(type(exc).__name__, "pool" if self.traces else None)
         within = f"within {seconds:g} s (download_timeout)"
@@ -100,6 +121,11 @@ class Progress:
                 "(httpx.Limits(max_connections=...)) busy with its other requests; raise them, or "
                 "give the Verifier a client of its own (Verifier(http_client=...))"
             )
+            if inferred and self.around is not None:  # (no PoolTimeout said it was the pool)
+                why += (
+                    f"; or its transport {self.around}, around httpx's, held the request before "
+                    "passing it on (or passed it on without its trace extension)"
+                )
         elif stage == "tunnel":
             why = (
                 f"the proxy at {self.proxy} (HTTPS_PROXY, or the client's proxy=) was reached "
@@ -165,19 +191,72 @@ _STAGE_OF: Final = {
 
 
 def _traces(client: httpx.AsyncClient, url: str) -> bool:
-    """Whether ``client`` sends ``url`` through httpx's own transport, which traces every
-    connection it begins (another, a MockTransport, may trace none). httpx has no public way to
-    ask (nor traces its pool's wait), so its private ``_transport_for_url`` is (its mounts and
-    proxies per URL): gone, a full pool gets the network's advice again, and
+    """Whether ``client`` sends ``url`` through httpx's own transport (`_sends_through_httpx`),
+    which traces every connection it begins (another, a MockTransport, may trace none)."""
+    return _sends_through_httpx(_transport_for(client, url))
+
+
+def _transport_for(client: httpx.AsyncClient, url: str) -> object:
+    """The transport ``client`` sends ``url`` through, None if unknown. httpx has no public way
+    to ask (nor traces its pool's wait), so its private ``_transport_for_url`` is (its mounts
+    and proxies per URL): gone, a full pool gets the network's advice again, and
     tests/test_verify_fetch.py's test_httpx_still_names_the_transport_that_sends_a_url fails."""
     import httpx
 
     find = getattr(client, "_transport_for_url", None)
     try:
-        transport = None if find is None else find(httpx.URL(url))
+        return None if find is None else find(httpx.URL(url))
     except Exception:  # (an odd URL or client: nothing known)
+        return None
+
+
+#: How deep `_sends_through_httpx` looks into wrappers held by wrappers.
+_WRAPPING_DEPTH: Final = 4
+
+
+def _sends_through_httpx(transport: object, depth: int = 0) -> bool:
+    """Whether ``transport`` is httpx's own, a subclass of it, or a transport that holds such
+    in an attribute (one of its instance's, or a slot) and holds no transport of another kind:
+    the shapes of a wrapper that passes the request on (logging, headers, a URL rewritten).
+    What a wrapper does with the request cannot be read: one that holds httpx's transport in a
+    closure or a container, not an attribute, is not seen through (said untraced, the
+    network's advice, as before); one seen through may still hold the request itself, or pass
+    it on without its trace extension, which the log then says (`Progress.around`)."""
+    import httpx
+
+    if isinstance(transport, httpx.AsyncHTTPTransport):
+        return True
+    if not isinstance(transport, httpx.AsyncBaseTransport) or depth >= _WRAPPING_DEPTH:
         return False
-    return type(transport) is httpx.AsyncHTTPTransport
+    try:
+        values = _attributes(transport)
+    except Exception:  # (a wrapper's own __getattr__ or property that fails: nothing known)
+        return False
+    held = [value for value in values if isinstance(value, httpx.AsyncBaseTransport)]
+    return bool(held) and all(_sends_through_httpx(inner, depth + 1) for inner in held)
+
+
+def _attributes(value: object) -> list[object]:
+    """The values of ``value``'s instance attributes and slots (its class's and its bases')."""
+    found = list(getattr(value, "__dict__", {}).values())
+    for kind in type(value).__mro__:
+        slots = kind.__dict__.get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            if name not in ("__dict__", "__weakref__") and hasattr(value, name):
+                found.append(getattr(value, name))
+    return found
+
+
+def _around(transport: object) -> str | None:
+    """The name of ``transport`` when it is one of one's own around httpx's (a subclass that
+    sends itself, a wrapper seen through), else None."""
+    import httpx
+
+    kind = type(transport)
+    sends = getattr(kind, "handle_async_request", None)
+    if sends is httpx.AsyncHTTPTransport.handle_async_request:  # (httpx's, or its subclass's)
+        return None
+    return kind.__name__ if _sends_through_httpx(transport) else None
 
 
 def _address(url: httpx.URL) -> str:
