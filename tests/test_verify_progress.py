@@ -14,6 +14,7 @@ import pytest
 from alexaskill.exceptions import CertificateError, CertificateUnavailableError
 from alexaskill.testing import TestPKI
 from alexaskill.verify import Verifier
+from alexaskill.verify.fetch import download_chain
 from alexaskill.verify.progress import _traces
 
 from .test_verify_fetch import _SilentProxy
@@ -153,3 +154,72 @@ def test_a_full_pool_behind_a_transport_of_ones_own_is_said_a_full_pool(
         assert "around httpx's" not in detail
     else:
         assert f"or its transport {name}, around httpx's, held the request" in detail
+
+
+class _ToPlainHttp(httpx.AsyncBaseTransport):
+    """A transport of one's own that sends the download over plain http://, through the proxy
+    its inner transport has (as a test's, or a user's, rewriting the URL would)."""
+
+    def __init__(self, proxy: str) -> None:
+        self.inner = httpx.AsyncHTTPTransport(proxy=proxy)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(scheme="http")
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def _said_of_a_stuck_forward_proxy(detail: str, port: int) -> None:
+    """What a refusal's ``detail`` must say of a proxy at ``port`` that took a plain http://
+    request (absolute-form, no CONNECT) and never answered."""
+    assert f"the proxy at 127.0.0.1:{port} (HTTP_PROXY, or the client's proxy=)" in detail
+    assert "was reached (connected, request sent) but sent no answer" in detail
+    assert "the server was reached" not in detail
+    assert "check DNS" not in detail and detail.endswith("; it may pass")
+
+
+def test_a_stuck_proxy_of_a_plain_http_download_is_not_said_to_be_the_server(
+    pki: TestPKI,
+) -> None:
+    # For http:// through a proxy there is no tunnel: the request itself goes to the proxy
+    # (GET http://host/path), so the proxy is the peer. A proxy that took it and said nothing
+    # was logged as "the server was reached (connected, request sent)", a server this one
+    # never got to.
+    async def scenario() -> CertificateError:
+        async with httpx.AsyncClient(transport=_ToPlainHttp(proxy), trust_env=False) as client:
+            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=1)
+            with pytest.raises(CertificateError) as info:
+                await checker.verify(pki.sign(BODY), BODY)
+            return info.value
+
+    with _SilentProxy() as stuck:
+        proxy = f"http://127.0.0.1:{stuck.port}"
+        refused = run(scenario())
+    assert stuck.heard.startswith(b"GET http://s3.amazonaws.com/echo.api/")  # (no internet)
+    assert str(refused) == "certificate chain: download timed out"
+    assert isinstance(refused, CertificateUnavailableError)
+    _said_of_a_stuck_forward_proxy(str(refused.detail), stuck.port)
+
+
+def test_httpxs_own_timeout_at_a_stuck_proxy_of_a_plain_http_url_names_the_proxy() -> None:
+    # The same through download_chain itself, an http:// URL and a client's proxy=: httpx's
+    # ReadTimeout (its own time limit, before any of the verifier's) says the same.
+    url = "http://s3.amazonaws.com/echo.api/echo-api-cert.pem"
+
+    async def scenario() -> CertificateError:
+        async with httpx.AsyncClient(
+            proxy=f"http://127.0.0.1:{stuck.port}", trust_env=False
+        ) as client:
+            with pytest.raises(CertificateError) as info:
+                await download_chain(client, url, timeout=1, limit=1000)
+            return info.value
+
+    with _SilentProxy() as stuck:
+        refused = run(scenario())
+    assert stuck.heard.startswith(f"GET {url} ".encode())
+    assert isinstance(refused.__cause__, httpx.ReadTimeout)
+    assert str(refused) == "certificate chain: download timed out"
+    assert isinstance(refused, CertificateUnavailableError)
+    _said_of_a_stuck_forward_proxy(str(refused.detail), stuck.port)

@@ -23,6 +23,7 @@ class Progress:
     __slots__ = (
         "around",
         "declared",
+        "forwarded",
         "peer",
         "proxy",
         "received",
@@ -50,6 +51,9 @@ class Progress:
         self.peer: str | None = None
         self.proxy: str | None = None
         self.tunnel: str | None = None
+        #: Whether the request itself went to the proxy (a plain http:// URL's, in absolute
+        #: form, no CONNECT): the proxy is then the peer that took it, never the server.
+        self.forwarded = False
         #: The request sent (`read_chain`'s), its URL as the transport left it.
         self.request: httpx.Request | None = None
 
@@ -77,12 +81,16 @@ class Progress:
                 # that sends a copy is said one, which it is in effect.)
                 self.proxy, self.tunnel = self.peer, _address(sent.url)
         request = info.get("request")
+        target = bytes(getattr(getattr(request, "url", None), "target", b"") or b"")
         if getattr(request, "method", None) == b"CONNECT":
             # Through a proxy (HTTPS_PROXY) the connection is the proxy's, and its first
             # request asks for a tunnel: until it answers, no certificate server was reached.
-            target = getattr(getattr(request, "url", None), "target", b"")
-            self.proxy, self.tunnel = self.peer, bytes(target).decode("ascii", "replace")
+            self.proxy, self.tunnel = self.peer, target.decode("ascii", "replace")
             step = "tunnel"
+        elif target.startswith((b"http://", b"https://")):
+            # A request in absolute form is a proxy's (HTTP_PROXY, for an http:// URL): httpcore
+            # forwards it to the proxy as it is, with no tunnel, so the proxy is what answers.
+            self.forwarded = True
         self.stage = step
 
     def timed_out(self, url: str, seconds: float, exc: BaseException | None = None) -> str:
@@ -154,6 +162,20 @@ class Progress:
             why = (
                 f"the server answered, then did not send all its body {within} ({came}): a slow "
                 "server or proxy, or a busy network"
+            )
+        elif self.forwarded and stage is not None and stage.startswith(("send", "receive")):
+            took = (
+                "(connected) but did not take the request"
+                if stage.startswith("send")
+                else "(connected, request sent) but sent no answer"
+            )
+            # (A connection kept from an earlier request traces no connect: no address then.)
+            at = "" if self.proxy is None else f" at {self.proxy}"
+            server = "" if self.tunnel is None else f" ({self.tunnel})"
+            why = (
+                f"the proxy{at} (HTTP_PROXY, or the client's proxy=) was reached {took} "
+                f"{within}, the request in its hands, not the server's{server}: a slow or stuck "
+                "proxy, or one that cannot reach the server"
             )
         elif stage is not None and stage.startswith("send_request"):  # (a write timeout)
             why = (
