@@ -22,6 +22,7 @@ from .log_lambda import on_lambda
 from .log_repeats import Repeats
 from .logs import log_request, refusal, security_logger
 from .models import Envelope, decode_envelope
+from .outgoing_proxies import check_outgoing_proxies
 from .refusal_warnings import REFUSAL_WARNING_EVERY, warn_refused
 from .settings import configure_logging_if_unset, settings_from_env
 
@@ -172,6 +173,9 @@ class Serving(DeadlineAnswering):
             configure_logging_if_unset()  # uvicorn sets up its own loggers, not alexaskill's
         else:
             settings_from_env()  # (a value that does not parse fails here)
+        # httpx makes no client for a proxy it cannot use: said now, in one line, not as the
+        # lifespan's traceback or an ImportError at each certificate download.
+        check_outgoing_proxies()
         self.start(self.log_name)
         self._on_lambda = on_lambda()
         self._lambda_grace = deadline_grace(self.registry) if self._on_lambda else 0.0

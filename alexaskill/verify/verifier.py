@@ -470,8 +470,10 @@ class Verifier:
                 # per request, a second thread) gets one of its own; the one before is let go,
                 # its loop gone maybe. Connections are not kept (a download is rare): a kept one
                 # failed the next loop's download ("Event loop is closed"), or leaked its socket.
+                from ..outgoing_proxies import check_outgoing_proxies
                 from ..tls import tls_context  # the process's: no certifi load of its own
 
+                check_outgoing_proxies()  # (one httpx cannot use: said, not its ImportError)
                 client = self._own_client = httpx.AsyncClient(
                     follow_redirects=False,
                     verify=tls_context(),

@@ -1,0 +1,82 @@
+"""The proxies the environment sets for outgoing HTTP (``HTTP_PROXY``, ``HTTPS_PROXY``,
+``ALL_PROXY``), checked as httpx reads them: one it cannot use (a SOCKS proxy without the
+socksio package, a scheme it does not know) said as a `ConfigurationError` naming the variable
+and what to do, before any client is made.
+
+httpx refuses to make a client (``trust_env``, its default) for such a proxy, whatever URL the
+client is for: the skill's lifespan failed with httpx's traceback, a mounted skill's every
+certificate download and every call to Alexa's APIs with an ``ImportError``."""
+
+from __future__ import annotations
+
+import os
+from typing import Final
+
+from .exceptions import ConfigurationError
+
+__all__ = ["check_outgoing_proxies"]
+
+#: The proxy schemes httpx takes (``httpx.Proxy``); the SOCKS ones need socksio.
+_SCHEMES: Final = ("http", "https", "socks5", "socks5h")
+_SOCKS: Final = ("socks5", "socks5h")
+
+
+def check_outgoing_proxies() -> None:
+    """Raise `ConfigurationError` if a proxy the environment sets is one httpx cannot use."""
+    from urllib.request import getproxies
+
+    proxies = getproxies()  # (what httpx reads: its get_environment_proxies)
+    if "*" in (host.strip() for host in proxies.get("no", "").split(",")):
+        return  # (NO_PROXY=*: httpx makes no proxy of them)
+    for scheme in ("http", "https", "all"):
+        value = proxies.get(scheme)
+        if value:
+            _check(_variable(scheme, value), value if "://" in value else f"http://{value}")
+
+
+def _check(name: str, value: str) -> None:
+    import httpx
+
+    try:
+        url = httpx.URL(value)
+    except Exception as exc:  # (httpx.InvalidURL, or what a stranger value raises)
+        raise ConfigurationError(
+            f"{name} is no URL httpx can read ({exc}): set it to the proxy's URL, "
+            "http://host:port, or unset it"
+        ) from None
+    # (shown without its user name and password, which a log must not keep)
+    shown = str(url.copy_with(username=None, password=None))
+    if url.scheme not in _SCHEMES:
+        raise ConfigurationError(
+            f"{name}={shown}: httpx takes a proxy of http://, https://, socks5:// or "
+            "socks5h:// only; set one of those, or unset it"
+        )
+    if url.scheme in _SOCKS and not _has_socksio():
+        raise ConfigurationError(
+            f"{name}={shown} is a SOCKS proxy, and httpx needs the socksio package for one, "
+            "which is not installed: pip install 'httpx[socks]' in this environment, or set "
+            f"{name} to an http:// proxy"
+        )
+
+
+def _has_socksio() -> bool:
+    """Whether ``import socksio`` works, as httpx tries it."""
+    import importlib
+
+    try:
+        importlib.import_module("socksio")
+    except ImportError:
+        return False
+    return True
+
+
+def _variable(scheme: str, value: str) -> str:
+    """The environment variable that sets ``scheme``'s proxy to ``value`` (``ALL_PROXY``, or
+    ``all_proxy``, which urllib prefers when both are set)."""
+    for name in (f"{scheme}_proxy", f"{scheme.upper()}_PROXY"):
+        if os.environ.get(name) == value:
+            return name
+    for name, given in os.environ.items():
+        if name.lower() == f"{scheme}_proxy" and given == value:
+            return name
+    return f"{scheme.upper()}_PROXY"

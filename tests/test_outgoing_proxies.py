@@ -1,0 +1,152 @@
+"""The proxies the environment sets for outgoing HTTP (alexaskill/outgoing_proxies.py): one
+httpx cannot use (a SOCKS proxy without the socksio package, an unknown scheme) stops the
+skill's start with one line naming the variable and what to install, never a traceback at
+start or a failure per request."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Final
+
+import pytest
+from starlette.types import Message
+
+from alexaskill import Skill
+from alexaskill.exceptions import ConfigurationError
+from alexaskill.testing import TestPKI
+from alexaskill.verify import Verifier
+
+from .verify_shared import BODY, NOW, run
+
+SKILL_ID: Final = "amzn1.ask.skill.proxies"
+
+#: A SOCKS proxy with a password, which no message may show.
+SOCKS: Final = "socks5://user:secret@127.0.0.1:1080"
+
+
+@pytest.fixture
+def no_socksio(monkeypatch: pytest.MonkeyPatch) -> None:
+    """socksio not importable (as without ``httpx[socks]``), whether installed or not."""
+    monkeypatch.setitem(sys.modules, "socksio", None)
+
+
+def _only_proxy(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    """The environment's proxies: ``name`` set to ``value``, no other."""
+    for key in list(os.environ):
+        if key.lower().endswith("_proxy"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv(name, value)
+
+
+def _start(skill: Skill) -> Message:
+    """What ``skill``'s lifespan answers its startup (then its shutdown, if it started)."""
+    sent: list[Message] = []
+
+    async def lifespan() -> None:
+        messages: list[Message] = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+
+        async def receive() -> Message:
+            if not messages:
+                await asyncio.Event().wait()
+            return messages.pop(0)
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        await skill({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
+
+    asyncio.run(lifespan())
+    return sent[0]
+
+
+def _said_of_socks(message: str, name: str) -> None:
+    assert f"{name}=socks5://127.0.0.1:1080" in message, message
+    assert "socksio" in message and "pip install 'httpx[socks]'" in message, message
+    assert "secret" not in message and "Traceback" not in message, message
+
+
+@pytest.mark.usefixtures("no_socksio")
+@pytest.mark.parametrize("name", ["ALL_PROXY", "HTTPS_PROXY", "all_proxy", "HTTP_PROXY"])
+def test_a_socks_proxy_without_socksio_fails_the_start_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    # httpx refuses to make a client for a SOCKS proxy without socksio: the lifespan's client
+    # failed in Starlette's lifespan, and the start was said with httpx's whole traceback, the
+    # variable unnamed.
+    _only_proxy(monkeypatch, name, SOCKS)
+    answer = _start(Skill(SKILL_ID))
+    assert answer["type"] == "lifespan.startup.failed"
+    _said_of_socks(answer["message"], name)
+    assert not [record for record in caplog.records if record.exc_info], caplog.text
+
+
+@pytest.mark.usefixtures("no_socksio")
+def test_a_mounted_skill_fails_at_the_host_apps_import(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A host app runs no lifespan of its skills': the verifier made its own client at the
+    # first request, and each request failed with httpx's ImportError.
+    _only_proxy(monkeypatch, "ALL_PROXY", SOCKS)
+    with pytest.raises(ConfigurationError) as info:
+        Skill(SKILL_ID).mount("/weather")
+    _said_of_socks(str(info.value), "ALL_PROXY")
+
+
+@pytest.mark.usefixtures("no_socksio")
+def test_a_verifier_of_its_own_says_so_not_an_import_error(
+    monkeypatch: pytest.MonkeyPatch, pki: TestPKI
+) -> None:
+    _only_proxy(monkeypatch, "HTTPS_PROXY", SOCKS)
+    verifier = Verifier([pki.root], now=lambda: NOW)
+    with pytest.raises(ConfigurationError) as info:
+        run(verifier.verify(pki.sign(BODY), BODY))
+    _said_of_socks(str(info.value), "HTTPS_PROXY")
+
+
+def test_a_proxy_of_a_scheme_httpx_does_not_know_is_said_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # (httpx's ValueError, "Unknown scheme for proxy URL", with its traceback at start)
+    _only_proxy(monkeypatch, "ALL_PROXY", "socks4://127.0.0.1:1080")
+    answer = _start(Skill(SKILL_ID))
+    assert answer["type"] == "lifespan.startup.failed"
+    message = answer["message"]
+    assert "ALL_PROXY=socks4://127.0.0.1:1080" in message and "Traceback" not in message
+    assert "http://, https://, socks5:// or socks5h://" in message
+
+
+@pytest.mark.parametrize(
+    "value", ["http://127.0.0.1:3128", "127.0.0.1:3128", "https://user:pw@127.0.0.1:3128"]
+)
+def test_a_proxy_httpx_takes_lets_the_skill_start(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    _only_proxy(monkeypatch, "HTTPS_PROXY", value)
+    assert _start(Skill(SKILL_ID))["type"] == "lifespan.startup.complete"
+
+
+def test_uvicorn_stops_at_a_socks_proxy_without_socksio_in_one_line(tmp_path: Path) -> None:
+    # As served: uvicorn printed httpx's traceback and "Application startup failed".
+    (tmp_path / "plain_app.py").write_text(
+        f'from alexaskill import Skill\n\nskill = Skill("{SKILL_ID}")\n'
+    )
+    # (socksio kept out, whether this environment has it or not)
+    start = (
+        "import sys; sys.modules['socksio'] = None; import uvicorn.main; "
+        "sys.argv = ['uvicorn', 'plain_app:skill', '--port', '0']; uvicorn.main.main()"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.lower().endswith("_proxy")}
+    refused = subprocess.run(
+        [sys.executable, "-c", start],
+        cwd=tmp_path,
+        env={**env, "ALL_PROXY": SOCKS},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert refused.returncode != 0, refused.stderr
+    _said_of_socks(refused.stderr, "ALL_PROXY")
+    assert "Application startup failed" in refused.stderr
