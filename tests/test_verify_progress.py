@@ -5,6 +5,7 @@ httpx's own. (tests/test_verify_fetch.py has the stages of a download through ht
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Final
 
@@ -223,3 +224,45 @@ def test_httpxs_own_timeout_at_a_stuck_proxy_of_a_plain_http_url_names_the_proxy
     assert str(refused) == "certificate chain: download timed out"
     assert isinstance(refused, CertificateUnavailableError)
     _said_of_a_stuck_forward_proxy(str(refused.detail), stuck.port)
+
+
+class _SilentTls(_SilentProxy):
+    """A proxy on 127.0.0.1 that reads the first bytes that come (a TLS handshake's, which end
+    in no blank line) and then says nothing until closed."""
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            connection, _ = self.listener.accept()
+            with connection:
+                connection.settimeout(60)
+                self.heard = connection.recv(4096)
+                self.came.set()
+                self.done.wait(60)
+
+
+def test_an_https_proxy_whose_tls_gets_no_answer_is_not_said_to_have_opened_a_tunnel(
+    pki: TestPKI,
+) -> None:
+    # An https:// proxy (HTTPS_PROXY=https://...) is spoken to over TLS before its CONNECT: a
+    # proxy that took the connection and never answered the handshake was logged as one that
+    # "opened its tunnel to s3.amazonaws.com:443" and passed the server's handshake on to no
+    # answer, though no CONNECT had been sent.
+    async def scenario() -> CertificateError:
+        proxy = f"https://127.0.0.1:{stuck.port}"
+        async with httpx.AsyncClient(proxy=proxy, trust_env=False) as client:
+            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=1)
+            with pytest.raises(CertificateError) as info:
+                await checker.verify(pki.sign(BODY), BODY)
+            return info.value
+
+    with _SilentTls() as stuck:
+        refused = run(scenario())
+    # (a TLS handshake's record came, no CONNECT: nothing went further, to the internet)
+    assert stuck.heard.startswith(b"\x16\x03")
+    assert str(refused) == "certificate chain: download timed out"
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    assert "opened its tunnel" not in detail
+    said = f"its TCP connection to the proxy at 127.0.0.1:{stuck.port} was made, but the TLS"
+    assert said in detail and "handshake with the proxy got no answer within 1 s" in detail
+    assert "check DNS" not in detail and detail.endswith("; it may pass")

@@ -80,6 +80,10 @@ class Progress:
                 # the request elsewhere and rewrites its URL, as the tests' do, is no proxy; one
                 # that sends a copy is said one, which it is in effect.)
                 self.proxy, self.tunnel = self.peer, _address(sent.url)
+        if step == "start_tls" and self.proxy is not None and self.stage == "connect_tcp":
+            # Right after the TCP connection to the proxy, before any CONNECT: the handshake
+            # is the proxy's own (an https:// proxy), not the server's through a tunnel.
+            step = "proxy_tls"
         request = info.get("request")
         target = bytes(getattr(getattr(request, "url", None), "target", b"") or b"")
         if getattr(request, "method", None) == b"CONNECT":
@@ -140,6 +144,13 @@ class Progress:
                 f"(connected, CONNECT sent) but did not answer its CONNECT (the tunnel to "
                 f"{self.tunnel}) {within}: a slow or stuck proxy, or one that cannot reach the "
                 "server"
+            )
+        elif stage == "proxy_tls":
+            why = (
+                f"its TCP connection to the proxy at {self.proxy} was made, but the TLS "
+                f"handshake with the proxy got no answer {within} (an https:// proxy: "
+                "HTTPS_PROXY, or the client's proxy=): a proxy that does not speak TLS there "
+                "(an http:// one named https://), or a slow one"
             )
         elif stage == "start_tls" and self.proxy is not None:
             why = (
