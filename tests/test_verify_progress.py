@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
 import httpx
 import pytest
@@ -73,6 +73,17 @@ def _opaque(inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
     return Opaque()
 
 
+class _Hiding(httpx.AsyncBaseTransport):
+    """A transport whose attributes cannot be read (its ``__dict__`` raises)."""
+
+    @property
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
+        raise RuntimeError("nothing to see")
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise NotImplementedError
+
+
 def _mock() -> httpx.MockTransport:
     return httpx.MockTransport(lambda request: httpx.Response(200))
 
@@ -88,6 +99,8 @@ _SHAPES: Final[dict[str, tuple[Callable[[], httpx.AsyncBaseTransport], bool]]] =
     "a wrapper of a MockTransport": (lambda: _Wrapper(_mock()), False),
     "a MockTransport": (_mock, False),
     "a closure's": (lambda: _opaque(httpx.AsyncHTTPTransport()), False),
+    # (a failure to look is nothing known, never the download's failure)
+    "one that hides its attributes": (_Hiding, False),
 }
 
 
@@ -240,19 +253,18 @@ class _SilentTls(_SilentProxy):
                 self.done.wait(60)
 
 
-def test_an_https_proxy_whose_tls_gets_no_answer_is_not_said_to_have_opened_a_tunnel(
-    pki: TestPKI,
-) -> None:
+def test_an_https_proxy_whose_tls_gets_no_answer_is_not_said_to_have_opened_a_tunnel() -> None:
     # An https:// proxy (HTTPS_PROXY=https://...) is spoken to over TLS before its CONNECT: a
     # proxy that took the connection and never answered the handshake was logged as one that
     # "opened its tunnel to s3.amazonaws.com:443" and passed the server's handshake on to no
-    # answer, though no CONNECT had been sent.
+    # answer, though no CONNECT had been sent. (Through download_chain, httpx's own timeout:
+    # the Verifier's, a cancellation of the handshake, left its socket unclosed, a
+    # ResourceWarning in whichever test came next.)
     async def scenario() -> CertificateError:
         proxy = f"https://127.0.0.1:{stuck.port}"
         async with httpx.AsyncClient(proxy=proxy, trust_env=False) as client:
-            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=1)
             with pytest.raises(CertificateError) as info:
-                await checker.verify(pki.sign(BODY), BODY)
+                await download_chain(client, URL, timeout=1, limit=1000)
             return info.value
 
     with _SilentTls() as stuck:
@@ -266,3 +278,48 @@ def test_an_https_proxy_whose_tls_gets_no_answer_is_not_said_to_have_opened_a_tu
     said = f"its TCP connection to the proxy at 127.0.0.1:{stuck.port} was made, but the TLS"
     assert said in detail and "handshake with the proxy got no answer within 1 s" in detail
     assert "check DNS" not in detail and detail.endswith("; it may pass")
+
+
+def test_a_stuck_proxy_on_a_kept_connection_is_still_not_said_to_be_the_server() -> None:
+    # A connection kept from an earlier request traces no connect, so the proxy's address is
+    # unknown: the request in absolute form still says it went to a proxy.
+    url = "http://s3.amazonaws.com/echo.api/echo-api-cert.pem"
+    heard: list[bytes] = []
+    served: list[asyncio.Task[Any]] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        served.append(asyncio.current_task())  # type: ignore[arg-type]
+        try:
+            heard.append(await reader.readuntil(b"\r\n\r\n"))  # answered, the connection kept
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx")
+            await writer.drain()
+            heard.append(await reader.readuntil(b"\r\n\r\n"))  # then nothing
+            await asyncio.Event().wait()  # (until cancelled)
+        finally:
+            writer.close()
+
+    async def scenario() -> CertificateError:
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        try:
+            async with httpx.AsyncClient(proxy=f"http://127.0.0.1:{port}", trust_env=False) as c:
+                assert await download_chain(c, url, timeout=5, limit=1000) == b"x"
+                with pytest.raises(CertificateError) as info:
+                    await download_chain(c, url, timeout=1, limit=1000)
+                return info.value
+        finally:
+            for task in served:
+                task.cancel()
+            await asyncio.gather(*served, return_exceptions=True)
+            server.close()
+            await server.wait_closed()
+
+    refused = run(scenario())
+    assert [head.split(b" ")[:2] for head in heard] == [[b"GET", url.encode()]] * 2
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    assert (
+        "the proxy (HTTP_PROXY, or the client's proxy=) was reached (connected, request " in detail
+    )
+    assert "not the server's: a slow or stuck proxy" in detail
+    assert "the server was reached" not in detail and "None" not in detail
