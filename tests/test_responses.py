@@ -481,6 +481,23 @@ def test_body_limit_is_120_kb() -> None:
         encode_response(speak("x"), {"pad": "a" * (MAX_RESPONSE_BYTES - overhead + 1)})
 
 
+def test_attributes_that_fill_the_smallest_reply_to_the_byte_still_fit_one() -> None:
+    # What an apology is judged by (alexaskill.answering): at exactly 120 KB a reply can carry
+    # the attributes, so a reply too large is the handler's doing; one byte more, none can.
+    from alexaskill.responses.encoding import no_reply_carries
+
+    overhead = len(encode_response(empty(), {"pad": ""}))
+    fits = {"pad": "a" * (MAX_RESPONSE_BYTES - overhead)}
+    assert len(encode_response(empty(), fits)) == MAX_RESPONSE_BYTES
+    assert no_reply_carries(fits, fits) is None
+    over = {"pad": "a" * (MAX_RESPONSE_BYTES - overhead + 1)}
+    assert no_reply_carries(over, over) == (
+        "the request's sessionAttributes make any reply at least 122,881 bytes, past the "
+        "122,880 bytes (120 KB) Alexa takes"
+    )
+    assert no_reply_carries(over, fits) is None  # (the request brought what fits)
+
+
 def test_a_body_over_the_limit_names_its_largest_parts() -> None:
     # The author learns what to shrink: here the game state kept in the session, then the
     # screen's document.
