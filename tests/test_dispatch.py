@@ -632,3 +632,63 @@ def test_a_slot_default_without_annotation_or_of_any_is_taken() -> None:
 
     @skill.intent("Anything")
     def anything(amount: Any = 5) -> None: ...
+
+
+def _typos_said(skill: Skill, names: list[str], caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The typo warnings said while ``skill`` resolves an intent request of each of ``names``."""
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="alexaskill"):
+        for name in names:
+            skill.registry.resolve(call_for(factory.intent(name)).envelope)
+    return [r.getMessage() for r in caplog.records if "no handler of its own" in r.getMessage()]
+
+
+def test_the_typo_guess_looks_at_a_hundred_intent_names_then_no_more(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The names come from requests: the set of those looked at is bounded, to the name.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("GetWeathr")
+    def weather() -> None: ...
+
+    @skill.fallback
+    def fallback() -> None: ...
+
+    assert _typos_said(skill, [f"Order{number}" for number in range(99)], caplog) == []
+    said = _typos_said(skill, ["GetWeather", "GetWeathe"], caplog)  # the 100th, the 101st
+    assert [message.split(" has ")[0] for message in said] == ["intent 'GetWeather'"]
+
+
+def test_a_built_in_intent_is_never_taken_for_a_typo_of_a_custom_one(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # However close the custom name: a request names a built-in intent on purpose.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("AMAZONStopIntent")
+    def stop() -> None: ...
+
+    @skill.fallback
+    def fallback() -> None: ...
+
+    assert _typos_said(skill, ["AMAZON.StopIntent"], caplog) == []
+    assert len(_typos_said(skill, ["AMAZONStopIntnt"], caplog)) == 1
+
+
+def test_the_typo_guess_names_the_closest_of_the_handlers(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("GetWeatr")
+    def far() -> None: ...
+
+    @skill.intent("GetWeatherz")
+    def near() -> None: ...
+
+    @skill.fallback
+    def fallback() -> None: ...
+
+    [said] = _typos_said(skill, ["GetWeather"], caplog)
+    assert "is the handler of 'GetWeatherz' meant for it?" in said
