@@ -10,17 +10,27 @@ import logging
 import signal
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 import pytest
 from starlette.testclient import TestClient as StarletteClient
 
-from alexaskill import IntentRequest, Request, Response, Skill, ask, speak
+from alexaskill import (
+    IntentRequest,
+    Request,
+    Response,
+    Session,
+    Skill,
+    ask,
+    can_fulfill,
+    speak,
+)
 from alexaskill.aws_lambda import handler
 from alexaskill.deadline import Expired
+from alexaskill.exceptions import PermissionRequired, SlotError
 from alexaskill.models import decode_envelope
-from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI, intent_fields
 
 APOLOGY = "Sorry, something went wrong. Please try again later."
 
@@ -233,6 +243,158 @@ def test_the_log_line_of_a_failure_names_the_handler_or_hook(
             f"{here}.boom raised SystemExit(1)",
             f"the fallback {here}.fallback raised SystemExit(1)",
         ]
+
+
+def test_the_log_line_of_a_failed_launch_names_no_intent(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        raise ValueError("the greeting is missing")
+
+    with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
+        assert client.launch().speech == APOLOGY
+    here = f"{__name__}.test_the_log_line_of_a_failed_launch_names_no_intent.<locals>"
+    assert [r.getMessage() for r in caplog.records if "handler failed" in r.getMessage()] == [
+        f"handler failed for LaunchRequest ({here}.launch)"
+    ]
+
+
+def _recovering_skill() -> Skill:
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.intent("Book")
+    def book(city: str) -> Response:
+        return speak(f"Booked in {city}.")
+
+    skill.add_can_fulfill_handler("Book", lambda city: can_fulfill("YES"))
+
+    @skill.intent("Locate")
+    def locate() -> Response:
+        raise PermissionRequired("read::alexa:device:all:address")
+
+    @skill.intent("Look")
+    def look() -> Response:
+        raise KeyError("city")
+
+    @skill.exception(KeyError)
+    def on_key(exc: KeyError) -> Response:
+        return speak("Which city?")
+
+    @skill.intent("Fail")
+    def fail() -> Response:
+        raise LookupError("no such city")
+
+    @skill.exception(LookupError)
+    def on_lookup(exc: LookupError) -> Response:
+        raise RuntimeError("the exception handler is broken too")
+
+    @skill.launch
+    def launch() -> Response:
+        raise SlotError("city")  # (from code shared with an intent's handler, say)
+
+    @skill.intent("Probe")
+    def probe() -> Response:
+        return can_fulfill("YES")  # refused once returned: its ResponseError names the handler
+
+    @skill.intent("Divide")
+    def divide() -> Response:
+        raise ArithmeticError("no number to divide by")
+
+    @skill.exception(ArithmeticError)
+    def on_arithmetic(exc: ArithmeticError) -> Response:
+        raise SystemExit(1)  # a handler's bug all the same (alexaskill.handler_bugs)
+
+    return skill
+
+
+_ON_LOOKUP: Final = f"{__name__}._recovering_skill.<locals>.on_lookup"
+
+
+@pytest.mark.parametrize(
+    ("request_type", "intent", "outcome", "said"),
+    [
+        (
+            "IntentRequest",
+            "Book",
+            "slot_retry",
+            "Book: slot 'city' is missing; asking again with the generic prompt",
+        ),
+        (
+            "CanFulfillIntentRequest",
+            "Book",
+            "slot_retry",
+            "slot 'city' is missing; answered without it",
+        ),
+        (
+            "LaunchRequest",
+            "",
+            "slot_retry",
+            "slot 'city' is missing; asking again with the generic prompt",
+        ),
+        (
+            "IntentRequest",
+            "Locate",
+            "permission_consent",
+            "the user has not granted the permission read::alexa:device:all:address; sending "
+            "the consent card",
+        ),
+        ("IntentRequest", "Look", "exception_handler", None),
+        ("IntentRequest", "Probe", "handler_error", "handler failed for IntentRequest Probe"),
+        ("IntentRequest", "Fail", "handler_error", f"exception handler {_ON_LOOKUP} failed"),
+        (
+            "IntentRequest",
+            "Divide",
+            "handler_error",
+            f"exception handler {__name__}._recovering_skill.<locals>.on_arithmetic failed",
+        ),
+    ],
+)
+def test_each_way_of_recovering_is_its_outcome_in_the_request_line(
+    caplog: pytest.LogCaptureFixture,
+    request_type: str,
+    intent: str,
+    outcome: str,
+    said: str | None,
+) -> None:
+    # The outcome names how the answer came about (Answer.outcome); with it, the one line that
+    # says why: a slot asked again (or a probe answered NO), the consent card, an exception
+    # handler that failed (not also the handler's failure it was answering).
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(_recovering_skill(), raise_handler_errors=False) as client,
+    ):
+        caplog.clear()
+        client.send(request_type, **(intent_fields(intent, None, "NONE", {}) if intent else {}))
+    said_lines = [r.getMessage() for r in caplog.records if r.name == "alexaskill"]
+    assert said_lines == ([] if said is None else [said])
+    [line] = [r.getMessage() for r in caplog.records if r.name == "alexaskill.request"]
+    assert line.startswith(f"{request_type} {intent}".rstrip() + f" -> {outcome} (200) "), line
+
+
+def test_asking_again_with_attributes_that_do_not_encode_is_the_apology(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.before_request
+    def remember(session: Session) -> None:
+        session.attributes["since"] = object()  # no JSON value: no reply can carry it
+
+    @skill.intent("Book")
+    def book(city: str) -> Response:
+        return speak(f"Booked in {city}.")
+
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        caplog.clear()
+        assert client.intent("Book").speech == APOLOGY
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert said == ["session attributes do not encode"]
+    [line] = [r.getMessage() for r in caplog.records if r.name == "alexaskill.request"]
+    assert line.startswith("IntentRequest Book -> handler_error (200) "), line
 
 
 def test_the_session_ends_for_stop_under_an_after_request_hook_too() -> None:
