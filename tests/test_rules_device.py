@@ -10,7 +10,7 @@ import pytest
 from alexaskill import Skill, rules
 from alexaskill.directives import APL, AudioPlayer, Dialog, VideoApp
 from alexaskill.exceptions import RuleViolation
-from alexaskill.models import decode_envelope
+from alexaskill.models import Device, decode_envelope
 from alexaskill.responses import PlainTextSpeech, Reprompt, Response, SimpleCard, ask, speak
 from alexaskill.testing import SCREEN, RequestFactory, TestClient
 
@@ -237,3 +237,63 @@ def test_a_reprompt_beside_a_dialog_directive_or_in_an_open_session_is_no_violat
     assert rules.check_reply(asked, envelope, violations=found) is asked
     # (A kept violation leaves the reply as it is: only ``found`` tells it apart.)
     assert found == []
+
+
+# --- interfaces the device declares ---------------------------------------------------------------
+
+
+def test_screen_directives_are_dropped_for_devices_without_a_screen(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("ShowMenu")
+    def show() -> Response:
+        return speak(
+            "Here is the menu.",
+            directives=[
+                APL.RenderDocument(DOCUMENT, token="menu"),
+                {"type": "Alexa.Presentation.APL.ExecuteCommands", "token": "menu", "commands": []},
+                {"type": "Alexa.Presentation.APLA.RenderDocument", "document": {}},
+            ],
+        )
+
+    with TestClient(skill, interfaces=("AudioPlayer",)) as client:
+        voice_only = client.intent("ShowMenu")
+        client.interfaces = ("AudioPlayer", "Alexa.Presentation.APL")
+        screen = client.intent("ShowMenu")
+    assert voice_only.speech == "Here is the menu."
+    assert [d["type"] for d in voice_only.directives] == ["Alexa.Presentation.APLA.RenderDocument"]
+    assert "Alexa.Presentation.APL.RenderDocument (needs Alexa.Presentation.APL)" in caplog.text
+    assert len(screen.directives) == 3
+
+
+def test_device_supports_tells_the_handler_what_to_send() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("ShowMenu")
+    def show(device: Device) -> Response:
+        if device.supports(APL.INTERFACE):
+            return speak("Look.", directives=[APL.RenderDocument(DOCUMENT)])
+        return speak("Listen.")
+
+    with TestClient(skill, interfaces=()) as client:
+        assert client.intent("ShowMenu").speech == "Listen."
+        client.interfaces = (APL.INTERFACE,)
+        assert client.intent("ShowMenu").speech == "Look."
+
+
+def test_video_goes_without_should_end_session() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler(
+        "PlayVideo",
+        lambda: speak("Here it is.", directives=[VideoApp.Launch("https://v.example/a.mp4")]),
+    )
+    with TestClient(skill, interfaces=("VideoApp",)) as client:
+        video = client.intent("PlayVideo")
+        client.interfaces = ()
+        no_video = client.intent("PlayVideo")
+    assert "shouldEndSession" not in video.json["response"]
+    assert video.directives[0]["type"] == "VideoApp.Launch"
+    assert no_video.directives == []
+    assert no_video.should_end_session is True
