@@ -33,7 +33,7 @@ pytest.register_assert_rewrite("tests.verify_shared")
 from tests.verify_shared import pki, pki_2017, stranger  # noqa: E402, F401
 
 # What the store tests share (tests/store_shared.py) asserts too (a SQLite save read back, for
-# tests/test_store_sqlite.py and tests/test_store_backup.py): rewritten, to say what was read.
+# tests/test_store_sqlite.py and tests/test_store_backup*.py): rewritten, to say what was read.
 pytest.register_assert_rewrite("tests.store_shared")
 
 # What the exchange's tests share (tests/exchange_harness.py) asserts too (both protocols wrote

@@ -1,4 +1,4 @@
-"""`SQLiteStore`'s files: who may read them. Its backups: test_store_backup.py."""
+"""`SQLiteStore`'s files: who may read them. Its backups: test_store_backup*.py."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """`SQLiteStore` while a skill serves: off the event loop in WAL mode, several processes on one
 file, its timeout and its failures, and its file deleted, replaced or restored under it.
 
-Who may read its files: test_store_sqlite.py; its backups: test_store_backup.py."""
+Who may read its files: test_store_sqlite.py; its backups: test_store_backup*.py."""
 
 from __future__ import annotations
 
