@@ -36,6 +36,10 @@ from tests.verify_shared import pki, pki_2017, stranger  # noqa: E402, F401
 # tests/test_store_sqlite.py and tests/test_store_backup*.py): rewritten, to say what was read.
 pytest.register_assert_rewrite("tests.store_shared")
 
+# The hostile-request tests' skill (tests/typed_skill.py) asserts in its handlers what they were
+# given: rewritten, to say what it was.
+pytest.register_assert_rewrite("tests.typed_skill")
+
 # What the exchange's tests share (tests/exchange_harness.py) asserts too (both protocols wrote
 # the same): rewritten, to say what differed.
 pytest.register_assert_rewrite("tests.exchange_harness")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import enum
 import json
 import logging
 from collections.abc import Iterator
@@ -20,68 +19,15 @@ import pytest
 
 from alexaskill import DialogSlot, Response, ResponseError, Session, Skill, speak
 from alexaskill.app import APOLOGY
-from alexaskill.models import Envelope, Slot
 from alexaskill.responses.encoding import MAX_RESPONSE_BYTES
-from alexaskill.slots import AlexaDate, AlexaDuration, AlexaTime
 from alexaskill.testing import SkillResponse, TestClient
 
-SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+from .typed_skill import SKILL_ID, make_skill, typed_slots
+
 NOW: Final = datetime.datetime(2026, 11, 26, 12, 0, 10, tzinfo=datetime.UTC)
 STAMP: Final = "2026-11-26T12:00:10Z"
 #: A refusal is a reason, not a traceback.
 MAX_REASON: Final = 300
-
-
-class Color(enum.Enum):
-    RED = "red"
-
-
-def _skill() -> Skill:
-    skill = Skill(SKILL_ID)
-
-    @skill.intent("Typed")
-    def typed(
-        envelope: Envelope,
-        text: str | None = None,
-        number: int | None = None,
-        amount: float | None = None,
-        day: datetime.date | None = None,
-        when: AlexaDate | None = None,
-        clock: datetime.time | None = None,
-        moment: AlexaTime | None = None,
-        span: datetime.timedelta | None = None,
-        length: AlexaDuration | None = None,
-        color: Color | None = None,
-        numbers: list[int] | None = None,
-        words: list[str] | None = None,
-        raw: Slot | None = None,
-    ) -> Response:
-        envelope.raw  # noqa: B018  (decoded on first use: it must not raise either)
-        return speak("typed")
-
-    @skill.intent("Book")
-    def book(day: datetime.date, note: str | None = None) -> Response:
-        return speak(f"Booked for {day:%A}.")
-
-    @skill.intent("Raw")
-    async def raw(envelope: Envelope) -> Response:
-        envelope.raw  # noqa: B018  (on the event loop's thread, frames deeper than decoding)
-        return speak("raw")
-
-    @skill.intent("Forget")
-    def forget(session: Session) -> Response:
-        session.attributes.clear()
-        return speak("forgotten")
-
-    @skill.launch
-    def launch() -> Response:
-        return speak("hello")
-
-    @skill.fallback
-    def fallback(envelope: Envelope) -> None:
-        envelope.raw  # noqa: B018
-
-    return skill
 
 
 @pytest.fixture
@@ -89,7 +35,7 @@ def client(caplog: pytest.LogCaptureFixture) -> Iterator[TestClient]:
     """A client whose requests may fail; after the test, no ERROR line and no traceback."""
     with (
         caplog.at_level(logging.INFO, logger="alexaskill"),
-        TestClient(_skill(), now=lambda: NOW, raise_handler_errors=False) as made,
+        TestClient(make_skill(), now=lambda: NOW, raise_handler_errors=False) as made,
     ):
         yield made
     errors = [
@@ -102,48 +48,14 @@ def client(caplog: pytest.LogCaptureFixture) -> Iterator[TestClient]:
 
 def _typed_envelope() -> dict[str, Any]:
     """A valid IntentRequest for ``Typed``, one slot of each kind the handler takes."""
-    values = {
-        "text": "hello",
-        "number": "42",
-        "amount": "2.5",
-        "day": "2026-11-27",
-        "when": "2026-W48-WE",
-        "clock": "14:30",
-        "moment": "EV",
-        "span": "PT10M",
-        "length": "P2YT3H",
-        "color": "red",
-        "raw": "anything",
-    }
-    slots: dict[str, Any] = {
-        name: {"name": name, "value": value, "confirmationStatus": "NONE", "source": "USER"}
-        for name, value in values.items()
-    }
-    slots["color"]["resolutions"] = {
-        "resolutionsPerAuthority": [
-            {
-                "authority": "amzn1.er-authority.echo-sdk.x.Color",
-                "status": {"code": "ER_SUCCESS_MATCH"},
-                "values": [{"value": {"name": "red", "id": "RED"}}],
-            }
-        ]
-    }
-    for name, items in (("numbers", ["1", "2"]), ("words", ["a"])):
-        slots[name] = {
-            "name": name,
-            "confirmationStatus": "NONE",
-            "slotValue": {
-                "type": "List",
-                "values": [{"type": "Simple", "value": item} for item in items],
-            },
-        }
+    slots = typed_slots({"numbers": ["1", "2"], "words": ["a"]})
     return _envelope("Typed", slots, dialog_state="IN_PROGRESS")
 
 
 def _envelope(
     intent: str, slots: dict[str, Any], *, dialog_state: str | None = None
 ) -> dict[str, Any]:
-    envelope = TestClient(_skill()).factory.intent(intent)
+    envelope = TestClient(make_skill()).factory.intent(intent)
     envelope["request"]["timestamp"] = STAMP
     envelope["request"]["intent"]["slots"] = slots
     if dialog_state is not None:
