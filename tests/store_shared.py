@@ -1,6 +1,7 @@
 """What the store tests (tests/test_store*.py) share: the skill id, a request envelope for a
 user, a store counting its calls, a counting skill and its answer, a TCP forwarder, and for
-SQLite's files their modes, a save read back and a script taking the file over."""
+SQLite's files their modes, a save read back and a script taking the file over; and one store of
+each kind, for the fixtures that run a test on every store."""
 
 from __future__ import annotations
 
@@ -8,16 +9,25 @@ import copy
 import json
 import stat
 import threading
+import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import anyio
+import pytest
 
 from alexaskill import Skill, speak
 from alexaskill.models import Envelope, decode_envelope
 from alexaskill.responses import Response
-from alexaskill.store import Attributes, MemoryStore, SQLiteStore, attributes_service
+from alexaskill.store import (
+    Attributes,
+    MemoryStore,
+    RedisStore,
+    SQLiteStore,
+    Store,
+    attributes_service,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
@@ -159,3 +169,25 @@ try:
 except sqlite3.OperationalError as exc:
     print(exc)
 """
+
+
+#: The kinds of store `each_store` makes: a fixture's params.
+STORE_KINDS = ["memory", "sqlite", "redis", "dynamodb"]
+
+
+def each_store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    """A new, empty store of the kind ``request.param`` names (one of STORE_KINDS), the caller's
+    to close; Redis and DynamoDB on the servers of the fixtures `redis_url`, `dynamodb_endpoint`."""
+    from alexaskill.dynamodb import DynamoDBStore  # (botocore: only for the DynamoDB store)
+
+    if request.param == "memory":
+        return MemoryStore()
+    if request.param == "sqlite":
+        return SQLiteStore(tmp_path / "attributes.db")
+    if request.param == "dynamodb":
+        endpoint = request.getfixturevalue("dynamodb_endpoint")
+        table = f"attributes-{uuid.uuid4().hex}"
+        # moto is slow on a shared machine: the timeout under test is test_dynamodb_errors.py's
+        return DynamoDBStore(table, endpoint_url=endpoint, create_table=True, timeout=30)
+    url = request.getfixturevalue("redis_url")
+    return RedisStore(url, prefix=f"test:{uuid.uuid4().hex}:")

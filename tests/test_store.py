@@ -17,27 +17,15 @@ import pytest
 
 from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import ConfigurationError, ResponseError
-from alexaskill.store import Attributes, MemoryStore, RedisStore, SQLiteStore, Store
+from alexaskill.store import Attributes, MemoryStore, RedisStore, Store
 
-from .store_shared import CountingStore, _envelope
+from .store_shared import STORE_KINDS, CountingStore, _envelope, each_store
 
 
-@pytest.fixture(params=["memory", "sqlite", "redis", "dynamodb"])
+@pytest.fixture(params=STORE_KINDS)
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     """Each kind of store, empty."""
-    made: Store
-    if request.param == "memory":
-        made = MemoryStore()
-    elif request.param == "sqlite":
-        made = SQLiteStore(tmp_path / "attributes.db")
-    elif request.param == "dynamodb":
-        endpoint = request.getfixturevalue("dynamodb_endpoint")
-        table = f"attributes-{uuid.uuid4().hex}"
-        # moto is slow on a shared machine: the timeout under test is test_dynamodb_errors.py's
-        made = DynamoDBStore(table, endpoint_url=endpoint, create_table=True, timeout=30)
-    else:
-        url = request.getfixturevalue("redis_url")
-        made = RedisStore(url, prefix=f"test:{uuid.uuid4().hex}:")
+    made = each_store(request, tmp_path)
     try:
         yield made
     finally:

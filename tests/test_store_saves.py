@@ -5,7 +5,6 @@ changed."""
 from __future__ import annotations
 
 import json
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,18 +14,11 @@ import anyio
 import pytest
 
 from alexaskill import Skill, speak
-from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.models import decode_envelope
 from alexaskill.responses import Response
-from alexaskill.store import (
-    Attributes,
-    DeviceAttributes,
-    MemoryStore,
-    RedisStore,
-    SQLiteStore,
-    Store,
-    base,
-)
+from alexaskill.store import Attributes, DeviceAttributes, MemoryStore, Store, base
+
+from .store_shared import STORE_KINDS, each_store
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
@@ -44,20 +36,10 @@ def _limits_spy(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return checked
 
 
-@pytest.fixture(params=["memory", "sqlite", "redis", "dynamodb"])
+@pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """Each kind of store, empty."""
-    made: Store
-    if request.param == "memory":
-        made = MemoryStore()
-    elif request.param == "sqlite":
-        made = SQLiteStore(tmp_path / "attributes.db")
-    elif request.param == "dynamodb":
-        endpoint = request.getfixturevalue("dynamodb_endpoint")
-        table = f"attributes-{uuid.uuid4().hex}"
-        made = DynamoDBStore(table, endpoint_url=endpoint, create_table=True, timeout=30)
-    else:
-        made = RedisStore(request.getfixturevalue("redis_url"), prefix=f"t:{uuid.uuid4().hex}:")
+    made = each_store(request, tmp_path)
     try:
         yield made
     finally:
