@@ -31,6 +31,8 @@ from alexaskill.cli.common import skills_in
 from alexaskill.testing import RequestFactory, TestPKI, load_request
 from tests.processes import free_port, wait_for_health
 
+from .cli_run import run
+
 ROOT = Path(__file__).resolve().parent.parent
 WEATHER = "examples.weather.app:skill"
 WEATHER_REQUESTS = sorted(str(p) for p in (ROOT / "examples/weather/requests").glob("*.json"))
@@ -52,12 +54,6 @@ def hello():
 def crash():
     raise RuntimeError("boom")
 """
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ import pytest
 from alexaskill.cli import DEV_PKI_ENV, main
 from alexaskill.testing import RequestFactory
 
+from .cli_run import run
+
 SKILL_ID = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
 
 APP = f"""
@@ -26,12 +28,6 @@ skill = Skill("{SKILL_ID}")
 def hello():
     return speak("hello there")
 """
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from alexaskill.cli import main
 from alexaskill.testing import TestClient
 
+from .cli_run import run
 from .skill_modules import skill_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,12 +38,6 @@ def order(drink: str):
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield from skill_module(tmp_path, monkeypatch, "cafe", CAFE)
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def slot_of(out: str, name: str) -> dict[str, Any]:

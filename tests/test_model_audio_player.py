@@ -7,7 +7,6 @@ AMAZON.ResumeIntent in its model, and handle them.
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 from pathlib import Path
@@ -16,10 +15,11 @@ from typing import Any
 import pytest
 
 from alexaskill import Response, Skill, speak
-from alexaskill.cli import main
 from alexaskill.directives import AudioPlayer
 from alexaskill.interaction import build_interaction_model, model_warnings
 from alexaskill.understanding import InteractionModel, check_model
+
+from .cli_run import run
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 REQUIRED = [
@@ -111,12 +111,6 @@ def test_check_model_requires_pause_and_resume_of_an_audio_skill() -> None:
 
 
 # --- the command ---------------------------------------------------------------------------------
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def skill_package(tmp_path: Path, interfaces: list[dict[str, Any]]) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import sys
 from pathlib import Path
@@ -11,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from alexaskill.cli import main
 from alexaskill.interaction import InteractionModelError
 from alexaskill.understanding import InteractionModel, check_model
 from alexaskill.understanding.limits import limit_problems
+
+from .cli_run import run
 
 MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
 
@@ -391,12 +391,6 @@ def test_a_word_of_two_values_is_a_warning(values: list[Any], warned: list[str])
     )
     warnings = [w.removeprefix("slot type SIZE: ") for w in messages(data, "warning")]
     assert [w for w in warnings if "listed for both" in w] == warned
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_check_a_clean_model_file() -> None:
