@@ -17,7 +17,7 @@ from alexaskill.models import (
     decode_envelope,
 )
 
-from .test_cli import run
+from .cli_run import run
 
 APP = """
 from alexaskill import Skill

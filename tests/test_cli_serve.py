@@ -25,9 +25,10 @@ from alexaskill.cli.dev import DEV_PKI_ENV
 from alexaskill.cli.serve_uvicorn import _options
 from alexaskill.testing import RequestFactory, TestPKI
 
+from .cli_run import run
 from .processes import free_port
 from .self_signed import self_signed
-from .test_cli import APP, ROOT, SKILL_ID, WEATHER, WEATHER_REQUESTS, run
+from .test_cli import APP, ROOT, SKILL_ID, WEATHER, WEATHER_REQUESTS
 from .test_server import dockerfile_cmd
 
 _FLAGS: dict[str, tuple[str, bool]] = {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_cli import run
+from .cli_run import run
 
 CLASSES = """
 from starlette.applications import Starlette

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient as StarletteClient
 from alexaskill.cli import DEV_PKI_ENV
 from alexaskill.testing import TestPKI
 
-from .test_cli import run
+from .cli_run import run
 
 PORTAL = """
 import asyncio

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_cli import run
+from .cli_run import run
 
 MODULES = {
     "protocols.py": (

@@ -15,7 +15,8 @@ import pytest
 
 from alexaskill.cli.common import UsageError
 
-from .test_cli import ROOT, WEATHER, run
+from .cli_run import run
+from .test_cli import ROOT, WEATHER
 from .test_cli_serve import serve
 
 

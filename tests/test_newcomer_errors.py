@@ -179,7 +179,7 @@ def importing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_serve_refuses_a_handler_named_in_place_of_the_skill(tmp_path: Path) -> None:
     # `alexaskill serve app.py:launch` served the handler as an ASGI app: uvicorn started, and
     # every request was a TypeError traceback and a 500.
-    from .test_cli import run
+    from .cli_run import run
 
     path = tmp_path / "newcomer_app.py"
     path.write_text(SKILL_MODULE)
