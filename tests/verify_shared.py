@@ -111,6 +111,10 @@ def verify_body(pki: TestPKI, body: bytes, **kwargs: Any) -> None:
     run(pki.verifier(**kwargs).verify(pki.sign(body), body))
 
 
+def verify_with_chain(pki: TestPKI, pem: bytes, *, now: datetime = NOW, **kwargs: Any) -> None:
+    run(pki.verifier(chain=pem, now=lambda: now, **kwargs).verify(pki.sign(BODY), BODY))
+
+
 async def refusal_from_local(
     pki: TestPKI,
     port: int,
