@@ -1,10 +1,11 @@
 """The signing certificate (alexaskill/verify/chain.py): what it may not be, though a trusted CA
 issued it for echo-api.amazon.com and it is in its dates (an extension that does not parse, a
-weak or non-RSA key, a key usage without signatures, a CA's, odd names)."""
+weak, non-RSA or unusable key, a key usage without signatures, a CA's, odd names)."""
 
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 from cryptography import x509
@@ -207,6 +208,60 @@ def test_a_signing_certificate_with_an_ec_key_is_refused_from_a_trusted_ca(pki: 
     with pytest.raises(CertificateError) as info:
         run(verifier.verify(headers, BODY))
     assert str(info.value) == "certificate chain: signing key is not RSA"
+
+
+def _leaf_whose_key_cannot_be_loaded(pki: TestPKI) -> x509.Certificate:
+    """``pki``'s signing certificate again, for an EC P-256 key whose point is moved off the
+    curve (its last byte changed), re-signed by the intermediate: a certificate cryptography
+    loads, whose public key it cannot."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, padding
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    issuer = (pki.intermediate, pki.intermediate_key)
+    leaf = pki.issue(
+        pki.leaf.subject,
+        key,  # type: ignore[arg-type]
+        issuer=issuer,
+        not_before=pki.not_before,
+        not_after=pki.not_after,
+        dns_names=["echo-api.amazon.com"],
+    )
+    point = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    tbs = leaf.tbs_certificate_bytes
+    assert tbs.count(point) == 1
+    off_curve = tbs.replace(point, point[:-1] + bytes([point[-1] ^ 1]))
+    signature = pki.intermediate_key.sign(off_curve, padding.PKCS1v15(), hashes.SHA256())
+    der = leaf.public_bytes(serialization.Encoding.DER)
+    der = der.replace(tbs, off_curve).replace(leaf.signature, signature)
+    return x509.load_der_x509_certificate(der)
+
+
+def test_a_signing_certificate_whose_key_cannot_be_loaded_is_a_400_with_the_reason() -> None:
+    # cryptography's path verifier reads the leaf's key algorithm (EC P-256: taken by the
+    # web-PKI policy), not the key itself: a point off the curve first fails in
+    # leaf.public_key(), a ValueError. Without its translation that was a 500 (the request's
+    # signature was never checked), where every chain refused is a 400 with a short reason.
+    from alexaskill import Response, Skill, speak
+    from alexaskill.testing import TestClient
+
+    pki = TestPKI()
+    pki.leaf = _leaf_whose_key_cannot_be_loaded(pki)  # (served as its chain_pem)
+    with pytest.raises(ValueError):
+        pki.leaf.public_key()
+    skill = Skill("amzn1.ask.skill.unusable-key")
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Hello.")
+
+    with TestClient(skill, pki=pki) as client:
+        body = json.dumps(client.factory.envelope("LaunchRequest")).encode()
+        result = client.post(body, pki.sign(body))  # signed by an RSA-2048 key: its length is right
+    assert result.status_code == 400, result.json
+    assert result.json == {"error": "certificate chain: unusable signing key"}
 
 
 def test_a_chain_file_with_a_ca_first_says_the_signing_certificate_must_come_first(
