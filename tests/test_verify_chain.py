@@ -105,6 +105,24 @@ def test_chain_to_an_untrusted_root(pki: TestPKI, stranger: TestPKI) -> None:
             run(verifier.verify(stranger.sign(BODY), BODY))
 
 
+def test_an_untrusted_chain_gives_cryptographys_reason_without_its_quotes(
+    pki: TestPKI, stranger: TestPKI
+) -> None:
+    # cryptography's message starts "validation failed: ", says "candidates exhausted: " of a
+    # path it could not build, and may quote the certificate it was processing ("(encountered
+    # processing <Certificate(...)>)"): the reason keeps what is said of the chain, no more.
+    wrong_name = pki.issue_leaf(dns_names=["evil.example"])
+    reasons = {
+        pki.pem(wrong_name, pki.intermediate): "leaf certificate has no matching subjectAltName",
+        pki.pem(pki.leaf, stranger.intermediate): "signature does not match",
+        pki.pem(pki.leaf): "no path to a trusted root",
+    }
+    for pem, reason in reasons.items():
+        with pytest.raises(CertificateError) as info:
+            verify_with_chain(pki, pem)
+        assert str(info.value) == f"certificate chain: not trusted ({reason})"
+
+
 def test_leaf_alone_is_not_a_chain(pki: TestPKI) -> None:
     with pytest.raises(CertificateError, match="no path to a trusted root"):
         verify_with_chain(pki, pki.pem(pki.leaf))
