@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 
 from alexaskill import verify as verify_module
 from alexaskill.exceptions import CertificateError, SignatureError, TimestampError
@@ -121,6 +121,30 @@ def test_an_untrusted_chain_gives_cryptographys_reason_without_its_quotes(
         with pytest.raises(CertificateError) as info:
             verify_with_chain(pki, pem)
         assert str(info.value) == f"certificate chain: not trusted ({reason})"
+
+
+def test_a_long_reason_of_cryptographys_is_cut_at_80_characters(pki: TestPKI) -> None:
+    # A critical extension cryptography does not know: its reason (85 characters before the
+    # certificate it quotes) is cut, so that a refusal stays a short line.
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(pki.leaf.subject)
+        .issuer_name(pki.intermediate.subject)
+        .public_key(pki.leaf_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(pki.not_before)
+        .not_valid_after(pki.not_after)
+    )
+    for extension in pki.leaf.extensions:
+        builder = builder.add_extension(extension.value, critical=extension.critical)
+    unknown = x509.UnrecognizedExtension(x509.ObjectIdentifier("1.2.3.4"), b"\x05\x00")
+    leaf = builder.add_extension(unknown, critical=True).sign(pki.intermediate_key, hashes.SHA256())
+    store = x509.verification.Store([pki.root])
+    with pytest.raises(CertificateError) as info:
+        validate_chain([leaf, pki.intermediate], store, NOW)
+    start = "certificate chain: not trusted ("
+    assert str(info.value).startswith(start + "invalid extension: 1.2.3.4: ")
+    assert len(str(info.value).removeprefix(start).removesuffix(")")) == 80
 
 
 def test_leaf_alone_is_not_a_chain(pki: TestPKI) -> None:
