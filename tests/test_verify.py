@@ -174,6 +174,14 @@ def test_verify_envelope_runs_an_overridden_verify_whole(pki: TestPKI) -> None:
         run(verifier.verify_envelope(pki.sign(BODY), BODY))
     assert calls == [launch, BODY]
 
+    class Waived(Verifier):  # its own verify alone decides: none of Verifier's checks after it
+        async def verify(self, headers: Mapping[str, str], body: bytes) -> None:
+            calls.append(body)
+
+    waived = Waived(trusted_roots=[pki.root], fetch_chain=pki.fetch_chain, now=lambda: NOW)
+    assert run(waived.verify_envelope({}, launch)).request.type == "LaunchRequest"  # unsigned
+    assert calls == [launch, BODY, launch]
+
 
 def test_a_body_not_in_utf8_is_refused_from_a_memoryview_as_from_bytes(pki: TestPKI) -> None:
     # decode_envelope checks the UTF-8 of bytes and bytearrays; a memoryview (which the verifier

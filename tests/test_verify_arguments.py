@@ -68,6 +68,12 @@ def test_bad_options_are_configuration_errors_at_construction(
     assert isinstance(refused.value, ValueError)  # what Verifier raised before, still caught
 
 
+@pytest.mark.parametrize("tolerance", [0.5, 1])
+def test_a_timestamp_tolerance_of_a_second_or_less_is_taken(tolerance: float) -> None:
+    # Positive is all it must be: 0 and below (and what is no number) are refused, above.
+    assert Verifier(timestamp_tolerance=tolerance).timestamp_tolerance == tolerance
+
+
 def test_max_downloads_must_be_positive() -> None:
     with pytest.raises(ValueError, match="max_downloads"):
         Verifier(max_downloads=0)
