@@ -74,6 +74,11 @@ def test_a_timestamp_tolerance_of_a_second_or_less_is_taken(tolerance: float) ->
     assert Verifier(timestamp_tolerance=tolerance).timestamp_tolerance == tolerance
 
 
+def test_a_max_chain_size_of_one_byte_is_taken() -> None:
+    # The smallest size refused is 0 (above): 1 is a positive number of bytes, if a useless one.
+    assert Verifier(max_chain_size=1).max_chain_size == 1
+
+
 def test_max_downloads_must_be_positive() -> None:
     with pytest.raises(ValueError, match="max_downloads"):
         Verifier(max_downloads=0)

@@ -178,6 +178,11 @@ def test_a_request_without_any_signing_header_says_so(pki: TestPKI) -> None:
     with pytest.raises(CertificateUrlError) as info:
         run(pki.verifier(now=lambda: NOW).verify(headers, BODY))
     assert str(info.value) == "certificate URL: SignatureCertChainUrl header missing"
+    # In a plain dict of lower-case names too (as the app's own mapping has them).
+    lower = {name.lower(): value for name, value in headers.items()}
+    with pytest.raises(CertificateUrlError) as info:
+        run(pki.verifier(now=lambda: NOW).verify(lower, BODY))
+    assert str(info.value) == "certificate URL: SignatureCertChainUrl header missing"
 
 
 @pytest.mark.parametrize("url", [None, 5, DEFAULT_CERT_URL.encode()])
