@@ -85,6 +85,7 @@ from .lambda_exit import close_at_exit
 from .lambda_tasks import run_saying_tasks
 from .log_lambda import note_invocation
 from .logs import log_request, logger, refusal
+from .outgoing_proxies import check_outgoing_proxies
 
 if TYPE_CHECKING:
     import asyncio
@@ -340,6 +341,10 @@ def _plan_of(skill: LambdaSkill) -> _Plan:
 
 def handler(skill: LambdaSkill) -> LambdaHandler:
     """The Lambda function for ``skill``: Alexa's event dict in, the response dict out."""
+    # No lifespan runs on Lambda: each call to Alexa's APIs makes a client of its own, which
+    # httpx refuses for a proxy it cannot use (its ImportError, a handler bug's apology at every
+    # call). Said once, here, at the cold start (the function's module made the handler).
+    check_outgoing_proxies()
     plans: list[_Plan] = []  # the skill's, once known: no lookup at each invocation
 
     def lambda_handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ certificate download and every call to Alexa's APIs with an ``ImportError``."""
 from __future__ import annotations
 
 import os
+import sys
 from typing import Final
 
 from .exceptions import ConfigurationError
@@ -23,6 +24,8 @@ _SOCKS: Final = ("socks5", "socks5h")
 
 def check_outgoing_proxies() -> None:
     """Raise `ConfigurationError` if a proxy the environment sets is one httpx cannot use."""
+    if not _may_set_proxies():
+        return  # (nothing to read: urllib.request, and its ipaddress, left unimported)
     from urllib.request import getproxies
 
     proxies = getproxies()  # (what httpx reads: its get_environment_proxies)
@@ -57,6 +60,15 @@ def _check(name: str, value: str) -> None:
             "which is not installed: pip install 'httpx[socks]' in this environment, or set "
             f"{name} to an http:// proxy"
         )
+
+
+def _may_set_proxies() -> bool:
+    """Whether any proxy may be set: a ``*_proxy`` variable (any case), or a platform whose
+    ``getproxies`` reads the system's settings too (Windows' registry, macOS's). Checked first
+    so that a Lambda cold start without one imports nothing more."""
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return any(name.lower().endswith("_proxy") for name in os.environ)
 
 
 def _has_socksio() -> bool:

@@ -6,6 +6,8 @@ start or a failure per request."""
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 import os
 import subprocess
 import sys
@@ -150,3 +152,51 @@ def test_uvicorn_stops_at_a_socks_proxy_without_socksio_in_one_line(tmp_path: Pa
     assert refused.returncode != 0, refused.stderr
     _said_of_socks(refused.stderr, "ALL_PROXY")
     assert "Application startup failed" in refused.stderr
+
+
+@pytest.mark.usefixtures("no_socksio")
+def test_the_lambda_handler_says_so_when_made_not_at_each_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On Lambda no lifespan runs: each call to Alexa's APIs made a client of its own and failed
+    # with httpx's ImportError (a handler bug's apology, every time). Said once, at the cold
+    # start, where the handler is made.
+    _only_proxy(monkeypatch, "ALL_PROXY", SOCKS)
+    with pytest.raises(ConfigurationError) as info:
+        Skill(SKILL_ID).lambda_handler  # noqa: B018  (made here: the property's the point)
+    _said_of_socks(str(info.value), "ALL_PROXY")
+
+
+@pytest.mark.usefixtures("no_socksio", "dev_dir")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["replay", "proxyskill:skill", "hello.json", "--url", "http://127.0.0.1:9/"],
+        ["chat", "proxyskill:skill", "--url", "http://127.0.0.1:9/"],
+        ["certify", "https://127.0.0.1:9/", "--allow-local"],
+    ],
+    ids=["replay --url", "chat --url", "certify"],
+)
+def test_a_cli_command_that_sends_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+) -> None:
+    # Their httpx clients failed with httpx's ImportError and a traceback.
+    from alexaskill.cli import main
+    from alexaskill.testing import RequestFactory
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    (tmp_path / "proxyskill.py").write_text(
+        f"from alexaskill import Skill\nskill = Skill({SKILL_ID!r})\n"
+    )
+    envelope = RequestFactory(skill_id=SKILL_ID).intent("Hello")
+    (tmp_path / "hello.json").write_text(json.dumps(envelope))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    _only_proxy(monkeypatch, "ALL_PROXY", SOCKS)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"alexaskill {argv[0]}: error: "), err
+    _said_of_socks(err, "ALL_PROXY")

@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .chat_show import terminal_safe
-from .common import UsageError, help_text
+from .common import UsageError, check_proxies, help_text
 from .dev import DEV_PKI_ENV, dev_pki
 from .inputs import ALEXA_TIMEOUT, CAPTURE_FILE, PEM_FILE, given_skill_id, shown_url
 
@@ -132,6 +132,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .probes import Target, check_url, run_probes
 
     check_url(args.url, allow_local=args.allow_local)
+    check_proxies()  # (the probes' client's)
     # Capped where every platform's socket timeout can hold it (inf overflows them all).
     if not 0 < args.timeout <= _MAX_TIMEOUT:
         given = getattr(args.timeout, "given", args.timeout)

@@ -30,10 +30,12 @@ class HttpTransport:
         import httpx
 
         from ..testing import RequestFactory
+        from .common import check_proxies
         from .dev import dev_pki
         from .replay import URL_TIMEOUT, _check_url
 
         self.url = _check_url(url)
+        check_proxies()  # (before httpx's ImportError for one it cannot use)
         self.pki = dev_pki()
         self.factory = RequestFactory(skill_id=skill_id, locale=locale, interfaces=SPEAKER)
         self.timeout = URL_TIMEOUT
@@ -173,6 +175,9 @@ def served_skill_id(url: str) -> str | None:
 
     import httpx
 
+    from .common import check_proxies
+
+    check_proxies()  # (a UsageError: httpx.get's ImportError is none of those caught below)
     parts = urlsplit(url)
     try:
         info = httpx.get(f"{parts.scheme}://{parts.netloc}/_simulator/api/info", timeout=5).json()

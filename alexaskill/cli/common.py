@@ -35,6 +35,19 @@ class UsageError(Exception):
     """A mistake in how the command was called: reported in one line, exit status 2."""
 
 
+def check_proxies() -> None:
+    """A proxy of the environment httpx cannot use (a SOCKS one without socksio) said as a
+    `UsageError`, in one line, before a command makes its HTTP client: not httpx's ImportError
+    with a traceback."""
+    from ..exceptions import ConfigurationError
+    from ..outgoing_proxies import check_outgoing_proxies
+
+    try:
+        check_outgoing_proxies()
+    except ConfigurationError as exc:
+        raise UsageError(str(exc)) from None
+
+
 #: The most bytes a command reads of a file it is given (a request, a manifest, ``--alexa-api``)
 #: or of standard input: a file named by mistake (a log, ``/dev/zero``) is refused, not read
 #: into memory whole.

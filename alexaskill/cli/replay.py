@@ -20,6 +20,7 @@ from .common import (
     APP_HELP,
     UsageError,
     alexa_locale,
+    check_proxies,
     help_text,
     is_local_url,
     load_skill,
@@ -270,6 +271,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     requests = _load_requests(args.files, args.app)
     if args.url is not None:
         _check_url(args.url)
+        check_proxies()  # (its client's)
         alexa_api_reaches(args.url, args.alexa_api)
     send = _send_url if args.url is not None else _send_local
     from .chat_show import terminal_safe  # (a server's reason shown, not acted on: \x1b)
