@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
     from ..testing import FakeAlexaApi, TestPKI
     from ..understanding import Understander
-    from .session import DeviceEvent, Simulation, SkillTarget
+    from .device_events import DeviceEvent
+    from .session import Simulation, SkillTarget
 
 from .http import PREFIX, BadRequest, below_prefix, check_caller, json_response, read_json, root
 from .pages import NEW as _NEW
@@ -250,7 +251,7 @@ class Simulator:
             raise BadRequest(f"skill: no skill {index} (there are {len(self.targets)})")
         player = None
         if asked.get("player") is not None:
-            from .session import player_state
+            from .device_events import player_state
 
             if not isinstance(asked["player"], dict):
                 raise BadRequest("player: expected an object (activity, token, offset)")
@@ -260,7 +261,7 @@ class Simulator:
                 raise BadRequest(str(exc)) from None
         event = None
         if action in ("audio", "button"):
-            from .session import audio_event, button_press
+            from .device_events import audio_event, button_press
 
             try:
                 event = (audio_event if action == "audio" else button_press)(asked, interfaces)
