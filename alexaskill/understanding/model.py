@@ -12,15 +12,13 @@ listing every problem.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from ..interaction import InteractionModelError
+from .model_files import MAX_MODEL_BYTES, locale_of_file, read_model_file
 from .model_flags import flag
 
 if TYPE_CHECKING:
@@ -42,11 +40,6 @@ __all__ = [
     "model_from_skill",
 ]
 
-_LOCALE_FILE: Final = re.compile(r"[a-z]{2}-[A-Z]{2}")
-#: The most bytes of a model file `load_model` reads, as every ``alexaskill`` command reads the
-#: files it is given: a file named by mistake (a log, ``/dev/zero``) is refused, not read into
-#: memory whole. Amazon's own models are far smaller.
-MAX_MODEL_BYTES: Final = 16 * 1024 * 1024
 #: The delegation strategy Amazon applies when a model names none: auto delegation.
 DEFAULT_DELEGATION: Final = "ALWAYS"
 #: The delegation strategies and fallback sensitivities of Amazon's model schema.
@@ -442,52 +435,6 @@ def load_model(
         return InteractionModel.from_json(source)
     data, path = read_model_file(source, locale=locale)
     return InteractionModel.from_json(data, source=path)
-
-
-def read_model_file(
-    source: str | os.PathLike[str], *, locale: str | None = None
-) -> tuple[Any, str]:
-    """The JSON of a model file (a directory: its ``<locale>.json``), and the file's path.
-
-    Raises `InteractionModelError` when the file is missing, cannot be read, is larger than
-    `MAX_MODEL_BYTES` (16 MiB, not read whole) or is not JSON.
-    """
-    path = Path(source)
-    if path.is_dir():
-        if locale is None:
-            found = sorted(p.stem for p in path.glob("*.json"))
-            raise InteractionModelError(
-                [f"{path}: a directory; choose a locale ({', '.join(found) or 'none found'})"]
-            )
-        path = path / f"{locale}.json"
-    try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_MODEL_BYTES + 1)
-    except FileNotFoundError:
-        raise InteractionModelError([f"{path}: no such file"]) from None
-    except OSError as exc:
-        raise InteractionModelError([f"{path}: cannot be read ({exc})"]) from None
-    if len(raw) > MAX_MODEL_BYTES:
-        raise InteractionModelError(
-            [f"{path}: larger than 16 MiB, too large for an interaction model file"]
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InteractionModelError([f"{path}: cannot be read ({exc})"]) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InteractionModelError([f"{path}: not JSON (line {exc.lineno}: {exc.msg})"]) from None
-    except RecursionError:
-        raise InteractionModelError([f"{path}: not JSON (nested too deeply)"]) from None
-    return data, str(path)
-
-
-def locale_of_file(source: str | os.PathLike[str]) -> str | None:
-    """The locale a model file's name gives (``en-GB.json`` → "en-GB"), or None."""
-    stem = Path(source).stem
-    return stem if _LOCALE_FILE.fullmatch(stem) else None
 
 
 def model_from_skill(
