@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import logging
 import sys
 import warnings
@@ -21,23 +20,13 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 from .chat_audio import AUTOMATIC, audio_option, device_reports, device_request, player_of
 from .chat_audio import HELP as AUDIO_HELP
 from .chat_commands import HELP, INTERRUPTED, command_mistake
+from .chat_printing import ChatPrinting
 from .chat_show import (
-    NEW_SESSION_NOTE,
     TerminalSafe,
-    answer_rows,
-    failed_line,
-    failure_reason,
-    ignored_rows,
-    json_block,
-    lacking_rows,
-    progressive_rows,
-    repeated_failure,
-    request_line,
     row,
     said_lines,
     shown_line,
     stdin_encoding,
-    understood_line,
 )
 from .common import (
     UsageError,
@@ -47,8 +36,6 @@ from .common import (
     log_to,
     make_understander,
     parse_now,
-    refused_dev_key,
-    shown_speech,
     user_time,
 )
 from .inputs import (
@@ -63,10 +50,10 @@ from .inputs import (
 if TYPE_CHECKING:
     from ..app import Skill
     from ..understanding import InteractionModel, Understander
-    from ..understanding.dialog import Conversation, Reply, Turn
+    from ..understanding.dialog import Conversation
 
 
-class _Chat:
+class _Chat(ChatPrinting):
     """The conversation, its transport, and the commands that change them."""
 
     def __init__(self, args: argparse.Namespace, out: TextIO) -> None:
@@ -282,118 +269,6 @@ class _Chat:
             self._starts, self._stops = counted
             for reply in sent:
                 self.show_device_request(reply, AUTOMATIC)
-
-    # --- printing ---
-
-    def show(self, turn: Turn, *, left_open: bool = False) -> None:
-        out = self.out
-        heard = understood_line(turn) if not turn.exchanges else ""
-        if heard:
-            out.write(f"  {heard}\n")
-        for exchange in turn.exchanges:
-            out.write(f"  {request_line(exchange.request, turn)}\n")
-            if self.show_json:
-                out.write(json_block("request", exchange.request))
-                out.write(json_block("answer", exchange.reply.json))
-            again = repeated_failure(turn, exchange)  # (the same redirect: said once)
-            if exchange.refusal is None:
-                self._answer(exchange.reply, hint=not exchange.notice, again=again)
-                continue
-            if exchange.reply.status_code != 200:
-                self._answer(exchange.reply, hint=not exchange.notice, again=again)
-            else:  # refused: the user hears Alexa's problem instead
-                speech = shown_speech(exchange.response.get("outputSpeech"))
-                if speech:
-                    row(out, "not heard", speech)
-            if turn.problem:
-                row(out, "Alexa", turn.problem)
-        for prompt in turn.prompts:
-            row(out, "Alexa", prompt)
-        if turn.reprompt:
-            row(out, "reprompt", turn.reprompt)
-        if turn.expecting:
-            waiting = f"{turn.dialog_intent} {turn.dialog_state}, waiting for {turn.expecting}"
-            row(out, "dialog", waiting)
-        if left_open and turn.understood and turn.understood.new_session and turn.exchanges:
-            turn.notes.append(NEW_SESSION_NOTE)  # (the README: one-shot, in a new session)
-        for note in turn.notes:
-            out.write(f"  ({note})\n")
-        self.late_notes()
-        self._player_row()
-        row(out, "session", "open" if turn.session_open else "ended")
-
-    def show_device_request(self, reply: Any, ending: str = "") -> None:
-        """Print a request the device made (an audio event, a button) and its reply."""
-        request = reply.request or {}
-        line = f"→ {request.get('type')}"
-        if request.get("token") is not None:
-            line += f" {request['token']} at {request.get('offsetInMilliseconds', 0)} ms"
-        self.out.write(f"  {line}{ending}\n")
-        if self.show_json:
-            self.out.write(json_block("request", request))
-            self.out.write(json_block("answer", reply.json))
-        self._answer(reply)
-        self.late_notes()
-        self._player_row()
-
-    def late_notes(self) -> None:
-        """Name the progressive responses the fake refused since the last turn because their
-        request was answered already (a task the handler left running): never heard."""
-        late, self._late_seen = self.api._late_read(self._late_seen)
-        for call in late:
-            self.out.write(f"  ({call.late_note()})\n")
-
-    def _player_row(self) -> None:
-        """What the device ignored of the answers, and the player's state, if they changed it."""
-        from .chat_audio import ignored_notes
-
-        for note in ignored_notes(player_of(self._sender())):
-            self.out.write(f"  ({note})\n")
-        shown = player_of(self._sender()).describe()
-        if shown != self._player_shown:
-            self._player_shown = shown
-            row(self.out, "player", shown)
-
-    def _answer(self, reply: Reply, *, hint: bool = True, again: bool = False) -> None:
-        out = self.out
-        if reply.status_code != 200:
-            reason = failure_reason(reply)
-            out.write(f"  {failed_line(reply, again=again)}\n")
-            if not hint:  # Alexa's notice after the refusal: said once, above
-                return
-            if reason == "request is for another skill":
-                out.write(
-                    "  (the server's skill has another application id: pass its id with "
-                    "--skill-id)\n"
-                )
-            if self.args.url is not None and refused_dev_key(reply.status_code, reason):
-                out.write(
-                    "  (the server does not trust the development key chat --url signs with: "
-                    f"start it with `alexaskill serve {self.args.app or 'APP'} --dev`)\n"
-                )
-            return
-        body: dict[str, Any] = reply.json if isinstance(reply.json, dict) else {}
-        found = body.get("response")
-        response: dict[str, Any] = found if isinstance(found, dict) else {}
-        late = {id(call) for call in self.api.late_progressive}
-        # A late one is named after the turn (late_notes).
-        calls = [call for call in getattr(reply, "api_calls", ()) if id(call) not in late]
-        for label, value in progressive_rows(calls):
-            row(out, label, value)
-        ignored = ignored_rows(body, getattr(reply, "request", None))  # (to SessionEnded)
-        for label, value in answer_rows(response) if ignored is None else ignored:
-            row(out, label, value)
-        served = self.args.url is not None
-        for label, value in lacking_rows(getattr(reply, "unsupported", ()), served=served):
-            row(out, label, value)
-        for violation in getattr(reply, "violations", ()):
-            row(out, "violation", str(violation))
-        attributes = body.get("sessionAttributes")
-        if attributes and ignored is None:
-            row(out, "attributes", json.dumps(attributes, ensure_ascii=False))
-        for call in getattr(reply, "api_calls", ()):
-            said = f": {call.speech}" if call.speech is not None else ""
-            row(out, "alexa api", f"{call.operation or call.path} -> {call.status}{said}")
 
 
 def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO, interactive: bool) -> None:
