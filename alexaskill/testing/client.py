@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..verify.verifier import _trust_announced
 from .alexa_api import FakeAlexaApi
+from .device import SimulatedDevice
 from .grants import grant_scopes
 from .options import (
     SkillClientFactory,
@@ -19,12 +20,11 @@ from .options import (
     check_sent_by_device,
     checked_clock,
     checked_id,
-    checked_player,
     copied,
     envelope_body,
 )
 from .pki import TestPKI
-from .player import PLAYER_EVENTS, DevicePlayer
+from .player import PLAYER_EVENTS
 from .requests import (
     DEFAULT_SKILL_ID,
     SESSION_TYPES,
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 __all__ = ["SkillClientFactory", "SkillResponse", "TestClient"]
 
 
-class TestClient(Talking):
+class TestClient(SimulatedDevice, Talking):
     """Talks to a skill in-process as Alexa would: signed requests, sessions carried over.
 
     For the client's lifetime (until `close`, or the end of the ``with`` block) the skill trusts a
@@ -200,76 +200,6 @@ class TestClient(Talking):
         any order; what the test set itself stays). Used without ``with``, it closes the skill's
         stores first, as the lifespan's shutdown would (`Skill.aclose`)."""
         self._swap.end(self.http.async_backend)
-
-    # --- the simulated user and device ---
-
-    @property
-    def skill_id(self) -> str:
-        """The application id the client's requests carry."""
-        return self.factory.skill_id
-
-    @skill_id.setter
-    def skill_id(self, value: str) -> None:
-        self.factory.skill_id = checked_id("skill_id", value)
-        self.new_session()
-
-    @property
-    def locale(self) -> str:
-        """The locale of the client's requests (``"en-US"``)."""
-        return self.factory.locale
-
-    @locale.setter
-    def locale(self, value: str) -> None:
-        self.factory.locale = value
-
-    @property
-    def interfaces(self) -> tuple[str, ...]:
-        """The interfaces the simulated device declares; other ones start a new session."""
-        return self.factory.interfaces
-
-    @interfaces.setter
-    def interfaces(self, value: Iterable[str]) -> None:
-        interfaces, self.factory.interfaces = self.factory.interfaces, check_interfaces(value)
-        if "AudioPlayer" not in self.factory.interfaces:
-            self.factory.player.forget()
-        if set(self.factory.interfaces) != set(interfaces):  # (another device)
-            self.new_session()
-
-    @property
-    def player(self) -> DevicePlayer:
-        """The device's audio player, as the requests' ``context.AudioPlayer`` carries it.
-
-        It follows the skill's answers (a Play starts its stream, a Stop stops it, …) and the
-        events sent (`audio_event`); set its fields, or assign a `DevicePlayer`, to start from
-        any state: ``client.player = DevicePlayer("ep-42", activity="PAUSED",
-        offset_in_milliseconds=95_000)``. Only a device declaring AudioPlayer sends it.
-        """
-        return self.factory.player
-
-    @player.setter
-    def player(self, value: DevicePlayer) -> None:
-        self.factory.player = checked_player(value)
-
-    @property
-    def user_id(self) -> str:
-        """The simulated user's id; changing it starts a new session."""
-        return self.factory.user_id
-
-    @user_id.setter
-    def user_id(self, value: str) -> None:
-        self.factory.user_id = checked_id("user_id", value)
-        self.new_session()
-
-    @property
-    def device_id(self) -> str:
-        """The simulated device's id; changing it starts a new session (a session is held on
-        one device)."""
-        return self.factory.device_id
-
-    @device_id.setter
-    def device_id(self, value: str) -> None:
-        self.factory.device_id = checked_id("device_id", value)
-        self.new_session()
 
     # --- conversations ---
 
