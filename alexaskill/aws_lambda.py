@@ -187,9 +187,11 @@ class LambdaSkill(Protocol):
     def progressive_after(self) -> float | None:
         """Seconds after which a slow answer gets an automatic progressive response, or None."""
 
-    def _apology_for(self, envelope: Envelope, exc: BaseException) -> _Answer:
+    def _apology_for(
+        self, envelope: Envelope, exc: BaseException, *, traceback: bool = ...
+    ) -> _Answer:
         """The apology, logged, for a `BaseException` that left the answering of ``envelope``, or
-        a reply's `ResponseError`."""
+        a reply's `ResponseError` (``traceback=False``: one line, the reason names the data)."""
 
     def _respond_by(
         self,
@@ -411,7 +413,11 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
             # was shallower than this one: decoded afresh too, the runtime could still not
             # encode it and would report the invocation failed. Refused as the handler's reply
             # is when it breaks a limit: Alexa gets the apology, a reply it takes.
-            answer = invocation.run(skill._apology_for, envelope, _too_deep_for_the_runtime())
+            # One ERROR line, as a reply refused for nesting on the web service: the reason
+            # names the data; a traceback would show this frame, not the handler's code.
+            answer = invocation.run(
+                skill._apology_for, envelope, _too_deep_for_the_runtime(), traceback=False
+            )
             reply = _RESPONSE_DECODER.decode(answer.body)
         handler_ms = (time.perf_counter() - started) * 1000
         invocation.run(log_request, envelope, outcome=answer.outcome, handler_ms=handler_ms)
