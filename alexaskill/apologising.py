@@ -15,7 +15,7 @@ from .handler_bugs import as_raised, handler_bug, let_through_by
 from .models import Envelope, Request
 from .registration import Registration
 from .responses import Response, encode_response, speak
-from .responses.encoding import nested_too_deep, no_reply_carries
+from .responses.encoding import attributes_refusal, nested_too_deep, no_reply_carries
 from .rules import failure_reply
 
 if TYPE_CHECKING:
@@ -73,14 +73,17 @@ class Apologising(Registration):
         return why is not None
 
     def _said_too_deep(self, call: Call, exc: Exception, failed: str) -> bool:
-        """Whether ``exc`` is the `ResponseError` of a reply whose session attributes nest too
-        deeply for the session's next request to bring them back (`nested_too_deep`): then
-        said in one ERROR line, ``failed`` and the reason, without a traceback (it would show
-        alexaskill's encoder, not the handler's code: the fault is the data the handler
-        stored, and the reason names it)."""
+        """Whether ``exc`` is the `ResponseError` of a reply whose session attributes JSON
+        cannot hold (`attributes_refusal`: a set, an object, a key not a string, NaN, a dict
+        that holds itself) or nest too deeply for the session's next request to bring them back
+        (`nested_too_deep`): then said in one ERROR line, ``failed`` and the reason, which
+        names the attribute, without a traceback (it would show alexaskill's encoder, not the
+        handler's code: the fault is the data the handler stored)."""
         if not isinstance(exc, ResponseError) or not call.has_session:
             return False
-        why = nested_too_deep(call.session_attributes, call.envelope)
+        attributes = call.session_attributes
+        # (attributes JSON cannot hold are not measured: one that holds itself has no depth)
+        why = attributes_refusal(attributes) or nested_too_deep(attributes, call.envelope)
         if why is None or str(exc) != why:  # (another ResponseError: a traceback may help)
             return False
         logger.error("%s: %s", failed, why)

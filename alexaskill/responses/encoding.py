@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_ATTRIBUTES_NESTING",
     "MAX_RESPONSE_BYTES",
+    "attributes_refusal",
     "encode_response",
     "nested_too_deep",
     "no_reply_carries",
@@ -60,29 +61,38 @@ MAX_ATTRIBUTES_NESTING: Final = 940
 
 
 def _check_attributes(attributes: dict[str, Any]) -> None:
-    """`ResponseError` naming the first session attribute that would come back changed.
+    """`ResponseError` naming the first session attribute that would come back changed
+    (`attributes_refusal`)."""
+    why = attributes_refusal(attributes)
+    if why is not None:
+        raise ResponseError(why) from None
+
+
+def attributes_refusal(attributes: Any) -> str | None:
+    """Why the session ``attributes`` (a dict) would not come back as stored, naming the first
+    one that would change, or that they hold themselves; None if they would come back.
 
     msgspec encodes more than JSON holds (a date as its ISO text, a set or a tuple as a list,
     NaN as null, ``{1: "a"}`` as ``{"1": "a"}``): the next request of the session would bring
     back something else than the handler stored. Persistent attributes refuse the same values
-    (`alexaskill.store`), but a tuple, which comes back as a list in both.
+    (`alexaskill.store`), but a tuple, which comes back as a list in both. The `ResponseError`
+    of a reply refused for them says this, word for word.
     """
-    if _plain(attributes):
-        return
+    if not isinstance(attributes, dict) or _plain(attributes):
+        return None
     try:
         found = _changed(attributes)
     except RecursionError:
-        raise ResponseError(
-            "sessionAttributes is nested too deeply (or holds itself): JSON cannot hold it"
-        ) from None
-    if found is not None:
-        path, what = found
-        where = "".join(f"[{step!r}]" for step in path)
-        raise ResponseError(
-            f"sessionAttributes{where} {what}, which JSON cannot hold as it is: the next request "
-            "would bring back something else (store a str, a number, a bool, None, a list or a "
-            "dict with str keys: date.isoformat(), list(a_set), …)"
-        )
+        return "sessionAttributes is nested too deeply (or holds itself): JSON cannot hold it"
+    if found is None:
+        return None
+    path, what = found
+    where = "".join(f"[{step!r}]" for step in path)
+    return (
+        f"sessionAttributes{where} {what}, which JSON cannot hold as it is: the next request "
+        "would bring back something else (store a str, a number, a bool, None, a list or a "
+        "dict with str keys: date.isoformat(), list(a_set), …)"
+    )
 
 
 def _plain(attributes: dict[str, Any]) -> bool:

@@ -1,0 +1,85 @@
+"""How a handler's failure is told: a reply refused for what its session attributes hold."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+import pytest
+
+from alexaskill import Response, ResponseError, Session, Skill, speak
+from alexaskill.app import APOLOGY
+from alexaskill.testing import TestClient
+
+
+class _Cart:
+    """An object of the skill's own, which JSON cannot hold."""
+
+
+def _holding(value: Any) -> Skill:
+    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+
+    @skill.intent("Store")
+    def store(session: Session) -> Response:
+        session.attributes["basket"] = {"items": [1, value]}
+        return speak("stored", end_session=False)
+
+    return skill
+
+
+def _holds_itself() -> dict[str, Any]:
+    loop: dict[str, Any] = {}
+    loop["self"] = loop
+    return loop
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        ({"a", "b"}, "sessionAttributes['basket']['items'][1] is of type set"),
+        (_Cart(), "sessionAttributes['basket']['items'][1] is of type _Cart"),
+        (datetime.date(2026, 12, 4), "sessionAttributes['basket']['items'][1] is of type date"),
+        ({1: "one"}, "sessionAttributes['basket']['items'][1] has the key 1 (int)"),
+        (float("nan"), "sessionAttributes['basket']['items'][1] is nan"),
+        (_holds_itself(), "sessionAttributes is nested too deeply (or holds itself)"),
+    ],
+)
+def test_attributes_json_cannot_hold_are_said_in_one_line_naming_the_path(
+    value: Any, named: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A set (an object, a date, …) in the session attributes refused the reply, rightly, but
+    was logged with the traceback of alexaskill's encoder (answering, encode_response,
+    _check_attributes), which never shows the handler's line: the fault is the data stored,
+    and the reason names where it is. One ERROR line now; the user hears the apology."""
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(_holding(value), raise_handler_errors=False) as client,
+    ):
+        result = client.intent("Store")
+        assert result.speech == APOLOGY
+        assert isinstance(result.handler_error, ResponseError)
+    (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
+    said = line.getMessage()
+    assert line.levelno == logging.ERROR and line.exc_info is None, said
+    assert said.startswith(f"handler failed for IntentRequest Store: {named}"), said
+    assert "\n" not in logging.Formatter().format(line)  # one line: no traceback
+
+
+def test_another_response_error_keeps_its_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    """A reply refused for what the handler's code built (here a directive's payload, refused
+    as the handler builds it, in its frame) is no fault of stored data: its traceback stays."""
+    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+
+    @skill.intent("Odd")
+    def odd() -> Response:
+        return speak("odd", directives=[{"type": "Custom.Odd", "payload": {"a", "b"}}])
+
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        assert client.intent("Odd").speech == APOLOGY
+    (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
+    assert line.getMessage().startswith("handler failed for IntentRequest Odd (")
+    assert line.exc_info is not None and isinstance(line.exc_info[1], ResponseError)
