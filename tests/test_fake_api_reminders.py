@@ -502,3 +502,34 @@ def test_a_reminder_given_without_a_scheduled_time_it_needs_not_is_kept() -> Non
         None,
         False,
     ]
+
+
+@pytest.mark.parametrize(
+    ("trigger", "said"),
+    [
+        ({"type": "SCHEDULED_RELATIVE"}, r"offsetInSeconds is required"),
+        ({"type": "SCHEDULED_RELATIVE", "timeZoneId": "Europe/Paris"}, r"offsetInSeconds is req"),
+        ({"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 0}, r"offsetInSeconds is 0: "),
+        ({"type": "SCHEDULED_RELATIVE", "offsetInSeconds": -60}, r"offsetInSeconds is -60: "),
+        (ReminderTrigger(type="SCHEDULED_RELATIVE"), r"offsetInSeconds is required"),
+    ],
+    ids=["bare", "zone", "zero", "negative", "struct"],
+)
+def test_a_relative_reminder_given_without_a_positive_offset_is_refused(
+    trigger: Any, said: str
+) -> None:
+    # Created by the skill it is refused (400 "offsetInSeconds must be a positive integer");
+    # given in code, it was kept and served: a reminder Amazon never holds, ringing at no time.
+    with pytest.raises(ValueError, match=r"reminders\[1\]\.trigger\." + said):
+        FakeAlexaApi(reminders=[{"alertToken": "r0"}, {"alertToken": "r1", "trigger": trigger}])
+    with pytest.raises(ValueError, match=r"reminders\[1\]\.trigger\." + said):
+        FakeAlexaApi(reminders=[Reminder(), Reminder(trigger=_as_trigger(trigger))])
+    fake = FakeAlexaApi()
+    fake.reminders.append({"alertToken": "r1", "trigger": trigger})  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"reminders\[0\]\.trigger\." + said):
+        run(skill_api(fake).get_reminders())
+    refused = _create(FakeAlexaApi(), _wire(_as_trigger(trigger)))
+    assert refused.json() == {
+        "code": "INVALID_TRIGGER",
+        "message": "offsetInSeconds must be a positive integer",
+    }

@@ -271,8 +271,10 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
     know, so a typo, or a nested part's Python name (``offset_in_seconds``), was read as a
     field left out, and a test passed on data it did not give. `ValueError` for such a key, and
     for a field given under both its names (the later was kept, the other dropped as silently),
-    and for a trigger Amazon does not take: its recurrence (`_recurrence_problem`), or a
-    ``SCHEDULED_ABSOLUTE`` one without the ``scheduledTime`` it needs (`_ruled`)."""
+    and for a trigger Amazon does not take: its recurrence (`_recurrence_problem`), a
+    ``SCHEDULED_ABSOLUTE`` one without the ``scheduledTime`` it needs (`_ruled`), or an
+    ``offsetInSeconds`` missing from a ``SCHEDULED_RELATIVE`` one, or not positive (as
+    `_reminder_problem` answers the skill's)."""
     fields = msgspec.structs.fields(into)
     named = {field.name: field for field in fields} | {f.encode_name: f for f in fields}
     read = {}
@@ -305,6 +307,18 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
                 f"{name}.scheduledTime is required: a SCHEDULED_ABSOLUTE trigger rings at it "
                 "(Amazon times one without it only by its recurrence's recurrenceRules, "
                 "startDateTime or endDateTime)"
+            )
+        offset = read.get("offsetInSeconds")
+        relative = read.get("type") == "SCHEDULED_RELATIVE"
+        if relative and offset is None:
+            raise ValueError(
+                f"{name}.offsetInSeconds is required: a SCHEDULED_RELATIVE trigger rings that "
+                "many seconds after the reminder is made (a positive whole number)"
+            )
+        if relative and isinstance(offset, int) and not isinstance(offset, bool) and offset <= 0:
+            raise ValueError(
+                f"{name}.offsetInSeconds is {offset!r}: a positive whole number of seconds, "
+                "as Amazon requires"
             )
     return read
 
