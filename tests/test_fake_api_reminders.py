@@ -302,6 +302,20 @@ _WRONG_RECURRENCES: Final = [
         },
         r"recurrence is only for a SCHEDULED_ABSOLUTE trigger",
     ),
+    # Amazon's model of a recurrence (ask-sdk-model's Recurrence): interval "contains a
+    # positive integer representing at which intervals the recurrence rule repeats".
+    (
+        {**_AT, "recurrence": {"freq": "DAILY", "interval": 0}},
+        r"recurrence\.interval is 0: a positive whole number",
+    ),
+    (
+        {**_AT, "recurrence": {"freq": "WEEKLY", "byDay": ["MO"], "interval": -2}},
+        r"recurrence\.interval is -2: a positive whole number",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY"], "interval": 0}},
+        r"recurrence\.interval is 0: a positive whole number",
+    ),
 ]
 
 
@@ -355,6 +369,7 @@ def test_a_reminder_given_with_a_recurrence_amazon_refuses_is_refused(
             "recurrenceRules": ["FREQ=DAILY;BYHOUR=7;BYMINUTE=30", "interval=2;freq=weekly"],
         },
         {"freq": "WEEKLY", "byDay": ["MO"]},  # (Amazon's older fields, still taken)
+        {"freq": "DAILY", "interval": 1},  # (the least interval: every day)
     ],
 )
 def test_a_recurrence_amazon_takes_is_created_and_given(recurrence: dict[str, Any]) -> None:

@@ -144,7 +144,7 @@ class ReminderRecurrence(_Value, frozen=True, kw_only=True):
     freq: str | None = None
     #: Days of a ``WEEKLY`` one: ``("MO",)`` (deprecated).
     by_day: tuple[str, ...] | None = None
-    #: Every ``interval``-th day or week (deprecated).
+    #: Every ``interval``-th day or week, 1 or more (deprecated).
     interval: int | None = None
 
 

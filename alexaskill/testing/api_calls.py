@@ -153,8 +153,10 @@ def _recurrence_problem(kind: object, recurrence: object) -> str | None:
     take, as its "Reminder object" reads one, else None: none at all (None) is taken; else only
     for a ``SCHEDULED_ABSOLUTE`` trigger, an object whose ``recurrenceRules`` are RFC 5545 rules
     (its section 3.3.10: FREQ is required), and whose ``startDateTime`` and ``endDateTime``, if
-    given, are local times (a str, as ``scheduledTime``). The older ``freq`` (with ``byDay``),
-    which Amazon still takes without rules, is read as a rule. Said from ``recurrence`` on."""
+    given, are local times (a str, as ``scheduledTime``), its ``interval`` a positive integer
+    (Amazon's model of it, ask-sdk-model's ``Recurrence``, as RFC 5545's INTERVAL). The older
+    ``freq`` (with ``byDay``), which Amazon still takes without rules, is read as a rule. Said
+    from ``recurrence`` on."""
     if recurrence is None:
         return None
     if kind == "SCHEDULED_RELATIVE":  # (as `AlexaApi.create_reminder` refuses after= with one)
@@ -166,6 +168,9 @@ def _recurrence_problem(kind: object, recurrence: object) -> str | None:
         value = recurrence.get(key)
         if value is not None and not isinstance(value, str):
             return f"recurrence.{key} is {value!r}: a local time ('2031-03-15T07:30:00.000')"
+    interval = recurrence.get("interval")  # (another kind than int: msgspec's to refuse)
+    if isinstance(interval, int) and not isinstance(interval, bool) and interval < 1:
+        return f"recurrence.interval is {interval!r}: a positive whole number (2: every other)"
     rules = recurrence.get("recurrenceRules")
     if rules is None:
         if isinstance(recurrence.get("freq"), str) and recurrence["freq"].strip():
