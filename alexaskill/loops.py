@@ -28,6 +28,8 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
+from .log_repeats import due
+
 __all__ = [
     "DEFAULT_MAX_PENDING_HANDSHAKES",
     "TLS_HANDSHAKE_TIMEOUT",
@@ -148,8 +150,6 @@ class _PendingHandshakes:
 def _say_too_many(loop: asyncio.AbstractEventLoop, said: dict[str, list[float]], most: int) -> None:
     """Warn that the oldest of over ``most`` handshakes was closed, at most once every 10 s
     (`due`; ``said``: when the loop's or the server's lines were said)."""
-    from .log_repeats import due
-
     if due(said, "too many", loop.time()) is None:
         return
     import logging
@@ -309,8 +309,6 @@ class _CappedHandshakes:
         once every 10 s: a failure every connection meets would be a log write each)."""
         self.pending.pop(transport, None)
         transport.abort()
-        from .log_repeats import due
-
         if due(self.said, "failed", self.loop.time()) is not None:
             import logging
 
