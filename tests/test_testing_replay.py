@@ -84,6 +84,26 @@ def test_a_request_file_beginning_with_a_byte_order_mark_is_replayed(tmp_path: P
     assert load_request(path)["request"]["intent"]["name"] == "GetWeather"
 
 
+def test_a_request_file_larger_than_the_commands_cap_is_refused_unread(tmp_path: Path) -> None:
+    # load_request read a file whole, with no cap: a log or a disk image named by mistake was
+    # read into memory (and /dev/zero never ended), where `alexaskill replay` stops at 16 MiB.
+    from alexaskill.cli.common import MAX_INPUT_BYTES
+
+    envelope = (FIXTURES / "IntentRequest.GetWeather.json").read_bytes()
+    path = tmp_path / "huge.json"
+    with path.open("wb") as file:  # (sparse: no 16 MiB written)
+        file.write(envelope)
+        file.truncate(MAX_INPUT_BYTES + 1)
+    with pytest.raises(ValueError) as raised:
+        load_request(path)
+    assert str(raised.value) == (
+        f"{path}: larger than 16 MiB, too large for a request file (not read whole)"
+    )
+    at_most = tmp_path / "padded.json"  # (the cap itself is taken, as the CLI takes it)
+    at_most.write_bytes(envelope + b" " * (MAX_INPUT_BYTES - len(envelope)))
+    assert load_request(at_most)["request"]["intent"]["name"] == "GetWeather"
+
+
 def test_replay_of_an_envelope_without_a_request_names_no_whole_envelope() -> None:
     # The ValueError began with the whole envelope given (its tokens, user id, all of it).
     envelope = {"version": "1.0", "session": {"user": {"accessToken": "secret-token"}}}

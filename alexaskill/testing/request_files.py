@@ -6,11 +6,16 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from ..json_once import loads_once
 
 __all__ = ["load_request"]
+
+#: The most bytes `load_request` reads of a file, as the commands read theirs
+#: (`alexaskill.cli.common.MAX_INPUT_BYTES`): a file named by mistake (a log, ``/dev/zero``) is
+#: refused, not read into memory whole.
+MAX_REQUEST_FILE_BYTES: Final = 16 * 1024 * 1024
 
 
 def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
@@ -19,7 +24,8 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
     `ValueError` naming the file for one that is not JSON in UTF-8, that gives a key twice in
     one object (naming the key and where), or that is not an envelope; a JSON text given in
     place of a path (``'{"request": …}'``) is refused as such, not looked for as a file: parse
-    it first (``json.loads``). A missing file is `FileNotFoundError`."""
+    it first (``json.loads``), and a file larger than `MAX_REQUEST_FILE_BYTES` (16 MiB, as the
+    commands' cap) is refused unread. A missing file is `FileNotFoundError`."""
     if isinstance(source, Mapping):
         named = "the envelope given"  # (not its data)
         try:
@@ -39,9 +45,15 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
                 f"{_short(named)} is JSON text, and a request is given as a file's path or a "
                 "parsed envelope (a dict): pass json.loads(text)"
             )
+        with open(source, "rb") as file:
+            raw = file.read(MAX_REQUEST_FILE_BYTES + 1)
+        if len(raw) > MAX_REQUEST_FILE_BYTES:
+            raise ValueError(
+                f"{named}: larger than {MAX_REQUEST_FILE_BYTES // (1024 * 1024)} MiB, too large "
+                "for a request file (not read whole)"
+            )
         try:
-            with open(source, encoding="utf-8-sig") as file:  # a BOM first is no mistake
-                text = file.read()
+            text = raw.decode("utf-8-sig")  # a BOM first is no mistake
             # A key given twice is refused: `json` kept the last alone, so a sample's copied
             # line with a typo'd value hid the one above it (the request is built anew from
             # what is read and signed, so no byte of the file is sent as it is).
