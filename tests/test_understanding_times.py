@@ -273,11 +273,15 @@ def test_hours_said_with_to_and_no_minutes_are_no_time(said: str) -> None:
         ("11 and 12 pm", ["11:00", "12:00"]),
         ("9 and 5 pm", ["09:00", "17:00"]),
         ("11, 12 and 1 pm", ["11:00", "12:00", "13:00"]),
-        ("eleven or twelve in the afternoon", ["11:00", "12:00"]),
+        # The afternoon runs from noon to seven: eleven is in it neither as 11:00 nor as
+        # 23:00 ("11 in the afternoon" is no time), so the list is no reading, not 11:00.
+        ("eleven or twelve in the afternoon", None),
+        ("eleven and one in the afternoon", None),
+        ("one or two in the afternoon", ["13:00", "14:00"]),
     ],
 )
 def test_pm_said_once_is_no_earlier_hours_it_would_put_after_the_last(
-    said: str, listed: list[str]
+    said: str, listed: list[str] | None
 ) -> None:
     # "11 and 12 pm" filled a multiple-value AMAZON.TIME slot with 23:00 and 12:00: the "pm"
     # read into the 11 put it eleven hours after the noon said with it. An hour it would put
@@ -285,6 +289,17 @@ def test_pm_said_once_is_no_earlier_hours_it_would_put_after_the_last(
     assert values(said, "AMAZON.TIME") == listed
     assert values("5 and 6 pm", "AMAZON.TIME") == ["17:00", "18:00"]
     assert values("11 and 11:30 pm", "AMAZON.TIME") == ["23:00", "23:30"]
+
+
+def test_a_part_of_the_day_said_once_after_two_slots_puts_neither_out_of_it() -> None:
+    # "between eleven and twelve in the afternoon" read the start as 11:00, as said: the
+    # afternoon said once is the start's too, and eleven is in no afternoon.
+    def found(said: str) -> dict[str, str]:
+        understood = window_understander().understand(said, now=NOW)
+        return {name: fill.value for name, fill in understood.fills.items()}
+
+    assert "11:00" not in found("between eleven and twelve in the afternoon").values()
+    assert found("between one and two in the afternoon") == {"start": "13:00", "end": "14:00"}
 
 
 def window_understander() -> Understander:

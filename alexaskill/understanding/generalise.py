@@ -63,10 +63,11 @@ def generalise(
 
 def said_once_across(
     match: Match, spans: SpanCache, intent: ModelIntent, kind_of: KindOf, joins: Collection[str]
-) -> Match:
+) -> Match | None:
     """The words said once after the second of two values joined by a word ("pm" of "between
     5 and 6:30 pm", "from 9 to 5 pm") read into the first as well, as in a list: the start is
-    17:00 (and 09:00 of "9 to 5 pm": "pm" never puts the first after the second)."""
+    17:00 (and 09:00 of "9 to 5 pm": "pm" never puts the first after the second). None when
+    they make no value of the first ("between eleven and twelve in the afternoon")."""
     fills = sorted(match.fills, key=lambda item: item[2])
     changed = list(match.fills)
     for first, second in itertools.pairwise(fills):
@@ -83,7 +84,10 @@ def said_once_across(
         ):
             continue
         kind = kind_of(slot)
-        read = said_once_after(getattr(kind, "base", kind), [fill, second[1]], spans.now)[0]
+        both = said_once_after(getattr(kind, "base", kind), [fill, second[1]], spans.now)
+        if both is None:
+            return None
+        read = both[0]
         if read is not fill:
             changed[changed.index(first)] = (name, read, start, end)
     if changed == list(match.fills):

@@ -111,6 +111,8 @@ class ListKind:
             return None
         if len(fills) > 1 and self.name in _SAID_ONCE_AFTER:
             fills = said_once_after(self.base, fills, now)
+            if fills is None:
+                return None
         return fills[0] if len(fills) == 1 else self._combine(tokens, fills)
 
     def _values(
@@ -185,10 +187,12 @@ class ListKind:
         return Fill(fills[0].value, tokens, "list", weight, parts=tuple(fills))
 
 
-def said_once_after(base: SlotKind, fills: list[Fill], now: datetime.datetime) -> list[Fill]:
+def said_once_after(base: SlotKind, fills: list[Fill], now: datetime.datetime) -> list[Fill] | None:
     """The values with the words said once after the last one ("pm" of "5 and 6 pm") read
     into each value before it that is a number alone (5: 17:00, as "5 pm and 6 pm"), unless
-    that puts it after the last ("11 and 12 pm": 23:00 is after noon, the 11 is as said)."""
+    that puts it after the last ("11 and 12 pm": 23:00 is after noon, the 11 is as said).
+    None, no reading, when those words make no value of such a number at all ("eleven or
+    twelve in the afternoon": eleven is in no afternoon, neither 11:00 nor 23:00)."""
     number, parse = getattr(base, "number", None), getattr(base, "parse", None)
     if number is None or parse is None or base.name not in _SAID_ONCE_AFTER:
         return fills
@@ -204,7 +208,10 @@ def said_once_after(base: SlotKind, fills: list[Fill], now: datetime.datetime) -
     read = []
     for fill in fills[:-1]:
         alone = [token.text for token in fill.tokens]
-        whole = number(alone, now) is not None and base.fill([*fill.tokens, *after], now)
+        bare = number(alone, now) is not None
+        whole = bare and base.fill([*fill.tokens, *after], now)
+        if bare and not whole and _CLOCK_VALUE.fullmatch(last):
+            return None  # (taken as said, it would be out of the part of the day said)
         if whole and _CLOCK_VALUE.fullmatch(last) and not whole.value <= last:
             whole = None  # "11 and 12 pm": no 23:00, eleven hours after the noon said
         read.append(Fill(whole.value, fill.tokens, "typed", fill.weight) if whole else fill)
