@@ -331,6 +331,39 @@ def test_the_closest_intent_carries_its_match_score() -> None:
     assert understood.score == closest.score
 
 
+def test_a_loose_or_closest_match_shows_its_score_in_the_explanation_and_json() -> None:
+    # Neither explain() nor to_json() showed the score, so `alexaskill understand` and the
+    # simulator could not show how poor the closest intent's match was (below 0 here).
+    model = InteractionModel.from_json(
+        {
+            "languageModel": {
+                "invocationName": "tracker",
+                "intents": [
+                    {"name": "Track", "samples": ["track my parcel"]},
+                    {"name": "Cancel", "samples": ["cancel my subscription"]},
+                ],
+            }
+        }
+    )
+    understander = Understander(model)
+    closest = understander.understand("parcel status please", now=NOW)
+    assert closest.fallback and closest.score < 0
+    shown = f"{closest.score:.2f}"
+    assert f'  sample: "track my parcel" (closest intent, score {shown})' in closest.explain()
+    as_json = closest.to_json()
+    assert as_json["score"] == round(closest.score, 3)
+    loose = understander.understand("please track my parcel", now=NOW)
+    assert not loose.exact and not loose.fallback
+    assert f"(loose match, score {loose.score:.2f})" in loose.explain()
+    exact = understander.understand("track my parcel", now=NOW)
+    assert '  sample: "track my parcel" (exact)' in exact.explain()  # (no score: nothing amiss)
+    # Backward compatible: a field added, none renamed or dropped.
+    assert set(exact.to_json()) == {
+        *("utterance", "request", "kind", "intent", "sample", "exact", "fallback"),
+        *("newSession", "slots", "notes", "explanation", "score"),
+    }
+
+
 def test_without_a_fallback_intent_words_no_sample_shares_say_nothing_matched() -> None:
     # No sample shares a word with the utterance, so there is no closest intent either: the
     # fallback request goes out, and its one note says why (nothing matched, no fallback intent).

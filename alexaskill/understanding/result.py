@@ -73,6 +73,8 @@ class Understanding:
     #: The skill was addressed by name ("open ...", "ask ... to ..."): a new session starts.
     new_session: bool = False
     notes: tuple[str, ...] = ()
+    #: How well the sample covers the words said (the matcher's sum: higher is closer; below 0
+    #: for a closest intent no sample is near); shown for a match that is not exact.
     score: float = 0.0
     #: The filled slots' readings by name, for the dialog emulation.
     fills: Mapping[str, Fill] = field(default_factory=dict, repr=False, compare=False)
@@ -86,7 +88,9 @@ class Understanding:
             head += f" {self.intent}"
         lines = [head]
         if self.sample is not None:
-            how = "exact" if self.exact else "loose match"
+            how = "closest intent" if self.fallback else "exact" if self.exact else "loose match"
+            if not self.exact:  # (a poor match's score says how poor, to a skill's author)
+                how += f", score {self.score:.2f}"
             lines.append(f'  sample: "{self.sample}" ({how})')
         lines.extend(f"  {slot.describe()}" for slot in self.slots)
         lines.extend(f"  note: {note}" for note in self.notes)
@@ -121,6 +125,7 @@ class Understanding:
             ],
             "notes": list(self.notes),
             "explanation": self.explain(),
+            "score": round(self.score, 3),
         }
 
 
