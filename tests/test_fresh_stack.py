@@ -174,3 +174,22 @@ def test_the_test_client_gives_back_a_request_nested_deep_from_a_deep_test() -> 
         while isinstance(value, dict):
             depth, value = depth + 1, value["a"]
         assert (depth, value) == (950, 1)
+
+
+def test_the_depth_of_attributes_that_hold_themselves_is_bounded() -> None:
+    # nested_too_deep measured a dict holding itself one level at a time for ever: the worker
+    # hung. The reply's own checks refuse such attributes first (they hold themselves), but the
+    # measure is public and must end: a cycle reads as deeper than any request can bring back.
+    import threading
+
+    from alexaskill.responses.encoding import MAX_ATTRIBUTES_NESTING, nested_too_deep
+
+    looped: dict[str, Any] = {"a": 1}
+    looped["self"] = {"inner": looped}
+    said: list[str | None] = []
+    measuring = threading.Thread(target=lambda: said.append(nested_too_deep(looped, None)))
+    measuring.daemon = True  # (a hang is the failure; a daemon thread does not hold pytest)
+    measuring.start()
+    measuring.join(60)
+    assert said, "nested_too_deep never ended on a dict that holds itself"
+    assert said[0] is not None and f"past the {MAX_ATTRIBUTES_NESTING}" in said[0], said

@@ -45,7 +45,8 @@ _ENCODE_ERRORS: Final = (TypeError, ValueError, OverflowError, RecursionError)
 _PLAIN: Final = (str, int, type(None))
 #: The exact types of the commonest attributes, which come back as they went.
 _SCALARS: Final = frozenset((str, int, bool, type(None)))
-#: Containers `_plain` looks into at most (a sizeable state holds a few dozen).
+#: Containers `_plain` looks into at most (a sizeable state holds a few dozen), and the levels
+#: `_nesting` counts at most (a request brings under a thousand).
 _MAX_CONTAINERS: Final = 10_000
 
 #: The deepest session attributes (the object itself one level) sent back when they take a
@@ -267,10 +268,12 @@ def nested_too_deep(attributes: Any, answered: Envelope | None) -> str | None:
 
 def _nesting(value: Any) -> int:
     """How many levels of objects and arrays ``value`` nests (0 for a scalar): a loop over one
-    level at a time, no call a level, each container counted once however often it is held."""
+    level at a time, no call a level, each container counted once however often it is held.
+    Counted up to `_MAX_CONTAINERS` levels, far past any a request brings: a container that
+    holds itself would have no end."""
     level = [value] if isinstance(value, dict | list | tuple) else []
     depth = 0
-    while level:
+    while level and depth < _MAX_CONTAINERS:
         depth += 1
         seen: dict[int, Any] = {}
         for container in level:
