@@ -1,0 +1,151 @@
+"""The `Verifier`'s documented defaults, and the HTTP client it makes for itself when given none:
+one per event loop, closed by `aclose` (alexaskill/verify/verifier.py). Survivors of a mutation
+test of that module, each pinned here."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from alexaskill.exceptions import CertificateError
+from alexaskill.testing import TestPKI
+from alexaskill.verify import Verifier
+from alexaskill.verify.chain import _certifi_roots
+
+from .verify_shared import BODY, NOW, run
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+#: The defaults README.md gives ("Downloads are bounded", "At most `cache_size=64` chains").
+DOCUMENTED = {
+    "cache_size": 64,
+    "download_timeout": 5.0,
+    "max_chain_size": 64 * 1024,
+    "max_downloads": 4,
+    "max_queued_downloads": 64,
+    "failure_ttl": 60.0,
+    "failure_cache_size": 1024,
+    "max_new_urls": None,
+    "new_url_interval": 60.0,
+}
+
+
+def test_the_verifiers_defaults_are_the_documented_ones(pki: TestPKI) -> None:
+    # A default changed in the signature alone (say max_queued_downloads=64 -> 63) went unseen:
+    # no test built a Verifier without the argument and looked at what it got.
+    defaults = {
+        name: parameter.default
+        for name, parameter in inspect.signature(Verifier).parameters.items()
+        if name in DOCUMENTED
+    }
+    assert defaults == DOCUMENTED
+    readme = README.read_text(encoding="utf-8")
+    for name, value in DOCUMENTED.items():
+        if value is not None and name != "max_chain_size":  # (said "64 KiB" there)
+            assert re.search(rf"`(Verifier\()?{name}={re.escape(repr(value))}[`)]", readme), name
+    verifier = Verifier([pki.root])
+    assert (verifier.cache_size, verifier.download_timeout, verifier.max_chain_size) == (
+        64,
+        5.0,
+        65536,
+    )
+    assert (verifier.max_downloads, verifier.max_new_urls, verifier.new_url_interval) == (
+        4,
+        None,
+        60.0,
+    )
+    downloads = verifier._downloads  # what the defaults above are handed to
+    assert (downloads.max_downloads, downloads.max_queued, downloads.timeout) == (4, 64, 5.0)
+    assert (downloads.failure_ttl, downloads.failure_cache_size) == (60.0, 1024)
+    assert (downloads.max_new_urls, downloads.new_url_interval) == (None, 60.0)
+
+
+@pytest.fixture
+def made(pki: TestPKI, monkeypatch: pytest.MonkeyPatch) -> list[httpx.AsyncClient]:
+    """The clients a `Verifier` without one makes, each serving the test chain from memory (no
+    network): httpx.AsyncClient replaced by a subclass with a mock transport."""
+    clients: list[httpx.AsyncClient] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=pki.chain_pem)
+
+    class Served(httpx.AsyncClient):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs, transport=httpx.MockTransport(handler))
+            clients.append(self)
+
+    monkeypatch.setattr(httpx, "AsyncClient", Served)
+    return clients
+
+
+async def _verify_afresh(verifier: Verifier, pki: TestPKI) -> None:
+    verifier.clear_cache()  # (a download each time, through the client)
+    await verifier.verify(pki.sign(BODY), BODY)
+
+
+def test_aclose_closes_the_client_the_verifier_made(
+    pki: TestPKI, made: list[httpx.AsyncClient]
+) -> None:
+    verifier = Verifier([pki.root], now=lambda: NOW)
+
+    async def scenario() -> None:
+        await _verify_afresh(verifier, pki)
+        await _verify_afresh(verifier, pki)  # the same loop: the same client
+        assert len(made) == 1 and not made[0].is_closed
+        await verifier.aclose()
+        assert made[0].is_closed
+        await verifier.aclose()  # (twice: nothing more to close)
+
+    run(scenario())
+
+
+def test_aclose_leaves_the_client_the_user_passed_open(
+    pki: TestPKI, made: list[httpx.AsyncClient]
+) -> None:
+    async def scenario() -> None:
+        mine = httpx.AsyncClient()  # (the Served subclass: a mock transport)
+        verifier = Verifier([pki.root], now=lambda: NOW, http_client=mine)
+        await _verify_afresh(verifier, pki)
+        await verifier.aclose()
+        assert made == [mine] and not mine.is_closed
+        await mine.aclose()
+
+    run(scenario())
+
+
+def test_a_verifier_used_from_two_event_loops_gets_a_client_per_loop(
+    pki: TestPKI, made: list[httpx.AsyncClient]
+) -> None:
+    # A client's pooled connections belong to the loop they were made on: the second loop's
+    # download makes its own client, and the first one's is let go, not closed from the wrong loop.
+    verifier = Verifier([pki.root], now=lambda: NOW)
+    run(_verify_afresh(verifier, pki))
+    run(_verify_afresh(verifier, pki))
+    assert len(made) == 2 and made[0] is not made[1]
+    run(verifier.aclose())  # a third loop: the second loop's client is let go too
+    assert not made[0].is_closed and not made[1].is_closed
+
+
+def test_a_certifi_bundle_without_a_certificate_is_a_clear_refusal(
+    pki: TestPKI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The one input that reaches "no usable trusted roots": certifi's bundle (replaced by a
+    # distribution, say) holding no certificate cryptography loads. Without the check it was
+    # cryptography's ValueError, "can't create an empty store": a 500.
+    import certifi
+
+    empty = tmp_path / "cacert.pem"
+    empty.write_text("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
+    monkeypatch.setattr(certifi, "where", lambda: str(empty))
+    _certifi_roots.cache_clear()  # (read once a process: read again here, and after)
+    try:
+        verifier = pki.verifier(trusted_roots=None, now=lambda: NOW)
+        with pytest.raises(CertificateError, match=r"^certificate chain: no usable trusted roots$"):
+            run(verifier.verify(pki.sign(BODY), BODY))
+    finally:
+        _certifi_roots.cache_clear()
