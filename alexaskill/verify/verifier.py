@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextvars import ContextVar
@@ -49,8 +48,6 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = ["Verifier"]
-
-logger = logging.getLogger("alexaskill.verify")
 
 #: The signature (and its hash) of the request whose chain `verify_signature` asks a subclass's
 #: `chain` for: `Verifier.chain`, called by that override, checks its length before a download.
