@@ -4,12 +4,14 @@ misbehaves: on the web service and on AWS Lambda."""
 from __future__ import annotations
 
 import asyncio
+import datetime
 import gc
 import json
 import logging
 import signal
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Final
 
 import msgspec
@@ -17,6 +19,7 @@ import pytest
 from starlette.testclient import TestClient as StarletteClient
 
 from alexaskill import (
+    DialogSlot,
     IntentRequest,
     Request,
     Response,
@@ -28,11 +31,17 @@ from alexaskill import (
 )
 from alexaskill.aws_lambda import handler
 from alexaskill.deadline import Expired
-from alexaskill.exceptions import PermissionRequired, SlotError
+from alexaskill.exceptions import PermissionRequired, ResponseError, SlotError
+from alexaskill.i18n import Translations
 from alexaskill.models import decode_envelope
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI, intent_fields
 
+from .catalogs import catalog
+
 APOLOGY = "Sorry, something went wrong. Please try again later."
+GERMAN_APOLOGY = (
+    "Entschuldigung, da ist etwas schiefgelaufen. Bitte versuche es später noch einmal."
+)
 
 
 def post(skill: Skill, pki: TestPKI, intent: str) -> Any:
@@ -396,6 +405,57 @@ def test_asking_again_with_attributes_that_do_not_encode_is_the_apology(
     assert [line.split(": ", 1)[0] for line in said] == ["session attributes do not encode"]
     assert "sessionAttributes['since'] is of type object" in said[0], said
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
+    [line] = [r.getMessage() for r in caplog.records if r.name == "alexaskill.request"]
+    assert line.startswith("IntentRequest Book -> handler_error (200) "), line
+
+
+_LONG_BREAK: Final = '<break time="11s"/>'  # past the 10 s Amazon's SSML reference allows
+
+
+@pytest.mark.parametrize(
+    ("prompt", "german"),
+    [
+        # The slot's own prompt, as written: Alexa would refuse it in any language.
+        (f"<speak>Which day? {_LONG_BREAK}</speak>", None),
+        # Its German translation only: the English prompt is asked, the German one fails.
+        ("<speak>Which day?</speak>", f"<speak>Welcher Tag? {_LONG_BREAK}</speak>"),
+    ],
+)
+def test_a_question_that_cannot_be_built_to_ask_again_is_the_apology(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path, prompt: str, german: str | None
+) -> None:
+    # Asking again for a slot fails itself when its prompt breaks a rule of Alexa's (checked
+    # as the reply is built): the user hears the apology, one ERROR line (with the traceback)
+    # says which slot, on_handler_error is told, and the request line says handler_error.
+    if german is not None:
+        catalog(tmp_path, "de", f"msgid {json.dumps(prompt)}\nmsgstr {json.dumps(german)}\n")
+    translations = None if german is None else Translations(tmp_path)
+    skill = Skill(DEFAULT_SKILL_ID, translations=translations)
+
+    @skill.intent(
+        "Book",
+        utterances=["book {day}"],
+        slots={"day": DialogSlot("AMAZON.DATE", elicit=prompt, samples=["{day}"])},
+    )
+    def book(day: datetime.date) -> Response:
+        return speak(f"Booked for {day:%A}.")
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        if german is not None:  # (the prompt as written is asked: only its translation fails)
+            assert client.intent("Book").speech == "Which day?"
+            client.locale = "de-DE"
+        with caplog.at_level(logging.INFO, logger="alexaskill"):
+            caplog.clear()
+            result = client.intent("Book")
+    apology = APOLOGY if german is None else GERMAN_APOLOGY  # (alexaskill's own catalog)
+    assert result.speech == apology and result.should_end_session is True, result.json
+    assert isinstance(result.handler_error, ResponseError)
+    assert "<break time='11s'> is 11000 ms" in str(result.handler_error)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [(r.name, r.getMessage()) for r in errors] == [
+        ("alexaskill", "asking again for day failed")
+    ]
+    assert errors[0].exc_info is not None and errors[0].exc_info[1] is result.handler_error
     [line] = [r.getMessage() for r in caplog.records if r.name == "alexaskill.request"]
     assert line.startswith("IntentRequest Book -> handler_error (200) "), line
 
