@@ -12,6 +12,7 @@ import pytest
 from alexaskill import Response, ResponseError, Session, Skill, speak
 from alexaskill.app import APOLOGY
 from alexaskill.fresh_stack import in_fresh_stack
+from alexaskill.responses.encoding import _nesting, nested_too_deep
 from alexaskill.testing import TestClient
 from alexaskill.testing.response import answer_json
 
@@ -176,20 +177,31 @@ def test_the_test_client_gives_back_a_request_nested_deep_from_a_deep_test() -> 
         assert (depth, value) == (950, 1)
 
 
-def test_the_depth_of_attributes_that_hold_themselves_is_bounded() -> None:
-    # nested_too_deep measured a dict holding itself one level at a time for ever: the worker
-    # hung. The reply's own checks refuse such attributes first (they hold themselves), but the
-    # measure is public and must end: a cycle reads as deeper than any request can bring back.
-    import threading
+def _holding_themselves(where: str) -> dict[str, Any]:
+    attributes: dict[str, Any] = {"name": "Jana"}
+    if where == "at the top":
+        attributes["self"] = attributes
+    elif where == "deep in a list":
+        attributes["history"] = {"turns": [1, {"back": [attributes]}]}
+    else:  # two containers holding each other, below the attributes
+        first: dict[str, Any] = {}
+        first["second"] = {"first": first}
+        attributes["pair"] = first
+    return attributes
 
-    from alexaskill.responses.encoding import MAX_ATTRIBUTES_NESTING, nested_too_deep
 
-    looped: dict[str, Any] = {"a": 1}
-    looped["self"] = {"inner": looped}
-    said: list[str | None] = []
-    measuring = threading.Thread(target=lambda: said.append(nested_too_deep(looped, None)))
-    measuring.daemon = True  # (a hang is the failure; a daemon thread does not hold pytest)
-    measuring.start()
-    measuring.join(60)
-    assert said, "nested_too_deep never ended on a dict that holds itself"
-    assert said[0] is not None and f"past the {MAX_ATTRIBUTES_NESTING}" in said[0], said
+@pytest.mark.parametrize("where", ["at the top", "deep in a list", "a pair below"])
+def test_attributes_that_hold_themselves_are_said_to_and_not_walked_for_ever(where: str) -> None:
+    """`nested_too_deep` walked session attributes that hold themselves one level after the
+    next, for ever, on the event loop's thread: a handler's reply refused for them (a reply
+    carries no such attributes) was then checked for its depth, and the process answered no
+    request again. Such attributes are said to hold themselves, as the encoder says."""
+    why = nested_too_deep(_holding_themselves(where), None)
+    assert why == "sessionAttributes holds itself: JSON cannot hold it", why
+
+
+def test_a_container_held_at_two_depths_counts_at_the_deeper() -> None:
+    # (JSON writes it out at each place it is held: its levels count below the deeper one.)
+    shared = _nested_dicts(3)
+    assert _nesting({"near": shared, "far": {"a": [{"b": shared}]}}) == 7
+    assert _nesting({"a": [shared, shared]}) == 5 and _nesting(42) == 0 and _nesting([]) == 1

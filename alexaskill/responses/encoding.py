@@ -45,8 +45,7 @@ _ENCODE_ERRORS: Final = (TypeError, ValueError, OverflowError, RecursionError)
 _PLAIN: Final = (str, int, type(None))
 #: The exact types of the commonest attributes, which come back as they went.
 _SCALARS: Final = frozenset((str, int, bool, type(None)))
-#: Containers `_plain` looks into at most (a sizeable state holds a few dozen), and the levels
-#: `_nesting` counts at most (a request brings under a thousand).
+#: Containers `_plain` looks into at most (a sizeable state holds a few dozen).
 _MAX_CONTAINERS: Final = 10_000
 
 #: The deepest session attributes (the object itself one level) sent back when they take a
@@ -254,11 +253,14 @@ def nested_too_deep(attributes: Any, answered: Envelope | None) -> str | None:
     if not isinstance(attributes, dict):
         return None
     nested = _nesting(attributes)
+    if nested is None:  # (the words of the encoder's refusal, less its "nested too deeply")
+        return "sessionAttributes holds itself: JSON cannot hold it"
     if nested <= MAX_ATTRIBUTES_NESTING:
         return None
     if answered is not None:
         session = answered.raw.get("session")  # (the attributes as they came, not as changed)
-        if isinstance(session, dict) and nested <= _nesting(session.get("attributes")):
+        brought = _nesting(session.get("attributes")) if isinstance(session, dict) else None
+        if brought is not None and nested <= brought:
             return None
     return (
         f"sessionAttributes is nested {nested} levels, past the {MAX_ATTRIBUTES_NESTING} that "
@@ -266,21 +268,26 @@ def nested_too_deep(attributes: Any, answered: Envelope | None) -> str | None:
     )
 
 
-def _nesting(value: Any) -> int:
-    """How many levels of objects and arrays ``value`` nests (0 for a scalar): a loop over one
-    level at a time, no call a level, each container counted once however often it is held.
-    Counted up to `_MAX_CONTAINERS` levels, far past any a request brings: a container that
-    holds itself would have no end."""
+def _nesting(value: Any) -> int | None:
+    """How many levels of objects and arrays ``value`` nests (0 for a scalar), None if one of
+    its containers holds itself (at any depth: no end). A loop over one level at a time, no
+    call a level, each container counted once a level however often it is held."""
     level = [value] if isinstance(value, dict | list | tuple) else []
+    containers = len(level)  # distinct containers met so far
+    met: set[int] = {id(value)}
     depth = 0
-    while level and depth < _MAX_CONTAINERS:
+    while level:
         depth += 1
+        if depth > containers:  # a path longer than there are containers goes round a loop
+            return None
         seen: dict[int, Any] = {}
         for container in level:
             values = container.values() if isinstance(container, dict) else container
             for inner in values:
                 if isinstance(inner, dict | list | tuple):
                     seen[id(inner)] = inner
+        met.update(seen)
+        containers = len(met)
         level = list(seen.values())
     return depth
 
