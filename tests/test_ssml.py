@@ -211,6 +211,7 @@ def test_speak_of_nothing() -> None:
         (750, '<break time="750ms"/>'),
         (250.4, '<break time="250ms"/>'),
         (10_000, '<break time="10000ms"/>'),
+        (9_999.6, '<break time="10000ms"/>'),  # rounded to the limit, which is allowed
         (datetime.timedelta(seconds=3), '<break time="3000ms"/>'),
         (datetime.timedelta(milliseconds=1), '<break time="1ms"/>'),
     ],
@@ -220,7 +221,8 @@ def test_break_time(time: str | float | datetime.timedelta, expected: str) -> No
 
 
 @pytest.mark.parametrize(
-    "time", ["10.5s", "10001ms", "11s", 10_001, datetime.timedelta(seconds=10, milliseconds=1)]
+    "time",
+    ["10.5s", "10001ms", "11s", 10_001, 10_000.4, datetime.timedelta(seconds=10, milliseconds=1)],
 )
 def test_break_over_ten_seconds_fails(time: str | float | datetime.timedelta) -> None:
     with pytest.raises(ResponseError, match=r"<break time=.*the limit is 10 s"):
