@@ -287,8 +287,9 @@ def test_no_close_sample_is_the_fallback_intent(pizza: Understander) -> None:
     assert understood.fallback
 
 
-def test_without_a_fallback_intent_the_closest_intent_is_sent() -> None:
-    model = InteractionModel.from_json(
+def _tracker_model() -> InteractionModel:
+    """Two intents and no AMAZON.FallbackIntent: what is not understood goes to the closest."""
+    return InteractionModel.from_json(
         {
             "languageModel": {
                 "invocationName": "tracker",
@@ -299,6 +300,10 @@ def test_without_a_fallback_intent_the_closest_intent_is_sent() -> None:
             }
         }
     )
+
+
+def test_without_a_fallback_intent_the_closest_intent_is_sent() -> None:
+    model = _tracker_model()
     understood = Understander(model).understand("parcel status please")
     assert understood.intent == "Track"
     assert understood.fallback
@@ -309,17 +314,7 @@ def test_the_closest_intent_carries_its_match_score() -> None:
     # Without AMAZON.FallbackIntent the closest intent was sent with score 0.0, the match's
     # score dropped when the understanding was rebuilt as a fallback: a reading no sample is
     # close to scored above a poor one (the closest's score is below 0 here).
-    model = InteractionModel.from_json(
-        {
-            "languageModel": {
-                "invocationName": "tracker",
-                "intents": [
-                    {"name": "Track", "samples": ["track my parcel"]},
-                    {"name": "Cancel", "samples": ["cancel my subscription"]},
-                ],
-            }
-        }
-    )
+    model = _tracker_model()
     understander = Understander(model)
     said = "parcel status please"
     closest = understander.matcher.closest(SpanCache(understander.tokens(said), NOW))
@@ -334,17 +329,7 @@ def test_the_closest_intent_carries_its_match_score() -> None:
 def test_a_loose_or_closest_match_shows_its_score_in_the_explanation_and_json() -> None:
     # Neither explain() nor to_json() showed the score, so `alexaskill understand` and the
     # simulator could not show how poor the closest intent's match was (below 0 here).
-    model = InteractionModel.from_json(
-        {
-            "languageModel": {
-                "invocationName": "tracker",
-                "intents": [
-                    {"name": "Track", "samples": ["track my parcel"]},
-                    {"name": "Cancel", "samples": ["cancel my subscription"]},
-                ],
-            }
-        }
-    )
+    model = _tracker_model()
     understander = Understander(model)
     closest = understander.understand("parcel status please", now=NOW)
     assert closest.fallback and closest.score < 0
@@ -367,17 +352,7 @@ def test_a_loose_or_closest_match_shows_its_score_in_the_explanation_and_json() 
 def test_without_a_fallback_intent_words_no_sample_shares_say_nothing_matched() -> None:
     # No sample shares a word with the utterance, so there is no closest intent either: the
     # fallback request goes out, and its one note says why (nothing matched, no fallback intent).
-    model = InteractionModel.from_json(
-        {
-            "languageModel": {
-                "invocationName": "tracker",
-                "intents": [
-                    {"name": "Track", "samples": ["track my parcel"]},
-                    {"name": "Cancel", "samples": ["cancel my subscription"]},
-                ],
-            }
-        }
-    )
+    model = _tracker_model()
     understood = Understander(model).understand("what is the capital of france", now=NOW)
     assert (understood.intent, understood.fallback) == ("AMAZON.FallbackIntent", True)
     note = "nothing matched, and the model has no AMAZON.FallbackIntent"
