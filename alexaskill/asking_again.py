@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 import msgspec
 
 from . import messages
+from .dialog_prompts import filled_prompt
 from .exceptions import ResponseError, SlotError
 from .models import Intent, IntentRequest, Request
 from .responses import MAX_SPEECH, Response, ask, encode_response
@@ -157,7 +158,7 @@ def elicitation_prompt(
         if translate is not None:
             text = translate(text)
         if all(values.get(name) for name in _SLOT_REFERENCE.findall(text)):
-            filled = _filled(text, values)
+            filled = filled_prompt(text, values)
             # A request's slot value may be thousands of characters long: a variation it makes
             # longer than Alexa speaks is not asked (the generic prompt is, if none is left).
             if len(filled) <= _LONGEST_FILLED:
@@ -174,13 +175,6 @@ def elicitation_prompt(
 #: The longest a filled prompt may be: Alexa's speech limit, less room for the reason said
 #: first ("Sorry, I can't use that.", in any language).
 _LONGEST_FILLED: Final = MAX_SPEECH - 500
-
-
-def _filled(text: str, values: Mapping[str, str]) -> str | Ssml:
-    """``text`` with its ``{slot}`` references replaced by ``values``, escaped in SSML."""
-    if _speak_root(text) >= 0:  # <speak version="1.1">, an XML declaration first: SSML too
-        return Ssml(_SLOT_REFERENCE.sub(lambda match: escape(values[match[1]]), text))
-    return _SLOT_REFERENCE.sub(lambda match: values[match[1]], text)
 
 
 def _after(reason: str, prompt: str | Ssml) -> str | Ssml:

@@ -27,19 +27,22 @@ confirmation and its delegation with ``confirm=`` and ``auto_delegate=``::
 ``elicit`` makes a slot required: Alexa asks with that prompt until the slot has a value.
 ``confirm`` on a slot (or on the intent) makes Alexa ask for a yes or no. A prompt is a string
 or a list of variations (Alexa picks one); ``{slot}`` in it says the slot's value; a prompt that
-starts with ``<speak>`` is SSML. ``auto_delegate=True`` (Amazon's default) lets Alexa run the
-whole dialog and send the intent once, complete; ``False`` sends every turn to the handler,
-which answers ``delegate()`` or takes a step itself. The JSON follows Amazon's "Interaction Model
-Schema" (``dialog`` and ``prompts``) and "Validate Slot Values" (the validation rules).
+starts with ``<speak>`` is SSML. A variation Alexa would refuse (a ``<break>`` over 10 s) is a
+`ConfigurationError` when the intent is declared (`alexaskill.dialog_prompts`).
+``auto_delegate=True`` (Amazon's default) lets Alexa run the whole dialog and send the intent
+once, complete; ``False`` sends every turn to the handler, which answers ``delegate()`` or takes
+a step itself. The JSON follows Amazon's "Interaction Model Schema" (``dialog`` and
+``prompts``) and "Validate Slot Values" (the validation rules).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from .dialog_prompts import prompt_fault, shown_prompt
 from .dialog_validation import (
     SlotValidation,
     Validate,
@@ -167,7 +170,31 @@ class IntentDialog:
                     "confirm="
                 )
             return None
-        return cls(dict(slots), variations, auto_delegate)
+        dialog = cls(dict(slots), variations, auto_delegate)
+        # Here, not when a user is asked (the apology, in production): alexaskill.dialog_prompts.
+        for slot, what, text in dialog.prompts():
+            fault = prompt_fault(text)
+            if fault is not None:
+                where = f"intent {intent}" if slot is None else f"intent {intent}, slot {slot}"
+                raise ConfigurationError(
+                    f"{where}: {what} prompt {shown_prompt(text)} would be refused where asked: "
+                    f"{fault}"
+                )
+        return dialog
+
+    def prompts(self) -> Iterator[tuple[str | None, str, str]]:
+        """Each prompt variation: its slot (None: the intent's), what prompt it is
+        ("elicitation", "confirmation", "validation 1 (isInSet)"), and its text."""
+        for text in self.confirm:
+            yield None, "confirmation", text
+        for slot, declared in self.slots.items():
+            for text in declared.elicit:
+                yield slot, "elicitation", text
+            for text in declared.confirm:
+                yield slot, "confirmation", text
+            for number, rule in enumerate(declared.validations, 1):
+                for text in rule.prompt:
+                    yield slot, f"validation {number} ({rule.type})", text
 
     @property
     def delegation(self) -> str:

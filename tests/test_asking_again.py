@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from alexaskill import DialogSlot, Response, Skill, SlotError, ask, speak
+from alexaskill.exceptions import ConfigurationError
 from alexaskill.i18n import Translations
 from alexaskill.testing import TestClient, intent_fields
 
@@ -320,12 +321,8 @@ def test_a_number_alexa_did_not_understand_was_not_caught() -> None:
             "<speak\n>Which day?</speak>",
             "<speak\n>Sorry, I can&apos;t use that. Which day?</speak>",
         ),
-        (
-            '<speak xml:lang="en-US"/>',
-            '<speak xml:lang="en-US">Sorry, I can&apos;t use that.</speak>',
-        ),
     ],
-    ids=["version", "prolog", "newline-in-tag", "self-closing"],
+    ids=["version", "prolog", "newline-in-tag"],
 )
 def test_the_reason_goes_inside_any_ssml_prompts_root_keeping_its_attributes(
     prompt: str, sent: str
@@ -348,23 +345,31 @@ def test_a_missing_slot_is_asked_for_with_an_ssml_prompt_that_has_a_prolog() -> 
     }
 
 
-def test_a_question_that_cannot_be_built_gets_the_apology_and_a_log_line(
-    caplog: pytest.LogCaptureFixture,
+def test_a_self_closing_ssml_prompt_fails_where_declared_and_its_translation_gets_the_reason(
+    tmp_path: Path, skill_client: Callable[..., TestClient]
 ) -> None:
-    # A prompt XML cannot hold (a control character in hand-written SSML): ask_again raised
-    # outside the try that turns a failure into the apology, and the exception left the
-    # endpoint.
-    with (
-        caplog.at_level(logging.ERROR, logger="alexaskill"),
-        TestClient(_booking("<speak>Which\x01 day?</speak>"), raise_handler_errors=False) as client,
-    ):
-        result = client.intent("BookTable", people="2")
-    assert result.status_code == 200
-    assert result.speech == "Sorry, something went wrong. Please try again later."
-    [line] = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert "asking again" in line.getMessage()
-    assert "date" in line.getMessage()
-    assert line.exc_info is not None
+    # An empty document says nothing: asked alone (a slot missing) Alexa refuses it, so it is
+    # refused where declared (alexaskill.dialog_prompts). A catalog's translation is known only
+    # at start (a WARNING): asked with the reason, the reason goes inside its root.
+    with pytest.raises(ConfigurationError, match="says nothing"):
+        _booking('<speak xml:lang="en-US"/>')
+    catalog(tmp_path, "de", 'msgid "Which day?"\nmsgstr "<speak xml:lang=\\"de-DE\\"/>"\n')
+    german = skill_client(_booking(translations=Translations(tmp_path)), locale="de-DE")
+    result = german.intent("BookTable", people="2", date="2026-W48")
+    sent = result.json["response"]["outputSpeech"]
+    assert sent["type"] == "SSML", sent
+    assert sent["ssml"].startswith('<speak xml:lang="de-DE">Entschuldigung'), sent
+    assert sent["ssml"].endswith(".</speak>") and "/>" not in sent["ssml"], sent
+
+
+def test_a_prompt_xml_cannot_hold_fails_where_declared() -> None:
+    # A control character in hand-written SSML: asking again with it got the apology and an
+    # ERROR line (asking again with a translation that holds one still does: test_answering).
+    with pytest.raises(ConfigurationError) as caught:
+        _booking("<speak>Which\x01 day?</speak>")
+    message = str(caught.value)
+    assert message.startswith("intent BookTable, slot date: elicitation prompt"), message
+    assert "U+0001 at index 12, which XML cannot hold" in message, message
 
 
 def test_no_space_after_the_reason_where_the_language_puts_none(

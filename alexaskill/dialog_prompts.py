@@ -1,0 +1,61 @@
+"""A dialog prompt as alexaskill speaks it, and what of it Alexa would refuse, known before asked.
+
+A prompt variation becomes speech as `alexaskill.asking_again` asks with it (`filled_prompt`:
+SSML if it is a ``<speak>`` document, its ``{slot}`` references filled with the request's
+values). `prompt_fault` checks a variation as written, its references left as they are, with
+the checks of the reply that asks it (`alexaskill.responses.ask`: a ``<break>`` over 10 s, more
+than 8,000 characters, speech that says nothing, …), so that a prompt Alexa would refuse is
+found where its text is known rather than when a user is asked: a literal when its intent is
+declared (`alexaskill.dialog_model.IntentDialog.build` raises `ConfigurationError`).
+
+What is only known when asked is not checked: the values ``{slot}`` is filled with (escaped in
+SSML, so they break no markup; a variation they make too long is not asked, see
+`alexaskill.asking_again.elicitation_prompt`), and the speech a handler builds itself
+(``elicit_slot(slot, speech)``), checked as every reply is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Final
+
+from .exceptions import ResponseError
+from .responses import ask
+from .ssml import Ssml, escape
+from .xml_text import _speak_root
+
+__all__ = ["filled_prompt", "prompt_fault", "shown_prompt"]
+
+#: ``{slot}`` in a prompt, as the dialog model writes it.
+_SLOT_REFERENCE: Final = re.compile(r"\{([^{}]*)\}")
+#: Characters of a prompt a message quotes; the rest is cut (a prompt may be 8,000 long).
+_SHOWN: Final = 80
+
+
+def filled_prompt(text: str, values: Mapping[str, str]) -> str | Ssml:
+    """The speech of prompt variation ``text``: `Ssml` if it is a ``<speak>`` document (after an
+    XML declaration, with attributes: SSML too), else plain text; its ``{slot}`` references
+    replaced by ``values`` (escaped in SSML), each of which it must name."""
+    if _speak_root(text) >= 0:
+        return Ssml(_SLOT_REFERENCE.sub(lambda match: escape(values[match[1]]), text))
+    return _SLOT_REFERENCE.sub(lambda match: values[match[1]], text)
+
+
+def prompt_fault(text: str) -> str | None:
+    """Why the reply asking with prompt variation ``text`` would be refused, or None: the
+    checks of `alexaskill.responses.ask`, on the variation with its ``{slot}`` references as
+    written (the values they take are known only when asked)."""
+    as_written = {name: f"{{{name}}}" for name in _SLOT_REFERENCE.findall(text)}
+    try:
+        ask(filled_prompt(text, as_written))
+    except ResponseError as exc:
+        return str(exc)
+    return None
+
+
+def shown_prompt(text: str) -> str:
+    """``text`` quoted for a message, cut after its first characters if it is long."""
+    if len(text) <= _SHOWN:
+        return repr(text)
+    return f"{text[:_SHOWN]!r}… ({len(text)} characters)"

@@ -1,0 +1,115 @@
+"""Dialog prompts checked where their text is known, a literal when its intent is declared, with
+the checks of the reply that asks again with it."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Final
+
+import pytest
+
+from alexaskill import DialogSlot, Response, Skill, Validate, speak
+from alexaskill.exceptions import ConfigurationError
+
+SKILL_ID: Final = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+
+#: Past the 10 s Amazon's SSML reference allows a pause, by half a second.
+_LONG_BREAK: Final = '<break time="10.5s"/>'
+_REFUSED_BREAK: Final = "<break time='10.5s'> is 10500 ms; the limit is 10 s"
+
+
+def _declare(skill: Skill, name: str = "Book", **declared: Any) -> None:
+    """Declare the intent ``name`` with a ``day`` slot: ``slot=`` its `DialogSlot`, the other
+    keywords the intent's (``confirm=``)."""
+    day = declared.pop("slot", DialogSlot("AMAZON.DATE", elicit="Which day?"))
+
+    @skill.intent(name, utterances=["book {day}"], slots={"day": day}, **declared)
+    def book(day: datetime.date) -> Response:
+        return speak(f"Booked for {day:%A}.")
+
+
+@pytest.mark.parametrize(
+    ("declared", "where", "fault"),
+    [
+        (
+            {"slot": DialogSlot("AMAZON.DATE", elicit=f"<speak>Which day? {_LONG_BREAK}</speak>")},
+            "intent Book, slot day: elicitation prompt '<speak>Which day? <break",
+            _REFUSED_BREAK,
+        ),
+        (  # the second variation only: Alexa picks one at random, so it is asked now and then
+            {
+                "slot": DialogSlot(
+                    "AMAZON.DATE", elicit=["Which day?", f"<speak>{_LONG_BREAK}Which day?</speak>"]
+                )
+            },
+            "intent Book, slot day: elicitation prompt '<speak><break",
+            _REFUSED_BREAK,
+        ),
+        (
+            {
+                "slot": DialogSlot(
+                    "AMAZON.DATE",
+                    elicit="Which day?",
+                    confirm=f"<speak>{{day}}, right? {_LONG_BREAK}</speak>",
+                )
+            },
+            "intent Book, slot day: confirmation prompt '<speak>{day}, right?",
+            _REFUSED_BREAK,
+        ),
+        (
+            {
+                "slot": DialogSlot(
+                    "AMAZON.DATE",
+                    elicit="Which day?",
+                    validations=[
+                        Validate.in_duration(
+                            "P0D", "P1Y", f"<speak>This year, please. {_LONG_BREAK}</speak>"
+                        )
+                    ],
+                )
+            },
+            "intent Book, slot day: validation 1 (isInDuration) prompt '<speak>This year",
+            _REFUSED_BREAK,
+        ),
+        (
+            {"confirm": f"<speak>Book {{day}}? {_LONG_BREAK}</speak>"},
+            "intent Book: confirmation prompt '<speak>Book {day}?",
+            _REFUSED_BREAK,
+        ),
+        (  # plain text past the 8,000 characters Alexa speaks
+            {"slot": DialogSlot("AMAZON.DATE", elicit="Which day? " + "very " * 1598)},
+            "intent Book, slot day: elicitation prompt 'Which day? very very",
+            "is 8001 characters; the limit is 8000",
+        ),
+    ],
+)
+def test_a_prompt_alexa_would_refuse_fails_where_its_intent_is_declared(
+    declared: dict[str, Any], where: str, fault: str
+) -> None:
+    # It was found only when a user was asked: the apology, an ERROR line, in production.
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError) as caught:
+        _declare(skill, **declared)
+    message = str(caught.value)
+    assert message.startswith(where), message
+    assert fault in message, message
+    assert len(message) < 400, message  # an 8,000-character prompt is not said whole
+    # Nothing of the intent was registered: declared again, right, it is taken.
+    _declare(skill)
+    assert "Book" in skill.intent_declarations
+
+
+def test_prompts_at_alexas_limits_are_declared() -> None:
+    # A 10 s pause, 8,000 characters, and {slot} references (filled when asked) pass.
+    skill = Skill(SKILL_ID)
+    _declare(
+        skill,
+        slot=DialogSlot(
+            "AMAZON.DATE",
+            elicit=['<speak>Which day? <break time="10s"/></speak>', "x" * 8000],
+            confirm="<speak>{day}, right?</speak>",
+            validations=[Validate.in_duration("P0D", "P1Y", "<speak>{day}? No.</speak>")],
+        ),
+        confirm=['<speak>Book {day}? <break time="10000ms"/></speak>'],
+    )
+    assert "Book" in skill.intent_declarations
