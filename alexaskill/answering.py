@@ -389,9 +389,9 @@ class Answering(Apologising):
                         lambda message: self._say(message, request),
                     )
                 except Exception as failure:
-                    # A prompt Alexa would refuse (a catalog's translation: the prompt as written
-                    # fails where declared): the user hears the apology, as for any failure,
-                    # never a 500.
+                    # A prompt Alexa would refuse (a catalog's translation, said at start: the
+                    # prompt as written fails where declared): the user hears the apology, as for
+                    # any failure, never a 500.
                     logger.exception("asking again for %s failed", exc.slot_name)
                     self._tell(failure, call.envelope)
                     return Answer(self._apology_body(call), "handler_error")

@@ -6,7 +6,9 @@ values). `prompt_fault` checks a variation as written, its references left as th
 the checks of the reply that asks it (`alexaskill.responses.ask`: a ``<break>`` over 10 s, more
 than 8,000 characters, speech that says nothing, …), so that a prompt Alexa would refuse is
 found where its text is known rather than when a user is asked: a literal when its intent is
-declared (`alexaskill.dialog_model.IntentDialog.build` raises `ConfigurationError`).
+declared (`alexaskill.dialog_model.IntentDialog.build` raises `ConfigurationError`), a
+catalog's translation at start, once the catalogs are read (`Skill.start` logs a WARNING for
+each: `alexaskill.interaction.slot_warnings.translated_prompt_warnings`).
 
 What is only known when asked is not checked: the values ``{slot}`` is filled with (escaped in
 SSML, so they break no markup; a variation they make too long is not asked, see

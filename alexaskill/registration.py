@@ -333,7 +333,8 @@ class Registration:
         """Freeze the handlers and log, once, what is risky in the set-up (at WARNING).
 
         Called by the ASGI app and the AWS Lambda handler before their first request: a skill-id
-        check switched off, intents handled but not in the interaction model, and the like.
+        check switched off, intents handled but not in the interaction model, a dialog prompt's
+        translation Alexa would refuse, and the like.
         ``name`` says which skill in the log (the ASGI app's: where it is served; the Lambda
         handler's: its ids, `lambda_log_name`).
         """
@@ -347,9 +348,10 @@ class Registration:
                 "are answered",
                 name,
             )
-        from .interaction.slot_warnings import slot_warnings
+        from .interaction.slot_warnings import slot_warnings, translated_prompt_warnings
 
-        for warning in model_warnings(self) + slot_warnings(self):
+        warnings = model_warnings(self) + slot_warnings(self) + translated_prompt_warnings(self)
+        for warning in warnings:
             logger.warning("%s", warning)
 
 

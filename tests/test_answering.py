@@ -419,7 +419,7 @@ def test_a_question_that_cannot_be_built_to_ask_again_is_the_apology(
     # as the reply is built): the user hears the apology, one ERROR line (with the traceback)
     # says which slot, on_handler_error is told, and the request line says handler_error. The
     # prompt as written is checked where declared (tests/test_dialog_prompts.py); its German
-    # translation here is not: asked in German, it fails.
+    # translation here, only at start (a WARNING): asked in German, it fails.
     prompt, german = "<speak>Which day?</speak>", f"<speak>Welcher Tag? {_LONG_BREAK}</speak>"
     catalog(tmp_path, "de", f"msgid {json.dumps(prompt)}\nmsgstr {json.dumps(german)}\n")
     skill = Skill(DEFAULT_SKILL_ID, translations=Translations(tmp_path))

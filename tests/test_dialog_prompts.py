@@ -1,15 +1,21 @@
-"""Dialog prompts checked where their text is known, a literal when its intent is declared, with
-the checks of the reply that asks again with it."""
+"""Dialog prompts checked where their text is known: a literal when its intent is declared, a
+catalog's translation at start; with the checks of the reply that asks again with it."""
 
 from __future__ import annotations
 
 import datetime
+import json
+import logging
+from pathlib import Path
 from typing import Any, Final
 
 import pytest
 
 from alexaskill import DialogSlot, Response, Skill, Validate, speak
 from alexaskill.exceptions import ConfigurationError
+from alexaskill.i18n import Translations
+
+from .catalogs import catalog
 
 SKILL_ID: Final = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 
@@ -113,3 +119,65 @@ def test_prompts_at_alexas_limits_are_declared() -> None:
         confirm=['<speak>Book {day}? <break time="10000ms"/></speak>'],
     )
     assert "Book" in skill.intent_declarations
+
+
+def _german_skill(tmp_path: Path, german: str, prompt: str = "Which day?") -> Skill:
+    catalog(tmp_path, "de", f"msgid {json.dumps(prompt)}\nmsgstr {json.dumps(german)}\n")
+    skill = Skill(SKILL_ID, translations=Translations(tmp_path))
+    _declare(skill, slot=DialogSlot("AMAZON.DATE", elicit=prompt, samples=["{day}"]))
+    return skill
+
+
+def _warnings(caplog: pytest.LogCaptureFixture, skill: Skill) -> list[str]:
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        caplog.clear()
+        skill.start("the test skill")
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+
+
+def test_a_translation_alexa_would_refuse_is_a_warning_at_start(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    # The English prompt passes where declared; its German translation failed only when a
+    # German user was asked (the apology, an ERROR line), with nothing said at start.
+    german = f"<speak>Welcher Tag? {_LONG_BREAK}</speak>"
+    skill = _german_skill(tmp_path, german, prompt="<speak>Which day?</speak>")
+    said = [line for line in _warnings(caplog, skill) if "Welcher Tag" in line]
+    assert len(said) == 1, said
+    assert said[0].startswith(
+        "intent Book, slot day: the de translation of elicitation prompt "
+        f"'<speak>Which day?</speak>' ({german!r}) "
+    ), said
+    assert _REFUSED_BREAK in said[0], said
+
+
+def test_a_translation_alexa_takes_is_no_warning(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    skill = _german_skill(tmp_path, '<speak>Welcher Tag? <break time="10s"/></speak>')
+    assert [line for line in _warnings(caplog, skill) if "translation" in line] == []
+
+
+def test_a_translation_two_catalogs_give_is_one_warning_naming_both(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    # The intent's confirmation, in a de and a de-DE catalog alike: one line for the two. A
+    # translation whose placeholders do not fit its source is never spoken (the source text
+    # is), so its pause is not said to be refused.
+    confirm, misfit = "Book {day}?", "Book it?"
+    entries = (
+        f"msgid {json.dumps(confirm)}\n"
+        f"msgstr {json.dumps(f'<speak>{{day}} buchen? {_LONG_BREAK}</speak>')}\n\n"
+        f"msgid {json.dumps(misfit)}\n"
+        f"msgstr {json.dumps(f'<speak>{{day}} buchen? {_LONG_BREAK}</speak>')}\n"
+    )
+    catalog(tmp_path, "de", entries)
+    catalog(tmp_path, "de_DE", entries)
+    skill = Skill(SKILL_ID, translations=Translations(tmp_path))
+    _declare(skill, confirm=[confirm, misfit])
+    said = [line for line in _warnings(caplog, skill) if "would be refused" in line]
+    assert len(said) == 1, said
+    assert said[0].startswith(
+        "intent Book: the de, de-DE translation of confirmation prompt 'Book {day}?' "
+    ), said
+    assert _REFUSED_BREAK in said[0], said

@@ -20,6 +20,9 @@ may not work as the author meant.
   belongs in the slot's ``samples=``.
 - A dialog prompt whose translation names other ``{slot}`` placeholders than its source text:
   the model is given the source text instead (`alexaskill.i18n`), in the source language.
+- A dialog prompt whose translation Alexa would refuse (a ``<break>`` over 10 s: the checks of
+  `alexaskill.dialog_prompts`, which the source text passed where declared): said at start
+  (`translated_prompt_warnings`), as the catalogs are read then, not when a user is asked.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final
 
 from ..builtin_intents import BUILTIN_INTENTS
+from ..dialog_prompts import prompt_fault, shown_prompt
 from ..i18n_placeholders import differences, fields
 from ..slots import unwrap_optional
 
@@ -41,6 +45,7 @@ __all__ = [
     "prompt_translation_warnings",
     "repeated_slot_warnings",
     "slot_warnings",
+    "translated_prompt_warnings",
 ]
 
 _SLOT: Final = re.compile(r"\{([^{}]*)\}")
@@ -163,4 +168,40 @@ def prompt_translation_warnings(source: ModelSource, locale: str) -> list[str]:
                 f"{text!r} ({translated!r}) {said}, so the model has the source text; fix "
                 "the catalog"
             )
+    return warnings
+
+
+def translated_prompt_warnings(source: ModelSource) -> list[str]:
+    """The dialog prompts whose translation, as requests in a locale of ``source``'s catalogs
+    hear it, would be refused where asked (`alexaskill.dialog_prompts.prompt_fault`): one
+    warning a translation, naming the locales. Asked again with such an elicitation prompt, the
+    user hears the apology."""
+    translations = getattr(source, "translations", None)
+    if translations is None:
+        return []
+    faults: dict[str, str | None] = {}
+    heard_in: dict[tuple[str, str | None, str, str, str], list[str]] = {}
+    for declaration in source.intent_declarations.values():
+        for slot, what, text in declaration.dialog.prompts() if declaration.dialog else ():
+            for locale in translations.locales:
+                # What `Translator.gettext` speaks: a translation that does not fit the source
+                # text's placeholders is not (the source text is, checked where declared).
+                translated = translations.translator(locale).lookup(text)
+                if translated is None or translated == text:
+                    continue
+                if any(differences(fields(translated), fields(text), plural=False)):
+                    continue
+                if translated not in faults:
+                    faults[translated] = prompt_fault(translated)
+                if faults[translated] is not None:
+                    key = (declaration.name, slot, what, text, translated)
+                    heard_in.setdefault(key, []).append(locale)
+    warnings = []
+    for (intent, slot, what, text, translated), locales in heard_in.items():
+        where = f"intent {intent}" if slot is None else f"intent {intent}, slot {slot}"
+        warnings.append(
+            f"{where}: the {', '.join(locales)} translation of {what} prompt "
+            f"{shown_prompt(text)} ({shown_prompt(translated)}) would be refused where asked: "
+            f"{faults[translated]}; fix the catalog"
+        )
     return warnings
