@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any, Final
 
@@ -43,10 +43,10 @@ def check_as_written(field: str, written: Any, sent: Any) -> None:
         return
     try:
         found = _first(written, _altered_key, _altered, objects=True)
-    except RecursionError:  # as deep as msgspec encodes, deeper than Python's calls go
+    except _Unsearched:  # (msgspec encodes deeper than a request nests)
         raise ResponseError(
-            f"{field} holds NaN, an infinity, a key that is no str, bytes or a set, nested too "
-            "deeply to say where: JSON would change it"
+            f"{field} holds NaN, an infinity, a key that is no str, bytes or a set, among too "
+            "many values or nested too deeply to say where: JSON would change it"
         ) from None
     if found is not None:
         path, what = found
@@ -175,46 +175,92 @@ _FIELDLESS: Final[set[type]] = set()
 _FIELDLESS_KEPT: Final = 512
 
 
+#: How many values `_first` judges, and how many levels deep it goes, before it gives up
+#: (`_Unsearched`): it runs once something was found wrong (a reply refused, a value JSON
+#: changes), to say where, and must not hold a worker for a value of millions. A body Alexa
+#: takes (120 KB) holds at most ~61,000 values, and a request nests at most ~975 levels.
+_MAX_LOOKED_AT: Final = 100_000
+_MAX_DEPTH: Final = 1_000
+
+
+class _Unsearched(Exception):
+    """`_first` gave up: more values, or deeper, than it looks through."""
+
+
+class _Loop(str):
+    """What `_first` says of a container met again inside itself (``is ['a'] again: …``)."""
+
+    __slots__ = ()
+
+
 def _first(
     value: Any,
     key_problem: Callable[[Any], str | None],
     problem: Callable[[Any], str | None],
     *,
     objects: bool = False,
+    root: str = "",
 ) -> tuple[list[Any], str] | None:
     """(the path to the first key or value of ``value`` found wrong, what is wrong), or None:
     ``key_problem`` judges each key that is no str, ``problem`` each value that is no dict,
     list or tuple (those are looked into); with ``objects``, a value ``problem`` finds nothing
-    wrong with is looked into too when it is a Struct, a dataclass or an attrs instance."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                what = key_problem(key)
-                if what is not None:
-                    return [], what
-            found = _first(item, key_problem, problem, objects=objects)
-            if found is not None:
-                found[0].insert(0, key)
-                return found
-        return None
-    if isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            found = _first(item, key_problem, problem, objects=objects)
-            if found is not None:
-                found[0].insert(0, index)
-                return found
-        return None
-    what = problem(value)
-    if what is not None:
-        return [], what
-    fields = _fields(value) if objects else None
-    if fields is not None:
-        for name, item in fields.items():
-            found = _first(item, key_problem, problem, objects=objects)
-            if found is not None:
-                found[0].insert(0, _Field(name))
-                return found
-    return None
+    wrong with is looked into too when it is a Struct, a dataclass or an attrs instance.
+
+    A container met again inside itself is wrong too, said as a `_Loop` naming it from
+    ``root`` (``is sessionAttributes['a'] again: …``): JSON cannot hold a loop. One loop over
+    a stack, no call a level, so no depth is too deep for Python's frames; past
+    `_MAX_LOOKED_AT` values or `_MAX_DEPTH` levels, `_Unsearched`.
+    """
+    path: list[Any] = []  # the steps to ``item``
+    # The containers being looked into, innermost last: their entries left, whether those
+    # are a dict's (keys to judge), the length of their path, their id. ``held`` maps each
+    # id to that length, to name a loop.
+    stack: list[tuple[Iterator[tuple[Any, Any]], bool, int, int]] = []
+    held: dict[int, int] = {}
+    left = _MAX_LOOKED_AT
+    item = value
+    while True:
+        left -= 1
+        if left < 0:
+            raise _Unsearched
+        entries: Iterator[tuple[Any, Any]] | None = None
+        keyed = False
+        if isinstance(item, dict):
+            entries, keyed = iter(item.items()), True
+        elif isinstance(item, list | tuple):
+            entries = enumerate(item)
+        else:
+            what = problem(item)
+            if what is not None:
+                return path, what
+            fields = _fields(item) if objects else None
+            if fields is not None:
+                entries = ((_Field(name), field) for name, field in fields.items())
+        if entries is not None:
+            ident = id(item)
+            if ident in held:
+                again = f"{root}{_where(path[: held[ident]])}" or "the whole value"
+                return path, _Loop(f"is {again} again: it holds itself, which JSON cannot hold")
+            if len(stack) >= _MAX_DEPTH:
+                raise _Unsearched
+            held[ident] = len(path)
+            stack.append((entries, keyed, len(path), ident))
+        while True:  # the next value: the first one left in the innermost container
+            if not stack:
+                return None
+            entries, keyed, depth, ident = stack[-1]
+            del path[depth:]
+            entry = next(entries, None)
+            if entry is not None:
+                break
+            stack.pop()
+            del held[ident]
+        key, item = entry
+        if keyed and not isinstance(key, str):
+            what = key_problem(key)
+            if what is not None:
+                return path, what
+        path.append(key)
 
 
 def _altered_key(key: Any) -> str:

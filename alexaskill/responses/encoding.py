@@ -10,7 +10,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from ..exceptions import ResponseError
-from .as_written import _first
+from .as_written import _first, _Loop, _Unsearched, _where
 from .cards import StandardCard
 from .directive import Directive, _enc_hook, directive_type
 from .response import _EMPTY, Response
@@ -82,12 +82,14 @@ def attributes_refusal(attributes: Any) -> str | None:
         return None
     try:
         found = _changed(attributes)
-    except RecursionError:
-        return "sessionAttributes is nested too deeply (or holds itself): JSON cannot hold it"
+    except _Unsearched:  # (encoding says it: too large a reply, or nested too deeply)
+        return None
     if found is None:
         return None
     path, what = found
-    where = "".join(f"[{step!r}]" for step in path)
+    where = _where(path)
+    if isinstance(what, _Loop):
+        return f"sessionAttributes{where} {what}"
     return (
         f"sessionAttributes{where} {what}, which JSON cannot hold as it is: the next request "
         "would bring back something else (store a str, a number, a bool, None, a list or a "
@@ -136,7 +138,7 @@ def _plain(attributes: dict[str, Any]) -> bool:
 
 def _changed(value: Any) -> tuple[list[Any], str] | None:
     """(the path to the first value JSON would change, what it is), or None."""
-    return _first(value, _changed_key, _changed_value)
+    return _first(value, _changed_key, _changed_value, root="sessionAttributes")
 
 
 def _changed_key(key: Any) -> str:
