@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 import pytest
 
-from alexaskill import ResponseError, speak
-from alexaskill.responses import as_written, encode_response
+from alexaskill import Response, ResponseError, Session, Skill, speak
+from alexaskill.app import APOLOGY
+from alexaskill.aws_lambda import handler
+from alexaskill.responses import Card, Directive, as_written, encode_response
+from alexaskill.testing import RequestFactory, TestClient
+
+
+class _Cart:
+    """An object of the skill's own, which JSON cannot hold."""
+
+
+class _Show(Directive, tag="Custom.Show", frozen=True):
+    """A directive of the skill's own: `Directive` is public, its fields the skill's to type."""
+
+    payload: Any = None
+
+
+class _Note(Card, tag="Custom.Note", frozen=True):
+    """A card of the skill's own (`Card` is public too)."""
+
+    text: Any = None
 
 
 def _holding_themselves(where: str) -> dict[str, Any]:
@@ -58,3 +79,133 @@ def test_attributes_nested_past_the_searchs_depth_are_refused_for_their_depth() 
     assert str(raised.value).startswith(
         f"sessionAttributes is nested {as_written._MAX_DEPTH + 12} levels, past the 940"
     ), str(raised.value)
+
+
+def test_a_str_in_the_session_attributes_that_does_not_encode_is_named() -> None:
+    # (A lone surrogate: text decoded with errors="surrogateescape", say.) It said
+    # "sessionAttributes is not JSON-encodable: 'utf-8' codec can't encode…", naming no attribute.
+    attributes = {"city": "Paris", "notes": ["ok", "caf\udce9"]}
+    with pytest.raises(ResponseError) as raised:
+        encode_response(speak("x"), attributes)
+    said = str(raised.value)
+    assert said.startswith(
+        "sessionAttributes is not JSON-encodable: sessionAttributes['notes'][1] is a str that "
+        "does not encode: 'utf-8' codec can't encode character '\\udce9'"
+    ), said
+
+
+@pytest.mark.parametrize(
+    ("response", "named"),
+    [
+        pytest.param(
+            speak("x", directives=[_Show(payload={"cart": {"items": [1, 2, _Cart()]}})]),
+            "response.directives[0].payload['cart']['items'][2] is of type _Cart",
+            id="an object in a directive",
+        ),
+        pytest.param(
+            speak("x", card=_Note(text=_Cart())),
+            "response.card.text is of type _Cart",
+            id="an object in a card",
+        ),
+        pytest.param(
+            speak("x", directives=[_Show(payload={"at": {(1, 2): "x"}})]),
+            "response.directives[0].payload['at'] has the key (1, 2) (tuple), where JSON takes "
+            "a str",
+            id="a key that is no str",
+        ),
+        pytest.param(
+            speak("x", directives=[_Show(payload=["ok", "caf\udce9"])]),
+            "response.directives[0].payload[1] is a str that does not encode",
+            id="a str that does not encode",
+        ),
+    ],
+)
+def test_a_response_that_does_not_encode_names_the_path(response: Response, named: str) -> None:
+    # The builder lets a directive or a card of the skill's own class through as it is; what it
+    # held that JSON cannot was said by type alone, "response is not JSON-encodable: _Cart is not
+    # JSON-encodable", naming neither the directive nor the field.
+    with pytest.raises(ResponseError) as raised:
+        encode_response(response, {"city": "Paris"})
+    said = str(raised.value)
+    assert said.startswith(f"response is not JSON-encodable: {named}"), said
+
+
+def test_a_directive_that_holds_itself_names_where_the_loop_closes() -> None:
+    # It said "maximum recursion depth exceeded while serializing an object", after encoding it
+    # again from a fresh thread's stack.
+    payload: dict[str, Any] = {"a": [1]}
+    payload["a"].append({"up": payload})
+    with pytest.raises(ResponseError) as raised:
+        encode_response(speak("x", directives=[_Show(payload=payload)]))
+    assert str(raised.value) == (
+        "response is not JSON-encodable: response.directives[0].payload['a'][1]['up'] is "
+        "response.directives[0].payload again: it holds itself, which JSON cannot hold"
+    )
+
+
+def test_past_the_searchs_bounds_the_encoders_own_words_are_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The search runs only once encoding failed, and gives up past a number of values (or of
+    # levels) rather than take a worker's time: what the encoder said is said then.
+    monkeypatch.setattr(as_written, "_MAX_LOOKED_AT", 50)
+    wide = speak("x", directives=[_Show(payload=[*range(100), _Cart()])])
+    with pytest.raises(ResponseError) as raised:
+        encode_response(wide)
+    assert str(raised.value) == "response is not JSON-encodable: _Cart is not JSON-encodable"
+    monkeypatch.undo()
+    deep: Any = [_Cart()]
+    for _ in range(as_written._MAX_DEPTH + 10):
+        deep = [deep]
+    with pytest.raises(ResponseError) as raised:
+        encode_response(speak("x", directives=[_Show(payload=deep)]))
+    said = str(raised.value)  # (msgspec's words: "maximum recursion depth exceeded …")
+    assert re.match(r"response is not JSON-encodable: (?!response\.)", said), said
+
+
+def test_a_value_too_deep_for_the_search_to_encode_keeps_the_encoders_words() -> None:
+    # The search encodes each value alone, from the frames it runs in: a set of tuples nested
+    # 3,000 deep raised RecursionError there, which left encode_response as itself.
+    deep: Any = (1,)
+    for _ in range(3_000):
+        deep = (deep,)
+    with pytest.raises(ResponseError) as raised:
+        encode_response(speak("x", directives=[_Show(payload=["a", frozenset({deep})])]))
+    said = str(raised.value)
+    assert re.match(r"response is not JSON-encodable: (?!response\.)", said), said
+
+
+def _skill() -> Skill:
+    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+
+    @skill.intent("Show")
+    def show(session: Session) -> Response:
+        session.attributes["seen"] = True
+        return speak("shown", directives=[_Show(payload={"cart": [_Cart()]})])
+
+    return skill
+
+
+_SAID = "response is not JSON-encodable: response.directives[0].payload['cart'][0] is of type _Cart"
+
+
+def test_the_handlers_failure_names_the_path_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(_skill(), raise_handler_errors=False) as client,
+    ):
+        result = client.intent("Show")
+    assert result.speech == APOLOGY
+    assert str(result.handler_error) == _SAID
+    (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.ERROR]
+    assert line.getMessage().startswith("handler failed for IntentRequest Show")
+    assert line.exc_info is not None and str(line.exc_info[1]) == _SAID
+
+
+def test_on_aws_lambda_the_failure_names_the_path(caplog: pytest.LogCaptureFixture) -> None:
+    event = RequestFactory(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+    with caplog.at_level(logging.INFO, logger="alexaskill"):
+        answer = handler(_skill())(event.intent("Show"), None)
+    assert answer["response"]["outputSpeech"]["text"] == APOLOGY
+    (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.ERROR]
+    assert line.exc_info is not None and re.fullmatch(re.escape(_SAID), str(line.exc_info[1]))

@@ -307,10 +307,12 @@ def _altered(value: Any) -> str | None:
     return None
 
 
-def unencodable(written: Any, encode: Callable[[Any], bytes]) -> str | None:
+def unencodable(written: Any, encode: Callable[[Any], bytes], root: str = "") -> str | None:
     """Where ``written``, which ``encode`` refused, holds what it cannot encode: ``"['a'] has
-    the key True (bool)"``, ``"['a'][1] is of type Foo"``; None if not found. msgspec's own
-    message names a type alone ("bool is not JSON-encodable", of a key: a bool value is)."""
+    the key True (bool)"``, ``"['a'][1] is of type Foo"``, each path after ``root``
+    (``"response.card.text is of type Foo"``); None if not found, or past what `_first` looks
+    through. msgspec's own message names a type alone ("bool is not JSON-encodable", of a key:
+    a bool value is). Called once ``encode`` failed, never on a reply that encodes."""
 
     def refused_key(key: Any) -> str | None:
         try:
@@ -331,10 +333,10 @@ def unencodable(written: Any, encode: Callable[[Any], bytes]) -> str | None:
         return None
 
     try:
-        found = _first(written, refused_key, refused, objects=True)
-    except RecursionError:
-        return None
+        found = _first(written, refused_key, refused, objects=True, root=root)
+    except Exception:  # (_Unsearched, a value too deep to encode here, a field that raised)
+        return None  # the encoder's own words then, never a failure of the search
     if found is None:
         return None
     path, what = found
-    return f"{_where(path)} {what}"
+    return f"{root}{_where(path)} {what}"

@@ -10,7 +10,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from ..exceptions import ResponseError
-from .as_written import _first, _Loop, _Unsearched, _where
+from .as_written import _first, _Loop, _Unsearched, _where, unencodable
 from .cards import StandardCard
 from .directive import Directive, _enc_hook, directive_type
 from .response import _EMPTY, Response
@@ -153,11 +153,22 @@ def _changed_value(value: Any) -> str | None:
     return f"is of type {type(value).__name__}"
 
 
-def _diagnose(exc: Exception, session_attributes: dict[str, Any] | UnsetType) -> ResponseError:
-    """Name the part that would not encode: the session attributes or the response."""
-    if session_attributes is not UNSET:
+def _diagnose(exc: Exception, envelope: _Envelope) -> ResponseError:
+    """Name the part that would not encode, the session attributes or the response, and in
+    it the path to the first value the encoder refuses, looked for in the order it encodes
+    (`unencodable`: ``"response is not JSON-encodable: response.directives[0].payload['a']
+    is of type Cart"``); past what that search looks through, the encoder's own words."""
+    attributes = envelope.session_attributes
+    if attributes is not UNSET:
+        where = unencodable(attributes, _encoder.encode, "sessionAttributes")
+        if where is not None:
+            return ResponseError(f"sessionAttributes is not JSON-encodable: {where}")
+    where = unencodable(envelope.response, _encoder.encode, "response")
+    if where is not None:
+        return ResponseError(f"response is not JSON-encodable: {where}")
+    if attributes is not UNSET:
         try:
-            _encoder.encode(session_attributes)
+            _encoder.encode(attributes)
         except _ENCODE_ERRORS as inner:
             return ResponseError(f"sessionAttributes is not JSON-encodable: {inner}")
     return ResponseError(f"response is not JSON-encodable: {exc}")
@@ -213,7 +224,7 @@ def encode_response(
     except RecursionError:
         body = _encoded_afresh(envelope, attributes, answered)
     except _ENCODE_ERRORS as exc:
-        raise _diagnose(exc, attributes) from exc
+        raise _diagnose(exc, envelope) from exc
     if len(body) > MAX_RESPONSE_BYTES:
         raise ResponseError(
             f"response body is {len(body)} bytes; the limit is {MAX_RESPONSE_BYTES} bytes "
@@ -236,7 +247,7 @@ def _encoded_afresh(
     try:
         return in_fresh_stack(_encoder.encode, envelope)
     except _ENCODE_ERRORS as exc:
-        raise _diagnose(exc, attributes) from exc
+        raise _diagnose(exc, envelope) from exc
 
 
 def _check_nesting(attributes: dict[str, Any], answered: Envelope | None) -> None:
