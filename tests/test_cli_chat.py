@@ -1450,3 +1450,71 @@ def test_session_attributes_the_next_request_cannot_bring_back_are_the_handlers_
         "980 levels, past the 940"
     ), err
     assert "Traceback" not in err and err.count("\n") == 1, err
+
+
+LOOP_SKILL = """
+from typing import Any
+
+from alexaskill import Session, Skill, ask
+from alexaskill.responses import Directive
+
+skill = Skill("amzn1.ask.skill.77777777-7777-7777-7777-777777777777")
+
+
+class Show(Directive, tag="Custom.Show", frozen=True):
+    payload: Any = None
+
+
+@skill.launch
+def launch():
+    return ask("Hello.", reprompt="Say loop or show.")
+
+
+@skill.intent("Loop", utterances=["loop"])
+def loop(session: Session):
+    cart = {"items": []}
+    cart["items"].append(cart)
+    session.attributes["cart"] = cart
+    return ask("Looped.", reprompt="Say next.")
+
+
+@skill.intent("Show", utterances=["show"])
+def show():
+    return ask("Shown.", reprompt="Say next.", directives=[Show(payload={"at": [object()]})])
+"""
+
+
+@pytest.fixture
+def loop_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from skill_module(tmp_path, monkeypatch, "loops", LOOP_SKILL)
+
+
+@pytest.mark.parametrize(
+    ("said", "named", "one_line"),
+    [
+        (
+            "loop",
+            "handler failed for IntentRequest Loop: sessionAttributes['cart']['items'][0] is "
+            "sessionAttributes['cart'] again: it holds itself",
+            True,
+        ),
+        (
+            "show",
+            "response is not JSON-encodable: response.directives[0].payload['at'][0] is of "
+            "type object",
+            False,
+        ),
+    ],
+)
+def test_chat_says_where_a_reply_holds_what_json_cannot(
+    loop_dir: Path, monkeypatch: pytest.MonkeyPatch, said: str, named: str, one_line: bool
+) -> None:
+    # chat prints alexaskill's log: the ERROR line said "sessionAttributes is nested too deeply
+    # (or holds itself)", or the encoder's "object is not JSON-encodable", naming no field.
+    code, out, err = chat(
+        monkeypatch, f"open loops\n{said}\n", "loops:skill", "--invocation", "loops"
+    )
+    assert code == 0, out + err
+    assert "Sorry, something went wrong." in out, out
+    assert named in err, err
+    assert ("Traceback" not in err) is one_line, err
