@@ -219,10 +219,7 @@ def _first(
     held: dict[int, int] = {}
     left = _MAX_LOOKED_AT
     item = value
-    while True:
-        left -= 1
-        if left < 0:
-            raise _Unsearched
+    while True:  # ``item``, at ``path``, is to be judged, or looked into
         entries: Iterator[tuple[Any, Any]] | None = None
         keyed = False
         if isinstance(item, dict):
@@ -250,17 +247,28 @@ def _first(
                 return None
             entries, keyed, depth, ident = stack[-1]
             del path[depth:]
-            entry = next(entries, None)
-            if entry is not None:
+            for key, item in entries:
+                left -= 1
+                if left < 0:
+                    raise _Unsearched
+                if keyed and not isinstance(key, str):
+                    what = key_problem(key)
+                    if what is not None:
+                        return path, what
+                kind = type(item)
+                if kind is str or kind is int or kind is float or kind is bool or item is None:
+                    what = problem(item)  # (judged here: nothing in it to look into)
+                    if what is not None:
+                        path.append(key)
+                        return path, what
+                    continue
+                path.append(key)
                 break
-            stack.pop()
-            del held[ident]
-        key, item = entry
-        if keyed and not isinstance(key, str):
-            what = key_problem(key)
-            if what is not None:
-                return path, what
-        path.append(key)
+            else:
+                stack.pop()
+                del held[ident]
+                continue
+            break
 
 
 def _altered_key(key: Any) -> str:
