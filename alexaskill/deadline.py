@@ -181,6 +181,7 @@ def _culprit(task: asyncio.Task[Any]) -> str:
     coro: Any = task.get_coro()
     name = repr(task)
     called = False
+    callers = stalls.handler_callers()
     while coro is not None:
         frame = getattr(coro, "cr_frame", None)
         if frame is None:  # a Future, a finished coroutine: the end of the chain
@@ -190,11 +191,7 @@ def _culprit(task: asyncio.Task[Any]) -> str:
             return f"{module}.{frame.f_code.co_qualname}"
         if not module.startswith("asyncio."):
             name = f"{module}.{frame.f_code.co_qualname}"
-        # Answering._invoke awaits the handler's coroutine (this module cannot import it).
-        called = (
-            frame.f_code.co_name == "_invoke"
-            and frame.f_globals.get("__name__") == "alexaskill.answering"
-        )
+        called = frame.f_code in callers  # Answering._invoke: it awaits the handler's coroutine
         coro = getattr(coro, "cr_await", None)
     return name
 

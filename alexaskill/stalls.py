@@ -34,7 +34,7 @@ import sys
 import threading
 import time
 import weakref
-from types import FrameType
+from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ __all__ = [
     "UNSEEN_AFTER",
     "asleep",
     "culprit",
+    "handler_callers",
     "look_after",
     "ticking",
 ]
@@ -61,9 +62,9 @@ LOOK_EVERY: Final = 0.25
 #: taken as unseen, if the process used next to no CPU meanwhile (frozen or stopped).
 UNSEEN_AFTER: Final = 1.0
 
-#: The frames that call a handler on the loop's thread, by function and module: the frame they
-#: call is the handler's.
-_CALLERS: Final = frozenset((("_invoke", "alexaskill.answering"), ("call", "alexaskill.pace")))
+#: The code of the calls that call a handler on the loop's thread, and the parameter each is
+#: given the handler in (`handler_callers`): taken when first needed.
+_callers: dict[CodeType, str] | None = None
 
 _watchdogs: weakref.WeakSet[Watchdog] = weakref.WeakSet()
 _lock = threading.Lock()
@@ -175,16 +176,34 @@ def _in_flight(watchdog: Watchdog) -> bool:
     return watchdog._ticking and not loop.is_closed() and loop.is_running()
 
 
+def handler_callers() -> dict[CodeType, str]:
+    """The code of the calls that call a handler (or hook, or service maker) on the loop's
+    thread, `alexaskill.answering.Answering._invoke` and `alexaskill.pace.Pace.call`, each with
+    the parameter it is given the handler in: the frame such a call makes is the handler's.
+    Their code objects, not their names, so that a rename fails here rather than finding no
+    handler, and no other function of the name is taken for them. Imported at the first use
+    (only a call that overruns needs them): answering imports the deadline, which imports this
+    module."""
+    global _callers
+    if _callers is None:
+        from .answering import Answering
+        from .pace import Pace
+
+        _callers = {Answering._invoke.__code__: "handler", Pace.call.__code__: "func"}
+    return _callers
+
+
 def culprit(thread: int) -> tuple[str, int, str] | None:
     """The handler (or hook, or service maker) thread ``thread`` is in the call of, by module
     and qualified name, with the line it is at and its file; None if it is in none. For a
     service alexaskill makes, the code not alexaskill's that it runs (a store's ``load``)."""
+    callers = handler_callers()
     frame: FrameType | None = sys._current_frames().get(thread)
     theirs: FrameType | None = None  # the outermost frame met that is not alexaskill's
     inner: list[FrameType] = []  # the frames met, innermost first
     while frame is not None:
         back = frame.f_back
-        if back is not None and (back.f_code.co_name, back.f_globals.get("__name__")) in _CALLERS:
+        if back is not None and back.f_code in callers:
             if theirs is not None and _ours(frame):
                 frame = theirs
             else:  # a decorator's wrapper: the handler it wraps, and its line
@@ -208,7 +227,7 @@ def _decorated(caller: FrameType, inner: list[FrameType]) -> FrameType | None:
     a decorator's wrapper wraps (`functools.wraps`' ``__wrapped__``), if the call is of such a
     wrapper: the handler, named as registered (`alexaskill.handler_signature.describe`)."""
     try:
-        called = caller.f_locals.get("func" if caller.f_code.co_name == "call" else "handler")
+        called = caller.f_locals.get(handler_callers()[caller.f_code])
     except Exception:  # (a frame's locals, read from another thread: best effort)
         return None
     called = getattr(called, "func", called)  # `_invoke`'s Handler, a functools.partial

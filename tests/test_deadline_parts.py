@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from alexaskill import MemoryStore, Response, Skill, pace, speak, threads
+from alexaskill import MemoryStore, Response, Skill, deadline, pace, speak, threads
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.aws_lambda import handler
 from alexaskill.deadline import RESOLUTION, Expired, Watchdog, call_in_thread
@@ -107,6 +107,30 @@ async def test_the_watchdog_cancels_again_until_the_task_ends_and_takes_every_on
     assert seen == {"swallowed": 3, "expired": True, "cancelling": 0}
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert len(errors) == 1 and "stubborn" in errors[0]
+
+
+@pytest.mark.anyio
+async def test_only_answerings_call_of_a_handler_is_taken_for_it() -> None:
+    # The call that awaits handlers was found by name: any coroutine called `_invoke` in
+    # alexaskill.answering was taken for it, and what it awaited for the handler.
+    namespace: dict[str, Any] = {"__name__": "alexaskill.answering"}
+    source = "async def _invoke(handler):\n    return await handler()\n"
+    exec(compile(source, "<another>", "exec"), namespace)
+    blocked = asyncio.get_running_loop().create_future()
+
+    async def outer() -> None:
+        await inner()
+
+    async def inner() -> None:
+        await blocked
+
+    task = asyncio.ensure_future(namespace["_invoke"](outer))
+    await asyncio.sleep(0)  # the task runs to its await of ``blocked``
+    try:
+        assert deadline._culprit(task).endswith(".<locals>.inner")  # the innermost, as for any
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
 
 async def stubborn_task(func: Any) -> Any:

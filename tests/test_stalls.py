@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from alexaskill import Response, Skill, aws_lambda, deadline, pace, speak, stalls
+from alexaskill.answering import Answering
 from alexaskill.store import Attributes, MemoryStore, attributes_service
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
@@ -166,6 +167,37 @@ def test_a_thread_in_no_handlers_call_is_no_culprit() -> None:
         release.wait(BOUND)
 
     thread = threading.Thread(target=wait)
+    thread.start()
+    try:
+        assert waiting.wait(BOUND)
+        assert thread.ident is not None
+        assert stalls.culprit(thread.ident) is None
+    finally:
+        release.set()
+        thread.join()
+
+
+def test_the_calls_looked_for_are_those_that_call_handlers() -> None:
+    # They were looked for by name (`_invoke` in alexaskill.answering, `call` in
+    # alexaskill.pace): a rename of either left the watcher finding no handler, said by nothing.
+    callers = stalls.handler_callers()
+    assert callers == {Answering._invoke.__code__: "handler", pace.Pace.call.__code__: "func"}
+    for code, parameter in callers.items():  # (a decorator's wrapper is seen through with it)
+        assert parameter in code.co_varnames[: code.co_argcount]
+
+
+def test_only_the_calls_that_call_handlers_are_taken_for_them() -> None:
+    # Any function called `_invoke` in alexaskill.answering was taken for the one that calls
+    # handlers, and what it called for a handler.
+    namespace: dict[str, Any] = {"__name__": "alexaskill.answering"}
+    exec(compile("def _invoke(handler):\n    return handler()\n", "<another>", "exec"), namespace)
+    waiting, release = threading.Event(), threading.Event()
+
+    def handler() -> None:
+        waiting.set()
+        release.wait(BOUND)
+
+    thread = threading.Thread(target=namespace["_invoke"], args=(handler,))
     thread.start()
     try:
         assert waiting.wait(BOUND)
