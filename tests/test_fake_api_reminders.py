@@ -287,6 +287,33 @@ _WRONG_RECURRENCES: Final = [
         r"recurrence\.recurrenceRules\[0\] is 'DAILY'",
     ),
     (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=;BYHOUR=7"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=;BYHOUR=7': an RFC 5545 rule, with its FREQ",
+    ),
+    # RFC 5545 (3.3.10): "The INTERVAL rule part contains a positive integer"; they were taken
+    # whatever INTERVAL said (every 0 days, every -1 week, every "two").
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;INTERVAL=0"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;INTERVAL=0': its INTERVAL is a "
+        r"positive whole number \(RFC 5545\)",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=WEEKLY", "freq=weekly;interval=-1"]}},
+        r"recurrence\.recurrenceRules\[1\] is 'freq=weekly;interval=-1': its INTERVAL is",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;INTERVAL=two;BYHOUR=7"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;INTERVAL=two;BYHOUR=7': its INTE",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;INTERVAL=;BYHOUR=7"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;INTERVAL=;BYHOUR=7': its INTERVAL",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;INTERVAL=1.5"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;INTERVAL=1\.5': its INTERVAL",
+    ),
+    (
         {**_AT, "recurrence": {"startDateTime": 5, "recurrenceRules": ["FREQ=DAILY"]}},
         r"recurrence\.startDateTime is 5: a local time",
     ),
@@ -368,6 +395,9 @@ def test_a_reminder_given_with_a_recurrence_amazon_refuses_is_refused(
             "endDateTime": "2031-06-15T07:30:00.000",
             "recurrenceRules": ["FREQ=DAILY;BYHOUR=7;BYMINUTE=30", "interval=2;freq=weekly"],
         },
+        # (Amazon's Reminders API reference's own rule, its INTERVAL, and its trailing ";")
+        {"recurrenceRules": ["FREQ=DAILY;BYHOUR=6;BYMINUTE=10;BYSECOND=0;INTERVAL=1;"]},
+        {"recurrenceRules": ["FREQ=MONTHLY;INTERVAL=12", "FREQ=WEEKLY;INTERVAL=02;BYDAY=MO"]},
         {"freq": "WEEKLY", "byDay": ["MO"]},  # (Amazon's older fields, still taken)
         {"freq": "DAILY", "interval": 1},  # (the least interval: every day)
     ],

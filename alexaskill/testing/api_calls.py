@@ -152,11 +152,12 @@ def _recurrence_problem(kind: object, recurrence: object) -> str | None:
     """Why a trigger of the type ``kind`` has a ``recurrence`` Amazon's Reminders API does not
     take, as its "Reminder object" reads one, else None: none at all (None) is taken; else only
     for a ``SCHEDULED_ABSOLUTE`` trigger, an object whose ``recurrenceRules`` are RFC 5545 rules
-    (its section 3.3.10: FREQ is required), and whose ``startDateTime`` and ``endDateTime``, if
-    given, are local times (a str, as ``scheduledTime``), its ``interval`` a positive integer
-    (Amazon's model of it, ask-sdk-model's ``Recurrence``, as RFC 5545's INTERVAL). The older
-    ``freq`` (with ``byDay``), which Amazon still takes without rules, is read as a rule. Said
-    from ``recurrence`` on."""
+    (its section 3.3.10: FREQ is required, an INTERVAL is a positive integer), and whose
+    ``startDateTime`` and ``endDateTime``, if given, are local times (a str, as
+    ``scheduledTime``), its ``interval`` a positive integer (Amazon's model of it,
+    ask-sdk-model's ``Recurrence``, as RFC 5545's INTERVAL). The older ``freq`` (with
+    ``byDay``), which Amazon still takes without rules, is read as a rule. Said from
+    ``recurrence`` on."""
     if recurrence is None:
         return None
     if kind == "SCHEDULED_RELATIVE":  # (as `AlexaApi.create_reminder` refuses after= with one)
@@ -179,13 +180,31 @@ def _recurrence_problem(kind: object, recurrence: object) -> str | None:
     if not isinstance(rules, list) or not rules:
         return f"recurrence.recurrenceRules is {rules!r}: a list of RFC 5545 rules ({example})"
     for index, rule in enumerate(rules):
-        parts = rule.split(";") if isinstance(rule, str) else []
-        if not any(part.strip().upper().startswith("FREQ=") for part in parts):
+        parts = (
+            [part.strip().partition("=") for part in rule.split(";")]
+            if isinstance(rule, str)
+            else []
+        )
+        if not any(name.upper() == "FREQ" and value for name, _, value in parts):
             return (
                 f"recurrence.recurrenceRules[{index}] is {rule!r}: an RFC 5545 rule, with its "
                 "FREQ ('FREQ=DAILY;BYHOUR=7')"
             )
+        for name, _, value in parts:
+            if name.upper() == "INTERVAL" and not _positive(value):
+                return (
+                    f"recurrence.recurrenceRules[{index}] is {rule!r}: its INTERVAL is a positive "
+                    "whole number (RFC 5545): 'FREQ=WEEKLY;INTERVAL=2', every other week"
+                )
     return None
+
+
+def _positive(interval: str) -> bool:
+    """Whether a rule's ``INTERVAL`` is RFC 5545's positive integer (its section 3.3.10: "The
+    INTERVAL rule part contains a positive integer"). A ``+`` before it is let by: the RFC's
+    grammar has none, but what Amazon makes of one is not documented."""
+    digits = interval.strip().removeprefix("+")
+    return digits.isascii() and digits.isdigit() and int(digits) > 0
 
 
 def _ruled(trigger: dict[str, Any]) -> bool:
