@@ -269,3 +269,36 @@ def test_the_fake_refuses_two_authorization_headers_in_process_and_served() -> N
     # One header is answered, as before.
     single = anyio.run(fake.alexa_api_call, "GET", url, {"Authorization": "Bearer a"}, None, None)
     assert single[:2] == (200, b'"Ada"')
+
+
+def test_the_answer_a_call_records_is_the_json_the_skill_read_in_process_and_served() -> None:
+    # msgspec.to_builtins keeps a struct's tuples: `ApiCall.answer` held a reminder's rules
+    # ('FREQ=DAILY',), its content and a list's statusMap as tuples, where the skill read the
+    # JSON sent (lists), in process and over HTTP alike; a test comparing the two failed.
+    import anyio
+
+    fake = FakeAlexaApi(
+        reminders=[
+            {
+                "alertToken": "r1",
+                "trigger": {
+                    "type": "SCHEDULED_ABSOLUTE",
+                    "scheduledTime": "2031-03-15T07:30:00.000",
+                    "recurrence": {"recurrenceRules": ["FREQ=DAILY"]},
+                },
+                "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk"}]}},
+            }
+        ]
+    )
+    paths = ["/v1/alerts/reminders", "/v2/householdlists"]
+    base = "https://api.amazonalexa.com"
+    headers = {"Authorization": "Bearer t"}
+    read = [
+        json.loads(anyio.run(fake.alexa_api_call, "GET", base + path, headers, None, None)[1])
+        for path in paths
+    ]
+    with fake.serve() as url:
+        read += [httpx.get(url + path, headers=headers, timeout=30).json() for path in paths]
+    assert read[0]["alerts"][0]["trigger"]["recurrence"]["recurrenceRules"] == ["FREQ=DAILY"]
+    assert read[:2] == read[2:]
+    assert [call.answer for call in fake.calls] == read

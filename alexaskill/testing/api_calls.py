@@ -29,7 +29,7 @@ class ApiCall:
     #: The JSON body sent, or None.
     body: Any
     status: int
-    #: The JSON answered, or None (204, say).
+    #: The JSON answered, as the skill reads it (lists, never tuples), or None (204, say).
     answer: Any
 
     @property
@@ -337,10 +337,14 @@ class _Throttled:
 
 
 def _shown(answer: Any) -> Any:
-    """What `ApiCall.answer` records of an answer."""
+    """What `ApiCall.answer` records of an answer: for JSON, what the skill reads of it, in
+    process and over HTTP alike (a struct's tuples, which ``msgspec.to_builtins`` keeps, lists).
+    """
     if isinstance(answer, _Throttled):
-        return answer.body
-    return answer.shown if isinstance(answer, _Raw) else answer
+        answer = answer.body
+    if isinstance(answer, _Raw):
+        return answer.shown
+    return None if answer is None else msgspec.json.decode(msgspec.json.encode(answer))
 
 
 def _retry_after(answer: Any) -> str | None:
