@@ -11,27 +11,34 @@ files (`load_capture`; not the request body a capture holds, which is sent as re
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 __all__: list[str] = []  # helpers for alexaskill.cli, alexaskill.testing and alexaskill.capture
 
 
+#: Keys given twice named in a message, at most; the others are counted ("and 2 more").
+NAMED: Final = 3
+
+
 class KeysOnce:
-    """An ``object_pairs_hook`` that notes a key given twice in one object, for `refuse` to say.
-    One decoder's hook may read several documents (standard input's), each then refused."""
+    """An ``object_pairs_hook`` that notes the keys given twice in each object, for `refuse` to
+    say. One decoder's hook may read several documents (standard input's), each then refused."""
 
     def __init__(self) -> None:
-        self.twice: tuple[str, dict[str, Any]] | None = None  # (the key, its object)
+        #: The objects made with a key given twice (in the order made), each with those keys.
+        self.twice: list[tuple[dict[str, Any], list[str]]] = []
 
     def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         made: dict[str, Any] = {}
+        twice: dict[str, None] | None = None
         for key, value in pairs:
-            # The first key twice of the object made last: an object is made after those in
-            # it, so this one is in the document, where an inner one may have been dropped by
-            # an outer key given twice ({"a": {"x": 1, "x": 2}, "a": 3}).
-            if key in made and (self.twice is None or self.twice[1] is not made):
-                self.twice = (key, made)
+            if key in made:
+                if twice is None:
+                    twice = {}
+                twice[key] = None
             made[key] = value
+        if twice is not None:
+            self.twice.append((made, list(twice)))
         return made
 
     def refuse(
@@ -42,16 +49,37 @@ class KeysOnce:
         root: str = "",
         error: Callable[[str], Exception] = ValueError,
     ) -> None:
-        """Raise ``error`` (a `ValueError` unless given), saying ``label`` first, for a key
+        """Raise ``error`` (a `ValueError` unless given), saying ``label`` first, for the keys
         noted twice in ``data`` (the document decoded, whose path is ``root``: "" for a
-        file's), naming the key and its object's path; nothing if no key was."""
-        if self.twice is None:
+        file's), naming up to `NAMED` of them and their objects' paths, in the order of the
+        objects in the document, and counting the others; nothing if no key was. An object
+        dropped from ``data`` by an outer key given twice (``{"a": {"x": 1, "x": 2}, "a": 3}``)
+        is nowhere to name: the outer key is named."""
+        if not self.twice:
             return
-        key, found = self.twice
-        raise error(
-            f"{label}: {key!r} is given twice in {_where(data, found, root)}: a JSON object "
-            "keeps only the last; give it once"
-        )
+        places = _places(data, {id(made) for made, _ in self.twice}, root)
+        found = sorted((places[id(made)], keys) for made, keys in self.twice if id(made) in places)
+        named = [(key, where) for (_, where), keys in found for key in keys]
+        if not named:  # (not reached: the document itself is in it)
+            named = [(key, "an object") for _, keys in self.twice for key in keys]
+        groups: list[tuple[str, list[str]]] = []  # a place, and the keys named there
+        for key, where in named[:NAMED]:
+            if groups and groups[-1][0] == where:
+                groups[-1][1].append(key)
+            else:
+                groups.append((where, [key]))
+        said: list[str] = []
+        for where, keys in groups:
+            listed = repr(keys[-1])
+            if len(keys) > 1:
+                listed = f"{', '.join(map(repr, keys[:-1]))} and {listed}"
+            if not said:
+                listed += " is given twice" if len(keys) == 1 else " are given twice"
+            said.append(f"{listed} in {where}")
+        if len(named) > NAMED:
+            said.append(f"and {len(named) - NAMED} more")
+        last = "the last; give it once" if len(named) == 1 else "the last of each; give each once"
+        raise error(f"{label}: {', '.join(said)}: a JSON object keeps only {last}")
 
 
 def loads_once(
@@ -73,19 +101,25 @@ def loads_once(
     return data
 
 
-def _where(data: Any, found: dict[str, Any], root: str = "") -> str:
-    """Where the object ``found`` is in ``data`` (itself at ``root``), as a path:
-    ``reminders[1].trigger`` (``['a b']`` for a key that is no name), or "the top-level object".
-    Walked without recursion: ``data`` may be nested nearly as deep as the JSON decoder takes."""
+def _places(data: Any, wanted: set[int], root: str = "") -> dict[int, tuple[int, str]]:
+    """Where the objects of ids ``wanted`` are in ``data`` (itself at ``root``): for each found,
+    its rank in the document's order and its path, ``reminders[1].trigger`` (``['a b']`` for a
+    key that is no name), or "the top-level object". Walked without recursion: ``data`` may be
+    nested nearly as deep as the JSON decoder takes."""
+    found: dict[int, tuple[int, str]] = {}
     stack: list[tuple[Any, str]] = [(data, root)]
-    while stack:
+    rank = 0
+    while stack and len(found) < len(wanted):
         node, at = stack.pop()
-        if node is found:
-            return at or "the top-level object"
+        rank += 1
+        if id(node) in wanted and isinstance(node, dict):
+            found[id(node)] = (rank, at or "the top-level object")
         if isinstance(node, dict):
-            for key, child in node.items():
+            for key, child in reversed(node.items()):  # (popped in the document's order)
                 step = (f".{key}" if at else key) if key.isidentifier() else f"[{key!r}]"
                 stack.append((child, at + step))
         elif isinstance(node, list):
-            stack.extend((child, f"{at}[{index}]") for index, child in enumerate(node))
-    return "an object"  # (not reached: `KeysOnce` notes an object the decoder kept)
+            stack.extend(
+                (child, f"{at}[{index}]") for index, child in reversed(list(enumerate(node)))
+            )
+    return found

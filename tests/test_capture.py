@@ -244,7 +244,7 @@ _FIELDS = '"received_at": "2026-12-04T00:00:00.000000Z", "path": "/", "headers":
             "'body' is given twice in the top-level object",
         ),
         (
-            f'{{{_FIELDS}, "headers": [["via", "x"]], "refused": null, "refused": "timestamp"}}',
+            f'{{{_FIELDS}, "headers": [["via", "x"]], "refused": "timestamp"}}',
             "'headers' is given twice in the top-level object",
         ),
         # (in a field this alexaskill does not know too: a later one's, or a note added)
@@ -261,6 +261,21 @@ def test_a_capture_file_with_a_key_given_twice_is_refused(
     with pytest.raises(ValueError) as raised:
         load_capture(file)
     assert str(raised.value) == f"{file}: {said}: a JSON object keeps only the last; give it once"
+
+
+def test_a_capture_file_with_several_keys_given_twice_names_them(tmp_path: Path) -> None:
+    # Only the first was named: the next one was said only once it was given once.
+    file = tmp_path / "dup.capture.json"
+    file.write_text(
+        f'{{{_FIELDS}, "note": {{"by": "ann", "by": "bob"}}, "body": "{{}}", "body": "[]", '
+        '"refused": null, "refused": "timestamp"}'
+    )
+    with pytest.raises(ValueError) as raised:
+        load_capture(file)
+    assert str(raised.value) == (
+        f"{file}: 'body' and 'refused' are given twice in the top-level object, 'by' in note: "
+        "a JSON object keeps only the last of each; give each once"
+    )
 
 
 def test_a_capture_nested_about_as_deep_as_the_decoders_take_is_a_value_error(

@@ -518,6 +518,36 @@ def test_load_request_refuses_a_file_with_a_key_given_twice(
     assert str(raised.value) == f"{path}: {said}: a JSON object keeps only the last; give it once"
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            '{"version": "1.0", "request": {"type": "IntentRequest", "intent": {"name": "Hello", '
+            '"name": "Bye", "slots": {}, "slots": {}}}, "version": "0.9"}',
+            "'version' is given twice in the top-level object, 'name' and 'slots' in "
+            "request.intent",
+        ),
+        # A few are named, the rest counted; a key given three times is one of them.
+        (
+            '{"request": {"type": "LaunchRequest"}, "a": 1, "a": 2, "a": 3, "b": 1, "b": 2, '
+            '"c": 1, "c": 2, "d": 1, "d": 2, "session": {"new": true, "new": false}}',
+            "'a', 'b' and 'c' are given twice in the top-level object, and 2 more",
+        ),
+    ],
+)
+def test_load_request_names_every_key_given_twice_up_to_a_few(
+    tmp_path: Any, content: str, said: str
+) -> None:
+    # Only the first was named: a file with several was refused once for each, one at a time.
+    path = tmp_path / "dup.json"
+    path.write_text(content)
+    with pytest.raises(ValueError) as raised:
+        load_request(path)
+    assert str(raised.value) == (
+        f"{path}: {said}: a JSON object keeps only the last of each; give each once"
+    )
+
+
 def test_load_request_says_a_file_nested_too_deeply_as_not_json(tmp_path: Any) -> None:
     # A RecursionError came out of client.replay, where a file that is no request is a
     # ValueError naming it (a dict nested so was one already: "not JSON data").

@@ -126,7 +126,7 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
             raise UsageError(f"standard input: not JSON (line {exc.lineno}: {exc.msg})") from None
         except RecursionError:
             raise UsageError("standard input: not JSON (nested too deeply)") from None
-        if keys.twice is not None:  # (as in a file; the rest looked at only then: it is long)
+        if keys.twice:  # (as in a file; the rest looked at only then: it is long)
             several = bool(loaded) or bool(text[position:].strip())
             said = f"standard input (request {len(loaded) + 1})" if several else "standard input"
             keys.refuse(said, document, error=UsageError)
