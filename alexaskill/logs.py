@@ -33,7 +33,8 @@ import time
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from .exceptions import ConfigurationError
-from .log_format import REQUEST_FIELDS, JsonFormatter, _PlainFormatter
+from .log_fields import line_args, line_field_values, line_fields, line_message
+from .log_format import JsonFormatter, _PlainFormatter
 from .log_lambda import (
     LambdaJsonFormatter,
     LambdaTextFormatter,
@@ -42,7 +43,7 @@ from .log_lambda import (
     on_lambda,
     runtime_takes_records,
 )
-from .log_values import MAX_VALUE, _escape_args, bounded, cut, printable, refusal, user_hash
+from .log_values import _escape_args, printable, refusal, user_hash
 from .log_writes import handled, pipe_buf, whole_writes
 
 if TYPE_CHECKING:
@@ -345,10 +346,10 @@ def log_request(
         # filter of the application) gets the standard record below.
         formatter = handler.formatter
         if type(formatter) is _PlainFormatter:
-            line = formatter._request_line(time.time(), _message(*_args(*call)))
+            line = formatter._request_line(time.time(), line_message(*line_args(*call)))
         elif type(formatter) is JsonFormatter:
-            message = _message(*_args(*call))
-            line = formatter._request_line(time.time(), message, _field_values(*call))
+            message = line_message(*line_args(*call))
+            line = formatter._request_line(time.time(), message, line_field_values(*call))
         else:
             line = None
         if line is not None:
@@ -359,93 +360,6 @@ def log_request(
 
 #: The arguments of `log_request`, kept to make the record of a line, should it need one.
 _Call = tuple["Envelope | None", str, int | None, float | None, float | None]
-
-
-def _args(
-    envelope: Envelope | None,
-    outcome: str,
-    status: int | None,
-    handler_ms: float | None,
-    verify_ms: float | None,
-) -> tuple[str, ...]:
-    """The arguments of `_REQUEST_LINE`: the values from the request escaped, as the fields
-    are not (a newline in requestId would forge a line; JSON encodes the fields' own)."""
-    # Inlined: no call to escape a printable value or to format a time (a call is ~300
-    # instructions; these were 2,600 of a plain line's 35,500).
-    status_text = "" if status is None else f" ({status})"
-    handler = "-" if handler_ms is None else f"{handler_ms:.1f}ms"
-    verify = "-" if verify_ms is None else f"{verify_ms:.1f}ms"
-    if envelope is None:
-        return ("-", "", outcome, status_text, handler, verify, "-")
-    request = envelope.request
-    request_type = request.type
-    found = getattr(request, "intent", None)  # Envelope.intent, without the property's call
-    intent = found.name if found is not None else None
-    request_id = request.request_id
-    most = MAX_VALUE  # longer, a value is cut (`bounded`): Alexa's are far shorter
-    return (
-        (request_type if len(request_type) <= most and request_type.isprintable() else
-            bounded(request_type)) if request_type else "-",
-        (f" {intent}" if len(intent) <= most and intent.isprintable() else f" {bounded(intent)}")
-        if intent else "",
-        outcome,
-        status_text,
-        handler,
-        verify,
-        (request_id if len(request_id) <= most and request_id.isprintable() else
-            bounded(request_id)) if request_id else "-",
-    )  # fmt: skip
-
-
-def _message(
-    request_type: str, intent: str, outcome: str, status: str, handler: str, verify: str, id: str
-) -> str:
-    """``_REQUEST_LINE % args``, as an f-string: a third of the instructions of ``%``."""
-    return f"{request_type}{intent} -> {outcome}{status} handler={handler} verify={verify} id={id}"
-
-
-def _fields(
-    envelope: Envelope | None,
-    outcome: str,
-    status: int | None,
-    handler_ms: float | None,
-    verify_ms: float | None,
-) -> dict[str, Any]:
-    """The request line's fields (the ``extra`` of its record, the keys of its JSON)."""
-    values = _field_values(envelope, outcome, status, handler_ms, verify_ms)
-    return dict(zip(REQUEST_FIELDS, values, strict=True))
-
-
-def _field_values(
-    envelope: Envelope | None,
-    outcome: str,
-    status: int | None,
-    handler_ms: float | None,
-    verify_ms: float | None,
-) -> tuple[Any, ...]:
-    """The values of `_fields`, in the order of `REQUEST_FIELDS`."""
-    # round(x * 100) / 100, not round(x, 2): the same two decimals for a time, for a fraction
-    # of the cost (round with digits goes through a decimal conversion).
-    handler = None if handler_ms is None else round(handler_ms * 100) / 100
-    verify = None if verify_ms is None else round(verify_ms * 100) / 100
-    if envelope is None:
-        return (None, None, None, None, outcome, status, handler, verify, None)
-    request = envelope.request
-    found = getattr(request, "intent", None)  # Envelope.intent, without the property's call
-    # Cut to MAX_VALUE characters (`bounded`); JSON escapes the rest of what `printable` would.
-    id, type_, locale = request.request_id or None, request.type, request.locale
-    intent = found.name if found is not None else None
-    return (
-        id if id is None or len(id) <= MAX_VALUE else cut(id),
-        type_ if type_ is None or len(type_) <= MAX_VALUE else cut(type_),
-        intent if intent is None or len(intent) <= MAX_VALUE else cut(intent),
-        locale if locale is None or len(locale) <= MAX_VALUE else cut(locale),
-        outcome,
-        status,
-        handler,
-        verify,
-        _user(envelope),
-    )
 
 
 def _record(
@@ -459,8 +373,8 @@ def _record(
     # (always log_request).
     call = (envelope, outcome, status, handler_ms, verify_ms)
     return request_logger.makeRecord(
-        request_logger.name, logging.INFO, __file__, _LINE, _REQUEST_LINE, _args(*call), None,
-        "log_request", _fields(*call),
+        request_logger.name, logging.INFO, __file__, _LINE, _REQUEST_LINE, line_args(*call), None,
+        "log_request", line_fields(*call),
     )  # fmt: skip
 
 
@@ -485,17 +399,6 @@ def _direct_handler() -> _Handler | None:
 
 _REQUEST_LINE: Final = "%s%s -> %s%s handler=%s verify=%s id=%s"
 _LINE: Final = log_request.__code__.co_firstlineno
-
-
-def _user(envelope: Envelope) -> str | None:
-    context = envelope.context
-    system = None if context is None else context.system
-    user = None if system is None else system.user
-    if (user is None or not user.user_id) and envelope.session is not None:
-        user = envelope.session.user
-    if user is None or not user.user_id:
-        return None
-    return user_hash(user.user_id)
 
 
 # `Settings`, `settings_from_env` and `configure_logging_if_unset` live in `alexaskill.settings`

@@ -1,0 +1,117 @@
+"""The request line's values, from the envelope: its message's arguments and its JSON fields.
+
+`alexaskill.logs.log_request` makes each request line of them, plain or JSON; only what the
+formatter prints is worked out (the plain line has neither the fields nor the user's hash).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .log_format import REQUEST_FIELDS
+from .log_values import MAX_VALUE, bounded, cut, user_hash
+
+if TYPE_CHECKING:
+    from .models import Envelope
+
+__all__ = ["line_args", "line_field_values", "line_fields", "line_message"]
+
+
+def line_args(
+    envelope: Envelope | None,
+    outcome: str,
+    status: int | None,
+    handler_ms: float | None,
+    verify_ms: float | None,
+) -> tuple[str, ...]:
+    """The arguments of the plain request line (``alexaskill.logs._REQUEST_LINE``): the values
+    from the request escaped, as the fields are not (a newline in requestId would forge a line;
+    JSON encodes the fields' own)."""
+    # Inlined: no call to escape a printable value or to format a time (a call is ~300
+    # instructions; these were 2,600 of a plain line's 35,500).
+    status_text = "" if status is None else f" ({status})"
+    handler = "-" if handler_ms is None else f"{handler_ms:.1f}ms"
+    verify = "-" if verify_ms is None else f"{verify_ms:.1f}ms"
+    if envelope is None:
+        return ("-", "", outcome, status_text, handler, verify, "-")
+    request = envelope.request
+    request_type = request.type
+    found = getattr(request, "intent", None)  # Envelope.intent, without the property's call
+    intent = found.name if found is not None else None
+    request_id = request.request_id
+    most = MAX_VALUE  # longer, a value is cut (`bounded`): Alexa's are far shorter
+    return (
+        (request_type if len(request_type) <= most and request_type.isprintable() else
+            bounded(request_type)) if request_type else "-",
+        (f" {intent}" if len(intent) <= most and intent.isprintable() else f" {bounded(intent)}")
+        if intent else "",
+        outcome,
+        status_text,
+        handler,
+        verify,
+        (request_id if len(request_id) <= most and request_id.isprintable() else
+            bounded(request_id)) if request_id else "-",
+    )  # fmt: skip
+
+
+def line_message(
+    request_type: str, intent: str, outcome: str, status: str, handler: str, verify: str, id: str
+) -> str:
+    """``_REQUEST_LINE % args`` (`alexaskill.logs`), as an f-string: a third of the instructions
+    of ``%``."""
+    return f"{request_type}{intent} -> {outcome}{status} handler={handler} verify={verify} id={id}"
+
+
+def line_fields(
+    envelope: Envelope | None,
+    outcome: str,
+    status: int | None,
+    handler_ms: float | None,
+    verify_ms: float | None,
+) -> dict[str, Any]:
+    """The request line's fields (the ``extra`` of its record, the keys of its JSON)."""
+    values = line_field_values(envelope, outcome, status, handler_ms, verify_ms)
+    return dict(zip(REQUEST_FIELDS, values, strict=True))
+
+
+def line_field_values(
+    envelope: Envelope | None,
+    outcome: str,
+    status: int | None,
+    handler_ms: float | None,
+    verify_ms: float | None,
+) -> tuple[Any, ...]:
+    """The values of `line_fields`, in the order of `REQUEST_FIELDS`."""
+    # round(x * 100) / 100, not round(x, 2): the same two decimals for a time, for a fraction
+    # of the cost (round with digits goes through a decimal conversion).
+    handler = None if handler_ms is None else round(handler_ms * 100) / 100
+    verify = None if verify_ms is None else round(verify_ms * 100) / 100
+    if envelope is None:
+        return (None, None, None, None, outcome, status, handler, verify, None)
+    request = envelope.request
+    found = getattr(request, "intent", None)  # Envelope.intent, without the property's call
+    # Cut to MAX_VALUE characters (`bounded`); JSON escapes the rest of what `printable` would.
+    id, type_, locale = request.request_id or None, request.type, request.locale
+    intent = found.name if found is not None else None
+    return (
+        id if id is None or len(id) <= MAX_VALUE else cut(id),
+        type_ if type_ is None or len(type_) <= MAX_VALUE else cut(type_),
+        intent if intent is None or len(intent) <= MAX_VALUE else cut(intent),
+        locale if locale is None or len(locale) <= MAX_VALUE else cut(locale),
+        outcome,
+        status,
+        handler,
+        verify,
+        _user(envelope),
+    )
+
+
+def _user(envelope: Envelope) -> str | None:
+    context = envelope.context
+    system = None if context is None else context.system
+    user = None if system is None else system.user
+    if (user is None or not user.user_id) and envelope.session is not None:
+        user = envelope.session.user
+    if user is None or not user.user_id:
+        return None
+    return user_hash(user.user_id)
