@@ -45,7 +45,6 @@ import gettext as _gettext
 import io
 import logging
 import os
-import re
 import struct
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar, Token
@@ -54,10 +53,11 @@ from pathlib import Path
 from typing import Any, Final
 
 from .exceptions import ConfigurationError
+from .i18n_catalogs import LOCALE_NAME, alexa_name, check_catalog_name, check_plural, unreached
 from .i18n_forms import warn_empty_forms
 from .i18n_numbers import has_numbers, localised, number_marks
 from .i18n_placeholders import check_count, describe, differences, fields, fill, misfits
-from .locales import ALEXA_LOCALES, check_locale, locale_problem, nearest_locale
+from .locales import ALEXA_LOCALES, check_locale
 from .log_repeats import Repeats
 
 __all__ = [
@@ -74,8 +74,6 @@ __all__ = [
 
 logger = logging.getLogger("alexaskill")
 
-#: The shape of an Alexa locale ("de-DE") or a language alone ("de"); gettext also writes "_".
-_LOCALE: Final = re.compile(r"([a-z]{2,3})(?:[-_]([A-Z]{2}|[0-9]{3}))?")
 #: What to do about a translation that does not fit its placeholders, for the log.
 _MEND: Final = "; correct it in the .po and compile it again (pybabel compile)"
 #: Seconds between two WARNINGs of one translation that does not fit, as it is spoken (the
@@ -90,7 +88,7 @@ def locale_chain(locale: str | None, default: str | None = None) -> tuple[str, .
     ``en``, then the same for ``default``; each once, ill-formed locales left out."""
     chain: list[str] = []
     for name in (locale, default):
-        match = _LOCALE.fullmatch(name) if name else None
+        match = LOCALE_NAME.fullmatch(name) if name else None
         if match is None:
             continue
         language, region = match.groups()
@@ -98,10 +96,6 @@ def locale_chain(locale: str | None, default: str | None = None) -> tuple[str, .
             if candidate is not None and candidate not in chain:
                 chain.append(candidate)
     return tuple(chain)
-
-
-def _alexa_name(name: str) -> str:
-    return name.replace("_", "-")
 
 
 class Translator:
@@ -141,8 +135,8 @@ class Translator:
         #: The WARNINGs of translations that do not fit, each said once a `MISFIT_EVERY` s.
         self._misfits = Repeats(MISFIT_EVERY)
         self._source_marks = number_marks(source_locale)
-        language = _alexa_name(locale).partition("-")[0]
-        speaks = any(_alexa_name(name).partition("-")[0] == language for name in catalogs)
+        language = alexa_name(locale).partition("-")[0]
+        speaks = any(alexa_name(name).partition("-")[0] == language for name in catalogs)
         self._marks = number_marks(locale) if speaks else self._source_marks
         self._own = own if self._marks != self._source_marks else None
         # Whether any number can be written otherwise than Python writes it: not in English, so
@@ -242,67 +236,6 @@ SOURCE: Final = Translator("", _gettext.NullTranslations())
 _current: ContextVar[Translator] = ContextVar("alexaskill_translator", default=SOURCE)
 
 
-def _check_catalog_name(entry: Traversable) -> bool:
-    """Whether to read the catalog in ``entry``, a directory named after a locale or language.
-
-    A name that is one of Alexa's written otherwise (``en_UK``, ``en-us``, ``German``: a typo,
-    the catalog would never be used) is a `ConfigurationError`. Any other name no request looks
-    for is a warning: one shaped as a locale (``de_AT``, ``pl``) is still read, one that is not
-    (``zh_Hans``, ``de_DE@formal``, ``pt_BR.UTF-8``, names gettext and CLDR use) is skipped."""
-    name = _alexa_name(entry.name)
-    problem = locale_problem(name, language=True)
-    if problem is None:
-        return True
-    if nearest_locale(name, language=True) is not None:
-        raise ConfigurationError(
-            f"translations: catalog directory {entry}: {problem}; no request would ever be "
-            "answered from it (name the directory after a locale, de_DE, or a language, de)"
-        )
-    if _LOCALE.fullmatch(entry.name) is None:
-        logger.warning(
-            "translations: %s: %s; it is not read (a request looks for a catalog named after "
-            "its locale, de_DE, or its language, de)",
-            entry,
-            problem,
-        )
-        return False
-    logger.warning("translations: %s: %s; no request will ever be answered from it", entry, problem)
-    return True
-
-
-def _unreached(locale: str, language: str, locales: tuple[str, ...]) -> str:
-    """What to do, for a message, when catalogs of ``locale``'s language are for other regions
-    alone (``fr-FR`` for ``fr-CA``, which looks in ``fr_CA`` and ``fr``); else nothing."""
-    others = [name for name in locales if name.partition("-")[0] == language]
-    if not others:
-        return ""
-    what = f"the {others[0]} catalog serves {others[0]} requests alone: name its"
-    if len(others) > 1:
-        what = f"the {', '.join(others)} catalogs serve their own locales alone: name one's"
-    own = locale.replace("-", "_")
-    return f"; {what} directory {language} to serve every locale of that language, or add {own}"
-
-
-def _check_plural(catalog: _gettext.GNUTranslations, compiled: Traversable) -> None:
-    """Raise `ConfigurationError` if the catalog's ``Plural-Forms`` rule fails for a count (the
-    request would get the apology) or picks a form past ``nplurals`` (the source text, unsaid)."""
-    header = catalog.info().get("plural-forms", "")
-    forms = re.search(r"nplurals\s*=\s*(\d+)", header)
-    for n in (*range(1001), 10**6, 10**9):
-        try:
-            form = catalog.plural(n)  # type: ignore[attr-defined]
-        except ArithmeticError as exc:
-            problem = f"fails for n={n} ({exc})"
-        else:
-            if forms is None or 0 <= form < int(forms.group(1)):
-                continue
-            problem = f"picks form {form} for n={n}, outside {forms.group(0)}"
-        raise ConfigurationError(
-            f"translations: {compiled}: its Plural-Forms rule {problem}; fix the header in its "
-            ".po and compile it again"
-        )
-
-
 class Translations:
     """A skill's message catalogs: ``directory/<locale>/LC_MESSAGES/<domain>.mo``.
 
@@ -346,7 +279,7 @@ class Translations:
             source = entry / "LC_MESSAGES" / f"{domain}.po"
             if not (compiled.is_file() or source.is_file()):
                 continue  # not a catalog's directory (templates, __pycache__)
-            if not _check_catalog_name(entry):
+            if not check_catalog_name(entry):
                 continue
             name = entry.name.replace("-", "_")
             if name in seen:
@@ -359,7 +292,7 @@ class Translations:
                 data = compiled.read_bytes()
                 try:
                     parsed = _gettext.GNUTranslations(io.BytesIO(data))
-                    _check_plural(parsed, compiled)
+                    check_plural(parsed, compiled)
                 # (struct.error: a header or table cut short, or pointing past the file)
                 except (OSError, ValueError, UnicodeDecodeError, LookupError, struct.error) as exc:
                     raise ConfigurationError(
@@ -400,7 +333,7 @@ class Translations:
     @property
     def locales(self) -> tuple[str, ...]:
         """The locales and languages with a catalog, Alexa-style: ``("de", "de-DE", "fr-FR")``."""
-        return tuple(sorted(_alexa_name(name) for name in self._compiled))
+        return tuple(sorted(alexa_name(name) for name in self._compiled))
 
     def speaks(self, locale: str) -> bool:
         """Whether a catalog of ``locale``'s own language exists (not only the default's)."""
@@ -420,8 +353,8 @@ class Translations:
             above = _gettext.GNUTranslations(io.BytesIO(self._compiled[name]))
             above.add_fallback(catalog)
             catalog = above
-        language = _alexa_name(locale or self.default_locale).partition("-")[0]
-        own_names = [name for name in names if _alexa_name(name).partition("-")[0] == language]
+        language = alexa_name(locale or self.default_locale).partition("-")[0]
+        own_names = [name for name in names if alexa_name(name).partition("-")[0] == language]
         if (
             locale in ALEXA_LOCALES
             and locale not in self._warned
@@ -438,7 +371,7 @@ class Translations:
                 locale,
                 ", ".join(self.locales),
                 self.default_locale,
-                _unreached(locale, language, self.locales),
+                unreached(locale, language, self.locales),
             )
         own: _gettext.NullTranslations | None = None
         if own_names and len(own_names) < len(names):
