@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .session import Simulation, SkillTarget
 
 from .http import PREFIX, BadRequest, below_prefix, check_caller, json_response, read_json, root
+from .model_source import model_problem, model_version, offered_locales
 from .pages import NEW as _NEW
 from .pages import Pages
 
@@ -61,7 +62,6 @@ DEVICES: Final = {
     "speaker": ("AudioPlayer",),
     "screen": ("AudioPlayer", "Display", "Alexa.Presentation.APL"),
 }
-_DEFAULT_LOCALE: Final = "en-US"
 _GET: Final = {"Allow": "GET, HEAD"}
 _ACTIONS: Final = frozenset(
     {"say", "launch", "end", "silence", "new_session", "configure", "audio", "button"}
@@ -116,7 +116,7 @@ class Simulator:
         #: The interaction model file or directory (None: the model built from the code).
         self.model = None if model is None else Path(model)
         #: The locales the page may choose, and the one it starts in.
-        self.locales, self.locale = self._locales()
+        self.locales, self.locale = offered_locales(self.model, self.targets)
         self.pki = pki
         #: The fake Alexa service APIs the simulated requests point the skills at.
         self.api = api if api is not None else FakeAlexaApi()
@@ -292,38 +292,6 @@ class Simulator:
                 where = f"has no model in {self.model}"
             raise BadRequest(f"locale: {locale!r} {where}; one of {', '.join(self.locales)}")
 
-    def _locales(self) -> tuple[tuple[str, ...], str]:
-        """The locales to offer, and the first: every locale understood here, or the model's."""
-        from ..understanding import locale_of_file, supported_locales
-
-        understood = supported_locales()
-        path = self.model
-        if path is None:
-            return understood, _DEFAULT_LOCALE
-        if len(self.targets) != 1:
-            paths = ", ".join(target.path for target in self.targets)
-            raise ValueError(
-                f"a model file is one skill's, and this app serves {len(self.targets)} ({paths})"
-            )
-        if path.is_dir():
-            found = sorted(p.stem for p in path.glob("*.json") if locale_of_file(p) is not None)
-            if not found:
-                raise ValueError(f"{path}: no <locale>.json model files")
-        elif path.is_file():
-            named = locale_of_file(path)
-            if named is None:  # not named after a locale: the page chooses
-                return understood, _DEFAULT_LOCALE
-            found = [named]
-        else:
-            raise ValueError(f"{path}: no such file or directory")
-        locales = tuple(locale for locale in found if locale in understood)
-        if not locales:
-            raise ValueError(
-                f"{path}: a model for {', '.join(found)}, not a locale understood here "
-                f"({', '.join(understood)})"
-            )
-        return locales, _DEFAULT_LOCALE if _DEFAULT_LOCALE in locales else locales[0]
-
     def _act(
         self,
         simulation_id: str,
@@ -397,7 +365,7 @@ class Simulator:
         try:
             return simulation.configure(locale, interfaces)
         except (ConfigurationError, InteractionModelError) as exc:
-            raise BadRequest(_model_problem(exc, locale)) from None
+            raise BadRequest(model_problem(exc, locale)) from None
 
     def _new_simulation(self, index: int) -> Simulation:
         """A new simulation of skill ``index``: on the first device, in the first locale (the
@@ -419,7 +387,7 @@ class Simulator:
                 interfaces=DEVICES["speaker"],
             )
         except (ConfigurationError, InteractionModelError) as exc:
-            raise BadRequest(_model_problem(exc, self.locale)) from None
+            raise BadRequest(model_problem(exc, self.locale)) from None
 
     def load_model(self) -> None:
         """Read and check `model` for each of its locales now rather than on the page's first
@@ -438,7 +406,7 @@ class Simulator:
         from ..understanding import Understander, load_model, model_from_skill
 
         key = (index, locale)
-        version = None if self.model is None else _version(self.model, locale)
+        version = None if self.model is None else model_version(self.model, locale)
         built = self._understanders.get(key)
         if built is None or built[0] != version:
             target = self.targets[index]
@@ -499,18 +467,3 @@ class Simulator:
         if self._stack is not None:
             self._stack()
             self._stack = None
-
-
-def _version(model: Path, locale: str) -> object:
-    """The modification time and size of ``locale``'s model file (None: it cannot be read)."""
-    try:
-        found = (model / f"{locale}.json" if model.is_dir() else model).stat()
-    except OSError:
-        return None
-    return found.st_mtime_ns, found.st_size
-
-
-def _model_problem(exc: Exception, locale: str) -> str:
-    problems = getattr(exc, "problems", None)
-    text = "; ".join(problems) if problems else str(exc)
-    return f"the skill's interaction model for {locale}: {text}"

@@ -1,0 +1,69 @@
+"""The interaction models the simulator understands the page with: the locales it offers (every
+one understood here, or those of a model file or directory), a model file's version (read again
+when it changes) and what the page is told of a model that failed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from .session import SkillTarget
+
+__all__ = ["DEFAULT_LOCALE", "model_problem", "model_version", "offered_locales"]
+
+#: The locale the page starts in, when offered.
+DEFAULT_LOCALE: Final = "en-US"
+
+
+def offered_locales(
+    model: Path | None, targets: Sequence[SkillTarget]
+) -> tuple[tuple[str, ...], str]:
+    """The locales the page offers, and the first: every locale understood here, or those of
+    ``model`` (a model file or directory, one skill's: `ValueError` if it cannot serve)."""
+    from ..understanding import locale_of_file, supported_locales
+
+    understood = supported_locales()
+    path = model
+    if path is None:
+        return understood, DEFAULT_LOCALE
+    if len(targets) != 1:
+        paths = ", ".join(target.path for target in targets)
+        raise ValueError(
+            f"a model file is one skill's, and this app serves {len(targets)} ({paths})"
+        )
+    if path.is_dir():
+        found = sorted(p.stem for p in path.glob("*.json") if locale_of_file(p) is not None)
+        if not found:
+            raise ValueError(f"{path}: no <locale>.json model files")
+    elif path.is_file():
+        named = locale_of_file(path)
+        if named is None:  # not named after a locale: the page chooses
+            return understood, DEFAULT_LOCALE
+        found = [named]
+    else:
+        raise ValueError(f"{path}: no such file or directory")
+    locales = tuple(locale for locale in found if locale in understood)
+    if not locales:
+        raise ValueError(
+            f"{path}: a model for {', '.join(found)}, not a locale understood here "
+            f"({', '.join(understood)})"
+        )
+    return locales, DEFAULT_LOCALE if DEFAULT_LOCALE in locales else locales[0]
+
+
+def model_version(model: Path, locale: str) -> object:
+    """The modification time and size of ``locale``'s model file (None: it cannot be read)."""
+    try:
+        found = (model / f"{locale}.json" if model.is_dir() else model).stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
+def model_problem(exc: Exception, locale: str) -> str:
+    """What the page is told of a skill's interaction model that failed for ``locale``."""
+    problems = getattr(exc, "problems", None)
+    text = "; ".join(problems) if problems else str(exc)
+    return f"the skill's interaction model for {locale}: {text}"
