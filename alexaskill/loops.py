@@ -25,6 +25,7 @@ nothing. To change the bounds, subclass the loop and give uvicorn yours::
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
@@ -152,8 +153,6 @@ def _say_too_many(loop: asyncio.AbstractEventLoop, said: dict[str, list[float]],
     (`due`; ``said``: when the loop's or the server's lines were said)."""
     if due(said, "too many", loop.time()) is None:
         return
-    import logging
-
     logging.getLogger("alexaskill.server").warning(
         "over %d TLS handshakes under way at once: closing the oldest (clients that connect "
         "and send nothing?)",
@@ -310,8 +309,6 @@ class _CappedHandshakes:
         self.pending.pop(transport, None)
         transport.abort()
         if due(self.said, "failed", self.loop.time()) is not None:
-            import logging
-
             logging.getLogger("alexaskill.server").error(
                 "a TLS connection failed to start, closed: %s: %s",
                 type(exc).__name__,
@@ -334,8 +331,6 @@ def _cap_uvloop_handshakes(
         global _uncapped_said
         if not _uncapped_said:
             _uncapped_said = True
-            import logging
-
             logging.getLogger("alexaskill.server").warning(
                 "this uvloop (%s) has no SSLProtocol class to subclass: TLS handshakes under "
                 "way are not capped (only the handshake timeout bounds them)",
@@ -398,8 +393,6 @@ def check_served_loop(config: Any) -> None:
         return
     if handshakes_bounded(loop):
         return
-    import logging
-
     logging.getLogger("alexaskill.server").warning(
         "uvicorn serves TLS on its own event loop (--loop %s), which waits %g s for a TLS "
         "handshake: a client that connects and sends nothing holds a file descriptor that long, "
