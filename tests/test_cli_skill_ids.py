@@ -5,9 +5,7 @@ the server reads it), else the test tools' placeholder. ``alexaskill request`` a
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -15,9 +13,10 @@ from typing import Any, ClassVar
 
 import pytest
 
-from alexaskill.cli import DEV_PKI_ENV, main
+from alexaskill.cli import DEV_PKI_ENV
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
+from .cli_run import run
 from .skill_modules import skill_module
 from .threaded_http import ThreadedHTTPServer
 
@@ -53,17 +52,6 @@ def workdir(tmp_path: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch) -> I
     monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))  # (read once per process: dev_pki() keeps it)
     monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {ENV_ID}, amzn1.ask.skill.other")
     yield from skill_module(tmp_path, monkeypatch, "skills", SKILLS)
-
-
-def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    saved = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        code = main(list(argv), stdout=out, stderr=err)
-    finally:
-        sys.stdin = saved
-    return code, out.getvalue(), err.getvalue()
 
 
 class _Recorder(BaseHTTPRequestHandler):
@@ -116,13 +104,13 @@ def test_replay_sends_the_skill_id_of_the_environment_to_a_skill_without_one(
     # A skill that answers any id (Skill("*")) was sent the placeholder id, whatever
     # ALEXASKILL_SKILL_ID said (request prints that id).
     file = _launch_file(workdir)
-    code, out, err = run("replay", "skills:anyone", file)
+    code, out, err = run("replay", "skills:anyone", file, stdin="")
     assert code == 0, err
     assert f"speech:     for {ENV_ID}\n" in out
     # The skill's own id first, --skill-id before both.
-    code, out, err = run("replay", "skills:own", file)
+    code, out, err = run("replay", "skills:own", file, stdin="")
     assert code == 0 and f"speech:     for {OWN_ID}\n" in out, out + err
-    code, out, err = run("replay", "skills:anyone", file, "--skill-id", GIVEN_ID)
+    code, out, err = run("replay", "skills:anyone", file, "--skill-id", GIVEN_ID, stdin="")
     assert code == 0 and f"speech:     for {GIVEN_ID}\n" in out, out + err
 
 
@@ -131,9 +119,9 @@ def test_replay_url_sends_the_skill_id_of_the_environment(
 ) -> None:
     url, ids = recorder
     file = _launch_file(workdir)
-    code, out, err = run("replay", "skills:anyone", file, "--url", url)
+    code, out, err = run("replay", "skills:anyone", file, "--url", url, stdin="")
     assert code == 0, out + err
-    code, out, err = run("replay", "skills:own", file, "--url", url)
+    code, out, err = run("replay", "skills:own", file, "--url", url, stdin="")
     assert code == 0, out + err
     assert ids == [{ENV_ID}, {OWN_ID}]
 
@@ -157,18 +145,18 @@ def test_certify_probes_carry_the_skill_id_of_the_environment(
     workdir: Path, recorder: tuple[str, list[set[str]]]
 ) -> None:
     url, ids = recorder
-    code, out, err = run("certify", url, "--allow-local")
+    code, out, err = run("certify", url, "--allow-local", stdin="")
     assert code == 1, out + err  # (the recorder accepts every probe)
     # Every probe is for the skill but the one for another skill.
     assert len(ids) > 1 and sum(found == {ENV_ID} for found in ids) == len(ids) - 1, ids
     ids.clear()
-    code, out, err = run("certify", url, "--allow-local", "--skill-id", GIVEN_ID)
+    code, out, err = run("certify", url, "--allow-local", "--skill-id", GIVEN_ID, stdin="")
     assert code == 1, out + err
     assert len(ids) > 1 and sum(found == {GIVEN_ID} for found in ids) == len(ids) - 1, ids
 
 
 def test_understand_resolves_under_the_skill_id_of_the_environment(workdir: Path) -> None:
-    code, out, err = run("understand", "--model", MODEL_FILE, "a large pepperoni pizza")
+    code, out, err = run("understand", "--model", MODEL_FILE, "a large pepperoni pizza", stdin="")
     assert code == 0, err
     assert f"amzn1.er-authority.echo-sdk.{ENV_ID}." in out
     assert DEFAULT_SKILL_ID not in out
@@ -188,6 +176,6 @@ def test_a_skill_id_of_the_environment_the_server_refuses_is_a_usage_error(
 ) -> None:
     _launch_file(workdir)
     monkeypatch.setenv("ALEXASKILL_SKILL_ID", " , ")
-    code, out, err = run(*argv)
+    code, out, err = run(*argv, stdin="")
     assert code == 2, out + err
     assert "names no skill id" in err and "--skill-id" in err and err.count("\n") == 1, err

@@ -3,7 +3,6 @@ one (replay, chat, certify): their messages show it as ``***``."""
 
 from __future__ import annotations
 
-import io
 import json
 import socket
 import sys
@@ -13,9 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from alexaskill.cli import DEV_PKI_ENV, main
+from alexaskill.cli import DEV_PKI_ENV
 from alexaskill.cli.inputs import shown_url
 from alexaskill.testing import RequestFactory
+
+from .cli_run import run
 
 SKILL_ID = "amzn1.ask.skill.44444444-4444-4444-4444-444444444444"
 SECRET = "s3cr3t-pw"
@@ -30,17 +31,6 @@ skill = Skill({SKILL_ID!r})
 def hello():
     return speak("hello")
 """
-
-
-def run(stdin: str, *argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    sys_stdin = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        code = main(list(argv), stdout=out, stderr=err)
-    finally:
-        sys.stdin = sys_stdin
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
@@ -100,7 +90,7 @@ def test_replay_and_chat_do_not_echo_the_url_s_password(
     workdir: Path, command: str, url: str, said: str
 ) -> None:
     given = ["pwapp:skill", "hello.json"] if command == "replay" else ["pwapp:skill"]
-    code, out, err = run("open the skill\n", command, *given, "--url", url)
+    code, out, err = run(command, *given, "--url", url, stdin="open the skill\n")
     assert code == 2, (out, err)
     assert said in err, err
     assert "ann:***@127.0.0.1" in err, err
@@ -109,13 +99,13 @@ def test_replay_and_chat_do_not_echo_the_url_s_password(
 
 def test_certify_does_not_echo_the_url_s_password(workdir: Path) -> None:
     # Refused: http:// without --allow-local
-    code, out, err = run("", "certify", f"http://ann:{SECRET}@127.0.0.1:8000/")
+    code, out, err = run("certify", f"http://ann:{SECRET}@127.0.0.1:8000/", stdin="")
     assert code == 2, (out, err)
     assert "http://ann:***@127.0.0.1:8000/: Alexa only calls https://" in err, err
     assert SECRET not in out + err
     # Not reached: said in the report
     url = f"http://ann:{SECRET}@127.0.0.1:{closed_port()}/"
-    code, out, err = run("", "certify", url, "--allow-local", "--skill-id", SKILL_ID)
+    code, out, err = run("certify", url, "--allow-local", "--skill-id", SKILL_ID, stdin="")
     assert code != 0, (out, err)
     assert "cannot reach http://ann:***@127.0.0.1:" in out, out
     assert SECRET not in out + err

@@ -24,6 +24,7 @@ from alexaskill.interaction import (
 from alexaskill.locales import ALEXA_LOCALES, PerLocale
 from alexaskill.testing import TestClient
 
+from .cli_run import run
 from .skill_modules import TWO_LOCALES
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
@@ -305,10 +306,6 @@ def test_model_command_one_locale_or_all(tmp_path: Path, monkeypatch: pytest.Mon
     module = tmp_path / "twolocales.py"
     module.write_text(TWO_LOCALES)
     monkeypatch.chdir(tmp_path)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        return main(list(argv), stdout=out, stderr=err), out.getvalue(), err.getvalue()
 
     code, out, err = run(
         "model", "twolocales.py:skill", "--locale", "de-DE", "--invocation", "wetter helfer"
