@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from alexaskill.models import Envelope, decode_envelope
+from alexaskill.testing import DEFAULT_SKILL_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
-SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+SKILL_ID = DEFAULT_SKILL_ID
 USER = "amzn1.ask.account.TESTUSER"
 DEVICE = "amzn1.ask.device.TESTDEVICE"
 

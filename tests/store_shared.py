@@ -28,9 +28,10 @@ from alexaskill.store import (
     Store,
     attributes_service,
 )
+from alexaskill.testing import DEFAULT_SKILL_ID
 
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
-SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+SKILL_ID = DEFAULT_SKILL_ID
 
 
 def _event(name: str = "IntentRequest.GetWeather.json") -> dict[str, Any]:

@@ -22,11 +22,11 @@ from alexaskill.aws_lambda import decode_event, handler
 from alexaskill.exceptions import MalformedRequestError, SkillIdError
 from alexaskill.responses import Response
 from alexaskill.store import Attributes, MemoryStore, attributes_service
-from alexaskill.testing import FakeAlexaApi, RequestFactory
+from alexaskill.testing import DEFAULT_SKILL_ID, FakeAlexaApi, RequestFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
-SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+SKILL_ID = DEFAULT_SKILL_ID
 
 
 def event(name: str) -> dict[str, Any]:

@@ -11,9 +11,9 @@ from typing import Any
 from alexaskill import Skill, speak
 from alexaskill.aws_lambda import _plans, handler
 from alexaskill.responses import Response
-from alexaskill.testing import RequestFactory
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
-SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+SKILL_ID = DEFAULT_SKILL_ID
 
 
 class Unhashable(Skill):

@@ -29,9 +29,9 @@ from alexaskill import (
 )
 from alexaskill.dispatch import Call, Registry
 from alexaskill.models import decode_envelope
-from alexaskill.testing import RequestFactory
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
-SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+SKILL_ID = DEFAULT_SKILL_ID
 factory = RequestFactory(skill_id=SKILL_ID)
 
 

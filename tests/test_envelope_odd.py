@@ -18,9 +18,9 @@ import msgspec
 
 from alexaskill import Response, Skill, speak
 from alexaskill.models import GenericRequest, Request, decode_envelope
-from alexaskill.testing import TestClient
+from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
-SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+SKILL_ID: Final = DEFAULT_SKILL_ID
 NOW: Final = datetime.datetime(2026, 11, 26, 12, 0, 10, tzinfo=datetime.UTC)
 FIXTURES: Final = Path(__file__).parent / "fixtures" / "requests"
 

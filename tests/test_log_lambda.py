@@ -33,12 +33,13 @@ from alexaskill.log_lambda import LambdaTextFormatter, on_lambda
 from alexaskill.logs import configure_logging
 from alexaskill.responses import Response
 from alexaskill.settings import configure_logging_if_unset, settings_from_env
+from alexaskill.testing import DEFAULT_SKILL_ID
 
 from . import lambda_runtime
 from .lambda_runtime import LAMBDA_ENVIRON, Runtime, stream_events
 
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
-SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+SKILL_ID = DEFAULT_SKILL_ID
 USER_ID = (
     "amzn1.ask.account.AHQ6MJ7NQXDZUAJ3F2HOYKQZWGEV4XCN5QJSB7D2L7RHLVXO6PHMD3NAIKZS4WTEFBOQLJCDZ7"
     "YFUPG3RH5EIXQ2TMXVOKN6WBASZ4L3TDGMYQ7EKPXHRVBJNU2OCWFAZSI5DLY"

@@ -44,9 +44,10 @@ from alexaskill.models import (
     decode_envelope,
     request_class,
 )
+from alexaskill.testing import DEFAULT_SKILL_ID
 
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
-SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+SKILL_ID = DEFAULT_SKILL_ID
 ENDPOINT = "https://api.amazonalexa.com"
 TRACK = "episode-0042"
 CIC_TOKEN = "1234abcd-40bb-11e9-9527-6b98b093d166"

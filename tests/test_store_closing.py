@@ -19,9 +19,9 @@ from alexaskill.store import (
     closing,
     open_store,
 )
-from alexaskill.testing import TestClient
+from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
-SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+SKILL_ID = DEFAULT_SKILL_ID
 
 
 def test_close_within_names_the_bound_it_was_given(caplog: pytest.LogCaptureFixture) -> None:

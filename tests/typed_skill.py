@@ -25,8 +25,9 @@ from alexaskill.models import (
     User,
 )
 from alexaskill.slots import AlexaDate, AlexaDuration, AlexaTime
+from alexaskill.testing import DEFAULT_SKILL_ID
 
-SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+SKILL_ID: Final = DEFAULT_SKILL_ID
 
 
 class Color(enum.Enum):
