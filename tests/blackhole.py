@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import threading
 from collections.abc import Iterator
 
 import pytest
+
+from .port_server import serving_port
 
 
 @contextlib.contextmanager
@@ -46,30 +47,10 @@ def unconnectable_port() -> Iterator[int]:
 @contextlib.contextmanager
 def closing_port() -> Iterator[int]:
     """A port on 127.0.0.1 whose server reads each request and closes without an answer."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    server.settimeout(0.1)  # so that the thread sees the stop
-    stop = threading.Event()
 
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with connection:
-                connection.settimeout(2)
-                with contextlib.suppress(OSError):
-                    connection.recv(65536)
+    def close_unanswered(connection: socket.socket) -> None:
+        connection.settimeout(2)
+        connection.recv(65536)
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield int(server.getsockname()[1])
-    finally:
-        stop.set()
-        thread.join(5)
-        server.close()
+    with serving_port(close_unanswered) as port:
+        yield port

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import threading
 from collections.abc import Iterator
+
+from .port_server import serving_port
 
 
 def _read_request(connection: socket.socket) -> None:
@@ -35,30 +36,11 @@ def _read_request(connection: socket.socket) -> None:
 def canned_answer_port(answer: bytes) -> Iterator[int]:
     """A port whose server reads each request, sends ``answer`` (a whole HTTP response, or
     anything) and closes the connection."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    server.settimeout(0.1)  # so that the thread sees the stop
-    stop = threading.Event()
 
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with connection, contextlib.suppress(OSError):
-                connection.settimeout(30)
-                _read_request(connection)
-                connection.sendall(answer)
+    def answer_it(connection: socket.socket) -> None:
+        connection.settimeout(30)
+        _read_request(connection)
+        connection.sendall(answer)
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield int(server.getsockname()[1])
-    finally:
-        stop.set()
-        thread.join(5)
-        server.close()
+    with serving_port(answer_it) as port:
+        yield port
