@@ -44,10 +44,9 @@ def test_utterances_from_the_command_line_with_a_hand_written_model() -> None:
     )
     assert (code, err) == (0, "")
     order, launch, end = lines(out)
-    assert order == {
-        "utterance": "I'd like a big pizza for noon",
-        "request": order["request"],
-    }
+    assert order["utterance"] == "I'd like a big pizza for noon"
+    assert (order["kind"], order["intent"], order["fallback"]) == ("intent", "OrderPizza", False)
+    assert "explanation" not in order  # (only with --explain)
     request = order["request"]
     assert isinstance(request, dict)
     assert request["type"] == "IntentRequest"
@@ -64,11 +63,10 @@ def test_utterances_from_the_command_line_with_a_hand_written_model() -> None:
         "values": [{"value": {"name": "large", "id": "LARGE"}}],
     }
     assert slots["toppings"] == {"name": "toppings", "confirmationStatus": "NONE"}
-    assert launch == {"utterance": "open pizza palace", "request": {"type": "LaunchRequest"}}
-    assert end == {
-        "utterance": "exit",
-        "request": {"type": "SessionEndedRequest", "reason": "USER_INITIATED"},
-    }
+    assert (launch["utterance"], launch["kind"]) == ("open pizza palace", "launch")
+    assert launch["request"] == {"type": "LaunchRequest"}
+    assert (end["utterance"], end["kind"]) == ("exit", "end")
+    assert end["request"] == {"type": "SessionEndedRequest", "reason": "USER_INITIATED"}
 
 
 def test_one_utterance_per_line_of_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -368,3 +366,33 @@ def test_a_model_read_from_a_pipe_is_understood(tmp_path: Path) -> None:
         os.close(reading)
     assert code == 0, err
     assert lines(out)[0]["request"]["intent"]["name"] == "AMAZON.HelpIntent"  # type: ignore[index]
+
+
+def test_each_line_carries_the_fields_of_understanding_to_json() -> None:
+    # The command wrote its own record, {"utterance", "request"} (and "explanation" with
+    # --explain), so a tool reading it never saw what `Understanding.to_json()` carries: how
+    # loose the match was ("score"), whether the closest intent stood in for the fallback,
+    # the slots' readings, the notes. Each line is now to_json()'s object, "explanation" only
+    # with --explain, as before.
+    from alexaskill.understanding import Understander, load_model
+
+    understander = Understander(load_model(MODEL_FILE))
+    said = ["track my order", "please track my order now", "I'd like a big pizza for noon"]
+    now = dt.datetime(2026, 11, 29, 12, 0)
+    expected = [json.loads(json.dumps(understander.understand(s, now=now).to_json())) for s in said]
+    argv = ("understand", "--model", MODEL_FILE, "--now", "2026-11-29T12:00")
+    code, out, err = run(*argv, "--explain", *said)
+    assert (code, err) == (0, "")
+    assert lines(out) == expected
+    exact, loose, order = lines(out)
+    assert exact["score"] == expected[0]["score"]
+    # The text a person reads says the score of a match that is not exact, as explain() does.
+    assert f"(loose match, score {loose['score']:.2f})" in str(loose["explanation"])
+    assert '"track my order" (exact)' in str(exact["explanation"])
+    slots = order["slots"]
+    assert isinstance(slots, list)
+    assert [slot["name"] for slot in slots] == ["size", "time"]
+    # Without --explain: the same fields, but for the explanation (the option's one addition).
+    code, out, _ = run(*argv, *said)
+    assert code == 0
+    assert lines(out) == [{k: v for k, v in e.items() if k != "explanation"} for e in expected]

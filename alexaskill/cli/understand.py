@@ -91,9 +91,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # What "today" means to Alexa: the date on the device's clock, at --now or else at the
         # time the utterance is read (as `chat` reads it).
         understood = understander.understand(utterance, now=_user_time(args, given))
-        record: dict[str, object] = {"utterance": utterance, "request": understood.request}
-        if args.explain:
-            record["explanation"] = understood.explain()
+        # What the simulator and tools get (one layout, to_json()'s), the explanation only with
+        # --explain, as it has always been
+        record = understood.to_json()
+        if not args.explain:
+            del record["explanation"]
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
     return 0
@@ -107,9 +109,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=help_text(
             "Understand each UTTERANCE (or each line of standard input) as Alexa would with "
             "the interaction model MODEL, and print one JSON object per utterance and line: "
-            '{"utterance": ..., "request": ...}, where request is the request object Alexa '
-            "would send (LaunchRequest, IntentRequest with its slots and entity resolution, "
-            "SessionEndedRequest).",
+            '{"utterance": ..., "request": ..., "kind": ..., "intent": ..., "sample": ..., '
+            '"score": ..., ...}, where request is the request object Alexa would send '
+            "(LaunchRequest, IntentRequest with its slots and entity resolution, "
+            "SessionEndedRequest) and the other fields say how it was understood, as "
+            "Understanding.to_json() lays them out.",
         ),
         epilog=help_text(
             "MODEL is an ASK CLI model file (skill-package/interactionModels/custom/en-US.json) "
