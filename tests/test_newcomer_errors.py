@@ -287,6 +287,30 @@ def test_no_typo_is_guessed_between_built_in_intents_or_different_custom_ones(
     )
 
 
+@pytest.mark.parametrize("name", ["AMAZONStopIntent", "Amazon_StopIntent"])
+def test_a_custom_intent_named_like_a_built_in_one_is_not_taken_for_its_typo(
+    caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    # A custom intent (letters and underscores: Amazon's rule) spelt nearly as a built-in one
+    # with a handler would be told to take that handler's name, @skill.intent('AMAZONStopIntent')
+    # for the handler of AMAZON.StopIntent, which would leave "stop" without one. Built-in
+    # names are checked at registration; a custom name is compared with custom ones only.
+    skill = Skill(DEFAULT_SKILL_ID, store="memory://")
+
+    @skill.intent("AMAZON.StopIntent")
+    def stop() -> Response:
+        return speak("Goodbye.")
+
+    @skill.fallback
+    def fallback() -> Response:
+        return speak("Sorry, I can't help with that.")
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        assert client.intent(name).speech == "Sorry, I can't help with that."
+    said = [r.getMessage() for r in caplog.records if "of its own" in r.getMessage()]
+    assert said == []
+
+
 def test_no_built_in_intent_is_guessed_for_an_intent_without_a_handler(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
