@@ -185,6 +185,44 @@ def test_the_model_of_a_file(tmp_path: Path) -> None:
         assert result.request["intent"]["name"] == "TrackOrder"
 
 
+def test_words_no_sample_comes_near_send_nothing_without_a_fallback_intent() -> None:
+    # With a model that lacks AMAZON.FallbackIntent, words near no sample were sent as
+    # AMAZON.FallbackIntent and answered by the skill's fallback: a request Alexa never sends
+    # such a skill (it sends one of the model's intents, which one cannot be told here).
+    intents = [
+        {"name": "Track", "samples": ["track my parcel"]},
+        {"name": "Cancel", "samples": ["cancel my subscription"]},
+    ]
+    model = {
+        "interactionModel": {"languageModel": {"invocationName": "tracker", "intents": intents}}
+    }
+    skill = Skill(SKILL_ID)
+    answered: list[str] = []
+
+    @skill.launch
+    def launch() -> Any:
+        return ask("Track or cancel?")
+
+    @skill.intent("Track")
+    def track() -> Any:
+        return ask("On its way. Anything else?")
+
+    @skill.fallback
+    def fallback() -> Any:
+        answered.append("fallback")
+        return ask("Sorry?")
+
+    with TestClient(skill, model=model) as client:
+        assert client.say("open tracker").status_code == 200
+        result = client.say("what is the capital of france")
+        assert (result.status_code, result.json, result.request) == (0, None, None)
+        assert result.understood is not None and result.understood.kind == "out of domain"
+        assert result.turn is not None
+        assert any("no sample comes near enough" in note for note in result.turn.notes)
+        assert client.say("track my parcel").speech == "On its way. Anything else?"
+    assert answered == []
+
+
 def test_requests_sent_without_say_keep_the_session(client: TestClient) -> None:
     launched = client.launch()
     assert launched.should_end_session is False

@@ -349,15 +349,33 @@ def test_a_loose_or_closest_match_shows_its_score_in_the_explanation_and_json() 
     }
 
 
-def test_without_a_fallback_intent_words_no_sample_shares_say_nothing_matched() -> None:
-    # No sample shares a word with the utterance, so there is no closest intent either: the
-    # fallback request goes out, and its one note says why (nothing matched, no fallback intent).
-    model = _tracker_model()
-    understood = Understander(model).understand("what is the capital of france", now=NOW)
-    assert (understood.intent, understood.fallback) == ("AMAZON.FallbackIntent", True)
-    note = "nothing matched, and the model has no AMAZON.FallbackIntent"
-    assert understood.notes == (note,)
-    assert f"note: {note}" in understood.explain()
+def test_without_a_fallback_intent_words_no_sample_comes_near_send_no_request() -> None:
+    # No sample shares a word with the utterance, so there is no closest intent either (the
+    # one case that reaches this: a model's intents with no samples, or only built-in ones,
+    # come to the same). The emulation sent AMAZON.FallbackIntent, which the model lacks: a
+    # request Alexa never sends this skill. Without it Alexa maps what is said to one of the
+    # model's intents (Amazon's FallbackIntent announcement, "out-of-domain requests"), and
+    # which one cannot be told from the samples: no request, and a note that says so.
+    understander = Understander(_tracker_model())
+    said = "what is the capital of france"
+    assert understander.matcher.closest(SpanCache(understander.tokens(said), NOW)) is None
+    understood = understander.understand(said, now=NOW)
+    assert (understood.request, understood.intent) == (None, None)
+    assert (understood.kind, understood.exact, understood.fallback) == (
+        "out of domain",
+        False,
+        True,
+    )
+    assert understood.notes == (
+        "nothing matched and the model has no AMAZON.FallbackIntent: Alexa would send one of "
+        "its intents, and no sample comes near enough to tell which, so nothing is sent; with "
+        "AMAZON.FallbackIntent in the model, Alexa sends that",
+    )
+    assert understood.explain().splitlines() == [
+        "no request: which of the model's intents Alexa would send cannot be told",
+        f"  note: {understood.notes[0]}",
+    ]
+    assert understood.to_json()["request"] is None
 
 
 def test_fallback_sensitivity_asks_loose_matches_for_more() -> None:

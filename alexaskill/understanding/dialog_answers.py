@@ -143,7 +143,8 @@ class DialogAnswers(DialogManager):
         if answer is None:
             return None
         other = self.understander.understand(text, now=now)
-        if other.kind != "intent" or (
+        # (an utterance no intent comes near, "out of domain", is no other request either)
+        if other.kind not in ("intent", "out of domain") or (
             other.intent != dialog.name and other.exact and other.score > answer.score
         ):
             return None

@@ -56,11 +56,13 @@ class Understanding:
 
     utterance: str
     #: The ``request`` object ({"type": ...} and its fields, without id, timestamp and
-    #: locale), or None when there was nothing to understand (an empty utterance).
+    #: locale), or None when nothing is sent (`kind` says why: "empty", "too long", "answer",
+    #: "out of domain").
     request: dict[str, Any] | None
     #: "launch", "intent", "end" (SessionEndedRequest), "answer" (a yes or no that answers a
-    #: dialog's confirmation: no request of its own), "empty" or "too long" (over `MAX_WORDS`
-    #: words: nothing sent).
+    #: dialog's confirmation: no request of its own), "empty", "too long" (over `MAX_WORDS`
+    #: words: nothing sent) or "out of domain" (no sample near, no AMAZON.FallbackIntent: Alexa
+    #: sends one of the model's intents, which one cannot be told, so nothing is sent).
     kind: str
     intent: str | None = None
     #: The sample utterance that matched, as the model writes it.
@@ -68,7 +70,7 @@ class Understanding:
     slots: tuple[SlotReading, ...] = ()
     #: Every word matched the sample (no word added, left out or ignored).
     exact: bool = True
-    #: No sample was close enough: AMAZON.FallbackIntent (or the closest intent).
+    #: No sample was close enough: AMAZON.FallbackIntent (or the closest intent, or no request).
     fallback: bool = False
     #: The skill was addressed by name ("open ...", "ask ... to ..."): a new session starts.
     new_session: bool = False
@@ -82,7 +84,10 @@ class Understanding:
     def explain(self) -> str:
         """A few lines saying what was understood and from which words."""
         if self.request is None and self.kind != "answer":
-            return "\n".join(["nothing to understand", *(f"  note: {n}" for n in self.notes)])
+            head = "nothing to understand"
+            if self.kind == "out of domain":
+                head = "no request: which of the model's intents Alexa would send cannot be told"
+            return "\n".join([head, *(f"  note: {n}" for n in self.notes)])
         head = str(self.request["type"]) if self.request is not None else "an answer:"
         if self.intent:
             head += f" {self.intent}"

@@ -12,7 +12,9 @@ The steps, as Amazon's "Understand How Users Invoke Custom Skills" describes inv
    slots alone needs a connector to end the name ("ask corner cafe for a chai").
 4. Anything else is matched against the samples of every intent in the model (the built-in
    intents also with their common phrasings): exactly first, then ignoring filler words, then
-   loosely. Nothing close enough gives AMAZON.FallbackIntent when the model has it.
+   loosely. Nothing close enough gives AMAZON.FallbackIntent when the model has it, else the
+   closest intent; with no intent near at all, no request ("out of domain": which of its
+   intents Alexa would send cannot be told).
 
 The result, an `Understanding`, holds the ``request`` object and explains itself: which sample
 matched, which words filled which slot, what each slot's value became.
@@ -348,13 +350,22 @@ class Understander:
                     "Alexa sends the closest intent",
                 ),
             )
-        return self._fallback_intent(
-            text, (*notes, "nothing matched, and the model has no AMAZON.FallbackIntent")
+        # No sample comes near (none shares a word). Alexa "will try to match all customer
+        # utterances to one of the skill's intents" (Amazon's post introducing the intent,
+        # https://developer.amazon.com/en-US/blogs/alexa/alexa-skills-kit/2018/07/use-the-new-fallback-intent-to-respond-gracefully-to-unexpected-customer-requests),
+        # and which one no sample tells. Neither a made-up choice nor AMAZON.FallbackIntent,
+        # which the model lacks: no request, and why.
+        note = (
+            "nothing matched and the model has no AMAZON.FallbackIntent: Alexa would send one of "
+            "its intents, and no sample comes near enough to tell which, so nothing is sent; "
+            "with AMAZON.FallbackIntent in the model, Alexa sends that"
         )
+        said = (*notes, note)
+        return Understanding(text, None, "out of domain", exact=False, fallback=True, notes=said)
 
     def _fallback_intent(self, text: str, notes: tuple[str, ...]) -> Understanding:
-        """AMAZON.FallbackIntent's request for ``text``, no reading found (``notes`` say why),
-        whether or not the model has that intent."""
+        """AMAZON.FallbackIntent's request for ``text`` (the model has it), no reading found
+        (``notes`` say why)."""
         return Understanding(
             text,
             self.intent_request(FALLBACK, {}),
