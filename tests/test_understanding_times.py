@@ -291,6 +291,27 @@ def test_pm_said_once_is_no_earlier_hours_it_would_put_after_the_last(
     assert values("11 and 11:30 pm", "AMAZON.TIME") == ["23:00", "23:30"]
 
 
+@pytest.mark.parametrize(
+    ("said", "listed"),
+    [
+        ("seven or eight in the afternoon", None),
+        ("ten to eight or eight in the afternoon", None),
+        ("nine or ten in the morning", ["09:00", "10:00"]),
+        ("one or two at night", ["01:00", "02:00"]),
+        ("seven or eight", ["07:00", "08:00"]),
+    ],
+)
+def test_a_list_of_times_leaving_out_the_part_of_the_day_said_after_it_is_no_reading(
+    said: str, listed: list[str] | None
+) -> None:
+    # "seven or eight in the afternoon" filled a multiple-value AMAZON.TIME slot with 07:00
+    # and 08:00: no list reads "in the afternoon" (seven is in no afternoon), and a loose
+    # reading left those words out, keeping the hours as said, in the morning. A part of the
+    # day left out beside a list is weighed as beside one time ("11 in the afternoon" is no
+    # 11:00): the list's time next to it must be in it.
+    assert values(said, "AMAZON.TIME") == listed
+
+
 def test_a_part_of_the_day_said_once_after_two_slots_puts_neither_out_of_it() -> None:
     # "between eleven and twelve in the afternoon" read the start as 11:00, as said: the
     # afternoon said once is the start's too, and eleven is in no afternoon.

@@ -281,16 +281,22 @@ def part_left_out(
     word next to it), the words of another time the first is not in is none: a part of the day
     beside a clock time ("at night" of "12 pm at night", 12:00: noon, at night; "3 pm at
     night"), or a clock time beside a part of the day ("noon" of "noon at night" read by
-    "{date} at {time}", NI). Said twice, the same time is read ("5 pm this evening" is 17:00)."""
+    "{date} at {time}", NI), a list's time as one ("seven or eight in the afternoon"). Said
+    twice, the same time is read ("5 pm this evening" is 17:00)."""
     parse = language.slot_parser("AMAZON.TIME")
     numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
     if parse is None:
         return None
     for name, fill, start, end in fills:
-        if kinds[name].name != "AMAZON.TIME" or fill.kind != "typed" or not fill.value:
+        if kinds[name].name != "AMAZON.TIME":
             continue
-        clock = fill.value[:1].isdigit()
         for step, first in ((-1, start - 1), (1, end)):
+            # A list's time beside the words: its first before it, its last after it ("in the
+            # afternoon" of "seven or eight in the afternoon", 07:00 and 08:00)
+            edge = (fill.parts[0] if step < 0 else fill.parts[-1]) if fill.parts else fill
+            if edge.kind != "typed" or not edge.value:
+                continue
+            clock = edge.value[:1].isdigit()
             grammar = first + step in extra and spans.words[first] in language.function_words
             if first not in extra and grammar:
                 first += step  # past the sample's "at" of "{date} at {time}": "noon at night"
@@ -302,14 +308,14 @@ def part_left_out(
                 read = parse(words, spans.now)
                 if read is None or read[:1].isdigit() == clock:
                     continue
-                hour, part = (fill.value, read) if clock else (read, fill.value)
+                hour, part = (edge.value, read) if clock else (read, edge.value)
                 if _in_part(int(hour[:2]), part):
                     break
                 if not clock and size == 1 and not _named_time(words[0], read, numbers):
                     continue  # a lone "5" beside "tonight" may be another slot's number
                 said = surface([spans.tokens[at] for at in sorted(run[:size])])
                 value = surface(spans.tokens[start:end])
-                return f"{said!r} would be left out of the time {value!r} ({fill.value})"
+                return f"{said!r} would be left out of the time {value!r} ({edge.value})"
     return None
 
 
