@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from alexaskill.understanding import InteractionModel, Understander, Understanding
-from tests.understanding_shared import NOW, SKILL_ID, slot
+from tests.understanding_shared import NOW, SKILL_ID, slot, values
 
 
 def alarm_understander() -> Understander:
@@ -435,7 +435,7 @@ def test_a_time_said_with_a_nights_date_is_in_the_night(
         ("ten to one in the afternoon", "12:50"),
         ("ten to one at night", "00:50"),
         ("ten to one in the morning", "00:50"),
-        ("ten past one in the evening", "13:10"),
+        ("ten past one in the evening", None),  # 13:10 is in no evening (it starts at five)
         ("19:00 in the evening", "19:00"),
         ("4 at night", "04:00"),
     ],
@@ -569,4 +569,71 @@ def test_an_alarm_out_of_the_afternoon_it_is_said_in_is_no_reading(
     # "ten thirty this afternoon" filled time with 22:30, and "10 pm tomorrow afternoon" time
     # with 22:00 and date with tomorrow: a time out of the afternoon, as "1 pm tonight" is a
     # time out of the night (no reading).
+    alarm_reads(said, expected)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("one in the evening", None),
+        ("two in the evening", None),
+        ("four in the evening", None),
+        ("one thirty in the evening", None),
+        ("quarter past four this evening", None),
+        ("13:00 in the evening", None),
+        ("1 pm this evening", None),
+        ("4:30 pm this evening", None),
+        # Kept: from five to midnight is the evening (17:00 to 18:59 the afternoon's too).
+        ("five in the evening", "17:00"),
+        ("5 pm this evening", "17:00"),
+        ("six in the evening", "18:00"),
+        ("six in the afternoon", "18:00"),
+        ("half six in the evening", "18:30"),
+        ("seven in the evening", "19:00"),
+        ("19:00 in the evening", "19:00"),
+        ("eleven in the evening", "23:00"),
+    ],
+)
+def test_the_evening_starts_at_five(said: str, expected: str | None) -> None:
+    # The evening ran from 13:00, overlapping the afternoon (noon to seven) all its length:
+    # "one in the evening" was 13:00, "4:30 pm this evening" 16:30, hours nobody calls the
+    # evening. Duckling's English evening and night both start at six; the night here starts
+    # at five ("5 at night" is 17:00), and "five in the evening" is 17:00, so the evening
+    # starts with it. An hour said in it before five is no time, as "11 in the afternoon" is.
+    found = slot(said, "AMAZON.TIME")
+    assert (None if found is None else found["value"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "listed"),
+    [
+        ("one or two in the evening", None),
+        ("four and five in the evening", None),
+        ("five or six in the evening", ["17:00", "18:00"]),
+        ("six and seven this evening", ["18:00", "19:00"]),
+    ],
+)
+def test_a_list_of_hours_in_the_evening_starts_at_five(said: str, listed: list[str] | None) -> None:
+    # "one or two in the evening" was 13:00 and 14:00, the evening said once after the list
+    # read into each hour; one is in no evening, nor four, so the list is no reading.
+    assert values(said, "AMAZON.TIME") == listed
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("set an alarm for 1 pm tomorrow evening", None),
+        ("set an alarm for tomorrow evening at 1 pm", None),
+        ("set an alarm for 13:00 tomorrow evening", None),
+        ("set an alarm for friday evening at 2 pm", None),
+        ("set an alarm for 4:30 pm this evening", None),
+        ("set an alarm for 5 pm tomorrow evening", {"time": "17:00", "date": "2026-11-30"}),
+        ("set an alarm for friday evening at 6 pm", {"date": "2026-12-04", "time": "18:00"}),
+    ],
+)
+def test_an_alarm_out_of_the_evening_it_is_said_in_is_no_reading(
+    said: str, expected: dict[str, str] | None
+) -> None:
+    # "1 pm tomorrow evening" filled time with 13:00 and date with tomorrow: a date naming the
+    # evening was checked against the morning only, so any afternoon hour passed.
     alarm_reads(said, expected)

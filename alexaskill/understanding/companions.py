@@ -165,7 +165,8 @@ def part_of_day_clash(
     with a date naming the evening or the night ("12 pm tonight", "noon tomorrow evening"), or
     a time out of the night with a date naming the night ("1 pm tonight", "7 am tomorrow
     night": the night is five in the evening to five in the morning, as "5 at night" is 17:00),
-    or out of the afternoon with a date naming it ("10 pm tomorrow afternoon": it ends at seven)."""
+    or out of the afternoon or evening with a date naming it ("10 pm tomorrow afternoon": it
+    ends at seven; "1 pm tomorrow evening": it starts at five)."""
     times = [fill for fill in fills if kinds[fill[0]].name == "AMAZON.TIME"]
     dates = [fill for fill in fills if kinds[fill[0]].name == "AMAZON.DATE"]
     for _, time, start, end in times:
@@ -192,7 +193,8 @@ def part_of_day_clash(
             night = next((word for word in named if word in _NIGHTS), None)
             if clock and night is not None and not _in_part(hour, "NI"):
                 return f"{said!r} ({time.value}) said with {day!r} ({night}) is no time"
-            if clock and part == "the afternoon" and not _in_part(hour, "AF"):
+            within = {"the afternoon": "AF", "the evening": "EV"}.get(part or "")
+            if clock and within is not None and not _in_part(hour, within):
                 return f"{said!r} ({time.value}) said with {day!r} ({part}) is no time"
     return None
 
@@ -322,12 +324,12 @@ def part_left_out(
 def _in_part(hour: int, part: str) -> bool:
     """Whether an hour is in a part of the day (MO, AF, EV, NI) as a time said in it is read:
     the morning before noon, the afternoon from noon to seven (as the English clock.py's
-    `_PART_HOURS` says why), the evening after the noon hour, the night from five in the
+    `_PART_HOURS` says why), the evening from five to midnight, the night from five in the
     evening to five in the morning ("5 at night" is 17:00, "4" 04:00)."""
     if part == "MO":
         return hour < 12
     if part == "AF":
         return 12 <= hour < 19
     if part == "EV":
-        return hour >= 13
+        return hour >= 17
     return part != "NI" or hour >= 17 or hour < 5

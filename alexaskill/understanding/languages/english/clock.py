@@ -5,8 +5,9 @@ Amazon's slot type reference ("AMAZON.TIME"): "14:30"; the parts of the day "MO"
 "03:30"); "noon" is "12:00", "midnight" "00:00" (and "midnight at night"); an hour 24 typed
 or said ("24:30", "twenty four hundred") is no time, nor is a time out of the part of the day
 it is said in: twelve in the evening (noon is in the afternoon, midnight at night), "noon at
-night", "ten to one in the evening" (12:50), "13:00 at night", "11 in the afternoon" (the
-afternoon ends at seven), nor minutes to twelve said with "am", "pm" or "in the afternoon"
+night", "ten to one in the evening" (12:50), "one in the evening" (the evening starts at
+five), "13:00 at night", "11 in the afternoon" (the afternoon ends at seven), nor minutes to
+twelve said with "am", "pm" or "in the afternoon"
 ("ten to twelve pm" is 11:50 or 23:50 alike). British "half five" is half past five (05:30),
 American "quarter of seven" a quarter to seven (06:45), "oh nine oh five" on the
 twenty-four-hour clock 09:05. A time typed with a dot, "7.30", is 7:30.
@@ -95,13 +96,16 @@ def _hour(words: Sequence[str]) -> int | None:
 #: The hours of the parts of the day a time is said in: the morning before noon, the afternoon
 #: from noon to seven (Amazon's slot type reference names the afternoon, AF, but gives it no
 #: hours; seven is where Duckling's English afternoon ends, and "11 in the afternoon" is no
-#: 23:00), the evening after the noon hour (noon is in no evening, and midnight, "12 at
-#: night", no more), the night from five in the evening ("5 at night" is 17:00) to five in the
-#: morning ("4 at night" 04:00). companions.py's `_in_part` holds the same hours.
+#: 23:00), the evening and the night from five in the evening (Duckling starts both at six;
+#: "5 at night" and "five in the evening" are 17:00, while "one in the evening" is no 13:00),
+#: the evening to midnight (which is in no evening, "12 at night"), the night to five in the
+#: morning ("4 at night" 04:00). From five to seven the afternoon and the evening read an hour
+#: alike ("six in the afternoon" and "six in the evening" are 18:00). companions.py's
+#: `_in_part` holds the same hours.
 _PART_HOURS: Final = {
     "morning": range(12),
     "afternoon": range(12, 19),
-    "evening": range(13, 24),
+    "evening": range(17, 24),
     "night": (*range(17, 24), *range(5)),
 }
 
