@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
+import socket
+import threading
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -19,7 +22,7 @@ from alexaskill.verify.fetch import download_chain
 from alexaskill.verify.progress import _traces
 
 from .test_verify_fetch import _SilentProxy
-from .verify_shared import BODY, NOW, run
+from .verify_shared import BODY, NOW, refusal_from_local, run
 
 URL: Final = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
 
@@ -257,9 +260,9 @@ def test_an_https_proxy_whose_tls_gets_no_answer_is_not_said_to_have_opened_a_tu
     # An https:// proxy (HTTPS_PROXY=https://...) is spoken to over TLS before its CONNECT: a
     # proxy that took the connection and never answered the handshake was logged as one that
     # "opened its tunnel to s3.amazonaws.com:443" and passed the server's handshake on to no
-    # answer, though no CONNECT had been sent. (Through download_chain, httpx's own timeout:
-    # the Verifier's, a cancellation of the handshake, left its socket unclosed, a
-    # ResourceWarning in whichever test came next.)
+    # answer, though no CONNECT had been sent. (Through download_chain, httpx's own timeout;
+    # the Verifier's, which cancels the handshake, is
+    # test_a_tls_handshake_the_time_limit_ends_has_its_socket_closed's.)
     async def scenario() -> CertificateError:
         proxy = f"https://127.0.0.1:{stuck.port}"
         async with httpx.AsyncClient(proxy=proxy, trust_env=False) as client:
@@ -323,3 +326,86 @@ def test_a_stuck_proxy_on_a_kept_connection_is_still_not_said_to_be_the_server()
     )
     assert "not the server's: a slow or stuck proxy" in detail
     assert "the server was reached" not in detail and "None" not in detail
+
+
+class _HandshakeUnanswered:
+    """A server on 127.0.0.1 that takes one connection, reads its first bytes (a TLS
+    ClientHello) and never answers; ``closed`` is set once the client closes the connection."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(60)  # (a client that never comes ends the thread, not the run)
+        self.port: int = self.listener.getsockname()[1]
+        self.heard = b""
+        self.closed = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            connection, _ = self.listener.accept()
+            with connection:
+                connection.settimeout(60)
+                self.heard = connection.recv(4096)
+                try:
+                    while connection.recv(4096):  # (nothing more comes: a handshake unanswered)
+                        pass
+                except ConnectionResetError:  # (closed too, with a reset)
+                    pass
+                self.closed.set()
+
+    def __enter__(self) -> _HandshakeUnanswered:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.listener.close()
+        self.thread.join(60)
+
+
+async def _refusal_through_https_proxy(pki: TestPKI, port: int) -> CertificateError:
+    """The verifier's refusal of a chain downloaded through an https:// proxy at ``port``."""
+    proxy = f"https://127.0.0.1:{port}"
+    async with httpx.AsyncClient(proxy=proxy, trust_env=False) as client:
+        checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=1)
+        with pytest.raises(CertificateError) as info:
+            await checker.verify(pki.sign(BODY), BODY)
+        return info.value
+
+
+@pytest.mark.parametrize("where", ["server", "https proxy"])
+def test_a_tls_handshake_the_time_limit_ends_has_its_socket_closed(
+    pki: TestPKI, where: str
+) -> None:
+    # The Verifier's time limit (download_timeout, Downloads' asyncio.timeout) cancels a
+    # download whose TLS handshake, with the certificate server or an https:// proxy, got no
+    # answer. httpcore (1.0.9) closes the connection when the handshake fails (an Exception) but
+    # not when it is cancelled: its socket stayed open until the garbage collector found it (a
+    # ResourceWarning in whichever test came next), one socket per stalled download. With the
+    # collector off, the server sees the client close its connection only if alexaskill does.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with _HandshakeUnanswered() as server:
+            if where == "server":
+                refused = run(refusal_from_local(pki, server.port, download_timeout=1))
+            else:
+                refused = run(_refusal_through_https_proxy(pki, server.port))
+            closed = server.closed.wait(30)
+    finally:
+        if collecting:
+            gc.enable()
+    assert server.heard.startswith(b"\x16\x03")  # (a TLS handshake's record: nothing further)
+    assert closed, "the download's socket was left open, to the garbage collector"
+    # What the log says of the stalled download stays as it was.
+    assert str(refused) == "certificate chain: download timed out"
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    assert "TimeoutError: no answer within 1 s" in detail  # (Downloads' limit, not httpx's)
+    if where == "server":
+        said = "the TCP connection was made, but its TLS handshake got no answer within 1 s"
+    else:
+        said = (
+            f"its TCP connection to the proxy at 127.0.0.1:{server.port} was made, but the TLS "
+            "handshake with the proxy got no answer within 1 s"
+        )
+    assert said in detail and detail.endswith("; it may pass")

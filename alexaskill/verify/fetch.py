@@ -258,7 +258,12 @@ async def read_chain(
         timeout=timeout,
         extensions={"trace": progress.trace},
     )
-    response = await client.send(request, stream=True, follow_redirects=False)
+    try:
+        response = await client.send(request, stream=True, follow_redirects=False)
+    except BaseException as exc:
+        if not isinstance(exc, Exception):  # (a cancellation: `Downloads`' time limit)
+            await progress.close_cancelled_handshake()
+        raise
     async with contextlib.aclosing(response):
         if response.status_code != 200:
             # 5xx and 429 may pass; 403 or 404 (S3's answers for a made-up URL) will not.
