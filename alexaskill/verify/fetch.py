@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Final
@@ -30,6 +31,7 @@ __all__ = [
     "download_chain",
     "fetched_chain",
     "is_async_client",
+    "load_async_backend",
     "read_chain",
     "type_name",
 ]
@@ -118,6 +120,20 @@ def is_async_client(client: object) -> bool:
     import httpx
 
     return isinstance(client, httpx.AsyncClient)
+
+
+@functools.cache
+def load_async_backend() -> None:
+    """Import what httpx's transport imports at its first request on an event loop: anyio's
+    backend for it (for asyncio: its sockets, its TLS streams), tens of ms, seconds on a loaded
+    machine. The verifier calls it before `Downloads`' time limit starts, which the first
+    download spent on it, the log blaming the pool (httpcore's pool imports it, before any
+    connection is traced). Once a process (cached); inside a running event loop."""
+    # (An anyio that changed fails here, or imports less: the first download imports the rest.)
+    with contextlib.suppress(Exception):
+        import anyio.streams.tls  # (httpcore's TLS, named: not left to what anyio imports)
+
+        anyio.get_current_task()  # (anyio imports its backend for the running loop)
 
 
 def type_name(value: object) -> str:

@@ -33,7 +33,13 @@ from .arguments import (
 from .arguments import _trust_announced as _trust_announced  # (its users import it from here)
 from .arguments import _utcnow as _utcnow  # (the tests name the default clock here)
 from .chain import VerifiedChain, _certifi_roots, load_chain, validate_chain
-from .fetch import call_fetch_chain, download_chain, is_async_client, type_name
+from .fetch import (
+    call_fetch_chain,
+    download_chain,
+    is_async_client,
+    load_async_backend,
+    type_name,
+)
 from .progress import Progress
 from .signature import _SHA1, _SHA256, _check_length, _decode_signature, _verify_signature
 from .timestamp import (
@@ -413,16 +419,18 @@ class Verifier:
     async def _load(self, url: str, now: datetime) -> VerifiedChain:
         # How far the download got, for the log when `Downloads`' time limit ends it.
         progress = Progress()
+        # Ready before that limit starts: its seconds are the network's (`_http_client`).
+        client = None if self._fetch_chain is not None else self._http_client()
         return await self._downloads.get(
             url,
-            lambda: self._fetch_and_validate(url, now, progress),
+            lambda: self._fetch_and_validate(url, now, progress, client),
             timed_out=lambda seconds: progress.timed_out(url, seconds),
         )
 
     async def _fetch_and_validate(
-        self, url: str, now: datetime, progress: Progress
+        self, url: str, now: datetime, progress: Progress, client: httpx.AsyncClient | None
     ) -> VerifiedChain:
-        pem = await self._download(url, progress)
+        pem = await self._download(url, progress, client)
         chain = validate_chain(load_chain(pem), self._trust_store(), now)
         cache = self._cache
         # Another thread's event loop may evict entries between any two of these steps (one
@@ -446,14 +454,11 @@ class Verifier:
                 raise CertificateError("certificate chain: no usable trusted roots") from exc
         return store
 
-    async def _download(self, url: str, progress: Progress) -> bytes:
-        # A ``fetch_chain`` of the caller's changes where the chain comes from, not whom it must
-        # lead to: what it returns is validated against the trusted roots as a download is
-        # (`_fetch_and_validate`), so it needs no warning of its own.
-        # Whatever goes wrong while fetching is the sender's problem (a 400), never a 500. The
-        # time limit is `Downloads`', around this call and the wait for a slot before it.
-        if self._fetch_chain is not None:
-            return await call_fetch_chain(self._fetch_chain, url, self.max_chain_size)
+    def _http_client(self) -> httpx.AsyncClient:
+        """The client a download goes through, ready: made now if it is this verifier's own,
+        and the modules httpx's transport imports at its first request imported
+        (`load_async_backend`). Called before `Downloads`' time limit starts, which the first
+        download spent on them (seconds on a loaded machine, the log blaming the pool)."""
         import httpx
 
         client = self._client
@@ -477,6 +482,21 @@ class Verifier:
                     limits=httpx.Limits(max_keepalive_connections=0),
                 )
                 self._own_loop = loop
+        load_async_backend()
+        return client
+
+    async def _download(
+        self, url: str, progress: Progress, client: httpx.AsyncClient | None
+    ) -> bytes:
+        # A ``fetch_chain`` of the caller's changes where the chain comes from, not whom it must
+        # lead to: what it returns is validated against the trusted roots as a download is
+        # (`_fetch_and_validate`), so it needs no warning of its own.
+        # Whatever goes wrong while fetching is the sender's problem (a 400), never a 500. The
+        # time limit is `Downloads`', around this call and the wait for a slot before it.
+        if self._fetch_chain is not None:
+            return await call_fetch_chain(self._fetch_chain, url, self.max_chain_size)
+        if client is None:  # (`_load` readies one unless fetch_chain is set)
+            client = self._http_client()
         return await download_chain(
             client, url, timeout=self.download_timeout, limit=self.max_chain_size, progress=progress
         )
