@@ -183,6 +183,10 @@ class Serving(DeadlineAnswering):
             from .verify import Verifier
 
             self.verifier = Verifier()
+        if self.verifier is not None:
+            # Its roots read now (the certifi bundle): one that cannot be stops the start in one
+            # line naming the file, not each request (`alexaskill.verify.trust`).
+            self.verifier.load_trusted_roots()
         if self.verify is False:
             security_logger.warning(
                 "request verification is OFF (Skill(verify=False)) for %s: anyone can call it. "

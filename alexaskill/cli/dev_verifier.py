@@ -43,6 +43,13 @@ class DevVerifier(Verifier):
         else:
             await super().verify(headers, body)
 
+    def load_trusted_roots(self) -> None:
+        """Those of the verifier Amazon's requests go to (the skill's own, else this one)."""
+        if self.amazon is not None:
+            self.amazon.load_trusted_roots()
+        else:
+            super().load_trusted_roots()
+
     def use_http_client(self, client: httpx.AsyncClient | None) -> None:
         """Download Amazon's chains through ``client``."""
         super().use_http_client(client)

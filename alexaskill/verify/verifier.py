@@ -32,7 +32,7 @@ from .arguments import (
 )
 from .arguments import _trust_announced as _trust_announced  # (its users import it from here)
 from .arguments import _utcnow as _utcnow  # (the tests name the default clock here)
-from .chain import VerifiedChain, _certifi_roots, load_chain, validate_chain
+from .chain import VerifiedChain, load_chain, validate_chain
 from .fetch import (
     call_fetch_chain,
     download_chain,
@@ -48,6 +48,7 @@ from .timestamp import (
     _check_timestamp,
     _tolerance,
 )
+from .trust import refusal, trust_store
 from .urls import check_cert_url
 
 if TYPE_CHECKING:
@@ -229,6 +230,7 @@ class Verifier:
             raise _ArgumentError(str(exc)) from None
         self._roots = roots
         self._store: verification.Store | None = None
+        self._store_failures_said: dict[str, list[float]] = {}  # (`refusal`'s)
         self._fetch_chain = fetch_chain
         self._now = clock
         self._limit = timedelta(seconds=tolerance)
@@ -384,6 +386,13 @@ class Verifier:
             raise ConfigurationError("Verifier(now=...) must return an aware datetime")
         return now
 
+    def load_trusted_roots(self) -> None:
+        """Build the trust store now, not at the first download: the certifi bundle is read
+        (unless ``trusted_roots`` were given), and one that cannot be is a `ConfigurationError`
+        naming the file and the fix. The app calls it as it starts."""
+        if self._store is None:
+            self._store = trust_store(self._roots)
+
     def use_http_client(self, client: httpx.AsyncClient | None) -> None:
         """Download through ``client`` from now on, unless this verifier was made with its own
         ``http_client`` (the app lends the one its lifespan owns; None takes it back)."""
@@ -430,8 +439,9 @@ class Verifier:
     async def _fetch_and_validate(
         self, url: str, now: datetime, progress: Progress, client: httpx.AsyncClient | None
     ) -> VerifiedChain:
+        store = self._trust_store()  # (first: nothing downloaded that cannot be checked)
         pem = await self._download(url, progress, client)
-        chain = validate_chain(load_chain(pem), self._trust_store(), now)
+        chain = validate_chain(load_chain(pem), store, now)
         cache = self._cache
         # Another thread's event loop may evict entries between any two of these steps (one
         # verifier serving two loops): an entry gone meanwhile is no error, only not cached.
@@ -446,12 +456,11 @@ class Verifier:
 
     def _trust_store(self) -> verification.Store:
         store = self._store
-        if store is None:
-            roots = self._roots if self._roots is not None else _certifi_roots()
+        if store is None:  # (not loaded at the start: a verifier made since, or of one's own)
             try:
-                store = self._store = verification.Store(list(roots))
-            except (TypeError, ValueError) as exc:
-                raise CertificateError("certificate chain: no usable trusted roots") from exc
+                store = self._store = trust_store(self._roots)
+            except ConfigurationError as exc:
+                raise refusal(self._store_failures_said, exc) from exc
         return store
 
     def _http_client(self) -> httpx.AsyncClient:

@@ -1,0 +1,76 @@
+"""The trust store chains are validated against: the certifi bundle's roots (or the verifier's
+own), built once, when the skill starts; a bundle that cannot be read said there, in one line.
+
+Without it the bundle was read at the first download: a missing or unreadable file was an
+``OSError`` out of every request (HTTP 500, a traceback each). Now the app's start reads it
+(`Verifier.load_trusted_roots`) and stops with a `ConfigurationError` naming the file and the
+fix. A verifier that meets it only at a request (one made after the start, or used in a server
+of one's own) refuses the request as one it cannot check, HTTP 400, and says why at ERROR once
+in ten seconds (`alexaskill.log_repeats.due`), with how many were refused since.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from typing import Final
+
+from cryptography import x509
+from cryptography.x509 import verification
+
+from ..exceptions import CertificateError, ConfigurationError
+from ..log_repeats import due
+from .chain import _certifi_roots
+
+__all__ = ["NO_ROOTS", "certifi_roots", "refusal", "trust_store"]
+
+logger = logging.getLogger("alexaskill.verify")
+
+#: The reason given to a request refused for want of a trust store (the log says the rest).
+NO_ROOTS: Final = "certificate chain: no usable trusted roots (the server's log says why)"
+
+#: What to do about a certifi bundle that cannot be used.
+_FIX: Final = (
+    "reinstall it (pip install --force-reinstall certifi), or give the roots a chain must lead "
+    "to yourself: Verifier(trusted_roots=[...])"
+)
+
+
+def _unusable(path: str, why: str) -> ConfigurationError:
+    return ConfigurationError(
+        f"the certifi CA bundle {path} {why}: request verification needs its roots (Amazon's "
+        f"CA among them) to trust Alexa's signing certificate; {_FIX}"
+    )
+
+
+def certifi_roots() -> tuple[x509.Certificate, ...]:
+    """The certifi bundle's roots (read once a process), or `ConfigurationError` naming the
+    file and the fix when it cannot be read."""
+    import certifi
+
+    try:
+        return _certifi_roots()
+    except OSError as exc:  # (not cached: a bundle put right is read at the next start)
+        raise _unusable(certifi.where(), f"cannot be read ({exc.strerror or exc})") from exc
+
+
+def trust_store(roots: Sequence[x509.Certificate] | None) -> verification.Store:
+    """The store of ``roots``, or of the certifi bundle's when None (`certifi_roots`)."""
+    certificates = list(certifi_roots() if roots is None else roots)
+    try:
+        return verification.Store(certificates)
+    except (TypeError, ValueError) as exc:
+        raise CertificateError("certificate chain: no usable trusted roots") from exc
+
+
+def refusal(said: dict[str, list[float]], exc: ConfigurationError) -> CertificateError:
+    """The refusal of a request whose chain there is no store to check against (``exc`` says
+    why), said at ERROR unless it was less than ten seconds ago (``said``: the
+    verifier's, for `due`)."""
+    counted = due(said, "trust store", time.monotonic())
+    if counted is not None:
+        unsaid = counted[0]
+        since = f" ({unsaid} more since the last such line)" if unsaid else ""
+        logger.error("no trusted roots, so requests are refused (HTTP 400): %s%s", exc, since)
+    return CertificateError(NO_ROOTS)

@@ -1,0 +1,186 @@
+"""The trust store (alexaskill/verify/trust.py): the certifi bundle the default `Verifier` trusts,
+read when the skill starts. A bundle that cannot be read stops the start in one line naming the
+file and the fix; a request that reaches a verifier without a store is refused with HTTP 400,
+and the log says why at ERROR once a while, never one line (or a 500) a request."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Final
+
+import pytest
+from starlette.testclient import TestClient as StarletteClient
+from starlette.types import Message
+
+from alexaskill import Skill
+from alexaskill.exceptions import CertificateError, ConfigurationError
+from alexaskill.testing import RequestFactory, TestPKI
+from alexaskill.verify.chain import _certifi_roots
+
+from .verify_shared import BODY, NOW, Fetcher, run
+
+SKILL_ID: Final = "amzn1.ask.skill.trust"
+#: What every start error and log line says to do.
+FIX: Final = "pip install --force-reinstall certifi"
+#: The short reason a request refused for want of trusted roots is given.
+NO_ROOTS: Final = "certificate chain: no usable trusted roots (the server's log says why)"
+
+
+@pytest.fixture
+def bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The path certifi names as its bundle (nothing there yet), read afresh by the verifier."""
+    import certifi
+
+    path = tmp_path / "certifi" / "cacert.pem"
+    path.parent.mkdir()
+    monkeypatch.setattr(certifi, "where", lambda: str(path))
+    _certifi_roots.cache_clear()  # (read once a process: read again here, and after)
+    yield path
+    _certifi_roots.cache_clear()
+
+
+def _start(skill: Skill) -> Message:
+    """What ``skill``'s lifespan answers its startup (then its shutdown, if it started)."""
+    sent: list[Message] = []
+
+    async def lifespan() -> None:
+        messages: list[Message] = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+
+        async def receive() -> Message:
+            if not messages:
+                await asyncio.Event().wait()
+            return messages.pop(0)
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        await skill({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
+
+    asyncio.run(lifespan())
+    return sent[0]
+
+
+def _unreadable(bundle: Path, how: str) -> str:
+    """Make ``bundle`` unreadable ``how``; what the error says of it."""
+    if how == "missing":
+        return "No such file or directory"
+    bundle.mkdir()  # (a permission error cannot be had as root: a directory is another OSError)
+    return "Is a directory"
+
+
+@pytest.mark.parametrize("how", ["missing", "directory"])
+def test_an_unreadable_bundle_refuses_requests_with_400_and_says_why_once(
+    bundle: Path, pki: TestPKI, caplog: pytest.LogCaptureFixture, how: str
+) -> None:
+    # It was the OSError itself, out of `verify`: HTTP 500 and a traceback for every request.
+    why = _unreadable(bundle, how)
+    fetcher = Fetcher(pki.chain_pem)
+    verifier = pki.verifier(trusted_roots=None, now=lambda: NOW, fetch_chain=fetcher)
+    urls = [f"https://s3.amazonaws.com/echo.api/cert-{n}.pem" for n in range(3)]
+
+    async def three_requests() -> list[str]:
+        refused = []
+        for url in urls:  # (another URL each: none refused as a recent failure of the same)
+            with pytest.raises(CertificateError) as info:
+                await verifier.verify(pki.sign(BODY, cert_url=url), BODY)
+            refused.append(str(info.value))
+        return refused
+
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"):
+        assert run(three_requests()) == [NO_ROOTS] * 3
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, caplog.text  # one line, not one a request
+    said = errors[0].getMessage()
+    assert str(bundle) in said and why in said and FIX in said, said
+    assert "Verifier(trusted_roots=" in said, said
+    assert fetcher.calls == []  # nothing downloaded that could not be checked
+
+
+@pytest.mark.parametrize("how", ["missing", "directory"])
+def test_an_unreadable_bundle_stops_the_start_in_one_line(
+    bundle: Path, caplog: pytest.LogCaptureFixture, how: str
+) -> None:
+    # The skill started, and refused every request it could not check (a 500 each, above).
+    why = _unreadable(bundle, how)
+    answer = _start(Skill(SKILL_ID))
+    assert answer["type"] == "lifespan.startup.failed"
+    message = answer["message"]
+    assert str(bundle) in message and why in message and FIX in message, message
+    assert "Traceback" not in message
+    assert not [record for record in caplog.records if record.exc_info], caplog.text
+
+
+def test_a_mounted_skill_with_an_unreadable_bundle_fails_at_the_host_apps_import(
+    bundle: Path,
+) -> None:
+    # A host app runs no lifespan of its skills': it starts them as it mounts them.
+    with pytest.raises(ConfigurationError) as info:
+        Skill(SKILL_ID).mount("/weather")
+    assert str(bundle) in str(info.value) and FIX in str(info.value)
+
+
+def test_a_skill_started_with_trusted_roots_of_its_own_does_not_read_the_bundle(
+    bundle: Path, pki: TestPKI
+) -> None:
+    skill = Skill(SKILL_ID, verifier=pki.verifier(now=lambda: NOW))
+    assert _start(skill)["type"] == "lifespan.startup.complete"
+
+
+def test_a_verifier_set_after_the_start_refuses_with_a_400_in_json(
+    bundle: Path, pki: TestPKI
+) -> None:
+    # The start checked the verifier it had; one set afterwards reads the bundle at its first
+    # download, and what it cannot check is refused as any request is, never a 500.
+    skill = Skill(SKILL_ID, verifier=pki.verifier(now=lambda: NOW))
+    _unreadable(bundle, "missing")
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
+    headers = {"content-type": "application/json", **pki.sign(body)}
+    with StarletteClient(skill) as http:
+        skill.verifier = pki.verifier(trusted_roots=None)
+        answer = http.post("/", content=body, headers=headers)
+    assert (answer.status_code, answer.json()) == (400, {"error": NO_ROOTS})
+
+
+def test_uvicorn_stops_at_an_unreadable_bundle_in_one_line(tmp_path: Path) -> None:
+    # As served: the skill started, and each request was a 500 with the OSError's traceback.
+    (tmp_path / "plain_app.py").write_text(
+        f'from alexaskill import Skill\n\nskill = Skill("{SKILL_ID}")\n'
+    )
+    missing = tmp_path / "gone" / "cacert.pem"
+    start = (
+        f"import certifi; certifi.where = lambda: {str(missing)!r}; import uvicorn.main; "
+        "import sys; sys.argv = ['uvicorn', 'plain_app:skill', '--port', '0']; uvicorn.main.main()"
+    )
+    refused = subprocess.run(
+        [sys.executable, "-c", start],
+        cwd=tmp_path,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert refused.returncode != 0, refused.stderr
+    assert str(missing) in refused.stderr and FIX in refused.stderr, refused.stderr
+    assert "Application startup failed" in refused.stderr
+    assert "Traceback" not in refused.stderr, refused.stderr
+
+
+def test_serve_dev_reads_the_bundle_for_amazons_requests_only_if_it_verifies_them(
+    bundle: Path, pki: TestPKI
+) -> None:
+    # `serve --dev` verifies Amazon's requests with the skill's own verifier, if it has one:
+    # that one's roots are read at the start, and the bundle only when it is the one trusted.
+    from alexaskill.cli.dev_verifier import DevVerifier
+
+    DevVerifier(pki, pki.verifier()).load_trusted_roots()  # (the skill's roots: not the bundle)
+    with pytest.raises(ConfigurationError) as info:
+        DevVerifier(pki, None).load_trusted_roots()
+    assert str(bundle) in str(info.value) and FIX in str(info.value)
