@@ -12,10 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from alexaskill.exceptions import CertificateError
 from alexaskill.testing import TestPKI
 from alexaskill.verify import Verifier
-from alexaskill.verify.chain import _certifi_roots
 
 from .verify_shared import BODY, NOW, run
 
@@ -129,23 +127,3 @@ def test_a_verifier_used_from_two_event_loops_gets_a_client_per_loop(
     assert len(made) == 2 and made[0] is not made[1]
     run(verifier.aclose())  # a third loop: the second loop's client is let go too
     assert not made[0].is_closed and not made[1].is_closed
-
-
-def test_a_certifi_bundle_without_a_certificate_is_a_clear_refusal(
-    pki: TestPKI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The one input that reaches "no usable trusted roots": certifi's bundle (replaced by a
-    # distribution, say) holding no certificate cryptography loads. Without the check it was
-    # cryptography's ValueError, "can't create an empty store": a 500.
-    import certifi
-
-    empty = tmp_path / "cacert.pem"
-    empty.write_text("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
-    monkeypatch.setattr(certifi, "where", lambda: str(empty))
-    _certifi_roots.cache_clear()  # (read once a process: read again here, and after)
-    try:
-        verifier = pki.verifier(trusted_roots=None, now=lambda: NOW)
-        with pytest.raises(CertificateError, match=r"^certificate chain: no usable trusted roots$"):
-            run(verifier.verify(pki.sign(BODY), BODY))
-    finally:
-        _certifi_roots.cache_clear()

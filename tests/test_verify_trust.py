@@ -67,20 +67,33 @@ def _start(skill: Skill) -> Message:
     return sent[0]
 
 
-def _unreadable(bundle: Path, how: str) -> str:
-    """Make ``bundle`` unreadable ``how``; what the error says of it."""
+#: The ways a bundle cannot serve: unreadable (no file; a directory, as a permission error cannot
+#: be had as root), or holding no root (empty; a certificate block cryptography cannot load).
+SPOILT: Final = ["missing", "directory", "empty", "no certificate that loads"]
+
+
+def _spoil(bundle: Path, how: str) -> str:
+    """Spoil ``bundle`` ``how`` (`SPOILT`); what the error says of it."""
     if how == "missing":
-        return "No such file or directory"
-    bundle.mkdir()  # (a permission error cannot be had as root: a directory is another OSError)
-    return "Is a directory"
+        return "cannot be read (No such file or directory)"
+    if how == "directory":
+        bundle.mkdir()
+        return "cannot be read (Is a directory)"
+    if how == "empty":
+        bundle.write_bytes(b"")
+    else:
+        bundle.write_text("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
+    return "holds no certificate that loads"
 
 
-@pytest.mark.parametrize("how", ["missing", "directory"])
-def test_an_unreadable_bundle_refuses_requests_with_400_and_says_why_once(
+@pytest.mark.parametrize("how", SPOILT)
+def test_a_bundle_of_no_use_refuses_requests_with_400_and_says_why_once(
     bundle: Path, pki: TestPKI, caplog: pytest.LogCaptureFixture, how: str
 ) -> None:
-    # It was the OSError itself, out of `verify`: HTTP 500 and a traceback for every request.
-    why = _unreadable(bundle, how)
+    # Unreadable, it was the OSError itself, out of `verify`: HTTP 500 and a traceback for every
+    # request. Holding no root, "certificate chain: no usable trusted roots" (cryptography's
+    # "can't create an empty store" before that: a 500), said by nothing but the refusal.
+    why = _spoil(bundle, how)
     fetcher = Fetcher(pki.chain_pem)
     verifier = pki.verifier(trusted_roots=None, now=lambda: NOW, fetch_chain=fetcher)
     urls = [f"https://s3.amazonaws.com/echo.api/cert-{n}.pem" for n in range(3)]
@@ -103,12 +116,12 @@ def test_an_unreadable_bundle_refuses_requests_with_400_and_says_why_once(
     assert fetcher.calls == []  # nothing downloaded that could not be checked
 
 
-@pytest.mark.parametrize("how", ["missing", "directory"])
-def test_an_unreadable_bundle_stops_the_start_in_one_line(
+@pytest.mark.parametrize("how", SPOILT)
+def test_a_bundle_of_no_use_stops_the_start_in_one_line(
     bundle: Path, caplog: pytest.LogCaptureFixture, how: str
 ) -> None:
-    # The skill started, and refused every request it could not check (a 500 each, above).
-    why = _unreadable(bundle, how)
+    # The skill started, and refused every request it could not check (above).
+    why = _spoil(bundle, how)
     answer = _start(Skill(SKILL_ID))
     assert answer["type"] == "lifespan.startup.failed"
     message = answer["message"]
@@ -117,13 +130,26 @@ def test_an_unreadable_bundle_stops_the_start_in_one_line(
     assert not [record for record in caplog.records if record.exc_info], caplog.text
 
 
-def test_a_mounted_skill_with_an_unreadable_bundle_fails_at_the_host_apps_import(
-    bundle: Path,
+@pytest.mark.parametrize("how", SPOILT)
+def test_a_mounted_skill_with_a_bundle_of_no_use_fails_at_the_host_apps_import(
+    bundle: Path, how: str
 ) -> None:
     # A host app runs no lifespan of its skills': it starts them as it mounts them.
+    why = _spoil(bundle, how)
     with pytest.raises(ConfigurationError) as info:
         Skill(SKILL_ID).mount("/weather")
-    assert str(bundle) in str(info.value) and FIX in str(info.value)
+    assert str(bundle) in str(info.value) and why in str(info.value)
+    assert FIX in str(info.value)
+
+
+def test_a_bundle_put_right_is_read_again(bundle: Path, pki: TestPKI) -> None:
+    # An empty bundle's want of roots was kept for the process (functools.cache): a bundle
+    # reinstalled meanwhile was never read, and every verifier made after refused as before.
+    _spoil(bundle, "empty")
+    with pytest.raises(ConfigurationError):
+        Skill(SKILL_ID).mount("/weather")
+    bundle.write_bytes(TestPKI.pem(pki.root))
+    Skill(SKILL_ID).mount("/weather")  # started: the bundle read again, its root loaded
 
 
 def test_a_skill_started_with_trusted_roots_of_its_own_does_not_read_the_bundle(
@@ -139,7 +165,7 @@ def test_a_verifier_set_after_the_start_refuses_with_a_400_in_json(
     # The start checked the verifier it had; one set afterwards reads the bundle at its first
     # download, and what it cannot check is refused as any request is, never a 500.
     skill = Skill(SKILL_ID, verifier=pki.verifier(now=lambda: NOW))
-    _unreadable(bundle, "missing")
+    _spoil(bundle, "missing")
     body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
     headers = {"content-type": "application/json", **pki.sign(body)}
     with StarletteClient(skill) as http:
@@ -184,3 +210,17 @@ def test_serve_dev_reads_the_bundle_for_amazons_requests_only_if_it_verifies_the
     with pytest.raises(ConfigurationError) as info:
         DevVerifier(pki, None).load_trusted_roots()
     assert str(bundle) in str(info.value) and FIX in str(info.value)
+
+
+def test_roots_that_make_no_store_are_said_at_the_start_too(
+    pki: TestPKI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (cryptography refusing the roots given: a CertificateError at the first download before)
+    from cryptography.x509 import verification
+
+    def refuse(certificates: list[object]) -> None:
+        raise ValueError("can't create an empty store")
+
+    monkeypatch.setattr(verification, "Store", refuse)
+    with pytest.raises(ConfigurationError, match=r"^the trusted roots make no trust store \(can"):
+        pki.verifier().load_trusted_roots()

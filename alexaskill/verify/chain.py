@@ -217,7 +217,8 @@ def _short(exc: Exception) -> str:
 def _certifi_roots() -> tuple[x509.Certificate, ...]:
     import certifi
 
-    with open(certifi.where(), "rb") as file:
+    path = certifi.where()
+    with open(path, "rb") as file:  # (an OSError is raised, not cached: `trust.certifi_roots`)
         bundle = file.read()
     roots: list[x509.Certificate] = []
     # Six roots in certifi have serial number 0, which cryptography loads with a deprecation
@@ -231,4 +232,6 @@ def _certifi_roots() -> tuple[x509.Certificate, ...]:
                 roots.append(x509.load_pem_x509_certificate(block))
             except ValueError:
                 continue
+    if not roots:  # (raised, so not cached: a bundle put right is read again)
+        raise ValueError(f"no certificate in {path} loads")
     return tuple(roots)

@@ -1,8 +1,10 @@
 """The trust store chains are validated against: the certifi bundle's roots (or the verifier's
-own), built once, when the skill starts; a bundle that cannot be read said there, in one line.
+own), built once, when the skill starts; a bundle that cannot be read, or holds no root, said
+there, in one line.
 
 Without it the bundle was read at the first download: a missing or unreadable file was an
-``OSError`` out of every request (HTTP 500, a traceback each). Now the app's start reads it
+``OSError`` out of every request (HTTP 500, a traceback each), and one without a root refused
+every request, its want of roots kept for the process. Now the app's start reads it
 (`Verifier.load_trusted_roots`) and stops with a `ConfigurationError` naming the file and the
 fix. A verifier that meets it only at a request (one made after the start, or used in a server
 of one's own) refuses the request as one it cannot check, HTTP 400, and says why at ERROR once
@@ -46,22 +48,26 @@ def _unusable(path: str, why: str) -> ConfigurationError:
 
 def certifi_roots() -> tuple[x509.Certificate, ...]:
     """The certifi bundle's roots (read once a process), or `ConfigurationError` naming the
-    file and the fix when it cannot be read."""
+    file and the fix when it cannot be read or holds no certificate that loads (neither kept:
+    a bundle put right is read at the next start)."""
     import certifi
 
     try:
         return _certifi_roots()
-    except OSError as exc:  # (not cached: a bundle put right is read at the next start)
+    except OSError as exc:
         raise _unusable(certifi.where(), f"cannot be read ({exc.strerror or exc})") from exc
+    except ValueError as exc:  # (empty, or cut, or replaced by a distribution's of no use)
+        raise _unusable(certifi.where(), "holds no certificate that loads") from exc
 
 
 def trust_store(roots: Sequence[x509.Certificate] | None) -> verification.Store:
-    """The store of ``roots``, or of the certifi bundle's when None (`certifi_roots`)."""
+    """The store of ``roots``, or of the certifi bundle's when None (`certifi_roots`);
+    `ConfigurationError` when there is none to be had."""
     certificates = list(certifi_roots() if roots is None else roots)
     try:
         return verification.Store(certificates)
-    except (TypeError, ValueError) as exc:
-        raise CertificateError("certificate chain: no usable trusted roots") from exc
+    except (TypeError, ValueError) as exc:  # (cryptography's: roots that make no store)
+        raise ConfigurationError(f"the trusted roots make no trust store ({exc}); {_FIX}") from exc
 
 
 def refusal(said: dict[str, list[float]], exc: ConfigurationError) -> CertificateError:
