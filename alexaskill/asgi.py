@@ -11,7 +11,13 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from .asgi_start import NEEDS_ASYNCIO, check_proxies, not_started, startup_failed
+from .asgi_start import (
+    NEEDS_ASYNCIO,
+    check_proxies,
+    not_started,
+    outgoing_tls_failure,
+    startup_failed,
+)
 from .deadline import deadline_grace, lambda_deadline, on_asyncio
 from .deadline_answering import DeadlineAnswering
 from .endpoint import AnsweredCancellation, _Endpoint
@@ -111,8 +117,9 @@ class Serving(DeadlineAnswering):
                 await self._endpoint(scope, receive, send)
                 return
         elif scope["type"] == "lifespan":
-            if not on_asyncio():
-                await startup_failed(receive, send, ConfigurationError(NEEDS_ASYNCIO))
+            failure = outgoing_tls_failure() if on_asyncio() else ConfigurationError(NEEDS_ASYNCIO)
+            if failure is not None:
+                await startup_failed(receive, send, failure)
                 return
             check_proxies(receive)
         await app(scope, receive, send)

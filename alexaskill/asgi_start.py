@@ -14,7 +14,13 @@ from .exceptions import ConfigurationError
 if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send
 
-__all__ = ["NEEDS_ASYNCIO", "check_proxies", "not_started", "startup_failed"]
+__all__ = [
+    "NEEDS_ASYNCIO",
+    "check_proxies",
+    "not_started",
+    "outgoing_tls_failure",
+    "startup_failed",
+]
 
 logger = logging.getLogger("alexaskill")
 
@@ -34,6 +40,19 @@ def check_proxies(receive: Receive) -> None:
         check_served_proxies_once(config)
         check_served_loop(config)
         note_worker(config)
+
+
+def outgoing_tls_failure() -> ConfigurationError | None:
+    """Why the process's TLS context for outgoing HTTPS cannot be made (a CA bundle that cannot
+    be read: `alexaskill.tls`), or None; asked at the lifespan's start, before its HTTP client
+    would fail inside Starlette's lifespan, the start said with a traceback."""
+    from .tls import tls_context
+
+    try:
+        tls_context()
+    except ConfigurationError as exc:
+        return exc
+    return None
 
 
 NOT_STARTED: Final = error_body("the skill could not start; the server's log says why")

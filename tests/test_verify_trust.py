@@ -1,7 +1,8 @@
 """The trust store (alexaskill/verify/trust.py): the certifi bundle the default `Verifier` trusts,
 read when the skill starts. A bundle that cannot be read stops the start in one line naming the
 file and the fix; a request that reaches a verifier without a store is refused with HTTP 400,
-and the log says why at ERROR once a while, never one line (or a 500) a request."""
+and the log says why at ERROR once a while, never one line (or a 500) a request. The TLS context
+of outgoing HTTPS (alexaskill/tls.py) reads the same bundle: one it cannot load is named too."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from starlette.testclient import TestClient as StarletteClient
 from starlette.types import Message
 
 from alexaskill import Skill
+from alexaskill.cli.common import UsageError
 from alexaskill.exceptions import CertificateError, ConfigurationError
 from alexaskill.testing import RequestFactory, TestPKI
 from alexaskill.verify.chain import _certifi_roots
@@ -224,3 +226,79 @@ def test_roots_that_make_no_store_are_said_at_the_start_too(
     monkeypatch.setattr(verification, "Store", refuse)
     with pytest.raises(ConfigurationError, match=r"^the trusted roots make no trust store \(can"):
         pki.verifier().load_trusted_roots()
+
+
+# --- the TLS context of outgoing HTTPS (alexaskill/tls.py), which reads the same bundle --------
+
+
+@pytest.fixture
+def tls_bundle(bundle: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """`bundle`, read by the process's TLS context too (made afresh here, and after)."""
+    from alexaskill.tls import tls_context
+
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):  # (else httpx reads those, not certifi's)
+        monkeypatch.delenv(name, raising=False)
+    tls_context.cache_clear()
+    yield bundle
+    tls_context.cache_clear()
+
+
+@pytest.mark.parametrize("how", ["missing", "empty"])
+def test_the_tls_context_names_the_bundle_it_cannot_read(tls_bundle: Path, how: str) -> None:
+    # It was ssl's FileNotFoundError, "[Errno 2] No such file or directory", naming no file (an
+    # empty one: ssl.SSLError, "[X509: NO_CERTIFICATE_OR_CRL_FOUND]").
+    from alexaskill.tls import tls_context
+
+    _spoil(tls_bundle, how)
+    with pytest.raises(ConfigurationError) as info:
+        tls_context()
+    assert str(tls_bundle) in str(info.value) and FIX in str(info.value)
+    assert "SSL_CERT_FILE" in str(info.value)
+
+
+def test_the_tls_context_names_ssl_cert_file_when_it_is_the_file_read(
+    tls_bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alexaskill.tls import tls_context
+
+    missing = tmp_path / "mine.pem"
+    monkeypatch.setenv("SSL_CERT_FILE", str(missing))
+    with pytest.raises(ConfigurationError, match=f"^the CA bundle SSL_CERT_FILE={missing} "):
+        tls_context()
+
+
+def test_a_skill_with_roots_of_its_own_stops_its_start_at_an_unreadable_bundle(
+    tls_bundle: Path, pki: TestPKI, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Its verifier reads no bundle, but the lifespan's HTTP client does: Starlette's traceback of
+    # the FileNotFoundError was the start's message.
+    _spoil(tls_bundle, "missing")
+    answer = _start(Skill(SKILL_ID, verifier=pki.verifier(now=lambda: NOW)))
+    assert answer["type"] == "lifespan.startup.failed"
+    assert str(tls_bundle) in answer["message"] and FIX in answer["message"], answer
+    assert "Traceback" not in answer["message"]
+    assert not [record for record in caplog.records if record.exc_info], caplog.text
+
+
+@pytest.mark.usefixtures("dev_dir")
+def test_replay_url_names_the_bundle_it_cannot_read_in_one_line(tls_bundle: Path) -> None:
+    # `replay --url` (and `chat --url`) stopped with httpx's traceback of the FileNotFoundError.
+    from .cli_run import run as run_cli
+
+    _spoil(tls_bundle, "missing")
+    sample = Path(__file__).resolve().parent.parent / "examples/weather/requests/help.json"
+    code, _, err = run_cli(
+        "replay", "examples.weather.app:skill", str(sample), "--url", "https://127.0.0.1:9/"
+    )
+    assert code == 2, err
+    assert err.startswith("alexaskill replay: error: the CA bundle ") and str(tls_bundle) in err
+    assert err.count("\n") == 1 and FIX in err, err
+
+
+def test_certify_names_the_bundle_it_cannot_read_in_one_line(tls_bundle: Path) -> None:
+    from alexaskill.cli.endpoint import tls_context
+
+    _spoil(tls_bundle, "missing")
+    with pytest.raises(UsageError) as info:
+        tls_context(None)
+    assert str(tls_bundle) in str(info.value) and FIX in str(info.value)

@@ -30,7 +30,7 @@ class HttpTransport:
         import httpx
 
         from ..testing import RequestFactory
-        from .common import check_proxies
+        from .common import check_proxies, client_tls
         from .dev import dev_pki
         from .replay import URL_TIMEOUT, _check_url
 
@@ -39,7 +39,7 @@ class HttpTransport:
         self.pki = dev_pki()
         self.factory = RequestFactory(skill_id=skill_id, locale=locale, interfaces=SPEAKER)
         self.timeout = URL_TIMEOUT
-        self.http = httpx.Client(timeout=httpx.Timeout(self.timeout))
+        self.http = httpx.Client(timeout=httpx.Timeout(self.timeout), verify=client_tls())
         self.app_hint = app_hint
         #: Whether the server has answered a request: one that does not answer any more
         #: (restarting, say) fails its request, as Alexa meets it, rather than the chat.
@@ -175,12 +175,15 @@ def served_skill_id(url: str) -> str | None:
 
     import httpx
 
-    from .common import check_proxies
+    from .common import check_proxies, client_tls
 
     check_proxies()  # (a UsageError: httpx.get's ImportError is none of those caught below)
     parts = urlsplit(url)
+    verify = client_tls()  # (so is a CA bundle it cannot read: an OSError)
     try:
-        info = httpx.get(f"{parts.scheme}://{parts.netloc}/_simulator/api/info", timeout=5).json()
+        info = httpx.get(
+            f"{parts.scheme}://{parts.netloc}/_simulator/api/info", timeout=5, verify=verify
+        ).json()
         skills = [s for s in info["skills"] if isinstance(s.get("skillId"), str)]
     except (httpx.HTTPError, ValueError, RecursionError, KeyError, TypeError, AttributeError):
         return None

@@ -23,6 +23,8 @@ from .url_answers import refused_dev_key as refused_dev_key
 from .url_answers import unreachable as unreachable
 
 if TYPE_CHECKING:
+    import ssl
+
     from ..app import Skill
     from ..understanding import InteractionModel, Understander
 
@@ -44,6 +46,19 @@ def check_proxies() -> None:
 
     try:
         check_outgoing_proxies()
+    except ConfigurationError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def client_tls() -> ssl.SSLContext:
+    """The TLS context of a command's HTTPS client (the process's: httpx's defaults), a CA
+    bundle it cannot read said as a `UsageError` naming the file, in one line: not ssl's
+    FileNotFoundError, which names none, with httpx's traceback."""
+    from ..exceptions import ConfigurationError
+    from ..tls import tls_context
+
+    try:
+        return tls_context()
     except ConfigurationError as exc:
         raise UsageError(str(exc)) from None
 

@@ -214,10 +214,20 @@ def _tls_certificate(target: Target) -> tuple[Result, ssl.SSLContext]:
 
 
 def tls_context(cafile: str | None) -> ssl.SSLContext:
-    """A client context checking certificate and host name against ``cafile`` or certifi."""
+    """A client context checking certificate and host name against ``cafile`` (its OSError
+    raised as it is: ``certify`` says it of ``--cafile``) or certifi (a bundle that cannot be
+    read: a `UsageError` naming it, not ssl's error, which names no file)."""
     import certifi
 
-    return ssl.create_default_context(cafile=cafile or certifi.where())
+    from ..tls import unusable_ca_bundle
+
+    if cafile:
+        return ssl.create_default_context(cafile=cafile)
+    where = certifi.where()
+    try:
+        return ssl.create_default_context(cafile=where)
+    except OSError as exc:  # (ssl.SSLError too: no certificate in it)
+        raise UsageError(str(unusable_ca_bundle(exc, f"{where} (certifi's)"))) from None
 
 
 def _tls_connect(target: Target, context: ssl.SSLContext) -> ssl.SSLSocket:

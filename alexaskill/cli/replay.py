@@ -21,6 +21,7 @@ from .common import (
     UsageError,
     alexa_locale,
     check_proxies,
+    client_tls,
     help_text,
     is_local_url,
     load_skill,
@@ -193,7 +194,9 @@ def _send_url(
     skill_id = None if args.keep_skill_id else skill_id_for(args.skill_id, skill)
     api = fake_alexa_api(args.alexa_api)
     with contextlib.ExitStack() as stack:
-        http = stack.enter_context(httpx.Client(timeout=httpx.Timeout(URL_TIMEOUT)))
+        http = stack.enter_context(
+            httpx.Client(timeout=httpx.Timeout(URL_TIMEOUT), verify=client_tls())
+        )
         # A skill served on this machine calls Alexa's service APIs at each request's
         # apiEndpoint: point it at a fake served here, so that nothing reaches Amazon.
         api_url = stack.enter_context(api.serve()) if is_local_url(url) else None
