@@ -121,8 +121,9 @@ class Verifier:
     and caches signing chains.
 
     ``trusted_roots``: the roots a chain must lead to, ``x509.Certificate`` objects (default: the
-    certifi bundle). Give the roots of old chains (e.g. VeriSign Class 3 G5) together with
-    ``now`` to replay captures. ``fetch_chain``: ``async (url) -> bytes`` replacing the download.
+    certifi bundle, read by `load_trusted_roots`, which the app calls as it starts). Give the
+    roots of old chains (e.g. VeriSign Class 3 G5) together with ``now`` to replay captures.
+    ``fetch_chain``: ``async (url) -> bytes`` replacing the download.
     ``now``: the clock, returning an aware datetime (called once here, to check that it does).
     Roots or a clock of one's own are said at WARNING (``"alexaskill.security"``), as
     ``allow_sha1`` is.
