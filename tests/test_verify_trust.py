@@ -12,6 +12,7 @@ import logging
 import os
 import subprocess
 import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
@@ -116,6 +117,47 @@ def test_a_bundle_of_no_use_refuses_requests_with_400_and_says_why_once(
     assert str(bundle) in said and why in said and FIX in said, said
     assert "Verifier(trusted_roots=" in said, said
     assert fetcher.calls == []  # nothing downloaded that could not be checked
+
+
+def test_a_bundle_of_no_use_is_read_again_a_minute_on_not_at_each_request(
+    bundle: Path, pki: TestPKI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Read before each download's time limit, it was read (and its certificates parsed) again
+    # for every request while it stayed of no use: a flood of requests, a flood of reads.
+    from alexaskill.verify import chain, trust
+
+    _spoil(bundle, "empty")
+    reads: list[int] = []
+    read = chain._certifi_roots
+
+    def counted() -> object:
+        reads.append(1)
+        return read()
+
+    monkeypatch.setattr(trust, "_certifi_roots", counted)
+    clock = [1000.0]
+    # (Its own clock only: the event loop's time.monotonic left alone.)
+    monkeypatch.setattr(
+        "alexaskill.verify.trust.time", types.SimpleNamespace(monotonic=lambda: clock[0])
+    )
+    verifier = pki.verifier(trusted_roots=None, now=lambda: NOW, fetch_chain=Fetcher(pki.chain_pem))
+
+    async def requests(count: int) -> None:
+        for n in range(count):
+            url = f"https://s3.amazonaws.com/echo.api/cert-{clock[0]}-{n}.pem"
+            with pytest.raises(CertificateError):
+                await verifier.verify(pki.sign(BODY, cert_url=url), BODY)
+
+    run(requests(5))
+    assert len(reads) == 1
+    clock[0] += trust.RETRY_AFTER - 1
+    run(requests(2))
+    assert len(reads) == 1
+    bundle.write_bytes(TestPKI.pem(pki.root))  # put right: read at the next try, a minute on
+    clock[0] += 1
+    url = "https://s3.amazonaws.com/echo.api/cert-right.pem"
+    run(verifier.verify(pki.sign(BODY, cert_url=url), BODY))  # (the test PKI's root: trusted)
+    assert len(reads) == 2
 
 
 @pytest.mark.parametrize("how", SPOILT)

@@ -8,7 +8,8 @@ every request, its want of roots kept for the process. Now the app's start reads
 (`Verifier.load_trusted_roots`) and stops with a `ConfigurationError` naming the file and the
 fix. A verifier that meets it only at a request (one made after the start, or used in a server
 of one's own) refuses the request as one it cannot check, HTTP 400, and says why at ERROR once
-in ten seconds (`alexaskill.log_repeats.due`), with how many were refused since.
+in ten seconds (`alexaskill.log_repeats.due`), with how many were refused since; the bundle is
+read again at most once a minute (`Trust`), not at each request.
 """
 
 from __future__ import annotations
@@ -25,12 +26,15 @@ from ..exceptions import CertificateError, ConfigurationError
 from ..log_repeats import due
 from .chain import _certifi_roots
 
-__all__ = ["NO_ROOTS", "certifi_roots", "refusal", "trust_store"]
+__all__ = ["NO_ROOTS", "Trust", "certifi_roots", "refusal", "trust_store"]
 
 logger = logging.getLogger("alexaskill.verify")
 
 #: The reason given to a request refused for want of a trust store (the log says the rest).
 NO_ROOTS: Final = "certificate chain: no usable trusted roots (the server's log says why)"
+
+#: Seconds a bundle that could not be used is not read again for (each request would).
+RETRY_AFTER: Final = 60.0
 
 #: What to do about a certifi bundle that cannot be used.
 _FIX: Final = (
@@ -80,3 +84,38 @@ def refusal(said: dict[str, list[float]], exc: ConfigurationError) -> Certificat
         since = f" ({unsaid} more since the last such line)" if unsaid else ""
         logger.error("no trusted roots, so requests are refused (HTTP 400): %s%s", exc, since)
     return CertificateError(NO_ROOTS)
+
+
+class Trust:
+    """A verifier's trust store: built from ``roots`` (the certifi bundle's when None) once,
+    at the start (`load`) or at the first request that needs it (`store`)."""
+
+    __slots__ = ("_failed", "_roots", "_said", "_store")
+
+    def __init__(self, roots: Sequence[x509.Certificate] | None) -> None:
+        self._roots = roots
+        self._store: verification.Store | None = None
+        #: When building the store last failed, and why: not tried again for `RETRY_AFTER`.
+        self._failed: tuple[float, ConfigurationError] | None = None
+        self._said: dict[str, list[float]] = {}  # (`refusal`'s)
+
+    def load(self) -> None:
+        """Build the store now: `ConfigurationError` if there is none to be had."""
+        if self._store is None:
+            self._store = trust_store(self._roots)
+
+    def store(self) -> verification.Store:
+        """The store, built if it was not: `CertificateError` (a request's refusal) if there is
+        none to be had, the bundle read again a minute after it last failed, not before."""
+        store = self._store
+        if store is None:  # (not loaded at the start: a verifier made since, or of one's own)
+            now = time.monotonic()
+            failed = self._failed
+            if failed is not None and now - failed[0] < RETRY_AFTER:
+                raise refusal(self._said, failed[1])
+            try:
+                store = self._store = trust_store(self._roots)
+            except ConfigurationError as exc:
+                self._failed = (now, exc)
+                raise refusal(self._said, exc) from exc
+        return store

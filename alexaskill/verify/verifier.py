@@ -48,7 +48,7 @@ from .timestamp import (
     _check_timestamp,
     _tolerance,
 )
-from .trust import refusal, trust_store
+from .trust import Trust
 from .urls import check_cert_url
 
 if TYPE_CHECKING:
@@ -229,9 +229,7 @@ class Verifier:
             )
         except (TypeError, ValueError) as exc:
             raise _ArgumentError(str(exc)) from None
-        self._roots = roots
-        self._store: verification.Store | None = None
-        self._store_failures_said: dict[str, list[float]] = {}  # (`refusal`'s)
+        self._trust = Trust(roots)
         self._fetch_chain = fetch_chain
         self._now = clock
         self._limit = timedelta(seconds=tolerance)
@@ -391,8 +389,7 @@ class Verifier:
         """Build the trust store now, not at the first download: the certifi bundle is read
         (unless ``trusted_roots`` were given), and one that cannot be is a `ConfigurationError`
         naming the file and the fix. The app calls it as it starts."""
-        if self._store is None:
-            self._store = trust_store(self._roots)
+        self._trust.load()
 
     def use_http_client(self, client: httpx.AsyncClient | None) -> None:
         """Download through ``client`` from now on, unless this verifier was made with its own
@@ -429,18 +426,24 @@ class Verifier:
     async def _load(self, url: str, now: datetime) -> VerifiedChain:
         # How far the download got, for the log when `Downloads`' time limit ends it.
         progress = Progress()
-        # Ready before that limit starts: its seconds are the network's (`_http_client`).
+        # Ready before that limit starts, its seconds the network's: the trust store (a bundle
+        # that does not load is refused here, nothing downloaded) and the client (`_http_client`).
+        store = self._trust.store()
         client = None if self._fetch_chain is not None else self._http_client()
         return await self._downloads.get(
             url,
-            lambda: self._fetch_and_validate(url, now, progress, client),
+            lambda: self._fetch_and_validate(url, now, progress, client, store),
             timed_out=lambda seconds: progress.timed_out(url, seconds),
         )
 
     async def _fetch_and_validate(
-        self, url: str, now: datetime, progress: Progress, client: httpx.AsyncClient | None
+        self,
+        url: str,
+        now: datetime,
+        progress: Progress,
+        client: httpx.AsyncClient | None,
+        store: verification.Store,
     ) -> VerifiedChain:
-        store = self._trust_store()  # (first: nothing downloaded that cannot be checked)
         pem = await self._download(url, progress, client)
         chain = validate_chain(load_chain(pem), store, now)
         cache = self._cache
@@ -454,15 +457,6 @@ class Verifier:
         except KeyError:
             pass
         return chain
-
-    def _trust_store(self) -> verification.Store:
-        store = self._store
-        if store is None:  # (not loaded at the start: a verifier made since, or of one's own)
-            try:
-                store = self._store = trust_store(self._roots)
-            except ConfigurationError as exc:
-                raise refusal(self._store_failures_said, exc) from exc
-        return store
 
     def _http_client(self) -> httpx.AsyncClient:
         """The client a download goes through, ready: made now if it is this verifier's own,
