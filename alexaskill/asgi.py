@@ -234,8 +234,8 @@ class Serving(DeadlineAnswering):
         from .tls import tls_context
         from .worker_ends import forget_worker
 
-        # The certifi roots come loaded once per process: each start (a test client's, say)
-        # would otherwise spend a few hundred ms of CPU loading them again.
+        # `tls_context` (outgoing HTTPS) loads its CA bundle once per process: each start (a test
+        # client's, say) would otherwise spend a few hundred ms of CPU loading it again.
         # No proxy for a loopback apiEndpoint (``serve --dev``'s fake API), as a call's own client.
         async with httpx.AsyncClient(
             timeout=httpx.Timeout(5.0), verify=tls_context(), mounts=loopback_without_proxy()
