@@ -26,7 +26,7 @@ from typing import Any, Final
 from .companions import part_of_day_clash, said_along, year_for_time, year_taken
 from .cut import cut_reason, cut_value
 from .languages import Language
-from .slottypes import FREE, TYPED, Fill, SlotKind
+from .slottypes import FREE, Fill, SlotKind
 from .text import Token
 
 __all__ = ["Match", "Sample", "SampleMatcher", "SlotRef", "SpanCache"]
@@ -500,11 +500,3 @@ def _fills(path: _Path) -> tuple[tuple[str, Fill, int, int], ...]:
         if step is not None:
             fills.append(step)
     return tuple(fills)  # type: ignore[arg-type]
-
-
-def typed_share(match: Match) -> float:
-    """How much of a reading rests on words a slot merely swallowed (0 to 1)."""
-    free = sum(end - start for _, fill, start, end in match.fills if fill.weight <= FREE)
-    said = sum(end - start for _, fill, start, end in match.fills if fill.weight >= TYPED)
-    total = free + said + len(match.sample.words)
-    return free / total if total else 0.0

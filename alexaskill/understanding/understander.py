@@ -31,10 +31,11 @@ from typing import Any, Final
 
 from ..exceptions import ConfigurationError
 from .cut import why_no_reading
+from .evidence import typed_share
 from .fillers import exact_without_fillers
 from .generalise import carriers, generalise
 from .languages import Language, resolving_language
-from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache, typed_share
+from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
 from .model import InteractionModel, ModelIntent, ModelSlot
 from .result import Understanding, reading, slot_json
 from .slottypes import FREE, Fill, SlotKind, entity_resolution, slot_kind
