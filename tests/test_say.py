@@ -223,6 +223,44 @@ def test_words_no_sample_comes_near_send_nothing_without_a_fallback_intent() -> 
     assert answered == []
 
 
+def test_words_sharing_only_function_words_with_stop_do_not_end_the_session() -> None:
+    # Without AMAZON.FallbackIntent, "what is the capital of france" went to the closest
+    # intent, AMAZON.StopIntent, on the "is" of its phrasing "that's enough": the skill said
+    # goodbye and the session ended. Words sharing no meaningful word with a sample send nothing.
+    intents = [
+        {"name": "Track", "samples": ["track my parcel"]},
+        {"name": "AMAZON.StopIntent", "samples": []},
+    ]
+    model = {
+        "interactionModel": {"languageModel": {"invocationName": "tracker", "intents": intents}}
+    }
+    skill = Skill(SKILL_ID)
+    answered: list[str] = []
+
+    @skill.launch
+    def launch() -> Any:
+        return ask("What shall I track?")
+
+    @skill.intent("Track")
+    def track(session: Session) -> Any:
+        answered.append("track in a new session" if session.new else "track")
+        return ask("On its way. Anything else?")
+
+    @skill.intent("AMAZON.StopIntent")
+    def stop() -> Any:
+        answered.append("stop")
+        return speak("Goodbye.")
+
+    with TestClient(skill, model=model) as client:
+        assert client.say("open tracker").status_code == 200
+        result = client.say("what is the capital of france")
+        assert (result.status_code, result.request) == (0, None)
+        assert result.understood is not None and result.understood.kind == "out of domain"
+        assert client.say("track my parcel").speech == "On its way. Anything else?"
+        assert client.say("stop the music").speech == "Goodbye."  # "stop": still the closest
+    assert answered == ["track", "stop"]  # the session the launch opened went on
+
+
 def test_requests_sent_without_say_keep_the_session(client: TestClient) -> None:
     launched = client.launch()
     assert launched.should_end_session is False

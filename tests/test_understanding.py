@@ -378,6 +378,69 @@ def test_without_a_fallback_intent_words_no_sample_comes_near_send_no_request() 
     assert understood.to_json()["request"] is None
 
 
+def _tracker_with_stop_model(*, weather: bool = True) -> InteractionModel:
+    """Track, AMAZON.StopIntent (its built-in phrasings) and, with ``weather``, an intent with
+    a date slot and a free-form one; no AMAZON.FallbackIntent."""
+    intents: list[dict[str, Any]] = [
+        {"name": "Track", "samples": ["track my parcel"]},
+        {"name": "AMAZON.StopIntent", "samples": []},
+    ]
+    if weather:
+        samples = ["what is the weather {date}", "what is the weather in {city}"]
+        slots = [{"name": "date", "type": "AMAZON.DATE"}, {"name": "city", "type": "AMAZON.City"}]
+        intents.append({"name": "Weather", "samples": samples, "slots": slots})
+    return InteractionModel.from_json(
+        {"languageModel": {"invocationName": "tracker", "intents": intents}}
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "weather"),
+    [
+        ("what is the capital of france", False),  # "is" of "that's enough": StopIntent
+        # "what is the" of "what is the weather", and "capital of france" a city: AMAZON.City
+        # takes any words, and grounds nothing
+        ("what is the capital of france", True),
+        ("what about paris", True),
+        ("what is it", False),  # "it" of "stop it"
+        ("my stuff", True),  # "my" of "track my parcel"
+        ("is it 5", True),  # "it" again (5 is no value a slot of those samples reads)
+    ],
+)
+def test_without_a_fallback_intent_function_words_alone_choose_no_closest_intent(
+    said: str, weather: bool
+) -> None:
+    # The closest intent was chosen on words that carry grammar, not meaning: "what is the
+    # capital of france" went to AMAZON.StopIntent ("that's enough" shares "is"), which ends
+    # the session in chat, the simulator and client.say(). Sharing only function words (or
+    # fillers) with a sample, the words are out of domain, as when they share none.
+    understander = Understander(_tracker_with_stop_model(weather=weather))
+    assert understander.matcher.closest(SpanCache(understander.tokens(said), NOW)) is None
+    understood = understander.understand(said, now=NOW)
+    assert (understood.request, understood.intent) == (None, None)
+    assert (understood.kind, understood.fallback) == ("out of domain", True)
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "sample"),
+    [
+        ("parcels please", "Track", "track my parcel"),  # one word of the sample, by its stem
+        ("tracking it", "Track", "track my parcel"),
+        ("what is my parcel doing", "Track", "track my parcel"),
+        ("stop the music", "AMAZON.StopIntent", "stop"),
+        # No word of the sample's own but "what": the value its date slot reads counts
+        ("what about tomorrow", "Weather", "what is the weather {date}"),
+    ],
+)
+def test_without_a_fallback_intent_one_meaningful_word_still_reaches_the_closest_intent(
+    said: str, intent: str, sample: str
+) -> None:
+    understood = Understander(_tracker_with_stop_model()).understand(said, now=NOW)
+    assert (understood.kind, understood.intent, understood.sample) == ("intent", intent, sample)
+    assert understood.fallback and not understood.exact
+    assert "Alexa sends the closest intent" in understood.notes[-1]
+
+
 def test_fallback_sensitivity_asks_loose_matches_for_more() -> None:
     data = json.loads(MODEL_FILE.read_text())
     loose = Understander(InteractionModel.from_json(data))

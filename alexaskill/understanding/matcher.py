@@ -25,6 +25,7 @@ from typing import Any, Final
 
 from .companions import part_of_day_clash, said_along, year_for_time, year_taken
 from .cut import cut_reason, cut_value
+from .evidence import rests_on_meaning
 from .languages import Language
 from .slottypes import FREE, Fill, SlotKind
 from .text import Token
@@ -325,9 +326,11 @@ class SampleMatcher:
         return match if not set(range(len(words))) & set(match.extra_at) else None
 
     def closest(self, spans: SpanCache) -> Match | None:
-        """The best loose reading whatever its coverage (for a model without a fallback)."""
+        """The best loose reading whatever its coverage (for a model without a fallback), among
+        those resting on a word that is no function word nor filler (`rests_on_meaning`)."""
+        idle = self.language.function_words | self.language.fillers
         matches = [self.align(sample, spans) for sample in self.candidates(spans.tokens)]
-        found = [match for match in matches if match is not None]
+        found = [m for m in matches if m is not None and rests_on_meaning(m, spans.words, idle)]
         return max(found, key=lambda match: (match.score, -match.sample.order), default=None)
 
     def acceptable(self, match: Match, sensitivity: str) -> bool:

@@ -13,8 +13,8 @@ The steps, as Amazon's "Understand How Users Invoke Custom Skills" describes inv
 4. Anything else is matched against the samples of every intent in the model (the built-in
    intents also with their common phrasings): exactly first, then ignoring filler words, then
    loosely. Nothing close enough gives AMAZON.FallbackIntent when the model has it, else the
-   closest intent; with no intent near at all, no request ("out of domain": which of its
-   intents Alexa would send cannot be told).
+   closest intent (of a sample sharing a word that is no function word or filler); with no
+   intent near so, no request ("out of domain": which intent Alexa would send cannot be told).
 
 The result, an `Understanding`, holds the ``request`` object and explains itself: which sample
 matched, which words filled which slot, what each slot's value became.
@@ -351,8 +351,8 @@ class Understander:
                     "Alexa sends the closest intent",
                 ),
             )
-        # No sample comes near (none shares a word). Alexa "will try to match all customer
-        # utterances to one of the skill's intents" (Amazon's post introducing the intent,
+        # No sample comes near (none shares a meaningful word). Alexa "will try to match all
+        # customer utterances to one of the skill's intents" (Amazon's post introducing the intent,
         # https://developer.amazon.com/en-US/blogs/alexa/alexa-skills-kit/2018/07/use-the-new-fallback-intent-to-respond-gracefully-to-unexpected-customer-requests),
         # and which one no sample tells. Neither a made-up choice nor AMAZON.FallbackIntent,
         # which the model lacks: no request, and why.

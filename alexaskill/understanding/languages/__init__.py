@@ -56,7 +56,8 @@ class Language(Protocol):
     #: Words that separate the values of a multiple-value slot ("and", "or").
     list_separators: frozenset[str]
     #: Words that carry grammar rather than meaning ("the", "is", "to"): matching a sample
-    #: loosely, a missing one costs little and a shared one proves little.
+    #: loosely, a missing one costs little and a shared one proves little; shared alone (or
+    #: with `fillers`), none chooses the closest intent of a model without a fallback intent.
     function_words: frozenset[str]
     #: Words a built-in slot type reads along with its value ("*at* noon", "*on* friday"; in
     #: German it would be "*um* zwölf", "*am* Freitag"): a dialog prompt that says the value
