@@ -15,7 +15,12 @@ from .handler_bugs import as_raised, handler_bug, let_through_by
 from .models import Envelope, Request
 from .registration import Registration
 from .responses import Response, encode_response, speak
-from .responses.encoding import attributes_refusal, nested_too_deep, no_reply_carries
+from .responses.encoding import (
+    attributes_refusal,
+    nested_too_deep,
+    no_reply_carries,
+    value_refusal,
+)
 from .rules import failure_reply
 
 if TYPE_CHECKING:
@@ -73,19 +78,25 @@ class Apologising(Registration):
         return why is not None
 
     def _said_too_deep(self, call: Call, exc: Exception, failed: str) -> bool:
-        """Whether ``exc`` is the `ResponseError` of a reply whose session attributes JSON
-        cannot hold (`attributes_refusal`: a set, an object, a key not a string, NaN, a dict
-        that holds itself) or nest too deeply for the session's next request to bring them back
-        (`nested_too_deep`): then said in one ERROR line, ``failed`` and the reason, which
-        names the attribute, without a traceback (it would show alexaskill's encoder, not the
-        handler's code: the fault is the data the handler stored)."""
-        if not isinstance(exc, ResponseError) or not call.has_session:
+        """Whether ``exc`` is the `ResponseError` of a reply refused for the data the handler
+        put in it: a value of its response or session attributes JSON cannot hold, the path to
+        it named (`value_refusal`: an object, a str that does not encode, a directive that
+        holds itself), session attributes JSON would change (`attributes_refusal`: a set, a key
+        not a string, NaN, a dict that holds itself) or nested too deeply for the session's
+        next request to bring them back (`nested_too_deep`). Then said in one ERROR line,
+        ``failed`` and the reason, which names the value, without a traceback (it would show
+        alexaskill's encoder, not the handler's code: the fault is the data)."""
+        if not isinstance(exc, ResponseError):
             return False
-        attributes = call.session_attributes
-        # (attributes JSON cannot hold are not measured: one that holds itself has no depth)
-        why = attributes_refusal(attributes) or nested_too_deep(attributes, call.envelope)
-        if why is None or str(exc) != why:  # (another ResponseError: a traceback may help)
-            return False
+        why = value_refusal(exc)
+        if why is None:
+            if not call.has_session:
+                return False
+            attributes = call.session_attributes
+            # (attributes JSON cannot hold are not measured: one that holds itself has no depth)
+            why = attributes_refusal(attributes) or nested_too_deep(attributes, call.envelope)
+            if why is None or str(exc) != why:  # (another ResponseError: a traceback may help)
+                return False
         logger.error("%s: %s", failed, why)
         return True
 

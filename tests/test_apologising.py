@@ -87,3 +87,23 @@ def test_another_response_error_keeps_its_traceback(caplog: pytest.LogCaptureFix
     (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
     assert line.getMessage().startswith("handler failed for IntentRequest Odd (")
     assert line.exc_info is not None and isinstance(line.exc_info[1], ResponseError)
+
+
+def test_an_attribute_str_that_does_not_encode_is_said_in_one_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A str with a lone surrogate (text decoded with errors="surrogateescape") in the session
+    attributes is the stored data's fault as a set is, its path named by the encoder's refusal:
+    it was logged with the traceback of alexaskill's encoder."""
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(_holding("caf\udce9"), raise_handler_errors=False) as client,
+    ):
+        assert client.intent("Store").speech == APOLOGY
+    (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
+    said = line.getMessage()
+    assert line.levelno == logging.ERROR and line.exc_info is None, said
+    assert said.startswith(
+        "handler failed for IntentRequest Store: sessionAttributes is not JSON-encodable: "
+        "sessionAttributes['basket']['items'][1] is a str that does not encode"
+    ), said

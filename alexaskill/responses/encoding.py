@@ -25,6 +25,7 @@ __all__ = [
     "encode_response",
     "nested_too_deep",
     "no_reply_carries",
+    "value_refusal",
 ]
 
 #: Bytes in a whole response body (Amazon's current limit; older docs said 24 KB).
@@ -153,6 +154,20 @@ def _changed_value(value: Any) -> str | None:
     return f"is of type {type(value).__name__}"
 
 
+class _ValueRefused(ResponseError):
+    """A reply refused for a value the handler put in it (its response or its session
+    attributes) that JSON cannot hold, the path to it named: the skill's data (`value_refusal`)."""
+
+
+def value_refusal(exc: BaseException) -> str | None:
+    """Why the reply was refused, if ``exc`` is `encode_response`'s refusal of a value JSON
+    cannot hold, naming the path to it (``"response is not JSON-encodable:
+    response.card.text is of type Cart"``); None for any other exception (a refusal in the
+    encoder's own words, which names no path, too). The `ResponseError` says this, word for
+    word."""
+    return str(exc) if type(exc) is _ValueRefused else None
+
+
 def _diagnose(exc: Exception, envelope: _Envelope) -> ResponseError:
     """Name the part that would not encode, the session attributes or the response, and in
     it the path to the first value the encoder refuses, looked for in the order it encodes
@@ -162,10 +177,10 @@ def _diagnose(exc: Exception, envelope: _Envelope) -> ResponseError:
     if attributes is not UNSET:
         where = unencodable(attributes, _encoder.encode, "sessionAttributes")
         if where is not None:
-            return ResponseError(f"sessionAttributes is not JSON-encodable: {where}")
+            return _ValueRefused(f"sessionAttributes is not JSON-encodable: {where}")
     where = unencodable(envelope.response, _encoder.encode, "response")
     if where is not None:
-        return ResponseError(f"response is not JSON-encodable: {where}")
+        return _ValueRefused(f"response is not JSON-encodable: {where}")
     if attributes is not UNSET:
         try:
             _encoder.encode(attributes)
