@@ -6,6 +6,7 @@ import dataclasses
 import decimal
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -14,8 +15,18 @@ import pytest
 
 from alexaskill import Response, speak
 from alexaskill.directives import APL as TypedAPL
+from alexaskill.directives import AudioPlayer
 from alexaskill.exceptions import ResponseError
-from alexaskill.responses import encode_response
+from alexaskill.responses import (
+    Card,
+    Directive,
+    Reprompt,
+    SimpleCard,
+    StandardCard,
+    as_written,
+    encode_response,
+)
+from alexaskill.responses import directive as directive_module
 
 
 class _Point(msgspec.Struct):
@@ -301,3 +312,123 @@ def test_the_fast_look_asks_once_a_type_whether_its_values_have_fields(
         "size": "big",
         "at": [0, {"x": 0, "label": "p"}],
     }
+
+
+class _Show(Directive, tag="Custom.Show", frozen=True):
+    """A directive of the skill's own class (`Directive` is public, for types alexaskill lacks)."""
+
+    payload: Any = None
+
+
+class _Note(Card, tag="Custom.Note", frozen=True):
+    """A card of the skill's own class (`Card` is public too)."""
+
+    text: Any = None
+
+
+class _Apla(Directive, tag="Alexa.Presentation.APLA.RenderDocument", frozen=True):
+    """A reprompt's directive of the skill's own class."""
+
+    payload: Any = None
+
+
+_CHANGED = [
+    pytest.param(float("nan"), id="NaN"),
+    pytest.param(float("inf"), id="inf"),
+    pytest.param(float("-inf"), id="-inf"),
+    pytest.param({"b", "a"}, id="set"),
+    pytest.param(frozenset({"a"}), id="frozenset"),
+    pytest.param({1: "one"}, id="int key"),
+    pytest.param({1.5: "x"}, id="float key"),
+    pytest.param(b"ab", id="bytes"),
+    pytest.param(bytearray(b"ab"), id="bytearray"),
+    pytest.param(decimal.Decimal("1.5"), id="Decimal"),
+]
+
+
+def _said_of_a_mapping(value: Any) -> str:
+    """What a directive written as a mapping is refused for, holding ``value`` at ['v']."""
+    with pytest.raises(ResponseError) as raised:
+        speak("x", directives=[{"type": "Custom.Show", "payload": {"v": value}}])
+    said = str(raised.value)
+    prefix = "directives[0] (Custom.Show)['payload']['v'] "
+    assert said.startswith(prefix), said
+    return said.removeprefix(prefix)
+
+
+@pytest.mark.parametrize("value", _CHANGED)
+def test_a_directive_of_the_skills_own_class_is_refused_as_a_mapping_is(value: Any) -> None:
+    # msgspec wrote NaN as null, a set as a list, {1: "one"} as {"1": "one"}, bytes as base64:
+    # the directive went out changed, without a word, where the same written as a mapping is
+    # refused, naming the value.
+    what = _said_of_a_mapping(value)
+    with pytest.raises(ResponseError) as raised:
+        speak("x", directives=[_Show(payload={"v": value})])
+    assert str(raised.value) == f"directives[0] (Custom.Show).payload['v'] {what}"
+    with pytest.raises(ResponseError) as raised:  # (a reprompt's directives too)
+        Reprompt(directives=[_Apla(payload=[value])])
+    said = str(raised.value)
+    assert said.startswith("reprompt.directives[0] (Alexa.Presentation.APLA.RenderDocument)")
+    assert said.endswith(f".payload[0] {what}"), said
+
+
+@pytest.mark.parametrize("value", _CHANGED)
+def test_a_card_of_the_skills_own_class_is_refused_as_a_mapping_is(value: Any) -> None:
+    what = _said_of_a_mapping(value)
+    with pytest.raises(ResponseError) as raised:
+        speak("x", card=_Note(text={"v": value}))
+    assert str(raised.value) == f"card.text['v'] {what}"
+
+
+def test_in_an_object_of_the_skills_own_class_a_tuple_goes_as_a_list() -> None:
+    # As in a mapping: JSON has no other spelling for it.
+    response = speak("x", directives=[_Show(payload=(1, 2))], card=_Note(text=(3,)))
+    sent = json.loads(encode_response(response))["response"]
+    assert sent["directives"] == [{"type": "Custom.Show", "payload": [1, 2]}]
+    assert sent["card"] == {"type": "Custom.Note", "text": [3]}
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        pytest.param({True: "x"}, "has the key True (bool), where JSON takes a str", id="bool"),
+        pytest.param({(1, 2): "x"}, "has the key (1, 2) (tuple), where JSON takes a str", id="t"),
+    ],
+)
+def test_a_key_json_cannot_hold_in_an_object_of_the_skills_own_is_refused(
+    value: Any, named: str
+) -> None:
+    # A mapping is refused for it where it is made; the object where the reply is encoded, as
+    # any value of it that does not encode, naming the same path (a handler's failure either
+    # way: the apology, and a log line naming it).
+    with pytest.raises(ResponseError, match=re.escape(f"['payload']['v'] {named}")):
+        speak("x", directives=[{"type": "Custom.Show", "payload": {"v": value}}])
+    response = speak("x", directives=[_Show(payload={"v": value})])
+    with pytest.raises(ResponseError) as raised:
+        encode_response(response)
+    said = str(raised.value)
+    assert said == f"response is not JSON-encodable: response.directives[0].payload['v'] {named}"
+
+
+def test_an_object_of_the_skills_own_class_is_looked_into(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Inside it, a Struct's fields are looked into as a mapping's values are: and only a
+    # directive or card of a class that is not alexaskill's own is looked at, once a class
+    # is known to be alexaskill's, by a lookup in a set (a reply made of its own types costs
+    # what it cost).
+    with pytest.raises(ResponseError, match=re.escape(".payload['p'].x is nan")):
+        speak("x", directives=[_Show(payload={"p": _Point(float("nan"))})])
+    looked_at: list[str] = []
+    real = as_written.check_object_as_written
+
+    def spy(field: str, written: Any, encode: Callable[[Any], bytes]) -> None:
+        looked_at.append(field)
+        real(field, written, encode)
+
+    monkeypatch.setattr(directive_module, "check_object_as_written", spy)
+    for _ in range(2):
+        speak("x", card=SimpleCard("a", "b"), directives=[AudioPlayer.ClearQueue("CLEAR_ALL")])
+        speak("x", card=StandardCard("a", "b"), directives=[AudioPlayer.Stop()])
+    speak("x", card=_Note(text="b"), directives=[_Show(payload=[1])])
+    assert looked_at == ["card", "directives[0] (Custom.Show)"]

@@ -24,7 +24,7 @@ import msgspec
 
 from ..exceptions import ResponseError
 
-__all__ = ["check_as_written", "unencodable"]
+__all__ = ["check_as_written", "check_object_as_written", "unencodable"]
 
 _BYTES: Final = (bytes, bytearray, memoryview)
 _SETS: Final = (set, frozenset)
@@ -41,6 +41,28 @@ def check_as_written(field: str, written: Any, sent: Any) -> None:
     """
     if sent == written or _unaltered(written):
         return
+    _name_altered(field, written)
+
+
+def check_object_as_written(field: str, written: object, encode: Callable[[Any], bytes]) -> None:
+    """`ResponseError` naming the first value in the fields of ``written`` (a directive or a
+    card of the skill's own class: a `msgspec.Struct`) that JSON changes, as `check_as_written`
+    names one in a mapping; nothing when it holds none, or holds a value ``encode`` refuses
+    (the reply's encoding names that one: the skill's data, said in one log line).
+
+    Encoded first: `_unaltered` looks through what ends, and the skill's value may hold itself.
+    """
+    try:
+        encode(written)
+    except (*_REFUSALS, RecursionError):
+        return
+    fields = _fields(written)
+    if fields is not None and not _unaltered(fields):
+        _name_altered(field, written)
+
+
+def _name_altered(field: str, written: Any) -> None:
+    """`ResponseError` naming the first value of ``written`` JSON changes (`_first`)."""
     try:
         found = _first(written, _altered_key, _altered, objects=True)
     except _Unsearched:  # (msgspec encodes deeper than a request nests)

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Final
 import msgspec
 
 from ..exceptions import ResponseError
-from .as_written import check_as_written, unencodable
+from .as_written import check_as_written, check_object_as_written, unencodable
 
 __all__ = [
     "Directive",
@@ -391,10 +391,34 @@ def _kind_of(value: object) -> str:
     return type(value).__name__
 
 
+#: The `Directive` and `Card` classes of alexaskill's own met so far: each checks its values as
+#: it is made, so one of them goes into a response as it is, after a lookup in this set.
+_OWN_CLASSES: Final[set[type]] = set()
+
+
+def _check_object(field: str, value: msgspec.Struct) -> None:
+    """`ResponseError` naming the first value JSON would change in ``value``, a directive or a
+    card, if its class is not alexaskill's own (a subclass the skill made of the public
+    `Directive` or `Card`: its fields take any value), as in a directive written as a mapping
+    (`check_object_as_written`). Whose class it is, is decided once a class."""
+    kind = type(value)
+    if kind in _OWN_CLASSES:
+        return
+    if kind.__module__.partition(".")[0] == "alexaskill":
+        _OWN_CLASSES.add(kind)
+        return
+    check_object_as_written(field, value, _encode)
+
+
 def _directive(field: str, index: int, directive: object) -> object:
     """A valid directive: a `Directive`, or a mapping with a string ``"type"`` (encoded, its
-    checks made of what it sends; one already checked so, in another response, is kept)."""
-    if isinstance(directive, Directive) or type(directive) is _EncodedDirective:
+    checks made of what it sends; one already checked so, in another response, is kept). A
+    `Directive` of a class that is not alexaskill's own has its values checked (`_check_object`)."""
+    kind = type(directive)
+    if kind in _OWN_CLASSES or kind is _EncodedDirective:
+        return directive
+    if isinstance(directive, Directive):
+        _check_object(f"{field}[{index}] ({directive_type(directive)})", directive)
         return directive
     if isinstance(directive, Mapping):
         type_ = directive.get("type")

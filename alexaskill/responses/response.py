@@ -16,7 +16,9 @@ from .as_written import check_as_written
 from .cards import Card
 from .directive import (
     _ENCODE_ERRORS,
+    _OWN_CLASSES,
     Directive,
+    _check_object,
     _directive,
     _encoded,
     _kind_of,
@@ -132,8 +134,11 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
                 "outputSpeech must be PlainTextSpeech or SsmlSpeech (see output_speech()), "
                 f"not {_kind_of(self.output_speech)}"
             )
-        if self.card is not UNSET and not isinstance(self.card, Card):
-            raise ResponseError(f"card must be a Card, not {_kind_of(self.card)}")
+        card = self.card
+        if card is not UNSET and type(card) not in _OWN_CLASSES:
+            if not isinstance(card, Card):
+                raise ResponseError(f"card must be a Card, not {_kind_of(card)}")
+            _check_object("card", card)
         if self.reprompt is not UNSET:
             if not isinstance(self.reprompt, Reprompt):
                 raise ResponseError(f"reprompt must be a Reprompt, not {_kind_of(self.reprompt)}")
