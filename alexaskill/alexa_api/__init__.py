@@ -15,12 +15,14 @@ API encodes them back. Field names are Amazon's, in snake_case (``addressLine1``
 Its modules:
 
 - `alexaskill.alexa_api.values`: the typed answers and `Scope`;
-- `alexaskill.alexa_api.wire`: one call (`send`, `read_answer`), the reminder body, the endpoint
-  rule (`check_endpoint`: Alexa's hosts, or loopback for tests).
+- `alexaskill.alexa_api.wire`: one call (`send`, `read_answer`), the endpoint rule
+  (`check_endpoint`: Alexa's hosts, or loopback for tests);
+- `alexaskill.alexa_api.reminders`: the reminder body sent (`reminder_body`).
 """
 
 from __future__ import annotations
 
+from .reminders import reminder_body
 from .values import (
     Address,
     AlertInfo,
@@ -57,7 +59,6 @@ from .wire import (
     is_amazon_host,
     is_loopback,
     read_answer,
-    reminder_body,
     retry_seconds,
     send,
     tls_context,

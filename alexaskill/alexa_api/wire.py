@@ -1,17 +1,18 @@
-"""One call to Alexa's service APIs: the body sent, the endpoint, the deadline, the answer read."""
+"""One call to Alexa's service APIs: the endpoint, the deadline, the answer read. (The reminder
+body sent is built in `alexaskill.alexa_api.reminders`.)"""
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 import msgspec
 
-from .. import ssml
 from ..exceptions import AlexaApiError, AlexaApiTimeout, PermissionRequired
 from ..tls import tls_context
 from .reading import MAX_ANSWER_BYTES, read, too_large
+from .reminders import reminder_body as reminder_body  # (its old place)
 from .values import decode_answer
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 
-# --- bodies: Amazon's error bodies, the reminder body sent ----------------------------------
+# --- Amazon's error bodies -------------------------------------------------------------------
 
 
 class _Error(msgspec.Struct, kw_only=True):
@@ -56,122 +57,6 @@ def error_of(content: bytes) -> tuple[str | None, str | None]:
     code = code[:80] if isinstance(code, str) else None
     message = error.message[:200] if isinstance(error.message, str) else None
     return code, message
-
-
-def _local_iso(moment: _dt.datetime) -> str:
-    """A local time as Amazon's reminders take it: ISO 8601, milliseconds, no offset."""
-    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds")
-
-
-def _relative_trigger(after: _dt.timedelta, recurrence: Sequence[str]) -> dict[str, Any]:
-    seconds = int(after.total_seconds())
-    if seconds <= 0:
-        raise ValueError("a reminder's after= must be a positive delay")
-    if recurrence:
-        raise ValueError("a recurring reminder needs at=, not after=")
-    return {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": seconds}
-
-
-def _absolute_trigger(at: _dt.datetime, recurrence: Sequence[str]) -> dict[str, Any]:
-    zone_name = getattr(at.tzinfo, "key", None)
-    if at.tzinfo is not None and zone_name is None:
-        # A fixed offset names no zone Amazon knows: say the same moment in UTC.
-        at, zone_name = at.astimezone(_dt.UTC), "UTC"
-    # Without timeZoneId Alexa reads scheduledTime in the device's time zone.
-    trigger: dict[str, Any] = {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": _local_iso(at)}
-    if zone_name is not None:
-        trigger["timeZoneId"] = zone_name
-    if recurrence:
-        trigger["recurrence"] = {
-            "startDateTime": trigger["scheduledTime"],
-            "recurrenceRules": list(recurrence),
-        }
-    return trigger
-
-
-def _check_to_come(at: _dt.datetime, zone: _dt.tzinfo | None, asked_at: _dt.datetime) -> None:
-    """`ValueError` for a one-time reminder ``at`` a moment gone by at ``asked_at``: it could
-    never ring. alexaskill's rule: Amazon's Reminders API reference says nothing of a time in
-    the past. A recurring one is not judged (its first time may be gone by today), nor a
-    local time in a zone unknown here."""
-    when = at if at.tzinfo is not None else None if zone is None else at.replace(tzinfo=zone)
-    if when is None or when > asked_at:
-        return
-    made = asked_at.astimezone(when.tzinfo).isoformat(timespec="seconds")
-    raise ValueError(
-        f"a reminder's at= {at.isoformat(timespec='seconds')} is in the past: the request was "
-        f"made at {made} there, and a one-time reminder gone by would never ring, so "
-        "alexaskill does not send it (give a time to come, or after=)"
-    )
-
-
-def _check_types(at: object, after: object, recurrence: Sequence[object]) -> None:
-    """`TypeError` naming what to give for an ``at``, ``after`` or rule of another type (an
-    ``after=300`` of seconds would fail as an int's missing ``total_seconds``)."""
-    if at is not None and not isinstance(at, _dt.datetime):
-        raise TypeError(
-            "a reminder's at= is a datetime (datetime(2026, 12, 1, 7, 30), in the device's "
-            f"time zone without tzinfo), not a {type(at).__name__}"
-        )
-    if after is not None and not isinstance(after, _dt.timedelta):
-        raise TypeError(
-            "a reminder's after= is a timedelta (timedelta(minutes=5)), not a "
-            f"{type(after).__name__}"
-        )
-    for rule in recurrence:
-        if not isinstance(rule, str):
-            raise TypeError(
-                "a reminder's recurrence is a list of rules, each a str ('FREQ=DAILY;BYHOUR=7'), "
-                f"not a {type(rule).__name__}"
-            )
-
-
-def reminder_body(
-    text: str,
-    at: _dt.datetime | None,
-    after: _dt.timedelta | None,
-    recurrence: Sequence[str],
-    speech: str | ssml.Ssml | None,
-    push_notification: bool,
-    locale: str,
-    now: _dt.datetime,
-    *,
-    asked_at: _dt.datetime | None = None,
-    zone: _dt.tzinfo | None = None,
-) -> dict[str, Any]:
-    """The body of Amazon's "create a reminder" call (`AlexaApi.create_reminder` documents it).
-
-    `ValueError` for a reminder Amazon would refuse: no text, both or neither of ``at`` and
-    ``after``, a delay that is not positive, a recurrence without ``at``; and for a one-time
-    ``at`` gone by at ``asked_at`` (the request's moment; an ``at`` without tzinfo is read in
-    the device's ``zone``, and not judged without it), which would never ring (alexaskill's
-    rule); `TypeError` for an ``at`` that is no datetime, an ``after`` no timedelta, a rule
-    no str.
-    """
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError("a reminder needs non-empty text")
-    if isinstance(recurrence, str):
-        raise ValueError("recurrence is a list of rules, e.g. ['FREQ=DAILY;BYHOUR=7']")
-    # Read once (an iterator's rules are used up by the check); None is none, as ever.
-    rules: Sequence[str] = () if recurrence is None else list(recurrence)
-    _check_types(at, after, rules)
-    if at is not None and after is None:
-        trigger = _absolute_trigger(at, rules)
-        if not rules and asked_at is not None:
-            _check_to_come(at, zone, asked_at)
-    elif after is not None and at is None:
-        trigger = _relative_trigger(after, rules)
-    else:
-        raise ValueError("give a reminder either at= (a datetime) or after= (a timedelta)")
-    spoken: dict[str, str] = {"locale": locale, "text": text}
-    if speech is not None:
-        spoken["ssml"] = str(ssml.speak(speech))
-    return {
-        "requestTime": _local_iso(now.astimezone(_dt.UTC)),
-        "trigger": trigger,
-        "alertInfo": {"spokenInfo": {"content": [spoken]}},
-        "pushNotification": {"status": "ENABLED" if push_notification else "DISABLED"},
-    }
 
 
 # --- one request: the endpoint rule, the timeout, what each status means ---------------------
