@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import socket
-import threading
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -21,6 +19,7 @@ from alexaskill.verify import Verifier
 from alexaskill.verify.fetch import download_chain
 from alexaskill.verify.progress import _traces
 
+from .blackhole import HandshakeUnanswered
 from .test_verify_fetch import _SilentProxy
 from .verify_shared import BODY, NOW, refusal_from_local, run
 
@@ -328,40 +327,6 @@ def test_a_stuck_proxy_on_a_kept_connection_is_still_not_said_to_be_the_server()
     assert "the server was reached" not in detail and "None" not in detail
 
 
-class _HandshakeUnanswered:
-    """A server on 127.0.0.1 that takes one connection, reads its first bytes (a TLS
-    ClientHello) and never answers; ``closed`` is set once the client closes the connection."""
-
-    def __init__(self) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(60)  # (a client that never comes ends the thread, not the run)
-        self.port: int = self.listener.getsockname()[1]
-        self.heard = b""
-        self.closed = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-
-    def _serve(self) -> None:
-        with contextlib.suppress(OSError):
-            connection, _ = self.listener.accept()
-            with connection:
-                connection.settimeout(60)
-                self.heard = connection.recv(4096)
-                try:
-                    while connection.recv(4096):  # (nothing more comes: a handshake unanswered)
-                        pass
-                except ConnectionResetError:  # (closed too, with a reset)
-                    pass
-                self.closed.set()
-
-    def __enter__(self) -> _HandshakeUnanswered:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.listener.close()
-        self.thread.join(60)
-
-
 async def _refusal_through_https_proxy(pki: TestPKI, port: int) -> CertificateError:
     """The verifier's refusal of a chain downloaded through an https:// proxy at ``port``."""
     proxy = f"https://127.0.0.1:{port}"
@@ -385,7 +350,7 @@ def test_a_tls_handshake_the_time_limit_ends_has_its_socket_closed(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with _HandshakeUnanswered() as server:
+        with HandshakeUnanswered() as server:
             if where == "server":
                 refused = run(refusal_from_local(pki, server.port, download_timeout=1))
             else:
