@@ -9,6 +9,7 @@ import zlib
 from typing import TYPE_CHECKING, Final
 
 from ..exceptions import AlexaApiError
+from ..outgoing_connections import OpenedConnection
 
 if TYPE_CHECKING:
     import httpx
@@ -36,8 +37,15 @@ async def read(
     # httpx logs "HTTP Request: GET <url>" at INFO: the URL holds the device id, a list id (the
     # account id, in base64); the line shows where and which operation instead.
     shown = _SHOWN_URL.set(f"{request.url.scheme}://{request.url.netloc.decode()}/… ({operation})")
+    # httpx's trace of the connection, for the TLS handshake the call's time limit cancels.
+    opened = OpenedConnection()
+    request.extensions["trace"] = opened.trace
     try:
         reply = await client.send(request, stream=True, follow_redirects=False)
+    except BaseException as exc:
+        if not isinstance(exc, Exception):  # (a cancellation: the call's time limit)
+            await opened.close_cancelled_handshake()
+        raise
     finally:
         _SHOWN_URL.reset(shown)
     try:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Final
@@ -19,6 +18,7 @@ from ..exceptions import (
     ConfigurationError,
     VerificationError,
 )
+from ..outgoing_connections import load_async_backend as load_async_backend  # (its old place)
 from .progress import Progress
 
 if TYPE_CHECKING:
@@ -120,20 +120,6 @@ def is_async_client(client: object) -> bool:
     import httpx
 
     return isinstance(client, httpx.AsyncClient)
-
-
-@functools.cache
-def load_async_backend() -> None:
-    """Import what httpx's transport imports at its first request on an event loop: anyio's
-    backend for it (for asyncio: its sockets, its TLS streams), tens of ms, seconds on a loaded
-    machine. The verifier calls it before `Downloads`' time limit starts, which the first
-    download spent on it, the log blaming the pool (httpcore's pool imports it, before any
-    connection is traced). Once a process (cached); inside a running event loop."""
-    # (An anyio that changed fails here, or imports less: the first download imports the rest.)
-    with contextlib.suppress(Exception):
-        import anyio.streams.tls  # (httpcore's TLS, named: not left to what anyio imports)
-
-        anyio.get_current_task()  # (anyio imports its backend for the running loop)
 
 
 def type_name(value: object) -> str:
@@ -278,7 +264,7 @@ async def read_chain(
         response = await client.send(request, stream=True, follow_redirects=False)
     except BaseException as exc:
         if not isinstance(exc, Exception):  # (a cancellation: `Downloads`' time limit)
-            await progress.close_cancelled_handshake()
+            await progress.opened.close_cancelled_handshake()
         raise
     async with contextlib.aclosing(response):
         if response.status_code != 200:

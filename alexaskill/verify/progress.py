@@ -5,13 +5,12 @@ too slowly, a proxy that did not answer its CONNECT, or no connection free in th
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING, Final
 
 from ..downloads import NETWORK_ADVICE, unreachable
+from ..outgoing_connections import OpenedConnection
 
 if TYPE_CHECKING:
-    import httpcore
     import httpx
 
 __all__ = ["Progress"]
@@ -59,9 +58,9 @@ class Progress:
         self.forwarded = False
         #: The request sent (`read_chain`'s), its URL as the transport left it.
         self.request: httpx.Request | None = None
-        #: The last TCP connection httpcore opened for it (its trace's ``connect_tcp``), for
-        #: `close_cancelled_handshake`.
-        self.opened: httpcore.AsyncNetworkStream | None = None
+        #: The TCP connection httpcore opened for it, closed if the time limit ends its TLS
+        #: handshake (`read_chain`).
+        self.opened = OpenedConnection()
 
     def sent_through(self, client: httpx.AsyncClient, url: str) -> None:
         """Note what ``client`` sends ``url`` through: whether it traces (`traces`), and the
@@ -74,12 +73,7 @@ class Progress:
         """httpx's ``trace`` extension: ``"connection.connect_tcp.started"`` and the like."""
         step, _, when = event.rpartition(".")
         step = step.rpartition(".")[2]
-        if step == "connect_tcp" and when == "complete":
-            import httpcore
-
-            opened = info.get("return_value")  # (httpcore's network stream, as it documents)
-            self.opened = opened if isinstance(opened, httpcore.AsyncNetworkStream) else None
-            return
+        self.opened.note(step, when, info)
         # (Not "response_closed" or "close": httpcore's clean-up after a cancellation.)
         if when != "started" or step not in _STAGES or self.stage == "body":
             return
@@ -108,16 +102,6 @@ class Progress:
             # forwards it to the proxy as it is, with no tunnel, so the proxy is what answers.
             self.forwarded = True
         self.stage = step
-
-    async def close_cancelled_handshake(self) -> None:
-        """Close the connection whose TLS handshake (with the server, or an https:// proxy) a
-        cancellation ended: `Downloads`' time limit. httpcore (1.0.9) closes it when the
-        handshake fails (an Exception), not when it is cancelled, and its socket stayed open
-        until the garbage collector found it. Past the handshake httpcore closes it itself."""
-        opened, self.opened = self.opened, None
-        if opened is not None and self.stage in ("start_tls", "proxy_tls"):
-            with contextlib.suppress(Exception):  # (closed already: nothing more to do)
-                await opened.aclose()
 
     def timed_out(self, url: str, seconds: float, exc: BaseException | None = None) -> str:
         """What the log says of the download of ``url`` that ran out of its ``seconds``

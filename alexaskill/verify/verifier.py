@@ -23,6 +23,7 @@ from ..exceptions import (
 )
 from ..logs import security_logger
 from ..models import Envelope, decode_envelope
+from ..outgoing_connections import load_async_backend
 from .arguments import (
     _TRUST_ANNOUNCED,
     _ArgumentError,
@@ -33,13 +34,7 @@ from .arguments import (
 from .arguments import _trust_announced as _trust_announced  # (its users import it from here)
 from .arguments import _utcnow as _utcnow  # (the tests name the default clock here)
 from .chain import VerifiedChain, load_chain, validate_chain
-from .fetch import (
-    call_fetch_chain,
-    download_chain,
-    is_async_client,
-    load_async_backend,
-    type_name,
-)
+from .fetch import call_fetch_chain, download_chain, is_async_client, type_name
 from .progress import Progress
 from .signature import _SHA1, _SHA256, _check_length, _decode_signature, _verify_signature
 from .timestamp import (
