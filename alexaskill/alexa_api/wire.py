@@ -4,12 +4,14 @@ body sent is built in `alexaskill.alexa_api.reminders`.)"""
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 import msgspec
 
 from ..exceptions import AlexaApiError, AlexaApiTimeout, PermissionRequired
+from ..outgoing_connections import load_async_backend
 from ..tls import tls_context
 from .reading import MAX_ANSWER_BYTES, read, too_large
 from .reminders import reminder_body as reminder_body  # (its old place)
@@ -207,6 +209,15 @@ async def send(
     raise."""
     import asyncio  # here: an AWS Lambda cold start that makes no call does not load it
 
+    if not hasattr(client, "alexa_api_call"):  # (over HTTP: None has none)
+        # Before the time limit starts, whose seconds are the network's: what the first call
+        # imports and makes (0.3 s of its 2 on a busy machine), once a process (cached): httpx
+        # and the TLS context, for the client made for a call without one (AWS Lambda); what
+        # httpx's transport imports at its first request.
+        if client is None:
+            _ready_own_client()
+        load_async_backend()
+
     async def call() -> tuple[int, bytes, str | None]:
         if client is not None and hasattr(client, "alexa_api_call"):
             status, content, *retry_after = await client.alexa_api_call(
@@ -235,6 +246,15 @@ async def send(
     raise AlexaApiTimeout(
         f"{operation}: no answer from Alexa's API within {timeout:g} s", operation=operation
     )
+
+
+@functools.cache
+def _ready_own_client() -> None:
+    """Import and make what the client `_http` makes for a call without one needs: httpx,
+    httpcore (which httpx imports at its first client: trio probed, h11), the TLS context."""
+    import httpcore  # noqa: F401
+
+    tls_context()
 
 
 async def _http(
