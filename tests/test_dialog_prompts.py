@@ -12,6 +12,7 @@ from typing import Any, Final
 import pytest
 
 from alexaskill import DialogSlot, Response, Skill, Validate, speak
+from alexaskill.dialog_prompts import shown_prompt
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.i18n import Translations
 
@@ -121,6 +122,12 @@ def test_prompts_at_alexas_limits_are_declared() -> None:
     assert "Book" in skill.intent_declarations
 
 
+def test_a_prompt_is_quoted_whole_up_to_80_characters_then_cut() -> None:
+    # The message quotes 80 characters of a prompt; an 81-character one is cut after 80.
+    assert shown_prompt("x" * 80) == repr("x" * 80)
+    assert shown_prompt("x" * 81) == f"{'x' * 80!r}… (81 characters)"
+
+
 def _german_skill(tmp_path: Path, german: str, prompt: str = "Which day?") -> Skill:
     catalog(tmp_path, "de", f"msgid {json.dumps(prompt)}\nmsgstr {json.dumps(german)}\n")
     skill = Skill(SKILL_ID, translations=Translations(tmp_path))
@@ -149,6 +156,15 @@ def test_a_translation_alexa_would_refuse_is_a_warning_at_start(
         f"'<speak>Which day?</speak>' ({german!r}) "
     ), said
     assert _REFUSED_BREAK in said[0], said
+
+
+def test_a_skill_without_catalogs_starts_without_a_translation_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # No catalogs, no translation to check: the prompts were checked where declared.
+    skill = Skill(SKILL_ID)
+    _declare(skill, slot=DialogSlot("AMAZON.DATE", elicit="Which day?", samples=["{day}"]))
+    assert _warnings(caplog, skill) == []
 
 
 def test_a_translation_alexa_takes_is_no_warning(
