@@ -504,6 +504,14 @@ def test_the_factory_says_what_to_pass_for_an_argument_of_the_wrong_type(
             '{"request": {"type": "IntentRequest", "intent": {"name": "Hello", "name": "Bye"}}}',
             "'name' is given twice in request.intent",
         ),
+        (  # an object in a list is named by its index
+            '{"request": {"type": "LaunchRequest"}, "x": [{}, {"k": 1, "k": 2}]}',
+            "'k' is given twice in x[1]",
+        ),
+        (  # the object of the first "a" is dropped by the second: the outer key is named
+            '{"request": {"type": "LaunchRequest"}, "a": {"k": 1, "k": 2}, "a": 3}',
+            "'a' is given twice in the top-level object",
+        ),
     ],
 )
 def test_load_request_refuses_a_file_with_a_key_given_twice(
