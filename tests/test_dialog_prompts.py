@@ -174,6 +174,24 @@ def test_a_translation_alexa_takes_is_no_warning(
     assert [line for line in _warnings(caplog, skill) if "translation" in line] == []
 
 
+def test_a_translation_that_drops_a_slot_named_n_is_not_checked(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    # {n} is left out freely only by a plural form: a prompt's translation that drops slot n's
+    # {n} does not fit, so requests hear the source text, and its pause is never spoken.
+    prompt = "{n} tickets, right?"
+    german = f"<speak>Richtig? {_LONG_BREAK}</speak>"
+    catalog(tmp_path, "de", f"msgid {json.dumps(prompt)}\nmsgstr {json.dumps(german)}\n")
+    skill = Skill(SKILL_ID, translations=Translations(tmp_path))
+    slot = DialogSlot("AMAZON.NUMBER", elicit="How many?", confirm=prompt, samples=["{n}"])
+
+    @skill.intent("Buy", utterances=["buy {n} tickets"], slots={"n": slot})
+    def buy(n: int) -> Response:
+        return speak(f"{n} bought.")
+
+    assert [line for line in _warnings(caplog, skill) if "would be refused" in line] == []
+
+
 def test_a_translation_two_catalogs_give_is_one_warning_naming_both(
     caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
