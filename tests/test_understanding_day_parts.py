@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from alexaskill.understanding import InteractionModel, Understander, Understanding
-from tests.understanding_shared import NOW, SKILL_ID, slot, values
+from tests.understanding_shared import NOW, SKILL_ID, slot, value, values
 
 
 def alarm_understander() -> Understander:
@@ -350,6 +350,15 @@ def test_a_part_of_the_day_left_out_beside_a_time_is_no_reading(
     # agrees with is said twice ("7 pm at night" 19:00, as "5 pm this evening" is 17:00).
     found = slot(said, "AMAZON.TIME")
     assert (None if found is None else found["value"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "day"), [("tomorrow in the morning", "tomorrow"), ("friday at night", "friday")]
+)
+def test_a_part_of_the_day_beside_a_date_is_no_time_left_out(said: str, day: str) -> None:
+    # Only a time is weighed against a part of the day left out beside it: a date's value
+    # ("2026-11-30") is no hour (read as one, 20, it was out of the morning).
+    assert value(said, "AMAZON.DATE") == value(day, "AMAZON.DATE") is not None
 
 
 @pytest.mark.parametrize(

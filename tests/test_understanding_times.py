@@ -297,7 +297,16 @@ def test_pm_said_once_is_no_earlier_hours_it_would_put_after_the_last(
         ("seven or eight in the afternoon", None),
         ("ten to eight or eight in the afternoon", None),
         ("nine or ten in the morning", ["09:00", "10:00"]),
+        ("eight or nine pm in the morning", None),
+        ("nine or ten am in the morning", ["09:00", "10:00"]),  # said twice, as "7 pm at night"
         ("one or two at night", ["01:00", "02:00"]),
+        # The time beside the words is the one in it: the last (10:00 is in no night).
+        ("ten am or 7 pm at night", ["10:00", "19:00"]),
+        ("ten or eleven am in the morning", ["10:00", "11:00"]),
+        ("three or four am at night", ["03:00", "04:00"]),  # the night ends at five
+        ("four or five am at night", None),
+        ("eleven am or 12 pm in the morning", None),  # noon is in no morning
+        ("eleven am or noon in the morning", None),
         ("seven or eight", ["07:00", "08:00"]),
     ],
 )
