@@ -6,6 +6,7 @@ import logging
 import re
 from typing import Any
 
+import msgspec
 import pytest
 
 from alexaskill import Response, ResponseError, Session, Skill, speak
@@ -161,6 +162,35 @@ def test_past_the_searchs_bounds_the_encoders_own_words_are_kept(
         encode_response(speak("x", directives=[_Show(payload=deep)]))
     said = str(raised.value)  # (msgspec's words: "maximum recursion depth exceeded …")
     assert re.match(r"response is not JSON-encodable: (?!response\.)", said), said
+
+
+def test_the_search_looks_through_exactly_its_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    # _MAX_LOOKED_AT values and _MAX_DEPTH levels are looked through; one more is not.
+    monkeypatch.setattr(as_written, "_MAX_LOOKED_AT", 5)
+    assert as_written.unencodable([1, 2, 3, 4, _Cart()], msgspec.json.encode) == (
+        "[4] is of type _Cart"
+    )
+    assert as_written.unencodable([1, 2, 3, 4, 5, _Cart()], msgspec.json.encode) is None
+    monkeypatch.undo()
+    monkeypatch.setattr(as_written, "_MAX_DEPTH", 3)
+    assert as_written.unencodable([[[_Cart()]]], msgspec.json.encode) == (
+        "[0][0][0] is of type _Cart"
+    )
+    assert as_written.unencodable([[[[_Cart()]]]], msgspec.json.encode) is None
+
+
+@pytest.mark.parametrize(
+    "held",
+    [
+        # One list in two places is no loop: JSON writes it twice.
+        pytest.param(lambda shared: {"a": shared, "b": shared}, id="shared"),
+        # Empty containers are passed, not looked into again.
+        pytest.param(lambda shared: {"a": [], "b": {}}, id="empty"),
+    ],
+)
+def test_the_value_named_is_past_what_encodes(held: Any) -> None:
+    value = {**held([1]), "c": _Cart()}
+    assert as_written.unencodable(value, msgspec.json.encode) == "['c'] is of type _Cart"
 
 
 def test_a_value_too_deep_for_the_search_to_encode_keeps_the_encoders_words() -> None:
