@@ -447,6 +447,11 @@ def test_a_time_said_with_a_nights_date_is_in_the_night(
         ("ten past one in the evening", None),  # 13:10 is in no evening (it starts at five)
         ("19:00 in the evening", "19:00"),
         ("4 at night", "04:00"),
+        # The night starts at five in the evening, as the evening does.
+        ("five at night", "17:00"),
+        ("17:00 at night", "17:00"),
+        ("16:00 at night", None),
+        ("16:00 in the evening", None),
     ],
 )
 def test_a_time_said_in_a_part_of_the_day_is_in_it(said: str, expected: str | None) -> None:
