@@ -269,7 +269,6 @@ def dialog_problems(
     """What Amazon's build would refuse in an intent's dialog declarations; ``extended`` names
     the built-in list types the model gives values of its own, which count as custom types."""
     problems = []
-    texts: list[tuple[str, str]] = [("the intent confirmation", text) for text in dialog.confirm]
     for slot, declared in dialog.slots.items():
         where = f"intent {intent}, slot {slot}"
         for sample in declared.samples:
@@ -286,13 +285,13 @@ def dialog_problems(
         for rule in declared.validations:
             found = validation_problems(rule.type, rule.start, rule.end, slot_type, custom)
             problems += [f"{where}: {problem}" for problem in found]
-        texts += [
-            (f"slot {slot}'s prompts", text) for text in (*declared.elicit, *declared.confirm)
-        ]
-        texts += [
-            (f"slot {slot}'s validation prompt", t) for r in declared.validations for t in r.prompt
-        ]
-    for what, text in texts:
+    for prompted, kind, text in dialog.prompts():
+        if prompted is None:
+            what = "the intent confirmation"
+        elif kind.startswith("validation"):
+            what = f"slot {prompted}'s validation prompt"
+        else:
+            what = f"slot {prompted}'s prompts"
         for other in _SLOT_REFERENCE.findall(text):
             if other not in slot_types:
                 problems.append(f"intent {intent}: {what} name unknown slot {{{other}}}: {text!r}")

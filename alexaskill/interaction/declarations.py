@@ -322,11 +322,7 @@ def dialog_prompts(source: ModelSource) -> Iterator[tuple[IntentDeclaration, lis
         dialog = declaration.dialog
         if dialog is None:
             continue
-        texts = list(dialog.confirm)
-        for dialog_slot in dialog.slots.values():
-            texts += [*dialog_slot.elicit, *dialog_slot.confirm]
-            texts += [text for rule in dialog_slot.validations for text in rule.prompt]
-        yield declaration, texts
+        yield declaration, [text for _slot, _what, text in dialog.prompts()]
 
 
 class ModelSource(Protocol):
