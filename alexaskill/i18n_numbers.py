@@ -7,11 +7,9 @@ import decimal
 from collections.abc import Mapping
 from typing import Any, Final
 
+from .i18n_catalogs import alexa_name
+
 __all__ = ["has_numbers", "localised", "number_marks"]
-
-
-def _alexa_name(name: str) -> str:
-    return name.replace("_", "-")
 
 
 #: The marks of numbers where a locale's differ from Python's "." and ",": (decimal mark, group
@@ -33,7 +31,7 @@ def number_marks(locale: str | None) -> dict[int, str] | None:
     """The `str.translate` table from Python's number marks to ``locale``'s; None: the same."""
     if not locale:
         return None
-    locale = _alexa_name(locale)
+    locale = alexa_name(locale)
     found = _NUMBER_MARKS.get(locale) or _NUMBER_MARKS.get(locale.partition("-")[0])
     if found is None or found == (".", ","):
         return None
