@@ -1,5 +1,6 @@
-"""What the test toolkit's tests share (tests/test_testing_*.py): the skill ids, and a skill
-that notes what each request told its handlers."""
+"""What the test toolkit's tests share (tests/test_testing_*.py): a second skill id (the first,
+``SKILL_ID``, is tests/verify_shared.py's), and a skill that notes what each request told its
+handlers."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 
 from alexaskill import Context, Device, IntentRequest, Response, Session, Skill, User, ask, speak
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+from .verify_shared import SKILL_ID
+
 OTHER_ID = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
 
 

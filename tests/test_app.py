@@ -38,7 +38,8 @@ from alexaskill.models import decode_envelope
 from alexaskill.testing import RequestFactory, TestClient, TestPKI
 from alexaskill.verify import Verifier
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+from .verify_shared import SKILL_ID
+
 OTHER_ID = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
 
 

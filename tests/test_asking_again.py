@@ -15,8 +15,8 @@ from alexaskill.i18n import Translations
 from alexaskill.testing import TestClient, intent_fields
 
 from .catalogs import catalog
+from .verify_shared import SKILL_ID
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 DIDNT_CATCH = "Sorry, I didn't catch that. Could you say it again?"
 CANT_USE = "Sorry, I can't use that. Could you say it another way?"
 

@@ -32,11 +32,11 @@ from alexaskill.testing import RequestFactory, TestPKI, load_request
 from tests.processes import free_port, wait_for_health
 
 from .cli_run import run
+from .verify_shared import SKILL_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 WEATHER = "examples.weather.app:skill"
 WEATHER_REQUESTS = sorted(str(p) for p in (ROOT / "examples/weather/requests").glob("*.json"))
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 
 APP = f"""
 from alexaskill import Skill, speak

@@ -17,8 +17,7 @@ from alexaskill.exceptions import ConfigurationError
 from alexaskill.i18n import Translations
 
 from .catalogs import catalog
-
-SKILL_ID: Final = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+from .verify_shared import SKILL_ID
 
 #: Past the 10 s Amazon's SSML reference allows a pause, by half a second.
 _LONG_BREAK: Final = '<break time="10.5s"/>'

@@ -28,7 +28,7 @@ from alexaskill.responses import output_speech
 from alexaskill.store import Attributes, MemoryStore
 from alexaskill.testing import RequestFactory, TestClient
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+from .verify_shared import SKILL_ID
 
 
 class NotLinked(Exception):

@@ -17,8 +17,8 @@ from alexaskill.ssml import Ssml, emphasis
 from alexaskill.testing import RequestFactory, TestClient
 
 from .catalogs import catalog
+from .verify_shared import SKILL_ID
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 # Polish: one, few (2-4, not 12-14), many: a rule with three forms.
 POLISH_PLURAL = (
     "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"

@@ -14,8 +14,8 @@ from alexaskill.ssml import emphasis
 from alexaskill.testing import TestClient
 
 from .catalogs import catalog
+from .verify_shared import SKILL_ID
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 ENTRIES = """\
 msgid "{cups} cups are {liters} liters."
 msgstr "{cups} TRANSLATED {liters}"

@@ -31,7 +31,7 @@ from alexaskill.interaction import (
     model_warnings,
 )
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+from .verify_shared import SKILL_ID
 
 
 class Color(enum.Enum):

@@ -26,8 +26,7 @@ from alexaskill.testing import TestClient
 
 from .cli_run import run
 from .skill_modules import TWO_LOCALES
-
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+from .verify_shared import SKILL_ID
 
 
 def language_model(skill: Skill, locale: str) -> dict[str, Any]:

@@ -23,8 +23,8 @@ from alexaskill.messages import (
 from alexaskill.testing import TestClient
 
 from .catalogs import catalog
+from .verify_shared import SKILL_ID
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 NOT_ENGLISH = sorted(locale for locale in ALEXA_LOCALES if language_of(locale) != "en")
 
 

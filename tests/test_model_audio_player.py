@@ -20,8 +20,8 @@ from alexaskill.interaction import build_interaction_model, model_warnings
 from alexaskill.understanding import InteractionModel, check_model
 
 from .cli_run import run
+from .verify_shared import SKILL_ID
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 REQUIRED = [
     "AMAZON.CancelIntent",
     "AMAZON.HelpIntent",

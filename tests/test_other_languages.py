@@ -20,7 +20,7 @@ from alexaskill.testing import TestClient
 from alexaskill.understanding import Understander, check_model, load_model, model_from_skill
 from alexaskill.understanding.text import surface, tokenize
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+from .verify_shared import SKILL_ID
 
 
 class Dish(enum.Enum):

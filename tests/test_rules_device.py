@@ -14,7 +14,8 @@ from alexaskill.models import Device, decode_envelope
 from alexaskill.responses import PlainTextSpeech, Reprompt, Response, SimpleCard, ask, speak
 from alexaskill.testing import SCREEN, RequestFactory, TestClient
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+from .verify_shared import SKILL_ID
+
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
 URL_VIDEO = "https://cdn.example.com/video/episode-42.mp4"
 DOCUMENT = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}

@@ -14,7 +14,8 @@ from alexaskill.models import IntentRequest
 from alexaskill.responses import Response, ask, can_fulfill, speak
 from alexaskill.testing import SCREEN, TestClient, intent_fields
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+from .verify_shared import SKILL_ID
+
 APOLOGY = "Sorry, something went wrong. Please try again later."
 
 

@@ -21,7 +21,8 @@ from alexaskill.models import decode_envelope
 from alexaskill.responses import Response, ask, speak
 from alexaskill.testing import RequestFactory, TestClient
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+from .verify_shared import SKILL_ID
+
 URL = "https://cdn.example.com/podcast/episode-1.mp3"
 
 

@@ -14,7 +14,8 @@ from alexaskill.models import Session, SessionEndedRequest
 from alexaskill.responses import Response, SimpleCard, ask, speak
 from alexaskill.testing import RequestFactory, TestClient
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+from .verify_shared import SKILL_ID
+
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
 DOCUMENT = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
 

@@ -22,7 +22,8 @@ from alexaskill.services import AlexaApi, alexa_api_factory
 from alexaskill.ssml import Ssml, audio, emphasis
 from alexaskill.testing import RequestFactory, TestClient
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+from .verify_shared import SKILL_ID
+
 TOKEN = "test-api-access-token"
 
 

@@ -23,7 +23,8 @@ from alexaskill import (
 )
 from alexaskill.ssml import Ssml
 from alexaskill.testing import SCREEN, RequestFactory, SkillResponse, TestClient
-from tests.recording_skill import OTHER_ID, SKILL_ID, recording_skill
+from tests.recording_skill import OTHER_ID, recording_skill
+from tests.verify_shared import SKILL_ID
 
 # --- the simulated user and device ---------------------------------------------------------------
 

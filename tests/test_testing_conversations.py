@@ -11,7 +11,8 @@ from alexaskill import Response, Session, SimpleCard, Skill, ask, speak
 from alexaskill.directives import Dialog
 from alexaskill.ssml import Ssml
 from alexaskill.testing import SCREEN, RequestFactory, TestClient
-from tests.recording_skill import OTHER_ID, SKILL_ID, recording_skill
+from tests.recording_skill import OTHER_ID, recording_skill
+from tests.verify_shared import SKILL_ID
 
 # --- conversations -------------------------------------------------------------------------------
 

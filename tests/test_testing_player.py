@@ -16,7 +16,8 @@ from alexaskill.responses import Response, speak
 from alexaskill.testing import DevicePlayer, RequestFactory, TestClient
 from alexaskill.testing.player import QueuedStream
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+from .verify_shared import SKILL_ID
+
 EPISODES = [f"https://cdn.example.com/podcast/episode-{n}.mp3" for n in range(3)]
 
 

@@ -13,7 +13,7 @@ from alexaskill.exceptions import ResponseError
 from alexaskill.responses import Response, speak
 from alexaskill.testing import FakeAlexaApi, TestClient
 
-SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+from .verify_shared import SKILL_ID
 
 
 def _keeping(kept: list[AlexaApi]) -> Skill:

@@ -10,7 +10,8 @@ import pytest
 from alexaskill import IntentRequest, Request, Response, Skill, speak
 from alexaskill.app import APOLOGY
 from alexaskill.testing import RequestFactory, TestClient, load_request
-from tests.recording_skill import OTHER_ID, SKILL_ID, recording_skill
+from tests.recording_skill import OTHER_ID, recording_skill
+from tests.verify_shared import SKILL_ID
 
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
 SAMPLES = sorted(FIXTURES.glob("*.json"))

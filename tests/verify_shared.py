@@ -1,6 +1,7 @@
 """What the verifier's tests (tests/test_verify*.py) share: a fixed now, a body signed as Alexa's
 is, a counting fetch_chain, a settable clock, and the test PKIs. tests/conftest.py imports the
-fixtures (``pki``, ``stranger``, ``pki_2017``), which makes them every test module's."""
+fixtures (``pki``, ``stranger``, ``pki_2017``), which makes them every test module's. And
+``SKILL_ID``, the skill id the skills of many test modules answer to."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from alexaskill.testing import TestPKI
 from alexaskill.verify import Verifier
 
 T = TypeVar("T")
+
+#: The skill id the skills of many test modules answer to (one place, not one per module).
+SKILL_ID: Final = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 THEN = datetime(2017, 6, 1, 12, 0, tzinfo=UTC)  # when the "old capture" was signed
