@@ -390,7 +390,7 @@ def test_a_refused_request_fails_the_replay(workdir: Path) -> None:
 
 @pytest.mark.parametrize("context", [[1], {"System": "x"}, "x"])
 def test_a_context_that_is_no_object_fails_that_request(
-    workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch, context: object
+    workdir: Path, dev_dir: Path, context: object
 ) -> None:
     text = json.dumps({"request": {"type": "LaunchRequest"}, "context": context})
     (workdir / "odd.json").write_text(text)
@@ -398,8 +398,7 @@ def test_a_context_that_is_no_object_fails_that_request(
     assert code == 1, err
     assert "odd.json (LaunchRequest)\n  FAILED: HTTP 400: malformed request: " in out
     assert "speech:     hello there" in out
-    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
-    code, out, err = run("replay", "skillapp:skill", "-")
+    code, out, err = run("replay", "skillapp:skill", "-", stdin=text)
     assert code == 1, err
     assert "FAILED: HTTP 400: malformed request: " in out
     url = f"http://127.0.0.1:{free_port()}/"  # refreshed before it is sent: nobody listens
@@ -490,11 +489,10 @@ DEEP = "[" * 200_000 + "]" * 200_000  # past Python's recursion limit, which jso
     ],
 )
 def test_json_nested_too_deeply_to_read_is_not_json(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], code: int, message: str
+    workdir: Path, argv: list[str], code: int, message: str
 ) -> None:
     (workdir / "deep.json").write_text(DEEP)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(DEEP))
-    status, out, err = run(*argv)
+    status, out, err = run(*argv, stdin=DEEP)
     assert status == code
     assert message in out + err
     assert "Traceback" not in err and (out + err).count("\n") <= 2
@@ -540,11 +538,7 @@ def test_replay_url_to_a_server_without_dev_says_to_start_it_with_dev(
         assert server.started
         url = f"http://127.0.0.1:{port}/"
         code, out, _ = run("replay", "skillapp:skill", "hello.json", "--url", url)
-        sys.stdin, saved = io.StringIO("/launch\n"), sys.stdin
-        try:
-            chat_code, chat_out, _ = run("chat", "skillapp:skill", "--url", url)
-        finally:
-            sys.stdin = saved
+        chat_code, chat_out, _ = run("chat", "skillapp:skill", "--url", url, stdin="/launch\n")
     finally:
         server.should_exit = True
         thread.join(timeout=20)
@@ -1136,17 +1130,13 @@ def test_the_help_imports_no_logging_machinery() -> None:
     assert "alexaskill.logs" not in modules
 
 
-def test_replay_reads_requests_from_standard_input(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_replay_reads_requests_from_standard_input(workdir: Path) -> None:
     hello = (workdir / "hello.json").read_text()
-    monkeypatch.setattr(sys, "stdin", io.StringIO(hello))
-    code, out, _ = run("replay", "skillapp:skill", "-")
+    code, out, _ = run("replay", "skillapp:skill", "-", stdin=hello)
     assert code == 0
     assert out.startswith("- (IntentRequest Hello)\n  speech:     hello there\n")
     # Several documents one after the other, as `cat a.json b.json` gives them.
-    monkeypatch.setattr(sys, "stdin", io.StringIO(hello + "\n" + hello))
-    code, out, _ = run("replay", "skillapp:skill", "-", "hello.json")
+    code, out, _ = run("replay", "skillapp:skill", "-", "hello.json", stdin=hello + "\n" + hello)
     assert code == 0
     assert "- (request 1) (IntentRequest Hello)\n" in out
     assert "- (request 2) (IntentRequest Hello)\n" in out
@@ -1161,11 +1151,8 @@ def test_replay_reads_requests_from_standard_input(
         ('{"version": "1.0"}', "standard input: not an Alexa request envelope"),
     ],
 )
-def test_replay_standard_input_mistakes(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, stdin: str, message: str
-) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code, _, err = run("replay", "skillapp:skill", "-")
+def test_replay_standard_input_mistakes(workdir: Path, stdin: str, message: str) -> None:
+    code, _, err = run("replay", "skillapp:skill", "-", stdin=stdin)
     assert code == 2
     assert message in err
 
@@ -1221,23 +1208,21 @@ def test_model_output_creates_missing_folders(workdir: Path) -> None:
     assert json.loads(output.read_text())["interactionModel"]["languageModel"]["intents"]
 
 
-def test_replay_standard_input_with_a_byte_order_mark(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_replay_standard_input_with_a_byte_order_mark(workdir: Path) -> None:
     # A request file saved by a Windows editor replays when named (utf-8-sig), but piped in its
     # mark was "not JSON (line 1: Expecting value)".
     hello = (workdir / "hello.json").read_text()
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\ufeff" + hello))
-    code, out, err = run("replay", "skillapp:skill", "-")
+    code, out, err = run("replay", "skillapp:skill", "-", stdin="\ufeff" + hello)
     assert (code, err) == (0, "")
     assert out.startswith("- (IntentRequest Hello)\n  speech:     hello there\n")
 
 
-def test_replay_standard_input_named_twice(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_replay_standard_input_named_twice(workdir: Path) -> None:
     # The first "-" read all of it: the second said "standard input is empty: pipe a request
     # in", of the input that held the requests.
-    monkeypatch.setattr(sys, "stdin", io.StringIO((workdir / "hello.json").read_text()))
-    code, out, err = run("replay", "skillapp:skill", "-", "-")
+    code, out, err = run(
+        "replay", "skillapp:skill", "-", "-", stdin=(workdir / "hello.json").read_text()
+    )
     assert (code, out) == (2, "")
     assert "- is named twice: standard input is read once" in err
     assert "is empty" not in err
@@ -1261,14 +1246,11 @@ def test_replay_shows_control_characters_of_an_answer_escaped(workdir: Path) -> 
 
 
 @pytest.mark.parametrize("command", ["replay", "chat"])
-def test_an_alexa_api_file_that_is_not_utf8_says_so(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, command: str
-) -> None:
+def test_an_alexa_api_file_that_is_not_utf8_says_so(workdir: Path, command: str) -> None:
     # It said "--alexa-api api.json: not JSON ('utf-8' codec can't decode byte 0xe9 ...)".
     (workdir / "api.json").write_bytes(b'{"given_name": "Ad\xe9"}')
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     argv = [command, "skillapp:skill", *(["hello.json"] if command == "replay" else [])]
-    code, out, err = run(*argv, "--alexa-api", "api.json")
+    code, out, err = run(*argv, "--alexa-api", "api.json", stdin="")
     assert (code, out) == (2, "")
     assert err == f"alexaskill {command}: error: --alexa-api api.json: not UTF-8 text\n"
 
@@ -1301,13 +1283,10 @@ def test_replay_given_json_text_for_a_file_says_to_use_standard_input(
 
 
 @pytest.mark.parametrize("stdin", ['"missing.json"', '"hello.json"', '["hello.json"]'])
-def test_replay_of_a_json_string_on_standard_input_is_no_request(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, stdin: str
-) -> None:
+def test_replay_of_a_json_string_on_standard_input_is_no_request(workdir: Path, stdin: str) -> None:
     # A JSON string read from standard input went to load_request as a path: a file it names
     # was replayed ("hello.json"), and one missing was a FileNotFoundError traceback.
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code, out, err = run("replay", "skillapp:skill", "-")
+    code, out, err = run("replay", "skillapp:skill", "-", stdin=stdin)
     assert (code, out) == (2, "")
     assert err.startswith(
         "alexaskill replay: error: standard input: not an Alexa request envelope "
