@@ -17,9 +17,9 @@ from .registration import Registration
 from .responses import Response, encode_response, speak
 from .responses.encoding import (
     attributes_refusal,
+    data_refusal,
     nested_too_deep,
     no_reply_carries,
-    value_refusal,
 )
 from .rules import failure_reply
 
@@ -79,16 +79,20 @@ class Apologising(Registration):
 
     def _said_too_deep(self, call: Call, exc: Exception, failed: str) -> bool:
         """Whether ``exc`` is the `ResponseError` of a reply refused for the data the handler
-        put in it: a value of its response or session attributes JSON cannot hold, the path to
-        it named (`value_refusal`: an object, a str that does not encode, a directive that
-        holds itself), session attributes JSON would change (`attributes_refusal`: a set, a key
-        not a string, NaN, a dict that holds itself) or nested too deeply for the session's
-        next request to bring them back (`nested_too_deep`). Then said in one ERROR line,
-        ``failed`` and the reason, which names the value, without a traceback (it would show
-        alexaskill's encoder, not the handler's code: the fault is the data)."""
+        put in it, and if so, say it: one ERROR line, ``failed`` and the reason, without a
+        traceback (it would show alexaskill's encoder, not the handler's code: the fault is the
+        data, and the reason says which). The refusals of `data_refusal`: a value of the
+        response or session attributes JSON cannot hold, the path to it named (an object, a str
+        that does not encode, a directive that holds itself) or, past what the search looks
+        through, in the encoder's words; a body past Alexa's size limit, its size, the limit and
+        its largest parts said. Those of the session attributes' checks: attributes JSON would
+        change (`attributes_refusal`: a set, a key not a string, NaN, a dict that holds itself)
+        or nested too deeply for the session's next request to bring them back
+        (`nested_too_deep`). Any other exception (the handler's own, alexaskill's bug) is left
+        to the caller, to log with its traceback."""
         if not isinstance(exc, ResponseError):
             return False
-        why = value_refusal(exc)
+        why = data_refusal(exc)
         if why is None:
             if not call.has_session:
                 return False

@@ -364,7 +364,9 @@ def test_session_attributes_a_handler_makes_too_large_are_still_its_failure(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Attributes the request brought small and the handler grew past the limit are the
-    handler's doing: logged as its failure, with the traceback that shows where."""
+    handler's doing: logged as its failure (an ERROR, not the WARNING of attributes the
+    request brought too large), in one line naming the size, the limit and the largest part:
+    the traceback it came with showed alexaskill's encoder, never the handler's line."""
     skill = Skill(SKILL_ID)
 
     @skill.intent("Grow")
@@ -378,5 +380,10 @@ def test_session_attributes_a_handler_makes_too_large_are_still_its_failure(
         result = client.send_envelope(envelope)
     assert result.speech == APOLOGY and isinstance(result.handler_error, ResponseError)
     (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
-    assert line.levelno == logging.ERROR and line.exc_info is not None, line.getMessage()
-    assert line.getMessage().startswith("handler failed for IntentRequest Grow")
+    assert line.levelno == logging.ERROR and line.exc_info is None, line.getMessage()
+    assert line.getMessage().startswith(
+        "handler failed for IntentRequest Grow: response body is 124"
+    ), line.getMessage()
+    assert "the limit is 122880 bytes (120 KB); the largest parts: sessionAttributes 124," in (
+        line.getMessage()
+    )

@@ -1481,6 +1481,20 @@ def loop(session: Session):
 @skill.intent("Show", utterances=["show"])
 def show():
     return ask("Shown.", reprompt="Say next.", directives=[Show(payload={"at": [object()]})])
+
+
+@skill.intent("Big", utterances=["big"])
+def big(session: Session):
+    session.attributes["board"] = "b" * 130_000
+    return ask("Big.", reprompt="Say next.")
+
+
+@skill.intent("Deep", utterances=["deep"])
+def deep():
+    value: Any = (1,)
+    for _ in range(3_000):
+        value = (value,)
+    return ask("Deep.", reprompt="Say next.", directives=[Show(payload=[frozenset({value})])])
 """
 
 
@@ -1502,6 +1516,15 @@ def loop_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
             "handler failed for IntentRequest Show: response is not JSON-encodable: "
             "response.directives[0].payload['at'][0] is of type object",
         ),
+        (
+            "big",
+            "handler failed for IntentRequest Big: response body is 130",
+        ),
+        (
+            "deep",
+            "handler failed for IntentRequest Deep: response is not JSON-encodable: maximum "
+            "recursion depth exceeded",
+        ),
     ],
 )
 def test_chat_says_where_a_reply_holds_what_json_cannot(
@@ -1510,7 +1533,8 @@ def test_chat_says_where_a_reply_holds_what_json_cannot(
     # chat prints alexaskill's log: the ERROR line said "sessionAttributes is nested too deeply
     # (or holds itself)", or the encoder's "object is not JSON-encodable", naming no field. The
     # response's value came with the traceback of alexaskill's encoder: one line now, as the
-    # attributes' (the fault is the skill's data, named).
+    # attributes' (the fault is the skill's data, named). So did a reply past 120 KB and a
+    # value too deep for the search to name (the encoder's words): one line now too.
     code, out, err = chat(
         monkeypatch, f"open loops\n{said}\n", "loops:skill", "--invocation", "loops"
     )

@@ -278,19 +278,91 @@ def test_an_exception_handlers_reply_refused_for_a_value_is_one_line(
     ), said
 
 
-def test_a_reply_too_large_keeps_its_traceback(caplog: pytest.LogCaptureFixture) -> None:
-    # Not a value JSON cannot hold: the refusal names no path to one; its traceback stays.
+def _big_skill() -> Skill:
+    """A skill whose replies are the skill's data at fault, beyond a value's path: too large a
+    reply, and a value too deep for the search to name (the encoder's own words kept)."""
     skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
 
     @skill.intent("Big")
-    def big() -> Response:
-        return speak("big", directives=[_Show(payload=["x" * 1000] * 130)])
+    def big(session: Session) -> Response:
+        session.attributes["board"] = "b" * 100_000
+        return speak("big", directives=[_Show(payload=["x" * 1000] * 30)])
+
+    @skill.intent("Deep")
+    def deep() -> Response:
+        value: Any = (1,)
+        for _ in range(3_000):
+            value = (value,)
+        return speak("deep", directives=[_Show(payload=["a", frozenset({value})])])
+
+    return skill
+
+
+#: The start of the one ERROR line of the reply too large: its size, the limit, then the
+#: largest part first (what to shrink).
+_TOO_LARGE = re.compile(
+    r"handler failed for IntentRequest Big: response body is 13\d{4} bytes; the limit is 122880 "
+    r"bytes \(120 KB\); the largest parts: sessionAttributes 100,\d{3} bytes \(its largest key "
+    r"'board' 100,002 bytes\), directives\[0\] \(Custom.Show\) 30,\d{3} bytes"
+)
+#: The one ERROR line of a value the search could not name: the encoder's words.
+_UNNAMED = re.compile(
+    r"handler failed for IntentRequest Deep: response is not JSON-encodable: "
+    r"(?!response\.)\S"
+)
+
+
+@pytest.mark.parametrize(
+    ("intent", "said"), [("Big", _TOO_LARGE), ("Deep", _UNNAMED)], ids=["big", "deep"]
+)
+def test_a_reply_too_large_or_unnamed_is_one_line(
+    intent: str, said: re.Pattern[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The skill's data as much as a value named by its path: a reply past Alexa's 120 KB, and a
+    # value past what the search looks through, were logged with the traceback of alexaskill's
+    # encoder (answering, encode_response), which never shows the handler's line. One ERROR
+    # line now (the size, the limit and the largest parts; the encoder's words); the apology.
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(_big_skill(), raise_handler_errors=False) as client,
+    ):
+        result = client.intent(intent)
+    assert result.speech == APOLOGY and isinstance(result.handler_error, ResponseError)
+    (line,) = _error_lines(caplog)
+    assert line.levelno == logging.ERROR and line.exc_info is None, line.getMessage()
+    assert said.match(line.getMessage()), line.getMessage()
+    assert line.getMessage() == f"handler failed for IntentRequest {intent}: {result.handler_error}"
+    assert "\n" not in logging.Formatter().format(line)  # one line: no traceback
+
+
+@pytest.mark.parametrize(
+    ("intent", "said"), [("Big", _TOO_LARGE), ("Deep", _UNNAMED)], ids=["big", "deep"]
+)
+def test_on_aws_lambda_a_reply_too_large_or_unnamed_is_one_line(
+    intent: str, said: re.Pattern[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    event = RequestFactory(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+    with caplog.at_level(logging.INFO, logger="alexaskill"):
+        answer = handler(_big_skill())(event.intent(intent), None)
+    assert answer["response"]["outputSpeech"]["text"] == APOLOGY
+    (line,) = _error_lines(caplog)
+    assert line.levelno == logging.ERROR and line.exc_info is None, line.getMessage()
+    assert said.match(line.getMessage()), line.getMessage()
+
+
+def test_a_handlers_own_exception_keeps_its_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    # A ResponseError the handler raised itself (not the reply's encoding) is its bug: the
+    # traceback shows its line, even where the message reads like the size refusal.
+    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+
+    @skill.intent("Raises")
+    def raises() -> Response:
+        raise ResponseError("response body is 130000 bytes; the limit is 122880 bytes")
 
     with (
         caplog.at_level(logging.INFO, logger="alexaskill"),
         TestClient(skill, raise_handler_errors=False) as client,
     ):
-        assert client.intent("Big").speech == APOLOGY
+        assert client.intent("Raises").speech == APOLOGY
     (line,) = _error_lines(caplog)
     assert line.exc_info is not None and isinstance(line.exc_info[1], ResponseError)
-    assert str(line.exc_info[1]).startswith("response body is ")

@@ -22,10 +22,10 @@ __all__ = [
     "MAX_ATTRIBUTES_NESTING",
     "MAX_RESPONSE_BYTES",
     "attributes_refusal",
+    "data_refusal",
     "encode_response",
     "nested_too_deep",
     "no_reply_carries",
-    "value_refusal",
 ]
 
 #: Bytes in a whole response body (Amazon's current limit; older docs said 24 KB).
@@ -154,18 +154,20 @@ def _changed_value(value: Any) -> str | None:
     return f"is of type {type(value).__name__}"
 
 
-class _ValueRefused(ResponseError):
-    """A reply refused for a value the handler put in it (its response or its session
-    attributes) that JSON cannot hold, the path to it named: the skill's data (`value_refusal`)."""
+class _DataRefused(ResponseError):
+    """A reply refused for the data the handler put in it (its response or its session
+    attributes): a value JSON cannot hold, the path to it named, or in the encoder's words past
+    what the search looks through; or a body past `MAX_RESPONSE_BYTES` (`data_refusal`)."""
 
 
-def value_refusal(exc: BaseException) -> str | None:
-    """Why the reply was refused, if ``exc`` is `encode_response`'s refusal of a value JSON
-    cannot hold, naming the path to it (``"response is not JSON-encodable:
-    response.card.text is of type Cart"``); None for any other exception (a refusal in the
-    encoder's own words, which names no path, too). The `ResponseError` says this, word for
-    word."""
-    return str(exc) if type(exc) is _ValueRefused else None
+def data_refusal(exc: BaseException) -> str | None:
+    """Why the reply was refused, if ``exc`` is `encode_response`'s refusal of the data in it: a
+    value JSON cannot hold (``"response is not JSON-encodable: response.card.text is of type
+    Cart"``; the encoder's own words where the search named no path), or a body too large
+    (its size, the limit and its largest parts). None for any other exception (a
+    `ResponseError` the handler raised or had raised in its frame). The `ResponseError` says
+    this, word for word."""
+    return str(exc) if type(exc) is _DataRefused else None
 
 
 def _diagnose(exc: Exception, envelope: _Envelope) -> ResponseError:
@@ -177,16 +179,16 @@ def _diagnose(exc: Exception, envelope: _Envelope) -> ResponseError:
     if attributes is not UNSET:
         where = unencodable(attributes, _encoder.encode, "sessionAttributes")
         if where is not None:
-            return _ValueRefused(f"sessionAttributes is not JSON-encodable: {where}")
+            return _DataRefused(f"sessionAttributes is not JSON-encodable: {where}")
     where = unencodable(envelope.response, _encoder.encode, "response")
     if where is not None:
-        return _ValueRefused(f"response is not JSON-encodable: {where}")
+        return _DataRefused(f"response is not JSON-encodable: {where}")
     if attributes is not UNSET:
         try:
             _encoder.encode(attributes)
         except _ENCODE_ERRORS as inner:
-            return ResponseError(f"sessionAttributes is not JSON-encodable: {inner}")
-    return ResponseError(f"response is not JSON-encodable: {exc}")
+            return _DataRefused(f"sessionAttributes is not JSON-encodable: {inner}")
+    return _DataRefused(f"response is not JSON-encodable: {exc}")
 
 
 def _wire_directive(directive: Any) -> Any:
@@ -241,7 +243,7 @@ def encode_response(
     except _ENCODE_ERRORS as exc:
         raise _diagnose(exc, envelope) from exc
     if len(body) > MAX_RESPONSE_BYTES:
-        raise ResponseError(
+        raise _DataRefused(
             f"response body is {len(body)} bytes; the limit is {MAX_RESPONSE_BYTES} bytes "
             f"(120 KB); the largest parts: {_largest_parts(response, attributes)}"
         )
