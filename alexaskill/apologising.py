@@ -77,7 +77,7 @@ class Apologising(Registration):
             logger.warning("%s: %s; the apology answers, ending the session", where.rstrip(), why)
         return why is not None
 
-    def _said_too_deep(self, call: Call, exc: Exception, failed: str) -> bool:
+    def _said_data_fault(self, call: Call, exc: Exception, failed: str) -> bool:
         """Whether ``exc`` is the `ResponseError` of a reply refused for the data the handler
         put in it, and if so, say it: one ERROR line, ``failed`` and the reason, without a
         traceback (it would show alexaskill's encoder, not the handler's code: the fault is the
@@ -112,7 +112,7 @@ class Apologising(Registration):
         handler raised), or a reply's `ResponseError`. For AWS Lambda (`as_raised`).
 
         ``traceback=False`` for a failure whose reason names the data (a reply nested too deep
-        for Lambda's runtime): one ERROR line, failure and reason, as `_said_too_deep` says it
+        for Lambda's runtime): one ERROR line, failure and reason, as `_said_data_fault` says it
         (a traceback would show alexaskill's frames, not the handler's code)."""
         failure = as_raised(exc)
         request = envelope.request

@@ -75,7 +75,7 @@ def test_a_reply_nested_deep_answers_the_invocation(caplog: pytest.LogCaptureFix
         assert message.startswith("handler failed for IntentRequest Deep")
         if message == _RUNTIME_REFUSAL:
             # The reason names the data, not the handler's code: one line, as on the web
-            # service (`Apologising._said_too_deep`); a traceback would show alexaskill's own.
+            # service (`Apologising._said_data_fault`); a traceback would show alexaskill's own.
             assert line.exc_info is None, depth
             refusals.append(message)
         else:  # (deeper, the handler's directive fails first, as it would on the web service)
