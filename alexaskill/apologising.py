@@ -104,27 +104,24 @@ class Apologising(Registration):
         logger.error("%s: %s", failed, why)
         return True
 
-    def _apology_for(
-        self, envelope: Envelope, exc: BaseException, *, traceback: bool = True
-    ) -> Answer:
+    def _apology_for(self, envelope: Envelope, exc: BaseException) -> Answer:
         """The apology, logged as a handler's failure, for ``exc``: a `BaseException` that left
         the answering of ``envelope`` (a KeyboardInterrupt taken for a Ctrl-C, one an exception
         handler raised), or a reply's `ResponseError`. For AWS Lambda (`as_raised`).
 
-        ``traceback=False`` for a failure whose reason names the data (a reply nested too deep
-        for Lambda's runtime): one ERROR line, failure and reason, as `_said_data_fault` says it
-        (a traceback would show alexaskill's frames, not the handler's code)."""
+        A refusal of the reply's data (one nested too deep for Lambda's runtime) is said as
+        `_said_data_fault` says the others, in one ERROR line; anything else with its
+        traceback."""
         failure = as_raised(exc)
         request = envelope.request
         intent = getattr(getattr(request, "intent", None), "name", "") or ""
         who = let_through_by()  # (the handler, a hook...), named as in `_recover`'s line
         where = f"{request.type} {intent}".rstrip() + (f" ({who})" if who else "")
-        if traceback:
+        call = Call(envelope)
+        if not self._said_data_fault(call, failure, f"handler failed for {where}"):
             logger.error("handler failed for %s", where, exc_info=failure)
-        else:
-            logger.error("handler failed for %s: %s", where, failure)
         self._tell(failure, envelope)
-        return Answer(self._apology_body(Call(envelope)), "handler_error")
+        return Answer(self._apology_body(call), "handler_error")
 
     def _say(self, message: str, request: Request) -> str:
         """One of the framework's sentences, in the request's language (`alexaskill.messages`)."""

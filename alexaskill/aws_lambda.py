@@ -131,8 +131,11 @@ def _reply(body: bytes, frames: int = _RUNTIME_ENCODING_FRAMES) -> dict[str, Any
 
 
 def _too_deep_for_the_runtime() -> ResponseError:
-    """The handler's failure for a reply `_reply` could not decode."""
-    return ResponseError(
+    """The handler's failure for a reply `_reply` could not decode: a refusal of the reply's
+    data (`data_refused`), said in one line as the encoder's refusals are."""
+    from .responses.encoding import data_refused  # (the skill has loaded it: no cost)
+
+    return data_refused(
         "the reply is nested too deeply for AWS Lambda's runtime to send it: it encodes the"
         " answer again below its own frames, where JSON nested nearly 1,000 levels (a"
         " directive's payload, the session attributes) leaves no room"
@@ -187,11 +190,9 @@ class LambdaSkill(Protocol):
     def progressive_after(self) -> float | None:
         """Seconds after which a slow answer gets an automatic progressive response, or None."""
 
-    def _apology_for(
-        self, envelope: Envelope, exc: BaseException, *, traceback: bool = ...
-    ) -> _Answer:
+    def _apology_for(self, envelope: Envelope, exc: BaseException) -> _Answer:
         """The apology, logged, for a `BaseException` that left the answering of ``envelope``, or
-        a reply's `ResponseError` (``traceback=False``: one line, the reason names the data)."""
+        a reply's `ResponseError` (one of its data: one line, the reason names the data)."""
 
     def _respond_by(
         self,
@@ -415,9 +416,7 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
             # is when it breaks a limit: Alexa gets the apology, a reply it takes.
             # One ERROR line, as a reply refused for nesting on the web service: the reason
             # names the data; a traceback would show this frame, not the handler's code.
-            answer = invocation.run(
-                skill._apology_for, envelope, _too_deep_for_the_runtime(), traceback=False
-            )
+            answer = invocation.run(skill._apology_for, envelope, _too_deep_for_the_runtime())
             reply = _RESPONSE_DECODER.decode(answer.body)
         handler_ms = (time.perf_counter() - started) * 1000
         invocation.run(log_request, envelope, outcome=answer.outcome, handler_ms=handler_ms)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from typing import Any
 
 import pytest
 
-from alexaskill import Skill, speak
+from alexaskill import Skill, aws_lambda, speak
 from alexaskill.app import APOLOGY
 from alexaskill.aws_lambda import handler
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import Response
+from alexaskill.responses.encoding import data_refusal
 
 from .lambda_runtime import Runtime
 from .test_aws_lambda import SKILL_ID, intent_event
@@ -94,3 +96,11 @@ _RUNTIME_REFUSAL = (
     " runtime to send it: it encodes the answer again below its own frames, where JSON nested"
     " nearly 1,000 levels (a directive's payload, the session attributes) leaves no room"
 )
+
+
+def test_the_runtimes_refusal_takes_the_route_of_the_other_data_faults() -> None:
+    # It took a route of its own (`_apology_for(..., traceback=False)`): the refusal is now one
+    # that `data_refusal` says, so `Apologising._said_data_fault` logs it as it logs the others.
+    refusal = aws_lambda._too_deep_for_the_runtime()
+    assert data_refusal(refusal) == _RUNTIME_REFUSAL.split(": ", 1)[1]
+    assert "traceback" not in inspect.signature(Skill._apology_for).parameters

@@ -23,6 +23,7 @@ __all__ = [
     "MAX_RESPONSE_BYTES",
     "attributes_refusal",
     "data_refusal",
+    "data_refused",
     "encode_response",
     "nested_too_deep",
     "no_reply_carries",
@@ -168,6 +169,13 @@ def data_refusal(exc: BaseException) -> str | None:
     `ResponseError` the handler raised or had raised in its frame). The `ResponseError` says
     this, word for word."""
     return str(exc) if type(exc) is _DataRefused else None
+
+
+def data_refused(why: str) -> ResponseError:
+    """The `ResponseError` of a reply refused for its data where it is sent, not encoded (AWS
+    Lambda's runtime, which encodes it again below its own frames): ``why`` names the data,
+    and `data_refusal` says it, as it says `encode_response`'s."""
+    return _DataRefused(why)
 
 
 def _diagnose(exc: Exception, envelope: _Envelope) -> ResponseError:
