@@ -12,7 +12,7 @@ import pytest
 from alexaskill import Response, ResponseError, Session, Skill, speak
 from alexaskill.app import APOLOGY
 from alexaskill.aws_lambda import handler
-from alexaskill.responses import Card, Directive, as_written, encode_response
+from alexaskill.responses import Card, Directive, as_written, encode_response, encoding
 from alexaskill.testing import RequestFactory, TestClient
 
 
@@ -366,3 +366,26 @@ def test_a_handlers_own_exception_keeps_its_traceback(caplog: pytest.LogCaptureF
         assert client.intent("Raises").speech == APOLOGY
     (line,) = _error_lines(caplog)
     assert line.exc_info is not None and isinstance(line.exc_info[1], ResponseError)
+
+
+def _called_below(frames: int, func: Any) -> Any:
+    """``func()`` called ``frames`` frames below this one (a server's frames above a handler)."""
+    return func() if frames == 0 else _called_below(frames - 1, func)
+
+
+def test_a_reply_too_large_that_took_a_fresh_stack_is_refused_for_its_size() -> None:
+    # A directive of the skill's own nested 970 levels encodes only from a fresh stack; with
+    # session attributes past 120 KB beside it, the body was refused for its size, but naming
+    # its largest parts encoded each one again here, where the directive does not encode: a
+    # RecursionError left encode_response (alexaskill's bug, a traceback), not the refusal.
+    payload: Any = 1
+    for _ in range(970):
+        payload = {"a": payload}
+    response = speak("x", directives=[_Show(payload=payload)])
+    with pytest.raises(ResponseError) as raised:
+        _called_below(60, lambda: encode_response(response, {"board": "b" * 130_000}))
+    assert encoding.data_refusal(raised.value) == str(raised.value)
+    assert str(raised.value).endswith(
+        "; the largest parts: sessionAttributes 130,012 bytes (its largest key 'board' "
+        "130,002 bytes), directives[0] (Custom.Show) 5,854 bytes, outputSpeech 31 bytes"
+    ), str(raised.value)

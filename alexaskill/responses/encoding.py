@@ -373,7 +373,7 @@ def _largest_parts(response: Response, attributes: dict[str, Any] | UnsetType) -
         (f"directives[{index}] ({directive_type(directive)})", directive)
         for index, directive in enumerate(directives)
     ]
-    sizes = [(len(_encoder.encode(value)), name) for name, value in parts if value is not UNSET]
+    sizes = [(_size(value), name) for name, value in parts if value is not UNSET]
     sizes.sort(key=lambda size_name: -size_name[0])
     named = []
     for size, name in sizes[:3]:
@@ -386,6 +386,17 @@ def _largest_parts(response: Response, attributes: dict[str, Any] | UnsetType) -
 
 def _largest_key(attributes: dict[str, Any]) -> str:
     """`` (its largest key 'board' 100,002 bytes)``: the top-level key to look at first."""
-    sizes = [(len(_encoder.encode(value)), key) for key, value in attributes.items()]
+    sizes = [(_size(value), key) for key, value in attributes.items()]
     size, key = max(sizes, key=lambda size_key: size_key[0])  # the first of a tie
     return f" (its largest key {key!r} {size:,} bytes)"
+
+
+def _size(value: Any) -> int:
+    """The bytes of ``value`` encoded, from a fresh stack if it nests too deep to encode from
+    this one: a part of a body that took one (`_encoded_afresh`) is no shallower alone."""
+    try:
+        return len(_encoder.encode(value))
+    except RecursionError:
+        from ..fresh_stack import in_fresh_stack
+
+        return len(in_fresh_stack(_encoder.encode, value))
