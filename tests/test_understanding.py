@@ -441,6 +441,46 @@ def test_without_a_fallback_intent_one_meaningful_word_still_reaches_the_closest
     assert "Alexa sends the closest intent" in understood.notes[-1]
 
 
+def _crowded_tracker_model() -> InteractionModel:
+    """Track ("track my parcel"), 11 places asked about in words sharing only function words and
+    fillers with "where is the parcel that you have for me" and "what is the parcel like", and
+    300 samples of other words (a large model); no AMAZON.FallbackIntent."""
+    places: tuple[str, ...] = ("museum", "station", "beach", "castle", "market", "harbour")
+    places += ("library", "cinema", "bakery", "garden", "tower")
+    intents: list[dict[str, Any]] = [{"name": "Track", "samples": ["track my parcel"]}]
+    for place in places:
+        samples = [f"where is the {place} that you have for me", f"what is the {place} like inside"]
+        intents.append({"name": f"Ask{place.title()}", "samples": samples})
+    other = [f"{verb} {a} {b}" for verb in ("play", "book", "rate") for a in places for b in places]
+    intents.append({"name": "Other", "samples": other[:300]})
+    return InteractionModel.from_json(
+        {"languageModel": {"invocationName": "tracker", "intents": intents}}
+    )
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "where is the parcel that you have for me",  # 8 function words shared, 11 times
+        "what is the parcel like",  # "like" a filler (it had full weight), and 3 function words
+    ],
+)
+def test_without_a_fallback_intent_function_words_crowd_out_no_meaningful_word(said: str) -> None:
+    # The closest intent aligned only the 10 samples sharing the rarest words (function words
+    # weighted 0.3, fillers not at all less): in a large model, 11 samples sharing only those
+    # outranked the one sharing "parcel", none of the 10 rested on a meaningful word, and the
+    # words were "out of domain" where Track is the closest intent.
+    understander = Understander(_crowded_tracker_model())
+    samples = understander.matcher.samples
+    crowd = [sample for sample in samples if len(set(said.split()) & set(sample.words)) >= 4]
+    assert len(crowd) >= 11 and len(samples) > 300
+    assert [sample.text for sample in samples if "parcel" in sample.words] == ["track my parcel"]
+    closest = understander.matcher.closest(SpanCache(understander.tokens(said), NOW))
+    assert closest is not None and closest.sample.text == "track my parcel"
+    understood = understander.understand(said, now=NOW)
+    assert (understood.kind, understood.intent, understood.fallback) == ("intent", "Track", True)
+
+
 def test_fallback_sensitivity_asks_loose_matches_for_more() -> None:
     data = json.loads(MODEL_FILE.read_text())
     loose = Understander(InteractionModel.from_json(data))

@@ -175,6 +175,8 @@ class SampleMatcher:
                     self.index.setdefault(stem, []).append(position)
         total = max(len(self.samples), 1)
         self.idf = {word: math.log(1 + total / len(where)) for word, where in self.index.items()}
+        #: Words that prove nothing a sample is meant: the language's function words and fillers.
+        self._idle = language.function_words | language.fillers
         #: The meaningful words the samples use.
         self.vocabulary = frozenset(
             word
@@ -291,16 +293,23 @@ class SampleMatcher:
     # --- loose ---------------------------------------------------------------------------------
 
     def candidates(self, tokens: Sequence[Token]) -> list[Sample]:
-        """The samples sharing the most informative words with ``tokens``."""
+        """The samples sharing the most informative words with ``tokens``, first those sharing
+        one that is no function word nor filler: in a large model, ten samples sharing "where is
+        the ... for me" would push out the one sharing "parcel"."""
         scores: dict[int, float] = {}
-        for word in {token.text for token in tokens}:
-            for key in {word, self._stem(word)}:
-                for position in self.index.get(key, ()):
-                    weight = self.idf[key]
-                    if word in self.language.function_words:
-                        weight *= 0.3
-                    scores[position] = scores.get(position, 0.0) + weight
-        ranked = sorted(scores, key=lambda position: (-scores[position], position))
+        meaningful: set[int] = set()
+        function_words, idle = self.language.function_words, self._idle
+        # In the order said, the word before its stem: the same sums (and ties) at every run.
+        for word in dict.fromkeys(token.text for token in tokens):
+            weight = 0.3 if word in function_words else 1.0
+            for key in dict.fromkeys((word, self._stem(word))):
+                where = self.index.get(key, ())
+                share = weight * self.idf[key] if where else 0.0
+                for position in where:
+                    scores[position] = scores.get(position, 0.0) + share
+                if word not in idle:
+                    meaningful.update(where)
+        ranked = sorted(scores, key=lambda at: (at not in meaningful, -scores[at], at))
         return [self.samples[position] for position in ranked[:_CANDIDATES]]
 
     def loose(self, spans: SpanCache, sensitivity: str = "LOW") -> Match | None:
@@ -328,7 +337,7 @@ class SampleMatcher:
     def closest(self, spans: SpanCache) -> Match | None:
         """The best loose reading whatever its coverage (for a model without a fallback), among
         those resting on a word that is no function word nor filler (`rests_on_meaning`)."""
-        idle = self.language.function_words | self.language.fillers
+        idle = self._idle
         matches = [self.align(sample, spans) for sample in self.candidates(spans.tokens)]
         found = [m for m in matches if m is not None and rests_on_meaning(m, spans.words, idle)]
         return max(found, key=lambda match: (match.score, -match.sample.order), default=None)
