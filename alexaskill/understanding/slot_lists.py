@@ -197,13 +197,14 @@ def said_once_after(base: SlotKind, fills: list[Fill], now: datetime.datetime) -
     if number is None or parse is None or base.name not in _SAID_ONCE_AFTER:
         return fills
     words = [token.text for token in fills[-1].tokens]
-    said = next((at for at in range(len(words) - 1, 0, -1) if parse(words[:at], now)), 0)
-    clock = words[:said]  # "6", "6:30", "six thirty": numbers, then the words said after
-    if not said or not all(_numeric(word, number, now) for word in clock):
-        return fills  # "noon", "quarter past six pm": no clock time, then words after it
+    # "6", "6:30", "six thirty": numbers, then the words said after ("pm", "pm at night": the
+    # numbers of "8 pm at night" are "8", though "8 pm" is a time too)
+    said = next((at for at, word in enumerate(words) if not _numeric(word, number, now)), None)
+    if not said or not parse(words[:said], now):
+        return fills  # "noon", "quarter past six pm", "8": no clock time, then words after it
     after = fills[-1].tokens[said:]
     if any(_numeric(token.text, number, now) for token in after):
-        return fills  # "ten thirty": the minutes are the last time's, no words said after
+        return fills  # "8 pm 30": no words said after one time
     last = fills[-1].value
     read = []
     for fill in fills[:-1]:

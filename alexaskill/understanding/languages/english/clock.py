@@ -8,7 +8,9 @@ it is said in: twelve in the evening (noon is in the afternoon, midnight at nigh
 night", "ten to one in the evening" (12:50), "one in the evening" (the evening starts at
 five), "13:00 at night", "11 in the afternoon" (the afternoon ends at seven), nor minutes to
 twelve said with "am", "pm" or "in the afternoon"
-("ten to twelve pm" is 11:50 or 23:50 alike). British "half five" is half past five (05:30),
+("ten to twelve pm" is 11:50 or 23:50 alike). A time said with "am" or "pm" and a part of the
+day is that time if it is in it ("9 am in the morning" is 09:00, "9 pm in the morning" no
+time). British "half five" is half past five (05:30),
 American "quarter of seven" a quarter to seven (06:45), "oh nine oh five" on the
 twenty-four-hour clock 09:05. A time typed with a dot, "7.30", is 7:30.
 """
@@ -143,6 +145,14 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
         if len(words) > len(suffix) and tuple(words[-len(suffix) :]) == suffix:
             meridiem, words = kind, words[: -len(suffix)]
             break
+    if meridiem in _PART_HOURS and any(
+        kind in ("am", "pm") and len(words) > len(said) and tuple(words[-len(said) :]) == said
+        for said, kind in MERIDIEM.items()
+    ):
+        # "9 am in the morning": one time, said with its half of the day and its part
+        # (Duckling's "<time> <part-of-day>" rule intersects the two), if it is in that part.
+        read = time(words, now)
+        return read if read is not None and int(read[:2]) in _PART_HOURS[meridiem] else None
     named = _NAMED_TIMES.get(" ".join(words))
     if named is not None:
         # "midnight at night" is 00:00, as "12 at night" is; "noon at night" no time. Noon and
