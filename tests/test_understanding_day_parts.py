@@ -300,7 +300,9 @@ def test_twelve_in_a_part_of_the_day(said: str, expected: str | None) -> None:
         ("set an alarm for ten thirty this evening", {"time": "22:30"}),
         ("set an alarm for ten thirty tomorrow evening", None),
         ("set an alarm for ten thirty tomorrow night", None),
-        ("set an alarm for tonight at ten thirty", None),  # as "tomorrow evening at 7"
+        # The time slot reads the whole "tonight at ten thirty" too, as "ten thirty tonight"
+        # (the date's "tonight" and a time at 10:30 are no reading, as "tomorrow evening at 7").
+        ("set an alarm for tonight at ten thirty", {"time": "22:30"}),
         ("set an alarm for ten thirty at night", {"time": "22:30"}),
         ("set an alarm for twelve thirty at night", {"time": "00:30"}),
         ("set an alarm for twelve thirty in the morning", {"time": "00:30"}),
@@ -719,3 +721,72 @@ def test_a_list_of_am_or_pm_times_said_with_their_part_of_the_day(
 ) -> None:
     # "7 or 8 pm tonight" was no reading: "8 pm tonight", the list's last value, was no time.
     assert listed(said) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("tonight at 7", "19:00"),
+        ("this evening at seven", "19:00"),
+        ("in the evening at 7", "19:00"),
+        ("this morning at 9", "09:00"),
+        ("this afternoon at two thirty", "14:30"),
+        ("tonight 7 pm", "19:00"),
+        ("tonight at midnight", "00:00"),
+        ("tonight at 1 pm", None),
+        ("this morning at 7 pm", None),
+        ("this afternoon at 11", None),
+        ("tonight at noon", None),
+    ],
+)
+def test_a_time_said_after_its_part_of_the_day(said: str, expected: str | None) -> None:
+    # "tonight at 7" and "this evening at seven" were no reading: the time type read "at 7"
+    # (07:00) and "tonight" (NI) only apart, and a loose reading leaving either out was
+    # dropped. Duckling intersects a part of the day with a time said after it (its
+    # "intersect" rule: "tonight at 7" is 19:00 today), as it does one said before it.
+    assert value(said, "AMAZON.TIME") == expected
+    assert listed(said) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("tonight 7 or 8 pm", ["19:00", "20:00"]),
+        ("this evening at seven or eight", ["19:00", "20:00"]),
+        ("tonight at 7 or 8", ["19:00", "20:00"]),
+        ("this afternoon at two or three", ["14:00", "15:00"]),
+        ("this morning at 7, 8 or 9", ["07:00", "08:00", "09:00"]),
+        ("this evening at seven or eight pm", ["19:00", "20:00"]),
+        ("tonight at 7 or this evening at 8", ["19:00", "20:00"]),
+        ("tonight at 7 or 8 am", None),
+        ("this morning at 7 or 8 pm", None),
+        ("this evening at one or two", None),
+        ("this afternoon at two or eleven", None),
+    ],
+)
+def test_a_list_of_times_said_after_its_part_of_the_day(
+    said: str, expected: list[str] | None
+) -> None:
+    # "tonight 7 or 8 pm" and "this evening at seven or eight" were no reading. The part of
+    # the day said once before the list is every value's, as one said once after it is ("seven
+    # or eight tonight"): each value is read in it, and a value not in it voids the list.
+    assert listed(said) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("set an alarm for tonight at 7", {"time": "19:00"}),
+        ("set an alarm for this evening at 7", {"time": "19:00"}),
+        ("set an alarm for tonight at 7 pm", {"date": "2026-11-29", "time": "19:00"}),
+        ("set an alarm for tonight at 1 pm", None),
+        ("set an alarm for tomorrow evening at 7", None),
+    ],
+)
+def test_an_alarm_said_after_its_part_of_the_day(
+    said: str, expected: dict[str, str] | None
+) -> None:
+    # "tonight at 7" was no reading: the date took "tonight" and the time 07:00, which is in no
+    # night. The time slot now reads the whole "tonight at 7", as it reads "7 tonight" (19:00,
+    # no date); a date said with its part of the day ("tomorrow evening") is no time's.
+    alarm_reads(said, expected)

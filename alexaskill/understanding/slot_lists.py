@@ -111,6 +111,7 @@ class ListKind:
             return None
         if len(fills) > 1 and self.name in _SAID_ONCE_AFTER:
             fills = said_once_after(self.base, fills, now)
+            fills = fills and said_once_before(self.base, fills, now)
             if fills is None:
                 return None
         return fills[0] if len(fills) == 1 else self._combine(tokens, fills)
@@ -217,6 +218,41 @@ def said_once_after(base: SlotKind, fills: list[Fill], now: datetime.datetime) -
             whole = None  # "11 and 12 pm": no 23:00, eleven hours after the noon said
         read.append(Fill(whole.value, fill.tokens, "typed", fill.weight) if whole else fill)
     return [*read, fills[-1]]
+
+
+def said_once_before(
+    base: SlotKind, fills: list[Fill], now: datetime.datetime
+) -> list[Fill] | None:
+    """The values with a part of the day said once before the first one ("tonight" of
+    "tonight at 7 or 8") read into each value after it (8: 20:00, as "tonight at 8" is); None,
+    no reading, when one is not in it ("tonight at 7 or 8 am", "this morning at 7 or 8 pm")."""
+    parse = getattr(base, "parse", None)
+    if parse is None or base.name not in _SAID_ONCE_AFTER:
+        return fills
+    first = fills[0].tokens
+    part = _part_said_first(parse, [token.text for token in first], now)
+    if not part:
+        return fills
+    read = [fills[0]]
+    for fill in fills[1:]:
+        if _part_said_first(parse, [token.text for token in fill.tokens], now):
+            read.append(fill)  # "tonight at 7 or this evening at 8": its own part of the day
+            continue
+        whole = base.fill([*first[:part], *fill.tokens], now)
+        if whole is None or not _CLOCK_VALUE.fullmatch(whole.value or ""):
+            return None
+        read.append(Fill(whole.value, fill.tokens, "typed", fill.weight))
+    return read
+
+
+def _part_said_first(parse: Any, words: list[str], now: datetime.datetime) -> int:
+    """How many of a value's first words say a part of the day ("this evening" of "this evening
+    at 7"), the value going on past them; 0 if none do."""
+    for at in range(len(words) - 1, 0, -1):
+        value = parse(words[:at], now)
+        if value is not None and not _CLOCK_VALUE.fullmatch(value):
+            return at
+    return 0
 
 
 def _numeric(word: str, number: Any, now: datetime.datetime) -> bool:

@@ -10,7 +10,8 @@ five), "13:00 at night", "11 in the afternoon" (the afternoon ends at seven), no
 twelve said with "am", "pm" or "in the afternoon"
 ("ten to twelve pm" is 11:50 or 23:50 alike). A time said with "am" or "pm" and a part of the
 day is that time if it is in it ("9 am in the morning" is 09:00, "9 pm in the morning" no
-time). British "half five" is half past five (05:30),
+time), and a part of the day said first is read as said after ("tonight at 7" is 19:00, as
+"7 tonight" is). British "half five" is half past five (05:30),
 American "quarter of seven" a quarter to seven (06:45), "oh nine oh five" on the
 twenty-four-hour clock 09:05. A time typed with a dot, "7.30", is 7:30.
 """
@@ -129,6 +130,16 @@ def _apply(hour: int, minute: int, meridiem: str | None) -> str | None:
 
 def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | None:
     """AMAZON.TIME for the words of one slot."""
+    for said, kind in MERIDIEM.items():
+        if kind in _PART_HOURS and len(words) > len(said) and tuple(words[: len(said)]) == said:
+            # "tonight at 7" is "7 tonight": Duckling intersects a part of the day with the time
+            # said after it (its "intersect" rule) as with one said before it.
+            read = _time([*words[len(said) :], *said], now)
+            return read if read is not None and read[:1].isdigit() else None
+    return _time(words, now)
+
+
+def _time(words: Sequence[str], now: datetime.datetime | None) -> str | None:
     words = list(words)
     if len(words) > 1 and words[0] in ("at", "around", "about", "by"):
         words = words[1:]
@@ -151,7 +162,7 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
     ):
         # "9 am in the morning": one time, said with its half of the day and its part
         # (Duckling's "<time> <part-of-day>" rule intersects the two), if it is in that part.
-        read = time(words, now)
+        read = _time(words, now)
         return read if read is not None and int(read[:2]) in _PART_HOURS[meridiem] else None
     named = _NAMED_TIMES.get(" ".join(words))
     if named is not None:
