@@ -90,10 +90,9 @@ class Serving(DeadlineAnswering):
                 except Exception as exc:
                     if scope["type"] == "lifespan":
                         # Said as the lifespan's failure, so that uvicorn stops: an exception
-                        # here would make it take the app for one without a lifespan
-                        # (``--lifespan auto``) and serve, every request a 500.
+                        # before it would make it take the app for one without a lifespan
+                        # (``--lifespan auto``) and serve, every request a 500. (Raised after.)
                         await startup_failed(receive, send, exc)
-                        return
                     # No lifespan (``--lifespan off``, Starlette's own Mount): said once, and
                     # every request answered in JSON, not with a traceback each.
                     self._start_failure = exc
@@ -120,7 +119,6 @@ class Serving(DeadlineAnswering):
             failure = outgoing_tls_failure() if on_asyncio() else ConfigurationError(NEEDS_ASYNCIO)
             if failure is not None:
                 await startup_failed(receive, send, failure)
-                return
             check_proxies(receive)
         await app(scope, receive, send)
 

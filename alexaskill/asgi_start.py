@@ -5,7 +5,7 @@ every request of a skill that could not start."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NoReturn
 
 from .endpoint import _send
 from .error_bodies import error_body
@@ -73,11 +73,17 @@ NEEDS_ASYNCIO: Final = (
 )
 
 
-async def startup_failed(receive: Receive, send: Send, exc: Exception) -> None:
+async def startup_failed(receive: Receive, send: Send, exc: Exception) -> NoReturn:
     """Answer the lifespan's startup with its failure: ``exc``'s message (and, unless it is a
-    `ConfigurationError`, a traceback in the log)."""
+    `ConfigurationError`, a traceback in the log); then raise ``exc``.
+
+    Raised after the answer, as Starlette's own lifespan does: a server (uvicorn) stops quietly
+    at the failure said, and Starlette's test client raises it from its ``with``, where a
+    lifespan that returned left it waiting for good for the shutdown's answer.
+    """
     if not isinstance(exc, ConfigurationError):
         logger.error("the skill's app could not start", exc_info=exc)
     message = await receive()
     if message["type"] == "lifespan.startup":
         await send({"type": "lifespan.startup.failed", "message": f"{exc}"})
+    raise exc

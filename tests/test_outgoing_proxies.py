@@ -59,7 +59,13 @@ def _start(skill: Skill) -> Message:
         async def send(message: Message) -> None:
             sent.append(message)
 
-        await skill({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
+        scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+        try:
+            await skill(scope, receive, send)
+        except Exception as exc:
+            # Raised once the failure is said, as Starlette's lifespan does: never instead.
+            assert [m["type"] for m in sent] == ["lifespan.startup.failed"], exc
+            assert sent[0]["message"] == str(exc)
 
     asyncio.run(lifespan())
     return sent[0]

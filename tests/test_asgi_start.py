@@ -1,0 +1,80 @@
+"""A skill whose start fails: under a test client (Starlette's, alexaskill's) and built again at
+a later request, it fails the same way, never hanging nor serving with part of its start skipped."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from .verify_shared import SKILL_ID
+
+#: A skill whose start raises at one of its steps (the interaction model's warnings, a bug there).
+FAILING_START = f"""
+from alexaskill import Skill, speak
+from alexaskill.interaction import slot_warnings
+
+def boom(source):
+    raise AttributeError("boom in the start")
+
+slot_warnings.translated_prompt_warnings = boom
+skill = Skill({SKILL_ID!r})
+
+@skill.launch
+def launch():
+    return speak("hi")
+"""
+
+#: Leaving the client's ``with`` block must be no hang: the script's own time limit.
+PATIENCE = 30
+
+
+def _run(script: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` in a Python process of its own, which a hang cannot take the suite into."""
+    import os
+
+    try:
+        return subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(script)],
+            capture_output=True,
+            text=True,
+            timeout=PATIENCE,
+            env={**os.environ, **(env or {})},
+        )
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"hung past {PATIENCE} s: {exc.stdout!r} {exc.stderr!r}")
+
+
+@pytest.mark.parametrize("client", ["alexaskill.testing", "starlette.testclient"])
+def test_a_failed_start_under_a_test_client_raises_from_the_with(client: str) -> None:
+    # The lifespan said its startup failed, and returned: Starlette's test client went on (a
+    # request answered 200, the start half done), then waited for good for the shutdown.
+    script = FAILING_START + textwrap.dedent(f"""
+        from {client} import TestClient
+        try:
+            with TestClient(skill) as http:
+                print("entered")
+        except AttributeError as exc:
+            print("raised:", exc)
+    """)
+    done = _run(script)
+    assert done.stdout.splitlines() == ["raised: boom in the start"], (done.stdout, done.stderr)
+
+
+def test_a_bad_log_level_under_a_test_client_raises_from_the_with() -> None:
+    script = """
+        from alexaskill import Skill
+        from alexaskill.exceptions import ConfigurationError
+        from alexaskill.testing import TestClient
+        try:
+            with TestClient(Skill("*")):
+                print("entered")
+        except ConfigurationError as exc:
+            print("raised:", exc)
+    """
+    done = _run(script, {"ALEXASKILL_LOG_LEVEL": "bogus"})
+    lines = done.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("raised: "), (done.stdout, done.stderr)
+    assert "ALEXASKILL_LOG_LEVEL" in lines[0] and "BOGUS" in lines[0], lines
