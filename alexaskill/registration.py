@@ -341,6 +341,11 @@ class Registration:
         self.registry.freeze()
         if self._started:
             return
+        from .interaction.slot_warnings import slot_warnings, translated_prompt_warnings
+
+        # Started once every step has run: a start that raised is tried whole again (and fails
+        # the same way), never taken for done with its checks skipped.
+        warnings = model_warnings(self) + slot_warnings(self) + translated_prompt_warnings(self)
         self._started = True
         if self.skill_ids is None:
             security_logger.warning(
@@ -348,9 +353,6 @@ class Registration:
                 "are answered",
                 name,
             )
-        from .interaction.slot_warnings import slot_warnings, translated_prompt_warnings
-
-        warnings = model_warnings(self) + slot_warnings(self) + translated_prompt_warnings(self)
         for warning in warnings:
             logger.warning("%s", warning)
 

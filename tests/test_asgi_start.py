@@ -9,6 +9,9 @@ import textwrap
 
 import pytest
 
+from alexaskill import Response, Skill, speak
+from alexaskill.testing import TestClient
+
 from .verify_shared import SKILL_ID
 
 #: A skill whose start raises at one of its steps (the interaction model's warnings, a bug there).
@@ -78,3 +81,46 @@ def test_a_bad_log_level_under_a_test_client_raises_from_the_with() -> None:
     lines = done.stdout.splitlines()
     assert len(lines) == 1 and lines[0].startswith("raised: "), (done.stdout, done.stderr)
     assert "ALEXASKILL_LOG_LEVEL" in lines[0] and "BOGUS" in lines[0], lines
+
+
+def _failing_start(monkeypatch: pytest.MonkeyPatch) -> Skill:
+    """A skill whose start raises at its last step (the translated prompts' warnings)."""
+    from alexaskill.interaction import slot_warnings
+
+    def boom(source: object) -> list[str]:
+        raise AttributeError("boom in the start")
+
+    monkeypatch.setattr(slot_warnings, "translated_prompt_warnings", boom)
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("hi")
+
+    return skill
+
+
+def test_a_start_that_failed_fails_again_at_the_next_try(monkeypatch: pytest.MonkeyPatch) -> None:
+    # It was marked started before its checks: the second start skipped them, and succeeded.
+    skill = _failing_start(monkeypatch)
+    for _ in range(2):
+        with pytest.raises(AttributeError, match="boom in the start"):
+            skill.start()
+        assert not skill.started
+
+
+def test_a_request_after_a_failed_lifespan_start_is_never_served(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The lifespan's start failed half done; the app, built again at a request (no lifespan:
+    # a client without `with`), skipped the failed step and answered 200 "hi".
+    from starlette.testclient import TestClient as StarletteClient
+
+    skill = _failing_start(monkeypatch)
+    with pytest.raises(AttributeError, match="boom in the start"):
+        StarletteClient(skill).__enter__()
+    client = TestClient(skill)  # no lifespan
+    for _ in range(2):
+        answer = client.launch()
+        assert answer.status_code == 500, answer.json
+        assert answer.json == {"error": "the skill could not start; the server's log says why"}
