@@ -119,8 +119,19 @@ def test_a_request_after_a_failed_lifespan_start_is_never_served(
     skill = _failing_start(monkeypatch)
     with pytest.raises(AttributeError, match="boom in the start"):
         StarletteClient(skill).__enter__()
-    client = TestClient(skill)  # no lifespan
+    client = TestClient(skill, raise_handler_errors=False)  # no lifespan
     for _ in range(2):
         answer = client.launch()
         assert answer.status_code == 500, answer.json
         assert answer.json == {"error": "the skill could not start; the server's log says why"}
+
+
+def test_a_test_client_without_with_raises_the_failed_start_from_each_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Its first call built the app, which could not start: the test got a 500 whose body says
+    # to read the server's log, the cause only there.
+    client = TestClient(_failing_start(monkeypatch))
+    for _ in range(2):
+        with pytest.raises(AttributeError, match="boom in the start"):
+            client.launch()

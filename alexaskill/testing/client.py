@@ -93,7 +93,8 @@ class TestClient(SimulatedDevice, Talking):
     exception is raised from the call that sent the request, as Starlette's test client raises
     an app's exceptions, although Alexa would hear the apology. With
     ``raise_handler_errors=False`` the call returns the apology as ``speech`` and the exception
-    as ``handler_error``.
+    as ``handler_error``. A skill that cannot start raises its error from ``with`` (its
+    lifespan), or, used without ``with``, from each call (else: the 500 its app answers).
     """
 
     __test__ = False
@@ -247,6 +248,9 @@ class TestClient(SimulatedDevice, Talking):
         sent = {"Content-Type": "application/json", **(headers or {})}
         with recording_violations() as heard, answering:
             response = self.http.post(self.path, content=body, headers=sent)
+        unstarted = self.skill._start_failure  # (built at this call, or an earlier one)
+        if unstarted is not None and response.status_code == 500 and self.raise_handler_errors:
+            raise unstarted  # the cause, not a 500 whose body points at the log
         payload = answer_json(response.content)
         calls = tuple(self.api.calls_since(first_call))
         violations = tuple(v for v in heard if not request_id or v.request_id == request_id)
