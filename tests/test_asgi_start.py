@@ -135,3 +135,21 @@ def test_a_test_client_without_with_raises_the_failed_start_from_each_call(
     for _ in range(2):
         with pytest.raises(AttributeError, match="boom in the start"):
             client.launch()
+
+
+def test_a_failed_with_gives_the_skill_back_its_own_verifier(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `__exit__` never runs for an `__enter__` that raised: the skill, never closed, went on
+    # trusting the test PKI alone (and calling the fake Alexa APIs).
+    from alexaskill.verify import Verifier
+
+    skill = _failing_start(monkeypatch)
+    own = skill.verifier = Verifier()
+    client = TestClient(skill)
+    assert skill.verifier is not own  # (the test's, while the client lives)
+    with pytest.raises(AttributeError, match="boom in the start"), client:
+        pass
+    assert skill.verifier is own
+    with pytest.raises(RuntimeError, match="this TestClient is closed"):
+        client.launch()

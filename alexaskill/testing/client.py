@@ -183,7 +183,11 @@ class TestClient(SimulatedDevice, Talking):
 
     def __enter__(self) -> TestClient:
         self._swap.check_open()  # (closed: no lifespan run for a client that cannot send)
-        self.http.__enter__()
+        try:
+            self.http.__enter__()
+        except BaseException:  # (a start that failed: no `__exit__` closes the client)
+            self.close()
+            raise
         self._swap.served = True  # (the lifespan's shutdown closes the stores)
         return self
 
