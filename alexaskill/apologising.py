@@ -84,7 +84,8 @@ class Apologising(Registration):
         data, and the reason says which). The refusals of `data_refusal`: a value of the
         response or session attributes JSON cannot hold, the path to it named (an object, a str
         that does not encode, a directive that holds itself) or, past what the search looks
-        through, in the encoder's words; a body past Alexa's size limit, its size, the limit and
+        through, in the encoder's words; session attributes that are no dict (a handler's
+        ``session.attributes = [...]``); a body past Alexa's size limit, its size, the limit and
         its largest parts said. Those of the session attributes' checks: attributes JSON would
         change (`attributes_refusal`: a set, a key not a string, NaN, a dict that holds itself)
         or nested too deeply for the session's next request to bring them back

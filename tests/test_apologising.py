@@ -107,3 +107,33 @@ def test_an_attribute_str_that_does_not_encode_is_said_in_one_line(
         "handler failed for IntentRequest Store: sessionAttributes is not JSON-encodable: "
         "sessionAttributes['basket']['items'][1] is a str that does not encode"
     ), said
+
+
+@pytest.mark.parametrize("attributes", [["a"], "state", 3])
+def test_attributes_set_to_no_dict_are_said_in_one_line(
+    attributes: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A handler that set ``session.attributes = [...]`` (a str, a number) had its reply
+    refused, rightly, but logged with the traceback of alexaskill's encoder, which never shows
+    the handler's line: the fault is the data stored. One ERROR line now, as for a set."""
+    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+
+    @skill.intent("Store")
+    def store(session: Session) -> Response:
+        session.attributes = attributes
+        return speak("stored", end_session=False)
+
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        result = client.intent("Store")
+        assert result.speech == APOLOGY
+        assert isinstance(result.handler_error, ResponseError)
+    (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
+    said = line.getMessage()
+    assert line.levelno == logging.ERROR and line.exc_info is None, said
+    assert said == (
+        "handler failed for IntentRequest Store: sessionAttributes must be a dict (a JSON "
+        f"object), not {type(attributes).__name__}"
+    ), said

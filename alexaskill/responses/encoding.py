@@ -158,16 +158,17 @@ def _changed_value(value: Any) -> str | None:
 class _DataRefused(ResponseError):
     """A reply refused for the data the handler put in it (its response or its session
     attributes): a value JSON cannot hold, the path to it named, or in the encoder's words past
-    what the search looks through; or a body past `MAX_RESPONSE_BYTES` (`data_refusal`)."""
+    what the search looks through; attributes that are no dict; or a body past
+    `MAX_RESPONSE_BYTES` (`data_refusal`)."""
 
 
 def data_refusal(exc: BaseException) -> str | None:
     """Why the reply was refused, if ``exc`` is `encode_response`'s refusal of the data in it: a
     value JSON cannot hold (``"response is not JSON-encodable: response.card.text is of type
-    Cart"``; the encoder's own words where the search named no path), or a body too large
-    (its size, the limit and its largest parts). None for any other exception (a
-    `ResponseError` the handler raised or had raised in its frame). The `ResponseError` says
-    this, word for word."""
+    Cart"``; the encoder's own words where the search named no path), session attributes
+    that are no dict, or a body too large (its size, the limit and its largest parts). None
+    for any other exception (a `ResponseError` the handler raised or had raised in its frame).
+    The `ResponseError` says this, word for word."""
     return str(exc) if type(exc) is _DataRefused else None
 
 
@@ -236,7 +237,7 @@ def encode_response(
     attributes: dict[str, Any] | UnsetType = UNSET
     if session_attributes is not None:
         if not isinstance(session_attributes, dict):  # sent as is, a list was no session
-            raise ResponseError(
+            raise _DataRefused(  # (a handler's `session.attributes = [...]`: its data)
                 "sessionAttributes must be a dict (a JSON object), not "
                 f"{type(session_attributes).__name__}"
             )
