@@ -356,7 +356,7 @@ class Answering(Apologising):
             except Exception as failure:
                 failed = f"exception handler {handler.name} failed"
                 if not self._said_too_large(call, failure) and not self._said_data_fault(
-                    call, failure, failed
+                    failure, failed
                 ):
                     logger.exception(failed)
                 self._tell(failure, call.envelope)
@@ -410,7 +410,7 @@ class Answering(Apologising):
             except ResponseError as failure:
                 failed = "session attributes do not encode"
                 if not self._said_too_large(call, failure) and not self._said_data_fault(
-                    call, failure, failed
+                    failure, failed
                 ):
                     logger.exception(failed)
                 self._tell(failure, call.envelope)
@@ -428,7 +428,7 @@ class Answering(Apologising):
         elif not self._said_too_large(call, exc):
             who = failed_in(self.registry, call.running)
             where = f"{request.type} {intent}".rstrip() + (f" ({who})" if who else "")
-            if not self._said_data_fault(call, exc, f"handler failed for {where}"):
+            if not self._said_data_fault(exc, f"handler failed for {where}"):
                 logger.error("handler failed for %s", where, exc_info=exc)
         self._tell(exc, call.envelope)
         return Answer(self._apology_body(call), "handler_error")

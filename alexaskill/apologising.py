@@ -15,12 +15,7 @@ from .handler_bugs import as_raised, handler_bug, let_through_by
 from .models import Envelope, Request
 from .registration import Registration
 from .responses import Response, encode_response, speak
-from .responses.encoding import (
-    attributes_refusal,
-    data_refusal,
-    nested_too_deep,
-    no_reply_carries,
-)
+from .responses.encoding import data_refusal, no_reply_carries
 from .rules import failure_reply
 
 if TYPE_CHECKING:
@@ -77,31 +72,22 @@ class Apologising(Registration):
             logger.warning("%s: %s; the apology answers, ending the session", where.rstrip(), why)
         return why is not None
 
-    def _said_data_fault(self, call: Call, exc: Exception, failed: str) -> bool:
+    def _said_data_fault(self, exc: Exception, failed: str) -> bool:
         """Whether ``exc`` is the `ResponseError` of a reply refused for the data the handler
         put in it, and if so, say it: one ERROR line, ``failed`` and the reason, without a
         traceback (it would show alexaskill's encoder, not the handler's code: the fault is the
-        data, and the reason says which). The refusals of `data_refusal`: a value of the
+        data, and the reason says which). The refusals `data_refusal` says: a value of the
         response or session attributes JSON cannot hold, the path to it named (an object, a str
         that does not encode, a directive that holds itself) or, past what the search looks
         through, in the encoder's words; session attributes that are no dict (a handler's
-        ``session.attributes = [...]``); a body past Alexa's size limit, its size, the limit and
-        its largest parts said. Those of the session attributes' checks: attributes JSON would
-        change (`attributes_refusal`: a set, a key not a string, NaN, a dict that holds itself)
-        or nested too deeply for the session's next request to bring them back
-        (`nested_too_deep`). Any other exception (the handler's own, alexaskill's bug) is left
-        to the caller, to log with its traceback."""
-        if not isinstance(exc, ResponseError):
-            return False
+        ``session.attributes = [...]``), that JSON would change (`attributes_refusal`: a set, a
+        key not a string, NaN, a dict that holds itself) or nested too deeply for the session's
+        next request to bring them back (`nested_too_deep`); a body past Alexa's size limit, its
+        size, the limit and its largest parts said. Any other exception (the handler's own,
+        alexaskill's bug) is left to the caller, to log with its traceback."""
         why = data_refusal(exc)
-        if why is None:
-            if not call.has_session:
-                return False
-            attributes = call.session_attributes
-            # (attributes JSON cannot hold are not measured: one that holds itself has no depth)
-            why = attributes_refusal(attributes) or nested_too_deep(attributes, call.envelope)
-            if why is None or str(exc) != why:  # (another ResponseError: a traceback may help)
-                return False
+        if why is None:  # (another ResponseError: a traceback may help)
+            return False
         logger.error("%s: %s", failed, why)
         return True
 
@@ -119,7 +105,7 @@ class Apologising(Registration):
         who = let_through_by()  # (the handler, a hook...), named as in `_recover`'s line
         where = f"{request.type} {intent}".rstrip() + (f" ({who})" if who else "")
         call = Call(envelope)
-        if not self._said_data_fault(call, failure, f"handler failed for {where}"):
+        if not self._said_data_fault(failure, f"handler failed for {where}"):
             logger.error("handler failed for %s", where, exc_info=failure)
         self._tell(failure, envelope)
         return Answer(self._apology_body(call), "handler_error")

@@ -82,6 +82,30 @@ def test_attributes_nested_past_the_searchs_depth_are_refused_for_their_depth() 
     ), str(raised.value)
 
 
+def _nested_past_the_limit() -> dict[str, Any]:
+    deep: Any = [{"a", "b"}]
+    for _ in range(as_written._MAX_DEPTH + 10):
+        deep = [deep]
+    return {"deep": deep}
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        pytest.param({"basket": {"a", "b"}}, id="a set"),
+        pytest.param(_holding_themselves("at the top"), id="holding themselves"),
+        pytest.param(_nested_past_the_limit(), id="nested too deeply"),
+    ],
+)
+def test_the_session_attributes_refusals_are_data_refusals(attributes: dict[str, Any]) -> None:
+    # The refusals of the session attributes' own checks were plain ResponseErrors, which
+    # `Apologising._said_data_fault` knew only by running the checks again and comparing the
+    # text: `data_refusal` says them, as it says the encoder's.
+    with pytest.raises(ResponseError) as raised:
+        encode_response(speak("x"), attributes)
+    assert encoding.data_refusal(raised.value) == str(raised.value)
+
+
 def test_a_str_in_the_session_attributes_that_does_not_encode_is_named() -> None:
     # (A lone surrogate: text decoded with errors="surrogateescape", say.) It said
     # "sessionAttributes is not JSON-encodable: 'utf-8' codec can't encode…", naming no attribute.

@@ -62,12 +62,20 @@ _MAX_CONTAINERS: Final = 10_000
 MAX_ATTRIBUTES_NESTING: Final = 940
 
 
+class _DataRefused(ResponseError):
+    """A reply refused for the data the handler put in it (its response or its session
+    attributes): a value JSON cannot hold, the path to it named, or in the encoder's words past
+    what the search looks through; attributes that are no dict, that JSON would change
+    (`attributes_refusal`) or nested too deeply (`nested_too_deep`); or a body past
+    `MAX_RESPONSE_BYTES` (`data_refusal`)."""
+
+
 def _check_attributes(attributes: dict[str, Any]) -> None:
-    """`ResponseError` naming the first session attribute that would come back changed
+    """`_DataRefused` naming the first session attribute that would come back changed
     (`attributes_refusal`)."""
     why = attributes_refusal(attributes)
     if why is not None:
-        raise ResponseError(why) from None
+        raise _DataRefused(why) from None
 
 
 def attributes_refusal(attributes: Any) -> str | None:
@@ -155,18 +163,12 @@ def _changed_value(value: Any) -> str | None:
     return f"is of type {type(value).__name__}"
 
 
-class _DataRefused(ResponseError):
-    """A reply refused for the data the handler put in it (its response or its session
-    attributes): a value JSON cannot hold, the path to it named, or in the encoder's words past
-    what the search looks through; attributes that are no dict; or a body past
-    `MAX_RESPONSE_BYTES` (`data_refusal`)."""
-
-
 def data_refusal(exc: BaseException) -> str | None:
     """Why the reply was refused, if ``exc`` is `encode_response`'s refusal of the data in it: a
     value JSON cannot hold (``"response is not JSON-encodable: response.card.text is of type
     Cart"``; the encoder's own words where the search named no path), session attributes
-    that are no dict, or a body too large (its size, the limit and its largest parts). None
+    that are no dict, that JSON would change (`attributes_refusal`) or nested too deeply
+    (`nested_too_deep`), or a body too large (its size, the limit and its largest parts). None
     for any other exception (a `ResponseError` the handler raised or had raised in its frame).
     The `ResponseError` says this, word for word."""
     return str(exc) if type(exc) is _DataRefused else None
@@ -277,10 +279,10 @@ def _encoded_afresh(
 
 
 def _check_nesting(attributes: dict[str, Any], answered: Envelope | None) -> None:
-    """`ResponseError` if ``attributes`` nest too deeply for a reply (`nested_too_deep`)."""
+    """`_DataRefused` if ``attributes`` nest too deeply for a reply (`nested_too_deep`)."""
     why = nested_too_deep(attributes, answered)
     if why is not None:
-        raise ResponseError(why) from None  # (not the RecursionError that sent the reply here)
+        raise _DataRefused(why) from None  # (not the RecursionError that sent the reply here)
 
 
 def nested_too_deep(attributes: Any, answered: Envelope | None) -> str | None:
