@@ -382,8 +382,8 @@ def test_session_attributes_a_handler_makes_too_large_are_still_its_failure(
     (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
     assert line.levelno == logging.ERROR and line.exc_info is None, line.getMessage()
     assert line.getMessage().startswith(
-        "handler failed for IntentRequest Grow: response body is 124"
+        "handler failed for IntentRequest Grow: response body is 124,"
     ), line.getMessage()
-    assert "the limit is 122880 bytes (120 KB); the largest parts: sessionAttributes 124," in (
+    assert "the limit is 122,880 bytes (120 KB); the largest parts: sessionAttributes 124," in (
         line.getMessage()
     )

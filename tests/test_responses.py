@@ -479,7 +479,9 @@ def test_body_limit_is_120_kb() -> None:
     overhead = len(encode_response(speak("x"), {"pad": ""}))
     fits = encode_response(speak("x"), {"pad": "a" * (MAX_RESPONSE_BYTES - overhead)})
     assert len(fits) == MAX_RESPONSE_BYTES
-    with pytest.raises(ResponseError, match=r"response body is 122881 bytes; the limit is 122880"):
+    with pytest.raises(
+        ResponseError, match=r"response body is 122,881 bytes; the limit is 122,880 bytes"
+    ):
         encode_response(speak("x"), {"pad": "a" * (MAX_RESPONSE_BYTES - overhead + 1)})
 
 

@@ -325,9 +325,9 @@ def _big_skill() -> Skill:
 #: The start of the one ERROR line of the reply too large: its size, the limit, then the
 #: largest part first (what to shrink).
 _TOO_LARGE = re.compile(
-    r"handler failed for IntentRequest Big: response body is 13\d{4} bytes; the limit is 122880 "
-    r"bytes \(120 KB\); the largest parts: sessionAttributes 100,\d{3} bytes \(its largest key "
-    r"'board' 100,002 bytes\), directives\[0\] \(Custom.Show\) 30,\d{3} bytes"
+    r"handler failed for IntentRequest Big: response body is 13\d,\d{3} bytes; the limit is "
+    r"122,880 bytes \(120 KB\); the largest parts: sessionAttributes 100,\d{3} bytes \(its "
+    r"largest key 'board' 100,002 bytes\), directives\[0\] \(Custom.Show\) 30,\d{3} bytes"
 )
 #: The one ERROR line of a value the search could not name: the encoder's words.
 _UNNAMED = re.compile(
@@ -381,7 +381,7 @@ def test_a_handlers_own_exception_keeps_its_traceback(caplog: pytest.LogCaptureF
 
     @skill.intent("Raises")
     def raises() -> Response:
-        raise ResponseError("response body is 130000 bytes; the limit is 122880 bytes")
+        raise ResponseError("response body is 130,000 bytes; the limit is 122,880 bytes")
 
     with (
         caplog.at_level(logging.INFO, logger="alexaskill"),

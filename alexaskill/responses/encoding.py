@@ -255,7 +255,7 @@ def encode_response(
         raise _diagnose(exc, envelope) from exc
     if len(body) > MAX_RESPONSE_BYTES:
         raise _DataRefused(
-            f"response body is {len(body)} bytes; the limit is {MAX_RESPONSE_BYTES} bytes "
+            f"response body is {len(body):,} bytes; the limit is {MAX_RESPONSE_BYTES:,} bytes "
             f"(120 KB); the largest parts: {_largest_parts(response, attributes)}"
         )
     return body
