@@ -243,7 +243,7 @@ def test_replay_url_refuses_an_answer_over_alexa_s_size_limit(tmp_path: Path) ->
     code, out = replay_one(tmp_path, "LaunchRequest", payload)
     assert code == 1, out[:300]
     assert "  FAILED: Alexa would refuse the answer (the answer is 124" in out, out[:300]
-    assert "bytes as compact JSON; the limit is 122880 bytes" in out
+    assert "bytes as compact JSON; the limit is 122,880 bytes" in out
 
 
 def test_replay_url_says_a_should_end_session_that_is_no_boolean_in_json_terms(
