@@ -259,8 +259,8 @@ def answer_verdict(
     size = len(msgspec.json.encode(payload))  # (the body as sent is no smaller)
     if size > MAX_RESPONSE_BYTES:
         return (
-            f"the answer is {size:,} bytes as compact JSON; the limit is {MAX_RESPONSE_BYTES:,} bytes "
-            "(the whole response, with its sessionAttributes)"
+            f"the answer is {size:,} bytes as compact JSON; the limit is "
+            f"{MAX_RESPONSE_BYTES:,} bytes (the whole response, with its sessionAttributes)"
         ), ()
     found: list[RuleViolation] = []
     refusal, answer = _as_alexa_takes(answer, request.request, found)
