@@ -6,63 +6,33 @@ imported them yet (as verify's first download does: tests/test_verify_first_down
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .fresh_python import SERVE, WATCH, run_fresh
 
 #: A fresh Python's first call ({client}: the client `send` makes, or one given to it) to a
 #: server on 127.0.0.1 that answers 200: its status, and the modules imported while the
 #: coroutine `send` runs within its time limit was on the stack.
-_FIRST_CALL = """
-import asyncio, importlib.abc, json, socket, sys, threading
-
-listener = socket.create_server(("127.0.0.1", 0))
-
-def serve():
-    while True:
-        try:
-            connection, _ = listener.accept()
-        except OSError:
-            return
-        with connection:
-            head = b""
-            while b"\\r\\n\\r\\n" not in head:
-                chunk = connection.recv(4096)
-                if not chunk:
-                    break
-                head += chunk
-            connection.sendall(
-                b"HTTP/1.1 200 OK\\r\\ncontent-type: application/json\\r\\n"
-                b"content-length: 2\\r\\nconnection: close\\r\\n\\r\\n{{}}"
-            )
-
-threading.Thread(target=serve, daemon=True).start()
+_FIRST_CALL = (
+    """
+ANSWER = (
+    b"HTTP/1.1 200 OK\\r\\ncontent-type: application/json\\r\\n"
+    b"content-length: 2\\r\\nconnection: close\\r\\n\\r\\n{{}}"
+)
+"""
+    + SERVE
+    + """
 url = f"http://127.0.0.1:{{listener.getsockname()[1]}}/v2/devices/d/settings/System.timeZone"
 
 from alexaskill.alexa_api import send
 
 # (send's nested coroutine, the one its asyncio.timeout is around)
 CLOCK = next(c for c in send.__code__.co_consts if getattr(c, "co_name", None) == "call")
-in_clock = []
-
-class Watch(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
-        frame = sys._getframe(1)
-        while frame is not None:
-            if frame.f_code is CLOCK:
-                in_clock.append(name)
-                break
-            frame = frame.f_back
-        return None
-
-sys.meta_path.insert(0, Watch())
-
+"""
+    + WATCH
+    + """
 async def main():
     client = None
     if {client!r} == "given":
@@ -79,20 +49,11 @@ async def main():
 status = asyncio.run(main())
 print(json.dumps({{"status": status, "in_clock": sorted(set(in_clock))}}))
 """
+)
 
 
 def _first_call(client: str) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-c", _FIRST_CALL.format(client=client)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    said: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
-    return said
+    return run_fresh(_FIRST_CALL.format(client=client))
 
 
 @pytest.mark.parametrize("client", ["own", "given"])

@@ -5,7 +5,6 @@ start or a failure per request."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import os
@@ -15,13 +14,13 @@ from pathlib import Path
 from typing import Final
 
 import pytest
-from starlette.types import Message
 
 from alexaskill import Skill
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.testing import TestPKI
 from alexaskill.verify import Verifier
 
+from .lifespan_start import lifespan_start
 from .verify_shared import BODY, NOW, run
 
 SKILL_ID: Final = "amzn1.ask.skill.proxies"
@@ -44,33 +43,6 @@ def _only_proxy(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv(name, value)
 
 
-def _start(skill: Skill) -> Message:
-    """What ``skill``'s lifespan answers its startup (then its shutdown, if it started)."""
-    sent: list[Message] = []
-
-    async def lifespan() -> None:
-        messages: list[Message] = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
-
-        async def receive() -> Message:
-            if not messages:
-                await asyncio.Event().wait()
-            return messages.pop(0)
-
-        async def send(message: Message) -> None:
-            sent.append(message)
-
-        scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
-        try:
-            await skill(scope, receive, send)
-        except Exception as exc:
-            # Raised once the failure is said, as Starlette's lifespan does: never instead.
-            assert [m["type"] for m in sent] == ["lifespan.startup.failed"], exc
-            assert sent[0]["message"] == str(exc)
-
-    asyncio.run(lifespan())
-    return sent[0]
-
-
 def _said_of_socks(message: str, name: str) -> None:
     assert f"{name}=socks5://127.0.0.1:1080" in message, message
     assert "socksio" in message and "pip install 'httpx[socks]'" in message, message
@@ -86,7 +58,7 @@ def test_a_socks_proxy_without_socksio_fails_the_start_in_one_line(
     # failed in Starlette's lifespan, and the start was said with httpx's whole traceback, the
     # variable unnamed.
     _only_proxy(monkeypatch, name, SOCKS)
-    answer = _start(Skill(SKILL_ID))
+    answer = lifespan_start(Skill(SKILL_ID))
     assert answer["type"] == "lifespan.startup.failed"
     _said_of_socks(answer["message"], name)
     assert not [record for record in caplog.records if record.exc_info], caplog.text
@@ -118,7 +90,7 @@ def test_a_proxy_of_a_scheme_httpx_does_not_know_is_said_so(
 ) -> None:
     # (httpx's ValueError, "Unknown scheme for proxy URL", with its traceback at start)
     _only_proxy(monkeypatch, "ALL_PROXY", "socks4://127.0.0.1:1080")
-    answer = _start(Skill(SKILL_ID))
+    answer = lifespan_start(Skill(SKILL_ID))
     assert answer["type"] == "lifespan.startup.failed"
     message = answer["message"]
     assert "ALL_PROXY=socks4://127.0.0.1:1080" in message and "Traceback" not in message
@@ -128,11 +100,11 @@ def test_a_proxy_of_a_scheme_httpx_does_not_know_is_said_so(
 @pytest.mark.parametrize(
     "value", ["http://127.0.0.1:3128", "127.0.0.1:3128", "https://user:pw@127.0.0.1:3128"]
 )
-def test_a_proxy_httpx_takes_lets_the_skill_start(
+def test_a_proxy_httpx_takes_lets_the_skilllifespan_start(
     monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
     _only_proxy(monkeypatch, "HTTPS_PROXY", value)
-    assert _start(Skill(SKILL_ID))["type"] == "lifespan.startup.complete"
+    assert lifespan_start(Skill(SKILL_ID))["type"] == "lifespan.startup.complete"
 
 
 def test_uvicorn_stops_at_a_socks_proxy_without_socksio_in_one_line(tmp_path: Path) -> None:

@@ -5,42 +5,22 @@ a Python of its own, where nothing has imported them yet."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .fresh_python import SERVE, WATCH, run_fresh
 
 #: A fresh Python's first download ({client}: the Verifier's own client, or one given to it),
 #: through a proxy on 127.0.0.1 that answers the CONNECT and closes (no internet): the modules
 #: imported while `Downloads._run`, which holds the time limit, was on the stack, and the
 #: refusal said.
-_FIRST_DOWNLOAD = """
-import asyncio, importlib.abc, json, os, socket, sys, threading
-
-listener = socket.create_server(("127.0.0.1", 0))
-
-def serve():
-    while True:
-        try:
-            connection, _ = listener.accept()
-        except OSError:
-            return
-        with connection:
-            head = b""
-            while b"\\r\\n\\r\\n" not in head:
-                chunk = connection.recv(4096)
-                if not chunk:
-                    break
-                head += chunk
-            connection.sendall(b"HTTP/1.1 200 Connection established\\r\\n\\r\\n")
-
-threading.Thread(target=serve, daemon=True).start()
-for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "https_proxy"):
+_FIRST_DOWNLOAD = (
+    """
+ANSWER = b"HTTP/1.1 200 Connection established\\r\\n\\r\\n"
+"""
+    + SERVE
+    + """for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "https_proxy"):
     os.environ.pop(name, None)
 proxy = os.environ["HTTPS_PROXY"] = f"http://127.0.0.1:{{listener.getsockname()[1]}}"
 
@@ -49,20 +29,9 @@ from alexaskill.exceptions import CertificateError
 from alexaskill.verify import Verifier
 
 CLOCK = Downloads._run.__code__
-in_clock = []
-
-class Watch(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
-        frame = sys._getframe(1)
-        while frame is not None:
-            if frame.f_code is CLOCK:
-                in_clock.append(name)
-                break
-            frame = frame.f_back
-        return None
-
-sys.meta_path.insert(0, Watch())
-headers = {{
+"""
+    + WATCH
+    + """headers = {{
     "SignatureCertChainUrl": "https://s3.amazonaws.com/echo.api/echo-api-cert.pem",
     "Signature-256": "A" * 344,
 }}
@@ -87,20 +56,11 @@ async def main():
 refused = asyncio.run(main())
 print(json.dumps({{"refused": refused, "in_clock": sorted(set(in_clock))}}))
 """
+)
 
 
 def _first_download(client: str) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-c", _FIRST_DOWNLOAD.format(client=client)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    said: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
-    return said
+    return run_fresh(_FIRST_DOWNLOAD.format(client=client))
 
 
 @pytest.mark.parametrize("client", ["own", "given"])

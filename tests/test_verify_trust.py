@@ -6,7 +6,6 @@ of outgoing HTTPS (alexaskill/tls.py) reads the same bundle: one it cannot load 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
@@ -19,7 +18,6 @@ from typing import Final
 
 import pytest
 from starlette.testclient import TestClient as StarletteClient
-from starlette.types import Message
 
 from alexaskill import Skill
 from alexaskill.cli.common import UsageError
@@ -27,6 +25,7 @@ from alexaskill.exceptions import CertificateError, ConfigurationError
 from alexaskill.testing import RequestFactory, TestPKI
 from alexaskill.verify.chain import _certifi_roots
 
+from .lifespan_start import lifespan_start
 from .verify_shared import BODY, NOW, Fetcher, run
 
 SKILL_ID: Final = "amzn1.ask.skill.trust"
@@ -47,33 +46,6 @@ def bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     _certifi_roots.cache_clear()  # (read once a process: read again here, and after)
     yield path
     _certifi_roots.cache_clear()
-
-
-def _start(skill: Skill) -> Message:
-    """What ``skill``'s lifespan answers its startup (then its shutdown, if it started)."""
-    sent: list[Message] = []
-
-    async def lifespan() -> None:
-        messages: list[Message] = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
-
-        async def receive() -> Message:
-            if not messages:
-                await asyncio.Event().wait()
-            return messages.pop(0)
-
-        async def send(message: Message) -> None:
-            sent.append(message)
-
-        scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
-        try:
-            await skill(scope, receive, send)
-        except Exception as exc:
-            # Raised once the failure is said, as Starlette's lifespan does: never instead.
-            assert [m["type"] for m in sent] == ["lifespan.startup.failed"], exc
-            assert sent[0]["message"] == str(exc)
-
-    asyncio.run(lifespan())
-    return sent[0]
 
 
 #: The ways a bundle cannot serve: unreadable (no file; a directory, as a permission error cannot
@@ -172,7 +144,7 @@ def test_a_bundle_of_no_use_stops_the_start_in_one_line(
 ) -> None:
     # The skill started, and refused every request it could not check (above).
     why = _spoil(bundle, how)
-    answer = _start(Skill(SKILL_ID))
+    answer = lifespan_start(Skill(SKILL_ID))
     assert answer["type"] == "lifespan.startup.failed"
     message = answer["message"]
     assert str(bundle) in message and why in message and FIX in message, message
@@ -206,7 +178,7 @@ def test_a_skill_started_with_trusted_roots_of_its_own_does_not_read_the_bundle(
     bundle: Path, pki: TestPKI
 ) -> None:
     skill = Skill(SKILL_ID, verifier=pki.verifier(now=lambda: NOW))
-    assert _start(skill)["type"] == "lifespan.startup.complete"
+    assert lifespan_start(skill)["type"] == "lifespan.startup.complete"
 
 
 def test_a_verifier_set_after_the_start_refuses_with_a_400_in_json(
@@ -321,7 +293,7 @@ def test_a_skill_with_roots_of_its_own_stops_its_start_at_an_unreadable_bundle(
     # Its verifier reads no bundle, but the lifespan's HTTP client does: Starlette's traceback of
     # the FileNotFoundError was the start's message.
     _spoil(tls_bundle, "missing")
-    answer = _start(Skill(SKILL_ID, verifier=pki.verifier(now=lambda: NOW)))
+    answer = lifespan_start(Skill(SKILL_ID, verifier=pki.verifier(now=lambda: NOW)))
     assert answer["type"] == "lifespan.startup.failed"
     assert str(tls_bundle) in answer["message"] and FIX in answer["message"], answer
     assert "Traceback" not in answer["message"]

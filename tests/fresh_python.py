@@ -1,0 +1,73 @@
+"""A script run in a Python of its own, where nothing has imported alexaskill, httpx or anyio
+yet: for what a process's first download or API call imports (tests/test_verify_first_download.py,
+tests/test_alexa_api_first_call.py). The script's parts below have no braces: a test's template
+around them may be filled with `str.format`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Final
+
+ROOT: Final = Path(__file__).resolve().parent.parent
+
+#: A server on 127.0.0.1 (``listener``) that reads each request's head and answers the bytes
+#: ``ANSWER`` (which the script defines first), in a thread of its own.
+SERVE: Final = """
+import asyncio, importlib.abc, json, os, socket, sys, threading
+
+listener = socket.create_server(("127.0.0.1", 0))
+
+def serve():
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except OSError:
+            return
+        with connection:
+            head = b""
+            while b"\\r\\n\\r\\n" not in head:
+                chunk = connection.recv(4096)
+                if not chunk:
+                    break
+                head += chunk
+            connection.sendall(ANSWER)
+
+threading.Thread(target=serve, daemon=True).start()
+"""
+
+#: ``in_clock``: the modules imported while the code object ``CLOCK`` (which the script defines
+#: first) was on the stack.
+WATCH: Final = """
+in_clock = []
+
+class Watch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_code is CLOCK:
+                in_clock.append(name)
+                break
+            frame = frame.f_back
+        return None
+
+sys.meta_path.insert(0, Watch())
+"""
+
+
+def run_fresh(source: str) -> dict[str, Any]:
+    """What ``source``, run in a fresh Python from the repository's root, printed last: a JSON
+    object."""
+    result = subprocess.run(
+        [sys.executable, "-c", source],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    said: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
+    return said

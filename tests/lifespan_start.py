@@ -1,0 +1,36 @@
+"""A skill's lifespan started and stopped directly, as an ASGI server would: what it answers."""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.types import Message
+
+from alexaskill import Skill
+
+
+def lifespan_start(skill: Skill) -> Message:
+    """What ``skill``'s lifespan answers its startup (then its shutdown, if it started). A
+    failed start is raised once said, as Starlette's lifespan does: never instead."""
+    sent: list[Message] = []
+
+    async def lifespan() -> None:
+        messages: list[Message] = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+
+        async def receive() -> Message:
+            if not messages:
+                await asyncio.Event().wait()
+            return messages.pop(0)
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+        try:
+            await skill(scope, receive, send)
+        except Exception as exc:
+            assert [m["type"] for m in sent] == ["lifespan.startup.failed"], exc
+            assert sent[0]["message"] == str(exc)
+
+    asyncio.run(lifespan())
+    return sent[0]
