@@ -15,6 +15,8 @@ from alexaskill.aws_lambda import handler
 from alexaskill.responses import Card, Directive, as_written, encode_response, encoding
 from alexaskill.testing import RequestFactory, TestClient
 
+from .test_fresh_stack import _holding_themselves
+
 
 class _Cart:
     """An object of the skill's own, which JSON cannot hold."""
@@ -30,19 +32,6 @@ class _Note(Card, tag="Custom.Note", frozen=True):
     """A card of the skill's own (`Card` is public too)."""
 
     text: Any = None
-
-
-def _holding_themselves(where: str) -> dict[str, Any]:
-    attributes: dict[str, Any] = {"name": "Jana"}
-    if where == "at the top":
-        attributes["self"] = attributes
-    elif where == "deep in a list":
-        attributes["history"] = {"turns": [1, {"back": [attributes]}]}
-    else:  # two containers holding each other, below the attributes
-        first: dict[str, Any] = {}
-        first["second"] = {"first": first}
-        attributes["pair"] = first
-    return attributes
 
 
 @pytest.mark.parametrize(
