@@ -10,7 +10,7 @@ import pytest
 
 from alexaskill import Response, ResponseError, Session, Skill, speak
 from alexaskill.app import APOLOGY
-from alexaskill.testing import TestClient
+from alexaskill.testing import SkillResponse, TestClient
 
 
 class _Cart:
@@ -32,6 +32,28 @@ def _holds_itself() -> dict[str, Any]:
     loop: dict[str, Any] = {}
     loop["self"] = loop
     return loop
+
+
+def _answered(
+    skill: Skill, intent: str, caplog: pytest.LogCaptureFixture
+) -> tuple[SkillResponse, logging.LogRecord]:
+    """``skill``'s answer to ``intent`` (the apology), and the one line alexaskill said of it
+    at WARNING or above."""
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        result = client.intent(intent)
+        assert result.speech == APOLOGY
+    (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
+    return result, line
+
+
+def _one_error_line(line: logging.LogRecord) -> str:
+    """What ``line`` says, once checked to be an ERROR with no traceback."""
+    said = line.getMessage()
+    assert line.levelno == logging.ERROR and line.exc_info is None, said
+    return said
 
 
 @pytest.mark.parametrize(
@@ -56,16 +78,9 @@ def test_attributes_json_cannot_hold_are_said_in_one_line_naming_the_path(
     was logged with the traceback of alexaskill's encoder (answering, encode_response,
     _check_attributes), which never shows the handler's line: the fault is the data stored,
     and the reason names where it is. One ERROR line now; the user hears the apology."""
-    with (
-        caplog.at_level(logging.INFO, logger="alexaskill"),
-        TestClient(_holding(value), raise_handler_errors=False) as client,
-    ):
-        result = client.intent("Store")
-        assert result.speech == APOLOGY
-        assert isinstance(result.handler_error, ResponseError)
-    (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
-    said = line.getMessage()
-    assert line.levelno == logging.ERROR and line.exc_info is None, said
+    result, line = _answered(_holding(value), "Store", caplog)
+    assert isinstance(result.handler_error, ResponseError)
+    said = _one_error_line(line)
     assert said.startswith(f"handler failed for IntentRequest Store: {named}"), said
     assert "\n" not in logging.Formatter().format(line)  # one line: no traceback
 
@@ -79,12 +94,7 @@ def test_another_response_error_keeps_its_traceback(caplog: pytest.LogCaptureFix
     def odd() -> Response:
         return speak("odd", directives=[{"type": "Custom.Odd", "payload": {"a", "b"}}])
 
-    with (
-        caplog.at_level(logging.INFO, logger="alexaskill"),
-        TestClient(skill, raise_handler_errors=False) as client,
-    ):
-        assert client.intent("Odd").speech == APOLOGY
-    (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
+    _, line = _answered(skill, "Odd", caplog)
     assert line.getMessage().startswith("handler failed for IntentRequest Odd (")
     assert line.exc_info is not None and isinstance(line.exc_info[1], ResponseError)
 
@@ -95,14 +105,8 @@ def test_an_attribute_str_that_does_not_encode_is_said_in_one_line(
     """A str with a lone surrogate (text decoded with errors="surrogateescape") in the session
     attributes is the stored data's fault as a set is, its path named by the encoder's refusal:
     it was logged with the traceback of alexaskill's encoder."""
-    with (
-        caplog.at_level(logging.INFO, logger="alexaskill"),
-        TestClient(_holding("caf\udce9"), raise_handler_errors=False) as client,
-    ):
-        assert client.intent("Store").speech == APOLOGY
-    (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
-    said = line.getMessage()
-    assert line.levelno == logging.ERROR and line.exc_info is None, said
+    _, line = _answered(_holding("caf\udce9"), "Store", caplog)
+    said = _one_error_line(line)
     assert said.startswith(
         "handler failed for IntentRequest Store: sessionAttributes is not JSON-encodable: "
         "sessionAttributes['basket']['items'][1] is a str that does not encode"
@@ -123,16 +127,9 @@ def test_attributes_set_to_no_dict_are_said_in_one_line(
         session.attributes = attributes
         return speak("stored", end_session=False)
 
-    with (
-        caplog.at_level(logging.INFO, logger="alexaskill"),
-        TestClient(skill, raise_handler_errors=False) as client,
-    ):
-        result = client.intent("Store")
-        assert result.speech == APOLOGY
-        assert isinstance(result.handler_error, ResponseError)
-    (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
-    said = line.getMessage()
-    assert line.levelno == logging.ERROR and line.exc_info is None, said
+    result, line = _answered(skill, "Store", caplog)
+    assert isinstance(result.handler_error, ResponseError)
+    said = _one_error_line(line)
     assert said == (
         "handler failed for IntentRequest Store: sessionAttributes must be a dict (a JSON "
         f"object), not {type(attributes).__name__}"
