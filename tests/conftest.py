@@ -129,6 +129,20 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
+def python_sigint() -> Iterator[None]:
+    """Python's own SIGINT handler in place, as in a terminal: a suite started in the background
+    (``pytest &``, ``nohup``) inherits SIGINT ignored, Python installs no handler of its own, and
+    alexaskill rightly takes no KeyboardInterrupt for a Ctrl-C then (`handler_bugs`)."""
+    import signal
+
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+@pytest.fixture
 def umask_022() -> Iterator[None]:
     """The usual umask, under which a file made with mode 0644 (``touch``) is readable by every
     user."""

@@ -952,6 +952,7 @@ def test_a_bug_that_left_the_answering_is_logged_with_the_handlers_name(
     assert message.endswith("_logged_with_the_handlers_name.<locals>.fail)")
 
 
+@pytest.mark.usefixtures("python_sigint")  # (KeyboardInterrupt as a Ctrl-C)
 @pytest.mark.parametrize("raiser", ["before-request hook", "exception handler"])
 def test_a_bug_that_left_the_answering_names_the_code_that_raised_it(
     caplog: pytest.LogCaptureFixture, raiser: str

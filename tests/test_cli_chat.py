@@ -1339,6 +1339,7 @@ def interrupted_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     yield from skill_module(tmp_path, monkeypatch, "interrupted", INTERRUPTED_SKILL)
 
 
+@pytest.mark.usefixtures("python_sigint")  # (KeyboardInterrupt as a Ctrl-C)
 def test_ctrl_c_while_the_skill_answers_says_the_user_interrupted_chat(
     interrupted_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -421,6 +421,7 @@ def test_replay_url_counts_session_attributes_that_are_no_object(tmp_path: Path)
     assert out.endswith("1 request: all answered, 1 rule violation\n")
 
 
+@pytest.mark.usefixtures("python_sigint")  # (KeyboardInterrupt as a Ctrl-C)
 def test_ctrl_c_while_the_skill_answers_a_replay_says_the_user_interrupted(
     tmp_path: Path,
 ) -> None:
