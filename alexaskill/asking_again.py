@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 import msgspec
 
 from . import messages
-from .dialog_prompts import filled_prompt
+from .dialog_prompts import filled_prompt, fits
 from .exceptions import ResponseError, SlotError
 from .models import Intent, IntentRequest, Request
-from .responses import MAX_SPEECH, Response, ask, encode_response
+from .responses import Response, ask, encode_response
 from .ssml import Ssml, escape
 from .xml_text import _speak_root
 
@@ -78,7 +78,10 @@ def ask_again(
         source = "the generic prompt"
     elif heard:
         # Why, then the question: asked the same question alone, the user would say the same.
-        prompt = _after(say(messages.SLOT_UNFIT), prompt)
+        # A prompt too long for both is asked alone: it is still the slot's own question.
+        said_first = _after(say(messages.SLOT_UNFIT), prompt)
+        if fits(said_first):
+            prompt = said_first
     if not isinstance(request, IntentRequest) or dialog_state is None:
         return Question(ask(prompt), source)
     intent = request.intent
@@ -161,7 +164,9 @@ def elicitation_prompt(
             filled = filled_prompt(text, values)
             # A request's slot value may be thousands of characters long: a variation it makes
             # longer than Alexa speaks is not asked (the generic prompt is, if none is left).
-            if len(filled) <= _LONGEST_FILLED:
+            # Measured as the reply is, so a variation taken where declared, without {slot},
+            # is always asked.
+            if fits(filled):
                 usable.append(filled)
     if not usable:
         return None
@@ -170,11 +175,6 @@ def elicitation_prompt(
     import random  # here: ~4 ms of an AWS Lambda cold start, for a skill that needs it
 
     return random.choice(usable)  # noqa: S311 (Alexa too picks a variation at random)
-
-
-#: The longest a filled prompt may be: Alexa's speech limit, less room for the reason said
-#: first ("Sorry, I can't use that.", in any language).
-_LONGEST_FILLED: Final = MAX_SPEECH - 500
 
 
 def _after(reason: str, prompt: str | Ssml) -> str | Ssml:

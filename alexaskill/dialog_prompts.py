@@ -13,7 +13,9 @@ each: `alexaskill.interaction.slot_warnings.translated_prompt_warnings`).
 What is only known when asked is not checked: the values ``{slot}`` is filled with (escaped in
 SSML, so they break no markup; a variation they make too long is not asked, see
 `alexaskill.asking_again.elicitation_prompt`), and the speech a handler builds itself
-(``elicit_slot(slot, speech)``), checked as every reply is.
+(``elicit_slot(slot, speech)``), checked as every reply is. Asking again measures a filled
+variation as the reply does (`spoken_length`, against the same `MAX_SPEECH`), so a variation
+taken where declared, with no ``{slot}`` in it, is always asked.
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from collections.abc import Mapping
 from typing import Final
 
 from .exceptions import ResponseError
-from .responses import ask
+from .responses import MAX_SPEECH, ask
 from .ssml import Ssml, escape
 from .xml_text import _speak_root
 
-__all__ = ["filled_prompt", "prompt_fault", "shown_prompt"]
+__all__ = ["filled_prompt", "fits", "prompt_fault", "shown_prompt", "spoken_length"]
 
 #: ``{slot}`` in a prompt, as the dialog model writes it.
 _SLOT_REFERENCE: Final = re.compile(r"\{([^{}]*)\}")
@@ -42,6 +44,21 @@ def filled_prompt(text: str, values: Mapping[str, str]) -> str | Ssml:
     if _speak_root(text) >= 0:
         return Ssml(_SLOT_REFERENCE.sub(lambda match: escape(values[match[1]]), text))
     return _SLOT_REFERENCE.sub(lambda match: values[match[1]], text)
+
+
+def spoken_length(speech: str | Ssml) -> int:
+    """The characters of ``speech`` that count against Alexa's speech limit, as the reply sends
+    it (`alexaskill.responses.SsmlSpeech`): an SSML document from its ``<speak>`` root (the
+    prolog before it is not sent), an SSML fragment with the root it is wrapped in."""
+    if not isinstance(speech, Ssml):
+        return len(speech)
+    root = _speak_root(speech)
+    return len(speech) - root if root >= 0 else len(speech) + len("<speak></speak>")
+
+
+def fits(speech: str | Ssml) -> bool:
+    """Whether ``speech`` is within the `MAX_SPEECH` characters Alexa speaks (`spoken_length`)."""
+    return spoken_length(speech) <= MAX_SPEECH
 
 
 def prompt_fault(text: str) -> str | None:

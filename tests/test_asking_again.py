@@ -382,3 +382,46 @@ def test_no_space_after_the_reason_where_the_language_puts_none(
     result = ssml.intent("BookTable", people="2", date="2026-W48-WE")
     sent = result.json["response"]["outputSpeech"]["ssml"]
     assert sent == "<speak>すみません、それは使えません。何日ですか？</speak>"  # noqa: RUF001
+
+
+# --- prompts up to Alexa's speech limit -------------------------------------------------------
+
+#: A plain prompt of 7,996 characters: taken where declared (Alexa speaks 8,000).
+_LONG_PROMPT = "Which day?" + " Which day?" * 726
+#: An SSML prompt of 8,000 characters as sent: its prolog is not sent (the speech is its root).
+_LONG_SSML = "<speak>" + "Which day? " * 725 + "Which day?" + "</speak>"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "sent"),
+    [
+        (_LONG_PROMPT, {"type": "PlainText", "text": _LONG_PROMPT}),
+        ('<?xml version="1.0"?>' + _LONG_SSML, {"type": "SSML", "ssml": _LONG_SSML}),
+    ],
+    ids=["plain", "ssml-with-prolog"],
+)
+def test_a_missing_slot_is_asked_for_with_a_prompt_up_to_alexas_speech_limit(
+    prompt: str, sent: dict[str, str]
+) -> None:
+    # Taken where declared (up to 8,000 characters, as sent), a prompt over 7,500 (counted with
+    # its prolog) was never asked: the user heard "I didn't catch that" in its place.
+    assert len(_LONG_PROMPT) == 7996 and len(_LONG_SSML) == 8000
+    with TestClient(_booking(prompt)) as client:
+        result = client.intent("BookTable", people="2")
+    assert result.json["response"]["outputSpeech"] == sent
+
+
+def test_a_prompt_too_long_to_say_the_reason_first_is_asked_alone() -> None:
+    # "Sorry, I can't use that. " and 7,996 characters are past Alexa's 8,000: the slot's own
+    # question is still asked (it was the generic prompt), without the reason.
+    with TestClient(_booking(_LONG_PROMPT)) as client:
+        result = client.intent("BookTable", people="2", date="2026-W48-WE")
+    assert result.speech == _LONG_PROMPT
+
+
+def test_the_reason_is_said_first_before_a_long_prompt_while_both_fit() -> None:
+    prompt = "Which day?" + " Which day?" * 717  # 7,897 characters: 7,922 with the reason
+    with TestClient(_booking(prompt)) as client:
+        result = client.intent("BookTable", people="2", date="2026-W48-WE")
+    assert result.speech == f"Sorry, I can't use that. {prompt}"
+    assert len(result.speech) == 7922
