@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from .dialog_prompts import prompt_fault, shown_prompt
 from .dialog_validation import (
@@ -55,6 +55,7 @@ from .locales import PerLocale
 from .xml_text import _speak_root
 
 __all__ = [
+    "DialogPrompt",
     "DialogSlot",
     "IntentDialog",
     "SlotValidation",
@@ -142,6 +143,35 @@ class DialogSlot:
         object.__setattr__(self, "samples_by_locale", by_locale)
 
 
+class DialogPrompt(NamedTuple):
+    """A prompt of an intent's dialog: the slot it asks about, what prompt it is, its variations."""
+
+    #: The slot; None for the intent's confirmation.
+    slot: str | None
+    #: "elicitation", "confirmation" or "validation".
+    kind: str
+    variations: tuple[str, ...]
+    #: A validation prompt's rule, and its place among the slot's rules (from 1).
+    rule: SlotValidation | None = None
+    number: int = 0
+
+    @property
+    def what(self) -> str:
+        """What prompt it is, as messages say: "elicitation", "validation 1 (isInSet)"."""
+        if self.rule is None:
+            return self.kind
+        return f"validation {self.number} ({self.rule.type})"
+
+    def prompt_id(self, intent: str) -> str:
+        """Its id among the model's ``prompts``, as the developer console names them."""
+        if self.slot is None:
+            return f"Confirm.Intent.{intent}"
+        if self.rule is not None:
+            return f"Slot.Validation.{intent}.{self.slot}.{self.number}"
+        kind = "Elicit" if self.kind == "elicitation" else "Confirm"
+        return f"{kind}.Slot.{intent}.{self.slot}"
+
+
 @dataclass(frozen=True, slots=True)
 class IntentDialog:
     """An intent's dialog declarations: its dialog slots, confirmation and delegation."""
@@ -182,19 +212,26 @@ class IntentDialog:
                 )
         return dialog
 
-    def prompts(self) -> Iterator[tuple[str | None, str, str]]:
-        """Each prompt variation: its slot (None: the intent's), what prompt it is
-        ("elicitation", "confirmation", "validation 1 (isInSet)"), and its text."""
-        for text in self.confirm:
-            yield None, "confirmation", text
+    def each_prompt(self) -> Iterator[DialogPrompt]:
+        """Each prompt, in the interaction model's order: each slot's elicitation, confirmation
+        and validations, then the intent's confirmation. The one walk of the declarations: the
+        model's JSON (`dialog_json`), the checks where declared and at start take it."""
         for slot, declared in self.slots.items():
-            for text in declared.elicit:
-                yield slot, "elicitation", text
-            for text in declared.confirm:
-                yield slot, "confirmation", text
+            if declared.elicit:
+                yield DialogPrompt(slot, "elicitation", declared.elicit)
+            if declared.confirm:
+                yield DialogPrompt(slot, "confirmation", declared.confirm)
             for number, rule in enumerate(declared.validations, 1):
-                for text in rule.prompt:
-                    yield slot, f"validation {number} ({rule.type})", text
+                yield DialogPrompt(slot, "validation", rule.prompt, rule, number)
+        if self.confirm:
+            yield DialogPrompt(None, "confirmation", self.confirm)
+
+    def prompts(self) -> Iterator[tuple[str | None, str, str]]:
+        """Each prompt variation (`each_prompt`, a variation at a time): its slot (None: the
+        intent's), what prompt it is ("elicitation", "validation 1 (isInSet)"), its text."""
+        for prompt in self.each_prompt():
+            for text in prompt.variations:
+                yield prompt.slot, prompt.what, text
 
     @property
     def delegation(self) -> str:
@@ -212,52 +249,46 @@ def dialog_json(
     """
     entries = []
     prompts: list[dict[str, Any]] = []
-
-    def _prompt(prompt_id: str, variations: tuple[str, ...]) -> dict[str, Any]:
-        texts = [translate(text) for text in variations] if translate else variations
-        return {"id": prompt_id, "variations": [_variation(text) for text in texts]}
-
     for name, slot_types, dialog in intents:
-        slots = []
-        for slot, slot_type in slot_types.items():
-            declared = dialog.slots.get(slot)
-            entry: dict[str, Any] = {
-                "name": slot,
-                "type": slot_type,
-                "confirmationRequired": bool(declared and declared.confirm),
-                "elicitationRequired": bool(declared and declared.elicit),
-                "prompts": {},
-            }
-            if declared is not None:
-                if declared.elicit:
-                    prompt_id = f"Elicit.Slot.{name}.{slot}"
-                    entry["prompts"]["elicitation"] = prompt_id
-                    prompts.append(_prompt(prompt_id, declared.elicit))
-                if declared.confirm:
-                    prompt_id = f"Confirm.Slot.{name}.{slot}"
-                    entry["prompts"]["confirmation"] = prompt_id
-                    prompts.append(_prompt(prompt_id, declared.confirm))
-                if declared.validations:
-                    rules = []
-                    for number, rule in enumerate(declared.validations, 1):
-                        prompt_id = f"Slot.Validation.{name}.{slot}.{number}"
-                        rules.append(rule.json(prompt_id))
-                        prompts.append(_prompt(prompt_id, rule.prompt))
-                    entry["validations"] = rules
-            slots.append(entry)
+        slots = {slot: _slot_entry(slot, slot_type) for slot, slot_type in slot_types.items()}
+        for slot, declared in dialog.slots.items():  # (the builder's slot_types hold them all)
+            slots.setdefault(slot, _slot_entry(slot, declared.type))
         intent: dict[str, Any] = {
             "name": name,
             "delegationStrategy": dialog.delegation,
-            "confirmationRequired": bool(dialog.confirm),
+            "confirmationRequired": False,
             "prompts": {},
-            "slots": slots,
         }
-        if dialog.confirm:
-            prompt_id = f"Confirm.Intent.{name}"
-            intent["prompts"]["confirmation"] = prompt_id
-            prompts.append(_prompt(prompt_id, dialog.confirm))
+        for prompt in dialog.each_prompt():
+            prompt_id = prompt.prompt_id(name)
+            texts = prompt.variations
+            if translate is not None:
+                texts = tuple(translate(text) for text in texts)
+            prompts.append({"id": prompt_id, "variations": [_variation(text) for text in texts]})
+            if prompt.slot is None:
+                intent["confirmationRequired"] = True
+                intent["prompts"]["confirmation"] = prompt_id
+                continue
+            entry = slots[prompt.slot]
+            if prompt.rule is not None:
+                entry.setdefault("validations", []).append(prompt.rule.json(prompt_id))
+            else:
+                entry[f"{prompt.kind}Required"] = True
+                entry["prompts"][prompt.kind] = prompt_id
+        intent["slots"] = list(slots.values())
         entries.append(intent)
     return {"delegationStrategy": "ALWAYS", "intents": entries}, prompts
+
+
+def _slot_entry(slot: str, slot_type: str) -> dict[str, Any]:
+    """A slot of an intent's ``dialog``, as yet without prompts (`dialog_json` adds them)."""
+    return {
+        "name": slot,
+        "type": slot_type,
+        "confirmationRequired": False,
+        "elicitationRequired": False,
+        "prompts": {},
+    }
 
 
 def dialog_problems(
@@ -285,16 +316,19 @@ def dialog_problems(
         for rule in declared.validations:
             found = validation_problems(rule.type, rule.start, rule.end, slot_type, custom)
             problems += [f"{where}: {problem}" for problem in found]
-    for prompted, kind, text in dialog.prompts():
-        if prompted is None:
+    for prompt in dialog.each_prompt():
+        if prompt.slot is None:
             what = "the intent confirmation"
-        elif kind.startswith("validation"):
-            what = f"slot {prompted}'s validation prompt"
+        elif prompt.rule is not None:
+            what = f"slot {prompt.slot}'s validation prompt"
         else:
-            what = f"slot {prompted}'s prompts"
-        for other in _SLOT_REFERENCE.findall(text):
-            if other not in slot_types:
-                problems.append(f"intent {intent}: {what} name unknown slot {{{other}}}: {text!r}")
+            what = f"slot {prompt.slot}'s prompts"
+        for text in prompt.variations:
+            for other in _SLOT_REFERENCE.findall(text):
+                if other not in slot_types:
+                    problems.append(
+                        f"intent {intent}: {what} name unknown slot {{{other}}}: {text!r}"
+                    )
     return problems
 
 

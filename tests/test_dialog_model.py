@@ -130,6 +130,65 @@ def test_the_dialog_model_and_its_prompts() -> None:
     ]
 
 
+def test_the_models_prompts_are_the_walk_the_declaration_checks() -> None:
+    # dialog_json walked the declarations by hand, beside IntentDialog.prompts (the walk the
+    # declaration check, dialog_problems and the translation warnings take), free to drift
+    # from it: one walk now, each prompt with its id in the model, in the model's order.
+    skill = trip_skill()
+    dialog = skill.intent_declarations["PlanTrip"].dialog
+    assert dialog is not None
+    walked = [(p.prompt_id("PlanTrip"), p.slot, p.what, p.variations) for p in dialog.each_prompt()]
+    assert walked == [
+        (
+            "Elicit.Slot.PlanTrip.city",
+            "city",
+            "elicitation",
+            ("Where would you like to go?", "Which city?"),
+        ),
+        ("Elicit.Slot.PlanTrip.date", "date", "elicitation", ("When do you leave?",)),
+        ("Confirm.Slot.PlanTrip.date", "date", "confirmation", ("Leaving {date}, right?",)),
+        (
+            "Slot.Validation.PlanTrip.date.1",
+            "date",
+            "validation 1 (isInDuration)",
+            ("Please pick a day this year.",),
+        ),
+        (
+            "Slot.Validation.PlanTrip.travellers.1",
+            "travellers",
+            "validation 1 (isGreaterThanOrEqualTo)",
+            ("At least one traveller.",),
+        ),
+        (
+            "Slot.Validation.PlanTrip.travellers.2",
+            "travellers",
+            "validation 2 (isLessThan)",
+            ("<speak>Fewer than ten, please.</speak>",),
+        ),
+        (
+            "Slot.Validation.PlanTrip.cabin.1",
+            "cabin",
+            "validation 1 (hasEntityResolutionMatch)",
+            ("Economy or business?",),
+        ),
+        (
+            "Confirm.Intent.PlanTrip",
+            None,
+            "confirmation",
+            ("A trip to {city} on {date}. Shall I book it?",),
+        ),
+    ]
+    model = [
+        (prompt["id"], tuple(variation["value"] for variation in prompt["variations"]))
+        for prompt in built(skill)["prompts"]
+    ]
+    assert model == [(prompt_id, variations) for prompt_id, _, _, variations in walked]
+    # The flat walk, a variation at a time, is the same walk.
+    assert list(dialog.prompts()) == [
+        (slot, what, text) for _, slot, what, variations in walked for text in variations
+    ]
+
+
 @pytest.mark.parametrize(("auto", "strategy"), [(True, "ALWAYS"), (None, "ALWAYS")])
 def test_auto_delegation_is_amazons_default(auto: bool | None, strategy: str) -> None:
     [intent] = built(trip_skill(auto_delegate=auto))["dialog"]["intents"]
