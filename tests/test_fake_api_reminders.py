@@ -313,6 +313,122 @@ _WRONG_RECURRENCES: Final = [
         {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;INTERVAL=1.5"]}},
         r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;INTERVAL=1\.5': its INTERVAL",
     ),
+    # RFC 5545's grammar has no sign on INTERVAL (1*DIGIT): a "+" was let by.
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=WEEKLY;INTERVAL=+2"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=WEEKLY;INTERVAL=\+2': its INTERVAL is a "
+        r"positive whole number \(RFC 5545\)",
+    ),
+    # RFC 5545 (3.3.10): rule parts "MUST NOT occur more than once"; the last one was taken, or
+    # the first, as the reader pleased. Names are read in any case, as the RFC's are.
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;FREQ=WEEKLY"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;FREQ=WEEKLY': FREQ is given twice "
+        r"\(RFC 5545: each rule part at most once\)",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;BYHOUR=7;byhour=8"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;BYHOUR=7;byhour=8': BYHOUR is given "
+        r"twice",
+    ),
+    (  # "The UNTIL or COUNT rule parts are OPTIONAL, but they MUST NOT occur in the same 'recur'"
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;COUNT=3;UNTIL=20311231"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;COUNT=3;UNTIL=20311231': COUNT and "
+        r"UNTIL both end it \(RFC 5545: one or the other\)",
+    ),
+    # A rule of no occurrence never rings (the fake's rule, as for a time gone by).
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;COUNT=0"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;COUNT=0': its COUNT is a positive "
+        r"whole number",
+    ),
+    # Values out of RFC 5545's grammar (hour = 1*2DIGIT ;0 to 23, …) were taken unread.
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;BYHOUR=25"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;BYHOUR=25': its BYHOUR is '25': "
+        r"hours, 0 to 23 \(RFC 5545\)",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;BYHOUR=7,;BYMINUTE=30"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;BYHOUR=7,;BYMINUTE=30': its BYHOUR is "
+        r"'7,': hours, 0 to 23",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;BYHOUR=7;BYMINUTE=60"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;BYHOUR=7;BYMINUTE=60': its BYMINUTE is "
+        r"'60': minutes, 0 to 59",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;BYSECOND=-1"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;BYSECOND=\-1': its BYSECOND is '-1': "
+        r"seconds, 0 to 60",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=WEEKLY;BYDAY=MO,XY"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=WEEKLY;BYDAY=MO,XY': its BYDAY is 'MO,XY': "
+        r"days of the week \(SU, MO, TU, WE, TH, FR, SA\)",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=MONTHLY;BYDAY=54MO"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=MONTHLY;BYDAY=54MO': its BYDAY is '54MO': "
+        r"days of the week",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=MONTHLY;BYMONTHDAY=0"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=MONTHLY;BYMONTHDAY=0': its BYMONTHDAY is '0': "
+        r"days of the month, 1 to 31 or -31 to -1",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=YEARLY;BYYEARDAY=367"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=YEARLY;BYYEARDAY=367': its BYYEARDAY is "
+        r"'367': days of the year, 1 to 366 or -366 to -1",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=YEARLY;BYWEEKNO=+54"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=YEARLY;BYWEEKNO=\+54': its BYWEEKNO is "
+        r"'\+54': weeks of the year, 1 to 53 or -53 to -1",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=YEARLY;BYMONTH=13"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=YEARLY;BYMONTH=13': its BYMONTH is '13': "
+        r"months, 1 to 12",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=YEARLY;BYSETPOS=0"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=YEARLY;BYSETPOS=0': its BYSETPOS is '0': "
+        r"positions, 1 to 366 or -366 to -1",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=WEEKLY;WKST=MON"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=WEEKLY;WKST=MON': its WKST is 'MON': a day of "
+        r"the week \(SU, MO, TU, WE, TH, FR, SA\)",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310231"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20310231': its UNTIL is "
+        r"'20310231': a date \(20311231\) or a date and time",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=2031-12-31"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=2031\-12\-31': its UNTIL is "
+        r"'2031-12-31': a date \(20311231\)",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAYLY"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAYLY': its FREQ is 'DAYLY': one of SECONDLY, "
+        r"MINUTELY, HOURLY, DAILY, WEEKLY, MONTHLY, YEARLY \(RFC 5545\)",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;BYHOURS=7"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;BYHOURS=7': BYHOURS is no rule part of "
+        r"RFC 5545's \(FREQ, UNTIL, COUNT, INTERVAL, BYSECOND, BYMINUTE, BYHOUR, BYDAY, "
+        r"BYMONTHDAY, BYYEARDAY, BYWEEKNO, BYMONTH, BYSETPOS, WKST\)",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;BYHOUR"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;BYHOUR': BYHOUR has no value \(RFC "
+        r"5545: NAME=VALUE\)",
+    ),
     (
         {**_AT, "recurrence": {"startDateTime": 5, "recurrenceRules": ["FREQ=DAILY"]}},
         r"recurrence\.startDateTime is 5: a local time",
@@ -398,6 +514,18 @@ def test_a_reminder_given_with_a_recurrence_amazon_refuses_is_refused(
         # (Amazon's Reminders API reference's own rule, its INTERVAL, and its trailing ";")
         {"recurrenceRules": ["FREQ=DAILY;BYHOUR=6;BYMINUTE=10;BYSECOND=0;INTERVAL=1;"]},
         {"recurrenceRules": ["FREQ=MONTHLY;INTERVAL=12", "FREQ=WEEKLY;INTERVAL=02;BYDAY=MO"]},
+        # RFC 5545's grammar at its edges, each part's values in any case it allows
+        {
+            "recurrenceRules": [
+                "FREQ=WEEKLY;BYDAY=MO,-1fr,+2TU;WKST=su;UNTIL=20311231T073000Z",
+                "FREQ=MONTHLY;BYMONTHDAY=-31,1,+31;COUNT=3",
+                "FREQ=YEARLY;BYMONTH=2,12;BYMONTHDAY=29;BYSETPOS=-366,1;BYYEARDAY=+366",
+                "FREQ=YEARLY;BYWEEKNO=-53,53;BYDAY=1MO;UNTIL=20320229",
+                "FREQ=DAILY;BYHOUR=0,23;BYMINUTE=00,59;BYSECOND=0,60;UNTIL=20311231T235960",
+                # (no int() of the digits: over 4,300 of them, Python's int refuses them)
+                "FREQ=DAILY;INTERVAL=" + "1" * 5000,
+            ]
+        },
         {"freq": "WEEKLY", "byDay": ["MO"]},  # (Amazon's older fields, still taken)
         {"freq": "DAILY", "interval": 1},  # (the least interval: every day)
     ],

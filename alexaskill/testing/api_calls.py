@@ -12,6 +12,7 @@ from typing import Any, Final
 import msgspec
 
 from ..hearing import spoken_text
+from .api_recurrence import _recurrence_problem
 
 __all__ = ["ApiCall"]
 
@@ -106,8 +107,8 @@ def _reminder_problem(
     (`_ruled`); a one-time ``scheduledTime`` (in its ``timeZoneId``, else the device's
     ``zone_name``; not judged without either, as `AlexaApi.create_reminder` does not) gone by
     at ``now``, the fake's now for the call (`AccessCheck._moment`), too; a recurrence Amazon
-    does not take (`_recurrence_problem`); a field of the wrong kind (the codes of these three
-    are the fake's: Amazon's are not documented)."""
+    does not take (`alexaskill.testing.api_recurrence`); a field of the wrong kind (the codes
+    of these three are the fake's: Amazon's are not documented)."""
     if not isinstance(body, dict) or not isinstance(body.get("requestTime"), str):
         return "INVALID_REQUEST_TIME", "requestTime is required"
     trigger = body.get("trigger")
@@ -146,65 +147,6 @@ def _reminder_problem(
     except msgspec.ValidationError as exc:
         return "INVALID_REQUEST", f"the reminder does not read as Amazon's JSON of one: {exc}"
     return None
-
-
-def _recurrence_problem(kind: object, recurrence: object) -> str | None:
-    """Why a trigger of the type ``kind`` has a ``recurrence`` Amazon's Reminders API does not
-    take, as its "Reminder object" reads one, else None: none at all (None) is taken; else only
-    for a ``SCHEDULED_ABSOLUTE`` trigger, an object whose ``recurrenceRules`` are RFC 5545 rules
-    (its section 3.3.10: FREQ is required, an INTERVAL is a positive integer), and whose
-    ``startDateTime`` and ``endDateTime``, if given, are local times (a str, as
-    ``scheduledTime``), its ``interval`` a positive integer (Amazon's model of it,
-    ask-sdk-model's ``Recurrence``, as RFC 5545's INTERVAL). The older ``freq`` (with
-    ``byDay``), which Amazon still takes without rules, is read as a rule. Said from
-    ``recurrence`` on."""
-    if recurrence is None:
-        return None
-    if kind == "SCHEDULED_RELATIVE":  # (as `AlexaApi.create_reminder` refuses after= with one)
-        return "recurrence is only for a SCHEDULED_ABSOLUTE trigger"
-    example = "['FREQ=WEEKLY;BYDAY=MO']"
-    if not isinstance(recurrence, dict):
-        return f"recurrence is {recurrence!r}: an object of recurrenceRules ({example})"
-    for key in ("startDateTime", "endDateTime"):
-        value = recurrence.get(key)
-        if value is not None and not isinstance(value, str):
-            return f"recurrence.{key} is {value!r}: a local time ('2031-03-15T07:30:00.000')"
-    interval = recurrence.get("interval")  # (another kind than int: msgspec's to refuse)
-    if isinstance(interval, int) and not isinstance(interval, bool) and interval < 1:
-        return f"recurrence.interval is {interval!r}: a positive whole number (2: every other)"
-    rules = recurrence.get("recurrenceRules")
-    if rules is None:
-        if isinstance(recurrence.get("freq"), str) and recurrence["freq"].strip():
-            return None
-        return f"recurrence.recurrenceRules is required: a list of RFC 5545 rules ({example})"
-    if not isinstance(rules, list) or not rules:
-        return f"recurrence.recurrenceRules is {rules!r}: a list of RFC 5545 rules ({example})"
-    for index, rule in enumerate(rules):
-        parts = (
-            [part.strip().partition("=") for part in rule.split(";")]
-            if isinstance(rule, str)
-            else []
-        )
-        if not any(name.upper() == "FREQ" and value for name, _, value in parts):
-            return (
-                f"recurrence.recurrenceRules[{index}] is {rule!r}: an RFC 5545 rule, with its "
-                "FREQ ('FREQ=DAILY;BYHOUR=7')"
-            )
-        for name, _, value in parts:
-            if name.upper() == "INTERVAL" and not _positive(value):
-                return (
-                    f"recurrence.recurrenceRules[{index}] is {rule!r}: its INTERVAL is a positive "
-                    "whole number (RFC 5545): 'FREQ=WEEKLY;INTERVAL=2', every other week"
-                )
-    return None
-
-
-def _positive(interval: str) -> bool:
-    """Whether a rule's ``INTERVAL`` is RFC 5545's positive integer (its section 3.3.10: "The
-    INTERVAL rule part contains a positive integer"). A ``+`` before it is let by: the RFC's
-    grammar has none, but what Amazon makes of one is not documented."""
-    digits = interval.strip().removeprefix("+")
-    return digits.isascii() and digits.isdigit() and int(digits) > 0
 
 
 def _ruled(trigger: dict[str, Any]) -> bool:

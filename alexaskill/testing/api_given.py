@@ -12,7 +12,8 @@ from typing import Any, Final, Generic, TypeVar, overload
 
 import msgspec
 
-from .api_calls import ApiCall, _recurrence_problem, _ruled
+from .api_calls import ApiCall, _ruled
+from .api_recurrence import _recurrence_problem
 
 __all__: list[str] = []
 
