@@ -30,7 +30,7 @@ from tests.simulator_browser import page, shots, simulator  # noqa: E402, F401
 # The verifier's test PKIs (tests/verify_shared.py), for the tests/test_verify_*.py modules, the
 # same way: module-scoped, so each module makes or takes its own.
 pytest.register_assert_rewrite("tests.verify_shared")
-from tests.verify_shared import pki, pki_2017, stranger  # noqa: E402, F401
+from tests.verify_shared import own_clients, pki, pki_2017, stranger  # noqa: E402, F401
 
 # What the store tests share (tests/store_shared.py) asserts too (a SQLite save read back, for
 # tests/test_store_sqlite.py and tests/test_store_backup*.py): rewritten, to say what was read.

@@ -7,10 +7,8 @@ from __future__ import annotations
 import inspect
 import re
 from pathlib import Path
-from typing import Any
 
 import httpx
-import pytest
 
 from alexaskill.testing import TestPKI
 from alexaskill.verify import Verifier
@@ -63,67 +61,49 @@ def test_the_verifiers_defaults_are_the_documented_ones(pki: TestPKI) -> None:
     assert (downloads.max_new_urls, downloads.new_url_interval) == (None, 60.0)
 
 
-@pytest.fixture
-def made(pki: TestPKI, monkeypatch: pytest.MonkeyPatch) -> list[httpx.AsyncClient]:
-    """The clients a `Verifier` without one makes, each serving the test chain from memory (no
-    network): httpx.AsyncClient replaced by a subclass with a mock transport."""
-    clients: list[httpx.AsyncClient] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=pki.chain_pem)
-
-    class Served(httpx.AsyncClient):
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(**kwargs, transport=httpx.MockTransport(handler))
-            clients.append(self)
-
-    monkeypatch.setattr(httpx, "AsyncClient", Served)
-    return clients
-
-
 async def _verify_afresh(verifier: Verifier, pki: TestPKI) -> None:
     verifier.clear_cache()  # (a download each time, through the client)
     await verifier.verify(pki.sign(BODY), BODY)
 
 
 def test_aclose_closes_the_client_the_verifier_made(
-    pki: TestPKI, made: list[httpx.AsyncClient]
+    pki: TestPKI, own_clients: list[httpx.AsyncClient]
 ) -> None:
     verifier = Verifier([pki.root], now=lambda: NOW)
 
     async def scenario() -> None:
         await _verify_afresh(verifier, pki)
         await _verify_afresh(verifier, pki)  # the same loop: the same client
-        assert len(made) == 1 and not made[0].is_closed
+        assert len(own_clients) == 1 and not own_clients[0].is_closed
         await verifier.aclose()
-        assert made[0].is_closed
+        assert own_clients[0].is_closed
         await verifier.aclose()  # (twice: nothing more to close)
 
     run(scenario())
 
 
 def test_aclose_leaves_the_client_the_user_passed_open(
-    pki: TestPKI, made: list[httpx.AsyncClient]
+    pki: TestPKI, own_clients: list[httpx.AsyncClient]
 ) -> None:
     async def scenario() -> None:
-        mine = httpx.AsyncClient()  # (the Served subclass: a mock transport)
+        mine = httpx.AsyncClient()  # (`own_clients`' subclass: a mock transport)
         verifier = Verifier([pki.root], now=lambda: NOW, http_client=mine)
         await _verify_afresh(verifier, pki)
         await verifier.aclose()
-        assert made == [mine] and not mine.is_closed
+        assert own_clients == [mine] and not mine.is_closed
         await mine.aclose()
 
     run(scenario())
 
 
 def test_a_verifier_used_from_two_event_loops_gets_a_client_per_loop(
-    pki: TestPKI, made: list[httpx.AsyncClient]
+    pki: TestPKI, own_clients: list[httpx.AsyncClient]
 ) -> None:
     # A client's pooled connections belong to the loop they were made on: the second loop's
     # download makes its own client, and the first one's is let go, not closed from the wrong loop.
     verifier = Verifier([pki.root], now=lambda: NOW)
     run(_verify_afresh(verifier, pki))
     run(_verify_afresh(verifier, pki))
-    assert len(made) == 2 and made[0] is not made[1]
+    assert len(own_clients) == 2 and own_clients[0] is not own_clients[1]
     run(verifier.aclose())  # a third loop: the second loop's client is let go too
-    assert not made[0].is_closed and not made[1].is_closed
+    assert not own_clients[0].is_closed and not own_clients[1].is_closed

@@ -1,7 +1,8 @@
 """What the verifier's tests (tests/test_verify*.py) share: a fixed now, a body signed as Alexa's
-is, a counting fetch_chain, a settable clock, and the test PKIs. tests/conftest.py imports the
-fixtures (``pki``, ``stranger``, ``pki_2017``), which makes them every test module's. And
-``SKILL_ID``, the skill id the skills of many test modules answer to."""
+is, a counting fetch_chain, a settable clock, the test PKIs, and the clients a verifier without
+one makes, served from memory. tests/conftest.py imports the fixtures (``pki``, ``stranger``,
+``pki_2017``, ``own_clients``), which makes them every test module's. And ``SKILL_ID``, the
+skill id the skills of many test modules answer to."""
 
 from __future__ import annotations
 
@@ -188,3 +189,21 @@ def stranger() -> TestPKI:
 @pytest.fixture(scope="module")
 def pki_2017() -> TestPKI:
     return TestPKI(valid_at=THEN)
+
+
+@pytest.fixture
+def own_clients(pki: TestPKI, monkeypatch: pytest.MonkeyPatch) -> list[httpx.AsyncClient]:
+    """The clients a `Verifier` without one makes, each serving ``pki``'s chain from memory (no
+    network): httpx.AsyncClient replaced by a subclass with a mock transport."""
+    clients: list[httpx.AsyncClient] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=pki.chain_pem)
+
+    class Served(httpx.AsyncClient):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs, transport=httpx.MockTransport(handler))
+            clients.append(self)
+
+    monkeypatch.setattr(httpx, "AsyncClient", Served)
+    return clients
