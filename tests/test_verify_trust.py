@@ -23,6 +23,7 @@ from alexaskill import Skill
 from alexaskill.cli.common import UsageError
 from alexaskill.exceptions import CertificateError, ConfigurationError
 from alexaskill.testing import RequestFactory, TestPKI
+from alexaskill.verify import Verifier
 from alexaskill.verify.chain import _certifi_roots
 
 from .lifespan_start import lifespan_start
@@ -33,6 +34,9 @@ SKILL_ID: Final = "amzn1.ask.skill.trust"
 FIX: Final = "pip install --force-reinstall certifi"
 #: The short reason a request refused for want of trusted roots is given.
 NO_ROOTS: Final = "certificate chain: no usable trusted roots (the server's log says why)"
+#: The reason given to a request whose chain the verifier's own client cannot download, for want
+#: of a CA bundle to load for its TLS.
+NO_TLS: Final = "certificate chain: no usable CA bundle to download it (the server's log says why)"
 
 
 @pytest.fixture
@@ -67,6 +71,45 @@ def _spoil(bundle: Path, how: str) -> str:
     return "holds no certificate that loads"
 
 
+def _refused(verifier: Verifier, pki: TestPKI, count: int, tag: object = "") -> list[str]:
+    """Why ``verifier`` refused ``count`` requests, each naming a certificate URL of its own
+    (``tag`` and a number: none refused as a recent failure of another's)."""
+
+    async def requests() -> list[str]:
+        refused = []
+        for n in range(count):
+            url = f"https://s3.amazonaws.com/echo.api/cert-{tag}{n}.pem"
+            with pytest.raises(CertificateError) as info:
+                await verifier.verify(pki.sign(BODY, cert_url=url), BODY)
+            refused.append(str(info.value))
+        return refused
+
+    return run(requests())
+
+
+def _said_once(caplog: pytest.LogCaptureFixture) -> str:
+    """The one ERROR line ``caplog`` holds (not one a request)."""
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, caplog.text
+    return errors[0].getMessage()
+
+
+def _retry_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The clock by which what failed (a trust store, a TLS context) is tried again, settable:
+    ``clock[0] += 1`` (its own only: the event loop's time.monotonic left alone)."""
+    clock = [1000.0]
+    monkeypatch.setattr(
+        "alexaskill.verify.trust.time", types.SimpleNamespace(monotonic=lambda: clock[0])
+    )
+    return clock
+
+
+def _signed_launch(pki: TestPKI) -> tuple[bytes, dict[str, str]]:
+    """A LaunchRequest's body for `SKILL_ID`, and its headers signed by ``pki``."""
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
+    return body, {"content-type": "application/json", **pki.sign(body)}
+
+
 @pytest.mark.parametrize("how", SPOILT)
 def test_a_bundle_of_no_use_refuses_requests_with_400_and_says_why_once(
     bundle: Path, pki: TestPKI, caplog: pytest.LogCaptureFixture, how: str
@@ -77,21 +120,9 @@ def test_a_bundle_of_no_use_refuses_requests_with_400_and_says_why_once(
     why = _spoil(bundle, how)
     fetcher = Fetcher(pki.chain_pem)
     verifier = pki.verifier(trusted_roots=None, now=lambda: NOW, fetch_chain=fetcher)
-    urls = [f"https://s3.amazonaws.com/echo.api/cert-{n}.pem" for n in range(3)]
-
-    async def three_requests() -> list[str]:
-        refused = []
-        for url in urls:  # (another URL each: none refused as a recent failure of the same)
-            with pytest.raises(CertificateError) as info:
-                await verifier.verify(pki.sign(BODY, cert_url=url), BODY)
-            refused.append(str(info.value))
-        return refused
-
     with caplog.at_level(logging.DEBUG, logger="alexaskill"):
-        assert run(three_requests()) == [NO_ROOTS] * 3
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(errors) == 1, caplog.text  # one line, not one a request
-    said = errors[0].getMessage()
+        assert _refused(verifier, pki, 3) == [NO_ROOTS] * 3
+    said = _said_once(caplog)
     assert str(bundle) in said and why in said and FIX in said, said
     assert "Verifier(trusted_roots=" in said, said
     assert fetcher.calls == []  # nothing downloaded that could not be checked
@@ -113,23 +144,12 @@ def test_a_bundle_of_no_use_is_read_again_a_minute_on_not_at_each_request(
         return read()
 
     monkeypatch.setattr(trust, "_certifi_roots", counted)
-    clock = [1000.0]
-    # (Its own clock only: the event loop's time.monotonic left alone.)
-    monkeypatch.setattr(
-        "alexaskill.verify.trust.time", types.SimpleNamespace(monotonic=lambda: clock[0])
-    )
+    clock = _retry_clock(monkeypatch)
     verifier = pki.verifier(trusted_roots=None, now=lambda: NOW, fetch_chain=Fetcher(pki.chain_pem))
-
-    async def requests(count: int) -> None:
-        for n in range(count):
-            url = f"https://s3.amazonaws.com/echo.api/cert-{clock[0]}-{n}.pem"
-            with pytest.raises(CertificateError):
-                await verifier.verify(pki.sign(BODY, cert_url=url), BODY)
-
-    run(requests(5))
+    _refused(verifier, pki, 5, clock[0])
     assert len(reads) == 1
     clock[0] += trust.RETRY_AFTER - 1
-    run(requests(2))
+    _refused(verifier, pki, 2, clock[0])
     assert len(reads) == 1
     bundle.write_bytes(TestPKI.pem(pki.root))  # put right: read at the next try, a minute on
     clock[0] += 1
@@ -188,8 +208,7 @@ def test_a_verifier_set_after_the_start_refuses_with_a_400_in_json(
     # download, and what it cannot check is refused as any request is, never a 500.
     skill = Skill(SKILL_ID, verifier=pki.verifier(now=lambda: NOW))
     _spoil(bundle, "missing")
-    body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
-    headers = {"content-type": "application/json", **pki.sign(body)}
+    body, headers = _signed_launch(pki)
     with StarletteClient(skill) as http:
         skill.verifier = pki.verifier(trusted_roots=None)
         answer = http.post("/", content=body, headers=headers)
@@ -298,6 +317,91 @@ def test_a_skill_with_roots_of_its_own_stops_its_start_at_an_unreadable_bundle(
     assert str(tls_bundle) in answer["message"] and FIX in answer["message"], answer
     assert "Traceback" not in answer["message"]
     assert not [record for record in caplog.records if record.exc_info], caplog.text
+
+
+def _spoil_outgoing(tls_bundle: Path, how: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Spoil the CA bundle outgoing HTTPS loads, ``how``: certifi's (`_spoil`), or
+    ``SSL_CERT_FILE`` naming a file of garbage; how the error names it."""
+    if how != "SSL_CERT_FILE":
+        _spoil(tls_bundle, how)
+        return str(tls_bundle)
+    garbage = tls_bundle.parent / "garbage.pem"
+    garbage.write_text("garbage\n")
+    monkeypatch.setenv("SSL_CERT_FILE", str(garbage))
+    return f"SSL_CERT_FILE={garbage}"
+
+
+@pytest.mark.parametrize("how", ["missing", "empty", "SSL_CERT_FILE"])
+def test_a_verifier_making_its_own_client_refuses_with_400_and_says_why_once(
+    tls_bundle: Path,
+    pki: TestPKI,
+    own_clients: list[object],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+) -> None:
+    # With no lifespan to lend it one (used on its own, or its app served without one), the
+    # verifier makes its client at the first download: the TLS context's ConfigurationError
+    # came out of `verify`, HTTP 500 and a traceback for every request.
+    named = _spoil_outgoing(tls_bundle, how, monkeypatch)
+    verifier = Verifier([pki.root], now=lambda: NOW)
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"):
+        assert _refused(verifier, pki, 3) == [NO_TLS] * 3
+    said = _said_once(caplog)
+    assert named in said and FIX in said and "outgoing HTTPS" in said, said
+    assert own_clients == []  # no client made: nothing downloaded
+
+
+def test_a_verifier_making_its_own_client_tries_its_tls_again_a_minute_on(
+    tls_bundle: Path,
+    pki: TestPKI,
+    own_clients: list[object],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Not made (not cached), the TLS context was made again at each request: a few hundred ms
+    # of CPU loading the bundle, each. Said at most once in ten seconds, as the trust store is.
+    import httpx
+
+    from alexaskill.verify import trust
+
+    _spoil(tls_bundle, "empty")
+    made: list[int] = []
+    make = httpx.create_ssl_context
+
+    def counted() -> object:
+        made.append(1)
+        return make()
+
+    monkeypatch.setattr(httpx, "create_ssl_context", counted)
+    clock = _retry_clock(monkeypatch)
+    verifier = Verifier([pki.root], now=lambda: NOW)
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"):
+        assert _refused(verifier, pki, 5, clock[0]) == [NO_TLS] * 5
+    assert str(tls_bundle) in _said_once(caplog)
+    clock[0] += trust.RETRY_AFTER - 1
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"):
+        _refused(verifier, pki, 2, clock[0])
+    assert "(4 more since the last such line)" in _said_once(caplog)  # (ten seconds on)
+    assert len(made) == 1
+    tls_bundle.write_bytes(TestPKI.pem(pki.root))  # put right: made at the next try, a minute on
+    clock[0] += 1
+    run(verifier.verify(pki.sign(BODY), BODY))  # (through `own_clients`: served from memory)
+    assert len(made) == 2 and len(own_clients) == 1
+
+
+def test_a_skill_served_without_a_lifespan_refuses_with_a_400_in_json(
+    tls_bundle: Path, pki: TestPKI, own_clients: list[object]
+) -> None:
+    # (Starlette's test client without `with`: no lifespan, as uvicorn --lifespan off, or a
+    # Starlette Mount.) It was the ConfigurationError out of the endpoint: HTTP 500.
+    _spoil(tls_bundle, "missing")
+    skill = Skill(SKILL_ID, verifier=Verifier([pki.root], now=lambda: NOW))
+    body, headers = _signed_launch(pki)
+    answer = StarletteClient(skill).post("/", content=body, headers=headers)
+    assert (answer.status_code, answer.json()) == (400, {"error": NO_TLS})
+    assert own_clients == []
 
 
 @pytest.mark.usefixtures("dev_dir")

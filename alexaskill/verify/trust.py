@@ -9,15 +9,17 @@ every request, its want of roots kept for the process. Now the app's start reads
 fix. A verifier that meets it only at a request (one made after the start, or used in a server
 of one's own) refuses the request as one it cannot check, HTTP 400, and says why at ERROR once
 in ten seconds (`alexaskill.log_repeats.due`), with how many were refused since; the bundle is
-read again at most once a minute (`Trust`), not at each request.
+read again at most once a minute (`Trust`), not at each request. `Refusals` does that for
+whatever a request needs of the server's set-up and cannot have: the trust store here, the TLS
+context of the download (`alexaskill.verify.own_client`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Callable, Sequence
+from typing import Final, TypeVar
 
 from cryptography import x509
 from cryptography.x509 import verification
@@ -26,14 +28,17 @@ from ..exceptions import CertificateError, ConfigurationError
 from ..log_repeats import due
 from .chain import _certifi_roots
 
-__all__ = ["NO_ROOTS", "Trust", "certifi_roots", "refusal", "trust_store"]
+__all__ = ["NO_ROOTS", "RETRY_AFTER", "Refusals", "Trust", "certifi_roots", "trust_store"]
 
 logger = logging.getLogger("alexaskill.verify")
+
+T = TypeVar("T")
 
 #: The reason given to a request refused for want of a trust store (the log says the rest).
 NO_ROOTS: Final = "certificate chain: no usable trusted roots (the server's log says why)"
 
-#: Seconds a bundle that could not be used is not read again for (each request would).
+#: Seconds a bundle that could not be used is not read again for (each request would), nor
+#: anything else a `Refusals` tries.
 RETRY_AFTER: Final = 60.0
 
 #: What to do about a certifi bundle that cannot be used.
@@ -74,30 +79,56 @@ def trust_store(roots: Sequence[x509.Certificate] | None) -> verification.Store:
         raise ConfigurationError(f"the trusted roots make no trust store ({exc}); {_FIX}") from exc
 
 
-def refusal(said: dict[str, list[float]], exc: ConfigurationError) -> CertificateError:
-    """The refusal of a request whose chain there is no store to check against (``exc`` says
-    why), said at ERROR unless it was less than ten seconds ago (``said``: the
-    verifier's, for `due`)."""
-    counted = due(said, "trust store", time.monotonic())
-    if counted is not None:
-        unsaid = counted[0]
-        since = f" ({unsaid} more since the last such line)" if unsaid else ""
-        logger.error("no trusted roots, so requests are refused (HTTP 400): %s%s", exc, since)
-    return CertificateError(NO_ROOTS)
+class Refusals:
+    """What a request needs of the server's set-up (a trust store, a TLS context), made by
+    `make`; while it cannot be, each request refused (HTTP 400, ``reason``) and why said at
+    ERROR (``line``, then the `ConfigurationError`'s message) once in ten seconds (`due`),
+    with how many were refused since. It is tried again `RETRY_AFTER` seconds after it last
+    failed, not at each request."""
+
+    __slots__ = ("_failed", "_line", "_reason", "_said")
+
+    def __init__(self, reason: str, line: str) -> None:
+        self._reason = reason
+        self._line = line
+        #: When making it last failed, and why.
+        self._failed: tuple[float, ConfigurationError] | None = None
+        self._said: dict[str, list[float]] = {}  # (`due`'s)
+
+    def make(self, make: Callable[[], T]) -> T:
+        """``make()``; its `ConfigurationError` a `CertificateError` (the request's refusal),
+        as is every call within `RETRY_AFTER` seconds of it, without calling ``make``."""
+        now = time.monotonic()
+        failed = self._failed
+        if failed is not None and now - failed[0] < RETRY_AFTER:
+            raise self._refusal(failed[1])
+        try:
+            made = make()
+        except ConfigurationError as exc:
+            self._failed = (now, exc)
+            raise self._refusal(exc) from exc
+        self._failed = None
+        return made
+
+    def _refusal(self, exc: ConfigurationError) -> CertificateError:
+        counted = due(self._said, self._line, time.monotonic())
+        if counted is not None:
+            unsaid = counted[0]
+            since = f" ({unsaid} more since the last such line)" if unsaid else ""
+            logger.error("%s, so requests are refused (HTTP 400): %s%s", self._line, exc, since)
+        return CertificateError(self._reason)
 
 
 class Trust:
     """A verifier's trust store: built from ``roots`` (the certifi bundle's when None) once,
     at the start (`load`) or at the first request that needs it (`store`)."""
 
-    __slots__ = ("_failed", "_roots", "_said", "_store")
+    __slots__ = ("_refusals", "_roots", "_store")
 
     def __init__(self, roots: Sequence[x509.Certificate] | None) -> None:
         self._roots = roots
         self._store: verification.Store | None = None
-        #: When building the store last failed, and why: not tried again for `RETRY_AFTER`.
-        self._failed: tuple[float, ConfigurationError] | None = None
-        self._said: dict[str, list[float]] = {}  # (`refusal`'s)
+        self._refusals = Refusals(NO_ROOTS, "no trusted roots")
 
     def load(self) -> None:
         """Build the store now: `ConfigurationError` if there is none to be had."""
@@ -109,13 +140,5 @@ class Trust:
         none to be had, the bundle read again a minute after it last failed, not before."""
         store = self._store
         if store is None:  # (not loaded at the start: a verifier made since, or of one's own)
-            now = time.monotonic()
-            failed = self._failed
-            if failed is not None and now - failed[0] < RETRY_AFTER:
-                raise refusal(self._said, failed[1])
-            try:
-                store = self._store = trust_store(self._roots)
-            except ConfigurationError as exc:
-                self._failed = (now, exc)
-                raise refusal(self._said, exc) from exc
+            store = self._store = self._refusals.make(lambda: trust_store(self._roots))
         return store

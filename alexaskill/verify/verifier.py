@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextvars import ContextVar
@@ -35,6 +34,7 @@ from .arguments import _trust_announced as _trust_announced  # (its users import
 from .arguments import _utcnow as _utcnow  # (the tests name the default clock here)
 from .chain import VerifiedChain, load_chain, validate_chain
 from .fetch import call_fetch_chain, download_chain, is_async_client, type_name
+from .own_client import OwnClient
 from .progress import Progress
 from .signature import _SHA1, _SHA256, _check_length, _decode_signature, _verify_signature
 from .timestamp import (
@@ -230,8 +230,7 @@ class Verifier:
         self._limit = timedelta(seconds=tolerance)
         self._client = http_client  # the user's: used always, closed never
         self._lent_client: httpx.AsyncClient | None = None  # the app lifespan's
-        self._own_client: httpx.AsyncClient | None = None  # made here, closed by aclose()
-        self._own_loop: object = None  # the event loop its pooled connections belong to
+        self._own_client = OwnClient()  # made here (if ever), closed by aclose()
         self._cache: OrderedDict[str, VerifiedChain] = OrderedDict()
 
     async def verify(self, headers: Mapping[str, str], body: bytes) -> None:
@@ -399,9 +398,7 @@ class Verifier:
     async def aclose(self) -> None:
         """Close the HTTP client this verifier created, if it created one (made on another event
         loop, one ended maybe, it is let go: its connections cannot be closed from this one)."""
-        client, self._own_client = self._own_client, None
-        if client is not None and self._own_loop is asyncio.get_running_loop():
-            await client.aclose()
+        await self._own_client.aclose()
 
     # -- chain loading --
 
@@ -421,8 +418,8 @@ class Verifier:
     async def _load(self, url: str, now: datetime) -> VerifiedChain:
         # How far the download got, for the log when `Downloads`' time limit ends it.
         progress = Progress()
-        # Ready before that limit starts, its seconds the network's: the trust store (a bundle
-        # that does not load is refused here, nothing downloaded) and the client (`_http_client`).
+        # Ready before that limit starts, its seconds the network's: the trust store and the
+        # client (`_http_client`). A bundle either cannot load is refused here, nothing downloaded.
         store = self._trust.store()
         client = None if self._fetch_chain is not None else self._http_client()
         return await self._downloads.get(
@@ -454,33 +451,16 @@ class Verifier:
         return chain
 
     def _http_client(self) -> httpx.AsyncClient:
-        """The client a download goes through, ready: made now if it is this verifier's own,
-        and the modules httpx's transport imports at its first request imported
-        (`load_async_backend`). Called before `Downloads`' time limit starts, which the first
-        download spent on them (seconds on a loaded machine, the log blaming the pool)."""
-        import httpx
-
+        """The client a download goes through, ready: made now if it is this verifier's own
+        (`OwnClient`: a `CertificateError` if its TLS cannot be set up), and the modules httpx's
+        transport imports at its first request imported (`load_async_backend`). Called before
+        `Downloads`' time limit starts, which the first download spent on them (seconds on a
+        loaded machine, the log blaming the pool)."""
         client = self._client
         if client is None:
             client = self._lent_client
         if client is None:
-            client = self._own_client
-            loop = asyncio.get_running_loop()
-            if client is None or self._own_loop is not loop:
-                # A client belongs to the event loop it is used on: another loop (asyncio.run
-                # per request, a second thread) gets one of its own; the one before is let go,
-                # its loop gone maybe. Connections are not kept (a download is rare): a kept one
-                # failed the next loop's download ("Event loop is closed"), or leaked its socket.
-                from ..outgoing_proxies import check_outgoing_proxies
-                from ..tls import tls_context  # the process's: no certifi load of its own
-
-                check_outgoing_proxies()  # (one httpx cannot use: said, not its ImportError)
-                client = self._own_client = httpx.AsyncClient(
-                    follow_redirects=False,
-                    verify=tls_context(),
-                    limits=httpx.Limits(max_keepalive_connections=0),
-                )
-                self._own_loop = loop
+            client = self._own_client.get()
         load_async_backend()
         return client
 
