@@ -2,7 +2,9 @@
 read when the skill starts. A bundle that cannot be read stops the start in one line naming the
 file and the fix; a request that reaches a verifier without a store is refused with HTTP 400,
 and the log says why at ERROR once a while, never one line (or a 500) a request. The TLS context
-of outgoing HTTPS (alexaskill/tls.py) reads the same bundle: one it cannot load is named too."""
+of outgoing HTTPS (alexaskill/tls.py) reads the same bundle: one it cannot load is named too, by
+the start, the commands that send (exit 2, one line), and the client a verifier makes for itself
+(alexaskill/verify/own_client.py: a 400, as the trust store's)."""
 
 from __future__ import annotations
 
@@ -404,25 +406,50 @@ def test_a_skill_served_without_a_lifespan_refuses_with_a_400_in_json(
     assert own_clients == []
 
 
+ROOT: Final = Path(__file__).resolve().parent.parent
+#: The URL the commands below are given: never reached (the CA bundle stops them first).
+URL: Final = "https://127.0.0.1:9/"
+
+
 @pytest.mark.usefixtures("dev_dir")
-def test_replay_url_names_the_bundle_it_cannot_read_in_one_line(tls_bundle: Path) -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["replay", "examples.weather.app:skill", "examples/weather/requests/help.json"],
+        ["chat", "examples.weather.app:skill"],
+        # (no APP: the id of the skill served is asked of the server first, `served_skill_id`)
+        ["chat", "--model", "tests/fixtures/models/en-US.json"],
+    ],
+    ids=["replay", "chat", "chat-model"],
+)
+def test_a_command_sending_to_a_url_names_the_bundle_it_cannot_read_in_one_line(
+    tls_bundle: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
     # `replay --url` (and `chat --url`) stopped with httpx's traceback of the FileNotFoundError.
     from .cli_run import run as run_cli
 
     _spoil(tls_bundle, "missing")
-    sample = Path(__file__).resolve().parent.parent / "examples/weather/requests/help.json"
-    code, _, err = run_cli(
-        "replay", "examples.weather.app:skill", str(sample), "--url", "https://127.0.0.1:9/"
-    )
+    monkeypatch.chdir(ROOT)
+    code, out, err = run_cli(*argv, "--url", URL, stdin="")
     assert code == 2, err
-    assert err.startswith("alexaskill replay: error: the CA bundle ") and str(tls_bundle) in err
+    assert err.startswith(f"alexaskill {argv[0]}: error: the CA bundle ") and str(tls_bundle) in err
     assert err.count("\n") == 1 and FIX in err, err
+    assert out == ""
 
 
-def test_certify_names_the_bundle_it_cannot_read_in_one_line(tls_bundle: Path) -> None:
+@pytest.mark.parametrize("client", ["certify", "served_skill_id"])
+def test_a_commands_client_names_the_bundle_it_cannot_read_as_a_usage_error(
+    tls_bundle: Path, client: str
+) -> None:
+    # (Said in one line, exit 2, as any UsageError: `certify`'s context of its own, and the
+    # question `chat --url` asks a server without --skill-id.)
+    from alexaskill.cli.chat_http import served_skill_id
     from alexaskill.cli.endpoint import tls_context
 
     _spoil(tls_bundle, "missing")
     with pytest.raises(UsageError) as info:
-        tls_context(None)
+        if client == "certify":
+            tls_context(None)
+        else:
+            served_skill_id(URL)
     assert str(tls_bundle) in str(info.value) and FIX in str(info.value)
