@@ -11,7 +11,8 @@ forged requests from crowding out genuine ones:
   equals. Amazon signs all of a skill's requests with one URL at a time, so genuine requests pile
   up on one URL, while a forged URL is wanted by the few requests that name it;
 - waiting for a slot plus downloading take at most ``timeout`` seconds; a download that ran out
-  of time having waited more than half of it for its slot is not remembered as failing;
+  of time having waited more than half of it for its slot is not remembered as failing. The
+  download is told what is left of them (`time_left`), for its transport's own timeout;
 - a URL whose download or chain failed is refused without a new download for ``failure_ttl``
   seconds, or `TRANSIENT_FAILURE_TTL` seconds when the failure may pass (a timeout, a network
   error, HTTP 5xx, a chain out of its dates: `CertificateUnavailableError`), so repeating one
@@ -45,12 +46,20 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any, Final, Generic, TypeVar
 
 from .exceptions import CertificateError, CertificateUnavailableError
 from .log_repeats import Repeats
 
-__all__ = ["CAP_WARNING_EVERY", "NETWORK_ADVICE", "TRANSIENT_FAILURE_TTL", "Downloads"]
+__all__ = [
+    "CAP_WARNING_EVERY",
+    "NETWORK_ADVICE",
+    "TIMED_OUT",
+    "TRANSIENT_FAILURE_TTL",
+    "Downloads",
+    "time_left",
+]
 
 logger = logging.getLogger("alexaskill.verify")
 
@@ -60,9 +69,23 @@ T = TypeVar("T")
 TRANSIENT_FAILURE_TTL: Final = 2.0
 
 _TOO_MANY: Final = "certificate chain: too many downloads in progress"
+#: The refusal of a download out of time: the limit's, or its transport's own timeout's.
+TIMED_OUT: Final = "certificate chain: download timed out"
 _CAPPED: Final = "certificate chain: too many new certificate URLs; not downloaded"
 #: Seconds between two warnings that the cap on new URLs refused requests.
 CAP_WARNING_EVERY: Final = 10.0
+
+#: When the time limit of the download this task runs ends (``time.monotonic()``'s seconds).
+_DEADLINE: ContextVar[float | None] = ContextVar("_DEADLINE", default=None)
+
+
+def time_left() -> float | None:
+    """The seconds left of the time limit of the download being made (called from the ``load``
+    of `Downloads.get`: the wait for its slot spent), None outside one. Given to its transport,
+    so that its own timeout (which names the stage that ran out) is due with the limit, not
+    seconds after it."""
+    deadline = _DEADLINE.get()
+    return None if deadline is None else max(deadline - time.monotonic(), 0.0)
 
 
 class _Download:
@@ -329,6 +352,7 @@ class Downloads(Generic[T]):
         acquired = False
         started = time.monotonic()
         loading = started
+        _DEADLINE.set(started + self.timeout)  # (this task's own context: `load`'s alone)
         try:
             async with asyncio.timeout(self.timeout):
                 if download is not None:
@@ -344,7 +368,7 @@ class Downloads(Generic[T]):
                 raise CertificateError(
                     f"{_TOO_MANY} (no slot free within {self.timeout:g} s)"
                 ) from exc
-            reason = "certificate chain: download timed out"
+            reason = TIMED_OUT
             if timed_out is not None:
                 detail = timed_out(self.timeout)
             else:
@@ -357,7 +381,13 @@ class Downloads(Generic[T]):
                 reason += " (after waiting for a download slot)"
             raise CertificateUnavailableError(reason, detail=detail) from exc
         except CertificateError as exc:
-            self._remember(url, type(exc), str(exc), getattr(exc, "detail", None))
+            said: str | None = getattr(exc, "detail", None)
+            if str(exc) == TIMED_OUT and loading - started > self.timeout / 2:
+                # Its transport's own timeout, given the time left (`time_left`), after most of
+                # it went waiting for the slot: not remembered either, as the limit's above.
+                reason = f"{TIMED_OUT} (after waiting for a download slot)"
+                raise CertificateUnavailableError(reason, detail=said) from exc
+            self._remember(url, type(exc), str(exc), said)
             raise
         finally:
             if download is not None:

@@ -15,6 +15,7 @@ import socket
 import ssl
 import sys
 import threading
+import types
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, Final, NoReturn
@@ -389,6 +390,88 @@ def test_httpx_own_timeouts_are_named_for_their_stage(
     assert said in detail
     assert f"{type(error).__name__}: timed out" in detail
     assert ("check DNS" in detail) is isinstance(error, httpx.ConnectTimeout)
+
+
+@pytest.fixture
+def slot_wait(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Seconds each download spends waiting for its slot (``slot_wait[0] = 3.0``), by the
+    clock of `Downloads`' time limit (its own: the event loop's time.monotonic left alone)."""
+    from alexaskill.downloads import Downloads
+
+    waits, clock = [0.0], [1000.0]
+    monkeypatch.setattr(
+        "alexaskill.downloads.time", types.SimpleNamespace(monotonic=lambda: clock[0])
+    )
+    acquire = Downloads._acquire
+
+    async def slow_slot(self: Downloads[Any], download: Any) -> None:
+        await acquire(self, download)
+        clock[0] += waits[0]
+
+    monkeypatch.setattr(Downloads, "_acquire", slow_slot)
+    return waits
+
+
+def _timing_out(given: list[object]) -> httpx.AsyncClient:
+    """A client whose every download times out (httpx's ConnectTimeout), noting in ``given``
+    the timeout httpx was given for it."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        given.append(request.extensions["timeout"])
+        raise httpx.ConnectTimeout("timed out")
+
+    return mock_client(handler)
+
+
+def test_httpx_is_given_the_time_left_of_download_timeout_not_all_of_it(
+    pki: TestPKI, slot_wait: list[float]
+) -> None:
+    # `download_timeout` bounds the wait for a download slot and the download together
+    # (`Downloads`' time limit), but read_chain gave httpx all of it whatever the wait had
+    # spent: httpx's own timeout, which names the stage that ran out, never acted first.
+    slot_wait[0] = 3.0  # three of its five seconds
+    given: list[object] = []
+    with pytest.raises(CertificateUnavailableError) as info:
+        verify_via(pki, _timing_out(given), download_timeout=5.0)
+    assert given == [{"connect": 2.0, "read": 2.0, "write": 2.0, "pool": 2.0}]
+    # The log still says the limit that ran out: download_timeout, all of it.
+    assert "its TCP connection got no answer within 5 s" in str(info.value.detail)
+
+
+@pytest.mark.parametrize(("waited", "remembered"), [(1.0, True), (3.0, False)])
+def test_httpxs_own_timeout_is_remembered_as_the_limits_is(
+    pki: TestPKI, slot_wait: list[float], waited: float, remembered: bool
+) -> None:
+    # Given the time left, httpx's timeout may end a download that spent most of its time
+    # waiting for a slot (a flood of other URLs holding them): no failure of its URL's, so
+    # not remembered (the next request downloads again), as when the limit itself ends it.
+    slot_wait[0] = waited
+    given: list[object] = []
+    client = _timing_out(given)
+
+    async def twice() -> list[str]:
+        refused = []
+        async with client:
+            verifier = Verifier([pki.root], now=lambda: NOW, http_client=client)
+            for _ in range(2):
+                with pytest.raises(CertificateUnavailableError) as info:
+                    await verifier.verify(pki.sign(BODY), BODY)
+                refused.append(str(info.value))
+        return refused
+
+    refused = run(twice())
+    if remembered:
+        assert refused == [
+            "certificate chain: download timed out",
+            "certificate chain: download timed out (a recent failure: not tried again yet)",
+        ]
+        assert len(given) == 1
+    else:
+        assert (
+            refused
+            == ["certificate chain: download timed out (after waiting for a download slot)"] * 2
+        )
+        assert len(given) == 2
 
 
 def _refusal_of_a_bad_tls_record(pki: TestPKI, tmp_path: Path, answer: bytes) -> CertificateError:

@@ -11,7 +11,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Final
 
-from ..downloads import unreachable
+from ..downloads import TIMED_OUT, unreachable
 from ..exceptions import (
     CertificateError,
     CertificateUnavailableError,
@@ -78,19 +78,24 @@ async def download_chain(
     timeout: float,
     limit: int,
     progress: Progress | None = None,
+    left: float | None = None,
 ) -> bytes:
     """`read_chain`, its transport failures (and a timeout) `CertificateUnavailableError`s;
-    how far it got kept in ``progress`` (for `Downloads`' own time limit: `Progress.timed_out`)."""
+    how far it got kept in ``progress`` (for `Downloads`' own time limit: `Progress.timed_out`).
+    ``left``: the seconds left of ``timeout`` (`alexaskill.downloads.time_left`), which httpx
+    is given, when some went before (waiting for a download slot); a timeout is said to have
+    run out ``timeout``, all of it."""
     import httpx
 
     progress = Progress() if progress is None else progress
+    given = timeout if left is None else left
     try:
-        return await read_chain(client, url, timeout=timeout, limit=limit, progress=progress)
+        return await read_chain(client, url, timeout=given, limit=limit, progress=progress)
     except VerificationError:
         raise
     except httpx.TimeoutException as exc:
         raise CertificateUnavailableError(
-            "certificate chain: download timed out", detail=progress.timed_out(url, timeout, exc)
+            TIMED_OUT, detail=progress.timed_out(url, timeout, exc)
         ) from exc
     except httpx.RemoteProtocolError as exc:
         said = _malformed(exc)

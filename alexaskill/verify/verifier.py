@@ -12,7 +12,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509 import verification
 
-from ..downloads import Downloads, whole_count
+from ..downloads import Downloads, time_left, whole_count
 from ..exceptions import (
     CertificateError,
     CertificateUrlError,
@@ -477,5 +477,10 @@ class Verifier:
         if client is None:  # (`_load` readies one unless fetch_chain is set)
             client = self._http_client()
         return await download_chain(
-            client, url, timeout=self.download_timeout, limit=self.max_chain_size, progress=progress
+            client,
+            url,
+            timeout=self.download_timeout,
+            limit=self.max_chain_size,
+            progress=progress,
+            left=time_left(),  # (httpx's own timeout: within `Downloads`' time limit, not after)
         )
