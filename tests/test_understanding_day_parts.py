@@ -776,6 +776,37 @@ def test_a_list_of_times_said_after_its_part_of_the_day(
 @pytest.mark.parametrize(
     ("said", "expected"),
     [
+        ("7 tonight or 8", ["19:00", "20:00"]),
+        ("seven in the evening or eight", ["19:00", "20:00"]),
+        ("7 tonight, 8 or 9", ["19:00", "20:00", "21:00"]),
+        ("7 pm tonight or 8", ["19:00", "20:00"]),
+        ("2 in the afternoon or 3", ["14:00", "15:00"]),
+        ("7 tonight or eight thirty", ["19:00", "20:30"]),
+        ("7 tonight or half past 8", ["19:00", "20:30"]),
+        ("11 at night or 1", ["23:00", "01:00"]),
+        ("9 in the morning or 10", ["09:00", "10:00"]),
+        # A value with a part of the day of its own keeps it.
+        ("7 tonight or 8 am", ["19:00", "08:00"]),
+        ("7 tonight or this evening at 8", ["19:00", "20:00"]),
+        ("7 tonight or noon", ["19:00", "12:00"]),
+        # A number in no such part voids the list, as "this evening at one or two" does.
+        ("7 in the evening or 1", None),
+        ("2 in the afternoon or 11", None),
+    ],
+)
+def test_a_part_of_the_day_said_after_the_first_time_of_a_list_is_the_later_ones_too(
+    said: str, expected: list[str] | None
+) -> None:
+    # "7 tonight or 8" filled a multiple-value AMAZON.TIME slot with 19:00 and 08:00: the part
+    # of the day said once, after the first time, was read into that time only, where the
+    # same words said before the list ("tonight at 7 or 8") or after it ("7 or 8 tonight") are
+    # every value's. A later value that is a number alone is now read in it too.
+    assert listed(said) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
         ("set an alarm for tonight at 7", {"time": "19:00"}),
         ("set an alarm for this evening at 7", {"time": "19:00"}),
         ("set an alarm for tonight at 7 pm", {"date": "2026-11-29", "time": "19:00"}),

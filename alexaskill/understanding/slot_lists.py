@@ -112,6 +112,7 @@ class ListKind:
         if len(fills) > 1 and self.name in _SAID_ONCE_AFTER:
             fills = said_once_after(self.base, fills, now)
             fills = fills and said_once_before(self.base, fills, now)
+            fills = fills and said_after_first(self.base, fills, now)
             if fills is None:
                 return None
         return fills[0] if len(fills) == 1 else self._combine(tokens, fills)
@@ -239,6 +240,55 @@ def said_once_before(
             read.append(fill)  # "tonight at 7 or this evening at 8": its own part of the day
             continue
         whole = base.fill([*first[:part], *fill.tokens], now)
+        if whole is None or not _CLOCK_VALUE.fullmatch(whole.value or ""):
+            return None
+        read.append(Fill(whole.value, fill.tokens, "typed", fill.weight))
+    return read
+
+
+def said_after_first(
+    base: SlotKind, fills: list[Fill], now: datetime.datetime
+) -> list[Fill] | None:
+    """The values with a part of the day said once after the first one ("tonight" of "7
+    tonight or 8") read into each value after it that ends with a number and says no part of
+    the day first (8: 20:00, as "8 tonight" is; "half past 8": 20:30), as one said once before
+    the list or after it is every value's; a value with words of its own after its number
+    ("8 am", "noon") is as said. None, no reading, when such a value is in no such part ("7 in
+    the evening or 1": one is in no evening, neither 01:00 nor 13:00)."""
+    number, parse = getattr(base, "number", None), getattr(base, "parse", None)
+    if number is None or parse is None or base.name not in _SAID_ONCE_AFTER:
+        return fills
+    first = fills[0].tokens
+    if not _CLOCK_VALUE.fullmatch(fills[0].value):
+        return fills
+    numbers = [at for at, token in enumerate(first) if _numeric(token.text, number, now)]
+    if not numbers:
+        return fills
+    after = [token.text for token in first[numbers[-1] + 1 :]]
+    # The part of the day is the longest run of the last words that says one ("tonight" of
+    # "7 pm tonight"); "pm" alone says none, and is the first value's only.
+    part = next(
+        (
+            at
+            for at in range(len(after))
+            if (found := parse(after[at:], now)) is not None and not _CLOCK_VALUE.fullmatch(found)
+        ),
+        None,
+    )
+    if part is None:
+        return fills
+    said = first[numbers[-1] + 1 + part :]
+    read = [fills[0]]
+    for fill in fills[1:]:
+        words = [token.text for token in fill.tokens]
+        if not _numeric(words[-1], number, now) or _part_said_first(parse, words, now):
+            read.append(fill)
+            continue
+        alone = base.fill(fill.tokens, now)
+        if alone is not None and alone.value != fill.value:
+            read.append(fill)  # read with words said after the list: "8" of "7 am, 8 or 9 pm"
+            continue
+        whole = base.fill([*fill.tokens, *said], now)
         if whole is None or not _CLOCK_VALUE.fullmatch(whole.value or ""):
             return None
         read.append(Fill(whole.value, fill.tokens, "typed", fill.weight))
