@@ -621,6 +621,46 @@ def test_the_evening_starts_at_five(said: str, expected: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("at 5 in the evening", "17:00"),
+        ("at 5 this evening", "17:00"),
+        ("tonight at 5", "17:00"),
+        ("quarter to six in the evening", "17:45"),
+        ("half past four in the evening", None),
+        ("at 4 in the evening", None),
+    ],
+)
+def test_at_five_in_the_evening_is_five_pm_in_every_reading(
+    said: str, expected: str | None
+) -> None:
+    # Amazon gives the evening (EV) and the night (NI) no hours; they start at five here, an
+    # hour before Duckling's, whose "<time> <part-of-day>" rule finds no 17:00 in an evening
+    # starting at 18:00. One time slot, a multiple-value one and a time said with a date
+    # read the same hours: a time slot alone, then beside a date slot.
+    assert value(said, "AMAZON.TIME") == expected
+    assert listed(said) == expected
+    alarm_reads(f"set an alarm for {said}", None if expected is None else {"time": expected})
+
+
+@pytest.mark.parametrize(
+    ("part", "code"),
+    [("morning", "MO"), ("afternoon", "AF"), ("evening", "EV"), ("night", "NI")],
+)
+def test_the_parts_of_the_day_have_the_same_hours_for_a_time_and_for_a_date(
+    part: str, code: str
+) -> None:
+    # The English clock reads "7 in the evening" with its `_PART_HOURS`; a time said with a
+    # date naming a part of the day ("7 pm tomorrow evening") is checked with companions'
+    # `_in_part`. Two tables of the same hours: one changed alone would read "5 in the
+    # evening" as 17:00 and refuse "5 pm tomorrow evening".
+    from alexaskill.understanding.companions import _in_part
+    from alexaskill.understanding.languages.english.clock import _PART_HOURS
+
+    assert [hour for hour in range(24) if _in_part(hour, code)] == sorted(_PART_HOURS[part])
+
+
+@pytest.mark.parametrize(
     ("said", "listed"),
     [
         ("one or two in the evening", None),

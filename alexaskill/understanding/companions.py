@@ -323,9 +323,10 @@ def part_left_out(
 
 def _in_part(hour: int, part: str) -> bool:
     """Whether an hour is in a part of the day (MO, AF, EV, NI) as a time said in it is read:
-    the morning before noon, the afternoon from noon to seven (as the English clock.py's
-    `_PART_HOURS` says why), the evening from five to midnight, the night from five in the
-    evening to five in the morning ("5 at night" is 17:00, "4" 04:00)."""
+    the morning before noon, the afternoon from noon to seven, the evening from five to
+    midnight, the night from five in the evening to five in the morning ("5 at night" is
+    17:00, "4" 04:00). Amazon gives the parts no hours: the English clock.py's `_PART_HOURS`
+    says why these (and why the evening starts an hour before Duckling's), and holds the same."""
     if part == "MO":
         return hour < 12
     if part == "AF":

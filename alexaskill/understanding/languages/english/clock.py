@@ -96,15 +96,18 @@ def _hour(words: Sequence[str]) -> int | None:
     return found[0] if 0 <= found[0] <= 23 else None
 
 
-#: The hours of the parts of the day a time is said in: the morning before noon, the afternoon
-#: from noon to seven (Amazon's slot type reference names the afternoon, AF, but gives it no
-#: hours; seven is where Duckling's English afternoon ends, and "11 in the afternoon" is no
-#: 23:00), the evening and the night from five in the evening (Duckling starts both at six;
-#: "5 at night" and "five in the evening" are 17:00, while "one in the evening" is no 13:00),
-#: the evening to midnight (which is in no evening, "12 at night"), the night to five in the
-#: morning ("4 at night" 04:00). From five to seven the afternoon and the evening read an hour
-#: alike ("six in the afternoon" and "six in the evening" are 18:00). companions.py's
-#: `_in_part` holds the same hours.
+#: The hours of the parts of the day a time is said in. Amazon's slot type reference
+#: ("AMAZON.TIME") gives the parts' codes, MO, AF, EV and NI, and no hours, nor what "at 5 in
+#: the evening" is, so these are chosen: the morning before noon; the afternoon from noon to
+#: seven (where Duckling's English afternoon ends: "11 in the afternoon" is no 23:00); the
+#: evening and the night from five in the evening, an hour before Duckling's (its "part of
+#: days" rule starts both at 18:00, and its "<time> <part-of-day>" rule intersects the hour
+#: with that, so "at 5 in the evening" and "5 at night" would be no time, where English says
+#: them for 17:00; "one in the evening" stays no 13:00); the evening to midnight (which is in
+#: no evening, "12 at night"); the night to five in the morning ("4 at night" 04:00, where
+#: Duckling's night ends at midnight). From five to seven the afternoon and the evening read
+#: an hour alike ("six in the afternoon" and "six in the evening" are 18:00). companions.py's
+#: `_in_part` holds the same hours, for a time said with a date naming a part of the day.
 _PART_HOURS: Final = {
     "morning": range(12),
     "afternoon": range(12, 19),
