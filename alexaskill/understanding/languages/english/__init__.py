@@ -113,7 +113,43 @@ class English:
 
     def stem(self, word: str) -> str:
         """A crude stem for loose matching ("forecasts", "forecasting" → "forecast")."""
-        for suffix in ("ing", "ed", "es", "s"):
-            if len(word) > len(suffix) + 2 and word.endswith(suffix):
-                return word[: -len(suffix)]
-        return word
+        return _stem(word)
+
+
+#: The endings -es is said after ("boxes", "watches", "tomatoes"); after others it is an -e
+#: word's -s ("games").
+_ES_AFTER: Final = ("s", "x", "z", "ch", "sh", "o")
+#: Consonants doubled in a word's own spelling ("call", "miss", "stuff", "buzz"), not before -ing.
+_DOUBLED_ANYWAY: Final = frozenset("lsfz")
+_VOWELS: Final = frozenset("aeiou")
+
+
+def _stem(word: str) -> str:
+    """The stem of an English word: -ing, -ed and -s taken off ("forecasts", "forecasting"),
+    -ies and -ied made -y ("stories", "tried"; with one letter before them, "ties", "tied",
+    they are -ie's), -es after s, x, z, ch, sh and o ("boxes"), a consonant doubled before -ing
+    or -ed after one vowel made one ("stopping", "planned"; not "adding", "calling"). The s
+    of -ss stays ("class"). -ly stays: "likely", "really", "early" are no "like", "real",
+    "ear". No -e is put back: "making" is "mak", as "hoping" is "hop"."""
+    size = len(word)
+    if size > 4 and word.endswith(("ies", "ied")):
+        return word[:-3] + "y"
+    for suffix in ("ing", "ed"):
+        if size > len(suffix) + 2 and word.endswith(suffix):
+            return _undoubled(word[: -len(suffix)])
+    if size > 4 and word.endswith("es") and word[:-2].endswith(_ES_AFTER):
+        return word[:-2]
+    if size > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _undoubled(stem: str) -> str:
+    """``stem`` with a consonant doubled after one vowel made one: "stopp" of "stopping" is
+    "stop"; "add", "call", "miss" are as spelt."""
+    if len(stem) < 4:
+        return stem
+    before, vowel, last = stem[-4], stem[-3], stem[-1]
+    if last != stem[-2] or last in _VOWELS or last in _DOUBLED_ANYWAY:
+        return stem
+    return stem[:-1] if vowel in _VOWELS and before not in _VOWELS else stem
