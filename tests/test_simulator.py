@@ -742,3 +742,19 @@ def test_a_page_whose_conversation_the_server_forgot_is_told(pki: TestPKI) -> No
             continuing=True,
         )
         assert event["notes"][0] == forgotten
+
+
+def test_a_turn_that_sent_nothing_shows_its_note_once(http: StarletteClient) -> None:
+    # The page shows the understanding's notes beside it and the turn's notes below: a turn
+    # that sent nothing ("too long", "out of domain") had the understanding's note copied into
+    # its own (as chat, which prints only the turn's, needs), so the page showed it twice.
+    said = turn(http, text=" ".join(["word"] * 120))["turn"]
+    note = "120 words: more than the 100 understood in one utterance"
+    assert said["exchanges"] == []
+    assert said["notes"] == [note]
+    assert note not in said["understood"]["notes"]
+    # A turn that sent a request keeps the understanding's own notes beside it.
+    turn(http, "launch")
+    heard = turn(http, text="how is the blue sea")["turn"]
+    assert heard["exchanges"]
+    assert heard["understood"]["notes"] == ["words not in the sample: blue"]

@@ -362,6 +362,11 @@ class Simulation:
         # (The fake serves the server's whole life, keeping only its most recent calls.)
         calls = self.api.calls_since(first_call)
         data = turn.to_json()
+        understood = data["understood"]
+        if understood is not None:
+            # The page shows the understanding's notes beside it and the turn's below: those
+            # the turn took over (why a turn sent nothing, `Conversation.say`) are shown there.
+            understood["notes"] = [n for n in understood["notes"] if n not in data["notes"]]
         for exchange, record in zip(data["exchanges"], sent, strict=False):
             exchange["envelope"] = record.envelope
             exchange["headers"] = record.headers
