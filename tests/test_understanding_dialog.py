@@ -151,6 +151,30 @@ def test_manual_delegation_step_by_step() -> None:
     assert turn.dialog_intent is None
 
 
+def test_a_yes_or_no_answer_to_a_confirmation_explains_itself_as_an_answer() -> None:
+    # explain() of kind "answer" (a yes or no that answers a confirmation: no request of its
+    # own) had no test: were its kind not "answer", it would say "nothing to understand".
+    talk = conversation(Skill())
+    for said in ("order a pizza", "large", "two"):
+        talk.say(said)
+    assert talk.say("seven p m").expecting == "confirmation of slot time"
+    understood = talk.say("no").understood
+    assert understood is not None
+    assert (understood.kind, understood.request) == ("answer", None)
+    assert understood.explain().splitlines() == [
+        "an answer: AMAZON.NoIntent",
+        "  note: no: the confirmation of slot time is DENIED",
+    ]
+    talk.say("eight p m")
+    understood = talk.say("yes").understood
+    assert understood is not None and understood.kind == "answer"
+    assert understood.explain().splitlines() == [
+        "an answer: AMAZON.YesIntent",
+        "  note: yes: the confirmation of slot time is CONFIRMED",
+    ]
+    assert understood.to_json()["explanation"] == understood.explain()
+
+
 def test_auto_delegation_sends_only_the_completed_intent() -> None:
     skill = Skill()
     talk = conversation(skill, delegation="ALWAYS")
