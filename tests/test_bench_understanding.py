@@ -27,6 +27,43 @@ def test_the_speed_model_is_the_size_asked_for() -> None:
         assert understander.understand(text).intent != "AMAZON.FallbackIntent", text
 
 
+def test_the_speed_run_without_a_fallback_intent_takes_the_closest_intent_path() -> None:
+    # The speed model had AMAZON.FallbackIntent, so no utterance of its run took the path of a
+    # model without it: choosing the closest intent among the samples sharing a meaningful word
+    # (or finding none: out of domain). A second model, the same without it, measures that.
+    data = bench_understanding.make_model(fallback=False)
+    language = data["interactionModel"]["languageModel"]
+    names = {intent["name"] for intent in language["intents"]}
+    assert "AMAZON.FallbackIntent" not in names
+    assert names | {"AMAZON.FallbackIntent"} == {
+        intent["name"]
+        for intent in bench_understanding.make_model()["interactionModel"]["languageModel"][
+            "intents"
+        ]
+    }
+    understander = bench_understanding.build(data)
+    said = bench_understanding.utterances(data)
+    near = [understander.understand(text, now=bench_understanding.NOW) for text in said["near"]]
+    closest = [u for u in near if u.fallback and u.request is not None]
+    assert len(closest) >= len(near) // 2, [u.explain() for u in near]
+    assert all(u.intent != "AMAZON.FallbackIntent" for u in near)
+    # Made-up words share none with the samples, mostly: out of domain, never the fallback.
+    unrelated = [
+        understander.understand(text, now=bench_understanding.NOW) for text in said["unrelated"]
+    ]
+    assert "out of domain" in {u.kind for u in unrelated}
+    assert all(u.intent != "AMAZON.FallbackIntent" for u in unrelated)
+
+
+def test_the_speed_run_smoke_runs_both_models_once(capsys: pytest.CaptureFixture[str]) -> None:
+    # One build and two utterances of each kind: that it runs, not how fast (no time asserted).
+    bench_understanding.main(["--builds", "1", "--per-kind", "2"])
+    out = capsys.readouterr().out
+    assert "with AMAZON.FallbackIntent" in out
+    assert "without AMAZON.FallbackIntent (the closest intent)" in out
+    assert out.count("understand near") == 2
+
+
 @pytest.mark.parametrize("path", eval_understanding.SETS, ids=lambda path: path.stem)
 def test_evaluation_sets_are_well_formed(path: Path) -> None:
     data = json.loads(path.read_text())
