@@ -368,6 +368,31 @@ def test_pm_said_once_after_two_time_slots_is_the_first_ones_too(
 
 
 @pytest.mark.parametrize(
+    ("said", "start", "end"),
+    [
+        ("from 7 tonight to 8", "19:00", "20:00"),
+        ("between 7 in the evening and 9", "19:00", "21:00"),
+        ("7 tonight or 8", "19:00", "20:00"),
+        ("from 2 in the afternoon to 4", "14:00", "16:00"),
+        ("from 9 in the morning to 11", "09:00", "11:00"),
+        ("from 7 tonight to 8 am", "19:00", "08:00"),  # its "am" its own
+        # One in no evening is as said: the range runs into the night.
+        ("from 7 in the evening to 1", "19:00", "01:00"),
+        ("between 7 in the evening and 1", "19:00", "01:00"),
+    ],
+)
+def test_a_part_of_the_day_said_after_the_first_of_two_time_slots_is_the_seconds_too(
+    said: str, start: str, end: str
+) -> None:
+    # "from 7 tonight to 8" filled end with 08:00: the part of the day said once after the
+    # first of two times joined by "to", "and" or "or" was read into the first only, as it
+    # was in a multiple-value slot ("7 tonight or 8", now 19:00 and 20:00).
+    understood = window_understander().understand(said, now=NOW)
+    found = {name: fill.value for name, fill in understood.fills.items()}
+    assert found == {"start": start, "end": end}
+
+
+@pytest.mark.parametrize(
     ("said", "expected"),
     [
         ("a minute to midnight", "23:59"),

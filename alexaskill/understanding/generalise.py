@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from .companions import part_of_day_clash
 from .matcher import Match, Sample, SlotRef, SpanCache
 from .model import ModelIntent, ModelSlot
-from .slot_lists import said_once_after
+from .slot_lists import said_after_first, said_once_after
 from .slottypes import Fill, SlotKind
 
 __all__ = ["carriers", "fill_leftovers", "generalise", "said_once_across", "split_free_tails"]
@@ -66,12 +66,14 @@ def said_once_across(
 ) -> Match | None:
     """The words said once after the second of two values joined by a word ("pm" of "between
     5 and 6:30 pm", "from 9 to 5 pm") read into the first as well, as in a list: the start is
-    17:00 (and 09:00 of "9 to 5 pm": "pm" never puts the first after the second). None when
-    they make no value of the first ("between eleven and twelve in the afternoon")."""
+    17:00 (and 09:00 of "9 to 5 pm": "pm" never puts the first after the second); and a part of
+    the day said after the first ("from 7 tonight to 8") into the second, a number alone (20:00),
+    if it is in it. None when the words after the second make no value of the first ("between
+    eleven and twelve in the afternoon")."""
     fills = sorted(match.fills, key=lambda item: item[2])
     changed = list(match.fills)
     for first, second in itertools.pairwise(fills):
-        name, fill, start, end = first
+        name, fill, _, end = first
         slot, other = intent.slot(name), intent.slot(second[0])
         if (
             slot is None
@@ -84,12 +86,16 @@ def said_once_across(
         ):
             continue
         kind = kind_of(slot)
-        both = said_once_after(getattr(kind, "base", kind), [fill, second[1]], spans.now)
+        base = getattr(kind, "base", kind)
+        both = said_once_after(base, [fill, second[1]], spans.now)
         if both is None:
             return None
-        read = both[0]
-        if read is not fill:
-            changed[changed.index(first)] = (name, read, start, end)
+        # A second value in no such part is as said: "from 7 in the evening to 1" runs into the
+        # night (01:00), where a list, "7 in the evening or 1", is no reading.
+        both = said_after_first(base, both, spans.now) or both
+        for said, read in zip((first, second), both, strict=True):
+            if read is not said[1]:  # (by position: a value may be a pair's second, then first)
+                changed[match.fills.index(said)] = (said[0], read, said[2], said[3])
     if changed == list(match.fills):
         return match
     return dataclasses.replace(match, fills=tuple(changed))
