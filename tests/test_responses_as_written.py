@@ -144,6 +144,25 @@ def test_the_fast_look_and_the_naming_walk_agree_on_objects(value: Any) -> None:
     assert as_written._unaltered(value) is (found is None)
 
 
+def test_the_naming_walk_judges_each_value_once_where_it_meets_it() -> None:
+    # `_first` goes on to a container's next entry, or back to its parent's once it has none
+    # left (each `continue` of its loop). With either step dropped it judged a value twice,
+    # and met an empty list again for ever: only the suite's hang limit said so. No empty
+    # container here: a value judged twice fails at once, as an assertion.
+    judged: list[Any] = []
+
+    def judge(value: Any) -> str | None:
+        judged.append(value)
+        return "wrong" if value == "last" else None
+
+    value = {"a": [1, {"b": 2}], "c": (3, [4]), "d": "last", "e": 5}
+    assert as_written._first(value, lambda key: None, judge) == (["d"], "wrong")
+    assert judged == [1, 2, 3, 4, "last"]
+    judged.clear()
+    assert as_written._first([[1, [2]], {"x": 3}], lambda key: None, judge) is None
+    assert judged == [1, 2, 3]
+
+
 @pytest.mark.parametrize(
     ("value", "sent"),
     [
