@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
@@ -106,6 +107,54 @@ def test_a_str_in_the_session_attributes_that_does_not_encode_is_named() -> None
         "sessionAttributes is not JSON-encodable: sessionAttributes['notes'][1] is a str that "
         "does not encode: 'utf-8' codec can't encode character '\\udce9'"
     ), said
+
+
+_NO_UTF8 = "a str that does not encode: 'utf-8' codec can't encode character"
+
+
+def test_a_str_key_in_the_session_attributes_that_does_not_encode_is_named() -> None:
+    # The search named a value that does not encode, never a key: a str key was taken for
+    # good, so a lone surrogate in one was said in the encoder's words alone, naming nothing.
+    attributes = {"city": "Paris", "notes": {"ok": 1, "caf\udce9": 2}}
+    with pytest.raises(ResponseError) as raised:
+        encode_response(speak("x"), attributes)
+    said = str(raised.value)
+    assert said.startswith(
+        "sessionAttributes is not JSON-encodable: sessionAttributes['notes'] has the key "
+        f"'caf\\udce9', {_NO_UTF8} '\\udce9'"
+    ), said
+    assert encoding.data_refusal(raised.value) == said  # (one ERROR line, as the others)
+
+
+def test_a_str_key_in_a_directive_that_does_not_encode_is_named() -> None:
+    with pytest.raises(ResponseError) as raised:  # a mapping: where the response is built
+        speak("x", directives=[{"type": "Custom.Show", "payload": {"ok": {"\ud800": 1}}}])
+    said = str(raised.value)
+    assert said.startswith(
+        "directives[0] (Custom.Show) is not JSON-encodable: ['payload']['ok'] has the key "
+        f"'\\ud800', {_NO_UTF8} '\\ud800'"
+    ), said
+    response = speak("x", directives=[_Show(payload={"ok": {"\ud800": 1}})])
+    with pytest.raises(ResponseError) as raised:  # the skill's own class: where it is encoded
+        encode_response(response)
+    said = str(raised.value)
+    assert said.startswith(
+        "response is not JSON-encodable: response.directives[0].payload['ok'] has the key "
+        f"'\\ud800', {_NO_UTF8} '\\ud800'"
+    ), said
+
+
+def test_keys_that_encode_are_no_fault_whatever_their_letters() -> None:
+    # (The search asks about a key that is not ASCII now: one that encodes is no fault.)
+    attributes = {"café": {"Zürich": ["naïve", 1.5], "日本": (1,)}, "ok": 1}
+    assert json.loads(encode_response(speak("x"), attributes))["sessionAttributes"] == {
+        "café": {"Zürich": ["naïve", 1.5], "日本": [1]},
+        "ok": 1,
+    }
+    with pytest.raises(ResponseError) as raised:  # (and what is wrong below one is named)
+        speak("x", directives=[{"type": "Custom.Show", "payload": {"é": (float("nan"),)}}])
+    said = str(raised.value)
+    assert said.startswith("directives[0] (Custom.Show)['payload']['é'][0] is nan: "), said
 
 
 @pytest.mark.parametrize(

@@ -224,7 +224,8 @@ def _first(
     root: str = "",
 ) -> tuple[list[Any], str] | None:
     """(the path to the first key or value of ``value`` found wrong, what is wrong), or None:
-    ``key_problem`` judges each key that is no str, ``problem`` each value that is no dict,
+    ``key_problem`` judges each key that is no str or not ASCII (a str that may not encode: a
+    lone surrogate; None for one that is no fault), ``problem`` each value that is no dict,
     list or tuple (those are looked into); with ``objects``, a value ``problem`` finds nothing
     wrong with is looked into too when it is a Struct, a dataclass or an attrs instance.
 
@@ -273,7 +274,7 @@ def _first(
                 left -= 1
                 if left < 0:
                     raise _Unsearched
-                if keyed and not isinstance(key, str):
+                if keyed and (not isinstance(key, str) or not key.isascii()):
                     what = key_problem(key)
                     if what is not None:
                         return path, what
@@ -293,7 +294,9 @@ def _first(
             break
 
 
-def _altered_key(key: Any) -> str:
+def _altered_key(key: Any) -> str | None:
+    if isinstance(key, str):  # (not ASCII: it encodes, or `unencodable` names it)
+        return None
     return (
         f"has the key {key!r} ({type(key).__name__}): JSON keys are strings, and "
         f"Alexa would get {_key_sent(key)!r}; write that"
@@ -347,7 +350,9 @@ def unencodable(written: Any, encode: Callable[[Any], bytes], root: str = "") ->
     def refused_key(key: Any) -> str | None:
         try:
             encode({key: None})
-        except _REFUSALS:
+        except _REFUSALS as exc:
+            if isinstance(key, str):  # (a lone surrogate, as a str value that does not encode)
+                return f"has the key {key!r}, a str that does not encode: {exc}"
             return f"has the key {key!r} ({type(key).__name__}), where JSON takes a str"
         return None
 

@@ -151,7 +151,9 @@ def _changed(value: Any) -> tuple[list[Any], str] | None:
     return _first(value, _changed_key, _changed_value, root="sessionAttributes")
 
 
-def _changed_key(key: Any) -> str:
+def _changed_key(key: Any) -> str | None:
+    if isinstance(key, str):  # (not ASCII: it encodes, or the encoder's refusal names it)
+        return None
     return f"has the key {key!r} ({type(key).__name__})"
 
 
