@@ -80,9 +80,9 @@ class Apologising(Registration):
         response or session attributes JSON cannot hold, the path to it named (an object, a str
         that does not encode, a directive that holds itself) or, past what the search looks
         through, in the encoder's words; session attributes that are no dict (a handler's
-        ``session.attributes = [...]``), that JSON would change (`attributes_refusal`: a set, a
+        ``session.attributes = [...]``), that JSON would change (`_attributes_refusal`: a set, a
         key not a string, NaN, a dict that holds itself) or nested too deeply for the session's
-        next request to bring them back (`nested_too_deep`); a body past Alexa's size limit, its
+        next request to bring them back (`_nested_too_deep`); a body past Alexa's size limit, its
         size, the limit and its largest parts said. Any other exception (the handler's own,
         alexaskill's bug) is left to the caller, to log with its traceback."""
         why = data_refusal(exc)

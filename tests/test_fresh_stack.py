@@ -12,7 +12,7 @@ import pytest
 from alexaskill import Response, ResponseError, Session, Skill, speak
 from alexaskill.app import APOLOGY
 from alexaskill.fresh_stack import in_fresh_stack
-from alexaskill.responses.encoding import _nesting, nested_too_deep
+from alexaskill.responses.encoding import _nested_too_deep, _nesting
 from alexaskill.testing import TestClient
 from alexaskill.testing.response import answer_json
 
@@ -192,11 +192,11 @@ def _holding_themselves(where: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("where", ["at the top", "deep in a list", "a pair below"])
 def test_attributes_that_hold_themselves_are_said_to_and_not_walked_for_ever(where: str) -> None:
-    """`nested_too_deep` walked session attributes that hold themselves one level after the
+    """`_nested_too_deep` walked session attributes that hold themselves one level after the
     next, for ever, on the event loop's thread: a handler's reply refused for them (a reply
     carries no such attributes) was then checked for its depth, and the process answered no
     request again. Such attributes are said to hold themselves, as the encoder says."""
-    why = nested_too_deep(_holding_themselves(where), None)
+    why = _nested_too_deep(_holding_themselves(where), None)
     assert why == "sessionAttributes holds itself: JSON cannot hold it", why
 
 

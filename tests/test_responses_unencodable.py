@@ -96,6 +96,25 @@ def test_the_session_attributes_refusals_are_data_refusals(attributes: dict[str,
     assert encoding.data_refusal(raised.value) == str(raised.value)
 
 
+def test_the_attributes_checks_are_private_their_refusals_said_by_data_refusal() -> None:
+    # `attributes_refusal` and `nested_too_deep` were public, called by tests alone: what
+    # they refuse reaches the rest of alexaskill as `encode_response`'s ResponseError, which
+    # `data_refusal` says (above). Tests call them by their private names.
+    assert encoding.__all__ == [
+        "MAX_ATTRIBUTES_NESTING",
+        "MAX_RESPONSE_BYTES",
+        "data_refusal",
+        "data_refused",
+        "encode_response",
+        "no_reply_carries",
+    ]
+    assert encoding._attributes_refusal({"basket": {"a"}}) == (
+        "sessionAttributes['basket'] is of type set, which JSON cannot hold as it is: the next "
+        "request would bring back something else (store a str, a number, a bool, None, a list "
+        "or a dict with str keys: date.isoformat(), list(a_set), …)"
+    )
+
+
 def test_a_str_in_the_session_attributes_that_does_not_encode_is_named() -> None:
     # (A lone surrogate: text decoded with errors="surrogateescape", say.) It said
     # "sessionAttributes is not JSON-encodable: 'utf-8' codec can't encode…", naming no attribute.

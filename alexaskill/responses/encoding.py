@@ -21,11 +21,9 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_ATTRIBUTES_NESTING",
     "MAX_RESPONSE_BYTES",
-    "attributes_refusal",
     "data_refusal",
     "data_refused",
     "encode_response",
-    "nested_too_deep",
     "no_reply_carries",
 ]
 
@@ -66,19 +64,19 @@ class _DataRefused(ResponseError):
     """A reply refused for the data the handler put in it (its response or its session
     attributes): a value JSON cannot hold, the path to it named, or in the encoder's words past
     what the search looks through; attributes that are no dict, that JSON would change
-    (`attributes_refusal`) or nested too deeply (`nested_too_deep`); or a body past
+    (`_attributes_refusal`) or nested too deeply (`_nested_too_deep`); or a body past
     `MAX_RESPONSE_BYTES` (`data_refusal`)."""
 
 
 def _check_attributes(attributes: dict[str, Any]) -> None:
     """`_DataRefused` naming the first session attribute that would come back changed
-    (`attributes_refusal`)."""
-    why = attributes_refusal(attributes)
+    (`_attributes_refusal`)."""
+    why = _attributes_refusal(attributes)
     if why is not None:
         raise _DataRefused(why) from None
 
 
-def attributes_refusal(attributes: Any) -> str | None:
+def _attributes_refusal(attributes: Any) -> str | None:
     """Why the session ``attributes`` (a dict) would not come back as stored, naming the first
     one that would change, or that they hold themselves; None if they would come back.
 
@@ -169,8 +167,8 @@ def data_refusal(exc: BaseException) -> str | None:
     """Why the reply was refused, if ``exc`` is `encode_response`'s refusal of the data in it: a
     value JSON cannot hold (``"response is not JSON-encodable: response.card.text is of type
     Cart"``; the encoder's own words where the search named no path), session attributes
-    that are no dict, that JSON would change (`attributes_refusal`) or nested too deeply
-    (`nested_too_deep`), or a body too large (its size, the limit and its largest parts). None
+    that are no dict, that JSON would change (`_attributes_refusal`) or nested too deeply
+    (`_nested_too_deep`), or a body too large (its size, the limit and its largest parts). None
     for any other exception (a `ResponseError` the handler raised or had raised in its frame).
     The `ResponseError` says this, word for word."""
     return str(exc) if type(exc) is _DataRefused else None
@@ -281,13 +279,13 @@ def _encoded_afresh(
 
 
 def _check_nesting(attributes: dict[str, Any], answered: Envelope | None) -> None:
-    """`_DataRefused` if ``attributes`` nest too deeply for a reply (`nested_too_deep`)."""
-    why = nested_too_deep(attributes, answered)
+    """`_DataRefused` if ``attributes`` nest too deeply for a reply (`_nested_too_deep`)."""
+    why = _nested_too_deep(attributes, answered)
     if why is not None:
         raise _DataRefused(why) from None  # (not the RecursionError that sent the reply here)
 
 
-def nested_too_deep(attributes: Any, answered: Envelope | None) -> str | None:
+def _nested_too_deep(attributes: Any, answered: Envelope | None) -> str | None:
     """Why no reply may carry the session ``attributes`` (a dict), if they nest deeper than
     `MAX_ATTRIBUTES_NESTING` and than those the request ``answered`` brought: Alexa's next
     request would bring them back and be refused where it arrives (HTTP 400), the session
