@@ -81,7 +81,8 @@ class Apologising(Registration):
         that does not encode, a directive that holds itself) or, past what the search looks
         through, in the encoder's words; session attributes that are no dict (a handler's
         ``session.attributes = [...]``), that JSON would change (`_attributes_refusal`: a set, a
-        key not a string, NaN, a dict that holds itself) or nested too deeply for the session's
+        key not a string, NaN, a dict that holds itself), that it would write out past any
+        reply (a list held in several places, at each) or nested too deeply for the session's
         next request to bring them back (`_nested_too_deep`); a body past Alexa's size limit, its
         size, the limit and its largest parts said. Any other exception (the handler's own,
         alexaskill's bug) is left to the caller, to log with its traceback."""

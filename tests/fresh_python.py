@@ -57,16 +57,17 @@ sys.meta_path.insert(0, Watch())
 """
 
 
-def run_fresh(source: str) -> dict[str, Any]:
+def run_fresh(source: str, *, timeout: float = 300) -> dict[str, Any]:
     """What ``source``, run in a fresh Python from the repository's root, printed last: a JSON
-    object."""
+    object. `subprocess.TimeoutExpired` (the Python killed) past ``timeout`` seconds: a bound
+    for a script that would hang, never a measure of speed."""
     result = subprocess.run(
         [sys.executable, "-c", source],
         capture_output=True,
         text=True,
         cwd=ROOT,
         check=False,
-        timeout=300,
+        timeout=timeout,
     )
     assert result.returncode == 0, result.stderr
     said: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])

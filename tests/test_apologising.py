@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import subprocess
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from alexaskill import Response, ResponseError, Session, Skill, speak
 from alexaskill.app import APOLOGY
 from alexaskill.testing import SkillResponse, TestClient
+
+from .fresh_python import run_fresh
 
 
 class _Cart:
@@ -134,3 +137,87 @@ def test_attributes_set_to_no_dict_are_said_in_one_line(
         "handler failed for IntentRequest Store: sessionAttributes must be a dict (a JSON "
         f"object), not {type(attributes).__name__}"
     ), said
+
+
+#: A script for a Python of its own: session attributes of containers held in several places,
+#: which JSON writes out in full at each place, refused (by `encode_response`, then as a
+#: handler's reply). It prints what it saw, as JSON, on its last line.
+_SHARED_SCRIPT = """
+import json, logging
+from alexaskill import ResponseError, Session, Skill, speak
+from alexaskill.responses import encode_response
+from alexaskill.responses.encoding import data_refusal, no_reply_carries
+from alexaskill.testing import TestClient
+
+def doubled():  # 2**41 lists as JSON writes them: 41 in memory
+    x = []
+    for _ in range(40):
+        x = [x, x]
+    return x
+
+def rows():  # a billion zeros as JSON writes them: one row of them in memory
+    return [[0] * 100_000] * 10_000
+
+said = {}
+for name, make in (("doubled", doubled), ("rows", rows)):
+    try:
+        encode_response(speak("x"), {"name": "Jana", name: make()})
+    except Exception as exc:
+        said[name] = [isinstance(exc, ResponseError), str(exc), data_refusal(exc) == str(exc)]
+said["carries"] = no_reply_carries({"tree": doubled()}, {"name": "Jana"})
+
+lines = []
+class Lines(logging.Handler):
+    def emit(self, record):
+        if record.levelno >= logging.WARNING:
+            lines.append([record.levelname, record.getMessage(), record.exc_info is None])
+
+logging.getLogger("alexaskill").addHandler(Lines())
+skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+
+@skill.intent("Grow")
+def grow(session: Session):
+    session.attributes["tree"] = doubled()
+    return speak("grown", end_session=False)
+
+with TestClient(skill, raise_handler_errors=False) as client:
+    result = client.intent("Grow")
+    said["speech"] = result.speech
+    said["attributes"] = result.json.get("sessionAttributes")
+said["lines"] = lines
+print(json.dumps(said))
+"""
+
+
+def test_attributes_holding_containers_in_many_places_are_refused_not_encoded() -> None:
+    """Session attributes of a list holding one list twice, forty levels over (41 lists in
+    memory), are 2**41 lists as JSON writes them out: the encoder worked at them for ever,
+    and so did the check of whether any reply could carry them, on the event loop's thread.
+    Refused now before they are encoded, as more values than a reply holds bytes: the user
+    hears the apology, said in one ERROR line. Run in a Python of its own: in this one, the
+    old code would have hung the whole run."""
+    try:
+        said = run_fresh(_SHARED_SCRIPT, timeout=120)  # (seconds where it hung for good)
+    except subprocess.TimeoutExpired:
+        said = None
+    if said is None:
+        pytest.fail("encoding session attributes held in many places did not end: it hangs")
+    written_out = (
+        "holds more than 122,880 values as JSON writes them out: a list or dict held in "
+        "several places (one in sessionAttributes[{key!r}]) is written out in full at each, "
+        "so any reply would be past the 122,880 bytes (120 KB) Alexa takes"
+    )
+    for key in ("doubled", "rows"):
+        a_response_error, why, a_data_refusal = said[key]
+        assert a_response_error and a_data_refusal, said[key]
+        assert why == "sessionAttributes " + written_out.format(key=key), why
+    assert said["carries"] is None  # (the handler's doing: the request brought little)
+    assert (said["speech"], said["attributes"]) == (APOLOGY, None)
+    assert said["lines"] == [
+        [
+            "ERROR",
+            "handler failed for IntentRequest Grow: sessionAttributes "
+            + written_out.format(key="tree"),
+            True,
+        ]
+    ]

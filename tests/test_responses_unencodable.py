@@ -128,6 +128,38 @@ def test_a_str_in_the_session_attributes_that_does_not_encode_is_named() -> None
     ), said
 
 
+def test_attributes_held_in_several_places_within_a_reply_go_out_in_full_at_each() -> None:
+    # (Refused only past what a reply holds: tests/test_apologising.py.)
+    shared = {"name": "Jana", "scores": [1, 2]}
+    doubled: Any = []
+    for _ in range(10):
+        doubled = [doubled, doubled]
+    sent = json.loads(encode_response(speak("x"), {"a": [shared] * 3, "b": doubled}))
+    assert sent["sessionAttributes"]["a"] == [shared] * 3
+    assert json.dumps(sent["sessionAttributes"]["b"]) == json.dumps(doubled)
+
+
+def test_attributes_merely_too_large_are_refused_for_their_size_with_their_largest_key() -> None:
+    # Past the values the search looks at, each list held once: encoded, then refused for
+    # the body's size, naming the largest key (the search of containers held twice finds none).
+    with pytest.raises(ResponseError) as raised:
+        encode_response(speak("x"), {"small": 1, "rows": [[n] for n in range(70_000)]})
+    said = str(raised.value)
+    assert said.startswith("response body is "), said
+    assert "the largest parts: sessionAttributes " in said, said
+    assert "(its largest key 'rows' " in said, said
+
+
+def test_attributes_holding_themselves_past_the_search_are_said_to() -> None:
+    # The search gives up in "padding" before it meets the loop: the count of the values
+    # written out finds one container met twice, and the loop is said as the encoder says it.
+    attributes: dict[str, Any] = {"padding": list(range(as_written._MAX_LOOKED_AT + 1))}
+    attributes["self"] = attributes
+    with pytest.raises(ResponseError) as raised:
+        encode_response(speak("x"), attributes)
+    assert str(raised.value) == "sessionAttributes holds itself: JSON cannot hold it"
+
+
 _NO_UTF8 = "a str that does not encode: 'utf-8' codec can't encode character"
 
 

@@ -45,8 +45,6 @@ _ENCODE_ERRORS: Final = (TypeError, ValueError, OverflowError, RecursionError)
 _PLAIN: Final = (str, int, type(None))
 #: The exact types of the commonest attributes, which come back as they went.
 _SCALARS: Final = frozenset((str, int, bool, type(None)))
-#: Containers `_plain` looks into at most (a sizeable state holds a few dozen).
-_MAX_CONTAINERS: Final = 10_000
 
 #: The deepest session attributes (the object itself one level) sent back when they take a
 #: fresh stack to encode. The request that brings them back is decoded where it arrives, under
@@ -63,9 +61,9 @@ MAX_ATTRIBUTES_NESTING: Final = 940
 class _DataRefused(ResponseError):
     """A reply refused for the data the handler put in it (its response or its session
     attributes): a value JSON cannot hold, the path to it named, or in the encoder's words past
-    what the search looks through; attributes that are no dict, that JSON would change
-    (`_attributes_refusal`) or nested too deeply (`_nested_too_deep`); or a body past
-    `MAX_RESPONSE_BYTES` (`data_refusal`)."""
+    what the search looks through; attributes that are no dict, that JSON would change or
+    write out past any reply (`_attributes_refusal`) or nested too deeply
+    (`_nested_too_deep`); or a body past `MAX_RESPONSE_BYTES` (`data_refusal`)."""
 
 
 def _check_attributes(attributes: dict[str, Any]) -> None:
@@ -78,7 +76,8 @@ def _check_attributes(attributes: dict[str, Any]) -> None:
 
 def _attributes_refusal(attributes: Any) -> str | None:
     """Why the session ``attributes`` (a dict) would not come back as stored, naming the first
-    one that would change, or that they hold themselves; None if they would come back.
+    one that would change, or that they hold themselves, or that JSON would write out more of
+    them than any reply holds (`_written_out_past_any_reply`); None if they would come back.
 
     msgspec encodes more than JSON holds (a date as its ISO text, a set or a tuple as a list,
     NaN as null, ``{1: "a"}`` as ``{"1": "a"}``): the next request of the session would bring
@@ -90,8 +89,8 @@ def _attributes_refusal(attributes: Any) -> str | None:
         return None
     try:
         found = _changed(attributes)
-    except _Unsearched:  # (encoding says it: too large a reply, or nested too deeply)
-        return None
+    except _Unsearched:  # (else encoding says it: too large a reply, or nested too deeply)
+        return _written_out_past_any_reply(attributes)
     if found is None:
         return None
     path, what = found
@@ -114,12 +113,16 @@ def _plain(attributes: dict[str, Any]) -> bool:
     value, costs ten times that (benchmarks/README.md).
     """
     stack: list[Any] = [attributes]
-    left = _MAX_CONTAINERS  # a dict that holds itself would never end the loop
+    # The values looked at, counted a container at a time (one subtraction: no walk of its
+    # own), as JSON writes them out: a container held in several places at each. Past a
+    # reply's bytes (each value is one at least) no reply can carry them, and the walk stops:
+    # a dict that holds itself, or a row held 10,000 times over, never ends it otherwise.
+    left = MAX_RESPONSE_BYTES
     while stack:
-        left -= 1
-        if not left:
-            return False
         container = stack.pop()
+        left -= len(container)
+        if left < 0:
+            return False
         values: Iterable[Any]
         if type(container) is dict:
             for key in container:
@@ -142,6 +145,57 @@ def _plain(attributes: dict[str, Any]) -> bool:
             else:
                 return False
     return True
+
+
+def _written_out_past_any_reply(attributes: dict[str, Any]) -> str | None:
+    """Why no reply can carry ``attributes``, if JSON writes out more of their values than a
+    reply holds bytes because a list or dict is held in several places (written out in full
+    at each: ``x = [x, x]`` forty times over is 41 lists in memory, 2**41 written out, which
+    the encoder would work at for ever), or because one holds itself; None otherwise (those
+    that are merely large are encoded, and refused for their size with their largest parts).
+
+    Asked only once `_changed` gave up on them (more values than it looks at, or nested
+    deeper): the usual attributes never get here. Each walk is bounded: the first by the
+    count, the second by the containers there are, each looked into once."""
+    stack: list[Any] = [attributes]
+    left = MAX_RESPONSE_BYTES
+    while stack:
+        container = stack.pop()
+        left -= len(container)
+        if left < 0:
+            break
+        values = container.values() if isinstance(container, dict) else container
+        stack += [value for value in values if isinstance(value, dict | list | tuple)]
+    else:
+        return None
+    where = _held_again(attributes)
+    if where is None:
+        return None
+    if _nesting(attributes) is None:  # (the words of `_nested_too_deep`, and the encoder's)
+        return "sessionAttributes holds itself: JSON cannot hold it"
+    return (
+        f"sessionAttributes holds more than {MAX_RESPONSE_BYTES:,} values as JSON writes them "
+        f"out: a list or dict held in several places (one in sessionAttributes[{where!r}]) is "
+        f"written out in full at each, so any reply would be past the {MAX_RESPONSE_BYTES:,} "
+        "bytes (120 KB) Alexa takes"
+    )
+
+
+def _held_again(attributes: dict[str, Any]) -> str | None:
+    """The key of ``attributes`` under which a list or dict (not empty) is met a second time,
+    at the same place or another; None if each is held once. Each is looked into once."""
+    met: set[int] = set()
+    for key, top in attributes.items():
+        stack = [top]
+        while stack:
+            value = stack.pop()
+            if not isinstance(value, dict | list | tuple) or not value:
+                continue
+            if id(value) in met:
+                return key
+            met.add(id(value))
+            stack += value.values() if isinstance(value, dict) else value
+    return None
 
 
 def _changed(value: Any) -> tuple[list[Any], str] | None:
@@ -167,7 +221,8 @@ def data_refusal(exc: BaseException) -> str | None:
     """Why the reply was refused, if ``exc`` is `encode_response`'s refusal of the data in it: a
     value JSON cannot hold (``"response is not JSON-encodable: response.card.text is of type
     Cart"``; the encoder's own words where the search named no path), session attributes
-    that are no dict, that JSON would change (`_attributes_refusal`) or nested too deeply
+    that are no dict, that JSON would change or write out past any reply
+    (`_attributes_refusal`) or nested too deeply
     (`_nested_too_deep`), or a body too large (its size, the limit and its largest parts). None
     for any other exception (a `ResponseError` the handler raised or had raised in its frame).
     The `ResponseError` says this, word for word."""
@@ -347,8 +402,12 @@ def no_reply_carries(attributes: Any, brought: Any) -> str | None:
 
 
 def _smallest_reply(attributes: Any) -> int:
-    """The size of ``{"version", "sessionAttributes", "response": {}}``; 0 if no dict of JSON."""
+    """The size of ``{"version", "sessionAttributes", "response": {}}``; 0 if no dict of JSON
+    (one no reply can carry as JSON writes it out, `_written_out_past_any_reply`, is none:
+    it is the handler's doing, and the encoder would work at it for ever)."""
     if not isinstance(attributes, dict):
+        return 0
+    if not _plain(attributes) and _written_out_past_any_reply(attributes) is not None:
         return 0
     try:
         return len(_encoder.encode(_Envelope("1.0", attributes, _EMPTY)))
