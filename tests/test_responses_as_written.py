@@ -399,6 +399,41 @@ def test_a_card_of_the_skills_own_class_is_refused_as_a_mapping_is(value: Any) -
     assert str(raised.value) == f"card.text['v'] {what}"
 
 
+def test_a_directive_or_card_of_the_skills_own_class_is_copied_when_the_response_is_built() -> None:
+    # It was checked where the response was built, then encoded as it was when the reply
+    # went: a change the skill made in between (a template reused for the next user, a value
+    # made NaN) went out unchecked. A directive written as a mapping is copied there (its
+    # bytes), as alexaskill's own directives copy what they are given: so is one of the
+    # skill's own class now, of its own class still (its kind, interface and fields read).
+    payload: dict[str, Any] = {"items": [1, 2], "token": "jana"}
+    text = ["Paris"]
+    apla = {"document": {"type": "APLA"}}
+    response = Response(
+        directives=[_Show(payload=payload)],
+        card=_Note(text=text),
+        reprompt=Reprompt(directives=[_Apla(payload=apla)]),
+        should_end_session=False,
+    )
+    payload["items"].append(float("nan"))
+    payload["token"] = "tom"
+    text[0] = "Oslo"
+    apla["document"]["type"] = "APL"
+    sent = json.loads(encode_response(response))
+    assert sent["response"]["directives"] == [
+        {"type": "Custom.Show", "payload": {"items": [1, 2], "token": "jana"}}
+    ]
+    assert sent["response"]["card"] == {"type": "Custom.Note", "text": ["Paris"]}
+    assert sent["response"]["reprompt"]["directives"] == [
+        {
+            "type": "Alexa.Presentation.APLA.RenderDocument",
+            "payload": {"document": {"type": "APLA"}},
+        }
+    ]
+    (held,) = response.directives
+    assert type(held) is _Show and held == _Show(payload={"items": [1, 2], "token": "jana"})
+    assert type(response.card) is _Note and response.card.text == ["Paris"]
+
+
 def test_in_an_object_of_the_skills_own_class_a_tuple_goes_as_a_list() -> None:
     # As in a mapping: JSON has no other spelling for it.
     response = speak("x", directives=[_Show(payload=(1, 2))], card=_Note(text=(3,)))

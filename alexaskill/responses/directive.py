@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, TypeVar
 
 import msgspec
+from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
 from .as_written import check_as_written, check_object_as_written, unencodable
@@ -392,34 +394,57 @@ def _kind_of(value: object) -> str:
 
 
 #: The `Directive` and `Card` classes of alexaskill's own met so far: each checks its values as
-#: it is made, so one of them goes into a response as it is, after a lookup in this set.
+#: it is made, and copies what it is given that could change (`alexaskill.directives.checks`),
+#: so one of them goes into a response as it is, after a lookup in this set.
 _OWN_CLASSES: Final[set[type]] = set()
 
+_S = TypeVar("_S", bound=msgspec.Struct)
 
-def _check_object(field: str, value: msgspec.Struct) -> None:
-    """`ResponseError` naming the first value JSON would change in ``value``, a directive or a
-    card, if its class is not alexaskill's own (a subclass the skill made of the public
-    `Directive` or `Card`: its fields take any value), as in a directive written as a mapping
-    (`check_object_as_written`). Whose class it is, is decided once a class."""
+
+def _checked_object(field: str, value: _S) -> _S:
+    """``value``, a directive or a card, as a response holds it: itself if its class is
+    alexaskill's own; of a class the skill made of the public `Directive` or `Card` (its
+    fields take any value), `ResponseError` naming the first value JSON would change in it, as
+    in a directive written as a mapping (`check_object_as_written`), else a copy of it
+    (`_copied`), as such a mapping is copied. Whose class it is, is decided once a class."""
     kind = type(value)
     if kind in _OWN_CLASSES:
-        return
+        return value
     if kind.__module__.partition(".")[0] == "alexaskill":
         _OWN_CLASSES.add(kind)
-        return
+        return value
     check_object_as_written(field, value, _encode)
+    return _copied(value)
+
+
+def _copied(value: _S) -> _S:
+    """``value`` with each field a deep copy (one memo: what it holds twice, the copy does),
+    made without running its ``__post_init__`` again: a change the skill makes afterwards to
+    what it gave (a template reused for the next user's token) changes no response already
+    made, nor undoes the checks. Of its own class still, for what the rules read of it (its
+    kind, its interface, its fields). A copy, not its bytes as a mapping's: the response holds
+    the object. One that cannot be deep-copied (a value that does not encode either, which the
+    reply's encoding names; nesting past the recursion limit) is held as it is."""
+    copied = copy.copy(value)  # (msgspec's: the fields as they are, no __post_init__)
+    memo: dict[int, Any] = {}
+    try:
+        for name in value.__struct_fields__:
+            force_setattr(copied, name, copy.deepcopy(getattr(value, name), memo))
+    except (TypeError, copy.Error, RecursionError):
+        return value
+    return copied
 
 
 def _directive(field: str, index: int, directive: object) -> object:
     """A valid directive: a `Directive`, or a mapping with a string ``"type"`` (encoded, its
     checks made of what it sends; one already checked so, in another response, is kept). A
-    `Directive` of a class that is not alexaskill's own has its values checked (`_check_object`)."""
+    `Directive` of a class that is not alexaskill's own has its values checked, and is
+    copied (`_checked_object`)."""
     kind = type(directive)
     if kind in _OWN_CLASSES or kind is _EncodedDirective:
         return directive
     if isinstance(directive, Directive):
-        _check_object(f"{field}[{index}] ({directive_type(directive)})", directive)
-        return directive
+        return _checked_object(f"{field}[{index}] ({directive_type(directive)})", directive)
     if isinstance(directive, Mapping):
         type_ = directive.get("type")
         if not isinstance(type_, str) or not type_:

@@ -18,7 +18,7 @@ from .directive import (
     _ENCODE_ERRORS,
     _OWN_CLASSES,
     Directive,
-    _check_object,
+    _checked_object,
     _directive,
     _encoded,
     _kind_of,
@@ -138,7 +138,9 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
         if card is not UNSET and type(card) not in _OWN_CLASSES:
             if not isinstance(card, Card):
                 raise ResponseError(f"card must be a Card, not {_kind_of(card)}")
-            _check_object("card", card)
+            held = _checked_object("card", card)  # (a copy of a card of the skill's own class)
+            if held is not card:
+                force_setattr(self, "card", held)
         if self.reprompt is not UNSET:
             if not isinstance(self.reprompt, Reprompt):
                 raise ResponseError(f"reprompt must be a Reprompt, not {_kind_of(self.reprompt)}")
