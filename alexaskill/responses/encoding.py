@@ -116,7 +116,9 @@ def _plain(attributes: dict[str, Any]) -> bool:
     # The values looked at, counted a container at a time (one subtraction: no walk of its
     # own), as JSON writes them out: a container held in several places at each. Past a
     # reply's bytes (each value is one at least) no reply can carry them, and the walk stops:
-    # a dict that holds itself, or a row held 10,000 times over, never ends it otherwise.
+    # a dict that holds itself would never end it otherwise, a row held 10,000 times over
+    # only after a billion values. What comes next (`_changed`, then, only if that gives up,
+    # `_written_out_past_any_reply`) runs only for attributes this loop did not vouch for.
     left = MAX_RESPONSE_BYTES
     while stack:
         container = stack.pop()
