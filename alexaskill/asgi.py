@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sys
 import time
 from collections.abc import AsyncIterator, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from .asgi_start import (
     NEEDS_ASYNCIO,
@@ -20,7 +19,14 @@ from .asgi_start import (
 )
 from .deadline import deadline_grace, lambda_deadline, on_asyncio
 from .deadline_answering import DeadlineAnswering
-from .endpoint import AnsweredCancellation, _Endpoint
+from .endpoint import (
+    _CANCELLED_UNVERIFIED,
+    _CANCELLED_WARNING,
+    AnsweredCancellation,
+    _cancellation,
+    _cancelled_here,
+    _Endpoint,
+)
 from .error_bodies import error_body
 from .exceptions import ConfigurationError, RequestError
 from .lambda_web import note_request
@@ -425,35 +431,3 @@ def whole_body_endpoint(app: object, *, access_log: bool) -> _Endpoint | None:
     if isinstance(app, Serving) and type(app).__call__ is Serving.__call__:
         return app._endpoint
     return None
-
-
-#: The answer to a request whose task was cancelled from outside while its signature was being
-#: checked (its chain downloading, uvicorn past ``--timeout-graceful-shutdown``): not verified,
-#: so never handled nor apologised to, but a short 503 sent as a handler's cancellation is
-#: (`AnsweredCancellation`), not the server's HTTP 500 and traceback. Its WARNING is said once
-#: a while (`Repeats`): such requests may be forged ones, any number of them.
-_CANCELLED_UNVERIFIED: Final = error_body(
-    "request cancelled before its signature was checked (the server shutting down?)"
-)
-_CANCELLED_WARNING: Final = (
-    "a request was cancelled before its signature was checked (the server shutting down, past "
-    "its --timeout-graceful-shutdown?): answered HTTP 503"
-)
-
-
-def _cancelled_here(exc: BaseException) -> bool:
-    """Whether ``exc`` is the cancellation of the request's own task (not a stray
-    ``CancelledError`` that a verifier of one's own let out: its bug, raised as it was)."""
-    if not _cancellation(exc):
-        return False
-    import asyncio
-
-    task = asyncio.current_task()
-    return task is None or task.cancelling() > 0
-
-
-def _cancellation(exc: BaseException) -> bool:
-    """Whether ``exc`` is asyncio's ``CancelledError`` (asyncio is loaded only if it runs: AWS
-    Lambda with only def handlers never loads it)."""
-    asyncio = sys.modules.get("asyncio")
-    return asyncio is not None and isinstance(exc, asyncio.CancelledError)

@@ -1,11 +1,13 @@
 """Alexa's raw endpoint: the ASGI callable that answers a `Skill`'s POSTs (no Request or Response
 objects: speed), and the reading of a request's headers and body it does before the skill's
-checks (`Serving._handle`)."""
+checks (`Serving._handle`); the answer of a request cancelled from outside while it was handled
+(`AnsweredCancellation`), or before its signature was checked."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
@@ -224,6 +226,38 @@ class AnsweredCancellation(BaseException):
         own protocols log it as "Exception in ASGI application", the answer gone all the same.)"""
         await _send(send, self.status, self.body)
         raise self.cancellation  # itself: a cancel scope (anyio's) knows its own by its message
+
+
+#: The answer to a request whose task was cancelled from outside while its signature was being
+#: checked (its chain downloading, uvicorn past ``--timeout-graceful-shutdown``): not verified,
+#: so never handled nor apologised to, but a short 503 sent as a handler's cancellation is
+#: (`AnsweredCancellation`), not the server's HTTP 500 and traceback. Its WARNING is said once
+#: a while (`Repeats`): such requests may be forged ones, any number of them.
+_CANCELLED_UNVERIFIED: Final = error_body(
+    "request cancelled before its signature was checked (the server shutting down?)"
+)
+_CANCELLED_WARNING: Final = (
+    "a request was cancelled before its signature was checked (the server shutting down, past "
+    "its --timeout-graceful-shutdown?): answered HTTP 503"
+)
+
+
+def _cancelled_here(exc: BaseException) -> bool:
+    """Whether ``exc`` is the cancellation of the request's own task (not a stray
+    ``CancelledError`` that a verifier of one's own let out: its bug, raised as it was)."""
+    if not _cancellation(exc):
+        return False
+    import asyncio
+
+    task = asyncio.current_task()
+    return task is None or task.cancelling() > 0
+
+
+def _cancellation(exc: BaseException) -> bool:
+    """Whether ``exc`` is asyncio's ``CancelledError`` (asyncio is loaded only if it runs: AWS
+    Lambda with only def handlers never loads it)."""
+    asyncio = sys.modules.get("asyncio")
+    return asyncio is not None and isinstance(exc, asyncio.CancelledError)
 
 
 class _ConflictingHeaders(Exception):
