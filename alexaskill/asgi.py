@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from .asgi_start import (
     NEEDS_ASYNCIO,
+    StartFailure,
     check_proxies,
     not_started,
     outgoing_tls_failure,
+    say_not_started,
     startup_failed,
 )
 from .deadline import deadline_grace, lambda_deadline, on_asyncio
@@ -40,7 +42,7 @@ from .settings import configure_logging_if_unset, settings_from_env
 
 if TYPE_CHECKING:
     import httpx
-    from starlette.types import ASGIApp, Receive, Scope, Send
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from .capture import RequestCapture
     from .store import Store
@@ -66,8 +68,9 @@ class Serving(DeadlineAnswering):
     capture: RequestCapture | None
     store: Store
     _app: ASGIApp | None
-    #: Why the app could not be built at a first request (no lifespan): answered to each.
-    _start_failure: Exception | None = None
+    #: Why the skill's last start failed (its lifespan's, or a first request's without one):
+    #: every request is refused (HTTP 500) until a start succeeds.
+    _start_failure: StartFailure | None = None
     #: The path of the host app the skill is mounted under (`_start_mounted`), or "".
     _mounted_at: str = ""
     #: When the warning of each kind of refusal was said (`_warn_refused`).
@@ -90,25 +93,18 @@ class Serving(DeadlineAnswering):
         """Serve the skill as an ASGI app (``uvicorn app:skill``)."""
         app = self._app
         if app is None:
-            if self._start_failure is None:
-                try:
-                    app = self._app = self._build()
-                except Exception as exc:
-                    if scope["type"] == "lifespan":
-                        # Said as the lifespan's failure, so that uvicorn stops: an exception
-                        # before it would make it take the app for one without a lifespan
-                        # (``--lifespan auto``) and serve, every request a 500. (Raised after.)
-                        await startup_failed(receive, send, exc)
-                    # No lifespan (``--lifespan off``, Starlette's own Mount): said once, and
-                    # every request answered in JSON, not with a traceback each.
-                    self._start_failure = exc
-                    logger.error(
-                        "%s could not start: every request is answered HTTP 500",
-                        self.log_name,
-                        exc_info=exc,
-                    )
+            if scope["type"] == "lifespan":
+                await self._start_served(scope, receive, send)
+                return
+            failure = self._start_failure
+            if failure is None:  # no lifespan (``--lifespan off``, Starlette's own Mount)
+                failure = self._start_unserved()
+            else:  # (a request is no new start: the failure stands)
+                say_not_started(self._refusals_said, self.log_name, failure.error)
+            app = self._app
             if app is None:
-                await not_started(scope, send)
+                assert failure is not None
+                await not_started(scope, send, failure.error)
                 return
         if scope["type"] == "http":
             # Alexa's POSTs skip Starlette's middleware and router (5-7 µs a request): the
@@ -122,11 +118,75 @@ class Serving(DeadlineAnswering):
                 await self._endpoint(scope, receive, send)
                 return
         elif scope["type"] == "lifespan":
-            failure = outgoing_tls_failure() if on_asyncio() else ConfigurationError(NEEDS_ASYNCIO)
-            if failure is not None:
-                await startup_failed(receive, send, failure)
-            check_proxies(receive)
+            await self._start_served(scope, receive, send)
+            return
         await app(scope, receive, send)
+
+    async def _start_served(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The lifespan: the app built (unless it was), the server checked, then Starlette's.
+
+        A start that fails at any step (the app's build, the checks, Starlette's lifespan up to
+        its startup's end) is said as the lifespan's failure and kept: no request is served,
+        nor a handler run, until a start succeeds; the handlers may be registered again, as
+        before it. One that succeeds clears an earlier failure.
+        """
+        before = self._start_state()
+        app = self._app
+        try:
+            if app is None:
+                app = self._build()
+            if not on_asyncio():
+                raise ConfigurationError(NEEDS_ASYNCIO)
+            failure = outgoing_tls_failure()
+            if failure is not None:
+                raise failure
+        except Exception as exc:
+            self._start_failed(exc, before)
+            await startup_failed(receive, send, exc)
+        check_proxies(receive)
+        started = False
+
+        async def noting(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "lifespan.startup.complete":
+                started, self._start_failure = True, None
+            await send(message)
+
+        self._app = app
+        try:
+            await app(scope, receive, noting)
+        except Exception as exc:
+            if not started:  # (Starlette's lifespan said it, with its traceback)
+                self._start_failed(exc, before)
+            raise
+
+    def _start_unserved(self) -> StartFailure | None:
+        """Build the app at a request that no lifespan started (once): its failure, kept and
+        said at ERROR with its traceback, or None. A failure kept already is returned as it
+        is: a request is no new start."""
+        if self._app is not None or self._start_failure is not None:
+            return self._start_failure if self._app is None else None
+        before = self._start_state()
+        try:
+            self._app = self._build()
+        except Exception as exc:
+            failure = self._start_failed(exc, before)
+            logger.error(
+                "%s could not start: every request is answered HTTP 500",
+                self.log_name,
+                exc_info=exc,
+            )
+            say_not_started(self._refusals_said, self.log_name, exc, start_said=True)
+            return failure
+        return None
+
+    def _start_failed(self, exc: Exception, before: tuple[bool, bool]) -> StartFailure:
+        """Keep ``exc`` as the start's failure; the app unbuilt and registration as ``before``
+        it (`Registration._restore_start_state`): the skill answered nothing."""
+        self._app = None
+        self._restore_start_state(before)
+        failure = self._start_failure = StartFailure.of(exc)
+        return failure
 
     def _start_mounted(self, path: str) -> None:
         """Start the skill now, served under ``path`` of a host app (`Skill.mount`).
@@ -136,9 +196,15 @@ class Serving(DeadlineAnswering):
         """
         if self._app is None:
             self._mounted_at = path
+            before = self._start_state()
             # Logging is set up at the first request (SkillMount.handle): the host app may set
             # up its own after its imports. Its settings are checked now.
-            self._app = self._build(set_up_logging=False)
+            try:
+                self._app = self._build(set_up_logging=False)
+            except Exception:
+                self._restore_start_state(before)  # (raised at the host app's import)
+                raise
+            self._start_failure = None
 
     def use_capture(self, capture: RequestCapture) -> None:
         """Write every request the endpoint receives to ``capture`` from now on (said at

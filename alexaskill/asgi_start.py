@@ -4,6 +4,7 @@ every request of a skill that could not start."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import TYPE_CHECKING, Final, NoReturn
 
@@ -12,13 +13,19 @@ from .error_bodies import error_body
 from .exceptions import ConfigurationError
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from starlette.types import Receive, Scope, Send
+
+    from .log_repeats import Repeats
 
 __all__ = [
     "NEEDS_ASYNCIO",
+    "StartFailure",
     "check_proxies",
     "not_started",
     "outgoing_tls_failure",
+    "say_not_started",
     "startup_failed",
 ]
 
@@ -55,16 +62,57 @@ def outgoing_tls_failure() -> ConfigurationError | None:
     return None
 
 
-NOT_STARTED: Final = error_body("the skill could not start; the server's log says why")
+@dataclasses.dataclass(frozen=True, slots=True)
+class StartFailure:
+    """Why the skill could not start, kept until a start succeeds: its error, and the traceback
+    it had when the start caught it (a test client raises it again with that one, each time the
+    same: raised as it is, it would take on each raise's frames)."""
+
+    error: Exception
+    traceback: TracebackType | None
+
+    @classmethod
+    def of(cls, error: Exception) -> StartFailure:
+        """The failure of ``error``, caught at the start just now."""
+        return cls(error, error.__traceback__)
 
 
-async def not_started(scope: Scope, send: Send) -> None:
-    """Answer a request to a skill whose start failed: HTTP 500, the server's own fault and one
-    that lasts (503 would tell clients and load balancers that trying later may work)."""
+def not_started_body(error: Exception) -> bytes:
+    """The body of the answer to a request to a skill whose start failed with ``error``: its
+    class named (its message, which may name the server's files, goes to the log only)."""
+    reason = f"the skill could not start ({type(error).__name__}); the server's log says why"
+    return error_body(reason)
+
+
+async def not_started(scope: Scope, send: Send, error: Exception) -> None:
+    """Answer a request to a skill whose start failed with ``error``: HTTP 500, the server's own
+    fault and one that lasts (503 would tell clients and load balancers that trying later may
+    work, where only a new start helps)."""
     if scope["type"] == "http":
-        await _send(send, 500, NOT_STARTED)
+        await _send(send, 500, not_started_body(error))
     elif scope["type"] == "websocket":
         await send({"type": "websocket.close", "code": 1011})
+
+
+def say_not_started(
+    said: Repeats, name: str, error: Exception, *, start_said: bool = False
+) -> None:
+    """Say at ERROR that a request to ``name`` (`log_name`), whose start failed with ``error``,
+    was refused: one line without a traceback (the start's to say), once every few seconds with
+    the count of those unsaid since (anyone can send requests). ``start_said``: the request's
+    line was the start's own, said just now (the next within seconds are counted)."""
+    why = f"{type(error).__name__}: {error}"
+
+    def say(kind: str, count: int) -> None:
+        logger.error(_NOT_STARTED_LINE, name, why, f"{count} more requests")
+
+    unsaid = said.unsaid(f"not started: {name}", say)
+    if unsaid is not None and not start_said:
+        more = f" ({unsaid} more before it)" if unsaid else ""
+        logger.error(_NOT_STARTED_LINE, name, why, f"a request{more}")
+
+
+_NOT_STARTED_LINE: Final = "%s could not start (%s): %s answered HTTP 500, no handler run"
 
 
 NEEDS_ASYNCIO: Final = (

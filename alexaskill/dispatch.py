@@ -57,6 +57,15 @@ class Registry:
         """Refuse further registrations: the skill has started answering requests."""
         self._frozen = True
 
+    @property
+    def frozen(self) -> bool:
+        """Whether registrations are refused (`freeze`)."""
+        return self._frozen
+
+    def thaw(self) -> None:
+        """Take registrations again: the start that froze them failed, nothing answered."""
+        self._frozen = False
+
     def _check_open(self, func: Callable[..., Any]) -> None:
         if self._frozen:
             raise ConfigurationError(

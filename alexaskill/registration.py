@@ -338,14 +338,15 @@ class Registration:
         ``name`` says which skill in the log (the ASGI app's: where it is served; the Lambda
         handler's: its ids, `lambda_log_name`).
         """
-        self.registry.freeze()
         if self._started:
             return
         from .interaction.slot_warnings import slot_warnings, translated_prompt_warnings
 
-        # Started once every step has run: a start that raised is tried whole again (and fails
-        # the same way), never taken for done with its checks skipped.
+        # Started (and the handlers frozen) once every step has run: a start that raised is
+        # tried whole again (and fails the same way), never taken for done with its checks
+        # skipped; and a handler may still be registered before that try, nothing answered.
         warnings = model_warnings(self) + slot_warnings(self) + translated_prompt_warnings(self)
+        self.registry.freeze()
         self._started = True
         if self.skill_ids is None:
             security_logger.warning(
@@ -355,6 +356,18 @@ class Registration:
             )
         for warning in warnings:
             logger.warning("%s", warning)
+
+    def _start_state(self) -> tuple[bool, bool]:
+        """Whether the skill has started and its handlers are frozen: what a start that fails
+        after `start` gives back (`_restore_start_state`)."""
+        return self._started, self.registry.frozen
+
+    def _restore_start_state(self, state: tuple[bool, bool]) -> None:
+        """Undo what a start that failed did to registration (``state``: `_start_state` before
+        it): a skill that never answered takes handlers again, and is started whole next time."""
+        self._started, frozen = state
+        if not frozen:
+            self.registry.thaw()
 
 
 def _check_called(decorator: str, argument: object, example: str) -> None:

@@ -3,13 +3,19 @@ a later request, it fails the same way, never hanging nor serving with part of i
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Final
 
 import pytest
 
 from alexaskill import Response, Skill, speak
+from alexaskill.exceptions import ConfigurationError
+from alexaskill.interaction import slot_warnings
 from alexaskill.testing import TestClient
 
 from .verify_shared import SKILL_ID
@@ -29,6 +35,9 @@ skill = Skill({SKILL_ID!r})
 def launch():
     return speak("hi")
 """
+
+#: The step `_failing_start` makes raise, as alexaskill has it (`_mend_start` puts it back).
+_OWN_STEP: Final = slot_warnings.translated_prompt_warnings
 
 #: Leaving the client's ``with`` block must be no hang: the script's own time limit.
 PATIENCE = 30
@@ -100,6 +109,13 @@ def _failing_start(monkeypatch: pytest.MonkeyPatch) -> Skill:
     return skill
 
 
+def _mend_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give `_failing_start`'s step its own function back."""
+    from alexaskill.interaction import slot_warnings
+
+    monkeypatch.setattr(slot_warnings, "translated_prompt_warnings", _OWN_STEP)
+
+
 def test_a_start_that_failed_fails_again_at_the_next_try(monkeypatch: pytest.MonkeyPatch) -> None:
     # It was marked started before its checks: the second start skipped them, and succeeded.
     skill = _failing_start(monkeypatch)
@@ -123,7 +139,9 @@ def test_a_request_after_a_failed_lifespan_start_is_never_served(
     for _ in range(2):
         answer = client.launch()
         assert answer.status_code == 500, answer.json
-        assert answer.json == {"error": "the skill could not start; the server's log says why"}
+        assert answer.json == {
+            "error": "the skill could not start (AttributeError); the server's log says why"
+        }
 
 
 def test_a_test_client_without_with_raises_the_failed_start_from_each_call(
@@ -153,3 +171,193 @@ def test_a_failed_with_gives_the_skill_back_its_own_verifier(
     assert skill.verifier is own
     with pytest.raises(RuntimeError, match="this TestClient is closed"):
         client.launch()
+
+
+# --- a start that failed at the lifespan's own checks, after the app was built ----------------
+
+
+def _spoil_lifespan_check(
+    how: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Callable[[], None]:
+    """Make the lifespan's own check ``how`` fail: the outgoing TLS bundle (an SSL_CERT_FILE that
+    does not exist), or the event loop (taken for trio's); the function that mends it again."""
+    import alexaskill.asgi
+    from alexaskill.tls import tls_context
+
+    if how == "tls":
+        tls_context.cache_clear()
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+
+        def mend() -> None:
+            monkeypatch.delenv("SSL_CERT_FILE")
+            tls_context.cache_clear()
+
+        return mend
+    monkeypatch.setattr(alexaskill.asgi, "on_asyncio", lambda: False)
+    return lambda: monkeypatch.setattr(alexaskill.asgi, "on_asyncio", lambda: True)
+
+
+@pytest.fixture
+def fresh_tls() -> Iterator[None]:
+    """The process's TLS context made afresh after the test (one test spoils its CA bundle)."""
+    from alexaskill.tls import tls_context
+
+    yield
+    tls_context.cache_clear()
+
+
+def _counted_skill() -> tuple[Skill, list[str]]:
+    """A skill whose launch handler notes each call."""
+    skill = Skill(SKILL_ID)
+    calls: list[str] = []
+
+    @skill.launch
+    def launch() -> Response:
+        calls.append("launch")
+        return speak("hi")
+
+    return skill, calls
+
+
+@pytest.mark.usefixtures("fresh_tls")
+@pytest.mark.parametrize("how", ["tls", "trio"])
+def test_a_request_after_a_failed_lifespan_check_is_refused_never_handled(
+    how: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The app was built before the lifespan's checks failed: a request without a lifespan (a
+    # client without `with`) was served by the skill that could not start, its handler run.
+    _spoil_lifespan_check(how, monkeypatch, tmp_path)
+    skill, calls = _counted_skill()
+    with pytest.raises(ConfigurationError), TestClient(skill):
+        pass
+    client = TestClient(skill, raise_handler_errors=False)  # no lifespan
+    for _ in range(2):
+        answer = client.launch()
+        assert answer.status_code == 500, answer.json
+        assert answer.json == {
+            "error": "the skill could not start (ConfigurationError); the server's log says why"
+        }
+        assert not calls
+
+
+@pytest.mark.usefixtures("fresh_tls")
+def test_a_request_after_a_failed_start_says_so_in_one_error_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _spoil_lifespan_check("trio", monkeypatch, tmp_path)
+    skill, calls = _counted_skill()
+    with pytest.raises(ConfigurationError), TestClient(skill):
+        pass
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        answer = TestClient(skill, raise_handler_errors=False).launch()
+    assert answer.status_code == 500 and not calls
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, caplog.text
+    line = errors[0].getMessage()
+    assert "could not start" in line and "HTTP 500" in line and "asyncio" in line, line
+    assert errors[0].exc_info is None  # (a traceback was the start's to say, once)
+
+
+def test_a_start_that_fails_at_a_request_says_so_in_one_error_line(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # No lifespan: the request that started the skill gets the start's line, with its
+    # traceback, and no second line of its own.
+    client = TestClient(_failing_start(monkeypatch), raise_handler_errors=False)
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        assert client.launch().status_code == 500
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and errors[0].exc_info is not None, caplog.text
+    assert "could not start: every request is answered HTTP 500" in errors[0].getMessage()
+
+
+def test_a_test_client_without_with_raises_a_failed_lifespan_check(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _spoil_lifespan_check("trio", monkeypatch, tmp_path)
+    skill, calls = _counted_skill()
+    with pytest.raises(ConfigurationError), TestClient(skill):
+        pass
+    with pytest.raises(ConfigurationError, match="asyncio"):
+        TestClient(skill).launch()
+    assert not calls
+
+
+# --- a later start, once the fault is mended ---------------------------------------------------
+
+
+@pytest.mark.usefixtures("fresh_tls")
+@pytest.mark.parametrize("how", ["tls", "trio"])
+def test_a_start_that_succeeds_after_a_failed_one_serves_again(
+    how: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The failure stayed for good: a later lifespan that started was refused at every request.
+    mend = _spoil_lifespan_check(how, monkeypatch, tmp_path)
+    skill, calls = _counted_skill()
+    with pytest.raises(ConfigurationError), TestClient(skill):
+        pass
+    mend()
+    # Without a start, the failure stands: a request is no new start (nor a traceback each).
+    assert TestClient(skill, raise_handler_errors=False).launch().status_code == 500
+    with TestClient(skill) as client:
+        assert client.launch().speech == "hi"
+    assert TestClient(skill).launch().speech == "hi"  # (after that lifespan's shutdown too)
+    assert calls == ["launch", "launch"]
+
+
+def test_a_start_at_a_request_that_failed_is_cleared_by_a_lifespan_that_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    skill = _failing_start(monkeypatch)
+    with pytest.raises(AttributeError, match="boom in the start"):
+        TestClient(skill).launch()
+    _mend_start(monkeypatch)
+    with TestClient(skill) as client:
+        assert client.launch().speech == "hi"
+
+
+# --- registration after a failed start ----------------------------------------------------------
+
+
+@pytest.mark.usefixtures("fresh_tls")
+@pytest.mark.parametrize("how", ["tls", "trio", "start"])
+def test_a_failed_start_leaves_registration_open(
+    how: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The start froze the handlers before the step that failed: a handler registered then, the
+    # skill having answered nothing, was refused as "registered after the first request".
+    if how == "start":
+        skill = _failing_start(monkeypatch)
+
+        def mend() -> None:
+            _mend_start(monkeypatch)
+
+        failure: type[Exception] = AttributeError
+    else:
+        mend = _spoil_lifespan_check(how, monkeypatch, tmp_path)
+        skill, _ = _counted_skill()
+        failure = ConfigurationError
+    with pytest.raises(failure), TestClient(skill):
+        pass
+    assert not skill.started
+
+    @skill.intent("LaterIntent")
+    def later() -> Response:
+        return speak("later")
+
+    mend()
+    with TestClient(skill) as client:
+        assert client.intent("LaterIntent").speech == "later"
+    assert skill.started
+    with pytest.raises(ConfigurationError, match="handlers must be registered before"):
+        skill.add_intent_handler("LastIntent", later)
+
+
+def test_a_start_of_its_own_that_fails_leaves_registration_open(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    skill = _failing_start(monkeypatch)
+    with pytest.raises(AttributeError, match="boom in the start"):
+        skill.start()
+    skill.add_intent_handler("LaterIntent", lambda: speak("later"))  # (refused before)

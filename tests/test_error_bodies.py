@@ -22,6 +22,7 @@ def test_a_refusal_made_of_a_reason_and_one_written_whole_read_alike() -> None:
     made = [
         endpoint._ConflictingHeaders("content-type").body(),
         endpoint._CANCELLED_UNVERIFIED,
+        asgi_start.not_started_body(AttributeError("boom")),
         error_body("certificate URL: SignatureCertChainUrl header missing"),
     ]
     fixed = [
@@ -29,7 +30,6 @@ def test_a_refusal_made_of_a_reason_and_one_written_whole_read_alike() -> None:
         endpoint._NOT_POST,
         endpoint._NOT_JSON,
         endpoint._BAD_LENGTH,
-        asgi_start.NOT_STARTED,
         server_limits._OVER_LIMIT,
     ]
     for body in made + fixed:

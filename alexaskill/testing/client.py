@@ -254,7 +254,7 @@ class TestClient(SimulatedDevice, Talking):
             response = self.http.post(self.path, content=body, headers=sent)
         unstarted = self.skill._start_failure  # (built at this call, or an earlier one)
         if unstarted is not None and response.status_code == 500 and self.raise_handler_errors:
-            raise unstarted  # the cause, not a 500 whose body points at the log
+            raise unstarted.error  # the cause, not a 500 whose body points at the log
         payload = answer_json(response.content)
         calls = tuple(self.api.calls_since(first_call))
         violations = tuple(v for v in heard if not request_id or v.request_id == request_id)
