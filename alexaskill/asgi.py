@@ -160,10 +160,10 @@ class Serving(DeadlineAnswering):
                 self._start_failed(exc, before)
             raise
 
-    def _start_unserved(self) -> StartFailure | None:
+    def _start_unserved(self, *, say: bool = True) -> StartFailure | None:
         """Build the app at a request that no lifespan started (once): its failure, kept and
-        said at ERROR with its traceback, or None. A failure kept already is returned as it
-        is: a request is no new start."""
+        said at ERROR with its traceback unless not ``say`` (a test client raises it), or None.
+        A failure kept already is returned as it is: a request is no new start."""
         if self._app is not None or self._start_failure is not None:
             return self._start_failure if self._app is None else None
         before = self._start_state()
@@ -171,12 +171,13 @@ class Serving(DeadlineAnswering):
             self._app = self._build()
         except Exception as exc:
             failure = self._start_failed(exc, before)
-            logger.error(
-                "%s could not start: every request is answered HTTP 500",
-                self.log_name,
-                exc_info=exc,
-            )
-            say_not_started(self._refusals_said, self.log_name, exc, start_said=True)
+            if say:
+                logger.error(
+                    "%s could not start: every request is answered HTTP 500",
+                    self.log_name,
+                    exc_info=exc,
+                )
+                say_not_started(self._refusals_said, self.log_name, exc, start_said=True)
             return failure
         return None
 

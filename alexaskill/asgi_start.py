@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import traceback
 from typing import TYPE_CHECKING, Final, NoReturn
 
 from .endpoint import _send
@@ -123,15 +124,19 @@ NEEDS_ASYNCIO: Final = (
 
 async def startup_failed(receive: Receive, send: Send, exc: Exception) -> NoReturn:
     """Answer the lifespan's startup with its failure: ``exc``'s message (and, unless it is a
-    `ConfigurationError`, a traceback in the log); then raise ``exc``.
+    `ConfigurationError`, its traceback, as Starlette's lifespan sends one); then raise ``exc``.
 
-    Raised after the answer, as Starlette's own lifespan does: a server (uvicorn) stops quietly
-    at the failure said, and Starlette's test client raises it from its ``with``, where a
-    lifespan that returned left it waiting for good for the shutdown's answer.
+    The server says the message (uvicorn logs it at ERROR), not the app: under a test client,
+    which says nothing of it, the error raised is its one showing. Raised after the answer, as
+    Starlette's own lifespan does: a server (uvicorn) stops quietly at the failure said, and
+    Starlette's test client raises it from its ``with``, where a lifespan that returned left it
+    waiting for good for the shutdown's answer.
     """
-    if not isinstance(exc, ConfigurationError):
-        logger.error("the skill's app could not start", exc_info=exc)
+    if isinstance(exc, ConfigurationError):
+        said = f"{exc}"
+    else:  # a bug: where it is needs saying
+        said = "".join(traceback.format_exception(exc)).rstrip("\n")
     message = await receive()
     if message["type"] == "lifespan.startup":
-        await send({"type": "lifespan.startup.failed", "message": f"{exc}"})
+        await send({"type": "lifespan.startup.failed", "message": said})
     raise exc

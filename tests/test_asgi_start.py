@@ -7,6 +7,7 @@ import logging
 import subprocess
 import sys
 import textwrap
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final
@@ -18,6 +19,7 @@ from alexaskill.exceptions import ConfigurationError
 from alexaskill.interaction import slot_warnings
 from alexaskill.testing import TestClient
 
+from .lifespan_start import lifespan_start
 from .verify_shared import SKILL_ID
 
 #: A skill whose start raises at one of its steps (the interaction model's warnings, a bug there).
@@ -361,3 +363,68 @@ def test_a_start_of_its_own_that_fails_leaves_registration_open(
     with pytest.raises(AttributeError, match="boom in the start"):
         skill.start()
     skill.add_intent_handler("LaterIntent", lambda: speak("later"))  # (refused before)
+
+
+# --- what a test sees of a failed start ---------------------------------------------------------
+
+
+def test_a_failed_start_raised_again_shows_the_same_traceback_each_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The one exception raised again from each call took that call's frames on: its traceback
+    # grew a few frames a call.
+    client = TestClient(_failing_start(monkeypatch))
+    shown = []
+    for _ in range(3):
+        with pytest.raises(AttributeError, match="boom in the start") as info:
+            client.launch()
+        shown.append("".join(traceback.format_exception(info.value)))
+    assert len(shown[0]) == len(shown[2]), shown[2]
+    assert shown[2].count("AttributeError: boom in the start") == 1
+
+
+def test_a_failed_lifespan_check_raised_again_shows_the_same_traceback_each_time(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _spoil_lifespan_check("trio", monkeypatch, tmp_path)
+    skill, _ = _counted_skill()
+    with pytest.raises(ConfigurationError), TestClient(skill):
+        pass
+    client = TestClient(skill)
+    lengths = []
+    for _ in range(3):
+        with pytest.raises(ConfigurationError) as info:
+            client.launch()
+        lengths.append(len("".join(traceback.format_exception(info.value))))
+    assert lengths[0] == lengths[2], lengths
+
+
+@pytest.mark.parametrize("lifespan", [True, False], ids=["with", "without with"])
+def test_a_start_failure_under_a_test_client_is_raised_not_logged_too(
+    lifespan: bool, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Not a ConfigurationError: logged with its traceback, and raised with it, the test's
+    # report showed it twice.
+    skill = _failing_start(monkeypatch)
+    with caplog.at_level(logging.DEBUG), pytest.raises(AttributeError, match="boom"):
+        if lifespan:
+            with TestClient(skill):
+                pass
+        else:
+            TestClient(skill).launch()
+    assert "boom in the start" not in caplog.text
+    assert not [r for r in caplog.records if r.exc_info], caplog.text
+
+
+def test_a_start_failure_not_a_configuration_error_is_said_with_its_traceback(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The server says the lifespan's failure (uvicorn logs the message, at ERROR): a bug's
+    # traceback goes in it, since the app no longer logs it too.
+    skill = _failing_start(monkeypatch)
+    with caplog.at_level(logging.DEBUG, "alexaskill"):
+        answer = lifespan_start(skill)
+    assert answer["type"] == "lifespan.startup.failed"
+    message = answer["message"]
+    assert message.startswith("Traceback") and "AttributeError: boom in the start" in message
+    assert not [r for r in caplog.records if r.name.startswith("alexaskill")], caplog.text

@@ -250,11 +250,15 @@ class TestClient(SimulatedDevice, Talking):
         # While it answers, the skill's progressive responses for this request are taken.
         answering = self.api.answering(request_id) if request_id else contextlib.nullcontext()
         sent = {"Content-Type": "application/json", **(headers or {})}
+        if self.raise_handler_errors:
+            # Not started by a lifespan (no `with`): started here, its failure raised (not also
+            # logged), with the traceback it had at the start each time, not a 500 whose body
+            # points at the log. (An error raised again as it is takes on each raise's frames.)
+            unstarted = self.skill._start_unserved(say=False)
+            if unstarted is not None:
+                raise unstarted.error.with_traceback(unstarted.traceback)
         with recording_violations() as heard, answering:
             response = self.http.post(self.path, content=body, headers=sent)
-        unstarted = self.skill._start_failure  # (built at this call, or an earlier one)
-        if unstarted is not None and response.status_code == 500 and self.raise_handler_errors:
-            raise unstarted.error  # the cause, not a 500 whose body points at the log
         payload = answer_json(response.content)
         calls = tuple(self.api.calls_since(first_call))
         violations = tuple(v for v in heard if not request_id or v.request_id == request_id)
