@@ -356,6 +356,20 @@ def test_a_failed_start_leaves_registration_open(
         skill.add_intent_handler("LastIntent", later)
 
 
+def test_a_mount_whose_start_fails_leaves_registration_open(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `skill.mount` raises at the host app's import; a host that catches it and registers a
+    # handler before mounting again was refused as "registered after the first request".
+    skill = _failing_start(monkeypatch)
+    with pytest.raises(AttributeError, match="boom in the start"):
+        skill.mount("/weather")
+    skill.add_intent_handler("LaterIntent", lambda: speak("later"))
+    _mend_start(monkeypatch)
+    skill.mount("/weather")
+    assert skill.started
+
+
 def test_a_start_of_its_own_that_fails_leaves_registration_open(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
