@@ -105,7 +105,7 @@ def say_not_started(
     why = f"{type(error).__name__}: {error}"
 
     def say(kind: str, count: int) -> None:
-        logger.error(_NOT_STARTED_LINE, name, why, f"{count} more requests")
+        logger.error(_NOT_STARTED_LINE, name, why, f"{count} more request{'s' * (count > 1)}")
 
     unsaid = said.unsaid(f"not started: {name}", say)
     if unsaid is not None and not start_said:

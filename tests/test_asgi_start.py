@@ -261,6 +261,35 @@ def test_a_request_after_a_failed_start_says_so_in_one_error_line(
     assert errors[0].exc_info is None  # (a traceback was the start's to say, once)
 
 
+def test_requests_after_a_failed_start_are_said_once_every_few_seconds_with_a_count(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Anyone can send requests: a line each would let them fill the log.
+    from alexaskill import log_repeats
+    from alexaskill.refusal_warnings import REFUSAL_WARNING_EVERY
+
+    now = [1000.0]
+    monkeypatch.setattr(log_repeats, "_monotonic", lambda: now[0])
+    _spoil_lifespan_check("trio", monkeypatch, Path())
+    skill, calls = _counted_skill()
+    with pytest.raises(ConfigurationError), TestClient(skill):
+        pass
+    client = TestClient(skill, raise_handler_errors=False)
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        for _ in range(3):
+            assert client.launch().status_code == 500
+        now[0] += REFUSAL_WARNING_EVERY
+        for _ in range(2):
+            assert client.launch().status_code == 500
+        client.close()  # (the count still unsaid, said at shutdown)
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(lines) == 3, lines
+    assert ": a request answered HTTP 500" in lines[0], lines
+    assert ": a request (2 more before it) answered HTTP 500" in lines[1], lines
+    assert ": 1 more request answered HTTP 500" in lines[2], lines
+    assert not calls
+
+
 def test_a_start_that_fails_at_a_request_says_so_in_one_error_line(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
