@@ -1,4 +1,5 @@
-"""Shared fixtures and helpers: throwaway redis-servers and moto_server, stopped by PID."""
+"""Shared fixtures and helpers: the skill ids the tests' skills answer to, throwaway
+redis-servers and moto_server, stopped by PID."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Final, NoReturn
 
 import pytest
 
@@ -51,6 +52,18 @@ pytest.register_assert_rewrite("tests.simulator_shared")
 # So does what the slot types' tests share (tests/understanding_shared.py): `slot` asserts that a
 # phrase was understood at all, and says what came back when it was not.
 pytest.register_assert_rewrite("tests.understanding_shared")
+
+# --- the skill ids the tests' skills answer to ------------------------------------------------
+
+# One place for them, not one per module (`from tests.conftest import SKILL_ID`). Neither is the
+# test tools' placeholder (alexaskill.testing.DEFAULT_SKILL_ID): a test that means that one
+# imports it by its name.
+
+#: The skill id the tests' skills answer to.
+SKILL_ID: Final = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+#: A second skill's id: another skill of the same app, a request for another skill, an id
+#: ALEXASKILL_SKILL_ID names beside the skill's own.
+OTHER_SKILL_ID: Final = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
 
 # --- the shell's configuration of a skill is not the tests' ------------------------------------
 

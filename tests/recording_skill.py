@@ -1,6 +1,5 @@
-"""What the test toolkit's tests share (tests/test_testing_*.py): a second skill id (the first,
-``SKILL_ID``, is tests/verify_shared.py's), and a skill that notes what each request told its
-handlers."""
+"""What the test toolkit's tests share (tests/test_testing_*.py): a skill that notes what each
+request told its handlers (answering tests/conftest.py's ``SKILL_ID`` unless given ids)."""
 
 from __future__ import annotations
 
@@ -8,9 +7,7 @@ from typing import Any
 
 from alexaskill import Context, Device, IntentRequest, Response, Session, Skill, User, ask, speak
 
-from .verify_shared import SKILL_ID
-
-OTHER_ID = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
+from .conftest import SKILL_ID
 
 
 def recording_skill(*skill_ids: str) -> tuple[Skill, list[dict[str, Any]]]:

@@ -35,6 +35,7 @@ from alexaskill import (
 from alexaskill.alexa_api import CountryAndPostalCode
 from alexaskill.models import decode_envelope
 from alexaskill.testing import RequestFactory
+from tests.conftest import SKILL_ID
 from tests.processes import stop
 
 SERVER = Path(__file__).with_name("alexa_api_server.py")
@@ -307,7 +308,7 @@ def test_a_call_on_an_event_loop_of_its_own_is_an_alexa_api_error(server: Server
             shared.append(httpx.AsyncClient(verify=_TLS))  # keeps connections, as the app's
         return shared[0]
 
-    skill = Skill("amzn1.ask.skill.22222222-2222-2222-2222-222222222222")
+    skill = Skill(SKILL_ID)
     skill.add_service(AlexaApi, alexa_api_factory(client, timeout=30.0))
 
     app_loop: list[asyncio.AbstractEventLoop] = []

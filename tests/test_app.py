@@ -38,9 +38,7 @@ from alexaskill.models import decode_envelope
 from alexaskill.testing import RequestFactory, TestClient, TestPKI
 from alexaskill.verify import Verifier
 
-from .verify_shared import SKILL_ID
-
-OTHER_ID = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
+from .conftest import OTHER_SKILL_ID, SKILL_ID
 
 
 def make_skill(**options: Any) -> Skill:
@@ -682,7 +680,7 @@ def test_unsigned_request_gets_400_and_no_handler_runs() -> None:
 
 def test_another_skills_id_gets_400() -> None:
     skill = make_skill()
-    with TestClient(skill, skill_id=OTHER_ID) as client:
+    with TestClient(skill, skill_id=OTHER_SKILL_ID) as client:
         result = client.launch()
         assert result.status_code == 400
         assert result.error == "request is for another skill"
@@ -694,11 +692,11 @@ def test_a_refusal_for_another_skill_logs_the_id_the_request_named(
     # Application ids are no user data: the log says which skill the request was for.
     with (
         caplog.at_level(logging.WARNING, "alexaskill"),
-        TestClient(make_skill(), skill_id=OTHER_ID) as client,
+        TestClient(make_skill(), skill_id=OTHER_SKILL_ID) as client,
     ):
         assert client.launch().error == "request is for another skill"
     [warning] = [r.getMessage() for r in caplog.records if "refused request" in r.getMessage()]
-    assert OTHER_ID in warning and SKILL_ID in warning
+    assert OTHER_SKILL_ID in warning and SKILL_ID in warning
 
 
 @pytest.mark.parametrize("given", [SKILL_ID + "\n", " " + SKILL_ID, f"\t{SKILL_ID} "])
@@ -714,11 +712,11 @@ def test_skill_ids_lose_surrounding_whitespace(given: str) -> None:
 @pytest.mark.parametrize(
     "given",
     [
-        f"{SKILL_ID},{OTHER_ID}",
-        f"{SKILL_ID};{OTHER_ID}",
-        f"{SKILL_ID} {OTHER_ID}",
+        f"{SKILL_ID},{OTHER_SKILL_ID}",
+        f"{SKILL_ID};{OTHER_SKILL_ID}",
+        f"{SKILL_ID} {OTHER_SKILL_ID}",
         "amzn1.ask.skill.<your-skill-id>",
-        [SKILL_ID, f"{OTHER_ID}\n{SKILL_ID}"],
+        [SKILL_ID, f"{OTHER_SKILL_ID}\n{SKILL_ID}"],
     ],
 )
 def test_skill_ids_that_cannot_be_an_id_are_refused(given: str | list[str]) -> None:
@@ -742,7 +740,7 @@ def test_skill_ids_in_amazons_formats_are_accepted(given: str) -> None:
 def test_session_and_context_ids_must_both_match() -> None:
     with TestClient(make_skill()) as client:
         envelope = client.factory.envelope("LaunchRequest")
-        envelope["session"]["application"]["applicationId"] = OTHER_ID
+        envelope["session"]["application"]["applicationId"] = OTHER_SKILL_ID
         assert client.send_envelope(envelope).status_code == 400
 
 
@@ -771,10 +769,10 @@ def test_skill_id_check_reads_every_application_id() -> None:
         skill.check_skill_id(envelope(*ids))
         assert envelope(*ids).application_ids == tuple(i for i in ids if i is not None)
     for ids in (
-        (OTHER_ID, SKILL_ID),
-        (SKILL_ID, OTHER_ID),
-        (OTHER_ID, None),
-        (OTHER_ID, ""),
+        (OTHER_SKILL_ID, SKILL_ID),
+        (SKILL_ID, OTHER_SKILL_ID),
+        (OTHER_SKILL_ID, None),
+        (OTHER_SKILL_ID, ""),
     ):
         with pytest.raises(SkillIdError, match=r"^request is for another skill$"):
             skill.check_skill_id(envelope(*ids))
@@ -790,9 +788,9 @@ def test_skill_id_check_reads_every_application_id() -> None:
 
 
 def test_several_skill_ids() -> None:
-    skill = Skill([SKILL_ID, OTHER_ID])
+    skill = Skill([SKILL_ID, OTHER_SKILL_ID])
     skill.launch(lambda: speak("hi"))
-    for skill_id in (SKILL_ID, OTHER_ID):
+    for skill_id in (SKILL_ID, OTHER_SKILL_ID):
         with TestClient(skill, skill_id=skill_id) as client:
             assert client.launch().speech == "hi"
 
@@ -872,7 +870,7 @@ def test_verify_set_to_a_non_bool_later_still_verifies() -> None:
 def test_two_skills_mounted_side_by_side() -> None:
     weather = Skill(SKILL_ID)
     weather.launch(lambda: speak("weather"))
-    quiz = Skill(OTHER_ID)
+    quiz = Skill(OTHER_SKILL_ID)
     quiz.launch(lambda: speak("quiz"))
     app = Starlette(routes=[Mount("/weather", app=weather), Mount("/quiz", app=quiz)])
     pki = TestPKI.default()
@@ -881,7 +879,7 @@ def test_two_skills_mounted_side_by_side() -> None:
     with StarletteClient(app) as http:
         for path, skill_id, word in (
             ("/weather/", SKILL_ID, "weather"),
-            ("/quiz/", OTHER_ID, "quiz"),
+            ("/quiz/", OTHER_SKILL_ID, "quiz"),
         ):
             body = json.dumps(RequestFactory(skill_id=skill_id).envelope("LaunchRequest")).encode()
             headers = {"content-type": "application/json", **pki.sign(body)}
@@ -889,7 +887,9 @@ def test_two_skills_mounted_side_by_side() -> None:
             assert response.status_code == 200
             assert response.json()["response"]["outputSpeech"]["text"] == word
         # each skill refuses the other's requests
-        body = json.dumps(RequestFactory(skill_id=OTHER_ID).envelope("LaunchRequest")).encode()
+        body = json.dumps(
+            RequestFactory(skill_id=OTHER_SKILL_ID).envelope("LaunchRequest")
+        ).encode()
         response = http.post(
             "/weather/",
             content=body,
@@ -1356,7 +1356,9 @@ def test_a_capture_dir_that_is_a_file_is_refused_when_the_skill_is_made(tmp_path
     Skill(SKILL_ID, capture_dir=tmp_path / "new")  # control: a directory to make is taken
 
 
-@pytest.mark.parametrize("given", [f'"{SKILL_ID}"', f"'{SKILL_ID}'", [SKILL_ID, f'"{OTHER_ID}"']])
+@pytest.mark.parametrize(
+    "given", [f'"{SKILL_ID}"', f"'{SKILL_ID}'", [SKILL_ID, f'"{OTHER_SKILL_ID}"']]
+)
 def test_a_quoted_skill_id_is_refused_naming_the_quotes(given: str | list[str]) -> None:
     # docker run --env-file (and systemd's Environment= without quoting rules) keeps the quotes
     # of ALEXASKILL_SKILL_ID="amzn1.ask.skill.…": taken whole, every request was refused at run
@@ -1520,7 +1522,7 @@ def test_aclose_closes_the_stores_when_the_verifier_fails_to_close() -> None:
 
 
 def test_a_skill_s_log_name_says_where_it_is_served_and_its_ids() -> None:
-    ids = [SKILL_ID, "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"]
+    ids = [SKILL_ID, OTHER_SKILL_ID]
     assert make_skill(path="/alexa").log_name == f"the skill at /alexa ({SKILL_ID})"
     assert Skill(list(reversed(ids))).log_name == f"the skill at / ({', '.join(ids)})"
     assert Skill("*").log_name == "the skill at / (any skill id)"

@@ -19,8 +19,8 @@ from alexaskill.exceptions import ConfigurationError
 from alexaskill.interaction import slot_warnings
 from alexaskill.testing import TestClient
 
+from .conftest import SKILL_ID
 from .lifespan_start import lifespan_start
-from .verify_shared import SKILL_ID
 
 #: A skill whose start raises at one of its steps (the interaction model's warnings, a bug there).
 FAILING_START = f"""

@@ -15,7 +15,7 @@ from alexaskill.i18n import Translations
 from alexaskill.testing import TestClient, intent_fields
 
 from .catalogs import catalog
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 DIDNT_CATCH = "Sorry, I didn't catch that. Could you say it again?"
 CANT_USE = "Sorry, I can't use that. Could you say it another way?"

@@ -28,6 +28,7 @@ from alexaskill.testing import RequestFactory, TestPKI
 from tests.processes import free_port, stop
 
 from .blackhole import closing_port, unconnectable_port
+from .conftest import SKILL_ID
 from .self_signed import self_signed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,9 +224,8 @@ def test_an_endpoint_that_checks_only_the_skill_id_fails(
     # The probes carried a test skill id: a skill that verifies nothing refused every one of
     # them "for another skill", and certify said "all passed" (with --dev too, but for the
     # valid request). Amazon's requests carry the skill's own id: there it accepts them all.
-    skill_id = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
     app = tmp_path_factory.mktemp("noverify") / "noverify.py"
-    app.write_text(_NO_VERIFY_APP.format(skill_id=skill_id))
+    app.write_text(_NO_VERIFY_APP.format(skill_id=SKILL_ID))
     url = start("-m", "alexaskill", "serve", f"{app}:skill", "--port", "{port}")
     code, report = certify(url, "--allow-local")
     assert code == 1
@@ -235,7 +235,7 @@ def test_an_endpoint_that_checks_only_the_skill_id_fails(
     assert "--skill-id" in said
     assert outcome(report)["another-skill"] is True
     # With the skill's id the probes reach the checks they are named for: all accepted.
-    code, report = certify(url, "--allow-local", "--skill-id", skill_id)
+    code, report = certify(url, "--allow-local", "--skill-id", SKILL_ID)
     assert code == 1
     assert report["failed"] == _NOT_SKILL_ID
     assert "accepted a request ten minutes old (HTTP 200)" in detail(report, "timestamp-old")

@@ -32,7 +32,7 @@ from alexaskill.testing import RequestFactory, TestPKI, load_request
 from tests.processes import free_port, wait_for_health
 
 from .cli_run import run
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 WEATHER = "examples.weather.app:skill"

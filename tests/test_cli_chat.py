@@ -19,6 +19,7 @@ import pytest
 from alexaskill.cli import DEV_PKI_ENV, main
 from tests.processes import free_port, wait_for_health
 
+from .conftest import SKILL_ID
 from .skill_modules import skill_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -958,7 +959,7 @@ def test_control_characters_are_shown_escaped_not_sent_to_the_terminal(
     monkeypatch.delitem(sys.modules, "ctrl_chat", raising=False)  # (another test's)
     (workdir / "ctrl_chat.py").write_text(
         "from alexaskill import Skill, ask\n"
-        "skill = Skill('amzn1.ask.skill.44444444-4444-4444-4444-444444444444')\n"
+        f"skill = Skill({SKILL_ID!r})\n"
         "@skill.launch\n"
         "def launch():\n"
         "    return ask('Hi\\r\\x9b[2J there', reprompt='Again?')\n"

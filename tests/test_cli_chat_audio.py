@@ -13,14 +13,15 @@ import pytest
 from alexaskill.cli import main
 
 from .chat_transports import mock_http_transport
+from .conftest import SKILL_ID
 from .skill_modules import skill_module
 
-PODCAST = """
+PODCAST = f"""
 from alexaskill import Context, Response, Skill, speak
 from alexaskill.directives import APL, AudioPlayer
 
-skill = Skill("amzn1.ask.skill.44444444-4444-4444-4444-444444444444")
-EPISODES = [f"https://cdn.example.com/episode-{n}.mp3" for n in range(3)]
+skill = Skill({SKILL_ID!r})
+EPISODES = [f"https://cdn.example.com/episode-{{n}}.mp3" for n in range(3)]
 
 
 @skill.launch
@@ -67,7 +68,7 @@ def next_(context: Context):
 
 @skill.intent("ShowArt", utterances=["show the cover"])
 def show_art():
-    document = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
+    document = {{"type": "APL", "version": "2024.3", "mainTemplate": {{"items": []}}}}
     return Response(directives=(APL.RenderDocument(document),))
 
 
@@ -422,11 +423,11 @@ def test_the_device_reports_the_stream_a_play_replaced_stopped_on_its_own(
     )
 
 
-JINGLE = """
+JINGLE = f"""
 from alexaskill import Response, Skill, speak
 from alexaskill.directives import AudioPlayer
 
-skill = Skill("amzn1.ask.skill.55555555-5555-5555-5555-555555555555")
+skill = Skill({SKILL_ID!r})
 
 
 @skill.launch
@@ -606,11 +607,11 @@ def test_over_http_an_answer_to_session_ended_request_plays_nothing(
         transport.close()
 
 
-ASTRAY = """
+ASTRAY = f"""
 from alexaskill import Response, Skill, speak
 from alexaskill.directives import AudioPlayer
 
-skill = Skill("amzn1.ask.skill.44444444-4444-4444-4444-444444444444")
+skill = Skill({SKILL_ID!r})
 
 
 @skill.launch

@@ -15,8 +15,7 @@ from alexaskill.cli import DEV_PKI_ENV, main
 from alexaskill.testing import RequestFactory
 
 from .cli_run import run
-
-SKILL_ID = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
+from .conftest import SKILL_ID
 
 APP = f"""
 from alexaskill import Skill, speak

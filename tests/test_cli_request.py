@@ -13,11 +13,11 @@ from alexaskill.cli import main
 from alexaskill.testing import TestClient
 
 from .cli_run import run
+from .conftest import SKILL_ID
 from .skill_modules import skill_module
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
-SKILL_ID = "amzn1.ask.skill.44444444-4444-4444-4444-444444444444"
 
 CAFE = f"""
 from alexaskill import Skill, speak

@@ -18,11 +18,12 @@ from alexaskill.models import (
 )
 
 from .cli_run import run
+from .conftest import OTHER_SKILL_ID, SKILL_ID
 
-APP = """
+APP = f"""
 from alexaskill import Skill
 
-skill = Skill("amzn1.ask.skill.11111111-1111-1111-1111-111111111111")
+skill = Skill({SKILL_ID!r})
 
 
 @skill.launch
@@ -284,9 +285,6 @@ def test_a_character_display_event_comes_from_a_device_declaring_aplt() -> None:
     assert "Viewport" not in context
 
 
-ENV_ID = "amzn1.ask.skill.55555555-5555-5555-5555-555555555555"
-
-
 def _ids(envelope: dict[str, Any]) -> set[str]:
     """The application ids ``envelope`` carries: its context's, and its session's."""
     ids = {envelope["context"]["System"]["application"]["applicationId"]}
@@ -300,13 +298,12 @@ def test_the_skill_id_of_the_environment_is_the_default_as_the_server_reads_it(
 ) -> None:
     # The request carried the test tools' placeholder id whatever ALEXASKILL_SKILL_ID said, so
     # the skill it set up (settings_from_env()) refused the request printed for it.
-    monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {ENV_ID}, amzn1.ask.skill.other")
-    assert _ids(printed("LaunchRequest")) == {ENV_ID}
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {OTHER_SKILL_ID}, amzn1.ask.skill.other")
+    assert _ids(printed("LaunchRequest")) == {OTHER_SKILL_ID}
     given = "amzn1.ask.skill.66666666-6666-6666-6666-666666666666"
     assert _ids(printed("LaunchRequest", "--skill-id", given)) == {given}
     # The APP is the skill: its own id, which is what it accepts.
-    app_id = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
-    assert _ids(printed("LaunchRequest", "--model", "classapp:skill")) == {app_id}
+    assert _ids(printed("LaunchRequest", "--model", "classapp:skill")) == {SKILL_ID}
     monkeypatch.setenv("ALEXASKILL_SKILL_ID", "")  # (empty is unset, as for the server)
     placeholder = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
     assert _ids(printed("LaunchRequest")) == {placeholder}

@@ -26,11 +26,11 @@ from alexaskill.cli.serve_uvicorn import _options
 from alexaskill.testing import RequestFactory, TestPKI
 
 from .cli_run import run
+from .conftest import SKILL_ID
 from .processes import free_port
 from .self_signed import self_signed
 from .test_cli import APP, ROOT, WEATHER, WEATHER_REQUESTS
 from .test_server import dockerfile_cmd
-from .verify_shared import SKILL_ID
 
 _FLAGS: dict[str, tuple[str, bool]] = {
     "--proxy-headers": ("proxy_headers", True),

@@ -15,8 +15,9 @@ from alexaskill.cli import DEV_PKI_ENV
 from alexaskill.testing import TestPKI
 
 from .cli_run import run
+from .conftest import OTHER_SKILL_ID, SKILL_ID
 
-PORTAL = """
+PORTAL = f"""
 import asyncio
 import contextlib
 
@@ -37,7 +38,7 @@ class Store(MemoryStore):
     async def aclose(self):
         if self.name == "hangs":
             await asyncio.Event().wait()
-        events.append(f"{self.name} closed")
+        events.append(f"{{self.name}} closed")
 
 
 class FailingVerifier(Verifier):
@@ -45,9 +46,9 @@ class FailingVerifier(Verifier):
         raise RuntimeError("the client would not close")
 
 
-weather = Skill("amzn1.ask.skill.44444444-4444-4444-4444-444444444444", store=Store("weather"))
+weather = Skill({SKILL_ID!r}, store=Store("weather"))
 trips = Skill(
-    "amzn1.ask.skill.55555555-5555-5555-5555-555555555555",
+    {OTHER_SKILL_ID!r},
     store=Store("trips"),
     verifier=FailingVerifier(),
 )

@@ -17,13 +17,12 @@ from alexaskill.cli import DEV_PKI_ENV
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
 from .cli_run import run
+from .conftest import OTHER_SKILL_ID, SKILL_ID
 from .skill_modules import skill_module
 from .threaded_http import ThreadedHTTPServer
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
-ENV_ID = "amzn1.ask.skill.55555555-5555-5555-5555-555555555555"
-OWN_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 GIVEN_ID = "amzn1.ask.skill.66666666-6666-6666-6666-666666666666"
 
 # A skill that answers any skill id says the one it got; a skill of its own id.
@@ -31,7 +30,7 @@ SKILLS = f"""
 from alexaskill import Context, Skill, speak
 
 anyone = Skill("*")
-own = Skill({OWN_ID!r})
+own = Skill({SKILL_ID!r})
 
 
 @anyone.launch
@@ -50,7 +49,7 @@ def dev_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def workdir(tmp_path: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))  # (read once per process: dev_pki() keeps it)
-    monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {ENV_ID}, amzn1.ask.skill.other")
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {OTHER_SKILL_ID}, amzn1.ask.skill.other")
     yield from skill_module(tmp_path, monkeypatch, "skills", SKILLS)
 
 
@@ -106,10 +105,10 @@ def test_replay_sends_the_skill_id_of_the_environment_to_a_skill_without_one(
     file = _launch_file(workdir)
     code, out, err = run("replay", "skills:anyone", file, stdin="")
     assert code == 0, err
-    assert f"speech:     for {ENV_ID}\n" in out
+    assert f"speech:     for {OTHER_SKILL_ID}\n" in out
     # The skill's own id first, --skill-id before both.
     code, out, err = run("replay", "skills:own", file, stdin="")
-    assert code == 0 and f"speech:     for {OWN_ID}\n" in out, out + err
+    assert code == 0 and f"speech:     for {SKILL_ID}\n" in out, out + err
     code, out, err = run("replay", "skills:anyone", file, "--skill-id", GIVEN_ID, stdin="")
     assert code == 0 and f"speech:     for {GIVEN_ID}\n" in out, out + err
 
@@ -123,7 +122,7 @@ def test_replay_url_sends_the_skill_id_of_the_environment(
     assert code == 0, out + err
     code, out, err = run("replay", "skills:own", file, "--url", url, stdin="")
     assert code == 0, out + err
-    assert ids == [{ENV_ID}, {OWN_ID}]
+    assert ids == [{OTHER_SKILL_ID}, {SKILL_ID}]
 
 
 def test_chat_sends_the_skill_id_of_the_environment(
@@ -132,13 +131,13 @@ def test_chat_sends_the_skill_id_of_the_environment(
     said = "open the test\n"
     code, out, err = run("chat", "skills:anyone", "--invocation", "the test", stdin=said)
     assert code == 0, err
-    assert f"skill:      for {ENV_ID}\n" in out
+    assert f"skill:      for {OTHER_SKILL_ID}\n" in out
     # --url with a model file and no APP: the server names no skill id (no simulator), so
     # the environment's.
     url, ids = recorder
     code, out, err = run("chat", "--model", MODEL_FILE, "--url", url, stdin="open pizza palace\n")
     assert code == 0, out + err
-    assert ids == [{ENV_ID}]
+    assert ids == [{OTHER_SKILL_ID}]
 
 
 def test_certify_probes_carry_the_skill_id_of_the_environment(
@@ -148,7 +147,7 @@ def test_certify_probes_carry_the_skill_id_of_the_environment(
     code, out, err = run("certify", url, "--allow-local", stdin="")
     assert code == 1, out + err  # (the recorder accepts every probe)
     # Every probe is for the skill but the one for another skill.
-    assert len(ids) > 1 and sum(found == {ENV_ID} for found in ids) == len(ids) - 1, ids
+    assert len(ids) > 1 and sum(found == {OTHER_SKILL_ID} for found in ids) == len(ids) - 1, ids
     ids.clear()
     code, out, err = run("certify", url, "--allow-local", "--skill-id", GIVEN_ID, stdin="")
     assert code == 1, out + err
@@ -158,7 +157,7 @@ def test_certify_probes_carry_the_skill_id_of_the_environment(
 def test_understand_resolves_under_the_skill_id_of_the_environment(workdir: Path) -> None:
     code, out, err = run("understand", "--model", MODEL_FILE, "a large pepperoni pizza", stdin="")
     assert code == 0, err
-    assert f"amzn1.er-authority.echo-sdk.{ENV_ID}." in out
+    assert f"amzn1.er-authority.echo-sdk.{OTHER_SKILL_ID}." in out
     assert DEFAULT_SKILL_ID not in out
 
 

@@ -17,8 +17,8 @@ from alexaskill.cli.inputs import shown_url
 from alexaskill.testing import RequestFactory
 
 from .cli_run import run
+from .conftest import SKILL_ID
 
-SKILL_ID = "amzn1.ask.skill.44444444-4444-4444-4444-444444444444"
 SECRET = "s3cr3t-pw"
 
 APP = f"""

@@ -11,7 +11,7 @@ from alexaskill import DialogSlot, Skill, Validate, speak
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.interaction import InteractionModelError, build_interaction_model
 
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 
 def trip_skill(auto_delegate: bool | None = False) -> Skill:

@@ -17,7 +17,7 @@ from alexaskill.exceptions import ConfigurationError
 from alexaskill.i18n import Translations
 
 from .catalogs import catalog
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 #: Past the 10 s Amazon's SSML reference allows a pause, by half a second.
 _LONG_BREAK: Final = '<break time="10.5s"/>'

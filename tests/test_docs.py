@@ -47,6 +47,7 @@ from typing import Any, Final
 
 import pytest
 
+from tests.conftest import OTHER_SKILL_ID
 from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -779,9 +780,7 @@ def test_each_examples_sample_requests_replay_answered(
     assert out.getvalue().endswith(f"{len(requests)} requests: all answered\n"), out.getvalue()
 
 
-@pytest.mark.parametrize(
-    "ids", ["", f"{SKILL_ID}, amzn1.ask.skill.11111111-1111-1111-1111-111111111111"]
-)
+@pytest.mark.parametrize("ids", ["", f"{SKILL_ID}, {OTHER_SKILL_ID}"])
 def test_each_example_reads_its_skill_ids_as_the_readme_says(ids: str, tmp_path: Path) -> None:
     # ALEXASKILL_SKILL_ID: "several separated by commas" (README, "Configuration from the
     # environment"); empty, the example's id, as unset. The dialog and podcast examples took the

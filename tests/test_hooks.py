@@ -28,7 +28,7 @@ from alexaskill.responses import output_speech
 from alexaskill.store import Attributes, MemoryStore
 from alexaskill.testing import RequestFactory, TestClient
 
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 
 class NotLinked(Exception):

@@ -17,7 +17,7 @@ from alexaskill.ssml import Ssml, emphasis
 from alexaskill.testing import RequestFactory, TestClient
 
 from .catalogs import catalog
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 # Polish: one, few (2-4, not 12-14), many: a rule with three forms.
 POLISH_PLURAL = (

@@ -14,7 +14,7 @@ from alexaskill.ssml import emphasis
 from alexaskill.testing import TestClient
 
 from .catalogs import catalog
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 ENTRIES = """\
 msgid "{cups} cups are {liters} liters."

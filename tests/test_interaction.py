@@ -31,7 +31,7 @@ from alexaskill.interaction import (
     model_warnings,
 )
 
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 
 class Color(enum.Enum):

@@ -25,8 +25,8 @@ from alexaskill.locales import ALEXA_LOCALES, PerLocale
 from alexaskill.testing import TestClient
 
 from .cli_run import run
+from .conftest import SKILL_ID
 from .skill_modules import TWO_LOCALES
-from .verify_shared import SKILL_ID
 
 
 def language_model(skill: Skill, locale: str) -> dict[str, Any]:

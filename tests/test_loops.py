@@ -186,7 +186,7 @@ def test_uvicorn_serving_tls_on_its_own_loop_is_told_the_option(
 
     from alexaskill import Skill, loops
 
-    from .verify_shared import SKILL_ID
+    from .conftest import SKILL_ID
 
     monkeypatch.setattr(loops, "_loop_checked", False)
     cert, key = self_signed(tmp_path, common_name="localhost", dns=["localhost"])

@@ -23,7 +23,7 @@ from alexaskill.messages import (
 from alexaskill.testing import TestClient
 
 from .catalogs import catalog
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 NOT_ENGLISH = sorted(locale for locale in ALEXA_LOCALES if language_of(locale) != "en")
 

@@ -20,7 +20,7 @@ from alexaskill.interaction import build_interaction_model, model_warnings
 from alexaskill.understanding import InteractionModel, check_model
 
 from .cli_run import run
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 REQUIRED = [
     "AMAZON.CancelIntent",

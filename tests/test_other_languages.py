@@ -20,7 +20,7 @@ from alexaskill.testing import TestClient
 from alexaskill.understanding import Understander, check_model, load_model, model_from_skill
 from alexaskill.understanding.text import surface, tokenize
 
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 
 class Dish(enum.Enum):

@@ -14,7 +14,7 @@ from alexaskill.models import Session
 from alexaskill.responses import Response, ask, can_fulfill, speak
 from alexaskill.testing import TestClient, intent_fields
 
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 APOLOGY = "Sorry, something went wrong. Please try again later."
 

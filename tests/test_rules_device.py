@@ -14,7 +14,7 @@ from alexaskill.models import Device, decode_envelope
 from alexaskill.responses import PlainTextSpeech, Reprompt, Response, SimpleCard, ask, speak
 from alexaskill.testing import SCREEN, RequestFactory, TestClient
 
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
 URL_VIDEO = "https://cdn.example.com/video/episode-42.mp4"
@@ -194,7 +194,7 @@ def test_a_screen_is_known_by_its_viewport_or_by_its_interface(
 
 
 def _reprompt_left_open() -> Skill:
-    skill = Skill("amzn1.ask.skill.11111111-1111-1111-1111-111111111111")
+    skill = Skill(SKILL_ID)
     skill.intent("Quiz")(lambda: speak("Ready?", reprompt="Are you ready?", end_session=None))
     return skill
 

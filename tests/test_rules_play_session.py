@@ -21,7 +21,7 @@ from alexaskill.models import decode_envelope
 from alexaskill.responses import Response, ask, speak
 from alexaskill.testing import RequestFactory, TestClient
 
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 URL = "https://cdn.example.com/podcast/episode-1.mp3"
 

@@ -14,7 +14,7 @@ from alexaskill.models import Session, SessionEndedRequest
 from alexaskill.responses import Response, SimpleCard, ask, speak
 from alexaskill.testing import RequestFactory, TestClient
 
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
 DOCUMENT = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}

@@ -22,7 +22,8 @@ from alexaskill import (
 )
 from alexaskill.testing import TestClient
 
-SKILL_ID = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
+from .conftest import SKILL_ID
+
 MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
 
 

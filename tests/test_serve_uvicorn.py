@@ -18,9 +18,9 @@ import uvicorn
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.testing import RequestFactory, TestPKI
 
+from .conftest import SKILL_ID
 from .test_cli import ROOT, WEATHER
 from .test_cli_serve import serve, signed_skill
-from .verify_shared import SKILL_ID
 
 
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])

@@ -22,7 +22,7 @@ from alexaskill.services import AlexaApi, alexa_api_factory
 from alexaskill.ssml import Ssml, audio, emphasis
 from alexaskill.testing import RequestFactory, TestClient
 
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 TOKEN = "test-api-access-token"
 

@@ -23,28 +23,28 @@ from alexaskill import (
 )
 from alexaskill.ssml import Ssml
 from alexaskill.testing import SCREEN, RequestFactory, SkillResponse, TestClient
-from tests.recording_skill import OTHER_ID, recording_skill
-from tests.verify_shared import SKILL_ID
+from tests.conftest import OTHER_SKILL_ID, SKILL_ID
+from tests.recording_skill import recording_skill
 
 # --- the simulated user and device ---------------------------------------------------------------
 
 
 def test_locale_interfaces_user_and_skill_id_are_settable() -> None:
-    skill, seen = recording_skill(SKILL_ID, OTHER_ID)
+    skill, seen = recording_skill(SKILL_ID, OTHER_SKILL_ID)
     with TestClient(
         skill,
         locale="en-GB",
         interfaces=SCREEN,
         user_id="amzn1.ask.account.TEST",
         device_id="amzn1.ask.device.TEST",
-        skill_id=OTHER_ID,
+        skill_id=OTHER_SKILL_ID,
     ) as client:
         client.intent("Who")
         assert seen[-1] == {
             "user": "amzn1.ask.account.TEST",
             "device": "amzn1.ask.device.TEST",
             "interfaces": ["Alexa.Presentation.APL", "AudioPlayer", "Display"],
-            "skill": OTHER_ID,
+            "skill": OTHER_SKILL_ID,
             "viewport": True,
         }
         client.interfaces = ["AudioPlayer"]
@@ -306,8 +306,7 @@ def test_say_of_something_not_text_is_a_clear_type_error(said: Any) -> None:
 def test_a_client_whose_skill_id_changes_resolves_slots_under_the_new_ids_authority() -> None:
     # The model the client built on first use kept the first id: after client.skill_id = ...
     # each custom slot value came with the other skill's entity-resolution authority.
-    other = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
-    skill = Skill([SKILL_ID, other])
+    skill = Skill([SKILL_ID, OTHER_SKILL_ID])
     skill.add_slot_type("Drink", ["coffee", "tea"])
 
     @skill.intent("Order", utterances=["a {drink}"], slots={"drink": "Drink"})
@@ -321,9 +320,9 @@ def test_a_client_whose_skill_id_changes_resolves_slots_under_the_new_ids_author
 
     with TestClient(skill, skill_id=SKILL_ID) as client:
         assert authority(client.intent("Order", drink="coffee")).endswith(f"{SKILL_ID}.Drink")
-        client.skill_id = other
-        assert authority(client.intent("Order", drink="coffee")).endswith(f"{other}.Drink")
-        assert authority(client.say("a tea")).endswith(f"{other}.Drink")
+        client.skill_id = OTHER_SKILL_ID
+        assert authority(client.intent("Order", drink="coffee")).endswith(f"{OTHER_SKILL_ID}.Drink")
+        assert authority(client.say("a tea")).endswith(f"{OTHER_SKILL_ID}.Drink")
 
 
 def test_an_error_that_is_no_text_is_no_reason(

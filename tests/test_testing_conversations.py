@@ -11,8 +11,8 @@ from alexaskill import Response, Session, SimpleCard, Skill, ask, speak
 from alexaskill.directives import Dialog
 from alexaskill.ssml import Ssml
 from alexaskill.testing import SCREEN, RequestFactory, TestClient
-from tests.recording_skill import OTHER_ID, recording_skill
-from tests.verify_shared import SKILL_ID
+from tests.conftest import OTHER_SKILL_ID, SKILL_ID
+from tests.recording_skill import recording_skill
 
 # --- conversations -------------------------------------------------------------------------------
 
@@ -43,7 +43,7 @@ def test_a_refused_request_ends_the_conversation() -> None:
     skill, _ = recording_skill()
     with TestClient(skill) as client:
         client.intent("Count")
-        client.skill_id = OTHER_ID
+        client.skill_id = OTHER_SKILL_ID
         assert client.intent("Count").status_code == 400
         client.skill_id = SKILL_ID
         assert client.intent("Count").speech == "1"

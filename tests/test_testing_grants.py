@@ -18,7 +18,7 @@ from alexaskill import (
 from alexaskill.alexa_api import Scope
 from alexaskill.testing import SkillClientFactory
 
-SKILL_ID = "amzn1.ask.skill.55555555-5555-5555-5555-555555555555"
+from .conftest import SKILL_ID
 
 
 def checking_skill(seen: list[dict[str, Any]]) -> Skill:

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient as StarletteClient
 
 from alexaskill import Request, Response, Skill, speak
 from alexaskill.testing import RequestFactory, TestClient, TestPKI
-from tests.verify_shared import SKILL_ID
+from tests.conftest import SKILL_ID
 
 # --- trust: the test PKI, for the client's lifetime only -----------------------------------------
 

@@ -16,7 +16,7 @@ from alexaskill.responses import Response, speak
 from alexaskill.testing import DevicePlayer, RequestFactory, TestClient
 from alexaskill.testing.player import QueuedStream
 
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 EPISODES = [f"https://cdn.example.com/podcast/episode-{n}.mp3" for n in range(3)]
 

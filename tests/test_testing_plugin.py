@@ -14,8 +14,8 @@ import pytest
 
 from alexaskill import Attributes, Response, Session, Skill, ask, speak
 from alexaskill.testing import TestClient, TestPKI
+from tests.conftest import SKILL_ID
 from tests.recording_skill import recording_skill
-from tests.verify_shared import SKILL_ID
 
 pytest_plugins = ["pytester"]
 

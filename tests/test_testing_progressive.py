@@ -13,7 +13,7 @@ from alexaskill.exceptions import ResponseError
 from alexaskill.responses import Response, speak
 from alexaskill.testing import FakeAlexaApi, TestClient
 
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 
 def _keeping(kept: list[AlexaApi]) -> Skill:

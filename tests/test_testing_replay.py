@@ -10,8 +10,8 @@ import pytest
 from alexaskill import IntentRequest, Request, Response, Skill, speak
 from alexaskill.app import APOLOGY
 from alexaskill.testing import RequestFactory, TestClient, load_request
-from tests.recording_skill import OTHER_ID, recording_skill
-from tests.verify_shared import SKILL_ID
+from tests.conftest import OTHER_SKILL_ID, SKILL_ID
+from tests.recording_skill import recording_skill
 
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
 SAMPLES = sorted(FIXTURES.glob("*.json"))
@@ -59,14 +59,14 @@ def test_replay_makes_the_timestamp_fresh_and_sets_the_skill_id() -> None:
         kept = client.replay(envelope, keep_skill_id=True)
         assert kept.status_code == 400
         assert kept.error == "request is for another skill"
-        assert client.replay(envelope, skill_id=OTHER_ID).status_code == 400
+        assert client.replay(envelope, skill_id=OTHER_SKILL_ID).status_code == 400
     # The envelope given is left as it was.
     assert envelope["request"]["timestamp"] == "2015-05-13T12:34:56Z"
 
 
 def test_replay_can_change_the_locale_and_leaves_the_conversation_alone() -> None:
     skill, seen = recording_skill()
-    sample = RequestFactory(skill_id=OTHER_ID).intent("Count")
+    sample = RequestFactory(skill_id=OTHER_SKILL_ID).intent("Count")
     with TestClient(skill) as client:
         client.intent("Count")
         client.replay(sample, locale="de-DE")

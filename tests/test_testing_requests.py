@@ -20,7 +20,8 @@ from alexaskill.testing import (
     timestamp,
 )
 
-SKILL_ID = "amzn1.ask.skill.55555555-5555-5555-5555-555555555555"
+from .conftest import SKILL_ID
+
 UTC = datetime.UTC
 
 

@@ -22,7 +22,7 @@ from alexaskill.responses import Response, speak
 from alexaskill.testing import RequestFactory, TestClient
 from alexaskill.testing.violations import recording_violations
 
-from .verify_shared import SKILL_ID
+from .conftest import SKILL_ID
 
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
 DOCUMENT = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}

@@ -1,8 +1,7 @@
 """What the verifier's tests (tests/test_verify*.py) share: a fixed now, a body signed as Alexa's
 is, a counting fetch_chain, a settable clock, the test PKIs, and the clients a verifier without
 one makes, served from memory. tests/conftest.py imports the fixtures (``pki``, ``stranger``,
-``pki_2017``, ``own_clients``), which makes them every test module's. And ``SKILL_ID``, the
-skill id the skills of many test modules answer to."""
+``pki_2017``, ``own_clients``), which makes them every test module's."""
 
 from __future__ import annotations
 
@@ -22,9 +21,6 @@ from alexaskill.testing import TestPKI
 from alexaskill.verify import Verifier
 
 T = TypeVar("T")
-
-#: The skill id the skills of many test modules answer to (one place, not one per module).
-SKILL_ID: Final = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 THEN = datetime(2017, 6, 1, 12, 0, tzinfo=UTC)  # when the "old capture" was signed
