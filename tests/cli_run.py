@@ -5,23 +5,32 @@ from __future__ import annotations
 import io
 import sys
 
+import pytest
+
 from alexaskill.cli import main
 
 
-def run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
+def run(
+    *argv: str, stdin: str | bytes | None = None, stdin_errors: str = "strict"
+) -> tuple[int, str, str]:
     """``alexaskill *argv``: its exit status, standard output and standard error.
 
     ``stdin``, when given, is what the command reads on standard input (`sys.stdin` is given back
-    afterwards); else standard input is left as the test has it.
+    afterwards); else standard input is left as the test has it. Bytes are read as Python reads
+    a pipe, as UTF-8 with ``stdin_errors``: ``"strict"`` under a UTF-8 locale, and
+    ``"surrogateescape"`` under the C and C.UTF-8 locales (a container's).
     """
     out, err = io.StringIO(), io.StringIO()
     if stdin is None:
         code = main(list(argv), stdout=out, stderr=err)
         return code, out.getvalue(), err.getvalue()
-    saved = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
+    if isinstance(stdin, bytes):
+        given: io.TextIOBase = io.TextIOWrapper(
+            io.BytesIO(stdin), encoding="utf-8", errors=stdin_errors
+        )
+    else:
+        given = io.StringIO(stdin)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "stdin", given)
         code = main(list(argv), stdout=out, stderr=err)
-    finally:
-        sys.stdin = saved
     return code, out.getvalue(), err.getvalue()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
@@ -1157,12 +1156,9 @@ def test_replay_standard_input_mistakes(workdir: Path, stdin: str, message: str)
     assert message in err
 
 
-def test_replay_standard_input_that_is_not_utf8(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_replay_standard_input_that_is_not_utf8(workdir: Path) -> None:
     data = (workdir / "hello.json").read_bytes() + b"\n\xff"
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
-    code, out, err = run("replay", "skillapp:skill", "-")
+    code, out, err = run("replay", "skillapp:skill", "-", stdin=data)
     assert (code, out) == (2, "")
     assert err == "alexaskill replay: error: standard input: not UTF-8 text\n"
 

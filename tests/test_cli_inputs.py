@@ -57,15 +57,13 @@ def replay_or_chat(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
 # --- standard input --------------------------------------------------------------------------
 
 
-def test_replay_standard_input_not_utf8_under_surrogateescape(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_replay_standard_input_not_utf8_under_surrogateescape(workdir: Path) -> None:
     # Python reads standard input so under the C and C.UTF-8 locales (a container's): the
     # byte that is not UTF-8 arrives as a lone surrogate, inside a JSON string here.
     data = (workdir / "hello.json").read_bytes().replace(b'"en-US"', b'"en-US\xff"')
-    stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape")
-    monkeypatch.setattr(sys, "stdin", stdin)
-    code, out, err = run("replay", "inputsapp:skill", "-")
+    code, out, err = run(
+        "replay", "inputsapp:skill", "-", stdin=data, stdin_errors="surrogateescape"
+    )
     assert (code, out) == (2, "")
     assert err == "alexaskill replay: error: standard input: not UTF-8 text\n"
 
@@ -983,14 +981,12 @@ def test_standard_input_named_for_a_file_it_is_not_read_for_says_so(
     "argv", [["understand", "--model", "inputsapp:skill"], ["chat", "inputsapp:skill"]]
 )
 def test_a_line_of_standard_input_too_long_is_refused_not_read_whole(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, small_bound: int, argv: list[str]
+    workdir: Path, small_bound: int, argv: list[str]
 ) -> None:
     # A line was read whole, however long: `understand < /dev/zero` filled the memory (a line
     # of NULs that never ends), and a long one was understood and echoed back.
     data = b"say hello\n" + b"a" * (small_bound + 1) + b"\nsay hello\n"
-    stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
-    monkeypatch.setattr(sys, "stdin", stdin)
-    code, out, err = run(*argv)
+    code, out, err = run(*argv, stdin=data)
     assert code == 2, err
     assert err.endswith(
         ": error: standard input, line 2: longer than 4 KiB, too long for something said\n"

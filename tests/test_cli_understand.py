@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from alexaskill.cli import main
+from .cli_run import run
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
-
-
-def run(
-    *argv: str, stdin: str | None = None, monkeypatch: pytest.MonkeyPatch | None = None
-) -> tuple[int, str, str]:
-    if stdin is not None:
-        assert monkeypatch is not None
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def lines(text: str) -> list[dict[str, object]]:
@@ -69,7 +56,7 @@ def test_utterances_from_the_command_line_with_a_hand_written_model() -> None:
     assert end["request"] == {"type": "SessionEndedRequest", "reason": "USER_INITIATED"}
 
 
-def test_one_utterance_per_line_of_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_utterance_per_line_of_standard_input() -> None:
     code, out, _ = run(
         "understand",
         "--model",
@@ -78,7 +65,6 @@ def test_one_utterance_per_line_of_standard_input(monkeypatch: pytest.MonkeyPatc
         "amzn1.ask.skill.abc",
         "--explain",
         stdin="track my order\n\nremind me in ten minutes\n",
-        monkeypatch=monkeypatch,
     )
     assert code == 0
     track, remind = lines(out)
@@ -92,10 +78,9 @@ def test_one_utterance_per_line_of_standard_input(monkeypatch: pytest.MonkeyPatc
     assert request["intent"]["slots"]["duration"]["value"] == "PT10M"
 
 
-def test_standard_input_that_is_not_utf8(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_standard_input_that_is_not_utf8() -> None:
     data = b"weather in paris\n\xff\xfe caf\xe9\n"  # as PYTHONIOENCODING=utf-8:strict reads it
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
-    code, _, err = run("understand", "--model", MODEL_FILE)
+    code, _, err = run("understand", "--model", MODEL_FILE, stdin=data)
     assert code == 2
     assert err.startswith("alexaskill understand: error: standard input, line 2: not UTF-8 text")
 
@@ -244,11 +229,11 @@ def test_a_clock_that_cannot_be_read_is_a_usage_error(argv: list[str], message: 
     assert message in err
 
 
-def test_a_windows_text_file_on_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_windows_text_file_on_standard_input() -> None:
     # Lines ending CR LF and a byte order mark first (as Windows editors save text): the CR
     # and the mark were kept in each record's utterance.
     said = "\ufefftrack my order\r\n\r\nremind me in ten minutes\r\n"
-    code, out, err = run("understand", "--model", MODEL_FILE, stdin=said, monkeypatch=monkeypatch)
+    code, out, err = run("understand", "--model", MODEL_FILE, stdin=said)
     assert (code, err) == (0, "")
     assert [record["utterance"] for record in lines(out)] == [
         "track my order",
@@ -301,17 +286,13 @@ def test_chat_and_understand_read_a_line_by_one_rule() -> None:
 
 
 @pytest.mark.parametrize("errors", ["strict", "surrogateescape"])
-def test_a_line_that_is_not_utf8_stops_understand_there_whatever_the_reading(
-    monkeypatch: pytest.MonkeyPatch, errors: str
-) -> None:
+def test_a_line_that_is_not_utf8_stops_understand_there_whatever_the_reading(errors: str) -> None:
     # A stream is answered line by line, and stops at a line that is not text, which is named.
     # Read strictly (PYTHONIOENCODING=utf-8:strict), the whole block the bad byte was in
     # failed, the lines before it in the block unanswered; read with surrogateescape (a C
     # locale), they were answered and the line shown as "'\udcff…'", with no number.
     data = b"weather in paris\n\xff\xfe caf\xe9\nhelp\n"
-    stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors=errors)
-    monkeypatch.setattr(sys, "stdin", stdin)
-    code, out, err = run("understand", "--model", MODEL_FILE)
+    code, out, err = run("understand", "--model", MODEL_FILE, stdin=data, stdin_errors=errors)
     assert code == 2
     assert [record["utterance"] for record in lines(out)] == ["weather in paris"]
     assert err == (
