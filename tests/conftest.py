@@ -131,6 +131,27 @@ def dev_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return directory
 
 
+# --- values several modules build alike ---------------------------------------------------------
+
+
+def attributes_holding_themselves(where: str) -> dict[str, Any]:
+    """Session attributes that hold themselves, which JSON cannot write: ``where`` is "at the
+    top" (the attributes are one of their own values), "deep in a list" (they are, in a list in a
+    dict), or "a pair below" (two containers below them hold each other)."""
+    attributes: dict[str, Any] = {"name": "Jana"}
+    if where == "at the top":
+        attributes["self"] = attributes
+    elif where == "deep in a list":
+        attributes["history"] = {"turns": [1, {"back": [attributes]}]}
+    elif where == "a pair below":
+        first: dict[str, Any] = {}
+        first["second"] = {"first": first}
+        attributes["pair"] = first
+    else:
+        raise ValueError(f"where: {where!r}")
+    return attributes
+
+
 # --- small fixtures several modules take alike -------------------------------------------------
 
 

@@ -16,6 +16,8 @@ from alexaskill.responses.encoding import _nested_too_deep, _nesting
 from alexaskill.testing import TestClient
 from alexaskill.testing.response import answer_json
 
+from .conftest import attributes_holding_themselves
+
 DEEP = b"[" * 990 + b"]" * 990
 
 
@@ -177,26 +179,13 @@ def test_the_test_client_gives_back_a_request_nested_deep_from_a_deep_test() -> 
         assert (depth, value) == (950, 1)
 
 
-def _holding_themselves(where: str) -> dict[str, Any]:
-    attributes: dict[str, Any] = {"name": "Jana"}
-    if where == "at the top":
-        attributes["self"] = attributes
-    elif where == "deep in a list":
-        attributes["history"] = {"turns": [1, {"back": [attributes]}]}
-    else:  # two containers holding each other, below the attributes
-        first: dict[str, Any] = {}
-        first["second"] = {"first": first}
-        attributes["pair"] = first
-    return attributes
-
-
 @pytest.mark.parametrize("where", ["at the top", "deep in a list", "a pair below"])
 def test_attributes_that_hold_themselves_are_said_to_and_not_walked_for_ever(where: str) -> None:
     """`_nested_too_deep` walked session attributes that hold themselves one level after the
     next, for ever, on the event loop's thread: a handler's reply refused for them (a reply
     carries no such attributes) was then checked for its depth, and the process answered no
     request again. Such attributes are said to hold themselves, as the encoder says."""
-    why = _nested_too_deep(_holding_themselves(where), None)
+    why = _nested_too_deep(attributes_holding_themselves(where), None)
     assert why == "sessionAttributes holds itself: JSON cannot hold it", why
 
 

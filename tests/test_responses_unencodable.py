@@ -16,7 +16,7 @@ from alexaskill.aws_lambda import handler
 from alexaskill.responses import Card, Directive, as_written, encode_response, encoding
 from alexaskill.testing import RequestFactory, TestClient
 
-from .test_fresh_stack import _holding_themselves
+from .conftest import attributes_holding_themselves
 
 
 class _Cart:
@@ -55,24 +55,22 @@ def test_session_attributes_that_hold_themselves_name_where_the_loop_closes(
     # It said "sessionAttributes is nested too deeply (or holds itself)": which of a few dozen
     # attributes held what, the skill's author had to find alone.
     with pytest.raises(ResponseError) as raised:
-        encode_response(speak("x"), _holding_themselves(where))
+        encode_response(speak("x"), attributes_holding_themselves(where))
     assert str(raised.value).startswith(f"{named}: it holds itself"), str(raised.value)
 
 
 def test_attributes_nested_past_the_searchs_depth_are_refused_for_their_depth() -> None:
     # The walk that names a value gives up past its depth (it said "nested too deeply (or holds
     # itself)", a loop or not): the reply is refused for the depth, measured, as it is nested.
-    deep: Any = [{"a", "b"}]
-    for _ in range(as_written._MAX_DEPTH + 10):
-        deep = [deep]
     with pytest.raises(ResponseError) as raised:
-        encode_response(speak("x"), {"deep": deep})
+        encode_response(speak("x"), _nested_past_the_limit())
     assert str(raised.value).startswith(
         f"sessionAttributes is nested {as_written._MAX_DEPTH + 12} levels, past the 940"
     ), str(raised.value)
 
 
 def _nested_past_the_limit() -> dict[str, Any]:
+    """Attributes nested 10 levels past the depth the walk that names a value searches."""
     deep: Any = [{"a", "b"}]
     for _ in range(as_written._MAX_DEPTH + 10):
         deep = [deep]
@@ -83,7 +81,7 @@ def _nested_past_the_limit() -> dict[str, Any]:
     "attributes",
     [
         pytest.param({"basket": {"a", "b"}}, id="a set"),
-        pytest.param(_holding_themselves("at the top"), id="holding themselves"),
+        pytest.param(attributes_holding_themselves("at the top"), id="holding themselves"),
         pytest.param(_nested_past_the_limit(), id="nested too deeply"),
     ],
 )
