@@ -22,7 +22,7 @@ from alexaskill.app import APOLOGY
 from alexaskill.responses.encoding import MAX_RESPONSE_BYTES
 from alexaskill.testing import SkillResponse, TestClient
 
-from .typed_skill import SKILL_ID, make_skill, typed_slots
+from .typed_skill import SKILL_ID, make_skill, typed_slots, value_paths
 
 NOW: Final = datetime.datetime(2026, 11, 26, 12, 0, 10, tzinfo=datetime.UTC)
 STAMP: Final = "2026-11-26T12:00:10Z"
@@ -225,17 +225,6 @@ def test_duplicate_keys_are_read_alike_by_the_checks_and_the_handler(client: Tes
 _ODD_VALUES: Final[tuple[Any, ...]] = (None, 0, -1, 1.5, "", "x" * 100_000, [], {}, True)
 
 
-def _paths(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    """The path of every value in ``node`` (objects and arrays too), the root's first."""
-    yield path
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _paths(value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _paths(value, (*path, index))
-
-
 def test_each_field_replaced_by_each_odd_value_gets_200_or_a_short_400(
     client: TestClient,
 ) -> None:
@@ -245,7 +234,7 @@ def test_each_field_replaced_by_each_odd_value_gets_200_or_a_short_400(
     valid = _typed_envelope()
     assert _send(client, json.dumps(valid).encode()).speech == "typed"
     failures, counts = [], {200: 0, 400: 0}
-    for path in list(_paths(valid))[1:]:
+    for path in list(value_paths(valid))[1:]:
         for value in _ODD_VALUES:
             changed = copy.deepcopy(valid)
             parent = changed

@@ -33,7 +33,7 @@ import pytest
 from alexaskill.app import DEFAULT_MAX_BODY_SIZE
 from alexaskill.testing import TestClient
 
-from .typed_skill import SKILL_ID, make_skill, typed_slots
+from .typed_skill import SKILL_ID, make_skill, typed_slots, value_paths
 
 NOW: Final = datetime.datetime(2026, 11, 26, 12, 0, 10, tzinfo=datetime.UTC)
 STAMP: Final = "2026-11-26T12:00:10Z"
@@ -294,16 +294,6 @@ def odd_value(rng: random.Random) -> Any:
     return "".join(chr(rng.choice((0x41, 0xE9, 0x3000, 0x1F600, 0xFFFD, 0x202E))) for _ in "abc")
 
 
-def _paths(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    yield path
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _paths(value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _paths(value, (*path, index))
-
-
 def _at(node: Any, path: tuple[Any, ...]) -> Any:
     for step in path:
         node = node[step]
@@ -360,7 +350,7 @@ def mutate(rng: random.Random, envelope: dict[str, Any]) -> dict[str, Any]:
     placeholders that `encode` writes."""
     envelope = copy.deepcopy(envelope)
     for _ in range(rng.randint(1, 3)):
-        paths = list(_paths(envelope))[1:]
+        paths = list(value_paths(envelope))[1:]
         slots = _slots_of(envelope)
         kind = rng.randrange(12)
         if kind <= 1 and paths:  # a value replaced by one of another type

@@ -1,13 +1,15 @@
 """The skill the hostile-request tests (tests/test_fuzz.py, tests/test_adversarial_requests.py)
 post to: handlers with slots of every type a handler can take, which check what they get and read
 all a handler may read of the request, so that a request past the decoder that breaks a
-handler's promise fails the test."""
+handler's promise fails the test. And `value_paths`, every place in an envelope, for the tests
+that change one at a time."""
 
 from __future__ import annotations
 
 import datetime
 import enum
 import math
+from collections.abc import Iterator
 from typing import Any, Final
 
 import msgspec
@@ -249,3 +251,17 @@ def typed_slots(lists: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
         ]
     }
     return sent
+
+
+# --- the places in an envelope ----------------------------------------------------------------
+
+
+def value_paths(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """The path of every value in ``node`` (objects and arrays too), the root's first."""
+    yield path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from value_paths(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from value_paths(value, (*path, index))
