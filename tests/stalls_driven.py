@@ -3,13 +3,20 @@
 It stops each time it would take stalls' lock (`Gate`), and its clock (`Clock`) moves only as
 the test moves it: what it sees of the loops, when, and how busy the process was meanwhile is
 the test's to say. No machine, however busy, makes a look late, or a process starved of CPU.
+
+And what the stalls tests (tests/test_stalls*.py) send and read: a LaunchRequest, and the ERROR
+lines that say a loop was held up.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -144,3 +151,19 @@ def drive(monkeypatch: pytest.MonkeyPatch) -> Iterator[Looks]:
     finally:
         driven.gate.open()
     assert not driven.gate.unattended, driven.gate._state()  # (the test left the thread waiting)
+
+
+# --- what the stalls tests send and read ------------------------------------------------------
+
+LAUNCH: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "fixtures" / "requests" / "LaunchRequest.json").read_text()
+)
+
+
+def held_up_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """The ERROR lines of the "alexaskill" logger that say a loop was held up."""
+    return [
+        r
+        for r in caplog.records
+        if r.name == "alexaskill" and r.levelno == logging.ERROR and "held up" in r.getMessage()
+    ]

@@ -9,7 +9,6 @@ step instead (`tests.stalls_driven`).
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -25,24 +24,13 @@ from alexaskill.answering import Answering
 from alexaskill.store import Attributes, MemoryStore, attributes_service
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
-from .stalls_driven import Looks, drive
+from .stalls_driven import LAUNCH, Looks, drive, held_up_lines
 
 # Far longer than the loop may be held up before it is said (2 s), on the busiest machine.
 BOUND = 30.0
 # How long a loop is held up before it is said, where a test holds one up until it is said
 # (`said_soon`): only the one hold is in a handler's call, so no other can be said instead.
 SAID_AFTER = 0.5
-LAUNCH: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "fixtures" / "requests" / "LaunchRequest.json").read_text()
-)
-
-
-def held_up_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    return [
-        r
-        for r in caplog.records
-        if r.name == "alexaskill" and r.levelno == logging.ERROR and "held up" in r.getMessage()
-    ]
 
 
 @pytest.fixture

@@ -6,30 +6,15 @@ time it reads, is the test's to say.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from alexaskill import Response, Skill, aws_lambda, deadline, speak
 from alexaskill.testing import DEFAULT_SKILL_ID
 
-from .stalls_driven import Looks, drive
-
-LAUNCH: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "fixtures" / "requests" / "LaunchRequest.json").read_text()
-)
-
-
-def held_up_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    return [
-        r
-        for r in caplog.records
-        if r.name == "alexaskill" and r.levelno == logging.ERROR and "held up" in r.getMessage()
-    ]
+from .stalls_driven import LAUNCH, Looks, drive, held_up_lines
 
 
 @pytest.fixture
