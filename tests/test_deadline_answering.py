@@ -16,16 +16,12 @@ import pytest
 from alexaskill import Response, Skill, speak
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
-from .deadline_clock import Clock, patch_clock
+from . import deadline_shared
+from .deadline_clock import Clock
+from .deadline_shared import LONG, SHORT
 
-SHORT = 1.0
-# Longer than any stall of a loaded machine: what waits this long is ended by the deadline.
-LONG = 60.0
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return patch_clock(monkeypatch)
+# The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
+clock = deadline_shared.clock
 
 
 def warnings_with(caplog: pytest.LogCaptureFixture, text: str) -> list[str]:

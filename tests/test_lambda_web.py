@@ -13,7 +13,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -25,7 +25,9 @@ from alexaskill.deadline_answering import DEADLINE_REPLY
 from alexaskill.responses import Response
 from alexaskill.settings import settings_from_env
 
-from .deadline_clock import Clock, patch_clock
+from . import deadline_shared
+from .deadline_clock import Clock
+from .deadline_shared import SHORT, WAIT
 from .lambda_runtime import stream_events
 
 # restore_logging: autouse, each test's logging and environment put back, as there.
@@ -38,10 +40,11 @@ from .test_log_lambda import (  # noqa: F401
     standard_error,
 )
 
-#: The time a handler is given; long enough for a loaded machine.
-SHORT = 1.0
-#: How long the slow handlers take (far beyond SHORT): a test that waits for it has failed.
-WAIT = 5.0
+# The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there);
+# SHORT, the time a handler is given, and WAIT, how long the slow handlers take (far beyond
+# SHORT: a test that waits for it has failed), are its too.
+clock = deadline_shared.clock
+release = deadline_shared.release
 
 FORGED_IDS = [
     "x" * 5000,  # in every line of the request, 5 KB each
@@ -152,19 +155,6 @@ def _slow_skill(asynchronous: bool, release: threading.Event, clock: Clock | Non
 
     skill.add_intent_handler("Slow", slow_async if asynchronous else slow)
     return skill
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return patch_clock(monkeypatch)
-
-
-@pytest.fixture
-def release() -> Iterator[threading.Event]:
-    """Set at the end of the test, so that a handler blocked on it ends."""
-    event = threading.Event()
-    yield event
-    event.set()
 
 
 def _speech(envelope: dict[str, Any]) -> str:
