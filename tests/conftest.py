@@ -371,6 +371,18 @@ class Servers:
             time.sleep(0.05)
         return process
 
+    def serve_dev(
+        self, app: str, *, cwd: Path, dev_dir: Path
+    ) -> tuple[subprocess.Popen[bytes], str]:
+        """``alexaskill serve APP --dev`` started in ``cwd`` on a free port, its development PKI
+        in ``dev_dir``: the process and its URL."""
+        from alexaskill.cli import DEV_PKI_ENV
+
+        port = free_port()
+        command = [sys.executable, "-m", "alexaskill", "serve", app, "--dev", "--port", str(port)]
+        env = {**os.environ, DEV_PKI_ENV: str(dev_dir)}
+        return self.start(command, port, cwd=cwd, env=env), f"http://127.0.0.1:{port}/"
+
     def stop(self, process: subprocess.Popen[bytes], patience: float = 5) -> None:
         """Stop one of them, by its PID (its output is then whole): SIGTERM, then SIGKILL
         after ``patience`` seconds."""

@@ -28,10 +28,10 @@ from alexaskill.cli import (
 )
 from alexaskill.cli.common import skills_in
 from alexaskill.testing import RequestFactory, TestPKI, load_request
-from tests.processes import free_port, wait_for_health
+from tests.processes import free_port
 
 from .cli_run import run
-from .conftest import SKILL_ID
+from .conftest import SKILL_ID, Servers
 
 ROOT = Path(__file__).resolve().parent.parent
 WEATHER = "examples.weather.app:skill"
@@ -784,37 +784,27 @@ def test_serve_dev_trusts_the_skills_a_starlette_app_mounts(
         serve_factory()
 
 
-def test_serve_dev_then_replay_url(dev_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "alexaskill", "serve", WEATHER, "--dev", "--port", str(port)],
-        cwd=ROOT,
-        env={**os.environ, DEV_PKI_ENV: str(dev_dir)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_health(url, process)
+def test_serve_dev_then_replay_url(
+    dev_dir: Path, monkeypatch: pytest.MonkeyPatch, servers: Servers
+) -> None:
+    process, url = servers.serve_dev(WEATHER, cwd=ROOT, dev_dir=dev_dir)
+    monkeypatch.chdir(ROOT)
+    code, out, err = run("replay", WEATHER, *WEATHER_REQUESTS, "--url", url)
+    assert code == 0, out + err
+    assert "Welcome to Weather.\n" in out
+    # The served skill called the fake API replay serves on 127.0.0.1, never Amazon.
+    assert "  alexa api:  given_name -> 204\n" in out
+    assert out.endswith(f"{len(WEATHER_REQUESTS)} requests: all answered\n")
 
-        monkeypatch.chdir(ROOT)
-        code, out, err = run("replay", WEATHER, *WEATHER_REQUESTS, "--url", url)
-        assert code == 0, out + err
-        assert "Welcome to Weather.\n" in out
-        # The served skill called the fake API replay serves on 127.0.0.1, never Amazon.
-        assert "  alexa api:  given_name -> 204\n" in out
-        assert out.endswith(f"{len(WEATHER_REQUESTS)} requests: all answered\n")
-
-        # Signed by a key the server does not trust, for the same certificate URL: refused.
-        impostor = TestPKI(key_set=1, cert_url=DEV_CERT_URL)
-        body = json.dumps(RequestFactory().intent("AMAZON.HelpIntent")).encode()
-        headers = {"Content-Type": "application/json", **impostor.sign(body)}
-        refused = httpx.post(url, content=body, headers=headers, timeout=30)
-        assert refused.status_code == 400
-        assert "signature" in refused.json()["error"]
-    finally:
-        process.terminate()
-        output = process.communicate(timeout=30)[0].decode()
+    # Signed by a key the server does not trust, for the same certificate URL: refused.
+    impostor = TestPKI(key_set=1, cert_url=DEV_CERT_URL)
+    body = json.dumps(RequestFactory().intent("AMAZON.HelpIntent")).encode()
+    headers = {"Content-Type": "application/json", **impostor.sign(body)}
+    refused = httpx.post(url, content=body, headers=headers, timeout=30)
+    assert refused.status_code == 400
+    assert "signature" in refused.json()["error"]
+    servers.stop(process)
+    output = servers.output[process].read_text()
     assert "Never use --dev in production" in output
     assert str(dev_dir) in output
 

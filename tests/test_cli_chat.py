@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
@@ -17,9 +16,9 @@ import httpx
 import pytest
 
 from alexaskill.cli import DEV_PKI_ENV, main
-from tests.processes import free_port, wait_for_health
+from tests.processes import free_port
 
-from .conftest import SKILL_ID
+from .conftest import SKILL_ID, Servers
 from .skill_modules import skill_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -498,35 +497,16 @@ def test_a_line_typed_that_is_not_utf8_is_named_and_the_chat_goes_on(
     assert "  skill:      Welcome to the cafe. What would you like?\n" in out
 
 
-@contextlib.contextmanager
-def serving_dev(workdir: Path, dev_dir: Path, app: str = "cafe:skill") -> Iterator[str]:
-    """``alexaskill serve APP --dev`` on a free port, started and stopped: its URL."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "alexaskill", "serve", app, "--dev", "--port", str(port)],
-        cwd=workdir,
-        env={**os.environ, DEV_PKI_ENV: str(dev_dir)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_health(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.communicate(timeout=30)
-
-
 @pytest.fixture(scope="module")
-def cafe_server(tmp_path_factory: pytest.TempPathFactory, dev_dir: Path) -> Iterator[str]:
+def cafe_server(
+    tmp_path_factory: pytest.TempPathFactory, dev_dir: Path, module_servers: Servers
+) -> str:
     """``alexaskill serve cafe:skill --dev``, shared by the tests that only talk to it: each
     opens sessions of its own, and what the served skill keeps (``_KEPT``) is read back only
     within the session that put it there."""
     directory = tmp_path_factory.mktemp("cafe-served")
     (directory / "cafe.py").write_text(CAFE)
-    with serving_dev(directory, dev_dir) as url:
-        yield url
+    return module_servers.serve_dev("cafe:skill", cwd=directory, dev_dir=dev_dir)[1]
 
 
 def test_chat_with_a_serve_dev_server(
@@ -675,15 +655,15 @@ def test_today_is_the_devices_today_without_now(
 
 
 def test_now_with_a_url_says_the_skill_keeps_the_real_time(
-    workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch, servers: Servers
 ) -> None:
     # A served skill refuses a request dated far from its clock (400): with --url the requests
     # carry the real time, --now is only when the words are understood, and the chat says so.
     (workdir / "diary.py").write_text(DIARY)
     said = "ask the diary what happens today\n"
-    with serving_dev(workdir, dev_dir, "diary:skill") as url:
-        argv = ("diary:skill", "--url", url, "--now", "2025-03-01T01:00")
-        code, out, err = chat(monkeypatch, said, *argv)
+    _, url = servers.serve_dev("diary:skill", cwd=workdir, dev_dir=dev_dir)
+    argv = ("diary:skill", "--url", url, "--now", "2025-03-01T01:00")
+    code, out, err = chat(monkeypatch, said, *argv)
     assert code == 0, err
     note = (
         "  (--now with --url: what is said is understood at 2025-03-01 01:00 (UTC), but the "
