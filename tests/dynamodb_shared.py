@@ -1,4 +1,5 @@
-"""What the DynamoDBStore tests share: ids, the event they send, a table name, a plain client."""
+"""What the DynamoDBStore tests share: ids, the event they send, a table name, a plain client,
+a table made for another layout."""
 
 from __future__ import annotations
 
@@ -30,6 +31,20 @@ def botocore_client(endpoint: str) -> Any:
     return botocore.session.get_session().create_client(
         "dynamodb", region_name="us-east-1", endpoint_url=endpoint
     )
+
+
+def table_keyed_by_user_id(endpoint: str) -> tuple[str, Any]:
+    """A new table whose partition key is "userId" (as some SDK samples name it, not the
+    store's "id"), made with a plain client on moto: its name, and the client."""
+    table = new_table()
+    client = botocore_client(endpoint)
+    client.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "userId", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "userId", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return table, client
 
 
 def event_dict(user: str = USER, device: str = DEVICE) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from .dynamodb_shared import (
     envelope,
     event_dict,
     new_table,
+    table_keyed_by_user_id,
 )
 from .fake_dynamodb import RecordingClient
 
@@ -76,14 +77,7 @@ async def test_layout_is_the_ask_sdk_adapters_with_dynamodb_types(
 
 @pytest.mark.anyio
 async def test_named_key_and_column_and_other_columns_are_kept(dynamodb_endpoint: str) -> None:
-    table = new_table()
-    client = botocore_client(dynamodb_endpoint)
-    client.create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": "userId", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "userId", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    table, client = table_keyed_by_user_id(dynamodb_endpoint)
     # An item with a column of its own (a TTL, say) and no attributes yet.
     client.put_item(TableName=table, Item={"userId": {"S": USER}, "ttl": {"N": "1999999999"}})
     store = open_store(

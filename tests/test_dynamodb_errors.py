@@ -310,16 +310,9 @@ async def test_a_table_whose_key_is_not_the_stores_is_said_so_with_what_to_do(
     # A table made for another layout (its key "userId", as some SDK samples name it): every
     # load and save failed with DynamoDB's bare "The provided key element does not match the
     # schema", naming neither the store's key nor partition_key_name.
-    from .dynamodb_shared import botocore_client, new_table
+    from .dynamodb_shared import table_keyed_by_user_id
 
-    table = new_table()
-    client = botocore_client(dynamodb_endpoint)
-    client.create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": "userId", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "userId", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    table, client = table_keyed_by_user_id(dynamodb_endpoint)
     client.close()
     store = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, timeout=30)
     try:
