@@ -115,11 +115,10 @@ def test_replay_a_request_file_too_large(workdir: Path, small_bound: int) -> Non
     assert code == 0 and "hello there" in out
 
 
-def test_replay_standard_input_too_large(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, small_bound: int
-) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(_padded(workdir, small_bound).read_text()))
-    code, out, err = run("replay", "inputsapp:skill", "-")
+def test_replay_standard_input_too_large(workdir: Path, small_bound: int) -> None:
+    code, out, err = run(
+        "replay", "inputsapp:skill", "-", stdin=_padded(workdir, small_bound).read_text()
+    )
     assert (code, out) == (2, "")
     assert err == (
         "alexaskill replay: error: standard input: larger than 4 KiB, too large for requests\n"
@@ -504,7 +503,7 @@ def test_an_app_that_names_a_directory(workdir: Path) -> None:
     ],
 )
 def test_a_model_file_past_the_input_bound_is_refused_unread(
-    workdir: Path, small_bound: int, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...]
+    workdir: Path, small_bound: int, argv: tuple[str, ...]
 ) -> None:
     # The model file was read whole, however large (a log named by mistake, a FIFO).
     model = {
@@ -521,8 +520,7 @@ def test_a_model_file_past_the_input_bound_is_refused_unread(
     (workdir / "en-US.json").write_text(text)
     (workdir / "models").mkdir()
     (workdir / "models" / "en-US.json").write_text(text)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    code, out, err = run(*argv)
+    code, out, err = run(*argv, stdin="")
     file = "models/en-US.json" if "models" in argv else "en-US.json"
     assert (code, out) == (2, "")
     assert err == (
@@ -553,13 +551,12 @@ _GERMAN = {
     ],
 )
 def test_a_model_file_named_for_another_language_than_the_locale_is_a_mistake(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...]
+    workdir: Path, argv: tuple[str, ...]
 ) -> None:
     # The German model was understood as English (everything the fallback intent), or checked
     # by English rules ("no problems found"), without a word.
     (workdir / "de-DE.json").write_text(json.dumps(_GERMAN))
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    code, out, err = run(*argv)
+    code, out, err = run(*argv, stdin="")
     assert (code, out) == (2, "")
     assert err == (
         f"alexaskill {argv[0]}: error: de-DE.json is the model of de-DE (its name says so), "
@@ -855,15 +852,13 @@ def test_a_skill_event_capture_ahead_of_the_clock_is_refused_as_the_endpoint_doe
 )
 def test_an_empty_path_is_a_usage_error_naming_its_option(
     workdir: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     argv: list[str],
     shown: str,
 ) -> None:
     # An empty path read as the current directory (": no en-US.json in it", ": is a
     # directory") or as a file named nothing ("--alexa-api : no such file").
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    code, out, err = run(*argv)
+    code, out, err = run(*argv, stdin="")
     err += capsys.readouterr().err  # (argparse's errors: on sys.stderr)
     assert (code, out) == (2, ""), err
     assert shown in err and "Traceback" not in err, err
@@ -883,15 +878,13 @@ def test_an_empty_path_is_a_usage_error_naming_its_option(
 @pytest.mark.parametrize("skill_id", ["", "  "])
 def test_an_empty_skill_id_is_a_usage_error_in_every_command(
     workdir: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     argv: list[str],
     skill_id: str,
 ) -> None:
     # chat, request, understand and certify took it as none given (the default id), replay
     # sent it (refused: "request names no application id"): refused alike, before anything runs.
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    code, out, err = run(*argv, "--skill-id", skill_id)
+    code, out, err = run(*argv, "--skill-id", skill_id, stdin="")
     err += capsys.readouterr().err  # (argparse's errors: on sys.stderr)
     assert (code, out) == (2, ""), err
     assert "argument --skill-id: empty: name the skill's id" in err, err
@@ -963,15 +956,13 @@ def test_a_url_not_utf8_is_a_usage_error(workdir: Path, replay_or_chat: list[str
 )
 def test_standard_input_named_for_a_file_it_is_not_read_for_says_so(
     workdir: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     argv: list[str],
     shown: str,
 ) -> None:
     # "--alexa-api -: no such file", "APP '-': expected module:attribute": as if "-" were no
     # more than an odd name, where replay's FILE takes it for standard input.
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    code, out, err = run(*argv)
+    code, out, err = run(*argv, stdin="")
     err += capsys.readouterr().err
     assert (code, out) == (2, ""), err
     assert shown in err and "is not read here: name " in err, err
@@ -1338,9 +1329,7 @@ def test_a_request_file_with_a_key_given_twice_is_refused(
     assert err == f"alexaskill replay: error: dup.json: {said}: {_GIVES_ONCE}\n"
 
 
-def test_standard_input_with_a_key_given_twice_is_refused(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_standard_input_with_a_key_given_twice_is_refused(workdir: Path) -> None:
     # As a request file; of several requests, the one with the key twice is named.
     hello = (workdir / "hello.json").read_text()
     twice = hello.replace('"name": "Hello"', '"name": "Hello", "name": "Bye"', 1)
@@ -1349,8 +1338,7 @@ def test_standard_input_with_a_key_given_twice_is_refused(
         (twice + hello, "standard input (request 1)"),
         (hello + twice, "standard input (request 2)"),
     ):
-        monkeypatch.setattr(sys, "stdin", io.StringIO(given + "\n"))
-        code, out, err = run("replay", "inputsapp:skill", "-")
+        code, out, err = run("replay", "inputsapp:skill", "-", stdin=given + "\n")
         assert (code, out) == (2, ""), err
         assert err == (
             f"alexaskill replay: error: {label}: 'name' is given twice in request.intent: "
