@@ -4,7 +4,6 @@ one (replay, chat, certify): their messages show it as ``***``."""
 from __future__ import annotations
 
 import json
-import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ from alexaskill.testing import RequestFactory
 
 from .cli_run import run
 from .conftest import SKILL_ID
+from .processes import free_port
 
 SECRET = "s3cr3t-pw"
 
@@ -51,13 +51,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield tmp_path
     for name in [name for name in sys.modules if name.startswith("pwapp")]:
         del sys.modules[name]
-
-
-def closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on now (it refuses a connection)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.mark.parametrize(
@@ -104,7 +97,7 @@ def test_certify_does_not_echo_the_url_s_password(workdir: Path) -> None:
     assert "http://ann:***@127.0.0.1:8000/: Alexa only calls https://" in err, err
     assert SECRET not in out + err
     # Not reached: said in the report
-    url = f"http://ann:{SECRET}@127.0.0.1:{closed_port()}/"
+    url = f"http://ann:{SECRET}@127.0.0.1:{free_port()}/"
     code, out, err = run("certify", url, "--allow-local", "--skill-id", SKILL_ID, stdin="")
     assert code != 0, (out, err)
     assert "cannot reach http://ann:***@127.0.0.1:" in out, out

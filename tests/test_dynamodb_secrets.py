@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from alexaskill.dynamodb import DynamoDBStore
@@ -12,6 +10,8 @@ from alexaskill.exceptions import ConfigurationError, StoreError
 from alexaskill.settings import Settings
 from alexaskill.store import open_store
 from alexaskill.store.url import url_without_password
+
+from .processes import free_port
 
 pytestmark = pytest.mark.usefixtures("aws_env")
 
@@ -70,10 +70,7 @@ def test_a_store_url_refused_does_not_repeat_the_password(url: str) -> None:
 async def test_a_store_error_does_not_repeat_the_password(dynamodb_endpoint: str) -> None:
     # The messages named the endpoint as given, and so did botocore's, in the error and in
     # the exception it was raised from (a traceback, if a skill logs one).
-    nowhere = socket.socket()
-    nowhere.bind(("127.0.0.1", 0))
-    port = nowhere.getsockname()[1]
-    nowhere.close()  # nothing listens there now
+    port = free_port()  # nothing listens there now
     unreachable = DynamoDBStore(
         "skill", endpoint_url=f"http://AKID:{SECRET}@127.0.0.1:{port}", timeout=20
     )

@@ -7,7 +7,6 @@ import io
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -42,6 +41,7 @@ from alexaskill.settings import Settings, configure_logging_if_unset, settings_f
 from alexaskill.store import DEFAULT_STORE
 
 from .logger_state import alexaskill_logger_kept
+from .processes import free_port
 
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
 
@@ -640,9 +640,7 @@ def test_plain_uvicorn_writes_the_request_line_at_info(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(
         "from alexaskill import Skill\n\nskill = Skill('amzn1.ask.skill.x')\n"
     )
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app:skill", "--port", str(port)],

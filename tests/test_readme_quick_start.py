@@ -15,7 +15,6 @@ import os
 import re
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ import httpx
 import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+
+from .processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,19 +96,13 @@ def test_the_modules_left_out_are_the_extras() -> None:
     assert not {"alexaskill", "uvicorn", "starlette", "httpx", "cryptography"} & missing
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_the_quick_starts_serve_command_serves_with_the_runtime_dependencies_alone() -> None:
     serve, _ = quick_start_commands()
     *install, command = serve.split(" && ")
     assert install == ["python3 -m venv .venv", ".venv/bin/pip install -e ."]
     arguments = shlex.split(command)
     assert arguments[0] == ".venv/bin/alexaskill"
-    port = _free_port()
+    port = free_port()
     assert arguments[arguments.index("--port") + 1] == "8000"
     arguments[arguments.index("--port") + 1] = str(port)
     # The `alexaskill` script, in a process where only a plain install's packages import.

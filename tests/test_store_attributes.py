@@ -26,6 +26,7 @@ from alexaskill.store import (
     attributes_service,
 )
 
+from .processes import free_port
 from .store_shared import (
     SKILL_ID,
     CountingStore,
@@ -288,12 +289,7 @@ def test_stores_of_other_files_or_memory_are_never_taken_for_one_database(tmp_pa
 def _failing_store_url(backend: str, tmp_path: Path) -> str:
     """A store URL whose every load fails, for ``backend``."""
     if backend == "redis":
-        import socket
-
-        with socket.socket() as nowhere:
-            nowhere.bind(("127.0.0.1", 0))
-            port = nowhere.getsockname()[1]
-        return f"redis://:hunter2@127.0.0.1:{port}/0"  # nothing listens there
+        return f"redis://:hunter2@127.0.0.1:{free_port()}/0"  # nothing listens there
     return f"sqlite:///{tmp_path / 'garbage.db'}"  # made garbage once the skill has its store
 
 

@@ -15,6 +15,7 @@ from alexaskill.exceptions import ConfigurationError, StoreError
 from alexaskill.responses import Response
 from alexaskill.store import Attributes, RedisStore
 
+from .processes import free_port
 from .store_shared import SKILL_ID, _Forwarder
 
 # --- Redis: riding out a restart ------------------------------------------------------------------
@@ -92,10 +93,7 @@ async def test_redis_failures_are_store_errors_that_say_what_to_do(redis_servers
     # StoreError that @skill.exception(StoreError) answers.
     import socket
 
-    nowhere = socket.socket()
-    nowhere.bind(("127.0.0.1", 0))
-    port = nowhere.getsockname()[1]
-    nowhere.close()  # nothing listens there now
+    port = free_port()  # nothing listens there now
     store = RedisStore(f"redis://:hunter2@127.0.0.1:{port}/0")
     with pytest.raises(StoreError, match=rf"cannot reach Redis at 127\.0\.0\.1:{port}") as info:
         await store.load("user")
