@@ -45,3 +45,16 @@ skill = Skill("*")
 def weather(city: str):
     return speak(city)
 """
+
+#: ``alexaskill model`` of twolocales.py, both locales with their invocation names, written
+#: into the folder that comes next.
+TWO_LOCALES_INTO = (
+    "model",
+    "twolocales.py:skill",
+    "--all-locales",
+    "--invocation",
+    "en-US=weather helper",
+    "--invocation",
+    "de-DE=wetter helfer",
+    "--output-dir",
+)

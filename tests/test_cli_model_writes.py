@@ -11,7 +11,8 @@ import pytest
 
 from alexaskill.cli import main
 
-from .skill_modules import TWO_LOCALES
+from .cli_run import run
+from .skill_modules import TWO_LOCALES, TWO_LOCALES_INTO
 
 OLD = '{"old": true}\n'
 
@@ -26,23 +27,8 @@ def two_locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run_model(target: Path) -> tuple[int, str]:
-    err = io.StringIO()
-    code = main(
-        [
-            "model",
-            "twolocales.py:skill",
-            "--all-locales",
-            "--invocation",
-            "en-US=weather helper",
-            "--invocation",
-            "de-DE=wetter helfer",
-            "--output-dir",
-            str(target),
-        ],
-        stdout=io.StringIO(),
-        stderr=err,
-    )
-    return code, err.getvalue()
+    code, _, err = run(*TWO_LOCALES_INTO, str(target))
+    return code, err
 
 
 def test_a_locale_that_cannot_be_written_leaves_every_file_as_it_was(two_locales: Path) -> None:

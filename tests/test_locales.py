@@ -26,7 +26,7 @@ from alexaskill.testing import TestClient
 
 from .cli_run import run
 from .conftest import SKILL_ID
-from .skill_modules import TWO_LOCALES
+from .skill_modules import TWO_LOCALES, TWO_LOCALES_INTO
 
 
 def language_model(skill: Skill, locale: str) -> dict[str, Any]:
@@ -315,17 +315,7 @@ def test_model_command_one_locale_or_all(tmp_path: Path, monkeypatch: pytest.Mon
     assert german["intents"][0]["samples"] == ["wetter in {city}"]
 
     target = tmp_path / "skill-package" / "interactionModels" / "custom"
-    code, out, err = run(
-        "model",
-        "twolocales.py:skill",
-        "--all-locales",
-        "--invocation",
-        "en-US=weather helper",
-        "--invocation",
-        "de-DE=wetter helfer",
-        "--output-dir",
-        str(target),
-    )
+    code, out, err = run(*TWO_LOCALES_INTO, str(target))
     assert code == 0, err
     assert sorted(path.name for path in target.iterdir()) == ["de-DE.json", "en-US.json"]
     english = json.loads((target / "en-US.json").read_text())["interactionModel"]
