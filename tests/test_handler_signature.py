@@ -19,6 +19,9 @@ from alexaskill.messages import APOLOGY
 from alexaskill.pace import PROBATION
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 
+from .cli_run import run
+from .skill_modules import skill_module
+
 SKILL_ID = DEFAULT_SKILL_ID
 
 
@@ -487,14 +490,7 @@ def test_a_mistake_in_an_app_file_named_otherwise_than_a_module_names_the_file(
     # name is no identifier): the error named "_alexaskill_app.order", a name the author never
     # wrote, and pointed at alexaskill's own line (".../alexaskill/slots/converters.py:278")
     # rather than theirs.
-    import io
-    import sys
-
-    from alexaskill.cli import main
-
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    (tmp_path / "my-skill.py").write_text(
+    source = (
         "from alexaskill import Skill, speak\n"
         "\n"
         'skill = Skill("amzn1.ask.skill.x")\n'
@@ -503,14 +499,9 @@ def test_a_mistake_in_an_app_file_named_otherwise_than_a_module_names_the_file(
         'def order(count: int = "two"):\n'
         '    return speak("ok")\n'
     )
-    err = io.StringIO()
-    try:
-        status = main(["model", "my-skill.py:skill"], stdout=io.StringIO(), stderr=err)
-    finally:
-        for name in [name for name in sys.modules if name.startswith("_alexaskill_app")]:
-            del sys.modules[name]
+    for _directory in skill_module(tmp_path, monkeypatch, "my-skill", source):
+        status, _, message = run("model", "my-skill.py:skill")
     assert status == 2
-    message = err.getvalue()
     assert "ConfigurationError: my-skill.py:order: parameter 'count'" in message, message
     assert "_alexaskill_app" not in message, message
     assert message.rstrip().endswith(f"({tmp_path / 'my-skill.py'}:5)"), message
@@ -521,14 +512,7 @@ def test_an_enum_of_an_app_file_named_otherwise_than_a_module_is_named_by_the_fi
 ) -> None:
     # The handler was named by the file ("my-skill.py:order"), its Enum not: "annotated
     # _alexaskill_app.Size", the module name the command line made up.
-    import io
-    import sys
-
-    from alexaskill.cli import main
-
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    (tmp_path / "my-skill.py").write_text(
+    source = (
         "import enum\n"
         "from alexaskill import Skill, speak\n"
         "\n"
@@ -541,13 +525,8 @@ def test_an_enum_of_an_app_file_named_otherwise_than_a_module_is_named_by_the_fi
         'def order(size: Size | None = "large"):\n'
         '    return speak("ok")\n'
     )
-    err = io.StringIO()
-    try:
-        status = main(["model", "my-skill.py:skill"], stdout=io.StringIO(), stderr=err)
-    finally:
-        for name in [name for name in sys.modules if name.startswith("_alexaskill_app")]:
-            del sys.modules[name]
+    for _directory in skill_module(tmp_path, monkeypatch, "my-skill", source):
+        status, _, message = run("model", "my-skill.py:skill")
     assert status == 2
-    message = err.getvalue()
     assert "parameter 'size' is annotated my-skill.py:Size" in message, message
     assert "_alexaskill_app" not in message, message
