@@ -9,9 +9,9 @@ each slot costs a little, so the most specific sample wins, as Alexa favours it.
 memoised on (trie node, position), so it visits each pair once.
 
 **Loose matching** (when no sample matches exactly): the samples sharing the most informative
-words with the utterance are aligned with it word by word, allowing extra words, missing words
-and slots left empty at a cost. A reading is accepted when it covers enough of its sample's
-meaningful words; how much is "enough" follows the model's fallback sensitivity.
+words with the utterance are aligned with it word by word (`alignment`), allowing extra words,
+missing words and slots left empty at a cost. A reading is accepted when it covers enough of its
+sample's meaningful words; how much is "enough" follows the model's fallback sensitivity.
 """
 
 from __future__ import annotations
@@ -21,35 +21,18 @@ import itertools
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
+from .alignment import SLOT_COST, WORD, best_alignment, extra_cost
 from .companions import part_of_day_clash, said_along, year_for_time, year_taken
 from .cut import cut_reason, cut_value
 from .evidence import rests_on_meaning
 from .languages import Language
-from .slottypes import FREE, Fill, SlotKind
+from .slottypes import Fill, SlotKind
 from .text import Token
 
 __all__ = ["Match", "Sample", "SampleMatcher", "SlotRef", "SpanCache"]
 
-WORD: Final = 1.0
-SLOT_COST: Final = 0.05
-# Loose matching: what a difference costs.
-_STEM_MATCH: Final = 0.7
-_EXTRA_WORD: Final = 0.55
-_EXTRA_FUNCTION_WORD: Final = 0.3
-_EXTRA_FILLER: Final = 0.1
-_MISSING_WORD: Final = 0.45
-_MISSING_FUNCTION_WORD: Final = 0.15
-_EMPTY_SLOT: Final = 0.3
-_FUNCTION_MATCH: Final = 0.6
-# Loosely, words a free-form slot (or unlisted custom words) swallow prove nearly nothing: the
-# sample's own words must carry the match. A word the model's samples use ("trip" of "plan a
-# trip") is unlikely to be part of a value: swallowing it costs.
-_LOOSE_FREE_WORD: Final = 0.05
-_LOOSE_FREE_KNOWN_WORD: Final = -0.3
-# ... and a free-form value only the loose reading sees is a guess: it costs a little more.
-_LOOSE_FREE_SLOT: Final = 0.25
 _CANDIDATES: Final = 10
 #: Share of a sample's meaningful words a loose match must have, by fallback sensitivity.
 COVERAGE: Final = {"LOW": 0.5, "MEDIUM": 0.6, "HIGH": 0.75}
@@ -358,110 +341,18 @@ class SampleMatcher:
     ) -> Match | None:
         """The best word-by-word alignment of the cache's tokens with ``sample``, its slots
         filled with no span of ``barred`` (slot name, first token, token after the last)."""
-        words = spans.words
         stems = spans.stems(self._stem)
         elements = sample.elements
         element_stems = [
             self._stem(element) if isinstance(element, str) else "" for element in elements
         ]
-        size, count = len(words), len(elements)
-        function_words = self.language.function_words
-        fillers = self.language.fillers
-        vocabulary = self.vocabulary
-        memo: dict[tuple[int, int], tuple[float, object] | None] = {}
-
-        def best(e: int, at: int) -> tuple[float, object] | None:
-            key = (e, at)
-            if key in memo:
-                return memo[key]
-            top: tuple[float, object] | None = (0.0, None) if e == count and at == size else None
-            if at < size:
-                # A word the sample does not have.
-                rest = best(e, at + 1)
-                if rest is not None:
-                    word = words[at]
-                    if word in fillers:
-                        cost = _EXTRA_FILLER
-                    elif word in function_words:
-                        cost = _EXTRA_FUNCTION_WORD
-                    else:
-                        cost = _EXTRA_WORD
-                    score = rest[0] - cost
-                    if top is None or score > top[0]:
-                        top = (score, (("extra", at), rest[1]))
-            if e < count:
-                element = elements[e]
-                if isinstance(element, str):
-                    rest = best(e + 1, at)
-                    if rest is not None:
-                        missing = element in function_words
-                        score = rest[0] - (_MISSING_FUNCTION_WORD if missing else _MISSING_WORD)
-                        if top is None or score > top[0]:
-                            top = (score, (("missing", element), rest[1]))
-                    if at < size and (words[at] == element or stems[at] == element_stems[e]):
-                        rest = best(e + 1, at + 1)
-                        if rest is not None:
-                            gain = WORD if words[at] == element else _STEM_MATCH
-                            if element in function_words:
-                                gain *= _FUNCTION_MATCH
-                            score = rest[0] + gain
-                            if top is None or score > top[0]:
-                                top = (score, rest[1])
-                else:
-                    rest = best(e + 1, at)
-                    if rest is not None:
-                        score = rest[0] - _EMPTY_SLOT
-                        if top is None or score > top[0]:
-                            top = (score, rest[1])
-                    kind = element.kind
-                    last = min(size, at + kind.max_words)
-                    # The sample's word before the slot, said, is the sample's, not the value's
-                    # ("at" of "at 6 30" read by "wake me up at {time}"), when the value is the
-                    # same without it: the reading that matches the word is never worse.
-                    own = e > 0 and at + 1 < size and words[at] == elements[e - 1]
-                    for end in range(at + 1, last + 1):
-                        fill = spans.fill(kind, at, end)
-                        if fill is None or (barred and (element.name, at, end) in barred):
-                            continue
-                        if own and fill.kind == "typed":
-                            rest_fill = spans.fill(kind, at + 1, end)
-                            if rest_fill is not None and rest_fill.value == fill.value:
-                                continue
-                        if fill.weight > FREE:
-                            gain = fill.weight * (end - at) - SLOT_COST
-                        elif end - at > 1 and words[end - 1] in function_words:
-                            continue  # "Berlin for me": the value stops before "for"
-                        else:
-                            gain = -_LOOSE_FREE_SLOT
-                            for word in words[at:end]:
-                                known = word in vocabulary
-                                gain += _LOOSE_FREE_KNOWN_WORD if known else _LOOSE_FREE_WORD
-                        rest = best(e + 1, end)
-                        if rest is None:
-                            continue
-                        score = rest[0] + gain
-                        if top is None or score > top[0]:
-                            top = (score, (("slot", (element.name, fill, at, end)), rest[1]))
-            memo[key] = top
-            return top
-
-        result = best(0, 0)
-        if result is None:
+        found = best_alignment(
+            sample, spans, stems, element_stems, self.language, self.vocabulary, barred
+        )
+        if found is None:
             return None
-        score, path = result
-        fills: list[tuple[str, Fill, int, int]] = []
-        extra: list[int] = []
-        missing: list[str] = []
-        while path is not None:
-            step: Any
-            step, path = path  # type: ignore[misc]
-            kind, detail = step
-            if kind == "slot":
-                fills.append(detail)
-            elif kind == "extra":
-                extra.append(detail)
-            else:
-                missing.append(detail)
+        score, fills, extra, missing = found
+        words, function_words = spans.words, self.language.function_words
         cut = cut_value(sample, spans, fills, extra, self._counts, self.language)
         if cut is not None:
             # A clock time's words read as a year ("ten thirty", 1030, of "ten thirty tonight",
@@ -479,9 +370,7 @@ class SampleMatcher:
         # A time said along with a date ("friday at 5 pm") is no noise: Alexa reads it, so it
         # costs the reading nothing in how well it covers the words (its score is kept).
         along = said_along(sample, spans, fills, extra, self.language)
-        refund = sum(
-            _EXTRA_FUNCTION_WORD if words[at] in function_words else _EXTRA_WORD for at in along
-        )
+        refund = sum(extra_cost(words[at], function_words) for at in along)
         exact = (
             not extra
             and not missing
@@ -494,7 +383,7 @@ class SampleMatcher:
             exact=exact,
             extra=tuple(words[at] for at in extra),
             missing=tuple(missing),
-            quality=(score + refund) / max(size, 1),
+            quality=(score + refund) / max(len(words), 1),
             extra_at=tuple(extra),
         )
 
