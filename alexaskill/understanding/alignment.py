@@ -44,9 +44,12 @@ _LOOSE_FREE_SLOT: Final = 0.25
 Alignment = tuple[float, list[tuple[str, Fill, int, int]], list[int], list[str]]
 
 
-def extra_cost(word: str, function_words: Collection[str]) -> float:
-    """What a word said that its sample lacks costs a reading that is not a filler."""
-    return _EXTRA_FUNCTION_WORD if word in function_words else _EXTRA_WORD
+def extra_cost(word: str, language: Language) -> float:
+    """What a word said that the sample lacks costs a reading: little for a filler ("um"),
+    more for a function word, most for a word of meaning."""
+    if word in language.fillers:
+        return _EXTRA_FILLER
+    return _EXTRA_FUNCTION_WORD if word in language.function_words else _EXTRA_WORD
 
 
 def best_alignment(
@@ -66,7 +69,6 @@ def best_alignment(
     elements = sample.elements
     size, count = len(words), len(elements)
     function_words = language.function_words
-    fillers = language.fillers
     memo: dict[tuple[int, int], tuple[float, object] | None] = {}
 
     def best(e: int, at: int) -> tuple[float, object] | None:
@@ -78,14 +80,7 @@ def best_alignment(
             # A word the sample does not have.
             rest = best(e, at + 1)
             if rest is not None:
-                word = words[at]
-                if word in fillers:
-                    cost = _EXTRA_FILLER
-                elif word in function_words:
-                    cost = _EXTRA_FUNCTION_WORD
-                else:
-                    cost = _EXTRA_WORD
-                score = rest[0] - cost
+                score = rest[0] - extra_cost(words[at], language)
                 if top is None or score > top[0]:
                     top = (score, (("extra", at), rest[1]))
         if e < count:

@@ -76,7 +76,8 @@ class Match:
     missing: tuple[str, ...] = ()
     #: The positions of the extra words among the tokens.
     extra_at: tuple[int, ...] = ()
-    #: Score per said word, to compare readings of different utterances.
+    #: Score per said word (fillers left out not counted), to compare readings of different
+    #: utterances.
     quality: float = 0.0
 
 
@@ -352,7 +353,7 @@ class SampleMatcher:
         if found is None:
             return None
         score, fills, extra, missing = found
-        words, function_words = spans.words, self.language.function_words
+        words = spans.words
         cut = cut_value(sample, spans, fills, extra, self._counts, self.language)
         if cut is not None:
             # A clock time's words read as a year ("ten thirty", 1030, of "ten thirty tonight",
@@ -368,9 +369,11 @@ class SampleMatcher:
             spans.cut.append(cut)
             return None
         # A time said along with a date ("friday at 5 pm") is no noise: Alexa reads it, so it
-        # costs the reading nothing in how well it covers the words (its score is kept).
+        # costs the reading nothing in how well it covers the words (its score is kept). Nor
+        # do fillers left out ("um", "like"), which Alexa ignores: they are no words said.
         along = said_along(sample, spans, fills, extra, self.language)
-        refund = sum(extra_cost(words[at], function_words) for at in along)
+        idle = [at for at in extra if words[at] in self.language.fillers]
+        refund = sum(extra_cost(words[at], self.language) for at in {*along, *idle})
         exact = (
             not extra
             and not missing
@@ -383,7 +386,7 @@ class SampleMatcher:
             exact=exact,
             extra=tuple(words[at] for at in extra),
             missing=tuple(missing),
-            quality=(score + refund) / max(len(words), 1),
+            quality=(score + refund) / max(len(words) - len(idle), 1),
             extra_at=tuple(extra),
         )
 
