@@ -4,11 +4,12 @@ what a reading counts, and the reading tried when one is refused."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from alexaskill.understanding import InteractionModel, Understander
+from alexaskill.understanding import InteractionModel, Understander, load_model
 from alexaskill.understanding.matcher import Match, SpanCache
 
 NOW = datetime.datetime(2026, 11, 29, 12, 0)
@@ -70,3 +71,78 @@ def test_fillers_said_do_not_count_against_a_loose_reading(said: str) -> None:
     understood = understander.understand(said, now=NOW)
     assert (understood.intent, understood.sample) == ("Track", "track my parcel")
     assert not understood.fallback
+
+
+# --- the closest intent invents no custom value -------------------------------------------------
+
+SHOPPING = (
+    Path(__file__).parent.parent / "benchmarks" / "understanding" / "models" / "shopping.json"
+)
+
+
+@pytest.fixture(scope="module")
+def shopping() -> Understander:
+    """A shopping list's model (its GroceryItem type lists ten values), no FallbackIntent."""
+    return Understander(load_model(SHOPPING))
+
+
+@pytest.mark.parametrize(
+    ("said", "intents", "slots"),
+    [
+        # "list" alone is shared with "what is on my list" and "clear my list", at one score:
+        # either is the guess, not AddItem with an item made of the other words
+        ("wipe the whole list", {"ReadList", "ClearList"}, []),
+        ("tell me my shopping items", {"ReadList"}, []),  # was AddItem, the item "tell"
+        ("put butter in the basket", {"AddItem"}, [("item", "butter")]),
+    ],
+)
+def test_the_closest_intent_takes_no_unlisted_words_into_a_custom_slot(
+    shopping: Understander, said: str, intents: set[str], slots: list[tuple[str, str]]
+) -> None:
+    # The closest intent is a guess made for want of AMAZON.FallbackIntent, and its custom slot
+    # took any words: "wipe the whole list" was AddItem with the item "wipe the whole" (its
+    # words a value of no GroceryItem), and "put butter in the basket" the item "butter in the
+    # basket". Alexa's own model may hear an unlisted value, but no sample says one here.
+    understood = shopping.understand(said, now=NOW)
+    assert (understood.kind, understood.fallback) == ("intent", True)
+    assert understood.intent in intents
+    assert [(slot.name, slot.value) for slot in understood.slots] == slots
+
+
+def test_the_closest_intent_still_takes_any_words_into_a_free_form_slot() -> None:
+    # AMAZON.City, extended with values or not, takes any city: only a custom type's unlisted
+    # words are refused.
+    for values in ([], [{"name": {"value": "paris"}}]):
+        weather = {
+            "name": "Weather",
+            "slots": [{"name": "city", "type": "AMAZON.City"}],
+            "samples": ["what is the weather in {city}"],
+        }
+        language: dict[str, Any] = {
+            "invocationName": "matcher tester",
+            "intents": [weather, {"name": "Track", "samples": ["track my parcel"]}],
+            "types": [{"name": "AMAZON.City", "values": values}] if values else [],
+        }
+        model = InteractionModel.from_json({"interactionModel": {"languageModel": language}})
+        understood = Understander(model).understand("weather report in toronto", now=NOW)
+        assert (understood.intent, understood.fallback) == ("Weather", True)
+        assert [(slot.name, slot.value) for slot in understood.slots] == [("city", "toronto")]
+
+
+def test_a_loose_reading_of_a_model_with_a_fallback_intent_still_takes_unlisted_words() -> None:
+    # Only the closest intent is held to the listed values: a loose match (close enough to a
+    # sample, so no guess) keeps the custom type's unlisted value, as Alexa sends one.
+    order = {
+        "name": "Order",
+        "slots": [{"name": "dish", "type": "Dish"}],
+        "samples": ["i want to order {dish} please"],
+    }
+    language = {
+        "invocationName": "matcher tester",
+        "intents": [order, {"name": "AMAZON.FallbackIntent", "samples": []}],
+        "types": [{"name": "Dish", "values": [{"name": {"value": "pizza"}}]}],
+    }
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language}})
+    understood = Understander(model).understand("i want to order sushi", now=NOW)
+    assert (understood.intent, understood.exact, understood.fallback) == ("Order", False, False)
+    assert [(slot.name, slot.value) for slot in understood.slots] == [("dish", "sushi")]

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from .slottypes import FREE, Fill
+from .slot_kinds import FreeKind
+from .slottypes import FREE, Fill, SlotKind
 
 if TYPE_CHECKING:
     from .languages import Language
     from .matcher import Sample, SpanCache
 
-__all__ = ["SLOT_COST", "WORD", "Alignment", "best_alignment", "extra_cost"]
+__all__ = ["SLOT_COST", "WORD", "Alignment", "best_alignment", "extra_cost", "invented"]
 
 WORD: Final = 1.0
 SLOT_COST: Final = 0.05
@@ -52,6 +53,16 @@ def extra_cost(word: str, language: Language) -> float:
     return _EXTRA_FUNCTION_WORD if word in language.function_words else _EXTRA_WORD
 
 
+def invented(kind: SlotKind, fill: Fill) -> bool:
+    """Whether ``fill`` holds words its custom type does not list (a value or synonym, or a
+    value of the built-in type it extends), of a type that has no other values: AMAZON.City,
+    extended with values or not, takes any city; a custom type of its own lists its values."""
+    base = getattr(kind, "base", kind)  # a multiple-value slot's type
+    if isinstance(getattr(base, "fallback", None), FreeKind):
+        return False
+    return any(part.kind == "unlisted" for part in (fill.parts or (fill,)))
+
+
 def best_alignment(
     sample: Sample,
     spans: SpanCache,
@@ -60,11 +71,13 @@ def best_alignment(
     language: Language,
     vocabulary: Collection[str],
     barred: Collection[tuple[str, int, int]] = (),
+    listed: bool = False,
 ) -> Alignment | None:
     """The best word-by-word alignment of the cache's tokens (their stems ``stems``) with
     ``sample`` (its words' stems ``element_stems``), its slots filled with no span of ``barred``
-    (slot name, first token, token after the last). ``vocabulary``: the meaningful words the
-    model's samples use."""
+    (slot name, first token, token after the last); with ``listed``, no custom slot holds words
+    its type does not list (`invented`). ``vocabulary``: the meaningful words the model's
+    samples use."""
     words = spans.words
     elements = sample.elements
     size, count = len(words), len(elements)
@@ -116,6 +129,8 @@ def best_alignment(
                 for end in range(at + 1, last + 1):
                     fill = spans.fill(kind, at, end)
                     if fill is None or (barred and (element.name, at, end) in barred):
+                        continue
+                    if listed and invented(kind, fill):
                         continue
                     if own and fill.kind == "typed":
                         rest_fill = spans.fill(kind, at + 1, end)

@@ -320,9 +320,13 @@ class SampleMatcher:
 
     def closest(self, spans: SpanCache) -> Match | None:
         """The best loose reading whatever its coverage (for a model without a fallback), among
-        those resting on a word that is no function word nor filler (`rests_on_meaning`)."""
+        those resting on a word that is no function word nor filler (`rests_on_meaning`). Its
+        custom slots hold only values their types list: a reading no sample is close to is a
+        guess at the intent, and words made a value it invents ("wipe the whole" of "wipe the
+        whole list" as an item to add) would be a second guess."""
         idle = self._idle
-        matches = [self.align(sample, spans) for sample in self.candidates(spans.tokens)]
+        candidates = self.candidates(spans.tokens)
+        matches = [self.align(sample, spans, listed=True) for sample in candidates]
         found = [m for m in matches if m is not None and rests_on_meaning(m, spans.words, idle)]
         return max(found, key=lambda match: (match.score, -match.sample.order), default=None)
 
@@ -338,17 +342,23 @@ class SampleMatcher:
         return coverage >= COVERAGE.get(sensitivity, 0.5) and match.quality >= 0.1
 
     def align(
-        self, sample: Sample, spans: SpanCache, barred: Collection[tuple[str, int, int]] = ()
+        self,
+        sample: Sample,
+        spans: SpanCache,
+        barred: Collection[tuple[str, int, int]] = (),
+        *,
+        listed: bool = False,
     ) -> Match | None:
         """The best word-by-word alignment of the cache's tokens with ``sample``, its slots
-        filled with no span of ``barred`` (slot name, first token, token after the last)."""
+        filled with no span of ``barred`` (slot name, first token, token after the last); with
+        ``listed``, its custom slots only with values their types list."""
         stems = spans.stems(self._stem)
         elements = sample.elements
         element_stems = [
             self._stem(element) if isinstance(element, str) else "" for element in elements
         ]
         found = best_alignment(
-            sample, spans, stems, element_stems, self.language, self.vocabulary, barred
+            sample, spans, stems, element_stems, self.language, self.vocabulary, barred, listed
         )
         if found is None:
             return None
@@ -365,7 +375,7 @@ class SampleMatcher:
             kinds = {item.name: item.kind for item in elements if not isinstance(item, str)}
             year = year_taken(kinds, spans, fills, self.language)
             if year is not None and year[0] not in barred:
-                return self.align(sample, spans, (*barred, year[0]))
+                return self.align(sample, spans, (*barred, year[0]), listed=listed)
             spans.cut.append(cut)
             return None
         # A time said along with a date ("friday at 5 pm") is no noise: Alexa reads it, so it
