@@ -146,3 +146,31 @@ def test_a_loose_reading_of_a_model_with_a_fallback_intent_still_takes_unlisted_
     understood = Understander(model).understand("i want to order sushi", now=NOW)
     assert (understood.intent, understood.exact, understood.fallback) == ("Order", False, False)
     assert [(slot.name, slot.value) for slot in understood.slots] == [("dish", "sushi")]
+
+
+# --- a reading refused, the next is tried -------------------------------------------------------
+
+
+def _alarm() -> Understander:
+    """An alarm at a time, on a date or not; its time asked for ("at {time}" answers)."""
+    slots = [
+        {"name": "time", "type": "AMAZON.TIME", "samples": ["{time}", "at {time}"]},
+        {"name": "date", "type": "AMAZON.DATE"},
+    ]
+    samples = ["set an alarm for {date} at {time}", "set an alarm for {time}"]
+    return Understander(_model([{"name": "SetAlarm", "slots": slots, "samples": samples}]))
+
+
+def test_an_exact_reading_refused_gives_way_to_the_next_exact_reading() -> None:
+    # "ten thirty" as the year 1030 and "night" as the time NI scores highest (more sample
+    # words), and is refused (the words are the time 22:30): exact() gave up, though "set an
+    # alarm for {time}" reads them all, as 22:30. An utterance reached it loosely; an answer to
+    # Alexa asking for the time, read exactly only, was no answer.
+    understander = _alarm()
+    said = "set an alarm for ten thirty at night"
+    match = understander.matcher.exact(SpanCache(understander.tokens(said), NOW))
+    assert match is not None and match.sample.text == "set an alarm for {time}"
+    assert [(name, fill.value) for name, fill, _, _ in match.fills] == [("time", "22:30")]
+    answer = understander.answer(said, intent="SetAlarm", slot="time", now=NOW)
+    assert answer is not None
+    assert [(slot.name, slot.value) for slot in answer.slots] == [("time", "22:30")]

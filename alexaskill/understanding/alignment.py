@@ -70,14 +70,13 @@ def best_alignment(
     element_stems: Sequence[str],
     language: Language,
     vocabulary: Collection[str],
-    barred: Collection[tuple[str, int, int]] = (),
+    barred: Collection[tuple[int, int]] = (),
     listed: bool = False,
 ) -> Alignment | None:
     """The best word-by-word alignment of the cache's tokens (their stems ``stems``) with
     ``sample`` (its words' stems ``element_stems``), its slots filled with no span of ``barred``
-    (slot name, first token, token after the last); with ``listed``, no custom slot holds words
-    its type does not list (`invented`). ``vocabulary``: the meaningful words the model's
-    samples use."""
+    (first token, token after the last); with ``listed``, no custom slot holds words its type
+    does not list (`invented`). ``vocabulary``: the meaningful words the model's samples use."""
     words = spans.words
     elements = sample.elements
     size, count = len(words), len(elements)
@@ -128,7 +127,7 @@ def best_alignment(
                 own = e > 0 and at + 1 < size and words[at] == elements[e - 1]
                 for end in range(at + 1, last + 1):
                     fill = spans.fill(kind, at, end)
-                    if fill is None or (barred and (element.name, at, end) in barred):
+                    if fill is None or (barred and (at, end) in barred):
                         continue
                     if listed and invented(kind, fill):
                         continue

@@ -21,14 +21,14 @@ import itertools
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, TypeVar
 
 from .alignment import SLOT_COST, WORD, best_alignment, extra_cost
 from .companions import part_of_day_clash, said_along, year_for_time, year_taken
 from .cut import cut_reason, cut_value
 from .evidence import rests_on_meaning
 from .languages import Language
-from .slottypes import Fill, SlotKind
+from .slottypes import FREE, Fill, SlotKind
 from .text import Token
 
 __all__ = ["Match", "Sample", "SampleMatcher", "SlotRef", "SpanCache"]
@@ -136,6 +136,15 @@ class _Node:
 # ((name, fill, start, end) | None, rest) so that extending one never copies it.
 _Path = tuple[object, object] | None
 _Best = tuple[float, int, Sample, _Path]
+#: Words barred from every slot: (first token, token after the last).
+_Span = tuple[int, int]
+_Reading = TypeVar("_Reading")
+#: How many more readings are tried after one is refused, each with the words of the values
+#: refused barred from the slots (a value refused is refused by most readings near it).
+_RETRIES: Final = 4
+#: The types whose values a time and date said together can clash in (`part_of_day_clash`,
+#: `year_for_time`): an exact reading refused bars only their words.
+_CLOCK_TYPES: Final = frozenset({"AMAZON.TIME", "AMAZON.DATE"})
 
 
 class SampleMatcher:
@@ -218,7 +227,36 @@ class SampleMatcher:
     # --- exact ---------------------------------------------------------------------------------
 
     def exact(self, spans: SpanCache) -> Match | None:
-        """The best reading of the cache's tokens as a whole sample, or None."""
+        """The best reading of the cache's tokens as a whole sample, or None. A reading whose
+        time and date disagree is none ("ten thirty at night" as the year 1030 and the time
+        "night"), and the next is tried (`_next_readings`): that of another sample, the time
+        "ten thirty at night", 22:30."""
+
+        def search(barred: Collection[_Span]) -> _Best | None:
+            return self._exact(spans, barred)
+
+        def clash(found: _Best) -> str | None:
+            sample, fills = found[2], _fills(found[3])
+            kinds = {item.name: item.kind for item in sample.elements if not isinstance(item, str)}
+            # "7 tonight": no 07:00; "ten thirty at night": no year 1030.
+            return part_of_day_clash(kinds, spans, fills) or year_for_time(
+                kinds, spans, fills, self.language
+            )
+
+        def clock_values(found: _Best) -> list[tuple[str, Fill, int, int]]:
+            elements = found[2].elements
+            kinds = {item.name: item.kind.name for item in elements if not isinstance(item, str)}
+            return [fill for fill in _fills(found[3]) if kinds[fill[0]] in _CLOCK_TYPES]
+
+        result = _next_readings(search, clash, lambda found: _fills(found[3]), clock_values, spans)
+        if result is None:
+            return None
+        score, _, sample, path = result
+        return Match(sample, score, _fills(path), quality=score / max(len(spans.words), 1))
+
+    def _exact(self, spans: SpanCache, barred: Collection[_Span]) -> _Best | None:
+        """The best reading of the cache's tokens as a whole sample, no slot holding a span of
+        ``barred`` (first token, token after the last)."""
         words = spans.words
         size = len(words)
         memo: dict[tuple[int, int], _Best | None] = {}
@@ -249,7 +287,7 @@ class SampleMatcher:
                         ):
                             continue
                         fill = spans.fill(ref.kind, at, end)
-                        if fill is None:
+                        if fill is None or (barred and (at, end) in barred):
                             continue
                         rest = best(child, end)
                         if rest is None:
@@ -260,19 +298,7 @@ class SampleMatcher:
             memo[key] = found
             return found
 
-        result = best(self.root, 0)
-        if result is None:
-            return None
-        score, _, sample, path = result
-        fills = _fills(path)
-        kinds = {item.name: item.kind for item in sample.elements if not isinstance(item, str)}
-        # "7 tonight": no 07:00; "ten thirty at night": no year 1030.
-        clash = part_of_day_clash(kinds, spans, fills)
-        clash = clash or year_for_time(kinds, spans, fills, self.language)
-        if clash is not None:
-            spans.cut.append(clash)
-            return None
-        return Match(sample, score, fills, quality=score / max(size, 1))
+        return best(self.root, 0)
 
     # --- loose ---------------------------------------------------------------------------------
 
@@ -345,12 +371,12 @@ class SampleMatcher:
         self,
         sample: Sample,
         spans: SpanCache,
-        barred: Collection[tuple[str, int, int]] = (),
+        barred: Collection[_Span] = (),
         *,
         listed: bool = False,
     ) -> Match | None:
         """The best word-by-word alignment of the cache's tokens with ``sample``, its slots
-        filled with no span of ``barred`` (slot name, first token, token after the last); with
+        filled with no span of ``barred`` (first token, token after the last); with
         ``listed``, its custom slots only with values their types list."""
         stems = spans.stems(self._stem)
         elements = sample.elements
@@ -374,8 +400,8 @@ class SampleMatcher:
             # found readings that leave out the words a check was about.
             kinds = {item.name: item.kind for item in elements if not isinstance(item, str)}
             year = year_taken(kinds, spans, fills, self.language)
-            if year is not None and year[0] not in barred:
-                return self.align(sample, spans, (*barred, year[0]), listed=listed)
+            if year is not None and year[0][1:] not in barred:
+                return self.align(sample, spans, (*barred, year[0][1:]), listed=listed)
             spans.cut.append(cut)
             return None
         # A time said along with a date ("friday at 5 pm") is no noise: Alexa reads it, so it
@@ -414,3 +440,50 @@ def _fills(path: _Path) -> tuple[tuple[str, Fill, int, int], ...]:
         if step is not None:
             fills.append(step)
     return tuple(fills)  # type: ignore[arg-type]
+
+
+def _next_readings(
+    search: Callable[[Collection[_Span]], _Reading | None],
+    refuse: Callable[[_Reading], str | None],
+    fills_of: Callable[[_Reading], Sequence[tuple[str, Fill, int, int]]],
+    values: Callable[[_Reading], Sequence[tuple[str, Fill, int, int]]],
+    spans: SpanCache,
+    left_out: Callable[[_Reading], Collection[int]] = lambda _: (),
+) -> _Reading | None:
+    """The best reading ``search`` finds that ``refuse`` lets pass. When one is refused, the
+    spans of its ``values`` are barred from every slot and the best reading left is tried, at
+    most `_RETRIES` more times. The next reading must read the words of the values refused
+    otherwise, and as well: "7 tonight" as one time, 19:00, not 07:00 said with the date
+    "tonight". It may not read one as the value refused (as wrong in another sample's slot),
+    leave one out (``left_out``: a loose reading's words left out), or give one to a slot that
+    takes any words (a free-form or unlisted value); a reading that does is passed over as the
+    refused ones are. Without one that passes, None, and why the first was refused goes to
+    ``spans.cut``."""
+    barred: frozenset[_Span] = frozenset()
+    said: set[int] = set()  # the positions of the words of the values refused
+    refusal: str | None = None
+    for _ in range(_RETRIES + 1):
+        reading = search(barred)
+        if reading is None:
+            break
+        swallowed = [
+            fill
+            for fill in fills_of(reading)
+            if fill[1].weight <= FREE and not said.isdisjoint(range(fill[2], fill[3]))
+        ]
+        if swallowed or not said.isdisjoint(left_out(reading)):
+            refused = swallowed  # (words left out: nothing to bar, and no next reading)
+        else:
+            why = refuse(reading)
+            if why is None:
+                return reading
+            refusal = refusal or why
+            refused = list(values(reading))
+        said.update(at for _, _, start, end in refused for at in range(start, end))
+        more = barred | {(start, end) for _, _, start, end in refused}
+        if more == barred:
+            break  # nothing left to bar: the next search would find the same reading
+        barred = more
+    if refusal is not None:
+        spans.cut.append(refusal)
+    return None
