@@ -174,3 +174,46 @@ def test_an_exact_reading_refused_gives_way_to_the_next_exact_reading() -> None:
     answer = understander.answer(said, intent="SetAlarm", slot="time", now=NOW)
     assert answer is not None
     assert [(slot.name, slot.value) for slot in answer.slots] == [("time", "22:30")]
+
+
+def _reminder(sample: str) -> Understander:
+    slots = [{"name": "time", "type": "AMAZON.TIME"}, {"name": "date", "type": "AMAZON.DATE"}]
+    return Understander(_model([{"name": "Remind", "slots": slots, "samples": [sample]}]))
+
+
+@pytest.mark.parametrize("sample", ["remind me at {time} {date}", "remind me {time} {date}"])
+@pytest.mark.parametrize(
+    ("said", "time"),
+    [
+        ("please remind me at 7 tonight", "19:00"),
+        ("remind me at seven this evening please", "19:00"),
+        ("please remind me ten thirty tonight", "22:30"),
+    ],
+)
+def test_a_loose_reading_refused_gives_way_to_the_next_alignment(
+    sample: str, said: str, time: str
+) -> None:
+    # The best alignment reads "7" as the time 07:00 and "tonight" as the date, and is refused
+    # (the date took the part of the day the time is in); align() gave up, and the words were
+    # AMAZON.FallbackIntent, though the time slot reads "7 tonight" as 19:00, the date left
+    # empty, as "12 tonight" is read.
+    understood = _reminder(sample).understand(said, now=NOW)
+    assert (understood.intent, understood.exact, understood.fallback) == ("Remind", False, False)
+    assert [(slot.name, slot.value) for slot in understood.slots] == [("time", time)]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "please remind me at 7 tomorrow evening",  # no time reads "7 tomorrow evening"
+        "please remind me at 7 pm tomorrow morning",
+        "please remind me at 5 or 6 tomorrow",  # two values
+    ],
+)
+def test_the_next_alignment_reads_no_refused_value_again_nor_leaves_it_out(said: str) -> None:
+    # The next reading may not read the words refused as the same value in another way, leave
+    # them out, or give them to a slot that takes any words: no reading is better than 07:00
+    # with the date dropped, or the 6 without the 5.
+    understood = _reminder("remind me at {time} {date}").understand(said, now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent"
+    assert "a reading was dropped" in understood.notes[-1]

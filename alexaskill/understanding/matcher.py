@@ -23,8 +23,8 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, TypeVar
 
-from .alignment import SLOT_COST, WORD, best_alignment, extra_cost
-from .companions import part_of_day_clash, said_along, year_for_time, year_taken
+from .alignment import SLOT_COST, WORD, Alignment, best_alignment, extra_cost
+from .companions import part_of_day_clash, said_along, year_for_time
 from .cut import cut_reason, cut_value
 from .evidence import rests_on_meaning
 from .languages import Language
@@ -367,43 +367,40 @@ class SampleMatcher:
         coverage = 1 - len(missing) / len(meaningful)
         return coverage >= COVERAGE.get(sensitivity, 0.5) and match.quality >= 0.1
 
-    def align(
-        self,
-        sample: Sample,
-        spans: SpanCache,
-        barred: Collection[_Span] = (),
-        *,
-        listed: bool = False,
-    ) -> Match | None:
-        """The best word-by-word alignment of the cache's tokens with ``sample``, its slots
-        filled with no span of ``barred`` (first token, token after the last); with
-        ``listed``, its custom slots only with values their types list."""
+    def align(self, sample: Sample, spans: SpanCache, *, listed: bool = False) -> Match | None:
+        """The best word-by-word alignment of the cache's tokens with ``sample`` that cuts no
+        value short (`cut_value`); with ``listed``, its custom slots only with values their
+        types list. A wrong value is worse than none, but the words may be read otherwise: an
+        alignment refused, the next is tried (`_next_readings`), its values' words barred.
+        A clock time's words read as a year ("ten thirty", 1030, of "ten thirty tonight", the
+        time slot NI) may so be the time's ("ten thirty tonight", 22:30, the date left empty);
+        and "7" with the date "tonight" (no 07:00) the time "7 tonight", 19:00."""
         stems = spans.stems(self._stem)
         elements = sample.elements
         element_stems = [
             self._stem(element) if isinstance(element, str) else "" for element in elements
         ]
-        found = best_alignment(
-            sample, spans, stems, element_stems, self.language, self.vocabulary, barred, listed
-        )
-        if found is None:
+        language, vocabulary = self.language, self.vocabulary
+
+        def search(barred: Collection[_Span]) -> Alignment | None:
+            return best_alignment(
+                sample, spans, stems, element_stems, language, vocabulary, barred, listed
+            )
+
+        def cut(found: Alignment) -> str | None:
+            return cut_value(sample, spans, found[1], found[2], self._counts, language)
+
+        def values(found: Alignment) -> list[tuple[str, Fill, int, int]]:
+            return found[1]
+
+        def left_out(found: Alignment) -> list[int]:
+            return found[2]
+
+        aligned = _next_readings(search, cut, values, values, spans, left_out)
+        if aligned is None:
             return None
-        score, fills, extra, missing = found
+        score, fills, extra, missing = aligned
         words = spans.words
-        cut = cut_value(sample, spans, fills, extra, self._counts, self.language)
-        if cut is not None:
-            # A clock time's words read as a year ("ten thirty", 1030, of "ten thirty tonight",
-            # the time slot NI) are no reading of the date, but the words may still be the
-            # time's: the sample is aligned again without that one span for the date (the time
-            # slot then reads "ten thirty tonight", 22:30). Any other refusal stands, as a
-            # wrong value is worse than none: retrying the next best alignment after those
-            # found readings that leave out the words a check was about.
-            kinds = {item.name: item.kind for item in elements if not isinstance(item, str)}
-            year = year_taken(kinds, spans, fills, self.language)
-            if year is not None and year[0][1:] not in barred:
-                return self.align(sample, spans, (*barred, year[0][1:]), listed=listed)
-            spans.cut.append(cut)
-            return None
         # A time said along with a date ("friday at 5 pm") is no noise: Alexa reads it, so it
         # costs the reading nothing in how well it covers the words (its score is kept). Nor
         # do fillers left out ("um", "like"), which Alexa ignores: they are no words said.
