@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 
 from alexaskill import (
@@ -200,6 +201,30 @@ def test_the_fake_answers_what_production_may_see(transport: str, fault: str, me
         _run(api.given_name())
     assert caught.value.status == 200 and not isinstance(caught.value, AlexaApiTimeout)
     assert [(call.operation, call.status) for call in fake.calls] == [("given_name", 200)]
+
+
+@pytest.mark.parametrize("transport", ["direct", "http"])
+def test_the_fake_encodes_each_answer_once(transport: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The answer was encoded for the call's record (`ApiCall.answer`: the JSON decoded again),
+    # then once more for the bytes sent: twice the work, a page of products and all.
+    encode = msgspec.json.encode
+    encoded: list[object] = []
+
+    def spy(value: Any, *args: Any, **kwargs: Any) -> bytes:
+        encoded.append(value)
+        return encode(value, *args, **kwargs)
+
+    fake = FakeAlexaApi(in_skill_products=PRODUCTS)
+    raw = RequestFactory().intent("Ask")
+    client = fake if transport == "direct" else fake.client()
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    monkeypatch.setattr(msgspec.json, "encode", spy)
+    assert _run(api.in_skill_products()) == PRODUCTS
+    answers = [value for value in encoded if isinstance(value, dict) and "inSkillProducts" in value]
+    assert len(answers) == 1, f"the answer was encoded {len(answers)} times"
+    # What the call's record shows is still the JSON the skill read, decoded.
+    [call] = fake.calls
+    assert call.answer == msgspec.json.decode(encode(answers[0]))
 
 
 # --- the fake's data ------------------------------------------------------------------------------

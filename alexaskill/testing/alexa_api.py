@@ -60,14 +60,13 @@ from .api_calls import (
     _Answer,
     _Asked,
     _check_faults,
-    _encoded,
     _error,
     _keep,
     _newest,
     _progressive_refused,
     _Raw,
     _retry_after,
-    _shown,
+    _sent,
     _Throttled,
     _with_retry_after,
 )
@@ -241,10 +240,11 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
         # The body as it would arrive: JSON, decoded again.
         body = None if json is None else msgspec.json.decode(msgspec.json.encode(json))
         lowered, doubled = lowered_headers(headers.items())
-        status, answer = self._record(method, unquote(parts.path), query, lowered, body, doubled)
+        sent = self._record(method, unquote(parts.path), query, lowered, body, doubled)
+        status, content, _, retry_after = sent
         if status == 0:
             raise TimeoutError("the fake Alexa API was told not to answer")
-        return status, _encoded(answer)[0], _retry_after(answer)
+        return status, content, retry_after
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one HTTP request as Alexa's service APIs would (for ``httpx.MockTransport``)."""
@@ -257,12 +257,12 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
             body = request.content.decode("utf-8", "replace")
         lowered, doubled = lowered_headers(request.headers.multi_items())
         path = request.url.path
-        status, answer = self._record(request.method, path, query, lowered, body, doubled)
+        sent = self._record(request.method, path, query, lowered, body, doubled)
+        status, content, content_type, retry_after = sent
         if status == 0:  # the "timeout" fault
             raise httpx.ReadTimeout("the fake Alexa API was told not to answer", request=request)
-        content, content_type = _encoded(answer)
         headers = {"content-type": content_type} if content_type else {}
-        if (retry_after := _retry_after(answer)) is not None:
+        if retry_after is not None:
             headers["retry-after"] = retry_after
         return httpx.Response(status, content=content, headers=headers)
 
@@ -274,16 +274,19 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
         headers: dict[str, str],
         body: Any,
         doubled: frozenset[str],
-    ) -> _Answer:
+    ) -> tuple[int, bytes, str | None, str | None]:
+        """Answer a call and record it: the status, the body, its content type and the
+        ``Retry-After`` header (None: none sent)."""
         operation, status, answer = self._answer(method, path, query, headers, body, doubled)
-        call = ApiCall(operation, method, path, query, body, status, _shown(answer))
+        content, content_type, shown = _sent(answer)  # (encoded once: sent, and recorded)
+        call = ApiCall(operation, method, path, query, body, status, shown)
         with self._lock:
             self._call_count += 1
             _keep(self.calls, call, self.keep_calls)
             if operation == "progressive" and status == 403 and self._late(body):
                 self._late_count += 1
                 _keep(self.late_progressive, call, self.keep_calls)
-        return status, answer
+        return status, content, content_type, _retry_after(answer)
 
     def _late(self, body: Any) -> bool:
         header = body.get("header") if isinstance(body, dict) else None

@@ -278,28 +278,21 @@ class _Throttled:
     retry_after: str
 
 
-def _shown(answer: Any) -> Any:
-    """What `ApiCall.answer` records of an answer: for JSON, what the skill reads of it, in
-    process and over HTTP alike (a struct's tuples, which ``msgspec.to_builtins`` keeps, lists).
-    """
+def _sent(answer: Any) -> tuple[bytes, str | None, Any]:
+    """The body and content type of an answer (JSON, raw bytes, or nothing: None), and what
+    `ApiCall.answer` records of it: for JSON, what the skill reads of it, in process and over
+    HTTP alike (a struct's tuples, which ``msgspec.to_builtins`` keeps, lists), decoded from the
+    body sent (the answer encoded once)."""
     if isinstance(answer, _Throttled):
         answer = answer.body
     if isinstance(answer, _Raw):
-        return answer.shown
-    return None if answer is None else msgspec.json.decode(msgspec.json.encode(answer))
+        return answer.content, answer.content_type, answer.shown
+    if answer is None:
+        return b"", None, None
+    content = msgspec.json.encode(answer)
+    return content, JSON_TYPE, msgspec.json.decode(content)
 
 
 def _retry_after(answer: Any) -> str | None:
     """The ``Retry-After`` header sent with an answer, or None."""
     return answer.retry_after if isinstance(answer, _Throttled) else None
-
-
-def _encoded(answer: Any) -> tuple[bytes, str | None]:
-    """The body and content type of an answer: JSON, raw bytes, or nothing (None)."""
-    if isinstance(answer, _Throttled):
-        answer = answer.body
-    if isinstance(answer, _Raw):
-        return answer.content, answer.content_type
-    if answer is None:
-        return b"", None
-    return msgspec.json.encode(answer), JSON_TYPE
