@@ -6,9 +6,8 @@ closed (`OpenedConnection`)."""
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     import httpcore
@@ -56,15 +55,33 @@ class OpenedConnection:
                 await stream.aclose()
 
 
-@functools.cache
+#: The kinds of event loop `load_async_backend` readied this process: ``"asyncio"``, ``"trio"``.
+_READIED: Final[set[str]] = set()
+
+
 def load_async_backend() -> None:
     """Import what httpx's transport imports at its first request on an event loop: anyio's
     backend for it (for asyncio: its sockets, its TLS streams), tens of ms, seconds on a loaded
-    machine. Called before a time limit starts (`Downloads`', an Alexa API call's), which the
-    first request spent on it (httpcore's pool imports it, before any connection is traced).
-    Once a process (cached); inside a running event loop."""
+    machine; and the codec ``socket.getaddrinfo`` encodes a host name with (``idna``: trio calls
+    it on the loop's thread, asyncio in a worker thread, within the time limit either way).
+    Called before a time limit starts (`Downloads`', an Alexa API call's), which the first
+    request spent on it (httpcore's pool imports it, before any connection is traced). Once a
+    process for each kind of event loop (asyncio, trio: a process may run both, one after the
+    other); inside a running event loop."""
+    import asyncio  # (imported already by its callers)
+
+    try:
+        asyncio.get_running_loop()
+        loop = "asyncio"
+    except RuntimeError:  # (anyio's and httpcore's other backend)
+        loop = "trio"
+    if loop in _READIED:
+        return
     # (An anyio that changed fails here, or imports less: the first request imports the rest.)
     with contextlib.suppress(Exception):
+        import encodings.idna  # noqa: F401
+
         import anyio.streams.tls  # (httpcore's TLS, named: not left to what anyio imports)
 
         anyio.get_current_task()  # (anyio imports its backend for the running loop)
+    _READIED.add(loop)

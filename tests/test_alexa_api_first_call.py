@@ -12,10 +12,10 @@ import pytest
 
 from .fresh_python import SERVE, WATCH, run_fresh
 
-#: A fresh Python's first call ({client}: the client `send` makes, or one given to it) to a
-#: server on 127.0.0.1 that answers 200: its status, and the modules imported while the
+#: A fresh Python's call ({client}: the client `send` makes, or one given to it) to a server on
+#: 127.0.0.1 that answers 200 (``main``), and ``in_clock``: the modules imported while the
 #: coroutine `send` runs within its time limit was on the stack.
-_FIRST_CALL = (
+_CALL = (
     """
 ANSWER = (
     b"HTTP/1.1 200 OK\\r\\ncontent-type: application/json\\r\\n"
@@ -45,9 +45,35 @@ async def main():
         if client is not None:
             await client.aclose()
     return status
+"""
+)
 
+#: The process's first call, on asyncio: its status and ``in_clock``.
+_FIRST_CALL = (
+    _CALL
+    + """
 status = asyncio.run(main())
 print(json.dumps({{"status": status, "in_clock": sorted(set(in_clock))}}))
+"""
+)
+
+#: A call on each event loop of {loops} in turn, one process: trio's through anyio.run,
+#: asyncio's through asyncio.run (which imports none of anyio's); each one's status and
+#: ``in_clock``.
+_ONE_CALL_A_LOOP = (
+    _CALL
+    + """
+import anyio
+
+said = []
+for loop in {loops!r}:
+    in_clock.clear()
+    if loop == "trio":
+        status = anyio.run(main, backend="trio")
+    else:
+        status = asyncio.run(main())
+    said.append({{"loop": loop, "status": status, "in_clock": sorted(set(in_clock))}})
+print(json.dumps({{"calls": said}}))
 """
 )
 
@@ -65,3 +91,17 @@ def test_the_first_call_imports_nothing_within_its_time_limit(client: str) -> No
     said = _first_call(client)
     assert said["status"] == 200  # (the call went through httpx's transport, every step)
     assert said["in_clock"] == []
+
+
+@pytest.mark.parametrize("loops", [("trio", "asyncio"), ("asyncio", "trio")])
+def test_each_event_loops_first_call_imports_nothing_within_its_time_limit(
+    loops: tuple[str, str],
+) -> None:
+    # What the first call readies was readied once a process: a process whose first call ran
+    # on trio imported asyncio's backend of anyio's within the time limit of its first call on
+    # asyncio. Now once for each kind of loop; and the codec socket.getaddrinfo encodes a host
+    # name with (trio's calls it on the loop's thread, asyncio's in a worker) once a process.
+    said = run_fresh(_ONE_CALL_A_LOOP.format(client="own", loops=loops))["calls"]
+    assert [call["loop"] for call in said] == list(loops)
+    assert [call["status"] for call in said] == [200, 200]
+    assert [call["in_clock"] for call in said] == [[], []]
