@@ -1,10 +1,15 @@
 """What the tests of Alexa's service APIs (tests/test_alexa_api*.py) share: the skill id, the
-fake's products, a skill asking any `AlexaApi` method, a coroutine run, the client's clock."""
+fake's products, a skill asking any `AlexaApi` method, a coroutine run, the client's clock, and
+a watch on the HTTP clients a call makes within its time limit."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
+
+import pytest
 
 from alexaskill import (
     AlexaApi,
@@ -76,3 +81,44 @@ def _run(coroutine: Any) -> Any:
 
 
 MOMENT = dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC)  # the client's clock in these tests
+
+
+def clients_made(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Each ``httpx.AsyncClient`` made from now on (this test's): True if it was made within a
+    call's time limit (`alexaskill.alexa_api.send`'s ``asyncio.timeout``, or on trio its
+    ``anyio.fail_after``), False if before it."""
+    import asyncio
+
+    import anyio
+    import httpx
+
+    made: list[bool] = []
+    timing = [False]
+    asyncio_limit, anyio_limit, make = asyncio.timeout, anyio.fail_after, httpx.AsyncClient.__init__
+
+    @contextlib.asynccontextmanager
+    async def asyncio_timed(delay: float | None) -> AsyncIterator[None]:
+        async with asyncio_limit(delay):
+            timing[0] = True
+            try:
+                yield
+            finally:
+                timing[0] = False
+
+    @contextlib.contextmanager
+    def anyio_timed(delay: float | None, shield: bool = False) -> Iterator[None]:
+        with anyio_limit(delay, shield):
+            timing[0] = True
+            try:
+                yield
+            finally:
+                timing[0] = False
+
+    def made_now(client: httpx.AsyncClient, *args: Any, **kwargs: Any) -> None:
+        made.append(timing[0])
+        make(client, *args, **kwargs)
+
+    monkeypatch.setattr(asyncio, "timeout", asyncio_timed)
+    monkeypatch.setattr(anyio, "fail_after", anyio_timed)
+    monkeypatch.setattr(httpx.AsyncClient, "__init__", made_now)
+    return made

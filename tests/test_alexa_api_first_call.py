@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from .alexa_api_shared import clients_made
+from .canned_answer import canned_answer_port
 from .fresh_python import SERVE, WATCH, run_fresh
 
 #: A fresh Python's call ({client}: the client `send` makes, or one given to it) to a server on
@@ -105,3 +107,27 @@ def test_each_event_loops_first_call_imports_nothing_within_its_time_limit(
     assert [call["loop"] for call in said] == list(loops)
     assert [call["status"] for call in said] == [200, 200]
     assert [call["in_clock"] for call in said] == [[], []]
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "trio"])
+def test_a_call_without_a_client_makes_its_own_before_its_time_limit(
+    loop: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A call made without the app's client (AWS Lambda) made its own httpx.AsyncClient within
+    # its time limit, at every call: milliseconds of CPU (its transport, its pool, the proxies
+    # of the environment read) that a loaded machine stretches, spent of the network's 2 s.
+    import anyio
+
+    from alexaskill.alexa_api import send
+
+    answer = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
+    with canned_answer_port(answer) as port:
+        url = f"http://127.0.0.1:{port}/v2/devices/d/settings/System.timeZone"
+        made = clients_made(monkeypatch)
+
+        async def call() -> int:
+            status, _, _ = await send(None, "time_zone", "GET", url, {}, None, None, timeout=60)
+            return status
+
+        assert anyio.run(call, backend=loop) == 200
+    assert made == [False], "the call's own client was made within its time limit"

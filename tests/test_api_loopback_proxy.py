@@ -16,6 +16,8 @@ from alexaskill.alexa_api.wire import loopback_without_proxy
 from alexaskill.models import decode_envelope
 from alexaskill.testing import RequestFactory
 
+from .alexa_api_shared import clients_made
+
 
 class _Name(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
@@ -84,3 +86,21 @@ def test_a_closed_client_sends_nothing_to_another_loopback_address(
 
     with pytest.raises(AlexaApiError, match="HTTP client for Alexa's API is closed"):
         anyio.run(main)
+
+
+def test_a_call_to_another_loopback_address_makes_its_own_client_before_its_limit(
+    elsewhere_on_loopback: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A call to 127.0.0.2 through the app's shared client is sent by a client of its own, without
+    # proxy: it was made within the call's time limit, milliseconds of the network's 2 s.
+    raw = RequestFactory(api_endpoint=elsewhere_on_loopback).intent("Ask")
+    made: list[list[bool]] = []
+
+    async def main() -> str | None:
+        async with httpx.AsyncClient(mounts=loopback_without_proxy()) as client:
+            made.append(clients_made(monkeypatch))  # (the shared client's making is the app's)
+            api = AlexaApi(decode_envelope(json.dumps(raw)), timeout=30.0, client=client)
+            return await api.given_name()
+
+    assert anyio.run(main) == "John"
+    assert made == [[False]], "the call's own client was made within its time limit"

@@ -4,9 +4,8 @@ body sent is built in `alexaskill.alexa_api.reminders`.)"""
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, cast
 
 import msgspec
 
@@ -209,24 +208,25 @@ async def send(
     raise."""
     import asyncio  # here: an AWS Lambda cold start that makes no call does not load it
 
-    if not hasattr(client, "alexa_api_call"):  # (over HTTP: None has none)
-        # Before the time limit starts, whose seconds are the network's: what the first call
-        # imports and makes (0.3 s of its 2 on a busy machine), once a process (cached): httpx
-        # and the TLS context, for the client made for a call without one (AWS Lambda); what
-        # httpx's transport imports at its first request.
-        if client is None:
-            _ready_own_client()
+    sender: httpx.AsyncClient | None = None  # (over HTTP: the client it goes through)
+    if not hasattr(client, "alexa_api_call"):  # (None has none)
+        # Before the time limit starts, whose seconds are the network's: what httpx's transport
+        # imports at its first request on this event loop (0.3 s of the first call's 2 on a busy
+        # machine), and the client made for a call without one (AWS Lambda; every call), which
+        # imports httpx's transport modules and takes the TLS context.
         load_async_backend()
+        sender = _sender(client, operation, url, timeout)
 
     async def call() -> tuple[int, bytes, str | None]:
-        if client is not None and hasattr(client, "alexa_api_call"):
-            status, content, *retry_after = await client.alexa_api_call(
-                method, url, headers, json, params
-            )
-            if len(content) > MAX_ANSWER_BYTES:  # as over HTTP
-                raise too_large(operation, status)
-            return status, content, retry_after[0] if retry_after else None
-        return await _http(client, operation, method, url, headers, json, params, timeout)
+        if sender is not None:
+            return await _http(sender, operation, method, url, headers, json, params, timeout)
+        transport = cast(ApiTransport, client)
+        status, content, *retry_after = await transport.alexa_api_call(
+            method, url, headers, json, params
+        )
+        if len(content) > MAX_ANSWER_BYTES:  # as over HTTP
+            raise too_large(operation, status)
+        return status, content, retry_after[0] if retry_after else None
 
     try:
         try:
@@ -241,6 +241,9 @@ async def send(
             return await call()
     except TimeoutError:
         pass
+    finally:
+        if sender is not None and sender is not client:  # (its own: closed after the limit)
+            await sender.aclose()
     # Raised out of the except block, so that the TimeoutError (and the cancellation or httpx
     # error in its context, which holds the request and its token) is no context of it.
     raise AlexaApiTimeout(
@@ -248,31 +251,21 @@ async def send(
     )
 
 
-@functools.cache
-def _ready_own_client() -> None:
-    """Import and make what the client `_http` makes for a call without one needs: httpx,
-    httpcore (which httpx imports at its first client: trio probed, h11), the TLS context."""
-    import httpcore  # noqa: F401
-
-    tls_context()
-
-
-async def _http(
-    client: httpx.AsyncClient | None,
-    operation: str,
-    method: str,
-    url: str,
-    headers: Mapping[str, str],
-    json: object,
-    params: Mapping[str, str] | None,
-    timeout: float,
-) -> tuple[int, bytes, str | None]:
+def _sender(
+    client: httpx.AsyncClient | None, operation: str, url: str, timeout: float
+) -> httpx.AsyncClient:
+    """The client a call over HTTP goes through: ``client``, or one of its own made now, before
+    the call's time limit (for a call without a client, AWS Lambda's; for one to a loopback
+    address ``client``'s mounts do not name), which `send` closes after it. `AlexaApiError`
+    for a ``client`` closed, or a URL httpx cannot build."""
     import httpx
 
-    timed_out = False
     failure: AlexaApiError
     try:
         host = httpx.URL(url).host
+    except (httpx.InvalidURL, UnicodeError):  # (idna's errors are UnicodeErrors)
+        failure = _unbuildable(operation)
+    else:
         # No proxy for a loopback stand-in (the environment's would be asked for its own
         # 127.0.0.1, the token in clear text); Alexa's hosts through one, if set, as ever. A
         # long-lived client's mounts name 3 hosts (`loopback_without_proxy`): another loopback
@@ -281,16 +274,32 @@ async def _http(
         if client is not None and client.is_closed:
             raise _closed(operation)  # (whatever the host: a closed client sends nothing)
         if client is not None and not (direct and host not in _UNPROXIED):
-            # Never followed, whatever the client's own setting: the token goes nowhere else.
-            request = client.build_request(
-                method, url, json=json, params=params, headers=headers, timeout=timeout
-            )
-            return await read(client, request, operation)
-        async with httpx.AsyncClient(
-            timeout=timeout, verify=tls_context(), trust_env=not direct
-        ) as own:
-            request = own.build_request(method, url, json=json, params=params, headers=headers)
-            return await read(own, request, operation)
+            return client
+        return httpx.AsyncClient(timeout=timeout, verify=tls_context(), trust_env=not direct)
+    raise failure  # (out of the except block: httpx's error is no context of it)
+
+
+async def _http(
+    client: httpx.AsyncClient,
+    operation: str,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    json: object,
+    params: Mapping[str, str] | None,
+    timeout: float,
+) -> tuple[int, bytes, str | None]:
+    """Send the call through ``client`` (`_sender`'s) and read its answer."""
+    import httpx
+
+    timed_out = False
+    failure: AlexaApiError
+    try:
+        # Never followed, whatever the client's own setting: the token goes nowhere else.
+        request = client.build_request(
+            method, url, json=json, params=params, headers=headers, timeout=timeout
+        )
+        return await read(client, request, operation)
     except httpx.TimeoutException:
         timed_out = True
     except httpx.HTTPError as exc:
@@ -307,21 +316,25 @@ async def _http(
         )
     except RuntimeError:
         # httpx's "Cannot send a request, as the client has been closed.": closed meanwhile.
-        if client is None or not client.is_closed:
+        if not client.is_closed:
             raise
         failure = _closed(operation)
-    except (httpx.InvalidURL, UnicodeError):  # (idna's errors are UnicodeErrors)
-        # A URL httpx cannot build (check_endpoint refuses such an endpoint first). Its message
-        # would show the URL, the device id in it.
-        failure = AlexaApiError(
-            f"{operation}: the call cannot be sent to that URL (httpx cannot build it): not sent",
-            operation=operation,
-        )
+    except (httpx.InvalidURL, UnicodeError):
+        failure = _unbuildable(operation)
     # Raised out of the except blocks: httpx's error (its request, its traceback's frames hold
     # the token) is then no __context__ of what the skill sees.
     if timed_out:
         raise TimeoutError
     raise failure
+
+
+def _unbuildable(operation: str) -> AlexaApiError:
+    # A URL httpx cannot build (check_endpoint refuses such an endpoint first). Its message
+    # would show the URL, the device id in it.
+    return AlexaApiError(
+        f"{operation}: the call cannot be sent to that URL (httpx cannot build it): not sent",
+        operation=operation,
+    )
 
 
 def _closed(operation: str) -> AlexaApiError:
