@@ -1,19 +1,24 @@
 """Ports on 127.0.0.1 that a client cannot connect to in time, or that close every connection
 unanswered: for the commands that must tell a server not reached from one that answered badly;
-and a server that leaves a TLS handshake unanswered, to see whether the client closes its
-connection when its time limit ends the handshake (certificate downloads, Alexa's APIs).
+and a server that leaves a TLS handshake unanswered (directly, or through the tunnel an http://
+proxy opened), to see whether the client closes its connection when its time limit ends the
+handshake (certificate downloads, Alexa's APIs: `handshake_cancelled`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import pytest
 
 from .port_server import serving_port
+
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -61,12 +66,18 @@ def closing_port() -> Iterator[int]:
 
 class HandshakeUnanswered:
     """A server on 127.0.0.1 that takes one connection, reads its first bytes (a TLS
-    ClientHello) and never answers; ``closed`` is set once the client closes the connection."""
+    ClientHello) and never answers; ``closed`` is set once the client closes the connection.
 
-    def __init__(self) -> None:
+    With ``tunnel``, an http:// proxy that opens the tunnel first: it reads the CONNECT's head
+    (``connect``) and answers 200, then leaves the handshake sent through it unanswered, as an
+    origin server that stalls would."""
+
+    def __init__(self, *, tunnel: bool = False) -> None:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.listener.settimeout(60)  # (a client that never comes ends the thread, not the run)
         self.port: int = self.listener.getsockname()[1]
+        self.tunnel = tunnel
+        self.connect = b""
         self.heard = b""
         self.closed = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -76,6 +87,13 @@ class HandshakeUnanswered:
             connection, _ = self.listener.accept()
             with connection:
                 connection.settimeout(60)
+                while self.tunnel and b"\r\n\r\n" not in self.connect:
+                    chunk = connection.recv(4096)  # (the ClientHello waits for the answer)
+                    if not chunk:
+                        break
+                    self.connect += chunk
+                if self.tunnel:
+                    connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
                 self.heard = connection.recv(4096)
                 try:
                     while connection.recv(4096):  # (nothing more comes: a handshake unanswered)
@@ -91,3 +109,31 @@ class HandshakeUnanswered:
     def __exit__(self, *exc: object) -> None:
         self.listener.close()
         self.thread.join(60)
+
+
+def handshake_cancelled(
+    run: Callable[[HandshakeUnanswered], T], *, tunnel: bool = False
+) -> tuple[T, HandshakeUnanswered]:
+    """What ``run(server)`` returns, and the `HandshakeUnanswered` ``server`` (with ``tunnel``,
+    the proxy) to whose port it sent a request whose time limit ends the TLS handshake, once
+    the server saw the handshake start and the client close its connection (within 30 s).
+
+    httpcore (1.0.9) closes the connection when a handshake fails (an Exception), not when it is
+    cancelled: its socket stayed open until the garbage collector found it (a ResourceWarning
+    in whichever test came next). With the collector off while ``run`` runs, the server sees
+    the client close its connection only if alexaskill does, or the HTTP client's pool when the
+    client closes: a ``run`` whose client's pool holds the connection (a tunnel's) waits for
+    ``server.closed`` before closing the client, and says whether it came."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with HandshakeUnanswered(tunnel=tunnel) as server:
+            result = run(server)
+            closed = server.closed.wait(30)
+    finally:
+        if collecting:
+            gc.enable()
+    # (a TLS handshake's record, and nothing further: no request reached the server)
+    assert server.heard.startswith(b"\x16\x03"), f"no TLS handshake began: {server.heard!r}"
+    assert closed, "the socket was left open, to the garbage collector"
+    return result, server

@@ -4,7 +4,6 @@ user's token sent there alone and shown in no error, frame or log line, and its 
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory
 
 from .alexa_api_shared import _run
-from .blackhole import HandshakeUnanswered
+from .blackhole import HandshakeUnanswered, handshake_cancelled
 
 # --- the endpoint rule, without a test client -----------------------------------------------------
 
@@ -185,44 +184,44 @@ def test_a_slow_api_never_holds_the_handler() -> None:
     anyio.run(main)
 
 
-async def _call_unanswered(how: str, port: int) -> AlexaApiTimeout:
-    """The timeout of a call whose TLS handshake, with the server at ``port`` (the client
-    `send` makes, or one given) or with an https:// proxy there, gets no answer."""
+async def _call_unanswered(how: str, server: HandshakeUnanswered) -> tuple[AlexaApiTimeout, bool]:
+    """The timeout of a call whose TLS handshake gets no answer: with the ``server`` (the client
+    `send` makes, or one given), with an https:// proxy there, or with the server behind the
+    tunnel an http:// proxy there opened; and whether the call's connection was closed before
+    a client given was (within 30 s)."""
+    import anyio.to_thread
+
     from alexaskill.alexa_api import send
 
-    proxied = how == "https proxy"
-    # (Through the proxy, the call's own address is never reached: the proxy's handshake is first.)
-    url = f"https://127.0.0.1:{9 if proxied else port}/v1/alexaApiEndpoint"
-    proxy = f"https://127.0.0.1:{port}" if proxied else None
-    client = None if how == "own client" else httpx.AsyncClient(proxy=proxy, trust_env=False)
+    proxy = {"https proxy": "https", "http proxy": "http"}.get(how)
+    # (Through a proxy, the call's own address is never reached: the proxy is first.)
+    url = f"https://127.0.0.1:{server.port if proxy is None else 9}/v1/alexaApiEndpoint"
+    proxy_url = None if proxy is None else f"{proxy}://127.0.0.1:{server.port}"
+    client = None if how == "own client" else httpx.AsyncClient(proxy=proxy_url, trust_env=False)
     try:
         with pytest.raises(AlexaApiTimeout) as caught:
             await send(client, "time_zone", "GET", url, {}, None, None, timeout=1.0)
-        return caught.value
+        # Before the client given closes: its pool holds a tunnel's connection (the one to the
+        # proxy), and closes it then; but an app's client lives as long as the app.
+        closed = await anyio.to_thread.run_sync(server.closed.wait, 30)
+        return caught.value, closed
     finally:
         if client is not None:
             await client.aclose()
 
 
-@pytest.mark.parametrize("how", ["own client", "given client", "https proxy"])
+@pytest.mark.parametrize("how", ["own client", "given client", "https proxy", "http proxy"])
 def test_a_tls_handshake_the_time_limit_ends_has_its_socket_closed(how: str) -> None:
     # The call's time limit (send's asyncio.timeout) cancels a call whose TLS handshake, with
-    # Alexa's API or an https:// proxy, got no answer. httpcore (1.0.9) closes the connection
-    # when the handshake fails (an Exception) but not when it is cancelled: its socket stayed
-    # open until the garbage collector found it (a ResourceWarning), one socket per such call.
-    # With the collector off, the server sees the client close its connection only if
-    # alexaskill does.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with HandshakeUnanswered() as server:
-            timed_out = _run(_call_unanswered(how, server.port))
-            closed = server.closed.wait(30)
-    finally:
-        if collecting:
-            gc.enable()
-    assert server.heard.startswith(b"\x16\x03")  # (a TLS handshake's record: nothing further)
-    assert closed, "the call's socket was left open, to the garbage collector"
+    # Alexa's API, with an https:// proxy, or with Alexa's API through the tunnel an http://
+    # proxy opened (it answered the CONNECT 200), got no answer: its socket is closed, not left
+    # to the garbage collector (`handshake_cancelled`), one socket per such call.
+    (timed_out, closed), server = handshake_cancelled(
+        lambda server: _run(_call_unanswered(how, server)), tunnel=how == "http proxy"
+    )
+    assert closed, "the call's socket was left open, until its HTTP client closed"
+    if how == "http proxy":  # (the tunnel asked for: to the call's own address)
+        assert server.connect.startswith(b"CONNECT 127.0.0.1:9 HTTP/1.1\r\n")
     # What the skill is told of it stays as it was.
     assert str(timed_out) == "time_zone: no answer from Alexa's API within 1 s"
     assert timed_out.__cause__ is None and timed_out.__context__ is None

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -19,7 +18,7 @@ from alexaskill.verify import Verifier
 from alexaskill.verify.fetch import download_chain
 from alexaskill.verify.progress import _traces
 
-from .blackhole import HandshakeUnanswered
+from .blackhole import HandshakeUnanswered, handshake_cancelled
 from .test_verify_fetch import _SilentProxy
 from .verify_shared import BODY, NOW, refusal_from_local, run
 
@@ -327,50 +326,56 @@ def test_a_stuck_proxy_on_a_kept_connection_is_still_not_said_to_be_the_server()
     assert "the server was reached" not in detail and "None" not in detail
 
 
-async def _refusal_through_https_proxy(pki: TestPKI, port: int) -> CertificateError:
-    """The verifier's refusal of a chain downloaded through an https:// proxy at ``port``."""
-    proxy = f"https://127.0.0.1:{port}"
+async def _refusal_through_proxy(
+    pki: TestPKI, scheme: str, server: HandshakeUnanswered
+) -> tuple[CertificateError, bool]:
+    """The verifier's refusal of a chain downloaded through a ``scheme``:// proxy at the
+    ``server``'s port, and whether the download's connection was closed before the client
+    was (within 30 s)."""
+    proxy = f"{scheme}://127.0.0.1:{server.port}"
     async with httpx.AsyncClient(proxy=proxy, trust_env=False) as client:
         checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=1)
         with pytest.raises(CertificateError) as info:
             await checker.verify(pki.sign(BODY), BODY)
-        return info.value
+        # Before the client closes: its pool holds a tunnel's connection (the one to the proxy),
+        # and closes it then; but an app's client lives as long as the app.
+        closed = await asyncio.to_thread(server.closed.wait, 30)
+        return info.value, closed
 
 
-@pytest.mark.parametrize("where", ["server", "https proxy"])
+@pytest.mark.parametrize("where", ["server", "https proxy", "http proxy"])
 def test_a_tls_handshake_the_time_limit_ends_has_its_socket_closed(
     pki: TestPKI, where: str
 ) -> None:
     # The Verifier's time limit (download_timeout, Downloads' asyncio.timeout) cancels a
-    # download whose TLS handshake, with the certificate server or an https:// proxy, got no
-    # answer. httpcore (1.0.9) closes the connection when the handshake fails (an Exception) but
-    # not when it is cancelled: its socket stayed open until the garbage collector found it (a
-    # ResourceWarning in whichever test came next), one socket per stalled download. With the
-    # collector off, the server sees the client close its connection only if alexaskill does.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with HandshakeUnanswered() as server:
-            if where == "server":
-                refused = run(refusal_from_local(pki, server.port, download_timeout=1))
-            else:
-                refused = run(_refusal_through_https_proxy(pki, server.port))
-            closed = server.closed.wait(30)
-    finally:
-        if collecting:
-            gc.enable()
-    assert server.heard.startswith(b"\x16\x03")  # (a TLS handshake's record: nothing further)
-    assert closed, "the download's socket was left open, to the garbage collector"
+    # download whose TLS handshake, with the certificate server, with an https:// proxy, or
+    # with the server through the tunnel an http:// proxy opened (it answered the CONNECT 200),
+    # got no answer: its socket is closed, not left to the garbage collector
+    # (`handshake_cancelled`), one socket per stalled download.
+    def download(server: HandshakeUnanswered) -> tuple[CertificateError, bool]:
+        if where == "server":  # (no tunnel: its client's closing closes no handshake's socket)
+            return run(refusal_from_local(pki, server.port, download_timeout=1)), True
+        return run(_refusal_through_proxy(pki, where.split()[0], server))
+
+    (refused, closed), server = handshake_cancelled(download, tunnel=where == "http proxy")
+    assert closed, "the download's socket was left open, until its HTTP client closed"
+    if where == "http proxy":  # (the tunnel asked for: to the certificate's server)
+        assert server.connect.startswith(b"CONNECT s3.amazonaws.com:443 HTTP/1.1\r\n")
     # What the log says of the stalled download stays as it was.
     assert str(refused) == "certificate chain: download timed out"
     assert isinstance(refused, CertificateUnavailableError)
     detail = str(refused.detail)
     assert "TimeoutError: no answer within 1 s" in detail  # (Downloads' limit, not httpx's)
-    if where == "server":
-        said = "the TCP connection was made, but its TLS handshake got no answer within 1 s"
-    else:
-        said = (
-            f"its TCP connection to the proxy at 127.0.0.1:{server.port} was made, but the TLS "
-            "handshake with the proxy got no answer within 1 s"
-        )
+    proxy = f"the proxy at 127.0.0.1:{server.port}"
+    said = {
+        "server": "the TCP connection was made, but its TLS handshake got no answer within 1 s",
+        "https proxy": (
+            f"its TCP connection to {proxy} was made, but the TLS handshake with the proxy "
+            "got no answer within 1 s"
+        ),
+        "http proxy": (
+            f"{proxy} opened its tunnel to s3.amazonaws.com:443, but the TLS handshake "
+            "through it got no answer within 1 s"
+        ),
+    }[where]
     assert said in detail and detail.endswith("; it may pass")
