@@ -17,7 +17,9 @@ Its modules:
 - `alexaskill.alexa_api.values`: the typed answers and `Scope`;
 - `alexaskill.alexa_api.wire`: one call (`send`, `read_answer`), the endpoint rule
   (`check_endpoint`: Alexa's hosts, or loopback for tests);
-- `alexaskill.alexa_api.reminders`: the reminder body sent (`reminder_body`).
+- `alexaskill.alexa_api.reminders`: the reminder body sent (`reminder_body`);
+- `alexaskill.alexa_api.recurrence`: its recurrence rules read by RFC 5545's grammar
+  (`rule_fault`), as the fake API reads them.
 """
 
 from __future__ import annotations

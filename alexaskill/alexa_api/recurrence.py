@@ -1,0 +1,171 @@
+"""A reminder's recurrence rules read by RFC 5545's grammar of a rule (section 3.3.10,
+"Recurrence Rule": ``recur``): what `FakeAlexaApi` answers with its 400 ``INVALID_TRIGGER``,
+here for `AlexaApi.create_reminder` to read its rules by too.
+
+A rule is ``NAME=VALUE`` parts joined by ``;`` (an empty part, such as the trailing ``;`` of
+Amazon's own example rule, is skipped; names and the words of values are read in any case, as
+RFC 5545 reads them). Refused, with what the grammar says: no FREQ (it is REQUIRED), a part of
+no name it gives, a part given twice (FREQ included), COUNT with UNTIL, a value out of its
+part's grammar (``BYHOUR=25``, a sign on INTERVAL or COUNT, which are ``1*DIGIT``), and an
+INTERVAL that is no positive integer (the RFC's words). A COUNT of 0 is grammatical (the fake
+refuses it, as a rule that never rings: its own rule, in `alexaskill.testing.api_recurrence`).
+
+What Amazon documents of recurrences (its Reminders API reference,
+https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-api-reference.html, read
+through the docs search on 4 December 2026, which holds only the page's opening, its Japanese
+version's a little further): ``trigger.recurrence.freq`` and ``byDay`` are deprecated for
+``startDateTime``, ``endDateTime`` and ``recurrenceRules[]``, and with any of those three given,
+``freq``, ``byDay`` and ``scheduledTime`` are ignored; its example rule is
+``FREQ=DAILY;BYHOUR=6;BYMINUTE=10;BYSECOND=0;INTERVAL=1;``. No list of the FREQ values or rule
+parts it takes in ``recurrenceRules`` could be found there. Amazon's model of the older fields
+(ask-sdk-model's ``RecurrenceFreq``, in alexa/alexa-apis-for-python,
+``services/reminder_management/recurrence_freq.py``) allows ``WEEKLY`` and ``DAILY`` for
+``freq`` only, and calls the recurrence "Recurring date/time using the RFC 5545 standard". So no
+FREQ that RFC 5545 gives (``MONTHLY``, ``HOURLY``, …) is refused here for Amazon's sake.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable
+from typing import Final
+
+__all__ = ["rule_fault", "rule_parts"]
+
+_WEEKDAYS: Final = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")
+_FREQUENCIES: Final = ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+_DAYS: Final = f"({', '.join(_WEEKDAYS)})"
+#: ``weekdaynum = [[plus / minus] ordwk] weekday``, ``ordwk = 1*2DIGIT ;1 to 53``.
+_WEEKDAY_NUMBER: Final = re.compile(r"(?:[+-]?([0-9]{1,2}))?(SU|MO|TU|WE|TH|FR|SA)", re.IGNORECASE)
+#: ``enddate = date / date-time``: ``YYYYMMDD``, or with ``THHMMSS`` and an optional ``Z``.
+_END_DATE: Final = re.compile(
+    r"([0-9]{4})([0-9]{2})([0-9]{2})(?:T([0-9]{2})([0-9]{2})([0-9]{2})Z?)?"
+)
+
+
+def _number(value: str, low: int, high: int, digits: int, *, signed: bool = False) -> bool:
+    """Whether ``value`` is 1 to ``digits`` digits, ``low`` to ``high``, with a ``+`` or ``-``
+    before them only if ``signed`` (then ``low`` to ``high`` either way)."""
+    if signed and value[:1] in ("+", "-"):
+        value = value[1:]
+    return (
+        0 < len(value) <= digits
+        and value.isascii()
+        and value.isdigit()
+        and low <= int(value) <= high
+    )
+
+
+def _digits(value: str) -> bool:
+    """Whether ``value`` is ``1*DIGIT`` (without `int`: it refuses 4,300 digits)."""
+    return value.isascii() and value.isdigit()
+
+
+def _positive(value: str) -> bool:
+    """Whether ``value`` is ``1*DIGIT`` and not 0."""
+    return _digits(value) and value.strip("0") != ""
+
+
+def _weekday_number(value: str) -> bool:
+    found = _WEEKDAY_NUMBER.fullmatch(value)
+    return found is not None and (found[1] is None or 1 <= int(found[1]) <= 53)
+
+
+def _end_date(value: str) -> bool:
+    found = _END_DATE.fullmatch(value)
+    if found is None:
+        return False
+    year, month, day, hour, minute, second = found.groups()
+    try:
+        _dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    # (a second of 60 is RFC 5545's leap second)
+    return hour is None or (int(hour) <= 23 and int(minute) <= 59 and int(second) <= 60)
+
+
+def _listed(check: Callable[[str], bool]) -> Callable[[str], bool]:
+    """A check of a comma-separated list whose every item ``check`` takes."""
+    return lambda value: all(check(item) for item in value.split(","))
+
+
+#: Each rule part's check of its value, and what the value is, as a message says it (INTERVAL's
+#: and COUNT's message names no value: a number of any length).
+_PARTS: Final[dict[str, tuple[Callable[[str], bool], str]]] = {
+    "FREQ": (lambda v: v.upper() in _FREQUENCIES, f"one of {', '.join(_FREQUENCIES)}"),
+    "UNTIL": (_end_date, "a date (20311231) or a date and time (20311231T073000, Z for UTC)"),
+    "COUNT": (_digits, "a whole number (RFC 5545): 'FREQ=DAILY;COUNT=10', ten times"),
+    "INTERVAL": (
+        _positive,
+        "a positive whole number (RFC 5545): 'FREQ=WEEKLY;INTERVAL=2', every other week",
+    ),
+    "BYSECOND": (_listed(lambda v: _number(v, 0, 60, 2)), "seconds, 0 to 60"),
+    "BYMINUTE": (_listed(lambda v: _number(v, 0, 59, 2)), "minutes, 0 to 59"),
+    "BYHOUR": (_listed(lambda v: _number(v, 0, 23, 2)), "hours, 0 to 23"),
+    "BYDAY": (
+        _listed(_weekday_number),
+        f"days of the week {_DAYS}, each after an optional week, 1 to 53 or -53 to -1 "
+        "(-1FR: the last Friday)",
+    ),
+    "BYMONTHDAY": (
+        _listed(lambda v: _number(v, 1, 31, 2, signed=True)),
+        "days of the month, 1 to 31 or -31 to -1",
+    ),
+    "BYYEARDAY": (
+        _listed(lambda v: _number(v, 1, 366, 3, signed=True)),
+        "days of the year, 1 to 366 or -366 to -1",
+    ),
+    "BYWEEKNO": (
+        _listed(lambda v: _number(v, 1, 53, 2, signed=True)),
+        "weeks of the year, 1 to 53 or -53 to -1",
+    ),
+    "BYMONTH": (_listed(lambda v: _number(v, 1, 12, 2)), "months, 1 to 12"),
+    "BYSETPOS": (
+        _listed(lambda v: _number(v, 1, 366, 3, signed=True)),
+        "positions, 1 to 366 or -366 to -1",
+    ),
+    "WKST": (lambda v: v.upper() in _WEEKDAYS, f"a day of the week {_DAYS}"),
+}
+
+
+def rule_parts(rule: str) -> dict[str, str | None] | str:
+    """The parts of ``rule``, by name in capitals, each value stripped (None after no ``=``);
+    or, for a part without a name or one given twice, why RFC 5545 refuses it."""
+    given: dict[str, str | None] = {}
+    for part in rule.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        name, equals, value = part.partition("=")
+        name = name.strip().upper()
+        if not name:
+            return f"{part!r} names no rule part (RFC 5545: NAME=VALUE)"
+        if name in given:
+            return f"{name} is given twice (RFC 5545: each rule part at most once)"
+        given[name] = value.strip() if equals else None
+    return given
+
+
+def rule_fault(rule: str) -> str | None:
+    """Why RFC 5545's grammar of a rule refuses ``rule``, else None; said after the rule
+    (``"… is 'FREQ=DAILY;BYHOUR=25': its BYHOUR is '25': hours, 0 to 23 (RFC 5545)"``)."""
+    given = rule_parts(rule)
+    if isinstance(given, str):
+        return given
+    if not given.get("FREQ"):
+        return "an RFC 5545 rule, with its FREQ ('FREQ=DAILY;BYHOUR=7')"
+    for key, said in given.items():
+        if key not in _PARTS:
+            return f"{key} is no rule part of RFC 5545's ({', '.join(_PARTS)})"
+        if said is None:
+            return f"{key} has no value (RFC 5545: NAME=VALUE)"
+        check, what = _PARTS[key]
+        if check(said):
+            continue
+        if key in ("COUNT", "INTERVAL"):  # (the number not repeated: it may be 5,000 digits)
+            return f"its {key} is {what}"
+        return f"its {key} is {said!r}: {what} (RFC 5545)"
+    if "COUNT" in given and "UNTIL" in given:
+        return "COUNT and UNTIL both end it (RFC 5545: one or the other)"
+    return None
