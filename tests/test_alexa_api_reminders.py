@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from alexaskill import AlexaApi, Reminder, Response, Scope, Skill, speak
+from alexaskill import AlexaApi, AlexaApiError, Reminder, Response, Scope, Skill, speak
 from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
 
@@ -349,3 +350,99 @@ def test_a_reminder_gone_by_is_said_as_alexaskills_rule_to_the_second(
     said = str(raised.value)
     assert "2031-03-14T09:00:30+00:00" in said and "2031-03-14T09:00:45+00:00" in said
     assert "alexaskill" in said and "Amazon's Reminders API refuses" not in said
+
+
+# --- recurrence rules, read by RFC 5545's grammar before they are sent ----------------------------
+
+#: Rules RFC 5545's grammar of a rule (section 3.3.10, ``recur``) refuses, and what is said of
+#: each: the same as `FakeAlexaApi` says of it (one grammar: `alexaskill.alexa_api.recurrence`).
+_RULES_OUT_OF_GRAMMAR: Final = [
+    ("FREQ=DAILY;FREQ=WEEKLY", r"FREQ is given twice \(RFC 5545: each rule part at most once\)"),
+    ("FREQ=DAILY;BYHOUR=7;byhour=8", r"BYHOUR is given twice"),
+    ("FREQ=DAILY;BYHOUR=25", r"its BYHOUR is '25': hours, 0 to 23 \(RFC 5545\)"),
+    ("FREQ=DAILY;BYMINUTE=60", r"its BYMINUTE is '60': minutes, 0 to 59"),
+    ("FREQ=MONTHLY;BYMONTHDAY=32", r"its BYMONTHDAY is '32': days of the month, 1 to 31"),
+    ("FREQ=WEEKLY;BYDAY=MO,XY", r"its BYDAY is 'MO,XY': days of the week \(SU, MO, TU,"),
+    ("FREQ=DAILY;BYHOURS=7", r"BYHOURS is no rule part of RFC 5545's \(FREQ, UNTIL, COUNT,"),
+    ("FREQ=DAYLY", r"its FREQ is 'DAYLY': one of SECONDLY, MINUTELY, HOURLY, DAILY, WEEKLY,"),
+    ("BYHOUR=7", r"an RFC 5545 rule, with its FREQ \('FREQ=DAILY;BYHOUR=7'\)"),
+    ("FREQ=DAILY;COUNT=3;UNTIL=20311231", r"COUNT and UNTIL both end it \(RFC 5545: one or"),
+    ("FREQ=WEEKLY;INTERVAL=+2", r"its INTERVAL is a positive whole number \(RFC 5545\)"),
+    ("FREQ=WEEKLY;INTERVAL=0", r"its INTERVAL is a positive whole number \(RFC 5545\)"),
+    ("FREQ=DAILY;COUNT=-1", r"its COUNT is a whole number \(RFC 5545\)"),
+    ("FREQ=DAILY;UNTIL=2031-12-31", r"its UNTIL is '2031-12-31': a date \(20311231\)"),
+    ("FREQ=DAILY;BYHOUR", r"BYHOUR has no value \(RFC 5545: NAME=VALUE\)"),
+]
+
+_RECURRING_AT: Final = dt.datetime(2036, 12, 1, 7, 30, tzinfo=dt.UTC)
+
+
+def _api(fake: FakeAlexaApi) -> AlexaApi:
+    raw = RequestFactory().intent("Remind")
+    return AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
+
+
+@pytest.mark.parametrize(("rule", "said"), _RULES_OUT_OF_GRAMMAR)
+def test_a_rule_out_of_rfc_5545s_grammar_is_a_value_error_unsent(rule: str, said: str) -> None:
+    # create_reminder checked only that each rule was a str: the rule went out, and the skill
+    # learnt of it from Amazon's 400 (the fake's INVALID_TRIGGER) at run time, as an
+    # AlexaApiError, in the middle of a conversation.
+    fake = FakeAlexaApi()
+    with pytest.raises(ValueError) as raised:
+        _run(
+            _api(fake).create_reminder("Stretch", at=_RECURRING_AT, recurrence=["FREQ=DAILY", rule])
+        )
+    message = str(raised.value)
+    assert message.startswith(f"a reminder's recurrence[1] is {rule!r}: "), message
+    assert re.search(said, message), message
+    assert fake.calls == [] and fake.reminders == []
+
+
+@pytest.mark.parametrize(("rule", "said"), _RULES_OUT_OF_GRAMMAR)
+def test_the_client_and_the_fake_say_the_same_of_a_rule_out_of_grammar(
+    rule: str, said: str
+) -> None:
+    # One grammar for both: the fault the client names is the one the fake answers with.
+    trigger = {
+        "type": "SCHEDULED_ABSOLUTE",
+        "scheduledTime": "2036-12-01T07:30:00.000",
+        "recurrence": {"recurrenceRules": [rule]},
+    }
+    with pytest.raises(ValueError) as given:
+        FakeAlexaApi(reminders=[{"alertToken": "r1", "trigger": trigger}])
+    fakes = str(given.value).split(f"is {rule!r}: ", 1)[1]
+    with pytest.raises(ValueError) as raised:
+        _run(_api(FakeAlexaApi()).create_reminder("Stretch", at=_RECURRING_AT, recurrence=[rule]))
+    assert str(raised.value).split(f"is {rule!r}: ", 1)[1] == fakes
+    assert re.search(said, fakes), fakes
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        # (Amazon's Reminders API reference's own rule, its trailing ";" included)
+        ["FREQ=DAILY;BYHOUR=6;BYMINUTE=10;BYSECOND=0;INTERVAL=1;"],
+        ["interval=2;freq=weekly;byday=mo,-1fr", "FREQ=MONTHLY;BYMONTHDAY=-31,1,+31;COUNT=3"],
+        ["FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;UNTIL=20400229T073000Z"],
+        ["FREQ=DAILY;INTERVAL=" + "1" * 5000],  # (no int() of it: Python refuses 4,300 digits)
+    ],
+)
+def test_a_rule_rfc_5545_takes_is_sent_as_written(rules: list[str]) -> None:
+    fake = FakeAlexaApi()
+    _run(_api(fake).create_reminder("Stretch", at=_RECURRING_AT, recurrence=rules))
+    [call] = fake.calls
+    assert (call.status, call.body["trigger"]["recurrence"]["recurrenceRules"]) == (200, rules)
+
+
+def test_a_count_of_zero_is_the_fakes_rule_not_the_clients() -> None:
+    # RFC 5545's COUNT is 1*DIGIT: 0 is grammatical, so the client sends it; such a rule never
+    # rings, and the fake refuses it (its own rule, as for a one-time reminder gone by).
+    fake = FakeAlexaApi()
+    with pytest.raises(AlexaApiError, match=r"COUNT=0: the reminder would never ring"):
+        _run(
+            _api(fake).create_reminder(
+                "Stretch", at=_RECURRING_AT, recurrence=["FREQ=DAILY;COUNT=0"]
+            )
+        )
+    [call] = fake.calls
+    assert (call.operation, call.status) == ("create_reminder", 400)

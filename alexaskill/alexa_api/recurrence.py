@@ -1,6 +1,6 @@
 """A reminder's recurrence rules read by RFC 5545's grammar of a rule (section 3.3.10,
-"Recurrence Rule": ``recur``): what `FakeAlexaApi` answers with its 400 ``INVALID_TRIGGER``,
-here for `AlexaApi.create_reminder` to read its rules by too.
+"Recurrence Rule": ``recur``): what `AlexaApi.create_reminder` refuses before sending, and what
+`FakeAlexaApi` answers with its 400 ``INVALID_TRIGGER`` (one grammar for both).
 
 A rule is ``NAME=VALUE`` parts joined by ``;`` (an empty part, such as the trailing ``;`` of
 Amazon's own example rule, is skipped; names and the words of values are read in any case, as

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import ssml
+from .recurrence import rule_fault
 
 __all__ = ["reminder_body"]
 
@@ -80,6 +81,15 @@ def _check_types(at: object, after: object, recurrence: Sequence[object]) -> Non
             )
 
 
+def _check_rules(rules: Sequence[str]) -> None:
+    """`ValueError` naming the first rule RFC 5545's grammar of a rule refuses, and its fault
+    (`alexaskill.alexa_api.recurrence`): Amazon would answer it with a 400 at run time."""
+    for index, rule in enumerate(rules):
+        fault = rule_fault(rule)
+        if fault is not None:
+            raise ValueError(f"a reminder's recurrence[{index}] is {rule!r}: {fault}")
+
+
 def reminder_body(
     text: str,
     at: _dt.datetime | None,
@@ -96,11 +106,12 @@ def reminder_body(
     """The body of Amazon's "create a reminder" call (`AlexaApi.create_reminder` documents it).
 
     `ValueError` for a reminder Amazon would refuse: no text, both or neither of ``at`` and
-    ``after``, a delay that is not positive, a recurrence without ``at``; and for a one-time
-    ``at`` gone by at ``asked_at`` (the request's moment; an ``at`` without tzinfo is read in
-    the device's ``zone``, and not judged without it), which would never ring (alexaskill's
-    rule); `TypeError` for an ``at`` that is no datetime, an ``after`` no timedelta, a rule
-    no str.
+    ``after``, a delay that is not positive, a recurrence without ``at``, a rule out of RFC
+    5545's grammar (`_check_rules`: a part given twice, a value out of range, …); and for a
+    one-time ``at`` gone by at ``asked_at`` (the request's moment; an ``at`` without tzinfo is
+    read in the device's ``zone``, and not judged without it), which would never ring
+    (alexaskill's rule); `TypeError` for an ``at`` that is no datetime, an ``after`` no
+    timedelta, a rule no str.
     """
     if not isinstance(text, str) or not text.strip():
         raise ValueError("a reminder needs non-empty text")
@@ -109,6 +120,7 @@ def reminder_body(
     # Read once (an iterator's rules are used up by the check); None is none, as ever.
     rules: Sequence[str] = () if recurrence is None else list(recurrence)
     _check_types(at, after, rules)
+    _check_rules(rules)
     if at is not None and after is None:
         trigger = _absolute_trigger(at, rules)
         if not rules and asked_at is not None:

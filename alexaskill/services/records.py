@@ -71,9 +71,10 @@ class RecordsApi(RequestApi):
         it if the handler has not (`time_zone`: one call a request); it is sent unjudged when
         the device set no zone or that call fails.
         ``recurrence`` takes RFC 5545 rules (``"FREQ=WEEKLY;BYDAY=MO"``) for an ``at``
-        reminder. ``speech`` is SSML to say instead of ``text``. Its ``requestTime`` is the
-        request's timestamp too. Amazon lets a skill create reminders only while the user talks
-        to it. Needs `Scope.REMINDERS`.
+        reminder; one out of RFC 5545's grammar (``BYHOUR=25``, a part given twice) is a
+        `ValueError` naming it, unsent. ``speech`` is SSML to say instead of ``text``. Its
+        ``requestTime`` is the request's timestamp too. Amazon lets a skill create reminders
+        only while the user talks to it. Needs `Scope.REMINDERS`.
         """
         # One mistake, one error: a local at= gone by was a ValueError once the handler had
         # asked the zone, else an AlexaApiError (the fake's 400).

@@ -1,8 +1,8 @@
 """The recurrences `FakeAlexaApi`'s reminders take: Amazon's Reminders API reference's
 ``trigger.recurrence``, its ``recurrenceRules`` read by RFC 5545's grammar of a rule
-(`alexaskill.alexa_api.recurrence`), which the reference names for them; and a COUNT of 0
-refused: the grammar allows it, but such a rule never rings (the fake's rule, as for a one-time
-reminder gone by).
+(`alexaskill.alexa_api.recurrence`, which `AlexaApi.create_reminder` reads them by too), which
+the reference names for them; and a COUNT of 0 refused: the grammar allows it, but such a rule
+never rings (the fake's rule, as for a one-time reminder gone by).
 """
 
 from __future__ import annotations
