@@ -135,11 +135,7 @@ class Serving(DeadlineAnswering):
         try:
             if app is None:
                 app = self._build()
-            if not on_asyncio():
-                raise ConfigurationError(NEEDS_ASYNCIO)
-            failure = outgoing_tls_failure()
-            if failure is not None:
-                raise failure
+            self._check_start(served=True)
         except Exception as exc:
             self._start_failed(exc, before)
             await startup_failed(receive, send, exc)
@@ -201,11 +197,23 @@ class Serving(DeadlineAnswering):
             # Logging is set up at the first request (SkillMount.handle): the host app may set
             # up its own after its imports. Its settings are checked now.
             try:
-                self._app = self._build(set_up_logging=False)
+                app = self._build(set_up_logging=False)
+                self._check_start(served=False)
             except Exception:
                 self._restore_start_state(before)  # (raised at the host app's import)
                 raise
-            self._start_failure = None
+            self._app, self._start_failure = app, None
+
+    def _check_start(self, *, served: bool) -> None:
+        """What a start checks of the process once the app is built, the lifespan's
+        (``served``: on the event loop that serves it) and `Skill.mount`'s (at the host app's
+        import, where no loop may run yet): an asyncio loop, and a CA bundle for outgoing
+        HTTPS (the lifespan's client; a mounted skill's verifier's). `ConfigurationError`."""
+        if served and not on_asyncio():
+            raise ConfigurationError(NEEDS_ASYNCIO)
+        failure = outgoing_tls_failure()
+        if failure is not None:
+            raise failure
 
     def use_capture(self, capture: RequestCapture) -> None:
         """Write every request the endpoint receives to ``capture`` from now on (said at

@@ -53,7 +53,8 @@ def check_proxies(receive: Receive) -> None:
 def outgoing_tls_failure() -> ConfigurationError | None:
     """Why the process's TLS context for outgoing HTTPS cannot be made (a CA bundle that cannot
     be read: `alexaskill.tls`), or None; asked at the lifespan's start, before its HTTP client
-    would fail inside Starlette's lifespan, the start said with a traceback."""
+    would fail inside Starlette's lifespan, the start said with a traceback, and at
+    `Skill.mount`'s, before its verifier's client would refuse every request."""
     from .tls import tls_context
 
     try:

@@ -399,6 +399,26 @@ def test_a_mount_whose_start_fails_leaves_registration_open(
     assert skill.started
 
 
+@pytest.mark.usefixtures("fresh_tls")
+def test_a_mount_checks_the_ca_bundle_for_outgoing_https_as_the_lifespan_does(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A host app runs no lifespan of its skills': `skill.mount` built the app without the
+    # lifespan's check of the CA bundle, and the skill started, refusing every request with a
+    # 400 (its verifier's client could not be made) instead of failing at the host's import.
+    mend = _spoil_lifespan_check("tls", monkeypatch, tmp_path)
+    skill, _ = _counted_skill()
+    with pytest.raises(ConfigurationError) as info:
+        skill.mount("/weather")
+    said = lifespan_start(_counted_skill()[0])["message"]  # (the lifespan's failure, as said)
+    assert str(info.value) == said and "missing.pem" in said, said
+    assert not skill.started and skill._app is None
+    skill.add_intent_handler("LaterIntent", lambda: speak("later"))  # (registration open)
+    mend()
+    skill.mount("/weather")
+    assert skill.started
+
+
 def test_a_start_of_its_own_that_fails_leaves_registration_open(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
