@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -21,9 +22,13 @@ from alexaskill.testing import TestPKI
 from alexaskill.verify import Verifier
 
 from .lifespan_start import lifespan_start
-from .verify_shared import BODY, NOW, run
+from .verify_shared import BODY, NOW, refused_requests, retry_clock, run, said_once
 
 SKILL_ID: Final = "amzn1.ask.skill.proxies"
+
+#: The reason given to a request whose chain the verifier's own client cannot download, for want
+#: of a proxy httpx can use.
+NO_PROXY: Final = "certificate chain: no usable proxy to download it (the server's log says why)"
 
 #: A SOCKS proxy with a password, which no message may show.
 SOCKS: Final = "socks5://user:secret@127.0.0.1:1080"
@@ -75,14 +80,59 @@ def test_a_mounted_skill_fails_at_the_host_apps_import(monkeypatch: pytest.Monke
 
 
 @pytest.mark.usefixtures("no_socksio")
-def test_a_verifier_of_its_own_says_so_not_an_import_error(
-    monkeypatch: pytest.MonkeyPatch, pki: TestPKI
+def test_a_verifier_of_its_own_refuses_with_400_and_says_why_once(
+    monkeypatch: pytest.MonkeyPatch,
+    pki: TestPKI,
+    own_clients: list[object],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    # Used on its own (no lifespan lends it a client), the verifier makes its client at the
+    # first download: the proxy's ConfigurationError came out of `verify`, HTTP 500 and a
+    # traceback for every request (the CA bundle's fault there is a 400 already).
     _only_proxy(monkeypatch, "HTTPS_PROXY", SOCKS)
     verifier = Verifier([pki.root], now=lambda: NOW)
-    with pytest.raises(ConfigurationError) as info:
-        run(verifier.verify(pki.sign(BODY), BODY))
-    _said_of_socks(str(info.value), "HTTPS_PROXY")
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"):
+        assert refused_requests(verifier, pki, 3) == [NO_PROXY] * 3
+    said = said_once(caplog)
+    assert "no usable proxy for downloading certificate chains" in said, said
+    _said_of_socks(said, "HTTPS_PROXY")
+    assert own_clients == []  # no client made: nothing downloaded
+
+
+@pytest.mark.usefixtures("no_socksio")
+def test_a_verifier_of_its_own_checks_its_proxy_again_a_minute_on(
+    monkeypatch: pytest.MonkeyPatch,
+    pki: TestPKI,
+    own_clients: list[object],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from alexaskill import outgoing_proxies
+    from alexaskill.verify import trust
+
+    _only_proxy(monkeypatch, "ALL_PROXY", SOCKS)
+    checks: list[int] = []
+    check = outgoing_proxies.check_outgoing_proxies
+
+    def counted() -> None:
+        checks.append(1)
+        check()
+
+    monkeypatch.setattr(outgoing_proxies, "check_outgoing_proxies", counted)
+    clock = retry_clock(monkeypatch)
+    verifier = Verifier([pki.root], now=lambda: NOW)
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"):
+        assert refused_requests(verifier, pki, 5, clock[0]) == [NO_PROXY] * 5
+    _said_of_socks(said_once(caplog), "ALL_PROXY")
+    clock[0] += trust.RETRY_AFTER - 1
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"):
+        refused_requests(verifier, pki, 2, clock[0])
+    assert "(4 more since the last such line)" in said_once(caplog)  # (ten seconds on)
+    assert len(checks) == 1
+    monkeypatch.delenv("ALL_PROXY")  # put right: checked at the next try, a minute on
+    clock[0] += 1
+    run(verifier.verify(pki.sign(BODY), BODY))  # (through `own_clients`: served from memory)
+    assert len(checks) == 2 and len(own_clients) == 1
 
 
 def test_a_proxy_of_a_scheme_httpx_does_not_know_is_said_so(

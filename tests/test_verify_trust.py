@@ -13,7 +13,6 @@ import logging
 import os
 import subprocess
 import sys
-import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
@@ -23,13 +22,13 @@ from starlette.testclient import TestClient as StarletteClient
 
 from alexaskill import Skill
 from alexaskill.cli.common import UsageError
-from alexaskill.exceptions import CertificateError, ConfigurationError
+from alexaskill.exceptions import ConfigurationError
 from alexaskill.testing import RequestFactory, TestPKI
 from alexaskill.verify import Verifier
 from alexaskill.verify.chain import _certifi_roots
 
 from .lifespan_start import lifespan_start
-from .verify_shared import BODY, NOW, Fetcher, run
+from .verify_shared import BODY, NOW, Fetcher, refused_requests, retry_clock, run, said_once
 
 SKILL_ID: Final = "amzn1.ask.skill.trust"
 #: What every start error and log line says to do.
@@ -73,39 +72,6 @@ def _spoil(bundle: Path, how: str) -> str:
     return "holds no certificate that loads"
 
 
-def _refused(verifier: Verifier, pki: TestPKI, count: int, tag: object = "") -> list[str]:
-    """Why ``verifier`` refused ``count`` requests, each naming a certificate URL of its own
-    (``tag`` and a number: none refused as a recent failure of another's)."""
-
-    async def requests() -> list[str]:
-        refused = []
-        for n in range(count):
-            url = f"https://s3.amazonaws.com/echo.api/cert-{tag}{n}.pem"
-            with pytest.raises(CertificateError) as info:
-                await verifier.verify(pki.sign(BODY, cert_url=url), BODY)
-            refused.append(str(info.value))
-        return refused
-
-    return run(requests())
-
-
-def _said_once(caplog: pytest.LogCaptureFixture) -> str:
-    """The one ERROR line ``caplog`` holds (not one a request)."""
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(errors) == 1, caplog.text
-    return errors[0].getMessage()
-
-
-def _retry_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The clock by which what failed (a trust store, a TLS context) is tried again, settable:
-    ``clock[0] += 1`` (its own only: the event loop's time.monotonic left alone)."""
-    clock = [1000.0]
-    monkeypatch.setattr(
-        "alexaskill.verify.trust.time", types.SimpleNamespace(monotonic=lambda: clock[0])
-    )
-    return clock
-
-
 def _signed_launch(pki: TestPKI) -> tuple[bytes, dict[str, str]]:
     """A LaunchRequest's body for `SKILL_ID`, and its headers signed by ``pki``."""
     body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
@@ -123,8 +89,8 @@ def test_a_bundle_of_no_use_refuses_requests_with_400_and_says_why_once(
     fetcher = Fetcher(pki.chain_pem)
     verifier = pki.verifier(trusted_roots=None, now=lambda: NOW, fetch_chain=fetcher)
     with caplog.at_level(logging.DEBUG, logger="alexaskill"):
-        assert _refused(verifier, pki, 3) == [NO_ROOTS] * 3
-    said = _said_once(caplog)
+        assert refused_requests(verifier, pki, 3) == [NO_ROOTS] * 3
+    said = said_once(caplog)
     assert str(bundle) in said and why in said and FIX in said, said
     assert "Verifier(trusted_roots=" in said, said
     assert fetcher.calls == []  # nothing downloaded that could not be checked
@@ -146,12 +112,12 @@ def test_a_bundle_of_no_use_is_read_again_a_minute_on_not_at_each_request(
         return read()
 
     monkeypatch.setattr(trust, "_certifi_roots", counted)
-    clock = _retry_clock(monkeypatch)
+    clock = retry_clock(monkeypatch)
     verifier = pki.verifier(trusted_roots=None, now=lambda: NOW, fetch_chain=Fetcher(pki.chain_pem))
-    _refused(verifier, pki, 5, clock[0])
+    refused_requests(verifier, pki, 5, clock[0])
     assert len(reads) == 1
     clock[0] += trust.RETRY_AFTER - 1
-    _refused(verifier, pki, 2, clock[0])
+    refused_requests(verifier, pki, 2, clock[0])
     assert len(reads) == 1
     bundle.write_bytes(TestPKI.pem(pki.root))  # put right: read at the next try, a minute on
     clock[0] += 1
@@ -348,8 +314,8 @@ def test_a_verifier_making_its_own_client_refuses_with_400_and_says_why_once(
     named = _spoil_outgoing(tls_bundle, how, monkeypatch)
     verifier = Verifier([pki.root], now=lambda: NOW)
     with caplog.at_level(logging.DEBUG, logger="alexaskill"):
-        assert _refused(verifier, pki, 3) == [NO_TLS] * 3
-    said = _said_once(caplog)
+        assert refused_requests(verifier, pki, 3) == [NO_TLS] * 3
+    said = said_once(caplog)
     assert named in said and FIX in said and "outgoing HTTPS" in said, said
     assert own_clients == []  # no client made: nothing downloaded
 
@@ -376,16 +342,16 @@ def test_a_verifier_making_its_own_client_tries_its_tls_again_a_minute_on(
         return make()
 
     monkeypatch.setattr(httpx, "create_ssl_context", counted)
-    clock = _retry_clock(monkeypatch)
+    clock = retry_clock(monkeypatch)
     verifier = Verifier([pki.root], now=lambda: NOW)
     with caplog.at_level(logging.DEBUG, logger="alexaskill"):
-        assert _refused(verifier, pki, 5, clock[0]) == [NO_TLS] * 5
-    assert str(tls_bundle) in _said_once(caplog)
+        assert refused_requests(verifier, pki, 5, clock[0]) == [NO_TLS] * 5
+    assert str(tls_bundle) in said_once(caplog)
     clock[0] += trust.RETRY_AFTER - 1
     caplog.clear()
     with caplog.at_level(logging.DEBUG, logger="alexaskill"):
-        _refused(verifier, pki, 2, clock[0])
-    assert "(4 more since the last such line)" in _said_once(caplog)  # (ten seconds on)
+        refused_requests(verifier, pki, 2, clock[0])
+    assert "(4 more since the last such line)" in said_once(caplog)  # (ten seconds on)
     assert len(made) == 1
     tls_bundle.write_bytes(TestPKI.pem(pki.root))  # put right: made at the next try, a minute on
     clock[0] += 1

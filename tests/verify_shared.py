@@ -1,13 +1,17 @@
 """What the verifier's tests (tests/test_verify*.py) share: a fixed now, a body signed as Alexa's
 is, a counting fetch_chain, a settable clock, the test PKIs, and the clients a verifier without
-one makes, served from memory. tests/conftest.py imports the fixtures (``pki``, ``stranger``,
-``pki_2017``, ``own_clients``), which makes them every test module's."""
+one makes, served from memory; requests refused in a row, the one ERROR line they say, and the
+clock by which what failed is tried again (`alexaskill.verify.trust.Refusals`).
+tests/conftest.py imports the fixtures (``pki``, ``stranger``, ``pki_2017``, ``own_clients``),
+which makes them every test module's."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import ssl
+import types
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
@@ -203,3 +207,36 @@ def own_clients(pki: TestPKI, monkeypatch: pytest.MonkeyPatch) -> list[httpx.Asy
 
     monkeypatch.setattr(httpx, "AsyncClient", Served)
     return clients
+
+
+def refused_requests(verifier: Verifier, pki: TestPKI, count: int, tag: object = "") -> list[str]:
+    """Why ``verifier`` refused ``count`` requests, each naming a certificate URL of its own
+    (``tag`` and a number: none refused as a recent failure of another's)."""
+
+    async def requests() -> list[str]:
+        refused = []
+        for n in range(count):
+            url = f"https://s3.amazonaws.com/echo.api/cert-{tag}{n}.pem"
+            with pytest.raises(CertificateError) as info:
+                await verifier.verify(pki.sign(BODY, cert_url=url), BODY)
+            refused.append(str(info.value))
+        return refused
+
+    return run(requests())
+
+
+def said_once(caplog: pytest.LogCaptureFixture) -> str:
+    """The one ERROR line ``caplog`` holds (not one a request)."""
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, caplog.text
+    return errors[0].getMessage()
+
+
+def retry_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The clock by which what failed (a trust store, a TLS context) is tried again, settable:
+    ``clock[0] += 1`` (its own only: the event loop's time.monotonic left alone)."""
+    clock = [1000.0]
+    monkeypatch.setattr(
+        "alexaskill.verify.trust.time", types.SimpleNamespace(monotonic=lambda: clock[0])
+    )
+    return clock

@@ -452,10 +452,10 @@ class Verifier:
 
     def _http_client(self) -> httpx.AsyncClient:
         """The client a download goes through, ready: made now if it is this verifier's own
-        (`OwnClient`: a `CertificateError` if its TLS cannot be set up), and the modules httpx's
-        transport imports at its first request imported (`load_async_backend`). Called before
-        `Downloads`' time limit starts, which the first download spent on them (seconds on a
-        loaded machine, the log blaming the pool)."""
+        (`OwnClient`: a `CertificateError` if its proxy or TLS cannot be set up), and the
+        modules httpx's transport imports at its first request imported (`load_async_backend`).
+        Called before `Downloads`' time limit starts, which the first download spent on them
+        (seconds on a loaded machine, the log blaming the pool)."""
         client = self._client
         if client is None:
             client = self._lent_client
