@@ -98,9 +98,9 @@ class Serving(DeadlineAnswering):
                 return
             failure = self._start_failure
             if failure is None:  # no lifespan (``--lifespan off``, Starlette's own Mount)
-                failure = self._start_unserved()
+                failure = self._start_unserved(kind=scope["type"])
             else:  # (a request is no new start: the failure stands)
-                say_not_started(self._refusals_said, self.log_name, failure.error)
+                say_not_started(self._refusals_said, self.log_name, failure.error, scope["type"])
             app = self._app
             if app is None:
                 assert failure is not None
@@ -156,10 +156,11 @@ class Serving(DeadlineAnswering):
                 self._start_failed(exc, before)
             raise
 
-    def _start_unserved(self, *, say: bool = True) -> StartFailure | None:
+    def _start_unserved(self, *, say: bool = True, kind: str = "http") -> StartFailure | None:
         """Build the app at a request that no lifespan started (once): its failure, kept and
-        said at ERROR with its traceback unless not ``say`` (a test client raises it), or None.
-        A failure kept already is returned as it is: a request is no new start."""
+        said at ERROR with its traceback unless not ``say`` (a test client raises it), or None;
+        a request of another ``kind`` (scope type) than HTTP's gets its own line too. A failure
+        kept already is returned as it is: a request is no new start."""
         if self._app is not None or self._start_failure is not None:
             return self._start_failure if self._app is None else None
         before = self._start_state()
@@ -173,7 +174,8 @@ class Serving(DeadlineAnswering):
                     self.log_name,
                     exc_info=exc,
                 )
-                say_not_started(self._refusals_said, self.log_name, exc, start_said=True)
+                said, name = self._refusals_said, self.log_name
+                say_not_started(said, name, exc, kind, start_said=kind == "http")
             return failure
         return None
 

@@ -97,24 +97,31 @@ async def not_started(scope: Scope, send: Send, error: Exception) -> None:
 
 
 def say_not_started(
-    said: Repeats, name: str, error: Exception, *, start_said: bool = False
+    said: Repeats, name: str, error: Exception, kind: str = "http", *, start_said: bool = False
 ) -> None:
     """Say at ERROR that a request to ``name`` (`log_name`), whose start failed with ``error``,
-    was refused: one line without a traceback (the start's to say), once every few seconds with
-    the count of those unsaid since (anyone can send requests). ``start_said``: the request's
+    was refused (``kind``, its scope's type: what `not_started` did to it said): one line
+    without a traceback (the start's to say), once every few seconds with the count of those
+    unsaid since, each kind its own (anyone can send requests). ``start_said``: the request's
     line was the start's own, said just now (the next within seconds are counted)."""
     why = f"{type(error).__name__}: {error}"
+    noun, done = _NOT_STARTED_DONE.get(kind, (f"{kind} request", "left unanswered"))
 
-    def say(kind: str, count: int) -> None:
-        logger.error(_NOT_STARTED_LINE, name, why, f"{count} more request{'s' * (count > 1)}")
+    def say(key: str, count: int) -> None:
+        logger.error(_NOT_STARTED_LINE, name, why, f"{count} more {noun}{'s' * (count > 1)}", done)
 
-    unsaid = said.unsaid(f"not started: {name}", say)
+    unsaid = said.unsaid(f"not started: {name}" + (f" ({kind})" if kind != "http" else ""), say)
     if unsaid is not None and not start_said:
         more = f" ({unsaid} more before it)" if unsaid else ""
-        logger.error(_NOT_STARTED_LINE, name, why, f"a request{more}")
+        logger.error(_NOT_STARTED_LINE, name, why, f"a {noun}{more}", done)
 
 
-_NOT_STARTED_LINE: Final = "%s could not start (%s): %s answered HTTP 500, no handler run"
+_NOT_STARTED_LINE: Final = "%s could not start (%s): %s %s, no handler run"
+#: What a request of each scope type is said as, and what `not_started` did to it.
+_NOT_STARTED_DONE: Final = {
+    "http": ("request", "answered HTTP 500"),
+    "websocket": ("websocket", "closed with code 1011"),
+}
 
 
 NEEDS_ASYNCIO: Final = (

@@ -315,6 +315,51 @@ def test_a_test_client_without_with_raises_a_failed_lifespan_check(
     assert not calls
 
 
+def _websocket_closed(skill: Skill) -> int:
+    """The code a websocket to ``skill`` (no lifespan) was closed with, before any accept."""
+    from starlette.testclient import TestClient as StarletteClient
+    from starlette.websockets import WebSocketDisconnect
+
+    with pytest.raises(WebSocketDisconnect) as info:
+        StarletteClient(skill).websocket_connect("/").__enter__()
+    return info.value.code
+
+
+def test_a_websocket_after_a_failed_start_is_said_closed_not_answered_500(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # It was closed with code 1011, and its line said "a request answered HTTP 500"; an HTTP
+    # request's and a websocket's lines each say what was done, neither counted in the other's.
+    _spoil_lifespan_check("trio", monkeypatch, tmp_path)
+    skill, calls = _counted_skill()
+    with pytest.raises(ConfigurationError), TestClient(skill):
+        pass
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        assert TestClient(skill, raise_handler_errors=False).launch().status_code == 500
+        assert _websocket_closed(skill) == 1011
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(lines) == 2, lines
+    assert ": a request answered HTTP 500, no handler run" in lines[0], lines
+    assert ": a websocket closed with code 1011, no handler run" in lines[1], lines
+    assert not calls
+
+
+def test_a_websocket_whose_start_failed_is_said_closed_after_the_start(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # No lifespan: the websocket started the skill. The start's line says what every request
+    # gets; the websocket's own line what it got (nothing said it).
+    skill = _failing_start(monkeypatch)
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        assert _websocket_closed(skill) == 1011
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 2, caplog.text
+    assert "could not start: every request is answered HTTP 500" in errors[0].getMessage()
+    assert errors[0].exc_info is not None
+    assert ": a websocket closed with code 1011" in errors[1].getMessage(), caplog.text
+    assert errors[1].exc_info is None
+
+
 # --- a later start, once the fault is mended ---------------------------------------------------
 
 
