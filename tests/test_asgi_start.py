@@ -473,6 +473,75 @@ def test_a_start_of_its_own_that_fails_leaves_registration_open(
     skill.add_intent_handler("LaterIntent", lambda: speak("later"))  # (refused before)
 
 
+#: The warnings a start says of what is off (`_retried_skill`'s): each start's own.
+_OFF_WARNINGS: Final = ("skill-id check is OFF", "verification is OFF", "request capture is ON")
+
+
+def _retried_skill(verify: bool, tmp_path: Path) -> Skill:
+    """A skill whose start says its warnings: the skill-id check off, a capture on, and
+    verification off unless ``verify``."""
+    from alexaskill.capture import RequestCapture
+
+    skill = Skill("*", verify=verify)
+    skill.use_capture(RequestCapture(tmp_path / "captures"))
+    return skill
+
+
+def _warned(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Which of `_OFF_WARNINGS` ``caplog`` holds, in order, and how often."""
+    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    return [off for line in lines for off in _OFF_WARNINGS if off in line]
+
+
+@pytest.mark.usefixtures("fresh_tls")
+@pytest.mark.parametrize("verify", [True, False], ids=["verifying", "verify off"])
+@pytest.mark.parametrize("how", ["lifespan", "mount"])
+def test_a_start_retried_after_a_failure_says_its_warnings_again_with_one_verifier(
+    how: str,
+    verify: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Judged, not changed: the warnings are the start's, which a retry is anew, so each start
+    # says them once (its log complete without the failed one's). The verifier a failed start
+    # made is the retry's, not a second one, and holds no HTTP client: none is made before a
+    # download, and no request reaches a skill whose start failed; nothing is left open.
+    mend = _spoil_lifespan_check("trio" if how == "lifespan" else "tls", monkeypatch, tmp_path)
+    skill = _retried_skill(verify, tmp_path)
+    expected = [off for off in _OFF_WARNINGS if verify is False or "verification" not in off]
+
+    def start() -> None:
+        if how == "mount":
+            skill.mount("/weather")
+        else:
+            with TestClient(skill):
+                pass
+
+    verifiers = []
+    for _ in range(2):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, "alexaskill"), pytest.raises(ConfigurationError):
+            start()
+        assert _warned(caplog) == expected, caplog.text
+        assert not skill.started
+        verifiers.append(skill.verifier)
+    if verify:
+        made = verifiers[0]
+        assert made is not None and verifiers[1] is made
+        assert made._own_client._client is None  # (no client: nothing to close)
+    else:
+        assert verifiers == [None, None]
+    mend()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        start()
+    assert _warned(caplog) == expected, caplog.text
+    assert skill.started
+    if verify and how == "mount":
+        assert skill.verifier is verifiers[0]
+
+
 # --- what a test sees of a failed start ---------------------------------------------------------
 
 
