@@ -95,3 +95,16 @@ def test_a_plural_said_finds_the_sample_of_its_singular() -> None:
     )
     assert understander.understand("read me the stories", now=NOW).intent == "ReadStory"
     assert understander.understand("let's play some games", now=NOW).intent == "PlayGame"
+
+
+@pytest.mark.parametrize("word", ["string", "strings", "bring", "thing", "sing", "spring", "shred"])
+def test_an_ending_is_left_on_a_stem_that_would_have_no_vowel(word: str) -> None:
+    # "string" was "str": -ing (or -ed) taken off what is no word without it. A stem keeps a
+    # vowel (y after a consonant is one: "trying" is "try").
+    assert stem(word) == word.removesuffix("s")
+
+
+def test_evening_is_no_form_of_even() -> None:
+    # "evening" was "even": a time of the day matched the sample word "even" ("an even number").
+    assert stem("evening") != stem("even")
+    assert stem("evenings") == stem("evening")

@@ -122,20 +122,26 @@ _ES_AFTER: Final = ("s", "x", "z", "ch", "sh", "o")
 #: Consonants doubled in a word's own spelling ("call", "miss", "stuff", "buzz"), not before -ing.
 _DOUBLED_ANYWAY: Final = frozenset("lsfz")
 _VOWELS: Final = frozenset("aeiou")
+#: Words that end as a form does and are none: "evening" is no form of "even", "herring" of
+#: "her".
+_NOT_INFLECTED: Final = frozenset({"evening", "herring"})
 
 
 def _stem(word: str) -> str:
     """The stem of an English word: -ing, -ed and -s taken off ("forecasts", "forecasting"),
     -ies and -ied made -y ("stories", "tried"; with one letter before them, "ties", "tied",
     they are -ie's), -es after s, x, z, ch, sh and o ("boxes"), a consonant doubled before -ing
-    or -ed after one vowel made one ("stopping", "planned"; not "adding", "calling"). The s
+    or -ed after one vowel made one ("stopping", "planned"; not "adding", "calling"). -ing and
+    -ed stay on where no vowel would be left ("string", "shred"), and on "evening". The s
     of -ss stays ("class"). -ly stays: "likely", "really", "early" are no "like", "real",
     "ear". No -e is put back: "making" is "mak", as "hoping" is "hop"."""
     size = len(word)
+    if word in _NOT_INFLECTED:
+        return word
     if size > 4 and word.endswith(("ies", "ied")):
         return word[:-3] + "y"
     for suffix in ("ing", "ed"):
-        if size > len(suffix) + 2 and word.endswith(suffix):
+        if size > len(suffix) + 2 and word.endswith(suffix) and _has_vowel(word[: -len(suffix)]):
             return _undoubled(word[: -len(suffix)])
     if size > 4 and word.endswith("es") and word[:-2].endswith(_ES_AFTER):
         return word[:-2]
@@ -153,3 +159,12 @@ def _undoubled(stem: str) -> str:
     if last != stem[-2] or last in _VOWELS or last in _DOUBLED_ANYWAY:
         return stem
     return stem[:-1] if vowel in _VOWELS and before not in _VOWELS else stem
+
+
+def _has_vowel(stem: str) -> bool:
+    """Whether ``stem`` holds a vowel, a y after a consonant counting as one ("try" of
+    "trying"): "str" of "string", "spr" of "spring" are no stems."""
+    return any(
+        letter in _VOWELS or (letter == "y" and at > 0 and stem[at - 1] not in _VOWELS)
+        for at, letter in enumerate(stem)
+    )
