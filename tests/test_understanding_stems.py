@@ -108,3 +108,37 @@ def test_evening_is_no_form_of_even() -> None:
     # "evening" was "even": a time of the day matched the sample word "even" ("an even number").
     assert stem("evening") != stem("even")
     assert stem("evenings") == stem("evening")
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("movie", "movies"),
+        ("cookie", "cookies"),
+        ("zombie", "zombies"),
+        ("calorie", "calories"),
+        ("tie", "ties", "tied"),
+        ("lie", "lies", "lied"),
+    ],
+)
+def test_an_ie_word_meets_its_plural(forms: tuple[str, ...]) -> None:
+    # "movies" was "movy" (-ies made -y, as of "stories") and "movie" "movie": "play my movies"
+    # was no reading of "play a movie". An -ie after a syllable is a -y too; "tie" and "lie"
+    # stay, and meet "tied" and "lied" (which stayed as said).
+    assert {form: stem(form) for form in forms} == dict.fromkeys(forms, stem(forms[0]))
+
+
+def test_an_ie_plural_said_finds_the_sample_of_its_singular() -> None:
+    # "movies" and "cookies" are the one meaningful word said: had they another stem than the
+    # samples' "movie" and "cookie", nothing would match (the fallback intent).
+    intents = [
+        {"name": "PlayMovie", "samples": ["show me a movie"]},
+        {"name": "BakeCookie", "samples": ["bake a cookie"]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
+    understander = Understander(
+        InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID
+    )
+    assert understander.understand("show me the movies", now=NOW).intent == "PlayMovie"
+    assert understander.understand("bake some cookies", now=NOW).intent == "BakeCookie"

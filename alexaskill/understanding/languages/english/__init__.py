@@ -130,16 +130,29 @@ _NOT_INFLECTED: Final = frozenset({"evening", "herring"})
 def _stem(word: str) -> str:
     """The stem of an English word: -ing, -ed and -s taken off ("forecasts", "forecasting"),
     -ies and -ied made -y ("stories", "tried"; with one letter before them, "ties", "tied",
-    they are -ie's), -es after s, x, z, ch, sh and o ("boxes"), a consonant doubled before -ing
-    or -ed after one vowel made one ("stopping", "planned"; not "adding", "calling"). -ing and
-    -ed stay on where no vowel would be left ("string", "shred"), and on "evening". The s
-    of -ss stays ("class"). -ly stays: "likely", "really", "early" are no "like", "real",
-    "ear". No -e is put back: "making" is "mak", as "hoping" is "hop"."""
-    size = len(word)
+    they are -ie's), as is the -ie of "movie"; -es after s, x, z, ch, sh and o ("boxes"); a
+    consonant doubled before -ing or -ed after one vowel made one ("stopping", "planned"; not
+    "adding", "calling"). -ing and -ed stay on where no vowel would be left ("string",
+    "shred"), and on "evening". The s of -ss stays ("class"). -ly stays: "likely", "really",
+    "early" are no "like", "real", "ear". No -e is put back: "making" is "mak", as "hoping" is
+    "hop"."""
     if word in _NOT_INFLECTED:
         return word
+    stem = _unsuffixed(word)
+    # "movie" and "movies" (made "movy" as "stories" is "story"): an -ie after a syllable is
+    # a -y. So "rosie" is "rosy", "bonnie" "bonny". "tie", "lie", "pie" keep theirs.
+    if stem.endswith("ie") and _has_vowel(stem[:-2]):
+        return stem[:-2] + "y"
+    return stem
+
+
+def _unsuffixed(word: str) -> str:
+    """``word`` with its ending (-ies, -ied, -ing, -ed, -es, -s) taken off."""
+    size = len(word)
     if size > 4 and word.endswith(("ies", "ied")):
         return word[:-3] + "y"
+    if size == 4 and word.endswith("ied"):
+        return word[:-1]
     for suffix in ("ing", "ed"):
         if size > len(suffix) + 2 and word.endswith(suffix) and _has_vowel(word[: -len(suffix)]):
             return _undoubled(word[: -len(suffix)])
