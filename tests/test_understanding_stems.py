@@ -142,3 +142,89 @@ def test_an_ie_plural_said_finds_the_sample_of_its_singular() -> None:
     )
     assert understander.understand("show me the movies", now=NOW).intent == "PlayMovie"
     assert understander.understand("bake some cookies", now=NOW).intent == "BakeCookie"
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        # An -e word and its forms, whose ending took the -e's place ("removed" was "remov",
+        # "remove" "remove"): stems are spelt without the -e after a word of more than one
+        # syllable or of a long vowel ("remov", "delet", "chang", "hous")...
+        ("remove", "removes", "removed", "removing"),
+        ("delete", "deletes", "deleted", "deleting"),
+        ("change", "changes", "changed", "changing"),
+        ("continue", "continues", "continued", "continuing"),
+        ("house", "houses"),
+        ("canoe", "canoes", "canoeing"),
+        # ...and with it after one short syllable, where the -e is all that tells "hope" from
+        # "hop": "hoping" is "hope", "hopping" "hop".
+        ("hope", "hopes", "hoped", "hoping"),
+        ("make", "makes", "making"),
+        ("care", "cares", "cared", "caring"),
+        ("close", "closes", "closed", "closing"),
+        ("case", "cases"),
+        ("type", "types", "typed", "typing"),
+        ("move", "moves", "moved", "moving"),
+        # -ee is no -e ("free", "agree"), nor is the -ee of -eed an -ed: "speed", "need".
+        ("free", "frees", "freeing"),
+        ("agree", "agrees", "agreeing"),
+        ("speed", "speeds", "speeding"),
+        ("shoe", "shoes"),
+    ],
+)
+def test_an_e_word_and_its_forms_have_one_stem(forms: tuple[str, ...]) -> None:
+    assert {form: stem(form) for form in forms} == dict.fromkeys(forms, stem(forms[0]))
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("hop", "hope"),
+        ("hopping", "hoping"),
+        ("hopped", "hoped"),
+        ("bar", "bare"),
+        ("barring", "baring"),
+        ("car", "care"),
+        ("plan", "plane"),
+        ("planning", "planing"),
+        ("planned", "planed"),
+        ("quit", "quite"),
+        # Two letters left would be another word: "one", "use", "are" keep their -e.
+        ("one", "on"),
+        ("use", "us"),
+        ("are", "ar"),
+        ("here", "her"),
+        ("there", "ther"),
+    ],
+)
+def test_the_e_tells_words_apart(word: str, other: str) -> None:
+    # Merges that remain, as in Porter's stemmer, where the -e goes after a long syllable or
+    # two: "paste" and "past", "caste" and "cast", "suite" and "suit", "route" and "rout",
+    # "unite" and "unit", "morale" and "moral", "finale" and "final", "clothes" and "cloth".
+    # And "buses" keeps its e ("buse", as "closes" is "close"), apart from "bus" (and "gases"
+    # from "gas"): which -se words double no s cannot be told from the spelling.
+    assert stem(word) != stem(other)
+
+
+def test_a_form_of_an_e_word_said_finds_its_sample() -> None:
+    # "removed the milk" and "deleting the rice" were out of domain in the shopping evaluation
+    # set (benchmarks/understanding/shopping.json): no word shared with "remove {item}" or
+    # "delete {item}" once "remov" and "delet" were not "remove" and "delete".
+    intents = [
+        {
+            "name": "RemoveItem",
+            "slots": [{"name": "item", "type": "Item"}],
+            "samples": ["remove {item}"],
+        },
+        {"name": "DeleteNote", "samples": ["delete my note"]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    types = [{"name": "Item", "values": [{"name": {"value": "milk"}}]}]
+    language = {"invocationName": "x", "intents": intents, "types": types}
+    understander = Understander(
+        InteractionModel.from_json({"interactionModel": {"languageModel": language}}),
+        locale="en-US",
+        skill_id=SKILL_ID,
+    )
+    assert understander.understand("removing milk", now=NOW).intent == "RemoveItem"
+    assert understander.understand("deleting my note", now=NOW).intent == "DeleteNote"

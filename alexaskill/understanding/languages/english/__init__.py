@@ -116,9 +116,6 @@ class English:
         return _stem(word)
 
 
-#: The endings -es is said after ("boxes", "watches", "tomatoes"); after others it is an -e
-#: word's -s ("games").
-_ES_AFTER: Final = ("s", "x", "z", "ch", "sh", "o")
 #: Consonants doubled in a word's own spelling ("call", "miss", "stuff", "buzz"), not before -ing.
 _DOUBLED_ANYWAY: Final = frozenset("lsfz")
 _VOWELS: Final = frozenset("aeiou")
@@ -128,14 +125,17 @@ _NOT_INFLECTED: Final = frozenset({"evening", "herring"})
 
 
 def _stem(word: str) -> str:
-    """The stem of an English word: -ing, -ed and -s taken off ("forecasts", "forecasting"),
-    -ies and -ied made -y ("stories", "tried"; with one letter before them, "ties", "tied",
-    they are -ie's), as is the -ie of "movie"; -es after s, x, z, ch, sh and o ("boxes"); a
-    consonant doubled before -ing or -ed after one vowel made one ("stopping", "planned"; not
-    "adding", "calling"). -ing and -ed stay on where no vowel would be left ("string",
-    "shred"), and on "evening". The s of -ss stays ("class"). -ly stays: "likely", "really",
-    "early" are no "like", "real", "ear". No -e is put back: "making" is "mak", as "hoping" is
-    "hop"."""
+    """The stem of an English word, spelt one way for all its forms (Porter's steps 1 and 5a,
+    in short): -ing, -ed and -s taken off ("forecasts", "forecasting"); -ies and -ied made -y
+    ("stories", "tried"; with one letter before them, "ties", "tied", they are -ie's), as is
+    the -ie of "movie"; a consonant doubled before -ing or -ed after one vowel made one
+    ("stopping", "planned"; not "adding", "calling"). -ing and -ed stay on where no vowel
+    would be left ("string", "shred"), on "evening", and -ed on -eed ("speed"). The s of -ss
+    stays ("class"). -ly stays: "likely", "really", "early" are no "like", "real", "ear".
+
+    A final -e goes, so that "remove" meets "removed" ("remov"), except where it tells one
+    word from another: after one short syllable ("hope", not "hop"; "hoping", undoubled, is
+    "hope" again, "hopping" "hop"), after two letters ("one", "use"), and in -ee ("free")."""
     if word in _NOT_INFLECTED:
         return word
     stem = _unsuffixed(word)
@@ -143,24 +143,75 @@ def _stem(word: str) -> str:
     # a -y. So "rosie" is "rosy", "bonnie" "bonny". "tie", "lie", "pie" keep theirs.
     if stem.endswith("ie") and _has_vowel(stem[:-2]):
         return stem[:-2] + "y"
-    return stem
+    return _without_e(stem)
 
 
 def _unsuffixed(word: str) -> str:
-    """``word`` with its ending (-ies, -ied, -ing, -ed, -es, -s) taken off."""
+    """``word`` with its ending (-ies, -ied, -ing, -ed, -s) taken off, and an -e put back
+    where -ing or -ed took its place after one short syllable ("hoping")."""
     size = len(word)
     if size > 4 and word.endswith(("ies", "ied")):
         return word[:-3] + "y"
     if size == 4 and word.endswith("ied"):
         return word[:-1]
     for suffix in ("ing", "ed"):
-        if size > len(suffix) + 2 and word.endswith(suffix) and _has_vowel(word[: -len(suffix)]):
-            return _undoubled(word[: -len(suffix)])
-    if size > 4 and word.endswith("es") and word[:-2].endswith(_ES_AFTER):
-        return word[:-2]
+        if size <= len(suffix) + 2 or not word.endswith(suffix) or word.endswith("eed"):
+            continue
+        stem = word[: -len(suffix)]
+        if not _has_vowel(stem):
+            continue
+        single = _undoubled(stem)
+        if single != stem:
+            return single
+        return stem + "e" if _short(stem) else stem
+    # -es is the -s of an -e word ("games", "closes") or said after s, x, z, ch, sh, o
+    # ("boxes", "tomatoes"): the -e left of those goes with the -e rule ("boxe" is "box").
     if size > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+def _without_e(stem: str) -> str:
+    """``stem`` without a final -e, unless the -e tells it from another word: after two
+    letters ("one", "use"), in -ee ("free"), after no vowel ("blue") and after one short
+    syllable ("hope", "bare", "plane", "here")."""
+    if len(stem) < 4 or not stem.endswith("e") or stem[-2] == "e":
+        return stem
+    base = stem[:-1]
+    if _measure(base) == 0 or _short(base):
+        return stem
+    return base
+
+
+def _kinds(stem: str) -> str:
+    """``stem``'s letters as "v" (vowel) and "c" (consonant), y after a consonant a vowel
+    ("try") and the u of qu a consonant ("quite", as "kwite")."""
+    kinds = ""
+    for at, letter in enumerate(stem):
+        if letter in _VOWELS:
+            vowel = not (letter == "u" and at > 0 and stem[at - 1] == "q")
+        else:
+            vowel = letter == "y" and kinds[-1:] == "c"
+        kinds += "v" if vowel else "c"
+    return kinds
+
+
+def _measure(stem: str) -> int:
+    """Porter's measure of ``stem``: how many vowels followed by a consonant it holds."""
+    return _kinds(stem).count("vc")
+
+
+def _short(stem: str) -> bool:
+    """Whether ``stem`` is one short syllable, consonant, vowel, consonant, where an -e makes
+    another word: "hop", "plan", "car" (not "fix", "play", "show": -ing finds them as spelt)."""
+    kinds = _kinds(stem)
+    return kinds.count("vc") == 1 and kinds.endswith("cvc") and stem[-1] not in "wxy"
+
+
+def _has_vowel(stem: str) -> bool:
+    """Whether ``stem`` holds a vowel, a y after a consonant counting as one ("try" of
+    "trying"): "str" of "string", "spr" of "spring" are no stems."""
+    return "v" in _kinds(stem)
 
 
 def _undoubled(stem: str) -> str:
@@ -172,12 +223,3 @@ def _undoubled(stem: str) -> str:
     if last != stem[-2] or last in _VOWELS or last in _DOUBLED_ANYWAY:
         return stem
     return stem[:-1] if vowel in _VOWELS and before not in _VOWELS else stem
-
-
-def _has_vowel(stem: str) -> bool:
-    """Whether ``stem`` holds a vowel, a y after a consonant counting as one ("try" of
-    "trying"): "str" of "string", "spr" of "spring" are no stems."""
-    return any(
-        letter in _VOWELS or (letter == "y" and at > 0 and stem[at - 1] not in _VOWELS)
-        for at, letter in enumerate(stem)
-    )
