@@ -115,5 +115,6 @@ def test_a_set_measures_the_closest_intent_without_a_fallback_intent() -> None:
     ]
     near = [o for o in outcomes if o.expected_intent != "out of domain"]
     assert len(near) >= 15
-    # 28 of the 32 exact today; a change that loses more is a regression.
-    assert sum(o.exact for o in outcomes) >= 28
+    # 30 of the 32 exact today (the closest intent's listed values and the English stem's -e
+    # forms); a change that loses more is a regression.
+    assert sum(o.exact for o in outcomes) >= 30
