@@ -2,9 +2,9 @@
 deadline's movable clock, an event that ends blocked handlers, and a stand-in Lambda context.
 
 Each module binds the fixtures it uses (``clock = deadline_shared.clock``; tests/test_lambda_web.py
-too): registered in tests/conftest.py they would be every module's, and ``clock`` and
-``release`` are names other modules give fixtures of their own (tests/test_log_repeats.py,
-tests/test_progressive_late.py). (``anyio_backend``, asyncio, is conftest's.)
+and tests/test_progressive_late.py too): registered in tests/conftest.py they would be every
+module's, and ``clock`` and ``release`` are names other modules give fixtures of their own
+(tests/test_log_repeats.py). (``anyio_backend``, asyncio, is conftest's.)
 """
 
 from __future__ import annotations

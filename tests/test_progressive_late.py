@@ -22,16 +22,16 @@ from alexaskill.models import decode_envelope
 from alexaskill.responses import Response, speak
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 
-from .deadline_clock import Clock, patch_clock
+from . import deadline_shared
+from .deadline_clock import Clock
 
 # How long a blocked handler or the test waits, at most: ended by the test well before (a loaded
 # CI machine stalls for seconds), so only a broken test waits it out.
 WAIT = 30.0
 
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return patch_clock(monkeypatch)
+# The deadline's movable clock of tests/deadline_shared.py, this module's too (why not
+# conftest's: see there).
+clock = deadline_shared.clock
 
 
 class Context:
