@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 from pathlib import Path
@@ -80,13 +79,10 @@ def test_a_pipe_or_device_named_as_output_is_written_to_not_replaced(two_locales
     os.mkfifo(pipe)
     reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        err = io.StringIO()
-        code = main(
-            ["model", "twolocales.py:skill", "--invocation", "weather helper", "-o", str(pipe)],
-            stdout=io.StringIO(),
-            stderr=err,
+        code, _, err = run(
+            "model", "twolocales.py:skill", "--invocation", "weather helper", "-o", str(pipe)
         )
-        assert code == 0, err.getvalue()
+        assert code == 0, err
         assert pipe.is_fifo()
         received = os.read(reader, 1 << 16).decode()
     finally:
@@ -99,40 +95,32 @@ def test_a_pipe_or_device_named_as_output_is_written_to_not_replaced(two_locales
 @pytest.mark.parametrize("option", ["--output", "--output-dir"])
 def test_an_empty_output_is_refused_not_taken_for_stdout(two_locales: Path, option: str) -> None:
     # `-o "$MODEL_FILE"` with the variable unset printed the model and said nothing.
-    out, err = io.StringIO(), io.StringIO()
-    code = main(
-        ["model", "twolocales.py:skill", "--invocation", "weather helper", option, ""],
-        stdout=out,
-        stderr=err,
+    code, out, err = run(
+        "model", "twolocales.py:skill", "--invocation", "weather helper", option, ""
     )
     assert code == 2
-    assert f"{option} is empty" in err.getvalue()
-    assert out.getvalue() == ""
+    assert f"{option} is empty" in err
+    assert out == ""
 
 
 def test_all_locales_says_which_invocation_names_a_locale_the_skill_lacks(
     two_locales: Path,
 ) -> None:
     # --invocation fr-FR=... for a skill with no French: no fr-FR.json, and it said nothing.
-    err = io.StringIO()
-    code = main(
-        [
-            "model",
-            "twolocales.py:skill",
-            "--all-locales",
-            *("--invocation", "weather helper"),
-            *("--invocation", "fr-FR=assistant meteo"),
-            *("--output-dir", str(two_locales)),
-        ],
-        stdout=io.StringIO(),
-        stderr=err,
+    code, _, err = run(
+        "model",
+        "twolocales.py:skill",
+        "--all-locales",
+        *("--invocation", "weather helper"),
+        *("--invocation", "fr-FR=assistant meteo"),
+        *("--output-dir", str(two_locales)),
     )
-    assert code == 0, err.getvalue()
+    assert code == 0, err
     assert sorted(path.name for path in two_locales.iterdir()) == ["de-DE.json", "en-US.json"]
     assert (
         "alexaskill model: warning: --invocation fr-FR=... names a locale the skill declares "
         "nothing for (its locales: de-DE, en-US), so no fr-FR.json is written"
-    ) in err.getvalue().splitlines()
+    ) in err.splitlines()
 
 
 def test_a_file_in_a_folder_that_cannot_be_written_in_is_written_in_place(
@@ -161,22 +149,15 @@ def test_a_file_in_a_folder_that_cannot_be_written_in_is_written_in_place(
 
 def test_two_invocation_names_for_one_locale_are_refused(two_locales: Path) -> None:
     # The last one silently won, while two names for every locale were refused.
-    err = io.StringIO()
-    code = main(
-        [
-            "model",
-            "twolocales.py:skill",
-            *("--invocation", "en-US=weather helper"),
-            *("--invocation", "en-US=rain helper"),
-        ],
-        stdout=io.StringIO(),
-        stderr=err,
+    code, _, err = run(
+        "model",
+        "twolocales.py:skill",
+        *("--invocation", "en-US=weather helper"),
+        *("--invocation", "en-US=rain helper"),
     )
     assert code == 2
-    assert (
-        "two invocation names for en-US, 'weather helper' and 'rain helper': give one"
-        in err.getvalue()
-    ), err.getvalue()
+    said = "two invocation names for en-US, 'weather helper' and 'rain helper': give one"
+    assert said in err, err
 
 
 @pytest.mark.parametrize("locale", ["en-us", "EN-US", "en_US"])
@@ -184,22 +165,18 @@ def test_an_invocation_for_a_locale_written_in_another_case_says_so(
     two_locales: Path, locale: str
 ) -> None:
     # The whole value was taken for the name: "character '-' is not allowed".
-    err = io.StringIO()
-    argv = ["model", "twolocales.py:skill", "--invocation", f"{locale}=weather helper"]
-    code = main(argv, stdout=io.StringIO(), stderr=err)
+    code, _, err = run("model", "twolocales.py:skill", "--invocation", f"{locale}=weather helper")
     assert code == 2
-    assert f"--invocation {locale}=weather helper: the locale is written en-US" in err.getvalue()
+    assert f"--invocation {locale}=weather helper: the locale is written en-US" in err
 
 
 def test_an_invocation_for_another_locale_only_is_named_in_the_error(two_locales: Path) -> None:
     # "no invocation name for en-US" said nothing of the en-GB=... given (a typing mistake).
-    err = io.StringIO()
-    argv = ["model", "twolocales.py:skill", "--invocation", "en-GB=weather helper"]
-    code = main(argv, stdout=io.StringIO(), stderr=err)
+    code, _, err = run("model", "twolocales.py:skill", "--invocation", "en-GB=weather helper")
     assert code == 2
     assert (
         "alexaskill model: error: no invocation name for en-US (--invocation gives en-GB's only)"
-    ) in err.getvalue(), err.getvalue()
+    ) in err, err
 
 
 @pytest.mark.parametrize(
@@ -209,30 +186,26 @@ def test_an_empty_output_option_says_what_to_name(
     two_locales: Path, option: str, said: str
 ) -> None:
     # --output-dir "" said "name a file".
-    err = io.StringIO()
-    argv = ["model", "twolocales.py:skill", "--invocation", "weather helper", option, ""]
-    assert main(argv, stdout=io.StringIO(), stderr=err) == 2
-    assert f"error: {option} is empty: {said}, or leave it out for stdout" in err.getvalue()
+    code, _, err = run("model", "twolocales.py:skill", "--invocation", "weather helper", option, "")
+    assert code == 2
+    assert f"error: {option} is empty: {said}, or leave it out for stdout" in err
 
 
 def test_an_invocation_name_not_utf8_is_shown_as_the_bytes_given(two_locales: Path) -> None:
     # From a Latin-1 terminal: the model's problem was written as Python holds the byte,
     # 'caf\udce9', no byte of the argument (chat and understand show it as read, \xe9).
-    err = io.StringIO()
-    argv = ["model", "twolocales.py:skill", "--invocation", "caf\udce9"]
-    assert main(argv, stdout=io.StringIO(), stderr=err) == 2
-    assert "alexaskill model: error: invocation name 'caf\\xe9': character '\\xe9'" in (
-        err.getvalue()
-    ), err.getvalue()
-    assert "udc" not in err.getvalue()
+    code, _, err = run("model", "twolocales.py:skill", "--invocation", "caf\udce9")
+    assert code == 2
+    assert "alexaskill model: error: invocation name 'caf\\xe9': character '\\xe9'" in err, err
+    assert "udc" not in err
 
 
 def test_a_file_name_not_utf8_is_said_written_as_given(two_locales: Path) -> None:
     # "wrote out\udce9.json": the name as Python holds it, not the byte given (\xe9).
-    err = io.StringIO()
-    argv = ["model", "twolocales.py:skill", "--invocation", "weather helper"]
-    assert main([*argv, "--output", "out\udce9.json"], stdout=io.StringIO(), stderr=err) == 0
-    assert err.getvalue() == "wrote out\\xe9.json\n"
+    argv = ("model", "twolocales.py:skill", "--invocation", "weather helper")
+    code, _, err = run(*argv, "--output", "out\udce9.json")
+    assert code == 0, err
+    assert err == "wrote out\\xe9.json\n"
     assert os.listdir(os.fsencode(two_locales.parent)).count(b"out\xe9.json") == 1
 
 
@@ -245,24 +218,19 @@ def test_help_says_what_output_makes_as_it_does(
     assert "write to FILE, not stdout (its folders are made; -: stdout)" in shown
     assert "write DIR/LOCALE.json (the folders are made)" in shown
     target = two_locales / "made" / "here" / "en-US.json"
-    code = main(
-        ["model", "twolocales.py:skill", "--invocation", "weather helper", "-o", str(target)],
-        stdout=io.StringIO(),
-        stderr=io.StringIO(),
+    code, _, err = run(
+        "model", "twolocales.py:skill", "--invocation", "weather helper", "-o", str(target)
     )
-    assert code == 0
+    assert code == 0, err
     assert json.loads(target.read_text())["interactionModel"]
 
 
 def test_output_dash_is_standard_output(two_locales: Path) -> None:
     # (it wrote a file named "-" in the current directory)
-    out, err = io.StringIO(), io.StringIO()
-    code = main(
-        ["model", "twolocales.py:skill", "--invocation", "weather helper", "-o", "-"],
-        stdout=out,
-        stderr=err,
+    code, out, err = run(
+        "model", "twolocales.py:skill", "--invocation", "weather helper", "-o", "-"
     )
-    assert code == 0, err.getvalue()
-    assert json.loads(out.getvalue())["interactionModel"]
+    assert code == 0, err
+    assert json.loads(out)["interactionModel"]
     assert not (two_locales.parent / "-").exists()
-    assert "wrote" not in err.getvalue()
+    assert "wrote" not in err
