@@ -40,6 +40,7 @@ from alexaskill.models import Envelope, decode_envelope
 from alexaskill.settings import Settings, configure_logging_if_unset, settings_from_env
 from alexaskill.store import DEFAULT_STORE
 
+from .conftest import Servers
 from .logger_state import alexaskill_logger_kept
 from .processes import free_port
 
@@ -633,41 +634,26 @@ def test_the_plain_log_keeps_space_separators_and_escapes_the_rest() -> None:
     assert lines[-1] == "  ValueError: Prix: 1\u202f234\xa0€\\x1b[2K"
 
 
-def test_plain_uvicorn_writes_the_request_line_at_info(tmp_path: Path) -> None:
+def test_plain_uvicorn_writes_the_request_line_at_info(tmp_path: Path, servers: Servers) -> None:
     # `uvicorn app:skill` and nothing else: the configuration table promises INFO by default.
+    # (No ALEXASKILL_* variable of the shell reaches it: tests/conftest.py removes them.)
     import httpx
 
     (tmp_path / "app.py").write_text(
         "from alexaskill import Skill\n\nskill = Skill('amzn1.ask.skill.x')\n"
     )
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app:skill", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    command = [sys.executable, "-m", "uvicorn", "app:skill", "--port", str(port)]
+    process = servers.start(command, port, cwd=tmp_path)
+    response = httpx.post(
+        f"http://127.0.0.1:{port}/",
+        content=b"{}",
+        timeout=5,
+        headers={"content-type": "application/json"},
     )
-    try:
-        deadline = time.monotonic() + 60  # (a loaded CI machine starts it slowly)
-        while True:
-            try:
-                response = httpx.post(
-                    f"http://127.0.0.1:{port}/",
-                    content=b"{}",
-                    timeout=5,
-                    headers={"content-type": "application/json"},
-                )
-                break
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline, "no server"
-                time.sleep(0.05)
-        assert response.status_code == 400
-    finally:
-        process.terminate()
-        output = process.communicate(timeout=30)[0]
+    assert response.status_code == 400
+    servers.stop(process)
+    output = servers.output[process].read_text()
     assert " INFO alexaskill.request: - -> refused:certificate_url (400) " in output, output
 
 
