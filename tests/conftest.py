@@ -372,16 +372,18 @@ class Servers:
         return process
 
     def serve_dev(
-        self, app: str, *, cwd: Path, dev_dir: Path
+        self, app: str, *options: str, cwd: Path, dev_dir: Path, tls: bool = False
     ) -> tuple[subprocess.Popen[bytes], str]:
-        """``alexaskill serve APP --dev`` started in ``cwd`` on a free port, its development PKI
-        in ``dev_dir``: the process and its URL."""
+        """``alexaskill serve APP --dev [OPTIONS]`` started in ``cwd`` on a free port, its
+        development PKI in ``dev_dir``: the process and its URL (``https`` if ``tls``: the
+        options name the certificate and key)."""
         from alexaskill.cli import DEV_PKI_ENV
 
         port = free_port()
         command = [sys.executable, "-m", "alexaskill", "serve", app, "--dev", "--port", str(port)]
         env = {**os.environ, DEV_PKI_ENV: str(dev_dir)}
-        return self.start(command, port, cwd=cwd, env=env), f"http://127.0.0.1:{port}/"
+        process = self.start([*command, *options], port, cwd=cwd, env=env, tls=tls)
+        return process, f"{'https' if tls else 'http'}://127.0.0.1:{port}/"
 
     def stop(self, process: subprocess.Popen[bytes], patience: float = 5) -> None:
         """Stop one of them, by its PID (its output is then whole): SIGTERM, then SIGKILL

@@ -28,12 +28,14 @@ from alexaskill.testing import RequestFactory, TestPKI
 from tests.processes import free_port, stop
 
 from .blackhole import closing_port, unconnectable_port
-from .conftest import SKILL_ID
+from .conftest import SKILL_ID, Servers
 from .self_signed import self_signed
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVERS = Path(__file__).resolve().parent / "certify_servers.py"
 WEATHER = "examples.weather.app:skill"
+# What each server of the example skill here is given besides: its log at WARNING and up.
+QUIET: Final = ("--log-level", "warning")
 # Every probe certify sends without --replay; --dev adds the valid request.
 PROBES = [
     "no-signature-headers",
@@ -76,7 +78,9 @@ def _dev_env(dev_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def start(dev_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """``start(argv) -> base URL``: a server process on a free port, stopped after the module."""
+    """``start(argv) -> base URL``: a server process on a free port, stopped after the module.
+    For tests/certify_servers.py's endpoints, which answer no ``GET /health`` (the skills' servers
+    are conftest's `Servers`, which waits for it)."""
     processes: list[subprocess.Popen[bytes]] = []
     logs = tmp_path_factory.mktemp("logs")
 
@@ -108,20 +112,18 @@ def captures(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("captures") / "requests"
 
 
-SERVE_DEV: Final = ("-m", "alexaskill", "serve", WEATHER, "--dev", "--port", "{port}")
-
-
 @pytest.fixture(scope="module")
-def weather(start: Any) -> str:
+def weather(module_servers: Servers, dev_dir: Path) -> str:
     """The example skill under ``serve --dev``, for the probes."""
-    return str(start(*SERVE_DEV, "--log-level", "warning"))
+    return module_servers.serve_dev(WEATHER, *QUIET, cwd=ROOT, dev_dir=dev_dir)[1]
 
 
 @pytest.fixture(scope="module")
-def capturing(start: Any, captures: Path) -> str:
+def capturing(module_servers: Servers, dev_dir: Path, captures: Path) -> str:
     """The example skill under ``serve --dev``, capturing what it receives: a server of its own,
     as the probes, all refused, would soon use up the quota of refused captures."""
-    return str(start(*SERVE_DEV, "--capture", str(captures), "--log-level", "warning"))
+    options = ("--capture", str(captures), *QUIET)
+    return module_servers.serve_dev(WEATHER, *options, cwd=ROOT, dev_dir=dev_dir)[1]
 
 
 @pytest.fixture(scope="module")
@@ -218,15 +220,16 @@ def launch():
 _NOT_SKILL_ID = [name for name in PROBES if name not in ("another-skill", "not-json")]
 
 
-def test_an_endpoint_that_checks_only_the_skill_id_fails(
-    start: Any, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+def test_an_endpoint_that_checks_only_the_skill_id_fails(servers: Servers, tmp_path: Path) -> None:
     # The probes carried a test skill id: a skill that verifies nothing refused every one of
     # them "for another skill", and certify said "all passed" (with --dev too, but for the
     # valid request). Amazon's requests carry the skill's own id: there it accepts them all.
-    app = tmp_path_factory.mktemp("noverify") / "noverify.py"
+    app = tmp_path / "noverify.py"
     app.write_text(_NO_VERIFY_APP.format(skill_id=SKILL_ID))
-    url = start("-m", "alexaskill", "serve", f"{app}:skill", "--port", "{port}")
+    port = free_port()
+    command = [sys.executable, "-m", "alexaskill", "serve", f"{app}:skill", "--port", str(port)]
+    servers.start(command, port, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}/"
     code, report = certify(url, "--allow-local")
     assert code == 1
     assert report["failed"] == _NOT_SKILL_ID
@@ -391,11 +394,10 @@ def test_a_fresh_capture_is_refused_until_it_is_old(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def weather_tls(start: Any, tls_files: tuple[Path, Path]) -> str:
+def weather_tls(module_servers: Servers, dev_dir: Path, tls_files: tuple[Path, Path]) -> str:
     cert, key = tls_files
-    argv = ["-m", "alexaskill", "serve", WEATHER, "--dev", "--port", "{port}"]
-    options = ["--ssl-certfile", str(cert), "--ssl-keyfile", str(key), "--log-level", "warning"]
-    return str(start(*argv, *options, scheme="https"))
+    options = ("--ssl-certfile", str(cert), "--ssl-keyfile", str(key), *QUIET)
+    return module_servers.serve_dev(WEATHER, *options, cwd=ROOT, dev_dir=dev_dir, tls=True)[1]
 
 
 def test_tls_with_a_trusted_certificate_for_the_host_passes(
