@@ -24,6 +24,8 @@ from alexaskill.responses import Response
 from alexaskill.store import Attributes, MemoryStore, attributes_service
 from alexaskill.testing import DEFAULT_SKILL_ID, FakeAlexaApi, RequestFactory
 
+from .conftest import OTHER_SKILL_ID
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
 SKILL_ID = DEFAULT_SKILL_ID
@@ -1107,9 +1109,6 @@ def test_a_verifier_that_fails_to_close_at_exit_is_named_not_the_stores() -> Non
     assert "closing the stores" not in result.stderr
     assert "the client would not close" in result.stderr  # (its traceback)
 
-
-#: The second skill's id in ``_ONE_OF_TWO_FAILS_AT_EXIT`` (the first's is `SKILL_ID`).
-OTHER_SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 
 _ONE_OF_TWO_FAILS_AT_EXIT = f"""
 import sys

@@ -18,20 +18,20 @@ import pytest
 from alexaskill.cli import DEV_PKI_ENV, main
 from tests.processes import free_port
 
-from .conftest import SKILL_ID, Servers
+from .conftest import APP_SKILL_ID, FOURTH_SKILL_ID, SKILL_ID, THIRD_SKILL_ID, Servers
 from .skill_modules import skill_module
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
 
-CAFE = """
+CAFE = f"""
 import datetime
 from alexaskill import (
     AlexaApi, DialogSlot, IntentRequest, Session, Skill, Ssml, ask, delegate, speak,
 )
 
-skill = Skill("amzn1.ask.skill.33333333-3333-3333-3333-333333333333")
-skill.add_slot_type("Drink", [{"name": "coffee", "id": "COFFEE", "synonyms": ["espresso"]}])
+skill = Skill({APP_SKILL_ID!r})
+skill.add_slot_type("Drink", [{{"name": "coffee", "id": "COFFEE", "synonyms": ["espresso"]}}])
 
 
 @skill.launch
@@ -39,30 +39,30 @@ def launch():
     return ask("Welcome to the cafe. What would you like?", reprompt="What would you like?")
 
 
-@skill.intent("Order", utterances=["a {drink} please", "i'd like a {drink}"],
-              slots={"drink": "Drink"})
+@skill.intent("Order", utterances=["a {{drink}} please", "i'd like a {{drink}}"],
+              slots={{"drink": "Drink"}})
 def order(session: Session, drink: str):
     session.attributes["drink"] = drink
-    return ask(f"One {drink}. Anything else?")
+    return ask(f"One {{drink}}. Anything else?")
 
 
 @skill.intent(
     "Book",
-    utterances=["book a table", "book a table for {people}"],
-    slots={"people": DialogSlot("AMAZON.NUMBER", elicit="For how many people?")},
-    confirm="A table for {people}. Shall I book it?",
+    utterances=["book a table", "book a table for {{people}}"],
+    slots={{"people": DialogSlot("AMAZON.NUMBER", elicit="For how many people?")}},
+    confirm="A table for {{people}}. Shall I book it?",
     auto_delegate=False,
 )
 def book(request: IntentRequest, people: int | None = None):
     if request.dialog_state != "COMPLETED":
         return delegate()
-    return speak(f"Booked for {people}.")
+    return speak(f"Booked for {{people}}.")
 
 
 @skill.intent("Greet", utterances=["greet me"])
 async def greet(api: AlexaApi):
     await api.progressive("Let me see")
-    return ask(f"Hello {await api.given_name() or 'you'}.")
+    return ask(f"Hello {{await api.given_name() or 'you'}}.")
 
 
 _KEPT = []
@@ -573,15 +573,15 @@ def test_no_request_lines_from_the_command(workdir: Path) -> None:
     assert "alexaskill.request" not in done.stdout + done.stderr
 
 
-CLOCK = """
+CLOCK = f"""
 from alexaskill import AlexaApi, Skill, speak
 
-skill = Skill("amzn1.ask.skill.33333333-3333-3333-3333-333333333333")
+skill = Skill({APP_SKILL_ID!r})
 
 
 @skill.intent("Today", utterances=["what day is it"])
 async def today(api: AlexaApi):
-    return speak(f"{await api.now():%Y-%m-%d %H:%M} in {await api.time_zone()}.")
+    return speak(f"{{await api.now():%Y-%m-%d %H:%M}} in {{await api.time_zone()}}.")
 """
 
 
@@ -606,15 +606,15 @@ def test_now_is_the_skills_time_too(
     assert f"  skill:      {expected}\n" in out
 
 
-DIARY = """
+DIARY = f"""
 from alexaskill import AlexaApi, Skill, speak
 
-skill = Skill("amzn1.ask.skill.33333333-3333-3333-3333-333333333333")
+skill = Skill({APP_SKILL_ID!r})
 
 
-@skill.intent("When", utterances=["what happens {day}"], slots={"day": "AMAZON.DATE"})
+@skill.intent("When", utterances=["what happens {{day}}"], slots={{"day": "AMAZON.DATE"}})
 async def when(api: AlexaApi, day: str | None = None):
-    return speak(f"{day} at {await api.now():%Y-%m-%d %H:%M}")
+    return speak(f"{{day}} at {{await api.now():%Y-%m-%d %H:%M}}")
 """
 
 
@@ -1300,11 +1300,11 @@ def test_chat_url_an_answer_to_session_ended_request_of_no_object_fails_no_chat(
     ), out
 
 
-INTERRUPTED_SKILL = """
+INTERRUPTED_SKILL = f"""
 import asyncio, os, signal
 from alexaskill import Skill, ask
 
-skill = Skill("amzn1.ask.skill.66666666-6666-6666-6666-666666666666")
+skill = Skill({THIRD_SKILL_ID!r})
 
 
 @skill.intent("Slow", utterances=["take your time"])
@@ -1380,10 +1380,10 @@ def test_the_skill_s_cancellation_words_are_put_back_when_closing_chat_is_interr
     assert "_cancelled_because" not in vars(sys.modules["cafe"].skill)
 
 
-DEEP_SKILL = """
+DEEP_SKILL = f"""
 from alexaskill import Session, Skill, ask
 
-skill = Skill("amzn1.ask.skill.77777777-7777-7777-7777-777777777777")
+skill = Skill({FOURTH_SKILL_ID!r})
 
 
 @skill.launch
@@ -1395,7 +1395,7 @@ def launch():
 def deep(session: Session):
     value = 1
     for _ in range(979):
-        value = {"a": value}
+        value = {{"a": value}}
     session.attributes["a"] = value  # 980 objects deep, the attributes the outermost
     return ask("Deep.", reprompt="Say next.")
 
@@ -1434,13 +1434,13 @@ def test_session_attributes_the_next_request_cannot_bring_back_are_the_handlers_
     assert "Traceback" not in err and err.count("\n") == 1, err
 
 
-LOOP_SKILL = """
+LOOP_SKILL = f"""
 from typing import Any
 
 from alexaskill import Session, Skill, ask
 from alexaskill.responses import Directive
 
-skill = Skill("amzn1.ask.skill.77777777-7777-7777-7777-777777777777")
+skill = Skill({FOURTH_SKILL_ID!r})
 
 
 class Show(Directive, tag="Custom.Show", frozen=True):
@@ -1454,7 +1454,7 @@ def launch():
 
 @skill.intent("Loop", utterances=["loop"])
 def loop(session: Session):
-    cart = {"items": []}
+    cart = {{"items": []}}
     cart["items"].append(cart)
     session.attributes["cart"] = cart
     return ask("Looped.", reprompt="Say next.")
@@ -1462,7 +1462,7 @@ def loop(session: Session):
 
 @skill.intent("Show", utterances=["show"])
 def show():
-    return ask("Shown.", reprompt="Say next.", directives=[Show(payload={"at": [object()]})])
+    return ask("Shown.", reprompt="Say next.", directives=[Show(payload={{"at": [object()]}})])
 
 
 @skill.intent("Big", utterances=["big"])
@@ -1476,7 +1476,7 @@ def deep():
     value: Any = (1,)
     for _ in range(3_000):
         value = (value,)
-    return ask("Deep.", reprompt="Say next.", directives=[Show(payload=[frozenset({value})])])
+    return ask("Deep.", reprompt="Say next.", directives=[Show(payload=[frozenset({{value}})])])
 """
 
 

@@ -18,7 +18,7 @@ from alexaskill.models import (
 )
 
 from .cli_run import run
-from .conftest import OTHER_SKILL_ID, SKILL_ID
+from .conftest import OTHER_SKILL_ID, SKILL_ID, THIRD_SKILL_ID
 
 APP = f"""
 from alexaskill import Skill
@@ -300,8 +300,7 @@ def test_the_skill_id_of_the_environment_is_the_default_as_the_server_reads_it(
     # the skill it set up (settings_from_env()) refused the request printed for it.
     monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {OTHER_SKILL_ID}, amzn1.ask.skill.other")
     assert _ids(printed("LaunchRequest")) == {OTHER_SKILL_ID}
-    given = "amzn1.ask.skill.66666666-6666-6666-6666-666666666666"
-    assert _ids(printed("LaunchRequest", "--skill-id", given)) == {given}
+    assert _ids(printed("LaunchRequest", "--skill-id", THIRD_SKILL_ID)) == {THIRD_SKILL_ID}
     # The APP is the skill: its own id, which is what it accepts.
     assert _ids(printed("LaunchRequest", "--model", "classapp:skill")) == {SKILL_ID}
     monkeypatch.setenv("ALEXASKILL_SKILL_ID", "")  # (empty is unset, as for the server)

@@ -26,7 +26,7 @@ from alexaskill.cli.serve_uvicorn import _options
 from alexaskill.testing import RequestFactory, TestPKI
 
 from .cli_run import run
-from .conftest import SKILL_ID
+from .conftest import APP_SKILL_ID, SKILL_ID
 from .processes import free_port
 from .self_signed import self_signed
 from .test_cli import APP, ROOT, WEATHER, WEATHER_REQUESTS
@@ -668,13 +668,13 @@ def test_serve_names_the_tls_option_given_an_empty_path(
     assert "go together" not in err
 
 
-FACTORIES = """
+FACTORIES = f"""
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from alexaskill import Skill
 
-skill = Skill("amzn1.ask.skill.33333333-3333-3333-3333-333333333333")
+skill = Skill({APP_SKILL_ID!r})
 
 
 def make_app():

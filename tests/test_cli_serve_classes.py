@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 
 from .cli_run import run
+from .conftest import APP_SKILL_ID
 
-CLASSES = """
+CLASSES = f"""
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from alexaskill import Skill
 
-skill = Skill("amzn1.ask.skill.33333333-3333-3333-3333-333333333333")
+skill = Skill({APP_SKILL_ID!r})
 
 
 class Plain:

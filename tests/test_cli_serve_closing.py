@@ -15,7 +15,7 @@ from alexaskill.cli import DEV_PKI_ENV
 from alexaskill.testing import TestPKI
 
 from .cli_run import run
-from .conftest import OTHER_SKILL_ID, SKILL_ID
+from .conftest import FOURTH_SKILL_ID, OTHER_SKILL_ID, SKILL_ID, THIRD_SKILL_ID
 
 PORTAL = f"""
 import asyncio
@@ -52,7 +52,7 @@ trips = Skill(
     store=Store("trips"),
     verifier=FailingVerifier(),
 )
-slow = Skill("amzn1.ask.skill.66666666-6666-6666-6666-666666666666", store=Store("hangs"))
+slow = Skill({THIRD_SKILL_ID!r}, store=Store("hangs"))
 
 
 @contextlib.asynccontextmanager
@@ -63,7 +63,7 @@ async def lifespan(app):
 
 app = Starlette(routes=[weather.mount("/weather"), trips.mount("/trips")], lifespan=lifespan)
 stuck = Starlette(routes=[slow.mount("/slow"), weather.mount("/weather")])
-slower = Skill("amzn1.ask.skill.77777777-7777-7777-7777-777777777777", store=Store("hangs"))
+slower = Skill({FOURTH_SKILL_ID!r}, store=Store("hangs"))
 stuck_twice = Starlette(routes=[slow.mount("/slow"), slower.mount("/slower")])
 """
 

@@ -17,13 +17,12 @@ from alexaskill.cli import DEV_PKI_ENV
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
 from .cli_run import run
-from .conftest import OTHER_SKILL_ID, SKILL_ID
+from .conftest import OTHER_SKILL_ID, SKILL_ID, THIRD_SKILL_ID
 from .skill_modules import skill_module
 from .threaded_http import ThreadedHTTPServer
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
-GIVEN_ID = "amzn1.ask.skill.66666666-6666-6666-6666-666666666666"
 
 # A skill that answers any skill id says the one it got; a skill of its own id.
 SKILLS = f"""
@@ -109,8 +108,8 @@ def test_replay_sends_the_skill_id_of_the_environment_to_a_skill_without_one(
     # The skill's own id first, --skill-id before both.
     code, out, err = run("replay", "skills:own", file, stdin="")
     assert code == 0 and f"speech:     for {SKILL_ID}\n" in out, out + err
-    code, out, err = run("replay", "skills:anyone", file, "--skill-id", GIVEN_ID, stdin="")
-    assert code == 0 and f"speech:     for {GIVEN_ID}\n" in out, out + err
+    code, out, err = run("replay", "skills:anyone", file, "--skill-id", THIRD_SKILL_ID, stdin="")
+    assert code == 0 and f"speech:     for {THIRD_SKILL_ID}\n" in out, out + err
 
 
 def test_replay_url_sends_the_skill_id_of_the_environment(
@@ -149,9 +148,9 @@ def test_certify_probes_carry_the_skill_id_of_the_environment(
     # Every probe is for the skill but the one for another skill.
     assert len(ids) > 1 and sum(found == {OTHER_SKILL_ID} for found in ids) == len(ids) - 1, ids
     ids.clear()
-    code, out, err = run("certify", url, "--allow-local", "--skill-id", GIVEN_ID, stdin="")
+    code, out, err = run("certify", url, "--allow-local", "--skill-id", THIRD_SKILL_ID, stdin="")
     assert code == 1, out + err
-    assert len(ids) > 1 and sum(found == {GIVEN_ID} for found in ids) == len(ids) - 1, ids
+    assert len(ids) > 1 and sum(found == {THIRD_SKILL_ID} for found in ids) == len(ids) - 1, ids
 
 
 def test_understand_resolves_under_the_skill_id_of_the_environment(workdir: Path) -> None:

@@ -17,7 +17,7 @@ from alexaskill import Skill, speak
 from alexaskill.cli import DEV_CERT_URL, DEV_PKI_ENV, UsageError, dev_pki, trust_dev_pki
 from alexaskill.testing import TestPKI
 
-SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000001"
+from .conftest import NEAR_DEFAULT_SKILL_ID
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def key_loads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
 
 def _skill() -> Skill:
-    skill = Skill(SKILL_ID)
+    skill = Skill(NEAR_DEFAULT_SKILL_ID)
     skill.add_intent_handler("Hello", lambda: speak("hello"))
     return skill
 

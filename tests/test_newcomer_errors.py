@@ -17,6 +17,8 @@ from alexaskill import Response, Skill, speak
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
 from alexaskill.verify import Verifier
 
+from .conftest import DEPLOYED_SKILL_ID
+
 
 def _unreachable_skill(pki: TestPKI, exc: Exception) -> Skill:
     """A skill whose verifier cannot download Amazon's certificate chain: ``exc`` each time."""
@@ -134,7 +136,7 @@ def test_a_request_for_another_skill_id_says_where_the_skill_id_is_set(
     def launch() -> Response:
         return speak("Hello.")
 
-    real = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
+    real = DEPLOYED_SKILL_ID
     with (
         caplog.at_level(logging.WARNING, logger="alexaskill"),
         TestClient(skill, skill_id=real) as client,

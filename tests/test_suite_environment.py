@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import DEPLOYED_SKILL_ID
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,7 +29,7 @@ def test_the_skills_own_variables_in_the_shell_change_no_result() -> None:
         **os.environ,
         "ALEXASKILL_LOG_JSON": "1",
         "ALEXASKILL_LOG_LEVEL": "DEBUG",
-        "ALEXASKILL_SKILL_ID": "amzn1.ask.skill.11111111-2222-3333-4444-555555555555",
+        "ALEXASKILL_SKILL_ID": DEPLOYED_SKILL_ID,
         "ALEXASKILL_STORE": "memory://",
     }
     run = subprocess.run(

@@ -23,7 +23,7 @@ from alexaskill import (
 )
 from alexaskill.ssml import Ssml
 from alexaskill.testing import SCREEN, RequestFactory, SkillResponse, TestClient
-from tests.conftest import OTHER_SKILL_ID, SKILL_ID
+from tests.conftest import OTHER_SKILL_ID, SKILL_ID, THIRD_SKILL_ID
 from tests.recording_skill import recording_skill
 
 # --- the simulated user and device ---------------------------------------------------------------
@@ -290,7 +290,7 @@ def test_plain_text_speech_is_heard_as_written_not_read_as_markup() -> None:
 def test_say_of_something_not_text_is_a_clear_type_error(said: Any) -> None:
     # It was Python's "normalize() argument 2 must be str, not NoneType", from deep inside the
     # understanding, for client.say(None) (a variable not set) or bytes read from a file.
-    skill = Skill("amzn1.ask.skill.66666666-6666-6666-6666-666666666666")
+    skill = Skill(THIRD_SKILL_ID)
 
     @skill.intent("Hello", utterances=["say hello"])
     def hello() -> Response:
@@ -436,7 +436,7 @@ def test_a_closed_client_entered_again_with_with_says_so_at_once() -> None:
 def test_say_of_nothing_is_refused_naming_silence(said: str) -> None:
     # It answered status 0 with a note, "nothing was said", which a test could take for the
     # skill's answer; a user who says nothing is silent: Alexa reprompts (client.silence()).
-    skill = Skill("amzn1.ask.skill.66666666-6666-6666-6666-666666666666")
+    skill = Skill(THIRD_SKILL_ID)
 
     @skill.launch
     def launch() -> Response:

@@ -11,15 +11,16 @@ import pytest
 from alexaskill import Envelope, Session, Skill, ask
 from alexaskill.testing import RequestFactory, TestClient
 
+from .conftest import FOURTH_SKILL_ID
+
 pytest_plugins = ["pytester"]
 
-SKILL_ID = "amzn1.ask.skill.77777777-7777-7777-7777-777777777777"
 UTC = datetime.UTC
 
 
 def echo(*types: str) -> Skill:
     """A skill that answers requests of ``types`` with nothing (as an event takes no speech)."""
-    skill = Skill(SKILL_ID)
+    skill = Skill(FOURTH_SKILL_ID)
     for request_type in types:
         skill.on(request_type)(lambda: None)
     return skill
@@ -217,7 +218,7 @@ def test_the_failure_of_an_answer_names_every_violation_in_it() -> None:
     from alexaskill.exceptions import RuleViolation
     from alexaskill.responses import Response
 
-    skill = Skill(SKILL_ID)
+    skill = Skill(FOURTH_SKILL_ID)
     entities = Dialog.UpdateDynamicEntities("REPLACE", {"Fruit": ["apple"]})
     play = AudioPlayer.Play("https://cdn.example.com/a.mp3", "t")
     skill.launch(lambda: Response(directives=(entities, play), should_end_session=False))
@@ -291,7 +292,7 @@ def test_a_character_display_or_web_app_event_comes_in_the_open_session(
 ) -> None:
     # As an APL UserEvent does: the user acts on what the skill's answer showed, in its
     # session. They were sent outside it, so the skill saw no session and no attributes.
-    skill = Skill(SKILL_ID)
+    skill = Skill(FOURTH_SKILL_ID)
     seen: list[Any] = []
 
     @skill.on("LaunchRequest")

@@ -26,6 +26,8 @@ from alexaskill.understanding import (
 )
 from alexaskill.understanding.matcher import SpanCache
 
+from .conftest import THIRD_SKILL_ID
+
 MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
 NOW = datetime.datetime(2026, 11, 29, 12, 0)
 
@@ -813,7 +815,7 @@ def test_today_without_a_clock_is_the_date_in_utc(monkeypatch: pytest.MonkeyPatc
     from alexaskill.understanding import understander as module
 
     monkeypatch.setattr(module, "datetime", SimpleNamespace(datetime=_Clock, UTC=datetime.UTC))
-    skill = Skill("amzn1.ask.skill.66666666-6666-6666-6666-666666666666")
+    skill = Skill(THIRD_SKILL_ID)
 
     @skill.intent("Weather", utterances=["weather {day}"], slots={"day": "AMAZON.DATE"})
     def weather(day: str | None = None) -> Any:
@@ -836,7 +838,7 @@ def test_a_conversation_without_a_clock_reads_today_in_utc(monkeypatch: pytest.M
     from alexaskill.understanding import dialog as module
 
     monkeypatch.setattr(module, "datetime", SimpleNamespace(datetime=_Clock, UTC=datetime.UTC))
-    skill = Skill("amzn1.ask.skill.66666666-6666-6666-6666-666666666666")
+    skill = Skill(THIRD_SKILL_ID)
     nothing_sent = SimpleNamespace(send=None)  # the clock is read before anything is sent
     conversation = Conversation(Understander(model_from_skill(skill)), nothing_sent)
     assert conversation.now() == datetime.datetime(2026, 11, 29, 23, 30, tzinfo=datetime.UTC)
