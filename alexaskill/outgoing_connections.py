@@ -1,7 +1,8 @@
 """What httpx's transport needs of an outgoing request sent within a time limit (a certificate
 download, a call to Alexa's APIs): its async backend imported before the clock starts
-(`load_async_backend`), and the TCP connection of a TLS handshake the time limit cancelled
-closed (`OpenedConnection`)."""
+(`load_async_backend`), the TCP connection of a TLS handshake the time limit cancelled closed,
+and the pool's place of a proxy's tunnel whose TLS handshake failed given back
+(`OpenedConnection`)."""
 
 from __future__ import annotations
 
@@ -11,25 +12,33 @@ from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     import httpcore
+    import httpx
 
-__all__ = ["OpenedConnection", "load_async_backend"]
+__all__ = ["OpenedConnection", "load_async_backend", "transport_for"]
 
 
 class OpenedConnection:
     """The TCP connection httpcore opened for one request, and whether its TLS handshake (with
     the server, or with an https:// proxy) is under way: from httpx's ``trace`` extension, for
-    `close_cancelled_handshake`."""
+    `close_cancelled_handshake`; and the pool's place of a tunnel whose TLS handshake failed
+    given back (`free_failed_tunnel`), if ``transport`` (`transport_for`) is httpx's."""
 
-    __slots__ = ("handshaking", "stream")
+    __slots__ = ("handshaking", "opened", "stream", "transport")
 
-    def __init__(self) -> None:
+    def __init__(self, transport: object = None) -> None:
         #: The last TCP connection opened (its trace's ``connect_tcp``), None before any.
         self.stream: httpcore.AsyncNetworkStream | None = None
         self.handshaking = False
+        #: The transport the request goes through, whose pool holds its connection.
+        self.transport = transport
+        #: Every stream opened for the request (TCP, and TLS over it): its connection's own.
+        self.opened: list[object] = []
 
     def note(self, step: str, when: str, info: Mapping[str, object]) -> None:
         """Note httpcore's traced ``step`` (``"connect_tcp"``, ``"start_tls"``...) at ``when``
         (``"started"``, ``"complete"``, ``"failed"``)."""
+        if step in ("connect_tcp", "start_tls") and when == "complete":
+            self.opened.append(info.get("return_value"))
         if step == "connect_tcp" and when == "complete":
             import httpcore
 
@@ -43,6 +52,23 @@ class OpenedConnection:
         """httpx's ``trace`` extension: ``"connection.connect_tcp.complete"`` and the like."""
         step, _, when = event.rpartition(".")
         self.note(step.rpartition(".")[2], when, info)
+        if event == "proxy.start_tls.failed":  # (the handshake through a proxy's tunnel)
+            await self.free_failed_tunnel()
+
+    async def free_failed_tunnel(self) -> None:
+        """Close the pool's connection of a proxy's tunnel whose TLS handshake failed or was
+        cancelled, so that the pool drops it. httpcore (1.0.9) marks a direct connection
+        failed then, but not a tunnel (``AsyncTunnelHTTPConnection``): it stayed in the pool,
+        neither closed nor available nor ever expiring, and took one of its places for good
+        (each stalled or refused handshake through a proxy one more, till the client's
+        ``max_connections``; then no request of the client got a connection). Called from the
+        trace, before the pool looks at its connections again: a request waiting for a place
+        gets this one."""
+        import anyio
+
+        for connection in _tunnels_holding(self.transport, self.opened):
+            with anyio.CancelScope(shield=True), contextlib.suppress(Exception):
+                await connection.aclose()  # (closed already by a cancellation: nothing more)
 
     async def close_cancelled_handshake(self) -> None:
         """Close the connection whose TLS handshake a cancellation ended (a time limit's).
@@ -53,6 +79,45 @@ class OpenedConnection:
         if stream is not None and self.handshaking:
             with contextlib.suppress(Exception):  # (closed already: nothing more to do)
                 await stream.aclose()
+
+
+def transport_for(client: httpx.AsyncClient, url: httpx.URL | str) -> object:
+    """The transport ``client`` sends ``url`` through, None if unknown. httpx has no public way
+    to ask (nor traces its pool's wait), so its private ``_transport_for_url`` is (its mounts
+    and proxies per URL): gone, a full pool gets the network's advice again, a failed tunnel
+    keeps its pool's place, and tests/test_verify_fetch.py's
+    test_httpx_still_names_the_transport_that_sends_a_url fails."""
+    import httpx
+
+    find = getattr(client, "_transport_for_url", None)
+    try:
+        return None if find is None else find(httpx.URL(url))
+    except Exception:  # (an odd URL or client: nothing known)
+        return None
+
+
+def _tunnels_holding(
+    transport: object, streams: list[object]
+) -> list[httpcore.AsyncConnectionInterface]:
+    """The connections of ``transport``'s pool (httpx's own transport) that are proxies'
+    tunnels not yet open over one of ``streams``, not closed. Works around httpcore 1.0.9's
+    ``AsyncTunnelHTTPConnection``, which does not mark itself failed when the TLS handshake
+    through its tunnel fails or is cancelled (its ``AsyncHTTPConnection`` does, and the pool
+    drops it): no public attribute names a connection's stream, nor a transport's pool, so
+    these private ones are read, httpx's ``AsyncHTTPTransport._pool`` (0.27 to 0.29) and the
+    tunnel's ``_connection`` (its connection to the proxy, till the tunnel is open), its
+    ``_connection`` (the HTTP/1.1 one) and its ``_network_stream``. Renamed, nothing is found
+    (the pool keeps its dead place, as before), and tests/test_outgoing_connections.py fails."""
+    pool = getattr(transport, "_pool", None)
+    connections = getattr(pool, "connections", ())  # (httpcore's public list of them)
+    found = []
+    for connection in connections:
+        to_proxy = getattr(getattr(connection, "_connection", None), "_connection", None)
+        held = getattr(to_proxy, "_network_stream", None)
+        ours = held is not None and any(held is stream for stream in streams)
+        if ours and not connection.is_closed():
+            found.append(connection)
+    return found
 
 
 #: The kinds of event loop `load_async_backend` readied this process: ``"asyncio"``, ``"trio"``.

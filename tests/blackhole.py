@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -137,3 +138,69 @@ def handshake_cancelled(
     assert server.heard.startswith(b"\x16\x03"), f"no TLS handshake began: {server.heard!r}"
     assert closed, "the socket was left open, to the garbage collector"
     return result, server
+
+
+class StalledTunnels:
+    """An http:// proxy on 127.0.0.1 (https:// with ``tls``, its server context) that takes any
+    number of connections: it answers each CONNECT 200 and then leaves the TLS handshake sent
+    through the tunnel unanswered, as an origin server that stalls would (`HandshakeUnanswered`
+    ``tunnel=True``, for each of many). ``connects`` holds each CONNECT's head read;
+    `wait_for_handshakes` waits until so many handshakes came through."""
+
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        self.tls = tls
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(60)  # (no client for a minute ends the thread, not the run)
+        self.port: int = self.listener.getsockname()[1]
+        self.connects: list[bytes] = []
+        self._handshakes = 0
+        self._changed = threading.Condition()
+        self._threads: list[threading.Thread] = []
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):  # (the listener closed: the end)
+            while True:
+                connection, _ = self.listener.accept()
+                thread = threading.Thread(target=self._serve, args=(connection,), daemon=True)
+                self._threads.append(thread)
+                thread.start()
+
+    def _serve(self, connection: socket.socket) -> None:
+        with contextlib.ExitStack() as stack, contextlib.suppress(OSError):
+            connection = stack.enter_context(connection)
+            connection.settimeout(60)
+            if self.tls is not None:  # (the proxy's own handshake, before its CONNECT)
+                connection = stack.enter_context(self.tls.wrap_socket(connection, server_side=True))
+            head = b""
+            while b"\r\n\r\n" not in head:
+                chunk = connection.recv(4096)
+                if not chunk:
+                    return
+                head += chunk
+            with self._changed:
+                self.connects.append(head)
+            connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            if connection.recv(4096).startswith(b"\x16\x03"):  # (a TLS handshake's record)
+                with self._changed:
+                    self._handshakes += 1
+                    self._changed.notify_all()
+            while connection.recv(4096):  # (until the client closes it)
+                pass
+
+    def wait_for_handshakes(self, count: int) -> bool:
+        """Whether ``count`` TLS handshakes came through the tunnels (within 30 s)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._handshakes >= count, 30)
+
+    def __enter__(self) -> StalledTunnels:
+        accepting = threading.Thread(target=self._accept, daemon=True)
+        self._threads.append(accepting)
+        accepting.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # (Linux: ends the accept() waiting)
+        self.listener.close()
+        for thread in list(self._threads):
+            thread.join(60)

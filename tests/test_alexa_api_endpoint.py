@@ -17,7 +17,8 @@ from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory
 
 from .alexa_api_shared import _run
-from .blackhole import HandshakeUnanswered, handshake_cancelled
+from .blackhole import HandshakeUnanswered, StalledTunnels, handshake_cancelled
+from .self_signed import self_signed
 
 # --- the endpoint rule, without a test client -----------------------------------------------------
 
@@ -225,6 +226,85 @@ def test_a_tls_handshake_the_time_limit_ends_has_its_socket_closed(how: str) -> 
     # What the skill is told of it stays as it was.
     assert str(timed_out) == "time_zone: no answer from Alexa's API within 1 s"
     assert timed_out.__cause__ is None and timed_out.__context__ is None
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_tunnel_whose_handshake_the_time_limit_ended_gives_its_pool_place_back(
+    scheme: str, tmp_path: Path
+) -> None:
+    # Through an http:// (or https://) proxy that opened the tunnel (CONNECT answered 200), a
+    # TLS handshake the call's time limit ended left its connection in the client's pool
+    # (httpcore 1.0.9's tunnel never marks itself failed): neither closed nor available, never
+    # expiring. With the pool's limit at 2, two stalled calls filled it, and the third never
+    # connected.
+    import ssl
+
+    import anyio.to_thread
+
+    from alexaskill.alexa_api import send
+
+    server_tls = roots = None
+    if scheme == "https":
+        cert, key = self_signed(tmp_path, common_name="127.0.0.1", ips=["127.0.0.1"], ca=True)
+        server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        server_tls.load_cert_chain(cert, key)
+        roots = ssl.create_default_context(cafile=cert)
+
+    async def three_calls(proxy: StalledTunnels) -> list[str]:
+        limits = httpx.Limits(max_connections=2)
+        url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
+        said = []
+        to_proxy = httpx.Proxy(f"{scheme}://127.0.0.1:{proxy.port}", ssl_context=roots)
+        async with httpx.AsyncClient(proxy=to_proxy, limits=limits, trust_env=False) as client:
+            for call in range(1, 4):
+                with pytest.raises(AlexaApiTimeout) as caught:
+                    await send(client, "time_zone", "GET", url, {}, None, None, timeout=1.0)
+                said.append(str(caught.value))
+                # (each of the first two stalled in its handshake, as meant: not before it)
+                if call < 3:  # (the third: below)
+                    assert await anyio.to_thread.run_sync(proxy.wait_for_handshakes, call)
+        return said
+
+    with StalledTunnels(server_tls) as proxy:
+        said = _run(three_calls(proxy))
+    assert [head.split(b"\r\n")[0] for head in proxy.connects] == [
+        b"CONNECT 127.0.0.1:9 HTTP/1.1"
+    ] * 3, "a call found no place in the pool: its connection was never made"
+    assert said == ["time_zone: no answer from Alexa's API within 1 s"] * 3
+
+
+def test_a_call_waiting_for_a_pool_place_gets_that_of_a_tunnel_that_failed() -> None:
+    # The place is given back as the stalled call ends, before its pool looks for one for the
+    # calls waiting: a call that waited behind two stalled ones (the pool's limit at 2) gets a
+    # connection then, not at the next call that comes (or at its own time limit).
+    import anyio.to_thread
+
+    from alexaskill.alexa_api import send
+
+    async def waiting_call(proxy: StalledTunnels) -> bool:
+        limits = httpx.Limits(max_connections=2)
+        url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
+        async with httpx.AsyncClient(
+            proxy=f"http://127.0.0.1:{proxy.port}", limits=limits, trust_env=False
+        ) as client:
+
+            async def call(timeout: float) -> None:
+                with pytest.raises(AlexaApiTimeout):
+                    await send(client, "time_zone", "GET", url, {}, None, None, timeout=timeout)
+
+            async with anyio.create_task_group() as calls:
+                calls.start_soon(call, 1.0)
+                calls.start_soon(call, 1.0)
+                assert await anyio.to_thread.run_sync(proxy.wait_for_handshakes, 2)
+                calls.start_soon(call, 10.0)  # (its limit well past the others')
+                connected = await anyio.to_thread.run_sync(proxy.wait_for_handshakes, 3)
+                calls.cancel_scope.cancel()  # (its handshake stalls too: not waited for)
+            return connected
+
+    with StalledTunnels() as proxy:
+        connected = _run(waiting_call(proxy))
+    assert connected, "the waiting call got no connection when the stalled ones ended"
+    assert len(proxy.connects) == 3
 
 
 # --- the token in no error, frame or log line -----------------------------------------------------

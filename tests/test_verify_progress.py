@@ -18,7 +18,7 @@ from alexaskill.verify import Verifier
 from alexaskill.verify.fetch import download_chain
 from alexaskill.verify.progress import _traces
 
-from .blackhole import HandshakeUnanswered, handshake_cancelled
+from .blackhole import HandshakeUnanswered, StalledTunnels, handshake_cancelled
 from .test_verify_fetch import _SilentProxy
 from .verify_shared import BODY, NOW, refusal_from_local, run
 
@@ -379,3 +379,44 @@ def test_a_tls_handshake_the_time_limit_ends_has_its_socket_closed(
         ),
     }[where]
     assert said in detail and detail.endswith("; it may pass")
+
+
+@pytest.mark.parametrize("limit", ["the verifier's", "httpx's"])
+def test_a_tunnel_whose_handshake_timed_out_gives_its_pool_place_back(
+    pki: TestPKI, limit: str
+) -> None:
+    # Through an http:// proxy that opened the tunnel (CONNECT answered 200), a TLS handshake
+    # that timed out (the Verifier's download_timeout cancelling it, or httpx's own connect
+    # timeout failing it) left its connection in the client's pool (httpcore 1.0.9's tunnel
+    # never marks itself failed): neither closed nor available, never expiring. With the
+    # pool's limit at 2 (the app's client, which the verifier shares with Alexa API calls, has
+    # 100), two stalled downloads filled it, and the third never connected: "the HTTP client's
+    # pool is exhausted".
+    async def three_downloads(proxy: StalledTunnels) -> list[str]:
+        limits = httpx.Limits(max_connections=2)
+        said = []
+        async with httpx.AsyncClient(
+            proxy=f"http://127.0.0.1:{proxy.port}", limits=limits, trust_env=False
+        ) as client:
+            checker = Verifier(
+                [pki.root], now=lambda: NOW, http_client=client, download_timeout=1, failure_ttl=0
+            )
+            for download in range(1, 4):
+                with pytest.raises(CertificateUnavailableError) as info:
+                    if limit == "httpx's":
+                        await download_chain(client, URL, timeout=1, limit=100_000)
+                    else:
+                        await checker.verify(pki.sign(BODY), BODY)
+                said.append(str(info.value.detail))
+                if download < 3:  # (each of the first two stalled in its handshake, as meant)
+                    assert await asyncio.to_thread(proxy.wait_for_handshakes, download)
+        return said
+
+    with StalledTunnels() as proxy:
+        said = run(three_downloads(proxy))
+    assert [head.split(b"\r\n")[0] for head in proxy.connects] == [
+        b"CONNECT s3.amazonaws.com:443 HTTP/1.1"
+    ] * 3, "a download found no place in the pool: its connection was never made"
+    tunnel = f"the proxy at 127.0.0.1:{proxy.port} opened its tunnel to s3.amazonaws.com:443"
+    assert all(tunnel in detail for detail in said), said
+    assert not any("pool is exhausted" in detail for detail in said)

@@ -9,7 +9,7 @@ import zlib
 from typing import TYPE_CHECKING, Final
 
 from ..exceptions import AlexaApiError
-from ..outgoing_connections import OpenedConnection
+from ..outgoing_connections import OpenedConnection, transport_for
 
 if TYPE_CHECKING:
     import httpx
@@ -37,8 +37,9 @@ async def read(
     # httpx logs "HTTP Request: GET <url>" at INFO: the URL holds the device id, a list id (the
     # account id, in base64); the line shows where and which operation instead.
     shown = _SHOWN_URL.set(f"{request.url.scheme}://{request.url.netloc.decode()}/… ({operation})")
-    # httpx's trace of the connection, for the TLS handshake the call's time limit cancels.
-    opened = OpenedConnection()
+    # httpx's trace of the connection, for the TLS handshake the call's time limit cancels (and
+    # the pool's place of a tunnel whose handshake failed).
+    opened = OpenedConnection(transport_for(client, request.url))
     request.extensions["trace"] = opened.trace
     try:
         reply = await client.send(request, stream=True, follow_redirects=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from ..downloads import NETWORK_ADVICE, unreachable
-from ..outgoing_connections import OpenedConnection
+from ..outgoing_connections import OpenedConnection, transport_for
 
 if TYPE_CHECKING:
     import httpx
@@ -65,15 +65,15 @@ class Progress:
     def sent_through(self, client: httpx.AsyncClient, url: str) -> None:
         """Note what ``client`` sends ``url`` through: whether it traces (`traces`), and the
         name of a transport of one's own around httpx's (`around`)."""
-        transport = _transport_for(client, url)
+        transport = self.opened.transport = transport_for(client, url)
         self.traces = _sends_through_httpx(transport)
         self.around = _around(transport)
 
     async def trace(self, event: str, info: dict[str, object]) -> None:
         """httpx's ``trace`` extension: ``"connection.connect_tcp.started"`` and the like."""
+        await self.opened.trace(event, info)
         step, _, when = event.rpartition(".")
         step = step.rpartition(".")[2]
-        self.opened.note(step, when, info)
         # (Not "response_closed" or "close": httpcore's clean-up after a cancellation.)
         if when != "started" or step not in _STAGES or self.stage == "body":
             return
@@ -232,21 +232,7 @@ _STAGE_OF: Final = {
 def _traces(client: httpx.AsyncClient, url: str) -> bool:
     """Whether ``client`` sends ``url`` through httpx's own transport (`_sends_through_httpx`),
     which traces every connection it begins (another, a MockTransport, may trace none)."""
-    return _sends_through_httpx(_transport_for(client, url))
-
-
-def _transport_for(client: httpx.AsyncClient, url: str) -> object:
-    """The transport ``client`` sends ``url`` through, None if unknown. httpx has no public way
-    to ask (nor traces its pool's wait), so its private ``_transport_for_url`` is (its mounts
-    and proxies per URL): gone, a full pool gets the network's advice again, and
-    tests/test_verify_fetch.py's test_httpx_still_names_the_transport_that_sends_a_url fails."""
-    import httpx
-
-    find = getattr(client, "_transport_for_url", None)
-    try:
-        return None if find is None else find(httpx.URL(url))
-    except Exception:  # (an odd URL or client: nothing known)
-        return None
+    return _sends_through_httpx(transport_for(client, url))
 
 
 #: How deep `_sends_through_httpx` looks into wrappers held by wrappers.
