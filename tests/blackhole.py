@@ -88,13 +88,8 @@ class HandshakeUnanswered:
             connection, _ = self.listener.accept()
             with connection:
                 connection.settimeout(60)
-                while self.tunnel and b"\r\n\r\n" not in self.connect:
-                    chunk = connection.recv(4096)  # (the ClientHello waits for the answer)
-                    if not chunk:
-                        break
-                    self.connect += chunk
                 if self.tunnel:
-                    connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    self.connect = _tunnel_opened(connection)
                 self.heard = connection.recv(4096)
                 try:
                     while connection.recv(4096):  # (nothing more comes: a handshake unanswered)
@@ -112,6 +107,19 @@ class HandshakeUnanswered:
         self.thread.join(60)
 
 
+def _tunnel_opened(connection: socket.socket) -> bytes:
+    """The head of the CONNECT read from ``connection``, answered 200 (its tunnel open, as a
+    proxy's); what came, unanswered, if it closed before the head's end."""
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = connection.recv(4096)  # (the ClientHello waits for the answer)
+        if not chunk:
+            return head
+        head += chunk
+    connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+    return head
+
+
 def handshake_cancelled(
     run: Callable[[HandshakeUnanswered], T], *, tunnel: bool = False
 ) -> tuple[T, HandshakeUnanswered]:
@@ -123,7 +131,7 @@ def handshake_cancelled(
     cancelled: its socket stayed open until the garbage collector found it (a ResourceWarning
     in whichever test came next). With the collector off while ``run`` runs, the server sees
     the client close its connection only if alexaskill does, or the HTTP client's pool when the
-    client closes: a ``run`` whose client's pool holds the connection (a tunnel's) waits for
+    client closes: a ``run`` whose client's pool keeps the connection (a tunnel's) waits for
     ``server.closed`` before closing the client, and says whether it came."""
     collecting = gc.isenabled()
     gc.disable()
@@ -171,15 +179,11 @@ class StalledTunnels:
             connection.settimeout(60)
             if self.tls is not None:  # (the proxy's own handshake, before its CONNECT)
                 connection = stack.enter_context(self.tls.wrap_socket(connection, server_side=True))
-            head = b""
-            while b"\r\n\r\n" not in head:
-                chunk = connection.recv(4096)
-                if not chunk:
-                    return
-                head += chunk
+            head = _tunnel_opened(connection)
+            if not head.endswith(b"\r\n\r\n"):  # (closed first: no tunnel asked for)
+                return
             with self._changed:
                 self.connects.append(head)
-            connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
             if connection.recv(4096).startswith(b"\x16\x03"):  # (a TLS handshake's record)
                 with self._changed:
                     self._handshakes += 1

@@ -202,8 +202,8 @@ async def _call_unanswered(how: str, server: HandshakeUnanswered) -> tuple[Alexa
     try:
         with pytest.raises(AlexaApiTimeout) as caught:
             await send(client, "time_zone", "GET", url, {}, None, None, timeout=1.0)
-        # Before the client given closes: its pool holds a tunnel's connection (the one to the
-        # proxy), and closes it then; but an app's client lives as long as the app.
+        # Before the client given closes: httpcore's pool keeps a failed tunnel's connection
+        # (the one to the proxy), and closes it then; but an app's client lives as long as the app.
         closed = await anyio.to_thread.run_sync(server.closed.wait, 30)
         return caught.value, closed
     finally:

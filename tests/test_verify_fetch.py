@@ -31,6 +31,7 @@ from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestPKI
 from alexaskill.verify import Verifier
 from alexaskill.verify.progress import _traces
 
+from .blackhole import HandshakeUnanswered
 from .self_signed import self_signed
 from .test_verify import mock_client, refusal_of_answer, run, verify_via
 from .verify_shared import BODY, NOW, refusal_from_local
@@ -614,12 +615,11 @@ def test_a_bad_length_h11_words_otherwise_is_still_refused_as_malformed(
 
 
 class _SilentProxy:
-    """A proxy on 127.0.0.1 that takes a connection and reads what comes (a CONNECT), sends
-    ``answer``, then says nothing until closed: one whose upstream never answers, or a stuck
-    one."""
+    """A proxy on 127.0.0.1 that takes a connection and reads what comes (a CONNECT), then says
+    nothing until closed: one whose upstream never answers, or a stuck one. (One that answers
+    the CONNECT 200 and then passes no TLS on is tests/blackhole.py's `HandshakeUnanswered`.)"""
 
-    def __init__(self, answer: bytes = b"") -> None:
-        self.answer = answer
+    def __init__(self) -> None:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.listener.settimeout(60)  # (a client that never comes ends the thread, not the run)
         self.port: int = self.listener.getsockname()[1]
@@ -638,7 +638,6 @@ class _SilentProxy:
                     if not chunk:
                         return
                     self.heard += chunk
-                connection.sendall(self.answer)
                 self.came.set()
                 self.done.wait(60)
 
@@ -652,7 +651,7 @@ class _SilentProxy:
         self.listener.close()
 
 
-def _refusal_through(stuck: _SilentProxy, pki: TestPKI) -> CertificateError:
+def _refusal_through(stuck: _SilentProxy | HandshakeUnanswered, pki: TestPKI) -> CertificateError:
     """The verifier's refusal of a chain downloaded through ``stuck`` (as HTTPS_PROXY)."""
 
     async def scenario() -> CertificateError:
@@ -786,8 +785,9 @@ def test_httpx_still_names_the_transport_that_sends_a_url(monkeypatch: pytest.Mo
 def test_a_tunnel_through_which_tls_gets_no_answer_names_the_proxy(pki: TestPKI) -> None:
     # The proxy answered the CONNECT, then passed nothing on: the TLS handshake said as the
     # tunnel's, the proxy named, not as a server that "does not speak TLS there".
-    with _SilentProxy(b"HTTP/1.1 200 Connection established\r\n\r\n") as stuck:
+    with HandshakeUnanswered(tunnel=True) as stuck:
         refused = _refusal_through(stuck, pki)
+    assert stuck.connect.startswith(b"CONNECT s3.amazonaws.com:443 ")
     assert str(refused) == "certificate chain: download timed out"
     assert isinstance(refused, CertificateUnavailableError)
     detail = str(refused.detail)

@@ -337,8 +337,8 @@ async def _refusal_through_proxy(
         checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=1)
         with pytest.raises(CertificateError) as info:
             await checker.verify(pki.sign(BODY), BODY)
-        # Before the client closes: its pool holds a tunnel's connection (the one to the proxy),
-        # and closes it then; but an app's client lives as long as the app.
+        # Before the client closes: httpcore's pool keeps a failed tunnel's connection (the one
+        # to the proxy), and closes it then; but an app's client lives as long as the app.
         closed = await asyncio.to_thread(server.closed.wait, 30)
         return info.value, closed
 
