@@ -107,7 +107,9 @@ def _tunnels_holding(
     these private ones are read, httpx's ``AsyncHTTPTransport._pool`` (0.27 to 0.29) and the
     tunnel's ``_connection`` (its connection to the proxy, till the tunnel is open), its
     ``_connection`` (the HTTP/1.1 one) and its ``_network_stream``. Renamed, nothing is found
-    (the pool keeps its dead place, as before), and tests/test_outgoing_connections.py fails."""
+    (the pool keeps its dead place, as before), and tests/test_outgoing_connections.py fails.
+    Upstream: encode/httpcore issue 1023, open; once a release fixes it (for a cancellation
+    too: its pull requests speak of exceptions), this and `free_failed_tunnel` may go."""
     pool = getattr(transport, "_pool", None)
     connections = getattr(pool, "connections", ())  # (httpcore's public list of them)
     found = []
