@@ -98,8 +98,8 @@ def test_the_attributes_checks_are_private_their_refusals_said_by_data_refusal()
     # `attributes_refusal` and `nested_too_deep` were public, called by tests alone: what
     # they refuse reaches the rest of alexaskill as `encode_response`'s ResponseError, which
     # `data_refusal` says (above). Tests call them by their private names.
+    # `MAX_ATTRIBUTES_NESTING` too: read by this module alone, and named by no doc.
     assert encoding.__all__ == [
-        "MAX_ATTRIBUTES_NESTING",
         "MAX_RESPONSE_BYTES",
         "data_refusal",
         "data_refused",

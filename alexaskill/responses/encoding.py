@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from ..models import Envelope
 
 __all__ = [
-    "MAX_ATTRIBUTES_NESTING",
     "MAX_RESPONSE_BYTES",
     "data_refusal",
     "data_refused",
@@ -55,7 +54,7 @@ _SCALARS: Final = frozenset((str, int, bool, type(None)))
 #: (ten frames of its runtime above the handler). About 30 levels below the shallowest, for the
 #: frames of a middleware or another server. (Python 3.12 and later count levels apart from
 #: frames: no reply there needs a fresh stack.)
-MAX_ATTRIBUTES_NESTING: Final = 940
+_MAX_ATTRIBUTES_NESTING: Final = 940
 
 
 class _DataRefused(ResponseError):
@@ -276,7 +275,7 @@ def encode_response(
     ``None`` encodes as ``"response": {}``; ``sessionAttributes`` is sent only when not None.
     Raises `ResponseError` if the body would exceed `MAX_RESPONSE_BYTES` or will not encode, or
     if the session attributes nest deeper than the session's next request could bring them back
-    (`MAX_ATTRIBUTES_NESTING`, or as deep as the request ``answered`` brought them).
+    (`_MAX_ATTRIBUTES_NESTING`, or as deep as the request ``answered`` brought them).
     """
     if response is None:
         response = _EMPTY
@@ -344,7 +343,7 @@ def _check_nesting(attributes: dict[str, Any], answered: Envelope | None) -> Non
 
 def _nested_too_deep(attributes: Any, answered: Envelope | None) -> str | None:
     """Why no reply may carry the session ``attributes`` (a dict), if they nest deeper than
-    `MAX_ATTRIBUTES_NESTING` and than those the request ``answered`` brought: Alexa's next
+    `_MAX_ATTRIBUTES_NESTING` and than those the request ``answered`` brought: Alexa's next
     request would bring them back and be refused where it arrives (HTTP 400), the session
     broken. None if they may. What a request brought, it can bring back (its server took
     them). The `ResponseError` of a reply refused for them says this, word for word."""
@@ -353,7 +352,7 @@ def _nested_too_deep(attributes: Any, answered: Envelope | None) -> str | None:
     nested = _nesting(attributes)
     if nested is None:  # (the words of the encoder's refusal, less its "nested too deeply")
         return "sessionAttributes holds itself: JSON cannot hold it"
-    if nested <= MAX_ATTRIBUTES_NESTING:
+    if nested <= _MAX_ATTRIBUTES_NESTING:
         return None
     if answered is not None:
         session = answered.raw.get("session")  # (the attributes as they came, not as changed)
@@ -361,7 +360,7 @@ def _nested_too_deep(attributes: Any, answered: Envelope | None) -> str | None:
         if brought is not None and nested <= brought:
             return None
     return (
-        f"sessionAttributes is nested {nested} levels, past the {MAX_ATTRIBUTES_NESTING} that "
+        f"sessionAttributes is nested {nested} levels, past the {_MAX_ATTRIBUTES_NESTING} that "
         "Alexa's next request can carry back to the skill (it would be refused as malformed)"
     )
 
