@@ -221,3 +221,92 @@ def test_attributes_holding_containers_in_many_places_are_refused_not_encoded() 
             True,
         ]
     ]
+
+
+#: A script for a Python of its own: a response holding a list held in several places, written
+#: as a mapping in a directive, in apiResponse, or in a directive of the skill's own class,
+#: refused where it is built (then as a handler's reply). It prints what it saw, as JSON.
+_SHARED_RESPONSE_SCRIPT = """
+import json, logging
+from typing import Any
+from alexaskill import Response, Skill, speak
+from alexaskill.responses import Card, Directive
+from alexaskill.responses.encoding import data_refusal
+from alexaskill.testing import TestClient
+
+def doubled():  # 2**41 lists as JSON writes them: 41 in memory
+    x = []
+    for _ in range(40):
+        x = [x, x]
+    return x
+
+class Grown(Directive, tag="Custom.Grown"):
+    tree: Any = None
+
+class Sketch(Card, tag="Simple"):
+    title: str
+    tree: Any = None
+
+makers = {
+    "mapping": lambda: speak("x", directives=[{"type": "Custom.Grown", "tree": doubled()}]),
+    "apiResponse": lambda: Response(api_response={"tree": doubled()}),
+    "object": lambda: speak("x", directives=[Grown(tree=doubled())]),
+    "card": lambda: speak("x", card=Sketch("t", doubled())),
+}
+said = {}
+for name, make in makers.items():
+    try:
+        make()
+    except Exception as exc:
+        said[name] = [str(exc), data_refusal(exc) == str(exc)]
+
+lines = []
+class Lines(logging.Handler):
+    def emit(self, record):
+        if record.levelno >= logging.WARNING:
+            lines.append([record.levelname, record.getMessage(), record.exc_info is None])
+
+logging.getLogger("alexaskill").addHandler(Lines())
+skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+
+@skill.intent("Grow")
+def grow():
+    return makers["mapping"]()
+
+with TestClient(skill, raise_handler_errors=False) as client:
+    said["speech"] = client.intent("Grow").speech
+said["lines"] = lines
+print(json.dumps(said))
+"""
+
+
+def test_responses_holding_containers_in_many_places_are_refused_not_encoded() -> None:
+    """A directive written as a mapping, an apiResponse, a directive or a card of the skill's
+    own class holding a list that holds one list twice, forty levels over, is 2**41 lists as JSON
+    writes it out: encoding it where the response was built (to keep it as checked) worked
+    for ever, on the event loop's thread for a handler run there. Refused now as more values
+    than a reply holds bytes, a data fault: the user hears the apology, said in one ERROR
+    line. Run in a Python of its own: in this one, the old code would hang the whole run."""
+    try:
+        said = run_fresh(_SHARED_RESPONSE_SCRIPT, timeout=120)  # (where it hung for good)
+    except subprocess.TimeoutExpired:
+        said = None
+    if said is None:
+        pytest.fail("building a response holding containers in many places did not end")
+    written_out = (
+        "{field} holds more than 122,880 values as JSON writes them out: a list or dict held "
+        "in several places (one in {where}) is written out in full at each, so any reply "
+        "would be past the 122,880 bytes (120 KB) Alexa takes"
+    )
+    fields = {
+        "mapping": ("directives[0] (Custom.Grown)", "['tree']"),
+        "apiResponse": ("apiResponse", "['tree']"),
+        "object": ("directives[0] (Custom.Grown)", ".tree"),
+        "card": ("card", ".tree"),
+    }
+    for name, (field, where) in fields.items():
+        assert said[name] == [written_out.format(field=field, where=where), True], said[name]
+    assert said["speech"] == APOLOGY
+    why = written_out.format(field=fields["mapping"][0], where="['tree']")
+    failed = "handler failed for IntentRequest Grow (__main__.grow)"  # (raised in its frame)
+    assert said["lines"] == [["ERROR", f"{failed}: {why}", True]]

@@ -500,3 +500,19 @@ def test_a_reply_too_large_that_took_a_fresh_stack_is_refused_for_its_size() -> 
         "; the largest parts: sessionAttributes 130,012 bytes (its largest key 'board' "
         "130,002 bytes), directives[0] (Custom.Show) 5,854 bytes, outputSpeech 31 bytes"
     ), str(raised.value)
+
+
+def test_directives_past_a_reply_are_refused_for_their_size_unless_held_in_many_places() -> None:
+    # A directive whose encoding stops past a reply's bytes is looked through: held once, each
+    # list, it is encoded in full and refused for the body's size, as before (the directive
+    # named); a list held in several places within a reply goes out in full at each.
+    rows = {"type": "Custom.Rows", "rows": [[n] for n in range(70_000)]}
+    with pytest.raises(ResponseError) as raised:
+        encode_response(speak("x", directives=[rows]))
+    said = str(raised.value)
+    assert said.startswith("response body is "), said
+    assert "directives[0] (Custom.Rows) " in said, said
+    assert encoding.data_refusal(raised.value) == said
+    shared = [list(range(100))] * 100  # (~30 KB written out, 100 lists in memory)
+    sent = json.loads(encode_response(speak("x", directives=[{"type": "C.S", "s": shared}])))
+    assert sent["response"]["directives"][0]["s"] == shared

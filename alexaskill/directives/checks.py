@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from ..exceptions import ResponseError
-from ..responses.as_written import check_as_written
+from ..responses.as_written import _DataRefused, check_as_written
 from ..responses.directive import _ENCODE_ERRORS, _Encoded, _encoded, _not_encodable, _shown
 from ..web_urls import _url_error
 
@@ -45,7 +45,9 @@ def _mapping(field: str, value: object) -> dict[str, Any]:
         raise ResponseError(f"{field} must be a mapping (JSON object), not {type(value).__name__}")
     written = value if type(value) is dict else dict(value)
     try:
-        copied: dict[str, Any] = msgspec.json.decode(_encoded(written))
+        copied: dict[str, Any] = msgspec.json.decode(_encoded(field, written))
+    except _DataRefused:  # (a ValueError: past any reply, said as it is)
+        raise
     except _ENCODE_ERRORS as exc:
         raise _not_encodable(field, written, exc) from None
     check_as_written(field, written, copied)
@@ -61,7 +63,9 @@ def _sent_mapping(field: str, value: object) -> _Encoded:
         raise ResponseError(f"{field} must be a mapping (JSON object), not {type(value).__name__}")
     written = value if type(value) is dict else dict(value)
     try:
-        raw = _encoded(written)
+        raw = _encoded(field, written)
+    except _DataRefused:  # (a ValueError: past any reply, said as it is)
+        raise
     except _ENCODE_ERRORS as exc:
         raise _not_encodable(field, written, exc) from None
     sent = msgspec.json.decode(raw)

@@ -24,7 +24,16 @@ import msgspec
 
 from ..exceptions import ResponseError
 
-__all__ = ["check_as_written", "check_object_as_written", "unencodable"]
+__all__ = [
+    "MAX_RESPONSE_BYTES",
+    "check_as_written",
+    "check_object_as_written",
+    "unencodable",
+    "written_out_past_any_reply",
+]
+
+#: Bytes in a whole response body (Amazon's current limit; older docs said 24 KB).
+MAX_RESPONSE_BYTES: Final = 120 * 1024
 
 _BYTES: Final = (bytes, bytearray, memoryview)
 _SETS: Final = (set, frozenset)
@@ -54,6 +63,8 @@ def check_object_as_written(field: str, written: object, encode: Callable[[Any],
     """
     try:
         encode(written)
+    except _DataRefused:  # (a ValueError: JSON would write it out past any reply)
+        raise
     except (*_REFUSALS, RecursionError):
         return
     fields = _fields(written)
@@ -73,6 +84,98 @@ def _name_altered(field: str, written: Any) -> None:
     if found is not None:
         path, what = found
         raise ResponseError(f"{field}{_where(path)} {what}")
+
+
+class _DataRefused(ResponseError):
+    """A reply refused for the data the handler put in it (its response or its session
+    attributes): a value JSON cannot hold, the path to it named, or in the encoder's words past
+    what the search looks through; a directive or apiResponse JSON would write out past any
+    reply (`written_out_past_any_reply`); attributes that are no dict, that JSON would change or
+    write out past any reply (`encoding._attributes_refusal`) or nested too deeply
+    (`encoding._nested_too_deep`); or a body past `MAX_RESPONSE_BYTES`
+    (`encoding.data_refusal`, which says it)."""
+
+
+def written_out_past_any_reply(field: str, value: Any) -> str | None:
+    """Why no reply can carry ``value`` (``field``: what it is, ``"apiResponse"``), if JSON
+    writes out more of its values than a reply holds bytes because a list or dict is held in
+    several places (written out in full at each: ``x = [x, x]`` forty times over is 41 lists
+    in memory, 2**41 written out, which the encoder would work at for ever); None otherwise
+    (one merely large is encoded, and refused for the body's size with its largest parts).
+
+    Asked only once something is suspicious (an encoding past a reply's bytes): the usual
+    response never gets here. Each walk is bounded: the first by the count of the values as
+    written out, the second by the containers there are, each looked into once. The fields of
+    an object (a Struct, a dataclass) are looked into as a dict's values."""
+    stack: list[Any] = [value]
+    left = MAX_RESPONSE_BYTES
+    while stack:
+        container = _entries(stack.pop())
+        if container is None:
+            continue
+        left -= len(container)
+        if left < 0:
+            break
+        stack += container
+    else:
+        return None
+    where = _held_again(value)
+    if where is None:
+        return None
+    return (
+        f"{field} holds more than {MAX_RESPONSE_BYTES:,} values as JSON writes them out: a "
+        f"list or dict held in several places (one in {_where(where)}) is written out in full "
+        f"at each, so any reply would be past the {MAX_RESPONSE_BYTES:,} bytes (120 KB) Alexa "
+        "takes"
+    )
+
+
+def _entries(value: Any) -> list[Any] | None:
+    """The values of a dict, list or tuple, or the fields of an object (`_fields`); None for
+    any other value, and for an object whose fields are not read (its class raised)."""
+    if isinstance(value, dict):
+        return list(value.values())
+    if isinstance(value, list | tuple):
+        return list(value)
+    if isinstance(value, str | int | float) or value is None:
+        return None
+    try:
+        fields = _fields(value)
+    except Exception:  # (a property that raised: the encoder says it, if it reads it)
+        return None
+    return None if fields is None else list(fields.values())
+
+
+def _held_again(value: Any) -> list[Any] | None:
+    """The first step (a key, an index, a field) of ``value`` under which a container (not
+    empty) is met a second time, at the same place or another, as a path; None if each is held
+    once. Each is looked into once."""
+    top = _steps(value)
+    if top is None:
+        return None
+    met: set[int] = {id(value)}
+    for step, inner in top:
+        stack = [inner]
+        while stack:
+            item = stack.pop()
+            entries = _entries(item)
+            if not entries:
+                continue
+            if id(item) in met:
+                return [step]
+            met.add(id(item))
+            stack += entries
+    return None
+
+
+def _steps(value: Any) -> list[tuple[Any, Any]] | None:
+    """(step, value) for each key, index or field of ``value``; None for a value of none."""
+    if isinstance(value, dict):
+        return list(value.items())
+    if isinstance(value, list | tuple):
+        return list(enumerate(value))
+    fields = _fields(value)
+    return None if fields is None else [(_Field(name), item) for name, item in fields.items()]
 
 
 class _Field(str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Final, TypeVar
 
@@ -10,7 +11,14 @@ import msgspec
 from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
-from .as_written import check_as_written, check_object_as_written, unencodable
+from .as_written import (
+    MAX_RESPONSE_BYTES,
+    _DataRefused,
+    check_as_written,
+    check_object_as_written,
+    unencodable,
+    written_out_past_any_reply,
+)
 
 __all__ = [
     "Directive",
@@ -317,12 +325,44 @@ def _enc_hook(obj: object) -> object:
     raise TypeError(f"{type(obj).__name__} is not JSON-encodable")
 
 
-_encode: Final = msgspec.json.Encoder(enc_hook=_enc_hook).encode
+_encoder: Final = msgspec.json.Encoder(enc_hook=_enc_hook)
+_encode: Final = _encoder.encode
 _ENCODE_ERRORS: Final = (TypeError, ValueError, OverflowError, RecursionError)
 
 
-def _encoded(value: Mapping[str, Any]) -> msgspec.Raw:
-    """``value`` encoded as the response will send it (`TypeError`, … when it cannot be).
+#: The buffers `_encode_within` writes into, one after the other: a small one first (most
+#: directives fit it; a buffer of a reply's bytes, zeroed, costs more than the encoding of a
+#: small directive), then one of a reply's bytes and one more, to tell it is past them.
+_BUFFERS: Final = (4096, MAX_RESPONSE_BYTES + 1)
+
+
+def _encode_within(field: str, value: Any) -> bytes:
+    """``value`` encoded (`_encode`); `_DataRefused` (a data fault: one ERROR line, the
+    apology) if JSON writes it out past any reply for holding a list or dict in several
+    places (`written_out_past_any_reply`: the encoder would work at it for ever).
+
+    No walk of its own: the encoding is bounded, writing into a buffer of a reply's bytes that
+    a view held on it keeps from growing (the encoder's BufferError past them). Only an
+    encoding past them (no reply carries it: already suspicious) is walked, then encoded in
+    full if it holds no container in several places (merely large: the reply's size refusal
+    names it, as before)."""
+    for size in _BUFFERS:
+        buffer = bytearray(size)
+        with memoryview(buffer):  # (held: the buffer cannot grow)
+            try:
+                _encoder.encode_into(value, buffer)
+            except BufferError:
+                continue
+            return bytes(buffer)
+    why = written_out_past_any_reply(field, value)
+    if why is not None:
+        raise _DataRefused(why)
+    return _encode(value)
+
+
+def _encoded(field: str, value: Mapping[str, Any]) -> msgspec.Raw:
+    """``value`` encoded as the response will send it (`TypeError`, … when it cannot be;
+    `_DataRefused` past any reply, `_encode_within`); ``field`` names it in a refusal.
 
     This is the copy that keeps a response as it was checked: a change the caller makes to its
     dict afterwards (a template reused for the next user's token, a URL made http) changes no
@@ -333,7 +373,7 @@ def _encoded(value: Mapping[str, Any]) -> msgspec.Raw:
     are checked (decoded back from its bytes) ~1.06x the to_builtins copy, one unchecked 1.0x.
     `_snapshot` then decodes the bytes to compare them with what was written (`check_as_written`):
     on a loaded machine, a 27 KB APL document's response took ~145 µs where it took ~37 µs."""
-    return msgspec.Raw(_encode(value if type(value) is dict else dict(value)))
+    return msgspec.Raw(_encode_within(field, value if type(value) is dict else dict(value)))
 
 
 def _not_encodable(field: str, written: Mapping[str, Any], exc: Exception) -> ResponseError:
@@ -347,7 +387,9 @@ def _snapshot(field: str, index: int, type_: str, directive: Mapping[str, Any]) 
     decoded from those bytes; one that cannot be encoded is refused, naming the directive."""
     written = directive if type(directive) is dict else dict(directive)  # a Mapping's items
     try:
-        raw = _encoded(written)
+        raw = _encoded(f"{field}[{index}] ({type_})", written)
+    except _DataRefused:  # (a ValueError: past any reply, said as it is)
+        raise
     except _ENCODE_ERRORS as exc:
         raise _not_encodable(f"{field}[{index}] ({type_})", written, exc) from None
     sent = msgspec.json.decode(raw)
@@ -413,7 +455,7 @@ def _checked_object(field: str, value: _S) -> _S:
     if kind.__module__.partition(".")[0] == "alexaskill":
         _OWN_CLASSES.add(kind)
         return value
-    check_object_as_written(field, value, _encode)
+    check_object_as_written(field, value, functools.partial(_encode_within, field))
     return _copied(value)
 
 

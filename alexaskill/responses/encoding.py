@@ -10,7 +10,15 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from ..exceptions import ResponseError
-from .as_written import _first, _Loop, _Unsearched, _where, unencodable
+from .as_written import (
+    MAX_RESPONSE_BYTES,
+    _DataRefused,
+    _first,
+    _Loop,
+    _Unsearched,
+    _where,
+    unencodable,
+)
 from .cards import StandardCard
 from .directive import Directive, _enc_hook, directive_type
 from .response import _EMPTY, Response
@@ -25,9 +33,6 @@ __all__ = [
     "encode_response",
     "no_reply_carries",
 ]
-
-#: Bytes in a whole response body (Amazon's current limit; older docs said 24 KB).
-MAX_RESPONSE_BYTES: Final = 120 * 1024
 
 
 class _Envelope(msgspec.Struct, rename="camel", omit_defaults=True):
@@ -55,14 +60,6 @@ _SCALARS: Final = frozenset((str, int, bool, type(None)))
 #: frames of a middleware or another server. (Python 3.12 and later count levels apart from
 #: frames: no reply there needs a fresh stack.)
 _MAX_ATTRIBUTES_NESTING: Final = 940
-
-
-class _DataRefused(ResponseError):
-    """A reply refused for the data the handler put in it (its response or its session
-    attributes): a value JSON cannot hold, the path to it named, or in the encoder's words past
-    what the search looks through; attributes that are no dict, that JSON would change or
-    write out past any reply (`_attributes_refusal`) or nested too deeply
-    (`_nested_too_deep`); or a body past `MAX_RESPONSE_BYTES` (`data_refusal`)."""
 
 
 def _check_attributes(attributes: dict[str, Any]) -> None:

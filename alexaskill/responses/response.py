@@ -12,7 +12,7 @@ from msgspec.structs import force_setattr
 from ..exceptions import ResponseError
 from ..models.context import SCREEN_INTERFACES
 from ..ssml import Ssml
-from .as_written import check_as_written
+from .as_written import _DataRefused, check_as_written
 from .cards import Card
 from .directive import (
     _ENCODE_ERRORS,
@@ -201,7 +201,9 @@ def _check_extras(response: Response) -> None:
             api_response = dict(api_response)
             force_setattr(response, "api_response", api_response)
         try:
-            sent = msgspec.json.decode(_encoded(api_response))
+            sent = msgspec.json.decode(_encoded("apiResponse", api_response))
+        except _DataRefused:  # (a ValueError: past any reply, said as it is)
+            raise
         except _ENCODE_ERRORS as exc:
             raise _not_encodable("apiResponse", api_response, exc) from None
         check_as_written("apiResponse", api_response, sent)
