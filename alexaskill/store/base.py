@@ -145,7 +145,17 @@ _TOO_LARGE_TO_INCREMENT: Final = (
 
 
 def _encode(name: str, value: Any) -> str:
-    """``value`` as compact JSON; `ResponseError` naming ``name`` if JSON cannot hold it."""
+    """``value`` as compact JSON; `ResponseError` naming ``name`` if JSON cannot hold it.
+
+    Unbounded, and no cheap bound was found: a value holding a list or dict in several places
+    is written out in full at each (``x = [x, x]`` forty times over: 2**41 lists), and
+    json.dumps works at it for ever, holding the interpreter's lock (a thread would not help:
+    no other thread runs meanwhile). `Attributes` encodes each value that may have changed
+    at every save, on the event loop's thread, once the reply is made and before it is sent:
+    the process answers no request again. This encoding is the only walk of the value; json's
+    C encoder takes no limit, and a bounded walk or encoding before it would be one more per
+    save (a response's encoding is bounded itself: `responses.directive._encode_within`).
+    The README's "Remembering users" says so."""
     if not isinstance(name, str):
         raise ResponseError(f"attribute names are strings, not {type(name).__name__}: {name!r}")
     try:
