@@ -96,8 +96,9 @@ class _DataRefused(ResponseError):
     (`encoding.data_refusal`, which says it)."""
 
 
-def written_out_past_any_reply(field: str, value: Any) -> str | None:
-    """Why no reply can carry ``value`` (``field``: what it is, ``"apiResponse"``), if JSON
+def written_out_past_any_reply(field: str, value: Any, root: str = "") -> str | None:
+    """Why no reply can carry ``value`` (``field``: what it is, ``"apiResponse"``; ``root``
+    begins the path to the key that holds one, as `_first`'s does), if JSON
     writes out more of its values than a reply holds bytes because a list or dict is held in
     several places (written out in full at each: ``x = [x, x]`` forty times over is 41 lists
     in memory, 2**41 written out, which the encoder would work at for ever); None otherwise
@@ -124,9 +125,9 @@ def written_out_past_any_reply(field: str, value: Any) -> str | None:
         return None
     return (
         f"{field} holds more than {MAX_RESPONSE_BYTES:,} values as JSON writes them out: a "
-        f"list or dict held in several places (one in {_where(where)}) is written out in full "
-        f"at each, so any reply would be past the {MAX_RESPONSE_BYTES:,} bytes (120 KB) Alexa "
-        "takes"
+        f"list or dict held in several places (one in {root}{_where(where)}) is written out "
+        f"in full at each, so any reply would be past the {MAX_RESPONSE_BYTES:,} bytes (120 KB) "
+        "Alexa takes"
     )
 
 

@@ -18,6 +18,7 @@ from .as_written import (
     _Unsearched,
     _where,
     unencodable,
+    written_out_past_any_reply,
 )
 from .cards import StandardCard
 from .directive import Directive, _enc_hook, directive_type
@@ -147,53 +148,16 @@ def _plain(attributes: dict[str, Any]) -> bool:
 
 def _written_out_past_any_reply(attributes: dict[str, Any]) -> str | None:
     """Why no reply can carry ``attributes``, if JSON writes out more of their values than a
-    reply holds bytes because a list or dict is held in several places (written out in full
-    at each: ``x = [x, x]`` forty times over is 41 lists in memory, 2**41 written out, which
-    the encoder would work at for ever), or because one holds itself; None otherwise (those
-    that are merely large are encoded, and refused for their size with their largest parts).
-
-    Asked only once `_changed` gave up on them (more values than it looks at, or nested
-    deeper): the usual attributes never get here. Each walk is bounded: the first by the
-    count, the second by the containers there are, each looked into once."""
-    stack: list[Any] = [attributes]
-    left = MAX_RESPONSE_BYTES
-    while stack:
-        container = stack.pop()
-        left -= len(container)
-        if left < 0:
-            break
-        values = container.values() if isinstance(container, dict) else container
-        stack += [value for value in values if isinstance(value, dict | list | tuple)]
-    else:
-        return None
-    where = _held_again(attributes)
-    if where is None:
-        return None
-    if _nesting(attributes) is None:  # (the words of `_nested_too_deep`, and the encoder's)
+    reply holds bytes because a list or dict is held in several places
+    (`as_written.written_out_past_any_reply`: ``x = [x, x]`` forty times over is 41 lists in
+    memory, 2**41 written out, which the encoder would work at for ever), or because one holds
+    itself; None otherwise (those that are merely large are encoded, and refused for their
+    size with their largest parts). Asked only once `_changed` gave up on them (more values
+    than it looks at, or nested deeper): the usual attributes never get here."""
+    why = written_out_past_any_reply("sessionAttributes", attributes, root="sessionAttributes")
+    if why is not None and _nesting(attributes) is None:  # (the words of `_nested_too_deep`)
         return "sessionAttributes holds itself: JSON cannot hold it"
-    return (
-        f"sessionAttributes holds more than {MAX_RESPONSE_BYTES:,} values as JSON writes them "
-        f"out: a list or dict held in several places (one in sessionAttributes[{where!r}]) is "
-        f"written out in full at each, so any reply would be past the {MAX_RESPONSE_BYTES:,} "
-        "bytes (120 KB) Alexa takes"
-    )
-
-
-def _held_again(attributes: dict[str, Any]) -> str | None:
-    """The key of ``attributes`` under which a list or dict (not empty) is met a second time,
-    at the same place or another; None if each is held once. Each is looked into once."""
-    met: set[int] = set()
-    for key, top in attributes.items():
-        stack = [top]
-        while stack:
-            value = stack.pop()
-            if not isinstance(value, dict | list | tuple) or not value:
-                continue
-            if id(value) in met:
-                return key
-            met.add(id(value))
-            stack += value.values() if isinstance(value, dict) else value
-    return None
+    return why
 
 
 def _changed(value: Any) -> tuple[list[Any], str] | None:
