@@ -230,6 +230,7 @@ _SHARED_RESPONSE_SCRIPT = """
 import json, logging
 from typing import Any
 from alexaskill import Response, Skill, speak
+from alexaskill.directives import APL
 from alexaskill.responses import Card, Directive
 from alexaskill.responses.encoding import data_refusal
 from alexaskill.testing import TestClient
@@ -252,6 +253,7 @@ makers = {
     "apiResponse": lambda: Response(api_response={"tree": doubled()}),
     "object": lambda: speak("x", directives=[Grown(tree=doubled())]),
     "card": lambda: speak("x", card=Sketch("t", doubled())),
+    "apl": lambda: speak("x", directives=[APL.RenderDocument({"type": "APL", "tree": doubled()})]),
 }
 said = {}
 for name, make in makers.items():
@@ -282,11 +284,12 @@ print(json.dumps(said))
 
 def test_responses_holding_containers_in_many_places_are_refused_not_encoded() -> None:
     """A directive written as a mapping, an apiResponse, a directive or a card of the skill's
-    own class holding a list that holds one list twice, forty levels over, is 2**41 lists as JSON
-    writes it out: encoding it where the response was built (to keep it as checked) worked
-    for ever, on the event loop's thread for a handler run there. Refused now as more values
-    than a reply holds bytes, a data fault: the user hears the apology, said in one ERROR
-    line. Run in a Python of its own: in this one, the old code would hang the whole run."""
+    own class, or an APL document, holding a list that holds one list twice, forty levels
+    over, is 2**41 lists as JSON writes it out: encoding it where the response was built (to
+    keep it as checked) worked for ever, on the event loop's thread for a handler run there.
+    Refused now as more values than a reply holds bytes, a data fault: the user hears the
+    apology, said in one ERROR line. Run in a Python of its own: in this one, the old code
+    would hang the whole run."""
     try:
         said = run_fresh(_SHARED_RESPONSE_SCRIPT, timeout=120)  # (where it hung for good)
     except subprocess.TimeoutExpired:
@@ -303,6 +306,7 @@ def test_responses_holding_containers_in_many_places_are_refused_not_encoded() -
         "apiResponse": ("apiResponse", "['tree']"),
         "object": ("directives[0] (Custom.Grown)", ".tree"),
         "card": ("card", ".tree"),
+        "apl": ("Alexa.Presentation.APL.RenderDocument document", "['tree']"),
     }
     for name, (field, where) in fields.items():
         assert said[name] == [written_out.format(field=field, where=where), True], said[name]
