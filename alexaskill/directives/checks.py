@@ -63,7 +63,7 @@ def _sent_mapping(field: str, value: object) -> _Encoded:
         raise ResponseError(f"{field} must be a mapping (JSON object), not {type(value).__name__}")
     written = value if type(value) is dict else dict(value)
     try:
-        raw = _encoded(field, written)
+        raw = _encoded(field, written, large=True)
     except _DataRefused:  # (a ValueError: past any reply, said as it is)
         raise
     except _ENCODE_ERRORS as exc:

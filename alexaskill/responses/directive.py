@@ -332,11 +332,13 @@ _ENCODE_ERRORS: Final = (TypeError, ValueError, OverflowError, RecursionError)
 
 #: The buffers `_encode_within` writes into, one after the other: a small one first (most
 #: directives fit it; a buffer of a reply's bytes, zeroed, costs more than the encoding of a
-#: small directive), then one of a reply's bytes and one more, to tell it is past them.
+#: small directive), then one of a reply's bytes and one more, to tell it is past them; a
+#: ``large`` value (an APL document, most are over 4 KB) only the second (its first 4 KB
+#: encoded for nothing cost a 28 KB document ~20% more; zeroing the buffer ~4%).
 _BUFFERS: Final = (4096, MAX_RESPONSE_BYTES + 1)
 
 
-def _encode_within(field: str, value: Any) -> bytes:
+def _encode_within(field: str, value: Any, *, large: bool = False) -> bytes:
     """``value`` encoded (`_encode`); `_DataRefused` (a data fault: one ERROR line, the
     apology) if JSON writes it out past any reply for holding a list or dict in several
     places (`written_out_past_any_reply`: the encoder would work at it for ever).
@@ -346,7 +348,7 @@ def _encode_within(field: str, value: Any) -> bytes:
     encoding past them (no reply carries it: already suspicious) is walked, then encoded in
     full if it holds no container in several places (merely large: the reply's size refusal
     names it, as before)."""
-    for size in _BUFFERS:
+    for size in _BUFFERS[1:] if large else _BUFFERS:
         buffer = bytearray(size)
         with memoryview(buffer):  # (held: the buffer cannot grow)
             try:
@@ -360,20 +362,19 @@ def _encode_within(field: str, value: Any) -> bytes:
     return _encode(value)
 
 
-def _encoded(field: str, value: Mapping[str, Any]) -> msgspec.Raw:
+def _encoded(field: str, value: Mapping[str, Any], *, large: bool = False) -> msgspec.Raw:
     """``value`` encoded as the response will send it (`TypeError`, … when it cannot be;
     `_DataRefused` past any reply, `_encode_within`); ``field`` names it in a refusal.
 
     This is the copy that keeps a response as it was checked: a change the caller makes to its
     dict afterwards (a template reused for the next user's token, a URL made http) changes no
     bytes already made. It costs the encoding alone, done once: the response's encoder copies
-    the bytes. Measured (speak + encode_response, best of 8 interleaved runs): a response with a
-    24 KB APL document takes ~1.05x what it took with no copy at all, where a
-    `msgspec.to_builtins` copy, encoded again, took ~2.8x; one small directive whose members
-    are checked (decoded back from its bytes) ~1.06x the to_builtins copy, one unchecked 1.0x.
+    the bytes. Measured (speak + encode_response, best of 8 interleaved runs): with a 24 KB APL
+    document ~1.05x no copy at all (a `msgspec.to_builtins` copy, encoded again: ~2.8x).
     `_snapshot` then decodes the bytes to compare them with what was written (`check_as_written`):
     on a loaded machine, a 27 KB APL document's response took ~145 µs where it took ~37 µs."""
-    return msgspec.Raw(_encode_within(field, value if type(value) is dict else dict(value)))
+    written = value if type(value) is dict else dict(value)
+    return msgspec.Raw(_encode_within(field, written, large=large))
 
 
 def _not_encodable(field: str, written: Mapping[str, Any], exc: Exception) -> ResponseError:
@@ -386,14 +387,15 @@ def _snapshot(field: str, index: int, type_: str, directive: Mapping[str, Any]) 
     """A raw directive as the JSON it sends (see `_encoded`), the members the checks read
     decoded from those bytes; one that cannot be encoded is refused, naming the directive."""
     written = directive if type(directive) is dict else dict(directive)  # a Mapping's items
+    where = f"{field}[{index}] ({type_})"
     try:
-        raw = _encoded(f"{field}[{index}] ({type_})", written)
+        raw = _encoded(where, written, large=type_.startswith("Alexa.Presentation."))
     except _DataRefused:  # (a ValueError: past any reply, said as it is)
         raise
     except _ENCODE_ERRORS as exc:
-        raise _not_encodable(f"{field}[{index}] ({type_})", written, exc) from None
+        raise _not_encodable(where, written, exc) from None
     sent = msgspec.json.decode(raw)
-    check_as_written(f"{field}[{index}] ({type_})", written, sent)
+    check_as_written(where, written, sent)
     return _EncodedDirective(raw, type_, sent if type_ in _CHECKED else None)
 
 
