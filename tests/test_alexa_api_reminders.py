@@ -374,6 +374,26 @@ _RULES_OUT_OF_GRAMMAR: Final = [
     ("FREQ=DAILY;BYHOUR", r"BYHOUR has no value \(RFC 5545: NAME=VALUE\)"),
 ]
 
+#: Grammatical rules that RFC 5545's text beyond the grammar forbids (section 3.3.10: "MUST NOT",
+#: and BYSETPOS "MUST only be used in conjunction with another BYxxx rule part"), and what is
+#: said of each: the same as `FakeAlexaApi` says of it.
+_RULES_THE_RFC_FORBIDS: Final = [
+    (
+        "FREQ=MONTHLY;BYWEEKNO=20",
+        r"BYWEEKNO is for FREQ=YEARLY only, not FREQ=MONTHLY \(RFC 5545\)",
+    ),
+    ("freq=weekly;byweekno=1", r"BYWEEKNO is for FREQ=YEARLY only, not FREQ=WEEKLY"),
+    ("FREQ=DAILY;BYYEARDAY=100", r"BYYEARDAY is not for FREQ=DAILY \(RFC 5545: not with DAILY,"),
+    ("FREQ=WEEKLY;BYYEARDAY=-1", r"BYYEARDAY is not for FREQ=WEEKLY"),
+    ("FREQ=MONTHLY;BYYEARDAY=1", r"BYYEARDAY is not for FREQ=MONTHLY"),
+    ("FREQ=WEEKLY;BYMONTHDAY=15", r"BYMONTHDAY is not for FREQ=WEEKLY \(RFC 5545\)"),
+    ("FREQ=WEEKLY;BYDAY=MO,-1FR", r"its BYDAY numbers a day \('-1FR'\): only with FREQ=MONTHLY"),
+    ("FREQ=DAILY;BYDAY=+2TU", r"its BYDAY numbers a day \('\+2TU'\): only with FREQ=MONTHLY or "),
+    ("FREQ=YEARLY;BYWEEKNO=20;BYDAY=1MO", r"its BYDAY numbers a day \('1MO'\): not with BYWEEKNO"),
+    ("FREQ=MONTHLY;BYSETPOS=-1", r"BYSETPOS picks among the times another BY part gives"),
+    ("FREQ=MONTHLY;BYSETPOS=1;COUNT=3;INTERVAL=2", r"BYSETPOS picks among the times another"),
+]
+
 _RECURRING_AT: Final = dt.datetime(2036, 12, 1, 7, 30, tzinfo=dt.UTC)
 
 
@@ -382,7 +402,7 @@ def _api(fake: FakeAlexaApi) -> AlexaApi:
     return AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
 
 
-@pytest.mark.parametrize(("rule", "said"), _RULES_OUT_OF_GRAMMAR)
+@pytest.mark.parametrize(("rule", "said"), _RULES_OUT_OF_GRAMMAR + _RULES_THE_RFC_FORBIDS)
 def test_a_rule_out_of_rfc_5545s_grammar_is_a_value_error_unsent(rule: str, said: str) -> None:
     # create_reminder checked only that each rule was a str: the rule went out, and the skill
     # learnt of it from Amazon's 400 (the fake's INVALID_TRIGGER) at run time, as an
@@ -398,7 +418,7 @@ def test_a_rule_out_of_rfc_5545s_grammar_is_a_value_error_unsent(rule: str, said
     assert fake.calls == [] and fake.reminders == []
 
 
-@pytest.mark.parametrize(("rule", "said"), _RULES_OUT_OF_GRAMMAR)
+@pytest.mark.parametrize(("rule", "said"), _RULES_OUT_OF_GRAMMAR + _RULES_THE_RFC_FORBIDS)
 def test_the_client_and_the_fake_say_the_same_of_a_rule_out_of_grammar(
     rule: str, said: str
 ) -> None:
@@ -422,7 +442,11 @@ def test_the_client_and_the_fake_say_the_same_of_a_rule_out_of_grammar(
     [
         # (Amazon's Reminders API reference's own rule, its trailing ";" included)
         ["FREQ=DAILY;BYHOUR=6;BYMINUTE=10;BYSECOND=0;INTERVAL=1;"],
-        ["interval=2;freq=weekly;byday=mo,-1fr", "FREQ=MONTHLY;BYMONTHDAY=-31,1,+31;COUNT=3"],
+        ["interval=2;freq=weekly;byday=mo,fr", "FREQ=MONTHLY;BYMONTHDAY=-31,1,+31;COUNT=3"],
+        # (what RFC 5545's text allows beside the grammar: a numbered BYDAY in a MONTHLY or a
+        # YEARLY rule without BYWEEKNO, BYWEEKNO in a YEARLY one, BYSETPOS with another BY part)
+        ["freq=monthly;byday=-1fr", "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU", "FREQ=YEARLY;BYWEEKNO=1"],
+        ["FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", "FREQ=DAILY;BYMONTHDAY=1,15"],
         ["FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;UNTIL=20400229T073000Z"],
         ["FREQ=DAILY;INTERVAL=" + "1" * 5000],  # (no int() of it: Python refuses 4,300 digits)
     ],

@@ -403,6 +403,17 @@ _WRONG_RECURRENCES: Final = [
         r"recurrence\.recurrenceRules\[0\] is 'FREQ=WEEKLY;WKST=MON': its WKST is 'MON': a day of "
         r"the week \(SU, MO, TU, WE, TH, FR, SA\)",
     ),
+    # (grammatical, and forbidden by RFC 5545's text: section 3.3.10, "MUST NOT")
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=MONTHLY;BYWEEKNO=20"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=MONTHLY;BYWEEKNO=20': BYWEEKNO is for "
+        r"FREQ=YEARLY only, not FREQ=MONTHLY \(RFC 5545\)",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=WEEKLY;BYDAY=-1FR"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=WEEKLY;BYDAY=-1FR': its BYDAY numbers a day "
+        r"\('-1FR'\): only with FREQ=MONTHLY or FREQ=YEARLY",
+    ),
     (
         {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310231"]}},
         r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20310231': its UNTIL is "
@@ -517,10 +528,12 @@ def test_a_reminder_given_with_a_recurrence_amazon_refuses_is_refused(
         # RFC 5545's grammar at its edges, each part's values in any case it allows
         {
             "recurrenceRules": [
-                "FREQ=WEEKLY;BYDAY=MO,-1fr,+2TU;WKST=su;UNTIL=20311231T073000Z",
+                "FREQ=WEEKLY;BYDAY=MO,fr,TU;WKST=su;UNTIL=20311231T073000Z",
+                "FREQ=MONTHLY;BYDAY=MO,-1fr,+2TU",
                 "FREQ=MONTHLY;BYMONTHDAY=-31,1,+31;COUNT=3",
                 "FREQ=YEARLY;BYMONTH=2,12;BYMONTHDAY=29;BYSETPOS=-366,1;BYYEARDAY=+366",
-                "FREQ=YEARLY;BYWEEKNO=-53,53;BYDAY=1MO;UNTIL=20320229",
+                # (a numbered BYDAY is not for a YEARLY rule with BYWEEKNO: RFC 5545, 3.3.10)
+                "FREQ=YEARLY;BYWEEKNO=-53,53;BYDAY=MO;UNTIL=20320229",
                 "FREQ=DAILY;BYHOUR=0,23;BYMINUTE=00,59;BYSECOND=0,60;UNTIL=20311231T235960",
                 # (no int() of the digits: over 4,300 of them, Python's int refuses them)
                 "FREQ=DAILY;INTERVAL=" + "1" * 5000,

@@ -9,6 +9,10 @@ no name it gives, a part given twice (FREQ included), COUNT with UNTIL, a value 
 part's grammar (``BYHOUR=25``, a sign on INTERVAL or COUNT, which are ``1*DIGIT``), and an
 INTERVAL that is no positive integer (the RFC's words). A COUNT of 0 is grammatical (the fake
 refuses it, as a rule that never rings: its own rule, in `alexaskill.testing.api_recurrence`).
+Refused too, by the RFC's text beyond the grammar (its "MUST NOT"s): BYWEEKNO but in a YEARLY
+rule, BYYEARDAY in a DAILY, WEEKLY or MONTHLY one, BYMONTHDAY in a WEEKLY one, a numbered BYDAY
+(``-1FR``) but in a MONTHLY or YEARLY one and never beside BYWEEKNO, and BYSETPOS without
+another BY part.
 
 What Amazon documents of recurrences (its Reminders API reference,
 https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-api-reference.html, read
@@ -168,4 +172,38 @@ def rule_fault(rule: str) -> str | None:
         return f"its {key} is {said!r}: {what} (RFC 5545)"
     if "COUNT" in given and "UNTIL" in given:
         return "COUNT and UNTIL both end it (RFC 5545: one or the other)"
+    return _forbidden(given)
+
+
+#: The parts RFC 5545 calls "BYxxx", BYSETPOS's companions.
+_BY_PARTS: Final = tuple(name for name in _PARTS if name.startswith("BY") and name != "BYSETPOS")
+
+
+def _forbidden(given: dict[str, str | None]) -> str | None:
+    """Why RFC 5545's text beyond the grammar (section 3.3.10) refuses the grammatical rule of
+    the parts ``given``, else None: BYWEEKNO "MUST NOT be used when the FREQ rule part is set to
+    anything other than YEARLY"; BYYEARDAY "MUST NOT be specified when the FREQ rule part is set
+    to DAILY, WEEKLY, or MONTHLY"; BYMONTHDAY not when it is WEEKLY; a numbered BYDAY not unless
+    it is MONTHLY or YEARLY, nor YEARLY with BYWEEKNO; BYSETPOS "MUST only be used in
+    conjunction with another BYxxx rule part"."""
+    freq = str(given["FREQ"]).upper()
+    if "BYWEEKNO" in given and freq != "YEARLY":
+        return f"BYWEEKNO is for FREQ=YEARLY only, not FREQ={freq} (RFC 5545)"
+    if "BYYEARDAY" in given and freq in ("DAILY", "WEEKLY", "MONTHLY"):
+        return f"BYYEARDAY is not for FREQ={freq} (RFC 5545: not with DAILY, WEEKLY or MONTHLY)"
+    if "BYMONTHDAY" in given and freq == "WEEKLY":
+        return "BYMONTHDAY is not for FREQ=WEEKLY (RFC 5545)"
+    numbered = [day for day in str(given.get("BYDAY") or "").split(",") if day[:-2]]
+    if numbered and freq not in ("MONTHLY", "YEARLY"):
+        return (
+            f"its BYDAY numbers a day ({numbered[0]!r}): only with FREQ=MONTHLY or FREQ=YEARLY, "
+            f"not FREQ={freq} (RFC 5545)"
+        )
+    if numbered and "BYWEEKNO" in given:
+        return f"its BYDAY numbers a day ({numbered[0]!r}): not with BYWEEKNO (RFC 5545)"
+    if "BYSETPOS" in given and not any(name in given for name in _BY_PARTS):
+        return (
+            "BYSETPOS picks among the times another BY part gives, and there is none (RFC 5545: "
+            "only with another of " + ", ".join(_BY_PARTS) + ")"
+        )
     return None
