@@ -372,6 +372,13 @@ _RULES_OUT_OF_GRAMMAR: Final = [
     ("FREQ=DAILY;COUNT=-1", r"its COUNT is a whole number \(RFC 5545\)"),
     ("FREQ=DAILY;UNTIL=2031-12-31", r"its UNTIL is '2031-12-31': a date \(20311231\)"),
     ("FREQ=DAILY;BYHOUR", r"BYHOUR has no value \(RFC 5545: NAME=VALUE\)"),
+    # (an iCalendar file's "RRULE:" line: the property's name is no part of the rule, and the
+    # fault said only "with its FREQ", the FREQ there for anyone to see)
+    (
+        "RRULE:FREQ=DAILY;BYHOUR=7",
+        r"the rule without its 'RRULE:' prefix \('FREQ=DAILY;BYHOUR=7'\): RRULE is the iCalendar ",
+    ),
+    (" rrule:freq=weekly", r"the rule without its 'rrule:' prefix \('freq=weekly'\)"),
 ]
 
 #: Grammatical rules that RFC 5545's text beyond the grammar forbids (section 3.3.10: "MUST NOT",

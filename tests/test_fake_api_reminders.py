@@ -415,6 +415,11 @@ _WRONG_RECURRENCES: Final = [
         r"\('-1FR'\): only with FREQ=MONTHLY or FREQ=YEARLY",
     ),
     (
+        {**_AT, "recurrence": {"recurrenceRules": ["RRULE:FREQ=WEEKLY;BYDAY=MO"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'RRULE:FREQ=WEEKLY;BYDAY=MO': the rule without "
+        r"its 'RRULE:' prefix \('FREQ=WEEKLY;BYDAY=MO'\)",
+    ),
+    (
         {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310231"]}},
         r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20310231': its UNTIL is "
         r"'20310231': a date \(20311231\) or a date and time",

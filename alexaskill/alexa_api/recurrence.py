@@ -9,6 +9,7 @@ no name it gives, a part given twice (FREQ included), COUNT with UNTIL, a value 
 part's grammar (``BYHOUR=25``, a sign on INTERVAL or COUNT, which are ``1*DIGIT``), and an
 INTERVAL that is no positive integer (the RFC's words). A COUNT of 0 is grammatical (the fake
 refuses it, as a rule that never rings: its own rule, in `alexaskill.testing.api_recurrence`).
+A rule copied with an iCalendar file's ``RRULE:`` before it is refused with a hint to drop it.
 Refused too, by the RFC's text beyond the grammar (its "MUST NOT"s): BYWEEKNO but in a YEARLY
 rule, BYYEARDAY in a DAILY, WEEKLY or MONTHLY one, BYMONTHDAY in a WEEKLY one, a numbered BYDAY
 (``-1FR``) but in a MONTHLY or YEARLY one and never beside BYWEEKNO, and BYSETPOS without
@@ -158,6 +159,12 @@ def rule_fault(rule: str) -> str | None:
     if isinstance(given, str):
         return given
     if not given.get("FREQ"):
+        prefix, colon, rest = rule.strip().partition(":")
+        if colon and prefix.upper() == "RRULE":  # (an iCalendar file's line, copied whole)
+            return (
+                f"the rule without its {prefix + colon!r} prefix ({rest!r}): RRULE is the "
+                "iCalendar property that holds a rule, no part of it (RFC 5545)"
+            )
         return "an RFC 5545 rule, with its FREQ ('FREQ=DAILY;BYHOUR=7')"
     for key, said in given.items():
         if key not in _PARTS:
