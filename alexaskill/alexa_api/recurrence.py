@@ -44,6 +44,16 @@ _DAYS: Final = f"({', '.join(_WEEKDAYS)})"
 #: ``weekdaynum = [[plus / minus] ordwk] weekday``, ``ordwk = 1*2DIGIT ;1 to 53``.
 _WEEKDAY_NUMBER: Final = re.compile(r"(?:[+-]?([0-9]{1,2}))?(SU|MO|TU|WE|TH|FR|SA)", re.IGNORECASE)
 #: ``enddate = date / date-time``: ``YYYYMMDD``, or with ``THHMMSS`` and an optional ``Z``.
+# UNTIL's kind is not checked against the reminder's start, on purpose. RFC 5545 (3.3.10, as
+# amended by its verified erratum 4414) ties it to DTSTART: the same value type (a date-time
+# start, a date-time UNTIL), a floating local start a local UNTIL, and a start in a time zone an
+# UTC one ("...Z"). Amazon's reminder has no DTSTART: ``startDateTime`` (or ``scheduledTime``)
+# is a local time, read in ``timeZoneId`` or else the device's zone, so by the RFC an UNTIL
+# would be a UTC date-time. But no Amazon source says that it reads them so, or what it
+# answers to a date or a local UNTIL: its Reminders API reference (read through the docs
+# search on 4 December 2026) names no UNTIL and its example rule has none, and ask-sdk-model's
+# ``Recurrence`` says only "Valid ISO 8601 format - optional start DateTime of recurrence". A
+# refusal here could refuse what Amazon takes and rings; the grammar alone is checked.
 _END_DATE: Final = re.compile(
     r"([0-9]{4})([0-9]{2})([0-9]{2})(?:T([0-9]{2})([0-9]{2})([0-9]{2})Z?)?"
 )
