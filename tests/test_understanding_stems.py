@@ -228,3 +228,42 @@ def test_a_form_of_an_e_word_said_finds_its_sample() -> None:
     )
     assert understander.understand("removing milk", now=NOW).intent == "RemoveItem"
     assert understander.understand("deleting my note", now=NOW).intent == "DeleteNote"
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("bonus", "bonuses"),
+        ("focus", "focuses", "focused", "focusing"),
+        ("virus", "viruses"),
+        ("status", "statuses"),
+        ("menu", "menus"),
+        ("kiwi", "kiwis"),
+        ("taxi", "taxis"),
+        ("ski", "skis"),
+    ],
+)
+def test_the_s_of_us_is_kept_and_an_i_words_plural_meets_it(forms: tuple[str, ...]) -> None:
+    # "bonus" was "bonu" and "bonuses" "bonus": the -s of -us is the word's own, but for the
+    # plurals of a few -u words ("menus"); "kiwis", "taxis", "skis" are -i words' plurals.
+    assert {form: stem(form) for form in forms} == dict.fromkeys(forms, stem(forms[0]))
+
+
+@pytest.mark.parametrize(
+    "word", ["this", "plus", "thus", "bonus", "census", "crisis", "analysis", "news", "series"]
+)
+def test_an_s_that_is_no_plural_stays(word: str) -> None:
+    # "this" was "thi", "plus" "plu", "series" "sery", "news" "new" (the stem of "new").
+    assert stem(word) == word
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [("news", "new"), ("status", "statue"), ("venus", "venue")],
+)
+def test_an_s_that_is_no_plural_keeps_words_apart(word: str, other: str) -> None:
+    # "status" and "statue" were "statu", "venus" and "venue" "venu". Merges that remain:
+    # "does" (of "doe") and "do"; "tennis" is "tenni", "axis" "axi" (-is is the plural of an
+    # -i word: "kiwis", "taxis"), which no other word is; "lens" and "len", "always" and
+    # "alway"; plurals of -u words not in the list ("tutus") stay apart from the word.
+    assert stem(word) != stem(other)

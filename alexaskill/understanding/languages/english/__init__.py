@@ -120,8 +120,10 @@ class English:
 _DOUBLED_ANYWAY: Final = frozenset("lsfz")
 _VOWELS: Final = frozenset("aeiou")
 #: Words that end as a form does and are none: "evening" is no form of "even", "herring" of
-#: "her".
-_NOT_INFLECTED: Final = frozenset({"evening", "herring"})
+#: "her", "news" of "new"; "series" and "species" are one word in the plural.
+_NOT_INFLECTED: Final = frozenset({"evening", "herring", "news", "series", "species", "this"})
+#: Plurals of -u words, whose -s goes as others' do though the -s of -us stays ("bonus").
+_PLURALS_IN_US: Final = frozenset({"menus", "emus", "gnus", "gurus", "haikus", "sudokus"})
 
 
 def _stem(word: str) -> str:
@@ -130,8 +132,9 @@ def _stem(word: str) -> str:
     ("stories", "tried"; with one letter before them, "ties", "tied", they are -ie's), as is
     the -ie of "movie"; a consonant doubled before -ing or -ed after one vowel made one
     ("stopping", "planned"; not "adding", "calling"). -ing and -ed stay on where no vowel
-    would be left ("string", "shred"), on "evening", and -ed on -eed ("speed"). The s of -ss
-    stays ("class"). -ly stays: "likely", "really", "early" are no "like", "real", "ear".
+    would be left ("string", "shred"), on "evening", and -ed on -eed ("speed"). The s of -ss,
+    -us and -sis stays ("class", "bonus", "crisis"), and "news" and "series" are as said. -ly
+    stays: "likely", "really", "early" are no "like", "real", "ear".
 
     A final -e goes, so that "remove" meets "removed" ("remov"), except where it tells one
     word from another: after one short syllable ("hope", not "hop"; "hoping", undoubled, is
@@ -166,7 +169,11 @@ def _unsuffixed(word: str) -> str:
         return stem + "e" if _short(stem) else stem
     # -es is the -s of an -e word ("games", "closes") or said after s, x, z, ch, sh, o
     # ("boxes", "tomatoes"): the -e left of those goes with the -e rule ("boxe" is "box").
-    if size > 3 and word.endswith("s") and not word.endswith("ss"):
+    # The s of -ss, -us and -sis is the word's own ("class", "bonus", "crisis"; Porter's
+    # step 1a keeps -ss and -us); the plurals of -u words in _PLURALS_IN_US lose theirs.
+    if size > 3 and word.endswith("s") and not word.endswith(("ss", "us", "sis")):
+        return word[:-1]
+    if word in _PLURALS_IN_US:
         return word[:-1]
     return word
 
