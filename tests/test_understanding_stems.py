@@ -267,3 +267,76 @@ def test_an_s_that_is_no_plural_keeps_words_apart(word: str, other: str) -> None
     # -i word: "kiwis", "taxis"), which no other word is; "lens" and "len", "always" and
     # "alway"; plurals of -u words not in the list ("tutus") stay apart from the word.
     assert stem(word) != stem(other)
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("agree", "agreed", "agrees", "agreeing"),
+        ("free", "freed", "frees", "freeing"),
+        ("guarantee", "guaranteed", "guarantees"),
+        ("decree", "decreed"),
+        ("exceed", "exceeds", "exceeded", "exceeding"),
+        ("proceed", "proceeds", "proceeded"),
+        ("seaweed", "seaweeds"),
+    ],
+)
+def test_the_ed_of_an_ee_word_is_an_ending(forms: tuple[str, ...]) -> None:
+    # "agreed" and "freed" were as said, apart from "agree" and "free".
+    assert {form: stem(form) for form in forms} == dict.fromkeys(forms, stem(forms[0]))
+
+
+@pytest.mark.parametrize(
+    ("word", "other"), [("seed", "see"), ("weed", "wee"), ("feed", "fee"), ("speed", "spee")]
+)
+def test_the_eed_of_a_word_of_one_syllable_is_its_own(word: str, other: str) -> None:
+    # Merges that remain: "teed" and "treed" stay apart from "tee" and "tree" ("freed" alone
+    # is listed), and "indeed" is "indee", "seaweed" "seawee", which no other word is.
+    assert stem(word) != stem(other)
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("travel", "travels", "travelled", "travelling", "traveled", "traveling"),
+        ("cancel", "cancelled", "cancelling", "canceled"),
+        ("label", "labelled", "labelling"),
+        ("fuel", "fuelled", "fuelling"),
+        ("dial", "dialled", "dialling"),
+        ("enrol", "enroll", "enrolled", "enrolling"),
+        ("control", "controlled", "controlling"),
+    ],
+)
+def test_a_british_doubled_l_is_one(forms: tuple[str, ...]) -> None:
+    # "travelling" was "travell", apart from "travel".
+    assert {form: stem(form) for form in forms} == dict.fromkeys(forms, stem(forms[0]))
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("call", "calls", "calling", "called"),
+        ("tell", "telling"),
+        ("quell", "quelled"),
+        ("fall", "falling"),
+    ],
+)
+def test_the_ll_of_a_word_of_one_vowel_stays(forms: tuple[str, ...]) -> None:
+    assert {form: stem(form) for form in forms} == dict.fromkeys(forms, forms[0])
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [("quiz", "quizzes", "quizzed", "quizzing"), ("whiz", "whizz", "whizzes"), ("fez", "fezzes")],
+)
+def test_the_doubled_z_of_quizzes_is_one(forms: tuple[str, ...]) -> None:
+    # "quizzes" was "quizz", apart from "quiz".
+    assert {form: stem(form) for form in forms} == dict.fromkeys(forms, stem(forms[0]))
+
+
+@pytest.mark.parametrize(("word", "other"), [("buzz", "buz"), ("jazz", "jaz"), ("fuzz", "fuz")])
+def test_a_zz_of_the_words_own_stays(word: str, other: str) -> None:
+    # "fizz" and "frizz" are "fiz" and "friz" (with all their forms), which no other word is.
+    # Merges that remain: "recall" is "recal", "install" "instal", "football" "footbal" (all
+    # their forms alike); the ss of "gassing", "bussing" stays, apart from "gas", "bus".
+    assert stem(word) != stem(other)

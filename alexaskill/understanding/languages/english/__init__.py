@@ -132,9 +132,11 @@ def _stem(word: str) -> str:
     ("stories", "tried"; with one letter before them, "ties", "tied", they are -ie's), as is
     the -ie of "movie"; a consonant doubled before -ing or -ed after one vowel made one
     ("stopping", "planned"; not "adding", "calling"). -ing and -ed stay on where no vowel
-    would be left ("string", "shred"), on "evening", and -ed on -eed ("speed"). The s of -ss,
-    -us and -sis stays ("class", "bonus", "crisis"), and "news" and "series" are as said. -ly
-    stays: "likely", "really", "early" are no "like", "real", "ear".
+    would be left ("string", "shred"), on "evening", and -ed on -eed after no syllable
+    ("speed", "need"; "agreed" is "agree", as is "freed" "free"). The British ll of
+    "travelling" and the zz of "quizzes" are one. The s of -ss, -us and -sis stays ("class",
+    "bonus", "crisis"), and "news" and "series" are as said. -ly stays: "likely", "really",
+    "early" are no "like", "real", "ear".
 
     A final -e goes, so that "remove" meets "removed" ("remov"), except where it tells one
     word from another: after one short syllable ("hope", not "hop"; "hoping", undoubled, is
@@ -146,7 +148,25 @@ def _stem(word: str) -> str:
     # a -y. So "rosie" is "rosy", "bonnie" "bonny". "tie", "lie", "pie" keep theirs.
     if stem.endswith("ie") and _has_vowel(stem[:-2]):
         return stem[:-2] + "y"
-    return _without_e(stem)
+    # The -eed of "agreed" is "agree" and its -d (Porter's step 1b: after a syllable), but
+    # not in -ceed ("exceed", "proceed"), and not that of "speed", "seed", "need": "freed"
+    # alone of those is a past. Taken here, after -s, so that "seaweeds" meets "seaweed".
+    if stem == "freed" or (
+        stem.endswith("eed") and not stem.endswith("ceed") and _measure(stem[:-3]) > 0
+    ):
+        stem = stem[:-1]
+    return _single_l_or_z(_without_e(stem))
+
+
+def _single_l_or_z(stem: str) -> str:
+    """``stem`` with the ll of a word of two vowels or more made one, as British English
+    doubles it ("travelling", "cancelled", "fuelled", "enroll"; Porter's step 5b), and the zz
+    of "quizz", "whizz", "fezz" ("quizzes"): "call", "quell" and "buzz" keep theirs."""
+    if stem.endswith("ll") and _kinds(stem[:-2]).count("v") > 1:
+        return stem[:-1]
+    if stem.endswith(("izz", "ezz")):
+        return stem[:-1]
+    return stem
 
 
 def _unsuffixed(word: str) -> str:
