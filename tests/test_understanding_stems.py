@@ -259,13 +259,14 @@ def test_an_s_that_is_no_plural_stays(word: str) -> None:
 
 @pytest.mark.parametrize(
     ("word", "other"),
-    [("news", "new"), ("status", "statue"), ("venus", "venue")],
+    [("news", "new"), ("status", "statue"), ("venus", "venue"), ("does", "doe")],
 )
 def test_an_s_that_is_no_plural_keeps_words_apart(word: str, other: str) -> None:
-    # "status" and "statue" were "statu", "venus" and "venue" "venu". Merges that remain:
-    # "does" (of "doe") and "do"; "tennis" is "tenni", "axis" "axi" (-is is the plural of an
-    # -i word: "kiwis", "taxis"), which no other word is; "lens" and "len", "always" and
-    # "alway"; plurals of -u words not in the list ("tutus") stay apart from the word.
+    # "status" and "statue" were "statu", "venus" and "venue" "venu", "does" "doe" (the stem
+    # of "doe"). Merges that remain: "does" (of "doe") and "do"; "tennis" is "tenni", "axis"
+    # "axi" (-is is the plural of an -i word: "kiwis", "taxis"), which no other word is;
+    # "lens" and "len", "always" and "alway"; plurals of -u words not in the list ("tutus")
+    # stay apart from the word.
     assert stem(word) != stem(other)
 
 
@@ -339,4 +340,72 @@ def test_a_zz_of_the_words_own_stays(word: str, other: str) -> None:
     # "fizz" and "frizz" are "fiz" and "friz" (with all their forms), which no other word is.
     # Merges that remain: "recall" is "recal", "install" "instal", "football" "footbal" (all
     # their forms alike); the ss of "gassing", "bussing" stays, apart from "gas", "bus".
+    assert stem(word) != stem(other)
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("go", "goes", "going"),
+        ("do", "does", "doing"),
+        ("undergo", "undergoes"),
+        ("tornado", "tornadoes"),
+        ("toe", "toes", "toed"),
+    ],
+)
+def test_goes_and_does_meet_go_and_do(forms: tuple[str, ...]) -> None:
+    # "goes" was "goe" and "does" "doe" (the stem of "doe"); "going" and "doing" were as said.
+    assert {form: stem(form) for form in forms} == dict.fromkeys(forms, stem(forms[0]))
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("hundred", "hundreds"),
+        ("kindred", "kindreds"),
+        ("hatred", "hatreds"),
+        ("moped", "mopeds"),
+    ],
+)
+def test_an_ed_of_the_words_own_stays(forms: tuple[str, ...]) -> None:
+    # "hundred" was "hundr", "hundreds" "hundred"; "moped" "mope", "mopeds" "moped".
+    assert {form: stem(form) for form in forms} == dict.fromkeys(forms, forms[0])
+
+
+@pytest.mark.parametrize(
+    ("word", "other"), [("moped", "mope"), ("wicked", "wick"), ("rugged", "rug")]
+)
+def test_an_ed_of_the_words_own_keeps_words_apart(word: str, other: str) -> None:
+    # Merges that remain: words of an -ed of their own not listed ("dogged" is "dog",
+    # "crooked" "crook", "seabed" "seab" apart from "seabeds" "seabed").
+    assert stem(word) != stem(other)
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("use", "uses", "used", "using"),
+        ("age", "ages", "aged", "aging"),
+        ("owe", "owes", "owed", "owing"),
+        ("ice", "iced", "icing"),
+        ("eye", "eyes", "eyed", "eying"),
+        ("be", "being"),
+        ("die", "dies", "died", "dying"),
+        ("tie", "ties", "tied", "tying"),
+        ("lie", "lies", "lied", "lying"),
+        ("dye", "dyes", "dyed", "dyeing"),
+        ("sue", "sues", "sued", "suing"),
+    ],
+)
+def test_a_word_of_two_or_three_letters_meets_its_forms(forms: tuple[str, ...]) -> None:
+    # "used" and "using" were as said, apart from "use": -ed and -ing stayed on where two
+    # letters would be left.
+    assert {form: stem(form) for form in forms} == dict.fromkeys(forms, stem(forms[0]))
+
+
+@pytest.mark.parametrize(
+    ("word", "other"), [("using", "us"), ("used", "us"), ("toed", "to"), ("being", "bee")]
+)
+def test_a_word_of_two_letters_keeps_its_e(word: str, other: str) -> None:
+    # Merges that remain: "inning" is "inn"; "teed" stays apart from "tee".
     assert stem(word) != stem(other)

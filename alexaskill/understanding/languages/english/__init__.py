@@ -120,8 +120,15 @@ class English:
 _DOUBLED_ANYWAY: Final = frozenset("lsfz")
 _VOWELS: Final = frozenset("aeiou")
 #: Words that end as a form does and are none: "evening" is no form of "even", "herring" of
-#: "her", "news" of "new"; "series" and "species" are one word in the plural.
-_NOT_INFLECTED: Final = frozenset({"evening", "herring", "news", "series", "species", "this"})
+#: "her", "news" of "new", "moped" of "mope"; "hatred" and "sacred" are no past (the -dred of
+#: "hundred" and "kindred" is a rule); "series" and "species" are one word in the plural.
+_NOT_INFLECTED: Final = frozenset(
+    {
+        *("evening", "herring", "news", "series", "species", "this"),
+        *("hatred", "sacred", "naked", "wicked", "wretched", "moped", "rugged", "ragged"),
+        "jagged",
+    }
+)
 #: Plurals of -u words, whose -s goes as others' do though the -s of -us stays ("bonus").
 _PLURALS_IN_US: Final = frozenset({"menus", "emus", "gnus", "gurus", "haikus", "sudokus"})
 
@@ -131,17 +138,19 @@ def _stem(word: str) -> str:
     in short): -ing, -ed and -s taken off ("forecasts", "forecasting"); -ies and -ied made -y
     ("stories", "tried"; with one letter before them, "ties", "tied", they are -ie's), as is
     the -ie of "movie"; a consonant doubled before -ing or -ed after one vowel made one
-    ("stopping", "planned"; not "adding", "calling"). -ing and -ed stay on where no vowel
-    would be left ("string", "shred"), on "evening", and -ed on -eed after no syllable
-    ("speed", "need"; "agreed" is "agree", as is "freed" "free"). The British ll of
-    "travelling" and the zz of "quizzes" are one. The s of -ss, -us and -sis stays ("class",
-    "bonus", "crisis"), and "news" and "series" are as said. -ly stays: "likely", "really",
-    "early" are no "like", "real", "ear".
+    ("stopping", "planned"; not "adding", "calling"); where two letters are left, the word is
+    theirs and an -e ("using", "used": "use"; "toed": "toe"; "dying": "die"), but "doing",
+    "going", "being" are "do", "go", "be", as are "does" and "goes". -ing and -ed stay on
+    where no vowel would be left ("string", "shred"), on "evening", "hundred", "hatred",
+    "moped" and the like, and -ed on -eed after no syllable ("speed", "need"; "agreed" is
+    "agree", as is "freed" "free"). The British ll of "travelling" and the zz of "quizzes"
+    are one. The s of -ss, -us and -sis stays ("class", "bonus", "crisis"), and "news" and
+    "series" are as said. -ly stays: "likely", "really", "early" are no "like", "real", "ear".
 
     A final -e goes, so that "remove" meets "removed" ("remov"), except where it tells one
     word from another: after one short syllable ("hope", not "hop"; "hoping", undoubled, is
     "hope" again, "hopping" "hop"), after two letters ("one", "use"), and in -ee ("free")."""
-    if word in _NOT_INFLECTED:
+    if word in _NOT_INFLECTED or word.endswith("dred"):
         return word
     stem = _unsuffixed(word)
     # "movie" and "movies" (made "movy" as "stories" is "story"): an -ie after a syllable is
@@ -178,15 +187,21 @@ def _unsuffixed(word: str) -> str:
     if size == 4 and word.endswith("ied"):
         return word[:-1]
     for suffix in ("ing", "ed"):
-        if size <= len(suffix) + 2 or not word.endswith(suffix) or word.endswith("eed"):
+        if size <= len(suffix) + 1 or not word.endswith(suffix) or word.endswith("eed"):
             continue
         stem = word[: -len(suffix)]
         if not _has_vowel(stem):
             continue
+        if len(stem) == 2:
+            return _two_letters(stem, suffix)
         single = _undoubled(stem)
         if single != stem:
             return single
         return stem + "e" if _short(stem) else stem
+    # "goes", "does", "undergoes", "tornadoes": the -es of an -o word after d and g, where
+    # no -oe word ends so ("toes", "shoes" are "toe" and "shoe"; the "does" of "doe" is "do").
+    if word.endswith(("does", "goes")):
+        return word[:-2]
     # -es is the -s of an -e word ("games", "closes") or said after s, x, z, ch, sh, o
     # ("boxes", "tomatoes"): the -e left of those goes with the -e rule ("boxe" is "box").
     # The s of -ss, -us and -sis is the word's own ("class", "bonus", "crisis"; Porter's
@@ -196,6 +211,17 @@ def _unsuffixed(word: str) -> str:
     if word in _PLURALS_IN_US:
         return word[:-1]
     return word
+
+
+def _two_letters(stem: str, suffix: str) -> str:
+    """The word of ``stem`` left of -ing or -ed with two letters: "us" of "using" or "used"
+    is "use" (Porter's short word: a vowel and a consonant), the "dy" of "dying" "die", the
+    "su" of "suing" "sue", the "to" of "toed" "toe"; "do", "go", "be" of -ing are as left."""
+    if _kinds(stem) == "vc" or suffix == "ed":
+        return stem + "e"
+    if stem[1] == "y":
+        return stem[0] + "ie"
+    return stem + "e" if stem[1] == "u" else stem
 
 
 def _without_e(stem: str) -> str:
