@@ -393,6 +393,51 @@ def test_a_part_of_the_day_said_after_the_first_of_two_time_slots_is_the_seconds
 
 
 @pytest.mark.parametrize(
+    ("said", "listed"),
+    [
+        ("7 pm or 8", ["19:00", "20:00"]),
+        ("7 pm, 8 or 9", ["19:00", "20:00", "21:00"]),
+        ("7 p m or eight thirty", ["19:00", "20:30"]),
+        ("7:30 pm or 8", ["19:30", "20:00"]),
+        ("12 pm or 1", ["12:00", "13:00"]),
+        # A later hour whose "pm" would put it before the first is as said: one after eleven
+        # at night is 01:00, no 13:00.
+        ("11 pm or 1", ["23:00", "01:00"]),
+        ("7 pm or 6", ["19:00", "06:00"]),
+        ("7 pm or 8 am", ["19:00", "08:00"]),  # its "am" its own
+        ("7 am or 8", ["07:00", "08:00"]),
+        ("11 am or 12", ["11:00", "12:00"]),  # no "12 am", midnight
+    ],
+)
+def test_pm_said_after_the_first_time_is_a_later_number_alones_too(
+    said: str, listed: list[str] | None
+) -> None:
+    # "7 pm or 8" filled a multiple-value AMAZON.TIME slot with 19:00 and 08:00: the "pm" said
+    # once, after the first time, was that time's only, as "11 pm or 1" is no 13:00. A later
+    # number alone takes it when that puts it after the first, still in the afternoon or the
+    # evening; one it would put before the first is as said.
+    assert values(said, "AMAZON.TIME") == listed
+
+
+@pytest.mark.parametrize(
+    ("said", "start", "end"),
+    [
+        ("from 7 pm to 8", "19:00", "20:00"),
+        ("between 7 pm and 8", "19:00", "20:00"),
+        ("from 11 pm to 1", "23:00", "01:00"),
+        ("from 7 pm to 6", "19:00", "06:00"),
+    ],
+)
+def test_pm_said_after_the_first_of_two_time_slots_is_a_later_seconds_too(
+    said: str, start: str, end: str
+) -> None:
+    # "from 7 pm to 8" filled end with 08:00, as in a multiple-value slot.
+    understood = window_understander().understand(said, now=NOW)
+    found = {name: fill.value for name, fill in understood.fills.items()}
+    assert found == {"start": start, "end": end}
+
+
+@pytest.mark.parametrize(
     ("said", "expected"),
     [
         ("a minute to midnight", "23:59"),

@@ -68,8 +68,9 @@ def said_once_across(
     5 and 6:30 pm", "from 9 to 5 pm") read into the first as well, as in a list: the start is
     17:00 (and 09:00 of "9 to 5 pm": "pm" never puts the first after the second); and a part of
     the day said after the first ("from 7 tonight to 8") into the second, a number alone (20:00),
-    if it is in it. None when the words after the second make no value of the first ("between
-    eleven and twelve in the afternoon")."""
+    if it is in it, and a "pm" if it puts the second after the first ("from 7 pm to 8": 20:00;
+    "from 11 pm to 1": 01:00). None when the words after the second make no value of the first
+    ("between eleven and twelve in the afternoon")."""
     fills = sorted(match.fills, key=lambda item: item[2])
     changed = list(match.fills)
     for first, second in itertools.pairwise(fills):

@@ -254,7 +254,9 @@ def said_after_first(
     the day first (8: 20:00, as "8 tonight" is; "half past 8": 20:30), as one said once before
     the list or after it is every value's; a value with words of its own after its number
     ("8 am", "noon") is as said. None, no reading, when such a value is in no such part ("7 in
-    the evening or 1": one is in no evening, neither 01:00 nor 13:00)."""
+    the evening or 1": one is in no evening, neither 01:00 nor 13:00). A "pm" said after the
+    first (no part of the day) is such a value's when it puts it after the first ("7 pm or 8":
+    20:00); one it would put before is as said ("11 pm or 1": 01:00, no 13:00)."""
     number, parse = getattr(base, "number", None), getattr(base, "parse", None)
     if number is None or parse is None or base.name not in _SAID_ONCE_AFTER:
         return fills
@@ -275,9 +277,13 @@ def said_after_first(
         ),
         None,
     )
-    if part is None:
+    # Without one, the words after the first's number ("pm") read a later number only into a
+    # time after the first's: "7 pm or 8" is 20:00, "11 pm or 1" no 13:00 (a person means one
+    # in the night, and taken as said it is 01:00).
+    later = part is None
+    if later and not after:
         return fills
-    said = first[numbers[-1] + 1 + part :]
+    said = first[numbers[-1] + 1 + (part or 0) :]
     read = [fills[0]]
     for fill in fills[1:]:
         words = [token.text for token in fill.tokens]
@@ -289,9 +295,14 @@ def said_after_first(
             read.append(fill)  # read with words said after the list: "8" of "7 am, 8 or 9 pm"
             continue
         whole = base.fill([*fill.tokens, *said], now)
-        if whole is None or not _CLOCK_VALUE.fullmatch(whole.value or ""):
+        value = "" if whole is None else whole.value or ""
+        clock = _CLOCK_VALUE.fullmatch(value) is not None
+        if later and not (clock and value > fills[0].value):
+            read.append(fill)  # "1" of "11 pm or 1"; "12" of "11 am or 12" (12 am: midnight)
+            continue
+        if not clock:
             return None
-        read.append(Fill(whole.value, fill.tokens, "typed", fill.weight))
+        read.append(Fill(value, fill.tokens, "typed", fill.weight))
     return read
 
 
