@@ -332,10 +332,10 @@ def test_a_part_of_the_day_said_once_after_two_slots_puts_neither_out_of_it() ->
     assert found("between one and two in the afternoon") == {"start": "13:00", "end": "14:00"}
 
 
-def window_understander() -> Understander:
-    """An intent with two AMAZON.TIME slots, ``start`` and ``end``."""
+def window_understander(*more: str) -> Understander:
+    """An intent with two AMAZON.TIME slots, ``start`` and ``end`` (samples ``more`` too)."""
     slots = [{"name": "start", "type": "AMAZON.TIME"}, {"name": "end", "type": "AMAZON.TIME"}]
-    samples = ["between {start} and {end}", "from {start} to {end}", "{start} or {end}"]
+    samples = ["between {start} and {end}", "from {start} to {end}", "{start} or {end}", *more]
     intents = [
         {"name": "Window", "slots": slots, "samples": samples},
         {"name": "AMAZON.FallbackIntent", "samples": []},
@@ -390,6 +390,52 @@ def test_a_part_of_the_day_said_after_the_first_of_two_time_slots_is_the_seconds
     understood = window_understander().understand(said, now=NOW)
     found = {name: fill.value for name, fill in understood.fills.items()}
     assert found == {"start": start, "end": end}
+
+
+@pytest.mark.parametrize(
+    ("said", "start", "end"),
+    [
+        ("quiet hours tonight at 7 to 8", "19:00", "20:00"),
+        ("quiet hours this evening at seven to eight", "19:00", "20:00"),
+        ("tonight at 7 or 8", "19:00", "20:00"),
+        ("quiet hours tonight from 7 to 8", "19:00", "20:00"),
+        ("tonight between 7 and 8", "19:00", "20:00"),
+        ("quiet hours tonight from 11 to 1", "23:00", "01:00"),
+        # The second's own words, or a second in no such part, as said (the range runs on).
+        ("quiet hours tonight at 7 to 8 am", "19:00", "08:00"),
+        ("quiet hours tonight from 7 to 8 am", "19:00", "08:00"),
+        ("quiet hours this evening at 7 to 1", "19:00", "01:00"),
+        ("quiet hours tonight from 9 to 5 am", "21:00", "05:00"),
+    ],
+)
+def test_a_part_of_the_day_said_before_two_time_slots_is_both_ones(
+    said: str, start: str, end: str
+) -> None:
+    # "tonight at 7 to 8" filled end with 08:00 (the part of the day, said before the first of
+    # two times, was the first's only), "tonight between 7 and 8" both with 07:00 and 08:00
+    # ("tonight" left out), and "quiet hours tonight from 7 to 8" was no reading: a
+    # multiple-value slot reads "tonight at 7 or 8" as 19:00 and 20:00, and a range now too.
+    understood = quiet_hours().understand(said, now=NOW)
+    found = {name: fill.value for name, fill in understood.fills.items()}
+    assert found == {"start": start, "end": end}
+    assert not [note for note in understood.notes if note.startswith("words not in")]
+
+
+@pytest.mark.parametrize(
+    "said", ["quiet hours tonight from 1 pm to 2", "quiet hours tonight from noon to 2"]
+)
+def test_a_part_of_the_day_said_before_two_time_slots_the_first_is_not_in_is_no_reading(
+    said: str,
+) -> None:
+    # As "tonight at 1 pm" is no time: the first is in no night.
+    understood = quiet_hours().understand(said, now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+
+
+def quiet_hours() -> Understander:
+    """`window_understander` with samples that have a word of meaning besides "from" and "to"
+    (a sample of function words alone is read exactly only)."""
+    return window_understander("quiet hours {start} to {end}", "quiet hours from {start} to {end}")
 
 
 @pytest.mark.parametrize(

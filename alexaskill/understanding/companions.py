@@ -313,12 +313,35 @@ def part_left_out(
                 hour, part = (edge.value, read) if clock else (read, edge.value)
                 if _in_part(int(hour[:2]), part):
                     break
+                if step < 0 and clock and _opens_range(kinds, spans, fills, end, language):
+                    # "tonight" of "tonight from 7 to 8": generalise.py reads it into both
+                    # times, if the first is in it ("tonight from 1 pm to 2" is none)
+                    with_part = parse([*words, *spans.words[start:end]], spans.now)
+                    if with_part is not None and with_part[:1].isdigit():
+                        break
                 if not clock and size == 1 and not _named_time(words[0], read, numbers):
                     continue  # a lone "5" beside "tonight" may be another slot's number
                 said = surface([spans.tokens[at] for at in sorted(run[:size])])
                 value = surface(spans.tokens[start:end])
                 return f"{said!r} would be left out of the time {value!r} ({edge.value})"
     return None
+
+
+def _opens_range(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    end: int,
+    language: Language,
+) -> bool:
+    """Whether a time ending before ``end`` is the first of two times joined by a word ("7 to
+    8", "7 and 8"), which a part of the day said before the first is read into."""
+    if end >= len(spans.words):
+        return False
+    joins = language.list_separators | getattr(language, "joiners", frozenset())
+    return spans.words[end] in joins and any(
+        kinds[name].name == "AMAZON.TIME" and start == end + 1 for name, _, start, _ in fills
+    )
 
 
 def _in_part(hour: int, part: str) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from .companions import part_of_day_clash
 from .matcher import Match, Sample, SlotRef, SpanCache
 from .model import ModelIntent, ModelSlot
-from .slot_lists import said_after_first, said_once_after
+from .slot_lists import said_after_first, said_once_after, said_once_before
 from .slottypes import Fill, SlotKind
 
 __all__ = ["carriers", "fill_leftovers", "generalise", "said_once_across", "split_free_tails"]
@@ -73,6 +73,7 @@ def said_once_across(
     ("between eleven and twelve in the afternoon")."""
     fills = sorted(match.fills, key=lambda item: item[2])
     changed = list(match.fills)
+    read_at: set[int] = set()  # the words of a part of the day said before a pair, read in it
     for first, second in itertools.pairwise(fills):
         name, fill, _, end = first
         slot, other = intent.slot(name), intent.slot(second[0])
@@ -92,14 +93,61 @@ def said_once_across(
         if both is None:
             return None
         # A second value in no such part is as said: "from 7 in the evening to 1" runs into the
-        # night (01:00), where a list, "7 in the evening or 1", is no reading.
+        # night (01:00), where a list, "7 in the evening or 1", is no reading. So for one said
+        # before the first ("tonight at 7 to 8"; "this evening at 7 to 1": 01:00).
+        both = said_once_before(base, both, spans.now) or both
         both = said_after_first(base, both, spans.now) or both
+        before = _part_before(match, spans, base, first[2])
+        if before is not None:
+            both = _read_in_part(base, spans, before, both)
+            if both is None:
+                return None  # "tonight from 1 pm to 2": the first in no night
+            read_at.update(before)
         for said, read in zip((first, second), both, strict=True):
             if read is not said[1]:  # (by position: a value may be a pair's second, then first)
                 changed[match.fills.index(said)] = (said[0], read, said[2], said[3])
+    if read_at:
+        extra_at = [at for at in match.extra_at if at not in read_at]
+        return _rebuilt(match, changed, extra_at, spans.words)
     if changed == list(match.fills):
         return match
     return dataclasses.replace(match, fills=tuple(changed))
+
+
+def _part_before(match: Match, spans: SpanCache, base: SlotKind, start: int) -> list[int] | None:
+    """The positions of a part of the day left out right before a time starting at ``start``,
+    or before the one word before it ("tonight" of "tonight from 7 to 8"), if any."""
+    parse = getattr(base, "parse", None)
+    if parse is None:
+        return None
+    for at in (start - 1, start - 2):  # past the sample's "from" or "between", or one left out
+        size = 0
+        while size < 3 and at - size >= 0 and at - size in match.extra_at:
+            size += 1
+        for first in range(at - size + 1, at + 1):  # the longest run first: "this evening"
+            read = parse(list(spans.words[first : at + 1]), spans.now)
+            if read is not None and not read[:1].isdigit():
+                return list(range(first, at + 1))
+    return None
+
+
+def _read_in_part(
+    base: SlotKind, spans: SpanCache, part: Sequence[int], both: Sequence[Fill]
+) -> list[Fill] | None:
+    """Two times read with a part of the day said before the first ("tonight" of "tonight from
+    7 to 8": 19:00 and 20:00); None when the first is in no such part, the second as said."""
+    said = [spans.tokens[at] for at in part]
+    read = []
+    for index, fill in enumerate(both):
+        whole = base.fill([*said, *fill.tokens], spans.now)
+        value = "" if whole is None else whole.value or ""
+        if value[:1].isdigit():
+            read.append(Fill(value, fill.tokens, "typed", fill.weight))
+        elif index == 0:
+            return None
+        else:
+            read.append(fill)  # "8 am" of "tonight from 7 to 8 am"
+    return read
 
 
 def carriers(samples: Sequence[Sample], intent: str) -> dict[str, set[str]]:
