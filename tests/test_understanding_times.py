@@ -522,6 +522,45 @@ def test_a_number_cut_short_is_no_time_said_with_a_year(
 @pytest.mark.parametrize(
     ("said", "expected"),
     [
+        ("2026 at night", None),
+        ("2026 tonight", None),
+        ("2026 in the evening", None),
+        ("twenty twenty six at night", None),
+        ("1930 tonight", None),
+        ("nineteen hundred tonight", None),
+        # The twelve-hour clock, or the 24-hour clock typed with its colon, is a time.
+        ("1030 tonight", "22:30"),
+        ("ten thirty tonight", "22:30"),
+        ("730 in the evening", "19:30"),
+        ("20:26 at night", "20:26"),
+        ("1700 hours", "17:00"),
+    ],
+)
+def test_a_year_said_with_a_part_of_the_day_is_no_time(said: str, expected: str | None) -> None:
+    # "2026 at night" (or "twenty twenty six at night") was the time 20:26: the number read on
+    # the 24-hour clock, with the part of the day it is in. A number past 12 hundred said so is
+    # a year (Duckling's English reads 1000 to 2100 as one, and the 24-hour clock with no
+    # colon only with "am" or "pm", hours to 12), and the 24-hour clock needs no part of the
+    # day; Amazon's slot type reference documents neither reading.
+    assert value(said, "AMAZON.TIME") == expected
+
+
+def test_a_year_said_with_a_part_of_the_day_is_no_reminders_time() -> None:
+    # "remind me 2026 at night tonight" was the time 20:26 tonight.
+    slots = [{"name": "time", "type": "AMAZON.TIME"}, {"name": "date", "type": "AMAZON.DATE"}]
+    intents = [
+        {"name": "Remind", "slots": slots, "samples": ["remind me {time} {date}"]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
+    reminders = Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    understood = reminders.understand("remind me 2026 at night tonight", now=NOW)
+    assert "20:26" not in [fill.value for fill in understood.fills.values()]
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
         ("ten to one pm", "12:50"),
         ("quarter to one p m", "12:45"),
         ("ten to one am", "00:50"),

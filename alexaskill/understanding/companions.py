@@ -311,7 +311,9 @@ def part_left_out(
                 if read is None or read[:1].isdigit() == clock:
                     continue
                 hour, part = (edge.value, read) if clock else (read, edge.value)
-                if _in_part(int(hour[:2]), part):
+                if _in_part(int(hour[:2]), part) and not _year_in_part(
+                    edge, words, spans, language
+                ):
                     break
                 if step < 0 and clock and _opens_range(kinds, spans, fills, end, language):
                     # "tonight" of "tonight from 7 to 8": generalise.py reads it into both
@@ -325,6 +327,18 @@ def part_left_out(
                 value = surface(spans.tokens[start:end])
                 return f"{said!r} would be left out of the time {value!r} ({edge.value})"
     return None
+
+
+def _year_in_part(edge: Fill, words: list[str], spans: SpanCache, language: Language) -> bool:
+    """Whether a time's words are a year that the part of the day said after them makes no
+    time of: "twenty twenty six" (20:26 alone, the 24-hour clock) of "twenty twenty six at
+    night", which the time type reads as the year 2026 said with a part of the day, no 20:26."""
+    date, time = language.slot_parser("AMAZON.DATE"), language.slot_parser("AMAZON.TIME")
+    if date is None or time is None:
+        return False
+    said = [token.text for token in edge.tokens]
+    year = date(said, spans.now)
+    return bool(year and year.isdigit()) and time([*said, *words], spans.now) is None
 
 
 def _opens_range(

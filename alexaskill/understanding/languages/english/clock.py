@@ -3,7 +3,8 @@
 Amazon's slot type reference ("AMAZON.TIME"): "14:30"; the parts of the day "MO", "AF", "EV",
 "NI". A time said without "a m"/"p m" or a part of the day is taken as said ("three thirty" is
 "03:30"); "noon" is "12:00", "midnight" "00:00" (and "midnight at night"); an hour 24 typed
-or said ("24:30", "twenty four hundred") is no time, nor is a time out of the part of the day
+or said ("24:30", "twenty four hundred") is no time, nor a year with a part of the day ("2026
+at night", "twenty twenty six at night": no 20:26), nor is a time out of the part of the day
 it is said in: twelve in the evening (noon is in the afternoon, midnight at night), "noon at
 night", "ten to one in the evening" (12:50), "one in the evening" (the evening starts at
 five), "13:00 at night", "11 in the afternoon" (the afternoon ends at seven), nor minutes to
@@ -204,6 +205,8 @@ def _time(words: Sequence[str], now: datetime.datetime | None) -> str | None:
                 return None
             return read
         if words[0].isdigit() and len(words[0]) in (3, 4) and meridiem is not None:
+            if meridiem in _PART_HOURS and int(words[0][:-2]) > 12:
+                return None  # "2026 at night": a year (see the loop's end below)
             return _apply(int(words[0][:-2]), int(words[0][-2:]), meridiem)
     # "half past three", "quarter to four", "ten past six", "twenty minutes to five"
     # "quarter of seven", "ten of six": American English for "to".
@@ -262,5 +265,12 @@ def _time(words: Sequence[str], now: datetime.datetime | None) -> str | None:
         minute = _minutes(words[split:])
         if minute is None:
             continue
+        if meridiem in _PART_HOURS and hour > 12 and words[split:]:
+            # "twenty twenty six at night", "nineteen hundred tonight" (and "2026 at night"
+            # typed) is no 20:26 (19:00): so a year is said, and transcribed; Duckling's
+            # English reads 1000 to 2100 as a year, and the 24-hour clock without a colon only
+            # with "am" or "pm" (hours to 12), and that clock needs no part of the day. Amazon's
+            # slot type reference ("AMAZON.TIME") documents neither. "20:26 at night" is 20:26.
+            return None
         return _apply(hour, minute, meridiem)
     return None
