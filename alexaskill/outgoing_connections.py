@@ -1,8 +1,8 @@
 """What httpx's transport needs of an outgoing request sent within a time limit (a certificate
 download, a call to Alexa's APIs): its async backend imported before the clock starts
 (`load_async_backend`), the TCP connection of a TLS handshake the time limit cancelled closed,
-and the pool's place of a proxy's tunnel whose TLS handshake failed given back
-(`OpenedConnection`)."""
+and the pool's place of a proxy's tunnel whose TLS handshake failed, or of a SOCKS proxy's
+connection whose connect failed or was cancelled, given back (`OpenedConnection`)."""
 
 from __future__ import annotations
 
@@ -21,11 +21,13 @@ class OpenedConnection:
     """The TCP connection httpcore opened for one request, and whether its TLS handshake (with
     the server, or with an https:// proxy) is under way: from httpx's ``trace`` extension, for
     `close_cancelled_handshake`; and the pool's place of a tunnel whose TLS handshake failed
-    given back (`free_failed_tunnel`), if ``transport`` (`transport_for`) is httpx's."""
+    given back (`free_failed_tunnel`), and that of a SOCKS connection whose connect failed
+    (`free_failed_socks`), if ``transport`` (`transport_for`) is httpx's and ``request`` the
+    one traced."""
 
-    __slots__ = ("handshaking", "opened", "stream", "transport")
+    __slots__ = ("handshaking", "opened", "request", "stream", "transport")
 
-    def __init__(self, transport: object = None) -> None:
+    def __init__(self, transport: object = None, request: httpx.Request | None = None) -> None:
         #: The last TCP connection opened (its trace's ``connect_tcp``), None before any.
         self.stream: httpcore.AsyncNetworkStream | None = None
         self.handshaking = False
@@ -33,6 +35,8 @@ class OpenedConnection:
         self.transport = transport
         #: Every stream opened for the request (TCP, and TLS over it): its connection's own.
         self.opened: list[object] = []
+        #: The request traced (its extensions, which httpx hands httpcore, name it in the pool).
+        self.request = request
 
     def note(self, step: str, when: str, info: Mapping[str, object]) -> None:
         """Note httpcore's traced ``step`` (``"connect_tcp"``, ``"start_tls"``...) at ``when``
@@ -54,6 +58,8 @@ class OpenedConnection:
         self.note(step.rpartition(".")[2], when, info)
         if event == "proxy.start_tls.failed":  # (the handshake through a proxy's tunnel)
             await self.free_failed_tunnel()
+        elif event.startswith("socks.") and when == "failed":  # (a SOCKS proxy's connect)
+            await self.free_failed_socks()
 
     async def free_failed_tunnel(self) -> None:
         """Close the pool's connection of a proxy's tunnel whose TLS handshake failed or was
@@ -69,6 +75,24 @@ class OpenedConnection:
         for connection in _tunnels_holding(self.transport, self.opened):
             with anyio.CancelScope(shield=True), contextlib.suppress(Exception):
                 await connection.aclose()  # (closed already by a cancellation: nothing more)
+
+    async def free_failed_socks(self) -> None:
+        """Mark the pool's SOCKS connection of this request failed, and close its TCP
+        connection, when its connect (to the proxy, the SOCKS handshake, the TLS handshake
+        through it) failed or was cancelled. httpcore (1.0.9) marks it failed on an Exception,
+        not on a cancellation (a time limit's): it stayed in the pool, neither closed nor
+        available nor ever expiring, and took one of its places for good; nor does it close
+        the socket of a SOCKS handshake that failed or was cancelled, or of a TLS handshake
+        cancelled (left to the garbage collector). Called from the trace, before the pool looks
+        at its connections again: a request waiting for a place gets this one."""
+        import anyio
+
+        for connection in _socks_connecting(self.transport, self.request):
+            _mark_failed(connection)
+        stream, self.stream = self.stream, None
+        if stream is not None:
+            with anyio.CancelScope(shield=True), contextlib.suppress(Exception):
+                await stream.aclose()  # (closed already by a failed TLS handshake: nothing)
 
     async def close_cancelled_handshake(self) -> None:
         """Close the connection whose TLS handshake a cancellation ended (a time limit's).
@@ -120,6 +144,43 @@ def _tunnels_holding(
         if ours and not connection.is_closed():
             found.append(connection)
     return found
+
+
+def _socks_connecting(transport: object, request: httpx.Request | None) -> list[object]:
+    """The connection of ``transport``'s pool (httpx's own transport, through a SOCKS proxy)
+    that ``request`` is connecting, if not marked failed. Works around httpcore 1.0.9's
+    ``AsyncSocks5Connection``, which marks itself failed (``_connect_failed``, which its
+    ``is_closed`` reads until connected) on an Exception only, not on a cancellation (its
+    ``AsyncHTTPConnection`` does on both). No public attribute names a request's connection,
+    nor a transport's pool: these private ones are read, httpx's
+    ``AsyncHTTPTransport._pool`` (0.27 to 0.29), the pool's ``_requests`` (each with its
+    ``request``, whose ``extensions`` are the httpx request's own dict, and its
+    ``connection``), the connection's ``_connection`` (None till connected) and
+    ``_connect_failed``. Renamed, nothing is found (the pool keeps its dead place, as
+    before), and tests/test_outgoing_connections.py fails. Upstream: encode/httpcore issue
+    1023 (the tunnel's alike); once a release marks a cancelled SOCKS connect failed, this and
+    `free_failed_socks`'s marking may go."""
+    if request is None:
+        return []
+    pool = getattr(transport, "_pool", None)
+    found: list[object] = []
+    for waiting in getattr(pool, "_requests", ()):
+        connection = getattr(waiting, "connection", None)
+        ours = getattr(getattr(waiting, "request", None), "extensions", None) is request.extensions
+        if (
+            ours
+            and type(connection).__name__ == "AsyncSocks5Connection"
+            and getattr(connection, "_connection", ()) is None
+            and getattr(connection, "_connect_failed", None) is False
+        ):
+            found.append(connection)
+    return found
+
+
+def _mark_failed(connection: object) -> None:
+    """Mark httpcore (1.0.9)'s ``AsyncSocks5Connection`` failed, as it marks itself on an
+    Exception: its pool then drops it (`_socks_connecting`)."""
+    connection._connect_failed = True  # type: ignore[attr-defined]
 
 
 #: The kinds of event loop `load_async_backend` readied this process: ``"asyncio"``, ``"trio"``.

@@ -1,8 +1,9 @@
 """Ports on 127.0.0.1 that a client cannot connect to in time, or that close every connection
 unanswered: for the commands that must tell a server not reached from one that answered badly;
 and a server that leaves a TLS handshake unanswered (directly, or through the tunnel an http://
-proxy opened), to see whether the client closes its connection when its time limit ends the
-handshake (certificate downloads, Alexa's APIs: `handshake_cancelled`).
+proxy opened, or a SOCKS5 proxy's), to see whether the client closes its connection when its
+time limit ends the handshake (certificate downloads, Alexa's APIs: `handshake_cancelled`,
+`StalledTunnels`, `StalledSocks`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Self, TypeVar
 
 import pytest
 
@@ -162,6 +163,7 @@ class StalledTunnels:
         self.port: int = self.listener.getsockname()[1]
         self.connects: list[bytes] = []
         self._handshakes = 0
+        self._closed = 0
         self._changed = threading.Condition()
         self._threads: list[threading.Thread] = []
 
@@ -179,24 +181,41 @@ class StalledTunnels:
             connection.settimeout(60)
             if self.tls is not None:  # (the proxy's own handshake, before its CONNECT)
                 connection = stack.enter_context(self.tls.wrap_socket(connection, server_side=True))
-            head = _tunnel_opened(connection)
-            if not head.endswith(b"\r\n\r\n"):  # (closed first: no tunnel asked for)
+            head = self._open(connection)
+            if head is None:  # (closed first: no tunnel asked for)
                 return
             with self._changed:
                 self.connects.append(head)
-            if connection.recv(4096).startswith(b"\x16\x03"):  # (a TLS handshake's record)
+            if self._stalled(connection):
                 with self._changed:
                     self._handshakes += 1
                     self._changed.notify_all()
             while connection.recv(4096):  # (until the client closes it)
                 pass
+            with self._changed:
+                self._closed += 1
+                self._changed.notify_all()
+
+    def _open(self, connection: socket.socket) -> bytes | None:
+        """The CONNECT's head, answered 200; None if the client closed before its end."""
+        head = _tunnel_opened(connection)
+        return head if head.endswith(b"\r\n\r\n") else None
+
+    def _stalled(self, connection: socket.socket) -> bool:
+        """Whether a TLS handshake came through the tunnel (left unanswered)."""
+        return connection.recv(4096).startswith(b"\x16\x03")  # (a TLS handshake's record)
 
     def wait_for_handshakes(self, count: int) -> bool:
         """Whether ``count`` TLS handshakes came through the tunnels (within 30 s)."""
         with self._changed:
             return self._changed.wait_for(lambda: self._handshakes >= count, 30)
 
-    def __enter__(self) -> StalledTunnels:
+    def wait_for_closed(self, count: int) -> bool:
+        """Whether the client closed ``count`` of its connections to the proxy (within 30 s)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._closed >= count, 30)
+
+    def __enter__(self) -> Self:
         accepting = threading.Thread(target=self._accept, daemon=True)
         self._threads.append(accepting)
         accepting.start()
@@ -208,3 +227,30 @@ class StalledTunnels:
         self.listener.close()
         for thread in list(self._threads):
             thread.join(60)
+
+
+class StalledSocks(StalledTunnels):
+    """A SOCKS5 proxy on 127.0.0.1 that takes any number of connections and answers each
+    greeting (no authentication). With ``answer`` False it leaves each CONNECT request
+    unanswered (the SOCKS handshake stalls, after the greeting); else it answers it (succeeded)
+    and leaves the TLS handshake sent through unanswered, as an origin server that stalls would.
+    ``connects`` holds each CONNECT request read; `wait_for_handshakes` waits until so many
+    stalled (a CONNECT unanswered, or a TLS handshake come through)."""
+
+    def __init__(self, *, answer: bool) -> None:
+        super().__init__()
+        self.answer = answer
+
+    def _open(self, connection: socket.socket) -> bytes | None:
+        if connection.recv(4096)[:1] != b"\x05":  # (no SOCKS5 greeting)
+            return None
+        connection.sendall(b"\x05\x00")  # (version 5, no authentication)
+        request = connection.recv(4096)  # (05 01 00, the address and the port)
+        if not request.startswith(b"\x05\x01"):
+            return None
+        if self.answer:  # (succeeded, bound to 0.0.0.0:0)
+            connection.sendall(b"\x05\x00\x00\x01\x00\x00\x00\x00\x00\x00")
+        return request
+
+    def _stalled(self, connection: socket.socket) -> bool:
+        return super()._stalled(connection) if self.answer else True

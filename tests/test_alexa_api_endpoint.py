@@ -17,7 +17,7 @@ from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory
 
 from .alexa_api_shared import _run
-from .blackhole import HandshakeUnanswered, StalledTunnels, handshake_cancelled
+from .blackhole import HandshakeUnanswered, StalledSocks, StalledTunnels, handshake_cancelled
 from .self_signed import self_signed
 
 # --- the endpoint rule, without a test client -----------------------------------------------------
@@ -305,6 +305,54 @@ def test_a_call_waiting_for_a_pool_place_gets_that_of_a_tunnel_that_failed() -> 
         connected = _run(waiting_call(proxy))
     assert connected, "the waiting call got no connection when the stalled ones ended"
     assert len(proxy.connects) == 3
+
+
+@pytest.mark.parametrize("stall", ["the SOCKS handshake", "the TLS handshake"])
+def test_a_socks_connect_the_time_limit_ended_gives_its_pool_place_and_socket_back(
+    stall: str,
+) -> None:
+    # Through a SOCKS5 proxy that stalled (its CONNECT unanswered after the greeting, or the
+    # origin's TLS handshake unanswered through it), a connect the call's time limit cancelled
+    # stayed in the client's pool (httpcore 1.0.9's SOCKS connection marks itself failed on an
+    # Exception, not on a cancellation): neither closed nor available, never expiring, and its
+    # socket left to the garbage collector. With the pool's limit at 2, two stalled calls filled
+    # it, and the third never connected.
+    import gc
+
+    import anyio.to_thread
+
+    from alexaskill.alexa_api import send
+
+    async def three_calls(proxy: StalledSocks) -> tuple[list[str], bool]:
+        limits = httpx.Limits(max_connections=2)
+        url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
+        said = []
+        async with httpx.AsyncClient(
+            proxy=f"socks5://127.0.0.1:{proxy.port}", limits=limits, trust_env=False
+        ) as client:
+            for call in range(1, 4):
+                with pytest.raises(AlexaApiTimeout) as caught:
+                    await send(client, "time_zone", "GET", url, {}, None, None, timeout=1.0)
+                said.append(str(caught.value))
+                # (each of the first two stalled where meant: not before it)
+                if call < 3:  # (the third: below)
+                    assert await anyio.to_thread.run_sync(proxy.wait_for_handshakes, call)
+            # (with the client still open: closed by alexaskill, not by the pool's aclose)
+            closed = await anyio.to_thread.run_sync(proxy.wait_for_closed, len(proxy.connects))
+        return said, closed
+
+    collecting = gc.isenabled()
+    gc.disable()  # (a socket left open is closed by no garbage collector meanwhile)
+    try:
+        with StalledSocks(answer=stall == "the TLS handshake") as proxy:
+            said, closed = _run(three_calls(proxy))
+    finally:
+        if collecting:
+            gc.enable()
+    assert len(proxy.connects) == 3, "a call found no place in the pool: it never connected"
+    assert all(request.endswith(b"\x00\x09") for request in proxy.connects)  # (port 9)
+    assert said == ["time_zone: no answer from Alexa's API within 1 s"] * 3
+    assert closed, "a socket to the proxy was left open, to the garbage collector"
 
 
 # --- the token in no error, frame or log line -----------------------------------------------------

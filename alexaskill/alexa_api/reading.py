@@ -38,8 +38,8 @@ async def read(
     # account id, in base64); the line shows where and which operation instead.
     shown = _SHOWN_URL.set(f"{request.url.scheme}://{request.url.netloc.decode()}/… ({operation})")
     # httpx's trace of the connection, for the TLS handshake the call's time limit cancels (and
-    # the pool's place of a tunnel whose handshake failed).
-    opened = OpenedConnection(transport_for(client, request.url))
+    # the pool's place of a tunnel whose handshake failed, of a SOCKS connect failed).
+    opened = OpenedConnection(transport_for(client, request.url), request)
     request.extensions["trace"] = opened.trace
     try:
         reply = await client.send(request, stream=True, follow_redirects=False)

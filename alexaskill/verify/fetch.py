@@ -258,7 +258,7 @@ async def read_chain(
 
     # Identity encoding only (checked before reading), so the size cap bounds the memory held.
     # (Built first, as `client.stream` does, for `Progress.trace` to compare its URL with.)
-    request = progress.request = client.build_request(
+    request = progress.request = progress.opened.request = client.build_request(
         "GET",
         url,
         headers={"Accept-Encoding": "identity"},
