@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     import httpcore
     import httpx
 
-__all__ = ["OpenedConnection", "load_async_backend", "transport_for"]
+__all__ = ["OpenedConnection", "attributes", "load_async_backend", "transport_for"]
 
 
 class OpenedConnection:
@@ -134,10 +134,9 @@ def _tunnels_holding(
     (the pool keeps its dead place, as before), and tests/test_outgoing_connections.py fails.
     Upstream: encode/httpcore issue 1023, open; once a release fixes it (for a cancellation
     too: its pull requests speak of exceptions), this and `free_failed_tunnel` may go."""
-    pool = getattr(transport, "_pool", None)
-    connections = getattr(pool, "connections", ())  # (httpcore's public list of them)
+    connections = [c for pool in _pools(transport) for c in getattr(pool, "connections", ())]
     found = []
-    for connection in connections:
+    for connection in connections:  # (httpcore's public list of them)
         to_proxy = getattr(getattr(connection, "_connection", None), "_connection", None)
         held = getattr(to_proxy, "_network_stream", None)
         ours = held is not None and any(held is stream for stream in streams)
@@ -162,9 +161,8 @@ def _socks_connecting(transport: object, request: httpx.Request | None) -> list[
     `free_failed_socks`'s marking may go."""
     if request is None:
         return []
-    pool = getattr(transport, "_pool", None)
     found: list[object] = []
-    for waiting in getattr(pool, "_requests", ()):
+    for waiting in [w for pool in _pools(transport) for w in getattr(pool, "_requests", ())]:
         connection = getattr(waiting, "connection", None)
         ours = getattr(getattr(waiting, "request", None), "extensions", None) is request.extensions
         if (
@@ -174,6 +172,45 @@ def _socks_connecting(transport: object, request: httpx.Request | None) -> list[
             and getattr(connection, "_connect_failed", None) is False
         ):
             found.append(connection)
+    return found
+
+
+#: How deep `_pools` looks into wrappers held by wrappers.
+_WRAPPING_DEPTH: Final = 4
+
+
+def _pools(transport: object, depth: int = 0) -> list[object]:
+    """The pools (httpx's private ``_pool``) of the httpx transports ``transport`` is or holds:
+    httpx's own (or a subclass of it), or those a transport of one's own around it holds in
+    its attributes (its instance's, or slots), wrappers of wrappers too. One that holds httpx's
+    in a closure or a container is not seen through: a failed connection there keeps its
+    pool's place (README, "Outbound HTTPS")."""
+    import httpx
+
+    pool = (
+        getattr(transport, "_pool", None)
+        if isinstance(transport, httpx.AsyncHTTPTransport)
+        else None
+    )
+    if pool is not None:
+        return [pool]
+    if not isinstance(transport, httpx.AsyncBaseTransport) or depth >= _WRAPPING_DEPTH:
+        return []
+    try:
+        values = attributes(transport)
+    except Exception:  # (a wrapper's own __getattr__ or property that fails: nothing known)
+        return []
+    return [pool for value in values for pool in _pools(value, depth + 1)]
+
+
+def attributes(value: object) -> list[object]:
+    """The values of ``value``'s instance attributes and slots (its class's and its bases')."""
+    found = list(getattr(value, "__dict__", {}).values())
+    for kind in type(value).__mro__:
+        slots = kind.__dict__.get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            if name not in ("__dict__", "__weakref__") and hasattr(value, name):
+                found.append(getattr(value, name))
     return found
 
 

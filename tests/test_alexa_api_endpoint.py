@@ -355,6 +355,46 @@ def test_a_socks_connect_the_time_limit_ended_gives_its_pool_place_and_socket_ba
     assert closed, "a socket to the proxy was left open, to the garbage collector"
 
 
+class _Wrapper(httpx.AsyncBaseTransport):
+    """A transport of one's own around httpx's, held in an attribute (one that logs, say)."""
+
+    def __init__(self, inner: httpx.AsyncHTTPTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+@pytest.mark.parametrize("proxy_kind", ["http", "socks5"])
+def test_a_wrapped_transport_gives_a_stalled_connect_its_pool_place_back(proxy_kind: str) -> None:
+    # A client whose transport wraps httpx's (an attribute holding it) goes through the same
+    # pool: its failed tunnel (or cancelled SOCKS connect) was not found there, the wrapper
+    # having no pool of its own, and kept its place for good, as before the work-arounds.
+    import anyio.to_thread
+
+    from alexaskill.alexa_api import send
+
+    async def three_calls(proxy: StalledTunnels) -> None:
+        url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
+        inner = httpx.AsyncHTTPTransport(
+            proxy=f"{proxy_kind}://127.0.0.1:{proxy.port}",
+            limits=httpx.Limits(max_connections=2),
+        )
+        async with httpx.AsyncClient(transport=_Wrapper(inner), trust_env=False) as client:
+            for call in range(1, 4):
+                with pytest.raises(AlexaApiTimeout):
+                    await send(client, "time_zone", "GET", url, {}, None, None, timeout=1.0)
+                if call < 3:
+                    assert await anyio.to_thread.run_sync(proxy.wait_for_handshakes, call)
+
+    with StalledSocks(answer=True) if proxy_kind == "socks5" else StalledTunnels() as proxy:
+        _run(three_calls(proxy))
+    assert len(proxy.connects) == 3, "a call found no place in the pool: it never connected"
+
+
 # --- the token in no error, frame or log line -----------------------------------------------------
 
 

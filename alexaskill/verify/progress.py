@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from ..downloads import NETWORK_ADVICE, unreachable
-from ..outgoing_connections import OpenedConnection, transport_for
+from ..outgoing_connections import OpenedConnection, attributes, transport_for
 
 if TYPE_CHECKING:
     import httpx
@@ -254,22 +254,11 @@ def _sends_through_httpx(transport: object, depth: int = 0) -> bool:
     if not isinstance(transport, httpx.AsyncBaseTransport) or depth >= _WRAPPING_DEPTH:
         return False
     try:
-        values = _attributes(transport)
+        values = attributes(transport)
     except Exception:  # (a wrapper's own __getattr__ or property that fails: nothing known)
         return False
     held = [value for value in values if isinstance(value, httpx.AsyncBaseTransport)]
     return bool(held) and all(_sends_through_httpx(inner, depth + 1) for inner in held)
-
-
-def _attributes(value: object) -> list[object]:
-    """The values of ``value``'s instance attributes and slots (its class's and its bases')."""
-    found = list(getattr(value, "__dict__", {}).values())
-    for kind in type(value).__mro__:
-        slots = kind.__dict__.get("__slots__", ())
-        for name in (slots,) if isinstance(slots, str) else slots:
-            if name not in ("__dict__", "__weakref__") and hasattr(value, name):
-                found.append(getattr(value, name))
-    return found
 
 
 def _around(transport: object) -> str | None:
