@@ -18,7 +18,7 @@ from alexaskill.verify import Verifier
 from alexaskill.verify.fetch import download_chain
 from alexaskill.verify.progress import _traces
 
-from .blackhole import HandshakeUnanswered, StalledTunnels, handshake_cancelled
+from .blackhole import HandshakeUnanswered, StalledSocks, StalledTunnels, handshake_cancelled
 from .test_verify_fetch import _SilentProxy
 from .verify_shared import BODY, NOW, refusal_from_local, run
 
@@ -420,3 +420,34 @@ def test_a_tunnel_whose_handshake_timed_out_gives_its_pool_place_back(
     tunnel = f"the proxy at 127.0.0.1:{proxy.port} opened its tunnel to s3.amazonaws.com:443"
     assert all(tunnel in detail for detail in said), said
     assert not any("pool is exhausted" in detail for detail in said)
+
+
+@pytest.mark.parametrize("stall", ["the SOCKS handshake", "the TLS handshake"])
+def test_a_socks_connect_the_download_timeout_ended_gives_its_pool_place_back(
+    pki: TestPKI, stall: str
+) -> None:
+    # Through a SOCKS5 proxy that stalled (its CONNECT unanswered, or the server's TLS handshake
+    # through it), a connect the Verifier's download_timeout cancelled stayed in the client's
+    # pool (httpcore 1.0.9 marks a SOCKS connection failed on an Exception only): with the
+    # pool's limit at 2, two stalled downloads filled it and the third never connected.
+    async def three_downloads(proxy: StalledSocks) -> list[str]:
+        limits = httpx.Limits(max_connections=2)
+        said = []
+        async with httpx.AsyncClient(
+            proxy=f"socks5://127.0.0.1:{proxy.port}", limits=limits, trust_env=False
+        ) as client:
+            checker = Verifier(
+                [pki.root], now=lambda: NOW, http_client=client, download_timeout=1, failure_ttl=0
+            )
+            for download in range(1, 4):
+                with pytest.raises(CertificateUnavailableError) as info:
+                    await checker.verify(pki.sign(BODY), BODY)
+                said.append(str(info.value.detail))
+                if download < 3:  # (each of the first two stalled where meant)
+                    assert await asyncio.to_thread(proxy.wait_for_handshakes, download)
+        return said
+
+    with StalledSocks(answer=stall == "the TLS handshake") as proxy:
+        said = run(three_downloads(proxy))
+    assert len(proxy.connects) == 3, "a download found no place in the pool: it never connected"
+    assert not any("pool is exhausted" in detail for detail in said), said
