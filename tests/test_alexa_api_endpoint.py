@@ -273,10 +273,14 @@ def test_a_tunnel_whose_handshake_the_time_limit_ended_gives_its_pool_place_back
     assert said == ["time_zone: no answer from Alexa's API within 1 s"] * 3
 
 
-def test_a_call_waiting_for_a_pool_place_gets_that_of_a_tunnel_that_failed() -> None:
+@pytest.mark.parametrize("proxy_kind", ["http", "socks5"])
+def test_a_call_waiting_for_a_pool_place_gets_that_of_a_proxy_connect_that_failed(
+    proxy_kind: str,
+) -> None:
     # The place is given back as the stalled call ends, before its pool looks for one for the
     # calls waiting: a call that waited behind two stalled ones (the pool's limit at 2) gets a
-    # connection then, not at the next call that comes (or at its own time limit).
+    # connection then, not at the next call that comes (or at its own time limit). Through a
+    # SOCKS5 proxy alike (the TLS handshake through it stalled).
     import anyio.to_thread
 
     from alexaskill.alexa_api import send
@@ -285,7 +289,7 @@ def test_a_call_waiting_for_a_pool_place_gets_that_of_a_tunnel_that_failed() -> 
         limits = httpx.Limits(max_connections=2)
         url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
         async with httpx.AsyncClient(
-            proxy=f"http://127.0.0.1:{proxy.port}", limits=limits, trust_env=False
+            proxy=f"{proxy_kind}://127.0.0.1:{proxy.port}", limits=limits, trust_env=False
         ) as client:
 
             async def call(timeout: float) -> None:
@@ -301,7 +305,7 @@ def test_a_call_waiting_for_a_pool_place_gets_that_of_a_tunnel_that_failed() -> 
                 calls.cancel_scope.cancel()  # (its handshake stalls too: not waited for)
             return connected
 
-    with StalledTunnels() as proxy:
+    with StalledSocks(answer=True) if proxy_kind == "socks5" else StalledTunnels() as proxy:
         connected = _run(waiting_call(proxy))
     assert connected, "the waiting call got no connection when the stalled ones ended"
     assert len(proxy.connects) == 3
