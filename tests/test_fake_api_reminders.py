@@ -724,3 +724,15 @@ def test_a_relative_reminder_given_without_a_positive_offset_is_refused(
         "code": "INVALID_TRIGGER",
         "message": "offsetInSeconds must be a positive integer",
     }
+
+
+@pytest.mark.parametrize("rule", [5, None, ["FREQ=DAILY"]])
+def test_a_rule_that_is_no_str_is_said_as_a_rule_without_freq(rule: object) -> None:
+    # The fake spelt out its own copy of the grammar's fault for a rule without FREQ: one
+    # definition (`recurrence.NO_FREQ`) for both, so that they cannot drift apart.
+    from alexaskill.alexa_api.recurrence import NO_FREQ, rule_fault
+
+    assert rule_fault("BYHOUR=7") == NO_FREQ
+    answer = _create(FakeAlexaApi(), {**_AT, "recurrence": {"recurrenceRules": [rule]}})
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["message"] == f"recurrence.recurrenceRules[0] is {rule!r}: {NO_FREQ}"

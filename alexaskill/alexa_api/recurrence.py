@@ -36,8 +36,11 @@ import re
 from collections.abc import Callable
 from typing import Final
 
-__all__ = ["rule_fault", "rule_parts"]
+__all__ = ["NO_FREQ", "rule_fault", "rule_parts"]
 
+#: The fault of a rule without FREQ, or of something that is no rule at all (the fake says it of
+#: a rule that is no str).
+NO_FREQ: Final = "an RFC 5545 rule, with its FREQ ('FREQ=DAILY;BYHOUR=7')"
 _WEEKDAYS: Final = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")
 _FREQUENCIES: Final = ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 _DAYS: Final = f"({', '.join(_WEEKDAYS)})"
@@ -175,7 +178,7 @@ def rule_fault(rule: str) -> str | None:
                 f"the rule without its {prefix + colon!r} prefix ({rest!r}): RRULE is the "
                 "iCalendar property that holds a rule, no part of it (RFC 5545)"
             )
-        return "an RFC 5545 rule, with its FREQ ('FREQ=DAILY;BYHOUR=7')"
+        return NO_FREQ
     for key, said in given.items():
         if key not in _PARTS:
             return f"{key} is no rule part of RFC 5545's ({', '.join(_PARTS)})"

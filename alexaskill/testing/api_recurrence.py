@@ -7,7 +7,7 @@ never rings (the fake's rule, as for a one-time reminder gone by).
 
 from __future__ import annotations
 
-from ..alexa_api.recurrence import rule_fault, rule_parts
+from ..alexa_api.recurrence import NO_FREQ, rule_fault, rule_parts
 
 __all__: list[str] = []
 
@@ -59,11 +59,7 @@ def _recurrence_problem(kind: object, recurrence: object) -> str | None:
     if not isinstance(rules, list) or not rules:
         return f"recurrence.recurrenceRules is {rules!r}: a list of RFC 5545 rules ({example})"
     for index, rule in enumerate(rules):
-        fault = (
-            _rule_fault(rule)
-            if isinstance(rule, str)
-            else "an RFC 5545 rule, with its FREQ ('FREQ=DAILY;BYHOUR=7')"
-        )
+        fault = _rule_fault(rule) if isinstance(rule, str) else NO_FREQ
         if fault is not None:
             return f"recurrence.recurrenceRules[{index}] is {rule!r}: {fault}"
     return None
