@@ -477,3 +477,18 @@ def test_a_count_of_zero_is_the_fakes_rule_not_the_clients() -> None:
         )
     [call] = fake.calls
     assert (call.operation, call.status) == ("create_reminder", 400)
+
+
+def test_an_until_before_the_start_is_the_fakes_rule_not_the_clients() -> None:
+    # Such a rule never rings, as COUNT=0: the fake refuses it (its own rule: what Amazon does
+    # with it is not documented), the client sends it. The fake kept it.
+    fake = FakeAlexaApi()
+    with pytest.raises(AlexaApiError, match=r"its UNTIL is before the reminder's start"):
+        _run(
+            _api(fake).create_reminder(
+                "Stretch", at=_RECURRING_AT, recurrence=["FREQ=DAILY;UNTIL=20361130T235959Z"]
+            )
+        )
+    [call] = fake.calls
+    assert (call.operation, call.status) == ("create_reminder", 400)
+    assert fake.reminders == []

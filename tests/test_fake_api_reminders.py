@@ -342,6 +342,41 @@ _WRONG_RECURRENCES: Final = [
         r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;COUNT=0': its COUNT is a positive "
         r"whole number",
     ),
+    # An UNTIL before the reminder's start never rings, as COUNT=0 (the fake's rule): it was
+    # kept. Compared in the reminder's local time: its date, its local time, or its UTC time
+    # said in the timeZoneId (Paris, UTC+1 in mid-March 2031).
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310314"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20310314': its UNTIL is before "
+        r"the reminder's start \(2031-03-15T07:30:00\.000\), the fake's rule",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310315T072959"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20310315T072959': its UNTIL is "
+        r"before the reminder's start",
+    ),
+    (
+        {
+            **_AT,
+            "timeZoneId": "Europe/Paris",
+            "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310315T062959Z"]},
+        },
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20310315T062959Z': its UNTIL is "
+        r"before the reminder's start "
+        r"\(2031-03-15T07:30:00\.000, Europe/Paris\)",
+    ),
+    (  # (startDateTime, not scheduledTime, is the start when it is given)
+        {
+            **_AT,
+            "recurrence": {
+                "startDateTime": "2031-04-01T07:30:00.000",
+                "recurrenceRules": ["FREQ=WEEKLY;UNTIL=20310331"],
+            },
+        },
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=WEEKLY;UNTIL=20310331': its UNTIL is before "
+        r"the reminder's start "
+        r"\(2031-04-01T07:30:00\.000\)",
+    ),
     # Values out of RFC 5545's grammar (hour = 1*2DIGIT ;0 to 23, …) were taken unread.
     (
         {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;BYHOUR=25"]}},
@@ -543,6 +578,13 @@ def test_a_reminder_given_with_a_recurrence_amazon_refuses_is_refused(
                 # (no int() of the digits: over 4,300 of them, Python's int refuses them)
                 "FREQ=DAILY;INTERVAL=" + "1" * 5000,
             ]
+        },
+        # (an UNTIL at the start, on its day, or later in the start's zone: it rings once)
+        {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310315", "FREQ=DAILY;UNTIL=20310315T073000"]},
+        {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310315T073000Z"]},
+        {
+            "startDateTime": "2031-03-01T07:30:00.000",
+            "recurrenceRules": ["FREQ=WEEKLY;UNTIL=20310301"],
         },
         {"freq": "WEEKLY", "byDay": ["MO"]},  # (Amazon's older fields, still taken)
         {"freq": "DAILY", "interval": 1},  # (the least interval: every day)

@@ -299,7 +299,7 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
     from ..alexa_api import ReminderTrigger
 
     if into is ReminderTrigger:  # (checked as the skill's are: `_reminder_problem`)
-        problem = _recurrence_problem(read.get("type"), read.get("recurrence"))
+        problem = _recurrence_problem(read.get("type"), read.get("recurrence"), read)
         if problem is not None:
             raise ValueError(f"{name}.{problem}")
         absolute = read.get("type") == "SCHEDULED_ABSOLUTE"

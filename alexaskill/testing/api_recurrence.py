@@ -1,20 +1,29 @@
 """The recurrences `FakeAlexaApi`'s reminders take: Amazon's Reminders API reference's
 ``trigger.recurrence``, its ``recurrenceRules`` read by RFC 5545's grammar of a rule
 (`alexaskill.alexa_api.recurrence`, which `AlexaApi.create_reminder` reads them by too), which
-the reference names for them; and a COUNT of 0 refused: the grammar allows it, but such a rule
-never rings (the fake's rule, as for a one-time reminder gone by).
+the reference names for them; and two rules that never ring refused, the fake's rule (as for a
+one-time reminder gone by): the grammar allows them, what Amazon answers is not documented. A
+COUNT of 0, and an UNTIL before the reminder's start (RFC 5545: "The UNTIL rule part defines a
+DATE or DATE-TIME value that bounds the recurrence rule in an inclusive manner"), which is its
+``startDateTime``, else its ``scheduledTime``, local times read as the fake reads a one-time
+``scheduledTime`` (`alexaskill.testing.api_calls._gone`): in the trigger's ``timeZoneId``, else
+the device's zone; an UNTIL in UTC ("...Z") is said in that zone, and not judged without one.
 """
 
 from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
 
 from ..alexa_api.recurrence import NO_FREQ, rule_fault, rule_parts
 
 __all__: list[str] = []
 
 
-def _rule_fault(rule: str) -> str | None:
-    """Why RFC 5545's grammar (`rule_fault`), or the fake for a COUNT of 0, refuses ``rule``,
-    else None; said after the rule, as `rule_fault` says it."""
+def _rule_fault(rule: str, start: str | None = None, zone: str | None = None) -> str | None:
+    """Why RFC 5545's grammar (`rule_fault`), or the fake for a COUNT of 0 or an UNTIL before
+    the local time ``start`` (in ``zone``: `_until_before`), refuses ``rule``, else None; said
+    after the rule, as `rule_fault` says it."""
     fault = rule_fault(rule)
     if fault is not None:
         return fault
@@ -25,18 +34,69 @@ def _rule_fault(rule: str) -> str | None:
             "its COUNT is a positive whole number, the fake's rule: 'FREQ=DAILY;COUNT=10', ten "
             f"times (COUNT={count}: the reminder would never ring)"
         )
+    until = parts.get("UNTIL") if isinstance(parts, dict) else None
+    if until is not None and start is not None and _until_before(until, start, zone):
+        where = f"{start}, {zone}" if zone and until.upper().endswith("Z") else start
+        return (
+            f"its UNTIL is before the reminder's start ({where}), the fake's rule: the reminder "
+            "would never ring (an UNTIL on or after it: RFC 5545's UNTIL is inclusive)"
+        )
     return None
 
 
-def _recurrence_problem(kind: object, recurrence: object) -> str | None:
+def _until_before(until: str, start: str, zone: str | None) -> bool:
+    """Whether the grammatical UNTIL ``until`` falls before ``start``, a local time in
+    ``zone``: a date before its day, a local date-time before it, a UTC one before it said
+    in ``zone``. False when that cannot be told (a start that does not read, a UTC UNTIL
+    without a zone known here)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        begins = _dt.datetime.fromisoformat(start)
+        if len(until) == 8:  # (a date: the recurrence ends with that day)
+            return _dt.date(int(until[:4]), int(until[4:6]), int(until[6:])) < begins.date()
+        ends = _dt.datetime.strptime(until[:15], "%Y%m%dT%H%M%S")
+        if until.upper().endswith("Z"):
+            if zone is None:
+                return False
+            ends = ends.replace(tzinfo=_dt.UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        if begins.tzinfo is not None:  # (an offset Amazon's local times have not: not judged)
+            return False
+    except (ValueError, LookupError, OSError, TypeError):
+        return False  # (a second of 60, a leap second, included: not judged)
+    return ends < begins
+
+
+def _start(
+    trigger: dict[str, Any], recurrence: dict[str, Any], zone: str | None
+) -> tuple[str | None, str | None]:
+    """The local time a recurrence starts at, and its zone: its ``startDateTime``, else the
+    trigger's ``scheduledTime``; the trigger's ``timeZoneId``, else the device's ``zone``."""
+    start = recurrence.get("startDateTime")
+    if start is None:
+        start = trigger.get("scheduledTime")
+    named = trigger.get("timeZoneId")
+    return (
+        start if isinstance(start, str) else None,
+        named if isinstance(named, str) and named else zone,
+    )
+
+
+def _recurrence_problem(
+    kind: object,
+    recurrence: object,
+    trigger: dict[str, Any] | None = None,
+    zone: str | None = None,
+) -> str | None:
     """Why a trigger of the type ``kind`` has a ``recurrence`` Amazon's Reminders API does not
     take, as its "Reminder object" reads one, else None: none at all (None) is taken; else only
     for a ``SCHEDULED_ABSOLUTE`` trigger, an object whose ``recurrenceRules`` are RFC 5545 rules
     (`_rule_fault`), and whose ``startDateTime`` and ``endDateTime``, if given, are local times
     (a str, as ``scheduledTime``), its ``interval`` a positive integer (Amazon's model of it,
     ask-sdk-model's ``Recurrence``, as RFC 5545's INTERVAL). The older ``freq`` (with
-    ``byDay``), which Amazon still takes without rules, is read as a rule. Said from
-    ``recurrence`` on."""
+    ``byDay``), which Amazon still takes without rules, is read as a rule. The ``trigger``
+    holding it, and the device's ``zone``, give the start an UNTIL is compared with
+    (`_start`). Said from ``recurrence`` on."""
     if recurrence is None:
         return None
     if kind == "SCHEDULED_RELATIVE":  # (as `AlexaApi.create_reminder` refuses after= with one)
@@ -58,8 +118,9 @@ def _recurrence_problem(kind: object, recurrence: object) -> str | None:
         return f"recurrence.recurrenceRules is required: a list of RFC 5545 rules ({example})"
     if not isinstance(rules, list) or not rules:
         return f"recurrence.recurrenceRules is {rules!r}: a list of RFC 5545 rules ({example})"
+    start, named = _start(trigger or {}, recurrence, zone)
     for index, rule in enumerate(rules):
-        fault = _rule_fault(rule) if isinstance(rule, str) else NO_FREQ
+        fault = _rule_fault(rule, start, named) if isinstance(rule, str) else NO_FREQ
         if fault is not None:
             return f"recurrence.recurrenceRules[{index}] is {rule!r}: {fault}"
     return None
