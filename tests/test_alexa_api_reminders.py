@@ -426,10 +426,11 @@ def test_a_rule_out_of_rfc_5545s_grammar_is_a_value_error_unsent(rule: str, said
 
 
 @pytest.mark.parametrize(("rule", "said"), _RULES_OUT_OF_GRAMMAR + _RULES_THE_RFC_FORBIDS)
-def test_the_client_and_the_fake_say_the_same_of_a_rule_out_of_grammar(
+def test_the_client_and_the_fake_say_the_same_of_a_rule_rfc_5545_refuses(
     rule: str, said: str
 ) -> None:
-    # One grammar for both: the fault the client names is the one the fake answers with.
+    # One reading for both, of the grammar and of the text beyond it (its "MUST NOT"s): the
+    # fault the client names is the one the fake answers with.
     trigger = {
         "type": "SCHEDULED_ABSOLUTE",
         "scheduledTime": "2036-12-01T07:30:00.000",
