@@ -625,3 +625,23 @@ def test_noon_or_midnight_said_in_a_part_of_the_day(said: str, expected: str | N
     # (and the morning, as "12 in the morning" is 00:00), noon in the afternoon; either said in
     # a part of the day it is not in is no time, as "12 in the evening" is.
     assert value(said, "AMAZON.TIME") == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "typed", "expected"),
+    [
+        ("0730 tonight", "07:30 tonight", None),
+        ("0730 in the evening", "07:30 in the evening", None),
+        ("0930 in the morning", "09:30 in the morning", "09:30"),
+        ("0730 am", "07:30 am", "07:30"),
+        ("730 tonight", "7:30 tonight", "19:30"),
+        ("1030 tonight", "10:30 tonight", "22:30"),
+    ],
+)
+def test_a_four_digit_time_typed_with_its_leading_zero_is_the_24_hour_clock(
+    said: str, typed: str, expected: str | None
+) -> None:
+    # "0730 tonight" was 19:30 while "07:30 tonight" was no time: a leading zero writes the
+    # 24-hour clock, whose hour a part of the day does not move, with a colon or without.
+    assert value(said, "AMAZON.TIME") == expected
+    assert value(typed, "AMAZON.TIME") == expected

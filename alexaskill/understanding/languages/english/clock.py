@@ -207,7 +207,10 @@ def _time(words: Sequence[str], now: datetime.datetime | None) -> str | None:
         if words[0].isdigit() and len(words[0]) in (3, 4) and meridiem is not None:
             if meridiem in _PART_HOURS and int(words[0][:-2]) > 12:
                 return None  # "2026 at night": a year (see the loop's end below)
-            return _apply(int(words[0][:-2]), int(words[0][-2:]), meridiem)
+            read = _apply(int(words[0][:-2]), int(words[0][-2:]), meridiem)
+            if read is not None and words[0][0] == "0" and read[:2] != words[0][:2]:
+                return None  # "0730 tonight", as "07:30 tonight": the 24-hour clock's 07:30
+            return read
     # "half past three", "quarter to four", "ten past six", "twenty minutes to five"
     # "quarter of seven", "ten of six": American English for "to".
     links = (
