@@ -446,10 +446,9 @@ def quiet_hours() -> Understander:
         ("7 p m or eight thirty", ["19:00", "20:30"]),
         ("7:30 pm or 8", ["19:30", "20:00"]),
         ("12 pm or 1", ["12:00", "13:00"]),
-        # A later hour whose "pm" would put it before the first is as said: one after eleven
-        # at night is 01:00, no 13:00.
+        # A later hour whose "pm" would put it further from the first is as said: one after
+        # eleven at night is 01:00, no 13:00 (and "7 pm or 6" 18:00: see the test below).
         ("11 pm or 1", ["23:00", "01:00"]),
-        ("7 pm or 6", ["19:00", "06:00"]),
         ("7 pm or 8 am", ["19:00", "08:00"]),  # its "am" its own
         ("7 am or 8", ["07:00", "08:00"]),
         ("11 am or 12", ["11:00", "12:00"]),  # no "12 am", midnight
@@ -645,3 +644,41 @@ def test_a_four_digit_time_typed_with_its_leading_zero_is_the_24_hour_clock(
     # 24-hour clock, whose hour a part of the day does not move, with a colon or without.
     assert value(said, "AMAZON.TIME") == expected
     assert value(typed, "AMAZON.TIME") == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "listed"),
+    [
+        ("7 pm or 6", ["19:00", "18:00"]),
+        ("9 pm or 10", ["21:00", "22:00"]),
+        ("11 pm or 1", ["23:00", "01:00"]),
+        ("12 pm or 1", ["12:00", "13:00"]),
+        ("5 pm or 4", ["17:00", "16:00"]),
+        ("7 pm or 1", ["19:00", "01:00"]),  # as near either way: as said
+    ],
+)
+def test_pm_said_after_the_first_time_is_a_later_number_alones_when_it_is_nearer(
+    said: str, listed: list[str]
+) -> None:
+    # "7 pm or 6" filled a multiple-value AMAZON.TIME slot with 19:00 and 06:00: the "pm" was
+    # carried only forwards. A person offering another time means one near the first: the
+    # later number takes the "pm" when that puts it nearer the first than as said, before or
+    # after it ("11 pm or 1" is still 01:00, two hours on, no 13:00, ten hours back).
+    assert values(said, "AMAZON.TIME") == listed
+
+
+@pytest.mark.parametrize(
+    ("said", "start", "end"),
+    [
+        ("7 pm or 6", "19:00", "18:00"),
+        ("from 7 pm to 6", "19:00", "06:00"),  # a range runs on: overnight
+        ("between 7 pm and 6", "19:00", "06:00"),
+        ("from 9 pm to 10", "21:00", "22:00"),
+    ],
+)
+def test_pm_said_after_the_first_of_two_time_slots_is_nearer_in_a_choice_later_in_a_range(
+    said: str, start: str, end: str
+) -> None:
+    understood = window_understander().understand(said, now=NOW)
+    found = {name: fill.value for name, fill in understood.fills.items()}
+    assert found == {"start": start, "end": end}

@@ -96,7 +96,8 @@ def said_once_across(
         # night (01:00), where a list, "7 in the evening or 1", is no reading. So for one said
         # before the first ("tonight at 7 to 8"; "this evening at 7 to 1": 01:00).
         both = said_once_before(base, both, spans.now) or both
-        both = said_after_first(base, both, spans.now) or both
+        choice = spans.words[end] == "or"  # "7 pm or 6": 18:00; "from 7 pm to 6": 06:00
+        both = said_after_first(base, both, spans.now, choice=choice) or both
         before = _part_before(match, spans, base, first[2])
         if before is not None:
             both = _read_in_part(base, spans, before, both)

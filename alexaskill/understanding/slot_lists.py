@@ -247,7 +247,7 @@ def said_once_before(
 
 
 def said_after_first(
-    base: SlotKind, fills: list[Fill], now: datetime.datetime
+    base: SlotKind, fills: list[Fill], now: datetime.datetime, *, choice: bool = True
 ) -> list[Fill] | None:
     """The values with a part of the day said once after the first one ("tonight" of "7
     tonight or 8") read into each value after it that ends with a number and says no part of
@@ -255,8 +255,10 @@ def said_after_first(
     the list or after it is every value's; a value with words of its own after its number
     ("8 am", "noon") is as said. None, no reading, when such a value is in no such part ("7 in
     the evening or 1": one is in no evening, neither 01:00 nor 13:00). A "pm" said after the
-    first (no part of the day) is such a value's when it puts it after the first ("7 pm or 8":
-    20:00); one it would put before is as said ("11 pm or 1": 01:00, no 13:00)."""
+    first (no part of the day) is such a value's when it puts it nearer the first than as said,
+    before or after it ("7 pm or 8": 20:00; "7 pm or 6": 18:00; "11 pm or 1": 01:00, no
+    13:00); in a range, not a ``choice`` ("from 7 pm to 6"), only when it puts it after the
+    first (06:00: the range runs on overnight)."""
     number, parse = getattr(base, "number", None), getattr(base, "parse", None)
     if number is None or parse is None or base.name not in _SAID_ONCE_AFTER:
         return fills
@@ -297,13 +299,29 @@ def said_after_first(
         whole = base.fill([*fill.tokens, *said], now)
         value = "" if whole is None else whole.value or ""
         clock = _CLOCK_VALUE.fullmatch(value) is not None
-        if later and not (clock and value > fills[0].value):
+        if later and not (clock and _nearer(value, fill.value, fills[0].value, choice)):
             read.append(fill)  # "1" of "11 pm or 1"; "12" of "11 am or 12" (12 am: midnight)
             continue
         if not clock:
             return None
         read.append(Fill(value, fill.tokens, "typed", fill.weight))
     return read
+
+
+def _nearer(read: str, said: str, first: str, choice: bool) -> bool:
+    """Whether the clock time ``read`` ("18:00") is the one a person means rather than ``said``
+    (06:00) beside ``first`` (19:00): after it in a range; in a choice nearer it, either way
+    round the clock (a tie is as said)."""
+    if not choice:
+        return read > first
+    if not _CLOCK_VALUE.fullmatch(said):
+        return True
+
+    def apart(one: str, other: str) -> int:
+        gap = abs(int(one[:2]) * 60 + int(one[3:5]) - int(other[:2]) * 60 - int(other[3:5]))
+        return min(gap, 24 * 60 - gap)
+
+    return apart(read, first) < apart(said, first)
 
 
 def _part_said_first(parse: Any, words: list[str], now: datetime.datetime) -> int:
