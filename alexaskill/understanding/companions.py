@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "companion_run",
     "companion_word",
+    "number_after_part",
     "part_left_out",
     "part_of_day_clash",
     "runs_into",
@@ -228,6 +229,34 @@ def time_left_out(
                 said = surface([spans.tokens[at] for at in sorted(run)])
                 held = ", ".join(time[1].value for time in times)
                 return f"{said!r} would be left out, the time slot holding {held}"
+    return None
+
+
+def number_after_part(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    extra: Collection[int],
+    language: Language,
+) -> str | None:
+    """Why a reading that leaves out a number said after a time slot's part of the day ("from
+    7" of "this evening from 7 to 8", the slot holding EV) is none, when the two read as one
+    clock time ("7 this evening", 19:00): the time the user said is dropped."""
+    parse = language.slot_parser("AMAZON.TIME")
+    if parse is None:
+        return None
+    for name, fill, start, end in fills:
+        if kinds[name].name != "AMAZON.TIME" or not (fill.value or "")[:1].isalpha():
+            continue  # a clock time ("19:00"), or no time slot
+        at = end
+        while at in extra and spans.words[at] in language.function_words:
+            at += 1  # "from", "at"
+        if at not in extra:
+            continue
+        read = parse([spans.words[at], *spans.words[start:end]], spans.now)
+        if read is not None and read[:1].isdigit():
+            said = surface(spans.tokens[end : at + 1])
+            return f"{said!r} would be left out, the time slot holding {fill.value}"
     return None
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 from .companions import (
     companion_run,
     companion_word,
+    number_after_part,
     part_left_out,
     part_of_day_clash,
     runs_into,
@@ -63,6 +64,7 @@ def cut_value(
         or time_left_out(kinds, spans, fills, extra, language)
         or year_for_time(kinds, spans, fills, language)
         or part_left_out(kinds, spans, fills, extra, language)
+        or number_after_part(kinds, spans, fills, extra, language)
     )
 
 
