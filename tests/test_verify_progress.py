@@ -451,3 +451,38 @@ def test_a_socks_connect_the_download_timeout_ended_gives_its_pool_place_back(
         said = run(three_downloads(proxy))
     assert len(proxy.connects) == 3, "a download found no place in the pool: it never connected"
     assert not any("pool is exhausted" in detail for detail in said), said
+
+
+@pytest.mark.parametrize("stall", ["the SOCKS handshake", "the TLS handshake"])
+def test_a_download_stalled_through_a_socks_proxy_is_said_where_it_stalled(
+    pki: TestPKI, stall: str
+) -> None:
+    # Through a SOCKS5 proxy the TCP connection to it was made in both cases: a stalled SOCKS
+    # handshake (its CONNECT unanswered) was said a TCP connection to the proxy that "got no
+    # answer", and a stalled TLS handshake through it the handshake "with the proxy" (an
+    # https:// proxy's): it is the server's, through the tunnel the proxy opened.
+    async def download(proxy: StalledSocks) -> str:
+        async with httpx.AsyncClient(
+            proxy=f"socks5://127.0.0.1:{proxy.port}", trust_env=False
+        ) as client:
+            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=1)
+            with pytest.raises(CertificateUnavailableError) as info:
+                await checker.verify(pki.sign(BODY), BODY)
+        return str(info.value.detail)
+
+    with StalledSocks(answer=stall == "the TLS handshake") as proxy:
+        detail = run(download(proxy))
+    assert len(proxy.connects) == 1 and proxy.connects[0].endswith(b"\x01\xbb")  # (port 443)
+    proxy_at = f"the SOCKS proxy at 127.0.0.1:{proxy.port}"
+    said = {
+        "the SOCKS handshake": (
+            f"{proxy_at} (ALL_PROXY, or the client's proxy=) was reached (connected) but did not "
+            "finish its SOCKS5 handshake (the tunnel to s3.amazonaws.com:443) within 1 s"
+        ),
+        "the TLS handshake": (
+            f"{proxy_at} opened its tunnel to s3.amazonaws.com:443, but the TLS handshake "
+            "through it got no answer within 1 s"
+        ),
+    }[stall]
+    assert said in detail and detail.endswith("; it may pass"), detail
+    assert "TCP connection to the proxy" not in detail and "with the proxy" not in detail

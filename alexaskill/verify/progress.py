@@ -1,7 +1,7 @@
 """How far one chain download got (`Progress`, from httpx's trace of its connection), and what
 the log says when its time ran out: no answer to its connection, a server reached that answered
-too slowly, a proxy that did not answer its CONNECT, or no connection free in the client's pool.
-(`alexaskill.verify.fetch` makes the download.)"""
+too slowly, a proxy that did not answer its CONNECT (or finish its SOCKS handshake), or no
+connection free in the client's pool. (`alexaskill.verify.fetch` makes the download.)"""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ class Progress:
         "proxy",
         "received",
         "request",
+        "socks",
         "stage",
         "traces",
         "tunnel",
@@ -37,8 +38,8 @@ class Progress:
 
     def __init__(self) -> None:
         #: httpcore's last step begun ("connect_tcp", "start_tls", "send_request_headers",
-        #: "receive_response_headers", ...), "tunnel" for a proxy's CONNECT, "body" once the
-        #: head came; None before any.
+        #: "receive_response_headers", ...), "tunnel" for a proxy's CONNECT, "socks" for a
+        #: SOCKS proxy's handshake, "body" once the head came; None before any.
         self.stage: str | None = None
         self.received = 0
         self.declared: float | None = None
@@ -56,6 +57,8 @@ class Progress:
         #: Whether the request itself went to the proxy (a plain http:// URL's, in absolute
         #: form, no CONNECT): the proxy is then the peer that took it, never the server.
         self.forwarded = False
+        #: Whether the connection is a SOCKS proxy's (httpcore traces its steps "socks.…").
+        self.socks = False
         #: The request sent (`read_chain`'s), its URL as the transport left it.
         self.request: httpx.Request | None = None
         #: The TCP connection httpcore opened for it, closed if the time limit ends its TLS
@@ -77,6 +80,8 @@ class Progress:
         # (Not "response_closed" or "close": httpcore's clean-up after a cancellation.)
         if when != "started" or step not in _STAGES or self.stage == "body":
             return
+        if event.startswith("socks."):
+            self.socks = True
         if step == "connect_tcp":
             self.peer = f"{info.get('host')}:{info.get('port')}"
             sent = self.request
@@ -86,6 +91,9 @@ class Progress:
                 # the request elsewhere and rewrites its URL, as the tests' do, is no proxy; one
                 # that sends a copy is said one, which it is in effect.)
                 self.proxy, self.tunnel = self.peer, _address(sent.url)
+        if step == "setup_socks5_connection":
+            # Connected to the SOCKS proxy: its greeting and CONNECT, the tunnel to the server.
+            step = "socks"
         if step == "start_tls" and self.proxy is not None and self.stage == "connect_tcp":
             # Right after the TCP connection to the proxy, before any CONNECT: the handshake
             # is the proxy's own (an https:// proxy), not the server's through a tunnel.
@@ -151,6 +159,13 @@ class Progress:
                 f"{self.tunnel}) {within}: a slow or stuck proxy, or one that cannot reach the "
                 "server"
             )
+        elif stage == "socks":
+            why = (
+                f"the SOCKS proxy at {self.proxy} (ALL_PROXY, or the client's proxy=) was reached "
+                f"(connected) but did not finish its SOCKS5 handshake (the tunnel to "
+                f"{self.tunnel}) {within}: a slow or stuck proxy, or one that cannot reach the "
+                "server"
+            )
         elif stage == "proxy_tls":
             why = (
                 f"its TCP connection to the proxy at {self.proxy} was made, but the TLS "
@@ -159,8 +174,9 @@ class Progress:
                 "(an http:// one named https://), or a slow one"
             )
         elif stage == "start_tls" and self.proxy is not None:
+            kind = "SOCKS proxy" if self.socks else "proxy"
             why = (
-                f"the proxy at {self.proxy} opened its tunnel to {self.tunnel}, but the TLS "
+                f"the {kind} at {self.proxy} opened its tunnel to {self.tunnel}, but the TLS "
                 f"handshake through it got no answer {within}: a slow server, or a proxy that "
                 "passes nothing on"
             )
@@ -213,6 +229,7 @@ class Progress:
 _STAGES: Final = frozenset(
     {
         "connect_tcp",
+        "setup_socks5_connection",
         "start_tls",
         "send_request_headers",
         "send_request_body",
