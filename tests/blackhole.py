@@ -254,3 +254,18 @@ class StalledSocks(StalledTunnels):
 
     def _stalled(self, connection: socket.socket) -> bool:
         return super()._stalled(connection) if self.answer else True
+
+
+class RefusingSocks(StalledSocks):
+    """A SOCKS5 proxy on 127.0.0.1 that answers each greeting (no authentication) and refuses
+    each CONNECT (reply 0x05, connection refused), then waits for the client to close the
+    connection (`wait_for_closed`); `wait_for_handshakes` counts the CONNECTs refused."""
+
+    def __init__(self) -> None:
+        super().__init__(answer=False)
+
+    def _open(self, connection: socket.socket) -> bytes | None:
+        request = super()._open(connection)  # (the greeting answered, the CONNECT read)
+        if request is not None:  # (05: connection refused, bound to 0.0.0.0:0)
+            connection.sendall(b"\x05\x05\x00\x01\x00\x00\x00\x00\x00\x00")
+        return request

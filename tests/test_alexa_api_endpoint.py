@@ -17,7 +17,14 @@ from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory
 
 from .alexa_api_shared import _run
-from .blackhole import HandshakeUnanswered, StalledSocks, StalledTunnels, handshake_cancelled
+from .blackhole import (
+    HandshakeUnanswered,
+    RefusingSocks,
+    StalledSocks,
+    StalledTunnels,
+    handshake_cancelled,
+    unconnectable_port,
+)
 from .self_signed import self_signed
 
 # --- the endpoint rule, without a test client -----------------------------------------------------
@@ -357,6 +364,61 @@ def test_a_socks_connect_the_time_limit_ended_gives_its_pool_place_and_socket_ba
     assert all(request.endswith(b"\x00\x09") for request in proxy.connects)  # (port 9)
     assert said == ["time_zone: no answer from Alexa's API within 1 s"] * 3
     assert closed, "a socket to the proxy was left open, to the garbage collector"
+
+
+def test_a_socks_connect_cut_while_connecting_to_the_proxy_gives_its_pool_place_back() -> None:
+    # A SOCKS5 proxy whose TCP connection gets no answer (a firewall dropping the packets): the
+    # call's time limit cancels httpcore's connect to it (traced "socks.connect_tcp.failed"),
+    # and httpcore 1.0.9 marks the connection failed on an Exception only. Marked failed by
+    # alexaskill, its pool drops it as the call ends; else it stays, CONNECTING for good.
+    from alexaskill.alexa_api import send
+    from alexaskill.outgoing_connections import transport_for
+
+    async def cut_call(port: int) -> list[str]:
+        url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
+        async with httpx.AsyncClient(proxy=f"socks5://127.0.0.1:{port}", trust_env=False) as client:
+            with pytest.raises(AlexaApiTimeout):
+                await send(client, "time_zone", "GET", url, {}, None, None, timeout=1.0)
+            pool = transport_for(client, url)._pool  # type: ignore[attr-defined]
+            return [repr(connection) for connection in pool.connections]
+
+    with unconnectable_port() as port:
+        kept = _run(cut_call(port))
+    assert kept == [], f"the cut connect kept its place in the pool: {kept}"
+
+
+def test_the_socket_of_a_socks_handshake_the_proxy_refused_is_closed() -> None:
+    # A SOCKS5 proxy that refuses the CONNECT (reply 05, connection refused): httpcore 1.0.9
+    # raises ProxyError and marks its connection failed, but leaves its socket to the garbage
+    # collector; alexaskill closes it (the client still open: not the pool's aclose).
+    import gc
+
+    import anyio.to_thread
+
+    from alexaskill.alexa_api import send
+
+    async def refused_call(proxy: RefusingSocks) -> tuple[AlexaApiError, bool]:
+        url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
+        async with httpx.AsyncClient(
+            proxy=f"socks5://127.0.0.1:{proxy.port}", trust_env=False
+        ) as client:
+            with pytest.raises(AlexaApiError) as caught:
+                await send(client, "time_zone", "GET", url, {}, None, None, timeout=10.0)
+            closed = await anyio.to_thread.run_sync(proxy.wait_for_closed, 1)
+        return caught.value, closed
+
+    collecting = gc.isenabled()
+    gc.disable()  # (a socket left open is closed by no garbage collector meanwhile)
+    try:
+        with RefusingSocks() as proxy:
+            error, closed = _run(refused_call(proxy))
+    finally:
+        if collecting:
+            gc.enable()
+    assert len(proxy.connects) == 1 and proxy.connects[0].endswith(b"\x00\x09")  # (port 9)
+    # (refused, not timed out: the handshake failed with an error)
+    assert str(error) == "time_zone: ProxyError reaching Alexa's API", error
+    assert closed, "the socket to the proxy was left open, to the garbage collector"
 
 
 class _Wrapper(httpx.AsyncBaseTransport):
