@@ -18,7 +18,13 @@ from alexaskill.verify import Verifier
 from alexaskill.verify.fetch import download_chain
 from alexaskill.verify.progress import _traces
 
-from .blackhole import HandshakeUnanswered, StalledSocks, StalledTunnels, handshake_cancelled
+from .blackhole import (
+    HandshakeUnanswered,
+    StalledSocks,
+    StalledTunnels,
+    handshake_cancelled,
+    unconnectable_port,
+)
 from .test_verify_fetch import _SilentProxy
 from .verify_shared import BODY, NOW, refusal_from_local, run
 
@@ -486,3 +492,24 @@ def test_a_download_stalled_through_a_socks_proxy_is_said_where_it_stalled(
     }[stall]
     assert said in detail and detail.endswith("; it may pass"), detail
     assert "TCP connection to the proxy" not in detail and "with the proxy" not in detail
+
+
+def test_a_socks_proxy_whose_tcp_connection_gets_no_answer_is_said_a_socks_proxy(
+    pki: TestPKI,
+) -> None:
+    # The TCP connection to a SOCKS5 proxy that got no answer was said that of an HTTP
+    # proxy's, set by HTTPS_PROXY: a socks5:// one is set by ALL_PROXY (or the client's proxy=).
+    async def download(port: int) -> str:
+        async with httpx.AsyncClient(proxy=f"socks5://127.0.0.1:{port}", trust_env=False) as client:
+            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=1)
+            with pytest.raises(CertificateUnavailableError) as info:
+                await checker.verify(pki.sign(BODY), BODY)
+        return str(info.value.detail)
+
+    with unconnectable_port() as port:
+        detail = run(download(port))
+    said = (
+        f"its TCP connection to the SOCKS proxy at 127.0.0.1:{port} (ALL_PROXY, or the client's "
+        "proxy=) got no answer within 1 s (download_timeout), a timeout, not a refusal"
+    )
+    assert said in detail and "the proxy is up" in detail, detail

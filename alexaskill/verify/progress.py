@@ -124,9 +124,12 @@ class Progress:
         if stage == "connect_tcp" and self.proxy is not None:
             # The network's advice ("set HTTPS_PROXY") would send one to set what is set: the
             # proxy's address and the way to it are what to check.
+            kind, variable = (
+                ("SOCKS proxy", "ALL_PROXY") if self.socks else ("proxy", "HTTPS_PROXY")
+            )
             return (
-                f"GET {url[:200]}: {said}; its TCP connection to the proxy at {self.proxy} "
-                f"(HTTPS_PROXY, or the client's proxy=) got no answer {within}, a timeout, not a "
+                f"GET {url[:200]}: {said}; its TCP connection to the {kind} at {self.proxy} "
+                f"({variable}, or the client's proxy=) got no answer {within}, a timeout, not a "
                 "refusal: check that the proxy is up at that address and port, and that no "
                 "firewall on the way drops this server's packets to it"
             )
