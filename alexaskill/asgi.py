@@ -264,7 +264,7 @@ class Serving(DeadlineAnswering):
         # httpx makes no client for a proxy it cannot use: said now, in one line, not as the
         # lifespan's traceback or an ImportError at each certificate download.
         check_outgoing_proxies()
-        self.start(self.log_name)
+        self._start_saying(self.log_name)  # (each build is a start: its warnings said anew)
         self._on_lambda = on_lambda()
         self._lambda_grace = deadline_grace(self.registry) if self._on_lambda else 0.0
         if self.verify is not False and self.verifier is None:

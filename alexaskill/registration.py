@@ -338,8 +338,12 @@ class Registration:
         ``name`` says which skill in the log (the ASGI app's: where it is served; the Lambda
         handler's: its ids, `lambda_log_name`).
         """
-        if self._started:
-            return
+        if not self._started:
+            self._start_saying(name)
+
+    def _start_saying(self, name: str) -> None:
+        """`start`, its warnings said even if the skill has started: each start of the ASGI app
+        says them (a lifespan after requests served without one, and a failed one, too)."""
         from .interaction.slot_warnings import slot_warnings, translated_prompt_warnings
 
         # Started (and the handlers frozen) once every step has run: a start that raised is

@@ -605,3 +605,26 @@ def test_a_start_failure_not_a_configuration_error_is_said_with_its_traceback(
     message = answer["message"]
     assert message.startswith("Traceback") and "AttributeError: boom in the start" in message
     assert not [r for r in caplog.records if r.name.startswith("alexaskill")], caplog.text
+
+
+@pytest.mark.usefixtures("fresh_tls")
+@pytest.mark.parametrize("verify", [True, False], ids=["verifying", "verify off"])
+def test_a_start_after_requests_served_and_a_failed_lifespan_says_every_warning_again(
+    verify: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Served without a lifespan, then a lifespan that failed: the next start said the
+    # verification and capture warnings again, not the skill-id one (`start` still taken for done).
+    skill = _retried_skill(verify, tmp_path)
+    skill.launch(lambda: speak("hi"))
+    expected = [off for off in _OFF_WARNINGS if verify is False or "verification" not in off]
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        TestClient(skill).launch()
+    assert _warned(caplog) == expected, caplog.text
+    mend = _spoil_lifespan_check("trio", monkeypatch, tmp_path)
+    with pytest.raises(ConfigurationError), TestClient(skill):
+        pass
+    mend()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
+        assert client.launch().speech == "hi"
+    assert _warned(caplog) == expected, caplog.text
