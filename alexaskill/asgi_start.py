@@ -89,11 +89,14 @@ def not_started_body(error: Exception) -> bytes:
 async def not_started(scope: Scope, send: Send, error: Exception) -> None:
     """Answer a request to a skill whose start failed with ``error``: HTTP 500, the server's own
     fault and one that lasts (503 would tell clients and load balancers that trying later may
-    work, where only a new start helps)."""
+    work, where only a new start helps). A scope type it does not serve (neither, nor a
+    lifespan) is refused with an error, as the ASGI spec asks and the started app's router does."""
     if scope["type"] == "http":
         await _send(send, 500, not_started_body(error))
     elif scope["type"] == "websocket":
         await send({"type": "websocket.close", "code": 1011})
+    else:
+        raise RuntimeError(f"ASGI scope type {scope['type']!r} not served by alexaskill")
 
 
 def say_not_started(
@@ -105,7 +108,7 @@ def say_not_started(
     unsaid since, each kind its own (anyone can send requests). ``start_said``: the request's
     line was the start's own, said just now (the next within seconds are counted)."""
     why = f"{type(error).__name__}: {error}"
-    noun, done = _NOT_STARTED_DONE.get(kind, (f"{kind} request", "left unanswered"))
+    noun, done = _NOT_STARTED_DONE.get(kind, (f"{kind} request", "refused with an error"))
 
     def say(key: str, count: int) -> None:
         logger.error(_NOT_STARTED_LINE, name, why, f"{count} more {noun}{'s' * (count > 1)}", done)

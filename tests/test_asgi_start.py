@@ -628,3 +628,31 @@ def test_a_start_after_requests_served_and_a_failed_lifespan_says_every_warning_
     with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
         assert client.launch().speech == "hi"
     assert _warned(caplog) == expected, caplog.text
+
+
+def test_a_scope_type_it_does_not_serve_is_refused_with_an_error_after_a_failed_start(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The ASGI spec: an app rejects a protocol it does not understand with an exception (as the
+    # started app's Starlette router does). It returned, nothing sent, said "left unanswered".
+    import asyncio
+
+    _spoil_lifespan_check("trio", monkeypatch, tmp_path)
+    skill, calls = _counted_skill()
+    with pytest.raises(ConfigurationError), TestClient(skill):
+        pass
+    sent: list[object] = []
+
+    async def receive() -> dict[str, object]:
+        raise AssertionError("nothing to receive")
+
+    async def send(message: object) -> None:
+        sent.append(message)
+
+    with caplog.at_level(logging.ERROR, "alexaskill"), pytest.raises(RuntimeError) as info:
+        asyncio.run(skill({"type": "webtransport"}, receive, send))
+    assert "'webtransport'" in str(info.value) and "not served" in str(info.value)
+    assert not sent and not calls
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(lines) == 1, lines
+    assert ": a webtransport request refused with an error, no handler run" in lines[0], lines
