@@ -492,19 +492,3 @@ class Serving(DeadlineAnswering):
         """Say why a request was refused, at most once a kind every `REFUSAL_WARNING_EVERY`
         seconds (`alexaskill.refusal_warnings`)."""
         warn_refused(self._refusals_said, self.skill_ids, exc)
-
-
-def whole_body_endpoint(app: object, *, access_log: bool) -> _Endpoint | None:
-    """The endpoint of the `Skill` uvicorn serves as ``app`` (its loaded app), or None.
-
-    Behind uvicorn's proxy-headers middleware too, unless the access log is on: the middleware
-    changes only the scope's client and scheme, which the endpoint never reads and the access
-    log does. A subclass with its own ``__call__`` is served through it, never around it.
-    """
-    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
-
-    if type(app) is ProxyHeadersMiddleware and not access_log:
-        app = app.app
-    if isinstance(app, Serving) and type(app).__call__ is Serving.__call__:
-        return app._endpoint
-    return None

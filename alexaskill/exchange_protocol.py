@@ -1,5 +1,6 @@
 """`ExchangeProtocol`: uvicorn's httptools protocol with `alexaskill.exchange.Exchange` as its
-request cycle (see that module for what it does less than uvicorn's, and why)."""
+request cycle (see that module for what it does less than uvicorn's, and why); and
+`whole_body_endpoint`, the served skill's endpoint it answers POSTs with."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
     from .endpoint import _Endpoint
 
-__all__ = ["ExchangeProtocol"]
+__all__ = ["ExchangeProtocol", "whole_body_endpoint"]
 
 _CONTINUE: Final = b"100-continue"
 
@@ -454,3 +455,21 @@ class ExchangeProtocol:
         task = self.loop.create_task(exchange.run_asgi(app), context=contextvars.Context())
         task.add_done_callback(self.tasks.discard)
         self.tasks.add(task)
+
+
+def whole_body_endpoint(app: object, *, access_log: bool) -> _Endpoint | None:
+    """The endpoint of the `Skill` uvicorn serves as ``app`` (its loaded app), or None.
+
+    Behind uvicorn's proxy-headers middleware too, unless the access log is on: the middleware
+    changes only the scope's client and scheme, which the endpoint never reads and the access
+    log does. A subclass with its own ``__call__`` is served through it, never around it.
+    """
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    if type(app) is ProxyHeadersMiddleware and not access_log:
+        app = app.app
+    from .asgi import Serving  # (imported once a connection, never at this module's import)
+
+    if isinstance(app, Serving) and type(app).__call__ is Serving.__call__:
+        return app._endpoint
+    return None

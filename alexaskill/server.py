@@ -495,7 +495,7 @@ if _HttpTools is not None:
         """uvicorn's httptools protocol (``alexaskill[fast]``), with the bounds of this module."""
 
         def _start(self, transport: asyncio.BaseTransport) -> None:
-            from .asgi import whole_body_endpoint
+            from .exchange_protocol import whole_body_endpoint
 
             # The served Skill's endpoint, if it is one (`Exchange.run_asgi`), once a connection.
             self._whole_body_endpoint = whole_body_endpoint(self.app, access_log=self.access_log)

@@ -19,7 +19,7 @@ import httpx
 import pytest
 import uvicorn
 
-from alexaskill import Skill, asgi, speak
+from alexaskill import Skill, exchange_protocol, speak
 from alexaskill.cli import parser
 from alexaskill.cli.dev import DEV_PKI_ENV
 from alexaskill.cli.serve_uvicorn import _options
@@ -47,7 +47,7 @@ def endpoint(app: object, served: dict[str, object]) -> object:
     """The endpoint alexaskill's protocol answers a Skill's POSTs with directly, if any."""
     config = uvicorn.Config(app, **served)  # type: ignore[arg-type]
     config.load()
-    return asgi.whole_body_endpoint(config.loaded_app, access_log=config.access_log)
+    return exchange_protocol.whole_body_endpoint(config.loaded_app, access_log=config.access_log)
 
 
 def test_serve_bounds_as_the_docker_image_and_skips_asgi_for_the_skill() -> None:
