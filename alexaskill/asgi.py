@@ -206,6 +206,13 @@ class Serving(DeadlineAnswering):
                 raise
             self._app, self._start_failure = app, None
 
+    def _check_mounted_loop(self) -> None:
+        """At a mounted skill's first request, on the loop serving it, what `_start_mounted`
+        could not check: not asyncio's (a trio host), the lifespan's failure, kept (and each
+        request refused, said at ERROR once every few seconds: `not_started`)."""
+        if self._app is not None and not on_asyncio():
+            self._start_failed(ConfigurationError(NEEDS_ASYNCIO), self._start_state())
+
     def _check_start(self, *, served: bool) -> None:
         """What a start checks of the process once the app is built, the lifespan's
         (``served``: on the event loop that serves it) and `Skill.mount`'s (at the host app's

@@ -15,6 +15,8 @@ from starlette.routing import Match, Mount
 from .exceptions import ConfigurationError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from starlette.types import ASGIApp, Receive, Scope, Send
 
 __all__ = ["SkillMount"]
@@ -23,7 +25,14 @@ __all__ = ["SkillMount"]
 class SkillMount(Mount):
     """``Mount(path, app=skill)`` that also answers ``path`` without a trailing slash."""
 
-    def __init__(self, path: str, skill: ASGIApp, *, name: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        skill: ASGIApp,
+        *,
+        name: str | None = None,
+        first_request: Callable[[], None] | None = None,
+    ) -> None:
         _check_mount_path(path)
         if not callable(skill):
             raise ConfigurationError(f"SkillMount serves an ASGI app, not {type(skill).__name__}")
@@ -38,15 +47,20 @@ class SkillMount(Mount):
         #: The skill served.
         self.skill = skill
         self._logging_set_up = False
+        #: Called at the first request, on the loop that serves it (`Skill.mount`'s check of it).
+        self._first_request = first_request
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve a request; the first sets up alexaskill's logging unless the host app set up
-        its own by then (`Skill.mount` starts the skill without: the app's may come later)."""
+        its own by then (`Skill.mount` starts the skill without: the app's may come later), and
+        calls ``first_request``."""
         if not self._logging_set_up:
             from .settings import configure_logging_if_unset
 
             self._logging_set_up = True
             configure_logging_if_unset()
+            if self._first_request is not None:
+                self._first_request()
         await super().handle(scope, receive, send)
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:

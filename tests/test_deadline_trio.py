@@ -433,3 +433,46 @@ def test_an_exception_handler_that_swallows_its_graces_cancellation_is_named(
         rf"went out as it was\): let {cancelled} through",
         line.getMessage(),
     ), line.getMessage()
+
+
+def test_a_skill_mounted_in_a_trio_host_refuses_each_request_saying_why(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A host app runs no lifespan of its skills', and `Skill.mount` runs at its import, where no
+    # loop runs yet: on trio the skill was served, and each request whose signing certificate was
+    # not cached failed with "no running event loop". Its first request now refuses, as the
+    # lifespan's start would: HTTP 500 in JSON, one ERROR line with the lifespan's reason.
+    import anyio
+    import httpx
+    from starlette.applications import Starlette
+
+    from alexaskill.asgi_start import NEEDS_ASYNCIO
+    from alexaskill.testing import TestPKI
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    pki = TestPKI.default()
+    skill.verifier = pki.verifier()
+    calls: list[str] = []
+
+    @skill.intent("Hello")
+    def hello() -> Response:
+        calls.append("hello")
+        return speak("hi")
+
+    host = Starlette(routes=[skill.mount("/weather")])
+    body = httpx.Request("POST", "/", json=RequestFactory().intent("Hello")).content
+    headers = {**pki.sign(body), "Content-Type": "application/json"}
+
+    async def post_thrice() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=host)
+        async with httpx.AsyncClient(transport=transport, base_url="http://host") as client:
+            return [await client.post("/weather", content=body, headers=headers) for _ in "123"]
+
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        answers = anyio.run(post_thrice, backend="trio")
+    records = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    reason = "the skill could not start (ConfigurationError); the server's log says why"
+    assert [(a.status_code, a.json()) for a in answers] == [(500, {"error": reason})] * 3
+    assert not calls
+    assert len(records) == 1, [r.getMessage() for r in records]  # (once every few seconds)
+    assert NEEDS_ASYNCIO in records[0].getMessage()
