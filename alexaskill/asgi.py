@@ -206,10 +206,12 @@ class Serving(DeadlineAnswering):
                 raise
             self._app, self._start_failure = app, None
 
-    def _check_mounted_loop(self) -> None:
+    def _check_mounted_server(self, receive: Receive) -> None:
         """At a mounted skill's first request, on the loop serving it, what `_start_mounted`
-        could not check: not asyncio's (a trio host), the lifespan's failure, kept (and each
-        request refused, said at ERROR once every few seconds: `not_started`)."""
+        could not check: the server's proxies and loop (`check_proxies`); not asyncio's (a trio
+        host), the lifespan's failure, kept (each request refused, said at ERROR once every few
+        seconds: `not_started`)."""
+        check_proxies(receive, at_request=True)
         if self._app is not None and not on_asyncio():
             self._start_failed(ConfigurationError(NEEDS_ASYNCIO), self._start_state())
 

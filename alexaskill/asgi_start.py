@@ -33,21 +33,23 @@ __all__ = [
 logger = logging.getLogger("alexaskill")
 
 
-def check_proxies(receive: Receive) -> None:
+def check_proxies(receive: Receive, *, at_request: bool = False) -> None:
     """At the lifespan's start, say what is wrong with the proxies the server trusts, if it is
     uvicorn: ``uvicorn app:skill`` with ``FORWARDED_ALLOW_IPS=*``, or a list it misreads, would
     otherwise go unsaid (`alexaskill.proxies`); and a TLS handshake it leaves a minute
     (`alexaskill.loops.check_served_loop`); and, under ``--workers``, a worker that ended
-    without shutting down (`alexaskill.worker_ends`)."""
+    without shutting down (`alexaskill.worker_ends`). ``at_request``: at a mounted skill's first
+    request instead (``receive`` a request's), the workers not checked: each once a process."""
     from .loops import check_served_loop
-    from .proxies import check_served_proxies_once, lifespan_server_config
+    from .proxies import check_served_proxies_once, lifespan_server_config, request_server_config
     from .worker_ends import note_worker
 
-    config = lifespan_server_config(receive)
+    config = (request_server_config if at_request else lifespan_server_config)(receive)
     if config is not None:
         check_served_proxies_once(config)
         check_served_loop(config)
-        note_worker(config)
+        if not at_request:
+            note_worker(config)
 
 
 def outgoing_tls_failure() -> ConfigurationError | None:

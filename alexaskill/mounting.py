@@ -31,7 +31,7 @@ class SkillMount(Mount):
         skill: ASGIApp,
         *,
         name: str | None = None,
-        first_request: Callable[[], None] | None = None,
+        first_request: Callable[[Receive], None] | None = None,
     ) -> None:
         _check_mount_path(path)
         if not callable(skill):
@@ -47,7 +47,8 @@ class SkillMount(Mount):
         #: The skill served.
         self.skill = skill
         self._logging_set_up = False
-        #: Called at the first request, on the loop that serves it (`Skill.mount`'s check of it).
+        #: Called with the first request's ``receive``, on the loop that serves it (`Skill.mount`'s
+        #: checks of the server).
         self._first_request = first_request
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -60,7 +61,7 @@ class SkillMount(Mount):
             self._logging_set_up = True
             configure_logging_if_unset()
             if self._first_request is not None:
-                self._first_request()
+                self._first_request(receive)
         await super().handle(scope, receive, send)
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:

@@ -30,6 +30,7 @@ __all__ = [
     "check_served_proxies",
     "check_served_proxies_once",
     "lifespan_server_config",
+    "request_server_config",
     "say_trusting_everyone",
     "trusting_everyone_said",
 ]
@@ -204,8 +205,22 @@ def lifespan_server_config(receive: Any) -> Any | None:
     ``$FORWARDED_ALLOW_IPS``, and ``--proxy-headers``), which the app's environment alone cannot
     tell. Only a ``uvicorn.config.Config`` is taken, and only once uvicorn has loaded it.
     """
-    module = sys.modules.get("uvicorn.config")  # not loaded: not uvicorn's lifespan
-    config = getattr(getattr(receive, "__self__", None), "config", None)
+    return _uvicorn_config(getattr(receive, "__self__", None))
+
+
+def request_server_config(receive: Any) -> Any | None:
+    """The uvicorn ``Config`` whose server answers the request that receives through
+    ``receive``, or None: uvicorn's request cycle's method, whose transport's protocol holds it
+    (where a host app that mounts a skill runs no lifespan of the skill's: `Skill.mount`)."""
+    transport = getattr(getattr(receive, "__self__", None), "transport", None)
+    get_protocol = getattr(transport, "get_protocol", None)
+    return _uvicorn_config(get_protocol() if callable(get_protocol) else None)
+
+
+def _uvicorn_config(holder: object) -> Any | None:
+    """``holder``'s ``config`` if it is a ``uvicorn.config.Config``, or None."""
+    module = sys.modules.get("uvicorn.config")  # not loaded: not uvicorn's
+    config = getattr(holder, "config", None)
     if module is None or not isinstance(config, module.Config):
         return None
     return config

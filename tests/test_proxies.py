@@ -226,3 +226,46 @@ def test_bare_uvicorn_says_what_is_wrong_with_the_proxies_it_trusts_once(
         assert len(lines) == 1 and said in lines[0], output
         # Said at start, before a request came.
         assert output.index(said) < output.index("Application startup complete."), output
+
+
+#: A host app mounting test_cli's skill (`bare_uvicorn`'s, under ``uvicorn portal:app``).
+_PORTAL = """
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from skillapp import skill
+
+
+async def health(request):
+    return JSONResponse({"status": "ok"})
+
+
+app = Starlette(routes=[Route("/health", health), skill.mount("/weather")])
+"""
+
+
+def test_a_mounted_skill_under_bare_uvicorn_says_the_proxies_it_trusts_at_its_first_request(
+    servers: Any, tmp_path: Path
+) -> None:
+    # The host app's router runs no lifespan of the skill's: FORWARDED_ALLOW_IPS=* went unsaid.
+    # Said at the skill's first request (one line, not one a request); the host's own routes
+    # before it say nothing.
+    from .test_cli import APP
+
+    (tmp_path / "skillapp.py").write_text(APP)
+    (tmp_path / "portal.py").write_text(_PORTAL)
+    port = servers.free_port()
+    environ = {k: v for k, v in os.environ.items() if k != "FORWARDED_ALLOW_IPS"}
+    environ.update({"ALEXASKILL_STORE": "memory://", "FORWARDED_ALLOW_IPS": "*"})
+    command = [sys.executable, "-m", "uvicorn", "portal:app", "--port", str(port)]
+    process = servers.start(command, port, cwd=tmp_path, env=environ)
+    base = f"http://127.0.0.1:{port}"
+    assert httpx.get(f"{base}/health").status_code == 200
+    for _ in range(2):
+        assert httpx.get(f"{base}/weather").status_code == 405  # (Alexa POSTs)
+    servers.stop(process)
+    output = str(servers.output[process].read_text())
+    lines = [line for line in output.splitlines() if "FORWARDED_ALLOW_IPS" in line]
+    assert len(lines) == 1 and _EVERYONE in lines[0], output
+    assert output.index(_EVERYONE) > output.index('"GET /health HTTP/1.1" 200'), output
