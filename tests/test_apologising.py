@@ -139,21 +139,27 @@ def test_attributes_set_to_no_dict_are_said_in_one_line(
     ), said
 
 
-#: A script for a Python of its own: session attributes of containers held in several places,
-#: which JSON writes out in full at each place, refused (by `encode_response`, then as a
-#: handler's reply). It prints what it saw, as JSON, on its last line.
-_SHARED_SCRIPT = """
-import json, logging
-from alexaskill import ResponseError, Session, Skill, speak
-from alexaskill.responses import encode_response
-from alexaskill.responses.encoding import data_refusal, no_reply_carries
-from alexaskill.testing import TestClient
-
+#: The start of both scripts below: a list held in several places.
+_DOUBLED = """
 def doubled():  # 2**41 lists as JSON writes them: 41 in memory
     x = []
     for _ in range(40):
         x = [x, x]
     return x
+"""
+
+
+#: A script for a Python of its own: session attributes of containers held in several places,
+#: which JSON writes out in full at each place, refused (by `encode_response`, then as a
+#: handler's reply). It prints what it saw, as JSON, on its last line.
+_SHARED_SCRIPT = (
+    _DOUBLED
+    + """
+import json, logging
+from alexaskill import ResponseError, Session, Skill, speak
+from alexaskill.responses import encode_response
+from alexaskill.responses.encoding import data_refusal, no_reply_carries
+from alexaskill.testing import TestClient
 
 def rows():  # a billion zeros as JSON writes them: one row of them in memory
     return [[0] * 100_000] * 10_000
@@ -187,6 +193,7 @@ with TestClient(skill, raise_handler_errors=False) as client:
 said["lines"] = lines
 print(json.dumps(said))
 """
+)
 
 
 def test_attributes_holding_containers_in_many_places_are_refused_not_encoded() -> None:
@@ -226,7 +233,9 @@ def test_attributes_holding_containers_in_many_places_are_refused_not_encoded() 
 #: A script for a Python of its own: a response holding a list held in several places, written
 #: as a mapping in a directive, in apiResponse, or in a directive of the skill's own class,
 #: refused where it is built (then as a handler's reply). It prints what it saw, as JSON.
-_SHARED_RESPONSE_SCRIPT = """
+_SHARED_RESPONSE_SCRIPT = (
+    _DOUBLED
+    + """
 import json, logging
 from typing import Any
 from alexaskill import Response, Skill, speak
@@ -234,12 +243,6 @@ from alexaskill.directives import APL
 from alexaskill.responses import Card, Directive
 from alexaskill.responses.encoding import data_refusal
 from alexaskill.testing import TestClient
-
-def doubled():  # 2**41 lists as JSON writes them: 41 in memory
-    x = []
-    for _ in range(40):
-        x = [x, x]
-    return x
 
 class Grown(Directive, tag="Custom.Grown"):
     tree: Any = None
@@ -280,6 +283,7 @@ with TestClient(skill, raise_handler_errors=False) as client:
 said["lines"] = lines
 print(json.dumps(said))
 """
+)
 
 
 def test_responses_holding_containers_in_many_places_are_refused_not_encoded() -> None:

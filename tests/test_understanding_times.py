@@ -324,12 +324,11 @@ def test_a_list_of_times_leaving_out_the_part_of_the_day_said_after_it_is_no_rea
 def test_a_part_of_the_day_said_once_after_two_slots_puts_neither_out_of_it() -> None:
     # "between eleven and twelve in the afternoon" read the start as 11:00, as said: the
     # afternoon said once is the start's too, and eleven is in no afternoon.
-    def found(said: str) -> dict[str, str]:
-        understood = window_understander().understand(said, now=NOW)
-        return {name: fill.value for name, fill in understood.fills.items()}
-
-    assert "11:00" not in found("between eleven and twelve in the afternoon").values()
-    assert found("between one and two in the afternoon") == {"start": "13:00", "end": "14:00"}
+    assert "11:00" not in window_fills("between eleven and twelve in the afternoon").values()
+    assert window_fills("between one and two in the afternoon") == {
+        "start": "13:00",
+        "end": "14:00",
+    }
 
 
 def window_understander(*more: str) -> Understander:
@@ -342,6 +341,12 @@ def window_understander(*more: str) -> Understander:
     ]
     model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
     return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+
+
+def window_fills(said: str) -> dict[str, str]:
+    """The values ``said`` fills `window_understander`'s slots with."""
+    understood = window_understander().understand(said, now=NOW)
+    return {name: fill.value for name, fill in understood.fills.items()}
 
 
 @pytest.mark.parametrize(
@@ -362,9 +367,7 @@ def test_pm_said_once_after_two_time_slots_is_the_first_ones_too(
 ) -> None:
     # "between 5 and six thirty pm" filled start with 05:00 and end with 18:30: the "pm" said
     # once for both was read into the second only, as it was in a multiple-value slot before.
-    understood = window_understander().understand(said, now=NOW)
-    found = {name: fill.value for name, fill in understood.fills.items()}
-    assert found == {"start": start, "end": end}
+    assert window_fills(said) == {"start": start, "end": end}
 
 
 @pytest.mark.parametrize(
@@ -387,9 +390,7 @@ def test_a_part_of_the_day_said_after_the_first_of_two_time_slots_is_the_seconds
     # "from 7 tonight to 8" filled end with 08:00: the part of the day said once after the
     # first of two times joined by "to", "and" or "or" was read into the first only, as it
     # was in a multiple-value slot ("7 tonight or 8", now 19:00 and 20:00).
-    understood = window_understander().understand(said, now=NOW)
-    found = {name: fill.value for name, fill in understood.fills.items()}
-    assert found == {"start": start, "end": end}
+    assert window_fills(said) == {"start": start, "end": end}
 
 
 @pytest.mark.parametrize(
@@ -459,8 +460,8 @@ def test_pm_said_after_the_first_time_is_a_later_number_alones_too(
 ) -> None:
     # "7 pm or 8" filled a multiple-value AMAZON.TIME slot with 19:00 and 08:00: the "pm" said
     # once, after the first time, was that time's only, as "11 pm or 1" is no 13:00. A later
-    # number alone takes it when that puts it after the first, still in the afternoon or the
-    # evening; one it would put before the first is as said.
+    # number alone takes it when that puts it nearer the first (either way round the clock);
+    # one it would put further from it is as said.
     assert values(said, "AMAZON.TIME") == listed
 
 
@@ -477,9 +478,7 @@ def test_pm_said_after_the_first_of_two_time_slots_is_a_later_seconds_too(
     said: str, start: str, end: str
 ) -> None:
     # "from 7 pm to 8" filled end with 08:00, as in a multiple-value slot.
-    understood = window_understander().understand(said, now=NOW)
-    found = {name: fill.value for name, fill in understood.fills.items()}
-    assert found == {"start": start, "end": end}
+    assert window_fills(said) == {"start": start, "end": end}
 
 
 @pytest.mark.parametrize(
@@ -679,9 +678,7 @@ def test_pm_said_after_the_first_time_is_a_later_number_alones_when_it_is_nearer
 def test_pm_said_after_the_first_of_two_time_slots_is_nearer_in_a_choice_later_in_a_range(
     said: str, start: str, end: str
 ) -> None:
-    understood = window_understander().understand(said, now=NOW)
-    found = {name: fill.value for name, fill in understood.fills.items()}
-    assert found == {"start": start, "end": end}
+    assert window_fills(said) == {"start": start, "end": end}
 
 
 @pytest.mark.parametrize(
