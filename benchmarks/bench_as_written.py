@@ -19,7 +19,7 @@ from typing import Any
 import msgspec
 
 from alexaskill.responses import as_written
-from alexaskill.responses.directive import _encode
+from alexaskill.responses.snapshots import _encode
 
 
 def _apl(sequence: type) -> dict[str, Any]:

@@ -1607,14 +1607,14 @@ def test_a_directive_written_as_another_mapping_is_refused_as_a_dict_is() -> Non
 
 
 def test_a_key_that_is_no_str_is_refused_naming_the_text_alexa_would_get() -> None:
-    from alexaskill.responses.directive import _encode as directive_encode
+    from alexaskill.responses.snapshots import _encode as snapshot_encode
 
     # The message said what str() says: 'Color.RED' for an Enum member and '1e+20' for a
     # float, where the JSON Alexa gets holds "red" and "1e20"; 'write that' then misled.
     for key, sent in ((_Color.RED, "red"), (1e20, "1e20"), (7, "7")):
         with pytest.raises(ResponseError, match=rf"and Alexa would get '{sent}'; write that$"):
             speak("x", directives=[{"type": "Custom", "v": {key: 1}}])
-        body = msgspec.json.decode(directive_encode({key: 1}))
+        body = msgspec.json.decode(snapshot_encode({key: 1}))
         assert body == {sent: 1}  # (what the directive's encoder writes, the message says)
 
 

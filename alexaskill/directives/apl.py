@@ -9,7 +9,7 @@ from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
 from ..responses import Directive
-from ..responses.directive import _Encoded
+from ..responses.snapshots import _Encoded
 from .checks import _mapping, _sent_mapping, _text
 
 __all__ = [

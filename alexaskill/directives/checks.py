@@ -9,7 +9,8 @@ import msgspec
 
 from ..exceptions import ResponseError
 from ..responses.as_written import _DataRefused, check_as_written
-from ..responses.directive import _ENCODE_ERRORS, _Encoded, _encoded, _not_encodable, _shown
+from ..responses.directive import _shown
+from ..responses.snapshots import _ENCODE_ERRORS, _Encoded, _encoded, _not_encodable
 from ..web_urls import _url_error
 
 __all__: list[str] = []  # helpers for the directive modules beside this one

@@ -411,7 +411,7 @@ def _key_sent(key: Any) -> str:
     """The string msgspec writes for ``key``: an Enum member's value (``str()`` says
     ``'Color.RED'``), a float's shortest digits (``'1e20'``, where ``str()`` says ``'1e+20'``).
     Encoded as the directive was, its enc_hook included (older msgspec hands it a str Enum key)."""
-    from .directive import _encode  # (it imports this module)
+    from .snapshots import _encode  # (it imports this module)
 
     try:
         sent: dict[str, None] = msgspec.json.decode(_encode({key: None}))

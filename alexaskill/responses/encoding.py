@@ -21,8 +21,9 @@ from .as_written import (
     written_out_past_any_reply,
 )
 from .cards import StandardCard
-from .directive import Directive, _enc_hook, directive_type
+from .directive import Directive, directive_type
 from .response import _EMPTY, Response
+from .snapshots import _enc_hook
 
 if TYPE_CHECKING:
     from ..models import Envelope

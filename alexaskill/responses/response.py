@@ -15,16 +15,14 @@ from ..ssml import Ssml
 from .as_written import _DataRefused, check_as_written
 from .cards import Card
 from .directive import (
-    _ENCODE_ERRORS,
     _OWN_CLASSES,
     Directive,
     _checked_object,
     _directive,
-    _encoded,
     _kind_of,
-    _not_encodable,
     directive_type,
 )
+from .snapshots import _ENCODE_ERRORS, _encoded, _not_encodable
 from .speech import OutputSpeech, output_speech
 
 __all__ = [

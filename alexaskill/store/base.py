@@ -154,7 +154,7 @@ def _encode(name: str, value: Any) -> str:
     at every save, on the event loop's thread, once the reply is made and before it is sent:
     the process answers no request again. This encoding is the only walk of the value; json's
     C encoder takes no limit, and a bounded walk or encoding before it would be one more per
-    save (a response's encoding is bounded itself: `responses.directive._encode_within`).
+    save (a response's encoding is bounded itself: `responses.snapshots._encode_within`).
     The README's "Remembering users" says so."""
     if not isinstance(name, str):
         raise ResponseError(f"attribute names are strings, not {type(name).__name__}: {name!r}")
