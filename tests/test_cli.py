@@ -627,7 +627,7 @@ def hand_over(
 ) -> dict[str, str]:
     """What `alexaskill serve`, were it this process, would hand its server processes: set in
     the environment, and returned."""
-    from alexaskill.cli.serve import _hand_over
+    from alexaskill.cli.serve_handover import _hand_over
 
     handed = _hand_over(app, dev, None, None, host, 8000)
     for name, value in handed.items():
@@ -726,7 +726,7 @@ def test_a_seal_made_in_another_process_does_not_hold(workdir: Path, dev_dir: Pa
             sys.executable,
             "-c",
             "import json\n"
-            "from alexaskill.cli.serve import _hand_over\n"
+            "from alexaskill.cli.serve_handover import _hand_over\n"
             "print(json.dumps(_hand_over('skillapp:skill', True, None, None, '127.0.0.1', 8000)))",
         ],
         cwd=workdir,

@@ -716,6 +716,7 @@ def test_serve_calls_an_app_factory_as_uvicorn_does(
     from starlette.applications import Starlette
 
     from alexaskill.cli import serve
+    from alexaskill.cli.serve_handover import _hand_over
 
     served: list[object] = []
     monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: served.append(app))
@@ -727,7 +728,7 @@ def test_serve_calls_an_app_factory_as_uvicorn_does(
     assert code == 0, err
     assert type(served[-1]).__name__ == "Skill"
     # So does each process of --workers or --reload, handed the APP.
-    handed = serve._hand_over("factories:make_app", False, None, None, "127.0.0.1", 8000)
+    handed = _hand_over("factories:make_app", False, None, None, "127.0.0.1", 8000)
     for name, value in handed.items():
         monkeypatch.setenv(name, value)
     assert isinstance(serve.serve_factory().app, Starlette)
