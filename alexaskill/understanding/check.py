@@ -13,7 +13,8 @@
   unknown intents, slots or prompts, a required slot or confirmation without its prompt.
 - Conflicts, which the build accepts but users meet: the same sample in two intents; a sample
   that, said with example slot values, is understood as another intent; a value (or synonym)
-  listed by two custom types that one intent uses, so that either slot could take it.
+  listed by two custom types that one intent uses, so that either slot could take it (those
+  but the first: `.check_conflicts`).
 - Errors too: AMAZON.PauseIntent or AMAZON.ResumeIntent missing from the model of a skill
   using the AudioPlayer interface (Amazon's "AudioPlayer Interface Reference" requires both).
 - Warnings: missing built-in intents, unused custom types, a required slot without slot samples,
@@ -27,7 +28,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -46,37 +46,16 @@ from ..interaction.declarations import SlotTypeValue, value_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
 from ..interaction.slot_warnings import builtin_slots_warning
 from ..ssml_check import ssml_error
-from .languages import supported_locales
+from .check_conflicts import _SLOT, Conflicts
 from .limits import limit_problems
 from .model import DialogIntentModel, InteractionModel, ModelIntent
 from .prompts import empty_slot_advice
-from .understander import DEFAULT_SKILL_ID, Understander
+from .understander import DEFAULT_SKILL_ID
 from .validation import never_passes
 
 __all__ = ["Finding", "check_model"]
 
 _NAME: Final = re.compile(r"[A-Za-z][A-Za-z_]*")
-_SLOT: Final = re.compile(r"\{([^{}]*)\}")
-#: Example words for each slot type, to say a sample as a user would.
-_EXAMPLES: Final = {
-    "AMAZON.NUMBER": "five",
-    "AMAZON.Ordinal": "third",
-    "AMAZON.FOUR_DIGIT_NUMBER": "twenty twenty six",
-    "AMAZON.DATE": "tomorrow",
-    "AMAZON.TIME": "noon",
-    "AMAZON.DURATION": "ten minutes",
-    "AMAZON.PhoneNumber": "five five five one two three four",
-    "AMAZON.AlphaNumeric": "a one",
-    "AMAZON.City": "paris",
-    "AMAZON.US_CITY": "boston",
-    "AMAZON.FirstName": "anna",
-    "AMAZON.Color": "blue",
-    "AMAZON.Country": "france",
-    "AMAZON.US_STATE": "texas",
-    "AMAZON.DayOfWeek": "monday",
-    "AMAZON.Month": "june",
-    "AMAZON.SearchQuery": "the price of tea",
-}
 _REQUIRED_BY_BUILD: Final = ("AMAZON.CancelIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent")
 
 
@@ -122,7 +101,7 @@ class _Checker:
         self.dialog()
         if not any(finding.level == "error" for finding in self.findings):
             # Understanding needs a model that builds.
-            self.conflicts()
+            Conflicts(self.model, self.locale, self.skill_id, self).conflicts()
         return self.findings
 
     def invocation(self) -> None:
@@ -373,98 +352,6 @@ class _Checker:
             filled = order.index(reference) < order.index(own)
         return filled
 
-    # --- conflicts ----------------------------------------------------------------------------
-
-    def conflicts(self) -> None:
-        understander = Understander(
-            self.model, locale=self.locale, skill_id=self.skill_id, resolve_only=True
-        )
-        if understander.refusal is not None:
-            # Every other check holds in any language; saying samples needs understanding.
-            self.warning(
-                f"{self.locale}: samples were not said as a user would, to find one understood "
-                f"as another intent: utterance understanding knows {', '.join(supported_locales())}"
-            )
-            self.same_shapes()
-            for intent in self.model.intents:
-                self.shared_values(intent)
-            return
-        for intent in self.model.intents:
-            for sample in intent.samples:
-                said = self.say(intent, sample)
-                understood = understander.understand(said)
-                if understood.intent not in (intent.name, None) and understood.kind == "intent":
-                    how = f' (sample "{understood.sample}")' if understood.sample else ""
-                    self.error(
-                        f"intent {intent.name}: sample {sample!r}, said as {said!r}, is "
-                        f"understood as {understood.intent}{how}"
-                    )
-            if not intent.name.startswith("AMAZON."):
-                self.builtin_overlaps(understander, intent)
-            self.shared_values(intent)
-
-    def same_shapes(self) -> None:
-        """Samples of two intents that differ only in their slots' names ("koche {dish}",
-        "koche {food}", both of one type): whatever fills one fills the other, in any language."""
-        seen: dict[str, tuple[str, str]] = {}
-        for intent in self.model.intents:
-            types = {slot.name: slot.type for slot in intent.slots}
-
-            def typed(match: re.Match[str], types: dict[str, str] = types) -> str:
-                name = match.group(1).rpartition("|")[2].strip()
-                return "{" + types.get(name, name) + "}"
-
-            for sample in intent.samples:
-                shape = sample_key(_SLOT.sub(typed, sample))
-                other = seen.setdefault(shape, (intent.name, sample))
-                if other[0] != intent.name and sample_key(other[1]) != sample_key(sample):
-                    self.error(
-                        f"intent {intent.name}: sample {sample!r} is sample {other[1]!r} of "
-                        f"intent {other[0]} with slots of the same types: either may be "
-                        "understood"
-                    )
-
-    def say(self, intent: ModelIntent, sample: str) -> str:
-        def example(match: re.Match[str]) -> str:
-            slot = intent.slot(match.group(1).rpartition("|")[2].strip())
-            if slot is None:
-                return "kiwi"
-            declared = self.model.types.get(slot.type)
-            if declared is not None and declared.values:
-                return declared.values[0].name
-            return _EXAMPLES.get(slot.type, "kiwi")
-
-        return _SLOT.sub(example, sample)
-
-    def builtin_overlaps(self, understander: Understander, intent: ModelIntent) -> None:
-        phrasings = {
-            " ".join(understander.words(phrase)): name
-            for name, phrases in understander.language.builtin_intents.items()
-            if name in understander.intents
-            for phrase in phrases
-        }
-        for sample in intent.samples:
-            builtin = phrasings.get(" ".join(understander.words(sample)))
-            if builtin is not None:
-                self.warning(
-                    f"intent {intent.name}: sample {sample!r} is also a common phrasing of "
-                    f"{builtin}; users saying it may reach either"
-                )
-
-    def shared_values(self, intent: ModelIntent) -> None:
-        custom = [slot for slot in intent.slots if self.model.types.get(slot.type) is not None]
-        for index, first in enumerate(custom):
-            for second in custom[index + 1 :]:
-                if first.type == second.type:
-                    continue
-                common = _said(self.model, first.type) & _said(self.model, second.type)
-                if common:
-                    listed = ", ".join(repr(word) for word in sorted(common)[:5])
-                    self.error(
-                        f"intent {intent.name}: slots {first.name} ({first.type}) and "
-                        f"{second.name} ({second.type}) share values: {listed}"
-                    )
-
 
 def referenced_by_slot(dialog: DialogIntentModel) -> list[tuple[str, str | None, str | None]]:
     """Each prompt of an intent's dialog, as (what it is, the slot it belongs to, its id)."""
@@ -478,14 +365,6 @@ def referenced_by_slot(dialog: DialogIntentModel) -> list[tuple[str, str | None,
             (f"slot {slot.name}'s validation", slot.name, rule.prompt) for rule in slot.validations
         ]
     return uses
-
-
-def _said(model: InteractionModel, type_name: str) -> set[str]:
-    declared = model.types[type_name]
-    words: Iterable[str] = (
-        word for value in declared.values for word in (value.name, *value.synonyms)
-    )
-    return {" ".join(word.casefold().split()) for word in words}
 
 
 def check_model(
