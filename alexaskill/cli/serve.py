@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -34,10 +34,7 @@ from .serve_uvicorn import (
     _say_at_start,
     stopped_by_sigterm,
 )
-from .serve_workers import stop_with_parent
-
-#: uvicorn's exit status for an app that cannot start.
-_STARTUP_FAILURE: Final = 3
+from .serve_workers import _STARTUP_FAILURE, stop_with_parent
 
 
 def _configure_server_logging() -> None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import Any
+from typing import Any, Final
 
 #: uvicorn's exit status for a server that cannot start (a worker's, then serve's).
-_STARTUP_FAILURE = 3
+_STARTUP_FAILURE: Final = 3
 
 
 def _supervisor(config: Any, sock: Any) -> Any:
