@@ -409,11 +409,8 @@ def _api(fake: FakeAlexaApi) -> AlexaApi:
     return AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
 
 
-@pytest.mark.parametrize(("rule", "said"), _RULES_OUT_OF_GRAMMAR + _RULES_THE_RFC_FORBIDS)
-def test_a_rule_out_of_rfc_5545s_grammar_is_a_value_error_unsent(rule: str, said: str) -> None:
-    # create_reminder checked only that each rule was a str: the rule went out, and the skill
-    # learnt of it from Amazon's 400 (the fake's INVALID_TRIGGER) at run time, as an
-    # AlexaApiError, in the middle of a conversation.
+def _refused_unsent(rule: str, said: str) -> None:
+    """``rule``, second of a reminder's rules, is a `ValueError` saying ``said``, unsent."""
     fake = FakeAlexaApi()
     with pytest.raises(ValueError) as raised:
         _run(
@@ -423,6 +420,23 @@ def test_a_rule_out_of_rfc_5545s_grammar_is_a_value_error_unsent(rule: str, said
     assert message.startswith(f"a reminder's recurrence[1] is {rule!r}: "), message
     assert re.search(said, message), message
     assert fake.calls == [] and fake.reminders == []
+
+
+@pytest.mark.parametrize(("rule", "said"), _RULES_OUT_OF_GRAMMAR)
+def test_a_rule_out_of_rfc_5545s_grammar_is_a_value_error_unsent(rule: str, said: str) -> None:
+    # create_reminder checked only that each rule was a str: the rule went out, and the skill
+    # learnt of it from Amazon's 400 (the fake's INVALID_TRIGGER) at run time, as an
+    # AlexaApiError, in the middle of a conversation.
+    _refused_unsent(rule, said)
+
+
+@pytest.mark.parametrize(("rule", "said"), _RULES_THE_RFC_FORBIDS)
+def test_a_grammatical_rule_rfc_5545s_text_forbids_is_a_value_error_unsent(
+    rule: str, said: str
+) -> None:
+    # The grammar takes these (the test above was run on them under its name too); the RFC's
+    # "MUST NOT"s refuse them, so create_reminder does, before anything is sent.
+    _refused_unsent(rule, said)
 
 
 @pytest.mark.parametrize(("rule", "said"), _RULES_OUT_OF_GRAMMAR + _RULES_THE_RFC_FORBIDS)
