@@ -372,6 +372,9 @@ _RULES_OUT_OF_GRAMMAR: Final = [
     ("FREQ=DAILY;COUNT=-1", r"its COUNT is a whole number \(RFC 5545\)"),
     ("FREQ=DAILY;UNTIL=2031-12-31", r"its UNTIL is '2031-12-31': a date \(20311231\)"),
     ("FREQ=DAILY;BYHOUR", r"BYHOUR has no value \(RFC 5545: NAME=VALUE\)"),
+    # (ordwk is "1 to 53": a YEARLY rule's bounds, the grammar's)
+    ("FREQ=YEARLY;BYDAY=54MO", r"its BYDAY is '54MO': days of the week .*1 to 53 or -53 to -1"),
+    ("FREQ=YEARLY;BYDAY=-54SU", r"its BYDAY is '-54SU': days of the week"),
     # (an iCalendar file's "RRULE:" line: the property's name is no part of the rule, and the
     # fault said only "with its FREQ", the FREQ there for anyone to see)
     (
@@ -399,6 +402,23 @@ _RULES_THE_RFC_FORBIDS: Final = [
     ("FREQ=YEARLY;BYWEEKNO=20;BYDAY=1MO", r"its BYDAY numbers a day \('1MO'\): not with BYWEEKNO"),
     ("FREQ=MONTHLY;BYSETPOS=-1", r"BYSETPOS picks among the times another BY part gives"),
     ("FREQ=MONTHLY;BYSETPOS=1;COUNT=3;INTERVAL=2", r"BYSETPOS picks among the times another"),
+]
+
+#: Grammatical rules whose numbered BYDAY names a day no month has: RFC 5545 reads the number as
+#: the nth of that weekday "within the month" in a MONTHLY rule, and in a YEARLY one with BYMONTH
+#: (section 3.3.10), and a month has at most five of each, so such a rule never rings.
+_RULES_OF_NO_DAY: Final = [
+    (
+        "FREQ=MONTHLY;BYDAY=6MO",
+        r"its BYDAY numbers a day no month has \('6MO'\): with FREQ=MONTHLY, 1 to 5 or -5 to -1 "
+        r"\(RFC 5545: the nth of that weekday within the month; a month has five at most\)",
+    ),
+    ("freq=monthly;byday=mo,-6fr", r"its BYDAY numbers a day no month has \('-6fr'\)"),
+    ("FREQ=MONTHLY;BYDAY=+53SU", r"its BYDAY numbers a day no month has \('\+53SU'\)"),
+    (
+        "FREQ=YEARLY;BYMONTH=2;BYDAY=6MO",
+        r"no month has \('6MO'\): with FREQ=YEARLY and BYMONTH, 1 to 5 or -5 to -1",
+    ),
 ]
 
 _RECURRING_AT: Final = dt.datetime(2036, 12, 1, 7, 30, tzinfo=dt.UTC)
@@ -439,7 +459,16 @@ def test_a_grammatical_rule_rfc_5545s_text_forbids_is_a_value_error_unsent(
     _refused_unsent(rule, said)
 
 
-@pytest.mark.parametrize(("rule", "said"), _RULES_OUT_OF_GRAMMAR + _RULES_THE_RFC_FORBIDS)
+@pytest.mark.parametrize(("rule", "said"), _RULES_OF_NO_DAY)
+def test_a_numbered_byday_no_month_has_is_a_value_error_unsent(rule: str, said: str) -> None:
+    # FREQ=MONTHLY;BYDAY=6MO, a sixth Monday, went out (the grammar's bound is 53, a YEARLY
+    # rule's), and the fake created a reminder that never rings.
+    _refused_unsent(rule, said)
+
+
+@pytest.mark.parametrize(
+    ("rule", "said"), _RULES_OUT_OF_GRAMMAR + _RULES_THE_RFC_FORBIDS + _RULES_OF_NO_DAY
+)
 def test_the_client_and_the_fake_say_the_same_of_a_rule_rfc_5545_refuses(
     rule: str, said: str
 ) -> None:
@@ -468,6 +497,9 @@ def test_the_client_and_the_fake_say_the_same_of_a_rule_rfc_5545_refuses(
         # (what RFC 5545's text allows beside the grammar: a numbered BYDAY in a MONTHLY or a
         # YEARLY rule without BYWEEKNO, BYWEEKNO in a YEARLY one, BYSETPOS with another BY part)
         ["freq=monthly;byday=-1fr", "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU", "FREQ=YEARLY;BYWEEKNO=1"],
+        # (a numbered BYDAY at its bounds: five in a month, 53 in a year)
+        ["FREQ=MONTHLY;BYDAY=5MO,-5FR", "FREQ=YEARLY;BYMONTH=3;BYDAY=-5SU"],
+        ["FREQ=YEARLY;BYDAY=53TH,-53MO", "FREQ=YEARLY;BYDAY=20MO"],
         ["FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", "FREQ=DAILY;BYMONTHDAY=1,15"],
         ["FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;UNTIL=20400229T073000Z"],
         ["FREQ=DAILY;INTERVAL=" + "1" * 5000],  # (no int() of it: Python refuses 4,300 digits)

@@ -13,7 +13,10 @@ A rule copied with an iCalendar file's ``RRULE:`` before it is refused with a hi
 Refused too, by the RFC's text beyond the grammar (its "MUST NOT"s): BYWEEKNO but in a YEARLY
 rule, BYYEARDAY in a DAILY, WEEKLY or MONTHLY one, BYMONTHDAY in a WEEKLY one, a numbered BYDAY
 (``-1FR``) but in a MONTHLY or YEARLY one and never beside BYWEEKNO, and BYSETPOS without
-another BY part.
+another BY part; and, by what the text says a numbered BYDAY is (the nth of that weekday
+"within the month" in a MONTHLY rule, and in a YEARLY one with BYMONTH), a number past 5 or -5
+there (``FREQ=MONTHLY;BYDAY=6MO``): no month has a sixth Monday, so it would never ring (a
+YEARLY rule's bound is the grammar's, 53 or -53).
 
 What Amazon documents of recurrences (its Reminders API reference,
 https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-api-reference.html, read
@@ -205,7 +208,10 @@ def _forbidden(given: dict[str, str | None]) -> str | None:
     anything other than YEARLY"; BYYEARDAY "MUST NOT be specified when the FREQ rule part is set
     to DAILY, WEEKLY, or MONTHLY"; BYMONTHDAY not when it is WEEKLY; a numbered BYDAY not unless
     it is MONTHLY or YEARLY, nor YEARLY with BYWEEKNO; BYSETPOS "MUST only be used in
-    conjunction with another BYxxx rule part"."""
+    conjunction with another BYxxx rule part". And a numbered BYDAY past 5 (or -5) where the RFC
+    reads its number "within the month" (MONTHLY; YEARLY with BYMONTH, "an offset within the
+    month when the BYMONTH rule part is present"): no month has a sixth Monday, so the rule
+    would never ring (the grammar's bound, 53, is a year's)."""
     freq = str(given["FREQ"]).upper()
     if "BYWEEKNO" in given and freq != "YEARLY":
         return f"BYWEEKNO is for FREQ=YEARLY only, not FREQ={freq} (RFC 5545)"
@@ -221,6 +227,14 @@ def _forbidden(given: dict[str, str | None]) -> str | None:
         )
     if numbered and "BYWEEKNO" in given:
         return f"its BYDAY numbers a day ({numbered[0]!r}): not with BYWEEKNO (RFC 5545)"
+    in_month = freq == "MONTHLY" or "BYMONTH" in given
+    beyond = [day for day in numbered if in_month and int(day[:-2].lstrip("+-")) > 5]
+    if beyond:
+        rule = "FREQ=MONTHLY" if freq == "MONTHLY" else "FREQ=YEARLY and BYMONTH"
+        return (
+            f"its BYDAY numbers a day no month has ({beyond[0]!r}): with {rule}, 1 to 5 or -5 "
+            "to -1 (RFC 5545: the nth of that weekday within the month; a month has five at most)"
+        )
     if "BYSETPOS" in given and not any(name in given for name in _BY_PARTS):
         return (
             "BYSETPOS picks among the times another BY part gives, and there is none (RFC 5545: "
