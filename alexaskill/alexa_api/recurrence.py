@@ -7,8 +7,11 @@ Amazon's own example rule, is skipped; names and the words of values are read in
 RFC 5545 reads them). Refused, with what the grammar says: no FREQ (it is REQUIRED), a part of
 no name it gives, a part given twice (FREQ included), COUNT with UNTIL, a value out of its
 part's grammar (``BYHOUR=25``, a sign on INTERVAL or COUNT, which are ``1*DIGIT``), and an
-INTERVAL that is no positive integer (the RFC's words). A COUNT of 0 is grammatical (the fake
-refuses it, as a rule that never rings: its own rule, in `alexaskill.testing.api_recurrence`).
+INTERVAL that is no positive integer (the RFC's words). Two rules that never ring are
+grammatical, and `AlexaApi.create_reminder` sends them: a COUNT of 0, and an UNTIL before the
+reminder's start (its ``startDateTime``, else its ``scheduledTime``). `FakeAlexaApi` refuses
+both, rules of its own, as Amazon does not document what it answers to either
+(`alexaskill.testing.api_recurrence`).
 A rule copied with an iCalendar file's ``RRULE:`` before it is refused with a hint to drop it.
 Refused too, by the RFC's text beyond the grammar (its "MUST NOT"s): BYWEEKNO but in a YEARLY
 rule, BYYEARDAY in a DAILY, WEEKLY or MONTHLY one, BYMONTHDAY in a WEEKLY one, a numbered BYDAY
