@@ -3,10 +3,12 @@ or at the time of the request that carried the call's token."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -209,3 +211,40 @@ def test_list_items_given_are_stamped_at_the_first_call_that_reads_them(
     client = skill_client(skill, now=lambda: MOMENT, lists={"Alexa shopping list": ["milk"]})
     stamp = "2031-03-14T09:00:00.000Z"
     assert client.intent("ReadList").speech == f"milk since {stamp}, {stamp}"
+
+
+_NOW = dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("at", "zone", "gone"),
+    [
+        (_NOW, None, True),  # (the request's moment: gone by the call)
+        (_NOW + dt.timedelta(seconds=1), None, False),
+        (dt.datetime(2031, 3, 14, 9, 30, tzinfo=ZoneInfo("Europe/Paris")), None, True),
+        (dt.datetime(2031, 3, 14, 9, 30), "Europe/Paris", True),  # (08:30 UTC)
+        (dt.datetime(2031, 3, 14, 10, 30), "Europe/Paris", False),
+        (dt.datetime(2031, 3, 14, 8, 30), None, False),  # (a local time in no zone: not judged)
+    ],
+)
+def test_the_client_and_the_fake_judge_a_time_gone_by_alike(
+    at: dt.datetime, zone: str | None, gone: bool
+) -> None:
+    # The check was written twice, create_reminder's and the fake's: one reading now
+    # (alexaskill.alexa_api.reminders.gone_by), the same verdict on both sides.
+    import anyio
+
+    from alexaskill.alexa_api import reminder_body
+
+    read_in = None if zone is None else ZoneInfo(zone)
+    with pytest.raises(ValueError) if gone else contextlib.nullcontext():
+        reminder_body(
+            "Stretch", at, None, (), None, True, "en-US", _NOW, asked_at=_NOW, zone=read_in
+        )
+    body = reminder_body("Stretch", at, None, (), None, True, "en-US", _NOW)  # (unjudged)
+    body["trigger"] = {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": at.isoformat()}
+    fake = FakeAlexaApi(now=lambda: _NOW, time_zone=zone)
+    url = "https://api.amazonalexa.com/v1/alerts/reminders"
+    headers = {"Authorization": "Bearer any-token"}
+    status, answer, _ = anyio.run(fake.alexa_api_call, "POST", url, headers, body, None)
+    assert (status, b"in the past" in answer) == ((400, True) if gone else (200, False)), answer

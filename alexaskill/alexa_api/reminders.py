@@ -10,7 +10,7 @@ from typing import Any
 from .. import ssml
 from .recurrence import rule_fault
 
-__all__ = ["reminder_body"]
+__all__ = ["gone_by", "reminder_body"]
 
 
 def _local_iso(moment: _dt.datetime) -> str:
@@ -44,15 +44,26 @@ def _absolute_trigger(at: _dt.datetime, recurrence: Sequence[str]) -> dict[str, 
     return trigger
 
 
-def _check_to_come(at: _dt.datetime, zone: _dt.tzinfo | None, asked_at: _dt.datetime) -> None:
-    """`ValueError` for a one-time reminder ``at`` a moment gone by at ``asked_at``: it could
-    never ring. alexaskill's rule: Amazon's Reminders API reference says nothing of a time in
-    the past. A recurring one is not judged (its first time may be gone by today), nor a
-    local time in a zone unknown here."""
+def gone_by(at: _dt.datetime, zone: _dt.tzinfo | None, now: _dt.datetime) -> _dt.datetime | None:
+    """If a one-time reminder ``at`` (without tzinfo: a local time in ``zone``) is gone by at
+    ``now``, ``now`` said in its zone, for the message; else None, for one to come or one that
+    cannot be judged (a local time, no zone). alexaskill's rule, and its one reading of it:
+    `AlexaApi.create_reminder` refuses such a reminder unsent, `FakeAlexaApi` with a 400."""
     when = at if at.tzinfo is not None else None if zone is None else at.replace(tzinfo=zone)
-    if when is None or when > asked_at:
+    if when is None or when > now:
+        return None
+    return now.astimezone(when.tzinfo)
+
+
+def _check_to_come(at: _dt.datetime, zone: _dt.tzinfo | None, asked_at: _dt.datetime) -> None:
+    """`ValueError` for a one-time reminder ``at`` a moment gone by at ``asked_at`` (`gone_by`):
+    it could never ring. alexaskill's rule: Amazon's Reminders API reference says nothing of a
+    time in the past. A recurring one is not judged (its first time may be gone by today), nor
+    a local time in a zone unknown here."""
+    there = gone_by(at, zone, asked_at)
+    if there is None:
         return
-    made = asked_at.astimezone(when.tzinfo).isoformat(timespec="seconds")
+    made = there.isoformat(timespec="seconds")
     raise ValueError(
         f"a reminder's at= {at.isoformat(timespec='seconds')} is in the past: the request was "
         f"made at {made} there, and a one-time reminder gone by would never ring, so "

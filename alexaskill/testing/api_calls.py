@@ -11,6 +11,7 @@ from typing import Any, Final
 
 import msgspec
 
+from ..alexa_api.reminders import gone_by
 from ..hearing import spoken_text
 from .api_recurrence import _recurrence_problem
 
@@ -161,7 +162,8 @@ def _ruled(trigger: dict[str, Any]) -> bool:
 
 def _gone(trigger: dict[str, Any], zone_name: str | None, now: _dt.datetime) -> str | None:
     """Why a one-time ``SCHEDULED_ABSOLUTE`` trigger is in the past at ``now``, else None (a
-    time or zone that does not read is left to the other checks: not judged)."""
+    time or zone that does not read is left to the other checks: not judged); judged as
+    `AlexaApi.create_reminder` judges it (`alexaskill.alexa_api.reminders.gone_by`)."""
     from zoneinfo import ZoneInfo
 
     if trigger.get("recurrence") is not None:
@@ -170,17 +172,16 @@ def _gone(trigger: dict[str, Any], zone_name: str | None, now: _dt.datetime) -> 
     zone = named if isinstance(named, str) and named else zone_name
     try:
         when = _dt.datetime.fromisoformat(trigger["scheduledTime"])
-        if when.tzinfo is None:
-            if zone is None:
-                return None  # a local time on a device that set no zone: read in none
-            when = when.replace(tzinfo=ZoneInfo(zone))
+        # (a local time on a device that set no zone is read in none: not judged)
+        read_in = ZoneInfo(zone) if when.tzinfo is None and zone is not None else None
+        there = gone_by(when, read_in, now)
     except (ValueError, LookupError, OSError, TypeError):
         return None
-    if when > now:
+    if there is None:
         return None
     return (
         f"scheduledTime {trigger['scheduledTime']} ({zone}) is in the past: the request was "
-        f"made at {now.astimezone(when.tzinfo).isoformat(timespec='seconds')} there"
+        f"made at {there.isoformat(timespec='seconds')} there"
     )
 
 
