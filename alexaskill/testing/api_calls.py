@@ -109,7 +109,16 @@ def _reminder_problem(
     ``zone_name``; not judged without either, as `AlexaApi.create_reminder` does not) gone by
     at ``now``, the fake's now for the call (`AccessCheck._moment`), too; a recurrence Amazon
     does not take (`alexaskill.testing.api_recurrence`); a field of the wrong kind (the codes
-    of these three are the fake's: Amazon's are not documented)."""
+    of these three are the fake's: Amazon's are not documented).
+
+    A ``scheduledTime`` with a ``Z`` or an offset is taken, and read as that moment (its
+    ``timeZoneId`` aside). Amazon's Reminders API reference writes it as a local time beside
+    ``timeZoneId`` (``"2019-09-22T19:00:00.000"``), and ask-sdk-model's ``Trigger`` says only
+    "Valid ISO 8601 format - Intended trigger time"; neither says one with an offset is
+    refused (read through the docs search on 5 December 2026). That Amazon answers it with a
+    400 (``UNSUPPORTED_SCHEDULED_TIME_FORMAT``) is a user's report of 2019, not Amazon's word:
+    not the fake's rule. `AlexaApi.create_reminder` never sends one (a local time, the zone in
+    ``timeZoneId``)."""
     if not isinstance(body, dict) or not isinstance(body.get("requestTime"), str):
         return "INVALID_REQUEST_TIME", "requestTime is required"
     trigger = body.get("trigger")
