@@ -407,9 +407,11 @@ def test_a_prompt_translation_naming_other_slots_is_warned_about(tmp_path: Path)
         return speak(city)
 
     assert prompt_translation_warnings(skill, "de-DE") == [
-        "intent GetForecast: the de-DE translation of dialog prompt 'Is {city} right?' ('Ist "
-        "{stadt} richtig?') adds {stadt}; drops {city}, so the model has the source text; fix "
-        "the catalog"
+        # (named as the warning of a translation Alexa would refuse names it: intent, slot,
+        # what prompt; it said "dialog prompt", without the slot)
+        "intent GetForecast, slot city: the de-DE translation of confirmation prompt 'Is {city} "
+        "right?' ('Ist {stadt} richtig?') adds {stadt}; drops {city}, so the model has the "
+        "source text; fix the catalog"
     ]
     assert prompt_translation_warnings(skill, "en-US") == []
     german = language_model(skill, "de-DE")["prompts"]
@@ -454,8 +456,8 @@ def test_model_and_check_warn_of_a_prompt_translation_naming_other_slots(
         said = err.getvalue() + out.getvalue()
         assert code == 0, said
         assert (
-            "intent GetForecast: the de-DE translation of dialog prompt 'Is {city} right?' ('Ist "
-            "{stadt} richtig?') adds {stadt}; drops {city}"
+            "intent GetForecast, slot city: the de-DE translation of confirmation prompt 'Is "
+            "{city} right?' ('Ist {stadt} richtig?') adds {stadt}; drops {city}"
         ) in said, said
 
 
@@ -476,7 +478,7 @@ def test_a_prompt_translation_whose_braces_do_not_pair_is_said_as_such(tmp_path:
         return speak(city)
 
     assert prompt_translation_warnings(skill, "de-DE") == [
-        "intent GetForecast: the de-DE translation of dialog prompt 'Is {city} right?' ('Ist "
-        "{city richtig?') has a brace without its pair (write {{ or }} for one spoken), so the "
-        "model has the source text; fix the catalog"
+        "intent GetForecast, slot city: the de-DE translation of confirmation prompt 'Is {city} "
+        "right?' ('Ist {city richtig?') has a brace without its pair (write {{ or }} for one "
+        "spoken), so the model has the source text; fix the catalog"
     ]

@@ -140,15 +140,15 @@ def slot_warnings(
 
 def prompt_translation_warnings(source: ModelSource, locale: str) -> list[str]:
     """The dialog prompts whose ``locale`` translation in ``source``'s catalogs does not name
-    the source text's placeholders, which the model so has in the source language."""
+    the source text's placeholders, which the model so has in the source language; each named
+    as `translated_prompt_warnings` names one (`_translation_named`)."""
     translations = getattr(source, "translations", None)
     if translations is None:
         return []
-    from .declarations import dialog_prompts
-
     warnings = []
-    for declaration, texts in dialog_prompts(source):
-        for text in dict.fromkeys(texts):
+    for declaration in source.intent_declarations.values():
+        prompts = declaration.dialog.prompts() if declaration.dialog else ()
+        for slot, what, text in dict.fromkeys(prompts):
             translated = translations.lookup(text, locale)
             if translated is None or translated == text:
                 continue
@@ -163,11 +163,8 @@ def prompt_translation_warnings(source: ModelSource, locale: str) -> list[str]:
                     for what, names in (("adds", added), ("drops", dropped))
                     if names
                 )
-            warnings.append(
-                f"intent {declaration.name}: the {locale} translation of dialog prompt "
-                f"{text!r} ({translated!r}) {said}, so the model has the source text; fix "
-                "the catalog"
-            )
+            named = _translation_named(declaration.name, slot, what, [locale], text, translated)
+            warnings.append(f"{named} {said}, so the model has the source text; fix the catalog")
     return warnings
 
 
@@ -198,10 +195,20 @@ def translated_prompt_warnings(source: ModelSource) -> list[str]:
                     heard_in.setdefault(key, []).append(locale)
     warnings = []
     for (intent, slot, what, text, translated), locales in heard_in.items():
-        where = f"intent {intent}" if slot is None else f"intent {intent}, slot {slot}"
+        named = _translation_named(intent, slot, what, locales, text, translated)
         warnings.append(
-            f"{where}: the {', '.join(locales)} translation of {what} prompt "
-            f"{shown_prompt(text)} ({shown_prompt(translated)}) would be refused where asked: "
-            f"{faults[translated]}; fix the catalog"
+            f"{named} would be refused where asked: {faults[translated]}; fix the catalog"
         )
     return warnings
+
+
+def _translation_named(
+    intent: str, slot: str | None, what: str, locales: list[str], text: str, translated: str
+) -> str:
+    """A prompt's translation, as the warnings about one name it: ``intent Book, slot day: the
+    de-DE translation of elicitation prompt 'Which day?' ('Welcher Tag?')``."""
+    where = f"intent {intent}" if slot is None else f"intent {intent}, slot {slot}"
+    return (
+        f"{where}: the {', '.join(locales)} translation of {what} prompt {shown_prompt(text)} "
+        f"({shown_prompt(translated)})"
+    )
