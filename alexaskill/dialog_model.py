@@ -189,8 +189,12 @@ class IntentDialog:
         confirm: str | Sequence[str] | None,
         auto_delegate: bool | None,
     ) -> IntentDialog | None:
-        """The declarations of ``intent``, or None when it declares no dialog at all."""
+        """The declarations of ``intent``, or None when it declares no dialog at all; its first
+        mistake a `ConfigurationError`, in the order declared: ``slots=``, ``confirm=``,
+        ``auto_delegate=``."""
+        _check_prompts(intent, cls(dict(slots)))
         variations = _variations(confirm, f"intent {intent}: confirm")
+        _check_prompts(intent, cls({}, variations))
         if auto_delegate is not None and not isinstance(auto_delegate, bool):
             raise ConfigurationError(f"intent {intent}: auto_delegate is True or False")
         if not slots and not variations:
@@ -200,17 +204,7 @@ class IntentDialog:
                     "confirm="
                 )
             return None
-        dialog = cls(dict(slots), variations, auto_delegate)
-        # Here, not when a user is asked (the apology, in production): alexaskill.dialog_prompts.
-        for slot, what, text in dialog.prompts():
-            fault = prompt_fault(text)
-            if fault is not None:
-                where = f"intent {intent}" if slot is None else f"intent {intent}, slot {slot}"
-                raise ConfigurationError(
-                    f"{where}: {what} prompt {shown_prompt(text)} would be refused where asked: "
-                    f"{fault}"
-                )
-        return dialog
+        return cls(dict(slots), variations, auto_delegate)
 
     def each_prompt(self) -> Iterator[DialogPrompt]:
         """Each prompt, in the interaction model's order: each slot's elicitation, confirmation
@@ -237,6 +231,19 @@ class IntentDialog:
     def delegation(self) -> str:
         """The delegation strategy: ALWAYS (auto delegation, Amazon's default) or SKILL_RESPONSE."""
         return "SKILL_RESPONSE" if self.auto_delegate is False else "ALWAYS"
+
+
+def _check_prompts(intent: str, dialog: IntentDialog) -> None:
+    """`ConfigurationError` for the first of ``dialog``'s prompt variations Alexa would refuse
+    where asked: here, not when a user is asked (the apology, in production), see
+    `alexaskill.dialog_prompts`."""
+    for slot, what, text in dialog.prompts():
+        fault = prompt_fault(text)
+        if fault is not None:
+            where = f"intent {intent}" if slot is None else f"intent {intent}, slot {slot}"
+            raise ConfigurationError(
+                f"{where}: {what} prompt {shown_prompt(text)} would be refused where asked: {fault}"
+            )
 
 
 def dialog_json(

@@ -105,6 +105,36 @@ def test_a_prompt_alexa_would_refuse_fails_where_its_intent_is_declared(
     assert "Book" in skill.intent_declarations
 
 
+@pytest.mark.parametrize(
+    "intents",
+    [
+        {"confirm": ""},  # (no prompt: a mistake of the intent's confirmation)
+        {"confirm": ["Book {day}?", 7]},
+        {"auto_delegate": "yes"},
+        {"confirm": f"<speak>Book {{day}}? {_LONG_BREAK}</speak>", "auto_delegate": "yes"},
+    ],
+)
+def test_a_declarations_first_fault_is_named_in_the_order_declared(
+    intents: dict[str, Any],
+) -> None:
+    # slots= comes before confirm= and auto_delegate= (the signature's order, the model's):
+    # a refused slot prompt was named before a refused confirmation prompt, but after an
+    # intent confirm= that is no prompt, or an auto_delegate= that is no bool.
+    refused = DialogSlot("AMAZON.DATE", elicit=f"<speak>Which day? {_LONG_BREAK}</speak>")
+    with pytest.raises(ConfigurationError) as caught:
+        _declare(Skill(SKILL_ID), slot=refused, **intents)
+    message = str(caught.value)
+    assert message.startswith("intent Book, slot day: elicitation prompt"), message
+    # The slot right, the intent's first fault in the same order: confirm=, then auto_delegate=.
+    with pytest.raises(ConfigurationError) as caught:
+        _declare(Skill(SKILL_ID), **intents)
+    message = str(caught.value)
+    first = "confirm" if "confirm" in intents else "auto_delegate"
+    assert message.startswith(f"intent Book: {first}") or (
+        first == "confirm" and message.startswith("intent Book: confirmation prompt")
+    ), message
+
+
 def test_prompts_at_alexas_limits_are_declared() -> None:
     # A 10 s pause, 8,000 characters, and {slot} references (filled when asked) pass.
     skill = Skill(SKILL_ID)
