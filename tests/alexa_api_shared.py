@@ -20,9 +20,7 @@ from alexaskill import (
     Skill,
     speak,
 )
-
-SKILL_ID = "amzn1.ask.skill.19191919-1919-1919-1919-191919191919"
-
+from tests.conftest import SKILL_ID
 
 PRODUCTS = [
     InSkillProduct(

@@ -10,11 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from alexaskill.models import Envelope, decode_envelope
-from alexaskill.testing import DEFAULT_SKILL_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
-SKILL_ID = DEFAULT_SKILL_ID
 USER = "amzn1.ask.account.TESTUSER"
 DEVICE = "amzn1.ask.device.TESTDEVICE"
 

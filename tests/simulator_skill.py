@@ -28,6 +28,8 @@ from alexaskill.directives import AudioMetadata, AudioPlayer
 from alexaskill.ssml import audio, break_
 from alexaskill.ssml import speak as ssml
 
+# Written out, not conftest's: `alexaskill serve` loads this file by its path, with no `tests`
+# package to import from.
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 IMAGE = "https://images.example.com/lighthouse.png"
 CLIP = "https://sounds.example.com/chime.mp3"

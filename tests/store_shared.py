@@ -28,10 +28,9 @@ from alexaskill.store import (
     Store,
     attributes_service,
 )
-from alexaskill.testing import DEFAULT_SKILL_ID
+from tests.conftest import SKILL_ID
 
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
-SKILL_ID = DEFAULT_SKILL_ID
 
 
 def _event(name: str = "IntentRequest.GetWeather.json") -> dict[str, Any]:

@@ -22,7 +22,8 @@ from alexaskill.app import APOLOGY
 from alexaskill.responses.encoding import MAX_RESPONSE_BYTES
 from alexaskill.testing import SkillResponse, TestClient
 
-from .typed_skill import SKILL_ID, make_skill, typed_slots, value_paths
+from .conftest import SKILL_ID
+from .typed_skill import make_skill, typed_slots, value_paths
 
 NOW: Final = datetime.datetime(2026, 11, 26, 12, 0, 10, tzinfo=datetime.UTC)
 STAMP: Final = "2026-11-26T12:00:10Z"

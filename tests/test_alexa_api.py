@@ -34,7 +34,8 @@ from alexaskill.models import decode_envelope
 from alexaskill.ssml import Ssml, emphasis
 from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
 
-from .alexa_api_shared import PRODUCTS, SKILL_ID, _run, api_skill
+from .alexa_api_shared import PRODUCTS, _run, api_skill
+from .conftest import SKILL_ID
 
 PARIS = Address(
     address_line1="8 rue de Rivoli",

@@ -24,7 +24,8 @@ from alexaskill import (
 from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
 
-from .alexa_api_shared import PRODUCTS, SKILL_ID, _run, api_skill
+from .alexa_api_shared import PRODUCTS, _run, api_skill
+from .conftest import SKILL_ID
 
 # --- the fake itself ------------------------------------------------------------------------------
 

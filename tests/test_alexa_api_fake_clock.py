@@ -16,7 +16,8 @@ from alexaskill import AlexaApi, Response, Skill, speak
 from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
 
-from .alexa_api_shared import MOMENT, SKILL_ID, _run
+from .alexa_api_shared import MOMENT, _run
+from .conftest import SKILL_ID
 
 
 def test_the_fake_refuses_a_local_time_gone_in_its_time_zone_sent_by_another_client() -> None:

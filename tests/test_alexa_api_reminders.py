@@ -16,7 +16,8 @@ from alexaskill import AlexaApi, AlexaApiError, Reminder, Response, Scope, Skill
 from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
 
-from .alexa_api_shared import MOMENT, SKILL_ID, _run
+from .alexa_api_shared import MOMENT, _run
+from .conftest import SKILL_ID
 
 # --- reminders ------------------------------------------------------------------------------------
 

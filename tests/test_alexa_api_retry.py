@@ -12,8 +12,7 @@ import pytest
 from alexaskill import AlexaApi, AlexaApiError, Response, Skill, speak
 from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
-
-SKILL_ID = "amzn1.ask.skill.29292929-2929-2929-2929-292929292929"
+from tests.conftest import SKILL_ID
 
 
 def _throttle_aware_skill() -> Skill:

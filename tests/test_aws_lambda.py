@@ -27,8 +27,8 @@ from alexaskill.testing import DEFAULT_SKILL_ID, FakeAlexaApi, RequestFactory
 from .conftest import OTHER_SKILL_ID
 
 ROOT = Path(__file__).resolve().parent.parent
+# The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
-SKILL_ID = DEFAULT_SKILL_ID
 
 
 def event(name: str) -> dict[str, Any]:
@@ -55,7 +55,7 @@ class LambdaContext:
 
 
 def weather_skill() -> Skill:
-    skill = Skill(SKILL_ID)
+    skill = Skill(DEFAULT_SKILL_ID)
     skill.add_service(Attributes, *attributes_service(MemoryStore()))
     loops: list[asyncio.AbstractEventLoop] = []
 
@@ -125,7 +125,7 @@ def test_handler_errors_are_answered_with_the_apology() -> None:
 
 
 def test_every_sample_event_gets_a_well_formed_answer() -> None:
-    skill = Skill(SKILL_ID)
+    skill = Skill(DEFAULT_SKILL_ID)
 
     @skill.fallback
     def anything() -> None:
@@ -134,7 +134,7 @@ def test_every_sample_event_gets_a_well_formed_answer() -> None:
     lambda_handler = handler(skill)
     for path in sorted(FIXTURES.glob("*.json")):
         sample = json.loads(path.read_text())
-        if any(i != SKILL_ID for i in decode_event(sample).application_ids):
+        if any(i != DEFAULT_SKILL_ID for i in decode_event(sample).application_ids):
             continue
         answered = lambda_handler(sample, None)
         assert answered["version"] == "1.0", path.name
@@ -244,7 +244,7 @@ print(json.dumps({"import": heavy(imported), "first_call": heavy(sys.modules)}))
 
 def test_lambda_import_path_is_light() -> None:
     result = subprocess.run(
-        [sys.executable, "-c", _LIGHT, SKILL_ID],
+        [sys.executable, "-c", _LIGHT, DEFAULT_SKILL_ID],
         input=json.dumps(event("IntentRequest.GetWeather")),
         capture_output=True,
         text=True,
@@ -266,7 +266,7 @@ def test_skill_lambda_handler_property() -> None:
 def test_sync_handlers_run_on_the_invoking_thread_without_a_deadline() -> None:
     import threading
 
-    skill = Skill(SKILL_ID, deadline=None)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=None)
     threads: list[threading.Thread] = []
 
     @skill.launch
@@ -282,7 +282,7 @@ def test_under_a_deadline_sync_handlers_run_in_a_thread_of_their_own() -> None:
     # So that the deadline can stop waiting for them (Lambda has no worker threads to hop to).
     import threading
 
-    skill = Skill(SKILL_ID)
+    skill = Skill(DEFAULT_SKILL_ID)
     threads: list[threading.Thread] = []
 
     @skill.launch
@@ -315,7 +315,7 @@ def test_a_def_handler_calls_alexas_apis_with_call_sync(deadline: float | None) 
     # What the README tells a def handler to do. It ran on the event loop's thread (no
     # deadline), or in a thread of its own while the loop's thread waited for it: either way
     # no loop was free to run the call, and the user heard the apology.
-    skill = Skill(SKILL_ID, deadline=deadline)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=deadline)
     fake = FakeAlexaApi(given_name="Ada")
     skill.api_client = fake
 
@@ -324,7 +324,9 @@ def test_a_def_handler_calls_alexas_apis_with_call_sync(deadline: float | None) 
         sent = api.progressive_sync("Looking that up")
         return speak(f"Hello {api.call_sync(api.given_name)}, {sent}")
 
-    answer = handler(skill)(RequestFactory(skill_id=SKILL_ID).intent("Hello"), LambdaContext())
+    answer = handler(skill)(
+        RequestFactory(skill_id=DEFAULT_SKILL_ID).intent("Hello"), LambdaContext()
+    )
     assert speech(answer) == "Hello Ada, True"
     assert [call.operation for call in fake.calls] == ["progressive", "given_name"]
 
@@ -345,7 +347,7 @@ def test_context_variables_do_not_outlive_the_invocation(
     # As on the web service, where each request runs in a fresh copy of the context: a value
     # set for one user's invocation was seen by the next user's (the event loop's Runner keeps
     # one context; without a loop, the invoking thread's was changed in place).
-    skill = Skill(SKILL_ID, deadline=deadline)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=deadline)
 
     def login(who: str) -> Response:
         _current_user.set(who)
@@ -363,7 +365,7 @@ def test_context_variables_do_not_outlive_the_invocation(
     skill.add_intent_handler("Login", login_async if asynchronous else login)
     skill.add_intent_handler("WhoAmI", whoami_async if asynchronous else whoami)
     lambda_handler = handler(skill)
-    factory = RequestFactory(skill_id=SKILL_ID)
+    factory = RequestFactory(skill_id=DEFAULT_SKILL_ID)
     assert speech(lambda_handler(factory.intent("Login", who="alice"), LambdaContext())) == (
         "Hello alice."
     )
@@ -394,7 +396,7 @@ def test_a_handlers_keyboard_interrupt_or_cancelled_error_gets_the_apology(
     # so either is the handler's bug, answered with the apology as on the web service. They
     # went out as a Ctrl-C (KeyboardInterrupt, from a def handler's thread too), or, without an
     # event loop, as a cancellation of no task.
-    skill = Skill(SKILL_ID, deadline=deadline, store=MemoryStore())
+    skill = Skill(DEFAULT_SKILL_ID, deadline=deadline, store=MemoryStore())
 
     def fail() -> Response:
         raise raised()
@@ -446,11 +448,11 @@ def test_a_refused_skill_id_names_the_id_that_came_and_ours(
     with pytest.raises(SkillIdError):
         lambda_handler(event("LaunchRequest"), None)
     [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert f"{SKILL_ID!r}, not amzn1.ask.skill.mine" in warning.getMessage()
+    assert f"{DEFAULT_SKILL_ID!r}, not amzn1.ask.skill.mine" in warning.getMessage()
 
 
 def _counting_skill(store: str) -> Skill:
-    skill = Skill(SKILL_ID, store=store)
+    skill = Skill(DEFAULT_SKILL_ID, store=store)
 
     @skill.launch
     def launch() -> Response:
@@ -488,7 +490,7 @@ def test_no_store_warning_for_another_store_or_a_sqlite_store_no_handler_uses(
     if store == "memory://":
         skill = _counting_skill(store)
     else:
-        skill = Skill(SKILL_ID, store=store)
+        skill = Skill(DEFAULT_SKILL_ID, store=store)
         skill.launch(lambda: speak("Welcome."))
     caplog.set_level(logging.INFO, logger="alexaskill")
     assert speech(handler(skill)(event("LaunchRequest"), None)) == "Welcome."
@@ -505,7 +507,7 @@ def test_the_deadline_warning_names_what_set_the_limit(
 ) -> None:
     # With 100 ms left the handler is given no time at all (the margin takes it): the warning
     # blamed Skill(deadline=...), which the user may never have set, not the function's timeout.
-    skill = Skill(SKILL_ID, deadline=0.001 if remaining_ms > 1000 else 7.0)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=0.001 if remaining_ms > 1000 else 7.0)
     release = threading.Event()
 
     @skill.launch
@@ -580,7 +582,7 @@ def test_a_def_handler_under_a_deadline_longer_than_a_thread_can_wait_is_answere
     # waits for it (or has given up: then the apology shows), whatever the machine's load.
     import sys
 
-    skill = Skill(SKILL_ID, deadline=threading.TIMEOUT_MAX * 2)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=threading.TIMEOUT_MAX * 2)
     invoking = threading.get_ident()
 
     def waiting_for_me() -> bool | None:
@@ -651,7 +653,7 @@ def test_invocations_from_several_threads_take_turns_on_the_loop(
             self.inner.release()
 
     monkeypatch.setattr(aws_lambda._Loop, "lock", SaysWhenWaited(), raising=False)
-    skill = Skill(SKILL_ID)
+    skill = Skill(DEFAULT_SKILL_ID)
     started, release = threading.Event(), threading.Event()
 
     @skill.intent("Slow")
@@ -694,7 +696,7 @@ def test_a_handler_calling_the_lambda_handler_is_refused_not_left_waiting_for_it
     # A def handler runs in a worker thread while its invocation holds the loop; calling the
     # Lambda handler from there waited for the loop (held by the invocation waiting for this
     # very handler): no answer, ever, without a deadline. It is refused, as before the turns.
-    skill = Skill(SKILL_ID, deadline=None)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=None)
     inner: list[object] = []
 
     @skill.intent("Outer")
@@ -730,7 +732,7 @@ def test_a_handler_that_stops_the_loop_gets_its_own_error_not_a_call_from_a_loop
     # taken for its refusal of a call from a running event loop: the error said to call the
     # handler from synchronous code, as it was, and the answer was closed mid-way (a
     # GeneratorExit logged as the handler's failure).
-    skill = Skill(SKILL_ID, deadline=None)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=None)
 
     @skill.intent("Stop")
     async def stop() -> Response:
@@ -757,7 +759,7 @@ def test_no_sqlite_warning_when_the_attributes_come_from_a_service_added_over_an
     # skill.add_service(Attributes, *attributes_service(...)) replaces what skill.store serves:
     # the warning named the SQLite default as the attribute store, which no handler used.
     monkeypatch.chdir(tmp_path)
-    skill = Skill(SKILL_ID)  # the default store: sqlite:///alexaskill.db
+    skill = Skill(DEFAULT_SKILL_ID)  # the default store: sqlite:///alexaskill.db
     skill.add_service(Attributes, *attributes_service(MemoryStore()))
 
     @skill.intent("Count")
@@ -792,7 +794,7 @@ def test_each_request_line_carries_its_own_invocations_id_when_threads_take_turn
                 self.noted.set()
             return super().get_remaining_time_in_millis()
 
-    skill = Skill(SKILL_ID, deadline=60.0)  # (the remaining time is read under a deadline)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=60.0)  # (the remaining time is read under a deadline)
     started, second_noted = threading.Event(), threading.Event()
 
     @skill.intent("Slow")
@@ -852,7 +854,7 @@ def test_a_skill_without_translations_imports_no_gettext_on_lambda() -> None:
     program = _LIGHT.replace(listed, listed.replace("(", '("gettext", "alexaskill.i18n", '))
     assert program != _LIGHT
     result = subprocess.run(
-        [sys.executable, "-c", program, SKILL_ID],
+        [sys.executable, "-c", program, DEFAULT_SKILL_ID],
         input=json.dumps(event("IntentRequest.GetWeather")),
         capture_output=True,
         text=True,
@@ -872,7 +874,7 @@ def test_no_sqlite_warning_for_a_service_added_over_the_store_after_a_test_clien
     from alexaskill.testing import TestClient
 
     monkeypatch.chdir(tmp_path)
-    skill = Skill(SKILL_ID)  # the default store: sqlite:///alexaskill.db
+    skill = Skill(DEFAULT_SKILL_ID)  # the default store: sqlite:///alexaskill.db
     skill.add_service(Attributes, *attributes_service(MemoryStore()))
 
     @skill.intent("Count")
@@ -893,7 +895,7 @@ def test_a_task_a_handler_leaves_running_is_said_when_the_invocation_ends(
     # Lambda runs the event loop only during an invocation: a task a handler started and did
     # not await ("fire and forget", as on the web service) stopped with the answer, silently,
     # and went on only in later invocations, amid other users' requests.
-    skill = Skill(SKILL_ID)
+    skill = Skill(DEFAULT_SKILL_ID)
     left: list[tuple[asyncio.Event, asyncio.Task[None]]] = []
 
     async def audit(go: asyncio.Event) -> None:
@@ -940,7 +942,7 @@ def test_a_bug_that_left_the_answering_is_logged_with_the_handlers_name(
     # Without an event loop, a def handler's CancelledError goes on up to the Lambda handler,
     # which answers the apology: its ERROR line said "handler failed for IntentRequest Fail"
     # without naming the handler, as every other handler failure's line does.
-    skill = Skill(SKILL_ID, deadline=deadline)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=deadline)
 
     @skill.intent("Fail")
     def fail() -> Response:
@@ -963,7 +965,7 @@ def test_a_bug_that_left_the_answering_names_the_code_that_raised_it(
     # whatever raised: a before-request hook's KeyboardInterrupt (the handler never ran), or
     # an exception handler's, was put on the intent's handler. (Main thread, no loop: Python's
     # SIGINT handler in place, a KeyboardInterrupt is taken for a Ctrl-C and goes on up.)
-    skill = Skill(SKILL_ID)
+    skill = Skill(DEFAULT_SKILL_ID)
 
     def interrupt() -> None:
         raise KeyboardInterrupt
@@ -1012,7 +1014,7 @@ for name in ("first", "second"):
 def _at_exit(program: str, *options: str) -> subprocess.CompletedProcess[str]:
     """``program`` run by a Python of its own with the skill id as its argument."""
     return subprocess.run(
-        [sys.executable, *options, "-c", program, SKILL_ID],
+        [sys.executable, *options, "-c", program, DEFAULT_SKILL_ID],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -1101,7 +1103,7 @@ def test_a_verifier_that_fails_to_close_at_exit_is_named_not_the_stores() -> Non
     # Named by its ids, as the handler's other lines name it (`lambda_log_name`): the path
     # ("the skill at / (…)") means nothing on Lambda.
     said = (
-        f"closing the verifier (FailingVerifier) of the skill ({SKILL_ID}) at exit failed "
+        f"closing the verifier (FailingVerifier) of the skill ({DEFAULT_SKILL_ID}) at exit failed "
         "(the rest was closed)"
     )
     assert said in result.stderr, result.stderr
@@ -1143,7 +1145,7 @@ def test_a_store_failing_to_close_at_exit_names_its_skill_among_several() -> Non
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n") == ["Hi.", "Hi.", ""], result.stderr
     [line] = [line for line in result.stderr.splitlines() if "closing the store" in line]
-    assert "Failing" in line and OTHER_SKILL_ID in line and SKILL_ID not in line, line
+    assert "Failing" in line and OTHER_SKILL_ID in line and DEFAULT_SKILL_ID not in line, line
     assert f"of the skill ({OTHER_SKILL_ID}) failed" in line, line  # `lambda_log_name`
     assert "the store's server is gone" in result.stderr  # (its traceback)
 
@@ -1211,7 +1213,8 @@ def test_the_stores_closed_at_exit_share_one_bound_however_many_skills() -> None
     assert set(said[2:-1]) <= {"closing first", "closing second"}, result.stderr
     assert len(said) <= 4, result.stderr
     said_left = (
-        f"the stores of the skill ({SKILL_ID}) were not closed at exit: closing took over 0.5 s"
+        f"the stores of the skill ({DEFAULT_SKILL_ID}) were not closed at exit: "
+        "closing took over 0.5 s"
     )
     assert result.stderr.count(said_left) == 2, result.stderr  # the one cut short, the other
     assert "Traceback" not in result.stderr

@@ -14,9 +14,10 @@ from alexaskill.aws_lambda import handler
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import Response
 from alexaskill.responses.encoding import data_refusal
+from alexaskill.testing import DEFAULT_SKILL_ID
 
 from .lambda_runtime import Runtime
-from .test_aws_lambda import SKILL_ID, intent_event
+from .test_aws_lambda import intent_event
 
 #: Frames of Lambda's runtime above the function's handler (awslambdaric's bootstrap: main,
 #: run, handle_event_request and the frames between them).
@@ -37,7 +38,7 @@ def _nested_dicts(depth: int) -> dict[str, Any]:
 
 
 def _deep_directive_skill(depth: int) -> Skill:
-    skill = Skill(SKILL_ID)
+    skill = Skill(DEFAULT_SKILL_ID)  # the id of the sample event (intent_event)
 
     @skill.intent("Deep")
     def deep() -> Response:

@@ -13,11 +13,10 @@ from alexaskill import Skill, log_lambda, speak
 from alexaskill.aws_lambda import decode_event, handler
 from alexaskill.exceptions import MalformedRequestError
 from alexaskill.responses import Response
-from alexaskill.testing import DEFAULT_SKILL_ID
 
+from .conftest import SKILL_ID
 from .lambda_runtime import Runtime
 
-SKILL_ID = DEFAULT_SKILL_ID
 SECRET = "s3cr3t-value"
 
 API_GATEWAY_HTTP = {

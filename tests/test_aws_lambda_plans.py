@@ -11,9 +11,8 @@ from typing import Any
 from alexaskill import Skill, speak
 from alexaskill.aws_lambda import _plans, handler
 from alexaskill.responses import Response
-from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
-
-SKILL_ID = DEFAULT_SKILL_ID
+from alexaskill.testing import RequestFactory
+from tests.conftest import SKILL_ID
 
 
 class Unhashable(Skill):

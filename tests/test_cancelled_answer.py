@@ -18,9 +18,8 @@ from alexaskill.app import DEADLINE_REPLY
 from alexaskill.store import Attributes, MemoryStore
 from alexaskill.testing import RequestFactory, TestPKI
 
+from .conftest import SKILL_ID
 from .test_app import post_scope
-
-SKILL_ID = "amzn1.ask.skill.cancelled"
 
 
 async def _post_cancelled(

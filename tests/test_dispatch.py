@@ -29,9 +29,9 @@ from alexaskill import (
 )
 from alexaskill.dispatch import Call, Registry
 from alexaskill.models import decode_envelope
-from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
+from alexaskill.testing import RequestFactory
+from tests.conftest import SKILL_ID
 
-SKILL_ID = DEFAULT_SKILL_ID
 factory = RequestFactory(skill_id=SKILL_ID)
 
 

@@ -25,11 +25,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import SKILL_ID
 from tests.processes import free_port, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
-SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 BIN = str(Path(sys.executable).parent)
 
 

@@ -47,12 +47,15 @@ from typing import Any, Final
 
 import pytest
 
+from alexaskill.testing import DEFAULT_SKILL_ID
 from tests.conftest import OTHER_SKILL_ID
 from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = ["README.md", "benchmarks/README.md"]
-SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+#: The id the README's and the examples' skills answer to when none is given: the test tools'
+#: placeholder.
+EXAMPLE_SKILL_ID: Final = DEFAULT_SKILL_ID
 CONTINUES = "# continues the example above"
 FILE = re.compile(r"# ([\w./-]+\.py)")
 NOT_RUN = re.compile(r"<!-- not run: (.+?) -->")
@@ -124,7 +127,7 @@ class Reader:
         env.pop("XDG_DATA_HOME", None)
         env.pop("ALEXASKILL_DEV_PKI_DIR", None)
         env["HOME"] = str(self.workdir / "home")
-        env["ALEXASKILL_SKILL_ID"] = SKILL_ID
+        env["ALEXASKILL_SKILL_ID"] = EXAMPLE_SKILL_ID
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
         env["PYTHONPATH"] = str(self.workdir)
         env["COLUMNS"] = "100"
@@ -340,7 +343,7 @@ def reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Reader]:
     (tmp_path / "examples").symlink_to(ROOT / "examples")
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setenv("ALEXASKILL_SKILL_ID", SKILL_ID)
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", EXAMPLE_SKILL_ID)
     before = set(sys.modules)
     # Blocks set up logging as a deployed skill does (configure_logging): undone afterwards.
     logger = logging.getLogger("alexaskill")
@@ -489,7 +492,7 @@ def test_the_quick_starts_answers_are_the_apps(reader: Reader) -> None:
     from alexaskill import Skill
 
     readme = (ROOT / "README.md").read_text()
-    with StarletteClient(Skill(SKILL_ID)) as http:
+    with StarletteClient(Skill(EXAMPLE_SKILL_ID)) as http:
         refused = http.post("/", content=b"{}", headers={"Content-Type": "application/json"})
         health = http.get("/health")
     assert f"`{refused.text}`" in readme
@@ -780,7 +783,7 @@ def test_each_examples_sample_requests_replay_answered(
     assert out.getvalue().endswith(f"{len(requests)} requests: all answered\n"), out.getvalue()
 
 
-@pytest.mark.parametrize("ids", ["", f"{SKILL_ID}, {OTHER_SKILL_ID}"])
+@pytest.mark.parametrize("ids", ["", f"{EXAMPLE_SKILL_ID}, {OTHER_SKILL_ID}"])
 def test_each_example_reads_its_skill_ids_as_the_readme_says(ids: str, tmp_path: Path) -> None:
     # ALEXASKILL_SKILL_ID: "several separated by commas" (README, "Configuration from the
     # environment"); empty, the example's id, as unset. The dialog and podcast examples took the
@@ -802,7 +805,7 @@ def test_each_example_reads_its_skill_ids_as_the_readme_says(ids: str, tmp_path:
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    expected = sorted(part.strip() for part in ids.split(",")) if ids else [SKILL_ID]
+    expected = sorted(part.strip() for part in ids.split(",")) if ids else [EXAMPLE_SKILL_ID]
     assert completed.stdout.splitlines() == [str(expected)] * len(examples)
 
 
@@ -837,7 +840,7 @@ def test_the_request_lines_shown_are_the_ones_written() -> None:
         n for row in table.splitlines()[2:] for n in re.findall(r"`(\w+)`", row.split("|")[1])
     ]
 
-    skill = Skill(SKILL_ID)
+    skill = Skill(EXAMPLE_SKILL_ID)
 
     @skill.intent("GetWeather")
     def weather() -> Any:

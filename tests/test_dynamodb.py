@@ -24,9 +24,9 @@ from alexaskill.exceptions import ResponseError, StoreError
 from alexaskill.responses import Response
 from alexaskill.store import Attributes, open_store
 
+from .conftest import SKILL_ID
 from .dynamodb_shared import (
     DEVICE,
-    SKILL_ID,
     USER,
     botocore_client,
     envelope,

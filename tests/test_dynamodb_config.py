@@ -13,8 +13,9 @@ import pytest
 from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.store import open_store
+from alexaskill.testing import DEFAULT_SKILL_ID
 
-from .dynamodb_shared import ROOT, SKILL_ID, event_dict, new_table
+from .dynamodb_shared import ROOT, event_dict, new_table
 from .fake_dynamodb import RecordingClient
 
 
@@ -111,7 +112,7 @@ def test_botocore_loads_on_first_use_only_and_lambda_keeps_attributes(
     dynamodb_endpoint: str,
 ) -> None:
     program = _LAZY.format(
-        skill_id=SKILL_ID,
+        skill_id=DEFAULT_SKILL_ID,  # the id of the sample event it is sent
         table=new_table(),
         endpoint=dynamodb_endpoint,
         event=repr(event_dict()),

@@ -22,7 +22,8 @@ from alexaskill.exceptions import StoreError
 from alexaskill.responses import Response
 from alexaskill.store import Attributes
 
-from .dynamodb_shared import SKILL_ID, USER, envelope
+from .conftest import SKILL_ID
+from .dynamodb_shared import USER, envelope
 from .fake_dynamodb import (
     FakeDynamoDB,
     clients_made,

@@ -20,8 +20,8 @@ from alexaskill import Response, Skill, speak
 from alexaskill.models import GenericRequest, Request, decode_envelope
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
-SKILL_ID: Final = DEFAULT_SKILL_ID
 NOW: Final = datetime.datetime(2026, 11, 26, 12, 0, 10, tzinfo=datetime.UTC)
+# The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.
 FIXTURES: Final = Path(__file__).parent / "fixtures" / "requests"
 
 
@@ -32,7 +32,7 @@ def _fixture(name: str) -> dict[str, Any]:
 
 
 def _booking() -> Skill:
-    skill = Skill(SKILL_ID)
+    skill = Skill(DEFAULT_SKILL_ID)
 
     @skill.intent("Book")
     def book(day: datetime.date, people: int | None = None) -> Response:
@@ -73,7 +73,7 @@ def test_a_confirmation_status_alexa_does_not_document_does_not_break_asking_aga
 
 
 def _weather() -> Skill:
-    skill = Skill(SKILL_ID)
+    skill = Skill(DEFAULT_SKILL_ID)
 
     @skill.intent("GetWeather")
     def weather(city: str | None = None) -> Response:
@@ -154,7 +154,7 @@ def test_a_number_past_any_range_in_a_request_of_an_unknown_type_reaches_the_fal
     past any range an infinity, as ``json.loads`` reads it): in a request of a type alexaskill
     does not know, every field but type, id, timestamp and locale is such a field."""
     seen: list[dict[str, Any]] = []
-    skill = Skill(SKILL_ID)
+    skill = Skill(DEFAULT_SKILL_ID)
 
     @skill.fallback
     def fallback(request: Request) -> None:

@@ -15,8 +15,8 @@ import pytest
 
 from alexaskill import AlexaApi, Context, Response, Session, Skill, ask, speak
 from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
+from tests.conftest import SKILL_ID
 
-SKILL_ID = "amzn1.ask.skill.23232323-2323-2323-2323-232323232323"
 USER = "amzn1.ask.account.A" + "U" * 206
 DEVICE = "amzn1.ask.device.A" + "D" * 206
 

@@ -17,12 +17,11 @@ from alexaskill import ConfigurationError, Response, Session, Skill, speak
 from alexaskill.aws_lambda import handler as lambda_handler
 from alexaskill.messages import APOLOGY
 from alexaskill.pace import PROBATION
-from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
+from alexaskill.testing import RequestFactory, TestClient
 
 from .cli_run import run
+from .conftest import SKILL_ID
 from .skill_modules import skill_module
-
-SKILL_ID = DEFAULT_SKILL_ID
 
 
 class Greeter:

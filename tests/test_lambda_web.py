@@ -26,13 +26,13 @@ from alexaskill.responses import Response
 from alexaskill.settings import settings_from_env
 
 from . import deadline_shared
+from .conftest import SKILL_ID
 from .deadline_clock import Clock
 from .deadline_shared import SHORT, WAIT
 from .lambda_runtime import stream_events
 
 # restore_logging: autouse, each test's logging and environment put back, as there.
 from .test_log_lambda import (  # noqa: F401
-    SKILL_ID,
     WEB_ID,
     _post_on_lambda_server,
     on_lambda_runtime,

@@ -38,8 +38,8 @@ from alexaskill.testing import DEFAULT_SKILL_ID
 from . import lambda_runtime
 from .lambda_runtime import LAMBDA_ENVIRON, Runtime, stream_events
 
+# The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
-SKILL_ID = DEFAULT_SKILL_ID
 USER_ID = (
     "amzn1.ask.account.AHQ6MJ7NQXDZUAJ3F2HOYKQZWGEV4XCN5QJSB7D2L7RHLVXO6PHMD3NAIKZS4WTEFBOQLJCDZ7"
     "YFUPG3RH5EIXQ2TMXVOKN6WBASZ4L3TDGMYQ7EKPXHRVBJNU2OCWFAZSI5DLY"
@@ -103,7 +103,7 @@ def on_lambda_runtime(
 
 
 def skill() -> Skill:
-    made = Skill(SKILL_ID)
+    made = Skill(DEFAULT_SKILL_ID)
 
     @made.launch
     def launch() -> Response:
@@ -372,7 +372,10 @@ def test_the_readme_function_under_the_runtime(tmp_path: Path) -> None:
         "print(json.dumps([runtime.request_id, runtime.messages(), 'asyncio' in sys.modules]))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ALEXASKILL_", "AWS_"))}
-    env |= LAMBDA_ENVIRON | {"ALEXASKILL_SKILL_ID": SKILL_ID, "ALEXASKILL_STORE": "memory://"}
+    env |= LAMBDA_ENVIRON | {
+        "ALEXASKILL_SKILL_ID": DEFAULT_SKILL_ID,
+        "ALEXASKILL_STORE": "memory://",
+    }
     env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(Path(__file__).parent)])
     done = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
@@ -497,7 +500,7 @@ def _post_on_lambda_server(
         on_lambda_runtime(monkeypatch)
         monkeypatch.setattr(logging.getLogger(), "handlers", [])
     standard_error(monkeypatch)
-    made = Skill(SKILL_ID)
+    made = Skill(DEFAULT_SKILL_ID)
     if made_skills is not None:
         made_skills.append(made)
     seen: list[str] = []
@@ -584,7 +587,7 @@ def test_a_late_handlers_lines_carry_its_own_invocations_id(
     stderr = standard_error(monkeypatch)
     settings_from_env().configure_logging()
     release, finished = threading.Event(), threading.Event()
-    made = Skill(SKILL_ID, deadline=0.05)
+    made = Skill(DEFAULT_SKILL_ID, deadline=0.05)
 
     @made.launch
     def launch() -> Response:

@@ -46,8 +46,8 @@ from alexaskill.models import (
 )
 from alexaskill.testing import DEFAULT_SKILL_ID
 
+# The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
-SKILL_ID = DEFAULT_SKILL_ID
 ENDPOINT = "https://api.amazonalexa.com"
 TRACK = "episode-0042"
 CIC_TOKEN = "1234abcd-40bb-11e9-9527-6b98b093d166"
@@ -613,7 +613,7 @@ def test_fixture_decodes_into_its_class(name: str) -> None:
 def test_fixture_names_the_test_skill_in_context_and_session(name: str) -> None:
     envelope = decode_envelope(load(name))
     expected = (envelope.context is not None) + (envelope.session is not None)
-    assert envelope.application_ids == (SKILL_ID,) * expected
+    assert envelope.application_ids == (DEFAULT_SKILL_ID,) * expected
 
 
 @pytest.mark.parametrize("name", sorted(n for n in CASES if n.startswith(SESSIONLESS_PREFIXES)))
@@ -630,7 +630,7 @@ def test_context_system_fields() -> None:
     data = load_json("IntentRequest.PlanTrip")["context"]["System"]
     system = system_of("IntentRequest.PlanTrip")
     assert system.application is not None
-    assert system.application.application_id == SKILL_ID
+    assert system.application.application_id == DEFAULT_SKILL_ID
     assert system.user is not None
     assert system.user.user_id == data["user"]["userId"]
     assert system.user.user_id.startswith("amzn1.ask.account.")
@@ -680,7 +680,7 @@ def test_pre_2016_request_without_context_or_locale() -> None:
     assert envelope.context is None
     assert envelope.request.locale is None
     assert envelope.session is not None
-    assert envelope.application_ids == (SKILL_ID,)
+    assert envelope.application_ids == (DEFAULT_SKILL_ID,)
 
 
 def test_minimal_envelope_gets_defaults() -> None:
@@ -1092,7 +1092,7 @@ def _echo_skill(answer: Any) -> Any:
     """A skill whose fallback speaks ``answer(envelope)`` (a str), for field round trips."""
     from alexaskill import Skill, speak
 
-    skill = Skill(skill_id=SKILL_ID)
+    skill = Skill(skill_id=DEFAULT_SKILL_ID)
 
     @skill.fallback
     def everything(envelope: Envelope) -> Any:
@@ -1191,7 +1191,7 @@ def test_a_user_without_permissions_has_granted_none() -> None:
     from alexaskill import Skill, speak
     from alexaskill.testing import TestClient
 
-    skill = Skill(SKILL_ID)
+    skill = Skill(DEFAULT_SKILL_ID)
 
     @skill.launch
     def launch(user: User) -> Any:
@@ -1261,7 +1261,7 @@ def test_explicit_null_in_any_typed_field_is_accepted(path: tuple[str, ...], key
     from alexaskill import Skill
     from alexaskill.testing import TestClient
 
-    skill = Skill(skill_id=SKILL_ID)
+    skill = Skill(skill_id=DEFAULT_SKILL_ID)
     seen: list[Any] = []
     attributes: list[dict[str, Any]] = []
 
@@ -1272,7 +1272,7 @@ def test_explicit_null_in_any_typed_field_is_accepted(path: tuple[str, ...], key
         seen.extend([request.reason, request.error.type, request.error.message])
         attributes.append(dict(session.attributes))
 
-    with TestClient(skill, skill_id=SKILL_ID) as client:
+    with TestClient(skill, skill_id=DEFAULT_SKILL_ID) as client:
         envelope = client.factory.envelope(
             "SessionEndedRequest",
             reason="ERROR",

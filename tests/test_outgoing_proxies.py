@@ -21,10 +21,9 @@ from alexaskill.exceptions import ConfigurationError
 from alexaskill.testing import TestPKI
 from alexaskill.verify import Verifier
 
+from .conftest import SKILL_ID
 from .lifespan_start import lifespan_start
 from .verify_shared import BODY, NOW, refused_requests, retry_clock, run, said_once
-
-SKILL_ID: Final = "amzn1.ask.skill.proxies"
 
 #: The reason given to a request whose chain the verifier's own client cannot download, for want
 #: of a proxy httpx can use.

@@ -29,9 +29,8 @@ from alexaskill.builtin_intents import (
     close_matches,
 )
 from alexaskill.interaction import model_warnings
-from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
-
-SKILL_ID = DEFAULT_SKILL_ID
+from alexaskill.testing import RequestFactory, TestClient
+from tests.conftest import SKILL_ID
 
 
 def hello() -> Response:

@@ -26,16 +26,9 @@ from alexaskill.store import (
     attributes_service,
 )
 
+from .conftest import SKILL_ID
 from .processes import free_port
-from .store_shared import (
-    SKILL_ID,
-    CountingStore,
-    _answer,
-    _counting_skill,
-    _envelope,
-    _event,
-    _speech,
-)
+from .store_shared import CountingStore, _answer, _counting_skill, _envelope, _event, _speech
 
 # --- Attributes -----------------------------------------------------------------------------------
 

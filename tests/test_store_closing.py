@@ -19,9 +19,8 @@ from alexaskill.store import (
     closing,
     open_store,
 )
-from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
-
-SKILL_ID = DEFAULT_SKILL_ID
+from alexaskill.testing import TestClient
+from tests.conftest import SKILL_ID
 
 
 def test_close_within_names_the_bound_it_was_given(caplog: pytest.LogCaptureFixture) -> None:

@@ -17,7 +17,8 @@ from alexaskill.exceptions import StoreError
 from alexaskill.responses import Response
 from alexaskill.store import Attributes, MemoryStore, RedisStore, SQLiteStore, Store
 
-from .store_shared import SKILL_ID, _envelope
+from .conftest import SKILL_ID
+from .store_shared import _envelope
 
 if TYPE_CHECKING:
     from alexaskill.testing import TestClient

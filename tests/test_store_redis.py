@@ -15,8 +15,9 @@ from alexaskill.exceptions import ConfigurationError, StoreError
 from alexaskill.responses import Response
 from alexaskill.store import Attributes, RedisStore
 
+from .conftest import SKILL_ID
 from .processes import free_port
-from .store_shared import SKILL_ID, _Forwarder
+from .store_shared import _Forwarder
 
 # --- Redis: riding out a restart ------------------------------------------------------------------
 

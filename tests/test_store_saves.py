@@ -17,11 +17,9 @@ from alexaskill import Skill, speak
 from alexaskill.models import decode_envelope
 from alexaskill.responses import Response
 from alexaskill.store import Attributes, DeviceAttributes, MemoryStore, Store, base
-from alexaskill.testing import DEFAULT_SKILL_ID
 
+from .conftest import SKILL_ID
 from .store_shared import STORE_KINDS, each_store
-
-SKILL_ID = DEFAULT_SKILL_ID
 
 
 def _limits_spy(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:

@@ -27,7 +27,8 @@ from alexaskill.store import (
     attributes_service,
 )
 
-from .store_shared import SKILL_ID, _answer, _counting_skill, _envelope, _speech
+from .conftest import SKILL_ID
+from .store_shared import _answer, _counting_skill, _envelope, _speech
 
 # --- which store a skill serves with --------------------------------------------------------------
 

@@ -24,8 +24,7 @@ from alexaskill import Skill, speak
 from alexaskill.exceptions import ConfigurationError, StoreError
 from alexaskill.responses import Response
 from alexaskill.store import Attributes, SQLiteStore, open_store
-
-from .store_shared import SKILL_ID
+from tests.conftest import SKILL_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,8 +12,7 @@ import pytest
 from alexaskill import Skill
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.store import MemoryStore, RedisStore, SQLiteStore, open_store
-
-from .store_shared import SKILL_ID
+from tests.conftest import SKILL_ID
 
 # --- open_store -----------------------------------------------------------------------------------
 

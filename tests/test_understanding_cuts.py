@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from alexaskill.understanding import InteractionModel, Understander
-from tests.understanding_shared import NOW, SKILL_ID, slot, understander, value, values
+from tests.conftest import SKILL_ID
+from tests.understanding_shared import NOW, slot, understander, value, values
 
 
 def test_a_loose_match_does_not_cut_a_number_word_off_a_number() -> None:

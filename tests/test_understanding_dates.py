@@ -10,7 +10,8 @@ import pytest
 
 from alexaskill.slots import AlexaDate
 from alexaskill.understanding import InteractionModel, Understander
-from tests.understanding_shared import NOW, SKILL_ID, slot, understander, value
+from tests.conftest import SKILL_ID
+from tests.understanding_shared import NOW, slot, understander, value
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from alexaskill.understanding import InteractionModel, Understander, Understanding
-from tests.understanding_shared import NOW, SKILL_ID, slot, value, values
+from tests.conftest import SKILL_ID
+from tests.understanding_shared import NOW, slot, value, values
 
 
 def alarm_understander() -> Understander:

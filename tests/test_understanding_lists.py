@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from alexaskill.understanding import InteractionModel, Understander
-from tests.understanding_shared import NOW, SKILL_ID, slot, understander, value, values
+from tests.conftest import SKILL_ID
+from tests.understanding_shared import NOW, slot, understander, value, values
 
 
 def test_a_multiple_value_slot_sends_a_list() -> None:

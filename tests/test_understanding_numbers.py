@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from alexaskill.understanding import InteractionModel, Understander, language_for
-from tests.understanding_shared import NOW, SKILL_ID, slot, understander, value
+from tests.conftest import SKILL_ID
+from tests.understanding_shared import NOW, slot, understander, value
 
 
 @pytest.mark.parametrize(

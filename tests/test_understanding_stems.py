@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from alexaskill.understanding import InteractionModel, Understander, language_for
-from tests.understanding_shared import NOW, SKILL_ID
+from tests.conftest import SKILL_ID
+from tests.understanding_shared import NOW
 
 
 def stem(word: str) -> str:

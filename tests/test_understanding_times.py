@@ -7,7 +7,8 @@ import pytest
 
 from alexaskill.slots import AlexaTime
 from alexaskill.understanding import InteractionModel, Understander, language_for
-from tests.understanding_shared import NOW, SKILL_ID, slot, understander, value, values
+from tests.conftest import SKILL_ID
+from tests.understanding_shared import NOW, slot, understander, value, values
 
 
 @pytest.mark.parametrize(

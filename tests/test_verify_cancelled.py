@@ -16,9 +16,8 @@ import pytest
 from alexaskill import Skill, speak
 from alexaskill.testing import RequestFactory, TestPKI
 
+from .conftest import SKILL_ID
 from .test_app import post_scope
-
-SKILL_ID = "amzn1.ask.skill.verify-cancelled"
 
 
 async def _post_cancelled_while_verifying(

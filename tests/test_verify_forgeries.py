@@ -13,8 +13,7 @@ import pytest
 
 from alexaskill import Response, Skill, speak
 from alexaskill.testing import TestClient, TestPKI
-
-SKILL_ID = "amzn1.ask.skill.forgeries"
+from tests.conftest import SKILL_ID
 
 #: A forged request: (body, headers) made from a genuine body and the client's PKI.
 Forge = Callable[[bytes, TestPKI], tuple[bytes, dict[str, str]]]

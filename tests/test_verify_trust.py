@@ -27,10 +27,10 @@ from alexaskill.testing import RequestFactory, TestPKI
 from alexaskill.verify import Verifier
 from alexaskill.verify.chain import _certifi_roots
 
+from .conftest import SKILL_ID
 from .lifespan_start import lifespan_start
 from .verify_shared import BODY, NOW, Fetcher, refused_requests, retry_clock, run, said_once
 
-SKILL_ID: Final = "amzn1.ask.skill.trust"
 #: What every start error and log line says to do.
 FIX: Final = "pip install --force-reinstall certifi"
 #: The short reason a request refused for want of trusted roots is given.

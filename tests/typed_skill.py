@@ -10,7 +10,7 @@ import datetime
 import enum
 import math
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any
 
 import msgspec
 
@@ -27,9 +27,7 @@ from alexaskill.models import (
     User,
 )
 from alexaskill.slots import AlexaDate, AlexaDuration, AlexaTime
-from alexaskill.testing import DEFAULT_SKILL_ID
-
-SKILL_ID: Final = DEFAULT_SKILL_ID
+from tests.conftest import SKILL_ID
 
 
 class Color(enum.Enum):

@@ -9,10 +9,10 @@ import datetime
 from typing import Any
 
 from alexaskill.understanding import InteractionModel, Understander
+from tests.conftest import SKILL_ID
 
 # Sunday 29 November 2026, noon: ISO week 48.
 NOW = datetime.datetime(2026, 11, 29, 12, 0)
-SKILL_ID = "amzn1.ask.skill.12345678-1234-1234-1234-123456789012"
 
 
 def understander(slot_type: str, *, multiple: bool = False, locale: str = "en-US") -> Understander:
