@@ -372,7 +372,7 @@ def test_the_app_s_shared_client_takes_no_proxy_to_a_loopback_endpoint(
     monkeypatch.setenv(variable, "http://127.0.0.1:9")  # (the discard port: nothing answers)
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    skill = Skill("amzn1.ask.skill.33333333-3333-3333-3333-333333333333")
+    skill = Skill(SKILL_ID)
 
     @skill.intent("Ask")
     async def ask(api: AlexaApi) -> Response:

@@ -13,6 +13,7 @@ from alexaskill import Response, ResponseError, Session, Skill, speak
 from alexaskill.app import APOLOGY
 from alexaskill.testing import SkillResponse, TestClient
 
+from .conftest import SKILL_ID
 from .fresh_python import run_fresh
 
 
@@ -21,7 +22,7 @@ class _Cart:
 
 
 def _holding(value: Any) -> Skill:
-    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+    skill = Skill(SKILL_ID)
 
     @skill.intent("Store")
     def store(session: Session) -> Response:
@@ -91,7 +92,7 @@ def test_attributes_json_cannot_hold_are_said_in_one_line_naming_the_path(
 def test_another_response_error_keeps_its_traceback(caplog: pytest.LogCaptureFixture) -> None:
     """A reply refused for what the handler's code built (here a directive's payload, refused
     as the handler builds it, in its frame) is no fault of stored data: its traceback stays."""
-    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+    skill = Skill(SKILL_ID)
 
     @skill.intent("Odd")
     def odd() -> Response:
@@ -123,7 +124,7 @@ def test_attributes_set_to_no_dict_are_said_in_one_line(
     """A handler that set ``session.attributes = [...]`` (a str, a number) had its reply
     refused, rightly, but logged with the traceback of alexaskill's encoder, which never shows
     the handler's line: the fault is the data stored. One ERROR line now, as for a set."""
-    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+    skill = Skill(SKILL_ID)
 
     @skill.intent("Store")
     def store(session: Session) -> Response:
@@ -153,7 +154,8 @@ def doubled():  # 2**41 lists as JSON writes them: 41 in memory
 #: which JSON writes out in full at each place, refused (by `encode_response`, then as a
 #: handler's reply). It prints what it saw, as JSON, on its last line.
 _SHARED_SCRIPT = (
-    _DOUBLED
+    f"SKILL_ID = {SKILL_ID!r}\n"
+    + _DOUBLED
     + """
 import json, logging
 from alexaskill import ResponseError, Session, Skill, speak
@@ -179,7 +181,7 @@ class Lines(logging.Handler):
             lines.append([record.levelname, record.getMessage(), record.exc_info is None])
 
 logging.getLogger("alexaskill").addHandler(Lines())
-skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+skill = Skill(SKILL_ID)
 
 @skill.intent("Grow")
 def grow(session: Session):
@@ -234,7 +236,8 @@ def test_attributes_holding_containers_in_many_places_are_refused_not_encoded() 
 #: as a mapping in a directive, in apiResponse, or in a directive of the skill's own class,
 #: refused where it is built (then as a handler's reply). It prints what it saw, as JSON.
 _SHARED_RESPONSE_SCRIPT = (
-    _DOUBLED
+    f"SKILL_ID = {SKILL_ID!r}\n"
+    + _DOUBLED
     + """
 import json, logging
 from typing import Any
@@ -272,7 +275,7 @@ class Lines(logging.Handler):
             lines.append([record.levelname, record.getMessage(), record.exc_info is None])
 
 logging.getLogger("alexaskill").addHandler(Lines())
-skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+skill = Skill(SKILL_ID)
 
 @skill.intent("Grow")
 def grow():

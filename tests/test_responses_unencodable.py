@@ -16,7 +16,7 @@ from alexaskill.aws_lambda import handler
 from alexaskill.responses import Card, Directive, as_written, encode_response, encoding
 from alexaskill.testing import RequestFactory, TestClient
 
-from .conftest import attributes_holding_themselves
+from .conftest import SKILL_ID, attributes_holding_themselves
 
 
 class _Cart:
@@ -317,7 +317,7 @@ def test_a_value_too_deep_for_the_search_to_encode_keeps_the_encoders_words() ->
 
 
 def _skill() -> Skill:
-    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+    skill = Skill(SKILL_ID)
 
     @skill.intent("Show")
     def show(session: Session) -> Response:
@@ -354,7 +354,7 @@ def test_the_handlers_failure_names_the_path_in_one_log_line(
 
 
 def test_on_aws_lambda_the_failure_names_the_path(caplog: pytest.LogCaptureFixture) -> None:
-    event = RequestFactory(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+    event = RequestFactory(skill_id=SKILL_ID)
     with caplog.at_level(logging.INFO, logger="alexaskill"):
         answer = handler(_skill())(event.intent("Show"), None)
     assert answer["response"]["outputSpeech"]["text"] == APOLOGY
@@ -392,7 +392,7 @@ def test_an_exception_handlers_reply_refused_for_a_value_is_one_line(
 def _big_skill() -> Skill:
     """A skill whose replies are the skill's data at fault, beyond a value's path: too large a
     reply, and a value too deep for the search to name (the encoder's own words kept)."""
-    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+    skill = Skill(SKILL_ID)
 
     @skill.intent("Big")
     def big(session: Session) -> Response:
@@ -452,7 +452,7 @@ def test_a_reply_too_large_or_unnamed_is_one_line(
 def test_on_aws_lambda_a_reply_too_large_or_unnamed_is_one_line(
     intent: str, said: re.Pattern[str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    event = RequestFactory(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+    event = RequestFactory(skill_id=SKILL_ID)
     with caplog.at_level(logging.INFO, logger="alexaskill"):
         answer = handler(_big_skill())(event.intent(intent), None)
     assert answer["response"]["outputSpeech"]["text"] == APOLOGY
@@ -464,7 +464,7 @@ def test_on_aws_lambda_a_reply_too_large_or_unnamed_is_one_line(
 def test_a_handlers_own_exception_keeps_its_traceback(caplog: pytest.LogCaptureFixture) -> None:
     # A ResponseError the handler raised itself (not the reply's encoding) is its bug: the
     # traceback shows its line, even where the message reads like the size refusal.
-    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001")
+    skill = Skill(SKILL_ID)
 
     @skill.intent("Raises")
     def raises() -> Response:
