@@ -240,6 +240,7 @@ def test_a_worker_notes_itself_only_under_uvicorns_workers(
     [directory] = list(tmp_path.iterdir())
     assert [p.name for p in directory.iterdir()] == [str(os.getpid())]
     # A worker of this supervisor that ended without removing its note, and one still there.
+    # (Not a server, so not conftest's Servers: a process that has ended, for its unused PID.)
     gone = subprocess.Popen([sys.executable, "-c", ""])
     gone.wait()
     (directory / str(gone.pid)).touch()

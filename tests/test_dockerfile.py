@@ -17,16 +17,14 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import SKILL_ID
-from tests.processes import free_port, stop
+from tests.conftest import SKILL_ID, Servers
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
@@ -191,47 +189,28 @@ def container_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def start_container(env: dict[str, str], *more: str) -> tuple[subprocess.Popen[bytes], str]:
-    """ENTRYPOINT then CMD (then ``more`` options) with ``env``, once ``/health`` answers: the
-    process and its URL."""
+def start_container(
+    servers: Servers, env: dict[str, str], *more: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """ENTRYPOINT then CMD (then ``more`` options) with ``env``, once ``/health`` answers 200:
+    the process and its URL (``servers`` stops it by its PID)."""
     port = free_port()
-    process = subprocess.Popen(
-        [*container_command(port), *more],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.terminate()
-            output = process.communicate(timeout=10)[0].decode()
-            pytest.fail(f"the Dockerfile's ENTRYPOINT and CMD did not start: {output}")
-        time.sleep(0.1)
+    command = [*container_command(port), *more]
+    process = servers.start(command, port, cwd=ROOT, env=env, timeout=30)
+    return process, f"http://127.0.0.1:{port}"
 
 
-def stop_container(process: subprocess.Popen[bytes]) -> None:
-    """Stop what `start_container` started, by its PID."""
-    stop(process, patience=10)
-    if process.stdout:
-        process.stdout.close()
+def stopped_output(servers: Servers, process: subprocess.Popen[bytes]) -> str:
+    """What ``process`` wrote from its start until ``docker stop``'s signal ended it."""
+    process.send_signal(stop_signal())
+    process.wait(timeout=20)
+    return servers.output[process].read_text(errors="replace")
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served(module_servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> str:
     env = container_env(tmp_path_factory.mktemp("data"), ALEXASKILL_SKILL_ID=SKILL_ID)
-    process, url = start_container(env)
-    try:
-        yield url
-    finally:
-        stop_container(process)
+    return start_container(module_servers, env)[1]
 
 
 def test_cmd_serves_health(served: str) -> None:
@@ -253,44 +232,43 @@ def stop_signal() -> signal.Signals:
     return signal.Signals[named[-1]] if named else signal.SIGTERM
 
 
-def test_docker_stop_ends_the_server_gracefully_with_status_0(tmp_path: Path) -> None:
+def test_docker_stop_ends_the_server_gracefully_with_status_0(
+    servers: Servers, tmp_path: Path
+) -> None:
     # uvicorn (0.29+) raises SIGTERM again once it has stopped gracefully, and then dies of it:
     # status 143, a failed stop to `docker run --init` (tini), compose's `init: true`, Kubernetes
     # with a shared process namespace, supervisord or systemd wrappers. (As PID 1 without
     # --init the kernel ignores that second SIGTERM; this test's server is not PID 1.)
-    process, _ = start_container(container_env(tmp_path, ALEXASKILL_SKILL_ID=SKILL_ID))
-    try:
-        process.send_signal(stop_signal())
-        output = process.communicate(timeout=20)[0].decode()
-    finally:
-        stop_container(process)
+    env = container_env(tmp_path, ALEXASKILL_SKILL_ID=SKILL_ID)
+    process, _ = start_container(servers, env)
+    output = stopped_output(servers, process)
     assert process.returncode == 0, output
     assert "Application shutdown complete." in output, output  # stopped gracefully
     assert "Traceback" not in output, output
 
 
-def container_output(env: dict[str, str], *more: str) -> str:
+def container_output(servers: Servers, env: dict[str, str], *more: str) -> str:
     """What the container writes from its start until it is stopped, after one health check."""
-    process, _ = start_container(env, *more)
-    try:
-        process.send_signal(stop_signal())
-        return process.communicate(timeout=20)[0].decode()
-    finally:
-        stop_container(process)
+    process, _ = start_container(servers, env, *more)
+    return stopped_output(servers, process)
 
 
-def test_the_container_says_when_it_trusts_every_address_as_a_proxy(tmp_path: Path) -> None:
+def test_the_container_says_when_it_trusts_every_address_as_a_proxy(
+    servers: Servers, tmp_path: Path
+) -> None:
     env = container_env(tmp_path, ALEXASKILL_SKILL_ID=SKILL_ID, FORWARDED_ALLOW_IPS="*")
-    output = container_output(env)
+    output = container_output(servers, env)
     warning = "WARNING alexaskill.security: FORWARDED_ALLOW_IPS='*': X-Forwarded-For"
     assert output.count(warning) == 1, output
 
 
-def test_a_proxy_list_uvicorn_cannot_read_on_its_command_line_is_logged(tmp_path: Path) -> None:
+def test_a_proxy_list_uvicorn_cannot_read_on_its_command_line_is_logged(
+    servers: Servers, tmp_path: Path
+) -> None:
     # Given to uvicorn itself, not in the environment: said once, as the app's lifespan starts
     # (from uvicorn's options), not again by alexaskill's protocol at the first connection.
     env = container_env(tmp_path, ALEXASKILL_SKILL_ID=SKILL_ID)
-    output = container_output(env, "--forwarded-allow-ips", "localhost")
+    output = container_output(servers, env, "--forwarded-allow-ips", "localhost")
     error = "ERROR alexaskill.server: --forwarded-allow-ips 'localhost': 'localhost' is not an IP"
     assert output.count(error) == 1, output
 
@@ -304,13 +282,13 @@ def test_a_proxy_list_uvicorn_cannot_read_on_its_command_line_is_logged(tmp_path
     ],
 )
 def test_a_proxy_list_uvicorn_misreads_in_the_environment_is_logged(
-    tmp_path: Path, value: str, said: str
+    servers: Servers, tmp_path: Path, value: str, said: str
 ) -> None:
     # uvicorn's own variable, which the image sets: a typo trusted no proxy, silently. The app no
     # longer refuses it at its import (uvicorn may not read it: --forwarded-allow-ips given,
     # --no-proxy-headers); the app's lifespan, which sees what uvicorn read, says it at ERROR.
     env = container_env(tmp_path, ALEXASKILL_SKILL_ID=SKILL_ID, FORWARDED_ALLOW_IPS=value)
-    output = container_output(env)
+    output = container_output(servers, env)
     assert output.count(f"ERROR alexaskill.server: {said}") == 1, output
 
 
@@ -408,7 +386,9 @@ def test_the_healthcheck_asks_through_no_proxy(served: str) -> None:
     assert checked.returncode == 0, checked.stderr
 
 
-def test_the_healthcheck_works_when_the_container_serves_tls(tmp_path: Path) -> None:
+def test_the_healthcheck_works_when_the_container_serves_tls(
+    servers: Servers, tmp_path: Path
+) -> None:
     # README: "To terminate TLS in the container itself, add --ssl-certfile and --ssl-keyfile":
     # the plain-HTTP health check then failed every time, and the container was unhealthy.
     from .self_signed import self_signed
@@ -417,27 +397,9 @@ def test_the_healthcheck_works_when_the_container_serves_tls(tmp_path: Path) -> 
     port = free_port()
     tls = ["--ssl-certfile", str(cert), "--ssl-keyfile", str(key)]
     env = container_env(tmp_path, ALEXASKILL_SKILL_ID=SKILL_ID)
-    process = subprocess.Popen(
-        [*container_command(port), *tls],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"https://127.0.0.1:{port}/health", verify=False).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "did not start"
-            time.sleep(0.1)
-        checked = healthcheck_run(port, dict(os.environ))
-        assert checked.returncode == 0, checked.stderr
-    finally:
-        stop_container(process)
+    servers.start([*container_command(port), *tls], port, cwd=ROOT, env=env, timeout=30, tls=True)
+    checked = healthcheck_run(port, dict(os.environ))
+    assert checked.returncode == 0, checked.stderr
 
 
 def test_the_healthcheck_says_why_a_server_is_unhealthy(served: str) -> None:

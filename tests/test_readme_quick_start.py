@@ -15,16 +15,14 @@ import os
 import re
 import shlex
 import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
-import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from .conftest import Servers
 from .processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +94,9 @@ def test_the_modules_left_out_are_the_extras() -> None:
     assert not {"alexaskill", "uvicorn", "starlette", "httpx", "cryptography"} & missing
 
 
-def test_the_quick_starts_serve_command_serves_with_the_runtime_dependencies_alone() -> None:
+def test_the_quick_starts_serve_command_serves_with_the_runtime_dependencies_alone(
+    servers: Servers,
+) -> None:
     serve, _ = quick_start_commands()
     *install, command = serve.split(" && ")
     assert install == ["python3 -m venv .venv", ".venv/bin/pip install -e ."]
@@ -120,34 +120,14 @@ def test_the_quick_starts_serve_command_serves_with_the_runtime_dependencies_alo
         for key, value in os.environ.items()
         if not key.startswith(("ALEXASKILL_", "FORWARDED_ALLOW_IPS", "PYTEST", "UVICORN_"))
     }
-    process = subprocess.Popen(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    # (Servers.start fails the test, with the server's output, if it never serves.)
+    process = servers.start([sys.executable, "-c", script], port, cwd=ROOT, env=env, timeout=30)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = httpx.get(f"{url}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                output = process.communicate(timeout=10)[0].decode()
-                pytest.fail(f"the quick start's serve command did not serve: {output}")
-            time.sleep(0.1)
-        refused = httpx.post(url, content=b"{}", headers={"Content-Type": "application/json"})
-        process.send_signal(signal.SIGINT)
-        output = process.communicate(timeout=30)[0].decode()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate(timeout=10)
+    health = httpx.get(f"{url}/health", timeout=2)
+    refused = httpx.post(url, content=b"{}", headers={"Content-Type": "application/json"})
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=30)
+    output = servers.output[process].read_text(errors="replace")
     assert health.json() == {"status": "ok"}, output
     assert refused.status_code == 400, output
     assert process.returncode == 0, output

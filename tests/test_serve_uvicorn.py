@@ -103,6 +103,8 @@ def test_serve_stopped_while_it_loads_the_app_exits_0(tmp_path: Path) -> None:
         "from skillapp import skill\n"
     )
     command = [sys.executable, "-m", "alexaskill", "serve", "slow:skill", "--port", "0"]
+    # Not conftest's Servers: that waits for /health, which this server, stopped while it loads,
+    # never answers.
     process = subprocess.Popen(
         command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )

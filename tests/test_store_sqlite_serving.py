@@ -181,6 +181,7 @@ def test_sqlite_several_processes_writing_one_user_lose_no_key(tmp_path: Path) -
     # Like several uvicorn workers answering one user at once: every key any of them wrote is
     # there afterwards, and "last", which all of them wrote, holds one of their values.
     path = str(tmp_path / "shared.db")
+    # Not conftest's Servers: workers, not servers (no port), led step by step on their pipes.
     workers = [
         subprocess.Popen(
             [sys.executable, "-c", _WORKER, path, str(n)],
@@ -260,6 +261,7 @@ def test_sqlite_new_files_take_simultaneous_first_updates_from_several_processes
     directory = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() else tmp_path
     processes, rounds, per_round, updates = 4, 30, 20, 2
     settings = [str(rounds), str(per_round), str(updates)]
+    # Not conftest's Servers: workers, not servers (no port), led step by step on their pipes.
     workers = [
         subprocess.Popen(
             [sys.executable, "-c", _FIRST_UPDATES, str(directory), str(n), *settings],
