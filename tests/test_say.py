@@ -20,7 +20,7 @@ from alexaskill import (
     delegate,
     speak,
 )
-from alexaskill.testing import TestClient
+from alexaskill.testing import SkillClientFactory, TestClient
 
 from .conftest import SKILL_ID
 
@@ -92,9 +92,8 @@ def make_skill() -> Skill:
 
 
 @pytest.fixture
-def client() -> Any:
-    with TestClient(make_skill(), invocation="the cafe", local_now=sunday) as test_client:
-        yield test_client
+def client(skill_client: SkillClientFactory) -> TestClient:
+    return skill_client(make_skill(), invocation="the cafe", local_now=sunday)
 
 
 def test_say_understands_signs_and_sends(client: TestClient) -> None:
