@@ -98,7 +98,7 @@ class Serving(DeadlineAnswering):
                 return
             failure = self._start_failure
             if failure is None:  # no lifespan (``--lifespan off``, Starlette's own Mount)
-                failure = self._start_unserved(kind=scope["type"])
+                failure = self._start_unserved(kind=scope["type"], on_loop=True)
             else:  # (a request is no new start: the failure stands)
                 say_not_started(self._refusals_said, self.log_name, failure.error, scope["type"])
             app = self._app
@@ -156,11 +156,15 @@ class Serving(DeadlineAnswering):
                 self._start_failed(exc, before)
             raise
 
-    def _start_unserved(self, *, say: bool = True, kind: str = "http") -> StartFailure | None:
+    def _start_unserved(
+        self, *, say: bool = True, kind: str = "http", on_loop: bool = False
+    ) -> StartFailure | None:
         """Build the app at a request that no lifespan started (once): its failure, kept and
         said at ERROR with its traceback unless not ``say`` (a test client raises it), or None;
         a request of another ``kind`` (scope type) than HTTP's gets its own line too. A failure
-        kept already is returned as it is: a request is no new start."""
+        kept already is returned as it is: a request is no new start. ``on_loop``: called on
+        the event loop serving the request (the app's, not a test client's thread), which is
+        checked as the lifespan's start checks it (`_check_loop`)."""
         if self._app is not None or self._start_failure is not None:
             return self._start_failure if self._app is None else None
         before = self._start_state()
@@ -177,7 +181,10 @@ class Serving(DeadlineAnswering):
                 said, name = self._refusals_said, self.log_name
                 say_not_started(said, name, exc, kind, start_said=kind == "http")
             return failure
-        return None
+        refused = self._check_loop(before) if on_loop else None
+        if refused is not None and say:  # (its reason says it all: no traceback)
+            say_not_started(self._refusals_said, self.log_name, refused.error, kind)
+        return refused
 
     def _start_failed(self, exc: Exception, before: tuple[bool, bool]) -> StartFailure:
         """Keep ``exc`` as the start's failure; the app unbuilt and registration as ``before``
@@ -212,8 +219,16 @@ class Serving(DeadlineAnswering):
         host), the lifespan's failure, kept (each request refused, said at ERROR once every few
         seconds: `not_started`)."""
         check_proxies(receive, at_request=True)
-        if self._app is not None and not on_asyncio():
-            self._start_failed(ConfigurationError(NEEDS_ASYNCIO), self._start_state())
+        if self._app is not None:
+            self._check_loop(self._start_state())
+
+    def _check_loop(self, before: tuple[bool, bool]) -> StartFailure | None:
+        """The lifespan's check of the event loop, at the first request of a skill that no
+        lifespan started, on the loop serving it: not asyncio's (a trio host), the start's
+        failure (`_start_failed`, registration as ``before`` the start), or None."""
+        if on_asyncio():
+            return None
+        return self._start_failed(ConfigurationError(NEEDS_ASYNCIO), before)
 
     def _check_start(self, *, served: bool) -> None:
         """What a start checks of the process once the app is built, the lifespan's

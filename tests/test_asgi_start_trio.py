@@ -1,0 +1,83 @@
+"""A skill served on trio (an anyio host: Hypercorn's trio worker), however it is served:
+mounted by `Skill.mount`, by Starlette's own ``Mount``, or with no lifespan (``--lifespan off``).
+Each request is refused as the lifespan's start refuses trio (HTTP 500 in JSON, one ERROR line
+every few seconds with the reason), never served: the download of Amazon's signing certificate
+needs asyncio."""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+import pytest
+
+from alexaskill import Response, Skill, speak
+from alexaskill.asgi_start import NEEDS_ASYNCIO
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestPKI
+
+#: How the skill is served on trio: `Skill.mount`, Starlette's ``Mount``, or on its own.
+SERVED: Final = ["skill.mount", "Mount", "no lifespan"]
+
+#: The body of each refusal.
+REFUSED: Final = {
+    "error": "the skill could not start (ConfigurationError); the server's log says why"
+}
+
+
+def _skill() -> tuple[Skill, list[str]]:
+    """A skill that trusts the test PKI, and the list its handler notes each call in."""
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.verifier = TestPKI.default().verifier()
+    calls: list[str] = []
+
+    @skill.intent("Hello")
+    def hello() -> Response:
+        calls.append("hello")
+        return speak("hi")
+
+    return skill, calls
+
+
+def _post_on_trio(skill: Skill, served: str, times: int = 3) -> list[tuple[int, object]]:
+    """POST a signed Hello intent ``times`` to ``skill`` served as ``served``, on trio: the
+    status and JSON of each answer."""
+    import anyio
+    import httpx
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+    from starlette.types import ASGIApp
+
+    app: ASGIApp = skill
+    path = "/"
+    if served == "skill.mount":
+        app, path = Starlette(routes=[skill.mount("/weather")]), "/weather"
+    elif served == "Mount":  # (which answers the mount's path with a slash only)
+        app, path = Starlette(routes=[Mount("/weather", app=skill)]), "/weather/"
+    body = httpx.Request("POST", "/", json=RequestFactory().intent("Hello")).content
+    headers = {**TestPKI.default().sign(body), "Content-Type": "application/json"}
+
+    async def post() -> list[tuple[int, object]]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://host") as client:
+            answers = [await client.post(path, content=body, headers=headers) for _ in range(times)]
+        return [(answer.status_code, answer.json()) for answer in answers]
+
+    return anyio.run(post, backend="trio")
+
+
+@pytest.mark.parametrize("served", SERVED)
+def test_a_skill_on_trio_refuses_each_request_saying_why(
+    served: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # `skill.mount`'s first request checked the loop; Starlette's own Mount and a skill served
+    # with no lifespan were served on trio, and each request whose signing certificate was not
+    # cached failed with "no running event loop".
+    skill, calls = _skill()
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        answers = _post_on_trio(skill, served)
+    assert answers == [(500, REFUSED)] * 3
+    assert not calls
+    records = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(records) == 1, [r.getMessage() for r in records]  # (once every few seconds)
+    assert NEEDS_ASYNCIO in records[0].getMessage()
+    assert records[0].exc_info is None  # (the reason says it all: no traceback)
