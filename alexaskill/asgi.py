@@ -20,7 +20,6 @@ from .asgi_start import (
     startup_failed,
 )
 from .deadline import deadline_grace, lambda_deadline, on_asyncio
-from .deadline_answering import DeadlineAnswering
 from .endpoint import (
     _CANCELLED_UNVERIFIED,
     _CANCELLED_WARNING,
@@ -39,6 +38,7 @@ from .models import Envelope, decode_envelope
 from .outgoing_proxies import check_outgoing_proxies
 from .refusal_warnings import REFUSAL_WARNING_EVERY, warn_refused
 from .settings import configure_logging_if_unset, settings_from_env
+from .skill_closing import Closing
 
 if TYPE_CHECKING:
     import httpx
@@ -54,7 +54,7 @@ __all__ = ["REFUSAL_WARNING_EVERY", "Serving"]
 logger = logging.getLogger("alexaskill")
 
 
-class Serving(DeadlineAnswering):
+class Serving(Closing):
     """A `Skill` as an ASGI app: ``uvicorn app:skill``, or mounted in another app."""
 
     # Set by `Skill.__init__` (documented there).
@@ -357,68 +357,6 @@ class Serving(DeadlineAnswering):
                 if verifier is not None:
                     verifier.use_http_client(None)
                 await self._close_at_shutdown()
-
-    async def _close_at_shutdown(self) -> None:
-        # Bounded: uvicorn waits for the lifespan's shutdown for good (its graceful timeout bounds
-        # the requests only), and a store whose server does not answer held up the exit.
-        from .store import closing
-
-        what = f"the stores of {self.log_name}"
-        await closing.close_within(self._close_saying, closing.CLOSE_TIMEOUT, what)
-
-    async def _close_saying(self) -> None:
-        """`aclose` at the lifespan's shutdown: a failure is said (once, at ERROR, naming what
-        failed), never raised, so that the shutdown completes (the server's "Application
-        shutdown failed", with Starlette's traceback, said it of the whole app)."""
-        failure = await self.aclose_and_report()
-        if failure is not None:
-            what, exc = failure
-            logger.error(
-                "closing %s of %s failed at shutdown (the rest was closed)",
-                what,
-                self.log_name,
-                exc_info=exc,
-            )
-
-    async def aclose(self) -> None:
-        """Close what the skill opened: its store, the stores its attribute services opened
-        (``add_service(…, *attributes_service(…))``), and the HTTP client its verifier made for
-        itself; and say the counts its repeated warnings had yet to say (their timers end with
-        the event loop). A request after it opens them again. A verifier whose ``aclose`` fails
-        raises its error, once the stores are closed.
-
-        The app's shutdown (its ASGI lifespan) closes the same, logging such a failure. A host
-        app that mounts the skill (`Skill.mount`) runs no lifespan of the skill's: call it in
-        the host's own, after its ``yield`` (``await skill.aclose()``). The AWS Lambda handler
-        calls it when the Python process exits (a local run's, a test's; AWS Lambda ends its
-        own without an exit).
-        """
-        failure = await self.aclose_and_report()
-        if failure is not None:
-            raise failure[1]
-
-    async def aclose_and_report(self, *, name: str | None = None) -> tuple[str, Exception] | None:
-        """`aclose`, its failure returned, not raised: what failed (``"the verifier
-        (MyVerifier)"``) and its error, or None. Each part is closed whatever another did; a
-        store that fails is logged as it goes, naming the skill (``name``, `log_name` unless
-        given: the AWS Lambda exit's is `lambda_log_name`), and the others closed still. For
-        what closes several skills and says which one failed."""
-        from .store.closing import close_stores
-
-        # What the warnings' timers had yet to say, which end with the loop.
-        self._refusals_said.say_unsaid()
-        self._store_failures_said.say_unsaid()
-        self._handling_said.say_unsaid()
-        verifier = self.verifier
-        failure: tuple[str, Exception] | None = None
-        try:
-            if verifier is not None:
-                await verifier.aclose()
-        except Exception as exc:
-            failure = (f"the verifier ({type(verifier).__qualname__})", exc)
-        finally:  # (a cancellation too: the stores are closed still)
-            await close_stores(self.store, self._services.values(), skill=name or self.log_name)
-        return failure
 
     async def _handle(
         self, scope: Scope, headers: Mapping[str, str], body: bytes
