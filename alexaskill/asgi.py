@@ -73,6 +73,9 @@ class Serving(Closing):
     _start_failure: StartFailure | None = None
     #: The path of the host app the skill is mounted under (`_start_mounted`), or "".
     _mounted_at: str = ""
+    #: Registration as `_start_mounted`'s start found it (`_start_state`), for a failure of
+    #: that start at the first request to undo; None if no mount started the skill.
+    _mount_found: tuple[bool, bool] | None = None
     #: When the warning of each kind of refusal was said (`_warn_refused`).
     _refusals_said: Repeats
     _handling_said: Repeats
@@ -211,16 +214,17 @@ class Serving(Closing):
             except Exception:
                 self._restore_start_state(before)  # (raised at the host app's import)
                 raise
-            self._app, self._start_failure = app, None
+            self._app, self._start_failure, self._mount_found = app, None, before
 
     def _check_mounted_server(self, receive: Receive) -> None:
         """At a mounted skill's first request, on the loop serving it, what `_start_mounted`
         could not check: the server's proxies and loop (`check_proxies`); not asyncio's (a trio
         host), the lifespan's failure, kept (each request refused, said at ERROR once every few
-        seconds: `not_started`)."""
+        seconds: `not_started`), registration left as the mount's start found it."""
         check_proxies(receive, at_request=True)
         if self._app is not None:
-            self._check_loop(self._start_state())
+            found, self._mount_found = self._mount_found, None
+            self._check_loop(found or self._start_state())
 
     def _check_loop(self, before: tuple[bool, bool]) -> StartFailure | None:
         """The lifespan's check of the event loop, at the first request of a skill that no

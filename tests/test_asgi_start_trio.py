@@ -13,7 +13,7 @@ import pytest
 
 from alexaskill import Response, Skill, speak
 from alexaskill.asgi_start import NEEDS_ASYNCIO
-from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestPKI
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
 
 #: How the skill is served on trio: `Skill.mount`, Starlette's ``Mount``, or on its own.
 SERVED: Final = ["skill.mount", "Mount", "no lifespan"]
@@ -81,3 +81,24 @@ def test_a_skill_on_trio_refuses_each_request_saying_why(
     assert len(records) == 1, [r.getMessage() for r in records]  # (once every few seconds)
     assert NEEDS_ASYNCIO in records[0].getMessage()
     assert records[0].exc_info is None  # (the reason says it all: no traceback)
+
+
+@pytest.mark.parametrize("served", SERVED)
+def test_a_refusal_on_trio_is_a_failed_start_that_a_later_start_clears(served: str) -> None:
+    # `skill.mount`'s refusal left the skill marked started, its handlers frozen: a handler
+    # registered after it, the skill having answered nothing, was refused as "registered
+    # after the first request", and `skill.started` said True of a skill that could not start.
+    skill, calls = _skill()
+    assert _post_on_trio(skill, served, times=1) == [(500, REFUSED)]
+    assert not skill.started
+
+    @skill.intent("Later")
+    def later() -> Response:
+        calls.append("later")
+        return speak("later")
+
+    with TestClient(skill) as client:  # (a start that succeeds, on asyncio)
+        assert client.intent("Hello").speech == "hi"
+        assert client.intent("Later").speech == "later"
+    assert skill.started and calls == ["hello", "later"]
+    assert TestClient(skill).intent("Hello").speech == "hi"  # (cleared: served without one too)
