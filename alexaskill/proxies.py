@@ -203,7 +203,8 @@ def lifespan_server_config(receive: Any) -> Any | None:
     uvicorn hands the app its lifespan's ``receive`` as a method of the object that holds its
     ``Config``: there, the options as uvicorn read them (``--forwarded-allow-ips``, else
     ``$FORWARDED_ALLOW_IPS``, and ``--proxy-headers``), which the app's environment alone cannot
-    tell. Only a ``uvicorn.config.Config`` is taken, and only once uvicorn has loaded it.
+    tell. Only a ``uvicorn.config.Config`` is taken, and only once uvicorn has loaded it
+    (found so from uvicorn 0.42 to 0.55: tests/test_proxies_uvicorn.py pins it).
     """
     return _uvicorn_config(getattr(receive, "__self__", None))
 
@@ -211,10 +212,18 @@ def lifespan_server_config(receive: Any) -> Any | None:
 def request_server_config(receive: Any) -> Any | None:
     """The uvicorn ``Config`` whose server answers the request that receives through
     ``receive``, or None: uvicorn's request cycle's method, whose transport's protocol holds it
-    (where a host app that mounts a skill runs no lifespan of the skill's: `Skill.mount`)."""
+    (where a host app that mounts a skill runs no lifespan of the skill's: `Skill.mount`).
+
+    uvicorn's internals, found so from 0.42 to 0.55 (tests/test_proxies_uvicorn.py pins them).
+    Anything else is None, never an error: another server's cycle, or a transport that cannot
+    say its protocol (asyncio's base class raises `NotImplementedError`)."""
     transport = getattr(getattr(receive, "__self__", None), "transport", None)
     get_protocol = getattr(transport, "get_protocol", None)
-    return _uvicorn_config(get_protocol() if callable(get_protocol) else None)
+    try:
+        protocol = get_protocol() if callable(get_protocol) else None
+    except Exception:  # (a check of the server's options: never the request's failure)
+        return None
+    return _uvicorn_config(protocol)
 
 
 def _uvicorn_config(holder: object) -> Any | None:
