@@ -39,7 +39,10 @@ def check_proxies(receive: Receive, *, at_request: bool = False) -> None:
     otherwise go unsaid (`alexaskill.proxies`); and a TLS handshake it leaves a minute
     (`alexaskill.loops.check_served_loop`); and, under ``--workers``, a worker that ended
     without shutting down (`alexaskill.worker_ends`). ``at_request``: at a mounted skill's first
-    request instead (``receive`` a request's), the workers not checked: each once a process."""
+    request instead (``receive`` a request's), each once a process; not the workers: the note a
+    worker makes is removed at its lifespan's end, and a mounted skill runs none, nor any code
+    at its worker's end (a SIGTERM ends it, no ``atexit`` run), so every worker stopped as it
+    should would be said dead by the next (README, "What a mounted skill's start checks")."""
     from .loops import check_served_loop
     from .proxies import check_served_proxies_once, lifespan_server_config, request_server_config
     from .worker_ends import note_worker
