@@ -1,0 +1,105 @@
+"""The names a handler is registered under, checked at registration: a request type Alexa never
+sends (empty, or a misspelling of a known one, said with the name meant) and an intent name
+Amazon's build refuses (with the name meant)."""
+
+from __future__ import annotations
+
+import re
+
+from .builtin_intents import CUSTOM_NAME, check_builtin_intent
+from .exceptions import ConfigurationError
+from .handler_signature import describe
+from .models import REQUEST_TYPES
+
+__all__ = ["check_intent_name", "check_request_type"]
+
+
+def check_request_type(name: object, func: object) -> None:
+    """Refuse a request type Alexa never sends: empty, or a misspelling of a known one (another
+    case, a letter or two off). Other names are accepted: Amazon adds request types."""
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigurationError(f"{describe(func)}: {name!r} is no request type")
+    if name in REQUEST_TYPES:
+        return
+    meant = _meant_request_type(name)
+    if meant is not None:
+        raise ConfigurationError(
+            f"{describe(func)}: {name!r} is not a request type Alexa sends; did you mean {meant}?"
+        )
+    if name != name.strip() or any(c.isspace() for c in name):
+        raise ConfigurationError(f"{describe(func)}: {name!r}: a request type has no spaces")
+    refused = f"{describe(func)}: {name!r} is not a request type Alexa sends"
+    intent_hint = f"; an intent's name? @skill.intent({name!r})"
+    if name[:7].upper() == "AMAZON.":
+        raise ConfigurationError(refused + intent_hint)
+    if "." not in name:
+        # Every request type but the core ones (LaunchRequest, …) has a namespace.
+        meant = _meant_by_last_part(name)
+        core = ", ".join(sorted(known for known in REQUEST_TYPES if "." not in known))
+        raise ConfigurationError(
+            f"{refused}{f'; did you mean {meant}?' if meant else intent_hint} (a request type "
+            f"is one of {core}, or has a namespace: AudioPlayer.PlaybackStarted)"
+        )
+
+
+def _meant_request_type(name: str) -> str | None:
+    """The known request type ``name`` misspells, if it is close enough to one.
+
+    Only the last part is compared, within the same namespace: Amazon's own types differ by a
+    namespace alone (Alexa.Presentation.APL.RuntimeError, ….APLA.RuntimeError).
+    """
+    import difflib
+
+    folded = name.strip().casefold()
+    for known in REQUEST_TYPES:
+        if known.casefold() == folded:
+            return known
+    namespace, _, last = name.strip().rpartition(".")
+    candidates = {
+        known.rpartition(".")[2]: known
+        for known in REQUEST_TYPES
+        if known.rpartition(".")[0] == namespace
+    }
+    close = difflib.get_close_matches(last, sorted(candidates), n=1, cutoff=_TYPO_CUTOFF)
+    return candidates[close[0]] if close else None
+
+
+def _meant_by_last_part(name: str) -> str | None:
+    """The known request type whose last part ``name`` is, or is close to (``PlaybackStarted``
+    for AudioPlayer.PlaybackStarted, ``Launch`` for LaunchRequest)."""
+    import difflib
+
+    by_last: dict[str, str] = {}
+    for known in sorted(REQUEST_TYPES):
+        by_last.setdefault(known.rpartition(".")[2].casefold(), known)
+    close = difflib.get_close_matches(name.casefold(), sorted(by_last), n=1, cutoff=0.6)
+    return by_last[close[0]] if close else None
+
+
+#: How alike a name must be to a known request type's to be taken for its misspelling.
+_TYPO_CUTOFF = 0.85
+
+
+def check_intent_name(name: object, func: object) -> None:
+    if not isinstance(name, str) or not name:
+        what = "is a string" if not isinstance(name, str) else "must not be empty"
+        raise ConfigurationError(
+            f"{describe(func)}: the handler needs the intent's name, which {what}: like "
+            f"'GetWeather', not {name!r}"
+        )
+    try:
+        check_builtin_intent(name)
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"{describe(func)}: {exc}") from None
+    if name[:7].upper() == "AMAZON." or CUSTOM_NAME.fullmatch(name):
+        return
+    words = re.findall(r"[A-Za-z]+", name)
+    like = "".join(word[0].upper() + word[1:] for word in words)
+    if words and not re.search(r"[0-9]|[^\x00-\x7f]", name):
+        hint = f"; like {like!r}"
+    else:
+        hint = " (spell numbers out)" if re.search("[0-9]", name) else ""
+    raise ConfigurationError(
+        f"{describe(func)}: {name!r} is no intent name Amazon takes: an intent name is ASCII "
+        f"letters and underscores, starting with a letter{hint}"
+    )
