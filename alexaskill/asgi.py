@@ -101,7 +101,7 @@ class Serving(Closing):
                 return
             failure = self._start_failure
             if failure is None:  # no lifespan (``--lifespan off``, Starlette's own Mount)
-                failure = self._start_unserved(kind=scope["type"], on_loop=True)
+                failure = self._start_unserved(kind=scope["type"], receive=receive)
             else:  # (a request is no new start: the failure stands)
                 say_not_started(self._refusals_said, self.log_name, failure.error, scope["type"])
             app = self._app
@@ -160,14 +160,15 @@ class Serving(Closing):
             raise
 
     def _start_unserved(
-        self, *, say: bool = True, kind: str = "http", on_loop: bool = False
+        self, *, say: bool = True, kind: str = "http", receive: Receive | None = None
     ) -> StartFailure | None:
         """Build the app at a request that no lifespan started (once): its failure, kept and
         said at ERROR with its traceback unless not ``say`` (a test client raises it), or None;
         a request of another ``kind`` (scope type) than HTTP's gets its own line too. A failure
-        kept already is returned as it is: a request is no new start. ``on_loop``: called on
-        the event loop serving the request (the app's, not a test client's thread), which is
-        checked as the lifespan's start checks it (`_check_loop`)."""
+        kept already is returned as it is: a request is no new start. ``receive``: the request's,
+        on the event loop serving it (the app's, not a test client's thread): the server and
+        the loop are checked then as the lifespan's start checks them (`check_proxies`,
+        `_check_loop`), as at a mounted skill's first request."""
         if self._app is not None or self._start_failure is not None:
             return self._start_failure if self._app is None else None
         before = self._start_state()
@@ -184,7 +185,10 @@ class Serving(Closing):
                 said, name = self._refusals_said, self.log_name
                 say_not_started(said, name, exc, kind, start_said=kind == "http")
             return failure
-        refused = self._check_loop(before) if on_loop else None
+        if receive is None:
+            return None
+        check_proxies(receive, at_request=True)
+        refused = self._check_loop(before)
         if refused is not None and say:  # (its reason says it all: no traceback)
             say_not_started(self._refusals_said, self.log_name, refused.error, kind)
         return refused

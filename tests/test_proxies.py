@@ -269,3 +269,16 @@ def test_a_mounted_skill_under_bare_uvicorn_says_the_proxies_it_trusts_at_its_fi
     lines = [line for line in output.splitlines() if "FORWARDED_ALLOW_IPS" in line]
     assert len(lines) == 1 and _EVERYONE in lines[0], output
     assert output.index(_EVERYONE) > output.index('"GET /health HTTP/1.1" 200'), output
+
+
+def test_a_skill_under_bare_uvicorn_without_lifespan_says_the_proxies_it_trusts(
+    servers: Any, tmp_path: Path
+) -> None:
+    # `uvicorn app:skill --lifespan off` (and a skill under Starlette's own Mount): the skill
+    # starts at its first request, and with uvicorn's own protocol FORWARDED_ALLOW_IPS=* went
+    # unsaid (X-Forwarded-For believed from anyone). Said once, at that request, as for
+    # `skill.mount`'s. (alexaskill's protocol says it at the first connection already.)
+    env = {"FORWARDED_ALLOW_IPS": "*"}
+    output = bare_uvicorn(servers, tmp_path, "--lifespan", "off", env=env)
+    lines = [line for line in output.splitlines() if "FORWARDED_ALLOW_IPS" in line]
+    assert len(lines) == 1 and _EVERYONE in lines[0], output
