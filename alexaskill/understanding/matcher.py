@@ -21,14 +21,15 @@ import itertools
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, TypeVar
+from typing import Final
 
 from .alignment import SLOT_COST, WORD, Alignment, best_alignment, extra_cost
 from .companions import part_of_day_clash, said_along, year_for_time
 from .cut import cut_reason, cut_value
 from .evidence import rests_on_meaning
 from .languages import Language
-from .slottypes import FREE, Fill, SlotKind
+from .retries import next_readings
+from .slottypes import Fill, SlotKind
 from .text import Token
 
 __all__ = ["Match", "Sample", "SampleMatcher", "SlotRef", "SpanCache"]
@@ -136,12 +137,6 @@ class _Node:
 # ((name, fill, start, end) | None, rest) so that extending one never copies it.
 _Path = tuple[object, object] | None
 _Best = tuple[float, int, Sample, _Path]
-#: Words barred from every slot: (first token, token after the last).
-_Span = tuple[int, int]
-_Reading = TypeVar("_Reading")
-#: How many more readings are tried after one is refused, each with the words of the values
-#: refused barred from the slots (a value refused is refused by most readings near it).
-_RETRIES: Final = 4
 #: The types whose values a time and date said together can clash in (`part_of_day_clash`,
 #: `year_for_time`): an exact reading refused bars only their words.
 _CLOCK_TYPES: Final = frozenset({"AMAZON.TIME", "AMAZON.DATE"})
@@ -229,10 +224,10 @@ class SampleMatcher:
     def exact(self, spans: SpanCache) -> Match | None:
         """The best reading of the cache's tokens as a whole sample, or None. A reading whose
         time and date disagree is none ("ten thirty at night" as the year 1030 and the time
-        "night"), and the next is tried (`_next_readings`): that of another sample, the time
+        "night"), and the next is tried (`next_readings`): that of another sample, the time
         "ten thirty at night", 22:30."""
 
-        def search(barred: Collection[_Span]) -> _Best | None:
+        def search(barred: Collection[tuple[int, int]]) -> _Best | None:
             return self._exact(spans, barred)
 
         def clash(found: _Best) -> str | None:
@@ -248,13 +243,15 @@ class SampleMatcher:
             kinds = {item.name: item.kind.name for item in elements if not isinstance(item, str)}
             return [fill for fill in _fills(found[3]) if kinds[fill[0]] in _CLOCK_TYPES]
 
-        result = _next_readings(search, clash, lambda found: _fills(found[3]), clock_values, spans)
+        result = next_readings(
+            search, clash, lambda found: _fills(found[3]), clock_values, spans.cut
+        )
         if result is None:
             return None
         score, _, sample, path = result
         return Match(sample, score, _fills(path), quality=score / max(len(spans.words), 1))
 
-    def _exact(self, spans: SpanCache, barred: Collection[_Span]) -> _Best | None:
+    def _exact(self, spans: SpanCache, barred: Collection[tuple[int, int]]) -> _Best | None:
         """The best reading of the cache's tokens as a whole sample, no slot holding a span of
         ``barred`` (first token, token after the last)."""
         words = spans.words
@@ -371,7 +368,7 @@ class SampleMatcher:
         """The best word-by-word alignment of the cache's tokens with ``sample`` that cuts no
         value short (`cut_value`); with ``listed``, its custom slots only with values their
         types list. A wrong value is worse than none, but the words may be read otherwise: an
-        alignment refused, the next is tried (`_next_readings`), its values' words barred.
+        alignment refused, the next is tried (`next_readings`), its values' words barred.
         A clock time's words read as a year ("ten thirty", 1030, of "ten thirty tonight", the
         time slot NI) may so be the time's ("ten thirty tonight", 22:30, the date left empty);
         and "7" with the date "tonight" (no 07:00) the time "7 tonight", 19:00."""
@@ -382,7 +379,7 @@ class SampleMatcher:
         ]
         language, vocabulary = self.language, self.vocabulary
 
-        def search(barred: Collection[_Span]) -> Alignment | None:
+        def search(barred: Collection[tuple[int, int]]) -> Alignment | None:
             return best_alignment(
                 sample, spans, stems, element_stems, language, vocabulary, barred, listed
             )
@@ -396,7 +393,7 @@ class SampleMatcher:
         def left_out(found: Alignment) -> list[int]:
             return found[2]
 
-        aligned = _next_readings(search, cut, values, values, spans, left_out)
+        aligned = next_readings(search, cut, values, values, spans.cut, left_out)
         if aligned is None:
             return None
         score, fills, extra, missing = aligned
@@ -437,50 +434,3 @@ def _fills(path: _Path) -> tuple[tuple[str, Fill, int, int], ...]:
         if step is not None:
             fills.append(step)
     return tuple(fills)  # type: ignore[arg-type]
-
-
-def _next_readings(
-    search: Callable[[Collection[_Span]], _Reading | None],
-    refuse: Callable[[_Reading], str | None],
-    fills_of: Callable[[_Reading], Sequence[tuple[str, Fill, int, int]]],
-    values: Callable[[_Reading], Sequence[tuple[str, Fill, int, int]]],
-    spans: SpanCache,
-    left_out: Callable[[_Reading], Collection[int]] = lambda _: (),
-) -> _Reading | None:
-    """The best reading ``search`` finds that ``refuse`` lets pass. When one is refused, the
-    spans of its ``values`` are barred from every slot and the best reading left is tried, at
-    most `_RETRIES` more times. The next reading must read the words of the values refused
-    otherwise, and as well: "7 tonight" as one time, 19:00, not 07:00 said with the date
-    "tonight". It may not read one as the value refused (as wrong in another sample's slot),
-    leave one out (``left_out``: a loose reading's words left out), or give one to a slot that
-    takes any words (a free-form or unlisted value); a reading that does is passed over as the
-    refused ones are. Without one that passes, None, and why the first was refused goes to
-    ``spans.cut``."""
-    barred: frozenset[_Span] = frozenset()
-    said: set[int] = set()  # the positions of the words of the values refused
-    refusal: str | None = None
-    for _ in range(_RETRIES + 1):
-        reading = search(barred)
-        if reading is None:
-            break
-        swallowed = [
-            fill
-            for fill in fills_of(reading)
-            if fill[1].weight <= FREE and not said.isdisjoint(range(fill[2], fill[3]))
-        ]
-        if swallowed or not said.isdisjoint(left_out(reading)):
-            refused = swallowed  # (words left out: nothing to bar, and no next reading)
-        else:
-            why = refuse(reading)
-            if why is None:
-                return reading
-            refusal = refusal or why
-            refused = list(values(reading))
-        said.update(at for _, _, start, end in refused for at in range(start, end))
-        more = barred | {(start, end) for _, _, start, end in refused}
-        if more == barred:
-            break  # nothing left to bar: the next search would find the same reading
-        barred = more
-    if refusal is not None:
-        spans.cut.append(refusal)
-    return None

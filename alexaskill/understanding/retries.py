@@ -1,0 +1,99 @@
+"""Trying the next reading of an utterance when the best is refused (a value cut short, a time
+and date that disagree): the words of the values refused are barred from the slots and the best
+reading left is tried, and, when that finds none, the values are barred one at a time.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Collection, Sequence
+from typing import Final, TypeVar
+
+from .slottypes import FREE, Fill
+
+__all__ = ["next_readings", "retried"]
+
+#: Words barred from every slot: (first token, token after the last).
+_Span = tuple[int, int]
+_Reading = TypeVar("_Reading")
+#: How many more readings are tried after one is refused, each with the words of the values
+#: refused barred from the slots (a value refused is refused by most readings near it).
+_RETRIES: Final = 4
+
+
+def next_readings(
+    search: Callable[[Collection[_Span]], _Reading | None],
+    refuse: Callable[[_Reading], str | None],
+    fills_of: Callable[[_Reading], Sequence[tuple[str, Fill, int, int]]],
+    values: Callable[[_Reading], Sequence[tuple[str, Fill, int, int]]],
+    cut: list[str],
+    left_out: Callable[[_Reading], Collection[int]] = lambda _: (),
+) -> _Reading | None:
+    """The best reading ``search`` finds that ``refuse`` lets pass. When one is refused, the
+    spans of its ``values`` are barred from every slot and the best reading left is tried, at
+    most `_RETRIES` more times. The next reading must read the words of the values refused
+    otherwise, and as well: "7 tonight" as one time, 19:00, not 07:00 said with the date
+    "tonight". It may not read one as the value refused (as wrong in another sample's slot),
+    leave one out (``left_out``: a loose reading's words left out), or give one to a slot that
+    takes any words (a free-form or unlisted value); a reading that does is passed over as the
+    refused ones are. Without one that passes, the first refused reading's values are barred
+    one at a time (`retried`): a refusal may be of one value only, the others right ("this
+    evening", EV, with "from 7" left out, of "this evening from 7 to 8": its "8" is the end),
+    and the part of the day barred may then be left out, to be read into the times it was
+    said before. Without one that passes, None, and why the first was refused goes to
+    ``cut`` (`SpanCache.cut`)."""
+    found, refusal, first = retried(search, refuse, fills_of, values, left_out, frozenset())
+    if found is not None:
+        return found[0]
+    for start, end in first if len(first) > 1 else ():
+        # No slot holds its words, nor part of them ("the evening" of "in the evening").
+        inside = frozenset(itertools.combinations(range(start, end + 1), 2))
+        found = retried(search, refuse, fills_of, values, left_out, inside)[0]
+        if found is not None:
+            return found[0]
+    if refusal is not None:
+        cut.append(refusal)
+    return None
+
+
+def retried(
+    search: Callable[[Collection[_Span]], _Reading | None],
+    refuse: Callable[[_Reading], str | None],
+    fills_of: Callable[[_Reading], Sequence[tuple[str, Fill, int, int]]],
+    values: Callable[[_Reading], Sequence[tuple[str, Fill, int, int]]],
+    left_out: Callable[[_Reading], Collection[int]],
+    barred: frozenset[_Span],
+) -> tuple[tuple[_Reading] | None, str | None, list[_Span]]:
+    """`next_readings`' search from ``barred`` on: the reading that passes (in a 1-tuple, or
+    None), why the
+    first was refused, and the spans of the first refused reading's values. The words of
+    ``barred`` may be left out (its span alone was refused), not given to a free-form slot."""
+    taken = {at for start, end in barred for at in range(start, end)}  # no free-form slot's
+    said: set[int] = set()  # the positions of the words of the values refused: no reading's
+    refusal: str | None = None
+    first: list[_Span] = []
+    for _ in range(_RETRIES + 1):
+        reading = search(barred)
+        if reading is None:
+            break
+        swallowed = [
+            fill
+            for fill in fills_of(reading)
+            if fill[1].weight <= FREE and not (said | taken).isdisjoint(range(fill[2], fill[3]))
+        ]
+        if swallowed or not said.isdisjoint(left_out(reading)):
+            refused = swallowed  # (words left out: nothing to bar, and no next reading)
+        else:
+            why = refuse(reading)
+            if why is None:
+                return (reading,), refusal, first
+            if refusal is None:
+                refusal = why
+                first = [(start, end) for _, _, start, end in values(reading)]
+            refused = list(values(reading))
+        said.update(at for _, _, start, end in refused for at in range(start, end))
+        more = barred | {(start, end) for _, _, start, end in refused}
+        if more == barred:
+            break  # nothing left to bar: the next search would find the same reading
+        barred = more
+    return None, refusal, first
