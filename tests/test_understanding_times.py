@@ -544,6 +544,35 @@ def test_a_year_said_with_a_part_of_the_day_is_no_time(said: str, expected: str 
     assert value(said, "AMAZON.TIME") == expected
 
 
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("twenty twenty six", None),
+        ("2026", None),
+        ("nineteen thirty", None),
+        ("nineteen hundred", None),
+        ("twenty oh five", None),
+        ("twenty hundred", None),
+        # Said after "at" (or "around"), or with "hours", it is the 24-hour clock.
+        ("at twenty twenty", "20:20"),
+        ("at twenty twenty six", "20:26"),
+        ("around nineteen thirty", "19:30"),
+        ("nineteen hundred hours", "19:00"),
+        # No year: past Duckling's 2100, or the twelve-hour clock, or typed with its colon.
+        ("twenty one thirty", "21:30"),
+        ("twenty three fifty nine", "23:59"),
+        ("ten thirty", "10:30"),
+        ("20:26", "20:26"),
+    ],
+)
+def test_a_year_said_alone_is_no_time(said: str, expected: str | None) -> None:
+    # "twenty twenty six" filled a time slot with 20:26 while "2026" typed was no time: the
+    # spoken year was read on the 24-hour clock. Amazon's slot type reference documents no
+    # AMAZON.TIME read from a year; its AMAZON.DATE reads one as the year ("2026"), and
+    # Duckling's English reads 1000 to 2100 so. After "at" a time is meant.
+    assert value(said, "AMAZON.TIME") == expected
+
+
 def test_a_year_said_with_a_part_of_the_day_is_no_reminders_time() -> None:
     # "remind me 2026 at night tonight" was the time 20:26 tonight.
     slots = [{"name": "time", "type": "AMAZON.TIME"}, {"name": "date", "type": "AMAZON.DATE"}]
