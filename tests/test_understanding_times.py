@@ -254,6 +254,36 @@ def test_a_twenty_four_hour_time_said_with_its_leading_zero(said: str, expected:
     assert parse(["oh", "five"], NOW) is None  # an exclamation and a five: no time
 
 
+@pytest.mark.parametrize("zero", ["oh", "zero"])
+@pytest.mark.parametrize(
+    ("said", "typed", "expected"),
+    [
+        ("seven thirty", "07:30", "07:30"),
+        ("seven thirty tonight", "07:30 tonight", None),
+        ("seven thirty in the evening", "07:30 in the evening", None),
+        ("seven thirty am", "07:30 am", "07:30"),
+        ("seven thirty pm", "07:30 pm", "19:30"),
+        ("seven thirty in the morning", "07:30 in the morning", "07:30"),
+        ("nine hundred hours", "0900 hours", "09:00"),
+    ],
+)
+def test_a_leading_zero_said_is_the_24_hour_clock_as_typed(
+    zero: str, said: str, typed: str, expected: str | None
+) -> None:
+    # "oh seven thirty tonight" (and "in the evening") was 19:30, the "oh" left out as a
+    # filler, where "07:30 tonight" is no time: the zero said writes the 24-hour clock, whose
+    # hour a part of the day does not move. "zero seven thirty am" ("pm", "in the morning")
+    # was no time, where "07:30 am" is 07:30: the zero was read only with no "am" or "pm".
+    assert value(typed, "AMAZON.TIME") == expected
+    assert value(f"{zero} {said}", "AMAZON.TIME") == expected
+
+
+def test_an_oh_said_apart_from_the_time_is_a_filler() -> None:
+    # After a pause, or with no minutes after its hour, "oh" is an exclamation, left out.
+    assert value("oh, seven thirty tonight", "AMAZON.TIME") == "19:30"
+    assert value("oh seven", "AMAZON.TIME") == "07:00"
+
+
 @pytest.mark.parametrize("said", ["6 to 7", "six to seven", "9 to 5", "six till seven", "1 of 2"])
 def test_hours_said_with_to_and_no_minutes_are_no_time(said: str) -> None:
     # "6 to 7" filled an AMAZON.TIME slot with 06:54 and "9 to 5" with 04:51: six minutes to

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from .languages import Language
 from .matcher import Match, SampleMatcher, SpanCache
+from .slottypes import Fill
 from .text import Token
 
 __all__ = ["exact_without_fillers"]
@@ -38,7 +39,7 @@ def exact_without_fillers(
         match = matcher.exact(kept_spans)
         if match is None:
             continue
-        dropped = _dropped_from_value(match, kept, spans.words, language)
+        dropped = _dropped_from_value(match, kept, spans, language)
         if dropped is not None:
             spans.cut.append(dropped)
             continue
@@ -61,10 +62,14 @@ def _paused(tokens: Sequence[Token], kept: Sequence[int]) -> list[Token]:
 
 
 def _dropped_from_value(
-    match: Match, kept: Sequence[int], words: Sequence[str], language: Language
+    match: Match, kept: Sequence[int], spans: SpanCache, language: Language
 ) -> str | None:
-    """Why ``match``, a reading of the words at ``kept`` among ``words``, changes a parsed
-    value, if it does: a filler the value's type knows was said inside it and left out."""
+    """Why ``match``, a reading of the words at ``kept`` among ``spans``' tokens, changes a parsed
+    value, if it does: a filler the value's type knows was said inside it and left out, or
+    right before it, unpaused, making a value with the words after it: "oh" of "oh seven
+    thirty tonight" (no time: the zero says the 24-hour clock, 07:30, which "tonight" does
+    not move), no 19:30. "Oh, seven thirty tonight" is 19:30, and "oh seven" 07:00."""
+    words = spans.words
     kinds = {
         element.name: element.kind
         for element in match.sample.elements
@@ -72,6 +77,9 @@ def _dropped_from_value(
     }
     for name, fill, start, end in match.fills:
         own = language.slot_vocabulary(kinds[name].name) or frozenset()
+        before = _opening(language, kinds[name].name, fill, kept[start] - 1, spans, kept)
+        if before is not None:
+            return before
         # Each value a multiple-value slot holds ("one oh five and six"), as its positions.
         offsets = {id(token): start + offset for offset, token in enumerate(fill.tokens)}
         for value in fill.parts if fill.kind == "list" else (fill,):
@@ -84,3 +92,25 @@ def _dropped_from_value(
                     said = " ".join(words[first : last + 1])
                     return f"{said!r} read without {words[at]!r} would change the value"
     return None
+
+
+def _opening(
+    language: Language,
+    slot_type: str,
+    fill: Fill,
+    at: int,
+    spans: SpanCache,
+    kept: Sequence[int],
+) -> str | None:
+    """Why leaving out the filler at ``at``, right before ``fill``'s words, changes its value,
+    if it does (`_dropped_from_value`)."""
+    parse = language.slot_parser(slot_type)
+    own = language.slot_vocabulary(slot_type) or frozenset()
+    if parse is None or fill.kind != "typed" or at < 0 or at in kept or spans.tokens[at].pause:
+        return None
+    word, said, now = spans.words[at], [token.text for token in fill.tokens], spans.now
+    if word not in own or all(parse([word, *said[:size]], now) is None for size in range(1, 4)):
+        return None
+    if parse([word, *said], now) == fill.value:
+        return None
+    return f"{' '.join([word, *said])!r} read without {word!r} would change the value"

@@ -118,6 +118,10 @@ _PART_HOURS: Final = {
 }
 
 
+#: The meridiems that say the twelve-hour clock, which is written with a leading 0 too.
+_HALVES: Final = ("am", "pm")
+
+
 def _apply(hour: int, minute: int, meridiem: str | None) -> str | None:
     if meridiem in ("am", "pm") and not 1 <= hour <= 12:
         return None
@@ -183,14 +187,14 @@ def _time(words: Sequence[str], now: datetime.datetime | None) -> str | None:
         if not words:
             return None
     # The twenty-four-hour clock says an hour below ten with its zero: "oh nine oh five",
-    # "zero seven hundred hours" (as "0905", "0700 hours" are typed).
-    if (
-        meridiem is None
-        and len(words) >= 3
-        and words[0] in ("oh", "o", "zero")
-        and words[1] in UNITS
-    ):
-        words = words[1:]
+    # "zero seven hundred hours", read as "09:05", "07:00" typed are: a part of the day does
+    # not move its hour ("oh seven thirty tonight" is no 19:30), "am" or "pm" may.
+    if len(words) >= 3 and words[0] in ("oh", "o", "zero") and words[1] in UNITS:
+        minute = _minutes(words[2:])
+        read = None if minute is None else _apply(UNITS[words[1]], minute, meridiem)
+        if read is not None and int(read[:2]) != UNITS[words[1]] and meridiem not in _HALVES:
+            return None
+        return read
     if len(words) == 2 and words[1] == "hours" and meridiem is None:  # "1700 hours"
         if len(words[0]) == 4 and words[0].isdigit():
             words = [f"{words[0][:2]}:{words[0][2:]}"]
