@@ -28,6 +28,10 @@ _EXTRA_WORD: Final = 0.55
 _EXTRA_FUNCTION_WORD: Final = 0.3
 _EXTRA_FILLER: Final = 0.1
 _MISSING_WORD: Final = 0.45
+# A word no sample uses said in place of a sample's word of meaning ("wipe" for "clear" of
+# "clear my list"): likelier its paraphrase than a word added and one left out apart (0.55 +
+# 0.45), as an edit distance counts one substitution, not an insertion and a deletion.
+_SUBSTITUTED: Final = 0.8
 _MISSING_FUNCTION_WORD: Final = 0.15
 _EMPTY_SLOT: Final = 0.3
 _FUNCTION_MATCH: Final = 0.6
@@ -104,6 +108,18 @@ def best_alignment(
                     score = rest[0] - (_MISSING_FUNCTION_WORD if missing else _MISSING_WORD)
                     if top is None or score > top[0]:
                         top = (score, (("missing", element), rest[1]))
+                if (
+                    at < size
+                    and element not in function_words
+                    and words[at] not in vocabulary
+                    and words[at] not in function_words
+                    and words[at] not in language.fillers
+                ):
+                    rest = best(e + 1, at + 1)
+                    if rest is not None:
+                        score = rest[0] - _SUBSTITUTED
+                        if top is None or score > top[0]:
+                            top = (score, (("extra", at), (("missing", element), rest[1])))
                 if at < size and (words[at] == element or stems[at] == element_stems[e]):
                     rest = best(e + 1, at + 1)
                     if rest is not None:
