@@ -73,6 +73,27 @@ def test_fillers_said_do_not_count_against_a_loose_reading(said: str) -> None:
     assert not understood.fallback
 
 
+@pytest.mark.parametrize(
+    "said",
+    ["please where is the parcel", "um where is the parcel please", "hey where is the parcel"],
+)
+def test_fillers_said_do_not_choose_the_samples_aligned(said: str) -> None:
+    # Only the ten samples sharing the most words said are aligned: a filler said weighed in
+    # that choice, so ten samples with "please" ("please post the red parcel", ...) pushed
+    # "track the parcel" out of them, and "please where is the parcel" was the fallback where
+    # "where is the parcel" is Track. A pure filler (English's `pure_fillers`: "please", "um")
+    # weighs nothing; one that is a word of meaning elsewhere ("like", "well") as a function
+    # word does.
+    colours = ["red", "blue", "green", "black", "white", "pink", "gold", "grey", "brown", "teal"]
+    intents = [
+        {"name": "Track", "samples": ["track the parcel"]},
+        {"name": "Post", "samples": [f"please post the {colour} parcel" for colour in colours]},
+    ]
+    understander = Understander(_model(intents))
+    assert understander.understand("where is the parcel", now=NOW).intent == "Track"
+    assert understander.understand(said, now=NOW).intent == "Track"
+
+
 # --- the closest intent invents no custom value -------------------------------------------------
 
 SHOPPING = (

@@ -302,13 +302,18 @@ class SampleMatcher:
     def candidates(self, tokens: Sequence[Token]) -> list[Sample]:
         """The samples sharing the most informative words with ``tokens``, first those sharing
         one that is no function word nor filler: in a large model, ten samples sharing "where is
-        the ... for me" would push out the one sharing "parcel"."""
+        the ... for me" would push out the one sharing "parcel". Fillers said weigh nothing (or
+        little: "like" may mean something), nor push one out: "please" said would favour ten
+        samples of "please post the ... parcel" over "track the parcel"."""
         scores: dict[int, float] = {}
         meaningful: set[int] = set()
-        function_words, idle = self.language.function_words, self._idle
+        idle = self._idle
+        # A pure filler said ("um", "please") weighs nothing; one that may be a word of meaning
+        # ("like") as little as a function word. (A language may name no pure fillers.)
+        pure: frozenset[str] = getattr(self.language, "pure_fillers", frozenset())
         # In the order said, the word before its stem: the same sums (and ties) at every run.
         for word in dict.fromkeys(token.text for token in tokens):
-            weight = 0.3 if word in function_words else 1.0
+            weight = 0.0 if word in pure else 0.3 if word in idle else 1.0
             for key in dict.fromkeys((word, self._stem(word))):
                 where = self.index.get(key, ())
                 share = weight * self.idf[key] if where else 0.0

@@ -74,6 +74,9 @@ class English:
     session_end: frozenset[tuple[str, ...]] = phrases.SESSION_END
     wake_words: frozenset[str] = phrases.WAKE_WORDS
     fillers: frozenset[str] = phrases.FILLERS
+    #: The fillers that are never words of meaning ("um", "please"; not "like", "well"): said,
+    #: they weigh nothing in which samples are aligned (`SampleMatcher.candidates`).
+    pure_fillers: frozenset[str] = phrases.PURE_FILLERS
     list_separators: frozenset[str] = phrases.LIST_SEPARATORS
     function_words: frozenset[str] = phrases.FUNCTION_WORDS
     value_carriers: frozenset[str] = phrases.VALUE_CARRIERS

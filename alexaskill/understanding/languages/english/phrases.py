@@ -19,6 +19,7 @@ __all__ = [
     "LAUNCH_VERBS",
     "LIST_SEPARATORS",
     "NEGATIONS",
+    "PURE_FILLERS",
     "REWRITES",
     "SESSION_END",
     "TRAILING_CONNECTORS",
@@ -257,9 +258,11 @@ SESSION_END: Final = frozenset(
     {("exit",), ("quit",), ("exit", "skill"), ("quit", "skill"), ("alexa", "exit")}
 )
 WAKE_WORDS: Final = frozenset({"alexa", "echo", "computer", "amazon", "ziggy"})
-FILLERS: Final = frozenset(
-    {"please", "um", "uh", "er", "erm", "hmm", "like", "just", "well", "so", "oh", "hey"}
-)
+#: Words said to fill a pause, or for politeness, that never carry a request's meaning.
+PURE_FILLERS: Final = frozenset({"please", "um", "uh", "er", "erm", "hmm", "hey"})
+#: ... and words said so that are words of meaning too: "i *like* jazz", "sleep *well*", "*just*
+#: now", "*so* long", "*oh*" a zero ("oh nine oh five").
+FILLERS: Final = PURE_FILLERS | frozenset({"like", "just", "well", "so", "oh"})
 LIST_SEPARATORS: Final = frozenset({"and", "or"})
 # "at noon", "on friday", "for two", "by monday", "in ten minutes": said before a value of a
 # built-in type, and no part of it when a prompt says the value back.
