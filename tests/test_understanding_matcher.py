@@ -1,5 +1,5 @@
-"""Loose matching and the closest intent (alexaskill/understanding/matcher.py, alignment.py):
-what a reading counts, and the reading tried when one is refused."""
+"""Loose matching and the closest intent (alexaskill/understanding/matcher.py, alignment.py,
+retries.py): what a reading counts, and the reading tried when one is refused."""
 
 from __future__ import annotations
 

@@ -65,9 +65,9 @@ def retried(
     barred: frozenset[_Span],
 ) -> tuple[tuple[_Reading] | None, str | None, list[_Span]]:
     """`next_readings`' search from ``barred`` on: the reading that passes (in a 1-tuple, or
-    None), why the
-    first was refused, and the spans of the first refused reading's values. The words of
-    ``barred`` may be left out (its span alone was refused), not given to a free-form slot."""
+    None), why the first was refused, and the spans of the first refused reading's values. The
+    words of ``barred`` may be left out (its span alone was refused), not given to a free-form
+    slot."""
     taken = {at for start, end in barred for at in range(start, end)}  # no free-form slot's
     said: set[int] = set()  # the positions of the words of the values refused: no reading's
     refusal: str | None = None
