@@ -108,24 +108,12 @@ def runs_into(
     """Whether a date's words left out right next to a time (a `companion_run`) run into it,
     the two one date: "ten sixty" and "six" of "ten sixty six" are the year 1066, no year 1060
     said along with the time 06:00. Only a time is weighed so: a time reads a date's part of
-    the day into it ("7 pm" and "tonight"), which is said along all the same. So do the words
-    right before a time and its first word, one year: "twenty twenty" and "six at night" of
-    "twenty twenty six at night" are the year 2026, no year 2020 said with 18:00. And a year
-    that is a clock time said after "at" ("nineteen hundred" of "nineteen hundred tonight") is
-    no year said along: the time the user said would be dropped."""
+    the day into it ("7 pm" and "tonight"), which is said along all the same."""
     parse = language.slot_parser("AMAZON.DATE") if slot_type == "AMAZON.TIME" else None
-    time = language.slot_parser("AMAZON.TIME")
-    if parse is None or time is None:
+    if parse is None:
         return False
     first, last = min(*run, value[0]), max(*run, value[1] - 1)
-    if parse(spans.words[first : last + 1], spans.now) is not None:
-        return True
-    if (time(["at", *spans.words[min(run) : max(run) + 1]], spans.now) or "")[:1].isdigit():
-        return True
-    if max(run) + 1 != value[0]:
-        return False
-    year = parse(spans.words[min(run) : value[0] + 1], spans.now) or ""
-    return len(year) == 4 and year.isdigit()
+    return parse(spans.words[first : last + 1], spans.now) is not None
 
 
 def _named_time(word: str, read: str, numbers: Collection[str]) -> bool:

@@ -4,8 +4,7 @@ Amazon's slot type reference ("AMAZON.TIME"): "14:30"; the parts of the day "MO"
 "NI". A time said without "a m"/"p m" or a part of the day is taken as said ("three thirty" is
 "03:30"); "noon" is "12:00", "midnight" "00:00" (and "midnight at night"); an hour 24 typed
 or said ("24:30", "twenty four hundred") is no time, nor a year with a part of the day ("2026
-at night", "twenty twenty six at night": no 20:26) or alone ("twenty twenty six", as "2026";
-"at twenty twenty six" is 20:26), nor is a time out of the part of the day
+at night", "twenty twenty six at night": no 20:26), nor is a time out of the part of the day
 it is said in: twelve in the evening (noon is in the afternoon, midnight at night), "noon at
 night", "ten to one in the evening" (12:50), "one in the evening" (the evening starts at
 five), "13:00 at night", "11 in the afternoon" (the afternoon ends at seven), nor minutes to
@@ -150,8 +149,7 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
 
 def _time(words: Sequence[str], now: datetime.datetime | None) -> str | None:
     words = list(words)
-    carried = len(words) > 1 and words[0] in ("at", "around", "about", "by")
-    if carried:
+    if len(words) > 1 and words[0] in ("at", "around", "about", "by"):
         words = words[1:]
     if not words:
         return None
@@ -281,21 +279,5 @@ def _time(words: Sequence[str], now: datetime.datetime | None) -> str | None:
             # with "am" or "pm" (hours to 12), and that clock needs no part of the day. Amazon's
             # slot type reference ("AMAZON.TIME") documents neither. "20:26 at night" is 20:26.
             return None
-        if meridiem is None and not carried and _year(hour, minute, words[split:]):
-            return None
         return _apply(hour, minute, meridiem)
     return None
-
-
-def _year(hour: int, minute: int, minute_words: Sequence[str]) -> bool:
-    """Whether an hour past 12 said with its minutes, alone, is a year: "twenty twenty six",
-    "nineteen hundred" (as "2026", "1900" typed are no time). Amazon's slot type reference
-    reads a year said to AMAZON.DATE as the year ("2026") and gives AMAZON.TIME no reading of
-    one; Duckling's English reads 1000 to 2100 as a year. Said after "at" (or "around"), or
-    with "hours" ("nineteen hundred hours"), a time is meant: 20:26, 19:00."""
-    return (
-        hour > 12
-        and bool(minute_words)
-        and "hours" not in minute_words
-        and (1000 <= hour * 100 + minute <= 2100)
-    )
