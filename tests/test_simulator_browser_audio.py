@@ -319,7 +319,7 @@ def test_a_second_enqueue_follows_the_last_stream_queued(page: Any) -> None:
     say(page, "ask the lighthouse to queue the foghorn")
     expect(page.locator("#queue")).to_have_text("Next: Foghorn")
     say(page, "ask the lighthouse to queue the bell next")  # after the foghorn
-    expect(last_turn(page).locator(".note")).to_have_count(0)
+    expect(last_turn(page).locator(".note")).to_have_text([])  # (a failure shows each note)
     expect(page.locator("#queue")).to_have_text("Next: Foghorn, Bell")
     say(page, "ask the lighthouse to queue the foghorn")  # after the tide: no longer the last
     expect(page.locator("#queue")).to_have_text("Next: Foghorn, Bell")
