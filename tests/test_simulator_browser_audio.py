@@ -329,6 +329,41 @@ def test_a_second_enqueue_follows_the_last_stream_queued(page: Any) -> None:
     )
 
 
+def test_a_stream_still_loading_is_the_stream_the_device_holds(page: Any) -> None:
+    # Between the Play and the audio element's first "playing" (its data on the way: a slow
+    # machine), the page's requests said the player held no stream (context.AudioPlayer
+    # {"playerActivity": "IDLE"}), while the page queued after that very stream: an ENQUEUE
+    # after it was a rule violation ("... while it holds no stream ..."), noted on the turn.
+    # The device holds the stream from the Play on, PLAYING (as testing.DevicePlayer does).
+    from playwright.sync_api import expect
+
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)  # its data held back: the element is not "playing" yet
+
+    page.route("**/long/tide.mp3", hold)
+    say(page, "ask the lighthouse to play the tide")
+    wait_until(page, "window.__played.some((item) => item.src.endsWith('/long/tide.mp3'))")
+    say(page, "ask the lighthouse to queue the foghorn")
+    expect(page.locator("#queue")).to_have_text("Next: Foghorn")
+    expect(last_turn(page).locator(".note")).to_have_text([])  # (a failure shows each note)
+    request = json.loads(last_turn(page).locator("details.raw pre").first.text_content() or "{}")
+    assert request["context"]["AudioPlayer"] == {
+        "token": "tide-1",
+        "offsetInMilliseconds": 0,
+        "playerActivity": "PLAYING",
+    }
+    say(page, "ask the lighthouse to queue the bell next")  # after the foghorn
+    expect(last_turn(page).locator(".note")).to_have_text([])
+    expect(page.locator("#queue")).to_have_text("Next: Foghorn, Bell")
+    assert held  # (the element asked for the tide's data: what was held back)
+    for route in held:
+        route.fallback()  # the browser's own answer: the tide plays, and says so
+    events = page.locator("#history > li.turn.device .msg.device")
+    expect(events.first).to_contain_text("AudioPlayer.PlaybackStarted tide-1")
+
+
 def two_skills(page: Any) -> None:
     """Reload the page as if the app mounted two skills (/a/ and /b/), en-US and en-GB."""
     from playwright.sync_api import expect

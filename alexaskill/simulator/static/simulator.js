@@ -602,7 +602,9 @@
     if (before && before.started && !player.paused && !player.ended) {
       audioEvent("PlaybackStopped", before); // replaced while it played, as a device reports
     }
-    state.stream = { token: entry.token, started: false, nearly: false, skill: entry.skill };
+    state.stream = {
+      token: entry.token, started: false, nearly: false, skill: entry.skill, offset: entry.offset,
+    };
     $("now-playing").replaceChildren(el("strong", {}, entry.title || "A stream"),
       entry.subtitle ? ` — ${entry.subtitle}` : "");
     $("now-playing").className = "";
@@ -973,6 +975,14 @@
     const player = $("player");
     const stream = state.stream;
     if (state.held) return { activity: "PAUSED", token: state.held.token, offset: state.held.offset };
+    if (stream && !stream.started && !stream.stopped && player.getAttribute("src") &&
+        !player.ended) {
+      // Played, its data still on the way (no "playing" yet: a slow machine): the device
+      // holds it from the Play on, PLAYING, as testing.DevicePlayer does, and as the page
+      // queues after it (`audioDirective`). It said IDLE: an ENQUEUE after it looked ignored.
+      const offset = Math.max(playedMs(), stream.offset);
+      return { activity: "PLAYING", token: stream.token, offset };
+    }
     let activity = "IDLE";
     if (stream && stream.started) activity = player.paused ? "STOPPED" : "PLAYING";
     else if (state.lastToken) activity = player.ended ? "FINISHED" : "STOPPED";
