@@ -14,7 +14,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -137,12 +137,16 @@ class Looks:
             self.gate.reached()
 
 
-def drive(monkeypatch: pytest.MonkeyPatch) -> Iterator[Looks]:
+def drive(monkeypatch: pytest.MonkeyPatch) -> Generator[Looks, None, None]:
     """The looking thread driven (a fixture's body), looking every 50 ms, a loop said held up
     after 1 s, a look more than 1 s late with the process idle meanwhile taken as unseen."""
     driven = Looks()
-    monkeypatch.setattr(stalls, "time", driven.clock)
+    # The gate first: between the two, a thread looking at a loop in flight (another thread's,
+    # one an earlier test left running) looked unheld as often as it could, each sleep on the
+    # driven clock at once, and the test's looks went on from that driven time gone by (a look
+    # already under way reads the driven clock once at most: late, it forgets what it saw).
     monkeypatch.setattr(stalls, "_lock", driven.gate)
+    monkeypatch.setattr(stalls, "time", driven.clock)
     monkeypatch.setattr(stalls, "LOOK_EVERY", 0.05)
     monkeypatch.setattr(stalls, "HELD_UP_SECONDS", 1.0)
     monkeypatch.setattr(stalls, "UNSEEN_AFTER", 1.0)
