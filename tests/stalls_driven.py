@@ -39,7 +39,7 @@ class Clock:
     latest = 0.0
 
     def __init__(self) -> None:
-        self.wall = max(time.perf_counter(), Clock.latest) + 3600.0
+        self.wall = self.start = max(time.perf_counter(), Clock.latest) + 3600.0
         self.cpu = 0.0
         self.looks = 0
 
@@ -135,6 +135,25 @@ class Looks:
         while self.clock.looks == looks:
             self.gate.let_through()
             self.gate.reached()
+
+    def said(self, lines: list[logging.LogRecord]) -> str:
+        """For a test that expected no line: each said, and what the thread looked at, and how
+        (more looks with the driven clock than passes through the gate: looks no test let
+        through; a loop whose watchdog names another thread than the one it runs on)."""
+        mine = threading.get_ident()
+        seen = []
+        for watchdog in list(stalls._watchdogs):
+            if not stalls._in_flight(watchdog):
+                continue
+            runs_on = getattr(watchdog.loop, "_thread_id", "?")  # (asyncio's; uvloop's: "?")
+            whose = "this test's thread" if watchdog.thread == mine else "another thread"
+            seen.append(f"{whose} {watchdog.thread} (its loop runs on {runs_on})")
+        return (
+            f"said: {[line.getMessage() for line in lines]}; the driven clock at "
+            f"+{self.clock.wall - self.clock.start:.2f} s after {self.clock.looks} looks, "
+            f"{self.gate.left} passes through the gate; {self.gate._state()}; loops in flight "
+            f"now, by their watchdog's thread: {seen or 'none'}"
+        )
 
 
 def drive(monkeypatch: pytest.MonkeyPatch) -> Generator[Looks, None, None]:

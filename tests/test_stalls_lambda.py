@@ -57,12 +57,12 @@ def test_an_aws_lambda_loop_stopped_between_invocations_is_not_held_up(
         looks.gate.let_through()  # and none still: the thread sleeps until a request
         looks.clock.advance(300.0, busy=0.5)  # (busy: no late look that makes up for it)
         invoke(LAUNCH, None)
-        assert held_up_lines(caplog) == []
+        assert not (lines := held_up_lines(caplog)), looks.said(lines)
         looks.gate.let_through()
         looks.gate.let_through()  # asleep again
         holds.append(1.5)
         invoke(LAUNCH, None)
-    assert len(held_up_lines(caplog)) == 1
+    assert len(lines := held_up_lines(caplog)) == 1, looks.said(lines)
 
 
 def test_an_aws_lambda_loop_stopped_just_before_a_look_is_not_held_up_after(
@@ -92,7 +92,7 @@ def test_an_aws_lambda_loop_stopped_just_before_a_look_is_not_held_up_after(
         looks.gate.reached()
         invoke(LAUNCH, None)
     assert invocations == ["launch", "launch"]
-    assert held_up_lines(caplog) == []
+    assert not (lines := held_up_lines(caplog)), looks.said(lines)
 
 
 def test_a_process_frozen_between_invocations_is_not_a_loop_held_up(
@@ -117,4 +117,4 @@ def test_a_process_frozen_between_invocations_is_not_a_loop_held_up(
         looks.clock.advance(300.0, busy=0.0)
         invoke(LAUNCH, None)
     assert invocations == ["launch", "launch"]
-    assert held_up_lines(caplog) == []
+    assert not (lines := held_up_lines(caplog)), looks.said(lines)
