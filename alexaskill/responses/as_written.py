@@ -29,6 +29,7 @@ __all__ = [
     "check_as_written",
     "check_object_as_written",
     "unencodable",
+    "written_out_past",
     "written_out_past_any_reply",
 ]
 
@@ -93,34 +94,18 @@ class _DataRefused(ResponseError):
     reply (`written_out_past_any_reply`); attributes that are no dict, that JSON would change or
     write out past any reply (`encoding._attributes_refusal`) or nested too deeply
     (`encoding._nested_too_deep`); or a body past `MAX_RESPONSE_BYTES`
-    (`encoding.data_refusal`, which says it)."""
+    (`encoding.data_refusal`, which says it). Also a save refused for a persistent attribute
+    JSON would write out past a save's bound (`store.base._check_written_out`)."""
 
 
 def written_out_past_any_reply(field: str, value: Any, root: str = "") -> str | None:
     """Why no reply can carry ``value`` (``field``: what it is, ``"apiResponse"``; ``root``
     begins the path to the key that holds one, as `_first`'s does), if JSON
     writes out more of its values than a reply holds bytes because a list or dict is held in
-    several places (written out in full at each: ``x = [x, x]`` forty times over is 41 lists
-    in memory, 2**41 written out, which the encoder would work at for ever); None otherwise
-    (one merely large is encoded, and refused for the body's size with its largest parts).
-
-    Asked only once something is suspicious (an encoding past a reply's bytes): the usual
-    response never gets here. Each walk is bounded: the first by the count of the values as
-    written out, the second by the containers there are, each looked into once. The fields of
-    an object (a Struct, a dataclass) are looked into as a dict's values."""
-    stack: list[Any] = [value]
-    left = MAX_RESPONSE_BYTES
-    while stack:
-        container = _entries(stack.pop())
-        if container is None:
-            continue
-        left -= len(container)
-        if left < 0:
-            break
-        stack += container
-    else:
-        return None
-    where = _held_again(value)
+    several places (`written_out_past`); None otherwise (one merely large is encoded, and
+    refused for the body's size with its largest parts). Asked only once something is
+    suspicious (an encoding past a reply's bytes): the usual response never gets here."""
+    where = written_out_past(value, MAX_RESPONSE_BYTES)
     if where is None:
         return None
     return (
@@ -129,6 +114,45 @@ def written_out_past_any_reply(field: str, value: Any, root: str = "") -> str | 
         f"in full at each, so any reply would be past the {MAX_RESPONSE_BYTES:,} bytes (120 KB) "
         "Alexa takes"
     )
+
+
+def written_out_past(value: Any, budget: int) -> list[Any] | None:
+    """The first step (a key, an index, a field) of ``value`` under which a list or dict is
+    held again (`_held_again`), if JSON writes out more than ``budget`` of its values because
+    one is held in several places (written out in full at each: ``x = [x, x]`` forty times over
+    is 41 lists in memory, 2**41 written out, which an encoder would work at for ever); None
+    otherwise, and for one merely large. Session attributes and directives ask it with a
+    reply's bytes, persistent attributes with a save's bound (`alexaskill.store.base`).
+
+    Each walk is bounded: the first by the count of the values as written out, the second by
+    the containers there are, each looked into once; neither looks at a str, number, bool or
+    None but to pass it by. The fields of an object (a Struct, a dataclass) are looked into as
+    a dict's values."""
+    stack: list[Any] = [value]
+    left = budget
+    while stack:
+        item = stack.pop()
+        kind = type(item)  # (an exact list, tuple or dict is read as it is, not copied)
+        container: Any
+        if kind is list or kind is tuple:
+            container = item
+        elif kind is dict:
+            container = item.values()
+        elif kind in _LEAVES:
+            continue
+        else:
+            container = _entries(item)
+            if container is None:
+                continue
+        left -= len(container)
+        if left < 0:
+            return _held_again(value)
+        stack.extend(container)
+    return None
+
+
+#: The exact types of the values with nothing to look into (a subclass is asked `_entries`).
+_LEAVES: Final = frozenset((str, int, float, bool, type(None)))
 
 
 def _entries(value: Any) -> list[Any] | None:
@@ -156,6 +180,8 @@ def _held_again(value: Any) -> list[Any] | None:
         return None
     met: set[int] = {id(value)}
     for step, inner in top:
+        if type(inner) in _LEAVES:
+            continue
         stack = [inner]
         while stack:
             item = stack.pop()
@@ -165,7 +191,7 @@ def _held_again(value: Any) -> list[Any] | None:
             if id(item) in met:
                 return [step]
             met.add(id(item))
-            stack += entries
+            stack += [entry for entry in entries if type(entry) not in _LEAVES]
     return None
 
 

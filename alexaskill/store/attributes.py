@@ -139,7 +139,9 @@ class _StoredAttributes(MutableMapping[str, Any]):
 
     def pending(self) -> tuple[dict[str, Any], list[str]]:
         """What a save would write: (changed or new names with their values, deleted names),
-        leaving out the names it adds to (`pending_increments`)."""
+        leaving out the names it adds to (`pending_increments`). `ResponseError`, as the save's,
+        for a value JSON cannot hold, or would write out past a save's bound (a list or dict held
+        in several places: `store.base._check_written_out`)."""
         changes, _ = self._changed(self.pending_increments())
         return changes, [name for name in self._saved if name not in self._data]
 
@@ -173,7 +175,8 @@ class _StoredAttributes(MutableMapping[str, Any]):
 
     @property
     def changed(self) -> bool:
-        """Whether anything differs from what was loaded (or last saved)."""
+        """Whether anything differs from what was loaded (or last saved); `ResponseError` as
+        `pending`'s."""
         changes, deleted = self.pending()
         return bool(changes or deleted or self.pending_increments())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Protocol
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
@@ -145,19 +145,16 @@ _TOO_LARGE_TO_INCREMENT: Final = (
 
 
 def _encode(name: str, value: Any) -> str:
-    """``value`` as compact JSON; `ResponseError` naming ``name`` if JSON cannot hold it.
-
-    Unbounded, and no cheap bound was found: a value holding a list or dict in several places
-    is written out in full at each (``x = [x, x]`` forty times over: 2**41 lists), and
-    json.dumps works at it for ever, holding the interpreter's lock (a thread would not help:
-    no other thread runs meanwhile). `Attributes` encodes each value that may have changed
-    at every save, on the event loop's thread, once the reply is made and before it is sent:
-    the process answers no request again. This encoding is the only walk of the value; json's
-    C encoder takes no limit, and a bounded walk or encoding before it would be one more per
-    save (a response's encoding is bounded itself: `responses.snapshots._encode_within`).
-    The README's "Remembering users" says so."""
+    """``value`` as compact JSON; `ResponseError` naming ``name`` if JSON cannot hold it, or if
+    it holds a list or dict in several places that JSON would write out past a save's bound
+    (`_check_written_out`): json.dumps would work at it for ever (``x = [x, x]`` forty times
+    over: 2**41 lists), holding the interpreter's lock, on the event loop's thread once the
+    reply is made and before it is sent (`Attributes` encodes each value that may have
+    changed at every save, at `Attributes.pending` and ``.changed`` too)."""
     if not isinstance(name, str):
         raise ResponseError(f"attribute names are strings, not {type(name).__name__}: {name!r}")
+    if type(value) not in _LEAVES:
+        _check_written_out(name, value)
     try:
         text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
         if not text.isascii():
@@ -167,6 +164,59 @@ def _encode(name: str, value: Any) -> str:
     except (TypeError, ValueError, RecursionError) as exc:
         raise ResponseError(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
     return text
+
+
+#: The exact types of the values with nothing in them to encode twice.
+_LEAVES: Final = frozenset((str, int, float, bool, type(None)))
+
+#: The most values a stored value may hold as JSON writes them out when it holds a list or dict
+#: in several places, each written out in full at each (`_check_written_out`): a bound on the
+#: work of a save's encoding (json.dumps writes a few million values a second, holding the
+#: interpreter's lock), far above what DynamoDB keeps in an item (400 KB). A value merely large,
+#: each list and dict held once, is not bounded: its JSON is as long as the value is large.
+_MAX_WRITTEN_OUT: Final = 1_000_000
+#: `responses.encoding._plain`, imported at the first value to check: a save that needs it
+#: has loaded it (the app has), a script of the store's alone may never.
+_vouch: Callable[[Any], bool] | None = None
+
+
+def _check_written_out(name: str, value: Any) -> None:
+    """`ResponseError` (a data fault: one ERROR line, the apology) if JSON would write out more
+    than `_MAX_WRITTEN_OUT` values of ``value`` for holding a list or dict in several places,
+    naming the first key or index of it under which one is held again; one that holds itself in
+    json's own words, as before. The walks are those of session attributes and directives, each
+    bounded: the usual value is vouched for by `responses.encoding._plain` (a loop with no call
+    a value, stopping past a reply's bytes); one it does not is looked through for a list or
+    dict held again (`as_written._held_again`, each looked into once: none, and its JSON is as
+    long as it is large), and only then counted as written out (`written_out_past`)."""
+    global _vouch
+    if not isinstance(value, dict | list | tuple):
+        return
+    if _vouch is None:  # (imported once: an import statement at each call cost microseconds)
+        from ..responses.encoding import _plain
+
+        _vouch = _plain
+    if _vouch(value):
+        return
+    from ..responses.as_written import _DataRefused, _held_again, written_out_past
+    from ..responses.encoding import _nesting
+
+    if _held_again(value) is None:  # each held once: merely large, its JSON as long
+        return
+    if _nesting(value) is None:  # (its encoding would say so, but only once it got there)
+        raise ResponseError(
+            f"attribute {name!r} cannot be saved as JSON: Circular reference detected"
+        )
+    where = written_out_past(value, _MAX_WRITTEN_OUT)
+    if where is None:
+        return
+    path = name + "".join(f"[{step!r}]" for step in where)
+    raise _DataRefused(
+        f"attribute {name!r} cannot be saved: it holds more than {_MAX_WRITTEN_OUT:,} values as "
+        f"JSON writes them out (a list or dict held in several places, one in {path}, is written "
+        "out in full at each), past what a save encodes: hold each list or dict once (a "
+        "copy.deepcopy of one holds its parts as often as it did)"
+    )
 
 
 def _names_checked(

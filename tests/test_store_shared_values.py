@@ -1,0 +1,167 @@
+"""Persistent attributes holding a list or dict in several places, which JSON writes out in full
+at each: bounded, as session attributes and directives are (`alexaskill.responses.encoding`).
+
+``x = [x, x]`` forty times over is 41 lists in memory and 2**41 as JSON writes them out:
+`store.base._encode` (json.dumps) worked at it for ever, on the event loop's thread, before the
+reply was sent, and so did `Attributes.pending()` and ``.changed``."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill.exceptions import ResponseError
+from alexaskill.store import Attributes, MemoryStore, Store
+
+from .fresh_python import run_fresh
+from .store_shared import STORE_KINDS, each_store
+
+#: The refusal, for an attribute named ``tree`` holding a value held again under ``tree[0]``.
+WRITTEN_OUT = (
+    "attribute 'tree' cannot be saved: it holds more than 1,000,000 values as JSON writes them "
+    "out (a list or dict held in several places, one in tree[0], is written out in full at "
+    "each), past what a save encodes: hold each list or dict once (a copy.deepcopy of one "
+    "holds its parts as often as it did)"
+)
+
+
+def _doubled(times: int) -> list[Any]:
+    """A list holding one list twice, ``times`` levels over: 2**(times + 1) - 1 lists as JSON
+    writes them out, ``times + 1`` in memory."""
+    x: list[Any] = []
+    for _ in range(times):
+        x = [x, x]
+    return x
+
+
+#: A script for a Python of its own: a skill saving such a value, each store built in, and
+#: `Attributes.pending()` and ``.changed`` asked of one. It prints what it saw, as JSON.
+_SCRIPT = """
+import json, logging, tempfile
+from pathlib import Path
+import anyio
+from alexaskill import Attributes, ResponseError, Skill, speak
+from alexaskill.store import MemoryStore, SQLiteStore
+from alexaskill.testing import TestClient
+
+def doubled():  # 2**41 lists as JSON writes them: 41 in memory
+    x = []
+    for _ in range(40):
+        x = [x, x]
+    return x
+
+said = {}
+stores = {"memory": MemoryStore(), "sqlite": SQLiteStore(Path(tempfile.mkdtemp()) / "skill.db")}
+for kind, store in stores.items():
+    try:
+        anyio.run(store.update, "u", {"name": "Jana", "tree": doubled()}, [])
+    except ResponseError as exc:
+        said[kind] = [str(exc), anyio.run(store.load, "u")]
+attributes = Attributes({"name": "Jana"}, key="u", store=stores["memory"])
+attributes["tree"] = doubled()
+for what, ask in (("pending", attributes.pending), ("changed", lambda: attributes.changed)):
+    try:
+        ask()
+    except ResponseError as exc:
+        said[what] = str(exc)
+
+lines = []
+class Lines(logging.Handler):
+    def emit(self, record):
+        if record.levelno >= logging.WARNING:
+            lines.append([record.levelname, record.getMessage(), record.exc_info is None])
+
+logging.getLogger("alexaskill").addHandler(Lines())
+skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001", store=stores["sqlite"])
+
+@skill.intent("Grow")
+def grow(attributes: Attributes):
+    attributes["name"] = "Ola"
+    attributes["tree"] = doubled()
+    return speak("grown")
+
+with TestClient(skill, raise_handler_errors=False) as client:
+    said["speech"] = client.intent("Grow").speech
+    said["saved"] = anyio.run(stores["sqlite"].load, client.user_id)
+said["lines"] = lines
+print(json.dumps(said))
+"""
+
+
+def test_a_skill_saving_a_value_held_in_many_places_gets_the_apology_not_a_hang() -> None:
+    """Run in a Python of its own, with a bound: in this one, the old code hung the whole run
+    (the save's json.dumps never ended, holding the interpreter's lock). Refused now before it
+    is encoded: the user hears the apology, one ERROR line names the attribute and where a
+    list is held again, and nothing is saved (the name set beside it neither)."""
+    from alexaskill.app import APOLOGY
+
+    try:
+        said = run_fresh(_SCRIPT, timeout=120)  # (seconds where it hung for good)
+    except subprocess.TimeoutExpired:
+        said = None
+    if said is None:
+        pytest.fail("saving an attribute held in many places did not end: it hangs")
+    for kind in ("memory", "sqlite"):
+        assert said[kind] == [WRITTEN_OUT, {}], said[kind]
+    assert said["pending"] == said["changed"] == WRITTEN_OUT
+    assert (said["speech"], said["saved"]) == (APOLOGY, {})
+    assert said["lines"] == [
+        ["ERROR", f"handler failed for IntentRequest Grow (__main__.grow): {WRITTEN_OUT}", True]
+    ]
+
+
+@pytest.fixture(params=STORE_KINDS)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """Each kind of store, empty."""
+    made = each_store(request, tmp_path)
+    try:
+        yield made
+    finally:
+        await made.aclose()
+
+
+@pytest.mark.anyio
+async def test_every_store_refuses_a_value_written_out_past_the_bound(store: Store) -> None:
+    # 2**22 lists as JSON writes them out (22 in memory): one the old code encoded, in a second
+    # or two, and kept (DynamoDB refused it for its size), where the bound refuses it before any
+    # encoding, in every store alike. Nothing of the update is written.
+    await store.update("u", {"kept": 1}, ())
+    with pytest.raises(ResponseError) as info:
+        await store.update("u", {"name": "Jana", "tree": _doubled(21)}, ["kept"])
+    assert str(info.value) == WRITTEN_OUT
+    assert await store.load("u") == {"kept": 1}
+
+
+@pytest.mark.anyio
+async def test_values_held_in_several_places_within_the_bound_are_saved_as_before() -> None:
+    # A board made with [[0] * 500] * 500 holds one row 500 times: 250,500 values as JSON writes
+    # them out, saved as it was, as is a small one and a value held in two attributes.
+    store = MemoryStore()
+    row = [0] * 500
+    board = [row] * 500
+    values = {"board": board, "small": _doubled(10), "one": row, "other": {"same": row}}
+    await store.update("u", values, ())
+    assert await store.load("u") == values
+    # A value that holds itself is refused in json's own words, as it was.
+    loop: list[Any] = []
+    loop.append(loop)
+    with pytest.raises(ResponseError) as info:
+        await store.update("u", {"loop": [_doubled(10), loop]}, ())
+    assert (
+        str(info.value) == "attribute 'loop' cannot be saved as JSON: Circular reference detected"
+    )
+
+
+def test_attributes_changed_and_pending_refuse_it_too() -> None:
+    attributes = Attributes({"name": "Jana"}, key="u", store=MemoryStore())
+    attributes["tree"] = _doubled(21)
+    with pytest.raises(ResponseError) as info:
+        attributes.pending()
+    assert str(info.value) == WRITTEN_OUT
+    with pytest.raises(ResponseError) as info:
+        assert attributes.changed
+    assert str(info.value) == WRITTEN_OUT
