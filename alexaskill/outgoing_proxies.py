@@ -15,7 +15,7 @@ from typing import Final
 
 from .exceptions import ConfigurationError
 
-__all__ = ["check_outgoing_proxies"]
+__all__ = ["check_outgoing_proxies", "variable_setting"]
 
 #: The proxy schemes httpx takes (``httpx.Proxy``); the SOCKS ones need socksio.
 _SCHEMES: Final = ("http", "https", "socks5", "socks5h")
@@ -60,6 +60,34 @@ def _check(name: str, value: str) -> None:
             "which is not installed: pip install 'httpx[socks]' in this environment, or set "
             f"{name} to an http:// proxy"
         )
+
+
+def variable_setting(scheme: str, proxy: str) -> str | None:
+    """The environment variable that sets the proxy at ``proxy`` (``host:port``) for a URL of
+    ``scheme`` as httpx reads them (for an https:// URL ``HTTPS_PROXY``, else ``ALL_PROXY``);
+    None if none does (a client's own ``proxy=``, or one made with ``trust_env=False``)."""
+    if not _may_set_proxies():
+        return None
+    from urllib.request import getproxies
+
+    import httpx
+
+    proxies = getproxies()
+    for kind in (scheme, "all"):  # (httpx's pattern for the scheme wins over all://)
+        value = proxies.get(kind)
+        if not value:
+            continue
+        try:
+            url = httpx.URL(value if "://" in value else f"http://{value}")
+        except Exception:  # (one httpx cannot read: said at start, `check_outgoing_proxies`)
+            return None
+        port = url.port or _DEFAULT_PORTS.get(url.scheme)
+        return _variable(kind, value) if f"{url.host}:{port}" == proxy else None
+    return None
+
+
+#: The port httpcore connects to for a proxy URL without one.
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443, "socks5": 1080, "socks5h": 1080}
 
 
 def _may_set_proxies() -> bool:

@@ -20,6 +20,7 @@ from alexaskill.verify.progress import _traces
 
 from .blackhole import (
     HandshakeUnanswered,
+    RefusingSocks,
     StalledSocks,
     StalledTunnels,
     handshake_cancelled,
@@ -513,3 +514,55 @@ def test_a_socks_proxy_whose_tcp_connection_gets_no_answer_is_said_a_socks_proxy
         "proxy=) got no answer within 1 s (download_timeout), a timeout, not a refusal"
     )
     assert said in detail and "the proxy is up" in detail, detail
+
+
+def test_a_socks_proxy_that_refuses_the_tunnel_is_said_to_refuse_it(pki: TestPKI) -> None:
+    # A SOCKS5 proxy that refused the CONNECT (reply 05) failed the download with httpx's
+    # ProxyError, logged with the network's advice (allow outbound HTTPS, check DNS, set
+    # HTTPS_PROXY): the proxy was reached, and it said no.
+    from alexaskill.downloads import NETWORK_ADVICE
+
+    async def download(proxy: RefusingSocks) -> str:
+        async with httpx.AsyncClient(
+            proxy=f"socks5://127.0.0.1:{proxy.port}", trust_env=False
+        ) as client:
+            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=5)
+            with pytest.raises(CertificateUnavailableError) as info:
+                await checker.verify(pki.sign(BODY), BODY)
+        return str(info.value.detail)
+
+    with RefusingSocks() as proxy:
+        detail = run(download(proxy))
+    assert len(proxy.connects) == 1
+    said = (
+        f"the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY, or the client's proxy=) refused "
+        "its tunnel to s3.amazonaws.com:443"
+    )
+    assert said in detail and NETWORK_ADVICE not in detail, detail
+
+
+@pytest.mark.parametrize("variable", ["HTTPS_PROXY", "ALL_PROXY", "https_proxy"])
+def test_a_socks_proxy_is_said_set_by_the_variable_that_sets_it(
+    pki: TestPKI, variable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # socks5:// in HTTPS_PROXY (which httpx takes for https:// URLs as ALL_PROXY) was said set by
+    # ALL_PROXY: the operator looked for a variable that was never set.
+    import os
+
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+
+    async def download(proxy: StalledSocks) -> str:
+        async with httpx.AsyncClient() as client:  # (the environment's proxy)
+            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=1)
+            with pytest.raises(CertificateUnavailableError) as info:
+                await checker.verify(pki.sign(BODY), BODY)
+        return str(info.value.detail)
+
+    with StalledSocks(answer=False) as proxy:
+        monkeypatch.setenv(variable, f"socks5://127.0.0.1:{proxy.port}")
+        detail = run(download(proxy))
+    assert len(proxy.connects) == 1, "the download went through no proxy"
+    said = f"the SOCKS proxy at 127.0.0.1:{proxy.port} ({variable}) was reached (connected)"
+    assert said in detail, detail

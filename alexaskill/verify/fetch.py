@@ -116,7 +116,7 @@ async def download_chain(
     except BaseException as exc:
         if not isinstance(exc, Exception) and not _stray_cancellation(exc):
             raise
-        detail = _tls_failure(url, exc) or unreachable(url, exc)
+        detail = _tls_failure(url, exc) or progress.refused(url, exc) or unreachable(url, exc)
         raise CertificateUnavailableError(_FAILED, detail=detail) from exc
 
 

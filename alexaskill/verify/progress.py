@@ -111,6 +111,33 @@ class Progress:
             self.forwarded = True
         self.stage = step
 
+    def refused(self, url: str, exc: BaseException) -> str | None:
+        """What the log says of the download of ``url`` that a proxy refused (httpx's
+        ``ProxyError``: a SOCKS proxy's CONNECT refused, an http:// proxy's CONNECT answered
+        with an error status); None for another failure, or a proxy not traced. The network's
+        advice would mislead: the proxy was reached, and said no."""
+        import httpx
+
+        if not isinstance(exc, httpx.ProxyError) or self.proxy is None:
+            return None
+        said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        kind, variable = ("SOCKS proxy", "ALL_PROXY") if self.socks else ("proxy", "HTTPS_PROXY")
+        return (
+            f"GET {url[:200]}: {said}; the {kind} at {self.proxy} ({self._set_by(variable)}) "
+            f"refused its tunnel to {self.tunnel}: the proxy could not reach the server, or "
+            "does not let this server through (its log, its rules say which)"
+        )
+
+    def _set_by(self, usual: str) -> str:
+        """What sets the proxy: the environment variable that does (`variable_setting`), else
+        ``usual`` (the variable such a proxy is usually set by) or the client's ``proxy=``."""
+        from ..outgoing_proxies import variable_setting
+
+        sent = self.request
+        scheme = "https" if sent is None else sent.url.scheme
+        name = None if self.proxy is None else variable_setting(scheme, self.proxy)
+        return f"{usual}, or the client's proxy=" if name is None else name
+
     def timed_out(self, url: str, seconds: float, exc: BaseException | None = None) -> str:
         """What the log says of the download of ``url`` that ran out of its ``seconds``
         (``exc``: the transport's own timeout, else `Downloads`' time limit ended it)."""
@@ -129,7 +156,7 @@ class Progress:
             )
             return (
                 f"GET {url[:200]}: {said}; its TCP connection to the {kind} at {self.proxy} "
-                f"({variable}, or the client's proxy=) got no answer {within}, a timeout, not a "
+                f"({self._set_by(variable)}) got no answer {within}, a timeout, not a "
                 "refusal: check that the proxy is up at that address and port, and that no "
                 "firewall on the way drops this server's packets to it"
             )
@@ -157,14 +184,14 @@ class Progress:
                 )
         elif stage == "tunnel":
             why = (
-                f"the proxy at {self.proxy} (HTTPS_PROXY, or the client's proxy=) was reached "
+                f"the proxy at {self.proxy} ({self._set_by('HTTPS_PROXY')}) was reached "
                 f"(connected, CONNECT sent) but did not answer its CONNECT (the tunnel to "
                 f"{self.tunnel}) {within}: a slow or stuck proxy, or one that cannot reach the "
                 "server"
             )
         elif stage == "socks":
             why = (
-                f"the SOCKS proxy at {self.proxy} (ALL_PROXY, or the client's proxy=) was reached "
+                f"the SOCKS proxy at {self.proxy} ({self._set_by('ALL_PROXY')}) was reached "
                 f"(connected) but did not finish its SOCKS5 handshake (the tunnel to "
                 f"{self.tunnel}) {within}: a slow or stuck proxy, or one that cannot reach the "
                 "server"
@@ -173,7 +200,7 @@ class Progress:
             why = (
                 f"its TCP connection to the proxy at {self.proxy} was made, but the TLS "
                 f"handshake with the proxy got no answer {within} (an https:// proxy: "
-                "HTTPS_PROXY, or the client's proxy=): a proxy that does not speak TLS there "
+                f"{self._set_by('HTTPS_PROXY')}): a proxy that does not speak TLS there "
                 "(an http:// one named https://), or a slow one"
             )
         elif stage == "start_tls" and self.proxy is not None:
@@ -209,7 +236,7 @@ class Progress:
             at = "" if self.proxy is None else f" at {self.proxy}"
             server = "" if self.tunnel is None else f" ({self.tunnel})"
             why = (
-                f"the proxy{at} (HTTP_PROXY, or the client's proxy=) was reached {took} "
+                f"the proxy{at} ({self._set_by('HTTP_PROXY')}) was reached {took} "
                 f"{within}, the request in its hands, not the server's{server}: a slow or stuck "
                 "proxy, or one that cannot reach the server"
             )
