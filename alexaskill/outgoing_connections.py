@@ -1,8 +1,9 @@
 """What httpx's transport needs of an outgoing request sent within a time limit (a certificate
 download, a call to Alexa's APIs): its async backend imported before the clock starts
 (`load_async_backend`), the TCP connection of a TLS handshake the time limit cancelled closed,
-and the pool's place of a proxy's tunnel whose TLS handshake failed, or of a SOCKS proxy's
-connection whose connect failed or was cancelled, given back (`OpenedConnection`)."""
+and the pool's place of a proxy's tunnel whose TLS handshake failed, of a SOCKS proxy's
+connection whose connect failed or was cancelled, or of a connection made for a request that went
+away before it used it, given back (`OpenedConnection`)."""
 
 from __future__ import annotations
 
@@ -94,6 +95,28 @@ class OpenedConnection:
             with anyio.CancelScope(shield=True), contextlib.suppress(Exception):
                 await stream.aclose()  # (closed already by a failed TLS handshake: nothing)
 
+    async def free_unstarted(self) -> None:
+        """Give back the pool's place of a connection made for a request that never started
+        it: httpcore (1.0.9) makes a connection for a queued request as a place frees up, and
+        one whose time limit ends then (its wait for the place cancelled, or out of time) left
+        it in the pool unstarted, held by no request, neither closed nor available nor ever
+        expiring (its place taken for good: with them all taken, no request got a connection
+        again). Marked failed, the pool drops it, and a request waiting gets its place. Called
+        after a request failed or was cancelled in the pool's hands."""
+        import anyio
+
+        for pool in _pools(self.transport):
+            orphans = _unstarted(pool)
+            if not orphans:
+                continue
+            for connection in orphans:
+                _mark_failed(connection)
+            with anyio.CancelScope(shield=True), contextlib.suppress(Exception):
+                assign = pool._assign_requests_to_connections  # type: ignore[attr-defined]
+                with pool._optional_thread_lock:  # type: ignore[attr-defined]
+                    closing = assign()
+                await pool._close_connections(closing)  # type: ignore[attr-defined]
+
     async def close_cancelled_handshake(self) -> None:
         """Close the connection whose TLS handshake a cancellation ended (a time limit's).
         httpcore (1.0.9) closes it when the handshake fails (an Exception), not when it is
@@ -175,6 +198,29 @@ def _socks_connecting(transport: object, request: httpx.Request | None) -> list[
     return found
 
 
+def _unstarted(pool: object) -> list[object]:
+    """The connections of ``pool`` (httpcore's) never started and held by no request: made for
+    a request that went away before it used it (`OpenedConnection.free_unstarted`). The pool's
+    private ``_requests`` (each with its ``connection``) and the connections' ``_connection``
+    (None till connected; a tunnel's or a forwarding proxy's: its connection to the proxy,
+    whose own is None till connected) and ``_connect_failed`` are read: renamed, nothing is
+    found (the place is kept, as before), and tests/test_outgoing_connections.py fails."""
+    held = [getattr(waiting, "connection", None) for waiting in getattr(pool, "_requests", ())]
+    found = []
+    for pooled in getattr(pool, "connections", ()):
+        connection, inner = pooled, getattr(pooled, "_connection", ())
+        if type(pooled).__name__ in ("AsyncTunnelHTTPConnection", "AsyncForwardHTTPConnection"):
+            connection = inner  # (the connection to the proxy: marked failed, the tunnel is too)
+            inner = getattr(connection, "_connection", ())
+        if (
+            inner is None
+            and getattr(connection, "_connect_failed", None) is False
+            and not any(holder is pooled for holder in held)
+        ):
+            found.append(connection)
+    return found
+
+
 #: How deep `_pools` looks into wrappers held by wrappers.
 _WRAPPING_DEPTH: Final = 4
 
@@ -215,8 +261,9 @@ def attributes(value: object) -> list[object]:
 
 
 def _mark_failed(connection: object) -> None:
-    """Mark httpcore (1.0.9)'s ``AsyncSocks5Connection`` failed, as it marks itself on an
-    Exception: its pool then drops it (`_socks_connecting`)."""
+    """Mark httpcore (1.0.9)'s ``AsyncSocks5Connection`` (or ``AsyncHTTPConnection``) failed,
+    as it marks itself on an Exception: its pool then drops it (`_socks_connecting`,
+    `_unstarted`)."""
     connection._connect_failed = True  # type: ignore[attr-defined]
 
 

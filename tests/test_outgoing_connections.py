@@ -6,10 +6,12 @@ tests/test_alexa_api_endpoint.py, and the verifier's, in tests/test_verify_progr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import httpx
 import pytest
 
+from alexaskill.exceptions import AlexaApiTimeout
 from alexaskill.outgoing_connections import (
     OpenedConnection,
     _mark_failed,
@@ -19,8 +21,13 @@ from alexaskill.outgoing_connections import (
 )
 
 from .blackhole import StalledSocks, StalledTunnels
+from .canned_answer import canned_answer_port
 
 URL = "https://127.0.0.1:9/"
+_ANSWER = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 14\r\n"
+    b'Connection: close\r\n\r\n"Europe/Paris"'
+)
 
 
 def test_httpcore_still_keeps_a_failed_tunnel_and_alexaskill_still_finds_it() -> None:
@@ -108,3 +115,52 @@ def test_httpcore_still_keeps_a_cancelled_socks_connect_and_alexaskill_still_fin
     assert closed == ["<AsyncSocks5Connection [CONNECTION FAILED]>"], (
         "httpcore's SOCKS connection no longer reads _connect_failed: _mark_failed marks nothing"
     )
+
+
+def test_a_request_cancelled_as_a_pool_place_is_handed_to_it_gives_the_place_back() -> None:
+    # httpcore 1.0.9's pool makes a new connection for a queued request as a place frees up
+    # (here the one before closed its connection: no keep-alive) and wakes the request; a
+    # request whose time limit ends then, before it runs, is cancelled with its connection
+    # never started: not closed, not available, never expiring, it kept the place for good,
+    # and with the pool's limit at 1 no request got a connection again. (Cancelled right as
+    # the place is handed over, by the pool's own assignment: what a time limit may do.)
+    from alexaskill.alexa_api import send
+
+    held = asyncio.Event()
+
+    async def three_calls(port: int) -> tuple[bool, int]:
+        url = f"http://127.0.0.1:{port}/v1/alexaApiEndpoint"
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=0)
+        async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
+            pool = transport_for(client, url)._pool  # type: ignore[attr-defined]
+            waiting = asyncio.create_task(
+                send(client, "time_zone", "GET", url, {}, None, None, timeout=30.0)
+            )
+            assign = pool._assign_requests_to_connections
+
+            def handed_then_cancelled() -> list[object]:
+                closing: list[object] = assign()
+                if any(request.connection is not None for request in pool._requests):
+                    held.set()  # (the waiting call's: the first call's request is gone)
+                    waiting.cancel()
+                return closing
+
+            async with client.stream("GET", url) as first:  # (the pool's one place)
+                while len(pool._requests) < 2:  # (the call queued behind it)
+                    await asyncio.sleep(0)
+                pool._assign_requests_to_connections = handed_then_cancelled
+                await first.aread()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            del pool._assign_requests_to_connections
+            status = 0
+            with contextlib.suppress(AlexaApiTimeout):
+                status, _, _ = await send(
+                    client, "time_zone", "GET", url, {}, None, None, timeout=5.0
+                )
+            return held.is_set(), status
+
+    with canned_answer_port(_ANSWER) as port:
+        handed, status = asyncio.run(three_calls(port))
+    assert handed, "no place was handed to the waiting call (the test's set-up failed)"
+    assert status == 200, "the cancelled call's place was kept: the next call got no connection"

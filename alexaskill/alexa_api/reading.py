@@ -46,6 +46,7 @@ async def read(
     except BaseException as exc:
         if not isinstance(exc, Exception):  # (a cancellation: the call's time limit)
             await opened.close_cancelled_handshake()
+        await opened.free_unstarted()  # (a place handed over as it went away: given back)
         raise
     finally:
         _SHOWN_URL.reset(shown)

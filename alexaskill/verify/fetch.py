@@ -270,6 +270,7 @@ async def read_chain(
     except BaseException as exc:
         if not isinstance(exc, Exception):  # (a cancellation: `Downloads`' time limit)
             await progress.opened.close_cancelled_handshake()
+        await progress.opened.free_unstarted()  # (a place handed over as it went away)
         raise
     async with contextlib.aclosing(response):
         if response.status_code != 200:
