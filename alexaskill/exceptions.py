@@ -184,7 +184,14 @@ class PermissionRequired(AlexaApiError):
 
 
 class AlexaApiTimeout(AlexaApiError):
-    """A call to Alexa's service APIs took longer than its timeout and was abandoned."""
+    """A call to Alexa's service APIs took longer than its timeout and was abandoned.
+
+    ``detail`` says, for the log, where a call over HTTP stalled (its TCP connection, a proxy's
+    CONNECT or SOCKS handshake, the TLS handshake, the server's answer), as a chain download's
+    log line does; a note of the exception, so its traceback shows it. None otherwise.
+    """
+
+    detail: str | None = None
 
 
 class DeadlineExceeded(SkillError):

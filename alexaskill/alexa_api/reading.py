@@ -9,23 +9,42 @@ import zlib
 from typing import TYPE_CHECKING, Final
 
 from ..exceptions import AlexaApiError
-from ..outgoing_connections import OpenedConnection, transport_for
 
 if TYPE_CHECKING:
     import httpx
+
+    from ..verify.progress import Progress
 
 #: Bytes of an answer read at most (decompressed): past that, the answer is refused unread.
 #: Amazon's largest (a page of 100 in-skill products, a long household list) are far smaller.
 MAX_ANSWER_BYTES: Final = 4 * 1024 * 1024
 
-__all__ = ["MAX_ANSWER_BYTES", "read", "too_large"]
+__all__ = ["MAX_ANSWER_BYTES", "call_progress", "read", "too_large"]
+
+
+def call_progress() -> Progress:
+    """How far a call got (`alexaskill.verify.progress.Progress`, a chain download's, in the
+    call's words), for what the log says of one whose time ran out (`read` fills it in)."""
+    from ..verify.progress import Progress
+
+    return Progress(
+        limit="the call's timeout",
+        network_advice=(
+            "this server must reach Alexa's API (the request's apiEndpoint) over HTTPS: allow "
+            "outbound HTTPS to it, check DNS, or set HTTPS_PROXY to the proxy it must use"
+        ),
+        pool_advice="give the skill's calls a client of their own (skill.api_client)",
+    )
 
 
 async def read(
-    client: httpx.AsyncClient, request: httpx.Request, operation: str
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    operation: str,
+    progress: Progress | None = None,
 ) -> tuple[int, bytes, str | None]:
     """Send ``request``; the status, at most `MAX_ANSWER_BYTES` of the body (else raise) and
-    the ``Retry-After`` header.
+    the ``Retry-After`` header; how far it got kept in ``progress`` (`call_progress`).
 
     Only gzip is asked for and read: its bytes are inflated a bounded piece at a time, so that
     a small compressed answer that expands to gigabytes (a decompression bomb) is refused once
@@ -36,11 +55,17 @@ async def read(
     request.headers["Accept-Encoding"] = "gzip"
     # httpx logs "HTTP Request: GET <url>" at INFO: the URL holds the device id, a list id (the
     # account id, in base64); the line shows where and which operation instead.
-    shown = _SHOWN_URL.set(f"{request.url.scheme}://{request.url.netloc.decode()}/… ({operation})")
+    where = f"{request.url.scheme}://{request.url.netloc.decode()}/… ({operation})"
+    shown = _SHOWN_URL.set(where)
     # httpx's trace of the connection, for the TLS handshake the call's time limit cancels (and
-    # the pool's place of a tunnel whose handshake failed, of a SOCKS connect failed).
-    opened = OpenedConnection(transport_for(client, request.url), request)
-    request.extensions["trace"] = opened.trace
+    # the pool's place of a tunnel whose handshake failed, of a SOCKS connect failed), and for
+    # the stage a call out of time stalled in (`progress`).
+    progress = call_progress() if progress is None else progress
+    progress.shown = f"{request.method} {where}"
+    progress.sent_through(client, str(request.url))
+    opened = progress.opened
+    progress.request = opened.request = request
+    request.extensions["trace"] = progress.trace
     try:
         reply = await client.send(request, stream=True, follow_redirects=False)
     except BaseException as exc:
@@ -57,6 +82,8 @@ async def read(
             raise too_large(operation, status)
         encoding = reply.headers.get("content-encoding", "").strip().lower()
         body = bytearray()
+        progress.stage = "body"  # (the head came: a stall now is the body's)
+        progress.declared = int(declared) if declared.isdigit() else None
         if reply.is_stream_consumed:
             # A response made with its body whole (an httpx.MockTransport's): decoded already.
             body += reply.content
@@ -65,10 +92,11 @@ async def read(
         elif encoding in ("", "identity"):
             async for chunk in reply.aiter_raw():
                 body += chunk
+                progress.received = len(body)
                 if len(body) > MAX_ANSWER_BYTES:
                     raise too_large(operation, status)
         elif encoding in ("gzip", "x-gzip"):
-            await _inflate(reply, body, operation, status)
+            await _inflate(reply, body, operation, status, progress)
         else:
             raise AlexaApiError(
                 f"{operation}: Alexa's answer (HTTP {status}) is in content-encoding "
@@ -81,11 +109,15 @@ async def read(
         await reply.aclose()
 
 
-async def _inflate(reply: httpx.Response, body: bytearray, operation: str, status: int) -> None:
-    """Add the gzip answer's inflated bytes to ``body``, never more than one past the cap."""
+async def _inflate(
+    reply: httpx.Response, body: bytearray, operation: str, status: int, progress: Progress
+) -> None:
+    """Add the gzip answer's inflated bytes to ``body``, never more than one past the cap (the
+    bytes received counted in ``progress``)."""
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         async for chunk in reply.aiter_raw():
+            progress.received += len(chunk)
             data = chunk
             while data and not inflater.eof:
                 # max_length 0 would mean "no limit": the room left is at least 1 here.

@@ -12,12 +12,14 @@ import msgspec
 from ..exceptions import AlexaApiError, AlexaApiTimeout, PermissionRequired
 from ..outgoing_connections import load_async_backend
 from ..tls import tls_context
-from .reading import MAX_ANSWER_BYTES, read, too_large
+from .reading import MAX_ANSWER_BYTES, call_progress, read, too_large
 from .reminders import reminder_body as reminder_body  # (its old place)
 from .values import decode_answer
 
 if TYPE_CHECKING:
     import httpx
+
+    from ..verify.progress import Progress
 
 T = TypeVar("T")
 
@@ -216,10 +218,13 @@ async def send(
         # imports httpx's transport modules and takes the TLS context.
         load_async_backend()
         sender = _sender(client, operation, url, timeout)
+        progress = call_progress()  # (how far it got: said if its time runs out)
 
     async def call() -> tuple[int, bytes, str | None]:
         if sender is not None:
-            return await _http(sender, operation, method, url, headers, json, params, timeout)
+            return await _http(
+                sender, operation, method, url, headers, json, params, timeout, progress
+            )
         transport = cast(ApiTransport, client)
         status, content, *retry_after = await transport.alexa_api_call(
             method, url, headers, json, params
@@ -246,9 +251,13 @@ async def send(
             await sender.aclose()
     # Raised out of the except block, so that the TimeoutError (and the cancellation or httpx
     # error in its context, which holds the request and its token) is no context of it.
-    raise AlexaApiTimeout(
+    failure = AlexaApiTimeout(
         f"{operation}: no answer from Alexa's API within {timeout:g} s", operation=operation
     )
+    if sender is not None:  # (over HTTP: where it stalled, as a chain download's log says it)
+        failure.detail = progress.timed_out(url, timeout)
+        failure.add_note(failure.detail)  # (in its traceback: the log line of a handler's bug)
+    raise failure
 
 
 def _sender(
@@ -288,8 +297,10 @@ async def _http(
     json: object,
     params: Mapping[str, str] | None,
     timeout: float,
+    progress: Progress,
 ) -> tuple[int, bytes, str | None]:
-    """Send the call through ``client`` (`_sender`'s) and read its answer."""
+    """Send the call through ``client`` (`_sender`'s) and read its answer, how far it got kept
+    in ``progress``."""
     import httpx
 
     timed_out = False
@@ -299,9 +310,10 @@ async def _http(
         request = client.build_request(
             method, url, json=json, params=params, headers=headers, timeout=timeout
         )
-        return await read(client, request, operation)
-    except httpx.TimeoutException:
+        return await read(client, request, operation, progress)
+    except httpx.TimeoutException as exc:
         timed_out = True
+        progress.raised = _without_request(exc)  # (its name and words, for the log)
     except httpx.HTTPError as exc:
         failure = AlexaApiError(
             f"{operation}: {type(exc).__name__} reaching Alexa's API", operation=operation

@@ -89,8 +89,12 @@ class ProgressiveApi(RequestApi):
         url = _shown(system.api_endpoint.rstrip("/")) + "/v1/directives"
         try:
             await self._call("progressive", "POST", "/v1/directives", None, json=body)
-        except AlexaApiTimeout:
-            logger.warning("progressive response timed out after %g s (%s)", self.timeout, url)
+        except AlexaApiTimeout as exc:
+            # (where it stalled, over HTTP: its TCP connection, a proxy, the server's answer)
+            where = "" if exc.detail is None else f": {exc.detail}"
+            logger.warning(
+                "progressive response timed out after %g s (%s)%s", self.timeout, url, where
+            )
             return False
         except AlexaApiError as exc:  # the answer matters more than the interim speech
             if exc.status is not None:

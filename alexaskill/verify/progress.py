@@ -1,13 +1,15 @@
 """How far one chain download got (`Progress`, from httpx's trace of its connection), and what
 the log says when its time ran out: no answer to its connection, a server reached that answered
 too slowly, a proxy that did not answer its CONNECT (or finish its SOCKS handshake), or no
-connection free in the client's pool. (`alexaskill.verify.fetch` makes the download.)"""
+connection free in the client's pool. (`alexaskill.verify.fetch` makes the download.) A call to
+Alexa's APIs is said by the same code (`alexaskill.alexa_api.reading`), with its own words for
+its time limit, the network's advice and the pool's (`Progress(...)`'s arguments)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from ..downloads import NETWORK_ADVICE, unreachable
+from ..downloads import NETWORK_ADVICE
 from ..outgoing_connections import OpenedConnection, attributes, transport_for
 
 if TYPE_CHECKING:
@@ -25,18 +27,41 @@ class Progress:
         "around",
         "declared",
         "forwarded",
+        "limit",
+        "network_advice",
         "opened",
         "peer",
+        "pool_advice",
         "proxy",
+        "raised",
         "received",
         "request",
+        "shown",
         "socks",
         "stage",
         "traces",
         "tunnel",
     )
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        limit: str = "download_timeout",
+        shown: str | None = None,
+        network_advice: str = NETWORK_ADVICE,
+        pool_advice: str = "give the Verifier a client of its own (Verifier(http_client=...))",
+    ) -> None:
+        #: What the log calls the time limit ("download_timeout", "the call's timeout").
+        self.limit = limit
+        #: What the log calls the request (None: ``GET`` and its URL's first 200 characters).
+        self.shown = shown
+        #: What to check when no server was reached (a TCP connection that got no answer).
+        self.network_advice = network_advice
+        #: What to do when the client's pool had no connection free.
+        self.pool_advice = pool_advice
+        #: httpx's own timeout, when it raised one (a copy without its request), for
+        #: `timed_out` to name and, untraced, to read the stage from.
+        self.raised: BaseException | None = None
         #: httpcore's last step begun ("connect_tcp", "start_tls", "send_request_headers",
         #: "receive_response_headers", ...), "tunnel" for a proxy's CONNECT, "socks" for a
         #: SOCKS proxy's handshake, "body" once the head came; None before any.
@@ -123,7 +148,8 @@ class Progress:
         said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         kind, variable = ("SOCKS proxy", "ALL_PROXY") if self.socks else ("proxy", "HTTPS_PROXY")
         return (
-            f"GET {url[:200]}: {said}; the {kind} at {self.proxy} ({self._set_by(variable)}) "
+            f"{self.shown or f'GET {url[:200]}'}: {said}; the {kind} at {self.proxy} "
+            f"({self._set_by(variable)}) "
             f"refused its tunnel to {self.tunnel}: the proxy could not reach the server, or "
             "does not let this server through (its log, its rules say which)"
         )
@@ -141,13 +167,14 @@ class Progress:
     def timed_out(self, url: str, seconds: float, exc: BaseException | None = None) -> str:
         """What the log says of the download of ``url`` that ran out of its ``seconds``
         (``exc``: the transport's own timeout, else `Downloads`' time limit ended it)."""
-        exc = TimeoutError(f"no answer within {seconds:g} s") if exc is None else exc
+        exc = exc or self.raised or TimeoutError(f"no answer within {seconds:g} s")
         said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        sent = self.shown or f"GET {url[:200]}"
         stage = self.stage
         inferred = stage is None and type(exc).__name__ not in _STAGE_OF
         if stage is None:  # (untraced: httpx's class names the stage)
             stage = _STAGE_OF.get(type(exc).__name__, "pool" if self.traces else None)
-        within = f"within {seconds:g} s (download_timeout)"
+        within = f"within {seconds:g} s ({self.limit})"
         if stage == "connect_tcp" and self.proxy is not None:
             # The network's advice ("set HTTPS_PROXY") would send one to set what is set: the
             # proxy's address and the way to it are what to check.
@@ -155,7 +182,7 @@ class Progress:
                 ("SOCKS proxy", "ALL_PROXY") if self.socks else ("proxy", "HTTPS_PROXY")
             )
             return (
-                f"GET {url[:200]}: {said}; its TCP connection to the {kind} at {self.proxy} "
+                f"{sent}: {said}; its TCP connection to the {kind} at {self.proxy} "
                 f"({self._set_by(variable)}) got no answer {within}, a timeout, not a "
                 "refusal: check that the proxy is up at that address and port, and that no "
                 "firewall on the way drops this server's packets to it"
@@ -165,8 +192,8 @@ class Progress:
             # an address nothing answers at), said as the timeout it was.
             to = "" if self.peer is None else f" to {self.peer}"
             return (
-                f"GET {url[:200]}: {said}; its TCP connection{to} got no answer {within}, a "
-                f"timeout, not a refusal: {NETWORK_ADVICE}"
+                f"{sent}: {said}; its TCP connection{to} got no answer {within}, a "
+                f"timeout, not a refusal: {self.network_advice}"
             )
         if stage == "pool":
             # No connection begun (httpx's own transport traces each, DNS included): nothing
@@ -174,8 +201,8 @@ class Progress:
             why = (
                 f"no connection of the HTTP client's came free for it {within}: the HTTP "
                 "client's pool is exhausted, all the connections its limits allow "
-                "(httpx.Limits(max_connections=...)) busy with its other requests; raise them, or "
-                "give the Verifier a client of its own (Verifier(http_client=...))"
+                "(httpx.Limits(max_connections=...)) busy with its other requests; raise them, "
+                f"or {self.pool_advice}"
             )
             if inferred and self.around is not None:  # (no PoolTimeout said it was the pool)
                 why += (
@@ -251,8 +278,8 @@ class Progress:
                 "a slow server or proxy, or a busy network"
             )
         else:  # (waiting for a pooled connection, or a transport that does not trace)
-            return unreachable(url, exc)
-        return f"GET {url[:200]}: {said}; {why}; it may pass"
+            return f"{sent}: {said}; {self.network_advice}"
+        return f"{sent}: {said}; {why}; it may pass"
 
 
 #: httpcore's steps of a download, up to its answer's head.
