@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -636,3 +637,61 @@ def test_a_call_out_of_time_is_said_where_it_stalled(stall: str) -> None:
     assert said in detail and "alexaApiEndpoint" not in detail, detail
     logged = "".join(traceback.format_exception(timed_out))
     assert said in logged, logged
+
+
+class _SocksServing(StalledSocks):
+    """A SOCKS5 proxy that opens each tunnel and answers, as the server behind it, the first
+    ``answers`` HTTP requests of each (keep-alive), then leaves the next one unanswered."""
+
+    def __init__(self, answers: int) -> None:
+        super().__init__(answer=True)
+        self.answers = answers
+
+    def _stalled(self, connection: socket.socket) -> bool:
+        for answered in [True] * self.answers + [False]:
+            head = b""
+            while not head.endswith(b"\r\n\r\n"):
+                got = connection.recv(4096)
+                if not got:
+                    return False
+                head += got
+            if answered:
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b'Content-Length: 14\r\n\r\n"Europe/Paris"'
+                )
+        return True
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_a_stall_through_a_socks_tunnel_is_said_the_servers_through_the_proxy(
+    fresh: bool,
+) -> None:
+    # A call on a connection through a SOCKS5 proxy, kept from the call before, whose answer
+    # stalled was said a stall of a server "reached (connected, request sent)", as if connected
+    # to directly: no connect traced, the proxy unnamed. The SOCKS proxy only relays: the
+    # request is in the server's hands, through the proxy's tunnel; both are named.
+    from alexaskill.alexa_api import send
+
+    async def second_call(proxy: _SocksServing) -> AlexaApiTimeout:
+        url = "http://127.0.0.1:9/v1/alexaApiEndpoint"
+        async with httpx.AsyncClient(
+            proxy=f"socks5://127.0.0.1:{proxy.port}", trust_env=False
+        ) as client:
+            if not fresh:
+                answer = await send(client, "time_zone", "GET", url, {}, None, None, timeout=10.0)
+                assert answer[0] == 200
+            with pytest.raises(AlexaApiTimeout) as caught:
+                await send(client, "time_zone", "GET", url, {}, None, None, timeout=1.0)
+        return caught.value
+
+    with _SocksServing(answers=0 if fresh else 1) as proxy:
+        timed_out = _run(second_call(proxy))
+    detail = str(timed_out.detail)
+    said = (
+        "the server (127.0.0.1:9) was reached through the tunnel of the SOCKS proxy at "
+        f"127.0.0.1:{proxy.port} (ALL_PROXY, or the client's proxy=), the request sent, but "
+        "sent no answer within 1 s (the call's timeout)"
+    )
+    assert detail.startswith("GET http://127.0.0.1:9/… (time_zone): TimeoutError"), detail
+    assert said in detail, detail

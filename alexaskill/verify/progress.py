@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from ..downloads import NETWORK_ADVICE
-from ..outgoing_connections import OpenedConnection, attributes, transport_for
+from ..outgoing_connections import OpenedConnection, _pools, attributes, transport_for
 
 if TYPE_CHECKING:
     import httpx
@@ -96,6 +96,9 @@ class Progress:
         transport = self.opened.transport = transport_for(client, url)
         self.traces = _sends_through_httpx(transport)
         self.around = _around(transport)
+        socks = _socks_proxy(transport)
+        if socks is not None:  # (named from the start: a connection kept traces no connect)
+            self.socks, self.proxy = True, socks
 
     async def trace(self, event: str, info: dict[str, object]) -> None:
         """httpx's ``trace`` extension: ``"connection.connect_tcp.started"`` and the like."""
@@ -253,6 +256,26 @@ class Progress:
                 f"the server answered, then did not send all its body {within} ({came}): a slow "
                 "server or proxy, or a busy network"
             )
+        elif (
+            self.socks
+            and self.proxy
+            and stage is not None
+            and stage.startswith(("send", "receive"))
+        ):
+            # The SOCKS proxy passes the bytes on, unread: the request is in the server's hands
+            # (through its tunnel), on a new connection or one kept from an earlier request.
+            asked = self.request
+            server = self.tunnel or ("the server" if asked is None else _address(asked.url))
+            took = (
+                "but did not take the request"
+                if stage.startswith("send")
+                else "the request sent, but sent no answer"
+            )
+            why = (
+                f"the server ({server}) was reached through the tunnel of the SOCKS proxy at "
+                f"{self.proxy} ({self._set_by('ALL_PROXY')}), {took} {within}: a slow server, "
+                "or a proxy that passes nothing on"
+            )
         elif self.forwarded and stage is not None and stage.startswith(("send", "receive")):
             took = (
                 "(connected) but did not take the request"
@@ -345,6 +368,18 @@ def _around(transport: object) -> str | None:
     if sends is httpx.AsyncHTTPTransport.handle_async_request:  # (httpx's, or its subclass's)
         return None
     return kind.__name__ if _sends_through_httpx(transport) else None
+
+
+def _socks_proxy(transport: object) -> str | None:
+    """``host:port`` of the SOCKS proxy ``transport`` (httpx's, or one around it) sends through,
+    None for another: httpcore (1.0.9)'s ``AsyncSOCKSProxy`` pool, its private ``_proxy_url``
+    (renamed: None, and a kept connection's stall is said without its proxy, as before)."""
+    for pool in _pools(transport):
+        url = getattr(pool, "_proxy_url", None)
+        if type(pool).__name__ == "AsyncSOCKSProxy" and url is not None:
+            host = bytes(getattr(url, "host", b"")).decode("ascii", "replace")
+            return f"{host}:{getattr(url, 'port', None) or 1080}"
+    return None
 
 
 def _address(url: httpx.URL) -> str:
