@@ -26,7 +26,7 @@ class OpenedConnection:
     (`free_failed_socks`), if ``transport`` (`transport_for`) is httpx's and ``request`` the
     one traced."""
 
-    __slots__ = ("handshaking", "opened", "request", "stream", "transport")
+    __slots__ = ("handshaking", "opened", "request", "socks_timeout", "stream", "transport")
 
     def __init__(self, transport: object = None, request: httpx.Request | None = None) -> None:
         #: The last TCP connection opened (its trace's ``connect_tcp``), None before any.
@@ -38,6 +38,8 @@ class OpenedConnection:
         self.opened: list[object] = []
         #: The request traced (its extensions, which httpx hands httpcore, name it in the pool).
         self.request = request
+        #: The connect timeout httpx gave the TCP connection to a SOCKS proxy (`_bound`).
+        self.socks_timeout: float | None = None
 
     def note(self, step: str, when: str, info: Mapping[str, object]) -> None:
         """Note httpcore's traced ``step`` (``"connect_tcp"``, ``"start_tls"``...) at ``when``
@@ -57,6 +59,13 @@ class OpenedConnection:
         """httpx's ``trace`` extension: ``"connection.connect_tcp.complete"`` and the like."""
         step, _, when = event.rpartition(".")
         self.note(step.rpartition(".")[2], when, info)
+        if event == "socks.connect_tcp.started":  # (httpx's connect timeout, for the handshake)
+            timeout = info.get("timeout")
+            self.socks_timeout = timeout if isinstance(timeout, int | float) else None
+        elif event == "socks.connect_tcp.complete" and self.stream is not None:
+            _bound(self.stream, self.socks_timeout)
+        elif event.startswith("socks.setup_socks5_connection.") and when != "started":
+            _unbound(self.stream)
         if event == "proxy.start_tls.failed":  # (the handshake through a proxy's tunnel)
             await self.free_failed_tunnel()
         elif event.startswith("socks.") and when == "failed":  # (a SOCKS proxy's connect)
@@ -126,6 +135,41 @@ class OpenedConnection:
         if stream is not None and self.handshaking:
             with contextlib.suppress(Exception):  # (closed already: nothing more to do)
                 await stream.aclose()
+
+
+def _bound(stream: object, timeout: float | None) -> None:
+    """Give the reads and writes of ``stream`` (httpcore's, to a SOCKS proxy) ``timeout`` when
+    they are given none: httpcore (1.0.9) gives its SOCKS handshake no timeout (each read
+    waits for ever), so a proxy that took the connection and said nothing held the request
+    past httpx's timeout, till a time limit around it ended it (or for ever, without one). With
+    httpx's connect timeout, as its TCP connect and TLS handshake have, it ends as a
+    ``ReadTimeout`` (said a stalled SOCKS handshake). `_unbound` once the handshake is done."""
+    if timeout is None:
+        return
+    read, write = getattr(stream, "read", None), getattr(stream, "write", None)
+    if read is None or write is None:
+        return
+
+    limit = timeout
+
+    async def bounded_read(max_bytes: int, timeout: float | None = None) -> bytes:
+        data: bytes = await read(max_bytes, limit if timeout is None else timeout)
+        return data
+
+    async def bounded_write(buffer: bytes, timeout: float | None = None) -> None:
+        await write(buffer, limit if timeout is None else timeout)
+
+    with contextlib.suppress(AttributeError):  # (a stream with slots: left as it is)
+        stream.read = bounded_read  # type: ignore[attr-defined]
+        stream.write = bounded_write  # type: ignore[attr-defined]
+
+
+def _unbound(stream: object) -> None:
+    """Take `_bound`'s reads and writes off ``stream``: its own again, past the handshake."""
+    for name in ("read", "write"):
+        with contextlib.suppress(AttributeError, TypeError):
+            if name in vars(stream):
+                delattr(stream, name)
 
 
 def transport_for(client: httpx.AsyncClient, url: httpx.URL | str) -> object:

@@ -269,3 +269,14 @@ class RefusingSocks(StalledSocks):
         if request is not None:  # (05: connection refused, bound to 0.0.0.0:0)
             connection.sendall(b"\x05\x05\x00\x01\x00\x00\x00\x00\x00\x00")
         return request
+
+
+class SilentSocks(StalledSocks):
+    """A SOCKS5 proxy on 127.0.0.1 that accepts each connection and says nothing, not even its
+    greeting's answer; ``connects`` holds each greeting read."""
+
+    def __init__(self) -> None:
+        super().__init__(answer=False)
+
+    def _open(self, connection: socket.socket) -> bytes | None:
+        return connection.recv(4096)  # (the greeting, unanswered)

@@ -21,6 +21,7 @@ from .alexa_api_shared import _run
 from .blackhole import (
     HandshakeUnanswered,
     RefusingSocks,
+    SilentSocks,
     StalledSocks,
     StalledTunnels,
     handshake_cancelled,
@@ -695,3 +696,31 @@ def test_a_stall_through_a_socks_tunnel_is_said_the_servers_through_the_proxy(
     )
     assert detail.startswith("GET http://127.0.0.1:9/… (time_zone): TimeoutError"), detail
     assert said in detail, detail
+
+
+def test_a_silent_socks_proxy_holds_a_call_no_longer_than_its_time_limit() -> None:
+    # A SOCKS5 proxy that takes the connection and says nothing (httpcore gives the SOCKS
+    # handshake no timeout of its own): the call ends at its time limit all the same, said a
+    # SOCKS handshake that did not finish.
+    from alexaskill.alexa_api import send
+
+    async def call(proxy: SilentSocks) -> AlexaApiTimeout | None:
+        url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
+        async with httpx.AsyncClient(
+            proxy=f"socks5://127.0.0.1:{proxy.port}", trust_env=False
+        ) as client:
+            try:
+                async with asyncio.timeout(30):  # (the test's own guard: never reached)
+                    await send(client, "time_zone", "GET", url, {}, None, None, timeout=1.0)
+            except AlexaApiTimeout as exc:
+                return exc
+            except TimeoutError:
+                return None
+        return None
+
+    with SilentSocks() as proxy:
+        timed_out = _run(call(proxy))
+    assert timed_out is not None, "the call waited past its time limit, for the test's guard"
+    assert len(proxy.connects) == 1 and proxy.connects[0].startswith(b"\x05")
+    said = f"the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY, or the client's proxy=) was"
+    assert said in str(timed_out.detail) and "SOCKS5 handshake" in str(timed_out.detail)

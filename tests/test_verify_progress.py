@@ -21,6 +21,7 @@ from alexaskill.verify.progress import _traces
 from .blackhole import (
     HandshakeUnanswered,
     RefusingSocks,
+    SilentSocks,
     StalledSocks,
     StalledTunnels,
     handshake_cancelled,
@@ -566,3 +567,32 @@ def test_a_socks_proxy_is_said_set_by_the_variable_that_sets_it(
     assert len(proxy.connects) == 1, "the download went through no proxy"
     said = f"the SOCKS proxy at 127.0.0.1:{proxy.port} ({variable}) was reached (connected)"
     assert said in detail, detail
+
+
+def test_a_silent_socks_proxy_holds_a_download_no_longer_than_its_timeout() -> None:
+    # httpcore (1.0.9) gives the SOCKS handshake no timeout of its own (its reads wait for
+    # ever): a download through a proxy that took the connection and said nothing waited past
+    # its timeout, ended only by a time limit around it (`Downloads`', which a caller of
+    # download_chain may not have). Its handshake now has httpx's connect timeout.
+    async def download(proxy: SilentSocks) -> CertificateUnavailableError | None:
+        async with httpx.AsyncClient(
+            proxy=f"socks5://127.0.0.1:{proxy.port}", trust_env=False
+        ) as client:
+            try:
+                async with asyncio.timeout(30):  # (the test's own guard: never reached)
+                    await download_chain(client, URL, timeout=1.0, limit=100_000)
+            except CertificateUnavailableError as exc:
+                return exc
+            except TimeoutError:
+                return None
+        return None
+
+    with SilentSocks() as proxy:
+        failure = run(download(proxy))
+    assert failure is not None, "the download waited past its timeout, for the test's guard"
+    assert str(failure) == "certificate chain: download timed out"
+    said = (
+        f"the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY, or the client's proxy=) was "
+        "reached (connected) but did not finish its SOCKS5 handshake"
+    )
+    assert said in str(failure.detail), failure.detail
