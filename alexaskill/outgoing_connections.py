@@ -15,7 +15,13 @@ if TYPE_CHECKING:
     import httpcore
     import httpx
 
-__all__ = ["OpenedConnection", "attributes", "load_async_backend", "transport_for"]
+__all__ = [
+    "OpenedConnection",
+    "attributes",
+    "bound_socks_handshake",
+    "load_async_backend",
+    "transport_for",
+]
 
 
 class OpenedConnection:
@@ -138,30 +144,86 @@ class OpenedConnection:
 
 
 def _bound(stream: object, timeout: float | None) -> None:
-    """Give the reads and writes of ``stream`` (httpcore's, to a SOCKS proxy) ``timeout`` when
-    they are given none: httpcore (1.0.9) gives its SOCKS handshake no timeout (each read
-    waits for ever), so a proxy that took the connection and said nothing held the request
-    past httpx's timeout, till a time limit around it ended it (or for ever, without one). With
-    httpx's connect timeout, as its TCP connect and TLS handshake have, it ends as a
-    ``ReadTimeout`` (said a stalled SOCKS handshake). `_unbound` once the handshake is done."""
-    if timeout is None:
-        return
-    read, write = getattr(stream, "read", None), getattr(stream, "write", None)
-    if read is None or write is None:
-        return
+    """Give the reads and writes of ``stream`` (httpcore's, to a SOCKS proxy; an async one, or
+    a sync client's) ``timeout`` when they are given none: httpcore (1.0.9) gives its SOCKS
+    handshake no timeout (each read waits for ever), so a proxy that took the connection and
+    said nothing held the request past httpx's timeout, till a time limit around it ended it
+    (or for ever, without one: the commands' sync clients). With httpx's connect timeout, as
+    its TCP connect and TLS handshake have, it ends as a ``ConnectTimeout`` (said a stalled
+    SOCKS handshake). `_unbound` once the handshake is done."""
+    import inspect
 
+    import httpcore
+
+    read, write = getattr(stream, "read", None), getattr(stream, "write", None)
+    if timeout is None or read is None or write is None:
+        return
     limit = timeout
 
+    def connect_timeout(exc: Exception) -> httpcore.ConnectTimeout:
+        return httpcore.ConnectTimeout(f"the SOCKS proxy's handshake: {exc}")
+
     async def bounded_read(max_bytes: int, timeout: float | None = None) -> bytes:
-        data: bytes = await read(max_bytes, limit if timeout is None else timeout)
+        try:
+            data: bytes = await read(max_bytes, limit if timeout is None else timeout)
+        except httpcore.ReadTimeout as exc:
+            raise connect_timeout(exc) from exc
         return data
 
     async def bounded_write(buffer: bytes, timeout: float | None = None) -> None:
-        await write(buffer, limit if timeout is None else timeout)
+        try:
+            await write(buffer, limit if timeout is None else timeout)
+        except httpcore.WriteTimeout as exc:
+            raise connect_timeout(exc) from exc
 
+    def bounded_sync_read(max_bytes: int, timeout: float | None = None) -> bytes:
+        try:
+            data: bytes = read(max_bytes, limit if timeout is None else timeout)
+        except httpcore.ReadTimeout as exc:
+            raise connect_timeout(exc) from exc
+        return data
+
+    def bounded_sync_write(buffer: bytes, timeout: float | None = None) -> None:
+        try:
+            write(buffer, limit if timeout is None else timeout)
+        except httpcore.WriteTimeout as exc:
+            raise connect_timeout(exc) from exc
+
+    asynchronous = inspect.iscoroutinefunction(read)
     with contextlib.suppress(AttributeError):  # (a stream with slots: left as it is)
-        stream.read = bounded_read  # type: ignore[attr-defined]
-        stream.write = bounded_write  # type: ignore[attr-defined]
+        stream.read = bounded_read if asynchronous else bounded_sync_read  # type: ignore[attr-defined]
+        stream.write = bounded_write if asynchronous else bounded_sync_write  # type: ignore[attr-defined]
+
+
+class _SocksHandshakeLimit:
+    """httpx's ``trace`` extension of a sync client's request: its SOCKS handshake bounded by
+    httpx's connect timeout (`_bound`), as `OpenedConnection.trace` bounds an async one's."""
+
+    __slots__ = ("stream", "timeout")
+
+    def __init__(self) -> None:
+        self.stream: object = None
+        self.timeout: float | None = None
+
+    def __call__(self, event: str, info: Mapping[str, object]) -> None:
+        if event == "socks.connect_tcp.started":
+            timeout = info.get("timeout")
+            self.timeout = timeout if isinstance(timeout, int | float) else None
+        elif event == "socks.connect_tcp.complete":
+            self.stream = info.get("return_value")
+            _bound(self.stream, self.timeout)
+        elif event.startswith("socks.setup_socks5_connection.") and not event.endswith("started"):
+            _unbound(self.stream)
+            if event.endswith(".failed"):  # (httpcore 1.0.9 leaves its socket to the GC)
+                with contextlib.suppress(Exception):
+                    self.stream.close()  # type: ignore[attr-defined]
+
+
+def bound_socks_handshake(request: httpx.Request) -> None:
+    """A sync ``httpx.Client``'s request hook (``event_hooks={"request": [...]}``, the
+    commands' ``--url`` clients) that bounds its SOCKS handshake by its connect timeout: a
+    SOCKS proxy the environment sets (``ALL_PROXY``) that says nothing held them for ever."""
+    request.extensions.setdefault("trace", _SocksHandshakeLimit())
 
 
 def _unbound(stream: object) -> None:

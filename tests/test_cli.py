@@ -512,6 +512,40 @@ def test_replay_url_to_a_server_that_is_down(workdir: Path, dev_dir: Path) -> No
     assert "alexaskill serve skillapp:skill --dev" in err
 
 
+@pytest.mark.parametrize("command", ["replay", "chat"])
+def test_replay_and_chat_url_through_a_silent_socks_proxy_end_at_their_timeout(
+    command: str, workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A SOCKS5 proxy the environment sets (ALL_PROXY) that takes the connection and says
+    # nothing: httpcore (1.0.9) gives the SOCKS handshake no timeout, and `replay --url` (and
+    # `chat --url`) waited for ever. It is bounded by their connect timeout now.
+    import threading
+
+    from alexaskill.cli import replay
+
+    from .blackhole import SilentSocks
+
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+    monkeypatch.setattr(replay, "URL_TIMEOUT", 1.0)
+    done: list[tuple[int, str, str]] = []
+    url = f"http://127.0.0.1:{free_port()}/"
+    with SilentSocks() as proxy:
+        monkeypatch.setenv("ALL_PROXY", f"socks5://127.0.0.1:{proxy.port}")
+        args: tuple[str, ...] = (command, "skillapp:skill", "--url", url)
+        stdin = "/launch\n" if command == "chat" else None
+        if command == "replay":
+            args = (*args, "hello.json")
+        thread = threading.Thread(target=lambda: done.append(run(*args, stdin=stdin)), daemon=True)
+        thread.start()
+        thread.join(60)  # (the test's own guard: never reached)
+    assert done, f"{command} --url waited past its timeout, for the test's guard"
+    assert len(proxy.connects) == 1, "the request went through no proxy"
+    code, _, err = done[0]
+    assert code == 2 and f"cannot connect to {url}" in err, err
+
+
 def test_replay_url_to_a_server_without_dev_says_to_start_it_with_dev(
     workdir: Path, dev_dir: Path
 ) -> None:

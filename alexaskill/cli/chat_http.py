@@ -29,6 +29,7 @@ class HttpTransport:
     ) -> None:
         import httpx
 
+        from ..outgoing_connections import bound_socks_handshake
         from ..testing import RequestFactory
         from .common import check_proxies, client_tls
         from .dev import dev_pki
@@ -39,7 +40,12 @@ class HttpTransport:
         self.pki = dev_pki()
         self.factory = RequestFactory(skill_id=skill_id, locale=locale, interfaces=SPEAKER)
         self.timeout = URL_TIMEOUT
-        self.http = httpx.Client(timeout=httpx.Timeout(self.timeout), verify=client_tls())
+        self.http = httpx.Client(
+            timeout=httpx.Timeout(self.timeout),
+            verify=client_tls(),
+            # (a SOCKS proxy's handshake within the timeout: httpcore gives it none)
+            event_hooks={"request": [bound_socks_handshake]},
+        )
         self.app_hint = app_hint
         #: Whether the server has answered a request: one that does not answer any more
         #: (restarting, say) fails its request, as Alexa meets it, rather than the chat.

@@ -393,6 +393,8 @@ def run_probes(
     """Every check against ``target``, each reported to ``on_result`` as it completes."""
     import httpx
 
+    from ..outgoing_connections import bound_socks_handshake
+
     results: list[Result] = []
 
     def report(result: Result) -> None:
@@ -412,7 +414,11 @@ def run_probes(
     replayed = replay_probes(capture) if capture is not None else iter(())
     selected = itertools.chain(probes(target), replayed)
     with httpx.Client(
-        timeout=httpx.Timeout(target.timeout), verify=verify, follow_redirects=False
+        timeout=httpx.Timeout(target.timeout),
+        verify=verify,
+        follow_redirects=False,
+        # (a SOCKS proxy's handshake within the timeout: httpcore gives it none)
+        event_hooks={"request": [bound_socks_handshake]},
     ) as client:
         for probe in selected:
             try:

@@ -184,6 +184,7 @@ def _send_url(
 ) -> Iterator[tuple[str, dict[str, Any], SkillResponse]]:
     import httpx
 
+    from ..outgoing_connections import bound_socks_handshake
     from ..responses.response import envelope_refusal
     from ..testing import SkillResponse, refresh
     from ..testing.answer_rules import answer_verdict
@@ -195,7 +196,12 @@ def _send_url(
     api = fake_alexa_api(args.alexa_api)
     with contextlib.ExitStack() as stack:
         http = stack.enter_context(
-            httpx.Client(timeout=httpx.Timeout(URL_TIMEOUT), verify=client_tls())
+            httpx.Client(
+                timeout=httpx.Timeout(URL_TIMEOUT),
+                verify=client_tls(),
+                # (a SOCKS proxy's handshake within the timeout: httpcore gives it none)
+                event_hooks={"request": [bound_socks_handshake]},
+            )
         )
         # A skill served on this machine calls Alexa's service APIs at each request's
         # apiEndpoint: point it at a fake served here, so that nothing reaches Amazon.
