@@ -4,6 +4,7 @@ asyncio's failed accepts ("too many open files")."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any, Final
 
@@ -65,6 +66,7 @@ def _connection_budget(loop: asyncio.AbstractEventLoop, config: Any) -> int:
     first = _fd_limit is None
     if _fd_limit is None:
         _fd_limit = raise_open_file_limit()
+        _set_up_logging()  # (what is said next, said as the app's lines are)
         from .proxies import check_served_proxies_once
 
         check_served_proxies_once(config)  # unless the app's lifespan did already
@@ -85,6 +87,20 @@ def _connection_budget(loop: asyncio.AbstractEventLoop, config: Any) -> int:
             burst,
         )
     return budget
+
+
+def _set_up_logging() -> None:
+    """alexaskill's logging set up at the process's first connection, unless something set up
+    some already (`configure_logging_if_unset`), as the app's start does. Without a lifespan
+    (``--lifespan off``, a skill mounted in a host app) the app starts at its first request,
+    after this connection: the lines said here went to Python's last resort, bare (no level,
+    no logger), which a log collector filtering by level dropped. A setting that does not parse
+    is left for the app's start to say (a connection's start never fails of it)."""
+    from .exceptions import ConfigurationError
+    from .settings import configure_logging_if_unset
+
+    with contextlib.suppress(ConfigurationError):
+        configure_logging_if_unset()
 
 
 def _eviction_order(connection: Any) -> tuple[bool, float, bool]:

@@ -245,12 +245,14 @@ app = Starlette(routes=[Route("/health", health), skill.mount("/weather")])
 """
 
 
+@pytest.mark.parametrize("http", [(), ("--http", "alexaskill.server:HttpProtocol")])
 def test_a_mounted_skill_under_bare_uvicorn_says_the_proxies_it_trusts_at_its_first_request(
-    servers: Any, tmp_path: Path
+    servers: Any, tmp_path: Path, http: tuple[str, ...]
 ) -> None:
     # The host app's router runs no lifespan of the skill's: FORWARDED_ALLOW_IPS=* went unsaid.
     # Said at the skill's first request (one line, not one a request); the host's own routes
-    # before it say nothing.
+    # before it say nothing. (alexaskill's protocol says it at the first connection, a line
+    # of alexaskill's log: it was said bare, through Python's last resort.)
     from .test_cli import APP
 
     (tmp_path / "skillapp.py").write_text(APP)
@@ -258,7 +260,7 @@ def test_a_mounted_skill_under_bare_uvicorn_says_the_proxies_it_trusts_at_its_fi
     port = servers.free_port()
     environ = {k: v for k, v in os.environ.items() if k != "FORWARDED_ALLOW_IPS"}
     environ.update({"ALEXASKILL_STORE": "memory://", "FORWARDED_ALLOW_IPS": "*"})
-    command = [sys.executable, "-m", "uvicorn", "portal:app", "--port", str(port)]
+    command = [sys.executable, "-m", "uvicorn", "portal:app", "--port", str(port), *http]
     process = servers.start(command, port, cwd=tmp_path, env=environ)
     base = f"http://127.0.0.1:{port}"
     assert httpx.get(f"{base}/health").status_code == 200
@@ -268,17 +270,21 @@ def test_a_mounted_skill_under_bare_uvicorn_says_the_proxies_it_trusts_at_its_fi
     output = str(servers.output[process].read_text())
     lines = [line for line in output.splitlines() if "FORWARDED_ALLOW_IPS" in line]
     assert len(lines) == 1 and _EVERYONE in lines[0], output
-    assert output.index(_EVERYONE) > output.index('"GET /health HTTP/1.1" 200'), output
+    if not http:
+        assert output.index(_EVERYONE) > output.index('"GET /health HTTP/1.1" 200'), output
 
 
+@pytest.mark.parametrize("http", [(), ("--http", "alexaskill.server:HttpProtocol")])
 def test_a_skill_under_bare_uvicorn_without_lifespan_says_the_proxies_it_trusts(
-    servers: Any, tmp_path: Path
+    servers: Any, tmp_path: Path, http: tuple[str, ...]
 ) -> None:
     # `uvicorn app:skill --lifespan off` (and a skill under Starlette's own Mount): the skill
     # starts at its first request, and with uvicorn's own protocol FORWARDED_ALLOW_IPS=* went
     # unsaid (X-Forwarded-For believed from anyone). Said once, at that request, as for
-    # `skill.mount`'s. (alexaskill's protocol says it at the first connection already.)
+    # `skill.mount`'s. alexaskill's protocol says it at the first connection, before the
+    # skill's start: it came out bare (Python's last resort, no level, no logger), which a log
+    # collector filtering by level dropped; it is said as every alexaskill warning is.
     env = {"FORWARDED_ALLOW_IPS": "*"}
-    output = bare_uvicorn(servers, tmp_path, "--lifespan", "off", env=env)
+    output = bare_uvicorn(servers, tmp_path, *http, "--lifespan", "off", env=env)
     lines = [line for line in output.splitlines() if "FORWARDED_ALLOW_IPS" in line]
     assert len(lines) == 1 and _EVERYONE in lines[0], output
