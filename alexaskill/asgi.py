@@ -165,7 +165,10 @@ class Serving(Closing):
         """Build the app at a request that no lifespan started (once): its failure, kept and
         said at ERROR with its traceback unless not ``say`` (a test client raises it), or None;
         a request of another ``kind`` (scope type) than HTTP's gets its own line too. A failure
-        kept already is returned as it is: a request is no new start. ``receive``: the request's,
+        kept already is returned as it is: a request is no new start. The CA bundle for
+        outgoing HTTPS is checked once the app is built, as the lifespan and `Skill.mount` check
+        it: one that cannot be loaded is the start's failure, said as `_check_loop`'s (the
+        verifier's client would refuse every request with a 400). ``receive``: the request's,
         on the event loop serving it (the app's, not a test client's thread): the server and
         the loop are checked then as the lifespan's start checks them (`check_proxies`,
         `_check_loop`), as at a mounted skill's first request."""
@@ -174,6 +177,7 @@ class Serving(Closing):
         before = self._start_state()
         try:
             self._app = self._build()
+            tls_failure = outgoing_tls_failure()
         except Exception as exc:
             failure = self._start_failed(exc, before)
             if say:
@@ -185,6 +189,10 @@ class Serving(Closing):
                 said, name = self._refusals_said, self.log_name
                 say_not_started(said, name, exc, kind, start_said=kind == "http")
             return failure
+        if tls_failure is not None:  # (its reason says it all: no traceback)
+            if say:
+                say_not_started(self._refusals_said, self.log_name, tls_failure, kind)
+            return self._start_failed(tls_failure, before)
         if receive is None:
             return None
         check_proxies(receive, at_request=True)

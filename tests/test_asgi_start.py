@@ -464,6 +464,82 @@ def test_a_mount_checks_the_ca_bundle_for_outgoing_https_as_the_lifespan_does(
     assert skill.started
 
 
+def _post_unstarted(skill: Skill, served: str, times: int) -> list[tuple[int, object]]:
+    """POST a signed LaunchRequest ``times`` to ``skill``, served with no lifespan of its own
+    (``served``: on its own, as ``--lifespan off``, or under Starlette's own ``Mount``) on
+    asyncio: the status and JSON of each answer."""
+    import anyio
+    import httpx
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+    from starlette.types import ASGIApp
+
+    from alexaskill.testing import RequestFactory, TestPKI
+
+    app: ASGIApp = skill
+    path = "/"
+    if served == "Mount":  # (which answers the mount's path with a slash only)
+        app, path = Starlette(routes=[Mount("/weather", app=skill)]), "/weather/"
+    body = httpx.Request(
+        "POST", "/", json=RequestFactory(SKILL_ID).envelope("LaunchRequest")
+    ).content
+    headers = {**TestPKI.default().sign(body), "Content-Type": "application/json"}
+
+    async def post() -> list[tuple[int, object]]:
+        transport = httpx.ASGITransport(app=app)  # (which runs no lifespan)
+        async with httpx.AsyncClient(transport=transport, base_url="http://host") as client:
+            answers = [await client.post(path, content=body, headers=headers) for _ in range(times)]
+        return [(answer.status_code, answer.json()) for answer in answers]
+
+    return anyio.run(post, backend="asyncio")
+
+
+@pytest.mark.usefixtures("fresh_tls")
+@pytest.mark.parametrize("served", ["no lifespan", "Mount"])
+def test_a_start_at_a_request_checks_the_ca_bundle_for_outgoing_https_as_the_lifespan_does(
+    served: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Started at its first request (no lifespan: `--lifespan off`, Starlette's own Mount), the
+    # skill skipped the lifespan's check of the CA bundle: it started, and served (a verifier
+    # making its own client refused every request with a 400, `no usable CA bundle`). It is a
+    # failed start, as the lifespan's and `skill.mount`'s: HTTP 500, one ERROR line (a few
+    # seconds apart), registration left open; a start once the bundle is mended serves.
+    from alexaskill.testing import TestPKI
+
+    mend = _spoil_lifespan_check("tls", monkeypatch, tmp_path)
+    skill, calls = _counted_skill()
+    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        answers = _post_unstarted(skill, served, times=3)
+    refused = {"error": "the skill could not start (ConfigurationError); the server's log says why"}
+    assert answers == [(500, refused)] * 3
+    assert not calls and not skill.started
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, [r.getMessage() for r in errors]
+    said = lifespan_start(_counted_skill()[0])["message"]  # (the lifespan's failure, as said)
+    line = errors[0].getMessage()
+    assert f"could not start (ConfigurationError: {said})" in line and "missing.pem" in said, line
+    assert errors[0].exc_info is None  # (the reason says it all: no traceback)
+    skill.add_intent_handler("LaterIntent", lambda: speak("later"))  # (registration open)
+    mend()
+    with TestClient(skill) as client:
+        assert client.launch().speech == "hi"
+    assert calls == ["launch"]
+
+
+@pytest.mark.usefixtures("fresh_tls")
+def test_a_test_client_without_with_raises_the_ca_bundle_check(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The start a test client makes at its first call (no lifespan) skipped it: served.
+    _spoil_lifespan_check("tls", monkeypatch, tmp_path)
+    skill, calls = _counted_skill()
+    for _ in range(2):
+        with pytest.raises(ConfigurationError, match=r"missing\.pem"):
+            TestClient(skill).launch()
+    assert not calls and not skill.started
+
+
 def test_a_start_of_its_own_that_fails_leaves_registration_open(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

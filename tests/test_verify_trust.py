@@ -359,17 +359,20 @@ def test_a_verifier_making_its_own_client_tries_its_tls_again_a_minute_on(
     assert len(made) == 2 and len(own_clients) == 1
 
 
-def test_a_skill_served_without_a_lifespan_refuses_with_a_400_in_json(
+def test_a_skill_served_without_a_lifespan_cannot_start_on_a_bundle_of_no_use(
     tls_bundle: Path, pki: TestPKI, own_clients: list[object]
 ) -> None:
     # (Starlette's test client without `with`: no lifespan, as uvicorn --lifespan off, or a
-    # Starlette Mount.) It was the ConfigurationError out of the endpoint: HTTP 500.
+    # Starlette Mount.) It was the ConfigurationError out of the endpoint: HTTP 500 with a
+    # traceback; then the verifier's refusal, a 400 for every request of a skill that started.
+    # Its start at the first request checks the bundle as the lifespan's does: it cannot start.
     _spoil(tls_bundle, "missing")
     skill = Skill(SKILL_ID, verifier=Verifier([pki.root], now=lambda: NOW))
     body, headers = _signed_launch(pki)
     answer = StarletteClient(skill).post("/", content=body, headers=headers)
-    assert (answer.status_code, answer.json()) == (400, {"error": NO_TLS})
-    assert own_clients == []
+    refused = "the skill could not start (ConfigurationError); the server's log says why"
+    assert (answer.status_code, answer.json()) == (500, {"error": refused})
+    assert own_clients == [] and not skill.started
 
 
 ROOT: Final = Path(__file__).resolve().parent.parent
