@@ -336,11 +336,11 @@ _WRONG_RECURRENCES: Final = [
         r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;COUNT=3;UNTIL=20311231': COUNT and "
         r"UNTIL both end it \(RFC 5545: one or the other\)",
     ),
-    # A rule of no occurrence never rings (the fake's rule, as for a time gone by).
+    # A rule of no occurrence never rings (RFC 5545's COUNT counts them; the client's rule too).
     (
         {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;COUNT=0"]}},
-        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;COUNT=0': its COUNT is a positive "
-        r"whole number",
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;COUNT=0': its COUNT is 0: the number "
+        r"of times it rings, a positive whole number",
     ),
     # An UNTIL before the reminder's start never rings, as COUNT=0 (the fake's rule): it was
     # kept. Compared in the reminder's local time: its date, its local time, or its UTC time

@@ -7,11 +7,9 @@ Amazon's own example rule, is skipped; names and the words of values are read in
 RFC 5545 reads them). Refused, with what the grammar says: no FREQ (it is REQUIRED), a part of
 no name it gives, a part given twice (FREQ included), COUNT with UNTIL, a value out of its
 part's grammar (``BYHOUR=25``, a sign on INTERVAL or COUNT, which are ``1*DIGIT``), and an
-INTERVAL that is no positive integer (the RFC's words). Two rules that never ring are
-grammatical, and `AlexaApi.create_reminder` sends them: a COUNT of 0, and an UNTIL before the
-reminder's start (its ``startDateTime``, else its ``scheduledTime``). `FakeAlexaApi` refuses
-both, rules of its own, as Amazon does not document what it answers to either
-(`alexaskill.testing.api_recurrence`).
+INTERVAL that is no positive integer (the RFC's words). Refused too, though the grammar
+(``count = 1*DIGIT``) takes it: a COUNT of 0, as the RFC's COUNT "defines the number of
+occurrences", and 0 defines none: the reminder would never ring.
 A rule copied with an iCalendar file's ``RRULE:`` before it is refused with a hint to drop it.
 Refused too, by the RFC's text beyond the grammar (its "MUST NOT"s): BYWEEKNO but in a YEARLY
 rule, BYYEARDAY in a DAILY, WEEKLY or MONTHLY one, BYMONTHDAY in a WEEKLY one, a numbered BYDAY
@@ -198,6 +196,11 @@ def rule_fault(rule: str) -> str | None:
         return f"its {key} is {said!r}: {what} (RFC 5545)"
     if "COUNT" in given and "UNTIL" in given:
         return "COUNT and UNTIL both end it (RFC 5545: one or the other)"
+    if str(given.get("COUNT", "1")).strip("0") == "":  # (its grammar, 1*DIGIT, takes 0)
+        return (
+            "its COUNT is 0: the number of times it rings, a positive whole number (RFC 5545: "
+            "'FREQ=DAILY;COUNT=10', ten times); with none the reminder would never ring"
+        )
     return _forbidden(given)
 
 

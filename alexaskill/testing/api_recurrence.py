@@ -1,13 +1,14 @@
 """The recurrences `FakeAlexaApi`'s reminders take: Amazon's Reminders API reference's
 ``trigger.recurrence``, its ``recurrenceRules`` read by RFC 5545's grammar of a rule
 (`alexaskill.alexa_api.recurrence`, which `AlexaApi.create_reminder` reads them by too), which
-the reference names for them; and two rules that never ring refused, the fake's rule (as for a
-one-time reminder gone by): the grammar allows them, what Amazon answers is not documented. A
-COUNT of 0, and an UNTIL before the reminder's start (RFC 5545: "The UNTIL rule part defines a
-DATE or DATE-TIME value that bounds the recurrence rule in an inclusive manner"), which is its
-``startDateTime``, else its ``scheduledTime``, local times read as the fake reads a one-time
-``scheduledTime`` (`alexaskill.testing.api_calls._gone`): in the trigger's ``timeZoneId``, else
-the device's zone; an UNTIL in UTC ("...Z") is said in that zone, and not judged without one.
+the reference names for them (a COUNT of 0, which never rings, among what it refuses); and a
+rule that never rings refused, the fake's rule (as for a one-time reminder gone by): the
+grammar allows it, what Amazon answers is not documented. An UNTIL before the reminder's start
+(RFC 5545: "The UNTIL rule part defines a DATE or DATE-TIME value that bounds the recurrence
+rule in an inclusive manner"), which is its ``startDateTime``, else its ``scheduledTime``, local
+times read as the fake reads a one-time ``scheduledTime`` (`alexaskill.testing.api_calls._gone`):
+in the trigger's ``timeZoneId``, else the device's zone; an UNTIL in UTC ("...Z") is said in
+that zone, and not judged without one.
 """
 
 from __future__ import annotations
@@ -21,19 +22,13 @@ __all__: list[str] = []
 
 
 def _rule_fault(rule: str, start: str | None = None, zone: str | None = None) -> str | None:
-    """Why RFC 5545's grammar (`rule_fault`), or the fake for a COUNT of 0 or an UNTIL before
-    the local time ``start`` (in ``zone``: `_until_before`), refuses ``rule``, else None; said
-    after the rule, as `rule_fault` says it."""
+    """Why RFC 5545's rule (`rule_fault`: a COUNT of 0 among them), or the fake for an UNTIL
+    before the local time ``start`` (in ``zone``: `_until_before`), refuses ``rule``, else
+    None; said after the rule, as `rule_fault` says it."""
     fault = rule_fault(rule)
     if fault is not None:
         return fault
     parts = rule_parts(rule)
-    count = parts.get("COUNT") if isinstance(parts, dict) else None
-    if count is not None and count.strip("0") == "":  # (all zeros: no time at all)
-        return (
-            "its COUNT is a positive whole number, the fake's rule: 'FREQ=DAILY;COUNT=10', ten "
-            f"times (COUNT={count}: the reminder would never ring)"
-        )
     until = parts.get("UNTIL") if isinstance(parts, dict) else None
     if until is not None and start is not None and _until_before(until, start, zone):
         where = f"{start}, {zone}" if zone and until.upper().endswith("Z") else start
