@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from alexaskill import AlexaApi, AlexaApiError, Reminder, Response, Scope, Skill, speak
+from alexaskill import AlexaApi, Reminder, Response, Scope, Skill, speak
 from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
 
@@ -532,16 +532,75 @@ def test_a_count_of_zero_is_a_value_error_unsent(rule: str, said: str) -> None:
     _refused_unsent(rule, said)
 
 
-def test_an_until_before_the_start_is_the_fakes_rule_not_the_clients() -> None:
-    # Such a rule never rings, as COUNT=0: the fake refuses it (its own rule: what Amazon does
-    # with it is not documented), the client sends it. The fake kept it.
+#: An UNTIL before the start (2036-12-01T07:30, in UTC: _RECURRING_AT), read as FakeAlexaApi
+#: reads it: a date before the start's day, a local date-time before it, a UTC one before it.
+_UNTILS_BEFORE_THE_START: Final = [
+    "FREQ=DAILY;UNTIL=20361130T235959Z",
+    "FREQ=DAILY;UNTIL=20361130",
+    "FREQ=WEEKLY;UNTIL=20361201T072959",
+]
+
+
+@pytest.mark.parametrize("rule", _UNTILS_BEFORE_THE_START)
+def test_an_until_before_the_start_is_a_value_error_unsent(rule: str) -> None:
+    # Such a rule never rings, as BYDAY=6MO and COUNT=0: the client sent it, and only the fake
+    # refused it (400, an AlexaApiError at run time). One reading, one message, for both.
+    said = (
+        r"its UNTIL is before the reminder's start \(2036-12-01T07:30:00\.000, UTC\): the "
+        r"reminder would never ring \(alexaskill's rule; one on or after it rings: RFC 5545's "
+        r"UNTIL is inclusive\)"
+    )
+    _refused_unsent(rule, said)
+    trigger = {
+        "type": "SCHEDULED_ABSOLUTE",
+        "scheduledTime": "2036-12-01T07:30:00.000",
+        "timeZoneId": "UTC",
+        "recurrence": {"recurrenceRules": [rule]},
+    }
+    with pytest.raises(ValueError) as given:
+        FakeAlexaApi(reminders=[{"alertToken": "r1", "trigger": trigger}])
+    assert re.search(said, str(given.value)), given.value
+
+
+def test_an_until_before_the_start_is_read_in_the_starts_zone() -> None:
+    # 07:30 in Berlin is 06:30 UTC: an UNTIL of 06:30 UTC rings once, one a second earlier never.
+    at = dt.datetime(2036, 12, 1, 7, 30, tzinfo=ZoneInfo("Europe/Berlin"))
     fake = FakeAlexaApi()
-    with pytest.raises(AlexaApiError, match=r"its UNTIL is before the reminder's start"):
-        _run(
-            _api(fake).create_reminder(
-                "Stretch", at=_RECURRING_AT, recurrence=["FREQ=DAILY;UNTIL=20361130T235959Z"]
-            )
-        )
-    [call] = fake.calls
-    assert (call.operation, call.status) == ("create_reminder", 400)
-    assert fake.reminders == []
+    before = ["FREQ=DAILY;UNTIL=20361201T062959Z"]
+    with pytest.raises(ValueError, match=r"start \(2036-12-01T07:30:00\.000, Europe/Berlin\)"):
+        _run(_api(fake).create_reminder("Stretch", at=at, recurrence=before))
+    assert fake.calls == []
+    rules = ["FREQ=DAILY;UNTIL=20361201T063000Z", "FREQ=DAILY;UNTIL=20361201"]
+    _run(_api(fake).create_reminder("Stretch", at=at, recurrence=rules))
+    assert [call.status for call in fake.calls] == [200]
+
+
+def test_a_utc_until_beside_a_local_start_is_read_in_the_devices_zone(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # A local start is the device's: its zone is asked (once a request, as for a one-time
+    # reminder), and a UTC UNTIL before the start there is refused, unsent.
+    skill = Skill(SKILL_ID)
+    said: list[str] = []
+
+    @skill.intent("Remind")
+    async def remind(api: AlexaApi) -> Response:
+        for until in ("20361201T062959Z", "20361201T063000Z"):
+            try:
+                await api.create_reminder(
+                    "Stretch",
+                    at=dt.datetime(2036, 12, 1, 7, 30),
+                    recurrence=[f"FREQ=DAILY;UNTIL={until}"],
+                )
+            except ValueError as exc:
+                said.append(str(exc))
+        return speak("done")
+
+    client = skill_client(skill, time_zone="Europe/Berlin", now=lambda: MOMENT)
+    calls = client.intent("Remind").api_calls
+    assert [(call.operation, call.status) for call in calls] == [
+        ("time_zone", 200),
+        ("create_reminder", 200),
+    ]
+    [message] = said
+    assert "before the reminder's start (2036-12-01T07:30:00.000, Europe/Berlin)" in message

@@ -342,13 +342,14 @@ _WRONG_RECURRENCES: Final = [
         r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;COUNT=0': its COUNT is 0: the number "
         r"of times it rings, a positive whole number",
     ),
-    # An UNTIL before the reminder's start never rings, as COUNT=0 (the fake's rule): it was
-    # kept. Compared in the reminder's local time: its date, its local time, or its UTC time
-    # said in the timeZoneId (Paris, UTC+1 in mid-March 2031).
+    # An UNTIL before the reminder's start never rings, as COUNT=0 (alexaskill's rule, the
+    # client's too): it was kept. Compared in the reminder's local time: its date, its local
+    # time, or its UTC time said in the timeZoneId (Paris, UTC+1 in mid-March 2031).
     (
         {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310314"]}},
         r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20310314': its UNTIL is before "
-        r"the reminder's start \(2031-03-15T07:30:00\.000\), the fake's rule",
+        r"the reminder's start \(2031-03-15T07:30:00\.000\): the reminder would never ring "
+        r"\(alexaskill's rule; one on or after it rings: RFC 5545's UNTIL is inclusive\)",
     ),
     (
         {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310315T072959"]}},

@@ -10,6 +10,18 @@ part's grammar (``BYHOUR=25``, a sign on INTERVAL or COUNT, which are ``1*DIGIT`
 INTERVAL that is no positive integer (the RFC's words). Refused too, though the grammar
 (``count = 1*DIGIT``) takes it: a COUNT of 0, as the RFC's COUNT "defines the number of
 occurrences", and 0 defines none: the reminder would never ring.
+
+An UNTIL before the reminder's start never rings either (RFC 5545: "The UNTIL rule part defines
+a DATE or DATE-TIME value that bounds the recurrence rule in an inclusive manner"), and both
+sides refuse it, by one reading (`until_fault`): alexaskill's rule, as for a one-time reminder
+gone by, and consistent with ``BYDAY=6MO``. No Amazon source says how it reads an UNTIL against
+the start (its Reminders API reference, read through the docs search on 4 and 5 December 2026,
+names no UNTIL). The start is the reminder's ``startDateTime`` (else its ``scheduledTime``), a
+local time; an UNTIL is read as RFC 5545 ties it to its DTSTART: a date (``20311231``) ends
+with that day, a local date-time (no ``Z``) is a time on the start's clock, and a UTC one
+(``...Z``) is a moment, said in the start's zone (the trigger's ``timeZoneId``, else the
+device's) before it is compared, and not judged when that zone is not known. Only an UNTIL
+before the start by that reading is refused: one on it rings once.
 A rule copied with an iCalendar file's ``RRULE:`` before it is refused with a hint to drop it.
 Refused too, by the RFC's text beyond the grammar (its "MUST NOT"s): BYWEEKNO but in a YEARLY
 rule, BYYEARDAY in a DAILY, WEEKLY or MONTHLY one, BYMONTHDAY in a WEEKLY one, a numbered BYDAY
@@ -40,7 +52,7 @@ import re
 from collections.abc import Callable
 from typing import Final
 
-__all__ = ["NO_FREQ", "rule_fault", "rule_parts"]
+__all__ = ["NO_FREQ", "rule_fault", "rule_parts", "until_fault", "until_in_utc"]
 
 #: The fault of a rule without FREQ, or of something that is no rule at all (the fake says it of
 #: a rule that is no str).
@@ -60,7 +72,8 @@ _WEEKDAY_NUMBER: Final = re.compile(r"(?:[+-]?([0-9]{1,2}))?(SU|MO|TU|WE|TH|FR|S
 # answers to a date or a local UNTIL: its Reminders API reference (read through the docs
 # search on 4 December 2026) names no UNTIL and its example rule has none, and ask-sdk-model's
 # ``Recurrence`` says only "Valid ISO 8601 format - optional start DateTime of recurrence". A
-# refusal here could refuse what Amazon takes and rings; the grammar alone is checked.
+# refusal here could refuse what Amazon takes and rings; the grammar alone is checked (and its
+# moment against the start's: `until_fault`).
 _END_DATE: Final = re.compile(
     r"([0-9]{4})([0-9]{2})([0-9]{2})(?:T([0-9]{2})([0-9]{2})([0-9]{2})Z?)?"
 )
@@ -247,3 +260,55 @@ def _forbidden(given: dict[str, str | None]) -> str | None:
             "only with another of " + ", ".join(_BY_PARTS) + ")"
         )
     return None
+
+
+def until_in_utc(rules: object) -> bool:
+    """Whether one of ``rules`` (a list or tuple, else not looked at: an iterator is not used
+    up) has a UTC UNTIL (``...Z``), which `until_fault` compares with a local start in its zone."""
+    if not isinstance(rules, list | tuple):
+        return False
+    for rule in rules:
+        parts = rule_parts(rule) if isinstance(rule, str) else None
+        until = parts.get("UNTIL") if isinstance(parts, dict) else None
+        if until is not None and until.upper().endswith("Z"):
+            return True
+    return False
+
+
+def until_fault(rule: str, start: str, zone: str | None) -> str | None:
+    """Why ``rule`` (one `rule_fault` takes) never rings for a reminder that starts at the local
+    time ``start`` (ISO 8601, as ``startDateTime`` is sent) in the zone named ``zone`` (None:
+    not known): its UNTIL is before it (the module docstring's reading); else None. Said after
+    the rule, as `rule_fault` says a fault."""
+    parts = rule_parts(rule)
+    until = parts.get("UNTIL") if isinstance(parts, dict) else None
+    if until is None or not _until_before(until, start, zone):
+        return None
+    where = f"{start}, {zone}" if zone else start
+    return (
+        f"its UNTIL is before the reminder's start ({where}): the reminder would never ring "
+        "(alexaskill's rule; one on or after it rings: RFC 5545's UNTIL is inclusive)"
+    )
+
+
+def _until_before(until: str, start: str, zone: str | None) -> bool:
+    """Whether the grammatical UNTIL ``until`` falls before ``start``, a local time in
+    ``zone``: a date before its day, a local date-time before it, a UTC one before it said
+    in ``zone``. False when that cannot be told (a start that does not read, a date-time
+    UNTIL beside a start with an offset, a UTC UNTIL without a zone known here)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        begins = _dt.datetime.fromisoformat(start)
+        if len(until) == 8:  # (a date: the recurrence ends with that day)
+            return _dt.date(int(until[:4]), int(until[4:6]), int(until[6:])) < begins.date()
+        ends = _dt.datetime.strptime(until[:15], "%Y%m%dT%H%M%S")
+        if until.upper().endswith("Z"):
+            if zone is None:
+                return False
+            ends = ends.replace(tzinfo=_dt.UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        if begins.tzinfo is not None:  # (an offset Amazon's local times have not: not judged)
+            return False
+    except (ValueError, LookupError, OSError, TypeError):
+        return False  # (a second of 60, a leap second, included: not judged)
+    return ends < begins

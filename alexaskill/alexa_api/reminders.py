@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import ssml
-from .recurrence import rule_fault
+from .recurrence import rule_fault, until_fault
 
 __all__ = ["gone_by", "reminder_body"]
 
@@ -103,6 +103,18 @@ def _check_rules(rules: Sequence[str]) -> None:
             raise ValueError(f"a reminder's recurrence[{index}] is {rule!r}: {fault}")
 
 
+def _check_untils(rules: Sequence[str], trigger: dict[str, Any], zone: _dt.tzinfo | None) -> None:
+    """`ValueError` naming the first rule whose UNTIL is before the reminder's start (`until_fault`:
+    it would never ring, alexaskill's rule), read in its ``timeZoneId``, else the device's
+    ``zone`` (a UTC UNTIL is not judged without either)."""
+    start = trigger["recurrence"]["startDateTime"]
+    named = trigger.get("timeZoneId") or getattr(zone, "key", None)
+    for index, rule in enumerate(rules):
+        fault = until_fault(rule, start, named)
+        if fault is not None:
+            raise ValueError(f"a reminder's recurrence[{index}] is {rule!r}: {fault}")
+
+
 def reminder_body(
     text: str,
     at: _dt.datetime | None,
@@ -120,11 +132,11 @@ def reminder_body(
 
     `ValueError` for a reminder Amazon would refuse: no text, both or neither of ``at`` and
     ``after``, a delay that is not positive, a recurrence without ``at``, a rule out of RFC
-    5545's grammar (`_check_rules`: a part given twice, a value out of range, …); and for a
-    one-time ``at`` gone by at ``asked_at`` (the request's moment; an ``at`` without tzinfo is
-    read in the device's ``zone``, and not judged without it), which would never ring
-    (alexaskill's rule); `TypeError` for an ``at`` that is no datetime, an ``after`` no
-    timedelta, a rule no str.
+    5545's grammar (`_check_rules`: a part given twice, a value out of range, a COUNT of 0, …);
+    and for a one-time ``at`` gone by at ``asked_at`` (the request's moment; an ``at`` without
+    tzinfo is read in the device's ``zone``, and not judged without it), or a rule whose UNTIL
+    is before ``at`` (`_check_untils`), which would never ring (alexaskill's rule); `TypeError`
+    for an ``at`` that is no datetime, an ``after`` no timedelta, a rule no str.
     """
     if not isinstance(text, str) or not text.strip():
         raise ValueError("a reminder needs non-empty text")
@@ -136,7 +148,9 @@ def reminder_body(
     _check_rules(rules)
     if at is not None and after is None:
         trigger = _absolute_trigger(at, rules)
-        if not rules and asked_at is not None:
+        if rules:
+            _check_untils(rules, trigger, zone)
+        elif asked_at is not None:
             _check_to_come(at, zone, asked_at)
     elif after is not None and at is None:
         trigger = _relative_trigger(after, rules)

@@ -1,65 +1,30 @@
 """The recurrences `FakeAlexaApi`'s reminders take: Amazon's Reminders API reference's
 ``trigger.recurrence``, its ``recurrenceRules`` read by RFC 5545's grammar of a rule
 (`alexaskill.alexa_api.recurrence`, which `AlexaApi.create_reminder` reads them by too), which
-the reference names for them (a COUNT of 0, which never rings, among what it refuses); and a
-rule that never rings refused, the fake's rule (as for a one-time reminder gone by): the
-grammar allows it, what Amazon answers is not documented. An UNTIL before the reminder's start
-(RFC 5545: "The UNTIL rule part defines a DATE or DATE-TIME value that bounds the recurrence
-rule in an inclusive manner"), which is its ``startDateTime``, else its ``scheduledTime``, local
-times read as the fake reads a one-time ``scheduledTime`` (`alexaskill.testing.api_calls._gone`):
-in the trigger's ``timeZoneId``, else the device's zone; an UNTIL in UTC ("...Z") is said in
-that zone, and not judged without one.
+the reference names for them: a COUNT of 0 among what it refuses, and an UNTIL before the
+reminder's start (`alexaskill.alexa_api.recurrence.until_fault`), both of which never ring. The
+start is its ``startDateTime``, else its ``scheduledTime``, a local time read as the fake reads
+a one-time ``scheduledTime`` (`alexaskill.testing.api_calls._gone`): in the trigger's
+``timeZoneId``, else the device's zone.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any
 
-from ..alexa_api.recurrence import NO_FREQ, rule_fault, rule_parts
+from ..alexa_api.recurrence import NO_FREQ, rule_fault, until_fault
 
 __all__: list[str] = []
 
 
 def _rule_fault(rule: str, start: str | None = None, zone: str | None = None) -> str | None:
-    """Why RFC 5545's rule (`rule_fault`: a COUNT of 0 among them), or the fake for an UNTIL
-    before the local time ``start`` (in ``zone``: `_until_before`), refuses ``rule``, else
+    """Why RFC 5545's rule (`rule_fault`: a COUNT of 0 among them), or alexaskill's for an
+    UNTIL before the local time ``start`` in ``zone`` (`until_fault`), refuses ``rule``, else
     None; said after the rule, as `rule_fault` says it."""
     fault = rule_fault(rule)
-    if fault is not None:
-        return fault
-    parts = rule_parts(rule)
-    until = parts.get("UNTIL") if isinstance(parts, dict) else None
-    if until is not None and start is not None and _until_before(until, start, zone):
-        where = f"{start}, {zone}" if zone and until.upper().endswith("Z") else start
-        return (
-            f"its UNTIL is before the reminder's start ({where}), the fake's rule: the reminder "
-            "would never ring (an UNTIL on or after it: RFC 5545's UNTIL is inclusive)"
-        )
-    return None
-
-
-def _until_before(until: str, start: str, zone: str | None) -> bool:
-    """Whether the grammatical UNTIL ``until`` falls before ``start``, a local time in
-    ``zone``: a date before its day, a local date-time before it, a UTC one before it said
-    in ``zone``. False when that cannot be told (a start that does not read, a UTC UNTIL
-    without a zone known here)."""
-    from zoneinfo import ZoneInfo
-
-    try:
-        begins = _dt.datetime.fromisoformat(start)
-        if len(until) == 8:  # (a date: the recurrence ends with that day)
-            return _dt.date(int(until[:4]), int(until[4:6]), int(until[6:])) < begins.date()
-        ends = _dt.datetime.strptime(until[:15], "%Y%m%dT%H%M%S")
-        if until.upper().endswith("Z"):
-            if zone is None:
-                return False
-            ends = ends.replace(tzinfo=_dt.UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
-        if begins.tzinfo is not None:  # (an offset Amazon's local times have not: not judged)
-            return False
-    except (ValueError, LookupError, OSError, TypeError):
-        return False  # (a second of 60, a leap second, included: not judged)
-    return ends < begins
+    if fault is None and start is not None:
+        fault = until_fault(rule, start, zone)
+    return fault
 
 
 def _start(
