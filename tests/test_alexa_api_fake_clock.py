@@ -45,12 +45,16 @@ def test_the_fake_refuses_a_local_time_gone_in_its_time_zone_sent_by_another_cli
     assert anyio.run(fake.alexa_api_call, "POST", url, headers, body, None)[0] == 200
 
 
-def reminder_call(fake: FakeAlexaApi, token: str, scheduled: str) -> tuple[int, bytes]:
-    """The fake's status and answer to a one-time reminder at ``scheduled`` (UTC), called with
-    ``token`` as a skill in another process would call it."""
+def reminder_call(
+    fake: FakeAlexaApi, token: str, scheduled: str, zone: str | None = "UTC"
+) -> tuple[int, bytes]:
+    """The fake's status and answer to a one-time reminder at ``scheduled`` (in ``zone``, its
+    ``timeZoneId``: none if None), called with ``token`` as a skill in another process would."""
     import anyio
 
-    trigger = {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": scheduled, "timeZoneId": "UTC"}
+    trigger = {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": scheduled}
+    if zone is not None:
+        trigger["timeZoneId"] = zone
     body: dict[str, Any] = {
         "requestTime": "2001-02-03T10:00:00.000",
         "trigger": trigger,
@@ -83,6 +87,34 @@ def test_the_fake_judges_reminders_at_the_now_a_test_gives_it() -> None:
     # Given, it wins over the requests' timestamps too.
     fake.issued(sent_at("2040-01-01T00:00:00Z", "token-a"))
     assert reminder_call(fake, "token-a", "2001-02-03T10:30:00.000")[0] == 200
+
+
+def test_a_scheduled_time_with_an_offset_is_said_read_at_its_offset() -> None:
+    # 10:30+02:00 is 08:30 UTC, gone at 10:00 UTC (09:30 in Paris would be too, but 11:30 in
+    # Paris would not). The message named the timeZoneId it was not read in, "(Europe/Paris)",
+    # and said the request's moment at the offset as "there".
+    fake = FakeAlexaApi(now=lambda: dt.datetime(2001, 2, 3, 10, 0, tzinfo=dt.UTC))
+    status, answer = reminder_call(
+        fake, "any-token", "2001-02-03T10:30:00.000+02:00", zone="Europe/Paris"
+    )
+    assert status == 400, answer
+    assert json.loads(answer)["message"] == (
+        "scheduledTime 2001-02-03T10:30:00.000+02:00 (read at its offset, UTC+02:00, not in its "
+        "timeZoneId, Europe/Paris) is in the past: the request was made at "
+        "2001-02-03T12:00:00+02:00 at that offset"
+    )
+    status, answer = reminder_call(fake, "any-token", "2001-02-03T09:30:00.000Z", zone=None)
+    assert status == 400, answer
+    assert json.loads(answer)["message"] == (
+        "scheduledTime 2001-02-03T09:30:00.000Z (read at its offset, UTC) is in the past: the "
+        "request was made at 2001-02-03T10:00:00+00:00 at that offset"
+    )
+    fake.time_zone = "Europe/Paris"
+    status, answer = reminder_call(fake, "any-token", "2001-02-03T09:30:00.000Z", zone=None)
+    assert (
+        "(read at its offset, UTC, not in the device's zone, Europe/Paris)"
+        in (json.loads(answer)["message"])
+    )
 
 
 @pytest.mark.parametrize(

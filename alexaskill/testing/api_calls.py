@@ -172,7 +172,8 @@ def _ruled(trigger: dict[str, Any]) -> bool:
 def _gone(trigger: dict[str, Any], zone_name: str | None, now: _dt.datetime) -> str | None:
     """Why a one-time ``SCHEDULED_ABSOLUTE`` trigger is in the past at ``now``, else None (a
     time or zone that does not read is left to the other checks: not judged); judged as
-    `AlexaApi.create_reminder` judges it (`alexaskill.alexa_api.reminders.gone_by`)."""
+    `AlexaApi.create_reminder` judges it (`alexaskill.alexa_api.reminders.gone_by`). A time
+    with an offset is said read at it, not in the zone beside it, and ``now`` at that offset."""
     from zoneinfo import ZoneInfo
 
     if trigger.get("recurrence") is not None:
@@ -188,9 +189,15 @@ def _gone(trigger: dict[str, Any], zone_name: str | None, now: _dt.datetime) -> 
         return None
     if there is None:
         return None
+    read, where = f"{zone}", "there"
+    if when.tzinfo is not None:  # (its offset's moment: said so, lest the zone be taken for it)
+        read, where = f"read at its offset, {when.tzname()}", "at that offset"
+        if zone is not None:
+            whose = "its timeZoneId" if zone == named else "the device's zone"
+            read += f", not in {whose}, {zone}"
     return (
-        f"scheduledTime {trigger['scheduledTime']} ({zone}) is in the past: the request was "
-        f"made at {there.isoformat(timespec='seconds')} there"
+        f"scheduledTime {trigger['scheduledTime']} ({read}) is in the past: the request was "
+        f"made at {there.isoformat(timespec='seconds')} {where}"
     )
 
 
