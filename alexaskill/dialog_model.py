@@ -42,7 +42,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
-from .dialog_prompts import prompt_fault, shown_prompt
+from .dialog_prompts import prompt_fault, prompt_named
 from .dialog_validation import (
     SlotValidation,
     Validate,
@@ -240,10 +240,8 @@ def _check_prompts(intent: str, dialog: IntentDialog) -> None:
     for slot, what, text in dialog.prompts():
         fault = prompt_fault(text)
         if fault is not None:
-            where = f"intent {intent}" if slot is None else f"intent {intent}, slot {slot}"
-            raise ConfigurationError(
-                f"{where}: {what} prompt {shown_prompt(text)} would be refused where asked: {fault}"
-            )
+            named = prompt_named(intent, slot, what, text)
+            raise ConfigurationError(f"{named} would be refused where asked: {fault}")
 
 
 def dialog_json(

@@ -16,6 +16,9 @@ SSML, so they break no markup; a variation they make too long is not asked, see
 (``elicit_slot(slot, speech)``), checked as every reply is. Asking again measures a filled
 variation as the reply does (`spoken_length`, against the same `MAX_SPEECH`), so a variation
 taken where declared, with no ``{slot}`` in it, is always asked.
+
+`prompt_named` names a variation as every message about one does (by intent, slot and which
+prompt: ``intent Book, slot day: elicitation prompt 'Which day?'``), quoted by `shown_prompt`.
 """
 
 from __future__ import annotations
@@ -29,7 +32,14 @@ from .responses import MAX_SPEECH, ask
 from .ssml import Ssml, escape
 from .xml_text import _speak_root
 
-__all__ = ["filled_prompt", "fits", "prompt_fault", "shown_prompt", "spoken_length"]
+__all__ = [
+    "filled_prompt",
+    "fits",
+    "prompt_fault",
+    "prompt_named",
+    "shown_prompt",
+    "spoken_length",
+]
 
 #: ``{slot}`` in a prompt, as the dialog model writes it.
 _SLOT_REFERENCE: Final = re.compile(r"\{([^{}]*)\}")
@@ -78,3 +88,11 @@ def shown_prompt(text: str) -> str:
     if len(text) <= _SHOWN:
         return repr(text)
     return f"{text[:_SHOWN]!r}… ({len(text)} characters)"
+
+
+def prompt_named(intent: str, slot: str | None, what: str, text: str, of: str = "") -> str:
+    """Prompt variation ``text`` as every message names one, by its intent, its slot (None: the
+    intent's own prompt) and ``what`` prompt it is: ``intent Book, slot day: elicitation prompt
+    'Which day?'``; ``of`` goes before what it is (``"the de-DE translation of "``)."""
+    where = f"intent {intent}" if slot is None else f"intent {intent}, slot {slot}"
+    return f"{where}: {of}{what} prompt {shown_prompt(text)}"

@@ -289,7 +289,7 @@ def test_dialog_prompts_come_from_the_catalogs_and_slot_samples_per_locale(
     assert intent["slots"] == [{"name": "city", "type": "AMAZON.City", "samples": ["für {city}"]}]
     assert locale_warnings(skill, "de-DE") == [
         "1 dialog prompt(s) have no de-DE translation in the skill's catalogs and are spoken in "
-        "en-US: GetForecast: 'Which city?'"
+        "en-US: intent GetForecast, slot city: elicitation prompt 'Which city?'"
     ]
     english = language_model(skill, "en-US")
     assert [p["value"] for p in english["prompts"][0]["variations"]] == [
@@ -299,6 +299,25 @@ def test_dialog_prompts_come_from_the_catalogs_and_slot_samples_per_locale(
     assert locale_warnings(skill, "en-GB") == []
     # The catalog's language has no region: it names no model of its own.
     assert declared_locales(skill) == ("de-DE", "en-US")
+
+
+def test_an_untranslated_prompt_is_named_as_the_other_prompt_warnings_name_it(
+    tmp_path: Path,
+) -> None:
+    # The warning listed "GetForecast: 'Which city?'", where the warnings of a prompt's
+    # translation name the intent, the slot and which prompt, and cut a long prompt.
+    skill = dialog_skill(tmp_path)
+    long = "Shall I book it for you, " + "and tell you the forecast, " * 4 + "right now?"
+
+    @skill.intent("Book", utterances={"en-US": ["book it"], "de-DE": ["buch es"]}, confirm=long)
+    def book() -> Response:
+        return speak("booked")
+
+    assert locale_warnings(skill, "de-DE") == [
+        "2 dialog prompt(s) have no de-DE translation in the skill's catalogs and are spoken in "
+        "en-US: intent GetForecast, slot city: elicitation prompt 'Which city?'; intent Book: "
+        f"confirmation prompt {long[:80]!r}… ({len(long)} characters)"
+    ]
 
 
 def test_model_command_one_locale_or_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
@@ -21,6 +21,7 @@ from ..builtin_intents import (
 )
 from ..builtin_slot_types import check_slot_type, contradicting_annotation
 from ..dialog_model import DialogSlot, IntentDialog
+from ..dialog_prompts import prompt_named
 from ..exceptions import ConfigurationError
 from ..leaving import leaving_warnings
 from ..locales import ALEXA_LOCALES, DEFAULT_LOCALE, PerLocale, is_locale, language_of
@@ -303,26 +304,18 @@ def locale_warnings(skill: ModelSource, locale: str) -> list[str]:
         )
     translations = getattr(skill, "translations", None)
     untranslated = []
-    for declaration, texts in dialog_prompts(skill):
-        for text in texts:
+    for declaration in skill.intent_declarations.values():
+        prompts = declaration.dialog.prompts() if declaration.dialog else ()
+        for slot, what, text in dict.fromkeys(prompts):
             # Only a catalog of the locale's own language counts, not the default locale's.
             if translations is None or translations.lookup(text, locale) is None:
-                untranslated.append(f"{declaration.name}: {text!r}")
+                untranslated.append(prompt_named(declaration.name, slot, what, text))
     if untranslated:
         warnings.append(
             f"{len(untranslated)} dialog prompt(s) have no {locale} translation in the skill's "
             f"catalogs and are spoken in {default}: " + "; ".join(untranslated)
         )
     return warnings
-
-
-def dialog_prompts(source: ModelSource) -> Iterator[tuple[IntentDeclaration, list[str]]]:
-    """Each intent with a dialog, and its prompts' texts (confirmations, elicitations, …)."""
-    for declaration in source.intent_declarations.values():
-        dialog = declaration.dialog
-        if dialog is None:
-            continue
-        yield declaration, [text for _slot, _what, text in dialog.prompts()]
 
 
 class ModelSource(Protocol):

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final
 
 from ..builtin_intents import BUILTIN_INTENTS
-from ..dialog_prompts import prompt_fault, shown_prompt
+from ..dialog_prompts import prompt_fault, prompt_named, shown_prompt
 from ..i18n_placeholders import differences, fields
 from ..slots import unwrap_optional
 
@@ -205,10 +205,8 @@ def translated_prompt_warnings(source: ModelSource) -> list[str]:
 def _translation_named(
     intent: str, slot: str | None, what: str, locales: list[str], text: str, translated: str
 ) -> str:
-    """A prompt's translation, as the warnings about one name it: ``intent Book, slot day: the
-    de-DE translation of elicitation prompt 'Which day?' ('Welcher Tag?')``."""
-    where = f"intent {intent}" if slot is None else f"intent {intent}, slot {slot}"
-    return (
-        f"{where}: the {', '.join(locales)} translation of {what} prompt {shown_prompt(text)} "
-        f"({shown_prompt(translated)})"
-    )
+    """A prompt's translation, as the warnings about one name it (`prompt_named`): ``intent
+    Book, slot day: the de-DE translation of elicitation prompt 'Which day?' ('Welcher
+    Tag?')``."""
+    of = f"the {', '.join(locales)} translation of "
+    return f"{prompt_named(intent, slot, what, text, of)} ({shown_prompt(translated)})"
