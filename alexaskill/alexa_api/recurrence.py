@@ -10,6 +10,14 @@ part's grammar (``BYHOUR=25``, a sign on INTERVAL or COUNT, which are ``1*DIGIT`
 INTERVAL that is no positive integer (the RFC's words). Refused too, though the grammar
 (``count = 1*DIGIT``) takes it: a COUNT of 0, as the RFC's COUNT "defines the number of
 occurrences", and 0 defines none: the reminder would never ring.
+A rule copied with an iCalendar file's ``RRULE:`` before it is refused with a hint to drop it.
+Refused too, by the RFC's text beyond the grammar (its "MUST NOT"s): BYWEEKNO but in a YEARLY
+rule, BYYEARDAY in a DAILY, WEEKLY or MONTHLY one, BYMONTHDAY in a WEEKLY one, a numbered BYDAY
+(``-1FR``) but in a MONTHLY or YEARLY one and never beside BYWEEKNO, and BYSETPOS without
+another BY part; and, by what the text says a numbered BYDAY is (the nth of that weekday
+"within the month" in a MONTHLY rule, and in a YEARLY one with BYMONTH), a number past 5 or -5
+there (``FREQ=MONTHLY;BYDAY=6MO``): no month has a sixth Monday, so it would never ring (a
+YEARLY rule's bound is the grammar's, 53 or -53).
 
 An UNTIL before the reminder's start never rings either (RFC 5545: "The UNTIL rule part defines
 a DATE or DATE-TIME value that bounds the recurrence rule in an inclusive manner"), and both
@@ -22,14 +30,6 @@ with that day, a local date-time (no ``Z``) is a time on the start's clock, and 
 (``...Z``) is a moment, said in the start's zone (the trigger's ``timeZoneId``, else the
 device's) before it is compared, and not judged when that zone is not known. Only an UNTIL
 before the start by that reading is refused: one on it rings once.
-A rule copied with an iCalendar file's ``RRULE:`` before it is refused with a hint to drop it.
-Refused too, by the RFC's text beyond the grammar (its "MUST NOT"s): BYWEEKNO but in a YEARLY
-rule, BYYEARDAY in a DAILY, WEEKLY or MONTHLY one, BYMONTHDAY in a WEEKLY one, a numbered BYDAY
-(``-1FR``) but in a MONTHLY or YEARLY one and never beside BYWEEKNO, and BYSETPOS without
-another BY part; and, by what the text says a numbered BYDAY is (the nth of that weekday
-"within the month" in a MONTHLY rule, and in a YEARLY one with BYMONTH), a number past 5 or -5
-there (``FREQ=MONTHLY;BYDAY=6MO``): no month has a sixth Monday, so it would never ring (a
-YEARLY rule's bound is the grammar's, 53 or -53).
 
 What Amazon documents of recurrences (its Reminders API reference,
 https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-api-reference.html, read

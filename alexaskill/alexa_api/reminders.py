@@ -104,9 +104,9 @@ def _check_rules(rules: Sequence[str]) -> None:
 
 
 def _check_untils(rules: Sequence[str], trigger: dict[str, Any], zone: _dt.tzinfo | None) -> None:
-    """`ValueError` naming the first rule whose UNTIL is before the reminder's start (`until_fault`:
-    it would never ring, alexaskill's rule), read in its ``timeZoneId``, else the device's
-    ``zone`` (a UTC UNTIL is not judged without either)."""
+    """`ValueError` naming the first rule whose UNTIL is before the reminder's start
+    (`until_fault`: it would never ring, alexaskill's rule), read in its ``timeZoneId``, else
+    the device's ``zone`` (a UTC UNTIL is not judged without either)."""
     start = trigger["recurrence"]["startDateTime"]
     named = trigger.get("timeZoneId") or getattr(zone, "key", None)
     for index, rule in enumerate(rules):
