@@ -209,6 +209,25 @@ def test_a_time_typed_in_hours_as_the_military_says_it(said: str, expected: str)
 
 
 @pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("nineteen thirty hours", "19:30"),
+        ("twenty one thirty hours", "21:30"),
+        ("zero seven thirty hours", "07:30"),
+        ("seven oh five hours", "07:05"),
+        ("nineteen hundred hours", "19:00"),
+    ],
+)
+def test_a_time_said_in_hours_with_its_minutes(said: str, expected: str) -> None:
+    # "nineteen thirty hours" was no time: only "... hundred hours" was read with "hours",
+    # though "1930 hours" typed is 19:30. An hour said alone with "hours" is a duration.
+    assert value(said, "AMAZON.TIME") == expected
+    assert value("1930 hours", "AMAZON.TIME") == "19:30"
+    assert value("nineteen hours", "AMAZON.TIME") is None
+    assert value("half past seven hours", "AMAZON.TIME") is None
+
+
+@pytest.mark.parametrize(
     "said",
     [
         "24:30",
@@ -276,6 +295,24 @@ def test_a_leading_zero_said_is_the_24_hour_clock_as_typed(
     # was no time, where "07:30 am" is 07:30: the zero was read only with no "am" or "pm".
     assert value(typed, "AMAZON.TIME") == expected
     assert value(f"{zero} {said}", "AMAZON.TIME") == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("zero nine", "09:00"),
+        ("oh nine", "09:00"),
+        ("09", "09:00"),
+        ("zero nine am", "09:00"),
+        ("zero nine pm", "21:00"),
+        ("zero nine tonight", None),
+    ],
+)
+def test_an_hour_said_with_its_zero_alone_is_that_hour(said: str, expected: str | None) -> None:
+    # "zero nine" was no time, where "oh nine" is 09:00 (its "oh" left out as a filler) and
+    # "09" typed 09:00: the zero said writes the 24-hour clock's hour, as "zero nine hundred"
+    # does; a part of the day does not move it ("09 tonight" is no time either).
+    assert value(said, "AMAZON.TIME") == expected
 
 
 def test_an_oh_said_apart_from_the_time_is_a_filler() -> None:

@@ -14,7 +14,8 @@ day is that time if it is in it ("9 am in the morning" is 09:00, "9 pm in the mo
 time), and a part of the day said first is read as said after ("tonight at 7" is 19:00, as
 "7 tonight" is). British "half five" is half past five (05:30),
 American "quarter of seven" a quarter to seven (06:45), "oh nine oh five" on the
-twenty-four-hour clock 09:05. A time typed with a dot, "7.30", is 7:30.
+twenty-four-hour clock 09:05 ("zero nine" 09:00, "nineteen thirty hours" 19:30). A time
+typed with a dot, "7.30", is 7:30.
 """
 
 from __future__ import annotations
@@ -184,10 +185,20 @@ def _time(words: Sequence[str], now: datetime.datetime | None) -> str | None:
         words = words[:-1]
         if not words:
             return None
+    # "nineteen thirty hours", as "1930 hours" typed: the hour and its minutes said, read
+    # below as without "hours" ("twenty one hours", no minutes, is a duration).
+    in_hours = len(words) > 2 and words[-1] == "hours" and words[-2] != "hundred"
+    if in_hours and meridiem is None and not words[-2].isdigit():
+        words = words[:-1]
+    else:
+        in_hours = False
     # The twenty-four-hour clock says an hour below ten with its zero: "oh nine oh five",
     # "zero seven hundred hours", read as "09:05", "07:00" typed are: a part of the day does
     # not move its hour ("oh seven thirty tonight" is no 19:30), "am" or "pm" may.
-    if len(words) >= 3 and words[0] in ("oh", "o", "zero") and words[1] in UNITS:
+    # "zero nine" alone is the hour, as "09" typed is (an "oh" alone is left out as a filler).
+    zero_hour = len(words) == 2 and words[0] == "zero" and UNITS.get(words[1], 0) > 0
+    zero_hour = zero_hour and not in_hours
+    if (len(words) >= 3 or zero_hour) and words[0] in ("oh", "o", "zero") and words[1] in UNITS:
         minute = _minutes(words[2:])
         read = None if minute is None else _apply(UNITS[words[1]], minute, meridiem)
         if read is not None and int(read[:2]) != UNITS[words[1]] and meridiem not in _HALVES:
@@ -227,7 +238,7 @@ def _time(words: Sequence[str], now: datetime.datetime | None) -> str | None:
         ("of", -1),
     )
     for link, sign in links:
-        if link in words:
+        if link in words and not in_hours:
             at = words.index(link)
             before, hour_words = words[:at], words[at + 1 :]
             counted = bool(before) and before[-1] in ("minutes", "minute")
@@ -262,7 +273,7 @@ def _time(words: Sequence[str], now: datetime.datetime | None) -> str | None:
             # On the 12-hour clock the hour before one is twelve: "ten to one pm" is 12:50.
             hours = total // 60 or (12 if twelve_hour else 0)
             return _apply(hours, total % 60, meridiem)
-    if len(words) > 1 and words[0] == "half":  # British "half five": half past five
+    if len(words) > 1 and words[0] == "half" and not in_hours:  # British "half five"
         hour = _hour(words[1:])  # said on a twelve-hour clock: "half twenty" is no time
         return None if hour is None or not 1 <= hour <= 12 else _apply(hour, 30, meridiem)
     for split in range(1, min(len(words), 2) + 1):
@@ -270,7 +281,7 @@ def _time(words: Sequence[str], now: datetime.datetime | None) -> str | None:
         if hour is None:
             continue
         minute = _minutes(words[split:])
-        if minute is None:
+        if minute is None or (in_hours and split == len(words)):
             continue
         if meridiem in _PART_HOURS and hour > 12 and words[split:]:
             # "twenty twenty six at night", "nineteen hundred tonight" (and "2026 at night"
