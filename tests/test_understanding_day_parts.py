@@ -862,3 +862,40 @@ def test_an_alarm_said_after_its_part_of_the_day(
     # night. The time slot now reads the whole "tonight at 7", as it reads "7 tonight" (19:00,
     # no date); a date said with its part of the day ("tomorrow evening") is no time's.
     alarm_reads(said, expected)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("set an alarm for twenty twenty six", {"time": "20:26"}),
+        ("set an alarm for nineteen thirty", {"time": "19:30"}),
+        ("set an alarm for twenty one thirty", {"time": "21:30"}),
+        ("set an alarm for december twenty six", {"date": "2026-12-26"}),
+        ("set an alarm for 7 pm friday", {"time": "19:00", "date": "2026-12-04"}),
+    ],
+)
+def test_a_number_said_as_one_run_is_not_cut_into_a_date_and_a_time(
+    said: str, expected: dict[str, str]
+) -> None:
+    # "twenty twenty six" was the date 2020 and the time 06:00: one number cut in two, its
+    # halves read by the two slots. It is one value, read as "nineteen thirty" is.
+    alarm_reads(said, expected)
+
+
+def test_a_number_said_as_one_run_is_not_cut_by_an_exact_reading() -> None:
+    # With the one sample "set an alarm for {date} {time}", the words were read exactly as
+    # the date 2020 and the time 06:00: the exact reading is refused as a loose one is.
+    slots = [{"name": "time", "type": "AMAZON.TIME"}, {"name": "date", "type": "AMAZON.DATE"}]
+    intents = [
+        {"name": "Alarm", "slots": slots, "samples": ["set an alarm for {date} {time}"]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
+    alarm = Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    understood = alarm.understand("set an alarm for twenty twenty six", now=NOW)
+    assert {name: fill.value for name, fill in understood.fills.items()} == {"time": "20:26"}
+    understood = alarm.understand("set an alarm for friday 7 pm", now=NOW)
+    assert {name: fill.value for name, fill in understood.fills.items()} == {
+        "date": "2026-12-04",
+        "time": "19:00",
+    }

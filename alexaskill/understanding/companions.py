@@ -30,6 +30,7 @@ __all__ = [
     "companion_run",
     "companion_word",
     "number_after_part",
+    "number_split",
     "part_left_out",
     "part_of_day_clash",
     "runs_into",
@@ -257,6 +258,37 @@ def number_after_part(
         if read is not None and read[:1].isdigit():
             said = surface(spans.tokens[end : at + 1])
             return f"{said!r} would be left out, the time slot holding {fill.value}"
+    return None
+
+
+def number_split(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    language: Language,
+) -> str | None:
+    """Why a reading that cuts one number between a date and a time said right after it (or
+    before it) is none: "twenty twenty" (2020) and "six" (06:00) of "twenty twenty six", which
+    read together are one value (the year 2026, or 20:26). "7 pm" and "friday" are two."""
+    numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
+    parsers = [language.slot_parser(name) for name in ("AMAZON.TIME", "AMAZON.DATE")]
+
+    def number(word: str) -> bool:
+        return word in numbers or word.isdigit()
+
+    typed = [fill for fill in fills if fill[1].kind == "typed"]
+    for first, first_fill, start, middle in typed:
+        for second, second_fill, after, end in typed:
+            pair = {kinds[first].name, kinds[second].name}
+            if after != middle or pair != {"AMAZON.TIME", "AMAZON.DATE"}:
+                continue
+            if not (number(spans.words[middle - 1]) and number(spans.words[middle])):
+                continue
+            words = spans.words[start:end]
+            if any(parse is not None and parse(words, spans.now) for parse in parsers):
+                said = surface(spans.tokens[start:end])
+                values = f"{first_fill.value} and {second_fill.value}"
+                return f"{said!r} is one value, cut in two ({values})"
     return None
 
 

@@ -19,6 +19,7 @@ from .companions import (
     companion_run,
     companion_word,
     number_after_part,
+    number_split,
     part_left_out,
     part_of_day_clash,
     runs_into,
@@ -63,6 +64,7 @@ def cut_value(
         or part_of_day_clash(kinds, spans, fills)
         or time_left_out(kinds, spans, fills, extra, language)
         or year_for_time(kinds, spans, fills, language)
+        or number_split(kinds, spans, fills, language)
         or part_left_out(kinds, spans, fills, extra, language)
         or number_after_part(kinds, spans, fills, extra, language)
     )

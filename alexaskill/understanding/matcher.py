@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from .alignment import SLOT_COST, WORD, Alignment, best_alignment, extra_cost
-from .companions import part_of_day_clash, said_along, year_for_time
+from .companions import number_split, part_of_day_clash, said_along, year_for_time
 from .cut import cut_reason, cut_value
 from .evidence import rests_on_meaning
 from .languages import Language
@@ -138,7 +138,7 @@ class _Node:
 _Path = tuple[object, object] | None
 _Best = tuple[float, int, Sample, _Path]
 #: The types whose values a time and date said together can clash in (`part_of_day_clash`,
-#: `year_for_time`): an exact reading refused bars only their words.
+#: `year_for_time`, `number_split`): an exact reading refused bars only their words.
 _CLOCK_TYPES: Final = frozenset({"AMAZON.TIME", "AMAZON.DATE"})
 
 
@@ -233,9 +233,12 @@ class SampleMatcher:
         def clash(found: _Best) -> str | None:
             sample, fills = found[2], _fills(found[3])
             kinds = {item.name: item.kind for item in sample.elements if not isinstance(item, str)}
-            # "7 tonight": no 07:00; "ten thirty at night": no year 1030.
-            return part_of_day_clash(kinds, spans, fills) or year_for_time(
-                kinds, spans, fills, self.language
+            # "7 tonight": no 07:00; "ten thirty at night": no year 1030; "twenty twenty six":
+            # no 2020 and 06:00.
+            return (
+                part_of_day_clash(kinds, spans, fills)
+                or year_for_time(kinds, spans, fills, self.language)
+                or number_split(kinds, spans, fills, self.language)
             )
 
         def clock_values(found: _Best) -> list[tuple[str, Fill, int, int]]:
