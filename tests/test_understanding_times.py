@@ -784,3 +784,17 @@ def test_a_part_of_the_day_said_before_from_is_read_into_both_times(
     understood = quiet_hours().understand(said, now=NOW)
     found = {name: fill.value for name, fill in understood.fills.items()}
     assert (understood.intent, found) == ("Window", {"start": start, "end": end})
+
+
+@pytest.mark.parametrize(
+    ("said", "held"), [("this evening from 7", "EV"), ("this morning from 9", "MO")]
+)
+def test_a_number_left_out_after_a_part_of_the_day_is_no_reading(said: str, held: str) -> None:
+    # One time slot: "this evening" (EV) with "from 7" left out drops the time the user said
+    # (7 this evening, 19:00), and no other reading reads "from 7" into it: no reading, and
+    # the note says which words the refused one left out.
+    understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+    number = said.split()[-1]
+    refused = f"'from {number}' would be left out, the time slot holding {held}"
+    assert understood.notes == (f"no sample is close enough (a reading was dropped: {refused})",)
