@@ -131,6 +131,26 @@ def test_the_closest_intent_takes_no_unlisted_words_into_a_custom_slot(
 
 
 @pytest.mark.parametrize(
+    ("said", "item"),
+    [
+        ("take off the apples", "apples"),
+        ("take the apples off", "apples"),
+        ("take off apples from my list", "apples"),
+    ],
+)
+def test_a_phrasal_verbs_particle_said_before_its_object_is_read(
+    shopping: Understander, said: str, item: str
+) -> None:
+    # "take off the apples" was RemoveItem with no item: the sample "take {item} off my list"
+    # puts the object before the particle, and a reading keeps the sample's order, so the
+    # item said after "off" was left out. English moves the particle of a phrasal verb either
+    # side of its object ("take off the apples", "take the apples off").
+    understood = shopping.understand(said, now=NOW)
+    assert understood.intent == "RemoveItem"
+    assert [(slot.name, slot.value) for slot in understood.slots] == [("item", item)]
+
+
+@pytest.mark.parametrize(
     ("said", "intent"),
     [
         ("erase my calendar", "Clear"),

@@ -32,7 +32,7 @@ from .retries import next_readings
 from .slottypes import Fill, SlotKind
 from .text import Token
 
-__all__ = ["Match", "Sample", "SampleMatcher", "SlotRef", "SpanCache"]
+__all__ = ["Match", "Sample", "SampleMatcher", "SlotRef", "SpanCache", "particle_shifts"]
 
 _CANDIDATES: Final = 10
 #: Share of a sample's meaningful words a loose match must have, by fallback sensitivity.
@@ -56,11 +56,27 @@ class Sample:
     elements: tuple[str | SlotRef, ...]
     #: Position among all samples: the earlier wins a tie.
     order: int
+    #: Read loosely only, never as said: a form of a sample the model does not have (its
+    #: particle moved, `particle_shifts`), which may not take words into a slot exactly.
+    loose_only: bool = False
 
     @property
     def words(self) -> tuple[str, ...]:
         """The sample's own words (slots left out)."""
         return tuple(element for element in self.elements if isinstance(element, str))
+
+
+def particle_shifts(
+    elements: Sequence[str | SlotRef], particles: Collection[str]
+) -> list[list[str | SlotRef]]:
+    """The sample's elements with a particle said right after a slot that follows a word moved
+    before the slot ("take {item} off" → "take off {item}"), one list per such particle."""
+    shifts: list[list[str | SlotRef]] = []
+    for at in range(1, len(elements) - 1):
+        before, slot, particle = elements[at - 1], elements[at], elements[at + 1]
+        if isinstance(before, str) and not isinstance(slot, str) and particle in particles:
+            shifts.append([*elements[:at], particle, slot, *elements[at + 2 :]])
+    return shifts
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +168,8 @@ class SampleMatcher:
         self.root = _Node()
         self._count = 1
         for sample in self.samples:
-            self._add(sample)
+            if not sample.loose_only:
+                self._add(sample)
         # The index of loose matching: word → samples using it, with the word's weight.
         self.index: dict[str, list[int]] = {}
         for position, sample in enumerate(self.samples):

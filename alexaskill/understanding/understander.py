@@ -35,7 +35,7 @@ from .evidence import typed_share
 from .fillers import exact_without_fillers
 from .generalise import carriers, generalise
 from .languages import Language, resolving_language
-from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
+from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache, particle_shifts
 from .model import InteractionModel, ModelIntent, ModelSlot
 from .result import Understanding, reading, slot_json
 from .slottypes import FREE, Fill, SlotKind, entity_resolution, slot_kind
@@ -138,6 +138,7 @@ class Understander:
     def compile(self, intent: ModelIntent, texts: Sequence[str], order: int = 0) -> list[Sample]:
         """The samples ``texts`` of ``intent``, cut into words and slots."""
         compiled: list[Sample] = []
+        particles: frozenset[str] = getattr(self.language, "particles", frozenset())
         for text in texts:
             elements: list[str | SlotRef] = []
             position, usable = 0, True
@@ -154,6 +155,10 @@ class Understander:
             elements.extend(self.words(text[position:]))
             if elements:
                 compiled.append(Sample(intent.name, text, tuple(elements), order + len(compiled)))
+            # A phrasal verb's particle said before the slot too: "take off {item} my list".
+            for shifted in particle_shifts(elements, particles):
+                at = order + len(compiled)
+                compiled.append(Sample(intent.name, text, tuple(shifted), at, loose_only=True))
         return compiled
 
     # --- understanding ----------------------------------------------------------------------

@@ -82,6 +82,7 @@ class English:
     value_carriers: frozenset[str] = phrases.VALUE_CARRIERS
     joiners: frozenset[str] = phrases.JOINERS
     negations: frozenset[str] = phrases.NEGATIONS
+    particles: frozenset[str] = phrases.PARTICLES
 
     def __init__(self, locale: str) -> None:
         self.locale = locale
