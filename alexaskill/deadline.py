@@ -79,6 +79,8 @@ RESOLUTION: Final = 0.05
 #: (`alexaskill.deadline_answering.DEADLINE_REPLY`) is sent.
 DEADLINE_GRACE: Final = 0.5
 
+_get_ident: Final = threading.get_ident
+
 
 class Expired(BaseException):
     """`call_in_thread` stopped waiting: the deadline passed (a BaseException, like
@@ -106,9 +108,12 @@ class Watchdog:
         #: The tasks cancelled by their deadline, not yet unwatched: how many times each was.
         self._expired: dict[asyncio.Task[Any], int] = {}
         self._ticking = False
-        #: The loop's thread (made on it), and when its timer last ran (`time.perf_counter`):
-        #: what `alexaskill.stalls` reads to say a loop held up.
-        self.thread = threading.get_ident()
+        #: The loop's thread as the timer last saw it (made on it; set again as the timer starts
+        #: and at each run), and when the timer last ran (`time.perf_counter`): what
+        #: `alexaskill.stalls` reads to say a loop held up. A loop runs on the thread that runs
+        #: it, another at each run maybe (AWS Lambda's, its handler called from several
+        #: threads): the looking thread reads an asyncio loop's own (`stalls.thread_of`).
+        self.thread = _get_ident()
         self.ticked = time.perf_counter()
         stalls.look_after(self)
 
@@ -116,6 +121,7 @@ class Watchdog:
         """Cancel ``task`` once `time.perf_counter` passes ``at`` (up to `RESOLUTION` later)."""
         self._deadlines[task] = at
         if not self._ticking:
+            self.thread = _get_ident()
             self.ticked = time.perf_counter()  # (before _ticking: read in that order)
             self._ticking = True
             self.loop.call_later(RESOLUTION, self._tick)
@@ -144,6 +150,7 @@ class Watchdog:
             return
         if expired:
             self._cancel_again(expired)
+        self.thread = _get_ident()
         now = self.ticked = time.perf_counter()
         for task in [task for task, at in deadlines.items() if at <= now]:
             del deadlines[task]
@@ -222,6 +229,7 @@ def watch(watchdog: Watchdog | None, at: float) -> tuple[Watchdog, asyncio.Task[
     # Watchdog.watch, inlined: this runs for every request.
     watchdog._deadlines[task] = at
     if not watchdog._ticking:
+        watchdog.thread = _get_ident()
         watchdog.ticked = time.perf_counter()
         watchdog._ticking = True
         loop.call_later(RESOLUTION, watchdog._tick)

@@ -48,6 +48,7 @@ __all__ = [
     "culprit",
     "handler_callers",
     "look_after",
+    "thread_of",
     "ticking",
 ]
 
@@ -142,7 +143,7 @@ def _look() -> None:
             loop = watchdog.loop
             if not watchdog._ticking or loop.is_closed() or not loop.is_running():
                 continue  # (AWS Lambda runs its loop only during an invocation)
-            thread, ticked = watchdog.thread, watchdog.ticked
+            thread, ticked = thread_of(watchdog), watchdog.ticked
             latest[thread] = max(latest.get(thread, ticked), ticked)
         running = {thread: running.get(thread, now) for thread in latest}
         for thread, ticked in latest.items():
@@ -174,6 +175,14 @@ def _in_flight(watchdog: Watchdog) -> bool:
     thread (`ticking`): it did not look at it every `LOOK_EVERY` seconds meanwhile."""
     loop = watchdog.loop
     return watchdog._ticking and not loop.is_closed() and loop.is_running()
+
+
+def thread_of(watchdog: Watchdog) -> int:
+    """The thread ``watchdog``'s loop runs on: an asyncio loop's own ``_thread_id`` (set by
+    ``run_forever`` on the thread that runs it), read here rather than noted at each request;
+    for another loop (uvloop's, which shows none), the one its timer last saw
+    (`alexaskill.deadline.Watchdog.thread`)."""
+    return getattr(watchdog.loop, "_thread_id", None) or watchdog.thread
 
 
 def handler_callers() -> dict[CodeType, str]:

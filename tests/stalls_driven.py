@@ -139,15 +139,15 @@ class Looks:
     def said(self, lines: list[logging.LogRecord]) -> str:
         """For a test that expected no line: each said, and what the thread looked at, and how
         (more looks with the driven clock than passes through the gate: looks no test let
-        through; a loop whose watchdog names another thread than the one it runs on)."""
+        through; a loop looked at on another thread than this test's)."""
         mine = threading.get_ident()
         seen = []
         for watchdog in list(stalls._watchdogs):
             if not stalls._in_flight(watchdog):
                 continue
-            runs_on = getattr(watchdog.loop, "_thread_id", "?")  # (asyncio's; uvloop's: "?")
-            whose = "this test's thread" if watchdog.thread == mine else "another thread"
-            seen.append(f"{whose} {watchdog.thread} (its loop runs on {runs_on})")
+            thread = stalls.thread_of(watchdog)
+            whose = "this test's thread" if thread == mine else "another thread"
+            seen.append(f"{whose} {thread} (its timer last saw {watchdog.thread})")
         return (
             f"said: {[line.getMessage() for line in lines]}; the driven clock at "
             f"+{self.clock.wall - self.clock.start:.2f} s after {self.clock.looks} looks, "

@@ -399,3 +399,57 @@ def test_the_looking_thread_sleeps_while_an_aws_lambda_loop_is_stopped(
         invoke(LAUNCH, None)  # woken by the request: the hold is said
     assert lambda_loop.looks > looks
     assert len(held_up_lines(caplog)) == 1
+
+
+def test_a_watchdog_follows_a_loop_that_shows_no_thread_to_the_thread_running_it() -> None:
+    # uvloop's loop shows no thread of its own (asyncio's `_thread_id`): the watchdog kept the
+    # thread it was made on, and a loop run from another thread since (AWS Lambda's, its
+    # handler called from several threads, with uvloop's policy) was looked at on the first.
+    # It notes its loop's thread as its timer starts, and at each run of the timer.
+    import asyncio
+
+    uvloop = pytest.importorskip("uvloop")
+    loop = uvloop.new_event_loop()
+    kept: list[deadline.Watchdog] = []
+
+    async def request(*, answered: bool) -> None:
+        watched = deadline.watch(kept[0] if kept else None, time.perf_counter() + 3600.0)
+        assert watched is not None
+        watchdog, task = watched
+        kept[:] = [watchdog]
+        if answered:  # and its timer stopped: the next request starts it
+            assert watchdog.release(task)
+            while watchdog._ticking:
+                await asyncio.sleep(0.01)
+
+    async def ticks() -> None:  # a run of its timer on this loop's thread
+        watchdog = kept[0]
+        ticked = watchdog.ticked
+        while watchdog.ticked == ticked:
+            await asyncio.sleep(0.01)
+
+    def run_on_a_thread(coro: Any) -> int:
+        idents: list[int] = []
+
+        def run() -> None:
+            idents.append(threading.get_ident())
+            loop.run_until_complete(coro)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(BOUND)
+        assert not thread.is_alive()
+        return idents[0]
+
+    try:
+        first = run_on_a_thread(request(answered=True))
+        assert stalls.thread_of(kept[0]) == first
+        loop.run_until_complete(request(answered=False))  # its timer starts on this thread
+        assert stalls.thread_of(kept[0]) == threading.get_ident()
+        # The loop stopped with the timer going (a request unanswered, as AWS Lambda's can
+        # stop between two runs of it), run on another thread: the timer's next run there.
+        other = run_on_a_thread(ticks())
+        assert other != threading.get_ident()
+        assert stalls.thread_of(kept[0]) == other
+    finally:
+        loop.close()

@@ -7,6 +7,7 @@ time it reads, is the test's to say.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from alexaskill import Response, Skill, aws_lambda, deadline, speak
 from alexaskill.testing import DEFAULT_SKILL_ID
 
-from .stalls_driven import LAUNCH, Looks, drive, held_up_lines
+from .stalls_driven import BOUND, LAUNCH, Looks, drive, held_up_lines
 
 
 @pytest.fixture
@@ -118,3 +119,34 @@ def test_a_process_frozen_between_invocations_is_not_a_loop_held_up(
         invoke(LAUNCH, None)
     assert invocations == ["launch", "launch"]
     assert not (lines := held_up_lines(caplog)), looks.said(lines)
+
+
+def test_an_aws_lambda_loop_called_from_another_thread_is_looked_at_on_that_thread(
+    caplog: pytest.LogCaptureFixture, looks: Looks
+) -> None:
+    # The handler's loop runs on the thread that calls the handler (a local server's, a test's
+    # threads): its watchdog kept the thread of the first invocation, ended since, and the
+    # looking thread read that thread's stack, in no handler's call. A later invocation's
+    # handler, on another thread, held the loop up unsaid (or another thread's code was blamed).
+    skill = Skill(DEFAULT_SKILL_ID)
+    holds: list[bool] = []
+
+    @skill.launch
+    async def launch() -> Response:
+        for _ in range(3):  # seen running
+            looks.look()
+        if holds:  # a second and a half, in looks: said, once
+            for _ in range(30):
+                looks.look()
+        return speak("Hi.")
+
+    invoke = aws_lambda.handler(skill)
+    first = threading.Thread(target=invoke, args=(LAUNCH, None))
+    first.start()
+    first.join(BOUND)
+    assert not first.is_alive()
+    holds.append(True)
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        invoke(LAUNCH, None)  # on this thread
+    assert len(lines := held_up_lines(caplog)) == 1, looks.said(lines)
+    assert ".<locals>.launch" in lines[0].getMessage()
