@@ -67,7 +67,12 @@ UNSEEN_AFTER: Final = 1.0
 #: given the handler in (`handler_callers`): taken when first needed.
 _callers: dict[CodeType, str] | None = None
 
-_watchdogs: weakref.WeakSet[Watchdog] = weakref.WeakSet()
+#: The watchdogs looked after, by weak references without callbacks: a WeakSet's removal of
+#: one collected runs in whatever thread collects it, outside `_lock`, and a removal (or an
+#: addition by a thread holding another lock: a test's patched one) while the looking thread
+#: iterated the set ended it ("Set changed size during iteration"). Added to under `_lock`;
+#: the looking thread reads a copy (`_in_flight_now`) and drops the references gone.
+_watchdogs: set[weakref.ref[Watchdog]] = set()
 _lock = threading.Lock()
 #: Set when a watchdog starts ticking: the looking thread wakes.
 _wake = threading.Event()
@@ -81,7 +86,7 @@ def look_after(watchdog: Watchdog) -> None:
     """Look after ``watchdog``'s loop from now on (the looking thread starts at the first)."""
     global _looking
     with _lock:
-        _watchdogs.add(watchdog)
+        _watchdogs.add(weakref.ref(watchdog))
         # (A child forked meanwhile has the parent's thread object, not alive in the child.)
         if _looking is None or not _looking.is_alive():
             _looking = threading.Thread(target=_look, name="alexaskill-stalls", daemon=True)
@@ -103,7 +108,7 @@ def _forked() -> None:
         threading.Lock(),
         threading.Event(),
         None,
-        weakref.WeakSet(),
+        set(),
     )
     asleep = False
 
@@ -119,7 +124,7 @@ def _look() -> None:
     looked, used = time.perf_counter(), time.process_time()
     while True:
         with _lock:
-            watchdogs = [w for w in _watchdogs if _in_flight(w)]
+            watchdogs = _in_flight_now()
         if not watchdogs:
             # No loop runs: one that runs again (the next request's, come before the second
             # look) is timed from when it is seen running again, not from before it stopped.
@@ -127,7 +132,7 @@ def _look() -> None:
             asleep = True  # (before the second look: a request after it wakes this thread)
             _wake.clear()
             with _lock:
-                idle = not any(_in_flight(w) for w in _watchdogs)
+                idle = not _in_flight_now()
             if idle:  # what the loops do meanwhile is unseen
                 _wake.wait()
                 looked, used = time.perf_counter(), time.process_time()
@@ -166,6 +171,20 @@ def _look() -> None:
                 line,
                 filename,
             )
+
+
+def _in_flight_now() -> list[Watchdog]:
+    """The watchdogs looked after whose requests are in flight (`_in_flight`), the references
+    to those collected dropped; under `_lock`. Read from a copy of the set (``tuple`` copies it
+    at once, no other thread running meanwhile): what is added meanwhile is seen next time."""
+    found = []
+    for ref in tuple(_watchdogs):
+        watchdog = ref()
+        if watchdog is None:
+            _watchdogs.discard(ref)
+        elif _in_flight(watchdog):
+            found.append(watchdog)
+    return found
 
 
 def _in_flight(watchdog: Watchdog) -> bool:

@@ -142,8 +142,9 @@ class Looks:
         through; a loop looked at on another thread than this test's)."""
         mine = threading.get_ident()
         seen = []
-        for watchdog in list(stalls._watchdogs):
-            if not stalls._in_flight(watchdog):
+        for ref in list(stalls._watchdogs):
+            watchdog = ref()
+            if watchdog is None or not stalls._in_flight(watchdog):
                 continue
             thread = stalls.thread_of(watchdog)
             whose = "this test's thread" if thread == mine else "another thread"

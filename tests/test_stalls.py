@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -130,7 +129,7 @@ def test_the_looking_thread_sleeps_once_the_loops_are_closed(
     # A loop closed with its watchdog's timer pending (a TestClient left, a server stopped)
     # kept the watchdog ticking for good: the thread looked every 0.25 s for the life of the
     # skill, at a loop that would never run again.
-    monkeypatch.setattr(stalls, "_watchdogs", weakref.WeakSet())  # this test's only
+    monkeypatch.setattr(stalls, "_watchdogs", set())  # this test's only
     monkeypatch.setattr(deadline, "RESOLUTION", 3600.0)  # the timer left pending
     skill = Skill(DEFAULT_SKILL_ID)
 
@@ -377,7 +376,7 @@ def test_the_looking_thread_sleeps_while_an_aws_lambda_loop_is_stopped(
     # the thread looked at it every 0.25 s as long as the process ran (a process that calls
     # the handler and goes on: a test run, a local server; on Lambda, while it is not frozen).
     # It sleeps until a request is watched again, and still sees a loop held up then.
-    monkeypatch.setattr(stalls, "_watchdogs", weakref.WeakSet())  # this test's only
+    monkeypatch.setattr(stalls, "_watchdogs", set())  # this test's only
     skill = Skill(DEFAULT_SKILL_ID)
     holds: list[bool] = []
 
@@ -453,3 +452,63 @@ def test_a_watchdog_follows_a_loop_that_shows_no_thread_to_the_thread_running_it
         assert stalls.thread_of(kept[0]) == other
     finally:
         loop.close()
+
+
+class SlowLoop:
+    """A loop in flight, whose state the looking thread reads only when the test says
+    (`read`), the first time: the thread is then in the middle of its look."""
+
+    def __init__(self) -> None:
+        self.reading, self.read = threading.Event(), threading.Event()
+
+    def is_closed(self) -> bool:
+        if threading.current_thread().name == "alexaskill-stalls" and not self.read.is_set():
+            self.reading.set()
+            self.read.wait(BOUND)
+        return False
+
+    def is_running(self) -> bool:
+        return True
+
+
+def looks_on(clock: LookClock) -> None:
+    """Wait until the looking thread has looked twice more, or is gone."""
+    looked, ends = clock.looks, time.monotonic() + BOUND
+    while clock.looks < looked + 2 and time.monotonic() < ends:
+        looking = stalls._looking
+        if looking is None or not looking.is_alive():
+            break
+        time.sleep(0.01)
+    looking = stalls._looking
+    assert looking is not None and looking.is_alive(), "the looking thread is gone"
+    assert clock.looks >= looked + 2, "the looking thread looks no more"
+
+
+def test_a_watchdog_added_while_the_looking_thread_reads_the_set_does_not_end_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The thread iterated the set of watchdogs while it read their loops' state; a watchdog
+    # added meanwhile by a thread not holding the lock it held (a test patching stalls' lock,
+    # as tests/stalls_driven.py's drive does) ended it: "Set changed size during iteration",
+    # and no stall of the process was said again. (So could a watchdog collected meanwhile:
+    # the WeakSet's removal checks that no iteration runs, then removes, unlocked.)
+    from typing import cast
+
+    monkeypatch.setattr(stalls, "_watchdogs", set())  # this test's only
+    clock = LookClock()
+    monkeypatch.setattr(stalls, "time", clock)
+    monkeypatch.setattr(stalls, "LOOK_EVERY", 0.01)
+    loop = SlowLoop()
+    watchdogs = [deadline.Watchdog(cast(Any, loop))]
+    try:
+        watchdogs[0]._ticking = True  # (a request watched: its loop in flight)
+        stalls.ticking()
+        assert loop.reading.wait(BOUND)
+        monkeypatch.setattr(stalls, "_lock", threading.Lock())
+        watchdogs.append(deadline.Watchdog(cast(Any, SlowLoop())))
+        loop.read.set()
+        looks_on(clock)
+    finally:
+        loop.read.set()
+        for watchdog in watchdogs:
+            watchdog._ticking = False
