@@ -23,6 +23,8 @@ meanwhile: a loop that does not run (AWS Lambda runs it only during invocations)
 timer's last run behind, and so does a process frozen (Lambda between invocations,
 ``SIGSTOP``), which this thread could not see stop. A look late with the process busy is a call
 holding the interpreter's lock (a regular expression, a C extension's computation): a stall.
+
+What raises in the looking thread is said at ERROR (`FAILED_EVERY`) and the looks go on.
 """
 
 from __future__ import annotations
@@ -37,10 +39,13 @@ import weakref
 from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Final
 
+from .log_repeats import due
+
 if TYPE_CHECKING:
     from .deadline import Watchdog
 
 __all__ = [
+    "FAILED_EVERY",
     "HELD_UP_SECONDS",
     "LOOK_EVERY",
     "UNSEEN_AFTER",
@@ -62,6 +67,8 @@ LOOK_EVERY: Final = 0.25
 #: Seconds a look may come later than `LOOK_EVERY` before what the loops did meanwhile is
 #: taken as unseen, if the process used next to no CPU meanwhile (frozen or stopped).
 UNSEEN_AFTER: Final = 1.0
+#: Seconds between two ERRORs of the looking thread's own failures, at least.
+FAILED_EVERY: Final = 60.0
 
 #: The code of the calls that call a handler on the loop's thread, and the parameter each is
 #: given the handler in (`handler_callers`): taken when first needed.
@@ -118,6 +125,29 @@ if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
 
 
 def _look() -> None:
+    """The looking thread's body: `_looks`, for the life of the process. What raises in it (a
+    loop of a kind whose state cannot be read, a bug of this module) is said at ERROR, at most
+    once every `FAILED_EVERY` seconds, and the looks start again, what they saw forgotten: a
+    thread ended by it would say no stall again, and no new one starts while the loops it
+    looked after stay."""
+    failed: dict[str, list[float]] = {}
+    while True:
+        try:
+            _looks()
+        except Exception as exc:
+            if due(failed, "failed", time.perf_counter(), FAILED_EVERY) is not None:
+                logger.error(
+                    "the thread that says an event loop stalled by a handler's call raised "
+                    "%s: %s; it looks on, what it saw forgotten (alexaskill's bug: please "
+                    "report it)",
+                    type(exc).__name__,
+                    exc,
+                    exc_info=exc,
+                )
+            time.sleep(LOOK_EVERY)
+
+
+def _looks() -> None:
     global asleep
     said: dict[int, float] = {}  # a loop's thread: when its timer ran last, for a stall said
     running: dict[int, float] = {}  # a loop's thread: since when its loop is seen running

@@ -512,3 +512,49 @@ def test_a_watchdog_added_while_the_looking_thread_reads_the_set_does_not_end_it
         loop.read.set()
         for watchdog in watchdogs:
             watchdog._ticking = False
+
+
+def test_what_raises_in_the_looking_thread_is_said_and_it_looks_on(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Anything raised in the looking thread (here a loop of an odd kind, whose state raises
+    # when read) ended it, said by nothing but Python's report of an unhandled exception in a
+    # thread: no stall was said again for the life of the process.
+    from typing import cast
+
+    monkeypatch.setattr(stalls, "_watchdogs", set())  # this test's only
+    clock = LookClock()
+    monkeypatch.setattr(stalls, "time", clock)
+    monkeypatch.setattr(stalls, "LOOK_EVERY", 0.01)
+
+    class OddLoop:
+        def __init__(self) -> None:
+            self.raised = False
+
+        def is_closed(self) -> bool:
+            if not self.raised and threading.current_thread().name == "alexaskill-stalls":
+                self.raised = True
+                raise ValueError("an odd loop's state")
+            return False
+
+        def is_running(self) -> bool:
+            return True
+
+    loop = OddLoop()
+    watchdog = deadline.Watchdog(cast(Any, loop))
+    try:
+        with caplog.at_level(logging.INFO, "alexaskill"):
+            watchdog._ticking = True  # (a request watched: its loop in flight)
+            stalls.ticking()
+            ends = time.monotonic() + BOUND
+            while not loop.raised and time.monotonic() < ends:
+                time.sleep(0.01)
+            assert loop.raised
+            looks_on(clock)
+    finally:
+        watchdog._ticking = False
+    (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.exc_info]
+    assert line.levelno == logging.ERROR
+    assert "an odd loop's state" in line.getMessage(), line.getMessage()
+    assert "looks on" in line.getMessage(), line.getMessage()
+    assert not held_up_lines(caplog)
