@@ -170,7 +170,10 @@ def _looks() -> None:
             continue
         time.sleep(LOOK_EVERY)
         now, cpu = time.perf_counter(), time.process_time()
-        if now - looked > LOOK_EVERY + UNSEEN_AFTER and cpu - used < (now - looked) / 10:
+        # (A clock gone back, which perf_counter never does: a test's own put back, what was
+        # seen with it ahead of this one.)
+        late = now - looked > LOOK_EVERY + UNSEEN_AFTER and cpu - used < (now - looked) / 10
+        if late or now < looked:
             running.clear()
         looked, used = now, cpu
         latest: dict[int, float] = {}

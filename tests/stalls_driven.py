@@ -159,7 +159,10 @@ class Looks:
 
 def drive(monkeypatch: pytest.MonkeyPatch) -> Generator[Looks, None, None]:
     """The looking thread driven (a fixture's body), looking every 50 ms, a loop said held up
-    after 1 s, a look more than 1 s late with the process idle meanwhile taken as unseen."""
+    after 1 s, a look more than 1 s late with the process idle meanwhile taken as unseen.
+    What the thread saw with the driven clock is forgotten at its first look with the real
+    one after (earlier than the driven clock's: stalls takes that for a clock gone back), so
+    the tests that follow inherit none of it."""
     driven = Looks()
     # The gate first: between the two, a thread looking at a loop in flight (another thread's,
     # one an earlier test left running) looked unheld as often as it could, each sleep on the

@@ -7,6 +7,7 @@ with it: the test's later looks then time a loop from before anything the test d
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -82,3 +83,53 @@ def test_the_looking_thread_reads_the_driven_clock_only_once_held_at_the_gate() 
     finally:
         driving.close()  # (the gate opened for good)
         stepping.undo()
+
+
+def test_a_loop_seen_with_the_driven_clock_is_timed_afresh_with_the_real_one(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The looking thread kept what it saw with the driven clock (an hour ahead of the real
+    # one) past the driven test's end: a loop seen running then, and still in flight (so that
+    # the thread never went to sleep, which forgets it), was timed from an hour ahead, its
+    # stall never said (the test after a driven one inherited it).
+    from alexaskill import Response, Skill, speak
+    from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
+
+    from .stalls_driven import held_up_lines
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    entered = threading.Event()
+
+    @skill.launch
+    async def launch() -> Response:
+        entered.set()
+        ends = time.monotonic() + BOUND  # held up until said (the driven looks see it first)
+        while not held_up_lines(caplog) and time.monotonic() < ends:
+            time.sleep(0.01)  # never awaits
+        return speak("Done.")
+
+    answers: list[str | None] = []
+
+    def ask() -> None:
+        with TestClient(skill) as client:
+            answers.append(client.launch().speech)
+
+    patch = pytest.MonkeyPatch()
+    driving = drive(patch)
+    asking = threading.Thread(target=ask)
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        try:
+            looks = next(driving)
+            asking.start()
+            assert entered.wait(BOUND)
+            for _ in range(3):  # seen running with the driven clock, 0.15 s of it
+                looks.look()
+            assert not held_up_lines(caplog)
+        finally:
+            driving.close()  # (the gate opened for good)
+            patch.undo()
+        monkeypatch.setattr(stalls, "LOOK_EVERY", 0.05)
+        monkeypatch.setattr(stalls, "HELD_UP_SECONDS", 0.5)
+        asking.join(BOUND + 5)
+    assert answers == ["Done."]
+    assert len(held_up_lines(caplog)) == 1
