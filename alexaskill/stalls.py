@@ -24,7 +24,10 @@ timer's last run behind, and so does a process frozen (Lambda between invocation
 ``SIGSTOP``), which this thread could not see stop. A look late with the process busy is a call
 holding the interpreter's lock (a regular expression, a C extension's computation): a stall.
 
-What raises in the looking thread is said at ERROR (`FAILED_EVERY`) and the looks go on.
+A loop is looked at on the thread it runs on at the time (`thread_of`): one run from several
+threads in turn (AWS Lambda's, its handler called from a local server's or tests' threads) is
+not looked for on the first. What raises in the looking thread is said at ERROR
+(`FAILED_EVERY`) and the looks go on.
 """
 
 from __future__ import annotations
