@@ -296,6 +296,8 @@ def _ids(envelope: dict[str, Any]) -> set[str]:
 def test_the_skill_id_of_the_environment_is_the_default_as_the_server_reads_it(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from alexaskill.testing import DEFAULT_SKILL_ID
+
     # The request carried the test tools' placeholder id whatever ALEXASKILL_SKILL_ID said, so
     # the skill it set up (settings_from_env()) refused the request printed for it.
     monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {OTHER_SKILL_ID}, amzn1.ask.skill.other")
@@ -304,8 +306,7 @@ def test_the_skill_id_of_the_environment_is_the_default_as_the_server_reads_it(
     # The APP is the skill: its own id, which is what it accepts.
     assert _ids(printed("LaunchRequest", "--model", "classapp:skill")) == {SKILL_ID}
     monkeypatch.setenv("ALEXASKILL_SKILL_ID", "")  # (empty is unset, as for the server)
-    placeholder = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
-    assert _ids(printed("LaunchRequest")) == {placeholder}
+    assert _ids(printed("LaunchRequest")) == {DEFAULT_SKILL_ID}
 
 
 @pytest.mark.parametrize(("value", "says"), [("*", "is refused"), (" , ", "names no skill id")])

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from alexaskill.cli import main
+from alexaskill.testing import DEFAULT_SKILL_ID
 
-SKILL = """
+SKILL = f"""
 from alexaskill import Skill
 
-skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+skill = Skill(skill_id="{DEFAULT_SKILL_ID}")
 
 
 @skill.launch

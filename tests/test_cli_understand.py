@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from alexaskill.testing import DEFAULT_SKILL_ID
+
 from .cli_run import run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,10 +44,7 @@ def test_utterances_from_the_command_line_with_a_hand_written_model() -> None:
     assert slots["count"] == {"name": "count", "confirmationStatus": "NONE"}
     assert slots["time"]["value"] == "12:00"
     assert slots["size"]["resolutions"]["resolutionsPerAuthority"][0] == {
-        "authority": (
-            "amzn1.er-authority.echo-sdk.amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
-            ".PizzaSize"
-        ),
+        "authority": f"amzn1.er-authority.echo-sdk.{DEFAULT_SKILL_ID}.PizzaSize",
         "status": {"code": "ER_SUCCESS_MATCH"},
         "values": [{"value": {"name": "large", "id": "LARGE"}}],
     }

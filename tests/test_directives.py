@@ -713,9 +713,9 @@ ORDER_SLOTS: Final[dict[str, Any]] = {
 
 def test_slots_go_back_whole_in_an_updated_intent() -> None:
     from alexaskill import Skill
-    from alexaskill.testing import TestClient
+    from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
-    skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    skill = Skill(skill_id=DEFAULT_SKILL_ID)
     answers: dict[str, Response] = {}
 
     @skill.intent("Order")

@@ -13,7 +13,7 @@ from alexaskill import Response, ResponseError, Session, Skill, speak
 from alexaskill.app import APOLOGY
 from alexaskill.fresh_stack import in_fresh_stack
 from alexaskill.responses.encoding import _nested_too_deep, _nesting
-from alexaskill.testing import TestClient
+from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 from alexaskill.testing.response import answer_json
 
 from .conftest import attributes_holding_themselves
@@ -71,7 +71,7 @@ def _nested_dicts(depth: int) -> dict[str, Any]:
 
 
 def _deep_skill(depth: int) -> Skill:
-    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    skill = Skill(DEFAULT_SKILL_ID)
 
     @skill.intent("Deep")
     def deep(session: Session) -> Response:

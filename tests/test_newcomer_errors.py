@@ -152,10 +152,10 @@ def test_a_request_for_another_skill_id_says_where_the_skill_id_is_set(
     ]
 
 
-SKILL_MODULE = """
+SKILL_MODULE = f"""
 from alexaskill import Response, Skill, speak
 
-skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000", store="memory://")
+skill = Skill("{DEFAULT_SKILL_ID}", store="memory://")
 
 
 @skill.launch

@@ -580,10 +580,10 @@ def test_responses_are_frozen_values() -> None:
 
 def test_api_response_and_experimentation_round_trip() -> None:
     from alexaskill import ExperimentTrigger, Skill
-    from alexaskill.testing import TestClient
+    from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
     result_json = {"weather": {"city": "Zürich", "high": 21.5, "conditions": ["sun", None]}}
-    skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    skill = Skill(skill_id=DEFAULT_SKILL_ID)
 
     @skill.on("Dialog.API.Invoked")
     def invoked() -> Response:
@@ -1431,9 +1431,9 @@ def test_a_mapping_json_spells_its_own_way_goes_as_ever() -> None:
 
 def test_a_handler_writing_nan_in_a_directive_is_its_error() -> None:
     from alexaskill import Skill
-    from alexaskill.testing import TestClient
+    from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
-    skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    skill = Skill(skill_id=DEFAULT_SKILL_ID)
 
     @skill.launch
     def launch() -> Response:

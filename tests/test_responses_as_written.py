@@ -112,9 +112,9 @@ def test_a_value_inside_a_struct_that_does_not_encode_is_named_there() -> None:
 
 def test_a_handler_writing_nan_inside_a_struct_is_its_error() -> None:
     from alexaskill import Skill
-    from alexaskill.testing import TestClient
+    from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
-    skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    skill = Skill(skill_id=DEFAULT_SKILL_ID)
 
     @skill.launch
     def launch() -> Response:

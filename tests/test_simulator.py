@@ -20,7 +20,7 @@ from starlette.testclient import TestClient as StarletteClient
 from alexaskill import AlexaApi
 from alexaskill.cli.common import load_object
 from alexaskill.cli.dev import DEV_CERT_URL
-from alexaskill.testing import TestPKI
+from alexaskill.testing import DEFAULT_SKILL_ID, TestPKI
 
 from . import simulator_shared
 from .simulator_shared import ID, SKILL_FILE, _client, _served, spoken, turn
@@ -33,9 +33,7 @@ http = simulator_shared.http
 
 def test_info_lists_skills_locales_devices_and_examples(http: StarletteClient) -> None:
     info = http.get("/_simulator/api/info").json()
-    assert info["skills"] == [
-        {"index": 0, "path": "/", "skillId": "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"}
-    ]
+    assert info["skills"] == [{"index": 0, "path": "/", "skillId": DEFAULT_SKILL_ID}]
     assert "en-US" in info["locales"] and "en-GB" in info["locales"]
     assert info["devices"]["screen"] == ["AudioPlayer", "Display", "Alexa.Presentation.APL"]
     assert info["examples"][:3] == ["open the skill", "how is the sea", "show me the lighthouse"]
@@ -326,7 +324,7 @@ def test_the_service_api_calls_kept_are_bounded_and_each_turn_sees_its_own(pki: 
     from alexaskill.simulator import with_simulator
     from alexaskill.testing import FakeAlexaApi
 
-    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    skill = Skill(DEFAULT_SKILL_ID)
 
     @skill.intent("Look", utterances=["look it up"])
     async def look(api: AlexaApi) -> Any:
@@ -353,7 +351,7 @@ def test_a_skill_that_never_answers_ends_its_turn_and_not_the_simulator(
     from alexaskill.simulator import server, with_simulator
 
     monkeypatch.setattr(server, "ANSWER_WAIT", 0.5)
-    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000", deadline=None)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=None)
 
     @skill.intent("Stuck", utterances=["get stuck"])
     async def stuck() -> Any:
@@ -385,7 +383,7 @@ def test_a_handler_that_raises_is_in_the_turns_notes(pki: TestPKI) -> None:
     from alexaskill import Skill
     from alexaskill.simulator import with_simulator
 
-    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    skill = Skill(DEFAULT_SKILL_ID)
 
     @skill.intent("Crash", utterances=["crash"])
     def crash() -> Any:
@@ -411,7 +409,7 @@ def test_a_handler_error_of_another_request_meanwhile_is_not_the_turns(pki: Test
     from alexaskill.simulator.session import SkillTarget, _Transport
     from alexaskill.testing import RequestFactory
 
-    skill_id = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+    skill_id = DEFAULT_SKILL_ID
     skill = Skill(skill_id, verifier=pki.verifier())
 
     @skill.launch
@@ -460,7 +458,7 @@ def test_a_progressive_response_after_the_answer_is_refused_and_noted(pki: TestP
     from alexaskill import Skill, speak
     from alexaskill.simulator import with_simulator
 
-    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    skill = Skill(DEFAULT_SKILL_ID)
     release = threading.Event()
     left_running: list[asyncio.Task[None]] = []
 
@@ -506,7 +504,7 @@ def test_a_rule_broken_in_answer_to_the_user_is_in_the_turns_notes(pki: TestPKI)
     from alexaskill.directives import AudioPlayer
     from alexaskill.simulator import with_simulator
 
-    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    skill = Skill(DEFAULT_SKILL_ID)
 
     @skill.intent("PlayAndAsk", utterances=["play and ask"])
     def play_and_ask() -> Any:
@@ -530,7 +528,7 @@ def test_today_is_the_date_on_the_simulated_devices_clock(pki: TestPKI) -> None:
     from alexaskill.testing import FakeAlexaApi
     from alexaskill.testing.requests import device_time
 
-    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    skill = Skill(DEFAULT_SKILL_ID)
 
     @skill.intent("Weather", utterances=["the weather {day}"], slots={"day": "AMAZON.DATE"})
     def weather(day: str) -> Any:
@@ -585,7 +583,7 @@ def test_the_transport_follows_the_device_rule_for_an_answer_without_should_end_
     def post(path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, Any]:
         return 200, {"version": "1.0", "response": {}}
 
-    target = SkillTarget("/", Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000"))
+    target = SkillTarget("/", Skill(DEFAULT_SKILL_ID))
     transport = _Transport(target, pki, post, "en-US", interfaces, "https://api.amazonalexa.com")
     assert transport.send({"type": "LaunchRequest"}, new_session=True).status_code == 200
     assert (transport.session is not None) is kept
@@ -668,7 +666,7 @@ def test_the_transport_sends_the_error_ending_in_the_refused_answers_session(
     def post(path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, Any]:
         return answers.pop(0)
 
-    target = SkillTarget("/", Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000"))
+    target = SkillTarget("/", Skill(DEFAULT_SKILL_ID))
     transport = _Transport(target, pki, post, "en-US", ("Display",), "https://a.example.com")
     transport.send({"type": "LaunchRequest"}, new_session=True)
     transport.send({"type": "IntentRequest", "intent": {"name": "X"}}, new_session=False)
@@ -690,7 +688,7 @@ def test_a_directive_dropped_for_the_device_is_in_the_turns_notes(pki: TestPKI) 
     from alexaskill import Skill, ask
     from alexaskill.simulator import with_simulator
 
-    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    skill = Skill(DEFAULT_SKILL_ID)
     render = {"type": "Alexa.Presentation.APL.RenderDocument", "token": "t", "document": {}}
 
     @skill.intent("Draw", utterances=["draw it"])

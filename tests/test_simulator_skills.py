@@ -17,7 +17,7 @@ from alexaskill import Context
 from alexaskill.cli.common import load_object
 from alexaskill.cli.dev import DEV_PKI_ENV
 from alexaskill.cli.serve import _prepare
-from alexaskill.testing import TestPKI
+from alexaskill.testing import DEFAULT_SKILL_ID, TestPKI
 
 from . import simulator_shared
 from .conftest import OTHER_SKILL_ID
@@ -71,7 +71,7 @@ def test_the_page_chooses_among_the_skills_an_app_mounts(pki: TestPKI) -> None:
     with _client(with_simulator(app, pki=pki)) as http:
         skills = http.get("/_simulator/api/info").json()["skills"]
         assert [(item["path"], item["skillId"]) for item in skills] == [
-            ("/lighthouse/", "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"),
+            ("/lighthouse/", DEFAULT_SKILL_ID),
             ("/nested/other/", "amzn1.ask.skill.other"),
         ]
         first = turn(http, text="ask the lighthouse how is the sea")
@@ -121,7 +121,6 @@ def test_a_skill_of_any_id_is_sent_the_first_id_of_alexaskill_skill_id(
     from alexaskill.cli import UsageError
     from alexaskill.exceptions import ConfigurationError
     from alexaskill.simulator import with_simulator
-    from alexaskill.testing import DEFAULT_SKILL_ID
 
     monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {OTHER_SKILL_ID}, amzn1.ask.skill.other")
     anyone = Skill("*")
@@ -204,9 +203,7 @@ def test_an_audio_event_of_another_skills_stream_keeps_the_session_talked_to(
         assert started["notes"] == []
         (exchange,) = started["turn"]["exchanges"]
         application = exchange["envelope"]["context"]["System"]["application"]
-        assert (
-            application["applicationId"] == "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
-        )
+        assert application["applicationId"] == DEFAULT_SKILL_ID
         assert exchange["envelope"]["request"]["type"] == "AudioPlayer.PlaybackStarted"
         # The state shown is still the one of the skill talked to.
         assert started["state"]["skillPath"] == "/other/"

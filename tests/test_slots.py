@@ -25,9 +25,10 @@ from alexaskill.slots import (
     converter_for,
     is_slot_annotation,
 )
+from alexaskill.testing import DEFAULT_SKILL_ID
 
 D = datetime.date
-AUTHORITY = "amzn1.er-authority.echo-sdk.amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+AUTHORITY = f"amzn1.er-authority.echo-sdk.{DEFAULT_SKILL_ID}"
 
 
 def convert(annotation: Any, value: str | None) -> Any:
@@ -752,7 +753,7 @@ def test_each_value_of_a_multiple_value_slot_has_its_own_resolution() -> None:
     from alexaskill import Skill, speak
     from alexaskill.testing import TestClient
 
-    skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    skill = Skill(skill_id=DEFAULT_SKILL_ID)
 
     @skill.intent("Order")
     def order(toppings: Slot) -> Any:
@@ -783,7 +784,7 @@ def test_enum_conversion_tries_every_entity_resolution_match() -> None:
     from alexaskill import Skill, speak
     from alexaskill.testing import TestClient
 
-    skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    skill = Skill(skill_id=DEFAULT_SKILL_ID)
 
     @skill.intent("Order")
     def order(toppings: list[Pizza], first: Pizza | None = None) -> Any:

@@ -22,6 +22,7 @@ import alexaskill
 import alexaskill.interaction
 import alexaskill.logs
 import alexaskill.store
+from alexaskill.testing import DEFAULT_SKILL_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,11 +84,11 @@ def states(request: IntentRequest, probe: CanFulfillIntentRequest, slot: Slot) -
     IntentRequest(request_id="r", dialog_state="IN_PROGRES")  # error
 """,
     # The pytest plugin's factory has a type a strict suite can name.
-    "fixture": """
+    "fixture": f"""
 from alexaskill import Skill
 from alexaskill.testing import SkillClientFactory, SkillResponse, TestClient
 
-skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+skill = Skill("{DEFAULT_SKILL_ID}")
 
 
 def test_launch(skill_client: SkillClientFactory) -> None:
@@ -130,7 +131,7 @@ class Wrong(HttpProtocol):
     header_timeout = "10"  # error
 """,
     # The decorators take handlers that return a Response or None, and nothing else.
-    "decorators": """
+    "decorators": f"""
 from typing import Any
 
 from alexaskill import (
@@ -144,7 +145,7 @@ from alexaskill import (
     speak,
 )
 
-skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+skill = Skill("{DEFAULT_SKILL_ID}")
 
 
 @skill.launch
@@ -227,7 +228,7 @@ async def number() -> int:
 
 @skill.launch  # error
 def data() -> dict[str, Any]:
-    return {}
+    return {{}}
 
 
 @skill.before_request  # error
@@ -241,10 +242,10 @@ def other_error(exc: KeyError) -> Response:
 """,
     # The decorators that take the function are written without parentheses; called, they
     # refuse at run time, and type checkers say so where they are written, strict or not.
-    "bare_decorators": """
+    "bare_decorators": f"""
 from alexaskill import Response, Skill, speak
 
-skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+skill = Skill("{DEFAULT_SKILL_ID}")
 
 
 @skill.launch
