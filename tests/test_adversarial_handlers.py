@@ -41,6 +41,7 @@ from alexaskill.responses import PlainTextSpeech
 from alexaskill.ssml import Ssml
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
 
+from .conftest import Servers
 from .processes import free_port
 
 HERE = str(Path(__file__).resolve())
@@ -496,7 +497,9 @@ SERVED = {
 }
 
 
-def test_a_served_skill_answers_hostile_handlers_and_goes_on(servers: Any, tmp_path: Path) -> None:
+def test_a_served_skill_answers_hostile_handlers_and_goes_on(
+    servers: Servers, tmp_path: Path
+) -> None:
     (tmp_path / "hostile.py").write_text(HOSTILE)
     pki = TestPKI()
     pki.save(tmp_path)

@@ -26,7 +26,7 @@ from alexaskill.cli.serve_uvicorn import _options
 from alexaskill.testing import RequestFactory, TestPKI
 
 from .cli_run import run
-from .conftest import APP_SKILL_ID, SKILL_ID
+from .conftest import APP_SKILL_ID, SKILL_ID, Servers
 from .processes import free_port
 from .self_signed import self_signed
 from .test_cli import APP, ROOT, WEATHER, WEATHER_REQUESTS
@@ -239,7 +239,7 @@ def pids(output: str) -> set[int]:
     return {int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", output)}
 
 
-def serve(servers: Any, tmp_path: Path, cwd: Path, *argv: str, **env: str) -> tuple[Any, str]:
+def serve(servers: Servers, tmp_path: Path, cwd: Path, *argv: str, **env: str) -> tuple[Any, str]:
     """``alexaskill serve`` on a free port, as a user starts it (stopped by PID after the
     test): the process and its URL."""
     port = servers.free_port()
@@ -279,7 +279,7 @@ def running(pid: int) -> bool:
     return "\nState:\tZ" not in status
 
 
-def test_serve_workers(servers: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_workers(servers: Servers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     argv = (WEATHER, "--dev", "--access-log", "--workers", "2")
     process, url = serve(servers, tmp_path, ROOT, *argv, ALEXASKILL_STORE="memory://")
     log = servers.output[process]
@@ -307,7 +307,9 @@ def test_serve_workers(servers: Any, tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert not any(running(pid) for pid in workers)  # stopped with their parent
 
 
-def test_serve_reload_hands_its_options_to_the_server_process(servers: Any, tmp_path: Path) -> None:
+def test_serve_reload_hands_its_options_to_the_server_process(
+    servers: Servers, tmp_path: Path
+) -> None:
     # The reloader's server process is started by multiprocessing (spawn), as --workers' are:
     # it holds the serve process's authkey, so the options it is handed (--dev here) hold.
     from alexaskill.cli import DEV_CERT_URL
@@ -323,7 +325,7 @@ def test_serve_reload_hands_its_options_to_the_server_process(servers: Any, tmp_
     assert len(pids(output)) == 1 and process.pid not in pids(output)
 
 
-def test_serve_logs_as_the_environment_says(servers: Any, tmp_path: Path) -> None:
+def test_serve_logs_as_the_environment_says(servers: Servers, tmp_path: Path) -> None:
     # A skill that sets up no logging of its own, as the README's: under `uvicorn app:skill`
     # the app configures alexaskill's logging from the environment at start-up; so must serve.
     pki = signed_skill(tmp_path, "signing")
@@ -354,7 +356,7 @@ def test_serve_logs_as_the_environment_says(servers: Any, tmp_path: Path) -> Non
 
 @pytest.mark.parametrize("workers", [(), ("--workers", "2")], ids=["one", "workers"])
 def test_serve_leaves_an_apps_own_logging_alone(
-    servers: Any, tmp_path: Path, workers: tuple[str, ...]
+    servers: Servers, tmp_path: Path, workers: tuple[str, ...]
 ) -> None:
     own = "import logging\nlogging.basicConfig(level='INFO', format='MYAPP %(name)s %(message)s')\n"
     pki = signed_skill(tmp_path, "ownlog", own)
@@ -380,7 +382,7 @@ def test_capture_on_a_mounted_skill_is_said_though_it_started_when_mounted(
     assert skill.capture is not None
 
 
-def test_serve_dev_says_so_whatever_the_log_level(servers: Any, tmp_path: Path) -> None:
+def test_serve_dev_says_so_whatever_the_log_level(servers: Servers, tmp_path: Path) -> None:
     # ALEXASKILL_LOG_LEVEL=ERROR hid that --dev trusts the development key.
     env = {"ALEXASKILL_LOG_LEVEL": "ERROR", "ALEXASKILL_STORE": "memory://"}
     process, _ = serve(servers, tmp_path, ROOT, WEATHER, "--dev", **env)
@@ -390,7 +392,7 @@ def test_serve_dev_says_so_whatever_the_log_level(servers: Any, tmp_path: Path) 
 
 
 def test_serve_checks_forwarded_allow_ips_from_the_environment(
-    servers: Any, tmp_path: Path
+    servers: Servers, tmp_path: Path
 ) -> None:
     # An app that reads no settings of its own (test_cli's): serve checks uvicorn's variable.
     signed_skill(tmp_path, "signing")
@@ -410,7 +412,7 @@ def test_serve_checks_forwarded_allow_ips_from_the_environment(
     assert output.count("WARNING alexaskill.security: FORWARDED_ALLOW_IPS='*': ") == 1, output
 
 
-def test_serve_checks_only_the_proxies_it_hands_uvicorn(servers: Any, tmp_path: Path) -> None:
+def test_serve_checks_only_the_proxies_it_hands_uvicorn(servers: Servers, tmp_path: Path) -> None:
     # --forwarded-allow-ips overrides the variable, which uvicorn then never reads: a stale value
     # there stopped serve all the same (settings_from_env() refused it at the app's start).
     pki = signed_skill(tmp_path, "signing")
@@ -422,7 +424,7 @@ def test_serve_checks_only_the_proxies_it_hands_uvicorn(servers: Any, tmp_path: 
     assert "localhost" not in output, output
 
 
-def test_serve_workers_say_every_address_once(servers: Any, tmp_path: Path) -> None:
+def test_serve_workers_say_every_address_once(servers: Servers, tmp_path: Path) -> None:
     # The serve process says it at start; each worker said it again at its first connection.
     pki = signed_skill(tmp_path, "signing")
     argv = ("signing:skill", "--workers", "2")

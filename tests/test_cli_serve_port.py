@@ -16,6 +16,7 @@ import pytest
 from alexaskill.cli.common import UsageError
 
 from .cli_run import run
+from .conftest import Servers
 from .test_cli import ROOT, WEATHER
 from .test_cli_serve import serve
 
@@ -87,7 +88,7 @@ def _dual_stack() -> bool:
 
 
 @pytest.mark.skipif(not _dual_stack(), reason="no IPv6, or IPv6 sockets are IPv6 only here")
-def test_serve_on_the_ipv6_wildcard_answers_ipv4_too(servers: Any, tmp_path: Path) -> None:
+def test_serve_on_the_ipv6_wildcard_answers_ipv4_too(servers: Servers, tmp_path: Path) -> None:
     # --host :: in one process was bound by asyncio, IPv6 only (IPV6_V6ONLY): 127.0.0.1 was
     # refused, while with --workers or --reload the same command answered both.
     process, url = serve(

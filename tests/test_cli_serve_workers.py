@@ -19,6 +19,7 @@ import pytest
 
 from alexaskill.cli.serve_workers import _how_it_ended, _supervisor
 
+from .conftest import Servers
 from .test_cli_serve import pids, running, say_hello, serve, signed_skill
 
 
@@ -29,7 +30,7 @@ def _wait_for(condition: Any, what: str, log: Path, seconds: float = 30) -> None
         time.sleep(0.05)
 
 
-def test_a_worker_killed_is_said_at_error_with_its_signal(servers: Any, tmp_path: Path) -> None:
+def test_a_worker_killed_is_said_at_error_with_its_signal(servers: Servers, tmp_path: Path) -> None:
     # uvicorn's supervisor said "Child process [pid] died" at INFO, without how: a worker
     # killed (the OOM killer's SIGKILL) went unseen by an operator watching for errors.
     pki = signed_skill(tmp_path, "signing")
@@ -50,7 +51,7 @@ def test_a_worker_killed_is_said_at_error_with_its_signal(servers: Any, tmp_path
     assert not any(running(pid) for pid in pids(log.read_text()))
 
 
-def test_workers_stop_when_serve_is_killed(servers: Any, tmp_path: Path) -> None:
+def test_workers_stop_when_serve_is_killed(servers: Servers, tmp_path: Path) -> None:
     # serve killed by SIGKILL (an operator's kill -9, the OOM killer) left its workers serving,
     # orphaned, on the port: nothing stopped them, and a serve started again found it in use.
     signed_skill(tmp_path, "signing")
@@ -176,7 +177,7 @@ def test_an_older_uvicorn_keeps_its_own_supervisor(
 
 
 def test_under_bare_uvicorn_a_worker_killed_is_said_at_error_by_its_successor(
-    servers: Any, tmp_path: Path
+    servers: Servers, tmp_path: Path
 ) -> None:
     # Bare `uvicorn app:skill --workers 2` (not `alexaskill serve`): uvicorn's supervisor said
     # "Child process [pid] died" at INFO, and nothing else did. The worker started in its

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from .conftest import Servers
 from .self_signed import self_signed
 from .test_cli import APP
 from .test_server import dockerfile_cmd
@@ -121,7 +122,7 @@ def test_a_server_without_tls_is_made_as_before() -> None:
 
 
 def test_serve_over_tls_closes_a_connection_that_never_handshakes(
-    servers: Any, tmp_path: Path
+    servers: Servers, tmp_path: Path
 ) -> None:
     # asyncio and uvloop wait 60 s for a TLS handshake, and uvicorn has no option for it: an
     # idle connection held a file descriptor that long, out of --limit-concurrency's sight.

@@ -13,6 +13,8 @@ import pytest
 
 from alexaskill import ConfigurationError, settings_from_env
 
+from .conftest import Servers
+
 
 @pytest.mark.parametrize(
     ("value", "everyone"),
@@ -162,7 +164,7 @@ def test_trusting_every_address_says_which(
 
 
 def bare_uvicorn(
-    servers: Any, tmp_path: Path, *argv: str, env: dict[str, str] | None = None
+    servers: Servers, tmp_path: Path, *argv: str, env: dict[str, str] | None = None
 ) -> str:
     """The log of ``uvicorn skillapp:skill ARGV`` (test_cli's skill), started with ``env`` (no
     ``FORWARDED_ALLOW_IPS`` otherwise), asked ``/health`` with an ``X-Forwarded-For``, stopped."""
@@ -203,7 +205,7 @@ _MISREAD = "ERROR alexaskill.server: FORWARDED_ALLOW_IPS='localhost': 'localhost
     ],
 )
 def test_bare_uvicorn_says_what_is_wrong_with_the_proxies_it_trusts_once(
-    servers: Any,
+    servers: Servers,
     tmp_path: Path,
     http: tuple[str, ...],
     argv: tuple[str, ...],
@@ -247,7 +249,7 @@ app = Starlette(routes=[Route("/health", health), skill.mount("/weather")])
 
 @pytest.mark.parametrize("http", [(), ("--http", "alexaskill.server:HttpProtocol")])
 def test_a_mounted_skill_under_bare_uvicorn_says_the_proxies_it_trusts_at_its_first_request(
-    servers: Any, tmp_path: Path, http: tuple[str, ...]
+    servers: Servers, tmp_path: Path, http: tuple[str, ...]
 ) -> None:
     # The host app's router runs no lifespan of the skill's: FORWARDED_ALLOW_IPS=* went unsaid.
     # Said at the skill's first request (one line, not one a request); the host's own routes
@@ -276,7 +278,7 @@ def test_a_mounted_skill_under_bare_uvicorn_says_the_proxies_it_trusts_at_its_fi
 
 @pytest.mark.parametrize("http", [(), ("--http", "alexaskill.server:HttpProtocol")])
 def test_a_skill_under_bare_uvicorn_without_lifespan_says_the_proxies_it_trusts(
-    servers: Any, tmp_path: Path, http: tuple[str, ...]
+    servers: Servers, tmp_path: Path, http: tuple[str, ...]
 ) -> None:
     # `uvicorn app:skill --lifespan off` (and a skill under Starlette's own Mount): the skill
     # starts at its first request, and with uvicorn's own protocol FORWARDED_ALLOW_IPS=* went

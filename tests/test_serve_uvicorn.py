@@ -18,13 +18,15 @@ import uvicorn
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.testing import RequestFactory, TestPKI
 
-from .conftest import SKILL_ID
+from .conftest import SKILL_ID, Servers
 from .test_cli import ROOT, WEATHER
 from .test_cli_serve import serve, signed_skill
 
 
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
-def test_serve_stopped_gracefully_exits_0(servers: Any, tmp_path: Path, signal_name: str) -> None:
+def test_serve_stopped_gracefully_exits_0(
+    servers: Servers, tmp_path: Path, signal_name: str
+) -> None:
     # uvicorn (0.29+) raises the signal again once it has stopped gracefully: with SIGTERM's
     # default handler back, `alexaskill serve` died of it (status 143 in a shell, -15 here),
     # which docker, compose, Kubernetes and supervisors report as a failed stop.
@@ -141,7 +143,7 @@ def hello():
 
 
 def test_serve_stopped_while_a_def_handler_blocks_answers_it_and_exits_0(
-    servers: Any, tmp_path: Path
+    servers: Servers, tmp_path: Path
 ) -> None:
     # SIGTERM with a def handler's call stuck in a worker thread: the request still gets the
     # deadline's spoken answer, the server stops gracefully (the stuck thread holds up neither
@@ -200,7 +202,7 @@ def goodbye():
     ids=["HttpProtocol-Hello-Goodbye", "h11-Hello"],
 )
 def test_serve_stopped_past_its_graceful_timeout_still_answers(
-    servers: Any, tmp_path: Path, http: str, intents: tuple[str, ...]
+    servers: Servers, tmp_path: Path, http: str, intents: tuple[str, ...]
 ) -> None:
     # SIGTERM with a handler that outlasts --timeout-graceful-shutdown (no deadline here):
     # uvicorn cancels the request's task, and the cancellation reached the server, which logged
@@ -240,7 +242,7 @@ def test_serve_stopped_past_its_graceful_timeout_still_answers(
 
 
 def _posted_under_way(
-    servers: Any, tmp_path: Path, pki: TestPKI, under_way: dict[str, Path], *argv: str
+    servers: Servers, tmp_path: Path, pki: TestPKI, under_way: dict[str, Path], *argv: str
 ) -> tuple[Any, list[httpx.Response], list[threading.Thread]]:
     """Serve ``argv``, POST each signed intent of ``under_way`` from a thread of its own, and
     wait (60 s at most) until each one's handler is under way (it made the file ``under_way``

@@ -25,6 +25,8 @@ import pytest
 from alexaskill import server as server_module
 from alexaskill.server import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_HEADER_SIZE
 
+from .conftest import Servers
+
 resource = pytest.importorskip("resource", reason="POSIX resource limits")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,7 +151,7 @@ class SharedServers:
     with the server still answering (`genuine`), and measures memory from its own start.
     """
 
-    def __init__(self, servers: Any) -> None:
+    def __init__(self, servers: Servers) -> None:
         self.servers = servers
         self.running: dict[tuple[str, Replaced], tuple[subprocess.Popen[bytes], int]] = {}
 
@@ -168,7 +170,7 @@ class SharedServers:
 
 
 @pytest.fixture(scope="module")
-def shared(module_servers: Any) -> SharedServers:
+def shared(module_servers: Servers) -> SharedServers:
     """The servers this module's tests share (`SharedServers`)."""
     return SharedServers(module_servers)
 
@@ -178,7 +180,7 @@ def shared(module_servers: Any) -> SharedServers:
 
 @pytest.mark.parametrize("how", SLOW_CLIENT_COMMANDS)
 def test_a_thousand_slow_clients_neither_block_nor_stay(
-    servers: Any, tmp_path: Path, how: str
+    servers: Servers, tmp_path: Path, how: str
 ) -> None:
     # Idle sockets, heads and bodies dribbled a byte at a time: each used to hold its connection
     # for as long as its client liked. Now genuine requests are answered all along (the first
@@ -324,7 +326,7 @@ def test_a_thousand_slow_clients_neither_block_nor_stay(
     ids=["dockerfile-uvloop", "dockerfile-asyncio-backlog-64"],
 )
 def test_at_the_file_descriptor_limit_the_server_still_answers(
-    servers: Any, replace: tuple[tuple[str, str], ...]
+    servers: Servers, replace: tuple[tuple[str, str], ...]
 ) -> None:
     # With 256 file descriptors and 800 idle connections, accept() used to fail with EMFILE:
     # the server served nobody, and asyncio logged a traceback for each failure. Open connections
@@ -564,7 +566,7 @@ QUICK_WRITES += """\
 
 @pytest.mark.parametrize("protocol", ["QuickHttp", "QuickH11"])
 def test_a_client_that_never_reads_its_answers_is_closed(
-    servers: Any, tmp_path: Path, protocol: str
+    servers: Servers, tmp_path: Path, protocol: str
 ) -> None:
     # Requests pipelined, their answers never read: the answer being written waits for the
     # socket forever, its connection "busy answering", so never closed to make room either.
@@ -644,7 +646,7 @@ def _wait_for_started(tmp_path: Path, count: int) -> None:
 
 
 def test_an_endless_header_sent_while_a_request_is_answered_is_not_buffered(
-    servers: Any, tmp_path: Path
+    servers: Servers, tmp_path: Path
 ) -> None:
     # The request is whole and its handler slow: the next request's head, sent meanwhile on the
     # same connection, was read without end (the bounds apply between requests).
@@ -680,7 +682,7 @@ def test_an_endless_header_sent_while_a_request_is_answered_is_not_buffered(
 
 
 def test_an_idle_connection_makes_room_and_a_busy_one_never_does(
-    servers: Any, tmp_path: Path
+    servers: Servers, tmp_path: Path
 ) -> None:
     # --limit-concurrency 4: at most 3 open connections. Two are busy answering, one is idle:
     # a new request gets the idle one's place; when all three are busy, a new one is refused.
@@ -750,7 +752,7 @@ async def app(scope, receive, send):
     ids=["dockerfile", "dockerfile-h11", "alexaskill-serve"],
 )
 def test_a_request_never_sees_the_context_variables_of_the_one_before(
-    servers: Any, tmp_path: Path, how: str, http: str
+    servers: Servers, tmp_path: Path, how: str, http: str
 ) -> None:
     # uvicorn from 0.45 gives each request a fresh context only with its reset_contextvars
     # option, off by default: a request pipelined behind another on its connection began in
