@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from .conftest import SKILL_ID
+
 if TYPE_CHECKING:
     import httpx
 
@@ -29,7 +31,7 @@ def mock_http_transport(
 
     monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     transport = HttpTransport(
-        "https://skill.example.com/", "amzn1.ask.skill.x", "en-US", "podcast:skill", FakeAlexaApi()
+        "https://skill.example.com/", SKILL_ID, "en-US", "podcast:skill", FakeAlexaApi()
     )
     transport.http = httpx.Client(transport=httpx.MockTransport(skill))
     return transport

@@ -22,7 +22,7 @@ from alexaskill.app import APOLOGY
 from alexaskill.responses.encoding import MAX_RESPONSE_BYTES
 from alexaskill.testing import SkillResponse, TestClient
 
-from .conftest import SKILL_ID
+from .conftest import OTHER_SKILL_ID, SKILL_ID
 from .typed_skill import make_skill, typed_slots, value_paths
 
 NOW: Final = datetime.datetime(2026, 11, 26, 12, 0, 10, tzinfo=datetime.UTC)
@@ -211,7 +211,7 @@ def test_duplicate_keys_are_read_alike_by_the_checks_and_the_handler(client: Tes
     late = _send(client, body.replace(stamp, stamp + b", " + old))
     assert late.status_code == 400 and "timestamp: too old" in (late.error or ""), late.json
     skill_id = f'"applicationId": "{SKILL_ID}"'.encode()
-    other = b'"applicationId": "amzn1.ask.skill.other"'
+    other = f'"applicationId": "{OTHER_SKILL_ID}"'.encode()
     assert _send(client, body.replace(skill_id, other + b", " + skill_id)).speech == "typed"
     foreign = _send(client, body.replace(skill_id, skill_id + b", " + other))
     assert foreign.status_code == 400 and "another skill" in (foreign.error or ""), foreign.json

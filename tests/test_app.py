@@ -729,7 +729,7 @@ def test_skill_ids_that_cannot_be_an_id_are_refused(given: str | list[str]) -> N
     [
         "amzn1.ask.skill.89751fb9-1ee0-4c3e-8b1b-8b5e4d2e3f4a",
         "amzn1.echo-sdk-ams.app.000000-d0ed-0000-ad00-000000d00ebe",
-        "amzn1.ask.skill.other",  # what tests use
+        "amzn1.ask.skill.other",  # made up on purpose: what a skill author's tests may use
     ],
 )
 def test_skill_ids_in_amazons_formats_are_accepted(given: str) -> None:
@@ -1367,6 +1367,7 @@ def test_a_quoted_skill_id_is_refused_naming_the_quotes(given: str | list[str]) 
         Skill(given)
 
 
+# (A string, written out: its value names the test.)
 @pytest.mark.parametrize("verifier", [Verifier, "amzn1.ask.skill.x", True])
 def test_a_verifier_that_is_not_one_is_refused_when_the_skill_is_made(verifier: Any) -> None:
     # Taken before: the class itself (Verifier, not Verifier()) failed the lifespan with a

@@ -24,7 +24,7 @@ from alexaskill.responses import Response
 from alexaskill.store import Attributes, MemoryStore, attributes_service
 from alexaskill.testing import DEFAULT_SKILL_ID, FakeAlexaApi, RequestFactory
 
-from .conftest import OTHER_SKILL_ID
+from .conftest import OTHER_SKILL_ID, SKILL_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 # The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.
@@ -212,7 +212,7 @@ def test_skill_id_check_can_be_off_but_nothing_is_verified() -> None:
         return speak("hi")
 
     sample = event("LaunchRequest")
-    sample["context"]["System"]["application"]["applicationId"] = "amzn1.ask.skill.other"
+    sample["context"]["System"]["application"]["applicationId"] = OTHER_SKILL_ID
     assert speech(handler(skill)(sample, None)) == "hi"
 
 
@@ -443,12 +443,12 @@ def test_a_refused_skill_id_names_the_id_that_came_and_ours(
 ) -> None:
     # As the web service's warning does: without both ids, a mistyped ALEXASKILL_SKILL_ID looks
     # like every other failure ("request is for another skill", on every invocation).
-    lambda_handler = handler(Skill("amzn1.ask.skill.mine"))
+    lambda_handler = handler(Skill(SKILL_ID))
     caplog.set_level(logging.INFO, logger="alexaskill")
     with pytest.raises(SkillIdError):
         lambda_handler(event("LaunchRequest"), None)
     [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert f"{DEFAULT_SKILL_ID!r}, not amzn1.ask.skill.mine" in warning.getMessage()
+    assert f"{DEFAULT_SKILL_ID!r}, not {SKILL_ID}" in warning.getMessage()
 
 
 def _counting_skill(store: str) -> Skill:
@@ -1258,7 +1258,7 @@ def test_the_skill_id_check_off_is_said_naming_the_skill_without_a_path(
     # "this skill". A path means nothing on Lambda: the skill is named by its ids alone.
     skill = Skill("*")
     skill.launch(lambda: speak("Hi."))
-    event = RequestFactory(skill_id="amzn1.ask.skill.1").envelope("LaunchRequest")
+    event = RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")
     with caplog.at_level(logging.WARNING, "alexaskill"):
         handler(skill)(event, None)
     said = [r.getMessage() for r in caplog.records if "skill-id check" in r.getMessage()]

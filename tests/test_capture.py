@@ -16,6 +16,8 @@ from alexaskill.capture import CAPTURE_LIMIT, REFUSED_CAPTURE_LIMIT, RequestCapt
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 
+from .conftest import OTHER_SKILL_ID
+
 
 def make_skill(directory: Path) -> Skill:
     skill = Skill(DEFAULT_SKILL_ID, capture_dir=directory)
@@ -177,7 +179,7 @@ def test_requests_the_checks_refuse_cannot_crowd_out_alexas(tmp_path: Path) -> N
             "SignatureCertChainUrl": client.pki.cert_url,
         }
         old = client.factory.envelope("LaunchRequest", now=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-        other = RequestFactory(skill_id="amzn1.ask.skill.other").envelope("LaunchRequest")
+        other = RequestFactory(skill_id=OTHER_SKILL_ID).envelope("LaunchRequest")
         refused = [(forged_body, forged)] * (CAPTURE_LIMIT + 1)
         for envelope in (old, other):
             body = json.dumps(envelope).encode()

@@ -31,7 +31,7 @@ from alexaskill.testing import RequestFactory, TestPKI, load_request
 from tests.processes import free_port
 
 from .cli_run import run
-from .conftest import SKILL_ID, Servers
+from .conftest import OTHER_SKILL_ID, SKILL_ID, Servers
 
 ROOT = Path(__file__).resolve().parent.parent
 WEATHER = "examples.weather.app:skill"
@@ -374,8 +374,8 @@ def test_replay_answers_alexas_apis_in_process_and_shows_progressive_responses(
 
 def test_a_refused_request_fails_the_replay(workdir: Path) -> None:
     envelope = load_request(workdir / "hello.json")
-    envelope["context"]["System"]["application"]["applicationId"] = "amzn1.ask.skill.other"
-    envelope["session"]["application"]["applicationId"] = "amzn1.ask.skill.other"
+    envelope["context"]["System"]["application"]["applicationId"] = OTHER_SKILL_ID
+    envelope["session"]["application"]["applicationId"] = OTHER_SKILL_ID
     (workdir / "other.json").write_text(json.dumps(envelope))
     assert run("replay", "skillapp:skill", "other.json")[0] == 0
     code, out, err = run("replay", "skillapp:skill", "other.json", "--keep-skill-id")
@@ -801,7 +801,7 @@ def test_serve_dev_trusts_the_skills_a_starlette_app_mounts(
         "from starlette.responses import PlainTextResponse\n"
         "from skillapp import skill\n"
         "from alexaskill import Skill\n\n"
-        "other = Skill('amzn1.ask.skill.other')\n"
+        f"other = Skill('{OTHER_SKILL_ID}')\n"
         "app = Starlette(routes=[\n"
         "    Route('/', lambda request: PlainTextResponse('home')),\n"
         "    skill.mount('/weather'),\n"

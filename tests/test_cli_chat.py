@@ -18,7 +18,14 @@ import pytest
 from alexaskill.cli import DEV_PKI_ENV, main
 from tests.processes import free_port
 
-from .conftest import APP_SKILL_ID, FOURTH_SKILL_ID, SKILL_ID, THIRD_SKILL_ID, Servers
+from .conftest import (
+    APP_SKILL_ID,
+    FOURTH_SKILL_ID,
+    OTHER_SKILL_ID,
+    SKILL_ID,
+    THIRD_SKILL_ID,
+    Servers,
+)
 from .skill_modules import skill_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -540,7 +547,7 @@ def test_chat_url_with_a_model_file_finds_the_skill_id_of_a_dev_server(
     assert code == 0, err
     assert "  skill:      Welcome to the cafe. What would you like?\n" in out
     # Another id: refused, and the chat says what to do.
-    argv = ("--model", "en-US.json", "--url", url, "--skill-id", "amzn1.ask.skill.other")
+    argv = ("--model", "en-US.json", "--url", url, "--skill-id", OTHER_SKILL_ID)
     code, out, err = chat(monkeypatch, "open the cafe\n", *argv)
     assert code == 0, err
     assert "  HTTP 400: request is for another skill\n" in out
@@ -688,7 +695,7 @@ def test_chat_url_that_no_connection_reaches_in_time_says_so(
 
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", no_connection)
     url = "http://192.0.2.1:8000/"
-    argv = ("--model", MODEL_FILE, "--url", url, "--skill-id", "amzn1.ask.skill.x")
+    argv = ("--model", MODEL_FILE, "--url", url, "--skill-id", SKILL_ID)
     code, out, err = chat(monkeypatch, "open pizza palace\n", *argv)
     assert code == 2
     assert err == (

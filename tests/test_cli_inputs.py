@@ -15,7 +15,7 @@ from alexaskill.cli import DEV_PKI_ENV, main
 from alexaskill.testing import RequestFactory
 
 from .cli_run import run
-from .conftest import SKILL_ID
+from .conftest import OTHER_SKILL_ID, SKILL_ID
 
 APP = f"""
 from alexaskill import Skill, speak
@@ -988,7 +988,7 @@ def test_a_line_of_standard_input_too_long_is_refused_not_read_whole(
 def test_replay_skill_id_and_keep_skill_id_together_are_refused(workdir: Path) -> None:
     # --skill-id was ignored without a word: --keep-skill-id sent the file's id.
     argv = ("replay", "inputsapp:skill", "hello.json", "--keep-skill-id")
-    code, out, err = run(*argv, "--skill-id", "amzn1.ask.skill.other")
+    code, out, err = run(*argv, "--skill-id", OTHER_SKILL_ID)
     assert (code, out) == (2, "")
     assert err == (
         "alexaskill replay: error: --skill-id and --keep-skill-id: choose one (--keep-skill-id "

@@ -69,10 +69,10 @@ def test_a_synonym_resolves_to_its_value_as_client_intent_sends_it(workdir: Path
 
 def test_words_that_are_no_value_do_not_match(workdir: Path) -> None:
     argv = ("request", "IntentRequest", "--intent", "Order", "--slot", "drink=lemonade")
-    code, out, err = run(*argv, "--model", "cafe:skill", "--skill-id", "amzn1.ask.skill.x")
+    code, out, err = run(*argv, "--model", "cafe:skill", "--skill-id", SKILL_ID)
     assert code == 0, err
     [resolved] = slot_of(out, "drink")["resolutions"]["resolutionsPerAuthority"]
-    assert resolved["authority"] == "amzn1.er-authority.echo-sdk.amzn1.ask.skill.x.Drink"
+    assert resolved["authority"] == f"amzn1.er-authority.echo-sdk.{SKILL_ID}.Drink"
     assert resolved["status"]["code"] == "ER_SUCCESS_NO_MATCH"
 
 

@@ -18,7 +18,7 @@ from alexaskill.models import (
 )
 
 from .cli_run import run
-from .conftest import OTHER_SKILL_ID, SKILL_ID, THIRD_SKILL_ID
+from .conftest import FOURTH_SKILL_ID, OTHER_SKILL_ID, SKILL_ID, THIRD_SKILL_ID
 
 APP = f"""
 from alexaskill import Skill
@@ -300,7 +300,7 @@ def test_the_skill_id_of_the_environment_is_the_default_as_the_server_reads_it(
 
     # The request carried the test tools' placeholder id whatever ALEXASKILL_SKILL_ID said, so
     # the skill it set up (settings_from_env()) refused the request printed for it.
-    monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {OTHER_SKILL_ID}, amzn1.ask.skill.other")
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {OTHER_SKILL_ID}, {FOURTH_SKILL_ID}")
     assert _ids(printed("LaunchRequest")) == {OTHER_SKILL_ID}
     assert _ids(printed("LaunchRequest", "--skill-id", THIRD_SKILL_ID)) == {THIRD_SKILL_ID}
     # The APP is the skill: its own id, which is what it accepts.

@@ -17,7 +17,7 @@ from alexaskill.cli import DEV_PKI_ENV
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
 from .cli_run import run
-from .conftest import OTHER_SKILL_ID, SKILL_ID, THIRD_SKILL_ID
+from .conftest import FOURTH_SKILL_ID, OTHER_SKILL_ID, SKILL_ID, THIRD_SKILL_ID
 from .skill_modules import skill_module
 from .threaded_http import ThreadedHTTPServer
 
@@ -48,7 +48,7 @@ def dev_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def workdir(tmp_path: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))  # (read once per process: dev_pki() keeps it)
-    monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {OTHER_SKILL_ID}, amzn1.ask.skill.other")
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {OTHER_SKILL_ID}, {FOURTH_SKILL_ID}")
     yield from skill_module(tmp_path, monkeypatch, "skills", SKILLS)
 
 

@@ -492,7 +492,7 @@ def test_a_mistake_in_an_app_file_named_otherwise_than_a_module_names_the_file(
     source = (
         "from alexaskill import Skill, speak\n"
         "\n"
-        'skill = Skill("amzn1.ask.skill.x")\n'
+        f'skill = Skill("{SKILL_ID}")\n'
         "\n"
         '@skill.intent("Order")\n'
         'def order(count: int = "two"):\n'
@@ -518,7 +518,7 @@ def test_an_enum_of_an_app_file_named_otherwise_than_a_module_is_named_by_the_fi
         "class Size(enum.Enum):\n"
         '    LARGE = "large"\n'
         "\n"
-        'skill = Skill("amzn1.ask.skill.x")\n'
+        f'skill = Skill("{SKILL_ID}")\n'
         "\n"
         '@skill.intent("Order")\n'
         'def order(size: Size | None = "large"):\n'

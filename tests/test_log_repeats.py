@@ -14,6 +14,8 @@ import pytest
 from alexaskill import log_repeats
 from alexaskill.log_repeats import Repeats
 
+from .conftest import SKILL_ID
+
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
@@ -94,7 +96,7 @@ def test_the_counts_unsaid_are_said_at_shutdown(
     from alexaskill import Skill
     from alexaskill.testing import TestClient
 
-    skill = Skill("amzn1.ask.skill.logs-test", store="memory://")
+    skill = Skill(SKILL_ID, store="memory://")
     caplog.set_level(logging.INFO, logger="alexaskill")
     with TestClient(skill) as client:
         for _ in range(4):
@@ -114,7 +116,7 @@ def test_a_flood_of_refusals_that_stops_has_its_count_said_while_serving(
     from alexaskill import Skill
     from alexaskill.testing import TestClient
 
-    skill = Skill("amzn1.ask.skill.logs-test", store="memory://")
+    skill = Skill(SKILL_ID, store="memory://")
     skill._refusals_said.every = 0.02  # (the loop's timer; the window's on `clock`)
     # The timer waits for the test's three posts: a CI machine that stalls 20 ms between two
     # of them had the window end after the second ("1 more"; the third then said at once).

@@ -40,7 +40,7 @@ from alexaskill.models import Envelope, decode_envelope
 from alexaskill.settings import Settings, configure_logging_if_unset, settings_from_env
 from alexaskill.store import DEFAULT_STORE
 
-from .conftest import Servers
+from .conftest import SKILL_ID, Servers
 from .logger_state import alexaskill_logger_kept
 from .processes import free_port
 
@@ -437,7 +437,7 @@ def test_web_service_writes_one_line_per_request(caplog: pytest.LogCaptureFixtur
     from alexaskill import Skill, speak
     from alexaskill.testing import TestClient
 
-    skill = Skill("amzn1.ask.skill.logs-test", store="memory://")
+    skill = Skill(SKILL_ID, store="memory://")
 
     @skill.launch
     def launch() -> Any:
@@ -464,7 +464,7 @@ def test_refusals_are_warned_about_once_a_kind_every_ten_seconds(
 
     clock = [1000.0]
     monkeypatch.setattr(log_repeats, "_monotonic", lambda: clock[0])
-    skill = Skill("amzn1.ask.skill.logs-test", store="memory://")
+    skill = Skill(SKILL_ID, store="memory://")
     caplog.set_level(logging.INFO, logger="alexaskill")
     with TestClient(skill) as client:
         for _ in range(3):
@@ -640,7 +640,7 @@ def test_plain_uvicorn_writes_the_request_line_at_info(tmp_path: Path, servers: 
     import httpx
 
     (tmp_path / "app.py").write_text(
-        "from alexaskill import Skill\n\nskill = Skill('amzn1.ask.skill.x')\n"
+        f"from alexaskill import Skill\n\nskill = Skill('{SKILL_ID}')\n"
     )
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "app:skill", "--port", str(port)]
@@ -1197,7 +1197,7 @@ def test_an_applications_failing_filter_or_handler_does_not_fail_the_request(
     from alexaskill import Skill, speak
     from alexaskill.testing import TestClient
 
-    skill = Skill("amzn1.ask.skill.logs-test", store="memory://")
+    skill = Skill(SKILL_ID, store="memory://")
 
     @skill.launch
     def launch() -> Any:
@@ -1235,7 +1235,7 @@ def test_every_post_refused_before_the_skills_checks_has_its_request_line() -> N
 
     from alexaskill import Skill
 
-    skill = Skill("amzn1.ask.skill.logs-test", store="memory://", max_body_size=1000)
+    skill = Skill(SKILL_ID, store="memory://", max_body_size=1000)
     stream = io.StringIO()
     configure_logging("INFO", json=True, stream=stream)
     path = skill.path

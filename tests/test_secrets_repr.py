@@ -10,9 +10,11 @@ import pytest
 
 from alexaskill.models import decode_envelope
 
+from .conftest import SKILL_ID
+
 
 def _envelope(request: dict[str, Any]) -> bytes:
-    system = {"application": {"applicationId": "amzn1.ask.skill.x"}, "user": {"userId": "u"}}
+    system = {"application": {"applicationId": SKILL_ID}, "user": {"userId": "u"}}
     base = {"type": "", "requestId": "r", "timestamp": "2024-01-01T00:00:00Z"}
     return json.dumps(
         {"version": "1.0", "context": {"System": system}, "request": {**base, **request}}

@@ -20,7 +20,7 @@ from alexaskill.cli.serve import _prepare
 from alexaskill.testing import DEFAULT_SKILL_ID, TestPKI
 
 from . import simulator_shared
-from .conftest import OTHER_SKILL_ID
+from .conftest import FOURTH_SKILL_ID, OTHER_SKILL_ID
 from .simulator_shared import ID, SKILL_FILE, _client, _served, spoken, turn
 
 # The fixtures of tests/simulator_shared.py, this module's too (why not conftest's: see there).
@@ -60,7 +60,7 @@ def test_the_page_chooses_among_the_skills_an_app_mounts(pki: TestPKI) -> None:
     from alexaskill.simulator import with_simulator
 
     lighthouse = load_object(f"{SKILL_FILE}:skill")
-    other = Skill("amzn1.ask.skill.other")
+    other = Skill(OTHER_SKILL_ID)
     other.intent("Hello", utterances=["say hello"])(lambda: speak("Hello from the other skill."))
     app = Starlette(
         routes=[
@@ -72,7 +72,7 @@ def test_the_page_chooses_among_the_skills_an_app_mounts(pki: TestPKI) -> None:
         skills = http.get("/_simulator/api/info").json()["skills"]
         assert [(item["path"], item["skillId"]) for item in skills] == [
             ("/lighthouse/", DEFAULT_SKILL_ID),
-            ("/nested/other/", "amzn1.ask.skill.other"),
+            ("/nested/other/", OTHER_SKILL_ID),
         ]
         first = turn(http, text="ask the lighthouse how is the sea")
         assert "The sea is calm" in spoken(first)[0]
@@ -122,7 +122,7 @@ def test_a_skill_of_any_id_is_sent_the_first_id_of_alexaskill_skill_id(
     from alexaskill.exceptions import ConfigurationError
     from alexaskill.simulator import with_simulator
 
-    monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {OTHER_SKILL_ID}, amzn1.ask.skill.other")
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {OTHER_SKILL_ID}, {FOURTH_SKILL_ID}")
     anyone = Skill("*")
     own = Skill("amzn1.ask.skill.own")
 
@@ -160,7 +160,7 @@ def test_another_skill_chosen_is_a_new_session_noted_once(pki: TestPKI) -> None:
     from alexaskill import Skill, speak
     from alexaskill.simulator import with_simulator
 
-    other = Skill("amzn1.ask.skill.other")
+    other = Skill(OTHER_SKILL_ID)
     other.intent("Hello", utterances=["say hello"])(lambda: speak("Hello from the other skill."))
     lighthouse = load_object(f"{SKILL_FILE}:skill")
     app = Starlette(routes=[lighthouse.mount("/lighthouse"), other.mount("/other")])
@@ -182,7 +182,7 @@ def _two_skills(pki: TestPKI) -> Any:
     from alexaskill import Skill, ask
     from alexaskill.simulator import with_simulator
 
-    other = Skill("amzn1.ask.skill.other")
+    other = Skill(OTHER_SKILL_ID)
     other.intent("Hello", utterances=["say hello"])(lambda: ask("Hello from the other skill."))
     lighthouse = load_object(f"{SKILL_FILE}:skill")
     app = Starlette(routes=[lighthouse.mount("/lighthouse"), other.mount("/other")])
@@ -409,7 +409,7 @@ def test_a_model_that_cannot_serve_is_refused_before_any_skill_trusts_the_key(
     model_file(tmp_path / "fr-FR.json", ["quel temps fait-il en mer"])
     model_file(tmp_path / "ok.json", ["what are the waves doing"])
     (tmp_path / "nothing").mkdir()
-    two = Starlette(routes=[skill.mount("/a"), Skill("amzn1.ask.skill.other").mount("/b")])
+    two = Starlette(routes=[skill.mount("/a"), Skill(OTHER_SKILL_ID).mount("/b")])
     cases = [
         (skill, tmp_path / "missing.json", "missing.json: no such file or directory"),
         (skill, tmp_path / "fr-FR.json", "fr-FR.json: a model for fr-FR, not a locale understood"),
@@ -467,7 +467,7 @@ def test_each_turn_names_the_examples_of_the_skill_and_locale_it_talks_to(
     from alexaskill.simulator import with_simulator
 
     lighthouse = load_object(f"{SKILL_FILE}:skill")
-    other = Skill("amzn1.ask.skill.other")
+    other = Skill(OTHER_SKILL_ID)
     other.intent("Hello", utterances=["say hello"])(lambda: speak("Hello from the other skill."))
     app = Starlette(routes=[lighthouse.mount("/lighthouse"), other.mount("/other")])
     with _client(with_simulator(app, pki=pki)) as http:

@@ -35,7 +35,8 @@ def test_an_id_no_request_can_carry_is_refused(skill_id: str | list[str], said: 
         f"amzn1.ask.skill.{UUID.upper()}",
         f"amzn1.echo-sdk-ams.app.{UUID}",  # the older skills' form
         "amzn1.echo-sdk-ams.app.000000-d0ed-0000-ad00-000000d00ebe",  # (Amazon's sample's)
-        "amzn1.ask.skill.1",  # a short made-up id, as tests use
+        # Short made-up ids, on purpose: a skill author's tests may use one.
+        "amzn1.ask.skill.1",
         "amzn1.ask.skill.logs-test",
         "*",
     ],

@@ -14,7 +14,7 @@ import pytest
 
 from alexaskill import Attributes, Response, Session, Skill, ask, speak
 from alexaskill.testing import TestClient, TestPKI
-from tests.conftest import SKILL_ID
+from tests.conftest import OTHER_SKILL_ID, SKILL_ID
 from tests.recording_skill import recording_skill
 
 pytest_plugins = ["pytester"]
@@ -70,12 +70,12 @@ def test_skill_client_keeps_attributes_off_the_skills_own_store(
 
 def test_plugin_closes_its_clients_at_teardown(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
-        test_closing="""
+        test_closing=f"""
         from alexaskill import Skill, speak
         from alexaskill.testing import TestPKI
 
         VERIFIER = TestPKI(key_set=1).verifier()
-        SKILL = Skill("amzn1.ask.skill.x", verifier=VERIFIER)
+        SKILL = Skill("{SKILL_ID}", verifier=VERIFIER)
         SKILL.add_intent_handler("Hello", lambda: speak("hello"))
 
         def test_uses_a_client(skill_client):
@@ -124,7 +124,7 @@ def test_a_users_suite_runs_warning_free_under_w_error(tmp_path: Path) -> None:
     # test client must not warn (it does with httpx alone), or -W error fails every test.
     (tmp_path / "test_hello.py").write_text(
         "from alexaskill import Skill, speak\n\n"
-        "skill = Skill('amzn1.ask.skill.x')\n\n"
+        f"skill = Skill('{SKILL_ID}')\n\n"
         "@skill.launch\ndef launch():\n    return speak('hello')\n\n"
         "def test_launch(skill_client):\n"
         "    assert skill_client(skill).launch().speech == 'hello'\n"
@@ -182,14 +182,14 @@ def test_plugin_closes_every_client_when_one_fails_at_its_close(
     # teardown: the clients made before it stayed open, their skills trusting the test PKI for
     # the rest of the session.
     pytester.makepyfile(
-        test_closing="""
+        test_closing=f"""
         from alexaskill import Skill, speak
         from alexaskill.testing import TestPKI
 
         VERIFIER = TestPKI(key_set=1).verifier()
-        FIRST = Skill("amzn1.ask.skill.x", verifier=VERIFIER)
+        FIRST = Skill("{SKILL_ID}", verifier=VERIFIER)
         FIRST.add_intent_handler("Hello", lambda: speak("hello"))
-        SECOND = Skill("amzn1.ask.skill.y")
+        SECOND = Skill("{OTHER_SKILL_ID}")
         SECOND.add_intent_handler("Hello", lambda: speak("hello"))
 
         def test_a_client_fails_at_its_close(skill_client):
@@ -197,7 +197,7 @@ def test_plugin_closes_every_client_when_one_fails_at_its_close(
             second = skill_client(SECOND)
 
             def late(when="at the request after"):
-                raise RuntimeError(f"late progressive {when}")
+                raise RuntimeError(f"late progressive {{when}}")
 
             second._check_late_progressive = late
 

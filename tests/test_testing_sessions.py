@@ -18,6 +18,7 @@ from alexaskill.testing.sessions import (
 )
 
 from .chat_transports import mock_http_transport
+from .conftest import SKILL_ID
 
 SESSION = {"sessionId": "s", "new": True, "attributes": {"kept": 1}}
 
@@ -192,7 +193,7 @@ def test_chat_url_serves_alexas_apis_to_the_tokens_its_requests_carried(
 
     api = FakeAlexaApi()
     local = "http://127.0.0.1:9/"  # a skill on this machine: the fake is served for it
-    transport = HttpTransport(local, "amzn1.ask.skill.x", "en-US", "podcast:skill", api)
+    transport = HttpTransport(local, SKILL_ID, "en-US", "podcast:skill", api)
     transport.http = httpx.Client(transport=httpx.MockTransport(skill))
     try:
         reply = transport.send({"type": "LaunchRequest"}, new_session=True)

@@ -26,7 +26,7 @@ from alexaskill.understanding import (
 )
 from alexaskill.understanding.matcher import SpanCache
 
-from .conftest import THIRD_SKILL_ID
+from .conftest import SKILL_ID, THIRD_SKILL_ID
 
 MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
 NOW = datetime.datetime(2026, 11, 29, 12, 0)
@@ -174,7 +174,7 @@ def test_without_an_invocation_name_a_bare_slot_sample_does_not_hide_the_skills_
     # A sample that is a slot alone ("{drink}") matches whatever is said: it is no evidence
     # that "open corner cafe" is an order, where the opening words are (the simulator and chat
     # suggest "open the skill" for a model built from code, which has no invocation name).
-    skill = Skill("amzn1.ask.skill.1")
+    skill = Skill(SKILL_ID)
     skill.add_slot_type("Drink", ["latte", "chai"])
 
     @skill.intent(
@@ -191,7 +191,7 @@ def test_without_an_invocation_name_a_bare_slot_sample_does_not_hide_the_skills_
     assert one_shot.slots[0].value == "a chai"  # the name is what comes before "for"
     # A slot alone whose words are one of its listed values is a sample too: a song named
     # "open arms" is the song, in a session or not, not the skill opened by a name.
-    songs = Skill("amzn1.ask.skill.1")
+    songs = Skill(SKILL_ID)
     songs.add_slot_type("Song", ["open arms", "start me up"])
 
     @songs.intent("PlaySong", utterances=["{song}", "play {song}"], slots={"song": "Song"})
@@ -216,7 +216,7 @@ def test_nothing_said(pizza: Understander) -> None:
 
 
 def test_a_parsed_slot_beats_free_words() -> None:
-    skill = Skill("amzn1.ask.skill.1")
+    skill = Skill(SKILL_ID)
 
     @skill.intent(
         "Weather",
@@ -236,7 +236,7 @@ def test_a_parsed_slot_beats_free_words() -> None:
 
 
 def test_the_most_specific_sample_wins() -> None:
-    skill = Skill("amzn1.ask.skill.1")
+    skill = Skill(SKILL_ID)
 
     @skill.intent(
         "PlayAnything", utterances=["play {query}"], slots={"query": "AMAZON.SearchQuery"}
@@ -605,7 +605,7 @@ def test_the_now_given_resolves_relative_dates(pizza: Understander) -> None:
 
 
 def test_a_model_from_code_and_its_dialog() -> None:
-    skill = Skill("amzn1.ask.skill.1")
+    skill = Skill(SKILL_ID)
 
     @skill.intent(
         "Book",
@@ -778,7 +778,7 @@ def test_literal_samples_of_older_models() -> None:
 
 
 def test_an_extended_built_in_list_type_resolves_its_own_values() -> None:
-    skill = Skill("amzn1.ask.skill.1")
+    skill = Skill(SKILL_ID)
     skill.add_slot_type("AMAZON.City", [{"name": "gotham", "id": "GOTHAM"}])
 
     @skill.intent("GoTo", utterances=["go to {city}"], slots={"city": "AMAZON.City"})
@@ -885,7 +885,7 @@ def test_a_filler_left_out_still_lets_a_free_value_give_its_end_to_another_slot(
 def test_without_an_invocation_name_a_loose_sample_opening_with_play_is_no_skills_name() -> None:
     # "play episode 5 now" opened a skill named "episode 5 now": only a whole sample counted
     # against a name, and "now" is no word of "play episode {number}".
-    skill = Skill("amzn1.ask.skill.1")
+    skill = Skill(SKILL_ID)
 
     @skill.intent(
         "PlayEpisode", utterances=["play episode {number}"], slots={"number": "AMAZON.NUMBER"}
@@ -961,7 +961,7 @@ def test_a_free_form_value_does_not_swallow_the_words_that_void_a_date(said: str
 def test_a_reading_dropped_as_cutting_a_value_short_is_named_in_the_explanation() -> None:
     # The fallback intent said "no sample is close enough", though a sample was: its reading
     # was dropped because it gave one end of a range.
-    skill = Skill("amzn1.ask.skill.1")
+    skill = Skill(SKILL_ID)
 
     @skill.intent("Count", utterances=["count {number}"], slots={"number": "AMAZON.NUMBER"})
     def count(number: int) -> None: ...

@@ -15,6 +15,7 @@ from alexaskill.understanding import InteractionModel, check_model
 from alexaskill.understanding.limits import limit_problems
 
 from .cli_run import run
+from .conftest import SKILL_ID
 
 MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
 
@@ -497,7 +498,7 @@ def test_check_an_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "path", list(sys.path))
     (tmp_path / "checked.py").write_text(
         "from alexaskill import Skill, speak\n"
-        "skill = Skill('amzn1.ask.skill.1')\n"
+        f"skill = Skill('{SKILL_ID}')\n"
         "@skill.intent('Hello', utterances=['hello there', 'stop'])\n"
         "def hello():\n"
         "    return speak('hi')\n"
@@ -529,7 +530,7 @@ def test_a_model_the_builder_writes_passes_the_check() -> None:
     from alexaskill import DialogSlot, Skill
     from alexaskill.understanding import model_from_skill
 
-    skill = Skill("amzn1.ask.skill.1")
+    skill = Skill(SKILL_ID)
     city = DialogSlot("AMAZON.City", elicit="Where?", samples=["to {city}", "नमस्ते {city}"])
 
     @skill.intent("Go", utterances=["go to {city}", "नमस्ते दुनिया {city}"], slots={"city": city})
