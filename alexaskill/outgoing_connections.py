@@ -16,9 +16,11 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = [
+    "ConnectSteps",
     "OpenedConnection",
     "attributes",
     "bound_socks_handshake",
+    "connect_steps",
     "load_async_backend",
     "transport_for",
 ]
@@ -195,17 +197,27 @@ def _bound(stream: object, timeout: float | None) -> None:
         stream.write = bounded_write if asynchronous else bounded_sync_write  # type: ignore[attr-defined]
 
 
-class _SocksHandshakeLimit:
-    """httpx's ``trace`` extension of a sync client's request: its SOCKS handshake bounded by
-    httpx's connect timeout (`_bound`), as `OpenedConnection.trace` bounds an async one's."""
+class ConnectSteps:
+    """httpx's ``trace`` extension of a sync client's request (`bound_socks_handshake`): its
+    SOCKS handshake bounded by httpx's connect timeout (`_bound`), as `OpenedConnection.trace`
+    bounds an async one's; and how far its connection got, for what a command says of one that
+    failed (`connect_steps`): the address it connected to (``peer``: a proxy's, when not the
+    URL's), whether that is a SOCKS proxy (``socks``), the tunnel asked of it (``tunnel``), and
+    httpcore's last step begun (``stage``: ``"connect_tcp"``, ``"socks"`` for the SOCKS
+    handshake, ``"tunnel"`` for an http:// proxy's CONNECT, ...)."""
 
-    __slots__ = ("stream", "timeout")
+    __slots__ = ("peer", "socks", "stage", "stream", "timeout", "tunnel")
 
     def __init__(self) -> None:
         self.stream: object = None
         self.timeout: float | None = None
+        self.peer: str | None = None
+        self.socks = False
+        self.tunnel: str | None = None
+        self.stage: str | None = None
 
     def __call__(self, event: str, info: Mapping[str, object]) -> None:
+        self._note(event, info)
         if event == "socks.connect_tcp.started":
             timeout = info.get("timeout")
             self.timeout = timeout if isinstance(timeout, int | float) else None
@@ -218,12 +230,43 @@ class _SocksHandshakeLimit:
                 with contextlib.suppress(Exception):
                     self.stream.close()  # type: ignore[attr-defined]
 
+    def _note(self, event: str, info: Mapping[str, object]) -> None:
+        """Note the step ``event`` begins (``"connection.connect_tcp.started"`` and the like)."""
+        step, _, when = event.rpartition(".")
+        if when != "started":
+            return
+        step = step.rpartition(".")[2]
+        if event.startswith("socks."):
+            self.socks = True
+        if step == "connect_tcp":
+            self.peer = f"{info.get('host')}:{info.get('port')}"
+        elif step == "setup_socks5_connection":
+            step = "socks"
+        request = info.get("request")
+        if getattr(request, "method", None) == b"CONNECT":  # (an http:// proxy's tunnel)
+            target = getattr(getattr(request, "url", None), "target", b"")
+            self.tunnel = bytes(target or b"").decode("ascii", "replace")
+            step = "tunnel"
+        self.stage = step
+
+
+def connect_steps(exc: BaseException) -> ConnectSteps | None:
+    """The `ConnectSteps` traced of the request that failed with ``exc`` (an httpx error of a
+    client given `bound_socks_handshake`), None if none was."""
+    try:
+        request = getattr(exc, "request", None)  # (httpx's RuntimeError when it has none)
+    except RuntimeError:
+        return None
+    steps = getattr(request, "extensions", {}).get("trace")
+    return steps if isinstance(steps, ConnectSteps) else None
+
 
 def bound_socks_handshake(request: httpx.Request) -> None:
     """A sync ``httpx.Client``'s request hook (``event_hooks={"request": [...]}``, the
     commands' ``--url`` clients) that bounds its SOCKS handshake by its connect timeout: a
-    SOCKS proxy the environment sets (``ALL_PROXY``) that says nothing held them for ever."""
-    request.extensions.setdefault("trace", _SocksHandshakeLimit())
+    SOCKS proxy the environment sets (``ALL_PROXY``) that says nothing held them for ever. Its
+    trace (`ConnectSteps`) says how far a request that failed got (`connect_steps`)."""
+    request.extensions.setdefault("trace", ConnectSteps())
 
 
 def _unbound(stream: object) -> None:

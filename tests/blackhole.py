@@ -280,3 +280,22 @@ class SilentSocks(StalledSocks):
 
     def _open(self, connection: socket.socket) -> bytes | None:
         return connection.recv(4096)  # (the greeting, unanswered)
+
+
+class RefusingTunnels(StalledTunnels):
+    """An http:// proxy on 127.0.0.1 that answers each CONNECT ``403 Forbidden`` (its rules
+    refuse the tunnel), then waits for the client to close the connection; ``connects`` holds
+    each CONNECT's head read."""
+
+    def _open(self, connection: socket.socket) -> bytes | None:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = connection.recv(4096)
+            if not chunk:
+                return None
+            head += chunk
+        connection.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+        return head
+
+    def _stalled(self, connection: socket.socket) -> bool:
+        return False  # (no tunnel: nothing comes through it)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -518,7 +519,8 @@ def test_replay_and_chat_url_through_a_silent_socks_proxy_end_at_their_timeout(
 ) -> None:
     # A SOCKS5 proxy the environment sets (ALL_PROXY) that takes the connection and says
     # nothing: httpcore (1.0.9) gives the SOCKS handshake no timeout, and `replay --url` (and
-    # `chat --url`) waited for ever. It is bounded by their connect timeout now.
+    # `chat --url`) waited for ever. It is bounded by their connect timeout now, and said the
+    # proxy's: it was said "no connection within 1 s (is the host up, ...)", the server's.
     import threading
 
     from alexaskill.cli import replay
@@ -533,17 +535,67 @@ def test_replay_and_chat_url_through_a_silent_socks_proxy_end_at_their_timeout(
     url = f"http://127.0.0.1:{free_port()}/"
     with SilentSocks() as proxy:
         monkeypatch.setenv("ALL_PROXY", f"socks5://127.0.0.1:{proxy.port}")
-        args: tuple[str, ...] = (command, "skillapp:skill", "--url", url)
+        args = url_command(command, url)
         stdin = "/launch\n" if command == "chat" else None
-        if command == "replay":
-            args = (*args, "hello.json")
         thread = threading.Thread(target=lambda: done.append(run(*args, stdin=stdin)), daemon=True)
         thread.start()
         thread.join(60)  # (the test's own guard: never reached)
     assert done, f"{command} --url waited past its timeout, for the test's guard"
     assert len(proxy.connects) == 1, "the request went through no proxy"
     code, _, err = done[0]
-    assert code == 2 and f"cannot connect to {url}" in err, err
+    said = (
+        f"cannot connect to {url}: the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY) did "
+        "not complete its SOCKS5 handshake within 1 s"
+    )
+    assert code == 2 and said in err, err
+    assert "is the host up" not in err, err
+
+
+def url_command(command: str, url: str) -> tuple[str, ...]:
+    """``replay`` (of hello.json) or ``chat`` with ``--url url``."""
+    args = (command, "skillapp:skill", "--url", url)
+    return (*args, "hello.json") if command == "replay" else args
+
+
+@pytest.mark.parametrize("command", ["replay", "chat"])
+@pytest.mark.parametrize("proxy_kind", ["refusing socks", "refusing CONNECT", "not listening"])
+def test_replay_and_chat_url_say_a_proxy_that_let_nothing_through(
+    command: str, proxy_kind: str, workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A proxy the environment sets that refused the tunnel (a SOCKS proxy's CONNECT refused, an
+    # http:// one's CONNECT answered 403) was said `no answer (ProxyError: ...)`, a request the
+    # skill failed to answer (chat went on, as if Alexa had met it); a proxy that nothing
+    # listens at was said "is the server running?", the server's. No request reached it.
+    from .blackhole import RefusingSocks, RefusingTunnels
+
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+    server = f"127.0.0.1:{free_port()}"
+    stdin = "/launch\n" if command == "chat" else None
+    with contextlib.ExitStack() as stack:
+        if proxy_kind == "refusing socks":
+            url, variable, kind = f"http://{server}/", "ALL_PROXY", "SOCKS proxy"
+            port = stack.enter_context(RefusingSocks()).port
+            monkeypatch.setenv(variable, f"socks5://127.0.0.1:{port}")
+        elif proxy_kind == "refusing CONNECT":  # (an https:// URL: a tunnel asked for)
+            url, variable, kind = f"https://{server}/", "HTTPS_PROXY", "proxy"
+            port = stack.enter_context(RefusingTunnels()).port
+            monkeypatch.setenv(variable, f"http://127.0.0.1:{port}")
+        else:
+            url, variable, kind = f"http://{server}/", "HTTP_PROXY", "proxy"
+            port = free_port()
+            monkeypatch.setenv(variable, f"http://127.0.0.1:{port}")
+        code, _, err = run(*url_command(command, url), stdin=stdin)
+    proxy = f"the {kind} at 127.0.0.1:{port} ({variable})"
+    said = {
+        "refusing socks": f"{proxy} refused its tunnel to {server}",
+        "refusing CONNECT": f"{proxy} refused its tunnel to {server} (403 Forbidden)",
+        "not listening": f"{proxy} refused the connection: is the proxy running",
+    }[proxy_kind]
+    assert code == 2, (code, err)
+    assert f"cannot connect to {url}: {said}" in err, err
+    assert "is the server running" not in err, err
 
 
 def test_replay_url_to_a_server_without_dev_says_to_start_it_with_dev(

@@ -90,9 +90,9 @@ class HttpTransport:
             # While the server answers, its progressive responses for the request are taken.
             with self.api.answering(str(envelope["request"]["requestId"])):
                 response = self.http.post(self.url, content=body, headers=headers)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError) as exc:
             # (a ConnectTimeout is a TimeoutException too: the request never left, so it is
-            # no skill that failed to answer in time)
+            # no skill that failed to answer in time; nor did one a proxy refused to tunnel)
             error = unreachable(shown_url(self.url), exc, self.app_hint, timeout=self.timeout)
             if self.answered:  # (a URL that never answered is the chat's error)
                 return self._failed(envelope, str(error))

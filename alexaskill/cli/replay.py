@@ -218,8 +218,9 @@ def _send_url(
             first_call = api.call_count
             try:
                 response = http.post(url, content=body, headers=headers)
-            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                # (a ConnectTimeout is a TimeoutException too: the request never left)
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError) as exc:
+                # (a ConnectTimeout is a TimeoutException too: the request never left, nor did
+                # one a proxy refused to tunnel)
                 raise unreachable(shown_url(url), exc, args.app, timeout=URL_TIMEOUT) from None
             except httpx.TimeoutException:
                 said = f"no answer within {URL_TIMEOUT:g} s (Alexa gives up after about 8 s)"

@@ -14,7 +14,14 @@ if TYPE_CHECKING:
 
     from .common import UsageError
 
-__all__ = ["is_local_url", "not_json", "redirect_reason", "refused_dev_key", "unreachable"]
+__all__ = [
+    "is_local_url",
+    "not_json",
+    "proxy_failure",
+    "redirect_reason",
+    "refused_dev_key",
+    "unreachable",
+]
 
 
 def not_json(response: httpx.Response) -> str:
@@ -58,6 +65,9 @@ def unreachable(url: str, exc: Exception, app: str, *, timeout: float) -> UsageE
 
     from .common import UsageError
 
+    through = proxy_failure(url, exc, timeout=timeout)
+    if through is not None:  # (the proxy's doing: no request reached the server)
+        return UsageError(f"cannot connect to {url}: {through}")
     if isinstance(exc, httpx.ConnectTimeout):
         # Nothing answered the connection: not a server that is slow to answer a request.
         return UsageError(
@@ -78,6 +88,54 @@ def unreachable(url: str, exc: Exception, app: str, *, timeout: float) -> UsageE
         f"cannot connect to {url}: is the server running? Start it with "
         f"`alexaskill serve {app} --dev`"
     )
+
+
+def proxy_failure(url: str, exc: BaseException, *, timeout: float) -> str | None:
+    """Why the request to ``url`` that failed with ``exc`` never got past the proxy the
+    environment sets (traced by `alexaskill.outgoing_connections.bound_socks_handshake`):
+    nothing listening at it, no answer to its connection, a SOCKS handshake unfinished within
+    ``timeout`` seconds, a tunnel it refused; None for another failure, or no proxy. Said
+    otherwise, it pointed at the server ("is the server running?")."""
+    import httpx
+
+    from ..outgoing_connections import connect_steps
+    from ..outgoing_proxies import variable_setting
+
+    steps = connect_steps(exc)
+    if steps is None or steps.peer is None:
+        return None
+    try:
+        target = httpx.URL(url)
+    except Exception:  # (httpx.InvalidURL: checked before it was sent)
+        return None
+    port = target.port or {"http": 80, "https": 443}.get(target.scheme)
+    server = f"{target.host}:{port}"
+    if not steps.socks and steps.tunnel is None and steps.peer == server:
+        return None  # (connected to the server itself)
+    variable = variable_setting(target.scheme, steps.peer)
+    kind = "SOCKS proxy" if steps.socks else "proxy"
+    proxy = f"the {kind} at {steps.peer}" + ("" if variable is None else f" ({variable})")
+    tunnel = steps.tunnel or server
+    if isinstance(exc, httpx.ProxyError):
+        return (
+            f"{proxy} refused its tunnel to {tunnel} ({exc}): the proxy could not reach the "
+            "server, or does not let it through (its log, its rules say which)"
+        )
+    if steps.stage == "socks" and isinstance(exc, httpx.TimeoutException):
+        return (
+            f"{proxy} did not complete its SOCKS5 handshake within {timeout:g} s (the tunnel "
+            f"to {tunnel}): a slow or stuck proxy, or no SOCKS5 proxy at that port"
+        )
+    if steps.stage != "connect_tcp":
+        return None
+    if isinstance(exc, httpx.ConnectTimeout):
+        return (
+            f"its TCP connection to {proxy} got no answer within {timeout:g} s: is the proxy "
+            "up at that address and port, and open to this machine?"
+        )
+    if "refused" in str(exc).lower():
+        return f"{proxy} refused the connection: is the proxy running, at that address and port?"
+    return f"no connection to {proxy} ({exc})"
 
 
 def is_local_url(url: str) -> bool:
