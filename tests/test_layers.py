@@ -127,3 +127,16 @@ def test_the_readme_module_map_names_every_module_and_its_imports_point_up_it() 
                 upward.append(f"{'/'.join(parts)} imports {target}")
     assert unmapped == [], f"README's module map does not name: {unmapped}"
     assert upward == [], f"imports that point down README's module map: {upward}"
+
+
+def test_alexa_api_imports_nothing_of_the_verifier() -> None:
+    # A call's `Progress` came from `alexaskill.verify.progress` (in functions and for type
+    # checks, which the module map's check above does not read): the verifier's package, below
+    # alexa_api in the map, loaded for a call. It is `alexaskill.outgoing_progress` now.
+    imports = {
+        f"{path.name} imports {name}"
+        for path in sorted((PACKAGE / "alexa_api").glob("*.py"))
+        for name in imported_modules(path)
+        if name == "alexaskill.verify" or name.startswith("alexaskill.verify.")
+    }
+    assert imports == set(), imports

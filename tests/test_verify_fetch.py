@@ -27,9 +27,9 @@ from starlette.testclient import TestClient as StarletteClient
 
 from alexaskill import Response, Skill, speak
 from alexaskill.exceptions import CertificateError, CertificateUnavailableError
+from alexaskill.outgoing_progress import _traces
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestPKI
 from alexaskill.verify import Verifier
-from alexaskill.verify.progress import _traces
 
 from .blackhole import HandshakeUnanswered
 from .self_signed import self_signed

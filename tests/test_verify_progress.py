@@ -1,5 +1,5 @@
 """How far a chain download got, and what the log says when its time ran out
-(alexaskill/verify/progress.py): through a transport wrapped around httpx's own as through
+(alexaskill/outgoing_progress.py): through a transport wrapped around httpx's own as through
 httpx's own. (tests/test_verify_fetch.py has the stages of a download through httpx's own.)"""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import httpx
 import pytest
 
 from alexaskill.exceptions import CertificateError, CertificateUnavailableError
+from alexaskill.outgoing_progress import _traces
 from alexaskill.testing import TestPKI
 from alexaskill.verify import Verifier
 from alexaskill.verify.fetch import download_chain
-from alexaskill.verify.progress import _traces
 
 from .blackhole import (
     HandshakeUnanswered,

@@ -13,7 +13,7 @@ from ..exceptions import AlexaApiError
 if TYPE_CHECKING:
     import httpx
 
-    from ..verify.progress import Progress
+    from ..outgoing_progress import Progress
 
 #: Bytes of an answer read at most (decompressed): past that, the answer is refused unread.
 #: Amazon's largest (a page of 100 in-skill products, a long household list) are far smaller.
@@ -23,9 +23,9 @@ __all__ = ["MAX_ANSWER_BYTES", "call_progress", "read", "too_large"]
 
 
 def call_progress() -> Progress:
-    """How far a call got (`alexaskill.verify.progress.Progress`, a chain download's, in the
-    call's words), for what the log says of one whose time ran out (`read` fills it in)."""
-    from ..verify.progress import Progress
+    """How far a call got (`alexaskill.outgoing_progress.Progress`, as a chain download's, in
+    the call's words), for what the log says of one whose time ran out (`read` fills it in)."""
+    from ..outgoing_progress import Progress
 
     return Progress(
         limit="the call's timeout",

@@ -19,7 +19,7 @@ from .values import decode_answer
 if TYPE_CHECKING:
     import httpx
 
-    from ..verify.progress import Progress
+    from ..outgoing_progress import Progress
 
 T = TypeVar("T")
 

@@ -1,7 +1,7 @@
 """One download of a chain file over HTTP, within a size cap (`read_chain`), or what a
 ``fetch_chain`` of the caller's gave (`fetched_chain`); each with whatever goes wrong said as a
 `CertificateError` (`download_chain`, `call_fetch_chain`): the sender's problem, a 400, never a
-500. How far a download got, and what its timeout says, is `alexaskill.verify.progress`'s."""
+500. How far a download got, and what its timeout says, is `alexaskill.outgoing_progress`'s."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from ..exceptions import (
     VerificationError,
 )
 from ..outgoing_connections import load_async_backend as load_async_backend  # (its old place)
-from .progress import Progress
+from ..outgoing_progress import Progress
+from .progress import download_progress
 
 if TYPE_CHECKING:
     import ssl
@@ -87,7 +88,7 @@ async def download_chain(
     run out ``timeout``, all of it."""
     import httpx
 
-    progress = Progress() if progress is None else progress
+    progress = download_progress() if progress is None else progress
     given = timeout if left is None else left
     try:
         return await read_chain(client, url, timeout=given, limit=limit, progress=progress)
@@ -253,7 +254,7 @@ async def read_chain(
 
     import httpx
 
-    progress = Progress() if progress is None else progress
+    progress = download_progress() if progress is None else progress
     progress.sent_through(client, url)
 
     # Identity encoding only (checked before reading), so the size cap bounds the memory held.

@@ -23,6 +23,7 @@ from ..exceptions import (
 from ..logs import security_logger
 from ..models import Envelope, decode_envelope
 from ..outgoing_connections import load_async_backend
+from ..outgoing_progress import Progress
 from .arguments import (
     _TRUST_ANNOUNCED,
     _ArgumentError,
@@ -35,7 +36,7 @@ from .arguments import _utcnow as _utcnow  # (the tests name the default clock h
 from .chain import VerifiedChain, load_chain, validate_chain
 from .fetch import call_fetch_chain, download_chain, is_async_client, type_name
 from .own_client import OwnClient
-from .progress import Progress
+from .progress import download_progress
 from .signature import _SHA1, _SHA256, _check_length, _decode_signature, _verify_signature
 from .timestamp import (
     MAX_TIMESTAMP_TOLERANCE,
@@ -417,7 +418,7 @@ class Verifier:
 
     async def _load(self, url: str, now: datetime) -> VerifiedChain:
         # How far the download got, for the log when `Downloads`' time limit ends it.
-        progress = Progress()
+        progress = download_progress()
         # Ready before that limit starts, its seconds the network's: the trust store and the
         # client (`_http_client`). A bundle either cannot load is refused here, nothing downloaded.
         store = self._trust.store()
