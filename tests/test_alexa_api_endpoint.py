@@ -423,6 +423,39 @@ def test_the_socket_of_a_socks_handshake_the_proxy_refused_is_closed() -> None:
     assert closed, "the socket to the proxy was left open, to the garbage collector"
 
 
+def test_a_call_that_found_the_pool_full_says_so_in_the_calls_words() -> None:
+    # The client's one connection (httpx.Limits) held by another request: the call never began
+    # a connection. Its detail names the full pool and what to do in a skill's words (its own
+    # client, skill.api_client), not a verifier's, nor the network's advice.
+    from alexaskill.alexa_api import send
+
+    from .test_verify_fetch import _SilentProxy
+
+    async def call(silent: _SilentProxy) -> AlexaApiTimeout:
+        limits = httpx.Limits(max_connections=1)
+        async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
+            holder = asyncio.ensure_future(
+                client.get(f"http://127.0.0.1:{silent.port}/", timeout=60)
+            )
+            assert await asyncio.to_thread(silent.came.wait, 60)
+            url = f"http://127.0.0.1:{silent.port}/v1/alexaApiEndpoint"
+            try:
+                with pytest.raises(AlexaApiTimeout) as caught:
+                    await send(client, "time_zone", "GET", url, {}, None, None, timeout=1.0)
+            finally:
+                holder.cancel()
+                await asyncio.gather(holder, return_exceptions=True)
+        return caught.value
+
+    with _SilentProxy() as silent:
+        timed_out = _run(call(silent))
+    detail = str(timed_out.detail)
+    assert "the HTTP client's pool is exhausted" in detail, detail
+    assert "within 1 s (the call's timeout)" in detail, detail
+    assert "give the skill's calls a client of their own (skill.api_client)" in detail, detail
+    assert "Verifier" not in detail and "check DNS" not in detail, detail
+
+
 class _Wrapper(httpx.AsyncBaseTransport):
     """A transport of one's own around httpx's, held in an attribute (one that logs, say)."""
 

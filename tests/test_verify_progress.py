@@ -21,6 +21,7 @@ from alexaskill.verify.fetch import download_chain
 from .blackhole import (
     HandshakeUnanswered,
     RefusingSocks,
+    RefusingTunnels,
     SilentSocks,
     StalledSocks,
     StalledTunnels,
@@ -540,6 +541,38 @@ def test_a_socks_proxy_that_refuses_the_tunnel_is_said_to_refuse_it(pki: TestPKI
         "its tunnel to s3.amazonaws.com:443"
     )
     assert said in detail and NETWORK_ADVICE not in detail, detail
+
+
+def test_an_http_proxy_that_refuses_the_connect_is_said_to_refuse_it(pki: TestPKI) -> None:
+    # An http:// proxy that answered the CONNECT 403 (its rules refuse the tunnel) fails the
+    # download with httpx's ProxyError, as a SOCKS proxy's refusal does, by the same code
+    # (`Progress.refused`): said the proxy's refusal, not the network's advice; and the
+    # connection to the proxy is closed, its pool place given back.
+    from alexaskill.downloads import NETWORK_ADVICE
+
+    async def download(proxy: RefusingTunnels) -> tuple[str, list[str]]:
+        async with httpx.AsyncClient(
+            proxy=f"http://127.0.0.1:{proxy.port}", trust_env=False
+        ) as client:
+            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=5)
+            with pytest.raises(CertificateUnavailableError) as info:
+                await checker.verify(pki.sign(BODY), BODY)
+            pool = client._transport_for_url(httpx.URL(URL))._pool  # type: ignore[attr-defined]
+            kept = [repr(c) for c in pool.connections]
+        return str(info.value.detail), kept
+
+    with RefusingTunnels() as proxy:
+        detail, kept = run(download(proxy))
+        closed = proxy.wait_for_closed(1)
+    assert len(proxy.connects) == 1 and proxy.connects[0].startswith(b"CONNECT s3.amazonaws.com")
+    said = (
+        f"ProxyError: 403 Forbidden; the proxy at 127.0.0.1:{proxy.port} (HTTPS_PROXY, or the "
+        "client's proxy=) refused its tunnel to s3.amazonaws.com:443: the proxy could not reach "
+        "the server, or does not let this server through"
+    )
+    assert said in detail and NETWORK_ADVICE not in detail, detail
+    assert kept == [], f"the refused tunnel kept its place in the pool: {kept}"
+    assert closed, "the connection to the proxy was left open"
 
 
 @pytest.mark.parametrize("variable", ["HTTPS_PROXY", "ALL_PROXY", "https_proxy"])
