@@ -644,6 +644,35 @@ def test_a_connection_that_times_out_after_the_connect_check_is_a_connect_failur
     )
 
 
+@pytest.mark.parametrize("proxy_kind", ["silent socks", "refusing socks"])
+def test_a_proxy_that_let_no_probe_through_is_said_the_proxys(
+    proxy_kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The probes go through the proxy the environment sets (ALL_PROXY). A SOCKS proxy that said
+    # nothing was "no connection within 0.5 s (is the host up, ...)", one that refused the
+    # tunnel "connection refused (nothing listens on that port)": the endpoint's, not the proxy's.
+    from .blackhole import RefusingSocks, SilentSocks
+
+    _reached_then_lost(monkeypatch)
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+    url = f"http://127.0.0.1:{free_port()}/"
+    with SilentSocks() if proxy_kind == "silent socks" else RefusingSocks() as proxy:
+        monkeypatch.setenv("ALL_PROXY", f"socks5://127.0.0.1:{proxy.port}")
+        out = io.StringIO()
+        argv = ["certify", url, "--allow-local", "--json", "--timeout", "0.5"]
+        assert main(argv, stdout=out, stderr=io.StringIO()) == 1
+    report = json.loads(out.getvalue())
+    assert report["failed"] == ["connect"]
+    said = f"cannot reach {url}: the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY) " + (
+        "did not complete its SOCKS5 handshake within 0.5 s"
+        if proxy_kind == "silent socks"
+        else "refused its tunnel to 127.0.0.1:"
+    )
+    assert detail(report, "connect").startswith(said), detail(report, "connect")
+
+
 def test_a_connection_refused_after_the_connect_check_is_a_connect_failure(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

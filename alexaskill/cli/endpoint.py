@@ -127,9 +127,16 @@ def connect_check(target: Target) -> Result | None:
 
 def connect_failure(target: Target, exc: BaseException) -> str:
     """Why no connection to ``target`` was made: said apart from an endpoint that answered
-    badly or late, which is a failed probe."""
+    badly or late, which is a failed probe, and a proxy that let no probe through from the
+    endpoint (`proxy_failure`)."""
     import httpx
 
+    from .url_answers import proxy_failure
+
+    shown = shown_url(target.url)
+    through = proxy_failure(shown, exc, timeout=target.timeout)
+    if through is not None:
+        return f"cannot reach {shown}: {through}"
     # httpx's error is caused by httpcore's, caused by the socket's OSError: the first one
     # that says what happened counts.
     chain: list[BaseException] = []
@@ -149,7 +156,7 @@ def connect_failure(target: Target, exc: BaseException) -> str:
         why = f"no address found for {target.host} ({os_error.strerror or os_error})"
     else:
         why = getattr(os_error, "strerror", None) or str(exc) or type(exc).__name__
-    return f"cannot reach {shown_url(target.url)}: {why}"
+    return f"cannot reach {shown}: {why}"
 
 
 def endpoint_checks(target: Target) -> tuple[list[Result], ssl.SSLContext | bool]:
