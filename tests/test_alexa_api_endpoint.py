@@ -21,6 +21,7 @@ from .alexa_api_shared import _run
 from .blackhole import (
     HandshakeUnanswered,
     RefusingSocks,
+    RefusingTunnels,
     SilentSocks,
     StalledSocks,
     StalledTunnels,
@@ -421,6 +422,36 @@ def test_the_socket_of_a_socks_handshake_the_proxy_refused_is_closed() -> None:
     # (refused, not timed out: the handshake failed with an error)
     assert str(error) == "time_zone: ProxyError reaching Alexa's API", error
     assert closed, "the socket to the proxy was left open, to the garbage collector"
+
+
+@pytest.mark.parametrize("proxy_kind", ["http", "socks5"])
+def test_a_call_a_proxy_refused_to_tunnel_says_the_proxys_refusal(proxy_kind: str) -> None:
+    # A proxy that refused the call's tunnel (an http:// one's CONNECT answered 403, a SOCKS
+    # one's refused) was `time_zone: ProxyError reaching Alexa's API` and nothing more: its
+    # traceback (the log line of a handler that let it out) says the proxy refused it now, as
+    # a certificate download's log line does, the call's ids left out.
+    import traceback
+
+    from alexaskill.alexa_api import send
+
+    async def call(proxy: StalledTunnels) -> AlexaApiError:
+        url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
+        async with httpx.AsyncClient(
+            proxy=f"{proxy_kind}://127.0.0.1:{proxy.port}", trust_env=False
+        ) as client:
+            with pytest.raises(AlexaApiError) as caught:
+                await send(client, "time_zone", "GET", url, {}, None, None, timeout=10.0)
+        return caught.value
+
+    with RefusingTunnels() if proxy_kind == "http" else RefusingSocks() as proxy:
+        error = _run(call(proxy))
+    assert str(error) == "time_zone: ProxyError reaching Alexa's API", error
+    kind = "proxy" if proxy_kind == "http" else "SOCKS proxy"
+    said = f"the {kind} at 127.0.0.1:{proxy.port} "
+    logged = "".join(traceback.format_exception(error))
+    assert "GET https://127.0.0.1:9/… (time_zone): ProxyError: " in logged, logged
+    assert said in logged and "refused its tunnel to 127.0.0.1:9" in logged, logged
+    assert "alexaApiEndpoint" not in logged, logged
 
 
 def test_a_call_that_found_the_pool_full_says_so_in_the_calls_words() -> None:
