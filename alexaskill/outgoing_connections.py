@@ -233,9 +233,9 @@ class ConnectSteps:
     def _note(self, event: str, info: Mapping[str, object]) -> None:
         """Note the step ``event`` begins (``"connection.connect_tcp.started"`` and the like)."""
         step, _, when = event.rpartition(".")
-        if when != "started":
-            return
         step = step.rpartition(".")[2]
+        if when != "started" or step not in _CONNECT_STEPS:  # (not "response_closed": clean-up)
+            return
         if event.startswith("socks."):
             self.socks = True
         if step == "connect_tcp":
@@ -248,6 +248,19 @@ class ConnectSteps:
             self.tunnel = bytes(target or b"").decode("ascii", "replace")
             step = "tunnel"
         self.stage = step
+
+
+#: httpcore's steps up to an answer's head that `ConnectSteps` notes.
+_CONNECT_STEPS: Final = frozenset(
+    {
+        "connect_tcp",
+        "setup_socks5_connection",
+        "start_tls",
+        "send_request_headers",
+        "send_request_body",
+        "receive_response_headers",
+    }
+)
 
 
 def connect_steps(exc: BaseException) -> ConnectSteps | None:

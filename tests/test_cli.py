@@ -598,6 +598,35 @@ def test_replay_and_chat_url_say_a_proxy_that_let_nothing_through(
     assert "is the server running" not in err, err
 
 
+@pytest.mark.parametrize("command", ["replay", "chat"])
+def test_replay_and_chat_url_say_a_proxy_that_did_not_answer_the_connect(
+    command: str, workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An http:// proxy (HTTPS_PROXY) that took the CONNECT and never answered it: httpx's
+    # ReadTimeout, said `no answer within 1 s (Alexa gives up after about 8 s)`, a skill that
+    # failed to answer in time; no request reached the server.
+    from alexaskill.cli import replay
+
+    from .test_verify_fetch import _SilentProxy
+
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+    monkeypatch.setattr(replay, "URL_TIMEOUT", 1.0)
+    server = f"127.0.0.1:{free_port()}"
+    url = f"https://{server}/"
+    with _SilentProxy() as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.port}")
+        stdin = "/launch\n" if command == "chat" else None
+        code, _, err = run(*url_command(command, url), stdin=stdin)
+    assert proxy.heard.startswith(f"CONNECT {server} ".encode()), proxy.heard
+    said = (
+        f"cannot connect to {url}: the proxy at 127.0.0.1:{proxy.port} (HTTPS_PROXY) did not "
+        f"answer its CONNECT (the tunnel to {server}) within 1 s"
+    )
+    assert code == 2 and said in err, (code, err)
+
+
 def test_replay_url_to_a_server_without_dev_says_to_start_it_with_dev(
     workdir: Path, dev_dir: Path
 ) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .common import is_local_url, unreachable
 from .inputs import shown_url
-from .url_answers import not_json, redirect_reason
+from .url_answers import not_json, proxy_failure, redirect_reason
 
 if TYPE_CHECKING:
     from ..testing import FakeAlexaApi, SkillResponse
@@ -90,16 +90,20 @@ class HttpTransport:
             # While the server answers, its progressive responses for the request are taken.
             with self.api.answering(str(envelope["request"]["requestId"])):
                 response = self.http.post(self.url, content=body, headers=headers)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError) as exc:
+        except (httpx.ConnectError, httpx.TimeoutException, httpx.ProxyError) as exc:
             # (a ConnectTimeout is a TimeoutException too: the request never left, so it is
-            # no skill that failed to answer in time; nor did one a proxy refused to tunnel)
+            # no skill that failed to answer in time; nor did one a proxy refused to tunnel, or
+            # left its CONNECT unanswered)
+            connecting = not isinstance(exc, httpx.TimeoutException) or isinstance(
+                exc, httpx.ConnectTimeout
+            )
+            if not connecting and proxy_failure(self.url, exc, timeout=self.timeout) is None:
+                said = f"no answer within {self.timeout:g} s (Alexa gives up after about 8 s)"
+                return self._failed(envelope, said)
             error = unreachable(shown_url(self.url), exc, self.app_hint, timeout=self.timeout)
             if self.answered:  # (a URL that never answered is the chat's error)
                 return self._failed(envelope, str(error))
             raise error from None
-        except httpx.TimeoutException:
-            said = f"no answer within {self.timeout:g} s (Alexa gives up after about 8 s)"
-            return self._failed(envelope, said)
         except httpx.HTTPError as exc:
             return self._failed(envelope, f"no answer ({type(exc).__name__}: {exc})")
         self.answered = True

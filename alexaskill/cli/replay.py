@@ -45,7 +45,7 @@ from .inputs import (
 from .replay_files import load_requests as _load_requests
 from .replay_show import show_answer
 from .request_origin import skill_id_for
-from .url_answers import not_json, redirect_reason
+from .url_answers import not_json, proxy_failure, redirect_reason
 
 #: Seconds ``--url`` waits for each answer (Alexa gives up after about 8).
 URL_TIMEOUT = 15.0
@@ -222,7 +222,9 @@ def _send_url(
                 # (a ConnectTimeout is a TimeoutException too: the request never left, nor did
                 # one a proxy refused to tunnel)
                 raise unreachable(shown_url(url), exc, args.app, timeout=URL_TIMEOUT) from None
-            except httpx.TimeoutException:
+            except httpx.TimeoutException as exc:
+                if proxy_failure(url, exc, timeout=URL_TIMEOUT) is not None:  # (its CONNECT)
+                    raise unreachable(shown_url(url), exc, args.app, timeout=URL_TIMEOUT) from None
                 said = f"no answer within {URL_TIMEOUT:g} s (Alexa gives up after about 8 s)"
                 result = SkillResponse(0, {"error": said})
             except httpx.HTTPError as exc:

@@ -93,9 +93,9 @@ def unreachable(url: str, exc: Exception, app: str, *, timeout: float) -> UsageE
 def proxy_failure(url: str, exc: BaseException, *, timeout: float) -> str | None:
     """Why the request to ``url`` that failed with ``exc`` never got past the proxy the
     environment sets (traced by `alexaskill.outgoing_connections.bound_socks_handshake`):
-    nothing listening at it, no answer to its connection, a SOCKS handshake unfinished within
-    ``timeout`` seconds, a tunnel it refused; None for another failure, or no proxy. Said
-    otherwise, it pointed at the server ("is the server running?")."""
+    nothing listening at it, no answer to its connection, a SOCKS handshake unfinished or a
+    CONNECT unanswered within ``timeout`` seconds, a tunnel it refused; None for another
+    failure, or no proxy. Said otherwise, it pointed at the server ("is the server running?")."""
     import httpx
 
     from ..outgoing_connections import connect_steps
@@ -125,6 +125,11 @@ def proxy_failure(url: str, exc: BaseException, *, timeout: float) -> str | None
         return (
             f"{proxy} did not complete its SOCKS5 handshake within {timeout:g} s (the tunnel "
             f"to {tunnel}): a slow or stuck proxy, or no SOCKS5 proxy at that port"
+        )
+    if steps.stage == "tunnel" and isinstance(exc, httpx.TimeoutException):
+        return (
+            f"{proxy} did not answer its CONNECT (the tunnel to {tunnel}) within {timeout:g} s: "
+            "a slow or stuck proxy, or one that cannot reach the server"
         )
     if steps.stage != "connect_tcp":
         return None
