@@ -153,7 +153,7 @@ def _encode(name: str, value: Any) -> str:
     changed at every save, at `Attributes.pending` and ``.changed`` too)."""
     if not isinstance(name, str):
         raise ResponseError(f"attribute names are strings, not {type(name).__name__}: {name!r}")
-    if type(value) not in _LEAVES:
+    if isinstance(value, dict | list | tuple):  # (nothing else holds a list or dict to write)
         _check_written_out(name, value)
     try:
         text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
@@ -165,9 +165,6 @@ def _encode(name: str, value: Any) -> str:
         raise ResponseError(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
     return text
 
-
-#: The exact types of the values with nothing in them to encode twice.
-_LEAVES: Final = frozenset((str, int, float, bool, type(None)))
 
 #: The most values a stored value may hold as JSON writes them out when it holds a list or dict
 #: in several places, each written out in full at each (`_check_written_out`): a bound on the
@@ -190,8 +187,6 @@ def _check_written_out(name: str, value: Any) -> None:
     dict held again (`as_written._held_again`, each looked into once: none, and its JSON is as
     long as it is large), and only then counted as written out (`written_out_past`)."""
     global _vouch
-    if not isinstance(value, dict | list | tuple):
-        return
     if _vouch is None:  # (imported once: an import statement at each call cost microseconds)
         from ..responses.encoding import _plain
 
