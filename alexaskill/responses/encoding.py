@@ -105,8 +105,9 @@ def _attributes_refusal(attributes: Any) -> str | None:
 def _plain(attributes: dict[str, Any] | list[Any] | tuple[Any, ...]) -> bool:
     """Whether ``attributes`` hold JSON's own types alone (exactly: no subclass), finite floats
     and string keys: they come back as they went. False says only that `_changed` must look.
-    Persistent attributes ask it too, of each dict or list to save (`store.base`): a value it
-    vouches for is no more than a reply's bytes as JSON writes it out, and encodes as it is.
+    Persistent attributes ask it too, of a dict or list to save that their bounded encoding
+    did not vouch for (`store.base._check_written_out`): a value it vouches for is no more than
+    a reply's bytes as JSON writes it out, and encodes as it is.
 
     A loop over a stack, no call a value: the usual attributes (a few strings and numbers, a
     1 KB game state of lists and floats) cost a few microseconds, where `_changed`, a call a
