@@ -18,7 +18,7 @@ from alexaskill.exceptions import ResponseError
 from alexaskill.store import Attributes, MemoryStore, Store
 
 from .fresh_python import run_fresh
-from .store_shared import STORE_KINDS, each_store
+from .store_shared import STORE_KINDS, _envelope, each_store
 
 #: The refusal, for an attribute named ``tree`` holding a value held again under ``tree[0]``.
 WRITTEN_OUT = (
@@ -216,3 +216,54 @@ async def test_a_value_the_bounded_encoding_does_not_vouch_for_is_walked(first: 
         await store.update("u", {"tree": [first, _doubled(21)]}, ())
     assert str(info.value) == WRITTEN_OUT.replace("tree[0]", "tree[1]")
     assert await store.load("u") == {}
+
+
+@pytest.mark.anyio
+async def test_values_a_shipped_store_loaded_are_not_looked_through_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Decoded from JSON (or DynamoDB's typed values), each list and dict is made anew: none can
+    # be held twice. Attributes.load looked each through all the same (the bound's cost, at every
+    # load); it looks through a value only once the handler may have changed it, at the save.
+    import alexaskill.store.base as base
+
+    await store.update("u", {"game": GAME}, ())  # (the user of _envelope("u"))
+    checked: list[str] = []
+    check = base._check_written_out
+    monkeypatch.setattr(base, "_check_written_out", lambda name, value: checked.append(name))
+    attributes = await Attributes.load(store, _envelope("u"))
+    assert (attributes["game"], checked) == (GAME, [])
+    board = attributes["game"]["board"]
+    board[0][0] = 9
+    board[1] = board[0]  # (one row held twice: within the bound, saved)
+    assert await attributes.save()
+    assert checked == ["game"]
+    monkeypatch.setattr(base, "_check_written_out", check)
+    attributes["game"]["board"] = _doubled(21)
+    with pytest.raises(ResponseError, match="'game' cannot be saved: it holds more than"):
+        await attributes.save()
+
+
+class _LiveStore(MemoryStore):
+    """A store of one's own, made from a shipped one: its load hands back live objects."""
+
+    def __init__(self, value: Any) -> None:
+        super().__init__()
+        self.value = value
+
+    async def load(self, key: str) -> dict[str, Any]:
+        return {"tree": self.value}
+
+
+@pytest.mark.anyio
+async def test_values_given_or_loaded_by_a_store_of_ones_own_are_looked_through() -> None:
+    # Not decoded by a shipped store: they may hold a list in several places, as a handler's.
+    with pytest.raises(ResponseError) as info:
+        Attributes({"tree": _doubled(21)}, key="u", store=MemoryStore())
+    assert str(info.value) == WRITTEN_OUT
+    live = _LiveStore(_doubled(21))
+    with pytest.raises(ResponseError) as info:
+        await Attributes.load(live, _envelope("u"))
+    assert str(info.value) == WRITTEN_OUT
+    live.value = [[0] * 8] * 8  # within the bound: loaded as given
+    assert (await Attributes.load(live, _envelope("u")))["tree"] == [[0] * 8] * 8

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, TypeVar
 
 from ..exceptions import StoreError
-from ..store.base import _names_checked
+from ..store.base import _decoding, _names_checked
 from ..store.url import _passwords, url_without_password
 from .client import (
     _drop_pools,
@@ -124,6 +124,7 @@ class DynamoDBStore:
 
     # --- the Store interface ---------------------------------------------------------------------
 
+    @_decoding
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key`` (one strongly consistent ``GetItem``)."""
         if not key:

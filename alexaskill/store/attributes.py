@@ -14,6 +14,7 @@ from .base import (
     _Checked,
     _checked_changes,
     _common_limits,
+    _decoded_by,
     _encode,
     _names_checked,
 )
@@ -73,8 +74,11 @@ class _StoredAttributes(MutableMapping[str, Any]):
         #: The store key (user id, or user and person ids), or None when the request names no user.
         self.key = key
         self._store = store
+        decoded = type(data) is _Decoded  # (by `load`, of a shipped store: not checked again)
         self._data: dict[str, Any] = dict(data) if data else {}
-        self._saved = {name: _encode(name, value) for name, value in self._data.items()}
+        self._saved = {
+            name: _encode(name, value, decoded=decoded) for name, value in self._data.items()
+        }
         # Each value of ``_saved`` that cannot change in place, the object itself (_IMMUTABLE).
         self._kept = {k: v for k, v in self._data.items() if type(v) in _IMMUTABLE}
         self._increments: dict[str, int] = {}
@@ -92,9 +96,12 @@ class _StoredAttributes(MutableMapping[str, Any]):
     async def load(cls: type[A], store: Store, envelope: Envelope) -> A:
         """The attributes of the user ``envelope`` comes from, read from ``store``."""
         key = cls.key_for(envelope)
-        data = await _awaitable(store, "load", store.load(key)) if key is not None else None
+        load = store.load
+        data = await _awaitable(store, "load", load(key)) if key is not None else None
         if data is not None:
             _check_loaded(store, data)
+            if _decoded_by(load):  # each value made anew from its JSON: none held twice
+                data = _Decoded(data)
         return cls(data, key=key, store=store)
 
     def __getitem__(self, name: str) -> Any:
@@ -253,6 +260,15 @@ class _StoredAttributes(MutableMapping[str, Any]):
         if limits or full:
             return _checked_changes(found, texts, limits), deleted, increments
         return _Checked(found, texts, None), deleted, increments
+
+
+class _Decoded(dict[str, Any]):
+    """The values a shipped store's ``load`` returned (`store.base._decoding`), for `Attributes`
+    made of them to encode without looking in them for a list or dict held in several places:
+    none is (a save's check: `store.base._check_written_out`). Values given to
+    ``Attributes(...)``, or by a store of one's own, are looked through."""
+
+    __slots__ = ()
 
 
 def _check_loaded(store: Store, data: object) -> None:

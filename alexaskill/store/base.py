@@ -6,7 +6,7 @@ import json
 import re
 import types
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
 
@@ -124,6 +124,27 @@ def _decode(name: str, text: str | bytes, where: str) -> Any:
         ) from exc
 
 
+_Load = TypeVar("_Load", bound=Callable[..., Any])
+
+#: The ``load`` methods of the stores shipped (`_decoding`).
+_DECODING_LOADS: Final[set[Callable[..., Any]]] = set()
+
+
+def _decoding(load: _Load) -> _Load:
+    """``load``, a shipped store's, noted (`_DECODING_LOADS`): each value of the dict it returns
+    is decoded anew from what the store kept (JSON text, DynamoDB's typed values), so no list
+    or dict in it is held twice, and `Attributes.load` encodes them without looking for one
+    held so (`_encode`'s ``decoded``). A subclass's own ``load``, or a store of one's own, may
+    hand back live objects: not noted, checked."""
+    _DECODING_LOADS.add(load)
+    return load
+
+
+def _decoded_by(load: object) -> bool:
+    """Whether ``load``, a store's bound ``load`` method, is a shipped store's (`_decoding`)."""
+    return getattr(load, "__func__", None) in _DECODING_LOADS
+
+
 def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not a JSON value")
 
@@ -144,16 +165,19 @@ _TOO_LARGE_TO_INCREMENT: Final = (
 )
 
 
-def _encode(name: str, value: Any) -> str:
+def _encode(name: str, value: Any, *, decoded: bool = False) -> str:
     """``value`` as compact JSON; `ResponseError` naming ``name`` if JSON cannot hold it, or if
     it holds a list or dict in several places that JSON would write out past a save's bound
     (`_check_written_out`): json.dumps would work at it for ever (``x = [x, x]`` forty times
     over: 2**41 lists), holding the interpreter's lock, on the event loop's thread once the
     reply is made and before it is sent (`Attributes` encodes each value that may have
-    changed at every save, at `Attributes.pending` and ``.changed`` too)."""
+    changed at every save, at `Attributes.pending` and ``.changed`` too).
+
+    ``decoded``: ``value`` is one a shipped store's ``load`` made (`_decoding`), each list and
+    dict in it made anew from its JSON, none held twice: not checked for that."""
     if not isinstance(name, str):
         raise ResponseError(f"attribute names are strings, not {type(name).__name__}: {name!r}")
-    if isinstance(value, dict | list | tuple):  # (nothing else holds a list or dict to write)
+    if not decoded and isinstance(value, dict | list | tuple):  # (nothing else holds one)
         _check_written_out(name, value)
     try:
         text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .base import _decode, _encode_changes, _incremented, _names_checked
+from .base import _decode, _decoding, _encode_changes, _incremented, _names_checked
 
 __all__ = ["MemoryStore"]
 
@@ -18,6 +18,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._data: dict[str, dict[str, str]] = {}
 
+    @_decoding
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
         fields = self._data.get(key, {})

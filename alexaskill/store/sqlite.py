@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
-from .base import _decode, _encode_changes, _incremented, _names_checked
+from .base import _decode, _decoding, _encode_changes, _incremented, _names_checked
 from .sqlite_backup import _backup
 from .sqlite_file import (
     _RESTORE,
@@ -131,6 +131,7 @@ class SQLiteStore:
         self._generation = 0
         _register(self)
 
+    @_decoding
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
         rows = await self._run("load", _select, key)
