@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
@@ -95,12 +96,99 @@ def test_a_value_json_cannot_hold_fails_the_save_naming_attribute_and_handler(
         assert client.launch().handler_error is not None
         assert anyio.run(store.load, client.user_id) == {}
         assert anyio.run(store.load, client.device_id) == {}
+    # One ERROR line, the reason in it and no traceback (which showed alexaskill's encoder, not
+    # the handler's line), as a session attribute JSON cannot hold is said.
     (line,) = [r for r in caplog.records if r.getMessage().startswith("handler failed")]
-    assert (
-        line.getMessage() == f"handler failed for LaunchRequest ({__name__}.{launch.__qualname__})"
+    assert line.getMessage() == (
+        f"handler failed for LaunchRequest ({__name__}.{launch.__qualname__}): attribute "
+        "'thing' cannot be saved as JSON: Object of type Thing is not JSON serializable"
     )
-    assert line.exc_info is not None
-    assert "attribute 'thing' cannot be saved as JSON" in str(line.exc_info[1])
+    assert (line.levelname, line.exc_info) == ("ERROR", None)
+
+
+def _looping() -> list[Any]:
+    loop: list[Any] = []
+    loop.append(loop)
+    return loop
+
+
+def _nested(levels: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+#: Each value no store keeps, and what the save's refusal says of it (after "attribute 'v'
+#: cannot be saved").
+_REFUSED = {
+    "set": ({1, 2}, " as JSON: Object of type set is not JSON serializable"),
+    "nan": (float("nan"), " as JSON: Out of range float values are not JSON compliant"),
+    "loop": (_looping(), " as JSON: Circular reference detected"),
+    "int key": (
+        {"a": {1: "x"}},
+        " as JSON: v['a'] has the key 1 (int), and JSON keys are strings: it would come back as "
+        "'1'",
+    ),
+    "empty key": (
+        [{"": 1}],
+        ": v[0] has the key '' (empty), and no store keeps an empty name (DynamoDB cannot)",
+    ),
+    "number": (
+        {"n": [1e300]},
+        ": v['n'][0] is 1e+300, outside the numbers every store keeps (DynamoDB's: 38 significant "
+        "digits, magnitude from 1E-130 to under 1E+126)",
+    ),
+    "nesting": (
+        _nested(31),
+        ": v nests deeper than 30 levels, which no store keeps (DynamoDB cannot)",
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", list(_REFUSED))
+def test_each_value_no_store_keeps_is_one_error_line_without_a_traceback(
+    fault: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Said with a traceback of alexaskill's save, where the session attributes' faults and a
+    # value held in several places are one line: the fault is the data, and the line says it.
+    value, said = _REFUSED[fault]
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.intent("Keep")
+    def keep(attributes: Attributes) -> Response:
+        attributes["fine"] = 1
+        attributes["v"] = value
+        return speak("Kept.")
+
+    with (
+        caplog.at_level(logging.ERROR, "alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        assert client.intent("Keep").handler_error is not None
+        assert anyio.run(store.load, client.user_id) == {}
+    lines = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records]
+    failed = f"handler failed for IntentRequest Keep ({__name__}.{keep.__qualname__})"
+    assert lines == [("ERROR", f"{failed}: attribute 'v' cannot be saved{said}", None)]
+
+
+def test_an_attribute_named_empty_is_one_error_line_too(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(SKILL_ID, store=MemoryStore())
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        attributes[""] = 1
+        return speak("Hello.")
+
+    with (
+        caplog.at_level(logging.ERROR, "alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        assert client.launch().handler_error is not None
+    failed = f"handler failed for LaunchRequest ({__name__}.{launch.__qualname__})"
+    said = "attribute '' cannot be saved: attribute names are not empty"
+    assert [(r.getMessage(), r.exc_info) for r in caplog.records] == [(f"{failed}: {said}", None)]
 
 
 def test_a_sqlite_path_under_a_file_or_a_tilde_is_refused_saying_why(

@@ -95,7 +95,9 @@ class _DataRefused(ResponseError):
     write out past any reply (`encoding._attributes_refusal`) or nested too deeply
     (`encoding._nested_too_deep`); or a body past `MAX_RESPONSE_BYTES`
     (`encoding.data_refusal`, which says it). Also a save refused for a persistent attribute
-    JSON would write out past a save's bound (`store.base._check_written_out`)."""
+    (`store.base._refused`): one JSON cannot hold, or would write out past a save's bound
+    (`store.base._check_written_out`), or no store keeps (a key not a string or empty, a number
+    or a nesting beyond DynamoDB's)."""
 
 
 def written_out_past_any_reply(field: str, value: Any, root: str = "") -> str | None:

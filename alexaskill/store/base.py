@@ -186,8 +186,18 @@ def _encode(name: str, value: Any, *, decoded: bool = False) -> str:
         if not name.isascii():
             name.encode()
     except (TypeError, ValueError, RecursionError) as exc:
-        raise ResponseError(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
+        raise _refused(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
     return text
+
+
+def _refused(message: str) -> ResponseError:
+    """The `ResponseError` of a save refused for a value the handler gave (JSON cannot hold it,
+    or no store keeps it: ``message`` names it and where in it): a data fault, said in one ERROR
+    line without a traceback, which would show the store's code, not the handler's
+    (`Apologising._said_data_fault`), as a session attribute JSON cannot hold is said."""
+    from ..responses.as_written import _DataRefused
+
+    return _DataRefused(message)
 
 
 #: The most values a stored value may hold as JSON writes them out when it holds a list or dict
@@ -251,7 +261,7 @@ def _check_written_out(name: str, value: Any) -> None:
     if _held_again(value) is None:  # each held once: merely large, its JSON as long
         return
     if _nesting(value) is None:  # (its encoding would say so, but only once it got there)
-        raise ResponseError(
+        raise _DataRefused(
             f"attribute {name!r} cannot be saved as JSON: Circular reference detected"
         )
     where = written_out_past(value, _MAX_WRITTEN_OUT)
@@ -285,7 +295,7 @@ def _names_checked(
     if key is not None and not key:
         raise ResponseError("attributes cannot be saved under an empty key: keys are not empty")
     if "" in changes or "" in gone or (increments and "" in increments):
-        raise ResponseError(_EMPTY_NAME)
+        raise _refused(_EMPTY_NAME)
     _check_increments(increments, limits=limits)
     both = [name for name in increments or () if name in changes]
     if both:  # the stores did not agree: the value set won in Redis, the increment elsewhere
@@ -391,7 +401,7 @@ def _check_limits(name: str, value: Any, text: str) -> None:
         return
     path, why = found
     where = name + "".join(f"[{step!r}]" for step in path)
-    raise ResponseError(f"attribute {name!r} cannot be saved: {where} {why}")
+    raise _refused(f"attribute {name!r} cannot be saved: {where} {why}")
 
 
 #: What the JSON of every number beyond DynamoDB's limits holds: an int's 39 digits or more (one
@@ -474,11 +484,11 @@ def _check_keys(name: str, value: Any) -> None:
         path, key = found
         where = name + "".join(f"[{step!r}]" for step in path)
         if key == "":
-            raise ResponseError(
+            raise _refused(
                 f"attribute {name!r} cannot be saved: {where} has the key '' (empty), and no "
                 "store keeps an empty name (DynamoDB cannot)"
             )
-        raise ResponseError(
+        raise _refused(
             f"attribute {name!r} cannot be saved as JSON: {where} has the key {key!r} "
             f"({type(key).__name__}), and JSON keys are strings: it would come back as "
             f"{json.dumps(key)!r}"
