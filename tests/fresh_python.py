@@ -13,6 +13,16 @@ from typing import Any, Final
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 
+#: ``doubled()``: a list held in several places, 41 in memory and 2**41 lists as JSON writes them
+#: out (the scripts of tests/test_apologising.py and tests/test_store_shared_values.py).
+DOUBLED: Final = """
+def doubled():
+    x = []
+    for _ in range(40):
+        x = [x, x]
+    return x
+"""
+
 #: A server on 127.0.0.1 (``listener``) that reads each request's head and answers the bytes
 #: ``ANSWER`` (which the script defines first), in a thread of its own.
 SERVE: Final = """

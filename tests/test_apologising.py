@@ -14,7 +14,7 @@ from alexaskill.app import APOLOGY
 from alexaskill.testing import SkillResponse, TestClient
 
 from .conftest import SKILL_ID
-from .fresh_python import run_fresh
+from .fresh_python import DOUBLED, run_fresh
 
 
 class _Cart:
@@ -140,22 +140,12 @@ def test_attributes_set_to_no_dict_are_said_in_one_line(
     ), said
 
 
-#: The start of both scripts below: a list held in several places.
-_DOUBLED = """
-def doubled():  # 2**41 lists as JSON writes them: 41 in memory
-    x = []
-    for _ in range(40):
-        x = [x, x]
-    return x
-"""
-
-
 #: A script for a Python of its own: session attributes of containers held in several places,
 #: which JSON writes out in full at each place, refused (by `encode_response`, then as a
 #: handler's reply). It prints what it saw, as JSON, on its last line.
 _SHARED_SCRIPT = (
     f"SKILL_ID = {SKILL_ID!r}\n"
-    + _DOUBLED
+    + DOUBLED
     + """
 import json, logging
 from alexaskill import ResponseError, Session, Skill, speak
@@ -237,7 +227,7 @@ def test_attributes_holding_containers_in_many_places_are_refused_not_encoded() 
 #: refused where it is built (then as a handler's reply). It prints what it saw, as JSON.
 _SHARED_RESPONSE_SCRIPT = (
     f"SKILL_ID = {SKILL_ID!r}\n"
-    + _DOUBLED
+    + DOUBLED
     + """
 import json, logging
 from typing import Any

@@ -17,7 +17,7 @@ import pytest
 from alexaskill.exceptions import ResponseError
 from alexaskill.store import Attributes, MemoryStore, Store
 
-from .fresh_python import run_fresh
+from .fresh_python import DOUBLED, run_fresh
 from .store_shared import STORE_KINDS, _envelope, each_store
 
 #: The refusal, for an attribute named ``tree`` holding a value held again under ``tree[0]``.
@@ -40,19 +40,15 @@ def _doubled(times: int) -> list[Any]:
 
 #: A script for a Python of its own: a skill saving such a value, each store built in, and
 #: `Attributes.pending()` and ``.changed`` asked of one. It prints what it saw, as JSON.
-_SCRIPT = """
+_SCRIPT = (
+    DOUBLED
+    + """
 import json, logging, tempfile
 from pathlib import Path
 import anyio
 from alexaskill import Attributes, ResponseError, Skill, speak
 from alexaskill.store import MemoryStore, SQLiteStore
 from alexaskill.testing import TestClient
-
-def doubled():  # 2**41 lists as JSON writes them: 41 in memory
-    x = []
-    for _ in range(40):
-        x = [x, x]
-    return x
 
 said = {}
 stores = {"memory": MemoryStore(), "sqlite": SQLiteStore(Path(tempfile.mkdtemp()) / "skill.db")}
@@ -90,6 +86,7 @@ with TestClient(skill, raise_handler_errors=False) as client:
 said["lines"] = lines
 print(json.dumps(said))
 """
+)
 
 
 def test_a_skill_saving_a_value_held_in_many_places_gets_the_apology_not_a_hang() -> None:
