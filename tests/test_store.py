@@ -17,6 +17,7 @@ import pytest
 
 from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import ConfigurationError, ResponseError
+from alexaskill.responses.encoding import data_refusal
 from alexaskill.store import Attributes, MemoryStore, RedisStore, Store
 
 from .store_shared import STORE_KINDS, CountingStore, _envelope, each_store
@@ -539,3 +540,29 @@ async def test_every_store_refuses_an_increment_that_is_no_int_in_the_same_words
         with pytest.raises(ResponseError, match=said):
             await store.update("user", {}, (), increments={"n": by})  # type: ignore[call-arg]
     assert await store.load("user") == {"kept": 1}
+
+
+@pytest.mark.anyio
+async def test_every_stores_refusal_of_the_values_it_is_given_is_a_data_fault(
+    store: Store,
+) -> None:
+    # An empty key, a name no str, an increment of a value no int or past Redis's bounds were
+    # plain ResponseErrors, logged with a traceback of the store's code where the store's other
+    # refusals of a value are one ERROR line (`data_refusal`, `Apologising._said_data_fault`).
+    await store.update("user", {"s": "text", "big": 2**63 - 10**18}, ())
+    refused: list[tuple[str, Any, dict[str, int] | None]] = [
+        ("", {"a": 1}, None),
+        ("user", {1: "x"}, None),
+        ("user", {}, {"s": 1}),
+        ("user", {}, {"n": 10**18 + 1}),
+    ]
+    if not isinstance(store, DynamoDBStore):  # (DynamoDB adds past 64 bits)
+        refused.append(("user", {}, {"big": 1}))
+    not_said = []
+    for key, changes, increments in refused:
+        with pytest.raises(ResponseError) as info:
+            await store.update(key, changes, (), increments=increments)  # type: ignore[call-arg]
+        if data_refusal(info.value) != str(info.value):
+            not_said.append(str(info.value))
+    assert not_said == []
+    assert await store.load("user") == {"s": "text", "big": 2**63 - 10**18}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import anyio
 import pytest
 
 from alexaskill import Skill, speak
+from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.responses import Response
 from alexaskill.store import (
@@ -22,6 +24,7 @@ from alexaskill.store import (
 )
 from alexaskill.testing import TestClient
 from tests.conftest import SKILL_ID
+from tests.fake_dynamodb import RecordingClient
 
 
 def test_close_within_names_the_bound_it_was_given(caplog: pytest.LogCaptureFixture) -> None:
@@ -189,6 +192,96 @@ def test_an_attribute_named_empty_is_one_error_line_too(caplog: pytest.LogCaptur
     failed = f"handler failed for LaunchRequest ({__name__}.{launch.__qualname__})"
     said = "attribute '' cannot be saved: attribute names are not empty"
     assert [(r.getMessage(), r.exc_info) for r in caplog.records] == [(f"{failed}: {said}", None)]
+
+
+#: Each save refused for what the handler did: (what the store holds, what the handler does,
+#: after "attribute " what the line says).
+_INCREMENTS_REFUSED: dict[str, tuple[dict[str, Any], Callable[[Attributes], object], str]] = {
+    "no int": ({"n": "x"}, lambda a: a.increment("n"), "'n' holds str: not incremented"),
+    "too large": (
+        {"n": 2**63 - 10**18},
+        lambda a: a.increment("n"),
+        "'n' is too large to increment (64 bits, as Redis adds): set it instead",
+    ),
+    "step": (
+        {},
+        lambda a: a.increment("n", 10**18 + 1),
+        f"'n': increment {10**18 + 1} is out of range (at most 10**18 in size: Redis adds in "
+        "64 bits)",
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", list(_INCREMENTS_REFUSED))
+def test_an_increment_refused_is_one_error_line_and_nothing_is_saved(
+    fault: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Said with a traceback (of alexaskill's increment or save) where a value refused is one
+    # line: the fault is the stored value or the step, and the line says which.
+    held, does, said = _INCREMENTS_REFUSED[fault]
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        attributes["fine"] = 1
+        does(attributes)
+        return speak("Counted.")
+
+    with (
+        caplog.at_level(logging.ERROR, "alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        anyio.run(store.update, client.user_id, held, ())
+        response = client.intent("Count")
+        assert response.handler_error is not None
+        assert "Sorry" in (response.speech or "")
+        assert anyio.run(store.load, client.user_id) == held
+    lines = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records]
+    failed = f"handler failed for IntentRequest Count ({__name__}.{count.__qualname__})"
+    assert lines == [("ERROR", f"{failed}: attribute {said}", None)]
+
+
+#: Saves past DynamoDB's limits on an UpdateItem: (the changes, what the line says).
+_PAST_DYNAMODBS: dict[str, tuple[dict[str, Any], str]] = {
+    "item": (
+        {"history": ["é" * 1000] * 210},
+        "attribute 'history' (420,220 bytes) and the others saved with it (420,220 bytes in all) "
+        "are over DynamoDB's 400 KB an item",
+    ),
+    "expression": (
+        {f"k{i}": i for i in range(300)},
+        "a save of 300 attribute names (0 of them increments) is more than one DynamoDB "
+        "UpdateItem takes",
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", list(_PAST_DYNAMODBS))
+def test_a_save_past_dynamodbs_limits_is_one_error_line_and_nothing_is_sent(
+    fault: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Said with a traceback of the store's planning of the UpdateItem: the fault is the size of
+    # what the handler saves, and the line says it.
+    changes, said = _PAST_DYNAMODBS[fault]
+    client = RecordingClient()
+    skill = Skill(SKILL_ID, store=DynamoDBStore("table", client=client))
+
+    @skill.intent("Keep")
+    def keep(attributes: Attributes) -> Response:
+        attributes.update(changes)
+        return speak("Kept.")
+
+    with (
+        caplog.at_level(logging.ERROR, "alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as test_client,
+    ):
+        assert test_client.intent("Keep").handler_error is not None
+    assert [call for call in client.calls if "UpdateExpression" in call] == []
+    [(level, line, exc_info)] = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records]
+    failed = f"handler failed for IntentRequest Keep ({__name__}.{keep.__qualname__})"
+    assert (level, exc_info) == ("ERROR", None)
+    assert line.startswith(f"{failed}: {said}"), line
 
 
 def test_a_sqlite_path_under_a_file_or_a_tilde_is_refused_saying_why(

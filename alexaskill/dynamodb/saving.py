@@ -8,7 +8,8 @@ import time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
-from ..exceptions import ResponseError, StoreError
+from ..exceptions import StoreError
+from ..store.base import _refused
 from .update import _LATER, _SAVED_AT, _Plan
 from .values import _from_dynamodb
 
@@ -103,7 +104,7 @@ async def _write(store: DynamoDBStore, key: str, plan: _Plan) -> None:
         else:
             for name, value in column.get("M", {}).items():
                 if name in plan.added and "N" not in value:
-                    raise ResponseError(
+                    raise _refused(
                         f"attribute {name!r} holds {type(_from_dynamodb(value)).__name__}: "
                         "not incremented"
                     )

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, NamedTuple
 
-from ..exceptions import ResponseError
-from ..store.base import _EMPTY_NAME, _checked_texts
+from ..store.base import _EMPTY_NAME, _checked_texts, _refused
 from .values import _number, _to_dynamodb_checked
 
 __all__: list[str] = []
@@ -99,7 +98,7 @@ def _plan(
     ):
         # Sent as several UpdateItems it would not be atomic: a later one refused, the
         # earlier ones written, though the user hears the apology.
-        raise ResponseError(
+        raise _refused(
             f"a save of {len(steps)} attribute names ({len(added)} of them increments) is "
             "more than one DynamoDB UpdateItem takes (4 KB and 300 operators an expression: "
             "about 240 changed names, 420 deleted or 60 increments), so nothing was written: "
@@ -147,7 +146,7 @@ def _steps(
     steps.extend(("remove", name, None) for name in gone)
     for _, name, _ in steps:
         if not name:
-            raise ResponseError(_EMPTY_NAME)
+            raise _refused(_EMPTY_NAME)
     return steps
 
 
@@ -164,7 +163,7 @@ def _check_size(steps: list[tuple[str, str, Any]]) -> None:
     total = sum(sizes.values())
     if total > _ITEM_BYTES:
         largest = max(sizes, key=sizes.__getitem__)
-        raise ResponseError(
+        raise _refused(
             f"attribute {largest!r} ({sizes[largest]:,} bytes) and the others saved with it "
             f"({total:,} bytes in all) are over DynamoDB's 400 KB an item, so nothing was "
             "written: keep large data elsewhere (S3, say) and its key in the attributes"

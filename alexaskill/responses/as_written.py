@@ -97,7 +97,8 @@ class _DataRefused(ResponseError):
     (`encoding.data_refusal`, which says it). Also a save refused for a persistent attribute
     (`store.base._refused`): one JSON cannot hold, or would write out past a save's bound
     (`store.base._check_written_out`), or no store keeps (a key not a string or empty, a number
-    or a nesting beyond DynamoDB's)."""
+    or a nesting beyond DynamoDB's); an empty store key, a name no str, an increment refused, a
+    save past DynamoDB's item or expression sizes."""
 
 
 def written_out_past_any_reply(field: str, value: Any, root: str = "") -> str | None:

@@ -17,6 +17,7 @@ from .base import (
     _decoded_by,
     _encode,
     _names_checked,
+    _refused,
 )
 from .given import _store_getter
 
@@ -137,9 +138,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
             raise TypeError(f"increment {name!r} by an int, not {type(by).__name__}")
         current = self._data.get(name, 0)
         if type(current) is not int:
-            raise ResponseError(
-                f"attribute {name!r} holds {type(current).__name__}: not incremented"
-            )
+            raise _refused(f"attribute {name!r} holds {type(current).__name__}: not incremented")
         self[name] = current + by
         self._increments[name] = self._increments.get(name, 0) + by
         return current + by

@@ -153,9 +153,9 @@ def _incremented(name: str, stored: str | bytes | None, by: int, where: str) -> 
     """The stored JSON integer (absent: 0) plus ``by``; `ResponseError` if it is no integer."""
     value = 0 if stored is None else _decode(name, stored, where)
     if type(value) is not int:
-        raise ResponseError(f"attribute {name!r} holds {type(value).__name__}: not incremented")
+        raise _refused(f"attribute {name!r} holds {type(value).__name__}: not incremented")
     if not -_MAX_COUNTED <= value <= _MAX_COUNTED:
-        raise ResponseError(_TOO_LARGE_TO_INCREMENT.format(name=name))
+        raise _refused(_TOO_LARGE_TO_INCREMENT.format(name=name))
     return value + by
 
 
@@ -176,7 +176,7 @@ def _encode(name: str, value: Any, *, decoded: bool = False) -> str:
     ``decoded``: ``value`` is one a shipped store's ``load`` made (`_decoding`), each list and
     dict in it made anew from its JSON, none held twice: not checked for that."""
     if not isinstance(name, str):
-        raise ResponseError(f"attribute names are strings, not {type(name).__name__}: {name!r}")
+        raise _refused(f"attribute names are strings, not {type(name).__name__}: {name!r}")
     if not decoded and isinstance(value, dict | list | tuple):  # (nothing else holds one)
         _check_written_out(name, value)
     try:
@@ -191,10 +191,13 @@ def _encode(name: str, value: Any, *, decoded: bool = False) -> str:
 
 
 def _refused(message: str) -> ResponseError:
-    """The `ResponseError` of a save refused for a value the handler gave (JSON cannot hold it,
-    or no store keeps it: ``message`` names it and where in it): a data fault, said in one ERROR
-    line without a traceback, which would show the store's code, not the handler's
-    (`Apologising._said_data_fault`), as a session attribute JSON cannot hold is said."""
+    """The `ResponseError` of a save refused for what the handler gave (a value JSON cannot
+    hold or no store keeps, an empty key, a name no str, an increment of a value no integer or
+    past Redis's bounds, a save past DynamoDB's item or expression sizes: ``message`` names the
+    attribute and why): a data fault, said in one ERROR line without a traceback, which would
+    show the store's code, not the handler's (`Apologising._said_data_fault`), as a session
+    attribute JSON cannot hold is said. A failure of the store's own (unreachable, no answer in
+    time) is a `StoreError`, said in a line of its own."""
     from ..responses.as_written import _DataRefused
 
     return _DataRefused(message)
@@ -293,7 +296,7 @@ def _names_checked(
     which has none to check."""
     gone = list(deleted)
     if key is not None and not key:
-        raise ResponseError("attributes cannot be saved under an empty key: keys are not empty")
+        raise _refused("attributes cannot be saved under an empty key: keys are not empty")
     if "" in changes or "" in gone or (increments and "" in increments):
         raise _refused(_EMPTY_NAME)
     _check_increments(increments, limits=limits)
@@ -312,11 +315,9 @@ def _check_increments(increments: Mapping[str, int] | None, *, limits: bool = Tr
     `_names_checked`) and in the ``check_update`` of the stores that have one, in one wording."""
     for name, by in (increments or {}).items():
         if type(by) is not int:  # a store's own API, called directly: `increment` checks too
-            raise ResponseError(
-                f"attribute {name!r}: an increment is an int, not {type(by).__name__}"
-            )
+            raise _refused(f"attribute {name!r}: an increment is an int, not {type(by).__name__}")
         if limits and not -_MAX_STEP <= by <= _MAX_STEP:  # Redis's bound, in every store
-            raise ResponseError(
+            raise _refused(
                 f"attribute {name!r}: increment {by} is out of range (at most 10**18 in size: "
                 "Redis adds in 64 bits)"
             )
