@@ -23,6 +23,7 @@ from typing import Any, Final
 import msgspec
 
 from ..exceptions import ResponseError
+from ..json_scalars import JSON_SCALARS
 
 __all__ = [
     "MAX_RESPONSE_BYTES",
@@ -141,7 +142,7 @@ def written_out_past(value: Any, budget: int) -> list[Any] | None:
             container = item
         elif kind is dict:
             container = item.values()
-        elif kind in _LEAVES:
+        elif kind in JSON_SCALARS:
             continue
         else:
             container = _entries(item)
@@ -152,10 +153,6 @@ def written_out_past(value: Any, budget: int) -> list[Any] | None:
             return _held_again(value)
         stack.extend(container)
     return None
-
-
-#: The exact types of the values with nothing to look into (a subclass is asked `_entries`).
-_LEAVES: Final = frozenset((str, int, float, bool, type(None)))
 
 
 def _entries(value: Any) -> list[Any] | None:
@@ -183,7 +180,7 @@ def _held_again(value: Any) -> list[Any] | None:
         return None
     met: set[int] = {id(value)}
     for step, inner in top:
-        if type(inner) in _LEAVES:
+        if type(inner) in JSON_SCALARS:
             continue
         stack = [inner]
         while stack:
@@ -194,7 +191,7 @@ def _held_again(value: Any) -> list[Any] | None:
             if id(item) in met:
                 return [step]
             met.add(id(item))
-            stack += [entry for entry in entries if type(entry) not in _LEAVES]
+            stack += [entry for entry in entries if type(entry) not in JSON_SCALARS]
     return None
 
 

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Mu
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError
+from ..json_scalars import JSON_SCALARS
 from .base import (
     Store,
     _awaitable,
@@ -34,10 +35,6 @@ __all__ = [
 ]
 
 A = TypeVar("A", bound="_StoredAttributes")
-
-#: The types of values that cannot change in place: one still the object loaded (or saved) is
-#: unchanged, and is not encoded again to tell (a list or a dict is: it may have changed).
-_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
 
 _Pending = tuple[_Checked, list[str], dict[str, int]]
 
@@ -80,8 +77,8 @@ class _StoredAttributes(MutableMapping[str, Any]):
         self._saved = {
             name: _encode(name, value, decoded=decoded) for name, value in self._data.items()
         }
-        # Each value of ``_saved`` that cannot change in place, the object itself (_IMMUTABLE).
-        self._kept = {k: v for k, v in self._data.items() if type(v) in _IMMUTABLE}
+        # Each value of ``_saved`` that cannot change in place, the object itself (`JSON_SCALARS`).
+        self._kept = {k: v for k, v in self._data.items() if type(v) in JSON_SCALARS}
         self._increments: dict[str, int] = {}
         # What `check_saves` found and checked, for `save` to write (``"pending"``).
         self._checks: dict[str, _Pending] = {}
@@ -154,7 +151,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
     def _changed(self, increments: Mapping[str, int]) -> tuple[dict[str, Any], dict[str, str]]:
         """(the values changed, but those in ``increments``; their JSON). A value is encoded
         to be compared with the JSON it was loaded (or saved) as, unless it is the very object
-        loaded and cannot change in place (`_IMMUTABLE`)."""
+        loaded and cannot change in place (`JSON_SCALARS`)."""
         saved, kept = self._saved, self._kept
         changes: dict[str, Any] = {}
         texts: dict[str, str] = {}
@@ -218,7 +215,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
         written_now = {**changes, **{name: self._data[name] for name in increments}}
         for name, value in written_now.items():
             saved[name] = changes.texts[name] if name in changes else _encode(name, value)
-            if type(value) in _IMMUTABLE:
+            if type(value) in JSON_SCALARS:
                 kept[name] = value
             else:
                 kept.pop(name, None)
