@@ -141,7 +141,7 @@ def test_every_sample_event_gets_a_well_formed_answer() -> None:
 
 
 def test_event_for_another_skill_raises(caplog: pytest.LogCaptureFixture) -> None:
-    lambda_handler = handler(Skill("amzn1.ask.skill.someone-else"))
+    lambda_handler = handler(Skill(SKILL_ID))  # (the sample is for DEFAULT_SKILL_ID)
     caplog.set_level(logging.INFO, logger="alexaskill.request")
     with pytest.raises(SkillIdError):
         lambda_handler(event("LaunchRequest"), None)

@@ -1177,7 +1177,7 @@ def test_request_checking_a_timestamp_or_reading_the_skill_id_imports_no_verifie
     # through `alexaskill.settings`, which brought the logs and the attribute stores.
     calls = (
         "import os\n"
-        "os.environ['ALEXASKILL_SKILL_ID'] = 'amzn1.ask.skill.1, amzn1.ask.skill.2'\n"
+        f"os.environ['ALEXASKILL_SKILL_ID'] = '{SKILL_ID}, {OTHER_SKILL_ID}'\n"
         "main(['request', 'LaunchRequest', '--field', 'timestamp=2026-11-29T12:00:00Z'])"
     )
     modules = _modules_after(calls)

@@ -69,6 +69,7 @@ def test_a_handler_the_skill_sets_as_it_is_imported_is_not_undone(
     # The command put back SIG_DFL whatever the handler then was: a skill module's own SIGTERM
     # handler (its stores flushed, say), set while the command ran, was silently removed.
     from alexaskill.cli import main
+    from alexaskill.testing import DEFAULT_SKILL_ID
 
     if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
         pytest.skip("the test runner handles SIGTERM itself")
@@ -78,7 +79,7 @@ def test_a_handler_the_skill_sets_as_it_is_imported_is_not_undone(
         "def flush(signum, frame):\n"
         "    raise SystemExit(0)\n"
         "signal.signal(signal.SIGTERM, flush)\n"
-        "skill = Skill('amzn1.ask.skill.00000000-0000-0000-0000-000000000000')\n"
+        f"skill = Skill('{DEFAULT_SKILL_ID}')\n"
         "skill.launch(lambda: 'Hello')\n"
     )
     monkeypatch.chdir(tmp_path)

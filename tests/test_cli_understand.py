@@ -11,6 +11,7 @@ import pytest
 from alexaskill.testing import DEFAULT_SKILL_ID
 
 from .cli_run import run
+from .conftest import SKILL_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
@@ -61,7 +62,7 @@ def test_one_utterance_per_line_of_standard_input() -> None:
         "--model",
         MODEL_FILE,
         "--skill-id",
-        "amzn1.ask.skill.abc",
+        SKILL_ID,
         "--explain",
         stdin="track my order\n\nremind me in ten minutes\n",
     )

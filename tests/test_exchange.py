@@ -26,6 +26,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as UvicornPr
 from uvicorn.server import ServerState
 
 from alexaskill import server as server_module
+from tests.conftest import SKILL_ID
 from tests.exchange_harness import App, Feed, echo, post, same, serve, wire
 from tests.test_server_writes import PROTOCOLS, Transport, connect, first_write, settle
 
@@ -440,7 +441,7 @@ def test_an_app_mounted_beside_a_skill_that_raises_leaks_nothing_and_the_server_
     async def fails(request: Any) -> Any:
         raise RuntimeError("a secret of the handler's")
 
-    skill = Skill(skill_id="amzn1.ask.skill.mounted")
+    skill = Skill(skill_id=SKILL_ID)
     other = Starlette(routes=[Route("/fails", fails)])
     app = Starlette(routes=[skill.mount("/alexa"), Mount("/other", app=other)])
     events, logs = serve(protocol_class, app, [b"GET /other/fails HTTP/1.1\r\nhost: x\r\n\r\n"])

@@ -40,7 +40,7 @@ from alexaskill.models import Envelope, decode_envelope
 from alexaskill.settings import Settings, configure_logging_if_unset, settings_from_env
 from alexaskill.store import DEFAULT_STORE
 
-from .conftest import SKILL_ID, Servers
+from .conftest import OTHER_SKILL_ID, SKILL_ID, Servers
 from .logger_state import alexaskill_logger_kept
 from .processes import free_port
 
@@ -358,7 +358,7 @@ def test_settings_from_env() -> None:
     )
     settings = settings_from_env(
         {
-            "ALEXASKILL_SKILL_ID": " amzn1.ask.skill.a , amzn1.ask.skill.b,,",
+            "ALEXASKILL_SKILL_ID": f" {SKILL_ID} , {OTHER_SKILL_ID},,",
             "ALEXASKILL_STORE": "redis://cache:6379/1",
             "ALEXASKILL_LOG_LEVEL": "debug",
             "ALEXASKILL_LOG_JSON": "True",
@@ -366,7 +366,7 @@ def test_settings_from_env() -> None:
         }
     )
     assert settings == Settings(
-        skill_ids=("amzn1.ask.skill.a", "amzn1.ask.skill.b"),
+        skill_ids=(SKILL_ID, OTHER_SKILL_ID),
         store="redis://cache:6379/1",
         log_level="DEBUG",
         log_json=True,
@@ -403,8 +403,8 @@ def test_settings_from_env_refuses_nonsense(monkeypatch: pytest.MonkeyPatch) -> 
         settings_from_env({"ALEXASKILL_LOG_JSON": "maybe"})
     with pytest.raises(ConfigurationError, match=r"^ALEXASKILL_LOG_LEVEL: unknown log level"):
         settings_from_env({"ALEXASKILL_LOG_LEVEL": "chatty"})
-    monkeypatch.setenv("ALEXASKILL_SKILL_ID", "amzn1.ask.skill.from-os")
-    assert settings_from_env().skill_ids == ("amzn1.ask.skill.from-os",)
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", SKILL_ID)
+    assert settings_from_env().skill_ids == (SKILL_ID,)
 
 
 @pytest.mark.parametrize("value", ["0", "NOTSET", "notset"])
@@ -416,7 +416,7 @@ def test_a_log_level_that_would_drop_the_request_lines_is_refused(value: str) ->
         configure_logging(value)
 
 
-@pytest.mark.parametrize("value", ["*", " * ", "amzn1.ask.skill.a,*"])
+@pytest.mark.parametrize("value", ["*", " * ", f"{SKILL_ID},*"])
 def test_settings_from_env_refuse_any_skill(value: str) -> None:
     # Answering any skill is written in code (Skill(skill_id="*")), never a setting's accident.
     with pytest.raises(ConfigurationError, match=r"^ALEXASKILL_SKILL_ID.*in code"):
@@ -975,7 +975,7 @@ def test_uvicorn_stops_at_a_log_setting_that_does_not_parse(tmp_path: Path) -> N
     # made uvicorn take the app for one without a lifespan: it served, and every request got a
     # plain-text 500. The app now fails its lifespan's startup, and uvicorn exits with the reason.
     (tmp_path / "plain_app.py").write_text(
-        'from alexaskill import Skill\n\nskill = Skill("amzn1.ask.skill.logs")\n'
+        f'from alexaskill import Skill\n\nskill = Skill("{SKILL_ID}")\n'
     )
     refused = subprocess.run(
         [sys.executable, "-m", "uvicorn", "plain_app:skill", "--port", "0"],

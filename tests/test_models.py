@@ -46,6 +46,8 @@ from alexaskill.models import (
 )
 from alexaskill.testing import DEFAULT_SKILL_ID
 
+from .conftest import OTHER_SKILL_ID, SKILL_ID
+
 # The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
 ENDPOINT = "https://api.amazonalexa.com"
@@ -716,10 +718,10 @@ def test_explicit_null_confirmation_status_is_accepted(field: str) -> None:
 
 def test_application_ids_lists_context_then_session() -> None:
     data = load_json("IntentRequest.GetWeather")
-    data["context"]["System"]["application"]["applicationId"] = "amzn1.ask.skill.context"
-    data["session"]["application"]["applicationId"] = "amzn1.ask.skill.session"
+    data["context"]["System"]["application"]["applicationId"] = SKILL_ID
+    data["session"]["application"]["applicationId"] = OTHER_SKILL_ID
     envelope = decode_dict(data)
-    assert envelope.application_ids == ("amzn1.ask.skill.context", "amzn1.ask.skill.session")
+    assert envelope.application_ids == (SKILL_ID, OTHER_SKILL_ID)
 
 
 def test_application_ids_without_application_objects() -> None:

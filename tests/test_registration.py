@@ -30,7 +30,7 @@ from alexaskill.builtin_intents import (
 )
 from alexaskill.interaction import model_warnings
 from alexaskill.testing import RequestFactory, TestClient
-from tests.conftest import SKILL_ID
+from tests.conftest import OTHER_SKILL_ID, SKILL_ID
 
 
 def hello() -> Response:
@@ -333,7 +333,7 @@ def test_star_answers_any_skill_and_warns_at_startup_on_asgi(
     assert skill.skill_ids is None
     with (
         caplog.at_level(logging.WARNING, logger="alexaskill"),
-        TestClient(skill, skill_id="amzn1.ask.skill.anything") as client,
+        TestClient(skill, skill_id=OTHER_SKILL_ID) as client,
     ):
         assert client.launch().speech == "Hello."
         assert client.launch().speech == "Hello."
@@ -347,7 +347,7 @@ def test_star_warns_at_startup_on_lambda(caplog: pytest.LogCaptureFixture) -> No
     skill = Skill("*")
     skill.launch(hello)
     function = lambda_handler(skill)
-    event = RequestFactory(skill_id="amzn1.ask.skill.anything").envelope("LaunchRequest")
+    event = RequestFactory(skill_id=OTHER_SKILL_ID).envelope("LaunchRequest")
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         function(event, None)
         function(event, None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tests.conftest import OTHER_SKILL_ID, SKILL_ID
 from tests.simulator_browser import BELL, FOGHORN, STREAM, USER_TURNS, last_turn, say, wait_until
 
 
@@ -370,8 +371,8 @@ def two_skills(page: Any) -> None:
 
     info = {
         "skills": [
-            {"index": 0, "path": "/a/", "skillId": "amzn1.ask.skill.a"},
-            {"index": 1, "path": "/b/", "skillId": "amzn1.ask.skill.b"},
+            {"index": 0, "path": "/a/", "skillId": SKILL_ID},
+            {"index": 1, "path": "/b/", "skillId": OTHER_SKILL_ID},
         ],
         "locales": ["en-GB", "en-US"],
         "locale": "en-US",

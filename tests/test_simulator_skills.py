@@ -20,7 +20,7 @@ from alexaskill.cli.serve import _prepare
 from alexaskill.testing import DEFAULT_SKILL_ID, TestPKI
 
 from . import simulator_shared
-from .conftest import FOURTH_SKILL_ID, OTHER_SKILL_ID
+from .conftest import FOURTH_SKILL_ID, OTHER_SKILL_ID, SKILL_ID
 from .simulator_shared import ID, SKILL_FILE, _client, _served, spoken, turn
 
 # The fixtures of tests/simulator_shared.py, this module's too (why not conftest's: see there).
@@ -124,7 +124,7 @@ def test_a_skill_of_any_id_is_sent_the_first_id_of_alexaskill_skill_id(
 
     monkeypatch.setenv("ALEXASKILL_SKILL_ID", f" {OTHER_SKILL_ID}, {FOURTH_SKILL_ID}")
     anyone = Skill("*")
-    own = Skill("amzn1.ask.skill.own")
+    own = Skill(SKILL_ID)
 
     @anyone.launch
     @own.launch
@@ -132,7 +132,7 @@ def test_a_skill_of_any_id_is_sent_the_first_id_of_alexaskill_skill_id(
         application = context.system.application if context.system is not None else None
         return speak(f"for {application.application_id if application else None}")
 
-    for skill, expected in [(anyone, OTHER_SKILL_ID), (own, "amzn1.ask.skill.own")]:
+    for skill, expected in [(anyone, OTHER_SKILL_ID), (own, SKILL_ID)]:
         with _client(with_simulator(skill, pki=pki)) as http:
             assert http.get("/_simulator/api/info").json()["skills"][0]["skillId"] == expected
             assert spoken(turn(http, "launch")) == [f"for {expected}"]

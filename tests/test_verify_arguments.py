@@ -23,6 +23,7 @@ from alexaskill.exceptions import (
 from alexaskill.testing import DEFAULT_CERT_URL, TestPKI
 from alexaskill.verify import Verifier, load_chain
 
+from .conftest import SKILL_ID
 from .verify_shared import BODY, NOW, Fetcher, run
 
 
@@ -321,7 +322,7 @@ def test_the_verifiers_of_test_clients_and_serve_dev_add_no_warning_of_their_own
     from alexaskill.cli.dev import trust_dev_pki
     from alexaskill.testing import TestClient
 
-    skill = Skill("amzn1.ask.skill.verify-test", store="memory://")
+    skill = Skill(SKILL_ID, store="memory://")
     skill.launch(lambda: speak("hi"))
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         with TestClient(skill, now=lambda: datetime.now(UTC)) as client:

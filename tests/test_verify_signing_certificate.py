@@ -15,6 +15,7 @@ from cryptography.x509.oid import ExtensionOID
 from alexaskill.exceptions import CertificateError, SignatureError
 from alexaskill.testing import TestPKI
 
+from .conftest import SKILL_ID
 from .verify_shared import BODY, NOW, run, verify_with_chain
 
 
@@ -251,7 +252,7 @@ def test_a_signing_certificate_whose_key_cannot_be_loaded_is_a_400_with_the_reas
     pki.leaf = _leaf_whose_key_cannot_be_loaded(pki)  # (served as its chain_pem)
     with pytest.raises(ValueError):
         pki.leaf.public_key()
-    skill = Skill("amzn1.ask.skill.unusable-key")
+    skill = Skill(SKILL_ID)
 
     @skill.launch
     def launch() -> Response:
