@@ -15,7 +15,7 @@ from alexaskill.exceptions import ConfigurationError, StoreError
 from alexaskill.responses import Response
 from alexaskill.store import Attributes, RedisStore
 
-from .conftest import SKILL_ID
+from .conftest import SKILL_ID, RedisServers
 from .processes import free_port
 from .store_shared import _Forwarder
 
@@ -23,7 +23,7 @@ from .store_shared import _Forwarder
 
 
 @pytest.mark.anyio
-async def test_redis_store_rides_out_a_restart(redis_servers: Any) -> None:
+async def test_redis_store_rides_out_a_restart(redis_servers: RedisServers) -> None:
     # Every pooled connection is dead after a restart: each failed one request with "Connection
     # closed by server" (30 of 30 here), until the pool had been worked through.
     process, port = redis_servers.start()
@@ -56,7 +56,7 @@ async def test_redis_store_rides_out_a_restart(redis_servers: Any) -> None:
         await store.aclose()
 
 
-def test_no_apology_once_redis_is_back(redis_servers: Any) -> None:
+def test_no_apology_once_redis_is_back(redis_servers: RedisServers) -> None:
     from alexaskill.app import APOLOGY
     from alexaskill.testing import TestClient
 
@@ -88,7 +88,9 @@ def test_redis_store_client_options_and_url_overrides() -> None:
 
 
 @pytest.mark.anyio
-async def test_redis_failures_are_store_errors_that_say_what_to_do(redis_servers: Any) -> None:
+async def test_redis_failures_are_store_errors_that_say_what_to_do(
+    redis_servers: RedisServers,
+) -> None:
     # redis.ConnectionError, TimeoutError and the server's refusals went out as they were, and
     # a refusal of the increment script (out of memory) became a ResponseError: never the
     # StoreError that @skill.exception(StoreError) answers.
@@ -155,7 +157,7 @@ def test_redis_store_used_from_one_event_loop_after_another(redis_url: str) -> N
 
 
 @pytest.mark.anyio
-async def test_redis_store_follows_a_failover(redis_servers: Any) -> None:
+async def test_redis_store_follows_a_failover(redis_servers: RedisServers) -> None:
     # After a failover (ElastiCache, Sentinel) the store's address leads to the new primary,
     # but the pooled connections still reach the old one, now a replica: every save failed
     # with READONLY until the process restarted.

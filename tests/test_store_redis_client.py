@@ -13,8 +13,10 @@ import pytest
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.store import RedisStore
 
+from .conftest import RedisServers
 
-def _cluster_of_one(redis_servers: Any) -> int:
+
+def _cluster_of_one(redis_servers: RedisServers) -> int:
     """The port of a redis-server in cluster mode holding every slot: it refuses commands
     whose keys are in different slots (CROSSSLOT) as a cluster of several nodes does."""
     import redis
@@ -33,11 +35,11 @@ def _cluster_of_one(redis_servers: Any) -> int:
         while b"cluster_state:ok" not in direct.execute_command("CLUSTER", "INFO"):
             assert time.monotonic() < until, "the cluster did not become ready"
             time.sleep(0.02)
-    return int(port)
+    return port
 
 
 @pytest.fixture(scope="module")
-def _shared_cluster(module_redis_servers: Any) -> int:
+def _shared_cluster(module_redis_servers: RedisServers) -> int:
     return _cluster_of_one(module_redis_servers)
 
 

@@ -10,9 +10,13 @@ import pytest
 from alexaskill.exceptions import StoreError
 from alexaskill.store import RedisStore
 
+from .conftest import RedisServers
+
 
 @pytest.mark.anyio
-async def test_a_value_over_redis_bulk_limit_is_said_as_too_large(redis_servers: Any) -> None:
+async def test_a_value_over_redis_bulk_limit_is_said_as_too_large(
+    redis_servers: RedisServers,
+) -> None:
     # Redis drops the connection of a client sending a string longer than its
     # proto-max-bulk-len (512 MB by default, 1 MB at least), or answers "Protocol error"
     # first: the save failed saying Redis could not be reached ("is it running?", though it
@@ -85,7 +89,9 @@ async def test_an_integer_redis_cannot_add_to_fails_the_save_whole(
 
 
 @pytest.mark.anyio
-async def test_the_connection_a_protocol_error_closed_is_not_pooled(redis_servers: Any) -> None:
+async def test_the_connection_a_protocol_error_closed_is_not_pooled(
+    redis_servers: RedisServers,
+) -> None:
     # Redis closes the connection it answers "Protocol error" on (a value over its bulk limit),
     # and redis-py put it back in the pool as it was: the next command sent on it failed.
     _, port = redis_servers.start(proto_max_bulk_len="1mb")

@@ -14,6 +14,7 @@ import pytest
 from alexaskill.exceptions import ResponseError
 from alexaskill.store import RedisStore
 
+from .conftest import RedisServers
 from .store_shared import _Forwarder
 
 
@@ -460,7 +461,7 @@ async def test_a_redis_save_never_sent_is_not_cancelled(redis_url: str) -> None:
 
 
 @pytest.mark.anyio
-async def test_a_redis_save_refused_is_not_cancelled(redis_servers: Any) -> None:
+async def test_a_redis_save_refused_is_not_cancelled(redis_servers: RedisServers) -> None:
     # Redis answered: it refused the script (a read-only replica), which can then never be
     # applied late. No cancel is sent (it would be refused too, and its error say the save
     # "may still be applied").
