@@ -798,3 +798,22 @@ def test_a_number_left_out_after_a_part_of_the_day_is_no_reading(said: str, held
     number = said.split()[-1]
     refused = f"'from {number}' would be left out, the time slot holding {held}"
     assert understood.notes == (f"no sample is close enough (a reading was dropped: {refused})",)
+
+
+@pytest.mark.parametrize(
+    "said", ["tonight from 8", "tonight until 8", "tonight from 7", "tonight after 8"]
+)
+def test_a_part_of_the_day_left_out_with_the_users_from_is_no_reading(said: str) -> None:
+    # One time slot: "tonight from 8" filled it with 08:00, "tonight from" left out: the check
+    # for a part of the day left out next to a time looked past the sample's grammar word only,
+    # never past one the user said ("from", "until"). No reading holds both: none.
+    understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"), [("tonight at 8", "20:00"), ("tonight from 1", "01:00")]
+)
+def test_a_part_of_the_day_said_before_a_time_in_it_is_still_read(said: str, expected: str) -> None:
+    # The time is in the part of the day ("tonight from 1", 01:00, as "tonight at 1"): read.
+    assert value(said, "AMAZON.TIME") == expected

@@ -360,9 +360,11 @@ def part_left_out(
             if edge.kind != "typed" or not edge.value:
                 continue
             clock = edge.value[:1].isdigit()
-            grammar = first + step in extra and spans.words[first] in language.function_words
-            if first not in extra and grammar:
-                first += step  # past the sample's "at" of "{date} at {time}": "noon at night"
+            skipped = first
+            if first + step in extra and _links(spans, first, first in extra, language):
+                # past the sample's "at" of "{date} at {time}" ("noon at night"), or the user's
+                # "from" of "tonight from 8" (left out with the part of the day, no 08:00)
+                first += step
             run: list[int] = []
             while first + step * len(run) in extra and len(run) < 3:
                 run.append(first + step * len(run))
@@ -384,10 +386,28 @@ def part_left_out(
                         break
                 if not clock and size == 1 and not _named_time(words[0], read, numbers):
                     continue  # a lone "5" beside "tonight" may be another slot's number
-                said = surface([spans.tokens[at] for at in sorted(run[:size])])
+                left = [*run[:size], skipped] if skipped in extra else run[:size]
+                said = surface([spans.tokens[at] for at in sorted(left)])
                 value = surface(spans.tokens[start:end])
                 return f"{said!r} would be left out of the time {value!r} ({edge.value})"
     return None
+
+
+def _links(spans: SpanCache, at: int, said: bool, language: Language) -> bool:
+    """Whether the word at ``at`` only links a time to a part of the day beside it: a grammar
+    word of the sample ("at" of "{date} at {time}"), or one the user said ("from", "until",
+    "after" of "tonight after 8"), which is no number ("thirty" of "ten thirty") and reads no
+    time alone ("tonight" does: it is no link)."""
+    word = spans.words[at]
+    if word in language.function_words or not said:
+        return word in language.function_words
+    joins: frozenset[str] = getattr(language, "joiners", frozenset())
+    parse = language.slot_parser("AMAZON.TIME")
+    vocabulary = language.slot_vocabulary("AMAZON.TIME") or frozenset()
+    numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
+    if word in numbers or any(char.isdigit() for char in word) or parse is None:
+        return False
+    return (word in joins or word in vocabulary) and parse([word], spans.now) is None
 
 
 def _year_in_part(edge: Fill, words: list[str], spans: SpanCache, language: Language) -> bool:
