@@ -787,7 +787,13 @@ def test_a_part_of_the_day_said_before_from_is_read_into_both_times(
 
 
 @pytest.mark.parametrize(
-    ("said", "held"), [("this evening from 7", "EV"), ("this morning from 9", "MO")]
+    ("said", "held"),
+    [
+        ("this evening from 7", "EV"),
+        ("this morning from 9", "MO"),
+        # It filled the slot with EV: "7 tomorrow evening" is no time, so nothing refused it.
+        ("tomorrow evening from 7", "EV"),
+    ],
 )
 def test_a_number_left_out_after_a_part_of_the_day_is_no_reading(said: str, held: str) -> None:
     # One time slot: "this evening" (EV) with "from 7" left out drops the time the user said
@@ -817,3 +823,20 @@ def test_a_part_of_the_day_left_out_with_the_users_from_is_no_reading(said: str)
 def test_a_part_of_the_day_said_before_a_time_in_it_is_still_read(said: str, expected: str) -> None:
     # The time is in the part of the day ("tonight from 1", 01:00, as "tonight at 1"): read.
     assert value(said, "AMAZON.TIME") == expected
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "quiet hours this evening from 1 to 2",
+        "quiet hours in the evening from 1 to 2",
+        "quiet hours this evening from 1 to 7",
+    ],
+)
+def test_a_number_in_no_part_of_the_day_said_before_it_is_never_left_out(said: str) -> None:
+    # "quiet hours this evening from 1 to 2" filled start with EV and end with 02:00, "from 1"
+    # left out: one in the evening is no time (13:00 is in the afternoon, 01:00 in the night),
+    # so nothing refused the reading that dropped it. No reading, as "tonight from 1 pm to 2",
+    # the first in no such part, is none.
+    understood = quiet_hours().understand(said, now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.fills

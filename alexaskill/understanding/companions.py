@@ -242,7 +242,9 @@ def number_after_part(
 ) -> str | None:
     """Why a reading that leaves out a number said after a time slot's part of the day ("from
     7" of "this evening from 7 to 8", the slot holding EV) is none, when the two read as one
-    clock time ("7 this evening", 19:00): the time the user said is dropped."""
+    clock time ("7 this evening", 19:00), or the number is a time alone in no such part ("from
+    1" of "this evening from 1 to 2": one in the evening is no time): the time the user said is
+    dropped."""
     parse = language.slot_parser("AMAZON.TIME")
     if parse is None:
         return None
@@ -255,7 +257,8 @@ def number_after_part(
         if at not in extra:
             continue
         read = parse([spans.words[at], *spans.words[start:end]], spans.now)
-        if read is not None and read[:1].isdigit():
+        alone = parse([spans.words[at]], spans.now) if read is None else read
+        if alone is not None and alone[:1].isdigit():
             said = surface(spans.tokens[end : at + 1])
             return f"{said!r} would be left out, the time slot holding {fill.value}"
     return None
