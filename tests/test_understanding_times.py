@@ -840,3 +840,23 @@ def test_a_number_in_no_part_of_the_day_said_before_it_is_never_left_out(said: s
     # the first in no such part, is none.
     understood = quiet_hours().understand(said, now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+
+
+@pytest.mark.parametrize(
+    ("said", "refused"),
+    [
+        ("this evening from 7", "'this evening from 7' is one time (19:00): no EV and 07:00"),
+        ("tonight from 7", "'tonight from 7' is one time (19:00): no NI and 07:00"),
+        ("in the evening from 8", "'in the evening from 8' is one time (20:00): no EV and 08:00"),
+    ],
+)
+def test_a_part_of_the_day_and_the_time_said_after_from_are_no_start_and_end(
+    said: str, refused: str
+) -> None:
+    # "quiet hours this evening from 7" filled start with EV and end with 07:00, "from" left
+    # out and "to" not said: the time said after "from" is the start, 19:00, and the end was
+    # never said. No reading reads the part of the day into the start alone (generalise.py
+    # reads it into two times only): no reading, rather than an end the user did not say.
+    understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+    assert understood.notes == (f"no sample is close enough (a reading was dropped: {refused})",)

@@ -15,12 +15,14 @@ tonight"), the time takes "tonight" and the date slot stays empty.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from .text import surface
 
 if TYPE_CHECKING:
+    import datetime
+
     from .languages import Language
     from .matcher import Sample, SpanCache
     from .slot_kinds import SlotKind
@@ -255,6 +257,9 @@ def number_after_part(
         while at in extra and spans.words[at] in language.function_words:
             at += 1  # "from", "at"
         if at not in extra:
+            found = _opened_after(kinds, spans, fills, (start, end, at), parse)
+            if found is not None:
+                return f"{found}: no {fill.value} and {_value_at(fills, at)}"
             continue
         read = parse([spans.words[at], *spans.words[start:end]], spans.now)
         alone = parse([spans.words[at]], spans.now) if read is None else read
@@ -262,6 +267,36 @@ def number_after_part(
             said = surface(spans.tokens[end : at + 1])
             return f"{said!r} would be left out, the time slot holding {fill.value}"
     return None
+
+
+#: Words that open the first of two times ("from 7 to 8"): what follows one is a start.
+#: English, as `_LATER_PARTS` is.
+_OPENERS: Final = frozenset({"from", "between"})
+
+
+def _opened_after(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    where: tuple[int, int, int],
+    parse: Callable[[Sequence[str], datetime.datetime], str | None],
+) -> str | None:
+    """Why a part of the day (tokens ``where[0]`` to ``where[1]``) and a time slot's value
+    starting at ``where[2]``, with the user's "from" left out between them, are one time, if
+    they are: "this evening from 7" is 19:00, no EV and an end of 07:00."""
+    start, end, at = where
+    if at == end or not _OPENERS & set(spans.words[end:at]):
+        return None
+    for name, fill, first, last in fills:
+        if first == at and kinds[name].name == "AMAZON.TIME" and (fill.value or "")[:1].isdigit():
+            read = parse([*spans.words[first:last], *spans.words[start:end]], spans.now)
+            if read is not None and read[:1].isdigit():
+                return f"{surface(spans.tokens[start:last])!r} is one time ({read})"
+    return None
+
+
+def _value_at(fills: Sequence[tuple[str, Fill, int, int]], at: int) -> str:
+    return next(fill.value or "" for _, fill, first, _ in fills if first == at)
 
 
 def number_split(
