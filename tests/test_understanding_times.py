@@ -860,3 +860,18 @@ def test_a_part_of_the_day_and_the_time_said_after_from_are_no_start_and_end(
     understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.fills
     assert understood.notes == (f"no sample is close enough (a reading was dropped: {refused})",)
+
+
+@pytest.mark.parametrize(
+    ("said", "start"),
+    [("this morning from 9", "09:00"), ("tonight from 1", "01:00")],
+)
+def test_a_part_of_the_day_said_before_a_start_in_it_fills_no_other_slot(
+    said: str, start: str
+) -> None:
+    # "quiet hours this morning from 9" filled start with 09:00 and end with MO: the start read
+    # loosely ("this morning" left out, the same time said twice), the words left over went to
+    # the empty end. They are the start's: the end stays empty.
+    understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
+    found = {name: fill.value for name, fill in understood.fills.items()}
+    assert (understood.intent, found) == ("Window", {"start": start})

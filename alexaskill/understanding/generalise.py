@@ -291,6 +291,8 @@ def fill_leftovers(
             kind = kind_of(slot)
             start, end = run[0], run[-1] + 1
             fill = spans.fill(kind, start, end)
+            if fill is not None and _part_of_next(fill, slot, match, intent, end):
+                continue
             if fill is None or fill.kind not in ("typed", "listed"):
                 if end - start < 2 or words[start] not in carried.get(slot.name, ()):
                     continue
@@ -305,3 +307,17 @@ def fill_leftovers(
     if not taken:
         return match
     return _rebuilt(match, fills, [at for at in match.extra_at if at not in taken], words)
+
+
+def _part_of_next(fill: Fill, slot: ModelSlot, match: Match, intent: ModelIntent, end: int) -> bool:
+    """Whether ``fill``, a part of the day ("this morning", MO) left over right before a time
+    of the same slot type (or before the sample's one word before it: "from 9"), is that
+    time's, said twice ("this morning from 9", 09:00, which the cut checks let pass when the
+    time is in it), no value of another slot."""
+    if fill.kind != "typed" or not (fill.value or "")[:1].isalpha():
+        return False
+    for name, other, start, _ in match.fills:
+        same = intent.slot(name)
+        if same is not None and same.type == slot.type and start in (end, end + 1):
+            return (other.value or "")[:1].isdigit()
+    return False
