@@ -282,16 +282,19 @@ def _opened_after(
     parse: Callable[[Sequence[str], datetime.datetime], str | None],
 ) -> str | None:
     """Why a part of the day (tokens ``where[0]`` to ``where[1]``) and a time slot's value
-    starting at ``where[2]``, with the user's "from" left out between them, are one time, if
-    they are: "this evening from 7" is 19:00, no EV and an end of 07:00."""
+    starting at ``where[2]``, with the user's "from" left out between them, are no two values:
+    the time after "from" is a start, "this evening from 7" one time, 19:00 (no EV and an end
+    of 07:00), and "this evening from 1" a start in no evening."""
     start, end, at = where
     if at == end or not _OPENERS & set(spans.words[end:at]):
         return None
     for name, fill, first, last in fills:
         if first == at and kinds[name].name == "AMAZON.TIME" and (fill.value or "")[:1].isdigit():
             read = parse([*spans.words[first:last], *spans.words[start:end]], spans.now)
+            said = surface(spans.tokens[start:last])
             if read is not None and read[:1].isdigit():
-                return f"{surface(spans.tokens[start:last])!r} is one time ({read})"
+                return f"{said!r} is one time ({read})"
+            return f"{said!r} says a start in no such part"  # "this evening from 1"
     return None
 
 
@@ -416,9 +419,15 @@ def part_left_out(
                     edge, words, spans, language
                 ):
                     break
-                if step < 0 and clock and _opens_range(kinds, spans, fills, end, language):
-                    # "tonight" of "tonight from 7 to 8": generalise.py reads it into both
-                    # times, if the first is in it ("tonight from 1 pm to 2" is none)
+                opens = skipped not in extra and spans.words[skipped] in _OPENERS
+                if (
+                    step < 0
+                    and clock
+                    and (opens or _opens_range(kinds, spans, fills, end, language))
+                ):
+                    # "tonight" of "tonight from 7 to 8" (or of "this evening from 7", the
+                    # sample's "from"): generalise.py reads it into the times, if the first is
+                    # in it ("tonight from 1 pm to 2" is none)
                     with_part = parse([*words, *spans.words[start:end]], spans.now)
                     if with_part is not None and with_part[:1].isdigit():
                         break

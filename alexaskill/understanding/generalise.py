@@ -22,6 +22,8 @@ from .slottypes import Fill, SlotKind
 __all__ = ["carriers", "fill_leftovers", "generalise", "said_once_across", "split_free_tails"]
 
 _FREE = ("free", "unlisted")
+#: The sample's words opening a time a part of the day said before them is read into.
+_OPENERS = frozenset({"from", "between"})
 KindOf = Callable[[ModelSlot], SlotKind]
 Fills = Sequence[tuple[str, Fill, int, int]]
 #: Why values of slots (of these kinds) are cut short by the words left out, if they are.
@@ -107,6 +109,24 @@ def said_once_across(
         for said, read in zip((first, second), both, strict=True):
             if read is not said[1]:  # (by position: a value may be a pair's second, then first)
                 changed[match.fills.index(said)] = (said[0], read, said[2], said[3])
+    for index, (name, fill, start, end) in enumerate(changed):
+        slot = intent.slot(name)
+        opened = (
+            start > 0 and spans.words[start - 1] in _OPENERS and start - 1 not in match.extra_at
+        )
+        if slot is None or fill.kind != "typed" or not opened or not read_at.isdisjoint((start,)):
+            continue
+        kind = kind_of(slot)
+        base = getattr(kind, "base", kind)
+        before = _part_before(match, spans, base, start)
+        if before is None or read_at & set(before) or slot.type != "AMAZON.TIME":
+            continue
+        # "this evening" of "this evening from 7", the start alone said: read into it
+        alone = _read_in_part(base, spans, before, [fill])
+        if alone is None:
+            return None
+        changed[index] = (name, alone[0], start, end)
+        read_at.update(before)
     if read_at:
         extra_at = [at for at in match.extra_at if at not in read_at]
         return _rebuilt(match, changed, extra_at, spans.words)
