@@ -903,3 +903,55 @@ def test_the_probes_just_past_the_tolerance_and_of_a_signature_not_base64() -> N
     assert probe.headers["SignatureCertChainUrl"] == pki.cert_url
     unsigned = Target("http://127.0.0.1:1/", allow_local=True, skill_id="x")
     assert {"signature-not-base64", "timestamp-just-old"} <= {p.name for p in probes(unsigned)}
+
+
+def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+
+
+def test_the_connect_check_goes_through_the_proxy_the_probes_go_through(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The connect check opened a socket to the endpoint itself, past the proxy the environment
+    # sets (ALL_PROXY) that each probe goes through: with a proxy that let nothing through, it
+    # passed, and the first probe failed ("0 probes answered before").
+    from .blackhole import SilentSocks
+
+    _no_proxies(monkeypatch)
+    with closing_port() as port, SilentSocks() as proxy:
+        url = f"http://127.0.0.1:{port}/"
+        monkeypatch.setenv("ALL_PROXY", f"socks5://127.0.0.1:{proxy.port}")
+        out = io.StringIO()
+        argv = ["certify", url, "--allow-local", "--json", "--timeout", "0.5"]
+        assert main(argv, stdout=out, stderr=io.StringIO()) == 1
+        assert proxy.connects, "the connect check did not go through the proxy"
+    report = json.loads(out.getvalue())
+    assert report["failed"] == ["connect"]
+    assert detail(report, "connect").startswith(
+        f"cannot reach {url}: the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY) did not "
+        "complete its SOCKS5 handshake within 0.5 s"
+    ), detail(report, "connect")
+    assert detail(report, "connect").endswith("; no probe was sent")
+
+
+def test_the_connect_check_passes_through_a_proxy_that_opens_the_tunnel(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Through the proxy, the check ends once the tunnel is open: nothing is sent through it.
+    from alexaskill.cli.endpoint import Result, Target, connect_check
+
+    from .blackhole import StalledSocks
+
+    _no_proxies(monkeypatch)
+    with StalledSocks(answer=True) as proxy:
+        monkeypatch.setenv("ALL_PROXY", f"socks5://127.0.0.1:{proxy.port}")
+        target = Target(f"http://127.0.0.1:{free_port()}/", allow_local=True, timeout=5)
+        assert connect_check(target) == Result(
+            "connect",
+            True,
+            f"reached through the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY), as every "
+            "probe is",
+        )
+        assert len(proxy.connects) == 1 and proxy.wait_for_closed(1)

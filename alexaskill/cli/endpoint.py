@@ -8,10 +8,12 @@ Amazon's requirements are in "Host a custom skill as a web service"
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 import socket
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -19,6 +21,7 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from ..testing import TestPKI
 
+from ..outgoing_connections import ConnectSteps
 from .common import UsageError
 from .inputs import ALEXA_TIMEOUT, shown_url
 
@@ -116,13 +119,81 @@ def is_loopback(host: str) -> bool:
 
 
 def connect_check(target: Target) -> Result | None:
-    """A failed ``connect`` check when no TCP connection reaches ``target`` in its timeout (no
-    probe is sent then), else None."""
+    """A failed ``connect`` check when no connection reaches ``target`` in its timeout (no
+    probe is sent then), a passed one naming the proxy it went through, else None. It goes
+    the way the probes go: through the proxy the environment sets for its URL (`_open_route`),
+    else straight to the endpoint."""
     try:
-        socket.create_connection((target.host, target.port), timeout=target.timeout).close()
-    except OSError as exc:
+        steps = _open_route(target)
+    except Exception as exc:  # (OSError, httpx's errors, socksio's on a garbled reply)
         return Result("connect", False, f"{connect_failure(target, exc)}; no probe was sent")
-    return None
+    if steps.peer is None or (not steps.socks and steps.peer == steps.server):
+        return None  # (straight to the endpoint)
+    from ..outgoing_proxies import variable_setting
+
+    variable = variable_setting(urlsplit(target.url).scheme, steps.peer)
+    kind = "SOCKS proxy" if steps.socks else "proxy"
+    named = f"the {kind} at {steps.peer}" + ("" if variable is None else f" ({variable})")
+    return Result("connect", True, f"reached through {named}, as every probe is")
+
+
+class _RouteOpen(Exception):
+    """Raised from `_RouteSteps` once the route to the endpoint is open: nothing more is done."""
+
+
+class _RouteSteps(ConnectSteps):
+    """The trace of `_open_route`'s request: it ends the request (`_RouteOpen`) at the first
+    step past the route to the endpoint, before anything is sent to it: the TLS handshake
+    with the endpoint (straight, through a proxy's tunnel or a SOCKS proxy's), or the
+    request's head (to the endpoint, or to an http:// proxy that forwards it). Each stream
+    opened is closed then: httpcore closes none it did not see fail."""
+
+    __slots__ = ("opened", "server")
+
+    def __init__(self, server: str) -> None:
+        super().__init__()
+        self.server = server
+        self.opened: list[object] = []
+
+    def __call__(self, event: str, info: Mapping[str, object]) -> None:
+        super().__call__(event, info)
+        if event.endswith((".connect_tcp.complete", ".start_tls.complete")):
+            self.opened.append(info.get("return_value"))
+        if self._past_route(event, info):
+            for stream in reversed(self.opened):
+                with contextlib.suppress(Exception):
+                    stream.close()  # type: ignore[attr-defined]
+            raise _RouteOpen
+
+    def _past_route(self, event: str, info: Mapping[str, object]) -> bool:
+        if event in ("proxy.start_tls.started", "socks.start_tls.started"):
+            return True
+        if event == "connection.start_tls.started":  # (an https:// proxy's own is not)
+            return not self.socks and self.tunnel is None and self.peer == self.server
+        request = info.get("request")
+        return (
+            event in ("http11.send_request_headers.started", "http2.send_connection_init.started")
+            and getattr(request, "method", None) != b"CONNECT"
+        )
+
+
+def _open_route(target: Target) -> _RouteSteps:
+    """Open the way to ``target`` the probes take, with their client's settings and nothing
+    sent; raise the error of a step that failed. A socket straight to the endpoint said
+    nothing of the proxy (``ALL_PROXY``, ``HTTPS_PROXY``) the probes go through: the check
+    passed past a dead one, and every probe failed."""
+    import httpx
+
+    server = f"{target.host}:{target.port}"
+    steps = _RouteSteps(server)
+    # No TLS handshake with the endpoint is made (the trace ends the request before it): its
+    # TLS is the next checks'. (An https:// proxy's is httpcore's, which verify= does not set.)
+    timeout = httpx.Timeout(target.timeout)
+    with httpx.Client(timeout=timeout, verify=False) as client:  # noqa: S501 - (see above)
+        request = client.build_request("HEAD", target.url, extensions={"trace": steps})
+        with contextlib.suppress(_RouteOpen):
+            client.send(request).close()
+    return steps
 
 
 def connect_failure(target: Target, exc: BaseException) -> str:

@@ -401,10 +401,11 @@ def run_probes(
         results.append(result)
         on_result(result)
 
-    unreached = connect_check(target)  # once, first: each check below would fail for it
-    if unreached is not None:
-        report(unreached)
-        return results
+    connected = connect_check(target)  # once, first: each check below would fail for it
+    if connected is not None:
+        report(connected)  # (failed, or passed through a proxy, named)
+        if not connected.passed:
+            return results
     checks, verify = endpoint_checks(target)
     for result in checks:
         report(result)
