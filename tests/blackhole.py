@@ -299,3 +299,20 @@ class RefusingTunnels(StalledTunnels):
 
     def _stalled(self, connection: socket.socket) -> bool:
         return False  # (no tunnel: nothing comes through it)
+
+
+class SilentTunnels(StalledTunnels):
+    """An http:// proxy on 127.0.0.1 that reads each CONNECT's head and never answers it;
+    ``connects`` holds each head read."""
+
+    def _open(self, connection: socket.socket) -> bytes | None:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = connection.recv(4096)
+            if not chunk:
+                return None
+            head += chunk
+        return head  # (unanswered)
+
+    def _stalled(self, connection: socket.socket) -> bool:
+        return False  # (no tunnel: nothing comes through it)

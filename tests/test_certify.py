@@ -955,3 +955,30 @@ def test_the_connect_check_passes_through_a_proxy_that_opens_the_tunnel(
             "probe is",
         )
         assert len(proxy.connects) == 1 and proxy.wait_for_closed(1)
+
+
+@pytest.mark.parametrize("where", ["connect check", "probe"])
+def test_a_proxy_that_leaves_the_connect_unanswered_is_said_the_proxys(
+    where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An http:// proxy (HTTPS_PROXY) that took the CONNECT and never answered it: httpx's
+    # ReadTimeout, which each probe said the endpoint's "no answer within 0.5 s to ...", though
+    # none reached it.
+    from .blackhole import SilentTunnels
+
+    _no_proxies(monkeypatch)
+    if where == "probe":  # (the connect check passed, then the proxy stalled)
+        _reached_then_lost(monkeypatch)
+    url = f"https://127.0.0.1:{free_port()}/"
+    with SilentTunnels() as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.port}")
+        out = io.StringIO()
+        argv = ["certify", url, "--allow-local", "--json", "--timeout", "0.5"]
+        assert main(argv, stdout=out, stderr=io.StringIO()) == 1
+    report = json.loads(out.getvalue())
+    assert report["failed"][-1] == "connect", report["failed"]
+    assert not set(report["failed"]) & set(PROBES), report["failed"]
+    assert detail(report, "connect").startswith(
+        f"cannot reach {url}: the proxy at 127.0.0.1:{proxy.port} (HTTPS_PROXY) did not answer "
+        f"its CONNECT (the tunnel to 127.0.0.1:{url.split(':')[2].rstrip('/')}) within 0.5 s"
+    ), detail(report, "connect")

@@ -279,7 +279,12 @@ def send(client: httpx.Client, url: str, probe: Probe) -> Result:
             response.close()
     except httpx.ConnectTimeout:
         raise  # the endpoint was not reached: not a probe it failed to answer (run_probes)
-    except httpx.TimeoutException:
+    except httpx.TimeoutException as exc:
+        from .url_answers import proxy_failure
+
+        if proxy_failure(url, exc, timeout=client.timeout.read or 0) is not None:
+            # (a proxy that left its CONNECT unanswered, a ReadTimeout: the endpoint not reached)
+            raise
         ms = (time.perf_counter() - started) * 1000
         return Result(
             probe.name, False, f"no answer within {client.timeout.read} s to {probe.what}", ms=ms
