@@ -1425,3 +1425,43 @@ def test_replay_of_a_file_holding_no_request_says_what_it_holds(
     assert (code, out) == (2, "")
     assert err.startswith("alexaskill replay: error: other.json: not an Alexa request envelope")
     assert says in err and err.count("\n") == 1, err
+
+
+def test_the_served_skill_id_is_asked_through_a_silent_socks_proxy_within_its_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `chat --url` without APP asks the server for its skill's id first, with httpx.get: no
+    # request hook bounded a SOCKS proxy's handshake (ALL_PROXY) that never came, so it waited
+    # till the proxy closed the connection (a minute here), then let out socksio's
+    # ProtocolError with a traceback; nor was the proxy named.
+    import threading
+
+    from alexaskill.cli import chat_http
+
+    from .blackhole import SilentSocks
+
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+    monkeypatch.setattr(chat_http, "_INFO_TIMEOUT", 1.0, raising=False)
+    done: list[BaseException | str | None] = []
+
+    def ask() -> None:
+        try:
+            done.append(chat_http.served_skill_id(url))
+        except BaseException as exc:  # (what it let out, judged below)
+            done.append(exc)
+
+    url = f"http://127.0.0.1:{free_port()}/"
+    with SilentSocks() as proxy:
+        monkeypatch.setenv("ALL_PROXY", f"socks5://127.0.0.1:{proxy.port}")
+        thread = threading.Thread(target=ask, daemon=True)
+        thread.start()
+        thread.join(30)  # (the test's own guard: never reached)
+    assert done, "served_skill_id waited past its timeout, for the test's guard"
+    assert len(proxy.connects) == 1, "the request went through no proxy"
+    assert isinstance(done[0], UsageError), done[0]
+    assert str(done[0]).startswith(
+        f"cannot connect to {url}: the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY) did "
+        "not complete its SOCKS5 handshake within 1 s"
+    ), done[0]

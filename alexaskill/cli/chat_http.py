@@ -178,24 +178,41 @@ class HttpTransport:
         self._stack.close()
 
 
+#: Seconds `served_skill_id` waits for the server (its connection, a proxy's handshake, its
+#: answer).
+_INFO_TIMEOUT = 5.0
+
+
 def served_skill_id(url: str) -> str | None:
     """The application id of the skill at ``url``, as the simulator of a ``serve --dev``
-    server lists it (``/_simulator/api/info``); None if it cannot be asked."""
+    server lists it (``/_simulator/api/info``); None if it cannot be asked. A proxy the
+    environment sets that let the question through to no server is a `UsageError` naming it,
+    as the requests of ``chat --url`` say it (`proxy_failure`)."""
     from urllib.parse import urlsplit
 
     import httpx
 
-    from .common import check_proxies, client_tls
+    from ..outgoing_connections import bound_socks_handshake
+    from .common import UsageError, check_proxies, client_tls
 
-    check_proxies()  # (a UsageError: httpx.get's ImportError is none of those caught below)
+    check_proxies()  # (a UsageError: httpx's ImportError is none of those caught below)
     parts = urlsplit(url)
     verify = client_tls()  # (so is a CA bundle it cannot read: an OSError)
     try:
-        info = httpx.get(
-            f"{parts.scheme}://{parts.netloc}/_simulator/api/info", timeout=5, verify=verify
-        ).json()
+        with httpx.Client(
+            timeout=httpx.Timeout(_INFO_TIMEOUT),
+            verify=verify,
+            # (a SOCKS proxy's handshake within the timeout: httpcore gives it none)
+            event_hooks={"request": [bound_socks_handshake]},
+        ) as client:
+            info = client.get(f"{parts.scheme}://{parts.netloc}/_simulator/api/info").json()
         skills = [s for s in info["skills"] if isinstance(s.get("skillId"), str)]
-    except (httpx.HTTPError, ValueError, RecursionError, KeyError, TypeError, AttributeError):
+    except httpx.HTTPError as exc:
+        through = proxy_failure(url, exc, timeout=_INFO_TIMEOUT)
+        if through is not None:  # (the proxy's doing: the server was never asked)
+            raise UsageError(f"cannot connect to {shown_url(url)}: {through}") from None
+        return None
+    except (ValueError, RecursionError, KeyError, TypeError, AttributeError):
         return None
     path = parts.path.rstrip("/") + "/"
     chosen = [s for s in skills if str(s.get("path", "")).rstrip("/") + "/" == path]
