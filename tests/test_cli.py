@@ -596,6 +596,8 @@ def test_replay_and_chat_url_say_a_proxy_that_let_nothing_through(
     assert code == 2, (code, err)
     assert f"cannot connect to {url}: {said}" in err, err
     assert "is the server running" not in err, err
+    # (httpx sends a request to 127.0.0.1 to the proxy unless NO_PROXY names it)
+    assert "the URL names this machine: set NO_PROXY=127.0.0.1,localhost" in err, err
 
 
 @pytest.mark.parametrize("command", ["replay", "chat"])
@@ -1465,3 +1467,38 @@ def test_the_served_skill_id_is_asked_through_a_silent_socks_proxy_within_its_ti
         f"cannot connect to {url}: the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY) did "
         "not complete its SOCKS5 handshake within 1 s"
     ), done[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "hint"),
+    [
+        ("http://127.0.0.1:8000/", "NO_PROXY=127.0.0.1,localhost"),
+        ("http://localhost:8000/", "NO_PROXY=127.0.0.1,localhost"),
+        ("http://[::1]:8000/", "NO_PROXY=127.0.0.1,localhost,::1"),
+        ("https://skill.example.com/", None),
+    ],
+)
+def test_a_proxy_failure_for_a_url_of_this_machine_hints_at_no_proxy(
+    url: str, hint: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A proxy the environment sets catches a loopback --url too (httpx skips none without
+    # NO_PROXY): in a dev setup, the fix is NO_PROXY, not the proxy.
+    from alexaskill.cli.url_answers import proxy_failure
+    from alexaskill.outgoing_connections import ConnectSteps
+
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:3128")
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    steps = ConnectSteps()
+    steps("connection.connect_tcp.started", {"host": "127.0.0.1", "port": 3128})
+    request = httpx.Request("GET", url, extensions={"trace": steps})
+    said = proxy_failure(
+        url, httpx.ConnectError("[Errno 111] Connection refused", request=request), timeout=1
+    )
+    assert said is not None and said.startswith("the proxy at 127.0.0.1:3128 ("), said
+    if hint is None:
+        assert "NO_PROXY" not in said, said
+    else:
+        assert said.endswith(f"; the URL names this machine: set {hint}"), said

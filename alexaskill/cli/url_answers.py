@@ -95,7 +95,31 @@ def proxy_failure(url: str, exc: BaseException, *, timeout: float) -> str | None
     environment sets (traced by `alexaskill.outgoing_connections.bound_socks_handshake`):
     nothing listening at it, no answer to its connection, a SOCKS handshake unfinished or a
     CONNECT unanswered within ``timeout`` seconds, a tunnel it refused; None for another
-    failure, or no proxy. Said otherwise, it pointed at the server ("is the server running?")."""
+    failure, or no proxy. Said otherwise, it pointed at the server ("is the server running?").
+    For a ``url`` of this machine, it ends with the hint to set ``NO_PROXY`` (`_no_proxy_hint`).
+    """
+    said = _proxy_reason(url, exc, timeout=timeout)
+    return None if said is None else said + _no_proxy_hint(url)
+
+
+def _no_proxy_hint(url: str) -> str:
+    """For a ``url`` of this machine, the hint to let it skip the proxy: httpx sends a request
+    to 127.0.0.1 through the proxy the environment sets unless ``NO_PROXY`` names it (a dev
+    setup's ``--url http://127.0.0.1:8000/`` under a ``HTTPS_PROXY`` or ``ALL_PROXY`` of the
+    shell's); else ``""``."""
+    from urllib.parse import urlsplit
+
+    if not is_local_url(url):
+        return ""
+    names = ["127.0.0.1", "localhost"]
+    host = urlsplit(url).hostname or ""
+    if host and host not in names:
+        names.append(host)
+    return f"; the URL names this machine: set NO_PROXY={','.join(names)}"
+
+
+def _proxy_reason(url: str, exc: BaseException, *, timeout: float) -> str | None:
+    """`proxy_failure`'s reason, without its hint."""
     import httpx
 
     from ..outgoing_connections import connect_steps
