@@ -250,7 +250,8 @@ class ConnectSteps:
         self.stage = step
 
 
-#: httpcore's steps up to an answer's head that `ConnectSteps` notes.
+#: httpcore's steps up to an answer's head, which `ConnectSteps` notes (and a download's or an
+#: API call's `outgoing_progress.Progress`).
 _CONNECT_STEPS: Final = frozenset(
     {
         "connect_tcp",

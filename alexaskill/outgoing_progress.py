@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from .outgoing_connections import OpenedConnection, _pools, attributes, transport_for
+from .outgoing_connections import (
+    _CONNECT_STEPS,
+    OpenedConnection,
+    _pools,
+    attributes,
+    transport_for,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -107,7 +113,7 @@ class Progress:
         step, _, when = event.rpartition(".")
         step = step.rpartition(".")[2]
         # (Not "response_closed" or "close": httpcore's clean-up after a cancellation.)
-        if when != "started" or step not in _STAGES or self.stage == "body":
+        if when != "started" or step not in _CONNECT_STEPS or self.stage == "body":
             return
         if event.startswith("socks."):
             self.socks = True
@@ -305,18 +311,6 @@ class Progress:
             return f"{sent}: {said}; {self.network_advice}"
         return f"{sent}: {said}; {why}; it may pass"
 
-
-#: httpcore's steps of a download, up to its answer's head.
-_STAGES: Final = frozenset(
-    {
-        "connect_tcp",
-        "setup_socks5_connection",
-        "start_tls",
-        "send_request_headers",
-        "send_request_body",
-        "receive_response_headers",
-    }
-)
 
 #: The stage of a timeout a transport raised without a trace (a MockTransport's, say).
 _STAGE_OF: Final = {

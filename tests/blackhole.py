@@ -288,13 +288,9 @@ class RefusingTunnels(StalledTunnels):
     each CONNECT's head read."""
 
     def _open(self, connection: socket.socket) -> bytes | None:
-        head = b""
-        while b"\r\n\r\n" not in head:
-            chunk = connection.recv(4096)
-            if not chunk:
-                return None
-            head += chunk
-        connection.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+        head = _connect_head(connection)
+        if head is not None:
+            connection.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
         return head
 
     def _stalled(self, connection: socket.socket) -> bool:
@@ -306,13 +302,18 @@ class SilentTunnels(StalledTunnels):
     ``connects`` holds each head read."""
 
     def _open(self, connection: socket.socket) -> bytes | None:
-        head = b""
-        while b"\r\n\r\n" not in head:
-            chunk = connection.recv(4096)
-            if not chunk:
-                return None
-            head += chunk
-        return head  # (unanswered)
+        return _connect_head(connection)  # (unanswered)
 
     def _stalled(self, connection: socket.socket) -> bool:
         return False  # (no tunnel: nothing comes through it)
+
+
+def _connect_head(connection: socket.socket) -> bytes | None:
+    """A CONNECT's head read whole from ``connection``, None if the client closed before its end."""
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = connection.recv(4096)
+        if not chunk:
+            return None
+        head += chunk
+    return head
