@@ -91,21 +91,66 @@ def test_serve_dev_serves_the_page_and_its_files(
         assert http.get("/health").json() == {"status": "ok"}
 
 
+def _loaded_by_the_page() -> list[str]:
+    """The files the page loads, index.html first: each stylesheet and script it names, then each
+    module a script imports (``import … from "./name.js"``), in the order found."""
+    import re
+
+    loaded: list[str] = []
+    todo = ["index.html"]
+    while todo:
+        name = todo.pop(0)
+        if name in loaded:
+            continue
+        loaded.append(name)
+        text = (STATIC / name).read_text(encoding="utf-8")
+        todo.extend(re.findall(r'(?:src|href)="([\w.-]+\.(?:css|js))"', text))
+        todo.extend(re.findall(r'\b(?:from|import)\s+"\./([^"]+)"', text))
+    return loaded
+
+
+#: The content type each kind of file the page loads is served with (a module script in a type
+#: that is not JavaScript's is refused by the browser, as nosniff has a stylesheet refused).
+_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+}
+
+
+def test_each_file_the_page_loads_is_served_with_its_content_type(http: StarletteClient) -> None:
+    from alexaskill.simulator.server import _STATIC
+
+    loaded = _loaded_by_the_page()
+    assert {"index.html", "simulator.css", "simulator.js"} <= set(loaded)  # (the walk finds them)
+    # The server serves those files and no other; the package holds them and no other (the
+    # wheel ships every file of static/: test_the_wheel_ships_the_static_files).
+    assert sorted(_STATIC) == sorted(loaded)
+    assert sorted(path.name for path in STATIC.iterdir()) == sorted(loaded)
+    for name in loaded:
+        response = http.get(f"/_simulator/{name}")
+        assert response.status_code == 200, name
+        assert response.headers["content-type"] == _TYPES[Path(name).suffix], name
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.content == (STATIC / name).read_bytes()
+
+
 def test_the_page_loads_nothing_from_elsewhere_and_holds_no_key() -> None:
+    import re
+
+    own = set(_loaded_by_the_page())
     for path in STATIC.iterdir():
         text = path.read_text(encoding="utf-8")
         assert "PRIVATE KEY" not in text
-        # No CDN: every src and href is one of the simulator's own files.
+        # No CDN: every src and href, and every module imported, is one of the simulator's own
+        # files.
         for match in (
-            *__import__("re").findall(r'(?:src|href)="([^"]+)"', text),
-            *__import__("re").findall(r"@import\s+url\(([^)]+)\)", text),
+            *re.findall(r'(?:src|href)="([^"]+)"', text),
+            *re.findall(r"@import\s+url\(([^)]+)\)", text),
+            *re.findall(r'\b(?:from|import)\s+"([^"]+)"', text),
+            *re.findall(r"\bimport\(", text),
         ):
-            assert match in ("simulator.css", "simulator.js", "#utterance"), match
-    assert sorted(path.name for path in STATIC.iterdir()) == [
-        "index.html",
-        "simulator.css",
-        "simulator.js",
-    ]
+            assert match.removeprefix("./") in own | {"#utterance"}, match
 
 
 def test_the_wheel_ships_the_static_files() -> None:
