@@ -1,5 +1,5 @@
 """What a user hears of an answer's SSML, as text: for `SkillResponse.speech`, ``client.say()``,
-``alexaskill chat`` and ``replay``, read as the simulator's page reads it (simulator.js)."""
+``alexaskill chat`` and ``replay``, read as the simulator's page reads it (static/ssml.js)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ _MAX_PAUSE_MS: Final = _MAX_BREAK_MS
 _SPACED_TAGS: Final = frozenset({"break", "p", "s", "speak", "audio"})
 _SPACES = re.compile(r"\s+")
 
-# Pauses as the simulator's page reads them (simulator.js): a <break> by its time (at most
+# Pauses as the simulator's page reads them (static/ssml.js): a <break> by its time (at most
 # 10 s) or strength.
 _STRENGTH_MS: Final = {
     "none": 0,

@@ -577,7 +577,8 @@ def test_the_module_map_names_only_modules_there_are_each_in_one_row() -> None:
         for name in re.findall(r"`([^`]+)`", first):
             if not (package / name).exists():
                 missing.append(name)
-        for name in re.findall(r"`([\w/]+(?:\.py|/))`", what):
+        # (and the simulator's page: its scripts, stylesheet and HTML, in static/)
+        for name in re.findall(r"`([\w/]+(?:\.py|\.js|\.css|\.html|/))`", what):
             places = packages or [package]
             if not any(list(place.rglob(name.rstrip("/"))) for place in places):
                 missing.append(f"{name} ({'/'.join(sorted(names))})")

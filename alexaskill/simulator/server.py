@@ -1,7 +1,7 @@
 """The simulator as an ASGI app: its page, its static files and the small JSON API the page calls.
 
 ``GET  /_simulator/``            the page (``/_simulator`` redirects there)
-``GET  /_simulator/<file>``      its stylesheet and script, shipped in this package
+``GET  /_simulator/<file>``      its stylesheet and scripts, shipped in this package
 ``GET  /_simulator/api/info``    the skills, locales and device interfaces to choose from
 ``POST /_simulator/api/turn``    one action of the user: say, launch, end, silence, new_session,
                                  configure;
@@ -42,10 +42,20 @@ __all__ = ["PREFIX", "Simulator"]
 logger = logging.getLogger("alexaskill.simulator")
 
 
+# The page's scripts are ES modules (simulator.js imports the others): a browser runs a module
+# served in JavaScript's type only.
+_JS: Final = "text/javascript; charset=utf-8"
 _STATIC: Final = {
     "index.html": "text/html; charset=utf-8",
     "simulator.css": "text/css; charset=utf-8",
-    "simulator.js": "text/javascript; charset=utf-8",
+    "simulator.js": _JS,
+    "page.js": _JS,
+    "ssml.js": _JS,
+    "voice.js": _JS,
+    "screen.js": _JS,
+    "player.js": _JS,
+    "turns.js": _JS,
+    "conversation.js": _JS,
 }
 # Cards and audio come from anywhere (the skill's https URLs); scripts, styles and calls only
 # from here. Nothing is loaded from a CDN.

@@ -1,0 +1,158 @@
+// alexaskill simulator: an answer's speech read into what the browser's voice can say of it
+// (no DOM of the page: the tests read SSML with it, through window.alexaskillSimulator).
+
+// --- SSML: what the browser's voice can do of it --------------------------------------------
+// Amazon's "Speech Synthesis Markup Language (SSML) Reference": <break> pauses (strength or
+// time, at most 10 s), <audio> plays a clip, <sub alias> is said as its alias, <say-as>,
+// <prosody>, <emphasis>, <amazon:effect>, <lang>, <voice>, <p> and <s> shape the voice.
+
+const COMMA_MS = 300, SENTENCE_MS = 600, PARAGRAPH_MS = 900, MAX_BREAK_MS = 10000;
+const STRENGTH_MS = {
+  none: 0, "x-weak": 0, weak: COMMA_MS, medium: COMMA_MS,
+  strong: SENTENCE_MS, "x-strong": PARAGRAPH_MS,
+};
+const RATE = { "x-slow": 0.6, slow: 0.8, medium: 1, fast: 1.25, "x-fast": 1.5 };
+const PITCH = { "x-low": 0.6, low: 0.8, medium: 1, high: 1.25, "x-high": 1.5 };
+const VOLUME = { silent: 0, "x-soft": 0.3, soft: 0.6, medium: 1, loud: 1, "x-loud": 1 };
+
+function breakMs(node) {
+  const time = node.getAttribute("time");
+  if (time) {
+    // As alexaskill.ssml reads it: "2s", "1.5s", ".5s", "700ms"; "2 s" is no duration.
+    const match = /^\s*(\d+(?:\.\d+)?|\.\d+)(ms|s)\s*$/i.exec(time);
+    if (match) {
+      const ms = parseFloat(match[1]) * (match[2].toLowerCase() === "s" ? 1000 : 1);
+      return Math.min(Math.max(ms, 0), MAX_BREAK_MS);
+    }
+  }
+  const strength = node.getAttribute("strength") || "medium";
+  return STRENGTH_MS[strength] ?? COMMA_MS;
+}
+
+function scaled(value, table, base) {
+  if (!value) return base;
+  if (value in table) return base * table[value];
+  const percent = /^([+-]?[\d.]+)%$/.exec(value.trim());
+  if (percent) {
+    const number = parseFloat(percent[1]);
+    // rate="150%" is a share; pitch="+10%" a change.
+    return /^[+-]/.test(value.trim()) ? base * (1 + number / 100) : base * (number / 100);
+  }
+  return base;
+}
+
+function clamp(value, low, high) {
+  return Math.min(Math.max(value, low), high);
+}
+
+// Segments: {kind: "text", text, rate, pitch, volume, lang} | {kind: "break", ms} |
+// {kind: "audio", src}.
+export function ssmlSegments(ssml) {
+  let source = String(ssml || "").trim();
+  if (!/^<speak[\s>]/.test(source)) source = `<speak>${source}</speak>`;
+  // Alexa's own tags use the amazon: prefix without declaring it.
+  source = source.replace(/^<speak\b/, '<speak xmlns:amazon="urn:alexaskill:amazon"');
+  const doc = new DOMParser().parseFromString(source, "application/xml");
+  if (doc.getElementsByTagName("parsererror").length) {
+    const text = source.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+    return text ? [{ kind: "text", text, rate: 1, pitch: 1, volume: 1, lang: null }] : [];
+  }
+  const segments = [];
+  const pause = (ms) => {
+    if (ms <= 0) return;
+    const last = segments[segments.length - 1];
+    if (last && last.kind === "break") last.ms = Math.min(last.ms + ms, MAX_BREAK_MS);
+    else segments.push({ kind: "break", ms });
+  };
+  const text = (value, style) => {
+    const words = value.replace(/\s+/g, " ");
+    const last = segments[segments.length - 1];
+    const same = last && last.kind === "text" && last.rate === style.rate &&
+      last.pitch === style.pitch && last.volume === style.volume && last.lang === style.lang;
+    if (!words.trim()) {
+      if (same && !last.text.endsWith(" ")) last.text += " ";
+      return;
+    }
+    if (same) last.text += words;
+    else segments.push({ kind: "text", text: words, ...style });
+  };
+  const walk = (node, style) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE || child.nodeType === Node.CDATA_SECTION_NODE) {
+        text(child.nodeValue, style);
+      } else if (child.nodeType === Node.ELEMENT_NODE) {
+        element(child, style);
+      }
+    }
+  };
+  const element = (node, style) => {
+    switch (node.localName) {
+      case "break":
+        pause(breakMs(node));
+        return;
+      case "audio": {
+        const src = node.getAttribute("src");
+        if (src) segments.push({ kind: "audio", src });
+        return;
+      }
+      case "sub":
+        text(node.getAttribute("alias") ?? node.textContent, style);
+        return;
+      case "say-as": {
+        const how = node.getAttribute("interpret-as") || "";
+        let said = node.textContent;
+        if (how === "spell-out" || how === "characters") said = said.split("").join(" ");
+        else if (how === "digits") said = said.replace(/\d/g, (d) => ` ${d} `);
+        text(` ${said} `, style);
+        return;
+      }
+      case "p":
+        pause(PARAGRAPH_MS);
+        walk(node, style);
+        pause(PARAGRAPH_MS);
+        return;
+      case "s":
+        walk(node, style);
+        pause(SENTENCE_MS);
+        return;
+      case "prosody":
+        walk(node, {
+          ...style,
+          rate: clamp(scaled(node.getAttribute("rate"), RATE, style.rate), 0.1, 4),
+          pitch: clamp(scaled(node.getAttribute("pitch"), PITCH, style.pitch), 0, 2),
+          volume: clamp(scaled(node.getAttribute("volume"), VOLUME, style.volume), 0, 1),
+        });
+        return;
+      case "emphasis": {
+        const level = node.getAttribute("level") || "moderate";
+        const rate = level === "reduced" ? 1.1 : level === "strong" ? 0.85 : 0.92;
+        walk(node, { ...style, rate: style.rate * rate });
+        return;
+      }
+      case "effect": // <amazon:effect name="whispered">
+        walk(node, node.getAttribute("name") === "whispered"
+          ? { ...style, volume: style.volume * 0.4, rate: style.rate * 0.9 } : style);
+        return;
+      case "lang": {
+        const lang = node.getAttributeNS("http://www.w3.org/XML/1998/namespace", "lang") ||
+          node.getAttribute("xml:lang");
+        walk(node, { ...style, lang: lang || style.lang });
+        return;
+      }
+      default: // speak, voice, phoneme (its text), w, amazon:domain, amazon:emotion, ...
+        walk(node, style);
+    }
+  };
+  walk(doc.documentElement, { rate: 1, pitch: 1, volume: 1, lang: null });
+  for (const segment of segments) {
+    if (segment.kind === "text") segment.text = segment.text.replace(/\s+/g, " ").trim();
+  }
+  return segments.filter((segment) => segment.kind !== "text" || segment.text);
+}
+
+export function speechSegments(outputSpeech) {
+  if (!outputSpeech || typeof outputSpeech !== "object") return [];
+  if (outputSpeech.type === "SSML") return ssmlSegments(outputSpeech.ssml);
+  const text = String(outputSpeech.text ?? "").trim();
+  return text ? [{ kind: "text", text, rate: 1, pitch: 1, volume: 1, lang: null }] : [];
+}
