@@ -7,8 +7,10 @@ deadline that passed first, verification stalled on a loaded machine, tests some
 
 Only the modules that set and read the deadlines (and the body's timeout, on the same
 watchdog) read it. `alexaskill.pace` and `alexaskill.stalls` keep the real clock: their times
-are the handler's own, and a clock moved on is no loop held up. The real deadline still acts
-when the real time is up: a test whose clock is not read passes, slower.
+are the handler's own, and a clock moved on is no loop held up. So does the watchdog's note of
+its timer's runs (``ticked``, which the stalls' thread reads): a skip does not hide a loop held
+up after it (tests/test_stalls.py). The real deadline still acts when the real time is up: a
+test whose clock is not read passes, slower.
 """
 
 from __future__ import annotations

@@ -558,3 +558,36 @@ def test_what_raises_in_the_looking_thread_is_said_and_it_looks_on(
     assert "an odd loop's state" in line.getMessage(), line.getMessage()
     assert "looks on" in line.getMessage(), line.getMessage()
     assert not held_up_lines(caplog)
+
+
+@pytest.mark.usefixtures("said_soon")
+def test_a_stall_after_the_deadlines_clock_moved_on_is_said(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The watchdog's timer noted its runs on the deadline's clock, which the deadline's tests
+    # move on (tests/deadline_clock.py's skip): once it ran after a skip of a minute, the loop
+    # looked to have run a minute ahead of the real clock, and a handler holding it up was
+    # said by nothing for that minute. A stall in those tests went unseen. Its runs are noted
+    # on the real clock, which the looking thread reads.
+    import asyncio
+
+    from .deadline_clock import patch_clock
+
+    clock = patch_clock(monkeypatch)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=3600.0)
+
+    @skill.launch
+    async def launch() -> Response:
+        loop = asyncio.get_running_loop()
+        (watchdog,) = [w for r in list(stalls._watchdogs) if (w := r()) and w.loop is loop]
+        clock.skip(2 * BOUND)
+        ticked = watchdog.ticked
+        while watchdog.ticked == ticked:  # a run of its timer after the skip
+            await asyncio.sleep(0.01)
+        hold_up_the_loop_until_said(caplog)
+        return speak("Done.")
+
+    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
+        assert client.launch().speech == "Done."
+    (line,) = held_up_lines(caplog)
+    assert ".<locals>.launch" in line.getMessage()
