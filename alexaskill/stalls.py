@@ -27,7 +27,7 @@ holding the interpreter's lock (a regular expression, a C extension's computatio
 A loop is looked at on the thread it runs on at the time (`thread_of`): one run from several
 threads in turn (AWS Lambda's, its handler called from a local server's or tests' threads) is
 not looked for on the first. What raises in the looking thread is said at ERROR
-(`FAILED_EVERY`) and the looks go on.
+(`FAILED_EVERY`) and the looks go on, a stall said before it not said again.
 """
 
 from __future__ import annotations
@@ -132,11 +132,12 @@ def _look() -> None:
     loop of a kind whose state cannot be read, a bug of this module) is said at ERROR, at most
     once every `FAILED_EVERY` seconds, and the looks start again, what they saw forgotten: a
     thread ended by it would say no stall again, and no new one starts while the loops it
-    looked after stay."""
+    looked after stay. The stalls said are kept: one still lasting is not said again."""
     failed: dict[str, list[float]] = {}
+    said: dict[int, float] = {}  # a loop's thread: when its timer ran last, for a stall said
     while True:
         try:
-            _looks()
+            _looks(said)
         except Exception as exc:
             if due(failed, "failed", time.perf_counter(), FAILED_EVERY) is not None:
                 logger.error(
@@ -150,9 +151,8 @@ def _look() -> None:
             time.sleep(LOOK_EVERY)
 
 
-def _looks() -> None:
+def _looks(said: dict[int, float]) -> None:
     global asleep
-    said: dict[int, float] = {}  # a loop's thread: when its timer ran last, for a stall said
     running: dict[int, float] = {}  # a loop's thread: since when its loop is seen running
     looked, used = time.perf_counter(), time.process_time()
     while True:

@@ -591,3 +591,58 @@ def test_a_stall_after_the_deadlines_clock_moved_on_is_said(
         assert client.launch().speech == "Done."
     (line,) = held_up_lines(caplog)
     assert ".<locals>.launch" in line.getMessage()
+
+
+def test_a_stall_is_said_once_though_the_looking_thread_raised_meanwhile(
+    caplog: pytest.LogCaptureFixture, looks: Looks
+) -> None:
+    # What raised in the looking thread (said at ERROR, and it looks on) started its looks
+    # afresh, what it had seen forgotten, and with it the stalls it had said: a loop still held
+    # up by the same call was said again once held up as long after ("held up for 1.1 s", then
+    # again "held up for 1.1 s"). The looks start afresh; the stalls said are kept.
+    from typing import cast
+
+    class OddLoop:
+        """A loop whose state raises when the looking thread first reads it."""
+
+        raised = False
+
+        def is_closed(self) -> bool:
+            if not self.raised and threading.current_thread().name == "alexaskill-stalls":
+                self.raised = True
+                raise ValueError("an odd loop's state")
+            return False
+
+        def is_running(self) -> bool:
+            return False
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    odd = OddLoop()
+    watchdogs: list[deadline.Watchdog] = []
+    said_before: list[int] = []
+
+    @skill.launch
+    async def launch() -> Response:
+        looks.look()
+        looks.look()  # seen running
+        for _ in range(24):  # held up 1.2 s, in looks: said
+            looks.look()
+        said_before.append(len(held_up_lines(caplog)))
+        watchdogs.append(deadline.Watchdog(cast(Any, odd)))
+        watchdogs[0]._ticking = True  # (in flight: its state is read at the next look)
+        looks.look()  # it raises there, and the thread looks on
+        for _ in range(30):  # held up 1.5 s more, by the same call
+            looks.look()
+        return speak("Done.")
+
+    try:
+        with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
+            assert client.launch().speech == "Done."
+    finally:
+        for watchdog in watchdogs:
+            watchdog._ticking = False
+    assert odd.raised
+    assert said_before == [1], looks.said(held_up_lines(caplog))
+    assert len(held_up_lines(caplog)) == 1, looks.said(held_up_lines(caplog))
+    failed = [r for r in caplog.records if r.name == "alexaskill" and r.exc_info]
+    assert len(failed) == 1 and "looks on" in failed[0].getMessage()
