@@ -24,9 +24,10 @@ timer's last run behind, and so does a process frozen (Lambda between invocation
 ``SIGSTOP``), which this thread could not see stop. A look late with the process busy is a call
 holding the interpreter's lock (a regular expression, a C extension's computation): a stall.
 
-A loop is looked at on the thread it runs on at the time (`thread_of`): one run from several
-threads in turn (AWS Lambda's, its handler called from a local server's or tests' threads) is
-not looked for on the first. What raises in the looking thread is said at ERROR
+A loop is looked at on the thread it runs on at the time (`thread_of`, and for a uvloop loop
+held up before its timer ran on that thread, `_held_on`): one run from several threads in turn
+(AWS Lambda's, its handler called from a local server's or tests' threads) is not looked for on
+the first. What raises in the looking thread is said at ERROR
 (`FAILED_EVERY`) and the looks go on, a stall said before it not said again.
 """
 
@@ -179,19 +180,20 @@ def _looks(said: dict[int, float]) -> None:
         if late or now < looked:
             running.clear()
         looked, used = now, cpu
-        latest: dict[int, float] = {}
+        latest: dict[int, tuple[float, Watchdog]] = {}
         for watchdog in watchdogs:
             loop = watchdog.loop
             if not watchdog._ticking or loop.is_closed() or not loop.is_running():
                 continue  # (AWS Lambda runs its loop only during an invocation)
             thread, ticked = thread_of(watchdog), watchdog.ticked
-            latest[thread] = max(latest.get(thread, ticked), ticked)
+            if thread not in latest or ticked > latest[thread][0]:
+                latest[thread] = ticked, watchdog
         running = {thread: running.get(thread, now) for thread in latest}
-        for thread, ticked in latest.items():
+        for thread, (ticked, watchdog) in latest.items():
             held = now - max(ticked, running[thread])
             if held < HELD_UP_SECONDS or said.get(thread) == ticked:
                 continue
-            found = culprit(thread)
+            found = culprit(_held_on(watchdog, thread))
             if found is None:
                 continue
             said[thread] = ticked
@@ -236,8 +238,32 @@ def thread_of(watchdog: Watchdog) -> int:
     """The thread ``watchdog``'s loop runs on: an asyncio loop's own ``_thread_id`` (set by
     ``run_forever`` on the thread that runs it), read here rather than noted at each request;
     for another loop (uvloop's, which shows none), the one its timer last saw
-    (`alexaskill.deadline.Watchdog.thread`)."""
+    (`alexaskill.deadline.Watchdog.thread`; at a stall, `_held_on` looks further)."""
     return getattr(watchdog.loop, "_thread_id", None) or watchdog.thread
+
+
+def _held_on(watchdog: Watchdog, thread: int) -> int:
+    """The thread a loop held up is held on, its watchdog's `thread_of` being ``thread``: that
+    one for an asyncio loop (its own ``_thread_id``). A loop that shows none (uvloop's) may have
+    been stopped with its timer pending and run since on another thread, on which the timer has
+    not run yet (held up from the start): the thread running one of the watchdog's requests,
+    whose task's frame is on its stack, if one is; else ``thread``. Looked for here, at a stall,
+    rather than noted at each request (`alexaskill.deadline.watch`), which costs every request
+    a ``get_ident()``."""
+    if hasattr(watchdog.loop, "_thread_id"):
+        return thread
+    # (Copies made at once, no other thread running meanwhile; the loop's, held up, adds none.)
+    tasks = (*tuple(watchdog._deadlines), *tuple(watchdog._expired))
+    coros = [task.get_coro() for task in tasks]
+    frames = {id(frame) for coro in coros if (frame := getattr(coro, "cr_frame", None))}
+    if not frames:
+        return thread
+    for ident, frame in sys._current_frames().items():
+        while frame is not None:
+            if id(frame) in frames:
+                return ident
+            frame = frame.f_back
+    return thread
 
 
 def handler_callers() -> dict[CodeType, str]:

@@ -646,3 +646,41 @@ def test_a_stall_is_said_once_though_the_looking_thread_raised_meanwhile(
     assert len(held_up_lines(caplog)) == 1, looks.said(held_up_lines(caplog))
     failed = [r for r in caplog.records if r.name == "alexaskill" and r.exc_info]
     assert len(failed) == 1 and "looks on" in failed[0].getMessage()
+
+
+def test_a_uvloop_loop_run_on_another_thread_is_looked_for_there_before_its_timer_runs(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, lambda_loop: LookClock
+) -> None:
+    # uvloop's loop shows no thread of its own: the watchdog notes the one its timer runs on.
+    # Stopped with the timer pending (AWS Lambda's, between invocations), then run on another
+    # thread (its handler called from a local server's or tests' threads), the loop was looked
+    # for on the first thread until the timer's first run on the new one: a handler holding it
+    # up from the start, before that run, was never said (the first thread in no handler's
+    # call). The thread running it is found by the frame of the request's task.
+    import asyncio
+
+    uvloop = pytest.importorskip("uvloop")
+    monkeypatch.setattr(
+        aws_lambda._Loop, "runner", asyncio.Runner(loop_factory=uvloop.new_event_loop)
+    )
+    skill = Skill(DEFAULT_SKILL_ID)
+    holds: list[bool] = []
+
+    @skill.launch
+    async def launch() -> Response:
+        if holds:
+            hold_up_the_loop_until_said(caplog)
+        return speak("Hi.")
+
+    invoke = aws_lambda.handler(skill)
+    invoke(LAUNCH, None)  # on this thread: the watchdog's timer left pending
+    holds.append(True)
+    answers: list[Any] = []
+    other = threading.Thread(target=lambda: answers.append(invoke(LAUNCH, None)))
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        other.start()
+        other.join(BOUND + 5)
+    assert not other.is_alive()
+    assert answers and answers[0]["response"]["outputSpeech"]["text"] == "Hi."
+    (line,) = held_up_lines(caplog)
+    assert ".<locals>.launch" in line.getMessage()
