@@ -604,3 +604,56 @@ def test_a_utc_until_beside_a_local_start_is_read_in_the_devices_zone(
     ]
     [message] = said
     assert "before the reminder's start (2036-12-01T07:30:00.000, Europe/Berlin)" in message
+
+
+#: The forms of a recurrence `create_reminder` takes beside a list: each its rules, in order.
+_RULE_FORMS: Final[dict[str, Callable[[list[str]], Any]]] = {
+    "list": list,
+    "tuple": tuple,
+    "iterator": iter,
+    "generator": lambda rules: (rule for rule in rules),
+    "dict keys": lambda rules: dict.fromkeys(rules).keys(),
+}
+
+
+@pytest.mark.parametrize("form", _RULE_FORMS)
+def test_a_utc_until_beside_a_local_start_is_judged_whatever_form_the_rules_come_in(
+    skill_client: Callable[..., TestClient], form: str
+) -> None:
+    # Only a list or a tuple was looked at for a UTC UNTIL: given an iterator, the device's zone
+    # was not asked, the UNTIL went out unjudged, and only the fake refused it (400, an
+    # AlexaApiError at run time).
+    skill = Skill(SKILL_ID)
+    said: list[str] = []
+
+    @skill.intent("Remind")
+    async def remind(api: AlexaApi) -> Response:
+        try:
+            await api.create_reminder(
+                "Stretch",
+                at=dt.datetime(2036, 12, 1, 7, 30),
+                recurrence=_RULE_FORMS[form](["FREQ=DAILY;UNTIL=20361201T062959Z"]),
+            )
+        except ValueError as exc:
+            said.append(str(exc))
+        return speak("done")
+
+    client = skill_client(skill, time_zone="Europe/Berlin", now=lambda: MOMENT)
+    calls = client.intent("Remind").api_calls
+    assert [call.operation for call in calls] == ["time_zone"]
+    [message] = said
+    assert "before the reminder's start (2036-12-01T07:30:00.000, Europe/Berlin)" in message
+
+
+@pytest.mark.parametrize("form", _RULE_FORMS)
+def test_a_local_time_gone_with_no_rules_is_judged_whatever_form_they_come_in(
+    skill_client: Callable[..., TestClient], form: str
+) -> None:
+    # An empty iterator is no rule, a one-time reminder, but it is true: the device's zone was
+    # not asked, and a local time gone by went out, refused only by the fake (400).
+    skill = reminder_skill(at=dt.datetime(2031, 3, 14, 9, 30), recurrence=_RULE_FORMS[form]([]))
+    client = skill_client(skill, time_zone="Europe/Paris", now=lambda: MOMENT)
+    with pytest.raises(ValueError, match=r"at= 2031-03-14T09:30:00 is in the past"):
+        client.intent("Remind")
+    assert [call.operation for call in client.api.calls] == ["time_zone"]
+    assert client.api.reminders == []

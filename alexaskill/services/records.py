@@ -79,6 +79,10 @@ class RecordsApi(RequestApi):
         Amazon lets a skill create reminders only while the user talks to it. Needs
         `Scope.REMINDERS`.
         """
+        if recurrence is not None and not isinstance(recurrence, str | list | tuple):
+            # Read once, here: the zone is asked by the rules (an iterator's were not looked
+            # at, an empty one was true), and `reminder_body` checks the same ones.
+            recurrence = list(recurrence)
         # One mistake, one error: a local at= gone by was a ValueError once the handler had
         # asked the zone, else an AlexaApiError (the fake's 400).
         zone = await self._reminder_zone(at, after, recurrence)
