@@ -343,12 +343,19 @@ _WRONG_RECURRENCES: Final = [
         r"of times it rings, a positive whole number",
     ),
     # An UNTIL before the reminder's start never rings, as COUNT=0 (alexaskill's rule, the
-    # client's too): it was kept. Compared in the reminder's local time: its date, its local
-    # time, or its UTC time said in the timeZoneId (Paris, UTC+1 in mid-March 2031).
+    # client's too): it was kept. Compared in the reminder's local time: its date (a start on a
+    # date), its local time, or its UTC time said in the timeZoneId (Paris, UTC+1 in mid-March
+    # 2031).
     (
-        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310314"]}},
+        {
+            **_AT,
+            "recurrence": {
+                "startDateTime": "2031-03-15",
+                "recurrenceRules": ["FREQ=DAILY;UNTIL=20310314"],
+            },
+        },
         r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20310314': its UNTIL is before "
-        r"the reminder's start \(2031-03-15T07:30:00\.000\): the reminder would never ring "
+        r"the reminder's start \(2031-03-15\): the reminder would never ring "
         r"\(alexaskill's rule; one on or after it rings: RFC 5545's UNTIL is inclusive\)",
     ),
     (
@@ -371,12 +378,63 @@ _WRONG_RECURRENCES: Final = [
             **_AT,
             "recurrence": {
                 "startDateTime": "2031-04-01T07:30:00.000",
-                "recurrenceRules": ["FREQ=WEEKLY;UNTIL=20310331"],
+                "recurrenceRules": ["FREQ=WEEKLY;UNTIL=20310331T235959"],
             },
         },
-        r"recurrence\.recurrenceRules\[0\] is 'FREQ=WEEKLY;UNTIL=20310331': its UNTIL is before "
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=WEEKLY;UNTIL=20310331T235959': its UNTIL is "
+        r"before "
         r"the reminder's start "
         r"\(2031-04-01T07:30:00\.000\)",
+    ),
+    # An UNTIL of another kind than the start (RFC 5545, 3.3.10: DTSTART's value type; a local
+    # UNTIL for a floating start, a UTC one for a start in a time zone) was taken, its end a
+    # guess: a UTC moment on a clock of no zone, a date against a time, a local time in a zone.
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20311231T073000Z"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20311231T073000Z': its UNTIL is "
+        r"a UTC date and time, with Z, and the reminder starts at a local "
+        r"time in no time zone it names \(floating\) \(2031-03-15T07:30:00\.000\): its UNTIL is "
+        r"a local date and time, without Z \(20311231T073000\) \(RFC 5545, 3\.3\.10: UNTIL has "
+        r"DTSTART's value type; a local one for a floating start, a UTC one for a start in a "
+        r"time zone\)",
+    ),
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20311231"]}},
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20311231': its UNTIL is a date, "
+        r"and the reminder starts at a local time in no time "
+        r"zone it names \(floating\) \(2031-03-15T07:30:00\.000\): its UNTIL is a local date",
+    ),
+    (
+        {
+            **_AT,
+            "timeZoneId": "Europe/Paris",
+            "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20311231T073000"]},
+        },
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20311231T073000': its UNTIL is "
+        r"a local date and time, without Z, and the reminder "
+        r"starts at a time in a time zone \(2031-03-15T07:30:00\.000, Europe/Paris\): its "
+        r"UNTIL is a UTC date and time, with Z",
+    ),
+    (
+        {
+            **_AT,
+            "timeZoneId": "Europe/Paris",
+            "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20311231"]},
+        },
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20311231': its UNTIL is a date, "
+        r"and the reminder starts at a time in a time zone",
+    ),
+    (
+        {
+            **_AT,
+            "recurrence": {
+                "startDateTime": "2031-03-15",
+                "recurrenceRules": ["FREQ=DAILY;UNTIL=20311231T073000Z"],
+            },
+        },
+        r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20311231T073000Z': its UNTIL is "
+        r"a UTC date and time, with Z, and the reminder "
+        r"starts on a date \(2031-03-15\): its UNTIL is a date \(20311231\)",
     ),
     # Values out of RFC 5545's grammar (hour = 1*2DIGIT ;0 to 23, …) were taken unread.
     (
@@ -569,23 +627,29 @@ def test_a_reminder_given_with_a_recurrence_amazon_refuses_is_refused(
         # RFC 5545's grammar at its edges, each part's values in any case it allows
         {
             "recurrenceRules": [
-                "FREQ=WEEKLY;BYDAY=MO,fr,TU;WKST=su;UNTIL=20311231T073000Z",
+                "FREQ=WEEKLY;BYDAY=MO,fr,TU;WKST=su;UNTIL=20311231T073000",
                 "FREQ=MONTHLY;BYDAY=MO,-1fr,+2TU",
                 "FREQ=MONTHLY;BYMONTHDAY=-31,1,+31;COUNT=3",
                 "FREQ=YEARLY;BYMONTH=2,12;BYMONTHDAY=29;BYSETPOS=-366,1;BYYEARDAY=+366",
                 # (a numbered BYDAY is not for a YEARLY rule with BYWEEKNO: RFC 5545, 3.3.10)
-                "FREQ=YEARLY;BYWEEKNO=-53,53;BYDAY=MO;UNTIL=20320229",
+                "FREQ=YEARLY;BYWEEKNO=-53,53;BYDAY=MO;UNTIL=20320229T000000",
                 "FREQ=DAILY;BYHOUR=0,23;BYMINUTE=00,59;BYSECOND=0,60;UNTIL=20311231T235960",
                 # (no int() of the digits: over 4,300 of them, Python's int refuses them)
                 "FREQ=DAILY;INTERVAL=" + "1" * 5000,
             ]
         },
-        # (an UNTIL at the start, on its day, or later in the start's zone: it rings once)
-        {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310315", "FREQ=DAILY;UNTIL=20310315T073000"]},
-        {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310315T073000Z"]},
+        # (an UNTIL at the start, on its day, or later: it rings once; each of its start's kind,
+        # RFC 5545's: local for this floating start, a date for a start on a date, UTC for one
+        # with Z)
+        {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310315T073000"]},
+        {"startDateTime": "2031-03-15", "recurrenceRules": ["FREQ=DAILY;UNTIL=20310315"]},
         {
-            "startDateTime": "2031-03-01T07:30:00.000",
-            "recurrenceRules": ["FREQ=WEEKLY;UNTIL=20310301"],
+            "startDateTime": "2031-03-15T06:30:00Z",
+            "recurrenceRules": ["FREQ=DAILY;UNTIL=20310315T063000Z"],
+        },
+        {
+            "startDateTime": "2031-03-01",
+            "recurrenceRules": ["FREQ=WEEKLY;UNTIL=20310301", "FREQ=YEARLY;UNTIL=20320229"],
         },
         {"freq": "WEEKLY", "byDay": ["MO"]},  # (Amazon's older fields, still taken)
         {"freq": "DAILY", "interval": 1},  # (the least interval: every day)

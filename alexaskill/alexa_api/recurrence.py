@@ -19,17 +19,32 @@ another BY part; and, by what the text says a numbered BYDAY is (the nth of that
 there (``FREQ=MONTHLY;BYDAY=6MO``): no month has a sixth Monday, so it would never ring (a
 YEARLY rule's bound is the grammar's, 53 or -53).
 
+An UNTIL of another kind than the reminder's start is refused (`until_fault`), by RFC 5545
+(section 3.3.10, "Recurrence Rule", UNTIL): "The value of the UNTIL rule part MUST have the
+same value type as the "DTSTART" property. Furthermore, if the "DTSTART" property is specified
+as a date with local time, then the UNTIL rule part MUST also be specified as a date with local
+time. If the "DTSTART" property is specified as a date with UTC time or a date with local time
+and time zone reference, then the UNTIL rule part MUST be specified as a date with UTC time."
+Amazon's reminder has no DTSTART: its start is the ``startDateTime`` (else the
+``scheduledTime``) the rules travel with, read as iCalendar would read it: a date
+(``2031-03-15``) wants a date UNTIL (``20311231``); a local date-time beside a ``timeZoneId``
+(what ``at=`` with a ``ZoneInfo`` sends), or one with ``Z`` or an offset, wants a UTC one
+(``20311231T073000Z``); a local date-time without ``timeZoneId`` (a naive ``at=``, on the
+device's clock) is the RFC's floating "date with local time", and wants a local one
+(``20311231T073000``, no ``Z``). A start that does not read is not judged. Amazon documents no
+UNTIL (its Reminders API reference, read through the docs search on 4 and 5 December 2026,
+names none), so this is the RFC's rule, which Amazon's rules are said to follow, not a reading
+of Amazon's: a mismatch leaves the rule's end to the reader's guess (a date against a moment, a
+moment against a clock of no zone).
+
 An UNTIL before the reminder's start never rings either (RFC 5545: "The UNTIL rule part defines
 a DATE or DATE-TIME value that bounds the recurrence rule in an inclusive manner"), and both
 sides refuse it, by one reading (`until_fault`): alexaskill's rule, as for a one-time reminder
-gone by, and consistent with ``BYDAY=6MO``. No Amazon source says how it reads an UNTIL against
-the start (its Reminders API reference, read through the docs search on 4 and 5 December 2026,
-names no UNTIL). The start is the reminder's ``startDateTime`` (else its ``scheduledTime``), a
-local time; an UNTIL is read as RFC 5545 ties it to its DTSTART: a date (``20311231``) ends
-with that day, a local date-time (no ``Z``) is a time on the start's clock, and a UTC one
-(``...Z``) is a moment, said in the start's zone (the trigger's ``timeZoneId``, else the
-device's) before it is compared, and not judged when that zone is not known. Only an UNTIL
-before the start by that reading is refused: one on it rings once.
+gone by, and consistent with ``BYDAY=6MO``. Once its kind is the start's, an UNTIL is read as
+RFC 5545 ties it to its DTSTART: a date ends with that day, a local date-time is a time on the
+start's clock, and a UTC one is a moment, said in the start's ``timeZoneId`` (or compared with
+a start that has ``Z`` or an offset) before it is compared. Only an UNTIL before the start by
+that reading is refused: one on it rings once.
 
 What Amazon documents of recurrences (its Reminders API reference,
 https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-api-reference.html, read
@@ -52,7 +67,7 @@ import re
 from collections.abc import Callable
 from typing import Final
 
-__all__ = ["NO_FREQ", "rule_fault", "rule_parts", "until_fault", "until_in_utc"]
+__all__ = ["NO_FREQ", "rule_fault", "rule_parts", "until_fault"]
 
 #: The fault of a rule without FREQ, or of something that is no rule at all (the fake says it of
 #: a rule that is no str).
@@ -63,17 +78,6 @@ _DAYS: Final = f"({', '.join(_WEEKDAYS)})"
 #: ``weekdaynum = [[plus / minus] ordwk] weekday``, ``ordwk = 1*2DIGIT ;1 to 53``.
 _WEEKDAY_NUMBER: Final = re.compile(r"(?:[+-]?([0-9]{1,2}))?(SU|MO|TU|WE|TH|FR|SA)", re.IGNORECASE)
 #: ``enddate = date / date-time``: ``YYYYMMDD``, or with ``THHMMSS`` and an optional ``Z``.
-# UNTIL's kind is not checked against the reminder's start, on purpose. RFC 5545 (3.3.10, as
-# amended by its verified erratum 4414) ties it to DTSTART: the same value type (a date-time
-# start, a date-time UNTIL), a floating local start a local UNTIL, and a start in a time zone an
-# UTC one ("...Z"). Amazon's reminder has no DTSTART: ``startDateTime`` (or ``scheduledTime``)
-# is a local time, read in ``timeZoneId`` or else the device's zone, so by the RFC an UNTIL
-# would be a UTC date-time. But no Amazon source says that it reads them so, or what it
-# answers to a date or a local UNTIL: its Reminders API reference (read through the docs
-# search on 4 December 2026) names no UNTIL and its example rule has none, and ask-sdk-model's
-# ``Recurrence`` says only "Valid ISO 8601 format - optional start DateTime of recurrence". A
-# refusal here could refuse what Amazon takes and rings; the grammar alone is checked (and its
-# moment against the start's: `until_fault`).
 _END_DATE: Final = re.compile(
     r"([0-9]{4})([0-9]{2})([0-9]{2})(?:T([0-9]{2})([0-9]{2})([0-9]{2})Z?)?"
 )
@@ -262,40 +266,66 @@ def _forbidden(given: dict[str, str | None]) -> str | None:
     return None
 
 
-def until_in_utc(rules: object) -> bool:
-    """Whether one of ``rules`` (a list or tuple, else not looked at: an iterator is not used
-    up) has a UTC UNTIL (``...Z``), which `until_fault` compares with a local start in its zone."""
-    if not isinstance(rules, list | tuple):
-        return False
-    for rule in rules:
-        parts = rule_parts(rule) if isinstance(rule, str) else None
-        until = parts.get("UNTIL") if isinstance(parts, dict) else None
-        if until is not None and until.upper().endswith("Z"):
-            return True
-    return False
+#: What an UNTIL of each kind is, as a message says it, and an example of one.
+_UNTIL_KINDS: Final = {
+    "date": ("a date", "20311231"),
+    "local": ("a local date and time, without Z", "20311231T073000"),
+    "utc": ("a UTC date and time, with Z", "20311231T063000Z"),
+}
 
 
 def until_fault(rule: str, start: str, zone: str | None) -> str | None:
-    """Why ``rule`` (one `rule_fault` takes) never rings for a reminder that starts at the local
-    time ``start`` (ISO 8601, as ``startDateTime`` is sent) in the zone named ``zone`` (None:
-    not known): its UNTIL is before it (the module docstring's reading); else None. Said after
-    the rule, as `rule_fault` says a fault."""
+    """Why ``rule`` (one `rule_fault` takes) has an UNTIL RFC 5545 refuses beside a reminder
+    that starts at ``start`` (ISO 8601, as ``startDateTime`` is sent), a local time in the zone
+    its trigger names, ``zone`` (its ``timeZoneId``; None: it names none, a floating time): one
+    of another kind than the start (`_start_kind`), or, alexaskill's rule, one before it, which
+    never rings (the module docstring's readings); else None. Said after the rule, as
+    `rule_fault` says a fault."""
     parts = rule_parts(rule)
     until = parts.get("UNTIL") if isinstance(parts, dict) else None
-    if until is None or not _until_before(until, start, zone):
+    if until is None:
         return None
     where = f"{start}, {zone}" if zone else start
+    wanted = _start_kind(start, zone)
+    kind = "date" if len(until) == 8 else "utc" if until.upper().endswith("Z") else "local"
+    if wanted is not None and kind != wanted:
+        starts = {
+            "date": "starts on a date",
+            "local": "starts at a local time in no time zone it names (floating)",
+            "utc": "starts at a time in a time zone",
+        }[wanted]
+        return (
+            f"its UNTIL is {_UNTIL_KINDS[kind][0]}, and the reminder {starts} ({where}): its "
+            f"UNTIL is {_UNTIL_KINDS[wanted][0]} ({_UNTIL_KINDS[wanted][1]}) (RFC 5545, 3.3.10: "
+            "UNTIL has DTSTART's value type; a local one for a floating start, a UTC one for a "
+            "start in a time zone)"
+        )
+    if not _until_before(until, start, zone):
+        return None
     return (
         f"its UNTIL is before the reminder's start ({where}): the reminder would never ring "
         "(alexaskill's rule; one on or after it rings: RFC 5545's UNTIL is inclusive)"
     )
 
 
+def _start_kind(start: str, zone: str | None) -> str | None:
+    """The kind of UNTIL RFC 5545 (3.3.10) gives a DTSTART like ``start`` in ``zone``: "date"
+    for a date, "utc" for a date-time in a zone (``zone``, a ``Z`` or an offset), "local" for a
+    floating one; None for a start that does not read (not judged)."""
+    try:
+        begins = _dt.datetime.fromisoformat(start)
+    except (ValueError, TypeError):
+        return None
+    if "T" not in start.upper() and " " not in start.strip():
+        return "date"
+    return "utc" if zone or begins.tzinfo is not None else "local"
+
+
 def _until_before(until: str, start: str, zone: str | None) -> bool:
-    """Whether the grammatical UNTIL ``until`` falls before ``start``, a local time in
-    ``zone``: a date before its day, a local date-time before it, a UTC one before it said
-    in ``zone``. False when that cannot be told (a start that does not read, a date-time
-    UNTIL beside a start with an offset, a UTC UNTIL without a zone known here)."""
+    """Whether the grammatical UNTIL ``until``, of the start's kind, falls before ``start``, a
+    time in ``zone``: a date before its day, a local date-time before it, a UTC one before it
+    said in ``zone`` (or before a start with an offset). False when that cannot be told (a
+    start that does not read, a UTC UNTIL beside a local start of no zone)."""
     from zoneinfo import ZoneInfo
 
     try:
@@ -304,10 +334,13 @@ def _until_before(until: str, start: str, zone: str | None) -> bool:
             return _dt.date(int(until[:4]), int(until[4:6]), int(until[6:])) < begins.date()
         ends = _dt.datetime.strptime(until[:15], "%Y%m%dT%H%M%S")
         if until.upper().endswith("Z"):
+            ends = ends.replace(tzinfo=_dt.UTC)
+            if begins.tzinfo is not None:  # (a start with Z or an offset: one moment each)
+                return ends < begins
             if zone is None:
                 return False
-            ends = ends.replace(tzinfo=_dt.UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
-        if begins.tzinfo is not None:  # (an offset Amazon's local times have not: not judged)
+            ends = ends.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        elif begins.tzinfo is not None:  # (a local UNTIL beside a moment: not its kind)
             return False
     except (ValueError, LookupError, OSError, TypeError):
         return False  # (a second of 60, a leap second, included: not judged)

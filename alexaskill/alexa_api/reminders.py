@@ -103,12 +103,13 @@ def _check_rules(rules: Sequence[str]) -> None:
             raise ValueError(f"a reminder's recurrence[{index}] is {rule!r}: {fault}")
 
 
-def _check_untils(rules: Sequence[str], trigger: dict[str, Any], zone: _dt.tzinfo | None) -> None:
-    """`ValueError` naming the first rule whose UNTIL is before the reminder's start
-    (`until_fault`: it would never ring, alexaskill's rule), read in its ``timeZoneId``, else
-    the device's ``zone`` (a UTC UNTIL is not judged without either)."""
+def _check_untils(rules: Sequence[str], trigger: dict[str, Any]) -> None:
+    """`ValueError` naming the first rule whose UNTIL is of another kind than the reminder's
+    start (RFC 5545's rule: a local UNTIL for a naive ``at=``, a UTC one for ``at=`` in a time
+    zone), or before it (it would never ring, alexaskill's rule): `until_fault`, read in the
+    trigger's ``timeZoneId`` (none: a floating start, on the device's clock)."""
     start = trigger["recurrence"]["startDateTime"]
-    named = trigger.get("timeZoneId") or getattr(zone, "key", None)
+    named = trigger.get("timeZoneId")
     for index, rule in enumerate(rules):
         fault = until_fault(rule, start, named)
         if fault is not None:
@@ -135,7 +136,8 @@ def reminder_body(
     5545's grammar (`_check_rules`: a part given twice, a value out of range, a COUNT of 0, …);
     and for a one-time ``at`` gone by at ``asked_at`` (the request's moment; an ``at`` without
     tzinfo is read in the device's ``zone``, and not judged without it), or a rule whose UNTIL
-    is before ``at`` (`_check_untils`), which would never ring (alexaskill's rule); `TypeError`
+    is before ``at``, which would never ring (alexaskill's rule), or of another kind than
+    ``at`` (RFC 5545's: `_check_untils`); `TypeError`
     for an ``at`` that is no datetime, an ``after`` no timedelta, a rule no str.
     """
     if not isinstance(text, str) or not text.strip():
@@ -149,7 +151,7 @@ def reminder_body(
     if at is not None and after is None:
         trigger = _absolute_trigger(at, rules)
         if rules:
-            _check_untils(rules, trigger, zone)
+            _check_untils(rules, trigger)
         elif asked_at is not None:
             _check_to_come(at, zone, asked_at)
     elif after is not None and at is None:

@@ -23,7 +23,6 @@ from ..alexa_api import (
     product_choice_error,
     reminder_body,
 )
-from ..alexa_api.recurrence import until_in_utc
 from ..exceptions import AlexaApiError, AlexaApiTimeout
 from .base import _NOT_ASKED, RequestApi, _segment
 from .user import _request_time
@@ -73,15 +72,16 @@ class RecordsApi(RequestApi):
         the device set no zone or that call fails.
         ``recurrence`` takes RFC 5545 rules (``"FREQ=WEEKLY;BYDAY=MO"``) for an ``at``
         reminder; one out of RFC 5545's grammar (``BYHOUR=25``, a part given twice), or one
-        that never rings (``COUNT=0``, an UNTIL before ``at``: a UTC one read in ``at``'s zone,
-        else the device's, asked as above) is a `ValueError` naming it, unsent. ``speech`` is
+        that never rings (``COUNT=0``, an UNTIL before ``at``), or an UNTIL of another kind
+        than ``at`` (RFC 5545: a local one for ``at`` without a time zone, a UTC one, ``...Z``,
+        for ``at`` in a time zone) is a `ValueError` naming it, unsent. ``speech`` is
         SSML to say instead of ``text``. Its ``requestTime`` is the request's timestamp too.
         Amazon lets a skill create reminders only while the user talks to it. Needs
         `Scope.REMINDERS`.
         """
         if recurrence is not None and not isinstance(recurrence, str | list | tuple):
-            # Read once, here: the zone is asked by the rules (an iterator's were not looked
-            # at, an empty one was true), and `reminder_body` checks the same ones.
+            # Read once, here: whether there are rules decides if the zone is asked (an empty
+            # iterator is true), and `reminder_body` checks the same ones.
             recurrence = list(recurrence)
         # One mistake, one error: a local at= gone by was a ValueError once the handler had
         # asked the zone, else an AlexaApiError (the fake's 400).
@@ -117,14 +117,15 @@ class RecordsApi(RequestApi):
     async def _reminder_zone(
         self, at: object, after: object, recurrence: object
     ) -> _dt.tzinfo | None:
-        """The device's zone, to judge a one-time ``at`` without tzinfo, or a UTC UNTIL beside
-        it (`until_in_utc`): the one the handler asked, else asked now; None where it is not
-        needed, not set, or its call failed (the reminder is then sent unjudged)."""
+        """The device's zone, to judge a one-time ``at`` without tzinfo (a recurring one's
+        UNTIL is local then, on the same clock): the one the handler asked, else asked now; None
+        where it is not needed, not set, or its call failed (the reminder is then sent
+        unjudged)."""
         if self._time_zone is not _NOT_ASKED:
             return self._time_zone
         local = isinstance(at, _dt.datetime) and at.tzinfo is None and after is None
-        # (a recurring reminder's first time is not judged; a UTC UNTIL is, against its start)
-        if not local or (recurrence and not until_in_utc(recurrence)):
+        # (a recurring reminder's first time is not judged; nor needs its UNTIL the zone)
+        if not local or recurrence:
             return None
         try:
             return await self.time_zone()

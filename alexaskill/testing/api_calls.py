@@ -137,7 +137,7 @@ def _reminder_problem(
             return "INVALID_TRIGGER", gone
     else:
         return "INVALID_TRIGGER", f"unknown trigger type {kind!r}"
-    recurrence = _recurrence_problem(kind, trigger.get("recurrence"), trigger, zone_name)
+    recurrence = _recurrence_problem(kind, trigger.get("recurrence"), trigger)
     if recurrence is not None:
         return "INVALID_TRIGGER", recurrence
     info = body.get("alertInfo")

@@ -2,10 +2,10 @@
 ``trigger.recurrence``, its ``recurrenceRules`` read by RFC 5545's grammar of a rule
 (`alexaskill.alexa_api.recurrence`, which `AlexaApi.create_reminder` reads them by too), which
 the reference names for them: a COUNT of 0 among what it refuses, and an UNTIL before the
-reminder's start (`alexaskill.alexa_api.recurrence.until_fault`), both of which never ring. The
-start is its ``startDateTime``, else its ``scheduledTime``, a local time read as the fake reads
-a one-time ``scheduledTime`` (`alexaskill.testing.api_calls._gone`): in the trigger's
-``timeZoneId``, else the device's zone.
+reminder's start, both of which never ring, and an UNTIL of another kind than that start (RFC
+5545's: `alexaskill.alexa_api.recurrence.until_fault`). The start is its ``startDateTime``, else
+its ``scheduledTime``, in the trigger's ``timeZoneId``; without one it is a floating local time
+(on the device's clock), whose UNTIL is local too, so the device's zone is not needed.
 """
 
 from __future__ import annotations
@@ -18,27 +18,26 @@ __all__: list[str] = []
 
 
 def _rule_fault(rule: str, start: str | None = None, zone: str | None = None) -> str | None:
-    """Why RFC 5545's rule (`rule_fault`: a COUNT of 0 among them), or alexaskill's for an
-    UNTIL before the local time ``start`` in ``zone`` (`until_fault`), refuses ``rule``, else
-    None; said after the rule, as `rule_fault` says it."""
+    """Why RFC 5545's rule (`rule_fault`: a COUNT of 0 among them; `until_fault`: an UNTIL of
+    another kind than the local time ``start`` in ``zone``), or alexaskill's for an UNTIL
+    before it (`until_fault`), refuses ``rule``, else None; said after the rule, as
+    `rule_fault` says it."""
     fault = rule_fault(rule)
     if fault is None and start is not None:
         fault = until_fault(rule, start, zone)
     return fault
 
 
-def _start(
-    trigger: dict[str, Any], recurrence: dict[str, Any], zone: str | None
-) -> tuple[str | None, str | None]:
+def _start(trigger: dict[str, Any], recurrence: dict[str, Any]) -> tuple[str | None, str | None]:
     """The local time a recurrence starts at, and its zone: its ``startDateTime``, else the
-    trigger's ``scheduledTime``; the trigger's ``timeZoneId``, else the device's ``zone``."""
+    trigger's ``scheduledTime``; the trigger's ``timeZoneId`` (None: none, a floating start)."""
     start = recurrence.get("startDateTime")
     if start is None:
         start = trigger.get("scheduledTime")
     named = trigger.get("timeZoneId")
     return (
         start if isinstance(start, str) else None,
-        named if isinstance(named, str) and named else zone,
+        named if isinstance(named, str) and named else None,
     )
 
 
@@ -46,7 +45,6 @@ def _recurrence_problem(
     kind: object,
     recurrence: object,
     trigger: dict[str, Any] | None = None,
-    zone: str | None = None,
 ) -> str | None:
     """Why a trigger of the type ``kind`` has a ``recurrence`` Amazon's Reminders API does not
     take, as its "Reminder object" reads one, else None: none at all (None) is taken; else only
@@ -55,8 +53,8 @@ def _recurrence_problem(
     (a str, as ``scheduledTime``), its ``interval`` a positive integer (Amazon's model of it,
     ask-sdk-model's ``Recurrence``, as RFC 5545's INTERVAL). The older ``freq`` (with
     ``byDay``), which Amazon still takes without rules, is read as a rule. The ``trigger``
-    holding it, and the device's ``zone``, give the start an UNTIL is compared with
-    (`_start`). Said from ``recurrence`` on."""
+    holding it gives the start an UNTIL is compared with (`_start`). Said from ``recurrence``
+    on."""
     if recurrence is None:
         return None
     if kind == "SCHEDULED_RELATIVE":  # (as `AlexaApi.create_reminder` refuses after= with one)
@@ -78,7 +76,7 @@ def _recurrence_problem(
         return f"recurrence.recurrenceRules is required: a list of RFC 5545 rules ({example})"
     if not isinstance(rules, list) or not rules:
         return f"recurrence.recurrenceRules is {rules!r}: a list of RFC 5545 rules ({example})"
-    start, named = _start(trigger or {}, recurrence, zone)
+    start, named = _start(trigger or {}, recurrence)
     for index, rule in enumerate(rules):
         fault = _rule_fault(rule, start, named) if isinstance(rule, str) else NO_FREQ
         if fault is not None:
