@@ -705,3 +705,30 @@ def test_an_until_of_the_starts_kind_is_sent_whatever_form_the_rules_come_in(for
     _run(_api(fake).create_reminder("Stretch", at=_LOCAL_AT, recurrence=_RULE_FORMS[form](rules)))
     [call] = [call for call in fake.calls if call.operation == "create_reminder"]
     assert (call.status, call.body["trigger"]["recurrence"]["recurrenceRules"]) == (200, rules)
+
+
+#: The second 02:30 of 26 October 2031 in Paris (01:30 UTC), its clocks going back at 03:00.
+_SECOND_HALF_PAST_TWO: Final = dt.datetime(
+    2031, 10, 26, 2, 30, fold=1, tzinfo=ZoneInfo("Europe/Paris")
+)
+
+
+@pytest.mark.parametrize(
+    ("at", "now"),
+    [
+        # (the time sent is to the millisecond: 09:00:00.000, the request's own moment)
+        (MOMENT + dt.timedelta(microseconds=300), MOMENT),
+        # (the time sent is 02:30 in Paris, which a reader takes for the first, 00:30 UTC)
+        (_SECOND_HALF_PAST_TWO, dt.datetime(2031, 10, 26, 1, 0, tzinfo=dt.UTC)),
+    ],
+)
+def test_a_one_time_reminder_is_judged_at_the_time_sent(
+    skill_client: Callable[..., TestClient], at: dt.datetime, now: dt.datetime
+) -> None:
+    # The client judged at= itself, the fake the scheduledTime sent: a time a fraction of a
+    # millisecond ahead, or the second of a local time the clocks go back through, went out,
+    # and the fake refused it as gone by (400, an AlexaApiError at run time).
+    client = skill_client(reminder_skill(at=at), now=lambda: now)
+    with pytest.raises(ValueError, match=r"is in the past: the request was made at"):
+        client.intent("Remind")
+    assert client.api.calls == []

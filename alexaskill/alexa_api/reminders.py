@@ -73,6 +73,16 @@ def _check_to_come(at: _dt.datetime, zone: _dt.tzinfo | None, asked_at: _dt.date
     )
 
 
+def _as_sent(at: _dt.datetime, trigger: dict[str, Any]) -> _dt.datetime:
+    """``at`` as the ``trigger`` built of it says it, the time judged: to the millisecond, and
+    a local time in its zone read as a reader of the body reads one (the first of a time the
+    clocks go back through: ``fold`` is not sent), as `FakeAlexaApi` reads it."""
+    sent = _dt.datetime.fromisoformat(trigger["scheduledTime"])
+    if at.tzinfo is None:
+        return sent
+    return sent.replace(tzinfo=at.tzinfo if getattr(at.tzinfo, "key", None) else _dt.UTC)
+
+
 def _check_types(at: object, after: object, recurrence: Sequence[object]) -> None:
     """`TypeError` naming what to give for an ``at``, ``after`` or rule of another type (an
     ``after=300`` of seconds would fail as an int's missing ``total_seconds``)."""
@@ -153,7 +163,7 @@ def reminder_body(
         if rules:
             _check_untils(rules, trigger)
         elif asked_at is not None:
-            _check_to_come(at, zone, asked_at)
+            _check_to_come(_as_sent(at, trigger), zone, asked_at)
     elif after is not None and at is None:
         trigger = _relative_trigger(after, rules)
     else:
