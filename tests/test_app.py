@@ -1367,8 +1367,14 @@ def test_a_quoted_skill_id_is_refused_naming_the_quotes(given: str | list[str]) 
         Skill(given)
 
 
-# (A string, written out: its value names the test.)
-@pytest.mark.parametrize("verifier", [Verifier, "amzn1.ask.skill.x", True])
+@pytest.mark.parametrize(
+    "verifier",
+    [
+        pytest.param(Verifier, id="the-class-not-an-instance"),
+        pytest.param(SKILL_ID, id="a-skill-id"),
+        pytest.param(True, id="true"),
+    ],
+)
 def test_a_verifier_that_is_not_one_is_refused_when_the_skill_is_made(verifier: Any) -> None:
     # Taken before: the class itself (Verifier, not Verifier()) failed the lifespan with a
     # TypeError traceback; anything else failed every request.
