@@ -14,12 +14,23 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Final, NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
 from tests import warm_bytecode
 from tests.processes import free_port, stop
+
+# The skill ids the tests' skills answer to are defined in tests/skill_ids.py (which
+# tests/verify_shared.py, imported below, reads too) and re-exported here, where most modules
+# import them from (`from tests.conftest import SKILL_ID`).
+from tests.skill_ids import APP_SKILL_ID as APP_SKILL_ID
+from tests.skill_ids import DEPLOYED_SKILL_ID as DEPLOYED_SKILL_ID
+from tests.skill_ids import FOURTH_SKILL_ID as FOURTH_SKILL_ID
+from tests.skill_ids import NEAR_DEFAULT_SKILL_ID as NEAR_DEFAULT_SKILL_ID
+from tests.skill_ids import OTHER_SKILL_ID as OTHER_SKILL_ID
+from tests.skill_ids import SKILL_ID as SKILL_ID
+from tests.skill_ids import THIRD_SKILL_ID as THIRD_SKILL_ID
 
 # The browser tests' fixtures (the server, Chromium, a tab) are in tests/simulator_browser.py, by
 # the helpers they use, for the tests/test_simulator_browser_*.py modules: imported here, they are
@@ -52,28 +63,6 @@ pytest.register_assert_rewrite("tests.simulator_shared")
 # So does what the slot types' tests share (tests/understanding_shared.py): `slot` asserts that a
 # phrase was understood at all, and says what came back when it was not.
 pytest.register_assert_rewrite("tests.understanding_shared")
-
-# --- the skill ids the tests' skills answer to ------------------------------------------------
-
-# One place for them, not one per module (`from tests.conftest import SKILL_ID`). None is the
-# test tools' placeholder (alexaskill.testing.DEFAULT_SKILL_ID): a test that means that one
-# imports it by its name.
-
-#: The skill id the tests' skills answer to.
-SKILL_ID: Final = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
-#: A second skill's id: another skill of the same app, a request for another skill, an id
-#: ALEXASKILL_SKILL_ID names beside the skill's own.
-OTHER_SKILL_ID: Final = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
-#: A third, neither of those: an app's third skill, the id --skill-id gives over both.
-THIRD_SKILL_ID: Final = "amzn1.ask.skill.66666666-6666-6666-6666-666666666666"
-#: A fourth: an app's fourth skill, beside THIRD_SKILL_ID's.
-FOURTH_SKILL_ID: Final = "amzn1.ask.skill.77777777-7777-7777-7777-777777777777"
-#: The skill of an app module that a CLI test writes for `serve` or `chat` to import.
-APP_SKILL_ID: Final = "amzn1.ask.skill.33333333-3333-3333-3333-333333333333"
-#: A user's own skill's id, as the developer console shows one: in Alexa's requests, the shell.
-DEPLOYED_SKILL_ID: Final = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
-#: A lone skill's id, one digit off the test tools' placeholder (DEFAULT_SKILL_ID).
-NEAR_DEFAULT_SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000001"
 
 # --- the shell's configuration of a skill is not the tests' ------------------------------------
 

@@ -31,19 +31,20 @@ from alexaskill.models import IntentRequest
 from alexaskill.testing import DEFAULT_CERT_URL, TestPKI
 from alexaskill.verify import Verifier
 
+from .conftest import SKILL_ID
 from .self_signed import self_signed
+
+# (BODY, NOW and run, each imported `as` itself, are re-exported: tests/test_verify_fetch.py
+# takes them from here)
+from .verify_shared import BODY as BODY
+from .verify_shared import NOW as NOW
 from .verify_shared import (
-    APPLICATION_ID,
     UNUSABLE_TIMESTAMP_BODIES,
     Fetcher,
     make_body,
     refusal_from_local,
     stamp,
 )
-
-# (BODY, NOW and run re-exported as such: tests/test_verify_fetch.py takes them from here)
-from .verify_shared import BODY as BODY
-from .verify_shared import NOW as NOW
 from .verify_shared import run as run
 
 
@@ -90,7 +91,7 @@ def test_verify_envelope_returns_the_decoded_envelope(pki: TestPKI) -> None:
     assert isinstance(envelope.request, IntentRequest)
     city = envelope.request.intent.slot("city")
     assert city is not None and city.value == "Zürich"
-    assert envelope.application_ids == (APPLICATION_ID,)
+    assert envelope.application_ids == (SKILL_ID,)
 
 
 def test_verify_envelope_checks_the_timestamp_as_verify_does(pki: TestPKI) -> None:

@@ -24,13 +24,14 @@ from alexaskill.exceptions import CertificateError
 from alexaskill.testing import TestPKI
 from alexaskill.verify import Verifier
 
+# The skill the bodies are for (the verifier does not look at it): the tests' own, from
+# tests/skill_ids.py, as conftest, which imports this module, cannot give it yet.
+from tests.skill_ids import SKILL_ID
+
 T = TypeVar("T")
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 THEN = datetime(2017, 6, 1, 12, 0, tzinfo=UTC)  # when the "old capture" was signed
-# The skill the bodies are for (the verifier does not look at it). Not conftest's SKILL_ID:
-# conftest imports this module before it defines its ids.
-APPLICATION_ID: Final = "amzn1.ask.skill.test"
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
@@ -53,7 +54,7 @@ def make_body(timestamp: str | None = None, request_type: str = "IntentRequest")
         request["timestamp"] = timestamp
     envelope = {
         "version": "1.0",
-        "context": {"System": {"application": {"applicationId": APPLICATION_ID}}},
+        "context": {"System": {"application": {"applicationId": SKILL_ID}}},
         "request": request,
     }
     return (" " + json.dumps(envelope, ensure_ascii=False, indent=1) + "\n").encode()
