@@ -960,6 +960,37 @@ def test_the_connect_check_passes_through_a_proxy_that_opens_the_tunnel(
         assert proxy.wait_for_closed(1) and len(proxy.connects) == 1
 
 
+@pytest.mark.parametrize(("variable", "scheme"), [("ALL_PROXY", "http"), ("HTTPS_PROXY", "https")])
+def test_the_connect_check_through_a_proxy_that_refuses_the_tunnel_says_the_proxys(
+    variable: str, scheme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The connect check's own path (test_a_proxy_that_let_no_probe_through_is_said_the_proxys
+    # passes it by): a SOCKS proxy (ALL_PROXY) or an http:// one (HTTPS_PROXY) that refuses the
+    # tunnel fails the check, naming the proxy, and no probe is sent through it after.
+    from .blackhole import RefusingSocks, RefusingTunnels
+
+    _no_proxies(monkeypatch)
+    url = f"{scheme}://127.0.0.1:{free_port()}/"
+    with RefusingSocks() if variable == "ALL_PROXY" else RefusingTunnels() as proxy:
+        kind = "socks5" if variable == "ALL_PROXY" else "http"
+        monkeypatch.setenv(variable, f"{kind}://127.0.0.1:{proxy.port}")
+        out = io.StringIO()
+        argv = ["certify", url, "--allow-local", "--json", "--timeout", "5"]
+        assert main(argv, stdout=out, stderr=io.StringIO()) == 1
+        # (the proxy notes a CONNECT after refusing it: counted once it saw the close; one, the
+        # check's)
+        assert proxy.wait_for_closed(1) and len(proxy.connects) == 1, proxy.connects
+    report = json.loads(out.getvalue())
+    assert report["failed"] == ["connect"]
+    named = "SOCKS proxy" if variable == "ALL_PROXY" else "proxy"
+    said = detail(report, "connect")
+    assert said.startswith(
+        f"cannot reach {url}: the {named} at 127.0.0.1:{proxy.port} ({variable}) refused its "
+        f"tunnel to {url.split('//')[1].rstrip('/')} ("
+    ), said
+    assert said.endswith("; no probe was sent"), said
+
+
 @pytest.mark.parametrize("where", ["connect check", "probe"])
 def test_a_proxy_that_leaves_the_connect_unanswered_is_said_the_proxys(
     where: str, monkeypatch: pytest.MonkeyPatch
