@@ -390,6 +390,37 @@ def test_a_tls_handshake_the_time_limit_ends_has_its_socket_closed(
     assert said in detail and detail.endswith("; it may pass")
 
 
+def _three_downloads_in_a_pool_of_two(
+    pki: TestPKI, proxy: StalledTunnels, scheme: str, *, httpx_timeout: bool = False
+) -> list[str]:
+    """What each of three chain downloads said, failed through ``proxy`` (``scheme``://) by one
+    client whose pool has two places: the Verifier's, its download_timeout ending each, or with
+    ``httpx_timeout`` `download_chain` alone, httpx's connect timeout ending each. Each of the
+    first two stalls where ``proxy`` stalls it (`wait_for_handshakes`) before the next starts."""
+
+    async def downloads() -> list[str]:
+        limits = httpx.Limits(max_connections=2)
+        said = []
+        async with httpx.AsyncClient(
+            proxy=f"{scheme}://127.0.0.1:{proxy.port}", limits=limits, trust_env=False
+        ) as client:
+            checker = Verifier(
+                [pki.root], now=lambda: NOW, http_client=client, download_timeout=1, failure_ttl=0
+            )
+            for download in range(1, 4):
+                with pytest.raises(CertificateUnavailableError) as info:
+                    if httpx_timeout:
+                        await download_chain(client, URL, timeout=1, limit=100_000)
+                    else:
+                        await checker.verify(pki.sign(BODY), BODY)
+                said.append(str(info.value.detail))
+                if download < 3:  # (each of the first two stalled where meant)
+                    assert await asyncio.to_thread(proxy.wait_for_handshakes, download)
+        return said
+
+    return run(downloads())
+
+
 @pytest.mark.parametrize("limit", ["the verifier's", "httpx's"])
 def test_a_tunnel_whose_handshake_timed_out_gives_its_pool_place_back(
     pki: TestPKI, limit: str
@@ -401,28 +432,10 @@ def test_a_tunnel_whose_handshake_timed_out_gives_its_pool_place_back(
     # pool's limit at 2 (the app's client, which the verifier shares with Alexa API calls, has
     # 100), two stalled downloads filled it, and the third never connected: "the HTTP client's
     # pool is exhausted".
-    async def three_downloads(proxy: StalledTunnels) -> list[str]:
-        limits = httpx.Limits(max_connections=2)
-        said = []
-        async with httpx.AsyncClient(
-            proxy=f"http://127.0.0.1:{proxy.port}", limits=limits, trust_env=False
-        ) as client:
-            checker = Verifier(
-                [pki.root], now=lambda: NOW, http_client=client, download_timeout=1, failure_ttl=0
-            )
-            for download in range(1, 4):
-                with pytest.raises(CertificateUnavailableError) as info:
-                    if limit == "httpx's":
-                        await download_chain(client, URL, timeout=1, limit=100_000)
-                    else:
-                        await checker.verify(pki.sign(BODY), BODY)
-                said.append(str(info.value.detail))
-                if download < 3:  # (each of the first two stalled in its handshake, as meant)
-                    assert await asyncio.to_thread(proxy.wait_for_handshakes, download)
-        return said
-
     with StalledTunnels() as proxy:
-        said = run(three_downloads(proxy))
+        said = _three_downloads_in_a_pool_of_two(
+            pki, proxy, "http", httpx_timeout=limit == "httpx's"
+        )
     assert [head.split(b"\r\n")[0] for head in proxy.connects] == [
         b"CONNECT s3.amazonaws.com:443 HTTP/1.1"
     ] * 3, "a download found no place in the pool: its connection was never made"
@@ -439,25 +452,8 @@ def test_a_socks_connect_the_download_timeout_ended_gives_its_pool_place_back(
     # through it), a connect the Verifier's download_timeout cancelled stayed in the client's
     # pool (httpcore 1.0.9 marks a SOCKS connection failed on an Exception only): with the
     # pool's limit at 2, two stalled downloads filled it and the third never connected.
-    async def three_downloads(proxy: StalledSocks) -> list[str]:
-        limits = httpx.Limits(max_connections=2)
-        said = []
-        async with httpx.AsyncClient(
-            proxy=f"socks5://127.0.0.1:{proxy.port}", limits=limits, trust_env=False
-        ) as client:
-            checker = Verifier(
-                [pki.root], now=lambda: NOW, http_client=client, download_timeout=1, failure_ttl=0
-            )
-            for download in range(1, 4):
-                with pytest.raises(CertificateUnavailableError) as info:
-                    await checker.verify(pki.sign(BODY), BODY)
-                said.append(str(info.value.detail))
-                if download < 3:  # (each of the first two stalled where meant)
-                    assert await asyncio.to_thread(proxy.wait_for_handshakes, download)
-        return said
-
     with StalledSocks(answer=stall == "the TLS handshake") as proxy:
-        said = run(three_downloads(proxy))
+        said = _three_downloads_in_a_pool_of_two(pki, proxy, "socks5")
     assert len(proxy.connects) == 3, "a download found no place in the pool: it never connected"
     assert not any("pool is exhausted" in detail for detail in said), said
 
