@@ -718,39 +718,11 @@ def test_a_proxy_whose_tcp_connect_gets_no_answer_gets_the_proxys_advice(
     assert "set HTTPS_PROXY" not in detail and "the server, or the proxy set" not in detail
 
 
-def test_a_download_waiting_for_a_connection_of_a_full_pool_says_so(pki: TestPKI) -> None:
-    # A client of the skill's own, its one connection (httpx.Limits) held by another request:
-    # the download never began a connection, and the log gave the network's advice.
-    async def scenario() -> CertificateError:
-        limits = httpx.Limits(max_connections=1)
-        async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
-            # (to a local server that never answers: the chain's download never gets to connect)
-            holder = asyncio.ensure_future(
-                client.get(f"http://127.0.0.1:{silent.port}/", timeout=60)
-            )
-            assert await asyncio.to_thread(silent.came.wait, 60)
-            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=2)
-            try:
-                with pytest.raises(CertificateError) as info:
-                    await checker.verify(pki.sign(BODY), BODY)
-            finally:
-                holder.cancel()
-                await asyncio.gather(holder, return_exceptions=True)
-            return info.value
-
-    with _SilentProxy() as silent:  # (as a server that says nothing)
-        refused = run(scenario())
-    assert str(refused) == "certificate chain: download timed out"
-    assert isinstance(refused, CertificateUnavailableError)
-    detail = str(refused.detail)
-    assert "the HTTP client's pool is exhausted" in detail
-    assert "httpx.Limits" in detail and "within 2 s (download_timeout)" in detail
-    assert "check DNS" not in detail and "outbound HTTPS" not in detail
-
-
 def test_httpx_still_names_the_transport_that_sends_a_url(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The test above passes only as long as fetch._traces learns which transport the client
-    # sends the URL through: httpx's own traces each connection it begins, so nothing traced
+    # test_a_full_pool_behind_a_transport_of_ones_own_is_said_a_full_pool (tests/
+    # test_verify_progress.py; its "httpx's own" case is a client of the skill's own, made with
+    # httpx.Limits alone) passes only as long as fetch._traces learns which transport the
+    # client sends the URL through: httpx's own traces each connection it begins, so nothing traced
     # there is a wait for the pool; a MockTransport (or one's own) traces nothing anyway.
     # httpx has no public way to ask (no public attribute for a client's transport or mounts;
     # the trace extension begins at connect_tcp, the pool's wait untraced; event hooks and

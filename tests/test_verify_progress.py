@@ -145,13 +145,15 @@ def test_a_full_pool_behind_a_transport_of_ones_own_is_said_a_full_pool(
     pki: TestPKI, shape: str
 ) -> None:
     # The client's one connection (httpx.Limits) held by another request: the download never
-    # began a connection. Through a transport around httpx's, the log gave the network's advice
-    # ("check DNS"), as for a transport that traces nothing; it names the pool, and the
-    # transport around it, which may have held the request itself.
+    # began a connection, and the log gave the network's advice ("check DNS"), first through
+    # httpx's own transport (a client of the skill's own, made with httpx.Limits alone), then
+    # through a transport around it, as for a transport that traces nothing; it names the pool,
+    # and the transport around it, which may have held the request itself.
     async def scenario() -> CertificateError:
         limits = httpx.Limits(max_connections=1)
         transport = _POOLED[shape](limits)
         async with httpx.AsyncClient(limits=limits, transport=transport, trust_env=False) as client:
+            # (to a local server that never answers: the chain's download never gets to connect)
             holder = asyncio.ensure_future(
                 client.get(f"http://127.0.0.1:{silent.port}/", timeout=60)
             )
