@@ -1085,6 +1085,23 @@ def test_a_big_endian_catalogs_plural_forms_are_checked_at_start(
 FRENCH_PLURAL = "nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2;"
 
 
+def _said_of_a_french_day_plural_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, form: str
+) -> None:
+    """Assert what the start of the French catalog in ``tmp_path`` logged, and nothing else:
+    its '{n} day' with msgstr[2] ``form`` ("empty" or "missing"); and that, compiled, it
+    speaks English for n=2."""
+    po = tmp_path / "fr" / "LC_MESSAGES" / "messages.po"
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        french = Translations(tmp_path).translator("fr-FR")
+    assert french.ngettext("{n} day", "{n} days", 2) == "2 days"  # what compile made of it
+    assert [record.getMessage() for record in caplog.records] == [
+        f"translations: {po}: msgstr[2] of '{{n}} day' is {form}, beside forms filled: pybabel "
+        "compile puts the source text's plural there, and users of this catalog hear it (n=2, "
+        "say); fill it and compile again"
+    ]
+
+
 def test_a_plural_form_left_empty_beside_filled_ones_is_logged_at_start(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -1127,15 +1144,7 @@ def test_a_plural_form_left_empty_beside_filled_ones_is_logged_at_start(
         """,
         FRENCH_PLURAL,
     )
-    po = tmp_path / "fr" / "LC_MESSAGES" / "messages.po"
-    with caplog.at_level(logging.WARNING, logger="alexaskill"):
-        french = Translations(tmp_path).translator("fr-FR")
-    assert french.ngettext("{n} day", "{n} days", 2) == "2 days"  # what compile made of it
-    assert [record.getMessage() for record in caplog.records] == [
-        f"translations: {po}: msgstr[2] of '{{n}} day' is empty, beside forms filled: pybabel "
-        "compile puts the source text's plural there, and users of this catalog hear it (n=2, "
-        "say); fill it and compile again"
-    ]
+    _said_of_a_french_day_plural_at_start(tmp_path, caplog, "empty")
 
 
 def test_empty_plural_forms_are_read_from_the_po_as_written() -> None:
@@ -1203,10 +1212,7 @@ def test_a_fuzzy_flag_of_an_obsolete_entry_is_not_the_next_entrys(
         """,
         FRENCH_PLURAL,
     )
-    with caplog.at_level(logging.WARNING, logger="alexaskill"):
-        Translations(tmp_path)
-    said = [record.getMessage() for record in caplog.records]
-    assert len(said) == 1 and "msgstr[2] of '{n} day' is empty" in said[0], said
+    _said_of_a_french_day_plural_at_start(tmp_path, caplog, "empty")
 
 
 def test_a_plural_form_missing_from_an_entry_is_logged_as_an_empty_one(
@@ -1225,15 +1231,7 @@ def test_a_plural_form_missing_from_an_entry_is_logged_as_an_empty_one(
         """,
         FRENCH_PLURAL,
     )
-    po = tmp_path / "fr" / "LC_MESSAGES" / "messages.po"
-    with caplog.at_level(logging.WARNING, logger="alexaskill"):
-        french = Translations(tmp_path).translator("fr-FR")
-    assert french.ngettext("{n} day", "{n} days", 2) == "2 days"  # what compile made of it
-    assert [record.getMessage() for record in caplog.records] == [
-        f"translations: {po}: msgstr[2] of '{{n}} day' is missing, beside forms filled: pybabel "
-        "compile puts the source text's plural there, and users of this catalog hear it (n=2, "
-        "say); fill it and compile again"
-    ]
+    _said_of_a_french_day_plural_at_start(tmp_path, caplog, "missing")
 
 
 def test_an_untranslated_plural_entry_that_hides_a_translation_further_on_is_logged(
