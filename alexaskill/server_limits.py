@@ -95,7 +95,8 @@ def _set_up_logging() -> None:
     (``--lifespan off``, a skill mounted in a host app) the app starts at its first request,
     after this connection: the lines said here went to Python's last resort, bare (no level,
     no logger), which a log collector filtering by level dropped. A setting that does not parse
-    is left for the app's start to say (a connection's start never fails of it)."""
+    is left for the app's start to say (a connection's start never fails of it): logging is set
+    up all the same, from the log settings that parse."""
     from .exceptions import ConfigurationError
     from .settings import configure_logging_if_unset
 

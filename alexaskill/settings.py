@@ -72,19 +72,42 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     skill_ids = skill_ids_from_env(env.get("ALEXASKILL_SKILL_ID", ""))
     store = env.get("ALEXASKILL_STORE", "").strip() or DEFAULT_STORE
+    return Settings(
+        skill_ids=skill_ids, store=store, log_level=_log_level(env), log_json=_log_json(env)
+    )
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    """``ALEXASKILL_LOG_LEVEL``, upper-case (INFO when unset); `ConfigurationError` naming it."""
     log_level = env.get("ALEXASKILL_LOG_LEVEL", "").strip().upper() or "INFO"
     try:
         _level(log_level)
     except ConfigurationError as exc:
         raise ConfigurationError(f"ALEXASKILL_LOG_LEVEL: {exc}") from None
+    return log_level
+
+
+def _log_json(env: Mapping[str, str]) -> bool:
+    """``ALEXASKILL_LOG_JSON`` (False when unset); `ConfigurationError` naming it."""
     raw_json = env.get("ALEXASKILL_LOG_JSON", "").strip().lower()
     if raw_json not in _TRUE | _FALSE:
         raise ConfigurationError(
             f"ALEXASKILL_LOG_JSON={raw_json!r}: use 1/true/yes/on or 0/false/no/off"
         )
-    return Settings(
-        skill_ids=skill_ids, store=store, log_level=log_level, log_json=raw_json in _TRUE
-    )
+    return raw_json in _TRUE
+
+
+def _log_settings_that_parse(env: Mapping[str, str]) -> tuple[str, bool]:
+    """The log level and format of ``env`` where each parses, the default where it does not."""
+    try:
+        log_level = _log_level(env)
+    except ConfigurationError:
+        log_level = "INFO"
+    try:
+        log_json = _log_json(env)
+    except ConfigurationError:
+        log_json = False
+    return log_level, log_json
 
 
 def configure_logging_if_unset() -> bool:
@@ -96,16 +119,40 @@ def configure_logging_if_unset() -> bool:
     ``"alexaskill"`` (``logging.basicConfig``, ``configure_logging``, a dictConfig, pytest). On
     AWS Lambda the root logger's handler is the runtime's (an ASGI adapter runs the app there):
     set-up found is a handler or a level on ``"alexaskill"``.
+
+    A setting that does not parse raises its `ConfigurationError` once logging is set up all
+    the same, from the log settings that parse (the defaults for the others): what is said
+    before the start fails, and the failure itself, come out as every alexaskill line does, not
+    bare through Python's last resort. A later call takes that set-up for none (the settings
+    may parse by then) until something else replaces it.
     """
-    if logger.handlers:
+    global _provisional
+    if logger.handlers and logger.handlers != [_provisional]:
         return False
     if on_lambda():
-        if logger.level != logging.NOTSET:
+        if logger.level != logging.NOTSET and _provisional is None:
             return False
     elif logging.getLogger().handlers:
         return False
-    settings = settings_from_env()
-    configure_logging(settings.log_level, json=settings.log_json)
+    try:
+        settings = settings_from_env()
+    except ConfigurationError:
+        log_level, log_json = _log_settings_that_parse(os.environ)
+        _configure(log_level, log_json)
+        _provisional = logger.handlers[0] if logger.handlers else None
+        raise
+    _provisional = None
+    _configure(settings.log_level, settings.log_json)
+    return True
+
+
+#: The handler `configure_logging_if_unset` set up when a setting did not parse, or None.
+_provisional: logging.Handler | None = None
+
+
+def _configure(log_level: str, log_json: bool) -> None:
+    """`configure_logging_if_unset`'s set-up, found none."""
+    configure_logging(log_level, json=log_json)
     if not on_lambda():
         # A skill's own loggers' warnings go to Python's last resort, unescaped; an exception
         # that ends one of its threads, to standard error as it is.
@@ -113,4 +160,3 @@ def configure_logging_if_unset() -> bool:
 
         escape_last_resort()
         log_thread_exceptions()
-    return True

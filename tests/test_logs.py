@@ -376,6 +376,38 @@ def test_settings_from_env() -> None:
     assert settings_from_env({"ALEXASKILL_LOG_JSON": "0"}).log_json is False
 
 
+def test_logging_is_set_up_even_when_a_setting_does_not_parse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # It was not set up at all: the lines said before the start failed (a server's first
+    # connection), and the failure, went out bare through Python's last resort. Set up from
+    # the log settings that parse, the error raised still; a later call, the setting mended,
+    # sets it up from them all.
+    import threading
+
+    from alexaskill import settings
+
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])  # (pytest's own: none, as uvicorn)
+    monkeypatch.setattr(settings, "_provisional", None)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    assert logging.lastResort is not None
+    monkeypatch.setattr(logging.lastResort, "formatter", logging.lastResort.formatter)
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
+    monkeypatch.setenv("ALEXASKILL_LOG_JSON", "yes")
+    monkeypatch.setenv("ALEXASKILL_LOG_LEVEL", "verbose")
+    with pytest.raises(ConfigurationError, match="ALEXASKILL_LOG_LEVEL"):
+        configure_logging_if_unset()
+    alexaskill = logging.getLogger("alexaskill")
+    [handler] = alexaskill.handlers
+    assert isinstance(handler.formatter, JsonFormatter) and alexaskill.level == logging.INFO
+    monkeypatch.setenv("ALEXASKILL_LOG_LEVEL", "debug")
+    assert configure_logging_if_unset() is True
+    [mended] = alexaskill.handlers
+    assert mended is not handler and alexaskill.level == logging.DEBUG
+    assert isinstance(mended.formatter, JsonFormatter)
+    assert configure_logging_if_unset() is False  # (set up now)
+
+
 @pytest.mark.parametrize(
     ("url", "shown"),
     [

@@ -1,0 +1,112 @@
+"""A skill whose start fails under bare uvicorn without a lifespan (``--lifespan off``): what its
+log says, from the server's first connection to its shutdown."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Final
+
+import httpx
+import pytest
+
+from .conftest import SKILL_ID
+from .processes import free_port, stop
+
+#: A skill that starts, unless a setting of the environment does not parse.
+_APP: Final = f'from alexaskill import Skill\n\nskill = Skill("{SKILL_ID}")\n'
+
+#: The protocols uvicorn serves it with: its own (``--http auto``), and alexaskill's, which
+#: checks the server at the process's first connection, before the skill's start.
+_PROTOCOLS: Final = [(), ("--http", "alexaskill.server:HttpProtocol")]
+
+
+def _served_unstarted(tmp_path: Path, env: dict[str, str], requests: int, *argv: str) -> str:
+    """The log of ``uvicorn app:skill --lifespan off ARGV`` started with ``env`` (and
+    ``FORWARDED_ALLOW_IPS=*``), asked ``GET /health`` ``requests`` times (each answered 500:
+    the skill could not start), then stopped with SIGINT (as Ctrl-C, and the Docker image's
+    ``STOPSIGNAL``), and exited."""
+    (tmp_path / "app.py").write_text(_APP)
+    port = free_port()
+    environ = {**os.environ, "ALEXASKILL_STORE": "memory://", "FORWARDED_ALLOW_IPS": "*", **env}
+    command = [sys.executable, "-m", "uvicorn", "app:skill", "--port", str(port)]
+    output = tmp_path / "uvicorn.log"
+    with output.open("wb") as sink:
+        process = subprocess.Popen(
+            [*command, "--lifespan", "off", *argv],
+            cwd=tmp_path,
+            env=environ,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}/health"
+        statuses = [_first_answer(url, process, output)]
+        statuses += [httpx.get(url, timeout=10).status_code for _ in range(requests - 1)]
+        assert statuses == [500] * requests, output.read_text()
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    finally:
+        stop(process)
+    return output.read_text()
+
+
+def _first_answer(url: str, process: subprocess.Popen[bytes], output: Path) -> int:
+    """The status of the first answer to ``GET url`` once the server listens (generous: a
+    loaded machine starts it slowly)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return httpx.get(url, timeout=10).status_code
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"uvicorn did not answer: {output.read_text()}")
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("http", _PROTOCOLS, ids=["uvicorn's protocol", "alexaskill's"])
+@pytest.mark.parametrize(
+    ("env", "why"),
+    [
+        ({"ALEXASKILL_LOG_LEVEL": "bogus"}, "ALEXASKILL_LOG_LEVEL: unknown log level 'BOGUS'"),
+        ({"ALEXASKILL_LOG_JSON": "maybe"}, "ALEXASKILL_LOG_JSON='maybe'"),
+        ({"ALEXASKILL_SKILL_ID": "*"}, "ALEXASKILL_SKILL_ID='*' is refused"),
+    ],
+)
+def test_a_setting_that_does_not_parse_leaves_no_line_bare(
+    tmp_path: Path, http: tuple[str, ...], env: dict[str, str], why: str
+) -> None:
+    # alexaskill's logging was set up from the settings, which did not parse: not set up at
+    # all, every line of the first connection (the warning of FORWARDED_ALLOW_IPS=*, with
+    # alexaskill's protocol) and of the failed start went through Python's last resort,
+    # bare (no time, no level, no logger), which a log collector filtering by level dropped.
+    # The settings that parse set it up (the defaults for the others); the start still fails.
+    output = _served_unstarted(tmp_path, env, 1, *http)
+    lines = output.splitlines()
+    start = f"the skill at / ({SKILL_ID}) could not start: every request is answered HTTP 500"
+    assert f"ERROR alexaskill: {start}" in output, output
+    assert f"ConfigurationError: {why}" in output, output
+    if http:
+        warning = "WARNING alexaskill.security: FORWARDED_ALLOW_IPS='*': X-Forwarded-For"
+        assert any(warning in line for line in lines), output
+    bare = [line for line in lines if line.startswith(("FORWARDED_ALLOW_IPS", "the skill at"))]
+    assert bare == [], output
+
+
+def test_the_log_settings_that_parse_are_kept_beside_one_that_does_not(tmp_path: Path) -> None:
+    # ALEXASKILL_LOG_JSON=1 parses: the lines are JSON, a log collector's fields, whatever
+    # else does not parse.
+    env = {"ALEXASKILL_LOG_JSON": "1", "ALEXASKILL_SKILL_ID": "*"}
+    output = _served_unstarted(tmp_path, env, 1, *_PROTOCOLS[1])
+    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    said = {(r["level"], r["logger"], r["message"].split(":", 1)[0]) for r in records}
+    assert ("WARNING", "alexaskill.security", "FORWARDED_ALLOW_IPS='*'") in said, output
+    start = f"the skill at / ({SKILL_ID}) could not start"
+    assert ("ERROR", "alexaskill", start) in said, output
+    assert not [line for line in output.splitlines() if line.startswith("the skill at")], output
