@@ -17,6 +17,7 @@ from .asgi_start import (
     not_started,
     outgoing_tls_failure,
     say_not_started,
+    say_unsaid_at_loop_end,
     startup_failed,
 )
 from .deadline import deadline_grace, lambda_deadline, on_asyncio
@@ -71,6 +72,9 @@ class Serving(Closing):
     #: Why the skill's last start failed (its lifespan's, or a first request's without one):
     #: every request is refused (HTTP 500) until a start succeeds.
     _start_failure: StartFailure | None = None
+    #: The task that says the count of requests refused after a failed start at a request
+    #: when its event loop ends (`say_unsaid_at_loop_end`), held: asyncio keeps tasks weakly.
+    _loop_end_watch: object = None
     #: The path of the host app the skill is mounted under (`_start_mounted`), or "".
     _mounted_at: str = ""
     #: Registration as `_start_mounted`'s start found it (`_start_state`), for a failure of
@@ -102,6 +106,8 @@ class Serving(Closing):
             failure = self._start_failure
             if failure is None:  # no lifespan (``--lifespan off``, Starlette's own Mount)
                 failure = self._start_unserved(kind=scope["type"], receive=receive)
+                if failure is not None:  # (no shutdown will say its count: the loop's end)
+                    self._loop_end_watch = say_unsaid_at_loop_end(self._refusals_said)
             else:  # (a request is no new start: the failure stands)
                 say_not_started(self._refusals_said, self.log_name, failure.error, scope["type"])
             app = self._app
@@ -148,7 +154,8 @@ class Serving(Closing):
         async def noting(message: Message) -> None:
             nonlocal started
             if message["type"] == "lifespan.startup.complete":
-                started, self._start_failure = True, None
+                started = True
+                self._start_succeeded()
             await send(message)
 
         self._app = app
@@ -201,6 +208,13 @@ class Serving(Closing):
             say_not_started(self._refusals_said, self.log_name, refused.error, kind)
         return refused
 
+    def _start_succeeded(self) -> None:
+        """A start succeeded: an earlier one's failure ends here, and with it the count of the
+        requests it refused that its lines had yet to say, said now (`say_not_started`)."""
+        if self._start_failure is not None:
+            self._start_failure = None
+            self._refusals_said.say_unsaid()
+
     def _start_failed(self, exc: Exception, before: tuple[bool, bool]) -> StartFailure:
         """Keep ``exc`` as the start's failure; the app unbuilt and registration as ``before``
         it (`Registration._restore_start_state`): the skill answered nothing."""
@@ -226,7 +240,8 @@ class Serving(Closing):
             except Exception:
                 self._restore_start_state(before)  # (raised at the host app's import)
                 raise
-            self._app, self._start_failure, self._mount_found = app, None, before
+            self._app, self._mount_found = app, before
+            self._start_succeeded()
 
     def _check_mounted_server(self, receive: Receive) -> None:
         """At a mounted skill's first request, on the loop serving it, what `_start_mounted`

@@ -1,6 +1,6 @@
 """What the ASGI app does around its start: the server it runs in checked at the lifespan's
 start (proxies, loop, workers), a failed start said as the lifespan's failure, and the answer to
-every request of a skill that could not start."""
+every request of a skill that could not start, said (its count too, at the loop's end)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ __all__ = [
     "not_started",
     "outgoing_tls_failure",
     "say_not_started",
+    "say_unsaid_at_loop_end",
     "startup_failed",
 ]
 
@@ -122,6 +123,31 @@ def say_not_started(
     if unsaid is not None and not start_said:
         more = f" ({unsaid} more before it)" if unsaid else ""
         logger.error(_NOT_STARTED_LINE, name, why, f"a {noun}{more}", done)
+
+
+def say_unsaid_at_loop_end(said: Repeats) -> object:
+    """When the running event loop ends (the server's), say the counts ``said`` has yet to say
+    (`Repeats.say_unsaid`), as a lifespan's shutdown does (`Skill.aclose`): their timers end
+    with the loop. For a start that failed at a request, which no shutdown follows. The task
+    that waits for it (asyncio cancels each one left as its loop ends), to be held by the
+    caller (asyncio holds tasks weakly); None on trio (where the start fails: `NEEDS_ASYNCIO`).
+
+    A server that dies of its signal inside its loop ends no task: bare uvicorn stopped by
+    SIGTERM raises it again once it has shut down, so that count goes unsaid (SIGINT, as the
+    Docker image's ``STOPSIGNAL``, ends the loop first)."""
+    from .deadline import on_asyncio
+
+    if not on_asyncio():
+        return None
+    import asyncio
+
+    async def until_loop_end() -> None:
+        try:
+            await asyncio.get_running_loop().create_future()
+        finally:
+            said.say_unsaid()
+
+    return asyncio.get_running_loop().create_task(until_loop_end())
 
 
 _NOT_STARTED_LINE: Final = "%s could not start (%s): %s %s, no handler run"

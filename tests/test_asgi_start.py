@@ -515,15 +515,74 @@ def test_a_start_at_a_request_checks_the_ca_bundle_for_outgoing_https_as_the_lif
     assert answers == [(500, refused)] * 3
     assert not calls and not skill.started
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(errors) == 1, [r.getMessage() for r in errors]
+    assert len(errors) == 2, [r.getMessage() for r in errors]
     said = lifespan_start(_counted_skill()[0])["message"]  # (the lifespan's failure, as said)
     line = errors[0].getMessage()
     assert f"could not start (ConfigurationError: {said})" in line and "missing.pem" in said, line
     assert errors[0].exc_info is None  # (the reason says it all: no traceback)
+    assert ": 2 more requests answered HTTP 500" in errors[1].getMessage()  # (the loop's end)
     skill.add_intent_handler("LaterIntent", lambda: speak("later"))  # (registration open)
     mend()
     with TestClient(skill) as client:
         assert client.launch().speech == "hi"
+    assert calls == ["launch"]
+
+
+@pytest.mark.usefixtures("fresh_tls")
+@pytest.mark.parametrize("served", ["no lifespan", "Mount"])
+@pytest.mark.parametrize("how", ["tls", "start"])
+def test_the_count_of_requests_refused_without_a_lifespan_is_said_as_its_loop_ends(
+    how: str,
+    served: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The requests after the first are counted, said once every few seconds by a timer of the
+    # event loop: the count of the last seconds went with the loop (the server's end), where a
+    # lifespan's shutdown says it (`Skill.aclose`). No lifespan ran: said as the loop ends.
+    from alexaskill import log_repeats
+    from alexaskill.testing import TestPKI
+
+    monkeypatch.setattr(log_repeats, "_monotonic", lambda: 1000.0)  # (all in one window)
+    if how == "tls":
+        _spoil_lifespan_check("tls", monkeypatch, tmp_path)
+        skill, calls = _counted_skill()
+    else:
+        skill, calls = _failing_start(monkeypatch), []
+    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        answers = _post_unstarted(skill, served, times=3)
+    assert [status for status, _ in answers] == [500] * 3 and not calls
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(lines) == 2, lines
+    assert "could not start" in lines[0], lines
+    assert lines[1].endswith(": 2 more requests answered HTTP 500, no handler run"), lines
+
+
+def test_the_count_of_requests_refused_for_a_failed_start_is_said_when_a_start_succeeds(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The failure ends there: its count was said at the next lifespan's shutdown, the
+    # skill having served meanwhile, or never (a server ended by SIGTERM).
+    from alexaskill import log_repeats
+
+    monkeypatch.setattr(log_repeats, "_monotonic", lambda: 1000.0)  # (all in one window)
+    mend = _spoil_lifespan_check("trio", monkeypatch, tmp_path)
+    skill, calls = _counted_skill()
+    with pytest.raises(ConfigurationError), TestClient(skill):
+        pass
+    refused = TestClient(skill, raise_handler_errors=False)  # no lifespan
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        for _ in range(3):
+            assert refused.launch().status_code == 500
+        mend()
+        with TestClient(skill) as client:
+            lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+            assert client.launch().speech == "hi"
+    assert len(lines) == 2, lines
+    assert ": a request answered HTTP 500" in lines[0], lines
+    assert lines[1].endswith(": 2 more requests answered HTTP 500, no handler run"), lines
     assert calls == ["launch"]
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
@@ -110,3 +112,36 @@ def test_the_log_settings_that_parse_are_kept_beside_one_that_does_not(tmp_path:
     start = f"the skill at / ({SKILL_ID}) could not start"
     assert ("ERROR", "alexaskill", start) in said, output
     assert not [line for line in output.splitlines() if line.startswith("the skill at")], output
+
+
+#: The lines that say requests to a skill that could not start, and how many each says
+#: (`alexaskill.asgi_start.say_not_started`): the start's own line (its request), a request's
+#: line (it, and those unsaid before it), a count said apart (a window's end, or shutdown).
+_REFUSED: Final[list[tuple[re.Pattern[str], Callable[[re.Match[str]], int]]]] = [
+    (re.compile(r"could not start: every request is answered HTTP 500"), lambda m: 1),
+    (re.compile(r": a request answered HTTP 500"), lambda m: 1),
+    (re.compile(r": a request \((\d+) more before it\) answered"), lambda m: 1 + int(m[1])),
+    (re.compile(r": (\d+) more requests? answered HTTP 500"), lambda m: int(m[1])),
+]
+
+
+def _refused_said(output: str) -> int:
+    """How many requests refused for a failed start the lines of ``output`` say."""
+    return sum(
+        count(found)
+        for line in output.splitlines()
+        for pattern, count in _REFUSED
+        if (found := pattern.search(line)) is not None
+    )
+
+
+@pytest.mark.parametrize("http", _PROTOCOLS, ids=["uvicorn's protocol", "alexaskill's"])
+def test_every_request_refused_for_a_failed_start_is_said_by_shutdown(
+    tmp_path: Path, http: tuple[str, ...]
+) -> None:
+    # The requests after the first are counted, and said once every few seconds; the count of
+    # the last few seconds went with the server's end, never said: the lifespan's shutdown
+    # says it, and without one nothing did. Said when the server's event loop ends (SIGINT:
+    # after SIGTERM, uvicorn dies of the signal it raises again, inside its loop).
+    output = _served_unstarted(tmp_path, {"ALEXASKILL_LOG_LEVEL": "bogus"}, 3, *http)
+    assert _refused_said(output) == 3, output
