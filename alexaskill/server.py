@@ -71,6 +71,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, cast
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
+from .server_closing import _Closes
 from .server_h11 import _JsonOverLimit, _OneFraming, _Refusals
 from .server_limits import (
     _due_on,
@@ -80,16 +81,7 @@ from .server_limits import (
     _say_unsupported_upgrade,
     raise_open_file_limit,
 )
-from .server_writes import (
-    _abandon_answer,
-    _can_write_eof,
-    _drain_tls_shutdown,
-    _HeldWrites,
-    _Lingering,
-    _mark_body_refused,
-    _no_answer_sent,
-    _refusal,
-)
+from .server_writes import _drain_tls_shutdown, _HeldWrites
 from .sweep import _Sweeper, _sweeper
 
 if TYPE_CHECKING:
@@ -129,11 +121,11 @@ DEFAULT_WRITE_TIMEOUT: Final = 10.0
 DEFAULT_MAX_HEADER_SIZE: Final = 16 * 1024
 #: Connections open at once when uvicorn is given no ``--limit-concurrency``.
 DEFAULT_MAX_CONNECTIONS: Final = 1000
-_400: Final = _refusal(b"400 Bad Request", "invalid HTTP request")
 
 
-class _Bounded:
-    """The bounds, over one of uvicorn's protocol classes (listed after this one)."""
+class _Bounded(_Closes):
+    """The bounds, over one of uvicorn's protocol classes (listed after this one); how their
+    connections close is `_Closes`'."""
 
     #: Seconds to send a complete request head (see the module docstring).
     header_timeout: ClassVar[float] = DEFAULT_HEADER_TIMEOUT
@@ -260,15 +252,6 @@ class _Bounded:
         """Whether the request being answered closes the connection: each protocol says."""
         return False
 
-    def _sent_after(self) -> None:
-        """The client sent more after its request that closes the connection: not processed
-        (RFC 9112, 9.6), dropped here, nor a reason to abandon that request's answer (h11 took
-        it for a protocol error: a ``400``). Nothing more is read until the answer is out;
-        then the connection lingers (`_linger`), dropping the rest, rather than resetting."""
-        self._closes_lingering = True
-        if not self.flow.read_paused:
-            self.flow.pause_reading()
-
     def _head_ends_late(self, data: bytes) -> bool:
         """Whether the head ends in ``data`` past the size limit, or does not end in it and is
         past it already. The parsers take a whole head of any size (h11 up to its own limit):
@@ -281,11 +264,6 @@ class _Bounded:
         ends = [i + len(mark) for mark in marks if (i := seen.find(mark, start)) >= 0]
         end = min(ends) if ends else len(seen) - start  # (no end: h11 must not buffer it)
         return self._head_bytes - len(tail) + end > self.max_header_size
-
-    def _refuse_head(self) -> None:
-        if not self.transport.is_closing():
-            too_large = f"request head over {self.max_header_size} bytes"
-            self._close(_refusal(b"431 Request Header Fields Too Large", too_large))
 
     def pause_writing(self) -> None:
         """The client reads no more for now: the write deadline runs (the sweep checks it)."""
@@ -301,22 +279,6 @@ class _Bounded:
         self._stalled_since = self.loop.time() if closing else None
         super().resume_writing()  # type: ignore[misc]
 
-    def _closing(self) -> None:
-        """The transport closes: if some of its answer is still to be sent, the write deadline
-        runs (the loop sends the rest before it closes the socket, without a bound of its own:
-        below the buffer's high-water mark, `pause_writing` never came)."""
-        if self._stalled_since is None and self.transport.get_write_buffer_size():
-            self._stalled_since = self.loop.time()
-            sweeper = self._sweeper
-            if not sweeper.armed:
-                sweeper.arm()
-
-    def _write_timed_out(self) -> None:
-        logger.debug(
-            "a client read nothing of its answer for %g s: connection dropped", self.write_timeout
-        )
-        self._drop()
-
     def connection_lost(self, exc: Exception | None) -> None:
         """Drop the head and write deadlines."""
         if self._failed:  # (`_start_failed`): uvicorn's would find its state half set up
@@ -325,7 +287,7 @@ class _Bounded:
         self._stalled_since = None
         if self._writes is not None:
             self._writes.held = None  # nowhere to go
-        super().connection_lost(exc)  # type: ignore[misc]
+        super().connection_lost(exc)
 
     def on_response_complete(self) -> None:
         """From now, the connection waits for its next request head (idle: see `_idle`)."""
@@ -364,70 +326,8 @@ class _Bounded:
         if not sweeper.armed:
             sweeper.arm()
 
-    def _head_timed_out(self) -> None:
-        self._head_since = None
-        transport = self.transport
-        if transport.is_closing() or not self._waiting_for_head():
-            return
-        if getattr(transport, "get_protocol", lambda: self)() is not self:
-            return  # upgraded to a WebSocket: no longer an HTTP request's connection
-        if not self._head_bytes:  # nothing came: closed without a word
-            self._close(None)
-            return
-        late = f"request head not received within {self.header_timeout:g} s"
-        self._close(_refusal(b"408 Request Timeout", late))
-
     def _unsupported_upgrade_warning(self) -> None:
         _say_unsupported_upgrade(self)  # uvicorn's lines, said rarely: one a request flooded
-
-    def send_400_response(self, msg: str) -> None:
-        """The parser refused a request: 400 (or 431), a JSON reason (uvicorn's: text); close."""
-        _mark_body_refused(self.cycle)
-        self._close(self._parse_refusal() or _400)
-
-    def _close(self, answer: bytes | None) -> None:
-        # Answered already: a 400, then the same read past the head's size; or bytes that
-        # came after a refusal, the connection closing (over TLS, before its shutdown).
-        if self._lingering or self.transport.is_closing():
-            return
-        self._head_since = None
-        if answer is None:
-            self.transport.close()
-            self._closing()
-            return
-        if _no_answer_sent(self.cycle):  # (none inside an answer under way: the close cuts it)
-            self.transport.write(answer)
-        self._linger()  # the client may be sending still (the rest of a head, more requests)
-
-    def _linger(self) -> None:
-        """Close after the answer written, the client maybe still sending: see "Lingering
-        close" in the module docstring. (TLS cannot half-close: it closes, see there.)"""
-        transport = self.transport
-        if self._lingering:
-            return
-        pipeline = getattr(self, "pipeline", None)  # (httptools) requests queued: never run
-        if pipeline:
-            pipeline.clear()
-        if transport.is_closing():
-            self._closing()
-            return
-        if not _can_write_eof(transport):
-            transport.close()
-            self._closing()
-            return
-        self._head_since = self._idle_since = None
-        self._lingering = True
-        _abandon_answer(self.cycle)  # if a request is still being answered
-        _abandon_answer(getattr(self, "_answering", None))  # (httptools) with some queued
-        transport.set_protocol(_Lingering(self))
-        transport.write_eof()  # once the answer is out
-        if self.flow.read_paused:
-            self.flow.resume_reading()
-        # The deadline: `_stalled_since`, never cleared now (`_Lingering` keeps resume_writing).
-        self._stalled_since = self.loop.time()
-        sweeper = self._sweeper
-        if not sweeper.armed:
-            sweeper.arm()
 
     def _waiting_for_client(self) -> bool:
         """Whether the connection waits for its client: for a request head, or for a body."""
@@ -438,16 +338,6 @@ class _Bounded:
 
     def _make_room(self) -> None:
         _make_room(self)
-
-    def _drop(self) -> None:
-        """Close the connection at once, without an answer."""
-        self._head_since = self._stalled_since = None
-        if self._writes is not None:
-            self._writes.held = None
-        self.transport.abort()  # its descriptor back now, not after a lingering close
-        # Counted out at once: uvicorn's connection_lost comes a loop iteration later, maybe
-        # after another connection's request, which would then find the limit reached (503).
-        self.connections.discard(self)
 
 
 class H11Protocol(_Bounded, _JsonOverLimit, _Refusals, _H11):

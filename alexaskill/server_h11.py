@@ -338,7 +338,7 @@ class _Refusals:
         if refusing is None:
             super().handle_websocket_upgrade(event)  # type: ignore[misc]
         else:
-            self._close(refusing)  # (`_Bounded._close`: answered, then lingering)
+            self._close(refusing)  # (`_Closes._close`: answered, then lingering)
 
     def shutdown(self) -> None:
         """uvicorn's graceful shutdown; a connection refused (answered by alexaskill, not h11,

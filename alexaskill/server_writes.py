@@ -15,6 +15,7 @@ from .exchange import HeldHead
 
 if TYPE_CHECKING:
     from .server import _Bounded
+    from .server_closing import _Closes
 
 __all__: list[str] = []  # the server protocols' helpers
 
@@ -130,12 +131,12 @@ def _drain_tls_shutdown(transport: asyncio.BaseTransport, most: int) -> None:
 
 
 class _Lingering(asyncio.Protocol):
-    """A closing connection's protocol while it lingers (`_Bounded._linger`): what the client
+    """A closing connection's protocol while it lingers (`_Closes._linger`): what the client
     sends is dropped; its end of the stream closes the connection (``eof_received`` says so)."""
 
     __slots__ = ("left", "protocol")
 
-    def __init__(self, protocol: _Bounded) -> None:
+    def __init__(self, protocol: _Closes) -> None:
         self.protocol = protocol
         self.left = protocol.linger_bytes
 
@@ -165,7 +166,7 @@ class _HeldWrites(HeldHead):
     sends both at once (alexaskill's endpoint, Starlette's responses) sends one packet.
 
     Everything but ``write`` and ``close`` is the connection's transport's; ``close`` lingers
-    (`_Bounded._linger`) while the request's body still comes, or when the client sent more
+    (`_Closes._linger`) while the request's body still comes, or when the client sent more
     after it: uvicorn's h11 cycle closes the transport itself after answering a request that
     says ``connection: close`` (or HTTP/1.0), or with an answer that says it.
     """

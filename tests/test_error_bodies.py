@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import alexaskill
-from alexaskill import asgi_start, endpoint, server, server_limits
+from alexaskill import asgi_start, endpoint, server_closing, server_limits
 from alexaskill.error_bodies import error_body
 from alexaskill.server_writes import _refusal
 
@@ -35,7 +35,7 @@ def test_a_refusal_made_of_a_reason_and_one_written_whole_read_alike() -> None:
     for body in made + fixed:
         assert _SPACED.fullmatch(body), body
     for answer in (
-        server._400,
+        server_closing._400,
         server_limits._H2C_WITH_BODY,
         _refusal(b"408 Request Timeout", "x"),
     ):
