@@ -546,15 +546,17 @@ async def test_every_store_refuses_an_increment_that_is_no_int_in_the_same_words
 async def test_every_stores_refusal_of_the_values_it_is_given_is_a_data_fault(
     store: Store,
 ) -> None:
-    # An empty key, a name no str, an increment of a value no int or past Redis's bounds were
-    # plain ResponseErrors, logged with a traceback of the store's code where the store's other
-    # refusals of a value are one ERROR line (`data_refusal`, `Apologising._said_data_fault`).
+    # An empty key, a name no str, an increment of a value no int or past Redis's bounds, a
+    # name both set and incremented were plain ResponseErrors, logged with a traceback of the
+    # store's code where the store's other refusals of a value are one ERROR line
+    # (`data_refusal`, `Apologising._said_data_fault`).
     await store.update("user", {"s": "text", "big": 2**63 - 10**18}, ())
     refused: list[tuple[str, Any, dict[str, int] | None]] = [
         ("", {"a": 1}, None),
         ("user", {1: "x"}, None),
         ("user", {}, {"s": 1}),
         ("user", {}, {"n": 10**18 + 1}),
+        ("user", {"x": 5}, {"x": 1}),
     ]
     if not isinstance(store, DynamoDBStore):  # (DynamoDB adds past 64 bits)
         refused.append(("user", {}, {"big": 1}))

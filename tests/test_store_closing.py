@@ -242,6 +242,33 @@ def test_an_increment_refused_is_one_error_line_and_nothing_is_saved(
     assert lines == [("ERROR", f"{failed}: attribute {said}", None)]
 
 
+def test_a_name_both_set_and_incremented_in_a_store_update_is_one_error_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A handler calling the store's own update (`Attributes` never sends both) was logged with
+    # a traceback of the store's `_names_checked`, where its other refusals are one line.
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.intent("Count")
+    async def count() -> Response:
+        await store.update("user", {"n": 5}, (), increments={"n": 1})
+        return speak("Counted.")
+
+    with (
+        caplog.at_level(logging.ERROR, "alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        response = client.intent("Count")
+        assert response.handler_error is not None
+        assert "Sorry" in (response.speech or "")
+    assert anyio.run(store.load, "user") == {}
+    lines = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records]
+    failed = f"handler failed for IntentRequest Count ({__name__}.{count.__qualname__})"
+    said = "attribute 'n' is both set and incremented in one update"
+    assert lines == [("ERROR", f"{failed}: {said}", None)]
+
+
 #: Saves past DynamoDB's limits on an UpdateItem: (the changes, what the line says).
 _PAST_DYNAMODBS: dict[str, tuple[dict[str, Any], str]] = {
     "item": (

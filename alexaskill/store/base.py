@@ -193,10 +193,11 @@ def _encode(name: str, value: Any, *, decoded: bool = False) -> str:
 def _refused(message: str) -> ResponseError:
     """The `ResponseError` of a save refused for what the handler gave (a value JSON cannot
     hold or no store keeps, an empty key, a name no str, an increment of a value no integer or
-    past Redis's bounds, a save past DynamoDB's item or expression sizes: ``message`` names the
-    attribute and why): a data fault, said in one ERROR line without a traceback, which would
-    show the store's code, not the handler's (`Apologising._said_data_fault`), as a session
-    attribute JSON cannot hold is said. A failure of the store's own (unreachable, no answer in
+    past Redis's bounds, a name both set and incremented (a store's own `update` called so), a
+    save past DynamoDB's item or expression sizes: ``message`` names the attribute and why): a
+    data fault, said in one ERROR line without a traceback, which would show the store's code,
+    not the handler's (`Apologising._said_data_fault`), as a session attribute JSON cannot hold
+    is said. A failure of the store's own (unreachable, no answer in
     time) is a `StoreError`, said in a line of its own."""
     from ..responses.as_written import _DataRefused
 
@@ -302,7 +303,7 @@ def _names_checked(
     _check_increments(increments, limits=limits)
     both = [name for name in increments or () if name in changes]
     if both:  # the stores did not agree: the value set won in Redis, the increment elsewhere
-        raise ResponseError(f"attribute {both[0]!r} is both set and incremented in one update")
+        raise _refused(f"attribute {both[0]!r} is both set and incremented in one update")
     return gone
 
 
