@@ -17,6 +17,7 @@ from alexaskill import Session, Skill, speak
 from alexaskill.exceptions import ConfigurationError, ResponseError, StoreError
 from alexaskill.models import decode_envelope
 from alexaskill.responses import Response
+from alexaskill.responses.encoding import data_refusal
 from alexaskill.store import (
     Attributes,
     DeviceAttributes,
@@ -131,12 +132,47 @@ async def test_device_attributes_without_a_device_say_so() -> None:
     # which names its user but no device, sent the reader after the wrong id.
     attributes = DeviceAttributes({}, key=None, store=MemoryStore())
     attributes["room"] = "kitchen"
-    with pytest.raises(ResponseError, match="names no device to save them for"):
+    with pytest.raises(ResponseError, match="names no device to save them for") as info:
         await attributes.save()
+    assert data_refusal(info.value) == str(info.value)  # a data fault: one ERROR line
     person = PersonAttributes({}, key=None, store=MemoryStore())
     person["name"] = "Ann"
     with pytest.raises(ResponseError, match="names no user to save them for"):
         await person.save()
+
+
+@pytest.mark.parametrize("who", ["user", "device"])
+def test_attributes_changed_for_a_request_naming_no_one_are_one_error_line(
+    who: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Attributes changed for a request without a user id (DeviceAttributes: without a device,
+    # a skill event) were a plain ResponseError, logged with a traceback of alexaskill's save,
+    # where the save's other refusals of what the handler did are one ERROR line.
+    from alexaskill.app import APOLOGY
+
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.intent("GetWeather")
+    def remember(attributes: Attributes, device: DeviceAttributes) -> Response:
+        (attributes if who == "user" else device)["room"] = "kitchen"
+        return speak("Remembered.")
+
+    if who == "user":
+        envelope = _envelope(user_id=None)
+    else:
+        event = _event()
+        del event["context"]["System"]["device"]
+        event["request"]["intent"] = {"name": "GetWeather", "confirmationStatus": "NONE"}
+        envelope = decode_envelope(json.dumps(event))
+    with caplog.at_level(logging.ERROR, logger="alexaskill"):
+        assert _speech(_answer(skill, envelope)) == APOLOGY
+    assert store._data == {}  # nothing saved
+    kind = "Attributes" if who == "user" else "DeviceAttributes"
+    failed = f"handler failed for IntentRequest GetWeather ({__name__}.{remember.__qualname__})"
+    said = f"{kind} changed, but the request names no {who} to save them for"
+    lines = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records]
+    assert lines == [("ERROR", f"{failed}: {said}", None)]
 
 
 # --- through the skill ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import weakref
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..exceptions import ConfigurationError, ResponseError
+from ..exceptions import ConfigurationError
 from ..json_scalars import JSON_SCALARS
 from .base import (
     Store,
@@ -242,8 +242,8 @@ class _StoredAttributes(MutableMapping[str, Any]):
             return None
         for name, by in increments.items():
             _encode(name, by)  # the names pending() checked not: one no store can hold
-        if self.key is None:
-            raise ResponseError(
+        if self.key is None:  # (a data fault, as the save's other refusals: one ERROR line)
+            raise _refused(
                 f"{type(self).__name__} changed, but the request names no {self._keyed_by} "
                 "to save them for"
             )

@@ -194,7 +194,8 @@ def _refused(message: str) -> ResponseError:
     """The `ResponseError` of a save refused for what the handler gave (a value JSON cannot
     hold or no store keeps, an empty key, a name no str, an increment of a value no integer or
     past Redis's bounds, a name both set and incremented (a store's own `update` called so), a
-    save past DynamoDB's item or expression sizes: ``message`` names the attribute and why): a
+    save past DynamoDB's item or expression sizes, attributes changed for a request that names
+    no user, or device, to key them by: ``message`` names the attribute and why): a
     data fault, said in one ERROR line without a traceback, which would show the store's code,
     not the handler's (`Apologising._said_data_fault`), as a session attribute JSON cannot hold
     is said. A failure of the store's own (unreachable, no answer in
