@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..exceptions import ConfigurationError
 from ..json_scalars import JSON_SCALARS
 from .base import (
+    _NOT_AN_INCREMENT,
     Store,
     _awaitable,
     _Checked,
@@ -130,9 +131,15 @@ class _StoredAttributes(MutableMapping[str, Any]):
         count: the save adds ``by`` to what the store holds then, not to what was loaded. The
         value returned (and kept here) is the loaded one plus this request's increments. Setting
         or deleting ``name`` afterwards, in the same request, replaces the increment.
+
+        ``by`` is an int; `ResponseError` (a data fault: one ERROR line, the apology) for one
+        that is not, or for a value of ``name`` that is no int. Not a bool, though Python adds
+        one as 1 or 0: JSON keeps it as true or false, which no store adds to (a stored bool is
+        not incremented), and every store's ``update`` refuses one: a flag given where a count
+        was meant is said at once, not counted.
         """
-        if type(by) is not int:
-            raise TypeError(f"increment {name!r} by an int, not {type(by).__name__}")
+        if type(by) is not int:  # (nor a bool: `_NOT_AN_INCREMENT` says why)
+            raise _refused(_NOT_AN_INCREMENT.format(name=name, kind=type(by).__name__))
         current = self._data.get(name, 0)
         if type(current) is not int:
             raise _refused(f"attribute {name!r} holds {type(current).__name__}: not incremented")

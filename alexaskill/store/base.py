@@ -192,14 +192,13 @@ def _encode(name: str, value: Any, *, decoded: bool = False) -> str:
 
 def _refused(message: str) -> ResponseError:
     """The `ResponseError` of a save refused for what the handler gave (a value JSON cannot
-    hold or no store keeps, an empty key, a name no str, an increment of a value no integer or
-    past Redis's bounds, a name both set and incremented (a store's own `update` called so), a
-    save past DynamoDB's item or expression sizes, attributes changed for a request that names
-    no user, or device, to key them by: ``message`` names the attribute and why): a
-    data fault, said in one ERROR line without a traceback, which would show the store's code,
-    not the handler's (`Apologising._said_data_fault`), as a session attribute JSON cannot hold
-    is said. A failure of the store's own (unreachable, no answer in
-    time) is a `StoreError`, said in a line of its own."""
+    hold or no store keeps, an empty key, a name no str, an increment no int, of a value no int
+    or past Redis's bounds, a name both set and incremented, a save past DynamoDB's sizes,
+    attributes changed for a request naming no user or device; ``message`` names the attribute
+    and why): a data fault, said in one ERROR line without a traceback, which would show the
+    store's code, not the handler's (`Apologising._said_data_fault`), as a session attribute
+    JSON cannot hold is said. A failure of the store's own (unreachable, no answer in time) is
+    a `StoreError`, said in a line of its own."""
     from ..responses.as_written import _DataRefused
 
     return _DataRefused(message)
@@ -309,6 +308,8 @@ def _names_checked(
 
 
 _EMPTY_NAME: Final = "attribute '' cannot be saved: attribute names are not empty"
+#: An increment no int, nor a bool (`Attributes.increment` says why), refused in one wording.
+_NOT_AN_INCREMENT: Final = "attribute {name!r}: an increment is an int, not {kind}"
 
 
 def _check_increments(increments: Mapping[str, int] | None, *, limits: bool = True) -> None:
@@ -317,7 +318,7 @@ def _check_increments(increments: Mapping[str, int] | None, *, limits: bool = Tr
     `_names_checked`) and in the ``check_update`` of the stores that have one, in one wording."""
     for name, by in (increments or {}).items():
         if type(by) is not int:  # a store's own API, called directly: `increment` checks too
-            raise _refused(f"attribute {name!r}: an increment is an int, not {type(by).__name__}")
+            raise _refused(_NOT_AN_INCREMENT.format(name=name, kind=type(by).__name__))
         if limits and not -_MAX_STEP <= by <= _MAX_STEP:  # Redis's bound, in every store
             raise _refused(
                 f"attribute {name!r}: increment {by} is out of range (at most 10**18 in size: "
