@@ -85,11 +85,11 @@ class Apologising(Registration):
         reply (a list held in several places, at each) or nested too deeply for the session's
         next request to bring them back (`_nested_too_deep`); a body past Alexa's size limit, its
         size, the limit and its largest parts said; and a save of persistent attributes refused
-        for a value the handler gave (`store.base._refused`: one JSON cannot hold, a set or an
-        object, or would write out past a save's bound, a list held in several places; a key
-        not a string or empty, a number or a nesting no store keeps; an empty store key, a name
-        no str, an increment refused, a save past DynamoDB's sizes, attributes changed for a
-        request that names no user or device to save them for). Any other exception (the
+        for a value the handler gave (`store.data_faults._refused`: one JSON cannot hold, a set
+        or an object, or would write out past a save's bound, a list held in several places; a
+        key not a string or empty, a number or a nesting no store keeps; an empty store key, a
+        name no str, an increment refused, a save past DynamoDB's sizes, attributes changed for
+        a request that names no user or device to save them for). Any other exception (the
         handler's own, alexaskill's bug) is left to the caller, to log with its traceback."""
         why = data_refusal(exc)
         if why is None:  # (another ResponseError: a traceback may help)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from ..exceptions import StoreError
-from ..store.base import _refused
+from ..store.data_faults import _refused
 from .update import _LATER, _SAVED_AT, _Plan
 from .values import _from_dynamodb
 

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, TypeVar
 
 from ..exceptions import StoreError
-from ..store.base import _decoding, _names_checked
+from ..store.base import _decoding
+from ..store.data_faults import _names_checked
 from ..store.url import _passwords, url_without_password
 from .client import (
     _drop_pools,

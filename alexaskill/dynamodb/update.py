@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, NamedTuple
 
-from ..store.base import _EMPTY_NAME, _checked_texts, _refused
+from ..store.base import _checked_texts
+from ..store.data_faults import _EMPTY_NAME, _refused
 from .values import _number, _to_dynamodb_checked
 
 __all__: list[str] = []

@@ -96,7 +96,7 @@ class _DataRefused(ResponseError):
     write out past any reply (`encoding._attributes_refusal`) or nested too deeply
     (`encoding._nested_too_deep`); or a body past `MAX_RESPONSE_BYTES`
     (`encoding.data_refusal`, which says it). Also a save refused for a persistent attribute
-    (`store.base._refused`): one JSON cannot hold, or would write out past a save's bound
+    (`store.data_faults._refused`): one JSON cannot hold, or would write out past a save's bound
     (`store.base._check_written_out`), or no store keeps (a key not a string or empty, a number
     or a nesting beyond DynamoDB's); an empty store key, a name no str, an increment refused, a
     save past DynamoDB's item or expression sizes."""

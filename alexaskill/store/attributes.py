@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..exceptions import ConfigurationError
 from ..json_scalars import JSON_SCALARS
 from .base import (
-    _NOT_AN_INCREMENT,
     Store,
     _awaitable,
     _Checked,
@@ -18,9 +17,8 @@ from .base import (
     _common_limits,
     _decoded_by,
     _encode,
-    _names_checked,
-    _refused,
 )
+from .data_faults import _NOT_AN_INCREMENT, _names_checked, _refused
 from .given import _store_getter
 
 if TYPE_CHECKING:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .base import _decode, _decoding, _encode_changes, _incremented, _names_checked
+from .base import _decode, _decoding, _encode_changes, _incremented
+from .data_faults import _names_checked
 
 __all__ = ["MemoryStore"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..exceptions import ResponseError, StoreError
-from .base import _refused
+from .data_faults import _refused
 from .redis_client import _tls_hint
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ def _failure(store: RedisStore, doing: str, exc: Exception) -> ResponseError | S
 
     text = str(exc).removeprefix("ERR ").strip()
     if type(exc) is exceptions.ResponseError and text.startswith("attribute "):
-        return _refused(text)  # (a data fault: said in one line, `base._refused`)
+        return _refused(text)  # (a data fault: said in one line, `data_faults._refused`)
     # A pipeline's error repeats the command, values and all: keep only Redis's answer.
     text = text.partition(" of pipeline caused error: ")[2].strip("(),'\"") or text
     text = store._scrubbed(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from .base import _MAX_COUNTED
+from .data_faults import _MAX_COUNTED
 
 __all__: list[str] = []
 
@@ -22,7 +22,7 @@ return redis.call('GET', KEYS[1])
 """
 # Increments within what HINCRBY adds without overflow (a signed 64-bit integer) to any stored
 # value the script lets through: 8,223,372,036,854,775,807 (2**63 - 1 - 10**18) or less in size
-# (`base._MAX_STEP`, `base._MAX_COUNTED`: the bounds of every store's increments).
+# (`data_faults._MAX_STEP`, `data_faults._MAX_COUNTED`: the bounds of every store's increments).
 # Every value is checked before anything is written: Lua does not undo what ran before an error.
 # The token is looked for first: a save sent again after its answer was lost is not checked
 # against what its first run wrote; found, it is kept a day (another copy may be on its way).

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
-from .base import _decode, _decoding, _encode_changes, _incremented, _names_checked
+from .base import _decode, _decoding, _encode_changes, _incremented
+from .data_faults import _names_checked
 from .sqlite_backup import _backup
 from .sqlite_file import (
     _RESTORE,

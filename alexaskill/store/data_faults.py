@@ -1,0 +1,82 @@
+"""A save's refusals of what the handler gave, each a data fault (`_refused`: one ERROR line
+and the apology, no traceback): an empty key or name, a name both set and incremented, an
+increment that is no int or past the bounds every store adds within."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from ..exceptions import ResponseError
+
+#: The largest increment in size: Redis adds in 64 bits (HINCRBY), so it takes one up to this
+#: to stored values up to `_MAX_COUNTED` in size, and so does every store (DynamoDB but for the
+#: stored value, which its condition cannot bound).
+_MAX_STEP: Final = 10**18
+_MAX_COUNTED: Final = 2**63 - 1 - _MAX_STEP
+
+#: Said by every store but DynamoDB (`redis_script`'s own words too).
+_TOO_LARGE_TO_INCREMENT: Final = (
+    "attribute {name!r} is too large to increment (64 bits, as Redis adds): set it instead"
+)
+
+
+def _refused(message: str) -> ResponseError:
+    """The `ResponseError` of a save refused for what the handler gave (a value JSON cannot
+    hold or no store keeps, an empty key, a name no str, an increment no int, of a value no int
+    or past Redis's bounds, a name both set and incremented, a save past DynamoDB's sizes,
+    attributes changed for a request naming no user or device; ``message`` names the attribute
+    and why): a data fault, said in one ERROR line without a traceback, which would show the
+    store's code, not the handler's (`Apologising._said_data_fault`), as a session attribute
+    JSON cannot hold is said. A failure of the store's own (unreachable, no answer in time) is
+    a `StoreError`, said in a line of its own."""
+    from ..responses.as_written import _DataRefused
+
+    return _DataRefused(message)
+
+
+def _names_checked(
+    key: str | None,
+    changes: Mapping[str, Any],
+    deleted: Iterable[str],
+    increments: Mapping[str, int] | None,
+    *,
+    limits: bool = True,
+) -> list[str]:
+    """``deleted`` as a list; `ResponseError` first for an empty ``key`` or attribute name in an
+    update (DynamoDB keeps neither, so no store takes one: a skill moved from one store to
+    another finds the same names refused, with the same words), or a name both in ``changes``
+    and in ``increments`` (`Attributes` never sends one: a set value replaces its increment), or
+    an increment that is no int (a float was stored as the value, a str failed with TypeError),
+    or, with ``limits``, past Redis's bound (`_common_limits`). ``key`` None: a ``check_update``,
+    which has none to check."""
+    gone = list(deleted)
+    if key is not None and not key:
+        raise _refused("attributes cannot be saved under an empty key: keys are not empty")
+    if "" in changes or "" in gone or (increments and "" in increments):
+        raise _refused(_EMPTY_NAME)
+    _check_increments(increments, limits=limits)
+    both = [name for name in increments or () if name in changes]
+    if both:  # the stores did not agree: the value set won in Redis, the increment elsewhere
+        raise _refused(f"attribute {both[0]!r} is both set and incremented in one update")
+    return gone
+
+
+_EMPTY_NAME: Final = "attribute '' cannot be saved: attribute names are not empty"
+#: An increment no int, nor a bool (`Attributes.increment` says why), refused in one wording.
+_NOT_AN_INCREMENT: Final = "attribute {name!r}: an increment is an int, not {kind}"
+
+
+def _check_increments(increments: Mapping[str, int] | None, *, limits: bool = True) -> None:
+    """`ResponseError` for an increment that is no int (a float was stored as the value, a str
+    failed with TypeError), or, with ``limits``, one past Redis's bound: in `update` (through
+    `_names_checked`) and in the ``check_update`` of the stores that have one, in one wording."""
+    for name, by in (increments or {}).items():
+        if type(by) is not int:  # a store's own API, called directly: `increment` checks too
+            raise _refused(_NOT_AN_INCREMENT.format(name=name, kind=type(by).__name__))
+        if limits and not -_MAX_STEP <= by <= _MAX_STEP:  # Redis's bound, in every store
+            raise _refused(
+                f"attribute {name!r}: increment {by} is out of range (at most 10**18 in size: "
+                "Redis adds in 64 bits)"
+            )
