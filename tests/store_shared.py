@@ -1,7 +1,7 @@
 """What the store tests (tests/test_store*.py) share: the skill id, a request envelope for a
 user, a store counting its calls, a counting skill and its answer, a TCP forwarder, and for
 SQLite's files their modes, a save read back and a script taking the file over; and one store of
-each kind, for the fixtures that run a test on every store."""
+each kind, for the fixtures that run a test on every store (`store`, written here once)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import json
 import stat
 import threading
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +191,17 @@ def each_store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
         return DynamoDBStore(table, endpoint_url=endpoint, create_table=True, timeout=30)
     url = request.getfixturevalue("redis_url")
     return RedisStore(url, prefix=f"test:{uuid.uuid4().hex}:")
+
+
+# Named apart from the fixture, so that a module importing it may take a parameter `store`
+# (as tests/store_backup_shared.py's): tests/test_store.py and tests/test_store_shared_values.py.
+@pytest.fixture(name="store", params=STORE_KINDS)
+async def each_store_fixture(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[Store]:
+    """Each kind of store, empty."""
+    made = each_store(request, tmp_path)
+    try:
+        yield made
+    finally:
+        await made.aclose()

@@ -8,8 +8,6 @@ from __future__ import annotations
 import enum
 import json
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -20,18 +18,7 @@ from alexaskill.exceptions import ConfigurationError, ResponseError
 from alexaskill.responses.encoding import data_refusal
 from alexaskill.store import Attributes, MemoryStore, RedisStore, Store
 
-from .store_shared import STORE_KINDS, CountingStore, _envelope, each_store
-
-
-@pytest.fixture(params=STORE_KINDS)
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    """Each kind of store, empty."""
-    made = each_store(request, tmp_path)
-    try:
-        yield made
-    finally:
-        await made.aclose()
-
+from .store_shared import CountingStore, _envelope, each_store_fixture  # noqa: F401
 
 # --- the store contract, for every store ----------------------------------------------------------
 

@@ -8,8 +8,6 @@ reply was sent, and so did `Attributes.pending()` and ``.changed``."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +16,7 @@ from alexaskill.exceptions import ResponseError
 from alexaskill.store import Attributes, MemoryStore, Store
 
 from .fresh_python import DOUBLED, run_fresh
-from .store_shared import STORE_KINDS, _envelope, each_store
+from .store_shared import _envelope, each_store_fixture  # noqa: F401
 
 #: The refusal, for an attribute named ``tree`` holding a value held again under ``tree[0]``.
 WRITTEN_OUT = (
@@ -109,16 +107,6 @@ def test_a_skill_saving_a_value_held_in_many_places_gets_the_apology_not_a_hang(
     assert said["lines"] == [
         ["ERROR", f"handler failed for IntentRequest Grow (__main__.grow): {WRITTEN_OUT}", True]
     ]
-
-
-@pytest.fixture(params=STORE_KINDS)
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    """Each kind of store, empty."""
-    made = each_store(request, tmp_path)
-    try:
-        yield made
-    finally:
-        await made.aclose()
 
 
 @pytest.mark.anyio
