@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = [
+    "SOCKS_BROKEN_OFF",
     "ConnectSteps",
     "OpenedConnection",
     "attributes",
@@ -229,6 +230,7 @@ class ConnectSteps:
             if event.endswith(".failed"):  # (httpcore 1.0.9 leaves its socket to the GC)
                 with contextlib.suppress(Exception):
                     self.stream.close()  # type: ignore[attr-defined]
+                _broken_handshake(info.get("exception"))
 
     def _note(self, event: str, info: Mapping[str, object]) -> None:
         """Note the step ``event`` begins (``"connection.connect_tcp.started"`` and the like)."""
@@ -248,6 +250,29 @@ class ConnectSteps:
             self.tunnel = bytes(target or b"").decode("ascii", "replace")
             step = "tunnel"
         self.stage = step
+
+
+def _broken_handshake(exc: object) -> None:
+    """Raise httpcore's ``ProxyError`` for a SOCKS handshake that broke off with another error
+    than httpcore's (socksio's ``ProtocolError``, "Malformed reply", for a proxy that closed
+    the connection or answered no SOCKS5; httpcore's own ``assert`` on a reply of the wrong
+    kind): httpcore (1.0.9) lets those out as they are, past httpx's mapping of its errors,
+    so they escaped the commands' ``except httpx.HTTPError`` as a traceback. Raised from the
+    trace's ``failed`` event, it replaces the error (kept as its context): httpx's
+    ``ProxyError``, said the proxy's (`alexaskill.cli.url_answers.proxy_failure`)."""
+    import httpcore
+
+    try:
+        from socksio import SOCKSError  # (there: the SOCKS handshake was httpcore's with it)
+    except ImportError:
+        return
+    if isinstance(exc, SOCKSError | AssertionError):
+        said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise httpcore.ProxyError(f"{SOCKS_BROKEN_OFF} ({said})") from exc
+
+
+#: The start of `_broken_handshake`'s message, which `alexaskill.cli.url_answers` looks for.
+SOCKS_BROKEN_OFF: Final = "the SOCKS5 handshake broke off"
 
 
 #: httpcore's steps up to an answer's head, which `ConnectSteps` notes (and a download's or an

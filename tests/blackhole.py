@@ -282,6 +282,20 @@ class SilentSocks(StalledSocks):
         return connection.recv(4096)  # (the greeting, unanswered)
 
 
+class ClosingSocks(StalledSocks):
+    """A SOCKS5 proxy on 127.0.0.1 that answers each greeting (no authentication), reads the
+    CONNECT request and closes the connection unanswered, mid-handshake; ``connects`` holds
+    each CONNECT request read."""
+
+    def __init__(self) -> None:
+        super().__init__(answer=False)
+
+    def _open(self, connection: socket.socket) -> bytes | None:
+        request = super()._open(connection)  # (the greeting answered, the CONNECT read)
+        connection.close()  # (then `_serve`'s reads fail: OSError, the end)
+        return request
+
+
 class RefusingTunnels(StalledTunnels):
     """An http:// proxy on 127.0.0.1 that answers each CONNECT ``403 Forbidden`` (its rules
     refuse the tunnel), then waits for the client to close the connection; ``connects`` holds

@@ -551,6 +551,33 @@ def test_replay_and_chat_url_through_a_silent_socks_proxy_end_at_their_timeout(
     assert "is the host up" not in err, err
 
 
+@pytest.mark.parametrize("command", ["replay", "chat"])
+def test_replay_and_chat_url_say_a_socks_proxy_that_closed_mid_handshake(
+    command: str, workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A SOCKS5 proxy the environment sets that answered the greeting and closed the connection
+    # at the CONNECT: socksio's ProtocolError ("Malformed reply") came out of both commands, a
+    # traceback. It is the proxy's failure, named, as a refused tunnel is: exit 2.
+    from .blackhole import ClosingSocks
+
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+    server = f"127.0.0.1:{free_port()}"
+    url = f"http://{server}/"
+    with ClosingSocks() as proxy:
+        monkeypatch.setenv("ALL_PROXY", f"socks5://127.0.0.1:{proxy.port}")
+        stdin = "/launch\n" if command == "chat" else None
+        code, _, err = run(*url_command(command, url), stdin=stdin)
+    assert proxy.connects, "the request went through no proxy"
+    said = (
+        f"cannot connect to {url}: the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY) broke "
+        f"off its SOCKS5 handshake (the tunnel to {server})"
+    )
+    assert code == 2 and said in err, (code, err)
+    assert "Traceback" not in err, err
+
+
 def url_command(command: str, url: str) -> tuple[str, ...]:
     """``replay`` (of hello.json) or ``chat`` with ``--url url``."""
     args = (command, "skillapp:skill", "--url", url)

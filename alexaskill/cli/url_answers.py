@@ -122,7 +122,7 @@ def _proxy_reason(url: str, exc: BaseException, *, timeout: float) -> str | None
     """`proxy_failure`'s reason, without its hint."""
     import httpx
 
-    from ..outgoing_connections import connect_steps
+    from ..outgoing_connections import SOCKS_BROKEN_OFF, connect_steps
     from ..outgoing_proxies import variable_setting
 
     steps = connect_steps(exc)
@@ -140,6 +140,12 @@ def _proxy_reason(url: str, exc: BaseException, *, timeout: float) -> str | None
     kind = "SOCKS proxy" if steps.socks else "proxy"
     proxy = f"the {kind} at {steps.peer}" + ("" if variable is None else f" ({variable})")
     tunnel = steps.tunnel or server
+    if isinstance(exc, httpx.ProxyError) and str(exc).startswith(SOCKS_BROKEN_OFF):
+        why = str(exc).removeprefix(SOCKS_BROKEN_OFF).strip().removeprefix("(").removesuffix(")")
+        return (
+            f"{proxy} broke off its SOCKS5 handshake (the tunnel to {tunnel}): {why}; it closed "
+            "the connection or answered no SOCKS5 (is a SOCKS5 proxy at that port?)"
+        )
     if isinstance(exc, httpx.ProxyError):
         return (
             f"{proxy} refused its tunnel to {tunnel} ({exc}): the proxy could not reach the "
