@@ -5,6 +5,7 @@ re-encodes JSON, and an endpoint stuck on TLS 1.1. Each is its own process, stop
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -1016,3 +1017,109 @@ def test_a_proxy_that_leaves_the_connect_unanswered_is_said_the_proxys(
         f"cannot reach {url}: the proxy at 127.0.0.1:{proxy.port} (HTTPS_PROXY) did not answer "
         f"its CONNECT (the tunnel to 127.0.0.1:{url.split(':')[2].rstrip('/')}) within 0.5 s"
     ), detail(report, "connect")
+
+
+def _tls_endpoint(cert: Path, key: Path) -> contextlib.AbstractContextManager[int]:
+    """A port whose server makes a TLS handshake with ``cert`` and ``key``, then closes."""
+    import ssl
+
+    from .port_server import serving_port
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+
+    def handshake(connection: socket.socket) -> None:
+        connection.settimeout(10)
+        with context.wrap_socket(connection, server_side=True) as tls:
+            tls.recv(1)  # (till the client closes it)
+
+    return serving_port(handshake)
+
+
+class _Tunnels:
+    """An http:// proxy on 127.0.0.1 that opens each CONNECT's tunnel to the address asked and
+    passes the bytes both ways; ``connects`` holds each CONNECT's head."""
+
+    def __init__(self) -> None:
+        self.connects: list[bytes] = []
+
+    def handle(self, connection: socket.socket) -> None:
+        import threading
+
+        from .blackhole import _connect_head
+
+        connection.settimeout(10)
+        head = _connect_head(connection)
+        if head is None:
+            return
+        self.connects.append(head)
+        host, _, port = head.split(b" ")[1].decode().rpartition(":")
+        with socket.create_connection((host, int(port)), timeout=10) as server:
+            connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+            def relay(source: socket.socket, sink: socket.socket) -> None:
+                with contextlib.suppress(OSError):
+                    while data := source.recv(65536):
+                        sink.sendall(data)
+                with contextlib.suppress(OSError):
+                    sink.shutdown(socket.SHUT_WR)
+
+            back = threading.Thread(target=relay, args=(server, connection), daemon=True)
+            back.start()
+            relay(connection, server)
+            back.join(10)
+
+
+def test_the_tls_checks_go_through_the_proxy_the_probes_go_through(
+    tls_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # tls-version and tls-certificate opened a socket straight to the endpoint, past the proxy
+    # the environment sets (HTTPS_PROXY) that the connect check and every probe go through:
+    # they tested another path than the probes'. They go through its tunnel now, and say so.
+    from alexaskill.cli.endpoint import Target, endpoint_checks
+
+    from .port_server import serving_port
+
+    _no_proxies(monkeypatch)
+    cert, key = tls_files
+    tunnels = _Tunnels()
+    with _tls_endpoint(cert, key) as port, serving_port(tunnels.handle) as proxy_port:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy_port}")
+        target = Target(
+            f"https://127.0.0.1:{port}/", allow_local=True, cafile=str(cert), timeout=10
+        )
+        results, verify = endpoint_checks(target)
+    checks = {r.name: r for r in results}
+    assert len(tunnels.connects) == 2, tunnels.connects  # (one handshake for each check)
+    assert all(c.startswith(f"CONNECT 127.0.0.1:{port} ".encode()) for c in tunnels.connects)
+    through = f"through the proxy at 127.0.0.1:{proxy_port} (HTTPS_PROXY), as every probe is"
+    assert checks["tls-version"].passed is True, checks["tls-version"]
+    assert checks["tls-version"].detail.startswith("TLSv1.3 negotiated")
+    assert through in checks["tls-version"].detail, checks["tls-version"]
+    assert checks["tls-certificate"].passed is True, checks["tls-certificate"]
+    assert "valid for 127.0.0.1, expires" in checks["tls-certificate"].detail
+    assert through in checks["tls-certificate"].detail, checks["tls-certificate"]
+    assert verify is not False
+
+
+def test_a_tls_check_a_proxy_let_no_handshake_through_is_said_the_proxys(
+    tls_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A proxy whose tunnels pass no TLS handshake on: the endpoint's TLS, reached directly,
+    # passed; the probes' path fails, and says where.
+    from alexaskill.cli.endpoint import Target, endpoint_checks
+
+    from .blackhole import StalledTunnels
+
+    _no_proxies(monkeypatch)
+    cert, key = tls_files
+    with _tls_endpoint(cert, key) as port, StalledTunnels() as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.port}")
+        target = Target(
+            f"https://127.0.0.1:{port}/", allow_local=True, cafile=str(cert), timeout=0.5
+        )
+        results, _ = endpoint_checks(target)
+    checks = {r.name: r for r in results}
+    assert checks["tls-version"].passed is False, checks["tls-version"]
+    assert f"the proxy at 127.0.0.1:{proxy.port} (HTTPS_PROXY)" in checks["tls-version"].detail
+    assert checks["tls-certificate"].passed is None

@@ -127,14 +127,23 @@ def connect_check(target: Target) -> Result | None:
         steps = _open_route(target)
     except Exception as exc:  # (OSError, httpx's errors, socksio's on a garbled reply)
         return Result("connect", False, f"{connect_failure(target, exc)}; no probe was sent")
-    if steps.peer is None or (not steps.socks and steps.peer == steps.server):
+    named = _proxy_named(target, steps)
+    if named is None:
         return None  # (straight to the endpoint)
+    return Result("connect", True, f"reached {named}")
+
+
+def _proxy_named(target: Target, steps: _RouteSteps) -> str | None:
+    """``through the proxy at host:port (HTTPS_PROXY), as every probe is`` when the route
+    ``steps`` traced went through a proxy, None when it went straight to the endpoint."""
+    if steps.peer is None or (not steps.socks and steps.peer == steps.server):
+        return None
     from ..outgoing_proxies import variable_setting
 
     variable = variable_setting(urlsplit(target.url).scheme, steps.peer)
     kind = "SOCKS proxy" if steps.socks else "proxy"
     named = f"the {kind} at {steps.peer}" + ("" if variable is None else f" ({variable})")
-    return Result("connect", True, f"reached through {named}, as every probe is")
+    return f"through {named}, as every probe is"
 
 
 class _RouteOpen(Exception):
@@ -177,19 +186,55 @@ class _RouteSteps(ConnectSteps):
         )
 
 
-def _open_route(target: Target) -> _RouteSteps:
+class _Handshaken(_RouteSteps):
+    """`_RouteSteps` that end the request once the TLS handshake with the endpoint is done
+    (straight, or through a proxy's tunnel or a SOCKS proxy's), keeping what it negotiated:
+    the TLS checks' route, the probes'."""
+
+    __slots__ = ("certificate", "version")
+
+    def __init__(self, server: str) -> None:
+        super().__init__(server)
+        self.version: str | None = None
+        self.certificate: dict[str, Any] = {}
+
+    def _past_route(self, event: str, info: Mapping[str, object]) -> bool:
+        endpoint = event in ("proxy.start_tls.complete", "socks.start_tls.complete") or (
+            event == "connection.start_tls.complete"  # (not an https:// proxy's own)
+            and not self.socks
+            and self.tunnel is None
+            and self.peer == self.server
+        )
+        if endpoint:
+            stream = info.get("return_value")
+            tls = getattr(stream, "get_extra_info", lambda _: None)("ssl_object")
+            self.version = None if tls is None else tls.version()
+            self.certificate = {} if tls is None else (tls.getpeercert() or {})
+            return True
+        request = info.get("request")  # (no TLS after all: nothing sent to the endpoint)
+        return (
+            event in ("http11.send_request_headers.started", "http2.send_connection_init.started")
+            and getattr(request, "method", None) != b"CONNECT"
+        )
+
+
+def _open_route(
+    target: Target, steps: _RouteSteps | None = None, verify: ssl.SSLContext | bool = False
+) -> _RouteSteps:
     """Open the way to ``target`` the probes take, with their client's settings and nothing
     sent; raise the error of a step that failed. A socket straight to the endpoint said
     nothing of the proxy (``ALL_PROXY``, ``HTTPS_PROXY``) the probes go through: the check
-    passed past a dead one, and every probe failed."""
+    passed past a dead one, and every probe failed. With `_Handshaken` ``steps``, the TLS
+    handshake with the endpoint is made too, with ``verify``."""
     import httpx
 
     server = f"{target.host}:{target.port}"
-    steps = _RouteSteps(server)
-    # No TLS handshake with the endpoint is made (the trace ends the request before it): its
-    # TLS is the next checks'. (An https:// proxy's is httpcore's, which verify= does not set.)
+    steps = _RouteSteps(server) if steps is None else steps
+    # Without `_Handshaken`, no TLS handshake with the endpoint is made (the trace ends the
+    # request before it): its TLS is the next checks'. (An https:// proxy's is httpcore's,
+    # which verify= does not set.)
     timeout = httpx.Timeout(target.timeout)
-    with httpx.Client(timeout=timeout, verify=False) as client:  # noqa: S501 - (see above)
+    with httpx.Client(timeout=timeout, verify=verify) as client:
         request = client.build_request("HEAD", target.url, extensions={"trace": steps})
         with contextlib.suppress(_RouteOpen):
             client.send(request).close()
@@ -262,25 +307,28 @@ def _tls_version(target: Target) -> Result:
     context.verify_mode = ssl.CERT_NONE
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     try:
-        with _tls_connect(target, context) as connection:
-            version = connection.version()
+        route = _tls_connect(target, context)
     except ssl.SSLError as exc:
         return Result("tls-version", False, f"no TLS 1.2 or later handshake: {_ssl_reason(exc)}")
-    except OSError as exc:
-        return Result("tls-version", False, f"cannot connect: {exc}")
-    return Result("tls-version", True, f"{version} negotiated (TLS 1.2 or later required)")
+    except _Unreached as exc:
+        return Result("tls-version", False, str(exc))
+    said = f"{route.version} negotiated (TLS 1.2 or later required)"
+    through = _proxy_named(target, route)
+    return Result("tls-version", True, said if through is None else f"{said}; {through}")
 
 
 def _tls_certificate(target: Target) -> tuple[Result, ssl.SSLContext]:
     context = tls_context(target.cafile)
     try:
-        with _tls_connect(target, context) as connection:
-            peer = connection.getpeercert() or {}
+        route = _tls_connect(target, context)
     except ssl.SSLCertVerificationError as exc:
         reason = exc.verify_message or _ssl_reason(exc)
         return Result("tls-certificate", False, f"{reason} for {target.host}"), context
-    except (ssl.SSLError, OSError) as exc:
+    except ssl.SSLError as exc:
         return Result("tls-certificate", False, f"handshake failed: {_ssl_reason(exc)}"), context
+    except _Unreached as exc:
+        return Result("tls-certificate", False, str(exc)), context
+    peer = route.certificate
     detail = f"valid for {target.host}"
     not_after = peer.get("notAfter")
     if isinstance(not_after, str):
@@ -288,7 +336,10 @@ def _tls_certificate(target: Target) -> tuple[Result, ssl.SSLContext]:
         days = (expires - dt.datetime.now(dt.UTC)).days
         detail += f", expires {expires:%Y-%m-%d} (in {days} days)"
     anchors = target.cafile or "the certifi CA bundle"
-    return Result("tls-certificate", True, f"{detail}; trusted through {anchors}"), context
+    detail += f"; trusted through {anchors}"
+    through = _proxy_named(target, route)
+    detail += "" if through is None else f"; {through}"
+    return Result("tls-certificate", True, detail), context
 
 
 def tls_context(cafile: str | None) -> ssl.SSLContext:
@@ -308,13 +359,30 @@ def tls_context(cafile: str | None) -> ssl.SSLContext:
         raise UsageError(str(unusable_ca_bundle(exc, f"{where} (certifi's)"))) from None
 
 
-def _tls_connect(target: Target, context: ssl.SSLContext) -> ssl.SSLSocket:
-    raw = socket.create_connection((target.host, target.port), timeout=target.timeout)
+class _Unreached(Exception):
+    """No TLS handshake was begun with the endpoint: its message says why (`connect_failure`)."""
+
+
+def _tls_connect(target: Target, context: ssl.SSLContext) -> _Handshaken:
+    """The TLS handshake with ``target`` made with ``context``, the way the probes go: through
+    the proxy the environment sets (its tunnel, a SOCKS proxy's) when one applies. Raise the
+    handshake's `ssl.SSLError`, or `_Unreached`. (A socket straight to the endpoint checked
+    another path than the probes', past the proxy they all go through.)"""
+    import httpx
+
+    steps = _Handshaken(f"{target.host}:{target.port}")
     try:
-        return context.wrap_socket(raw, server_hostname=target.host)
-    except BaseException:
-        raw.close()
-        raise
+        _open_route(target, steps, verify=context)
+    except Exception as exc:  # (httpx's errors; OSError, socksio's: connect_failure says them)
+        link: BaseException | None = exc
+        while link is not None and not isinstance(link, ssl.SSLError):
+            link = link.__cause__ or link.__context__
+        if link is not None and isinstance(exc, httpx.HTTPError | OSError):
+            raise link from None  # (the handshake's own error, as a socket of its own raised)
+        raise _Unreached(connect_failure(target, exc)) from None
+    if steps.version is None:
+        raise _Unreached(f"cannot reach {shown_url(target.url)}: no TLS handshake was made")
+    return steps
 
 
 def _ssl_reason(exc: BaseException) -> str:

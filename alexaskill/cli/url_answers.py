@@ -161,6 +161,13 @@ def _proxy_reason(url: str, exc: BaseException, *, timeout: float) -> str | None
             f"{proxy} did not answer its CONNECT (the tunnel to {tunnel}) within {timeout:g} s: "
             "a slow or stuck proxy, or one that cannot reach the server"
         )
+    if steps.stage == "start_tls" and (steps.socks or steps.tunnel is not None):
+        if not isinstance(exc, httpx.TimeoutException):
+            return None  # (the server's TLS refused: its error says it)
+        return (
+            f"{proxy} opened its tunnel to {tunnel}, but the TLS handshake through it got no "
+            f"answer within {timeout:g} s: a slow server, or a proxy that passes nothing on"
+        )
     if steps.stage != "connect_tcp":
         return None
     if isinstance(exc, httpx.ConnectTimeout):
