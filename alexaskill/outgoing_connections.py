@@ -207,9 +207,12 @@ class ConnectSteps:
     httpcore's last step begun (``stage``: ``"connect_tcp"``, ``"socks"`` for the SOCKS
     handshake, ``"tunnel"`` for an http:// proxy's CONNECT, ...)."""
 
-    __slots__ = ("peer", "socks", "stage", "stream", "timeout", "tunnel")
+    __slots__ = ("forwarded", "peer", "socks", "stage", "stream", "timeout", "tunnel")
 
     def __init__(self) -> None:
+        #: Whether the request went to an http:// proxy in absolute form (``GET http://…``,
+        #: an http:// URL through ``HTTP_PROXY``: no tunnel), for the proxy to forward.
+        self.forwarded = False
         self.stream: object = None
         self.timeout: float | None = None
         self.peer: str | None = None
@@ -245,10 +248,12 @@ class ConnectSteps:
         elif step == "setup_socks5_connection":
             step = "socks"
         request = info.get("request")
+        target = bytes(getattr(getattr(request, "url", None), "target", b"") or b"")
         if getattr(request, "method", None) == b"CONNECT":  # (an http:// proxy's tunnel)
-            target = getattr(getattr(request, "url", None), "target", b"")
-            self.tunnel = bytes(target or b"").decode("ascii", "replace")
+            self.tunnel = target.decode("ascii", "replace")
             step = "tunnel"
+        elif target.startswith((b"http://", b"https://")):  # (a kept connection traces no connect)
+            self.forwarded = True
         self.stage = step
 
 

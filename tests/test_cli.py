@@ -578,6 +578,62 @@ def test_replay_and_chat_url_say_a_socks_proxy_that_closed_mid_handshake(
     assert "Traceback" not in err, err
 
 
+def _canned(status: str, content_type: str, body: bytes, *extra: str) -> bytes:
+    """A whole HTTP/1.1 answer of ``status`` ("403 Forbidden") with ``body``."""
+    head = [f"HTTP/1.1 {status}", f"Content-Type: {content_type}", *extra]
+    head += [f"Content-Length: {len(body)}", "Connection: close"]
+    return "\r\n".join(head).encode() + b"\r\n\r\n" + body
+
+
+@pytest.mark.parametrize("command", ["replay", "chat"])
+@pytest.mark.parametrize("answer", ["407", "403 page", "502 page", "403 skill"])
+def test_replay_and_chat_url_tell_a_proxys_own_answer_from_the_skills(
+    command: str,
+    answer: str,
+    workdir: Path,
+    dev_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # An http:// URL through HTTP_PROXY: the request goes to the proxy, which may answer it
+    # itself. Its 407 (credentials wanted) or its 403/502 page was shown as the skill's
+    # answer. A 407 is always the proxy's: no request reached the skill (exit 2). A 403 or 502
+    # with no JSON body through a proxy is said to come through it, named; a skill's JSON 403
+    # is the skill's, as it was.
+    from .canned_answer import canned_answer_port
+
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+    canned = {
+        "407": _canned(
+            "407 Proxy Authentication Required",
+            "text/html",
+            b"<html>Sign in</html>",
+            'Proxy-Authenticate: Basic realm="corp"',
+        ),
+        "403 page": _canned("403 Forbidden", "text/html", b"<html>Blocked by policy</html>"),
+        "502 page": _canned("502 Bad Gateway", "text/html", b"<html>Cannot reach host</html>"),
+        "403 skill": _canned("403 Forbidden", "application/json", b'{"error": "not for you"}'),
+    }[answer]
+    url = f"http://127.0.0.1:{free_port()}/"
+    stdin = "/launch\n" if command == "chat" else None
+    with canned_answer_port(canned) as port:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+        code, out, err = run(*url_command(command, url), stdin=stdin)
+    proxy = f"the proxy at 127.0.0.1:{port} (HTTP_PROXY)"
+    if answer == "407":
+        said = f"cannot connect to {url}: {proxy} asked for credentials (HTTP 407"
+        assert code == 2 and said in err, (code, out, err)
+    elif answer == "403 skill":
+        assert "not for you" in out and "proxy" not in out + err, (out, err)
+    else:
+        status = answer.split()[0]
+        said = f"HTTP {status}: from {proxy}, not from the skill"  # (the answer's HTTP line)
+        assert said in out, (code, out, err)
+    assert "Traceback" not in err, err
+
+
 def url_command(command: str, url: str) -> tuple[str, ...]:
     """``replay`` (of hello.json) or ``chat`` with ``--url url``."""
     args = (command, "skillapp:skill", "--url", url)

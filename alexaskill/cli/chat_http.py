@@ -8,9 +8,9 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from .common import is_local_url, unreachable
+from .common import UsageError, is_local_url, unreachable
 from .inputs import shown_url
-from .url_answers import not_json, proxy_failure, redirect_reason
+from .url_answers import not_json, proxy_answer, proxy_failure, redirect_reason
 
 if TYPE_CHECKING:
     from ..testing import FakeAlexaApi, SkillResponse
@@ -106,6 +106,12 @@ class HttpTransport:
             raise error from None
         except httpx.HTTPError as exc:
             return self._failed(envelope, f"no answer ({type(exc).__name__}: {exc})")
+        told = proxy_answer(self.url, response)
+        if told is not None and told[1]:  # (a 407: the proxy's, no request got past)
+            error = UsageError(f"cannot connect to {shown_url(self.url)}: {told[0]}")
+            if self.answered:  # (as a proxy that refused the connection: the request failed)
+                return self._failed(envelope, str(error))
+            raise error
         self.answered = True
         shape = None
         try:
@@ -124,6 +130,8 @@ class HttpTransport:
                 from ..responses.response import envelope_refusal
 
                 shape = envelope_refusal(payload)
+        if told is not None:  # (its 403 or 502 page: said the proxy's, not the skill's)
+            payload = {"error": told[0]}
         redirect = redirect_reason(response, "chat")
         if redirect is not None:  # (where to, rather than the body: "Moved")
             payload = {"error": redirect}

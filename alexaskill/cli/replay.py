@@ -45,7 +45,7 @@ from .inputs import (
 from .replay_files import load_requests as _load_requests
 from .replay_show import show_answer
 from .request_origin import skill_id_for
-from .url_answers import not_json, proxy_failure, redirect_reason
+from .url_answers import not_json, proxy_answer, proxy_failure, redirect_reason
 
 #: Seconds ``--url`` waits for each answer (Alexa gives up after about 8).
 URL_TIMEOUT = 15.0
@@ -230,6 +230,9 @@ def _send_url(
             except httpx.HTTPError as exc:
                 result = SkillResponse(0, {"error": f"no answer ({type(exc).__name__}: {exc})"})
             else:
+                told = proxy_answer(url, response)
+                if told is not None and told[1]:  # (a 407: the proxy's, no request got past)
+                    raise UsageError(f"cannot connect to {shown_url(url)}: {told[0]}")
                 shape = None
                 # (Alexa takes no answer to a SessionEndedRequest: any shape will do)
                 judged = response.status_code == 200 and (
@@ -243,6 +246,8 @@ def _send_url(
                         shape = not_json(response)
                 else:
                     shape = envelope_refusal(payload) if judged else None
+                if told is not None:  # (its 403 or 502 page: said the proxy's, not the skill's)
+                    payload = {"error": told[0]}
                 redirect = redirect_reason(response, "replay")
                 if redirect is not None:  # (where to, rather than the body: "Moved")
                     payload = {"error": redirect}

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = [
     "is_local_url",
     "not_json",
+    "proxy_answer",
     "proxy_failure",
     "redirect_reason",
     "refused_dev_key",
@@ -178,6 +179,70 @@ def _proxy_reason(url: str, exc: BaseException, *, timeout: float) -> str | None
     if "refused" in str(exc).lower():
         return f"{proxy} refused the connection: is the proxy running, at that address and port?"
     return f"no connection to {proxy} ({exc})"
+
+
+def proxy_answer(url: str, response: httpx.Response) -> tuple[str, bool] | None:
+    """What to say of ``response`` when the proxy the environment sets gave it itself, for a
+    request it was to forward (an http:// ``url`` through ``HTTP_PROXY``: no tunnel, the request
+    in its hands), and whether it is surely the proxy's: a 407 always is (it wants credentials;
+    no request reached the server); a 403 or 502 whose body is no JSON likely is (its rules, or
+    a server it could not reach: the skill answers in JSON). None for another answer (a skill's
+    JSON 403 is the skill's), or none through such a proxy. They were shown as the skill's."""
+    import json
+
+    steps = response.request.extensions.get("trace")
+    status = response.status_code
+    if not getattr(steps, "forwarded", False) or status not in (403, 407, 502):
+        return None
+    if status != 407:
+        try:
+            json.loads(response.content)
+        except (ValueError, RecursionError):
+            pass
+        else:
+            return None  # (JSON: a skill's, or its server's)
+    named = _forwarding_proxy(url, getattr(steps, "peer", None))
+    said = f"HTTP {status}{f' {response.reason_phrase}' if response.reason_phrase else ''}"
+    if status == 407:
+        return (
+            f"{named} asked for credentials ({said}): no request reached the server; give them "
+            "in the proxy's URL (http://user:password@host:port)" + _no_proxy_hint(url),
+            True,
+        )
+    text = response.text.strip()
+    came = f"{text[:60]!r}" if text else "nothing"
+    return (
+        f"from {named}, not from the skill, it seems: a body of no JSON ({came}), "
+        "where the skill answers in JSON; the proxy did not pass the request on (its rules, or "
+        "a server it could not reach)" + _no_proxy_hint(url),
+        False,
+    )
+
+
+def _forwarding_proxy(url: str, peer: str | None) -> str:
+    """``the proxy at host:port (HTTP_PROXY)`` that forwards ``url``'s requests: ``peer`` (the
+    address connected to), else the environment's (a connection kept traces no connect)."""
+    from urllib.parse import urlsplit
+
+    import httpx
+
+    from ..outgoing_proxies import variable_setting
+
+    scheme = urlsplit(url).scheme
+    if peer is None:
+        from urllib.request import getproxies
+
+        proxies = getproxies()
+        value = proxies.get(scheme) or proxies.get("all") or ""
+        try:
+            found = httpx.URL(value if "://" in value else f"http://{value}")
+            peer = f"{found.host}:{found.port or 80}" if found.host else None
+        except Exception:  # (httpx.InvalidURL: checked at start, `check_proxies`)
+            peer = None
+    if peer is None:
+        return "the proxy"
+    variable = variable_setting(scheme, peer)
+    return f"the proxy at {peer}" + ("" if variable is None else f" ({variable})")
 
 
 def is_local_url(url: str) -> bool:
