@@ -165,14 +165,20 @@ class Progress:
         )
 
     def _set_by(self, usual: str) -> str:
-        """What sets the proxy: the environment variable that does (`variable_setting`), else
-        ``usual`` (the variable such a proxy is usually set by) or the client's ``proxy=``."""
+        """What sets the proxy: the environment variable that does (`variable_setting`; through
+        a transport of one's own, any that names it), else ``usual`` (the variable such a
+        proxy is usually set by) or the client's ``proxy=``."""
         from .outgoing_proxies import variable_setting
 
         sent = self.request
         scheme = "https" if sent is None else sent.url.scheme
-        name = None if self.proxy is None else variable_setting(scheme, self.proxy)
-        return f"{usual}, or the client's proxy=" if name is None else name
+        # Through a transport of one's own (`around`) httpx read no variable: its proxy is
+        # whichever its maker gave it, so any variable that names it.
+        anywhere = self.around is not None
+        found = (
+            None if self.proxy is None else variable_setting(scheme, self.proxy, anywhere=anywhere)
+        )
+        return f"{usual}, or the client's proxy=" if found is None else found
 
     def timed_out(self, url: str, seconds: float, exc: BaseException | None = None) -> str:
         """What the log says of the download of ``url`` that ran out of its ``seconds``

@@ -62,28 +62,43 @@ def _check(name: str, value: str) -> None:
         )
 
 
-def variable_setting(scheme: str, proxy: str) -> str | None:
+def variable_setting(scheme: str, proxy: str, *, anywhere: bool = False) -> str | None:
     """The environment variable that sets the proxy at ``proxy`` (``host:port``) for a URL of
     ``scheme`` as httpx reads them (for an https:// URL ``HTTPS_PROXY``, else ``ALL_PROXY``);
-    None if none does (a client's own ``proxy=``, or one made with ``trust_env=False``)."""
+    None if none does (a client's own ``proxy=``, or one made with ``trust_env=False``).
+
+    With ``anywhere``, for a transport of one's own (httpx reads no variable for a client given
+    one: its proxy is the one its maker read, from whichever variable), any variable whose
+    proxy is at ``proxy``: the scheme's, ``ALL_PROXY``, then the others'."""
     if not _may_set_proxies():
         return None
     from urllib.request import getproxies
 
-    import httpx
-
     proxies = getproxies()
-    for kind in (scheme, "all"):  # (httpx's pattern for the scheme wins over all://)
+    kinds = [scheme, "all"]  # (httpx's pattern for the scheme wins over all://)
+    if anywhere:
+        kinds += [kind for kind in ("http", "https") if kind not in kinds]
+    for kind in kinds:
         value = proxies.get(kind)
         if not value:
             continue
-        try:
-            url = httpx.URL(value if "://" in value else f"http://{value}")
-        except Exception:  # (one httpx cannot read: said at start, `check_outgoing_proxies`)
-            return None
-        port = url.port or _DEFAULT_PORTS.get(url.scheme)
-        return _variable(kind, value) if f"{url.host}:{port}" == proxy else None
+        if _address(value) == proxy:
+            return _variable(kind, value)
+        if not anywhere:
+            return None  # (httpx took this one: the proxy is no variable's)
     return None
+
+
+def _address(value: str) -> str | None:
+    """``host:port`` of the proxy URL ``value`` as httpcore connects to it; None if httpx
+    cannot read it (said at start, `check_outgoing_proxies`)."""
+    import httpx
+
+    try:
+        url = httpx.URL(value if "://" in value else f"http://{value}")
+    except Exception:
+        return None
+    return f"{url.host}:{url.port or _DEFAULT_PORTS.get(url.scheme)}"
 
 
 #: The port httpcore connects to for a proxy URL without one.

@@ -23,6 +23,7 @@ from .blackhole import (
     RefusingSocks,
     RefusingTunnels,
     SilentSocks,
+    SilentTunnels,
     StalledSocks,
     StalledTunnels,
     handshake_cancelled,
@@ -616,3 +617,48 @@ def test_a_silent_socks_proxy_holds_a_download_no_longer_than_its_timeout() -> N
         "reached (connected) but did not finish its SOCKS5 handshake"
     )
     assert said in str(failure.detail), failure.detail
+
+
+class _Wrapping(httpx.AsyncBaseTransport):
+    """A transport of one's own around httpx's, held in an attribute (one that logs, say)."""
+
+    def __init__(self, inner: httpx.AsyncHTTPTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "ALL_PROXY"])
+def test_a_wrapped_transports_proxy_is_said_set_by_the_variable_that_sets_it(
+    pki: TestPKI, variable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # httpx reads no variable for a client given a transport: a wrapper's proxy is the one its
+    # maker gave it, read from whichever variable (here HTTP_PROXY, or ALL_PROXY beside an
+    # HTTPS_PROXY naming another proxy). It was said "(HTTPS_PROXY, or the client's proxy=)",
+    # the variable httpx would have read, though the one that held it is known.
+    import os
+
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+
+    async def download(proxy: str) -> str:
+        inner = httpx.AsyncHTTPTransport(proxy=proxy)
+        async with httpx.AsyncClient(transport=_Wrapping(inner)) as client:
+            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=1)
+            with pytest.raises(CertificateUnavailableError) as info:
+                await checker.verify(pki.sign(BODY), BODY)
+        return str(info.value.detail)
+
+    with SilentTunnels() as proxy:
+        monkeypatch.setenv(variable, f"http://127.0.0.1:{proxy.port}")
+        if variable == "ALL_PROXY":
+            monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")  # (not the wrapper's)
+        detail = run(download(os.environ[variable]))
+    assert proxy.connects, "the download went through no proxy"
+    said = f"the proxy at 127.0.0.1:{proxy.port} ({variable}) was reached (connected, CONNECT sent)"
+    assert said in detail, detail
