@@ -1123,3 +1123,41 @@ def test_a_tls_check_a_proxy_let_no_handshake_through_is_said_the_proxys(
     assert checks["tls-version"].passed is False, checks["tls-version"]
     assert f"the proxy at 127.0.0.1:{proxy.port} (HTTPS_PROXY)" in checks["tls-version"].detail
     assert checks["tls-certificate"].passed is None
+
+
+@pytest.mark.parametrize("answer", ["407", "403 page"])
+def test_a_proxys_own_answer_to_the_probes_is_said_the_proxys(
+    answer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An http:// endpoint through HTTP_PROXY (--allow-local): each probe goes to the proxy,
+    # which may answer it itself. Its 407 (credentials wanted) or its 403 page was judged the
+    # endpoint's answer ("answered ... with HTTP 403: Amazon expects 400"). A 407 is the
+    # proxy's: no probe reached the endpoint (a failed connect, no more probes sent); a 403
+    # with no JSON body is said to come from the proxy, named.
+    from .canned_answer import canned_answer_port
+
+    _no_proxies(monkeypatch)
+    if answer == "407":
+        head = b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic"
+    else:
+        head = b"HTTP/1.1 403 Forbidden\r\nContent-Type: text/html"
+    canned = head + b"\r\nContent-Length: 13\r\nConnection: close\r\n\r\n<html></html>"
+    url = f"http://127.0.0.1:{free_port()}/"
+    with canned_answer_port(canned) as port:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+        out = io.StringIO()
+        argv = ["certify", url, "--allow-local", "--json", "--timeout", "5"]
+        assert main(argv, stdout=out, stderr=io.StringIO()) == 1
+    report = json.loads(out.getvalue())
+    proxy = f"the proxy at 127.0.0.1:{port} (HTTP_PROXY)"
+    if answer == "407":
+        assert report["failed"] == ["connect"], report["failed"]
+        connects = [c for c in report["checks"] if c["name"] == "connect"]
+        assert connects[0]["passed"] is True  # (the route to the proxy: open)
+        assert connects[-1]["detail"].startswith(
+            f"cannot reach {url}: {proxy} asked for credentials (HTTP 407"
+        ), connects[-1]
+        assert connects[-1]["detail"].endswith("; 0 probes answered before"), connects[-1]
+    else:
+        said = detail(report, "no-signature-headers")
+        assert f"with HTTP 403: from {proxy}, not from the skill" in said, said

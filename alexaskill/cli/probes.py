@@ -51,13 +51,14 @@ from .endpoint import (
     is_loopback,
     tls_context,
 )
-from .inputs import ALEXA_TIMEOUT
+from .inputs import ALEXA_TIMEOUT, shown_url
 
 __all__ = [
     "ALEXA_TIMEOUT",
     "AMAZON_CERT_URL",
     "INVALID_CERT_URLS",
     "Probe",
+    "ProxyAnswered",
     "Result",
     "Target",
     "capture_age_problem",
@@ -297,6 +298,14 @@ def send(client: httpx.Client, url: str, probe: Probe) -> Result:
         )
     ms = (time.perf_counter() - started) * 1000
     status = response.status_code
+    from .url_answers import proxy_answer
+
+    told = proxy_answer(url, response)  # (an http:// URL through HTTP_PROXY: its own answer)
+    if told is not None and told[1]:
+        raise ProxyAnswered(told[0])  # (its 407: no probe gets past it, run_probes)
+    if told is not None:
+        said = f"answered {probe.what} with HTTP {status}: {told[0]}"
+        return Result(probe.name, False, said, status, ms)
     reason = _reason(response)
     said = f": {reason}" if reason else ""
     if status != probe.expect:
@@ -314,6 +323,11 @@ def send(client: httpx.Client, url: str, probe: Probe) -> Result:
     if probe.skill_id and _SKILL_ID_REFUSAL in reason.lower():
         return Result(probe.name, False, _skill_id_refusal(probe, reason), status, ms)
     return Result(probe.name, True, f"refused {probe.what}{said}", status, ms)
+
+
+class ProxyAnswered(Exception):
+    """The proxy a probe was sent to forward answered it itself, so that none gets past it
+    (its 407, credentials wanted): its message says so (`url_answers.proxy_answer`)."""
 
 
 def _mismatch(probe: Probe, status: int, reason: str) -> str:
@@ -429,8 +443,12 @@ def run_probes(
         for probe in selected:
             try:
                 result = send(client, target.url, probe)
-            except httpx.TransportError as exc:  # no connection (any more): nothing sent
-                said = connect_failure(target, exc)
+            except (httpx.TransportError, ProxyAnswered) as exc:  # nothing got to the endpoint
+                said = (
+                    f"cannot reach {shown_url(target.url)}: {exc}"
+                    if isinstance(exc, ProxyAnswered)
+                    else connect_failure(target, exc)
+                )
                 report(Result("connect", False, f"{said}; {len(sent)} probes answered before"))
                 return results
             sent.append(result)
