@@ -79,6 +79,8 @@ class OpenedConnection:
             await self.free_failed_tunnel()
         elif event.startswith("socks.") and when == "failed":  # (a SOCKS proxy's connect)
             await self.free_failed_socks()
+            if event == "socks.setup_socks5_connection.failed":
+                _broken_handshake(info.get("exception"))  # (httpx's ProxyError, not socksio's)
 
     async def free_failed_tunnel(self) -> None:
         """Close the pool's connection of a proxy's tunnel whose TLS handshake failed or was

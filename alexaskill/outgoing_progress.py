@@ -155,8 +155,17 @@ class Progress:
 
         if not isinstance(exc, httpx.ProxyError) or self.proxy is None:
             return None
+        from .outgoing_connections import SOCKS_BROKEN_OFF
+
         said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         kind, variable = ("SOCKS proxy", "ALL_PROXY") if self.socks else ("proxy", "HTTPS_PROXY")
+        if str(exc).startswith(SOCKS_BROKEN_OFF):  # (closed mid-handshake, or no SOCKS5 spoken)
+            return (
+                f"{self.shown or f'GET {url[:200]}'}: {said}; the {kind} at {self.proxy} "
+                f"({self._set_by(variable)}) broke off its SOCKS5 handshake (the tunnel to "
+                f"{self.tunnel}): it closed the connection or answered no SOCKS5 (is a SOCKS5 "
+                "proxy at that port?)"
+            )
         return (
             f"{self.shown or f'GET {url[:200]}'}: {said}; the {kind} at {self.proxy} "
             f"({self._set_by(variable)}) "

@@ -788,3 +788,31 @@ def test_a_silent_socks_proxy_holds_a_call_no_longer_than_its_time_limit() -> No
     assert len(proxy.connects) == 1 and proxy.connects[0].startswith(b"\x05")
     said = f"the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY, or the client's proxy=) was"
     assert said in str(timed_out.detail) and "SOCKS5 handshake" in str(timed_out.detail)
+
+
+def test_a_socks_proxy_that_broke_off_its_handshake_is_an_alexa_api_error() -> None:
+    # A SOCKS5 proxy that answered the greeting and closed the connection at the CONNECT:
+    # socksio's ProtocolError ("Malformed reply") came out of the call as it was, past httpx's
+    # errors, no AlexaApiError: a handler catching those let it out. It is the proxy's
+    # failure, said as a refused tunnel's is, the proxy named in its note.
+    import traceback
+
+    from alexaskill.alexa_api import send
+
+    from .blackhole import ClosingSocks
+
+    async def call(proxy: ClosingSocks) -> AlexaApiError:
+        url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
+        async with httpx.AsyncClient(
+            proxy=f"socks5://127.0.0.1:{proxy.port}", trust_env=False
+        ) as client:
+            with pytest.raises(AlexaApiError) as caught:
+                await send(client, "time_zone", "GET", url, {}, None, None, timeout=10.0)
+        return caught.value
+
+    with ClosingSocks() as proxy:
+        error = _run(call(proxy))
+    assert str(error) == "time_zone: ProxyError reaching Alexa's API", error
+    logged = "".join(traceback.format_exception(error))
+    said = f"the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY, or the client's proxy=) broke"
+    assert said in logged and "off its SOCKS5 handshake (the tunnel to 127.0.0.1:9)" in logged

@@ -662,3 +662,30 @@ def test_a_wrapped_transports_proxy_is_said_set_by_the_variable_that_sets_it(
     assert proxy.connects, "the download went through no proxy"
     said = f"the proxy at 127.0.0.1:{proxy.port} ({variable}) was reached (connected, CONNECT sent)"
     assert said in detail, detail
+
+
+def test_a_socks_proxy_that_broke_off_its_handshake_is_said_so(pki: TestPKI) -> None:
+    # A SOCKS5 proxy that answered the greeting and closed the connection at the CONNECT:
+    # socksio's ProtocolError ("Malformed reply") was logged with the network's advice (allow
+    # outbound HTTPS, check DNS, set HTTPS_PROXY), though the proxy was reached.
+    from alexaskill.downloads import NETWORK_ADVICE
+
+    from .blackhole import ClosingSocks
+
+    async def download(proxy: ClosingSocks) -> str:
+        async with httpx.AsyncClient(
+            proxy=f"socks5://127.0.0.1:{proxy.port}", trust_env=False
+        ) as client:
+            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=5)
+            with pytest.raises(CertificateUnavailableError) as info:
+                await checker.verify(pki.sign(BODY), BODY)
+        return str(info.value.detail)
+
+    with ClosingSocks() as proxy:
+        detail = run(download(proxy))
+    assert len(proxy.connects) == 1
+    said = (
+        f"the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY, or the client's proxy=) broke "
+        "off its SOCKS5 handshake (the tunnel to s3.amazonaws.com:443)"
+    )
+    assert said in detail and NETWORK_ADVICE not in detail, detail
