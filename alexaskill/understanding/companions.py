@@ -15,14 +15,12 @@ tonight"), the time takes "tonight" and the date slot stays empty.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from .text import surface
 
 if TYPE_CHECKING:
-    import datetime
-
     from .languages import Language
     from .matcher import Sample, SpanCache
     from .slot_kinds import SlotKind
@@ -31,9 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "companion_run",
     "companion_word",
-    "number_after_part",
     "number_split",
-    "part_left_out",
     "part_of_day_clash",
     "runs_into",
     "said_along",
@@ -235,73 +231,6 @@ def time_left_out(
     return None
 
 
-def number_after_part(
-    kinds: Mapping[str, SlotKind],
-    spans: SpanCache,
-    fills: Sequence[tuple[str, Fill, int, int]],
-    extra: Collection[int],
-    language: Language,
-) -> str | None:
-    """Why a reading that leaves out a number said after a time slot's part of the day ("from
-    7" of "this evening from 7 to 8", the slot holding EV) is none, when the two read as one
-    clock time ("7 this evening", 19:00), or the number is a time alone in no such part ("from
-    1" of "this evening from 1 to 2": one in the evening is no time): the time the user said is
-    dropped."""
-    parse = language.slot_parser("AMAZON.TIME")
-    if parse is None:
-        return None
-    for name, fill, start, end in fills:
-        if kinds[name].name != "AMAZON.TIME" or not (fill.value or "")[:1].isalpha():
-            continue  # a clock time ("19:00"), or no time slot
-        at = end
-        while at in extra and spans.words[at] in language.function_words:
-            at += 1  # "from", "at"
-        if at not in extra:
-            found = _opened_after(kinds, spans, fills, (start, end, at), parse)
-            if found is not None:
-                return f"{found}: no {fill.value} and {_value_at(fills, at)}"
-            continue
-        read = parse([spans.words[at], *spans.words[start:end]], spans.now)
-        alone = parse([spans.words[at]], spans.now) if read is None else read
-        if alone is not None and alone[:1].isdigit():
-            said = surface(spans.tokens[end : at + 1])
-            return f"{said!r} would be left out, the time slot holding {fill.value}"
-    return None
-
-
-#: Words that open the first of two times ("from 7 to 8"): what follows one is a start.
-#: English, as `_LATER_PARTS` is.
-_OPENERS: Final = frozenset({"from", "between"})
-
-
-def _opened_after(
-    kinds: Mapping[str, SlotKind],
-    spans: SpanCache,
-    fills: Sequence[tuple[str, Fill, int, int]],
-    where: tuple[int, int, int],
-    parse: Callable[[Sequence[str], datetime.datetime], str | None],
-) -> str | None:
-    """Why a part of the day (tokens ``where[0]`` to ``where[1]``) and a time slot's value
-    starting at ``where[2]``, with the user's "from" left out between them, are no two values:
-    the time after "from" is a start, "this evening from 7" one time, 19:00 (no EV and an end
-    of 07:00), and "this evening from 1" a start in no evening."""
-    start, end, at = where
-    if at == end or not _OPENERS & set(spans.words[end:at]):
-        return None
-    for name, fill, first, last in fills:
-        if first == at and kinds[name].name == "AMAZON.TIME" and (fill.value or "")[:1].isdigit():
-            read = parse([*spans.words[first:last], *spans.words[start:end]], spans.now)
-            said = surface(spans.tokens[start:last])
-            if read is not None and read[:1].isdigit():
-                return f"{said!r} is one time ({read})"
-            return f"{said!r} says a start in no such part"  # "this evening from 1"
-    return None
-
-
-def _value_at(fills: Sequence[tuple[str, Fill, int, int]], at: int) -> str:
-    return next(fill.value or "" for _, fill, first, _ in fills if first == at)
-
-
 def number_split(
     kinds: Mapping[str, SlotKind],
     spans: SpanCache,
@@ -372,118 +301,6 @@ def year_taken(
             why = f"{said!r} is the time {read}, no year {fill.value} (the time slot {free[0]})"
             return (name, start, end), why
     return None
-
-
-def part_left_out(
-    kinds: Mapping[str, SlotKind],
-    spans: SpanCache,
-    fills: Sequence[tuple[str, Fill, int, int]],
-    extra: Collection[int],
-    language: Language,
-) -> str | None:
-    """Why a loose reading that leaves out, right next to a time (or past the sample's grammar
-    word next to it), the words of another time the first is not in is none: a part of the day
-    beside a clock time ("at night" of "12 pm at night", 12:00: noon, at night; "3 pm at
-    night"), or a clock time beside a part of the day ("noon" of "noon at night" read by
-    "{date} at {time}", NI), a list's time as one ("seven or eight in the afternoon"). Said
-    twice, the same time is read ("5 pm this evening" is 17:00)."""
-    parse = language.slot_parser("AMAZON.TIME")
-    numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
-    if parse is None:
-        return None
-    for name, fill, start, end in fills:
-        if kinds[name].name != "AMAZON.TIME":
-            continue
-        for step, first in ((-1, start - 1), (1, end)):
-            # A list's time beside the words: its first before it, its last after it ("in the
-            # afternoon" of "seven or eight in the afternoon", 07:00 and 08:00)
-            edge = (fill.parts[0] if step < 0 else fill.parts[-1]) if fill.parts else fill
-            if edge.kind != "typed" or not edge.value:
-                continue
-            clock = edge.value[:1].isdigit()
-            skipped = first
-            if first + step in extra and _links(spans, first, first in extra, language):
-                # past the sample's "at" of "{date} at {time}" ("noon at night"), or the user's
-                # "from" of "tonight from 8" (left out with the part of the day, no 08:00)
-                first += step
-            run: list[int] = []
-            while first + step * len(run) in extra and len(run) < 3:
-                run.append(first + step * len(run))
-            for size in range(len(run), 0, -1):
-                words = [spans.words[at] for at in sorted(run[:size])]
-                read = parse(words, spans.now)
-                if read is None or read[:1].isdigit() == clock:
-                    continue
-                hour, part = (edge.value, read) if clock else (read, edge.value)
-                if _in_part(int(hour[:2]), part) and not _year_in_part(
-                    edge, words, spans, language
-                ):
-                    break
-                opens = skipped not in extra and spans.words[skipped] in _OPENERS
-                if (
-                    step < 0
-                    and clock
-                    and (opens or _opens_range(kinds, spans, fills, end, language))
-                ):
-                    # "tonight" of "tonight from 7 to 8" (or of "this evening from 7", the
-                    # sample's "from"): generalise.py reads it into the times, if the first is
-                    # in it ("tonight from 1 pm to 2" is none)
-                    with_part = parse([*words, *spans.words[start:end]], spans.now)
-                    if with_part is not None and with_part[:1].isdigit():
-                        break
-                if not clock and size == 1 and not _named_time(words[0], read, numbers):
-                    continue  # a lone "5" beside "tonight" may be another slot's number
-                left = [*run[:size], skipped] if skipped in extra else run[:size]
-                said = surface([spans.tokens[at] for at in sorted(left)])
-                value = surface(spans.tokens[start:end])
-                return f"{said!r} would be left out of the time {value!r} ({edge.value})"
-    return None
-
-
-def _links(spans: SpanCache, at: int, said: bool, language: Language) -> bool:
-    """Whether the word at ``at`` only links a time to a part of the day beside it: a grammar
-    word of the sample ("at" of "{date} at {time}"), or one the user said ("from", "until",
-    "after" of "tonight after 8"), which is no number ("thirty" of "ten thirty") and reads no
-    time alone ("tonight" does: it is no link)."""
-    word = spans.words[at]
-    if word in language.function_words or not said:
-        return word in language.function_words
-    joins: frozenset[str] = getattr(language, "joiners", frozenset())
-    parse = language.slot_parser("AMAZON.TIME")
-    vocabulary = language.slot_vocabulary("AMAZON.TIME") or frozenset()
-    numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
-    if word in numbers or any(char.isdigit() for char in word) or parse is None:
-        return False
-    return (word in joins or word in vocabulary) and parse([word], spans.now) is None
-
-
-def _year_in_part(edge: Fill, words: list[str], spans: SpanCache, language: Language) -> bool:
-    """Whether a time's words are a year that the part of the day said after them makes no
-    time of: "twenty twenty six" (20:26 alone, the 24-hour clock) of "twenty twenty six at
-    night", which the time type reads as the year 2026 said with a part of the day, no 20:26."""
-    date, time = language.slot_parser("AMAZON.DATE"), language.slot_parser("AMAZON.TIME")
-    if date is None or time is None:
-        return False
-    said = [token.text for token in edge.tokens]
-    year = date(said, spans.now)
-    return bool(year and year.isdigit()) and time([*said, *words], spans.now) is None
-
-
-def _opens_range(
-    kinds: Mapping[str, SlotKind],
-    spans: SpanCache,
-    fills: Sequence[tuple[str, Fill, int, int]],
-    end: int,
-    language: Language,
-) -> bool:
-    """Whether a time ending before ``end`` is the first of two times joined by a word ("7 to
-    8", "7 and 8"), which a part of the day said before the first is read into."""
-    if end >= len(spans.words):
-        return False
-    joins = language.list_separators | getattr(language, "joiners", frozenset())
-    return spans.words[end] in joins and any(
-        kinds[name].name == "AMAZON.TIME" and start == end + 1 for name, _, start, _ in fills
-    )
 
 
 def _in_part(hour: int, part: str) -> bool:

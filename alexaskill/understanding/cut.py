@@ -18,15 +18,14 @@ from typing import TYPE_CHECKING, Final
 from .companions import (
     companion_run,
     companion_word,
-    number_after_part,
     number_split,
-    part_left_out,
     part_of_day_clash,
     runs_into,
     time_left_out,
     year_for_time,
 )
 from .cut_lists import list_edges, list_left_out
+from .day_parts import number_after_part, part_left_out
 from .text import surface
 
 if TYPE_CHECKING:
