@@ -789,16 +789,15 @@ def test_a_part_of_the_day_said_before_from_is_read_into_both_times(
 @pytest.mark.parametrize(
     ("said", "held"),
     [
-        ("this evening from 7", "EV"),
-        ("this morning from 9", "MO"),
         # It filled the slot with EV: "7 tomorrow evening" is no time, so nothing refused it.
         ("tomorrow evening from 7", "EV"),
+        ("tomorrow morning from 9", "MO"),
     ],
 )
 def test_a_number_left_out_after_a_part_of_the_day_is_no_reading(said: str, held: str) -> None:
-    # One time slot: "this evening" (EV) with "from 7" left out drops the time the user said
-    # (7 this evening, 19:00), and no other reading reads "from 7" into it: no reading, and
-    # the note says which words the refused one left out.
+    # One time slot: "tomorrow evening" (EV) with "from 7" left out drops the time the user
+    # said, and no reading of a time slot holds both (the date's "tomorrow" is none of its):
+    # no reading, and the note says which words the refused one left out.
     understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.fills
     number = said.split()[-1]
@@ -806,15 +805,62 @@ def test_a_number_left_out_after_a_part_of_the_day_is_no_reading(said: str, held
     assert understood.notes == (f"no sample is close enough (a reading was dropped: {refused})",)
 
 
-@pytest.mark.parametrize(
-    "said", ["tonight from 8", "tonight until 8", "tonight from 7", "tonight after 8"]
-)
-def test_a_part_of_the_day_left_out_with_the_users_from_is_no_reading(said: str) -> None:
-    # One time slot: "tonight from 8" filled it with 08:00, "tonight from" left out: the check
+@pytest.mark.parametrize("said", ["tonight after 8", "this evening after 7"])
+def test_a_part_of_the_day_left_out_with_the_users_after_is_no_reading(said: str) -> None:
+    # One time slot: "tonight after 8" filled it with 08:00, "tonight after" left out: the check
     # for a part of the day left out next to a time looked past the sample's grammar word only,
-    # never past one the user said ("from", "until"). No reading holds both: none.
+    # never past one the user said. "After 8" is no time of 8 (a time later than it), so no
+    # reading holds both: none.
     understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("tonight from 8", "20:00"),
+        ("tonight until 8", "20:00"),
+        ("tonight from 7", "19:00"),
+        ("this evening from 7", "19:00"),
+        ("this evening until 9", "21:00"),
+        ("this morning from 9", "09:00"),
+        ("in the afternoon from 3", "15:00"),
+        ("from 8 tonight", "20:00"),
+        ("until 8 tonight", "20:00"),
+        ("from 7 in the evening", "19:00"),
+        ("tonight from 1", "01:00"),
+    ],
+)
+def test_a_time_said_with_a_part_of_the_day_and_from_or_until_holds_all_three(
+    said: str, expected: str
+) -> None:
+    # One time slot: "say from 8 tonight" filled it with 20:00, "from" left out, where "say
+    # this evening from 7" (and "tonight from 8", "tonight until 8") was no reading: the clock
+    # read "at", "by" or "around" said with a part of the day, never "from" or "until". It
+    # reads them either side, as "tonight at 8" (20:00) and "at 8 tonight": no word is left out.
+    understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
+    found = {name: fill.value for name, fill in understood.fills.items()}
+    assert (understood.intent, found, understood.notes) == ("Say", {"value": expected}, ())
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("this evening from 1", None),  # one in the evening is no time
+        ("tonight from 1 pm", None),
+        ("tonight until 8 am", None),
+        ("from 8", None),  # no part of the day: "from" alone stays no word of the time's
+        ("until 8 am", None),
+        ("from 5 to 6 tonight", None),  # a range, no 17:55
+        ("from ten to six in the evening", None),
+    ],
+)
+def test_from_or_until_is_read_with_a_time_only_in_the_part_of_the_day_said(
+    said: str, expected: str | None
+) -> None:
+    parse = language_for("en-US").slot_parser("AMAZON.TIME")
+    assert parse is not None
+    assert parse(said.split(), NOW) == expected
 
 
 @pytest.mark.parametrize(

@@ -57,22 +57,31 @@ def slot_kind(
     skill_id: str,
     tokenize: Any,
     multiple: bool = False,
+    more: frozenset[str] = frozenset(),
 ) -> SlotKind:
-    """How a slot of ``type_name`` reads words, for this model and language."""
+    """How a slot of ``type_name`` reads words, for this model and language; ``more``: words
+    its values hold here besides the type's ("from" of "from 8 tonight", in the one time slot
+    of an intent: `Language.bounds`)."""
     if multiple:
         base = slot_kind(
-            type_name, language=language, types=types, skill_id=skill_id, tokenize=tokenize
+            type_name,
+            language=language,
+            types=types,
+            skill_id=skill_id,
+            tokenize=tokenize,
+            more=more,
         )
         return ListKind(base, language.list_separators)
     parser = language.slot_parser(type_name)
     separators = language.list_separators
     builtin: SlotKind | None = None
+    vocabulary = language.slot_vocabulary(type_name)
     if type_name.startswith("AMAZON."):
         builtin = (
             TypedKind(
                 type_name,
                 parser,
-                language.slot_vocabulary(type_name),
+                vocabulary | more if vocabulary is not None else None,
                 language.slot_parser("AMAZON.NUMBER"),
             )
             if parser is not None

@@ -79,7 +79,7 @@ class Understander:
         self.language, self.refusal = resolving_language(locale)
         if self.refusal is not None and not resolve_only:
             raise self.refusal
-        self._kinds: dict[tuple[str, bool], SlotKind] = {}
+        self._kinds: dict[tuple[str, bool, bool], SlotKind] = {}
         self.intents: dict[str, ModelIntent] = {intent.name: intent for intent in model.intents}
         self.invocation = (
             tuple(self.words(model.invocation)) if model.invocation is not None else None
@@ -109,11 +109,13 @@ class Understander:
         """The normalised words of ``text``."""
         return [token.text for token in tokenize(text, self.language.rewrites)]
 
-    def kind(self, slot_type: str, multiple: bool = False) -> SlotKind:
-        """How slots of ``slot_type`` read words (one object per type, shared)."""
-        key = (slot_type, multiple)
+    def kind(self, slot_type: str, multiple: bool = False, bounded: bool = False) -> SlotKind:
+        """How slots of ``slot_type`` read words (one object per type, shared); ``bounded``: a
+        time slot alone in its intent, whose values hold "from" and "until" (`bounds`)."""
+        key = (slot_type, multiple, bounded)
         found = self._kinds.get(key)
         if found is None:
+            bounds: frozenset[str] = getattr(self.language, "bounds", frozenset())
             found = self._kinds[key] = slot_kind(
                 slot_type,
                 language=self.language,
@@ -121,8 +123,16 @@ class Understander:
                 skill_id=self.skill_id,
                 tokenize=self.words,
                 multiple=multiple,
+                more=bounds if bounded else frozenset(),
             )
         return found
+
+    def intent_kind(self, intent: ModelIntent, slot: ModelSlot) -> SlotKind:
+        """How ``slot`` of ``intent`` reads words: with two time slots, the samples' own words
+        say where each starts and ends ("tonight from 7" is the start, "until 8" the end)."""
+        times = sum(1 for each in intent.slots if each.type == "AMAZON.TIME")
+        alone = times == 1 and slot.type == "AMAZON.TIME"
+        return self.kind(slot.type, slot.multiple, bounded=alone)
 
     def _builtin(self, name: str) -> tuple[str, ...]:
         return tuple(self.language.builtin_intents.get(name, ()))
@@ -148,7 +158,7 @@ class Understander:
                 if slot is None:
                     usable = False  # a sample naming a slot the intent lacks: `model --check`
                     break
-                elements.append(SlotRef(slot.name, self.kind(slot.type, slot.multiple)))
+                elements.append(SlotRef(slot.name, self.intent_kind(intent, slot)))
                 position = match.end()
             if not usable:
                 continue
@@ -334,10 +344,8 @@ class Understander:
             return match
         carried = self._carriers(intent)
         joins = self.language.list_separators | getattr(self.language, "joiners", frozenset())
-        return generalise(match, spans, intent, self._slot_kind, carried, self.matcher.cut, joins)
-
-    def _slot_kind(self, slot: ModelSlot) -> SlotKind:
-        return self.kind(slot.type, slot.multiple)
+        kind_of = functools.partial(self.intent_kind, intent)
+        return generalise(match, spans, intent, kind_of, carried, self.matcher.cut, joins)
 
     def _fallback(self, text: str, spans: SpanCache, notes: list[str]) -> Understanding:
         if FALLBACK in self.intents:
@@ -480,12 +488,12 @@ class Understander:
         """The value ``text`` gives slot ``slot`` of ``intent`` on its own, or None."""
         model_intent = self.intents.get(intent)
         model_slot = model_intent.slot(slot) if model_intent else None
-        if model_slot is None:
+        if model_intent is None or model_slot is None:
             return None
         tokens = self.tokens(text)
         if not tokens:
             return None
-        return self.kind(model_slot.type, model_slot.multiple).fill(tokens, now)
+        return self.intent_kind(model_intent, model_slot).fill(tokens, now)
 
     def resolutions(self, intent: str, slot: str, value: str) -> dict[str, Any] | None:
         """The ``resolutions`` Alexa sends with ``value`` (one value, as heard) in slot ``slot`` of

@@ -12,10 +12,10 @@ twelve said with "am", "pm" or "in the afternoon"
 ("ten to twelve pm" is 11:50 or 23:50 alike). A time said with "am" or "pm" and a part of the
 day is that time if it is in it ("9 am in the morning" is 09:00, "9 pm in the morning" no
 time), and a part of the day said first is read as said after ("tonight at 7" is 19:00, as
-"7 tonight" is). British "half five" is half past five (05:30),
-American "quarter of seven" a quarter to seven (06:45), "oh nine oh five" on the
-twenty-four-hour clock 09:05 ("zero nine" 09:00, "nineteen thirty hours" 19:30). A time
-typed with a dot, "7.30", is 7:30.
+"7 tonight" is), with "from" or "until" as with "at" ("tonight from 7", "until 7 tonight").
+British "half five" is half past five (05:30), American "quarter of seven" a quarter to
+seven (06:45), "oh nine oh five" on the twenty-four-hour clock 09:05 ("zero nine" 09:00,
+"nineteen thirty hours" 19:30). A time typed with a dot, "7.30", is 7:30.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from .numbers import UNITS, _below_hundred, cardinal
+from .phrases import BOUNDS
 
 __all__ = ["MERIDIEM", "PARTS_OF_DAY", "time"]
 
@@ -137,6 +138,13 @@ def _apply(hour: int, minute: int, meridiem: str | None) -> str | None:
     return f"{hour:02d}:{minute:02d}"
 
 
+#: The words that link minutes to an hour ("ten *to* six"): after phrases.py's `BOUNDS`
+#: ("from", "until"), which the clock reads with a time said with a part of the day ("tonight
+#: from 8" is 20:00, as "tonight at 8" is), one opens a range ("from 5 to 6 tonight" is no
+#: 17:55). With no part of the day, a bound is left out of the time ("from 8 to 9").
+_LINKS: Final = frozenset({"past", "after", "to", "before", "til", "till", "of"})
+
+
 def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | None:
     """AMAZON.TIME for the words of one slot."""
     for said, kind in MERIDIEM.items():
@@ -148,9 +156,20 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
     return _time(words, now)
 
 
+def _bound_in_part(words: Sequence[str]) -> bool:
+    """Whether ``words`` are "from" or "until", a time and a part of the day it is said in
+    ("from 8 tonight"), the time no range ("from 5 to 6 tonight")."""
+    if len(words) < 3 or words[0] not in BOUNDS or _LINKS & set(words[1:]):
+        return False
+    return any(
+        kind in _PART_HOURS and len(words) > len(said) + 1 and tuple(words[-len(said) :]) == said
+        for said, kind in MERIDIEM.items()
+    )
+
+
 def _time(words: Sequence[str], now: datetime.datetime | None) -> str | None:
     words = list(words)
-    if len(words) > 1 and words[0] in ("at", "around", "about", "by"):
+    if (len(words) > 1 and words[0] in ("at", "around", "about", "by")) or _bound_in_part(words):
         words = words[1:]
     if not words:
         return None
