@@ -929,3 +929,32 @@ def test_a_part_of_the_day_and_a_start_not_in_it_are_no_start_and_end(said: str)
     # 1 pm": NI and 13:00): the time after "from" is a start, in no such part: no reading.
     understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+
+
+@pytest.mark.parametrize("said", ["tonight until 8", "this evening until 9", "tonight until 7"])
+def test_a_part_of_the_day_and_a_time_in_it_after_until_are_no_start_and_end(said: str) -> None:
+    # "quiet hours tonight until 8" (of "quiet hours {start} to {end}") filled start with NI and
+    # end with 08:00, "until" read as the sample's "to": the 8 read out of the night said right
+    # before it, where the same words to one time slot are 20:00 ("tonight at 8"). Reading the
+    # night into the end too (NI and 20:00) would give one part of the day to two values, which
+    # no other reading does ("quiet hours tonight from 7" is the start 19:00, the end empty);
+    # which of 20:00 and 08:00 is meant is a guess: no reading.
+    understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+    assert "is one time" in understood.notes[-1], understood.notes
+
+
+@pytest.mark.parametrize(
+    ("said", "start", "end"),
+    [
+        ("this morning until 11", "MO", "11:00"),  # the end as said either way
+        ("tonight until 8 am", "NI", "08:00"),  # 8 am is in no night: the end alone
+        ("tonight to 8", "NI", "08:00"),  # the sample's own words, exactly
+    ],
+)
+def test_a_part_of_the_day_and_an_end_it_does_not_move_are_a_start_and_end(
+    said: str, start: str, end: str
+) -> None:
+    understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
+    found = {name: fill.value for name, fill in understood.fills.items()}
+    assert (understood.intent, found) == ("Window", {"start": start, "end": end})

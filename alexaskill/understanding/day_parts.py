@@ -46,10 +46,13 @@ def number_after_part(
         if kinds[name].name != "AMAZON.TIME" or not (fill.value or "")[:1].isalpha():
             continue  # a clock time ("19:00"), or no time slot
         at = end
-        while at in extra and spans.words[at] in language.function_words:
-            at += 1  # "from", "at"
+        bounds: frozenset[str] = getattr(language, "bounds", frozenset())
+        while at in extra and (
+            spans.words[at] in language.function_words or spans.words[at] in bounds
+        ):
+            at += 1  # "from", "at", "until"
         if at not in extra:
-            found = _opened_after(kinds, spans, fills, (start, end, at), parse)
+            found = _opened_after(kinds, spans, fills, (start, end, at), parse, bounds)
             if found is not None:
                 return f"{found}: no {fill.value} and {_value_at(fills, at)}"
             continue
@@ -72,21 +75,29 @@ def _opened_after(
     fills: Sequence[tuple[str, Fill, int, int]],
     where: tuple[int, int, int],
     parse: Callable[[Sequence[str], datetime.datetime], str | None],
+    bounds: frozenset[str],
 ) -> str | None:
     """Why a part of the day (tokens ``where[0]`` to ``where[1]``) and a time slot's value
     starting at ``where[2]``, with the user's "from" left out between them, are no two values:
     the time after "from" is a start, "this evening from 7" one time, 19:00 (no EV and an end
-    of 07:00), and "this evening from 1" a start in no evening."""
+    of 07:00), and "this evening from 1" a start in no evening. After "until" (a bound that
+    opens no start), the time is the end: "tonight until 8" is one time, 20:00, no NI and an
+    end of 08:00 read out of the night said with it; "this morning until 11" (11:00 either
+    way) and "tonight until 8 am" (in no night) are a start and an end."""
     start, end, at = where
-    if at == end or not _OPENERS & set(spans.words[end:at]):
+    between = set(spans.words[end:at])
+    opens = bool(_OPENERS & between)
+    if at == end or not (opens or bounds & between):
         return None
     for name, fill, first, last in fills:
         if first == at and kinds[name].name == "AMAZON.TIME" and (fill.value or "")[:1].isdigit():
             read = parse([*spans.words[first:last], *spans.words[start:end]], spans.now)
             said = surface(spans.tokens[start:last])
-            if read is not None and read[:1].isdigit():
+            one = read is not None and read[:1].isdigit()
+            if one and (opens or read != fill.value):
                 return f"{said!r} is one time ({read})"
-            return f"{said!r} says a start in no such part"  # "this evening from 1"
+            if opens:
+                return f"{said!r} says a start in no such part"  # "this evening from 1"
     return None
 
 
