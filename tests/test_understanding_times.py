@@ -958,3 +958,19 @@ def test_a_part_of_the_day_and_an_end_it_does_not_move_are_a_start_and_end(
     understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
     found = {name: fill.value for name, fill in understood.fills.items()}
     assert (understood.intent, found) == ("Window", {"start": start, "end": end})
+
+
+def test_the_words_that_open_a_range_are_the_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "from" and "between" were written three times (cut.py, generalise.py, companions.py),
+    # English in language-independent modules. They are `Language.openers`: a language without
+    # them reads no "from 5 to 6 pm" as a range, nor "this evening from 7" as the start.
+    from alexaskill.understanding.languages.english import English
+
+    assert language_for("en-US").openers == {"from", "between"}
+    assert value("from 5 to 6 pm", "AMAZON.TIME") is None  # a range, no 17:55
+    started = quiet_hours().understand("quiet hours this evening from 7", now=NOW)
+    assert {name: fill.value for name, fill in started.fills.items()} == {"start": "19:00"}
+    monkeypatch.setattr(English, "openers", frozenset(), raising=False)
+    assert value("from 5 to 6 pm", "AMAZON.TIME") == "17:55"
+    started = quiet_hours().understand("quiet hours this evening from 7", now=NOW)
+    assert {name: fill.value for name, fill in started.fills.items()} != {"start": "19:00"}

@@ -112,7 +112,7 @@ def cut_reason(
         back = _counted_back(spans, end, extra) if kind.name == "AMAZON.Ordinal" else None
         if back is not None:
             return f"{_said(spans, start, back + 1)!r} counts from the end, not the start"
-        opened = _range_opened(kind, spans, start, end, extra)
+        opened = _range_opened(kind, spans, start, end, extra, language)
         if opened is not None:
             return f"{_said(spans, opened, end)!r} is a range, not one value"
         negations: frozenset[str] = getattr(language, "negations", frozenset())
@@ -195,8 +195,6 @@ def _code_letters(
 
 #: Joining words that make two values a range (in every language's joiners that are English).
 _RANGES = frozenset({"to", "through", "thru", "till", "until"})
-#: Words said before the first of two values joined into a range ("from 5 to 6").
-_RANGE_OPENERS = frozenset({"from", "between"})
 
 
 #: Units a day is counted in, and the words counting from it: "weeks from tomorrow" and "the
@@ -307,13 +305,19 @@ def _numbered_value(
 
 
 def _range_opened(
-    kind: SlotKind, spans: SpanCache, start: int, end: int, extra: Collection[int]
+    kind: SlotKind,
+    spans: SpanCache,
+    start: int,
+    end: int,
+    extra: Collection[int],
+    language: Language,
 ) -> int | None:
     """Where a word left out right before the value opens a range that the value's own words
     close: "from 5 to 6 pm" is no 17:55 ("5 to 6", five to six, alone is), "from ten to six"
     the hours of a shop. Each end must be a value of the type: "from quarter to six" is one."""
     opener = start - 1
-    if opener not in extra or spans.words[opener] not in _RANGE_OPENERS:
+    openers: frozenset[str] = getattr(language, "openers", frozenset())
+    if opener not in extra or spans.words[opener] not in openers:
         return None
     for at in range(start + 1, end - 1):
         if spans.words[at] in _RANGES:

@@ -10,7 +10,7 @@ date; this module a time said along with a part of the day, in the time's own sl
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from .companions import _in_part, _named_time
 from .text import surface
@@ -52,7 +52,7 @@ def number_after_part(
         ):
             at += 1  # "from", "at", "until"
         if at not in extra:
-            found = _opened_after(kinds, spans, fills, (start, end, at), parse, bounds)
+            found = _opened_after(kinds, spans, fills, (start, end, at), parse, language)
             if found is not None:
                 return f"{found}: no {fill.value} and {_value_at(fills, at)}"
             continue
@@ -64,18 +64,13 @@ def number_after_part(
     return None
 
 
-#: Words that open the first of two times ("from 7 to 8"): what follows one is a start.
-#: English, as companions.py's `_LATER_PARTS` is.
-_OPENERS: Final = frozenset({"from", "between"})
-
-
 def _opened_after(
     kinds: Mapping[str, SlotKind],
     spans: SpanCache,
     fills: Sequence[tuple[str, Fill, int, int]],
     where: tuple[int, int, int],
     parse: Callable[[Sequence[str], datetime.datetime], str | None],
-    bounds: frozenset[str],
+    language: Language,
 ) -> str | None:
     """Why a part of the day (tokens ``where[0]`` to ``where[1]``) and a time slot's value
     starting at ``where[2]``, with the user's "from" left out between them, are no two values:
@@ -86,7 +81,8 @@ def _opened_after(
     way) and "tonight until 8 am" (in no night) are a start and an end."""
     start, end, at = where
     between = set(spans.words[end:at])
-    opens = bool(_OPENERS & between)
+    bounds: frozenset[str] = getattr(language, "bounds", frozenset())
+    opens = bool(_openers(language) & between)
     if at == end or not (opens or bounds & between):
         return None
     for name, fill, first, last in fills:
@@ -150,7 +146,7 @@ def part_left_out(
                     edge, words, spans, language
                 ):
                     break
-                opens = skipped not in extra and spans.words[skipped] in _OPENERS
+                opens = skipped not in extra and spans.words[skipped] in _openers(language)
                 if (
                     step < 0
                     and clock
@@ -215,3 +211,10 @@ def _opens_range(
     return spans.words[end] in joins and any(
         kinds[name].name == "AMAZON.TIME" and start == end + 1 for name, _, start, _ in fills
     )
+
+
+def _openers(language: Language) -> frozenset[str]:
+    """The language's words said before the first of two values of a range ("from", "between"
+    in English): a language written before `Language.openers` has none."""
+    openers: frozenset[str] = getattr(language, "openers", frozenset())
+    return openers

@@ -22,8 +22,6 @@ from .slottypes import Fill, SlotKind
 __all__ = ["carriers", "fill_leftovers", "generalise", "said_once_across", "split_free_tails"]
 
 _FREE = ("free", "unlisted")
-#: The sample's words opening a time a part of the day said before them is read into.
-_OPENERS = frozenset({"from", "between"})
 KindOf = Callable[[ModelSlot], SlotKind]
 Fills = Sequence[tuple[str, Fill, int, int]]
 #: Why values of slots (of these kinds) are cut short by the words left out, if they are.
@@ -38,10 +36,12 @@ def generalise(
     carried: Mapping[str, set[str]],
     cut: CutCheck,
     joins: Collection[str] = frozenset(),
+    openers: Collection[str] = frozenset(),
 ) -> Match | None:
     """`split_free_tails`, then `fill_leftovers`, then `said_once_across` (two values joined
-    by one of ``joins``); None when a value is cut short by words a free-form slot took
-    ("paris not" of "weather for paris not tomorrow") or is split off."""
+    by one of ``joins``, a start after one of ``openers``: `Language.openers`); None when a
+    value is cut short by words a free-form slot took ("paris not" of "weather for paris not
+    tomorrow") or is split off."""
     free = {
         at for _, fill, start, end in match.fills if fill.kind in _FREE for at in range(start, end)
     }
@@ -60,11 +60,18 @@ def generalise(
         if clash is not None:  # "tomorrow evening" read as a date, then "at 7" as 07:00
             spans.cut.append(clash)
             return None
-    return None if split is None else said_once_across(split, spans, intent, kind_of, joins)
+    if split is None:
+        return None
+    return said_once_across(split, spans, intent, kind_of, joins, openers)
 
 
 def said_once_across(
-    match: Match, spans: SpanCache, intent: ModelIntent, kind_of: KindOf, joins: Collection[str]
+    match: Match,
+    spans: SpanCache,
+    intent: ModelIntent,
+    kind_of: KindOf,
+    joins: Collection[str],
+    openers: Collection[str] = frozenset(),
 ) -> Match | None:
     """The words said once after the second of two values joined by a word ("pm" of "between
     5 and 6:30 pm", "from 9 to 5 pm") read into the first as well, as in a list: the start is
@@ -111,9 +118,7 @@ def said_once_across(
                 changed[match.fills.index(said)] = (said[0], read, said[2], said[3])
     for index, (name, fill, start, end) in enumerate(changed):
         slot = intent.slot(name)
-        opened = (
-            start > 0 and spans.words[start - 1] in _OPENERS and start - 1 not in match.extra_at
-        )
+        opened = start > 0 and spans.words[start - 1] in openers and start - 1 not in match.extra_at
         if slot is None or fill.kind != "typed" or not opened or not read_at.isdisjoint((start,)):
             continue
         kind = kind_of(slot)

@@ -345,7 +345,9 @@ class Understander:
         carried = self._carriers(intent)
         joins = self.language.list_separators | getattr(self.language, "joiners", frozenset())
         kind_of = functools.partial(self.intent_kind, intent)
-        return generalise(match, spans, intent, kind_of, carried, self.matcher.cut, joins)
+        openers: frozenset[str] = getattr(self.language, "openers", frozenset())
+        cut = self.matcher.cut
+        return generalise(match, spans, intent, kind_of, carried, cut, joins, openers)
 
     def _fallback(self, text: str, spans: SpanCache, notes: list[str]) -> Understanding:
         if FALLBACK in self.intents:

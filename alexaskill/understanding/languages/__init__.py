@@ -66,6 +66,10 @@ class Language(Protocol):
     #: Words that join two values into a range or one value's parts ("5 *to* 6", "the 31st
     #: *of* february"): a reading that leaves one out, and a value past it, is cut short.
     joiners: frozenset[str]
+    #: Words said before the first of two values that make a range ("*from* 5 to 6",
+    #: "*between* 5 and 6"): what follows one is a start, and a part of the day said before
+    #: one is read into the times after it ("this evening from 7" is 19:00).
+    openers: frozenset[str]
     #: Words said before a time that say where a stretch of time starts or ends ("*from* 8
     #: tonight", "tonight *until* 8"): the one time slot of an intent holds one with its value;
     #: with two, the samples' own words say where each starts and ends, and the slots hold none.
@@ -137,6 +141,7 @@ class _Unknown:
     list_separators: frozenset[str] = frozenset()
     value_carriers: frozenset[str] = frozenset()
     joiners: frozenset[str] = frozenset()
+    openers: frozenset[str] = frozenset()
     bounds: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
 

@@ -81,6 +81,7 @@ class English:
     function_words: frozenset[str] = phrases.FUNCTION_WORDS
     value_carriers: frozenset[str] = phrases.VALUE_CARRIERS
     joiners: frozenset[str] = phrases.JOINERS
+    openers: frozenset[str] = phrases.OPENERS
     bounds: frozenset[str] = phrases.BOUNDS
     negations: frozenset[str] = phrases.NEGATIONS
     particles: frozenset[str] = phrases.PARTICLES

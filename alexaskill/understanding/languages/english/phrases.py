@@ -270,6 +270,9 @@ VALUE_CARRIERS: Final = frozenset({"at", "on", "in", "for", "by"})
 # "5 to 6", "monday through friday", "the 31st of february": two values made a range, or a
 # day joined to its month; "5 then 6": two values said one after the other (no 6 alone).
 JOINERS: Final = frozenset({"to", "through", "thru", "till", "until", "of", "then"})
+# "from 5 to 6", "between 5 and 6": said before the first of two values that make a range, what
+# follows one is a start.
+OPENERS: Final = frozenset({"from", "between"})
 # "from 8 tonight", "tonight until 8": where a stretch of time starts or ends, said before a
 # time (said with a part of the day, the clock reads it with the time: clock.py).
 BOUNDS: Final = frozenset({"from", "until"})
