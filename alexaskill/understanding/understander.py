@@ -9,7 +9,7 @@ The steps, as Amazon's "Understand How Users Invoke Custom Skills" describes inv
    one-shot forms: the request is understood as below, in a new session. Without an invocation
    name in the model, any name is accepted there, unless the whole utterance is a sample with
    words of its own (or slot words its types know); a one-shot request read by a sample of
-   slots alone needs a connector to end the name ("ask corner cafe for a chai").
+   slots alone needs a connector to end the name ("ask corner cafe for a chai"): addressing.py.
 4. Anything else is matched against the samples of every intent in the model (the built-in
    intents also with their common phrasings): exactly first, then ignoring filler words, then
    loosely. Nothing close enough gives AMAZON.FallbackIntent when the model has it, else the
@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import datetime
 import functools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Final
 
 from ..exceptions import ConfigurationError
+from .addressing import SLOT_REFERENCE, addressed_request
 from .cut import why_no_reading
 from .evidence import typed_share
 from .fillers import exact_without_fillers
@@ -48,8 +48,6 @@ DEFAULT_SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 FALLBACK: Final = "AMAZON.FallbackIntent"
 #: The longest utterance understood, in words: far past what anyone says to Alexa in one turn.
 MAX_WORDS: Final = 100
-# {slot}, and the AMAZON.LITERAL form {example words|slot} of older models.
-_SLOT: Final = re.compile(r"\{([^{}]+)\}")
 
 
 class Understander:
@@ -152,7 +150,7 @@ class Understander:
         for text in texts:
             elements: list[str | SlotRef] = []
             position, usable = 0, True
-            for match in _SLOT.finditer(text):
+            for match in SLOT_REFERENCE.finditer(text):
                 elements.extend(self.words(text[position : match.start()]))
                 slot = intent.slot(match.group(1).rpartition("|")[2].strip())
                 if slot is None:
@@ -202,73 +200,12 @@ class Understander:
                 "end",
                 notes=("the user ended the session",),
             )
-        addressed = self._addressed(text, tokens, now)
+        addressed = addressed_request(
+            text, tokens, now, self.language, self.invocation, self._read, self._is_sample
+        )
         if addressed is not None:
             return addressed
         return self._intent(text, tokens, now)
-
-    def _addressed(
-        self, text: str, tokens: list[Token], now: datetime.datetime
-    ) -> Understanding | None:
-        """A launch or one-shot request naming the skill, else None."""
-        words = [token.text for token in tokens]
-        name = self.invocation
-        for verb in (*self.language.launch_verbs, *self.language.ask_verbs):
-            if tuple(words[: len(verb)]) != verb:
-                continue
-            after = len(verb)
-            for size in self._name_sizes(words, after):
-                end = after + size
-                said_name = " ".join(words[after:end])
-                if end == len(words):
-                    if name is None and self._is_sample(tokens, now, verb):
-                        return None
-                    if verb in self.language.launch_verbs:
-                        return Understanding(
-                            text,
-                            {"type": "LaunchRequest"},
-                            "launch",
-                            new_session=True,
-                            notes=(f'opened the skill by its name, "{said_name}"',),
-                        )
-                    continue
-                if verb not in self.language.ask_verbs:
-                    continue
-                rest = tokens[end:]
-                connected = rest[0].text in self.language.connectors and len(rest) > 1
-                if connected:
-                    rest = rest[1:]
-                inner = self._read(text, rest, now, strict=name is None)
-                if inner is None:
-                    continue
-                if name is None:
-                    if self._is_sample(tokens, now):
-                        return None
-                    if not connected and not _worded(inner.sample):
-                        # A sample of slots alone reads any words: where the unknown name ends
-                        # is left to a connector, or to the name taking all ("open corner cafe").
-                        continue
-                return inner.in_new_session(f'asked the skill "{said_name}" in one go')
-        for at in range(1, len(words) - 1):
-            if words[at] not in self.language.trailing_connectors:
-                continue
-            name_words = words[at + 1 :]
-            if name is not None and tuple(name_words) != name:
-                continue
-            if name is None and (len(name_words) > 4 or self._is_sample(tokens, now)):
-                continue
-            inner = self._read(text, tokens[:at], now, strict=True)
-            if inner is not None:
-                return inner.in_new_session(f'asked the skill "{" ".join(name_words)}" in one go')
-        return None
-
-    def _name_sizes(self, words: Sequence[str], after: int) -> list[int]:
-        if self.invocation is not None:
-            size = len(self.invocation)
-            if tuple(words[after : after + size]) == self.invocation:
-                return [size]
-            return []
-        return [size for size in range(1, 5) if after + size <= len(words)]
 
     def _is_sample(
         self, tokens: Sequence[Token], now: datetime.datetime, verb: Sequence[str] = ()
@@ -296,7 +233,6 @@ class Understander:
         text: str,
         tokens: Sequence[Token],
         now: datetime.datetime,
-        *,
         strict: bool = False,
     ) -> Understanding | None:
         """The intent ``tokens`` ask for; with ``strict``, None unless a sample matches."""
@@ -505,11 +441,6 @@ class Understander:
         if model_slot is None:
             return None
         return entity_resolution(self.kind(model_slot.type), self.words(value))
-
-
-def _worded(sample: str | None) -> bool:
-    """Whether the sample utterance ``sample`` has a word besides its ``{slot}`` references."""
-    return sample is not None and bool(_SLOT.sub("", sample).strip())
 
 
 def _clock() -> datetime.datetime:

@@ -1,0 +1,108 @@
+"""How an utterance names the skill: a launch ("open daily facts") or a one-shot request ("ask
+daily facts for a fact", "... using daily facts"), as Amazon's "Understand How Users Invoke
+Custom Skills" describes them (steps 3 of `understander`'s list).
+
+Without an invocation name in the model, any name is taken there, unless the whole utterance
+is a sample with words of its own; a one-shot request read by a sample of slots alone needs a
+connector to end the name ("ask corner cafe for a chai").
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Sequence
+from typing import Final
+
+from .languages import Language
+from .result import Understanding
+from .text import Token
+
+__all__ = ["SLOT_REFERENCE", "addressed_request"]
+
+#: A sample's {slot}, and the AMAZON.LITERAL form {example words|slot} of older models.
+SLOT_REFERENCE: Final = re.compile(r"\{([^{}]+)\}")
+#: Reads a request's tokens (text, tokens, now, strict): with strict, None when nothing is
+#: close enough.
+Read = Callable[[str, Sequence[Token], datetime.datetime, bool], Understanding | None]
+#: Whether tokens are a whole sample with words of its own (with a verb: loosely, opening so).
+IsSample = Callable[[Sequence[Token], datetime.datetime, Sequence[str]], bool]
+
+
+def addressed_request(
+    text: str,
+    tokens: list[Token],
+    now: datetime.datetime,
+    language: Language,
+    name: tuple[str, ...] | None,
+    read: Read,
+    is_sample: IsSample,
+) -> Understanding | None:
+    """A launch or one-shot request naming the skill (``name``, the model's invocation name,
+    None for any), else None. ``read`` reads the request's words (strictly: None when nothing
+    is close enough), ``is_sample`` whether words are a whole sample with words of their own
+    (with a verb, loosely one opening with it)."""
+    words = [token.text for token in tokens]
+    for verb in (*language.launch_verbs, *language.ask_verbs):
+        if tuple(words[: len(verb)]) != verb:
+            continue
+        after = len(verb)
+        for size in _name_sizes(name, words, after):
+            end = after + size
+            said_name = " ".join(words[after:end])
+            if end == len(words):
+                if name is None and is_sample(tokens, now, verb):
+                    return None
+                if verb in language.launch_verbs:
+                    return Understanding(
+                        text,
+                        {"type": "LaunchRequest"},
+                        "launch",
+                        new_session=True,
+                        notes=(f'opened the skill by its name, "{said_name}"',),
+                    )
+                continue
+            if verb not in language.ask_verbs:
+                continue
+            rest = tokens[end:]
+            connected = rest[0].text in language.connectors and len(rest) > 1
+            if connected:
+                rest = rest[1:]
+            inner = read(text, rest, now, name is None)
+            if inner is None:
+                continue
+            if name is None:
+                if is_sample(tokens, now, ()):
+                    return None
+                if not connected and not _worded(inner.sample):
+                    # A sample of slots alone reads any words: where the unknown name ends
+                    # is left to a connector, or to the name taking all ("open corner cafe").
+                    continue
+            return inner.in_new_session(f'asked the skill "{said_name}" in one go')
+    for at in range(1, len(words) - 1):
+        if words[at] not in language.trailing_connectors:
+            continue
+        name_words = words[at + 1 :]
+        if name is not None and tuple(name_words) != name:
+            continue
+        if name is None and (len(name_words) > 4 or is_sample(tokens, now, ())):
+            continue
+        inner = read(text, tokens[:at], now, True)
+        if inner is not None:
+            return inner.in_new_session(f'asked the skill "{" ".join(name_words)}" in one go')
+    return None
+
+
+def _name_sizes(name: tuple[str, ...] | None, words: Sequence[str], after: int) -> list[int]:
+    """How many words after ``after`` the skill's name may be: its own, or one to four."""
+    if name is not None:
+        size = len(name)
+        if tuple(words[after : after + size]) == name:
+            return [size]
+        return []
+    return [size for size in range(1, 5) if after + size <= len(words)]
+
+
+def _worded(sample: str | None) -> bool:
+    """Whether the sample utterance ``sample`` has a word besides its ``{slot}`` references."""
+    return sample is not None and bool(SLOT_REFERENCE.sub("", sample).strip())
