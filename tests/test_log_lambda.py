@@ -582,15 +582,18 @@ def test_a_late_handlers_lines_carry_its_own_invocations_id(
     # answered: its lines, and alexaskill's that it ended late, are its invocation's. They
     # carried the id of the invocation noted last, the next one's. No timing: the handler
     # waits on an event set once the next invocation has returned (the deadline, 50 ms, gives
-    # up on it however loaded the machine; the next one's handler may be given up on too).
+    # up on it however loaded the machine; the next one's handler may be given up on too). A
+    # call given up on before a worker thread began it is never run (alexaskill.threads): on a
+    # loaded machine the first invocation is sent again until its handler began.
     runtime = on_lambda_runtime(monkeypatch, LOG_JSON="1")
     stderr = standard_error(monkeypatch)
     settings_from_env().configure_logging()
-    release, finished = threading.Event(), threading.Event()
+    release, began, finished = threading.Event(), threading.Event(), threading.Event()
     made = Skill(DEFAULT_SKILL_ID, deadline=0.05)
 
     @made.launch
     def launch() -> Response:
+        began.set()
         try:
             assert release.wait(60)
             logging.getLogger("alexaskill.tests").warning("the late handler's line")
@@ -611,7 +614,10 @@ def test_a_late_handlers_lines_carry_its_own_invocations_id(
             return speak("Sunny.")
 
     lambda_handler = handler(made)
-    assert runtime.invoke(lambda_handler, event("LaunchRequest")) is not None
+    for _ in range(5):
+        assert runtime.invoke(lambda_handler, event("LaunchRequest")) is not None
+        if began.wait(5):
+            break
     first = runtime.request_id
     assert runtime.invoke(lambda_handler, event("IntentRequest.GetWeather")) is not None
     second = runtime.request_id
@@ -629,4 +635,4 @@ def test_a_late_handlers_lines_carry_its_own_invocations_id(
     [ended] = [e for e in entries if ".launch returned" in e["message"]]
     assert (late["aws_request_id"], ended["aws_request_id"]) == (first, first), entries
     requests = [e for e in entries if e["logger"] == "alexaskill.request"]
-    assert [e["aws_request_id"] for e in requests] == [first, second]
+    assert [e["aws_request_id"] for e in requests][-2:] == [first, second]
