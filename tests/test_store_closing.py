@@ -209,8 +209,8 @@ _INCREMENTS_REFUSED: dict[str, tuple[dict[str, Any], Callable[[Attributes], obje
         f"'n': increment {10**18 + 1} is out of range (at most 10**18 in size: Redis adds in "
         "64 bits)",
     ),
-    # A step no int, refused at the call (a TypeError there, with its traceback), in the words
-    # of a store's own update. A bool too: JSON keeps it as true, which no store adds to.
+    # A step no int, refused at the call (it was a TypeError there, with its traceback), in the
+    # words of a store's own update. A bool too: JSON keeps it as true, which no store adds to.
     "float step": (
         {},
         lambda a: a.increment("n", 1.5),  # type: ignore[arg-type]
@@ -221,6 +221,13 @@ _INCREMENTS_REFUSED: dict[str, tuple[dict[str, Any], Callable[[Attributes], obje
         {},
         lambda a: a.increment("n", "2"),  # type: ignore[arg-type]
         "'n': an increment is an int, not str",
+    ),
+    # A name no str: a TypeError with its traceback (of `__setitem__`), where a save refuses
+    # one as a data fault, in these words.
+    "name no str": (
+        {},
+        lambda a: a.increment(1),  # type: ignore[arg-type]
+        "names are strings, not int: 1",
     ),
 }
 

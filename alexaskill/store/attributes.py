@@ -18,7 +18,7 @@ from .base import (
     _decoded_by,
     _encode,
 )
-from .data_faults import _NOT_AN_INCREMENT, _names_checked, _refused
+from .data_faults import _NOT_A_NAME, _NOT_AN_INCREMENT, _names_checked, _refused
 from .given import _store_getter
 
 if TYPE_CHECKING:
@@ -131,11 +131,14 @@ class _StoredAttributes(MutableMapping[str, Any]):
         or deleting ``name`` afterwards, in the same request, replaces the increment.
 
         ``by`` is an int; `ResponseError` (a data fault: one ERROR line, the apology) for one
-        that is not, or for a value of ``name`` that is no int. Not a bool, though Python adds
-        one as 1 or 0: JSON keeps it as true or false, which no store adds to (a stored bool is
-        not incremented), and every store's ``update`` refuses one: a flag given where a count
-        was meant is said at once, not counted.
+        that is not, for a ``name`` that is no str (as a save refuses one), or for a value of
+        ``name`` that is no int. Not a bool, though Python adds one as 1 or 0: JSON keeps it as
+        true or false, which no store adds to (a stored bool is not incremented), and every
+        store's ``update`` refuses one: a flag given where a count was meant is said at once,
+        not counted.
         """
+        if not isinstance(name, str):  # (a save's test: `base._encode`)
+            raise _refused(_NOT_A_NAME.format(kind=type(name).__name__, name=name))
         if type(by) is not int:  # (nor a bool: `_NOT_AN_INCREMENT` says why)
             raise _refused(_NOT_AN_INCREMENT.format(name=name, kind=type(by).__name__))
         current = self._data.get(name, 0)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Protocol, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
-from .data_faults import _MAX_COUNTED, _TOO_LARGE_TO_INCREMENT, _refused
+from .data_faults import _MAX_COUNTED, _NOT_A_NAME, _TOO_LARGE_TO_INCREMENT, _refused
 
 __all__ = ["DEFAULT_STORE", "Store"]
 
@@ -166,7 +166,7 @@ def _encode(name: str, value: Any, *, decoded: bool = False) -> str:
     ``decoded``: ``value`` is one a shipped store's ``load`` made (`_decoding`), each list and
     dict in it made anew from its JSON, none held twice: not checked for that."""
     if not isinstance(name, str):
-        raise _refused(f"attribute names are strings, not {type(name).__name__}: {name!r}")
+        raise _refused(_NOT_A_NAME.format(kind=type(name).__name__, name=name))
     if not decoded and isinstance(value, dict | list | tuple):  # (nothing else holds one)
         _check_written_out(name, value)
     try:

@@ -64,6 +64,8 @@ def _names_checked(
 
 
 _EMPTY_NAME: Final = "attribute '' cannot be saved: attribute names are not empty"
+#: A name no str, refused by a save (`base._encode`) and by `Attributes.increment`, in one wording.
+_NOT_A_NAME: Final = "attribute names are strings, not {kind}: {name!r}"
 #: An increment no int, nor a bool (`Attributes.increment` says why), refused in one wording.
 _NOT_AN_INCREMENT: Final = "attribute {name!r}: an increment is an int, not {kind}"
 
