@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from ..exceptions import StoreError
-from ..store.data_faults import _refused
+from ..store.data_faults import _NOT_INCREMENTED, _refused
 from .update import _LATER, _SAVED_AT, _Plan
 from .values import _from_dynamodb
 
@@ -104,10 +104,8 @@ async def _write(store: DynamoDBStore, key: str, plan: _Plan) -> None:
         else:
             for name, value in column.get("M", {}).items():
                 if name in plan.added and "N" not in value:
-                    raise _refused(
-                        f"attribute {name!r} holds {type(_from_dynamodb(value)).__name__}: "
-                        "not incremented"
-                    )
+                    kind = type(_from_dynamodb(value)).__name__
+                    raise _refused(_NOT_INCREMENTED.format(name=name, kind=kind))
             # Into the map under the time of a save made first (a time far ahead is set back).
             under = saved is not None and saved >= stamp
         if saved is not None and saved >= stamp and not under:

@@ -18,7 +18,13 @@ from .base import (
     _decoded_by,
     _encode,
 )
-from .data_faults import _NOT_A_NAME, _NOT_AN_INCREMENT, _names_checked, _refused
+from .data_faults import (
+    _NOT_A_NAME,
+    _NOT_AN_INCREMENT,
+    _NOT_INCREMENTED,
+    _names_checked,
+    _refused,
+)
 from .given import _store_getter
 
 if TYPE_CHECKING:
@@ -143,7 +149,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
             raise _refused(_NOT_AN_INCREMENT.format(name=name, kind=type(by).__name__))
         current = self._data.get(name, 0)
         if type(current) is not int:
-            raise _refused(f"attribute {name!r} holds {type(current).__name__}: not incremented")
+            raise _refused(_NOT_INCREMENTED.format(name=name, kind=type(current).__name__))
         self[name] = current + by
         self._increments[name] = self._increments.get(name, 0) + by
         return current + by

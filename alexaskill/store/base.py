@@ -9,7 +9,13 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Protocol, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
-from .data_faults import _MAX_COUNTED, _NOT_A_NAME, _TOO_LARGE_TO_INCREMENT, _refused
+from .data_faults import (
+    _MAX_COUNTED,
+    _NOT_A_NAME,
+    _NOT_INCREMENTED,
+    _TOO_LARGE_TO_INCREMENT,
+    _refused,
+)
 
 __all__ = ["DEFAULT_STORE", "Store"]
 
@@ -149,7 +155,7 @@ def _incremented(name: str, stored: str | bytes | None, by: int, where: str) -> 
     """The stored JSON integer (absent: 0) plus ``by``; `ResponseError` if it is no integer."""
     value = 0 if stored is None else _decode(name, stored, where)
     if type(value) is not int:
-        raise _refused(f"attribute {name!r} holds {type(value).__name__}: not incremented")
+        raise _refused(_NOT_INCREMENTED.format(name=name, kind=type(value).__name__))
     if not -_MAX_COUNTED <= value <= _MAX_COUNTED:
         raise _refused(_TOO_LARGE_TO_INCREMENT.format(name=name))
     return value + by

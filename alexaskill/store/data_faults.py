@@ -68,6 +68,9 @@ _EMPTY_NAME: Final = "attribute '' cannot be saved: attribute names are not empt
 _NOT_A_NAME: Final = "attribute names are strings, not {kind}: {name!r}"
 #: An increment no int, nor a bool (`Attributes.increment` says why), refused in one wording.
 _NOT_AN_INCREMENT: Final = "attribute {name!r}: an increment is an int, not {kind}"
+#: A value no int, to add to: by `Attributes.increment` (the value loaded) and at a save, by the
+#: stores (`base._incremented`, DynamoDB's `saving`; Redis's script in Lua, its own words too).
+_NOT_INCREMENTED: Final = "attribute {name!r} holds {kind}: not incremented"
 
 
 def _check_increments(increments: Mapping[str, int] | None, *, limits: bool = True) -> None:
