@@ -21,8 +21,8 @@
             ├── TimestampError          the request is too old, from the future or undated
             └── SkillIdError            the request is for another skill
 
-`ResponseError` and `ConfigurationError` also derive from `ValueError` and `TypeError` so code
-that catches the built-in kinds keeps working.
+`ResponseError` also derives from `ValueError`, and `ConfigurationError` from `TypeError`, so
+code that catches that built-in kind keeps working.
 """
 
 from __future__ import annotations
