@@ -35,6 +35,9 @@ def _limits_spy(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return checked
 
 
+# Not store_shared's `each_store_fixture`, which is async: the test taking this one is sync (its
+# TestClient runs the skill in a loop of its own), and pytest refuses an async fixture to a sync
+# test ("requested an async fixture 'store', with no plugin or hook that handled it").
 @pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """Each kind of store, empty."""
