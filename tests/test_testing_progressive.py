@@ -276,6 +276,21 @@ def test_the_fakes_progressive_speech_limit_is_600_characters_of_the_document_se
     assert "601 characters; at most 600" in past_it.json()["message"]
 
 
+def test_the_fake_refuses_a_progressive_response_of_more_than_30_seconds_of_pauses() -> None:
+    # Amazon's "Send the User a Progressive Response": at most 30 s of audio. AlexaApi.progressive
+    # counts the <break time> pauses and refuses more, unsent; the fake took 31 s from a skill
+    # that sends its own (one chat --url drives), and any number of seconds.
+    api = FakeAlexaApi()
+    ten = "<break time='10s'/>"
+    with api.answering("amzn1.echo-api.request.1"):
+        at_limit = _speak_words(api, "amzn1.echo-api.request.1", f"Hmm{ten * 3}")
+        past_it = _speak_words(api, "amzn1.echo-api.request.1", f"Hmm{ten * 3}<break time='1s'/>")
+        # Only real elements count, not the text of a comment.
+        commented = _speak_words(api, "amzn1.echo-api.request.1", f"Hmm{ten * 3}<!-- {ten} -->")
+    assert (at_limit.status_code, past_it.status_code, commented.status_code) == (204, 400, 204)
+    assert past_it.json()["message"] == "speech holds 31 s of pauses; at most 30 s of audio"
+
+
 @pytest.mark.parametrize(
     "request_type",
     ["SessionEndedRequest", "AudioPlayer.PlaybackStarted", "CanFulfillIntentRequest"],

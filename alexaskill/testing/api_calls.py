@@ -207,7 +207,12 @@ def _progressive_refused(speech: str, taken: int | None, kind: str | None = None
     limits of its "Send the User a Progressive Response" page; else None."""
     # The limits `AlexaApi.progressive` checks before sending (a skill of alexaskill's never
     # meets these): for a skill that sends them itself, in another process.
-    from ..services.progressive import MAX_PROGRESSIVE_RESPONSES, MAX_PROGRESSIVE_SPEECH
+    from ..responses.ssml_elements import _pauses_ms
+    from ..services.progressive import (
+        MAX_PROGRESSIVE_AUDIO,
+        MAX_PROGRESSIVE_RESPONSES,
+        MAX_PROGRESSIVE_SPEECH,
+    )
 
     if kind is not None:
         why = (
@@ -215,6 +220,9 @@ def _progressive_refused(speech: str, taken: int | None, kind: str | None = None
         )
     elif len(speech) > MAX_PROGRESSIVE_SPEECH:
         why = f"speech is {len(speech)} characters; at most {MAX_PROGRESSIVE_SPEECH}"
+    # The audio Amazon limits to 30 s, as `AlexaApi.progressive` measures it: the pauses.
+    elif "<break" in speech and (pauses := _pauses_ms(speech) / 1000) > MAX_PROGRESSIVE_AUDIO:
+        why = f"speech holds {pauses:g} s of pauses; at most {MAX_PROGRESSIVE_AUDIO:g} s of audio"
     elif (taken or 0) >= MAX_PROGRESSIVE_RESPONSES:
         why = f"at most {MAX_PROGRESSIVE_RESPONSES} progressive responses per request"
     else:
