@@ -1005,6 +1005,32 @@ def test_chat_url_requests_carry_the_scopes_alexa_api_grants(
     }
 
 
+def test_chat_url_weighs_the_bytes_the_server_sent_against_the_size_limit(
+    dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 30,000 "é" written by json.dumps (its default ensure_ascii: six bytes each) are 180,000
+    # bytes sent, past Alexa's 120 KB; written again as compact UTF-8 JSON, 60,000: passed.
+    import json
+
+    from .chat_transports import mock_http_transport
+
+    payload = {"version": "1.0", "sessionAttributes": {"notes": "é" * 30_000}, "response": {}}
+    body = json.dumps(payload).encode()
+
+    def skill(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body, headers={"Content-Type": "application/json"})
+
+    transport = mock_http_transport(dev_dir.parent, monkeypatch, skill)
+    try:
+        reply = transport.send({"type": "LaunchRequest"}, new_session=True)
+    finally:
+        transport.close()
+    assert reply.refusal is not None
+    assert reply.refusal.startswith(
+        f"the answer is {len(body):,} bytes; the limit is 122,880 bytes"
+    ), reply.refusal
+
+
 def test_asking_the_skill_by_name_in_an_open_session_says_a_new_one_starts(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

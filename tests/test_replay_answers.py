@@ -243,7 +243,28 @@ def test_replay_url_refuses_an_answer_over_alexa_s_size_limit(tmp_path: Path) ->
     code, out = replay_one(tmp_path, "LaunchRequest", payload)
     assert code == 1, out[:300]
     assert "  FAILED: Alexa would refuse the answer (the answer is 124" in out, out[:300]
-    assert "bytes as compact JSON; the limit is 122,880 bytes" in out
+    assert "bytes; the limit is 122,880 bytes" in out
+
+
+def test_replay_url_counts_the_bytes_the_server_sent_against_the_size_limit(
+    tmp_path: Path,
+) -> None:
+    # Alexa receives the body as the server wrote it: Python's json.dumps writes "é" as the six
+    # bytes \u00e9, so 30,000 of them are 180,000 bytes sent, where compact UTF-8 JSON holds
+    # them in 60,000. The verdict weighed the JSON written again, and passed the answer.
+    payload = {
+        "version": "1.0",
+        "sessionAttributes": {"notes": "é" * 30_000},
+        "response": {"outputSpeech": {"type": "PlainText", "text": "Noté."}},
+    }
+    sent = len(json.dumps(payload).encode())
+    assert sent > 120 * 1024 > len(json.dumps(payload, ensure_ascii=False).encode())
+    code, out = replay_one(tmp_path, "LaunchRequest", payload)
+    assert code == 1, out[:300]
+    assert (
+        f"  FAILED: Alexa would refuse the answer (the answer is {sent:,} bytes; the limit is "
+        "122,880 bytes" in out
+    ), out[:300]
 
 
 def test_replay_url_says_a_should_end_session_that_is_no_boolean_in_json_terms(

@@ -142,7 +142,11 @@ class HttpTransport:
         # (and the directives for an interface the device lacks, which the app drops)
         unsupported: list[str] = []
         judged = (
-            None if refusal else answer_verdict(envelope, status, payload, unsupported=unsupported)
+            None
+            if refusal
+            else answer_verdict(
+                envelope, status, payload, unsupported=unsupported, size=len(response.content)
+            )
         )
         refusal, broken = judged or (refusal, ())
         result = SkillResponse(

@@ -260,7 +260,14 @@ def _send_url(
                 judged = (
                     None
                     if refusal
-                    else answer_verdict(envelope, status, payload, skill, unsupported=lacks)
+                    else answer_verdict(
+                        envelope,
+                        status,
+                        payload,
+                        skill,
+                        unsupported=lacks,
+                        size=len(response.content),
+                    )
                 )
                 refusal, broken = judged or (refusal, ())
                 result = SkillResponse(

@@ -232,6 +232,7 @@ def answer_verdict(
     skill: Any = None,
     *,
     unsupported: list[str] | None = None,
+    size: int | None = None,
 ) -> tuple[str | None, tuple[RuleViolation, ...]]:
     """Why Alexa refuses ``payload`` (answered with HTTP ``status`` to the request ``envelope``, as
     sent; only a 200 is judged) by the rules the app keeps in process, or None; and
@@ -240,7 +241,10 @@ def answer_verdict(
     envelope's shape, or to a request that does not decode, is not judged here
     (`envelope_refusal` says why Alexa refuses it). ``unsupported``, given, gets the types of
     the directives sent for an interface the request's device does not declare (an APL
-    document to a speaker), which the app drops in process with a WARNING."""
+    document to a speaker), which the app drops in process with a WARNING. ``size``, given, is
+    the body's length in bytes as the server sent it, which Alexa's 120 KB limit weighs (JSON
+    written with ``\\u00e9`` escapes or indented is larger than ``payload`` written again);
+    without it, ``payload`` as compact JSON is weighed."""
     from ..rules import DeviceDrop, check_reply, reporting_to
 
     def heard(found: RuleViolation | DeviceDrop) -> None:
@@ -256,10 +260,12 @@ def answer_verdict(
         return None, ()
     if request.request.type == "SessionEndedRequest":
         return None, ()  # Alexa ignores whatever answers it
-    size = len(msgspec.json.encode(payload))  # (the body as sent is no smaller)
+    weighed = "" if size is not None else " as compact JSON"
+    if size is None:
+        size = len(msgspec.json.encode(payload))
     if size > MAX_RESPONSE_BYTES:
         return (
-            f"the answer is {size:,} bytes as compact JSON; the limit is "
+            f"the answer is {size:,} bytes{weighed}; the limit is "
             f"{MAX_RESPONSE_BYTES:,} bytes (the whole response, with its sessionAttributes)"
         ), ()
     found: list[RuleViolation] = []
