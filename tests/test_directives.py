@@ -377,6 +377,10 @@ def test_other_behaviours_refuse_the_previous_token(behavior: Any) -> None:
         ({"url": "https://x.example/" + "a" * 8000}, r"stream.url is 8018 characters; the limit"),
         ({"token": ""}, r"audioItem.stream.token must be a non-empty str"),
         ({"token": "t" * 1025}, r"stream.token is 1025 characters; the limit is 1024"),
+        (
+            {"play_behavior": "ENQUEUE", "expected_previous_token": "t" * 1025},
+            r"stream.expectedPreviousToken is 1025 characters; the limit is 1024",
+        ),
         ({"offset_in_milliseconds": -1}, r"offsetInMilliseconds must be an int of 0 or more"),
         ({"offset_in_milliseconds": 1.5}, r"offsetInMilliseconds must be an int of 0 or more"),
         ({"offset_in_milliseconds": True}, r"offsetInMilliseconds must be an int of 0 or more"),
@@ -401,6 +405,10 @@ def _raw_play(**stream: Any) -> dict[str, Any]:
     [
         (_raw_play(url="http://cdn.example.com/a.mp3"), r"stream.url must be an HTTPS URL"),
         (_raw_play(token="t" * 1025), r"stream.token is 1025 characters; the limit is 1024"),
+        (
+            _raw_play(playBehavior="ENQUEUE", expectedPreviousToken="t" * 1025),
+            r"stream.expectedPreviousToken is 1025 characters; the limit is 1024",
+        ),
         (_raw_play(offsetInMilliseconds=-1), r"offsetInMilliseconds must be an int of 0 or more"),
         (_raw_play(playBehavior="ENQUEUE"), r"expectedPreviousToken is required with playBehavior"),
         (_raw_play(expectedPreviousToken="ep-41"), r"only allowed with playBehavior ENQUEUE"),
@@ -426,6 +434,10 @@ def test_stream_limits_are_inclusive() -> None:
     url = "https://x.example/" + "a" * (directives.MAX_STREAM_URL - 18)
     play = AudioPlayer.Play(url, "t" * directives.MAX_AUDIO_TOKEN)
     assert len(play.url) == 8000
+    # The token a Play with ENQUEUE follows is a stream's token: the same 1024 characters.
+    previous = "p" * directives.MAX_AUDIO_TOKEN
+    enqueued = AudioPlayer.Play(url, "t", play_behavior="ENQUEUE", expected_previous_token=previous)
+    assert enqueued.expected_previous_token == previous
     assert URL.upper().startswith("HTTPS://")
     AudioPlayer.Play("HTTPS://CDN.EXAMPLE.COM/A.MP3", "t")
 

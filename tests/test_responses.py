@@ -267,6 +267,12 @@ def test_image_url_limit_is_2000_characters() -> None:
         ResponseError, match=r"card\.image\.largeImageUrl is 2001 characters; the limit is 2000"
     ):
         StandardCard("T", "x", large_image_url=prefix + "a" * (2001 - len(prefix)))
+    # Each image URL: the small one as the large one.
+    assert StandardCard("T", "x", large_image_url=prefix + "a" * (2000 - len(prefix)))
+    with pytest.raises(
+        ResponseError, match=r"card\.image\.smallImageUrl is 2001 characters; the limit is 2000"
+    ):
+        StandardCard("T", "x", small_image_url=prefix + "a" * (2001 - len(prefix)))
 
 
 def test_card_text_limit_is_8000_characters() -> None:
