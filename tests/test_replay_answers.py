@@ -296,6 +296,32 @@ def test_replay_url_takes_a_card_that_leaves_a_text_field_out(tmp_path: Path) ->
     assert code != 0 and "Alexa would refuse the answer (card" in out, out
 
 
+def test_a_card_s_text_under_the_other_kind_s_name_is_a_violation() -> None:
+    # Amazon's Request and Response JSON Reference: a Standard card's text is "text", a Simple
+    # card's "content". A server's Standard card with "content" (or a Simple one with "text")
+    # was judged as a card whose text is left out, and the words it meant to show passed unsaid.
+    from alexaskill.testing.answer_rules import answer_verdict
+
+    launch = RequestFactory(skill_id=DEFAULT_SKILL_ID).envelope("LaunchRequest")
+    speech = {"type": "PlainText", "text": "Hi"}
+    for card, wrong, right in [
+        ({"type": "Standard", "title": "Score", "content": "Three points"}, "content", "text"),
+        ({"type": "Simple", "title": "Score", "text": "Three points"}, "text", "content"),
+    ]:
+        answer = {"outputSpeech": speech, "card": card}
+        refusal, violations = answer_verdict(launch, 200, {"version": "1.0", "response": answer})
+        assert refusal is None
+        assert [(v.dropped, v.kept) for v in violations] == [((f"card.{wrong}",), True)]
+        rule = violations[0].rule
+        assert rule == (
+            f"a {card['type']} card's text is {right!r}, not {wrong!r}: Alexa shows none of it"
+        ), rule
+    # Given under both names, the card shows its own; the other is only an unknown field.
+    both = {"type": "Standard", "title": "Score", "text": "Three", "content": "Three"}
+    answer = {"outputSpeech": speech, "card": both}
+    assert answer_verdict(launch, 200, {"version": "1.0", "response": answer}) == (None, ())
+
+
 def test_judging_in_two_threads_keeps_the_rule_lines_quiet_until_both_are_done() -> None:
     # The filter leaving the rule checks' log lines out while an answer is judged was added and
     # removed by each judging: a thread done first removed it under another still judging,

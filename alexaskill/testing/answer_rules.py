@@ -317,7 +317,9 @@ def _as_alexa_takes(
     """Where Alexa and the app's builders differ on an answer: a reprompt with
     ``shouldEndSession: true``, which the app refuses to build, Alexa takes and ignores (a
     violation, kept: the answer is judged without it); ``shouldEndSession`` beside a
-    ``VideoApp.Launch``, which the app leaves out silently, Alexa refuses (the refusal)."""
+    ``VideoApp.Launch``, which the app leaves out silently, Alexa refuses (the refusal); a
+    card's text under the other kind of card's name (a Standard card's ``content``), which the
+    app's cards cannot hold, is a violation, kept."""
     end = answer.get("shouldEndSession")
     directives = answer.get("directives")
     types = (
@@ -343,4 +345,30 @@ def _as_alexa_takes(
             )
         )
         answer = {key: value for key, value in answer.items() if key != "reprompt"}
+    card = answer.get("card")
+    kind = card.get("type") if isinstance(card, Mapping) else None
+    names = _CARD_TEXT_NAMES.get(kind) if isinstance(kind, str) else None
+    if names is not None and isinstance(card, Mapping):
+        # Amazon's Request and Response JSON Reference: a Standard card's text is "text", a
+        # Simple card's "content"; the other name is an unknown field, whose words go unshown.
+        right, wrong = names
+        if card.get(wrong) is not None and card.get(right) is None:
+            rule = f"a {kind} card's text is {right!r}, not {wrong!r}: Alexa shows none of it"
+            found.append(
+                RuleViolation(
+                    request.type,
+                    (f"card.{wrong}",),
+                    rule,
+                    request_id=request.request_id,
+                    kept=True,
+                    fate="sent, unshown",
+                )
+            )
     return None, answer
+
+
+#: A card's text field by its type, and the name the other kind of card gives it.
+_CARD_TEXT_NAMES: Final[dict[str, tuple[str, str]]] = {
+    "Simple": ("content", "text"),
+    "Standard": ("text", "content"),
+}
