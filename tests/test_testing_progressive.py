@@ -291,6 +291,39 @@ def test_the_fake_refuses_a_progressive_response_of_more_than_30_seconds_of_paus
     assert past_it.json()["message"] == "speech holds 31 s of pauses; at most 30 s of audio"
 
 
+def test_the_fake_refuses_a_progressive_response_of_ssml_alexa_cannot_take() -> None:
+    # Amazon's SSML reference holds a progressive response's speech as an answer's: a <break>
+    # of at most 10 s, only the tags it lists, XML's escapes. The fake took any SSML document
+    # from a skill that sends its own, where the test tools refuse such SSML in an answer.
+    api = FakeAlexaApi()
+    request_id = "amzn1.echo-api.request.1"
+    with api.answering(request_id):
+        answers = {
+            words: _speak_words(api, request_id, words)
+            for words in (
+                "Wait<break time='20s'/>",
+                "<mark name='a'/>Hi",
+                "Tom & Jerry",
+                "Tom &amp; Jerry<break time='10s'/>",
+            )
+        }
+    said = {
+        words: (answer.status_code, _message(answer.json()) if answer.content else "")
+        for words, answer in answers.items()
+    }
+    assert said == {
+        "Wait<break time='20s'/>": (
+            400,
+            "speech is SSML Alexa cannot take: <break time='20s'> is 20000 ms; the limit is 10 s",
+        ),
+        "<mark name='a'/>Hi": (400, said["<mark name='a'/>Hi"][1]),
+        "Tom & Jerry": (400, said["Tom & Jerry"][1]),
+        "Tom &amp; Jerry<break time='10s'/>": (204, ""),
+    }, said
+    assert "<mark> is no SSML tag Alexa knows" in said["<mark name='a'/>Hi"][1]
+    assert "not well-formed XML" in said["Tom & Jerry"][1]
+
+
 @pytest.mark.parametrize(
     "request_type",
     ["SessionEndedRequest", "AudioPlayer.PlaybackStarted", "CanFulfillIntentRequest"],

@@ -206,13 +206,16 @@ def _progressive_refused(speech: str, taken: int | None, kind: str | None = None
     none) for its request (of the type ``kind``, if it is one Alexa plays none for), past the
     limits of its "Send the User a Progressive Response" page; else None."""
     # The limits `AlexaApi.progressive` checks before sending (a skill of alexaskill's never
-    # meets these): for a skill that sends them itself, in another process.
+    # meets these, but for hand-written SSML's XML and tags, which only the test tools read): for
+    # a skill that sends them itself, in another process.
     from ..responses.ssml_elements import _pauses_ms
     from ..services.progressive import (
         MAX_PROGRESSIVE_AUDIO,
         MAX_PROGRESSIVE_RESPONSES,
         MAX_PROGRESSIVE_SPEECH,
     )
+    from ..ssml_check import ssml_error
+    from ..xml_text import _speak_root
 
     if kind is not None:
         why = (
@@ -220,6 +223,10 @@ def _progressive_refused(speech: str, taken: int | None, kind: str | None = None
         )
     elif len(speech) > MAX_PROGRESSIVE_SPEECH:
         why = f"speech is {len(speech)} characters; at most {MAX_PROGRESSIVE_SPEECH}"
+    # A <speak> document is held to Amazon's SSML reference, as an answer's speech is by the
+    # test tools (well-formed, its tags, a <break> of at most 10 s); plain text is said as it is.
+    elif _speak_root(speech) >= 0 and (error := ssml_error(speech)) is not None:
+        why = f"speech is SSML Alexa cannot take: {error}"
     # The audio Amazon limits to 30 s, as `AlexaApi.progressive` measures it: the pauses.
     elif "<break" in speech and (pauses := _pauses_ms(speech) / 1000) > MAX_PROGRESSIVE_AUDIO:
         why = f"speech holds {pauses:g} s of pauses; at most {MAX_PROGRESSIVE_AUDIO:g} s of audio"
