@@ -170,7 +170,8 @@ class Serving(Closing):
         self, *, say: bool = True, kind: str = "http", receive: Receive | None = None
     ) -> StartFailure | None:
         """Build the app at a request that no lifespan started (once): its failure, kept and
-        said at ERROR with its traceback unless not ``say`` (a test client raises it), or None;
+        said at ERROR unless not ``say`` (a test client raises it), or None: in one line for a
+        `ConfigurationError`, as the lifespan's failure says it, else with its traceback;
         a request of another ``kind`` (scope type) than HTTP's gets its own line too. A failure
         kept already is returned as it is: a request is no new start. The CA bundle for
         outgoing HTTPS is checked once the app is built, as the lifespan and `Skill.mount` check
@@ -187,11 +188,13 @@ class Serving(Closing):
             tls_failure = outgoing_tls_failure()
         except Exception as exc:
             failure = self._start_failed(exc, before)
-            if say:
+            if say:  # (a bug's traceback; a ConfigurationError is the user's: its message)
                 logger.error(
-                    "%s could not start: every request is answered HTTP 500",
+                    "%s could not start (%s: %s): every request is answered HTTP 500",
                     self.log_name,
-                    exc_info=exc,
+                    type(exc).__name__,
+                    exc,
+                    exc_info=None if isinstance(exc, ConfigurationError) else exc,
                 )
                 said, name = self._refusals_said, self.log_name
                 say_not_started(said, name, exc, kind, start_said=kind == "http")

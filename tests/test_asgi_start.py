@@ -94,12 +94,13 @@ def test_a_bad_log_level_under_a_test_client_raises_from_the_with() -> None:
     assert "ALEXASKILL_LOG_LEVEL" in lines[0] and "BOGUS" in lines[0], lines
 
 
-def _failing_start(monkeypatch: pytest.MonkeyPatch) -> Skill:
-    """A skill whose start raises at its last step (the translated prompts' warnings)."""
+def _failing_start(monkeypatch: pytest.MonkeyPatch, error: Exception | None = None) -> Skill:
+    """A skill whose start raises at its last step (the translated prompts' warnings): ``error``,
+    else an AttributeError (a bug)."""
     from alexaskill.interaction import slot_warnings
 
     def boom(source: object) -> list[str]:
-        raise AttributeError("boom in the start")
+        raise AttributeError("boom in the start") if error is None else error
 
     monkeypatch.setattr(slot_warnings, "translated_prompt_warnings", boom)
     skill = Skill(SKILL_ID)
@@ -300,7 +301,29 @@ def test_a_start_that_fails_at_a_request_says_so_in_one_error_line(
         assert client.launch().status_code == 500
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and errors[0].exc_info is not None, caplog.text
-    assert "could not start: every request is answered HTTP 500" in errors[0].getMessage()
+    line = errors[0].getMessage()
+    assert "could not start (AttributeError: boom in the start): every request is answered " in line
+
+
+def test_a_configuration_error_at_a_start_is_said_alike_with_or_without_a_lifespan(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The user's to mend, not a bug: the lifespan's failure says its message alone (uvicorn
+    # logs it at ERROR), and the start at a request said it with the whole traceback.
+    why = "a setting the skill's start refused"
+    said = lifespan_start(_failing_start(monkeypatch, ConfigurationError(why)))["message"]
+    assert said == why
+    skill = _failing_start(monkeypatch, ConfigurationError(why))
+    client = TestClient(skill, raise_handler_errors=False)  # no lifespan: started at a request
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        assert client.launch().status_code == 500
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, caplog.text
+    assert errors[0].exc_info is None, caplog.text
+    assert errors[0].getMessage() == (
+        f"the skill at / ({SKILL_ID}) could not start (ConfigurationError: {said}): every request "
+        "is answered HTTP 500"
+    )
 
 
 def test_a_test_client_without_with_raises_a_failed_lifespan_check(
@@ -354,7 +377,8 @@ def test_a_websocket_whose_start_failed_is_said_closed_after_the_start(
         assert _websocket_closed(skill) == 1011
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 2, caplog.text
-    assert "could not start: every request is answered HTTP 500" in errors[0].getMessage()
+    start = "could not start (AttributeError: boom in the start): every request is answered"
+    assert start in errors[0].getMessage()
     assert errors[0].exc_info is not None
     assert ": a websocket closed with code 1011" in errors[1].getMessage(), caplog.text
     assert errors[1].exc_info is None
