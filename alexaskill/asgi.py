@@ -73,7 +73,8 @@ class Serving(Closing):
     #: every request is refused (HTTP 500) until a start succeeds.
     _start_failure: StartFailure | None = None
     #: The task that says the count of requests refused after a failed start at a request
-    #: when its event loop ends (`say_unsaid_at_loop_end`), held: asyncio keeps tasks weakly.
+    #: as uvicorn shuts down and its event loop ends (`say_unsaid_at_loop_end`), held: asyncio
+    #: keeps tasks weakly.
     _loop_end_watch: object = None
     #: The path of the host app the skill is mounted under (`_start_mounted`), or "".
     _mounted_at: str = ""

@@ -1,13 +1,13 @@
 """What the ASGI app does around its start: the server it runs in checked at the lifespan's
 start (proxies, loop, workers), a failed start said as the lifespan's failure, and the answer to
-every request of a skill that could not start, said (its count too, at the loop's end)."""
+every request of a skill that could not start, said (its count too, at the server's end)."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
 import traceback
-from typing import TYPE_CHECKING, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from .endpoint import _send
 from .error_bodies import error_body
@@ -132,22 +132,51 @@ def say_unsaid_at_loop_end(said: Repeats) -> object:
     that waits for it (asyncio cancels each one left as its loop ends), to be held by the
     caller (asyncio holds tasks weakly); None on trio (where the start fails: `NEEDS_ASYNCIO`).
 
-    A server that dies of its signal inside its loop ends no task: bare uvicorn stopped by
-    SIGTERM raises it again once it has shut down, so that count goes unsaid (SIGINT, as the
-    Docker image's ``STOPSIGNAL``, ends the loop first)."""
+    Under uvicorn they are said as it shuts down too, from when its SIGTERM or SIGINT handler
+    has asked it to (`_uvicorn_server`) to its end, every `_EXIT_WATCH` seconds: bare uvicorn
+    stopped by SIGTERM raises the signal again once shut down, inside its loop, and dies of it,
+    ending no task (SIGINT ends the loop first). Its shutdown keeps the loop running 0.1 s
+    after it stops taking connections, which a shorter watch cannot miss; a request refused
+    after that (one read before, answered late) may go unsaid."""
     from .deadline import on_asyncio
 
     if not on_asyncio():
         return None
     import asyncio
 
+    server = _uvicorn_server()
+
     async def until_loop_end() -> None:
         try:
+            while server is not None and not server.should_exit:
+                await asyncio.sleep(_EXIT_WATCH)
+            while server is not None:  # (shutting down: counted from now on, said as it is)
+                said.say_unsaid()
+                await asyncio.sleep(_EXIT_WATCH)
             await asyncio.get_running_loop().create_future()
         finally:
             said.say_unsaid()
 
     return asyncio.get_running_loop().create_task(until_loop_end())
+
+
+#: Seconds between two looks at whether uvicorn shuts down (`say_unsaid_at_loop_end`): half
+#: the 0.1 s its shutdown waits for connections to close, and its main loop between looks.
+_EXIT_WATCH: Final = 0.05
+
+
+def _uvicorn_server() -> Any:
+    """The uvicorn server (``uvicorn.server.Server``) whose handler takes this process's SIGTERM
+    (``capture_signals``, in uvicorn 0.29 on: its ``handle_exit``, which sets its
+    ``should_exit``), or None (another server; uvicorn outside the main thread)."""
+    import signal
+
+    handler = signal.getsignal(signal.SIGTERM)
+    server = getattr(handler, "__self__", None)
+    if getattr(handler, "__name__", None) != "handle_exit" or server is None:
+        return None
+    uvicorns = [c for c in type(server).__mro__ if c.__module__ == "uvicorn.server"]
+    return server if uvicorns and isinstance(getattr(server, "should_exit", None), bool) else None
 
 
 _NOT_STARTED_LINE: Final = "%s could not start (%s): %s %s, no handler run"
