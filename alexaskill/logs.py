@@ -255,6 +255,8 @@ def configure_logging(
             f"stream must be a text stream (sys.stdout, open(path, 'a')), not "
             f"{type(stream).__name__}"
         )
+    global _set_ups
+    _set_ups += 1
     for old in [h for h in logger.handlers if isinstance(h, _Handler)]:
         logger.removeHandler(old)
         old.close()
@@ -279,6 +281,11 @@ def configure_logging(
     logger.propagate = False
     if lambda_ and stream is None:  # to standard error, which Lambda filters too
         logger.setLevel(lambda_log_floor(resolved))
+
+
+#: How many set-ups `configure_logging` has made in this process: whose the last one is (the
+#: app's, or `configure_logging_if_unset`'s provisional one) where the logger alone cannot say.
+_set_ups = 0
 
 
 def _level(level: str | int) -> int:

@@ -124,13 +124,15 @@ def configure_logging_if_unset() -> bool:
     the same, from the log settings that parse (the defaults for the others): what is said
     before the start fails, and the failure itself, come out as every alexaskill line does, not
     bare through Python's last resort. A later call takes that set-up for none (the settings
-    may parse by then) until something else replaces it.
+    may parse by then) as long as nothing else has changed it (`_set_up_now`): on AWS Lambda,
+    through the runtime's handler, it is a level on ``"alexaskill"`` alone.
     """
     global _provisional
-    if logger.handlers and logger.handlers != [_provisional]:
+    provisional = _provisional is not None and _provisional == _set_up_now()
+    if logger.handlers and not provisional:
         return False
     if on_lambda():
-        if logger.level != logging.NOTSET and _provisional is None:
+        if logger.level != logging.NOTSET and not provisional:
             return False
     elif logging.getLogger().handlers:
         return False
@@ -139,15 +141,23 @@ def configure_logging_if_unset() -> bool:
     except ConfigurationError:
         log_level, log_json = _log_settings_that_parse(os.environ)
         _configure(log_level, log_json)
-        _provisional = logger.handlers[0] if logger.handlers else None
+        _provisional = _set_up_now()
         raise
     _provisional = None
     _configure(settings.log_level, settings.log_json)
     return True
 
 
-#: The handler `configure_logging_if_unset` set up when a setting did not parse, or None.
-_provisional: logging.Handler | None = None
+#: What `configure_logging_if_unset` left when a setting did not parse (`_set_up_now`), or None.
+_provisional: tuple[int, tuple[logging.Handler, ...], int] | None = None
+
+
+def _set_up_now() -> tuple[int, tuple[logging.Handler, ...], int]:
+    """``"alexaskill"``'s set-up as it stands: `configure_logging`'s set-ups so far (an app's
+    own at the same level changes nothing else), the logger's handlers and its level."""
+    from . import logs
+
+    return logs._set_ups, tuple(logger.handlers), logger.level
 
 
 def _configure(log_level: str, log_json: bool) -> None:

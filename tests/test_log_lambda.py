@@ -284,6 +284,73 @@ def test_the_app_configures_alexaskills_logging_on_lambda_under_the_runtime(
     assert stderr.getvalue() == ""
 
 
+@pytest.mark.parametrize("json_asked", ["0", "1"], ids=["runtime's handler", "alexaskill's"])
+def test_a_provisional_set_up_on_lambda_is_replaced_once_the_settings_parse(
+    monkeypatch: pytest.MonkeyPatch, json_asked: str
+) -> None:
+    # A setting that does not parse sets logging up from those that do, for now. Through the
+    # runtime's handler (plain text asked) that set-up is a level on "alexaskill" alone, which
+    # the next call took for one of the app's: it stayed for good, and the setting was never
+    # read again (a later start went on with it unparsed). Through alexaskill's own handler
+    # (JSON asked of a function whose log format is Text) the next call replaced it.
+    from alexaskill import settings
+    from alexaskill.exceptions import ConfigurationError
+
+    monkeypatch.setattr(settings, "_provisional", None)
+    runtime = on_lambda_runtime(monkeypatch, LOG_LEVEL="verbose", LOG_JSON=json_asked)
+    stderr = standard_error(monkeypatch)
+    alexaskill = logging.getLogger("alexaskill")
+    for _ in range(2):  # (still not parsing: refused again)
+        with pytest.raises(ConfigurationError, match="ALEXASKILL_LOG_LEVEL"):
+            configure_logging_if_unset()
+        assert alexaskill.level == logging.INFO
+    monkeypatch.setenv("ALEXASKILL_LOG_LEVEL", "debug")
+    assert configure_logging_if_unset() is True
+    assert alexaskill.level == logging.DEBUG
+    alexaskill.debug("mended")
+    said = runtime.messages() if json_asked == "0" else stderr.getvalue().splitlines()
+    assert len([line for line in said if "mended" in line]) == 1, said
+    assert configure_logging_if_unset() is False  # (set up now)
+
+
+def test_each_start_on_lambda_fails_of_a_setting_that_does_not_parse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An ASGI adapter (Mangum) runs the app's lifespan at each invocation: the first start
+    # failed, and the next ones started, the setting never read again (the provisional set-up
+    # taken for the app's own).
+    from alexaskill import settings
+
+    from .lifespan_start import lifespan_start
+
+    monkeypatch.setattr(settings, "_provisional", None)
+    on_lambda_runtime(monkeypatch, LOG_LEVEL="verbose")
+    served = skill()
+    for _ in range(2):
+        answer = lifespan_start(served)
+        assert answer["type"] == "lifespan.startup.failed", answer
+        assert answer["message"].startswith("ALEXASKILL_LOG_LEVEL: unknown log level"), answer
+    assert not served.started
+
+
+def test_the_apps_own_set_up_after_a_provisional_one_on_lambda_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The app's configure_logging at the same level leaves "alexaskill" as the provisional
+    # set-up left it: it is the app's all the same, not replaced by the settings once mended.
+    from alexaskill import settings
+    from alexaskill.exceptions import ConfigurationError
+
+    monkeypatch.setattr(settings, "_provisional", None)
+    on_lambda_runtime(monkeypatch, LOG_LEVEL="verbose")
+    with pytest.raises(ConfigurationError, match="ALEXASKILL_LOG_LEVEL"):
+        configure_logging_if_unset()
+    configure_logging("INFO")
+    monkeypatch.setenv("ALEXASKILL_LOG_LEVEL", "debug")
+    assert configure_logging_if_unset() is False
+    assert logging.getLogger("alexaskill").level == logging.INFO
+
+
 def test_on_lambda_reads_lambdas_variables() -> None:
     assert on_lambda(LAMBDA_ENVIRON)
     assert on_lambda({"AWS_LAMBDA_FUNCTION_NAME": "f", "AWS_LAMBDA_RUNTIME_API": "h:1"})
