@@ -42,13 +42,31 @@ def read_timestamp(timestamp: str) -> datetime:
 def _junk(timestamp: str) -> bool:
     """Whether ``timestamp`` holds what Python 3.11's fromisoformat passes over and no ISO 8601
     timestamp holds: a control or non-ASCII character (it stops reading the time at a NUL:
-    ``…19Z\\x00junk``), or any one character between the time and its UTC offset (``…:19xZ``,
-    ``…:19 +02:00``). Read from the end, not by a regex searched from each character (a
+    ``…19Z\\x00junk``), any one character between the time and its UTC offset (``…:19xZ``,
+    ``…:19 +02:00``), or between the date and the time but a ``T``, a ``t`` or a space
+    (`_separator`). Read from the end, not by a regex searched from each character (a
     third of the cost: ~0.3 µs against ~0.9 µs, measured on a loaded machine)."""
     if not (timestamp.isascii() and timestamp.isprintable()):
         return True
+    if _separator(timestamp) not in "Tt ":  # ("" too: a date alone)
+        return True
     head = timestamp.rstrip(_OFFSET_DIGITS)  # up to the offset's sign, or the Z
     return len(head) > 1 and head[-1] in "+-Zz" and not head[-2].isdigit()
+
+
+def _separator(timestamp: str) -> str:
+    """The character fromisoformat read between the date and the time ("" after a date alone):
+    any character at all in Python 3.11 (``2026-12-05x03:10:00Z``, a digit even), where ISO
+    8601 writes a ``T`` and RFC 3339 a ``T``, a ``t`` or a space. Found after each form of the
+    date it reads: ``YYYY-MM-DD``, ``YYYYMMDD``, ``YYYY-Www-D``, ``YYYY-Www``, ``YYYYWwwD``,
+    ``YYYYWww``."""
+    if timestamp[4:5] == "-":
+        if timestamp[5:6] != "W" or timestamp[8:9] == "-":
+            return timestamp[10:11]
+        return timestamp[8:9]
+    if timestamp[4:5] == "W":
+        return timestamp[8:9] if timestamp[7:8].isdigit() else timestamp[7:8]
+    return timestamp[8:9]
 
 
 def _unusual(timestamp: object) -> datetime:

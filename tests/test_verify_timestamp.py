@@ -244,6 +244,36 @@ def test_a_timestamp_with_junk_python_would_pass_over_is_not_iso_8601(
     check_timestamp("IntentRequest", NOW.strftime("%Y-%m-%d %H:%M:%S+00:00"), NOW)
 
 
+def _dates_then(separator: str) -> list[str]:
+    """`NOW` as a calendar date, a basic-format one and a week date, then ``separator`` and the
+    time, in UTC."""
+    year, week, day = NOW.isocalendar()
+    time = NOW.strftime("%H:%M:%SZ")
+    return [
+        NOW.strftime("%Y-%m-%d") + separator + time,
+        NOW.strftime("%Y%m%d") + separator + NOW.strftime("%H%M%SZ"),
+        f"{year}-W{week:02}-{day}{separator}{time}",
+        f"{year}W{week:02}{day}{separator}{time}",
+    ]
+
+
+@pytest.mark.parametrize("separator", ["x", "X", "5", "_", "/", "-", ":", "W"], ids=repr)
+def test_a_timestamp_with_another_separator_than_t_or_a_space_is_not_iso_8601(
+    pki: TestPKI, separator: str
+) -> None:
+    # Python 3.11's fromisoformat takes any one character between the date and the time
+    # ("2026-12-05x03:10:00Z", even a digit): neither ISO 8601 (a T) nor RFC 3339 (a T, a t or,
+    # as its note allows, a space) writes one. Such a timestamp was read as if it were a T.
+    for sent in _dates_then(separator):
+        with pytest.raises(TimestampError, match=r"^timestamp: not ISO 8601$"):
+            check_timestamp("IntentRequest", sent, NOW)
+        with pytest.raises(TimestampError, match=r"^timestamp: not ISO 8601$"):
+            verify_body(pki, make_body(sent))
+    for separator in ("T", "t", " "):
+        for sent in _dates_then(separator):
+            check_timestamp("IntentRequest", sent, NOW)
+
+
 @pytest.mark.parametrize(
     ("sent", "read"),
     [
