@@ -274,6 +274,19 @@ def test_a_timestamp_with_another_separator_than_t_or_a_space_is_not_iso_8601(
             check_timestamp("IntentRequest", sent, NOW)
 
 
+@pytest.mark.parametrize("offset", ["+00:00:00", "+00:00:00.5", "-00:00:00.000001", "+0000.5"])
+def test_a_utc_offset_with_seconds_is_not_iso_8601(pki: TestPKI, offset: str) -> None:
+    # ISO 8601 and RFC 3339 write an offset in hours and minutes; Python 3.11's fromisoformat
+    # also takes seconds and a fraction (``+00:00:00.5``): such a timestamp was read.
+    sent = NOW.strftime("%Y-%m-%dT%H:%M:%S") + offset
+    with pytest.raises(TimestampError, match=r"^timestamp: not ISO 8601$"):
+        check_timestamp("IntentRequest", sent, NOW)
+    with pytest.raises(TimestampError, match=r"^timestamp: not ISO 8601$"):
+        verify_body(pki, make_body(sent))
+    for offset in ("+00:00", "-00:00", "+0000", "+00"):
+        check_timestamp("IntentRequest", NOW.strftime("%Y-%m-%dT%H:%M:%S.5") + offset, NOW)
+
+
 @pytest.mark.parametrize(
     ("sent", "read"),
     [
