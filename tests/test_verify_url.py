@@ -24,6 +24,9 @@ VALID_URLS = [
     ("https://s3.amazonaws.com/./echo.api/echo-api-cert.pem", ECHO),
     ("https://s3.amazonaws.com/echo.api/./echo-api-cert.pem", ECHO),
     ("https://s3.amazonaws.com/elsewhere/../echo.api/echo-api-cert.pem", ECHO),
+    # ".." above the root stays at the root (RFC 3986, 5.2.4), as S3 and httpx read it
+    ("https://s3.amazonaws.com/x/../../echo.api/echo-api-cert.pem", ECHO),
+    ("HtTpS://s3.AMAZONAWS.com:443/echo.api/echo-api-cert.pem", ECHO),
     (
         "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem",
         "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem",
@@ -45,6 +48,9 @@ INVALID_URLS = [  # (url, a word of the expected reason)
     ("https://s3.amazonaws.com/echo.api/a/../../evil/x.pem", "path"),
     ("https://s3.amazonaws.com/echo.api/..", "path"),
     ("https://s3.amazonaws.com/echo.api/x/../..", "path"),
+    ("https://s3.amazonaws.com/echo.api/x/..", "path"),
+    ("https://s3.amazonaws.com/echo.api;/x.pem", "path"),  # (urlparse's params: not split off)
+    ("https://s3.amazonaws.com:443//echo.api/x.pem", "path"),
     # percent-encoded dots, slashes, letters
     ("https://s3.amazonaws.com/echo.api/%2e%2e/evil/x.pem", "percent"),
     ("https://s3.amazonaws.com/echo.api/%2E%2E%2Fevil.pem", "percent"),
@@ -61,6 +67,7 @@ INVALID_URLS = [  # (url, a word of the expected reason)
     ("https://evil@s3.amazonaws.com/echo.api/x.pem", "userinfo"),
     ("https://user:pass@s3.amazonaws.com/echo.api/x.pem", "userinfo"),
     ("https://s3.amazonaws.com:443@evil.com/echo.api/x.pem", "userinfo"),
+    ("https://@s3.amazonaws.com/echo.api/x.pem", "userinfo"),  # (empty, still userinfo)
     # other hosts
     ("https://s3.amazonaws.com.evil.com/echo.api/x.pem", "host"),
     ("https://evil.s3.amazonaws.com/echo.api/x.pem", "host"),
@@ -68,6 +75,12 @@ INVALID_URLS = [  # (url, a word of the expected reason)
     ("https://s3.amazonaws.com./echo.api/x.pem", "host"),
     ("https://s3.us-east-1.amazonaws.com/echo.api/x.pem", "host"),
     ("https://s3\u3002amazonaws.com/echo.api/x.pem", "character"),
+    # IDNA/NFKC tricks: names that map to s3.amazonaws.com, a path that maps to ".."
+    ("https://\uff53\uff13.amazonaws.com/echo.api/x.pem", "character"),
+    ("https://s3.amazonaws.com\u2025/echo.api/x.pem", "character"),
+    ("https://s3.amazonaws.com/echo.api/\uff0e\uff0e/evil/x.pem", "character"),
+    ("https://xn--s3-amazonaws.com/echo.api/x.pem", "host"),
+    ("https://[s3.amazonaws.com]/echo.api/x.pem", "unparseable"),
     ("https://52.216.0.1/echo.api/x.pem", "host"),
     ("https://[::1]/echo.api/x.pem", "host"),
     ("https://[::ffff:52.216.0.1]/echo.api/x.pem", "host"),
@@ -78,6 +91,8 @@ INVALID_URLS = [  # (url, a word of the expected reason)
     ("https://s3.amazonaws.com:443:443/echo.api/x.pem", "port"),
     ("https://s3.amazonaws.com:99999/echo.api/x.pem", "port"),
     ("https://s3.amazonaws.com:https/echo.api/x.pem", "port"),
+    ("https://s3.amazonaws.com:+443/echo.api/x.pem", "port"),
+    ("https://s3.amazonaws.com:443echo.api/x.pem", "port"),  # (no slash after the port)
     # empty, unparseable, schemeless
     ("", "empty"),
     ("https://[/", "unparseable"),
@@ -85,6 +100,7 @@ INVALID_URLS = [  # (url, a word of the expected reason)
     ("not a url", "character"),
     ("https:///echo.api/x.pem", "host"),
     ("https:s3.amazonaws.com/echo.api/x.pem", "host"),
+    ("https:/s3.amazonaws.com/echo.api/x.pem", "host"),
     ("//s3.amazonaws.com/echo.api/x.pem", "scheme"),
     ("/echo.api/x.pem", "scheme"),
     ("ftp://s3.amazonaws.com/echo.api/x.pem", "scheme"),
