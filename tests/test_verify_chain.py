@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from alexaskill import verify as verify_module
 from alexaskill.exceptions import CertificateError, SignatureError, TimestampError
@@ -355,3 +356,97 @@ def test_a_chain_the_path_verifier_cannot_read_says_so(pki: TestPKI) -> None:
     with pytest.raises(CertificateError) as info:
         validate_chain([leaf, pki.intermediate], store, NOW)
     assert str(info.value) == "certificate chain: not trusted (malformed certificate)"
+
+
+# --- paths a check of each signature alone would take ------------------------------------------
+
+
+def test_a_signing_certificate_issued_by_an_end_entity_is_refused(
+    pki: TestPKI, stranger: TestPKI
+) -> None:
+    # Anyone can have a trusted CA certify a name of theirs; that certificate's key signing one
+    # for echo-api.amazon.com (and the request with it) makes a chain whose every signature
+    # holds. Only basicConstraints (cA) says that an end entity issues nothing.
+    theirs = pki.issue(
+        x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "attacker.example")]),
+        stranger.leaf_key,
+        issuer=(pki.intermediate, pki.intermediate_key),
+        not_before=pki.not_before,
+        not_after=pki.not_after,
+        dns_names=["attacker.example"],
+    )
+    forged = pki.issue(
+        pki.leaf.subject,
+        pki.leaf_key,  # (the key that signs the request: nothing but the chain stands in the way)
+        issuer=(theirs, stranger.leaf_key),
+        not_before=pki.not_before,
+        not_after=pki.not_after,
+        dns_names=["echo-api.amazon.com"],
+    )
+    with pytest.raises(CertificateError, match=r"^certificate chain: not trusted \("):
+        verify_with_chain(pki, pki.pem(forged, theirs, pki.intermediate))
+
+
+def _ca(
+    name: str,
+    key: rsa.RSAPrivateKey,
+    issuer: tuple[x509.Certificate, rsa.RSAPrivateKey],
+    path_length: int | None,
+) -> x509.Certificate:
+    """A CA certificate for ``key``, issued by ``issuer`` (certificate, key), with that
+    ``path_length`` constraint (None: none)."""
+    public_key = key.public_key()
+    return (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, name)]))
+        .issuer_name(issuer[0].subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOW - timedelta(days=30))
+        .not_valid_after(NOW + timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer[1].public_key()),
+            critical=False,
+        )
+        .sign(issuer[1], hashes.SHA256())
+    )
+
+
+@pytest.mark.parametrize(("path_length", "taken"), [(0, False), (1, True), (None, True)])
+def test_a_ca_below_an_intermediate_that_may_have_none_is_refused(
+    pki: TestPKI, stranger: TestPKI, path_length: int | None, taken: bool
+) -> None:
+    # An intermediate whose pathLenConstraint is 0 may certify end entities only: a CA it
+    # certified (its key lost, or misissued) certifies no signing certificate.
+    intermediate = _ca("intermediate", stranger.root_key, (pki.root, pki.root_key), path_length)
+    below = _ca("below", stranger.intermediate_key, (intermediate, stranger.root_key), None)
+    leaf = pki.issue(
+        pki.leaf.subject,
+        pki.leaf_key,
+        issuer=(below, stranger.intermediate_key),
+        not_before=pki.not_before,
+        not_after=pki.not_after,
+        dns_names=["echo-api.amazon.com"],
+    )
+    pem = pki.pem(leaf, below, intermediate)
+    if taken:
+        verify_with_chain(pki, pem)
+        return
+    with pytest.raises(CertificateError, match=r"^certificate chain: not trusted \(path length"):
+        verify_with_chain(pki, pem)

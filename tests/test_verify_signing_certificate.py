@@ -10,7 +10,7 @@ import json
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.x509.oid import ExtensionOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID
 
 from alexaskill.exceptions import CertificateError, SignatureError
 from alexaskill.testing import TestPKI
@@ -341,3 +341,49 @@ def _leaf_with_extensions(
         not_valid_after=pki.not_after,
         extensions=[x509.Extension(value.oid, critical, value) for value, critical in listed],
     ).sign(pki.intermediate_key, hashes.SHA256())
+
+
+_NOT_A_CA = (x509.BasicConstraints(ca=False, path_length=None), True)
+_ECHO_API_NAME = x509.SubjectAlternativeName([x509.DNSName("echo-api.amazon.com")])
+
+
+@pytest.mark.parametrize(
+    "purposes",
+    [[ExtendedKeyUsageOID.CLIENT_AUTH], [ExtendedKeyUsageOID.CODE_SIGNING]],
+    ids=["clientAuth", "codeSigning"],
+)
+def test_a_signing_certificate_for_another_purpose_than_a_servers_is_refused(
+    pki: TestPKI, purposes: list[x509.ObjectIdentifier]
+) -> None:
+    # A certificate a trusted CA issued for echo-api.amazon.com, but to sign code or log in
+    # with: Amazon's is a server's (serverAuth), and the web-PKI policy asks for that purpose.
+    usage = (x509.ExtendedKeyUsage(purposes), False)
+    leaf = _leaf_with_extensions(pki, _NOT_A_CA, (_ECHO_API_NAME, False), usage)
+    with pytest.raises(CertificateError, match=r"^certificate chain: not trusted \(.*EKU"):
+        verify_with_chain(pki, pki.pem(leaf, pki.intermediate))
+    server = (x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
+    leaf = _leaf_with_extensions(pki, _NOT_A_CA, (_ECHO_API_NAME, False), server)
+    verify_with_chain(pki, pki.pem(leaf, pki.intermediate))  # (the same, as a server's: taken)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        x509.DNSName("echo-api.amazon.com."),  # (a trailing dot: another name to compare)
+        x509.DNSName("echo-api.amazon.com\x00.evil.example"),  # (C string compares stop at NUL)
+        x509.DNSName(" echo-api.amazon.com"),
+        x509.UniformResourceIdentifier("https://echo-api.amazon.com"),
+        x509.RFC822Name("echo-api.amazon.com"),
+    ],
+    ids=repr,
+)
+def test_echo_api_in_a_subject_alt_name_that_is_no_such_dns_name_is_refused(
+    pki: TestPKI, name: x509.GeneralName
+) -> None:
+    # Amazon's rule is the DNS name echo-api.amazon.com among the subjectAltNames: the name
+    # with a dot after it, bytes after a NUL, or as a URI or an email address is not it.
+    leaf = _leaf_with_extensions(pki, _NOT_A_CA, (x509.SubjectAlternativeName([name]), False))
+    with pytest.raises(CertificateError, match="subjectAltName"):
+        verify_with_chain(pki, pki.pem(leaf, pki.intermediate))
+    leaf = _leaf_with_extensions(pki, _NOT_A_CA, (_ECHO_API_NAME, False))
+    verify_with_chain(pki, pki.pem(leaf, pki.intermediate))  # (the name itself: taken)
