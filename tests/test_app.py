@@ -1037,6 +1037,7 @@ def test_a_content_length_that_is_not_plain_digits_gets_400(declared: bytes) -> 
     [
         ("SignatureCertChainUrl", b"https://s3.amazonaws.com/echo.api/other.pem"),
         ("Signature-256", b"AAAA"),
+        ("Signature", b"AAAA"),
         ("Content-Type", b"text/plain"),
         ("Content-Length", b"2"),
     ],
@@ -1075,6 +1076,25 @@ def test_a_header_the_endpoint_reads_sent_twice_with_two_values_gets_400(
     # The same value twice says nothing new: accepted.
     headers[place if forged_first else place + 1] = headers[place + 1 if forged_first else place]
     assert asgi_post(skill, body, headers)[0] == 200
+
+
+@pytest.mark.parametrize("forged_first", [True, False])
+def test_a_signing_header_sent_twice_under_two_spellings_of_its_name_gets_400(
+    forged_first: bool,
+) -> None:
+    # Names are case-insensitive (RFC 9110, 5.1): "SignatureCertChainUrl" and
+    # "signaturecertchainurl" are one header twice, whatever a server in front passes on.
+    skill = make_skill()
+    pki = TestPKI.default()
+    skill.verifier = pki.verifier()
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
+    signed = [(name.lower().encode(), value.encode()) for name, value in pki.sign(body).items()]
+    forged = (b"SignatureCertChainUrl", b"https://s3.amazonaws.com/echo.api/other.pem")
+    content = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    headers = [*content, forged, *signed] if forged_first else [*content, *signed, forged]
+    status, answer = asgi_post(skill, body, headers)
+    assert status == 400, answer
+    assert answer == {"error": "conflicting SignatureCertChainUrl headers"}
 
 
 def test_a_body_that_does_not_arrive_in_time_gets_408_and_the_connection_closes() -> None:

@@ -68,6 +68,13 @@ def _sent(off: timedelta, *, offset: bool = True) -> Callable[[dict[str, Any]], 
     return change
 
 
+def _x_for_t(envelope: dict[str, Any]) -> None:
+    """Now, with an x between the date and the time (Python 3.11's fromisoformat takes any)."""
+    _sent(timedelta(0))(envelope)
+    request = envelope["request"]
+    request["timestamp"] = request["timestamp"].replace("T", "x")
+
+
 def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -78,6 +85,26 @@ def _stranger(body: bytes, pki: TestPKI) -> tuple[bytes, dict[str, str]]:
 
 def _body_changed(body: bytes, pki: TestPKI) -> tuple[bytes, dict[str, str]]:
     return body.replace(b'"LaunchRequest"', b'"SessionEndedRequest"'), pki.sign(body)
+
+
+def _sha1_as_sha256(body: bytes, pki: TestPKI) -> tuple[bytes, dict[str, str]]:
+    """The body's genuine SHA-1 signature, sent as the SHA-256 one (PKCS#1 v1.5 names the hash
+    inside the signature: a verifier must use the header's, not the one it finds there)."""
+    return body, {**pki.sign(body), "Signature-256": pki.signature(body, sha1=True)}
+
+
+def _spaced_signature(body: bytes, pki: TestPKI) -> tuple[bytes, dict[str, str]]:
+    """The genuine signature with a space inside (around it, a server strips it)."""
+    signature = pki.signature(body)
+    return body, {**pki.sign(body), "Signature-256": signature[:8] + " " + signature[8:]}
+
+
+def _application_id(value: str) -> Callable[[dict[str, Any]], object]:
+    def change(envelope: dict[str, Any]) -> object:
+        envelope["session"]["application"]["applicationId"] = value
+        return envelope["context"]["System"]["application"].__setitem__("applicationId", value)
+
+    return change
 
 
 def _raw(body: bytes) -> Forge:
@@ -105,6 +132,14 @@ FORGERIES: dict[str, tuple[Forge, str]] = {
     "percent-escape": (_with(SignatureCertChainUrl=ECHO + "%2e%2e/c.pem"), "percent"),
     "URL too long": (_with(SignatureCertChainUrl=ECHO + "c" * 2000), "longer than"),
     "empty URL": (_with(SignatureCertChainUrl=""), "SignatureCertChainUrl header is empty"),
+    "URL host in brackets": (
+        _with(SignatureCertChainUrl="https://[s3.amazonaws.com]/echo.api/c.pem"),
+        "unparseable",
+    ),
+    "URL // after :443": (_with(SignatureCertChainUrl=ECHO.replace(".com/", ".com:443//")), "path"),
+    "URL empty userinfo": (_with(SignatureCertChainUrl=ECHO.replace("//", "//@")), "userinfo"),
+    "SHA-1 signature as Signature-256": (_sha1_as_sha256, "Signature-256 does not match"),
+    "space inside the signature": (_spaced_signature, "not base64"),
     "replayed 10 min late": (
         _resigned(_sent(timedelta(minutes=-10))),
         "timestamp: too old",
@@ -118,6 +153,10 @@ FORGERIES: dict[str, tuple[Forge, str]] = {
         "timestamp: no UTC offset",
     ),
     "timestamp not a date": (_resigned(_timestamp("yesterday")), "timestamp: not ISO 8601"),
+    "timestamp in year 9999": (_resigned(_timestamp("9999-12-31T23:59:59Z")), "in the future"),
+    "timestamp in year 1": (_resigned(_timestamp("0001-01-01T00:00:00Z")), "too old"),
+    "timestamp of 100,000 digits": (_resigned(_timestamp("2" * 100_000)), "not ISO 8601"),
+    "timestamp with x for T": (_resigned(_x_for_t), "timestamp: not ISO 8601"),
     "timestamp missing": (_resigned(lambda e: e["request"].pop("timestamp")), "missing"),
     "timestamp a list": (_resigned(_timestamp([])), "request.timestamp"),
     "timestamp far off epoch": (_resigned(_timestamp(1e300)), "request.timestamp"),
@@ -126,6 +165,12 @@ FORGERIES: dict[str, tuple[Forge, str]] = {
             lambda e: e["context"]["System"]["application"].__setitem__("applicationId", "x")
         ),
         "request is for another skill",
+    ),
+    "skill id in upper case": (_resigned(_application_id(SKILL_ID.upper())), "another skill"),
+    "skill id and a space": (_resigned(_application_id(SKILL_ID + " ")), "another skill"),
+    "no skill id anywhere": (
+        _resigned(lambda e: (e.pop("context"), e.pop("session"))),
+        "request names no application id",
     ),
     "another skill in the session": (
         _resigned(lambda e: e["session"]["application"].__setitem__("applicationId", "x")),
