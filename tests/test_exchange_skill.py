@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -341,3 +341,61 @@ def test_a_body_the_parser_refuses_has_a_400_request_line_not_disconnected(
     at_head = protocol_name == "H11Protocol" and coding != b"chunked"
     expected = [] if at_head else [("refused:body", 400)]
     assert [(r.__dict__["outcome"], r.__dict__["status"]) for r in lines] == expected
+
+
+def _signing_lines(body: bytes, signature: str) -> list[str]:
+    """``body``'s genuine SignatureCertChainUrl, and ``signature`` (the genuine one's base64 as
+    ``{}``) as its Signature-256 line."""
+    genuine = PKI.sign(body, sha1=False)
+    return [
+        f"SignatureCertChainUrl: {genuine['SignatureCertChainUrl']}",
+        "Signature-256: " + signature.format(genuine["Signature-256"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "answer"),
+    [
+        # Whitespace around a value is no part of it (RFC 9112, 5): the server strips it.
+        (lambda body: _signing_lines(body, " \t{} \t"), None),
+        (lambda body: _signing_lines(body, "{0:.8}\r\n {0}"), "invalid HTTP request"),  # obs-fold
+        (lambda body: _signing_lines(body, "{0:.8}\n{0}"), "invalid HTTP request"),
+        (lambda body: _signing_lines(body, "{0:.8} {0}"), "signature: Signature-256 header is "),
+        # (two signatures joined as a proxy joins a header sent twice)
+        (lambda body: _signing_lines(body, "{0}, {0}"), "signature: Signature-256 header is "),
+        (
+            lambda body: [
+                *_signing_lines(body, "{}"),
+                "SIGNATURECERTCHAINURL: https://s3.amazonaws.com/echo.api/other.pem",
+            ],
+            "conflicting SignatureCertChainUrl headers",
+        ),
+    ],
+    ids=["spaces-around", "folded", "bare-lf-inside", "space-inside", "comma-joined", "twice"],
+)
+@pytest.mark.parametrize("protocol_name", ["H11Protocol", "HttpToolsProtocol"])
+def test_a_signing_header_as_the_server_parses_it(
+    protocol_name: str, lines: Callable[[bytes], list[str]], answer: str | None
+) -> None:
+    # What reaches the verifier of a Signature-256 with whitespace or a line break in it, or a
+    # SignatureCertChainUrl sent twice, on either parser: only the whitespace around it goes.
+    from alexaskill import server as server_module
+
+    body = json.dumps(FACTORY.envelope("LaunchRequest")).encode()
+    head = [
+        "POST / HTTP/1.1",
+        "host: x",
+        f"content-length: {len(body)}",
+        "content-type: application/json",
+        *lines(body),
+    ]
+    sent = ("\r\n".join(head) + "\r\n\r\n").encode() + body
+    protocol_class = getattr(server_module, protocol_name)
+    events, _ = serve(protocol_class, make_skill(), [sent], **DOCKER)
+    answered = b"".join(e for e in wire(events) if isinstance(e, bytes))
+    if answer is None:
+        assert statuses(wire(events)) == [200], answered
+        return
+    assert statuses(wire(events)) == [400], answered
+    error = json.loads(answered.split(b"\r\n\r\n", 1)[1])["error"]
+    assert error.startswith(answer), error
