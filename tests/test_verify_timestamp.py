@@ -530,3 +530,23 @@ def test_how_far_off_is_said_in_the_unit_of_its_size_rounded_up(seconds: int, sa
     with pytest.raises(TimestampError) as info:
         check_timestamp("IntentRequest", stamp(NOW - timedelta(seconds=seconds)), NOW)
     assert str(info.value).startswith(f"timestamp: too old ({said} before this server's clock;")
+
+
+@pytest.mark.parametrize("twice", ["timestamp", "request"])
+def test_verify_reads_a_timestamp_sent_twice_as_json_reads_it_the_last(
+    pki: TestPKI, twice: str
+) -> None:
+    # A server of one's own calls verify() and then decodes the body itself (json.loads: the
+    # last of two equal names counts): the timestamp judged must be the one it will read.
+    old, fresh = "1999-01-01T00:00:00Z", stamp(NOW)
+
+    def body(first: str, last: str) -> bytes:
+        if twice == "timestamp":
+            request = f'{{"type": "LaunchRequest", "timestamp": "{first}", "timestamp": "{last}"}}'
+            return f'{{"version": "1.0", "request": {request}}}'.encode()
+        one, two = (f'{{"type": "LaunchRequest", "timestamp": "{t}"}}' for t in (first, last))
+        return f'{{"version": "1.0", "request": {one}, "request": {two}}}'.encode()
+
+    verify_body(pki, body(old, fresh))
+    with pytest.raises(TimestampError, match=r"^timestamp: too old"):
+        verify_body(pki, body(fresh, old))
