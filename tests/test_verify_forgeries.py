@@ -223,3 +223,19 @@ def test_a_genuine_request_with_a_lower_case_timestamp_is_answered(client: TestC
     envelope["request"]["timestamp"] = envelope["request"]["timestamp"].lower()
     body = json.dumps(envelope).encode()
     assert client.post(body, client.pki.sign(body)).speech == "Hello."
+
+
+@pytest.mark.parametrize("query", ["verify=false", "verify=0&debug=1", "dev=1", "skip_checks"])
+def test_no_query_string_switches_a_check_off(client: TestClient, query: str) -> None:
+    # A query parameter that skipped the checks was one of go-alexa's holes: here a query is
+    # never read, and a request another key signed, or one not signed, is refused all the same.
+    genuine = _genuine(client)
+    for headers, reason in (
+        (TestPKI(key_set=1).sign(genuine), "signature: Signature-256 does not match the body"),
+        ({}, "certificate URL: SignatureCertChainUrl header missing"),
+    ):
+        sent = {"Content-Type": "application/json", **headers}
+        answer = client.http.post(f"{client.path}?{query}", content=genuine, headers=sent)
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["error"].startswith(reason), answer.text
+    assert client.post(genuine, client.pki.sign(genuine)).speech == "Hello."
