@@ -450,3 +450,19 @@ def test_a_ca_below_an_intermediate_that_may_have_none_is_refused(
         return
     with pytest.raises(CertificateError, match=r"^certificate chain: not trusted \(path length"):
         verify_with_chain(pki, pem)
+
+
+def test_a_genuine_chain_with_a_certificate_of_ones_own_slipped_in_signs_nothing(
+    pki: TestPKI, stranger: TestPKI
+) -> None:
+    # A file holding Amazon's genuine chain and the forger's own echo-api.amazon.com leaf: the
+    # key that verifies the request must be the one whose path was validated (the first
+    # certificate's), not any certificate of the file that has the name.
+    signed = stranger.sign(BODY)  # (by the forger's own leaf key)
+    first = pki.verifier(chain=pki.pem(stranger.leaf, pki.leaf, pki.intermediate), now=lambda: NOW)
+    with pytest.raises(CertificateError, match=r"^certificate chain: not trusted \("):
+        run(first.verify(signed, BODY))
+    last = pki.verifier(chain=pki.pem(pki.leaf, pki.intermediate, stranger.leaf), now=lambda: NOW)
+    with pytest.raises(SignatureError, match=r"^signature: Signature-256 does not match the body$"):
+        run(last.verify(signed, BODY))
+    run(last.verify(pki.sign(BODY), BODY))  # (the genuine leaf's signature: taken)
