@@ -762,6 +762,34 @@ def test_the_text_report_writes_out_control_characters_the_endpoint_answered() -
     assert "refused a body that is not JSON: no\\nPASS  fake [400 in" in out.getvalue()
 
 
+def test_the_reason_an_endpoint_gives_is_shown_whole_or_cut_between_words() -> None:
+    # alexaskill's own refusal of a request without signature headers is 136 characters: the
+    # report cut it at 120, mid-word ("... or dropped by a proxy in fr [400 in 8 ms]").
+    from .canned_answer import canned_answer_port
+
+    def reported(reason: str) -> str:
+        body = json.dumps({"error": reason}).encode()
+        answer = (
+            b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body)
+        )
+        with canned_answer_port(answer) as port:
+            code, report = certify(f"http://127.0.0.1:{port}/", "--allow-local")
+        assert code == 0, report
+        return detail(report, "no-signature-headers")
+
+    ours = (
+        "certificate URL: SignatureCertChainUrl header missing, Signature-256 too (not sent by "
+        "Alexa, or dropped by a proxy in front)"
+    )
+    assert reported(ours) == f"refused a request with no signature headers: {ours}"
+    # A reason too long for a line of the report ends at a word, and says it was cut.
+    long = " ".join(["certificate URL: missing"] + [f"word{n}" for n in range(100)])
+    shown = reported(long).removeprefix("refused a request with no signature headers: ")
+    assert shown.endswith("…") and len(shown) <= 201
+    assert long.startswith(shown.removesuffix("…")) and long[len(shown) - 1] == " "
+
+
 def test_a_valid_request_answered_with_a_server_error_is_not_said_refused() -> None:
     # "a valid LaunchRequest was refused with HTTP 500": a 500 is the skill failing, not
     # refusing; the hint to look for a proxy changing the body or a wrong --skill-id misled.

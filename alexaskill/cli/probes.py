@@ -375,14 +375,27 @@ def _skill_id_refusal(probe: Probe, reason: str) -> str:
     )
 
 
+#: The most of an endpoint's reason a line of the report shows: alexaskill's own refusals whole.
+_REASON_SHOWN: Final = 200
+
+
 def _reason(response: httpx.Response) -> str:
     try:
         payload = response.json()
     except (ValueError, RecursionError):  # (nested too deeply: no JSON either)
-        return response.text.strip()[:120]
+        return _clipped(response.text.strip())
     if isinstance(payload, dict) and isinstance(payload.get("error"), str):
-        return str(payload["error"])[:120]
-    return json.dumps(payload)[:120]
+        return _clipped(str(payload["error"]))
+    return _clipped(json.dumps(payload))
+
+
+def _clipped(reason: str) -> str:
+    """``reason``, or its start up to a word's end and "…" if longer than a line shows."""
+    if len(reason) <= _REASON_SHOWN:
+        return reason
+    start = reason[:_REASON_SHOWN]
+    cut = start.rfind(" ")
+    return f"{start[:cut] if cut > 0 else start}…"
 
 
 def _garbage_signature() -> str:
