@@ -734,6 +734,26 @@ def test_the_package_docstrings_skill_answers_and_builds_its_model() -> None:
     assert "alexaskill serve app:skill" in doc
 
 
+def test_the_readmes_first_skill_can_be_talked_to() -> None:
+    # The README's first block is a new user's first skill: `alexaskill chat app:skill` refused
+    # it ("parameter 'name' ... has no slot type; ... no sample utterances"), as `alexaskill
+    # model` did, where the package docstring's skill (the same one) had both.
+    from alexaskill.interaction import build_interaction_model
+    from alexaskill.testing import TestClient
+
+    first = next(block for block in read_blocks("README.md") if block.language == "python")
+    namespace: dict[str, Any] = {"__name__": "app"}
+    exec(compile(first.text, first.where, "exec"), namespace)
+    skill = namespace["skill"]
+    model = build_interaction_model(skill, locale="en-US", invocation="hello world")
+    intents = {i["name"]: i for i in model["interactionModel"]["languageModel"]["intents"]}
+    assert intents["HelloIntent"]["samples"]
+    with TestClient(skill, invocation="hello world") as client:
+        assert client.say("ask hello world to say hello to Ann").speech == "Hello, Ann!"
+    readme = (ROOT / "README.md").read_text()
+    assert "alexaskill chat app:skill" in readme[: readme.index("## Quick start")]
+
+
 def test_the_installing_table_has_a_row_for_each_extra_naming_what_it_brings() -> None:
     import tomllib
 
