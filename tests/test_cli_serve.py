@@ -382,6 +382,25 @@ def test_capture_on_a_mounted_skill_is_said_though_it_started_when_mounted(
     assert skill.capture is not None
 
 
+def test_dev_over_several_mounted_skills_warns_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `alexaskill serve portal:app --dev` (the README's portal, two skills) said the same
+    # "--dev: request verification trusts ..." line twice, once a skill, naming neither.
+    from starlette.applications import Starlette
+
+    from alexaskill.cli.dev_verifier import DevVerifier
+    from alexaskill.cli.serve import _prepare
+
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))  # (never the user's own)
+    skills = [Skill(SKILL_ID, store="memory://") for _ in range(2)]
+    portal = Starlette(routes=[skills[0].mount("/weather"), skills[1].mount("/trips")])
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        _prepare("portal:app", portal, True, None)
+    assert caplog.text.count("Never use --dev in production") == 1, caplog.text
+    assert all(isinstance(skill.verifier, DevVerifier) for skill in skills)  # both trust it
+
+
 def test_serve_dev_says_so_whatever_the_log_level(servers: Servers, tmp_path: Path) -> None:
     # ALEXASKILL_LOG_LEVEL=ERROR hid that --dev trusts the development key.
     env = {"ALEXASKILL_LOG_LEVEL": "ERROR", "ALEXASKILL_STORE": "memory://"}

@@ -61,14 +61,16 @@ def trust_dev_pki(skill: Skill, pki: TestPKI | None = None) -> TestPKI | None:
     return _trust(skill, pki, local=pki is None)
 
 
-def trust_local_dev_pki(skill: Skill, loaded: TestPKI | None = None) -> TestPKI | None:
+def trust_local_dev_pki(
+    skill: Skill, loaded: TestPKI | None = None, *, say: bool = True
+) -> TestPKI | None:
     """`trust_dev_pki` of the development PKI, given as ``loaded`` if this process loaded it
     already (parsing its keys is most of ``serve --dev``'s start); the PKI, None if the skill
-    does not verify."""
-    return _trust(skill, loaded, local=True)
+    does not verify. ``say=False``: the warning was given for another skill of the app."""
+    return _trust(skill, loaded, local=True, say=say)
 
 
-def _trust(skill: Skill, pki: TestPKI | None, *, local: bool) -> TestPKI | None:
+def _trust(skill: Skill, pki: TestPKI | None, *, local: bool, say: bool = True) -> TestPKI | None:
     """`trust_dev_pki`: ``pki`` (loaded if None), said to be the local one's if ``local``."""
     if not skill.verify:
         logger.warning("this skill does not verify requests (Skill(verify=False)): --dev is moot")
@@ -86,6 +88,8 @@ def _trust(skill: Skill, pki: TestPKI | None, *, local: bool) -> TestPKI | None:
     ):
         return pki
     skill.verifier = DevVerifier(pki, skill.verifier)
+    if not say:
+        return pki
     from ..logs import security_logger  # (here: the parser of every command imports this module)
 
     security_logger.warning(

@@ -117,8 +117,8 @@ def _prepare(spec: str, app: Any, dev: bool, capture: str | None, model: str | N
     # with: parsing its keys is most of the time --dev takes to start, in each process.
     pki = None
     for skill in skills:
-        if dev:
-            pki = trust_local_dev_pki(skill, pki) or pki
+        if dev:  # (said once: each skill the app mounts trusts the same key)
+            pki = trust_local_dev_pki(skill, pki, say=pki is None) or pki
         if capture:
             _capture(skill, capture)
     if dev:
