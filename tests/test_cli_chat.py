@@ -146,6 +146,40 @@ def chat_with_server(
     return chat(monkeypatch, stdin, *argv)
 
 
+HELLO = """
+from alexaskill import Response, Skill, speak
+
+skill = Skill("*")
+
+
+@skill.intent("HelloIntent", utterances=["say hello"])
+def hello():
+    return speak("Hello!")
+
+
+@skill.intent("QuietIntent", utterances=["be quiet"])
+def quiet():
+    return Response()
+"""
+
+
+def test_an_answer_of_nothing_to_the_user_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The README's first skill has no launch handler: "open the skill" showed "→ LaunchRequest"
+    # and "session: ended" and nothing between, as if the chat had lost the answer (replay says
+    # "answer: an empty response").
+    for _ in skill_module(tmp_path, monkeypatch, "hello", HELLO):
+        said = "open the skill\nask the skill to be quiet\nask the skill to say hello\n"
+        code, out, _ = chat(monkeypatch, said, "hello:skill")
+    assert code == 0, out
+    nothing = "  answer:     an empty response: the user hears nothing\n"
+    assert out.count(nothing) == 2, out
+    assert "  → LaunchRequest\n" + nothing + "  session:    ended\n" in out
+    assert '[sample: "be quiet"]\n' + nothing + "  session:    ended\n" in out
+    assert "  skill:      Hello!\n" in out
+
+
 def test_a_conversation_piped_in(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     said = "open the cafe\nan espresso please\nstop\n"
     code, out, err = chat(monkeypatch, said, "cafe:skill", "--invocation", "the cafe")

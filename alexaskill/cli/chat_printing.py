@@ -4,6 +4,7 @@ prompts, the late progressive responses and the player's changes (a part of the 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .chat_audio import player_of
@@ -140,10 +141,16 @@ class ChatPrinting:
         late = {id(call) for call in self.api.late_progressive}
         # A late one is named after the turn (late_notes).
         calls = [call for call in getattr(reply, "api_calls", ()) if id(call) not in late]
-        for label, value in progressive_rows(calls):
+        progressive = progressive_rows(calls)
+        for label, value in progressive:
             row(out, label, value)
-        ignored = ignored_rows(body, getattr(reply, "request", None))  # (to SessionEnded)
-        for label, value in answer_rows(response) if ignored is None else ignored:
+        request = getattr(reply, "request", None)
+        ignored = ignored_rows(body, request)  # (to SessionEnded)
+        shown = answer_rows(response) if ignored is None else ignored
+        if not shown and not progressive and _expects_words(request):
+            # (replay's "an empty response": without a row the answer looked lost)
+            shown = [("answer", "an empty response: the user hears nothing")]
+        for label, value in shown:
             row(out, label, value)
         served = self.args.url is not None
         for label, value in lacking_rows(getattr(reply, "unsupported", ()), served=served):
@@ -156,3 +163,10 @@ class ChatPrinting:
         for call in getattr(reply, "api_calls", ()):
             said = f": {call.speech}" if call.speech is not None else ""
             row(out, "alexa api", f"{call.operation or call.path} -> {call.status}{said}")
+
+
+def _expects_words(request: Any) -> bool:
+    """Whether ``request`` is the user's (a launch, an intent), whose answer they listen for:
+    a device's own event is answered empty as a rule."""
+    kind = request.get("type") if isinstance(request, Mapping) else None
+    return kind in ("LaunchRequest", "IntentRequest")
