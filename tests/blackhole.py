@@ -1,6 +1,7 @@
 """Ports on 127.0.0.1 that a client cannot connect to in time, or that close every connection
 unanswered: for the commands that must tell a server not reached from one that answered badly;
-and a server that leaves a TLS handshake unanswered (directly, or through the tunnel an http://
+a proxy (or server) that reads a request's head and never answers it (`SilentProxy`); and a
+server that leaves a TLS handshake unanswered (directly, or through the tunnel an http://
 proxy opened, or a SOCKS5 proxy's), to see whether the client closes its connection when its
 time limit ends the handshake (certificate downloads, Alexa's APIs: `handshake_cancelled`,
 `StalledTunnels`, `StalledSocks`).
@@ -64,6 +65,45 @@ def closing_port() -> Iterator[int]:
 
     with serving_port(close_unanswered) as port:
         yield port
+
+
+class SilentProxy:
+    """A proxy on 127.0.0.1 that takes one connection and reads what comes (a CONNECT, or a
+    request in absolute form; or, as a server that says nothing, any request's head) into
+    ``heard``, sets ``came``, then says nothing until closed: one whose upstream never answers,
+    or a stuck one. (One that answers the CONNECT 200 and then passes no TLS on is
+    `HandshakeUnanswered`; `SilentTunnels` is this for any number of connections.)"""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(60)  # (a client that never comes ends the thread, not the run)
+        self.port: int = self.listener.getsockname()[1]
+        self.heard = b""
+        self.came = threading.Event()  # set once a head was read
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            connection, _ = self.listener.accept()
+            with connection:
+                connection.settimeout(60)
+                while b"\r\n\r\n" not in self.heard:
+                    chunk = connection.recv(4096)
+                    if not chunk:
+                        return
+                    self.heard += chunk
+                self.came.set()
+                self.done.wait(60)
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join(60)
+        self.listener.close()
 
 
 class HandshakeUnanswered:

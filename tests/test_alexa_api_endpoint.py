@@ -22,6 +22,7 @@ from .blackhole import (
     HandshakeUnanswered,
     RefusingSocks,
     RefusingTunnels,
+    SilentProxy,
     SilentSocks,
     StalledSocks,
     StalledTunnels,
@@ -460,9 +461,7 @@ def test_a_call_that_found_the_pool_full_says_so_in_the_calls_words() -> None:
     # client, skill.api_client), not a verifier's, nor the network's advice.
     from alexaskill.alexa_api import send
 
-    from .test_verify_fetch import _SilentProxy
-
-    async def call(silent: _SilentProxy) -> AlexaApiTimeout:
+    async def call(silent: SilentProxy) -> AlexaApiTimeout:
         limits = httpx.Limits(max_connections=1)
         async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
             holder = asyncio.ensure_future(
@@ -478,7 +477,7 @@ def test_a_call_that_found_the_pool_full_says_so_in_the_calls_words() -> None:
                 await asyncio.gather(holder, return_exceptions=True)
         return caught.value
 
-    with _SilentProxy() as silent:
+    with SilentProxy() as silent:
         timed_out = _run(call(silent))
     detail = str(timed_out.detail)
     assert "the HTTP client's pool is exhausted" in detail, detail

@@ -692,7 +692,7 @@ def test_replay_and_chat_url_say_a_proxy_that_did_not_answer_the_connect(
     # failed to answer in time; no request reached the server.
     from alexaskill.cli import replay
 
-    from .test_verify_fetch import _SilentProxy
+    from .blackhole import SilentProxy
 
     for name in list(os.environ):
         if name.lower().endswith("_proxy"):
@@ -700,7 +700,7 @@ def test_replay_and_chat_url_say_a_proxy_that_did_not_answer_the_connect(
     monkeypatch.setattr(replay, "URL_TIMEOUT", 1.0)
     server = f"127.0.0.1:{free_port()}"
     url = f"https://{server}/"
-    with _SilentProxy() as proxy:
+    with SilentProxy() as proxy:
         monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.port}")
         stdin = "/launch\n" if command == "chat" else None
         code, _, err = run(*url_command(command, url), stdin=stdin)

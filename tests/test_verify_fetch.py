@@ -31,7 +31,7 @@ from alexaskill.outgoing_progress import _traces
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestPKI
 from alexaskill.verify import Verifier
 
-from .blackhole import HandshakeUnanswered
+from .blackhole import HandshakeUnanswered, SilentProxy
 from .self_signed import self_signed
 from .test_verify import mock_client, refusal_of_answer, run, verify_via
 from .verify_shared import BODY, NOW, refusal_from_local
@@ -614,44 +614,7 @@ def test_a_bad_length_h11_words_otherwise_is_still_refused_as_malformed(
     assert "outbound HTTPS" not in str(getattr(refused, "detail", None))
 
 
-class _SilentProxy:
-    """A proxy on 127.0.0.1 that takes a connection and reads what comes (a CONNECT), then says
-    nothing until closed: one whose upstream never answers, or a stuck one. (One that answers
-    the CONNECT 200 and then passes no TLS on is tests/blackhole.py's `HandshakeUnanswered`.)"""
-
-    def __init__(self) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(60)  # (a client that never comes ends the thread, not the run)
-        self.port: int = self.listener.getsockname()[1]
-        self.heard = b""
-        self.came = threading.Event()  # set once a head was read
-        self.done = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-
-    def _serve(self) -> None:
-        with contextlib.suppress(OSError):
-            connection, _ = self.listener.accept()
-            with connection:
-                connection.settimeout(60)
-                while b"\r\n\r\n" not in self.heard:
-                    chunk = connection.recv(4096)
-                    if not chunk:
-                        return
-                    self.heard += chunk
-                self.came.set()
-                self.done.wait(60)
-
-    def __enter__(self) -> _SilentProxy:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.done.set()
-        self.thread.join(60)
-        self.listener.close()
-
-
-def _refusal_through(stuck: _SilentProxy | HandshakeUnanswered, pki: TestPKI) -> CertificateError:
+def _refusal_through(stuck: SilentProxy | HandshakeUnanswered, pki: TestPKI) -> CertificateError:
     """The verifier's refusal of a chain downloaded through ``stuck`` (as HTTPS_PROXY)."""
 
     async def scenario() -> CertificateError:
@@ -671,7 +634,7 @@ def test_a_proxy_that_does_not_answer_its_connect_is_said_so_not_the_server(
     # Through HTTPS_PROXY the TCP connection is the proxy's: a proxy that took the CONNECT and
     # said nothing was logged as "the server was reached (connected, request sent)", sending
     # the operator to a certificate server this one never got to.
-    with _SilentProxy() as stuck:
+    with SilentProxy() as stuck:
         refused = _refusal_through(stuck, pki)
     assert stuck.heard.startswith(b"CONNECT s3.amazonaws.com:443 ")  # (no further: no internet)
     assert str(refused) == "certificate chain: download timed out"

@@ -22,6 +22,7 @@ from .blackhole import (
     HandshakeUnanswered,
     RefusingSocks,
     RefusingTunnels,
+    SilentProxy,
     SilentSocks,
     SilentTunnels,
     StalledSocks,
@@ -29,7 +30,6 @@ from .blackhole import (
     handshake_cancelled,
     unconnectable_port,
 )
-from .test_verify_fetch import _SilentProxy
 from .verify_shared import BODY, NOW, refusal_from_local, run
 
 URL: Final = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
@@ -168,7 +168,7 @@ def test_a_full_pool_behind_a_transport_of_ones_own_is_said_a_full_pool(
                 await asyncio.gather(holder, return_exceptions=True)
             return info.value
 
-    with _SilentProxy() as silent:  # (as a server that says nothing)
+    with SilentProxy() as silent:  # (as a server that says nothing)
         refused = run(scenario())
     assert str(refused) == "certificate chain: download timed out"
     assert isinstance(refused, CertificateUnavailableError)
@@ -221,7 +221,7 @@ def test_a_stuck_proxy_of_a_plain_http_download_is_not_said_to_be_the_server(
                 await checker.verify(pki.sign(BODY), BODY)
             return info.value
 
-    with _SilentProxy() as stuck:
+    with SilentProxy() as stuck:
         proxy = f"http://127.0.0.1:{stuck.port}"
         refused = run(scenario())
     assert stuck.heard.startswith(b"GET http://s3.amazonaws.com/echo.api/")  # (no internet)
@@ -243,7 +243,7 @@ def test_httpxs_own_timeout_at_a_stuck_proxy_of_a_plain_http_url_names_the_proxy
                 await download_chain(client, url, timeout=1, limit=1000)
             return info.value
 
-    with _SilentProxy() as stuck:
+    with SilentProxy() as stuck:
         refused = run(scenario())
     assert stuck.heard.startswith(f"GET {url} ".encode())
     assert isinstance(refused.__cause__, httpx.ReadTimeout)
@@ -252,7 +252,7 @@ def test_httpxs_own_timeout_at_a_stuck_proxy_of_a_plain_http_url_names_the_proxy
     _said_of_a_stuck_forward_proxy(str(refused.detail), stuck.port)
 
 
-class _SilentTls(_SilentProxy):
+class _SilentTls(SilentProxy):
     """A proxy on 127.0.0.1 that reads the first bytes that come (a TLS handshake's, which end
     in no blank line) and then says nothing until closed."""
 
