@@ -30,7 +30,7 @@ from .blackhole import (
     handshake_cancelled,
     unconnectable_port,
 )
-from .verify_shared import BODY, NOW, refusal_from_local, run
+from .verify_shared import BODY, NOW, download_refused, refusal_from_local, run
 
 URL: Final = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
 
@@ -461,27 +461,6 @@ def test_a_socks_connect_the_download_timeout_ended_gives_its_pool_place_back(
     assert not any("pool is exhausted" in detail for detail in said), said
 
 
-def _download_refused(pki: TestPKI, proxy: str | None, *, download_timeout: float = 1) -> str:
-    """The detail of the Verifier's refusal of a chain it downloaded through ``proxy`` (its
-    URL, the client's proxy=; None: the one the environment sets), unavailable."""
-
-    async def download() -> str:
-        client = (
-            httpx.AsyncClient()
-            if proxy is None
-            else httpx.AsyncClient(proxy=proxy, trust_env=False)
-        )
-        async with client:
-            checker = Verifier(
-                [pki.root], now=lambda: NOW, http_client=client, download_timeout=download_timeout
-            )
-            with pytest.raises(CertificateUnavailableError) as info:
-                await checker.verify(pki.sign(BODY), BODY)
-        return str(info.value.detail)
-
-    return run(download())
-
-
 @pytest.mark.parametrize("stall", ["the SOCKS handshake", "the TLS handshake"])
 def test_a_download_stalled_through_a_socks_proxy_is_said_where_it_stalled(
     pki: TestPKI, stall: str
@@ -491,7 +470,7 @@ def test_a_download_stalled_through_a_socks_proxy_is_said_where_it_stalled(
     # answer", and a stalled TLS handshake through it the handshake "with the proxy" (an
     # https:// proxy's): it is the server's, through the tunnel the proxy opened.
     with StalledSocks(answer=stall == "the TLS handshake") as proxy:
-        detail = _download_refused(pki, f"socks5://127.0.0.1:{proxy.port}")
+        detail = str(download_refused(pki, f"socks5://127.0.0.1:{proxy.port}").detail)
     assert len(proxy.connects) == 1 and proxy.connects[0].endswith(b"\x01\xbb")  # (port 443)
     proxy_at = f"the SOCKS proxy at 127.0.0.1:{proxy.port}"
     said = {
@@ -514,7 +493,7 @@ def test_a_socks_proxy_whose_tcp_connection_gets_no_answer_is_said_a_socks_proxy
     # The TCP connection to a SOCKS5 proxy that got no answer was said that of an HTTP
     # proxy's, set by HTTPS_PROXY: a socks5:// one is set by ALL_PROXY (or the client's proxy=).
     with unconnectable_port() as port:
-        detail = _download_refused(pki, f"socks5://127.0.0.1:{port}")
+        detail = str(download_refused(pki, f"socks5://127.0.0.1:{port}").detail)
     said = (
         f"its TCP connection to the SOCKS proxy at 127.0.0.1:{port} (ALL_PROXY, or the client's "
         "proxy=) got no answer within 1 s (download_timeout), a timeout, not a refusal"
@@ -529,7 +508,8 @@ def test_a_socks_proxy_that_refuses_the_tunnel_is_said_to_refuse_it(pki: TestPKI
     from alexaskill.downloads import NETWORK_ADVICE
 
     with RefusingSocks() as proxy:
-        detail = _download_refused(pki, f"socks5://127.0.0.1:{proxy.port}", download_timeout=5)
+        refused = download_refused(pki, f"socks5://127.0.0.1:{proxy.port}", download_timeout=5)
+    detail = str(refused.detail)
     assert len(proxy.connects) == 1
     said = (
         f"the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY, or the client's proxy=) refused "
@@ -584,7 +564,7 @@ def test_a_socks_proxy_is_said_set_by_the_variable_that_sets_it(
 
     with StalledSocks(answer=False) as proxy:
         monkeypatch.setenv(variable, f"socks5://127.0.0.1:{proxy.port}")
-        detail = _download_refused(pki, None)  # (the environment's proxy)
+        detail = str(download_refused(pki, None).detail)  # (the environment's proxy)
     assert len(proxy.connects) == 1, "the download went through no proxy"
     said = f"the SOCKS proxy at 127.0.0.1:{proxy.port} ({variable}) was reached (connected)"
     assert said in detail, detail

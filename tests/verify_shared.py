@@ -1,7 +1,8 @@
 """What the verifier's tests (tests/test_verify*.py) share: a fixed now, a body signed as Alexa's
-is, a counting fetch_chain, a settable clock, the test PKIs, and the clients a verifier without
-one makes, served from memory; requests refused in a row, the one ERROR line they say, and the
-clock by which what failed is tried again (`alexaskill.verify.trust.Refusals`).
+is, a counting fetch_chain, a settable clock, the test PKIs, a chain download refused (one sent
+to 127.0.0.1, or through a proxy), and the clients a verifier without one makes, served from
+memory; requests refused in a row, the one ERROR line they say, and the clock by which what
+failed is tried again (`alexaskill.verify.trust.Refusals`).
 tests/conftest.py imports the fixtures (``pki``, ``stranger``, ``pki_2017``, ``own_clients``),
 which makes them every test module's."""
 
@@ -20,7 +21,7 @@ import httpx
 import pytest
 from cryptography import x509
 
-from alexaskill.exceptions import CertificateError
+from alexaskill.exceptions import CertificateError, CertificateUnavailableError
 from alexaskill.testing import TestPKI
 from alexaskill.verify import Verifier
 
@@ -152,6 +153,30 @@ async def refusal_from_local(
             return info.value
     finally:
         await inner.aclose()
+
+
+def download_refused(
+    pki: TestPKI, proxy: str | None, *, download_timeout: float = 1
+) -> CertificateUnavailableError:
+    """The Verifier's refusal of a chain it downloaded through ``proxy`` (its URL, the client's
+    proxy=; None: the one the environment sets), httpx's own transport connecting to it: a
+    download that failed (any other refusal fails the test)."""
+
+    async def download() -> CertificateUnavailableError:
+        client = (
+            httpx.AsyncClient()
+            if proxy is None
+            else httpx.AsyncClient(proxy=proxy, trust_env=False)
+        )
+        async with client:
+            checker = Verifier(
+                [pki.root], now=lambda: NOW, http_client=client, download_timeout=download_timeout
+            )
+            with pytest.raises(CertificateUnavailableError) as info:
+                await checker.verify(pki.sign(BODY), BODY)
+        return info.value
+
+    return run(download())
 
 
 def expired_intermediate(pki: TestPKI) -> x509.Certificate:
