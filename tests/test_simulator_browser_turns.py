@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pytest
 
+from alexaskill.hearing import spoken_text
 from tests.simulator_browser import CLIP, ROOT, SCREEN, answer, last_turn, say, wait_until
 
 # --- the tests ---------------------------------------------------------------------------------
@@ -254,3 +255,112 @@ def test_markup_the_skill_or_the_user_sends_is_shown_as_text(page: Any) -> None:
     expect(last_turn(page).locator(".msg.user")).to_contain_text(HOSTILE)
     assert page.locator("img.hostile, [onerror]").count() == 0
     assert page.evaluate("window.__xss") is None
+
+
+# --- the page's reading of SSML, against alexaskill.hearing's -----------------------------------
+
+#: SSML the page (static/ssml.js) reads as `alexaskill.hearing.spoken_text` (pauses shown) does:
+#: `.speech`, `chat` and `replay` say the words, pauses and clips the simulator says.
+_READ_ALIKE: Final = [
+    'Hello<break time="1s"/> <break time="500ms"/><audio src="https://example.com/a.mp3"/>'
+    '<sub alias="aluminium">Al</sub> done',
+    "<speak>a<break/>b</speak>",
+    'a<break strength="strong"/><break strength="strong"/>b',
+    'a<break strength="x-strong"/><break time="1s"/>b',
+    'a <break time="1s"/> b <break time="1s"/> c',
+    # No pause, the words still apart: not "ab", one word to the voice.
+    'a<break strength="x-weak"/>b',
+    'a<break strength="none"/>b',
+    'a<break time="20s"/>b',  # past Alexa's 10 s
+    'a<break time=".5s"/>b',
+    'a<break time=" 1.5S "/>b',
+    'a<break time="2 s"/>b',  # no duration (Amazon's SSML reference): a medium break
+    'a<break time="-1s"/>b',
+    'a<break time="1e9s"/>b',
+    'a<break time="\u0662s"/>b',  # an Arabic-Indic two
+    'a<audio src="clip.mp3"/>b',
+    "<sub>no alias</sub> here",
+    'call <say-as interpret-as="cardinal">12</say-as> now',
+    '<prosody rate="slow">slowly</prosody> said',
+    '<amazon:effect name="whispered">quietly</amazon:effect> said',
+    '<lang xml:lang="fr-FR">bonjour</lang> friend',
+    '<phoneme alphabet="ipa" ph="p\u026a\u02c8k\u0251\u02d0n">pecan</phoneme> pie',
+    '<w role="amazon:VB">read</w> it',
+    '<voice name="Kendra">hi</voice> there',
+    "Tom &amp; Jerry",
+    "<speak>Tom & Jerry</speak>",  # not XML: the words, tags stripped
+    "plain words",
+]
+
+#: Where the page reads for the voice and `spoken_text` for text: a sentence's and a
+#: paragraph's pauses (Amazon's SSML reference: strong and x-strong breaks), letters and digits
+#: said one by one. The SSML: (the page's reading, `spoken_text`'s).
+_READ_APART: Final = {
+    "<s>One.</s><s>Two.</s>": ("One. [pause 0.6 s] Two. [pause 0.6 s]", "One. Two."),
+    "one<s>two</s>three": ("one two [pause 0.6 s] three", "one two three"),
+    "<p>One.</p><p>Two.</p>": ("[pause 0.9 s] One. [pause 1.8 s] Two. [pause 0.9 s]", "One. Two."),
+    'call <say-as interpret-as="spell-out">abc</say-as> now': ("call a b c now", "call abc now"),
+    'call <say-as interpret-as="characters">ab</say-as> now': ("call a b now", "call ab now"),
+    'call <say-as interpret-as="digits">123</say-as> now': ("call 1 2 3 now", "call 123 now"),
+}
+
+
+def _as_spoken_text(segments: list[dict[str, Any]]) -> str:
+    """The page's reading (`ssmlSegments`), written as `spoken_text` writes it, pauses shown."""
+    said = []
+    for segment in segments:
+        if segment["kind"] == "text":
+            said.append(segment["text"])
+        elif segment["kind"] == "break":
+            ms = segment["ms"]
+            said.append(f"[pause {ms / 1000:.1f} s]" if ms % 1000 else f"[pause {ms / 1000:.0f} s]")
+        else:
+            said.append(f"[audio: {segment['src']}]")
+    return " ".join(said)
+
+
+def _page_reads(page: Any, markups: list[str]) -> list[list[dict[str, Any]]]:
+    """The page's reading of each of ``markups`` (window.alexaskillSimulator.ssmlSegments)."""
+    return page.evaluate(  # type: ignore[no-any-return]
+        "(markups) => markups.map((markup) => window.alexaskillSimulator.ssmlSegments(markup))",
+        markups,
+    )
+
+
+def test_the_page_reads_ssml_as_alexaskill_hearing_does(page: Any) -> None:
+    # static/ssml.js and alexaskill/hearing.py read SSML apart (JavaScript for the page's voice,
+    # Python for .speech, chat and replay): nothing held them to one reading. The page ran the
+    # words on either side of a break without a pause, or of a sentence's start, together
+    # ("ab", "onetwo": one word to the voice).
+    markups = [*_READ_ALIKE, *_READ_APART]
+    readings = dict(zip(markups, map(_as_spoken_text, _page_reads(page, markups)), strict=True))
+    unlike = {
+        markup: (readings[markup], spoken_text(markup, pauses=True))
+        for markup in _READ_ALIKE
+        if readings[markup] != spoken_text(markup, pauses=True)
+    }
+    assert unlike == {}
+    apart = {markup: (readings[markup], spoken_text(markup, pauses=True)) for markup in _READ_APART}
+    assert apart == _READ_APART
+
+
+def test_the_page_shapes_its_voice_as_the_ssml_says(page: Any) -> None:
+    # What the voice is given besides the words (spoken_text has none of it): the rate, pitch,
+    # volume and language of each part, a clip's URL, a pause's length.
+    markup = (
+        '<prosody rate="slow" pitch="+10%">Slow</prosody><break time="2s"/>'
+        '<amazon:effect name="whispered">soft</amazon:effect>'
+        '<lang xml:lang="fr-FR">bonjour</lang><audio src="https://example.com/a.mp3"/>'
+        '<emphasis level="strong">now</emphasis>'
+    )
+    plain = {"rate": 1, "pitch": 1, "volume": 1, "lang": None}
+    assert _page_reads(page, [markup]) == [
+        [
+            {"kind": "text", "text": "Slow", **plain, "rate": 0.8, "pitch": 1.1},
+            {"kind": "break", "ms": 2000},
+            {"kind": "text", "text": "soft", **plain, "rate": 0.9, "volume": 0.4},
+            {"kind": "text", "text": "bonjour", **plain, "lang": "fr-FR"},
+            {"kind": "audio", "src": "https://example.com/a.mp3"},
+            {"kind": "text", "text": "now", **plain, "rate": 0.85},
+        ]
+    ]

@@ -1,5 +1,6 @@
 // alexaskill simulator: an answer's speech read into what the browser's voice can say of it
-// (no DOM of the page: the tests read SSML with it, through window.alexaskillSimulator).
+// (no DOM of the page: tests/test_simulator_browser_turns.py reads SSML with it, through
+// window.alexaskillSimulator, against alexaskill/hearing.py's reading).
 
 // --- SSML: what the browser's voice can do of it --------------------------------------------
 // Amazon's "Speech Synthesis Markup Language (SSML) Reference": <break> pauses (strength or
@@ -58,8 +59,17 @@ export function ssmlSegments(ssml) {
     return text ? [{ kind: "text", text, rate: 1, pitch: 1, volume: 1, lang: null }] : [];
   }
   const segments = [];
+  // Words apart, without a pause: "a<break strength="none"/>b" and "one<s>two</s>" are two
+  // words each (as alexaskill/hearing.py reads them), not "ab", one word to the voice.
+  const apart = () => {
+    const last = segments[segments.length - 1];
+    if (last && last.kind === "text" && !last.text.endsWith(" ")) last.text += " ";
+  };
   const pause = (ms) => {
-    if (ms <= 0) return;
+    if (ms <= 0) {
+      apart();
+      return;
+    }
     const last = segments[segments.length - 1];
     if (last && last.kind === "break") last.ms = Math.min(last.ms + ms, MAX_BREAK_MS);
     else segments.push({ kind: "break", ms });
@@ -112,6 +122,7 @@ export function ssmlSegments(ssml) {
         pause(PARAGRAPH_MS);
         return;
       case "s":
+        apart();
         walk(node, style);
         pause(SENTENCE_MS);
         return;
