@@ -102,7 +102,6 @@ export function call(action, text, userLine) {
 }
 
 async function send(action, text, userLine, asked) {
-  state.busy = true;
   document.body.dataset.busy = "true";
   setStatus("Waiting for the skill…");
   try {
@@ -152,7 +151,6 @@ async function send(action, text, userLine, asked) {
     addToHistory(noteItem(reason, "error"));
     setStatus(reason, "error");
   } finally {
-    state.busy = false;
     delete document.body.dataset.busy;
   }
 }

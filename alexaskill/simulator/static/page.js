@@ -10,7 +10,6 @@ export const state = {
   locale: "en-US",
   interfaces: ["AudioPlayer"],
   skill: 0,
-  busy: false,
   queue: [], // AudioPlayer streams enqueued after the one playing
   stream: null, // the stream in the player: {token, started, nearly}
   held: null, // a stream Alexa paused at once to listen (a Play keeping the session open)
