@@ -124,54 +124,40 @@ def play_and_ask() -> Response:
     return ask("Here is the tide. Anything else?", directives=[play])
 
 
+def _queued(
+    url: str, token: str, *, after: str, title: str, subtitle: str | None = None
+) -> AudioPlayer.Play:
+    """``url`` queued (ENQUEUE) as ``token``, after the stream whose token is ``after``."""
+    return AudioPlayer.Play(
+        url,
+        token,
+        play_behavior="ENQUEUE",
+        expected_previous_token=after,
+        metadata=AudioMetadata(title=title, subtitle=subtitle),
+    )
+
+
 @skill.intent("QueueFoghorn", utterances=["queue the foghorn"])
 def queue_foghorn() -> Response:
-    horn = AudioPlayer.Play(
-        FOGHORN,
-        "foghorn-2",
-        play_behavior="ENQUEUE",
-        expected_previous_token="tide-1",
-        metadata=AudioMetadata(title="Foghorn"),
-    )
-    return Response(directives=(horn,))
+    return Response(directives=(_queued(FOGHORN, "foghorn-2", after="tide-1", title="Foghorn"),))
 
 
 @skill.intent("QueueAfterTide", utterances=["queue the bell after the tide"])
 def queue_after_tide() -> Response:
     # After the stream PlayAndAsk holds paused: queued after it, the session still open.
-    bell = AudioPlayer.Play(
-        BELL,
-        "bell-2",
-        play_behavior="ENQUEUE",
-        expected_previous_token="tide-2",
-        metadata=AudioMetadata(title="Bell"),
-    )
+    bell = _queued(BELL, "bell-2", after="tide-2", title="Bell")
     return ask("Queued. Anything else?", directives=[bell])
 
 
 @skill.intent("QueueAfterHarbour", utterances=["queue the bell after the harbour"])
 def queue_after_harbour() -> Response:
     # Expects the harbour: while the tide plays (or nothing does) the device ignores it.
-    bell = AudioPlayer.Play(
-        BELL,
-        "bell-3",
-        play_behavior="ENQUEUE",
-        expected_previous_token="harbour-1",
-        metadata=AudioMetadata(title="Bell"),
-    )
-    return Response(directives=(bell,))
+    return Response(directives=(_queued(BELL, "bell-3", after="harbour-1", title="Bell"),))
 
 
 @skill.intent("QueueAfterFoghorn", utterances=["queue the bell after the foghorn"])
 def queue_after_foghorn() -> Response:
-    bell = AudioPlayer.Play(
-        BELL,
-        "bell-4",
-        play_behavior="ENQUEUE",
-        expected_previous_token="foghorn-1",
-        metadata=AudioMetadata(title="Bell"),
-    )
-    return Response(directives=(bell,))
+    return Response(directives=(_queued(BELL, "bell-4", after="foghorn-1", title="Bell"),))
 
 
 @skill.intent("QueueBell", utterances=["queue the bell instead"])
@@ -193,12 +179,8 @@ def queue_next(request: AudioPlayerRequest) -> Response | None:
     # The harbour, then the foghorn once: what the device reports, as a real skill queues.
     if request.token != "harbour-1":
         return None
-    horn = AudioPlayer.Play(
-        FOGHORN,
-        "foghorn-1",
-        play_behavior="ENQUEUE",
-        expected_previous_token=request.token,
-        metadata=AudioMetadata(title="Foghorn", subtitle="The Lighthouse"),
+    horn = _queued(
+        FOGHORN, "foghorn-1", after=request.token, title="Foghorn", subtitle="The Lighthouse"
     )
     return Response(directives=(horn,))
 
@@ -269,14 +251,7 @@ def play_broken() -> Response:
 @skill.intent("QueueBellNext", utterances=["queue the bell next"])
 def queue_bell_next() -> Response:
     # After the foghorn QueueFoghorn queued: the last stream queued, not the one playing.
-    bell = AudioPlayer.Play(
-        BELL,
-        "bell-5",
-        play_behavior="ENQUEUE",
-        expected_previous_token="foghorn-2",
-        metadata=AudioMetadata(title="Bell"),
-    )
-    return Response(directives=(bell,))
+    return Response(directives=(_queued(BELL, "bell-5", after="foghorn-2", title="Bell"),))
 
 
 async def home(request: object) -> PlainTextResponse:
