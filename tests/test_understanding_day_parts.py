@@ -899,3 +899,47 @@ def test_a_number_said_as_one_run_is_not_cut_by_an_exact_reading() -> None:
         "date": "2026-12-04",
         "time": "19:00",
     }
+
+
+def one_sample_alarm(sample: str) -> Understander:
+    """An intent with a ``time`` and a ``date`` slot and the one sample ``sample``."""
+    slots = [{"name": "time", "type": "AMAZON.TIME"}, {"name": "date", "type": "AMAZON.DATE"}]
+    intents = [
+        {"name": "Alarm", "slots": slots, "samples": [sample]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
+    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+
+
+@pytest.mark.parametrize(
+    "sample", ["alarm {time} {date}", "alarm {date} {time}", "alarm {time} on {date}"]
+)
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # What "alarm {time}" reads, the date left empty: the 24-hour clock said alone.
+        ("nineteen thirty", {"time": "19:30"}),
+        ("ten thirty", {"time": "10:30"}),
+        ("twenty one thirty", {"time": "21:30"}),
+        # A year too ("alarm {date}" reads 2026), but a sample with a time slot takes a clock
+        # time's words for the time ("set an alarm for twenty twenty six" is 20:26).
+        ("twenty twenty six", {"time": "20:26"}),
+        # What "alarm {date}" reads, the time left empty: no time of the clock (19:90, 10:66).
+        ("nineteen ninety", {"date": "1990"}),
+        ("ten sixty six", {"date": "1066"}),
+        ("december twenty six", {"date": "2026-12-26"}),
+        ("friday", {"date": "2026-12-04"}),
+        ("7 pm", {"time": "19:00"}),
+    ],
+)
+def test_a_time_or_a_date_said_alone_to_a_sample_of_both(
+    sample: str, said: str, expected: dict[str, str]
+) -> None:
+    # With the one sample "alarm {time} {date}" (or "alarm {time} on {date}"), "nineteen
+    # thirty" and "twenty twenty six" were no reading: the loose reading leaving the time empty
+    # read them as the year 1930 (or 2026), refused as a clock time's words, and the retry
+    # barred the words from every slot, the time slot's too, so "nineteen thirty", the time
+    # 19:30, was never read. "alarm {date} {time}" read them as the time, the date empty.
+    understood = one_sample_alarm(sample).understand(f"alarm {said}", now=NOW)
+    assert {name: fill.value for name, fill in understood.fills.items()} == expected

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+from .retries import Bar
 from .slot_kinds import FreeKind
 from .slottypes import FREE, Fill, SlotKind
 
@@ -74,13 +75,14 @@ def best_alignment(
     element_stems: Sequence[str],
     language: Language,
     vocabulary: Collection[str],
-    barred: Collection[tuple[int, int]] = (),
+    barred: Collection[Bar] = (),
     listed: bool = False,
 ) -> Alignment | None:
     """The best word-by-word alignment of the cache's tokens (their stems ``stems``) with
     ``sample`` (its words' stems ``element_stems``), its slots filled with no span of ``barred``
-    (first token, token after the last); with ``listed``, no custom slot holds words its type
-    does not list (`invented`). ``vocabulary``: the meaningful words the model's samples use."""
+    (first token, token after the last; a slot's name before them bars them from it alone);
+    with ``listed``, no custom slot holds words its type does not list (`invented`).
+    ``vocabulary``: the meaningful words the model's samples use."""
     words = spans.words
     elements = sample.elements
     size, count = len(words), len(elements)
@@ -143,7 +145,9 @@ def best_alignment(
                 own = e > 0 and at + 1 < size and words[at] == elements[e - 1]
                 for end in range(at + 1, last + 1):
                     fill = spans.fill(kind, at, end)
-                    if fill is None or (barred and (at, end) in barred):
+                    if fill is None or (
+                        barred and ((at, end) in barred or (element.name, at, end) in barred)
+                    ):
                         continue
                     if listed and invented(kind, fill):
                         continue

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from .alignment import SLOT_COST, WORD, Alignment, best_alignment, extra_cost
-from .companions import number_split, part_of_day_clash, said_along, year_for_time
+from .companions import number_split, part_of_day_clash, said_along, year_for_time, year_taken
 from .cut import cut_reason, cut_value
 from .evidence import rests_on_meaning
 from .languages import Language
-from .retries import next_readings
+from .retries import Bar, next_readings
 from .slottypes import Fill, SlotKind
 from .text import Token
 
@@ -244,7 +244,7 @@ class SampleMatcher:
         "night"), and the next is tried (`next_readings`): that of another sample, the time
         "ten thirty at night", 22:30."""
 
-        def search(barred: Collection[tuple[int, int]]) -> _Best | None:
+        def search(barred: Collection[Bar]) -> _Best | None:
             return self._exact(spans, barred)
 
         def clash(found: _Best) -> str | None:
@@ -271,7 +271,7 @@ class SampleMatcher:
         score, _, sample, path = result
         return Match(sample, score, _fills(path), quality=score / max(len(spans.words), 1))
 
-    def _exact(self, spans: SpanCache, barred: Collection[tuple[int, int]]) -> _Best | None:
+    def _exact(self, spans: SpanCache, barred: Collection[Bar]) -> _Best | None:
         """The best reading of the cache's tokens as a whole sample, no slot holding a span of
         ``barred`` (first token, token after the last)."""
         words = spans.words
@@ -404,7 +404,7 @@ class SampleMatcher:
         ]
         language, vocabulary = self.language, self.vocabulary
 
-        def search(barred: Collection[tuple[int, int]]) -> Alignment | None:
+        def search(barred: Collection[Bar]) -> Alignment | None:
             return best_alignment(
                 sample, spans, stems, element_stems, language, vocabulary, barred, listed
             )
@@ -418,7 +418,14 @@ class SampleMatcher:
         def left_out(found: Alignment) -> list[int]:
             return found[2]
 
-        aligned = next_readings(search, cut, values, values, spans.cut, left_out)
+        kinds = {item.name: item.kind for item in elements if not isinstance(item, str)}
+
+        def one_slot(found: Alignment, why: str) -> tuple[str, int, int] | None:
+            # A clock time's words read as a year, the time slot empty: the date's alone.
+            year = year_taken(kinds, spans, found[1], language)
+            return year[0] if year is not None and year[1] == why else None
+
+        aligned = next_readings(search, cut, values, values, spans.cut, left_out, one_slot)
         if aligned is None:
             return None
         score, fills, extra, missing = aligned

@@ -11,10 +11,12 @@ from typing import Final, TypeVar
 
 from .slottypes import FREE, Fill
 
-__all__ = ["next_readings", "retried"]
+__all__ = ["Bar", "next_readings", "retried"]
 
 #: Words barred from every slot: (first token, token after the last).
 _Span = tuple[int, int]
+#: A span barred (from every slot), or barred from one slot alone: (slot name, first, after).
+Bar = _Span | tuple[str, int, int]
 _Reading = TypeVar("_Reading")
 #: How many more readings are tried after one is refused, each with the words of the values
 #: refused barred from the slots (a value refused is refused by most readings near it).
@@ -22,12 +24,13 @@ _RETRIES: Final = 4
 
 
 def next_readings(
-    search: Callable[[Collection[_Span]], _Reading | None],
+    search: Callable[[Collection[Bar]], _Reading | None],
     refuse: Callable[[_Reading], str | None],
     fills_of: Callable[[_Reading], Sequence[tuple[str, Fill, int, int]]],
     values: Callable[[_Reading], Sequence[tuple[str, Fill, int, int]]],
     cut: list[str],
     left_out: Callable[[_Reading], Collection[int]] = lambda _: (),
+    one_slot: Callable[[_Reading, str], tuple[str, int, int] | None] = lambda _, __: None,
 ) -> _Reading | None:
     """The best reading ``search`` finds that ``refuse`` lets pass. When one is refused, the
     spans of its ``values`` are barred from every slot and the best reading left is tried, at
@@ -41,14 +44,17 @@ def next_readings(
     evening", EV, with "from 7" left out, of "this evening from 7 to 8": its "8" is the end),
     and the part of the day barred may then be left out, to be read into the times it was
     said before. Without one that passes, None, and why the first was refused goes to
-    ``cut`` (`SpanCache.cut`)."""
-    found, refusal, first = retried(search, refuse, fills_of, values, left_out, frozenset())
+    ``cut`` (`SpanCache.cut`). A refusal ``one_slot`` names a value of (slot name, first
+    token, token after the last) bars its words from that slot alone: a clock time's words
+    read as a year ("nineteen thirty", 1930, the time slot empty) are the time slot's still."""
+    first_try = retried(search, refuse, fills_of, values, left_out, frozenset(), one_slot)
+    found, refusal, first = first_try
     if found is not None:
         return found[0]
     for start, end in first if len(first) > 1 else ():
         # No slot holds its words, nor part of them ("the evening" of "in the evening").
         inside = frozenset(itertools.combinations(range(start, end + 1), 2))
-        found = retried(search, refuse, fills_of, values, left_out, inside)[0]
+        found = retried(search, refuse, fills_of, values, left_out, inside, one_slot)[0]
         if found is not None:
             return found[0]
     if refusal is not None:
@@ -57,18 +63,19 @@ def next_readings(
 
 
 def retried(
-    search: Callable[[Collection[_Span]], _Reading | None],
+    search: Callable[[Collection[Bar]], _Reading | None],
     refuse: Callable[[_Reading], str | None],
     fills_of: Callable[[_Reading], Sequence[tuple[str, Fill, int, int]]],
     values: Callable[[_Reading], Sequence[tuple[str, Fill, int, int]]],
     left_out: Callable[[_Reading], Collection[int]],
-    barred: frozenset[_Span],
+    barred: frozenset[Bar],
+    one_slot: Callable[[_Reading, str], tuple[str, int, int] | None] = lambda _, __: None,
 ) -> tuple[tuple[_Reading] | None, str | None, list[_Span]]:
     """`next_readings`' search from ``barred`` on: the reading that passes (in a 1-tuple, or
     None), why the first was refused, and the spans of the first refused reading's values. The
     words of ``barred`` may be left out (its span alone was refused), not given to a free-form
     slot."""
-    taken = {at for start, end in barred for at in range(start, end)}  # no free-form slot's
+    taken = {at for bar in barred for at in range(*_ends(bar))}  # no free-form slot's
     said: set[int] = set()  # the positions of the words of the values refused: no reading's
     refusal: str | None = None
     first: list[_Span] = []
@@ -91,9 +98,20 @@ def retried(
                 refusal = why
                 first = [(start, end) for _, _, start, end in values(reading)]
             refused = list(values(reading))
+            bar = one_slot(reading, why)
+            if bar is not None:  # the words barred from that slot, read by another still
+                said.update(range(bar[1], bar[2]))
+                if bar not in barred:
+                    barred = barred | {bar}
+                    continue
         said.update(at for _, _, start, end in refused for at in range(start, end))
         more = barred | {(start, end) for _, _, start, end in refused}
         if more == barred:
             break  # nothing left to bar: the next search would find the same reading
         barred = more
     return None, refusal, first
+
+
+def _ends(bar: Bar) -> tuple[int, int]:
+    """The first token a bar holds and the token after its last."""
+    return (bar[1], bar[2]) if len(bar) == 3 else (bar[0], bar[1])
