@@ -974,3 +974,29 @@ def test_the_words_that_open_a_range_are_the_languages(monkeypatch: pytest.Monke
     assert value("from 5 to 6 pm", "AMAZON.TIME") == "17:55"
     started = quiet_hours().understand("quiet hours this evening from 7", now=NOW)
     assert {name: fill.value for name, fill in started.fills.items()} != {"start": "19:00"}
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("from 8 tonight", {"start": "20:00"}),
+        ("from 7 in the evening", {"start": "19:00"}),
+        ("from 9 this morning", {"start": "09:00"}),
+        ("until 8 tonight", {"end": "20:00"}),
+        ("until 7 in the evening", {"end": "19:00"}),
+        # "until 8" filled the start, "until" left out: the end, as the user said.
+        ("until 8", {"end": "08:00"}),
+        ("from 8", {"start": "08:00"}),
+    ],
+)
+def test_a_time_and_its_part_of_the_day_are_one_slots(said: str, expected: dict[str, str]) -> None:
+    # "quiet hours from 8 tonight" filled start with 08:00 and end with NI ("until 8 tonight"
+    # too): one time, "8 tonight", cut in two, its part of the day given to the empty end and
+    # the 8 read out of it. It is one value, 20:00: the start after "from", the end after
+    # "until", the other slot not said. A reading that puts a time said after "from" in the
+    # end slot (the sample's "from" matched, the start left empty) or one said after "until"
+    # in the start slot is none: that value is barred from that slot alone, and read by the
+    # other.
+    understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
+    found = {name: fill.value for name, fill in understood.fills.items()}
+    assert (understood.intent, found) == ("Window", expected)

@@ -25,7 +25,12 @@ from .companions import (
     year_for_time,
 )
 from .cut_lists import list_edges, list_left_out
-from .day_parts import number_after_part, part_left_out
+from .day_parts import (
+    bound_reason,
+    number_after_part,
+    part_left_out,
+    time_split,
+)
 from .text import surface
 
 if TYPE_CHECKING:
@@ -64,6 +69,8 @@ def cut_value(
         or time_left_out(kinds, spans, fills, extra, language)
         or year_for_time(kinds, spans, fills, language)
         or number_split(kinds, spans, fills, language)
+        or time_split(kinds, spans, fills, language)
+        or bound_reason(sample, spans, fills, language)
         or part_left_out(kinds, spans, fills, extra, language)
         or number_after_part(kinds, spans, fills, extra, language)
     )

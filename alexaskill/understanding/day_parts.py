@@ -20,11 +20,17 @@ if TYPE_CHECKING:
     from collections.abc import Collection
 
     from .languages import Language
-    from .matcher import SpanCache
+    from .matcher import Sample, SpanCache
     from .slot_kinds import SlotKind
     from .slottypes import Fill
 
-__all__ = ["number_after_part", "part_left_out"]
+__all__ = [
+    "bound_misplaced",
+    "bound_reason",
+    "number_after_part",
+    "part_left_out",
+    "time_split",
+]
 
 
 def number_after_part(
@@ -62,6 +68,72 @@ def number_after_part(
             said = surface(spans.tokens[end : at + 1])
             return f"{said!r} would be left out, the time slot holding {fill.value}"
     return None
+
+
+def time_split(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    language: Language,
+) -> str | None:
+    """Why a reading that cuts one time between two time slots is none: a clock time and a
+    part of the day said right after it ("8" and "tonight" of "from 8 tonight", 08:00 and NI),
+    which read together are one time (20:00) that neither slot holds. "7 or 8 tonight" is two."""
+    parse = language.slot_parser("AMAZON.TIME")
+    if parse is None:
+        return None
+    times = [fill for fill in fills if kinds[fill[0]].name == "AMAZON.TIME"]
+    for _, clock, start, middle in times:
+        for _, part, after, end in times:
+            if after != middle or not (clock.value or "")[:1].isdigit():
+                continue
+            if not (part.value or "")[:1].isalpha():
+                continue
+            read = parse(spans.words[start:end], spans.now)
+            if read is not None and read[:1].isdigit():
+                said = surface(spans.tokens[start:end])
+                return f"{said!r} is one time ({read}), no {clock.value} and {part.value}"
+    return None
+
+
+def bound_misplaced(
+    sample: Sample,
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    language: Language,
+) -> tuple[tuple[str, int, int], str] | None:
+    """The value (slot name, first token, token after the last) a reading puts in the other
+    slot of a range than the word said right before it says, and why: "from" before the slot
+    the sample says after a joining word ("{end}" of "{start} to {end}"), "until" before the
+    one said before it ("{start}"). The user said where the stretch of time starts or ends:
+    the value is no reading of that slot (another may read it)."""
+    openers = _openers(language)
+    bounds: frozenset[str] = getattr(language, "bounds", frozenset())
+    joins = language.list_separators | getattr(language, "joiners", frozenset())
+    elements = sample.elements
+    where = {item.name: at for at, item in enumerate(elements) if not isinstance(item, str)}
+    for name, _, start, end in fills:
+        word = spans.words[start - 1] if start > 0 else ""
+        if word not in openers | bounds:
+            continue
+        at = where[name]
+        after = word in openers and at > 0 and elements[at - 1] in joins
+        before = word not in openers and at + 1 < len(elements) and elements[at + 1] in joins
+        if after or before:
+            said = surface(spans.tokens[start - 1 : end])
+            return (name, start, end), f"{said!r} is no {'end' if after else 'start'}"
+    return None
+
+
+def bound_reason(
+    sample: Sample,
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    language: Language,
+) -> str | None:
+    """Why `bound_misplaced` refuses a reading, if it does."""
+    found = bound_misplaced(sample, spans, fills, language)
+    return None if found is None else found[1]
 
 
 def _opened_after(

@@ -26,6 +26,7 @@ from typing import Final
 from .alignment import SLOT_COST, WORD, Alignment, best_alignment, extra_cost
 from .companions import number_split, part_of_day_clash, said_along, year_for_time, year_taken
 from .cut import cut_reason, cut_value
+from .day_parts import bound_misplaced
 from .evidence import rests_on_meaning
 from .languages import Language
 from .retries import Bar, next_readings
@@ -421,9 +422,12 @@ class SampleMatcher:
         kinds = {item.name: item.kind for item in elements if not isinstance(item, str)}
 
         def one_slot(found: Alignment, why: str) -> tuple[str, int, int] | None:
-            # A clock time's words read as a year, the time slot empty: the date's alone.
-            year = year_taken(kinds, spans, found[1], language)
-            return year[0] if year is not None and year[1] == why else None
+            # A clock time's words read as a year, the time slot empty: the date's alone; a
+            # time after "from" in the end slot: the end's alone.
+            taken = year_taken(kinds, spans, found[1], language) or bound_misplaced(
+                sample, spans, found[1], language
+            )
+            return taken[0] if taken is not None and taken[1] == why else None
 
         aligned = next_readings(search, cut, values, values, spans.cut, left_out, one_slot)
         if aligned is None:
