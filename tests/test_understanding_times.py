@@ -1000,3 +1000,12 @@ def test_a_time_and_its_part_of_the_day_are_one_slots(said: str, expected: dict[
     understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
     found = {name: fill.value for name, fill in understood.fills.items()}
     assert (understood.intent, found) == ("Window", expected)
+
+
+@pytest.mark.parametrize(
+    "said", ["after 8 tonight", "before 8 tonight", "after 8", "tonight after 8", "before 8"]
+)
+def test_a_time_said_after_a_word_that_moves_it_is_no_reading(said: str) -> None:
+    # "say after 8 tonight" filled the one time slot with 20:00 ("say after 8": 08:00), the
+    # "after" left out, while "say tonight after 8" was no reading: after eight is no eight.
+    assert value(said, "AMAZON.TIME") is None

@@ -27,6 +27,7 @@ from .companions import (
 from .cut_lists import list_edges, list_left_out
 from .day_parts import (
     bound_reason,
+    moved_time,
     number_after_part,
     part_left_out,
     time_split,
@@ -71,6 +72,7 @@ def cut_value(
         or number_split(kinds, spans, fills, language)
         or time_split(kinds, spans, fills, language)
         or bound_reason(sample, spans, fills, language)
+        or moved_time(kinds, spans, fills, extra, language)
         or part_left_out(kinds, spans, fills, extra, language)
         or number_after_part(kinds, spans, fills, extra, language)
     )

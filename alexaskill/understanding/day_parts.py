@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "bound_misplaced",
     "bound_reason",
+    "moved_time",
     "number_after_part",
     "part_left_out",
     "time_split",
@@ -134,6 +135,30 @@ def bound_reason(
     """Why `bound_misplaced` refuses a reading, if it does."""
     found = bound_misplaced(sample, spans, fills, language)
     return None if found is None else found[1]
+
+
+def moved_time(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    extra: Collection[int],
+    language: Language,
+) -> str | None:
+    """Why a loose reading that leaves out a word said right before a time that moves it
+    ("after" of "after 8 tonight", as "five after 8" is 08:05) is none: after eight is no
+    eight. A grammar word ("to", "of") may be the sample's; a bound ("until") says an end."""
+    parse = language.slot_parser("AMAZON.TIME")
+    vocabulary = language.slot_vocabulary("AMAZON.TIME") or frozenset()
+    skip = language.function_words | getattr(language, "bounds", frozenset())
+    for name, fill, start, end in fills:
+        word = spans.words[start - 1] if start - 1 in extra else ""
+        if kinds[name].name != "AMAZON.TIME" or word not in vocabulary or word in skip:
+            continue
+        moved = parse and parse(["5", word, *spans.words[start:end]], spans.now)
+        if moved and moved[:1].isdigit():
+            said = surface(spans.tokens[start - 1 : end])
+            return f"{said!r} read as {fill.value} would leave out {word!r}"
+    return None
 
 
 def _opened_after(
