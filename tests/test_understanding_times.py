@@ -328,7 +328,9 @@ def test_hours_said_with_to_and_no_minutes_are_no_time(said: str) -> None:
     # numbers). The reading is dropped, and the explanation says why ("6 to 7": a range).
     understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.request
-    assert understood.notes[-1].endswith(f"'{said}' is a range, not one value)") == (" to " in said)
+    # ("six till seven" too: "till" is "until", no word of the time said with it.)
+    ranged = " to " in said or " till " in said
+    assert understood.notes[-1].endswith(f"'{said}' is a range, not one value)") == ranged
     assert value("six minutes to seven", "AMAZON.TIME") == "06:54"
     assert value("5 to 6", "AMAZON.TIME") == "05:55"  # five, ten, twenty to: a clock time
     assert value("twenty five to eight", "AMAZON.TIME") == "07:35"
@@ -1009,3 +1011,24 @@ def test_a_time_said_after_a_word_that_moves_it_is_no_reading(said: str) -> None
     # "say after 8 tonight" filled the one time slot with 20:00 ("say after 8": 08:00), the
     # "after" left out, while "say tonight after 8" was no reading: after eight is no eight.
     assert value(said, "AMAZON.TIME") is None
+
+
+@pytest.mark.parametrize("bound", ["until", "till", "til"])
+def test_till_says_an_end_as_until_does(bound: str) -> None:
+    # "say till 8 tonight" (one time slot) was no reading where "say until 8 tonight" is
+    # 20:00, and "quiet hours till 8" none where "until 8" is the end 08:00: "till" is "until".
+    assert value(f"{bound} 8 tonight", "AMAZON.TIME") == "20:00"
+    assert value(f"tonight {bound} 8", "AMAZON.TIME") == "20:00"
+    for said, expected in [("8 tonight", {"end": "20:00"}), ("8", {"end": "08:00"})]:
+        understood = quiet_hours().understand(f"quiet hours {bound} {said}", now=NOW)
+        assert {name: fill.value for name, fill in understood.fills.items()} == expected
+    # A part of the day and a time in it after the bound are no start and end (which of
+    # 08:00 and 20:00 is meant is a guess), as for "until".
+    understood = quiet_hours().understand(f"quiet hours tonight {bound} 8", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+    for said, expected in [
+        (f"tonight {bound} 8 am", {"start": "NI", "end": "08:00"}),
+        (f"this morning {bound} 11", {"start": "MO", "end": "11:00"}),
+    ]:
+        understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
+        assert {name: fill.value for name, fill in understood.fills.items()} == expected

@@ -388,11 +388,13 @@ def _part_of_value(
         return True
     vocabulary = language.slot_vocabulary(kind.name)
     parse = getattr(kind, "parse", None)
+    bound = word in getattr(language, "bounds", ())  # "till" of "till 8", as "until": no part
     if (
         vocabulary is not None
         and word in vocabulary
         and word not in language.function_words
         and not companion_word(kind.name, word, language)
+        and not bound
     ):
         return True
     if after and parse is not None:

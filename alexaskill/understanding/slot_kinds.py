@@ -165,11 +165,15 @@ class TypedKind:
         parse: SlotParser,
         vocabulary: frozenset[str] | None = None,
         number: SlotParser | None = None,
+        dropped: frozenset[str] = frozenset(),
     ) -> None:
         self.name = name
         self.parse = parse
         #: Every word a value can have (besides numbers in digits), to refuse a span at once.
         self.vocabulary = vocabulary
+        #: Words no value holds where the parser reads past them: "till" of "till 8 tonight"
+        #: (`Language.bounds`, outside an intent's one time slot), not of "ten till six".
+        self.dropped = dropped
         self.max_words = _TYPED_WORDS.get(name, _DEFAULT_TYPED_WORDS)
         #: The language's number parser, for a type whose value a pause before a number ends.
         self.number = number if name in _UNPAUSED else None
@@ -189,9 +193,16 @@ class TypedKind:
         value = self.parse(
             [f"-{token.text}" if token.signed else token.text for token in tokens], now
         )
-        if value is None:
+        if value is None or self._drops(tokens, value, now):
             return None
         return Fill(value, tokens, "typed", TYPED)
+
+    def _drops(self, tokens: Sequence[Token], value: str, now: datetime.datetime) -> bool:
+        words = [token.text for token in tokens]
+        return any(
+            word in self.dropped and self.parse([*words[:at], *words[at + 1 :]], now) == value
+            for at, word in enumerate(words)
+        )
 
     def _split(self, tokens: Sequence[Token], now: datetime.datetime) -> bool:
         """Whether a pause comes before a number or a value of the type, or inside a number:

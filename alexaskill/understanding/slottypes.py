@@ -83,6 +83,7 @@ def slot_kind(
                 parser,
                 vocabulary | more if vocabulary is not None else None,
                 language.slot_parser("AMAZON.NUMBER"),
+                (getattr(language, "bounds", frozenset()) - more) & (vocabulary or frozenset()),
             )
             if parser is not None
             else FreeKind(type_name, language.fillers)

@@ -274,8 +274,9 @@ JOINERS: Final = frozenset({"to", "through", "thru", "till", "until", "of", "the
 # follows one is a start.
 OPENERS: Final = frozenset({"from", "between"})
 # "from 8 tonight", "tonight until 8": where a stretch of time starts or ends, said before a
-# time (said with a part of the day, the clock reads it with the time: clock.py).
-BOUNDS: Final = frozenset({"from", "until"})
+# time (said with a part of the day, the clock reads it with the time: clock.py). "till" and
+# "til" are "until" ("ten till six", minutes before an hour, is read by the clock first).
+BOUNDS: Final = frozenset({"from", "until", "till", "til"})
 # "not friday", "never on monday", "any day except sunday": the value is what the user refuses.
 # Not "no": "no friday" is as often "no, friday", the answer corrected.
 NEGATIONS: Final = frozenset({"not", "never", "except"})
