@@ -146,10 +146,12 @@ def moved_time(
 ) -> str | None:
     """Why a loose reading that leaves out a word said right before a time that moves it
     ("after" of "after 8 tonight", as "five after 8" is 08:05) is none: after eight is no
-    eight. A grammar word ("to", "of") may be the sample's; a bound ("until") says an end."""
+    eight. A grammar word ("to", "of") may be the sample's; a bound ("until") says an end; a
+    number ("twenty" of "twenty six") is weighed as a number cut short is."""
     parse = language.slot_parser("AMAZON.TIME")
     vocabulary = language.slot_vocabulary("AMAZON.TIME") or frozenset()
-    skip = language.function_words | getattr(language, "bounds", frozenset())
+    numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
+    skip = language.function_words | getattr(language, "bounds", frozenset()) | numbers
     for name, fill, start, end in fills:
         word = spans.words[start - 1] if start - 1 in extra else ""
         if kinds[name].name != "AMAZON.TIME" or word not in vocabulary or word in skip:
