@@ -83,7 +83,7 @@ def slot_kind(
                 parser,
                 vocabulary | more if vocabulary is not None else None,
                 language.slot_parser("AMAZON.NUMBER"),
-                (getattr(language, "bounds", frozenset()) - more) & (vocabulary or frozenset()),
+                _dropped(type_name, language, vocabulary, more),
             )
             if parser is not None
             else FreeKind(type_name, language.fillers)
@@ -97,3 +97,14 @@ def slot_kind(
         return builtin
     # A custom type the model does not declare: any words, no resolution to offer.
     return CustomKind(type_name, (), skill_id, tokenize, language.fillers, None, separators)
+
+
+def _dropped(
+    type_name: str, language: Language, vocabulary: frozenset[str] | None, more: frozenset[str]
+) -> frozenset[str]:
+    """The bounds ("till" of "till 8 tonight") a time's value may not hold where the clock
+    reads past them: those of its words the slot does not take (`Language.bounds`)."""
+    if type_name != "AMAZON.TIME" or vocabulary is None:
+        return frozenset()
+    bounds: frozenset[str] = getattr(language, "bounds", frozenset())
+    return (bounds - more) & vocabulary
