@@ -353,10 +353,10 @@ def log_request(
         # filter of the application) gets the standard record below.
         formatter = handler.formatter
         if type(formatter) is _PlainFormatter:
-            line = formatter._request_line(time.time(), line_message(*line_args(*call)))
+            line = formatter._request_line(time.time_ns(), line_message(*line_args(*call)))
         elif type(formatter) is JsonFormatter:
             message = line_message(*line_args(*call))
-            line = formatter._request_line(time.time(), message, line_field_values(*call))
+            line = formatter._request_line(time.time_ns(), message, line_field_values(*call))
         else:
             line = None
         if line is not None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from alexaskill import logs
+from alexaskill import log_format, logs
 from alexaskill.exceptions import (
     CertificateError,
     CertificateUrlError,
@@ -198,6 +198,34 @@ def test_the_time_text_is_the_formatters_own() -> None:
     ours.converter = time.gmtime
     standard.converter = time.gmtime
     assert ours.formatTime(record) == standard.formatTime(record)
+
+
+def test_the_request_lines_time_from_nanoseconds_is_the_formatters_own() -> None:
+    # The request line's time, made from time.time_ns(), against what logging's formatters
+    # write of a record made at the same time (times a float holds exactly), second after
+    # second (each replaces the second kept) and back.
+    record = logging.LogRecord("alexaskill.request", logging.INFO, __file__, 1, "x", (), None)
+    local, utc = logging.Formatter(), logging.Formatter()
+    utc.converter = time.gmtime
+    times = [
+        (0, 0),
+        (1_700_000_000, 500_000_000),
+        (1_700_000_001, 250_000_000),
+        (1_700_086_399, 875_000_000),
+        (1_700_000_000, 3_906_250),
+    ]
+    for second, fraction in times:
+        now_ns = second * 1_000_000_000 + fraction
+        record.created = now_ns / 1e9
+        record.msecs = fraction // 1_000_000
+        assert log_format._LOCAL_SECONDS.stamp(now_ns) == local.formatTime(record)
+        assert log_format._UTC_SECONDS.stamp(now_ns) == (
+            f"{utc.formatTime(record, '%Y-%m-%dT%H:%M:%S')}.{fraction // 1_000_000:03d}"
+        )
+    # The milliseconds cut, as logging cuts a float's: never rounded up into the next second.
+    record.created, record.msecs = 1_700_000_000.0, 0
+    expected = local.formatTime(record).replace(",000", ",999")
+    assert log_format._LOCAL_SECONDS.stamp(1_700_000_000_999_999_999) == expected
 
 
 def test_a_handler_of_the_application_still_gets_each_request_record() -> None:
