@@ -48,6 +48,7 @@ from .log_writes import handled, pipe_buf, whole_writes
 
 if TYPE_CHECKING:
     from asyncio import AbstractEventLoop
+    from threading import RLock
 
     from .models import Envelope
 
@@ -83,6 +84,8 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
     It also writes the request lines `log_request` formats itself, batched under load.
     """
 
+    lock: RLock  # made by Handler.__init__ (createLock), never None
+
     def __init__(self, stream: IO[str]) -> None:
         super().__init__(stream)
         # Request lines waiting for the flush scheduled on `_flush_loop` (see `_write_line`):
@@ -103,7 +106,10 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
         with the others of the turn, when the turn already wrote or holds another request's
         line (another task's), or when other requests are in flight (``deferrable``).
         """
-        self.acquire()
+        # The lock's own methods, not the handler's acquire() and release() (Python code
+        # around them, the lock always there): 1,000 instructions a line less.
+        lock = self.lock
+        lock.acquire()
         try:
             # One write() for many lines: each line is a system call, and a release of the GIL
             # (a worker thread of a def handler may take it). Under load a turn of the loop
@@ -115,15 +121,17 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
             # request at a time (tests, a quiet server), or several one after another in one
             # task (an in-process client), has each line out before its answer; without a
             # running loop (AWS Lambda, a script) every line goes out at once.
-            loop = _running_loop()
+            found = _LOOP_CALLS or _loop_calls()
+            loop = found[0]() if found else None
             if loop is not None:
+                current_task = found[1]
                 if self._flush_loop is not loop:
                     waits = deferrable
                     self._flush_loop = loop
-                    self._turn_task = None if deferrable else _current_task(loop)
+                    self._turn_task = None if deferrable else current_task(loop)
                     loop.call_soon(self._flush_pending, loop)
                 else:
-                    waits = deferrable or _current_task(loop) is not self._turn_task
+                    waits = deferrable or current_task(loop) is not self._turn_task
                 if waits:
                     self._pending.append(line)
                     return
@@ -140,7 +148,7 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
             except Exception:
                 self.handleError(_record(*call))
         finally:
-            self.release()
+            lock.release()
 
     def _write_pending(self) -> None:
         """Write the pending lines in writes a pipe keeps whole (the caller holds the lock)."""
@@ -218,16 +226,25 @@ if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
     os.register_at_fork(after_in_child=_forget_pending_in_child)
 
 
-def _running_loop() -> AbstractEventLoop | None:
-    # asyncio is imported by the caller that defers (the ASGI server), not here: importing it
-    # costs an AWS Lambda cold start ~10 ms.
+#: asyncio's ``_get_running_loop`` and ``current_task``, once asyncio is imported (`_loop_calls`).
+_LOOP_CALLS: list[Any] = []
+
+
+def _loop_calls() -> list[Any]:
+    """`_LOOP_CALLS`, filled when asyncio is imported (by the caller whose lines wait, the ASGI
+    server; not here: importing it costs an AWS Lambda cold start ~10 ms)."""
+    # Found once, not in sys.modules and asyncio's namespace for each line: 1,100 of a line's
+    # instructions, a tenth of its writing (benchmarks/README.md, "The request line, ninth
+    # session").
     asyncio = sys.modules.get("asyncio")
-    return None if asyncio is None else asyncio._get_running_loop()
-
-
-def _current_task(loop: AbstractEventLoop) -> object:
-    # Called with a running loop only: asyncio is imported then.
-    return sys.modules["asyncio"].current_task(loop)
+    if asyncio is not None and not _LOOP_CALLS:
+        current_task = asyncio.current_task
+        if sys.version_info < (3, 12):
+            # Python 3.11's current_task is Python code around this get (C from 3.12 on): the
+            # get alone, 1,200 instructions a line less.
+            current_task = asyncio.tasks._current_tasks.get
+        _LOOP_CALLS.extend((asyncio._get_running_loop, current_task))
+    return _LOOP_CALLS
 
 
 def configure_logging(

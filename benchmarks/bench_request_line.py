@@ -10,7 +10,9 @@ the context switches. What uvicorn and the sockets cost is left out: the same fo
 
 ``--instructions`` counts instead, under valgrind's callgrind, the instructions of one call of
 `log_request` alone (a decoded IntentRequest, 2,000 calls a formatter): written at once, as with
-one request at a time, and 16 lines to a turn of the event loop, as with requests in flight.
+one request at a time; 16 lines to a turn of the event loop, as with requests in flight; and 16
+tasks a turn, one line each, none in flight beside another, as a loaded server's quick `def`
+handlers run (each task's creation and run subtracted).
 
 Run from the repository root::
 
@@ -120,6 +122,18 @@ def count_child(log_path: Path) -> None:
                 )
             await asyncio.sleep(0)
 
+    async def line() -> None:
+        log_request(envelope, outcome="ok", status=200, handler_ms=1.234, verify_ms=0.5)
+
+    async def no_line() -> None:
+        pass
+
+    async def task_turns(count: int, lines: bool) -> None:
+        # A turn of the server's loop: a task each request, each to its end (a quick def
+        # handler on the loop never awaits), none in flight beside another (not deferrable).
+        for _ in range(count // BATCH):
+            await asyncio.gather(*(line() if lines else no_line() for _ in range(BATCH)))
+
     loop = asyncio.new_event_loop()
     for as_json in (False, True):
         configure_logging("INFO", json=as_json, stream=stream)
@@ -134,6 +148,12 @@ def count_child(log_path: Path) -> None:
         loop.run_until_complete(turns(LINES, True))
         os.getppid()
         loop.run_until_complete(turns(LINES, False))  # the turns alone, subtracted
+        os.getppid()
+        loop.run_until_complete(task_turns(320, True))
+        os.getppid()
+        loop.run_until_complete(task_turns(LINES, True))
+        os.getppid()
+        loop.run_until_complete(task_turns(LINES, False))  # the tasks alone, subtracted
         os.getppid()
     loop.close()
 
@@ -157,12 +177,15 @@ def count_line(pythonpath: str) -> dict[str, float]:
         dumps = sorted(out.parent.glob("callgrind.out.*"), key=lambda p: int(p.suffix[1:]))
         totals = [_total(dump) for dump in dumps]
     # Dumps, per formatter: warm-up (the set-up too, first), at once, warm-up, 16 a turn, the
-    # turns alone.
+    # turns alone, warm-up, 16 tasks a turn, the tasks alone.
     found = {}
     for index, name in enumerate(("plain", "json")):
-        at_once, batched, alone = (totals[part + 5 * index] for part in (1, 3, 4))
+        at_once, batched, alone, tasks, tasks_alone = (
+            totals[part + 8 * index] for part in (1, 3, 4, 6, 7)
+        )
         found[name] = at_once / LINES
         found[f"{name}, 16 a turn"] = (batched - alone) / LINES
+        found[f"{name}, 16 tasks a turn"] = (tasks - tasks_alone) / LINES
     return found
 
 
