@@ -28,6 +28,7 @@ from alexaskill.exceptions import (
     TimestampError,
     VerificationError,
 )
+from alexaskill.log_fields import line_args
 from alexaskill.log_format import _PlainFormatter
 from alexaskill.logs import (
     JsonFormatter,
@@ -226,6 +227,14 @@ def test_the_request_lines_time_from_nanoseconds_is_the_formatters_own() -> None
     record.created, record.msecs = 1_700_000_000.0, 0
     expected = local.formatTime(record).replace(",000", ",999")
     assert log_format._LOCAL_SECONDS.stamp(1_700_000_000_999_999_999) == expected
+
+
+@pytest.mark.parametrize("ms", [0.0, 0.05, 0.25, 1.25, 2.675, 1234.56789, 1e16, 5])
+def test_the_request_lines_times_have_one_decimal_as_format_writes_it(ms: float) -> None:
+    # Written with %, not a format spec (fewer instructions): the same text, rounded half to
+    # even on the float's binary value (0.25 -> 0.2, 1.25 -> 1.2), an int as a float.
+    handler, verify = line_args(None, "ok", 200, ms, ms)[4:6]
+    assert handler == verify == f"{ms:.1f}ms"
 
 
 def test_a_handler_of_the_application_still_gets_each_request_record() -> None:
