@@ -174,6 +174,41 @@ _ENUMERATED: Final[dict[tuple[str, str], tuple[str, ...]]] = {
 }
 
 
+#: The attributes Amazon's SSML reference gives each tag that it writes them on: what it says
+#: (an emotion without an intensity, a ``<sub>`` without its alias) is undefined without them.
+#: ``<emphasis>`` (moderate) and ``<prosody>`` have defaults; ``<p>``, ``<s>`` take none.
+_REQUIRED: Final[dict[str, tuple[str, ...]]] = {
+    "amazon:domain": ("name",),
+    "amazon:effect": ("name",),
+    "amazon:emotion": ("name", "intensity"),
+    "audio": ("src",),
+    "lang": ("xml:lang",),
+    "phoneme": ("ph",),
+    "say-as": ("interpret-as",),
+    "sub": ("alias",),
+    "voice": ("name",),
+    "w": ("role",),
+}
+
+
+def _attributes_error(tag: str, attributes: dict[str, str]) -> str | None:
+    """Why the attributes of ``tag`` are not those Amazon's SSML reference gives it, or None:
+    one it requires missing, a ``<break>`` with both a time and a strength (the reference: one
+    or the other, as `alexaskill.ssml.break_` takes), a ``format`` for a ``<say-as>`` that is
+    no date."""
+    for name in _REQUIRED.get(tag, ()):
+        if name not in attributes:
+            return f"<{tag}> has no {name} (Amazon's SSML reference requires one)"
+    if tag == "break" and "time" in attributes and "strength" in attributes:
+        return "<break> takes a time or a strength, not both (Amazon's SSML reference)"
+    if tag == "say-as" and "format" in attributes and attributes.get("interpret-as") != "date":
+        return (
+            f"<say-as format={attributes['format']!r}> is only for interpret-as='date' "
+            "(Amazon's SSML reference)"
+        )
+    return _value_error(tag, attributes)
+
+
 def _value_error(tag: str, attributes: dict[str, str]) -> str | None:
     """Why a value of an enumerated attribute of ``tag`` is none Alexa knows, or None."""
     for name, value in attributes.items():
@@ -197,14 +232,16 @@ def ssml_error(markup: str) -> str | None:
     ``<speak>``, or a tag Amazon's SSML reference does not list (`_SSML_TAGS`: a typo such as
     ``<emphais>``, W3C's ``<mark>``, Amazon Polly's ``<amazon:breath>``, a ``<speak>`` inside
     the root), or a value of an attribute the reference enumerates that it does not list
-    (``<emphasis level="huge">``: `_ENUMERATED`, what the builders refuse) fails the response,
+    (``<emphasis level="huge">``: `_ENUMERATED`, what the builders refuse), or a tag without an
+    attribute the reference requires (`_REQUIRED`: ``<amazon:emotion>`` without its
+    ``intensity``), or a ``<break>`` with both a time and a strength, fails the response,
     and the user hears "There was a problem with the requested skill's response". So does a
     ``<break time>`` that is no duration of at most 10 s; one in a form Amazon's reference does
     not write (``"5S"``, whose reading by Alexa is not documented) is said with the form to
     write (``"5s"``). The builders of `alexaskill.ssml` never produce such markup; a
-    hand-written ``Ssml("…")`` can. Other attributes are not checked here. The test tools
-    (`alexaskill.testing`, ``alexaskill chat``, ``replay`` and the simulator) call this on every
-    answer; the app does not.
+    hand-written ``Ssml("…")`` can. An attribute the reference does not list is not checked
+    here. The test tools (`alexaskill.testing`, ``alexaskill chat``, ``replay`` and the
+    simulator) call this on every answer; the app does not.
     """
     from xml.parsers import expat
 
@@ -223,7 +260,7 @@ def ssml_error(markup: str) -> str | None:
                 f"<{name}> is no SSML tag Alexa knows{where} (Amazon's SSML reference: "
                 f"{', '.join(sorted(_SSML_TAGS))})"
             )
-        elif attributes and (error := _value_error(name, attributes)) is not None:
+        elif (error := _attributes_error(name, attributes)) is not None:
             faults.append(error)
         elif name == "break" and "time" in attributes:
             error = _break_error(attributes["time"])
