@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 import httpx
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from alexaskill import AlexaApi, Skill
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import Response, speak
+from alexaskill.services.progressive import progressive_document
+from alexaskill.ssml import Ssml
 from alexaskill.testing import FakeAlexaApi, TestClient
 
 from .conftest import SKILL_ID
@@ -322,6 +325,50 @@ def test_the_fake_refuses_a_progressive_response_of_ssml_alexa_cannot_take() -> 
     }, said
     assert "<mark> is no SSML tag Alexa knows" in said["<mark name='a'/>Hi"][1]
     assert "not well-formed XML" in said["Tom & Jerry"][1]
+
+
+@pytest.mark.parametrize(
+    ("speech", "said"),
+    [
+        ("", "says nothing"),
+        ("   ", "says nothing"),
+        ("<speak></speak>", "says nothing"),
+        ("<speak> <!-- hold on --> <p></p></speak>", "says nothing"),
+        ("<speak>&#8203;</speak>", "says nothing"),
+        ("<speak>Hi <audio src='http://cdn.example.com/a.mp3'/></speak>", "<audio src="),
+        ("<speak><prosody volume='+9dB'>Hi</prosody></speak>", "<prosody volume='+9dB'>"),
+        ("<speak><prosody rate='10%'>Hi</prosody></speak>", "<prosody rate='10%'>"),
+        ("<speak><prosody pitch='+60%'>Hi</prosody></speak>", "<prosody pitch='+60%'>"),
+    ],
+)
+def test_the_fake_refuses_the_progressive_speech_alexa_api_refuses(speech: str, said: str) -> None:
+    # AlexaApi.progressive refuses speech that says nothing, an <audio> Alexa cannot fetch and a
+    # <prosody> out of Amazon's range, unsent; the fake took them from a skill that sends its
+    # own (one chat --url drives), so that a test of it saw them heard.
+    with pytest.raises(ResponseError, match=re.escape(said) if speech else "non-empty"):
+        progressive_document(Ssml(speech) if speech.startswith("<speak") else speech)
+    api = FakeAlexaApi()
+    body = {
+        "header": {"requestId": "amzn1.echo-api.request.1"},
+        "directive": {"type": "VoicePlayer.Speak", "speech": speech},
+    }
+    url = "https://api.amazonalexa.com/v1/directives"
+    request = httpx.Request("POST", url, json=body, headers={"Authorization": "Bearer t"})
+    with api.answering("amzn1.echo-api.request.1"):
+        answer = api.handle(request)
+        taken = api.handle(
+            httpx.Request(
+                "POST",
+                url,
+                json=body
+                | {"directive": {"type": "VoicePlayer.Speak", "speech": "<speak>Hi</speak>"}},
+                headers={"Authorization": "Bearer t"},
+            )
+        )
+    assert answer.status_code == 400, answer.content
+    assert answer.json()["code"] == "INVALID_DIRECTIVE"
+    assert said in answer.json()["message"], answer.json()
+    assert taken.status_code == 204
 
 
 @pytest.mark.parametrize(

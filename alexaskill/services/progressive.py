@@ -177,20 +177,41 @@ def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
     return document
 
 
+def _speech_fault(document: str) -> str | None:
+    """Why Amazon would refuse the SSML ``document`` as a progressive response's speech for what
+    it says, or None: it says nothing, or a ``<break>``, ``<audio>`` or ``<prosody>`` is past
+    Amazon's limits. `AlexaApi.progressive` and `FakeAlexaApi` both ask this."""
+    return _nothing_fault(document) or _elements_fault(document)
+
+
+def _nothing_fault(document: str) -> str | None:
+    # As for speak(): white space, invisible characters (or references to them), comments, the
+    # root and empty elements say nothing.
+    if _says_nothing(document):
+        return f"progressive response speech says nothing ({document[:40]!r}): Amazon refuses it"
+    return None
+
+
+def _elements_fault(document: str) -> str | None:
+    # Each <break>, <audio> and <prosody> held to Amazon's limits, as in an answer's speech.
+    try:
+        _check_elements("progressive response speech", document)
+    except ResponseError as exc:
+        return str(exc)
+    return None
+
+
 def _check_progressive(document: str, sent: int) -> None:
     """Raise `ResponseError` if Amazon would refuse ``document`` as a progressive response."""
-    # As for speak(): white space, invisible characters (or references to them), comments, the
-    # root and empty elements say nothing; each <break> and <audio> is held to Amazon's limits.
-    if _says_nothing(document):
-        raise ResponseError(
-            f"progressive response speech says nothing ({document[:40]!r}): Amazon refuses it"
-        )
-    if len(document) > MAX_PROGRESSIVE_SPEECH:
-        raise ResponseError(
+    fault = _nothing_fault(document)
+    if fault is None and len(document) > MAX_PROGRESSIVE_SPEECH:
+        fault = (
             f"progressive response speech is {len(document)} characters as SSML; the limit is "
             f"{MAX_PROGRESSIVE_SPEECH}"
         )
-    _check_elements("progressive response speech", document)
+    fault = fault or _elements_fault(document)
+    if fault is not None:
+        raise ResponseError(fault)
     pauses = _pauses_ms(document) / 1000
     if pauses > MAX_PROGRESSIVE_AUDIO:
         raise ResponseError(

@@ -208,15 +208,21 @@ def _progressive_refused(speech: str, taken: int | None, kind: str | None = None
     # The limits `AlexaApi.progressive` checks before sending (a skill of alexaskill's never
     # meets these, but for hand-written SSML's XML and tags, which only the test tools read): for
     # a skill that sends them itself, in another process.
+    from html import escape
+
     from ..responses.ssml_elements import _pauses_ms
     from ..services.progressive import (
         MAX_PROGRESSIVE_AUDIO,
         MAX_PROGRESSIVE_RESPONSES,
         MAX_PROGRESSIVE_SPEECH,
+        _speech_fault,
     )
     from ..ssml_check import ssml_error
     from ..xml_text import _speak_root
 
+    is_ssml = _speak_root(speech) >= 0
+    # (plain text read as the <speak> document `AlexaApi.progressive` would make of it)
+    document = speech if is_ssml else f"<speak>{escape(speech, quote=False)}</speak>"
     if kind is not None:
         why = (
             f"a progressive response is only for a LaunchRequest or an IntentRequest, not a {kind}"
@@ -225,8 +231,12 @@ def _progressive_refused(speech: str, taken: int | None, kind: str | None = None
         why = f"speech is {len(speech)} characters; at most {MAX_PROGRESSIVE_SPEECH}"
     # A <speak> document is held to Amazon's SSML reference, as an answer's speech is by the
     # test tools (well-formed, its tags, a <break> of at most 10 s); plain text is said as it is.
-    elif _speak_root(speech) >= 0 and (error := ssml_error(speech)) is not None:
+    elif is_ssml and (error := ssml_error(speech)) is not None:
         why = f"speech is SSML Alexa cannot take: {error}"
+    # What `AlexaApi.progressive` refuses of what it says, by the same check: speech that says
+    # nothing, an <audio> Alexa cannot fetch, a <prosody> out of Amazon's range.
+    elif (fault := _speech_fault(document)) is not None:
+        why = fault
     # The audio Amazon limits to 30 s, as `AlexaApi.progressive` measures it: the pauses.
     elif "<break" in speech and (pauses := _pauses_ms(speech) / 1000) > MAX_PROGRESSIVE_AUDIO:
         why = f"speech holds {pauses:g} s of pauses; at most {MAX_PROGRESSIVE_AUDIO:g} s of audio"
