@@ -473,6 +473,54 @@ def test_at_most_five_progressive_responses_per_request(
     ]
 
 
+class _FailingFirst(AlexaApiStub):
+    """A stub whose first ``failures`` calls raise ``fail``; the others are answered ``status``."""
+
+    def __init__(self, fail: Exception | None, failures: int, status: int = 204) -> None:
+        super().__init__(status)
+        self.failures = failures
+        self.failure = fail
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if len(self.requests) <= self.failures and self.failure is not None:
+            raise self.failure
+        return httpx.Response(self.status if len(self.requests) > self.failures else 400)
+
+
+def test_a_progressive_response_that_never_reached_amazon_is_not_counted() -> None:
+    # Amazon counts the progressive responses it receives, five per request. A call whose
+    # connection was never made (no TCP connection, a proxy that refused its tunnel) reached no
+    # one; it was counted, so two of them left the handler three instead of five.
+    for failure in (httpx.ConnectError("refused"), httpx.ProxyError("403 Forbidden")):
+        api_stub = _FailingFirst(failure, failures=2)
+        caught: list[str] = []
+        try:
+            with TestClient(limits_skill(api_stub, caught)) as client:
+                seven = client.intent("Count", times=7)
+        finally:
+            anyio.run(api_stub.client.aclose)
+        assert (seven.speech, caught) == ("sent 5", []), (failure, caught)
+        assert len(api_stub.requests) == 7
+
+
+def test_a_progressive_response_amazon_refused_is_counted() -> None:
+    # One that reached Amazon and was refused (a 400, a 429) counts: Amazon received it.
+    api_stub = _FailingFirst(None, failures=2)
+    caught: list[str] = []
+    try:
+        with TestClient(limits_skill(api_stub, caught)) as client:
+            seven = client.intent("Count", times=7)
+    finally:
+        anyio.run(api_stub.client.aclose)
+    assert seven.speech == "sent 3"
+    assert len(api_stub.requests) == 5
+    assert caught == [
+        "at most 5 progressive responses per request; this would be number 6",
+        "at most 5 progressive responses per request; this would be number 6",
+    ]
+
+
 def test_progressive_speech_is_at_most_600_characters(stub: Callable[..., AlexaApiStub]) -> None:
     api_stub = stub()
     caught: list[str] = []

@@ -80,6 +80,10 @@ class ProgressiveApi(RequestApi):
         if system is None or not system.api_endpoint or not system.api_access_token:
             logger.warning("no progressive response: the request has no apiEndpoint or token")
             return False
+        # Counted as it goes, so that a sixth sent meanwhile (two awaited together) is refused.
+        # Amazon counts those it receives: one refused (an HTTP status) or unanswered in time
+        # (it may have come, and Alexa play it) stays counted; one that surely reached no one
+        # (`_never_sent`) is taken back.
         self._progressive_sent += 1
         body = {
             "header": {"requestId": request.request_id},
@@ -112,6 +116,8 @@ class ProgressiveApi(RequestApi):
                     else str(exc).removeprefix("progressive: ")
                 )
                 logger.warning("progressive response failed (%s): %s", url, cause)
+                if _never_sent(exc):
+                    self._progressive_sent -= 1
             return False
         except Exception as exc:  # a closed client, a transport of the skill's own: the same
             # The type only at WARNING (a message could hold what was sent); the traceback at
@@ -158,6 +164,21 @@ class ProgressiveApi(RequestApi):
         except RuntimeError as exc:  # not in a worker thread of a running event loop
             logger.warning("no progressive response from this thread: %s", exc)
             return False
+
+
+def _never_sent(exc: AlexaApiError) -> bool:
+    """Whether the failed call ``exc`` surely reached no server of Amazon's: no HTTP status, and
+    no connection made (httpx's `ConnectError`: no TCP connection or TLS handshake; its
+    `ProxyError`: a proxy that refused the tunnel), or nothing sent at all (a closed client, a
+    URL that cannot be built: no cause)."""
+    if exc.status is not None:
+        return False
+    cause = exc.__cause__
+    if cause is None:
+        return True
+    import httpx  # (loaded already: the call went through it)
+
+    return isinstance(cause, httpx.ConnectError | httpx.ProxyError | httpx.UnsupportedProtocol)
 
 
 def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
