@@ -198,6 +198,7 @@ def test_a_task_left_by_the_deadlines_exception_handler_is_refused_unsent(
         ("https://api.amazonalexa.com:443", True),
         ("https://api.amazonalexa.com./", True),
         ("https://api.eu.amazonalexa.com/", True),
+        ("https://api.fe.amazonalexa.com", True),  # (Far East: Amazon's pages' endpoints)
         ("https://amazonalexa.com", True),
         ("http://127.0.0.1:9", False),
         ("https://[::1]:9", False),
@@ -225,6 +226,10 @@ def test_only_amazons_endpoints_are_judged_here(
         "https://api.amazonalexa.com.evil.com",
         "https://amazonalexa.com@evil.com",
         "https://api.example.com",
+        # Amazon's hosts, but no apiEndpoint of Alexa's (its pages give api.fe.amazonalexa.com
+        # for the Far East): check_endpoint refuses them, so the too-late check has none to judge.
+        "https://api.fe.amazon.com",
+        "https://xn--bcher-kva.amazonalexa.com",  # (an IDNA label: no host of Amazon's has one)
     ],
 )
 def test_a_progressive_response_goes_to_no_other_host(

@@ -7,7 +7,7 @@ import time
 from typing import Final
 
 from .. import ssml
-from ..alexa_api.wire import _shown
+from ..alexa_api.wire import _shown, is_amazon_host
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
 from ..responses.speech import _SPEAK_ROOT, _refuse_markup_as_text, _says_nothing
 from ..responses.ssml_elements import _check_elements, _pauses_ms
@@ -130,10 +130,12 @@ class ProgressiveApi(RequestApi):
     def _too_late(self) -> str | None:
         """Why a progressive response now would come after its answer, or None.
 
-        Judged only for Amazon's own endpoints (``*.amazonalexa.com``), whose refusal this
-        speaks for: a stand-in (the testing fake in-process, an `ApiTransport`; the simulator
-        of ``serve --dev`` at its own endpoint) answers for itself, as Alexa does, so that the
-        tools show the call Alexa would refuse.
+        Judged only for Amazon's own endpoints, those the calls go to (`is_amazon_host`, as
+        `check_endpoint` reads them: ``amazonalexa.com`` and its subdomains, the North
+        American, European and Far East ``api.amazonalexa.com``, ``api.eu…``, ``api.fe…``),
+        whose refusal this speaks for: a stand-in (the testing fake in-process, an
+        `ApiTransport`; the simulator of ``serve --dev`` at its own endpoint) answers for
+        itself, as Alexa does, so that the tools show the call Alexa would refuse.
         """
         call = self._answering
         if call is None or hasattr(self._client, "alexa_api_call"):
@@ -141,11 +143,11 @@ class ProgressiveApi(RequestApi):
         # Here: urllib.parse (and the ipaddress it loads) is milliseconds of a cold start.
         from urllib.parse import urlsplit
 
-        try:  # the host as an HTTP client reads it: no user info or port; lower case
-            host = (urlsplit(self.endpoint or "").hostname or "").removesuffix(".")
+        try:  # the host as an HTTP client reads it: no user info or port
+            host = urlsplit(self.endpoint or "").hostname
         except ValueError:  # not a URL (an unclosed "[" of an IPv6 address): not Amazon's
             return None
-        if host != "amazonalexa.com" and not host.endswith(".amazonalexa.com"):
+        if not is_amazon_host(host):  # (another host: check_endpoint refuses it, unsent)
             return None
         request_id = self._envelope.request.request_id
         if call.expired or (call.deadline is not None and time.perf_counter() > call.deadline):
