@@ -1,0 +1,155 @@
+"""A save's written-out check (`store.base._check_written_out`) with other buffers: what each costs.
+
+Each case is a `MemoryStore` load, a change in place and a save of one attribute, a dict whose
+JSON is 1 KB, 8 KB, 64 KB or 512 KB (the save checks it: a dict loaded is encoded again to find
+what changed). The rows are the check's buffers before the middle one (``4K,1M``), others in
+their place, two checks without a buffer held (``encode_into`` a bytearray that grows,
+``encode`` then ``len``), which bound nothing: a value holding a list in several places
+(``x = [x, x]`` forty times over) is encoded in full, for ever; and no check (``none``), to show
+the rest of the cycle. Interleaved runs, best of 25, in one process; ratios to ``4K,1M``, of the
+whole cycle and of the check alone.
+
+    python benchmarks/bench_store_check.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import timeit
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import msgspec
+
+from alexaskill.store import MemoryStore, base
+from alexaskill.store.attributes import Attributes
+
+SIZES = {"1 KB": 1_000, "8 KB": 8_000, "64 KB": 64_000, "512 KB": 512_000}
+BUFFERS = base._BUFFERS
+ORIGINAL = base._check_written_out
+#: The row the others are compared with: the buffers as they were before the middle one (497750bb).
+FIRST = "4K,1M"
+
+
+def _value(size: int) -> dict[str, Any]:
+    """A dict whose JSON is about ``size`` bytes, most of it a list of strings (a game's log).
+
+    Few lists and dicts: a value with more than 30 (records as dicts, say) is walked by the
+    save's other checks (`base._check_limits`, `_check_keys`), which then take most of it."""
+    value: dict[str, Any] = {"n": 0, "log": []}
+    while len(msgspec.json.encode(value)) < size:
+        value["log"].append(f"turn {len(value['log']):05d}: the dragon moved north")
+    return value
+
+
+def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """The coroutine's result: a `MemoryStore`'s never wait for anything."""
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    raise RuntimeError("the coroutine waited")
+
+
+def _cycle(store: MemoryStore, key: str) -> Callable[[], None]:
+    load = Attributes.load
+
+    def cycle() -> None:
+        attributes = _run(load(store, key))  # type: ignore[arg-type]
+        attributes["game"]["n"] += 1
+        _run(attributes.save())
+
+    return cycle
+
+
+def _growing(name: str, value: Any) -> None:
+    """No buffer held: the encoding grows a bytearray as it goes, then its length is looked at."""
+    buffer = bytearray()
+    try:
+        base._encode_into(value, buffer)  # type: ignore[misc]
+    except Exception:
+        ORIGINAL(name, value)
+        return
+    if len(buffer) > base._MAX_WRITTEN_OUT:
+        ORIGINAL(name, value)
+
+
+_encode = msgspec.json.Encoder().encode
+
+
+def _encoded(name: str, value: Any) -> None:
+    """No buffer held: msgspec's ``encode``, then the length of its bytes."""
+    try:
+        text = _encode(value)
+    except Exception:
+        ORIGINAL(name, value)
+        return
+    if len(text) > base._MAX_WRITTEN_OUT:
+        ORIGINAL(name, value)
+
+
+VARIANTS: dict[str, tuple[tuple[int, ...] | None, Callable[[str, Any], None]]] = {
+    "4K,1M": ((4096, 1_000_000), ORIGINAL),
+    "4K,64K,1M": ((4096, 65536, 1_000_000), ORIGINAL),
+    "4K,32K,256K,1M": ((4096, 32768, 262144, 1_000_000), ORIGINAL),
+    "growing": (None, _growing),
+    "encode+len": (None, _encoded),
+    "none": (None, lambda name, value: None),
+}
+
+
+def _checking(value: Any) -> Callable[[], None]:
+    check = base._check_written_out
+
+    def checking() -> None:
+        check("game", value)
+
+    return checking
+
+
+def _use(variant: str) -> None:
+    buffers, check = VARIANTS[variant]
+    # (the module's names, as a test's monkeypatch sets them)
+    vars(base).update(_check_written_out=check)
+    if buffers is not None:
+        vars(base).update(_BUFFERS=buffers)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=25)
+    args = parser.parse_args()
+    original_user_id = Attributes.key_for
+    Attributes.key_for = classmethod(lambda cls, key: key)  # type: ignore[assignment,method-assign]
+    try:
+        ORIGINAL("warm", [1])  # (msgspec's encoder imported)
+        print(f"{'value':>7} {'buffers':>15} {'us/cycle':>9} {'ratio':>6} {'check us':>9} ratio")
+        for label, size in SIZES.items():
+            value = _value(size)
+            store = MemoryStore()
+            _run(store.update(label, {"game": value}, ()))
+            cycle = _cycle(store, label)
+            loops = max(3, 20_000 // size)
+            best: dict[str, float] = {name: float("inf") for name in VARIANTS}
+            checks: dict[str, float] = dict(best)
+            for _ in range(args.repeat):
+                for name in VARIANTS:
+                    _use(name)
+                    took = timeit.timeit(cycle, number=loops) / loops
+                    best[name] = min(best[name], took)
+                    took = timeit.timeit(_checking(value), number=loops) / loops
+                    checks[name] = min(checks[name], took)
+            for name in VARIANTS:
+                ratio = best[name] / best[FIRST]
+                ratio_check = checks[name] / checks[FIRST]
+                print(
+                    f"{label:>7} {name:>15} {best[name] * 1e6:9.1f} {ratio:6.2f} "
+                    f"{checks[name] * 1e6:9.1f} {ratio_check:6.2f}"
+                )
+    finally:
+        vars(base).update(_BUFFERS=BUFFERS, _check_written_out=ORIGINAL)
+        Attributes.key_for = original_user_id  # type: ignore[method-assign]
+
+
+if __name__ == "__main__":
+    main()
