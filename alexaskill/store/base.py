@@ -194,10 +194,12 @@ def _encode(name: str, value: Any, *, decoded: bool = False) -> str:
 _MAX_WRITTEN_OUT: Final = 1_000_000
 #: The buffers `_check_written_out` encodes a value into (with msgspec, whose `encode_into`
 #: cannot grow one a view holds), one after the other: a small one, which the usual attributes
-#: fit (a buffer is zeroed when made: one of a million bytes costs ~45 us, more than encoding
-#: them), then one of `_MAX_WRITTEN_OUT` bytes. Each value written out takes a byte at least: a
-#: value that fits either is within the bound.
-_BUFFERS: Final = (4096, _MAX_WRITTEN_OUT)
+#: fit, then one of 64 KB, then one of `_MAX_WRITTEN_OUT` bytes. A buffer is zeroed when made:
+#: the middle one spares a value of 4 to 64 KB the million bytes (the check of one of 8 KB took
+#: 38 us, 28 of them zeroing; now 10), for ~30 us more at 512 KB, 64 KB encoded in vain
+#: (benchmarks/README.md, "A save's written-out check"). Each value written out takes a byte at
+#: least: a value that fits any of them is within the bound.
+_BUFFERS: Final = (4096, 65536, _MAX_WRITTEN_OUT)
 #: msgspec's ``encode_into`` (an encoder of its own, with no hook), and
 #: `responses.encoding._plain`, each imported at the first value to check that needs it: a save
 #: that needs them has loaded them (the app has), a script of the store's alone may never.
