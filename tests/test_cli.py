@@ -722,8 +722,14 @@ def test_replay_url_to_a_server_without_dev_says_to_start_it_with_dev(
     from alexaskill.verify import Verifier
 
     # A server that verifies as in production: the development chain's URL is not Amazon's, so
-    # its download fails (here, offline, as S3 would answer: 403).
-    offline = httpx.AsyncClient(transport=httpx.MockTransport(lambda _: httpx.Response(403)))
+    # it is refused unfetched (it was downloaded, S3 answering 403: here, offline, recorded).
+    downloads: list[str] = []
+
+    def s3(request: httpx.Request) -> httpx.Response:
+        downloads.append(str(request.url))
+        return httpx.Response(403)
+
+    offline = httpx.AsyncClient(transport=httpx.MockTransport(s3))
     skill = Skill(SKILL_ID, verifier=Verifier(http_client=offline))
     skill.add_intent_handler("Hello", lambda: speak("hello"))
     port = free_port()
@@ -742,14 +748,19 @@ def test_replay_url_to_a_server_without_dev_says_to_start_it_with_dev(
         server.should_exit = True
         thread.join(timeout=20)
     assert code == 1
-    assert "  FAILED: HTTP 400: certificate" in out
+    reason = (
+        "certificate URL: the request was signed with alexaskill's development key "
+        "(alexaskill-dev.pem), which this server does not trust: it was not started with --dev"
+    )
+    assert f"  FAILED: HTTP 400: {reason}" in out
+    assert downloads == []  # refused without a download
     assert (
         "; the server does not trust the development key replay --url signs with: start it "
         "with `alexaskill serve skillapp:skill --dev`\n"
     ) in out
     # chat --url said only "HTTP 400: certificate chain: download failed".
     assert chat_code == 0
-    assert "  HTTP 400: certificate" in chat_out
+    assert f"  HTTP 400: {reason}" in chat_out
     assert (
         "  (the server does not trust the development key chat --url signs with: start it with "
         "`alexaskill serve skillapp:skill --dev`)\n"

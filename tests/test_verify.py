@@ -273,6 +273,25 @@ def test_download_through_httpx(pki: TestPKI) -> None:
     assert seen[0].headers["Accept-Encoding"] == "identity"
 
 
+def test_the_development_keys_url_is_refused_undownloaded() -> None:
+    # No such file is on S3: a request signed with the development key (replay --url) to a
+    # server started without --dev was sent to S3 for it. A verifier serving its own chains (as
+    # --dev's does from disk) is still asked.
+    from alexaskill.verify.urls import DEV_CERT_URL
+
+    dev = TestPKI(cert_url=DEV_CERT_URL)
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, content=dev.chain_pem)
+
+    with pytest.raises(CertificateUrlError, match=r"development key .* not started with --dev"):
+        verify_via(dev, mock_client(handler))
+    assert seen == []
+    run(dev.verifier(now=lambda: NOW).verify(dev.sign(BODY), BODY))
+
+
 def test_use_http_client_and_aclose(pki: TestPKI) -> None:
     client = mock_client(lambda request: httpx.Response(200, content=pki.chain_pem))
 

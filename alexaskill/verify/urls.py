@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from ..exceptions import CertificateUrlError
 
-__all__ = ["MAX_CERT_URL", "check_cert_url"]
+__all__ = ["DEV_CERT_URL", "MAX_CERT_URL", "check_cert_url"]
 
 _CERT_ORIGIN: Final = "https://s3.amazonaws.com"
 _CERT_NETLOCS: Final = frozenset({"s3.amazonaws.com", "s3.amazonaws.com:443"})
@@ -17,6 +17,10 @@ _CERT_PATH_PREFIX: Final = "/echo.api/"
 #: before anything else, so that the failed downloads remembered (`alexaskill.downloads`) stay
 #: small whatever a forged request names.
 MAX_CERT_URL: Final = 1024
+#: The certificate URL requests signed with alexaskill's development key carry (``replay --url``,
+#: ``chat --url``, ``certify --dev``). It passes Amazon's URL rules, but no such file is on S3: a
+#: ``--dev`` server serves its chain from disk, any other verifier refuses it undownloaded.
+DEV_CERT_URL: Final = "https://s3.amazonaws.com/echo.api/alexaskill-dev.pem"
 # Amazon's URLs as they really look; anything else takes the slow, thorough path. The file name
 # may not start with a dot, so it is never a dot segment.
 _PLAIN_CERT_URL: Final = re.compile(r"https://s3\.amazonaws\.com/echo\.api/[\w~-][\w.~-]*", re.A)
