@@ -277,8 +277,10 @@ def test_the_development_keys_url_is_refused_undownloaded() -> None:
     # No such file is on S3: a request signed with the development key (replay --url) to a
     # server started without --dev was sent to S3 for it. A verifier serving its own chains (as
     # --dev's does from disk) is still asked.
+    from alexaskill.cli.dev import DEV_CERT_URL as SIGNED_WITH
     from alexaskill.verify.urls import DEV_CERT_URL
 
+    assert SIGNED_WITH == DEV_CERT_URL  # the commands' (not imported: they verify nothing)
     dev = TestPKI(cert_url=DEV_CERT_URL)
     seen: list[httpx.Request] = []
 

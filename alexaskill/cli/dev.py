@@ -10,11 +10,15 @@ if TYPE_CHECKING:
     from ..app import Skill
     from ..testing import TestPKI
 
-from ..verify.urls import DEV_CERT_URL as DEV_CERT_URL  # (its users import it from here)
 from .common import UsageError, logger
 
 #: The environment variable naming the development PKI's directory (tests point it elsewhere).
 DEV_PKI_ENV: Final = "ALEXASKILL_DEV_PKI_DIR"
+#: The certificate URL requests signed with the development PKI carry. It passes Amazon's URL
+#: rules, but a ``--dev`` server serves its chain from disk and never downloads it; any other
+#: refuses it undownloaded. (`alexaskill.verify.urls.DEV_CERT_URL`, which a test holds equal:
+#: not imported from there, as every command imports this module and most verify nothing.)
+DEV_CERT_URL: Final = "https://s3.amazonaws.com/echo.api/alexaskill-dev.pem"
 
 
 def dev_pki_directory() -> Path:
