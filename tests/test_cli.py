@@ -1113,6 +1113,21 @@ def test_model_of_the_weather_example(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert json.loads(output.read_text())["interactionModel"]["languageModel"] == language
 
 
+def test_model_without_an_invocation_suggests_one_of_the_skill(workdir: Path) -> None:
+    # It suggested --invocation "weather helper" whatever the skill: now the module's name, when
+    # it makes one of two or more words, else a placeholder.
+    (workdir / "tea_timer.py").write_text(APP)
+    try:
+        code, _, err = run("model", "tea_timer:skill")
+    finally:
+        sys.modules.pop("tea_timer", None)
+    assert code == 2
+    assert 'the invocation name is missing: add --invocation "tea timer"' in err, err
+    code, _, err = run("model", "skillapp:skill")  # one word (with "app" in it)
+    assert code == 2
+    assert 'the invocation name is missing: add --invocation "<two or more words>"' in err, err
+
+
 def test_model_problems_are_listed_and_exit_2(workdir: Path) -> None:
     (workdir / "bad.py").write_text(
         textwrap.dedent(

@@ -1,9 +1,9 @@
 """What a command is given, read and checked: option values (`nonempty_path`,
 `given_skill_id`, `given_invocation`, `url_blemish`, `shown_url`), the ``--alexa-api`` file
-(`fake_alexa_api`), JSON the user wrote, refused with a key given twice in an object
-(`loads_once`), standard input at a terminal (`hint_at_a_terminal`), the fields of
-a PlaybackFailed event `request` prints (`failed_playback`), and ``certify --timeout``'s
-default (`ALEXA_TIMEOUT`). Split from `common`."""
+(`fake_alexa_api`), the invocation name ``model`` suggests (`suggested_invocation`), JSON the
+user wrote, refused with a key given twice in an object (`loads_once`), standard input at a
+terminal (`hint_at_a_terminal`), the fields of a PlaybackFailed event `request` prints
+(`failed_playback`), and ``certify --timeout``'s default (`ALEXA_TIMEOUT`). Split from `common`."""
 
 from __future__ import annotations
 
@@ -203,6 +203,28 @@ def given_invocation(text: str) -> str:
             f'empty{where}: give the invocation name users say, e.g. "weather helper"'
         )
     return text
+
+
+def suggested_invocation(app: str) -> str:
+    """An invocation name to suggest for ``app`` (``tea_timer:skill`` -> ``tea timer``): its
+    module's name, past generic ones (``app``, ``main``, ...), if that is two or more words
+    certification would not object to; else a placeholder."""
+    import re
+
+    from ..interaction.invocation import invocation_name_warnings, invocation_problems
+
+    module = re.sub(r"\.py$", "", app.partition(":")[0].replace("\\", "/"))
+    generic = {"app", "application", "main", "server", "skill", "lambda_function", "__init__"}
+    names = [part for part in re.split(r"[/.]", module) if part.lower() not in generic]
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", names[-1]) if names else ""
+    name = " ".join(re.split(r"[\W_]+", words.lower())).strip()
+    if (
+        len(name.split()) < 2
+        or invocation_problems(name, "en-US")
+        or invocation_name_warnings(name)
+    ):
+        return "<two or more words>"
+    return name
 
 
 def url_blemish(url: str) -> str | None:

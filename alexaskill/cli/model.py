@@ -19,7 +19,7 @@ from .common import (
     read_input,
     read_model_json,
 )
-from .inputs import MANIFEST_FILE, MODEL, given_invocation, loads_once
+from .inputs import MANIFEST_FILE, MODEL, given_invocation, loads_once, suggested_invocation
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -274,7 +274,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # APP first: a misspelt APP is the thing to fix, not the invocation name that comes after
     skill = load_skill(args.app)
     if common is None and not by_locale:
-        raise UsageError('the invocation name is missing: add --invocation "weather helper"')
+        raise UsageError(
+            f'the invocation name is missing: add --invocation "{suggested_invocation(args.app)}"'
+        )
     if args.all_locales:
         locales = declared_locales(skill)
         for extra in sorted(set(by_locale) - set(locales)):
