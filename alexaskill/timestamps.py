@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from .exceptions import TimestampError
@@ -78,8 +78,9 @@ def _separator(timestamp: str) -> str:
 def _unusual(timestamp: object) -> datetime:
     """A timestamp fromisoformat refused that RFC 3339 allows: one ending in a lower-case ``z``
     (RFC 3339, section 5.6: "T" and "Z" may be lower case; fromisoformat takes a ``t`` only),
-    one in a leap second (``2016-12-31T23:59:60Z``), read as the instant it ends, or both;
-    `TimestampError` for anything else (a ``TypeError`` for no str: the caller's mistake)."""
+    one in a leap second (``2016-12-31T23:59:60Z``, only ever 23:59:60 UTC), read as the
+    instant it ends, or both; `TimestampError` for anything else (a ``TypeError`` for no str:
+    the caller's mistake)."""
     if not isinstance(timestamp, str):  # (a request's, from the verifier, is always a str)
         raise TypeError(
             "the timestamp check takes request.timestamp as its ISO 8601 str, not "
@@ -92,5 +93,10 @@ def _unusual(timestamp: object) -> datetime:
     if (match := _LEAP_SECOND.search(timestamp)) is not None:
         with contextlib.suppress(ValueError, OverflowError):  # (9999-12-31T23:59:60Z ends later)
             second = timestamp[: match.start(1)] + "59" + timestamp[match.end(1) :]
-            return datetime.fromisoformat(second) + timedelta(seconds=1)
+            moment = datetime.fromisoformat(second)
+            # A leap second is only ever 23:59:60 UTC (the local time that is, with an offset:
+            # 05:29:60+05:30); a :60 at any other minute is no time at all.
+            utc = moment.astimezone(UTC) if moment.tzinfo is not None else moment
+            if (utc.hour, utc.minute) == (23, 59):
+                return moment + timedelta(seconds=1)
     raise TimestampError("timestamp: not ISO 8601")

@@ -167,6 +167,8 @@ def test_smaller_tolerance_is_honoured(pki: TestPKI) -> None:
         ("2016-12-31T23:59:60Z", datetime(2017, 1, 1, 0, 0, 1, tzinfo=UTC)),
         ("2016-12-31T23:59:60.500Z", datetime(2016, 12, 31, 23, 58, tzinfo=UTC)),
         ("2017-01-01T00:59:60+01:00", datetime(2017, 1, 1, 0, 2, tzinfo=UTC)),
+        ("2017-01-01T05:29:60+05:30", datetime(2017, 1, 1, 0, 2, tzinfo=UTC)),
+        ("2016-12-31T20:59:60-03:00", datetime(2017, 1, 1, 0, 2, tzinfo=UTC)),
     ],
 )
 def test_a_leap_second_timestamp_is_read_not_refused(timestamp: str, now: datetime) -> None:
@@ -179,7 +181,20 @@ def test_a_leap_second_timestamp_is_read_not_refused(timestamp: str, now: dateti
 
 
 @pytest.mark.parametrize(
-    "timestamp", ["2016-12-31T23:59:61Z", "2016-12-31T23:60:00Z", "60", "9999-12-31T23:59:60Z"]
+    "timestamp",
+    [
+        "2016-12-31T23:59:61Z",
+        "2016-12-31T23:60:00Z",
+        "60",
+        "9999-12-31T23:59:60Z",
+        # A leap second is only ever 23:59:60 UTC: a :60 at any other minute was read as one.
+        "2026-12-05T03:10:60Z",
+        "2016-12-31T23:58:60Z",
+        "2016-12-31T23:59:60+01:00",  # 22:59:60 UTC
+        "2017-01-01T05:30:60+05:30",
+        "2016-12-31T03:10:60",  # (no offset: the time as written)
+        "0001-01-01T00:29:60+05:30",  # (before year 1 in UTC)
+    ],
 )
 def test_only_a_leap_second_is_read_as_one(timestamp: str) -> None:
     with pytest.raises(TimestampError, match="not ISO 8601"):
