@@ -34,6 +34,11 @@ def decode_body(event: Any, skill: object = None) -> tuple[bytes, Envelope]:
     """The event encoded, and decoded into an `Envelope` (``skill``: whose id an error names)."""
     if not isinstance(event, dict):
         raise MalformedRequestError(_not_alexa(event, skill))
+    if not _HTTP_KEYS.isdisjoint(event):
+        # An HTTP request's fields: an API Gateway or function URL event, never Alexa's (its
+        # trigger's events are the envelope alone). One that decodes as an envelope too (a
+        # mapping that merges the body with the request's fields) would be answered unverified.
+        raise MalformedRequestError(_not_alexa(event, skill))
     body = _encode_event(event)
     try:
         return body, decode_envelope(body)
@@ -41,6 +46,11 @@ def decode_body(event: Any, skill: object = None) -> tuple[bytes, Envelope]:
         if "request" in event:  # an Alexa request, malformed: what is wrong with it helps
             raise
     raise MalformedRequestError(_not_alexa(event, skill))
+
+
+#: Top-level keys of an HTTP request's event (API Gateway REST or HTTP API, a function URL, a
+#: load balancer), none of them in an Alexa request's.
+_HTTP_KEYS = frozenset({"requestContext", "httpMethod", "rawPath"})
 
 
 def _not_alexa(event: Any, skill: object) -> str:
@@ -51,9 +61,11 @@ def _not_alexa(event: Any, skill: object) -> str:
         " This handler answers the Alexa Skills Kit trigger's events; to test the function from"
         f" the Lambda console, give it an Alexa request (`{command}` prints one)"
     )
-    if isinstance(event, dict) and "requestContext" in event:
+    if isinstance(event, dict) and not _HTTP_KEYS.isdisjoint(event):
         message += (
-            ". Alexa's requests through API Gateway or a function URL are signed HTTPS requests:"
+            ". It has an HTTP request's fields: this handler verifies nothing, so it answers"
+            " no HTTP request. Alexa's requests through API Gateway or a function URL are"
+            " signed HTTPS requests:"
             " serve the skill's ASGI app there, which verifies them: `Mangum(skill,"
             ' lifespan="off")` (README: AWS Lambda), or the Lambda Web Adapter'
         )

@@ -112,6 +112,27 @@ def test_an_api_gateway_event_is_told_to_serve_the_asgi_app(runtime: Runtime) ->
     assert "signed" in error["errorMessage"] and "ASGI app" in error["errorMessage"]
 
 
+@pytest.mark.parametrize(
+    "http",
+    [{"requestContext": {"http": {"method": "POST"}}}, {"httpMethod": "POST"}, {"rawPath": "/"}],
+)
+def test_an_alexa_request_in_an_http_event_is_refused_unanswered(
+    runtime: Runtime, http: dict[str, Any]
+) -> None:
+    # An HTTP request mapped onto the event (an API Gateway mapping that merges the body with
+    # the HTTP request's fields) was answered as Alexa's, unverified: anyone could send one.
+    from alexaskill.testing import RequestFactory
+
+    event = {**RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest"), **http}
+    assert runtime.invoke(handler(_skill()), event) is None
+    [error] = runtime.errors
+    assert error["errorType"] == "MalformedRequestError"
+    message = error["errorMessage"]
+    assert "an HTTP request's" in message and "ASGI app" in message, message
+    with pytest.raises(MalformedRequestError, match="an HTTP request's"):
+        decode_event(event)
+
+
 def test_the_shape_said_is_bounded_and_printable(runtime: Runtime) -> None:
     event = {f"key\n[ERROR] forged {i} " + "x" * 500: i for i in range(1000)}
     runtime.invoke(handler(_skill()), event)
