@@ -732,3 +732,25 @@ def test_a_one_time_reminder_is_judged_at_the_time_sent(
     with pytest.raises(ValueError, match=r"is in the past: the request was made at"):
         client.intent("Remind")
     assert client.api.calls == []
+
+
+def test_a_local_time_is_judged_by_neither_side_when_the_zone_call_fails(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # The zone's call failed, so create_reminder could not read the local 09:30 and sent it,
+    # for Amazon to judge; the fake, its time_zone set, read it in Paris (08:30 UTC, gone at
+    # 09:00 UTC) and refused it (400, an AlexaApiError): the skill failed on a rule of
+    # alexaskill's it could not apply. Neither judges it now: created.
+    skill = reminder_skill(at=dt.datetime(2031, 3, 14, 9, 30))
+    client = skill_client(
+        skill, time_zone="Europe/Paris", now=lambda: MOMENT, faults={"time_zone": 500}
+    )
+    calls = client.intent("Remind").api_calls
+    assert [(call.operation, call.status) for call in calls] == [
+        ("time_zone", 500),
+        ("create_reminder", 200),
+    ]
+    # Answered, the zone is read, and the same time is refused unsent, as ever.
+    client.api.faults = {}
+    with pytest.raises(ValueError, match=r"is in the past"):
+        client.intent("Remind")

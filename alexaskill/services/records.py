@@ -68,8 +68,10 @@ class RecordsApi(RequestApi):
         that time there. A one-time ``at`` gone by when the user spoke (the request's
         timestamp) is a `ValueError`, unsent (it would never ring: alexaskill's rule, not one
         Amazon documents). A local one is read in the device's time zone, which is asked for
-        it if the handler has not (`time_zone`: one call a request); it is sent unjudged when
-        the device set no zone or that call fails.
+        it if the handler has not (`time_zone`: one call a request); it is sent unjudged, for
+        Amazon to judge, when the device set no zone or that call fails (a missed check of
+        alexaskill's is no reason to fail a reminder that may well be to come, and
+        `FakeAlexaApi`, its ``time_zone`` call failing, does not judge it either).
         ``recurrence`` takes RFC 5545 rules (``"FREQ=WEEKLY;BYDAY=MO"``) for an ``at``
         reminder; one out of RFC 5545's grammar (``BYHOUR=25``, a part given twice), or one
         that never rings (``COUNT=0``, an UNTIL before ``at``), or an UNTIL of another kind

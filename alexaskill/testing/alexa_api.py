@@ -20,10 +20,12 @@ one that names a request answered already, or one never sent, gets a 403 (Alexa'
 Once they sent one, a call with a token no request carried gets a 401, and one about a device
 that sent none a 403, as from Alexa (`AccessCheck.issued`, in ``api_access``).
 
-Reminders are judged (a one-time one gone by: 400), and they and list items stamped, at the
-fake's now: ``now``, a clock, if the test gave one; else the timestamp of the request that made
-the call (of those that carried its ``apiAccessToken``, the one being answered, else the last
-sent); else, with no such request, this machine's clock (`api_lists` for the items given).
+Reminders are judged (a one-time one gone by: 400; a local time without ``timeZoneId`` read in
+``time_zone``, and not judged while ``faults`` fails ``time_zone``, as the skill's `AlexaApi`
+cannot read it then), and they and list items stamped, at the fake's now: ``now``, a clock, if
+the test gave one; else the timestamp of the request that made the call (of those that carried
+its ``apiAccessToken``, the one being answered, else the last sent); else, with no such request,
+this machine's clock (`api_lists` for the items given).
 
 A fake may serve for days (the simulator's, in ``alexaskill serve --dev``): ``calls`` and
 ``late_progressive`` keep the most recent ``keep_calls`` (1000 by default), the oldest

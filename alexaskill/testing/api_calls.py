@@ -106,7 +106,8 @@ def _reminder_problem(
     """Amazon's 400 code and a message for a reminder body it would refuse, else None: a
     ``SCHEDULED_ABSOLUTE`` trigger with no ``scheduledTime`` and no recurrence rule to time it
     (`_ruled`); a one-time ``scheduledTime`` (in its ``timeZoneId``, else the device's
-    ``zone_name``; not judged without either, as `AlexaApi.create_reminder` does not) gone by
+    ``zone_name``, None when the skill cannot know it; not judged without either, as
+    `AlexaApi.create_reminder` does not) gone by
     at ``now``, the fake's now for the call (`AccessCheck._moment`), too; a recurrence Amazon
     does not take (`alexaskill.testing.api_recurrence`); a field of the wrong kind (the codes
     of these three are the fake's: Amazon's are not documented).
