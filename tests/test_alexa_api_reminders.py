@@ -754,3 +754,40 @@ def test_a_local_time_is_judged_by_neither_side_when_the_zone_call_fails(
     client.api.faults = {}
     with pytest.raises(ValueError, match=r"is in the past"):
         client.intent("Remind")
+
+
+def test_the_second_of_a_repeated_local_time_is_said_as_given_and_as_sent(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # The error said only the time as sent, "at= 2031-10-26T02:30:00+02:00 is in the past",
+    # where the skill gave 02:30+01:00 (fold=1): which 02:30 was meant went unsaid, and the
+    # offset shown was not the one given.
+    now = dt.datetime(2031, 10, 26, 1, 0, tzinfo=dt.UTC)
+    client = skill_client(reminder_skill(at=_SECOND_HALF_PAST_TWO), now=lambda: now)
+    with pytest.raises(ValueError) as raised:
+        client.intent("Remind")
+    said = str(raised.value)
+    assert said.startswith(
+        "a reminder's at= 2031-10-26T02:30:00+01:00 (the second 02:30, fold=1) is sent as "
+        "2031-10-26T02:30:00+02:00 (the first: a scheduledTime, a local time, cannot say which), "
+        "which is in the past: the request was made at 2031-10-26T02:00:00+01:00 there"
+    ), said
+    assert "at.astimezone(datetime.UTC)" in said, said
+
+
+def test_the_second_of_a_repeated_device_time_is_said_in_the_devices_zone(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # The same, for a time without tzinfo, read in the device's zone: said with the offsets the
+    # zone gives the one meant and the one sent.
+    at = _SECOND_HALF_PAST_TWO.replace(tzinfo=None)
+    now = dt.datetime(2031, 10, 26, 1, 0, tzinfo=dt.UTC)
+    client = skill_client(reminder_skill(at=at), time_zone="Europe/Paris", now=lambda: now)
+    with pytest.raises(ValueError) as raised:
+        client.intent("Remind")
+    said = str(raised.value)
+    assert said.startswith(
+        "a reminder's at= 2031-10-26T02:30:00+01:00 (the second 02:30, fold=1) is sent as "
+        "2031-10-26T02:30:00+02:00 (the first"
+    ), said
+    assert "at.replace(tzinfo=ZoneInfo('Europe/Paris'), fold=1).astimezone(" in said, said

@@ -57,19 +57,35 @@ def gone_by(at: _dt.datetime, zone: _dt.tzinfo | None, now: _dt.datetime) -> _dt
     return now.astimezone(when.tzinfo)
 
 
-def _check_to_come(at: _dt.datetime, zone: _dt.tzinfo | None, asked_at: _dt.datetime) -> None:
-    """`ValueError` for a one-time reminder ``at`` a moment gone by at ``asked_at`` (`gone_by`):
-    it could never ring. alexaskill's rule: Amazon's Reminders API reference says nothing of a
-    time in the past. A recurring one is not judged (its first time may be gone by today), nor
-    a local time in a zone unknown here."""
+def _check_to_come(
+    at: _dt.datetime, zone: _dt.tzinfo | None, asked_at: _dt.datetime, given: _dt.datetime
+) -> None:
+    """`ValueError` for a one-time reminder ``at`` (the ``given`` one as sent: `_as_sent`) a
+    moment gone by at ``asked_at`` (`gone_by`): it could never ring. alexaskill's rule: Amazon's
+    Reminders API reference says nothing of a time in the past. A recurring one is not judged
+    (its first time may be gone by today), nor a local time in a zone unknown here."""
     there = gone_by(at, zone, asked_at)
     if there is None:
         return
     made = there.isoformat(timespec="seconds")
+    said = f"at= {at.isoformat(timespec='seconds')} is"
+    how = "give a time to come, or after="
+    meant = given if given.tzinfo is not None or zone is None else given.replace(tzinfo=zone)
+    read = at if at.tzinfo is not None or zone is None else at.replace(tzinfo=zone)
+    if given.fold and read.utcoffset() != meant.utcoffset():
+        # The second of a time the clocks go back through: the body names the first.
+        said = (
+            f"at= {meant.isoformat(timespec='seconds')} (the second {given:%H:%M}, fold=1) is "
+            f"sent as {read.isoformat(timespec='seconds')} (the first: a scheduledTime, a local "
+            "time, cannot say which), which is"
+        )
+        utc = "at.astimezone(datetime.UTC)"
+        if given.tzinfo is None:  # (a naive time's astimezone reads it on this machine's clock)
+            utc = f"at.replace(tzinfo=ZoneInfo({str(zone)!r}), fold=1).astimezone(datetime.UTC)"
+        how += f"; the second {given:%H:%M} is sent as itself in UTC: {utc}"
     raise ValueError(
-        f"a reminder's at= {at.isoformat(timespec='seconds')} is in the past: the request was "
-        f"made at {made} there, and a one-time reminder gone by would never ring, so "
-        "alexaskill does not send it (give a time to come, or after=)"
+        f"a reminder's {said} in the past: the request was made at {made} there, and a "
+        f"one-time reminder gone by would never ring, so alexaskill does not send it ({how})"
     )
 
 
@@ -163,7 +179,7 @@ def reminder_body(
         if rules:
             _check_untils(rules, trigger)
         elif asked_at is not None:
-            _check_to_come(_as_sent(at, trigger), zone, asked_at)
+            _check_to_come(_as_sent(at, trigger), zone, asked_at, at)
     elif after is not None and at is None:
         trigger = _relative_trigger(after, rules)
     else:
