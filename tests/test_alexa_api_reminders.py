@@ -10,10 +10,12 @@ from collections.abc import Callable
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
+import msgspec
 import pytest
 
 from alexaskill import AlexaApi, Reminder, Response, Scope, Skill, speak
 from alexaskill.models import decode_envelope
+from alexaskill.ssml import emphasis
 from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
 
 from .alexa_api_shared import MOMENT, _run
@@ -791,3 +793,28 @@ def test_the_second_of_a_repeated_device_time_is_said_in_the_devices_zone(
         "2031-10-26T02:30:00+02:00 (the first"
     ), said
     assert "at.replace(tzinfo=ZoneInfo('Europe/Paris'), fold=1).astimezone(" in said, said
+
+
+@pytest.mark.parametrize(
+    ("speech", "ssml"),
+    [
+        # (a str is text to say, escaped; an Ssml value is markup, kept)
+        ("Bins & boxes", "<speak>Bins &amp; boxes</speak>"),
+        (emphasis("Bins", "strong"), '<speak><emphasis level="strong">Bins</emphasis></speak>'),
+    ],
+)
+def test_a_reminders_speech_is_sent_as_ssml_beside_its_text_and_taken(
+    skill_client: Callable[..., TestClient], speech: str, ssml: str
+) -> None:
+    # No test sent speech=: what the body carried of it, and whether the fake took it, was
+    # unpinned. Amazon's Reminders API reference writes it in alertInfo.spokenInfo.content, a
+    # <speak> document in "ssml" beside the locale and the plain "text".
+    skill = reminder_skill(after=dt.timedelta(minutes=10), speech=speech)
+    client = skill_client(skill, locale="en-GB")
+    [call] = client.intent("Remind").api_calls
+    assert call.status == 200, call.answer
+    assert call.body["alertInfo"] == {
+        "spokenInfo": {"content": [{"locale": "en-GB", "text": "Take the bins out", "ssml": ssml}]}
+    }
+    [kept] = client.api.reminders
+    assert json.loads(msgspec.json.encode(kept))["alertInfo"] == call.body["alertInfo"]
