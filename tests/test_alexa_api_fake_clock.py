@@ -281,3 +281,30 @@ def test_the_client_and_the_fake_judge_a_time_gone_by_alike(
     headers = {"Authorization": "Bearer any-token"}
     status, answer, _ = anyio.run(fake.alexa_api_call, "POST", url, headers, body, None)
     assert (status, b"in the past" in answer) == ((400, True) if gone else (200, False)), answer
+
+
+@pytest.mark.parametrize("stamp", [None, "not a time"])
+def test_a_request_without_a_usable_timestamp_is_judged_by_this_machines_clock_on_both_sides(
+    stamp: str | None,
+) -> None:
+    # With no timestamp to read, AlexaApi judges "when the user spoke" by this machine's clock
+    # (`AlexaApi.now` reads it so too); the fake judged the call at the timestamp of another
+    # request that carried the same token (here sent in 2099), and refused as gone by a
+    # reminder the client had judged to come (400, an AlexaApiError).
+    fake = FakeAlexaApi(time_zone="UTC")
+    fake.issued(sent_at("2099-01-01T00:00:00Z", "shared-token"))
+    raw = sent_at("2001-02-03T10:00:00Z", "shared-token")
+    if stamp is None:
+        del raw["request"]["timestamp"]
+    else:
+        raw["request"]["timestamp"] = stamp
+    fake.issued(raw)
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)  # (to come by this machine's clock)
+    assert _run(api.create_reminder("Stretch", at=soon)).status == "ON"
+    # And one gone by that clock is refused by both: by the client unsent, by the fake 400.
+    gone = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    with pytest.raises(ValueError, match="in the past"):
+        _run(api.create_reminder("Stretch", at=gone))
+    status, answer = reminder_call(fake, "shared-token", f"{gone:%Y-%m-%dT%H:%M:%S}.000")
+    assert status == 400 and b"in the past" in answer, answer

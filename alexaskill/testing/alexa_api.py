@@ -24,8 +24,9 @@ Reminders are judged (a one-time one gone by: 400; a local time without ``timeZo
 ``time_zone``, and not judged while ``faults`` fails ``time_zone``, as the skill's `AlexaApi`
 cannot read it then), and they and list items stamped, at the fake's now: ``now``, a clock, if
 the test gave one; else the timestamp of the request that made the call (of those that carried
-its ``apiAccessToken``, the one being answered, else the last sent); else, with no such request,
-this machine's clock (`api_lists` for the items given).
+its ``apiAccessToken``, the one being answered, else the last sent); else, with no such request
+or none usable in that one's timestamp, this machine's clock (`api_lists` for the items given),
+as the skill's `AlexaApi` reads such a request.
 
 A fake may serve for days (the simulator's, in ``alexaskill serve --dev``): ``calls`` and
 ``late_progressive`` keep the most recent ``keep_calls`` (1000 by default), the oldest

@@ -90,7 +90,9 @@ class AccessCheck:
         system = decoded.context.System if decoded.context is not None else None
         token = system.apiAccessToken if system is not None else None
         moment = _read_moment(request.timestamp if request is not None else None)
-        if request is not None and moment is not None and token:
+        # Kept without a moment too (None: this machine's clock, as `AlexaApi` reads such a
+        # request), lest its calls be judged at another request's timestamp with its token.
+        if request is not None and token:
             with self._lock:  # (when it was sent, for the calls its token makes: `_moment`)
                 sent = self.__dict__.setdefault("_sent_at", {})
                 sent.pop(request.requestId or "", None)
@@ -123,16 +125,19 @@ class AccessCheck:
         gave one; else the timestamp of the request that made the call (the test client's
         clock, which may be set years away): of those that carried its ``apiAccessToken``, the
         one being answered (the last sent, if several are), else the last sent; else, for a
-        token no request carried, this machine's clock."""
+        token no request carried, or a request with no usable timestamp, this machine's clock
+        (as `AlexaApi` judges a reminder then: when the user spoke, as well as it knows)."""
         if self.now is not None:
             return self.now()
         token = _bearer(headers)
         with self._lock:
-            sent: dict[str, tuple[str, _dt.datetime]] = self.__dict__.get("_sent_at", {})
+            sent: dict[str, tuple[str, _dt.datetime | None]] = self.__dict__.get("_sent_at", {})
             carried = [(key, moment) for key, (held, moment) in sent.items() if held == token]
             answered = [moment for key, moment in carried if key in self._answering]
         if answered or carried:
-            return (answered or [moment for _, moment in carried])[-1]
+            chosen = (answered or [moment for _, moment in carried])[-1]
+            if chosen is not None:
+                return chosen
         return _dt.datetime.now(_dt.UTC)
 
     def _kind(self, request_id: str) -> str | None:
