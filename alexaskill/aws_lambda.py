@@ -348,6 +348,11 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
     # httpx refuses for a proxy it cannot use (its ImportError, a handler bug's apology at every
     # call). Said once, here, at the cold start (the function's module made the handler).
     check_outgoing_proxies()
+    # The settings too, read here whether or not the function reads them (its module may make
+    # the skill with ids of its own): one that does not parse fails the function's start.
+    from .settings import settings_from_env
+
+    settings_from_env()
     plans: list[_Plan] = []  # the skill's, once known: no lookup at each invocation
 
     def lambda_handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:

@@ -113,6 +113,9 @@ def _log_settings_that_parse(env: Mapping[str, str]) -> tuple[str, bool]:
 def configure_logging_if_unset() -> bool:
     """`configure_logging` from the environment, unless logging is set up already; True if done.
 
+    The settings are read either way: one that does not parse raises its `ConfigurationError`
+    (the start fails) beside a set-up of the app's own too, which is left as the app made it.
+
     The ASGI app calls it at start-up, so that ``uvicorn app:skill`` with no logging set-up
     writes the request line at INFO (``ALEXASKILL_LOG_LEVEL``, ``ALEXASKILL_LOG_JSON``), where
     Python alone would show only warnings. Set-up found: a handler on the root logger or on
@@ -120,21 +123,17 @@ def configure_logging_if_unset() -> bool:
     AWS Lambda the root logger's handler is the runtime's (an ASGI adapter runs the app there):
     set-up found is a handler or a level on ``"alexaskill"``.
 
-    A setting that does not parse raises its `ConfigurationError` once logging is set up all
-    the same, from the log settings that parse (the defaults for the others): what is said
-    before the start fails, and the failure itself, come out as every alexaskill line does, not
-    bare through Python's last resort. A later call takes that set-up for none (the settings
-    may parse by then) as long as nothing else has changed it (`_set_up_now`): on AWS Lambda,
-    through the runtime's handler, it is a level on ``"alexaskill"`` alone.
+    With no set-up found, a setting that does not parse raises its `ConfigurationError` once
+    logging is set up all the same, from the log settings that parse (the defaults for the
+    others): what is said before the start fails, and the failure itself, come out as every
+    alexaskill line does, not bare through Python's last resort. A later call takes that set-up
+    for none (the settings may parse by then) as long as nothing else has changed it
+    (`_set_up_now`): on AWS Lambda, through the runtime's handler, it is a level on
+    ``"alexaskill"`` alone.
     """
     global _provisional
-    provisional = _provisional is not None and _provisional == _set_up_now()
-    if logger.handlers and not provisional:
-        return False
-    if on_lambda():
-        if logger.level != logging.NOTSET and not provisional:
-            return False
-    elif logging.getLogger().handlers:
+    if _set_up_elsewhere():
+        settings_from_env()  # (read all the same: a value that does not parse fails the start)
         return False
     try:
         settings = settings_from_env()
@@ -146,6 +145,17 @@ def configure_logging_if_unset() -> bool:
     _provisional = None
     _configure(settings.log_level, settings.log_json)
     return True
+
+
+def _set_up_elsewhere() -> bool:
+    """Whether logging is set up, not by `configure_logging_if_unset`'s provisional set-up
+    (`configure_logging_if_unset` says what is found)."""
+    provisional = _provisional is not None and _provisional == _set_up_now()
+    if logger.handlers and not provisional:
+        return True
+    if on_lambda():
+        return logger.level != logging.NOTSET and not provisional
+    return bool(logging.getLogger().handlers)
 
 
 #: What `configure_logging_if_unset` left when a setting did not parse (`_set_up_now`), or None.

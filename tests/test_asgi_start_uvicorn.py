@@ -188,3 +188,26 @@ def test_every_request_refused_for_a_failed_start_is_said_by_shutdown(
     env = {"ALEXASKILL_LOG_LEVEL": "bogus"}
     output = _served_unstarted(tmp_path, env, 3, *http, stop_signal=stop_signal)
     assert _refused_said(output) == 3, output
+
+
+def test_a_setting_that_does_not_parse_fails_the_start_beside_the_apps_own_logging(
+    tmp_path: Path,
+) -> None:
+    # The app's logging.basicConfig() before `uvicorn app:skill`: the settings were never read,
+    # and uvicorn started, serving every request, ALEXASKILL_LOG_LEVEL=bogus and all.
+    app = f"import logging\nlogging.basicConfig()\n\n{_APP}"
+    (tmp_path / "app.py").write_text(app)
+    environ = {**os.environ, "ALEXASKILL_STORE": "memory://", "ALEXASKILL_LOG_LEVEL": "bogus"}
+    command = [sys.executable, "-m", "uvicorn", "app:skill", "--port", str(free_port())]
+    try:
+        process = subprocess.run(
+            command, cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=60
+        )
+    except subprocess.TimeoutExpired as exc:  # (served: it started)
+        pytest.fail(f"uvicorn started: {exc.stdout!r} {exc.stderr!r}")
+    output = process.stdout + process.stderr
+    assert process.returncode == 3, output  # (uvicorn's, a failed start)
+    said = [line for line in output.splitlines() if "ALEXASKILL_LOG_LEVEL" in line]
+    assert len(said) == 1, output
+    assert said[0].startswith("ERROR:    ALEXASKILL_LOG_LEVEL: unknown log level 'BOGUS'"), output
+    assert "Traceback" not in output, output

@@ -1,0 +1,124 @@
+"""Settings that do not parse fail every start of a skill, whether or not the app set up logging
+of its own (which alexaskill then leaves as the app made it)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from alexaskill import Skill, speak
+from alexaskill.exceptions import ConfigurationError
+from alexaskill.responses import Response
+from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
+
+from .conftest import SKILL_ID
+from .lifespan_start import lifespan_start
+
+#: Each setting that does not parse, and what its error names.
+BAD_SETTINGS = [
+    ({"ALEXASKILL_LOG_LEVEL": "bogus"}, "ALEXASKILL_LOG_LEVEL: unknown log level 'BOGUS'"),
+    ({"ALEXASKILL_LOG_JSON": "maybe"}, "ALEXASKILL_LOG_JSON='maybe'"),
+    ({"ALEXASKILL_SKILL_ID": " , "}, "ALEXASKILL_SKILL_ID"),
+]
+
+
+@pytest.fixture
+def own_logging() -> Iterator[logging.Handler]:
+    """The app's own logging set-up: a handler on the root logger (``logging.basicConfig``)."""
+    handler = logging.NullHandler()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+
+
+def _skill(skill_id: str = SKILL_ID) -> Skill:
+    skill = Skill(skill_id)
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("hi")
+
+    return skill
+
+
+def _set(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+
+def _untouched(handler: logging.Handler) -> None:
+    """The app's set-up as it made it: alexaskill added no handler of its own."""
+    assert handler in logging.getLogger().handlers
+    assert logging.getLogger("alexaskill").handlers == []
+
+
+@pytest.mark.parametrize(("env", "why"), BAD_SETTINGS)
+def test_a_lifespan_start_fails_of_a_setting_beside_the_apps_own_logging(
+    monkeypatch: pytest.MonkeyPatch, own_logging: logging.Handler, env: dict[str, str], why: str
+) -> None:
+    # Logging set up by the app, the settings were never read: the skill started and served.
+    _set(monkeypatch, env)
+    answer = lifespan_start(_skill())
+    assert answer["type"] == "lifespan.startup.failed", answer
+    assert why in answer["message"], answer
+    _untouched(own_logging)
+
+
+@pytest.mark.parametrize(("env", "why"), BAD_SETTINGS)
+def test_a_start_at_a_request_fails_of_a_setting_beside_the_apps_own_logging(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    own_logging: logging.Handler,
+    env: dict[str, str],
+    why: str,
+) -> None:
+    _set(monkeypatch, env)
+    client = TestClient(_skill(), raise_handler_errors=False)  # no lifespan: started at a request
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        assert client.launch().status_code == 500
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(said) == 1 and "could not start (ConfigurationError: " in said[0], said
+    assert why in said[0], said
+    _untouched(own_logging)
+
+
+@pytest.mark.parametrize(("env", "why"), BAD_SETTINGS)
+def test_a_mount_fails_of_a_setting_beside_the_apps_own_logging(
+    monkeypatch: pytest.MonkeyPatch, own_logging: logging.Handler, env: dict[str, str], why: str
+) -> None:
+    _set(monkeypatch, env)
+    with pytest.raises(ConfigurationError) as raised:
+        _skill().mount("/weather")
+    assert why in str(raised.value)
+    _untouched(own_logging)
+
+
+@pytest.mark.parametrize(("env", "why"), BAD_SETTINGS)
+def test_a_lambda_handler_fails_of_a_setting_at_the_functions_start(
+    monkeypatch: pytest.MonkeyPatch, own_logging: logging.Handler, env: dict[str, str], why: str
+) -> None:
+    # The function's module makes the handler at its import, the function's start: it failed
+    # nowhere, and every invocation was answered.
+    _set(monkeypatch, env)
+    with pytest.raises(ConfigurationError) as raised:
+        _skill(DEFAULT_SKILL_ID).lambda_handler  # noqa: B018 (the property makes the handler)
+    assert why in str(raised.value)
+    _untouched(own_logging)
+
+
+def test_settings_that_parse_start_beside_the_apps_own_logging(
+    monkeypatch: pytest.MonkeyPatch, own_logging: logging.Handler
+) -> None:
+    # (the check refuses nothing that parses, and sets up no logging over the app's)
+    _set(monkeypatch, {"ALEXASKILL_LOG_LEVEL": "debug", "ALEXASKILL_LOG_JSON": "1"})
+    assert lifespan_start(_skill())["type"] == "lifespan.startup.complete"
+    with TestClient(_skill()) as client:
+        assert client.launch().status_code == 200
+    _skill().mount("/weather")
+    _skill(DEFAULT_SKILL_ID).lambda_handler  # noqa: B018
+    _untouched(own_logging)
