@@ -11,8 +11,11 @@ from alexaskill.exceptions import ConfigurationError
 
 
 def lifespan_start(skill: Skill) -> Message:
-    """What ``skill``'s lifespan answers its startup (then its shutdown, if it started). A
-    failed start is raised once said, as Starlette's lifespan does: never instead."""
+    """What ``skill``'s lifespan answers its startup (then its shutdown, if it started),
+    failed or not. A failed start must be said (``lifespan.startup.failed``, a
+    `ConfigurationError` by its message alone, a bug with its traceback) and then raised, as
+    Starlette's lifespan does: said and not raised, or raised and not said, fails here. The
+    error raised is caught, once checked: the answer said is returned."""
     sent: list[Message] = []
 
     async def lifespan() -> None:
@@ -37,6 +40,9 @@ def lifespan_start(skill: Skill) -> Message:
             else:  # a bug's traceback, for the server to say (the app says nothing of it)
                 assert message.startswith("Traceback (most recent call last):\n"), message
                 assert message.endswith(f"\n{type(exc).__name__}: {exc}"), message
+        else:
+            failed = [m for m in sent if m["type"] == "lifespan.startup.failed"]
+            assert not failed, f"the start said failed, not raised: {sent}"
 
     asyncio.run(lifespan())
     return sent[0]

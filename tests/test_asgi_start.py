@@ -815,3 +815,19 @@ def test_a_scope_type_it_does_not_serve_is_refused_with_an_error_after_a_failed_
     lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(lines) == 1, lines
     assert ": a webtransport request refused with an error, no handler run" in lines[0], lines
+
+
+def test_lifespan_start_refuses_a_failed_start_said_but_not_raised() -> None:
+    # (the helper's own check) Its docstring said a failed start "is raised once said", but a
+    # start said failed that then returned, as Starlette's test client would wait on for good,
+    # was taken as it came.
+    from typing import cast
+
+    from starlette.types import Receive, Scope, Send
+
+    async def said_not_raised(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        await send({"type": "lifespan.startup.failed", "message": "no"})
+
+    with pytest.raises(AssertionError, match="said failed, not raised"):
+        lifespan_start(cast("Skill", said_not_raised))
