@@ -15,7 +15,7 @@ __all__ = ["spoken_text"]
 #: Alexa's longest pause, in milliseconds (Amazon's SSML reference, ``<break time>``).
 _MAX_PAUSE_MS: Final = _MAX_BREAK_MS
 #: Tags between which words are apart, as `strip_tags` spaces them.
-_SPACED_TAGS: Final = frozenset({"break", "p", "s", "speak", "audio"})
+_SPACED_TAGS: Final = frozenset({"speak"})
 _SPACES = re.compile(r"\s+")
 
 # Pauses as the simulator's page reads them (static/ssml.js): a <break> by its time (at most
@@ -28,6 +28,9 @@ _STRENGTH_MS: Final = {
     "strong": 600,
     "x-strong": 900,
 }
+#: A paragraph's pause, before and after it, and a sentence's, after it (Amazon's SSML reference:
+#: ``<p>`` as x-strong breaks around it, ``<s>`` as a strong break).
+_SENTENCE_MS: Final = {"p": float(_STRENGTH_MS["x-strong"]), "s": float(_STRENGTH_MS["strong"])}
 _AMAZON_PREFIX = re.compile(r"^\s*<speak\b")
 #: Half a UTF-16 pair, which a JSON answer may escape ("\ud800") and no XML parser encodes.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -62,17 +65,25 @@ def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str
         return strip_tags(markup)
     parts: list[str | float] = []  # words, and pauses in milliseconds
 
+    def pause(ms: float) -> None:
+        while parts and isinstance(parts[-1], str) and not parts[-1].strip():
+            parts.pop()  # pauses with only spaces between are one, as the page shows
+        if parts and isinstance(parts[-1], float):
+            parts[-1] = min(parts[-1] + ms, _MAX_PAUSE_MS)
+        else:
+            parts.append(ms)
+
     def walk(element: ElementTree.Element) -> None:
         for child in element:
             name = child.tag.rpartition("}")[2]
             if name == "break":
-                ms = _pause_ms(child.attrib)
-                while parts and isinstance(parts[-1], str) and not parts[-1].strip():
-                    parts.pop()  # pauses with only spaces between are one, as the page shows
-                if parts and isinstance(parts[-1], float):
-                    parts[-1] = min(parts[-1] + ms, _MAX_PAUSE_MS)
-                else:
-                    parts.append(ms)
+                pause(_pause_ms(child.attrib))
+            elif name in _SENTENCE_MS:  # <p> and <s>: a sentence ends as a strong break does
+                if name == "p":
+                    pause(_SENTENCE_MS[name])
+                parts.append(" " + (child.text or ""))
+                walk(child)
+                pause(_SENTENCE_MS[name])
             elif name == "audio":
                 parts.append(f" [audio: {child.get('src', '')}] " if clips else " ")
             elif name == "sub" and child.get("alias") is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -26,10 +27,11 @@ def test_spoken_text_is_what_the_user_hears() -> None:
     assert spoken_text(markup) == (
         "Hello [audio: https://example.com/a.mp3] aluminium & co quietly Tom & Jerry done"
     )
-    # Pauses with only spaces between are one, as the simulator shows them; x-weak is none.
+    # Pauses with only spaces between are one, as the simulator shows them; x-weak is none (and
+    # adds nothing to the strong break a sentence ends with).
     assert spoken_text(markup, pauses=True) == (
         "Hello [pause 1.5 s] [audio: https://example.com/a.mp3] aluminium & co quietly "
-        "Tom & Jerry done"
+        "Tom & Jerry [pause 0.6 s] done"
     )
     assert spoken_text('a<break strength="strong"/>b', pauses=True) == "a [pause 0.6 s] b"
     assert spoken_text("<speak>a<break/>b</speak>", pauses=True) == "a [pause 0.3 s] b"
@@ -87,3 +89,21 @@ def test_breaks_by_strength_in_a_row_are_one_pause_as_breaks_by_time_are(
     # A pause by strength was an int, and only a float before it was merged into: two strong
     # breaks showed as two pauses where two timed ones showed as one.
     assert spoken_text(markup, pauses=True) == shown
+
+
+@pytest.mark.parametrize(
+    ("markup", "shown"),
+    [
+        # A sentence ends as a strong break does, a paragraph has an x-strong break before and
+        # after (Amazon's SSML reference, <s> and <p>); pauses in a row are one.
+        ("<s>One.</s><s>Two.</s>", "One. [pause 0.6 s] Two. [pause 0.6 s]"),
+        ("one<s>two</s>three", "one two [pause 0.6 s] three"),
+        ("<p>One.</p><p>Two.</p>", "[pause 0.9 s] One. [pause 1.8 s] Two. [pause 0.9 s]"),
+        ('a<p>b<s>c</s></p><break time="1s"/>d', "a [pause 0.9 s] b c [pause 2.5 s] d"),
+    ],
+)
+def test_sentences_and_paragraphs_are_heard_with_their_pauses(markup: str, shown: str) -> None:
+    # Read as words alone: the simulator's page paused after each <s> and around each <p>,
+    # chat and replay showed no pause there.
+    assert spoken_text(markup, pauses=True) == shown
+    assert spoken_text(markup) == re.sub(r"\s*\[pause [\d.]+ s\]\s*", " ", shown).strip()
