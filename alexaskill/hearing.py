@@ -17,6 +17,8 @@ _MAX_PAUSE_MS: Final = _MAX_BREAK_MS
 #: Tags between which words are apart, as `strip_tags` spaces them.
 _SPACED_TAGS: Final = frozenset({"speak"})
 _SPACES = re.compile(r"\s+")
+#: A digit as the page's voice tells one (JavaScript's ``\d``: ASCII alone).
+_DIGIT = re.compile("[0-9]")
 
 # Pauses as the simulator's page reads them (static/ssml.js): a <break> by its time (at most
 # 10 s) or strength.
@@ -44,6 +46,16 @@ def _pause_ms(attributes: Mapping[str, str]) -> float:
         return min(pause[0], _MAX_PAUSE_MS)
     strength = attributes.get("strength") or "medium"
     return float(_STRENGTH_MS.get(strength, 300))  # a float, as pauses in a row merge
+
+
+def _said_as(interpret_as: str | None, text: str) -> str:
+    """A ``<say-as>``'s words: letters one by one for ``characters`` and ``spell-out``, digits
+    for ``digits`` (Amazon's SSML reference); any other kind as written."""
+    if interpret_as in ("characters", "spell-out"):
+        return " ".join(text)
+    if interpret_as == "digits":
+        return _DIGIT.sub(r" \g<0> ", text)
+    return text
 
 
 def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str:
@@ -86,6 +98,8 @@ def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str
                 pause(_SENTENCE_MS[name])
             elif name == "audio":
                 parts.append(f" [audio: {child.get('src', '')}] " if clips else " ")
+            elif name == "say-as":  # its words apart from those around it, as the page's
+                parts.append(f" {_said_as(child.get('interpret-as'), ''.join(child.itertext()))} ")
             elif name == "sub" and child.get("alias") is not None:
                 parts.append(f" {child.get('alias')} ")
             else:

@@ -107,3 +107,21 @@ def test_sentences_and_paragraphs_are_heard_with_their_pauses(markup: str, shown
     # chat and replay showed no pause there.
     assert spoken_text(markup, pauses=True) == shown
     assert spoken_text(markup) == re.sub(r"\s*\[pause [\d.]+ s\]\s*", " ", shown).strip()
+
+
+@pytest.mark.parametrize(
+    ("markup", "shown"),
+    [
+        # Letters and digits said one by one (Amazon's SSML reference, say-as characters,
+        # spell-out and digits), a say-as's words apart from those around it.
+        ('call <say-as interpret-as="spell-out">abc</say-as> now', "call a b c now"),
+        ('call <say-as interpret-as="characters">ab</say-as> now', "call a b now"),
+        ('call <say-as interpret-as="digits">123</say-as> now', "call 1 2 3 now"),
+        ('<say-as interpret-as="digits">a12b</say-as>', "a 1 2 b"),
+        ('<say-as interpret-as="characters">a<break/>b</say-as>', "a b"),
+        ('call<say-as interpret-as="cardinal">12</say-as>now', "call 12 now"),
+    ],
+)
+def test_say_as_letters_and_digits_are_heard_one_by_one(markup: str, shown: str) -> None:
+    # They were read as written ("call abc now"), where the simulator's page said each letter.
+    assert spoken_text(markup, pauses=True) == shown
