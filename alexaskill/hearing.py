@@ -1,5 +1,9 @@
 """What a user hears of an answer's SSML, as text: for `SkillResponse.speech`, ``client.say()``,
-``alexaskill chat`` and ``replay``, read as the simulator's page reads it (static/ssml.js)."""
+``alexaskill chat`` and ``replay``. Its words, pauses and clips are those the simulator's page
+says (static/ssml.js, held to this reading by tests/test_simulator_browser_turns.py), by
+Amazon's SSML reference: a ``<p>`` with x-strong breaks around it, an ``<s>`` ending with a
+strong one, ``<say-as>`` characters, spell-out and digits one by one; words apart at an element
+that shapes the voice. What only a voice has (rate, pitch, volume, language) is not written."""
 
 from __future__ import annotations
 
@@ -14,8 +18,10 @@ __all__ = ["spoken_text"]
 
 #: Alexa's longest pause, in milliseconds (Amazon's SSML reference, ``<break time>``).
 _MAX_PAUSE_MS: Final = _MAX_BREAK_MS
-#: Tags between which words are apart, as `strip_tags` spaces them.
-_SPACED_TAGS: Final = frozenset({"speak"})
+#: Tags whose words are apart from those around them: the root, and those that shape the voice
+#: (the simulator's page says them as a part of their own). Amazon's SSML reference does not say
+#: whether a tag parts words; others (``<voice>``, ``<w>``, ``<phoneme>``, ...) join them.
+_SPACED_TAGS: Final = frozenset({"speak", "emphasis", "prosody", "effect", "lang"})
 _SPACES = re.compile(r"\s+")
 #: A digit as the page's voice tells one (JavaScript's ``\d``: ASCII alone).
 _DIGIT = re.compile("[0-9]")
@@ -61,8 +67,9 @@ def _said_as(interpret_as: str | None, text: str) -> str:
 def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str:
     """What a user hears of SSML, as text: ``<sub>`` said as its alias, each ``<audio>`` clip as
     ``[audio: URL]`` (left out without ``clips``: the words alone, as `SkillResponse.speech`);
-    each ``<break>`` as nothing, or with ``pauses`` as ``[pause 0.7 s]`` (as the simulator shows
-    it). Markup that is not XML falls back to `strip_tags`."""
+    each pause (a ``<break>``, around a ``<p>``, after an ``<s>``) as nothing, or with ``pauses``
+    as ``[pause 0.7 s]`` (as the simulator shows it). Markup that is not XML falls back to
+    `strip_tags`."""
     from xml.etree import ElementTree
 
     markup = _SURROGATE.sub("\ufffd", markup)  # said as the replacement character

@@ -125,3 +125,22 @@ def test_sentences_and_paragraphs_are_heard_with_their_pauses(markup: str, shown
 def test_say_as_letters_and_digits_are_heard_one_by_one(markup: str, shown: str) -> None:
     # They were read as written ("call abc now"), where the simulator's page said each letter.
     assert spoken_text(markup, pauses=True) == shown
+
+
+@pytest.mark.parametrize(
+    ("markup", "shown"),
+    [
+        ("<emphasis>very</emphasis>good", "very good"),
+        ('<prosody rate="medium">a</prosody>b', "a b"),
+        ('a<amazon:effect name="whispered">b</amazon:effect>c', "a b c"),
+        ('a<lang xml:lang="fr-FR">b</lang>c', "a b c"),
+        # Elements that leave the voice as it is join words, as the page's voice does.
+        ('a<voice name="Kendra">b</voice>c', "abc"),
+        ('a<w role="amazon:VB">b</w>c', "abc"),
+    ],
+)
+def test_words_are_apart_where_the_voice_changes(markup: str, shown: str) -> None:
+    # Amazon's SSML reference does not say whether a tag parts words; the simulator's page says
+    # the words of an element that shapes the voice (emphasis, prosody, amazon:effect, lang)
+    # apart from those around it. They were run together ("verygood").
+    assert spoken_text(markup, pauses=True) == shown

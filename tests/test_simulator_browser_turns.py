@@ -302,6 +302,14 @@ _READ_ALIKE: Final = [
     '<say-as interpret-as="digits">a12b</say-as>',
     '<say-as interpret-as="characters">a<break/>b</say-as>',
     'call<say-as interpret-as="cardinal">12</say-as>now',
+    # The words of an element that shapes the voice apart, whatever its values; others joined.
+    "<emphasis>very</emphasis>good",
+    '<prosody rate="medium">a</prosody>b',
+    'a<amazon:effect name="whispered">b</amazon:effect>c',
+    'a<amazon:effect name="other">b</amazon:effect>c',
+    'a<lang xml:lang="fr-FR">b</lang>c',
+    'a<voice name="Kendra">b</voice>c',
+    'a<w role="amazon:VB">b</w>c',
 ]
 
 #: Where the page reads for the voice and `spoken_text` for text, apart by nature. The SSML: (the
@@ -369,3 +377,18 @@ def test_the_page_shapes_its_voice_as_the_ssml_says(page: Any) -> None:
             {"kind": "text", "text": "now", **plain, "rate": 0.85},
         ]
     ]
+
+
+def test_the_page_says_an_element_that_shapes_the_voice_apart_whatever_its_values(
+    page: Any,
+) -> None:
+    # The page said the words of a <prosody>, an <amazon:effect> or a <lang> apart from those
+    # around them only when its values changed the voice: "ab" for rate="medium", "a b" for
+    # rate="slow". Now apart always, as alexaskill.hearing reads them.
+    markups = [
+        '<prosody rate="medium">a</prosody>b',
+        'a<amazon:effect name="other">b</amazon:effect>c',
+        '<lang xml:lang="en-US"><lang xml:lang="en-US">a</lang>b</lang>',
+    ]
+    readings = [_as_spoken_text(segments) for segments in _page_reads(page, markups)]
+    assert readings == ["a b", "a b c", "a b"]

@@ -95,6 +95,13 @@ export function ssmlSegments(ssml) {
       }
     }
   };
+  // An element that shapes the voice is said apart from the words around it, whatever its
+  // values: the voice changes there (a part of its own), or the reading would hang on them.
+  const shaped = (node, style) => {
+    apart();
+    walk(node, style);
+    apart();
+  };
   const element = (node, style) => {
     switch (node.localName) {
       case "break":
@@ -127,7 +134,7 @@ export function ssmlSegments(ssml) {
         pause(SENTENCE_MS);
         return;
       case "prosody":
-        walk(node, {
+        shaped(node, {
           ...style,
           rate: clamp(scaled(node.getAttribute("rate"), RATE, style.rate), 0.1, 4),
           pitch: clamp(scaled(node.getAttribute("pitch"), PITCH, style.pitch), 0, 2),
@@ -137,17 +144,17 @@ export function ssmlSegments(ssml) {
       case "emphasis": {
         const level = node.getAttribute("level") || "moderate";
         const rate = level === "reduced" ? 1.1 : level === "strong" ? 0.85 : 0.92;
-        walk(node, { ...style, rate: style.rate * rate });
+        shaped(node, { ...style, rate: style.rate * rate });
         return;
       }
       case "effect": // <amazon:effect name="whispered">
-        walk(node, node.getAttribute("name") === "whispered"
+        shaped(node, node.getAttribute("name") === "whispered"
           ? { ...style, volume: style.volume * 0.4, rate: style.rate * 0.9 } : style);
         return;
       case "lang": {
         const lang = node.getAttributeNS("http://www.w3.org/XML/1998/namespace", "lang") ||
           node.getAttribute("xml:lang");
-        walk(node, { ...style, lang: lang || style.lang });
+        shaped(node, { ...style, lang: lang || style.lang });
         return;
       }
       default: // speak, voice, phoneme (its text), w, amazon:domain, amazon:emotion, ...
