@@ -108,7 +108,7 @@ def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str
             elif name == "say-as":  # its words apart from those around it, as the page's
                 parts.append(f" {_said_as(child.get('interpret-as'), ''.join(child.itertext()))} ")
             elif name == "sub" and child.get("alias") is not None:
-                parts.append(f" {child.get('alias')} ")
+                parts.append(child.get("alias", ""))  # in place of its words, as the page says it
             else:
                 parts.append(" " + (child.text or "") if name in _SPACED_TAGS else child.text or "")
                 walk(child)

@@ -144,3 +144,10 @@ def test_words_are_apart_where_the_voice_changes(markup: str, shown: str) -> Non
     # the words of an element that shapes the voice (emphasis, prosody, amazon:effect, lang)
     # apart from those around it. They were run together ("verygood").
     assert spoken_text(markup, pauses=True) == shown
+
+
+def test_a_sub_alias_is_heard_in_place_of_its_words() -> None:
+    # The alias stands where its words stood, as the simulator's page says it: "a<sub>" in a
+    # word is one word to the page's voice; spoken_text put spaces around it ("a x b").
+    assert spoken_text('a<sub alias="x">y</sub>b') == "axb"
+    assert spoken_text('a <sub alias="x">y</sub> b') == "a x b"

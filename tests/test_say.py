@@ -348,7 +348,7 @@ def test_heard_is_what_the_user_hears_of_ssml() -> None:
         # <sub> is said as its alias, a clip is named, a pause is no words.
         assert said.heard == f"Hello [audio: {chime}] World Wide Web"
         assert said.speech == "Hello World Wide Web"  # the words alone, for assertions
-        assert said.reprompt == "aluminium ?"
+        assert said.reprompt == "aluminium?"  # the alias in place of its words
 
 
 def test_silence_plays_the_reprompt_then_ends_the_session(client: TestClient) -> None:

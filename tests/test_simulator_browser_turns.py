@@ -310,6 +310,7 @@ _READ_ALIKE: Final = [
     'a<lang xml:lang="fr-FR">b</lang>c',
     'a<voice name="Kendra">b</voice>c',
     'a<w role="amazon:VB">b</w>c',
+    'a<sub alias="x">y</sub>b',  # the alias in place of its words
 ]
 
 #: Where the page reads for the voice and `spoken_text` for text, apart by nature. The SSML: (the
