@@ -599,19 +599,6 @@ def test_a_silent_socks_proxy_holds_a_download_no_longer_than_its_timeout() -> N
     assert said in str(failure.detail), failure.detail
 
 
-class _Wrapping(httpx.AsyncBaseTransport):
-    """A transport of one's own around httpx's, held in an attribute (one that logs, say)."""
-
-    def __init__(self, inner: httpx.AsyncHTTPTransport) -> None:
-        self.inner = inner
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
 @pytest.mark.parametrize("variable", ["HTTP_PROXY", "ALL_PROXY"])
 def test_a_wrapped_transports_proxy_is_said_set_by_the_variable_that_sets_it(
     pki: TestPKI, variable: str, monkeypatch: pytest.MonkeyPatch
@@ -628,7 +615,7 @@ def test_a_wrapped_transports_proxy_is_said_set_by_the_variable_that_sets_it(
 
     async def download(proxy: str) -> str:
         inner = httpx.AsyncHTTPTransport(proxy=proxy)
-        async with httpx.AsyncClient(transport=_Wrapping(inner)) as client:
+        async with httpx.AsyncClient(transport=_Wrapper(inner)) as client:
             checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=1)
             with pytest.raises(CertificateUnavailableError) as info:
                 await checker.verify(pki.sign(BODY), BODY)
