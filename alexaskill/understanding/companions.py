@@ -267,11 +267,12 @@ def year_for_time(
     spans: SpanCache,
     fills: Sequence[tuple[str, Fill, int, int]],
     language: Language,
+    sample_words: Collection[str],
 ) -> str | None:
     """Why a reading that takes the words of a clock time for a year ("ten thirty", 1030, of
     "ten thirty tonight") while the sample's time slot holds no time of the clock (NI, or
     nothing) is none: the user said a time, and the date slot has it as a year."""
-    found = year_taken(kinds, spans, fills, language)
+    found = year_taken(kinds, spans, fills, language, sample_words)
     return None if found is None else found[1]
 
 
@@ -280,9 +281,11 @@ def year_taken(
     spans: SpanCache,
     fills: Sequence[tuple[str, Fill, int, int]],
     language: Language,
+    sample_words: Collection[str],
 ) -> tuple[tuple[str, int, int], str] | None:
     """The date fill (slot name, first token, token after the last) `year_for_time` refuses,
-    and why; the matcher reads the sample again without it."""
+    and why; the matcher reads the sample again without it. A grammar word of the sample
+    (``sample_words``) first in the date is left off: the sample's, taken in loosely."""
     parse = language.slot_parser("AMAZON.TIME")
     times = [name for name, kind in kinds.items() if kind.name == "AMAZON.TIME"]
     held = {name: fill.value or "" for name, fill, _, _ in fills if name in times}
@@ -293,8 +296,10 @@ def year_taken(
         if kinds[name].name != "AMAZON.DATE" or not (fill.value or "").isdigit():
             continue
         words = spans.words[start:end]
-        if len(words) > 2 and words[0] in language.function_words:
-            words = words[1:]  # the sample's "for" taken into a loose date: "for ten thirty"
+        if len(words) > 2 and words[0] in language.function_words and words[0] in sample_words:
+            # The sample's "for" taken into a loose date ("for ten thirty"); a word the sample
+            # lacks is the user's: "in twenty twenty six", which no time reads, is the year.
+            words = words[1:]
         read = parse(words, spans.now) if len(words) > 1 else None
         if read is not None and read[:1].isdigit():
             said = surface(spans.tokens[start:end])

@@ -68,7 +68,7 @@ def cut_value(
         or _number_lost(kinds, spans, fills, extra)
         or part_of_day_clash(kinds, spans, fills)
         or time_left_out(kinds, spans, fills, extra, language)
-        or year_for_time(kinds, spans, fills, language)
+        or year_for_time(kinds, spans, fills, language, sample.words)
         or number_split(kinds, spans, fills, language)
         or time_split(kinds, spans, fills, language)
         or bound_reason(sample, spans, fills, language)

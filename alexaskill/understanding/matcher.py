@@ -255,7 +255,7 @@ class SampleMatcher:
             # no 2020 and 06:00.
             return (
                 part_of_day_clash(kinds, spans, fills)
-                or year_for_time(kinds, spans, fills, self.language)
+                or year_for_time(kinds, spans, fills, self.language, sample.words)
                 or number_split(kinds, spans, fills, self.language)
             )
 
@@ -424,7 +424,7 @@ class SampleMatcher:
         def one_slot(found: Alignment, why: str) -> tuple[str, int, int] | None:
             # A clock time's words read as a year, the time slot empty: the date's alone; a
             # time after "from" in the end slot: the end's alone.
-            taken = year_taken(kinds, spans, found[1], language) or bound_misplaced(
+            taken = year_taken(kinds, spans, found[1], language, sample.words) or bound_misplaced(
                 sample, spans, found[1], language
             )
             return taken[0] if taken is not None and taken[1] == why else None
