@@ -1032,3 +1032,17 @@ def test_till_says_an_end_as_until_does(bound: str) -> None:
     ]:
         understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
         assert {name: fill.value for name, fill in understood.fills.items()} == expected
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["8", "8 pm", "8 tonight", "8 am", "eight thirty", "20:00", "noon", "tonight", "this evening"],
+)
+def test_a_time_said_alone_to_a_start_and_an_end_is_the_start(said: str) -> None:
+    # "quiet hours 8" filled start with 08:00, "quiet hours 8 pm", "8 tonight", "eight thirty"
+    # and "this evening" the end: leaving the start empty and leaving the end empty cost the
+    # same, and the sums' rounding chose (one word on one side, two on the other). A time said
+    # where the sample's first slot is, no "until" or "to" with it, is the start, whatever its
+    # kind of value: the end is for the dialog to ask ("until 8" is still the end).
+    understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
+    assert set(understood.fills) == {"start"}, understood.fills

@@ -35,6 +35,8 @@ _MISSING_WORD: Final = 0.45
 _SUBSTITUTED: Final = 0.8
 _MISSING_FUNCTION_WORD: Final = 0.15
 _EMPTY_SLOT: Final = 0.3
+#: Scores closer than this are a tie: sums of the same costs in another order differ by less.
+_TIE: Final = 1e-9
 _FUNCTION_MATCH: Final = 0.6
 # Loosely, words a free-form slot (or unlisted custom words) swallow prove nearly nothing: the
 # sample's own words must carry the match. A word the model's samples use ("trip" of "plan a
@@ -132,11 +134,6 @@ def best_alignment(
                         if top is None or score > top[0]:
                             top = (score, rest[1])
             else:
-                rest = best(e + 1, at)
-                if rest is not None:
-                    score = rest[0] - _EMPTY_SLOT
-                    if top is None or score > top[0]:
-                        top = (score, rest[1])
                 kind = element.kind
                 last = min(size, at + kind.max_words)
                 # The sample's word before the slot, said, is the sample's, not the value's
@@ -170,6 +167,14 @@ def best_alignment(
                     score = rest[0] + gain
                     if top is None or score > top[0]:
                         top = (score, (("slot", (element.name, fill, at, end)), rest[1]))
+                # Weighed after the values, and only by more than rounding: a value said where
+                # two slots could hold it at the same cost ("quiet hours 8 pm" of "{start} to
+                # {end}") goes to the earlier slot, whichever its kind, never the sums' noise.
+                rest = best(e + 1, at)
+                if rest is not None:
+                    score = rest[0] - _EMPTY_SLOT
+                    if top is None or score > top[0] + _TIE:
+                        top = (score, rest[1])
         memo[key] = top
         return top
 
