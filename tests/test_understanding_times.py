@@ -1046,3 +1046,41 @@ def test_a_time_said_alone_to_a_start_and_an_end_is_the_start(said: str) -> None
     # kind of value: the end is for the dialog to ask ("until 8" is still the end).
     understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
     assert set(understood.fills) == {"start"}, understood.fills
+
+
+def reminder_time() -> Understander:
+    """An intent with one AMAZON.TIME slot, ``time``, and no date slot."""
+    slots = [{"name": "time", "type": "AMAZON.TIME"}]
+    intents = [
+        {"name": "Remind", "slots": slots, "samples": ["remind me {time}", "remind me at {time}"]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
+    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("remind me at twenty twenty six in the evening", None),
+        ("remind me nineteen thirty in the evening", None),
+        ("remind me at nineteen thirty in the evening", None),
+        ("remind me 2026 in the evening", None),
+        ("remind me at ten thirty in the evening", "22:30"),
+        ("remind me at 7 in the evening", "19:00"),
+    ],
+)
+def test_no_time_reading_leaves_out_the_numbers_said_before_it(
+    said: str, expected: str | None
+) -> None:
+    # With one time slot, "remind me at twenty twenty six in the evening" was 18:00, "twenty
+    # twenty" left out, and "remind me nineteen thirty in the evening" EV, "nineteen thirty"
+    # left out: the numbers were taken for a year said along with the time (as "friday" is
+    # with "5 pm") and dropped. Said with a part of the day, the 24-hour clock is a year, no
+    # time (test_a_year_said_with_a_part_of_the_day_is_no_time: "nineteen thirty tonight"),
+    # and no slot holds a year: no reading, never one without the numbers.
+    understood = reminder_time().understand(said, now=NOW)
+    got = understood.fills["time"].value if "time" in understood.fills else None
+    assert got == expected, understood.explain()
+    if expected is None:
+        assert understood.intent == "AMAZON.FallbackIntent", understood.explain()

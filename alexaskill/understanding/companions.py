@@ -107,10 +107,16 @@ def runs_into(
     """Whether a date's words left out right next to a time (a `companion_run`) run into it,
     the two one date: "ten sixty" and "six" of "ten sixty six" are the year 1066, no year 1060
     said along with the time 06:00. Only a time is weighed so: a time reads a date's part of
-    the day into it ("7 pm" and "tonight"), which is said along all the same."""
+    the day into it ("7 pm" and "tonight"), which is said along all the same. A run of numbers
+    alone is never said along: "twenty twenty" of "twenty twenty six in the evening", or
+    "nineteen thirty" of "nineteen thirty in the evening", are the time's own words (a number,
+    or the 24-hour clock, no time with a part of the day), which a reading may not drop."""
     parse = language.slot_parser("AMAZON.DATE") if slot_type == "AMAZON.TIME" else None
     if parse is None:
         return False
+    numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
+    if all(spans.words[at] in numbers or spans.words[at].isdigit() for at in run):
+        return True
     first, last = min(*run, value[0]), max(*run, value[1] - 1)
     return parse(spans.words[first : last + 1], spans.now) is not None
 

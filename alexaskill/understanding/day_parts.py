@@ -291,7 +291,9 @@ def _year_in_part(edge: Fill, words: list[str], spans: SpanCache, language: Lang
     if date is None or time is None:
         return False
     said = [token.text for token in edge.tokens]
-    year = date(said, spans.now)
+    # "at" of "at twenty twenty six in the evening" is the time's grammar word, no year's.
+    bare = said[1:] if len(said) > 1 and said[0] in language.function_words else said
+    year = date(bare, spans.now)
     return bool(year and year.isdigit()) and time([*said, *words], spans.now) is None
 
 
