@@ -1084,3 +1084,23 @@ def test_no_time_reading_leaves_out_the_numbers_said_before_it(
     assert got == expected, understood.explain()
     if expected is None:
         assert understood.intent == "AMAZON.FallbackIntent", understood.explain()
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["quiet hours until 8 to 10", "quiet hours from 8 to 10 until 11", "quiet hours till 8 to 10"],
+)
+def test_no_reading_leaves_out_a_time_said_after_until_or_from(said: str) -> None:
+    # "quiet hours until 8 to 10" (of "quiet hours {start} to {end}") filled the end with
+    # 10:00, "until 8" left out: "until 8" is no start (the bound says an end), so the start's
+    # reading was refused, and the next left the words out. The user said two ends; which is
+    # meant is a guess, and a reading without one of them drops a time said: no reading.
+    understood = quiet_hours().understand(said, now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.explain()
+
+
+def test_a_bound_said_with_its_time_in_a_slot_is_still_read() -> None:
+    # The check above refuses only a time left out with its bound: "until 8" read into the
+    # end (its "until" the value's) is still the end 08:00.
+    understood = quiet_hours().understand("quiet hours until 8", now=NOW)
+    assert {name: fill.value for name, fill in understood.fills.items()} == {"end": "08:00"}

@@ -26,6 +26,7 @@ from .companions import (
 )
 from .cut_lists import list_edges, list_left_out
 from .day_parts import (
+    bound_left_out,
     bound_reason,
     moved_time,
     number_after_part,
@@ -75,6 +76,7 @@ def cut_value(
         or moved_time(kinds, spans, fills, extra, language)
         or part_left_out(kinds, spans, fills, extra, language)
         or number_after_part(kinds, spans, fills, extra, language)
+        or bound_left_out(sample, spans, extra, language)
     )
 
 

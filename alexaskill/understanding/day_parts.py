@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .slottypes import Fill
 
 __all__ = [
+    "bound_left_out",
     "bound_misplaced",
     "bound_reason",
     "moved_time",
@@ -135,6 +136,30 @@ def bound_reason(
     """Why `bound_misplaced` refuses a reading, if it does."""
     found = bound_misplaced(sample, spans, fills, language)
     return None if found is None else found[1]
+
+
+def bound_left_out(
+    sample: Sample, spans: SpanCache, extra: Collection[int], language: Language
+) -> str | None:
+    """Why a reading that leaves out a time said after a bound or an opener ("until 8" of
+    "until 8 to 10") is none, to a sample with a time slot: the word says which end the time
+    is, and a reading without it drops a time the user said."""
+    parse = language.slot_parser("AMAZON.TIME")
+    kinds = [item.kind.name for item in sample.elements if not isinstance(item, str)]
+    if parse is None or "AMAZON.TIME" not in kinds:
+        return None
+    bounds = _openers(language) | getattr(language, "bounds", frozenset())
+    for at in sorted(extra):
+        run = [
+            at + size for size in range(1, 4) if all(at + n in extra for n in range(1, size + 1))
+        ]
+        if spans.words[at] not in bounds or not run:
+            continue
+        for last in reversed(run):
+            if parse(spans.words[at + 1 : last + 1], spans.now) is not None:
+                said = surface(spans.tokens[at : last + 1])
+                return f"{said!r} would be left out: a time said, no slot holding it"
+    return None
 
 
 def moved_time(
