@@ -966,3 +966,15 @@ def test_a_year_said_after_in_is_the_date_not_the_time(
     # twenty twenty six", which the time parser reads as no time, is the year, as "in 2026" is.
     understood = one_sample_alarm(sample).understand(f"alarm {said}", now=NOW)
     assert {name: fill.value for name, fill in understood.fills.items()} == expected
+
+
+@pytest.mark.parametrize(
+    "sample", ["alarm {time} {date}", "alarm {date} {time}", "alarm {time} on {date}"]
+)
+@pytest.mark.parametrize("said", ["for ten thirty", "for twenty twenty six"])
+def test_a_clock_time_said_after_for_is_no_year(sample: str, said: str) -> None:
+    # With only a word of the sample left off the date's words, "alarm for ten thirty" was the
+    # date 1030: "for", which the time's words lack, says nothing of a year (an alarm for
+    # 10:30 is meant); its words are weighed as the time's, and no year is read.
+    understood = one_sample_alarm(sample).understand(f"alarm {said}", now=NOW)
+    assert "date" not in understood.fills, understood.explain()

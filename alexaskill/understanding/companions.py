@@ -298,13 +298,16 @@ def year_taken(
     free = [held.get(name) or "nothing" for name in times if not held.get(name, "")[:1].isdigit()]
     if parse is None or not free:
         return None
+    clock = language.slot_vocabulary("AMAZON.TIME") or frozenset()
     for name, fill, start, end in fills:
         if kinds[name].name != "AMAZON.DATE" or not (fill.value or "").isdigit():
             continue
         words = spans.words[start:end]
-        if len(words) > 2 and words[0] in language.function_words and words[0] in sample_words:
-            # The sample's "for" taken into a loose date ("for ten thirty"); a word the sample
-            # lacks is the user's: "in twenty twenty six", which no time reads, is the year.
+        grammar = words[0] in language.function_words
+        if len(words) > 2 and grammar and (words[0] in sample_words or words[0] not in clock):
+            # A grammar word the time knows nothing of ("for", "on") is left off, as is the
+            # sample's, taken into a loose date ("for ten thirty"); one of the time's own words
+            # with which the time reads no time is the date's: "in twenty twenty six" is 2026.
             words = words[1:]
         read = parse(words, spans.now) if len(words) > 1 else None
         if read is not None and read[:1].isdigit():
