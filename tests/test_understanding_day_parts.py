@@ -961,9 +961,9 @@ def test_a_year_said_after_in_is_the_date_not_the_time(
 ) -> None:
     # "alarm in twenty twenty six" (of "alarm {time} {date}") was no reading: the date's
     # "in twenty twenty six" (2026) was refused as the words of the time 20:26, the "in" taken
-    # for the sample's word absorbed into a loose date, though the sample has no "in". Only a
-    # word of the sample is left off the date's words before they are read as a time; "in
-    # twenty twenty six", which the time parser reads as no time, is the year, as "in 2026" is.
+    # for the sample's word absorbed into a loose date, though the sample has no "in". "in",
+    # a word of the time's with which the time parser reads no time, is no longer left off
+    # the date's words: "in twenty twenty six" is the year, as "in 2026" is.
     understood = one_sample_alarm(sample).understand(f"alarm {said}", now=NOW)
     assert {name: fill.value for name, fill in understood.fills.items()} == expected
 
