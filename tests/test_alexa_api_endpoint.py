@@ -433,19 +433,8 @@ def test_a_call_a_proxy_refused_to_tunnel_says_the_proxys_refusal(proxy_kind: st
     # a certificate download's log line does, the call's ids left out.
     import traceback
 
-    from alexaskill.alexa_api import send
-
-    async def call(proxy: StalledTunnels) -> AlexaApiError:
-        url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
-        async with httpx.AsyncClient(
-            proxy=f"{proxy_kind}://127.0.0.1:{proxy.port}", trust_env=False
-        ) as client:
-            with pytest.raises(AlexaApiError) as caught:
-                await send(client, "time_zone", "GET", url, {}, None, None, timeout=10.0)
-        return caught.value
-
     with RefusingTunnels() if proxy_kind == "http" else RefusingSocks() as proxy:
-        error = _run(call(proxy))
+        error = _run(_refused_call(f"{proxy_kind}://127.0.0.1:{proxy.port}"))
     assert str(error) == "time_zone: ProxyError reaching Alexa's API", error
     kind = "proxy" if proxy_kind == "http" else "SOCKS proxy"
     said = f"the {kind} at 127.0.0.1:{proxy.port} "
@@ -796,22 +785,23 @@ def test_a_socks_proxy_that_broke_off_its_handshake_is_an_alexa_api_error() -> N
     # failure, said as a refused tunnel's is, the proxy named in its note.
     import traceback
 
-    from alexaskill.alexa_api import send
-
     from .blackhole import ClosingSocks
 
-    async def call(proxy: ClosingSocks) -> AlexaApiError:
-        url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
-        async with httpx.AsyncClient(
-            proxy=f"socks5://127.0.0.1:{proxy.port}", trust_env=False
-        ) as client:
-            with pytest.raises(AlexaApiError) as caught:
-                await send(client, "time_zone", "GET", url, {}, None, None, timeout=10.0)
-        return caught.value
-
     with ClosingSocks() as proxy:
-        error = _run(call(proxy))
+        error = _run(_refused_call(f"socks5://127.0.0.1:{proxy.port}"))
     assert str(error) == "time_zone: ProxyError reaching Alexa's API", error
     logged = "".join(traceback.format_exception(error))
     said = f"the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY, or the client's proxy=) broke"
     assert said in logged and "off its SOCKS5 handshake (the tunnel to 127.0.0.1:9)" in logged
+
+
+async def _refused_call(proxy: str) -> AlexaApiError:
+    """The `AlexaApiError` of a ``time_zone`` call sent through ``proxy``, which lets it through
+    to no server."""
+    from alexaskill.alexa_api import send
+
+    url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
+    async with httpx.AsyncClient(proxy=proxy, trust_env=False) as client:
+        with pytest.raises(AlexaApiError) as caught:
+            await send(client, "time_zone", "GET", url, {}, None, None, timeout=10.0)
+    return caught.value
