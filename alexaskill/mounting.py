@@ -8,6 +8,7 @@ so an endpoint configured as ``https://host/weather`` would never reach the skil
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from starlette.routing import Match, Mount
@@ -48,20 +49,24 @@ class SkillMount(Mount):
         self.skill = skill
         self._logging_set_up = False
         #: Called with the first request's ``receive``, on the loop that serves it (`Skill.mount`'s
-        #: checks of the server).
+        #: logging set-up and checks of the server).
         self._first_request = first_request
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve a request; the first sets up alexaskill's logging unless the host app set up
-        its own by then (`Skill.mount` starts the skill without: the app's may come later), and
-        calls ``first_request``."""
+        """Serve a request; the first calls ``first_request``, which sets up alexaskill's
+        logging unless the host app set up its own by then (`Skill.mount` starts the skill
+        without: the app's may come later); without one, it is set up here."""
         if not self._logging_set_up:
-            from .settings import configure_logging_if_unset
-
             self._logging_set_up = True
-            configure_logging_if_unset()
             if self._first_request is not None:
                 self._first_request(receive)
+            else:
+                from .settings import configure_logging_if_unset
+
+                # A setting that does not parse is the start's to say: a skill not started
+                # yet starts at this request, and fails there (HTTP 500 in JSON, one line).
+                with contextlib.suppress(ConfigurationError):
+                    configure_logging_if_unset()
         await super().handle(scope, receive, send)
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:

@@ -122,3 +122,54 @@ def test_settings_that_parse_start_beside_the_apps_own_logging(
     _skill().mount("/weather")
     _skill(DEFAULT_SKILL_ID).lambda_handler  # noqa: B018
     _untouched(own_logging)
+
+
+def _signed_launch() -> tuple[bytes, dict[str, str]]:
+    """A LaunchRequest for `_skill`'s id, signed with the test PKI: its body and headers."""
+    import json
+
+    from alexaskill.testing import RequestFactory, TestPKI
+
+    body = json.dumps(RequestFactory(SKILL_ID).envelope("LaunchRequest")).encode()
+    return body, {**TestPKI.default().sign(body), "Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize("mounted", ["skill.mount", "SkillMount"])
+@pytest.mark.parametrize(("env", "why"), BAD_SETTINGS)
+def test_a_mounted_skill_whose_settings_no_longer_parse_is_refused_as_a_failed_start(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    mounted: str,
+    env: dict[str, str],
+    why: str,
+) -> None:
+    # The environment changed after the mount (or, under a `SkillMount` of its own, before a
+    # start that comes at the first request): the mount's first request set up logging from
+    # settings that no longer parse, and its ConfigurationError went out of the host app, an
+    # HTTP 500 with a traceback (and the next request was served). It is a failed start, as a
+    # start at a request is: one ERROR line, every request a 500 in JSON, no handler run.
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient as StarletteClient
+
+    from alexaskill.mounting import SkillMount
+    from alexaskill.testing import TestPKI
+
+    skill, calls = _skill(), list[str]()
+    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
+    skill.add_before_request(lambda: calls.append("handled"))
+    route = skill.mount("/weather") if mounted == "skill.mount" else SkillMount("/weather", skill)
+    _set(monkeypatch, env)
+    body, headers = _signed_launch()
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        http = StarletteClient(Starlette(routes=[route]))  # (its errors raised, not a 500)
+        answers = [http.post("/weather", content=body, headers=headers) for _ in range(2)]
+    refused = {"error": "the skill could not start (ConfigurationError); the server's log says why"}
+    assert [(a.status_code, a.json()) for a in answers] == [(500, refused)] * 2
+    assert not calls and not skill.started
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, [r.getMessage() for r in errors]
+    line = errors[0].getMessage()
+    where = "/weather" if mounted == "skill.mount" else "/"  # (a SkillMount's path: unknown)
+    assert f"the skill at {where} ({SKILL_ID}) could not start (ConfigurationError: " in line
+    assert why in line and "HTTP 500" in line, line
+    assert errors[0].exc_info is None  # (the user's to mend: its message says it all)
