@@ -96,12 +96,13 @@ def _set_up_logging() -> None:
     after this connection: the lines said here went to Python's last resort, bare (no level,
     no logger), which a log collector filtering by level dropped. A setting that does not parse
     is left for the app's start to say (a connection's start never fails of it): logging is set
-    up all the same, from the log settings that parse."""
+    up all the same, from the log settings that parse. Found set up (by the app's lifespan,
+    which read the settings just before), the settings are not read again."""
     from .exceptions import ConfigurationError
     from .settings import configure_logging_if_unset
 
     with contextlib.suppress(ConfigurationError):
-        configure_logging_if_unset()
+        configure_logging_if_unset(check=False)
 
 
 def _eviction_order(connection: Any) -> tuple[bool, float, bool]:

@@ -110,11 +110,13 @@ def _log_settings_that_parse(env: Mapping[str, str]) -> tuple[str, bool]:
     return log_level, log_json
 
 
-def configure_logging_if_unset() -> bool:
+def configure_logging_if_unset(*, check: bool = True) -> bool:
     """`configure_logging` from the environment, unless logging is set up already; True if done.
 
     The settings are read either way: one that does not parse raises its `ConfigurationError`
     (the start fails) beside a set-up of the app's own too, which is left as the app made it.
+    Not ``check``: not read when logging is set up already (a caller that would drop the error
+    anyway, leaving it for the app's start to say, as alexaskill's server protocol does).
 
     The ASGI app calls it at start-up, so that ``uvicorn app:skill`` with no logging set-up
     writes the request line at INFO (``ALEXASKILL_LOG_LEVEL``, ``ALEXASKILL_LOG_JSON``), where
@@ -133,7 +135,8 @@ def configure_logging_if_unset() -> bool:
     """
     global _provisional
     if _set_up_elsewhere():
-        settings_from_env()  # (read all the same: a value that does not parse fails the start)
+        if check:
+            settings_from_env()  # (read all the same: a value that does not parse fails the start)
         return False
     try:
         settings = settings_from_env()

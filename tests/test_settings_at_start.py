@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -173,3 +174,46 @@ def test_a_mounted_skill_whose_settings_no_longer_parse_is_refused_as_a_failed_s
     assert f"the skill at {where} ({SKILL_ID}) could not start (ConfigurationError: " in line
     assert why in line and "HTTP 500" in line, line
     assert errors[0].exc_info is None  # (the user's to mend: its message says it all)
+
+
+@pytest.fixture
+def settings_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each read of the settings from here on (`settings_from_env`, wherever alexaskill calls
+    it), as the name of the function that read them."""
+    import sys
+
+    import alexaskill.asgi
+    import alexaskill.settings
+
+    reads: list[str] = []
+    read = alexaskill.settings.settings_from_env
+
+    def spy(environ: Any = None) -> Any:
+        reads.append(sys._getframe(1).f_code.co_name)
+        return read(environ)
+
+    monkeypatch.setattr(alexaskill.settings, "settings_from_env", spy)
+    monkeypatch.setattr(alexaskill.asgi, "settings_from_env", spy)
+    return reads
+
+
+def test_a_start_under_alexaskills_protocol_reads_the_settings_once(
+    monkeypatch: pytest.MonkeyPatch, settings_reads: list[str]
+) -> None:
+    # `uvicorn app:skill --http alexaskill.server:HttpProtocol` (and so `alexaskill serve`):
+    # the lifespan read them and set up logging, then the process's first connection read them
+    # again, to set up a logging found set up already (its ConfigurationError suppressed).
+    import httpx
+    import uvicorn
+
+    from alexaskill import server_limits
+
+    from .test_server_tls import _port, serving
+
+    monkeypatch.setattr(server_limits, "_fd_limit", None)  # (the process's first connection)
+    config = uvicorn.Config(
+        _skill(), port=0, http="alexaskill.server:HttpProtocol", log_level="warning"
+    )
+    with serving(config) as server:
+        assert httpx.get(f"http://127.0.0.1:{_port(server)}/health").status_code == 200
+    assert settings_reads == ["configure_logging_if_unset"]
