@@ -132,12 +132,10 @@ def say_unsaid_at_loop_end(said: Repeats) -> object:
     that waits for it (asyncio cancels each one left as its loop ends), to be held by the
     caller (asyncio holds tasks weakly); None on trio (where the start fails: `NEEDS_ASYNCIO`).
 
-    Under uvicorn they are said as it shuts down too, from when its SIGTERM or SIGINT handler
-    has asked it to (`_uvicorn_server`) to its end, every `_EXIT_WATCH` seconds: bare uvicorn
-    stopped by SIGTERM raises the signal again once shut down, inside its loop, and dies of it,
-    ending no task (SIGINT ends the loop first). Its shutdown keeps the loop running 0.1 s
-    after it stops taking connections, which a shorter watch cannot miss; a request refused
-    after that (one read before, answered late) may go unsaid."""
+    Under uvicorn they are said by its shutdown too (`_say_at_shutdown`): bare uvicorn stopped
+    by SIGTERM raises the signal again inside its loop once shut down, and dies of it, ending
+    no task (SIGINT ends the loop first). Nothing here wakes before then: the task waits on a
+    future, no timer."""
     from .deadline import on_asyncio
 
     if not on_asyncio():
@@ -145,14 +143,11 @@ def say_unsaid_at_loop_end(said: Repeats) -> object:
     import asyncio
 
     server = _uvicorn_server()
+    if server is not None:
+        _say_at_shutdown(server, said)
 
     async def until_loop_end() -> None:
         try:
-            while server is not None and not server.should_exit:
-                await asyncio.sleep(_EXIT_WATCH)
-            while server is not None:  # (shutting down: counted from now on, said as it is)
-                said.say_unsaid()
-                await asyncio.sleep(_EXIT_WATCH)
             await asyncio.get_running_loop().create_future()
         finally:
             said.say_unsaid()
@@ -160,15 +155,30 @@ def say_unsaid_at_loop_end(said: Repeats) -> object:
     return asyncio.get_running_loop().create_task(until_loop_end())
 
 
-#: Seconds between two looks at whether uvicorn shuts down (`say_unsaid_at_loop_end`): half
-#: the 0.1 s its shutdown waits for connections to close, and its main loop between looks.
-_EXIT_WATCH: Final = 0.05
+def _say_at_shutdown(server: Any, said: Repeats) -> None:
+    """Say ``said``'s counts as ``server`` (uvicorn's, `_uvicorn_server`) shuts down: as its
+    ``shutdown`` starts (its main loop saw the ``should_exit`` its SIGTERM or SIGINT handler
+    set, or its ``--limit-max-requests`` reached) and once it has ended, its connections closed
+    (a request refused while they close said too). Its ``shutdown``, which uvicorn's ``_serve``
+    looks up and awaits as it stops (0.42 to 0.55), wrapped on the instance: each skill that
+    fails so wraps the one it finds."""
+    shutdown = server.shutdown
+
+    async def saying_shutdown(*args: Any, **kwargs: Any) -> Any:
+        said.say_unsaid()
+        try:
+            return await shutdown(*args, **kwargs)
+        finally:
+            said.say_unsaid()
+
+    server.shutdown = saying_shutdown
 
 
 def _uvicorn_server() -> Any:
     """The uvicorn server (``uvicorn.server.Server``) whose handler takes this process's SIGTERM
-    (``capture_signals``, in uvicorn 0.29 on: its ``handle_exit``, which sets its
-    ``should_exit``), or None (another server; uvicorn outside the main thread)."""
+    (``capture_signals``, in uvicorn 0.29 on: its ``handle_exit``), or None (another server;
+    uvicorn outside the main thread; one without the ``shutdown`` `_say_at_shutdown` wraps)."""
+    import inspect
     import signal
 
     handler = signal.getsignal(signal.SIGTERM)
@@ -176,7 +186,8 @@ def _uvicorn_server() -> Any:
     if getattr(handler, "__name__", None) != "handle_exit" or server is None:
         return None
     uvicorns = [c for c in type(server).__mro__ if c.__module__ == "uvicorn.server"]
-    return server if uvicorns and isinstance(getattr(server, "should_exit", None), bool) else None
+    shutdown = getattr(server, "shutdown", None)
+    return server if uvicorns and inspect.iscoroutinefunction(shutdown) else None
 
 
 _NOT_STARTED_LINE: Final = "%s could not start (%s): %s %s, no handler run"

@@ -3,19 +3,23 @@ log says, from the server's first connection to its shutdown."""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import json
+import logging
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, TypeVarTuple
 
 import httpx
 import pytest
+import uvicorn
 
 from .conftest import SKILL_ID
 from .processes import free_port, stop
@@ -211,3 +215,87 @@ def test_a_setting_that_does_not_parse_fails_the_start_beside_the_apps_own_loggi
     assert len(said) == 1, output
     assert said[0].startswith("ERROR:    ALEXASKILL_LOG_LEVEL: unknown log level 'BOGUS'"), output
     assert "Traceback" not in output, output
+
+
+_Ts = TypeVarTuple("_Ts")
+
+
+class _TimerLoop(asyncio.SelectorEventLoop):
+    """An event loop that notes what each timer asked of it calls (``asyncio.sleep``'s wakes
+    its task: ``_set_result_unless_cancelled``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timers: list[str] = []
+
+    def call_at(
+        self,
+        when: float,
+        callback: Callable[[*_Ts], object],
+        *args: *_Ts,
+        context: contextvars.Context | None = None,
+    ) -> asyncio.TimerHandle:
+        self.timers.append(getattr(callback, "__qualname__", repr(callback)))
+        return super().call_at(when, callback, *args, context=context)
+
+
+@pytest.fixture
+def uvicorn_sigterm() -> Iterator[uvicorn.Server]:
+    """A uvicorn server (``--lifespan off``) whose handler takes SIGTERM, as ``uvicorn
+    app:skill`` has it while it serves (its ``capture_signals``), and what its startup sets for
+    its shutdown (its listening servers: none, and its lifespan); SIGTERM's handler before it
+    put back after the test. Nothing listens: its shutdown is called by the test."""
+    config = uvicorn.Config(_health, lifespan="off")
+    config.load()
+    server = uvicorn.Server(config)
+    server.servers = []
+    server.lifespan = config.lifespan_class(config)
+    previous = signal.signal(signal.SIGTERM, server.handle_exit)
+    try:
+        yield server
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+async def _health(scope: Any, receive: Any, send: Any) -> None:
+    """An app for `uvicorn_sigterm`'s config, which is never served."""
+
+
+def test_a_failed_start_under_uvicorn_sets_no_timer_and_says_its_count_at_shutdown(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    uvicorn_sigterm: uvicorn.Server,
+) -> None:
+    # The count of the requests refused for a failed start is said as uvicorn shuts down. The
+    # skill looked every 0.05 s at the flag uvicorn's SIGTERM handler sets, from its failed
+    # start to the process's end: 20 wake-ups a second of a server that serves nothing. Said
+    # now by uvicorn's shutdown, as it starts and once it has ended: no timer on the loop.
+    from alexaskill import Skill, log_repeats
+
+    monkeypatch.setattr(log_repeats, "_monotonic", lambda: 1000.0)  # (all in one window)
+    monkeypatch.setenv("ALEXASKILL_LOG_LEVEL", "bogus")
+    skill, server = Skill(SKILL_ID), uvicorn_sigterm
+
+    async def serve() -> tuple[list[int], list[str], list[str]]:
+        transport = httpx.ASGITransport(app=skill)  # (no lifespan: started at a request)
+        async with httpx.AsyncClient(transport=transport, base_url="http://skill") as client:
+            statuses = [(await client.get("/health")).status_code for _ in range(3)]
+        for _ in range(5):
+            await asyncio.sleep(0)  # (the skill's tasks run)
+        loop = asyncio.get_running_loop()
+        assert isinstance(loop, _TimerLoop)
+        timers = list(loop.timers)
+        server.should_exit = True  # (as its SIGTERM handler does)
+        await server.shutdown()
+        said = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        return statuses, timers, said
+
+    with (
+        caplog.at_level(logging.ERROR, "alexaskill"),
+        asyncio.Runner(loop_factory=_TimerLoop) as runner,
+    ):
+        statuses, timers, said = runner.run(serve())
+    assert statuses == [500] * 3
+    assert timers == ["Repeats._window_ended"], timers  # (the count's window: said at its end)
+    assert _refused_said("\n".join(said)) == 3, said
+    assert said[-1].endswith(": 2 more requests answered HTTP 500, no handler run"), said
