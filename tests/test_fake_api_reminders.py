@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from typing import Any, Final
 
 import anyio
@@ -843,3 +844,50 @@ def test_a_rule_that_is_no_str_is_said_as_a_rule_without_freq(rule: object) -> N
     answer = _create(FakeAlexaApi(), {**_AT, "recurrence": {"recurrenceRules": [rule]}})
     assert answer.status_code == 400, answer.text
     assert answer.json()["message"] == f"recurrence.recurrenceRules[0] is {rule!r}: {NO_FREQ}"
+
+
+def _asker(fake: FakeAlexaApi, token: str) -> tuple[Callable[[], int], Callable[[], int]]:
+    """The time_zone call and the "create a reminder" call (a one-time 09:30 on the device's
+    clock, gone by at 09:00 UTC in Paris) of the request of ``token``, each giving its status:
+    ``fake``'s faults are read at each call."""
+    body = {
+        "requestTime": "2031-03-14T09:00:00.000",
+        "trigger": {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": "2031-03-14T09:30:00.000"},
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
+    }
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def zone() -> int:
+        with httpx.Client(transport=httpx.MockTransport(fake.handle)) as client:
+            path = "http://fake/v2/devices/d1/settings/System.timeZone"
+            return client.get(path, headers=headers).status_code
+
+    def create() -> int:
+        with httpx.Client(transport=httpx.MockTransport(fake.handle)) as client:
+            path = "http://fake/v1/alerts/reminders"
+            return client.post(path, json=body, headers=headers).status_code
+
+    return zone, create
+
+
+def test_a_time_zone_fault_hits_the_time_zone_call_it_names_and_no_other() -> None:
+    # The fake read "faults names time_zone" as "the skill knows no zone" at every reminder
+    # call, whatever its request's own time_zone call got: a request whose zone call had failed
+    # was judged once the fault was gone (400, where the client could not judge it), and one
+    # that made no zone call was not judged while the fault was there. Now the fault hits the
+    # time_zone call alone, and a request's reminder is judged by what its own zone call got.
+    moment = dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC)
+    fake = FakeAlexaApi(time_zone="Europe/Paris", now=lambda: moment, faults={"time_zone": 500})
+    zone, create = _asker(fake, "zone-failed")
+    assert zone() == 500
+    fake.faults = {}
+    assert create() == 200  # (its zone unknown to the skill: not judged)
+    fake.faults = {"time_zone": 500}
+    assert _asker(fake, "no-zone-call")[1]() == 400  # (no call of its own failed: judged)
+    fake.faults = {}
+    zone, create = _asker(fake, "zone-answered")
+    assert (zone(), create()) == (200, 400)
+    # A later zone call of the same request, answered, is what the skill knows then.
+    zone, create = _asker(fake, "zone-failed")
+    assert (zone(), create()) == (200, 400)
+    assert [call.status for call in fake.calls] == [500, 200, 400, 200, 400, 200, 400]

@@ -21,12 +21,13 @@ Once they sent one, a call with a token no request carried gets a 401, and one a
 that sent none a 403, as from Alexa (`AccessCheck.issued`, in ``api_access``).
 
 Reminders are judged (a one-time one gone by: 400; a local time without ``timeZoneId`` read in
-``time_zone``, and not judged while ``faults`` fails ``time_zone``, as the skill's `AlexaApi`
-cannot read it then), and they and list items stamped, at the fake's now: ``now``, a clock, if
-the test gave one; else the timestamp of the request that made the call (of those that carried
-its ``apiAccessToken``, the one being answered, else the last sent); else, with no such request
-or none usable in that one's timestamp, this machine's clock (`api_lists` for the items given),
-as the skill's `AlexaApi` reads such a request.
+the zone the request's own ``time_zone`` call got, else in ``time_zone``, and not judged when
+that call failed, as the skill's `AlexaApi` cannot read it then: a fault hits the calls of the
+operation it names, and no other), and they and list items stamped, at the fake's now:
+``now``, a clock, if the test gave one; else the timestamp of the request that made the call
+(of those that carried its ``apiAccessToken``, the one being answered, else the last sent);
+else, with no such request or none usable in that one's timestamp, this machine's clock
+(`api_lists` for the items given), as the skill's `AlexaApi` reads such a request.
 
 A fake may serve for days (the simulator's, in ``alexaskill serve --dev``): ``calls`` and
 ``late_progressive`` keep the most recent ``keep_calls`` (1000 by default), the oldest
@@ -131,7 +132,9 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
     #: and its ``Retry-After`` (``(429, 2)``: 2 s; a string is sent as it is), ``"timeout"`` (no
     #: answer), ``"not-json"`` (a 200 with an HTML page) or ``"oversized"`` (a 200 past
     #: `MAX_ANSWER_BYTES`). Anything else is a `ValueError`, as is an operation the fake does
-    #: not serve: when given, and at the next call if the mapping changed meanwhile.
+    #: not serve: when given, and at the next call if the mapping changed meanwhile. A fault
+    #: hits the calls of the operation it names, no other (a reminder is judged by what its
+    #: request's own ``time_zone`` call got, not by ``faults``).
     faults: Mapping[str, int | str | Sequence[int | str]] = field(default_factory=dict)
     #: How many calls ``calls`` and ``late_progressive`` keep (the most recent).
     keep_calls: int = KEPT_CALLS
@@ -281,6 +284,8 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
         """Answer a call and record it: the status, the body, its content type and the
         ``Retry-After`` header (None: none sent)."""
         operation, status, answer = self._answer(method, path, query, headers, body, doubled)
+        if operation == "time_zone":  # (what the request's skill knows of its zone)
+            self._zone_call_answered(headers, status, answer)
         content, content_type, shown = _sent(answer)  # (encoded once: sent, and recorded)
         call = ApiCall(operation, method, path, query, body, status, shown)
         with self._lock:

@@ -8,11 +8,13 @@ import datetime as _dt
 import threading
 import uuid
 from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import unquote
 
 import msgspec
 
 from ..alexa_api import Reminder, Scope
+from .api_access import _KEPT, _bearer
 from .api_calls import _Answer, _Asked, _error, _reminder_problem, _stamp
 from .api_given import _given
 
@@ -24,7 +26,6 @@ class Reminders:
 
     reminders: list[Reminder]  # (given as mappings too: `_KeptList`)
     time_zone: str | None
-    faults: Mapping[str, object]
     granted: Callable[[str], bool]  # (`ListsAndProducts`')
     _lock: threading.Lock
     _moment: Callable[[Mapping[str, str]], _dt.datetime]  # (`AccessCheck`'s)
@@ -34,20 +35,37 @@ class Reminders:
             return None
         return _error(status, "UNAUTHORIZED", f"the user has not granted {Scope.REMINDERS}")
 
-    def _known_zone(self) -> str | None:
+    def _zone_call_answered(self, headers: Mapping[str, str], status: int, answer: Any) -> None:
+        """Note what the time_zone call of the request whose token ``headers`` carry got: the
+        zone answered (``status`` 200), else None (none set, or the call failed: a fault, an
+        access refused), as the skill's `AlexaApi` reads it (`_known_zone`)."""
+        known = answer if status == 200 and isinstance(answer, str) else None
+        with self._lock:
+            kept: dict[str, str | None] = self.__dict__.setdefault("_zones_answered", {})
+            token = _bearer(headers)
+            kept.pop(token, None)  # (the last call of the request's is what it knows)
+            kept[token] = known
+            if len(kept) > _KEPT:  # (a `serve --dev` runs for days: the most recent)
+                del kept[next(iter(kept))]
+
+    def _known_zone(self, headers: Mapping[str, str]) -> str | None:
         """The device's zone as the skill can know it, to read a local ``scheduledTime`` in
-        (no ``timeZoneId``): none while the fake's ``time_zone`` call fails (``faults``).
+        (no ``timeZoneId``): what the last time_zone call of the request whose token
+        ``headers`` carry got (none, if it failed: ``faults`` hits the call it names, and no
+        other); for a request that made none, ``time_zone``, as Amazon knows it.
         A reminder gone by is alexaskill's rule, not Amazon's: `AlexaApi.create_reminder`
         sends a local time it could not read for Amazon to judge, and the fake does not refuse
         on that rule what the client could not apply."""
-        return None if "time_zone" in self.faults else self.time_zone
+        with self._lock:
+            kept: dict[str, str | None] = self.__dict__.get("_zones_answered", {})
+            return kept.get(_bearer(headers), self.time_zone)
 
     def _create_reminder(self, asked: _Asked) -> _Answer:
         refused = self._reminders_refused(403)
         if refused is not None:
             return refused
         moment = self._moment(asked.headers)
-        problem = _reminder_problem(asked.body, self._known_zone(), moment)
+        problem = _reminder_problem(asked.body, self._known_zone(asked.headers), moment)
         if problem is not None:
             return _error(400, *problem)
         token = str(uuid.uuid4())
