@@ -891,3 +891,43 @@ def test_a_time_zone_fault_hits_the_time_zone_call_it_names_and_no_other() -> No
     zone, create = _asker(fake, "zone-failed")
     assert (zone(), create()) == (200, 400)
     assert [call.status for call in fake.calls] == [500, 200, 400, 200, 400, 200, 400]
+
+
+@pytest.mark.parametrize(
+    ("ssml", "said"),
+    [
+        ("<speak>Bins & boxes</speak>", "not well-formed XML"),
+        ("<speak><emphasis>Bins</speak>", "not well-formed XML"),
+        ("Take the bins out", "not well-formed XML"),  # (no document at all)
+        ("<p>Take the bins out</p>", "the root element is <p>, not <speak>"),
+        ("<speak><emphais>Bins</emphais></speak>", "<emphais> is no SSML tag Alexa knows"),
+        ('<speak>Bins <break time="20s"/></speak>', "the limit is 10 s"),
+    ],
+)
+def test_a_reminders_ssml_alexa_cannot_parse_is_a_400(ssml: str, said: str) -> None:
+    # Amazon's Reminders API takes SSML in alertInfo.spokenInfo.content[].ssml (its reference
+    # writes "<speak>…</speak>"), and Alexa parses it as it parses an answer's: the fake took any
+    # string there, kept it, and the test never saw the reminder Alexa would refuse.
+    body = {
+        "requestTime": "2031-03-14T09:00:00.000",
+        "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 300},
+        "alertInfo": {
+            "spokenInfo": {
+                "content": [
+                    {"locale": "en-US", "text": "walk the dog"},
+                    {"locale": "en-GB", "text": "Take the bins out", "ssml": ssml},
+                ]
+            }
+        },
+    }
+    fake = FakeAlexaApi()
+    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
+        answer = client.post(
+            "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
+        )
+    assert answer.status_code == 400, answer.json()
+    assert answer.json()["code"] == "INVALID_ALERT_INFO"
+    message = answer.json()["message"]
+    assert message.startswith("alertInfo.spokenInfo.content[1].ssml is SSML Alexa cannot take: ")
+    assert said in message, message
+    assert fake.reminders == []

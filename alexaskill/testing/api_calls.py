@@ -13,6 +13,7 @@ import msgspec
 
 from ..alexa_api.reminders import gone_by
 from ..hearing import spoken_text
+from ..ssml_check import ssml_error
 from .api_recurrence import _recurrence_problem
 
 __all__ = ["ApiCall"]
@@ -110,7 +111,8 @@ def _reminder_problem(
     `AlexaApi.create_reminder` does not) gone by
     at ``now``, the fake's now for the call (`AccessCheck._moment`), too; a recurrence Amazon
     does not take (`alexaskill.testing.api_recurrence`); a field of the wrong kind (the codes
-    of these three are the fake's: Amazon's are not documented).
+    of these three are the fake's: Amazon's are not documented); a content entry's ``ssml``
+    Alexa cannot parse (`ssml_error`, as the test tools read an answer's SSML).
 
     A ``scheduledTime`` with a ``Z`` or an offset is taken, and read as that moment (its
     ``timeZoneId`` aside). Amazon's Reminders API reference writes it as a local time beside
@@ -146,9 +148,14 @@ def _reminder_problem(
     content = spoken.get("content") if isinstance(spoken, dict) else None
     if not isinstance(content, list) or not content:
         return "INVALID_ALERT_INFO", "alertInfo.spokenInfo.content is required"
-    for entry in content:
+    for index, entry in enumerate(content):
         if not isinstance(entry, dict) or not entry.get("locale") or not entry.get("text"):
             return "INVALID_ALERT_INFO", "each content entry needs a locale and text"
+        # Its SSML is parsed by Alexa as an answer's is: held to the test tools' one reading
+        # of what Alexa takes (`ssml_error`), as a progressive response's is.
+        if isinstance(entry.get("ssml"), str) and (error := ssml_error(entry["ssml"])):
+            where = f"alertInfo.spokenInfo.content[{index}].ssml"
+            return "INVALID_ALERT_INFO", f"{where} is SSML Alexa cannot take: {error}"
     from ..alexa_api import Reminder
 
     # What the fake keeps of it must read (a text of 5, a pushNotification of "ENABLED"): the
@@ -218,7 +225,6 @@ def _progressive_refused(speech: str, taken: int | None, kind: str | None = None
         MAX_PROGRESSIVE_SPEECH,
         _speech_fault,
     )
-    from ..ssml_check import ssml_error
     from ..xml_text import _speak_root
 
     is_ssml = _speak_root(speech) >= 0
