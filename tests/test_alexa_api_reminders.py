@@ -818,3 +818,31 @@ def test_a_reminders_speech_is_sent_as_ssml_beside_its_text_and_taken(
     }
     [kept] = client.api.reminders
     assert json.loads(msgspec.json.encode(kept))["alertInfo"] == call.body["alertInfo"]
+
+
+@pytest.mark.parametrize("device_zone", [False, True])
+def test_a_recurring_reminder_from_the_second_of_a_repeated_time_is_refused_unsent(
+    skill_client: Callable[..., TestClient], device_zone: bool
+) -> None:
+    # The second 02:30 (fold=1) went out silently as the first: its startDateTime (and
+    # scheduledTime) is a local time, which cannot say which 02:30, and RFC 5545 reads a
+    # repeated local time as the first, so the reminder would start an hour early. UTC cannot
+    # carry it either (the rule's times would follow UTC, not the zone's clock): refused.
+    at = _SECOND_HALF_PAST_TWO.replace(tzinfo=None) if device_zone else _SECOND_HALF_PAST_TWO
+    options: dict[str, Any] = {"time_zone": "Europe/Paris"} if device_zone else {}
+    now = dt.datetime(2031, 10, 25, 9, 0, tzinfo=dt.UTC)
+    skill = reminder_skill(at=at, recurrence=["FREQ=DAILY"])
+    client = skill_client(skill, now=lambda: now, **options)
+    with pytest.raises(ValueError) as raised:
+        client.intent("Remind")
+    assert str(raised.value).startswith(
+        "a recurring reminder's at= 2031-10-26T02:30:00+01:00 (the second 02:30, fold=1) would "
+        "be sent as 2031-10-26T02:30:00+02:00 (the first: its startDateTime, a local time, "
+        "cannot say which, and RFC 5545 reads a repeated local time as the first)"
+    ), raised.value
+    assert [call.operation for call in client.api.calls] == (["time_zone"] if device_zone else [])
+    # The first 02:30 (fold=0) is the time sent: created, as ever.
+    created = skill_client(
+        reminder_skill(at=at.replace(fold=0), recurrence=["FREQ=DAILY"]), now=lambda: now, **options
+    ).intent("Remind")
+    assert [call.status for call in created.api_calls][-1] == 200

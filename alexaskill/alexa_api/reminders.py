@@ -89,6 +89,26 @@ def _check_to_come(
     )
 
 
+def _check_repeated_start(at: _dt.datetime, zone: _dt.tzinfo | None) -> None:
+    """`ValueError` for a recurring reminder whose ``at`` (without tzinfo: a local time in the
+    device's ``zone``, not judged without it) is the second of a local time the clocks go back
+    through (``fold=1``): its ``startDateTime``, a local time, names the first, as RFC 5545
+    (3.3.5, "Form #3") reads a repeated local time, an hour early. In UTC its rule would follow
+    UTC's clock, not the zone's: it cannot be sent right, so it is not sent."""
+    meant = at if at.tzinfo is not None or zone is None else at.replace(tzinfo=zone)
+    first = meant.replace(fold=0)
+    if not at.fold or meant.tzinfo is None or meant.utcoffset() == first.utcoffset():
+        return
+    raise ValueError(
+        f"a recurring reminder's at= {meant.isoformat(timespec='seconds')} (the second "
+        f"{at:%H:%M}, fold=1) would be sent as {first.isoformat(timespec='seconds')} (the first: "
+        "its startDateTime, a local time, cannot say which, and RFC 5545 reads a repeated local "
+        "time as the first), and in UTC its rule would follow UTC's clock, not the zone's, so "
+        f"alexaskill does not send it (start it at the first {at:%H:%M}, fold=0, or on another "
+        "day)"
+    )
+
+
 def _as_sent(at: _dt.datetime, trigger: dict[str, Any]) -> _dt.datetime:
     """``at`` as the ``trigger`` built of it says it, the time judged: to the millisecond, and
     a local time in its zone read as a reader of the body reads one (the first of a time the
@@ -163,7 +183,9 @@ def reminder_body(
     and for a one-time ``at`` gone by at ``asked_at`` (the request's moment; an ``at`` without
     tzinfo is read in the device's ``zone``, and not judged without it), or a rule whose UNTIL
     is before ``at``, which would never ring (alexaskill's rule), or of another kind than
-    ``at`` (RFC 5545's: `_check_untils`); `TypeError`
+    ``at`` (RFC 5545's: `_check_untils`), or a recurring ``at`` that is the second of a local
+    time the clocks go back through, which its local start cannot say (`_check_repeated_start`;
+    an ``at`` without tzinfo read in ``zone``); `TypeError`
     for an ``at`` that is no datetime, an ``after`` no timedelta, a rule no str.
     """
     if not isinstance(text, str) or not text.strip():
@@ -178,6 +200,7 @@ def reminder_body(
         trigger = _absolute_trigger(at, rules)
         if rules:
             _check_untils(rules, trigger)
+            _check_repeated_start(at, zone)
         elif asked_at is not None:
             _check_to_come(_as_sent(at, trigger), zone, asked_at, at)
     elif after is not None and at is None:

@@ -76,7 +76,10 @@ class RecordsApi(RequestApi):
         reminder; one out of RFC 5545's grammar (``BYHOUR=25``, a part given twice), or one
         that never rings (``COUNT=0``, an UNTIL before ``at``), or an UNTIL of another kind
         than ``at`` (RFC 5545: a local one for ``at`` without a time zone, a UTC one, ``...Z``,
-        for ``at`` in a time zone) is a `ValueError` naming it, unsent. ``speech`` is
+        for ``at`` in a time zone) is a `ValueError` naming it, unsent; so is a recurring
+        ``at`` that is the second of a local time the clocks go back through (``fold=1``, the
+        second 02:30: its local start would name the first; one without tzinfo is judged in
+        the device's zone, asked for it). ``speech`` is
         SSML to say instead of ``text``. Its ``requestTime`` is the request's timestamp too.
         Amazon lets a skill create reminders only while the user talks to it. Needs
         `Scope.REMINDERS`.
@@ -126,8 +129,9 @@ class RecordsApi(RequestApi):
         if self._time_zone is not _NOT_ASKED:
             return self._time_zone
         local = isinstance(at, _dt.datetime) and at.tzinfo is None and after is None
-        # (a recurring reminder's first time is not judged; nor needs its UNTIL the zone)
-        if not local or recurrence:
+        # (a recurring reminder's first time is not judged; nor needs its UNTIL the zone; but
+        # the second of a repeated local time, fold=1, is refused in it: `reminder_body`)
+        if not local or (recurrence and not getattr(at, "fold", 0)):
             return None
         try:
             return await self.time_zone()
