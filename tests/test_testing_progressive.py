@@ -276,7 +276,7 @@ def test_the_fakes_progressive_speech_limit_is_600_characters_of_the_document_se
         past_it = _speak_words(api, "amzn1.echo-api.request.1", "x" * (601 - 15))
     assert len(f"<speak>{'x' * 585}</speak>") == 600
     assert (at_limit.status_code, past_it.status_code) == (204, 400)
-    assert "601 characters; at most 600" in past_it.json()["message"]
+    assert "601 characters as SSML; the limit is 600" in past_it.json()["message"]
 
 
 def test_the_fake_refuses_a_progressive_response_of_more_than_30_seconds_of_pauses() -> None:
@@ -291,7 +291,9 @@ def test_the_fake_refuses_a_progressive_response_of_more_than_30_seconds_of_paus
         # Only real elements count, not the text of a comment.
         commented = _speak_words(api, "amzn1.echo-api.request.1", f"Hmm{ten * 3}<!-- {ten} -->")
     assert (at_limit.status_code, past_it.status_code, commented.status_code) == (204, 400, 204)
-    assert past_it.json()["message"] == "speech holds 31 s of pauses; at most 30 s of audio"
+    assert past_it.json()["message"] == (
+        "progressive response speech holds 31 s of pauses; the limit is 30 s of audio"
+    )
 
 
 def test_the_fake_refuses_a_progressive_response_of_ssml_alexa_cannot_take() -> None:
@@ -419,3 +421,45 @@ def test_a_request_id_sent_again_as_a_launch_takes_progressive_responses_again()
     api.issued(launch)
     with api.answering("amzn1.echo-api.request.reused"):
         assert _speak(api, "amzn1.echo-api.request.reused").status_code == 204
+
+
+def test_the_fake_says_amazons_progressive_limits_in_the_clients_words() -> None:
+    # The fake refused the 601st character, the 31st second of pauses and the sixth response of
+    # a request in words of its own ("speech is 601 characters; at most 600"), where
+    # AlexaApi.progressive says them otherwise ("... as SSML; the limit is 600"): a test of a
+    # skill that sends its own (one chat --url drives) read another text than a skill of
+    # alexaskill's. One text each now, the client's.
+    ten = "<break time='10s'/>"
+    api = FakeAlexaApi()
+    request_id = "amzn1.echo-api.request.1"
+    with api.answering(request_id):
+        long = _speak_words(api, request_id, "x" * 586)
+        paused = _speak_words(api, request_id, f"Hmm{ten * 3}<break time='1s'/>")
+        sixth = [_speak_words(api, request_id, "Hi") for _ in range(6)][-1]
+    said = [answer.json()["message"] for answer in (long, paused, sixth)]
+    clients = []
+    for speech, sent in ((Ssml("x" * 586), 0), (Ssml(f"Hmm{ten * 3}<break time='1s'/>"), 0)):
+        with pytest.raises(ResponseError) as raised:
+            progressive_document(speech, sent)
+        clients.append(str(raised.value))
+    with pytest.raises(ResponseError) as raised:
+        progressive_document("Hi", 5)
+    clients.append(str(raised.value))
+    assert said == clients
+    assert clients == [
+        "progressive response speech is 601 characters as SSML; the limit is 600",
+        "progressive response speech holds 31 s of pauses; the limit is 30 s of audio",
+        "at most 5 progressive responses per request; this would be number 6",
+    ]
+    # And a request Alexa plays none for, in the words AlexaApi.progressive raises.
+    from alexaskill.testing import RequestFactory
+
+    ended = RequestFactory(skill_id=SKILL_ID).envelope("SessionEndedRequest")
+    ended["context"]["System"]["apiAccessToken"] = "t"
+    api.issued(ended)
+    with api.answering(ended["request"]["requestId"]):
+        refused = _speak(api, ended["request"]["requestId"])
+    assert refused.json()["message"] == (
+        "a progressive response is only for a LaunchRequest or an IntentRequest, not a "
+        "SessionEndedRequest (Alexa plays none)"
+    )

@@ -11,7 +11,7 @@ from ..alexa_api.wire import _shown, is_amazon_host
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
 from ..responses.speech import _SPEAK_ROOT, _refuse_markup_as_text, _says_nothing
 from ..responses.ssml_elements import _check_elements, _pauses_ms
-from ..xml_text import _check_markup
+from ..xml_text import _check_markup, _speak_root
 from .base import API_TIMEOUT, RequestApi
 
 __all__ = [
@@ -63,10 +63,7 @@ class ProgressiveApi(RequestApi):
         """
         request = self._envelope.request
         if request.type not in _PROGRESSIVE_REQUESTS:
-            raise ResponseError(
-                "a progressive response is only for a LaunchRequest or an IntentRequest, "
-                f"not a {request.type} (Alexa plays none)"
-            )
+            raise ResponseError(_kind_fault(request.type))
         document = progressive_document(speech, self._progressive_sent)
         late = self._too_late()
         if late is not None:
@@ -224,25 +221,62 @@ def _elements_fault(document: str) -> str | None:
     return None
 
 
+# The words of Amazon's limits, one text each: `AlexaApi.progressive` raises them, `FakeAlexaApi`
+# answers them (its 400's message) to a skill that sends its own.
+
+
+def _kind_fault(kind: str | None) -> str:
+    """Why no progressive response goes with a request of the type ``kind``."""
+    return (
+        "a progressive response is only for a LaunchRequest or an IntentRequest, "
+        f"not a {kind} (Alexa plays none)"
+    )
+
+
+def _length_fault(speech: str) -> str | None:
+    """Why ``speech`` (the document sent) is too long for a progressive response, or None."""
+    if len(speech) <= MAX_PROGRESSIVE_SPEECH:
+        return None
+    as_ssml = " as SSML" if _speak_root(speech) >= 0 else ""  # (AlexaApi's always is)
+    return (
+        f"progressive response speech is {len(speech)} characters{as_ssml}; the limit is "
+        f"{MAX_PROGRESSIVE_SPEECH}"
+    )
+
+
+def _pauses_fault(speech: str) -> str | None:
+    """Why the ``<break>`` pauses of ``speech`` are past a progressive response's audio, or
+    None."""
+    if "<break" not in speech:  # (the usual speech: no pause to add up)
+        return None
+    pauses = _pauses_ms(speech) / 1000
+    if pauses <= MAX_PROGRESSIVE_AUDIO:
+        return None
+    return (
+        f"progressive response speech holds {pauses:g} s of pauses; the limit is "
+        f"{MAX_PROGRESSIVE_AUDIO:g} s of audio"
+    )
+
+
+def _count_fault(sent: int) -> str | None:
+    """Why one more progressive response, after ``sent`` for its request, is one too many, or
+    None."""
+    if sent < MAX_PROGRESSIVE_RESPONSES:
+        return None
+    return (
+        f"at most {MAX_PROGRESSIVE_RESPONSES} progressive responses per request; this would "
+        f"be number {sent + 1}"
+    )
+
+
 def _check_progressive(document: str, sent: int) -> None:
     """Raise `ResponseError` if Amazon would refuse ``document`` as a progressive response."""
-    fault = _nothing_fault(document)
-    if fault is None and len(document) > MAX_PROGRESSIVE_SPEECH:
-        fault = (
-            f"progressive response speech is {len(document)} characters as SSML; the limit is "
-            f"{MAX_PROGRESSIVE_SPEECH}"
-        )
-    fault = fault or _elements_fault(document)
+    fault = (
+        _nothing_fault(document)
+        or _length_fault(document)
+        or _elements_fault(document)
+        or _pauses_fault(document)
+        or _count_fault(sent)
+    )
     if fault is not None:
         raise ResponseError(fault)
-    pauses = _pauses_ms(document) / 1000
-    if pauses > MAX_PROGRESSIVE_AUDIO:
-        raise ResponseError(
-            f"progressive response speech holds {pauses:g} s of pauses; the limit is "
-            f"{MAX_PROGRESSIVE_AUDIO:g} s of audio"
-        )
-    if sent >= MAX_PROGRESSIVE_RESPONSES:
-        raise ResponseError(
-            f"at most {MAX_PROGRESSIVE_RESPONSES} progressive responses per request; this would "
-            f"be number {sent + 1}"
-        )

@@ -212,17 +212,18 @@ def _gone(trigger: dict[str, Any], zone_name: str | None, now: _dt.datetime) -> 
 def _progressive_refused(speech: str, taken: int | None, kind: str | None = None) -> _Answer | None:
     """Amazon's refusal (400) of a progressive response of ``speech`` after ``taken`` (None:
     none) for its request (of the type ``kind``, if it is one Alexa plays none for), past the
-    limits of its "Send the User a Progressive Response" page; else None."""
+    limits of its "Send the User a Progressive Response" page; else None. Said in the words
+    `AlexaApi.progressive` raises them in (one text each: `alexaskill.services.progressive`)."""
     # The limits `AlexaApi.progressive` checks before sending (a skill of alexaskill's never
     # meets these, but for hand-written SSML's XML and tags, which only the test tools read): for
     # a skill that sends them itself, in another process.
     from html import escape
 
-    from ..responses.ssml_elements import _pauses_ms
     from ..services.progressive import (
-        MAX_PROGRESSIVE_AUDIO,
-        MAX_PROGRESSIVE_RESPONSES,
-        MAX_PROGRESSIVE_SPEECH,
+        _count_fault,
+        _kind_fault,
+        _length_fault,
+        _pauses_fault,
         _speech_fault,
     )
     from ..xml_text import _speak_root
@@ -230,28 +231,16 @@ def _progressive_refused(speech: str, taken: int | None, kind: str | None = None
     is_ssml = _speak_root(speech) >= 0
     # (plain text read as the <speak> document `AlexaApi.progressive` would make of it)
     document = speech if is_ssml else f"<speak>{escape(speech, quote=False)}</speak>"
-    if kind is not None:
-        why = (
-            f"a progressive response is only for a LaunchRequest or an IntentRequest, not a {kind}"
-        )
-    elif len(speech) > MAX_PROGRESSIVE_SPEECH:
-        why = f"speech is {len(speech)} characters; at most {MAX_PROGRESSIVE_SPEECH}"
+    why = _kind_fault(kind) if kind is not None else _length_fault(speech)
     # A <speak> document is held to Amazon's SSML reference, as an answer's speech is by the
     # test tools (well-formed, its tags, a <break> of at most 10 s); plain text is said as it is.
-    elif is_ssml and (error := ssml_error(speech)) is not None:
+    if why is None and is_ssml and (error := ssml_error(speech)) is not None:
         why = f"speech is SSML Alexa cannot take: {error}"
     # What `AlexaApi.progressive` refuses of what it says, by the same check: speech that says
-    # nothing, an <audio> Alexa cannot fetch, a <prosody> out of Amazon's range.
-    elif (fault := _speech_fault(document)) is not None:
-        why = fault
-    # The audio Amazon limits to 30 s, as `AlexaApi.progressive` measures it: the pauses.
-    elif "<break" in speech and (pauses := _pauses_ms(speech) / 1000) > MAX_PROGRESSIVE_AUDIO:
-        why = f"speech holds {pauses:g} s of pauses; at most {MAX_PROGRESSIVE_AUDIO:g} s of audio"
-    elif (taken or 0) >= MAX_PROGRESSIVE_RESPONSES:
-        why = f"at most {MAX_PROGRESSIVE_RESPONSES} progressive responses per request"
-    else:
-        return None
-    return _error(400, "INVALID_DIRECTIVE", why)
+    # nothing, an <audio> Alexa cannot fetch, a <prosody> out of Amazon's range; then the
+    # audio Amazon limits to 30 s, as it measures it (the pauses), and the five per request.
+    why = why or _speech_fault(document) or _pauses_fault(speech) or _count_fault(taken or 0)
+    return None if why is None else _error(400, "INVALID_DIRECTIVE", why)
 
 
 #: The faults `FakeAlexaApi` makes besides an HTTP error status (400 to 599): no answer in time,
