@@ -192,6 +192,11 @@ class AlexaApiTimeout(AlexaApiError):
     """
 
     detail: str | None = None
+    #: Whether the call, over HTTP, surely reached no server: its time ran out while its
+    #: connection was being made (no TCP connection answered, or only a proxy's), so nothing
+    #: was sent. False when it may have been (a server that did not answer in time) or
+    #: that cannot be told.
+    reached_no_server: bool = False
 
 
 class DeadlineExceeded(SkillError):

@@ -189,6 +189,20 @@ class Progress:
         )
         return f"{usual}, or the client's proxy=" if found is None else found
 
+    def reached_no_server(self) -> bool:
+        """Whether the request, its time run out, surely reached no server, so sent nothing:
+        it was still making its connection (its TCP connection unanswered; or only a proxy's
+        reached: its TLS handshake, its CONNECT or SOCKS handshake unanswered), or waiting for
+        one of the pool's. Read from the trace, else from httpx's own timeout (``ConnectTimeout``,
+        ``PoolTimeout``); False where that cannot be told (a transport that does not trace, or
+        one of one's own around httpx's that may hold the request itself)."""
+        stage = self.stage
+        if stage is None:  # (untraced: httpx's class names the stage; nothing traced, the pool)
+            raised = type(self.raised).__name__ if self.raised is not None else None
+            inferred = "pool" if self.traces and self.around is None else None
+            stage = _STAGE_OF.get(raised, inferred) if raised is not None else inferred
+        return stage in _UNREACHED
+
     def timed_out(self, url: str, seconds: float, exc: BaseException | None = None) -> str:
         """What the log says of the download of ``url`` that ran out of its ``seconds``
         (``exc``: the transport's own timeout, else `Downloads`' time limit ended it)."""
@@ -334,6 +348,11 @@ _STAGE_OF: Final = {
     "ReadTimeout": "receive_response_headers",
     "PoolTimeout": "pool",
 }
+
+
+#: The stages of a request that has reached no server (`Progress.reached_no_server`): its TCP
+#: connection, a proxy's own TLS handshake, CONNECT or SOCKS handshake, a wait for the pool.
+_UNREACHED: Final = frozenset({"connect_tcp", "proxy_tls", "tunnel", "socks", "pool"})
 
 
 def _traces(client: httpx.AsyncClient, url: str) -> bool:

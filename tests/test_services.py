@@ -504,6 +504,58 @@ def test_a_progressive_response_that_never_reached_amazon_is_not_counted() -> No
         assert len(api_stub.requests) == 7
 
 
+@pytest.mark.parametrize(
+    ("failure", "sent"),
+    [
+        # (no TCP connection answered in time, or none of the pool's came free: nothing sent)
+        (httpx.ConnectTimeout("no answer"), "sent 5"),
+        (httpx.PoolTimeout("no connection free"), "sent 5"),
+        # (the server was reached and said nothing in time: it may have taken it, and play it)
+        (httpx.ReadTimeout("no answer"), "sent 3"),
+    ],
+)
+def test_a_progressive_response_that_timed_out_connecting_is_not_counted(
+    failure: httpx.TimeoutException, sent: str
+) -> None:
+    # A call whose time ran out before any connection to Amazon was made reached no server of
+    # Amazon's, as a refused connection (ConnectError, not counted) did not; it was counted as
+    # a timeout that may have reached Amazon, so two of them left the handler three, not five.
+    api_stub = _FailingFirst(failure, failures=2)
+    caught: list[str] = []
+    try:
+        with TestClient(limits_skill(api_stub, caught)) as client:
+            seven = client.intent("Count", times=7)
+    finally:
+        anyio.run(api_stub.client.aclose)
+    assert seven.speech == sent, caught
+    assert len(caught) == (0 if sent == "sent 5" else 2), caught
+
+
+def test_a_progressive_response_to_an_endpoint_that_never_connects_is_not_counted() -> None:
+    # Over a real TCP connection that gets no answer (a listener whose backlog is full, as a
+    # firewall that drops packets): each call's time runs out connecting, and none counts.
+    from .blackhole import unconnectable_port
+
+    skill = Skill(SKILL_ID)
+    skill.add_service(AlexaApi, alexa_api_factory(lambda: None, timeout=0.2))
+    caught: list[str] = []
+
+    @skill.intent("Count")
+    async def count(api: AlexaApi) -> Response:
+        sent = 0
+        for step in range(7):
+            try:
+                sent += await api.progressive(f"Step {step}")
+            except ResponseError as exc:
+                caught.append(str(exc))
+        return speak(f"sent {sent}")
+
+    with unconnectable_port() as port, TestClient(skill) as client:
+        client.factory.api_endpoint = f"http://127.0.0.1:{port}"
+        seven = client.intent("Count")
+    assert (seven.speech, caught) == ("sent 0", [])
+
+
 def test_a_progressive_response_amazon_refused_is_counted() -> None:
     # One that reached Amazon and was refused (a 400, a 429) counts: Amazon received it.
     api_stub = _FailingFirst(None, failures=2)

@@ -256,6 +256,7 @@ async def send(
     )
     if sender is not None:  # (over HTTP: where it stalled, as a chain download's log says it)
         failure.detail = progress.timed_out(url, timeout)
+        failure.reached_no_server = progress.reached_no_server()
         failure.add_note(failure.detail)  # (in its traceback: the log line of a handler's bug)
     raise failure
 

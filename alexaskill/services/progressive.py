@@ -79,8 +79,8 @@ class ProgressiveApi(RequestApi):
             return False
         # Counted as it goes, so that a sixth sent meanwhile (two awaited together) is refused.
         # Amazon counts those it receives: one refused (an HTTP status) or unanswered in time
-        # (it may have come, and Alexa play it) stays counted; one that surely reached no one
-        # (`_never_sent`) is taken back.
+        # by a server (it may have come, and Alexa play it) stays counted; one that surely
+        # reached no one (`_never_sent`; a timeout while connecting) is taken back.
         self._progressive_sent += 1
         body = {
             "header": {"requestId": request.request_id},
@@ -96,6 +96,8 @@ class ProgressiveApi(RequestApi):
             logger.warning(
                 "progressive response timed out after %g s (%s)%s", self.timeout, url, where
             )
+            if exc.reached_no_server:  # (its connection never made: Amazon received nothing)
+                self._progressive_sent -= 1
             return False
         except AlexaApiError as exc:  # the answer matters more than the interim speech
             if exc.status is not None:
