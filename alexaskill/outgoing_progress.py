@@ -40,6 +40,7 @@ class Progress:
         "peer",
         "pool_advice",
         "proxy",
+        "proxy_url",
         "raised",
         "received",
         "request",
@@ -86,6 +87,8 @@ class Progress:
         self.peer: str | None = None
         self.proxy: str | None = None
         self.tunnel: str | None = None
+        #: The URL of the proxy the client's transport sends through (its pool's), None if none.
+        self.proxy_url: str | None = None
         #: Whether the request itself went to the proxy (a plain http:// URL's, in absolute
         #: form, no CONNECT): the proxy is then the peer that took it, never the server.
         self.forwarded = False
@@ -106,6 +109,7 @@ class Progress:
         socks = _socks_proxy(transport)
         if socks is not None:  # (named from the start: a connection kept traces no connect)
             self.socks, self.proxy = True, socks
+        self.proxy_url = _proxy_url(transport)
 
     async def trace(self, event: str, info: dict[str, object]) -> None:
         """httpx's ``trace`` extension: ``"connection.connect_tcp.started"`` and the like."""
@@ -158,36 +162,39 @@ class Progress:
         from .outgoing_connections import SOCKS_BROKEN_OFF
 
         said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        kind, variable = ("SOCKS proxy", "ALL_PROXY") if self.socks else ("proxy", "HTTPS_PROXY")
         if str(exc).startswith(SOCKS_BROKEN_OFF):  # (closed mid-handshake, or no SOCKS5 spoken)
             return (
-                f"{self.shown or f'GET {url[:200]}'}: {said}; the {kind} at {self.proxy} "
-                f"({self._set_by(variable)}) broke off its SOCKS5 handshake (the tunnel to "
-                f"{self.tunnel}): it closed the connection or answered no SOCKS5 (is a SOCKS5 "
-                "proxy at that port?)"
+                f"{self.shown or f'GET {url[:200]}'}: {said}; {self._named()} broke off its "
+                f"SOCKS5 handshake (the tunnel to {self.tunnel}): it closed the connection or "
+                "answered no SOCKS5 (is a SOCKS5 proxy at that port?)"
             )
         return (
-            f"{self.shown or f'GET {url[:200]}'}: {said}; the {kind} at {self.proxy} "
-            f"({self._set_by(variable)}) "
+            f"{self.shown or f'GET {url[:200]}'}: {said}; {self._named()} "
             f"refused its tunnel to {self.tunnel}: the proxy could not reach the server, or "
             "does not let this server through (its log, its rules say which)"
         )
 
-    def _set_by(self, usual: str) -> str:
-        """What sets the proxy: the environment variable that does (`variable_setting`; through
-        a transport of one's own, any that names it), else ``usual`` (the variable such a
-        proxy is usually set by) or the client's ``proxy=``."""
+    def _named(self) -> str:
+        """The proxy, as the log names it: ``the proxy at host:port (HTTPS_PROXY)`` when an
+        environment variable sets it (`variable_setting`; through a transport of one's own, any
+        that names it), else by its URL, ``the SOCKS proxy socks5://host:port`` (a client's
+        ``proxy=``, a transport's own: no variable's, and none is named; one was guessed, the
+        variable such a proxy is usually set by)."""
         from .outgoing_proxies import variable_setting
 
+        kind = "SOCKS proxy" if self.socks else "proxy"
         sent = self.request
         scheme = "https" if sent is None else sent.url.scheme
         # Through a transport of one's own (`around`) httpx read no variable: its proxy is
         # whichever its maker gave it, so any variable that names it.
         anywhere = self.around is not None
-        found = (
-            None if self.proxy is None else variable_setting(scheme, self.proxy, anywhere=anywhere)
-        )
-        return f"{usual}, or the client's proxy=" if found is None else found
+        at = self.proxy or _proxy_address(self.proxy_url)  # (a kept connection traces none)
+        found = None if at is None else variable_setting(scheme, at, anywhere=anywhere)
+        if found is not None:
+            return f"the {kind} at {at} ({found})"
+        if self.proxy_url is not None:
+            return f"the {kind} {self.proxy_url}"
+        return f"the {kind}" if at is None else f"the {kind} at {at}"
 
     def reached_no_server(self) -> bool:
         """Whether the request, its time run out, surely reached no server, so sent nothing:
@@ -217,14 +224,10 @@ class Progress:
         if stage == "connect_tcp" and self.proxy is not None:
             # The network's advice ("set HTTPS_PROXY") would send one to set what is set: the
             # proxy's address and the way to it are what to check.
-            kind, variable = (
-                ("SOCKS proxy", "ALL_PROXY") if self.socks else ("proxy", "HTTPS_PROXY")
-            )
             return (
-                f"{sent}: {said}; its TCP connection to the {kind} at {self.proxy} "
-                f"({self._set_by(variable)}) got no answer {within}, a timeout, not a "
-                "refusal: check that the proxy is up at that address and port, and that no "
-                "firewall on the way drops this server's packets to it"
+                f"{sent}: {said}; its TCP connection to {self._named()} got no answer "
+                f"{within}, a timeout, not a refusal: check that the proxy is up at that address "
+                "and port, and that no firewall on the way drops this server's packets to it"
             )
         if stage == "connect_tcp":
             # The network's advice fits (a firewall that drops packets, a name resolved to
@@ -250,24 +253,21 @@ class Progress:
                 )
         elif stage == "tunnel":
             why = (
-                f"the proxy at {self.proxy} ({self._set_by('HTTPS_PROXY')}) was reached "
-                f"(connected, CONNECT sent) but did not answer its CONNECT (the tunnel to "
-                f"{self.tunnel}) {within}: a slow or stuck proxy, or one that cannot reach the "
-                "server"
+                f"{self._named()} was reached (connected, CONNECT sent) but did not answer its "
+                f"CONNECT (the tunnel to {self.tunnel}) {within}: a slow or stuck proxy, or one "
+                "that cannot reach the server"
             )
         elif stage == "socks":
             why = (
-                f"the SOCKS proxy at {self.proxy} ({self._set_by('ALL_PROXY')}) was reached "
-                f"(connected) but did not finish its SOCKS5 handshake (the tunnel to "
-                f"{self.tunnel}) {within}: a slow or stuck proxy, or one that cannot reach the "
-                "server"
+                f"{self._named()} was reached (connected) but did not finish its SOCKS5 "
+                f"handshake (the tunnel to {self.tunnel}) {within}: a slow or stuck proxy, or one "
+                "that cannot reach the server"
             )
         elif stage == "proxy_tls":
             why = (
-                f"its TCP connection to the proxy at {self.proxy} was made, but the TLS "
-                f"handshake with the proxy got no answer {within} (an https:// proxy: "
-                f"{self._set_by('HTTPS_PROXY')}): a proxy that does not speak TLS there "
-                "(an http:// one named https://), or a slow one"
+                f"its TCP connection to {self._named()} was made, but the TLS handshake with "
+                f"the proxy (an https:// one) got no answer {within}: a proxy that does not "
+                "speak TLS there (an http:// one named https://), or a slow one"
             )
         elif stage == "start_tls" and self.proxy is not None:
             kind = "SOCKS proxy" if self.socks else "proxy"
@@ -308,9 +308,8 @@ class Progress:
                 else "the request sent, but sent no answer"
             )
             why = (
-                f"the server ({server}) was reached through the tunnel of the SOCKS proxy at "
-                f"{self.proxy} ({self._set_by('ALL_PROXY')}), {took} {within}: a slow server, "
-                "or a proxy that passes nothing on"
+                f"the server ({server}) was reached through the tunnel of {self._named()}, "
+                f"{took} {within}: a slow server, or a proxy that passes nothing on"
             )
         elif self.forwarded and stage is not None and stage.startswith(("send", "receive")):
             took = (
@@ -318,13 +317,13 @@ class Progress:
                 if stage.startswith("send")
                 else "(connected, request sent) but sent no answer"
             )
-            # (A connection kept from an earlier request traces no connect: no address then.)
-            at = "" if self.proxy is None else f" at {self.proxy}"
+            # (A connection kept from an earlier request traces no connect: its pool's URL,
+            # if any, names the proxy then.)
             server = "" if self.tunnel is None else f" ({self.tunnel})"
             why = (
-                f"the proxy{at} ({self._set_by('HTTP_PROXY')}) was reached {took} "
-                f"{within}, the request in its hands, not the server's{server}: a slow or stuck "
-                "proxy, or one that cannot reach the server"
+                f"{self._named()} was reached {took} {within}, the request in its hands, not "
+                f"the server's{server}: a slow or stuck proxy, or one that cannot reach the "
+                "server"
             )
         elif stage is not None and stage.startswith("send_request"):  # (a write timeout)
             why = (
@@ -409,6 +408,34 @@ def _socks_proxy(transport: object) -> str | None:
             host = bytes(getattr(url, "host", b"")).decode("ascii", "replace")
             return f"{host}:{getattr(url, 'port', None) or 1080}"
     return None
+
+
+def _proxy_url(transport: object) -> str | None:
+    """The URL of the proxy ``transport`` (httpx's, or one around it) sends through
+    (``http://host:port``, no credentials: httpx sends those in a header), None for none:
+    httpcore (1.0.9)'s proxy pools' private ``_proxy_url`` (renamed: None, and a proxy no
+    variable sets is named by its address alone)."""
+    for pool in _pools(transport):
+        url = getattr(pool, "_proxy_url", None)
+        scheme = bytes(getattr(url, "scheme", b"")).decode("ascii", "replace")
+        host = bytes(getattr(url, "host", b"")).decode("ascii", "replace")
+        if url is None or not scheme or not host:
+            continue
+        port = getattr(url, "port", None)
+        host = f"[{host}]" if ":" in host else host
+        return f"{scheme}://{host}" + ("" if port is None else f":{port}")
+    return None
+
+
+def _proxy_address(url: str | None) -> str | None:
+    """``host:port`` of the proxy at ``url`` (`_proxy_url`'s) as httpcore connects to it."""
+    if url is None:
+        return None
+    import httpx
+
+    found = httpx.URL(url)
+    port = found.port or {"http": 80, "https": 443}.get(found.scheme, 1080)
+    return f"{found.host}:{port}"
 
 
 def _address(url: httpx.URL) -> str:

@@ -437,7 +437,7 @@ def test_a_call_a_proxy_refused_to_tunnel_says_the_proxys_refusal(proxy_kind: st
         error = _run(_refused_call(f"{proxy_kind}://127.0.0.1:{proxy.port}"))
     assert str(error) == "time_zone: ProxyError reaching Alexa's API", error
     kind = "proxy" if proxy_kind == "http" else "SOCKS proxy"
-    said = f"the {kind} at 127.0.0.1:{proxy.port} "
+    said = f"the {kind} {proxy_kind}://127.0.0.1:{proxy.port} "
     logged = "".join(traceback.format_exception(error))
     assert "GET https://127.0.0.1:9/… (time_zone): ProxyError: " in logged, logged
     assert said in logged and "refused its tunnel to 127.0.0.1:9" in logged, logged
@@ -675,9 +675,8 @@ def test_a_call_out_of_time_is_said_where_it_stalled(stall: str) -> None:
             "through it got no answer within 1 s (the call's timeout)"
         ),
         "socks handshake": (
-            f"the SOCKS proxy at {at} (ALL_PROXY, or the client's proxy=) was reached "
-            "(connected) but did not finish its SOCKS5 handshake (the tunnel to 127.0.0.1:9) "
-            "within 1 s (the call's timeout)"
+            f"the SOCKS proxy socks5://{at} was reached (connected) but did not finish its "
+            "SOCKS5 handshake (the tunnel to 127.0.0.1:9) within 1 s (the call's timeout)"
         ),
         "socks tls": (
             f"the SOCKS proxy at {at} opened its tunnel to 127.0.0.1:9, but the TLS handshake "
@@ -742,9 +741,9 @@ def test_a_stall_through_a_socks_tunnel_is_said_the_servers_through_the_proxy(
         timed_out = _run(second_call(proxy))
     detail = str(timed_out.detail)
     said = (
-        "the server (127.0.0.1:9) was reached through the tunnel of the SOCKS proxy at "
-        f"127.0.0.1:{proxy.port} (ALL_PROXY, or the client's proxy=), the request sent, but "
-        "sent no answer within 1 s (the call's timeout)"
+        "the server (127.0.0.1:9) was reached through the tunnel of the SOCKS proxy "
+        f"socks5://127.0.0.1:{proxy.port}, the request sent, but sent no answer within 1 s "
+        "(the call's timeout)"
     )
     assert detail.startswith("GET http://127.0.0.1:9/… (time_zone): TimeoutError"), detail
     assert said in detail, detail
@@ -774,7 +773,7 @@ def test_a_silent_socks_proxy_holds_a_call_no_longer_than_its_time_limit() -> No
         timed_out = _run(call(proxy))
     assert timed_out is not None, "the call waited past its time limit, for the test's guard"
     assert len(proxy.connects) == 1 and proxy.connects[0].startswith(b"\x05")
-    said = f"the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY, or the client's proxy=) was"
+    said = f"the SOCKS proxy socks5://127.0.0.1:{proxy.port} was"
     assert said in str(timed_out.detail) and "SOCKS5 handshake" in str(timed_out.detail)
 
 
@@ -791,7 +790,7 @@ def test_a_socks_proxy_that_broke_off_its_handshake_is_an_alexa_api_error() -> N
         error = _run(_refused_call(f"socks5://127.0.0.1:{proxy.port}"))
     assert str(error) == "time_zone: ProxyError reaching Alexa's API", error
     logged = "".join(traceback.format_exception(error))
-    said = f"the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY, or the client's proxy=) broke"
+    said = f"the SOCKS proxy socks5://127.0.0.1:{proxy.port} broke"
     assert said in logged and "off its SOCKS5 handshake (the tunnel to 127.0.0.1:9)" in logged
 
 

@@ -201,7 +201,8 @@ class _ToPlainHttp(httpx.AsyncBaseTransport):
 def _said_of_a_stuck_forward_proxy(detail: str, port: int) -> None:
     """What a refusal's ``detail`` must say of a proxy at ``port`` that took a plain http://
     request (absolute-form, no CONNECT) and never answered."""
-    assert f"the proxy at 127.0.0.1:{port} (HTTP_PROXY, or the client's proxy=)" in detail
+    # (the client's own proxy, no variable's: named by its URL)
+    assert f"the proxy http://127.0.0.1:{port} was reached" in detail
     assert "was reached (connected, request sent) but sent no answer" in detail
     assert "the server was reached" not in detail
     assert "check DNS" not in detail and detail.endswith("; it may pass")
@@ -288,17 +289,19 @@ def test_an_https_proxy_whose_tls_gets_no_answer_is_not_said_to_have_opened_a_tu
     assert isinstance(refused, CertificateUnavailableError)
     detail = str(refused.detail)
     assert "opened its tunnel" not in detail
-    said = f"its TCP connection to the proxy at 127.0.0.1:{stuck.port} was made, but the TLS"
-    assert said in detail and "handshake with the proxy got no answer within 1 s" in detail
+    said = f"its TCP connection to the proxy https://127.0.0.1:{stuck.port} was made, but the"
+    assert said in detail and "handshake with the proxy (an https:// one) got no answer" in detail
     assert "check DNS" not in detail and detail.endswith("; it may pass")
 
 
 def test_a_stuck_proxy_on_a_kept_connection_is_still_not_said_to_be_the_server() -> None:
     # A connection kept from an earlier request traces no connect, so the proxy's address is
-    # unknown: the request in absolute form still says it went to a proxy.
+    # not traced: the request in absolute form still says it went to a proxy, named by the
+    # URL its pool holds.
     url = "http://s3.amazonaws.com/echo.api/echo-api-cert.pem"
     heard: list[bytes] = []
     served: list[asyncio.Task[Any]] = []
+    ports: list[int] = []
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         served.append(asyncio.current_task())  # type: ignore[arg-type]
@@ -314,6 +317,7 @@ def test_a_stuck_proxy_on_a_kept_connection_is_still_not_said_to_be_the_server()
     async def scenario() -> CertificateError:
         server = await asyncio.start_server(serve, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
+        ports.append(port)
         try:
             async with httpx.AsyncClient(proxy=f"http://127.0.0.1:{port}", trust_env=False) as c:
                 assert await download_chain(c, url, timeout=5, limit=1000) == b"x"
@@ -331,9 +335,8 @@ def test_a_stuck_proxy_on_a_kept_connection_is_still_not_said_to_be_the_server()
     assert [head.split(b" ")[:2] for head in heard] == [[b"GET", url.encode()]] * 2
     assert isinstance(refused, CertificateUnavailableError)
     detail = str(refused.detail)
-    assert (
-        "the proxy (HTTP_PROXY, or the client's proxy=) was reached (connected, request " in detail
-    )
+    said = "was reached (connected, request sent) but sent no answer"
+    assert f"the proxy http://127.0.0.1:{ports[0]} {said}" in detail, detail
     assert "not the server's: a slow or stuck proxy" in detail
     assert "the server was reached" not in detail and "None" not in detail
 
@@ -382,8 +385,8 @@ def test_a_tls_handshake_the_time_limit_ends_has_its_socket_closed(
     said = {
         "server": "the TCP connection was made, but its TLS handshake got no answer within 1 s",
         "https proxy": (
-            f"its TCP connection to {proxy} was made, but the TLS handshake with the proxy "
-            "got no answer within 1 s"
+            f"its TCP connection to the proxy https://127.0.0.1:{server.port} was made, but "
+            "the TLS handshake with the proxy (an https:// one) got no answer within 1 s"
         ),
         "http proxy": (
             f"{proxy} opened its tunnel to s3.amazonaws.com:443, but the TLS handshake "
@@ -475,8 +478,8 @@ def test_a_download_stalled_through_a_socks_proxy_is_said_where_it_stalled(
     proxy_at = f"the SOCKS proxy at 127.0.0.1:{proxy.port}"
     said = {
         "the SOCKS handshake": (
-            f"{proxy_at} (ALL_PROXY, or the client's proxy=) was reached (connected) but did not "
-            "finish its SOCKS5 handshake (the tunnel to s3.amazonaws.com:443) within 1 s"
+            f"the SOCKS proxy socks5://127.0.0.1:{proxy.port} was reached (connected) but did "
+            "not finish its SOCKS5 handshake (the tunnel to s3.amazonaws.com:443) within 1 s"
         ),
         "the TLS handshake": (
             f"{proxy_at} opened its tunnel to s3.amazonaws.com:443, but the TLS handshake "
@@ -491,12 +494,12 @@ def test_a_socks_proxy_whose_tcp_connection_gets_no_answer_is_said_a_socks_proxy
     pki: TestPKI,
 ) -> None:
     # The TCP connection to a SOCKS5 proxy that got no answer was said that of an HTTP
-    # proxy's, set by HTTPS_PROXY: a socks5:// one is set by ALL_PROXY (or the client's proxy=).
+    # proxy's, set by HTTPS_PROXY: a socks5:// one (here the client's proxy=, no variable's).
     with unconnectable_port() as port:
         detail = str(download_refused(pki, f"socks5://127.0.0.1:{port}").detail)
     said = (
-        f"its TCP connection to the SOCKS proxy at 127.0.0.1:{port} (ALL_PROXY, or the client's "
-        "proxy=) got no answer within 1 s (download_timeout), a timeout, not a refusal"
+        f"its TCP connection to the SOCKS proxy socks5://127.0.0.1:{port} got no answer within "
+        "1 s (download_timeout), a timeout, not a refusal"
     )
     assert said in detail and "the proxy is up" in detail, detail
 
@@ -512,8 +515,8 @@ def test_a_socks_proxy_that_refuses_the_tunnel_is_said_to_refuse_it(pki: TestPKI
     detail = str(refused.detail)
     assert len(proxy.connects) == 1
     said = (
-        f"the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY, or the client's proxy=) refused "
-        "its tunnel to s3.amazonaws.com:443"
+        f"the SOCKS proxy socks5://127.0.0.1:{proxy.port} refused its tunnel to "
+        "s3.amazonaws.com:443"
     )
     assert said in detail and NETWORK_ADVICE not in detail, detail
 
@@ -541,8 +544,8 @@ def test_an_http_proxy_that_refuses_the_connect_is_said_to_refuse_it(pki: TestPK
         closed = proxy.wait_for_closed(1)
     assert len(proxy.connects) == 1 and proxy.connects[0].startswith(b"CONNECT s3.amazonaws.com")
     said = (
-        f"ProxyError: 403 Forbidden; the proxy at 127.0.0.1:{proxy.port} (HTTPS_PROXY, or the "
-        "client's proxy=) refused its tunnel to s3.amazonaws.com:443: the proxy could not reach "
+        f"ProxyError: 403 Forbidden; the proxy http://127.0.0.1:{proxy.port} refused its tunnel "
+        "to s3.amazonaws.com:443: the proxy could not reach "
         "the server, or does not let this server through"
     )
     assert said in detail and NETWORK_ADVICE not in detail, detail
@@ -593,8 +596,8 @@ def test_a_silent_socks_proxy_holds_a_download_no_longer_than_its_timeout() -> N
     assert failure is not None, "the download waited past its timeout, for the test's guard"
     assert str(failure) == "certificate chain: download timed out"
     said = (
-        f"the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY, or the client's proxy=) was "
-        "reached (connected) but did not finish its SOCKS5 handshake"
+        f"the SOCKS proxy socks5://127.0.0.1:{proxy.port} was reached (connected) but did not "
+        "finish its SOCKS5 handshake"
     )
     assert said in str(failure.detail), failure.detail
 
@@ -631,6 +634,34 @@ def test_a_wrapped_transports_proxy_is_said_set_by_the_variable_that_sets_it(
     assert said in detail, detail
 
 
+def test_a_transports_own_proxy_is_named_by_its_url_not_by_a_guessed_variable(
+    pki: TestPKI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A plain httpx.AsyncHTTPTransport(proxy=...) given to the client: httpx read no variable,
+    # and none names that proxy. It was said "(HTTPS_PROXY, or the client's proxy=)", a variable
+    # guessed as its source; it is named by its URL, no variable.
+    import os
+
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+
+    async def download(proxy: str) -> str:
+        transport = httpx.AsyncHTTPTransport(proxy=proxy)
+        async with httpx.AsyncClient(transport=transport) as client:
+            checker = Verifier([pki.root], now=lambda: NOW, http_client=client, download_timeout=1)
+            with pytest.raises(CertificateUnavailableError) as info:
+                await checker.verify(pki.sign(BODY), BODY)
+        return str(info.value.detail)
+
+    with SilentTunnels() as proxy:
+        detail = run(download(f"http://127.0.0.1:{proxy.port}"))
+    assert proxy.connects, "the download went through no proxy"
+    said = f"the proxy http://127.0.0.1:{proxy.port} was reached (connected, CONNECT sent)"
+    assert said in detail, detail
+    assert "_PROXY" not in detail, detail
+
+
 def test_a_socks_proxy_that_broke_off_its_handshake_is_said_so(pki: TestPKI) -> None:
     # A SOCKS5 proxy that answered the greeting and closed the connection at the CONNECT:
     # socksio's ProtocolError ("Malformed reply") was logged with the network's advice (allow
@@ -652,7 +683,7 @@ def test_a_socks_proxy_that_broke_off_its_handshake_is_said_so(pki: TestPKI) -> 
         detail = run(download(proxy))
     assert len(proxy.connects) == 1
     said = (
-        f"the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY, or the client's proxy=) broke "
-        "off its SOCKS5 handshake (the tunnel to s3.amazonaws.com:443)"
+        f"the SOCKS proxy socks5://127.0.0.1:{proxy.port} broke off its SOCKS5 handshake (the "
+        "tunnel to s3.amazonaws.com:443)"
     )
     assert said in detail and NETWORK_ADVICE not in detail, detail
