@@ -207,11 +207,14 @@ class ConnectSteps:
     failed (`connect_steps`): the address it connected to (``peer``: a proxy's, when not the
     URL's), whether that is a SOCKS proxy (``socks``), the tunnel asked of it (``tunnel``), and
     httpcore's last step begun (``stage``: ``"connect_tcp"``, ``"socks"`` for the SOCKS
-    handshake, ``"tunnel"`` for an http:// proxy's CONNECT, ...)."""
+    handshake, ``"tunnel"`` for an http:// proxy's CONNECT, ``"proxy_tls"`` for an https://
+    proxy's own TLS handshake, ...), given the ``server`` (``host:port``) the URL names."""
 
-    __slots__ = ("forwarded", "peer", "socks", "stage", "stream", "timeout", "tunnel")
+    __slots__ = ("forwarded", "peer", "server", "socks", "stage", "stream", "timeout", "tunnel")
 
-    def __init__(self) -> None:
+    def __init__(self, server: str | None = None) -> None:
+        #: ``host:port`` of the request's URL (None: unknown, no ``"proxy_tls"`` told apart).
+        self.server = server
         #: Whether the request went to an http:// proxy in absolute form (``GET http://…``,
         #: an http:// URL through ``HTTP_PROXY``: no tunnel), for the proxy to forward.
         self.forwarded = False
@@ -249,6 +252,11 @@ class ConnectSteps:
             self.peer = f"{info.get('host')}:{info.get('port')}"
         elif step == "setup_socks5_connection":
             step = "socks"
+        elif step == "start_tls" and self.stage == "connect_tcp" and self.peer != self.server:
+            # Right after a TCP connection to another address than the URL's, before any
+            # CONNECT: the handshake is an https:// proxy's own (httpcore speaks TLS to a
+            # proxy only for an https:// proxy URL), not the server's through a tunnel.
+            step = "proxy_tls" if self.server is not None else step
         request = info.get("request")
         target = bytes(getattr(getattr(request, "url", None), "target", b"") or b"")
         if getattr(request, "method", None) == b"CONNECT":  # (an http:// proxy's tunnel)
@@ -312,7 +320,10 @@ def bound_socks_handshake(request: httpx.Request) -> None:
     commands' ``--url`` clients) that bounds its SOCKS handshake by its connect timeout: a
     SOCKS proxy the environment sets (``ALL_PROXY``) that says nothing held them for ever. Its
     trace (`ConnectSteps`) says how far a request that failed got (`connect_steps`)."""
-    request.extensions.setdefault("trace", ConnectSteps())
+    url = request.url
+    port = url.port or {"http": 80, "https": 443}.get(url.scheme)
+    server = f"{url.raw_host.decode('ascii', 'replace')}:{port}"  # (as httpcore traces it)
+    request.extensions.setdefault("trace", ConnectSteps(server))
 
 
 def _unbound(stream: object) -> None:

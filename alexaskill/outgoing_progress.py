@@ -164,17 +164,17 @@ class Progress:
         said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         if str(exc).startswith(SOCKS_BROKEN_OFF):  # (closed mid-handshake, or no SOCKS5 spoken)
             return (
-                f"{self.shown or f'GET {url[:200]}'}: {said}; {self._named()} broke off its "
+                f"{self.shown or f'GET {url[:200]}'}: {said}; {self.proxy_named()} broke off its "
                 f"SOCKS5 handshake (the tunnel to {self.tunnel}): it closed the connection or "
                 "answered no SOCKS5 (is a SOCKS5 proxy at that port?)"
             )
         return (
-            f"{self.shown or f'GET {url[:200]}'}: {said}; {self._named()} "
+            f"{self.shown or f'GET {url[:200]}'}: {said}; {self.proxy_named()} "
             f"refused its tunnel to {self.tunnel}: the proxy could not reach the server, or "
             "does not let this server through (its log, its rules say which)"
         )
 
-    def _named(self) -> str:
+    def proxy_named(self) -> str:
         """The proxy, as the log names it: ``the proxy at host:port (HTTPS_PROXY)`` when an
         environment variable sets it (`variable_setting`; through a transport of one's own, any
         that names it), else by its URL, ``the SOCKS proxy socks5://host:port`` (a client's
@@ -225,7 +225,7 @@ class Progress:
             # The network's advice ("set HTTPS_PROXY") would send one to set what is set: the
             # proxy's address and the way to it are what to check.
             return (
-                f"{sent}: {said}; its TCP connection to {self._named()} got no answer "
+                f"{sent}: {said}; its TCP connection to {self.proxy_named()} got no answer "
                 f"{within}, a timeout, not a refusal: check that the proxy is up at that address "
                 "and port, and that no firewall on the way drops this server's packets to it"
             )
@@ -253,19 +253,19 @@ class Progress:
                 )
         elif stage == "tunnel":
             why = (
-                f"{self._named()} was reached (connected, CONNECT sent) but did not answer its "
-                f"CONNECT (the tunnel to {self.tunnel}) {within}: a slow or stuck proxy, or one "
-                "that cannot reach the server"
+                f"{self.proxy_named()} was reached (connected, CONNECT sent) but did not answer "
+                f"its CONNECT (the tunnel to {self.tunnel}) {within}: a slow or stuck proxy, or "
+                "one that cannot reach the server"
             )
         elif stage == "socks":
             why = (
-                f"{self._named()} was reached (connected) but did not finish its SOCKS5 "
+                f"{self.proxy_named()} was reached (connected) but did not finish its SOCKS5 "
                 f"handshake (the tunnel to {self.tunnel}) {within}: a slow or stuck proxy, or one "
                 "that cannot reach the server"
             )
         elif stage == "proxy_tls":
             why = (
-                f"its TCP connection to {self._named()} was made, but the TLS handshake with "
+                f"its TCP connection to {self.proxy_named()} was made, but the TLS handshake with "
                 f"the proxy (an https:// one) got no answer {within}: a proxy that does not "
                 "speak TLS there (an http:// one named https://), or a slow one"
             )
@@ -308,7 +308,7 @@ class Progress:
                 else "the request sent, but sent no answer"
             )
             why = (
-                f"the server ({server}) was reached through the tunnel of {self._named()}, "
+                f"the server ({server}) was reached through the tunnel of {self.proxy_named()}, "
                 f"{took} {within}: a slow server, or a proxy that passes nothing on"
             )
         elif self.forwarded and stage is not None and stage.startswith(("send", "receive")):
@@ -321,7 +321,7 @@ class Progress:
             # if any, names the proxy then.)
             server = "" if self.tunnel is None else f" ({self.tunnel})"
             why = (
-                f"{self._named()} was reached {took} {within}, the request in its hands, not "
+                f"{self.proxy_named()} was reached {took} {within}, the request in its hands, not "
                 f"the server's{server}: a slow or stuck proxy, or one that cannot reach the "
                 "server"
             )

@@ -1153,6 +1153,37 @@ def test_a_tls_check_a_proxy_let_no_handshake_through_is_said_the_proxys(
     assert checks["tls-certificate"].passed is None
 
 
+def test_an_https_proxys_own_tls_failure_is_said_the_proxys_not_the_endpoints(
+    tls_files: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An https:// proxy (HTTPS_PROXY=https://...) whose own certificate this machine does not
+    # trust: its handshake, before any CONNECT, failed; tls-version said the endpoint's "no
+    # TLS 1.2 or later handshake: certificate verify failed", an endpoint never reached.
+    import ssl
+
+    from alexaskill.cli.endpoint import Target, endpoint_checks
+
+    from .blackhole import StalledTunnels
+
+    _no_proxies(monkeypatch)
+    cert, key = tls_files
+    proxy_cert, proxy_key = self_signed(tmp_path, common_name="proxy", ips=["127.0.0.1"])
+    proxy_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    proxy_tls.load_cert_chain(proxy_cert, proxy_key)
+    with _tls_endpoint(cert, key) as port, StalledTunnels(proxy_tls) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", f"https://127.0.0.1:{proxy.port}")
+        target = Target(f"https://127.0.0.1:{port}/", allow_local=True, cafile=str(cert), timeout=5)
+        results, _ = endpoint_checks(target)
+    assert proxy.connects == [], "a CONNECT got past the proxy's own handshake"
+    checks = {r.name: r for r in results}
+    said = checks["tls-version"].detail
+    assert checks["tls-version"].passed is False, checks["tls-version"]
+    proxy_named = f"the proxy at 127.0.0.1:{proxy.port} (HTTPS_PROXY)"
+    assert f"the TLS handshake with {proxy_named} failed" in said, said
+    assert "its certificate is not trusted" in said and "no TLS 1.2" not in said, said
+    assert checks["tls-certificate"].passed is None
+
+
 @pytest.mark.parametrize("answer", ["407", "403 page"])
 def test_a_proxys_own_answer_to_the_probes_is_said_the_proxys(
     answer: str, monkeypatch: pytest.MonkeyPatch

@@ -712,6 +712,38 @@ def test_replay_and_chat_url_say_a_proxy_that_did_not_answer_the_connect(
     assert code == 2 and said in err, (code, err)
 
 
+@pytest.mark.parametrize("command", ["replay", "chat"])
+def test_replay_and_chat_url_say_an_https_proxys_own_tls_failure_is_the_proxys(
+    command: str, workdir: Path, dev_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An https:// proxy (HTTPS_PROXY=https://...) whose certificate this machine does not
+    # trust: its own handshake failed, before any CONNECT; it was said the server's ("its TLS
+    # certificate is not trusted ...; name it in SSL_CERT_FILE"), a server never reached.
+    import ssl
+
+    from .blackhole import StalledTunnels
+    from .self_signed import self_signed
+
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+    cert, key = self_signed(tmp_path, common_name="proxy", ips=["127.0.0.1"])
+    proxy_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    proxy_tls.load_cert_chain(cert, key)
+    url = f"https://127.0.0.1:{free_port()}/"
+    with StalledTunnels(proxy_tls) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", f"https://127.0.0.1:{proxy.port}")
+        stdin = "/launch\n" if command == "chat" else None
+        code, _, err = run(*url_command(command, url), stdin=stdin)
+    assert proxy.connects == [], "a CONNECT got past the proxy's own handshake"
+    said = (
+        f"cannot connect to {url}: the TLS handshake with the proxy at 127.0.0.1:{proxy.port} "
+        "(HTTPS_PROXY) failed: its certificate is not trusted"
+    )
+    assert code == 2 and said in err, (code, err)
+    assert "its TLS certificate is not trusted" not in err, err
+
+
 def test_replay_url_to_a_server_without_dev_says_to_start_it_with_dev(
     workdir: Path, dev_dir: Path
 ) -> None:

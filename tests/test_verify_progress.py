@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Final
 
 import httpx
@@ -292,6 +293,34 @@ def test_an_https_proxy_whose_tls_gets_no_answer_is_not_said_to_have_opened_a_tu
     said = f"its TCP connection to the proxy https://127.0.0.1:{stuck.port} was made, but the"
     assert said in detail and "handshake with the proxy (an https:// one) got no answer" in detail
     assert "check DNS" not in detail and detail.endswith("; it may pass")
+
+
+def test_an_https_proxys_own_untrusted_certificate_is_said_the_proxys(tmp_path: Path) -> None:
+    # An https:// proxy whose certificate this server does not trust: its own handshake, before
+    # any CONNECT, failed, and the log said "the server answered with a TLS certificate this
+    # server does not trust", of a certificate server never reached.
+    import ssl
+
+    from .self_signed import self_signed
+
+    cert, key = self_signed(tmp_path, common_name="proxy", ips=["127.0.0.1"])
+    proxy_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    proxy_tls.load_cert_chain(cert, key)
+
+    async def scenario(port: int) -> CertificateError:
+        async with httpx.AsyncClient(proxy=f"https://127.0.0.1:{port}", trust_env=False) as client:
+            with pytest.raises(CertificateError) as info:
+                await download_chain(client, URL, timeout=5, limit=1000)
+            return info.value
+
+    with StalledTunnels(proxy_tls) as proxy:
+        refused = run(scenario(proxy.port))
+    assert proxy.connects == [], "a CONNECT got past the proxy's own handshake"
+    assert isinstance(refused, CertificateUnavailableError)
+    detail = str(refused.detail)
+    said = f"the TLS handshake with the proxy https://127.0.0.1:{proxy.port} failed"
+    assert said in detail and "certificate this server does not trust" not in detail, detail
+    assert "the server answered" not in detail and "check DNS" not in detail, detail
 
 
 def test_a_stuck_proxy_on_a_kept_connection_is_still_not_said_to_be_the_server() -> None:

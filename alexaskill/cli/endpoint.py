@@ -157,11 +157,10 @@ class _RouteSteps(ConnectSteps):
     request's head (to the endpoint, or to an http:// proxy that forwards it). Each stream
     opened is closed then: httpcore closes none it did not see fail."""
 
-    __slots__ = ("opened", "server")
+    __slots__ = ("opened",)
 
     def __init__(self, server: str) -> None:
-        super().__init__()
-        self.server = server
+        super().__init__(server)
         self.opened: list[object] = []
 
     def __call__(self, event: str, info: Mapping[str, object]) -> None:
@@ -377,7 +376,8 @@ def _tls_connect(target: Target, context: ssl.SSLContext) -> _Handshaken:
         link: BaseException | None = exc
         while link is not None and not isinstance(link, ssl.SSLError):
             link = link.__cause__ or link.__context__
-        if link is not None and isinstance(exc, httpx.HTTPError | OSError):
+        proxys = steps.stage == "proxy_tls"  # (an https:// proxy's own: no endpoint's TLS)
+        if link is not None and not proxys and isinstance(exc, httpx.HTTPError | OSError):
             raise link from None  # (the handshake's own error, as a socket of its own raised)
         raise _Unreached(connect_failure(target, exc)) from None
     if steps.version is None:

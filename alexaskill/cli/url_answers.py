@@ -169,6 +169,8 @@ def _proxy_reason(url: str, exc: BaseException, *, timeout: float) -> str | None
             f"{proxy} opened its tunnel to {tunnel}, but the TLS handshake through it got no "
             f"answer within {timeout:g} s: a slow server, or a proxy that passes nothing on"
         )
+    if steps.stage == "proxy_tls":
+        return _proxy_tls_failure(proxy, exc, timeout=timeout)
     if steps.stage != "connect_tcp":
         return None
     if isinstance(exc, httpx.ConnectTimeout):
@@ -179,6 +181,35 @@ def _proxy_reason(url: str, exc: BaseException, *, timeout: float) -> str | None
     if "refused" in str(exc).lower():
         return f"{proxy} refused the connection: is the proxy running, at that address and port?"
     return f"no connection to {proxy} ({exc})"
+
+
+def _proxy_tls_failure(proxy: str, exc: BaseException, *, timeout: float) -> str:
+    """Why the TLS handshake with ``proxy`` (an https:// proxy's own, before its CONNECT)
+    failed with ``exc``: said the proxy's, as no request reached the server. (It was said the
+    server's: its certificate not trusted, its TLS failed.)"""
+    import ssl
+
+    import httpx
+
+    if isinstance(exc, httpx.TimeoutException):
+        return (
+            f"its TCP connection to {proxy} was made, but the TLS handshake with the proxy (an "
+            f"https:// one) got no answer within {timeout:g} s: a proxy that does not speak TLS "
+            "there (an http:// one named https://), or a slow one"
+        )
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, ssl.SSLError):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return (
+            f"the TLS handshake with {proxy} failed: its certificate is not trusted "
+            f"({cause.verify_message}); no request reached the server"
+        )
+    why = exc if cause is None else (cause.reason or cause)
+    return (
+        f"the TLS handshake with {proxy} failed ({why}): an https:// proxy's own, before its "
+        "CONNECT; is it one that speaks TLS at that port (not an http:// one named https://)?"
+    )
 
 
 def proxy_answer(url: str, response: httpx.Response) -> tuple[str, bool] | None:

@@ -117,7 +117,9 @@ async def download_chain(
     except BaseException as exc:
         if not isinstance(exc, Exception) and not _stray_cancellation(exc):
             raise
-        detail = _tls_failure(url, exc) or progress.refused(url, exc) or unreachable(url, exc)
+        detail = (
+            _tls_failure(url, exc, progress) or progress.refused(url, exc) or unreachable(url, exc)
+        )
         raise CertificateUnavailableError(_FAILED, detail=detail) from exc
 
 
@@ -187,10 +189,11 @@ def _tls_broken(seen: ssl.SSLError) -> str | None:
     )
 
 
-def _tls_failure(url: str, exc: BaseException) -> str | None:
+def _tls_failure(url: str, exc: BaseException, progress: Progress) -> str | None:
     """What the log says of a download whose TLS failed (an ``ssl`` error among the causes of
-    ``exc``): in its handshake (httpx's ConnectError), or in the answer after it; None for
-    other failures. The network's advice would mislead: the server was reached, DNS and all."""
+    ``exc``): in its handshake (httpx's ConnectError), an https:// proxy's own (``progress``
+    says so), or in the answer after it; None for other failures. The network's advice would
+    mislead: the server (or the proxy) was reached, DNS and all."""
     import ssl
 
     import httpx
@@ -199,6 +202,13 @@ def _tls_failure(url: str, exc: BaseException) -> str | None:
     if seen is None:
         return None
     said = f"GET {url[:200]}: {type(exc).__name__}: {str(exc) or seen}"
+    if progress.stage == "proxy_tls":  # (before any CONNECT: no certificate server reached)
+        proxy = progress.proxy_named()
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            why = f"its certificate is not trusted ({seen.verify_message})"
+        else:
+            why = f"{seen.reason or seen}: is it an https:// proxy, not an http:// one?"
+        return f"{said}; the TLS handshake with {proxy} failed, before its CONNECT: {why}"
     if isinstance(seen, ssl.SSLCertVerificationError):
         why = (
             "the server answered with a TLS certificate this server does not trust: a proxy "
