@@ -586,7 +586,9 @@ def _canned(status: str, content_type: str, body: bytes, *extra: str) -> bytes:
 
 
 @pytest.mark.parametrize("command", ["replay", "chat"])
-@pytest.mark.parametrize("answer", ["407", "403 page", "502 page", "403 skill"])
+@pytest.mark.parametrize(
+    "answer", ["407", "403 page", "502 page", "504 page", "503 page", "403 skill"]
+)
 def test_replay_and_chat_url_tell_a_proxys_own_answer_from_the_skills(
     command: str,
     answer: str,
@@ -599,7 +601,9 @@ def test_replay_and_chat_url_tell_a_proxys_own_answer_from_the_skills(
     # itself. Its 407 (credentials wanted) or its 403/502 page was shown as the skill's
     # answer. A 407 is always the proxy's: no request reached the skill (exit 2). A 403 or 502
     # with no JSON body through a proxy is said to come through it, named; a skill's JSON 403
-    # is the skill's, as it was.
+    # is the skill's, as it was. A 504 page too (no skill's server sends a 504: a gateway's);
+    # a 503 page not, which may be the skill's own server's (bare uvicorn's plain-text 503
+    # past --limit-concurrency).
     from .canned_answer import canned_answer_port
 
     for name in list(os.environ):
@@ -614,6 +618,8 @@ def test_replay_and_chat_url_tell_a_proxys_own_answer_from_the_skills(
         ),
         "403 page": _canned("403 Forbidden", "text/html", b"<html>Blocked by policy</html>"),
         "502 page": _canned("502 Bad Gateway", "text/html", b"<html>Cannot reach host</html>"),
+        "504 page": _canned("504 Gateway Timeout", "text/html", b"<html>Host too slow</html>"),
+        "503 page": _canned("503 Service Unavailable", "text/plain", b"Service Unavailable"),
         "403 skill": _canned("403 Forbidden", "application/json", b'{"error": "not for you"}'),
     }[answer]
     url = f"http://127.0.0.1:{free_port()}/"
@@ -627,6 +633,8 @@ def test_replay_and_chat_url_tell_a_proxys_own_answer_from_the_skills(
         assert code == 2 and said in err, (code, out, err)
     elif answer == "403 skill":
         assert "not for you" in out and "proxy" not in out + err, (out, err)
+    elif answer == "503 page":
+        assert "HTTP 503" in out and "proxy" not in out + err, (code, out, err)
     else:
         status = answer.split()[0]
         said = f"HTTP {status}: from {proxy}, not from the skill"  # (the answer's HTTP line)

@@ -216,14 +216,17 @@ def proxy_answer(url: str, response: httpx.Response) -> tuple[str, bool] | None:
     """What to say of ``response`` when the proxy the environment sets gave it itself, for a
     request it was to forward (an http:// ``url`` through ``HTTP_PROXY``: no tunnel, the request
     in its hands), and whether it is surely the proxy's: a 407 always is (it wants credentials;
-    no request reached the server); a 403 or 502 whose body is no JSON likely is (its rules, or
-    a server it could not reach: the skill answers in JSON). None for another answer (a skill's
-    JSON 403 is the skill's), or none through such a proxy. They were shown as the skill's."""
+    no request reached the server); a 403, 502 or 504 whose body is no JSON likely is (its
+    rules, a server it could not reach, or one that did not answer it in time: the skill
+    answers in JSON). None for another answer (a skill's JSON 403 is the skill's), or none
+    through such a proxy. They were shown as the skill's."""
     import json
 
     steps = response.request.extensions.get("trace")
     status = response.status_code
-    if not getattr(steps, "forwarded", False) or status not in (403, 407, 502):
+    # Not a 503: one with no JSON body may be the skill's own server's (bare uvicorn's plain
+    # "Service Unavailable" past --limit-concurrency), where no skill's server sends a 504.
+    if not getattr(steps, "forwarded", False) or status not in (403, 407, 502, 504):
         return None
     if status != 407:
         try:
@@ -242,10 +245,14 @@ def proxy_answer(url: str, response: httpx.Response) -> tuple[str, bool] | None:
         )
     text = response.text.strip()
     came = f"{text[:60]!r}" if text else "nothing"
+    why = (
+        "the proxy got no answer in time from the server (or could not reach it)"
+        if status == 504
+        else "the proxy did not pass the request on (its rules, or a server it could not reach)"
+    )
     return (
         f"from {named}, not from the skill, it seems: a body of no JSON ({came}), "
-        "where the skill answers in JSON; the proxy did not pass the request on (its rules, or "
-        "a server it could not reach)" + _no_proxy_hint(url),
+        f"where the skill answers in JSON; {why}" + _no_proxy_hint(url),
         False,
     )
 
