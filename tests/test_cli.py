@@ -1168,6 +1168,22 @@ def test_model_without_an_invocation_suggests_one_of_the_skill(workdir: Path) ->
     assert 'the invocation name is missing: add --invocation "<two or more words>"' in err, err
 
 
+def test_model_help_and_errors_suggest_no_invocation_name_of_one_skill(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # --invocation's help and the error for an empty name gave "weather helper" as the example,
+    # whatever the skill: a name to copy that is no skill's but the weather example's. The
+    # epilog's examples, of examples.weather.app, keep it.
+    assert main(["model", "--help"]) == 0
+    helped = capsys.readouterr().out
+    option = helped[helped.index("\n  --invocation NAME") : helped.index("\n  --check")]
+    assert "weather" not in option and "<your skill's invocation name>" in option, option
+    assert main(["model", "skillapp:skill", "--invocation", ""]) == 2
+    refused = capsys.readouterr().err
+    assert "give the invocation name users say" in refused, refused
+    assert "weather" not in refused and "<your skill's invocation name>" in refused, refused
+
+
 def test_model_problems_are_listed_and_exit_2(workdir: Path) -> None:
     (workdir / "bad.py").write_text(
         textwrap.dedent(

@@ -200,7 +200,8 @@ def given_invocation(text: str) -> str:
     if not (name if one_locale else text).strip():
         where = f" for {locale.strip()}" if one_locale else ""
         raise argparse.ArgumentTypeError(
-            f'empty{where}: give the invocation name users say, e.g. "weather helper"'
+            f"empty{where}: give the invocation name users say to open the skill "
+            '(--invocation "<your skill\'s invocation name>")'
         )
     return text
 

@@ -459,8 +459,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="append",
         type=given_invocation,
         metavar="NAME",
-        help='the invocation name, e.g. "weather helper"; LOCALE=NAME for one locale '
-        '(de-DE="wetter helfer"); repeat for several',
+        help="the name users say to open the skill, lower case (--invocation \"<your skill's "
+        'invocation name>"); LOCALE=NAME for one locale (de-DE="<its German name>"); repeat '
+        "for several",
     )
     command.add_argument(
         "--check",
