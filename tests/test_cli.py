@@ -1168,6 +1168,36 @@ def test_model_without_an_invocation_suggests_one_of_the_skill(workdir: Path) ->
     assert 'the invocation name is missing: add --invocation "<two or more words>"' in err, err
 
 
+@pytest.mark.parametrize(
+    ("module", "locale", "suggested"),
+    [
+        ("eieruhr", "de-DE", "eieruhr"),  # (one German compound: Amazon takes it)
+        ("wetter_fuchs", "de-DE", "wetter fuchs"),
+        ("eieruhr", "en-US", "<two or more words>"),
+        ("天気予報", "ja-JP", "天気予報"),  # (Japanese words are not counted: no one-word rule)
+        ("お天気_ガイド", "ja-JP", "お天気 ガイド"),
+        ("tea_timer", "ja-JP", "tea timer"),  # (lower case Latin letters: Japanese names take them)
+        ("アレクサ_天気", "ja-JP", "<your skill's invocation name>"),  # (the wake word: refused)
+        ("天気_アプリ", "ja-JP", "<your skill's invocation name>"),  # ("アプリ": certification)
+    ],
+)
+def test_model_suggests_an_invocation_name_by_the_models_locale(
+    workdir: Path, module: str, locale: str, suggested: str
+) -> None:
+    # The suggestion was checked by the English rules whatever the model's locale: a Japanese
+    # model was offered "アレクサ 天気", which Amazon's Japanese build refuses (its wake word),
+    # and "天気 アプリ" ("アプリ" is not allowed), and a German or Japanese one-word name
+    # (a German compound, Japanese unspaced words) was "<two or more words>", which Amazon
+    # does not ask of them.
+    (workdir / f"{module}.py").write_text(APP, encoding="utf-8")
+    try:
+        code, _, err = run("model", f"{module}:skill", "--locale", locale)
+    finally:
+        sys.modules.pop(module, None)
+    assert code == 2
+    assert f'the invocation name is missing: add --invocation "{suggested}"' in err, err
+
+
 def test_model_help_and_errors_suggest_no_invocation_name_of_one_skill(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -8,7 +8,7 @@ terminal (`hint_at_a_terminal`), the fields of a PlaybackFailed event `request` 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from ..json_once import loads_once as json_loads_once
@@ -206,26 +206,32 @@ def given_invocation(text: str) -> str:
     return text
 
 
-def suggested_invocation(app: str) -> str:
-    """An invocation name to suggest for ``app`` (``tea_timer:skill`` -> ``tea timer``): its
-    module's name, past generic ones (``app``, ``main``, ...), if that is two or more words
-    certification would not object to; else a placeholder."""
+def suggested_invocation(app: str, locales: Sequence[str] = ("en-US",)) -> str:
+    """An invocation name to suggest for ``app`` (``tea_timer:skill`` -> ``tea timer``) in the
+    models of ``locales``: its module's name, past generic ones (``app``, ``main``, ...), if
+    Amazon's build takes it and certification would not object to it in each of them (their
+    own rules: the Japanese wake words, launch phrases, "アプリ"; one word only in German, a
+    compound, and Japanese, whose words are not counted) and by the English words (a module's
+    name is in English as often as not); else a placeholder."""
     import re
 
     from ..interaction.invocation import invocation_name_warnings, invocation_problems
 
+    one_word = all(locale.startswith(("de-", "ja-")) for locale in locales)
+    placeholder = "<your skill's invocation name>" if one_word else "<two or more words>"
     module = re.sub(r"\.py$", "", app.partition(":")[0].replace("\\", "/"))
     generic = {"app", "application", "main", "server", "skill", "lambda_function", "__init__"}
     names = [part for part in re.split(r"[/.]", module) if part.lower() not in generic]
     words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", names[-1]) if names else ""
     name = " ".join(re.split(r"[\W_]+", words.lower())).strip()
-    if (
-        len(name.split()) < 2
-        or invocation_problems(name, "en-US")
-        or invocation_name_warnings(name)
-    ):
-        return "<two or more words>"
-    return name
+    if not name or (len(name.split()) < 2 and not one_word):
+        return placeholder
+    refused = invocation_problems(name, "en-US")  # (the English words in any locale's name)
+    if len(name.split()) > 1:  # (one word: the locale's own rule says whether it may be)
+        refused += invocation_name_warnings(name, "en-US")
+    for locale in locales:
+        refused += invocation_problems(name, locale) + invocation_name_warnings(name, locale)
+    return placeholder if refused else name
 
 
 def url_blemish(url: str) -> str | None:

@@ -273,20 +273,18 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     common, by_locale = _invocations(args.invocation)
     # APP first: a misspelt APP is the thing to fix, not the invocation name that comes after
     skill = load_skill(args.app)
-    if common is None and not by_locale:
-        raise UsageError(
-            f'the invocation name is missing: add --invocation "{suggested_invocation(args.app)}"'
-        )
+    all_locales = declared_locales(skill) if args.all_locales else ()
+    locales = all_locales or (args.locale or default_locale(skill),)
+    if common is None and not by_locale:  # (a name suggested as each locale's rules take it)
+        suggested = suggested_invocation(args.app, locales)
+        raise UsageError(f'the invocation name is missing: add --invocation "{suggested}"')
     if args.all_locales:
-        locales = declared_locales(skill)
         for extra in sorted(set(by_locale) - set(locales)):
             err.write(
                 f"alexaskill model: warning: --invocation {extra}=... names a locale the skill "
                 f"declares nothing for (its locales: {', '.join(locales)}), so no {extra}.json "
                 "is written\n"
             )
-    else:
-        locales = (args.locale or default_locale(skill),)
     from ..interaction.slot_warnings import prompt_translation_warnings, slot_warnings
 
     for warning in model_warnings(skill) + slot_warnings(skill):
