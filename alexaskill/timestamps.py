@@ -78,9 +78,9 @@ def _separator(timestamp: str) -> str:
 def _unusual(timestamp: object) -> datetime:
     """A timestamp fromisoformat refused that RFC 3339 allows: one ending in a lower-case ``z``
     (RFC 3339, section 5.6: "T" and "Z" may be lower case; fromisoformat takes a ``t`` only),
-    one in a leap second (``2016-12-31T23:59:60Z``, only ever 23:59:60 UTC), read as the
-    instant it ends, or both; `TimestampError` for anything else (a ``TypeError`` for no str:
-    the caller's mistake)."""
+    one in a leap second (``2016-12-31T23:59:60Z``, only ever 23:59:60 UTC on a month's last
+    day), read as the instant it ends, or both; `TimestampError` for anything else (a
+    ``TypeError`` for no str: the caller's mistake)."""
     if not isinstance(timestamp, str):  # (a request's, from the verifier, is always a str)
         raise TypeError(
             "the timestamp check takes request.timestamp as its ISO 8601 str, not "
@@ -95,8 +95,10 @@ def _unusual(timestamp: object) -> datetime:
             second = timestamp[: match.start(1)] + "59" + timestamp[match.end(1) :]
             moment = datetime.fromisoformat(second)
             # A leap second is only ever 23:59:60 UTC (the local time that is, with an offset:
-            # 05:29:60+05:30); a :60 at any other minute is no time at all.
+            # 05:29:60+05:30) on a month's last day (IERS inserts them at the end of a UTC
+            # month, in practice 30 June or 31 December): a :60 at any other minute, or on any
+            # other day, is no time at all. It ends at the next month's first midnight UTC.
             utc = moment.astimezone(UTC) if moment.tzinfo is not None else moment
-            if (utc.hour, utc.minute) == (23, 59):
+            if (utc.hour, utc.minute) == (23, 59) and (utc + timedelta(seconds=1)).day == 1:
                 return moment + timedelta(seconds=1)
     raise TimestampError("timestamp: not ISO 8601")

@@ -157,6 +157,8 @@ FORGERIES: dict[str, tuple[Forge, str]] = {
     "timestamp in year 1": (_resigned(_timestamp("0001-01-01T00:00:00Z")), "too old"),
     "timestamp of 100,000 digits": (_resigned(_timestamp("2" * 100_000)), "not ISO 8601"),
     "timestamp with x for T": (_resigned(_x_for_t), "timestamp: not ISO 8601"),
+    # (a leap second falls only at the end of a UTC month: before, "too old", read as one)
+    "leap second mid-month": (_resigned(_timestamp("2016-12-05T23:59:60Z")), "not ISO 8601"),
     "timestamp missing": (_resigned(lambda e: e["request"].pop("timestamp")), "missing"),
     "timestamp a list": (_resigned(_timestamp([])), "request.timestamp"),
     "timestamp far off epoch": (_resigned(_timestamp(1e300)), "request.timestamp"),

@@ -202,6 +202,54 @@ def test_only_a_leap_second_is_read_as_one(timestamp: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "timestamp",
+    [
+        "2026-12-05T23:59:60Z",
+        "2016-12-30T23:59:60Z",
+        "2017-01-01T23:59:60Z",
+        "2015-07-01T23:59:60Z",
+        "2028-02-28T23:59:60Z",  # (2028 has a 29 February)
+        "2026-12-06T05:29:60+05:30",  # 23:59:60 UTC on 5 December
+        "2016-12-30T20:59:60-03:00",  # 23:59:60 UTC on 30 December
+        "2016-12-05T23:59:60",  # (no offset: the time as written)
+    ],
+)
+def test_a_leap_second_on_a_day_no_month_ends_is_refused(timestamp: str) -> None:
+    # Leap seconds are only ever inserted at the end of a UTC month (in practice 30 June or 31
+    # December): a 23:59:60 UTC on any other day was read as one, and accepted within 150 s of
+    # the midnight after it. Judged at that very midnight, it is refused as no time at all.
+    ends = datetime.fromisoformat(timestamp.replace(":60", ":59")) + timedelta(seconds=1)
+    now = ends.astimezone(UTC) if ends.tzinfo is not None else ends.replace(tzinfo=UTC)
+    with pytest.raises(TimestampError, match=r"^timestamp: not ISO 8601$"):
+        check_timestamp("IntentRequest", timestamp, now)
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "midnight"),
+    [
+        ("2015-06-30T23:59:60Z", datetime(2015, 7, 1, tzinfo=UTC)),
+        ("2016-12-31T23:59:60Z", datetime(2017, 1, 1, tzinfo=UTC)),
+        ("2026-04-30T23:59:60Z", datetime(2026, 5, 1, tzinfo=UTC)),
+        ("2026-02-28T23:59:60Z", datetime(2026, 3, 1, tzinfo=UTC)),
+        ("2028-02-29T23:59:60Z", datetime(2028, 3, 1, tzinfo=UTC)),
+        ("2017-01-01T05:29:60+05:30", datetime(2017, 1, 1, tzinfo=UTC)),
+        ("2015-06-30T20:59:60-03:00", datetime(2015, 7, 1, tzinfo=UTC)),
+    ],
+)
+def test_a_leap_second_on_a_months_last_day_is_150_s_either_side_of_the_midnight_after_it(
+    timestamp: str, midnight: datetime
+) -> None:
+    # Read as the instant it ends, the next month's first midnight UTC: the tolerance is counted
+    # from there, neither a day off (the date rolls over) nor a crash (no datetime holds :60).
+    check_timestamp("IntentRequest", timestamp, midnight + timedelta(seconds=150))
+    check_timestamp("IntentRequest", timestamp, midnight - timedelta(seconds=150))
+    with pytest.raises(TimestampError, match=r"^timestamp: too old \(151 s before"):
+        check_timestamp("IntentRequest", timestamp, midnight + timedelta(seconds=151))
+    with pytest.raises(TimestampError, match=r"^timestamp: in the future \(151 s after"):
+        check_timestamp("IntentRequest", timestamp, midnight - timedelta(seconds=151))
+
+
+@pytest.mark.parametrize(
     ("timestamp", "sent"),
     [
         ("2026-12-02t19:00:00z", datetime(2026, 12, 2, 19, 0, tzinfo=UTC)),
