@@ -45,8 +45,10 @@ def _junk(timestamp: str) -> bool:
     ``…19Z\\x00junk``), any one character between the time and its UTC offset (``…:19xZ``,
     ``…:19 +02:00``), or between the date and the time but a ``T``, a ``t`` or a space
     (`_separator`), or seconds in its UTC offset. Read from the end, not by a regex searched
-    from each character (a third of the cost: ~0.3 µs against ~0.9 µs, measured on a loaded
-    machine)."""
+    from each character: ~0.6 µs for Alexa's ``…:34Z`` (~0.7 with a ``+01:00``), where the
+    regex it replaced took ~0.8 µs checking neither the separator nor the offset's seconds,
+    and fromisoformat ~0.1 µs (perf_counter, best of 800 runs of 2,000 calls, Python 3.11, a
+    loaded machine)."""
     if not (timestamp.isascii() and timestamp.isprintable()):
         return True
     if _separator(timestamp) not in "Tt ":  # ("" too: a date alone)
