@@ -48,6 +48,11 @@ SLOT_PROMPT: Final = messages.SLOT_PROMPT
 PERMISSION_PROMPT: Final = messages.PERMISSION_PROMPT
 UNHANDLED: Final = messages.UNHANDLED
 
+#: Why a request without ``context.System.application`` is refused (`Answering.check_skill_id`).
+NO_CONTEXT_APPLICATION: Final = (
+    "request names no application id (context.System.application missing or null)"
+)
+
 #: Seconds between two ERROR lines of one store failure (the same message).
 STORE_FAILURE_EVERY: Final = 10.0
 
@@ -91,27 +96,28 @@ class Answering(Apologising):
     _handling_said: Repeats  # (no handler; a catch-all's reply to Stop: leaving.ended)
 
     def check_skill_id(self, envelope: Envelope) -> None:
-        """Raise `SkillIdError` unless every application id in ``envelope`` is one of ours."""
+        """Raise `SkillIdError` unless ``envelope`` names one of our ids in
+        ``context.System.application`` and, if its session names one, that one too."""
         skill_ids = self.skill_ids
         if skill_ids is None:
             return
-        # Envelope.application_ids, read in place (every request: no list, no tuple, no call).
-        named = False
+        # Read in place (every request: no list, no tuple, no call). The context's id is the one
+        # Amazon's SDKs check (Python, Node.js, Java: context.System.application alone), and
+        # Alexa sends it in every request: without it a request names no skill, whatever its
+        # session says (pre-2016 requests had no context: none comes any more).
         context = envelope.context
         system = None if context is None else context.system
-        if system is not None and system.application:
-            named_id = system.application.application_id
-            if named_id not in skill_ids:
-                raise SkillIdError.for_id(named_id)
-            named = True
+        application = None if system is None else system.application
+        if application is None:
+            raise SkillIdError(NO_CONTEXT_APPLICATION)
+        named_id = application.application_id
+        if named_id not in skill_ids:
+            raise SkillIdError.for_id(named_id)
         session = envelope.session
         if session is not None and session.application is not None:
             named_id = session.application.application_id
             if named_id not in skill_ids:
                 raise SkillIdError.for_id(named_id)
-            named = True
-        if not named:
-            raise SkillIdError("request names no application id")
 
     async def answer(self, envelope: Envelope) -> bytes:
         """Dispatch a verified, decoded ``envelope`` and return the encoded response envelope."""

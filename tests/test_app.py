@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -765,7 +766,7 @@ def test_skill_id_check_reads_every_application_id() -> None:
             request=LaunchRequest(type="LaunchRequest"), context=context, session=session
         )
 
-    for ids in ((SKILL_ID, SKILL_ID), (SKILL_ID, None), (None, SKILL_ID)):
+    for ids in ((SKILL_ID, SKILL_ID), (SKILL_ID, None)):
         skill.check_skill_id(envelope(*ids))
         assert envelope(*ids).application_ids == tuple(i for i in ids if i is not None)
     for ids in (
@@ -776,14 +777,16 @@ def test_skill_id_check_reads_every_application_id() -> None:
     ):
         with pytest.raises(SkillIdError, match=r"^request is for another skill$"):
             skill.check_skill_id(envelope(*ids))
+    # The context's id is required: the session's alone (None, SKILL_ID) was taken.
     for bare in (
         envelope(None, None),
+        envelope(None, SKILL_ID),
         Envelope(request=LaunchRequest(), context=Context(system=System())),
         Envelope(request=LaunchRequest(), context=Context(), session=Session()),
     ):
-        assert bare.application_ids == ()
-        with pytest.raises(SkillIdError, match=r"^request names no application id$"):
+        with pytest.raises(SkillIdError) as info:
             skill.check_skill_id(bare)
+        assert str(info.value) == NO_CONTEXT_APPLICATION
     Skill("*").check_skill_id(envelope(None, None))  # any skill id: nothing to check
 
 
@@ -1465,6 +1468,82 @@ def test_an_empty_or_null_application_id_is_said_to_name_none(where: str, value:
         result = client.send_envelope(envelope)
     assert result.status_code == 400
     assert result.error == "request names no application id (applicationId empty or null)"
+
+
+#: How a request without context.System.application is refused (web service and Lambda alike).
+NO_CONTEXT_APPLICATION = (
+    "request names no application id (context.System.application missing or null)"
+)
+
+
+def _without_context_application(envelope: dict[str, Any], where: str) -> None:
+    """``envelope`` with no context.System.application, in the way ``where`` names."""
+    if where == "application null":
+        envelope["context"]["System"]["application"] = None
+    elif where == "application missing":
+        del envelope["context"]["System"]["application"]
+    elif where == "System null":
+        envelope["context"]["System"] = None
+    elif where == "context null":
+        envelope["context"] = None
+    else:
+        del envelope["context"]
+
+
+WITHOUT_CONTEXT_APPLICATION = [
+    "application null",
+    "application missing",
+    "System null",
+    "context null",
+    "context missing",
+]
+
+
+@pytest.mark.parametrize("where", WITHOUT_CONTEXT_APPLICATION)
+def test_a_request_without_context_application_is_refused_whatever_its_session_says(
+    where: str,
+) -> None:
+    # Amazon's pages and SDKs read the skill's id from context.System.application, which every
+    # request of Alexa's carries; the session's is checked beside it. A signed request whose
+    # context named no skill was answered on the word of its session.application alone.
+    with TestClient(make_skill()) as client:
+        envelope = client.factory.envelope("LaunchRequest")
+        assert envelope["session"]["application"]["applicationId"] == SKILL_ID
+        _without_context_application(envelope, where)
+        result = client.send_envelope(envelope)
+    assert result.status_code == 400
+    assert result.json == {"error": NO_CONTEXT_APPLICATION}
+
+
+@pytest.mark.parametrize(
+    "name", ["LaunchRequest", "IntentRequest.GetWeather", "SessionEndedRequest.USER_INITIATED"]
+)
+def test_the_sample_requests_pass_the_skill_id_check(name: str) -> None:
+    from alexaskill.testing import DEFAULT_SKILL_ID, refresh
+
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Hello.")
+
+    @skill.intent("GetWeather")
+    def get_weather(city: str) -> Response:
+        return speak(f"Sunny in {city}.")
+
+    @skill.session_ended
+    def ended() -> None:
+        return None
+
+    sample = Path(__file__).parent / "fixtures" / "requests" / f"{name}.json"
+    envelope = refresh(json.loads(sample.read_text("utf-8")))
+    with TestClient(skill) as client:
+        result = client.send_envelope(envelope)
+    assert result.status_code == 200, result.json
+    assert result.json["version"] == "1.0"
+    assert result.speech == {"LaunchRequest": "Hello.", "IntentRequest": "Sunny in big apple."}.get(
+        envelope["request"]["type"]
+    )
 
 
 @pytest.mark.parametrize("name", [5, b"weather", ["weather"]])

@@ -136,8 +136,37 @@ def test_every_sample_event_gets_a_well_formed_answer() -> None:
         sample = json.loads(path.read_text())
         if any(i != DEFAULT_SKILL_ID for i in decode_event(sample).application_ids):
             continue
+        if "context" not in sample:  # (IntentRequest.Legacy2015: before Alexa sent a context)
+            with pytest.raises(SkillIdError, match=r"context\.System\.application missing"):
+                lambda_handler(sample, None)
+            continue
         answered = lambda_handler(sample, None)
         assert answered["version"] == "1.0", path.name
+
+
+@pytest.mark.parametrize("where", ["application null", "System null", "context missing"])
+def test_an_event_without_context_application_raises_whatever_its_session_says(
+    caplog: pytest.LogCaptureFixture, where: str
+) -> None:
+    # As the web service refuses it (tests/test_app.py): the id is read from
+    # context.System.application, which Alexa always sends; the session's alone was taken.
+    lambda_handler = handler(weather_skill())
+    sample = intent_event("GetWeather")
+    assert sample["session"]["application"]["applicationId"] == DEFAULT_SKILL_ID
+    if where == "application null":
+        sample["context"]["System"]["application"] = None
+    elif where == "System null":
+        sample["context"]["System"] = None
+    else:
+        del sample["context"]
+    caplog.set_level(logging.INFO, logger="alexaskill.request")
+    with pytest.raises(SkillIdError) as info:
+        lambda_handler(sample, None)
+    assert str(info.value) == (
+        "request names no application id (context.System.application missing or null)"
+    )
+    [record] = [r for r in caplog.records if r.name == "alexaskill.request"]
+    assert record.outcome == "refused:skill_id"  # type: ignore[attr-defined]
 
 
 def test_event_for_another_skill_raises(caplog: pytest.LogCaptureFixture) -> None:

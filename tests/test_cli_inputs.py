@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -630,18 +631,24 @@ def test_an_app_without_its_colon_says_what_was_meant(workdir: Path, app: str, m
     )
 
 
+@pytest.mark.parametrize("session", [False, True])
 def test_a_request_file_with_nowhere_for_the_skill_id_says_how_to_write_one(
-    workdir: Path,
+    workdir: Path, session: bool
 ) -> None:
     # A hand-written request without context or session failed with "request names no
-    # application id" alone, though replay says it sets the skill's id.
-    (workdir / "bare.json").write_text('{"version": "1.0", "request": {"type": "LaunchRequest"}}')
+    # application id" alone, though replay says it sets the skill's id. One with a session but
+    # no context is refused alike: the skill reads its id from context.System.application.
+    envelope: dict[str, Any] = {"version": "1.0", "request": {"type": "LaunchRequest"}}
+    if session:
+        envelope["session"] = {"new": True, "sessionId": "s", "application": {}}
+    (workdir / "bare.json").write_text(json.dumps(envelope))
     code, out, _ = run("replay", "inputsapp:skill", "bare.json")
     assert code == 1
     assert (
-        "  FAILED: HTTP 400: request names no application id; the file has neither "
-        "context.System.application nor session.application, where replay sets the skill's "
-        "id: `alexaskill request LaunchRequest` writes a complete request\n"
+        "  FAILED: HTTP 400: request names no application id (context.System.application "
+        "missing or null); the file has no context.System.application, where Alexa's requests "
+        "name the skill and replay sets its id: `alexaskill request LaunchRequest` writes a "
+        "complete request\n"
     ) in out
 
 

@@ -81,6 +81,9 @@ def _set_ids(node: Any) -> None:
 
 def samples() -> list[dict[str, Any]]:
     envelopes = [json.loads(path.read_text("utf-8")) for path in sorted(FIXTURES.glob("*.json"))]
+    # (not IntentRequest.Legacy2015: from before Alexa sent a context, it names no skill in
+    # context.System.application and is refused, its handler never reached)
+    envelopes = [envelope for envelope in envelopes if "context" in envelope]
     envelopes.extend(_typed_request().values())
     for envelope in envelopes:
         _set_ids(envelope)

@@ -174,6 +174,10 @@ FORGERIES: dict[str, tuple[Forge, str]] = {
         _resigned(lambda e: (e.pop("context"), e.pop("session"))),
         "request names no application id",
     ),
+    "no skill id in the context, ours in the session": (
+        _resigned(lambda e: e["context"]["System"].__setitem__("application", None)),
+        "request names no application id (context.System.application missing or null)",
+    ),
     "another skill in the session": (
         _resigned(lambda e: e["session"]["application"].__setitem__("applicationId", "x")),
         "request is for another skill",

@@ -92,14 +92,11 @@ def _label(envelope: Mapping[str, Any]) -> str:
 
 
 def _has_application(envelope: Mapping[str, Any]) -> bool:
-    """Whether ``envelope`` has a place for the skill's id (which replay fills in)."""
+    """Whether ``envelope`` has ``context.System.application``, where replay sets the skill's id
+    (and in ``session.application``, if it has one): the id the skill checks first."""
     context = envelope.get("context")
     system = context.get("System") if isinstance(context, dict) else None
-    session = envelope.get("session")
-    return any(
-        isinstance(part, dict) and isinstance(part.get("application"), dict)
-        for part in (system, session)
-    )
+    return isinstance(system, dict) and isinstance(system.get("application"), dict)
 
 
 def _failure(result: SkillResponse) -> str | None:
@@ -316,8 +313,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if problem is not None and not args.keep_skill_id and not _has_application(envelope):
                 kind = envelope["request"].get("type")
                 problem += (
-                    "; the file has neither context.System.application nor "
-                    "session.application, where replay sets the skill's id: `alexaskill request "
+                    "; the file has no context.System.application, where Alexa's requests name "
+                    "the skill and replay sets its id: `alexaskill request "
                     f"{kind if isinstance(kind, str) and kind else 'TYPE'}` writes a complete "
                     "request"
                 )

@@ -127,7 +127,7 @@ class Envelope(msgspec.Struct, kw_only=True):
 
     @property
     def application_ids(self) -> tuple[str, ...]:
-        """The application ids the envelope names (context and session), for the skill-id check."""
+        """The application ids the envelope names: the context's, then the session's."""
         ids: list[str] = []
         context = self.context
         if context is not None and context.system is not None and context.system.application:
