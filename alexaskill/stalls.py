@@ -24,11 +24,12 @@ timer's last run behind, and so does a process frozen (Lambda between invocation
 ``SIGSTOP``), which this thread could not see stop. A look late with the process busy is a call
 holding the interpreter's lock (a regular expression, a C extension's computation): a stall.
 
-A loop is looked at on the thread it runs on at the time (`thread_of`, and for a uvloop loop
-held up before its timer ran on that thread, `_held_on`): one run from several threads in turn
-(AWS Lambda's, its handler called from a local server's or tests' threads) is not looked for on
-the first. What raises in the looking thread is said at ERROR
-(`FAILED_EVERY`) and the looks go on, a stall said before it not said again.
+A loop is judged by its own timer, and looked at on the thread it runs on at the time
+(`thread_of`, and for a uvloop loop held up before its timer ran on that thread, `_held_on`):
+one run from several threads in turn (AWS Lambda's, its handler called from a local server's or
+tests' threads) is not looked for on the first, nor hidden by another loop running there.
+What raises in the looking thread is said at ERROR (`FAILED_EVERY`) and the looks go on, a
+stall said before it not said again.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def _look() -> None:
     thread ended by it would say no stall again, and no new one starts while the loops it
     looked after stay. The stalls said are kept: one still lasting is not said again."""
     failed: dict[str, list[float]] = {}
-    said: dict[int, float] = {}  # a loop's thread: when its timer ran last, for a stall said
+    said: dict[int, float] = {}  # a loop (its id): when its timer ran last, for a stall said
     while True:
         try:
             _looks(said)
@@ -154,7 +155,7 @@ def _look() -> None:
 
 def _looks(said: dict[int, float]) -> None:
     global asleep
-    running: dict[int, float] = {}  # a loop's thread: since when its loop is seen running
+    running: dict[int, float] = {}  # a loop (its id): since when it is seen running
     looked, used = time.perf_counter(), time.process_time()
     while True:
         with _lock:
@@ -180,23 +181,26 @@ def _looks(said: dict[int, float]) -> None:
         if late or now < looked:
             running.clear()
         looked, used = now, cpu
+        # Each loop judged by its own timer (the latest run of its watchdogs': one a skill),
+        # not by its thread's: a uvloop loop names none, and its watchdog the thread its timer
+        # last ran on, where another loop may run now, its timer hiding a stall of this one.
         latest: dict[int, tuple[float, Watchdog]] = {}
         for watchdog in watchdogs:
             loop = watchdog.loop
             if not watchdog._ticking or loop.is_closed() or not loop.is_running():
                 continue  # (AWS Lambda runs its loop only during an invocation)
-            thread, ticked = thread_of(watchdog), watchdog.ticked
-            if thread not in latest or ticked > latest[thread][0]:
-                latest[thread] = ticked, watchdog
-        running = {thread: running.get(thread, now) for thread in latest}
-        for thread, (ticked, watchdog) in latest.items():
-            held = now - max(ticked, running[thread])
-            if held < HELD_UP_SECONDS or said.get(thread) == ticked:
+            key, ticked = id(loop), watchdog.ticked
+            if key not in latest or ticked > latest[key][0]:
+                latest[key] = ticked, watchdog
+        running = {key: running.get(key, now) for key in latest}
+        for key, (ticked, watchdog) in latest.items():
+            held = now - max(ticked, running[key])
+            if held < HELD_UP_SECONDS or said.get(key) == ticked:
                 continue
-            found = culprit(_held_on(watchdog, thread))
+            found = culprit(_held_on(watchdog, thread_of(watchdog)))
             if found is None:
                 continue
-            said[thread] = ticked
+            said[key] = ticked
             name, line, filename = found
             logger.error(
                 "the event loop has been held up for %.1f s by %s, at line %d of %s: no "

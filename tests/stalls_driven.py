@@ -33,7 +33,7 @@ class Clock:
     stale timer of a loop that was stopped, which only what the looks saw may make up for.
     And an hour past any clock before, its CPU time at 0: the thread's first look with it is
     late, the process idle, and forgets what it saw running with the clock before (a loop's
-    thread's id, reused, would carry it over)."""
+    id, reused, would carry it over)."""
 
     #: The latest time a clock has read (the thread's own, from before: not earlier ones').
     latest = 0.0

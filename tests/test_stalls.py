@@ -684,3 +684,54 @@ def test_a_uvloop_loop_run_on_another_thread_is_looked_for_there_before_its_time
     assert answers and answers[0]["response"]["outputSpeech"]["text"] == "Hi."
     (line,) = held_up_lines(caplog)
     assert ".<locals>.launch" in line.getMessage()
+
+
+def test_a_uvloop_loop_moved_off_a_thread_another_loop_runs_on_is_not_hidden_by_its_timer(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, lambda_loop: LookClock
+) -> None:
+    # As above, the uvloop loop's watchdog still names the thread its timer last ran on (this
+    # one) while the loop, run on another, is held up from the start; and here another loop
+    # runs on this thread meanwhile, a request in flight on it. The loops were grouped by that
+    # thread and judged by the latest timer run among them, the other loop's: the stall was
+    # hidden behind it, said by nothing. Each loop is judged by its own timer.
+    import asyncio
+
+    uvloop = pytest.importorskip("uvloop")
+    monkeypatch.setattr(
+        aws_lambda._Loop, "runner", asyncio.Runner(loop_factory=uvloop.new_event_loop)
+    )
+    skill = Skill(DEFAULT_SKILL_ID)
+    holds: list[bool] = []
+
+    @skill.launch
+    async def launch() -> Response:
+        if holds:
+            hold_up_the_loop_until_said(caplog)
+        return speak("Hi.")
+
+    invoke = aws_lambda.handler(skill)
+    invoke(LAUNCH, None)  # on this thread: the watchdog's timer left pending
+    holds.append(True)
+    answers: list[Any] = []
+    other = threading.Thread(target=lambda: answers.append(invoke(LAUNCH, None)))
+
+    async def beside() -> None:
+        """Another loop on this thread, its watchdog (made after the uvloop loop's last timer
+        run) in flight until the other thread's invocation ends, or `BOUND` seconds."""
+        watched = deadline.watch(None, time.perf_counter() + 2 * BOUND)
+        assert watched is not None
+        try:
+            other.start()
+            ends = time.monotonic() + BOUND + 5
+            while other.is_alive() and time.monotonic() < ends:
+                await asyncio.sleep(0.01)
+        finally:
+            watched[0].unwatch(watched[1])
+
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        asyncio.run(beside())
+        other.join(BOUND + 5)
+    assert not other.is_alive()
+    assert answers and answers[0]["response"]["outputSpeech"]["text"] == "Hi."
+    (line,) = held_up_lines(caplog)
+    assert ".<locals>.launch" in line.getMessage()
