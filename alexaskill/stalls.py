@@ -132,9 +132,11 @@ if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
 def _look() -> None:
     """The looking thread's body: `_looks`, for the life of the process. What raises in it (a
     loop of a kind whose state cannot be read, a bug of this module) is said at ERROR, at most
-    once every `FAILED_EVERY` seconds, and the looks start again, what they saw forgotten: a
-    thread ended by it would say no stall again, and no new one starts while the loops it
-    looked after stay. The stalls said are kept: one still lasting is not said again."""
+    once every `FAILED_EVERY` seconds, and the looks start again: a thread ended by it would
+    say no stall again, and no new one starts while the loops it looked after stay. Since when
+    each loop in flight was seen running is forgotten (each is timed from the next look: one
+    held up is said `HELD_UP_SECONDS` after it at the earliest); the stalls said are kept: one
+    still lasting is not said again."""
     failed: dict[str, list[float]] = {}
     said: dict[int, float] = {}  # a loop (its id): when its timer ran last, for a stall said
     while True:
@@ -144,8 +146,8 @@ def _look() -> None:
             if due(failed, "failed", time.perf_counter(), FAILED_EVERY) is not None:
                 logger.error(
                     "the thread that says an event loop stalled by a handler's call raised "
-                    "%s: %s; it looks on, what it saw forgotten (alexaskill's bug: please "
-                    "report it)",
+                    "%s: %s; it looks on, each loop in flight timed from its next look, the "
+                    "stalls it said kept (alexaskill's bug: please report it)",
                     type(exc).__name__,
                     exc,
                     exc_info=exc,
