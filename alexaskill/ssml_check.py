@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from typing import Any, Final
 
 from .xml_text import _character_error
@@ -191,6 +191,16 @@ _REQUIRED: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
+def _missing_attribute(tag: str, attributes: Container[str]) -> str | None:
+    """Why ``tag`` lacks an attribute Amazon's SSML reference requires of it (`_REQUIRED`), or
+    None: the one check of both `ssml_error` and the speech a handler builds
+    (`alexaskill.responses.SsmlSpeech`)."""
+    for name in _REQUIRED.get(tag, ()):
+        if name not in attributes:
+            return f"<{tag}> has no {name} (Amazon's SSML reference requires one)"
+    return None
+
+
 def _attributes_error(tag: str, attributes: dict[str, str]) -> str | None:
     """Why the attributes of ``tag`` are not those Amazon's SSML reference gives it, or None:
     one it requires missing, or a value it enumerates that it does not list.
@@ -200,10 +210,8 @@ def _attributes_error(tag: str, attributes: dict[str, str]) -> str | None:
     say Alexa refuses it), a ``format`` on a ``<say-as>`` that is no date (the reference says
     it is "only used" with a date, not that another fails the response). A check that fails
     a test on what Alexa may well speak would be worse than none."""
-    for name in _REQUIRED.get(tag, ()):
-        if name not in attributes:
-            return f"<{tag}> has no {name} (Amazon's SSML reference requires one)"
-    return _value_error(tag, attributes)
+    missing = _missing_attribute(tag, attributes)
+    return missing if missing is not None else _value_error(tag, attributes)
 
 
 def _value_error(tag: str, attributes: dict[str, str]) -> str | None:
@@ -238,7 +246,10 @@ def ssml_error(markup: str) -> str | None:
     write (``"5s"``). The builders of `alexaskill.ssml` never produce such markup; a
     hand-written ``Ssml("…")`` can. An attribute the reference does not list is not checked
     here. The test tools (`alexaskill.testing`, ``alexaskill chat``, ``replay`` and the
-    simulator) call this on every answer; the app does not.
+    simulator) call this on every answer; the app does not parse the XML, but refuses the
+    speech a handler builds of hand-written ``Ssml`` with a tag missing an attribute
+    `_REQUIRED` names (`_missing_attribute`, the same check) or a ``<break>``, ``<audio>`` or
+    ``<prosody>`` beyond Amazon's limits (`alexaskill.responses.SsmlSpeech`).
     """
     from xml.parsers import expat
 

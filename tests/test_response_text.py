@@ -318,6 +318,7 @@ async def test_progressive_speech_follows_the_same_rules(anyio_backend: str) -> 
             ("Hi<break time='1000 ms'/>", r"<break time='1000 ms'> is not a duration"),
             ('<audio src="http://x/a.mp3"/>', r"<audio src='http://x/a.mp3'> is no URL"),
             ("Hi<audio/>", r"<audio> has no src"),
+            ("Hi<lang>x</lang>", r"<lang> has no xml:lang"),
         ]:
             with pytest.raises(
                 ResponseError, match=rf"^progressive response speech has SSML {error}"

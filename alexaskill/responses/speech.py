@@ -266,7 +266,9 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
                     )
             if not checked:
                 _check_elements("outputSpeech.ssml", markup)
-        elif not checked and ("<break" in markup or "<prosody" in markup):
+        # Beyond the root's two tags (the usual short answer: no scan), each tag with limits
+        # or a required attribute (<break>, <say-as>, …) is checked.
+        elif not checked and markup.count("<") > 2:
             _check_elements("outputSpeech.ssml", markup)
         _check_play_behavior(self.play_behavior)
 

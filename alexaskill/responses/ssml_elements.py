@@ -5,10 +5,16 @@ over 10 s, a URL Alexa cannot fetch and a prosody value out of Amazon's range;
 ``Ssml("<speak><break time='20s'/></speak>")`` written by hand is checked here when its speech is
 built (`alexaskill.responses.SsmlSpeech`): each ``<break time>`` a duration of at most 10 s, each
 ``<audio>`` a ``src`` that is an HTTPS URL with a host or a ``soundbank://`` sound, each
-``<prosody>`` ``rate``, ``pitch`` and ``volume`` one `alexaskill.ssml.prosody` takes. The count
-of ``<audio>`` clips is `_audio_clips`. What a comment, a CDATA section, a processing
-instruction or an attribute value holds is text, never checked.
-A DOCTYPE is refused (`_check_no_doctype`): the speech would hold it inside ``<speak>``.
+``<prosody>`` ``rate``, ``pitch`` and ``volume`` one `alexaskill.ssml.prosody` takes, and each
+tag Amazon's SSML reference requires an attribute of (``<lang>`` its ``xml:lang``,
+``<amazon:emotion>`` its ``name`` and ``intensity``, …) with it: `ssml_error`'s own check
+(`alexaskill.ssml_check._missing_attribute`), as the builders always write them. Alexa refuses
+the response otherwise, and the user hears its "There was a problem with the requested
+skill's response"; refused here, the handler's error, the user hears the app's apology and
+the log names the tag and the attribute. The count of ``<audio>`` clips is `_audio_clips`.
+What a comment, a CDATA section, a processing instruction or an attribute value holds is text,
+never checked. A DOCTYPE is refused (`_check_no_doctype`): the speech would hold it inside
+``<speak>``.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import Final
 
 from ..exceptions import ResponseError
 from ..ssml import _prosody_pitch, _prosody_rate, _prosody_volume
-from ..ssml_check import _MAX_BREAK_MS, _break_time_ms
+from ..ssml_check import _MAX_BREAK_MS, _break_time_ms, _missing_attribute
 from ..web_urls import _url_error
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
@@ -34,13 +40,33 @@ _MARKUP: Final = re.compile(
     r"|<(?!/)([^\s/>]++)(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>",
     re.DOTALL,
 )
-#: A ``<break>``, ``<audio>`` or ``<prosody>`` start tag: group 1 its name, group 2 its
-#: attributes. It may be text inside a comment, …: `_element_starts` tells.
+#: The builder of each element `_check_elements` looks at, named in its errors: those with
+#: limits (``<break>``, ``<audio>``, ``<prosody>``) and those with a required attribute.
+_BUILDERS: Final = {
+    "amazon:domain": "amazon_domain",
+    "amazon:effect": "amazon_effect",
+    "amazon:emotion": "amazon_emotion",
+    "audio": "audio",
+    "break": "break_",
+    "lang": "lang",
+    "phoneme": "phoneme",
+    "prosody": "prosody",
+    "say-as": "say_as",
+    "sub": "sub",
+    "voice": "voice",
+    "w": "w",
+}
+_NAMES: Final = "|".join(map(re.escape, sorted(_BUILDERS)))
+#: A start tag of an element `_BUILDERS` names: group 1 its name, group 2 its attributes. It
+#: may be text inside a comment, …: `_element_starts` tells.
 _LIMITED_TAG: Final = re.compile(
-    r"""<(break|audio|prosody)(?=[\s/>])((?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+)>"""
+    rf"""<({_NAMES})(?=[\s/>])((?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+)>"""
 )
-#: The elements `_check_elements` looks at, by the text that opens them.
-_LIMITED_OPENINGS: Final = ("<break", "<audio", "<prosody")
+#: Where such a tag may open: the names by their first letter, so that each ``<`` of the usual
+#: hand-written SSML (``<p>``, ``<s>``, ``<emphasis>``, their end tags) fails in a step or two.
+_LIMITED_OPENING: Final = re.compile(
+    r"<(?:a(?:mazon:|udio[\s/>])|(?:break|lang|p(?:honeme|rosody)|s(?:ay-as|ub)|voice|w)[\s/>])"
+)
 #: The checks of `alexaskill.ssml.prosody`, by attribute.
 _PROSODY_CHECKS: Final = (
     ("rate", _prosody_rate),
@@ -49,10 +75,6 @@ _PROSODY_CHECKS: Final = (
 )
 #: One attribute of a tag: group 1 its name, group 2 or 3 its value (double or single quotes).
 _ATTRIBUTE: Final = re.compile(r"""([^\s=/<>"']++)\s*+=\s*+(?:"([^"<]*+)"|'([^'<]*+)')""")
-
-
-#: The builder of each element `_check_elements` looks at, named in its errors.
-_BUILDERS: Final = {"break": "break_", "audio": "audio", "prosody": "prosody"}
 
 
 def _audio_clips(markup: str) -> int:
@@ -88,13 +110,40 @@ def _element_starts(markup: str) -> frozenset[int]:
     return frozenset(piece.start() for piece in _MARKUP.finditer(markup) if piece.group(1))
 
 
-# The same few tags come back answer after answer (a builder's <break time="500ms"/>): their
-# verdicts are kept, which makes a tag's check a dictionary lookup.
+#: `_tag_error` of text that is no whole tag: a ``>`` inside a quoted value ended it early.
+_NO_TAG: Final = "no tag"
+
+
+# The same few tags come back answer after answer (<break time="500ms"/>, <say-as
+# interpret-as="digits">): their verdicts are kept, by their text up to its first ">", which
+# makes a tag's check a slice and a dictionary lookup, without matching `_LIMITED_TAG`.
 @functools.lru_cache(maxsize=256)
+def _tag_error(text: str) -> str | None:
+    """`_element_error` of ``text``, a start tag to its first ``>``; `_NO_TAG` if that is
+    no whole tag (then `_LIMITED_TAG` reads the markup past it)."""
+    tag = _LIMITED_TAG.fullmatch(text)
+    if tag is None:
+        return _NO_TAG
+    return _element_error(tag.group(1), tag.group(2))
+
+
 def _element_error(name: str, attributes: str) -> str | None:
-    """Why a ``<break>``, ``<audio>`` or ``<prosody>`` tag with ``attributes`` breaks Amazon's
-    limits, or None."""
+    """Why a tag `_BUILDERS` names, with ``attributes``, lacks an attribute Amazon's SSML
+    reference requires or breaks its limits, said as `_check_elements` says it; or None."""
     values = _attributes(attributes)
+    builder = _BUILDERS[name]
+    missing = _missing_attribute(name, values)
+    if missing is not None:
+        return f"{missing}; ssml.{builder} always writes it"
+    error = _limit_error(name, values)
+    if error is not None:
+        return f"{error} (Amazon's SSML reference; ssml.{builder} refuses it too)"
+    return None
+
+
+def _limit_error(name: str, values: dict[str, str]) -> str | None:
+    """Why a ``<break>``, ``<audio>`` or ``<prosody>`` tag with attributes ``values`` breaks
+    Amazon's limits, or None (None for any other tag)."""
     if name == "prosody":
         for attribute, check in _PROSODY_CHECKS:
             value = values.get(attribute)
@@ -115,9 +164,9 @@ def _element_error(name: str, attributes: str) -> str | None:
         if milliseconds > _MAX_BREAK_MS:
             return f"<break time={time!r}> is {milliseconds:.15g} ms; the limit is 10 s"
         return None
-    src = values.get("src")
-    if src is None:
-        return "<audio> has no src (Amazon's SSML reference requires one)"
+    if name != "audio":
+        return None
+    src = values["src"]  # (_missing_attribute said a tag without one)
     error = _url_error(src, soundbank=True)
     if error is not None:
         return f"<audio src={src[:80]!r}> is no URL Alexa can fetch: {error}"
@@ -125,24 +174,24 @@ def _element_error(name: str, attributes: str) -> str | None:
 
 
 def _check_elements(field: str, markup: str) -> None:
-    """`ResponseError` naming ``field`` if a ``<break>``, ``<audio>`` or ``<prosody>`` element
-    of ``markup`` breaks Amazon's limits (see the module)."""
+    """`ResponseError` naming ``field`` if an element of ``markup`` breaks Amazon's limits, or
+    lacks an attribute Amazon's SSML reference requires (see the module)."""
     elements: frozenset[int] | None = None  # found once, when a tag breaks the limits
-    for opening in _LIMITED_OPENINGS:
-        start = markup.find(opening)
-        while start >= 0:
+    # (search, not finditer: its scanner object costs more than the search of a short speech)
+    opening = _LIMITED_OPENING.search(markup)
+    while opening is not None:
+        start = opening.start()
+        opening = _LIMITED_OPENING.search(markup, start + 1)
+        error = _tag_error(markup[start : markup.find(">", start) + 1])
+        if error is _NO_TAG:
             tag = _LIMITED_TAG.match(markup, start)
-            if tag is not None:
-                error = _element_error(tag.group(1), tag.group(2))
-                if error is not None:
-                    if elements is None:
-                        elements = _element_starts(markup)
-                    if start in elements:
-                        raise ResponseError(
-                            f"{field} has SSML {error} (Amazon's SSML reference; "
-                            f"ssml.{_BUILDERS[tag.group(1)]} refuses it too)"
-                        )
-            start = markup.find(opening, start + len(opening))
+            error = None if tag is None else _element_error(tag.group(1), tag.group(2))
+        if error is None:
+            continue
+        if elements is None:
+            elements = _element_starts(markup)
+        if start in elements:
+            raise ResponseError(f"{field} has SSML {error}")
 
 
 def _check_no_doctype(field: str, markup: str) -> None:

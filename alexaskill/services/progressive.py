@@ -202,7 +202,8 @@ def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
 def _speech_fault(document: str) -> str | None:
     """Why Amazon would refuse the SSML ``document`` as a progressive response's speech for what
     it says, or None: it says nothing, or a ``<break>``, ``<audio>`` or ``<prosody>`` is past
-    Amazon's limits. `AlexaApi.progressive` and `FakeAlexaApi` both ask this."""
+    Amazon's limits, or a tag lacks an attribute Amazon's SSML reference requires.
+    `AlexaApi.progressive` and `FakeAlexaApi` both ask this."""
     return _nothing_fault(document) or _elements_fault(document)
 
 
@@ -215,7 +216,8 @@ def _nothing_fault(document: str) -> str | None:
 
 
 def _elements_fault(document: str) -> str | None:
-    # Each <break>, <audio> and <prosody> held to Amazon's limits, as in an answer's speech.
+    # Each <break>, <audio> and <prosody> held to Amazon's limits, each tag to the attributes
+    # it requires, as in an answer's speech.
     try:
         _check_elements("progressive response speech", document)
     except ResponseError as exc:
