@@ -316,9 +316,26 @@ def test_a_card_s_text_under_the_other_kind_s_name_is_a_violation() -> None:
         assert rule == (
             f"a {card['type']} card's text is {right!r}, not {wrong!r}: Alexa shows none of it"
         ), rule
-    # Given under both names, the card shows its own; the other is only an unknown field.
-    both = {"type": "Standard", "title": "Score", "text": "Three", "content": "Three"}
-    answer = {"outputSpeech": speech, "card": both}
+    # Given under both names, the card shows its own, and the other kind's field is no field of
+    # this card (ALEXA.md, 4: Simple {title, content}, Standard {title, text, image}): its words
+    # go unshown, said as when it stands alone. It passed without a word.
+    for card, wrong, right in [
+        ({"type": "Standard", "title": "S", "text": "Three", "content": "Four"}, "content", "text"),
+        ({"type": "Simple", "title": "S", "content": "Three", "text": "Four"}, "text", "content"),
+    ]:
+        answer = {"outputSpeech": speech, "card": card}
+        refusal, violations = answer_verdict(launch, 200, {"version": "1.0", "response": answer})
+        assert refusal is None
+        assert [(v.dropped, v.kept, v.fate) for v in violations] == [
+            ((f"card.{wrong}",), True, "sent, unshown")
+        ]
+        assert violations[0].rule == (
+            f"a {card['type']} card's text is {right!r}, not {wrong!r}: Alexa shows none of it, "
+            f"only the {right!r} beside it"
+        ), violations[0].rule
+    # A field of neither kind's text is not this rule's (an unknown field: Alexa ignores it).
+    other = {"type": "Standard", "title": "S", "text": "Three", "subtitle": "x"}
+    answer = {"outputSpeech": speech, "card": other}
     assert answer_verdict(launch, 200, {"version": "1.0", "response": answer}) == (None, ())
 
 

@@ -319,7 +319,7 @@ def _as_alexa_takes(
     violation, kept: the answer is judged without it); ``shouldEndSession`` beside a
     ``VideoApp.Launch``, which the app leaves out silently, Alexa refuses (the refusal); a
     card's text under the other kind of card's name (a Standard card's ``content``), which the
-    app's cards cannot hold, is a violation, kept."""
+    app's cards cannot hold, is a violation, kept, beside the card's own text too."""
     end = answer.get("shouldEndSession")
     directives = answer.get("directives")
     types = (
@@ -350,10 +350,13 @@ def _as_alexa_takes(
     names = _CARD_TEXT_NAMES.get(kind) if isinstance(kind, str) else None
     if names is not None and isinstance(card, Mapping):
         # Amazon's Request and Response JSON Reference: a Standard card's text is "text", a
-        # Simple card's "content"; the other name is an unknown field, whose words go unshown.
+        # Simple card's "content"; the other name is an unknown field, whose words go unshown,
+        # alone or beside the card's own.
         right, wrong = names
-        if card.get(wrong) is not None and card.get(right) is None:
+        if card.get(wrong) is not None:
             rule = f"a {kind} card's text is {right!r}, not {wrong!r}: Alexa shows none of it"
+            if card.get(right) is not None:
+                rule += f", only the {right!r} beside it"
             found.append(
                 RuleViolation(
                     request.type,
