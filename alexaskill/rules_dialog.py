@@ -54,6 +54,13 @@ def check_dialog(
         type_ = directive_type(directive)
         if type_ not in DIALOG_DIRECTIVES:
             continue
+        # Intent chaining, by Amazon's Alexa blog ("Use Intent Chaining to Enter Dialog
+        # Management from a Different Intent", March 2019: developer.amazon.com/en-US/blogs/
+        # alexa/alexa-skills-kit/2019/03/intent-chaining-for-alexa-skill): a dialog directive
+        # starts dialog management from any intent, the LaunchRequest included, by an
+        # updatedIntent naming one of the skill's own intents; never the LaunchRequest or a
+        # built-in intent (AMAZON.HelpIntent). An updatedIntent naming the request's own intent
+        # chains to nothing (its slots updated): taken whatever the intent.
         target = updated_intent_name(directive)
         if isinstance(request, IntentRequest):
             if (

@@ -9,7 +9,13 @@ from collections.abc import Callable
 import pytest
 
 from alexaskill import DialogSlot, Skill
-from alexaskill.directives import Dialog, delegate, elicit_slot, updated_intent
+from alexaskill.directives import (
+    Dialog,
+    confirm_intent,
+    delegate,
+    elicit_slot,
+    updated_intent,
+)
 from alexaskill.models import IntentRequest
 from alexaskill.responses import Response, ask, can_fulfill, speak
 from alexaskill.testing import SCREEN, TestClient, intent_fields
@@ -247,6 +253,57 @@ def test_intent_chaining_never_starts_a_built_in_intent(caplog: pytest.LogCaptur
         assert f"updatedIntent {target}: intent chaining starts one of the skill's own" in (
             caplog.text
         )
+
+
+_CHAIN = updated_intent("PlanTrip")
+_TO_HELP = updated_intent("AMAZON.HelpIntent")
+
+
+@pytest.mark.parametrize(
+    ("request_type", "reply", "refusal"),
+    [
+        # From the LaunchRequest: each dialog directive, by an updatedIntent naming the
+        # skill's own intent; none without one, nor naming a built-in intent.
+        ("LaunchRequest", lambda: delegate(_CHAIN, speech="Hi."), None),
+        ("LaunchRequest", lambda: elicit_slot("city", "Where?", updated_intent=_CHAIN), None),
+        ("LaunchRequest", lambda: confirm_intent("Plan it?", updated_intent=_CHAIN), None),
+        ("LaunchRequest", lambda: confirm_intent("Plan it?"), "without updatedIntent"),
+        ("LaunchRequest", lambda: elicit_slot("city", "Where?"), "without updatedIntent"),
+        (
+            "LaunchRequest",
+            lambda: elicit_slot("x", "Which?", updated_intent=_TO_HELP),
+            "updatedIntent AMAZON.HelpIntent: intent chaining starts one of the skill's own",
+        ),
+        # From an IntentRequest: to another intent of the skill's, never a built-in one.
+        ("PlanTrip", lambda: delegate(updated_intent("BookHotel"), speech="Now a hotel."), None),
+        (
+            "PlanTrip",
+            lambda: delegate(_TO_HELP),
+            "updatedIntent AMAZON.HelpIntent: intent chaining starts one of the skill's own",
+        ),
+    ],
+)
+def test_intent_chaining_from_the_launch_request_or_an_intent(
+    request_type: str,
+    reply: Callable[[], Response],
+    refusal: str | None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Amazon's Alexa blog, "Use Intent Chaining to Enter Dialog Management from a Different
+    # Intent": from any intent, the LaunchRequest included, to the skill's own intents only.
+    skill = Skill(SKILL_ID)
+    if request_type == "LaunchRequest":
+        skill.launch(reply)
+    else:
+        skill.intent(request_type)(reply)
+    with TestClient(skill, raise_handler_errors=False) as client:
+        result = client.launch() if request_type == "LaunchRequest" else client.intent(request_type)
+    if refusal is None:
+        assert result.handler_error is None
+        assert result.directives[0]["updatedIntent"]["name"] in ("PlanTrip", "BookHotel")
+    else:
+        assert result.speech == APOLOGY
+        assert refusal in caplog.text
 
 
 def test_chaining_sets_a_slot_the_model_takes_from_a_handler_parameter(
