@@ -103,8 +103,9 @@ def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str
                 parts.append(" " + (child.text or ""))
                 walk(child)
                 pause(_SENTENCE_MS[name])
-            elif name == "audio":
-                parts.append(f" [audio: {child.get('src', '')}] " if clips else " ")
+            elif name == "audio":  # without a source, no clip: the words apart all the same
+                src = child.get("src", "")
+                parts.append(f" [audio: {src}] " if clips and src.strip() else " ")
             elif name == "say-as":  # its words apart from those around it, as the page's
                 parts.append(f" {_said_as(child.get('interpret-as'), ''.join(child.itertext()))} ")
             elif name == "sub" and child.get("alias") is not None:

@@ -151,3 +151,13 @@ def test_a_sub_alias_is_heard_in_place_of_its_words() -> None:
     # word is one word to the page's voice; spoken_text put spaces around it ("a x b").
     assert spoken_text('a<sub alias="x">y</sub>b') == "axb"
     assert spoken_text('a <sub alias="x">y</sub> b') == "a x b"
+
+
+@pytest.mark.parametrize("clip", ["<audio/>", '<audio src=""/>', '<audio src=" "></audio>'])
+def test_a_clip_without_a_source_is_heard_as_nothing(clip: str) -> None:
+    # Nothing plays (Alexa refuses such SSML: ssml_error says so); the words on either side are
+    # apart, as around a clip. spoken_text wrote "[audio: ]", where the simulator's page said
+    # "ab"; both say "a b" now.
+    for pauses in (False, True):
+        assert spoken_text(f"a{clip}b", pauses=pauses) == "a b"
+        assert spoken_text(f"a{clip}b", pauses=pauses, clips=False) == "a b"

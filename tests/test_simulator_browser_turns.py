@@ -279,6 +279,11 @@ _READ_ALIKE: Final = [
     'a<break time="1e9s"/>b',
     'a<break time="\u0662s"/>b',  # an Arabic-Indic two
     'a<audio src="clip.mp3"/>b',
+    # A clip without a source plays nothing (Alexa refuses it: ssml_error says so); the words
+    # on either side apart all the same, as around a clip.
+    "a<audio/>b",
+    'a<audio src=""/>b',
+    'a <audio src=" "/> b',
     "<sub>no alias</sub> here",
     'call <say-as interpret-as="cardinal">12</say-as> now',
     '<prosody rate="slow">slowly</prosody> said',

@@ -108,8 +108,11 @@ export function ssmlSegments(ssml) {
         pause(breakMs(node));
         return;
       case "audio": {
+        // Without a source no clip plays (Alexa refuses it): the words apart all the same, as
+        // around a clip, and as alexaskill/hearing.py reads it.
         const src = node.getAttribute("src");
-        if (src) segments.push({ kind: "audio", src });
+        if (src && src.trim()) segments.push({ kind: "audio", src });
+        else apart();
         return;
       }
       case "sub":
