@@ -307,6 +307,10 @@ _READ_ALIKE: Final = [
     '<say-as interpret-as="digits">a12b</say-as>',
     '<say-as interpret-as="characters">a<break/>b</say-as>',
     'call<say-as interpret-as="cardinal">12</say-as>now',
+    # A character beyond U+FFFF (an emoji, a CJK ideograph of plane 2) is one character, not
+    # the two halves of its UTF-16 pair, which no voice can say.
+    'a <say-as interpret-as="characters">x\U0001f600y</say-as> b',
+    '<say-as interpret-as="spell-out">\U00020000\u4e00</say-as>',
     # The words of an element that shapes the voice apart, whatever its values; others joined.
     "<emphasis>very</emphasis>good",
     '<prosody rate="medium">a</prosody>b',

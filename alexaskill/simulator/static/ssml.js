@@ -121,7 +121,9 @@ export function ssmlSegments(ssml) {
       case "say-as": {
         const how = node.getAttribute("interpret-as") || "";
         let said = node.textContent;
-        if (how === "spell-out" || how === "characters") said = said.split("").join(" ");
+        // By code point, as alexaskill/hearing.py: split("") cut a character beyond U+FFFF
+        // (an emoji) into the two halves of its UTF-16 pair.
+        if (how === "spell-out" || how === "characters") said = Array.from(said).join(" ");
         else if (how === "digits") said = said.replace(/\d/g, (d) => ` ${d} `);
         text(` ${said} `, style);
         return;
