@@ -288,10 +288,11 @@ def year_taken(
     fills: Sequence[tuple[str, Fill, int, int]],
     language: Language,
     sample_words: Collection[str],
-) -> tuple[tuple[str, int, int], str] | None:
+) -> tuple[tuple[str, int, int], str, int] | None:
     """The date fill (slot name, first token, token after the last) `year_for_time` refuses,
-    and why; the matcher reads the sample again without it. A grammar word of the sample
-    (``sample_words``) first in the date is left off: the sample's, taken in loosely."""
+    why, and the first of its tokens weighed as the time's; the matcher reads the sample again
+    without the fill. A grammar word of the sample (``sample_words``) first in the date is left
+    off: the sample's, taken in loosely, which the time's reading may leave out."""
     parse = language.slot_parser("AMAZON.TIME")
     times = [name for name, kind in kinds.items() if kind.name == "AMAZON.TIME"]
     held = {name: fill.value or "" for name, fill, _, _ in fills if name in times}
@@ -302,18 +303,19 @@ def year_taken(
     for name, fill, start, end in fills:
         if kinds[name].name != "AMAZON.DATE" or not (fill.value or "").isdigit():
             continue
+        own = start
         words = spans.words[start:end]
         grammar = words[0] in language.function_words
         if len(words) > 2 and grammar and (words[0] in sample_words or words[0] not in clock):
             # A grammar word the time knows nothing of ("for", "on") is left off, as is the
             # sample's, taken into a loose date ("for ten thirty"); one of the time's own words
             # with which the time reads no time is the date's: "in twenty twenty six" is 2026.
-            words = words[1:]
+            own, words = start + 1, words[1:]
         read = parse(words, spans.now) if len(words) > 1 else None
         if read is not None and read[:1].isdigit():
             said = surface(spans.tokens[start:end])
             why = f"{said!r} is the time {read}, no year {fill.value} (the time slot {free[0]})"
-            return (name, start, end), why
+            return (name, start, end), why, own
     return None
 
 

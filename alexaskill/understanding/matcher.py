@@ -29,7 +29,7 @@ from .cut import cut_reason, cut_value
 from .day_parts import bound_misplaced
 from .evidence import rests_on_meaning
 from .languages import Language
-from .retries import Bar, next_readings
+from .retries import Bar, OneSlot, next_readings
 from .slottypes import Fill, SlotKind
 from .text import Token
 
@@ -421,13 +421,15 @@ class SampleMatcher:
 
         kinds = {item.name: item.kind for item in elements if not isinstance(item, str)}
 
-        def one_slot(found: Alignment, why: str) -> tuple[str, int, int] | None:
-            # A clock time's words read as a year, the time slot empty: the date's alone; a
-            # time after "from" in the end slot: the end's alone.
-            taken = year_taken(kinds, spans, found[1], language, sample.words) or bound_misplaced(
-                sample, spans, found[1], language
-            )
-            return taken[0] if taken is not None and taken[1] == why else None
+        def one_slot(found: Alignment, why: str) -> OneSlot | None:
+            # A clock time's words read as a year, the time slot empty: the date's alone (a
+            # grammar word before them, "for", its alone too); a time after "from" in the end
+            # slot: the end's alone.
+            year = year_taken(kinds, spans, found[1], language, sample.words)
+            if year is not None:
+                return (year[0], year[2]) if year[1] == why else None
+            bound = bound_misplaced(sample, spans, found[1], language)
+            return (bound[0], bound[0][1]) if bound is not None and bound[1] == why else None
 
         aligned = next_readings(search, cut, values, values, spans.cut, left_out, one_slot)
         if aligned is None:

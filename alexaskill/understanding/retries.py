@@ -11,12 +11,15 @@ from typing import Final, TypeVar
 
 from .slottypes import FREE, Fill
 
-__all__ = ["Bar", "next_readings", "retried"]
+__all__ = ["Bar", "OneSlot", "next_readings", "retried"]
 
 #: Words barred from every slot: (first token, token after the last).
 _Span = tuple[int, int]
 #: A span barred (from every slot), or barred from one slot alone: (slot name, first, after).
 Bar = _Span | tuple[str, int, int]
+#: A value barred from one slot alone (slot name, first token, token after the last), and the
+#: first of its tokens that are the value's own words, no grammar word it read along.
+OneSlot = tuple[tuple[str, int, int], int]
 _Reading = TypeVar("_Reading")
 #: How many more readings are tried after one is refused, each with the words of the values
 #: refused barred from the slots (a value refused is refused by most readings near it).
@@ -30,7 +33,7 @@ def next_readings(
     values: Callable[[_Reading], Sequence[tuple[str, Fill, int, int]]],
     cut: list[str],
     left_out: Callable[[_Reading], Collection[int]] = lambda _: (),
-    one_slot: Callable[[_Reading, str], tuple[str, int, int] | None] = lambda _, __: None,
+    one_slot: Callable[[_Reading, str], OneSlot | None] = lambda _, __: None,
 ) -> _Reading | None:
     """The best reading ``search`` finds that ``refuse`` lets pass. When one is refused, the
     spans of its ``values`` are barred from every slot and the best reading left is tried, at
@@ -46,7 +49,9 @@ def next_readings(
     said before. Without one that passes, None, and why the first was refused goes to
     ``cut`` (`SpanCache.cut`). A refusal ``one_slot`` names a value of (slot name, first
     token, token after the last) bars its words from that slot alone: a clock time's words
-    read as a year ("nineteen thirty", 1930, the time slot empty) are the time slot's still."""
+    read as a year ("nineteen thirty", 1930, the time slot empty) are the time slot's still.
+    Its words that no reading may leave out start at the token it gives with the bar: past a
+    grammar word the value read along ("for" of "for ten thirty", the time "ten thirty")."""
     first_try = retried(search, refuse, fills_of, values, left_out, frozenset(), one_slot)
     found, refusal, first = first_try
     if found is not None:
@@ -69,7 +74,7 @@ def retried(
     values: Callable[[_Reading], Sequence[tuple[str, Fill, int, int]]],
     left_out: Callable[[_Reading], Collection[int]],
     barred: frozenset[Bar],
-    one_slot: Callable[[_Reading, str], tuple[str, int, int] | None] = lambda _, __: None,
+    one_slot: Callable[[_Reading, str], OneSlot | None] = lambda _, __: None,
 ) -> tuple[tuple[_Reading] | None, str | None, list[_Span]]:
     """`next_readings`' search from ``barred`` on: the reading that passes (in a 1-tuple, or
     None), why the first was refused, and the spans of the first refused reading's values. The
@@ -98,9 +103,10 @@ def retried(
                 refusal = why
                 first = [(start, end) for _, _, start, end in values(reading)]
             refused = list(values(reading))
-            bar = one_slot(reading, why)
-            if bar is not None:  # the words barred from that slot, read by another still
-                said.update(range(bar[1], bar[2]))
+            found = one_slot(reading, why)
+            if found is not None:  # the words barred from that slot, read by another still
+                bar, own = found
+                said.update(range(own, bar[2]))
                 if bar not in barred:
                     barred = barred | {bar}
                     continue
