@@ -1087,6 +1087,39 @@ def test_no_time_reading_leaves_out_the_numbers_said_before_it(
 
 
 @pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("remind me friday at 7 pm", None),
+        ("remind me friday 7 pm", None),
+        ("remind me at 7 pm friday", None),
+        ("remind me tomorrow at 7", None),
+        ("remind me 7 tomorrow", None),
+        ("remind me at 5 pm on friday", None),
+        ("remind me 7 pm on the 5th", None),
+        ("remind me at noon tomorrow", None),
+        ("remind me at 7 pm next week", None),
+        ("remind me at 7 pm today", None),
+        # A part of the day the time reads along is the time's own, said again or not.
+        ("remind me tonight at 7", "19:00"),
+        ("remind me 7 pm tonight", "19:00"),
+        ("remind me 7 pm this evening", "19:00"),
+        ("remind me at 7 pm please", "19:00"),
+    ],
+)
+def test_no_time_reading_leaves_out_a_date_said_with_it(said: str, expected: str | None) -> None:
+    # With one time slot and no date slot, "remind me friday at 7 pm" was 19:00 and "remind me
+    # tomorrow at 7" 07:00: the date was taken for words said along with the time (as "at 5
+    # pm" is with "friday" in a date slot) and dropped. A time read without its date names
+    # another day (the reminder rings today), where a date read without its time is still the
+    # day said: no slot holds the date, so no reading, never one without it.
+    understood = reminder_time().understand(said, now=NOW)
+    got = understood.fills["time"].value if "time" in understood.fills else None
+    assert got == expected, understood.explain()
+    if expected is None:
+        assert understood.intent == "AMAZON.FallbackIntent", understood.explain()
+
+
+@pytest.mark.parametrize(
     "said",
     ["quiet hours until 8 to 10", "quiet hours from 8 to 10 until 11", "quiet hours till 8 to 10"],
 )

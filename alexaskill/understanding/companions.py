@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "companion_run",
     "companion_word",
+    "date_left_out",
     "number_split",
     "part_of_day_clash",
     "runs_into",
@@ -234,6 +235,70 @@ def time_left_out(
                 said = surface([spans.tokens[at] for at in sorted(run)])
                 held = ", ".join(time[1].value for time in times)
                 return f"{said!r} would be left out, the time slot holding {held}"
+    return None
+
+
+def date_left_out(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    extra: Collection[int],
+    language: Language,
+) -> str | None:
+    """Why a loose reading that leaves out a date said along with a time slot's value
+    ("friday" of "friday at 7 pm", "tomorrow" of "7 tomorrow"), past grammar words, is none,
+    once the words left over went to the intent's other slots (``kinds``: the intent's): no
+    slot holds the day the user said, and the time alone names another (today's 19:00). A
+    date's reading may leave a time out (`said_along`: "friday at 5 pm" in a date slot is
+    still that friday), not a time's a date. A part of the day the time reads along with it
+    ("tonight" of "7 pm tonight") is the time's own; a lone number ("5") may be another's."""
+    words, grammar = spans.words, language.function_words
+    for name, fill, start, end in fills:
+        if kinds[name].name != "AMAZON.TIME" or fill.kind != "typed":
+            continue
+        for step, first in ((-1, start - 1), (1, end)):
+            while first not in extra and 0 <= first < len(words) and words[first] in grammar:
+                first += step  # the sample's "at" of "remind me at {time}"
+            run: list[int] = []
+            while first + step * len(run) in extra and len(run) < 4:
+                run.append(first + step * len(run))
+            # The user's grammar words next to the time may be the date's ("on the 5th") or
+            # neither's ("at" of "friday at 7 pm"): tried with them, then without.
+            for skip in range(len(run)):
+                if skip and words[run[skip - 1]] not in grammar:
+                    break
+                found = _date_in(run, skip, fill, (start, end), spans, language)
+                if found is not None:
+                    return found
+    return None
+
+
+def _date_in(
+    run: Sequence[int],
+    skip: int,
+    fill: Fill,
+    value: tuple[int, int],
+    spans: SpanCache,
+    language: Language,
+) -> str | None:
+    """Why the words of ``run`` past its first ``skip``, or those nearest the time of them,
+    are a date no reading may leave out, if they are (`date_left_out`)."""
+    date, time = language.slot_parser("AMAZON.DATE"), language.slot_parser("AMAZON.TIME")
+    numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
+    if date is None or time is None:
+        return None
+    for size in range(len(run), skip, -1):
+        part = sorted(run[skip:size])
+        words = [spans.words[at] for at in part]
+        if len(words) == 1 and (words[0] in numbers or words[0].isdigit()):
+            continue  # a lone "5": maybe another slot's number
+        if date(words, spans.now) is None:
+            continue
+        along = spans.words[min(part[0], value[0]) : max(part[-1] + 1, value[1])]
+        if time(along, spans.now) is not None:
+            return None  # "7 pm tonight": the time's own part of the day, said again
+        said = surface([spans.tokens[at] for at in part])
+        return f"{said!r} would be left out, no slot holding a date ({fill.value} alone)"
     return None
 
 

@@ -30,6 +30,7 @@ from typing import Any, Final
 
 from ..exceptions import ConfigurationError
 from .addressing import SLOT_REFERENCE, addressed_request
+from .companions import date_left_out
 from .cut import why_no_reading
 from .evidence import typed_share
 from .fillers import exact_without_fillers
@@ -283,7 +284,17 @@ class Understander:
         kind_of = functools.partial(self.intent_kind, intent)
         openers: frozenset[str] = getattr(self.language, "openers", frozenset())
         cut = self.matcher.cut
-        return generalise(match, spans, intent, kind_of, carried, cut, joins, openers)
+        found = generalise(match, spans, intent, kind_of, carried, cut, joins, openers)
+        if found is None:
+            return None
+        # Weighed once the words left over went to the intent's other slots: a date said with
+        # the time that no slot took ("friday" of "remind me friday at 7 pm") drops a day.
+        slots = {slot.name: kind_of(slot) for slot in intent.slots}
+        dropped = date_left_out(slots, spans, found.fills, found.extra_at, self.language)
+        if dropped is not None:
+            spans.cut.append(dropped)
+            return None
+        return found
 
     def _fallback(self, text: str, spans: SpanCache, notes: list[str]) -> Understanding:
         if FALLBACK in self.intents:
