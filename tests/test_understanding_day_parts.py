@@ -945,6 +945,57 @@ def test_a_time_or_a_date_said_alone_to_a_sample_of_both(
     assert {name: fill.value for name, fill in understood.fills.items()} == expected
 
 
+def alarm_of(*samples: str) -> Understander:
+    """An intent with a ``time`` and a ``date`` slot and these samples, in this order."""
+    slots = [{"name": "time", "type": "AMAZON.TIME"}, {"name": "date", "type": "AMAZON.DATE"}]
+    intents = [
+        {"name": "Alarm", "slots": slots, "samples": list(samples)},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
+    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+
+
+@pytest.mark.parametrize(
+    "samples",
+    [
+        ("alarm {date}", "alarm {time}"),
+        ("alarm {time}", "alarm {date}"),
+        ("alarm {date}", "alarm {time} {date}"),
+        ("alarm {time} {date}", "alarm {time}", "alarm {date}"),
+        ("alarm {date}", "alarm at {time}"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("twenty twenty six", {"time": "20:26"}),
+        ("nineteen thirty", {"time": "19:30"}),
+        ("ten thirty", {"time": "10:30"}),
+        ("for ten thirty", {"time": "10:30"}),
+        ("for twenty twenty six", {"time": "20:26"}),
+        # No time of the clock, or a year said as one: the date.
+        ("nineteen ninety", {"date": "1990"}),
+        ("in twenty twenty six", {"date": "2026"}),
+        ("2026", {"date": "2026"}),
+        ("friday", {"date": "2026-12-04"}),
+        ("7 pm", {"time": "19:00"}),
+    ],
+)
+def test_a_clock_times_words_are_the_time_whichever_sample_comes_first(
+    samples: tuple[str, ...], said: str, expected: dict[str, str]
+) -> None:
+    # "alarm twenty twenty six" was the time 20:26 with "alarm {time}" listed first and the year
+    # 2026 with "alarm {date}" first ("alarm ten thirty" the year 1030), and "alarm for ten
+    # thirty" the year 1030 whatever the order: the refusal of a year read from a clock time's
+    # words weighed the sample's slots alone, and the tie went to the earlier sample. The words
+    # read both ways (AMAZON.DATE reads "twenty fifteen" as a year; the time type the 24-hour
+    # clock); an intent whose samples have a time slot reads them as the time, as a sample with
+    # both slots does (test_a_time_or_a_date_said_alone_to_a_sample_of_both).
+    understood = alarm_of(*samples).understand(f"alarm {said}", now=NOW)
+    assert {name: fill.value for name, fill in understood.fills.items()} == expected
+
+
 @pytest.mark.parametrize(
     "sample", ["alarm {time} {date}", "alarm {date} {time}", "alarm {time} on {date}"]
 )

@@ -341,8 +341,16 @@ def year_for_time(
     sample_words: Collection[str],
 ) -> str | None:
     """Why a reading that takes the words of a clock time for a year ("ten thirty", 1030, of
-    "ten thirty tonight") while the sample's time slot holds no time of the clock (NI, or
-    nothing) is none: the user said a time, and the date slot has it as a year."""
+    "ten thirty tonight") while a time slot of ``kinds`` (the sample's, or those the intent's
+    samples place) holds no time of the clock (NI, or nothing) is none: the user said a time,
+    and the date slot has it as a year.
+
+    The rule where words read both ways: "twenty twenty six" is a year to AMAZON.DATE (whose
+    values include years, "2015", in Amazon's slot type reference) and the 24-hour clock to
+    AMAZON.TIME (20:26). An intent with a time slot in any sample takes them for the time,
+    whichever sample is listed first ("alarm twenty twenty six" of "alarm {date}" and "alarm
+    {time}": an alarm at 20:26, no year); a year said as one ("in twenty twenty six", "2026")
+    or words that are no time of the clock ("nineteen ninety") stay the date's."""
     found = year_taken(kinds, spans, fills, language, sample_words)
     return None if found is None else found[1]
 

@@ -55,12 +55,15 @@ def cut_value(
     extra: Collection[int],
     counts: Callable[[str, datetime.datetime], bool],
     language: Language,
+    slots: Mapping[str, SlotKind] | None = None,
 ) -> str | None:
     """Why a word left out next to a parsed slot value (or one word further, past a word that
     is no grammar word) could have been part of it, if it could: a value of that type itself, a
     number or ordinal ("february thirtieth", no day, is no "february"), a word of the type's
     grammar that is no grammar word of the language ("minus", "pm", "week"), a word that
-    changes a number said before it ("am"), a typed minus sign, or any word with a digit."""
+    changes a number said before it ("am"), a typed minus sign, or any word with a digit.
+    ``slots``: the slots the intent's samples place (default: the sample's), whose time slot
+    takes a clock time's words that the sample's date slot reads as a year."""
     kinds = {
         element.name: element.kind for element in sample.elements if not isinstance(element, str)
     }
@@ -69,7 +72,7 @@ def cut_value(
         or _number_lost(kinds, spans, fills, extra)
         or part_of_day_clash(kinds, spans, fills)
         or time_left_out(kinds, spans, fills, extra, language)
-        or year_for_time(kinds, spans, fills, language, sample.words)
+        or year_for_time(slots or kinds, spans, fills, language, sample.words)
         or number_split(kinds, spans, fills, language)
         or time_split(kinds, spans, fills, language)
         or bound_reason(sample, spans, fills, language)

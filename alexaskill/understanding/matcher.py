@@ -179,6 +179,15 @@ class SampleMatcher:
                 stem = self._stem(word)
                 if stem != word:
                     self.index.setdefault(stem, []).append(position)
+        #: Each intent's slots that its samples place, by name: a clock time's words that one
+        #: sample reads as a year ("alarm {date}") are the time slot's of another ("alarm
+        #: {time}"), whichever is listed first (`year_taken`).
+        self.slots: dict[str, dict[str, SlotKind]] = {}
+        for sample in self.samples:
+            slots = self.slots.setdefault(sample.intent, {})
+            for item in sample.elements:
+                if isinstance(item, SlotRef):
+                    slots.setdefault(item.name, item.kind)
         total = max(len(self.samples), 1)
         self.idf = {word: math.log(1 + total / len(where)) for word, where in self.index.items()}
         #: Words that prove nothing a sample is meant: the language's function words and fillers.
@@ -251,13 +260,21 @@ class SampleMatcher:
         def clash(found: _Best) -> str | None:
             sample, fills = found[2], _fills(found[3])
             kinds = {item.name: item.kind for item in sample.elements if not isinstance(item, str)}
-            # "7 tonight": no 07:00; "ten thirty at night": no year 1030; "twenty twenty six":
-            # no 2020 and 06:00.
+            slots = self.slots[sample.intent]
+            # "7 tonight": no 07:00; "ten thirty at night": no year 1030 (nor "twenty twenty
+            # six" of "alarm {date}" beside "alarm {time}"); "twenty twenty six": no 2020 and
+            # 06:00.
             return (
                 part_of_day_clash(kinds, spans, fills)
-                or year_for_time(kinds, spans, fills, self.language, sample.words)
+                or year_for_time(slots, spans, fills, self.language, sample.words)
                 or number_split(kinds, spans, fills, self.language)
             )
+
+        def one_slot(found: _Best, why: str) -> OneSlot | None:
+            # A year refused: its words are barred from the date slot alone (the time's still).
+            sample, fills = found[2], _fills(found[3])
+            year = year_taken(self.slots[sample.intent], spans, fills, self.language, sample.words)
+            return (year[0], year[2]) if year is not None and year[1] == why else None
 
         def clock_values(found: _Best) -> list[tuple[str, Fill, int, int]]:
             elements = found[2].elements
@@ -265,7 +282,12 @@ class SampleMatcher:
             return [fill for fill in _fills(found[3]) if kinds[fill[0]] in _CLOCK_TYPES]
 
         result = next_readings(
-            search, clash, lambda found: _fills(found[3]), clock_values, spans.cut
+            search,
+            clash,
+            lambda found: _fills(found[3]),
+            clock_values,
+            spans.cut,
+            one_slot=one_slot,
         )
         if result is None:
             return None
@@ -410,8 +432,10 @@ class SampleMatcher:
                 sample, spans, stems, element_stems, language, vocabulary, barred, listed
             )
 
+        slots = self.slots[sample.intent]
+
         def cut(found: Alignment) -> str | None:
-            return cut_value(sample, spans, found[1], found[2], self._counts, language)
+            return cut_value(sample, spans, found[1], found[2], self._counts, language, slots)
 
         def values(found: Alignment) -> list[tuple[str, Fill, int, int]]:
             return found[1]
@@ -419,13 +443,11 @@ class SampleMatcher:
         def left_out(found: Alignment) -> list[int]:
             return found[2]
 
-        kinds = {item.name: item.kind for item in elements if not isinstance(item, str)}
-
         def one_slot(found: Alignment, why: str) -> OneSlot | None:
-            # A clock time's words read as a year, the time slot empty: the date's alone (a
-            # grammar word before them, "for", its alone too); a time after "from" in the end
-            # slot: the end's alone.
-            year = year_taken(kinds, spans, found[1], language, sample.words)
+            # A clock time's words read as a year, the intent's time slot empty (in this sample
+            # or another): the date's alone (a grammar word before them, "for", its alone too);
+            # a time after "from" in the end slot: the end's alone.
+            year = year_taken(slots, spans, found[1], language, sample.words)
             if year is not None:
                 return (year[0], year[2]) if year[1] == why else None
             bound = bound_misplaced(sample, spans, found[1], language)
