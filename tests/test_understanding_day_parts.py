@@ -653,12 +653,12 @@ def test_the_parts_of_the_day_have_the_same_hours_for_a_time_and_for_a_date(
 ) -> None:
     # The English clock reads "7 in the evening" with its `_PART_HOURS`; a time said with a
     # date naming a part of the day ("7 pm tomorrow evening") is checked with companions'
-    # `_in_part`. Two tables of the same hours: one changed alone would read "5 in the
+    # `in_part`. Two tables of the same hours: one changed alone would read "5 in the
     # evening" as 17:00 and refuse "5 pm tomorrow evening".
-    from alexaskill.understanding.companions import _in_part
+    from alexaskill.understanding.companions import in_part
     from alexaskill.understanding.languages.english.clock import _PART_HOURS
 
-    assert [hour for hour in range(24) if _in_part(hour, code)] == sorted(_PART_HOURS[part])
+    assert [hour for hour in range(24) if in_part(hour, code)] == sorted(_PART_HOURS[part])
 
 
 @pytest.mark.parametrize(

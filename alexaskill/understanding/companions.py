@@ -30,6 +30,8 @@ __all__ = [
     "companion_run",
     "companion_word",
     "date_left_out",
+    "in_part",
+    "named_time",
     "number_split",
     "part_of_day_clash",
     "runs_into",
@@ -97,7 +99,7 @@ def companion_run(
         read = parse(said, spans.now)
         if read is None:
             continue
-        if size > 1 or ":" in said[0] or _named_time(said[0], read, numbers):
+        if size > 1 or ":" in said[0] or named_time(said[0], read, numbers):
             return run[:size]
     return []
 
@@ -122,7 +124,7 @@ def runs_into(
     return parse(spans.words[first : last + 1], spans.now) is not None
 
 
-def _named_time(word: str, read: str, numbers: Collection[str]) -> bool:
+def named_time(word: str, read: str, numbers: Collection[str]) -> bool:
     """Whether one word is a clock time by its name ("noon", "midnight"): no number, which
     a lone "5" may be, no part of the day ("morning", MO), which a date may name, and no
     date ("friday")."""
@@ -198,10 +200,10 @@ def part_of_day_clash(
             if clock and hour == 12 and late is not None:
                 return f"{said!r} ({time.value}, noon) said with {day!r} ({late}) is no time"
             night = next((word for word in named if word in _NIGHTS), None)
-            if clock and night is not None and not _in_part(hour, "NI"):
+            if clock and night is not None and not in_part(hour, "NI"):
                 return f"{said!r} ({time.value}) said with {day!r} ({night}) is no time"
             within = {"the afternoon": "AF", "the evening": "EV"}.get(part or "")
-            if clock and within is not None and not _in_part(hour, within):
+            if clock and within is not None and not in_part(hour, within):
                 return f"{said!r} ({time.value}) said with {day!r} ({part}) is no time"
     return None
 
@@ -392,7 +394,7 @@ def year_taken(
     return None
 
 
-def _in_part(hour: int, part: str) -> bool:
+def in_part(hour: int, part: str) -> bool:
     """Whether an hour is in a part of the day (MO, AF, EV, NI) as a time said in it is read:
     the morning before noon, the afternoon from noon to seven, the evening from five to
     midnight, the night from five in the evening to five in the morning ("5 at night" is

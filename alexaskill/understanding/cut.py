@@ -330,8 +330,7 @@ def _range_opened(
     close: "from 5 to 6 pm" is no 17:55 ("5 to 6", five to six, alone is), "from ten to six"
     the hours of a shop. Each end must be a value of the type: "from quarter to six" is one."""
     opener = start - 1
-    openers: frozenset[str] = getattr(language, "openers", frozenset())
-    if opener not in extra or spans.words[opener] not in openers:
+    if opener not in extra or spans.words[opener] not in language.openers:
         return None
     for at in range(start + 1, end - 1):
         if spans.words[at] in _RANGES:
@@ -393,7 +392,7 @@ def _part_of_value(
         return True
     vocabulary = language.slot_vocabulary(kind.name)
     parse = getattr(kind, "parse", None)
-    bound = word in getattr(language, "bounds", ())  # "till" of "till 8", as "until": no part
+    bound = word in language.bounds  # "till" of "till 8", as "until": no part
     if (
         vocabulary is not None
         and word in vocabulary

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from .companions import _in_part, _named_time
+from .companions import in_part, named_time
 from .text import surface
 
 if TYPE_CHECKING:
@@ -54,9 +54,8 @@ def number_after_part(
         if kinds[name].name != "AMAZON.TIME" or not (fill.value or "")[:1].isalpha():
             continue  # a clock time ("19:00"), or no time slot
         at = end
-        bounds: frozenset[str] = getattr(language, "bounds", frozenset())
         while at in extra and (
-            spans.words[at] in language.function_words or spans.words[at] in bounds
+            spans.words[at] in language.function_words or spans.words[at] in language.bounds
         ):
             at += 1  # "from", "at", "until"
         if at not in extra:
@@ -109,8 +108,7 @@ def bound_misplaced(
     the sample says after a joining word ("{end}" of "{start} to {end}"), "until" before the
     one said before it ("{start}"). The user said where the stretch of time starts or ends:
     the value is no reading of that slot (another may read it)."""
-    openers = _openers(language)
-    bounds: frozenset[str] = getattr(language, "bounds", frozenset())
+    openers, bounds = language.openers, language.bounds
     joins = language.list_separators | getattr(language, "joiners", frozenset())
     elements = sample.elements
     where = {item.name: at for at, item in enumerate(elements) if not isinstance(item, str)}
@@ -148,7 +146,7 @@ def bound_left_out(
     kinds = [item.kind.name for item in sample.elements if not isinstance(item, str)]
     if parse is None or "AMAZON.TIME" not in kinds:
         return None
-    bounds = _openers(language) | getattr(language, "bounds", frozenset())
+    bounds = language.openers | language.bounds
     for at in sorted(extra):
         run = [
             at + size for size in range(1, 4) if all(at + n in extra for n in range(1, size + 1))
@@ -176,7 +174,7 @@ def moved_time(
     parse = language.slot_parser("AMAZON.TIME")
     vocabulary = language.slot_vocabulary("AMAZON.TIME") or frozenset()
     numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
-    skip = language.function_words | getattr(language, "bounds", frozenset()) | numbers
+    skip = language.function_words | language.bounds | numbers
     for name, fill, start, end in fills:
         word = spans.words[start - 1] if start - 1 in extra else ""
         if kinds[name].name != "AMAZON.TIME" or word not in vocabulary or word in skip:
@@ -205,9 +203,8 @@ def _opened_after(
     way) and "tonight until 8 am" (in no night) are a start and an end."""
     start, end, at = where
     between = set(spans.words[end:at])
-    bounds: frozenset[str] = getattr(language, "bounds", frozenset())
-    opens = bool(_openers(language) & between)
-    if at == end or not (opens or bounds & between):
+    opens = bool(language.openers & between)
+    if at == end or not (opens or language.bounds & between):
         return None
     for name, fill, first, last in fills:
         if first == at and kinds[name].name == "AMAZON.TIME" and (fill.value or "")[:1].isdigit():
@@ -266,11 +263,9 @@ def part_left_out(
                 if read is None or read[:1].isdigit() == clock:
                     continue
                 hour, part = (edge.value, read) if clock else (read, edge.value)
-                if _in_part(int(hour[:2]), part) and not _year_in_part(
-                    edge, words, spans, language
-                ):
+                if in_part(int(hour[:2]), part) and not _year_in_part(edge, words, spans, language):
                     break
-                opens = skipped not in extra and spans.words[skipped] in _openers(language)
+                opens = skipped not in extra and spans.words[skipped] in language.openers
                 if (
                     step < 0
                     and clock
@@ -282,7 +277,7 @@ def part_left_out(
                     with_part = parse([*words, *spans.words[start:end]], spans.now)
                     if with_part is not None and with_part[:1].isdigit():
                         break
-                if not clock and size == 1 and not _named_time(words[0], read, numbers):
+                if not clock and size == 1 and not named_time(words[0], read, numbers):
                     continue  # a lone "5" beside "tonight" may be another slot's number
                 left = [*run[:size], skipped] if skipped in extra else run[:size]
                 said = surface([spans.tokens[at] for at in sorted(left)])
@@ -337,10 +332,3 @@ def _opens_range(
     return spans.words[end] in joins and any(
         kinds[name].name == "AMAZON.TIME" and start == end + 1 for name, _, start, _ in fills
     )
-
-
-def _openers(language: Language) -> frozenset[str]:
-    """The language's words said before the first of two values of a range ("from", "between"
-    in English): a language written before `Language.openers` has none."""
-    openers: frozenset[str] = getattr(language, "openers", frozenset())
-    return openers

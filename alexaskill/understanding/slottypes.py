@@ -106,5 +106,4 @@ def _dropped(
     reads past them: those of its words the slot does not take (`Language.bounds`)."""
     if type_name != "AMAZON.TIME" or vocabulary is None:
         return frozenset()
-    bounds: frozenset[str] = getattr(language, "bounds", frozenset())
-    return (bounds - more) & vocabulary
+    return (language.bounds - more) & vocabulary

@@ -114,7 +114,6 @@ class Understander:
         key = (slot_type, multiple, bounded)
         found = self._kinds.get(key)
         if found is None:
-            bounds: frozenset[str] = getattr(self.language, "bounds", frozenset())
             found = self._kinds[key] = slot_kind(
                 slot_type,
                 language=self.language,
@@ -122,7 +121,7 @@ class Understander:
                 skill_id=self.skill_id,
                 tokenize=self.words,
                 multiple=multiple,
-                more=bounds if bounded else frozenset(),
+                more=self.language.bounds if bounded else frozenset(),
             )
         return found
 
@@ -282,7 +281,7 @@ class Understander:
         carried = self._carriers(intent)
         joins = self.language.list_separators | getattr(self.language, "joiners", frozenset())
         kind_of = functools.partial(self.intent_kind, intent)
-        openers: frozenset[str] = getattr(self.language, "openers", frozenset())
+        openers = self.language.openers
         cut = self.matcher.cut
         found = generalise(match, spans, intent, kind_of, carried, cut, joins, openers)
         if found is None:

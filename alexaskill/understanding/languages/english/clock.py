@@ -110,7 +110,7 @@ def _hour(words: Sequence[str]) -> int | None:
 #: no evening, "12 at night"); the night to five in the morning ("4 at night" 04:00, where
 #: Duckling's night ends at midnight). From five to seven the afternoon and the evening read
 #: an hour alike ("six in the afternoon" and "six in the evening" are 18:00). companions.py's
-#: `_in_part` holds the same hours, for a time said with a date naming a part of the day.
+#: `in_part` holds the same hours, for a time said with a date naming a part of the day.
 _PART_HOURS: Final = {
     "morning": range(12),
     "afternoon": range(12, 19),
