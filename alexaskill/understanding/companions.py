@@ -283,8 +283,9 @@ def _date_in(
     spans: SpanCache,
     language: Language,
 ) -> str | None:
-    """Why the words of ``run`` past its first ``skip``, or those nearest the time of them,
-    are a date no reading may leave out, if they are (`date_left_out`)."""
+    """Why the words of ``run`` (the words left out from the time on) past its first
+    ``skip``, or the fewer of them nearest the time, are a date no reading may leave out, if
+    they are (`date_left_out`)."""
     date, time = language.slot_parser("AMAZON.DATE"), language.slot_parser("AMAZON.TIME")
     numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
     if date is None or time is None:
