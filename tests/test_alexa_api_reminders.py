@@ -720,16 +720,20 @@ _SECOND_HALF_PAST_TWO: Final = dt.datetime(
     [
         # (the time sent is to the millisecond: 09:00:00.000, the request's own moment)
         (MOMENT + dt.timedelta(microseconds=300), MOMENT),
-        # (the time sent is 02:30 in Paris, which a reader takes for the first, 00:30 UTC)
-        (_SECOND_HALF_PAST_TWO, dt.datetime(2031, 10, 26, 1, 0, tzinfo=dt.UTC)),
+        # (the second of a repeated local time, sent in UTC: 01:30:00.000, the request's moment)
+        (
+            _SECOND_HALF_PAST_TWO + dt.timedelta(microseconds=300),
+            dt.datetime(2031, 10, 26, 1, 30, tzinfo=dt.UTC),
+        ),
     ],
 )
 def test_a_one_time_reminder_is_judged_at_the_time_sent(
     skill_client: Callable[..., TestClient], at: dt.datetime, now: dt.datetime
 ) -> None:
     # The client judged at= itself, the fake the scheduledTime sent: a time a fraction of a
-    # millisecond ahead, or the second of a local time the clocks go back through, went out,
-    # and the fake refused it as gone by (400, an AlexaApiError at run time).
+    # millisecond ahead went out, and the fake refused it as gone by (400, an AlexaApiError at
+    # run time). (The second of a repeated local time, once sent as the first, is now sent as
+    # itself in UTC, to the millisecond too.)
     client = skill_client(reminder_skill(at=at), now=lambda: now)
     with pytest.raises(ValueError, match=r"is in the past: the request was made at"):
         client.intent("Remind")
@@ -763,36 +767,38 @@ def test_the_second_of_a_repeated_local_time_is_said_as_given_and_as_sent(
 ) -> None:
     # The error said only the time as sent, "at= 2031-10-26T02:30:00+02:00 is in the past",
     # where the skill gave 02:30+01:00 (fold=1): which 02:30 was meant went unsaid, and the
-    # offset shown was not the one given.
-    now = dt.datetime(2031, 10, 26, 1, 0, tzinfo=dt.UTC)
+    # offset shown was not the one given. (Sent in UTC now, it is refused only once the second
+    # 02:30 is gone by: said as given, as sent, and the request's moment in its zone.)
+    now = dt.datetime(2031, 10, 26, 1, 45, tzinfo=dt.UTC)
     client = skill_client(reminder_skill(at=_SECOND_HALF_PAST_TWO), now=lambda: now)
     with pytest.raises(ValueError) as raised:
         client.intent("Remind")
     said = str(raised.value)
     assert said.startswith(
-        "a reminder's at= 2031-10-26T02:30:00+01:00 (the second 02:30, fold=1) is sent as "
-        "2031-10-26T02:30:00+02:00 (the first: a scheduledTime, a local time, cannot say which), "
-        "which is in the past: the request was made at 2031-10-26T02:00:00+01:00 there"
+        "a reminder's at= 2031-10-26T02:30:00+01:00 (the second 02:30, fold=1, sent as "
+        "2031-10-26T01:30:00+00:00) is in the past: the request was made at "
+        "2031-10-26T02:45:00+01:00 there"
     ), said
-    assert "at.astimezone(datetime.UTC)" in said, said
+    assert client.api.calls == []
 
 
 def test_the_second_of_a_repeated_device_time_is_said_in_the_devices_zone(
     skill_client: Callable[..., TestClient],
 ) -> None:
-    # The same, for a time without tzinfo, read in the device's zone: said with the offsets the
-    # zone gives the one meant and the one sent.
+    # The same, for a time without tzinfo, read in the device's zone: said with the offset the
+    # zone gives the one meant, and as sent (in UTC).
     at = _SECOND_HALF_PAST_TWO.replace(tzinfo=None)
-    now = dt.datetime(2031, 10, 26, 1, 0, tzinfo=dt.UTC)
+    now = dt.datetime(2031, 10, 26, 1, 45, tzinfo=dt.UTC)
     client = skill_client(reminder_skill(at=at), time_zone="Europe/Paris", now=lambda: now)
     with pytest.raises(ValueError) as raised:
         client.intent("Remind")
     said = str(raised.value)
     assert said.startswith(
-        "a reminder's at= 2031-10-26T02:30:00+01:00 (the second 02:30, fold=1) is sent as "
-        "2031-10-26T02:30:00+02:00 (the first"
+        "a reminder's at= 2031-10-26T02:30:00+01:00 (the second 02:30, fold=1, sent as "
+        "2031-10-26T01:30:00+00:00) is in the past: the request was made at "
+        "2031-10-26T02:45:00+01:00 there"
     ), said
-    assert "at.replace(tzinfo=ZoneInfo('Europe/Paris'), fold=1).astimezone(" in said, said
+    assert [call.operation for call in client.api.calls] == ["time_zone"]
 
 
 @pytest.mark.parametrize(
@@ -846,3 +852,38 @@ def test_a_recurring_reminder_from_the_second_of_a_repeated_time_is_refused_unse
         reminder_skill(at=at.replace(fold=0), recurrence=["FREQ=DAILY"]), now=lambda: now, **options
     ).intent("Remind")
     assert [call.status for call in created.api_calls][-1] == 200
+
+
+@pytest.mark.parametrize("device_zone", [False, True])
+@pytest.mark.parametrize(
+    "now",
+    [
+        # (before both 02:30s; and between them, the first gone by, the second to come)
+        dt.datetime(2031, 10, 26, 0, 0, tzinfo=dt.UTC),
+        dt.datetime(2031, 10, 26, 1, 0, tzinfo=dt.UTC),
+    ],
+)
+def test_a_one_time_reminder_at_the_second_of_a_repeated_time_is_sent_as_itself_in_utc(
+    skill_client: Callable[..., TestClient], device_zone: bool, now: dt.datetime
+) -> None:
+    # The second 02:30 (fold=1, 01:30 UTC) went out as a local scheduledTime, which names the
+    # first (00:30 UTC): the reminder rang an hour early, or was refused as gone by once the
+    # first had passed. A one-time reminder is one moment: sent as that moment in UTC, as a
+    # time at a fixed offset is, it rings at the second 02:30.
+    at = _SECOND_HALF_PAST_TWO.replace(tzinfo=None) if device_zone else _SECOND_HALF_PAST_TWO
+    options: dict[str, Any] = {"time_zone": "Europe/Paris"} if device_zone else {}
+    client = skill_client(reminder_skill(at=at), now=lambda: now, **options)
+    call = client.intent("Remind").api_calls[-1]
+    assert (call.operation, call.status) == ("create_reminder", 200), call.answer
+    assert call.body["trigger"] == {
+        "type": "SCHEDULED_ABSOLUTE",
+        "scheduledTime": "2031-10-26T01:30:00.000",
+        "timeZoneId": "UTC",
+    }
+    # The first 02:30 (fold=0) is sent as ever: a local time in its zone.
+    first = skill_client(
+        reminder_skill(at=at.replace(fold=0)),
+        now=lambda: dt.datetime(2031, 10, 26, 0, 0, tzinfo=dt.UTC),
+        **options,
+    ).intent("Remind")
+    assert first.api_calls[-1].body["trigger"]["scheduledTime"] == "2031-10-26T02:30:00.000"

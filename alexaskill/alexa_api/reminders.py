@@ -67,26 +67,33 @@ def _check_to_come(
     there = gone_by(at, zone, asked_at)
     if there is None:
         return
-    made = there.isoformat(timespec="seconds")
     said = f"at= {at.isoformat(timespec='seconds')} is"
-    how = "give a time to come, or after="
-    meant = given if given.tzinfo is not None or zone is None else given.replace(tzinfo=zone)
-    read = at if at.tzinfo is not None or zone is None else at.replace(tzinfo=zone)
-    if given.fold and read.utcoffset() != meant.utcoffset():
-        # The second of a time the clocks go back through: the body names the first.
+    second = _repeated_second(given, zone)
+    if second is not None:  # (sent in UTC: said as given, and in its zone)
         said = (
-            f"at= {meant.isoformat(timespec='seconds')} (the second {given:%H:%M}, fold=1) is "
-            f"sent as {read.isoformat(timespec='seconds')} (the first: a scheduledTime, a local "
-            "time, cannot say which), which is"
+            f"at= {second.isoformat(timespec='seconds')} (the second {given:%H:%M}, fold=1, "
+            f"sent as {at.isoformat(timespec='seconds')}) is"
         )
-        utc = "at.astimezone(datetime.UTC)"
-        if given.tzinfo is None:  # (a naive time's astimezone reads it on this machine's clock)
-            utc = f"at.replace(tzinfo=ZoneInfo({str(zone)!r}), fold=1).astimezone(datetime.UTC)"
-        how += f"; the second {given:%H:%M} is sent as itself in UTC: {utc}"
+        there = there.astimezone(second.tzinfo)
     raise ValueError(
-        f"a reminder's {said} in the past: the request was made at {made} there, and a "
-        f"one-time reminder gone by would never ring, so alexaskill does not send it ({how})"
+        f"a reminder's {said} in the past: the request was made at "
+        f"{there.isoformat(timespec='seconds')} there, and a one-time reminder gone by would "
+        "never ring, so alexaskill does not send it (give a time to come, or after=)"
     )
+
+
+def _repeated_second(at: _dt.datetime, zone: _dt.tzinfo | None) -> _dt.datetime | None:
+    """``at`` in its zone (without tzinfo: in the device's ``zone``) if it is the second of a
+    local time the clocks go back through (``fold=1``, with another offset than the first's),
+    else None (a time said once, or a local one in a zone unknown here)."""
+    meant = at if at.tzinfo is not None or zone is None else at.replace(tzinfo=zone)
+    if (
+        not at.fold
+        or meant.tzinfo is None
+        or meant.utcoffset() == meant.replace(fold=0).utcoffset()
+    ):
+        return None
+    return meant
 
 
 def _check_repeated_start(at: _dt.datetime, zone: _dt.tzinfo | None) -> None:
@@ -95,10 +102,10 @@ def _check_repeated_start(at: _dt.datetime, zone: _dt.tzinfo | None) -> None:
     through (``fold=1``): its ``startDateTime``, a local time, names the first, as RFC 5545
     (3.3.5, "Form #3") reads a repeated local time, an hour early. In UTC its rule would follow
     UTC's clock, not the zone's: it cannot be sent right, so it is not sent."""
-    meant = at if at.tzinfo is not None or zone is None else at.replace(tzinfo=zone)
-    first = meant.replace(fold=0)
-    if not at.fold or meant.tzinfo is None or meant.utcoffset() == first.utcoffset():
+    meant = _repeated_second(at, zone)
+    if meant is None:
         return
+    first = meant.replace(fold=0)
     raise ValueError(
         f"a recurring reminder's at= {meant.isoformat(timespec='seconds')} (the second "
         f"{at:%H:%M}, fold=1) would be sent as {first.isoformat(timespec='seconds')} (the first: "
@@ -185,7 +192,8 @@ def reminder_body(
     is before ``at``, which would never ring (alexaskill's rule), or of another kind than
     ``at`` (RFC 5545's: `_check_untils`), or a recurring ``at`` that is the second of a local
     time the clocks go back through, which its local start cannot say (`_check_repeated_start`;
-    an ``at`` without tzinfo read in ``zone``); `TypeError`
+    an ``at`` without tzinfo read in ``zone``; a one-time one is sent as its moment in UTC,
+    `_repeated_second`); `TypeError`
     for an ``at`` that is no datetime, an ``after`` no timedelta, a rule no str.
     """
     if not isinstance(text, str) or not text.strip():
@@ -196,13 +204,18 @@ def reminder_body(
     rules: Sequence[str] = () if recurrence is None else list(recurrence)
     _check_types(at, after, rules)
     _check_rules(rules)
-    if at is not None and after is None:
+    if at is not None and after is None and rules:
         trigger = _absolute_trigger(at, rules)
-        if rules:
-            _check_untils(rules, trigger)
-            _check_repeated_start(at, zone)
-        elif asked_at is not None:
-            _check_to_come(_as_sent(at, trigger), zone, asked_at, at)
+        _check_untils(rules, trigger)
+        _check_repeated_start(at, zone)
+    elif at is not None and after is None:
+        # The second of a repeated local time: a local scheduledTime names the first, an hour
+        # early. One moment, it is sent as itself in UTC, as a time at a fixed offset is.
+        second = _repeated_second(at, zone)
+        sent = at if second is None else second.astimezone(_dt.UTC)
+        trigger = _absolute_trigger(sent, rules)
+        if asked_at is not None:
+            _check_to_come(_as_sent(sent, trigger), zone, asked_at, at)
     elif after is not None and at is None:
         trigger = _relative_trigger(after, rules)
     else:

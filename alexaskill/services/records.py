@@ -79,7 +79,8 @@ class RecordsApi(RequestApi):
         for ``at`` in a time zone) is a `ValueError` naming it, unsent; so is a recurring
         ``at`` that is the second of a local time the clocks go back through (``fold=1``, the
         second 02:30: its local start would name the first; one without tzinfo is judged in
-        the device's zone, asked for it). ``speech`` is
+        the device's zone, asked for it). A one-time ``at`` that is such a second time is sent
+        as its moment in UTC, as one at a fixed offset is. ``speech`` is
         SSML to say instead of ``text``. Its ``requestTime`` is the request's timestamp too.
         Amazon lets a skill create reminders only while the user talks to it. Needs
         `Scope.REMINDERS`.
