@@ -88,12 +88,13 @@ def _character_error(markup: str) -> str | None:
     return f"U+{ord(char):04X} at index {found.start()}{what}, which XML cannot hold"
 
 
-def _check_markup(field: str, markup: str) -> None:
-    """`ResponseError` naming ``field`` if ``markup`` holds a character XML cannot hold."""
+def _check_markup(field: str, markup: str, refused: str = "the response") -> None:
+    """`ResponseError` naming ``field`` if ``markup`` holds a character XML cannot hold (Alexa
+    would refuse what carries it: ``refused``)."""
     error = _character_error(markup)
     if error is not None:
         raise ResponseError(
-            f"{field} has {error}: Alexa parses SSML as XML and would refuse the response "
+            f"{field} has {error}: Alexa parses SSML as XML and would refuse {refused} "
             "(the SSML builders replace such characters in plain text by a space)"
         )
 

@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 import msgspec
 import pytest
 
-from alexaskill import AlexaApi, Reminder, Response, Scope, Skill, speak
+from alexaskill import AlexaApi, Reminder, Response, ResponseError, Scope, Skill, Ssml, speak
 from alexaskill.models import decode_envelope
+from alexaskill.services.progressive import progressive_document
 from alexaskill.ssml import emphasis
 from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
 
@@ -887,3 +888,44 @@ def test_a_one_time_reminder_at_the_second_of_a_repeated_time_is_sent_as_itself_
         **options,
     ).intent("Remind")
     assert first.api_calls[-1].body["trigger"]["scheduledTime"] == "2031-10-26T02:30:00.000"
+
+
+@pytest.mark.parametrize(
+    "speech",
+    [
+        "<speak>Bins</speak>",
+        '<?xml version="1.0"?>\n<speak>Bins</speak>',
+        "\x00<speak>Bins</speak>",
+    ],
+)
+def test_a_reminders_speech_that_is_a_speak_document_in_a_str_is_refused_as_speak_refuses_it(
+    speech: str,
+) -> None:
+    # A plain str is text, escaped: a whole <speak> document so given went out with its tags
+    # escaped, for Alexa to read them aloud, where speak() and a progressive response refuse
+    # it. Refused unsent, in speak()'s words (and the progressive response's: one check).
+    fake = FakeAlexaApi()
+    with pytest.raises(ResponseError) as raised:
+        _run(_api(fake).create_reminder("Bins", after=dt.timedelta(minutes=5), speech=speech))
+    assert fake.calls == []
+    with pytest.raises(ResponseError) as spoken:
+        speak(speech)
+    assert str(raised.value) == str(spoken.value)
+    with pytest.raises(ResponseError) as progressive:
+        progressive_document(speech)
+    assert str(progressive.value) == str(spoken.value)
+
+
+def test_a_reminders_speech_holding_a_character_xml_cannot_hold_is_refused_unsent() -> None:
+    # An Ssml value's control character went out (plain text's are replaced by a space), for
+    # Alexa's XML parser to refuse; a progressive response's and an answer's are refused where
+    # built, by the same check.
+    fake = FakeAlexaApi()
+    with pytest.raises(ResponseError) as raised:
+        speech = Ssml("<speak>Bins\x01</speak>")
+        _run(_api(fake).create_reminder("Bins", after=dt.timedelta(minutes=5), speech=speech))
+    assert fake.calls == []
+    assert str(raised.value).startswith("alertInfo.spokenInfo.content[0].ssml has U+0001"), (
+        raised.value
+    )
+    assert "Alexa parses SSML as XML and would refuse the reminder" in str(raised.value)

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import ssml
+from ..responses.speech import _refuse_document_as_text
+from ..xml_text import _check_markup
 from .recurrence import rule_fault, until_fault
 
 __all__ = ["gone_by", "reminder_body"]
@@ -222,7 +224,12 @@ def reminder_body(
         raise ValueError("give a reminder either at= (a datetime) or after= (a timedelta)")
     spoken: dict[str, str] = {"locale": locale, "text": text}
     if speech is not None:
+        # As speak() and a progressive response: a str that is a <speak> document (its tags
+        # would be read aloud), and a character XML cannot hold, are refused.
+        if isinstance(speech, str) and not isinstance(speech, ssml.Ssml):
+            _refuse_document_as_text(speech)
         spoken["ssml"] = str(ssml.speak(speech))
+        _check_markup("alertInfo.spokenInfo.content[0].ssml", spoken["ssml"], "the reminder")
     return {
         "requestTime": _local_iso(now.astimezone(_dt.UTC)),
         "trigger": trigger,

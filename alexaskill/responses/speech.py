@@ -12,9 +12,6 @@ from msgspec.structs import force_setattr
 from ..exceptions import ResponseError
 from ..ssml import Ssml, _Checked
 from ..ssml import speak as _speak_document
-
-# _SPEAK_ROOT is re-exported for alexaskill.services.progressive (plain text that is a document).
-from ..xml_text import _SPEAK_ROOT as _SPEAK_ROOT
 from ..xml_text import (
     _check_markup,
     _plain_str,
@@ -286,19 +283,23 @@ def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
     (`alexaskill.ssml.escape`).
     """
     if type(value) is str:  # the usual case, first (an Ssml is a str subclass)
-        # PlainTextSpeech cleans the text: scanned here only when it may be a document, and
-        # then cleaned first ("\x00<speak>…" is a document once sent).
-        if "<speak" in value and _speak_root(_xml_text(value)) >= 0:
-            _refuse_markup_as_text()
+        _refuse_document_as_text(value)
         return PlainTextSpeech(value)
     if isinstance(value, Ssml):
         return SsmlSpeech(value)
     if isinstance(value, str):
         text = _plain_str(value)
-        if "<speak" in text and _speak_root(_xml_text(text)) >= 0:
-            _refuse_markup_as_text()
+        _refuse_document_as_text(text)
         return PlainTextSpeech(text)
     raise ResponseError(f"speech must be a str or Ssml, not {type(value).__name__}")
+
+
+def _refuse_document_as_text(text: str) -> None:
+    """`ResponseError` if the plain ``text`` is a ``<speak>`` document (`_speak_root`) once
+    cleaned as it is sent (``"\x00<speak>…"`` is one: `_xml_text`): Alexa would read its tags
+    aloud. The one check of an answer's speech, a progressive response's and a reminder's."""
+    if "<speak" in text and _speak_root(_xml_text(text)) >= 0:  # (a quick "no" first)
+        _refuse_markup_as_text()
 
 
 def _refuse_markup_as_text() -> None:

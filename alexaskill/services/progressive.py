@@ -9,7 +9,7 @@ from typing import Final
 from .. import ssml
 from ..alexa_api.wire import _shown, is_amazon_host
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
-from ..responses.speech import _SPEAK_ROOT, _refuse_markup_as_text, _says_nothing
+from ..responses.speech import _refuse_document_as_text, _says_nothing
 from ..responses.ssml_elements import _check_elements, _pauses_ms
 from ..xml_text import _check_markup, _speak_root
 from .base import API_TIMEOUT, RequestApi
@@ -191,8 +191,8 @@ def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
     # As for speak(): a plain str that is a whole <speak> document is refused (escaped, its
     # tags would be read aloud). Only that check of the answer's speech: its other limits
     # (8000 characters, 5 <audio> clips) are not a progressive response's.
-    if not isinstance(speech, ssml.Ssml) and _SPEAK_ROOT.match(speech):
-        _refuse_markup_as_text()
+    if not isinstance(speech, ssml.Ssml):
+        _refuse_document_as_text(speech)
     document = str(ssml.speak(speech))
     _check_markup("progressive response speech", document)
     _check_progressive(document, sent)
