@@ -931,3 +931,44 @@ def test_a_reminders_ssml_alexa_cannot_parse_is_a_400(ssml: str, said: str) -> N
     assert message.startswith("alertInfo.spokenInfo.content[1].ssml is SSML Alexa cannot take: ")
     assert said in message, message
     assert fake.reminders == []
+
+
+_GIVEN_SSML: Final = [
+    ("<speak>Bins & boxes</speak>", "not well-formed XML"),
+    ("<p>Take the bins out</p>", "the root element is <p>, not <speak>"),
+    ('<speak>Bins <break time="20s"/></speak>', "the limit is 10 s"),
+]
+
+
+@pytest.mark.parametrize("form", ["mapping", "Reminder"])
+@pytest.mark.parametrize(("ssml", "said"), _GIVEN_SSML)
+def test_a_given_reminders_ssml_alexa_cannot_parse_is_refused_where_given(
+    ssml: str, said: str, form: str
+) -> None:
+    # Only a given reminder's trigger was checked: its SSML, which the fake refuses (400) in a
+    # reminder the skill creates, was kept, and read back by the skill as a reminder Alexa has.
+    from alexaskill.alexa_api import AlertInfo, SpokenInfo, SpokenText
+
+    content = [{"locale": "en-US", "text": "walk the dog"}, {"locale": "en-GB", "ssml": ssml}]
+    entry: Any = {"alertToken": "r1", "alertInfo": {"spokenInfo": {"content": content}}}
+    if form == "Reminder":
+        spoken = tuple(SpokenText(**item) for item in content)
+        entry = Reminder(
+            alert_token="r1", alert_info=AlertInfo(spoken_info=SpokenInfo(content=spoken))
+        )
+    with pytest.raises(ValueError) as given:
+        FakeAlexaApi(reminders=[entry])
+    message = str(given.value)
+    where = "reminders[0].alertInfo.spokenInfo.content[1].ssml"
+    assert message.startswith(f"{where} is SSML Alexa cannot take: "), message
+    assert said in message, message
+    fake = FakeAlexaApi()
+    with pytest.raises(ValueError) as assigned:
+        fake.reminders = [{"alertToken": "r0"}, entry]
+    assert str(assigned.value) == message.replace("reminders[0]", "reminders[1]")
+    # SSML Alexa takes is kept, as ever.
+    content[1]["ssml"] = "<speak>Take the bins out</speak>"
+    kept = FakeAlexaApi(
+        reminders=[{"alertToken": "r1", "alertInfo": {"spokenInfo": {"content": content}}}]
+    )
+    assert kept.reminders[0].alert_info.spoken_info.content[1].ssml == content[1]["ssml"]  # type: ignore[union-attr]

@@ -12,6 +12,7 @@ from typing import Any, Final, Generic, TypeVar, overload
 
 import msgspec
 
+from ..ssml_check import ssml_error
 from .api_calls import ApiCall, _ruled
 from .api_recurrence import _recurrence_problem
 
@@ -272,7 +273,8 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
     know, so a typo, or a nested part's Python name (``offset_in_seconds``), was read as a
     field left out, and a test passed on data it did not give. `ValueError` for such a key, and
     for a field given under both its names (the later was kept, the other dropped as silently),
-    and for a trigger Amazon does not take: its recurrence (`_recurrence_problem`), a
+    for SSML Alexa cannot parse in a content entry (`ssml_error`), as `_reminder_problem` reads
+    the skill's, and for a trigger Amazon does not take: its recurrence (`_recurrence_problem`), a
     ``SCHEDULED_ABSOLUTE`` one without the ``scheduledTime`` it needs (`_ruled`), or an
     ``offsetInSeconds`` missing from a ``SCHEDULED_RELATIVE`` one, or not positive (as
     `_reminder_problem` answers the skill's)."""
@@ -296,8 +298,12 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
         keys[field.encode_name] = key
         where = f"{name}.{field.encode_name}"
         read[field.encode_name] = _nested(where, item, field.type)
-    from ..alexa_api import ReminderTrigger
+    from ..alexa_api import ReminderTrigger, SpokenText
 
+    ssml = read.get("ssml")
+    if into is SpokenText and isinstance(ssml, str) and (error := ssml_error(ssml)):
+        # (as the skill's are, `_reminder_problem`: Alexa parses it as an answer's SSML)
+        raise ValueError(f"{name}.ssml is SSML Alexa cannot take: {error}")
     if into is ReminderTrigger:  # (checked as the skill's are: `_reminder_problem`)
         problem = _recurrence_problem(read.get("type"), read.get("recurrence"), read)
         if problem is not None:
