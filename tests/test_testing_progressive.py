@@ -463,3 +463,40 @@ def test_the_fake_says_amazons_progressive_limits_in_the_clients_words() -> None
         "a progressive response is only for a LaunchRequest or an IntentRequest, not a "
         "SessionEndedRequest (Alexa plays none)"
     )
+
+
+def _speak_plain(api: FakeAlexaApi, request_id: str, text: str) -> httpx.Response:
+    """A progressive response of plain ``text``, sent as it is (no ``<speak>`` root)."""
+    body = {
+        "header": {"requestId": request_id},
+        "directive": {"type": "VoicePlayer.Speak", "speech": text},
+    }
+    url = "https://api.amazonalexa.com/v1/directives"
+    request = httpx.Request("POST", url, json=body, headers={"Authorization": "Bearer t"})
+    return api.handle(request)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 586,  # (601 characters as the document AlexaApi.progressive makes and counts)
+        '"' * 100,  # (each quote escaped: &quot;)
+        "Hmm <break time='31s'/>",  # (text, escaped: no pause)
+        "x" * 585,
+    ],
+)
+def test_the_fake_measures_plain_progressive_speech_as_the_client_does(text: str) -> None:
+    # The fake measured plain text as sent, the client the <speak> document it makes of it
+    # (escaped), so 586 to 600 characters passed the fake and were refused by the client; and
+    # plain text that looks like a <break> was counted as a pause by the fake alone. Amazon's
+    # page counts the speech, SSML: both now measure the document AlexaApi.progressive sends.
+    api = FakeAlexaApi()
+    with api.answering("amzn1.echo-api.request.1"):
+        answer = _speak_plain(api, "amzn1.echo-api.request.1", text)
+    said = answer.json()["message"] if answer.status_code == 400 else None
+    expected: tuple[int, str | None] = (204, None)
+    try:
+        progressive_document(text)
+    except ResponseError as exc:
+        expected = (400, str(exc))
+    assert (answer.status_code, said) == expected

@@ -11,7 +11,7 @@ from ..alexa_api.wire import _shown, is_amazon_host
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
 from ..responses.speech import _refuse_document_as_text, _says_nothing
 from ..responses.ssml_elements import _check_elements, _pauses_ms
-from ..xml_text import _check_markup, _speak_root
+from ..xml_text import _check_markup
 from .base import API_TIMEOUT, RequestApi
 
 __all__ = [
@@ -237,13 +237,13 @@ def _kind_fault(kind: str | None) -> str:
     )
 
 
-def _length_fault(speech: str) -> str | None:
-    """Why ``speech`` (the document sent) is too long for a progressive response, or None."""
-    if len(speech) <= MAX_PROGRESSIVE_SPEECH:
+def _length_fault(document: str) -> str | None:
+    """Why the SSML ``document`` sent (`FakeAlexaApi`: the one `AlexaApi.progressive` makes of
+    plain text) is too long for a progressive response, or None."""
+    if len(document) <= MAX_PROGRESSIVE_SPEECH:
         return None
-    as_ssml = " as SSML" if _speak_root(speech) >= 0 else ""  # (AlexaApi's always is)
     return (
-        f"progressive response speech is {len(speech)} characters{as_ssml}; the limit is "
+        f"progressive response speech is {len(document)} characters as SSML; the limit is "
         f"{MAX_PROGRESSIVE_SPEECH}"
     )
 

@@ -217,8 +217,7 @@ def _progressive_refused(speech: str, taken: int | None, kind: str | None = None
     # The limits `AlexaApi.progressive` checks before sending (a skill of alexaskill's never
     # meets these, but for hand-written SSML's XML and tags, which only the test tools read): for
     # a skill that sends them itself, in another process.
-    from html import escape
-
+    from .. import ssml
     from ..services.progressive import (
         _count_fault,
         _kind_fault,
@@ -229,9 +228,10 @@ def _progressive_refused(speech: str, taken: int | None, kind: str | None = None
     from ..xml_text import _speak_root
 
     is_ssml = _speak_root(speech) >= 0
-    # (plain text read as the <speak> document `AlexaApi.progressive` would make of it)
-    document = speech if is_ssml else f"<speak>{escape(speech, quote=False)}</speak>"
-    why = _kind_fault(kind) if kind is not None else _length_fault(speech)
+    # Plain text measured as the <speak> document `AlexaApi.progressive` makes of it and
+    # counts (escaped, its quotes too): Amazon's page limits the speech, which is SSML.
+    document = speech if is_ssml else str(ssml.speak(speech))
+    why = _kind_fault(kind) if kind is not None else _length_fault(document)
     # A <speak> document is held to Amazon's SSML reference, as an answer's speech is by the
     # test tools (well-formed, its tags, a <break> of at most 10 s); plain text is said as it is.
     if why is None and is_ssml and (error := ssml_error(speech)) is not None:
@@ -239,7 +239,7 @@ def _progressive_refused(speech: str, taken: int | None, kind: str | None = None
     # What `AlexaApi.progressive` refuses of what it says, by the same check: speech that says
     # nothing, an <audio> Alexa cannot fetch, a <prosody> out of Amazon's range; then the
     # audio Amazon limits to 30 s, as it measures it (the pauses), and the five per request.
-    why = why or _speech_fault(document) or _pauses_fault(speech) or _count_fault(taken or 0)
+    why = why or _speech_fault(document) or _pauses_fault(document) or _count_fault(taken or 0)
     return None if why is None else _error(400, "INVALID_DIRECTIVE", why)
 
 
