@@ -435,7 +435,9 @@ def test_the_fake_says_amazons_progressive_limits_in_the_clients_words() -> None
     with api.answering(request_id):
         long = _speak_words(api, request_id, "x" * 586)
         paused = _speak_words(api, request_id, f"Hmm{ten * 3}<break time='1s'/>")
-        sixth = [_speak_words(api, request_id, "Hi") for _ in range(6)][-1]
+        # (the two refused above count toward the five, as Amazon counts those it receives:
+        # the fourth "Hi" is the sixth)
+        sixth = [_speak_words(api, request_id, "Hi") for _ in range(4)][-1]
     said = [answer.json()["message"] for answer in (long, paused, sixth)]
     clients = []
     for speech, sent in ((Ssml("x" * 586), 0), (Ssml(f"Hmm{ten * 3}<break time='1s'/>"), 0)):
@@ -500,3 +502,33 @@ def test_the_fake_measures_plain_progressive_speech_as_the_client_does(text: str
     except ResponseError as exc:
         expected = (400, str(exc))
     assert (answer.status_code, said) == expected
+
+
+@pytest.mark.parametrize("refusal", ["too long", "kind of fault", 503, (429, 1), "timeout"])
+def test_the_fake_counts_the_progressive_responses_it_refuses_toward_the_five(
+    refusal: object,
+) -> None:
+    # Amazon counts the progressive responses it receives, those it refuses too, as
+    # AlexaApi.progressive counts each it sent that got an answer (or none in time): the fake
+    # counted only those it took, so two refused (its own 400, or a fault's 503) left a skill
+    # that sends its own five more where the client allows three.
+    api = FakeAlexaApi()
+    request_id = "amzn1.echo-api.request.1"
+    with api.answering(request_id):
+        for _ in range(2):
+            if refusal == "too long":
+                assert _speak_words(api, request_id, "x" * 600).status_code == 400
+            elif refusal == "kind of fault":
+                assert _speak_words(api, request_id, "Hmm<break time='31s'/>").status_code == 400
+            else:
+                api.faults = {"progressive": refusal}  # type: ignore[dict-item]
+                try:
+                    _speak_words(api, request_id, "Hi")
+                except httpx.ReadTimeout:
+                    assert refusal == "timeout"
+                api.faults = {}
+        taken = [_speak_words(api, request_id, "Hi") for _ in range(4)]
+    assert [answer.status_code for answer in taken] == [204, 204, 204, 400]
+    assert taken[-1].json()["message"] == (
+        "at most 5 progressive responses per request; this would be number 6"
+    )

@@ -313,24 +313,29 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
             match = pattern.fullmatch(path)
             if match is None or route_method != method:
                 continue
-            if (refused := self._access_refused(path, headers, doubled)) is not None:
-                return operation, *refused  # not the token or device of a request (api_access)
-            _check_faults(self.faults, _OPERATIONS)  # (changed in place, maybe)
-            fault = self.faults.get(operation)
-            if fault == TIMEOUT:
-                return operation, 0, None
-            if fault == "not-json":  # what a proxy in the way may answer
-                return operation, 200, _Raw(b"<html><body>Bad Gateway</body></html>", "text/html")
-            if fault == "oversized":
-                return operation, 200, _Raw(b'"' + b"x" * MAX_ANSWER_BYTES + b'"', JSON_TYPE)
-            if isinstance(fault, int):
-                return operation, *_error(fault, "FAULT", f"fault injected for {operation}")
-            if (throttled := _with_retry_after(fault)) is not None:
-                error = _error(throttled[0], "FAULT", f"fault injected for {operation}")[1]
-                return operation, throttled[0], _Throttled(error, throttled[1])
-            asked = _Asked(match, query, headers, body)
-            return operation, *handler(self, asked)
+            refused = self._access_refused(path, headers, doubled)
+            fault = None
+            if refused is None:
+                _check_faults(self.faults, _OPERATIONS)  # (changed in place, maybe)
+                fault = self.faults.get(operation)
+                if fault is None:
+                    return operation, *handler(self, _Asked(match, query, headers, body))
+            if operation == "progressive":  # (reached Amazon: counted, as the client counts it)
+                self._count_progressive(body)
+            if refused is not None:  # not the token or device of a request (api_access)
+                return operation, *refused
+            return operation, *_fault_answer(operation, fault)
         return None, *_error(404, "NOT_FOUND", f"no Alexa API at {method} {path}")
+
+    def _count_progressive(self, body: Any) -> None:
+        """Count a progressive response toward the five of the request it names, if that one
+        is being answered: Amazon counts those it receives, refused or not, as
+        `AlexaApi.progressive` counts each it sent (one that surely reached no server aside)."""
+        header = body.get("header") if isinstance(body, dict) else None
+        request_id = header.get("requestId") if isinstance(header, dict) else None
+        with self._lock:
+            if isinstance(request_id, str) and request_id in self._answering:
+                self._answering[request_id] += 1
 
     # --- the operations (each returns status and JSON answer) ---
 
@@ -352,7 +357,7 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
             if taken is not None or not (self._answering or self._answered):
                 # Being answered, or no request marked (the fake cannot tell): Amazon's limits.
                 refused = _progressive_refused(directive["speech"], taken, self._kind(request_id))
-                if refused is None and taken is not None:
+                if taken is not None:  # (refused too: Amazon counts those it receives)
                     self._answering[request_id] = taken + 1
                 return refused or (204, None)
             answered = request_id in self._answered
@@ -376,6 +381,21 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
             country_code=address.country_code, postal_code=address.postal_code
         )
         return 200, msgspec.to_builtins(short)
+
+
+def _fault_answer(operation: str, fault: object) -> tuple[int, Any]:
+    """The answer of the ``fault`` `FakeAlexaApi.faults` gives ``operation`` (checked: one of
+    `_check_faults`'): status 0 for no answer in time."""
+    if fault == TIMEOUT:
+        return 0, None
+    if fault == "not-json":  # what a proxy in the way may answer
+        return 200, _Raw(b"<html><body>Bad Gateway</body></html>", "text/html")
+    if fault == "oversized":
+        return 200, _Raw(b'"' + b"x" * MAX_ANSWER_BYTES + b'"', JSON_TYPE)
+    if (throttled := _with_retry_after(fault)) is not None:
+        error = _error(throttled[0], "FAULT", f"fault injected for {operation}")[1]
+        return throttled[0], _Throttled(error, throttled[1])
+    return _error(cast("int", fault), "FAULT", f"fault injected for {operation}")
 
 
 def _setting(name: str) -> _Handler:
