@@ -396,7 +396,8 @@ async def test_what_we_wrote_the_ask_sdk_reads_and_replaces(
 def test_device_attributes_through_the_skill_are_per_device(dynamodb_endpoint: str) -> None:
     skill = Skill(
         SKILL_ID,
-        store=f"dynamodb://{new_table()}?endpoint_url={dynamodb_endpoint}&create_table=true",
+        store=f"dynamodb://{new_table()}?endpoint_url={dynamodb_endpoint}&create_table=true"
+        "&timeout=30",  # not the default 3 s: moto answers slowly on a loaded machine
     )
 
     @skill.intent("GetWeather")
@@ -423,7 +424,8 @@ def test_two_kinds_of_attributes_one_beyond_dynamodb_save_neither(
     # twice.
     skill = Skill(
         SKILL_ID,
-        store=f"dynamodb://{new_table()}?endpoint_url={dynamodb_endpoint}&create_table=true",
+        store=f"dynamodb://{new_table()}?endpoint_url={dynamodb_endpoint}&create_table=true"
+        "&timeout=30",  # not the default 3 s: moto answers slowly on a loaded machine
     )
 
     bad: Any = 1e300

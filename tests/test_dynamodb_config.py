@@ -79,10 +79,10 @@ from alexaskill import Attributes, Skill, speak
 
 # No deadline: a first invocation that imports botocore and creates the table took over the
 # default 7 s on a loaded machine, answered "taking longer" without saving (as it should), and
-# the next one said "Visit 1.".
+# the next one said "Visit 1.". A timeout of 30 s, not 3: moto can be that slow to answer then.
 skill = Skill(
     "{skill_id}",
-    store="dynamodb://{table}?endpoint_url={endpoint}&create_table=true",
+    store="dynamodb://{table}?endpoint_url={endpoint}&create_table=true&timeout=30",
     deadline=None,
 )
 

@@ -289,7 +289,9 @@ async def test_missing_table_no_credentials_no_region(
 def test_the_skill_answers_a_store_error_with_the_apology_and_one_line(
     dynamodb_endpoint: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    skill = Skill(SKILL_ID, store=f"dynamodb://no-such-table?endpoint_url={dynamodb_endpoint}")
+    # timeout=30, not the default 3 s: moto answers slowly on a loaded machine
+    url = f"dynamodb://no-such-table?endpoint_url={dynamodb_endpoint}&timeout=30"
+    skill = Skill(SKILL_ID, store=url)
 
     @skill.intent("GetWeather")
     def weather(attributes: Attributes) -> Response:
