@@ -1,0 +1,161 @@
+"""The limits every store keeps (`store.base._check_limits`: DynamoDB's nesting and numbers, and
+dict keys JSON would change), at their edges in values holding many lists and dicts: the JSON
+text decides which values are walked, so what is in a string, or how many containers a value
+holds, must not change what is refused or kept, nor the words.
+
+(tests/test_store.py has the limits' edges in values of few containers.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from alexaskill.exceptions import ResponseError
+from alexaskill.store import Store
+
+from .store_shared import each_store_fixture  # noqa: F401
+
+_TOO_DEEP = " nests deeper than 30 levels, which no store keeps (DynamoDB cannot)"
+_OUTSIDE = (
+    ", outside the numbers every store keeps (DynamoDB's: 38 significant digits, magnitude from "
+    "1E-130 to under 1E+126)"
+)
+
+
+def _nested(levels: int, leaf: Any = "leaf") -> Any:
+    """``leaf`` in ``levels`` lists and dicts, one in the other, the innermost a list."""
+    value = leaf
+    for level in range(levels):
+        value = {"d": value} if level % 2 else [value]
+    return value
+
+
+def _records(count: int = 40) -> list[dict[str, Any]]:
+    """``count`` small dicts in a list: nesting 2, ``count + 1`` containers."""
+    return [
+        {"turn": i, "said": f"the dragon moved north {i}", "at": [i, i / 4]} for i in range(count)
+    ]
+
+
+async def _refusal(store: Store, bad: Any) -> str:
+    """The words of the refusal of ``bad``, saved with a value kept (nothing written)."""
+    with pytest.raises(ResponseError) as info:
+        await store.update("u", {"good": 2, "bad": bad}, ())
+    return str(info.value)
+
+
+@pytest.mark.anyio
+async def test_a_value_of_many_shallow_containers_is_kept(store: Store) -> None:
+    # 40 dicts in a list (and a list in each): 81 containers, 2 levels deep.
+    kept = {"log": _records(), "board": [[0] * 8 for _ in range(8)] * 5}
+    await store.update("u", kept, ())
+    assert await store.load("u") == kept
+
+
+@pytest.mark.anyio
+async def test_nesting_at_the_limit_among_many_containers_is_kept_and_past_it_refused(
+    store: Store,
+) -> None:
+    # The deep part anywhere, after or before many shallow ones: the words are those of a value
+    # of few containers (tests/test_store.py).
+    kept = {
+        "after": [*_records(), _nested(29)],  # 30 levels with the list around
+        "before": [_nested(29, 1e-130), *_records()],
+        "dicts": {"log": _records(), "deep": _nested(29)},
+        "many deep": [_nested(29, i) for i in range(40)],
+    }
+    await store.update("u", kept, ())
+    assert await store.load("u") == kept
+    refused = [
+        [*_records(), _nested(30)],
+        [_nested(30), *_records()],
+        {"log": _records(), "deep": _nested(30)},
+        [_nested(29, i) for i in range(40)] + [_nested(30)],
+        [*_records(), _nested(45)],
+        _nested(31),
+    ]
+    for bad in refused:
+        assert await _refusal(store, bad) == "attribute 'bad' cannot be saved: bad" + _TOO_DEEP
+    assert await store.load("u") == kept
+
+
+@pytest.mark.anyio
+async def test_brackets_and_quotes_in_strings_are_no_nesting(store: Store) -> None:
+    # A string is no list: "[" and "{" in one (a key's too), after an escaped quote or a
+    # backslash, nest nothing; a backslash ending a string ends it.
+    brackets = "[" * 40 + "{" * 40
+    kept = {
+        "strings": [brackets, {brackets: brackets}, '\\"' + brackets, '"[[[' * 20],
+        "records": [{**record, "said": f"\\{brackets}\\"} for record in _records()],
+        "ends": ["\\", _nested(28), "\\\\", '\\"', "\\" * 7 + '"'],
+        "numbers as text": [{"1e+300": "1e-200", "n": "9" * 50} for _ in range(40)],
+    }
+    await store.update("u", kept, ())
+    assert await store.load("u") == kept
+    # Real nesting after such strings is found.
+    for bad in (
+        ["\\", _nested(30)],
+        ['\\"', *_records(), _nested(30)],
+        [brackets, "]" * 40 + "}" * 40, *_records(), _nested(30)],
+        {"]]]]": "\\", "[": [*_records(), _nested(29)]},
+    ):
+        assert await _refusal(store, bad) == "attribute 'bad' cannot be saved: bad" + _TOO_DEEP
+
+
+@pytest.mark.anyio
+async def test_numbers_past_the_limits_among_many_containers_are_refused_naming_where(
+    store: Store,
+) -> None:
+    records = _records()
+    records[39]["at"] = [1.5, 1e300]
+    assert await _refusal(store, records) == (
+        "attribute 'bad' cannot be saved: bad[39]['at'][1] is 1e+300" + _OUTSIDE
+    )
+    assert await _refusal(store, [*_records(), {"n": 10**40 + 1}, _nested(31)]) == (
+        "attribute 'bad' cannot be saved: bad[40]['n'] is 100000000000…(41 characters)" + _OUTSIDE
+    )
+    assert await _refusal(store, [*_records(), _nested(31), {"n": 10**40 + 1}]) == (
+        "attribute 'bad' cannot be saved: bad" + _TOO_DEEP
+    )
+    assert await _refusal(store, {"s": "[" * 40, "x": [-1e-131]}) == (
+        "attribute 'bad' cannot be saved: bad['x'][0] is -1e-131" + _OUTSIDE
+    )
+
+
+def _key_refused(where: str, key: str, kind: str, back: str) -> str:
+    return (
+        f"attribute 'bad' cannot be saved as JSON: {where} has the key {key} ({kind}), and JSON "
+        f"keys are strings: it would come back as {back!r}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("bad", "said"),
+    [
+        ([*_records(39), {"ok": 1, 2: "x"}], _key_refused("bad[39]", "2", "int", "2")),
+        (
+            {"log": _records(), "deep": _nested(28, {None: 1})},
+            _key_refused("bad['deep']" + "['d'][0]" * 14, "None", "NoneType", "null"),
+        ),
+        (  # (31 levels: the key is said first)
+            [*_records(), _nested(29, {1.5: 1})],
+            _key_refused("bad[40]" + "[0]['d']" * 14 + "[0]", "1.5", "float", "1.5"),
+        ),
+        (
+            (*_records(), ({"s": "{" * 40, True: 1},)),
+            _key_refused("bad[40][0]", "True", "bool", "true"),
+        ),
+        (
+            {"[[[[": [*_records(), {"k": {"": 1}}]},
+            "attribute 'bad' cannot be saved: bad['[[[['][40]['k'] has the key '' (empty), and "
+            "no store keeps an empty name (DynamoDB cannot)",
+        ),
+    ],
+)
+@pytest.mark.anyio
+async def test_keys_that_are_not_str_are_refused_wherever_they_are(
+    store: Store, bad: Any, said: str
+) -> None:
+    assert await _refusal(store, bad) == said
+    assert await store.load("u") == {}
