@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from alexaskill.exceptions import ResponseError
-from alexaskill.store import Store
+from alexaskill.store import MemoryStore, Store, base
 
 from .store_shared import each_store_fixture  # noqa: F401
 
@@ -159,3 +159,44 @@ async def test_keys_that_are_not_str_are_refused_wherever_they_are(
 ) -> None:
     assert await _refusal(store, bad) == said
     assert await store.load("u") == {}
+
+
+def _walks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """The walks of values `_beyond_limits` starts, each its ``numbers`` (numbers looked at)."""
+    walks: list[bool] = []
+    walk = base._beyond_limits
+
+    def spy(value: Any, depth: int, numbers: bool = True) -> Any:
+        if depth == 0:
+            walks.append(numbers)
+        return walk(value, depth, numbers)
+
+    monkeypatch.setattr(base, "_beyond_limits", spy)
+    return walks
+
+
+@pytest.mark.anyio
+async def test_only_what_may_be_beyond_the_limits_is_walked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The save's look at the JSON counted every "[" and "{" in it, strings' too, and took digits
+    # and exponents in strings for numbers: a list of 40 small dicts (2 levels) was walked in
+    # full at each save (most of a 64 KB save's cost), and so was a value holding "1e+300" or
+    # 39 digits as text. Now a value is walked only for what its JSON's own nesting and numbers
+    # may hold, and only for that: its numbers, or its nesting.
+    walks = _walks(monkeypatch)
+    store = MemoryStore()
+    shallow = {
+        "log": _records(),
+        "text": ["[" * 40 + "{" * 40, {"1e+300": "9" * 40}, '\\"[[[[' * 10],
+        "deep": [_nested(29)] * 3,
+    }
+    await store.update("u", shallow, ())
+    assert walks == []
+    assert await store.load("u") == shallow
+    for bad, numbers in (([*_records(), 1e300], True), ([*_records(), _nested(30)], False)):
+        with pytest.raises(ResponseError, match=r"^attribute 'bad' cannot be saved: bad"):
+            await store.update("u", {"bad": bad}, ())
+        assert walks.pop() is numbers
+    await store.update("u", {"kept": [*_records(), 1e125, "[" * 40]}, ())  # (a number looked at)
+    assert walks == [True]
