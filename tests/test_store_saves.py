@@ -152,3 +152,32 @@ def test_unchanged_values_are_not_encoded_again_by_pending_and_save(
         "n": 2,
     }
     assert not attributes.changed
+
+
+def test_a_loaded_value_is_encoded_once_whatever_its_escapes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A stored value whose JSON holds an escape ("\u0001", a control character; "\u00e9", as
+    # another program's json.dumps writes "é") was encoded twice at each load: by the store,
+    # looking for half a surrogate pair in it, then by Attributes, for what it was loaded as.
+    store = MemoryStore()
+    anyio.run(store.update, "user", {"log": ["a\x01b", "c"]}, ())
+    store._data["user"]["foreign"] = '["\\u00e9t\\u00e9", {"k": "\\u2028"}]'
+    envelope = _envelope()
+    encoded: list[Any] = []
+    dumps = json.dumps
+
+    def spy(value: Any, *args: Any, **kwargs: Any) -> str:
+        encoded.append(value)
+        return dumps(value, *args, **kwargs)
+
+    monkeypatch.setattr(json, "dumps", spy)
+    attributes = anyio.run(Attributes.load, store, envelope)
+    assert dict(attributes) == {"log": ["a\x01b", "c"], "foreign": ["été", {"k": "\u2028"}]}
+    assert sorted(map(repr, encoded)) == sorted(map(repr, attributes.values()))
+    # An escaped surrogate ("\ud83d\ude00", an emoji's pair) is still looked at: half a pair
+    # is no text (tests/test_store_foreign_values.py).
+    store._data["user"] = {"emoji": '["\\ud83d\\ude00"]'}
+    encoded.clear()
+    assert anyio.run(Attributes.load, store, envelope) == {"emoji": ["\U0001f600"]}
+    assert encoded == [["\U0001f600"]] * 2

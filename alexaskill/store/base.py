@@ -116,8 +116,15 @@ def _decode(name: str, text: str | bytes, where: str) -> Any:
         value = json.loads(text, parse_constant=_not_json)
         if "\\u" in text if isinstance(text, str) else b"\\u" in text:
             # An escape may stand for half a surrogate pair (a string cut short): no text,
-            # and the attributes made of it failed, saying it "cannot be saved".
-            json.dumps(value, ensure_ascii=False).encode()
+            # and the attributes made of it failed, saying it "cannot be saved". Encoded to
+            # tell only where a surrogate is escaped: `Attributes` encodes each value loaded,
+            # and "\u0001" or "\u00e9" had it encoded twice at each load.
+            if isinstance(text, str):
+                text.encode()  # (a surrogate in the text itself: encoded, no JSON's)
+                if _SURROGATE_ESCAPE.search(text) is not None:
+                    json.dumps(value, ensure_ascii=False).encode()
+            elif _SURROGATE_ESCAPE_BYTES.search(text) is not None:
+                json.dumps(value, ensure_ascii=False).encode()
         return value
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
         raise StoreError(
@@ -125,6 +132,11 @@ def _decode(name: str, text: str | bytes, where: str) -> Any:
             "another program? correct it, or delete the attribute"
         ) from exc
 
+
+#: An escape of a surrogate (\ud800 to \udfff), in a JSON text as str or UTF-8: the only way
+#: to a string of half a pair (`_decode`).
+_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE_BYTES: Final = re.compile(rb"\\u[dD][89a-fA-F]")
 
 _Load = TypeVar("_Load", bound=Callable[..., Any])
 
@@ -357,8 +369,8 @@ def _check_limits(name: str, value: Any, text: str) -> None:
 #: of 38 is within them), or a float's exponent of 3 digits (its repr writes 17 digits at most,
 #: with an exponent from 1e+16 up and under 1e-4). Found in a number within the limits (1e-100),
 #: or in a string of a value of few lists and dicts (their strings are not left out), it costs a
-#: walk, which tells. (39 digits are looked for as 39 zeros in the
-#: text with each digit made a zero: a regular expression of them took 10 times as long.)
+#: walk, which tells. (39 digits are looked for as 39 zeros in the text with each digit made a
+#: zero: a regular expression of them took 10 times as long.)
 _LONG_EXPONENT: Final = re.compile(r"e[-+][0-9]{3}")
 _DIGITS_39: Final = "0" * 39
 _DIGITS: Final = str.maketrans("123456789", "000000000")
