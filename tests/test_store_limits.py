@@ -7,6 +7,7 @@ holds, must not change what is refused or kept, nor the words.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -200,3 +201,41 @@ async def test_only_what_may_be_beyond_the_limits_is_walked(
         assert walks.pop() is numbers
     await store.update("u", {"kept": [*_records(), 1e125, "[" * 40]}, ())  # (a number looked at)
     assert walks == [True]
+
+
+class _Watched(list[Any]):
+    """A list that counts the walks through it (JSON and msgspec write it as a list)."""
+
+    walks = 0
+
+    def __iter__(self) -> Any:
+        _Watched.walks += 1
+        return super().__iter__()
+
+
+@pytest.mark.anyio
+async def test_the_keys_are_looked_for_only_as_far_as_there_are_dicts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The look for keys JSON would change walked every list of a value holding a dict, every
+    # number in it looked at: a dict of a list of 5,000 floats, 5,000 looks at each save. It
+    # goes no further than the value's last dict now ("{" in its JSON: how many it holds).
+    store = MemoryStore()
+    monkeypatch.setattr(_Watched, "walks", 0)
+    value = {"meta": {"a": 1}, "xs": _Watched([0.5] * 100), "ys": [_Watched([1])]}
+    await store.update("u", {"v": value}, ())
+    assert _Watched.walks == 2  # (json.dumps's, writing each)
+    assert await store.load("u") == {"v": value}
+    # The dicts after such a list are looked at, and a key is found wherever it is.
+    _Watched.walks = 0
+    for bad, where in (
+        ({"xs": [_Watched([0.5])], "m": {"n": {1: 2}}}, "bad['m']['n']"),
+        ([[1, 2], [{"a": 1}], {"b": [{"": 3}]}], "bad[2]['b'][0]"),
+        ({"a": {"b": {}}, 2: 3}, "bad"),
+    ):
+        with pytest.raises(
+            ResponseError,
+            match=rf"^attribute 'bad' cannot be saved.*: {re.escape(where)} has the key",
+        ):
+            await store.update("u", {"bad": bad}, ())
+    assert _Watched.walks == 2  # (json.dumps's, and the walk's: the list before the dict)
