@@ -34,8 +34,9 @@ FIRST = "4K,1M"
 def _value(size: int) -> dict[str, Any]:
     """A dict whose JSON is about ``size`` bytes, most of it a list of strings (a game's log).
 
-    Few lists and dicts: a value with more than 30 (records as dicts, say) is walked by the
-    save's other checks (`base._check_limits`, `_check_keys`), which then take most of it."""
+    Few lists and dicts: a value with more than 30 (records as dicts, say) was walked by the
+    save's other checks (`base._check_limits`, `_check_keys`), which then took most of it (the
+    README's "after the storewalk branch": its nesting is now read from its JSON)."""
     value: dict[str, Any] = {"n": 0, "log": []}
     while len(msgspec.json.encode(value)) < size:
         value["log"].append(f"turn {len(value['log']):05d}: the dragon moved north")
