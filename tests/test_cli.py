@@ -72,6 +72,27 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         del sys.modules[name]
 
 
+@pytest.fixture
+def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy from the environment: each ``*_proxy`` variable unset, in any case (the test
+    sets the one it means), undone afterwards."""
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def one_second_url_timeouts(no_proxies: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`no_proxies`, and the --url commands' time limits at 1 s (``replay.URL_TIMEOUT``, chat's
+    too, and ``chat_http._INFO_TIMEOUT``, the served skill id's): for a proxy that never
+    answers, whose failure is said "within 1 s". (Not for a proxy that answers: a loaded
+    machine could be slower than a second to let it.)"""
+    from alexaskill.cli import chat_http, replay
+
+    monkeypatch.setattr(replay, "URL_TIMEOUT", 1.0)
+    monkeypatch.setattr(chat_http, "_INFO_TIMEOUT", 1.0)
+
+
 # --- help ----------------------------------------------------------------------------------------
 
 
@@ -513,6 +534,7 @@ def test_replay_url_to_a_server_that_is_down(workdir: Path, dev_dir: Path) -> No
     assert "alexaskill serve skillapp:skill --dev" in err
 
 
+@pytest.mark.usefixtures("one_second_url_timeouts")
 @pytest.mark.parametrize("command", ["replay", "chat"])
 def test_replay_and_chat_url_through_a_silent_socks_proxy_end_at_their_timeout(
     command: str, workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
@@ -523,14 +545,8 @@ def test_replay_and_chat_url_through_a_silent_socks_proxy_end_at_their_timeout(
     # proxy's: it was said "no connection within 1 s (is the host up, ...)", the server's.
     import threading
 
-    from alexaskill.cli import replay
-
     from .blackhole import SilentSocks
 
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy"):
-            monkeypatch.delenv(name)
-    monkeypatch.setattr(replay, "URL_TIMEOUT", 1.0)
     done: list[tuple[int, str, str]] = []
     url = f"http://127.0.0.1:{free_port()}/"
     with SilentSocks() as proxy:
@@ -551,6 +567,7 @@ def test_replay_and_chat_url_through_a_silent_socks_proxy_end_at_their_timeout(
     assert "is the host up" not in err, err
 
 
+@pytest.mark.usefixtures("no_proxies")
 @pytest.mark.parametrize("command", ["replay", "chat"])
 def test_replay_and_chat_url_say_a_socks_proxy_that_closed_mid_handshake(
     command: str, workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
@@ -560,9 +577,6 @@ def test_replay_and_chat_url_say_a_socks_proxy_that_closed_mid_handshake(
     # traceback. It is the proxy's failure, named, as a refused tunnel is: exit 2.
     from .blackhole import ClosingSocks
 
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy"):
-            monkeypatch.delenv(name)
     server = f"127.0.0.1:{free_port()}"
     url = f"http://{server}/"
     with ClosingSocks() as proxy:
@@ -585,6 +599,7 @@ def _canned(status: str, content_type: str, body: bytes, *extra: str) -> bytes:
     return "\r\n".join(head).encode() + b"\r\n\r\n" + body
 
 
+@pytest.mark.usefixtures("no_proxies")
 @pytest.mark.parametrize("command", ["replay", "chat"])
 @pytest.mark.parametrize(
     "answer", ["407", "403 page", "502 page", "504 page", "503 page", "403 skill"]
@@ -606,9 +621,6 @@ def test_replay_and_chat_url_tell_a_proxys_own_answer_from_the_skills(
     # past --limit-concurrency).
     from .canned_answer import canned_answer_port
 
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy"):
-            monkeypatch.delenv(name)
     canned = {
         "407": _canned(
             "407 Proxy Authentication Required",
@@ -648,6 +660,7 @@ def url_command(command: str, url: str) -> tuple[str, ...]:
     return (*args, "hello.json") if command == "replay" else args
 
 
+@pytest.mark.usefixtures("no_proxies")
 @pytest.mark.parametrize("command", ["replay", "chat"])
 @pytest.mark.parametrize("proxy_kind", ["refusing socks", "refusing CONNECT", "not listening"])
 def test_replay_and_chat_url_say_a_proxy_that_let_nothing_through(
@@ -659,9 +672,6 @@ def test_replay_and_chat_url_say_a_proxy_that_let_nothing_through(
     # listens at was said "is the server running?", the server's. No request reached it.
     from .blackhole import RefusingSocks, RefusingTunnels
 
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy"):
-            monkeypatch.delenv(name)
     server = f"127.0.0.1:{free_port()}"
     stdin = "/launch\n" if command == "chat" else None
     with contextlib.ExitStack() as stack:
@@ -691,6 +701,7 @@ def test_replay_and_chat_url_say_a_proxy_that_let_nothing_through(
     assert "the URL names this machine: set NO_PROXY=127.0.0.1,localhost" in err, err
 
 
+@pytest.mark.usefixtures("one_second_url_timeouts")
 @pytest.mark.parametrize("command", ["replay", "chat"])
 def test_replay_and_chat_url_say_a_proxy_that_did_not_answer_the_connect(
     command: str, workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
@@ -698,14 +709,8 @@ def test_replay_and_chat_url_say_a_proxy_that_did_not_answer_the_connect(
     # An http:// proxy (HTTPS_PROXY) that took the CONNECT and never answered it: httpx's
     # ReadTimeout, said `no answer within 1 s (Alexa gives up after about 8 s)`, a skill that
     # failed to answer in time; no request reached the server.
-    from alexaskill.cli import replay
-
     from .blackhole import SilentProxy
 
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy"):
-            monkeypatch.delenv(name)
-    monkeypatch.setattr(replay, "URL_TIMEOUT", 1.0)
     server = f"127.0.0.1:{free_port()}"
     url = f"https://{server}/"
     with SilentProxy() as proxy:
@@ -1624,6 +1629,7 @@ def test_replay_of_a_file_holding_no_request_says_what_it_holds(
     assert says in err and err.count("\n") == 1, err
 
 
+@pytest.mark.usefixtures("one_second_url_timeouts")
 def test_the_served_skill_id_is_asked_through_a_silent_socks_proxy_within_its_timeout(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -1637,10 +1643,6 @@ def test_the_served_skill_id_is_asked_through_a_silent_socks_proxy_within_its_ti
 
     from .blackhole import SilentSocks
 
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy"):
-            monkeypatch.delenv(name)
-    monkeypatch.setattr(chat_http, "_INFO_TIMEOUT", 1.0, raising=False)
     done: list[BaseException | str | None] = []
 
     def ask() -> None:
@@ -1664,6 +1666,7 @@ def test_the_served_skill_id_is_asked_through_a_silent_socks_proxy_within_its_ti
     ), done[0]
 
 
+@pytest.mark.usefixtures("no_proxies")
 @pytest.mark.parametrize(
     ("url", "hint"),
     [
@@ -1681,9 +1684,6 @@ def test_a_proxy_failure_for_a_url_of_this_machine_hints_at_no_proxy(
     from alexaskill.cli.url_answers import proxy_failure
     from alexaskill.outgoing_connections import ConnectSteps
 
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy"):
-            monkeypatch.delenv(name)
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:3128")
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
     steps = ConnectSteps()
