@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -145,17 +146,48 @@ def test_a_setting_that_does_not_parse_is_said_alike_with_or_without_a_lifespan(
         assert "Traceback" not in output, output
 
 
-def _failed_lifespan(tmp_path: Path, env: dict[str, str]) -> str:
-    """The log of ``uvicorn app:skill`` (its lifespan on) started with ``env``, once it exited
-    of its start's failure."""
-    (tmp_path / "app.py").write_text(_APP)
+#: How long a start that must fail may take to exit: a hang guard only, generous for a loaded
+#: machine (uvicorn's start, failed, takes a second or two).
+_START_GUARD: Final = 30.0
+
+
+def _failed_lifespan(tmp_path: Path, env: dict[str, str], app: str = _APP) -> str:
+    """The log (standard output and error) of ``uvicorn app:skill`` (its lifespan on) of
+    ``app`` started with ``env``, once it exited of its start's failure (uvicorn's exit 3).
+
+    A start that did not fail fails the test as soon as uvicorn says it served (its
+    "Application startup complete"), with the log so far; a process that neither exited nor
+    said so within `_START_GUARD` is killed, and fails the test with its log too."""
+    (tmp_path / "app.py").write_text(app)
     environ = {**os.environ, "ALEXASKILL_STORE": "memory://", **env}
     command = [sys.executable, "-m", "uvicorn", "app:skill", "--port", str(free_port())]
-    process = subprocess.run(
-        command, cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=60
-    )
-    assert process.returncode == 3, process.stdout + process.stderr  # (uvicorn's, a failed start)
-    return process.stdout + process.stderr
+    lines: list[str] = []
+    with subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        guard = threading.Timer(_START_GUARD, process.kill)
+        guard.start()
+        try:
+            for line in process.stdout:
+                lines.append(line)
+                if "Application startup complete" in line:
+                    pytest.fail(f"uvicorn started, and served:\n{''.join(lines)}")
+        except BaseException:
+            process.kill()
+            raise
+        finally:
+            guard.cancel()
+    output = "".join(lines)
+    if process.returncode == -signal.SIGKILL:
+        pytest.fail(f"uvicorn neither exited nor served within {_START_GUARD:g} s:\n{output}")
+    assert process.returncode == 3, output  # (uvicorn's, a failed start)
+    return output
 
 
 #: The lines that say requests to a skill that could not start, and how many each says
@@ -200,17 +232,7 @@ def test_a_setting_that_does_not_parse_fails_the_start_beside_the_apps_own_loggi
     # The app's logging.basicConfig() before `uvicorn app:skill`: the settings were never read,
     # and uvicorn started, serving every request, ALEXASKILL_LOG_LEVEL=bogus and all.
     app = f"import logging\nlogging.basicConfig()\n\n{_APP}"
-    (tmp_path / "app.py").write_text(app)
-    environ = {**os.environ, "ALEXASKILL_STORE": "memory://", "ALEXASKILL_LOG_LEVEL": "bogus"}
-    command = [sys.executable, "-m", "uvicorn", "app:skill", "--port", str(free_port())]
-    try:
-        process = subprocess.run(
-            command, cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=60
-        )
-    except subprocess.TimeoutExpired as exc:  # (served: it started)
-        pytest.fail(f"uvicorn started: {exc.stdout!r} {exc.stderr!r}")
-    output = process.stdout + process.stderr
-    assert process.returncode == 3, output  # (uvicorn's, a failed start)
+    output = _failed_lifespan(tmp_path, {"ALEXASKILL_LOG_LEVEL": "bogus"}, app)
     said = [line for line in output.splitlines() if "ALEXASKILL_LOG_LEVEL" in line]
     assert len(said) == 1, output
     assert said[0].startswith("ERROR:    ALEXASKILL_LOG_LEVEL: unknown log level 'BOGUS'"), output
