@@ -67,7 +67,23 @@ def closing_port() -> Iterator[int]:
         yield port
 
 
-class SilentProxy:
+class _Listening:
+    """A listening socket on 127.0.0.1 (``listener``, at ``port``) whose accept() gives up after
+    a minute without a client: it ends the thread that waits, not the run."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(60)
+        self.port: int = self.listener.getsockname()[1]
+
+    def _stop_listening(self) -> None:
+        """Close the listener, ending an accept() that waits on it (Linux: its shutdown does)."""
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+
+
+class SilentProxy(_Listening):
     """A proxy on 127.0.0.1 that takes one connection and reads what comes (a CONNECT, or a
     request in absolute form; or, as a server that says nothing, any request's head) into
     ``heard``, sets ``came``, then says nothing until closed: one whose upstream never answers,
@@ -75,9 +91,7 @@ class SilentProxy:
     `HandshakeUnanswered`; `SilentTunnels` is this for any number of connections.)"""
 
     def __init__(self) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(60)  # (a client that never comes ends the thread, not the run)
-        self.port: int = self.listener.getsockname()[1]
+        super().__init__()
         self.heard = b""
         self.came = threading.Event()  # set once a head was read
         self.done = threading.Event()
@@ -88,11 +102,9 @@ class SilentProxy:
             connection, _ = self.listener.accept()
             with connection:
                 connection.settimeout(60)
-                while b"\r\n\r\n" not in self.heard:
-                    chunk = connection.recv(4096)
-                    if not chunk:
-                        return
-                    self.heard += chunk
+                self.heard = _read_head(connection)
+                if b"\r\n\r\n" not in self.heard:  # (closed before the head's end)
+                    return
                 self.came.set()
                 self.done.wait(60)
 
@@ -102,11 +114,11 @@ class SilentProxy:
 
     def __exit__(self, *exc: object) -> None:
         self.done.set()
+        self._stop_listening()
         self.thread.join(60)
-        self.listener.close()
 
 
-class HandshakeUnanswered:
+class HandshakeUnanswered(_Listening):
     """A server on 127.0.0.1 that takes one connection, reads its first bytes (a TLS
     ClientHello) and never answers; ``closed`` is set once the client closes the connection.
 
@@ -115,9 +127,7 @@ class HandshakeUnanswered:
     origin server that stalls would."""
 
     def __init__(self, *, tunnel: bool = False) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(60)  # (a client that never comes ends the thread, not the run)
-        self.port: int = self.listener.getsockname()[1]
+        super().__init__()
         self.tunnel = tunnel
         self.connect = b""
         self.heard = b""
@@ -144,20 +154,28 @@ class HandshakeUnanswered:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.listener.close()
+        self._stop_listening()
         self.thread.join(60)
 
 
 def _tunnel_opened(connection: socket.socket) -> bytes:
     """The head of the CONNECT read from ``connection``, answered 200 (its tunnel open, as a
     proxy's); what came, unanswered, if it closed before the head's end."""
+    head = _read_head(connection)  # (the ClientHello waits for the answer)
+    if b"\r\n\r\n" in head:
+        connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+    return head
+
+
+def _read_head(connection: socket.socket) -> bytes:
+    """What ``connection`` sends up to a head's end (a blank line), read whole; less if it
+    closed first."""
     head = b""
     while b"\r\n\r\n" not in head:
-        chunk = connection.recv(4096)  # (the ClientHello waits for the answer)
+        chunk = connection.recv(4096)
         if not chunk:
-            return head
+            break
         head += chunk
-    connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
     return head
 
 
@@ -189,7 +207,7 @@ def handshake_cancelled(
     return result, server
 
 
-class StalledTunnels:
+class StalledTunnels(_Listening):
     """An http:// proxy on 127.0.0.1 (https:// with ``tls``, its server context) that takes any
     number of connections: it answers each CONNECT 200 and then leaves the TLS handshake sent
     through the tunnel unanswered, as an origin server that stalls would (`HandshakeUnanswered`
@@ -197,10 +215,8 @@ class StalledTunnels:
     `wait_for_handshakes` waits until so many handshakes came through."""
 
     def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        super().__init__()
         self.tls = tls
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(60)  # (no client for a minute ends the thread, not the run)
-        self.port: int = self.listener.getsockname()[1]
         self.connects: list[bytes] = []
         self._handshakes = 0
         self._closed = 0
@@ -262,9 +278,7 @@ class StalledTunnels:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        with contextlib.suppress(OSError):
-            self.listener.shutdown(socket.SHUT_RDWR)  # (Linux: ends the accept() waiting)
-        self.listener.close()
+        self._stop_listening()
         for thread in list(self._threads):
             thread.join(60)
 
@@ -336,24 +350,10 @@ class ClosingSocks(StalledSocks):
         return request
 
 
-class RefusingTunnels(StalledTunnels):
-    """An http:// proxy on 127.0.0.1 that answers each CONNECT ``403 Forbidden`` (its rules
-    refuse the tunnel), then waits for the client to close the connection; ``connects`` holds
-    each CONNECT's head read."""
-
-    def _open(self, connection: socket.socket) -> bytes | None:
-        head = _connect_head(connection)
-        if head is not None:
-            connection.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
-        return head
-
-    def _stalled(self, connection: socket.socket) -> bool:
-        return False  # (no tunnel: nothing comes through it)
-
-
 class SilentTunnels(StalledTunnels):
     """An http:// proxy on 127.0.0.1 that reads each CONNECT's head and never answers it;
-    ``connects`` holds each head read."""
+    ``connects`` holds each head read. (`SilentProxy` is the same for one connection, whose
+    head it shows as it comes, ``came``, and whose wait it ends itself at the test's end.)"""
 
     def _open(self, connection: socket.socket) -> bytes | None:
         return _connect_head(connection)  # (unanswered)
@@ -362,12 +362,19 @@ class SilentTunnels(StalledTunnels):
         return False  # (no tunnel: nothing comes through it)
 
 
+class RefusingTunnels(SilentTunnels):
+    """An http:// proxy on 127.0.0.1 that answers each CONNECT ``403 Forbidden`` (its rules
+    refuse the tunnel), then waits for the client to close the connection; ``connects`` holds
+    each CONNECT's head read."""
+
+    def _open(self, connection: socket.socket) -> bytes | None:
+        head = super()._open(connection)
+        if head is not None:
+            connection.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+        return head
+
+
 def _connect_head(connection: socket.socket) -> bytes | None:
     """A CONNECT's head read whole from ``connection``, None if the client closed before its end."""
-    head = b""
-    while b"\r\n\r\n" not in head:
-        chunk = connection.recv(4096)
-        if not chunk:
-            return None
-        head += chunk
-    return head
+    head = _read_head(connection)
+    return head if b"\r\n\r\n" in head else None
