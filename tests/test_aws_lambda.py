@@ -21,7 +21,7 @@ from alexaskill.app import APOLOGY
 from alexaskill.aws_lambda import decode_event, handler
 from alexaskill.exceptions import MalformedRequestError, SkillIdError
 from alexaskill.responses import Response
-from alexaskill.store import Attributes, MemoryStore, attributes_service
+from alexaskill.store import DEFAULT_STORE, Attributes, MemoryStore, attributes_service
 from alexaskill.testing import DEFAULT_SKILL_ID, FakeAlexaApi, RequestFactory
 
 from .conftest import OTHER_SKILL_ID, SKILL_ID
@@ -480,8 +480,14 @@ def test_a_refused_skill_id_names_the_id_that_came_and_ours(
     assert f"{DEFAULT_SKILL_ID!r}, not {SKILL_ID}" in warning.getMessage()
 
 
-def _counting_skill(store: str) -> Skill:
+def _counting_skill(store: str = DEFAULT_STORE, attributes: MemoryStore | None = None) -> Skill:
+    """A skill that welcomes at launch and counts visits in its attributes (Count), with
+    ``store`` (by default the default's, as ``Skill(DEFAULT_SKILL_ID)``: sqlite:///alexaskill.db);
+    with ``attributes``, its handlers' attributes come from that store instead, through a
+    service added over ``store`` (``add_service(Attributes, *attributes_service(...))``)."""
     skill = Skill(DEFAULT_SKILL_ID, store=store)
+    if attributes is not None:  # (before the handlers, as services are added)
+        skill.add_service(Attributes, *attributes_service(attributes))
 
     @skill.launch
     def launch() -> Response:
@@ -788,14 +794,7 @@ def test_no_sqlite_warning_when_the_attributes_come_from_a_service_added_over_an
     # skill.add_service(Attributes, *attributes_service(...)) replaces what skill.store serves:
     # the warning named the SQLite default as the attribute store, which no handler used.
     monkeypatch.chdir(tmp_path)
-    skill = Skill(DEFAULT_SKILL_ID)  # the default store: sqlite:///alexaskill.db
-    skill.add_service(Attributes, *attributes_service(MemoryStore()))
-
-    @skill.intent("Count")
-    def count(attributes: Attributes) -> Response:
-        attributes["visits"] = attributes.get("visits", 0) + 1
-        return speak(f"Visit number {attributes['visits']}.")
-
+    skill = _counting_skill(attributes=MemoryStore())  # over the default store, SQLite's
     caplog.set_level(logging.INFO, logger="alexaskill")
     lambda_handler = handler(skill)
     assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 1."
@@ -903,14 +902,7 @@ def test_no_sqlite_warning_for_a_service_added_over_the_store_after_a_test_clien
     from alexaskill.testing import TestClient
 
     monkeypatch.chdir(tmp_path)
-    skill = Skill(DEFAULT_SKILL_ID)  # the default store: sqlite:///alexaskill.db
-    skill.add_service(Attributes, *attributes_service(MemoryStore()))
-
-    @skill.intent("Count")
-    def count(attributes: Attributes) -> Response:
-        attributes["visits"] = attributes.get("visits", 0) + 1
-        return speak(f"Visit number {attributes['visits']}.")
-
+    skill = _counting_skill(attributes=MemoryStore())  # over the default store, SQLite's
     with TestClient(skill, store=MemoryStore()):
         pass
     caplog.set_level(logging.INFO, logger="alexaskill")
