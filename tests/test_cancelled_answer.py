@@ -5,7 +5,6 @@ tests/test_serve_uvicorn.py); here, what becomes of the cancellation, as a raw A
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import MutableMapping
@@ -28,8 +27,6 @@ async def _post_cancelled(
     """POST a signed Hello to a skill whose handler waits for ever, cancel the request's task
     ``times`` times once the handler runs: what it sent, and what it raised."""
     skill = Skill(SKILL_ID, deadline=None)
-    pki = TestPKI.default()
-    skill.verifier = pki.verifier()
     running = asyncio.Event()
 
     @skill.intent("Hello")
@@ -38,6 +35,16 @@ async def _post_cancelled(
         await asyncio.Event().wait()
         return speak("hello")
 
+    return await _post_and_cancel(skill, running, times)
+
+
+async def _post_and_cancel(
+    skill: Skill, running: asyncio.Event, times: int = 1
+) -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
+    """POST a signed Hello to ``skill``, cancel the request's task ``times`` times once
+    ``running`` is set: what it sent, and what it raised."""
+    pki = TestPKI.default()
+    skill.verifier = pki.verifier()
     body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
     headers = [(b"content-type", b"application/json")]
     headers += [(name.lower().encode(), value.encode()) for name, value in pki.sign(body).items()]
@@ -70,25 +77,20 @@ def test_a_cancelled_request_is_answered_the_apology(times: int) -> None:
     assert isinstance(raised, asyncio.CancelledError)
 
 
-async def _post_cancelled_in_hook(skill: Skill, running: asyncio.Event) -> None:
-    """POST a signed Hello to ``skill``, cancel the request's task once ``running`` is set."""
-    pki = TestPKI.default()
-    skill.verifier = pki.verifier()
-    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
-    headers = [(b"content-type", b"application/json")]
-    headers += [(name.lower().encode(), value.encode()) for name, value in pki.sign(body).items()]
+def _said_cancelled(
+    skill: Skill, started: list[asyncio.Event], caplog: pytest.LogCaptureFixture
+) -> str:
+    """The one WARNING line that says what was cancelled, once ``skill``'s Hello, POSTed, was
+    cancelled when ``started[0]`` (made here, on the loop that runs the request) was set."""
 
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": body, "more_body": False}
+    async def run() -> None:
+        started.append(asyncio.Event())  # (made on the loop that runs the request)
+        await _post_and_cancel(skill, started[0])
 
-    async def send(message: MutableMapping[str, Any]) -> None:
-        pass
-
-    task = asyncio.create_task(skill(post_scope(headers), receive, send))
-    await asyncio.wait_for(running.wait(), 30)
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await asyncio.wait_for(asyncio.shield(task), 30)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        asyncio.run(run())
+    (line,) = [r.getMessage() for r in caplog.records if "was cancelled before" in r.getMessage()]
+    return line
 
 
 @pytest.mark.parametrize("deadline", [None, 30.0])
@@ -109,13 +111,7 @@ def test_a_cancelled_hook_is_named_not_the_handler(
     async def hello() -> Any:
         return speak("hello")
 
-    async def run() -> None:
-        started.append(asyncio.Event())  # (made on the loop that runs the request)
-        await _post_cancelled_in_hook(skill, started[0])
-
-    with caplog.at_level(logging.WARNING, "alexaskill"):
-        asyncio.run(run())
-    (line,) = [r.getMessage() for r in caplog.records if "was cancelled before" in r.getMessage()]
+    line = _said_cancelled(skill, started, caplog)
     name = f"{slow_check.__module__}.{slow_check.__qualname__}"
     assert line.startswith(f"the before-request hook {name} was cancelled before it answered")
 
@@ -140,13 +136,7 @@ def test_a_cancelled_store_load_is_said_not_the_handler(
     async def hello(attributes: Attributes) -> Any:
         return speak("hello")
 
-    async def run() -> None:
-        started.append(asyncio.Event())  # (made on the loop that runs the request)
-        await _post_cancelled_in_hook(skill, started[0])
-
-    with caplog.at_level(logging.WARNING, "alexaskill"):
-        asyncio.run(run())
-    (line,) = [r.getMessage() for r in caplog.records if "was cancelled before" in r.getMessage()]
+    line = _said_cancelled(skill, started, caplog)
     name = f"{hello.__module__}.{hello.__qualname__}"
     assert not line.startswith(name), line
     assert line.startswith(f"the request for {name} was cancelled before it answered"), line
