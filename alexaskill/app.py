@@ -399,7 +399,7 @@ class Skill(Serving):
         from .mounting import SkillMount
 
         mount = SkillMount(path, self, name=name, first_request=self._check_mounted_server)
-        self._start_mounted(path)  # now: a host app runs no lifespan of the skill's
+        self._start_mounted()  # now: a host app runs no lifespan of the skill's
         return mount
 
     @property

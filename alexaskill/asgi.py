@@ -76,7 +76,7 @@ class Serving(Closing):
     #: as uvicorn shuts down and its event loop ends (`say_unsaid_at_loop_end`), held: asyncio
     #: keeps tasks weakly.
     _loop_end_watch: object = None
-    #: The path of the host app the skill is mounted under (`_start_mounted`), or "".
+    #: The path of the host app the skill is mounted under (`_mounted_under`), or "".
     _mounted_at: str = ""
     #: Registration as `_start_mounted`'s start found it (`_start_state`), for a failure of
     #: that start at the first request to undo; None if no mount started the skill.
@@ -227,14 +227,20 @@ class Serving(Closing):
         failure = self._start_failure = StartFailure.of(exc)
         return failure
 
-    def _start_mounted(self, path: str) -> None:
-        """Start the skill now, served under ``path`` of a host app (`Skill.mount`).
+    def _mounted_under(self, path: str) -> None:
+        """A `SkillMount` serves the skill under ``path`` of a host app (`Skill.mount`'s, or one
+        made directly): its log lines name it there, unless it has started already."""
+        if self._app is None:
+            self._mounted_at = path
+
+    def _start_mounted(self) -> None:
+        """Start the skill now, served under a host app's path (`Skill.mount`, its `SkillMount`
+        made: `_mounted_under`).
 
         A host app runs no lifespan of its skills': started here, at the host app's import, a
         setting that does not parse fails there, and what is switched off is said at start.
         """
         if self._app is None:
-            self._mounted_at = path
             before = self._start_state()
             # Logging is set up at the first request (SkillMount.handle): the host app may set
             # up its own after its imports. Its settings are checked now.

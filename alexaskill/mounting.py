@@ -47,6 +47,10 @@ class SkillMount(Mount):
         super().__init__(path, app=skill, name=name)
         #: The skill served.
         self.skill = skill
+        from .asgi import Serving
+
+        if isinstance(skill, Serving):  # (its log lines name it by where it is served)
+            skill._mounted_under(path)
         self._logging_set_up = False
         #: Called with the first request's ``receive``, on the loop that serves it (`Skill.mount`'s
         #: logging set-up and checks of the server).

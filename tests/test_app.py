@@ -1268,6 +1268,23 @@ def test_a_mounted_skill_says_what_is_off_when_mounted_naming_itself(
     assert not caplog.records
 
 
+def test_a_skill_mount_made_directly_names_the_skill_by_its_mount_path(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # `skill.mount("/open")` told the skill where it is served; a `SkillMount("/open", skill)`
+    # did not, and its start at the first request named it "the skill at /".
+    from alexaskill.mounting import SkillMount
+
+    app = Starlette(routes=[SkillMount("/open", make_skill(verify=False))])
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
+    with caplog.at_level(logging.WARNING, "alexaskill"), StarletteClient(app) as http:
+        answer = http.post("/open", content=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 200
+    off = [r.getMessage() for r in caplog.records if "verification is OFF" in r.getMessage()]
+    assert len(off) == 1, off
+    assert f"is OFF (Skill(verify=False)) for the skill at /open ({SKILL_ID}):" in off[0], off
+
+
 def test_a_skill_that_cannot_start_lazily_answers_500_and_logs_once(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

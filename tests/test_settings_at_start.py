@@ -170,8 +170,8 @@ def test_a_mounted_skill_whose_settings_no_longer_parse_is_refused_as_a_failed_s
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1, [r.getMessage() for r in errors]
     line = errors[0].getMessage()
-    where = "/weather" if mounted == "skill.mount" else "/"  # (a SkillMount's path: unknown)
-    assert f"the skill at {where} ({SKILL_ID}) could not start (ConfigurationError: " in line
+    # (a SkillMount made directly named it "the skill at /": it never told the skill its path)
+    assert f"the skill at /weather ({SKILL_ID}) could not start (ConfigurationError: " in line
     assert why in line and "HTTP 500" in line, line
     assert errors[0].exc_info is None  # (the user's to mend: its message says it all)
 
