@@ -257,18 +257,18 @@ class Serving(Closing):
         """At a mounted skill's first request, on the loop serving it, what `_start_mounted`
         could not do: alexaskill's logging set up, unless the host app set up its own by then
         (`configure_logging_if_unset`); the server's proxies and loop checked (`check_proxies`).
-        A setting that no longer parses (the environment changed since the mount) and a loop
-        not asyncio's (a trio host) are the start's failure, kept (each request refused, said
-        at ERROR once every few seconds: `not_started`), registration left as the mount's
-        start found it."""
+        A loop not asyncio's (a trio host) is the start's failure, kept (each request refused,
+        said at ERROR once every few seconds: `not_started`), registration left as the mount's
+        start found it. A setting that no longer parses (the environment changed since the
+        mount) undoes the mount's start: this request starts the skill, which fails there as
+        any start at a request does (`_start_unserved`), said in the same words."""
         found, self._mount_found = self._mount_found, None
         try:
             configure_logging_if_unset()
-        except ConfigurationError as exc:
+        except ConfigurationError:
             if self._app is not None:  # (else this request starts it, and fails there)
-                self._start_failed(exc, found or self._start_state())
-                # (no shutdown will say its count: the loop's end)
-                self._loop_end_watch = say_unsaid_at_loop_end(self._refusals_said)
+                self._app = None
+                self._restore_start_state(found or self._start_state())
             return
         check_proxies(receive, at_request=True)
         if self._app is not None:

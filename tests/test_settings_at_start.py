@@ -172,8 +172,15 @@ def test_a_mounted_skill_whose_settings_no_longer_parse_is_refused_as_a_failed_s
     line = errors[0].getMessage()
     # (a SkillMount made directly named it "the skill at /": it never told the skill its path)
     assert f"the skill at /weather ({SKILL_ID}) could not start (ConfigurationError: " in line
-    assert why in line and "HTTP 500" in line, line
+    assert why in line and line.endswith("): every request is answered HTTP 500"), line
     assert errors[0].exc_info is None  # (the user's to mend: its message says it all)
+    # In the words of a standalone skill's start at a request (`skill.mount`'s said the line of
+    # a request refused after a failed start: "…: a request answered HTTP 500, no handler run").
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        assert TestClient(_skill(), raise_handler_errors=False).launch().status_code == 500
+    standalone = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert standalone == [line.replace(" at /weather (", " at / (", 1)], (line, standalone)
 
 
 @pytest.fixture
