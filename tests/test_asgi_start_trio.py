@@ -102,3 +102,28 @@ def test_a_refusal_on_trio_is_a_failed_start_that_a_later_start_clears(served: s
         assert client.intent("Later").speech == "later"
     assert skill.started and calls == ["hello", "later"]
     assert TestClient(skill).intent("Hello").speech == "hi"  # (cleared: served without one too)
+
+
+@pytest.mark.parametrize("served", SERVED)
+def test_on_trio_the_count_of_refused_requests_waits_for_the_hosts_aclose(
+    served: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # On asyncio the count of the requests after the first line is said by a timer as its few
+    # seconds end, or as the loop ends (asyncio cancels the task that waits for it); on trio
+    # neither runs: only `await skill.aclose()`, in the host's lifespan, says it (README, "What
+    # a mounted skill's start checks").
+    import anyio
+
+    from alexaskill import log_repeats
+
+    monkeypatch.setattr(log_repeats, "_monotonic", lambda: 1000.0)  # (all in one window)
+    skill, _ = _skill()
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        assert _post_on_trio(skill, served) == [(500, REFUSED)] * 3
+        at_loop_end = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        anyio.run(skill.aclose, backend="trio")  # (what the host's lifespan's shutdown awaits)
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(at_loop_end) == 1, at_loop_end
+    assert lines[1:] == [
+        at_loop_end[0].replace(": a request answered", ": 2 more requests answered")
+    ]
