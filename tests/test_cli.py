@@ -725,6 +725,7 @@ def test_replay_and_chat_url_say_a_proxy_that_did_not_answer_the_connect(
     assert code == 2 and said in err, (code, err)
 
 
+@pytest.mark.usefixtures("no_proxies")
 @pytest.mark.parametrize("command", ["replay", "chat"])
 def test_replay_and_chat_url_say_an_https_proxys_own_tls_failure_is_the_proxys(
     command: str, workdir: Path, dev_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -737,9 +738,6 @@ def test_replay_and_chat_url_say_an_https_proxys_own_tls_failure_is_the_proxys(
     from .blackhole import StalledTunnels
     from .self_signed import self_signed
 
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy"):
-            monkeypatch.delenv(name)
     cert, key = self_signed(tmp_path, common_name="proxy", ips=["127.0.0.1"])
     proxy_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     proxy_tls.load_cert_chain(cert, key)
