@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -235,6 +236,37 @@ def test_the_result_has_the_parts_a_test_looks_at() -> None:
     assert result.session_attributes == {"seen": True}
     assert result.json["response"]["card"]["title"] == "Weather"
     assert result.error is None
+
+
+def test_ssml_the_app_refuses_is_the_handler_error_and_says_why(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A hand-written <lang> without xml:lang was sent ("Bonjour" in .speech, why Alexa refuses
+    # it in .refusal); the app now refuses it as the speech is built, as the handler's error.
+    # The test author sees why in the result (.handler_error, not .refusal: Alexa gets the
+    # apology, which it takes) and in the captured log (the ERROR's traceback).
+    from alexaskill.exceptions import ResponseError
+
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        return ask("Hello.", reprompt=Ssml("<speak><lang>Bonjour</lang></speak>"))
+
+    why = "reprompt.outputSpeech.ssml has SSML <lang> has no xml:lang"
+    with TestClient(skill, raise_handler_errors=False) as client:
+        result = client.launch()
+    assert result.speech == "Sorry, something went wrong. Please try again later."
+    assert result.refusal is None
+    assert isinstance(result.handler_error, ResponseError)
+    assert str(result.handler_error).startswith(why), result.handler_error
+    [record] = [record for record in caplog.records if record.levelname == "ERROR"]
+    assert record.getMessage().startswith("handler failed for LaunchRequest ("), record
+    assert record.exc_info is not None and record.exc_info[1] is result.handler_error
+    assert why in caplog.text  # (the traceback, as pytest shows the captured log)
+    # Raised (the default), the exception says it.
+    with TestClient(skill) as client, pytest.raises(ResponseError, match=f"^{re.escape(why)}"):
+        client.launch()
 
 
 def test_a_misspelt_option_names_the_client_and_what_was_meant() -> None:

@@ -72,7 +72,8 @@ class SkillResponse:
     handler_error: Exception | None = None
     #: Why Alexa would refuse this answer, when the client does not raise it: SSML that is not
     #: a well-formed ``<speak>`` document (`alexaskill.ssml.ssml_error`). Alexa then says
-    #: "There was a problem with the requested skill's response" and ends the session.
+    #: "There was a problem with the requested skill's response" and ends the session. SSML the
+    #: app refuses as the handler builds its speech is the handler's error (`handler_error`).
     refusal: str | None = None
     #: The directives the app dropped because the request's device does not declare their
     #: interface (APL on a speaker), by type, e.g. ``("Alexa.Presentation.APL.RenderDocument",)``.
