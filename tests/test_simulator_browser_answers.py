@@ -221,3 +221,33 @@ def test_a_consent_card_with_an_empty_list_of_permissions_is_said_to_name_none(p
     expect(text).to_contain_text("names no scope")
     expect(text).not_to_contain_text("not a list")
     expect(page.locator("#history")).not_to_contain_text("could not show")
+
+
+def test_a_consent_card_s_permissions_are_cut_by_code_point_not_inside_an_emoji(
+    page: Any,
+) -> None:
+    # The page shows the first 200 characters of permissions that are no list: slice(0, 200)
+    # cut the emoji at 199-200 of their JSON in half, its first half shown alone.
+    from playwright.sync_api import expect
+
+    permissions = "x" * 198 + "\U0001f600" + "more"
+    answer_with_a_card(page, {"type": "AskForPermissionsConsent", "permissions": permissions})
+    say(page, "open the lighthouse")
+    expect(last_turn(page).locator(".card .card-text")).to_contain_text(
+        f'("{"x" * 198}\U0001f600): the Alexa app takes'
+    )
+
+
+def test_the_page_cuts_text_by_code_point(page: Any) -> None:
+    # page.js's cut, which the consent card (200) and a PlaybackFailed's error message (2000:
+    # the server's limit, in Python's characters) go through: as Python's text[:max], never
+    # half of a UTF-16 pair.
+    cases = [("ab\U0001f600c", 3), ("ab\U0001f600c", 2), ("\U0001f600" * 3, 2), ("abc", 5)]
+    cut = page.evaluate(
+        """async (cases) => {
+          const { cut } = await import(new URL("page.js", document.baseURI));
+          return cases.map(([text, max]) => cut(text, max));
+        }""",
+        cases,
+    )
+    assert cut == [text[:max] for text, max in cases]

@@ -65,6 +65,12 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+// The first `max` characters of `text`, by code point, as Python's text[:max] (the server's
+// limits count so): slice(0, max) could end on the first half of a UTF-16 pair (an emoji).
+export function cut(text, max) {
+  return Array.from(String(text).slice(0, 2 * max)).slice(0, max).join("");
+}
+
 export function jsonBlock(value, label) {
   return el("pre", { class: "json", tabindex: "0", "aria-label": label },
     JSON.stringify(value, null, 2));

@@ -1,7 +1,7 @@
 // alexaskill simulator: the device's audio player: what AudioPlayer directives do to it, its
 // state as each request's context carries it, and the events it sends the skill.
 
-import { $, el, setStatus, state } from "./page.js";
+import { $, cut, el, setStatus, state } from "./page.js";
 
 // AudioPlayer.PlaybackNearlyFinished goes out this many seconds before a stream's end (a
 // device sends it once the stream is buffered, for the skill to queue the next one).
@@ -236,7 +236,7 @@ export function watchPlayer() {
       state.lastToken = stream.token;
       state.lastSkill = stream.skill;
       Object.assign(stream, { started: false, stopped: true, halted: true });
-      const error = String(player.error.message || "media error").slice(0, 2000);
+      const error = cut(player.error.message || "media error", 2000);
       audioEvent("PlaybackFailed", stream, { error });
     }
   });

@@ -1,6 +1,6 @@
 // alexaskill simulator: the screen and card panel: cards, Display templates, APL directives.
 
-import { $, el, jsonBlock, state } from "./page.js";
+import { $, cut, el, jsonBlock, state } from "./page.js";
 
 // Amazon's "Include a Card in Your Skill's Response": Simple (title, content), Standard
 // (title, text, image with smallImageUrl and largeImageUrl), LinkAccount,
@@ -49,7 +49,7 @@ export function cardView(card) {
         example}.`;
     } else {
       said = `The card's permissions are not a list of scopes (${
-        String(JSON.stringify(scopes === undefined ? null : scopes)).slice(0, 200)
+        cut(JSON.stringify(scopes === undefined ? null : scopes), 200)
       }): the Alexa app takes a list of scope names, e.g. ${example}.`;
     }
     view.append(el("p", { class: "card-text" }, said));
