@@ -161,3 +161,14 @@ def test_a_clip_without_a_source_is_heard_as_nothing(clip: str) -> None:
     for pauses in (False, True):
         assert spoken_text(f"a{clip}b", pauses=pauses) == "a b"
         assert spoken_text(f"a{clip}b", pauses=pauses, clips=False) == "a b"
+
+
+def test_a_clip_s_source_is_heard_without_the_white_space_around_it() -> None:
+    # The URL within, as the simulator's page plays and shows it: spoken_text kept a space before
+    # the "]" ("[audio: https://example.com/a.mp3 ]"), the page both spaces.
+    for clip in (
+        '<audio src=" https://example.com/a.mp3 "/>',
+        "<audio src='\thttps://example.com/a.mp3\n'/>",
+    ):
+        assert spoken_text(f"a{clip}b") == "a [audio: https://example.com/a.mp3] b"
+        assert spoken_text(f"a{clip}b", clips=False) == "a b"

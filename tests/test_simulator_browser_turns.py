@@ -284,6 +284,10 @@ _READ_ALIKE: Final = [
     "a<audio/>b",
     'a<audio src=""/>b',
     'a <audio src=" "/> b',
+    # White space around a source is none of its URL: the clip of the URL within, on both
+    # sides (the page's player fetches it so), as ssml_error takes any src.
+    'a<audio src=" https://example.com/a.mp3 "/>b',
+    'a<audio src="\n\thttps://example.com/b.mp3  "/>b',
     "<sub>no alias</sub> here",
     'call <say-as interpret-as="cardinal">12</say-as> now',
     '<prosody rate="slow">slowly</prosody> said',

@@ -109,9 +109,10 @@ export function ssmlSegments(ssml) {
         return;
       case "audio": {
         // Without a source no clip plays (Alexa refuses it): the words apart all the same, as
-        // around a clip, and as alexaskill/hearing.py reads it.
-        const src = node.getAttribute("src");
-        if (src && src.trim()) segments.push({ kind: "audio", src });
+        // around a clip, and as alexaskill/hearing.py reads it. White space around a source
+        // is none of its URL: the player fetches the URL within, shown so on both sides.
+        const src = (node.getAttribute("src") || "").trim();
+        if (src) segments.push({ kind: "audio", src });
         else apart();
         return;
       }
