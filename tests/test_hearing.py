@@ -128,6 +128,36 @@ def test_say_as_letters_and_digits_are_heard_one_by_one(markup: str, shown: str)
 
 
 @pytest.mark.parametrize(
+    ("letters", "shown"),
+    [
+        ("x\U0001f44d\U0001f3fdy", "x \U0001f44d\U0001f3fd y"),  # a skin tone
+        (
+            "\U0001f1eb\U0001f1f7\U0001f1e9\U0001f1ea\U0001f1eb",
+            "\U0001f1eb\U0001f1f7 \U0001f1e9\U0001f1ea \U0001f1eb",
+        ),
+        ("cafe\u0301", "c a f e\u0301"),  # a combining accent
+        (
+            "\U0001f468\u200d\U0001f469\u200d\U0001f467a",
+            "\U0001f468\u200d\U0001f469\u200d\U0001f467 a",
+        ),
+        ("a\u200db\u2764\ufe0f\u200d\U0001f525", "a\u200d b \u2764\ufe0f\u200d\U0001f525"),
+        ("1\ufe0f\u20e3!", "1\ufe0f\u20e3 !"),  # a keycap
+        (
+            "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f!",
+            "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f !",
+        ),
+        ("\u0301a\u0915\u093f", "\u0301 a \u0915\u093f"),  # a spacing mark
+    ],
+)
+def test_say_as_letters_are_heard_a_character_at_a_time_not_a_code_point(
+    letters: str, shown: str
+) -> None:
+    # Said a code point at a time, 👍🏽 was "👍 🏽", a flag two letters, "é" an "e" and an accent.
+    for how in ("characters", "spell-out"):
+        assert spoken_text(f'<say-as interpret-as="{how}">{letters}</say-as>') == shown
+
+
+@pytest.mark.parametrize(
     ("markup", "shown"),
     [
         ("<emphasis>very</emphasis>good", "very good"),

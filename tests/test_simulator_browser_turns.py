@@ -315,6 +315,16 @@ _READ_ALIKE: Final = [
     # the two halves of its UTF-16 pair, which no voice can say.
     'a <say-as interpret-as="characters">x\U0001f600y</say-as> b',
     '<say-as interpret-as="spell-out">\U00020000\u4e00</say-as>',
+    # A character of several code points is said whole (Intl.Segmenter's graphemes on the page):
+    # a skin tone, a flag, a letter and its combining accent, a ZWJ sequence, a keycap, tags.
+    'a <say-as interpret-as="characters">x\U0001f44d\U0001f3fdy</say-as> b',
+    '<say-as interpret-as="spell-out">\U0001f1eb\U0001f1f7\U0001f1e9\U0001f1ea\U0001f1eb</say-as>',
+    '<say-as interpret-as="characters">cafe\u0301</say-as>',
+    '<say-as interpret-as="characters">\U0001f468\u200d\U0001f469\u200d\U0001f467a</say-as>',
+    '<say-as interpret-as="characters">a\u200db\u2764\ufe0f\u200d\U0001f525</say-as>',
+    '<say-as interpret-as="spell-out">1\ufe0f\u20e3\U0001f3f4\U000e0067\U000e0062\U000e0065'
+    "\U000e006e\U000e0067\U000e007f!</say-as>",
+    '<say-as interpret-as="characters">\u0301a\u0915\u093f</say-as>',
     # The words of an element that shapes the voice apart, whatever its values; others joined.
     "<emphasis>very</emphasis>good",
     '<prosody rate="medium">a</prosody>b',

@@ -46,6 +46,15 @@ function clamp(value, low, high) {
   return Math.min(Math.max(value, low), high);
 }
 
+// Unicode's grapheme clusters (UAX #29), or code points in a browser without Intl.Segmenter.
+const GRAPHEMES = typeof Intl.Segmenter === "function"
+  ? new Intl.Segmenter("en", { granularity: "grapheme" }) : null;
+
+function characters(text) {
+  return GRAPHEMES ? Array.from(GRAPHEMES.segment(text), (part) => part.segment)
+    : Array.from(text);
+}
+
 // Segments: {kind: "text", text, rate, pitch, volume, lang} | {kind: "break", ms} |
 // {kind: "audio", src}.
 export function ssmlSegments(ssml) {
@@ -122,9 +131,9 @@ export function ssmlSegments(ssml) {
       case "say-as": {
         const how = node.getAttribute("interpret-as") || "";
         let said = node.textContent;
-        // By code point, as alexaskill/hearing.py: split("") cut a character beyond U+FFFF
-        // (an emoji) into the two halves of its UTF-16 pair.
-        if (how === "spell-out" || how === "characters") said = Array.from(said).join(" ");
+        // A character as a user sees it (👍🏽, 🇫🇷, an "e" and its accent: one each), as
+        // alexaskill/hearing.py finds them: not by code point, nor by UTF-16 unit.
+        if (how === "spell-out" || how === "characters") said = characters(said).join(" ");
         else if (how === "digits") said = said.replace(/\d/g, (d) => ` ${d} `);
         text(` ${said} `, style);
         return;
