@@ -1120,6 +1120,35 @@ def test_no_time_reading_leaves_out_a_date_said_with_it(said: str, expected: str
 
 
 @pytest.mark.parametrize(
+    ("said", "left_out"),
+    [
+        ("remind me friday", "friday"),
+        ("remind me on friday", "on friday"),
+        ("remind me at friday", "friday"),
+        ("remind me friday please", "friday"),
+        ("remind me tomorrow", "tomorrow"),
+        ("remind me the 5th", "the 5th"),
+    ],
+)
+def test_no_reading_with_the_time_slot_empty_leaves_out_a_date(said: str, left_out: str) -> None:
+    # With one time slot and no date slot, "remind me friday" was Remind with no slot filled,
+    # "friday" dropped, where "remind me friday at 7 pm" is no reading: the check for a date
+    # left out weighed the dates said next to a time slot's value, and none was filled. The
+    # time the dialog then asks names a time of another day all the same: no reading.
+    understood = reminder_time().understand(said, now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.explain()
+    assert f"{left_out!r} would be left out" in understood.explain()
+
+
+@pytest.mark.parametrize("said", ["remind me please", "remind me at 5", "remind me tonight"])
+def test_a_reading_with_the_time_slot_empty_or_not_leaving_out_no_date_stays(said: str) -> None:
+    # The check above refuses a date alone: words that are none stay left out, a lone number
+    # is the time's ("5"), a part of the day too ("tonight", NI).
+    understood = reminder_time().understand(said, now=NOW)
+    assert understood.intent == "Remind", understood.explain()
+
+
+@pytest.mark.parametrize(
     "said",
     ["quiet hours until 8 to 10", "quiet hours from 8 to 10 until 11", "quiet hours till 8 to 10"],
 )

@@ -253,8 +253,13 @@ def date_left_out(
     slot holds the day the user said, and the time alone names another (today's 19:00). A
     date's reading may leave a time out (`said_along`: "friday at 5 pm" in a date slot is
     still that friday), not a time's a date. A part of the day the time reads along with it
-    ("tonight" of "7 pm tonight") is the time's own; a lone number ("5") may be another's."""
+    ("tonight" of "7 pm tonight") is the time's own; a lone number ("5") may be another's.
+    With every time slot empty, a date left out anywhere is none either ("friday" of "remind
+    me friday"): the time the dialog asks for names a time of another day all the same."""
     words, grammar = spans.words, language.function_words
+    times = {name for name, kind in kinds.items() if kind.name == "AMAZON.TIME"}
+    if times and not any(name in times for name, _, _, _ in fills):
+        return _date_alone(spans, extra, language)
     for name, fill, start, end in fills:
         if kinds[name].name != "AMAZON.TIME" or fill.kind != "typed":
             continue
@@ -272,6 +277,28 @@ def date_left_out(
                 found = _date_in(run, skip, fill, (start, end), spans, language)
                 if found is not None:
                     return found
+    return None
+
+
+def _date_alone(spans: SpanCache, extra: Collection[int], language: Language) -> str | None:
+    """Why words left out, the intent's time slots empty, are a date no reading may leave out,
+    if some are (`date_left_out`): the longest first, from the first word left out on."""
+    date, time = language.slot_parser("AMAZON.DATE"), language.slot_parser("AMAZON.TIME")
+    numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
+    if date is None or time is None:
+        return None
+    for first in sorted(extra):
+        for size in range(4, 0, -1):
+            part = range(first, first + size)
+            if not all(at in extra for at in part):
+                continue
+            words = [spans.words[at] for at in part]
+            if len(words) == 1 and (words[0] in numbers or words[0].isdigit()):
+                continue  # a lone "5": maybe another slot's number
+            if date(words, spans.now) is None or time(words, spans.now) is not None:
+                continue  # no date, or a part of the day ("tonight") the time slot may take
+            said = surface([spans.tokens[at] for at in part])
+            return f"{said!r} would be left out, no slot holding a date (the time slot empty)"
     return None
 
 
