@@ -1098,7 +1098,6 @@ def test_no_time_reading_leaves_out_the_numbers_said_before_it(
         ("remind me 7 pm on the 5th", None),
         ("remind me at noon tomorrow", None),
         ("remind me at 7 pm next week", None),
-        ("remind me at 7 pm today", None),
         # A part of the day the time reads along is the time's own, said again or not.
         ("remind me tonight at 7", "19:00"),
         ("remind me 7 pm tonight", "19:00"),
@@ -1117,6 +1116,33 @@ def test_no_time_reading_leaves_out_a_date_said_with_it(said: str, expected: str
     assert got == expected, understood.explain()
     if expected is None:
         assert understood.intent == "AMAZON.FallbackIntent", understood.explain()
+
+
+@pytest.mark.parametrize(
+    ("said", "hour", "expected"),
+    [
+        ("remind me at 7 pm today", 12, "19:00"),
+        ("remind me today at 7 pm", 12, "19:00"),
+        ("remind me at 9 am today", 8, "09:00"),
+        ("remind me at 9 am today", 12, None),
+        ("remind me today at noon", 12, None),  # now: no more to come
+        ("remind me at 7 pm sunday", 12, None),  # today a Sunday: no word for today
+        ("remind me today", 12, None),  # no clock time
+    ],
+)
+def test_today_said_with_a_clock_time_to_come_may_be_left_out(
+    said: str, hour: int, expected: str | None
+) -> None:
+    # With one time slot and no date slot, "remind me at 7 pm today" was no reading, "today"
+    # a date left out. A clock time still to come today is today's without the word: "today"
+    # loses nothing, as "tonight" beside "7 pm" does not. A time already past (or now) alone
+    # is tomorrow's: the date said is dropped, no reading.
+    understood = reminder_time().understand(said, now=NOW.replace(hour=hour))
+    got = understood.fills["time"].value if "time" in understood.fills else None
+    assert got == expected, understood.explain()
+    if expected is None:
+        assert understood.intent == "AMAZON.FallbackIntent", understood.explain()
+        assert "would be left out" in understood.explain()
 
 
 @pytest.mark.parametrize(

@@ -15,13 +15,14 @@ tonight"), the time takes "tonight" and the date slot stays empty.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from .text import surface
 
 if TYPE_CHECKING:
-    from .languages import Language
+    from .languages import Language, SlotParser
     from .matcher import Sample, SpanCache
     from .slot_kinds import SlotKind
     from .slottypes import Fill
@@ -312,7 +313,14 @@ def _date_in(
 ) -> str | None:
     """Why the words of ``run`` (the words left out from the time on) past its first
     ``skip``, or the fewer of them nearest the time, are a date no reading may leave out, if
-    they are (`date_left_out`)."""
+    they are (`date_left_out`).
+
+    The rule for "today" (the language's word for the day it is said on, whichever day:
+    "today" in English) beside a clock time: it may be left out, as "tonight" is, if the time
+    is still to come ("7 pm today" at noon is 19:00: the time alone is today's, nothing is
+    lost). A time already past, or now, alone is tomorrow's ("9 am today" at noon): the day
+    said is dropped, no reading. A date that names today only by chance is no word for today
+    ("sunday" said on a Sunday may mean the next): no reading either."""
     date, time = language.slot_parser("AMAZON.DATE"), language.slot_parser("AMAZON.TIME")
     numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
     if date is None or time is None:
@@ -328,8 +336,24 @@ def _date_in(
         if time(along, spans.now) is not None:
             return None  # "7 pm tonight": the time's own part of the day, said again
         said = surface([spans.tokens[at] for at in part])
+        clock = fill.value or ""
+        if clock[:1].isdigit() and _today(words, spans.now, date):
+            if clock[:5] > f"{spans.now:%H:%M}":
+                return None  # "7 pm today" at noon: the time alone is today's
+            return f"{said!r} would be left out, no slot holding a date ({clock} is past today)"
         return f"{said!r} would be left out, no slot holding a date ({fill.value} alone)"
     return None
+
+
+def _today(
+    words: Sequence[str],
+    now: datetime.datetime,
+    date: SlotParser,
+) -> bool:
+    """Whether ``words`` are the language's word for the day they are said on ("today"):
+    read on two days, they name each ("sunday" names today on a Sunday alone)."""
+    later = now + datetime.timedelta(days=3)
+    return date(words, now) == f"{now:%Y-%m-%d}" and date(words, later) == f"{later:%Y-%m-%d}"
 
 
 def number_split(
