@@ -408,3 +408,35 @@ def test_a_language_gives_the_words_its_slot_types_read_with_a_value(carried: st
     conversation.new_session()
     conversation.say("order two large pizzas")
     assert conversation.say("at seven p m").prompts == ["At at seven p m, right?"]
+
+
+class _Uncarried:
+    """English, as a `Language` written before `value_carriers` was part of the interface."""
+
+    def __init__(self, locale: str) -> None:
+        self._english = English(locale)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "value_carriers":
+            raise AttributeError(name)
+        return getattr(self._english, name)
+
+
+@pytest.fixture
+def uncarried() -> Iterator[str]:
+    locale = "zy-ZY"
+    register_language(_Uncarried, [locale])
+    yield locale
+    _FACTORIES.pop(locale, None)
+    _CACHE.pop(locale, None)
+
+
+def test_a_language_without_value_carriers_has_none(uncarried: str) -> None:
+    # The CHANGELOG promised it when `value_carriers` joined the interface: read with a
+    # default (`languages.value_carriers`), where `joiners`, `negations`, `openers` and
+    # `bounds` are read as attributes. The prompt says the value with "at", none left out.
+    assert not hasattr(language_for(uncarried), "value_carriers")
+    understander = Understander(InteractionModel.from_json(pizza()), locale=uncarried)
+    conversation = Conversation(understander, Skill(), now=lambda: NOW)
+    conversation.say("order two large pizzas")
+    assert conversation.say("at seven p m").prompts == ["At at seven p m, right?"]

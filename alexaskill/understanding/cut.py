@@ -129,7 +129,7 @@ def cut_reason(
         opened = _range_opened(kind, spans, start, end, extra, language)
         if opened is not None:
             return f"{_said(spans, opened, end)!r} is a range, not one value"
-        negations: frozenset[str] = getattr(language, "negations", frozenset())
+        negations = language.negations
         # A word of both types ("past" of "¼ past 5") may be this value's: it is looked past.
         own = language.slot_vocabulary(kind.name) or frozenset()
         for step, first in ((-1, start - 1), (1, end)):
@@ -148,7 +148,7 @@ def cut_reason(
                     break  # "6 except 7": the 7 is denied, no part of the 6
                 if step < 0 and not taken and _counted_from(kind.name, spans, at, extra):
                     return _left_out(spans, value, at - 1, at + 1)
-                if word in language.list_separators or word in _joiners(language):
+                if word in language.list_separators or word in language.joiners:
                     other = _joined_value(
                         kind, spans, at + step, step, value, extra, counts, language
                     )
@@ -286,7 +286,7 @@ def _negated(
 ) -> int | None:
     """Where a word left out before the value at ``start``, past grammar words, denies it:
     "not friday" is no friday, and "not on friday" none either."""
-    negations: frozenset[str] = getattr(language, "negations", frozenset())
+    negations = language.negations
     at = start - 1
     while at in extra and start - at <= _REACH:
         if spans.words[at] in negations:
@@ -363,12 +363,6 @@ def _goes_on_unsaid(kind: SlotKind, spans: SpanCache, value: tuple[int, int], at
     if len(words) == 1 and digits.isdigit() and len(digits) > 2 and digits.endswith("00"):
         return parse([digits[:-2], "hundred", joiner, "1"], spans.now) is not None
     return False
-
-
-def _joiners(language: Language) -> frozenset[str]:
-    # A `Language` written before `joiners` was part of the interface has none.
-    found: frozenset[str] = getattr(language, "joiners", frozenset())
-    return found
 
 
 def _part_of_value(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from .languages import value_carriers
+
 if TYPE_CHECKING:
     from .languages import Language
     from .matcher import SpanCache
@@ -81,6 +83,5 @@ def list_edges(
 
 def _phrase_starts(language: Language) -> frozenset[str]:
     """The words that start a phrase of their own: a value carrier ("for", "at") or a negation
-    (a `Language` written before either was part of the interface has none)."""
-    carriers: frozenset[str] = getattr(language, "value_carriers", frozenset())
-    return carriers | getattr(language, "negations", frozenset())
+    (`value_carriers`: a `Language` without them has none)."""
+    return value_carriers(language) | language.negations

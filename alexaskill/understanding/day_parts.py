@@ -109,7 +109,7 @@ def bound_misplaced(
     one said before it ("{start}"). The user said where the stretch of time starts or ends:
     the value is no reading of that slot (another may read it)."""
     openers, bounds = language.openers, language.bounds
-    joins = language.list_separators | getattr(language, "joiners", frozenset())
+    joins = language.list_separators | language.joiners
     elements = sample.elements
     where = {item.name: at for at, item in enumerate(elements) if not isinstance(item, str)}
     for name, _, start, end in fills:
@@ -294,7 +294,7 @@ def _links(spans: SpanCache, at: int, said: bool, language: Language) -> bool:
     word = spans.words[at]
     if word in language.function_words or not said:
         return word in language.function_words
-    joins: frozenset[str] = getattr(language, "joiners", frozenset())
+    joins = language.joiners
     parse = language.slot_parser("AMAZON.TIME")
     vocabulary = language.slot_vocabulary("AMAZON.TIME") or frozenset()
     numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
@@ -328,7 +328,7 @@ def _opens_range(
     8", "7 and 8"), which a part of the day said before the first is read into."""
     if end >= len(spans.words):
         return False
-    joins = language.list_separators | getattr(language, "joiners", frozenset())
+    joins = language.list_separators | language.joiners
     return spans.words[end] in joins and any(
         kinds[name].name == "AMAZON.TIME" and start == end + 1 for name, _, start, _ in fills
     )

@@ -279,7 +279,7 @@ class Understander:
         if intent is None:
             return match
         carried = self._carriers(intent)
-        joins = self.language.list_separators | getattr(self.language, "joiners", frozenset())
+        joins = self.language.list_separators | self.language.joiners
         kind_of = functools.partial(self.intent_kind, intent)
         openers = self.language.openers
         cut = self.matcher.cut

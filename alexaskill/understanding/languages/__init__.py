@@ -23,6 +23,7 @@ __all__ = [
     "register_language",
     "resolving_language",
     "supported_locales",
+    "value_carriers",
 ]
 
 #: Parses the words of one slot span into the value Alexa sends, relative to the user's "now".
@@ -90,6 +91,14 @@ class Language(Protocol):
     def stem(self, word: str) -> str:
         """A crude stem for loose matching ("forecasts", "forecasting" → "forecast")."""
         ...
+
+
+def value_carriers(language: Language) -> frozenset[str]:
+    """The words ``language`` reads along with a value (`Language.value_carriers`), read with
+    a default where the interface's other words are read as attributes: the CHANGELOG promised
+    that a `Language` written before `value_carriers` was part of the interface has none."""
+    carriers: frozenset[str] = getattr(language, "value_carriers", frozenset())
+    return carriers
 
 
 _FACTORIES: dict[str, tuple[Callable[[str], Language], tuple[str, ...]]] = {}
