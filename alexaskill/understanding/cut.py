@@ -25,6 +25,7 @@ from .companions import (
     year_for_time,
 )
 from .cut_lists import list_edges, list_left_out
+from .cut_numbers import apart_from_number, changes_number, number_lost
 from .day_parts import (
     bound_left_out,
     bound_reason,
@@ -44,8 +45,6 @@ __all__ = ["cut_reason", "cut_value", "why_no_reading"]
 
 #: How many words left out, either side of a value, may still have belonged to it.
 _REACH = 2
-#: Types whose values are cardinal numbers: an ordinal said next to one is another word.
-_CARDINALS = frozenset({"AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER"})
 
 
 def cut_value(
@@ -69,7 +68,7 @@ def cut_value(
     }
     return (
         cut_reason(kinds, spans, fills, extra, counts, language)
-        or _number_lost(kinds, spans, fills, extra)
+        or number_lost(kinds, spans, fills, extra)
         or part_of_day_clash(kinds, spans, fills)
         or time_left_out(kinds, spans, fills, extra, language)
         or year_for_time(slots or kinds, spans, fills, language, sample.words)
@@ -121,7 +120,7 @@ def cut_reason(
             glued = _code_letters(spans, start, end, extra, language)
         if glued is not None and not taken:  # "ab12" read as 12: the "ab" is part of it
             return _left_out(spans, (start, end), glued, glued + 1)
-        if end in extra and _changes_number(kind, spans, end):  # "5k" as 5, another slot's "k"
+        if end in extra and changes_number(kind, spans, end):  # "5k" as 5, another slot's "k"
             return _left_out(spans, (start, end), end, end + 1)
         back = _counted_back(spans, end, extra) if kind.name == "AMAZON.Ordinal" else None
         if back is not None:
@@ -382,7 +381,7 @@ def _part_of_value(
         return not (_clock(spans.fill(kind, *value)) and not _clock(alone))
     if word.startswith("-") or any(char.isdigit() for char in word):
         return True
-    if counts(word, spans.now) and not _apart_from_number(kind, spans, at, value, language):
+    if counts(word, spans.now) and not apart_from_number(kind, spans, at, value, language):
         return True
     vocabulary = language.slot_vocabulary(kind.name)
     parse = getattr(kind, "parse", None)
@@ -410,70 +409,6 @@ def _clock(fill: Fill | None) -> bool:
     """Whether a value is a time of the clock ("19:00"), no part of the day ("NI")."""
     value = "" if fill is None else fill.value or ""
     return len(value) == 5 and value[2] == ":" and value[:2].isdigit()
-
-
-#: Words that multiply the number said before them ("five k", "two dozen", "3 hundred"), never
-#: the first word of another slot's value. (A fraction may be: "2 quarter pounders", as may
-#: "double" of "5 double burgers".) English, as `_RANGES` is.
-_MULTIPLIERS = frozenset(
-    {"k", "grand", "dozen", "dozens", "hundred", "thousand", "million", "billion"}
-)
-
-
-def _number_lost(
-    kinds: Mapping[str, SlotKind],
-    spans: SpanCache,
-    fills: Sequence[tuple[str, Fill, int, int]],
-    extra: Collection[int],
-) -> str | None:
-    """Why a reading leaving a number slot empty and a word that says how many out ("a dozen"
-    of "give me a dozen pizzas", "a couple") is none: the user said how many, no slot has it."""
-    filled = {fill[0] for fill in fills}
-    # The slot's name, not its type's ("AMAZON.NUMBER"), which two slots may share.
-    empty = (name for name, kind in kinds.items() if name not in filled)
-    number = next((name for name in empty if kinds[name].name in _CARDINALS), None)
-    if number is None:
-        return None
-    at = next((at for at in sorted(extra) if _says_how_many(spans, at)), None)
-    if at is None:
-        return None
-    start, end = at, at + 1
-    while start - 1 in extra:
-        start -= 1
-    while end in extra:
-        end += 1
-    said, word = _said(spans, start, end), _said(spans, at, at + 1)
-    return (
-        f"{said!r} would be left out, the {number} slot empty ({word!r} makes no number it reads)"
-    )
-
-
-def _says_how_many(spans: SpanCache, at: int) -> bool:
-    """Whether the word at ``at`` says how many: one that multiplies a number ("a dozen"), or
-    the "couple" of "a couple" (no number either; "the couple" is two people, not a count)."""
-    word = spans.words[at]
-    return word in _MULTIPLIERS or (word == "couple" and at > 0 and spans.words[at - 1] == "a")
-
-
-def _changes_number(kind: SlotKind, spans: SpanCache, at: int) -> bool:
-    """Whether the word at ``at``, after a number, multiplies it ("k" of "five k", "5k")."""
-    return kind.name in _CARDINALS and spans.words[at] in _MULTIPLIERS
-
-
-def _apart_from_number(
-    kind: SlotKind, spans: SpanCache, at: int, value: tuple[int, int], language: Language
-) -> bool:
-    """Whether ``at`` holds an ordinal said apart from the number of a number slot: "episode
-    five *first*" is episode 5, where "twenty *first*" would be one ordinal, cut short."""
-    if kind.name not in _CARDINALS:
-        return False
-    ordinal = language.slot_parser("AMAZON.Ordinal")
-    if ordinal is None:
-        return False
-    said = spans.words[value[0] : value[1]]
-    word = spans.words[at]
-    joined = [*said, word] if at >= value[1] else [word, *said]
-    return ordinal(joined, spans.now) is None
 
 
 def _joined_value(
