@@ -480,6 +480,13 @@ def test_a_refused_skill_id_names_the_id_that_came_and_ours(
     assert f"{DEFAULT_SKILL_ID!r}, not {SKILL_ID}" in warning.getMessage()
 
 
+def _sqlite_warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """The records of the SQLite store's warning, picked by its words: a loaded machine may log
+    other lines meanwhile (the event loop held up 2 s, an answer late past its deadline), which
+    are not what these tests are about."""
+    return [r for r in caplog.records if "which does not suit AWS Lambda" in r.getMessage()]
+
+
 def _counting_skill(store: str = DEFAULT_STORE, attributes: MemoryStore | None = None) -> Skill:
     """A skill that welcomes at launch and counts visits in its attributes (Count), with
     ``store`` (by default the default's, as ``Skill(DEFAULT_SKILL_ID)``: sqlite:///alexaskill.db);
@@ -511,7 +518,8 @@ def test_a_sqlite_store_is_warned_about_once_at_the_first_invocation(
     caplog.set_level(logging.INFO, logger="alexaskill")
     assert speech(lambda_handler(event("LaunchRequest"), None)) == "Welcome."
     assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 1."
-    [warning] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    [warning] = _sqlite_warnings(caplog)
+    assert warning.levelno == logging.WARNING
     message = warning.getMessage()
     assert str(tmp_path / "attributes.db") in message
     assert "ALEXASKILL_STORE=dynamodb://" in message
@@ -529,7 +537,7 @@ def test_no_store_warning_for_another_store_or_a_sqlite_store_no_handler_uses(
         skill.launch(lambda: speak("Welcome."))
     caplog.set_level(logging.INFO, logger="alexaskill")
     assert speech(handler(skill)(event("LaunchRequest"), None)) == "Welcome."
-    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not _sqlite_warnings(caplog)
 
 
 @pytest.mark.parametrize(
@@ -605,7 +613,10 @@ def test_a_function_that_reads_skill_lambda_handler_at_each_invocation_is_warned
     assert speech(function(event("LaunchRequest"), None)) == "Welcome."
     assert speech(function(intent_event("Count"), None)) == "Visit number 1."
     assert speech(handler(skill)(intent_event("Count"), None)) == "Visit number 2."
-    [warning] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    # Said once in all (the warning's own words: under load a stall's or a late answer's line
+    # may come too, and the test took it for the warning said twice).
+    [warning] = _sqlite_warnings(caplog)
+    assert warning.levelno == logging.WARNING
     assert str(tmp_path / "attributes.db") in warning.getMessage()
 
 
