@@ -174,6 +174,28 @@ class Progress:
             "does not let this server through (its log, its rules say which)"
         )
 
+    def proxy_tls_failed(self, url: str, exc: BaseException) -> str | None:
+        """What the log says of the request for ``url`` whose https:// proxy's own TLS handshake
+        failed with ``exc`` (its certificate not trusted, no TLS at that port): before any
+        CONNECT, so no server was reached. None for another failure (no ``ssl`` error among the
+        causes of ``exc``, or another stage: a server's handshake through the tunnel)."""
+        import ssl
+
+        seen: BaseException | None = exc
+        while seen is not None and not isinstance(seen, ssl.SSLError):
+            seen = seen.__cause__ or seen.__context__
+        if self.stage != "proxy_tls" or not isinstance(seen, ssl.SSLError):
+            return None
+        said = f"{type(exc).__name__}: {str(exc) or seen}"
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            why = f"its certificate is not trusted ({seen.verify_message})"
+        else:
+            why = f"{seen.reason or seen}: is it an https:// proxy, not an http:// one?"
+        return (
+            f"{self.shown or f'GET {url[:200]}'}: {said}; the TLS handshake with "
+            f"{self.proxy_named()} failed, before its CONNECT: {why}"
+        )
+
     def proxy_named(self) -> str:
         """The proxy, as the log names it: ``the proxy at host:port (HTTPS_PROXY)`` when an
         environment variable sets it (`variable_setting`; through a transport of one's own, any

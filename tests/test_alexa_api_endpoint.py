@@ -804,3 +804,26 @@ async def _refused_call(proxy: str) -> AlexaApiError:
         with pytest.raises(AlexaApiError) as caught:
             await send(client, "time_zone", "GET", url, {}, None, None, timeout=10.0)
     return caught.value
+
+
+def test_a_call_an_https_proxys_own_tls_failure_stopped_names_the_proxy(tmp_path: Path) -> None:
+    # An https:// proxy whose certificate this server does not trust: its own TLS handshake,
+    # before any CONNECT, failed, and the call was `time_zone: ConnectError reaching Alexa's
+    # API` and nothing more, the proxy named nowhere (a refused tunnel got a note; a chain
+    # download's log line names the proxy). Its traceback (the log line of a handler that let
+    # it out) now says the handshake was the proxy's.
+    import ssl
+    import traceback
+
+    cert, key = self_signed(tmp_path, common_name="proxy", ips=["127.0.0.1"])
+    proxy_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    proxy_tls.load_cert_chain(cert, key)
+    with StalledTunnels(proxy_tls) as proxy:
+        error = _run(_refused_call(f"https://127.0.0.1:{proxy.port}"))
+    assert proxy.connects == [], "a CONNECT got past the proxy's own handshake"
+    assert str(error) == "time_zone: ConnectError reaching Alexa's API", error
+    logged = "".join(traceback.format_exception(error))
+    said = f"the TLS handshake with the proxy https://127.0.0.1:{proxy.port} failed"
+    assert "GET https://127.0.0.1:9/… (time_zone): ConnectError: " in logged, logged
+    assert said in logged and "its certificate is not trusted" in logged, logged
+    assert "alexaApiEndpoint" not in logged, logged

@@ -320,9 +320,11 @@ async def _http(
             f"{operation}: {type(exc).__name__} reaching Alexa's API", operation=operation
         )
         failure.__cause__ = _without_request(exc)
-        refused = progress.refused(url, exc)  # (a proxy that refused its tunnel: which)
-        if refused is not None:  # (in its traceback: the log line of a handler's bug)
-            failure.add_note(refused)
+        # A proxy that refused its tunnel, or an https:// proxy whose own TLS handshake failed:
+        # which (in its traceback: the log line of a handler's bug).
+        note = progress.refused(url, exc) or progress.proxy_tls_failed(url, exc)
+        if note is not None:
+            failure.add_note(note)
     except UnicodeEncodeError:
         # httpx encodes header values as ASCII; the error would carry the whole value. Only a
         # request that is not Alexa's has such a locale (the token is checked before).

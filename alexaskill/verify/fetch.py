@@ -201,14 +201,10 @@ def _tls_failure(url: str, exc: BaseException, progress: Progress) -> str | None
     seen = _ssl_error(exc)
     if seen is None:
         return None
+    proxys = progress.proxy_tls_failed(url, exc)  # (before any CONNECT: no server reached)
+    if proxys is not None:
+        return proxys
     said = f"GET {url[:200]}: {type(exc).__name__}: {str(exc) or seen}"
-    if progress.stage == "proxy_tls":  # (before any CONNECT: no certificate server reached)
-        proxy = progress.proxy_named()
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            why = f"its certificate is not trusted ({seen.verify_message})"
-        else:
-            why = f"{seen.reason or seen}: is it an https:// proxy, not an http:// one?"
-        return f"{said}; the TLS handshake with {proxy} failed, before its CONNECT: {why}"
     if isinstance(seen, ssl.SSLCertVerificationError):
         why = (
             "the server answered with a TLS certificate this server does not trust: a proxy "
