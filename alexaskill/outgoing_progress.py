@@ -202,9 +202,8 @@ class Progress:
         that names it), else by its URL, ``the SOCKS proxy socks5://host:port`` (a client's
         ``proxy=``, a transport's own: no variable's, and none is named; one was guessed, the
         variable such a proxy is usually set by)."""
-        from .outgoing_proxies import variable_setting
+        from .outgoing_proxies import proxy_named, variable_setting
 
-        kind = "SOCKS proxy" if self.socks else "proxy"
         sent = self.request
         scheme = "https" if sent is None else sent.url.scheme
         # Through a transport of one's own (`around`) httpx read no variable: its proxy is
@@ -212,11 +211,7 @@ class Progress:
         anywhere = self.around is not None
         at = self.proxy or _proxy_address(self.proxy_url)  # (a kept connection traces none)
         found = None if at is None else variable_setting(scheme, at, anywhere=anywhere)
-        if found is not None:
-            return f"the {kind} at {at} ({found})"
-        if self.proxy_url is not None:
-            return f"the {kind} {self.proxy_url}"
-        return f"the {kind}" if at is None else f"the {kind} at {at}"
+        return proxy_named(at, socks=self.socks, variable=found, url=self.proxy_url)
 
     def reached_no_server(self) -> bool:
         """Whether the request, its time run out, surely reached no server, so sent nothing:
@@ -292,9 +287,8 @@ class Progress:
                 "speak TLS there (an http:// one named https://), or a slow one"
             )
         elif stage == "start_tls" and self.proxy is not None:
-            kind = "SOCKS proxy" if self.socks else "proxy"
             why = (
-                f"the {kind} at {self.proxy} opened its tunnel to {self.tunnel}, but the TLS "
+                f"{self.proxy_named()} opened its tunnel to {self.tunnel}, but the TLS "
                 f"handshake through it got no answer {within}: a slow server, or a proxy that "
                 "passes nothing on"
             )

@@ -15,7 +15,7 @@ from typing import Final
 
 from .exceptions import ConfigurationError
 
-__all__ = ["check_outgoing_proxies", "variable_setting"]
+__all__ = ["check_outgoing_proxies", "proxy_named", "variable_setting"]
 
 #: The proxy schemes httpx takes (``httpx.Proxy``); the SOCKS ones need socksio.
 _SCHEMES: Final = ("http", "https", "socks5", "socks5h")
@@ -60,6 +60,21 @@ def _check(name: str, value: str) -> None:
             "which is not installed: pip install 'httpx[socks]' in this environment, or set "
             f"{name} to an http:// proxy"
         )
+
+
+def proxy_named(
+    at: str | None, *, socks: bool = False, variable: str | None = None, url: str | None = None
+) -> str:
+    """A proxy as every line names it: ``the proxy at host:port (HTTPS_PROXY)`` when the
+    environment ``variable`` sets it, else by its ``url`` when known (``the SOCKS proxy
+    socks5://host:port``: a client's ``proxy=``), else by its address ``at`` (``host:port``),
+    else ``the proxy``."""
+    kind = "SOCKS proxy" if socks else "proxy"
+    if at is not None and variable is not None:
+        return f"the {kind} at {at} ({variable})"
+    if url is not None:
+        return f"the {kind} {url}"
+    return f"the {kind}" if at is None else f"the {kind} at {at}"
 
 
 def variable_setting(scheme: str, proxy: str, *, anywhere: bool = False) -> str | None:

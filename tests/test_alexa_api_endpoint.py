@@ -671,7 +671,7 @@ def test_a_call_out_of_time_is_said_where_it_stalled(stall: str) -> None:
     at = f"127.0.0.1:{proxy.port}"
     said = {
         "http proxy": (
-            f"the proxy at {at} opened its tunnel to 127.0.0.1:9, but the TLS handshake "
+            f"the proxy http://{at} opened its tunnel to 127.0.0.1:9, but the TLS handshake "
             "through it got no answer within 1 s (the call's timeout)"
         ),
         "socks handshake": (
@@ -679,8 +679,8 @@ def test_a_call_out_of_time_is_said_where_it_stalled(stall: str) -> None:
             "SOCKS5 handshake (the tunnel to 127.0.0.1:9) within 1 s (the call's timeout)"
         ),
         "socks tls": (
-            f"the SOCKS proxy at {at} opened its tunnel to 127.0.0.1:9, but the TLS handshake "
-            "through it got no answer within 1 s (the call's timeout)"
+            f"the SOCKS proxy socks5://{at} opened its tunnel to 127.0.0.1:9, but the TLS "
+            "handshake through it got no answer within 1 s (the call's timeout)"
         ),
     }[stall]
     assert str(timed_out) == "time_zone: no answer from Alexa's API within 1 s"

@@ -698,7 +698,7 @@ def test_a_tunnel_through_which_tls_gets_no_answer_names_the_proxy(pki: TestPKI)
     assert stuck.connect.startswith(b"CONNECT s3.amazonaws.com:443 ")
     assert str(refused) == "certificate chain: download timed out"
     detail = str(refused.detail)
-    tunnel = f"the proxy at 127.0.0.1:{stuck.port} opened its tunnel to s3.amazonaws.com:443"
+    tunnel = f"the proxy http://127.0.0.1:{stuck.port} opened its tunnel to s3.amazonaws.com:443"
     assert tunnel in detail
     assert "but the TLS handshake through it got no answer within 2 s" in detail
     assert "check DNS" not in detail and detail.endswith("; it may pass")

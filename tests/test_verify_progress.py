@@ -410,7 +410,7 @@ def test_a_tls_handshake_the_time_limit_ends_has_its_socket_closed(
     assert isinstance(refused, CertificateUnavailableError)
     detail = str(refused.detail)
     assert "TimeoutError: no answer within 1 s" in detail  # (Downloads' limit, not httpx's)
-    proxy = f"the proxy at 127.0.0.1:{server.port}"
+    proxy = f"the proxy http://127.0.0.1:{server.port}"
     said = {
         "server": "the TCP connection was made, but its TLS handshake got no answer within 1 s",
         "https proxy": (
@@ -474,7 +474,7 @@ def test_a_tunnel_whose_handshake_timed_out_gives_its_pool_place_back(
     assert [head.split(b"\r\n")[0] for head in proxy.connects] == [
         b"CONNECT s3.amazonaws.com:443 HTTP/1.1"
     ] * 3, "a download found no place in the pool: its connection was never made"
-    tunnel = f"the proxy at 127.0.0.1:{proxy.port} opened its tunnel to s3.amazonaws.com:443"
+    tunnel = f"the proxy http://127.0.0.1:{proxy.port} opened its tunnel to s3.amazonaws.com:443"
     assert all(tunnel in detail for detail in said), said
     assert not any("pool is exhausted" in detail for detail in said)
 
@@ -504,7 +504,7 @@ def test_a_download_stalled_through_a_socks_proxy_is_said_where_it_stalled(
     with StalledSocks(answer=stall == "the TLS handshake") as proxy:
         detail = str(download_refused(pki, f"socks5://127.0.0.1:{proxy.port}").detail)
     assert len(proxy.connects) == 1 and proxy.connects[0].endswith(b"\x01\xbb")  # (port 443)
-    proxy_at = f"the SOCKS proxy at 127.0.0.1:{proxy.port}"
+    proxy_at = f"the SOCKS proxy socks5://127.0.0.1:{proxy.port}"
     said = {
         "the SOCKS handshake": (
             f"the SOCKS proxy socks5://127.0.0.1:{proxy.port} was reached (connected) but did "

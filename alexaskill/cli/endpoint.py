@@ -138,11 +138,10 @@ def _proxy_named(target: Target, steps: _RouteSteps) -> str | None:
     ``steps`` traced went through a proxy, None when it went straight to the endpoint."""
     if steps.peer is None or (not steps.socks and steps.peer == steps.server):
         return None
-    from ..outgoing_proxies import variable_setting
+    from ..outgoing_proxies import proxy_named, variable_setting
 
     variable = variable_setting(urlsplit(target.url).scheme, steps.peer)
-    kind = "SOCKS proxy" if steps.socks else "proxy"
-    named = f"the {kind} at {steps.peer}" + ("" if variable is None else f" ({variable})")
+    named = proxy_named(steps.peer, socks=steps.socks, variable=variable)
     return f"through {named}, as every probe is"
 
 

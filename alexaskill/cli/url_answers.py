@@ -124,7 +124,7 @@ def _proxy_reason(url: str, exc: BaseException, *, timeout: float) -> str | None
     import httpx
 
     from ..outgoing_connections import SOCKS_BROKEN_OFF, connect_steps
-    from ..outgoing_proxies import variable_setting
+    from ..outgoing_proxies import proxy_named, variable_setting
 
     steps = connect_steps(exc)
     if steps is None or steps.peer is None:
@@ -138,8 +138,7 @@ def _proxy_reason(url: str, exc: BaseException, *, timeout: float) -> str | None
     if not steps.socks and steps.tunnel is None and steps.peer == server:
         return None  # (connected to the server itself)
     variable = variable_setting(target.scheme, steps.peer)
-    kind = "SOCKS proxy" if steps.socks else "proxy"
-    proxy = f"the {kind} at {steps.peer}" + ("" if variable is None else f" ({variable})")
+    proxy = proxy_named(steps.peer, socks=steps.socks, variable=variable)
     tunnel = steps.tunnel or server
     if isinstance(exc, httpx.ProxyError) and str(exc).startswith(SOCKS_BROKEN_OFF):
         why = str(exc).removeprefix(SOCKS_BROKEN_OFF).strip().removeprefix("(").removesuffix(")")
@@ -264,7 +263,7 @@ def _forwarding_proxy(url: str, peer: str | None) -> str:
 
     import httpx
 
-    from ..outgoing_proxies import variable_setting
+    from ..outgoing_proxies import proxy_named, variable_setting
 
     scheme = urlsplit(url).scheme
     if peer is None:
@@ -277,10 +276,7 @@ def _forwarding_proxy(url: str, peer: str | None) -> str:
             peer = f"{found.host}:{found.port or 80}" if found.host else None
         except Exception:  # (httpx.InvalidURL: checked at start, `check_proxies`)
             peer = None
-    if peer is None:
-        return "the proxy"
-    variable = variable_setting(scheme, peer)
-    return f"the proxy at {peer}" + ("" if variable is None else f" ({variable})")
+    return proxy_named(peer, variable=None if peer is None else variable_setting(scheme, peer))
 
 
 def is_local_url(url: str) -> bool:
