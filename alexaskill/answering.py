@@ -117,7 +117,7 @@ class Answering(Apologising):
         if session is not None and session.application is not None:
             named_id = session.application.application_id
             if named_id not in skill_ids:
-                raise SkillIdError.for_id(named_id)
+                raise SkillIdError.for_id(named_id, "session.application")
 
     async def answer(self, envelope: Envelope) -> bytes:
         """Dispatch a verified, decoded ``envelope`` and return the encoded response envelope."""

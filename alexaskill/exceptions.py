@@ -292,9 +292,10 @@ class SkillIdError(VerificationError):
         self.application_id = application_id
 
     @classmethod
-    def for_id(cls, application_id: str) -> SkillIdError:
-        """The refusal of a request naming ``application_id``, not one of the skill's: an empty
-        one (``""`` or null on the wire) is said to name none, not to be another skill's."""
+    def for_id(cls, application_id: str, where: str = "context.System.application") -> SkillIdError:
+        """The refusal of a request naming ``application_id`` in ``where`` (the field holding
+        its ``applicationId``), not one of the skill's: an empty one (``""`` or null on the
+        wire) is said to name none, and where, not to be another skill's."""
         if not application_id:
-            return cls("request names no application id (applicationId empty or null)")
+            return cls(f"request names no application id ({where}.applicationId empty or null)")
         return cls("request is for another skill", application_id=application_id)

@@ -1476,6 +1476,8 @@ def test_a_progressive_speech_amazon_refuses_is_refused_at_start(speech: str, wh
 def test_an_empty_or_null_application_id_is_said_to_name_none(where: str, value: Any) -> None:
     # Refused as "request is for another skill", and logged as "...: '', not amzn1...", which
     # sent the developer looking for a mistyped skill id rather than the request's missing one.
+    # The reason names the field that came empty (it said "applicationId empty or null", of
+    # either): the context's, checked first, else the session's. (TestClient signs it.)
     with TestClient(make_skill()) as client:
         envelope = client.factory.envelope("LaunchRequest")
         if where in ("context", "both"):
@@ -1484,7 +1486,8 @@ def test_an_empty_or_null_application_id_is_said_to_name_none(where: str, value:
             envelope["session"]["application"]["applicationId"] = value
         result = client.send_envelope(envelope)
     assert result.status_code == 400
-    assert result.error == "request names no application id (applicationId empty or null)"
+    field = "session.application" if where == "session" else "context.System.application"
+    assert result.error == f"request names no application id ({field}.applicationId empty or null)"
 
 
 #: How a request without context.System.application is refused (web service and Lambda alike).
