@@ -810,7 +810,7 @@ def test_no_sqlite_warning_when_the_attributes_come_from_a_service_added_over_an
     lambda_handler = handler(skill)
     assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 1."
     assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 2."
-    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not _sqlite_warnings(caplog)
     assert not (tmp_path / "alexaskill.db").exists()
 
 
@@ -918,7 +918,7 @@ def test_no_sqlite_warning_for_a_service_added_over_the_store_after_a_test_clien
         pass
     caplog.set_level(logging.INFO, logger="alexaskill")
     assert speech(handler(skill)(intent_event("Count"), None)) == "Visit number 1."
-    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not _sqlite_warnings(caplog)
 
 
 def test_a_task_a_handler_leaves_running_is_said_when_the_invocation_ends(
@@ -982,7 +982,9 @@ def test_a_bug_that_left_the_answering_is_logged_with_the_handlers_name(
 
     caplog.set_level(logging.INFO, logger="alexaskill")
     assert speech(handler(skill)(intent_event("Fail"), None)) == APOLOGY
-    [line] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    # (Picked by its words: a loaded machine may add an ERROR of its own, an event loop held up.)
+    [line] = [r for r in caplog.records if r.getMessage().startswith("handler failed for")]
+    assert line.levelno == logging.ERROR
     message = line.getMessage()
     assert message.startswith("handler failed for IntentRequest Fail (")
     assert message.endswith("_logged_with_the_handlers_name.<locals>.fail)")
