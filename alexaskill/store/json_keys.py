@@ -1,0 +1,65 @@
+"""The dict keys JSON would change in a stored value: a key no str, which JSON turns into a
+string, or ``""``, which no store keeps (`_check_keys`, at each save)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+from .data_faults import _refused
+
+
+def _check_keys(name: str, value: Any, dicts: int) -> None:
+    """`ResponseError` naming where a dict in ``value`` (of ``dicts`` dicts at most, each place
+    one is held counted) has a key that is no string, or ``""``.
+
+    JSON turns such a key into one without a word: ``{1: "a"}`` comes back as ``{"1": "a"}``,
+    and ``{1: "a", "1": "b"}`` as ``{"1": "b"}``. An empty key, at any depth, is refused by every
+    store, as an empty attribute name is: DynamoDB keeps neither, and a skill moved to it from
+    another store found saves it had made for months refused.
+    """
+    found = _key_not_str(value, [dicts])
+    if found is not None:
+        path, key = found
+        where = name + "".join(f"[{step!r}]" for step in path)
+        if key == "":
+            raise _refused(
+                f"attribute {name!r} cannot be saved: {where} has the key '' (empty), and no "
+                "store keeps an empty name (DynamoDB cannot)"
+            )
+        raise _refused(
+            f"attribute {name!r} cannot be saved as JSON: {where} has the key {key!r} "
+            f"({type(key).__name__}), and JSON keys are strings: it would come back as "
+            f"{json.dumps(key)!r}"
+        )
+
+
+def _key_not_str(value: Any, left: list[int]) -> tuple[list[Any], Any] | None:
+    """(the path to a dict with a key that is no str, or is ``""``; that key), or None. ``left``
+    holds how many dicts may be left to look at: none, and no list is walked further (a dict
+    of a list of 5,000 numbers walked them all at each save)."""
+    if isinstance(value, dict):
+        left[0] -= 1
+        for key, item in value.items():
+            if not isinstance(key, str) or not key:
+                return [], key
+            if left[0] > 0 and isinstance(item, _CONTAINERS):
+                found = _key_not_str(item, left)
+                if found is not None:
+                    found[0].insert(0, key)
+                    return found
+    elif isinstance(value, _CONTAINERS):
+        for index, item in enumerate(value):
+            if left[0] <= 0:
+                break
+            if isinstance(item, _CONTAINERS):
+                found = _key_not_str(item, left)
+                if found is not None:
+                    found[0].insert(0, index)
+                    return found
+    return None
+
+
+#: What holds other values in JSON (a tuple of types: `isinstance` takes one in half the time
+#: of a union, ``dict | list | tuple``).
+_CONTAINERS: Final = (dict, list, tuple)
