@@ -27,9 +27,9 @@ def _limits_spy(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     checked: Counter[str] = Counter()
     check = base._check_limits
 
-    def spy(name: str, value: Any, text: str) -> None:
+    def spy(name: str, value: Any, text: str, dicts: int) -> None:
         checked[name] += 1
-        check(name, value, text)
+        check(name, value, text, dicts)
 
     monkeypatch.setattr(base, "_check_limits", spy)
     return checked
