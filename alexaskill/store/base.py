@@ -16,7 +16,7 @@ from .data_faults import (
     _TOO_LARGE_TO_INCREMENT,
     _refused,
 )
-from .json_keys import _check_keys
+from .json_keys import _CONTAINERS, _check_keys
 
 __all__ = ["DEFAULT_STORE", "Store"]
 
@@ -186,7 +186,7 @@ def _encode(name: str, value: Any, *, decoded: bool = False) -> str:
     dict in it made anew from its JSON, none held twice: not checked for that."""
     if not isinstance(name, str):
         raise _refused(_NOT_A_NAME.format(kind=type(name).__name__, name=name))
-    if not decoded and isinstance(value, dict | list | tuple):  # (nothing else holds one)
+    if not decoded and isinstance(value, _CONTAINERS):  # (nothing else holds one)
         _check_written_out(name, value)
     try:
         text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
@@ -410,21 +410,21 @@ def _nests_past(outside: str, levels: int) -> bool:
 def _beyond_limits(value: Any, depth: int, numbers: bool = True) -> tuple[list[Any], str] | None:
     """(the path to what is beyond DynamoDB's limits in ``value``, why), or None; the numbers
     in it are looked at only with ``numbers``."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, _NUMBERS) and not isinstance(value, bool):
         why = _number_refused(value) if numbers else None
         return None if why is None else ([], why)
     if isinstance(value, dict):
         items: Iterable[tuple[Any, Any]] = value.items()
-    elif isinstance(value, list | tuple):
+    elif isinstance(value, _SEQUENCES):
         items = enumerate(value)
     else:
         return None
     if depth >= _MAX_NESTING:
         return [], _TOO_DEEP
     for step, item in items:
-        if isinstance(item, dict | list | tuple):
+        if isinstance(item, _CONTAINERS):
             found = _beyond_limits(item, depth + 1, numbers)
-        elif numbers and isinstance(item, int | float) and not isinstance(item, bool):
+        elif numbers and isinstance(item, _NUMBERS) and not isinstance(item, bool):
             why = _number_refused(item)
             found = None if why is None else ([], why)
         else:
@@ -435,6 +435,11 @@ def _beyond_limits(value: Any, depth: int, numbers: bool = True) -> tuple[list[A
             return found
     return None
 
+
+#: The types `_beyond_limits` tells apart, as tuples: `isinstance` takes one in half the time
+#: of a union (``int | float``).
+_NUMBERS: Final = (int, float)
+_SEQUENCES: Final = (list, tuple)
 
 _TOO_DEEP: Final = (
     f"nests deeper than {_MAX_NESTING} levels, which no store keeps (DynamoDB cannot)"
