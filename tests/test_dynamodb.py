@@ -9,6 +9,7 @@ recording stand-in for a client where nothing need be sent.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -19,6 +20,7 @@ import anyio
 import pytest
 
 from alexaskill import DeviceAttributes, Skill, speak
+from alexaskill.app import APOLOGY
 from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import ResponseError, StoreError
 from alexaskill.responses import Response
@@ -415,13 +417,23 @@ def test_device_attributes_through_the_skill_are_per_device(dynamodb_endpoint: s
     anyio.run(skill.store.aclose)
 
 
-@pytest.mark.parametrize("beyond", ["number", "nesting"])
+@pytest.mark.parametrize(
+    ("beyond", "why"),
+    [
+        (
+            "number",
+            "value is 1e+300, outside the numbers every store keeps (DynamoDB's: 38 significant "
+            "digits, magnitude from 1E-130 to under 1E+126)",
+        ),
+        ("nesting", "value nests deeper than 30 levels, which no store keeps (DynamoDB cannot)"),
+    ],
+)
 def test_two_kinds_of_attributes_one_beyond_dynamodb_save_neither(
-    dynamodb_endpoint: str, beyond: str
+    dynamodb_endpoint: str, beyond: str, why: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     # The device's value is JSON but beyond DynamoDB (a number out of its range, or nesting
     # too deep): refused, and the user's count, saved just before, stayed: the retry counted
-    # twice.
+    # twice. The apology and the ERROR line are this refusal's (not a timeout's, say).
     skill = Skill(
         SKILL_ID,
         store=f"dynamodb://{new_table()}?endpoint_url={dynamodb_endpoint}&create_table=true"
@@ -440,8 +452,12 @@ def test_two_kinds_of_attributes_one_beyond_dynamodb_save_neither(
         room["value"] = bad
         return speak("saved")
 
-    body = json.loads(anyio.run(skill.answer, envelope()))
-    assert "Sorry" in body["response"]["outputSpeech"]["text"]
+    with caplog.at_level(logging.ERROR, logger="alexaskill"):
+        body = json.loads(anyio.run(skill.answer, envelope()))
+    assert body["response"]["outputSpeech"]["text"] == APOLOGY
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.exc_info is None
+    assert f"attribute 'value' cannot be saved: {why}" in record.getMessage()
     assert anyio.run(skill.store.load, USER) == {}
     anyio.run(skill.store.aclose)
 
