@@ -63,7 +63,7 @@ def _cycle(store: MemoryStore, key: str) -> Callable[[], None]:
     return cycle
 
 
-def _growing(name: str, value: Any) -> None:
+def _growing(name: str, value: Any, was: int = 0) -> None:
     """No buffer held: the encoding grows a bytearray as it goes, then its length is looked at."""
     buffer = bytearray()
     try:
@@ -78,7 +78,7 @@ def _growing(name: str, value: Any) -> None:
 _encode = msgspec.json.Encoder().encode
 
 
-def _encoded(name: str, value: Any) -> None:
+def _encoded(name: str, value: Any, was: int = 0) -> None:
     """No buffer held: msgspec's ``encode``, then the length of its bytes."""
     try:
         text = _encode(value)
@@ -89,13 +89,18 @@ def _encoded(name: str, value: Any) -> None:
         ORIGINAL(name, value)
 
 
-VARIANTS: dict[str, tuple[tuple[int, ...] | None, Callable[[str, Any], None]]] = {
+def _unchecked(name: str, value: Any, was: int = 0) -> None:
+    """No check at all."""
+
+
+# (each takes `_encode`'s ``was`` too: the length the value was loaded at, unused but by ORIGINAL)
+VARIANTS: dict[str, tuple[tuple[int, ...] | None, Callable[[str, Any, int], None]]] = {
     "4K,1M": ((4096, 1_000_000), ORIGINAL),
     "4K,64K,1M": ((4096, 65536, 1_000_000), ORIGINAL),
     "4K,32K,256K,1M": ((4096, 32768, 262144, 1_000_000), ORIGINAL),
     "growing": (None, _growing),
     "encode+len": (None, _encoded),
-    "none": (None, lambda name, value: None),
+    "none": (None, _unchecked),
 }
 
 

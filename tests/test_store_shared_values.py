@@ -187,6 +187,35 @@ async def test_the_usual_value_is_not_walked(monkeypatch: pytest.MonkeyPatch) ->
     assert await store.load("u") == {"game": attributes["game"], "board": [row] * 8}
 
 
+@pytest.mark.anyio
+@pytest.mark.parametrize(("strings", "tried"), [(10, [4096]), (100, [65536]), (1000, [1_000_000])])
+async def test_a_save_tries_first_the_buffer_the_value_fit_when_loaded(
+    strings: int, tried: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The bound encoded each value changed into a 4 KB buffer first, then one of 64 KB, then a
+    # megabyte: one of 9 KB when loaded was encoded into 4 KB in vain at each save, and one of
+    # 93 KB into 4 and 64 KB. The JSON it was loaded as now picks the first buffer to try.
+    import msgspec
+
+    import alexaskill.store.base as base
+
+    encode_into = msgspec.json.Encoder().encode_into
+    buffers: list[int] = []
+
+    def spy(value: Any, buffer: bytearray) -> None:
+        buffers.append(len(buffer))
+        encode_into(value, buffer)
+
+    monkeypatch.setattr(base, "_encode_into", spy)
+    store = MemoryStore()
+    await store.update("u", {"log": ["the dragon moved north " * 4] * strings}, ())
+    attributes = await Attributes.load(store, _envelope("u"))
+    buffers.clear()
+    attributes["log"].append("west")
+    assert await attributes.save()
+    assert buffers == tried
+
+
 class _Text(str):
     """A str of a class of its own: JSON writes its text, msgspec refuses it."""
 
@@ -215,7 +244,7 @@ async def test_values_a_shipped_store_loaded_are_not_looked_through_again(
     await store.update("u", {"game": GAME}, ())  # (the user of _envelope("u"))
     checked: list[str] = []
     check = base._check_written_out
-    monkeypatch.setattr(base, "_check_written_out", lambda name, value: checked.append(name))
+    monkeypatch.setattr(base, "_check_written_out", lambda name, value, was=0: checked.append(name))
     attributes = await Attributes.load(store, _envelope("u"))
     assert (attributes["game"], checked) == (GAME, [])
     board = attributes["game"]["board"]

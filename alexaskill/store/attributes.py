@@ -172,8 +172,9 @@ class _StoredAttributes(MutableMapping[str, Any]):
         for name, value in self._data.items():
             if name in increments or (name in kept and kept[name] is value):
                 continue
-            text = _encode(name, value)
-            if saved.get(name) != text:
+            before = saved.get(name)  # (its length: the first buffer the save's check tries)
+            text = _encode(name, value, was=0 if before is None else len(before))
+            if before != text:
                 changes[name] = value
                 texts[name] = text
         return changes, texts

@@ -174,7 +174,7 @@ def _incremented(name: str, stored: str | bytes | None, by: int, where: str) -> 
     return value + by
 
 
-def _encode(name: str, value: Any, *, decoded: bool = False) -> str:
+def _encode(name: str, value: Any, *, decoded: bool = False, was: int = 0) -> str:
     """``value`` as compact JSON; `ResponseError` naming ``name`` if JSON cannot hold it, or if
     it holds a list or dict in several places that JSON would write out past a save's bound
     (`_check_written_out`): json.dumps would work at it for ever (``x = [x, x]`` forty times
@@ -183,11 +183,12 @@ def _encode(name: str, value: Any, *, decoded: bool = False) -> str:
     changed at every save, at `Attributes.pending` and ``.changed`` too).
 
     ``decoded``: ``value`` is one a shipped store's ``load`` made (`_decoding`), each list and
-    dict in it made anew from its JSON, none held twice: not checked for that."""
+    dict in it made anew from its JSON, none held twice: not checked for that. ``was``: the
+    length of its JSON when loaded (or last saved), for the check's first buffer."""
     if not isinstance(name, str):
         raise _refused(_NOT_A_NAME.format(kind=type(name).__name__, name=name))
     if not decoded and isinstance(value, _CONTAINERS):  # (nothing else holds one)
-        _check_written_out(name, value)
+        _check_written_out(name, value, was)
     try:
         text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
         if not text.isascii():
@@ -220,7 +221,7 @@ _encode_into: Callable[[Any, bytearray], None] | None = None
 _vouch: Callable[[Any], bool] | None = None
 
 
-def _check_written_out(name: str, value: Any) -> None:
+def _check_written_out(name: str, value: Any, was: int = 0) -> None:
     """`ResponseError` (a data fault: one ERROR line, the apology) if JSON would write out more
     than `_MAX_WRITTEN_OUT` values of ``value`` for holding a list or dict in several places,
     naming the first key or index of it under which one is held again; one that holds itself in
@@ -234,13 +235,17 @@ def _check_written_out(name: str, value: Any) -> None:
     with no call a value, stopping past a reply's bytes); one it does not is looked through
     for a list or dict held again (`as_written._held_again`, each looked into once: none, and
     its JSON is as long as it is large), and only then counted as written out
-    (`written_out_past`)."""
+    (`written_out_past`). ``was``: the length of its JSON when loaded (or last saved): the
+    buffers it did not fit then are not tried first (a value of 9 KB was encoded into 4 KB in
+    vain at each save; one of 93 KB into 4 and 64 KB)."""
     global _encode_into, _vouch
     if _encode_into is None:  # (imported once: an import statement at each call cost microseconds)
         import msgspec
 
         _encode_into = msgspec.json.Encoder().encode_into
     for size in _BUFFERS:
+        if size <= was:  # (one it outgrew: likely in vain again)
+            continue
         buffer = bytearray(size)
         try:
             with memoryview(buffer):  # (held: the buffer cannot grow)
