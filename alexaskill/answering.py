@@ -434,8 +434,7 @@ class Answering(Apologising):
         elif not self._said_too_large(call, exc):
             who = failed_in(self.registry, call.running)
             where = f"{request.type} {intent}".rstrip() + (f" ({who})" if who else "")
-            if not self._said_data_fault(exc, f"handler failed for {where}"):
-                logger.error("handler failed for %s", where, exc_info=exc)
+            self._said_failure(exc, where)
         self._tell(exc, call.envelope)
         return Answer(self._apology_body(call), "handler_error")
 

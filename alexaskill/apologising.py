@@ -97,6 +97,21 @@ class Apologising(Registration):
         logger.error("%s: %s", failed, why)
         return True
 
+    def _said_failure(self, exc: Exception, where: str) -> None:
+        """Say that the handler failed for ``where`` (the request, who raised): a data fault in
+        one line (`_said_data_fault`); any other `ResponseError` (a reply refused as the handler
+        built it: SSML Alexa refuses, speech or a card past a limit, no `Response` returned)
+        with its reason in the line too, where ``record.getMessage()`` and a one-line JSON log
+        show it, and its traceback (which points at the handler's line that built the reply);
+        anything else with its traceback."""
+        failed = f"handler failed for {where}"
+        if self._said_data_fault(exc, failed):
+            return
+        if isinstance(exc, ResponseError):
+            logger.error("%s: %s", failed, exc, exc_info=exc)
+        else:
+            logger.error("handler failed for %s", where, exc_info=exc)
+
     def _apology_for(self, envelope: Envelope, exc: BaseException) -> Answer:
         """The apology, logged as a handler's failure, for ``exc``: a `BaseException` that left
         the answering of ``envelope`` (a KeyboardInterrupt taken for a Ctrl-C, one an exception
@@ -111,8 +126,7 @@ class Apologising(Registration):
         who = let_through_by()  # (the handler, a hook...), named as in `_recover`'s line
         where = f"{request.type} {intent}".rstrip() + (f" ({who})" if who else "")
         call = Call(envelope)
-        if not self._said_data_fault(failure, f"handler failed for {where}"):
-            logger.error("handler failed for %s", where, exc_info=failure)
+        self._said_failure(failure, where)
         self._tell(failure, envelope)
         return Answer(self._apology_body(call), "handler_error")
 

@@ -349,7 +349,14 @@ _ON_LOOKUP: Final = f"{__name__}._recovering_skill.<locals>.on_lookup"
             "the consent card",
         ),
         ("IntentRequest", "Look", "exception_handler", None),
-        ("IntentRequest", "Probe", "handler_error", "handler failed for IntentRequest Probe"),
+        (
+            "IntentRequest",
+            "Probe",
+            "handler_error",
+            "handler failed for IntentRequest Probe: canFulfillIntent answers a "
+            "CanFulfillIntentRequest, not IntentRequest (the reply of "
+            f"{__name__}._recovering_skill.<locals>.probe)",
+        ),
         ("IntentRequest", "Fail", "handler_error", f"exception handler {_ON_LOOKUP} failed"),
         (
             "IntentRequest",

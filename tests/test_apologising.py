@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 import logging
 import subprocess
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from alexaskill import Response, ResponseError, Session, Skill, speak
+from alexaskill import Response, ResponseError, Session, SimpleCard, Skill, Ssml, speak
 from alexaskill.app import APOLOGY
 from alexaskill.testing import SkillResponse, TestClient
 
@@ -101,6 +102,46 @@ def test_another_response_error_keeps_its_traceback(caplog: pytest.LogCaptureFix
     _, line = _answered(skill, "Odd", caplog)
     assert line.getMessage().startswith("handler failed for IntentRequest Odd (")
     assert line.exc_info is not None and isinstance(line.exc_info[1], ResponseError)
+
+
+@pytest.mark.parametrize(
+    ("reply", "why"),
+    [
+        (
+            lambda: speak(Ssml("<speak><lang>Bonjour</lang></speak>")),
+            "outputSpeech.ssml has SSML <lang> has no xml:lang",
+        ),
+        (lambda: speak("a" * 8001), "outputSpeech.text is 8001 characters; the limit is 8000"),
+        (
+            lambda: speak("a", card=SimpleCard("Long", "b" * 8000)),
+            "card",  # (its title and content together: the card's own words follow)
+        ),
+        (lambda: 42, "returned int; a handler returns a Response"),
+    ],
+    ids=["ssml", "speech", "card", "no-reply"],
+)
+def test_a_response_error_s_reason_is_in_the_error_line(
+    reply: Callable[[], Any], why: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The app refused a reply as the handler built it (hand-written SSML Alexa refuses, speech
+    or a card past Alexa's limits): the ERROR line said "handler failed for IntentRequest Build
+    (...)" and the reason only in its traceback, so caplog.messages, record.getMessage() and a
+    one-line JSON log lacked it. The line says it now, in one line; the traceback stays (it
+    points at the handler's line that built the reply)."""
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Build")
+    def build() -> Response:
+        return reply()  # type: ignore[no-any-return]
+
+    result, line = _answered(skill, "Build", caplog)
+    assert isinstance(result.handler_error, ResponseError)
+    said = line.getMessage()
+    assert line.levelno == logging.ERROR and "\n" not in said, said
+    assert said.startswith("handler failed for IntentRequest Build ("), said
+    assert said.endswith(f".build): {result.handler_error}"), said
+    assert why in said.partition(".build): ")[2], said
+    assert line.exc_info is not None and line.exc_info[1] is result.handler_error
 
 
 def test_an_attribute_str_that_does_not_encode_is_said_in_one_line(
