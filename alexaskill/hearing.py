@@ -140,8 +140,8 @@ def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str
                 walk(child)
                 pause(_SENTENCE_MS[name])
             elif name == "audio":  # without a source, no clip: the words apart all the same
-                # White space around the source is none of its URL (`ssml_error` takes any src;
-                # the page's player fetches the URL within, and shows it so).
+                # White space around the source is none of its URL (`ssml_error` says Alexa
+                # refuses it; the page's player fetches the URL within, and shows it so).
                 src = child.get("src", "").strip()
                 parts.append(f" [audio: {src}] " if clips and src else " ")
             elif name == "say-as":  # its words apart from those around it, as the page's

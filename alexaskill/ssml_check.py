@@ -11,6 +11,7 @@ import re
 from collections.abc import Container, Mapping
 from typing import Any, Final
 
+from .web_urls import _url_error
 from .xml_text import _character_error
 
 __all__ = [
@@ -201,6 +202,14 @@ def _missing_attribute(tag: str, attributes: Container[str]) -> str | None:
     return None
 
 
+def _audio_src_error(src: str) -> str | None:
+    """Why ``src``, an ``<audio>`` tag's, is no URL Alexa can fetch (HTTPS with a host, or a
+    sound of Amazon's library: `alexaskill.web_urls._url_error`), or None: the one check of
+    both `ssml_error` and the speech a handler builds (`alexaskill.responses.SsmlSpeech`)."""
+    error = _url_error(src, soundbank=True)
+    return None if error is None else f"<audio src={src[:80]!r}> is no URL Alexa can fetch: {error}"
+
+
 def _attributes_error(tag: str, attributes: dict[str, str]) -> str | None:
     """Why the attributes of ``tag`` are not those Amazon's SSML reference gives it, or None:
     one it requires missing, or a value it enumerates that it does not list.
@@ -239,7 +248,8 @@ def ssml_error(markup: str) -> str | None:
     the root), or a value of an attribute the reference enumerates that it does not list
     (``<emphasis level="huge">``: `_ENUMERATED`, what the builders refuse), or a tag without an
     attribute the reference requires (`_REQUIRED`: ``<amazon:emotion>`` without its
-    ``intensity``), fails the response,
+    ``intensity``), or an ``<audio src>`` that is no URL Alexa can fetch (`_audio_src_error`:
+    no HTTPS, no host, white space in it), fails the response,
     and the user hears "There was a problem with the requested skill's response". So does a
     ``<break time>`` that is no duration of at most 10 s; one in a form Amazon's reference does
     not write (``"5S"``, whose reading by Alexa is not documented) is said with the form to
@@ -248,8 +258,9 @@ def ssml_error(markup: str) -> str | None:
     here. The test tools (`alexaskill.testing`, ``alexaskill chat``, ``replay`` and the
     simulator) call this on every answer; the app does not parse the XML, but refuses the
     speech a handler builds of hand-written ``Ssml`` with a tag missing an attribute
-    `_REQUIRED` names (`_missing_attribute`, the same check) or a ``<break>``, ``<audio>`` or
-    ``<prosody>`` beyond Amazon's limits (`alexaskill.responses.SsmlSpeech`).
+    `_REQUIRED` names (`_missing_attribute`, the same check), an ``<audio src>`` Alexa cannot
+    fetch (`_audio_src_error`, the same check) or a ``<break>``, ``<audio>`` or ``<prosody>``
+    beyond Amazon's limits (`alexaskill.responses.SsmlSpeech`).
     """
     from xml.parsers import expat
 
@@ -270,6 +281,10 @@ def ssml_error(markup: str) -> str | None:
             )
         elif (error := _attributes_error(name, attributes)) is not None:
             faults.append(error)
+        elif name == "audio":
+            error = _audio_src_error(attributes["src"])  # (present: _attributes_error said so)
+            if error is not None:
+                faults.append(error)
         elif name == "break" and "time" in attributes:
             error = _break_error(attributes["time"])
             if error is not None:

@@ -902,6 +902,10 @@ def test_a_time_zone_fault_hits_the_time_zone_call_it_names_and_no_other() -> No
         ("<p>Take the bins out</p>", "the root element is <p>, not <speak>"),
         ("<speak><emphais>Bins</emphais></speak>", "<emphais> is no SSML tag Alexa knows"),
         ('<speak>Bins <break time="20s"/></speak>', "the limit is 10 s"),
+        (
+            '<speak>Bins <audio src="clip.mp3"/></speak>',
+            "<audio src='clip.mp3'> is no URL Alexa can fetch: Alexa fetches files over HTTPS only",
+        ),
     ],
 )
 def test_a_reminders_ssml_alexa_cannot_parse_is_a_400(ssml: str, said: str) -> None:

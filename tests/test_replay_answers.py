@@ -77,6 +77,21 @@ def test_ssml_alexa_would_refuse_fails_the_replay_with_url_too(tmp_path: Path) -
     assert out.endswith("1 request: 1 failed\n")
 
 
+def test_an_audio_clip_alexa_cannot_fetch_fails_the_replay_with_url(tmp_path: Path) -> None:
+    # A server answering <audio src="clip.mp3"/> failed only by the app's rules, in the words of
+    # its builders ("ssml.audio refuses it too"): the test tools' SSML check (ssml_error, also
+    # the fakes' and the simulator's) took any src. It says why itself now, as the app does.
+    ssml = '<speak>Listen: <audio src="clip.mp3"/></speak>'
+    payload = {"version": "1.0", "response": {"outputSpeech": {"type": "SSML", "ssml": ssml}}}
+    code, out = replay_against(tmp_path, payload)
+    assert code == 1, out
+    assert (
+        "  FAILED: Alexa would refuse the answer (outputSpeech.ssml: <audio src='clip.mp3'> is "
+        "no URL Alexa can fetch: Alexa fetches files over HTTPS only"
+    ) in out, out
+    assert out.endswith("1 request: 1 failed\n"), out
+
+
 def test_an_answer_nested_too_deeply_to_decode_is_no_json_not_a_traceback(
     tmp_path: Path,
 ) -> None:

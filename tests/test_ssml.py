@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import re
 from typing import Any
 
 import pytest
@@ -958,6 +959,43 @@ def test_a_hand_written_tag_amazons_reference_would_refuse_is_said(element: str,
     # checked only the values of the attributes present.
     found = ssml.ssml_error(f"<speak>Hi {element}</speak>")
     assert found is not None and found.startswith(said), found
+
+
+@pytest.mark.parametrize(
+    ("src", "why"),
+    [
+        ("clip.mp3", "Alexa fetches files over HTTPS only"),
+        ("http://cdn.example.com/a.mp3", "Alexa fetches files over HTTPS only"),
+        ("", "Alexa fetches files over HTTPS only"),
+        ("https://", "it names no host"),
+        ("https://cdn.example.com/a b.mp3", "it holds ' ' at index 25"),
+        ("soundbank://elsewhere/x", "a sound of Amazon's library is soundbank://soundlibrary/"),
+    ],
+)
+def test_an_audio_src_alexa_cannot_fetch_is_said_as_the_app_refuses_it(src: str, why: str) -> None:
+    # ssml_error (the test tools' check of every answer: chat, replay, the simulator, the fakes)
+    # took any src, while the app refuses hand-written speech with one Alexa cannot fetch: a
+    # server answering <audio src="clip.mp3"/> passed. Now both say it in the same words.
+    from alexaskill import speak
+
+    markup = f'<speak>Hi <audio src="{src}"/></speak>'
+    said = f"<audio src={src!r}> is no URL Alexa can fetch: {why}"
+    found = ssml.ssml_error(markup)
+    assert found is not None and found.startswith(said), found
+    with pytest.raises(ResponseError, match=f"^outputSpeech.ssml has SSML {re.escape(said)}"):
+        speak(Ssml(markup))
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://cdn.example.com/a.mp3?x=1&amp;y=2",
+        "HTTPS://Example.com",
+        "soundbank://soundlibrary/x/y",
+    ],
+)
+def test_an_audio_src_alexa_can_fetch_is_taken(src: str) -> None:
+    assert ssml.ssml_error(f'<speak>Hi <audio src="{src}"/></speak>') is None
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,9 @@
 over 10 s, a URL Alexa cannot fetch and a prosody value out of Amazon's range;
 ``Ssml("<speak><break time='20s'/></speak>")`` written by hand is checked here when its speech is
 built (`alexaskill.responses.SsmlSpeech`): each ``<break time>`` a duration of at most 10 s, each
-``<audio>`` a ``src`` that is an HTTPS URL with a host or a ``soundbank://`` sound, each
-``<prosody>`` ``rate``, ``pitch`` and ``volume`` one `alexaskill.ssml.prosody` takes, and each
+``<audio>`` a ``src`` that is an HTTPS URL with a host or a ``soundbank://`` sound
+(`alexaskill.ssml_check._audio_src_error`, `ssml_error`'s own check), each ``<prosody>``
+``rate``, ``pitch`` and ``volume`` one `alexaskill.ssml.prosody` takes, and each
 tag Amazon's SSML reference requires an attribute of (``<lang>`` its ``xml:lang``,
 ``<amazon:emotion>`` its ``name`` and ``intensity``, …) with it: `ssml_error`'s own check
 (`alexaskill.ssml_check._missing_attribute`), as the builders always write them. Alexa refuses
@@ -26,8 +27,7 @@ from typing import Final
 
 from ..exceptions import ResponseError
 from ..ssml import _prosody_pitch, _prosody_rate, _prosody_volume
-from ..ssml_check import _MAX_BREAK_MS, _break_time_ms, _missing_attribute
-from ..web_urls import _url_error
+from ..ssml_check import _MAX_BREAK_MS, _audio_src_error, _break_time_ms, _missing_attribute
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
 
@@ -166,11 +166,7 @@ def _limit_error(name: str, values: dict[str, str]) -> str | None:
         return None
     if name != "audio":
         return None
-    src = values["src"]  # (_missing_attribute said a tag without one)
-    error = _url_error(src, soundbank=True)
-    if error is not None:
-        return f"<audio src={src[:80]!r}> is no URL Alexa can fetch: {error}"
-    return None
+    return _audio_src_error(values["src"])  # (_missing_attribute said a tag without one)
 
 
 def _check_elements(field: str, markup: str) -> None:
