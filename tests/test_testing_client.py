@@ -269,6 +269,51 @@ def test_ssml_the_app_refuses_is_the_handler_error_and_says_why(
         client.launch()
 
 
+def test_the_repr_of_a_result_shows_what_went_wrong_first() -> None:
+    # The dataclass repr listed json (the whole envelope) and the request before handler_error,
+    # so pytest's "where" line, cut at 240 characters, hid why a test's result was the apology.
+    # Now the short, telling fields come first (handler_error, refusal, the speech heard), the
+    # rest after, those at their default (None, ()) left out.
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        return ask("Hello.", reprompt=Ssml("<speak><lang>Bonjour</lang></speak>"))
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        result = client.launch()
+    shown = repr(result)
+    assert shown.startswith(
+        'SkillResponse(status_code=200, handler_error=ResponseError("reprompt.outputSpeech.ssml '
+        "has SSML <lang> has no xml:lang (Amazon's SSML reference requires one)"  # (its "")
+    ), shown
+    apology = "Sorry, something went wrong. Please try again later."
+    assert f"), speech={apology!r}, " in shown[:320], shown
+    assert shown.index("speech=") < shown.index("json=") < shown.index("request=")
+    assert "refusal=" not in shown and "api_calls=" not in shown  # (None, (): left out)
+    assert shown.endswith(")")
+    refused = SkillResponse(
+        200,
+        {"version": "1.0", "response": {"outputSpeech": {"type": "SSML", "ssml": "<speak>x"}}},
+        refusal="outputSpeech.ssml: not well-formed XML",
+    )
+    assert repr(refused).startswith(
+        "SkillResponse(status_code=200, refusal='outputSpeech.ssml: not well-formed XML', "
+        "speech='x', json={"
+    ), repr(refused)
+    assert repr(SkillResponse(400, {"error": "bad"})) == (
+        "SkillResponse(status_code=400, speech=None, json={'error': 'bad'})"
+    )
+    from alexaskill.exceptions import RuleViolation
+
+    dropped = RuleViolation("AudioPlayer.PlaybackStopped", ("outputSpeech",), "no response")
+    played = SkillResponse(200, {"version": "1.0"}, violations=(dropped,), request={"a": 1})
+    assert repr(played) == (
+        f"SkillResponse(status_code=200, speech=None, violations=({dropped!r},), "
+        "json={'version': '1.0'}, request={'a': 1})"
+    )
+
+
 def test_a_misspelt_option_names_the_client_and_what_was_meant() -> None:
     # TestClient hands the options it does not take to FakeAlexaApi: a typo was reported as
     # "FakeAlexaApi.__init__() got an unexpected keyword argument 'local'".

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from ..exceptions import RuleViolation
 from ..hearing import spoken_text
@@ -44,7 +44,15 @@ def ssml_refusal(status_code: int, payload: Any) -> str | None:
     return response_ssml_error(answer)
 
 
-@dataclass(frozen=True)
+#: The fields `SkillResponse`'s repr shows, in this order, when not at their default (None,
+#: ()): those that say what went wrong (then the speech heard), what else the test looks at
+#: (then the JSON answer), and the rest. The status code (first), the speech and the JSON always.
+_SHOWN_FIRST: Final = ("handler_error", "refusal")
+_SHOWN_NEXT: Final = ("violations", "unsupported", "prompt")
+_SHOWN_AFTER: Final = ("api_calls", "request", "understood", "turn")
+
+
+@dataclass(frozen=True, repr=False)
 class SkillResponse:
     """What the skill answered, with the parts a test looks at most."""
 
@@ -79,6 +87,24 @@ class SkillResponse:
     #: interface (APL on a speaker), by type, e.g. ``("Alexa.Presentation.APL.RenderDocument",)``.
     #: Logged at WARNING; when nothing is left to hear it is a violation too.
     unsupported: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        # The short fields that say what went wrong first, the JSON after: pytest's "where"
+        # line cuts a repr at 240 characters, and the dataclass's put handler_error after the
+        # whole envelope and the request.
+        def set_of(names: tuple[str, ...]) -> list[str]:
+            values = ((name, getattr(self, name)) for name in names)
+            return [f"{name}={value!r}" for name, value in values if value not in (None, ())]
+
+        shown = [
+            f"status_code={self.status_code!r}",
+            *set_of(_SHOWN_FIRST),
+            f"speech={self.speech!r}",
+            *set_of(_SHOWN_NEXT),
+            f"json={self.json!r}",
+            *set_of(_SHOWN_AFTER),
+        ]
+        return f"{type(self).__name__}({', '.join(shown)})"
 
     @property
     def heard(self) -> str | None:
