@@ -17,8 +17,8 @@ from .exceptions import TimestampError
 __all__ = ["read_timestamp"]
 
 #: The seconds of a leap second (``23:59:60``), as ISO 8601 writes it and fromisoformat refuses
-#: (after a ``T``, or the ``t`` RFC 3339 allows).
-_LEAP_SECOND: Final = re.compile(r"[Tt]\d\d:\d\d:(60)(?![\d:])", re.A)
+#: (after a ``T``, or the ``t`` or the space RFC 3339 allows, as for any other second).
+_LEAP_SECOND: Final = re.compile(r"[Tt ]\d\d:\d\d:(60)(?![\d:])", re.A)
 
 
 #: The characters that end an ISO 8601 timestamp after its UTC offset's sign (or its ``Z``).

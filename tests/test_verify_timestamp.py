@@ -169,6 +169,8 @@ def test_smaller_tolerance_is_honoured(pki: TestPKI) -> None:
         ("2017-01-01T00:59:60+01:00", datetime(2017, 1, 1, 0, 2, tzinfo=UTC)),
         ("2017-01-01T05:29:60+05:30", datetime(2017, 1, 1, 0, 2, tzinfo=UTC)),
         ("2016-12-31T20:59:60-03:00", datetime(2017, 1, 1, 0, 2, tzinfo=UTC)),
+        # RFC 3339 (5.6) lets a space stand for the "T", and any other second is read so.
+        ("2016-12-31 23:59:60Z", datetime(2017, 1, 1, 0, 0, 1, tzinfo=UTC)),
     ],
 )
 def test_a_leap_second_timestamp_is_read_not_refused(timestamp: str, now: datetime) -> None:
