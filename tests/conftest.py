@@ -186,6 +186,27 @@ def umask_022() -> Iterator[None]:
         os.umask(old)
 
 
+@pytest.fixture
+def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy from the environment: each ``*_proxy`` variable unset, in any case (the test
+    sets the one it means), undone afterwards."""
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def one_second_url_timeouts(no_proxies: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`no_proxies`, and the --url commands' time limits at 1 s (``replay.URL_TIMEOUT``, chat's
+    too, and ``chat_http._INFO_TIMEOUT``, the served skill id's): for a proxy that never
+    answers, whose failure is said "within 1 s". (Not for a proxy that answers: a loaded
+    machine could be slower than a second to let it.)"""
+    from alexaskill.cli import chat_http, replay
+
+    monkeypatch.setattr(replay, "URL_TIMEOUT", 1.0)
+    monkeypatch.setattr(chat_http, "_INFO_TIMEOUT", 1.0)
+
+
 # --- a hung test ends its worker, with every thread's traceback -------------------------------
 
 # CI gives the whole run 90 minutes: a test that hangs (a deadlock, a server that never answers)

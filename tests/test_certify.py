@@ -645,6 +645,7 @@ def test_a_connection_that_times_out_after_the_connect_check_is_a_connect_failur
     )
 
 
+@pytest.mark.usefixtures("no_proxies")
 @pytest.mark.parametrize("proxy_kind", ["silent socks", "refusing socks"])
 def test_a_proxy_that_let_no_probe_through_is_said_the_proxys(
     proxy_kind: str, monkeypatch: pytest.MonkeyPatch
@@ -655,9 +656,6 @@ def test_a_proxy_that_let_no_probe_through_is_said_the_proxys(
     from .blackhole import RefusingSocks, SilentSocks
 
     _reached_then_lost(monkeypatch)
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy"):
-            monkeypatch.delenv(name)
     url = f"http://127.0.0.1:{free_port()}/"
     with SilentSocks() if proxy_kind == "silent socks" else RefusingSocks() as proxy:
         monkeypatch.setenv("ALL_PROXY", f"socks5://127.0.0.1:{proxy.port}")
@@ -934,12 +932,7 @@ def test_the_probes_just_past_the_tolerance_and_of_a_signature_not_base64() -> N
     assert {"signature-not-base64", "timestamp-just-old"} <= {p.name for p in probes(unsigned)}
 
 
-def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy"):
-            monkeypatch.delenv(name)
-
-
+@pytest.mark.usefixtures("no_proxies")
 def test_the_connect_check_goes_through_the_proxy_the_probes_go_through(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -948,7 +941,6 @@ def test_the_connect_check_goes_through_the_proxy_the_probes_go_through(
     # passed, and the first probe failed ("0 probes answered before").
     from .blackhole import SilentSocks
 
-    _no_proxies(monkeypatch)
     with closing_port() as port, SilentSocks() as proxy:
         url = f"http://127.0.0.1:{port}/"
         monkeypatch.setenv("ALL_PROXY", f"socks5://127.0.0.1:{proxy.port}")
@@ -967,6 +959,7 @@ def test_the_connect_check_goes_through_the_proxy_the_probes_go_through(
     )
 
 
+@pytest.mark.usefixtures("no_proxies")
 def test_the_connect_check_passes_through_a_proxy_that_opens_the_tunnel(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -975,7 +968,6 @@ def test_the_connect_check_passes_through_a_proxy_that_opens_the_tunnel(
 
     from .blackhole import StalledSocks
 
-    _no_proxies(monkeypatch)
     with StalledSocks(answer=True) as proxy:
         monkeypatch.setenv("ALL_PROXY", f"socks5://127.0.0.1:{proxy.port}")
         target = Target(f"http://127.0.0.1:{free_port()}/", allow_local=True, timeout=5)
@@ -989,6 +981,7 @@ def test_the_connect_check_passes_through_a_proxy_that_opens_the_tunnel(
         assert proxy.wait_for_closed(1) and len(proxy.connects) == 1
 
 
+@pytest.mark.usefixtures("no_proxies")
 @pytest.mark.parametrize(("variable", "scheme"), [("ALL_PROXY", "http"), ("HTTPS_PROXY", "https")])
 def test_the_connect_check_through_a_proxy_that_refuses_the_tunnel_says_the_proxys(
     variable: str, scheme: str, monkeypatch: pytest.MonkeyPatch
@@ -998,7 +991,6 @@ def test_the_connect_check_through_a_proxy_that_refuses_the_tunnel_says_the_prox
     # tunnel fails the check, naming the proxy, and no probe is sent through it after.
     from .blackhole import RefusingSocks, RefusingTunnels
 
-    _no_proxies(monkeypatch)
     url = f"{scheme}://127.0.0.1:{free_port()}/"
     with RefusingSocks() if variable == "ALL_PROXY" else RefusingTunnels() as proxy:
         kind = "socks5" if variable == "ALL_PROXY" else "http"
@@ -1020,6 +1012,7 @@ def test_the_connect_check_through_a_proxy_that_refuses_the_tunnel_says_the_prox
     assert said.endswith("; no probe was sent"), said
 
 
+@pytest.mark.usefixtures("no_proxies")
 @pytest.mark.parametrize("where", ["connect check", "probe"])
 def test_a_proxy_that_leaves_the_connect_unanswered_is_said_the_proxys(
     where: str, monkeypatch: pytest.MonkeyPatch
@@ -1029,7 +1022,6 @@ def test_a_proxy_that_leaves_the_connect_unanswered_is_said_the_proxys(
     # none reached it.
     from .blackhole import SilentTunnels
 
-    _no_proxies(monkeypatch)
     if where == "probe":  # (the connect check passed, then the proxy stalled)
         _reached_then_lost(monkeypatch)
     url = f"https://127.0.0.1:{free_port()}/"
@@ -1098,6 +1090,7 @@ class _Tunnels:
             back.join(10)
 
 
+@pytest.mark.usefixtures("no_proxies")
 def test_the_tls_checks_go_through_the_proxy_the_probes_go_through(
     tls_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1108,7 +1101,6 @@ def test_the_tls_checks_go_through_the_proxy_the_probes_go_through(
 
     from .port_server import serving_port
 
-    _no_proxies(monkeypatch)
     cert, key = tls_files
     tunnels = _Tunnels()
     with _tls_endpoint(cert, key) as port, serving_port(tunnels.handle) as proxy_port:
@@ -1130,6 +1122,7 @@ def test_the_tls_checks_go_through_the_proxy_the_probes_go_through(
     assert verify is not False
 
 
+@pytest.mark.usefixtures("no_proxies")
 def test_a_tls_check_a_proxy_let_no_handshake_through_is_said_the_proxys(
     tls_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1139,7 +1132,6 @@ def test_a_tls_check_a_proxy_let_no_handshake_through_is_said_the_proxys(
 
     from .blackhole import StalledTunnels
 
-    _no_proxies(monkeypatch)
     cert, key = tls_files
     with _tls_endpoint(cert, key) as port, StalledTunnels() as proxy:
         monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.port}")
@@ -1153,6 +1145,7 @@ def test_a_tls_check_a_proxy_let_no_handshake_through_is_said_the_proxys(
     assert checks["tls-certificate"].passed is None
 
 
+@pytest.mark.usefixtures("no_proxies")
 def test_an_https_proxys_own_tls_failure_is_said_the_proxys_not_the_endpoints(
     tls_files: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1165,7 +1158,6 @@ def test_an_https_proxys_own_tls_failure_is_said_the_proxys_not_the_endpoints(
 
     from .blackhole import StalledTunnels
 
-    _no_proxies(monkeypatch)
     cert, key = tls_files
     proxy_cert, proxy_key = self_signed(tmp_path, common_name="proxy", ips=["127.0.0.1"])
     proxy_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -1184,6 +1176,7 @@ def test_an_https_proxys_own_tls_failure_is_said_the_proxys_not_the_endpoints(
     assert checks["tls-certificate"].passed is None
 
 
+@pytest.mark.usefixtures("no_proxies")
 @pytest.mark.parametrize("answer", ["407", "403 page"])
 def test_a_proxys_own_answer_to_the_probes_is_said_the_proxys(
     answer: str, monkeypatch: pytest.MonkeyPatch
@@ -1195,7 +1188,6 @@ def test_a_proxys_own_answer_to_the_probes_is_said_the_proxys(
     # with no JSON body is said to come from the proxy, named.
     from .canned_answer import canned_answer_port
 
-    _no_proxies(monkeypatch)
     if answer == "407":
         head = b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic"
     else:

@@ -39,21 +39,13 @@ def no_socksio(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "socksio", None)
 
 
-def _only_proxy(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
-    """The environment's proxies: ``name`` set to ``value``, no other."""
-    for key in list(os.environ):
-        if key.lower().endswith("_proxy"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv(name, value)
-
-
 def _said_of_socks(message: str, name: str) -> None:
     assert f"{name}=socks5://127.0.0.1:1080" in message, message
     assert "socksio" in message and "pip install 'httpx[socks]'" in message, message
     assert "secret" not in message and "Traceback" not in message, message
 
 
-@pytest.mark.usefixtures("no_socksio")
+@pytest.mark.usefixtures("no_proxies", "no_socksio")
 @pytest.mark.parametrize("name", ["ALL_PROXY", "HTTPS_PROXY", "all_proxy", "HTTP_PROXY"])
 def test_a_socks_proxy_without_socksio_fails_the_start_in_one_line(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, name: str
@@ -61,24 +53,24 @@ def test_a_socks_proxy_without_socksio_fails_the_start_in_one_line(
     # httpx refuses to make a client for a SOCKS proxy without socksio: the lifespan's client
     # failed in Starlette's lifespan, and the start was said with httpx's whole traceback, the
     # variable unnamed.
-    _only_proxy(monkeypatch, name, SOCKS)
+    monkeypatch.setenv(name, SOCKS)
     answer = lifespan_start(Skill(SKILL_ID))
     assert answer["type"] == "lifespan.startup.failed"
     _said_of_socks(answer["message"], name)
     assert not [record for record in caplog.records if record.exc_info], caplog.text
 
 
-@pytest.mark.usefixtures("no_socksio")
+@pytest.mark.usefixtures("no_proxies", "no_socksio")
 def test_a_mounted_skill_fails_at_the_host_apps_import(monkeypatch: pytest.MonkeyPatch) -> None:
     # A host app runs no lifespan of its skills': the verifier made its own client at the
     # first request, and each request failed with httpx's ImportError.
-    _only_proxy(monkeypatch, "ALL_PROXY", SOCKS)
+    monkeypatch.setenv("ALL_PROXY", SOCKS)
     with pytest.raises(ConfigurationError) as info:
         Skill(SKILL_ID).mount("/weather")
     _said_of_socks(str(info.value), "ALL_PROXY")
 
 
-@pytest.mark.usefixtures("no_socksio")
+@pytest.mark.usefixtures("no_proxies", "no_socksio")
 def test_a_verifier_of_its_own_refuses_with_400_and_says_why_once(
     monkeypatch: pytest.MonkeyPatch,
     pki: TestPKI,
@@ -88,7 +80,7 @@ def test_a_verifier_of_its_own_refuses_with_400_and_says_why_once(
     # Used on its own (no lifespan lends it a client), the verifier makes its client at the
     # first download: the proxy's ConfigurationError came out of `verify`, HTTP 500 and a
     # traceback for every request (the CA bundle's fault there is a 400 already).
-    _only_proxy(monkeypatch, "HTTPS_PROXY", SOCKS)
+    monkeypatch.setenv("HTTPS_PROXY", SOCKS)
     verifier = Verifier([pki.root], now=lambda: NOW)
     with caplog.at_level(logging.DEBUG, logger="alexaskill"):
         assert refused_requests(verifier, pki, 3) == [NO_PROXY] * 3
@@ -98,7 +90,7 @@ def test_a_verifier_of_its_own_refuses_with_400_and_says_why_once(
     assert own_clients == []  # no client made: nothing downloaded
 
 
-@pytest.mark.usefixtures("no_socksio")
+@pytest.mark.usefixtures("no_proxies", "no_socksio")
 def test_a_verifier_of_its_own_checks_its_proxy_again_a_minute_on(
     monkeypatch: pytest.MonkeyPatch,
     pki: TestPKI,
@@ -108,7 +100,7 @@ def test_a_verifier_of_its_own_checks_its_proxy_again_a_minute_on(
     from alexaskill import outgoing_proxies
     from alexaskill.verify import trust
 
-    _only_proxy(monkeypatch, "ALL_PROXY", SOCKS)
+    monkeypatch.setenv("ALL_PROXY", SOCKS)
     checks: list[int] = []
     check = outgoing_proxies.check_outgoing_proxies
 
@@ -134,11 +126,12 @@ def test_a_verifier_of_its_own_checks_its_proxy_again_a_minute_on(
     assert len(checks) == 2 and len(own_clients) == 1
 
 
+@pytest.mark.usefixtures("no_proxies")
 def test_a_proxy_of_a_scheme_httpx_does_not_know_is_said_so(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # (httpx's ValueError, "Unknown scheme for proxy URL", with its traceback at start)
-    _only_proxy(monkeypatch, "ALL_PROXY", "socks4://127.0.0.1:1080")
+    monkeypatch.setenv("ALL_PROXY", "socks4://127.0.0.1:1080")
     answer = lifespan_start(Skill(SKILL_ID))
     assert answer["type"] == "lifespan.startup.failed"
     message = answer["message"]
@@ -149,13 +142,15 @@ def test_a_proxy_of_a_scheme_httpx_does_not_know_is_said_so(
 @pytest.mark.parametrize(
     "value", ["http://127.0.0.1:3128", "127.0.0.1:3128", "https://user:pw@127.0.0.1:3128"]
 )
+@pytest.mark.usefixtures("no_proxies")
 def test_a_proxy_httpx_takes_lets_the_skilllifespan_start(
     monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
-    _only_proxy(monkeypatch, "HTTPS_PROXY", value)
+    monkeypatch.setenv("HTTPS_PROXY", value)
     assert lifespan_start(Skill(SKILL_ID))["type"] == "lifespan.startup.complete"
 
 
+@pytest.mark.usefixtures("no_proxies")
 def test_uvicorn_stops_at_a_socks_proxy_without_socksio_in_one_line(tmp_path: Path) -> None:
     # As served: uvicorn printed httpx's traceback and "Application startup failed".
     (tmp_path / "plain_app.py").write_text(
@@ -166,11 +161,10 @@ def test_uvicorn_stops_at_a_socks_proxy_without_socksio_in_one_line(tmp_path: Pa
         "import sys; sys.modules['socksio'] = None; import uvicorn.main; "
         "sys.argv = ['uvicorn', 'plain_app:skill', '--port', '0']; uvicorn.main.main()"
     )
-    env = {key: value for key, value in os.environ.items() if not key.lower().endswith("_proxy")}
     refused = subprocess.run(
         [sys.executable, "-c", start],
         cwd=tmp_path,
-        env={**env, "ALL_PROXY": SOCKS},
+        env={**os.environ, "ALL_PROXY": SOCKS},  # (no other proxy: no_proxies)
         capture_output=True,
         text=True,
         timeout=30,
@@ -181,20 +175,20 @@ def test_uvicorn_stops_at_a_socks_proxy_without_socksio_in_one_line(tmp_path: Pa
     assert "Application startup failed" in refused.stderr
 
 
-@pytest.mark.usefixtures("no_socksio")
+@pytest.mark.usefixtures("no_proxies", "no_socksio")
 def test_the_lambda_handler_says_so_when_made_not_at_each_call(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # On Lambda no lifespan runs: each call to Alexa's APIs made a client of its own and failed
     # with httpx's ImportError (a handler bug's apology, every time). Said once, at the cold
     # start, where the handler is made.
-    _only_proxy(monkeypatch, "ALL_PROXY", SOCKS)
+    monkeypatch.setenv("ALL_PROXY", SOCKS)
     with pytest.raises(ConfigurationError) as info:
         Skill(SKILL_ID).lambda_handler  # noqa: B018  (made here: the property's the point)
     _said_of_socks(str(info.value), "ALL_PROXY")
 
 
-@pytest.mark.usefixtures("no_socksio", "dev_dir")
+@pytest.mark.usefixtures("no_proxies", "no_socksio", "dev_dir")
 @pytest.mark.parametrize(
     "argv",
     [
@@ -222,7 +216,7 @@ def test_a_cli_command_that_sends_says_so_in_one_line(
     envelope = RequestFactory(skill_id=SKILL_ID).intent("Hello")
     (tmp_path / "hello.json").write_text(json.dumps(envelope))
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    _only_proxy(monkeypatch, "ALL_PROXY", SOCKS)
+    monkeypatch.setenv("ALL_PROXY", SOCKS)
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith(f"alexaskill {argv[0]}: error: "), err

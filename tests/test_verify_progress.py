@@ -582,18 +582,13 @@ def test_an_http_proxy_that_refuses_the_connect_is_said_to_refuse_it(pki: TestPK
     assert closed, "the connection to the proxy was left open"
 
 
+@pytest.mark.usefixtures("no_proxies")
 @pytest.mark.parametrize("variable", ["HTTPS_PROXY", "ALL_PROXY", "https_proxy"])
 def test_a_socks_proxy_is_said_set_by_the_variable_that_sets_it(
     pki: TestPKI, variable: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # socks5:// in HTTPS_PROXY (which httpx takes for https:// URLs as ALL_PROXY) was said set by
     # ALL_PROXY: the operator looked for a variable that was never set.
-    import os
-
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy"):
-            monkeypatch.delenv(name)
-
     with StalledSocks(answer=False) as proxy:
         monkeypatch.setenv(variable, f"socks5://127.0.0.1:{proxy.port}")
         detail = str(download_refused(pki, None).detail)  # (the environment's proxy)
@@ -631,6 +626,7 @@ def test_a_silent_socks_proxy_holds_a_download_no_longer_than_its_timeout() -> N
     assert said in str(failure.detail), failure.detail
 
 
+@pytest.mark.usefixtures("no_proxies")
 @pytest.mark.parametrize("variable", ["HTTP_PROXY", "ALL_PROXY"])
 def test_a_wrapped_transports_proxy_is_said_set_by_the_variable_that_sets_it(
     pki: TestPKI, variable: str, monkeypatch: pytest.MonkeyPatch
@@ -640,10 +636,6 @@ def test_a_wrapped_transports_proxy_is_said_set_by_the_variable_that_sets_it(
     # HTTPS_PROXY naming another proxy). It was said "(HTTPS_PROXY, or the client's proxy=)",
     # the variable httpx would have read, though the one that held it is known.
     import os
-
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy"):
-            monkeypatch.delenv(name)
 
     async def download(proxy: str) -> str:
         inner = httpx.AsyncHTTPTransport(proxy=proxy)
@@ -663,18 +655,13 @@ def test_a_wrapped_transports_proxy_is_said_set_by_the_variable_that_sets_it(
     assert said in detail, detail
 
 
+@pytest.mark.usefixtures("no_proxies")
 def test_a_transports_own_proxy_is_named_by_its_url_not_by_a_guessed_variable(
     pki: TestPKI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A plain httpx.AsyncHTTPTransport(proxy=...) given to the client: httpx read no variable,
     # and none names that proxy. It was said "(HTTPS_PROXY, or the client's proxy=)", a variable
     # guessed as its source; it is named by its URL, no variable.
-    import os
-
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy"):
-            monkeypatch.delenv(name)
-
     async def download(proxy: str) -> str:
         transport = httpx.AsyncHTTPTransport(proxy=proxy)
         async with httpx.AsyncClient(transport=transport) as client:
