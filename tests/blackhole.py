@@ -69,12 +69,22 @@ def closing_port() -> Iterator[int]:
 
 class _Listening:
     """A listening socket on 127.0.0.1 (``listener``, at ``port``) whose accept() gives up after
-    a minute without a client: it ends the thread that waits, not the run."""
+    a minute without a client: it ends the thread that waits, not the run.
+
+    Its ``__exit__`` waits (up to a minute each) for the threads that serve the connections to
+    end, which they do once the client closes its connection."""
 
     def __init__(self) -> None:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.listener.settimeout(60)
         self.port: int = self.listener.getsockname()[1]
+        self._threads: list[threading.Thread] = []  # (each, to wait for)
+
+    def _take(self) -> socket.socket:
+        """The next connection accepted, its reads given a minute each."""
+        connection, _ = self.listener.accept()
+        connection.settimeout(60)
+        return connection
 
     def _stop_listening(self) -> None:
         """Close the listener, ending an accept() that waits on it (Linux: its shutdown does)."""
@@ -82,8 +92,32 @@ class _Listening:
             self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
 
+    def __exit__(self, *exc: object) -> None:
+        self._stop_listening()
+        for thread in list(self._threads):
+            thread.join(60)
 
-class SilentProxy(_Listening):
+
+class _OneConnection(_Listening):
+    """A `_Listening` that takes one connection, served by ``_serve`` in a thread of its own."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._threads.append(threading.Thread(target=self._serve_one, daemon=True))
+
+    def _serve_one(self) -> None:
+        with contextlib.suppress(OSError), self._take() as connection:
+            self._serve(connection)
+
+    def _serve(self, connection: socket.socket) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self._threads[0].start()
+        return self
+
+
+class SilentProxy(_OneConnection):
     """A proxy on 127.0.0.1 that takes one connection and reads what comes (a CONNECT, or a
     request in absolute form; or, as a server that says nothing, any request's head) into
     ``heard``, sets ``came``, then says nothing until closed: one whose upstream never answers,
@@ -95,30 +129,20 @@ class SilentProxy(_Listening):
         self.heard = b""
         self.came = threading.Event()  # set once a head was read
         self.done = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
 
-    def _serve(self) -> None:
-        with contextlib.suppress(OSError):
-            connection, _ = self.listener.accept()
-            with connection:
-                connection.settimeout(60)
-                self.heard = _read_head(connection)
-                if b"\r\n\r\n" not in self.heard:  # (closed before the head's end)
-                    return
-                self.came.set()
-                self.done.wait(60)
-
-    def __enter__(self) -> Self:
-        self.thread.start()
-        return self
+    def _serve(self, connection: socket.socket) -> None:
+        self.heard = _read_head(connection)
+        if b"\r\n\r\n" not in self.heard:  # (closed before the head's end)
+            return
+        self.came.set()
+        self.done.wait(60)
 
     def __exit__(self, *exc: object) -> None:
         self.done.set()
-        self._stop_listening()
-        self.thread.join(60)
+        super().__exit__(*exc)
 
 
-class HandshakeUnanswered(_Listening):
+class HandshakeUnanswered(_OneConnection):
     """A server on 127.0.0.1 that takes one connection, reads its first bytes (a TLS
     ClientHello) and never answers; ``closed`` is set once the client closes the connection.
 
@@ -132,30 +156,17 @@ class HandshakeUnanswered(_Listening):
         self.connect = b""
         self.heard = b""
         self.closed = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
 
-    def _serve(self) -> None:
-        with contextlib.suppress(OSError):
-            connection, _ = self.listener.accept()
-            with connection:
-                connection.settimeout(60)
-                if self.tunnel:
-                    self.connect = _tunnel_opened(connection)
-                self.heard = connection.recv(4096)
-                try:
-                    while connection.recv(4096):  # (nothing more comes: a handshake unanswered)
-                        pass
-                except ConnectionResetError:  # (closed too, with a reset)
-                    pass
-                self.closed.set()
-
-    def __enter__(self) -> HandshakeUnanswered:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop_listening()
-        self.thread.join(60)
+    def _serve(self, connection: socket.socket) -> None:
+        if self.tunnel:
+            self.connect = _tunnel_opened(connection)
+        self.heard = connection.recv(4096)
+        try:
+            while connection.recv(4096):  # (nothing more comes: a handshake unanswered)
+                pass
+        except ConnectionResetError:  # (closed too, with a reset)
+            pass
+        self.closed.set()
 
 
 def _tunnel_opened(connection: socket.socket) -> bytes:
@@ -221,12 +232,11 @@ class StalledTunnels(_Listening):
         self._handshakes = 0
         self._closed = 0
         self._changed = threading.Condition()
-        self._threads: list[threading.Thread] = []
 
     def _accept(self) -> None:
         with contextlib.suppress(OSError):  # (the listener closed: the end)
             while True:
-                connection, _ = self.listener.accept()
+                connection = self._take()
                 thread = threading.Thread(target=self._serve, args=(connection,), daemon=True)
                 self._threads.append(thread)
                 thread.start()
@@ -234,7 +244,6 @@ class StalledTunnels(_Listening):
     def _serve(self, connection: socket.socket) -> None:
         with contextlib.ExitStack() as stack, contextlib.suppress(OSError):
             connection = stack.enter_context(connection)
-            connection.settimeout(60)
             if self.tls is not None:  # (the proxy's own handshake, before its CONNECT)
                 connection = stack.enter_context(self.tls.wrap_socket(connection, server_side=True))
             head = self._open(connection)
@@ -276,11 +285,6 @@ class StalledTunnels(_Listening):
         self._threads.append(accepting)
         accepting.start()
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop_listening()
-        for thread in list(self._threads):
-            thread.join(60)
 
 
 class StalledSocks(StalledTunnels):
