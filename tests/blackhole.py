@@ -72,18 +72,22 @@ class _Listening:
     a minute without a client: it ends the thread that waits, not the run.
 
     Its ``__exit__`` waits (up to a minute each) for the threads that serve the connections to
-    end, which they do once the client closes its connection."""
+    end, which they do once the client closes its connection: what the tests that pass check.
+    Once the test's body has raised, it hangs up on each connection first, so the test's own
+    failure is said at once, not after a minute's wait for a client that will not close."""
 
     def __init__(self) -> None:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.listener.settimeout(60)
         self.port: int = self.listener.getsockname()[1]
+        self._connections: list[socket.socket] = []  # (each taken, to hang up on)
         self._threads: list[threading.Thread] = []  # (each, to wait for)
 
     def _take(self) -> socket.socket:
-        """The next connection accepted, its reads given a minute each."""
+        """The next connection accepted (its reads given a minute each), kept to hang up on."""
         connection, _ = self.listener.accept()
         connection.settimeout(60)
+        self._connections.append(connection)
         return connection
 
     def _stop_listening(self) -> None:
@@ -92,8 +96,12 @@ class _Listening:
             self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, failed: type[BaseException] | None, *exc: object) -> None:
         self._stop_listening()
+        if failed is not None:  # (ends each read that waits: the threads end at once)
+            for connection in list(self._connections):
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
         for thread in list(self._threads):
             thread.join(60)
 
@@ -137,9 +145,9 @@ class SilentProxy(_OneConnection):
         self.came.set()
         self.done.wait(60)
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, failed: type[BaseException] | None, *exc: object) -> None:
         self.done.set()
-        super().__exit__(*exc)
+        super().__exit__(failed, *exc)
 
 
 class HandshakeUnanswered(_OneConnection):
