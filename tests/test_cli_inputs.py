@@ -387,15 +387,13 @@ def test_request_notes_an_interface_it_does_not_know() -> None:
 # --- replay --url: a server that takes the request and never answers --------------------------
 
 
+@pytest.mark.usefixtures("one_second_url_timeouts")
 def test_replay_url_to_a_server_that_never_answers(
     workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import socket
 
-    import alexaskill.cli.replay
-
     monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
-    monkeypatch.setattr(alexaskill.cli.replay, "URL_TIMEOUT", 0.3, raising=False)
     with socket.socket() as listening:  # accepts connections (the backlog), answers nothing
         listening.bind(("127.0.0.1", 0))
         listening.listen(8)
@@ -405,7 +403,7 @@ def test_replay_url_to_a_server_that_never_answers(
     # It said "FAILED: HTTP 0: ReadTimeout: timed out".
     assert out == (
         "hello.json (IntentRequest Hello)\n"
-        "  FAILED: no answer within 0.3 s (Alexa gives up after about 8 s)\n"
+        "  FAILED: no answer within 1 s (Alexa gives up after about 8 s)\n"
         "1 request: 1 failed\n"
     )
 
