@@ -74,6 +74,13 @@ for _name in [name for name in os.environ if name.startswith("ALEXASKILL_")]:
     if not _name.startswith("ALEXASKILL_TEST_"):
         del os.environ[_name]
 
+# No test reaches past this machine, and every server a test talks to is on 127.0.0.1: a proxy
+# the shell exports (HTTPS_PROXY behind a company's firewall, say) would stand between the tests
+# and their own servers. Gone for the whole run too, in any case; a test that means a proxy sets
+# it (`no_proxies`, `monkeypatch.setenv`).
+for _name in [name for name in os.environ if name.lower().endswith("_proxy")]:
+    del os.environ[_name]
+
 # --- no test touches this machine's own data directory -----------------------------------------
 
 # With ALEXASKILL_DEV_PKI_DIR cleared above, the development PKI (`serve --dev`, `chat --url`,
