@@ -596,6 +596,22 @@ def test_a_stall_after_the_deadlines_clock_moved_on_is_said(
     assert ".<locals>.launch" in line.getMessage()
 
 
+class _OddLoop:
+    """A loop whose state raises when the looking thread first reads it (then reads as one
+    neither closed nor running)."""
+
+    raised = False
+
+    def is_closed(self) -> bool:
+        if not self.raised and threading.current_thread().name == "alexaskill-stalls":
+            self.raised = True
+            raise ValueError("an odd loop's state")
+        return False
+
+    def is_running(self) -> bool:
+        return False
+
+
 def test_a_stall_is_said_once_though_the_looking_thread_raised_meanwhile(
     caplog: pytest.LogCaptureFixture, looks: Looks
 ) -> None:
@@ -605,22 +621,8 @@ def test_a_stall_is_said_once_though_the_looking_thread_raised_meanwhile(
     # again "held up for 1.1 s"). The looks start afresh; the stalls said are kept.
     from typing import cast
 
-    class OddLoop:
-        """A loop whose state raises when the looking thread first reads it."""
-
-        raised = False
-
-        def is_closed(self) -> bool:
-            if not self.raised and threading.current_thread().name == "alexaskill-stalls":
-                self.raised = True
-                raise ValueError("an odd loop's state")
-            return False
-
-        def is_running(self) -> bool:
-            return False
-
     skill = Skill(DEFAULT_SKILL_ID)
-    odd = OddLoop()
+    odd = _OddLoop()
     watchdogs: list[deadline.Watchdog] = []
     said_before: list[int] = []
 
@@ -750,22 +752,8 @@ def test_after_the_looking_thread_raised_a_loop_held_up_is_timed_from_its_next_l
     # 50 ms), not 0.3 s after (4 looks), as it would be were it timed on. As the line says now.
     from typing import cast
 
-    class OddLoop:
-        """A loop whose state raises when the looking thread first reads it."""
-
-        raised = False
-
-        def is_closed(self) -> bool:
-            if not self.raised and threading.current_thread().name == "alexaskill-stalls":
-                self.raised = True
-                raise ValueError("an odd loop's state")
-            return False
-
-        def is_running(self) -> bool:
-            return False
-
     skill = Skill(DEFAULT_SKILL_ID)
-    odd = OddLoop()
+    odd = _OddLoop()
     watchdogs: list[deadline.Watchdog] = []
     said_after: list[int] = []
 
