@@ -296,7 +296,7 @@ def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
 
 def _refuse_document_as_text(text: str) -> None:
     """`ResponseError` if the plain ``text`` is a ``<speak>`` document (`_speak_root`) once
-    cleaned as it is sent (``"\x00<speak>…"`` is one: `_xml_text`): Alexa would read its tags
+    cleaned as it is sent (``"\\x00<speak>…"`` is one: `_xml_text`): Alexa would read its tags
     aloud. The one check of an answer's speech, a progressive response's and a reminder's."""
     if "<speak" in text and _speak_root(_xml_text(text)) >= 0:  # (a quick "no" first)
         _refuse_markup_as_text()
