@@ -64,6 +64,7 @@ def unreachable(url: str, exc: Exception, app: str, *, timeout: float) -> UsageE
 
     import httpx
 
+    from ..verify.fetch import ssl_error_of
     from .common import UsageError
 
     through = proxy_failure(url, exc, timeout=timeout)
@@ -75,9 +76,7 @@ def unreachable(url: str, exc: Exception, app: str, *, timeout: float) -> UsageE
             f"cannot connect to {url}: no connection within {timeout:g} s (is the host up, "
             "and is its port open to this machine?)"
         )
-    cause: BaseException | None = exc
-    while cause is not None and not isinstance(cause, ssl.SSLError):
-        cause = cause.__cause__ or cause.__context__
+    cause = ssl_error_of(exc)
     if isinstance(cause, ssl.SSLCertVerificationError):
         return UsageError(
             f"cannot connect to {url}: its TLS certificate is not trusted "
@@ -190,15 +189,15 @@ def _proxy_tls_failure(proxy: str, exc: BaseException, *, timeout: float) -> str
 
     import httpx
 
+    from ..verify.fetch import ssl_error_of
+
     if isinstance(exc, httpx.TimeoutException):
         return (
             f"its TCP connection to {proxy} was made, but the TLS handshake with the proxy (an "
             f"https:// one) got no answer within {timeout:g} s: a proxy that does not speak TLS "
             "there (an http:// one named https://), or a slow one"
         )
-    cause: BaseException | None = exc
-    while cause is not None and not isinstance(cause, ssl.SSLError):
-        cause = cause.__cause__ or cause.__context__
+    cause = ssl_error_of(exc)
     if isinstance(cause, ssl.SSLCertVerificationError):
         return (
             f"the TLS handshake with {proxy} failed: its certificate is not trusted "

@@ -161,7 +161,7 @@ _NOT_TLS: Final = frozenset(
 )
 
 
-def _ssl_error(exc: BaseException) -> ssl.SSLError | None:
+def ssl_error_of(exc: BaseException) -> ssl.SSLError | None:
     """The ``ssl`` error among the causes of ``exc`` (httpx's ConnectError or ReadError,
     httpcore's, anyio's, then ssl's: a few links), or ``exc`` itself (anyio lets a bad
     record's out as it is); None if none."""
@@ -198,7 +198,7 @@ def _tls_failure(url: str, exc: BaseException, progress: Progress) -> str | None
 
     import httpx
 
-    seen = _ssl_error(exc)
+    seen = ssl_error_of(exc)
     if seen is None:
         return None
     proxys = progress.proxy_tls_failed(url, exc)  # (before any CONNECT: no server reached)
@@ -326,7 +326,7 @@ def _broken_off(
     else:
         where = f"{received} bytes, before its {'last chunk' if chunked else 'end'}"
     said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    seen = _ssl_error(exc)
+    seen = ssl_error_of(exc)
     broken = None if seen is None else _tls_broken(seen)
     if broken is not None:  # (no close: "the connection closed" would send one looking for it)
         why = f"{broken}, its body cut short ({where}); it may pass"
