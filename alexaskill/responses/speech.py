@@ -283,7 +283,8 @@ def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
     (`alexaskill.ssml.escape`).
     """
     if type(value) is str:  # the usual case, first (an Ssml is a str subclass)
-        _refuse_document_as_text(value)
+        if "<speak" in value:  # (the quick "no" here too: every answer's, no call)
+            _refuse_document_as_text(value)
         return PlainTextSpeech(value)
     if isinstance(value, Ssml):
         return SsmlSpeech(value)
