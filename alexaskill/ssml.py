@@ -427,7 +427,8 @@ def sub(text: str, alias: str) -> Ssml:
 
 
 def phoneme(text: str, ph: str, alphabet: str = "ipa") -> Ssml:
-    """Text pronounced as ``ph`` (not blank) in ``alphabet`` ('ipa' or 'x-sampa')."""
+    """Text pronounced as ``ph`` (not blank) in ``alphabet``: 'ipa', 'x-sampa', or Amazon's
+    'x-amazon-jyutping', 'x-amazon-pinyin', 'x-amazon-pron-kana', 'x-amazon-yomigana'."""
     _choose("phoneme", "alphabet", alphabet, _ALPHABETS)
     return _element("phoneme", {"alphabet": alphabet, "ph": _said("phoneme", "ph", ph)}, (text,))
 

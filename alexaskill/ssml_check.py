@@ -153,7 +153,16 @@ _INTERPRET_AS: Final = (
     "expletive",
 )
 _DATE_FORMATS: Final = ("mdy", "dmy", "ymd", "md", "dm", "ym", "my", "d", "m", "y")
-_ALPHABETS: Final = ("ipa", "x-sampa")
+#: Amazon's SSML reference, ``<phoneme alphabet>``: IPA, X-SAMPA, and Amazon's own for
+#: Cantonese (Jyutping), Mandarin (Pinyin) and Japanese (Pronunciation Kana, Yomigana).
+_ALPHABETS: Final = (
+    "ipa",
+    "x-sampa",
+    "x-amazon-jyutping",
+    "x-amazon-pinyin",
+    "x-amazon-pron-kana",
+    "x-amazon-yomigana",
+)
 _WORD_ROLES: Final = ("amazon:VB", "amazon:VBD", "amazon:NN", "amazon:SENSE_1")
 _EFFECTS: Final = ("whispered",)
 _EMOTIONS: Final = ("excited", "disappointed")
@@ -178,13 +187,15 @@ _ENUMERATED: Final[dict[tuple[str, str], tuple[str, ...]]] = {
 #: The attributes Amazon's SSML reference gives each tag that it writes them on: what it says
 #: (an emotion without an intensity, a ``<sub>`` without its alias) is undefined without them.
 #: ``<emphasis>`` (moderate) and ``<prosody>`` have defaults; ``<p>``, ``<s>`` take none.
+#: ``<phoneme>``'s ``alphabet`` has none (W3C's SSML leaves it to the processor; Amazon Polly's
+#: phoneme page: "Two attributes are required"), so ``ph="pIk@n"`` says nothing sure without it.
 _REQUIRED: Final[dict[str, tuple[str, ...]]] = {
     "amazon:domain": ("name",),
     "amazon:effect": ("name",),
     "amazon:emotion": ("name", "intensity"),
     "audio": ("src",),
     "lang": ("xml:lang",),
-    "phoneme": ("ph",),
+    "phoneme": ("alphabet", "ph"),
     "say-as": ("interpret-as",),
     "sub": ("alias",),
     "voice": ("name",),

@@ -902,6 +902,9 @@ def test_hand_written_ssml_within_the_limits_is_sent(markup: str) -> None:
         ("<lang>x</lang>", "<lang> has no xml:lang"),
         ('<lang lang="fr-FR">x</lang>', "<lang> has no xml:lang"),
         ('<phoneme alphabet="ipa">x</phoneme>', "<phoneme> has no ph"),
+        # Amazon's SSML reference gives no default alphabet (Amazon Polly's phoneme page:
+        # "Two attributes are required"): a ph in no named alphabet says nothing sure.
+        ('<phoneme ph="pIk@n">x</phoneme>', "<phoneme> has no alphabet"),
         ("<say-as>12</say-as>", "<say-as> has no interpret-as"),
         ("<sub>Al</sub>", "<sub> has no alias"),
         ("<voice>x</voice>", "<voice> has no name"),
@@ -922,13 +925,36 @@ def test_a_hand_written_tag_without_a_required_attribute_is_refused(
     assert error is not None and error.startswith(said), error
 
 
+@pytest.mark.parametrize("alphabet", ["arpabet", "IPA", "x-amazon", ""])
+def test_a_hand_written_phoneme_in_an_alphabet_amazon_does_not_list_is_refused(
+    alphabet: str,
+) -> None:
+    # Only ssml_error looked at a hand-written alphabet: the app sent <phoneme alphabet="IPA">,
+    # which Amazon's SSML reference does not list, and Alexa refused the response.
+    element = f'<phoneme alphabet="{alphabet}" ph="pIk@n">pecan</phoneme>'
+    said = (
+        f"<phoneme alphabet='{alphabet}'> is not one Alexa knows; use one of 'ipa', 'x-sampa', "
+        "'x-amazon-jyutping', 'x-amazon-pinyin', 'x-amazon-pron-kana', 'x-amazon-yomigana' "
+        "(Amazon's SSML reference; ssml.phoneme refuses it too)"
+    )
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(f"<speak>Hi {element}</speak>"))
+    assert str(refused.value) == f"outputSpeech.ssml has SSML {said}"
+    with pytest.raises(ResponseError, match=r"^reprompt\.outputSpeech\.ssml has SSML <phoneme "):
+        ask("Which one?", reprompt=Ssml(element))
+    error = ssml.ssml_error(f"<speak>Hi {element}</speak>")
+    assert error is not None and said.startswith(error), error
+
+
 @pytest.mark.parametrize(
     "markup",
     [
         '<lang xml:lang="fr-FR">Paris</lang> <say-as interpret-as="digits">12</say-as>',
         '<speak><amazon:emotion name="excited" intensity="low">Hi</amazon:emotion></speak>',
         "<speak><sub alias='World Wide Web'>WWW</sub> <w role='amazon:VB'>read</w></speak>",
-        '<speak><voice name="Kendra">Hi</voice> <phoneme ph="pIk@n">pecan</phoneme></speak>',
+        '<speak><voice name="Kendra">Hi</voice> <phoneme alphabet="x-sampa" ph="pIk@n">pecan'
+        "</phoneme></speak>",
+        '<speak><phoneme alphabet="x-amazon-pinyin" ph="bo2">\u8584</phoneme></speak>',
         # Text, not elements: a comment, a CDATA section; tags Amazon's reference gives no
         # required attribute.
         "<speak>Hi<!-- <lang>x</lang> --><![CDATA[<say-as>1</say-as>]]></speak>",

@@ -382,6 +382,27 @@ def test_phoneme() -> None:
         ssml.phoneme("x", "")
 
 
+@pytest.mark.parametrize(
+    ("alphabet", "ph", "text"),
+    [
+        ("x-amazon-jyutping", "sing2", "\u9192"),
+        ("x-amazon-pinyin", "bo2", "\u8584"),
+        ("x-amazon-pron-kana", "\u30d2\u30ed\u30ab'\u30ba", "\u6d69\u4e00"),
+        ("x-amazon-yomigana", "\u3072\u308d\u304b\u305a", "\u6d69\u4e00"),
+    ],
+)
+def test_phoneme_takes_amazons_own_alphabets(alphabet: str, ph: str, text: str) -> None:
+    # Amazon's SSML reference lists Cantonese, Mandarin and Japanese alphabets besides ipa and
+    # x-sampa: the builder refused them ("is not allowed; use one of 'ipa', 'x-sampa'"), and
+    # ssml_error said a hand-written one was "not one Alexa knows".
+    element = ssml.phoneme(text, ph, alphabet=alphabet)
+    written = ph.replace("'", "&apos;")
+    assert element == f'<phoneme alphabet="{alphabet}" ph="{written}">{text}</phoneme>'
+    assert ssml.ssml_error(ssml.speak(element)) is None
+    hand_written = f'<speak><phoneme alphabet="{alphabet}" ph="x">{text}</phoneme></speak>'
+    assert ssml.ssml_error(hand_written) is None
+
+
 def test_lang() -> None:
     assert ssml.lang("Bonjour", "fr-FR") == '<lang xml:lang="fr-FR">Bonjour</lang>'
     with pytest.raises(ResponseError, match="<lang xml:lang='french'>"):
@@ -883,7 +904,9 @@ def test_every_value_amazons_reference_lists_is_known() -> None:
             "characters spell-out cardinal number ordinal digits fraction unit date time "
             "telephone address interjection expletive"
         ),
-        ("phoneme", "alphabet"): "ipa x-sampa",
+        ("phoneme", "alphabet"): (
+            "ipa x-sampa x-amazon-jyutping x-amazon-pinyin x-amazon-pron-kana x-amazon-yomigana"
+        ),
         ("w", "role"): "amazon:VB amazon:VBD amazon:NN amazon:SENSE_1",
         ("amazon:effect", "name"): "whispered",
         ("amazon:emotion", "name"): "excited disappointed",
@@ -947,6 +970,7 @@ def test_a_fault_after_a_valid_break_time_is_still_said() -> None:
         ("<audio/>", "<audio> has no src"),
         ("<lang>x</lang>", "<lang> has no xml:lang"),
         ('<phoneme alphabet="ipa">x</phoneme>', "<phoneme> has no ph"),
+        ('<phoneme ph="pIk@n">x</phoneme>', "<phoneme> has no alphabet"),
         ("<say-as>12</say-as>", "<say-as> has no interpret-as"),
         ("<sub>Al</sub>", "<sub> has no alias"),
         ("<voice>x</voice>", "<voice> has no name"),
@@ -1007,7 +1031,7 @@ def test_an_audio_src_alexa_can_fetch_is_taken(src: str) -> None:
         "<emphasis>x</emphasis>",
         '<prosody rate="slow">x</prosody>',
         '<say-as interpret-as="date" format="dmy">01012020</say-as>',
-        '<phoneme ph="pIk@n">pecan</phoneme>',
+        '<phoneme alphabet="x-sampa" ph="pIk@n">pecan</phoneme>',
         '<lang xml:lang="fr-FR">Paris</lang>',
         "<p>x</p><s>y</s>",
         # Not documented as refused (W3C's SSML takes both, the time winning; a format is

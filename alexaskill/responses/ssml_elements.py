@@ -27,7 +27,13 @@ from typing import Final
 
 from ..exceptions import ResponseError
 from ..ssml import _prosody_pitch, _prosody_rate, _prosody_volume
-from ..ssml_check import _MAX_BREAK_MS, _audio_src_error, _break_time_ms, _missing_attribute
+from ..ssml_check import (
+    _MAX_BREAK_MS,
+    _audio_src_error,
+    _break_time_ms,
+    _missing_attribute,
+    _value_error,
+)
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
 
@@ -142,8 +148,10 @@ def _element_error(name: str, attributes: str) -> str | None:
 
 
 def _limit_error(name: str, values: dict[str, str]) -> str | None:
-    """Why a ``<break>``, ``<audio>`` or ``<prosody>`` tag with attributes ``values`` breaks
-    Amazon's limits, or None (None for any other tag)."""
+    """Why a ``<break>``, ``<audio>``, ``<prosody>`` or ``<phoneme>`` tag with attributes
+    ``values`` breaks Amazon's limits, or None (None for any other tag)."""
+    if name == "phoneme":  # (its alphabet present: _missing_attribute said a tag without one)
+        return _value_error(name, {"alphabet": values["alphabet"]})
     if name == "prosody":
         for attribute, check in _PROSODY_CHECKS:
             value = values.get(attribute)
