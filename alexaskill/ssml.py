@@ -451,7 +451,8 @@ def voice(text: str, name: str) -> Ssml:
 
 
 def w(text: str, role: str) -> Ssml:
-    """A word read as ``role``: 'amazon:VB', 'amazon:VBD', 'amazon:NN' or 'amazon:SENSE_1'."""
+    """A word read as ``role``: 'amazon:VB', 'amazon:VBD', 'amazon:NN' or 'amazon:SENSE_1' (the
+    names Amazon's SSML reference writes now; `ssml_error` takes its earlier 'ivona:VB', …)."""
     _choose("w", "role", role, _WORD_ROLES)
     return _element("w", {"role": role}, (text,))
 

@@ -163,7 +163,13 @@ _ALPHABETS: Final = (
     "x-amazon-pron-kana",
     "x-amazon-yomigana",
 )
+#: ``<w role>``, as Amazon's SSML reference writes it now: what `alexaskill.ssml.w` writes.
 _WORD_ROLES: Final = ("amazon:VB", "amazon:VBD", "amazon:NN", "amazon:SENSE_1")
+#: The same roles as the reference wrote them before (its first example was ``<w
+#: role="ivona:VBD">read</w>``): SSML written from it is taken, though the builder writes the
+#: names above. Not Amazon Polly's ``amazon:DT``, ``amazon:IN``, ``amazon:JJ`` or
+#: ``amazon:DEFAULT``, which Alexa's reference has never listed.
+_EARLIER_WORD_ROLES: Final = ("ivona:VB", "ivona:VBD", "ivona:NN", "ivona:SENSE_1")
 _EFFECTS: Final = ("whispered",)
 _EMOTIONS: Final = ("excited", "disappointed")
 _INTENSITIES: Final = ("low", "medium", "high")
@@ -176,7 +182,7 @@ _ENUMERATED: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("say-as", "interpret-as"): _INTERPRET_AS,
     ("say-as", "format"): _DATE_FORMATS,
     ("phoneme", "alphabet"): _ALPHABETS,
-    ("w", "role"): _WORD_ROLES,
+    ("w", "role"): _WORD_ROLES + _EARLIER_WORD_ROLES,
     ("amazon:effect", "name"): _EFFECTS,
     ("amazon:emotion", "name"): _EMOTIONS,
     ("amazon:emotion", "intensity"): _INTENSITIES,
