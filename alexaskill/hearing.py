@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from .ssml import strip_tags
-from .ssml_check import _MAX_BREAK_MS, _break_time_ms
+from .ssml_check import _MAX_BREAK_MS, _SPACES, _WHITE_SPACE, _break_time_ms
 
 __all__ = ["spoken_text"]
 
@@ -23,7 +23,9 @@ _MAX_PAUSE_MS: Final = _MAX_BREAK_MS
 #: (the simulator's page says them as a part of their own). Amazon's SSML reference does not say
 #: whether a tag parts words; others (``<voice>``, ``<w>``, ``<phoneme>``, ...) join them.
 _SPACED_TAGS: Final = frozenset({"speak", "emphasis", "prosody", "effect", "lang"})
-_SPACES = re.compile(r"\s+")
+#: Nothing but white space (`_WHITE_SPACE`: not U+0085 nor U+FEFF, text in XML 1.0 and on the
+#: page alike).
+_BLANK = re.compile(f"[{_WHITE_SPACE}]*+")
 #: A digit as the page's voice tells one (JavaScript's ``\d``: ASCII alone).
 _DIGIT = re.compile("[0-9]")
 
@@ -40,7 +42,7 @@ _STRENGTH_MS: Final = {
 #: A paragraph's pause, before and after it, and a sentence's, after it (Amazon's SSML reference:
 #: ``<p>`` as x-strong breaks around it, ``<s>`` as a strong break).
 _SENTENCE_MS: Final = {"p": float(_STRENGTH_MS["x-strong"]), "s": float(_STRENGTH_MS["strong"])}
-_AMAZON_PREFIX = re.compile(r"^\s*<speak\b")
+_AMAZON_PREFIX = re.compile(rf"^[{_WHITE_SPACE}]*+<speak\b")
 #: Half a UTF-16 pair, which a JSON answer may escape ("\ud800") and no XML parser encodes.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -109,6 +111,9 @@ def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str
     from xml.etree import ElementTree
 
     markup = _SURROGATE.sub("\ufffd", markup)  # said as the replacement character
+    # A U+FEFF first is the byte order mark, neither markup nor text (XML 1.0, 4.3.3), as the
+    # page takes it; anywhere else, a zero-width no-break space of the text.
+    markup = markup.removeprefix("\ufeff")
     source = markup if _AMAZON_PREFIX.match(markup) else f"<speak>{markup}</speak>"
     # Alexa's own tags use the amazon: prefix without declaring it.
     source = _AMAZON_PREFIX.sub('<speak xmlns:amazon="urn:alexaskill:amazon"', source, count=1)
@@ -121,7 +126,7 @@ def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str
     parts: list[str | float] = []  # words, and pauses in milliseconds
 
     def pause(ms: float) -> None:
-        while parts and isinstance(parts[-1], str) and not parts[-1].strip():
+        while parts and isinstance(parts[-1], str) and _BLANK.fullmatch(parts[-1]):
             parts.pop()  # pauses with only spaces between are one, as the page shows
         if parts and isinstance(parts[-1], float):
             parts[-1] = min(parts[-1] + ms, _MAX_PAUSE_MS)
@@ -168,4 +173,4 @@ def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str
             words.append(f" [pause {seconds} s] ")
         else:
             words.append(" ")
-    return _SPACES.sub(" ", "".join(words)).strip()
+    return _SPACES.sub(" ", "".join(words)).strip(" ")

@@ -28,7 +28,12 @@ _TAG = re.compile(
     re.DOTALL,
 )
 _PAUSE_TAGS: Final = frozenset({"break", "p", "s", "speak", "audio"})
-_SPACES = re.compile(r"\s+")
+#: White space, as the text of SSML is read here and on the simulator's page (static/ssml.js):
+#: the characters both Python's and JavaScript's ``\s`` find. Not U+0085 (NEL) nor U+001C to
+#: U+001F (Python's alone), nor U+FEFF (JavaScript's alone): XML 1.0 counts none of them as
+#: white space, and holds U+0085 and U+FEFF (a zero-width no-break space) as text.
+_WHITE_SPACE: Final = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACES: Final = re.compile(f"[{_WHITE_SPACE}]+")
 
 
 def _replace_tag(match: re.Match[str]) -> str:
@@ -41,8 +46,8 @@ def _replace_tag(match: re.Match[str]) -> str:
 
 def strip_tags(markup: str) -> str:
     """The plain text of SSML: tags removed, entities unescaped (the text of a CDATA section
-    kept as written), whitespace collapsed."""
-    return _SPACES.sub(" ", html.unescape(_TAG.sub(_replace_tag, markup))).strip()
+    kept as written), white space (`_WHITE_SPACE`) collapsed."""
+    return _SPACES.sub(" ", html.unescape(_TAG.sub(_replace_tag, markup))).strip(" ")
 
 
 _LINE_TAGS: Final = frozenset({"p", "s"})
@@ -66,7 +71,7 @@ def _text_lines(markup: str) -> list[str]:
             pieces.append(_replace_tag(match))
     pieces.append(markup[at:])
     lines.append("".join(pieces))
-    texts = (_SPACES.sub(" ", html.unescape(line)).strip() for line in lines)
+    texts = (_SPACES.sub(" ", html.unescape(line)).strip(" ") for line in lines)
     return [text for text in texts if text]
 
 

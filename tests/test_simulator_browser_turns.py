@@ -334,6 +334,16 @@ _READ_ALIKE: Final = [
     'a<voice name="Kendra">b</voice>c',
     'a<w role="amazon:VB">b</w>c',
     'a<sub alias="x">y</sub>b',  # the alias in place of its words
+    # No white space of XML 1.0, each read as a character alike: U+0085 (NEL; Python's \s took
+    # it for a space) and U+FEFF (JavaScript's \s took it for one); first, U+FEFF is the byte
+    # order mark, neither markup nor text. The white space both share stays white space.
+    "a\x85b",
+    "<speak>a \x85 b</speak>",
+    "a\ufeffb",
+    "a\ufeff",
+    "\ufeff<speak>ab</speak>",
+    "a\u00a0\u3000\u2028b",
+    "a\x85b & c",  # not XML: read as text
 ]
 
 #: Where the page reads for the voice and `spoken_text` for text, apart by nature. The SSML: (the

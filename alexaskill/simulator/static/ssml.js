@@ -16,6 +16,19 @@ const RATE = { "x-slow": 0.6, slow: 0.8, medium: 1, fast: 1.25, "x-fast": 1.5 };
 const PITCH = { "x-low": 0.6, low: 0.8, medium: 1, high: 1.25, "x-high": 1.5 };
 const VOLUME = { silent: 0, "x-soft": 0.3, soft: 0.6, medium: 1, loud: 1, "x-loud": 1 };
 
+// White space as alexaskill/hearing.py reads it (ssml_check._WHITE_SPACE): JavaScript's \s but
+// U+FEFF, which XML 1.0 counts as none (a zero-width no-break space of the text; first, the
+// byte order mark, no text at all). U+0085 (NEL) is none either, here as in XML 1.0.
+const WHITE_SPACE =
+  "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const SPACES = new RegExp(`[${WHITE_SPACE}]+`, "g");
+const EDGES = new RegExp(`^[${WHITE_SPACE}]+|[${WHITE_SPACE}]+$`, "g");
+
+// The text with each run of white space one space, and none at either end.
+function squeezed(text) {
+  return text.replace(SPACES, " ").replace(EDGES, "");
+}
+
 function breakMs(node) {
   const time = node.getAttribute("time");
   if (time) {
@@ -58,13 +71,13 @@ function characters(text) {
 // Segments: {kind: "text", text, rate, pitch, volume, lang} | {kind: "break", ms} |
 // {kind: "audio", src}.
 export function ssmlSegments(ssml) {
-  let source = String(ssml || "").trim();
+  let source = String(ssml || "").replace(/^\ufeff/, "").replace(EDGES, "");
   if (!/^<speak[\s>]/.test(source)) source = `<speak>${source}</speak>`;
   // Alexa's own tags use the amazon: prefix without declaring it.
   source = source.replace(/^<speak\b/, '<speak xmlns:amazon="urn:alexaskill:amazon"');
   const doc = new DOMParser().parseFromString(source, "application/xml");
   if (doc.getElementsByTagName("parsererror").length) {
-    const text = source.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+    const text = squeezed(source.replace(/<[^>]*>/g, " "));
     return text ? [{ kind: "text", text, rate: 1, pitch: 1, volume: 1, lang: null }] : [];
   }
   const segments = [];
@@ -84,11 +97,11 @@ export function ssmlSegments(ssml) {
     else segments.push({ kind: "break", ms });
   };
   const text = (value, style) => {
-    const words = value.replace(/\s+/g, " ");
+    const words = value.replace(SPACES, " ");
     const last = segments[segments.length - 1];
     const same = last && last.kind === "text" && last.rate === style.rate &&
       last.pitch === style.pitch && last.volume === style.volume && last.lang === style.lang;
-    if (!words.trim()) {
+    if (!squeezed(words)) {
       if (same && !last.text.endsWith(" ")) last.text += " ";
       return;
     }
@@ -178,7 +191,7 @@ export function ssmlSegments(ssml) {
   };
   walk(doc.documentElement, { rate: 1, pitch: 1, volume: 1, lang: null });
   for (const segment of segments) {
-    if (segment.kind === "text") segment.text = segment.text.replace(/\s+/g, " ").trim();
+    if (segment.kind === "text") segment.text = squeezed(segment.text);
   }
   return segments.filter((segment) => segment.kind !== "text" || segment.text);
 }
