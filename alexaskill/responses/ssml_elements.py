@@ -6,7 +6,8 @@ over 10 s, a URL Alexa cannot fetch and a prosody value out of Amazon's range;
 built (`alexaskill.responses.SsmlSpeech`): each ``<break time>`` a duration of at most 10 s, each
 ``<audio>`` a ``src`` that is an HTTPS URL with a host or a ``soundbank://`` sound
 (`alexaskill.ssml_check._audio_src_error`, `ssml_error`'s own check), each ``<prosody>``
-``rate``, ``pitch`` and ``volume`` one `alexaskill.ssml.prosody` takes, and each
+``rate``, ``pitch`` and ``volume`` one `alexaskill.ssml.prosody` takes, each ``<phoneme>``
+``alphabet`` one Amazon's SSML reference lists (`alexaskill.ssml_check._value_error`), and each
 tag Amazon's SSML reference requires an attribute of (``<lang>`` its ``xml:lang``,
 ``<amazon:emotion>`` its ``name`` and ``intensity``, …) with it: `ssml_error`'s own check
 (`alexaskill.ssml_check._missing_attribute`), as the builders always write them. Alexa refuses
