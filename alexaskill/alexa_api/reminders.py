@@ -98,6 +98,24 @@ def _repeated_second(at: _dt.datetime, zone: _dt.tzinfo | None) -> _dt.datetime 
     return meant
 
 
+def _check_second_readable(at: _dt.datetime, zone: _dt.tzinfo | None) -> None:
+    """`ValueError` for an ``at`` without tzinfo whose ``fold=1`` asks for the second of a local
+    time the clocks go back through, in a device's ``zone`` unknown here (None: the device set
+    none, or it could not be asked): a local ``scheduledTime``, which Alexa reads in the
+    device's zone, names the first (RFC 5545, 3.3.5, reads a repeated local time so), and
+    without the zone the second's moment cannot be worked out to send it in UTC."""
+    if not at.fold or at.tzinfo is not None or zone is not None:
+        return
+    raise ValueError(
+        f"a reminder's at= {at.isoformat(timespec='seconds')} has fold=1 (the second of a "
+        "local time the clocks go back through) and no tzinfo, and the device's time zone is "
+        "unknown (it set none, or it could not be asked): a local scheduledTime, which Alexa "
+        "reads in that zone, names the first, and without the zone alexaskill cannot work out "
+        "the second's moment to send it in UTC, so it does not send it (give at= in a "
+        "ZoneInfo, at.replace(tzinfo=ZoneInfo('Europe/Paris')), or fold=0 for the first)"
+    )
+
+
 def _check_repeated_start(at: _dt.datetime, zone: _dt.tzinfo | None) -> None:
     """`ValueError` for a recurring reminder whose ``at`` (without tzinfo: a local time in the
     device's ``zone``, not judged without it) is the second of a local time the clocks go back
@@ -195,7 +213,8 @@ def reminder_body(
     ``at`` (RFC 5545's: `_check_untils`), or a recurring ``at`` that is the second of a local
     time the clocks go back through, which its local start cannot say (`_check_repeated_start`;
     an ``at`` without tzinfo read in ``zone``; a one-time one is sent as its moment in UTC,
-    `_repeated_second`); `TypeError`
+    `_repeated_second`), or such a second time (``fold=1``) without tzinfo when ``zone`` is
+    unknown (None), whose moment cannot be worked out (`_check_second_readable`); `TypeError`
     for an ``at`` that is no datetime, an ``after`` no timedelta, a rule no str.
     """
     if not isinstance(text, str) or not text.strip():
@@ -209,10 +228,12 @@ def reminder_body(
     if at is not None and after is None and rules:
         trigger = _absolute_trigger(at, rules)
         _check_untils(rules, trigger)
+        _check_second_readable(at, zone)
         _check_repeated_start(at, zone)
     elif at is not None and after is None:
         # The second of a repeated local time: a local scheduledTime names the first, an hour
         # early. One moment, it is sent as itself in UTC, as a time at a fixed offset is.
+        _check_second_readable(at, zone)
         second = _repeated_second(at, zone)
         sent = at if second is None else second.astimezone(_dt.UTC)
         trigger = _absolute_trigger(sent, rules)

@@ -80,7 +80,10 @@ class RecordsApi(RequestApi):
         ``at`` that is the second of a local time the clocks go back through (``fold=1``, the
         second 02:30: its local start would name the first; one without tzinfo is judged in
         the device's zone, asked for it). A one-time ``at`` that is such a second time is sent
-        as its moment in UTC, as one at a fixed offset is. ``speech`` is
+        as its moment in UTC, as one at a fixed offset is. One without tzinfo whose
+        ``fold=1`` cannot be read, the device's zone unknown (none set, or its call failed),
+        is a `ValueError`, unsent, one-time or recurring: sent as a local time it would ring
+        at the first. ``speech`` is
         SSML to say instead of ``text``. Its ``requestTime`` is the request's timestamp too.
         Amazon lets a skill create reminders only while the user talks to it. Needs
         `Scope.REMINDERS`.
@@ -126,7 +129,7 @@ class RecordsApi(RequestApi):
         """The device's zone, to judge a one-time ``at`` without tzinfo (a recurring one's
         UNTIL is local then, on the same clock): the one the handler asked, else asked now; None
         where it is not needed, not set, or its call failed (the reminder is then sent
-        unjudged)."""
+        unjudged, but for one at ``fold=1``, which `reminder_body` refuses without it)."""
         if self._time_zone is not _NOT_ASKED:
             return self._time_zone
         local = isinstance(at, _dt.datetime) and at.tzinfo is None and after is None
