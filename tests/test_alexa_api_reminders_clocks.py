@@ -8,6 +8,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -65,3 +66,54 @@ def test_reminder_body_refuses_the_second_of_a_repeated_time_in_no_zone() -> Non
         "Stretch", _SECOND_HALF_PAST_TWO.replace(fold=0), None, (), None, True, "en-US", _BEFORE
     )
     assert json.loads(json.dumps(body))["trigger"]["scheduledTime"] == "2031-10-26T02:30:00.000"
+
+
+#: 02:30 on 14 March 2027 in New York, whose clocks go forward from 02:00 (EST) to 03:00 (EDT).
+_SKIPPED: Final = dt.datetime(2027, 3, 14, 2, 30)
+_NEW_YORK: Final = ZoneInfo("America/New_York")
+_DAYS_BEFORE: Final = dt.datetime(2027, 3, 10, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("fold", [0, 1])
+@pytest.mark.parametrize("device_zone", [False, True])
+def test_a_one_time_reminder_at_a_time_the_clocks_skip_is_refused_unsent_naming_the_gap(
+    skill_client: Callable[..., TestClient], fold: int, device_zone: bool
+) -> None:
+    # 02:30 never comes in New York that day; it went out unchecked, for Alexa to ring at a
+    # time it does not document (or to refuse), and with fold=1 it was taken for the second of
+    # a repeated time and sent in UTC (06:30, 01:30 EST the night before the gap).
+    at = _SKIPPED.replace(fold=fold)
+    at = at if device_zone else at.replace(tzinfo=_NEW_YORK)
+    options: dict[str, Any] = {"time_zone": "America/New_York"} if device_zone else {}
+    client = skill_client(reminder_skill(at=at), now=lambda: _DAYS_BEFORE, **options)
+    with pytest.raises(ValueError) as raised:
+        client.intent("Remind")
+    where = "the device's time zone, America/New_York" if device_zone else "America/New_York"
+    assert str(raised.value) == (
+        f"a reminder's at= 2027-03-14T02:30:00 is a time the clocks skip in {where}: on "
+        "2027-03-14 they go forward from 02:00 to 03:00 (EST to EDT), so no 02:30 comes there "
+        "and the reminder could never ring at it; alexaskill does not send it (give a time "
+        "before 02:00 or from 03:00 on, or after=)"
+    )
+    assert [call.operation for call in client.api.calls] == (["time_zone"] if device_zone else [])
+    # An hour later is a time the zone has: created, a local time in it.
+    later = at + dt.timedelta(hours=1)
+    created = skill_client(reminder_skill(at=later), now=lambda: _DAYS_BEFORE, **options)
+    call = created.intent("Remind").api_calls[-1]
+    assert (call.status, call.body["trigger"]["scheduledTime"]) == (200, "2027-03-14T03:30:00.000")
+
+
+@pytest.mark.parametrize("fold", [0, 1])
+def test_a_recurring_reminder_starting_at_a_time_the_clocks_skip_is_sent_as_given(
+    skill_client: Callable[..., TestClient], fold: int
+) -> None:
+    # alexaskill's reading, documented: RFC 5545 (3.3.5) reads a start the clocks skip at the
+    # offset before the gap (02:30 EST, 03:30 EDT), and the rule's later times at 02:30 on the
+    # zone's clock, so a daily 02:30 started that day is sent as written (fold=1 too: it is no
+    # second of a repeated time, and is not refused as one).
+    at = _SKIPPED.replace(fold=fold, tzinfo=_NEW_YORK)
+    skill = reminder_skill(at=at, recurrence=["FREQ=DAILY"])
+    call = skill_client(skill, now=lambda: _DAYS_BEFORE).intent("Remind").api_calls[-1]
+    assert call.status == 200, call.answer
+    assert call.body["trigger"]["scheduledTime"] == "2027-03-14T02:30:00.000"
+    assert call.body["trigger"]["timeZoneId"] == "America/New_York"

@@ -89,13 +89,48 @@ def _repeated_second(at: _dt.datetime, zone: _dt.tzinfo | None) -> _dt.datetime 
     local time the clocks go back through (``fold=1``, with another offset than the first's),
     else None (a time said once, or a local one in a zone unknown here)."""
     meant = at if at.tzinfo is not None or zone is None else at.replace(tzinfo=zone)
-    if (
-        not at.fold
-        or meant.tzinfo is None
-        or meant.utcoffset() == meant.replace(fold=0).utcoffset()
-    ):
+    if not at.fold or meant.tzinfo is None:
         return None
-    return meant
+    # (repeated: the second's offset is less than the first's; in a gap fold=1 gives the
+    # offset after it, the greater: no second, and `_skipped` says what is wrong)
+    second, first = meant.utcoffset(), meant.replace(fold=0).utcoffset()
+    return meant if second is not None and first is not None and second < first else None
+
+
+def _skipped(at: _dt.datetime, zone: _dt.tzinfo | None) -> str | None:
+    """Why ``at`` (without tzinfo: a local time in the device's ``zone``, not judged without
+    it) is a local time its zone's clocks skip as they go forward, naming the gap; else None."""
+    meant = at if at.tzinfo is not None or zone is None else at.replace(tzinfo=zone)
+    tz = meant.tzinfo
+    if tz is None:
+        return None
+    wall = meant.replace(tzinfo=None, fold=0)
+    if meant.astimezone(_dt.UTC).astimezone(tz).replace(tzinfo=None) == wall:
+        return None
+    # In a gap fold=0 reads the wall time at the offset before it, fold=1 at the one after.
+    before, after = meant.replace(fold=0).utcoffset(), meant.replace(fold=1).utcoffset()
+    if before is None or after is None or after <= before:
+        return None
+    # The moment the clocks go forward (UTC, naive), between the wall time's two readings.
+    low, high = wall - after, wall - before
+    while high - low > _dt.timedelta(seconds=1):
+        middle = low + _dt.timedelta(seconds=(high - low).total_seconds() // 2)
+        if middle.replace(tzinfo=_dt.UTC).astimezone(tz).utcoffset() == before:
+            low = middle
+        else:
+            high = middle
+    start, end = high + before, high + after
+    named = getattr(tz, "key", None) or str(tz)
+    where = named if at.tzinfo is not None else f"the device's time zone, {named}"
+    said = "%H:%M" if start.date() == end.date() else "%Y-%m-%dT%H:%M"  # (Pacific/Apia, 2011)
+    first, last = start.strftime(said), end.strftime(said)
+    names = f"{meant.replace(fold=0).tzname()} to {meant.replace(fold=1).tzname()}"
+    return (
+        f"a reminder's at= {wall.isoformat(timespec='seconds')} is a time the clocks skip in "
+        f"{where}: on {start:%Y-%m-%d} they go forward from {first} to {last} ({names}), so no "
+        f"{wall:%H:%M} comes there and the reminder could never ring at it; alexaskill does not "
+        f"send it (give a time before {first} or from {last} on, or after=)"
+    )
 
 
 def _check_second_readable(at: _dt.datetime, zone: _dt.tzinfo | None) -> None:
@@ -214,7 +249,10 @@ def reminder_body(
     time the clocks go back through, which its local start cannot say (`_check_repeated_start`;
     an ``at`` without tzinfo read in ``zone``; a one-time one is sent as its moment in UTC,
     `_repeated_second`), or such a second time (``fold=1``) without tzinfo when ``zone`` is
-    unknown (None), whose moment cannot be worked out (`_check_second_readable`); `TypeError`
+    unknown (None), whose moment cannot be worked out (`_check_second_readable`), or a
+    one-time ``at`` its zone's clocks skip as they go forward (`_skipped`: it would never ring;
+    a recurring one is sent as written, RFC 5545, 3.3.5, reading its first time at the offset
+    before the gap, its later ones on the zone's clock); `TypeError`
     for an ``at`` that is no datetime, an ``after`` no timedelta, a rule no str.
     """
     if not isinstance(text, str) or not text.strip():
@@ -233,6 +271,9 @@ def reminder_body(
     elif at is not None and after is None:
         # The second of a repeated local time: a local scheduledTime names the first, an hour
         # early. One moment, it is sent as itself in UTC, as a time at a fixed offset is.
+        skipped = _skipped(at, zone)
+        if skipped is not None:
+            raise ValueError(skipped)
         _check_second_readable(at, zone)
         second = _repeated_second(at, zone)
         sent = at if second is None else second.astimezone(_dt.UTC)

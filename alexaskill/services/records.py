@@ -83,7 +83,10 @@ class RecordsApi(RequestApi):
         as its moment in UTC, as one at a fixed offset is. One without tzinfo whose
         ``fold=1`` cannot be read, the device's zone unknown (none set, or its call failed),
         is a `ValueError`, unsent, one-time or recurring: sent as a local time it would ring
-        at the first. ``speech`` is
+        at the first. A one-time ``at`` that is a local time its zone's clocks skip (02:30 in
+        New York on 14 March 2027) is a `ValueError` naming the gap, unsent; a recurring one
+        is sent as written (RFC 5545, 3.3.5: its first time at the offset before the gap, the
+        later ones on the zone's clock). ``speech`` is
         SSML to say instead of ``text``. Its ``requestTime`` is the request's timestamp too.
         Amazon lets a skill create reminders only while the user talks to it. Needs
         `Scope.REMINDERS`.
