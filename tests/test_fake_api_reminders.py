@@ -976,3 +976,38 @@ def test_a_given_reminders_ssml_alexa_cannot_parse_is_refused_where_given(
         reminders=[{"alertToken": "r1", "alertInfo": {"spokenInfo": {"content": content}}}]
     )
     assert kept.reminders[0].alert_info.spoken_info.content[1].ssml == content[1]["ssml"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "scheduled",
+    ["2027-01-01T10:00:00+01:00", "2027-01-01T09:00:00.000Z", "2027-01-01T04:00:00.000-05:00"],
+)
+def test_a_scheduled_time_with_an_offset_is_a_400_as_amazon_answers_one(scheduled: str) -> None:
+    # Amazon's Reminders API reference writes scheduledTime as a local time without an offset,
+    # beside timeZoneId ("2019-09-22T19:00:00.000"), and its users report a 400 for one with
+    # an offset or a Z; the fake took it, read at its offset, and a skill sending one passed
+    # its tests.
+    fake = FakeAlexaApi(now=lambda: dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC))
+    trigger = {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": scheduled}
+    for zone in ({}, {"timeZoneId": "Europe/Paris"}):
+        answer = _create(fake, {**trigger, **zone})
+        assert answer.status_code == 400, answer.text
+        assert answer.json() == {
+            "code": "INVALID_TRIGGER",
+            "message": (
+                f"scheduledTime {scheduled} has a UTC offset: Amazon's Reminders API takes a "
+                "local time without one ('2019-09-22T19:00:00.000'), read in the trigger's "
+                "timeZoneId, else in the device's time zone (give the time there, and its zone "
+                "in timeZoneId)"
+            ),
+        }
+    assert fake.reminders == []
+    # Given in a test's data, it is refused where given, as the skill's is.
+    with pytest.raises(ValueError) as given:
+        FakeAlexaApi(reminders=[{"alertToken": "r1", "trigger": trigger}])
+    assert str(given.value).startswith(
+        f"reminders[0].trigger.scheduledTime {scheduled} has a UTC offset: "
+    ), given.value
+    # The same time without its offset, in its zone, is created.
+    local = {**trigger, "scheduledTime": "2027-01-01T10:00:00.000", "timeZoneId": "Europe/Paris"}
+    assert _create(fake, local).status_code == 200

@@ -17,8 +17,9 @@ __all__ = ["gone_by", "reminder_body"]
 
 def _local_iso(moment: _dt.datetime) -> str:
     """A local time as Amazon's reminders take it: ISO 8601, milliseconds, no offset, as
-    its Reminders API reference writes ``scheduledTime`` beside ``timeZoneId`` (what Amazon
-    does with an offset or a ``Z`` is not documented: see `alexaskill.testing.api_calls`)."""
+    its Reminders API reference writes ``scheduledTime`` beside ``timeZoneId`` (one with an
+    offset or a ``Z`` is refused, as users report Amazon answers it: the fake's 400, in
+    `alexaskill.testing.api_calls`)."""
     return moment.replace(tzinfo=None).isoformat(timespec="milliseconds")
 
 

@@ -112,16 +112,17 @@ def _reminder_problem(
     at ``now``, the fake's now for the call (`AccessCheck._moment`), too; a recurrence Amazon
     does not take (`alexaskill.testing.api_recurrence`); a field of the wrong kind (the codes
     of these three are the fake's: Amazon's are not documented); a content entry's ``ssml``
-    Alexa cannot parse (`ssml_error`, as the test tools read an answer's SSML).
+    Alexa cannot parse (`ssml_error`, as the test tools read an answer's SSML); a
+    ``scheduledTime`` with a ``Z`` or an offset (`_offset_fault`).
 
-    A ``scheduledTime`` with a ``Z`` or an offset is taken, and read as that moment (its
-    ``timeZoneId`` aside). Amazon's Reminders API reference writes it as a local time beside
-    ``timeZoneId`` (``"2019-09-22T19:00:00.000"``), and ask-sdk-model's ``Trigger`` says only
-    "Valid ISO 8601 format - Intended trigger time"; neither says one with an offset is
-    refused (read through the docs search on 5 December 2026). That Amazon answers it with a
-    400 (``UNSUPPORTED_SCHEDULED_TIME_FORMAT``) is a user's report of 2019, not Amazon's word:
-    not the fake's rule. `AlexaApi.create_reminder` never sends one (a local time, the zone in
-    ``timeZoneId``)."""
+    Amazon's Reminders API reference writes ``scheduledTime`` as a local time without an
+    offset beside ``timeZoneId`` (``"2019-09-22T19:00:00.000"``; its Japanese edition asks for
+    ``timeZoneId`` lest the reminder ring at the wrong time), and ask-sdk-model's ``Trigger``
+    says "Valid ISO 8601 format - Intended trigger time". Neither names the error for one with
+    an offset (read through the docs search on 5 December 2026); users report a 400
+    (``UNSUPPORTED_SCHEDULED_TIME_FORMAT``, elsewhere ``INVALID_TRIGGER_SCHEDULED_TIME_FORMAT``),
+    so the fake answers one with its trigger's 400, ``INVALID_TRIGGER``.
+    `AlexaApi.create_reminder` never sends one (a local time, the zone in ``timeZoneId``)."""
     if not isinstance(body, dict) or not isinstance(body.get("requestTime"), str):
         return "INVALID_REQUEST_TIME", "requestTime is required"
     trigger = body.get("trigger")
@@ -135,6 +136,9 @@ def _reminder_problem(
     elif kind == "SCHEDULED_ABSOLUTE":
         if not isinstance(trigger.get("scheduledTime"), str) and not _ruled(trigger):
             return "INVALID_TRIGGER", "scheduledTime is required"
+        offset = _offset_fault(trigger.get("scheduledTime"))
+        if offset is not None:
+            return "INVALID_TRIGGER", offset
         gone = _gone(trigger, zone_name, now)
         if gone is not None:
             return "INVALID_TRIGGER", gone
@@ -167,6 +171,24 @@ def _reminder_problem(
     return None
 
 
+def _offset_fault(scheduled: object) -> str | None:
+    """Why a ``scheduledTime`` with a ``Z`` or an offset is not Amazon's, else None (one that
+    is no ISO 8601 time is left to the other checks)."""
+    if not isinstance(scheduled, str):
+        return None
+    try:
+        read = _dt.datetime.fromisoformat(scheduled)
+    except ValueError:
+        return None
+    if read.tzinfo is None:
+        return None
+    return (
+        f"scheduledTime {scheduled} has a UTC offset: Amazon's Reminders API takes a local time "
+        "without one ('2019-09-22T19:00:00.000'), read in the trigger's timeZoneId, else in the "
+        "device's time zone (give the time there, and its zone in timeZoneId)"
+    )
+
+
 def _ruled(trigger: dict[str, Any]) -> bool:
     """Whether ``trigger``'s recurrence carries Amazon's newer fields, which time it without a
     ``scheduledTime``: its Reminders API reference ignores ``scheduledTime`` (with ``freq`` and
@@ -179,9 +201,9 @@ def _ruled(trigger: dict[str, Any]) -> bool:
 
 def _gone(trigger: dict[str, Any], zone_name: str | None, now: _dt.datetime) -> str | None:
     """Why a one-time ``SCHEDULED_ABSOLUTE`` trigger is in the past at ``now``, else None (a
-    time or zone that does not read is left to the other checks: not judged); judged as
-    `AlexaApi.create_reminder` judges it (`alexaskill.alexa_api.reminders.gone_by`). A time
-    with an offset is said read at it, not in the zone beside it, and ``now`` at that offset."""
+    time or zone that does not read is left to the other checks: not judged, as is a time with
+    an offset, refused before: `_offset_fault`); judged as `AlexaApi.create_reminder` judges
+    it (`alexaskill.alexa_api.reminders.gone_by`)."""
     from zoneinfo import ZoneInfo
 
     if trigger.get("recurrence") is not None:
@@ -191,21 +213,16 @@ def _gone(trigger: dict[str, Any], zone_name: str | None, now: _dt.datetime) -> 
     try:
         when = _dt.datetime.fromisoformat(trigger["scheduledTime"])
         # (a local time on a device that set no zone is read in none: not judged)
-        read_in = ZoneInfo(zone) if when.tzinfo is None and zone is not None else None
-        there = gone_by(when, read_in, now)
+        if when.tzinfo is not None or zone is None:
+            return None
+        there = gone_by(when, ZoneInfo(zone), now)
     except (ValueError, LookupError, OSError, TypeError):
         return None
     if there is None:
         return None
-    read, where = f"{zone}", "there"
-    if when.tzinfo is not None:  # (its offset's moment: said so, lest the zone be taken for it)
-        read, where = f"read at its offset, {when.tzname()}", "at that offset"
-        if zone is not None:
-            whose = "its timeZoneId" if zone == named else "the device's zone"
-            read += f", not in {whose}, {zone}"
     return (
-        f"scheduledTime {trigger['scheduledTime']} ({read}) is in the past: the request was "
-        f"made at {there.isoformat(timespec='seconds')} {where}"
+        f"scheduledTime {trigger['scheduledTime']} ({zone}) is in the past: the request was "
+        f"made at {there.isoformat(timespec='seconds')} there"
     )
 
 

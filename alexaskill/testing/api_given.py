@@ -13,7 +13,7 @@ from typing import Any, Final, Generic, TypeVar, overload
 import msgspec
 
 from ..ssml_check import ssml_error
-from .api_calls import ApiCall, _ruled
+from .api_calls import ApiCall, _offset_fault, _ruled
 from .api_recurrence import _recurrence_problem
 
 __all__: list[str] = []
@@ -275,7 +275,8 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
     for a field given under both its names (the later was kept, the other dropped as silently),
     for SSML Alexa cannot parse in a content entry (`ssml_error`), as `_reminder_problem` reads
     the skill's, and for a trigger Amazon does not take: its recurrence (`_recurrence_problem`), a
-    ``SCHEDULED_ABSOLUTE`` one without the ``scheduledTime`` it needs (`_ruled`), or an
+    ``SCHEDULED_ABSOLUTE`` one without the ``scheduledTime`` it needs (`_ruled`), or with a
+    ``Z`` or an offset in it (`_offset_fault`), or an
     ``offsetInSeconds`` missing from a ``SCHEDULED_RELATIVE`` one, or not positive (as
     `_reminder_problem` answers the skill's)."""
     fields = msgspec.structs.fields(into)
@@ -309,6 +310,9 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
         if problem is not None:
             raise ValueError(f"{name}.{problem}")
         absolute = read.get("type") == "SCHEDULED_ABSOLUTE"
+        offset = _offset_fault(read.get("scheduledTime"))
+        if offset is not None:
+            raise ValueError(f"{name}.{offset}")
         if absolute and read.get("scheduledTime") is None and not _ruled(read):
             raise ValueError(
                 f"{name}.scheduledTime is required: a SCHEDULED_ABSOLUTE trigger rings at it "
