@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from alexaskill.alexa_api import reminder_body
-from alexaskill.testing import TestClient
+from alexaskill.testing import FakeAlexaApi, TestClient
 
-from .test_alexa_api_reminders import reminder_skill
+from .alexa_api_shared import _run
+from .test_alexa_api_reminders import _api, reminder_skill
 
 #: The second 02:30 of 26 October 2031 on a device's clock (01:30 UTC in Paris, whose clocks go
 #: back at 03:00), without tzinfo: the device's local time.
@@ -117,3 +118,23 @@ def test_a_recurring_reminder_starting_at_a_time_the_clocks_skip_is_sent_as_give
     assert call.status == 200, call.answer
     assert call.body["trigger"]["scheduledTime"] == "2027-03-14T02:30:00.000"
     assert call.body["trigger"]["timeZoneId"] == "America/New_York"
+
+
+def test_a_second_of_a_repeated_time_reads_back_in_utc_and_converts_back_to_what_was_given() -> (
+    None
+):
+    # The wire cannot say "the second 02:30 in Paris": scheduledTime is a local time, which
+    # names the first, so the reminder is sent, kept and read back in UTC (documented on
+    # ReminderTrigger and create_reminder). Read in its timeZoneId and said in the zone, it is
+    # the moment given, fold=1 and all.
+    paris = ZoneInfo("Europe/Paris")
+    at = _SECOND_HALF_PAST_TWO.replace(tzinfo=paris)
+    fake = FakeAlexaApi()
+    _run(_api(fake).create_reminder("Stretch", at=at))
+    [reminder] = _run(_api(fake).get_reminders())
+    trigger = reminder.trigger
+    assert trigger is not None and trigger.scheduled_time and trigger.time_zone_id
+    assert (trigger.scheduled_time, trigger.time_zone_id) == ("2031-10-26T01:30:00.000", "UTC")
+    read = dt.datetime.fromisoformat(trigger.scheduled_time)
+    back = read.replace(tzinfo=ZoneInfo(trigger.time_zone_id)).astimezone(paris)
+    assert (back, back.fold, back.utcoffset()) == (at, 1, dt.timedelta(hours=1))

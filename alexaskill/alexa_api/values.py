@@ -149,7 +149,16 @@ class ReminderRecurrence(_Value, frozen=True, kw_only=True):
 
 
 class ReminderTrigger(_Value, frozen=True, kw_only=True):
-    """When a reminder rings: ``SCHEDULED_ABSOLUTE`` at a local time or ``SCHEDULED_RELATIVE``."""
+    """When a reminder rings: ``SCHEDULED_ABSOLUTE`` at a local time or ``SCHEDULED_RELATIVE``.
+
+    Read back, it is what was sent, as Amazon keeps it: a one-time reminder that
+    `AlexaApi.create_reminder` sent in UTC (an ``at`` at a fixed offset, or the second of a
+    repeated local time, ``fold=1``, which a local time cannot name) reads
+    ``scheduled_time="2031-10-26T01:30:00.000"``, ``time_zone_id="UTC"``. The moment given
+    comes back, ``fold`` and all, read in its zone and said in the skill's:
+    ``datetime.fromisoformat(t.scheduled_time).replace(tzinfo=ZoneInfo(t.time_zone_id))
+    .astimezone(ZoneInfo("Europe/Paris"))`` is ``02:30+01:00``, ``fold=1``.
+    """
 
     type: str | None = None
     #: Local time, ISO 8601 without an offset (``2026-11-27T19:00:00.000``), in ``time_zone_id``.

@@ -80,7 +80,8 @@ class RecordsApi(RequestApi):
         ``at`` that is the second of a local time the clocks go back through (``fold=1``, the
         second 02:30: its local start would name the first; one without tzinfo is judged in
         the device's zone, asked for it). A one-time ``at`` that is such a second time is sent
-        as its moment in UTC, as one at a fixed offset is. One without tzinfo whose
+        as its moment in UTC, as one at a fixed offset is (and read back in UTC:
+        `ReminderTrigger`). One without tzinfo whose
         ``fold=1`` cannot be read, the device's zone unknown (none set, or its call failed),
         is a `ValueError`, unsent, one-time or recurring: sent as a local time it would ring
         at the first. A one-time ``at`` that is a local time its zone's clocks skip (02:30 in
@@ -150,7 +151,9 @@ class RecordsApi(RequestApi):
         async def time_zone(self) -> ZoneInfo | None: ...
 
     async def get_reminders(self) -> list[Reminder]:
-        """The reminders this skill created for the user. Needs `Scope.REMINDERS`."""
+        """The reminders this skill created for the user, as Amazon keeps them: one sent in
+        UTC reads so (`ReminderTrigger`: reading it back in a zone). Needs
+        `Scope.REMINDERS`."""
         answer = await self._call(
             "get_reminders",
             "GET",
