@@ -87,8 +87,9 @@ def _check_to_come(
 
 def _repeated_second(at: _dt.datetime, zone: _dt.tzinfo | None) -> _dt.datetime | None:
     """``at`` in its zone (without tzinfo: in the device's ``zone``) if it is the second of a
-    local time the clocks go back through (``fold=1``, with another offset than the first's),
-    else None (a time said once, or a local one in a zone unknown here)."""
+    local time the clocks go back through (``fold=1``, with a smaller offset than the
+    first's), else None (a time said once, one the clocks skip, or a local one in a zone
+    unknown here)."""
     meant = at if at.tzinfo is not None or zone is None else at.replace(tzinfo=zone)
     if not at.fold or meant.tzinfo is None:
         return None
@@ -270,11 +271,12 @@ def reminder_body(
         _check_second_readable(at, zone)
         _check_repeated_start(at, zone)
     elif at is not None and after is None:
-        # The second of a repeated local time: a local scheduledTime names the first, an hour
-        # early. One moment, it is sent as itself in UTC, as a time at a fixed offset is.
+        # A time the clocks skip never comes: refused, naming the gap.
         skipped = _skipped(at, zone)
         if skipped is not None:
             raise ValueError(skipped)
+        # The second of a repeated local time: a local scheduledTime names the first, an hour
+        # early. One moment, it is sent as itself in UTC, as a time at a fixed offset is.
         _check_second_readable(at, zone)
         second = _repeated_second(at, zone)
         sent = at if second is None else second.astimezone(_dt.UTC)
