@@ -397,8 +397,8 @@ class Answering(Apologising):
                 except Exception as failure:
                     # A prompt Alexa would refuse (a catalog's translation, said at start: the
                     # prompt as written fails where declared): the user hears the apology, as for
-                    # any failure, never a 500.
-                    logger.exception("asking again for %s failed", exc.slot_name)
+                    # any failure, never a 500; the line says why, as a handler's failure does.
+                    self._said_failed(failure, "asking again for %s failed", exc.slot_name)
                     self._tell(failure, call.envelope)
                     return Answer(self._apology_body(call), "handler_error")
                 where = f"{intent}: " if intent else ""

@@ -104,13 +104,20 @@ class Apologising(Registration):
         with its reason in the line too, where ``record.getMessage()`` and a one-line JSON log
         show it, and its traceback (which points at the handler's line that built the reply);
         anything else with its traceback."""
-        failed = f"handler failed for {where}"
-        if self._said_data_fault(exc, failed):
+        self._said_failed(exc, "handler failed for %s", where)
+
+    def _said_failed(self, exc: Exception, failed: str, *args: object) -> None:
+        """Say what failed (``failed % args``: the handler, asking again for a slot) for
+        ``exc``, as `_said_failure` says a handler's failure: a data fault in one line, any
+        other `ResponseError` with its reason in the line and its traceback, anything else with
+        its traceback. (The line's message is ``failed``, its values in ``args``: none of them
+        is read as a format.)"""
+        if self._said_data_fault(exc, failed % args):
             return
         if isinstance(exc, ResponseError):
-            logger.error("%s: %s", failed, exc, exc_info=exc)
+            logger.error(f"{failed}: %s", *args, exc, exc_info=exc)
         else:
-            logger.error("handler failed for %s", where, exc_info=exc)
+            logger.error(failed, *args, exc_info=exc)
 
     def _apology_for(self, envelope: Envelope, exc: BaseException) -> Answer:
         """The apology, logged as a handler's failure, for ``exc``: a `BaseException` that left

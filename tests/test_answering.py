@@ -424,9 +424,11 @@ def test_a_question_that_cannot_be_built_to_ask_again_is_the_apology(
 ) -> None:
     # Asking again for a slot fails itself when its prompt breaks a rule of Alexa's (checked
     # as the reply is built): the user hears the apology, one ERROR line (with the traceback)
-    # says which slot, on_handler_error is told, and the request line says handler_error. The
-    # prompt as written is checked where declared (tests/test_dialog_prompts.py); its German
-    # translation here, only at start (a WARNING): asked in German, it fails.
+    # says which slot and why, on_handler_error is told, and the request line says
+    # handler_error. The prompt as written is checked where declared
+    # (tests/test_dialog_prompts.py); its German translation here, only at start (a WARNING):
+    # asked in German, it fails. The line said "asking again for day failed" alone, the
+    # reason only in its traceback (not in caplog.messages, nor in a one-line JSON log).
     prompt, german = "<speak>Which day?</speak>", f"<speak>Welcher Tag? {_LONG_BREAK}</speak>"
     catalog(tmp_path, "de", f"msgid {json.dumps(prompt)}\nmsgstr {json.dumps(german)}\n")
     skill = Skill(DEFAULT_SKILL_ID, translations=Translations(tmp_path))
@@ -452,7 +454,7 @@ def test_a_question_that_cannot_be_built_to_ask_again_is_the_apology(
     assert "<break time='11s'> is 11000 ms" in str(result.handler_error)
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert [(r.name, r.getMessage()) for r in errors] == [
-        ("alexaskill", "asking again for day failed")
+        ("alexaskill", f"asking again for day failed: {result.handler_error}")
     ]
     assert errors[0].exc_info is not None and errors[0].exc_info[1] is result.handler_error
     [line] = [r.getMessage() for r in caplog.records if r.name == "alexaskill.request"]
