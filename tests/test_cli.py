@@ -1161,6 +1161,7 @@ def test_model_without_an_invocation_suggests_one_of_the_skill(workdir: Path) ->
         ("tea_timer", "ja-JP", "tea timer"),  # (lower case Latin letters: Japanese names take them)
         ("アレクサ_天気", "ja-JP", "<your skill's invocation name>"),  # (the wake word: refused)
         ("天気_アプリ", "ja-JP", "<your skill's invocation name>"),  # ("アプリ": certification)
+        ("お天気_ガイド", "en-US", "<two or more words>"),  # (English names: Latin letters)
     ],
 )
 def test_model_suggests_an_invocation_name_by_the_models_locale(
@@ -1178,6 +1179,27 @@ def test_model_suggests_an_invocation_name_by_the_models_locale(
         sys.modules.pop(module, None)
     assert code == 2
     assert f'the invocation name is missing: add --invocation "{suggested}"' in err, err
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB"])
+def test_model_suggests_no_english_invocation_name_out_of_latin_letters(
+    workdir: Path, locale: str
+) -> None:
+    # An English model of a module named in Japanese was offered --invocation "お天気 ガイド",
+    # which Amazon's invocation name requirements for English refuse (lower-case Latin
+    # letters, spaces, apostrophes and periods only). The error says why the module's name
+    # is not offered, and what to write instead.
+    module = "お天気_ガイド"
+    (workdir / f"{module}.py").write_text(APP, encoding="utf-8")
+    try:
+        code, _, err = run("model", f"{module}:skill", "--locale", locale)
+    finally:
+        sys.modules.pop(module, None)
+    assert code == 2
+    assert 'the invocation name is missing: add --invocation "<two or more words>"' in err, err
+    assert '"お天気 ガイド"' not in err, err
+    assert f"character 'お' is not allowed in {locale}" in err, err
+    assert "Latin letters" in err, err
 
 
 def test_model_help_and_errors_suggest_no_invocation_name_of_one_skill(

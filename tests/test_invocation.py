@@ -1,4 +1,5 @@
-"""Japanese invocation names: a wake word is refused as a word, not inside a longer one."""
+"""Invocation names by locale: a Japanese wake word is refused as a word, not inside a longer
+one; an English name is written in Latin letters."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def test_other_languages_keep_their_word_rule() -> None:
     ]
     assert invocation_name_warnings("echolocation facts", "en-US") == []
     # Japanese script in another locale is not looked through for Japanese wake words.
-    assert invocation_problems("エコー占い", "en-US") == []
+    assert invocation_problems("エコー占い", "de-DE") == []
 
 
 @pytest.mark.parametrize(
@@ -76,3 +77,34 @@ def test_a_period_inside_a_word_of_the_invocation_name_is_a_warning(name: str, w
 def test_a_period_ending_an_abbreviation_is_no_warning(name: str) -> None:
     assert invocation_problems(name, "en-US") == []
     assert invocation_name_warnings(name, "en-US") == []
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-IN"])
+@pytest.mark.parametrize(("name", "bad"), [("お天気 ガイド", "お"), ("погода гид", "п")])
+def test_an_english_invocation_name_is_written_in_latin_letters(
+    locale: str, name: str, bad: str
+) -> None:
+    # Amazon's invocation name requirements for English: lower-case (Latin) letters, spaces,
+    # apostrophes and periods. Any letter was taken ("お天気 ガイド" built an en-US model
+    # Amazon refuses).
+    assert invocation_problems(name, locale) == [
+        f"invocation name {name!r}: character {bad!r} is not allowed in {locale}; only Latin "
+        "letters, spaces, apostrophes and the periods of abbreviations ('a. b. c.'): write "
+        "the name in Latin letters, as users say it in English (Amazon's invocation name "
+        "requirements)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "locale"),
+    [
+        ("café guide", "en-US"),  # (a Latin letter with its accent)
+        ("sam's kitchen", "en-GB"),
+        ("お天気 ガイド", "ja-JP"),
+        ("दैनिक राशिफल", "hi-IN"),  # (Amazon's own example names)
+        ("توقعات الابراج اليومية", "ar-SA"),
+        ("погода гид", "de-DE"),  # (other locales: any letters, as before)
+    ],
+)
+def test_other_letters_are_kept_where_the_locale_takes_them(name: str, locale: str) -> None:
+    assert invocation_problems(name, locale) == []

@@ -206,16 +206,22 @@ def given_invocation(text: str) -> str:
     return text
 
 
-def suggested_invocation(app: str, locales: Sequence[str] = ("en-US",)) -> str:
+def suggested_invocation(app: str, locales: Sequence[str] = ("en-US",)) -> tuple[str, str]:
     """An invocation name to suggest for ``app`` (``tea_timer:skill`` -> ``tea timer``) in the
-    models of ``locales``: its module's name, past generic ones (``app``, ``main``, ...), if
-    Amazon's build takes it and certification would not object to it in each of them (their
-    own rules: the Japanese wake words, launch phrases, "アプリ"; one word only in German, a
-    compound, and Japanese, whose words are not counted) and by the English words (a module's
-    name is in English as often as not); else a placeholder."""
+    models of ``locales``, and why its module's name is not the one suggested ("" if it is, or
+    if it makes no name of two words where one will not do). The name is the module's, past
+    generic ones (``app``, ``main``, ...), if Amazon's build takes it and certification would
+    not object to it in each of them (their own rules: Latin letters in English, the Japanese
+    wake words, launch phrases, "アプリ"; one word only in German, a compound, and Japanese,
+    whose words are not counted) and, written in Latin letters, by the English words (a
+    module's name is in English as often as not); else a placeholder."""
     import re
 
-    from ..interaction.invocation import invocation_name_warnings, invocation_problems
+    from ..interaction.invocation import (
+        first_non_latin,
+        invocation_name_warnings,
+        invocation_problems,
+    )
 
     one_word = all(locale.startswith(("de-", "ja-")) for locale in locales)
     placeholder = "<your skill's invocation name>" if one_word else "<two or more words>"
@@ -225,13 +231,19 @@ def suggested_invocation(app: str, locales: Sequence[str] = ("en-US",)) -> str:
     words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", names[-1]) if names else ""
     name = " ".join(re.split(r"[\W_]+", words.lower())).strip()
     if not name or (len(name.split()) < 2 and not one_word):
-        return placeholder
-    refused = invocation_problems(name, "en-US")  # (the English words in any locale's name)
-    if len(name.split()) > 1:  # (one word: the locale's own rule says whether it may be)
-        refused += invocation_name_warnings(name, "en-US")
+        return placeholder, ""
+    refused = []
     for locale in locales:
         refused += invocation_problems(name, locale) + invocation_name_warnings(name, locale)
-    return placeholder if refused else name
+    # A name in Latin letters may be English whatever the locale; one with letters of another
+    # script is judged by its locale's rules alone (English ones refuse it: Latin letters only).
+    if first_non_latin(name) is None:
+        refused += invocation_problems(name, "en-US")
+        if len(name.split()) > 1:  # (one word: the locale's own rule says whether it may be)
+            refused += invocation_name_warnings(name, "en-US")
+    if refused:
+        return placeholder, f"the module's name will not do: {refused[0]}"
+    return name, ""
 
 
 def url_blemish(url: str) -> str | None:

@@ -276,8 +276,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     all_locales = declared_locales(skill) if args.all_locales else ()
     locales = all_locales or (args.locale or default_locale(skill),)
     if common is None and not by_locale:  # (a name suggested as each locale's rules take it)
-        suggested = suggested_invocation(args.app, locales)
-        raise UsageError(f'the invocation name is missing: add --invocation "{suggested}"')
+        suggested, not_the_module_s = suggested_invocation(args.app, locales)
+        why = f"; {not_the_module_s}" if not_the_module_s else ""
+        raise UsageError(f'the invocation name is missing: add --invocation "{suggested}"{why}')
     if args.all_locales:
         for extra in sorted(set(by_locale) - set(locales)):
             err.write(

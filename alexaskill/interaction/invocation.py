@@ -5,8 +5,9 @@ invocation name requirements (in English and in Japanese):
 https://developer.amazon.com/en-US/docs/alexa/custom-skills/choose-the-invocation-name-for-a-custom-skill.html
 
 - Lower case, letters, single spaces, apostrophes and the periods of abbreviations; numbers
-  spelled out; 2 to 50 characters, the first a letter. Japanese names may hold hiragana,
-  katakana, kanji, lower case Latin letters and spaces only.
+  spelled out; 2 to 50 characters, the first a letter. English names are written in Latin
+  letters ("lower-case alphabetic characters"); Japanese names may hold hiragana, katakana,
+  kanji, lower case Latin letters and spaces only.
 - No wake word ("alexa", "アレクサ"), no launch phrase ("ask", "開いて"): the build refuses. A
   word is taken as said, without its possessive or periods: "alexa's" is the wake word.
 - Two or more words unless the name is a brand the developer owns (German names, often one
@@ -32,7 +33,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Final
 
-__all__ = ["first_non_letter", "invocation_name_warnings", "invocation_problems"]
+__all__ = ["first_non_latin", "first_non_letter", "invocation_name_warnings", "invocation_problems"]
 
 _INVOCATION_PUNCTUATION: Final = frozenset(" .'\u2019")
 _SPACE: Final = frozenset(" ")
@@ -79,6 +80,16 @@ def first_non_letter(text: str, punctuation: frozenset[str]) -> str | None:
     some scripts need) nor in ``punctuation``."""
     for char in text:
         if char not in punctuation and unicodedata.category(char)[0] not in "LM":
+            return char
+    return None
+
+
+def first_non_latin(text: str) -> str | None:
+    """The first letter of ``text`` that is not a Latin one (a kana, a Cyrillic letter...)."""
+    for char in text:
+        if unicodedata.category(char)[0] == "L" and not unicodedata.name(char, "").startswith(
+            "LATIN"
+        ):
             return char
     return None
 
@@ -152,6 +163,15 @@ def invocation_problems(name: str, locale: str) -> list[str]:
                 f"{where}: character {bad!r} is not allowed; only letters, spaces, apostrophes "
                 "and the periods of abbreviations ('a. b. c.')"
             )
+        elif locale.startswith("en-"):
+            bad = first_non_latin(name)
+            if bad is not None:
+                problems.append(
+                    f"{where}: character {bad!r} is not allowed in {locale}; only Latin letters, "
+                    "spaces, apostrophes and the periods of abbreviations ('a. b. c.'): write the "
+                    "name in Latin letters, as users say it in English (Amazon's invocation name "
+                    "requirements)"
+                )
     first = name.strip()[0]
     if not first.isdigit() and unicodedata.category(first)[0] != "L":
         problems.append(f"{where}: must begin with a letter")
