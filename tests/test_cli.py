@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import logging
@@ -12,6 +13,7 @@ import textwrap
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Final
 
 import httpx
 import pytest
@@ -75,14 +77,34 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 # --- help ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "command", ["replay", "serve", "request", "model", "certify", "understand", "chat"]
-)
-def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([command, "--help"]) == 0
-    output = capsys.readouterr().out
+#: Every command of ``alexaskill``, in the order its help lists them (checked against the parser
+#: by test_every_command_of_the_parser_is_in_the_help_test).
+_COMMANDS: Final = ("replay", "serve", "request", "model", "certify", "understand", "chat")
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+@pytest.mark.parametrize("command", _COMMANDS)
+def test_every_command_has_help(
+    command: str, flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([command, flag]) == 0
+    output, errors = capsys.readouterr()
     assert output.startswith(f"usage: alexaskill {command}")
     assert "example" in output
+    assert errors == ""
+
+
+def test_every_command_of_the_parser_is_in_the_help_test() -> None:
+    # The commands above were a list written by hand: a command added to the parser would have
+    # gone without its --help run. The parser's own list is the one to follow.
+    import alexaskill.cli
+
+    [commands] = [
+        action.choices
+        for action in alexaskill.cli.parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    ]
+    assert tuple(commands) == _COMMANDS
 
 
 def test_top_level_help_and_a_missing_command(capsys: pytest.CaptureFixture[str]) -> None:
