@@ -360,11 +360,8 @@ class Answering(Apologising):
                 await self._save(made, call)  # once the reply is good, as in _answer
                 return Answer(body, "exception_handler")
             except Exception as failure:
-                failed = f"exception handler {handler.name} failed"
-                if not self._said_too_large(call, failure) and not self._said_data_fault(
-                    failure, failed
-                ):
-                    logger.exception(failed)
+                if not self._said_too_large(call, failure):
+                    self._said_failed(failure, "exception handler %s failed", handler.name)
                 self._tell(failure, call.envelope)
                 return Answer(self._apology_body(call), "handler_error")
             except BaseException as escaped:
@@ -414,11 +411,8 @@ class Answering(Apologising):
             try:
                 return Answer(encode_question(question, call), outcome)
             except ResponseError as failure:
-                failed = "session attributes do not encode"
-                if not self._said_too_large(call, failure) and not self._said_data_fault(
-                    failure, failed
-                ):
-                    logger.exception(failed)
+                if not self._said_too_large(call, failure):
+                    self._said_failed(failure, "session attributes do not encode")
                 self._tell(failure, call.envelope)
                 return Answer(self._apology_body(call), "handler_error")
         request = call.envelope.request

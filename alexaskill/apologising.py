@@ -107,7 +107,7 @@ class Apologising(Registration):
         self._said_failed(exc, "handler failed for %s", where)
 
     def _said_failed(self, exc: Exception, failed: str, *args: object) -> None:
-        """Say what failed (``failed % args``: the handler, asking again for a slot) for
+        """Say what failed (``failed % args``: a handler, an exception handler, asking again) for
         ``exc``, as `_said_failure` says a handler's failure: a data fault in one line, any
         other `ResponseError` with its reason in the line and its traceback, anything else with
         its traceback. (The line's message is ``failed``, its values in ``args``: none of them

@@ -144,6 +144,32 @@ def test_a_response_error_s_reason_is_in_the_error_line(
     assert line.exc_info is not None and line.exc_info[1] is result.handler_error
 
 
+def test_an_exception_handler_s_refused_reply_says_why_in_the_error_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An exception handler whose reply the app refused as it was built (speech past 8000
+    characters here) was logged "exception handler … failed" with the reason only in its
+    traceback, where a handler's own failure says it in the line: now it says it too."""
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Find")
+    def find() -> Response:
+        raise LookupError("no such city")
+
+    @skill.exception(LookupError)
+    def on_lookup(exc: LookupError) -> Response:
+        return speak("a" * 8001)
+
+    result, line = _answered(skill, "Find", caplog)
+    assert isinstance(result.handler_error, ResponseError)
+    said = line.getMessage()
+    assert line.levelno == logging.ERROR and "\n" not in said, said
+    assert said.startswith("exception handler "), said
+    assert said.endswith(f".on_lookup failed: {result.handler_error}"), said
+    assert "outputSpeech.text is 8001 characters; the limit is 8000" in said, said
+    assert line.exc_info is not None and line.exc_info[1] is result.handler_error
+
+
 def test_an_attribute_str_that_does_not_encode_is_said_in_one_line(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
