@@ -14,6 +14,7 @@ from .asgi_start import (
     NEEDS_ASYNCIO,
     StartFailure,
     check_proxies,
+    mounted_path,
     not_started,
     outgoing_tls_failure,
     say_not_started,
@@ -76,7 +77,8 @@ class Serving(Closing):
     #: as uvicorn shuts down and its event loop ends (`say_unsaid_at_loop_end`), held: asyncio
     #: keeps tasks weakly.
     _loop_end_watch: object = None
-    #: The path of the host app the skill is mounted under (`_mounted_under`), or "".
+    #: The path of the host app the skill is mounted under (`_mounted_under`; under
+    #: Starlette's own ``Mount``, the first request's: `mounted_path`), or "".
     _mounted_at: str = ""
     #: Registration as `_start_mounted`'s start found it (`_start_state`), for a failure of
     #: that start at the first request to undo; None if no mount started the skill.
@@ -106,6 +108,7 @@ class Serving(Closing):
                 return
             failure = self._start_failure
             if failure is None:  # no lifespan (``--lifespan off``, Starlette's own Mount)
+                self._mounted_at = self._mounted_at or mounted_path(scope)  # (named by it)
                 failure = self._start_unserved(kind=scope["type"], receive=receive)
                 if failure is not None:  # (no shutdown will say its count: the loop's end)
                     self._loop_end_watch = say_unsaid_at_loop_end(self._refusals_said)

@@ -24,6 +24,7 @@ __all__ = [
     "NEEDS_ASYNCIO",
     "StartFailure",
     "check_proxies",
+    "mounted_path",
     "not_started",
     "outgoing_tls_failure",
     "say_not_started",
@@ -54,6 +55,19 @@ def check_proxies(receive: Receive, *, at_request: bool = False) -> None:
         check_served_loop(config)
         if not at_request:
             note_worker(config)
+
+
+def mounted_path(scope: Scope) -> str:
+    """The path of the host app that ``scope``'s request reached the skill under: its
+    ``root_path`` below the host app's own (``app_root_path``, which Starlette's ``Mount`` sets
+    as it matches: ``"/weather"`` for ``Mount("/weather", app=skill)``, ``"/v1/weather"`` nested
+    in ``Mount("/v1")``), or "" (not under a Starlette mount: a server's ``--root-path`` alone is
+    no mount of the skill's)."""
+    app_root = scope.get("app_root_path")
+    root = scope.get("root_path", "")
+    if not isinstance(app_root, str) or not isinstance(root, str):
+        return ""
+    return root[len(app_root) :].rstrip("/") if root.startswith(app_root) else ""
 
 
 def outgoing_tls_failure() -> ConfigurationError | None:

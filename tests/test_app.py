@@ -1285,6 +1285,54 @@ def test_a_skill_mount_made_directly_names_the_skill_by_its_mount_path(
     assert f"is OFF (Skill(verify=False)) for the skill at /open ({SKILL_ID}):" in off[0], off
 
 
+@pytest.mark.parametrize(
+    ("root_path", "routes", "url", "where"),
+    [
+        ("", lambda skill: [Mount("/weather", app=skill)], "/weather/", "/weather"),
+        ("/api", lambda skill: [Mount("/weather", app=skill)], "/api/weather/", "/weather"),
+        (
+            "",
+            lambda skill: [Mount("/v1", routes=[Mount("/weather", app=skill)])],
+            "/v1/weather/",
+            "/v1/weather",
+        ),
+    ],
+    ids=["Mount", "under a root_path", "nested"],
+)
+def test_a_skill_under_starlettes_own_mount_is_named_by_its_mount_path(
+    caplog: pytest.LogCaptureFixture,
+    root_path: str,
+    routes: Callable[[Skill], list[Any]],
+    url: str,
+    where: str,
+) -> None:
+    # Under `Mount("/weather", app=skill)` the skill is never told its path (no `skill.mount`):
+    # its start at its first request named it "the skill at /". The host app's path is in the
+    # request's scope (its root_path, below the host app's own, `app_root_path`): named by it.
+    import anyio
+    import httpx
+
+    pki = TestPKI.default()
+    skill = Skill("*", verifier=pki.verifier())
+    skill.launch(lambda: speak("hi"))
+    app = Starlette(routes=routes(skill))
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
+    headers = {"Content-Type": "application/json", **pki.sign(body)}
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, root_path=root_path)  # (runs no lifespan)
+        async with httpx.AsyncClient(transport=transport, base_url="http://host") as client:
+            return await client.post(url, content=body, headers=headers)
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answer = anyio.run(post, backend="asyncio")
+    assert answer.status_code == 200, answer.text
+    off = [r.getMessage() for r in caplog.records if "skill-id check is OFF" in r.getMessage()]
+    assert len(off) == 1, off
+    assert f"for the skill at {where} (any skill id):" in off[0], off
+    assert skill.log_name == f"the skill at {where} (any skill id)"
+
+
 def test_a_skill_that_cannot_start_lazily_answers_500_and_logs_once(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -135,7 +135,7 @@ def _signed_launch() -> tuple[bytes, dict[str, str]]:
     return body, {**TestPKI.default().sign(body), "Content-Type": "application/json"}
 
 
-@pytest.mark.parametrize("mounted", ["skill.mount", "SkillMount"])
+@pytest.mark.parametrize("mounted", ["skill.mount", "SkillMount", "Mount"])
 @pytest.mark.parametrize(("env", "why"), BAD_SETTINGS)
 def test_a_mounted_skill_whose_settings_no_longer_parse_is_refused_as_a_failed_start(
     monkeypatch: pytest.MonkeyPatch,
@@ -150,6 +150,7 @@ def test_a_mounted_skill_whose_settings_no_longer_parse_is_refused_as_a_failed_s
     # HTTP 500 with a traceback (and the next request was served). It is a failed start, as a
     # start at a request is: one ERROR line, every request a 500 in JSON, no handler run.
     from starlette.applications import Starlette
+    from starlette.routing import BaseRoute, Mount
     from starlette.testclient import TestClient as StarletteClient
 
     from alexaskill.mounting import SkillMount
@@ -158,19 +159,25 @@ def test_a_mounted_skill_whose_settings_no_longer_parse_is_refused_as_a_failed_s
     skill, calls = _skill(), list[str]()
     skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
     skill.add_before_request(lambda: calls.append("handled"))
-    route = skill.mount("/weather") if mounted == "skill.mount" else SkillMount("/weather", skill)
+    route: BaseRoute = Mount("/weather", app=skill)  # (Starlette's: it answers /weather/ only)
+    if mounted != "Mount":
+        route = (
+            skill.mount("/weather") if mounted == "skill.mount" else SkillMount("/weather", skill)
+        )
+    url = "/weather/" if mounted == "Mount" else "/weather"
     _set(monkeypatch, env)
     body, headers = _signed_launch()
     with caplog.at_level(logging.ERROR, "alexaskill"):
         http = StarletteClient(Starlette(routes=[route]))  # (its errors raised, not a 500)
-        answers = [http.post("/weather", content=body, headers=headers) for _ in range(2)]
+        answers = [http.post(url, content=body, headers=headers) for _ in range(2)]
     refused = {"error": "the skill could not start (ConfigurationError); the server's log says why"}
     assert [(a.status_code, a.json()) for a in answers] == [(500, refused)] * 2
     assert not calls and not skill.started
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1, [r.getMessage() for r in errors]
     line = errors[0].getMessage()
-    # (a SkillMount made directly named it "the skill at /": it never told the skill its path)
+    # (a SkillMount made directly named it "the skill at /": it never told the skill its path;
+    # so did Starlette's own Mount, whose path the skill learns from its first request's scope)
     assert f"the skill at /weather ({SKILL_ID}) could not start (ConfigurationError: " in line
     assert why in line and line.endswith("): every request is answered HTTP 500"), line
     assert errors[0].exc_info is None  # (the user's to mend: its message says it all)
