@@ -17,7 +17,9 @@ from .asgi_start import (
     mounted_path,
     not_started,
     outgoing_tls_failure,
+    refusing,
     say_not_started,
+    say_start_failed,
     say_unsaid_at_loop_end,
     startup_failed,
 )
@@ -193,15 +195,7 @@ class Serving(Closing):
         except Exception as exc:
             failure = self._start_failed(exc, before)
             if say:  # (a bug's traceback; a ConfigurationError is the user's: its message)
-                logger.error(
-                    "%s could not start (%s: %s): every request is answered HTTP 500",
-                    self.log_name,
-                    type(exc).__name__,
-                    exc,
-                    exc_info=None if isinstance(exc, ConfigurationError) else exc,
-                )
-                said, name = self._refusals_said, self.log_name
-                say_not_started(said, name, exc, kind, start_said=kind == "http")
+                say_start_failed(self._refusals_said, self.log_name, exc, kind)
             return failure
         if tls_failure is not None:  # (its reason says it all: no traceback)
             if say:
@@ -256,26 +250,36 @@ class Serving(Closing):
             self._app, self._mount_found = app, before
             self._start_succeeded()
 
-    def _check_mounted_server(self, receive: Receive) -> None:
-        """At a mounted skill's first request, on the loop serving it, what `_start_mounted`
-        could not do: alexaskill's logging set up, unless the host app set up its own by then
-        (`configure_logging_if_unset`); the server's proxies and loop checked (`check_proxies`).
-        A loop not asyncio's (a trio host) is the start's failure, kept (each request refused,
-        said at ERROR once every few seconds: `not_started`), registration left as the mount's
-        start found it. A setting that no longer parses (the environment changed since the
-        mount) undoes the mount's start: this request starts the skill, which fails there as
-        any start at a request does (`_start_unserved`), said in the same words."""
+    def _check_mounted_server(self, scope: Scope, receive: Receive) -> ASGIApp | None:
+        """At a mount's first request (a `SkillMount`'s), on the loop serving it, what
+        `_start_mounted` could not do: alexaskill's logging set up, unless the host app set up
+        its own by then (`configure_logging_if_unset`); the server's proxies and loop checked
+        (`check_proxies`). A loop not asyncio's (a trio host) is the start's failure, kept (each
+        request refused, said at ERROR once every few seconds: `not_started`), registration left
+        as the mount's start found it. A setting that no longer parses (the environment changed
+        since the mount) undoes the mount's start: this request starts the skill, which fails
+        there as any start at a request does (`_start_unserved`), said in the same words. Unless
+        the skill serves already (another mount's first request passed, or a start of its own):
+        it keeps serving, and this mount's start has failed alone, said so naming the mount's
+        path; the ASGI app answering its requests instead of the skill is returned (else None).
+        """
         found, self._mount_found = self._mount_found, None
         try:
             configure_logging_if_unset()
-        except ConfigurationError:
-            if self._app is not None:  # (else this request starts it, and fails there)
-                self._app = None
-                self._restore_start_state(found or self._start_state())
-            return
+        except ConfigurationError as exc:
+            if self._app is None:  # (this request starts it, and fails there)
+                return None
+            if found is None:  # serving already: only this mount's start failed
+                if self._loop_end_watch is None:  # (no shutdown will say its count)
+                    self._loop_end_watch = say_unsaid_at_loop_end(self._refusals_said)
+                return refusing(self._refusals_said, self._name_at(mounted_path(scope)), exc)
+            self._app = None
+            self._restore_start_state(found)
+            return None
         check_proxies(receive, at_request=True)
         if self._app is not None:
             self._check_loop(found or self._start_state())
+        return None
 
     def _check_loop(self, before: tuple[bool, bool]) -> StartFailure | None:
         """The lifespan's check of the event loop, at the first request of a skill that no
@@ -315,9 +319,11 @@ class Serving(Closing):
     def log_name(self) -> str:
         """The skill as the log names it, where it is served and its application ids: ``"the
         skill at /alexa (amzn1.ask.skill.…)"`` (under the host app's path once mounted)."""
-        where = self._mounted_at + self.path
-        if self._mounted_at and self.path == "/":
-            where = self._mounted_at
+        return self._name_at(self._mounted_at)
+
+    def _name_at(self, mounted: str) -> str:
+        """`log_name` of the skill mounted under ``mounted`` of a host app ("": not mounted)."""
+        where = mounted if mounted and self.path == "/" else mounted + self.path
         return f"the skill at {where} ({self._ids_said})"
 
     @property

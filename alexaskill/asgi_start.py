@@ -1,6 +1,7 @@
 """What the ASGI app does around its start: the server it runs in checked at the lifespan's
 start (proxies, loop, workers), a failed start said as the lifespan's failure, and the answer to
-every request of a skill that could not start, said (its count too, at the server's end)."""
+every request of a skill that could not start (or of a mount of its that could not: `refusing`),
+said (its count too, at the server's end)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from .exceptions import ConfigurationError
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from starlette.types import Receive, Scope, Send
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
     from .log_repeats import Repeats
 
@@ -27,7 +28,9 @@ __all__ = [
     "mounted_path",
     "not_started",
     "outgoing_tls_failure",
+    "refusing",
     "say_not_started",
+    "say_start_failed",
     "say_unsaid_at_loop_end",
     "startup_failed",
 ]
@@ -137,6 +140,40 @@ def say_not_started(
     if unsaid is not None and not start_said:
         more = f" ({unsaid} more before it)" if unsaid else ""
         logger.error(_NOT_STARTED_LINE, name, why, f"a {noun}{more}", done)
+
+
+def say_start_failed(said: Repeats, name: str, error: Exception, kind: str = "http") -> None:
+    """Say at ERROR that the start of ``name`` (`log_name`) at a request (of scope type
+    ``kind``) failed with ``error``: in one line for a `ConfigurationError`, as the lifespan's
+    failure says it (the user's to mend), else with its traceback (a bug); the request's own
+    line counted in (`say_not_started`), one of another kind than HTTP's said too."""
+    logger.error(
+        "%s could not start (%s: %s): every request is answered HTTP 500",
+        name,
+        type(error).__name__,
+        error,
+        exc_info=None if isinstance(error, ConfigurationError) else error,
+    )
+    say_not_started(said, name, error, kind, start_said=kind == "http")
+
+
+def refusing(said: Repeats, name: str, error: Exception) -> ASGIApp:
+    """The ASGI app answering every request of ``name`` (`log_name`: a mount of a skill that
+    serves elsewhere), whose start at its first request failed with ``error``, as a skill's
+    failed start is answered (`not_started`): the first says the start's failure
+    (`say_start_failed`), the others are said as refused (`say_not_started`)."""
+    first = True
+
+    async def refuse(scope: Scope, receive: Receive, send: Send) -> None:
+        nonlocal first
+        if first:
+            first = False
+            say_start_failed(said, name, error, scope["type"])
+        else:
+            say_not_started(said, name, error, scope["type"])
+        await not_started(scope, send, error)
+
+    return refuse
 
 
 def say_unsaid_at_loop_end(said: Repeats) -> object:

@@ -32,7 +32,7 @@ class SkillMount(Mount):
         skill: ASGIApp,
         *,
         name: str | None = None,
-        first_request: Callable[[Receive], None] | None = None,
+        first_request: Callable[[Scope, Receive], ASGIApp | None] | None = None,
     ) -> None:
         _check_mount_path(path)
         if not callable(skill):
@@ -51,19 +51,26 @@ class SkillMount(Mount):
 
         if isinstance(skill, Serving):  # (its log lines name it by where it is served)
             skill._mounted_under(path)
+            # (a skill serving through another mount already keeps serving when this one's
+            # start fails at its first request: `Serving._check_mounted_server`)
+            first_request = first_request or skill._check_mounted_server
         self._logging_set_up = False
-        #: Called with the first request's ``receive``, on the loop that serves it (`Skill.mount`'s
-        #: logging set-up and checks of the server).
+        #: Called with the first request's scope and ``receive``, on the loop that serves it
+        #: (`Skill.mount`'s logging set-up and checks of the server): the ASGI app answering
+        #: this mount's requests instead of the skill (its start failed here), or None.
         self._first_request = first_request
+        self._refusing: ASGIApp | None = None
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve a request; the first calls ``first_request``, which sets up alexaskill's
-        logging unless the host app set up its own by then (`Skill.mount` starts the skill
-        without: the app's may come later); without one, it is set up here."""
+        """Serve a request; the first calls ``first_request`` (a skill's own unless given),
+        which sets up alexaskill's logging unless the host app set up its own by then
+        (`Skill.mount` starts the skill without: the app's may come later), and may give what
+        answers this mount's requests instead (its start failed there); without one (an app
+        that is no skill), logging is set up here."""
         if not self._logging_set_up:
             self._logging_set_up = True
             if self._first_request is not None:
-                self._first_request(receive)
+                self._refusing = self._first_request(scope, receive)
             else:
                 from .settings import configure_logging_if_unset
 
@@ -71,6 +78,9 @@ class SkillMount(Mount):
                 # yet starts at this request, and fails there (HTTP 500 in JSON, one line).
                 with contextlib.suppress(ConfigurationError):
                     configure_logging_if_unset()
+        if self._refusing is not None:
+            await self._refusing(scope, receive, send)
+            return
         await super().handle(scope, receive, send)
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:

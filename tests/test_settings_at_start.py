@@ -3,6 +3,7 @@ of its own (which alexaskill then leaves as the app made it)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -188,6 +189,56 @@ def test_a_mounted_skill_whose_settings_no_longer_parse_is_refused_as_a_failed_s
         assert TestClient(_skill(), raise_handler_errors=False).launch().status_code == 500
     standalone = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert standalone == [line.replace(" at /weather (", " at / (", 1)], (line, standalone)
+
+
+@pytest.mark.parametrize("mounted", ["skill.mount", "SkillMount"])
+@pytest.mark.parametrize(("env", "why"), BAD_SETTINGS)
+def test_a_skill_serving_through_one_mount_keeps_serving_when_anothers_start_fails(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    mounted: str,
+    env: dict[str, str],
+    why: str,
+) -> None:
+    # Mounted twice (two host paths), its settings broken after the first mount's first request
+    # and before the second's: that request undid the running start (`skill.mount`), and the
+    # skill, serving /first, refused every request of both mounts (HTTP 500); a `SkillMount` of
+    # its own dropped the error and served /second as if its start had not failed. The skill
+    # keeps serving /first; /second's start has failed, said in the usual ERROR line naming
+    # /second, and its requests are refused as any failed start's are.
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient as StarletteClient
+
+    from alexaskill.mounting import SkillMount
+    from alexaskill.testing import TestPKI
+
+    skill, calls = _skill(), list[str]()
+    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
+    skill.add_before_request(lambda: calls.append("handled"))
+    mount = skill.mount if mounted == "skill.mount" else lambda path: SkillMount(path, skill)
+    http = StarletteClient(Starlette(routes=[mount("/first"), mount("/second")]))
+    body, headers = _signed_launch()
+    assert http.post("/first", content=body, headers=headers).json()["response"]
+    _set(monkeypatch, env)
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        second = [http.post("/second", content=body, headers=headers) for _ in range(2)]
+        first = http.post("/first", content=body, headers=headers)
+    refused = {"error": "the skill could not start (ConfigurationError); the server's log says why"}
+    assert [(a.status_code, a.json()) for a in second] == [(500, refused)] * 2
+    assert first.status_code == 200 and first.json()["response"]["outputSpeech"]["text"] == "hi"
+    assert calls == ["handled"] * 2 and skill.started
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, [r.getMessage() for r in errors]  # (the next within seconds: counted)
+    line = errors[0].getMessage()
+    assert f"the skill at /second ({SKILL_ID}) could not start (ConfigurationError: " in line
+    assert why in line and line.endswith("): every request is answered HTTP 500"), line
+    assert errors[0].exc_info is None  # (the user's to mend: its message says it all)
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        asyncio.run(skill.aclose())  # (the host's lifespan: the count said)
+    assert [r.getMessage() for r in caplog.records] == [
+        line.split(": every request", 1)[0] + ": 1 more request answered HTTP 500, no handler run"
+    ]
 
 
 @pytest.fixture
