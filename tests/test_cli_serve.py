@@ -325,6 +325,60 @@ def test_serve_reload_hands_its_options_to_the_server_process(
     assert len(pids(output)) == 1 and process.pid not in pids(output)
 
 
+#: A host app mounting a skill whose start says two loud warnings: its store, named by a
+#: setting (``ALEXASKILL_STORE``), with its TLS checks off, and its skill-id check off.
+LOUD_PORTAL = """
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from alexaskill import Skill, settings_from_env, speak
+
+skill = Skill("*", store=settings_from_env().store)
+skill.launch(lambda: speak("hi"))
+
+
+async def health(request):
+    return JSONResponse({"status": "ok"})
+
+
+app = Starlette(routes=[Route("/health", health), skill.mount("/weather")])
+"""
+
+
+@pytest.mark.parametrize("workers", [(), ("--reload",)], ids=["one", "reload"])
+def test_serve_says_the_warnings_of_the_apps_import_once_a_server_process(
+    servers: Servers, tmp_path: Path, workers: tuple[str, ...]
+) -> None:
+    # Under --reload (and --workers), serve imports the app to check it, in a process that
+    # serves nothing, and then the server process imports it to serve it: what the import says
+    # (a mounted skill's start, a store's setting) was said twice for the one server.
+    (tmp_path / "loud.py").write_text(LOUD_PORTAL)
+    store = "rediss://127.0.0.1:9/0?ssl_cert_reqs=none"  # (never connected: nothing is asked)
+    process, _ = serve(servers, tmp_path, tmp_path, "loud:app", *workers, ALEXASKILL_STORE=store)
+    servers.stop(process)
+    output = servers.output[process].read_text()
+    assert len(pids(output)) == 1, output
+    assert output.count("Redis store at 127.0.0.1:9: TLS certificate checks are off") == 1, output
+    assert output.count("the skill-id check is OFF (Skill(skill_id='*')) for the skill at") == 1
+
+
+def test_serve_says_what_an_import_that_fails_said_before_it(tmp_path: Path) -> None:
+    # What the check's import says is left to the server processes (above), but one that fails
+    # starts none: what it said first is said, with the failure.
+    (tmp_path / "failing.py").write_text(
+        "import logging\n"
+        "logging.getLogger('failing').warning('the reason it fails: no database URL')\n"
+        "raise RuntimeError('no database')\n"
+    )
+    command = [sys.executable, "-m", "alexaskill", "serve", "failing:app", "--reload"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0] == "the reason it fails: no database URL", done.stderr
+    assert "RuntimeError: no database" in lines[-1], done.stderr
+
+
 def test_serve_logs_as_the_environment_says(servers: Servers, tmp_path: Path) -> None:
     # A skill that sets up no logging of its own, as the README's: under `uvicorn app:skill`
     # the app configures alexaskill's logging from the environment at start-up; so must serve.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 from typing import TYPE_CHECKING, Any, TextIO
@@ -15,7 +16,7 @@ from .common import APP_HELP, UsageError, help_text, load_app, logger, port, ski
 from .dev import DEV_PKI_ENV, trust_local_dev_pki
 from .inputs import CERT_CHAIN_FILE, MODEL_FILE, PRIVATE_KEY_FILE
 from .serve_app import asgi_problem as asgi_problem
-from .serve_app import served_app
+from .serve_app import left_to_the_servers, served_app
 from .serve_closing import closing_mounted
 from .serve_handover import (
     _SERVE_APP_ENV,
@@ -170,8 +171,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _serve(args: argparse.Namespace) -> None:
-    # A mistake in APP is reported here, not by uvicorn; a factory's app is made here.
-    app = served_app(args.app, load_app(args.app))
+    # A mistake in APP is reported here, not by uvicorn; a factory's app is made here. Under
+    # --reload and --workers, what its import says is the server processes' to say, as each
+    # imports it again: this one serves nothing.
+    checking = args.reload or args.workers is not None
+    with left_to_the_servers() if checking else contextlib.nullcontext():
+        app = served_app(args.app, load_app(args.app))
     if args.model is not None and not args.dev:
         raise UsageError("--model is the simulator's: add --dev")
     if args.reload and args.workers is not None:

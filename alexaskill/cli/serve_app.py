@@ -1,10 +1,14 @@
 """What ``alexaskill serve`` serves of the APP named: the app itself, or what an app factory
-returns (as uvicorn calls one), and why a function named cannot be served. Split from `serve`."""
+returns (as uvicorn calls one), and why a function named cannot be served; what its import says
+in a process that only checks it (`left_to_the_servers`). Split from `serve`."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 from .common import UsageError, _import_failure, skills_in
@@ -148,3 +152,37 @@ def served_app(spec: str, app: Any) -> Any:
     if problem is not None:
         raise UsageError(problem)
     return app
+
+
+@contextlib.contextmanager
+def left_to_the_servers() -> Iterator[None]:
+    """Drop what is said meanwhile through Python's last resort (logging not set up yet: the
+    app's import in the process of ``serve --reload`` or ``--workers``, which checks the app
+    and serves nothing), unless it ends in an exception: then it is said after all, as what
+    led to the failure.
+
+    Each server process imports the app again, and its import says the same at the process's
+    own start: said here too, a mounted skill's "verification is OFF" or a store setting's
+    "TLS certificate checks are off" came out once more than the servers started. An app that
+    sets up logging in its import says what follows through its own handlers, here too.
+    """
+    last = logging.lastResort
+    held: list[logging.LogRecord] = []
+
+    def hold(record: logging.LogRecord) -> bool:
+        held.append(record)
+        return False
+
+    if last is None:  # (an app's choice: nothing goes there)
+        yield
+        return
+    last.addFilter(hold)
+    try:
+        yield
+    except BaseException:
+        last.removeFilter(hold)
+        for record in held:
+            last.handle(record)
+        raise
+    finally:
+        last.removeFilter(hold)
