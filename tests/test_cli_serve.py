@@ -354,13 +354,16 @@ def test_serve_says_the_warnings_of_the_apps_import_once_a_server_process(
     # serves nothing, and then the server process imports it to serve it: what the import says
     # (a mounted skill's start, a store's setting) was said twice for the one server.
     (tmp_path / "loud.py").write_text(LOUD_PORTAL)
+    # (--capture: said of the mounted skill by serve's own check too, once logging was set up)
     store = "rediss://127.0.0.1:9/0?ssl_cert_reqs=none"  # (never connected: nothing is asked)
-    process, _ = serve(servers, tmp_path, tmp_path, "loud:app", *workers, ALEXASKILL_STORE=store)
+    argv = ("loud:app", *workers, "--capture", str(tmp_path / "captures"))
+    process, _ = serve(servers, tmp_path, tmp_path, *argv, ALEXASKILL_STORE=store)
     servers.stop(process)
     output = servers.output[process].read_text()
     assert len(pids(output)) == 1, output
     assert output.count("Redis store at 127.0.0.1:9: TLS certificate checks are off") == 1, output
     assert output.count("the skill-id check is OFF (Skill(skill_id='*')) for the skill at") == 1
+    assert output.count("request capture is ON for the skill at /weather") == 1, output
 
 
 def test_serve_says_what_an_import_that_fails_said_before_it(tmp_path: Path) -> None:

@@ -92,12 +92,22 @@ def serve_factory() -> Any:
     return served
 
 
-def _prepare(spec: str, app: Any, dev: bool, capture: str | None, model: str | None = None) -> Any:
+def _prepare(
+    spec: str,
+    app: Any,
+    dev: bool,
+    capture: str | None,
+    model: str | None = None,
+    *,
+    checking: bool = False,
+) -> Any:
     """Apply ``--dev`` and ``--capture`` to every skill ``app`` serves; the app to serve.
 
     With ``--dev`` that is ``app`` with the simulator at ``/_simulator/`` (understanding what
     the user says with ``model``, an ASK CLI model file or directory, if given): without it,
-    nothing of the simulator is imported.
+    nothing of the simulator is imported. ``checking``: in ``serve``'s own process under
+    ``--reload`` or ``--workers``, which serves nothing: ``capture`` checked, not put on the
+    skills (a mounted skill, started, said its line there too: each server process says it).
     """
     if model is not None and not dev:
         raise UsageError("--model is the simulator's: add --dev")
@@ -120,7 +130,7 @@ def _prepare(spec: str, app: Any, dev: bool, capture: str | None, model: str | N
     for skill in skills:
         if dev:  # (said once: each skill the app mounts trusts the same key)
             pki = trust_local_dev_pki(skill, pki, say=pki is None) or pki
-        if capture:
+        if capture and not checking:
             _capture(skill, capture)
     if dev:
         return _with_simulator(app, model, pki)
@@ -188,7 +198,7 @@ def _serve(args: argparse.Namespace) -> None:
         # Mistakes in --dev, --model or --capture are reported here, once, not by each worker
         # (or the reloader's process) as it fails to start.
         _configure_server_logging()
-        _prepare(args.app, app, args.dev, args.capture, args.model)
+        _prepare(args.app, app, args.dev, args.capture, args.model, checking=True)
         _log_simulator(args)
         _say_at_start(args)
         if args.workers is not None:
