@@ -195,6 +195,38 @@ async def test_a_save_tries_first_the_buffer_the_value_fit_when_loaded(
     # The bound encoded each value changed into a 4 KB buffer first, then one of 64 KB, then a
     # megabyte: one of 9 KB when loaded was encoded into 4 KB in vain at each save, and one of
     # 93 KB into 4 and 64 KB. The JSON it was loaded as now picks the first buffer to try.
+    buffers = _buffers_tried(monkeypatch)
+    store = MemoryStore()
+    await store.update("u", {"log": ["the dragon moved north " * 4] * strings}, ())
+    attributes = await Attributes.load(store, _envelope("u"))
+    buffers.clear()
+    attributes["log"].append("west")
+    assert await attributes.save()
+    assert buffers == tried
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("letters", "tried"), [(2_100, [65536]), (40_000, [1_000_000])])
+async def test_the_first_buffer_tried_counts_the_bytes_the_value_was_loaded_at(
+    letters: int, tried: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The buffers hold bytes of UTF-8, and the JSON a value was loaded as was counted in
+    # characters: 2,100 "é" (4,200 bytes) were encoded into 4 KB in vain at each save, and
+    # 40,000 (80,000 bytes) into 64 KB. Saved again, by the bytes of the text it was saved as.
+    buffers = _buffers_tried(monkeypatch)
+    store = MemoryStore()
+    await store.update("u", {"log": ["é" * letters]}, ())
+    attributes = await Attributes.load(store, _envelope("u"))
+    for turn in ("west", "north"):
+        buffers.clear()
+        attributes["log"].append(turn)
+        assert await attributes.save()
+        assert buffers == tried
+    assert await store.load("u") == {"log": ["é" * letters, "west", "north"]}
+
+
+def _buffers_tried(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the buffers a save's written-out check encodes into, as it tries them."""
     import msgspec
 
     import alexaskill.store.base as base
@@ -207,13 +239,7 @@ async def test_a_save_tries_first_the_buffer_the_value_fit_when_loaded(
         encode_into(value, buffer)
 
     monkeypatch.setattr(base, "_encode_into", spy)
-    store = MemoryStore()
-    await store.update("u", {"log": ["the dragon moved north " * 4] * strings}, ())
-    attributes = await Attributes.load(store, _envelope("u"))
-    buffers.clear()
-    attributes["log"].append("west")
-    assert await attributes.save()
-    assert buffers == tried
+    return buffers
 
 
 class _Text(str):

@@ -17,6 +17,7 @@ from .base import (
     _common_limits,
     _decoded_by,
     _encode,
+    _encode_sized,
 )
 from .data_faults import (
     _NOT_A_NAME,
@@ -62,7 +63,10 @@ class _StoredAttributes(MutableMapping[str, Any]):
     with one is never taken for the other when the app matches service types by subclass.
     """
 
-    __slots__ = ("_checks", "_data", "_increments", "_kept", "_made_for", "_saved", "_store", "key")
+    __slots__ = (
+        *("_checks", "_data", "_increments", "_kept", "_made_for", "_saved", "_sizes", "_store"),
+        "key",
+    )
 
     #: What the key names, for messages.
     _keyed_by = "user"
@@ -79,9 +83,11 @@ class _StoredAttributes(MutableMapping[str, Any]):
         self._store = store
         decoded = type(data) is _Decoded  # (by `load`, of a shipped store: not checked again)
         self._data: dict[str, Any] = dict(data) if data else {}
-        self._saved = {
-            name: _encode(name, value, decoded=decoded) for name, value in self._data.items()
-        }
+        self._saved: dict[str, str] = {}
+        # The bytes of UTF-8 of each text of ``_saved`` (one saved since: counted when needed).
+        self._sizes: dict[str, int] = {}
+        for name, value in self._data.items():
+            self._saved[name], self._sizes[name] = _encode_sized(name, value, decoded=decoded)
         # Each value of ``_saved`` that cannot change in place, the object itself (`JSON_SCALARS`).
         self._kept = {k: v for k, v in self._data.items() if type(v) in JSON_SCALARS}
         self._increments: dict[str, int] = {}
@@ -166,14 +172,16 @@ class _StoredAttributes(MutableMapping[str, Any]):
         """(the values changed, but those in ``increments``; their JSON). A value is encoded
         to be compared with the JSON it was loaded (or saved) as, unless it is the very object
         loaded and cannot change in place (`JSON_SCALARS`)."""
-        saved, kept = self._saved, self._kept
+        saved, sizes, kept = self._saved, self._sizes, self._kept
         changes: dict[str, Any] = {}
         texts: dict[str, str] = {}
         for name, value in self._data.items():
             if name in increments or (name in kept and kept[name] is value):
                 continue
-            before = saved.get(name)  # (its length: the first buffer the save's check tries)
-            text = _encode(name, value, was=0 if before is None else len(before))
+            before = saved.get(name)  # (its bytes: the first buffer the save's check tries)
+            if before is not None and name not in sizes:  # saved since its load
+                sizes[name] = len(before) if before.isascii() else len(before.encode())
+            text = _encode(name, value, was=0 if before is None else sizes[name])
             if before != text:
                 changes[name] = value
                 texts[name] = text
@@ -225,11 +233,12 @@ class _StoredAttributes(MutableMapping[str, Any]):
         # what was written: the values not changed are as they were loaded.
         saved, kept = self._saved, self._kept
         for name in deleted:
-            saved.pop(name, None)
-            kept.pop(name, None)
+            for held in (saved, kept, self._sizes):
+                held.pop(name, None)
         written_now = {**changes, **{name: self._data[name] for name in increments}}
         for name, value in written_now.items():
             saved[name] = changes.texts[name] if name in changes else _encode(name, value)
+            self._sizes.pop(name, None)
             if type(value) in JSON_SCALARS:
                 kept[name] = value
             else:
@@ -241,7 +250,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
         """Hold ``twin``'s values, changes and increments, the same dicts: one item, one save
         (the other, finding nothing changed then, writes nothing)."""
         self._data, self._saved, self._increments = twin._data, twin._saved, twin._increments
-        self._kept, self._checks = twin._kept, twin._checks
+        self._kept, self._checks, self._sizes = twin._kept, twin._checks, twin._sizes
 
     def _check(self, full: bool = False) -> _Pending | None:
         """What `save` would write (changes, deletions, increments), or None when nothing; raises

@@ -175,29 +175,36 @@ def _incremented(name: str, stored: str | bytes | None, by: int, where: str) -> 
 
 
 def _encode(name: str, value: Any, *, decoded: bool = False, was: int = 0) -> str:
-    """``value`` as compact JSON; `ResponseError` naming ``name`` if JSON cannot hold it, or if
-    it holds a list or dict in several places that JSON would write out past a save's bound
-    (`_check_written_out`): json.dumps would work at it for ever (``x = [x, x]`` forty times
-    over: 2**41 lists), holding the interpreter's lock, on the event loop's thread once the
-    reply is made and before it is sent (`Attributes` encodes each value that may have
+    """``value`` as compact JSON (`_encode_sized`'s)."""
+    return _encode_sized(name, value, decoded=decoded, was=was)[0]
+
+
+def _encode_sized(name: str, value: Any, *, decoded: bool = False, was: int = 0) -> tuple[str, int]:
+    """(``value`` as compact JSON, its length in bytes of UTF-8: the unit of the check's
+    buffers, for ``was`` at the next check); `ResponseError` naming ``name`` if JSON cannot hold
+    it, or if it holds a list or dict in several places that JSON would write out past a save's
+    bound (`_check_written_out`): json.dumps would work at it for ever (``x = [x, x]`` forty
+    times over: 2**41 lists), holding the interpreter's lock, on the event loop's thread once
+    the reply is made and before it is sent (`Attributes` encodes each value that may have
     changed at every save, at `Attributes.pending` and ``.changed`` too).
 
     ``decoded``: ``value`` is one a shipped store's ``load`` made (`_decoding`), each list and
     dict in it made anew from its JSON, none held twice: not checked for that. ``was``: the
-    length of its JSON when loaded (or last saved), for the check's first buffer."""
+    length of its JSON when loaded (or last saved), in bytes, for the check's first buffer."""
     if not isinstance(name, str):
         raise _refused(_NOT_A_NAME.format(kind=type(name).__name__, name=name))
     if not decoded and isinstance(value, _CONTAINERS):  # (nothing else holds one)
         _check_written_out(name, value, was)
     try:
         text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        if not text.isascii():
-            text.encode()  # a lone surrogate would fail later, in the store, without the name
+        # Encoded when not ASCII (its bytes counted so): a lone surrogate would fail later, in
+        # the store, without the name.
+        size = len(text) if text.isascii() else len(text.encode())
         if not name.isascii():
             name.encode()
     except (TypeError, ValueError, RecursionError) as exc:
         raise _refused(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
-    return text
+    return text, size
 
 
 #: The most values a stored value may hold as JSON writes them out when it holds a list or dict
@@ -235,8 +242,9 @@ def _check_written_out(name: str, value: Any, was: int = 0) -> None:
     with no call a value, stopping past a reply's bytes); one it does not is looked through
     for a list or dict held again (`as_written._held_again`, each looked into once: none, and
     its JSON is as long as it is large), and only then counted as written out
-    (`written_out_past`). ``was``: the length of its JSON when loaded (or last saved): the
-    buffers it did not fit then are not tried first (a value of 9 KB was encoded into 4 KB in
+    (`written_out_past`). ``was``: the length of its JSON when loaded (or last saved), in bytes
+    of UTF-8 as the buffers' (not characters: 2,100 "é" are 4,200 bytes): the buffers it did not
+    fit then are not tried first (a value of 9 KB was encoded into 4 KB in
     vain at each save; one of 93 KB into 4 and 64 KB)."""
     global _encode_into, _vouch
     if _encode_into is None:  # (imported once: an import statement at each call cost microseconds)
