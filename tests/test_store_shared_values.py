@@ -188,13 +188,16 @@ async def test_the_usual_value_is_not_walked(monkeypatch: pytest.MonkeyPatch) ->
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize(("strings", "tried"), [(10, [4096]), (100, [65536]), (1000, [1_000_000])])
+@pytest.mark.parametrize(
+    ("strings", "tried"), [(10, [4096]), (100, [65536]), (1000, [4096, 1_000_000])]
+)
 async def test_a_save_tries_first_the_buffer_the_value_fit_when_loaded(
     strings: int, tried: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The bound encoded each value changed into a 4 KB buffer first, then one of 64 KB, then a
     # megabyte: one of 9 KB when loaded was encoded into 4 KB in vain at each save, and one of
-    # 93 KB into 4 and 64 KB. The JSON it was loaded as now picks the first buffer to try.
+    # 93 KB into 4 and 64 KB. The JSON it was loaded as now picks the first buffer to try (past
+    # 64 KB, the 4 KB one still, before the megabyte: it may have shrunk, and fails fast).
     buffers = _buffers_tried(monkeypatch)
     store = MemoryStore()
     await store.update("u", {"log": ["the dragon moved north " * 4] * strings}, ())
@@ -206,7 +209,7 @@ async def test_a_save_tries_first_the_buffer_the_value_fit_when_loaded(
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize(("letters", "tried"), [(2_100, [65536]), (40_000, [1_000_000])])
+@pytest.mark.parametrize(("letters", "tried"), [(2_100, [65536]), (40_000, [4096, 1_000_000])])
 async def test_the_first_buffer_tried_counts_the_bytes_the_value_was_loaded_at(
     letters: int, tried: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -223,6 +226,24 @@ async def test_the_first_buffer_tried_counts_the_bytes_the_value_was_loaded_at(
         assert await attributes.save()
         assert buffers == tried
     assert await store.load("u") == {"log": ["é" * letters, "west", "north"]}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("strings", "tried"), [(3, [4096]), (300, [4096, 1_000_000])])
+async def test_a_value_loaded_past_64_kb_that_shrank_is_tried_in_4_kb_first(
+    strings: int, tried: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A value loaded at over 64 KB (93 KB) went to the megabyte at once, made and zeroed for a
+    # value that shrank to 300 bytes (a log cleared): the 4 KB buffer, tried first, takes it.
+    buffers = _buffers_tried(monkeypatch)
+    store = MemoryStore()
+    await store.update("u", {"log": ["the dragon moved north " * 4] * 1000}, ())
+    attributes = await Attributes.load(store, _envelope("u"))
+    buffers.clear()
+    del attributes["log"][strings:]
+    assert await attributes.save()
+    assert buffers == tried
+    assert await store.load("u") == {"log": ["the dragon moved north " * 4] * strings}
 
 
 def _buffers_tried(monkeypatch: pytest.MonkeyPatch) -> list[int]:
