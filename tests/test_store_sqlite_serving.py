@@ -84,6 +84,53 @@ def test_a_skill_served_twice_keeps_its_sqlite_store(tmp_path: Path) -> None:
             assert client.intent("Count").speech == f"visit {visit}"
 
 
+#: A skill over a SQLite store (the file ``PATH``), started as a server starts it (its ASGI
+#: lifespan), its store called once started: whether anyio was imported when the two were made,
+#: whether its thread module was by the start, before the store's first call.
+_STARTED = """
+import asyncio, json, sys
+from alexaskill import Skill
+from alexaskill.store import SQLiteStore
+
+store = SQLiteStore(PATH)
+skill = Skill(SKILL_ID, store=store)
+said = {"made": "anyio" in sys.modules}
+messages = [{"type": "lifespan.startup"}]
+
+async def receive():
+    if messages:
+        return messages.pop()
+    said["started"] = "anyio.to_thread" in sys.modules
+    said["loaded"] = await store.load("u")
+    return {"type": "lifespan.shutdown"}
+
+async def send(message):
+    said.setdefault("sent", []).append(message["type"])
+
+asyncio.run(skill({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send))
+print(json.dumps(said))
+"""
+
+
+def test_anyio_is_imported_by_a_served_skills_start_not_when_its_sqlite_store_is_made(
+    tmp_path: Path,
+) -> None:
+    # The store's worker threads are anyio's, imported at its first call (`SQLiteStore._run`):
+    # not when the store is made, which every Skill() does (a cold start on AWS Lambda that
+    # loads no attributes would pay for it), yet not on the event loop's thread at a first
+    # request either: a served skill's start imports it, with Starlette's routing.
+    from .fresh_python import run_fresh
+
+    script = _STARTED.replace("PATH", repr(str(tmp_path / "skill.db")))
+    said = run_fresh(script.replace("SKILL_ID", repr(SKILL_ID)), timeout=120)
+    assert said == {
+        "made": False,
+        "started": True,
+        "loaded": {},
+        "sent": ["lifespan.startup.complete", "lifespan.shutdown.complete"],
+    }
+
+
 @pytest.mark.anyio
 async def test_a_relative_sqlite_path_is_the_one_of_when_the_store_was_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

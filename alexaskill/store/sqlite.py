@@ -8,7 +8,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _decoding, _encode_changes, _incremented
@@ -53,6 +53,23 @@ _MAX_TIMEOUT: Final = 2**31 // 1000 - 1
 
 #: Idle connections a `SQLiteStore` keeps open for reuse.
 _MAX_IDLE: Final = 4
+
+
+class _RunSync(Protocol):
+    """What `SQLiteStore._run` calls of anyio's ``to_thread.run_sync``."""
+
+    async def __call__(self, func: Callable[..., T], *args: Any, abandon_on_cancel: bool) -> T: ...
+
+
+#: anyio's ``to_thread.run_sync`` (the worker thread, under asyncio or trio alike) and
+#: `sqlite3.Error`, imported at the first call of a store (`SQLiteStore._run`), not with this
+#: module nor when a store is made: every ``Skill()`` makes one (the default store), and a cold
+#: start on AWS Lambda that never loads attributes would pay anyio's import (3 to 12 ms). Nor
+#: does the store's first call import it on the event loop's thread while requests wait: a
+#: served skill's app, built at its start (its lifespan; without one, its first request, which
+#: imports Starlette then), imports Starlette's routing, which imports it (both checked by
+#: tests/test_store_sqlite_serving.py).
+_threads: tuple[_RunSync, type[sqlite3.Error]] | None = None
 
 
 class SQLiteStore:
@@ -205,20 +222,22 @@ class SQLiteStore:
     async def _run(self, doing: str, func: Callable[..., T], *args: Any, pooled: bool = True) -> T:
         """``func(connection, *args)`` in a worker thread, on a pooled connection; or, not
         ``pooled``, ``func(*args)``, which takes one itself (`_backup`)."""
-        # anyio (which Starlette brings) runs the thread under asyncio or trio alike. Imported
-        # here, like sqlite3 in _connect, so that importing this module costs a skill nothing.
-        import sqlite3
+        global _threads
+        if _threads is None:  # (once: an import statement at each call cost ~0.7 us)
+            import sqlite3
 
-        import anyio.to_thread
+            import anyio.to_thread
 
+            _threads = anyio.to_thread.run_sync, sqlite3.Error
+        run_sync, sqlite_error = _threads
         # A load, which writes nothing, is abandoned when cancelled (the response deadline): its
         # thread may wait up to `timeout` for a lock, and finishes by itself. A save is not
         # cancelled (`Skill` waits for it) and is waited for: it writes.
         try:
             if pooled:
                 func, args = self._call, (func, *args)
-            return await anyio.to_thread.run_sync(func, *args, abandon_on_cancel=doing == "load")
-        except sqlite3.Error as exc:
+            return await run_sync(func, *args, abandon_on_cancel=doing == "load")
+        except sqlite_error as exc:
             raise StoreError(_explain(self.path, self.timeout, doing, exc)) from exc
 
     def _call(self, func: Callable[..., T], *args: Any) -> T:
