@@ -73,6 +73,31 @@ async def test_a_stored_value_that_is_not_json_is_a_store_error_naming_it(
         await store.aclose()
 
 
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+async def test_a_value_another_program_spelt_otherwise_is_not_written_back_unchanged(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # JSON as another program writes it (spaces, an escaped "é", 1E2 for 100.0): `Attributes`
+    # compares what a handler left with the value encoded again at its load, not with the text
+    # read, which only re-encoding tells from json.dumps's own. Compared with the text, this
+    # value, unchanged, would be found changed and written back at each save, over whatever
+    # another request wrote to it meanwhile.
+    text = '{"city": "Paris", "caf\\u00e9": [1E2, true, null]}'
+    store = _json_store(kind, request, tmp_path)
+    try:
+        await _write_raw(store, "user", "game", text)
+        attributes = await Attributes.load(store, _envelope("user"))
+        assert attributes["game"] == {"city": "Paris", "café": [100.0, True, None]}
+        assert attributes.pending() == ({}, [])
+        assert not attributes.changed
+        assert await attributes.save() is False
+        if isinstance(store, MemoryStore):
+            assert store._data["user"]["game"] == text
+    finally:
+        await store.aclose()
+
+
 def _counting_over_a_bad_value(tmp_path: Path) -> tuple[TestClient, SQLiteStore]:
     """A `TestClient` of a skill counting visits in SQLite, where the user's count is not JSON."""
     from alexaskill.testing import TestClient

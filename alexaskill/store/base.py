@@ -150,7 +150,13 @@ def _decoding(load: _Load) -> _Load:
     is decoded anew from what the store kept (JSON text, DynamoDB's typed values), so no list
     or dict in it is held twice, and `Attributes.load` encodes them without looking for one
     held so (`_encode`'s ``decoded``). A subclass's own ``load``, or a store of one's own, may
-    hand back live objects: not noted, checked."""
+    hand back live objects: not noted, checked.
+
+    The JSON text read is not handed on for `Attributes` to keep as what was loaded, sparing
+    its json.dumps of each value at each load: only encoding the value again tells alexaskill's
+    own text from another program's spelling of it (``1E2``, ``\\u00e9``, spaces), which a save
+    would find changed and write back over another request's write
+    (tests/test_store_foreign_values.py)."""
     _DECODING_LOADS.add(load)
     return load
 
