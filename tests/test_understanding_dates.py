@@ -532,3 +532,55 @@ def test_a_date_said_with_time_or_after_next_is_read_whole(said: str, expected: 
     understood = understander("AMAZON.DATE").understand(f"say {said}", now=NOW)
     assert {name: fill.value for name, fill in understood.fills.items()} == {"value": expected}
     assert understood.notes == (), understood.notes
+
+
+def _reminder(*samples: str) -> Understander:
+    slots = [{"name": "date", "type": "AMAZON.DATE"}, {"name": "time", "type": "AMAZON.TIME"}]
+    intents = [
+        {"name": "Remind", "slots": slots, "samples": list(samples)},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    language_model = {"invocationName": "reminders", "intents": intents}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    return Understander(model, skill_id=SKILL_ID)
+
+
+@pytest.mark.parametrize(
+    ("said", "dropped"),
+    [
+        (
+            "remind me friday at 7 pm tomorrow",
+            "'tomorrow' would be left out, the date slot 'date' already holding 2026-12-04 "
+            "(19:00 alone)",
+        ),
+        (
+            "remind me tomorrow at 9 am today",
+            "'today' would be left out, the date slot 'date' already holding 2026-11-30 "
+            "(09:00 is past today)",
+        ),
+    ],
+)
+def test_a_date_left_out_beside_a_full_date_slot_is_said_so(said: str, dropped: str) -> None:
+    # The note said "no slot holding a date" where the intent's date slot held another day.
+    reminders = _reminder("remind me {date} at {time}", "remind me at {time}", "remind me {date}")
+    understood = reminders.understand(said, now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent"
+    assert understood.notes == (f"no sample is close enough (a reading was dropped: {dropped})",)
+
+
+def test_a_date_left_out_of_an_intent_without_a_date_slot_is_in_no_slot() -> None:
+    slots = [{"name": "time", "type": "AMAZON.TIME"}]
+    intents = [
+        {"name": "Alarm", "slots": slots, "samples": ["wake me at {time}"]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    language_model = {"invocationName": "alarms", "intents": intents}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    understood = Understander(model, skill_id=SKILL_ID).understand(
+        "wake me at 7 am friday", now=NOW
+    )
+    assert understood.intent == "AMAZON.FallbackIntent"
+    assert understood.notes == (
+        "no sample is close enough (a reading was dropped: 'friday' would be left out, "
+        "no slot holding a date (07:00 alone))",
+    )

@@ -259,8 +259,9 @@ def date_left_out(
     me friday"): the time the dialog asks for names a time of another day all the same."""
     words, grammar = spans.words, language.function_words
     times = {name for name, kind in kinds.items() if kind.name == "AMAZON.TIME"}
+    where = _date_slot(kinds, fills)
     if times and not any(name in times for name, _, _, _ in fills):
-        return _date_alone(spans, extra, language)
+        return _date_alone(spans, extra, where, language)
     for name, fill, start, end in fills:
         if kinds[name].name != "AMAZON.TIME" or fill.kind != "typed":
             continue
@@ -275,15 +276,35 @@ def date_left_out(
             for skip in range(len(run)):
                 if skip and words[run[skip - 1]] not in grammar:
                     break
-                found = _date_in(run, skip, fill, (start, end), spans, language)
+                found = _date_in(run, skip, fill, (start, end), spans, where, language)
                 if found is not None:
                     return found
     return None
 
 
-def _date_alone(spans: SpanCache, extra: Collection[int], language: Language) -> str | None:
+def _date_slot(kinds: Mapping[str, SlotKind], fills: Sequence[tuple[str, Fill, int, int]]) -> str:
+    """Where a date left out is not, as a reason says it (`date_left_out`): in no slot, the
+    intent having no date slot, or in none of its date slots, each of them holding another day
+    (or left empty)."""
+    dates = [name for name, kind in kinds.items() if kind.name == "AMAZON.DATE"]
+    if not dates:
+        return "no slot holding a date"
+    held = {name: fill.value or surface(fill.tokens) for name, fill, _, _ in fills}
+    empty = [name for name in dates if name not in held]
+    if empty:
+        return f"the date slot {empty[0]!r} left empty"
+    if len(dates) == 1:
+        return f"the date slot {dates[0]!r} already holding {held[dates[0]]}"
+    names = ", ".join(repr(name) for name in dates)
+    return f"the date slots {names} already holding {', '.join(held[name] for name in dates)}"
+
+
+def _date_alone(
+    spans: SpanCache, extra: Collection[int], where: str, language: Language
+) -> str | None:
     """Why words left out, the intent's time slots empty, are a date no reading may leave out,
-    if some are (`date_left_out`): the longest first, from the first word left out on."""
+    if some are (`date_left_out`): the longest first, from the first word left out on.
+    ``where``: where the date is not (`_date_slot`)."""
     date, time = language.slot_parser("AMAZON.DATE"), language.slot_parser("AMAZON.TIME")
     numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
     if date is None or time is None:
@@ -299,7 +320,7 @@ def _date_alone(spans: SpanCache, extra: Collection[int], language: Language) ->
             if date(words, spans.now) is None or time(words, spans.now) is not None:
                 continue  # no date, or a part of the day ("tonight") the time slot may take
             said = surface([spans.tokens[at] for at in part])
-            return f"{said!r} would be left out, no slot holding a date (the time slot empty)"
+            return f"{said!r} would be left out, {where} (the time slot empty)"
     return None
 
 
@@ -309,11 +330,12 @@ def _date_in(
     fill: Fill,
     value: tuple[int, int],
     spans: SpanCache,
+    where: str,
     language: Language,
 ) -> str | None:
     """Why the words of ``run`` (the words left out from the time on) past its first
     ``skip``, or the fewer of them nearest the time, are a date no reading may leave out, if
-    they are (`date_left_out`).
+    they are (`date_left_out`; ``where``: where the date is not, `_date_slot`).
 
     The rule for "today" (the language's word for the day it is said on, whichever day:
     "today" in English) beside a clock time: it may be left out, as "tonight" is, if the time
@@ -340,8 +362,8 @@ def _date_in(
         if clock[:1].isdigit() and _today(words, spans.now, date):
             if clock[:5] > f"{spans.now:%H:%M}":
                 return None  # "7 pm today" at noon: the time alone is today's
-            return f"{said!r} would be left out, no slot holding a date ({clock} is past today)"
-        return f"{said!r} would be left out, no slot holding a date ({fill.value} alone)"
+            return f"{said!r} would be left out, {where} ({clock} is past today)"
+        return f"{said!r} would be left out, {where} ({fill.value} alone)"
     return None
 
 
