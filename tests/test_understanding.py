@@ -745,6 +745,23 @@ def test_english_locales_and_a_clear_error_for_others() -> None:
         Understander(model, locale="de-DE")
 
 
+def test_a_language_registered_first_leaves_english_known() -> None:
+    # The built-in languages were registered only while none was: a `register_language` call
+    # before the first understanding made English unknown ("locale 'en-US': ... does not know
+    # this language yet (it knows fr-FR)"). A registered locale stays the registered one's.
+    code = (
+        "from alexaskill.understanding.languages import language_for, register_language\n"
+        "from alexaskill.understanding.languages.english import English\n"
+        "class French(English): pass\n"
+        "register_language(French, ['fr-FR', 'en-GB'])\n"
+        "assert type(language_for('en-US')) is English, language_for('en-US')\n"
+        "assert type(language_for('en-GB')) is French, language_for('en-GB')\n"
+        "assert type(language_for('fr-FR')) is French, language_for('fr-FR')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
 def test_import_alexaskill_does_not_load_understanding() -> None:
     # A deployed skill never needs it: its cold start (AWS Lambda) does not pay for it.
     code = (

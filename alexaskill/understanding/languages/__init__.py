@@ -103,6 +103,8 @@ def value_carriers(language: Language) -> frozenset[str]:
 
 _FACTORIES: dict[str, tuple[Callable[[str], Language], tuple[str, ...]]] = {}
 _CACHE: dict[str, Language] = {}
+#: Whether the built-in languages are registered (`_load_builtin`).
+_builtin_loaded = False
 
 
 def register_language(factory: Callable[[str], Language], locales: Sequence[str]) -> None:
@@ -179,8 +181,13 @@ def resolving_language(locale: str) -> tuple[Language, ConfigurationError | None
 
 
 def _load_builtin() -> None:
-    if not _FACTORIES:
-        from .english import LOCALES, English
+    """Register the built-in languages, once, for the locales no `register_language` call
+    has taken: registered before the first understanding, a language keeps English known."""
+    global _builtin_loaded
+    if _builtin_loaded:
+        return
+    from .english import LOCALES, English
 
-        factory: Callable[[str], Language] = English
-        register_language(factory, LOCALES)
+    factory: Callable[[str], Language] = English
+    register_language(factory, [locale for locale in LOCALES if locale not in _FACTORIES])
+    _builtin_loaded = True
