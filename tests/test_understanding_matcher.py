@@ -4,12 +4,15 @@ retries.py): what a reading counts, and the reading tried when one is refused.""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from alexaskill.understanding import InteractionModel, Understander, load_model
+from alexaskill.understanding.languages import _CACHE, _FACTORIES, language_for, register_language
+from alexaskill.understanding.languages.english import English
 from alexaskill.understanding.matcher import Match, SpanCache
 
 NOW = datetime.datetime(2026, 11, 29, 12, 0)
@@ -92,6 +95,50 @@ def test_fillers_said_do_not_choose_the_samples_aligned(said: str) -> None:
     understander = Understander(_model(intents))
     assert understander.understand("where is the parcel", now=NOW).intent == "Track"
     assert understander.understand(said, now=NOW).intent == "Track"
+
+
+class _Unadorned:
+    """English, as a `Language` that names no particles and no pure fillers (both optional)."""
+
+    def __init__(self, locale: str) -> None:
+        self._english = English(locale)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("particles", "pure_fillers"):
+            raise AttributeError(name)
+        return getattr(self._english, name)
+
+
+@pytest.fixture
+def unadorned() -> Iterator[str]:
+    locale = "zx-ZX"
+    register_language(_Unadorned, [locale])
+    yield locale
+    _FACTORIES.pop(locale, None)
+    _CACHE.pop(locale, None)
+
+
+def test_a_language_without_particles_or_pure_fillers_has_the_interfaces_defaults(
+    unadorned: str,
+) -> None:
+    # `Language` declares both, with a default (none); they were read with getattr, the
+    # interface not naming them. A language without them has the defaults: no particle moves
+    # ("take off milk my list" reads no item of "take {item} off"), no filler weighs nothing.
+    language = language_for(unadorned)
+    assert (language.particles, language.pure_fillers) == (frozenset(), frozenset())
+    intents = [
+        {
+            "name": "Remove",
+            "slots": [{"name": "item", "type": "AMAZON.Food"}],
+            "samples": ["take {item} off my list"],
+        },
+    ]
+    model = _model(intents)
+    said = "take off milk my list"
+    english = Understander(model).understand(said, now=NOW)
+    assert {slot.name: slot.value for slot in english.slots} == {"item": "milk"}
+    understood = Understander(model, locale=unadorned).understand(said, now=NOW)
+    assert {slot.name: slot.value for slot in understood.slots} == {}
 
 
 # --- the closest intent invents no custom value -------------------------------------------------

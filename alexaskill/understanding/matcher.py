@@ -353,7 +353,7 @@ class SampleMatcher:
         idle = self._idle
         # A pure filler said ("um", "please") weighs nothing; one that may be a word of meaning
         # ("like") as little as a function word. (A language may name no pure fillers.)
-        pure: frozenset[str] = getattr(self.language, "pure_fillers", frozenset())
+        pure = self.language.pure_fillers
         # In the order said, the word before its stem: the same sums (and ties) at every run.
         for word in dict.fromkeys(token.text for token in tokens):
             weight = 0.0 if word in pure else 0.3 if word in idle else 1.0

@@ -146,7 +146,7 @@ class Understander:
     def compile(self, intent: ModelIntent, texts: Sequence[str], order: int = 0) -> list[Sample]:
         """The samples ``texts`` of ``intent``, cut into words and slots."""
         compiled: list[Sample] = []
-        particles: frozenset[str] = getattr(self.language, "particles", frozenset())
+        particles = self.language.particles
         for text in texts:
             elements: list[str | SlotRef] = []
             position, usable = 0, True

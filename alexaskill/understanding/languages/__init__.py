@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
+from typing import Final, Protocol
 
 from ...exceptions import ConfigurationError
 
@@ -78,6 +78,12 @@ class Language(Protocol):
     #: Words that deny the value said after them ("*not* friday", "*never* on monday"): a
     #: reading that leaves one out fills the slot with what the user refused.
     negations: frozenset[str]
+    #: Particles of phrasal verbs ("off", "out", "up"): said before a slot the sample says
+    #: them after ("take off {item}" of "take {item} off"), read loosely. Optional: none.
+    particles: frozenset[str] = frozenset()
+    #: The fillers that are never words of meaning ("um", "please"; not "like"): said, they
+    #: weigh nothing in which samples are aligned. Optional: none.
+    pure_fillers: frozenset[str] = frozenset()
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:
         """The parser of a built-in slot type with a fixed format, None for free-form types."""
@@ -100,6 +106,9 @@ def value_carriers(language: Language) -> frozenset[str]:
     carriers: frozenset[str] = getattr(language, "value_carriers", frozenset())
     return carriers
 
+
+#: The `Language` attributes a language may leave out, and what it then has (their defaults).
+_OPTIONAL: Final = {name: getattr(Language, name) for name in ("particles", "pure_fillers")}
 
 _FACTORIES: dict[str, tuple[Callable[[str], Language], tuple[str, ...]]] = {}
 _CACHE: dict[str, Language] = {}
@@ -134,6 +143,11 @@ def language_for(locale: str) -> Language:
             f"(it knows {known})"
         )
     language = entry[0](locale)
+    for name, default in _OPTIONAL.items():
+        # The interface's defaults, for a language that is no subclass of `Language` (a
+        # Protocol gives its defaults to its subclasses alone) and names none of its own.
+        if not hasattr(language, name):
+            setattr(language, name, default)
     _CACHE[locale] = language
     return language
 
@@ -155,6 +169,8 @@ class _Unknown:
     openers: frozenset[str] = frozenset()
     bounds: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
+    particles: frozenset[str] = frozenset()
+    pure_fillers: frozenset[str] = frozenset()
 
     def __init__(self, locale: str, refusal: ConfigurationError) -> None:
         self.locale = locale
