@@ -584,3 +584,58 @@ def test_a_date_left_out_of_an_intent_without_a_date_slot_is_in_no_slot() -> Non
         "no sample is close enough (a reading was dropped: 'friday' would be left out, "
         "no slot holding a date (07:00 alone))",
     )
+
+
+def _reminder_of_tasks() -> Understander:
+    slots = [
+        {"name": "task", "type": "AMAZON.SearchQuery"},
+        {"name": "date", "type": "AMAZON.DATE"},
+    ]
+    samples = ["remind me to {task}", "remind me to {task} {date}", "remind me {date} to {task}"]
+    intents = [
+        {"name": "Remind", "slots": slots, "samples": samples},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    language_model = {"invocationName": "reminders", "intents": intents}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    return Understander(model, skill_id=SKILL_ID)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # Where a date stands: after "in" or "on", or last.
+        ("remind me to call mom may", {"task": "call mom", "date": "2027-05"}),
+        ("remind me to call mom may please", {"task": "call mom", "date": "2027-05"}),
+        ("remind me in may to call mom", {"task": "call mom", "date": "2027-05"}),
+        ("remind me to call mom on may fifth", {"task": "call mom", "date": "2027-05-05"}),
+        ("remind me to pay rent march", {"task": "pay rent", "date": "2027-03"}),
+        ("remind me on march 3rd to pay rent", {"task": "pay rent", "date": "2027-03-03"}),
+        # Anywhere else the word is the verb (or a name): the task's.
+        ("remind me to ask if i may leave", {"task": "ask if i may leave"}),
+        ("remind me to ask if i may leave early", {"task": "ask if i may leave early"}),
+        ("remind me to check if we may park here", {"task": "check if we may park here"}),
+        ("remind me to ask whether you may come", {"task": "ask whether you may come"}),
+        ("remind me to see the may fair", {"task": "see the may fair"}),
+        ("remind me to march on saturday", {"task": "march", "date": "2026-12-05"}),
+    ],
+)
+def test_a_month_that_is_a_word_too_is_a_month_only_where_a_date_stands(
+    said: str, expected: dict[str, str]
+) -> None:
+    # "may" was the month wherever it stood: "remind me to ask if i may leave" was the task
+    # "ask if i" on 2027-05, "leave" left out.
+    understood = _reminder_of_tasks().understand(said, now=NOW)
+    assert understood.intent == "Remind"
+    assert {slot.name: slot.value for slot in understood.slots} == expected
+
+
+@pytest.mark.parametrize("said", ["may", "in may", "on may fifth", "march", "in march"])
+def test_a_month_that_is_a_word_too_said_alone_is_the_month(said: str) -> None:
+    assert value(said, "AMAZON.DATE") is not None
+
+
+@pytest.mark.parametrize("said", ["may i", "may we go", "march on"])
+def test_a_month_that_is_a_word_too_said_before_other_words_is_no_date(said: str) -> None:
+    # "say may i" was the month May, "i" left out.
+    assert value(said, "AMAZON.DATE") is None

@@ -34,6 +34,7 @@ from .day_parts import (
     part_left_out,
     time_split,
 )
+from .languages import value_carriers
 from .text import surface
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from .matcher import Sample, SpanCache
     from .slottypes import Fill, SlotKind
 
-__all__ = ["cut_reason", "cut_value", "why_no_reading"]
+__all__ = ["cut_reason", "cut_value", "month_astray", "why_no_reading"]
 
 #: How many words left out, either side of a value, may still have belonged to it.
 _REACH = 2
@@ -95,7 +96,11 @@ def cut_reason(
     """`cut_value` for the slots of ``kinds`` (those of a sample, or of an intent). With
     ``taken``, the words in ``extra`` are a free-form slot's ("london not" of "london not
     tomorrow"): only those that void the value count, a denial and a value joined right next
-    to it ("the 31st of" + "february"; not "week of fun" + "friday")."""
+    to it ("the 31st of" + "february"; not "week of fun" + "friday"). A date said by a word
+    that is another word too stands where a date can (`month_astray`)."""
+    astray = month_astray(kinds, spans, fills, language)
+    if astray is not None:
+        return astray
     for name, fill, start, end in fills:
         denied = _negated(spans, start, extra, language)
         if denied is not None:
@@ -168,6 +173,39 @@ def cut_reason(
                     break  # past it, the words are another value's ("5 pm friday")
                 at += step
     return None
+
+
+def month_astray(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    language: Language,
+) -> str | None:
+    """Why a date said by a word that is another word too (`Language.date_homonyms`: "may")
+    is none where it stands: right after no value carrier ("in may", "on may fifth" are
+    dates), and words said after it ("remind me may" is one), "may" is the verb of "ask if i
+    may leave" and "may i", no month. Fillers said after it ("please") are no words."""
+    homonyms, carriers = language.date_homonyms, value_carriers(language)
+    for name, fill, start, end in fills:
+        if kinds[name].name != "AMAZON.DATE" or fill.kind != "typed":
+            continue
+        own = [at for at in range(start, end) if spans.words[at] not in carriers]
+        if len(own) != 1 or spans.words[own[0]] not in homonyms:
+            continue
+        at = own[0]
+        if at > 0 and spans.words[at - 1] in carriers:
+            continue
+        if all(word in language.pure_fillers for word in spans.words[at + 1 :]):
+            continue
+        said = surface(spans.tokens[at : at + 1])
+        return f"{said!r} said before other words, after no {_either(carriers)}, is no date"
+    return None
+
+
+def _either(words: Collection[str]) -> str:
+    """``words``, sorted, as "at, by or in"."""
+    *first, last = sorted(words) or [""]
+    return f"{', '.join(first)} or {last}" if first else last
 
 
 #: The most letters of a word said as letters of a code ("ab 12", "lax 7"), not as a word.

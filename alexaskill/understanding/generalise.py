@@ -238,7 +238,7 @@ def split_free_tails(
         own = intent.slot(name)
         if fill.kind not in _FREE or end - start < 2 or own is None:
             continue
-        split = _split(intent, used, carried, kind_of, spans, start, end)
+        split = _split(intent, used, carried, kind_of, spans, (start, end), cut)
         if split is None:
             continue
         at, taken, left = split
@@ -267,23 +267,29 @@ def _split(
     carried: Mapping[str, set[str]],
     kind_of: KindOf,
     spans: SpanCache,
-    start: int,
-    end: int,
+    free: tuple[int, int],
+    cut: CutCheck,
 ) -> tuple[int, tuple[str, Fill, int, int], list[int]] | None:
-    """Where free words [start, end) end and another slot's value begins, if anywhere."""
+    """Where free words [start, end) (``free``) end and another slot's value begins, if
+    anywhere: a value ``cut`` refuses though no word is left out is none where it stands
+    ("may" of "ask if i may leave", no month)."""
     words = spans.words
-    for cut in range(start + 1, end):
+    start, end = free
+    for at in range(start + 1, end):
         for slot in intent.slots:
             if slot.name in used:
                 continue
             kind = kind_of(slot)
-            begin = cut + 1 if words[cut] in carried.get(slot.name, ()) else cut
+            begin = at + 1 if words[at] in carried.get(slot.name, ()) else at
             for stop in range(end, begin, -1):
                 if end - stop > 2:
                     break
                 value = spans.fill(kind, begin, stop)
-                if value is not None and value.kind in ("typed", "listed"):
-                    return cut, (slot.name, value, begin, stop), list(range(stop, end))
+                if value is None or value.kind not in ("typed", "listed"):
+                    continue
+                taken = (slot.name, value, begin, stop)
+                if cut({slot.name: kind}, spans, [taken], (), False) is None:
+                    return at, taken, list(range(stop, end))
     return None
 
 

@@ -25,7 +25,7 @@ from typing import Final
 
 from .alignment import SLOT_COST, WORD, Alignment, best_alignment, extra_cost
 from .companions import number_split, part_of_day_clash, said_along, year_for_time, year_taken
-from .cut import cut_reason, cut_value
+from .cut import cut_reason, cut_value, month_astray
 from .day_parts import bound_misplaced
 from .evidence import rests_on_meaning
 from .languages import Language
@@ -263,9 +263,10 @@ class SampleMatcher:
             slots = self.slots[sample.intent]
             # "7 tonight": no 07:00; "ten thirty at night": no year 1030 (nor "twenty twenty
             # six" of "alarm {date}" beside "alarm {time}"); "twenty twenty six": no 2020 and
-            # 06:00.
+            # 06:00; "may" of "book may paris": no month.
             return (
                 part_of_day_clash(kinds, spans, fills)
+                or month_astray(kinds, spans, fills, self.language)
                 or year_for_time(slots, spans, fills, self.language, sample.words)
                 or number_split(kinds, spans, fills, self.language)
             )

@@ -84,6 +84,10 @@ class Language(Protocol):
     #: The fillers that are never words of meaning ("um", "please"; not "like"): said, they
     #: weigh nothing in which samples are aligned. Optional: none.
     pure_fillers: frozenset[str] = frozenset()
+    #: Words that say a date alone and are other words too (English: "may", "march"): such a
+    #: date is read right after a `value_carriers` word or last, else the word is no date
+    #: ("ask if i may leave"). Optional: none.
+    date_homonyms: frozenset[str] = frozenset()
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:
         """The parser of a built-in slot type with a fixed format, None for free-form types."""
@@ -108,7 +112,9 @@ def value_carriers(language: Language) -> frozenset[str]:
 
 
 #: The `Language` attributes a language may leave out, and what it then has (their defaults).
-_OPTIONAL: Final = {name: getattr(Language, name) for name in ("particles", "pure_fillers")}
+_OPTIONAL: Final = {
+    name: getattr(Language, name) for name in ("particles", "pure_fillers", "date_homonyms")
+}
 
 _FACTORIES: dict[str, tuple[Callable[[str], Language], tuple[str, ...]]] = {}
 _CACHE: dict[str, Language] = {}
@@ -171,6 +177,7 @@ class _Unknown:
     negations: frozenset[str] = frozenset()
     particles: frozenset[str] = frozenset()
     pure_fillers: frozenset[str] = frozenset()
+    date_homonyms: frozenset[str] = frozenset()
 
     def __init__(self, locale: str, refusal: ConfigurationError) -> None:
         self.locale = locale

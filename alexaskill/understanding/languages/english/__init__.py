@@ -85,6 +85,7 @@ class English:
     bounds: frozenset[str] = phrases.BOUNDS
     negations: frozenset[str] = phrases.NEGATIONS
     particles: frozenset[str] = phrases.PARTICLES
+    date_homonyms: frozenset[str] = phrases.DATE_HOMONYMS
 
     def __init__(self, locale: str) -> None:
         self.locale = locale

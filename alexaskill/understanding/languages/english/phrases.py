@@ -13,6 +13,7 @@ __all__ = [
     "ASK_VERBS",
     "BUILTIN_INTENTS",
     "CONNECTORS",
+    "DATE_HOMONYMS",
     "FILLERS",
     "FUNCTION_WORDS",
     "JOINERS",
@@ -294,3 +295,8 @@ FUNCTION_WORDS: Final = frozenset(_FUNCTION_WORDS.split())
 #: ("in", "on" and "over" are left out: after a slot they open a place, "put {item} on my
 #: list", seldom moved.)
 PARTICLES: Final = frozenset({"off", "out", "away", "up", "down", "back"})
+
+#: Month names that are words too ("*may* i", "you *may*", "we *march*"): a date said by one
+#: alone is read where a date stands, after a value carrier ("in may", "on may fifth") or last
+#: ("remind me may"); elsewhere the word is the word ("ask if i may leave").
+DATE_HOMONYMS: Final = frozenset({"may", "march"})
