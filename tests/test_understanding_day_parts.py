@@ -1034,3 +1034,55 @@ def test_a_clock_time_said_after_for_is_no_year(sample: str, said: str, time: st
     # no word of the time. It is read as "alarm ten thirty" is, the date left empty.
     understood = one_sample_alarm(sample).understand(f"alarm {said}", now=NOW)
     assert {name: fill.value for name, fill in understood.fills.items()} == {"time": time}
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("today in the evening", "EV"),
+        ("today evening", "EV"),
+        ("this evening today", "EV"),
+        ("in the evening today", "EV"),
+        ("tonight today", "NI"),
+        ("today in the afternoon", "AF"),
+    ],
+)
+def test_today_said_with_a_part_of_the_day_still_to_come_fills_a_time_slot_alone(
+    said: str, expected: str
+) -> None:
+    # To an intent with one AMAZON.TIME slot and no date slot, "today in the evening" was no
+    # reading ("'today' would be left out, no slot holding a date (EV alone)"), where "this
+    # evening" is EV and "7 pm today" at noon 19:00: at noon (NOW) the evening is today's.
+    assert value(said, "AMAZON.TIME") == expected
+
+
+@pytest.mark.parametrize("said", ["today in the morning", "this morning today"])
+def test_today_said_with_a_part_of_the_day_already_over_is_no_time_alone(said: str) -> None:
+    # At noon the morning is over: MO alone would be tomorrow's, as "9 am today" is no 09:00.
+    assert value(said, "AMAZON.TIME") is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "remind me today in the evening",
+        "remind me this evening today",
+        "remind me today evening",
+        "remind me in the evening today",
+    ],
+)
+def test_today_said_with_a_part_of_the_day_fills_the_date_and_the_time(said: str) -> None:
+    # Each slot holds what its own words say: the date today, the time EV (AMAZON.TIME's
+    # "evening").
+    slots = [{"name": "date", "type": "AMAZON.DATE"}, {"name": "time", "type": "AMAZON.TIME"}]
+    intents = [
+        {"name": "Remind", "slots": slots, "samples": ["remind me {date}", "remind me {time}"]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    language_model = {"invocationName": "reminders", "intents": intents}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    assert {slot.name: slot.value for slot in understood.slots} == {
+        "date": "2026-11-29",
+        "time": "EV",
+    }

@@ -159,6 +159,8 @@ _AFTER_NOON: Final = frozenset({"evening", "night", "tonight"})
 #: and "tonight" name neither ("11 pm tomorrow night", "2 am tonight"), but the night only.
 _HALVES: Final = {"morning": "the morning", "afternoon": "the afternoon", "evening": "the evening"}
 _NIGHTS: Final = frozenset({"night", "tonight"})
+#: The parts of the day AMAZON.TIME sends ("evening" is EV), as `in_part` reads them.
+_PARTS: Final = frozenset({"MO", "AF", "EV", "NI"})
 #: What follows a clock time's leading 0 ("07:00", "0:30"): a lone "0" is no time of its own.
 _CLOCK_NEXT: Final = frozenset("0123456789:")
 
@@ -341,8 +343,10 @@ def _date_in(
     "today" in English) beside a clock time: it may be left out, as "tonight" is, if the time
     is still to come ("7 pm today" at noon is 19:00: the time alone is today's, nothing is
     lost). A time already past, or now, alone is tomorrow's ("9 am today" at noon): the day
-    said is dropped, no reading. A date that names today only by chance is no word for today
-    ("sunday" said on a Sunday may mean the next): no reading either."""
+    said is dropped, no reading. So beside a part of the day (AMAZON.TIME's EV of "evening"):
+    "today in the evening" at noon is EV, the evening still to come; "today in the morning"
+    at noon is no reading, the morning over. A date that names today only by chance is no
+    word for today ("sunday" said on a Sunday may mean the next): no reading either."""
     date, time = language.slot_parser("AMAZON.DATE"), language.slot_parser("AMAZON.TIME")
     numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
     if date is None or time is None:
@@ -363,6 +367,10 @@ def _date_in(
             if clock[:5] > f"{spans.now:%H:%M}":
                 return None  # "7 pm today" at noon: the time alone is today's
             return f"{said!r} would be left out, {where} ({clock} is past today)"
+        if clock in _PARTS and _today(words, spans.now, date):
+            if any(in_part(hour, clock) for hour in range(spans.now.hour, 24)):
+                return None  # "today in the evening" at noon: EV alone is today's evening
+            return f"{said!r} would be left out, {where} ({clock} is over today)"
         return f"{said!r} would be left out, {where} ({fill.value} alone)"
     return None
 
