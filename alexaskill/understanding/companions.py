@@ -16,7 +16,7 @@ tonight"), the time takes "tonight" and the date slot stays empty.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from .text import surface
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .slottypes import Fill
 
 __all__ = [
+    "back_to_back",
     "companion_run",
     "companion_word",
     "date_left_out",
@@ -402,19 +403,29 @@ def number_split(
         return word in numbers or word.isdigit()
 
     typed = [fill for fill in fills if fill[1].kind == "typed"]
-    for first, first_fill, start, middle in typed:
-        for second, second_fill, after, end in typed:
-            pair = {kinds[first].name, kinds[second].name}
-            if after != middle or pair != {"AMAZON.TIME", "AMAZON.DATE"}:
-                continue
-            if not (number(spans.words[middle - 1]) and number(spans.words[middle])):
-                continue
-            words = spans.words[start:end]
-            if any(parse is not None and parse(words, spans.now) for parse in parsers):
-                said = surface(spans.tokens[start:end])
-                values = f"{first_fill.value} and {second_fill.value}"
-                return f"{said!r} is one value, cut in two ({values})"
+    for (first, first_fill, start, middle), (second, second_fill, _, end) in back_to_back(typed):
+        if {kinds[first].name, kinds[second].name} != {"AMAZON.TIME", "AMAZON.DATE"}:
+            continue
+        if not (number(spans.words[middle - 1]) and number(spans.words[middle])):
+            continue
+        words = spans.words[start:end]
+        if any(parse is not None and parse(words, spans.now) for parse in parsers):
+            said = surface(spans.tokens[start:end])
+            values = f"{first_fill.value} and {second_fill.value}"
+            return f"{said!r} is one value, cut in two ({values})"
     return None
+
+
+def back_to_back(
+    fills: Sequence[tuple[str, Fill, int, int]],
+) -> Iterator[tuple[tuple[str, Fill, int, int], tuple[str, Fill, int, int]]]:
+    """Each two of ``fills`` said one right after the other, the first where it was said
+    first: the values a reading may have cut one value in two into (`number_split`,
+    `day_parts.time_split`)."""
+    for first in fills:
+        for second in fills:
+            if second[2] == first[3]:
+                yield first, second
 
 
 def year_for_time(

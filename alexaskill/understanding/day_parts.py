@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from .companions import in_part, named_time
+from .companions import back_to_back, in_part, named_time
 from .text import surface
 
 if TYPE_CHECKING:
@@ -84,16 +84,13 @@ def time_split(
     if parse is None:
         return None
     times = [fill for fill in fills if kinds[fill[0]].name == "AMAZON.TIME"]
-    for _, clock, start, middle in times:
-        for _, part, after, end in times:
-            if after != middle or not (clock.value or "")[:1].isdigit():
-                continue
-            if not (part.value or "")[:1].isalpha():
-                continue
-            read = parse(spans.words[start:end], spans.now)
-            if read is not None and read[:1].isdigit():
-                said = surface(spans.tokens[start:end])
-                return f"{said!r} is one time ({read}), no {clock.value} and {part.value}"
+    for (_, clock, start, _), (_, part, _, end) in back_to_back(times):
+        if not (clock.value or "")[:1].isdigit() or not (part.value or "")[:1].isalpha():
+            continue
+        read = parse(spans.words[start:end], spans.now)
+        if read is not None and read[:1].isdigit():
+            said = surface(spans.tokens[start:end])
+            return f"{said!r} is one time ({read}), no {clock.value} and {part.value}"
     return None
 
 
