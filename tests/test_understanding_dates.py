@@ -639,3 +639,20 @@ def test_a_month_that_is_a_word_too_said_alone_is_the_month(said: str) -> None:
 def test_a_month_that_is_a_word_too_said_before_other_words_is_no_date(said: str) -> None:
     # "say may i" was the month May, "i" left out.
     assert value(said, "AMAZON.DATE") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "date"),
+    [
+        ("remind me at 7 pm friday please", "2026-12-04"),
+        ("remind me at 7 pm tomorrow please", "2026-11-30"),
+        ("remind me at 7 pm on friday um", "2026-12-04"),
+        ("remind me at 7 pm friday", "2026-12-04"),
+    ],
+)
+def test_a_date_left_over_before_a_filler_fills_the_date_slot(said: str, date: str) -> None:
+    # "remind me at 7 pm friday" filled the date slot the sample "remind me at {time}" lacks,
+    # but with "please" after it the words left over ("friday please") were no date: the
+    # reading was dropped ("'friday' would be left out, the date slot 'date' left empty").
+    understood = _reminder("remind me at {time}").understand(said, now=NOW)
+    assert {slot.name: slot.value for slot in understood.slots} == {"time": "19:00", "date": date}

@@ -37,11 +37,12 @@ def generalise(
     cut: CutCheck,
     joins: Collection[str] = frozenset(),
     openers: Collection[str] = frozenset(),
+    fillers: Collection[str] = frozenset(),
 ) -> Match | None:
-    """`split_free_tails`, then `fill_leftovers`, then `said_once_across` (two values joined
-    by one of ``joins``, a start after one of ``openers``: `Language.openers`); None when a
-    value is cut short by words a free-form slot took ("paris not" of "weather for paris not
-    tomorrow") or is split off."""
+    """`split_free_tails`, then `fill_leftovers` (past ``fillers``: `Language.pure_fillers`),
+    then `said_once_across` (two values joined by one of ``joins``, a start after one of
+    ``openers``: `Language.openers`); None when a value is cut short by words a free-form
+    slot took ("paris not" of "weather for paris not tomorrow") or is split off."""
     free = {
         at for _, fill, start, end in match.fills if fill.kind in _FREE for at in range(start, end)
     }
@@ -54,7 +55,7 @@ def generalise(
             return None
     split = split_free_tails(match, spans, intent, kind_of, carried, cut)
     if split is not None and split.extra_at:
-        split = fill_leftovers(split, spans, intent, kind_of, carried)
+        split = fill_leftovers(split, spans, intent, kind_of, carried, fillers)
         slots = {slot.name: kind_of(slot) for slot in intent.slots}
         clash = None if split is None else part_of_day_clash(slots, spans, split.fills)
         if clash is not None:  # "tomorrow evening" read as a date, then "at 7" as 07:00
@@ -299,15 +300,19 @@ def fill_leftovers(
     intent: ModelIntent,
     kind_of: KindOf,
     carried: Mapping[str, set[str]],
+    fillers: Collection[str] = frozenset(),
 ) -> Match:
     """Fill the intent's other slots with the words a loose reading left over.
 
     A run of leftover words fills a slot whose type reads it whole (numbers, dates, listed
-    values); free-form slots take a run only after their carrier word ("... in boston").
+    values); free-form slots take a run only after their carrier word ("... in boston"). The
+    ``fillers`` left over are in no run: "friday" of "at 7 pm friday please" is a date.
     """
     used = {name for name, _, _, _ in match.fills}
     runs: list[list[int]] = []
     for at in match.extra_at:
+        if spans.words[at] in fillers:
+            continue
         if runs and runs[-1][-1] == at - 1:
             runs[-1].append(at)
         else:

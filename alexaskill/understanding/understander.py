@@ -283,7 +283,8 @@ class Understander:
         kind_of = functools.partial(self.intent_kind, intent)
         openers = self.language.openers
         cut = self.matcher.cut
-        found = generalise(match, spans, intent, kind_of, carried, cut, joins, openers)
+        fillers = self.language.pure_fillers
+        found = generalise(match, spans, intent, kind_of, carried, cut, joins, openers, fillers)
         if found is None:
             return None
         # Weighed once the words left over went to the intent's other slots: a date said with
