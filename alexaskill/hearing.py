@@ -8,10 +8,10 @@ that shapes the voice. What only a voice has (rate, pitch, volume, language) is 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Final
 
+from .graphemes import graphemes
 from .ssml import strip_tags
 from .ssml_check import _MAX_BREAK_MS, _SPACES, _WHITE_SPACE, _break_time_ms
 
@@ -57,46 +57,12 @@ def _pause_ms(attributes: Mapping[str, str]) -> float:
     return float(_STRENGTH_MS.get(strength, 300))  # a float, as pauses in a row merge
 
 
-def _joins(cluster: str, char: str) -> bool:
-    """Whether ``char`` belongs to the character ``cluster`` began, as Unicode's grapheme
-    clusters (UAX #29) have it, roughly: marks (an accent, a variation selector, a keycap),
-    ZWNJ and ZWJ, skin tones and tags join what is before them; a symbol after a ZWJ joins a
-    symbol's sequence (👨‍👩‍👧); two regional indicators are a flag. Not Hangul's jamo, nor
-    Indic conjuncts (Unicode 15.1)."""
-    code = ord(char)
-    if code in (0x200C, 0x200D) or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F:
-        return True
-    kind = unicodedata.category(char)
-    if kind in ("Mn", "Me", "Mc"):
-        return True
-    if cluster[-1] == "\u200d":  # (an emoji's ZWJ sequence: symbols, So, on both sides)
-        return kind == "So" and unicodedata.category(cluster[0]) == "So"
-    return len(cluster) == 1 and _is_regional(cluster) and _is_regional(char)
-
-
-def _is_regional(char: str) -> bool:
-    """Whether ``char`` is a regional indicator: two of them are a flag (🇫🇷)."""
-    return 0x1F1E6 <= ord(char) <= 0x1F1FF
-
-
-def _characters(text: str) -> list[str]:
-    """``text``'s characters as a user sees them (`_joins`), as the simulator's page finds
-    them (``Intl.Segmenter``'s graphemes), not its code points: 👍🏽, 🇫🇷, "é" written as an
-    "e" and its accent, are one each."""
-    characters: list[str] = []
-    for char in text:
-        if characters and _joins(characters[-1], char):
-            characters[-1] += char
-        else:
-            characters.append(char)
-    return characters
-
-
 def _said_as(interpret_as: str | None, text: str) -> str:
-    """A ``<say-as>``'s words: letters one by one for ``characters`` and ``spell-out``, digits
-    for ``digits`` (Amazon's SSML reference); any other kind as written."""
+    """A ``<say-as>``'s words: letters one by one for ``characters`` and ``spell-out`` (each a
+    character as the user sees it, as the simulator's page cuts them: `graphemes`), digits for
+    ``digits`` (Amazon's SSML reference); any other kind as written."""
     if interpret_as in ("characters", "spell-out"):
-        return " ".join(_characters(text))
+        return " ".join(graphemes(text))
     if interpret_as == "digits":
         return _DIGIT.sub(r" \g<0> ", text)
     return text
