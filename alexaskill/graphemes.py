@@ -13,6 +13,7 @@ script's combining mark can stand alone here where Chromium joins it to its lett
 from __future__ import annotations
 
 import bisect
+import itertools
 import unicodedata
 from typing import Final
 
@@ -42,8 +43,8 @@ class _Ranges:
 _OTHER, _CR, _LF, _CONTROL, _EXTEND, _ZWJ, _SPACING_MARK, _PREPEND = range(8)
 _L, _V, _T, _LV, _LVT, _REGIONAL, _PICTOGRAPHIC = range(8, 15)
 
-#: What the categories do not tell, by value: read in this order, before the categories
-#: (Mn, Me: Extend; Mc: SpacingMark; Cc, Cf, Zl, Zp: Control).
+#: What the categories do not tell (Mn, Me: Extend; Mc: SpacingMark; Cc, Cf, Zl, Zp: Control),
+#: by value: read before the categories; no code point is in two of them.
 _TABLES: Final = (
     # Prepended_Concatenation_Mark, and consonants written before the one they join.
     (_PREPEND, _Ranges("0600-0605 06DD 070F 0890-0891 08E2 0D4E 110BD 110CD 111C2-111C3 113D1")),
@@ -129,6 +130,11 @@ _CATEGORIES: Final = {
 }
 #: A Hangul syllable (U+AC00 to U+D7A3) is LV at every 28th code point, else LVT.
 _SYLLABLES, _LAST_SYLLABLE, _TRAILS = 0xAC00, 0xD7A3, 28
+#: `_TABLES` as one list of ranges in order, each with its value: one look-up a character.
+_SPANS: Final = sorted(
+    (first, last, kind) for kind, ranges in _TABLES for first, last in ranges.spans()
+)
+_FIRSTS: Final = [first for first, _, _ in _SPANS]
 
 
 def _kind(char: str) -> int:
@@ -142,9 +148,9 @@ def _kind(char: str) -> int:
         return _LVT if (code - _SYLLABLES) % _TRAILS else _LV
     if code in _LINKERS:  # marks all (some newer than Python's Unicode)
         return _EXTEND
-    for kind, ranges in _TABLES:
-        if code in ranges:
-            return kind
+    index = bisect.bisect_right(_FIRSTS, code) - 1
+    if index >= 0 and code <= _SPANS[index][1]:
+        return _SPANS[index][2]
     return _CATEGORIES.get(unicodedata.category(char), _OTHER)
 
 
@@ -169,24 +175,22 @@ def graphemes(text: str) -> list[str]:
     🇫🇷, "é" written as an "e" and its accent, क्षि, 각 written as three jamo, are one each."""
     if text.isascii() and "\r" not in text:  # a character each (but CR LF): most text
         return list(text)
-    clusters: list[str] = []
+    starts: list[int] = []  # where each character starts
     before = _CONTROL  # (nothing joins the start)
     pictographic = 0  # GB11: 1 after a pictograph and its Extends, 2 after a ZWJ then
     conjunct = 0  # GB9c: 1 after a consonant (and Extends), 2 once a Linker came after it
     regional = False  # GB12, GB13: after a regional indicator that starts a flag
-    for char in text:
+    for at, char in enumerate(text):
         kind = _kind(char)
         code = ord(char)
         consonant = code in _CONSONANTS
-        if (
+        if not (
             _joins(before, kind)
             or (conjunct == 2 and consonant)  # GB9c
             or (pictographic == 2 and kind == _PICTOGRAPHIC)  # GB11
             or (regional and kind == _REGIONAL)  # GB12, GB13
         ):
-            clusters[-1] += char
-        else:
-            clusters.append(char)
+            starts.append(at)
         regional = kind == _REGIONAL and not regional
         if kind == _PICTOGRAPHIC:
             pictographic = 1
@@ -201,4 +205,4 @@ def graphemes(text: str) -> list[str]:
         elif kind not in (_EXTEND, _ZWJ) or code == 0x200C:  # (ZWNJ: Extend, not InCB's)
             conjunct = 0
         before = kind
-    return clusters
+    return [text[start:end] for start, end in itertools.pairwise([*starts, len(text)])]

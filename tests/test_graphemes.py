@@ -55,11 +55,15 @@ def test_ascii_text_is_cut_without_looking_up_a_character(monkeypatch: pytest.Mo
         graphemes("caf\u00e9")
 
 
-def test_each_table_is_of_ranges_in_order_without_overlaps() -> None:
-    # A table read by bisection finds a code point only in ranges written in order.
+def test_the_tables_are_ranges_in_order_and_none_overlaps_another() -> None:
+    # Read by bisection, a table finds a code point only in ranges written in order; the tables
+    # are read as one, where a code point in two would have either value.
     tables = [ranges for _, ranges in graphemes_module._TABLES]
     tables += [graphemes_module._LINKERS, graphemes_module._CONSONANTS]
     for ranges in tables:
         spans = ranges.spans()
         assert spans and all(first <= last for first, last in spans), spans
         assert all(last < first for (_, last), (first, _) in itertools.pairwise(spans)), spans
+    every = graphemes_module._SPANS
+    assert len(every) > 200
+    assert all(last < first for (_, last, _), (first, _, _) in itertools.pairwise(every))
