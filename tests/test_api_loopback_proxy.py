@@ -57,8 +57,6 @@ def test_the_shared_client_takes_no_proxy_to_any_loopback_address(
     # proxy for 127.0.0.1, ::1 and localhost alone: 127.0.0.2 went to the proxy, the token with
     # it in clear text, and the call failed (the proxy cannot reach this machine's address).
     monkeypatch.setenv(variable, "http://127.0.0.1:9")  # (the discard port: nothing answers)
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
     raw = RequestFactory(api_endpoint=elsewhere_on_loopback).intent("Ask")
 
     async def main() -> str | None:

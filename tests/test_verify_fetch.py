@@ -670,8 +670,6 @@ def test_httpx_still_names_the_transport_that_sends_a_url(monkeypatch: pytest.Mo
         "can no longer tell a wait for a full pool from an untraced transport"
     )
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
-    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
     mock = httpx.MockTransport(lambda request: httpx.Response(200))
     clients = {
         "plain": (httpx.AsyncClient(trust_env=False), True),
