@@ -242,44 +242,21 @@ def test_a_reminder_at_a_moment_gone_is_a_value_error_unsent(
     assert client.api.reminders == []
 
 
-def test_a_local_time_gone_in_the_devices_zone_is_a_value_error_once_the_zone_is_known(
-    skill_client: Callable[..., TestClient],
+@pytest.mark.parametrize("zone_asked_first", [True, False], ids=["zone asked", "zone not asked"])
+def test_a_local_time_gone_in_the_devices_zone_is_a_value_error_unsent(
+    skill_client: Callable[..., TestClient], zone_asked_first: bool
 ) -> None:
-    # A time without tzinfo is the device's: once the handler asked the zone (api.now()), the
-    # check reads it in that zone; 09:30 in Paris is 08:30 UTC, gone at 09:00 UTC.
-    skill = Skill(SKILL_ID)
-    raised: list[BaseException] = []
-
-    @skill.intent("Remind")
-    async def remind(api: AlexaApi) -> Response:
-        now = await api.now()
-        try:
-            await api.create_reminder("Stretch", at=now.replace(tzinfo=None, minute=30) - HOUR)
-        except ValueError as exc:
-            raised.append(exc)
-        return speak("done")
-
-    client = skill_client(skill, time_zone="Europe/Paris", now=lambda: MOMENT)
-    result = client.intent("Remind")
-    assert [call.operation for call in result.api_calls] == ["time_zone"]
-    [exc] = raised
-    assert "in the past" in str(exc) and "2031-03-14T09:30" in str(exc)
-
-
-HOUR = dt.timedelta(hours=1)
-
-
-def test_a_local_time_gone_is_a_value_error_whether_or_not_the_zone_was_asked(
-    skill_client: Callable[..., TestClient],
-) -> None:
-    # A time without tzinfo gone by was a ValueError once the handler had asked the zone, and
-    # an AlexaApiError (the fake's 400) when it had not: one mistake, two errors to catch.
-    # create_reminder asks the zone itself now (once a request, as api.now() does), unsent.
+    # A time without tzinfo is the device's: 09:30 in Paris is 08:30 UTC, gone at 09:00 UTC. It
+    # was a ValueError once the handler had asked the zone (api.now()), and an AlexaApiError
+    # (the fake's 400) when it had not: one mistake, two errors to catch. create_reminder asks
+    # the zone itself now (once a request, as api.now() does), unsent.
     skill = Skill(SKILL_ID)
     said: list[str] = []
 
     @skill.intent("Remind")
     async def remind(api: AlexaApi) -> Response:
+        if zone_asked_first:
+            await api.now()
         try:
             await api.create_reminder("Stretch", at=dt.datetime(2031, 3, 14, 9, 30))
         except ValueError as exc:
@@ -291,6 +268,14 @@ def test_a_local_time_gone_is_a_value_error_whether_or_not_the_zone_was_asked(
     assert [call.operation for call in result.api_calls] == ["time_zone"]
     assert said and "in the past" in said[0] and "2031-03-14T09:30" in said[0]
     assert client.api.reminders == []
+
+
+HOUR = dt.timedelta(hours=1)
+
+
+def test_a_local_time_to_come_in_the_devices_zone_is_created_the_zone_asked_first(
+    skill_client: Callable[..., TestClient],
+) -> None:
     # Ten in the evening in Paris is to come: created, the zone asked first.
     later = skill_client(reminder_skill(at=dt.datetime(2031, 3, 14, 22, 0)), now=lambda: MOMENT)
     later.api.time_zone = "Europe/Paris"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -89,26 +89,27 @@ def test_a_start_at_a_request_fails_of_a_setting_beside_the_apps_own_logging(
     _untouched(own_logging)
 
 
+#: The starts that make the skill's app at once, and raise what fails: a mount, and an AWS Lambda
+#: function's handler (made by the function's module at its import, the function's start: a
+#: setting that did not parse failed nowhere there, and every invocation was answered).
+_STARTS_THAT_RAISE: dict[str, Callable[[], object]] = {
+    "mount": lambda: _skill().mount("/weather"),
+    "lambda_handler": lambda: _skill(DEFAULT_SKILL_ID).lambda_handler,
+}
+
+
+@pytest.mark.parametrize("start", list(_STARTS_THAT_RAISE))
 @pytest.mark.parametrize(("env", "why"), BAD_SETTINGS)
-def test_a_mount_fails_of_a_setting_beside_the_apps_own_logging(
-    monkeypatch: pytest.MonkeyPatch, own_logging: logging.Handler, env: dict[str, str], why: str
+def test_a_mount_or_a_lambda_handler_fails_of_a_setting_at_its_start(
+    monkeypatch: pytest.MonkeyPatch,
+    own_logging: logging.Handler,
+    env: dict[str, str],
+    why: str,
+    start: str,
 ) -> None:
     _set(monkeypatch, env)
     with pytest.raises(ConfigurationError) as raised:
-        _skill().mount("/weather")
-    assert why in str(raised.value)
-    _untouched(own_logging)
-
-
-@pytest.mark.parametrize(("env", "why"), BAD_SETTINGS)
-def test_a_lambda_handler_fails_of_a_setting_at_the_functions_start(
-    monkeypatch: pytest.MonkeyPatch, own_logging: logging.Handler, env: dict[str, str], why: str
-) -> None:
-    # The function's module makes the handler at its import, the function's start: it failed
-    # nowhere, and every invocation was answered.
-    _set(monkeypatch, env)
-    with pytest.raises(ConfigurationError) as raised:
-        _skill(DEFAULT_SKILL_ID).lambda_handler  # noqa: B018 (the property makes the handler)
+        _STARTS_THAT_RAISE[start]()
     assert why in str(raised.value)
     _untouched(own_logging)
 

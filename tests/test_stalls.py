@@ -653,8 +653,54 @@ def test_a_stall_is_said_once_though_the_looking_thread_raised_meanwhile(
     assert len(failed) == 1 and LOOKS_ON in failed[0].getMessage()
 
 
-def test_a_uvloop_loop_run_on_another_thread_is_looked_for_there_before_its_timer_runs(
+class _HeldOnAnotherThread:
+    """An AWS Lambda invocation on uvloop's loop whose launch holds the loop up from the start,
+    until said: on `thread` (not started), where an invocation before it, on this thread, left
+    the watchdog's timer pending (the ``uvloop_held_elsewhere`` fixture)."""
+
+    def __init__(self, caplog: pytest.LogCaptureFixture) -> None:
+        skill = Skill(DEFAULT_SKILL_ID)
+        holds: list[bool] = []
+
+        @skill.launch
+        async def launch() -> Response:
+            if holds:
+                hold_up_the_loop_until_said(caplog)
+            return speak("Hi.")
+
+        invoke = aws_lambda.handler(skill)
+        invoke(LAUNCH, None)  # on this thread: the watchdog's timer left pending
+        holds.append(True)
+        self.answers: list[Any] = []
+        self.thread = threading.Thread(target=lambda: self.answers.append(invoke(LAUNCH, None)))
+
+    def ended_said_once(self, caplog: pytest.LogCaptureFixture) -> None:
+        """Wait for the invocation (within `BOUND` + 5 s: the caller still capturing at INFO,
+        which the launch waits for): it answered, and the loop was said held up by it, once."""
+        self.thread.join(BOUND + 5)
+        assert not self.thread.is_alive()
+        assert self.answers and self.answers[0]["response"]["outputSpeech"]["text"] == "Hi."
+        (line,) = held_up_lines(caplog)
+        assert ".<locals>.launch" in line.getMessage()
+
+
+@pytest.fixture
+def uvloop_held_elsewhere(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, lambda_loop: LookClock
+) -> _HeldOnAnotherThread:
+    """`_HeldOnAnotherThread`, on the `lambda_loop` set-up with uvloop's loop (skipped
+    without uvloop)."""
+    import asyncio
+
+    uvloop = pytest.importorskip("uvloop")
+    monkeypatch.setattr(
+        aws_lambda._Loop, "runner", asyncio.Runner(loop_factory=uvloop.new_event_loop)
+    )
+    return _HeldOnAnotherThread(caplog)
+
+
+def test_a_uvloop_loop_run_on_another_thread_is_looked_for_there_before_its_timer_runs(
+    caplog: pytest.LogCaptureFixture, uvloop_held_elsewhere: _HeldOnAnotherThread
 ) -> None:
     # uvloop's loop shows no thread of its own: the watchdog notes the one its timer runs on.
     # Stopped with the timer pending (AWS Lambda's, between invocations), then run on another
@@ -662,37 +708,13 @@ def test_a_uvloop_loop_run_on_another_thread_is_looked_for_there_before_its_time
     # for on the first thread until the timer's first run on the new one: a handler holding it
     # up from the start, before that run, was never said (the first thread in no handler's
     # call). The thread running it is found by the frame of the request's task.
-    import asyncio
-
-    uvloop = pytest.importorskip("uvloop")
-    monkeypatch.setattr(
-        aws_lambda._Loop, "runner", asyncio.Runner(loop_factory=uvloop.new_event_loop)
-    )
-    skill = Skill(DEFAULT_SKILL_ID)
-    holds: list[bool] = []
-
-    @skill.launch
-    async def launch() -> Response:
-        if holds:
-            hold_up_the_loop_until_said(caplog)
-        return speak("Hi.")
-
-    invoke = aws_lambda.handler(skill)
-    invoke(LAUNCH, None)  # on this thread: the watchdog's timer left pending
-    holds.append(True)
-    answers: list[Any] = []
-    other = threading.Thread(target=lambda: answers.append(invoke(LAUNCH, None)))
     with caplog.at_level(logging.INFO, "alexaskill"):
-        other.start()
-        other.join(BOUND + 5)
-    assert not other.is_alive()
-    assert answers and answers[0]["response"]["outputSpeech"]["text"] == "Hi."
-    (line,) = held_up_lines(caplog)
-    assert ".<locals>.launch" in line.getMessage()
+        uvloop_held_elsewhere.thread.start()
+        uvloop_held_elsewhere.ended_said_once(caplog)
 
 
 def test_a_uvloop_loop_moved_off_a_thread_another_loop_runs_on_is_not_hidden_by_its_timer(
-    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, lambda_loop: LookClock
+    caplog: pytest.LogCaptureFixture, uvloop_held_elsewhere: _HeldOnAnotherThread
 ) -> None:
     # As above, the uvloop loop's watchdog still names the thread its timer last ran on (this
     # one) while the loop, run on another, is held up from the start; and here another loop
@@ -701,24 +723,7 @@ def test_a_uvloop_loop_moved_off_a_thread_another_loop_runs_on_is_not_hidden_by_
     # hidden behind it, said by nothing. Each loop is judged by its own timer.
     import asyncio
 
-    uvloop = pytest.importorskip("uvloop")
-    monkeypatch.setattr(
-        aws_lambda._Loop, "runner", asyncio.Runner(loop_factory=uvloop.new_event_loop)
-    )
-    skill = Skill(DEFAULT_SKILL_ID)
-    holds: list[bool] = []
-
-    @skill.launch
-    async def launch() -> Response:
-        if holds:
-            hold_up_the_loop_until_said(caplog)
-        return speak("Hi.")
-
-    invoke = aws_lambda.handler(skill)
-    invoke(LAUNCH, None)  # on this thread: the watchdog's timer left pending
-    holds.append(True)
-    answers: list[Any] = []
-    other = threading.Thread(target=lambda: answers.append(invoke(LAUNCH, None)))
+    other = uvloop_held_elsewhere.thread
 
     async def beside() -> None:
         """Another loop on this thread, its watchdog (made after the uvloop loop's last timer
@@ -735,11 +740,7 @@ def test_a_uvloop_loop_moved_off_a_thread_another_loop_runs_on_is_not_hidden_by_
 
     with caplog.at_level(logging.INFO, "alexaskill"):
         asyncio.run(beside())
-        other.join(BOUND + 5)
-    assert not other.is_alive()
-    assert answers and answers[0]["response"]["outputSpeech"]["text"] == "Hi."
-    (line,) = held_up_lines(caplog)
-    assert ".<locals>.launch" in line.getMessage()
+        uvloop_held_elsewhere.ended_said_once(caplog)
 
 
 def test_after_the_looking_thread_raised_a_loop_held_up_is_timed_from_its_next_look(
