@@ -108,3 +108,23 @@ def test_an_english_invocation_name_is_written_in_latin_letters(
 )
 def test_other_letters_are_kept_where_the_locale_takes_them(name: str, locale: str) -> None:
     assert invocation_problems(name, locale) == []
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB"])
+@pytest.mark.parametrize(("name", "letter"), [("café guide", "é"), ("naïve trivia", "ï")])
+def test_an_accented_latin_letter_in_an_english_name_is_taken_with_a_warning(
+    locale: str, name: str, letter: str
+) -> None:
+    # Amazon's English requirements say "lower-case alphabetic characters" and say nothing of
+    # accents: the build is not known to refuse "café guide", so it is no problem, but nothing
+    # said why a name an English speaker writes "cafe" might not be heard.
+    assert invocation_problems(name, locale) == []
+    [warning] = invocation_name_warnings(name, locale)
+    assert f"{letter!r} is a letter with an accent" in warning, warning
+    assert "not in the English alphabet" in warning, warning
+    assert invocation_name_warnings("cafe guide", locale) == []
+
+
+def test_an_accented_letter_is_no_warning_outside_english() -> None:
+    assert invocation_name_warnings("café de paris", "fr-FR") == []
+    assert invocation_name_warnings("küchen helfer", "de-DE") == []

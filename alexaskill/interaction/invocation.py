@@ -6,8 +6,9 @@ https://developer.amazon.com/en-US/docs/alexa/custom-skills/choose-the-invocatio
 
 - Lower case, letters, single spaces, apostrophes and the periods of abbreviations; numbers
   spelled out; 2 to 50 characters, the first a letter. English names are written in Latin
-  letters ("lower-case alphabetic characters"); Japanese names may hold hiragana, katakana,
-  kanji, lower case Latin letters and spaces only.
+  letters ("lower-case alphabetic characters"; one with an accent, "é", of which they say
+  nothing, is taken with a warning); Japanese names may hold hiragana, katakana, kanji, lower
+  case Latin letters and spaces only.
 - No wake word ("alexa", "アレクサ"), no launch phrase ("ask", "開いて"): the build refuses. A
   word is taken as said, without its possessive or periods: "alexa's" is the wake word.
 - Two or more words unless the name is a brand the developer owns (German names, often one
@@ -90,6 +91,15 @@ def first_non_latin(text: str) -> str | None:
         if unicodedata.category(char)[0] == "L" and not unicodedata.name(char, "").startswith(
             "LATIN"
         ):
+            return char
+    return None
+
+
+def _first_beyond_english(text: str) -> str | None:
+    """The first Latin letter of ``text`` outside the English alphabet (a to z): one with an
+    accent ("é"), or another ("ß")."""
+    for char in text:
+        if char.isalpha() and not ("a" <= char.lower() <= "z") and first_non_latin(char) is None:
             return char
     return None
 
@@ -216,6 +226,18 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
         warnings.append(
             f"invocation name {name!r}: must not contain the connecting word {connecting[0]!r} "
             "(Amazon's invocation name requirements)"
+        )
+    beyond = _first_beyond_english(name) if locale.startswith("en-") else None
+    if beyond is not None:
+        # "lower-case alphabetic characters", the English requirements say, of accents nothing:
+        # taken, but said, since a name is heard as users say it in English.
+        kind = "a letter with an accent" if unicodedata.decomposition(beyond) else "a letter"
+        warnings.append(
+            f"invocation name {name!r}: {beyond!r} is {kind}, not in the English alphabet "
+            "(a to z); Amazon's invocation name requirements for English ask for lower-case "
+            "alphabetic characters and do not say whether they take it: if its build or "
+            "certification refuses the name, write the word as English speakers spell it "
+            "('cafe')"
         )
     if locale.startswith("en-") and set(words) & _APP_WORDS:
         warnings.append(
