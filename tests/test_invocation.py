@@ -57,8 +57,9 @@ def test_other_languages_keep_their_word_rule() -> None:
         "invocation name 'echo facts': must not contain the wake word 'echo'"
     ]
     assert invocation_name_warnings("echolocation facts", "en-US") == []
-    # Japanese script in another locale is not looked through for Japanese wake words.
-    assert invocation_problems("エコー占い", "de-DE") == []
+    # Japanese script in another locale is not looked through for Japanese wake words (its
+    # letters are refused there, as not German ones).
+    assert not any("wake word" in problem for problem in invocation_problems("エコー占い", "de-DE"))
 
 
 @pytest.mark.parametrize(
@@ -103,11 +104,49 @@ def test_an_english_invocation_name_is_written_in_latin_letters(
         ("お天気 ガイド", "ja-JP"),
         ("दैनिक राशिफल", "hi-IN"),  # (Amazon's own example names)
         ("توقعات الابراج اليومية", "ar-SA"),
-        ("погода гид", "de-DE"),  # (other locales: any letters, as before)
+        ("küchen helfer", "de-DE"),
+        ("straßen quiz", "de-DE"),
+        ("café de paris", "fr-FR"),
+        ("señor chef", "es-ES"),
+        ("città quiz", "it-IT"),
+        ("ação diária", "pt-BR"),
+        ("dagelijkse horoscoop", "nl-NL"),
+        ("अंतरिक्ष facts", "hi-IN"),  # (Amazon's hi-IN fact sample: Latin for English words)
+        ("दैनिक horoscope", "hi-IN"),
+        ("radio عربي", "ar-SA"),  # (English words in a non-English marketplace)
+        ("時々 ニュース", "ja-JP"),  # (an iteration mark, a prolonged sound mark)
+        ("お茶 timer", "ja-JP"),
     ],
 )
 def test_other_letters_are_kept_where_the_locale_takes_them(name: str, locale: str) -> None:
     assert invocation_problems(name, locale) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "locale", "bad", "takes"),
+    [
+        ("погода гид", "de-DE", "п", "Latin letters (ä, ö, ü and ß among them)"),
+        ("お天気 ガイド", "fr-FR", "お", "Latin letters (é, è, ç and the like among them)"),
+        ("météo أخبار", "fr-CA", "أ", "Latin letters (é, è, ç and the like among them)"),
+        ("दैनिक राशिफल", "es-ES", "द", "Latin letters (á, é, ñ and the like among them)"),
+        ("दैनिक राशिफल", "es-MX", "द", "Latin letters (á, é, ñ and the like among them)"),
+        ("παιχνίδι quiz", "it-IT", "π", "Latin letters (à, è, ì and the like among them)"),
+        ("погода гид", "pt-BR", "п", "Latin letters (ã, ç, é and the like among them)"),
+        ("погода гид", "nl-NL", "п", "Latin letters"),
+        ("погода राशिफल", "hi-IN", "п", "Devanagari letters, and Latin ones"),
+        ("توقعات погода", "ar-SA", "п", "Arabic letters, and Latin ones"),
+        ("お天気 погода", "ja-JP", "п", "hiragana, katakana, kanji, lower case Latin letters"),
+    ],
+)
+def test_a_letter_of_another_script_than_the_locales_is_refused(
+    name: str, locale: str, bad: str, takes: str
+) -> None:
+    # Amazon's invocation name requirements: "The invocation name must be written in each
+    # language you choose to support" (English words, commonly used, in their English
+    # spelling). Only English names were held to their script: any letter passed in fr-, es-,
+    # it-, pt-, de-, nl-, hi-IN, ar-SA and ja-JP.
+    [problem] = invocation_problems(name, locale)
+    assert f"character {bad!r} is not allowed in {locale}; only {takes}" in problem, problem
 
 
 @pytest.mark.parametrize("locale", ["en-US", "en-GB"])

@@ -8,7 +8,10 @@ https://developer.amazon.com/en-US/docs/alexa/custom-skills/choose-the-invocatio
   spelled out; 2 to 50 characters, the first a letter. English names are written in Latin
   letters ("lower-case alphabetic characters"; one with an accent, "é", of which they say
   nothing, is taken with a warning); Japanese names may hold hiragana, katakana, kanji, lower
-  case Latin letters and spaces only.
+  case Latin letters and spaces only. Every name is "written in each language you choose to
+  support", English words commonly used in their English spelling: Latin letters in German,
+  French, Spanish, Italian, Portuguese and Dutch; Devanagari in Hindi, Arabic in Arabic, and
+  Latin letters beside them.
 - No wake word ("alexa", "アレクサ"), no launch phrase ("ask", "開いて"): the build refuses. A
   word is taken as said, without its possessive or periods: "alexa's" is the wake word.
 - Two or more words unless the name is a brand the developer owns (German names, often one
@@ -60,6 +63,28 @@ _JAPANESE_LAUNCH_PHRASES: Final = (
     "有効にして",
 )
 _JAPANESE_WORDS: Final = ("スキル", "アプリ")
+# The letters each language's invocation names are written in, by the start of their Unicode
+# names, and how an error says them. "The invocation name must be written in each language you
+# choose to support", the requirements say, and "in a non-English marketplace, the invocation
+# name may contain English words if these words are commonly used ... use the English
+# spelling": Latin letters in every locale (Amazon's own hi-IN fact sample is "अंतरिक्ष facts").
+# English is checked on its own (first_non_latin). Marks (Devanagari vowel signs, Arabic
+# harakat) go with their letter.
+_SCRIPTS: Final = {
+    "de": (("LATIN",), "Latin letters (ä, ö, ü and ß among them)"),
+    "fr": (("LATIN",), "Latin letters (é, è, ç and the like among them)"),
+    "es": (("LATIN",), "Latin letters (á, é, ñ and the like among them)"),
+    "it": (("LATIN",), "Latin letters (à, è, ì and the like among them)"),
+    "pt": (("LATIN",), "Latin letters (ã, ç, é and the like among them)"),
+    "nl": (("LATIN",), "Latin letters"),
+    "hi": (("DEVANAGARI", "LATIN"), "Devanagari letters, and Latin ones for English words"),
+    "ar": (("ARABIC", "LATIN"), "Arabic letters, and Latin ones for English words"),
+    # (kanji: "CJK ..." and "IDEOGRAPHIC ITERATION MARK"; "ー" is a KATAKANA-HIRAGANA mark)
+    "ja": (
+        ("HIRAGANA", "KATAKANA", "HALFWIDTH KATAKANA", "CJK", "IDEOGRAPHIC", "LATIN"),
+        "hiragana, katakana, kanji, lower case Latin letters and spaces",
+    ),
+}
 # Unicode names of the katakana characters a katakana word is written with (not the middle
 # dot, which separates words).
 _KATAKANA: Final = ("KATAKANA LETTER", "KATAKANA-HIRAGANA PROLONGED SOUND MARK")
@@ -87,9 +112,14 @@ def first_non_letter(text: str, punctuation: frozenset[str]) -> str | None:
 
 def first_non_latin(text: str) -> str | None:
     """The first letter of ``text`` that is not a Latin one (a kana, a Cyrillic letter...)."""
-    for char in text:
+    return _first_outside(text, ("LATIN",))
+
+
+def _first_outside(text: str, scripts: tuple[str, ...]) -> str | None:
+    """The first letter of ``text`` whose Unicode name starts with none of ``scripts``."""
+    for char in unicodedata.normalize("NFC", text):
         if unicodedata.category(char)[0] == "L" and not unicodedata.name(char, "").startswith(
-            "LATIN"
+            scripts
         ):
             return char
     return None
@@ -166,6 +196,8 @@ def invocation_problems(name: str, locale: str) -> list[str]:
                 f"{where}: character {bad!r} is not allowed; only hiragana, katakana, kanji, "
                 "lower case Latin letters and spaces (Amazon's requirements for Japanese)"
             )
+        else:
+            problems += _script_problems(where, name, locale)
     else:
         bad = first_non_letter(name, _INVOCATION_PUNCTUATION)
         if bad is not None:
@@ -182,6 +214,8 @@ def invocation_problems(name: str, locale: str) -> list[str]:
                     "name in Latin letters, as users say it in English (Amazon's invocation name "
                     "requirements)"
                 )
+        else:
+            problems += _script_problems(where, name, locale)
     first = name.strip()[0]
     if not first.isdigit() and unicodedata.category(first)[0] != "L":
         problems.append(f"{where}: must begin with a letter")
@@ -197,6 +231,25 @@ def invocation_problems(name: str, locale: str) -> list[str]:
     if launch:
         problems.append(f"{where}: must not contain the launch phrase {launch[0]!r}")
     return problems
+
+
+def _script_problems(where: str, name: str, locale: str) -> list[str]:
+    """The letter of ``name`` that ``locale``'s language does not write its names in, said."""
+    scripts, takes = _SCRIPTS.get(locale.partition("-")[0], ((), ""))
+    bad = _first_outside(name, scripts) if scripts else None
+    if bad is None:
+        return []
+    if locale.startswith("ja-"):
+        return [
+            f"{where}: character {bad!r} is not allowed in {locale}; only {takes} (Amazon's "
+            "requirements for Japanese)"
+        ]
+    return [
+        f"{where}: character {bad!r} is not allowed in {locale}; only {takes}, spaces, "
+        "apostrophes and the periods of abbreviations ('a. b. c.'): write the name in the "
+        "locale's language, as its users say it (Amazon's invocation name requirements: "
+        "'written in each language you choose to support')"
+    ]
 
 
 def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
