@@ -1180,7 +1180,10 @@ def test_model_without_an_invocation_suggests_one_of_the_skill(workdir: Path) ->
         ("eieruhr", "en-US", "<two or more words>"),
         ("天気予報", "ja-JP", "天気予報"),  # (Japanese words are not counted: no one-word rule)
         ("お天気_ガイド", "ja-JP", "お天気 ガイド"),
-        ("tea_timer", "ja-JP", "tea timer"),  # (lower case Latin letters: Japanese names take them)
+        # (English words in Latin letters: Amazon's Japanese requirements have them written as
+        # Japanese writes them, "radio" as "ラジオ"; Latin letters for acronyms and initialisms)
+        ("tea_timer", "ja-JP", "<your skill's invocation name>"),
+        ("お茶_a_b_c", "ja-JP", "お茶 a b c"),  # (an initialism's letters, spaced: taken)
         ("アレクサ_天気", "ja-JP", "<your skill's invocation name>"),  # (the wake word: refused)
         ("天気_アプリ", "ja-JP", "<your skill's invocation name>"),  # ("アプリ": certification)
         ("お天気_ガイド", "en-US", "<two or more words>"),  # (English names: Latin letters)
@@ -1201,6 +1204,28 @@ def test_model_suggests_an_invocation_name_by_the_models_locale(
         sys.modules.pop(module, None)
     assert code == 2
     assert f'the invocation name is missing: add --invocation "{suggested}"' in err, err
+
+
+@pytest.mark.parametrize(("module", "word"), [("ask_お茶", "ask"), ("お茶_timer", "timer")])
+def test_model_suggests_no_japanese_invocation_name_with_an_english_word_in_latin_letters(
+    workdir: Path, module: str, word: str
+) -> None:
+    # A ja-JP model of a module named "ask_お茶" was offered --invocation "ask お茶": the
+    # English-word rules applied only to a name all in Latin letters, and the Japanese ones
+    # took any lower case Latin letters. Amazon's requirements for Japanese take Latin letters
+    # for an acronym ("nasa") or an initialism ("今日の a b c クイズ") and have an English word
+    # written as Japanese writes it ("radio": "ラジオ"); which one a module's word is, only its
+    # author knows, so none is suggested, and the error says why.
+    (workdir / f"{module}.py").write_text(APP, encoding="utf-8")
+    try:
+        code, _, err = run("model", f"{module}:skill", "--locale", "ja-JP")
+    finally:
+        sys.modules.pop(module, None)
+    assert code == 2
+    assert 'add --invocation "<your skill\'s invocation name>"' in err, err
+    assert f"the module's name will not do: invocation name {module.replace('_', ' ')!r}" in err
+    assert f"{word!r} is written in Latin letters" in err, err
+    assert "'ラジオ'" in err, err
 
 
 @pytest.mark.parametrize("locale", ["en-US", "en-GB"])

@@ -212,15 +212,17 @@ def suggested_invocation(app: str, locales: Sequence[str] = ("en-US",)) -> tuple
     if it makes no name of two words where one will not do). The name is the module's, past
     generic ones (``app``, ``main``, ...), if Amazon's build takes it and certification would
     not object to it in each of them (their own rules: Latin letters in English, the Japanese
-    wake words, launch phrases, "アプリ"; one word only in German, a compound, and Japanese,
-    whose words are not counted) and, written in Latin letters, by the English words (a
-    module's name is in English as often as not); else a placeholder."""
+    wake words, launch phrases, "アプリ", no word in Latin letters but an initialism's; one
+    word only in German, a compound, and Japanese, whose words are not counted) and, written
+    in Latin letters, by the English words (a module's name is in English as often as not);
+    else a placeholder."""
     import re
 
     from ..interaction.invocation import (
         first_non_latin,
         invocation_name_warnings,
         invocation_problems,
+        latin_word_in_japanese,
     )
 
     one_word = all(locale.startswith(("de-", "ja-")) for locale in locales)
@@ -235,6 +237,9 @@ def suggested_invocation(app: str, locales: Sequence[str] = ("en-US",)) -> tuple
     refused = []
     for locale in locales:
         refused += invocation_problems(name, locale) + invocation_name_warnings(name, locale)
+        # (a module's word in Latin letters is an English one more often than an acronym)
+        english = latin_word_in_japanese(name) if locale.startswith("ja-") else None
+        refused += [english] if english is not None else []
     # A name in Latin letters may be English whatever the locale; one with letters of another
     # script is judged by its locale's rules alone (English ones refuse it: Latin letters only).
     if first_non_latin(name) is None:

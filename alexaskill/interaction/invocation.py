@@ -37,7 +37,13 @@ from __future__ import annotations
 import unicodedata
 from typing import Final
 
-__all__ = ["first_non_latin", "first_non_letter", "invocation_name_warnings", "invocation_problems"]
+__all__ = [
+    "first_non_latin",
+    "first_non_letter",
+    "invocation_name_warnings",
+    "invocation_problems",
+    "latin_word_in_japanese",
+]
 
 _INVOCATION_PUNCTUATION: Final = frozenset(" .'\u2019")
 _SPACE: Final = frozenset(" ")
@@ -231,6 +237,31 @@ def invocation_problems(name: str, locale: str) -> list[str]:
     if launch:
         problems.append(f"{where}: must not contain the launch phrase {launch[0]!r}")
     return problems
+
+
+def latin_word_in_japanese(name: str) -> str | None:
+    """Why the Japanese invocation name ``name`` may not do, if a word of it of two or more
+    letters is written in Latin letters ("ask お茶", "tea timer"); else None.
+
+    Amazon's requirements for Japanese take Latin letters for an acronym said as a word
+    ("nasa") and for an initialism, one letter between spaces ("今日の a b c クイズ"), and have
+    an English word written as Japanese writes it ("radio" as "ラジオ"). Which a word is, only
+    its author can tell: the build takes both, so this is no problem of the name, but nothing
+    to suggest either."""
+    run = ""
+    for char in unicodedata.normalize("NFC", name) + " ":
+        if unicodedata.category(char)[0] == "L" and first_non_latin(char) is None:
+            run += char
+        elif len(run) > 1:
+            return (
+                f"invocation name {name!r}: {run!r} is written in Latin letters, which Amazon's "
+                "requirements for Japanese take for an acronym ('nasa') or an initialism's "
+                "letters ('今日の a b c クイズ'); an English word is written as Japanese writes "
+                "it ('radio': 'ラジオ')"
+            )
+        else:
+            run = ""
+    return None
 
 
 def _script_problems(where: str, name: str, locale: str) -> list[str]:
