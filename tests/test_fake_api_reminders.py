@@ -548,6 +548,31 @@ _WRONG_RECURRENCES: Final = [
         {**_AT, "recurrence": {"endDateTime": ["2031"], "recurrenceRules": ["FREQ=DAILY"]}},
         r"recurrence\.endDateTime is \['2031'\]: a local time",
     ),
+    # Amazon's Reminders API reference writes startDateTime and endDateTime as local times
+    # without an offset ("2019-05-10T6:00:00.000"), as it writes scheduledTime, which the fake
+    # refuses with one: the two were taken with a Z or an offset, read at it.
+    (
+        {
+            **_AT,
+            "recurrence": {
+                "startDateTime": "2031-03-15T06:30:00Z",
+                "recurrenceRules": ["FREQ=DAILY;UNTIL=20310315T063000Z"],
+            },
+        },
+        r"recurrence\.startDateTime 2031-03-15T06:30:00Z has a UTC offset: Amazon's Reminders "
+        r"API takes a local time without one \('2019-09-22T19:00:00\.000'\), read in the "
+        r"trigger's timeZoneId",
+    ),
+    (
+        {
+            **_AT,
+            "recurrence": {
+                "endDateTime": "2031-06-15T07:30:00.000+02:00",
+                "recurrenceRules": ["FREQ=DAILY"],
+            },
+        },
+        r"recurrence\.endDateTime 2031-06-15T07:30:00\.000\+02:00 has a UTC offset",
+    ),
     (
         {
             "type": "SCHEDULED_RELATIVE",
@@ -644,10 +669,6 @@ def test_a_reminder_given_with_a_recurrence_amazon_refuses_is_refused(
         # with Z)
         {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310315T073000"]},
         {"startDateTime": "2031-03-15", "recurrenceRules": ["FREQ=DAILY;UNTIL=20310315"]},
-        {
-            "startDateTime": "2031-03-15T06:30:00Z",
-            "recurrenceRules": ["FREQ=DAILY;UNTIL=20310315T063000Z"],
-        },
         {
             "startDateTime": "2031-03-01",
             "recurrenceRules": ["FREQ=WEEKLY;UNTIL=20310301", "FREQ=YEARLY;UNTIL=20320229"],

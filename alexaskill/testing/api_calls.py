@@ -14,7 +14,7 @@ import msgspec
 from ..alexa_api.reminders import gone_by
 from ..hearing import spoken_text
 from ..ssml_check import ssml_error
-from .api_recurrence import _recurrence_problem
+from .api_recurrence import _offset_fault, _recurrence_problem
 
 __all__ = ["ApiCall"]
 
@@ -169,24 +169,6 @@ def _reminder_problem(
     except msgspec.ValidationError as exc:
         return "INVALID_REQUEST", f"the reminder does not read as Amazon's JSON of one: {exc}"
     return None
-
-
-def _offset_fault(scheduled: object) -> str | None:
-    """Why a ``scheduledTime`` with a ``Z`` or an offset is not Amazon's, else None (one that
-    is no ISO 8601 time is left to the other checks)."""
-    if not isinstance(scheduled, str):
-        return None
-    try:
-        read = _dt.datetime.fromisoformat(scheduled)
-    except ValueError:
-        return None
-    if read.tzinfo is None:
-        return None
-    return (
-        f"scheduledTime {scheduled} has a UTC offset: Amazon's Reminders API takes a local time "
-        "without one ('2019-09-22T19:00:00.000'), read in the trigger's timeZoneId, else in the "
-        "device's time zone (give the time there, and its zone in timeZoneId)"
-    )
 
 
 def _ruled(trigger: dict[str, Any]) -> bool:

@@ -13,8 +13,8 @@ from typing import Any, Final, Generic, TypeVar, overload
 import msgspec
 
 from ..ssml_check import ssml_error
-from .api_calls import ApiCall, _offset_fault, _ruled
-from .api_recurrence import _recurrence_problem
+from .api_calls import ApiCall, _ruled
+from .api_recurrence import _offset_fault, _recurrence_problem
 
 __all__: list[str] = []
 

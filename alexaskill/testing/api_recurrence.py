@@ -10,6 +10,7 @@ its ``scheduledTime``, in the trigger's ``timeZoneId``; without one it is a floa
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Any
 
 from ..alexa_api.recurrence import NO_FREQ, rule_fault, until_fault
@@ -26,6 +27,30 @@ def _rule_fault(rule: str, start: str | None = None, zone: str | None = None) ->
     if fault is None and start is not None:
         fault = until_fault(rule, start, zone)
     return fault
+
+
+def _offset_fault(value: object, field: str = "scheduledTime") -> str | None:
+    """Why a local time of a trigger (its ``scheduledTime``, its recurrence's ``startDateTime``
+    or ``endDateTime``: ``field``, named so) with a ``Z`` or an offset is not Amazon's, else
+    None (one that is no ISO 8601 time is left to the other checks). Amazon's Reminders API
+    reference writes ``scheduledTime`` as a local time beside ``timeZoneId``
+    (``"2019-09-22T19:00:00.000"``), and its newer ``startDateTime`` and ``endDateTime``
+    stand in for it (``scheduledTime`` is then ignored): one reading for the three, in
+    ``timeZoneId``. It names no error for an offset in any of them (read through the docs
+    search, 5 December 2026): the fake answers each as it answers ``scheduledTime``'s."""
+    if not isinstance(value, str):
+        return None
+    try:
+        read = _dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if read.tzinfo is None:
+        return None
+    return (
+        f"{field} {value} has a UTC offset: Amazon's Reminders API takes a local time "
+        "without one ('2019-09-22T19:00:00.000'), read in the trigger's timeZoneId, else in the "
+        "device's time zone (give the time there, and its zone in timeZoneId)"
+    )
 
 
 def _start(trigger: dict[str, Any], recurrence: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -50,8 +75,9 @@ def _recurrence_problem(
     take, as its "Reminder object" reads one, else None: none at all (None) is taken; else only
     for a ``SCHEDULED_ABSOLUTE`` trigger, an object whose ``recurrenceRules`` are RFC 5545 rules
     (`_rule_fault`), and whose ``startDateTime`` and ``endDateTime``, if given, are local times
-    (a str, as ``scheduledTime``), its ``interval`` a positive integer (Amazon's model of it,
-    ask-sdk-model's ``Recurrence``, as RFC 5545's INTERVAL). The older ``freq`` (with
+    (a str, as ``scheduledTime``, without a ``Z`` or an offset: `_offset_fault`), its
+    ``interval`` a positive integer (Amazon's model of it, ask-sdk-model's ``Recurrence``, as
+    RFC 5545's INTERVAL). The older ``freq`` (with
     ``byDay``), which Amazon still takes without rules, is read as a rule. The ``trigger``
     holding it gives the start an UNTIL is compared with (`_start`). Said from ``recurrence``
     on."""
@@ -66,6 +92,9 @@ def _recurrence_problem(
         value = recurrence.get(key)
         if value is not None and not isinstance(value, str):
             return f"recurrence.{key} is {value!r}: a local time ('2031-03-15T07:30:00.000')"
+        offset = _offset_fault(value, f"recurrence.{key}")
+        if offset is not None:
+            return offset
     interval = recurrence.get("interval")  # (another kind than int: msgspec's to refuse)
     if isinstance(interval, int) and not isinstance(interval, bool) and interval < 1:
         return f"recurrence.interval is {interval!r}: a positive whole number (2: every other)"
