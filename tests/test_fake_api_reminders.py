@@ -573,6 +573,10 @@ _WRONG_RECURRENCES: Final = [
         },
         r"recurrence\.endDateTime 2031-06-15T07:30:00\.000\+02:00 has a UTC offset",
     ),
+    (  # (no time at all: taken, and its UNTIL not judged)
+        {**_AT, "recurrence": {"startDateTime": "soon", "recurrenceRules": ["FREQ=DAILY"]}},
+        r"recurrence\.startDateTime 'soon' is no ISO 8601 date and time",
+    ),
     (
         {
             "type": "SCHEDULED_RELATIVE",
@@ -1032,3 +1036,30 @@ def test_a_scheduled_time_with_an_offset_is_a_400_as_amazon_answers_one(schedule
     # The same time without its offset, in its zone, is created.
     local = {**trigger, "scheduledTime": "2027-01-01T10:00:00.000", "timeZoneId": "Europe/Paris"}
     assert _create(fake, local).status_code == 200
+
+
+@pytest.mark.parametrize("scheduled", ["soon", "", "2031-02-30T07:30:00.000", "07:30"])
+def test_a_scheduled_time_that_is_no_time_is_a_400(scheduled: str) -> None:
+    # Amazon's model of a trigger (ask-sdk-model's Trigger) says of scheduledTime "Valid ISO
+    # 8601 format - Intended trigger time": the fake answered "soon" with 200 and kept a
+    # reminder that could never ring, and a skill sending one passed its tests.
+    fake = FakeAlexaApi(now=lambda: dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC))
+    trigger = {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": scheduled}
+    for zone in ({}, {"timeZoneId": "Europe/Paris"}):
+        answer = _create(fake, {**trigger, **zone})
+        assert answer.status_code == 400, answer.text
+        assert answer.json() == {
+            "code": "INVALID_TRIGGER",
+            "message": (
+                f"scheduledTime {scheduled!r} is no ISO 8601 date and time: Amazon's Reminders "
+                "API takes a local time ('2019-09-22T19:00:00.000'), read in the trigger's "
+                "timeZoneId, else in the device's time zone"
+            ),
+        }
+    assert fake.reminders == []
+    # Given in a test's data, it is refused where given, as the skill's is.
+    with pytest.raises(ValueError) as given:
+        FakeAlexaApi(reminders=[{"alertToken": "r1", "trigger": trigger}])
+    assert str(given.value).startswith(
+        f"reminders[0].trigger.scheduledTime {scheduled!r} is no ISO 8601 date and time: "
+    ), given.value

@@ -14,7 +14,7 @@ import msgspec
 from ..alexa_api.reminders import gone_by
 from ..hearing import spoken_text
 from ..ssml_check import ssml_error
-from .api_recurrence import _offset_fault, _recurrence_problem
+from .api_recurrence import _recurrence_problem, _time_fault
 
 __all__ = ["ApiCall"]
 
@@ -113,7 +113,8 @@ def _reminder_problem(
     does not take (`alexaskill.testing.api_recurrence`); a field of the wrong kind (the codes
     of these three are the fake's: Amazon's are not documented); a content entry's ``ssml``
     Alexa cannot parse (`ssml_error`, as the test tools read an answer's SSML); a
-    ``scheduledTime`` with a ``Z`` or an offset (`_offset_fault`).
+    ``scheduledTime`` that is no ISO 8601 date and time (``"soon"``), or one with a ``Z`` or an
+    offset (`_time_fault`).
 
     Amazon's Reminders API reference writes ``scheduledTime`` as a local time without an
     offset beside ``timeZoneId`` (``"2019-09-22T19:00:00.000"``; its Japanese edition asks for
@@ -136,9 +137,9 @@ def _reminder_problem(
     elif kind == "SCHEDULED_ABSOLUTE":
         if not isinstance(trigger.get("scheduledTime"), str) and not _ruled(trigger):
             return "INVALID_TRIGGER", "scheduledTime is required"
-        offset = _offset_fault(trigger.get("scheduledTime"))
-        if offset is not None:
-            return "INVALID_TRIGGER", offset
+        fault = _time_fault(trigger.get("scheduledTime"))
+        if fault is not None:
+            return "INVALID_TRIGGER", fault
         gone = _gone(trigger, zone_name, now)
         if gone is not None:
             return "INVALID_TRIGGER", gone
@@ -183,9 +184,9 @@ def _ruled(trigger: dict[str, Any]) -> bool:
 
 def _gone(trigger: dict[str, Any], zone_name: str | None, now: _dt.datetime) -> str | None:
     """Why a one-time ``SCHEDULED_ABSOLUTE`` trigger is in the past at ``now``, else None (a
-    time or zone that does not read is left to the other checks: not judged, as is a time with
-    an offset, refused before: `_offset_fault`); judged as `AlexaApi.create_reminder` judges
-    it (`alexaskill.alexa_api.reminders.gone_by`)."""
+    zone that does not read is left to the other checks: not judged, as is a time that does
+    not read or has an offset, refused before: `_time_fault`); judged as
+    `AlexaApi.create_reminder` judges it (`alexaskill.alexa_api.reminders.gone_by`)."""
     from zoneinfo import ZoneInfo
 
     if trigger.get("recurrence") is not None:

@@ -14,7 +14,7 @@ import msgspec
 
 from ..ssml_check import ssml_error
 from .api_calls import ApiCall, _ruled
-from .api_recurrence import _offset_fault, _recurrence_problem
+from .api_recurrence import _recurrence_problem, _time_fault
 
 __all__: list[str] = []
 
@@ -276,7 +276,7 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
     for SSML Alexa cannot parse in a content entry (`ssml_error`), as `_reminder_problem` reads
     the skill's, and for a trigger Amazon does not take: its recurrence (`_recurrence_problem`), a
     ``SCHEDULED_ABSOLUTE`` one without the ``scheduledTime`` it needs (`_ruled`), or with a
-    ``Z`` or an offset in it (`_offset_fault`), or an
+    ``Z`` or an offset in it, or one that is no ISO 8601 date and time (`_time_fault`), or an
     ``offsetInSeconds`` missing from a ``SCHEDULED_RELATIVE`` one, or not positive (as
     `_reminder_problem` answers the skill's)."""
     fields = msgspec.structs.fields(into)
@@ -310,9 +310,9 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
         if problem is not None:
             raise ValueError(f"{name}.{problem}")
         absolute = read.get("type") == "SCHEDULED_ABSOLUTE"
-        offset = _offset_fault(read.get("scheduledTime"))
-        if offset is not None:
-            raise ValueError(f"{name}.{offset}")
+        fault = _time_fault(read.get("scheduledTime"))
+        if fault is not None:
+            raise ValueError(f"{name}.{fault}")
         if absolute and read.get("scheduledTime") is None and not _ruled(read):
             raise ValueError(
                 f"{name}.scheduledTime is required: a SCHEDULED_ABSOLUTE trigger rings at it "

@@ -29,21 +29,28 @@ def _rule_fault(rule: str, start: str | None = None, zone: str | None = None) ->
     return fault
 
 
-def _offset_fault(value: object, field: str = "scheduledTime") -> str | None:
+def _time_fault(value: object, field: str = "scheduledTime") -> str | None:
     """Why a local time of a trigger (its ``scheduledTime``, its recurrence's ``startDateTime``
-    or ``endDateTime``: ``field``, named so) with a ``Z`` or an offset is not Amazon's, else
-    None (one that is no ISO 8601 time is left to the other checks). Amazon's Reminders API
-    reference writes ``scheduledTime`` as a local time beside ``timeZoneId``
-    (``"2019-09-22T19:00:00.000"``), and its newer ``startDateTime`` and ``endDateTime``
-    stand in for it (``scheduledTime`` is then ignored): one reading for the three, in
-    ``timeZoneId``. It names no error for an offset in any of them (read through the docs
-    search, 5 December 2026): the fake answers each as it answers ``scheduledTime``'s."""
+    or ``endDateTime``: ``field``, named so) is not Amazon's, else None: a str that is no ISO
+    8601 date and time (``"soon"``), or one with a ``Z`` or an offset (another kind than a str
+    is left to the other checks). Amazon's model of a trigger (ask-sdk-model's ``Trigger``)
+    says of ``scheduledTime`` "Valid ISO 8601 format - Intended trigger time"; its Reminders API
+    reference writes it as a local time beside ``timeZoneId`` (``"2019-09-22T19:00:00.000"``),
+    and its newer ``startDateTime`` and ``endDateTime`` stand in for it (``scheduledTime`` is
+    then ignored): one reading for the three, in ``timeZoneId``. It names no error for either
+    fault (read through the docs search, 5 December 2026): the fake answers them with its
+    trigger's 400, as users report Amazon answers an offset. ISO 8601 is read as Python's
+    ``datetime.fromisoformat`` reads it (a date alone is taken: a start on a date)."""
     if not isinstance(value, str):
         return None
     try:
         read = _dt.datetime.fromisoformat(value)
     except ValueError:
-        return None
+        return (
+            f"{field} {value!r} is no ISO 8601 date and time: Amazon's Reminders API takes a "
+            "local time ('2019-09-22T19:00:00.000'), read in the trigger's timeZoneId, else in "
+            "the device's time zone"
+        )
     if read.tzinfo is None:
         return None
     return (
@@ -75,7 +82,7 @@ def _recurrence_problem(
     take, as its "Reminder object" reads one, else None: none at all (None) is taken; else only
     for a ``SCHEDULED_ABSOLUTE`` trigger, an object whose ``recurrenceRules`` are RFC 5545 rules
     (`_rule_fault`), and whose ``startDateTime`` and ``endDateTime``, if given, are local times
-    (a str, as ``scheduledTime``, without a ``Z`` or an offset: `_offset_fault`), its
+    (a str, as ``scheduledTime``, ISO 8601 without a ``Z`` or an offset: `_time_fault`), its
     ``interval`` a positive integer (Amazon's model of it, ask-sdk-model's ``Recurrence``, as
     RFC 5545's INTERVAL). The older ``freq`` (with
     ``byDay``), which Amazon still takes without rules, is read as a rule. The ``trigger``
@@ -92,7 +99,7 @@ def _recurrence_problem(
         value = recurrence.get(key)
         if value is not None and not isinstance(value, str):
             return f"recurrence.{key} is {value!r}: a local time ('2031-03-15T07:30:00.000')"
-        offset = _offset_fault(value, f"recurrence.{key}")
+        offset = _time_fault(value, f"recurrence.{key}")
         if offset is not None:
             return offset
     interval = recurrence.get("interval")  # (another kind than int: msgspec's to refuse)
