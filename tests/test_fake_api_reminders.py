@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 import anyio
 import httpx
@@ -1063,3 +1064,45 @@ def test_a_scheduled_time_that_is_no_time_is_a_400(scheduled: str) -> None:
     assert str(given.value).startswith(
         f"reminders[0].trigger.scheduledTime {scheduled!r} is no ISO 8601 date and time: "
     ), given.value
+
+
+_NEW_YORK: Final = ZoneInfo("America/New_York")  # (on 2027-03-14: from 02:00 to 03:00)
+
+
+@pytest.mark.parametrize(
+    ("now", "status"),
+    [
+        # 03:15 EDT is 07:15Z: before 02:30 read at the offset before the gap (EST, 07:30Z).
+        (dt.datetime(2027, 3, 14, 3, 15, tzinfo=_NEW_YORK), 200),
+        (dt.datetime(2027, 3, 14, 7, 15, tzinfo=dt.UTC), 200),
+        (dt.datetime(2027, 3, 14, 3, 45, tzinfo=_NEW_YORK), 400),  # (07:45Z: gone by)
+        (dt.datetime(2027, 3, 14, 1, 59, tzinfo=_NEW_YORK), 200),
+    ],
+)
+def test_a_one_time_reminder_in_a_gap_is_read_at_the_offset_before_it(
+    now: dt.datetime, status: int
+) -> None:
+    # A skill building the call itself may send a local time the clocks skip. Amazon's
+    # Reminders API reference says nothing of one: the fake takes it, read as RFC 5545 (3.3.5)
+    # reads a DATE-TIME in a gap, and as create_reminder's docstring says Alexa reads a
+    # recurring one: at the offset before the gap, 02:30 EST, 03:30 EDT. With the fake's now
+    # in the same zone, it was judged by wall clock (02:30 < 03:15) and refused as gone by.
+    fake = FakeAlexaApi(now=lambda: now)
+    trigger = {
+        "type": "SCHEDULED_ABSOLUTE",
+        "scheduledTime": "2027-03-14T02:30:00.000",
+        "timeZoneId": "America/New_York",
+    }
+    answer = _create(fake, trigger)
+    assert answer.status_code == status, answer.text
+    if status == 400:
+        assert answer.json() == {
+            "code": "INVALID_TRIGGER",
+            "message": (
+                "scheduledTime 2027-03-14T02:30:00.000 (America/New_York) is in the past: the "
+                "request was made at 2027-03-14T03:45:00-04:00 there"
+            ),
+        }
+    else:
+        [kept] = fake.reminders
+        assert kept.trigger is not None and kept.trigger.scheduled_time == trigger["scheduledTime"]

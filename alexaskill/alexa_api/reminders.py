@@ -53,9 +53,12 @@ def gone_by(at: _dt.datetime, zone: _dt.tzinfo | None, now: _dt.datetime) -> _dt
     """If a one-time reminder ``at`` (without tzinfo: a local time in ``zone``) is gone by at
     ``now``, ``now`` said in its zone, for the message; else None, for one to come or one that
     cannot be judged (a local time, no zone). alexaskill's rule, and its one reading of it:
-    `AlexaApi.create_reminder` refuses such a reminder unsent, `FakeAlexaApi` with a 400."""
+    `AlexaApi.create_reminder` refuses such a reminder unsent, `FakeAlexaApi` with a 400.
+    Compared as moments, in UTC: Python compares two datetimes of one tzinfo by their wall
+    clocks, so a local time the clocks skip (read at the offset before the gap, as RFC 5545,
+    3.3.5, reads it: 02:30 EST is 03:30 EDT) was gone by at 03:15 EDT, a ``now`` in its zone."""
     when = at if at.tzinfo is not None else None if zone is None else at.replace(tzinfo=zone)
-    if when is None or when > now:
+    if when is None or when.astimezone(_dt.UTC) > now.astimezone(_dt.UTC):
         return None
     return now.astimezone(when.tzinfo)
 

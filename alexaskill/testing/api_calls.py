@@ -186,7 +186,13 @@ def _gone(trigger: dict[str, Any], zone_name: str | None, now: _dt.datetime) -> 
     """Why a one-time ``SCHEDULED_ABSOLUTE`` trigger is in the past at ``now``, else None (a
     zone that does not read is left to the other checks: not judged, as is a time that does
     not read or has an offset, refused before: `_time_fault`); judged as
-    `AlexaApi.create_reminder` judges it (`alexaskill.alexa_api.reminders.gone_by`)."""
+    `AlexaApi.create_reminder` judges it (`alexaskill.alexa_api.reminders.gone_by`).
+
+    A local time its zone's clocks skip (02:30 in New York on 14 March 2027) is not refused:
+    Amazon's Reminders API reference says nothing of one (read through the docs search, 5
+    December 2026), and `AlexaApi.create_reminder`, which refuses a one-time one unsent, says
+    Alexa reads a recurring one as RFC 5545 (3.3.5) reads it, at the offset before the gap
+    (02:30 EST, 03:30 EDT). The fake reads a one-time one so too: what ``fold=0`` gives."""
     from zoneinfo import ZoneInfo
 
     if trigger.get("recurrence") is not None:
