@@ -1106,3 +1106,37 @@ def test_a_one_time_reminder_in_a_gap_is_read_at_the_offset_before_it(
     else:
         [kept] = fake.reminders
         assert kept.trigger is not None and kept.trigger.scheduled_time == trigger["scheduledTime"]
+
+
+_REMINDERS: Final = "http://fake/v1/alerts/reminders"
+
+
+@pytest.mark.parametrize("status", ["ON", "enabled", "", 1])
+def test_a_push_notification_status_amazon_does_not_take_is_a_400(status: object) -> None:
+    # Amazon's model (ask-sdk-model's PushNotificationStatus) allows ENABLED and DISABLED
+    # only; the fake kept any, and a skill sending "ON" passed its tests.
+    fake = FakeAlexaApi()
+    body = {
+        "requestTime": "2031-03-14T09:00:00.000",
+        "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 60},
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
+        "pushNotification": {"status": status},
+    }
+    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
+        answer = client.post(_REMINDERS, json=body, headers={"Authorization": "Bearer t"})
+        assert answer.status_code == 400, answer.text
+        assert answer.json() == {
+            "code": "INVALID_REQUEST",
+            "message": f"pushNotification.status is {status!r}: ENABLED or DISABLED",
+        }
+        assert fake.reminders == []
+        for taken in ("ENABLED", "DISABLED"):
+            body["pushNotification"] = {"status": taken}
+            answer = client.post(_REMINDERS, json=body, headers={"Authorization": "Bearer t"})
+            assert answer.status_code == 200, answer.text
+    # Given in a test's data, it is refused where given, as the skill's is.
+    with pytest.raises(ValueError) as given:
+        FakeAlexaApi(reminders=[{"alertToken": "r1", "pushNotification": {"status": status}}])
+    assert str(given.value) == (
+        f"reminders[0].pushNotification.status is {status!r}: ENABLED or DISABLED"
+    ), given.value

@@ -114,7 +114,7 @@ def _reminder_problem(
     of these three are the fake's: Amazon's are not documented); a content entry's ``ssml``
     Alexa cannot parse (`ssml_error`, as the test tools read an answer's SSML); a
     ``scheduledTime`` that is no ISO 8601 date and time (``"soon"``), or one with a ``Z`` or an
-    offset (`_time_fault`).
+    offset (`_time_fault`); a ``pushNotification.status`` Amazon does not take (`_push_fault`).
 
     Amazon's Reminders API reference writes ``scheduledTime`` as a local time without an
     offset beside ``timeZoneId`` (``"2019-09-22T19:00:00.000"``; its Japanese edition asks for
@@ -161,6 +161,10 @@ def _reminder_problem(
         if isinstance(entry.get("ssml"), str) and (error := ssml_error(entry["ssml"])):
             where = f"alertInfo.spokenInfo.content[{index}].ssml"
             return "INVALID_ALERT_INFO", f"{where} is SSML Alexa cannot take: {error}"
+    push = body.get("pushNotification")
+    fault = _push_fault(push.get("status")) if isinstance(push, dict) else None
+    if fault is not None:
+        return "INVALID_REQUEST", f"pushNotification.{fault}"
     from ..alexa_api import Reminder
 
     # What the fake keeps of it must read (a text of 5, a pushNotification of "ENABLED"): the
@@ -170,6 +174,21 @@ def _reminder_problem(
     except msgspec.ValidationError as exc:
         return "INVALID_REQUEST", f"the reminder does not read as Amazon's JSON of one: {exc}"
     return None
+
+
+#: The values of ``pushNotification.status``: ask-sdk-model's ``PushNotificationStatus``.
+_PUSH_STATUSES: Final = ("ENABLED", "DISABLED")
+
+
+def _push_fault(status: object) -> str | None:
+    """Why a reminder's ``pushNotification.status`` is none Amazon takes, said from ``status``
+    on, else None: Amazon's model of it (ask-sdk-model's ``PushNotificationStatus``) allows
+    ``ENABLED`` and ``DISABLED`` only, as its Reminders API reference's examples send. None
+    (left out) is not judged: neither says whether Amazon requires it, nor the code of its
+    400 for another value (the fake's: ``INVALID_REQUEST``)."""
+    if status is None or (isinstance(status, str) and status in _PUSH_STATUSES):
+        return None
+    return f"status is {status!r}: {' or '.join(_PUSH_STATUSES)}"
 
 
 def _ruled(trigger: dict[str, Any]) -> bool:

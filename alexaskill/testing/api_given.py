@@ -13,7 +13,7 @@ from typing import Any, Final, Generic, TypeVar, overload
 import msgspec
 
 from ..ssml_check import ssml_error
-from .api_calls import ApiCall, _ruled
+from .api_calls import ApiCall, _push_fault, _ruled
 from .api_recurrence import _recurrence_problem, _time_fault
 
 __all__: list[str] = []
@@ -274,7 +274,8 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
     field left out, and a test passed on data it did not give. `ValueError` for such a key, and
     for a field given under both its names (the later was kept, the other dropped as silently),
     for SSML Alexa cannot parse in a content entry (`ssml_error`), as `_reminder_problem` reads
-    the skill's, and for a trigger Amazon does not take: its recurrence (`_recurrence_problem`), a
+    the skill's, for a push notification's status Amazon does not take (`_push_fault`), and
+    for a trigger Amazon does not take: its recurrence (`_recurrence_problem`), a
     ``SCHEDULED_ABSOLUTE`` one without the ``scheduledTime`` it needs (`_ruled`), or with a
     ``Z`` or an offset in it, or one that is no ISO 8601 date and time (`_time_fault`), or an
     ``offsetInSeconds`` missing from a ``SCHEDULED_RELATIVE`` one, or not positive (as
@@ -299,7 +300,10 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
         keys[field.encode_name] = key
         where = f"{name}.{field.encode_name}"
         read[field.encode_name] = _nested(where, item, field.type)
-    from ..alexa_api import ReminderTrigger, SpokenText
+    from ..alexa_api import PushNotification, ReminderTrigger, SpokenText
+
+    if into is PushNotification and (fault := _push_fault(read.get("status"))):
+        raise ValueError(f"{name}.{fault}")  # (as the skill's is: `_reminder_problem`)
 
     ssml = read.get("ssml")
     if into is SpokenText and isinstance(ssml, str) and (error := ssml_error(ssml)):
