@@ -123,7 +123,13 @@ def _reminder_problem(
     an offset (read through the docs search on 5 December 2026); users report a 400
     (``UNSUPPORTED_SCHEDULED_TIME_FORMAT``, elsewhere ``INVALID_TRIGGER_SCHEDULED_TIME_FORMAT``),
     so the fake answers one with its trigger's 400, ``INVALID_TRIGGER``.
-    `AlexaApi.create_reminder` never sends one (a local time, the zone in ``timeZoneId``)."""
+    `AlexaApi.create_reminder` never sends one (a local time, the zone in ``timeZoneId``).
+
+    Not judged, as Amazon documents nothing of them (the reference's opening and examples,
+    ask-sdk-model's ``SpokenText``, read through the docs search on 5 December 2026): a
+    length limit of a content entry's ``text`` or ``ssml`` (no number is given), and which
+    ``locale`` values are taken (only "e.g. en-US"); an entry's ``locale`` and ``text`` are
+    required as the reference's examples always give them."""
     if not isinstance(body, dict) or not isinstance(body.get("requestTime"), str):
         return "INVALID_REQUEST_TIME", "requestTime is required"
     trigger = body.get("trigger")
