@@ -33,6 +33,7 @@ import time
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from .exceptions import ConfigurationError
+from .log_early import forget_early_handler, install_early_handler
 from .log_fields import line_args, line_field_values, line_fields, line_message
 from .log_format import JsonFormatter, _PlainFormatter
 from .log_lambda import (
@@ -67,6 +68,7 @@ __all__ = [
 ]
 
 logger = logging.getLogger("alexaskill")
+install_early_handler(logger)  # (what is said before logging is set up: `alexaskill.log_early`)
 request_logger = logging.getLogger("alexaskill.request")
 #: Every warning that a security check is off or weakened (`Skill(verify=False)`, any skill id,
 #: capture, ``serve --dev``, a `Verifier`'s options). Its level is its own, WARNING, not the
@@ -277,6 +279,7 @@ def configure_logging(
     for old in [h for h in logger.handlers if isinstance(h, _Handler)]:
         logger.removeHandler(old)
         old.close()
+    forget_early_handler(logger)
     logger.setLevel(resolved)
     lambda_ = on_lambda()
     if lambda_ and stream is None and runtime_takes_records(json):

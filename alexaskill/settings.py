@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import IO, Final
 
 from .exceptions import ConfigurationError
+from .log_early import TRUE, early, forget_early_handler
 from .log_lambda import on_lambda
 from .logs import _level, configure_logging, logger
 from .skill_id_env import skill_ids_from_env
@@ -55,7 +56,7 @@ class Settings:
         configure_logging(self.log_level, json=self.log_json, stream=stream)
 
 
-_TRUE: Final = frozenset(("1", "true", "yes", "on"))
+_TRUE: Final = TRUE
 _FALSE: Final = frozenset(("", "0", "false", "no", "off"))
 
 
@@ -135,6 +136,7 @@ def configure_logging_if_unset(*, check: bool = True) -> bool:
     """
     global _provisional
     if _set_up_elsewhere():
+        forget_early_handler(logger)  # (the app's set-up takes every line from now on)
         if check:
             settings_from_env()  # (read all the same: a value that does not parse fails the start)
         return False
@@ -154,7 +156,7 @@ def _set_up_elsewhere() -> bool:
     """Whether logging is set up, not by `configure_logging_if_unset`'s provisional set-up
     (`configure_logging_if_unset` says what is found)."""
     provisional = _provisional is not None and _provisional == _set_up_now()
-    if logger.handlers and not provisional:
+    if _handlers() and not provisional:
         return True
     if on_lambda():
         return logger.level != logging.NOTSET and not provisional
@@ -170,7 +172,12 @@ def _set_up_now() -> tuple[int, tuple[logging.Handler, ...], int]:
     own at the same level changes nothing else), the logger's handlers and its level."""
     from . import logs
 
-    return logs._set_ups, tuple(logger.handlers), logger.level
+    return logs._set_ups, _handlers(), logger.level
+
+
+def _handlers() -> tuple[logging.Handler, ...]:
+    """``"alexaskill"``'s handlers, but the one of no set-up (`alexaskill.log_early`)."""
+    return tuple(handler for handler in logger.handlers if not early(handler))
 
 
 def _configure(log_level: str, log_json: bool) -> None:

@@ -364,6 +364,10 @@ def test_serve_says_the_warnings_of_the_apps_import_once_a_server_process(
     assert output.count("Redis store at 127.0.0.1:9: TLS certificate checks are off") == 1, output
     assert output.count("the skill-id check is OFF (Skill(skill_id='*')) for the skill at") == 1
     assert output.count("request capture is ON for the skill at /weather") == 1, output
+    # Said before logging is set up, they came bare (Python's last resort: no time, no level,
+    # no logger), which a log collector filtering by level dropped.
+    for said in ("Redis store at 127.0.0.1:9: TLS", "the skill-id check is OFF"):
+        assert f"WARNING alexaskill.security: {said}" in output, output
 
 
 def test_serve_says_what_an_import_that_fails_said_before_it(tmp_path: Path) -> None:

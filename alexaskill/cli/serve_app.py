@@ -158,8 +158,9 @@ def served_app(spec: str, app: Any) -> Any:
 def left_to_the_servers() -> Iterator[None]:
     """Drop what is said meanwhile through Python's last resort (logging not set up yet: the
     app's import in the process of ``serve --reload`` or ``--workers``, which checks the app
-    and serves nothing), unless it ends in an exception: then it is said after all, as what
-    led to the failure.
+    and serves nothing; alexaskill's own lines too, which `alexaskill.log_early` formats where
+    the last resort would write them), unless it ends in an exception: then it is said after
+    all, as what led to the failure.
 
     Each server process imports the app again, and its import says the same at the process's
     own start: said here too, a mounted skill's "verification is OFF" or a store setting's
@@ -181,8 +182,8 @@ def left_to_the_servers() -> Iterator[None]:
         yield
     except BaseException:
         last.removeFilter(hold)
-        for record in held:
-            last.handle(record)
+        for record in held:  # (alexaskill's formatted, by `alexaskill.log_early`, as they were)
+            logging.getLogger(record.name).handle(record)
         raise
     finally:
         last.removeFilter(hold)

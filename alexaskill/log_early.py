@@ -1,0 +1,96 @@
+"""What alexaskill says before any logging is set up: with its level and logger, not bare.
+
+A host app's import says a mounted skill's start (``verification is OFF``, ``the skill-id check
+is OFF``) and a store's setting (``TLS certificate checks are off``) before anything has set up
+logging: under ``uvicorn portal:app`` (uvicorn sets up its own loggers alone), in each server
+process of ``serve --reload`` or ``--workers``. Python wrote them through its last resort, bare
+(no time, no level, no logger), which a log collector filtering by level drops.
+
+`EarlyHandler`, on the ``"alexaskill"`` logger from its first import, writes what the last
+resort would write, and only that, formatted as `alexaskill.logs.configure_logging` would
+(``ALEXASKILL_LOG_JSON``): silent once any other handler would take the record, so a host app's
+logging set up after its imports takes every line from then on, through its own handler; silent
+too where the app has switched the last resort off (``logging.lastResort = None``), or its
+filters drop the record. Logging set up (by alexaskill or by the app's start) removes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Final
+
+__all__ = ["EarlyHandler", "early", "forget_early_handler", "install_early_handler"]
+
+#: The values of a boolean setting that mean yes (`alexaskill.settings`).
+TRUE: Final = frozenset(("1", "true", "yes", "on"))
+
+
+class EarlyHandler(logging.Handler):
+    """Python's last resort for alexaskill's records, formatted as alexaskill's own lines."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._formats: dict[bool, logging.Formatter] = {}
+
+    def handle(self, record: logging.LogRecord) -> bool:
+        """Write ``record`` where the last resort would, formatted; else nothing."""
+        last = logging.lastResort
+        if last is None or record.levelno < last.level or _taken_elsewhere(record, self):
+            return False
+        if not last.filter(record):  # (`serve`'s check of the app holds them there)
+            return False
+        return super().handle(record)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write the record to standard error, as it is at the moment (a test's capture)."""
+        try:
+            json = os.environ.get("ALEXASKILL_LOG_JSON", "").strip().lower() in TRUE
+            stream = sys.stderr
+            if stream is None:  # (pythonw: nowhere to write, as for the last resort)
+                return
+            stream.write(self._format(json).format(record) + "\n")
+            stream.flush()
+        except Exception:
+            self.handleError(record)
+
+    def _format(self, json: bool) -> logging.Formatter:
+        formatter = self._formats.get(json)
+        if formatter is None:
+            from .log_format import JsonFormatter, _PlainFormatter
+
+            formatter = self._formats[json] = JsonFormatter() if json else _PlainFormatter()
+        return formatter
+
+
+def _taken_elsewhere(record: logging.LogRecord, early: logging.Handler) -> bool:
+    """Whether a handler other than ``early`` takes ``record`` on its way up from its logger, as
+    `logging.Logger.callHandlers` looks for one before it turns to the last resort."""
+    found: logging.Logger | None = logging.getLogger(record.name)
+    while found is not None:
+        if any(handler is not early for handler in found.handlers):
+            return True
+        found = found.parent if found.propagate else None
+    return False
+
+
+_early: Final = EarlyHandler()
+
+
+def install_early_handler(logger: logging.Logger) -> None:
+    """Put `EarlyHandler` on ``logger`` (alexaskill's), unless it has handlers already (a
+    dictConfig that named it before alexaskill was imported)."""
+    if not logger.handlers:
+        logger.addHandler(_early)
+
+
+def forget_early_handler(logger: logging.Logger) -> None:
+    """Take `EarlyHandler` off ``logger``: logging is set up."""
+    if _early in logger.handlers:
+        logger.removeHandler(_early)
+
+
+def early(handler: logging.Handler) -> bool:
+    """Whether ``handler`` is `EarlyHandler`: no set-up of logging."""
+    return handler is _early

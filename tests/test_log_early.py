@@ -1,0 +1,137 @@
+"""What alexaskill says before any logging is set up (a host app's import, `log_early`): with
+its level and logger, as every other alexaskill line, not bare through Python's last resort."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Final
+
+from .processes import free_port, stop, wait_for_health
+
+#: A host app mounting two skills whose starts say loud warnings (verification off, the
+#: skill-id check off), one of them with a store whose TLS checks are off (said as it is made).
+_PORTAL: Final = """
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from alexaskill import Skill
+
+open_skill = Skill("amzn1.ask.skill.early", verify=False, store="memory://")
+any_skill = Skill("*", store="rediss://127.0.0.1:9/0?ssl_cert_reqs=none")
+
+
+async def health(request):
+    return JSONResponse({"status": "ok"})
+
+
+app = Starlette(
+    routes=[Route("/health", health), open_skill.mount("/open"), any_skill.mount("/any")]
+)
+"""
+
+#: The three lines the import says, each by its start.
+_SAID: Final = (
+    "Redis store at 127.0.0.1:9: TLS certificate checks are off",
+    "request verification is OFF (Skill(verify=False)) for the skill at /open",
+    "the skill-id check is OFF (Skill(skill_id='*')) for the skill at /any",
+)
+
+
+def _imported(tmp_path: Path, after: str = "", **env: str) -> str:
+    """What a fresh Python says on standard error importing `_PORTAL` (then running
+    ``after``), no logging set up: as uvicorn imports an app."""
+    (tmp_path / "portal.py").write_text(_PORTAL)
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
+    done = subprocess.run(
+        [sys.executable, "-c", f"import portal\n{after}"],
+        cwd=tmp_path,
+        env={**environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def test_what_an_import_says_comes_with_its_level_and_logger(tmp_path: Path) -> None:
+    # Said bare (no time, no level, no logger: Python's last resort), which a log collector
+    # filtering by level dropped: the security warnings of a mounted skill's start.
+    output = _imported(tmp_path)
+    lines = output.splitlines()
+    for said in _SAID:
+        [line] = [line for line in lines if said in line]
+        assert f" WARNING alexaskill.security: {said}" in line, output
+    assert not [line for line in lines if line.startswith(("Redis", "request", "the skill"))]
+
+
+def test_what_an_import_says_is_json_when_the_environment_says_so(tmp_path: Path) -> None:
+    output = _imported(tmp_path, ALEXASKILL_LOG_JSON="1")
+    records = [json.loads(line) for line in output.splitlines()]
+    assert [(r["level"], r["logger"]) for r in records] == [("WARNING", "alexaskill.security")] * 3
+    assert [r["message"].startswith(said) for r in records for said in _SAID].count(True) == 3
+
+
+def test_an_apps_logging_set_up_after_its_imports_takes_the_lines_from_there(
+    tmp_path: Path,
+) -> None:
+    # Said once, through the app's own handler, not beside it in alexaskill's format too.
+    after = (
+        "import logging\n"
+        "logging.basicConfig(format='APP %(levelname)s %(name)s: %(message)s')\n"
+        "from alexaskill import Skill\n"
+        "Skill('*', store='memory://').mount('/late')\n"
+    )
+    output = _imported(tmp_path, after)
+    late = [line for line in output.splitlines() if "for the skill at /late" in line]
+    assert late == [
+        "APP WARNING alexaskill.security: the skill-id check is OFF (Skill(skill_id='*')) for "
+        "the skill at /late (any skill id): requests for any skill are answered"
+    ], output
+
+
+def test_an_app_that_silences_the_last_resort_is_obeyed(tmp_path: Path) -> None:
+    # logging.lastResort = None: the app's choice, that nothing goes there. Kept.
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
+    (tmp_path / "portal.py").write_text(_PORTAL)
+    done = subprocess.run(
+        [sys.executable, "-c", "import logging\nlogging.lastResort = None\nimport portal"],
+        cwd=tmp_path,
+        env={**environ, "PYTHONWARNINGS": "ignore"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not any(said in done.stderr for said in _SAID), done.stderr
+
+
+def test_uvicorn_serving_a_host_app_says_its_mounted_skills_start_with_levels(
+    tmp_path: Path,
+) -> None:
+    # `uvicorn portal:app`: uvicorn sets up its own loggers, not alexaskill's nor the root's.
+    (tmp_path / "portal.py").write_text(_PORTAL)
+    port = free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
+    log = tmp_path / "uvicorn.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "portal:app", "--port", str(port)],
+            cwd=tmp_path,
+            env=environ,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_health(f"http://127.0.0.1:{port}", process, said=log.read_text)
+    finally:
+        stop(process)
+    output = log.read_text()
+    for said in _SAID:
+        [line] = [line for line in output.splitlines() if said in line]
+        assert f" WARNING alexaskill.security: {said}" in line, output
