@@ -107,7 +107,8 @@ def _prepare(
     the user says with ``model``, an ASK CLI model file or directory, if given): without it,
     nothing of the simulator is imported. ``checking``: in ``serve``'s own process under
     ``--reload`` or ``--workers``, which serves nothing: ``capture`` checked, not put on the
-    skills (a mounted skill, started, said its line there too: each server process says it).
+    skills (a mounted skill, started, said its line there too: each server process says it),
+    the development key loaded (made on first use, once), its warning left to them too.
     """
     if model is not None and not dev:
         raise UsageError("--model is the simulator's: add --dev")
@@ -128,8 +129,10 @@ def _prepare(
     # with: parsing its keys is most of the time --dev takes to start, in each process.
     pki = None
     for skill in skills:
-        if dev:  # (said once: each skill the app mounts trusts the same key)
-            pki = trust_local_dev_pki(skill, pki, say=pki is None) or pki
+        # Said once, by each server process: each skill the app mounts trusts the same key,
+        # and ``checking`` serves nothing (its server processes say it, as they trust it).
+        if dev:
+            pki = trust_local_dev_pki(skill, pki, say=pki is None and not checking) or pki
         if capture and not checking:
             _capture(skill, capture)
     if dev:
