@@ -65,12 +65,36 @@ def mounted_path(scope: Scope) -> str:
     ``root_path`` below the host app's own (``app_root_path``, which Starlette's ``Mount`` sets
     as it matches: ``"/weather"`` for ``Mount("/weather", app=skill)``, ``"/v1/weather"`` nested
     in ``Mount("/v1")``), or "" (not under a Starlette mount: a server's ``--root-path`` alone is
-    no mount of the skill's)."""
+    no mount of the skill's).
+
+    A path parameter (``Mount("/t/{tenant}", app=skill)``) is named by its pattern
+    (``"/t/{tenant}"``), read from the route Starlette's router keeps in the scope
+    (``scope["route"]``, the innermost one matched), never by the request's value (``/t/acme``),
+    under which every tenant's requests would be said; where no route gives it (a parameter of a
+    mount above the skill's own), the path stops before it: ``"/t/..."``."""
     app_root = scope.get("app_root_path")
     root = scope.get("root_path", "")
     if not isinstance(app_root, str) or not isinstance(root, str):
         return ""
-    return root[len(app_root) :].rstrip("/") if root.startswith(app_root) else ""
+    path = root[len(app_root) :].rstrip("/") if root.startswith(app_root) else ""
+    params = scope.get("path_params")
+    if not path or not params or not isinstance(params, dict):
+        return path
+    route = scope.get("route")
+    pattern = getattr(route, "path", None)
+    convertors = getattr(route, "param_convertors", None)
+    if isinstance(pattern, str) and isinstance(convertors, dict) and set(params) <= set(convertors):
+        # Every parameter is the route's own: its pattern names the tail its match took (one
+        # segment a parameter, unless a ``path`` convertor's, whose length no pattern says).
+        depth = pattern.count("/")
+        head, tail = path.rsplit("/", depth)[0], "/" + "/".join(path.split("/")[-depth:])
+        regex = getattr(route, "path_regex", None)
+        if ":path}" not in pattern and regex is not None and regex.match(tail + "/"):
+            return head + pattern
+    values = {str(value) for value in params.values()}
+    segments = path.split("/")
+    cut = next((i for i, segment in enumerate(segments) if segment in values), len(segments))
+    return "/".join(segments[:cut]) + "/..."
 
 
 def outgoing_tls_failure() -> ConfigurationError | None:

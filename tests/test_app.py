@@ -1296,8 +1296,24 @@ def test_a_skill_mount_made_directly_names_the_skill_by_its_mount_path(
             "/v1/weather/",
             "/v1/weather",
         ),
+        # Named by the pattern, not by the first request's tenant (`/t/acme`), which every other
+        # tenant's requests then came under.
+        ("", lambda skill: [Mount("/t/{tenant}", app=skill)], "/t/acme/", "/t/{tenant}"),
+        ("", lambda skill: [Mount("/u/{uid:int}", app=skill)], "/u/42/", "/u/{uid:int}"),
+        (
+            "/api",
+            lambda skill: [Mount("/v1", routes=[Mount("/t/{tenant}", app=skill)])],
+            "/api/v1/t/acme/",
+            "/v1/t/{tenant}",
+        ),
+        (  # a parameter of a Mount above the skill's own: Starlette's scope keeps no pattern
+            "",
+            lambda skill: [Mount("/t/{tenant}", routes=[Mount("/weather", app=skill)])],
+            "/t/acme/weather/",
+            "/t/...",
+        ),
     ],
-    ids=["Mount", "under a root_path", "nested"],
+    ids=["Mount", "under a root_path", "nested", "pattern", "typed", "nested pattern", "above"],
 )
 def test_a_skill_under_starlettes_own_mount_is_named_by_its_mount_path(
     caplog: pytest.LogCaptureFixture,

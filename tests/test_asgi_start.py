@@ -831,3 +831,24 @@ def test_lifespan_start_refuses_a_failed_start_said_but_not_raised() -> None:
 
     with pytest.raises(AssertionError, match="said failed, not raised"):
         lifespan_start(cast("Skill", said_not_raised))
+
+
+@pytest.mark.parametrize(
+    ("scope", "named"),
+    [
+        ({"root_path": "/weather", "app_root_path": ""}, "/weather"),
+        # A path parameter and no route to read its pattern from (another router than
+        # Starlette's, or one that keeps none in the scope): never the first request's value.
+        (
+            {"root_path": "/t/acme", "app_root_path": "", "path_params": {"tenant": "acme"}},
+            "/t/...",
+        ),
+        ({"root_path": "/acme", "app_root_path": "", "path_params": {"t": "acme"}}, "/..."),
+    ],
+)
+def test_a_mounts_path_names_no_path_parameter_without_its_pattern(
+    scope: dict[str, object], named: str
+) -> None:
+    from alexaskill.asgi_start import mounted_path
+
+    assert mounted_path(scope) == named
