@@ -34,7 +34,6 @@ from .day_parts import (
     part_left_out,
     time_split,
 )
-from .languages import value_carriers
 from .text import surface
 
 if TYPE_CHECKING:
@@ -185,7 +184,7 @@ def month_astray(
     is none where it stands: right after no value carrier ("in may", "on may fifth" are
     dates), and words said after it ("remind me may" is one), "may" is the verb of "ask if i
     may leave" and "may i", no month. Fillers said after it ("please") are no words."""
-    homonyms, carriers = language.date_homonyms, value_carriers(language)
+    homonyms, carriers = language.date_homonyms, language.value_carriers
     for name, fill, start, end in fills:
         if kinds[name].name != "AMAZON.DATE" or fill.kind != "typed":
             continue

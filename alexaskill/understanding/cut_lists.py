@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from .languages import value_carriers
-
 if TYPE_CHECKING:
     from .languages import Language
     from .matcher import SpanCache
@@ -84,4 +82,4 @@ def list_edges(
 def _phrase_starts(language: Language) -> frozenset[str]:
     """The words that start a phrase of their own: a value carrier ("for", "at") or a negation
     (`value_carriers`: a `Language` without them has none)."""
-    return value_carriers(language) | language.negations
+    return language.value_carriers | language.negations

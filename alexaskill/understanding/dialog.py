@@ -58,7 +58,6 @@ from .dialog_state import (
     reprompt_of,
     updated_intent_problem,
 )
-from .languages import value_carriers
 from .prompts import Prompter
 from .turns import Exchange, Reply, Transport, Turn, speech_of
 from .understander import Understander
@@ -209,7 +208,7 @@ class Conversation(DialogAnswers):
     def _carriers(self) -> frozenset[str]:
         """The words the language reads with a value ("at noon"), which prompts leave out.
         A `Language` written before `value_carriers` was part of the interface has none."""
-        return value_carriers(self.understander.language)
+        return self.understander.language.value_carriers
 
     # --- sessions --------------------------------------------------------------------------------
 

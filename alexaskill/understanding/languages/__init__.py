@@ -23,7 +23,6 @@ __all__ = [
     "register_language",
     "resolving_language",
     "supported_locales",
-    "value_carriers",
 ]
 
 #: Parses the words of one slot span into the value Alexa sends, relative to the user's "now".
@@ -62,8 +61,9 @@ class Language(Protocol):
     function_words: frozenset[str]
     #: Words a built-in slot type reads along with its value ("*at* noon", "*on* friday"; in
     #: German it would be "*um* zwölf", "*am* Freitag"): a dialog prompt that says the value
-    #: back as the user said it leaves a leading one out.
-    value_carriers: frozenset[str]
+    #: back as the user said it leaves a leading one out. Optional: none (a `Language` written
+    #: before it was part of the interface has none, as the CHANGELOG promised).
+    value_carriers: frozenset[str] = frozenset()
     #: Words that join two values into a range or one value's parts ("5 *to* 6", "the 31st
     #: *of* february"): a reading that leaves one out, and a value past it, is cut short.
     joiners: frozenset[str]
@@ -103,17 +103,10 @@ class Language(Protocol):
         ...
 
 
-def value_carriers(language: Language) -> frozenset[str]:
-    """The words ``language`` reads along with a value (`Language.value_carriers`), read with
-    a default where the interface's other words are read as attributes: the CHANGELOG promised
-    that a `Language` written before `value_carriers` was part of the interface has none."""
-    carriers: frozenset[str] = getattr(language, "value_carriers", frozenset())
-    return carriers
-
-
 #: The `Language` attributes a language may leave out, and what it then has (their defaults).
 _OPTIONAL: Final = {
-    name: getattr(Language, name) for name in ("particles", "pure_fillers", "date_homonyms")
+    name: getattr(Language, name)
+    for name in ("value_carriers", "particles", "pure_fillers", "date_homonyms")
 }
 
 _FACTORIES: dict[str, tuple[Callable[[str], Language], tuple[str, ...]]] = {}
