@@ -630,6 +630,24 @@ def test_a_month_that_is_a_word_too_is_a_month_only_where_a_date_stands(
     assert {slot.name: slot.value for slot in understood.slots} == expected
 
 
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("remind me to call mom in may", {"task": "call mom", "date": "2027-05"}),
+        ("remind me to call mom in december", {"task": "call mom", "date": "2026-12"}),
+        ("remind me to call mom in march 2028", {"task": "call mom", "date": "2028-03"}),
+        ("remind me to plant bulbs in spring", {"task": "plant bulbs", "date": "2027-SP"}),
+        ("remind me to plant bulbs in the fall", {"task": "plant bulbs", "date": "2026-FA"}),
+        ("remind me to rake leaves in the autumn", {"task": "rake leaves", "date": "2026-FA"}),
+    ],
+)
+def test_the_in_before_a_month_or_season_is_the_dates(said: str, expected: dict[str, str]) -> None:
+    # "remind me to call mom in may" was the task "call mom in" (and "... in the fall" the task
+    # "plant bulbs in the"): the date read "may" alone, "in" left to the free-form slot.
+    understood = _reminder_of_tasks().understand(said, now=NOW)
+    assert {slot.name: slot.value for slot in understood.slots} == expected
+
+
 @pytest.mark.parametrize("said", ["may", "in may", "on may fifth", "march", "in march"])
 def test_a_month_that_is_a_word_too_said_alone_is_the_month(said: str) -> None:
     assert value(said, "AMAZON.DATE") is not None

@@ -321,6 +321,12 @@ def date(words: Sequence[str], now: datetime.datetime) -> str | None:
 def _date(words: list[str], today: datetime.date) -> str | None:
     if len(words) > 1 and words[0] in ("on", "for", "by"):
         words = words[1:]
+    elif words[0] == "in" and len(words) > 1:
+        # "in may", "in (the) fall": the date's "in", not a free-form slot's before it.
+        if words[1] in MONTHS or words[1] in SEASONS:
+            words = words[1:]
+        elif words[1] == "the" and words[2:] and words[2] in SEASONS:
+            words = words[2:]
     if not words:
         return None
     joined = " ".join(words)
