@@ -183,20 +183,28 @@ def month_astray(
     """Why a date said by a word that is another word too (`Language.date_homonyms`: "may")
     is none where it stands: right after no value carrier ("in may", "on may fifth" are
     dates), and words said after it ("remind me may" is one), "may" is the verb of "ask if i
-    may leave" and "may i", no month. Fillers said after it ("please") are no words."""
+    may leave" and "may i", no month. Fillers said after it ("please") are no words. Right
+    after a `Language.homonym_cues` word it is the other word even last: "he may" (a verb),
+    "fix the spring" (a thing), "call may" (a person: of a month said as the object of "call",
+    "tell", "text", a name is what Amazon's AMAZON.DATE would least likely take for a date),
+    unless a carrier comes before that word ("in the fall")."""
     homonyms, carriers = language.date_homonyms, language.value_carriers
+    cues, words = language.homonym_cues, spans.words
     for name, fill, start, end in fills:
         if kinds[name].name != "AMAZON.DATE" or fill.kind != "typed":
             continue
-        own = [at for at in range(start, end) if spans.words[at] not in carriers]
-        if len(own) != 1 or spans.words[own[0]] not in homonyms:
+        own = [at for at in range(start, end) if words[at] not in carriers | cues]
+        if len(own) != 1 or words[own[0]] not in homonyms:
             continue
         at = own[0]
-        if at > 0 and spans.words[at - 1] in carriers:
-            continue
-        if all(word in language.pure_fillers for word in spans.words[at + 1 :]):
-            continue
+        before = words[at - 1] if at > 0 else ""
         said = surface(spans.tokens[at : at + 1])
+        if before in carriers or (before in cues and at > 1 and words[at - 2] in carriers):
+            continue
+        if before in cues:
+            return f"{said!r} said right after {before!r} is no date"
+        if all(word in language.pure_fillers for word in words[at + 1 :]):
+            continue
         return f"{said!r} said before other words, after no {_either(carriers)}, is no date"
     return None
 

@@ -273,7 +273,13 @@ class SampleMatcher:
 
         def one_slot(found: _Best, why: str) -> OneSlot | None:
             # A year refused: its words are barred from the date slot alone (the time's still).
+            # A month that is a word too ("call may") is barred from the date slot alone, and
+            # none of its words is the date's own: the word is a free-form slot's to take.
             sample, fills = found[2], _fills(found[3])
+            kinds = {item.name: item.kind for item in sample.elements if not isinstance(item, str)}
+            for fill in fills:
+                if month_astray(kinds, spans, [fill], self.language) == why:
+                    return (fill[0], fill[2], fill[3]), fill[3]
             year = year_taken(self.slots[sample.intent], spans, fills, self.language, sample.words)
             return (year[0], year[2]) if year is not None and year[1] == why else None
 
@@ -328,7 +334,9 @@ class SampleMatcher:
                         ):
                             continue
                         fill = spans.fill(ref.kind, at, end)
-                        if fill is None or (barred and (at, end) in barred):
+                        if fill is None or (
+                            barred and ((at, end) in barred or (ref.name, at, end) in barred)
+                        ):
                             continue
                         rest = best(child, end)
                         if rest is None:

@@ -88,6 +88,10 @@ class Language(Protocol):
     #: date is read right after a `value_carriers` word or last, else the word is no date
     #: ("ask if i may leave"). Optional: none.
     date_homonyms: frozenset[str] = frozenset()
+    #: Words after which a `date_homonyms` word is the other word, said last too: a pronoun
+    #: ("he *may*"), an article ("the *spring*"), a verb said to a person ("call *may*", a
+    #: name), unless a `value_carriers` word comes before it ("in the fall"). Optional: none.
+    homonym_cues: frozenset[str] = frozenset()
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:
         """The parser of a built-in slot type with a fixed format, None for free-form types."""
@@ -106,7 +110,7 @@ class Language(Protocol):
 #: The `Language` attributes a language may leave out, and what it then has (their defaults).
 _OPTIONAL: Final = {
     name: getattr(Language, name)
-    for name in ("value_carriers", "particles", "pure_fillers", "date_homonyms")
+    for name in ("value_carriers", "particles", "pure_fillers", "date_homonyms", "homonym_cues")
 }
 
 _FACTORIES: dict[str, tuple[Callable[[str], Language], tuple[str, ...]]] = {}
@@ -171,6 +175,7 @@ class _Unknown:
     particles: frozenset[str] = frozenset()
     pure_fillers: frozenset[str] = frozenset()
     date_homonyms: frozenset[str] = frozenset()
+    homonym_cues: frozenset[str] = frozenset()
 
     def __init__(self, locale: str, refusal: ConfigurationError) -> None:
         self.locale = locale

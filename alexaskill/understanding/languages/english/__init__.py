@@ -86,6 +86,7 @@ class English:
     negations: frozenset[str] = phrases.NEGATIONS
     particles: frozenset[str] = phrases.PARTICLES
     date_homonyms: frozenset[str] = phrases.DATE_HOMONYMS
+    homonym_cues: frozenset[str] = phrases.HOMONYM_CUES
 
     def __init__(self, locale: str) -> None:
         self.locale = locale

@@ -16,6 +16,7 @@ __all__ = [
     "DATE_HOMONYMS",
     "FILLERS",
     "FUNCTION_WORDS",
+    "HOMONYM_CUES",
     "JOINERS",
     "LAUNCH_VERBS",
     "LIST_SEPARATORS",
@@ -296,7 +297,19 @@ FUNCTION_WORDS: Final = frozenset(_FUNCTION_WORDS.split())
 #: list", seldom moved.)
 PARTICLES: Final = frozenset({"off", "out", "away", "up", "down", "back"})
 
-#: Month names that are words too ("*may* i", "you *may*", "we *march*"): a date said by one
-#: alone is read where a date stands, after a value carrier ("in may", "on may fifth") or last
-#: ("remind me may"); elsewhere the word is the word ("ask if i may leave").
-DATE_HOMONYMS: Final = frozenset({"may", "march"})
+#: Month and season names that are words too ("*may* i", "you *may*", "we *march*", "fix the
+#: *spring*", "*fall* asleep"; the names "april", "june", "august"; typed, "call *jan*", "*mar*"
+#: a verb): a date said by one alone is read where a date stands, after a value carrier ("in
+#: may", "on may fifth") or last ("remind me may"); elsewhere the word is the word ("ask if i
+#: may leave"). "this fall", "next spring" are seasons, as Amazon's AMAZON.DATE reads them.
+DATE_HOMONYMS: Final = frozenset(
+    {"may", "march", "spring", "fall", "april", "june", "august", "jan", "mar"}
+)
+#: The words after which one of `DATE_HOMONYMS` is the word, said last too: a subject pronoun
+#: ("he *may*", "we *march*"), an article ("a *spring*"), or a verb said to a person, "call
+#: *may*": a month said as its object is a person, the reading Amazon's AMAZON.DATE would
+#: least likely take ("remind me to call may" is ambiguous; "call mom in may" is the date).
+HOMONYM_CUES: Final = frozenset(
+    {"i", "you", "he", "she", "it", "we", "they", "the", "a"}
+    | {"call", "tell", "ask", "meet", "text", "email", "phone", "message", "visit", "invite"}
+)
