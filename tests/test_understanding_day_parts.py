@@ -1071,12 +1071,19 @@ def test_today_said_with_a_part_of_the_day_already_over_is_no_time_alone(said: s
         "remind me in the evening today",
     ],
 )
-def test_today_said_with_a_part_of_the_day_fills_the_date_and_the_time(said: str) -> None:
+@pytest.mark.parametrize(
+    "samples", [["remind me {date}", "remind me {time}"], ["remind me {date} {time}"]]
+)
+def test_today_said_with_a_part_of_the_day_fills_the_date_and_the_time(
+    said: str, samples: list[str]
+) -> None:
     # Each slot holds what its own words say: the date today, the time EV (AMAZON.TIME's
-    # "evening").
+    # "evening"). With the one sample "remind me {date} {time}", "this evening today" was no
+    # reading: "this evening" (a date too) read as the date left "today" out, and the retry
+    # barred "this evening" from the time slot as well.
     slots = [{"name": "date", "type": "AMAZON.DATE"}, {"name": "time", "type": "AMAZON.TIME"}]
     intents = [
-        {"name": "Remind", "slots": slots, "samples": ["remind me {date}", "remind me {time}"]},
+        {"name": "Remind", "slots": slots, "samples": samples},
         {"name": "AMAZON.FallbackIntent", "samples": []},
     ]
     language_model = {"invocationName": "reminders", "intents": intents}

@@ -460,7 +460,19 @@ class SampleMatcher:
             if year is not None:
                 return (year[0], year[2]) if year[1] == why else None
             bound = bound_misplaced(sample, spans, found[1], language)
-            return (bound[0], bound[0][1]) if bound is not None and bound[1] == why else None
+            if bound is not None:
+                return (bound[0], bound[0][1]) if bound[1] == why else None
+            # "this evening" (a date and a time) as the date, "today" of "this evening today"
+            # left out: its words are the empty time slot's to read, the date's "today".
+            filled = {fill[0] for fill in found[1]}
+            empty = [kind for name, kind in slots.items() if name not in filled]
+            for name, _, start, end in found[1]:
+                if slots[name].name == "AMAZON.DATE" and any(
+                    kind.name == "AMAZON.TIME" and spans.fill(kind, start, end) is not None
+                    for kind in empty
+                ):
+                    return (name, start, end), start
+            return None
 
         aligned = next_readings(search, cut, values, values, spans.cut, left_out, one_slot)
         if aligned is None:
