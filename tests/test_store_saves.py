@@ -14,6 +14,7 @@ import anyio
 import pytest
 
 from alexaskill import Skill, speak
+from alexaskill.exceptions import ResponseError
 from alexaskill.models import decode_envelope
 from alexaskill.responses import Response
 from alexaskill.store import Attributes, DeviceAttributes, MemoryStore, Store, base
@@ -181,3 +182,69 @@ def test_a_loaded_value_is_encoded_once_whatever_its_escapes(
     encoded.clear()
     assert anyio.run(Attributes.load, store, envelope) == {"emoji": ["\U0001f600"]}
     assert encoded == [["\U0001f600"]] * 2
+
+
+class _Level(int):
+    """An int subclass (an IntEnum's kind): JSON writes its int."""
+
+
+class _Ratio(float):
+    """A float subclass: JSON writes its float."""
+
+
+#: Values and the JSON every store keeps for each, byte for byte (`base._encode_sized`, at each
+#: load and save): compact separators, raw UTF-8 (not ``\\u`` escapes), floats as their repr.
+#: A change to how values are encoded (an encoder reused, another library) must keep these:
+#: a stored text that differs is a change a save writes back over another request's.
+ENCODED: list[tuple[Any, str]] = [
+    ("café 日本 🎲", '"café 日本 🎲"'),
+    ('quote " backslash \\ slash /', '"quote \\" backslash \\\\ slash /"'),
+    ("\x00\x1f\x7f\t\n\u2028\u2029", '"\\u0000\\u001f\x7f\\t\\n\u2028\u2029"'),
+    (
+        [0.1, -0.0, 1e16, 1.5e-7, 1e-130, 123456789.125, 2.0],
+        "[0.1,-0.0,1e+16,1.5e-07,1e-130,123456789.125,2.0]",
+    ),
+    ([10**38 - 1, -(2**63), True, False, None], f"[{10**38 - 1},{-(2**63)},true,false,null]"),
+    ([_Level(3), _Ratio(0.5)], "[3,0.5]"),
+    ({"a": {"b": [1, {"c": []}], "d": {}}, "é": "ü"}, '{"a":{"b":[1,{"c":[]}],"d":{}},"é":"ü"}'),
+    ({"z": 1, "a": 2}, '{"z":1,"a":2}'),  # (the dict's order, not sorted)
+    ((1, ("x",)), '[1,["x"]]'),
+    (
+        {1: "int key", 2.5: "float key", False: "bool key", None: "none key"},
+        '{"1":"int key","2.5":"float key","false":"bool key","null":"none key"}',
+    ),
+    ("", '""'),
+    (7, "7"),
+]
+
+
+@pytest.mark.parametrize(("value", "text"), ENCODED)
+def test_a_value_is_encoded_byte_for_byte_as_the_stores_keep_it(value: Any, text: str) -> None:
+    assert base._encode_sized("v", value) == (text, len(text.encode()))
+    assert base._encode_sized("v", value, decoded=True) == (text, len(text.encode()))
+
+
+def _holding_itself() -> list[Any]:
+    looped: list[Any] = []
+    looped.append(looped)
+    return looped
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (float("nan"), "Out of range float values are not JSON compliant"),
+        ([1, float("-inf")], "Out of range float values are not JSON compliant"),
+        ({"s": {1, 2}}, "Object of type set is not JSON serializable"),
+        ({(1, 2): "tuple key"}, "keys must be str, int, float, bool or None, not tuple"),
+        (
+            "\ud800",
+            "'utf-8' codec can't encode character '\\ud800' in position 1: surrogates not allowed",
+        ),
+    ],
+)
+def test_a_value_json_cannot_hold_is_refused_in_jsons_words(value: Any, said: str) -> None:
+    # The refusal quotes json's own exception: the same words whichever encoder object wrote.
+    with pytest.raises(ResponseError) as info:
+        base._encode_sized("v", value, decoded=True)
+    assert str(info.value) == f"attribute 'v' cannot be saved as JSON: {said}"
