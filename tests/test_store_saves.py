@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -111,18 +111,31 @@ def _envelope() -> Any:
     )
 
 
+def _spy_on_encodings(monkeypatch: pytest.MonkeyPatch, seen: Callable[[Any], None]) -> None:
+    """``seen(value)`` for each value the stores' code encodes as JSON: by `base._to_json`
+    (each value loaded and saved), or by json.dumps (`base._decode`'s look for a surrogate)."""
+
+    def spying(encode: Callable[..., str]) -> Callable[..., str]:
+        def spy(value: Any, *args: Any, **kwargs: Any) -> str:
+            seen(value)
+            return encode(value, *args, **kwargs)
+
+        return spy
+
+    monkeypatch.setattr(base, "_to_json", spying(base._to_json))
+    monkeypatch.setattr(json, "dumps", spying(json.dumps))
+
+
 def _dumps_spy(monkeypatch: pytest.MonkeyPatch, watched: dict[str, Any]) -> Counter[str]:
     """How often each of ``watched`` (name: the object) is encoded as JSON."""
     encoded: Counter[str] = Counter()
-    dumps = json.dumps
 
-    def spy(value: Any, *args: Any, **kwargs: Any) -> str:
+    def seen(value: Any) -> None:
         for name, obj in watched.items():
             if value is obj:
                 encoded[name] += 1
-        return dumps(value, *args, **kwargs)
 
-    monkeypatch.setattr(json, "dumps", spy)
+    _spy_on_encodings(monkeypatch, seen)
     return encoded
 
 
@@ -166,13 +179,7 @@ def test_a_loaded_value_is_encoded_once_whatever_its_escapes(
     store._data["user"]["foreign"] = '["\\u00e9t\\u00e9", {"k": "\\u2028"}]'
     envelope = _envelope()
     encoded: list[Any] = []
-    dumps = json.dumps
-
-    def spy(value: Any, *args: Any, **kwargs: Any) -> str:
-        encoded.append(value)
-        return dumps(value, *args, **kwargs)
-
-    monkeypatch.setattr(json, "dumps", spy)
+    _spy_on_encodings(monkeypatch, encoded.append)
     attributes = anyio.run(Attributes.load, store, envelope)
     assert dict(attributes) == {"log": ["a\x01b", "c"], "foreign": ["été", {"k": "\u2028"}]}
     assert sorted(map(repr, encoded)) == sorted(map(repr, attributes.values()))
@@ -248,3 +255,19 @@ def test_a_value_json_cannot_hold_is_refused_in_jsons_words(value: Any, said: st
     with pytest.raises(ResponseError) as info:
         base._encode_sized("v", value, decoded=True)
     assert str(info.value) == f"attribute 'v' cannot be saved as JSON: {said}"
+
+
+def test_encoding_a_value_builds_no_json_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
+    # json.dumps with keyword arguments built a JSONEncoder at each call: at each value of each
+    # load and save. One is built once, with the module, and reused.
+    built: list[json.JSONEncoder] = []
+
+    class Counted(json.JSONEncoder):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            built.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(json, "JSONEncoder", Counted)
+    for value, text in ENCODED:
+        assert base._encode("v", value) == text
+    assert built == []

@@ -202,7 +202,7 @@ def _encode_sized(name: str, value: Any, *, decoded: bool = False, was: int = 0)
     if not decoded and isinstance(value, _CONTAINERS):  # (nothing else holds one)
         _check_written_out(name, value, was)
     try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        text = _to_json(value)
         # Encoded when not ASCII (its bytes counted so): a lone surrogate would fail later, in
         # the store, without the name.
         size = len(text) if text.isascii() else len(text.encode())
@@ -211,6 +211,15 @@ def _encode_sized(name: str, value: Any, *, decoded: bool = False, was: int = 0)
     except (TypeError, ValueError, RecursionError) as exc:
         raise _refused(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
     return text, size
+
+
+#: ``json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))``, the same
+#: text (tests/test_store_saves.py pins it), from one encoder made once: json.dumps with keyword
+#: arguments made a `json.JSONEncoder` at each call, each value of each load and save (a third
+#: of a small value's encoding). Its ``encode`` keeps no state between calls: any thread may call.
+_to_json: Final = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, separators=(",", ":")
+).encode
 
 
 #: The most values a stored value may hold as JSON writes them out when it holds a list or dict
