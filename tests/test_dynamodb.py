@@ -655,3 +655,33 @@ async def test_calls_waiting_for_the_table_are_woken_when_it_is_made(
             client.finish.set()
     assert pauses == []
     assert len(client.calls) == 3  # each load was made, once the table was
+
+
+# --- a call's own cost -------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_a_call_runs_no_import_statement_of_anyio_after_the_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each load and save ran `import anyio` and `import anyio.to_thread` (microseconds each,
+    # on the event loop's thread); they are looked up at the first call, as the SQLite store's.
+    import builtins
+
+    client = RecordingClient()
+    store = DynamoDBStore("table", client=client)
+    await store.load(USER)  # the first: imports what it needs
+    imported: list[str] = []
+    real_import = builtins.__import__
+
+    def spy(name: str, globals: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if (globals or {}).get("__name__") == "alexaskill.dynamodb.store":
+            imported.append(name)
+        return real_import(name, globals, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", spy)
+    await store.load(USER)
+    await store.update(USER, {"n": 1}, ())
+    monkeypatch.undo()
+    assert [name for name in imported if name.startswith("anyio")] == []
+    assert len(client.calls) == 3  # (each call was made)
