@@ -3,11 +3,12 @@ the attribute, one log line and the apology, never a traceback a request."""
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from alexaskill import Skill, speak
 from alexaskill.exceptions import StoreError
 from alexaskill.responses import Response
-from alexaskill.store import Attributes, MemoryStore, RedisStore, SQLiteStore, Store
+from alexaskill.store import Attributes, MemoryStore, RedisStore, SQLiteStore, Store, base
 
 from .conftest import SKILL_ID
 from .store_shared import _envelope
@@ -211,3 +212,62 @@ def test_a_sqlite_attribute_name_stored_as_a_blob_is_a_store_error(
     assert "a stored attribute name is not text (b'\\xffname')" in record.getMessage()
     with pytest.raises(StoreError, match="not text"):
         anyio.run(store.load, client.factory.user_id)
+
+
+#: Stored texts and what `base._decode` reads in each, or the words of its refusal: json's own,
+#: quoted, for str (SQLite's, MemoryStore's) and bytes (Redis's) alike.
+DECODED: list[tuple[str | bytes, Any]] = [
+    (
+        '{"a":[1,2.5,-0.0,1e+16],"é":"\\u00e9\\u2028","n":null}',
+        {"a": [1, 2.5, -0.0, 1e16], "é": "é\u2028", "n": None},
+    ),
+    (b'{"k": "\xc3\xa9", "t": true}', {"k": "é", "t": True}),
+    (" [1 , 2] ", [1, 2]),
+    ("1E2", 100.0),
+    ("NaN", "NaN is not a JSON value"),
+    (b"[-Infinity]", "-Infinity is not a JSON value"),
+    ("\ufeff[1]", "Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)"),
+    ("{not json", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+    (
+        '["\\ud800"]',
+        "'utf-8' codec can't encode character '\\ud800' in position 2: surrogates not allowed",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "read"), DECODED)
+def test_a_stored_text_is_read_as_json_reads_it_or_refused_in_its_words(
+    text: str | bytes, read: Any
+) -> None:
+    if isinstance(read, str):
+        with pytest.raises(StoreError) as info:
+            base._decode("v", text, "here")
+        assert str(info.value) == (
+            f"here: the stored value of attribute 'v' is not JSON ({read}): written by another "
+            "program? correct it, or delete the attribute"
+        )
+    else:
+        value = base._decode("v", text, "here")
+        assert value == read and repr(value) == repr(read)
+
+
+@pytest.mark.anyio
+async def test_a_load_builds_no_json_decoder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # json.loads with parse_constant= built a JSONDecoder at each call: at each value of each
+    # load. One is built once, with the module, and reused.
+    built: list[json.JSONDecoder] = []
+
+    class Counted(json.JSONDecoder):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            built.append(self)
+            super().__init__(*args, **kwargs)
+
+    for store in (MemoryStore(), SQLiteStore(tmp_path / "attributes.db")):
+        await store.update("user", {"n": 1, "log": ["é", {"k": 2.5}]}, ())
+        monkeypatch.setattr(json, "JSONDecoder", Counted)
+        assert await store.load("user") == {"n": 1, "log": ["é", {"k": 2.5}]}
+        monkeypatch.undo()
+        await store.aclose()
+    assert built == []

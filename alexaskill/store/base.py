@@ -114,7 +114,10 @@ def _decode(name: str, text: str | bytes, where: str) -> Any:
     them. The key (a user id) is not in the message: logs never hold one in full.
     """
     try:
-        value = json.loads(text, parse_constant=_not_json)
+        if type(text) is str and not text.startswith("\ufeff"):
+            value = _from_json(text)
+        else:  # bytes (Redis's), or a BOM: json.loads decodes the one, refuses the other
+            value = json.loads(text, parse_constant=_not_json)
         if "\\u" in text if isinstance(text, str) else b"\\u" in text:
             # An escape may stand for half a surrogate pair (a string cut short): no text,
             # and the attributes made of it failed, saying it "cannot be saved". Encoded to
@@ -133,6 +136,14 @@ def _decode(name: str, text: str | bytes, where: str) -> Any:
             "another program? correct it, or delete the attribute"
         ) from exc
 
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a JSON value")
+
+
+#: ``json.loads(text, parse_constant=_not_json)`` for a str without a BOM, from one decoder made
+#: once: json.loads with a keyword argument made a `json.JSONDecoder` at each value of each load.
+_from_json: Final = json.JSONDecoder(parse_constant=_not_json).decode
 
 #: An escape of a surrogate (\ud800 to \udfff), in a JSON text as str or UTF-8: the only way
 #: to a string of half a pair (`_decode`).
@@ -164,10 +175,6 @@ def _decoding(load: _Load) -> _Load:
 def _decoded_by(load: object) -> bool:
     """Whether ``load``, a store's bound ``load`` method, is a shipped store's (`_decoding`)."""
     return getattr(load, "__func__", None) in _DECODING_LOADS
-
-
-def _not_json(constant: str) -> Any:
-    raise ValueError(f"{constant} is not a JSON value")
 
 
 def _incremented(name: str, stored: str | bytes | None, by: int, where: str) -> int:
