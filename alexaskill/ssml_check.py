@@ -180,7 +180,8 @@ _EMOTIONS: Final = ("excited", "disappointed")
 _INTENSITIES: Final = ("low", "medium", "high")
 _DOMAINS: Final = ("conversational", "long-form", "music", "news", "fun")
 #: The attributes whose values Amazon's SSML reference enumerates, by (tag, attribute): the
-#: builders of `alexaskill.ssml` refuse any other, and `ssml_error` names one written by hand.
+#: builders of `alexaskill.ssml` refuse any other; one written by hand `ssml_error` names, and
+#: the app refuses where the speech is built (`_value_error`, the one check of both).
 _ENUMERATED: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("break", "strength"): _BREAK_STRENGTHS,
     ("emphasis", "level"): _EMPHASIS_LEVELS,
@@ -246,7 +247,9 @@ def _attributes_error(tag: str, attributes: dict[str, str]) -> str | None:
 
 
 def _value_error(tag: str, attributes: dict[str, str]) -> str | None:
-    """Why a value of an enumerated attribute of ``tag`` is none Alexa knows, or None."""
+    """Why a value of an enumerated attribute of ``tag`` is none Alexa knows (`_ENUMERATED`),
+    or None: the one check of both `ssml_error` and the speech a handler builds
+    (`alexaskill.responses.SsmlSpeech`)."""
     for name, value in attributes.items():
         allowed = _ENUMERATED.get((tag, name))
         if allowed is not None and value not in allowed:
@@ -280,7 +283,8 @@ def ssml_error(markup: str) -> str | None:
     here. The test tools (`alexaskill.testing`, ``alexaskill chat``, ``replay`` and the
     simulator) call this on every answer; the app does not parse the XML, but refuses the
     speech a handler builds of hand-written ``Ssml`` with a tag missing an attribute
-    `_REQUIRED` names (`_missing_attribute`, the same check), an ``<audio src>`` Alexa cannot
+    `_REQUIRED` names (`_missing_attribute`, the same check), a value `_ENUMERATED` does not
+    list (`_value_error`, the same check), an ``<audio src>`` Alexa cannot
     fetch (`_audio_src_error`, the same check) or a ``<break>``, ``<audio>`` or ``<prosody>``
     beyond Amazon's limits (`alexaskill.responses.SsmlSpeech`).
     """

@@ -947,6 +947,59 @@ def test_a_hand_written_phoneme_in_an_alphabet_amazon_does_not_list_is_refused(
 
 
 @pytest.mark.parametrize(
+    ("element", "said", "builder"),
+    [
+        ('<break strength="loud"/>', "<break strength='loud'>", "break_"),
+        ('<emphasis level="huge">x</emphasis>', "<emphasis level='huge'>", "emphasis"),
+        ('<say-as interpret-as="money">5</say-as>', "<say-as interpret-as='money'>", "say_as"),
+        (
+            '<say-as interpret-as="date" format="yyyy">2020</say-as>',
+            "<say-as format='yyyy'>",
+            "say_as",
+        ),
+        ('<w role="amazon:JJ">x</w>', "<w role='amazon:JJ'>", "w"),
+        (
+            '<amazon:effect name="shouting">x</amazon:effect>',
+            "<amazon:effect name='shouting'>",
+            "amazon_effect",
+        ),
+        (
+            '<amazon:emotion name="angry" intensity="high">x</amazon:emotion>',
+            "<amazon:emotion name='angry'>",
+            "amazon_emotion",
+        ),
+        (
+            '<amazon:emotion name="excited" intensity="max">x</amazon:emotion>',
+            "<amazon:emotion intensity='max'>",
+            "amazon_emotion",
+        ),
+        (
+            '<amazon:domain name="sports">x</amazon:domain>',
+            "<amazon:domain name='sports'>",
+            "amazon_domain",
+        ),
+    ],
+)
+def test_a_hand_written_value_amazon_does_not_list_is_refused(
+    element: str, said: str, builder: str
+) -> None:
+    # Only ssml_error looked at these values (and the <phoneme> alphabet alone in the app): the
+    # app sent <emphasis level="huge">, and Alexa refused the response.
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(f"<speak>Hi {element}</speak>"))
+    message = str(refused.value)
+    assert message.startswith(f"outputSpeech.ssml has SSML {said} is not one Alexa knows; use "), (
+        message
+    )
+    assert message.endswith(f"(Amazon's SSML reference; ssml.{builder} refuses it too)"), message
+    with pytest.raises(ResponseError, match=r"^reprompt\.outputSpeech\.ssml has SSML <"):
+        ask("Which one?", reprompt=Ssml(element))
+    # ssml_error says the same of it, from the same table (_ENUMERATED).
+    error = ssml.ssml_error(f"<speak>Hi {element}</speak>")
+    assert error is not None and error in message, (error, message)
+
+
+@pytest.mark.parametrize(
     "markup",
     [
         '<lang xml:lang="fr-FR">Paris</lang> <say-as interpret-as="digits">12</say-as>',
@@ -968,14 +1021,15 @@ def test_hand_written_tags_with_their_required_attributes_are_sent(markup: str) 
 
 def test_every_tag_with_a_required_attribute_is_looked_for() -> None:
     # The app's scan names the tags by hand (by their first letter, for speed): a tag
-    # ssml_check._REQUIRED gains must be found by it, and named by a builder that exists.
+    # ssml_check._REQUIRED or ssml_check._ENUMERATED gains must be found by it, and named by a
+    # builder that exists.
     from alexaskill import ssml_check
 
-    for tag in ssml_check._REQUIRED:
+    for tag in {*ssml_check._REQUIRED, *(tag for tag, _ in ssml_check._ENUMERATED)}:
         assert hasattr(ssml, ssml_elements._BUILDERS[tag]), tag
         assert ssml_elements._LIMITED_OPENING.search(f"<speak><{tag}>x</{tag}></speak>"), tag
         assert ssml_elements._LIMITED_OPENING.search(f"<{tag} a='b'/>"), tag
-    for other in ("p", "s", "speak", "emphasis", "words", "subs", "langs", "amazonx"):
+    for other in ("p", "s", "speak", "emphasize", "words", "subs", "langs", "amazonx"):
         assert not ssml_elements._LIMITED_OPENING.search(f"<{other}>x</{other}>"), other
 
 

@@ -6,9 +6,11 @@ over 10 s, a URL Alexa cannot fetch and a prosody value out of Amazon's range;
 built (`alexaskill.responses.SsmlSpeech`): each ``<break time>`` a duration of at most 10 s, each
 ``<audio>`` a ``src`` that is an HTTPS URL with a host or a ``soundbank://`` sound
 (`alexaskill.ssml_check._audio_src_error`, `ssml_error`'s own check), each ``<prosody>``
-``rate``, ``pitch`` and ``volume`` one `alexaskill.ssml.prosody` takes, each ``<phoneme>``
-``alphabet`` one Amazon's SSML reference lists (`alexaskill.ssml_check._value_error`), and each
-tag Amazon's SSML reference requires an attribute of (``<lang>`` its ``xml:lang``,
+``rate``, ``pitch`` and ``volume`` one `alexaskill.ssml.prosody` takes, each value Amazon's
+SSML reference enumerates (``<phoneme alphabet>``, ``<w role>``, ``<say-as interpret-as>``,
+``<break strength>``, ``<emphasis level>``, the ``amazon:`` tags' ``name`` and ``intensity``)
+one it lists (`alexaskill.ssml_check._value_error`, `ssml_error`'s own check of its one table),
+and each tag Amazon's SSML reference requires an attribute of (``<lang>`` its ``xml:lang``,
 ``<amazon:emotion>`` its ``name`` and ``intensity``, …) with it: `ssml_error`'s own check
 (`alexaskill.ssml_check._missing_attribute`), as the builders always write them. Alexa refuses
 the response otherwise, and the user hears its "There was a problem with the requested
@@ -48,13 +50,15 @@ _MARKUP: Final = re.compile(
     re.DOTALL,
 )
 #: The builder of each element `_check_elements` looks at, named in its errors: those with
-#: limits (``<break>``, ``<audio>``, ``<prosody>``) and those with a required attribute.
+#: limits (``<break>``, ``<audio>``, ``<prosody>``), with a required attribute, or with a value
+#: Amazon's SSML reference enumerates (``<emphasis level>``).
 _BUILDERS: Final = {
     "amazon:domain": "amazon_domain",
     "amazon:effect": "amazon_effect",
     "amazon:emotion": "amazon_emotion",
     "audio": "audio",
     "break": "break_",
+    "emphasis": "emphasis",
     "lang": "lang",
     "phoneme": "phoneme",
     "prosody": "prosody",
@@ -70,9 +74,10 @@ _LIMITED_TAG: Final = re.compile(
     rf"""<({_NAMES})(?=[\s/>])((?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+)>"""
 )
 #: Where such a tag may open: the names by their first letter, so that each ``<`` of the usual
-#: hand-written SSML (``<p>``, ``<s>``, ``<emphasis>``, their end tags) fails in a step or two.
+#: hand-written SSML (``<p>``, ``<s>``, their end tags) fails in a step or two.
 _LIMITED_OPENING: Final = re.compile(
-    r"<(?:a(?:mazon:|udio[\s/>])|(?:break|lang|p(?:honeme|rosody)|s(?:ay-as|ub)|voice|w)[\s/>])"
+    r"<(?:a(?:mazon:|udio[\s/>])"
+    r"|(?:break|emphasis|lang|p(?:honeme|rosody)|s(?:ay-as|ub)|voice|w)[\s/>])"
 )
 #: The checks of `alexaskill.ssml.prosody`, by attribute.
 _PROSODY_CHECKS: Final = (
@@ -136,23 +141,24 @@ def _tag_error(text: str) -> str | None:
 
 def _element_error(name: str, attributes: str) -> str | None:
     """Why a tag `_BUILDERS` names, with ``attributes``, lacks an attribute Amazon's SSML
-    reference requires or breaks its limits, said as `_check_elements` says it; or None."""
+    reference requires, has a value it enumerates that it does not list (`_value_error`, of
+    `ssml_error`'s table) or breaks its limits, said as `_check_elements` says it; or None."""
     values = _attributes(attributes)
     builder = _BUILDERS[name]
     missing = _missing_attribute(name, values)
     if missing is not None:
         return f"{missing}; ssml.{builder} always writes it"
-    error = _limit_error(name, values)
+    error = _value_error(name, values)
+    if error is None:
+        error = _limit_error(name, values)
     if error is not None:
         return f"{error} (Amazon's SSML reference; ssml.{builder} refuses it too)"
     return None
 
 
 def _limit_error(name: str, values: dict[str, str]) -> str | None:
-    """Why a ``<break>``, ``<audio>``, ``<prosody>`` or ``<phoneme>`` tag with attributes
-    ``values`` breaks Amazon's limits, or None (None for any other tag)."""
-    if name == "phoneme":  # (its alphabet present: _missing_attribute said a tag without one)
-        return _value_error(name, {"alphabet": values["alphabet"]})
+    """Why a ``<break>``, ``<audio>`` or ``<prosody>`` tag with attributes ``values`` breaks
+    Amazon's limits, or None (None for any other tag)."""
     if name == "prosody":
         for attribute, check in _PROSODY_CHECKS:
             value = values.get(attribute)
@@ -179,8 +185,9 @@ def _limit_error(name: str, values: dict[str, str]) -> str | None:
 
 
 def _check_elements(field: str, markup: str) -> None:
-    """`ResponseError` naming ``field`` if an element of ``markup`` breaks Amazon's limits, or
-    lacks an attribute Amazon's SSML reference requires (see the module)."""
+    """`ResponseError` naming ``field`` if an element of ``markup`` breaks Amazon's limits,
+    lacks an attribute Amazon's SSML reference requires or has a value it does not list (see
+    the module)."""
     elements: frozenset[int] | None = None  # found once, when a tag breaks the limits
     # (search, not finditer: its scanner object costs more than the search of a short speech)
     opening = _LIMITED_OPENING.search(markup)
