@@ -1019,6 +1019,45 @@ def test_hand_written_tags_with_their_required_attributes_are_sent(markup: str) 
     assert SsmlSpeech(Ssml(markup)).ssml == document
 
 
+@pytest.mark.parametrize(
+    ("markup", "after"),
+    [
+        ("<speak>Hi</speak>x", "'x'"),
+        ("<speak>Hi</speak> there", "'there'"),
+        ("<speak>Hi <p>a</p></speak><p>b</p>", "'<p>b</p>'"),
+        ("<speak>Hi</speak><!-- c -->&amp;", "'&amp;'"),
+        ("<speak>Hi</speak >\u3000", "'\\u3000'"),
+        ("<speak>Hi<!-- </speak> --></speak>.", "'.'"),
+    ],
+)
+def test_text_after_the_root_is_refused(markup: str, after: str) -> None:
+    # XML holds nothing after its root but white space, comments and processing instructions:
+    # the app sent "<speak>Hi</speak>x" as written, and Alexa refused the response.
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(markup))
+    assert str(refused.value).startswith(
+        f"outputSpeech.ssml has {after} after its <speak> root: Alexa parses SSML as XML"
+    ), str(refused.value)
+    with pytest.raises(ResponseError, match=r"^reprompt\.outputSpeech\.ssml has "):
+        ask("Which one?", reprompt=Ssml(markup))
+    assert ssml.ssml_error(markup) is not None
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<speak>Hi</speak>\n",
+        "<speak>Hi</speak> \t\r\n",
+        "<speak>Hi</speak><!-- a > b --> <?note x?>\n",
+        "<speak>Hi</speak >",
+        '<speak>Hi <audio src="https://a.example/x.mp3"/></speak><!-- -->',
+    ],
+)
+def test_white_space_comments_and_instructions_after_the_root_are_sent(markup: str) -> None:
+    assert ssml.ssml_error(markup) is None
+    assert SsmlSpeech(Ssml(markup)).ssml == markup
+
+
 def test_every_tag_with_a_required_attribute_is_looked_for() -> None:
     # The app's scan names the tags by hand (by their first letter, for speed): a tag
     # ssml_check._REQUIRED or ssml_check._ENUMERATED gains must be found by it, and named by a

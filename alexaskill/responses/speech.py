@@ -20,7 +20,7 @@ from ..xml_text import (
     _xml_text,
 )
 from .directive import _shown
-from .ssml_elements import _audio_clips, _check_elements, _check_no_doctype
+from .ssml_elements import _audio_clips, _check_after_root, _check_elements, _check_no_doctype
 
 __all__ = [
     "MAX_AUDIO_CLIPS",
@@ -208,8 +208,8 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
 
     Markup that is a ``<speak>`` document (see `output_speech`) is sent from its root, without
     what came before it; any other is wrapped in ``<speak>``. A character XML cannot hold (a
-    control character, a lone surrogate) raises `ResponseError`: Alexa would refuse the
-    response.
+    control character, a lone surrogate), or text after the root (``<speak>Hi</speak>x``),
+    raises `ResponseError`: Alexa would refuse the response.
     """
 
     ssml: str
@@ -248,6 +248,10 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
                 first = markup[said : said + 1]
             if not (first.isascii() and first.isalnum()) and _says_nothing(markup):
                 _refuse_nothing("outputSpeech.ssml", markup)
+        # Text after the root is no XML (<speak>Hi</speak>x); a document ending with its root's
+        # end tag has none: only another is scanned.
+        if not markup.endswith("</speak>"):
+            _check_after_root("outputSpeech.ssml", markup)
         if len(markup) > MAX_SPEECH:
             raise ResponseError(
                 f"outputSpeech.ssml is {len(markup)} characters; the limit is {MAX_SPEECH} "

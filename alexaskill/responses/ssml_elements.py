@@ -18,7 +18,7 @@ skill's response"; refused here, the handler's error, the user hears the app's a
 the log names the tag and the attribute. The count of ``<audio>`` clips is `_audio_clips`.
 What a comment, a CDATA section, a processing instruction or an attribute value holds is text,
 never checked. A DOCTYPE is refused (`_check_no_doctype`): the speech would hold it inside
-``<speak>``.
+``<speak>``; so is text after the root (`_check_after_root`: ``<speak>Hi</speak>x``).
 """
 
 from __future__ import annotations
@@ -204,6 +204,46 @@ def _check_elements(field: str, markup: str) -> None:
             elements = _element_starts(markup)
         if start in elements:
             raise ResponseError(f"{field} has SSML {error}")
+
+
+#: A piece of the markup of a document to the end of its root: a comment, a CDATA section, a
+#: processing instruction, an end tag (group 1), or a start tag (group 2 its ``/`` if it is
+#: empty), whose quoted attribute values may hold ``>``. Possessive: no backtracking.
+_ROOT_PIECE: Final = re.compile(
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|(</)[^>]*+>"
+    r"|<(?:[^>\"'/]++|/(?!>)|\"[^\"]*+\"|'[^']*+')*+(/?)>",
+    re.DOTALL,
+)
+#: What XML 1.0 allows after the root ("Misc"): white space (space, tab, CR, LF), comments,
+#: processing instructions. Possessive: no backtracking.
+_AFTER_ROOT: Final = re.compile(
+    r"(?:[ \t\r\n]++|<!--(?:[^-]|-(?!->))*+-->|<\?(?:[^?]|\?(?!>))*+\?>)*+"
+)
+
+
+def _check_after_root(field: str, markup: str) -> None:
+    """`ResponseError` naming ``field`` if ``markup``, a document from its ``<speak>`` root,
+    holds more after the root than XML allows there (`_AFTER_ROOT`): ``<speak>Hi</speak>x``.
+    Called for a document that does not end with ``</speak>`` (and white space) alone: the
+    usual answer is not scanned. A root left open is not said here."""
+    depth = 0
+    for piece in _ROOT_PIECE.finditer(markup):
+        if piece.group(1) is not None:
+            depth -= 1
+        elif piece.group(2) is None or piece.group(0)[1] in "!?":
+            continue  # a comment, a CDATA section, a processing instruction
+        elif not piece.group(2):
+            depth += 1
+        if depth <= 0:  # the root's end tag, or the root an empty-element tag
+            after = _AFTER_ROOT.match(markup, piece.end())  # (it matches, if only nothing)
+            stop = piece.end() if after is None else after.end()
+            if stop < len(markup):
+                raise ResponseError(
+                    f"{field} has {markup[stop : stop + 40]!r} after its <speak> root: Alexa "
+                    "parses SSML as XML, which holds nothing after the root but white space, "
+                    "comments and processing instructions; put it inside <speak>"
+                )
+            return
 
 
 def _check_no_doctype(field: str, markup: str) -> None:
