@@ -101,12 +101,15 @@ def _check_markup(field: str, markup: str, refused: str = "the response") -> Non
 
 #: Matches text that is a ``<speak>`` document, up to its root: what XML allows before a root
 #: (white space, the XML declaration, comments, processing instructions; of any length), then
-#: ``<speak`` followed by white space, ``>`` or ``/>``. ``match(text).end()`` is where the root
-#: starts. Each part of the prolog ends at its first ``?>`` or ``-->``, and the quantifiers are
-#: possessive: no backtracking, linear time. A DOCTYPE is not recognised (Amazon's SSML
-#: reference has none), nor a root with another name or case (XML names are case-sensitive).
+#: ``<speak`` followed by white space, ``>`` or ``/>``. White space is XML 1.0's (space, tab,
+#: CR, LF): not U+0085 or U+3000, which are text, so that ``"\u3000<speak>…"`` is text and a
+#: document (`alexaskill.ssml.speak` composes them into one), as Alexa's XML parser reads it.
+#: ``match(text).end()`` is where the root starts. Each part of the prolog ends at its first
+#: ``?>`` or ``-->``, and the quantifiers are possessive: no backtracking, linear time. A
+#: DOCTYPE is not recognised (Amazon's SSML reference has none), nor a root with another name
+#: or case (XML names are case-sensitive).
 _SPEAK_ROOT: Final = re.compile(
-    r"(?:\s|<\?(?:[^?]|\?(?!>))*+\?>|<!--(?:[^-]|-(?!->))*+-->)*+(?=<speak[\s/>])"
+    r"(?:[ \t\r\n]|<\?(?:[^?]|\?(?!>))*+\?>|<!--(?:[^-]|-(?!->))*+-->)*+(?=<speak[ \t\r\n/>])"
 )
 
 

@@ -103,6 +103,24 @@ def test_ssml_is_sent_from_its_speak_root(markup: str, sent: str) -> None:
     assert ssml.ssml_error(speech.ssml) is None
 
 
+@pytest.mark.parametrize("space", ["\u3000", "\x85", "\u00a0", "\u2028"])
+def test_only_xmls_white_space_comes_before_a_root(space: str) -> None:
+    # XML 1.0's white space is space, tab, CR and LF: "\u3000<speak>Hi</speak>" is no document
+    # but text and a document, which compose into one (the U+3000 text of it, as XML reads it).
+    # The app took it for a document and dropped the U+3000.
+    assert SsmlSpeech(Ssml(f"{space}<speak>Hi</speak>")).ssml == f"<speak>{space}Hi</speak>"
+    assert ssml.speak(Ssml(f"{space}<speak>Hi</speak>")) == f"<speak>{space}Hi</speak>"
+    assert SsmlSpeech(Ssml(" \t\r\n<speak>Hi</speak>")).ssml == "<speak>Hi</speak>"
+
+
+@pytest.mark.parametrize("space", ["\u3000", "\x85", "\u2028", "\x0c"])
+def test_plain_text_starting_with_any_white_space_then_a_document_is_refused(space: str) -> None:
+    # Not XML's white space, but Alexa would read the tags of such plain text aloud all the
+    # same: the mistake is refused as before.
+    with pytest.raises(ResponseError, match=r"^speech is plain text starting with <speak>"):
+        output_speech(f"{space}<speak>Hi</speak>")
+
+
 def test_ssml_documents_with_a_prolog_compose_into_one_document() -> None:
     first = Ssml('<?xml version="1.0"?><speak>One.</speak>')
     assert ssml.speak(first, "Two.") == "<speak>One.Two.</speak>"

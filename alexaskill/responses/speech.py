@@ -279,8 +279,9 @@ def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
 
     What counts, exactly: the type decides, never the content, but for one mistake. A plain
     ``str`` that is a ``<speak>`` document raises `ResponseError` (Alexa would read its tags
-    aloud): one whose first markup, after what XML allows before a root (white space, an XML
-    declaration, comments, processing instructions, of any length), is a ``<speak>`` start tag.
+    aloud): one whose first markup, after any white space and what XML allows before a root
+    (white space, an XML declaration, comments, processing instructions, of any length), is a
+    ``<speak>`` start tag.
     Any other ``str`` is plain text, sent as it is (``"Say <speak> to me"`` included), with the
     characters XML cannot hold replaced by a space (first: a document once they are replaced is
     refused too). SSML built from plain text escapes it
@@ -301,9 +302,11 @@ def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
 
 def _refuse_document_as_text(text: str) -> None:
     """`ResponseError` if the plain ``text`` is a ``<speak>`` document (`_speak_root`) once
-    cleaned as it is sent (``"\\x00<speak>…"`` is one: `_xml_text`): Alexa would read its tags
-    aloud. The one check of an answer's speech, a progressive response's and a reminder's."""
-    if "<speak" in text and _speak_root(_xml_text(text)) >= 0:  # (a quick "no" first)
+    cleaned as it is sent (``"\\x00<speak>…"`` is one: `_xml_text`), after any white space
+    (``str.isspace``'s: ``"\\u3000<speak>…"`` is no XML document, but its tags would be read
+    aloud all the same): Alexa would read its tags aloud. The one check of an answer's speech, a
+    progressive response's and a reminder's."""
+    if "<speak" in text and _speak_root(_xml_text(text).lstrip()) >= 0:  # (a quick "no" first)
         _refuse_markup_as_text()
 
 
