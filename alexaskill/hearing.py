@@ -26,6 +26,9 @@ _SPACED_TAGS: Final = frozenset({"speak", "emphasis", "prosody", "effect", "lang
 #: Nothing but white space (`_WHITE_SPACE`: not U+0085 nor U+FEFF, text in XML 1.0 and on the
 #: page alike).
 _BLANK = re.compile(f"[{_WHITE_SPACE}]*+")
+#: The white space (`_WHITE_SPACE`) at either end of a text: what is stripped of an ``<audio
+#: src>``, as the page (static/ssml.js, ``EDGES``) strips it; not ``str.strip``'s (U+0085).
+_EDGES = re.compile(rf"\A[{_WHITE_SPACE}]++|[{_WHITE_SPACE}]++\Z")
 #: A digit as the page's voice tells one (JavaScript's ``\d``: ASCII alone).
 _DIGIT = re.compile("[0-9]")
 
@@ -113,7 +116,7 @@ def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str
             elif name == "audio":  # without a source, no clip: the words apart all the same
                 # White space around the source is none of its URL (`ssml_error` says Alexa
                 # refuses it; the page's player fetches the URL within, and shows it so).
-                src = child.get("src", "").strip()
+                src = _EDGES.sub("", child.get("src", ""))
                 parts.append(f" [audio: {src}] " if clips and src else " ")
             elif name == "say-as":  # its words apart from those around it, as the page's
                 parts.append(f" {_said_as(child.get('interpret-as'), ''.join(child.itertext()))} ")

@@ -292,6 +292,10 @@ _READ_ALIKE: Final = [
     # sides (the page's player fetches it so), as ssml_error takes any src.
     'a<audio src=" https://example.com/a.mp3 "/>b',
     'a<audio src="\n\thttps://example.com/b.mp3  "/>b',
+    # Only the white space both sides share: not U+0085 (Python's str.strip took it away) nor
+    # U+FEFF (JavaScript's trim did), each a character of the URL, as in XML 1.0.
+    'a<audio src="https://example.com/a.mp3\x85"/>b',
+    'a<audio src="\ufeffhttps://example.com/a.mp3\u3000"/>b',
     "<sub>no alias</sub> here",
     'call <say-as interpret-as="cardinal">12</say-as> now',
     '<prosody rate="slow">slowly</prosody> said',
@@ -447,6 +451,22 @@ def test_alexaskill_cuts_text_into_characters_as_the_page_does(page: Any) -> Non
     assert len(texts) > 2000  # the tables' edges, each in eight texts
     unlike = {text: (page_cut, graphemes(text)) for text, page_cut in zip(texts, cut, strict=True)}
     assert {text: cuts for text, cuts in unlike.items() if cuts[0] != cuts[1]} == {}
+
+
+def test_the_page_trims_plain_text_of_the_white_space_alexaskill_hearing_knows(page: Any) -> None:
+    # The page trimmed PlainText with JavaScript's trim(), which takes U+FEFF away, where
+    # alexaskill.hearing takes only its own white space (ssml_check._WHITE_SPACE) for any.
+    texts = [" \u3000Hi\n", "\ufeffHi\x85", "\ufeff"]
+    segments = page.evaluate(
+        "(texts) => texts.map((text) => window.alexaskillSimulator.speechSegments("
+        "{type: 'PlainText', text}))",
+        texts,
+    )
+    assert [[segment["text"] for segment in said] for said in segments] == [
+        ["Hi"],
+        ["\ufeffHi\x85"],
+        ["\ufeff"],
+    ]
 
 
 def test_the_page_shapes_its_voice_as_the_ssml_says(page: Any) -> None:

@@ -14,7 +14,7 @@ import {
   $, api, cannotStart, el, notStarted, setStatus, started, state, syncDeviceRadios,
 } from "./page.js";
 import { dropPlayer, sendEventsWith, watchPlayer } from "./player.js";
-import { ssmlSegments } from "./ssml.js";
+import { speechSegments, ssmlSegments } from "./ssml.js";
 import { actionLine } from "./turns.js";
 import { voice } from "./voice.js";
 
@@ -236,7 +236,7 @@ async function start() {
   }
 }
 
-// For tests and curious developers: the SSML reading, without the page.
-window.alexaskillSimulator = { ssmlSegments };
+// For tests and curious developers: the reading of SSML and of speech, without the page.
+window.alexaskillSimulator = { speechSegments, ssmlSegments };
 sendEventsWith(deviceEvent);
 start();

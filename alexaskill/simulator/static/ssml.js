@@ -132,8 +132,9 @@ export function ssmlSegments(ssml) {
       case "audio": {
         // Without a source no clip plays (Alexa refuses it): the words apart all the same, as
         // around a clip, and as alexaskill/hearing.py reads it. White space around a source
-        // is none of its URL: the player fetches the URL within, shown so on both sides.
-        const src = (node.getAttribute("src") || "").trim();
+        // is none of its URL: the player fetches the URL within, shown so on both sides (the
+        // white space above, as alexaskill/hearing.py strips it; not trim()'s).
+        const src = (node.getAttribute("src") || "").replace(EDGES, "");
         if (src) segments.push({ kind: "audio", src });
         else apart();
         return;
@@ -199,6 +200,7 @@ export function ssmlSegments(ssml) {
 export function speechSegments(outputSpeech) {
   if (!outputSpeech || typeof outputSpeech !== "object") return [];
   if (outputSpeech.type === "SSML") return ssmlSegments(outputSpeech.ssml);
-  const text = String(outputSpeech.text ?? "").trim();
+  // Trimmed of the white space above alone, as alexaskill/hearing.py knows it (not trim()'s).
+  const text = String(outputSpeech.text ?? "").replace(EDGES, "");
   return text ? [{ kind: "text", text, rate: 1, pitch: 1, volume: 1, lang: null }] : [];
 }
