@@ -285,7 +285,8 @@ def ssml_error(markup: str) -> str | None:
     speech a handler builds of hand-written ``Ssml`` with a tag missing an attribute
     `_REQUIRED` names (`_missing_attribute`, the same check), a value `_ENUMERATED` does not
     list (`_value_error`, the same check), an ``<audio src>`` Alexa cannot
-    fetch (`_audio_src_error`, the same check), text after the root, or a ``<break>``,
+    fetch (`_audio_src_error`, the same check), text or a ``<speak>`` after the root (or a
+    ``<speak>`` inside it), or a ``<break>``,
     ``<audio>`` or ``<prosody>`` beyond Amazon's limits (`alexaskill.responses.SsmlSpeech`).
     """
     from xml.parsers import expat

@@ -1058,6 +1058,36 @@ def test_white_space_comments_and_instructions_after_the_root_are_sent(markup: s
     assert SsmlSpeech(Ssml(markup)).ssml == markup
 
 
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<speak>Hi</speak><speak>there</speak>",
+        "<speak>Hi <speak>there</speak></speak>",
+        '<speak>Hi</speak>\n<speak version="1.1">there</speak>',
+        "<speak><p>Hi <speak/></p></speak>",
+    ],
+)
+def test_a_speak_tag_inside_or_after_the_root_is_refused(markup: str) -> None:
+    # XML has one root, Amazon's SSML a <speak> at the root alone: the app sent two documents
+    # run together, or one inside another, as written, and Alexa refused the response.
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(markup))
+    assert str(refused.value).startswith(
+        "outputSpeech.ssml has SSML <speak> inside or after its <speak> root"
+    ), str(refused.value)
+    assert ssml.ssml_error(markup) is not None
+
+
+def test_speak_as_text_is_no_second_root() -> None:
+    # (a document's root after its prolog, as a FakeAlexaApi progressive speech may have it)
+    ssml_elements._check_elements("speech", '<?xml version="1.0"?>\n<speak>Hi<break/></speak>')
+    for markup in (
+        "<speak>Say &lt;speak&gt;<!-- <speak> --><![CDATA[<speak>]]></speak>",
+        "<speak><sub alias='&lt;speak&gt;'>x</sub> <speaker/></speak>",
+    ):
+        assert SsmlSpeech(Ssml(markup)).ssml == markup
+
+
 def test_every_tag_with_a_required_attribute_is_looked_for() -> None:
     # The app's scan names the tags by hand (by their first letter, for speed): a tag
     # ssml_check._REQUIRED or ssml_check._ENUMERATED gains must be found by it, and named by a
@@ -1068,8 +1098,11 @@ def test_every_tag_with_a_required_attribute_is_looked_for() -> None:
         assert hasattr(ssml, ssml_elements._BUILDERS[tag]), tag
         assert ssml_elements._LIMITED_OPENING.search(f"<speak><{tag}>x</{tag}></speak>"), tag
         assert ssml_elements._LIMITED_OPENING.search(f"<{tag} a='b'/>"), tag
-    for other in ("p", "s", "speak", "emphasize", "words", "subs", "langs", "amazonx"):
+    for other in ("p", "s", "speakers", "emphasize", "words", "subs", "langs", "amazonx"):
         assert not ssml_elements._LIMITED_OPENING.search(f"<{other}>x</{other}>"), other
+    # (a <speak> is looked for past the root alone: the scan starts after its "<")
+    assert ssml_elements._LIMITED_OPENING.search("<speak>x</speak>", 1) is None
+    assert ssml_elements._LIMITED_OPENING.search("<speak>x<speak/></speak>", 1)
 
 
 def test_a_handler_writing_a_tag_without_its_attribute_is_its_error(

@@ -18,7 +18,8 @@ skill's response"; refused here, the handler's error, the user hears the app's a
 the log names the tag and the attribute. The count of ``<audio>`` clips is `_audio_clips`.
 What a comment, a CDATA section, a processing instruction or an attribute value holds is text,
 never checked. A DOCTYPE is refused (`_check_no_doctype`): the speech would hold it inside
-``<speak>``; so is text after the root (`_check_after_root`: ``<speak>Hi</speak>x``).
+``<speak>``; so is text after the root (`_check_after_root`: ``<speak>Hi</speak>x``), and a
+``<speak>`` tag past the root (`_check_elements`: two documents run together).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from ..ssml_check import (
     _missing_attribute,
     _value_error,
 )
+from ..xml_text import _speak_root
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
 
@@ -77,7 +79,13 @@ _LIMITED_TAG: Final = re.compile(
 #: hand-written SSML (``<p>``, ``<s>``, their end tags) fails in a step or two.
 _LIMITED_OPENING: Final = re.compile(
     r"<(?:a(?:mazon:|udio[\s/>])"
-    r"|(?:break|emphasis|lang|p(?:honeme|rosody)|s(?:ay-as|ub)|voice|w)[\s/>])"
+    r"|(?:break|emphasis|lang|p(?:honeme|rosody)|s(?:ay-as|peak|ub)|voice|w)[\s/>])"
+)
+#: What `_check_elements` says of a ``<speak>`` tag past the root's own: XML has one root, and
+#: Amazon's SSML reference a ``<speak>`` at the root alone (`ssml_error` says so too).
+_INNER_SPEAK: Final = (
+    "<speak> inside or after its <speak> root: Alexa parses SSML as XML, which has one root, "
+    "and takes <speak> at the root alone; ssml.speak(…) composes documents into one"
 )
 #: The checks of `alexaskill.ssml.prosody`, by attribute.
 _PROSODY_CHECKS: Final = (
@@ -190,11 +198,18 @@ def _check_elements(field: str, markup: str) -> None:
     the module)."""
     elements: frozenset[int] | None = None  # found once, when a tag breaks the limits
     # (search, not finditer: its scanner object costs more than the search of a short speech)
-    opening = _LIMITED_OPENING.search(markup)
+    # From the second character: the markup's first tag is its <speak> root, unless a prolog
+    # comes first (any other <speak> is no SSML).
+    opening = _LIMITED_OPENING.search(markup, 1)
     while opening is not None:
         start = opening.start()
         opening = _LIMITED_OPENING.search(markup, start + 1)
-        error = _tag_error(markup[start : markup.find(">", start) + 1])
+        if markup.startswith("<speak", start):
+            if start == _speak_root(markup):  # the root, after a prolog (<?xml …?>)
+                continue
+            error: str | None = _INNER_SPEAK
+        else:
+            error = _tag_error(markup[start : markup.find(">", start) + 1])
         if error is _NO_TAG:
             tag = _LIMITED_TAG.match(markup, start)
             error = None if tag is None else _element_error(tag.group(1), tag.group(2))
