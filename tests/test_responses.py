@@ -1145,6 +1145,20 @@ def test_the_builders_elements_are_not_checked_again(monkeypatch: pytest.MonkeyP
         speak(ssml.speak("Hello", Ssml("<break time='20s'/>")))
 
 
+def test_the_usual_short_answer_is_not_scanned(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every answer builds its speech: the root's two tags alone make no scan of the tags, nor of
+    # what follows the root (a document ending with </speak> has nothing after it).
+    scans: list[str] = []
+    monkeypatch.setattr(speech_module, "_check_elements", lambda _, markup: scans.append(markup))
+    monkeypatch.setattr(speech_module, "_check_after_root", lambda _, markup: scans.append(markup))
+    for markup in ("<speak>Hello there</speak>", "Hello there", "<speak>Hi &amp; bye</speak>"):
+        SsmlSpeech(Ssml(markup))
+    assert scans == []
+    SsmlSpeech(Ssml("<speak>Hello <p>there</p></speak>"))
+    SsmlSpeech(Ssml("<speak>Hello there</speak>\n"))
+    assert len(scans) == 2
+
+
 def test_tags_in_a_comment_are_told_from_elements_in_one_scan(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
