@@ -167,3 +167,70 @@ def test_an_accented_latin_letter_in_an_english_name_is_taken_with_a_warning(
 def test_an_accented_letter_is_no_warning_outside_english() -> None:
     assert invocation_name_warnings("café de paris", "fr-FR") == []
     assert invocation_name_warnings("küchen helfer", "de-DE") == []
+
+
+# Amazon's "Choose the Invocation Name for a Custom Skill", invocation name requirements 4 and
+# 5 (English): "Launch phrases include 'run,' 'start,' 'play,' 'resume,' 'use,' 'launch,'
+# 'ask,' 'open,' 'tell,' 'load,' 'begin,' and 'enable.' Connecting words include 'to,' 'from,'
+# 'in,' 'using,' 'with,' 'about,' 'for,' 'that,' 'by,' 'if,' 'and,' 'whether.'"; a two-word
+# name may not hold a preposition ("for", "to", "of," "about," "up," "by," "at," "off," "with").
+
+
+@pytest.mark.parametrize("word", ["run", "start", "play", "resume", "use", "open"])
+def test_every_english_launch_phrase_is_refused(word: str) -> None:
+    # Only ask, begin, enable, launch, load and tell were refused: "play trivia night" built.
+    name = f"{word} trivia night"
+    assert invocation_problems(name, "en-US") == [
+        f"invocation name {name!r}: must not contain the launch phrase {word!r}"
+    ]
+
+
+@pytest.mark.parametrize("word", ["in", "using", "with", "about", "for", "that"])
+def test_every_english_connecting_word_is_a_warning(word: str) -> None:
+    # Only to, from, by, if, and, whether were said: "better with bacon" (Amazon's own wrong
+    # example) passed without a word.
+    name = f"facts {word} cats"
+    assert invocation_problems(name, "en-US") == []
+    assert (
+        f"invocation name {name!r}: must not contain the connecting word {word!r} (Amazon's "
+        "invocation name requirements)"
+    ) in invocation_name_warnings(name, "en-US")
+
+
+@pytest.mark.parametrize("word", ["about", "up", "by", "at", "off", "with"])
+def test_every_preposition_of_the_two_word_rule_is_a_warning(word: str) -> None:
+    # Only the, a, an, for, to, of and my were looked for: "cheer up" passed without a word.
+    name = f"{word} cats"
+    assert invocation_problems(name, "en-US") == []
+    assert any(
+        "a two-word name may not use an article, preposition or pronoun" in warning
+        for warning in invocation_name_warnings(name, "en-US")
+    )
+
+
+# Amazon's "カスタムスキルの呼び出し名を決定する" (the ja-JP page of "Choose the Invocation Name
+# for a Custom Skill"), requirement 5: "起動フレーズには「起動して」、「使って」、「開いて」、
+# 「スタート」、「スタートして」、「始めて」、「開始」、「開始して」、「実行して」、「実行」などが
+# あります。" The developer console's Japanese requirements name others ("聞いて", "教えて",
+# "読み込んで", "有効にして"): both are refused.
+
+
+@pytest.mark.parametrize(
+    ("name", "phrase"),
+    [
+        ("十二星座占いを使って", "使って"),
+        ("スタートアップ英会話", "スタート"),  # (Amazon's Japanese quiz tutorial's wrong example)
+        ("星占いを始めて", "始めて"),
+        ("開始クイズ", "開始"),
+        ("実行委員会だより", "実行"),
+        ("星占いを開始して", "開始して"),  # the longest phrase found is said
+        ("星占いを実行して", "実行して"),
+        ("星占いをスタートして", "スタートして"),
+        ("天気を使って占い", "使って"),  # connecting word "を使って" holds the phrase too
+    ],
+)
+def test_every_japanese_launch_phrase_of_amazons_page_is_refused(name: str, phrase: str) -> None:
+    # Only the console's phrases were looked for: "十二星座占いを使って" built.
+    assert invocation_problems(name, "ja-JP") == [
+        f"invocation name {name!r}: must not contain the launch phrase {phrase!r}"
+    ]

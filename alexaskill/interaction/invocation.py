@@ -50,14 +50,43 @@ _SPACE: Final = frozenset(" ")
 # "... or the words 'skill' or 'app' are not allowed" (the English requirements).
 _APP_WORDS: Final = frozenset({"skill", "app"})
 _WAKE_WORDS: Final = frozenset({"alexa", "amazon", "echo", "computer"})
-_LAUNCH_WORDS: Final = frozenset({"ask", "begin", "enable", "launch", "load", "tell"})
-_SMALL_WORDS: Final = frozenset({"a", "an", "the", "for", "to", "of", "my"})
-# Amazon's invocation name requirements forbid connecting words as they forbid launch phrases,
-# but only the launch phrases are known to fail the build: these are left to certification, as
-# warnings.
-_CONNECTING_WORDS: Final = frozenset({"and", "by", "from", "if", "to", "whether"})
-# The Japanese requirements' wake words, launch phrases and forbidden words, found anywhere in
-# a name (no spaces mark them off).
+# Amazon's invocation name requirements (English), rule 5: "Launch phrases include 'run,'
+# 'start,' 'play,' 'resume,' 'use,' 'launch,' 'ask,' 'open,' 'tell,' 'load,' 'begin,' and
+# 'enable.'"
+_LAUNCH_WORDS: Final = frozenset(
+    {
+        "ask",
+        "begin",
+        "enable",
+        "launch",
+        "load",
+        "open",
+        "play",
+        "resume",
+        "run",
+        "start",
+        "tell",
+        "use",
+    }
+)
+# Rule 4: a two-word name may not hold an article ("the", "a", "an") or a preposition ("for",
+# "to", "of," "about," "up," "by," "at," "off," "with"); "my", a pronoun, from the console's
+# wording ("article, preposition or pronoun").
+_SMALL_WORDS: Final = frozenset(
+    {"a", "an", "the", "for", "to", "of", "about", "up", "by", "at", "off", "with", "my"}
+)
+# Rule 5: "Connecting words include 'to,' 'from,' 'in,' 'using,' 'with,' 'about,' 'for,'
+# 'that,' 'by,' 'if,' 'and,' 'whether.'" Forbidden as launch phrases are, but only the launch
+# phrases are known to fail the build: these are left to certification, as warnings.
+_CONNECTING_WORDS: Final = frozenset(
+    {"about", "and", "by", "for", "from", "if", "in", "that", "to", "using", "whether", "with"}
+)
+# The Japanese wake words, launch phrases and forbidden words, found anywhere in a name (no
+# spaces mark them off). The launch phrases are those of the developer console's Japanese
+# requirements (起動して ... 有効にして) and of rule 5 of the ja-JP page of Amazon's invocation
+# name requirements ("起動フレーズには「起動して」、「使って」、「開いて」、「スタート」、
+# 「スタートして」、「始めて」、「開始」、「開始して」、「実行して」、「実行」などがあります");
+# its connecting word "を使って" holds "使って".
 _JAPANESE_WAKE_WORDS: Final = ("アレクサ", "アマゾン", "エコー", "コンピューター")
 _JAPANESE_LAUNCH_PHRASES: Final = (
     "起動して",
@@ -65,8 +94,15 @@ _JAPANESE_LAUNCH_PHRASES: Final = (
     "聞いて",
     "教えて",
     "読み込んで",
+    "開始",
     "開始して",
     "有効にして",
+    "使って",
+    "スタート",
+    "スタートして",
+    "始めて",
+    "実行",
+    "実行して",
 )
 _JAPANESE_WORDS: Final = ("スキル", "アプリ")
 # The letters each language's invocation names are written in, by the start of their Unicode
@@ -233,7 +269,9 @@ def invocation_problems(name: str, locale: str) -> list[str]:
         problems.append(f"{where}: must not contain the wake word {wake[0]!r}")
     launch = sorted(words & _LAUNCH_WORDS) if locale.startswith("en-") else []
     if japanese:
-        launch = [phrase for phrase in _JAPANESE_LAUNCH_PHRASES if phrase in name]
+        # the longest phrase found: "開始して", not the "開始" inside it
+        found = [phrase for phrase in _JAPANESE_LAUNCH_PHRASES if phrase in name]
+        launch = sorted(found, key=len, reverse=True)
     if launch:
         problems.append(f"{where}: must not contain the launch phrase {launch[0]!r}")
     return problems
