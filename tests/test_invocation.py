@@ -234,3 +234,24 @@ def test_every_japanese_launch_phrase_of_amazons_page_is_refused(name: str, phra
     assert invocation_problems(name, "ja-JP") == [
         f"invocation name {name!r}: must not contain the launch phrase {phrase!r}"
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "letters"),
+    [("今日のabcクイズ", "abc"), ("今日のaクイズ", "a"), ("あなたの傍のatm", "atm")],
+)
+def test_latin_letters_touching_japanese_ones_are_a_warning(name: str, letters: str) -> None:
+    # Requirement 8 of the ja-JP page: an initialism's letters each have a half-width space
+    # before and after ("今日の a b c クイズ"; none needed after the last letter of the name,
+    # "あなたの傍の a t m"). An acronym said as a word is written as one ("nasa"): only the
+    # author can tell which, so this is a warning.
+    assert invocation_problems(name, "ja-JP") == []
+    [warning] = invocation_name_warnings(name, "ja-JP")
+    assert f"{letters!r} touches the Japanese letters beside it" in warning, warning
+    assert "'今日の a b c クイズ'" in warning, warning
+
+
+@pytest.mark.parametrize("name", ["今日の a b c クイズ", "あなたの傍の a t m", "お茶 timer"])
+def test_spaced_latin_letters_in_a_japanese_name_are_no_warning(name: str) -> None:
+    assert invocation_problems(name, "ja-JP") == []
+    assert invocation_name_warnings(name, "ja-JP") == []

@@ -321,6 +321,24 @@ def _script_problems(where: str, name: str, locale: str) -> list[str]:
     ]
 
 
+def _latin_touching_japanese(name: str) -> str | None:
+    """The first run of Latin letters in ``name`` written against a letter of another script,
+    with no space between ("今日のabcクイズ": "abc"); else None."""
+    text = unicodedata.normalize("NFC", name)
+    runs: list[tuple[int, int]] = []
+    for index, char in enumerate(text):
+        if unicodedata.category(char)[0] == "L" and first_non_latin(char) is None:
+            if runs and runs[-1][1] == index:
+                runs[-1] = (runs[-1][0], index + 1)
+            else:
+                runs.append((index, index + 1))
+    for start, end in runs:
+        beside = text[start - 1 : start] + text[end : end + 1]
+        if any(unicodedata.category(char)[0] == "L" for char in beside):
+            return text[start:end]
+    return None
+
+
 def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
     """What certification would object to in ``name``, though the model builds with it."""
     words = name.split()
@@ -375,6 +393,17 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
                 f"(as in '{wake}ショップ'), rename it, and if {word!r} is another word that only "
                 "begins or ends with it, make sure Amazon's build and certification take it"
             )
+    letters = _latin_touching_japanese(name) if locale.startswith("ja-") else None
+    if letters is not None:
+        # Rule 8 of the ja-JP page of Amazon's invocation name requirements: "アルファベット1文字
+        # の前後に半角スペースを挿入する必要があります"; rule 7: an acronym is "nasa".
+        warnings.append(
+            f"invocation name {name!r}: {letters!r} touches the Japanese letters beside it: "
+            "Amazon's requirements for Japanese write each letter of an initialism with a "
+            "half-width space before and after it ('今日の a b c クイズ'; none after the last "
+            "letter of the name, 'あなたの傍の a t m'); if it is an acronym said as a word "
+            "('nasa'), make sure Amazon's build and certification take it"
+        )
     forbidden = (
         [word for word in _JAPANESE_WORDS if word in name] if locale.startswith("ja-") else []
     )
