@@ -30,6 +30,11 @@ of the name, or beside a space, hiragana, kanji or Latin letters. Inside a longe
 katakana it may be a word of a compound ("エコーショップ") or only the start of another word
 ("エコーロケーション", echolocation), which only a person can tell: that is a warning naming the
 longer word. Half-width katakana is read as full-width.
+
+Not checked: Japanese particles other than "の" and the connecting word "で" (no spaces tell
+them from the letters of a word: "でんき"), and launch phrases or connecting words of German,
+French, Spanish, Italian, Portuguese, Dutch, Hindi or Arabic, of which no list of Amazon's was
+found.
 """
 
 from __future__ import annotations
