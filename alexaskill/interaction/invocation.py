@@ -354,10 +354,12 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
             f"invocation name {name!r} is one word: Amazon accepts that only for a brand you "
             "own; use two or more words"
         )
-    if len(words) == 2 and locale.startswith("en-") and set(words) & _SMALL_WORDS:
+    small = [word for word in words if word in _SMALL_WORDS] if len(words) == 2 else []
+    if small and locale.startswith("en-"):
         warnings.append(
-            f"invocation name {name!r}: a two-word name may not use an article, preposition or "
-            "pronoun ('the', 'a', 'for', 'my', ...)"
+            f"invocation name {name!r}: a two-word name may not use the article, preposition or "
+            f"pronoun {small[0]!r} (Amazon's invocation name requirements: not 'a bicycle', "
+            "'for fun')"
         )
     dotted = next((word for word in words if "." in word.rstrip(".")), None)
     if dotted is not None:
