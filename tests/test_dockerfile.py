@@ -180,8 +180,8 @@ def container_command(port: int) -> list[str]:
 
 
 def container_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
-    env.update(image_env())
+    # (No ALEXASKILL_* variable of the shell is here: tests/conftest.py unset them.)
+    env = {**os.environ, **image_env()}
     env["ALEXASKILL_STORE"] = f"sqlite:///{tmp_path}/alexaskill.db"  # not /data here
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONPATH"] = str(ROOT)

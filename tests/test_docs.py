@@ -124,8 +124,8 @@ class Reader:
     @property
     def env(self) -> dict[str, str]:
         env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+        # (the suite's per-user data directory: the reader's is in its HOME, as a user's)
         env.pop("XDG_DATA_HOME", None)
-        env.pop("ALEXASKILL_DEV_PKI_DIR", None)
         env["HOME"] = str(self.workdir / "home")
         env["ALEXASKILL_SKILL_ID"] = EXAMPLE_SKILL_ID
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
@@ -785,15 +785,8 @@ def test_each_examples_sample_requests_replay_answered(
 
     from alexaskill.cli import main
 
+    # (The examples read ALEXASKILL_* at import: tests/conftest.py unset the shell's.)
     monkeypatch.chdir(ROOT)
-    # The examples read these at import: the shell's (a store URL, a log level) are not theirs.
-    for name in (
-        "ALEXASKILL_SKILL_ID",
-        "ALEXASKILL_STORE",
-        "ALEXASKILL_LOG_LEVEL",
-        "ALEXASKILL_LOG_JSON",
-    ):
-        monkeypatch.delenv(name, raising=False)
     requests = sorted(
         str(p.relative_to(ROOT)) for p in (ROOT / "examples" / example).glob("requests/*.json")
     )
@@ -815,7 +808,6 @@ def test_each_example_reads_its_skill_ids_as_the_readme_says(ids: str, tmp_path:
         for name in examples
     )
     env = {**os.environ, "ALEXASKILL_SKILL_ID": ids, "PYTHONPATH": str(ROOT)}
-    env.pop("ALEXASKILL_STORE", None)
     completed = subprocess.run(
         [sys.executable, "-c", code],
         cwd=tmp_path,

@@ -14,15 +14,14 @@ from .fresh_python import SERVE, WATCH, run_fresh
 #: A fresh Python's first download ({client}: the Verifier's own client, or one given to it),
 #: through a proxy on 127.0.0.1 that answers the CONNECT and closes (no internet): the modules
 #: imported while `Downloads._run`, which holds the time limit, was on the stack, and the
-#: refusal said.
+#: refusal said. (HTTPS_PROXY is the only proxy variable it sees: tests/conftest.py unsets the
+#: others in the environment this Python inherits.)
 _FIRST_DOWNLOAD = (
     """
 ANSWER = b"HTTP/1.1 200 Connection established\\r\\n\\r\\n"
 """
     + SERVE
-    + """for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "https_proxy"):
-    os.environ.pop(name, None)
-proxy = os.environ["HTTPS_PROXY"] = f"http://127.0.0.1:{{listener.getsockname()[1]}}"
+    + """proxy = os.environ["HTTPS_PROXY"] = f"http://127.0.0.1:{{listener.getsockname()[1]}}"
 
 from alexaskill.downloads import Downloads
 from alexaskill.exceptions import CertificateError
