@@ -612,32 +612,31 @@ class _OddLoop:
         return False
 
 
-def test_a_stall_is_said_once_though_the_looking_thread_raised_meanwhile(
-    caplog: pytest.LogCaptureFixture, looks: Looks
-) -> None:
-    # What raised in the looking thread (said at ERROR, and it looks on) started its looks
-    # afresh, what it had seen forgotten, and with it the stalls it had said: a loop still held
-    # up by the same call was said again once held up as long after ("held up for 1.1 s", then
-    # again "held up for 1.1 s"). The looks start afresh; the stalls said are kept.
+def _looks_around_a_raise(
+    caplog: pytest.LogCaptureFixture, looks: Looks, before: int, after: int
+) -> list[int]:
+    """A launch holding up the loop, in `looks`: two that see it running, ``before`` more, one at
+    which the looking thread raises (an `_OddLoop` in flight), and ``after`` more. How many
+    held-up lines had been said before the raise, then after each look past it. Checked here:
+    the launch answered, and the thread's failure was said once, at ERROR, saying it looks on."""
     from typing import cast
 
     skill = Skill(DEFAULT_SKILL_ID)
     odd = _OddLoop()
     watchdogs: list[deadline.Watchdog] = []
-    said_before: list[int] = []
+    said: list[int] = []
 
     @skill.launch
     async def launch() -> Response:
-        looks.look()
-        looks.look()  # seen running
-        for _ in range(24):  # held up 1.2 s, in looks: said
+        for _ in range(2 + before):
             looks.look()
-        said_before.append(len(held_up_lines(caplog)))
+        said.append(len(held_up_lines(caplog)))
         watchdogs.append(deadline.Watchdog(cast(Any, odd)))
         watchdogs[0]._ticking = True  # (in flight: its state is read at the next look)
         looks.look()  # it raises there, and the thread looks on
-        for _ in range(30):  # held up 1.5 s more, by the same call
+        for _ in range(after):
             looks.look()
+            said.append(len(held_up_lines(caplog)))
         return speak("Done.")
 
     try:
@@ -647,10 +646,20 @@ def test_a_stall_is_said_once_though_the_looking_thread_raised_meanwhile(
         for watchdog in watchdogs:
             watchdog._ticking = False
     assert odd.raised
-    assert said_before == [1], looks.said(held_up_lines(caplog))
-    assert len(held_up_lines(caplog)) == 1, looks.said(held_up_lines(caplog))
     failed = [r for r in caplog.records if r.name == "alexaskill" and r.exc_info]
     assert len(failed) == 1 and LOOKS_ON in failed[0].getMessage()
+    return said
+
+
+def test_a_stall_is_said_once_though_the_looking_thread_raised_meanwhile(
+    caplog: pytest.LogCaptureFixture, looks: Looks
+) -> None:
+    # What raised in the looking thread (said at ERROR, and it looks on) started its looks
+    # afresh, what it had seen forgotten, and with it the stalls it had said: a loop still held
+    # up by the same call was said again once held up as long after ("held up for 1.1 s", then
+    # again "held up for 1.1 s"). The looks start afresh; the stalls said are kept.
+    said = _looks_around_a_raise(caplog, looks, before=24, after=30)  # 1.2 s, then 1.5 s more
+    assert said == [1] * 31, looks.said(held_up_lines(caplog))
 
 
 class _HeldOnAnotherThread:
@@ -751,37 +760,7 @@ def test_after_the_looking_thread_raised_a_loop_held_up_is_timed_from_its_next_l
     # since when it saw each loop in flight running. A loop held up 0.7 s when the thread
     # raised is timed again from its next look: said about 1 s after the failure (21 looks of
     # 50 ms), not 0.3 s after (4 looks), as it would be were it timed on. As the line says now.
-    from typing import cast
-
-    skill = Skill(DEFAULT_SKILL_ID)
-    odd = _OddLoop()
-    watchdogs: list[deadline.Watchdog] = []
-    said_after: list[int] = []
-
-    @skill.launch
-    async def launch() -> Response:
-        looks.look()
-        looks.look()  # seen running
-        for _ in range(14):  # held up 0.7 s, in looks: not said yet
-            looks.look()
-        assert not held_up_lines(caplog)
-        watchdogs.append(deadline.Watchdog(cast(Any, odd)))
-        watchdogs[0]._ticking = True  # (in flight: its state is read at the next look)
-        looks.look()  # it raises there, and the thread looks on
-        for after in range(1, 41):
-            looks.look()
-            if held_up_lines(caplog):
-                said_after.append(after)
-                break
-        return speak("Done.")
-
-    try:
-        with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
-            assert client.launch().speech == "Done."
-    finally:
-        for watchdog in watchdogs:
-            watchdog._ticking = False
-    assert odd.raised
-    failed = [r for r in caplog.records if r.name == "alexaskill" and r.exc_info]
-    assert len(failed) == 1 and LOOKS_ON in failed[0].getMessage()
+    said = _looks_around_a_raise(caplog, looks, before=14, after=40)  # 0.7 s, then up to 2 s
+    assert said[0] == 0, looks.said(held_up_lines(caplog))  # not said before the raise
+    said_after = [after for after, count in enumerate(said) if count][:1]
     assert said_after and 19 <= said_after[0] <= 22, (said_after, looks.said(held_up_lines(caplog)))
