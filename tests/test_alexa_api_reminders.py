@@ -22,6 +22,26 @@ from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
 from .alexa_api_shared import MOMENT, _run
 from .conftest import SKILL_ID
 
+HOUR: Final = dt.timedelta(hours=1)
+#: A recurring reminder's start: 07:30 UTC, in a December to come; the same time in Berlin, and
+#: as a local time (the device's).
+_RECURRING_AT: Final = dt.datetime(2036, 12, 1, 7, 30, tzinfo=dt.UTC)
+_BERLIN_AT: Final = dt.datetime(2036, 12, 1, 7, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+_LOCAL_AT: Final = dt.datetime(2036, 12, 1, 7, 30)
+#: The second 02:30 of 26 October 2031 in Paris (01:30 UTC), its clocks going back at 03:00.
+_SECOND_HALF_PAST_TWO: Final = dt.datetime(
+    2031, 10, 26, 2, 30, fold=1, tzinfo=ZoneInfo("Europe/Paris")
+)
+#: The forms of a recurrence `create_reminder` takes beside a list: each its rules, in order.
+_RULE_FORMS: Final[dict[str, Callable[[list[str]], Any]]] = {
+    "list": list,
+    "tuple": tuple,
+    "iterator": iter,
+    "generator": lambda rules: (rule for rule in rules),
+    "dict keys": lambda rules: dict.fromkeys(rules).keys(),
+}
+
+
 # --- reminders ------------------------------------------------------------------------------------
 
 
@@ -270,9 +290,6 @@ def test_a_local_time_gone_in_the_devices_zone_is_a_value_error_unsent(
     assert client.api.reminders == []
 
 
-HOUR = dt.timedelta(hours=1)
-
-
 def test_a_local_time_to_come_in_the_devices_zone_is_created_the_zone_asked_first(
     skill_client: Callable[..., TestClient],
 ) -> None:
@@ -421,8 +438,6 @@ _RULES_OF_NO_TIME: Final = [
     ("freq=weekly;count=000", r"its COUNT is 0: the number of times it rings"),
 ]
 
-_RECURRING_AT: Final = dt.datetime(2036, 12, 1, 7, 30, tzinfo=dt.UTC)
-
 
 def _api(fake: FakeAlexaApi) -> AlexaApi:
     raw = RequestFactory().intent("Remind")
@@ -569,16 +584,6 @@ def test_an_until_before_the_start_is_read_in_the_starts_zone() -> None:
     assert [call.status for call in fake.calls] == [200]
 
 
-#: The forms of a recurrence `create_reminder` takes beside a list: each its rules, in order.
-_RULE_FORMS: Final[dict[str, Callable[[list[str]], Any]]] = {
-    "list": list,
-    "tuple": tuple,
-    "iterator": iter,
-    "generator": lambda rules: (rule for rule in rules),
-    "dict keys": lambda rules: dict.fromkeys(rules).keys(),
-}
-
-
 @pytest.mark.parametrize("form", _RULE_FORMS)
 def test_a_utc_until_beside_a_local_start_is_refused_whatever_form_the_rules_come_in(
     skill_client: Callable[..., TestClient], form: str
@@ -621,8 +626,6 @@ def test_a_local_time_gone_with_no_rules_is_judged_whatever_form_they_come_in(
     assert client.api.reminders == []
 
 
-_BERLIN_AT: Final = dt.datetime(2036, 12, 1, 7, 30, tzinfo=ZoneInfo("Europe/Berlin"))
-_LOCAL_AT: Final = dt.datetime(2036, 12, 1, 7, 30)
 #: An UNTIL of another kind than ``at=``'s start, and the kinds the fault names: the UNTIL's,
 #: the start's, and the UNTIL's that start wants.
 _UNTILS_OF_ANOTHER_KIND: Final = [
@@ -693,12 +696,6 @@ def test_an_until_of_the_starts_kind_is_sent_whatever_form_the_rules_come_in(for
     _run(_api(fake).create_reminder("Stretch", at=_LOCAL_AT, recurrence=_RULE_FORMS[form](rules)))
     [call] = [call for call in fake.calls if call.operation == "create_reminder"]
     assert (call.status, call.body["trigger"]["recurrence"]["recurrenceRules"]) == (200, rules)
-
-
-#: The second 02:30 of 26 October 2031 in Paris (01:30 UTC), its clocks going back at 03:00.
-_SECOND_HALF_PAST_TWO: Final = dt.datetime(
-    2031, 10, 26, 2, 30, fold=1, tzinfo=ZoneInfo("Europe/Paris")
-)
 
 
 @pytest.mark.parametrize(
