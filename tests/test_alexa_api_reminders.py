@@ -65,6 +65,26 @@ def reminder_skill(**options: Any) -> Skill:
     return skill
 
 
+def refusal_skill(*, zone_asked_first: bool = False, **options: Any) -> tuple[Skill, list[str]]:
+    """A skill whose Remind intent creates a reminder "Stretch" with ``options`` (after asking
+    the time, so the device's zone, if ``zone_asked_first``) and answers "done": the skill, and
+    what each `ValueError` the call raised said."""
+    skill = Skill(SKILL_ID)
+    said: list[str] = []
+
+    @skill.intent("Remind")
+    async def remind(api: AlexaApi) -> Response:
+        if zone_asked_first:
+            await api.now()
+        try:
+            await api.create_reminder("Stretch", **options)
+        except ValueError as exc:
+            said.append(str(exc))
+        return speak("done")
+
+    return skill, said
+
+
 def test_a_reminder_in_ten_minutes(skill_client: Callable[..., TestClient]) -> None:
     client = skill_client(reminder_skill(after=dt.timedelta(minutes=10)), locale="en-GB")
     result = client.intent("Remind")
@@ -270,19 +290,9 @@ def test_a_local_time_gone_in_the_devices_zone_is_a_value_error_unsent(
     # was a ValueError once the handler had asked the zone (api.now()), and an AlexaApiError
     # (the fake's 400) when it had not: one mistake, two errors to catch. create_reminder asks
     # the zone itself now (once a request, as api.now() does), unsent.
-    skill = Skill(SKILL_ID)
-    said: list[str] = []
-
-    @skill.intent("Remind")
-    async def remind(api: AlexaApi) -> Response:
-        if zone_asked_first:
-            await api.now()
-        try:
-            await api.create_reminder("Stretch", at=dt.datetime(2031, 3, 14, 9, 30))
-        except ValueError as exc:
-            said.append(str(exc))
-        return speak("done")
-
+    skill, said = refusal_skill(
+        zone_asked_first=zone_asked_first, at=dt.datetime(2031, 3, 14, 9, 30)
+    )
     client = skill_client(skill, time_zone="Europe/Paris", now=lambda: MOMENT)
     result = client.intent("Remind")
     assert [call.operation for call in result.api_calls] == ["time_zone"]
@@ -591,21 +601,8 @@ def test_a_utc_until_beside_a_local_start_is_refused_whatever_form_the_rules_com
     # Only a list or a tuple was looked at for a UTC UNTIL: given an iterator, the UNTIL went
     # out unjudged, and only the fake refused it (400, an AlexaApiError at run time). A local
     # start's UNTIL is local (RFC 5545, 3.3.10): refused, in any form, the zone not asked.
-    skill = Skill(SKILL_ID)
-    said: list[str] = []
-
-    @skill.intent("Remind")
-    async def remind(api: AlexaApi) -> Response:
-        try:
-            await api.create_reminder(
-                "Stretch",
-                at=dt.datetime(2036, 12, 1, 7, 30),
-                recurrence=_RULE_FORMS[form](["FREQ=DAILY;UNTIL=20361201T062959Z"]),
-            )
-        except ValueError as exc:
-            said.append(str(exc))
-        return speak("done")
-
+    rules = _RULE_FORMS[form](["FREQ=DAILY;UNTIL=20361201T062959Z"])
+    skill, said = refusal_skill(at=_LOCAL_AT, recurrence=rules)
     client = skill_client(skill, time_zone="Europe/Berlin", now=lambda: MOMENT)
     assert list(client.intent("Remind").api_calls) == []
     [message] = said
