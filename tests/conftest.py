@@ -496,19 +496,41 @@ _LIST_TABLES = (
 )
 
 
-def _answers_dynamodb(port: int) -> bool:
-    """Whether moto's DynamoDB answers on ``port`` (its backend made: the first test's call
-    does not wait for it)."""
+def _answers_dynamodb(port: int, timeout: float) -> bool:
+    """Whether moto's DynamoDB answers on ``port`` within ``timeout`` seconds (its backend made:
+    the first test's call does not wait for it)."""
+    ends = time.monotonic() + timeout
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
-            sock.settimeout(30)  # (made at the first request: seconds on a loaded machine)
+        with socket.create_connection(("127.0.0.1", port), timeout=min(0.5, timeout)) as sock:
             sock.sendall(_LIST_TABLES)
             answer = b""
-            while chunk := sock.recv(4096):
+            while True:
+                # (the backend is made at the first request: seconds on a loaded machine)
+                sock.settimeout(max(ends - time.monotonic(), 0.001))
+                if not (chunk := sock.recv(4096)):
+                    break
                 answer += chunk
     except OSError:
         return False
     return answer.startswith((b"HTTP/1.0 200 ", b"HTTP/1.1 200 ")) and b'"TableNames"' in answer
+
+
+#: How long moto's server may take to answer its first ListTables: generous, for the most
+#: loaded machine (a server that exited is said at once, not at the deadline).
+_MOTO_START_SECONDS = 180.0
+
+
+def _await_dynamodb(process: subprocess.Popen[bytes], port: int, seconds: float) -> None:
+    """Wait until moto's DynamoDB answers on ``port``; a test failure once ``process`` has
+    exited, or past ``seconds``: each probe waits for an answer no longer than is left."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        if _answers_dynamodb(port, left):
+            return
+        if process.poll() is not None:
+            pytest.fail(f"moto's server exited with status {process.returncode}")
+        time.sleep(0.05)
+    pytest.fail(f"moto's server did not answer a ListTables within {seconds:g} s")
 
 
 # moto_server (moto.server.main) with Werkzeug serving one request at a time. moto checks a
@@ -549,13 +571,7 @@ def moto_endpoint() -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while not _answers_dynamodb(port):
-            if process.poll() is not None:
-                pytest.fail(f"moto's server exited with status {process.returncode}")
-            if time.monotonic() > deadline:
-                pytest.fail("moto's server did not answer a ListTables within 60 s")
-            time.sleep(0.05)
+        _await_dynamodb(process, port, _MOTO_START_SECONDS)
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(process)
