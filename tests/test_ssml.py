@@ -947,6 +947,18 @@ def test_a_word_role_no_edition_of_amazons_reference_lists_is_still_said(role: s
     assert found is not None and found.startswith(f"<w role={role!r}> is not one Alexa knows")
 
 
+def test_an_unknown_word_role_is_told_the_current_names_alone() -> None:
+    # The suggestion listed the earlier ivona: names too, which the builder (ssml.w) refuses
+    # and Amazon's reference no longer writes; they are still taken, but not suggested.
+    current = "'amazon:VB', 'amazon:VBD', 'amazon:NN', 'amazon:SENSE_1'"
+    found = ssml.ssml_error('<speak><w role="amazon:JJ">read</w></speak>')
+    assert found == f"<w role='amazon:JJ'> is not one Alexa knows; use one of {current}", found
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml('<speak><w role="ivona:JJ">read</w></speak>'))
+    assert f"use one of {current} (Amazon's" in str(refused.value), str(refused.value)
+    assert "ivona:VB" not in str(refused.value)
+
+
 @pytest.mark.parametrize(
     ("time", "said"),
     [
