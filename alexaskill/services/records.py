@@ -82,12 +82,13 @@ class RecordsApi(RequestApi):
         the device's zone, asked for it). A one-time ``at`` that is such a second time is sent
         as its moment in UTC, as one at a fixed offset is (and read back in UTC:
         `ReminderTrigger`). One without tzinfo whose
-        ``fold=1`` cannot be read, the device's zone unknown (none set, or its call failed),
-        is a `ValueError`, unsent, one-time or recurring: sent as a local time it would ring
-        at the first. A one-time ``at`` that is a local time its zone's clocks skip (02:30 in
-        New York on 14 March 2027) is a `ValueError` naming the gap, unsent; a recurring one
-        is sent as written (RFC 5545, 3.3.5: its first time at the offset before the gap, the
-        later ones on the zone's clock). ``speech`` is
+        ``fold=1`` cannot be read, the device's zone unknown, is refused, unsent, one-time or
+        recurring (sent as a local time it would ring at the first): a `ValueError` when the
+        device set no zone or the request names no device, an `AlexaApiError` chained from
+        the ``time_zone`` call's when that call failed. A one-time ``at`` that is a local time
+        its zone's clocks skip (02:30 in New York on 14 March 2027) is a `ValueError` naming
+        the gap, unsent; a recurring one is sent as written (RFC 5545, 3.3.5: its first time at
+        the offset before the gap, the later ones on the zone's clock). ``speech`` is
         SSML to say instead of ``text``. Its ``requestTime`` is the request's timestamp too.
         Amazon lets a skill create reminders only while the user talks to it. Needs
         `Scope.REMINDERS`.
@@ -98,7 +99,7 @@ class RecordsApi(RequestApi):
             recurrence = list(recurrence)
         # One mistake, one error: a local at= gone by was a ValueError once the handler had
         # asked the zone, else an AlexaApiError (the fake's 400).
-        zone = await self._reminder_zone(at, after, recurrence)
+        zone, zone_unasked = await self._reminder_zone(at, after, recurrence)
         # Sent as asked when the user spoke, as the past is judged: a test's fixed clock holds.
         asked_at = _request_time(self._envelope)
         body = reminder_body(
@@ -112,6 +113,7 @@ class RecordsApi(RequestApi):
             asked_at,
             asked_at=asked_at,
             zone=zone,
+            zone_unasked=zone_unasked,
         )
         return (
             await self._call(
@@ -129,22 +131,28 @@ class RecordsApi(RequestApi):
 
     async def _reminder_zone(
         self, at: object, after: object, recurrence: object
-    ) -> _dt.tzinfo | None:
+    ) -> tuple[_dt.tzinfo | None, AlexaApiError | None]:
         """The device's zone, to judge a one-time ``at`` without tzinfo (a recurring one's
         UNTIL is local then, on the same clock): the one the handler asked, else asked now; None
-        where it is not needed, not set, or its call failed (the reminder is then sent
-        unjudged, but for one at ``fold=1``, which `reminder_body` refuses without it)."""
+        where it is not needed, not set, or not to be asked (the request names no device), with
+        the error of its call if that failed (the reminder is then sent unjudged, but for one
+        at ``fold=1``, which `reminder_body` refuses without the zone: a `ValueError`, or the
+        call's failure, an `AlexaApiError`, if it failed)."""
         if self._time_zone is not _NOT_ASKED:
-            return self._time_zone
+            return self._time_zone, None
         local = isinstance(at, _dt.datetime) and at.tzinfo is None and after is None
         # (a recurring reminder's first time is not judged; nor needs its UNTIL the zone; but
         # the second of a repeated local time, fold=1, is refused in it: `reminder_body`)
         if not local or (recurrence and not getattr(at, "fold", 0)):
-            return None
+            return None, None
         try:
-            return await self.time_zone()
-        except AlexaApiError:
-            return None
+            self._device_id()
+        except AlexaApiError:  # (no device: no zone to ask, as for one that set none)
+            return None, None
+        try:
+            return await self.time_zone(), None
+        except AlexaApiError as failed:
+            return None, failed
 
     if TYPE_CHECKING:  # (`UserApi`'s, beside this class in `AlexaApi`)
 
