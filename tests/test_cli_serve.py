@@ -390,6 +390,53 @@ def test_serve_says_what_an_import_that_fails_said_before_it(tmp_path: Path) -> 
     assert "RuntimeError: no database" in lines[-1], done.stderr
 
 
+#: An app whose import says a warning, before anything has set up logging.
+LOUD_APP = """
+import logging
+
+logging.getLogger("loud").warning("the loud import's warning: no cache configured")
+
+
+async def app(scope, receive, send):
+    pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        (("--reload", "--workers", "2"), "--reload runs one server process: drop --workers"),
+        (("--reload", "--model", "en-US.json"), "--model is the simulator's: add --dev"),
+        (("--workers", "2", "--port", "{busy}"), "--port {busy}: "),
+        (("--reload", "--port", "{busy}"), "--port {busy}: "),
+    ],
+    ids=["reload-workers", "model-without-dev", "workers-port-taken", "reload-port-taken"],
+)
+def test_serve_says_what_the_import_said_when_no_server_starts(
+    tmp_path: Path, options: tuple[str, ...], error: str
+) -> None:
+    # serve's check of the app dropped what its import said, leaving it to the server
+    # processes; but its usage checks come after the import (and the port's, just before
+    # uvicorn): a mistake found there starts no server, and the warning was never said.
+    import socket
+
+    (tmp_path / "loud.py").write_text(LOUD_APP)
+    (tmp_path / "en-US.json").write_text("{}")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = str(taken.getsockname()[1])
+        argv = [option.format(busy=busy) for option in options]
+        command = [sys.executable, "-m", "alexaskill", "serve", "loud:app", *argv]
+        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    said = done.stderr.splitlines()
+    assert said[-1].startswith(f"alexaskill serve: error: {error.format(busy=busy)}"), said
+    warned = [line for line in said if "the loud import's warning: no cache configured" in line]
+    assert len(warned) == 1, said
+    assert said.index(warned[0]) < len(said) - 1, said
+
+
 def test_serve_logs_as_the_environment_says(servers: Servers, tmp_path: Path) -> None:
     # A skill that sets up no logging of its own, as the README's: under `uvicorn app:skill`
     # the app configures alexaskill's logging from the environment at start-up; so must serve.

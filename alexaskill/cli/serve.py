@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..app import Skill
     from ..testing import TestPKI
 
@@ -186,10 +187,19 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _serve(args: argparse.Namespace) -> None:
     # A mistake in APP is reported here, not by uvicorn; a factory's app is made here. Under
     # --reload and --workers, what its import says is the server processes' to say, as each
-    # imports it again: this one serves nothing.
-    checking = args.reload or args.workers is not None
-    with left_to_the_servers() if checking else contextlib.nullcontext():
-        app = served_app(args.app, load_app(args.app))
+    # imports it again: this one serves nothing. Held until they start: a mistake found first
+    # (a usage error, a port in use) starts none, and it is said with the mistake.
+    if args.reload or args.workers is not None:
+        with left_to_the_servers() as servers_start:
+            _serve_app(args, servers_start)
+    else:
+        _serve_app(args, None)
+
+
+def _serve_app(args: argparse.Namespace, servers_start: Callable[[], None] | None) -> None:
+    """Check APP and the options, and run uvicorn; ``servers_start`` (--reload, --workers) is
+    called just before it runs: what the check's import said is the servers' from then on."""
+    app = served_app(args.app, load_app(args.app))
     if args.model is not None and not args.dev:
         raise UsageError("--model is the simulator's: add --dev")
     if args.reload and args.workers is not None:
@@ -219,7 +229,13 @@ def _serve(args: argparse.Namespace) -> None:
         # uvicorn imports the app in each server process it starts (and restarts): hand the
         # options over through the environment, which those processes inherit.
         handed = _hand_over(args.app, args.dev, args.capture, args.model, args.host, args.port)
-        _run_uvicorn("alexaskill.cli.serve:serve_factory", factory=True, env=handed, **options)
+        _run_uvicorn(
+            "alexaskill.cli.serve:serve_factory",
+            factory=True,
+            env=handed,
+            starting=servers_start,
+            **options,
+        )
         return
     _configure_server_logging()
     app = _prepare(args.app, closing_mounted(app), args.dev, args.capture, args.model)

@@ -8,7 +8,7 @@ import contextlib
 import functools
 import inspect
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .common import UsageError, _import_failure, skills_in
@@ -155,12 +155,14 @@ def served_app(spec: str, app: Any) -> Any:
 
 
 @contextlib.contextmanager
-def left_to_the_servers() -> Iterator[None]:
-    """Drop what is said meanwhile through Python's last resort (logging not set up yet: the
+def left_to_the_servers() -> Iterator[Callable[[], None]]:
+    """Hold what is said meanwhile through Python's last resort (logging not set up yet: the
     app's import in the process of ``serve --reload`` or ``--workers``, which checks the app
     and serves nothing; alexaskill's own lines too, which `alexaskill.log_early` formats where
-    the last resort would write them), unless it ends in an exception: then it is said after
-    all, as what led to the failure.
+    the last resort would write them) until the servers start: the function yielded, called
+    just before uvicorn runs, drops it. Ended by an exception before that, the hold says it
+    after all, as what led to the failure: an import that failed, or a mistake found after it
+    (a usage error, a port in use), for which no server process starts to say it.
 
     Each server process imports the app again, and its import says the same at the process's
     own start: said here too, a mounted skill's "verification is OFF" or a store setting's
@@ -174,12 +176,17 @@ def left_to_the_servers() -> Iterator[None]:
         held.append(record)
         return False
 
+    def servers_start() -> None:
+        if last is not None:
+            last.removeFilter(hold)
+        held.clear()  # (each server process says it)
+
     if last is None:  # (an app's choice: nothing goes there)
-        yield
+        yield servers_start
         return
     last.addFilter(hold)
     try:
-        yield
+        yield servers_start
     except BaseException:
         last.removeFilter(hold)
         for record in held:  # (alexaskill's formatted, by `alexaskill.log_early`, as they were)

@@ -6,7 +6,7 @@ import argparse
 import contextlib
 import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -291,12 +291,19 @@ def _terminated(signum: int, frame: object) -> None:
     raise _Terminated
 
 
-def _run_uvicorn(app: Any, *, env: Mapping[str, str] | None = None, **options: Any) -> None:
+def _run_uvicorn(
+    app: Any,
+    *,
+    env: Mapping[str, str] | None = None,
+    starting: Callable[[], None] | None = None,
+    **options: Any,
+) -> None:
     """``uvicorn.run(app, **options)``, `stopped_by_sigterm`; with ``workers`` over 1, its
     workers watched by `_supervisor` (uvicorn's, saying how a worker ended); on ``::``, one
     socket bound as for ``workers`` (IPv4 too, where the system allows). First the port is
     checked (`check_port`), and then ``env`` set in this process's environment (the options
-    handed to the server processes uvicorn starts): a port refused leaves it as it was."""
+    handed to the server processes uvicorn starts): a port refused leaves it as it was. Then
+    ``starting`` is called, just before uvicorn runs (`serve_app.left_to_the_servers`'s)."""
     import uvicorn
 
     host = options.get("host", "127.0.0.1")
@@ -305,6 +312,8 @@ def _run_uvicorn(app: Any, *, env: Mapping[str, str] | None = None, **options: A
         one_socket = options.get("reload", False) or options.get("workers", 1) > 1
         check_port(host, options["port"], one_socket=one_socket or wildcard)
     os.environ.update(env or {})
+    if starting is not None:
+        starting()
     supervisor = None
     with stopped_by_sigterm():
         if wildcard and not options.get("reload") and options.get("workers", 1) <= 1:
