@@ -93,7 +93,11 @@ def mounted_path(scope: Scope) -> str:
             return head + pattern
     values = {str(value) for value in params.values()}
     segments = path.split("/")
-    cut = next((i for i, segment in enumerate(segments) if segment in values), len(segments))
+    # (A segment holding a value cuts too: an outer Mount("/org-{org}") is "/org-acme".)
+    cut = next(
+        (i for i, segment in enumerate(segments) if any(v and v in segment for v in values)),
+        len(segments),
+    )
     return "/".join(segments[:cut]) + "/..."
 
 

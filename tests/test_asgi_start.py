@@ -844,6 +844,20 @@ def test_lifespan_start_refuses_a_failed_start_said_but_not_raised() -> None:
             "/t/...",
         ),
         ({"root_path": "/acme", "app_root_path": "", "path_params": {"t": "acme"}}, "/..."),
+        # A parameter that is part of a segment (an outer Mount("/org-{org}")): the segment
+        # holding it is cut too, not the whole path named, the first tenant's with it.
+        (
+            {
+                "root_path": "/org-acme/weather",
+                "app_root_path": "",
+                "path_params": {"org": "acme"},
+            },
+            "/...",
+        ),
+        (
+            {"root_path": "/v1/acme-eu/weather", "app_root_path": "", "path_params": {"o": "acme"}},
+            "/v1/...",
+        ),
     ],
 )
 def test_a_mounts_path_names_no_path_parameter_without_its_pattern(
