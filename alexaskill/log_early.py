@@ -11,7 +11,9 @@ resort would write, and only that, formatted as `alexaskill.logs.configure_loggi
 (``ALEXASKILL_LOG_JSON``): silent once any other handler would take the record, so a host app's
 logging set up after its imports takes every line from then on, through its own handler; silent
 too where the app has switched the last resort off (``logging.lastResort = None``), or its
-filters drop the record. Logging set up (by alexaskill or by the app's start) removes it.
+filters drop the record. A last resort of the app's own (another handler than Python's) is
+given the record, as Python would give it. Logging set up (by alexaskill or by the app's start)
+removes it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ __all__ = ["EarlyHandler", "early", "forget_early_handler", "install_early_handl
 
 #: The values of a boolean setting that mean yes (`alexaskill.settings`).
 TRUE: Final = frozenset(("1", "true", "yes", "on"))
+#: The type of Python's own last resort (`logging.lastResort`), which no stub declares.
+_PYTHONS_LAST_RESORT: Final[type[logging.Handler]] = vars(logging)["_StderrHandler"]
 
 
 class EarlyHandler(logging.Handler):
@@ -39,6 +43,8 @@ class EarlyHandler(logging.Handler):
         last = logging.lastResort
         if last is None or record.levelno < last.level or _taken_elsewhere(record, self):
             return False
+        if type(last) is not _PYTHONS_LAST_RESORT:  # the app's own: where its lines go
+            return bool(last.handle(record))
         if not last.filter(record):  # (`serve`'s check of the app holds them there)
             return False
         return super().handle(record)

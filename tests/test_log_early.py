@@ -111,6 +111,35 @@ def test_an_app_that_silences_the_last_resort_is_obeyed(tmp_path: Path) -> None:
     assert not any(said in done.stderr for said in _SAID), done.stderr
 
 
+def test_an_apps_own_last_resort_takes_the_lines(tmp_path: Path) -> None:
+    # logging.lastResort replaced (here by a handler writing to standard output): the app's
+    # choice of where a line no handler takes goes. alexaskill's went to standard error
+    # instead, in alexaskill's format, beside it.
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
+    (tmp_path / "portal.py").write_text(_PORTAL)
+    own = (
+        "import logging, sys\n"
+        "mine = logging.StreamHandler(sys.stdout)\n"
+        "mine.setFormatter(logging.Formatter('MINE %(levelname)s %(message)s'))\n"
+        "logging.lastResort = mine\n"
+        "import portal\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", own],
+        cwd=tmp_path,
+        env={**environ, "PYTHONWARNINGS": "ignore"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not any(said in done.stderr for said in _SAID), done.stderr
+    for said in _SAID:
+        assert any(
+            line.startswith("MINE WARNING ") and said in line for line in done.stdout.splitlines()
+        ), done.stdout
+
+
 def test_uvicorn_serving_a_host_app_says_its_mounted_skills_start_with_levels(
     tmp_path: Path,
 ) -> None:
