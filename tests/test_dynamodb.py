@@ -685,3 +685,27 @@ async def test_a_call_runs_no_import_statement_of_anyio_after_the_first(
     monkeypatch.undo()
     assert [name for name in imported if name.startswith("anyio")] == []
     assert len(client.calls) == 3  # (each call was made)
+
+
+@pytest.mark.anyio
+async def test_a_call_after_the_first_reads_anyios_deadline_from_anyio(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # anyio's functions were kept from the first call: an `anyio.move_on_after` set later (as
+    # tests/test_dynamodb_late.py sets one, to give up on a held call) was never called, and
+    # that file failed whenever a call of another test in its process had come first.
+    import anyio
+
+    client = RecordingClient()
+    store = DynamoDBStore("table", client=client)
+    await store.load(USER)  # the first call
+    deadlines: list[float | None] = []
+    real = anyio.move_on_after
+
+    def recording(delay: float | None, shield: bool = False) -> anyio.CancelScope:
+        deadlines.append(delay)
+        return real(delay, shield)
+
+    monkeypatch.setattr(anyio, "move_on_after", recording)
+    await store.load(USER)
+    assert deadlines == [store.timeout]

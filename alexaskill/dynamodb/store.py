@@ -9,7 +9,8 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from types import ModuleType
+from typing import Any, Final, TypeVar
 
 from ..exceptions import StoreError
 from ..store.base import _decoding
@@ -30,11 +31,6 @@ from .saving import _ConditionFailed, _write
 from .update import _plan
 from .values import _from_dynamodb
 
-if TYPE_CHECKING:
-    from anyio import CancelScope
-
-    from ..store.sqlite import _RunSync
-
 __all__ = ["DynamoDBStore"]
 
 T = TypeVar("T")
@@ -42,10 +38,11 @@ T = TypeVar("T")
 #: Attempts at a call, retries included (botocore's, or _call's for throttled writes that add).
 _ATTEMPTS: Final = 3
 
-#: anyio's ``move_on_after`` and ``to_thread.run_sync``, imported at the first call (`_run`), not
-#: with this module: a cold start on AWS Lambda that makes the store but loads no attributes
-#: does not pay anyio's import, and ``import alexaskill`` never imports this module.
-_anyio: tuple[Callable[[float], CancelScope], _RunSync] | None = None
+#: anyio (with ``anyio.to_thread``), imported at the first call (`_run`), not with this module:
+#: a cold start on AWS Lambda that makes the store but loads no attributes does not pay anyio's
+#: import, and ``import alexaskill`` never imports this module. The module is kept, not its
+#: functions: read from it at each call, as an ``anyio.move_on_after`` written anywhere is.
+_anyio: ModuleType | None = None
 
 # Every DynamoDBStore of the process, for the fork hook at the end of the module.
 _STORES: Final[weakref.WeakSet[DynamoDBStore]] = weakref.WeakSet()
@@ -290,18 +287,18 @@ class DynamoDBStore:
             import anyio
             import anyio.to_thread
 
-            _anyio = anyio.move_on_after, anyio.to_thread.run_sync
-        move_on_after, run_sync = _anyio
+            _anyio = anyio
         client = self._adding_client if adding else self._client
         while client is None or not self._table_ready:
             await _until_ready(self, doing, adding)
             client = self._adding_client if adding else self._client
         given_up = threading.Event()
         try:
-            with move_on_after(deadline):
-                return await run_sync(
+            with _anyio.move_on_after(deadline):
+                answer: T = await _anyio.to_thread.run_sync(
                     self._in_thread, func, doing, adding, given_up, abandon_on_cancel=True
                 )
+                return answer
         finally:
             given_up.set()  # the thread, if still at work, sends nothing more
         made = " (the write may have been made)" if doing == "UpdateItem" else ""
