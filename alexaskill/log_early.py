@@ -34,6 +34,11 @@ _PYTHONS_LAST_RESORT: Final[type[logging.Handler]] = vars(logging)["_StderrHandl
 class EarlyHandler(logging.Handler):
     """Python's last resort for alexaskill's records, formatted as alexaskill's own lines."""
 
+    #: Known by this mark (`early`), not by identity: two copies of alexaskill in one process
+    #: (``benchmarks/before_after.py`` loads the one it compares with) share the logger, and
+    #: either one's set-up takes the other's early handler off too.
+    alexaskill_early: Final = True
+
     def __init__(self) -> None:
         super().__init__()
         self._formats: dict[bool, logging.Formatter] = {}
@@ -92,11 +97,11 @@ def install_early_handler(logger: logging.Logger) -> None:
 
 
 def forget_early_handler(logger: logging.Logger) -> None:
-    """Take `EarlyHandler` off ``logger``: logging is set up."""
-    if _early in logger.handlers:
-        logger.removeHandler(_early)
+    """Take `EarlyHandler` off ``logger`` (any copy of alexaskill's): logging is set up."""
+    for handler in [handler for handler in logger.handlers if early(handler)]:
+        logger.removeHandler(handler)
 
 
 def early(handler: logging.Handler) -> bool:
-    """Whether ``handler`` is `EarlyHandler`: no set-up of logging."""
-    return handler is _early
+    """Whether ``handler`` is an `EarlyHandler` (of any copy of alexaskill): no set-up."""
+    return getattr(handler, "alexaskill_early", False) is True

@@ -3,6 +3,8 @@ its level and logger, as every other alexaskill line, not bare through Python's 
 
 from __future__ import annotations
 
+import importlib.util
+import io
 import json
 import os
 import subprocess
@@ -10,6 +12,10 @@ import sys
 from pathlib import Path
 from typing import Final
 
+from alexaskill import log_early, settings
+from alexaskill.logs import configure_logging
+
+from .logger_state import alexaskill_logger_kept
 from .processes import free_port, stop, wait_for_health
 
 #: A host app mounting two skills whose starts say loud warnings (verification off, the
@@ -164,3 +170,22 @@ def test_uvicorn_serving_a_host_app_says_its_mounted_skills_start_with_levels(
     for said in _SAID:
         [line] = [line for line in output.splitlines() if said in line]
         assert f" WARNING alexaskill.security: {said}" in line, output
+
+
+def test_a_second_copy_of_alexaskill_leaves_no_early_handler_behind_a_set_up() -> None:
+    # Two copies of alexaskill in one process (benchmarks/before_after.py loads the one it
+    # compares with) share the "alexaskill" logger: the second copy's early handler, put there
+    # while it had none, was not the first copy's, which neither took it off at its set-up nor
+    # counted it out of "set up already": the whole suite failed test_settings_at_start.
+    with alexaskill_logger_kept() as logger:
+        logger.handlers[:] = []
+        spec = importlib.util.spec_from_file_location("_second_log_early", log_early.__file__)
+        assert spec is not None and spec.loader is not None
+        second = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(second)
+        second.install_early_handler(logger)
+        assert [type(h).__name__ for h in logger.handlers] == ["EarlyHandler"]
+        assert logger.handlers[0] is not log_early._early
+        assert settings._handlers() == ()  # (no set-up: the other copy's early handler)
+        configure_logging("INFO", stream=io.StringIO())
+        assert [type(h).__name__ for h in logger.handlers] == ["_Handler"]
