@@ -191,3 +191,29 @@ def test_where_files_cannot_be_linked_the_file_sqlite_makes_is_made_private(
     finally:
         anyio.run(store.aclose)
     assert modes == {"attributes.db": 0o600, "attributes.db-wal": 0o600, "attributes.db-shm": 0o600}
+
+
+def test_a_call_after_the_first_reads_anyios_run_sync_from_anyio(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # anyio's run_sync was kept from the first call: one set later (as a test sets one) was
+    # never called, which made such a test pass or fail by whether another test's store call
+    # had come first in its process (the DynamoDB store's alike, e4cab7c8).
+    import anyio.to_thread
+
+    store = SQLiteStore(tmp_path / "a.db")
+    try:
+        anyio.run(store.load, "user")  # the first call
+        real = anyio.to_thread.run_sync
+        hops: list[str] = []
+
+        async def recording(func: Any, *args: Any, **kwargs: Any) -> Any:
+            hops.append(getattr(func, "__name__", "?"))
+            return await real(func, *args, **kwargs)
+
+        monkeypatch.setattr(anyio.to_thread, "run_sync", recording)
+        anyio.run(store.load, "user")
+        assert hops
+    finally:
+        monkeypatch.undo()
+        anyio.run(store.aclose)

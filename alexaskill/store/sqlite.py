@@ -8,7 +8,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _decoding, _encode_changes, _incremented
@@ -55,21 +56,16 @@ _MAX_TIMEOUT: Final = 2**31 // 1000 - 1
 _MAX_IDLE: Final = 4
 
 
-class _RunSync(Protocol):
-    """What `SQLiteStore._run` calls of anyio's ``to_thread.run_sync``."""
-
-    async def __call__(self, func: Callable[..., T], *args: Any, abandon_on_cancel: bool) -> T: ...
-
-
-#: anyio's ``to_thread.run_sync`` (the worker thread, under asyncio or trio alike) and
-#: `sqlite3.Error`, imported at the first call of a store (`SQLiteStore._run`), not with this
+#: anyio's ``to_thread`` (its ``run_sync``: the worker thread, under asyncio or trio alike) and
+#: `sqlite3`, imported at the first call of a store (`SQLiteStore._run`), not with this
 #: module nor when a store is made: every ``Skill()`` makes one (the default store), and a cold
 #: start on AWS Lambda that never loads attributes would pay anyio's import (3 to 12 ms). Nor
 #: does the store's first call import it on the event loop's thread while requests wait: a
 #: served skill's app, built at its start (its lifespan; without one, its first request, which
 #: imports Starlette then), imports Starlette's routing, which imports it (both checked by
-#: tests/test_store_sqlite_serving.py).
-_threads: tuple[_RunSync, type[sqlite3.Error]] | None = None
+#: tests/test_store_sqlite_serving.py). The modules are kept, not their names: read at each
+#: call, as a ``run_sync`` set there later (a test's) is.
+_threads: tuple[ModuleType, ModuleType] | None = None
 
 
 class SQLiteStore:
@@ -228,8 +224,8 @@ class SQLiteStore:
 
             import anyio.to_thread
 
-            _threads = anyio.to_thread.run_sync, sqlite3.Error
-        run_sync, sqlite_error = _threads
+            _threads = anyio.to_thread, sqlite3
+        to_thread, sqlite = _threads
         # anyio's hop, not `alexaskill.threads`' cheaper pool (one call at a time, on a busy
         # machine: 115 to 145 us of CPU a hop against 40 to 50, of a load's 220 to 260), for what
         # the pool does otherwise: (1) a save's wait is shielded here (abandon_on_cancel=False: a
@@ -247,8 +243,9 @@ class SQLiteStore:
         try:
             if pooled:
                 func, args = self._call, (func, *args)
-            return await run_sync(func, *args, abandon_on_cancel=doing == "load")
-        except sqlite_error as exc:
+            done: T = await to_thread.run_sync(func, *args, abandon_on_cancel=doing == "load")
+            return done
+        except sqlite.Error as exc:
             raise StoreError(_explain(self.path, self.timeout, doing, exc)) from exc
 
     def _call(self, func: Callable[..., T], *args: Any) -> T:
