@@ -303,9 +303,8 @@ def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
 def _refuse_document_as_text(text: str) -> None:
     """`ResponseError` if the plain ``text`` is a ``<speak>`` document (`_speak_root`) once
     cleaned as it is sent (``"\\x00<speak>…"`` is one: `_xml_text`), after any white space
-    (``str.isspace``'s: ``"\\u3000<speak>…"`` is no XML document, but its tags would be read
-    aloud all the same): Alexa would read its tags aloud. The one check of an answer's speech, a
-    progressive response's and a reminder's."""
+    (``str.isspace``'s: ``"\\u3000<speak>…"`` is no XML document): Alexa would read its tags
+    aloud. The one check of an answer's speech, a progressive response's and a reminder's."""
     if "<speak" in text and _speak_root(_xml_text(text).lstrip()) >= 0:  # (a quick "no" first)
         _refuse_markup_as_text()
 
