@@ -5,9 +5,10 @@ for the letters `alexaskill.hearing` says one by one.
 `unicodedata` gives general categories, not the properties UAX #29 reads: those it lacks are the
 tables below, from Unicode 17's GraphemeBreakProperty.txt, emoji-data.txt
 (``Extended_Pictographic``) and DerivedCoreProperties.txt (``Indic_Conjunct_Break``), written as
-those files write code points. A character newer than the running Python's Unicode database
-(``unicodedata.unidata_version``: 14.0 in Python 3.11) is read by the tables alone: a new
-script's combining mark can stand alone here where Chromium joins it to its letter.
+those files write code points. The characters newer than Python 3.11's Unicode database
+(``unicodedata.unidata_version``: 14.0) that are marks or controls have their value in
+`_NEWER`, made by tools/graphemes_newer.py from a newer Unicode's categories (unicodedata2, read
+by that script alone).
 """
 
 from __future__ import annotations
@@ -102,6 +103,29 @@ _TABLES: Final = (
         ),
     ),
 )
+#: What Python 3.11's Unicode database (14.0) has no category for, by the category Unicode 17
+#: gives it: the marks of scripts encoded since (Kawi, Tulu-Tigalari, Gurung Khema, ...) and
+#: Egyptian hieroglyphs' format controls, letters to `unicodedata` (each stood alone).
+#: Made by tools/graphemes_newer.py from Unicode 17.0.0's categories (unicodedata2).
+_NEWER: Final = (
+    (_CONTROL, _Ranges("13439-1343F")),
+    (
+        _EXTEND,
+        _Ranges(
+            "0897 0ECE 1ACF-1ADD 1AE0-1AEB 10D69-10D6D 10EFA-10EFF 11241 113BB-113C0 113CE 113D2 "
+            "113E1-113E2 11B60 11B62-11B64 11B66 11F00-11F01 11F36-11F3A 11F40 11F5A 13440 "
+            "13447-13455 1611E-16129 1612D-1612F 1E08F 1E4EC-1E4EF 1E5EE-1E5EF 1E6E3 1E6E6 "
+            "1E6EE-1E6EF 1E6F5"
+        ),
+    ),
+    (
+        _SPACING_MARK,
+        _Ranges(
+            "0CF3 113B9-113BA 113CA 113CC-113CD 11B61 11B65 11B67 11F03 11F34-11F35 11F3E-11F3F "
+            "1612A-1612C"
+        ),
+    ),
+)
 #: Indic_Conjunct_Break=Linker: the viramas that join two consonants into one character (क्ष).
 _LINKERS: Final = _Ranges(
     "094D 09CD 0ACD 0B4D 0C4D 0D4D 1039 17D2 1A60 1B44 1BAB A9C0 AAF6 10A3F 11133 113D0 1193E "
@@ -130,9 +154,10 @@ _CATEGORIES: Final = {
 }
 #: A Hangul syllable (U+AC00 to U+D7A3) is LV at every 28th code point, else LVT.
 _SYLLABLES, _LAST_SYLLABLE, _TRAILS = 0xAC00, 0xD7A3, 28
-#: `_TABLES` as one list of ranges in order, each with its value: one look-up a character.
+#: `_TABLES` and `_NEWER` as one list of ranges in order, each with its value: one look-up a
+#: character.
 _SPANS: Final = sorted(
-    (first, last, kind) for kind, ranges in _TABLES for first, last in ranges.spans()
+    (first, last, kind) for kind, ranges in (*_TABLES, *_NEWER) for first, last in ranges.spans()
 )
 _FIRSTS: Final = [first for first, _, _ in _SPANS]
 

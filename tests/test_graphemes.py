@@ -42,6 +42,31 @@ def test_text_is_cut_into_the_characters_a_user_sees(text: str, characters: list
     assert graphemes(text) == characters
 
 
+@pytest.mark.parametrize(
+    ("text", "characters"),
+    [
+        # Marks of Unicode 15 to 17 after their letter: Kannada's combining anusvara above right,
+        # Kawi's vowel sign AA, Tulu-Tigalari's vowel sign I (spacing marks), Arabic's pepet and
+        # a combining double caron (Extend).
+        ("\u0c95\u0cf3", ["\u0c95\u0cf3"]),
+        ("\U00011f12\U00011f34", ["\U00011f12\U00011f34"]),
+        ("\U000113a5\U000113b9", ["\U000113a5\U000113b9"]),
+        ("\u0628\u0897", ["\u0628\u0897"]),
+        ("a\u1acfb", ["a\u1acf", "b"]),
+        # A mark within a conjunct's chain (GB9c's Extend) keeps it one.
+        ("\u0915\u094d\u1acf\u0937", ["\u0915\u094d\u1acf\u0937"]),
+        # An Egyptian hieroglyph format control (Unicode 15) is a control: nothing joins it.
+        ("\U00013000\U0001343a\u0301", ["\U00013000", "\U0001343a", "\u0301"]),
+    ],
+)
+def test_characters_newer_than_pythons_unicode_are_cut_as_unicode_17_cuts_them(
+    text: str, characters: list[str]
+) -> None:
+    # Python 3.11's Unicode database (14.0) has no category for them: read as letters, each
+    # stood alone (and a mark after the control joined it), where the page joins them.
+    assert graphemes(text) == characters
+
+
 def test_ascii_text_is_cut_without_looking_up_a_character(monkeypatch: pytest.MonkeyPatch) -> None:
     # Most text said is ASCII: a character each, but CR LF, with no table read.
     def looked_up(char: str) -> int:
@@ -58,7 +83,7 @@ def test_ascii_text_is_cut_without_looking_up_a_character(monkeypatch: pytest.Mo
 def test_the_tables_are_ranges_in_order_and_none_overlaps_another() -> None:
     # Read by bisection, a table finds a code point only in ranges written in order; the tables
     # are read as one, where a code point in two would have either value.
-    tables = [ranges for _, ranges in graphemes_module._TABLES]
+    tables = [ranges for _, ranges in (*graphemes_module._TABLES, *graphemes_module._NEWER)]
     tables += [graphemes_module._LINKERS, graphemes_module._CONSONANTS]
     for ranges in tables:
         spans = ranges.spans()
