@@ -271,3 +271,111 @@ async def test_a_load_builds_no_json_decoder(
         monkeypatch.undo()
         await store.aclose()
     assert built == []
+
+
+#: Bytes another program may have left in Redis (whose values come back as bytes), for the
+#: tests below: each read as ``json.loads(raw, parse_constant=…)`` reads it (the old code), or
+#: refused in its words. Some msgspec reads otherwise, or refuses where json reads: a BOM, UTF-16,
+#: a number past a double (json: infinity), a surrogate escaped or encoded alone.
+REDIS_RAW: list[bytes] = [
+    b"7",
+    b'{"a":[1,2.5,-0.0,1e+16,1E2],"\xc3\xa9":"\\u00e9\\u2028","n":null,"t":true}',
+    b" [1 , 2]\n",
+    b"123456789012345678901234567890",
+    b'{"a":1,"b":2,"a":3}',
+    b'"\\ud83d\\ude00\\u0000\\/"',
+    b"1e400",
+    b"[-1e400, 1.5e99999999999999999999]",
+    b"\xef\xbb\xbf[1]",
+    "[1]".encode("utf-16"),
+    b'"\xed\xa0\x80"',
+    b'"\\ud800"',
+    b'{"\\udc00": 1}',
+    b'"\xff"',
+    b"NaN",
+    b"[-Infinity]",
+    b"{not json",
+    b'"a\x01b"',
+    b"[1]\x00",
+    b"1" * 5000,
+    b"[" * 5000 + b"]" * 5000,
+]
+
+
+def _old_decode(name: str, text: bytes, where: str) -> Any:
+    """`base._decode` of bytes as it was: ``json.loads`` at each value (called from where
+    `base._decode` is, so at the same depth of the stack, for the nesting one reads)."""
+    try:
+        value = json.loads(text, parse_constant=base._not_json)
+        if b"\\u" in text and base._SURROGATE_ESCAPE_BYTES.search(text) is not None:
+            json.dumps(value, ensure_ascii=False).encode()
+        return value
+    except (ValueError, RecursionError) as exc:
+        raise StoreError(
+            f"{where}: the stored value of attribute {name!r} is not JSON ({exc}): written by "
+            "another program? correct it, or delete the attribute"
+        ) from exc
+
+
+def _outcome(decode: Any, text: bytes) -> tuple[str, str]:
+    """What ``decode`` made of ``text``: the value's type and repr, or the error's words."""
+    try:
+        value = decode("v", text, "here")
+    except StoreError as exc:
+        return "refused", str(exc)
+    return type(value).__name__, repr(value)
+
+
+@pytest.mark.anyio
+async def test_redis_reads_each_stored_value_as_json_loads_did_or_refuses_it_in_its_words(
+    redis_url: str,
+) -> None:
+    store = RedisStore(redis_url, prefix=f"test:{uuid.uuid4().hex}:")
+    try:
+        for raw in REDIS_RAW:
+            await store._client.hset(store.prefix + "user", "v", raw)
+            try:
+                value = (await store.load("user"))["v"]
+                found = type(value).__name__, repr(value)
+            except StoreError as exc:
+                found = "refused", str(exc).replace(store._where(), "here", 1)
+            assert found == _outcome(_old_decode, raw), raw[:40]
+    finally:
+        await store.aclose()
+
+
+def test_bytes_nested_near_the_stack_limit_are_read_or_refused_as_json_loads_did() -> None:
+    # json.loads stops (RecursionError) a few levels before msgspec, which calls no function
+    # of Python's before its parser: a value nested just past json's limit was refused, and
+    # must not be read. The limit depends on the stack: both decodes are called from here.
+    def nested(depth: int) -> bytes:
+        return b"[" * depth + b"]" * depth
+
+    limit = next(d for d in range(1, 5000) if _outcome(_old_decode, nested(d))[0] == "refused")
+    for depth in range(limit - 4, limit + 5):
+        assert _outcome(base._decode, nested(depth)) == _outcome(_old_decode, nested(depth))
+
+
+@pytest.mark.anyio
+async def test_a_redis_load_builds_no_json_decoder(
+    monkeypatch: pytest.MonkeyPatch, redis_url: str
+) -> None:
+    # Redis's values come back as bytes, which base._decode gave json.loads(text,
+    # parse_constant=…): a JSONDecoder built at each value of each load (4 here).
+    built: list[json.JSONDecoder] = []
+
+    class Counted(json.JSONDecoder):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            built.append(self)
+            super().__init__(*args, **kwargs)
+
+    store = RedisStore(redis_url, prefix=f"test:{uuid.uuid4().hex}:")
+    try:
+        values = {"n": 1, "log": ["é", {"k": 2.5}], "s": "\U0001f600", "none": None}
+        await store.update("user", values, ())
+        monkeypatch.setattr(json, "JSONDecoder", Counted)
+        assert await store.load("user") == values
+        monkeypatch.undo()
+    finally:
+        await store.aclose()
+    assert built == []

@@ -16,6 +16,8 @@ from .data_faults import (
     _TOO_LARGE_TO_INCREMENT,
     _refused,
 )
+from .json_bytes import UNREAD as _UNREAD
+from .json_bytes import _read as _read_bytes
 from .json_keys import _CONTAINERS, _check_keys
 
 __all__ = ["DEFAULT_STORE", "Store"]
@@ -116,7 +118,9 @@ def _decode(name: str, text: str | bytes, where: str) -> Any:
     try:
         if type(text) is str and not text.startswith("\ufeff"):
             value = _from_json(text)
-        else:  # bytes (Redis's), or a BOM: json.loads decodes the one, refuses the other
+        elif type(text) is bytes and (value := _read_bytes(text)) is not _UNREAD:
+            return value  # (msgspec's: valid UTF-8, no surrogate alone, no NaN)
+        else:  # a BOM, or bytes msgspec leaves: json.loads reads them, or refuses in its words
             value = json.loads(text, parse_constant=_not_json)
         if "\\u" in text if isinstance(text, str) else b"\\u" in text:
             # An escape may stand for half a surrogate pair (a string cut short): no text,
