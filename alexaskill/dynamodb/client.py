@@ -4,6 +4,7 @@ pool shared with a forked child."""
 from __future__ import annotations
 
 import threading
+from types import ModuleType
 from typing import Any
 
 from ..exceptions import ConfigurationError
@@ -19,6 +20,22 @@ class _GivenUp(Exception):
 class _NotSentAgain(Exception):
     """Raised in botocore's thread before a retry of a write that adds (increments) through a
     client given, which retries by itself: the attempt before may have been applied."""
+
+
+#: ``botocore.exceptions``, imported at the first call that needs it (`_errors`).
+_botocore_errors: ModuleType | None = None
+
+
+def _errors() -> ModuleType:
+    """``botocore.exceptions``, imported once, in the first call's worker thread (an import
+    statement at each call cost ~2 us). The module is kept, not its classes: read from it at
+    each use, as a class set there later (a test's) is."""
+    global _botocore_errors
+    if _botocore_errors is None:
+        import botocore.exceptions
+
+        _botocore_errors = botocore.exceptions
+    return _botocore_errors
 
 
 # The call a worker thread is making for a coroutine: ``given_up``, set when the coroutine gave
@@ -61,10 +78,8 @@ def _last_attempt(doing: str) -> BaseException:
     """What the last attempt of a write that adds got (`_note_answer`), as the exception to
     raise for it. Made here, not in `DynamoDBStore._in_thread`, whose frame its traceback holds:
     kept there in a local, it made a cycle."""
-    from botocore.exceptions import ClientError
-
     last: BaseException | dict[str, Any] = _waited_for.last
-    return ClientError(last, doing) if isinstance(last, dict) else last
+    return _errors().ClientError(last, doing) if isinstance(last, dict) else last
 
 
 def _check_client(client: Any, create_table: bool) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from ..exceptions import StoreError
+from .client import _errors
 from .errors import _code
 
 if TYPE_CHECKING:
@@ -25,8 +26,6 @@ _CREATE_WAIT: Final = 60.0
 
 def _create_table(store: DynamoDBStore, client: Any) -> None:
     """In a worker thread: CreateTable unless it exists, then DescribeTable until ACTIVE."""
-    from botocore.exceptions import ClientError
-
     try:
         client.create_table(
             TableName=store.table,
@@ -36,7 +35,7 @@ def _create_table(store: DynamoDBStore, client: Any) -> None:
             ],
             BillingMode="PAY_PER_REQUEST",
         )
-    except ClientError as exc:
+    except _errors().ClientError as exc:
         if _code(exc) != "ResourceInUseException":  # it exists (or is being created)
             raise
     deadline = time.monotonic() + _CREATE_WAIT

@@ -18,6 +18,7 @@ from ..store.data_faults import _names_checked
 from ..store.url import _passwords, url_without_password
 from .client import (
     _drop_pools,
+    _errors,
     _hook,
     _last_attempt,
     _new_refresh_locks,
@@ -255,13 +256,12 @@ class DynamoDBStore:
             return answer
 
         def send_once(client: Any) -> dict[str, Any]:
-            from botocore.exceptions import ClientError
-
+            errors = _errors()
             attempts = 0
             while True:
                 try:
                     return send(client)
-                except ClientError as exc:
+                except errors.ClientError as exc:
                     attempts += 1
                     if _code(exc) not in _THROTTLED or attempts == _ATTEMPTS:
                         raise
@@ -308,13 +308,12 @@ class DynamoDBStore:
 
     def _said(self, exc: BaseException, doing: str) -> str:
         """What a failure of ``doing`` is said as: the words of the `StoreError` it becomes."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        if isinstance(exc, ClientError):
+        errors = _errors()
+        if isinstance(exc, errors.ClientError):
             # The operation refused: a first call's may be the table's creation, not its own.
             # (botocore names it as AWS does: GetItem.)
             return self._explain(exc.operation_name or doing, _code(exc), exc)
-        if isinstance(exc, BotoCoreError):
+        if isinstance(exc, errors.BotoCoreError):
             return self._explain(doing, type(exc).__name__, exc)
         if isinstance(exc, StoreError):
             return str(exc)
@@ -330,8 +329,7 @@ class DynamoDBStore:
         adding: bool,
         given_up: threading.Event | None = None,
     ) -> T:
-        from botocore.exceptions import BotoCoreError, ClientError
-
+        errors = _errors()
         _waited_for.given_up, _waited_for.adding, _waited_for.last = given_up, False, None
         cause: Exception
         try:
@@ -341,14 +339,14 @@ class DynamoDBStore:
                 return func(client)
             except _NotSentAgain:  # a client given would retry a write that adds: said as the
                 raise _last_attempt(doing) from None  # attempt sent, which may have been applied
-        except ClientError as exc:
+        except errors.ClientError as exc:
             code = _code(exc)
             if code == "ConditionalCheckFailedException":
                 raise _ConditionFailed from None
             if code == "ResourceNotFoundException" and self.create_table:
                 self._table_ready = False  # deleted since it was made: the next call makes it
             failure, cause = StoreError(self._said(exc, doing)), exc
-        except BotoCoreError as exc:
+        except errors.BotoCoreError as exc:
             failure, cause = StoreError(self._said(exc, doing)), exc
         finally:
             _waited_for.given_up = _waited_for.last = _waited_for.adding = None
