@@ -305,7 +305,7 @@ def test_person_attributes_from_a_second_store_of_the_skills_database_are_one_it
 
 
 def test_stores_of_other_files_or_memory_are_never_taken_for_one_database(tmp_path: Path) -> None:
-    from alexaskill.store.attributes import _one_database
+    from alexaskill.store.service import _one_database
 
     one = SQLiteStore(tmp_path / "one.db")
     assert _one_database(one, SQLiteStore(tmp_path / "one.db"))

@@ -36,8 +36,9 @@ Stores: `SQLiteStore` (the default: one file, several worker processes on one ma
 
 from typing import TYPE_CHECKING, Any
 
-from .attributes import Attributes, DeviceAttributes, PersonAttributes, attributes_service
+from .attributes import Attributes, DeviceAttributes, PersonAttributes
 from .base import DEFAULT_STORE, Store
+from .service import attributes_service
 from .url import open_store
 
 if TYPE_CHECKING:

@@ -29,7 +29,7 @@ async def close_stores(
     traceback, naming ``skill`` (`Skill.log_name`: a process may close several), and the others
     are closed still: one failure left them all open before.
     """
-    from .attributes import services_stores
+    from .service import services_stores
 
     for one in (store, *services_stores(makers, besides=store)):
         try:
