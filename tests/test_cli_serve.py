@@ -236,6 +236,41 @@ def test_serve_dev_on_a_name_warns_unless_it_is_loopback_only(
         assert "--dev on devbox, not a loopback address" in warnings[0]
 
 
+def test_serve_dev_reload_beyond_loopback_warns_once(
+    tmp_path: Path,
+    dev_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # `serve --dev --reload --host 0.0.0.0` warned twice for its one server: serve's own
+    # process, which checks the app and serves nothing, and the server process, which serves
+    # the simulator. Here the server process runs in this one, where uvicorn would start it.
+    from alexaskill.cli import serve as serve_module
+    from alexaskill.cli.serve import serve_factory
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # (serve hands its options over there)
+    (tmp_path / "widely.py").write_text(APP)
+
+    def server_process(app: object, *, env: dict[str, str], starting: Any, **_: object) -> None:
+        os.environ.update(env)
+        starting()
+        serve_factory()
+
+    monkeypatch.setattr(serve_module, "_run_uvicorn", server_process)
+    try:
+        with caplog.at_level(logging.INFO, "alexaskill"):
+            code, _, err = run("serve", "widely:skill", "--dev", "--reload", "--host", "0.0.0.0")
+    finally:
+        for name in [name for name in sys.modules if name.endswith("widely")]:
+            del sys.modules[name]
+    assert code == 0, err
+    warned = [r.getMessage() for r in caplog.records if "not a loopback address" in r.getMessage()]
+    assert len(warned) == 1, warned
+    assert warned[0].startswith("--dev on 0.0.0.0, not a loopback address: whoever reaches port")
+
+
 def pids(output: str) -> set[int]:
     return {int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", output)}
 

@@ -212,7 +212,7 @@ def _serve_app(args: argparse.Namespace, servers_start: Callable[[], None] | Non
         # (or the reloader's process) as it fails to start.
         _configure_server_logging()
         _prepare(args.app, app, args.dev, args.capture, args.model, checking=True)
-        _log_simulator(args)
+        _log_simulator(args, checking=True)
         _say_at_start(args)
         if args.workers is not None:
             if args.dev and args.workers > 1:
@@ -257,7 +257,9 @@ def _watched(spec: str) -> list[str]:
     return [str(here)] if directory.is_relative_to(here.resolve()) else [str(here), str(directory)]
 
 
-def _log_simulator(args: argparse.Namespace) -> None:
+def _log_simulator(args: argparse.Namespace, *, checking: bool = False) -> None:
+    """Say where the simulator is; and, but when ``checking`` (`_prepare`'s: the servers of
+    --reload or --workers say it, as `serve_factory`), that it listens beyond loopback."""
     if args.dev:
         scheme = "https" if args.ssl_certfile is not None else "http"
         host = f"[{args.host}]" if ":" in args.host else args.host
@@ -267,7 +269,8 @@ def _log_simulator(args: argparse.Namespace) -> None:
             logger.info(
                 "--dev: the simulator is at %s://%s:%d/_simulator/", scheme, host, args.port
             )
-        _warn_beyond_loopback(args.host, args.port)
+        if not checking:
+            _warn_beyond_loopback(args.host, args.port)
 
 
 def _warn_beyond_loopback(host: str, port: object) -> None:
