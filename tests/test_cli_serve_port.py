@@ -7,6 +7,8 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,9 @@ from alexaskill.cli.common import UsageError
 
 from .cli_run import run
 from .conftest import Servers
+from .processes import stop
 from .test_cli import ROOT, WEATHER
-from .test_cli_serve import serve
+from .test_cli_serve import LOUD_APP, serve
 
 
 @pytest.fixture
@@ -40,6 +43,42 @@ def test_serve_says_the_port_is_in_use(taken: int, extra: tuple[str, ...]) -> No
     )
     # Refused before anything was set up for the server processes (nothing handed over).
     assert [name for name in os.environ if name.startswith("_ALEXASKILL_SERVE")] == []
+
+
+#: ``alexaskill serve`` whose port check passes, as when the port is taken just after it.
+_CHECK_PASSED = """
+import sys
+
+from alexaskill.cli import main, serve_uvicorn
+
+serve_uvicorn.check_port = lambda host, port, *, one_socket: None
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("extra", [("--workers", "2"), ("--reload",)])
+def test_serve_says_a_port_taken_after_its_check_and_what_the_import_said(
+    tmp_path: Path, taken: int, extra: tuple[str, ...]
+) -> None:
+    # The port taken between serve's check and uvicorn's bind: uvicorn said "[Errno 98] Address
+    # already in use", naming neither host nor port, and exited 3; what the check's import said,
+    # held for the server processes, was dropped, and none started to say it.
+    (tmp_path / "loud.py").write_text(LOUD_APP)
+    command = [sys.executable, "-c", _CHECK_PASSED, "serve", "loud:app", "--port", str(taken)]
+    process = subprocess.Popen([*command, *extra], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    try:
+        _, err = process.communicate(timeout=60)
+    finally:
+        stop(process)
+    assert process.returncode == 2, err
+    said = err.splitlines()
+    assert said[-1] == (
+        f"alexaskill serve: error: --port {taken}: 127.0.0.1:{taken} is already in use (another "
+        "server, or one still stopping): stop it, or choose another --port"
+    ), err
+    warned = [line for line in said if "the loud import's warning: no cache configured" in line]
+    assert len(warned) == 1, err
+    assert "Started" not in err and "Traceback" not in err, err
 
 
 def test_serve_on_a_name_checks_each_of_its_addresses(taken: int) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from .common import UsageError
 
-__all__ = ["check_port"]
+__all__ = ["check_port", "refuse_unbound"]
 
 
 def check_port(host: str, port: int, *, one_socket: bool) -> None:
@@ -15,8 +15,8 @@ def check_port(host: str, port: int, *, one_socket: bool) -> None:
     then said ``[Errno 98] ... address already in use`` (with ``--workers`` or ``--reload``
     naming neither host nor port) and exited 3. The addresses are bound as uvicorn binds them:
     one socket (``one_socket``: its supervisor's or reloader's), else asyncio's, one per address
-    the host resolves to. The check and uvicorn's bind race: a port taken between is uvicorn's
-    to report."""
+    the host resolves to. The check and uvicorn's bind race: a port taken between is said by
+    `refuse_unbound` where serve binds uvicorn's one socket, else by uvicorn (naming it)."""
     import errno
     import socket
 
@@ -52,6 +52,17 @@ def check_port(host: str, port: int, *, one_socket: bool) -> None:
                 _say_unbindable(
                     exc, errno, host, port, address, only=len(addresses) == 1, ipv4=ipv4
                 )
+
+
+def refuse_unbound(exc: OSError, host: str, port: int) -> None:
+    """`UsageError` for ``exc``, raised binding uvicorn's one socket (``--reload``, ``--workers``,
+    ``::``) on ``host`` and ``port`` once `check_port` had passed (the port taken meanwhile), in
+    `check_port`'s words; for an error that is not the command's, nothing."""
+    import errno
+
+    address = (host, port)
+    ipv4 = ":" in host and exc.errno == errno.EADDRINUSE and _ipv6_free(address)
+    _say_unbindable(exc, errno, host, port, address, only=True, ipv4=ipv4)
 
 
 def _ipv6_free(address: tuple[Any, ...]) -> bool:

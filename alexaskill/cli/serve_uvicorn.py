@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .common import UsageError, logger
-from .serve_port import check_port
+from .serve_port import check_port, refuse_unbound
 from .serve_workers import _STARTUP_FAILURE, _supervisor
 
 
@@ -303,38 +303,76 @@ def _run_uvicorn(
     socket bound as for ``workers`` (IPv4 too, where the system allows). First the port is
     checked (`check_port`), and then ``env`` set in this process's environment (the options
     handed to the server processes uvicorn starts): a port refused leaves it as it was. Then
-    ``starting`` is called, just before uvicorn runs (`serve_app.left_to_the_servers`'s)."""
+    ``starting`` is called, once the socket of ``reload`` or ``workers`` is bound, just before
+    uvicorn runs (`serve_app.left_to_the_servers`'s: a bind that fails starts no server)."""
     import uvicorn
 
     host = options.get("host", "127.0.0.1")
     wildcard = _ipv6_wildcard(host)
+    reload = options.get("reload", False)
+    one_socket = reload or options.get("workers", 1) > 1 or wildcard
     if "port" in options:  # (serve always gives it)
-        one_socket = options.get("reload", False) or options.get("workers", 1) > 1
-        check_port(host, options["port"], one_socket=one_socket or wildcard)
+        check_port(host, options["port"], one_socket=one_socket)
     os.environ.update(env or {})
-    if starting is not None:
-        starting()
     supervisor = None
     with stopped_by_sigterm():
-        if wildcard and not options.get("reload") and options.get("workers", 1) <= 1:
-            # One socket bound as --workers binds it, IPv4 too where the system's default is
-            # so (Linux): asyncio's, which uvicorn.run makes, takes IPv6 only (IPV6_V6ONLY).
-            config = uvicorn.Config(app, **options)
-            server = uvicorn.Server(config)
-            with contextlib.suppress(KeyboardInterrupt):  # (SIGINT, raised again once stopped)
-                server.run(sockets=[config.bind_socket()])
-            if not server.started:  # as uvicorn.run
-                raise SystemExit(_STARTUP_FAILURE)
-            return
-        if options.get("workers", 1) <= 1:
+        if not one_socket:
+            if starting is not None:
+                starting()
             uvicorn.run(app, **options)
             return
         config = uvicorn.Config(app, **options)  # as uvicorn.run makes it, and binds it
-        supervisor = _supervisor(config, config.bind_socket())
+        sock = _bound(config)
+        if starting is not None:
+            starting()
+        if reload:
+            from uvicorn.supervisors import ChangeReload
+
+            with contextlib.suppress(KeyboardInterrupt):  # (SIGINT, raised again once stopped)
+                ChangeReload(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
+            return
+        if options.get("workers", 1) <= 1:
+            # One socket bound as --workers binds it, IPv4 too where the system's default is
+            # so (Linux): asyncio's, which uvicorn.run makes, takes IPv6 only (IPV6_V6ONLY).
+            server = uvicorn.Server(config)
+            with contextlib.suppress(KeyboardInterrupt):
+                server.run(sockets=[sock])
+            if not server.started:  # as uvicorn.run
+                raise SystemExit(_STARTUP_FAILURE)
+            return
+        supervisor = _supervisor(config, sock)
         with contextlib.suppress(KeyboardInterrupt):
             supervisor.run()
     if getattr(supervisor, "failed_to_start", False):
         raise SystemExit(_STARTUP_FAILURE)
+
+
+def _bound(config: Any) -> Any:
+    """``config.bind_socket()``; a port taken since `check_port` a `UsageError` in its words
+    (`refuse_unbound`), where uvicorn said ``[Errno 98] Address already in use``, naming
+    neither host nor port, and exited."""
+    import logging
+
+    said = logging.getLogger("uvicorn.error")  # (where uvicorn's bind_socket says its OSError)
+    failures: list[tuple[OSError, logging.LogRecord]] = []
+
+    def failed(record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, OSError):
+            failures.append((record.msg, record))
+            return False
+        return True
+
+    said.addFilter(failed)
+    try:
+        return config.bind_socket()
+    except SystemExit:
+        said.removeFilter(failed)
+        for exc, record in failures:
+            refuse_unbound(exc, config.host, config.port)  # (a `UsageError` for the command's)
+            said.handle(record)  # (any other: said as uvicorn said it)
+        raise
+    finally:
+        said.removeFilter(failed)
 
 
 def _ipv6_wildcard(host: str) -> bool:
