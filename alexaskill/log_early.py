@@ -6,14 +6,21 @@ logging: under ``uvicorn portal:app`` (uvicorn sets up its own loggers alone), i
 process of ``serve --reload`` or ``--workers``. Python wrote them through its last resort, bare
 (no time, no level, no logger), which a log collector filtering by level drops.
 
-`EarlyHandler`, on the ``"alexaskill"`` logger from its first import, writes what the last
-resort would write, and only that, formatted as `alexaskill.logs.configure_logging` would
-(``ALEXASKILL_LOG_JSON``): silent once any other handler would take the record, so a host app's
-logging set up after its imports takes every line from then on, through its own handler; silent
-too where the app has switched the last resort off (``logging.lastResort = None``), or its
-filters drop the record. A last resort of the app's own (another handler than Python's) is
-given the record, as Python would give it. Logging set up (by alexaskill or by the app's start)
-removes it.
+`EarlyFilter`, on each logger alexaskill writes to (`install_early`, from alexaskill's first
+import), writes what the last resort would write, and only that, formatted as
+`alexaskill.logs.configure_logging` would (``ALEXASKILL_LOG_JSON``): silent once any handler
+would take the record, so a host app's logging set up after its imports takes every line from
+then on, through its own handler; silent too where the app has switched the last resort off
+(``logging.lastResort = None``). A last resort of the app's own (another handler than Python's),
+or one with filters of its own (`alexaskill.cli.serve_app.left_to_the_servers` holds lines
+there), is given the record, as Python would give it. Logging set up (by alexaskill or by the
+app's start) removes it (`forget_early`).
+
+A filter, not a handler: a handler on ``"alexaskill"`` showed in its ``handlers``, and an app's
+``if not logger.handlers: logger.addHandler(...)`` added none, its lines then written beside its
+logging. A logger's filters see only the records made on it, hence one on each logger;
+``"alexaskill.request"`` has none (its lines come once logging is set up, and a filter there
+would take each request line off its direct path, `alexaskill.logs.log_request`).
 """
 
 from __future__ import annotations
@@ -23,36 +30,59 @@ import os
 import sys
 from typing import Final
 
-__all__ = ["EarlyHandler", "early", "forget_early_handler", "install_early_handler"]
+__all__ = ["LOGGERS", "EarlyFilter", "early", "forget_early", "install_early"]
 
 #: The values of a boolean setting that mean yes (`alexaskill.settings`).
 TRUE: Final = frozenset(("1", "true", "yes", "on"))
 #: The type of Python's own last resort (`logging.lastResort`), which no stub declares.
 _PYTHONS_LAST_RESORT: Final[type[logging.Handler]] = vars(logging)["_StderrHandler"]
+#: The loggers alexaskill writes to before logging is set up (tests/test_log_early.py checks
+#: that each logger alexaskill names is here, or ``"alexaskill.request"``).
+LOGGERS: Final = (
+    "alexaskill",
+    "alexaskill.security",
+    "alexaskill.server",
+    "alexaskill.verify",
+    "alexaskill.simulator",
+)
 
 
-class EarlyHandler(logging.Handler):
+class EarlyFilter(logging.Filter):
     """Python's last resort for alexaskill's records, formatted as alexaskill's own lines."""
 
     #: Known by this mark (`early`), not by identity: two copies of alexaskill in one process
-    #: (``benchmarks/before_after.py`` loads the one it compares with) share the logger, and
-    #: either one's set-up takes the other's early handler off too.
+    #: (``benchmarks/before_after.py`` loads the one it compares with) share the loggers, and
+    #: either one's set-up takes the other's early filters (or an older copy's early handler)
+    #: off too.
     alexaskill_early: Final = True
 
     def __init__(self) -> None:
         super().__init__()
-        self._formats: dict[bool, logging.Formatter] = {}
+        self._writer = _EarlyWriter()
 
-    def handle(self, record: logging.LogRecord) -> bool:
-        """Write ``record`` where the last resort would, formatted; else nothing."""
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Write ``record`` where the last resort would, formatted, and drop it there; else let
+        it through, as it is, to the handlers (or to the last resort) Python gives it."""
         last = logging.lastResort
-        if last is None or record.levelno < last.level or _taken_elsewhere(record, self):
-            return False
-        if type(last) is not _PYTHONS_LAST_RESORT:  # the app's own: where its lines go
-            return bool(last.handle(record))
-        if not last.filter(record):  # (`serve`'s check of the app holds them there)
-            return False
-        return super().handle(record)
+        if (
+            last is None
+            or type(last) is not _PYTHONS_LAST_RESORT  # the app's own: where its lines go
+            or last.filters  # (`serve`'s check of the app holds them there)
+            or record.levelno < last.level
+            or _taken(record)
+        ):
+            return True
+        self._writer.handle(record)
+        return False
+
+
+class _EarlyWriter(logging.Handler):
+    """What `EarlyFilter` writes with: on no logger (a handler there would show in its
+    ``handlers``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._formats: dict[bool, logging.Formatter] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
         """Write the record to standard error, as it is at the moment (a test's capture)."""
@@ -75,33 +105,42 @@ class EarlyHandler(logging.Handler):
         return formatter
 
 
-def _taken_elsewhere(record: logging.LogRecord, early: logging.Handler) -> bool:
-    """Whether a handler other than ``early`` takes ``record`` on its way up from its logger, as
+def _taken(record: logging.LogRecord) -> bool:
+    """Whether a handler takes ``record`` on its way up from its logger, as
     `logging.Logger.callHandlers` looks for one before it turns to the last resort."""
     found: logging.Logger | None = logging.getLogger(record.name)
     while found is not None:
-        if any(handler is not early for handler in found.handlers):
+        if found.handlers:
             return True
         found = found.parent if found.propagate else None
     return False
 
 
-_early: Final = EarlyHandler()
+_early: Final = EarlyFilter()
 
 
-def install_early_handler(logger: logging.Logger) -> None:
-    """Put `EarlyHandler` on ``logger`` (alexaskill's), unless it has handlers already (a
+def install_early() -> None:
+    """Put `EarlyFilter` on each of `LOGGERS`, after the filters they have (their arguments
+    escaped first, `alexaskill.log_values`), unless ``"alexaskill"`` has handlers already (a
     dictConfig that named it before alexaskill was imported)."""
-    if not logger.handlers:
-        logger.addHandler(_early)
+    if logging.getLogger(LOGGERS[0]).handlers:
+        return
+    for name in LOGGERS:
+        logging.getLogger(name).addFilter(_early)
 
 
-def forget_early_handler(logger: logging.Logger) -> None:
-    """Take `EarlyHandler` off ``logger`` (any copy of alexaskill's): logging is set up."""
-    for handler in [handler for handler in logger.handlers if early(handler)]:
-        logger.removeHandler(handler)
+def forget_early() -> None:
+    """Take `EarlyFilter` (any copy of alexaskill's) off `LOGGERS`, and an older copy's early
+    handler off ``"alexaskill"``: logging is set up."""
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        for found in [found for found in logger.filters if early(found)]:
+            logger.removeFilter(found)
+        for handler in [handler for handler in logger.handlers if early(handler)]:
+            logger.removeHandler(handler)
 
 
-def early(handler: logging.Handler) -> bool:
-    """Whether ``handler`` is an `EarlyHandler` (of any copy of alexaskill): no set-up."""
-    return getattr(handler, "alexaskill_early", False) is True
+def early(found: object) -> bool:
+    """Whether ``found`` (a handler or a filter) is alexaskill's for no set-up (of any copy of
+    alexaskill: an `EarlyFilter`, or an older copy's early handler)."""
+    return getattr(found, "alexaskill_early", False) is True

@@ -33,7 +33,7 @@ import time
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from .exceptions import ConfigurationError
-from .log_early import forget_early_handler, install_early_handler
+from .log_early import LOGGERS, forget_early, install_early
 from .log_fields import line_args, line_field_values, line_fields, line_message
 from .log_format import JsonFormatter, _PlainFormatter
 from .log_lambda import (
@@ -68,7 +68,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger("alexaskill")
-install_early_handler(logger)  # (what is said before logging is set up: `alexaskill.log_early`)
 request_logger = logging.getLogger("alexaskill.request")
 #: Every warning that a security check is off or weakened (`Skill(verify=False)`, any skill id,
 #: capture, ``serve --dev``, a `Verifier`'s options). Its level is its own, WARNING, not the
@@ -279,7 +278,7 @@ def configure_logging(
     for old in [h for h in logger.handlers if isinstance(h, _Handler)]:
         logger.removeHandler(old)
         old.close()
-    forget_early_handler(logger)
+    forget_early()
     logger.setLevel(resolved)
     lambda_ = on_lambda()
     if lambda_ and stream is None and runtime_takes_records(json):
@@ -339,9 +338,10 @@ def _level(level: str | int) -> int:
 # A logger's filters see only the records made on it, not those its children pass up: each
 # child alexaskill logs to has its own (for any handler: an app's, AWS Lambda's runtime's), and
 # configure_logging's handler escapes whatever reaches it (`_Handler.emit`).
-for _name in ("", ".security", ".server", ".verify", ".simulator"):
-    logging.getLogger(f"alexaskill{_name}").addFilter(_escape_args)
+for _name in LOGGERS:
+    logging.getLogger(_name).addFilter(_escape_args)
 del _name
+install_early()  # (what is said before logging is set up, escaped: `alexaskill.log_early`)
 
 
 def log_request(

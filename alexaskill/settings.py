@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import IO, Final
 
 from .exceptions import ConfigurationError
-from .log_early import TRUE, early, forget_early_handler
+from .log_early import TRUE, early, forget_early
 from .log_lambda import on_lambda
 from .logs import _level, configure_logging, logger
 from .skill_id_env import skill_ids_from_env
@@ -136,7 +136,7 @@ def configure_logging_if_unset(*, check: bool = True) -> bool:
     """
     global _provisional
     if _set_up_elsewhere():
-        forget_early_handler(logger)  # (the app's set-up takes every line from now on)
+        forget_early()  # (the app's set-up takes every line from now on)
         if check:
             settings_from_env()  # (read all the same: a value that does not parse fails the start)
         return False

@@ -3,14 +3,19 @@ its level and logger, as every other alexaskill line, not bare through Python's 
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
+
+import pytest
 
 from alexaskill import log_early, settings
 from alexaskill.logs import configure_logging
@@ -101,6 +106,71 @@ def test_an_apps_logging_set_up_after_its_imports_takes_the_lines_from_there(
     ], output
 
 
+def test_an_app_adding_its_handler_where_the_logger_has_none_takes_the_lines(
+    tmp_path: Path,
+) -> None:
+    # The common idiom `if not logger.handlers: logger.addHandler(...)`: alexaskill's early
+    # handler sat in "alexaskill"'s handlers until logging was set up, so the app added none,
+    # and its lines went on in alexaskill's format to standard error, not through its handler.
+    after = (
+        "import logging, sys\n"
+        "logger = logging.getLogger('alexaskill')\n"
+        "print('handlers', logger.handlers, file=sys.stderr)\n"
+        "if not logger.handlers:\n"
+        "    mine = logging.StreamHandler(sys.stderr)\n"
+        "    mine.setFormatter(logging.Formatter('APP %(levelname)s %(name)s: %(message)s'))\n"
+        "    logger.addHandler(mine)\n"
+        "from alexaskill import Skill\n"
+        "Skill('*', store='memory://').mount('/late')\n"
+    )
+    output = _imported(tmp_path, after)
+    lines = output.splitlines()
+    assert "handlers []" in lines, output
+    late = [line for line in lines if "for the skill at /late" in line]
+    assert late == [
+        "APP WARNING alexaskill.security: the skill-id check is OFF (Skill(skill_id='*')) for "
+        "the skill at /late (any skill id): requests for any skill are answered"
+    ], output
+    for said in _SAID:  # (said before the app's handler: with their level and logger)
+        [line] = [line for line in lines if said in line]
+        assert f" WARNING alexaskill.security: {said}" in line, output
+
+
+def test_no_set_up_leaves_the_alexaskill_loggers_without_handlers(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What alexaskill says before logging is set up shows in no logger's handlers (an app's
+    # `if not logger.handlers` finds none), and a handler that takes the lines (pytest's
+    # caplog) takes every one, nothing written beside it.
+    with alexaskill_logger_kept() as logger, _filters_kept():
+        logger.handlers[:] = []
+        log_early.forget_early()
+        log_early.install_early()
+        assert logger.handlers == []
+        assert logging.getLogger("alexaskill.security").handlers == []
+        capsys.readouterr()
+        with caplog.at_level(logging.WARNING, "alexaskill"):
+            logging.getLogger("alexaskill.security").warning("early %s", "warning")
+            logging.getLogger("alexaskill").warning("early %s", "new\nline")
+        assert [(r.name, r.getMessage()) for r in caplog.records] == [
+            ("alexaskill.security", "early warning"),
+            ("alexaskill", "early new\\nline"),  # (escaped, as every alexaskill line)
+        ]
+        assert capsys.readouterr().err == ""
+
+
+@contextlib.contextmanager
+def _filters_kept() -> Iterator[None]:
+    """The filters of alexaskill's loggers as the test found them, put back after it."""
+    loggers = [logging.getLogger(name) for name in log_early.LOGGERS]
+    kept = [list(logger.filters) for logger in loggers]
+    try:
+        yield
+    finally:
+        for logger, filters in zip(loggers, kept, strict=True):
+            logger.filters[:] = filters
+
+
 def test_an_app_that_silences_the_last_resort_is_obeyed(tmp_path: Path) -> None:
     # logging.lastResort = None: the app's choice, that nothing goes there. Kept.
     environ = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
@@ -177,15 +247,39 @@ def test_a_second_copy_of_alexaskill_leaves_no_early_handler_behind_a_set_up() -
     # compares with) share the "alexaskill" logger: the second copy's early handler, put there
     # while it had none, was not the first copy's, which neither took it off at its set-up nor
     # counted it out of "set up already": the whole suite failed test_settings_at_start.
-    with alexaskill_logger_kept() as logger:
+    # (An older copy's early handler, on "alexaskill"'s handlers, is taken off too.)
+    with alexaskill_logger_kept() as logger, _filters_kept():
         logger.handlers[:] = []
+        log_early.forget_early()
         spec = importlib.util.spec_from_file_location("_second_log_early", log_early.__file__)
         assert spec is not None and spec.loader is not None
         second = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(second)
-        second.install_early_handler(logger)
-        assert [type(h).__name__ for h in logger.handlers] == ["EarlyHandler"]
-        assert logger.handlers[0] is not log_early._early
-        assert settings._handlers() == ()  # (no set-up: the other copy's early handler)
+        second.install_early()
+        older = logging.Handler()
+        vars(older)["alexaskill_early"] = True  # (an older copy's EarlyHandler, by its mark)
+        logger.addHandler(older)
+        loggers = [logging.getLogger(name) for name in log_early.LOGGERS]
+        assert all(second._early in each.filters for each in loggers)
+        assert second._early is not log_early._early
+        assert settings._handlers() == ()  # (no set-up: the other copies' early handler)
         configure_logging("INFO", stream=io.StringIO())
         assert [type(h).__name__ for h in logger.handlers] == ["_Handler"]
+        assert not [f for each in loggers for f in each.filters if log_early.early(f)]
+
+
+def test_each_logger_alexaskill_names_has_the_early_filter() -> None:
+    # A logger's filters see only the records made on it: a logger of alexaskill's missing from
+    # LOGGERS would say what it says before logging is set up bare, through the last resort.
+    import re
+
+    import alexaskill
+
+    package = Path(alexaskill.__file__).parent
+    named = {
+        name
+        for source in package.rglob("*.py")
+        for name in re.findall(r"getLogger\(\s*[\"'](alexaskill[\w.]*)[\"']", source.read_text())
+    }
+    assert "alexaskill.security" in named  # (the search finds them)
+    assert named - {"alexaskill.request"} <= set(log_early.LOGGERS), named
