@@ -185,3 +185,32 @@ def test_a_second_of_a_repeated_time_reads_back_in_utc_and_converts_back_to_what
     read = dt.datetime.fromisoformat(trigger.scheduled_time)
     back = read.replace(tzinfo=ZoneInfo(trigger.time_zone_id)).astimezone(paris)
     assert (back, back.fold, back.utcoffset()) == (at, 1, dt.timedelta(hours=1))
+
+
+def test_a_recurring_start_the_clocks_skip_is_judged_against_its_utc_until_as_the_moment_it_rings(
+    skill_client: Callable[..., TestClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    # A daily 02:30 in New York from 14 March 2027 first rings at 03:30 EDT (07:30 UTC: RFC
+    # 5545, 3.3.5, reads a time the clocks skip at the offset before the gap). An UNTIL of
+    # 07:15 UTC (03:15 EDT) ends it before then; it was compared with 02:30 on the wall clock
+    # and sent, a reminder that never rings.
+    at = _SKIPPED.replace(tzinfo=_NEW_YORK)
+    never = reminder_skill(at=at, recurrence=["FREQ=DAILY;UNTIL=20270314T071500Z"])
+    client = skill_client(never, now=lambda: _DAYS_BEFORE)
+    with pytest.raises(ValueError, match=r"its UNTIL is before the reminder's start "):
+        client.intent("Remind")
+    assert client.api.calls == []
+    # One ending on its first time rings once, at 03:30 EDT: sent as written, without a warning
+    # (alexaskill's decision: RFC 5545's reading, which create_reminder documents, is no fault
+    # of the handler's), and read back as sent, its start the 02:30 given (Amazon's reminder
+    # has no field for the next time it rings).
+    once = reminder_skill(at=at, recurrence=["FREQ=DAILY;UNTIL=20270314T073000Z"])
+    client = skill_client(once, now=lambda: _DAYS_BEFORE)
+    caplog.clear()  # (the refusal's log line, above)
+    with caplog.at_level("DEBUG"):
+        assert client.intent("Remind").api_calls[-1].status == 200
+    assert [r for r in caplog.records if r.levelname not in ("DEBUG", "INFO")] == []
+    [kept] = client.api.reminders
+    assert kept.trigger is not None and kept.trigger.recurrence is not None
+    assert kept.trigger.recurrence.start_date_time == "2027-03-14T02:30:00.000"
+    assert kept.trigger.time_zone_id == "America/New_York"

@@ -1140,3 +1140,57 @@ def test_a_push_notification_status_amazon_does_not_take_is_a_400(status: object
     assert str(given.value) == (
         f"reminders[0].pushNotification.status is {status!r}: ENABLED or DISABLED"
     ), given.value
+
+
+#: A daily reminder in New York starting at 02:30 on 14 March 2027, a time its clocks skip
+#: (02:00 EST to 03:00 EDT): RFC 5545 (3.3.5) reads it at the offset before the gap, 03:30 EDT,
+#: 07:30 UTC, its first time.
+_GAP_START: Final = {
+    "type": "SCHEDULED_ABSOLUTE",
+    "scheduledTime": "2027-03-14T02:30:00.000",
+    "timeZoneId": "America/New_York",
+}
+#: A daily one starting at 01:30 on 7 November 2027 there, a time said twice (the clocks go back
+#: at 02:00 EDT to 01:00 EST): RFC 5545 reads it as the first, 01:30 EDT, 05:30 UTC.
+_REPEATED_START: Final = {**_GAP_START, "scheduledTime": "2027-11-07T01:30:00.000"}
+
+
+@pytest.mark.parametrize(
+    ("start", "until", "rings"),
+    [
+        # Before 07:30 UTC, though after 02:30 on the wall clock (03:15 EDT): it never rings.
+        (_GAP_START, "20270314T071500Z", False),
+        (_GAP_START, "20270314T072959Z", False),
+        # On its first time (inclusive): it rings once, at 03:30 EDT.
+        (_GAP_START, "20270314T073000Z", True),
+        # 06:15 UTC is 01:15 EST, the second 01:15, after the start (01:30 EDT, 05:30 UTC),
+        # though before 01:30 on the wall clock: it rings once.
+        (_REPEATED_START, "20271107T061500Z", True),
+        (_REPEATED_START, "20271107T052959Z", False),
+    ],
+)
+def test_a_utc_until_is_compared_with_the_moment_a_start_in_a_gap_or_repeated_time_rings(
+    start: dict[str, Any], until: str, rings: bool
+) -> None:
+    # A UTC UNTIL was said on the zone's wall clock and compared with the start's wall time, so
+    # a start the clocks skip (02:30, which rings at 03:30 EDT) was taken with an UNTIL of
+    # 03:15 EDT, a reminder that never rings; and a start at the first of a repeated time with
+    # an UNTIL at the second 01:15, after it, was refused as before it.
+    rule = f"FREQ=DAILY;UNTIL={until}"
+    fake = FakeAlexaApi(now=lambda: dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC))
+    answer = _create(
+        fake,
+        {
+            **start,
+            "recurrence": {"startDateTime": start["scheduledTime"], "recurrenceRules": [rule]},
+        },
+    )
+    if rings:
+        assert answer.status_code == 200, answer.text
+        return
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["message"] == (
+        f"recurrence.recurrenceRules[0] is {rule!r}: its UNTIL is before the reminder's start "
+        f"({start['scheduledTime']}, America/New_York): the reminder would never ring "
+        "(alexaskill's rule; one on or after it rings: RFC 5545's UNTIL is inclusive)"
+    )

@@ -42,8 +42,10 @@ a DATE or DATE-TIME value that bounds the recurrence rule in an inclusive manner
 sides refuse it, by one reading (`until_fault`): alexaskill's rule, as for a one-time reminder
 gone by, and consistent with ``BYDAY=6MO``. Once its kind is the start's, an UNTIL is read as
 RFC 5545 ties it to its DTSTART: a date ends with that day, a local date-time is a time on the
-start's clock, and a UTC one is a moment, said in the start's ``timeZoneId`` (or compared with
-a start that has ``Z`` or an offset) before it is compared. Only an UNTIL before the start by
+start's clock, and a UTC one is a moment, compared with the moment the start rings in its
+``timeZoneId`` (RFC 5545, 3.3.5: the first of a local time said twice, and one the clocks skip
+at the offset before the gap: 02:30 in New York on 14 March 2027 is 03:30 EDT), or with a start
+that has ``Z`` or an offset. Only an UNTIL before the start by
 that reading is refused: one on it rings once.
 
 What Amazon documents of recurrences (its Reminders API reference,
@@ -323,9 +325,9 @@ def _start_kind(start: str, zone: str | None) -> str | None:
 
 def _until_before(until: str, start: str, zone: str | None) -> bool:
     """Whether the grammatical UNTIL ``until``, of the start's kind, falls before ``start``, a
-    time in ``zone``: a date before its day, a local date-time before it, a UTC one before it
-    said in ``zone`` (or before a start with an offset). False when that cannot be told (a
-    start that does not read, a UTC UNTIL beside a local start of no zone)."""
+    time in ``zone``: a date before its day, a local date-time before it, a UTC one before the
+    moment it names in ``zone`` (or before a start with an offset). False when that cannot be
+    told (a start that does not read, a UTC UNTIL beside a local start of no zone)."""
     from zoneinfo import ZoneInfo
 
     try:
@@ -339,7 +341,11 @@ def _until_before(until: str, start: str, zone: str | None) -> bool:
                 return ends < begins
             if zone is None:
                 return False
-            ends = ends.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+            # Compared as moments: the start read in its zone as RFC 5545 (3.3.5) reads a local
+            # time, the first of one said twice and one the clocks skip at the offset before
+            # the gap (02:30 EST, 03:30 EDT): what fold=0 gives. Said on the wall clock, a UTC
+            # UNTIL at 03:15 EDT came after such a start, which never rings before 03:30.
+            return ends < begins.replace(tzinfo=ZoneInfo(zone), fold=0)
         elif begins.tzinfo is not None:  # (a local UNTIL beside a moment: not its kind)
             return False
     except (ValueError, LookupError, OSError, TypeError):
