@@ -214,3 +214,22 @@ def test_a_recurring_start_the_clocks_skip_is_judged_against_its_utc_until_as_th
     assert kept.trigger is not None and kept.trigger.recurrence is not None
     assert kept.trigger.recurrence.start_date_time == "2027-03-14T02:30:00.000"
     assert kept.trigger.time_zone_id == "America/New_York"
+
+
+def test_reminder_body_refuses_a_now_without_tzinfo() -> None:
+    # requestTime is `now` in UTC: a `now` without tzinfo was read in this machine's time zone
+    # (datetime.astimezone's reading of one), so the same call sent another requestTime on
+    # another machine. The request's moment create_reminder passes always has its offset.
+    with pytest.raises(ValueError, match=r"^reminder_body's now= 2031-10-20T09:00:00 has no "):
+        reminder_body(
+            "Stretch",
+            None,
+            dt.timedelta(minutes=5),
+            (),
+            None,
+            True,
+            "en-US",
+            dt.datetime(2031, 10, 20, 9),
+        )
+    body = reminder_body("Stretch", None, dt.timedelta(minutes=5), (), None, True, "en-US", _BEFORE)
+    assert body["requestTime"] == "2031-10-20T09:00:00.000"

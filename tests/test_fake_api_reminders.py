@@ -1194,3 +1194,65 @@ def test_a_utc_until_is_compared_with_the_moment_a_start_in_a_gap_or_repeated_ti
         f"({start['scheduledTime']}, America/New_York): the reminder would never ring "
         "(alexaskill's rule; one on or after it rings: RFC 5545's UNTIL is inclusive)"
     )
+
+
+@pytest.mark.parametrize(
+    "request_time",
+    [
+        "soon",
+        "",
+        "2019-09-22",  # (a date alone: no time)
+        "2019-09-22 19:04:00.672",  # (Python reads a space; Amazon writes a T)
+        "20190922T190400",  # (ISO 8601's basic format: not how Amazon writes it)
+        "2019-02-30T19:04:00.000",  # (no such day)
+        "2019-09-22T19:04",  # (no seconds)
+        "2019-09-22T19:04:00.672+0100",  # (an offset without its colon)
+    ],
+)
+def test_a_request_time_that_is_no_time_as_amazon_writes_one_is_a_400(request_time: str) -> None:
+    # requestTime was only checked to be a str: "soon" was answered 200 and the reminder kept,
+    # and a skill sending one passed its tests.
+    fake = FakeAlexaApi(now=lambda: dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC))
+    body = {
+        "requestTime": request_time,
+        "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 300},
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
+    }
+    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
+        answer = client.post(
+            "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
+        )
+    assert answer.status_code == 400, answer.text
+    assert answer.json() == {
+        "code": "INVALID_REQUEST_TIME",
+        "message": (
+            f"requestTime {request_time!r} is no ISO 8601 date and time as Amazon's Reminders "
+            "API writes one: YYYY-MM-DDThh:mm:ss, a fraction of a second after it if any "
+            "('2019-09-22T19:04:00.672'), then a Z or an offset (+01:00) if any"
+        ),
+    }
+    assert fake.reminders == []
+
+
+@pytest.mark.parametrize(
+    "request_time",
+    [
+        "2019-09-22T19:04:00.672",  # (Amazon's reference writes it so)
+        "2019-09-22T19:04:00",
+        "2019-09-22T19:04:00.672Z",  # (a moment: a Z or an offset names it, as SDKs send it)
+        "2019-09-22T21:04:00+02:00",
+        "2019-09-22T19:04:00.123456789",
+    ],
+)
+def test_a_request_time_as_amazon_writes_one_is_taken(request_time: str) -> None:
+    fake = FakeAlexaApi(now=lambda: dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC))
+    body = {
+        "requestTime": request_time,
+        "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 300},
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
+    }
+    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
+        answer = client.post(
+            "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
+        )
+    assert answer.status_code == 200, answer.text

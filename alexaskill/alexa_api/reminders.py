@@ -4,8 +4,9 @@ reminder Amazon would refuse, or one that could never ring, is refused before an
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from .. import ssml
 from ..exceptions import AlexaApiError
@@ -13,7 +14,44 @@ from ..responses.speech import _refuse_document_as_text
 from ..xml_text import _check_markup
 from .recurrence import rule_fault, until_fault
 
-__all__ = ["gone_by", "reminder_body"]
+__all__ = ["gone_by", "reminder_body", "request_time_fault"]
+
+#: ``requestTime`` as Amazon writes it: ``YYYY-MM-DDThh:mm:ss``, a fraction of a second (1 to 9
+#: digits) if any, then a ``Z`` or an offset (``+01:00``) if any.
+_REQUEST_TIME: Final = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.[0-9]{1,9})?"
+    r"(?:Z|[+-]([0-9]{2}):([0-9]{2}))?"
+)
+
+
+def request_time_fault(value: str) -> str | None:
+    """Why ``value`` is no ``requestTime`` as Amazon's Reminders API writes one, else None.
+
+    Its reference writes it ``"2019-09-22T19:04:00.672"`` in every example (and its overview,
+    "How trigger times are calculated", computes a relative reminder's time from it); Amazon's
+    model of the request (ask-sdk-model's ``ReminderRequest``) says "Valid ISO 8601 format -
+    Creation time of this reminder alert". Taken: ISO 8601's extended format as the reference
+    writes it, ``YYYY-MM-DDThh:mm:ss``, a fraction of a second (1 to 9 digits) if any, then a
+    ``Z`` or an offset (``+01:00``) if any: a moment, which SDKs send with one (an offset is
+    refused in ``scheduledTime``, a local time, not here: Amazon names no refusal of one).
+    Refused: a date alone, a time without seconds, a space for the ``T``, the basic format
+    (``20190922T190400``), a day or an hour that does not exist. `AlexaApi.create_reminder`
+    writes the request's moment in UTC, to the millisecond, without an offset."""
+    found = _REQUEST_TIME.fullmatch(value)
+    readable = found is not None
+    if found is not None:
+        try:
+            _dt.datetime.strptime(found[1], "%Y-%m-%dT%H:%M:%S")
+        except ValueError:
+            readable = False
+        readable = readable and (found[2] is None or (int(found[2]) < 24 and int(found[3]) < 60))
+    if readable:
+        return None
+    return (
+        f"requestTime {value!r} is no ISO 8601 date and time as Amazon's Reminders API writes "
+        "one: YYYY-MM-DDThh:mm:ss, a fraction of a second after it if any "
+        "('2019-09-22T19:04:00.672'), then a Z or an offset (+01:00) if any"
+    )
 
 
 def _local_iso(moment: _dt.datetime) -> str:
@@ -276,10 +314,19 @@ def reminder_body(
     one-time ``at`` its zone's clocks skip as they go forward (`_skipped`: it would never ring;
     a recurring one is sent as written, RFC 5545, 3.3.5, reading its first time at the offset
     before the gap, its later ones on the zone's clock); `TypeError`
-    for an ``at`` that is no datetime, an ``after`` no timedelta, a rule no str.
+    for an ``at`` that is no datetime, an ``after`` no timedelta, a rule no str. ``now``, the
+    ``requestTime`` (in UTC, as `request_time_fault` takes it), needs its tzinfo: a
+    `ValueError` without one.
     """
     if not isinstance(text, str) or not text.strip():
         raise ValueError("a reminder needs non-empty text")
+    if now.utcoffset() is None:
+        # (datetime.astimezone reads one without tzinfo in this machine's zone)
+        raise ValueError(
+            f"reminder_body's now= {now.isoformat(timespec='seconds')} has no tzinfo: "
+            "requestTime is that moment in UTC, and without its offset it would be read in this "
+            "machine's time zone (give it one: datetime.now(datetime.UTC))"
+        )
     if isinstance(recurrence, str):
         raise ValueError("recurrence is a list of rules, e.g. ['FREQ=DAILY;BYHOUR=7']")
     # Read once (an iterator's rules are used up by the check); None is none, as ever.

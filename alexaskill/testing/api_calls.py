@@ -11,7 +11,7 @@ from typing import Any, Final
 
 import msgspec
 
-from ..alexa_api.reminders import gone_by
+from ..alexa_api.reminders import gone_by, request_time_fault
 from ..hearing import spoken_text
 from ..ssml_check import ssml_error
 from .api_recurrence import _recurrence_problem, _time_fault
@@ -105,6 +105,8 @@ def _reminder_problem(
     body: Any, zone_name: str | None, now: _dt.datetime
 ) -> tuple[str, str] | None:
     """Amazon's 400 code and a message for a reminder body it would refuse, else None: a
+    ``requestTime`` missing, or not written as Amazon writes one (`request_time_fault`: ISO
+    8601, ``2019-09-22T19:04:00.672``, a ``Z`` or an offset taken); a
     ``SCHEDULED_ABSOLUTE`` trigger with no ``scheduledTime`` and no recurrence rule to time it
     (`_ruled`); a one-time ``scheduledTime`` (in its ``timeZoneId``, else the device's
     ``zone_name``, None when the skill cannot know it; not judged without either, as
@@ -132,6 +134,9 @@ def _reminder_problem(
     required as the reference's examples always give them."""
     if not isinstance(body, dict) or not isinstance(body.get("requestTime"), str):
         return "INVALID_REQUEST_TIME", "requestTime is required"
+    said = request_time_fault(body["requestTime"])
+    if said is not None:  # (the code is the one the fake answers a missing one with)
+        return "INVALID_REQUEST_TIME", said
     trigger = body.get("trigger")
     if not isinstance(trigger, dict):
         return "INVALID_TRIGGER", "trigger is required"
