@@ -1256,3 +1256,36 @@ def test_a_request_time_as_amazon_writes_one_is_taken(request_time: str) -> None
             "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
         )
     assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.parametrize(
+    "scheduled", ["2031-03-15T06:30:00.000Z", "2031-03-15T07:30:00+01:00", "soon"]
+)
+def test_a_scheduled_time_amazon_ignores_beside_recurrence_rules_is_not_judged(
+    scheduled: str,
+) -> None:
+    # Amazon's Reminders API reference: with startDateTime, endDateTime or recurrenceRules in
+    # the payload, "freq, byDay, and scheduledTime" of the old recurrence "are ignored" (its
+    # Japanese edition: 古い繰り返しルールのfreq、byDay、scheduledTimeは無視されます). The fake
+    # refused such a scheduledTime with a Z, an offset or no time at all (400 INVALID_TRIGGER),
+    # a body Amazon takes, and took it as the start an UNTIL is judged against.
+    fake = FakeAlexaApi(now=lambda: dt.datetime(2031, 3, 1, 9, 0, tzinfo=dt.UTC))
+    rules = {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310401T063000Z"]}
+    trigger = {
+        "type": "SCHEDULED_ABSOLUTE",
+        "scheduledTime": scheduled,
+        "timeZoneId": "Europe/Paris",
+        "recurrence": {"startDateTime": "2031-03-15T07:30:00.000", **rules},
+    }
+    answer = _create(fake, trigger)
+    assert answer.status_code == 200, answer.text
+    # Without startDateTime too: the rules time it, and the ignored time is no start.
+    answer = _create(fake, {**trigger, "recurrence": rules})
+    assert answer.status_code == 200, answer.text
+    # Given in a test's data: taken, as the skill's is.
+    kept = FakeAlexaApi(reminders=[{"alertToken": "r1", "trigger": trigger}])
+    assert kept.reminders[0].trigger is not None
+    assert kept.reminders[0].trigger.scheduled_time == scheduled
+    # The older freq names no time of day: scheduledTime gives it, and is judged.
+    older = {**trigger, "recurrence": {"freq": "DAILY"}}
+    assert _create(fake, older).status_code == 400

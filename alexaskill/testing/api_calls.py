@@ -116,7 +116,9 @@ def _reminder_problem(
     of these three are the fake's: Amazon's are not documented); a content entry's ``ssml``
     Alexa cannot parse (`ssml_error`, as the test tools read an answer's SSML); a
     ``scheduledTime`` that is no ISO 8601 date and time (``"soon"``), or one with a ``Z`` or an
-    offset (`_time_fault`); a ``pushNotification.status`` Amazon does not take (`_push_fault`).
+    offset (`_time_fault`), but beside ``startDateTime``, ``endDateTime`` or
+    ``recurrenceRules``, which make Amazon ignore it (`_ruled`); a ``pushNotification.status``
+    Amazon does not take (`_push_fault`).
 
     Amazon's Reminders API reference writes ``scheduledTime`` as a local time without an
     offset beside ``timeZoneId`` (``"2019-09-22T19:00:00.000"``; its Japanese edition asks for
@@ -148,7 +150,9 @@ def _reminder_problem(
     elif kind == "SCHEDULED_ABSOLUTE":
         if not isinstance(trigger.get("scheduledTime"), str) and not _ruled(trigger):
             return "INVALID_TRIGGER", "scheduledTime is required"
-        fault = _time_fault(trigger.get("scheduledTime"))
+        # Not judged beside the newer recurrence fields, which Amazon's Reminders API reference
+        # says make it ignore scheduledTime (`_ruled`): a body it takes.
+        fault = None if _ruled(trigger) else _time_fault(trigger.get("scheduledTime"))
         if fault is not None:
             return "INVALID_TRIGGER", fault
         gone = _gone(trigger, zone_name, now)

@@ -277,7 +277,8 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
     the skill's, for a push notification's status Amazon does not take (`_push_fault`), and
     for a trigger Amazon does not take: its recurrence (`_recurrence_problem`), a
     ``SCHEDULED_ABSOLUTE`` one without the ``scheduledTime`` it needs (`_ruled`), or with a
-    ``Z`` or an offset in it, or one that is no ISO 8601 date and time (`_time_fault`), or an
+    ``Z`` or an offset in it, or one that is no ISO 8601 date and time (`_time_fault`; not
+    beside the recurrence fields that make Amazon ignore it), or an
     ``offsetInSeconds`` missing from a ``SCHEDULED_RELATIVE`` one, or not positive (as
     `_reminder_problem` answers the skill's)."""
     fields = msgspec.structs.fields(into)
@@ -314,7 +315,8 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
         if problem is not None:
             raise ValueError(f"{name}.{problem}")
         absolute = read.get("type") == "SCHEDULED_ABSOLUTE"
-        fault = _time_fault(read.get("scheduledTime"))
+        # (not judged beside the fields that make Amazon ignore it, as the skill's: `_ruled`)
+        fault = None if _ruled(read) else _time_fault(read.get("scheduledTime"))
         if fault is not None:
             raise ValueError(f"{name}.{fault}")
         if absolute and read.get("scheduledTime") is None and not _ruled(read):

@@ -62,10 +62,15 @@ def _time_fault(value: object, field: str = "scheduledTime") -> str | None:
 
 def _start(trigger: dict[str, Any], recurrence: dict[str, Any]) -> tuple[str | None, str | None]:
     """The local time a recurrence starts at, and its zone: its ``startDateTime``, else the
-    trigger's ``scheduledTime``; the trigger's ``timeZoneId`` (None: none, a floating start)."""
+    trigger's ``scheduledTime`` if it is a local time (`_time_fault`); the trigger's
+    ``timeZoneId`` (None: none, a floating start). Amazon's Reminders API reference says
+    ``scheduledTime`` is ignored beside ``recurrenceRules``, and names no other start for
+    rules without ``startDateTime``: the fake reads a local one as the start the skill meant,
+    and one with a ``Z``, an offset or no time at all as none (an UNTIL is not judged)."""
     start = recurrence.get("startDateTime")
     if start is None:
         start = trigger.get("scheduledTime")
+        start = start if _time_fault(start) is None else None
     named = trigger.get("timeZoneId")
     return (
         start if isinstance(start, str) else None,
