@@ -1289,3 +1289,24 @@ def test_a_scheduled_time_amazon_ignores_beside_recurrence_rules_is_not_judged(
     # The older freq names no time of day: scheduledTime gives it, and is judged.
     older = {**trigger, "recurrence": {"freq": "DAILY"}}
     assert _create(fake, older).status_code == 400
+
+
+@pytest.mark.parametrize("start", ["2031-03-15T07:30:00.000Z", "2031-03-15T08:30:00+01:00"])
+def test_a_start_with_an_offset_reaches_no_until_check(start: str) -> None:
+    # `recurrence._start_kind` had a branch for a start with a Z or an offset ("a UTC UNTIL
+    # for it"), which neither side reaches: the fake refuses such a startDateTime first, reads
+    # such a scheduledTime as no start, and create_reminder sends a local time. Removed: a
+    # start with an offset, which Amazon's reminders do not take, is one `until_fault` does
+    # not judge (it judged a UTC UNTIL before it, as no request could ever ask).
+    from alexaskill.alexa_api.recurrence import until_fault
+
+    assert until_fault("FREQ=DAILY;UNTIL=20310101T000000Z", start, None) is None
+    assert until_fault("FREQ=DAILY;UNTIL=20310101T000000", start, "Europe/Paris") is None
+    fake = FakeAlexaApi(now=lambda: dt.datetime(2031, 3, 1, 9, 0, tzinfo=dt.UTC))
+    rules = {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310101T000000Z"]}
+    first = _create(fake, {**_AT, "recurrence": {"startDateTime": start, **rules}})
+    assert first.status_code == 400, first.text
+    assert "recurrence.startDateTime" in first.json()["message"]
+    assert "has a UTC offset" in first.json()["message"]
+    ignored = _create(fake, {**_AT, "scheduledTime": start, "recurrence": rules})
+    assert ignored.status_code == 200, ignored.text

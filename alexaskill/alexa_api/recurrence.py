@@ -28,10 +28,12 @@ and time zone reference, then the UNTIL rule part MUST be specified as a date wi
 Amazon's reminder has no DTSTART: its start is the ``startDateTime`` (else the
 ``scheduledTime``) the rules travel with, read as iCalendar would read it: a date
 (``2031-03-15``) wants a date UNTIL (``20311231``); a local date-time beside a ``timeZoneId``
-(what ``at=`` with a ``ZoneInfo`` sends), or one with ``Z`` or an offset, wants a UTC one
-(``20311231T073000Z``); a local date-time without ``timeZoneId`` (a naive ``at=``, on the
-device's clock) is the RFC's floating "date with local time", and wants a local one
-(``20311231T073000``, no ``Z``). A start that does not read is not judged. Amazon documents no
+(what ``at=`` with a ``ZoneInfo`` sends) wants a UTC one (``20311231T073000Z``); a local
+date-time without ``timeZoneId`` (a naive ``at=``, on the device's clock) is the RFC's floating
+"date with local time", and wants a local one (``20311231T073000``, no ``Z``). A start that
+does not read is not judged, nor one with ``Z`` or an offset, which no request gives (Amazon's
+times are local: the fake refuses such a ``startDateTime``, and `AlexaApi.create_reminder`
+sends none). Amazon documents no
 UNTIL (its Reminders API reference, read through the docs search on 4 and 5 December 2026,
 names none), so this is the RFC's rule, which Amazon's rules are said to follow, not a reading
 of Amazon's: a mismatch leaves the rule's end to the reader's guess (a date against a moment, a
@@ -44,9 +46,8 @@ gone by, and consistent with ``BYDAY=6MO``. Once its kind is the start's, an UNT
 RFC 5545 ties it to its DTSTART: a date ends with that day, a local date-time is a time on the
 start's clock, and a UTC one is a moment, compared with the moment the start rings in its
 ``timeZoneId`` (RFC 5545, 3.3.5: the first of a local time said twice, and one the clocks skip
-at the offset before the gap: 02:30 in New York on 14 March 2027 is 03:30 EDT), or with a start
-that has ``Z`` or an offset. Only an UNTIL before the start by
-that reading is refused: one on it rings once.
+at the offset before the gap: 02:30 in New York on 14 March 2027 is 03:30 EDT). Only an UNTIL
+before the start by that reading is refused: one on it rings once.
 
 What Amazon documents of recurrences (its Reminders API reference,
 https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-api-reference.html, read
@@ -312,33 +313,37 @@ def until_fault(rule: str, start: str, zone: str | None) -> str | None:
 
 def _start_kind(start: str, zone: str | None) -> str | None:
     """The kind of UNTIL RFC 5545 (3.3.10) gives a DTSTART like ``start`` in ``zone``: "date"
-    for a date, "utc" for a date-time in a zone (``zone``, a ``Z`` or an offset), "local" for a
-    floating one; None for a start that does not read (not judged)."""
+    for a date, "utc" for a local date-time in a zone (``zone``), "local" for a floating one;
+    None for a start that does not read, or has a ``Z`` or an offset (not judged: Amazon's
+    reminders take local times, and neither `AlexaApi.create_reminder` nor `FakeAlexaApi`,
+    which refuses such a ``startDateTime`` first, gives one)."""
     try:
         begins = _dt.datetime.fromisoformat(start)
     except (ValueError, TypeError):
         return None
+    if begins.tzinfo is not None:
+        return None
     if "T" not in start.upper() and " " not in start.strip():
         return "date"
-    return "utc" if zone or begins.tzinfo is not None else "local"
+    return "utc" if zone else "local"
 
 
 def _until_before(until: str, start: str, zone: str | None) -> bool:
     """Whether the grammatical UNTIL ``until``, of the start's kind, falls before ``start``, a
     time in ``zone``: a date before its day, a local date-time before it, a UTC one before the
-    moment it names in ``zone`` (or before a start with an offset). False when that cannot be
-    told (a start that does not read, a UTC UNTIL beside a local start of no zone)."""
+    moment it names in ``zone``. False when that cannot be told (a start that does not read or
+    has an offset, a UTC UNTIL beside a local start of no zone)."""
     from zoneinfo import ZoneInfo
 
     try:
         begins = _dt.datetime.fromisoformat(start)
         if len(until) == 8:  # (a date: the recurrence ends with that day)
             return _dt.date(int(until[:4]), int(until[4:6]), int(until[6:])) < begins.date()
+        if begins.tzinfo is not None:  # (a start with Z or an offset: not judged, `_start_kind`)
+            return False
         ends = _dt.datetime.strptime(until[:15], "%Y%m%dT%H%M%S")
         if until.upper().endswith("Z"):
             ends = ends.replace(tzinfo=_dt.UTC)
-            if begins.tzinfo is not None:  # (a start with Z or an offset: one moment each)
-                return ends < begins
             if zone is None:
                 return False
             # Compared as moments: the start read in its zone as RFC 5545 (3.3.5) reads a local
@@ -346,8 +351,6 @@ def _until_before(until: str, start: str, zone: str | None) -> bool:
             # the gap (02:30 EST, 03:30 EDT): what fold=0 gives. Said on the wall clock, a UTC
             # UNTIL at 03:15 EDT came after such a start, which never rings before 03:30.
             return ends < begins.replace(tzinfo=ZoneInfo(zone), fold=0)
-        elif begins.tzinfo is not None:  # (a local UNTIL beside a moment: not its kind)
-            return False
     except (ValueError, LookupError, OSError, TypeError):
         return False  # (a second of 60, a leap second, included: not judged)
     return ends < begins
