@@ -56,9 +56,10 @@ def request_time_fault(value: str) -> str | None:
 
 def _local_iso(moment: _dt.datetime) -> str:
     """A local time as Amazon's reminders take it: ISO 8601, milliseconds, no offset, as
-    its Reminders API reference writes ``scheduledTime`` beside ``timeZoneId`` (one with an
-    offset or a ``Z`` is refused, as users report Amazon answers it: the fake's 400, in
-    `alexaskill.testing.api_calls`)."""
+    its Reminders API reference writes ``scheduledTime`` beside ``timeZoneId``, and its
+    overview gives another zone than the device's: "the absolute time and the time zone" (one
+    with an offset or a ``Z``, which no page writes, is refused, as users report Amazon
+    answers it: the fake's 400, in `alexaskill.testing.api_calls._reminder_problem`)."""
     return moment.replace(tzinfo=None).isoformat(timespec="milliseconds")
 
 

@@ -123,10 +123,15 @@ def _reminder_problem(
     Amazon's Reminders API reference writes ``scheduledTime`` as a local time without an
     offset beside ``timeZoneId`` (``"2019-09-22T19:00:00.000"``; its Japanese edition asks for
     ``timeZoneId`` lest the reminder ring at the wrong time), and ask-sdk-model's ``Trigger``
-    says "Valid ISO 8601 format - Intended trigger time". Neither names the error for one with
-    an offset (read through the docs search on 5 December 2026); users report a 400
-    (``UNSUPPORTED_SCHEDULED_TIME_FORMAT``, elsewhere ``INVALID_TRIGGER_SCHEDULED_TIME_FORMAT``),
-    so the fake answers one with its trigger's 400, ``INVALID_TRIGGER``.
+    says "Valid ISO 8601 format - Intended trigger time". Its Reminders overview ("How trigger
+    times are calculated", "Setting time zones for absolute times") sets a reminder in another
+    zone than the device's by giving "the absolute time and the time zone" (``"scheduledTime" :
+    "2019-06-01T19:00:00"`` beside ``"timezoneId" : "America/New_York"``), and without
+    ``timeZoneId`` reads it in the device's: no page writes an offset, nor names the error for
+    one (read through the docs and code search on 5 December 2026). The refusal is kept on
+    users' reports of a 400 (``UNSUPPORTED_SCHEDULED_TIME_FORMAT``, a Qiita post of 2019;
+    elsewhere ``INVALID_TRIGGER_SCHEDULED_TIME_FORMAT``), which fit those words, so the fake
+    answers one with its trigger's 400, ``INVALID_TRIGGER``.
     `AlexaApi.create_reminder` never sends one (a local time, the zone in ``timeZoneId``).
 
     Not judged, as Amazon documents nothing of them (the reference's opening and examples,
@@ -145,6 +150,14 @@ def _reminder_problem(
     kind = trigger.get("type")
     if kind == "SCHEDULED_RELATIVE":
         offset = trigger.get("offsetInSeconds")
+        # Kept strict, an int: Amazon's model of a trigger (ask-sdk-model's Trigger) types it so,
+        # "If reminder is set using relative time, use this field to specify the time after
+        # which reminder ll ring (in seconds)", and its Reminders overview ("How trigger times
+        # are calculated", "Relative calculations") says "The ring time calculates by comparing
+        # the requestedTime to the offsetInSeconds that the skill sets". That page's example
+        # writes the number as a string ("offsetInSeconds" : "7200"), and no page says whether
+        # Amazon takes that form: refused, so that a skill copying the example learns of the
+        # doubt from its tests (create_reminder sends an int).
         if not isinstance(offset, int) or offset <= 0:
             return "INVALID_TRIGGER", "offsetInSeconds must be a positive integer"
     elif kind == "SCHEDULED_ABSOLUTE":
