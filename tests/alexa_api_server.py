@@ -221,7 +221,13 @@ def create_reminder(record: dict[str, Any], token: str) -> tuple[int, Any]:
     body = record["body"]
     expect(record["headers"].get("content-type") == "application/json", "Content-Type")
     expect(isinstance(body, dict), "a JSON object")
-    expect(isinstance(body.get("requestTime"), str), "requestTime")
+    # (as Amazon's Reminders API reference writes it, "2019-09-22T19:04:00.672": the form
+    # create_reminder writes, the request's moment in UTC)
+    expect(
+        re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}", str(body.get("requestTime")))
+        is not None,
+        "requestTime: ISO 8601 to the millisecond, as Amazon writes it",
+    )
     trigger = body.get("trigger") or {}
     if trigger.get("type") == "SCHEDULED_RELATIVE":
         expect(isinstance(trigger.get("offsetInSeconds"), int), "trigger.offsetInSeconds")
