@@ -1093,3 +1093,37 @@ def test_today_said_with_a_part_of_the_day_fills_the_date_and_the_time(
         "date": "2026-11-29",
         "time": "EV",
     }
+
+
+@pytest.mark.parametrize(
+    ("said", "date"),
+    [
+        ("remind me tonight today", "2026-11-29"),
+        ("remind me tonight friday", "2026-12-04"),
+        ("remind me tonight tomorrow", "2026-11-30"),
+    ],
+)
+@pytest.mark.parametrize(
+    "samples",
+    [
+        ["remind me {date} {time}"],
+        ["remind me {date}", "remind me {time}"],
+        ["remind me {time} {date}"],
+    ],
+)
+def test_tonight_said_before_a_day_fills_the_date_and_the_time(
+    said: str, date: str, samples: list[str]
+) -> None:
+    # "tonight friday" is Friday evening: the date Friday, the time NI (AMAZON.TIME's
+    # "tonight"), as "friday tonight" is. With the one sample "remind me {date} {time}" it was
+    # no reading ("'tonight friday' read as 'friday' would leave out 'tonight'"): "tonight", a
+    # date too, was then read as the date, "friday" left out, and no retry read it as the time.
+    slots = [{"name": "date", "type": "AMAZON.DATE"}, {"name": "time", "type": "AMAZON.TIME"}]
+    intents = [
+        {"name": "Remind", "slots": slots, "samples": samples},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    language_model = {"invocationName": "reminders", "intents": intents}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    assert {slot.name: slot.value for slot in understood.slots} == {"date": date, "time": "NI"}

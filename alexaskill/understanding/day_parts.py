@@ -30,6 +30,7 @@ __all__ = [
     "bound_reason",
     "moved_time",
     "number_after_part",
+    "part_as_date",
     "part_left_out",
     "time_split",
 ]
@@ -120,6 +121,53 @@ def bound_misplaced(
             said = surface(spans.tokens[start - 1 : end])
             return (name, start, end), f"{said!r} is no {'end' if after else 'start'}"
     return None
+
+
+def part_as_date(
+    slots: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    extra: Collection[int],
+) -> tuple[tuple[str, int, int], tuple[int, int]] | None:
+    """A date a reading gives that the intent's empty AMAZON.TIME slot has words of, barred
+    from the date slot alone (slot name, first token, token after the last), with the words no
+    next reading may leave out: "this evening" (a date and a time) of "this evening today",
+    "today" left out, is the time's, its words kept, the date "today". So is the date "friday"
+    of "tonight friday", with "tonight" (the time's, and a date naming today alone: a part of
+    the day, no other day) left out beside it: "tonight" kept, the next reading ("tonight" the
+    date, "friday" left out) is barred in turn, and the time is "tonight", the date "friday"
+    (Friday evening, as "friday tonight" is)."""
+    filled = {fill[0] for fill in fills}
+    times = [kind for name, kind in slots.items() if name not in filled]
+    times = [kind for kind in times if kind.name == "AMAZON.TIME"]
+    today = f"{spans.now:%Y-%m-%d}"
+    for name, _, start, end in fills if times else ():
+        date = slots[name]
+        if date.name != "AMAZON.DATE":
+            continue
+        if any(spans.fill(kind, start, end) is not None for kind in times):
+            return (name, start, end), (start, end)
+        for first, last in _beside(start, end, extra):
+            part = spans.fill(date, first, last)
+            if (
+                part is not None
+                and part.value == today
+                and any(spans.fill(kind, first, last) is not None for kind in times)
+            ):
+                return (name, start, end), (first, last)
+    return None
+
+
+def _beside(start: int, end: int, extra: Collection[int]) -> list[tuple[int, int]]:
+    """The spans of up to three words left out right before ``start`` or right after ``end``
+    (first token, token after the last)."""
+    before = [(first, start) for first in range(start - 1, start - 4, -1) if first >= 0]
+    after = [(end, last) for last in range(end + 1, end + 4)]
+    return [
+        (first, last)
+        for first, last in before + after
+        if all(at in extra for at in range(first, last))
+    ]
 
 
 def bound_reason(

@@ -26,7 +26,7 @@ from typing import Final
 from .alignment import SLOT_COST, WORD, Alignment, best_alignment, extra_cost
 from .companions import number_split, part_of_day_clash, said_along, year_for_time, year_taken
 from .cut import cut_reason, cut_value, month_astray
-from .day_parts import bound_misplaced
+from .day_parts import bound_misplaced, part_as_date
 from .evidence import rests_on_meaning
 from .languages import Language
 from .retries import Bar, OneSlot, next_readings
@@ -279,9 +279,9 @@ class SampleMatcher:
             kinds = {item.name: item.kind for item in sample.elements if not isinstance(item, str)}
             for fill in fills:
                 if month_astray(kinds, spans, [fill], self.language) == why:
-                    return (fill[0], fill[2], fill[3]), fill[3]
+                    return (fill[0], fill[2], fill[3]), (fill[3], fill[3])
             year = year_taken(self.slots[sample.intent], spans, fills, self.language, sample.words)
-            return (year[0], year[2]) if year is not None and year[1] == why else None
+            return (year[0], (year[2], year[0][2])) if year is not None and year[1] == why else None
 
         def clock_values(found: _Best) -> list[tuple[str, Fill, int, int]]:
             elements = found[2].elements
@@ -458,21 +458,13 @@ class SampleMatcher:
             # a time after "from" in the end slot: the end's alone.
             year = year_taken(slots, spans, found[1], language, sample.words)
             if year is not None:
-                return (year[0], year[2]) if year[1] == why else None
+                return (year[0], (year[2], year[0][2])) if year[1] == why else None
             bound = bound_misplaced(sample, spans, found[1], language)
             if bound is not None:
-                return (bound[0], bound[0][1]) if bound[1] == why else None
-            # "this evening" (a date and a time) as the date, "today" of "this evening today"
-            # left out: its words are the empty time slot's to read, the date's "today".
-            filled = {fill[0] for fill in found[1]}
-            empty = [kind for name, kind in slots.items() if name not in filled]
-            for name, _, start, end in found[1]:
-                if slots[name].name == "AMAZON.DATE" and any(
-                    kind.name == "AMAZON.TIME" and spans.fill(kind, start, end) is not None
-                    for kind in empty
-                ):
-                    return (name, start, end), start
-            return None
+                return (bound[0], bound[0][1:]) if bound[1] == why else None
+            # "this evening" of "this evening today" (or "tonight" of "tonight friday") read as
+            # the date, a day left out: the empty time slot's to read, the date the day's.
+            return part_as_date(slots, spans, found[1], found[2])
 
         aligned = next_readings(search, cut, values, values, spans.cut, left_out, one_slot)
         if aligned is None:

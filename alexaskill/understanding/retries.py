@@ -18,8 +18,9 @@ _Span = tuple[int, int]
 #: A span barred (from every slot), or barred from one slot alone: (slot name, first, after).
 Bar = _Span | tuple[str, int, int]
 #: A value barred from one slot alone (slot name, first token, token after the last), and the
-#: first of its tokens that are the value's own words, no grammar word it read along.
-OneSlot = tuple[tuple[str, int, int], int]
+#: words no next reading may leave out (first token, token after the last): most often the
+#: value's own words, no grammar word it read along.
+OneSlot = tuple[tuple[str, int, int], _Span]
 _Reading = TypeVar("_Reading")
 #: How many more readings are tried after one is refused, each with the words of the values
 #: refused barred from the slots (a value refused is refused by most readings near it).
@@ -50,8 +51,9 @@ def next_readings(
     ``cut`` (`SpanCache.cut`). A refusal ``one_slot`` names a value of (slot name, first
     token, token after the last) bars its words from that slot alone: a clock time's words
     read as a year ("nineteen thirty", 1930, the time slot empty) are the time slot's still.
-    Its words that no reading may leave out start at the token it gives with the bar: past a
-    grammar word the value read along ("for" of "for ten thirty", the time "ten thirty")."""
+    The words that no reading may leave out it gives with the bar: the value's own, past a
+    grammar word it read along ("for" of "for ten thirty", the time "ten thirty"), or others
+    ("tonight" of "tonight friday", the date "friday" barred: the time's words)."""
     first_try = retried(search, refuse, fills_of, values, left_out, frozenset(), one_slot)
     found, refusal, first = first_try
     if found is not None:
@@ -105,8 +107,8 @@ def retried(
             refused = list(values(reading))
             found = one_slot(reading, why)
             if found is not None:  # the words barred from that slot, read by another still
-                bar, own = found
-                said.update(range(own, bar[2]))
+                bar, kept = found
+                said.update(range(*kept))
                 if bar not in barred:
                     barred = barred | {bar}
                     continue
