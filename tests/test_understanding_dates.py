@@ -710,3 +710,46 @@ def test_a_date_left_over_before_a_filler_fills_the_date_slot(said: str, date: s
     # reading was dropped ("'friday' would be left out, the date slot 'date' left empty").
     understood = _reminder("remind me at {time}").understand(said, now=NOW)
     assert {slot.name: slot.value for slot in understood.slots} == {"time": "19:00", "date": date}
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("spring 2028", "2028-SP"),
+        ("in spring 2028", "2028-SP"),
+        ("in the spring of 2028", "2028-SP"),
+        ("the summer of twenty twenty eight", "2028-SU"),
+        ("fall 2027", "2027-FA"),
+        ("autumn 2025", "2025-FA"),
+        # Winter 2027 runs from December 2027 to February 2028 (the module's calendar).
+        ("winter 2027", "2027-WI"),
+    ],
+)
+def test_a_season_said_with_its_year_is_that_years_season(said: str, expected: str) -> None:
+    # A season and a year filled no AMAZON.DATE slot, where Amazon's slot type reference sends
+    # a season as the year and its code ("2028-SP" for spring 2028), as "next spring" was.
+    found = value(said, "AMAZON.DATE")
+    assert found == expected
+    AlexaDate.parse(found)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("remind me to plant bulbs in spring 2028", {"task": "plant bulbs", "date": "2028-SP"}),
+        ("remind me to plant bulbs spring 2028", {"task": "plant bulbs", "date": "2028-SP"}),
+        ("remind me in the fall of 2027 to rake", {"task": "rake", "date": "2027-FA"}),
+        ("remind me spring 2028 to plant bulbs", {"task": "plant bulbs", "date": "2028-SP"}),
+        # After an article the season is a thing still, as "fix the spring" is: the year alone
+        # is the date (a first draft read "the spring 2028" as 2028-SP, the task "fix").
+        ("remind me to fix the spring 2028", {"task": "fix the spring", "date": "2028"}),
+        ("remind me to buy a spring 2028", {"task": "buy a spring", "date": "2028"}),
+        # So is "may" after "call", a person (it was the task "call", the date 2028-05).
+        ("remind me to call may 2028", {"task": "call may", "date": "2028"}),
+    ],
+)
+def test_a_season_said_with_its_year_fills_the_date_after_a_task(
+    said: str, expected: dict[str, str]
+) -> None:
+    understood = _reminder_of_tasks().understand(said, now=NOW)
+    assert {slot.name: slot.value for slot in understood.slots} == expected

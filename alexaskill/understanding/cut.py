@@ -187,24 +187,29 @@ def month_astray(
     after a `Language.homonym_cues` word it is the other word even last: "he may" (a verb),
     "fix the spring" (a thing), "call may" (a person: of a month said as the object of "call",
     "tell", "text", a name is what Amazon's AMAZON.DATE would least likely take for a date),
-    unless a carrier comes before that word ("in the fall")."""
+    unless a carrier comes before that word ("in the fall"). With a year said after it, only
+    that word makes it none ("fix the spring 2028": the year alone is a date)."""
     homonyms, carriers = language.date_homonyms, language.value_carriers
     cues, words = language.homonym_cues, spans.words
     for name, fill, start, end in fills:
         if kinds[name].name != "AMAZON.DATE" or fill.kind != "typed":
             continue
         own = [at for at in range(start, end) if words[at] not in carriers | cues]
-        if len(own) != 1 or words[own[0]] not in homonyms:
+        if not own or words[own[0]] not in homonyms:
             continue
         at = own[0]
+        # "the spring 2028" as "the spring" is: the word before a year ("2028") only.
+        year = spans.fill(kinds[name], at + 1, end) if len(own) > 1 else None
+        if len(own) > 1 and (year is None or not (year.value or "").isdigit()):
+            continue
         before = words[at - 1] if at > 0 else ""
         said = surface(spans.tokens[at : at + 1])
         if before in carriers or (before in cues and at > 1 and words[at - 2] in carriers):
             continue
         if before in cues:
             return f"{said!r} said right after {before!r} is no date"
-        if all(word in language.pure_fillers for word in words[at + 1 :]):
-            continue
+        if year is not None or all(word in language.pure_fillers for word in words[at + 1 :]):
+            continue  # last, or a year said with it ("remind me may 2028 to ..."): a date
         return f"{said!r} said before other words, after no {_either(carriers)}, is no date"
     return None
 

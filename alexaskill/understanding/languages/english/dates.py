@@ -425,6 +425,11 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         month_year = year_number(words[1:])
         if month_year is not None and _month_day_year(words, today) is None:
             return f"{month_year:04d}-{MONTHS[words[0]]:02d}" if month_year >= 1 else None
+    season = words[1:] if words[0] == "the" else words  # "(the) spring (of) 2028": 2028-SP
+    if len(season) > 1 and season[0] in SEASONS:
+        season_year = year_number(season[2:] if season[1] == "of" else season[1:])
+        if season_year is not None:
+            return _in_year(season_year, f"-{SEASONS[season[0]]}")
     named = _weekday_and_day(words, today) if words[0] in WEEKDAYS and len(words) > 1 else None
     if named is not None:
         return named
