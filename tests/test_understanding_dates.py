@@ -753,3 +753,26 @@ def test_a_season_said_with_its_year_fills_the_date_after_a_task(
 ) -> None:
     understood = _reminder_of_tasks().understand(said, now=NOW)
     assert {slot.name: slot.value for slot in understood.slots} == expected
+
+
+@pytest.mark.parametrize("said", ["sun", "sat", "wed", "on sat", "next sun", "by wed", "this sun"])
+def test_a_weekday_written_short_as_another_word_is_no_date(said: str) -> None:
+    # Amazon's slot type reference names no short weekday; a spoken day reaches AMAZON.DATE
+    # whole, so "sun", "sat" and "wed" are the noun, the past of "sit" and the verb ("mon",
+    # "tues", "fri": no English words, are read).
+    assert value(said, "AMAZON.DATE") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("remind me to get some sun", {"task": "get some sun"}),
+        ("remind me to bring the sun hat", {"task": "bring the sun hat"}),
+        ("remind me to check where i sat", {"task": "check where i sat"}),
+        ("remind me to wed on saturday", {"task": "wed", "date": "2026-12-05"}),
+        ("remind me to call mom on wed", {"task": "call mom on wed"}),
+    ],
+)
+def test_sun_sat_and_wed_are_the_free_form_slots_words(said: str, expected: dict[str, str]) -> None:
+    understood = _reminder_of_tasks().understand(said, now=NOW)
+    assert {slot.name: slot.value for slot in understood.slots} == expected

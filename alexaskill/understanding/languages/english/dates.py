@@ -60,7 +60,9 @@ WEEKDAYS: Final = {
     "friday": 4,
     "saturday": 5,
     "sunday": 6,
-    # Written short: not "wed", "sat" or "sun", which are other words.
+    # Written short, as typed: not "wed", "sat" or "sun", even after "on" or "next". Amazon's
+    # slot type reference names no short weekday, and a spoken day reaches AMAZON.DATE whole
+    # ("sunday"); these words are the verb, its past and the noun ("get some sun").
     "mon": 0,
     "tue": 1,
     "tues": 1,
