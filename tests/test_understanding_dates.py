@@ -776,3 +776,42 @@ def test_a_weekday_written_short_as_another_word_is_no_date(said: str) -> None:
 def test_sun_sat_and_wed_are_the_free_form_slots_words(said: str, expected: dict[str, str]) -> None:
     understood = _reminder_of_tasks().understand(said, now=NOW)
     assert {slot.name: slot.value for slot in understood.slots} == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("remind me may 5 to call mom", {"date": "2027-05-05", "task": "call mom"}),
+        ("remind me may fifth to call mom", {"date": "2027-05-05", "task": "call mom"}),
+        # Before "to" and a verb "may" is no modal ("may to call" is no English): the month.
+        ("remind me may to call mom", {"date": "2027-05", "task": "call mom"}),
+        ("remind me march to pay rent", {"date": "2027-03", "task": "pay rent"}),
+    ],
+)
+@pytest.mark.parametrize(
+    "samples",
+    [
+        ["remind me {date} to {task}"],
+        ["remind me to {task}", "remind me to {task} {date}", "remind me {date} to {task}"],
+    ],
+)
+def test_may_said_before_to_and_a_verb_is_the_month(
+    said: str, expected: dict[str, str], samples: list[str]
+) -> None:
+    # "may" said after no "in" or "on" and before other words is no date where it stands
+    # (`cut.month_astray`): the reading with the date "may" is refused, the next leaves it
+    # out, and the date slot, empty, takes it back as a word left over (`generalise`). The
+    # month is what a user means: no reading of "may to call mom" has the modal.
+    slots = [
+        {"name": "task", "type": "AMAZON.SearchQuery"},
+        {"name": "date", "type": "AMAZON.DATE"},
+    ]
+    intents = [
+        {"name": "Remind", "slots": slots, "samples": samples},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    language_model = {"invocationName": "reminders", "intents": intents}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    assert understood.intent == "Remind"
+    assert {slot.name: slot.value for slot in understood.slots} == expected

@@ -188,7 +188,9 @@ def month_astray(
     "fix the spring" (a thing), "call may" (a person: of a month said as the object of "call",
     "tell", "text", a name is what Amazon's AMAZON.DATE would least likely take for a date),
     unless a carrier comes before that word ("in the fall"). With a year said after it, only
-    that word makes it none ("fix the spring 2028": the year alone is a date)."""
+    that word makes it none ("fix the spring 2028": the year alone is a date). A word refused
+    here may still be left over for an empty date slot (`generalise`): "remind me may to call
+    mom" is May (no modal takes "to"), where the task slot reads "call mom"."""
     homonyms, carriers = language.date_homonyms, language.value_carriers
     cues, words = language.homonym_cues, spans.words
     for name, fill, start, end in fills:
