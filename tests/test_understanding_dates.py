@@ -5,6 +5,7 @@ and the British forms only the locales that say them read."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -814,4 +815,37 @@ def test_may_said_before_to_and_a_verb_is_the_month(
     model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
     understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
     assert understood.intent == "Remind"
+    assert {slot.name: slot.value for slot in understood.slots} == expected
+
+
+def _caller(samples: dict[str, list[str]]) -> Understander:
+    """Intents of ``samples`` (name → its samples) with a ``name`` (AMAZON.FirstName) and a
+    ``date`` slot each."""
+    slots = [{"name": "name", "type": "AMAZON.FirstName"}, {"name": "date", "type": "AMAZON.DATE"}]
+    intents: list[dict[str, Any]] = [
+        {"name": name, "slots": slots, "samples": texts} for name, texts in samples.items()
+    ]
+    intents.append({"name": "AMAZON.FallbackIntent", "samples": []})
+    language_model = {"invocationName": "phone book", "intents": intents}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    return Understander(model, skill_id=SKILL_ID)
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "expected"),
+    [
+        ("call may", "Call", {"name": "may"}),
+        ("call june", "Call", {"name": "june"}),
+        ("call may tomorrow", "Call", {"name": "may", "date": "2026-11-30"}),
+        ("call may on friday", "Call", {"name": "may", "date": "2026-12-04"}),
+        ("call in may", "Plan", {"date": "2027-05"}),
+    ],
+)
+def test_call_may_fills_a_person_name(said: str, intent: str, expected: dict[str, str]) -> None:
+    # The documented choice (README, `Language.homonym_cues`): the object of "call" is a
+    # person, the reading Amazon's AMAZON.DATE would least likely take of "call may" a month,
+    # even where another intent's sample "call {date}" reads the month; "in may" is the month.
+    samples = {"Call": ["call {name}", "call {name} {date}"], "Plan": ["call {date}"]}
+    understood = _caller(samples).understand(said, now=NOW)
+    assert understood.intent == intent
     assert {slot.name: slot.value for slot in understood.slots} == expected
