@@ -1127,3 +1127,22 @@ def test_tonight_said_before_a_day_fills_the_date_and_the_time(
     model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
     understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
     assert {slot.name: slot.value for slot in understood.slots} == {"date": date, "time": "NI"}
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["remind me tonight or friday", "remind me tonight and friday", "remind me friday or tonight"],
+)
+def test_tonight_or_a_day_is_no_one_date_and_time(said: str) -> None:
+    # With the sample "remind me {time} {date}", "tonight or friday" filled the time NI and the
+    # date Friday, "or" left out: one reminder on Friday night, where the user named two days
+    # ("tonight", a date too, or Friday). No reading rather than a day the user did not choose.
+    slots = [{"name": "date", "type": "AMAZON.DATE"}, {"name": "time", "type": "AMAZON.TIME"}]
+    intents = [
+        {"name": "Remind", "slots": slots, "samples": ["remind me {time} {date}"]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    language_model = {"invocationName": "reminders", "intents": intents}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.fills

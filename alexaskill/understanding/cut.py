@@ -161,6 +161,11 @@ def cut_reason(
                         return _joined(kind, spans, value, at, other, language)
                     if step > 0 and _goes_on_unsaid(kind, spans, value, at):
                         return _left_out(spans, value, at, at + 1)
+                    if not taken and word in language.list_separators:
+                        chosen = _other_choice(kinds, name, spans, fills, at + step, step)
+                        if chosen is not None:  # "tonight or friday": not one time and date
+                            both = (min(chosen[0], start), max(chosen[1], end))
+                            return f"{_said(spans, *both)!r} is more than one value"
                 if word in language.function_words or (
                     companion_word(kind.name, word, language) and word not in own
                 ):
@@ -461,6 +466,26 @@ def _clock(fill: Fill | None) -> bool:
     """Whether a value is a time of the clock ("19:00"), no part of the day ("NI")."""
     value = "" if fill is None else fill.value or ""
     return len(value) == 5 and value[2] == ":" and value[:2].isdigit()
+
+
+def _other_choice(
+    kinds: Mapping[str, SlotKind],
+    name: str,
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    at: int,
+    step: int,
+) -> tuple[int, int] | None:
+    """The value of a slot of another type right past "or" or "and" at ``at`` that slot
+    ``name``'s type reads too, if one is: "tonight" of "tonight or friday" (a time slot's,
+    and a date), a second date. (Two slots of one type, "add {a} {b}", may take "5 and 6".)"""
+    kind = kinds[name]
+    for other, _, start, end in fills:
+        if kinds[other].name != kind.name and (end - 1 if step < 0 else start) == at:
+            second = spans.fill(kind, start, end)
+            if second is not None and second.kind == "typed":
+                return start, end
+    return None
 
 
 def _joined_value(
