@@ -12,12 +12,14 @@ https://developer.amazon.com/en-US/docs/alexa/custom-skills/choose-the-invocatio
   support", English words commonly used in their English spelling: Latin letters in German,
   French, Spanish, Italian, Portuguese and Dutch; Devanagari in Hindi, Arabic in Arabic, and
   Latin letters beside them.
-- No wake word ("alexa", "アレクサ"), no launch phrase ("ask", "開いて"): the build refuses. A
-  word is taken as said, without its possessive or periods: "alexa's" is the wake word.
+- No wake word ("alexa", "アレクサ"), no launch phrase the developer console names ("ask",
+  "開いて"): the build refuses. A word is taken as said, without its possessive or periods:
+  "alexa's" is the wake word.
 - Two or more words unless the name is a brand the developer owns (German names, often one
   compound, excepted); a two-word English name without an article, preposition or pronoun; no
-  connecting word; not the words "skill" or "app" (in Japanese, "スキル" or "アプリ"):
-  certification objects.
+  connecting word; no launch phrase the requirements list and the console does not ("play",
+  "スタート"); not the words "skill" or "app" (in Japanese, "スキル" or "アプリ"): certification
+  objects.
 
 Japanese writes its words without spaces, so a Japanese name's words cannot be counted (Amazon's
 own example, "コーヒーショップ", is two): alexaskill does not warn about one word there, and
@@ -57,23 +59,16 @@ _APP_WORDS: Final = frozenset({"skill", "app"})
 _WAKE_WORDS: Final = frozenset({"alexa", "amazon", "echo", "computer"})
 # Amazon's invocation name requirements (English), rule 5: "Launch phrases include 'run,'
 # 'start,' 'play,' 'resume,' 'use,' 'launch,' 'ask,' 'open,' 'tell,' 'load,' 'begin,' and
-# 'enable.'"
-_LAUNCH_WORDS: Final = frozenset(
-    {
-        "ask",
-        "begin",
-        "enable",
-        "launch",
-        "load",
-        "open",
-        "play",
-        "resume",
-        "run",
-        "start",
-        "tell",
-        "use",
-    }
-)
+# 'enable.'" Those requirements are what a name "must satisfy in order to publish the skill"
+# (Amazon's "Design the Invocation Name for Your Skill"): certification's. The developer
+# console, where a model is built, says "Invocation names cannot contain any of the Alexa skill
+# launch phrases such as 'launch', 'ask', 'tell', 'open', 'load', 'begin', and 'enable'" (its
+# invocation page, as copied on tztechno.site): those are refused as build problems. No page of
+# Amazon's says the build refuses "run", "start", "play", "resume" or "use", and a skill named
+# with "start" is reported refused at certification, after its build (codinginadtech.com):
+# those are warnings.
+_LAUNCH_WORDS: Final = frozenset({"ask", "begin", "enable", "launch", "load", "open", "tell"})
+_CERTIFICATION_LAUNCH_WORDS: Final = frozenset({"play", "resume", "run", "start", "use"})
 # Rule 4: a two-word name may not hold an article ("the", "a", "an") or a preposition ("for",
 # "to", "of," "about," "up," "by," "at," "off," "with"); "my", a pronoun, from the console's
 # wording ("article, preposition or pronoun").
@@ -87,11 +82,14 @@ _CONNECTING_WORDS: Final = frozenset(
     {"about", "and", "by", "for", "from", "if", "in", "that", "to", "using", "whether", "with"}
 )
 # The Japanese wake words, launch phrases and forbidden words, found anywhere in a name (no
-# spaces mark them off). The launch phrases are those of the developer console's Japanese
-# requirements (起動して ... 有効にして) and of rule 5 of the ja-JP page of Amazon's invocation
-# name requirements ("起動フレーズには「起動して」、「使って」、「開いて」、「スタート」、
-# 「スタートして」、「始めて」、「開始」、「開始して」、「実行して」、「実行」などがあります");
-# its connecting word "を使って" holds "使って".
+# spaces mark them off). The developer console's Japanese requirements refuse
+# "「起動して」、「開いて」、「聞いて」、「教えて」、「読み込んで」、「開始して」、
+# 「有効にして」などの起動フレーズ" (as copied on tztechno.site): build problems, as the
+# console's English ones are. Rule 5 of the ja-JP page of Amazon's invocation name requirements
+# adds the others ("起動フレーズには「起動して」、「使って」、「開いて」、「スタート」、
+# 「スタートして」、「始めて」、「開始」、「開始して」、「実行して」、「実行」などがあります";
+# its connecting word "を使って" holds "使って"): certification's, as its English rule 5 is, so
+# warnings.
 _JAPANESE_WAKE_WORDS: Final = ("アレクサ", "アマゾン", "エコー", "コンピューター")
 _JAPANESE_LAUNCH_PHRASES: Final = (
     "起動して",
@@ -99,9 +97,11 @@ _JAPANESE_LAUNCH_PHRASES: Final = (
     "聞いて",
     "教えて",
     "読み込んで",
-    "開始",
     "開始して",
     "有効にして",
+)
+_JAPANESE_CERTIFICATION_LAUNCH_PHRASES: Final = (
+    "開始",
     "使って",
     "スタート",
     "スタートして",
@@ -274,12 +274,31 @@ def invocation_problems(name: str, locale: str) -> list[str]:
         problems.append(f"{where}: must not contain the wake word {wake[0]!r}")
     launch = sorted(words & _LAUNCH_WORDS) if locale.startswith("en-") else []
     if japanese:
-        # the longest phrase found: "開始して", not the "開始" inside it
-        found = [phrase for phrase in _JAPANESE_LAUNCH_PHRASES if phrase in name]
-        launch = sorted(found, key=len, reverse=True)
+        launch = _japanese_launch_phrases(name, _JAPANESE_LAUNCH_PHRASES)
     if launch:
         problems.append(f"{where}: must not contain the launch phrase {launch[0]!r}")
     return problems
+
+
+def _japanese_launch_phrases(name: str, phrases: tuple[str, ...]) -> list[str]:
+    """The ``phrases`` found in the Japanese name ``name``, the longest first: "開始して", then
+    the "開始" inside it."""
+    return sorted((phrase for phrase in phrases if phrase in name), key=len, reverse=True)
+
+
+def _certification_launch_phrase(name: str, locale: str) -> str | None:
+    """The launch phrase of ``name`` that Amazon's requirements list and its build takes, if
+    any (one inside a phrase the build refuses is not said: "開始" of "開始して")."""
+    if locale.startswith("en-"):
+        found = sorted({_bare(word) for word in name.lower().split()} & _CERTIFICATION_LAUNCH_WORDS)
+        return found[0] if found else None
+    if not locale.startswith("ja-"):
+        return None
+    rest = name
+    for phrase in _japanese_launch_phrases(name, _JAPANESE_LAUNCH_PHRASES):
+        rest = rest.replace(phrase, "\0")
+    found = _japanese_launch_phrases(rest, _JAPANESE_CERTIFICATION_LAUNCH_PHRASES)
+    return found[0] if found else None
 
 
 def latin_word_in_japanese(name: str) -> str | None:
@@ -373,6 +392,12 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
         warnings.append(
             f"invocation name {name!r}: must not contain the connecting word {connecting[0]!r} "
             "(Amazon's invocation name requirements)"
+        )
+    launch = _certification_launch_phrase(name, locale)
+    if launch is not None:
+        warnings.append(
+            f"invocation name {name!r}: must not contain the launch phrase {launch!r} (Amazon's "
+            "invocation name requirements: the model builds, but certification refuses it)"
         )
     beyond = _first_beyond_english(name) if locale.startswith("en-") else None
     if beyond is not None:
