@@ -288,3 +288,43 @@ def test_latin_letters_touching_japanese_ones_are_a_warning(name: str, letters: 
 def test_spaced_latin_letters_in_a_japanese_name_are_no_warning(name: str) -> None:
     assert invocation_problems(name, "ja-JP") == []
     assert invocation_name_warnings(name, "ja-JP") == []
+
+
+def _wide(text: str) -> str:
+    """``text`` with its ASCII letters full-width, as a Japanese keyboard writes them."""
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalpha() else c for c in text)
+
+
+_HALF_WIDTH = "write Latin letters in lower case and spaces half-width, as Amazon's requirements do"
+
+
+@pytest.mark.parametrize(
+    ("name", "locale", "char", "kind", "written"),
+    [
+        (_wide("今日のabcクイズ"), "ja-JP", _wide("a"), "Latin letter", "今日のabcクイズ"),
+        (_wide("今日の a b c クイズ"), "ja-JP", _wide("a"), "Latin letter", "今日の a b c クイズ"),
+        (_wide("ABCクイズ"), "ja-JP", _wide("A"), "Latin letter", "abcクイズ"),  # not "upper case"
+        (_wide("お茶 timer"), "ja-JP", _wide("t"), "Latin letter", "お茶 timer"),
+        ("天気\u3000の番人", "ja-JP", "\u3000", "space", "天気 の番人"),
+        (_wide("trivia") + " night", "en-US", _wide("t"), "Latin letter", "trivia night"),
+    ],
+)
+def test_a_full_width_letter_or_space_is_refused_saying_what_to_write(
+    name: str, locale: str, char: str, kind: str, written: str
+) -> None:
+    # A Japanese keyboard writes Latin letters and spaces full-width. "character 'a' is not
+    # allowed in ja-JP; only hiragana, katakana, kanji, lower case Latin letters and spaces"
+    # was said of a full-width lower case Latin letter, and the full-width "ABC" was told to be
+    # written in full-width lower case.
+    assert invocation_problems(name, locale) == [
+        f"invocation name {name!r}: {char!r} is a full-width {kind}; {_HALF_WIDTH}: {written!r}"
+    ]
+
+
+def test_a_full_width_name_is_checked_as_it_should_be_written() -> None:
+    name = _wide("alexa 占い")
+    assert invocation_problems(name, "ja-JP") == [
+        f"invocation name {name!r}: {_wide('a')!r} is a full-width Latin letter; {_HALF_WIDTH}: "
+        "'alexa 占い'",
+        f"invocation name {name!r}: must not contain the wake word 'alexa'",
+    ]

@@ -213,6 +213,12 @@ def _japanese_wake_words(name: str) -> tuple[list[str], list[tuple[str, str]]]:
     return alone, inside
 
 
+def _full_width(char: str) -> bool:
+    """Whether ``char`` is a full-width Latin letter (U+FF21 to U+FF5A) or the ideographic
+    space (U+3000), as a Japanese keyboard writes them."""
+    return char == "\u3000" or unicodedata.name(char, "").startswith("FULLWIDTH LATIN")
+
+
 def _bare(word: str) -> str:
     """``word`` without its possessive ending or its periods and apostrophes: the word said
     ("alexa's": alexa, "amazon.": amazon)."""
@@ -227,6 +233,18 @@ def invocation_problems(name: str, locale: str) -> list[str]:
     if not name.strip():
         return ["the invocation name is empty"]
     problems = []
+    wide = next((char for char in name if _full_width(char)), None)
+    if wide is not None:
+        # Said as what they are, with the name as it should be written, and the other rules
+        # checked on that ("character ... is not allowed; only ... lower case Latin letters" was
+        # said of a full-width lower case Latin letter).
+        written = "".join(unicodedata.normalize("NFKC", c) if _full_width(c) else c for c in name)
+        name = written.lower()
+        kind = "space" if wide == "\u3000" else "Latin letter"
+        problems.append(
+            f"{where}: {wide!r} is a full-width {kind}; write Latin letters in lower case and "
+            f"spaces half-width, as Amazon's requirements do: {name!r}"
+        )
     if not 2 <= len(name) <= 50:
         problems.append(f"{where}: must be 2 to 50 characters long")
     if name != name.lower():
