@@ -328,3 +328,36 @@ def test_a_full_width_name_is_checked_as_it_should_be_written() -> None:
         "'alexa 占い'",
         f"invocation name {name!r}: must not contain the wake word 'alexa'",
     ]
+
+
+# Requirement 4 of the ja-JP page of Amazon's invocation name requirements: "原則として、呼び出し
+# 名に助詞を含めてはいけません。ただし、「の」は例外として含めることができます"; requirement 5
+# names "で" a connecting word. Written without spaces a particle cannot be told from the letters
+# of a word ("でんき"); between spaces it stands alone, a word of its own.
+
+
+@pytest.mark.parametrize("particle", ["を", "は", "が", "に", "へ", "と", "も", "から"])
+def test_a_spaced_japanese_particle_is_a_warning(particle: str) -> None:
+    name = f"天気 {particle} 番人"
+    assert invocation_problems(name, "ja-JP") == []
+    assert invocation_name_warnings(name, "ja-JP") == [
+        f"invocation name {name!r}: must not contain the particle {particle!r} (Amazon's "
+        "invocation name requirements for Japanese take none but 'の')"
+    ]
+
+
+def test_a_spaced_japanese_connecting_word_is_a_warning() -> None:
+    name = "天気 で 番人"
+    assert invocation_problems(name, "ja-JP") == []
+    assert invocation_name_warnings(name, "ja-JP") == [
+        f"invocation name {name!r}: must not contain the connecting word 'で' (Amazon's "
+        "invocation name requirements for Japanese)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["天気 の 番人", "天気の番人", "でんき 番人", "今日の a b c クイズ"]
+)
+def test_the_particle_no_and_unspaced_letters_are_no_particle_warning(name: str) -> None:
+    assert invocation_problems(name, "ja-JP") == []
+    assert invocation_name_warnings(name, "ja-JP") == []

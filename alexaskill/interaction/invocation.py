@@ -33,10 +33,16 @@ katakana it may be a word of a compound ("エコーショップ") or only the st
 ("エコーロケーション", echolocation), which only a person can tell: that is a warning naming the
 longer word. Half-width katakana is read as full-width.
 
-Not checked: Japanese particles other than "の" and the connecting word "で" (no spaces tell
-them from the letters of a word: "でんき"), and launch phrases or connecting words of German,
-French, Spanish, Italian, Portuguese, Dutch, Hindi or Arabic, of which no list of Amazon's was
-found.
+Japanese particles other than "の" and the connecting word "で" are warned of where they stand
+between spaces ("天気 を 番人"); written against a word, nothing tells them from its letters
+("でんき"): not checked there.
+
+Not checked: launch phrases or connecting words of German, French, Spanish, Italian, Portuguese,
+Dutch, Hindi or Arabic. Amazon's "Understand How Users Invoke Custom Skills" gives each language
+its table of supported phrases, but its requirements list launch phrases in English and Japanese
+alone, and the stored copies searched (docs and pages: "Alexa, öffne", "Alexa, ouvre",
+"Alexa, abre", "Alexa, apri", "Startphrasen", the page's German and French tabs) gave no
+language's table past the page's opening: no list of Amazon's was found, none is invented.
 """
 
 from __future__ import annotations
@@ -110,6 +116,13 @@ _JAPANESE_CERTIFICATION_LAUNCH_PHRASES: Final = (
     "実行して",
 )
 _JAPANESE_WORDS: Final = ("スキル", "アプリ")
+# Rule 4 of the ja-JP requirements: "原則として、呼び出し名に助詞を含めてはいけません。ただし、
+# 「の」は例外として含めることができます"; rule 5's connecting word "で". Looked for only between
+# spaces, where they stand alone: written against a word they are letters of it ("でんき").
+_JAPANESE_PARTICLES: Final = frozenset(
+    {"が", "を", "に", "へ", "と", "や", "は", "も", "から", "まで", "より", "か", "ね", "よ"}
+)
+_JAPANESE_CONNECTING_WORDS: Final = frozenset({"で"})
 # The letters each language's invocation names are written in, by the start of their Unicode
 # names, and how an error says them. "The invocation name must be written in each language you
 # choose to support", the requirements say, and "in a non-English marketplace, the invocation
@@ -453,6 +466,17 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
             "half-width space before and after it ('今日の a b c クイズ'; none after the last "
             "letter of the name, 'あなたの傍の a t m'); if it is an acronym said as a word "
             "('nasa'), make sure Amazon's build and certification take it"
+        )
+    spaced = set(words) if locale.startswith("ja-") else set()
+    for particle in sorted(spaced & _JAPANESE_PARTICLES):
+        warnings.append(
+            f"invocation name {name!r}: must not contain the particle {particle!r} (Amazon's "
+            "invocation name requirements for Japanese take none but 'の')"
+        )
+    for word in sorted(spaced & _JAPANESE_CONNECTING_WORDS):
+        warnings.append(
+            f"invocation name {name!r}: must not contain the connecting word {word!r} (Amazon's "
+            "invocation name requirements for Japanese)"
         )
     forbidden = (
         [word for word in _JAPANESE_WORDS if word in name] if locale.startswith("ja-") else []
