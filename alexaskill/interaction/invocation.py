@@ -115,6 +115,12 @@ _JAPANESE_CERTIFICATION_LAUNCH_PHRASES: Final = (
     "実行",
     "実行して",
 )
+# Amazon's Japanese quiz game tutorial (its sample's instructions/1-voice-user-interface.md,
+# in Japanese), older than both:
+# "起動フレーズの例: 「起動」「実行」「検索」「スタート」「サーチ」", "辞書サーチ" a wrong name. The
+# current requirements list none of "起動" alone, "検索" or "サーチ", and rule 4 gives "太郎の駅
+# 検索" as a good name: "検索" is not looked for, the other two said as Amazon's older words.
+_JAPANESE_OLDER_LAUNCH_PHRASES: Final = ("起動", "サーチ")
 _JAPANESE_WORDS: Final = ("スキル", "アプリ")
 # Rule 4 of the ja-JP requirements: "原則として、呼び出し名に助詞を含めてはいけません。ただし、
 # 「の」は例外として含めることができます"; rule 5's connecting word "で". Looked for only between
@@ -332,6 +338,16 @@ def _certification_launch_phrase(name: str, locale: str) -> str | None:
     return found[0] if found else None
 
 
+def _older_japanese_launch_phrase(name: str) -> str | None:
+    """The launch phrase of Amazon's older Japanese list in ``name``, if no phrase of the
+    current lists holds it ("起動" of "起動して" is not said)."""
+    rest = name
+    current = _JAPANESE_LAUNCH_PHRASES + _JAPANESE_CERTIFICATION_LAUNCH_PHRASES
+    for phrase in _japanese_launch_phrases(name, current):
+        rest = rest.replace(phrase, "\0")
+    return next((phrase for phrase in _JAPANESE_OLDER_LAUNCH_PHRASES if phrase in rest), None)
+
+
 def latin_word_in_japanese(name: str) -> str | None:
     """Why the Japanese invocation name ``name`` may not do, if a word of it of two or more
     letters is written in Latin letters ("ask お茶", "tea timer"); else None.
@@ -429,6 +445,14 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
         warnings.append(
             f"invocation name {name!r}: must not contain the launch phrase {launch!r} (Amazon's "
             "invocation name requirements: the model builds, but certification refuses it)"
+        )
+    older = _older_japanese_launch_phrase(name) if locale.startswith("ja-") else None
+    if older is not None:
+        warnings.append(
+            f"invocation name {name!r}: {older!r} was a launch phrase in Amazon's older "
+            "requirements for Japanese (its quiz tutorial has '辞書サーチ' for a wrong name), "
+            "which the current ones do not list: make sure certification takes the name, or "
+            "rename it"
         )
     beyond = _first_beyond_english(name) if locale.startswith("en-") else None
     if beyond is not None:
