@@ -50,6 +50,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Final
 
+from . import invocation_japanese as ja
+
 __all__ = [
     "first_non_latin",
     "first_non_letter",
@@ -87,48 +89,6 @@ _SMALL_WORDS: Final = frozenset(
 _CONNECTING_WORDS: Final = frozenset(
     {"about", "and", "by", "for", "from", "if", "in", "that", "to", "using", "whether", "with"}
 )
-# The Japanese wake words, launch phrases and forbidden words, found anywhere in a name (no
-# spaces mark them off). The developer console's Japanese requirements refuse
-# "「起動して」、「開いて」、「聞いて」、「教えて」、「読み込んで」、「開始して」、
-# 「有効にして」などの起動フレーズ" (as copied on tztechno.site): build problems, as the
-# console's English ones are. Rule 5 of the ja-JP page of Amazon's invocation name requirements
-# adds the others ("起動フレーズには「起動して」、「使って」、「開いて」、「スタート」、
-# 「スタートして」、「始めて」、「開始」、「開始して」、「実行して」、「実行」などがあります";
-# its connecting word "を使って" holds "使って"): certification's, as its English rule 5 is, so
-# warnings.
-_JAPANESE_WAKE_WORDS: Final = ("アレクサ", "アマゾン", "エコー", "コンピューター")
-_JAPANESE_LAUNCH_PHRASES: Final = (
-    "起動して",
-    "開いて",
-    "聞いて",
-    "教えて",
-    "読み込んで",
-    "開始して",
-    "有効にして",
-)
-_JAPANESE_CERTIFICATION_LAUNCH_PHRASES: Final = (
-    "開始",
-    "使って",
-    "スタート",
-    "スタートして",
-    "始めて",
-    "実行",
-    "実行して",
-)
-# Amazon's Japanese quiz game tutorial (its sample's instructions/1-voice-user-interface.md,
-# in Japanese), older than both:
-# "起動フレーズの例: 「起動」「実行」「検索」「スタート」「サーチ」", "辞書サーチ" a wrong name. The
-# current requirements list none of "起動" alone, "検索" or "サーチ", and rule 4 gives "太郎の駅
-# 検索" as a good name: "検索" is not looked for, the other two said as Amazon's older words.
-_JAPANESE_OLDER_LAUNCH_PHRASES: Final = ("起動", "サーチ")
-_JAPANESE_WORDS: Final = ("スキル", "アプリ")
-# Rule 4 of the ja-JP requirements: "原則として、呼び出し名に助詞を含めてはいけません。ただし、
-# 「の」は例外として含めることができます"; rule 5's connecting word "で". Looked for only between
-# spaces, where they stand alone: written against a word they are letters of it ("でんき").
-_JAPANESE_PARTICLES: Final = frozenset(
-    {"が", "を", "に", "へ", "と", "や", "は", "も", "から", "まで", "より", "か", "ね", "よ"}
-)
-_JAPANESE_CONNECTING_WORDS: Final = frozenset({"で"})
 # The letters each language's invocation names are written in, by the start of their Unicode
 # names, and how an error says them. "The invocation name must be written in each language you
 # choose to support", the requirements say, and "in a non-English marketplace, the invocation
@@ -151,9 +111,6 @@ _SCRIPTS: Final = {
         "hiragana, katakana, kanji, lower case Latin letters and spaces",
     ),
 }
-# Unicode names of the katakana characters a katakana word is written with (not the middle
-# dot, which separates words).
-_KATAKANA: Final = ("KATAKANA LETTER", "KATAKANA-HIRAGANA PROLONGED SOUND MARK")
 # Unicode names of the scripts whose words are written without spaces between them.
 _UNSPACED_SCRIPTS: Final = (
     "CJK",
@@ -203,33 +160,6 @@ def _first_beyond_english(text: str) -> str | None:
 def _unspaced(text: str) -> bool:
     """Whether ``text`` has a character of a script written without spaces between words."""
     return any(unicodedata.name(char, "").startswith(_UNSPACED_SCRIPTS) for char in text)
-
-
-def _katakana(char: str) -> bool:
-    return unicodedata.name(char, "").startswith(_KATAKANA)
-
-
-def _japanese_wake_words(name: str) -> tuple[list[str], list[tuple[str, str]]]:
-    """The Japanese wake words in ``name`` standing as words, and the (wake word, longer
-    katakana word) pairs where one is only part of a longer katakana word."""
-    text = unicodedata.normalize("NFKC", name)  # half-width katakana as full-width
-    alone: list[str] = []
-    inside: list[tuple[str, str]] = []
-    for wake in _JAPANESE_WAKE_WORDS:
-        start = text.find(wake)
-        while start >= 0:
-            end = start + len(wake)
-            first, last = start, end
-            while first > 0 and _katakana(text[first - 1]):
-                first -= 1
-            while last < len(text) and _katakana(text[last]):
-                last += 1
-            if (first, last) == (start, end):
-                alone.append(wake)
-            else:
-                inside.append((wake, text[first:last]))
-            start = text.find(wake, end)
-    return alone, inside
 
 
 def _full_width(char: str) -> bool:
@@ -306,21 +236,15 @@ def invocation_problems(name: str, locale: str) -> list[str]:
     words = {_bare(word) for word in name.lower().split()}
     wake = sorted(words & _WAKE_WORDS)
     if japanese and not wake:
-        wake = _japanese_wake_words(name)[0]
+        wake = ja.wake_words(name)[0]
     if wake:
         problems.append(f"{where}: must not contain the wake word {wake[0]!r}")
     launch = sorted(words & _LAUNCH_WORDS) if locale.startswith("en-") else []
     if japanese:
-        launch = _japanese_launch_phrases(name, _JAPANESE_LAUNCH_PHRASES)
+        launch = ja.launch_phrases(name)
     if launch:
         problems.append(f"{where}: must not contain the launch phrase {launch[0]!r}")
     return problems
-
-
-def _japanese_launch_phrases(name: str, phrases: tuple[str, ...]) -> list[str]:
-    """The ``phrases`` found in the Japanese name ``name``, the longest first: "開始して", then
-    the "開始" inside it."""
-    return sorted((phrase for phrase in phrases if phrase in name), key=len, reverse=True)
 
 
 def _certification_launch_phrase(name: str, locale: str) -> str | None:
@@ -329,23 +253,7 @@ def _certification_launch_phrase(name: str, locale: str) -> str | None:
     if locale.startswith("en-"):
         found = sorted({_bare(word) for word in name.lower().split()} & _CERTIFICATION_LAUNCH_WORDS)
         return found[0] if found else None
-    if not locale.startswith("ja-"):
-        return None
-    rest = name
-    for phrase in _japanese_launch_phrases(name, _JAPANESE_LAUNCH_PHRASES):
-        rest = rest.replace(phrase, "\0")
-    found = _japanese_launch_phrases(rest, _JAPANESE_CERTIFICATION_LAUNCH_PHRASES)
-    return found[0] if found else None
-
-
-def _older_japanese_launch_phrase(name: str) -> str | None:
-    """The launch phrase of Amazon's older Japanese list in ``name``, if no phrase of the
-    current lists holds it ("起動" of "起動して" is not said)."""
-    rest = name
-    current = _JAPANESE_LAUNCH_PHRASES + _JAPANESE_CERTIFICATION_LAUNCH_PHRASES
-    for phrase in _japanese_launch_phrases(name, current):
-        rest = rest.replace(phrase, "\0")
-    return next((phrase for phrase in _JAPANESE_OLDER_LAUNCH_PHRASES if phrase in rest), None)
+    return ja.certification_launch_phrase(name) if locale.startswith("ja-") else None
 
 
 def latin_word_in_japanese(name: str) -> str | None:
@@ -446,7 +354,7 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
             f"invocation name {name!r}: must not contain the launch phrase {launch!r} (Amazon's "
             "invocation name requirements: the model builds, but certification refuses it)"
         )
-    older = _older_japanese_launch_phrase(name) if locale.startswith("ja-") else None
+    older = ja.older_launch_phrase(name) if locale.startswith("ja-") else None
     if older is not None:
         warnings.append(
             f"invocation name {name!r}: {older!r} was a launch phrase in Amazon's older "
@@ -472,7 +380,7 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
             f"{sorted(set(words) & _APP_WORDS)[0]!r} (Amazon's invocation name requirements)"
         )
     if locale.startswith("ja-"):
-        alone, inside = _japanese_wake_words(name)
+        alone, inside = ja.wake_words(name)
         for wake, word in inside if not alone else ():
             warnings.append(
                 f"invocation name {name!r} has the wake word inside the longer word {word!r}: "
@@ -492,18 +400,18 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
             "('nasa'), make sure Amazon's build and certification take it"
         )
     spaced = set(words) if locale.startswith("ja-") else set()
-    for particle in sorted(spaced & _JAPANESE_PARTICLES):
+    for particle in sorted(spaced & ja.PARTICLES):
         warnings.append(
             f"invocation name {name!r}: must not contain the particle {particle!r} (Amazon's "
             "invocation name requirements for Japanese take none but 'の')"
         )
-    for word in sorted(spaced & _JAPANESE_CONNECTING_WORDS):
+    for word in sorted(spaced & ja.CONNECTING_WORDS):
         warnings.append(
             f"invocation name {name!r}: must not contain the connecting word {word!r} (Amazon's "
             "invocation name requirements for Japanese)"
         )
     forbidden = (
-        [word for word in _JAPANESE_WORDS if word in name] if locale.startswith("ja-") else []
+        [word for word in ja.FORBIDDEN_WORDS if word in name] if locale.startswith("ja-") else []
     )
     if forbidden:
         warnings.append(
