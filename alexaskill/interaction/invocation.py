@@ -37,12 +37,13 @@ Japanese particles other than "の" and the connecting word "で" are warned of 
 between spaces ("天気 を 番人"); written against a word, nothing tells them from its letters
 ("でんき"): not checked there.
 
-Not checked: launch phrases or connecting words of German, French, Spanish, Italian, Portuguese,
-Dutch, Hindi or Arabic. Amazon's "Understand How Users Invoke Custom Skills" gives each language
-its table of supported phrases, but its requirements list launch phrases in English and Japanese
-alone, and the stored copies searched (docs and pages: "Alexa, öffne", "Alexa, ouvre",
-"Alexa, abre", "Alexa, apri", "Startphrasen", the page's German and French tabs) gave no
-language's table past the page's opening: no list of Amazon's was found, none is invented.
+An Arabic name beginning with a launch phrase of the Arabic table of Amazon's "Understand How
+Users Invoke Custom Skills" ("اسألي", "اطلبي من", ...) is a warning. Not checked: launch phrases
+or connecting words of German, French, Spanish, Italian, Portuguese, Dutch or Hindi. That page
+gives each language its table, but the stored copies searched (docs and pages: "Alexa, öffne",
+"Alexa, ouvre", "Alexa, abre", "Alexa, apri", "Startphrasen") hold it no further than its
+opening, the Arabic tab; the requirements list launch phrases in English and Japanese alone: no
+list of Amazon's was found for them, none is invented.
 """
 
 from __future__ import annotations
@@ -77,6 +78,13 @@ _WAKE_WORDS: Final = frozenset({"alexa", "amazon", "echo", "computer"})
 # those are warnings.
 _LAUNCH_WORDS: Final = frozenset({"ask", "begin", "enable", "launch", "load", "open", "tell"})
 _CERTIFICATION_LAUNCH_WORDS: Final = frozenset({"play", "resume", "run", "start", "use"})
+# Amazon's "Understand How Users Invoke Custom Skills", its Arabic table: "اسألي <invocation
+# name> ...", "اطلبي من <invocation name> ...", "ابحثي في <invocation name> عن ...", "استخدمي
+# <invocation name> ..." (and "أسألي", with its hamza). The only other language whose table the
+# stored copies of that page showed; a name beginning with one is warned of, as the
+# requirements allow no launch phrase and do not say the build refuses one.
+_ARABIC_LAUNCH_PHRASES: Final = ("اسألي", "اطلبي من", "ابحثي في", "استخدمي")
+_ALEFS: Final = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627"})
 # Rule 4: a two-word name may not hold an article ("the", "a", "an") or a preposition ("for",
 # "to", "of," "about," "up," "by," "at," "off," "with"); "my", a pronoun, from the console's
 # wording ("article, preposition or pronoun").
@@ -353,6 +361,15 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
         warnings.append(
             f"invocation name {name!r}: must not contain the launch phrase {launch!r} (Amazon's "
             "invocation name requirements: the model builds, but certification refuses it)"
+        )
+    arabic = " ".join(words).translate(_ALEFS) + " " if locale.startswith("ar-") else ""
+    for phrase in (
+        p for p in _ARABIC_LAUNCH_PHRASES if arabic.startswith(f"{p.translate(_ALEFS)} ")
+    ):
+        warnings.append(
+            f"invocation name {name!r}: must not begin with the launch phrase {phrase!r} "
+            "(Amazon's 'Understand How Users Invoke Custom Skills' gives it for Arabic; its "
+            "invocation name requirements allow no launch phrase)"
         )
     older = ja.older_launch_phrase(name) if locale.startswith("ja-") else None
     if older is not None:
