@@ -21,8 +21,9 @@ Alexa always gets a well-formed answer, never a 500.
 the one before: `alexaskill.registration` (the add_* methods and the decorators over them),
 `alexaskill.apologising` (the apology, and who is told of a failure), `alexaskill.answering`
 (steps 4 to 7, sans-IO), `alexaskill.deadline_answering` (the deadline and automatic
-progressive responses), `alexaskill.skill_closing` (what the skill opened, closed) and
-`alexaskill.asgi` (steps 1 to 3: the ASGI app).
+progressive responses), `alexaskill.skill_closing` (what the skill opened, closed),
+`alexaskill.handling` (steps 2 and 3, then the handler under the deadline: one POST's answer)
+and `alexaskill.asgi` (the ASGI app; step 1 is its endpoint's, `alexaskill.endpoint`).
 """
 
 from __future__ import annotations

@@ -361,7 +361,7 @@ def call_in_thread(
 
 
 # --- AWS Lambda: the invocation's remaining time as a deadline ---------------------------------
-# (`alexaskill.aws_lambda.handler`, and the ASGI app behind Mangum: `alexaskill.asgi`.)
+# (`alexaskill.aws_lambda.handler`, and the ASGI app behind Mangum: `alexaskill.handling`.)
 
 #: Seconds kept back from the invocation's remaining time, to send the answer before Lambda's
 #: timeout ends the function.

@@ -1,6 +1,6 @@
 """Alexa's raw endpoint: the ASGI callable that answers a `Skill`'s POSTs (no Request or Response
 objects: speed), and the reading of a request's headers and body it does before the skill's
-checks (`Serving._handle`); the answer of a request cancelled from outside while it was handled
+checks (`Handling._handle`); the answer of a request cancelled from outside while it was handled
 (`AnsweredCancellation`), or before its signature was checked."""
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class _Endpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Each request refused here (another method than POST too) has its request line
-        # (`_REFUSED`), as one the skill's checks refuse has (`Serving._handle`): every request
+        # (`_REFUSED`), as one the skill's checks refuse has (`Handling._handle`): every request
         # to the skill's path, one line.
         if scope["method"] != "POST":
             log_request(None, outcome=_REFUSED[405], status=405)
@@ -210,7 +210,7 @@ class _Endpoint:
 
 
 class AnsweredCancellation(BaseException):
-    """`Serving._handle`'s task was cancelled from outside (uvicorn's shutdown past its
+    """`Handling._handle`'s task was cancelled from outside (uvicorn's shutdown past its
     ``--timeout-graceful-shutdown``): the answer it made instead, for the endpoint to send."""
 
     def __init__(self, status: int, body: bytes, cancellation: BaseException) -> None:

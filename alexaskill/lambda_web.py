@@ -13,7 +13,7 @@ passes each request what it knows of the invocation, by host:
 
 `note_request` notes the id for the lines written while the request is answered
 (`alexaskill.log_lambda.aws_request_id`), and returns the invocation's remaining time, which
-shortens the skill's deadline (`alexaskill.asgi`) as it does on AWS Lambda's own handler.
+shortens the skill's deadline (`alexaskill.handling`) as it does on AWS Lambda's own handler.
 
 Called only on Lambda (`alexaskill.log_lambda.on_lambda`): anywhere else a client could write
 these headers. Even there one of the two headers may be a caller's, whichever the host: the

@@ -43,22 +43,22 @@ def patch_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """A `Clock` for the modules that set and read the deadlines, until ``monkeypatch`` undoes
     it (a test module's ``clock`` fixture returns it)."""
     import alexaskill.answering
-    import alexaskill.asgi
     import alexaskill.aws_lambda
     import alexaskill.deadline
     import alexaskill.deadline_answering
     import alexaskill.endpoint
+    import alexaskill.handling
     import alexaskill.late_results
     import alexaskill.services.progressive
 
     fake = Clock()
     for module in (
         alexaskill.answering,
-        alexaskill.asgi,
         alexaskill.aws_lambda,
         alexaskill.deadline,
         alexaskill.deadline_answering,
         alexaskill.endpoint,
+        alexaskill.handling,
         alexaskill.late_results,
         alexaskill.services.progressive,
     ):

@@ -600,12 +600,12 @@ def test_a_failure_noting_the_invocation_leaves_no_request_in_flight(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Whatever note_request raised, the request it was noting is no longer in flight.
-    import alexaskill.asgi
+    import alexaskill.handling
 
     def broken(scope: Any) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(alexaskill.asgi, "note_request", broken)
+    monkeypatch.setattr(alexaskill.handling, "note_request", broken)
     made_skills: list[Skill] = []
     with pytest.raises(RuntimeError):
         _post_on_lambda_server(monkeypatch, {}, made_skills=made_skills)

@@ -1,0 +1,157 @@
+"""`Handling`: a POST to the skill's endpoint answered, from its body (its headers read by
+`alexaskill.endpoint`) to the status and body of the answer: verified, or decoded, the skill id
+checked, a refusal warned of, the request captured and logged, the handler run under the deadline.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from .deadline import lambda_deadline
+from .endpoint import (
+    _CANCELLED_UNVERIFIED,
+    _CANCELLED_WARNING,
+    AnsweredCancellation,
+    _cancellation,
+    _cancelled_here,
+)
+from .error_bodies import error_body
+from .exceptions import RequestError
+from .lambda_web import note_request
+from .logs import log_request, refusal
+from .models import Envelope, decode_envelope
+from .refusal_warnings import warn_refused
+from .skill_closing import Closing
+
+if TYPE_CHECKING:
+    from starlette.types import Scope
+
+    from .capture import RequestCapture
+    from .log_repeats import Repeats
+    from .verify import Verifier
+
+__all__ = ["Handling"]
+
+logger = logging.getLogger("alexaskill")
+
+
+class Handling(Closing):
+    """A `Skill`'s answer to each POST its endpoint has read (`Serving` adds the ASGI app)."""
+
+    # Set by `Skill.__init__` (documented there).
+    verify: bool
+    verifier: Verifier | None
+    deadline: float | None
+    capture: RequestCapture | None
+    #: When the warning of each kind of refusal was said (`_warn_refused`).
+    _refusals_said: Repeats
+    #: Requests inside `_handle` (in this worker, on any event loop).
+    _in_flight: int = 0
+    #: Whether this process is a Lambda function's (`on_lambda`), checked when the app is built:
+    #: each request then notes its invocation's id for the log, and its time left
+    #: (`alexaskill.lambda_web.note_request`).
+    _on_lambda: bool = False
+    #: Seconds of a Lambda invocation's remaining time kept back for the skill's exception
+    #: handler of `DeadlineExceeded` (`deadline_grace`): settled when the app is built, the
+    #: handlers frozen, not looked up again at each request.
+    _lambda_grace: float = 0.0
+
+    async def _handle(
+        self, scope: Scope, headers: Mapping[str, str], body: bytes
+    ) -> tuple[int, bytes]:
+        """The status and body of the answer to a POST of ``body``, its headers read already
+        (`_Endpoint`, through ASGI or not)."""
+        self._in_flight += 1  # the request line waits for others in flight (logs._Handler)
+        try:
+            remaining = None
+            if self._on_lambda:
+                # A web server run in Lambda: the invocation's id, for the log, and its time left
+                # (from Mangum's Lambda context, the Lambda Web Adapter's header), which shortens
+                # the deadline as on AWS Lambda's own handler.
+                remaining = note_request(scope)
+            started = time.perf_counter()
+            verify_ms: float | None = None
+            envelope: Envelope | None = None
+            # Captured once the checks have judged it: only an accepted request may take a
+            # place among the captures kept for Alexa's (`alexaskill.capture`).
+            refused: str | None = "its checks did not finish"  # (an error, a cancellation)
+            try:
+                if self.verify is not False:  # only False turns it off (Skill.__init__)
+                    verifier = self.verifier
+                    if verifier is None:  # reset after the app was built: never skip the check
+                        from .verify import Verifier
+
+                        verifier = self.verifier = Verifier()
+                    try:
+                        envelope = await verifier.verify_envelope(headers, body)
+                    except BaseException as exc:
+                        if not _cancelled_here(exc):
+                            raise
+                        verify_ms = (time.perf_counter() - started) * 1000
+                        self._refusals_said.warn(logger, _CANCELLED_WARNING)
+                        log_request(None, outcome="cancelled", status=503, verify_ms=verify_ms)
+                        raise AnsweredCancellation(503, _CANCELLED_UNVERIFIED, exc) from None
+                    finally:
+                        verify_ms = (time.perf_counter() - started) * 1000
+                else:
+                    envelope = decode_envelope(body)
+                self.check_skill_id(envelope)
+                refused = None
+            except RequestError as exc:
+                refused = str(exc)
+                self._warn_refused(exc)
+                log_request(
+                    envelope,
+                    outcome=refusal(exc),
+                    status=400,
+                    verify_ms=verify_ms,
+                    deferrable=self._in_flight > 1,
+                )
+                return 400, error_body(str(exc))
+            finally:
+                if self.capture is not None:
+                    self.capture.write(scope["path"], scope["headers"], body, refused=refused)
+            decoded = time.perf_counter()
+            deadline = self.deadline
+            cancelled: BaseException | None = None
+            try:
+                if deadline is None:
+                    answer = await self.respond(envelope)
+                else:
+                    latest = None
+                    if remaining is not None:  # Lambda would end the function, answered or not
+                        grace = self._lambda_grace
+                        deadline, latest = lambda_deadline(started, deadline, remaining, grace)
+                    answer = await self._respond_by(
+                        envelope, body, started + deadline, deadline, latest=latest
+                    )
+            except BaseException as exc:
+                if not _cancellation(exc):
+                    raise
+                # Cancelled from outside (uvicorn past its --timeout-graceful-shutdown): the
+                # server would answer HTTP 500, with a traceback. The deadline's apology instead,
+                # sent by the endpoint before the cancellation goes on (`AnsweredCancellation`).
+                answer = self._answer_cancelled(envelope, body)
+                cancelled = exc
+            handler_ms = (time.perf_counter() - decoded) * 1000
+            log_request(
+                envelope,
+                outcome=answer.outcome,
+                status=200,
+                handler_ms=handler_ms,
+                verify_ms=verify_ms,
+                deferrable=self._in_flight > 1,  # the line may go out with theirs (logs._Handler)
+            )
+            if cancelled is not None:
+                raise AnsweredCancellation(200, answer.body, cancelled)
+            return 200, answer.body
+        finally:
+            self._in_flight -= 1
+
+    def _warn_refused(self, exc: RequestError) -> None:
+        """Say why a request was refused, at most once a kind every `REFUSAL_WARNING_EVERY`
+        seconds (`alexaskill.refusal_warnings`)."""
+        warn_refused(self._refusals_said, self.skill_ids, exc)
