@@ -99,6 +99,10 @@ class Serving(Handling):
             root: str = scope.get("root_path", "")
             if root and path.startswith(root):
                 path = path[len(root) :] or "/"  # "": mounted, and POSTed to the mount path
+                if self._mount_found is not None:  # (mounted requests only: one check)
+                    # Served under a host app's route before any `SkillMount`'s first request
+                    # (Starlette's own Mount): serving, kept so by `_check_mounted_server`.
+                    self._mount_found = None
             if path == self.path:
                 await self._endpoint(scope, receive, send)
                 return

@@ -242,6 +242,45 @@ def test_a_skill_serving_through_one_mount_keeps_serving_when_anothers_start_fai
     ]
 
 
+@pytest.mark.parametrize(("env", "why"), BAD_SETTINGS)
+def test_a_skill_serving_under_starlettes_mount_keeps_serving_when_its_mounts_start_fails(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    env: dict[str, str],
+    why: str,
+) -> None:
+    # Both `skill.mount("/a")` and Starlette's own `Mount("/b", app=skill)`: /b served first,
+    # then the settings broke, and /a's first request found them so. A request under Starlette's
+    # Mount never told the skill it served, so /a's request took it for unserved and undid its
+    # start: /b, serving, answered HTTP 500 from then on. It keeps serving (README: "A skill
+    # mounted twice that serves already ... keeps serving"); /a's start has failed alone, said
+    # once naming /a.
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+    from starlette.testclient import TestClient as StarletteClient
+
+    from alexaskill.testing import TestPKI
+
+    skill, calls = _skill(), list[str]()
+    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
+    skill.add_before_request(lambda: calls.append("handled"))
+    http = StarletteClient(Starlette(routes=[skill.mount("/a"), Mount("/b", app=skill)]))
+    body, headers = _signed_launch()
+    assert http.post("/b/", content=body, headers=headers).json()["response"]
+    _set(monkeypatch, env)
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        a = [http.post("/a", content=body, headers=headers) for _ in range(2)]
+        b = http.post("/b/", content=body, headers=headers)
+    refused = {"error": "the skill could not start (ConfigurationError); the server's log says why"}
+    assert [(r.status_code, r.json()) for r in a] == [(500, refused)] * 2
+    assert b.status_code == 200 and b.json()["response"]["outputSpeech"]["text"] == "hi"
+    assert calls == ["handled"] * 2 and skill.started
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, errors  # (the next within seconds: counted)
+    assert f"the skill at /a ({SKILL_ID}) could not start (ConfigurationError: " in errors[0]
+    assert why in errors[0] and errors[0].endswith("): every request is answered HTTP 500")
+
+
 @pytest.fixture
 def settings_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Each read of the settings from here on (`settings_from_env`, wherever alexaskill calls
