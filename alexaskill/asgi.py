@@ -84,8 +84,9 @@ class Serving(Handling):
                 failure = self._start_unserved(kind=scope["type"], receive=receive)
                 if failure is not None:  # (no shutdown will say its count: the loop's end)
                     self._loop_end_watch = say_unsaid_at_loop_end(self._refusals_said)
-            else:  # (a request is no new start: the failure stands)
-                say_not_started(self._refusals_said, self.log_name, failure.error, scope["type"])
+            else:  # (a request is no new start: the failure stands; said by its mount's path)
+                name = self._name_at(mounted_path(scope) or self._mounted_at)
+                say_not_started(self._refusals_said, name, failure.error, scope["type"])
             app = self._app
             if app is None:
                 assert failure is not None

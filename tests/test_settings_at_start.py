@@ -281,6 +281,47 @@ def test_a_skill_serving_under_starlettes_mount_keeps_serving_when_its_mounts_st
     assert why in errors[0] and errors[0].endswith("): every request is answered HTTP 500")
 
 
+@pytest.mark.parametrize("first", ["/a", "/b/"])
+def test_a_skill_whose_start_fails_at_a_mounts_first_request_is_said_once_by_each_mount(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, first: str
+) -> None:
+    # `skill.mount("/a")` and Starlette's own `Mount("/b", app=skill)`, its settings broken
+    # before any request: /a's first request starts the skill there (nothing served yet), which
+    # fails, and every request of both mounts is refused (README: a start at a request). /b's
+    # requests were said as /a's (`the skill at /a (…) … a request answered HTTP 500`, then only
+    # counted in /a's line): each mount is said once, by its own path.
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+    from starlette.testclient import TestClient as StarletteClient
+
+    from alexaskill.testing import TestPKI
+
+    skill, calls = _skill(), list[str]()
+    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
+    skill.add_before_request(lambda: calls.append("handled"))
+    http = StarletteClient(Starlette(routes=[skill.mount("/a"), Mount("/b", app=skill)]))
+    body, headers = _signed_launch()
+    _set(monkeypatch, {"ALEXASKILL_LOG_LEVEL": "bogus"})
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        http.post(first, content=body, headers=headers)  # (/b/ first: served, as started)
+        answers = [http.post(p, content=body, headers=headers) for p in ("/a", "/b/") * 2]
+    refused = {"error": "the skill could not start (ConfigurationError); the server's log says why"}
+    assert [(a.status_code, a.json()) for a in answers] == [
+        (500, refused) if first == "/a" or path == "/a" else (200, answers[1].json())
+        for path in ("/a", "/b/") * 2
+    ]
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    why = "could not start (ConfigurationError: ALEXASKILL_LOG_LEVEL: unknown log level 'BOGUS'"
+    assert errors[0].startswith(f"the skill at /a ({SKILL_ID}) {why}"), errors
+    assert errors[0].endswith("): every request is answered HTTP 500"), errors
+    if first == "/b/":  # (serving: /a alone refused, and said once)
+        assert len(errors) == 1 and calls == ["handled"] * 3 and skill.started, errors
+        return
+    assert len(errors) == 2 and not calls and not skill.started, errors
+    assert errors[1].startswith(f"the skill at /b ({SKILL_ID}) {why}"), errors
+    assert errors[1].endswith("): a request answered HTTP 500, no handler run"), errors
+
+
 @pytest.fixture
 def settings_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Each read of the settings from here on (`settings_from_env`, wherever alexaskill calls
