@@ -69,9 +69,11 @@ def mounted_path(scope: Scope) -> str:
 
     A path parameter (``Mount("/t/{tenant}", app=skill)``) is named by its pattern
     (``"/t/{tenant}"``), read from the route Starlette's router keeps in the scope
-    (``scope["route"]``, the innermost one matched), never by the request's value (``/t/acme``),
-    under which every tenant's requests would be said; where no route gives it (a parameter of a
-    mount above the skill's own), the path stops before it: ``"/t/..."``."""
+    (``scope["route"]``, the innermost one matched: Starlette 1.7 to 1.10), never by the
+    request's value (``/t/acme``), under which every tenant's requests would be said; one of a
+    mount above the skill's own, whose pattern that route lacks, from the routes walked down from
+    the scope's ``"router"`` (`_walked_pattern`); where neither gives it (a router or middleware
+    that hides its routes), the path stops before it: ``"/t/..."``."""
     app_root = scope.get("app_root_path")
     root = scope.get("root_path", "")
     if not isinstance(app_root, str) or not isinstance(root, str):
@@ -91,6 +93,9 @@ def mounted_path(scope: Scope) -> str:
         regex = getattr(route, "path_regex", None)
         if ":path}" not in pattern and regex is not None and regex.match(tail + "/"):
             return head + pattern
+    walked = _walked_pattern(scope, app_root, root)
+    if walked is not None:
+        return walked
     values = {str(value) for value in params.values()}
     segments = path.split("/")
     # (A segment holding a value cuts too: an outer Mount("/org-{org}") is "/org-acme".)
@@ -99,6 +104,46 @@ def mounted_path(scope: Scope) -> str:
         len(segments),
     )
     return "/".join(segments[:cut]) + "/..."
+
+
+def _walked_pattern(scope: Scope, app_root: str, root: str) -> str | None:
+    """The patterns of the routes ``scope``'s request was matched through, joined (the mount
+    path below ``app_root``, the host app's, down to ``root``, the skill's): matched again, as
+    Starlette's routers matched them, from the outermost router (``scope["router"]``) through
+    each ``Mount``'s routes (its app's, or the routes it was given); None where a route is
+    no ``Mount`` (a ``Host``), hides its routes (middleware) or fails to match, or none matches."""
+    from starlette.routing import Match, Mount, Router
+
+    router = scope.get("router")
+    if not isinstance(router, Router):
+        return None
+    walking: dict[str, Any] = {
+        "type": scope.get("type", "http"),
+        "path": scope.get("path", ""),
+        "method": scope.get("method", "GET"),
+        "headers": scope.get("headers", []),  # (a Host route reads them)
+        "root_path": app_root,
+        "path_params": {},
+    }
+    pattern, routes = "", router.routes
+    for _ in range(32):  # (a bound: a route's routes are its app's, which may be anything)
+        for route in routes:
+            try:
+                match, child = route.matches(walking)
+            except Exception:  # (a route of the app's own, for a log line's name: the cut)
+                return None
+            if match is Match.FULL:
+                break
+        else:
+            return None
+        if not isinstance(route, Mount):
+            return None
+        pattern += route.path
+        walking.update(child)
+        if walking["root_path"] == root:
+            return pattern
+        routes = route.routes
+    return None
 
 
 def outgoing_tls_failure() -> ConfigurationError | None:

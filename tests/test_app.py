@@ -1285,6 +1285,15 @@ def test_a_skill_mount_made_directly_names_the_skill_by_its_mount_path(
     assert f"is OFF (Skill(verify=False)) for the skill at /open ({SKILL_ID}):" in off[0], off
 
 
+def _behind(app: Any) -> Any:
+    """``app`` behind an ASGI function of its own (middleware, say): its routes unseen."""
+
+    async def passing(scope: Any, receive: Any, send: Any) -> None:
+        await app(scope, receive, send)
+
+    return passing
+
+
 @pytest.mark.parametrize(
     ("root_path", "routes", "url", "where"),
     [
@@ -1306,14 +1315,43 @@ def test_a_skill_mount_made_directly_names_the_skill_by_its_mount_path(
             "/api/v1/t/acme/",
             "/v1/t/{tenant}",
         ),
-        (  # a parameter of a Mount above the skill's own: Starlette's scope keeps no pattern
+        # A parameter of a Mount above the skill's own, whose pattern Starlette's scope does not
+        # keep (its "route" is the innermost one matched, in 1.7 as in 1.10): the routes walked
+        # from the scope's "router" give it. It was cut short: `/t/...`.
+        (
             "",
             lambda skill: [Mount("/t/{tenant}", routes=[Mount("/weather", app=skill)])],
             "/t/acme/weather/",
+            "/t/{tenant}/weather",
+        ),
+        (  # (through a Starlette app of its own, under a root_path)
+            "/api",
+            lambda skill: [
+                Mount("/org-{org}", app=Starlette(routes=[Mount("/t/{tenant}", app=skill)]))
+            ],
+            "/api/org-acme/t/eu/",
+            "/org-{org}/t/{tenant}",
+        ),
+        (  # (routes the walk cannot see, behind an ASGI app of the host's: cut short)
+            "",
+            lambda skill: [
+                Mount("/t/{tenant}", app=_behind(Starlette(routes=[Mount("/w", app=skill)])))
+            ],
+            "/t/acme/w/",
             "/t/...",
         ),
     ],
-    ids=["Mount", "under a root_path", "nested", "pattern", "typed", "nested pattern", "above"],
+    ids=[
+        "Mount",
+        "under a root_path",
+        "nested",
+        "pattern",
+        "typed",
+        "nested pattern",
+        "above",
+        "above, app",
+        "above, hidden",
+    ],
 )
 def test_a_skill_under_starlettes_own_mount_is_named_by_its_mount_path(
     caplog: pytest.LogCaptureFixture,
