@@ -85,7 +85,7 @@ class Serving(Handling):
                 if failure is not None:  # (no shutdown will say its count: the loop's end)
                     self._loop_end_watch = say_unsaid_at_loop_end(self._refusals_said)
             else:  # (a request is no new start: the failure stands; said by its mount's path)
-                name = self._name_at(mounted_path(scope) or self._mounted_at)
+                name = self._name_of_mount(scope)
                 say_not_started(self._refusals_said, name, failure.error, scope["type"])
             app = self._app
             if app is None:
@@ -247,7 +247,7 @@ class Serving(Handling):
             if found is None:  # serving already: only this mount's start failed
                 if self._loop_end_watch is None:  # (no shutdown will say its count)
                     self._loop_end_watch = say_unsaid_at_loop_end(self._refusals_said)
-                return refusing(self._refusals_said, self._name_at(mounted_path(scope)), exc)
+                return refusing(self._refusals_said, self._name_of_mount(scope), exc)
             self._app = None
             self._restore_start_state(found)
             return None
@@ -295,6 +295,16 @@ class Serving(Handling):
         """The skill as the log names it, where it is served and its application ids: ``"the
         skill at /alexa (amzn1.ask.skill.…)"`` (under the host app's path once mounted)."""
         return self._name_at(self._mounted_at)
+
+    def _name_of_mount(self, scope: Scope) -> str:
+        """`log_name` of the skill as served by the mount ``scope``'s request came under: a
+        `SkillMount`'s by its own path (as `Skill.mount` names the skill, whatever mounts hold
+        it), another's by `mounted_path`; not mounted, `log_name`."""
+        route = scope.get("route")
+        own, mine = getattr(route, "path", None), getattr(route, "skill", None) is self
+        if mine and isinstance(own, str):  # (a SkillMount of this skill's)
+            return self._name_at(own)
+        return self._name_at(mounted_path(scope) or self._mounted_at)
 
     def _name_at(self, mounted: str) -> str:
         """`log_name` of the skill mounted under ``mounted`` of a host app ("": not mounted)."""

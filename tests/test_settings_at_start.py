@@ -322,6 +322,30 @@ def test_a_skill_whose_start_fails_at_a_mounts_first_request_is_said_once_by_eac
     assert errors[1].endswith("): a request answered HTTP 500, no handler run"), errors
 
 
+def test_a_skill_mount_nested_in_a_hosts_mount_says_its_failed_start_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # `skill.mount("/a")` inside `Mount("/v1", …)`, its settings broken before any request: the
+    # failed start was said as `the skill at /a (…)` (skill.mount names the skill by its own
+    # path), and the requests after it as `the skill at /v1/a (…)`, a second line for one mount.
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+    from starlette.testclient import TestClient as StarletteClient
+
+    from alexaskill.testing import TestPKI
+
+    skill = _skill()
+    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
+    http = StarletteClient(Starlette(routes=[Mount("/v1", routes=[skill.mount("/a")])]))
+    body, headers = _signed_launch()
+    _set(monkeypatch, {"ALEXASKILL_LOG_LEVEL": "bogus"})
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        answers = [http.post("/v1/a", content=body, headers=headers) for _ in range(3)]
+    assert [a.status_code for a in answers] == [500] * 3
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and errors[0].startswith(f"the skill at /a ({SKILL_ID}) "), errors
+
+
 @pytest.fixture
 def settings_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Each read of the settings from here on (`settings_from_env`, wherever alexaskill calls
