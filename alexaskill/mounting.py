@@ -50,7 +50,7 @@ class SkillMount(Mount):
         from .asgi import Serving
 
         if isinstance(skill, Serving):  # (its log lines name it by where it is served)
-            skill._mounted_under(path)
+            skill._mounted_under(self.path)  # (as Mount keeps it: "/a/" is "/a")
             # (a skill serving through another mount already keeps serving when this one's
             # start fails at its first request: `Serving._check_mounted_server`)
             first_request = first_request or skill._check_mounted_server

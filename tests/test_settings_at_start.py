@@ -346,6 +346,29 @@ def test_a_skill_mount_nested_in_a_hosts_mount_says_its_failed_start_once(
     assert len(errors) == 1 and errors[0].startswith(f"the skill at /a ({SKILL_ID}) "), errors
 
 
+def test_a_skill_mounted_under_a_path_with_a_trailing_slash_says_its_failed_start_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # `skill.mount("/a/")`: Starlette's Mount keeps its path as "/a", the skill was named by
+    # "/a/" as given: its failed start said `the skill at /a/ (…)`, the requests after it
+    # `the skill at /a (…)`, two lines for one mount.
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient as StarletteClient
+
+    from alexaskill.testing import TestPKI
+
+    skill = _skill()
+    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
+    http = StarletteClient(Starlette(routes=[skill.mount("/a/")]))
+    body, headers = _signed_launch()
+    _set(monkeypatch, {"ALEXASKILL_LOG_LEVEL": "bogus"})
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        answers = [http.post("/a", content=body, headers=headers) for _ in range(3)]
+    assert [a.status_code for a in answers] == [500] * 3
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and errors[0].startswith(f"the skill at /a ({SKILL_ID}) "), errors
+
+
 @pytest.fixture
 def settings_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Each read of the settings from here on (`settings_from_env`, wherever alexaskill calls
