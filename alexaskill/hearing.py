@@ -14,6 +14,7 @@ from typing import Final
 from .graphemes import graphemes
 from .ssml import strip_tags
 from .ssml_check import _MAX_BREAK_MS, _SPACES, _WHITE_SPACE, _break_time_ms
+from .xml_text import _SPEAK_START, _XML_SPACE
 
 __all__ = ["spoken_text"]
 
@@ -45,7 +46,10 @@ _STRENGTH_MS: Final = {
 #: A paragraph's pause, before and after it, and a sentence's, after it (Amazon's SSML reference:
 #: ``<p>`` as x-strong breaks around it, ``<s>`` as a strong break).
 _SENTENCE_MS: Final = {"p": float(_STRENGTH_MS["x-strong"]), "s": float(_STRENGTH_MS["strong"])}
-_AMAZON_PREFIX = re.compile(rf"^[{_WHITE_SPACE}]*+<speak\b")
+#: A ``<speak>`` root and the white space before it, as `alexaskill.xml_text` finds a document's
+#: root (its XML 1.0 white space alone: "\u3000<speak>…" is text and a document, which the
+#: speech a skill builds composes into one, and is read so).
+_AMAZON_PREFIX = re.compile(rf"\A[{_XML_SPACE}]*+{_SPEAK_START}")
 #: Half a UTF-16 pair, which a JSON answer may escape ("\ud800") and no XML parser encodes.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

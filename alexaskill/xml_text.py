@@ -99,6 +99,15 @@ def _check_markup(field: str, markup: str, refused: str = "the response") -> Non
         )
 
 
+#: XML 1.0's white space ("S": space, tab, CR, LF), as a character class's contents: the one
+#: definition of what may stand before a ``<speak>`` root (here, `alexaskill.hearing`), after it
+#: (`alexaskill.responses.ssml_elements`) and round a ``<break time>``
+#: (`alexaskill.ssml_check`). Not U+0085, U+00A0 or U+3000, which XML holds as text.
+_XML_SPACE: Final = " \t\r\n"
+#: The start of a ``<speak>`` tag: its name, then white space, ``>`` or ``/>`` (``<speaker>`` and
+#: ``<speak-x>`` are other names).
+_SPEAK_START: Final = rf"<speak(?=[{_XML_SPACE}/>])"
+
 #: Matches text that is a ``<speak>`` document, up to its root: what XML allows before a root
 #: (white space, the XML declaration, comments, processing instructions; of any length), then
 #: ``<speak`` followed by white space, ``>`` or ``/>``. White space is XML 1.0's (space, tab,
@@ -109,7 +118,7 @@ def _check_markup(field: str, markup: str, refused: str = "the response") -> Non
 #: DOCTYPE is not recognised (Amazon's SSML reference has none), nor a root with another name
 #: or case (XML names are case-sensitive).
 _SPEAK_ROOT: Final = re.compile(
-    r"(?:[ \t\r\n]|<\?(?:[^?]|\?(?!>))*+\?>|<!--(?:[^-]|-(?!->))*+-->)*+(?=<speak[ \t\r\n/>])"
+    rf"(?:[{_XML_SPACE}]|<\?(?:[^?]|\?(?!>))*+\?>|<!--(?:[^-]|-(?!->))*+-->)*+(?={_SPEAK_START})"
 )
 
 

@@ -278,3 +278,26 @@ def test_a_clip_s_source_is_heard_without_the_white_space_around_it() -> None:
     ):
         assert spoken_text(f"a{clip}b") == "a [audio: https://example.com/a.mp3] b"
         assert spoken_text(f"a{clip}b", clips=False) == "a b"
+
+
+@pytest.mark.parametrize(
+    ("markup", "shown"),
+    [
+        # Only XML 1.0's white space comes before a root: U+3000 (or U+00A0, U+2028) is text, so
+        # the document is a part of the speech, as `SsmlSpeech` composes it. spoken_text took it
+        # for white space before the root, failed to parse the whole, and lost the pause.
+        ("\u3000<speak>a<break time='1s'/>b</speak>", "a [pause 1 s] b"),
+        ("\u00a0\u2028<speak>a<break time='1s'/>b</speak>", "a [pause 1 s] b"),
+        (" \t\r\n<speak>a<break time='1s'/>b</speak>", "a [pause 1 s] b"),
+        ("<speak/>", ""),
+    ],
+)
+def test_only_xml_white_space_comes_before_a_speak_root(markup: str, shown: str) -> None:
+    assert spoken_text(markup, pauses=True) == shown
+    # One definition of a document's start: where xml_text finds the root, hearing finds it.
+    from alexaskill import hearing, xml_text
+
+    for text in ("\u3000<speak>a</speak>", " <speak>a</speak>", "<speak-x>a</speak-x>", "<speak/>"):
+        assert (hearing._AMAZON_PREFIX.match(text) is not None) == (
+            xml_text._speak_root(text) >= 0
+        ), text

@@ -38,7 +38,7 @@ from ..ssml_check import (
     _missing_attribute,
     _value_error,
 )
-from ..xml_text import _speak_root
+from ..xml_text import _XML_SPACE, _speak_root
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
 
@@ -232,7 +232,7 @@ _ROOT_PIECE: Final = re.compile(
 #: What XML 1.0 allows after the root ("Misc"): white space (space, tab, CR, LF), comments,
 #: processing instructions. Possessive: no backtracking.
 _AFTER_ROOT: Final = re.compile(
-    r"(?:[ \t\r\n]++|<!--(?:[^-]|-(?!->))*+-->|<\?(?:[^?]|\?(?!>))*+\?>)*+"
+    rf"(?:[{_XML_SPACE}]++|<!--(?:[^-]|-(?!->))*+-->|<\?(?:[^?]|\?(?!>))*+\?>)*+"
 )
 
 
