@@ -12,7 +12,7 @@ from collections.abc import Container, Mapping
 from typing import Any, Final
 
 from .web_urls import _url_error
-from .xml_text import _character_error
+from .xml_text import _XML_SPACE, _character_error
 
 __all__ = [
     "PROBLEM_WITH_RESPONSE",
@@ -103,7 +103,11 @@ _SSML_TAGS: Final = frozenset(
 
 # Longest pause ``<break time>`` allows, in milliseconds.
 _MAX_BREAK_MS: Final = 10_000
-_BREAK_TIME: Final = re.compile(r"\s*+(\d++(?:\.\d++)?|\.\d++)(ms|s)\s*+", re.I | re.ASCII)
+#: A ``<break time>``: a number and its unit, within XML 1.0's white space alone (`_XML_SPACE`,
+#: as the simulator's page reads it: static/ssml.js, ``breakMs``), ASCII digits alone.
+_BREAK_TIME: Final = re.compile(
+    rf"[{_XML_SPACE}]*+(\d++(?:\.\d++)?|\.\d++)(ms|s)[{_XML_SPACE}]*+", re.I | re.ASCII
+)
 
 
 def _break_time_ms(time: str) -> tuple[float, str] | None:

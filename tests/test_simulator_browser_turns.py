@@ -283,6 +283,11 @@ _READ_ALIKE: Final = [
     'a<break time="-1s"/>b',
     'a<break time="1e9s"/>b',
     'a<break time="\u0662s"/>b',  # an Arabic-Indic two
+    # White space round a time is XML 1.0's alone (space, tab, CR, LF), as alexaskill.ssml
+    # reads it: the page's \s took U+3000 and U+00A0 too, and paused 2 s.
+    'a<break time="\u30002s"/>b',
+    'a<break time="2s\u00a0"/>b',
+    'a<break time="\ufeff2s"/>b',
     'a<audio src="clip.mp3"/>b',
     # A clip without a source plays nothing (Alexa refuses it: ssml_error says so); the words
     # on either side apart all the same, as around a clip.
@@ -359,6 +364,13 @@ _READ_ALIKE: Final = [
     "\ufeff<speak>ab</speak>",
     "a\u00a0\u3000\u2028b",
     "a\x85b & c",  # not XML: read as text
+    # Only XML's white space before and after a <speak> root: U+3000 before it is text, and
+    # the document a part of the speech; after it, no XML (read as text). The page trimmed
+    # both away with its wider white space, and read the pause alexaskill.hearing did not.
+    "\u3000<speak>a<break time='1s'/>b</speak>",
+    "<speak>a<break time='1s'/>b</speak>\u3000",
+    "\u00a0<speak>a<break time='1s'/>b</speak>\u2028",
+    " \n<speak>a<break time='1s'/>b</speak>\r\n",
 ]
 
 #: Where the page reads for the voice and `spoken_text` for text, apart by nature. The SSML: (the
@@ -523,6 +535,24 @@ def test_the_page_shapes_its_voice_as_the_ssml_says(page: Any) -> None:
             {"kind": "text", "text": "now", **plain, "rate": 0.85},
         ]
     ]
+
+
+def test_the_page_reads_a_prosody_value_within_xml_white_space_alone(page: Any) -> None:
+    # The page trimmed a percentage with trim(), which takes U+3000, U+00A0 and U+FEFF away too,
+    # where alexaskill reads values within XML 1.0's white space alone (space, tab, CR, LF): a
+    # rate of "\u300080%" is none the reference writes, so the voice keeps its own.
+    markups = [
+        '<prosody rate=" 80% ">a</prosody>',
+        '<prosody rate="\u300080%">a</prosody>',
+        '<prosody pitch="+10%\u00a0">a</prosody>',
+        '<prosody volume="\ufeffsoft">a</prosody>',
+        '<prosody rate=" slow ">a</prosody>',
+    ]
+    readings = [
+        [segment.get("rate"), segment.get("pitch"), segment.get("volume")]
+        for [segment] in _page_reads(page, markups)
+    ]
+    assert readings == [[0.8, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1], [0.8, 1, 1]]
 
 
 def test_the_page_says_an_element_that_shapes_the_voice_apart_whatever_its_values(

@@ -23,6 +23,10 @@ const WHITE_SPACE =
   "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
 const SPACES = new RegExp(`[${WHITE_SPACE}]+`, "g");
 const EDGES = new RegExp(`^[${WHITE_SPACE}]+|[${WHITE_SPACE}]+$`, "g");
+// XML 1.0's white space (space, tab, CR, LF), as alexaskill/xml_text.py's _XML_SPACE: what may
+// stand before and after a <speak> root, and round an attribute's value (a <break time>, a
+// <prosody> percentage), as alexaskill reads them; not U+00A0, U+3000 or U+FEFF (\s, trim()).
+const XML_EDGES = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 
 // The text with each run of white space one space, and none at either end.
 function squeezed(text) {
@@ -33,7 +37,7 @@ function breakMs(node) {
   const time = node.getAttribute("time");
   if (time) {
     // As alexaskill.ssml reads it: "2s", "1.5s", ".5s", "700ms"; "2 s" is no duration.
-    const match = /^\s*(\d+(?:\.\d+)?|\.\d+)(ms|s)\s*$/i.exec(time);
+    const match = /^[ \t\r\n]*(\d+(?:\.\d+)?|\.\d+)(ms|s)[ \t\r\n]*$/i.exec(time);
     if (match) {
       const ms = parseFloat(match[1]) * (match[2].toLowerCase() === "s" ? 1000 : 1);
       return Math.min(Math.max(ms, 0), MAX_BREAK_MS);
@@ -43,14 +47,15 @@ function breakMs(node) {
   return STRENGTH_MS[strength] ?? COMMA_MS;
 }
 
-function scaled(value, table, base) {
+function scaled(written, table, base) {
+  const value = (written || "").replace(XML_EDGES, "");
   if (!value) return base;
-  if (value in table) return base * table[value];
-  const percent = /^([+-]?[\d.]+)%$/.exec(value.trim());
+  if (Object.hasOwn(table, value)) return base * table[value];
+  const percent = /^([+-]?[\d.]+)%$/.exec(value);
   if (percent) {
     const number = parseFloat(percent[1]);
     // rate="150%" is a share; pitch="+10%" a change.
-    return /^[+-]/.test(value.trim()) ? base * (1 + number / 100) : base * (number / 100);
+    return /^[+-]/.test(value) ? base * (1 + number / 100) : base * (number / 100);
   }
   return base;
 }
@@ -71,8 +76,10 @@ function characters(text) {
 // Segments: {kind: "text", text, rate, pitch, volume, lang} | {kind: "break", ms} |
 // {kind: "audio", src}.
 export function ssmlSegments(ssml) {
-  let source = String(ssml || "").replace(/^\ufeff/, "").replace(EDGES, "");
-  if (!/^<speak[\s>]/.test(source)) source = `<speak>${source}</speak>`;
+  // A document only from a <speak> root after XML's white space alone (U+3000 before it is
+  // text, a document within it: as alexaskill/hearing.py reads it); around any other, text.
+  let source = String(ssml || "").replace(/^\ufeff/, "").replace(XML_EDGES, "");
+  if (!/^<speak[ \t\r\n/>]/.test(source)) source = `<speak>${source}</speak>`;
   // Alexa's own tags use the amazon: prefix without declaring it.
   source = source.replace(/^<speak\b/, '<speak xmlns:amazon="urn:alexaskill:amazon"');
   const doc = new DOMParser().parseFromString(source, "application/xml");
