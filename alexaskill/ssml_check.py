@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Container, Mapping
+from collections.abc import Callable, Container, Mapping
 from typing import Any, Final
 
 from .web_urls import _url_error
@@ -265,6 +265,75 @@ def _value_error(tag: str, attributes: dict[str, str]) -> str | None:
     return None
 
 
+#: The markup of an SSML document, a piece at a time: a comment, a CDATA section, a processing
+#: instruction (each to its end, or to the end of the text if it has none), a start tag (group
+#: 1 its name), whose quoted attribute values may hold ``>``, or an end tag (group 2 its name).
+#: Possessive: no backtracking.
+_MARKUP: Final = re.compile(
+    r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)"
+    r"|<(?!/)([^\s/>]++)(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>|</([^\s/<>]++)[^<>]*+>",
+    re.DOTALL,
+)
+#: What the tag scan says of a ``<speak>`` tag past the root's own: XML has one root, and
+#: Amazon's SSML reference a ``<speak>`` at the root alone.
+_INNER_SPEAK: Final = (
+    "<speak> inside or after its <speak> root: Alexa parses SSML as XML, which has one root, "
+    "and takes <speak> at the root alone; ssml.speak(…) composes documents into one"
+)
+#: Why elements that do not nest are refused, said after the fault.
+_NESTING: Final = (
+    "Alexa parses SSML as XML, where each start tag has its end tag, the last opened ended first"
+)
+
+
+def _scan_tags(
+    markup: str, names: Container[str] = (), check: Callable[[str], str | None] | None = None
+) -> tuple[str | None, int]:
+    """The one scan of a document's tags, up to the end of its root: the first fault, said,
+    and where the root ends (its end tag's end; -1 after a fault, or if there is no root).
+
+    A fault is an end tag that closes no open element (``<speak>a</p>``), or not the one
+    opened last (``<p><s>a</p></s>``), an element left open (``<speak><p>a</speak>``,
+    ``<speak>a``), a ``<speak>`` inside the root, or what ``check`` says of the text of a start
+    tag whose name is in ``names`` (the app's limits). What a comment, a CDATA section, a
+    processing instruction or an attribute value holds is text. The app's check of its speech
+    (`alexaskill.responses.SsmlSpeech`) and `ssml_error` both read elements this way.
+    """
+    open_names: list[str] = []
+    for piece in _MARKUP.finditer(markup):
+        name = piece.group(1)
+        if name is None:
+            name = piece.group(2)
+            if name is None:  # a comment, a CDATA section, a processing instruction
+                continue
+            if not open_names or open_names[-1] != name:
+                if name in open_names:
+                    inner = open_names[-1]
+                    said = f"</{name}> while <{inner}> inside it is open (end <{inner}> first)"
+                    return f"{said}: {_NESTING}", -1
+                return f"</{name}> with no <{name}> open: {_NESTING}", -1
+            open_names.pop()
+            if not open_names:
+                return None, piece.end()
+            continue
+        if name[0] == "!":  # a DOCTYPE (refused as one)
+            continue
+        if name == "speak" and open_names:
+            return _INNER_SPEAK, -1
+        if name in names and check is not None:
+            error = check(piece.group())
+            if error is not None:
+                return error, -1
+        if not piece.group().endswith("/>"):
+            open_names.append(name)
+        elif not open_names:  # the root an empty-element tag: <speak/>
+            return None, piece.end()
+    if open_names:
+        name = open_names[-1]
+        return f"<{name}> never ends (no </{name}>): {_NESTING}", -1
+    return None, -1
+
+
 class _DoctypeFound(Exception):
     """Raised by `ssml_error`'s parser at a DOCTYPE, to stop there."""
 
@@ -292,7 +361,8 @@ def ssml_error(markup: str) -> str | None:
     speech a handler builds of hand-written ``Ssml`` with a tag missing an attribute
     `_REQUIRED` names (`_missing_attribute`, the same check), a value `_ENUMERATED` does not
     list (`_value_error`, the same check), an ``<audio src>`` Alexa cannot
-    fetch (`_audio_src_error`, the same check), text or a ``<speak>`` after the root (or a
+    fetch (`_audio_src_error`, the same check), elements that do not nest (`_scan_tags`, the
+    same check, said here as the app says it), text or a ``<speak>`` after the root (or a
     ``<speak>`` inside it), or a ``<break>``,
     ``<audio>`` or ``<prosody>`` beyond Amazon's limits (`alexaskill.responses.SsmlSpeech`).
     """
@@ -337,7 +407,9 @@ def ssml_error(markup: str) -> str | None:
     try:
         parser.Parse(markup, True)
     except expat.ExpatError as exc:
-        return f"not well-formed XML ({exc})"
+        # Elements that do not nest are said as the app says them (`_scan_tags`).
+        nesting, _ = _scan_tags(markup)
+        return nesting if nesting is not None else f"not well-formed XML ({exc})"
     except _DoctypeFound:
         return "a DOCTYPE (<!DOCTYPE …>): Alexa's SSML takes none"
     if roots != ["speak"]:

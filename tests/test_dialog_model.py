@@ -412,7 +412,10 @@ def test_a_prompt_is_ssml_whatever_its_roots_attributes_or_prolog(written: str, 
 
 
 @pytest.mark.parametrize(
-    "prompt", ["<speak>Which city?<break time='1s'/>", "<speak>Rock & roll city?</speak>"]
+    # (not elements that do not nest: the check where the intent is declared, as the reply's,
+    # refuses those with a ConfigurationError)
+    "prompt",
+    ["<speak>Which caf&eacute;?<break time='1s'/></speak>", "<speak>Rock & roll city?</speak>"],
 )
 def test_a_prompt_in_ssml_alexa_refuses_is_a_problem(prompt: str) -> None:
     # Written as an SSML variation all the same, the model failed Amazon's build (or the
@@ -441,7 +444,7 @@ def test_a_prompt_in_ssml_alexa_refuses_is_listed_with_the_other_problems() -> N
     @skill.intent(
         "PlanTrip",
         utterances=["plan a trip to {city}", "plan 2 trips to {city}"],
-        slots={"city": DialogSlot("AMAZON.City", elicit="<speak>Which city?<break/>")},
+        slots={"city": DialogSlot("AMAZON.City", elicit="<speak>Which caf&eacute;?</speak>")},
     )
     def plan(city: str) -> Any:
         return speak("ok")
@@ -482,3 +485,15 @@ def test_validation_values_alexa_cannot_read_fail_where_they_are_made(
     assert Validate.at_most(2.5, "No.").value == "2.5"
     assert Validate.at_most(1e20, "No.").value == "100000000000000000000"
     assert Validate.in_set(("red", "blue"), "No.").values == ("red", "blue")
+
+
+def test_a_prompt_whose_ssml_elements_do_not_nest_is_refused_where_declared() -> None:
+    # The reply asking it would be refused by the app (a stray end tag, an element left open):
+    # said where the intent is declared, as the reply's check says it.
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=r"<speak> never ends \(no </speak>\)"):
+        skill.intent(
+            "PlanTrip",
+            utterances=["plan a trip to {city}"],
+            slots={"city": DialogSlot("AMAZON.City", elicit="<speak>Which city?<break/>")},
+        )(lambda city: speak("ok"))

@@ -923,7 +923,7 @@ def test_a_time_zone_fault_hits_the_time_zone_call_it_names_and_no_other() -> No
     ("ssml", "said"),
     [
         ("<speak>Bins & boxes</speak>", "not well-formed XML"),
-        ("<speak><emphasis>Bins</speak>", "not well-formed XML"),
+        ("<speak><emphasis>Bins</speak>", "</speak> while <emphasis> inside it is open"),
         ("Take the bins out", "not well-formed XML"),  # (no document at all)
         ("<p>Take the bins out</p>", "the root element is <p>, not <speak>"),
         ("<speak><emphais>Bins</emphais></speak>", "<emphais> is no SSML tag Alexa knows"),

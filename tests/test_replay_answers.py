@@ -73,7 +73,7 @@ def test_ssml_alexa_would_refuse_fails_the_replay_with_url_too(tmp_path: Path) -
     }
     code, out = replay_against(tmp_path, payload)
     assert code == 1
-    assert "  FAILED: Alexa would refuse the answer (outputSpeech.ssml: not well-formed" in out
+    assert "  FAILED: Alexa would refuse the answer (outputSpeech.ssml: </speak> while <p>" in out
     assert out.endswith("1 request: 1 failed\n")
 
 

@@ -20,7 +20,7 @@ from ..xml_text import (
     _xml_text,
 )
 from .directive import _shown
-from .ssml_elements import _audio_clips, _check_after_root, _check_elements, _check_no_doctype
+from .ssml_elements import _audio_clips, _check_elements, _check_no_doctype
 
 __all__ = [
     "MAX_AUDIO_CLIPS",
@@ -248,28 +248,23 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
                 first = markup[said : said + 1]
             if not (first.isascii() and first.isalnum()) and _says_nothing(markup):
                 _refuse_nothing("outputSpeech.ssml", markup)
-        # Text after the root is no XML (<speak>Hi</speak>x); a document ending with its root's
-        # end tag has none: only another is scanned.
-        if not markup.endswith("</speak>"):
-            _check_after_root("outputSpeech.ssml", markup)
         if len(markup) > MAX_SPEECH:
             raise ResponseError(
                 f"outputSpeech.ssml is {len(markup)} characters; the limit is {MAX_SPEECH} "
                 "(counted in the whole SSML document: its tags, escapes and <speak> root)"
             )
-        if "<audio" in markup:
-            if markup.count("<audio") > MAX_AUDIO_CLIPS:
-                clips = _audio_clips(markup)
-                if clips > MAX_AUDIO_CLIPS:
-                    raise ResponseError(
-                        f"outputSpeech.ssml has {clips} <audio> clips; the limit is "
-                        f"{MAX_AUDIO_CLIPS}"
-                    )
-            if not checked:
-                _check_elements("outputSpeech.ssml", markup)
-        # Beyond the root's two tags (the usual short answer: no scan), each tag with limits
-        # or a required attribute (<break>, <say-as>, …) is checked.
-        elif not checked and markup.count("<") > 2:
+        if "<audio" in markup and markup.count("<audio") > MAX_AUDIO_CLIPS:
+            clips = _audio_clips(markup)
+            if clips > MAX_AUDIO_CLIPS:
+                raise ResponseError(
+                    f"outputSpeech.ssml has {clips} <audio> clips; the limit is {MAX_AUDIO_CLIPS}"
+                )
+        # One scan of the tags: each with limits or a required attribute (<break>, <say-as>,
+        # <audio>, …), that they nest (a stray end tag, one left open, crossed ones), and what
+        # follows the root (<speak>Hi</speak>x). The usual short answer, the root's two tags
+        # ending the document, needs none (markup starts with its root: an <audio> is a third
+        # "<"), nor the builders' SSML, checked where built (and ending with its root).
+        if (not checked and markup.count("<") > 2) or not markup.endswith("</speak>"):
             _check_elements("outputSpeech.ssml", markup)
         _check_play_behavior(self.play_behavior)
 

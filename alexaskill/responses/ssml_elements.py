@@ -18,8 +18,10 @@ skill's response"; refused here, the handler's error, the user hears the app's a
 the log names the tag and the attribute. The count of ``<audio>`` clips is `_audio_clips`.
 What a comment, a CDATA section, a processing instruction or an attribute value holds is text,
 never checked. A DOCTYPE is refused (`_check_no_doctype`): the speech would hold it inside
-``<speak>``; so is text after the root (`_check_after_root`: ``<speak>Hi</speak>x``), and a
-``<speak>`` tag past the root (`_check_elements`: two documents run together).
+``<speak>``; so is text after the root (`_check_after_root`: ``<speak>Hi</speak>x``), a
+``<speak>`` tag past the root (two documents run together), and elements that do not nest
+(a stray end tag, one left open, crossed ones), all in the one scan of `_check_elements`
+(`alexaskill.ssml_check._scan_tags`, which `ssml_error` reads them with too).
 """
 
 from __future__ import annotations
@@ -32,25 +34,19 @@ from typing import Final
 from ..exceptions import ResponseError
 from ..ssml import _prosody_pitch, _prosody_rate, _prosody_volume
 from ..ssml_check import (
+    _INNER_SPEAK,
+    _MARKUP,
     _MAX_BREAK_MS,
     _audio_src_error,
     _break_time_ms,
     _missing_attribute,
+    _scan_tags,
     _value_error,
 )
-from ..xml_text import _XML_SPACE, _speak_root
+from ..xml_text import _SPEAK_START, _XML_SPACE
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
 
-#: The markup of an SSML document, a piece at a time: a comment, a CDATA section, a processing
-#: instruction (each to its end, or to the end of the text if it has none), or a tag, whose
-#: quoted attribute values may hold ``>``. Group 1 is the name of a start tag. Possessive: no
-#: backtracking.
-_MARKUP: Final = re.compile(
-    r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)"
-    r"|<(?!/)([^\s/>]++)(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>",
-    re.DOTALL,
-)
 #: The builder of each element `_check_elements` looks at, named in its errors: those with
 #: limits (``<break>``, ``<audio>``, ``<prosody>``), with a required attribute, or with a value
 #: Amazon's SSML reference enumerates (``<emphasis level>``).
@@ -71,21 +67,9 @@ _BUILDERS: Final = {
 }
 _NAMES: Final = "|".join(map(re.escape, sorted(_BUILDERS)))
 #: A start tag of an element `_BUILDERS` names: group 1 its name, group 2 its attributes. It
-#: may be text inside a comment, …: `_element_starts` tells.
+#: is read from a start tag `_scan_tags` found (not the text of a comment, …).
 _LIMITED_TAG: Final = re.compile(
     rf"""<({_NAMES})(?=[\s/>])((?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+)>"""
-)
-#: Where such a tag may open: the names by their first letter, so that each ``<`` of the usual
-#: hand-written SSML (``<p>``, ``<s>``, their end tags) fails in a step or two.
-_LIMITED_OPENING: Final = re.compile(
-    r"<(?:a(?:mazon:|udio[\s/>])"
-    r"|(?:break|emphasis|lang|p(?:honeme|rosody)|s(?:ay-as|peak|ub)|voice|w)[\s/>])"
-)
-#: What `_check_elements` says of a ``<speak>`` tag past the root's own: XML has one root, and
-#: Amazon's SSML reference a ``<speak>`` at the root alone (`ssml_error` says so too).
-_INNER_SPEAK: Final = (
-    "<speak> inside or after its <speak> root: Alexa parses SSML as XML, which has one root, "
-    "and takes <speak> at the root alone; ssml.speak(…) composes documents into one"
 )
 #: The checks of `alexaskill.ssml.prosody`, by attribute.
 _PROSODY_CHECKS: Final = (
@@ -125,25 +109,16 @@ def _attributes(attributes: str) -> dict[str, str]:
     return values
 
 
-def _element_starts(markup: str) -> frozenset[int]:
-    """Where the tags of ``markup`` that are markup start: not text inside a comment, …"""
-    return frozenset(piece.start() for piece in _MARKUP.finditer(markup) if piece.group(1))
-
-
-#: `_tag_error` of text that is no whole tag: a ``>`` inside a quoted value ended it early.
-_NO_TAG: Final = "no tag"
-
-
 # The same few tags come back answer after answer (<break time="500ms"/>, <say-as
 # interpret-as="digits">): their verdicts are kept, by their text up to its first ">", which
 # makes a tag's check a slice and a dictionary lookup, without matching `_LIMITED_TAG`.
 @functools.lru_cache(maxsize=256)
 def _tag_error(text: str) -> str | None:
-    """`_element_error` of ``text``, a start tag to its first ``>``; `_NO_TAG` if that is
-    no whole tag (then `_LIMITED_TAG` reads the markup past it)."""
+    """`_element_error` of ``text``, a start tag of an element `_BUILDERS` names; None for one
+    `_LIMITED_TAG` does not read (a ``<`` in a value: no XML, which `ssml_error` says)."""
     tag = _LIMITED_TAG.fullmatch(text)
     if tag is None:
-        return _NO_TAG
+        return None
     return _element_error(tag.group(1), tag.group(2))
 
 
@@ -194,71 +169,39 @@ def _limit_error(name: str, values: dict[str, str]) -> str | None:
 
 def _check_elements(field: str, markup: str) -> None:
     """`ResponseError` naming ``field`` if an element of ``markup`` breaks Amazon's limits,
-    lacks an attribute Amazon's SSML reference requires or has a value it does not list (see
-    the module)."""
-    elements: frozenset[int] | None = None  # found once, when a tag breaks the limits
-    # (search, not finditer: its scanner object costs more than the search of a short speech)
-    # From the second character: the markup's first tag is its <speak> root, unless a prolog
-    # comes first (any other <speak> is no SSML).
-    opening = _LIMITED_OPENING.search(markup, 1)
-    while opening is not None:
-        start = opening.start()
-        opening = _LIMITED_OPENING.search(markup, start + 1)
-        if markup.startswith("<speak", start):
-            if start == _speak_root(markup):  # the root, after a prolog (<?xml …?>)
-                continue
-            error: str | None = _INNER_SPEAK
-        else:
-            error = _tag_error(markup[start : markup.find(">", start) + 1])
-        if error is _NO_TAG:
-            tag = _LIMITED_TAG.match(markup, start)
-            error = None if tag is None else _element_error(tag.group(1), tag.group(2))
-        if error is None:
-            continue
-        if elements is None:
-            elements = _element_starts(markup)
-        if start in elements:
-            raise ResponseError(f"{field} has SSML {error}")
+    lacks an attribute Amazon's SSML reference requires or has a value it does not list, if
+    its elements do not nest (a stray end tag, one left open, crossed ones: `_scan_tags`, as
+    `ssml_error` reads them), or if more than XML allows follows its root (see the module).
+    One scan of the tags, to the end of the root."""
+    error, end = _scan_tags(markup, _BUILDERS, _tag_error)
+    if error is not None:
+        raise ResponseError(f"{field} has SSML {error}")
+    if 0 <= end < len(markup):
+        _check_after_root(field, markup, end)
 
 
-#: A piece of the markup of a document to the end of its root: a comment, a CDATA section, a
-#: processing instruction, an end tag (group 1), or a start tag (group 2 its ``/`` if it is
-#: empty), whose quoted attribute values may hold ``>``. Possessive: no backtracking.
-_ROOT_PIECE: Final = re.compile(
-    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|(</)[^>]*+>"
-    r"|<(?:[^>\"'/]++|/(?!>)|\"[^\"]*+\"|'[^']*+')*+(/?)>",
-    re.DOTALL,
-)
 #: What XML 1.0 allows after the root ("Misc"): white space (space, tab, CR, LF), comments,
 #: processing instructions. Possessive: no backtracking.
 _AFTER_ROOT: Final = re.compile(
     rf"(?:[{_XML_SPACE}]++|<!--(?:[^-]|-(?!->))*+-->|<\?(?:[^?]|\?(?!>))*+\?>)*+"
 )
+#: A ``<speak>`` tag after the root: a second document, said as one inside it is.
+_SPEAK_TAG: Final = re.compile(_SPEAK_START)
 
 
-def _check_after_root(field: str, markup: str) -> None:
-    """`ResponseError` naming ``field`` if ``markup``, a document from its ``<speak>`` root,
-    holds more after the root than XML allows there (`_AFTER_ROOT`): ``<speak>Hi</speak>x``.
-    Called for a document that does not end with ``</speak>`` (and white space) alone: the
-    usual answer is not scanned. A root left open is not said here."""
-    depth = 0
-    for piece in _ROOT_PIECE.finditer(markup):
-        if piece.group(1) is not None:
-            depth -= 1
-        elif piece.group(2) is None or piece.group(0)[1] in "!?":
-            continue  # a comment, a CDATA section, a processing instruction
-        elif not piece.group(2):
-            depth += 1
-        if depth <= 0:  # the root's end tag, or the root an empty-element tag
-            after = _AFTER_ROOT.match(markup, piece.end())  # (it matches, if only nothing)
-            stop = piece.end() if after is None else after.end()
-            if stop < len(markup):
-                raise ResponseError(
-                    f"{field} has {markup[stop : stop + 40]!r} after its <speak> root: Alexa "
-                    "parses SSML as XML, which holds nothing after the root but white space, "
-                    "comments and processing instructions; put it inside <speak>"
-                )
-            return
+def _check_after_root(field: str, markup: str, end: int) -> None:
+    """`ResponseError` naming ``field`` if ``markup``, a document whose root ends at ``end``,
+    holds more after it than XML allows there (`_AFTER_ROOT`): ``<speak>Hi</speak>x``."""
+    after = _AFTER_ROOT.match(markup, end)  # (it matches, if only nothing)
+    stop = end if after is None else after.end()
+    if stop < len(markup):
+        if _SPEAK_TAG.match(markup, stop):
+            raise ResponseError(f"{field} has SSML {_INNER_SPEAK}")
+        raise ResponseError(
+            f"{field} has {markup[stop : stop + 40]!r} after its <speak> root: Alexa "
+            "parses SSML as XML, which holds nothing after the root but white space, "
+            "comments and processing instructions; put it inside <speak>"
+        )
 
 
 def _check_no_doctype(field: str, markup: str) -> None:
