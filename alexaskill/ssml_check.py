@@ -186,6 +186,12 @@ _DOMAINS: Final = ("conversational", "long-form", "music", "news", "fun")
 #: The attributes whose values Amazon's SSML reference enumerates, by (tag, attribute): the
 #: builders of `alexaskill.ssml` refuse any other; one written by hand `ssml_error` names, and
 #: the app refuses where the speech is built (`_value_error`, the one check of both).
+#: Compared case and all (``level="Strong"`` is refused): XML attribute values are
+#: case-sensitive, Amazon's SSML reference lists each value and writes every example in lower
+#: case (W3C's SSML 1.1, which it follows, defines them so), and says nothing of another case
+#: being taken. Amazon Polly's emphasis page capitalises "Strong" as a label in a list, but its
+#: example writes ``level="strong"``; a value Alexa may not read is worse refused here than
+#: refused by Alexa, the response and all.
 _ENUMERATED: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("break", "strength"): _BREAK_STRENGTHS,
     ("emphasis", "level"): _EMPHASIS_LEVELS,
@@ -261,7 +267,7 @@ def _value_error(tag: str, attributes: dict[str, str]) -> str | None:
         allowed = _ENUMERATED.get((tag, name))
         if allowed is not None and value not in allowed + _ALSO_TAKEN.get((tag, name), ()):
             choices = ", ".join(repr(a) for a in allowed)
-            return f"<{tag} {name}={value!r}> is not one Alexa knows; use one of {choices}"
+            return f"<{tag} {name}={value!r}> is not a value Alexa accepts; use one of {choices}"
     return None
 
 

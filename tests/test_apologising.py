@@ -109,7 +109,7 @@ def test_another_response_error_keeps_its_traceback(caplog: pytest.LogCaptureFix
     [
         (
             lambda: speak(Ssml("<speak><lang>Bonjour</lang></speak>")),
-            "outputSpeech.ssml has SSML <lang> has no xml:lang",
+            "outputSpeech.ssml: <lang> has no xml:lang",
         ),
         (lambda: speak("a" * 8001), "outputSpeech.text is 8001 characters; the limit is 8000"),
         (

@@ -866,9 +866,9 @@ def test_only_audio_elements_count_as_clips(not_a_clip: Ssml) -> None:
 )
 def test_hand_written_ssml_is_held_to_the_limits_of_the_builders(markup: str, error: str) -> None:
     # ssml.break_ and ssml.audio refuse these; Ssml("…") written by hand was sent unchecked.
-    with pytest.raises(ResponseError, match=rf"outputSpeech\.ssml has SSML {error}"):
+    with pytest.raises(ResponseError, match=rf"outputSpeech\.ssml: {error}"):
         SsmlSpeech(Ssml(markup))
-    with pytest.raises(ResponseError, match=rf"outputSpeech\.ssml has SSML {error}"):
+    with pytest.raises(ResponseError, match=rf"outputSpeech\.ssml: {error}"):
         ask("Which one?", reprompt=Ssml(markup))
 
 
@@ -916,9 +916,9 @@ def test_a_hand_written_tag_without_a_required_attribute_is_refused(
 ) -> None:
     # Amazon refuses the response, and the user heard its "There was a problem with the
     # requested skill's response": only the test tools' ssml_error said so, the app sent it.
-    with pytest.raises(ResponseError, match=rf"^outputSpeech\.ssml has SSML {said} "):
+    with pytest.raises(ResponseError, match=rf"^outputSpeech\.ssml: {said} "):
         SsmlSpeech(Ssml(f"<speak>Hi {element}</speak>"))
-    with pytest.raises(ResponseError, match=rf"^reprompt\.outputSpeech\.ssml has SSML {said} "):
+    with pytest.raises(ResponseError, match=rf"^reprompt\.outputSpeech\.ssml: {said} "):
         ask("Which one?", reprompt=Ssml(element))
     # ssml_error says the same of it: one check, not two that may drift apart.
     error = ssml.ssml_error(f"<speak>Hi {element}</speak>")
@@ -933,17 +933,41 @@ def test_a_hand_written_phoneme_in_an_alphabet_amazon_does_not_list_is_refused(
     # which Amazon's SSML reference does not list, and Alexa refused the response.
     element = f'<phoneme alphabet="{alphabet}" ph="pIk@n">pecan</phoneme>'
     said = (
-        f"<phoneme alphabet='{alphabet}'> is not one Alexa knows; use one of 'ipa', 'x-sampa', "
-        "'x-amazon-jyutping', 'x-amazon-pinyin', 'x-amazon-pron-kana', 'x-amazon-yomigana' "
-        "(Amazon's SSML reference; ssml.phoneme refuses it too)"
+        f"<phoneme alphabet='{alphabet}'> is not a value Alexa accepts; use one of 'ipa', "
+        "'x-sampa', 'x-amazon-jyutping', 'x-amazon-pinyin', 'x-amazon-pron-kana', "
+        "'x-amazon-yomigana' (Amazon's SSML reference; ssml.phoneme refuses it too)"
     )
     with pytest.raises(ResponseError) as refused:
         SsmlSpeech(Ssml(f"<speak>Hi {element}</speak>"))
-    assert str(refused.value) == f"outputSpeech.ssml has SSML {said}"
-    with pytest.raises(ResponseError, match=r"^reprompt\.outputSpeech\.ssml has SSML <phoneme "):
+    assert str(refused.value) == f"outputSpeech.ssml: {said}"
+    with pytest.raises(ResponseError, match=r"^reprompt\.outputSpeech\.ssml: <phoneme "):
         ask("Which one?", reprompt=Ssml(element))
     error = ssml.ssml_error(f"<speak>Hi {element}</speak>")
     assert error is not None and said.startswith(error), error
+
+
+@pytest.mark.parametrize(
+    ("element", "said"),
+    [
+        ('<emphasis level="Strong">x</emphasis>', "<emphasis level='Strong'>"),
+        ('<break strength="STRONG"/>', "<break strength='STRONG'>"),
+        ('<say-as interpret-as="Digits">1</say-as>', "<say-as interpret-as='Digits'>"),
+    ],
+)
+def test_a_value_amazon_lists_written_in_another_case_is_refused_in_a_plain_sentence(
+    element: str, said: str
+) -> None:
+    # XML attribute values are case-sensitive, and Amazon's SSML reference lists these in
+    # lower case alone (ssml_check._ENUMERATED says why it keeps them so). The message read
+    # "outputSpeech.ssml has SSML <emphasis level='Strong'> is not one Alexa knows; use …".
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(f"<speak>Hi {element}</speak>"))
+    message = str(refused.value)
+    assert message.startswith(
+        f"outputSpeech.ssml: {said} is not a value Alexa accepts; use one of"
+    ), message
+    error = ssml.ssml_error(f"<speak>Hi {element}</speak>")
+    assert error is not None and message.startswith(f"outputSpeech.ssml: {error}"), error
 
 
 @pytest.mark.parametrize(
@@ -988,11 +1012,11 @@ def test_a_hand_written_value_amazon_does_not_list_is_refused(
     with pytest.raises(ResponseError) as refused:
         SsmlSpeech(Ssml(f"<speak>Hi {element}</speak>"))
     message = str(refused.value)
-    assert message.startswith(f"outputSpeech.ssml has SSML {said} is not one Alexa knows; use "), (
+    assert message.startswith(f"outputSpeech.ssml: {said} is not a value Alexa accepts; use "), (
         message
     )
     assert message.endswith(f"(Amazon's SSML reference; ssml.{builder} refuses it too)"), message
-    with pytest.raises(ResponseError, match=r"^reprompt\.outputSpeech\.ssml has SSML <"):
+    with pytest.raises(ResponseError, match=r"^reprompt\.outputSpeech\.ssml: <"):
         ask("Which one?", reprompt=Ssml(element))
     # ssml_error says the same of it, from the same table (_ENUMERATED).
     error = ssml.ssml_error(f"<speak>Hi {element}</speak>")
@@ -1073,7 +1097,7 @@ def test_a_speak_tag_inside_or_after_the_root_is_refused(markup: str) -> None:
     with pytest.raises(ResponseError) as refused:
         SsmlSpeech(Ssml(markup))
     assert str(refused.value).startswith(
-        "outputSpeech.ssml has SSML <speak> inside or after its <speak> root"
+        "outputSpeech.ssml: <speak> inside or after its <speak> root"
     ), str(refused.value)
     assert ssml.ssml_error(markup) is not None
 
@@ -1099,10 +1123,10 @@ def test_hand_written_ssml_whose_elements_do_not_nest_is_refused(markup: str, sa
     with pytest.raises(ResponseError) as refused:
         SsmlSpeech(Ssml(markup))
     message = str(refused.value)
-    assert message.startswith(f"outputSpeech.ssml has SSML {said}"), message
+    assert message.startswith(f"outputSpeech.ssml: {said}"), message
     assert "Alexa parses SSML as XML" in message
     found = ssml.ssml_error(markup)
-    assert found is not None and message == f"outputSpeech.ssml has SSML {found}", found
+    assert found is not None and message == f"outputSpeech.ssml: {found}", found
 
 
 @pytest.mark.parametrize(
@@ -1162,7 +1186,7 @@ def test_a_handler_writing_a_tag_without_its_attribute_is_its_error(
         result = client.launch()
     assert result.speech == "Sorry, something went wrong. Please try again later."
     [record] = [r for r in caplog.records if r.levelname == "ERROR"]
-    assert "outputSpeech.ssml has SSML <lang> has no xml:lang" in caplog.text, caplog.text
+    assert "outputSpeech.ssml: <lang> has no xml:lang" in caplog.text, caplog.text
     assert record.name == "alexaskill"
 
 

@@ -808,7 +808,7 @@ def test_hand_written_prosody_is_held_to_the_builders_limits(markup: str, said: 
 
     with pytest.raises(
         ResponseError,
-        match=rf"^outputSpeech\.ssml has SSML {said}.*ssml\.prosody refuses it too\)$",
+        match=rf"^outputSpeech\.ssml: {said}.*ssml\.prosody refuses it too\)$",
     ):
         speak(ssml.Ssml(f"<speak>Hi {markup}</speak>"))
 
@@ -886,7 +886,7 @@ def test_a_hand_written_value_the_builders_refuse_is_said(element: str, said: st
     # ssml.emphasis("x", "huge") and the like raise; the same value written by hand went through
     # the test tools, which checked only the XML and the tags.
     found = ssml.ssml_error(f"<speak>Hi {element}</speak>")
-    assert found is not None and found.startswith(f"{said} is not one Alexa knows"), found
+    assert found is not None and found.startswith(f"{said} is not a value Alexa accepts"), found
 
 
 def test_ssml_that_is_no_string_is_not_said_missing() -> None:
@@ -946,7 +946,7 @@ def test_a_word_role_of_amazons_earlier_reference_is_taken(role: str) -> None:
 def test_a_word_role_no_edition_of_amazons_reference_lists_is_still_said(role: str) -> None:
     # (amazon:DT, amazon:IN, amazon:JJ and amazon:DEFAULT are Amazon Polly's, not Alexa's)
     found = ssml.ssml_error(f'<speak><w role="{role}">read</w></speak>')
-    assert found is not None and found.startswith(f"<w role={role!r}> is not one Alexa knows")
+    assert found is not None and found.startswith(f"<w role={role!r}> is not a value Alexa accepts")
 
 
 def test_an_unknown_word_role_is_told_the_current_names_alone() -> None:
@@ -954,7 +954,9 @@ def test_an_unknown_word_role_is_told_the_current_names_alone() -> None:
     # and Amazon's reference no longer writes; they are still taken, but not suggested.
     current = "'amazon:VB', 'amazon:VBD', 'amazon:NN', 'amazon:SENSE_1'"
     found = ssml.ssml_error('<speak><w role="amazon:JJ">read</w></speak>')
-    assert found == f"<w role='amazon:JJ'> is not one Alexa knows; use one of {current}", found
+    assert found == f"<w role='amazon:JJ'> is not a value Alexa accepts; use one of {current}", (
+        found
+    )
     with pytest.raises(ResponseError) as refused:
         SsmlSpeech(Ssml('<speak><w role="ivona:JJ">read</w></speak>'))
     assert f"use one of {current} (Amazon's" in str(refused.value), str(refused.value)
@@ -1038,7 +1040,7 @@ def test_an_audio_src_alexa_cannot_fetch_is_said_as_the_app_refuses_it(src: str,
     said = f"<audio src={src!r}> is no URL Alexa can fetch: {why}"
     found = ssml.ssml_error(markup)
     assert found is not None and found.startswith(said), found
-    with pytest.raises(ResponseError, match=f"^outputSpeech.ssml has SSML {re.escape(said)}"):
+    with pytest.raises(ResponseError, match=f"^outputSpeech.ssml: {re.escape(said)}"):
         speak(Ssml(markup))
 
 

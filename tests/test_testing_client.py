@@ -253,7 +253,7 @@ def test_ssml_the_app_refuses_is_the_handler_error_and_says_why(
     def launch() -> Response:
         return ask("Hello.", reprompt=Ssml("<speak><lang>Bonjour</lang></speak>"))
 
-    why = "reprompt.outputSpeech.ssml has SSML <lang> has no xml:lang"
+    why = "reprompt.outputSpeech.ssml: <lang> has no xml:lang"
     with TestClient(skill, raise_handler_errors=False) as client:
         result = client.launch()
     assert result.speech == "Sorry, something went wrong. Please try again later."
@@ -284,8 +284,8 @@ def test_the_repr_of_a_result_shows_what_went_wrong_first() -> None:
         result = client.launch()
     shown = repr(result)
     assert shown.startswith(
-        'SkillResponse(status_code=200, handler_error=ResponseError("reprompt.outputSpeech.ssml '
-        "has SSML <lang> has no xml:lang (Amazon's SSML reference requires one)"  # (its "")
+        'SkillResponse(status_code=200, handler_error=ResponseError("reprompt.outputSpeech.ssml: '
+        "<lang> has no xml:lang (Amazon's SSML reference requires one)"  # (its "")
     ), shown
     apology = "Sorry, something went wrong. Please try again later."
     assert f"), speech={apology!r}, " in shown[:320], shown

@@ -175,7 +175,7 @@ def _check_elements(field: str, markup: str) -> None:
     One scan of the tags, to the end of the root."""
     error, end = _scan_tags(markup, _BUILDERS, _tag_error)
     if error is not None:
-        raise ResponseError(f"{field} has SSML {error}")
+        raise ResponseError(f"{field}: {error}")
     if 0 <= end < len(markup):
         _check_after_root(field, markup, end)
 
@@ -196,7 +196,7 @@ def _check_after_root(field: str, markup: str, end: int) -> None:
     stop = end if after is None else after.end()
     if stop < len(markup):
         if _SPEAK_TAG.match(markup, stop):
-            raise ResponseError(f"{field} has SSML {_INNER_SPEAK}")
+            raise ResponseError(f"{field}: {_INNER_SPEAK}")
         raise ResponseError(
             f"{field} has {markup[stop : stop + 40]!r} after its <speak> root: Alexa "
             "parses SSML as XML, which holds nothing after the root but white space, "
