@@ -28,6 +28,8 @@ Ways to get an `Ssml` value:
 A fragment without the ``<speak>`` root is fine: `speak` and the response wrap it. `speak` also
 unwraps the ``<speak>`` root of parts it is given, so SSML documents compose; so do ``+``, ``*``
 and ``join``: when a side is a ``<speak>`` document, the result is one document with one root.
+A part with a DOCTYPE is refused where it is composed: Alexa's SSML has none, and it cannot
+stand inside the composed root.
 
 Amazon's sound library is addressed as ``soundbank://…``; `audio` accepts that besides HTTPS.
 Voice names and ``xml:lang`` values are checked for shape only (Amazon adds voices and locales),
@@ -55,6 +57,7 @@ from .ssml_check import (
     _EMPHASIS_LEVELS,
     _INTENSITIES,
     _INTERPRET_AS,
+    _MARKUP,
     _MAX_BREAK_MS,
     _WORD_ROLES,
     _break_time_ms,
@@ -191,9 +194,23 @@ def _unwrap(part: str) -> str:
     if isinstance(part, Ssml):
         if "<speak" not in part:
             return str(part)
+        if "<!DOCTYPE" in part:
+            _refuse_doctype(part)
         root = _speak_root(part)
         return _SPEAK_TAG.sub("", part[root:] if root > 0 else part)
     return escape(part)
+
+
+def _refuse_doctype(part: str) -> None:
+    """`ResponseError` if ``part`` has a DOCTYPE (not the text of a comment or a CDATA section):
+    it cannot be unwrapped with the root (it may declare the entities the document uses), and
+    inside the composed ``<speak>`` it is no XML, which the app would refuse far from here."""
+    if any(piece.group(1) == "!DOCTYPE" for piece in _MARKUP.finditer(part)):
+        raise ResponseError(
+            f"SSML part {str.__str__(part)[:40]!r} has a DOCTYPE: Amazon's SSML has none, and "
+            "composed into one document it would stand inside <speak>, which is no XML; leave "
+            "it out (and any entity it declares)"
+        )
 
 
 def _content(parts: Iterable[str]) -> str:

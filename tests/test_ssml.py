@@ -189,6 +189,47 @@ def test_speak_unwraps_nested_documents() -> None:
     assert ssml.speak(Ssml('<speak xml:lang="en-US">hi</speak>')) == "<speak>hi</speak>"
 
 
+@pytest.mark.parametrize(
+    "document",
+    [
+        "<speak>a</speak>",
+        "<?xml version='1.0'?>\n<speak>a</speak>",
+        "<!-- c --><speak version='1.1'>a</speak>\n<!-- d -->",
+        "<speak>a<p>b</p></speak><?pi x?>",
+        "<speak >a<speak>b</speak></speak >",
+        "<speak>a</speak><speak>b</speak>",
+        "\u3000<speak>a</speak>",
+        "<speak>a<!-- </speak> --></speak>",
+    ],
+)
+def test_whole_documents_compose_into_one_the_app_takes(document: str) -> None:
+    # speak() unwraps each part's <speak> root (its prolog dropped): whole documents, side by
+    # side or with text, make one document the app sends.
+    for parts in ((Ssml(document),), ("x ", Ssml(document), Ssml(document))):
+        composed = ssml.speak(*parts)
+        assert SsmlSpeech(composed).ssml == composed
+        assert ssml.ssml_error(composed) is None, composed
+
+
+def test_a_document_with_a_doctype_is_refused_where_it_is_composed() -> None:
+    # Its DOCTYPE (which may declare entities the document uses) cannot be unwrapped with its
+    # root: speak() put it inside the composed <speak>, no XML, and the app refused that
+    # speech where the handler returned it, far from the call that made it.
+    part = Ssml('<!DOCTYPE speak [<!ENTITY n "Ann">]><speak>Hi &n;</speak>')
+    said = r"^SSML part '<!DOCTYPE speak \[.*' has a DOCTYPE: Amazon's SSML has none"
+    with pytest.raises(ResponseError, match=said):
+        ssml.speak("a ", part)
+    with pytest.raises(ResponseError, match=said):
+        ssml.p(part)
+    # (Not composed into a root by +, * or join, which take it for no document: it stays
+    # first, and the app refuses the speech's DOCTYPE as before.)
+    with pytest.raises(ResponseError, match="has a DOCTYPE"):
+        SsmlSpeech(part + "x")
+    # Text of a comment is no DOCTYPE.
+    commented = Ssml("<speak>a<!-- <!DOCTYPE x> --></speak>")
+    assert ssml.speak(commented) == "<speak>a<!-- <!DOCTYPE x> --></speak>"
+
+
 def test_speak_keeps_a_plain_str_that_looks_like_a_document_as_text() -> None:
     assert ssml.speak("<speak>x</speak>") == "<speak>&lt;speak&gt;x&lt;/speak&gt;</speak>"
 
