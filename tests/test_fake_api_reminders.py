@@ -600,6 +600,12 @@ _WRONG_RECURRENCES: Final = [
         {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY"], "interval": 0}},
         r"recurrence\.interval is 0: a positive whole number",
     ),
+    # A bool is an int to Python: true passed the check, then failed msgspec's reading, a 400
+    # INVALID_REQUEST for what is the trigger's fault.
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY"], "interval": True}},
+        r"recurrence\.interval is True: a positive whole number",
+    ),
 ]
 
 
@@ -805,7 +811,13 @@ def test_a_reminder_given_without_the_scheduled_time_amazon_requires_is_refused(
 def _as_trigger(trigger: Any) -> ReminderTrigger:
     if isinstance(trigger, ReminderTrigger):
         return trigger
-    return msgspec.convert(trigger, ReminderTrigger)
+    # A bool where a number goes is set after: msgspec refuses it, a struct made takes it.
+    fields = msgspec.structs.fields(ReminderTrigger)
+    wrong = {
+        f.name: trigger[f.encode_name] for f in fields if type(trigger.get(f.encode_name)) is bool
+    }
+    read = {key: value for key, value in trigger.items() if type(value) is not bool}
+    return msgspec.structs.replace(msgspec.convert(read, ReminderTrigger), **wrong)
 
 
 def test_a_reminder_given_without_a_scheduled_time_it_needs_not_is_kept() -> None:
@@ -836,9 +848,11 @@ def test_a_reminder_given_without_a_scheduled_time_it_needs_not_is_kept() -> Non
         ({"type": "SCHEDULED_RELATIVE", "timeZoneId": "Europe/Paris"}, r"offsetInSeconds is req"),
         ({"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 0}, r"offsetInSeconds is 0: "),
         ({"type": "SCHEDULED_RELATIVE", "offsetInSeconds": -60}, r"offsetInSeconds is -60: "),
+        # (true is an int to Python: created, it was a 400 INVALID_REQUEST, msgspec's refusal)
+        ({"type": "SCHEDULED_RELATIVE", "offsetInSeconds": True}, r"offsetInSeconds is True: "),
         (ReminderTrigger(type="SCHEDULED_RELATIVE"), r"offsetInSeconds is required"),
     ],
-    ids=["bare", "zone", "zero", "negative", "struct"],
+    ids=["bare", "zone", "zero", "negative", "bool", "struct"],
 )
 def test_a_relative_reminder_given_without_a_positive_offset_is_refused(
     trigger: Any, said: str

@@ -157,8 +157,9 @@ def _reminder_problem(
         # the requestedTime to the offsetInSeconds that the skill sets". That page's example
         # writes the number as a string ("offsetInSeconds" : "7200"), and no page says whether
         # Amazon takes that form: refused, so that a skill copying the example learns of the
-        # doubt from its tests (create_reminder sends an int).
-        if not isinstance(offset, int) or offset <= 0:
+        # doubt from its tests (create_reminder sends an int). A bool is no number, though
+        # Python's int takes it (JSON's true was read as 1, then refused as INVALID_REQUEST).
+        if not isinstance(offset, int) or isinstance(offset, bool) or offset <= 0:
             return "INVALID_TRIGGER", "offsetInSeconds must be a positive integer"
     elif kind == "SCHEDULED_ABSOLUTE":
         if not isinstance(trigger.get("scheduledTime"), str) and not _ruled(trigger):

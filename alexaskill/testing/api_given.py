@@ -332,7 +332,8 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
                 f"{name}.offsetInSeconds is required: a SCHEDULED_RELATIVE trigger rings that "
                 "many seconds after the reminder is made (a positive whole number)"
             )
-        if relative and isinstance(offset, int) and not isinstance(offset, bool) and offset <= 0:
+        # (a bool too, which Python's int takes: as the skill's, `_reminder_problem`)
+        if relative and isinstance(offset, int) and (isinstance(offset, bool) or offset <= 0):
             raise ValueError(
                 f"{name}.offsetInSeconds is {offset!r}: a positive whole number of seconds, "
                 "as Amazon requires"

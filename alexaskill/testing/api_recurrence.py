@@ -107,8 +107,10 @@ def _recurrence_problem(
         offset = _time_fault(value, f"recurrence.{key}")
         if offset is not None:
             return offset
-    interval = recurrence.get("interval")  # (another kind than int: msgspec's to refuse)
-    if isinstance(interval, int) and not isinstance(interval, bool) and interval < 1:
+    # (Another kind than int, a str, msgspec's to refuse; but a bool, which Python's int takes,
+    # and msgspec refused as the whole reminder's fault, INVALID_REQUEST, not the trigger's.)
+    interval = recurrence.get("interval")
+    if isinstance(interval, bool) or (isinstance(interval, int) and interval < 1):
         return f"recurrence.interval is {interval!r}: a positive whole number (2: every other)"
     rules = recurrence.get("recurrenceRules")
     if rules is None:
