@@ -500,10 +500,13 @@ def test_the_client_and_the_fake_say_the_same_of_a_rule_rfc_5545_refuses(
 ) -> None:
     # One reading for both, of the grammar and of the text beyond it (its "MUST NOT"s): the
     # fault the client names is the one the fake answers with.
+    # Given as create_reminder sends it: the start in startDateTime (Amazon ignores the
+    # scheduledTime beside rules).
+    start = "2036-12-01T07:30:00.000"
     trigger = {
         "type": "SCHEDULED_ABSOLUTE",
-        "scheduledTime": "2036-12-01T07:30:00.000",
-        "recurrence": {"recurrenceRules": [rule]},
+        "scheduledTime": start,
+        "recurrence": {"startDateTime": start, "recurrenceRules": [rule]},
     }
     with pytest.raises(ValueError) as given:
         FakeAlexaApi(reminders=[{"alertToken": "r1", "trigger": trigger}])
@@ -569,10 +572,13 @@ def test_an_until_before_the_start_is_a_value_error_unsent(at: dt.datetime, rule
     with pytest.raises(ValueError, match=said):
         _run(_api(fake).create_reminder("Stretch", at=at, recurrence=["FREQ=DAILY", rule]))
     assert fake.calls == [] and fake.reminders == []
+    # Given as create_reminder sends it: the start in startDateTime (Amazon ignores the
+    # scheduledTime beside rules).
+    start = "2036-12-01T07:30:00.000"
     trigger = {
         "type": "SCHEDULED_ABSOLUTE",
-        "scheduledTime": "2036-12-01T07:30:00.000",
-        "recurrence": {"recurrenceRules": [rule]},
+        "scheduledTime": start,
+        "recurrence": {"startDateTime": start, "recurrenceRules": [rule]},
     }
     if at.tzinfo:
         trigger["timeZoneId"] = "UTC"

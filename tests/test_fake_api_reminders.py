@@ -347,7 +347,7 @@ _WRONG_RECURRENCES: Final = [
     # An UNTIL before the reminder's start never rings, as COUNT=0 (alexaskill's rule, the
     # client's too): it was kept. Compared in the reminder's local time: its date (a start on a
     # date), its local time, or its UTC time said in the timeZoneId (Paris, UTC+1 in mid-March
-    # 2031).
+    # 2031). The start is the startDateTime (scheduledTime is ignored beside rules: Amazon).
     (
         {
             **_AT,
@@ -361,7 +361,13 @@ _WRONG_RECURRENCES: Final = [
         r"\(alexaskill's rule; one on or after it rings: RFC 5545's UNTIL is inclusive\)",
     ),
     (
-        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310315T072959"]}},
+        {
+            **_AT,
+            "recurrence": {
+                "startDateTime": "2031-03-15T07:30:00.000",
+                "recurrenceRules": ["FREQ=DAILY;UNTIL=20310315T072959"],
+            },
+        },
         r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20310315T072959': its UNTIL is "
         r"before the reminder's start",
     ),
@@ -369,13 +375,16 @@ _WRONG_RECURRENCES: Final = [
         {
             **_AT,
             "timeZoneId": "Europe/Paris",
-            "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310315T062959Z"]},
+            "recurrence": {
+                "startDateTime": "2031-03-15T07:30:00.000",
+                "recurrenceRules": ["FREQ=DAILY;UNTIL=20310315T062959Z"],
+            },
         },
         r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20310315T062959Z': its UNTIL is "
         r"before the reminder's start "
         r"\(2031-03-15T07:30:00\.000, Europe/Paris\)",
     ),
-    (  # (startDateTime, not scheduledTime, is the start when it is given)
+    (  # (startDateTime, not scheduledTime, is the start)
         {
             **_AT,
             "recurrence": {
@@ -392,7 +401,13 @@ _WRONG_RECURRENCES: Final = [
     # UNTIL for a floating start, a UTC one for a start in a time zone) was taken, its end a
     # guess: a UTC moment on a clock of no zone, a date against a time, a local time in a zone.
     (
-        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20311231T073000Z"]}},
+        {
+            **_AT,
+            "recurrence": {
+                "startDateTime": "2031-03-15T07:30:00.000",
+                "recurrenceRules": ["FREQ=DAILY;UNTIL=20311231T073000Z"],
+            },
+        },
         r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20311231T073000Z': its UNTIL is "
         r"a UTC date and time, with Z, and the reminder starts at a local "
         r"time in no time zone it names \(floating\) \(2031-03-15T07:30:00\.000\): its UNTIL is "
@@ -401,7 +416,13 @@ _WRONG_RECURRENCES: Final = [
         r"time zone\)",
     ),
     (
-        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20311231"]}},
+        {
+            **_AT,
+            "recurrence": {
+                "startDateTime": "2031-03-15T07:30:00.000",
+                "recurrenceRules": ["FREQ=DAILY;UNTIL=20311231"],
+            },
+        },
         r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20311231': its UNTIL is a date, "
         r"and the reminder starts at a local time in no time "
         r"zone it names \(floating\) \(2031-03-15T07:30:00\.000\): its UNTIL is a local date",
@@ -410,7 +431,10 @@ _WRONG_RECURRENCES: Final = [
         {
             **_AT,
             "timeZoneId": "Europe/Paris",
-            "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20311231T073000"]},
+            "recurrence": {
+                "startDateTime": "2031-03-15T07:30:00.000",
+                "recurrenceRules": ["FREQ=DAILY;UNTIL=20311231T073000"],
+            },
         },
         r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20311231T073000': its UNTIL is "
         r"a local date and time, without Z, and the reminder "
@@ -421,7 +445,10 @@ _WRONG_RECURRENCES: Final = [
         {
             **_AT,
             "timeZoneId": "Europe/Paris",
-            "recurrence": {"recurrenceRules": ["FREQ=DAILY;UNTIL=20311231"]},
+            "recurrence": {
+                "startDateTime": "2031-03-15T07:30:00.000",
+                "recurrenceRules": ["FREQ=DAILY;UNTIL=20311231"],
+            },
         },
         r"recurrence\.recurrenceRules\[0\] is 'FREQ=DAILY;UNTIL=20311231': its UNTIL is a date, "
         r"and the reminder starts at a time in a time zone",
@@ -1305,6 +1332,47 @@ def test_a_scheduled_time_amazon_ignores_beside_recurrence_rules_is_not_judged(
     assert _create(fake, older).status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("until", "zone", "refused"),
+    [
+        # Before the ignored scheduledTime (07:30 Paris, 06:30 UTC, 15 March), after the call:
+        # refused as before that start (400), though Amazon takes no start from it.
+        ("20310315T062959Z", "Europe/Paris", None),
+        # A local UNTIL beside a zone: no DTSTART's kind to match (400 before: "a UTC one").
+        ("20311231T073000", "Europe/Paris", None),
+        ("20311231", "Europe/Paris", None),
+        # Before the call (09:00 UTC, 10:00 in Paris, 14 March): it would never ring.
+        ("20310314T085959Z", "Europe/Paris", r"\(2031-03-14T10:00:00\+01:00, Europe/Paris\)"),
+        ("20310314T095959", "Europe/Paris", r"\(2031-03-14T10:00:00\+01:00, Europe/Paris\)"),
+        ("20310313", "Europe/Paris", r"\(2031-03-14T10:00:00\+01:00, Europe/Paris\)"),
+        ("20310314T085959Z", None, r"\(2031-03-14T09:00:00\+00:00\)"),
+        # A local one with no zone known (none named, the device's unset): not judged.
+        ("20310314T085959", None, None),
+    ],
+)
+def test_rules_without_a_start_date_time_end_after_the_reminder_is_made(
+    until: str, zone: str | None, refused: str | None
+) -> None:
+    # Amazon names no start for rules without startDateTime: its Reminders API reference says
+    # scheduledTime is ignored beside recurrenceRules, and its model (ask-sdk-model's
+    # Recurrence) calls startDateTime an "optional start DateTime of recurrence". The fake
+    # took scheduledTime as the start, judging an UNTIL by a time Amazon ignores. A reminder
+    # rings after it is made, whatever its start: an UNTIL before then never rings.
+    fake = FakeAlexaApi(now=lambda: dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC))
+    rules = {"recurrenceRules": [f"FREQ=DAILY;UNTIL={until}"]}
+    trigger = {**_AT, "recurrence": rules} | ({"timeZoneId": zone} if zone else {})
+    answer = _create(fake, trigger)
+    if refused is None:
+        assert answer.status_code == 200, answer.text
+    else:
+        assert answer.json()["code"] == "INVALID_TRIGGER", answer.text
+        said = rf"its UNTIL is before the reminder is made {refused}: the reminder would never "
+        assert re.search(said + "ring", answer.json()["message"]), answer.text
+    # Given in a test's data, made at no known time: kept (it was refused by its scheduledTime).
+    kept = FakeAlexaApi(reminders=[{"alertToken": "r1", "trigger": trigger}])
+    assert [r.alert_token for r in kept.reminders] == ["r1"]
+
+
 @pytest.mark.parametrize("start", ["2031-03-15T07:30:00.000Z", "2031-03-15T08:30:00+01:00"])
 def test_a_start_with_an_offset_reaches_no_until_check(start: str) -> None:
     # `recurrence._start_kind` had a branch for a start with a Z or an offset ("a UTC UNTIL
@@ -1322,5 +1390,8 @@ def test_a_start_with_an_offset_reaches_no_until_check(start: str) -> None:
     assert first.status_code == 400, first.text
     assert "recurrence.startDateTime" in first.json()["message"]
     assert "has a UTC offset" in first.json()["message"]
-    ignored = _create(fake, {**_AT, "scheduledTime": start, "recurrence": rules})
+    # (an UNTIL after the call's now, 1 March, before that time: ignored, as any scheduledTime
+    # beside rules is, it is no start the UNTIL is compared with)
+    later = {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310310T000000Z"]}
+    ignored = _create(fake, {**_AT, "scheduledTime": start, "recurrence": later})
     assert ignored.status_code == 200, ignored.text

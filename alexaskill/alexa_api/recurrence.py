@@ -25,8 +25,10 @@ same value type as the "DTSTART" property. Furthermore, if the "DTSTART" propert
 as a date with local time, then the UNTIL rule part MUST also be specified as a date with local
 time. If the "DTSTART" property is specified as a date with UTC time or a date with local time
 and time zone reference, then the UNTIL rule part MUST be specified as a date with UTC time."
-Amazon's reminder has no DTSTART: its start is the ``startDateTime`` (else the
-``scheduledTime``) the rules travel with, read as iCalendar would read it: a date
+Amazon's reminder has no DTSTART: its start is the ``startDateTime`` the rules travel with
+(never the ``scheduledTime`` Amazon ignores beside them: without ``startDateTime`` Amazon
+names no start, and `FakeAlexaApi` judges no kind, only an UNTIL before the reminder is made),
+read as iCalendar would read it: a date
 (``2031-03-15``) wants a date UNTIL (``20311231``); a local date-time beside a ``timeZoneId``
 (what ``at=`` with a ``ZoneInfo`` sends) wants a UTC one (``20311231T073000Z``); a local
 date-time without ``timeZoneId`` (a naive ``at=``, on the device's clock) is the RFC's floating

@@ -112,7 +112,8 @@ def _reminder_problem(
     ``zone_name``, None when the skill cannot know it; not judged without either, as
     `AlexaApi.create_reminder` does not) gone by
     at ``now``, the fake's now for the call (`AccessCheck._moment`), too; a recurrence Amazon
-    does not take (`alexaskill.testing.api_recurrence`); a field of the wrong kind (the codes
+    does not take (`alexaskill.testing.api_recurrence`: its UNTIL judged at ``now`` in the
+    device's ``zone_name`` beside no ``startDateTime``); a field of the wrong kind (the codes
     of these three are the fake's: Amazon's are not documented); a content entry's ``ssml``
     Alexa cannot parse (`ssml_error`, as the test tools read an answer's SSML); a
     ``scheduledTime`` that is no ISO 8601 date and time (``"soon"``), or one with a ``Z`` or an
@@ -174,7 +175,7 @@ def _reminder_problem(
             return "INVALID_TRIGGER", gone
     else:
         return "INVALID_TRIGGER", f"unknown trigger type {kind!r}"
-    recurrence = _recurrence_problem(kind, trigger.get("recurrence"), trigger)
+    recurrence = _recurrence_problem(kind, trigger.get("recurrence"), trigger, (now, zone_name))
     if recurrence is not None:
         return "INVALID_TRIGGER", recurrence
     info = body.get("alertInfo")

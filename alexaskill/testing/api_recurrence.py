@@ -3,9 +3,17 @@
 (`alexaskill.alexa_api.recurrence`, which `AlexaApi.create_reminder` reads them by too), which
 the reference names for them: a COUNT of 0 among what it refuses, and an UNTIL before the
 reminder's start, both of which never ring, and an UNTIL of another kind than that start (RFC
-5545's: `alexaskill.alexa_api.recurrence.until_fault`). The start is its ``startDateTime``, else
-its ``scheduledTime``, in the trigger's ``timeZoneId``; without one it is a floating local time
-(on the device's clock), whose UNTIL is local too, so the device's zone is not needed.
+5545's: `alexaskill.alexa_api.recurrence.until_fault`). The start is its ``startDateTime``, in
+the trigger's ``timeZoneId``; without one it is a floating local time (on the device's clock),
+whose UNTIL is local too, so the device's zone is not needed.
+
+Without ``startDateTime`` Amazon names no start: its Reminders API reference says
+``scheduledTime`` is ignored beside ``recurrenceRules`` (the fake read it as the start before),
+and Amazon's model of a recurrence (ask-sdk-model's ``Recurrence``) calls ``startDateTime`` an
+"optional start DateTime of recurrence", with no default (read through the docs and code search,
+5 December 2026; skills in public code send rules with neither). A reminder rings after it is
+made, whatever start Amazon takes: so the fake refuses an UNTIL before the call's now, the
+moment the reminder is made (`_until_gone`), and judges no kind (no DTSTART's to match).
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from ..alexa_api.recurrence import NO_FREQ, rule_fault, until_fault
+from ..alexa_api.recurrence import NO_FREQ, rule_fault, rule_parts, until_fault
 
 __all__: list[str] = []
 
@@ -27,6 +35,40 @@ def _rule_fault(rule: str, start: str | None = None, zone: str | None = None) ->
     if fault is None and start is not None:
         fault = until_fault(rule, start, zone)
     return fault
+
+
+def _until_gone(rule: str, now: _dt.datetime, zone: str | None) -> str | None:
+    """Why the UNTIL of ``rule`` (one `rule_fault` takes), beside no ``startDateTime``, ends the
+    recurrence before the reminder is made at ``now`` (aware), else None: a UTC one before that
+    moment; a date before its day, or a local one before its time, in ``zone`` (the trigger's
+    ``timeZoneId``, else the device's; None: unknown, not judged). Said after the rule."""
+    from zoneinfo import ZoneInfo
+
+    parts = rule_parts(rule)
+    until = parts.get("UNTIL") if isinstance(parts, dict) else None
+    if until is None:
+        return None
+    try:
+        there = now.astimezone(ZoneInfo(zone) if zone else _dt.UTC)
+        if until.upper().endswith("Z"):
+            ends = _dt.datetime.strptime(until[:15], "%Y%m%dT%H%M%S").replace(tzinfo=_dt.UTC)
+            gone = ends < now
+        elif zone is None:
+            return None
+        elif len(until) == 8:
+            gone = _dt.datetime.strptime(until, "%Y%m%d").date() < there.date()
+        else:
+            gone = _dt.datetime.strptime(until, "%Y%m%dT%H%M%S") < there.replace(tzinfo=None)
+    except (ValueError, LookupError, OSError):
+        return None  # (a leap second, a zone that does not read: not judged)
+    if not gone:
+        return None
+    where = there.isoformat(timespec="seconds") + (f", {zone}" if zone else "")
+    return (
+        f"its UNTIL is before the reminder is made ({where}): the reminder would never ring "
+        "(alexaskill's rule; without startDateTime Amazon names no start, and scheduledTime is "
+        "ignored beside recurrenceRules)"
+    )
 
 
 def _time_fault(value: object, field: str = "scheduledTime") -> str | None:
@@ -61,16 +103,10 @@ def _time_fault(value: object, field: str = "scheduledTime") -> str | None:
 
 
 def _start(trigger: dict[str, Any], recurrence: dict[str, Any]) -> tuple[str | None, str | None]:
-    """The local time a recurrence starts at, and its zone: its ``startDateTime``, else the
-    trigger's ``scheduledTime`` if it is a local time (`_time_fault`); the trigger's
-    ``timeZoneId`` (None: none, a floating start). Amazon's Reminders API reference says
-    ``scheduledTime`` is ignored beside ``recurrenceRules``, and names no other start for
-    rules without ``startDateTime``: the fake reads a local one as the start the skill meant,
-    and one with a ``Z``, an offset or no time at all as none (an UNTIL is not judged)."""
+    """The local time a recurrence starts at, and its zone: its ``startDateTime`` (None: none
+    given; never the ``scheduledTime`` Amazon ignores beside ``recurrenceRules``: the module
+    docstring); the trigger's ``timeZoneId`` (None: none, a floating start)."""
     start = recurrence.get("startDateTime")
-    if start is None:
-        start = trigger.get("scheduledTime")
-        start = start if _time_fault(start) is None else None
     named = trigger.get("timeZoneId")
     return (
         start if isinstance(start, str) else None,
@@ -82,6 +118,7 @@ def _recurrence_problem(
     kind: object,
     recurrence: object,
     trigger: dict[str, Any] | None = None,
+    made: tuple[_dt.datetime, str | None] | None = None,
 ) -> str | None:
     """Why a trigger of the type ``kind`` has a ``recurrence`` Amazon's Reminders API does not
     take, as its "Reminder object" reads one, else None: none at all (None) is taken; else only
@@ -91,8 +128,9 @@ def _recurrence_problem(
     ``interval`` a positive integer (Amazon's model of it, ask-sdk-model's ``Recurrence``, as
     RFC 5545's INTERVAL). The older ``freq`` (with
     ``byDay``), which Amazon still takes without rules, is read as a rule. The ``trigger``
-    holding it gives the start an UNTIL is compared with (`_start`). Said from ``recurrence``
-    on."""
+    holding it gives the start an UNTIL is compared with (`_start`); without one, ``made``, the
+    moment the reminder is made and the device's zone (None: a reminder given, not judged), is
+    what its UNTIL must not fall before (`_until_gone`). Said from ``recurrence`` on."""
     if recurrence is None:
         return None
     if kind == "SCHEDULED_RELATIVE":  # (as `AlexaApi.create_reminder` refuses after= with one)
@@ -122,6 +160,8 @@ def _recurrence_problem(
     start, named = _start(trigger or {}, recurrence)
     for index, rule in enumerate(rules):
         fault = _rule_fault(rule, start, named) if isinstance(rule, str) else NO_FREQ
+        if fault is None and start is None and made is not None:
+            fault = _until_gone(rule, made[0], named or made[1])
         if fault is not None:
             return f"recurrence.recurrenceRules[{index}] is {rule!r}: {fault}"
     return None
