@@ -1045,66 +1045,67 @@ def test_a_given_reminders_ssml_alexa_cannot_parse_is_refused_where_given(
     assert kept.reminders[0].alert_info.spoken_info.content[1].ssml == content[1]["ssml"]  # type: ignore[union-attr]
 
 
+def _offset_said(scheduled: str) -> str:
+    return (
+        f"scheduledTime {scheduled} has a UTC offset: Amazon's Reminders API takes a local time "
+        "without one ('2019-09-22T19:00:00.000'), read in the trigger's timeZoneId, else in the "
+        "device's time zone (give the time there, and its zone in timeZoneId)"
+    )
+
+
+def _no_time_said(scheduled: str) -> str:
+    return (
+        f"scheduledTime {scheduled!r} is no ISO 8601 date and time: Amazon's Reminders API takes "
+        "a local time ('2019-09-22T19:00:00.000'), read in the trigger's timeZoneId, else in the "
+        "device's time zone"
+    )
+
+
+#: The same moment as each time with an offset, 10:00 in Paris, said as Amazon takes it.
+_PARIS_LOCAL: Final = "2027-01-01T10:00:00.000"
+
+
 @pytest.mark.parametrize(
-    "scheduled",
-    ["2027-01-01T10:00:00+01:00", "2027-01-01T09:00:00.000Z", "2027-01-01T04:00:00.000-05:00"],
+    ("scheduled", "said", "local"),
+    [
+        # Amazon's Reminders API reference writes scheduledTime as a local time without an
+        # offset, beside timeZoneId ("2019-09-22T19:00:00.000"), and its users report a 400 for
+        # one with an offset or a Z; the fake took it, read at its offset, and a skill sending
+        # one passed its tests.
+        *[
+            (scheduled, _offset_said(scheduled), _PARIS_LOCAL)
+            for scheduled in (
+                "2027-01-01T10:00:00+01:00",
+                "2027-01-01T09:00:00.000Z",
+                "2027-01-01T04:00:00.000-05:00",
+            )
+        ],
+        # Amazon's model of a trigger (ask-sdk-model's Trigger) says of scheduledTime "Valid ISO
+        # 8601 format - Intended trigger time": the fake answered "soon" with 200 and kept a
+        # reminder that could never ring, and a skill sending one passed its tests.
+        *[
+            (scheduled, _no_time_said(scheduled), None)
+            for scheduled in ("soon", "", "2031-02-30T07:30:00.000", "07:30")
+        ],
+    ],
 )
-def test_a_scheduled_time_with_an_offset_is_a_400_as_amazon_answers_one(scheduled: str) -> None:
-    # Amazon's Reminders API reference writes scheduledTime as a local time without an offset,
-    # beside timeZoneId ("2019-09-22T19:00:00.000"), and its users report a 400 for one with
-    # an offset or a Z; the fake took it, read at its offset, and a skill sending one passed
-    # its tests.
+def test_a_scheduled_time_amazon_does_not_take_is_a_400(
+    scheduled: str, said: str, local: str | None
+) -> None:
     fake = FakeAlexaApi(now=lambda: dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC))
     trigger = {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": scheduled}
     for zone in ({}, {"timeZoneId": "Europe/Paris"}):
         answer = _create(fake, {**trigger, **zone})
         assert answer.status_code == 400, answer.text
-        assert answer.json() == {
-            "code": "INVALID_TRIGGER",
-            "message": (
-                f"scheduledTime {scheduled} has a UTC offset: Amazon's Reminders API takes a "
-                "local time without one ('2019-09-22T19:00:00.000'), read in the trigger's "
-                "timeZoneId, else in the device's time zone (give the time there, and its zone "
-                "in timeZoneId)"
-            ),
-        }
+        assert answer.json() == {"code": "INVALID_TRIGGER", "message": said}
     assert fake.reminders == []
     # Given in a test's data, it is refused where given, as the skill's is.
     with pytest.raises(ValueError) as given:
         FakeAlexaApi(reminders=[{"alertToken": "r1", "trigger": trigger}])
-    assert str(given.value).startswith(
-        f"reminders[0].trigger.scheduledTime {scheduled} has a UTC offset: "
-    ), given.value
-    # The same time without its offset, in its zone, is created.
-    local = {**trigger, "scheduledTime": "2027-01-01T10:00:00.000", "timeZoneId": "Europe/Paris"}
-    assert _create(fake, local).status_code == 200
-
-
-@pytest.mark.parametrize("scheduled", ["soon", "", "2031-02-30T07:30:00.000", "07:30"])
-def test_a_scheduled_time_that_is_no_time_is_a_400(scheduled: str) -> None:
-    # Amazon's model of a trigger (ask-sdk-model's Trigger) says of scheduledTime "Valid ISO
-    # 8601 format - Intended trigger time": the fake answered "soon" with 200 and kept a
-    # reminder that could never ring, and a skill sending one passed its tests.
-    fake = FakeAlexaApi(now=lambda: dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC))
-    trigger = {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": scheduled}
-    for zone in ({}, {"timeZoneId": "Europe/Paris"}):
-        answer = _create(fake, {**trigger, **zone})
-        assert answer.status_code == 400, answer.text
-        assert answer.json() == {
-            "code": "INVALID_TRIGGER",
-            "message": (
-                f"scheduledTime {scheduled!r} is no ISO 8601 date and time: Amazon's Reminders "
-                "API takes a local time ('2019-09-22T19:00:00.000'), read in the trigger's "
-                "timeZoneId, else in the device's time zone"
-            ),
-        }
-    assert fake.reminders == []
-    # Given in a test's data, it is refused where given, as the skill's is.
-    with pytest.raises(ValueError) as given:
-        FakeAlexaApi(reminders=[{"alertToken": "r1", "trigger": trigger}])
-    assert str(given.value).startswith(
-        f"reminders[0].trigger.scheduledTime {scheduled!r} is no ISO 8601 date and time: "
-    ), given.value
+    assert str(given.value) == f"reminders[0].trigger.{said}", given.value
+    if local is not None:  # The same time without its offset, in its zone, is created.
+        fixed = {**trigger, "scheduledTime": local, "timeZoneId": "Europe/Paris"}
+        assert _create(fake, fixed).status_code == 200
 
 
 _NEW_YORK: Final = ZoneInfo("America/New_York")  # (on 2027-03-14: from 02:00 to 03:00)
