@@ -116,22 +116,29 @@ def _decode(name: str, text: str | bytes, where: str) -> Any:
     them. The key (a user id) is not in the message: logs never hold one in full.
     """
     try:
-        if type(text) is str and not text.startswith("\ufeff"):
-            value = _from_json(text)
-        elif type(text) is bytes and (value := _read_bytes(text)) is not _UNREAD:
-            return value  # (msgspec's: valid UTF-8, no surrogate alone, no NaN)
-        else:  # a BOM, or bytes msgspec leaves: json.loads reads them, or refuses in its words
+        if isinstance(text, str):
+            decoded = text
+            if not text.startswith("\ufeff"):
+                value = _from_json(text)
+            else:  # json.loads refuses it in its words
+                value = json.loads(text, parse_constant=_not_json)
+        else:
+            value = _read_bytes(text)
+            if value is not _UNREAD:
+                return value  # (msgspec's: valid UTF-8, no surrogate alone, no NaN)
+            # Bytes msgspec leaves (a BOM, UTF-16, ...): json.loads reads them, or refuses them
+            # in its words; then they are decoded again, strictly: json.loads decodes with
+            # "surrogatepass", which read a surrogate encoded alone (b'"\xed\xa0\x80"') as half
+            # a pair, and UTF-16's bytes hold no b"\\u" for the escapes looked for below.
             value = json.loads(text, parse_constant=_not_json)
-        if "\\u" in text if isinstance(text, str) else b"\\u" in text:
+            decoded = text.decode(json.detect_encoding(text))
+        if "\\u" in decoded:
             # An escape may stand for half a surrogate pair (a string cut short): no text,
             # and the attributes made of it failed, saying it "cannot be saved". Encoded to
             # tell only where a surrogate is escaped: `Attributes` encodes each value loaded,
             # and "\u0001" or "\u00e9" had it encoded twice at each load.
-            if isinstance(text, str):
-                text.encode()  # (a surrogate in the text itself: encoded, no JSON's)
-                if _SURROGATE_ESCAPE.search(text) is not None:
-                    json.dumps(value, ensure_ascii=False).encode()
-            elif _SURROGATE_ESCAPE_BYTES.search(text) is not None:
+            decoded.encode()  # (a surrogate in the text itself: encoded, no JSON's)
+            if _SURROGATE_ESCAPE.search(decoded) is not None:
                 json.dumps(value, ensure_ascii=False).encode()
         return value
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
@@ -149,10 +156,9 @@ def _not_json(constant: str) -> Any:
 #: once: json.loads with a keyword argument made a `json.JSONDecoder` at each value of each load.
 _from_json: Final = json.JSONDecoder(parse_constant=_not_json).decode
 
-#: An escape of a surrogate (\ud800 to \udfff), in a JSON text as str or UTF-8: the only way
-#: to a string of half a pair (`_decode`).
+#: An escape of a surrogate (\ud800 to \udfff) in a JSON text: in a text that encodes (bytes
+#: decoded strictly), the only way to a string of half a pair (`_decode`).
 _SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE_ESCAPE_BYTES: Final = re.compile(rb"\\u[dD][89a-fA-F]")
 
 _Load = TypeVar("_Load", bound=Callable[..., Any])
 

@@ -29,9 +29,10 @@ def _read(text: bytes) -> Any:
     any size, floats to the last bit, the last of a key given twice). Everything it refuses is
     handed back, json.loads reading it or refusing it as before: NaN and the infinities (which
     `base._decode` refuses), a BOM and UTF-16 or UTF-32 (which json.loads reads), a number past
-    a double (json: an infinity), a surrogate escaped or encoded alone (json: a str holding it),
-    bytes not UTF-8, a control character in a string, text that is no JSON
-    (tests/test_store_foreign_values.py compares them, value or words, with json.loads').
+    a double (json: an infinity), a surrogate escaped or encoded alone (json: a str holding it,
+    which `base._decode` refuses), bytes not UTF-8, a control character in a string, text that
+    is no JSON (tests/test_store_foreign_values.py compares them, value or words, with
+    json.loads').
     """
     global _decode, _refused
     if text.count(b"[") + text.count(b"{") >= _FEW_CONTAINERS:
