@@ -103,9 +103,9 @@ def test_a_def_handler_on_the_loops_thread_is_said_while_it_holds_it_up(
 def test_a_store_whose_load_holds_up_the_loop_is_named_not_alexaskills_maker(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    # The line named alexaskill's own code ("alexaskill.store.attributes.attributes_service.
-    # <locals>.create, at line 355 of .../alexaskill/store/attributes.py"), which only awaits
-    # the store's load: the skill's code that blocks is the store's.
+    # The line named alexaskill's own code ("alexaskill.store.service.attributes_service.
+    # <locals>.create, at line … of .../alexaskill/store/service.py"), which only awaits the
+    # store's load: the skill's code that blocks is the store's.
     class SlowStore(MemoryStore):
         async def load(self, key: str) -> dict[str, Any]:
             hold_up_the_loop_until_said(caplog)
