@@ -126,10 +126,9 @@ def _decode(name: str, text: str | bytes, where: str) -> Any:
             value = _read_bytes(text)
             if value is not _UNREAD:
                 return value  # (msgspec's: valid UTF-8, no surrogate alone, no NaN)
-            # Bytes msgspec leaves (a BOM, UTF-16, ...): json.loads reads them, or refuses them
-            # in its words; then they are decoded again, strictly: json.loads decodes with
-            # "surrogatepass", which read a surrogate encoded alone (b'"\xed\xa0\x80"') as half
-            # a pair, and UTF-16's bytes hold no b"\\u" for the escapes looked for below.
+            # Bytes msgspec leaves: json.loads reads them or refuses them in its words, then they
+            # are decoded strictly: its "surrogatepass" read a surrogate encoded alone as half a
+            # pair (b'"\xed\xa0\x80"'), and UTF-16 holds no b"\\u" for the escapes below.
             value = json.loads(text, parse_constant=_not_json)
             decoded = text.decode(json.detect_encoding(text))
         if "\\u" in decoded:
@@ -154,6 +153,9 @@ def _not_json(constant: str) -> Any:
 
 #: ``json.loads(text, parse_constant=_not_json)`` for a str without a BOM, from one decoder made
 #: once: json.loads with a keyword argument made a `json.JSONDecoder` at each value of each load.
+#: The same read or refusal, but at the recursion limit: a frame fewer, it reads one level deeper
+#: (994, not 993, atop a default stack). Left so: the caller's own depth moves that limit more,
+#: and no store writes a value nested past 30 levels.
 _from_json: Final = json.JSONDecoder(parse_constant=_not_json).decode
 
 #: An escape of a surrogate (\ud800 to \udfff) in a JSON text: in a text that encodes (bytes
