@@ -20,7 +20,9 @@ A filter, not a handler: a handler on ``"alexaskill"`` showed in its ``handlers`
 ``if not logger.handlers: logger.addHandler(...)`` added none, its lines then written beside its
 logging. A logger's filters see only the records made on it, hence one on each logger;
 ``"alexaskill.request"`` has none (its lines come once logging is set up, and a filter there
-would take each request line off its direct path, `alexaskill.logs.log_request`).
+would take each request line off its direct path, `alexaskill.logs.log_request`). Where it
+writes a record it ends the logger's turn of filters: those put after it (an app's, added after
+the import) are run first, and one that drops the record drops it, as without alexaskill.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import Final
+from typing import Any, Final
 
 __all__ = ["LOGGERS", "EarlyFilter", "early", "forget_early", "install_early"]
 
@@ -72,7 +74,9 @@ class EarlyFilter(logging.Filter):
             or _taken(record)
         ):
             return True
-        self._writer.handle(record)
+        passed = _after(self, record)
+        if passed is not None:  # (None: a filter after this one, the app's, drops it)
+            self._writer.handle(passed)
         return False
 
 
@@ -103,6 +107,22 @@ class _EarlyWriter(logging.Handler):
 
             formatter = self._formats[json] = JsonFormatter() if json else _PlainFormatter()
         return formatter
+
+
+def _after(early: EarlyFilter, record: logging.LogRecord) -> logging.LogRecord | None:
+    """``record`` as the filters after ``early`` on its logger (an app's, added after alexaskill's
+    import) leave it, or None if one drops it: run here, once, as the logger would run them,
+    for ``early`` ends the logger's turn of filters where it writes the record."""
+    filters = logging.getLogger(record.name).filters
+    later = filters[filters.index(early) + 1 :] if early in filters else []
+    for found in later:
+        check: Any = getattr(found, "filter", found)  # (as `logging.Filterer` calls it)
+        result = check(record)
+        if not result:
+            return None
+        if isinstance(result, logging.LogRecord):  # (Python 3.12 on: a record in its place)
+            record = result
+    return record
 
 
 def _taken(record: logging.LogRecord) -> bool:

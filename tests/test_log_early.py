@@ -136,6 +136,26 @@ def test_an_app_adding_its_handler_where_the_logger_has_none_takes_the_lines(
         assert f" WARNING alexaskill.security: {said}" in line, output
 
 
+def test_an_apps_filter_on_an_alexaskill_logger_drops_the_lines_it_drops(tmp_path: Path) -> None:
+    # A filter the app puts on an alexaskill logger after the import, no handler set up: the
+    # logger runs its filters in turn, and the early filter, before the app's, wrote the line
+    # and ended the turn, so the app's never ran and the line it drops came out all the same.
+    after = (
+        "import logging\n"
+        "logging.getLogger('alexaskill.security').addFilter(\n"
+        "    lambda record: 'at /late' not in record.getMessage()\n"
+        ")\n"
+        "from alexaskill import Skill\n"
+        "Skill('*', store='memory://').mount('/late')\n"
+    )
+    output = _imported(tmp_path, after)
+    lines = output.splitlines()
+    assert not [line for line in lines if "at /late" in line], output
+    for said in _SAID:  # (what the filter lets through: written once, formatted)
+        [line] = [line for line in lines if said in line]
+        assert f" WARNING alexaskill.security: {said}" in line, output
+
+
 def test_no_set_up_leaves_the_alexaskill_loggers_without_handlers(
     caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
