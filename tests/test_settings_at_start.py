@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -17,6 +17,10 @@ from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 from .conftest import SKILL_ID
 from .lifespan_start import lifespan_start
+
+if TYPE_CHECKING:
+    import httpx2  # (what Starlette's test client answers with)
+    from starlette.routing import BaseRoute
 
 #: Each setting that does not parse, and what its error names.
 BAD_SETTINGS = [
@@ -137,6 +141,59 @@ def _signed_launch() -> tuple[bytes, dict[str, str]]:
     return body, {**TestPKI.default().sign(body), "Content-Type": "application/json"}
 
 
+#: What a failed start answers each request it refuses (HTTP 500).
+_REFUSED = {"error": "the skill could not start (ConfigurationError); the server's log says why"}
+
+
+class _Host:
+    """A host app serving a `_skill` through the routes ``routes`` makes of it, the skill's
+    chain from memory (the test PKI's: no download), through Starlette's test client (its
+    errors raised, not a 500). ``calls`` holds a "handled" for each request the skill handled."""
+
+    def __init__(self, routes: Callable[[Skill], list[BaseRoute]]) -> None:
+        from starlette.applications import Starlette
+        from starlette.testclient import TestClient as StarletteClient
+
+        from alexaskill.testing import TestPKI
+
+        self.skill, self.calls = _skill(), list[str]()
+        self.skill.verifier = TestPKI.default().verifier()
+        self.skill.add_before_request(lambda: self.calls.append("handled"))
+        self._http = StarletteClient(Starlette(routes=routes(self.skill)))
+        self._body, self._headers = _signed_launch()
+
+    def post(self, *urls: str) -> list[httpx2.Response]:
+        """The answers to a signed LaunchRequest sent to each of ``urls`` in turn."""
+        return [self._http.post(url, content=self._body, headers=self._headers) for url in urls]
+
+
+def _failed_start_said(caplog: pytest.LogCaptureFixture, path: str, why: str) -> str:
+    """The one ERROR line ``caplog`` holds, returned: the start of the skill at ``path`` failed
+    of the ConfigurationError ``why`` (the user's to mend: its message says it all, with no
+    traceback), and every request is refused."""
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, [r.getMessage() for r in errors]  # (the next within seconds: counted)
+    line = errors[0].getMessage()
+    assert f"the skill at {path} ({SKILL_ID}) could not start (ConfigurationError: " in line
+    assert why in line and line.endswith("): every request is answered HTTP 500"), line
+    assert errors[0].exc_info is None
+    return line
+
+
+def _mounted(mounted: str) -> Callable[[Skill], list[BaseRoute]]:
+    """The routes mounting a skill at /weather the way ``mounted`` names: `Skill.mount`, a
+    `SkillMount` of its own, or Starlette's `Mount` (which answers /weather/ only)."""
+    from starlette.routing import Mount
+
+    from alexaskill.mounting import SkillMount
+
+    if mounted == "skill.mount":
+        return lambda skill: [skill.mount("/weather")]
+    if mounted == "SkillMount":
+        return lambda skill: [SkillMount("/weather", skill)]
+    return lambda skill: [Mount("/weather", app=skill)]
+
+
 @pytest.mark.parametrize("mounted", ["skill.mount", "SkillMount", "Mount"])
 @pytest.mark.parametrize(("env", "why"), BAD_SETTINGS)
 def test_a_mounted_skill_whose_settings_no_longer_parse_is_refused_as_a_failed_start(
@@ -151,38 +208,16 @@ def test_a_mounted_skill_whose_settings_no_longer_parse_is_refused_as_a_failed_s
     # settings that no longer parse, and its ConfigurationError went out of the host app, an
     # HTTP 500 with a traceback (and the next request was served). It is a failed start, as a
     # start at a request is: one ERROR line, every request a 500 in JSON, no handler run.
-    from starlette.applications import Starlette
-    from starlette.routing import BaseRoute, Mount
-    from starlette.testclient import TestClient as StarletteClient
-
-    from alexaskill.mounting import SkillMount
-    from alexaskill.testing import TestPKI
-
-    skill, calls = _skill(), list[str]()
-    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
-    skill.add_before_request(lambda: calls.append("handled"))
-    route: BaseRoute = Mount("/weather", app=skill)  # (Starlette's: it answers /weather/ only)
-    if mounted != "Mount":
-        route = (
-            skill.mount("/weather") if mounted == "skill.mount" else SkillMount("/weather", skill)
-        )
+    host = _Host(_mounted(mounted))
     url = "/weather/" if mounted == "Mount" else "/weather"
     _set(monkeypatch, env)
-    body, headers = _signed_launch()
     with caplog.at_level(logging.ERROR, "alexaskill"):
-        http = StarletteClient(Starlette(routes=[route]))  # (its errors raised, not a 500)
-        answers = [http.post(url, content=body, headers=headers) for _ in range(2)]
-    refused = {"error": "the skill could not start (ConfigurationError); the server's log says why"}
-    assert [(a.status_code, a.json()) for a in answers] == [(500, refused)] * 2
-    assert not calls and not skill.started
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(errors) == 1, [r.getMessage() for r in errors]
-    line = errors[0].getMessage()
+        answers = host.post(url, url)
+    assert [(a.status_code, a.json()) for a in answers] == [(500, _REFUSED)] * 2
+    assert not host.calls and not host.skill.started
     # (a SkillMount made directly named it "the skill at /": it never told the skill its path;
     # so did Starlette's own Mount, whose path the skill learns from its first request's scope)
-    assert f"the skill at /weather ({SKILL_ID}) could not start (ConfigurationError: " in line
-    assert why in line and line.endswith("): every request is answered HTTP 500"), line
-    assert errors[0].exc_info is None  # (the user's to mend: its message says it all)
+    line = _failed_start_said(caplog, "/weather", why)
     # In the words of a standalone skill's start at a request (`skill.mount`'s said the line of
     # a request refused after a failed start: "…: a request answered HTTP 500, no handler run").
     caplog.clear()
@@ -207,39 +242,33 @@ def test_a_skill_serving_through_one_mount_keeps_serving_when_anothers_start_fai
     # its own dropped the error and served /second as if its start had not failed. The skill
     # keeps serving /first; /second's start has failed, said in the usual ERROR line naming
     # /second, and its requests are refused as any failed start's are.
-    from starlette.applications import Starlette
-    from starlette.testclient import TestClient as StarletteClient
-
     from alexaskill.mounting import SkillMount
-    from alexaskill.testing import TestPKI
 
-    skill, calls = _skill(), list[str]()
-    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
-    skill.add_before_request(lambda: calls.append("handled"))
-    mount = skill.mount if mounted == "skill.mount" else lambda path: SkillMount(path, skill)
-    http = StarletteClient(Starlette(routes=[mount("/first"), mount("/second")]))
-    body, headers = _signed_launch()
-    assert http.post("/first", content=body, headers=headers).json()["response"]
+    def mount(skill: Skill, path: str) -> BaseRoute:
+        return skill.mount(path) if mounted == "skill.mount" else SkillMount(path, skill)
+
+    host = _Host(lambda skill: [mount(skill, "/first"), mount(skill, "/second")])
+    assert host.post("/first")[0].json()["response"]
     _set(monkeypatch, env)
     with caplog.at_level(logging.ERROR, "alexaskill"):
-        second = [http.post("/second", content=body, headers=headers) for _ in range(2)]
-        first = http.post("/first", content=body, headers=headers)
-    refused = {"error": "the skill could not start (ConfigurationError); the server's log says why"}
-    assert [(a.status_code, a.json()) for a in second] == [(500, refused)] * 2
+        *second, first = host.post("/second", "/second", "/first")
+    assert [(a.status_code, a.json()) for a in second] == [(500, _REFUSED)] * 2
     assert first.status_code == 200 and first.json()["response"]["outputSpeech"]["text"] == "hi"
-    assert calls == ["handled"] * 2 and skill.started
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(errors) == 1, [r.getMessage() for r in errors]  # (the next within seconds: counted)
-    line = errors[0].getMessage()
-    assert f"the skill at /second ({SKILL_ID}) could not start (ConfigurationError: " in line
-    assert why in line and line.endswith("): every request is answered HTTP 500"), line
-    assert errors[0].exc_info is None  # (the user's to mend: its message says it all)
+    assert host.calls == ["handled"] * 2 and host.skill.started
+    line = _failed_start_said(caplog, "/second", why)
     caplog.clear()
     with caplog.at_level(logging.ERROR, "alexaskill"):
-        asyncio.run(skill.aclose())  # (the host's lifespan: the count said)
+        asyncio.run(host.skill.aclose())  # (the host's lifespan: the count said)
     assert [r.getMessage() for r in caplog.records] == [
         line.split(": every request", 1)[0] + ": 1 more request answered HTTP 500, no handler run"
     ]
+
+
+def _a_and_b(skill: Skill) -> list[BaseRoute]:
+    """`skill.mount("/a")` beside Starlette's own `Mount("/b", app=skill)`."""
+    from starlette.routing import Mount
+
+    return [skill.mount("/a"), Mount("/b", app=skill)]
 
 
 @pytest.mark.parametrize(("env", "why"), BAD_SETTINGS)
@@ -255,30 +284,15 @@ def test_a_skill_serving_under_starlettes_mount_keeps_serving_when_its_mounts_st
     # start: /b, serving, answered HTTP 500 from then on. It keeps serving (README: "A skill
     # mounted twice that serves already ... keeps serving"); /a's start has failed alone, said
     # once naming /a.
-    from starlette.applications import Starlette
-    from starlette.routing import Mount
-    from starlette.testclient import TestClient as StarletteClient
-
-    from alexaskill.testing import TestPKI
-
-    skill, calls = _skill(), list[str]()
-    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
-    skill.add_before_request(lambda: calls.append("handled"))
-    http = StarletteClient(Starlette(routes=[skill.mount("/a"), Mount("/b", app=skill)]))
-    body, headers = _signed_launch()
-    assert http.post("/b/", content=body, headers=headers).json()["response"]
+    host = _Host(_a_and_b)
+    assert host.post("/b/")[0].json()["response"]
     _set(monkeypatch, env)
     with caplog.at_level(logging.ERROR, "alexaskill"):
-        a = [http.post("/a", content=body, headers=headers) for _ in range(2)]
-        b = http.post("/b/", content=body, headers=headers)
-    refused = {"error": "the skill could not start (ConfigurationError); the server's log says why"}
-    assert [(r.status_code, r.json()) for r in a] == [(500, refused)] * 2
+        *a, b = host.post("/a", "/a", "/b/")
+    assert [(r.status_code, r.json()) for r in a] == [(500, _REFUSED)] * 2
     assert b.status_code == 200 and b.json()["response"]["outputSpeech"]["text"] == "hi"
-    assert calls == ["handled"] * 2 and skill.started
-    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(errors) == 1, errors  # (the next within seconds: counted)
-    assert f"the skill at /a ({SKILL_ID}) could not start (ConfigurationError: " in errors[0]
-    assert why in errors[0] and errors[0].endswith("): every request is answered HTTP 500")
+    assert host.calls == ["handled"] * 2 and host.skill.started
+    _failed_start_said(caplog, "/a", why)
 
 
 @pytest.mark.parametrize("first", ["/a", "/b/"])
@@ -290,24 +304,13 @@ def test_a_skill_whose_start_fails_at_a_mounts_first_request_is_said_once_by_eac
     # fails, and every request of both mounts is refused (README: a start at a request). /b's
     # requests were said as /a's (`the skill at /a (…) … a request answered HTTP 500`, then only
     # counted in /a's line): each mount is said once, by its own path.
-    from starlette.applications import Starlette
-    from starlette.routing import Mount
-    from starlette.testclient import TestClient as StarletteClient
-
-    from alexaskill.testing import TestPKI
-
-    skill, calls = _skill(), list[str]()
-    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
-    skill.add_before_request(lambda: calls.append("handled"))
-    http = StarletteClient(Starlette(routes=[skill.mount("/a"), Mount("/b", app=skill)]))
-    body, headers = _signed_launch()
+    host = _Host(_a_and_b)
     _set(monkeypatch, {"ALEXASKILL_LOG_LEVEL": "bogus"})
     with caplog.at_level(logging.ERROR, "alexaskill"):
-        http.post(first, content=body, headers=headers)  # (/b/ first: served, as started)
-        answers = [http.post(p, content=body, headers=headers) for p in ("/a", "/b/") * 2]
-    refused = {"error": "the skill could not start (ConfigurationError); the server's log says why"}
+        host.post(first)  # (/b/ first: served, as started)
+        answers = host.post(*("/a", "/b/") * 2)
     assert [(a.status_code, a.json()) for a in answers] == [
-        (500, refused) if first == "/a" or path == "/a" else (200, answers[1].json())
+        (500, _REFUSED) if first == "/a" or path == "/a" else (200, answers[1].json())
         for path in ("/a", "/b/") * 2
     ]
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
@@ -315,55 +318,43 @@ def test_a_skill_whose_start_fails_at_a_mounts_first_request_is_said_once_by_eac
     assert errors[0].startswith(f"the skill at /a ({SKILL_ID}) {why}"), errors
     assert errors[0].endswith("): every request is answered HTTP 500"), errors
     if first == "/b/":  # (serving: /a alone refused, and said once)
-        assert len(errors) == 1 and calls == ["handled"] * 3 and skill.started, errors
+        assert len(errors) == 1 and host.calls == ["handled"] * 3 and host.skill.started, errors
         return
-    assert len(errors) == 2 and not calls and not skill.started, errors
+    assert len(errors) == 2 and not host.calls and not host.skill.started, errors
     assert errors[1].startswith(f"the skill at /b ({SKILL_ID}) {why}"), errors
     assert errors[1].endswith("): a request answered HTTP 500, no handler run"), errors
 
 
-def test_a_skill_mount_nested_in_a_hosts_mount_says_its_failed_start_once(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    # `skill.mount("/a")` inside `Mount("/v1", …)`, its settings broken before any request: the
-    # failed start was said as `the skill at /a (…)` (skill.mount names the skill by its own
-    # path), and the requests after it as `the skill at /v1/a (…)`, a second line for one mount.
-    from starlette.applications import Starlette
+def _nested_in_a_hosts_mount(skill: Skill) -> list[BaseRoute]:
+    """`skill.mount("/a")` inside the host's `Mount("/v1", …)`, served at /v1/a."""
     from starlette.routing import Mount
-    from starlette.testclient import TestClient as StarletteClient
 
-    from alexaskill.testing import TestPKI
-
-    skill = _skill()
-    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
-    http = StarletteClient(Starlette(routes=[Mount("/v1", routes=[skill.mount("/a")])]))
-    body, headers = _signed_launch()
-    _set(monkeypatch, {"ALEXASKILL_LOG_LEVEL": "bogus"})
-    with caplog.at_level(logging.ERROR, "alexaskill"):
-        answers = [http.post("/v1/a", content=body, headers=headers) for _ in range(3)]
-    assert [a.status_code for a in answers] == [500] * 3
-    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(errors) == 1 and errors[0].startswith(f"the skill at /a ({SKILL_ID}) "), errors
+    return [Mount("/v1", routes=[skill.mount("/a")])]
 
 
-def test_a_skill_mounted_under_a_path_with_a_trailing_slash_says_its_failed_start_once(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(
+    ("routes", "url"),
+    [
+        # The failed start was said as `the skill at /a (…)` (skill.mount names the skill by
+        # its own path), and the requests after it as `the skill at /v1/a (…)`.
+        pytest.param(_nested_in_a_hosts_mount, "/v1/a", id="nested-in-a-hosts-mount"),
+        # `skill.mount("/a/")`: Starlette's Mount keeps its path as "/a", the skill was named
+        # by "/a/" as given: its failed start said `the skill at /a/ (…)`, the requests after
+        # it `the skill at /a (…)`.
+        pytest.param(lambda skill: [skill.mount("/a/")], "/a", id="path-with-a-trailing-slash"),
+    ],
+)
+def test_a_skill_mount_says_its_failed_start_once_by_the_path_it_serves(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    routes: Callable[[Skill], list[BaseRoute]],
+    url: str,
 ) -> None:
-    # `skill.mount("/a/")`: Starlette's Mount keeps its path as "/a", the skill was named by
-    # "/a/" as given: its failed start said `the skill at /a/ (…)`, the requests after it
-    # `the skill at /a (…)`, two lines for one mount.
-    from starlette.applications import Starlette
-    from starlette.testclient import TestClient as StarletteClient
-
-    from alexaskill.testing import TestPKI
-
-    skill = _skill()
-    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
-    http = StarletteClient(Starlette(routes=[skill.mount("/a/")]))
-    body, headers = _signed_launch()
+    # Its settings broken before any request: two lines for one mount, each by another path.
+    host = _Host(routes)
     _set(monkeypatch, {"ALEXASKILL_LOG_LEVEL": "bogus"})
     with caplog.at_level(logging.ERROR, "alexaskill"):
-        answers = [http.post("/a", content=body, headers=headers) for _ in range(3)]
+        answers = host.post(url, url, url)
     assert [a.status_code for a in answers] == [500] * 3
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and errors[0].startswith(f"the skill at /a ({SKILL_ID}) "), errors
