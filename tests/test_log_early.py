@@ -53,21 +53,31 @@ _SAID: Final = (
 )
 
 
-def _imported(tmp_path: Path, after: str = "", **env: str) -> str:
-    """What a fresh Python says on standard error importing `_PORTAL` (then running
-    ``after``), no logging set up: as uvicorn imports an app."""
+def _environ(**env: str) -> dict[str, str]:
+    """This process's environment without alexaskill's settings, with ``env``."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}, **env}
+
+
+def _run(tmp_path: Path, code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """What a fresh Python, beside `_PORTAL` (as ``portal``), did running ``code`` (which must
+    succeed): as uvicorn imports an app, no logging set up but what ``code`` sets up."""
     (tmp_path / "portal.py").write_text(_PORTAL)
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
     done = subprocess.run(
-        [sys.executable, "-c", f"import portal\n{after}"],
+        [sys.executable, "-c", code],
         cwd=tmp_path,
-        env={**environ, **env},
+        env=_environ(**env),
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    return done.stderr
+    return done
+
+
+def _imported(tmp_path: Path, after: str = "", **env: str) -> str:
+    """What a fresh Python says on standard error importing `_PORTAL` (then running
+    ``after``), no logging set up: as uvicorn imports an app."""
+    return _run(tmp_path, f"import portal\n{after}", **env).stderr
 
 
 def test_what_an_import_says_comes_with_its_level_and_logger(tmp_path: Path) -> None:
@@ -193,17 +203,8 @@ def _filters_kept() -> Iterator[None]:
 
 def test_an_app_that_silences_the_last_resort_is_obeyed(tmp_path: Path) -> None:
     # logging.lastResort = None: the app's choice, that nothing goes there. Kept.
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
-    (tmp_path / "portal.py").write_text(_PORTAL)
-    done = subprocess.run(
-        [sys.executable, "-c", "import logging\nlogging.lastResort = None\nimport portal"],
-        cwd=tmp_path,
-        env={**environ, "PYTHONWARNINGS": "ignore"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    silenced = "import logging\nlogging.lastResort = None\nimport portal"
+    done = _run(tmp_path, silenced, PYTHONWARNINGS="ignore")
     assert not any(said in done.stderr for said in _SAID), done.stderr
 
 
@@ -211,8 +212,6 @@ def test_an_apps_own_last_resort_takes_the_lines(tmp_path: Path) -> None:
     # logging.lastResort replaced (here by a handler writing to standard output): the app's
     # choice of where a line no handler takes goes. alexaskill's went to standard error
     # instead, in alexaskill's format, beside it.
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
-    (tmp_path / "portal.py").write_text(_PORTAL)
     own = (
         "import logging, sys\n"
         "mine = logging.StreamHandler(sys.stdout)\n"
@@ -220,15 +219,7 @@ def test_an_apps_own_last_resort_takes_the_lines(tmp_path: Path) -> None:
         "logging.lastResort = mine\n"
         "import portal\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", own],
-        cwd=tmp_path,
-        env={**environ, "PYTHONWARNINGS": "ignore"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run(tmp_path, own, PYTHONWARNINGS="ignore")
     assert not any(said in done.stderr for said in _SAID), done.stderr
     for said in _SAID:
         assert any(
@@ -242,13 +233,12 @@ def test_uvicorn_serving_a_host_app_says_its_mounted_skills_start_with_levels(
     # `uvicorn portal:app`: uvicorn sets up its own loggers, not alexaskill's nor the root's.
     (tmp_path / "portal.py").write_text(_PORTAL)
     port = free_port()
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
     log = tmp_path / "uvicorn.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "portal:app", "--port", str(port)],
             cwd=tmp_path,
-            env=environ,
+            env=_environ(),
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
