@@ -8,6 +8,20 @@ import pytest
 from alexaskill.interaction.invocation import invocation_name_warnings, invocation_problems
 
 
+def _warnings_only(name: str, locale: str) -> list[str]:
+    """The warnings of the invocation name ``name`` in ``locale``, which builds (no problem)."""
+    assert invocation_problems(name, locale) == []
+    return invocation_name_warnings(name, locale)
+
+
+def _launch_phrase_warning(name: str, phrase: str) -> str:
+    """The warning of a launch phrase in ``name`` that only certification refuses."""
+    return (
+        f"invocation name {name!r}: must not contain the launch phrase {phrase!r} (Amazon's "
+        "invocation name requirements: the model builds, but certification refuses it)"
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "wake"),
     [
@@ -38,8 +52,7 @@ def test_a_wake_word_inside_a_longer_katakana_word_is_a_warning(name: str, word:
     # may merely begin with the wake word ("エコーロケーション", echolocation) or be it and
     # another word ("エコーショップ"): only a person can tell. The model builds; the author
     # is told what to check.
-    assert invocation_problems(name, "ja-JP") == []
-    [warning] = invocation_name_warnings(name, "ja-JP")
+    [warning] = _warnings_only(name, "ja-JP")
     assert f"the wake word inside the longer word {word!r}" in warning
     assert "rename it" in warning
 
@@ -52,11 +65,10 @@ def test_a_name_with_the_wake_word_as_a_word_and_inside_another_is_refused() -> 
 
 
 def test_other_languages_keep_their_word_rule() -> None:
-    assert invocation_problems("echolocation facts", "en-US") == []
     assert invocation_problems("echo facts", "en-US") == [
         "invocation name 'echo facts': must not contain the wake word 'echo'"
     ]
-    assert invocation_name_warnings("echolocation facts", "en-US") == []
+    assert _warnings_only("echolocation facts", "en-US") == []
     # Japanese script in another locale is not looked through for Japanese wake words (its
     # letters are refused there, as not German ones).
     assert not any("wake word" in problem for problem in invocation_problems("エコー占い", "de-DE"))
@@ -68,16 +80,12 @@ def test_other_languages_keep_their_word_rule() -> None:
 def test_a_period_inside_a_word_of_the_invocation_name_is_a_warning(name: str, word: str) -> None:
     # Amazon's requirements take periods in abbreviations only ("a. b. c."); certification
     # refuses a name that joins words with one.
-    assert invocation_problems(name, "en-US") == []
-    assert any(
-        f"not inside {word!r}" in warning for warning in invocation_name_warnings(name, "en-US")
-    )
+    assert any(f"not inside {word!r}" in warning for warning in _warnings_only(name, "en-US"))
 
 
 @pytest.mark.parametrize("name", ["a. b. c. facts", "st. louis guide", "dr. who quiz"])
 def test_a_period_ending_an_abbreviation_is_no_warning(name: str) -> None:
-    assert invocation_problems(name, "en-US") == []
-    assert invocation_name_warnings(name, "en-US") == []
+    assert _warnings_only(name, "en-US") == []
 
 
 @pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-IN"])
@@ -157,8 +165,7 @@ def test_an_accented_latin_letter_in_an_english_name_is_taken_with_a_warning(
     # Amazon's English requirements say "lower-case alphabetic characters" and say nothing of
     # accents: the build is not known to refuse "café guide", so it is no problem, but nothing
     # said why a name an English speaker writes "cafe" might not be heard.
-    assert invocation_problems(name, locale) == []
-    [warning] = invocation_name_warnings(name, locale)
+    [warning] = _warnings_only(name, locale)
     assert f"{letter!r} is a letter with an accent" in warning, warning
     assert "not in the English alphabet" in warning, warning
     assert invocation_name_warnings("cafe guide", locale) == []
@@ -192,11 +199,7 @@ def test_a_launch_phrase_of_the_requirements_alone_is_a_warning(word: str) -> No
     # The model builds with "play trivia night": only certification refuses it. It was refused
     # as a build problem, so `alexaskill model` wrote no model Amazon would have built.
     name = f"{word} trivia night"
-    assert invocation_problems(name, "en-US") == []
-    assert (
-        f"invocation name {name!r}: must not contain the launch phrase {word!r} (Amazon's "
-        "invocation name requirements: the model builds, but certification refuses it)"
-    ) in invocation_name_warnings(name, "en-US")
+    assert _launch_phrase_warning(name, word) in _warnings_only(name, "en-US")
 
 
 @pytest.mark.parametrize("word", ["in", "using", "with", "about", "for", "that"])
@@ -204,22 +207,20 @@ def test_every_english_connecting_word_is_a_warning(word: str) -> None:
     # Only to, from, by, if, and, whether were said: "better with bacon" (Amazon's own wrong
     # example) passed without a word.
     name = f"facts {word} cats"
-    assert invocation_problems(name, "en-US") == []
     assert (
         f"invocation name {name!r}: must not contain the connecting word {word!r} (Amazon's "
         "invocation name requirements)"
-    ) in invocation_name_warnings(name, "en-US")
+    ) in _warnings_only(name, "en-US")
 
 
 @pytest.mark.parametrize("word", ["about", "up", "by", "at", "off", "with"])
 def test_every_preposition_of_the_two_word_rule_is_a_warning(word: str) -> None:
     # Only the, a, an, for, to, of and my were looked for: "cheer up" passed without a word.
     name = f"{word} cats"
-    assert invocation_problems(name, "en-US") == []
     assert (
         f"invocation name {name!r}: a two-word name may not use the article, preposition or "
         f"pronoun {word!r} (Amazon's invocation name requirements: not 'a bicycle', 'for fun')"
-    ) in invocation_name_warnings(name, "en-US")
+    ) in _warnings_only(name, "en-US")
 
 
 # Amazon's "カスタムスキルの呼び出し名を決定する" (the ja-JP page of "Choose the Invocation Name
@@ -262,11 +263,7 @@ def test_a_japanese_launch_phrase_the_console_names_is_refused(name: str, phrase
     ],
 )
 def test_a_japanese_launch_phrase_of_the_page_alone_is_a_warning(name: str, phrase: str) -> None:
-    assert invocation_problems(name, "ja-JP") == []
-    assert (
-        f"invocation name {name!r}: must not contain the launch phrase {phrase!r} (Amazon's "
-        "invocation name requirements: the model builds, but certification refuses it)"
-    ) in invocation_name_warnings(name, "ja-JP")
+    assert _launch_phrase_warning(name, phrase) in _warnings_only(name, "ja-JP")
 
 
 @pytest.mark.parametrize(
@@ -278,16 +275,14 @@ def test_latin_letters_touching_japanese_ones_are_a_warning(name: str, letters: 
     # before and after ("今日の a b c クイズ"; none needed after the last letter of the name,
     # "あなたの傍の a t m"). An acronym said as a word is written as one ("nasa"): only the
     # author can tell which, so this is a warning.
-    assert invocation_problems(name, "ja-JP") == []
-    [warning] = invocation_name_warnings(name, "ja-JP")
+    [warning] = _warnings_only(name, "ja-JP")
     assert f"{letters!r} touches the Japanese letters beside it" in warning, warning
     assert "'今日の a b c クイズ'" in warning, warning
 
 
 @pytest.mark.parametrize("name", ["今日の a b c クイズ", "あなたの傍の a t m", "お茶 timer"])
 def test_spaced_latin_letters_in_a_japanese_name_are_no_warning(name: str) -> None:
-    assert invocation_problems(name, "ja-JP") == []
-    assert invocation_name_warnings(name, "ja-JP") == []
+    assert _warnings_only(name, "ja-JP") == []
 
 
 def _wide(text: str) -> str:
@@ -339,8 +334,7 @@ def test_a_full_width_name_is_checked_as_it_should_be_written() -> None:
 @pytest.mark.parametrize("particle", ["を", "は", "が", "に", "へ", "と", "も", "から"])
 def test_a_spaced_japanese_particle_is_a_warning(particle: str) -> None:
     name = f"天気 {particle} 番人"
-    assert invocation_problems(name, "ja-JP") == []
-    assert invocation_name_warnings(name, "ja-JP") == [
+    assert _warnings_only(name, "ja-JP") == [
         f"invocation name {name!r}: must not contain the particle {particle!r} (Amazon's "
         "invocation name requirements for Japanese take none but 'の')"
     ]
@@ -348,8 +342,7 @@ def test_a_spaced_japanese_particle_is_a_warning(particle: str) -> None:
 
 def test_a_spaced_japanese_connecting_word_is_a_warning() -> None:
     name = "天気 で 番人"
-    assert invocation_problems(name, "ja-JP") == []
-    assert invocation_name_warnings(name, "ja-JP") == [
+    assert _warnings_only(name, "ja-JP") == [
         f"invocation name {name!r}: must not contain the connecting word 'で' (Amazon's "
         "invocation name requirements for Japanese)"
     ]
@@ -359,8 +352,7 @@ def test_a_spaced_japanese_connecting_word_is_a_warning() -> None:
     "name", ["天気 の 番人", "天気の番人", "でんき 番人", "今日の a b c クイズ"]
 )
 def test_the_particle_no_and_unspaced_letters_are_no_particle_warning(name: str) -> None:
-    assert invocation_problems(name, "ja-JP") == []
-    assert invocation_name_warnings(name, "ja-JP") == []
+    assert _warnings_only(name, "ja-JP") == []
 
 
 # Amazon's Japanese quiz game tutorial (its sample's instructions, in Japanese), older than the
@@ -372,8 +364,7 @@ def test_the_particle_no_and_unspaced_letters_are_no_particle_warning(name: str)
 
 @pytest.mark.parametrize(("name", "phrase"), [("辞書サーチ", "サーチ"), ("ロケット起動", "起動")])
 def test_an_older_japanese_launch_phrase_is_a_warning_saying_so(name: str, phrase: str) -> None:
-    assert invocation_problems(name, "ja-JP") == []
-    assert invocation_name_warnings(name, "ja-JP") == [
+    assert _warnings_only(name, "ja-JP") == [
         f"invocation name {name!r}: {phrase!r} was a launch phrase in Amazon's older "
         "requirements for Japanese (its quiz tutorial has '辞書サーチ' for a wrong name), which "
         "the current ones do not list: make sure certification takes the name, or rename it"
@@ -406,8 +397,7 @@ def test_no_older_launch_phrase_warning_where_amazon_takes_the_name_or_refuses_i
     ],
 )
 def test_an_arabic_name_beginning_with_a_launch_phrase_is_a_warning(name: str, phrase: str) -> None:
-    assert invocation_problems(name, "ar-SA") == []
-    assert invocation_name_warnings(name, "ar-SA") == [
+    assert _warnings_only(name, "ar-SA") == [
         f"invocation name {name!r}: must not begin with the launch phrase {phrase!r} (Amazon's "
         "'Understand How Users Invoke Custom Skills' gives it for Arabic; its invocation name "
         "requirements allow no launch phrase)"
