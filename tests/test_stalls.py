@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,15 @@ def hold_up_the_loop_until_said(caplog: pytest.LogCaptureFixture) -> None:
         time.sleep(0.01)  # never awaits: the loop runs nothing meanwhile
 
 
+def said_launching(caplog: pytest.LogCaptureFixture, skill: Skill, speech: str) -> str:
+    """The one held-up line said while ``skill`` answered a launch (through a `TestClient`,
+    capturing at INFO) with ``speech``: its message."""
+    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
+        assert client.launch().speech == speech
+    (line,) = held_up_lines(caplog)
+    return line.getMessage()
+
+
 @pytest.mark.usefixtures("said_soon")
 def test_an_async_handler_that_never_awaits_is_said_while_it_holds_up_the_loop(
     caplog: pytest.LogCaptureFixture,
@@ -61,10 +70,7 @@ def test_an_async_handler_that_never_awaits_is_said_while_it_holds_up_the_loop(
         hold_up_the_loop_until_said(caplog)
         return speak("Done.")
 
-    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
-        assert client.launch().speech == "Done."
-    (line,) = held_up_lines(caplog)
-    message = line.getMessage()
+    message = said_launching(caplog, skill, "Done.")
     name = f"{__name__}.test_an_async_handler_that_never_awaits_is_said_while_it_holds_up_the_loop"
     assert f"{name}.<locals>.launch" in message
     assert __file__ in message
@@ -118,10 +124,7 @@ def test_a_store_whose_load_holds_up_the_loop_is_named_not_alexaskills_maker(
     def launch(attributes: Attributes) -> Response:
         return speak("Hi.")
 
-    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
-        assert client.launch().speech == "Hi."
-    (line,) = held_up_lines(caplog)
-    message = line.getMessage()
+    message = said_launching(caplog, skill, "Hi.")
     assert ".<locals>.SlowStore.load, at line " in message, message
     assert __file__ in message, message
 
@@ -148,23 +151,29 @@ def test_the_looking_thread_sleeps_once_the_loops_are_closed(
     assert not stalls._wake.is_set()
 
 
-def test_a_thread_in_no_handlers_call_is_no_culprit() -> None:
-    # (A loop starved of the interpreter's lock by busy threads is held up by nobody's code.)
+def culprit_of_a_thread_calling(call: Callable[[Callable[[], None]], object]) -> object:
+    """`stalls.culprit` of a thread running ``call`` with a function that waits (until the
+    culprit is found, or `BOUND` seconds)."""
     waiting, release = threading.Event(), threading.Event()
 
     def wait() -> None:
         waiting.set()
         release.wait(BOUND)
 
-    thread = threading.Thread(target=wait)
+    thread = threading.Thread(target=call, args=(wait,))
     thread.start()
     try:
         assert waiting.wait(BOUND)
         assert thread.ident is not None
-        assert stalls.culprit(thread.ident) is None
+        return stalls.culprit(thread.ident)
     finally:
         release.set()
         thread.join()
+
+
+def test_a_thread_in_no_handlers_call_is_no_culprit() -> None:
+    # (A loop starved of the interpreter's lock by busy threads is held up by nobody's code.)
+    assert culprit_of_a_thread_calling(lambda wait: wait()) is None
 
 
 def test_the_calls_looked_for_are_those_that_call_handlers() -> None:
@@ -181,21 +190,27 @@ def test_only_the_calls_that_call_handlers_are_taken_for_them() -> None:
     # handlers, and what it called for a handler.
     namespace: dict[str, Any] = {"__name__": "alexaskill.answering"}
     exec(compile("def _invoke(handler):\n    return handler()\n", "<another>", "exec"), namespace)
-    waiting, release = threading.Event(), threading.Event()
+    assert culprit_of_a_thread_calling(namespace["_invoke"]) is None
 
-    def handler() -> None:
-        waiting.set()
-        release.wait(BOUND)
 
-    thread = threading.Thread(target=namespace["_invoke"], args=(handler,))
-    thread.start()
-    try:
-        assert waiting.wait(BOUND)
-        assert thread.ident is not None
-        assert stalls.culprit(thread.ident) is None
-    finally:
-        release.set()
-        thread.join()
+def lambda_holding_later(
+    caplog: pytest.LogCaptureFixture,
+) -> tuple[aws_lambda.LambdaHandler, list[bool]]:
+    """An AWS Lambda handler of a skill whose launch says "Hi.", holding up the loop until said
+    once the list returned with it holds anything, invoked once on this thread already (the
+    watchdog's timer left pending, as between invocations on Lambda)."""
+    skill = Skill(DEFAULT_SKILL_ID)
+    holds: list[bool] = []
+
+    @skill.launch
+    async def launch() -> Response:
+        if holds:
+            hold_up_the_loop_until_said(caplog)
+        return speak("Hi.")
+
+    invoke = aws_lambda.handler(skill)
+    invoke(LAUNCH, None)
+    return invoke, holds
 
 
 class LookClock:
@@ -229,6 +244,17 @@ def lambda_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[LookClock]:
         runner = aws_lambda._Loop.runner
         if runner is not None:
             runner.close()
+
+
+@pytest.fixture
+def looked_at_alone(monkeypatch: pytest.MonkeyPatch) -> LookClock:
+    """The looking thread looking only at the test's watchdogs, every 10 ms, its looks counted
+    (stalls' clock a `LookClock`, returned)."""
+    monkeypatch.setattr(stalls, "_watchdogs", set())
+    clock = LookClock()
+    monkeypatch.setattr(stalls, "time", clock)
+    monkeypatch.setattr(stalls, "LOOK_EVERY", 0.01)
+    return clock
 
 
 @pytest.fixture
@@ -321,10 +347,7 @@ def test_a_decorated_handler_is_named_not_its_decorators_wrapper(
         hold_up_the_loop_until_said(caplog)
         return speak("Done.")
 
-    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
-        assert client.launch().speech == "Done."
-    (line,) = held_up_lines(caplog)
-    message = line.getMessage()
+    message = said_launching(caplog, skill, "Done.")
     assert f"by {launch.__module__}.{launch.__qualname__}, at line " in message, message
     assert "timed.<locals>.wrapper" not in message, message
     import inspect
@@ -364,10 +387,7 @@ def test_a_handler_of_a_file_imported_under_a_name_of_its_own_is_named_by_the_fi
     monkeypatch.setitem(sys.modules, APP_FILE_MODULE, module)
     spec.loader.exec_module(module)
     module.__dict__["hold"] = lambda: hold_up_the_loop_until_said(caplog)
-    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(module.skill) as client:
-        assert client.launch().speech == "Done."
-    (line,) = held_up_lines(caplog)
-    message = line.getMessage()
+    message = said_launching(caplog, module.skill, "Done.")
     assert "by my-skill.py:launch, at line 8 of " in message, message
     assert f"{APP_FILE_MODULE}." not in message, message
 
@@ -380,17 +400,7 @@ def test_the_looking_thread_sleeps_while_an_aws_lambda_loop_is_stopped(
     # the handler and goes on: a test run, a local server; on Lambda, while it is not frozen).
     # It sleeps until a request is watched again, and still sees a loop held up then.
     monkeypatch.setattr(stalls, "_watchdogs", set())  # this test's only
-    skill = Skill(DEFAULT_SKILL_ID)
-    holds: list[bool] = []
-
-    @skill.launch
-    async def launch() -> Response:
-        if holds:
-            hold_up_the_loop_until_said(caplog)
-        return speak("Hi.")
-
-    invoke = aws_lambda.handler(skill)
-    invoke(LAUNCH, None)
+    invoke, holds = lambda_holding_later(caplog)
     ends = time.monotonic() + BOUND
     while stalls._wake.is_set() and time.monotonic() < ends:
         time.sleep(0.01)
@@ -488,7 +498,7 @@ def looks_on(clock: LookClock) -> None:
 
 
 def test_a_watchdog_added_while_the_looking_thread_reads_the_set_does_not_end_it(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, looked_at_alone: LookClock
 ) -> None:
     # The thread iterated the set of watchdogs while it read their loops' state; a watchdog
     # added meanwhile by a thread not holding the lock it held (a test patching stalls' lock,
@@ -497,10 +507,6 @@ def test_a_watchdog_added_while_the_looking_thread_reads_the_set_does_not_end_it
     # the WeakSet's removal checks that no iteration runs, then removes, unlocked.)
     from typing import cast
 
-    monkeypatch.setattr(stalls, "_watchdogs", set())  # this test's only
-    clock = LookClock()
-    monkeypatch.setattr(stalls, "time", clock)
-    monkeypatch.setattr(stalls, "LOOK_EVERY", 0.01)
     loop = SlowLoop()
     watchdogs = [deadline.Watchdog(cast(Any, loop))]
     try:
@@ -510,40 +516,39 @@ def test_a_watchdog_added_while_the_looking_thread_reads_the_set_does_not_end_it
         monkeypatch.setattr(stalls, "_lock", threading.Lock())
         watchdogs.append(deadline.Watchdog(cast(Any, SlowLoop())))
         loop.read.set()
-        looks_on(clock)
+        looks_on(looked_at_alone)
     finally:
         loop.read.set()
         for watchdog in watchdogs:
             watchdog._ticking = False
 
 
+class _OddLoop:
+    """A loop whose state raises when the looking thread first reads it (then reads as one not
+    closed, and running or not as made)."""
+
+    def __init__(self, *, running: bool = False) -> None:
+        self.raised, self._running = False, running
+
+    def is_closed(self) -> bool:
+        if not self.raised and threading.current_thread().name == "alexaskill-stalls":
+            self.raised = True
+            raise ValueError("an odd loop's state")
+        return False
+
+    def is_running(self) -> bool:
+        return self._running
+
+
 def test_what_raises_in_the_looking_thread_is_said_and_it_looks_on(
-    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    caplog: pytest.LogCaptureFixture, looked_at_alone: LookClock
 ) -> None:
     # Anything raised in the looking thread (here a loop of an odd kind, whose state raises
     # when read) ended it, said by nothing but Python's report of an unhandled exception in a
     # thread: no stall was said again for the life of the process.
     from typing import cast
 
-    monkeypatch.setattr(stalls, "_watchdogs", set())  # this test's only
-    clock = LookClock()
-    monkeypatch.setattr(stalls, "time", clock)
-    monkeypatch.setattr(stalls, "LOOK_EVERY", 0.01)
-
-    class OddLoop:
-        def __init__(self) -> None:
-            self.raised = False
-
-        def is_closed(self) -> bool:
-            if not self.raised and threading.current_thread().name == "alexaskill-stalls":
-                self.raised = True
-                raise ValueError("an odd loop's state")
-            return False
-
-        def is_running(self) -> bool:
-            return True
-
-    loop = OddLoop()
+    loop = _OddLoop(running=True)
     watchdog = deadline.Watchdog(cast(Any, loop))
     try:
         with caplog.at_level(logging.INFO, "alexaskill"):
@@ -553,7 +558,7 @@ def test_what_raises_in_the_looking_thread_is_said_and_it_looks_on(
             while not loop.raised and time.monotonic() < ends:
                 time.sleep(0.01)
             assert loop.raised
-            looks_on(clock)
+            looks_on(looked_at_alone)
     finally:
         watchdog._ticking = False
     (line,) = [r for r in caplog.records if r.name == "alexaskill" and r.exc_info]
@@ -590,26 +595,7 @@ def test_a_stall_after_the_deadlines_clock_moved_on_is_said(
         hold_up_the_loop_until_said(caplog)
         return speak("Done.")
 
-    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
-        assert client.launch().speech == "Done."
-    (line,) = held_up_lines(caplog)
-    assert ".<locals>.launch" in line.getMessage()
-
-
-class _OddLoop:
-    """A loop whose state raises when the looking thread first reads it (then reads as one
-    neither closed nor running)."""
-
-    raised = False
-
-    def is_closed(self) -> bool:
-        if not self.raised and threading.current_thread().name == "alexaskill-stalls":
-            self.raised = True
-            raise ValueError("an odd loop's state")
-        return False
-
-    def is_running(self) -> bool:
-        return False
+    assert ".<locals>.launch" in said_launching(caplog, skill, "Done.")
 
 
 def _looks_around_a_raise(
@@ -668,17 +654,7 @@ class _HeldOnAnotherThread:
     the watchdog's timer pending (the ``uvloop_held_elsewhere`` fixture)."""
 
     def __init__(self, caplog: pytest.LogCaptureFixture) -> None:
-        skill = Skill(DEFAULT_SKILL_ID)
-        holds: list[bool] = []
-
-        @skill.launch
-        async def launch() -> Response:
-            if holds:
-                hold_up_the_loop_until_said(caplog)
-            return speak("Hi.")
-
-        invoke = aws_lambda.handler(skill)
-        invoke(LAUNCH, None)  # on this thread: the watchdog's timer left pending
+        invoke, holds = lambda_holding_later(caplog)  # (on this thread: its timer left pending)
         holds.append(True)
         self.answers: list[Any] = []
         self.thread = threading.Thread(target=lambda: self.answers.append(invoke(LAUNCH, None)))
