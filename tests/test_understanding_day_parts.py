@@ -1146,3 +1146,63 @@ def test_tonight_or_a_day_is_no_one_date_and_time(said: str) -> None:
     model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
     understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+
+
+def reminder_reads(said: str, samples: list[str], *, date_slot: bool = True) -> dict[str, str]:
+    """The slot values a reminder intent of these samples (a ``time`` slot, and a ``date`` one
+    unless ``date_slot`` is false) fills from ``said``; {"intent": "AMAZON.FallbackIntent"} for
+    no reading."""
+    slots = [{"name": "time", "type": "AMAZON.TIME"}]
+    if date_slot:
+        slots.append({"name": "date", "type": "AMAZON.DATE"})
+    intents = [
+        {"name": "Remind", "slots": slots, "samples": samples},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    language_model = {"invocationName": "reminders", "intents": intents}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    if understood.intent == "AMAZON.FallbackIntent":
+        return {"intent": understood.intent}
+    return {name: fill.value or "" for name, fill in understood.fills.items()}
+
+
+@pytest.mark.parametrize("said", ["tomorrow night", "tomorrow tonight", "tomorrow evening"])
+def test_tomorrow_night_is_no_time_alone(said: str) -> None:
+    # An intent with one AMAZON.TIME slot filled it with NI ("tomorrow night", "tomorrow
+    # tonight") or EV, "tomorrow" lost: the reminder would ring tonight. A date the time slot
+    # cannot hold is no reading, as "friday evening" is.
+    found = reminder_reads(f"remind me {said}", ["remind me {time}"], date_slot=False)
+    assert found == {"intent": "AMAZON.FallbackIntent"}
+
+
+@pytest.mark.parametrize(
+    "samples",
+    [
+        ["remind me {time} {date}"],
+        ["remind me {date} {time}"],
+        ["remind me {date}", "remind me {time}"],
+    ],
+)
+def test_tomorrow_tonight_fills_the_date_and_the_time(samples: list[str]) -> None:
+    # "tomorrow tonight" filled the time alone, NI, with "remind me {time} {date}" or the two
+    # samples "remind me {date}" and "remind me {time}": the time slot read "tomorrow" as part
+    # of its part of the day. It is tomorrow night, as "tonight tomorrow" is.
+    found = reminder_reads("remind me tomorrow tonight", samples)
+    assert found == {"date": "2026-11-30", "time": "NI"}
+
+
+@pytest.mark.parametrize(
+    ("samples", "expected"),
+    [
+        # The date slot's "tomorrow night", as "friday evening" is read by these samples.
+        (["remind me {time} {date}"], {"date": "2026-11-30"}),
+        (["remind me {date}", "remind me {time}"], {"date": "2026-11-30"}),
+        (["remind me {date} {time}"], {"date": "2026-11-30", "time": "NI"}),
+    ],
+)
+def test_tomorrow_night_keeps_its_day(samples: list[str], expected: dict[str, str]) -> None:
+    # With "remind me {time} {date}", "tomorrow night" filled the time NI and no date.
+    assert reminder_reads("remind me tomorrow night", samples) == expected
+    friday = dict(expected, date="2026-12-04")
+    assert reminder_reads("remind me friday night", samples) == friday

@@ -66,7 +66,7 @@ MERIDIEM: Final = {
 
 
 def _part_of_day(words: Sequence[str]) -> str | None:
-    if len(words) >= 2 and words[0] in ("in", "this", "at", "the", "tomorrow", "during"):
+    if len(words) >= 2 and words[0] in ("in", "this", "at", "the", "during"):
         words = words[1:]
         if len(words) >= 2 and words[0] == "the":
             words = words[1:]
