@@ -849,3 +849,23 @@ def test_call_may_fills_a_person_name(said: str, intent: str, expected: dict[str
     understood = _caller(samples).understand(said, now=NOW)
     assert understood.intent == intent
     assert {slot.name: slot.value for slot in understood.slots} == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("call in may", {"date": "2027-05"}),
+        ("call on friday", {"date": "2026-12-04"}),
+        ("call by friday", {"date": "2026-12-04"}),
+        ("call anna in may", {"name": "anna", "date": "2027-05"}),
+        ("call may on friday", {"name": "may", "date": "2026-12-04"}),
+    ],
+)
+def test_a_carrier_alone_is_no_name(said: str, expected: dict[str, str]) -> None:
+    # With no other intent's "call {date}", "call in may" filled the name "in" and the date
+    # May ("call {name} {date}" read exactly): a preposition said before a value is that
+    # value's carrier, no name. The call intent, the name left empty (for the dialog to ask).
+    samples = {"Call": ["call {name}", "call {name} {date}"]}
+    understood = _caller(samples).understand(said, now=NOW)
+    assert understood.intent == "Call"
+    assert {slot.name: slot.value for slot in understood.slots} == expected

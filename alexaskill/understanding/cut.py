@@ -34,6 +34,7 @@ from .day_parts import (
     part_left_out,
     time_split,
 )
+from .evidence import carrier_taken
 from .text import surface
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ def cut_value(
         or part_left_out(kinds, spans, fills, extra, language)
         or number_after_part(kinds, spans, fills, extra, language)
         or bound_left_out(sample, spans, extra, language)
+        or (carrier_taken(spans, fills, language) or (None, None))[1]
     )
 
 

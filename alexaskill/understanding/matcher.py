@@ -27,7 +27,7 @@ from .alignment import SLOT_COST, WORD, Alignment, best_alignment, extra_cost
 from .companions import number_split, part_of_day_clash, said_along, year_for_time, year_taken
 from .cut import cut_reason, cut_value, month_astray
 from .day_parts import bound_misplaced, part_as_date
-from .evidence import rests_on_meaning
+from .evidence import carrier_bar, carrier_taken, rests_on_meaning
 from .languages import Language
 from .retries import Bar, OneSlot, next_readings
 from .slottypes import Fill, SlotKind
@@ -269,6 +269,7 @@ class SampleMatcher:
                 or month_astray(kinds, spans, fills, self.language)
                 or year_for_time(slots, spans, fills, self.language, sample.words)
                 or number_split(kinds, spans, fills, self.language)
+                or (carrier_taken(spans, fills, self.language) or (None, None))[1]
             )
 
         def one_slot(found: _Best, why: str) -> OneSlot | None:
@@ -277,6 +278,9 @@ class SampleMatcher:
             # none of its words is the date's own: the word is a free-form slot's to take.
             sample, fills = found[2], _fills(found[3])
             kinds = {item.name: item.kind for item in sample.elements if not isinstance(item, str)}
+            carrier = carrier_bar(spans, fills, self.language, why)  # "in" of "call in may"
+            if carrier is not None:
+                return carrier
             for fill in fills:
                 if month_astray(kinds, spans, [fill], self.language) == why:
                     return (fill[0], fill[2], fill[3]), (fill[3], fill[3])
@@ -456,6 +460,9 @@ class SampleMatcher:
             # A clock time's words read as a year, the intent's time slot empty (in this sample
             # or another): the date's alone (a grammar word before them, "for", its alone too);
             # a time after "from" in the end slot: the end's alone.
+            carrier = carrier_bar(spans, found[1], language, why)  # "in" of "call in may"
+            if carrier is not None:
+                return carrier
             year = year_taken(slots, spans, found[1], language, sample.words)
             if year is not None:
                 return (year[0], (year[2], year[0][2])) if year[1] == why else None
