@@ -1206,3 +1206,22 @@ def test_tomorrow_night_keeps_its_day(samples: list[str], expected: dict[str, st
     assert reminder_reads("remind me tomorrow night", samples) == expected
     friday = dict(expected, date="2026-12-04")
     assert reminder_reads("remind me friday night", samples) == friday
+
+
+@pytest.mark.parametrize(
+    "said", ["remind me friday tomorrow evening", "remind me friday tomorrow night"]
+)
+@pytest.mark.parametrize(
+    "samples",
+    [
+        ["remind me {time} {date}"],
+        ["remind me {date} {time}"],
+        ["remind me {date}", "remind me {time}"],
+        ["remind me {date} at {time}"],
+    ],
+)
+def test_a_day_said_with_tomorrow_evening_is_no_one_date(said: str, samples: list[str]) -> None:
+    # "friday tomorrow evening" filled the date Friday and the time EV: the time slot read
+    # "tomorrow evening" whole, "tomorrow" lost, where the user named two days. No reading,
+    # as "tonight or friday" and "friday tomorrow" are.
+    assert reminder_reads(said, samples) == {"intent": "AMAZON.FallbackIntent"}
