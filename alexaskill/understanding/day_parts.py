@@ -136,7 +136,8 @@ def part_as_date(
     of "tonight friday", with "tonight" (the time's, and a date naming today alone: a part of
     the day, no other day) left out beside it: "tonight" kept, the next reading ("tonight" the
     date, "friday" left out) is barred in turn, and the time is "tonight", the date "friday"
-    (Friday evening, as "friday tonight" is)."""
+    (Friday evening, as "friday tonight" is). The date slot is barred from both ("tonight on
+    friday": no next reading's date is "friday" with "tonight" still left out)."""
     filled = {fill[0] for fill in fills}
     times = [kind for name, kind in slots.items() if name not in filled]
     times = [kind for kind in times if kind.name == "AMAZON.TIME"]
@@ -154,7 +155,8 @@ def part_as_date(
                 and part.value == today
                 and any(spans.fill(kind, first, last) is not None for kind in times)
             ):
-                return (name, start, end), (first, last)
+                # The date slot barred from both ("tonight" the time's, "on friday" its own).
+                return (name, min(start, first), max(end, last)), (first, last)
     return None
 
 

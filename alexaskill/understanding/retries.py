@@ -49,8 +49,9 @@ def next_readings(
     and the part of the day barred may then be left out, to be read into the times it was
     said before. Without one that passes, None, and why the first was refused goes to
     ``cut`` (`SpanCache.cut`). A refusal ``one_slot`` names a value of (slot name, first
-    token, token after the last) bars its words from that slot alone: a clock time's words
-    read as a year ("nineteen thirty", 1930, the time slot empty) are the time slot's still.
+    token, token after the last) bars its words, and any part of them, from that slot alone:
+    a clock time's words read as a year ("nineteen thirty", 1930, the time slot empty) are the
+    time slot's still.
     The words that no reading may leave out it gives with the bar: the value's own, past a
     grammar word it read along ("for" of "for ten thirty", the time "ten thirty"), or others
     ("tonight" of "tonight friday", the date "friday" barred: the time's words)."""
@@ -107,10 +108,14 @@ def retried(
             refused = list(values(reading))
             found = one_slot(reading, why)
             if found is not None:  # the words barred from that slot, read by another still
-                bar, kept = found
+                (name, start, end), kept = found
                 said.update(range(*kept))
-                if bar not in barred:
-                    barred = barred | {bar}
+                # Part of them too: "friday" of "on friday", the date "on friday" refused.
+                inside = {
+                    (name, *span) for span in itertools.combinations(range(start, end + 1), 2)
+                }
+                if not inside <= barred:
+                    barred = barred | inside
                     continue
         said.update(at for _, _, start, end in refused for at in range(start, end))
         more = barred | {(start, end) for _, _, start, end in refused}
