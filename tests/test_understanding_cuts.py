@@ -409,3 +409,32 @@ def test_a_couple_left_out_beside_an_empty_number_slot_is_no_reading(said: str) 
         assert {name: fill.value for name, fill in alone.fills.items()} == {"item": item}
     two = order_understander().understand("give me 2 pizza for the couple", now=NOW)
     assert two.fills["count"].value == "2"
+
+
+@pytest.mark.parametrize(
+    "said", ["book 2 or friday", "book friday or 2", "book 2 people or friday"]
+)
+@pytest.mark.parametrize(
+    "samples",
+    [["book {number} {date}"], ["book {number}", "book {date}", "book {number} {date}"]],
+)
+def test_a_choice_of_a_number_or_a_date_is_no_two_slots(said: str, samples: list[str]) -> None:
+    # "book 2 or friday" filled the number 2 and the date Friday, "or" left out ("book friday
+    # or 2" the number 2, "friday or" left out): the user offered a choice between two,
+    # neither of them both. No reading, as "2 or 3" and "tonight or friday" are. ("book 2 for
+    # friday", "book 2 friday" and "book 2 and friday", no choice, still fill both.)
+    slots = [{"name": "number", "type": "AMAZON.NUMBER"}, {"name": "date", "type": "AMAZON.DATE"}]
+    intents = [
+        {"name": "Book", "slots": slots, "samples": samples},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    language_model = {"invocationName": "tables", "intents": intents}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+    for kept in ("book 2 for friday", "book 2 friday", "book 2 and friday"):
+        found = Understander(model, skill_id=SKILL_ID).understand(kept, now=NOW)
+        assert {name: fill.value for name, fill in found.fills.items()} == {
+            "number": "2",
+            "date": "2026-12-04",
+        }

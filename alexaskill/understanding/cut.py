@@ -24,7 +24,7 @@ from .companions import (
     time_left_out,
     year_for_time,
 )
-from .cut_lists import list_edges, list_left_out
+from .cut_lists import list_edges, list_left_out, other_choice
 from .cut_numbers import apart_from_number, changes_number, number_lost
 from .day_parts import (
     bound_left_out,
@@ -68,7 +68,8 @@ def cut_value(
         element.name: element.kind for element in sample.elements if not isinstance(element, str)
     }
     return (
-        cut_reason(kinds, spans, fills, extra, counts, language)
+        # The intent's other slots too: "friday" left out of "book 2 or friday" is a date.
+        cut_reason({**(slots or {}), **kinds}, spans, fills, extra, counts, language)
         or number_lost(kinds, spans, fills, extra)
         or part_of_day_clash(kinds, spans, fills)
         or time_left_out(kinds, spans, fills, extra, language)
@@ -134,7 +135,7 @@ def cut_reason(
         opened = _range_opened(kind, spans, start, end, extra, language)
         if opened is not None:
             return f"{_said(spans, opened, end)!r} is a range, not one value"
-        negations = language.negations
+        negations, alternatives = language.negations, language.alternatives
         # A word of both types ("past" of "¼ past 5") may be this value's: it is looked past.
         own = language.slot_vocabulary(kind.name) or frozenset()
         for step, first in ((-1, start - 1), (1, end)):
@@ -164,7 +165,15 @@ def cut_reason(
                     if step > 0 and _goes_on_unsaid(kind, spans, value, at):
                         return _left_out(spans, value, at, at + 1)
                     if not taken and word in language.list_separators:
-                        chosen = _other_choice(kinds, name, spans, fills, at + step, step)
+                        chosen = other_choice(
+                            kinds,
+                            name,
+                            spans,
+                            (fills, extra),
+                            at + step,
+                            step,
+                            word in alternatives,
+                        )
                         if chosen is not None:  # "tonight or friday": not one time and date
                             both = (min(chosen[0], start), max(chosen[1], end))
                             return f"{_said(spans, *both)!r} is more than one value"
@@ -468,26 +477,6 @@ def _clock(fill: Fill | None) -> bool:
     """Whether a value is a time of the clock ("19:00"), no part of the day ("NI")."""
     value = "" if fill is None else fill.value or ""
     return len(value) == 5 and value[2] == ":" and value[:2].isdigit()
-
-
-def _other_choice(
-    kinds: Mapping[str, SlotKind],
-    name: str,
-    spans: SpanCache,
-    fills: Sequence[tuple[str, Fill, int, int]],
-    at: int,
-    step: int,
-) -> tuple[int, int] | None:
-    """The value of a slot of another type right past "or" or "and" at ``at`` that slot
-    ``name``'s type reads too, if one is: "tonight" of "tonight or friday" (a time slot's,
-    and a date), a second date. (Two slots of one type, "add {a} {b}", may take "5 and 6".)"""
-    kind = kinds[name]
-    for other, _, start, end in fills:
-        if kinds[other].name != kind.name and (end - 1 if step < 0 else start) == at:
-            second = spans.fill(kind, start, end)
-            if second is not None and second.kind == "typed":
-                return start, end
-    return None
 
 
 def _joined_value(

@@ -2,12 +2,13 @@
 
 A list read in part is wrong, not short: "1 and 2 foo 3 and 4" read as 3 and 4 drops two of the
 values the user listed. These checks look at the words left out next to a list, and at the
-list's own first and last values, which `cut` checks as values of the slot's type.
+list's own first and last values, which `cut` checks as values of the slot's type. Nor is a
+list of two values of other types ("book 2 or friday") the values of two slots (`other_choice`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from .matcher import SpanCache
     from .slottypes import Fill, SlotKind
 
-__all__ = ["list_edges", "list_left_out"]
+__all__ = ["list_edges", "list_left_out", "other_choice"]
 
 #: How far from a multiple-value slot's list a value left out of it is looked for.
 _LIST_REACH = 4
@@ -83,3 +84,37 @@ def _phrase_starts(language: Language) -> frozenset[str]:
     """The words that start a phrase of their own: a value carrier ("for", "at") or a negation
     (`value_carriers`: a `Language` without them has none)."""
     return language.value_carriers | language.negations
+
+
+def other_choice(
+    kinds: Mapping[str, SlotKind],
+    name: str,
+    spans: SpanCache,
+    reading: tuple[Sequence[tuple[str, Fill, int, int]], Collection[int]],
+    at: int,
+    step: int,
+    choice: bool,
+) -> tuple[int, int] | None:
+    """The value right past "or" or "and" at ``at`` (``reading``: its fills and the words it
+    left out) of a slot of another type that slot ``name``'s type reads too, if one is:
+    "tonight" of "tonight or friday" (a time slot's, and a date). With ``choice`` (a
+    `Language.alternatives` word, "or"), any typed value of a slot of another type, in its slot
+    or left out: "friday" of "book 2 or friday" or of "book friday or 2" (a choice of two
+    values, no two slots' values). (Two slots of one type, "add {a} {b}", take "5 and 6".)"""
+    fills, extra = reading
+    kind = kinds[name]
+    for other, fill, start, end in fills:
+        if kinds[other].name != kind.name and (end - 1 if step < 0 else start) == at:
+            second = fill if choice else spans.fill(kind, start, end)
+            if second is not None and second.kind == "typed":
+                return start, end
+    others = [each for each in kinds.values() if each.name != kind.name] if choice else []
+    for size in range(1, 4) if others else ():
+        first, last = (at - size + 1, at + 1) if step < 0 else (at, at + size)
+        if not all(word in extra for word in range(first, last)):
+            break
+        for each in others:
+            found = spans.fill(each, first, last)
+            if found is not None and found.kind == "typed":
+                return first, last
+    return None

@@ -92,6 +92,9 @@ class Language(Protocol):
     #: ("he *may*"), an article ("the *spring*"), a verb said to a person ("call *may*", a
     #: name), unless a `value_carriers` word comes before it ("in the fall"). Optional: none.
     homonym_cues: frozenset[str] = frozenset()
+    #: The `list_separators` that offer a choice ("or"): a value of one type and one of
+    #: another said with one ("book 2 or friday") are no two slots' values. Optional: none.
+    alternatives: frozenset[str] = frozenset()
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:
         """The parser of a built-in slot type with a fixed format, None for free-form types."""
@@ -110,7 +113,14 @@ class Language(Protocol):
 #: The `Language` attributes a language may leave out, and what it then has (their defaults).
 _OPTIONAL: Final = {
     name: getattr(Language, name)
-    for name in ("value_carriers", "particles", "pure_fillers", "date_homonyms", "homonym_cues")
+    for name in (
+        "value_carriers",
+        "particles",
+        "pure_fillers",
+        "date_homonyms",
+        "homonym_cues",
+        "alternatives",
+    )
 }
 
 _FACTORIES: dict[str, tuple[Callable[[str], Language], tuple[str, ...]]] = {}
@@ -176,6 +186,7 @@ class _Unknown:
     pure_fillers: frozenset[str] = frozenset()
     date_homonyms: frozenset[str] = frozenset()
     homonym_cues: frozenset[str] = frozenset()
+    alternatives: frozenset[str] = frozenset()
 
     def __init__(self, locale: str, refusal: ConfigurationError) -> None:
         self.locale = locale

@@ -87,6 +87,7 @@ class English:
     particles: frozenset[str] = phrases.PARTICLES
     date_homonyms: frozenset[str] = phrases.DATE_HOMONYMS
     homonym_cues: frozenset[str] = phrases.HOMONYM_CUES
+    alternatives: frozenset[str] = phrases.ALTERNATIVES
 
     def __init__(self, locale: str) -> None:
         self.locale = locale

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 __all__ = [
+    "ALTERNATIVES",
     "ASK_VERBS",
     "BUILTIN_INTENTS",
     "CONNECTORS",
@@ -266,6 +267,8 @@ PURE_FILLERS: Final = frozenset({"please", "um", "uh", "er", "erm", "hmm", "hey"
 #: now", "*so* long", "*oh*" a zero ("oh nine oh five").
 FILLERS: Final = PURE_FILLERS | frozenset({"like", "just", "well", "so", "oh"})
 LIST_SEPARATORS: Final = frozenset({"and", "or"})
+#: ... of which those that offer a choice: "book 2 or friday" is no number and date.
+ALTERNATIVES: Final = frozenset({"or"})
 # "at noon", "on friday", "for two", "by monday", "in ten minutes": said before a value of a
 # built-in type, and no part of it when a prompt says the value back.
 VALUE_CARRIERS: Final = frozenset({"at", "on", "in", "for", "by"})
