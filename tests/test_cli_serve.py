@@ -28,7 +28,7 @@ from alexaskill.testing import RequestFactory, TestPKI
 
 from .cli_run import run
 from .conftest import APP_SKILL_ID, SKILL_ID, Servers
-from .processes import free_port
+from .processes import free_port, stop
 from .self_signed import self_signed
 from .test_cli import APP, ROOT, WEATHER, WEATHER_REQUESTS
 from .test_server import dockerfile_cmd
@@ -255,7 +255,7 @@ def test_serve_dev_reload_beyond_loopback_warns_once(
 
     def server_process(app: object, *, env: dict[str, str], starting: Any, **_: object) -> None:
         os.environ.update(env)
-        starting()
+        starting(False)  # (--reload: the server is another process)
         serve_factory()
 
     monkeypatch.setattr(serve_module, "_run_uvicorn", server_process)
@@ -475,6 +475,32 @@ def test_serve_says_what_the_import_said_when_no_server_starts(
     warned = [line for line in said if "the loud import's warning: no cache configured" in line]
     assert len(warned) == 1, said
     assert said.index(warned[0]) < len(said) - 1, said
+
+
+@pytest.mark.parametrize("app", ["loud:app", "loud.py:app"])
+def test_serve_workers_1_says_what_the_import_said_once(tmp_path: Path, app: str) -> None:
+    # --workers 1 serves in serve's own process, which imported the app to check it: what that
+    # import said was held for the server processes, then dropped as uvicorn ran, and the
+    # server's import found the module already imported (loud:app): never said. A file
+    # (loud.py:app) was imported a second time, under another name, in the same process.
+    imported = "\nimport sys\nprint('imported', file=sys.stderr)\n"
+    (tmp_path / "loud.py").write_text(LOUD_APP + imported)
+    port = str(free_port())
+    command = [sys.executable, "-m", "alexaskill", "serve", app, "--workers", "1", "--port", port]
+    said: list[str] = []
+    with subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stderr is not None
+            for line in process.stderr:  # (ends if serve exits)
+                said.append(line.rstrip("\n"))
+                if "Uvicorn running on" in line:
+                    break
+        finally:
+            stop(process)
+    assert any("Uvicorn running on" in line for line in said), said
+    warned = [line for line in said if "the loud import's warning: no cache configured" in line]
+    assert len(warned) == 1, said
+    assert said.count("imported") == 1, said
 
 
 def test_serve_logs_as_the_environment_says(servers: Servers, tmp_path: Path) -> None:

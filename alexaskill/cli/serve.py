@@ -17,7 +17,7 @@ from .common import APP_HELP, UsageError, help_text, load_app, logger, port, ski
 from .dev import DEV_PKI_ENV, trust_local_dev_pki
 from .inputs import CERT_CHAIN_FILE, MODEL_FILE, PRIVATE_KEY_FILE
 from .serve_app import asgi_problem as asgi_problem
-from .serve_app import left_to_the_servers, served_app
+from .serve_app import check_here, checked_here, left_to_the_servers, served_app
 from .serve_closing import closing_mounted
 from .serve_handover import (
     _SERVE_APP_ENV,
@@ -82,7 +82,9 @@ def serve_factory() -> Any:
     trusting_everyone_said()
     stop_with_parent()  # an orphan stops, not serving on without its supervisor
     spec = os.environ[_SERVE_APP_ENV]
-    app = served_app(spec, load_app(spec))  # first: an app's own logging set-up is left alone
+    app = checked_here(spec)  # (--workers 1: serve's own process, its app imported already)
+    if app is None:
+        app = served_app(spec, load_app(spec))  # first: an app's own logging set-up left alone
     app = closing_mounted(app)  # the mounted skills' stores, closed at shutdown
     _configure_server_logging()
     dev = os.environ.get(_SERVE_DEV_ENV) == "1"
@@ -196,7 +198,7 @@ def _serve(args: argparse.Namespace) -> None:
         _serve_app(args, None)
 
 
-def _serve_app(args: argparse.Namespace, servers_start: Callable[[], None] | None) -> None:
+def _serve_app(args: argparse.Namespace, servers_start: Callable[[bool], None] | None) -> None:
     """Check APP and the options, and run uvicorn; ``servers_start`` (--reload, --workers) is
     called just before it runs: what the check's import said is the servers' from then on."""
     app = served_app(args.app, load_app(args.app))
@@ -223,6 +225,8 @@ def _serve_app(args: argparse.Namespace, servers_start: Callable[[], None] | Non
                     args.workers,
                 )
             options["workers"] = args.workers
+            if args.workers == 1:  # the server is this process
+                check_here(args.app, app)
         else:
             options["reload"] = True
             options["reload_dirs"] = _watched(args.app)

@@ -154,15 +154,33 @@ def served_app(spec: str, app: Any) -> Any:
     return app
 
 
+#: The app `serve --workers 1` checked, by its APP, for its one server: this same process.
+_CHECKED_HERE: dict[str, Any] = {}
+
+
+def check_here(spec: str, app: Any) -> None:
+    """Keep ``app``, checked as ``spec``, for `checked_here`: with ``--workers 1`` the server is
+    this process, which imported the app already (a module imported again is not run again,
+    and what it said went unsaid; a file was run a second time, as another module)."""
+    _CHECKED_HERE[spec] = app
+
+
+def checked_here(spec: str) -> Any:
+    """The app `check_here` kept for ``spec`` (once), else None: a server process's own."""
+    return _CHECKED_HERE.pop(spec, None)
+
+
 @contextlib.contextmanager
-def left_to_the_servers() -> Iterator[Callable[[], None]]:
+def left_to_the_servers() -> Iterator[Callable[[bool], None]]:
     """Hold what is said meanwhile through Python's last resort (logging not set up yet: the
     app's import in the process of ``serve --reload`` or ``--workers``, which checks the app
     and serves nothing; alexaskill's own lines too, which `alexaskill.log_early` formats where
     the last resort would write them) until the servers start: the function yielded, called
-    just before uvicorn runs, drops it. Ended by an exception before that, the hold says it
-    after all, as what led to the failure: an import that failed, or a mistake found after it
-    (a usage error, a port in use), for which no server process starts to say it.
+    just before uvicorn runs, drops it (told the server is this process, ``--workers 1``, it says
+    it: that server takes the app imported here, `checked_here`). Ended by an exception before
+    that, the hold says it after all, as what led to the failure: an import that failed, or a
+    mistake found after it (a usage error, a port in use), for which no server process starts
+    to say it.
 
     Each server process imports the app again, and its import says the same at the process's
     own start: said here too, a mounted skill's "verification is OFF" or a store setting's
@@ -176,10 +194,13 @@ def left_to_the_servers() -> Iterator[Callable[[], None]]:
         held.append(record)
         return False
 
-    def servers_start() -> None:
+    def servers_start(here: bool) -> None:
         if last is not None:
             last.removeFilter(hold)
-        held.clear()  # (each server process says it)
+        if here:  # (--workers 1: the server is this process, which imported the app already)
+            for record in held:
+                logging.getLogger(record.name).handle(record)
+        held.clear()  # (else each server process says it)
 
     if last is None:  # (an app's choice: nothing goes there)
         yield servers_start

@@ -6,7 +6,7 @@ from typing import Any
 
 from .common import UsageError
 
-__all__ = ["check_port", "refuse_unbound"]
+__all__ = ["bind_as_asyncio", "check_port", "refuse_unbound"]
 
 
 def check_port(host: str, port: int, *, one_socket: bool) -> None:
@@ -15,8 +15,9 @@ def check_port(host: str, port: int, *, one_socket: bool) -> None:
     then said ``[Errno 98] ... address already in use`` (with ``--workers`` or ``--reload``
     naming neither host nor port) and exited 3. The addresses are bound as uvicorn binds them:
     one socket (``one_socket``: its supervisor's or reloader's), else asyncio's, one per address
-    the host resolves to. The check and uvicorn's bind race: a port taken between is said by
-    `refuse_unbound` where serve binds uvicorn's one socket, else by uvicorn (naming it)."""
+    the host resolves to. The check and the bind race: a port taken between is said in the
+    same words where serve binds uvicorn's sockets, one (`refuse_unbound`) or asyncio's
+    (`bind_as_asyncio`)."""
     import errno
     import socket
 
@@ -63,6 +64,50 @@ def refuse_unbound(exc: OSError, host: str, port: int) -> None:
     address = (host, port)
     ipv4 = ":" in host and exc.errno == errno.EADDRINUSE and _ipv6_free(address)
     _say_unbindable(exc, errno, host, port, address, only=True, ipv4=ipv4)
+
+
+def bind_as_asyncio(host: str, port: int) -> list[Any] | None:
+    """The sockets uvicorn's one server process (``uvicorn.run``, no ``--reload`` or
+    ``--workers`` over 1) would bind on ``host`` and ``port``, bound as asyncio's
+    ``create_server`` binds them: one per address the host resolves to, an IPv6 one IPv6 only,
+    a family this machine lacks skipped. A port taken since `check_port` is a `UsageError` in
+    its words; any other failure (None) is left to uvicorn, which binds them itself then."""
+    import errno
+    import os
+    import socket
+    import sys
+
+    bound: list[socket.socket] = []
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        addresses = list(dict.fromkeys((info[0], info[4]) for info in found))
+        for family, address in addresses:
+            try:
+                sock = socket.socket(family, socket.SOCK_STREAM)
+            except OSError:  # (asyncio's "bad family/type/protocol combination": skipped)
+                continue
+            bound.append(sock)
+            if os.name == "posix" and sys.platform != "cygwin":  # asyncio's reuse_address
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                sock.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRNOTAVAIL and len(addresses) > 1:  # as asyncio
+                    bound.pop().close()
+                    continue
+                _say_unbindable(exc, errno, host, port, address, only=len(addresses) == 1)
+                raise
+    except BaseException as exc:
+        for sock in bound:
+            sock.close()
+        if isinstance(exc, OSError):
+            return None  # (not the command's mistake: uvicorn says it, as it always did)
+        raise
+    if not bound:
+        return None
+    return bound
 
 
 def _ipv6_free(address: tuple[Any, ...]) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .common import UsageError, logger
-from .serve_port import check_port, refuse_unbound
+from .serve_port import bind_as_asyncio, check_port, refuse_unbound
 from .serve_workers import _STARTUP_FAILURE, _supervisor
 
 
@@ -295,7 +295,7 @@ def _run_uvicorn(
     app: Any,
     *,
     env: Mapping[str, str] | None = None,
-    starting: Callable[[], None] | None = None,
+    starting: Callable[[bool], None] | None = None,
     **options: Any,
 ) -> None:
     """``uvicorn.run(app, **options)``, `stopped_by_sigterm`; with ``workers`` over 1, its
@@ -303,8 +303,12 @@ def _run_uvicorn(
     socket bound as for ``workers`` (IPv4 too, where the system allows). First the port is
     checked (`check_port`), and then ``env`` set in this process's environment (the options
     handed to the server processes uvicorn starts): a port refused leaves it as it was. Then
-    ``starting`` is called, once the socket of ``reload`` or ``workers`` is bound, just before
-    uvicorn runs (`serve_app.left_to_the_servers`'s: a bind that fails starts no server)."""
+    ``starting`` is called, once uvicorn's sockets are bound, just before uvicorn runs
+    (`serve_app.left_to_the_servers`'s: a bind that fails starts no server), told whether the
+    server is this process (no ``reload``, one worker). A port taken since the check is said in
+    the check's words: where uvicorn would bind it as it started, it is bound here as uvicorn
+    binds it (`bind_as_asyncio`) and handed to uvicorn's `Server`, as ``uvicorn.run`` runs it
+    (the app loaded by the server, in its loop; "Uvicorn running on" said once it started)."""
     import uvicorn
 
     host = options.get("host", "127.0.0.1")
@@ -315,16 +319,25 @@ def _run_uvicorn(
         check_port(host, options["port"], one_socket=one_socket)
     os.environ.update(env or {})
     supervisor = None
+    here = not reload and options.get("workers", 1) <= 1  # (the server: this process)
     with stopped_by_sigterm():
         if not one_socket:
+            sockets = bind_as_asyncio(host, options["port"]) if "port" in options else None
             if starting is not None:
-                starting()
-            uvicorn.run(app, **options)
+                starting(here)
+            if sockets is None:  # (a failure that is uvicorn's to say, binding them itself)
+                uvicorn.run(app, **options)
+                return
+            server = _announcing_server(uvicorn.Config(app, **options))
+            with contextlib.suppress(KeyboardInterrupt):
+                server.run(sockets=sockets)
+            if not server.started:  # as uvicorn.run
+                raise SystemExit(_STARTUP_FAILURE)
             return
         config = uvicorn.Config(app, **options)  # as uvicorn.run makes it, and binds it
         sock = _bound(config)
         if starting is not None:
-            starting()
+            starting(here)
         if reload:
             from uvicorn.supervisors import ChangeReload
 
@@ -345,6 +358,21 @@ def _run_uvicorn(
             supervisor.run()
     if getattr(supervisor, "failed_to_start", False):
         raise SystemExit(_STARTUP_FAILURE)
+
+
+def _announcing_server(config: Any) -> Any:
+    """uvicorn's `Server` for ``config``, to be given the sockets ``uvicorn.run`` would have it
+    bind: it says "Uvicorn running on ..." once started, as where it binds them itself (given
+    sockets, it leaves that to `Config.bind_socket`, which makes them for its workers)."""
+    import uvicorn
+
+    class Announcing(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started and sockets:
+                self._log_started_message(sockets)
+
+    return Announcing(config)
 
 
 def _bound(config: Any) -> Any:
