@@ -1119,6 +1119,55 @@ def test_serve_reload_watches_the_directory_of_an_app_file_outside_this_one(
     assert serve._watched("./sub/app.py:skill") == [here]
 
 
+def test_serve_reload_restarts_on_a_change_with_uvicorns_reloader(tmp_path: Path) -> None:
+    # serve runs uvicorn's reloader itself (its socket bound first, to say a port taken in the
+    # check's words): the one uvicorn.run would pick (WatchFiles where watchfiles is installed,
+    # else StatReload), watching what uvicorn.run would watch, and a change restarts the server.
+    import threading
+
+    from uvicorn.supervisors import ChangeReload
+
+    expected = {"WatchFilesReload": "WatchFiles", "StatReload": "StatReload"}[ChangeReload.__name__]
+    app = tmp_path / "reloaded.py"
+    app.write_text(LOUD_APP)
+    port = str(free_port())
+    command = [sys.executable, "-m", "alexaskill", "serve", "reloaded:app", "--reload"]
+    said: list[str] = []
+    changed = threading.Event()
+
+    def change() -> None:  # (until a restart is seen: the reloader's first look may come late)
+        edits = 0
+        while not changed.wait(0.5):
+            edits += 1
+            app.write_text(f"{LOUD_APP}\nEDITS = {edits}\n")
+
+    with subprocess.Popen(
+        [*command, "--port", port], cwd=tmp_path, stderr=subprocess.PIPE, text=True
+    ) as process:
+        editor = threading.Thread(target=change)
+        try:
+            assert process.stderr is not None
+            for line in process.stderr:  # (ends if serve exits)
+                said.append(line.rstrip("\n"))
+                started = sum("Started server process" in line for line in said)
+                if started == 1 and not editor.is_alive():
+                    editor.start()
+                if started == 2:
+                    break
+        finally:
+            changed.set()
+            if editor.is_alive():
+                editor.join()
+            stop(process)
+    assert sum("Started server process" in line for line in said) == 2, said
+    assert any(f"Started reloader process [{process.pid}] using {expected}" in x for x in said), (
+        said
+    )
+    watched = [line for line in said if "Will watch for changes in these directories" in line]
+    assert watched == [f"INFO:     Will watch for changes in these directories: {[str(tmp_path)]}"]
+    assert any("reloaded.py" in line and "Reloading" in line for line in said), said
+
+
 @pytest.mark.parametrize("option", ["--ssl-certfile", "--ssl-keyfile"])
 def test_serve_says_a_tls_file_that_is_no_file_is_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str
