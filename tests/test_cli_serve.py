@@ -271,6 +271,40 @@ def test_serve_dev_reload_beyond_loopback_warns_once(
     assert warned[0].startswith("--dev on 0.0.0.0, not a loopback address: whoever reaches port")
 
 
+def test_serve_dev_workers_1_says_it_trusts_the_development_key(
+    tmp_path: Path,
+    dev_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # `serve --dev --workers 1` never said "--dev: request verification trusts ... Never use
+    # --dev in production": serve's check of the app, which leaves the warning to the server
+    # processes, had made its skill trust the key already, and the one server, this same
+    # process (run here where uvicorn would run it), found it trusted and said nothing.
+    from alexaskill.cli import serve as serve_module
+    from alexaskill.cli.serve import serve_factory
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # (serve hands its options over there)
+    (tmp_path / "trusting.py").write_text(APP)
+
+    def server_process(app: object, *, env: dict[str, str], starting: Any, **_: object) -> None:
+        os.environ.update(env)
+        starting(True)  # (--workers 1: the server is this process)
+        serve_factory()
+
+    monkeypatch.setattr(serve_module, "_run_uvicorn", server_process)
+    try:
+        with caplog.at_level(logging.WARNING, "alexaskill"):
+            code, _, err = run("serve", "trusting:skill", "--dev", "--workers", "1")
+    finally:
+        for name in [name for name in sys.modules if name.endswith("trusting")]:
+            del sys.modules[name]
+    assert code == 0, err
+    assert caplog.text.count("Never use --dev in production") == 1, caplog.text
+
+
 def pids(output: str) -> set[int]:
     return {int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", output)}
 

@@ -88,8 +88,13 @@ def _trust(skill: Skill, pki: TestPKI | None, *, local: bool, say: bool = True) 
         and verifier.dev_url == pki.cert_url
         and verifier.leaf == pki.leaf
     ):
-        return pki
-    skill.verifier = DevVerifier(pki, skill.verifier)
+        # Trusted already: by `with_simulator`'s own call, silent (the local key was said); or
+        # by serve's check of the app, which leaves the warning to the server, and with
+        # --workers 1 the server is that same process and skill: the local key said then.
+        if not (local and say):
+            return pki
+    else:
+        skill.verifier = DevVerifier(pki, skill.verifier)
     if not say:
         return pki
     from ..logs import security_logger  # (here: the parser of every command imports this module)
