@@ -375,9 +375,8 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
     if older is not None:
         warnings.append(
             f"invocation name {name!r}: {older!r} was a launch phrase in Amazon's older "
-            "requirements for Japanese (its quiz tutorial has '辞書サーチ' for a wrong name), "
-            "which the current ones do not list: make sure certification takes the name, or "
-            "rename it"
+            f"requirements for Japanese ({ja.OLDER_LAUNCH_PHRASES[older]}), which the current "
+            "ones do not list: make sure certification takes the name, or rename it"
         )
     beyond = _first_beyond_english(name) if locale.startswith("en-") else None
     if beyond is not None:
