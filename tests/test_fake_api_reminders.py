@@ -633,6 +633,12 @@ _WRONG_RECURRENCES: Final = [
         {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY"], "interval": True}},
         r"recurrence\.interval is True: a positive whole number",
     ),
+    # A number written as a str, as Amazon's example writes "offsetInSeconds": "7200" (the
+    # trigger's 400 too): it was a 400 INVALID_REQUEST, msgspec's refusal of the reminder.
+    (
+        {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY"], "interval": "2"}},
+        r"recurrence\.interval is '2': a positive whole number",
+    ),
 ]
 
 
@@ -805,7 +811,12 @@ def test_a_recurrence_is_a_typed_value_in_amazons_names() -> None:
     assert json.loads(msgspec.json.encode(read[0].trigger)) == {**_AT, "recurrence": older}
     with pytest.raises(ValueError, match=r"reminders\[0\]\.trigger\.recurrence: 'byday' is no "):
         FakeAlexaApi(reminders=[{"trigger": {**_AT, "recurrence": {"freq": "DAILY", "byday": []}}}])
-    with pytest.raises(ValueError, match=r"reminders\[0\]: .*int.*\$\.trigger\.recurrence\.inte"):
+    with pytest.raises(
+        ValueError, match=r"reminders\[0\]: .*array.*\$\.trigger\.recurrence\.byDay"
+    ):
+        FakeAlexaApi(reminders=[{"trigger": {**_AT, "recurrence": {"freq": "D", "byDay": "MO"}}}])
+    # (a str interval is said as the skill's is: the fake's check, naming the field)
+    with pytest.raises(ValueError, match=r"reminders\[0\]\.trigger\.recurrence\.interval is '2'"):
         FakeAlexaApi(reminders=[{"trigger": {**_AT, "recurrence": {"freq": "D", "interval": "2"}}}])
 
 
@@ -1151,6 +1162,47 @@ def test_a_one_time_reminder_in_a_gap_is_read_at_the_offset_before_it(
 
 
 _REMINDERS: Final = "http://fake/v1/alerts/reminders"
+
+
+@pytest.mark.parametrize(
+    ("trigger", "said"),
+    [
+        # (Amazon's Reminders API reference writes it so; the fake's own check refuses it)
+        (
+            {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": "7200"},
+            "offsetInSeconds must be a positive integer",
+        ),
+        (
+            {**_AT, "recurrence": {"freq": "DAILY", "interval": "2"}},
+            "recurrence.interval is '2': a positive whole number (2: every other)",
+        ),
+        (
+            {**_AT, "recurrence": {"freq": "DAILY", "interval": 2.0}},
+            "recurrence.interval is 2.0: a positive whole number (2: every other)",
+        ),
+        (
+            {**_AT, "timeZoneId": 5},
+            "the trigger does not read as Amazon's JSON of one: Expected `str | null`, got "
+            "`int` - at `$.trigger.timeZoneId`",
+        ),
+        (
+            {**_AT, "recurrence": {"freq": "WEEKLY", "byDay": "MO"}},
+            "the trigger does not read as Amazon's JSON of one: Expected `array | null`, got "
+            "`str` - at `$.trigger.recurrence.byDay`",
+        ),
+    ],
+    ids=["offset-str", "interval-str", "interval-float", "zone-int", "by-day-str"],
+)
+def test_a_trigger_field_of_the_wrong_type_is_the_triggers_400(
+    trigger: dict[str, Any], said: str
+) -> None:
+    # A string offsetInSeconds was INVALID_TRIGGER, a string interval (or a timeZoneId that is
+    # no str) INVALID_REQUEST, msgspec's refusal of the whole reminder: one code for the trigger.
+    fake = FakeAlexaApi()
+    answer = _create(fake, trigger)
+    assert answer.status_code == 400, answer.text
+    assert answer.json() == {"code": "INVALID_TRIGGER", "message": said}
+    assert fake.reminders == []
 
 
 @pytest.mark.parametrize("status", ["ON", "enabled", "", 1])

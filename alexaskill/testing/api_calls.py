@@ -113,8 +113,9 @@ def _reminder_problem(
     `AlexaApi.create_reminder` does not) gone by
     at ``now``, the fake's now for the call (`AccessCheck._moment`), too; a recurrence Amazon
     does not take (`alexaskill.testing.api_recurrence`: its UNTIL judged at ``now`` in the
-    device's ``zone_name`` beside no ``startDateTime``); a field of the wrong kind (the codes
-    of these three are the fake's: Amazon's are not documented); a content entry's ``ssml``
+    device's ``zone_name`` beside no ``startDateTime``); a field of the wrong kind, the
+    trigger's own answered as its values are, ``INVALID_TRIGGER`` (the codes of these three are
+    the fake's: Amazon's are not documented); a content entry's ``ssml``
     Alexa cannot parse (`ssml_error`, as the test tools read an answer's SSML); a
     ``scheduledTime`` that is no ISO 8601 date and time (``"soon"``), or one with a ``Z`` or an
     offset (`_time_fault`), but beside ``startDateTime``, ``endDateTime`` or
@@ -178,6 +179,14 @@ def _reminder_problem(
     recurrence = _recurrence_problem(kind, trigger.get("recurrence"), trigger, (now, zone_name))
     if recurrence is not None:
         return "INVALID_TRIGGER", recurrence
+    from ..alexa_api import Reminder
+
+    # A field of the trigger of the wrong kind ("timeZoneId": 5, "byDay": "MO") is the
+    # trigger's fault, as "offsetInSeconds": "7200" is: read alone, before the rest.
+    try:
+        msgspec.convert({"trigger": trigger}, Reminder)
+    except msgspec.ValidationError as exc:
+        return "INVALID_TRIGGER", f"the trigger does not read as Amazon's JSON of one: {exc}"
     info = body.get("alertInfo")
     spoken = info.get("spokenInfo") if isinstance(info, dict) else None
     content = spoken.get("content") if isinstance(spoken, dict) else None
@@ -195,8 +204,6 @@ def _reminder_problem(
     fault = _push_fault(push.get("status")) if isinstance(push, dict) else None
     if fault is not None:
         return "INVALID_REQUEST", f"pushNotification.{fault}"
-    from ..alexa_api import Reminder
-
     # What the fake keeps of it must read (a text of 5, a pushNotification of "ENABLED"): the
     # skill's request is at fault, not the fake's data, as a failure here was reported (500).
     try:

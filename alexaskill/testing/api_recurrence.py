@@ -145,10 +145,12 @@ def _recurrence_problem(
         offset = _time_fault(value, f"recurrence.{key}")
         if offset is not None:
             return offset
-    # (Another kind than int, a str, msgspec's to refuse; but a bool, which Python's int takes,
-    # and msgspec refused as the whole reminder's fault, INVALID_REQUEST, not the trigger's.)
+    # Any kind but int (a bool, which Python's int takes; a str "2", as Amazon's example writes
+    # offsetInSeconds "7200"; a float) said here: msgspec refused it as the whole reminder's
+    # fault, INVALID_REQUEST, not the trigger's, where offsetInSeconds "7200" is the trigger's.
     interval = recurrence.get("interval")
-    if isinstance(interval, bool) or (isinstance(interval, int) and interval < 1):
+    wrong = not isinstance(interval, int) or isinstance(interval, bool)
+    if interval is not None and (wrong or interval < 1):
         return f"recurrence.interval is {interval!r}: a positive whole number (2: every other)"
     rules = recurrence.get("recurrenceRules")
     if rules is None:
