@@ -357,7 +357,7 @@ def _tunnels_holding(
     ``AsyncTunnelHTTPConnection``, which does not mark itself failed when the TLS handshake
     through its tunnel fails or is cancelled (its ``AsyncHTTPConnection`` does, and the pool
     drops it): no public attribute names a connection's stream, nor a transport's pool, so
-    these private ones are read, httpx's ``AsyncHTTPTransport._pool`` (0.27 to 0.29) and the
+    these private ones are read, httpx's ``AsyncHTTPTransport._pool`` (0.28 to 0.29) and the
     tunnel's ``_connection`` (its connection to the proxy, till the tunnel is open), its
     ``_connection`` (the HTTP/1.1 one) and its ``_network_stream``. Renamed, nothing is found
     (the pool keeps its dead place, as before), and tests/test_outgoing_connections.py fails.

@@ -663,7 +663,7 @@ def test_httpx_still_names_the_transport_that_sends_a_url(monkeypatch: pytest.Mo
     # httpx has no public way to ask (no public attribute for a client's transport or mounts;
     # the trace extension begins at connect_tcp, the pool's wait untraced; event hooks and
     # auth run before the transport and do not name it), so _traces asks the private
-    # AsyncClient._transport_for_url (httpx 0.27, the oldest allowed, to 0.29). Renamed or
+    # AsyncClient._transport_for_url (httpx 0.28, the oldest allowed, to 0.29). Renamed or
     # changed, this fails by name: the log would give a full pool the network's advice again.
     assert callable(getattr(httpx.AsyncClient, "_transport_for_url", None)), (
         "httpx.AsyncClient._transport_for_url is gone: alexaskill/verify/fetch.py's _traces "
