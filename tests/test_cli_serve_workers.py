@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import uvicorn
 
 from alexaskill.cli.serve_workers import _how_it_ended, _supervisor
 
@@ -30,6 +31,16 @@ def _wait_for(condition: Any, what: str, log: Path, seconds: float = 30) -> None
         time.sleep(0.05)
 
 
+# alexaskill's supervisor (the ERROR line, exit status 3) extends uvicorn's of 0.51 on; with 0.42
+# to 0.50, which pyproject.toml allows, serve keeps uvicorn's own and says so at start
+# (test_an_older_uvicorn_keeps_its_own_supervisor): there, these tests asked for what it lacks.
+needs_our_supervisor = pytest.mark.skipif(
+    tuple(int(part) for part in uvicorn.__version__.split(".")[:2]) < (0, 51),
+    reason=f"alexaskill's supervisor needs uvicorn 0.51 or later, not {uvicorn.__version__}",
+)
+
+
+@needs_our_supervisor
 def test_a_worker_killed_is_said_at_error_with_its_signal(servers: Servers, tmp_path: Path) -> None:
     # uvicorn's supervisor said "Child process [pid] died" at INFO, without how: a worker
     # killed (the OOM killer's SIGKILL) went unseen by an operator watching for errors.
@@ -94,6 +105,7 @@ async def app(scope, receive, send):
 """
 
 
+@needs_our_supervisor
 def test_a_worker_that_cannot_start_stops_serve_with_status_3(tmp_path: Path) -> None:
     # uvicorn's supervisor stops when a worker cannot start, and its process exited 0: to
     # docker, systemd and Kubernetes a server that stopped as asked.
