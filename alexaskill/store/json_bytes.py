@@ -40,7 +40,10 @@ def _read(text: bytes) -> Any:
     if _decode is None:
         import msgspec
 
-        _decode, _refused = msgspec.json.Decoder().decode, (msgspec.DecodeError, RecursionError)
+        # (UnicodeDecodeError: msgspec 0.21 and 0.22 raise it for bytes not UTF-8, a surrogate
+        # encoded alone too, where later ones raise DecodeError)
+        _decode = msgspec.json.Decoder().decode
+        _refused = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
     try:
         return _decode(text)
     except _refused:
