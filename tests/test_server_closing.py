@@ -102,6 +102,39 @@ def _slow_reader(server: uvicorn.Server) -> socket.socket:
     return client
 
 
+def _read_to_the_close(client: socket.socket) -> bytes:
+    """All ``client`` receives until the server closes the connection."""
+    answer = b""
+    while chunk := client.recv(65536):
+        answer += chunk
+    return answer
+
+
+def _shut_and_gone(server: uvicorn.Server, client: socket.socket) -> None:
+    """Stop ``client``'s sending, then wait for ``server``'s connection and its task to go."""
+    client.shutdown(socket.SHUT_WR)
+    deadline = time.monotonic() + 30
+    while server.server_state.connections or server.server_state.tasks:
+        assert time.monotonic() < deadline, "the connection or its task stayed"
+        time.sleep(0.05)
+
+
+def _answering_slowly(answered: list[str], headers: list[tuple[bytes, bytes]]) -> Any:
+    """An app that notes each request's path in ``answered`` and answers "ok" with
+    ``headers`` after 0.3 s."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await answer_lifespan(receive, send)
+            return
+        answered.append(scope["path"])
+        await asyncio.sleep(0.3)
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    return app
+
+
 def _gone_in_time(server: uvicorn.Server, what: str) -> None:
     """Wait for the connection to be closing, its answer not all sent, then to be gone."""
     connections = server.server_state.connections
@@ -217,16 +250,10 @@ def test_requests_pipelined_after_one_that_closes_are_dropped_not_refused(
         # Unread when the answer is out: a close would answer it with a reset, and the client
         # could lose the answer (ConnectionResetError); it lingers instead.
         client.sendall((request + b"\r\n") * 300)
-        answer = b""
-        while chunk := client.recv(65536):
-            answer += chunk
+        answer = _read_to_the_close(client)
         assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b"\r\n\r\nok"), answer
         assert answer.count(b"HTTP/1.1 ") == 1, answer
-        client.shutdown(socket.SHUT_WR)
-        deadline = time.monotonic() + 30
-        while server.server_state.connections or server.server_state.tasks:
-            assert time.monotonic() < deadline, "the connection or its task stayed"
-            time.sleep(0.05)
+        _shut_and_gone(server, client)
     assert answered == ["/"]  # the requests after it were never run
 
 
@@ -237,33 +264,17 @@ def test_app_connection_close_with_a_request_queued(protocol: type[Any], loop: s
     # next request waits behind it: that one is never run, and the close lingers, dropping
     # what the client sends meanwhile, rather than resetting and losing the client the answer.
     answered: list[str] = []
-
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "lifespan":
-            await answer_lifespan(receive, send)
-            return
-        answered.append(scope["path"])
-        await asyncio.sleep(0.3)
-        close = [(b"content-length", b"2"), (b"connection", b"close")]
-        await send({"type": "http.response.start", "status": 200, "headers": close})
-        await send({"type": "http.response.body", "body": b"ok"})
-
+    app = _answering_slowly(answered, [(b"content-length", b"2"), (b"connection", b"close")])
     config = uvicorn.Config(app, port=0, http=protocol, loop=loop, log_level="critical")
     with serving(config) as server, _connected(server) as client:
         request = b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n"
         client.sendall(request + request.replace(b"GET /", b"GET /two"))
         time.sleep(0.1)  # being answered, /two queued
         client.sendall(request * 300)
-        answer = b""
-        while chunk := client.recv(65536):
-            answer += chunk
+        answer = _read_to_the_close(client)
         assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b"\r\n\r\nok"), answer
         assert answer.count(b"HTTP/1.1 ") == 1, answer
-        client.shutdown(socket.SHUT_WR)
-        deadline = time.monotonic() + 30
-        while server.server_state.connections or server.server_state.tasks:
-            assert time.monotonic() < deadline, "the connection or its task stayed"
-            time.sleep(0.05)
+        _shut_and_gone(server, client)
     assert answered == ["/"]  # the request queued behind it was never run
 
 
@@ -276,17 +287,7 @@ def test_a_closing_request_queued_behind_another_keeps_its_answer(
     # after it, reading still paused, what the client sent meanwhile stayed in the socket, and
     # on httptools the close answered it with a reset, the client losing the second answer.
     answered: list[str] = []
-
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "lifespan":
-            await answer_lifespan(receive, send)
-            return
-        answered.append(scope["path"])
-        await asyncio.sleep(0.3)
-        headers = [(b"content-length", b"2")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": b"ok"})
-
+    app = _answering_slowly(answered, [(b"content-length", b"2")])
     config = uvicorn.Config(app, port=0, http=protocol, loop=loop, log_level="critical")
     with serving(config) as server, _connected(server) as client:
         request = b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n"
@@ -294,13 +295,7 @@ def test_a_closing_request_queued_behind_another_keeps_its_answer(
         client.sendall(request + closing)
         time.sleep(0.1)  # the first being answered, /two queued
         client.sendall(request * 300)
-        answer = b""
-        while chunk := client.recv(65536):
-            answer += chunk
+        answer = _read_to_the_close(client)
         assert answer.count(b"HTTP/1.1 200 ") == 2 and answer.endswith(b"\r\n\r\nok"), answer
-        client.shutdown(socket.SHUT_WR)
-        deadline = time.monotonic() + 30
-        while server.server_state.connections or server.server_state.tasks:
-            assert time.monotonic() < deadline, "the connection or its task stayed"
-            time.sleep(0.05)
+        _shut_and_gone(server, client)
     assert answered == ["/", "/two"]  # and none of the requests after /two
