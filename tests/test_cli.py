@@ -551,10 +551,13 @@ def test_replay_and_chat_url_through_a_silent_socks_proxy_end_at_their_timeout(
     done: list[tuple[int, str, str]] = []
     url = f"http://127.0.0.1:{free_port()}/"
     with SilentSocks() as proxy:
-        monkeypatch.setenv("ALL_PROXY", f"socks5://127.0.0.1:{proxy.port}")
-        args = url_command(command, url)
-        stdin = "/launch\n" if command == "chat" else None
-        thread = threading.Thread(target=lambda: done.append(run(*args, stdin=stdin)), daemon=True)
+        proxy_url = f"socks5://127.0.0.1:{proxy.port}"
+        thread = threading.Thread(
+            target=lambda: done.append(
+                run_url_through(command, url, "ALL_PROXY", proxy_url, monkeypatch)
+            ),
+            daemon=True,
+        )
         thread.start()
         thread.join(60)  # (the test's own guard: never reached)
     assert done, f"{command} --url waited past its timeout, for the test's guard"
@@ -581,9 +584,8 @@ def test_replay_and_chat_url_say_a_socks_proxy_that_closed_mid_handshake(
     server = f"127.0.0.1:{free_port()}"
     url = f"http://{server}/"
     with ClosingSocks() as proxy:
-        monkeypatch.setenv("ALL_PROXY", f"socks5://127.0.0.1:{proxy.port}")
-        stdin = "/launch\n" if command == "chat" else None
-        code, _, err = run(*url_command(command, url), stdin=stdin)
+        proxy_url = f"socks5://127.0.0.1:{proxy.port}"
+        code, _, err = run_url_through(command, url, "ALL_PROXY", proxy_url, monkeypatch)
     assert proxy.connects, "the request went through no proxy"
     said = (
         f"cannot connect to {url}: the SOCKS proxy at 127.0.0.1:{proxy.port} (ALL_PROXY) broke "
@@ -636,10 +638,9 @@ def test_replay_and_chat_url_tell_a_proxys_own_answer_from_the_skills(
         "403 skill": _canned("403 Forbidden", "application/json", b'{"error": "not for you"}'),
     }[answer]
     url = f"http://127.0.0.1:{free_port()}/"
-    stdin = "/launch\n" if command == "chat" else None
     with canned_answer_port(canned) as port:
-        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
-        code, out, err = run(*url_command(command, url), stdin=stdin)
+        proxy_url = f"http://127.0.0.1:{port}"
+        code, out, err = run_url_through(command, url, "HTTP_PROXY", proxy_url, monkeypatch)
     proxy = f"the proxy at 127.0.0.1:{port} (HTTP_PROXY)"
     if answer == "407":
         said = f"cannot connect to {url}: {proxy} asked for credentials (HTTP 407"
@@ -661,6 +662,15 @@ def url_command(command: str, url: str) -> tuple[str, ...]:
     return (*args, "hello.json") if command == "replay" else args
 
 
+def run_url_through(
+    command: str, url: str, variable: str, proxy: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str, str]:
+    """`url_command` run (``chat`` saying /launch) with the environment's ``variable``
+    naming ``proxy``."""
+    monkeypatch.setenv(variable, proxy)
+    return run(*url_command(command, url), stdin="/launch\n" if command == "chat" else None)
+
+
 @pytest.mark.usefixtures("no_proxies")
 @pytest.mark.parametrize("command", ["replay", "chat"])
 @pytest.mark.parametrize("proxy_kind", ["refusing socks", "refusing CONNECT", "not listening"])
@@ -674,21 +684,21 @@ def test_replay_and_chat_url_say_a_proxy_that_let_nothing_through(
     from .blackhole import RefusingSocks, RefusingTunnels
 
     server = f"127.0.0.1:{free_port()}"
-    stdin = "/launch\n" if command == "chat" else None
     with contextlib.ExitStack() as stack:
         if proxy_kind == "refusing socks":
             url, variable, kind = f"http://{server}/", "ALL_PROXY", "SOCKS proxy"
             port = stack.enter_context(RefusingSocks()).port
-            monkeypatch.setenv(variable, f"socks5://127.0.0.1:{port}")
+            scheme = "socks5"
         elif proxy_kind == "refusing CONNECT":  # (an https:// URL: a tunnel asked for)
             url, variable, kind = f"https://{server}/", "HTTPS_PROXY", "proxy"
             port = stack.enter_context(RefusingTunnels()).port
-            monkeypatch.setenv(variable, f"http://127.0.0.1:{port}")
+            scheme = "http"
         else:
             url, variable, kind = f"http://{server}/", "HTTP_PROXY", "proxy"
             port = free_port()
-            monkeypatch.setenv(variable, f"http://127.0.0.1:{port}")
-        code, _, err = run(*url_command(command, url), stdin=stdin)
+            scheme = "http"
+        proxy_url = f"{scheme}://127.0.0.1:{port}"
+        code, _, err = run_url_through(command, url, variable, proxy_url, monkeypatch)
     proxy = f"the {kind} at 127.0.0.1:{port} ({variable})"
     said = {
         "refusing socks": f"{proxy} refused its tunnel to {server}",
@@ -715,9 +725,8 @@ def test_replay_and_chat_url_say_a_proxy_that_did_not_answer_the_connect(
     server = f"127.0.0.1:{free_port()}"
     url = f"https://{server}/"
     with SilentProxy() as proxy:
-        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.port}")
-        stdin = "/launch\n" if command == "chat" else None
-        code, _, err = run(*url_command(command, url), stdin=stdin)
+        proxy_url = f"http://127.0.0.1:{proxy.port}"
+        code, _, err = run_url_through(command, url, "HTTPS_PROXY", proxy_url, monkeypatch)
     assert proxy.heard.startswith(f"CONNECT {server} ".encode()), proxy.heard
     said = (
         f"cannot connect to {url}: the proxy at 127.0.0.1:{proxy.port} (HTTPS_PROXY) did not "
@@ -744,9 +753,8 @@ def test_replay_and_chat_url_say_an_https_proxys_own_tls_failure_is_the_proxys(
     proxy_tls.load_cert_chain(cert, key)
     url = f"https://127.0.0.1:{free_port()}/"
     with StalledTunnels(proxy_tls) as proxy:
-        monkeypatch.setenv("HTTPS_PROXY", f"https://127.0.0.1:{proxy.port}")
-        stdin = "/launch\n" if command == "chat" else None
-        code, _, err = run(*url_command(command, url), stdin=stdin)
+        proxy_url = f"https://127.0.0.1:{proxy.port}"
+        code, _, err = run_url_through(command, url, "HTTPS_PROXY", proxy_url, monkeypatch)
     assert proxy.connects == [], "a CONNECT got past the proxy's own handshake"
     said = (
         f"cannot connect to {url}: the TLS handshake with the proxy at 127.0.0.1:{proxy.port} "
