@@ -18,7 +18,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 import pytest
@@ -37,6 +37,24 @@ from .deadline_shared import LONG, SHORT, WAIT, speech, wait_for
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
 release = deadline_shared.release
+
+
+def _as_under_trio(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cancel scope's path (trio's), on asyncio: the watchdog out of reach, and asyncio
+    said not to be running."""
+    import alexaskill.deadline_answering
+
+    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
+    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
+
+
+async def _respond(
+    skill: Skill, intent: str, seconds: float = SHORT, now: Callable[[], float] | None = None
+) -> Answer:
+    """``skill``'s answer to an ``intent`` request, through `_respond_by`, due ``seconds``
+    after ``now()`` (`time.perf_counter`'s, read at the call, by default)."""
+    envelope = decode_envelope(json.dumps(RequestFactory().intent(intent)).encode())
+    return await skill._respond_by(envelope, None, (now or time.perf_counter)() + seconds, seconds)
 
 
 async def _answer_slow_handlers(release: threading.Event) -> list[tuple[str, str]]:
@@ -60,8 +78,7 @@ async def _answer_slow_handlers(release: threading.Event) -> list[tuple[str, str
     answers: dict[str, tuple[str, str]] = {}
 
     async def respond(name: str) -> None:
-        envelope = decode_envelope(json.dumps(RequestFactory().intent(name)).encode())
-        answer = await skill._respond_by(envelope, None, time.perf_counter() + SHORT, SHORT)
+        answer = await _respond(skill, name)
         answers[name] = (answer.outcome, speech(json.loads(answer.body)))
 
     # Both at once: each waits out a deadline of its own, and the test one SHORT, not two.
@@ -78,10 +95,7 @@ async def test_without_asyncio_tasks_a_cancel_scope_keeps_the_deadline(
     # Under trio (Hypercorn's trio worker, through anyio) there is no asyncio task for the
     # watchdog to cancel, and the deadline never acted: handlers ran as long as they liked and
     # Alexa gave up first. The same path, on asyncio, with the watchdog out of reach:
-    import alexaskill.deadline_answering
-
-    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
-    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
+    _as_under_trio(monkeypatch)
     with caplog.at_level(logging.WARNING, "alexaskill"):
         answers = await _answer_slow_handlers(release)
     assert answers == [("deadline", DEADLINE_REPLY)] * 2
@@ -132,8 +146,7 @@ async def test_without_asyncio_tasks_progressive_after_says_it_does_not_act(
     # Under trio the automatic progressive response (an asyncio timer) was silently never sent.
     import alexaskill.deadline_answering
 
-    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
-    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
+    _as_under_trio(monkeypatch)
     monkeypatch.setattr(
         alexaskill.deadline_answering, "_progressive_refused_said", False, raising=False
     )
@@ -143,10 +156,9 @@ async def test_without_asyncio_tasks_progressive_after_says_it_does_not_act(
     async def quick() -> Response:
         return speak("quick")
 
-    envelope = decode_envelope(json.dumps(RequestFactory().intent("Quick")).encode())
     with caplog.at_level(logging.WARNING, "alexaskill"):
         for _ in range(2):
-            answer = await skill._respond_by(envelope, None, time.perf_counter() + 5.0, 5.0)
+            answer = await _respond(skill, "Quick", 5.0)
             assert speech(json.loads(answer.body)) == "quick"
     lines = [r for r in caplog.records if "progressive_after=" in r.getMessage()]
     assert len(lines) == 1  # once a process
@@ -232,8 +244,7 @@ async def test_without_asyncio_tasks_a_late_answer_is_said_once(
     import alexaskill.answering
     import alexaskill.deadline_answering
 
-    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
-    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
+    _as_under_trio(monkeypatch)
     skipped = [0.0]
 
     class Clock:
@@ -263,9 +274,8 @@ async def test_without_asyncio_tasks_a_late_answer_is_said_once(
         return speak("noted")
 
     intent = "Note" if slow == "save" else "Block"
-    envelope = decode_envelope(json.dumps(RequestFactory().intent(intent)).encode())
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        answer = await skill._respond_by(envelope, None, Clock.perf_counter() + WAIT, WAIT)
+        answer = await _respond(skill, intent, WAIT, Clock.perf_counter)
     assert (answer.outcome, speech(json.loads(answer.body))) == ("ok", "noted")
     lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(lines) == 1, lines
@@ -287,10 +297,7 @@ async def test_without_asyncio_tasks_the_deadline_exceeded_handler_has_its_grace
     # of DeadlineExceeded: its answer within DEADLINE_GRACE, else the deadline's own reply.
     import anyio
 
-    import alexaskill.deadline_answering
-
-    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
-    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
+    _as_under_trio(monkeypatch)
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
 
     @skill.intent("Slow")
@@ -304,9 +311,8 @@ async def test_without_asyncio_tasks_the_deadline_exceeded_handler_has_its_grace
             await anyio.sleep(LONG)  # ended by its grace
         return speak("caught it")
 
-    envelope = decode_envelope(json.dumps(RequestFactory().intent("Slow")).encode())
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        answer = await skill._respond_by(envelope, None, time.perf_counter() + SHORT, SHORT)
+        answer = await _respond(skill, "Slow")
     assert answer.outcome == "deadline"
     assert speech(json.loads(answer.body)) == ("caught it" if quick else DEADLINE_REPLY)
     assert (f"took over {DEADLINE_GRACE} s too" in caplog.text) is not quick
@@ -341,10 +347,7 @@ async def test_without_asyncio_tasks_a_handler_that_swallows_the_cancellation_is
     # a WARNING naming it; under the cancel scope (trio, simulated on asyncio) it went silently.
     import anyio
 
-    import alexaskill.deadline_answering
-
-    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
-    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
+    _as_under_trio(monkeypatch)
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
 
     @skill.intent("Stubborn")
@@ -353,9 +356,8 @@ async def test_without_asyncio_tasks_a_handler_that_swallows_the_cancellation_is
             await anyio.sleep(LONG)  # ended by the deadline, however loaded the machine
         return speak("late but here")
 
-    envelope = decode_envelope(json.dumps(RequestFactory().intent("Stubborn")).encode())
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        answer = await skill._respond_by(envelope, None, time.perf_counter() + SHORT, SHORT)
+        answer = await _respond(skill, "Stubborn")
     assert speech(json.loads(answer.body)) == "late but here"
     (line,) = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert "swallows_the_cancellation_is_named.<locals>.stubborn caught the deadline's" in (
@@ -381,8 +383,7 @@ def test_under_trio_a_handler_that_swallows_the_cancellation_is_told_trios_name(
         return speak("late but here")
 
     async def answer() -> Answer:
-        envelope = decode_envelope(json.dumps(RequestFactory().intent("Stubborn")).encode())
-        return await skill._respond_by(envelope, None, time.perf_counter() + SHORT, SHORT)
+        return await _respond(skill, "Stubborn")
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
         answered = anyio.run(answer, backend="trio")
