@@ -66,6 +66,7 @@ from .ssml_check import (
     strip_tags,
 )
 from .ssml_check import PROBLEM_WITH_RESPONSE as PROBLEM_WITH_RESPONSE  # (not in __all__)
+from .ssml_prosody import _prosody_pitch, _prosody_rate, _prosody_volume
 from .web_urls import _url_error
 from .xml_text import _speak_root, _xml_text
 
@@ -344,62 +345,6 @@ def audio(src: str) -> Ssml:
             f"(<speak> and the escaped tag included); speech holds at most {_MAX_SPEECH}"
         )
     return element
-
-
-_RATES: Final = ("x-slow", "slow", "medium", "fast", "x-fast")
-_PITCHES: Final = ("x-low", "low", "medium", "high", "x-high")
-_VOLUMES: Final = ("silent", "x-soft", "soft", "medium", "loud", "x-loud")
-# ASCII digits only: float() reads any Unicode digit ("٣٠"), Alexa reads 0-9.
-_PERCENT = re.compile(r"\d+(?:\.\d+)?%", re.ASCII)
-_SIGNED_PERCENT = re.compile(r"[+-]\d+(?:\.\d+)?%", re.ASCII)
-_DECIBELS = re.compile(r"[+-]\d+(?:\.\d+)?dB", re.ASCII)
-# Limits from Amazon's SSML reference: rate at least 20 %, pitch between -33.3 % and +50 %,
-# volume raised by "about +4.08dB" at most (no least: a large cut is near silence).
-_MIN_RATE: Final = 20.0
-_PITCH_RANGE: Final = (-33.3, 50.0)
-_MAX_DECIBELS: Final = 4.08
-
-
-def _prosody_rate(rate: str) -> str:
-    if rate in _RATES:
-        return rate
-    if not isinstance(rate, str) or not _PERCENT.fullmatch(rate):
-        raise ResponseError(
-            f"SSML <prosody rate={rate!r}> must be one of {', '.join(_RATES)} or a percentage"
-        )
-    if float(rate[:-1]) < _MIN_RATE:
-        raise ResponseError(f"SSML <prosody rate={rate!r}> is below the minimum of 20%")
-    return rate
-
-
-def _prosody_pitch(pitch: str) -> str:
-    if pitch in _PITCHES:
-        return pitch
-    if not isinstance(pitch, str) or not _SIGNED_PERCENT.fullmatch(pitch):
-        raise ResponseError(
-            f"SSML <prosody pitch={pitch!r}> must be one of {', '.join(_PITCHES)} "
-            "or a signed percentage like '+10%'"
-        )
-    low, high = _PITCH_RANGE
-    if not low <= float(pitch[:-1]) <= high:
-        raise ResponseError(f"SSML <prosody pitch={pitch!r}> is outside -33.3% to +50%")
-    return pitch
-
-
-def _prosody_volume(volume: str) -> str:
-    if volume in _VOLUMES:
-        return volume
-    if not isinstance(volume, str) or not _DECIBELS.fullmatch(volume):
-        raise ResponseError(
-            f"SSML <prosody volume={volume!r}> must be one of {', '.join(_VOLUMES)} "
-            "or a signed decibel change like '+2dB'"
-        )
-    if float(volume[:-2]) > _MAX_DECIBELS:
-        raise ResponseError(
-            f"SSML <prosody volume={volume!r}> is above Alexa's maximum of +{_MAX_DECIBELS}dB "
-            "(use 'x-loud' for the loudest)"
-        )
-    return volume
 
 
 def prosody(

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Container, Mapping
 from typing import Any, Final
 
+from .ssml_prosody import _prosody_error
 from .web_urls import _url_error
 from .xml_text import _XML_SPACE, _character_error
 
@@ -367,10 +368,11 @@ def ssml_error(markup: str) -> str | None:
     speech a handler builds of hand-written ``Ssml`` with a tag missing an attribute
     `_REQUIRED` names (`_missing_attribute`, the same check), a value `_ENUMERATED` does not
     list (`_value_error`, the same check), an ``<audio src>`` Alexa cannot
-    fetch (`_audio_src_error`, the same check), elements that do not nest (`_scan_tags`, the
-    same check, said here as the app says it), text or a ``<speak>`` after the root (or a
-    ``<speak>`` inside it), or a ``<break>``,
-    ``<audio>`` or ``<prosody>`` beyond Amazon's limits (`alexaskill.responses.SsmlSpeech`).
+    fetch (`_audio_src_error`, the same check), a ``<prosody>`` value `alexaskill.ssml.prosody`
+    refuses (`_prosody_error`, the same check, here too), elements that do not nest
+    (`_scan_tags`, the same check, said here as the app says it), text or a ``<speak>`` after
+    the root (or a ``<speak>`` inside it), or a ``<break>`` or ``<audio>`` beyond Amazon's
+    limits (`alexaskill.responses.SsmlSpeech`).
     """
     from xml.parsers import expat
 
@@ -397,6 +399,10 @@ def ssml_error(markup: str) -> str | None:
                 faults.append(error)
         elif name == "break" and "time" in attributes:
             error = _break_error(attributes["time"])
+            if error is not None:
+                faults.append(error)
+        elif name == "prosody":
+            error = _prosody_error(attributes)
             if error is not None:
                 faults.append(error)
 

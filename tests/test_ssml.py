@@ -855,6 +855,21 @@ def test_hand_written_prosody_is_held_to_the_builders_limits(markup: str, said: 
 
 
 @pytest.mark.parametrize(
+    ("markup", "said"),
+    [
+        ('<prosody volume="+100dB">x</prosody>', r"<prosody volume='\+100dB'> is above Alexa's"),
+        ("<p><prosody rate='10%'>x</prosody></p>", r"<prosody rate='10%'> is below the minimum"),
+        ('<prosody\npitch="+60%">x</prosody>', r"<prosody pitch='\+60%'> is outside -33\.3%"),
+        ('<prosody volume="very loud">x</prosody>', r"<prosody volume='very loud'> must be one"),
+    ],
+)
+def test_ssml_error_holds_prosody_to_the_limits_the_app_does(markup: str, said: str) -> None:
+    # The README says both refuse these; ssml_error said None of each, while the app refused it.
+    error = ssml.ssml_error(f"<speak>Hi {markup}</speak>")
+    assert error is not None and re.match(said, error), error
+
+
+@pytest.mark.parametrize(
     "markup",
     [
         '<speak>Hi <prosody volume="+4dB" rate="x-fast" pitch="-10%">x</prosody></speak>',

@@ -32,7 +32,6 @@ import re
 from typing import Final
 
 from ..exceptions import ResponseError
-from ..ssml import _prosody_pitch, _prosody_rate, _prosody_volume
 from ..ssml_check import (
     _INNER_SPEAK,
     _MARKUP,
@@ -43,6 +42,7 @@ from ..ssml_check import (
     _scan_tags,
     _value_error,
 )
+from ..ssml_prosody import _prosody_error
 from ..xml_text import _SPEAK_START, _XML_SPACE
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
@@ -70,12 +70,6 @@ _NAMES: Final = "|".join(map(re.escape, sorted(_BUILDERS)))
 #: is read from a start tag `_scan_tags` found (not the text of a comment, …).
 _LIMITED_TAG: Final = re.compile(
     rf"""<({_NAMES})(?=[\s/>])((?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+)>"""
-)
-#: The checks of `alexaskill.ssml.prosody`, by attribute.
-_PROSODY_CHECKS: Final = (
-    ("rate", _prosody_rate),
-    ("pitch", _prosody_pitch),
-    ("volume", _prosody_volume),
 )
 #: One attribute of a tag: group 1 its name, group 2 or 3 its value (double or single quotes).
 _ATTRIBUTE: Final = re.compile(r"""([^\s=/<>"']++)\s*+=\s*+(?:"([^"<]*+)"|'([^'<]*+)')""")
@@ -143,14 +137,7 @@ def _limit_error(name: str, values: dict[str, str]) -> str | None:
     """Why a ``<break>``, ``<audio>`` or ``<prosody>`` tag with attributes ``values`` breaks
     Amazon's limits, or None (None for any other tag)."""
     if name == "prosody":
-        for attribute, check in _PROSODY_CHECKS:
-            value = values.get(attribute)
-            if value is not None:
-                try:
-                    check(value)
-                except ResponseError as exc:  # "SSML <prosody volume='+9dB'> is above …"
-                    return str(exc).removeprefix("SSML ")
-        return None
+        return _prosody_error(values)
     if name == "break":
         time = values.get("time")
         if time is None:
