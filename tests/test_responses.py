@@ -1068,6 +1068,25 @@ def test_text_after_the_root_is_refused(markup: str, after: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("markup", "after"),
+    [
+        ("<speak/>x</speak>", "'x</speak>'"),
+        ("<speak />Hi</speak>", "'Hi</speak>'"),
+        ('<speak xml:lang="en-US"/>x</speak>', "'x</speak>'"),
+    ],
+)
+def test_an_empty_root_with_text_after_it_is_refused(markup: str, after: str) -> None:
+    # Two "<" and an end in </speak>, like the usual answer: it was never scanned, and went out
+    # as written, which Alexa refused (the root ends at its empty-element tag).
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(markup))
+    assert str(refused.value).startswith(
+        f"outputSpeech.ssml has {after} after its <speak> root"
+    ), str(refused.value)
+    assert ssml.ssml_error(markup) is not None
+
+
+@pytest.mark.parametrize(
     "markup",
     [
         "<speak>Hi</speak>\n",

@@ -235,7 +235,8 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         # instruction may hold a ">" (<!-- a>b -->), and goes to the pattern; so may a quoted
         # attribute value (<p title='a>b'>), which `_after_start_tag` sees through.
         # Only an ASCII letter or digit: a Hangul filler is alphanumeric, and says nothing.
-        said = 7 if markup.startswith("<speak>") else _after_start_tag(markup, 0)
+        bare_root = markup.startswith("<speak>")  # (an empty <speak/> root is not)
+        said = 7 if bare_root else _after_start_tag(markup, 0)
         first = markup[said : said + 1]
         if not (first.isascii() and first.isalnum()):
             if first == "<" and markup[said + 1 : said + 2].isalpha():
@@ -263,8 +264,14 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         # <audio>, …), that they nest (a stray end tag, one left open, crossed ones), and what
         # follows the root (<speak>Hi</speak>x). The usual short answer, the root's two tags
         # ending the document, needs none (markup starts with its root: an <audio> is a third
-        # "<"), nor the builders' SSML, checked where built (and ending with its root).
-        if (not checked and markup.count("<") > 2) or not markup.endswith("</speak>"):
+        # "<"), nor the builders' SSML, checked where built (starting with a bare <speak> and
+        # ending with its root). A root with attributes is scanned: it may be an empty
+        # element (<speak/>x</speak>, two "<" too, whose root ends before the "x").
+        if (
+            (not checked and markup.count("<") > 2)
+            or not bare_root
+            or not markup.endswith("</speak>")
+        ):
             _check_elements("outputSpeech.ssml", markup)
         _check_play_behavior(self.play_behavior)
 
