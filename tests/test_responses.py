@@ -1080,9 +1080,9 @@ def test_an_empty_root_with_text_after_it_is_refused(markup: str, after: str) ->
     # as written, which Alexa refused (the root ends at its empty-element tag).
     with pytest.raises(ResponseError) as refused:
         SsmlSpeech(Ssml(markup))
-    assert str(refused.value).startswith(
-        f"outputSpeech.ssml has {after} after its <speak> root"
-    ), str(refused.value)
+    assert str(refused.value).startswith(f"outputSpeech.ssml has {after} after its <speak> root"), (
+        str(refused.value)
+    )
     assert ssml.ssml_error(markup) is not None
 
 
