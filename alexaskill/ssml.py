@@ -184,22 +184,32 @@ def escape(text: str) -> Ssml:
 _SPEAK_TAG = re.compile(r"""</?speak(?=[\s/>])(?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+>""")
 
 
+#: An XML declaration (``<?xml version='1.0'?>``): allowed first in a document alone, so dropped
+#: from every part composed into a root. Possessive: no backtracking.
+_XML_DECLARATION = re.compile(r"<\?xml(?=[ \t\r\n?])(?:[^?]|\?(?!>))*+\?>")
+
+
 def _is_document(part: str) -> bool:
-    """Whether ``part`` is SSML markup that is a ``<speak>`` document."""
-    return isinstance(part, Ssml) and _speak_root(part) >= 0
+    """Whether ``part`` is SSML markup that is a ``<speak>`` document; `ResponseError` if it
+    has a DOCTYPE. The one test of `speak`, ``+``, ``*`` and ``join`` (through `_unwrap`)."""
+    if not isinstance(part, Ssml):
+        return False
+    if "<!DOCTYPE" in part:
+        _refuse_doctype(part)
+    return _speak_root(part) >= 0
 
 
 def _unwrap(part: str) -> str:
-    """The SSML inside a part, without its ``<speak>`` roots (one, or several side by side) and
-    without the prolog before the first (an XML declaration is only allowed first)."""
-    if isinstance(part, Ssml):
-        if "<speak" not in part:
-            return str(part)
-        if "<!DOCTYPE" in part:
-            _refuse_doctype(part)
-        root = _speak_root(part)
-        return _SPEAK_TAG.sub("", part[root:] if root > 0 else part)
-    return escape(part)
+    """The SSML inside a part, without its ``<speak>`` tags (a root, several side by side, or a
+    stray one: ``a</speak>``) and without the prolog before the first or an XML declaration
+    (only allowed first in a document); plain text escaped."""
+    if not isinstance(part, Ssml):
+        return escape(part)
+    if "speak" not in part and "<?xml" not in part and "<!DOCTYPE" not in part:  # the usual
+        return str(part)
+    root = _speak_root(part) if _is_document(part) else 0
+    inner = _SPEAK_TAG.sub("", part[root:] if root > 0 else part)
+    return _XML_DECLARATION.sub("", inner) if "<?xml" in inner else inner
 
 
 def _refuse_doctype(part: str) -> None:

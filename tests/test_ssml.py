@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import enum
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -211,6 +212,24 @@ def test_whole_documents_compose_into_one_the_app_takes(document: str) -> None:
         assert ssml.ssml_error(composed) is None, composed
 
 
+@pytest.mark.parametrize(
+    ("part", "inner"),
+    [
+        ("<?xml version='1.0'?>a", "a"),  # an XML declaration is only allowed first
+        ('\n<?xml version="1.0" encoding="UTF-8"?>a <p>b</p>', "\na <p>b</p>"),
+        ("a</speak>", "a"),  # a stray end tag of the root
+    ],
+)
+def test_speak_drops_a_declaration_and_stray_root_tags_of_a_fragment(part: str, inner: str) -> None:
+    # speak() kept them inside the composed root ("<speak><?xml …?>a</speak>",
+    # "<speak>a</speak></speak>"): no XML, refused by the app far from the call.
+    composed = ssml.speak(Ssml(part))
+    assert composed == f"<speak>{inner}</speak>"
+    assert ssml.ssml_error(composed) is None, composed
+    assert ssml.speak("x ", Ssml(part)) == f"<speak>x {inner}</speak>"
+    assert SsmlSpeech(Ssml(part)).ssml == composed
+
+
 def test_a_document_with_a_doctype_is_refused_where_it_is_composed() -> None:
     # Its DOCTYPE (which may declare entities the document uses) cannot be unwrapped with its
     # root: speak() put it inside the composed <speak>, no XML, and the app refused that
@@ -221,10 +240,19 @@ def test_a_document_with_a_doctype_is_refused_where_it_is_composed() -> None:
         ssml.speak("a ", part)
     with pytest.raises(ResponseError, match=said):
         ssml.p(part)
-    # (Not composed into a root by +, * or join, which take it for no document: it stays
-    # first, and the app refuses the speech's DOCTYPE as before.)
-    with pytest.raises(ResponseError, match="has a DOCTYPE"):
-        SsmlSpeech(part + "x")
+    # +, * and join refuse it as speak() does (they took it for no document: it stayed first,
+    # and only the app refused the speech's DOCTYPE, far from here).
+    composers: tuple[Callable[[], object], ...] = (
+        lambda: part + "x",
+        lambda: "x" + part,
+        lambda: Ssml("<p>x</p>") + part,
+        lambda: part * 2,
+        lambda: Ssml(" ").join(["x", part]),
+        lambda: part.join(["x", "y"]),
+    )
+    for compose in composers:
+        with pytest.raises(ResponseError, match=said):
+            compose()
     # Text of a comment is no DOCTYPE.
     commented = Ssml("<speak>a<!-- <!DOCTYPE x> --></speak>")
     assert ssml.speak(commented) == "<speak>a<!-- <!DOCTYPE x> --></speak>"
