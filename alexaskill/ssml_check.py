@@ -293,15 +293,28 @@ _NESTING: Final = (
 )
 
 
+def _unknown_tag(name: str) -> str:
+    """What `ssml_error` and the app's tag scan say of a tag not in `_SSML_TAGS`."""
+    where = ", but at the root" if name == "speak" else ""
+    return (
+        f"<{name}> is no SSML tag Alexa knows{where} (Amazon's SSML reference: "
+        f"{', '.join(sorted(_SSML_TAGS))})"
+    )
+
+
 def _scan_tags(
-    markup: str, names: Container[str] = (), check: Callable[[str], str | None] | None = None
+    markup: str,
+    names: Container[str] = (),
+    check: Callable[[str], str | None] | None = None,
+    known: Container[str] = (),
 ) -> tuple[str | None, int]:
     """The one scan of a document's tags, up to the end of its root: the first fault, said,
     and where the root ends (its end tag's end; -1 after a fault, or if there is no root).
 
     A fault is an end tag that closes no open element (``<speak>a</p>``), or not the one
     opened last (``<p><s>a</p></s>``), an element left open (``<speak><p>a</speak>``,
-    ``<speak>a``), a ``<speak>`` inside the root, or what ``check`` says of the text of a start
+    ``<speak>a``), a ``<speak>`` inside the root, a tag past the root not in ``known`` when
+    it is given (`_SSML_TAGS`: ``<b>``, ``<SPEAK>``), or what ``check`` says of the text of a start
     tag whose name is in ``names`` (the app's limits). What a comment, a CDATA section, a
     processing instruction or an attribute value holds is text. The app's check of its speech
     (`alexaskill.responses.SsmlSpeech`) and `ssml_error` both read elements this way.
@@ -327,6 +340,8 @@ def _scan_tags(
             continue
         if name == "speak" and open_names:
             return _INNER_SPEAK, -1
+        if known and open_names and name not in known:
+            return _unknown_tag(name), -1
         if name in names and check is not None:
             error = check(piece.group())
             if error is not None:
@@ -369,7 +384,8 @@ def ssml_error(markup: str) -> str | None:
     `_REQUIRED` names (`_missing_attribute`, the same check), a value `_ENUMERATED` does not
     list (`_value_error`, the same check), an ``<audio src>`` Alexa cannot
     fetch (`_audio_src_error`, the same check), a ``<prosody>`` value `alexaskill.ssml.prosody`
-    refuses (`_prosody_error`, the same check, here too), elements that do not nest
+    refuses (`_prosody_error`, the same check, here too), a tag `_SSML_TAGS` does not list
+    (`_unknown_tag`, said alike), elements that do not nest
     (`_scan_tags`, the same check, said here as the app says it), text or a ``<speak>`` after
     the root (or a ``<speak>`` inside it), or a ``<break>`` or ``<audio>`` beyond Amazon's
     limits (`alexaskill.responses.SsmlSpeech`).
@@ -386,11 +402,7 @@ def ssml_error(markup: str) -> str | None:
         elif faults:
             pass
         elif name not in _SSML_TAGS:
-            where = ", but at the root" if name == "speak" else ""
-            faults.append(
-                f"<{name}> is no SSML tag Alexa knows{where} (Amazon's SSML reference: "
-                f"{', '.join(sorted(_SSML_TAGS))})"
-            )
+            faults.append(_unknown_tag(name))
         elif (error := _attributes_error(name, attributes)) is not None:
             faults.append(error)
         elif name == "audio":

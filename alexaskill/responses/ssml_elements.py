@@ -36,6 +36,7 @@ from ..ssml_check import (
     _INNER_SPEAK,
     _MARKUP,
     _MAX_BREAK_MS,
+    _SSML_TAGS,
     _audio_src_error,
     _break_time_ms,
     _missing_attribute,
@@ -160,7 +161,7 @@ def _check_elements(field: str, markup: str) -> None:
     its elements do not nest (a stray end tag, one left open, crossed ones: `_scan_tags`, as
     `ssml_error` reads them), or if more than XML allows follows its root (see the module).
     One scan of the tags, to the end of the root."""
-    error, end = _scan_tags(markup, _BUILDERS, _tag_error)
+    error, end = _scan_tags(markup, _BUILDERS, _tag_error, _SSML_TAGS)
     if error is not None:
         raise ResponseError(f"{field}: {error}")
     if 0 <= end < len(markup):
