@@ -35,7 +35,7 @@ def _value(size: int) -> dict[str, Any]:
     """A dict whose JSON is about ``size`` bytes, most of it a list of strings (a game's log).
 
     Few lists and dicts: a value with more than 30 (records as dicts, say) was walked by the
-    save's other checks (`base._check_limits`, `_check_keys`), which then took most of it (the
+    save's other checks (`limits._check_limits`, `_check_keys`), which then took most of it (the
     README's "after the storewalk branch": its nesting is now read from its JSON)."""
     value: dict[str, Any] = {"n": 0, "log": []}
     while len(msgspec.json.encode(value)) < size:

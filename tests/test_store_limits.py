@@ -1,4 +1,4 @@
-"""The limits every store keeps (`store.base._check_limits`: DynamoDB's nesting and numbers, and
+"""The limits every store keeps (`store.limits._check_limits`: DynamoDB's nesting and numbers, and
 dict keys JSON would change), at their edges in values holding many lists and dicts: the JSON
 text decides which values are walked, so what is in a string, or how many containers a value
 holds, must not change what is refused or kept, nor the words.
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from alexaskill.exceptions import ResponseError
-from alexaskill.store import MemoryStore, Store, base
+from alexaskill.store import MemoryStore, Store, base, limits
 
 from .store_shared import each_store_fixture  # noqa: F401
 
@@ -166,14 +166,14 @@ async def test_keys_that_are_not_str_are_refused_wherever_they_are(
 def _walks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """The walks of values `_beyond_limits` starts, each its ``numbers`` (numbers looked at)."""
     walks: list[bool] = []
-    walk = base._beyond_limits
+    walk = limits._beyond_limits
 
     def spy(value: Any, depth: int, numbers: bool = True) -> Any:
         if depth == 0:
             walks.append(numbers)
         return walk(value, depth, numbers)
 
-    monkeypatch.setattr(base, "_beyond_limits", spy)
+    monkeypatch.setattr(limits, "_beyond_limits", spy)
     return walks
 
 

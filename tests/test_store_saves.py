@@ -17,7 +17,7 @@ from alexaskill import Skill, speak
 from alexaskill.exceptions import ResponseError
 from alexaskill.models import decode_envelope
 from alexaskill.responses import Response
-from alexaskill.store import Attributes, DeviceAttributes, MemoryStore, Store, base
+from alexaskill.store import Attributes, DeviceAttributes, MemoryStore, Store, base, limits
 
 from .conftest import SKILL_ID
 from .store_shared import STORE_KINDS, each_store
@@ -26,7 +26,7 @@ from .store_shared import STORE_KINDS, each_store
 def _limits_spy(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """The attributes whose values are checked against the shipped stores' limits, counted."""
     checked: Counter[str] = Counter()
-    check = base._check_limits
+    check = limits._check_limits
 
     def spy(name: str, value: Any, text: str, dicts: int) -> None:
         checked[name] += 1

@@ -67,7 +67,7 @@ def _as_json_reads(value: Any) -> Any:
 
 
 def _number(value: int | float) -> str:
-    """The text DynamoDB takes for a number within its limits (`store.base._number_refused`
+    """The text DynamoDB takes for a number within its limits (`store.limits._number_refused`
     let it through): as JSON writes it, but a whole number of more than 38 digits in exponent
     form, its trailing zeros the exponent's (``1E+38``: 38 digits at most, for any reader)."""
     if not value:

@@ -1,0 +1,144 @@
+"""The limits every store keeps, DynamoDB's: how deep a value nests, the numbers it holds."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any, Final
+
+from .data_faults import _refused
+from .json_keys import _CONTAINERS
+
+__all__: list[str] = []
+
+#: How deep a value may nest: DynamoDB keeps 32 levels an item, its attributes' map taking one
+#: and the attribute another ("Service, account, and table quotas in Amazon DynamoDB").
+_MAX_NESTING: Final = 30
+
+
+def _check_limits(name: str, value: Any, text: str, dicts: int) -> None:
+    """`ResponseError` naming where ``value`` holds a number beyond DynamoDB's, or nests deeper
+    than it keeps: every store refuses what one does, so a skill moved from one to another
+    finds the same values refused, with the same words.
+
+    ``text``, the value's JSON, shows what cannot be beyond them, without a walk in Python (50,000
+    floats walked took 4 times as long as their JSON): only what may be is looked for, its
+    numbers or its nesting. Past 30 "[" and "{", the nesting is read from the text without its
+    strings, as its numbers then are (`_outside_strings`): a list of 40 small dicts, 2 levels
+    deep, was walked in full at each save, most of a 64 KB save's cost. ``dicts``: the "{" of
+    ``text``, counted by `_check_value` (a second count was ~20 us of a 64 KB save)."""
+    deep = False  # (nesting past 30 levels takes 31 "[" or "{" at least)
+    if text.count("[") + dicts > _MAX_NESTING:
+        text = _outside_strings(text)
+        deep = _nests_past(text, _MAX_NESTING)
+    numbers = _LONG_EXPONENT.search(text) is not None or _DIGITS_39 in text.translate(_DIGITS)
+    if not numbers and not deep:
+        return
+    found = _beyond_limits(value, 0, numbers)
+    if found is None:
+        return
+    path, why = found
+    where = name + "".join(f"[{step!r}]" for step in path)
+    raise _refused(f"attribute {name!r} cannot be saved: {where} {why}")
+
+
+#: What the JSON of every number beyond DynamoDB's limits holds: an int's 39 digits or more (one
+#: of 38 is within them), or a float's exponent of 3 digits (its repr writes 17 digits at most,
+#: with an exponent from 1e+16 up and under 1e-4). Found in a number within the limits (1e-100),
+#: or in a string of a value of few lists and dicts (their strings are not left out), it costs a
+#: walk, which tells. (39 digits are looked for as 39 zeros in the text with each digit made a
+#: zero: a regular expression of them took 10 times as long.)
+_LONG_EXPONENT: Final = re.compile(r"e[-+][0-9]{3}")
+_DIGITS_39: Final = "0" * 39
+_DIGITS: Final = str.maketrans("123456789", "000000000")
+
+
+def _outside_strings(text: str) -> str:
+    """JSON ``text`` (json.dumps's) without its strings, keys too: its numbers, literals,
+    separators and brackets. An escaped backslash, then an escaped quote, is dropped first, so
+    that each quote left opens or ends a string. (A split and a join: a regular expression
+    skipping the strings took several times as long at 64 KB.)"""
+    if "\\" in text:
+        text = text.replace("\\\\", "").replace('\\"', "")
+    return "".join(text.split('"')[::2])
+
+
+#: JSON's text outside its strings (ASCII) to its brackets alone, a dict's as a list's.
+_BRACKETS: Final = str.maketrans(
+    {chr(code): None for code in range(128) if chr(code) not in "[]{}"} | {"{": "[", "}": "]"}
+)
+
+
+def _nests_past(outside: str, levels: int) -> bool:
+    """Whether JSON ``outside`` its strings (`_outside_strings`) nests lists and dicts more than
+    ``levels`` deep: each pass drops the innermost, the "[]" left of its brackets, so one nested
+    ``levels`` deep is gone after as many passes, and no value is walked in Python to tell."""
+    brackets = outside.translate(_BRACKETS)
+    for _ in range(levels):
+        if not brackets:
+            return False
+        brackets = brackets.replace("[]", "")
+    return bool(brackets)
+
+
+def _beyond_limits(value: Any, depth: int, numbers: bool = True) -> tuple[list[Any], str] | None:
+    """(the path to what is beyond DynamoDB's limits in ``value``, why), or None; the numbers
+    in it are looked at only with ``numbers``."""
+    if isinstance(value, _NUMBERS) and not isinstance(value, bool):
+        why = _number_refused(value) if numbers else None
+        return None if why is None else ([], why)
+    if isinstance(value, dict):
+        items: Iterable[tuple[Any, Any]] = value.items()
+    elif isinstance(value, _SEQUENCES):
+        items = enumerate(value)
+    else:
+        return None
+    if depth >= _MAX_NESTING:
+        return [], _TOO_DEEP
+    for step, item in items:
+        if isinstance(item, _CONTAINERS):
+            found = _beyond_limits(item, depth + 1, numbers)
+        elif numbers and isinstance(item, _NUMBERS) and not isinstance(item, bool):
+            why = _number_refused(item)
+            found = None if why is None else ([], why)
+        else:
+            continue
+        if found is not None:
+            if found[1] is not _TOO_DEEP:  # (the attribute nests too deep, not a part of it)
+                found[0].insert(0, step)
+            return found
+    return None
+
+
+#: The types `_beyond_limits` tells apart, as tuples: `isinstance` takes one in half the time
+#: of a union (``int | float``).
+_NUMBERS: Final = (int, float)
+_SEQUENCES: Final = (list, tuple)
+
+_TOO_DEEP: Final = (
+    f"nests deeper than {_MAX_NESTING} levels, which no store keeps (DynamoDB cannot)"
+)
+
+
+def _number_refused(number: int | float) -> str | None:
+    """Why no store keeps ``number`` (past DynamoDB's 38 significant digits, or its magnitudes
+    from 1E-130 to under 1E+126: "Supported data types and naming rules in Amazon DynamoDB"),
+    or None. ``number`` is finite: JSON refused NaN and infinities first. Read as JSON writes
+    it: an IntEnum as its int, a float's subclass as its float (their reprs are no numbers)."""
+    if isinstance(number, int):
+        if -(10**38) < number < 10**38:
+            return None
+        digits = str(abs(int(number)))
+        if len(digits.rstrip("0")) <= 38 and len(digits) <= 126:  # trailing zeros: exponent's
+            return None
+    elif not number or 1e-130 <= abs(float(number)) < 1e126:
+        # Exact, without its repr: a float's has 17 significant digits at most, and a float
+        # under the float 1e-130 (or from 1e126 up) is written with a lower (a higher) exponent.
+        return None
+    text = json.dumps(number)
+    shown = text if len(text) <= 40 else f"{text[:12]}…({len(text)} characters)"
+    return (
+        f"is {shown}, outside the numbers every store keeps (DynamoDB's: 38 significant "
+        "digits, magnitude from 1E-130 to under 1E+126)"
+    )
