@@ -15,7 +15,7 @@ import anyio
 import pytest
 
 from alexaskill import Skill, speak
-from alexaskill.exceptions import StoreError
+from alexaskill.exceptions import ResponseError, StoreError
 from alexaskill.responses import Response
 from alexaskill.store import Attributes, MemoryStore, RedisStore, SQLiteStore, Store, base
 
@@ -340,21 +340,29 @@ async def test_redis_reads_each_stored_value_as_json_loads_did_or_refuses_it_in_
                 found = type(value).__name__, repr(value)
             except StoreError as exc:
                 found = "refused", str(exc).replace(store._where(), "here", 1)
+            if raw.count(b"[") > 30 or "inf" in _outcome(_old_decode, raw)[1]:
+                # (refused now: nested past 30 levels, or an infinity, no attribute's value)
+                assert found[0] == "refused"
+                assert "is not JSON Alexa attributes can hold" in found[1]
+                continue
             assert found == _outcome(_old_decode, raw), raw[:40]
     finally:
         await store.aclose()
 
 
-def test_bytes_nested_near_the_stack_limit_are_read_or_refused_as_json_loads_did() -> None:
+def test_bytes_nested_near_the_stack_limit_are_refused_in_the_words_of_the_limit() -> None:
     # json.loads stops (RecursionError) a few levels before msgspec, which calls no function
     # of Python's before its parser: a value nested just past json's limit was refused, and
-    # must not be read. The limit depends on the stack: both decodes are called from here.
+    # must not be read. Now every value nested past 30 levels is refused, in the words of that
+    # limit, wherever the stack's is: none is read near it.
     def nested(depth: int) -> bytes:
         return b"[" * depth + b"]" * depth
 
     limit = next(d for d in range(1, 5000) if _outcome(_old_decode, nested(d))[0] == "refused")
     for depth in range(limit - 4, limit + 5):
-        assert _outcome(base._decode, nested(depth)) == _outcome(_old_decode, nested(depth))
+        refused, said = _outcome(base._decode, nested(depth))
+        assert refused == "refused"
+        assert "nests deeper than 30 levels" in said
 
 
 @pytest.mark.anyio
@@ -418,4 +426,72 @@ def test_a_surrogate_encoded_alone_is_refused_in_the_words_of_a_strict_decode() 
         "here: the stored value of attribute 'v' is not JSON ('utf-8' codec can't decode byte "
         "0xed in position 1: invalid continuation byte): written by another program? correct "
         "it, or delete the attribute"
+    )
+
+
+def _nested_text(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis"])
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (_nested_text(31), "nests deeper than 30 levels"),
+        ('{"a": ' + _nested_text(30) + "}", "nests deeper than 30 levels"),
+        (_nested_text(968), "nests deeper than 30 levels"),
+        (_nested_text(5000), "nests deeper than 30 levels"),
+        ("1e400", "1e400 is past a double"),
+        ('[1, {"x": -1E+400}]', "-1E\\+400 is past a double"),
+    ],
+)
+async def test_a_stored_value_no_attribute_holds_is_refused_at_load_naming_it(
+    kind: str, text: str, why: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # Nested 968 levels, a value loaded, then its save failed ("cannot be saved as JSON:
+    # maximum recursion depth exceeded"), the user hearing the apology; from 970, refused at
+    # load, the limit moving with the stack. 1e400 loaded as an infinity, its save failing.
+    # Now one depth, 30 (DynamoDB's), whatever the stack, and no infinity, at load.
+    store = _json_store(kind, request, tmp_path)
+    try:
+        await _write_raw(store, "user", "bad", text)
+        said = r"stored value of attribute 'bad' is not JSON Alexa attributes can hold \(.*"
+        with pytest.raises(StoreError, match=said + why):
+            await store.load("user")
+    finally:
+        await store.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis"])
+async def test_a_stored_value_nested_30_levels_and_large_finite_numbers_load(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    store = _json_store(kind, request, tmp_path)
+    try:
+        await _write_raw(store, "user", "deep", _nested_text(30))
+        await _write_raw(store, "user", "big", '[1e308, "1e400", 1e-400]')
+        loaded = await store.load("user")
+        assert loaded["deep"] == json.loads(_nested_text(30))
+        assert loaded["big"] == [1e308, "1e400", 0.0]
+    finally:
+        await store.aclose()
+
+
+def _deep(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("depth", [31, 968, 969, 3000])
+def test_a_value_nested_past_30_levels_is_refused_at_save_in_the_same_words(depth: int) -> None:
+    # Past the stack's reach, json's "maximum recursion depth exceeded", not the limit's words.
+    with pytest.raises(ResponseError) as raised:
+        base._encode_checked("bad", _deep(depth))
+    assert str(raised.value) == (
+        "attribute 'bad' cannot be saved: bad nests deeper than 30 levels, which no store keeps"
+        " (DynamoDB cannot)"
     )

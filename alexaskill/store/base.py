@@ -19,7 +19,14 @@ from .data_faults import (
 from .json_bytes import UNREAD as _UNREAD
 from .json_bytes import _read as _read_bytes
 from .json_keys import _CONTAINERS, _check_keys
-from .limits import _check_limits
+from .limits import (
+    _MAX_NESTING,
+    _TOO_DEEP,
+    _check_limits,
+    _nests_deeper,
+    _past_a_double,
+    _unheld_nesting,
+)
 
 __all__ = ["DEFAULT_STORE", "Store"]
 
@@ -112,6 +119,9 @@ def _decode(name: str, text: str | bytes, where: str) -> Any:
     ``NaN`` and ``Infinity``, which Python's json reads, are refused too: no store here writes
     them. The key (a user id) is not in the message: logs never hold one in full.
     """
+    unheld = _unheld_nesting(text if isinstance(text, str) else _as_str(text))
+    if unheld is not None:
+        raise _not_held(name, where, unheld)
     try:
         if isinstance(text, str):
             decoded = text
@@ -136,12 +146,34 @@ def _decode(name: str, text: str | bytes, where: str) -> Any:
             decoded.encode()  # (a surrogate in the text itself: encoded, no JSON's)
             if _SURROGATE_ESCAPE.search(decoded) is not None:
                 json.dumps(value, ensure_ascii=False).encode()
-        return value
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
         raise StoreError(
             f"{where}: the stored value of attribute {name!r} is not JSON ({exc}): written by "
             "another program? correct it, or delete the attribute"
         ) from exc
+    unheld = _past_a_double(decoded)
+    if unheld is not None:
+        raise _not_held(name, where, unheld)
+    return value
+
+
+def _as_str(text: bytes) -> str:
+    """Bytes read from a store as text, for `_unheld_nesting` (its brackets, ASCII, are all it
+    looks at): "" if not text, which the read then refuses in its words."""
+    if text.count(b"[") + text.count(b"{") <= _MAX_NESTING:
+        return ""
+    try:
+        return text.decode(json.detect_encoding(text))
+    except UnicodeDecodeError:
+        return ""
+
+
+def _not_held(name: str, where: str, why: str) -> StoreError:
+    """The `StoreError` of a stored value JSON reads but no attribute holds (`_decode`)."""
+    return StoreError(
+        f"{where}: the stored value of attribute {name!r} is not JSON Alexa attributes can hold "
+        f"({why}): written by another program? correct it, or delete the attribute"
+    )
 
 
 def _not_json(constant: str) -> Any:
@@ -150,9 +182,8 @@ def _not_json(constant: str) -> Any:
 
 #: ``json.loads(text, parse_constant=_not_json)`` for a str without a BOM, from one decoder made
 #: once: json.loads with a keyword argument made a `json.JSONDecoder` at each value of each load.
-#: The same read or refusal, but at the recursion limit: a frame fewer, it reads one level deeper
-#: (994, not 993, atop a default stack). Left so: the caller's own depth moves that limit more,
-#: and no store writes a value nested past 30 levels.
+#: (A value nested past 30 levels is refused before it is read, `limits._unheld_nesting`: never
+#: near the recursion limit, which the caller's depth moves.)
 _from_json: Final = json.JSONDecoder(parse_constant=_not_json).decode
 
 #: An escape of a surrogate (\ud800 to \udfff) in a JSON text: in a text that encodes (bytes
@@ -224,7 +255,11 @@ def _encode_sized(name: str, value: Any, *, decoded: bool = False, was: int = 0)
         size = len(text) if text.isascii() else len(text.encode())
         if not name.isascii():
             name.encode()
-    except (TypeError, ValueError, RecursionError) as exc:
+    except RecursionError as exc:  # (at a depth the stack decides: the limit's words instead)
+        if _nests_deeper(value):
+            raise _refused(f"attribute {name!r} cannot be saved: {name} {_TOO_DEEP}") from exc
+        raise _refused(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
+    except (TypeError, ValueError) as exc:
         raise _refused(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
     return text, size
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable
 from typing import Any, Final
@@ -142,3 +143,59 @@ def _number_refused(number: int | float) -> str | None:
         f"is {shown}, outside the numbers every store keeps (DynamoDB's: 38 significant "
         "digits, magnitude from 1E-130 to under 1E+126)"
     )
+
+
+#: Text that may hold a number past a double, which json reads as an infinity: an exponent of 3
+#: digits, or 309 digits in a row. Found (in a string, or in a number within a double), it costs
+#: a second read, which tells (`_past_a_double`).
+_MAYBE_PAST_A_DOUBLE: Final = re.compile(r"[eE]\+?[0-9]{3}|[0-9]{309}")
+
+
+def _unheld_nesting(text: str) -> str | None:
+    """Why JSON ``text``, read from a store, is no value an attribute holds for nesting past
+    `_MAX_NESTING` (read from the text, no decode: the same limit whatever the stack), or None."""
+    if text.count("[") + text.count("{") <= _MAX_NESTING:
+        return None
+    if not _nests_past(_outside_strings(text), _MAX_NESTING):
+        return None
+    return f"it nests deeper than {_MAX_NESTING} levels, which no store keeps (DynamoDB cannot)"
+
+
+def _past_a_double(text: str) -> str | None:
+    """Why JSON ``text``, read from a store, is no value an attribute holds for a number past a
+    double (json reads ``1e400`` as an infinity, which no save writes), or None."""
+    if _MAYBE_PAST_A_DOUBLE.search(text) is None:
+        return None
+    try:
+        json.loads(text, parse_float=_finite)
+    except _PastADouble as exc:
+        return str(exc)
+    return None
+
+
+class _PastADouble(ValueError):
+    pass
+
+
+def _finite(number: str) -> float:
+    value = float(number)
+    if value in (math.inf, -math.inf):
+        raise _PastADouble(f"{number} is past a double: JSON reads it as an infinity")
+    return value
+
+
+def _nests_deeper(value: Any) -> bool:
+    """Whether ``value`` nests lists and dicts deeper than `_MAX_NESTING`, walked a level at a
+    time, without recursion and no deeper than that (a value holding itself ends too), each
+    list or dict once a level: for a value whose encoding ran out of stack, said in the
+    limit's words, as one a level past the limit is."""
+    level = {id(value): value} if isinstance(value, _CONTAINERS) else {}
+    for _ in range(_MAX_NESTING):  # then the lists and dicts `_MAX_NESTING` + 1 levels deep
+        inner: dict[int, Any] = {}
+        for container in level.values():
+            items = container.values() if isinstance(container, dict) else container
+            inner.update((id(item), item) for item in items if isinstance(item, _CONTAINERS))
+        if not inner:
+            return False
+        level = inner
+    return True
