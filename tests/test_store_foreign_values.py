@@ -495,3 +495,27 @@ def test_a_value_nested_past_30_levels_is_refused_at_save_in_the_same_words(dept
         "attribute 'bad' cannot be saved: bad nests deeper than 30 levels, which no store keeps"
         " (DynamoDB cannot)"
     )
+
+
+@pytest.mark.anyio
+async def test_a_sqlite_value_stored_as_text_not_utf8_is_a_store_error_naming_it(
+    tmp_path: Path,
+) -> None:
+    # Was "the load failed (OperationalError: Could not decode to UTF-8 column ...)", naming
+    # no attribute, where the other stores say which value is no JSON.
+    store = SQLiteStore(tmp_path / "attributes.db")
+    try:
+        await store.update("user", {"good": 1}, ())
+        with sqlite3.connect(store.path) as connection:
+            connection.execute(
+                "INSERT INTO alexaskill_attributes VALUES (?, ?, CAST(x'22ff22' AS TEXT))",
+                ("user", "bad"),
+            )
+        connection.close()
+        said = r"stored value of attribute 'bad' is not JSON \('utf-8' codec can't decode"
+        with pytest.raises(StoreError, match=said):
+            await store.load("user")
+        await store.update("user", {}, ["bad"])  # deleting it mends it
+        assert await store.load("user") == {"good": 1}
+    finally:
+        await store.aclose()

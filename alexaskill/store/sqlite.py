@@ -47,6 +47,7 @@ _UPSERT: Final = (
     " VALUES (?, ?, ?)"
 )
 _DELETE: Final = f"DELETE FROM {_TABLE} WHERE key = ? AND field = ?"  # noqa: S608
+_SELECT_BYTES: Final = f"SELECT field, CAST(value AS BLOB) FROM {_TABLE} WHERE key = ?"  # noqa: S608
 _SELECT_ONE: Final = f"SELECT value FROM {_TABLE} WHERE key = ? AND field = ?"  # noqa: S608
 
 #: The longest wait SQLite takes, in seconds: its milliseconds are a C int.
@@ -422,8 +423,15 @@ def _text_name(name: str | bytes, where: str) -> str:
     )
 
 
-def _select(connection: sqlite3.Connection, key: str) -> list[tuple[str, str]]:
-    return connection.execute(_SELECT, (key,)).fetchall()
+def _select(connection: sqlite3.Connection, key: str) -> list[tuple[str, str | bytes]]:
+    try:
+        return connection.execute(_SELECT, (key,)).fetchall()
+    except Exception as exc:  # (sqlite3 is imported where a connection is made)
+        if not str(exc).startswith("Could not decode to UTF-8"):
+            raise
+    # A value stored as text that is not UTF-8 (another program's): its bytes, for `_decode`
+    # to refuse naming its attribute, not the load failing naming none.
+    return connection.execute(_SELECT_BYTES, (key,)).fetchall()
 
 
 def _write(
