@@ -401,12 +401,17 @@ def test_cold_import_dynamodb_side_counts_a_visit_through_the_stand_in() -> None
     body = json.dumps(cold.event())
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    # No deadline for the child's skill: on a loaded machine (a whole-suite run) the cold import
+    # of botocore, in the store's first load, took past the 7 s default, and the child answered
+    # "Sorry, that is taking longer than expected". What is checked here is what it does, not
+    # how fast (the benchmark, which times it, keeps the default).
+    given = 'Skill(SKILL_ID, store="dynamodb://bench-attributes")'
+    assert given in cold.ALEXASKILL_DYNAMODB
+    program = cold.ALEXASKILL_DYNAMODB.replace(given, given[:-1] + ", deadline=None)")
     calls: list[str] = []
     with cold.fake_dynamodb(calls) as endpoint:
         # run_once fails unless the answer says "Hello, Ada! Visit 42."
-        times = cold.run_once(
-            sys.executable, cold.ALEXASKILL_DYNAMODB, body, cold.aws_env(env, endpoint)
-        )
+        times = cold.run_once(sys.executable, program, body, cold.aws_env(env, endpoint))
     assert set(times) == {"import", "first_call", "process"}
     assert calls == ["GetItem", "UpdateItem"]
 
