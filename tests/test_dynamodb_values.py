@@ -13,7 +13,7 @@ import pytest
 
 from alexaskill.dynamodb import values
 from alexaskill.dynamodb.values import _number, _to_dynamodb_checked
-from alexaskill.exceptions import ResponseError
+from alexaskill.exceptions import ResponseError, StoreError
 from alexaskill.store.base import _encode_checked
 
 
@@ -257,3 +257,34 @@ def test_a_save_decodes_no_json(monkeypatch: pytest.MonkeyPatch) -> None:
     assert values._to_dynamodb_checked("v", value, _encode_checked("v", value))["M"]["n"] == {
         "N": "1E+38"
     }
+
+
+def _nested_lists(depth: int) -> dict[str, Any]:
+    value: dict[str, Any] = {"L": []}
+    for _ in range(depth - 1):
+        value = {"L": [value]}
+    return value
+
+
+@pytest.mark.parametrize(
+    ("stored", "why"),
+    [
+        (_nested_lists(31), "nests deeper than 30 levels"),
+        ({"M": {"a": _nested_lists(30)}}, "nests deeper than 30 levels"),
+        (_nested_lists(3000), "nests deeper than 30 levels"),
+    ],
+)
+def test_a_stored_value_no_attribute_holds_is_refused_at_load_naming_it(
+    stored: dict[str, Any], why: str
+) -> None:
+    # As the other stores' (tests/test_store_foreign_values.py): a value nested 3000 levels
+    # failed with RecursionError, one nested 31 loaded (DynamoDB keeps neither; a stand-in
+    # may). (1e400 is whole: an int, as the JSON of its digits loads, no infinity.)
+    said = r"here: the stored value of attribute 'bad' is not JSON Alexa attributes can hold \("
+    with pytest.raises(StoreError, match=said + ".*" + why):
+        values._from_stored("bad", stored, "here")
+
+
+def test_a_stored_value_nested_30_levels_loads() -> None:
+    assert values._from_stored("ok", _nested_lists(30), "here") == json.loads("[" * 30 + "]" * 30)
+    assert values._from_stored("ok", {"N": "1e400"}, "here") == 10**400

@@ -30,7 +30,7 @@ from .errors import _THROTTLED, _code, _explain, _operation_name
 from .options import _check_options
 from .saving import _ConditionFailed, _write
 from .update import _plan
-from .values import _from_dynamodb
+from .values import _from_stored
 
 __all__ = ["DynamoDBStore"]
 
@@ -150,7 +150,8 @@ class DynamoDBStore:
             return {}
         if "M" not in stored:
             raise self._not_a_map(stored)
-        return {name: _from_dynamodb(value) for name, value in stored["M"].items()}
+        where = f"DynamoDB table {self.table!r}"
+        return {name: _from_stored(name, value, where) for name, value in stored["M"].items()}
 
     async def update(
         self,

@@ -8,7 +8,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..exceptions import StoreError
-from ..store.base import _encode_checked
+from ..store.base import _encode_checked, _not_held
+from ..store.limits import _MAX_NESTING, _TOO_DEEP
 
 __all__: list[str] = []
 
@@ -84,9 +85,26 @@ def _number(value: int | float) -> str:
     return str(Decimal((sign, tuple(significant), exponent)))
 
 
-def _from_dynamodb(value: Mapping[str, Any]) -> Any:
-    """A DynamoDB attribute value (as botocore gives it) as the JSON value it stands for."""
+class _Unheld(Exception):
+    """A stored value no attribute holds (`_from_stored`), why."""
+
+
+def _from_stored(name: str, value: Mapping[str, Any], where: str) -> Any:
+    """The stored value of attribute ``name`` (`_from_dynamodb`); `StoreError` naming it, in
+    the other stores' words, if no attribute holds it: nested past `_MAX_NESTING` (DynamoDB
+    keeps no more; a stand-in may). (No number is past a double: each past one is whole, an int.)"""
+    try:
+        return _from_dynamodb(value)
+    except _Unheld as exc:
+        raise _not_held(name, where, str(exc)) from None
+
+
+def _from_dynamodb(value: Mapping[str, Any], depth: int = 1) -> Any:
+    """A DynamoDB attribute value (as botocore gives it) as the JSON value it stands for, a map
+    or list ``depth`` levels deep; `_Unheld` past `_MAX_NESTING`."""
     (kind, data), *_ = value.items()
+    if depth > _MAX_NESTING and (kind == "M" or kind == "L"):
+        raise _Unheld(f"it {_TOO_DEEP}")
     if kind == "S":
         return data
     if kind == "N":
@@ -96,9 +114,9 @@ def _from_dynamodb(value: Mapping[str, Any]) -> Any:
     if kind == "NULL":
         return None
     if kind == "M":
-        return {key: _from_dynamodb(item) for key, item in data.items()}
+        return {key: _from_dynamodb(item, depth + 1) for key, item in data.items()}
     if kind == "L":
-        return [_from_dynamodb(item) for item in data]
+        return [_from_dynamodb(item, depth + 1) for item in data]
     if kind == "SS":
         return list(data)
     if kind == "NS":
