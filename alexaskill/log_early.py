@@ -70,6 +70,7 @@ class EarlyFilter(logging.Filter):
             last is None
             or type(last) is not _PYTHONS_LAST_RESORT  # the app's own: where its lines go
             or last.filters  # (`serve`'s check of the app holds them there)
+            or not isinstance(record.levelno, int)  # (a hand-made record: not judged here)
             or record.levelno < last.level
             or _taken(record)
         ):
