@@ -267,3 +267,23 @@ def _posted_under_way(
         assert time.monotonic() < deadline and process.poll() is None
         time.sleep(0.05)
     return process, answers, postings
+
+
+def test_run_uvicorn_binds_nothing_itself_where_uvicorn_says_no_started_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One server in this process: serve binds its sockets and hands them to uvicorn's Server,
+    # whose private _log_started_message then says "Uvicorn running on". A uvicorn without it
+    # (renamed) failed with an AttributeError after the app had started, its port bound; it is
+    # uvicorn.run's to bind and say then, as before serve bound them.
+    from alexaskill.cli.serve_uvicorn import _run_uvicorn
+
+    from .processes import free_port
+
+    monkeypatch.delattr(uvicorn.Server, "_log_started_message")
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)  # (none served)
+    ran: list[dict[str, object]] = []
+    _no_uvicorn(monkeypatch, lambda app, **options: ran.append(options))
+    port = free_port()
+    _run_uvicorn("app:skill", host="127.0.0.1", port=port)
+    assert ran == [{"host": "127.0.0.1", "port": port}]

@@ -322,7 +322,10 @@ def _run_uvicorn(
     here = not reload and options.get("workers", 1) <= 1  # (the server: this process)
     with stopped_by_sigterm():
         if not one_socket:
-            sockets = bind_as_asyncio(host, options["port"]) if "port" in options else None
+            # (bound here only where uvicorn's Server says "Uvicorn running on" of given
+            # sockets through its private _log_started_message: a uvicorn without it binds)
+            bind = "port" in options and hasattr(uvicorn.Server, "_log_started_message")
+            sockets = bind_as_asyncio(host, options["port"]) if bind else None
             if starting is not None:
                 starting(here)
             if sockets is None:  # (a failure that is uvicorn's to say, binding them itself)
