@@ -56,15 +56,15 @@ raise SystemExit(main(sys.argv[1:]))
 """
 
 
-@pytest.mark.parametrize("extra", [("--workers", "1"), ("--workers", "2"), ("--reload",)])
+@pytest.mark.parametrize("extra", [(), ("--workers", "1"), ("--workers", "2"), ("--reload",)])
 def test_serve_says_a_port_taken_after_its_check_and_what_the_import_said(
     tmp_path: Path, taken: int, extra: tuple[str, ...]
 ) -> None:
     # The port taken between serve's check and uvicorn's bind: uvicorn said "[Errno 98] Address
     # already in use", naming neither host nor port, and exited 3; what the check's import said,
     # held for the server processes, was dropped, and none started to say it. With --workers 1
-    # (the server in serve's own process, uvicorn binding as it starts) it was said, then
-    # uvicorn's "[Errno 98] error while attempting to bind", exit status 3.
+    # (the server in serve's own process, uvicorn binding as it starts), and plain `serve APP`,
+    # it was said, then uvicorn's "[Errno 98] error while attempting to bind", exit status 3.
     (tmp_path / "loud.py").write_text(LOUD_APP)
     command = [sys.executable, "-c", _CHECK_PASSED, "serve", "loud:app", "--port", str(taken)]
     process = subprocess.Popen([*command, *extra], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
