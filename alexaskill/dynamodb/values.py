@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,53 +19,24 @@ def _to_dynamodb_checked(name: str, value: Any, text: str | None = None) -> dict
     """``value`` as a DynamoDB attribute value, after the checks of every store
     (`_encode_checked`: JSON, its keys, DynamoDB's numbers and nesting), which leave nothing
     DynamoDB refuses: the refusals, and their words, are the other stores' too. ``text``: its
-    JSON, checked so already (`store.base._Checked`). The value is typed as it is held now, not
-    decoded from ``text``: one changed since its check (by a task a handler left running, while
-    another kind of attributes is saved first) is written as it is, unchecked."""
+    JSON, checked so already (`store.base._Checked`)."""
     if text is None:
-        _encode_checked(name, value)
-    return _to_dynamodb(value)
+        text = _encode_checked(name, value)
+    return _to_dynamodb(json.loads(text))  # tuples become lists, as in the other stores
 
 
 def _to_dynamodb(value: Any) -> dict[str, Any]:
-    """``value``, checked (`_to_dynamodb_checked`), typed as its JSON would read back, without
-    decoding it: a tuple as a list, as in the other stores (tests/test_dynamodb_values.py keeps
-    the old way, the JSON decoded again and walked, as the oracle)."""
-    kind = type(value)
-    if kind is str:
-        return {"S": value}
-    if kind is int or kind is float:
-        return {"N": _number(value)}
-    if kind is dict:
-        return {
-            "M": {
-                key if type(key) is str else str.__str__(key): _to_dynamodb(item)
-                for key, item in value.items()
-            }
-        }
-    if kind is list or kind is tuple:
-        return {"L": [_to_dynamodb(item) for item in value]}
-    if kind is bool:
-        return {"BOOL": value}
     if value is None:
         return {"NULL": True}
-    return _to_dynamodb(_as_json_reads(value))
-
-
-def _as_json_reads(value: Any) -> Any:
-    """A subclass's value (checked: one JSON writes) as its JSON reads back, as json's encoder
-    writes it: a str's, int's or float's own value (not its ``__str__`` or ``__repr__``: an
-    IntEnum's int), a list's or tuple's items as it iterates, a dict's as its ``items()`` (none
-    if it holds none: json looks no further)."""
+    if isinstance(value, bool):
+        return {"BOOL": value}
     if isinstance(value, str):
-        return str.__str__(value)
-    if isinstance(value, int):
-        return int(int.__repr__(value))
-    if isinstance(value, float):
-        return float(float.__repr__(value))
-    if isinstance(value, list | tuple):
-        return list(value)
-    return dict(value.items()) if dict.__len__(value) else {}
+        return {"S": value}
+    if isinstance(value, int | float):
+        return {"N": _number(value)}
+    if isinstance(value, list):
+        return {"L": [_to_dynamodb(item) for item in value]}
+    return {"M": {key: _to_dynamodb(item) for key, item in value.items()}}
 
 
 def _number(value: int | float) -> str:
