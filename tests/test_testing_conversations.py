@@ -122,7 +122,7 @@ def test_session_ended_with_no_session_open_is_refused_naming_what_to_do() -> No
 
 
 def test_an_answer_alexa_refuses_ends_the_session_and_its_attributes_are_not_carried() -> None:
-    # Alexa refuses an answer whose SSML it cannot take, a tag it does not know ("There was a
+    # Alexa refuses an answer whose SSML it cannot take, an entity XML does not know ("There was a
     # problem with the requested skill's response"), and ends the session: the client carried
     # the refused answer's sessionAttributes to the next request, in the same session (new:
     # false).
@@ -142,7 +142,7 @@ def test_an_answer_alexa_refuses_ends_the_session_and_its_attributes_are_not_car
     def broken(session: Session) -> Response:
         seen.append((session.new, dict(session.attributes)))
         session.attributes["step"] = "refused"
-        return ask(Ssml("<speak>a <b>broken</b></speak>"))
+        return ask(Ssml("<speak>a caf&eacute;</speak>"))  # (the app sends it: Alexa refuses)
 
     with TestClient(skill, raise_handler_errors=False) as client:
         client.launch()
