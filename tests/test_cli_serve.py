@@ -236,6 +236,34 @@ def test_serve_dev_on_a_name_warns_unless_it_is_loopback_only(
         assert "--dev on devbox, not a loopback address" in warnings[0]
 
 
+def _serve_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str, here: bool, *argv: str
+) -> tuple[int, str]:
+    """``alexaskill serve <module>:skill *argv``, its server process run in this one, where
+    uvicorn would start it (``here``: serve's own process is the server, as for --workers 1):
+    the exit code and standard error."""
+    from alexaskill.cli import serve as serve_module
+    from alexaskill.cli.serve import serve_factory
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # (serve hands its options over there)
+    (tmp_path / f"{module}.py").write_text(APP)
+
+    def server_process(app: object, *, env: dict[str, str], starting: Any, **_: object) -> None:
+        os.environ.update(env)
+        starting(here)
+        serve_factory()
+
+    monkeypatch.setattr(serve_module, "_run_uvicorn", server_process)
+    try:
+        code, _, err = run("serve", f"{module}:skill", *argv)
+    finally:
+        for name in [name for name in sys.modules if name.endswith(module)]:
+            del sys.modules[name]
+    return code, err
+
+
 def test_serve_dev_reload_beyond_loopback_warns_once(
     tmp_path: Path,
     dev_dir: Path,
@@ -244,27 +272,11 @@ def test_serve_dev_reload_beyond_loopback_warns_once(
 ) -> None:
     # `serve --dev --reload --host 0.0.0.0` warned twice for its one server: serve's own
     # process, which checks the app and serves nothing, and the server process, which serves
-    # the simulator. Here the server process runs in this one, where uvicorn would start it.
-    from alexaskill.cli import serve as serve_module
-    from alexaskill.cli.serve import serve_factory
-
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
-    monkeypatch.setattr(os, "environ", dict(os.environ))  # (serve hands its options over there)
-    (tmp_path / "widely.py").write_text(APP)
-
-    def server_process(app: object, *, env: dict[str, str], starting: Any, **_: object) -> None:
-        os.environ.update(env)
-        starting(False)  # (--reload: the server is another process)
-        serve_factory()
-
-    monkeypatch.setattr(serve_module, "_run_uvicorn", server_process)
-    try:
-        with caplog.at_level(logging.INFO, "alexaskill"):
-            code, _, err = run("serve", "widely:skill", "--dev", "--reload", "--host", "0.0.0.0")
-    finally:
-        for name in [name for name in sys.modules if name.endswith("widely")]:
-            del sys.modules[name]
+    # the simulator. Here the server process (another one, under --reload) runs in this one.
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        code, err = _serve_in_this_process(
+            tmp_path, monkeypatch, "widely", False, "--dev", "--reload", "--host", "0.0.0.0"
+        )
     assert code == 0, err
     warned = [r.getMessage() for r in caplog.records if "not a loopback address" in r.getMessage()]
     assert len(warned) == 1, warned
@@ -280,27 +292,11 @@ def test_serve_dev_workers_1_says_it_trusts_the_development_key(
     # `serve --dev --workers 1` never said "--dev: request verification trusts ... Never use
     # --dev in production": serve's check of the app, which leaves the warning to the server
     # processes, had made its skill trust the key already, and the one server, this same
-    # process (run here where uvicorn would run it), found it trusted and said nothing.
-    from alexaskill.cli import serve as serve_module
-    from alexaskill.cli.serve import serve_factory
-
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
-    monkeypatch.setattr(os, "environ", dict(os.environ))  # (serve hands its options over there)
-    (tmp_path / "trusting.py").write_text(APP)
-
-    def server_process(app: object, *, env: dict[str, str], starting: Any, **_: object) -> None:
-        os.environ.update(env)
-        starting(True)  # (--workers 1: the server is this process)
-        serve_factory()
-
-    monkeypatch.setattr(serve_module, "_run_uvicorn", server_process)
-    try:
-        with caplog.at_level(logging.WARNING, "alexaskill"):
-            code, _, err = run("serve", "trusting:skill", "--dev", "--workers", "1")
-    finally:
-        for name in [name for name in sys.modules if name.endswith("trusting")]:
-            del sys.modules[name]
+    # process, found it trusted and said nothing.
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        code, err = _serve_in_this_process(
+            tmp_path, monkeypatch, "trusting", True, "--dev", "--workers", "1"
+        )
     assert code == 0, err
     assert caplog.text.count("Never use --dev in production") == 1, caplog.text
 
