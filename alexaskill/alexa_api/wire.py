@@ -398,7 +398,8 @@ def read_answer(
         try:
             return decode_answer(content, into)  # (a null member is as if left out)
         except msgspec.DecodeError as exc:
-            failed = f"{operation}: Alexa's answer does not decode: {exc}"
+            said = _kind_said(content, into) if isinstance(exc, msgspec.ValidationError) else None
+            failed = f"{operation}: Alexa's answer does not decode: {said or exc}"
             raise AlexaApiError(failed, operation=operation, status=status) from None
     code, message = error_of(content)
     if scope is not None and (status == 403 or (status == 401 and unauthorized_means_consent)):
@@ -423,6 +424,15 @@ def read_answer(
         code=code,
         retry_after=wait,
     )
+
+
+def _kind_said(content: bytes, into: type[Any]) -> str | None:
+    """A field of the wrong kind in the answer ``content``, which ``into`` refused: named, and
+    what it takes, in alexaskill's words (`alexaskill.alexa_api.kinds`), not msgspec's."""
+    from .kinds import kind_fault
+    from .values import _without_nulls
+
+    return kind_fault(_without_nulls(msgspec.json.decode(content)), into, root="the answer")
 
 
 def retry_seconds(value: str | None, now: _dt.datetime | None = None) -> float | None:

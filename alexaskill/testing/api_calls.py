@@ -1,5 +1,6 @@
 """One call to `FakeAlexaApi`: what the skill asked, what the fake answered (`ApiCall`), and the
-error bodies and reminder rules the fake answers with, as Amazon documents them."""
+error bodies and reminder rules the fake answers with: Amazon's rules as it documents them, in
+error codes of the fake's choosing (`alexaskill.testing.api_reminders`)."""
 
 from __future__ import annotations
 
@@ -104,18 +105,19 @@ def _stamp(moment: _dt.datetime | None = None) -> str:
 def _reminder_problem(
     body: Any, zone_name: str | None, now: _dt.datetime
 ) -> tuple[str, str] | None:
-    """Amazon's 400 code and a message for a reminder body it would refuse, else None: a
+    """A 400's code and a message for a reminder body Amazon would refuse, else None (the codes
+    are the fake's: `alexaskill.testing.api_reminders`): a
     ``requestTime`` missing, or not written as Amazon writes one (`request_time_fault`: ISO
-    8601, ``2019-09-22T19:04:00.672``, a ``Z`` or an offset taken); a
+    8601, ``2019-09-22T19:04:00.672``, a ``Z`` or an offset taken); a field of the wrong kind
+    (`_kind_problem`: ``"offsetInSeconds": "7200"``), judged before the values; a
+    ``SCHEDULED_RELATIVE`` trigger without a positive ``offsetInSeconds`` (`_offset_fault`); a
     ``SCHEDULED_ABSOLUTE`` trigger with no ``scheduledTime`` and no recurrence rule to time it
     (`_ruled`); a one-time ``scheduledTime`` (in its ``timeZoneId``, else the device's
     ``zone_name``, None when the skill cannot know it; not judged without either, as
     `AlexaApi.create_reminder` does not) gone by
     at ``now``, the fake's now for the call (`AccessCheck._moment`), too; a recurrence Amazon
     does not take (`alexaskill.testing.api_recurrence`: its UNTIL judged at ``now`` in the
-    device's ``zone_name`` beside no ``startDateTime``); a field of the wrong kind, the
-    trigger's own answered as its values are, ``INVALID_TRIGGER`` (the codes of these three are
-    the fake's: Amazon's are not documented); a content entry's ``ssml``
+    device's ``zone_name`` beside no ``startDateTime``); a content entry's ``ssml``
     Alexa cannot parse (`ssml_error`, as the test tools read an answer's SSML); a
     ``scheduledTime`` that is no ISO 8601 date and time (``"soon"``), or one with a ``Z`` or an
     offset (`_time_fault`), but beside ``startDateTime``, ``endDateTime`` or
@@ -147,22 +149,16 @@ def _reminder_problem(
     if said is not None:  # (the code is the one the fake answers a missing one with)
         return "INVALID_REQUEST_TIME", said
     trigger = body.get("trigger")
-    if not isinstance(trigger, dict):
+    if trigger is None:
         return "INVALID_TRIGGER", "trigger is required"
+    wrong = _kind_problem(body)
+    if wrong is not None:
+        return wrong
     kind = trigger.get("type")
     if kind == "SCHEDULED_RELATIVE":
-        offset = trigger.get("offsetInSeconds")
-        # Kept strict, an int: Amazon's model of a trigger (ask-sdk-model's Trigger) types it so,
-        # "If reminder is set using relative time, use this field to specify the time after
-        # which reminder ll ring (in seconds)", and its Reminders overview ("How trigger times
-        # are calculated", "Relative calculations") says "The ring time calculates by comparing
-        # the requestedTime to the offsetInSeconds that the skill sets". That page's example
-        # writes the number as a string ("offsetInSeconds" : "7200"), and no page says whether
-        # Amazon takes that form: refused, so that a skill copying the example learns of the
-        # doubt from its tests (create_reminder sends an int). A bool is no number, though
-        # Python's int takes it (JSON's true was read as 1, then refused as INVALID_REQUEST).
-        if not isinstance(offset, int) or isinstance(offset, bool) or offset <= 0:
-            return "INVALID_TRIGGER", "offsetInSeconds must be a positive integer"
+        offset = _offset_fault(trigger.get("offsetInSeconds"))
+        if offset is not None:
+            return "INVALID_TRIGGER", offset
     elif kind == "SCHEDULED_ABSOLUTE":
         if not isinstance(trigger.get("scheduledTime"), str) and not _ruled(trigger):
             return "INVALID_TRIGGER", "scheduledTime is required"
@@ -179,14 +175,6 @@ def _reminder_problem(
     recurrence = _recurrence_problem(kind, trigger.get("recurrence"), trigger, (now, zone_name))
     if recurrence is not None:
         return "INVALID_TRIGGER", recurrence
-    from ..alexa_api import Reminder
-
-    # A field of the trigger of the wrong kind ("timeZoneId": 5, "byDay": "MO") is the
-    # trigger's fault, as "offsetInSeconds": "7200" is: read alone, before the rest.
-    try:
-        msgspec.convert({"trigger": trigger}, Reminder)
-    except msgspec.ValidationError as exc:
-        return "INVALID_TRIGGER", f"the trigger does not read as Amazon's JSON of one: {exc}"
     info = body.get("alertInfo")
     spoken = info.get("spokenInfo") if isinstance(info, dict) else None
     content = spoken.get("content") if isinstance(spoken, dict) else None
@@ -204,12 +192,61 @@ def _reminder_problem(
     fault = _push_fault(push.get("status")) if isinstance(push, dict) else None
     if fault is not None:
         return "INVALID_REQUEST", f"pushNotification.{fault}"
-    # What the fake keeps of it must read (a text of 5, a pushNotification of "ENABLED"): the
+    from ..alexa_api import Reminder
+
+    # What the fake keeps of it must read (`_kind_problem` says the kinds msgspec refuses): the
     # skill's request is at fault, not the fake's data, as a failure here was reported (500).
     try:
         msgspec.convert(body, Reminder)
     except msgspec.ValidationError as exc:
         return "INVALID_REQUEST", f"the reminder does not read as Amazon's JSON of one: {exc}"
+    return None
+
+
+def _kind_problem(body: dict[str, Any]) -> tuple[str, str] | None:
+    """The 400 code and message for a field of the reminder ``body`` of the wrong kind
+    (`kind_fault`: ``"offsetInSeconds": "7200"``, a ``freq`` of 5, a ``text`` of 5), else None:
+    the code of the part it is in (the fake's choice, as its other codes are), said as the
+    checks of that part's values say theirs: a field of the trigger from the trigger on
+    (``offsetInSeconds is '7200': …``, ``INVALID_TRIGGER``), one of ``alertInfo``
+    (``INVALID_ALERT_INFO``) or anything else (``INVALID_REQUEST``) from the body on."""
+    from ..alexa_api import Reminder, ReminderTrigger
+    from ..alexa_api.kinds import kind_fault
+
+    trigger = body.get("trigger")
+    if isinstance(trigger, dict) and (fault := kind_fault(trigger, ReminderTrigger)):
+        return "INVALID_TRIGGER", fault
+    fault = kind_fault(body, Reminder)
+    if fault is None:
+        return None
+    if fault.startswith("trigger"):  # (the trigger itself: "trigger is 'soon': an object …")
+        return "INVALID_TRIGGER", fault
+    return ("INVALID_ALERT_INFO" if fault.startswith("alertInfo") else "INVALID_REQUEST"), fault
+
+
+def _offset_fault(offset: object) -> str | None:
+    """Why a ``SCHEDULED_RELATIVE`` trigger's ``offsetInSeconds`` (of its kind, `kind_fault`:
+    an int, JSON's true not one) is none Amazon takes, said from it on, else None: missing, or
+    not positive.
+
+    Kept strict, an int: Amazon's model of a trigger (ask-sdk-model's Trigger) types it so, "If
+    reminder is set using relative time, use this field to specify the time after which
+    reminder ll ring (in seconds)", and its Reminders overview ("How trigger times are
+    calculated", "Relative calculations") says "The ring time calculates by comparing the
+    requestedTime to the offsetInSeconds that the skill sets". That page's example writes the
+    number as a string (``"offsetInSeconds" : "7200"``), and no page says whether Amazon takes
+    that form: refused, so that a skill copying the example learns of the doubt from its tests
+    (`AlexaApi.create_reminder` sends an int)."""
+    from ..alexa_api import ReminderTrigger
+    from ..alexa_api.kinds import takes
+
+    if offset is None:
+        return (
+            "offsetInSeconds is required: a SCHEDULED_RELATIVE trigger rings that many seconds "
+            "after the reminder is made (a positive whole number)"
+        )
+    if isinstance(offset, int) and offset <= 0:
+        return f"offsetInSeconds is {offset!r}: {takes(ReminderTrigger, 'offsetInSeconds')}"
     return None
 
 

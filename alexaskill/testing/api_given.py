@@ -13,7 +13,7 @@ from typing import Any, Final, Generic, TypeVar, overload
 import msgspec
 
 from ..ssml_check import ssml_error
-from .api_calls import ApiCall, _push_fault, _ruled
+from .api_calls import ApiCall, _offset_fault, _push_fault, _ruled
 from .api_recurrence import _recurrence_problem, _time_fault
 
 __all__: list[str] = []
@@ -273,8 +273,9 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
     know, so a typo, or a nested part's Python name (``offset_in_seconds``), was read as a
     field left out, and a test passed on data it did not give. `ValueError` for such a key, and
     for a field given under both its names (the later was kept, the other dropped as silently),
-    for SSML Alexa cannot parse in a content entry (`ssml_error`), as `_reminder_problem` reads
-    the skill's, for a push notification's status Amazon does not take (`_push_fault`), and
+    for a field of the wrong kind (`kind_fault`, in the words the skill's reminder is refused
+    in), for SSML Alexa cannot parse in a content entry (`ssml_error`), as `_reminder_problem`
+    reads the skill's, for a push notification's status Amazon does not take (`_push_fault`), and
     for a trigger Amazon does not take: its recurrence (`_recurrence_problem`), a
     ``SCHEDULED_ABSOLUTE`` one without the ``scheduledTime`` it needs (`_ruled`), or with a
     ``Z`` or an offset in it, or one that is no ISO 8601 date and time (`_time_fault`; not
@@ -302,6 +303,12 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
         where = f"{name}.{field.encode_name}"
         read[field.encode_name] = _nested(where, item, field.type)
     from ..alexa_api import PushNotification, ReminderTrigger, SpokenText
+    from ..alexa_api.kinds import kind_fault
+
+    # A field of the wrong kind, said as the skill's is (`_reminder_problem`), before its value
+    # is judged: ``"offsetInSeconds": "60"``, a ``freq`` of 5 (msgspec's words said neither).
+    if (fault := kind_fault(read, into, name)) is not None:
+        raise ValueError(fault)
 
     if into is PushNotification and (fault := _push_fault(read.get("status"))):
         raise ValueError(f"{name}.{fault}")  # (as the skill's is: `_reminder_problem`)
@@ -325,19 +332,9 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
                 "(Amazon times one without it only by its recurrence's recurrenceRules, "
                 "startDateTime or endDateTime)"
             )
-        offset = read.get("offsetInSeconds")
-        relative = read.get("type") == "SCHEDULED_RELATIVE"
-        if relative and offset is None:
-            raise ValueError(
-                f"{name}.offsetInSeconds is required: a SCHEDULED_RELATIVE trigger rings that "
-                "many seconds after the reminder is made (a positive whole number)"
-            )
-        # (a bool too, which Python's int takes: as the skill's, `_reminder_problem`)
-        if relative and isinstance(offset, int) and (isinstance(offset, bool) or offset <= 0):
-            raise ValueError(
-                f"{name}.offsetInSeconds is {offset!r}: a positive whole number of seconds, "
-                "as Amazon requires"
-            )
+        offset = _offset_fault(read.get("offsetInSeconds"))
+        if read.get("type") == "SCHEDULED_RELATIVE" and offset is not None:
+            raise ValueError(f"{name}.{offset}")  # (as the skill's is: `_reminder_problem`)
     return read
 
 
