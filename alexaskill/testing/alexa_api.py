@@ -20,7 +20,8 @@ one that names a request answered already, or one never sent, gets a 403 (Alexa'
 Once they sent one, a call with a token no request carried gets a 401, and one about a device
 that sent none a 403, as from Alexa (`AccessCheck.issued`, in ``api_access``).
 
-Reminders are judged (a one-time one gone by: 400; a local time without ``timeZoneId`` read in
+Reminders are judged (the codes of its 400s are its own: `alexaskill.testing.api_reminders`;
+a one-time one gone by: 400; a local time without ``timeZoneId`` read in
 the zone the request's own ``time_zone`` call got, else in ``time_zone``, and not judged when
 that call failed, as the skill's `AlexaApi` cannot read it then: a fault hits the calls of the
 operation it names, and no other), and they and list items stamped, at the fake's now:

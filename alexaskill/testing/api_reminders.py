@@ -1,6 +1,21 @@
 """`FakeAlexaApi`'s reminders: the operations of Amazon's Reminders API on the reminders a test
 gives (``reminders``, checked where given: `api_given`) and those the skill creates, judged
-(`_reminder_problem`) and stamped at the fake's now (`AccessCheck._moment`)."""
+(`_reminder_problem`) and stamped at the fake's now (`AccessCheck._moment`).
+
+The statuses are those Amazon's model of the API names (ask-sdk-model's
+``ReminderManagementServiceClient``: 400 and 403 for a create, 401 for a get or a delete, 404
+for an update of no such reminder): a reminder refused is a 400, the reminders scope not
+granted a 403 on create and a 401 otherwise, a delete of no such reminder a 404
+(``NOT_FOUND``, as `AlexaApi.delete_reminder` reads one). The ``code`` of a 400 is
+the fake's choice: the Reminders API reference has an "Error messages" section, but its table
+could not be read (the docs search of 5 December 2026 holds the page's opening only,
+https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-api-reference.html), and
+ask-sdk-model names no codes. The fake answers ``INVALID_REQUEST_TIME`` for a ``requestTime``,
+``INVALID_TRIGGER`` for anything of the trigger (its kinds, its times, its recurrence),
+``INVALID_ALERT_INFO`` for what it says, ``INVALID_REQUEST`` for anything else (a
+``pushNotification``), ``UNAUTHORIZED`` for a scope not granted: a test may read them, but
+not as Amazon's (users report others, ``INVALID_TRIGGER_SCHEDULED_TIME_FORMAT`` among them:
+`alexaskill.testing.api_calls`)."""
 
 from __future__ import annotations
 
