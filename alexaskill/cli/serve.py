@@ -30,6 +30,7 @@ from .serve_handover import (
     _handed_over,
 )
 from .serve_uvicorn import (
+    ServerNotStarted,
     _graceful_seconds,
     _options,
     _run_uvicorn,
@@ -181,8 +182,13 @@ def _capture(skill: Skill, directory: str) -> None:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Stopped by SIGTERM at any point, the app's import included: status 0, as by SIGINT.
-    with stopped_by_sigterm():
-        _serve(args)
+    try:
+        with stopped_by_sigterm():
+            _serve(args)
+    except ServerNotStarted as exc:  # (its traceback at DEBUG, for a report to uvicorn)
+        logger.debug("uvicorn could not start", exc_info=exc.__cause__)
+        err.write(f"alexaskill serve: error: uvicorn could not start ({exc})\n")
+        return _STARTUP_FAILURE
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import math
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -13,6 +14,9 @@ from typing import Any
 from .common import UsageError, logger
 from .serve_port import bind_as_asyncio, check_port, refuse_unbound
 from .serve_workers import _STARTUP_FAILURE, _supervisor
+
+#: uvicorn's logger, where it says "Uvicorn running on" and a socket it could not bind.
+uvicorn_logger = logging.getLogger("uvicorn.error")
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
@@ -318,7 +322,7 @@ def _run_uvicorn(
     if "port" in options:  # (serve always gives it)
         check_port(host, options["port"], one_socket=one_socket)
     os.environ.update(env or {})
-    supervisor = None
+    supervisor: Any = None
     here = not reload and options.get("workers", 1) <= 1  # (the server: this process)
     with stopped_by_sigterm():
         if not one_socket:
@@ -326,40 +330,80 @@ def _run_uvicorn(
             # sockets through its private _log_started_message: a uvicorn without it binds)
             bind = "port" in options and hasattr(uvicorn.Server, "_log_started_message")
             sockets = bind_as_asyncio(host, options["port"]) if bind else None
-            if starting is not None:
-                starting(here)
             if sockets is None:  # (a failure that is uvicorn's to say, binding them itself)
+                if starting is not None:
+                    starting(here)
                 uvicorn.run(app, **options)
                 return
-            server = _announcing_server(uvicorn.Config(app, **options))
-            with contextlib.suppress(KeyboardInterrupt):
-                server.run(sockets=sockets)
-            if not server.started:  # as uvicorn.run
-                raise SystemExit(_STARTUP_FAILURE)
+            try:  # (closed however uvicorn ends: its Config refused, its start failed)
+                if starting is not None:
+                    starting(here)
+                _serve_here(lambda: _announcing_server(uvicorn.Config(app, **options)), sockets)
+            finally:
+                for sock in sockets:
+                    sock.close()
             return
-        config = uvicorn.Config(app, **options)  # as uvicorn.run makes it, and binds it
-        sock = _bound(config)
-        if starting is not None:
-            starting(here)
-        if reload:
-            from uvicorn.supervisors import ChangeReload
+        with _starting():
+            config = uvicorn.Config(app, **options)  # as uvicorn.run makes it, and binds it
+        # The server in this process says "Uvicorn running on" once started, as on any other
+        # host (`_announcing_server`), not as the socket is bound, before the app's start-up.
+        announce = here and hasattr(uvicorn.Server, "_log_started_message")
+        sock = _bound(config, quiet=announce)
+        try:
+            if starting is not None:
+                starting(here)
+            if reload:
+                from uvicorn.supervisors import ChangeReload
 
-            with contextlib.suppress(KeyboardInterrupt):  # (SIGINT, raised again once stopped)
-                ChangeReload(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
-            return
-        if options.get("workers", 1) <= 1:
-            # One socket bound as --workers binds it, IPv4 too where the system's default is
-            # so (Linux): asyncio's, which uvicorn.run makes, takes IPv6 only (IPV6_V6ONLY).
-            server = uvicorn.Server(config)
+                with _starting():
+                    server = uvicorn.Server(config)
+                    reloader = ChangeReload(config, target=server.run, sockets=[sock])
+                with contextlib.suppress(KeyboardInterrupt):  # (SIGINT, raised once stopped)
+                    reloader.run()
+                return
+            if here:
+                # One socket bound as --workers binds it, IPv4 too where the system's default
+                # is so (Linux): asyncio's, which uvicorn.run makes, takes IPv6 only.
+                made = _announcing_server if announce else uvicorn.Server
+                _serve_here(lambda: made(config), [sock])
+                return
+            with _starting():
+                supervisor = _supervisor(config, sock)
             with contextlib.suppress(KeyboardInterrupt):
-                server.run(sockets=[sock])
-            if not server.started:  # as uvicorn.run
-                raise SystemExit(_STARTUP_FAILURE)
-            return
-        supervisor = _supervisor(config, sock)
-        with contextlib.suppress(KeyboardInterrupt):
-            supervisor.run()
+                supervisor.run()
+        finally:
+            sock.close()  # (the server processes have their own; uvicorn's are closed)
     if getattr(supervisor, "failed_to_start", False):
+        raise SystemExit(_STARTUP_FAILURE)
+
+
+class ServerNotStarted(Exception):
+    """uvicorn refused what serve gave it (its ``Config``), or failed as its server started:
+    said by the command in one line (`alexaskill.cli.serve.run`), exit status 3."""
+
+
+@contextlib.contextmanager
+def _starting() -> Iterator[None]:
+    """Within it, an exception of uvicorn's is `ServerNotStarted`: it has not started."""
+    try:
+        yield
+    except Exception as exc:
+        raise ServerNotStarted(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _serve_here(make: Callable[[], Any], sockets: list[Any]) -> None:
+    """Run the server ``make`` makes on ``sockets``, as ``uvicorn.run`` runs it: status 3 if it
+    did not start; an exception before it started is `ServerNotStarted`, one after raised."""
+    server = None
+    try:
+        server = make()
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run(sockets=sockets)
+    except Exception as exc:
+        if server is not None and server.started:
+            raise
+        raise ServerNotStarted(f"{type(exc).__name__}: {exc}") from exc
+    if not server.started:  # as uvicorn.run
         raise SystemExit(_STARTUP_FAILURE)
 
 
@@ -371,39 +415,52 @@ def _announcing_server(config: Any) -> Any:
 
     class Announcing(uvicorn.Server):
         async def startup(self, sockets: Any = None) -> None:
-            await super().startup(sockets=sockets)
-            if self.started and sockets:
+            said: list[bool] = []
+
+            def running(record: logging.LogRecord) -> bool:
+                said.append(_running_on(record))
+                return True
+
+            uvicorn_logger.addFilter(running)  # (a uvicorn that says it of given sockets too)
+            try:
+                await super().startup(sockets=sockets)
+            finally:
+                uvicorn_logger.removeFilter(running)
+            if self.started and sockets and not any(said):
                 self._log_started_message(sockets)
 
     return Announcing(config)
 
 
-def _bound(config: Any) -> Any:
+def _bound(config: Any, *, quiet: bool = False) -> Any:
     """``config.bind_socket()``; a port taken since `check_port` a `UsageError` in its words
     (`refuse_unbound`), where uvicorn said ``[Errno 98] Address already in use``, naming
-    neither host nor port, and exited."""
-    import logging
-
-    said = logging.getLogger("uvicorn.error")  # (where uvicorn's bind_socket says its OSError)
+    neither host nor port, and exited. ``quiet``: without its "Uvicorn running on" line (the
+    server says it once started: `_announcing_server`)."""
     failures: list[tuple[OSError, logging.LogRecord]] = []
 
     def failed(record: logging.LogRecord) -> bool:
         if isinstance(record.msg, OSError):
             failures.append((record.msg, record))
             return False
-        return True
+        return not (quiet and _running_on(record))
 
-    said.addFilter(failed)
+    uvicorn_logger.addFilter(failed)  # (where uvicorn's bind_socket says its OSError)
     try:
         return config.bind_socket()
     except SystemExit:
-        said.removeFilter(failed)
+        uvicorn_logger.removeFilter(failed)
         for exc, record in failures:
             refuse_unbound(exc, config.host, config.port)  # (a `UsageError` for the command's)
-            said.handle(record)  # (any other: said as uvicorn said it)
+            uvicorn_logger.handle(record)  # (any other: said as uvicorn said it)
         raise
     finally:
-        said.removeFilter(failed)
+        uvicorn_logger.removeFilter(failed)
+
+
+def _running_on(record: logging.LogRecord) -> bool:
+    """Whether ``record`` is uvicorn's "Uvicorn running on ..." line."""
+    return isinstance(record.msg, str) and record.msg.startswith("Uvicorn running on")
 
 
 def _ipv6_wildcard(host: str) -> bool:

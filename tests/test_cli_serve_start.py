@@ -1,0 +1,214 @@
+"""``alexaskill serve`` as its one server process starts: "Uvicorn running on ..." said once,
+after the app's start-up, whichever path binds the sockets; and the sockets serve bound itself
+closed when uvicorn fails to start, said in one line, exit status 3."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from alexaskill.cli import serve_port, serve_uvicorn
+
+from .cli_run import run
+from .conftest import _unavailable
+from .processes import free_port, stop
+from .test_cli import ROOT, WEATHER
+
+RUNNING = "Uvicorn running on"
+STARTED = "Application startup complete"
+
+#: ``alexaskill serve`` with ``--host`` bound as ``--host ::`` binds it: one socket made by
+#: uvicorn's ``Config.bind_socket`` in serve's process, handed to its ``Server``. Binding the
+#: IPv6 wildcard itself in a test would listen on every interface of a shared machine, so a
+#: loopback address is made to take that path instead (``::1``, or 127.0.0.1 where IPv6 is off).
+_AS_THE_WILDCARD = """
+import sys
+
+from alexaskill.cli import main, serve_uvicorn
+
+serve_uvicorn._ipv6_wildcard = lambda host: True
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+#: ``alexaskill serve`` under a uvicorn that says "Uvicorn running on" itself when given the
+#: sockets, as it does when it binds them (as a later uvicorn may).
+_UVICORN_SAYS_IT_OF_GIVEN_SOCKETS = """
+import sys
+
+import uvicorn
+
+from alexaskill.cli import main
+
+startup = uvicorn.Server.startup
+
+
+async def saying(self, sockets=None):
+    await startup(self, sockets=sockets)
+    if self.started and sockets:
+        self._log_started_message(sockets)
+
+
+uvicorn.Server.startup = saying
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+def _host(family: str) -> str:
+    """The loopback address of ``family``; IPv6's, where this machine has none, is said (a
+    failure under CI, which must run it), the test then skipped."""
+    if family == "ipv4":
+        return "127.0.0.1"
+    if not _ipv6_loopback():
+        _unavailable("no IPv6 loopback (::1) here: the IPv4 case runs the same path alone")
+    return "::1"
+
+
+def _said_until_running(tmp_path: Path, script: str | None, *argv: str) -> list[str]:
+    """What ``alexaskill serve WEATHER *argv`` (run by ``script``, else as a user runs it) says
+    on standard error up to its "Application startup complete" and "Uvicorn running on" lines
+    (then stopped by its PID), and until it exits."""
+    port = str(free_port())
+    start = ["-c", script] if script is not None else ["-m", "alexaskill"]
+    command = [sys.executable, *start, "serve", WEATHER, "--port", port, *argv]
+    environ = {**os.environ, "ALEXASKILL_STORE": "memory://", "PYTHONPATH": str(ROOT)}
+    said: list[str] = []
+    with subprocess.Popen(
+        command, cwd=tmp_path, env=environ, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            assert process.stderr is not None
+            for line in process.stderr:  # (ends if serve exits)
+                said.append(line.rstrip("\n"))
+                if any(STARTED in seen for seen in said) and any(RUNNING in s for s in said):
+                    break
+        finally:
+            stop(process, patience=30)
+            assert process.stderr is not None
+            said += process.stderr.read().splitlines()  # (its shutdown's lines)
+    return said
+
+
+def _index(said: list[str], text: str) -> int:
+    found = [i for i, line in enumerate(said) if text in line]
+    assert len(found) == 1, (text, said)
+    return found[0]
+
+
+@pytest.mark.parametrize("family", ["ipv4", "ipv6"])
+@pytest.mark.parametrize("extra", [(), ("--workers", "1")], ids=["one", "workers-1"])
+@pytest.mark.parametrize("script", [None, _AS_THE_WILDCARD], ids=["asyncio", "as-wildcard"])
+def test_serve_says_running_on_once_after_the_app_started(
+    tmp_path: Path, family: str, extra: tuple[str, ...], script: str | None
+) -> None:
+    # `serve APP --host :: --workers 1` (and `--host ::`) said "Uvicorn running on" as it bound
+    # its one socket, before "Started server process" and the app's start-up; `serve APP` on
+    # another host said it after the start-up, as `uvicorn APP` does.
+    host = _host(family)
+    said = _said_until_running(tmp_path, script, "--host", host, *extra)
+    shown = f"[{host}]" if ":" in host else host
+    running = _index(said, RUNNING)
+    assert f"{RUNNING} http://{shown}:" in said[running], said
+    assert _index(said, "Started server process") < _index(said, STARTED) < running, said
+
+
+@pytest.mark.parametrize("extra", [(), ("--workers", "1")], ids=["one", "workers-1"])
+@pytest.mark.parametrize("script", [None, _AS_THE_WILDCARD], ids=["asyncio", "as-wildcard"])
+def test_serve_says_running_on_once_when_uvicorn_says_it_of_given_sockets(
+    tmp_path: Path, extra: tuple[str, ...], script: str | None
+) -> None:
+    # serve says "Uvicorn running on" itself of the sockets it hands uvicorn, which says it only
+    # of those it binds: a uvicorn that said it of given sockets too would have it said twice.
+    said_itself = _UVICORN_SAYS_IT_OF_GIVEN_SOCKETS
+    if script is not None:  # (both: the wildcard's path, under such a uvicorn)
+        said_itself = said_itself.replace(
+            "from alexaskill.cli import main",
+            "from alexaskill.cli import main, serve_uvicorn\n\n"
+            "serve_uvicorn._ipv6_wildcard = lambda host: True",
+        )
+    said = _said_until_running(tmp_path, said_itself, "--host", "127.0.0.1", *extra)
+    assert _index(said, STARTED) < _index(said, RUNNING), said
+
+
+class _NoConfig(uvicorn.Config):
+    """uvicorn's ``Config``, failing as it is made (an option a later uvicorn refuses, say)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise ValueError("this uvicorn takes no such option")
+
+
+class _NoStart(uvicorn.Server):
+    """uvicorn's ``Server``, failing as it starts, before it serves (a bug of uvicorn's, say)."""
+
+    def run(self, sockets: Any = None) -> None:
+        raise RuntimeError("uvicorn failed to start")
+
+
+@pytest.mark.parametrize(
+    ("extra", "wildcard", "failing"),
+    [
+        ((), False, "Config"),
+        (("--workers", "1"), False, "Config"),
+        ((), False, "Server"),
+        ((), True, "Server"),
+        (("--workers", "1"), True, "Server"),
+    ],
+    ids=["config", "workers-1-config", "start", "as-wildcard-start", "as-wildcard-workers-1"],
+)
+def test_serve_closes_the_sockets_it_bound_when_uvicorn_fails_to_start(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    extra: tuple[str, ...],
+    wildcard: bool,
+    failing: str,
+) -> None:
+    # serve binds uvicorn's sockets itself (asyncio's, or one as uvicorn's Config binds it for
+    # `--host ::`), then makes uvicorn's Config and Server: one that raised left the sockets
+    # open (listening, in a process that goes on: a test, an app embedding the CLI), and the
+    # command ended in a traceback.
+    bound: list[socket.socket] = []
+    as_asyncio, as_uvicorn = serve_port.bind_as_asyncio, serve_uvicorn._bound
+
+    def binding_as_asyncio(host: str, port: int) -> Any:
+        sockets = as_asyncio(host, port)
+        bound.extend(sockets or ())
+        return sockets
+
+    def binding_one(config: Any, **options: Any) -> Any:
+        sock = as_uvicorn(config, **options)
+        bound.append(sock)
+        return sock
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(os, "environ", dict(os.environ, ALEXASKILL_STORE="memory://"))
+    monkeypatch.setattr(serve_uvicorn, "bind_as_asyncio", binding_as_asyncio)
+    monkeypatch.setattr(serve_uvicorn, "_bound", binding_one)
+    if wildcard:
+        monkeypatch.setattr(serve_uvicorn, "_ipv6_wildcard", lambda host: True)
+    if failing == "Config":
+        monkeypatch.setattr(uvicorn, "Config", _NoConfig)
+        why = "ValueError: this uvicorn takes no such option"
+    else:
+        monkeypatch.setattr(uvicorn, "Server", _NoStart)
+        why = "RuntimeError: uvicorn failed to start"
+    code, out, err = run("serve", WEATHER, "--port", str(free_port()), *extra)
+    assert (code, out) == (3, ""), err
+    assert err.endswith(f"alexaskill serve: error: uvicorn could not start ({why})\n"), err
+    assert "Traceback" not in err
+    assert bound, "serve bound no socket itself: the test tests nothing"
+    assert [sock.fileno() for sock in bound] == [-1] * len(bound)  # closed
