@@ -12,6 +12,7 @@ from .asgi_start import (
     NEEDS_ASYNCIO,
     StartFailure,
     check_proxies,
+    first_mount,
     mounted_path,
     not_started,
     outgoing_tls_failure,
@@ -61,8 +62,9 @@ class Serving(Handling):
     #: as uvicorn shuts down and its event loop ends (`say_unsaid_at_loop_end`), held: asyncio
     #: keeps tasks weakly.
     _loop_end_watch: object = None
-    #: The path of the host app the skill is mounted under (`_mounted_under`; under
-    #: Starlette's own ``Mount``, the first request's: `mounted_path`), or "".
+    #: The path of the host app the skill is mounted under, its name in the log: the first
+    #: `SkillMount`'s made (`_mounted_under`); else, under Starlette's own ``Mount``, the host
+    #: app's first mount of it (`first_mount`, else the first request's: `mounted_path`), or "".
     _mounted_at: str = ""
     #: Registration as `_start_mounted`'s start found it (`_start_state`), for a failure of
     #: that start at the first request to undo; None if no mount started the skill.
@@ -80,7 +82,10 @@ class Serving(Handling):
                 return
             failure = self._start_failure
             if failure is None:  # no lifespan (``--lifespan off``, Starlette's own Mount)
-                self._mounted_at = self._mounted_at or mounted_path(scope)  # (named by it)
+                # Named by the host app's first mount of it, whichever a request came under.
+                self._mounted_at = (
+                    self._mounted_at or first_mount(scope, self) or mounted_path(scope)
+                )
                 failure = self._start_unserved(kind=scope["type"], receive=receive)
                 if failure is not None:  # (no shutdown will say its count: the loop's end)
                     self._loop_end_watch = say_unsaid_at_loop_end(self._refusals_said)
@@ -101,9 +106,10 @@ class Serving(Handling):
             if root and path.startswith(root):
                 path = path[len(root) :] or "/"  # "": mounted, and POSTed to the mount path
                 if self._mount_found is not None:  # (mounted requests only: one check)
-                    # Served under a host app's route before any `SkillMount`'s first request
-                    # (Starlette's own Mount): serving, kept so by `_check_mounted_server`.
-                    self._mount_found = None
+                    # Started by `Skill.mount`, reached first under another route (Starlette's
+                    # own Mount): this request is its mounts' first, logging set up here.
+                    await self._first_elsewhere(scope, receive, send)
+                    return
             if path == self.path:
                 await self._endpoint(scope, receive, send)
                 return
@@ -201,8 +207,9 @@ class Serving(Handling):
 
     def _mounted_under(self, path: str) -> None:
         """A `SkillMount` serves the skill under ``path`` of a host app (`Skill.mount`'s, or one
-        made directly): its log lines name it there, unless it has started already."""
-        if self._app is None:
+        made directly): its log lines name it there, unless it has started already, or a
+        `SkillMount` made before named it (a name that stays, whichever serves a request)."""
+        if self._app is None and not self._mounted_at:  # (the first made names it)
             self._mounted_at = path
 
     def _start_mounted(self) -> None:
@@ -255,6 +262,18 @@ class Serving(Handling):
         if self._app is not None:
             self._check_loop(found or self._start_state())
         return None
+
+    async def _first_elsewhere(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the first request of a skill `Skill.mount` started that came under another
+        route than a `SkillMount` of its (Starlette's own ``Mount``), which ran no first request
+        of a mount's: it is run here (`_check_mounted_server`: logging set up, unless the host
+        app set up its own; the server checked), then the request served, or refused if the
+        skill's start failed there (a setting that no longer parses, a trio loop)."""
+        refusing = self._check_mounted_server(scope, receive)
+        if refusing is not None:  # (none: this is the first request of the mount's start)
+            await refusing(scope, receive, send)
+            return
+        await self(scope, receive, send)  # (`_mount_found` is None now: served, or refused)
 
     def _check_loop(self, before: tuple[bool, bool]) -> StartFailure | None:
         """The lifespan's check of the event loop, at the first request of a skill that no

@@ -25,6 +25,7 @@ __all__ = [
     "NEEDS_ASYNCIO",
     "StartFailure",
     "check_proxies",
+    "first_mount",
     "mounted_path",
     "not_started",
     "outgoing_tls_failure",
@@ -104,6 +105,38 @@ def mounted_path(scope: Scope) -> str:
         len(segments),
     )
     return "/".join(segments[:cut]) + "/..."
+
+
+def first_mount(scope: Scope, app: object) -> str | None:
+    """The path of the first ``Mount`` of ``app`` in the host app's routes (a parameter by its
+    pattern), walked from the outermost router (``scope["router"]``) in their order, through
+    each ``Mount``'s routes (its app's, or those it was given): the name the host app's routes
+    give a skill, whichever of its mounts a request came under first. None where none is
+    found (a ``Host``, routes hidden behind middleware of the host's own)."""
+    from starlette.routing import Mount, Router
+
+    router = scope.get("router")
+    if not isinstance(router, Router):
+        return None
+
+    def walk(prefix: str, routes: Any, depth: int) -> str | None:
+        if depth > 32:  # (a bound: a route's routes are its app's, which may be anything)
+            return None
+        for route in routes:
+            if not isinstance(route, Mount):
+                continue
+            if route.app is app:
+                return prefix + route.path
+            try:
+                inner = list(route.routes)
+            except Exception:  # (an app's own routes property, for a log line's name)
+                inner = []
+            found = walk(prefix + route.path, inner, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    return walk("", router.routes, 0)
 
 
 def _walked_pattern(scope: Scope, app_root: str, root: str) -> str | None:
