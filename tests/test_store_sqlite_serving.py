@@ -41,7 +41,7 @@ async def test_sqlite_works_in_threads_in_wal_mode(
     threads: list[int] = []
     select = store_module._select
 
-    def spy(connection: sqlite3.Connection, key: str) -> list[tuple[str, str | bytes]]:
+    def spy(connection: sqlite3.Connection, key: str) -> list[tuple[str | bytes, str | bytes]]:
         threads.append(threading.get_ident())
         return select(connection, key)
 

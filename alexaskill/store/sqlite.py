@@ -47,8 +47,16 @@ _UPSERT: Final = (
     " VALUES (?, ?, ?)"
 )
 _DELETE: Final = f"DELETE FROM {_TABLE} WHERE key = ? AND field = ?"  # noqa: S608
-_SELECT_BYTES: Final = f"SELECT field, CAST(value AS BLOB) FROM {_TABLE} WHERE key = ?"  # noqa: S608
+#: `_SELECT` with each name and value as its bytes, and whether the name is text (`_select`).
+_SELECT_BYTES: Final = (
+    "SELECT CAST(field AS BLOB), typeof(field) = 'text', CAST(value AS BLOB)"  # noqa: S608
+    f" FROM {_TABLE} WHERE key = ?"
+)
 _SELECT_ONE: Final = f"SELECT value FROM {_TABLE} WHERE key = ? AND field = ?"  # noqa: S608
+_SELECT_ONE_BYTES: Final = (
+    "SELECT CAST(value AS BLOB)"  # noqa: S608
+    f" FROM {_TABLE} WHERE key = ? AND field = ?"
+)
 
 #: The longest wait SQLite takes, in seconds: its milliseconds are a C int.
 _MAX_TIMEOUT: Final = 2**31 // 1000 - 1
@@ -149,9 +157,17 @@ class SQLiteStore:
     @_decoding
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
-        rows = await self._run("load", _select, key)
         where = f"SQLite file {self.path}"
-        return {_text_name(name, where): _decode(name, text, where) for name, text in rows}
+        try:
+            rows = await self._run("load", _select, key)
+        except UnicodeDecodeError as exc:  # a name stored as text not UTF-8 (`_select`)
+            raise StoreError(
+                f"{where}: a stored attribute name is not UTF-8 ({exc.object[:40]!r}): written "
+                "by another program? delete its row"
+            ) from exc
+        return {
+            (named := _text_name(name, where)): _decode(named, text, where) for name, text in rows
+        }
 
     async def update(
         self,
@@ -423,15 +439,40 @@ def _text_name(name: str | bytes, where: str) -> str:
     )
 
 
-def _select(connection: sqlite3.Connection, key: str) -> list[tuple[str, str | bytes]]:
+def _select(connection: sqlite3.Connection, key: str) -> list[tuple[str | bytes, str | bytes]]:
+    """The (name, value) rows under ``key``; `UnicodeDecodeError` for a name stored as text
+    that is not UTF-8 (another program's), which `SQLiteStore.load` says in its words."""
     try:
         return connection.execute(_SELECT, (key,)).fetchall()
     except Exception as exc:  # (sqlite3 is imported where a connection is made)
-        if not str(exc).startswith("Could not decode to UTF-8"):
+        if not _not_utf8(exc):
             raise
-    # A value stored as text that is not UTF-8 (another program's): its bytes, for `_decode`
-    # to refuse naming its attribute, not the load failing naming none.
-    return connection.execute(_SELECT_BYTES, (key,)).fetchall()
+    # A name or value stored as text that is not UTF-8: the bytes of each, for `_decode` to
+    # refuse the value naming its attribute, and the load the name saying what it is, not the
+    # load failing naming neither. A name stored as text is decoded again (a BLOB's stays bytes,
+    # "not text", as `_SELECT` reads it).
+    return [
+        (name.decode() if is_text else name, value)
+        for name, is_text, value in connection.execute(_SELECT_BYTES, (key,))
+    ]
+
+
+def _not_utf8(exc: Exception) -> bool:
+    """Whether ``exc`` is sqlite3's for a text it read that is not UTF-8 (an OperationalError,
+    told by its words only)."""
+    return str(exc).startswith("Could not decode to UTF-8")
+
+
+def _select_one(connection: sqlite3.Connection, key: str, name: str) -> str | bytes | None:
+    """The stored text of ``name`` under ``key`` (None if none); its bytes if it is text that is
+    not UTF-8, for `_decode` to refuse naming the attribute, as a load does (`_select`)."""
+    try:
+        found = connection.execute(_SELECT_ONE, (key, name)).fetchone()
+    except Exception as exc:
+        if not _not_utf8(exc):
+            raise
+        found = connection.execute(_SELECT_ONE_BYTES, (key, name)).fetchone()
+    return None if found is None else found[0]
 
 
 def _write(
@@ -445,8 +486,8 @@ def _write(
     connection.execute("BEGIN IMMEDIATE")
     try:
         for name, by in increments.items():
-            found = connection.execute(_SELECT_ONE, (key, name)).fetchone()
-            rows.append((key, name, str(_incremented(name, found and found[0], by, where))))
+            found = _select_one(connection, key, name)
+            rows.append((key, name, str(_incremented(name, found, by, where))))
         if rows:
             connection.executemany(_UPSERT, rows)
         if gone:

@@ -1,0 +1,94 @@
+"""`SQLiteStore` over rows another program wrote as text that is not UTF-8: each refused in the
+words of the load that refuses a value so (tests/test_store_foreign_values.py), naming the
+attribute, never SQLite's "Could not decode to UTF-8"."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from alexaskill.exceptions import StoreError
+from alexaskill.store import SQLiteStore
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
+    store = SQLiteStore(tmp_path / "attributes.db")
+    await store.update("user", {"good": 1}, ())  # the table exists
+    try:
+        yield store
+    finally:
+        await store.aclose()
+
+
+def _insert(store: SQLiteStore, field: str, value: str) -> None:
+    """A row of ``key`` "user" whose ``field`` and ``value`` are SQL expressions."""
+    with sqlite3.connect(store.path) as connection:
+        connection.execute(f"INSERT INTO alexaskill_attributes VALUES ('user', {field}, {value})")
+    connection.close()
+
+
+@pytest.mark.anyio
+async def test_an_increment_over_a_value_stored_as_text_not_utf8_names_it(
+    store: SQLiteStore,
+) -> None:
+    # Was "the save failed (OperationalError: Could not decode to UTF-8 column 'value' ...)",
+    # naming no attribute, where the load of the same row names it.
+    _insert(store, "'bad'", "CAST(x'22ff22' AS TEXT)")
+    said = r"stored value of attribute 'bad' is not JSON \('utf-8' codec can't decode"
+    with pytest.raises(StoreError, match=said) as raised:
+        await store.update("user", {"good": 2}, (), {"bad": 1})
+    assert "OperationalError" not in str(raised.value)
+    with pytest.raises(StoreError, match=said):
+        await store.load("user")  # the same words
+    await store.update("user", {}, ["bad"])  # nothing written by the failed save; deleting mends
+    assert await store.load("user") == {"good": 1}
+    await store.update("user", {}, (), {"bad": 1})
+    assert await store.load("user") == {"good": 1, "bad": 1}
+
+
+@pytest.mark.anyio
+async def test_an_increment_over_a_value_stored_as_text_still_reads_it_as_text(
+    store: SQLiteStore,
+) -> None:
+    # The bytes are read only when the text is not UTF-8: a BOM stays refused as at a load
+    # (json.loads of the bytes would have read it, as utf-8-sig).
+    _insert(store, "'n'", "CAST(x'efbbbf35' AS TEXT)")
+    with pytest.raises(StoreError, match="Unexpected UTF-8 BOM"):
+        await store.update("user", {}, (), {"n": 1})
+    _insert(store, "'m'", "'41'")
+    await store.update("user", {}, ["n"], {"m": 1})
+    assert await store.load("user") == {"good": 1, "m": 42}
+
+
+@pytest.mark.anyio
+async def test_an_attribute_name_stored_as_text_not_utf8_is_a_store_error_naming_it(
+    store: SQLiteStore,
+) -> None:
+    # Was "the load failed (OperationalError: Could not decode to UTF-8 column 'field' ...)",
+    # where a name stored as a BLOB is "a stored attribute name is not text (b'...')".
+    _insert(store, "CAST(x'ff6e616d65' AS TEXT)", "'1'")
+    with pytest.raises(StoreError) as raised:
+        await store.load("user")
+    said = str(raised.value)
+    assert said.startswith(f"SQLite file {store.path}: a stored attribute name is not UTF-8 (")
+    assert "b'\\xffname'" in said
+    assert "delete its row" in said
+    assert "OperationalError" not in said and "Could not decode" not in said
+
+
+@pytest.mark.anyio
+async def test_names_and_values_read_as_bytes_keep_what_they_were(store: SQLiteStore) -> None:
+    # A value not UTF-8 has every row read as bytes: the names that are text stay text (a
+    # BLOB's is still "not text"), so the refusal names the bad value, not a good name.
+    _insert(store, "'bad'", "CAST(x'22ff22' AS TEXT)")
+    _insert(store, "'é'", "'\"ok\"'")
+    with pytest.raises(StoreError, match="attribute 'bad' is not JSON"):
+        await store.load("user")
+    await store.update("user", {}, ["bad"])
+    _insert(store, "x'ff'", "CAST(x'22ff22' AS TEXT)")
+    with pytest.raises(StoreError, match=r"a stored attribute name is not text \(b'\\xff'\)"):
+        await store.load("user")
