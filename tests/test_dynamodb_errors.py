@@ -19,7 +19,7 @@ import pytest
 from alexaskill import Skill, speak
 from alexaskill.app import APOLOGY
 from alexaskill.dynamodb import DynamoDBStore
-from alexaskill.exceptions import StoreError
+from alexaskill.exceptions import ResponseError, StoreError
 from alexaskill.responses import Response
 from alexaskill.store import Attributes
 
@@ -1141,3 +1141,39 @@ def test_a_write_that_adds_leaves_no_cycle_holding_the_frames_that_failed(aws_en
         assert held and held[0]() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("increments", "named"),
+    [({"n": 1}, "attribute 'n' cannot be incremented"), ({"a": 1, "b": 2}, "'a' or 'b'")],
+)
+async def test_an_increment_dynamodb_cannot_keep_the_sum_of_is_a_data_fault_naming_it(
+    fake_dynamodb: FakeDynamoDB, increments: dict[str, int], named: str
+) -> None:
+    # DynamoDB adds an increment to the stored number itself, so its sum past DynamoDB's range
+    # (a stored 9.99…E+125, say) is refused by DynamoDB alone: it was a StoreError, "AWS refused
+    # UpdateItem (ValidationException: Number overflow …)", said as the store failing and naming
+    # no attribute, where a value set past the range is refused naming it and the range.
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    fake_dynamodb.error = (
+        400,
+        "ValidationException",
+        "Number overflow. Attempting to store a number with magnitude larger than supported range",
+    )
+    with anyio.fail_after(30), pytest.raises(ResponseError) as raised:
+        await store.update(USER, {"other": 1}, (), increments=increments)
+    said = str(raised.value)
+    assert named in said
+    assert (
+        "outside the numbers every store keeps (DynamoDB's: 38 significant digits, magnitude "
+        "from 1E-130 to under 1E+126)" in said
+    )
+    assert "Number overflow" in said  # DynamoDB's own words, for whoever reads the log
+    assert not isinstance(raised.value, StoreError)
+    assert fake_dynamodb.calls == ["UpdateItem"]  # refused, nothing applied: not sent again
+    # Without increments, a ValidationException is DynamoDB refusing the store's call.
+    fake_dynamodb.calls.clear()
+    with anyio.fail_after(30), pytest.raises(StoreError, match="Number overflow"):
+        await store.update(USER, {"other": 1}, ())
+    await store.aclose()

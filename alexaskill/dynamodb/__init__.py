@@ -12,7 +12,9 @@ the SDK stores them, so either side reads what the other wrote. Two differences 
 the other stores keep, both DynamoDB's (and see `DynamoDBStore.update` on increments): a number
 is a decimal, so a whole float (``2.0``) reads back as the int ``2``; and a number must fit
 DynamoDB's range (38 significant digits, magnitude from 1E-130 to under 1E+126), which a save
-checks, failing with a `ResponseError` that names the attribute. Values the SDK may have
+checks, failing with a `ResponseError` that names the attribute (where in it, and the range);
+an increment's sum, which DynamoDB makes, is checked by DynamoDB, and its refusal is the same
+`ResponseError`, naming the attributes added to. Values the SDK may have
 written that JSON cannot hold read as lists (string and number sets) or base64 text (binary).
 
 An update is one ``UpdateItem`` that sets and removes only the names that changed, inside the

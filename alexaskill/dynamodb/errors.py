@@ -170,6 +170,16 @@ def _code(exc: Any) -> str:
     return code
 
 
+def _sum_out_of_range(code: str, exc: Any) -> bool:
+    """Whether DynamoDB refused a write for a number its arithmetic made past its range: an
+    increment's sum ("Number overflow. Attempting to store a number with magnitude larger than
+    supported range"; underflow for the other end)."""
+    if code != "ValidationException":
+        return False
+    message = _message(exc)
+    return "Number overflow" in message or "Number underflow" in message
+
+
 def _message(exc: Any) -> str:
     response = getattr(exc, "response", None)
     if isinstance(response, dict):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ..exceptions import StoreError
 from ..store.data_faults import _NOT_INCREMENTED, _refused
+from ..store.limits import _KEPT_NUMBERS
 from .update import _LATER, _SAVED_AT, _Plan
 from .values import _from_dynamodb
 
@@ -26,6 +27,10 @@ _MAX_ROUNDS: Final = 5
 
 class _ConditionFailed(Exception):
     """A conditional write found the item in another state than it expected."""
+
+
+class _SumOutOfRange(Exception):
+    """DynamoDB refused a write that adds: a sum of its own past its numbers (its words)."""
 
 
 async def _write(store: DynamoDBStore, key: str, plan: _Plan) -> None:
@@ -65,6 +70,8 @@ async def _write(store: DynamoDBStore, key: str, plan: _Plan) -> None:
             return
         except _ConditionFailed:
             pass  # no map yet, a value to add to that is not a number, or a later save
+        except _SumOutOfRange as exc:
+            raise _refused(_sum_refused(plan.added, str(exc))) from None
         if whole and not under:
             try:
                 await store._call(
@@ -112,6 +119,16 @@ async def _write(store: DynamoDBStore, key: str, plan: _Plan) -> None:
             stamp = max(saved + 1, store._stamp())
     raise StoreError(
         f"DynamoDB table {store.table!r}: an item kept changing between two conditional writes"
+    )
+
+
+def _sum_refused(added: list[str], said: str) -> str:
+    """The words of an increment whose sum DynamoDB refused (``said``: its words), naming the
+    attributes the save added to (DynamoDB's words name none)."""
+    names = " or ".join(repr(name) for name in added)
+    return (
+        f"attribute {names} cannot be incremented: DynamoDB's sum would be outside "
+        f"{_KEPT_NUMBERS} (DynamoDB: {said}); nothing was written: set it instead"
     )
 
 

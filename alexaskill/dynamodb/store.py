@@ -26,9 +26,17 @@ from .client import (
     _waited_for,
 )
 from .creating import _CREATE_WAIT, _create_table, _make_table, _Readying, _until_ready
-from .errors import _THROTTLED, _code, _explain, _operation_name
+from .errors import (
+    _THROTTLED,
+    _code,
+    _explain,
+    _message,
+    _one_line,
+    _operation_name,
+    _sum_out_of_range,
+)
 from .options import _check_options
-from .saving import _ConditionFailed, _write
+from .saving import _ConditionFailed, _SumOutOfRange, _write
 from .update import _plan
 from .values import _from_stored
 
@@ -168,7 +176,9 @@ class DynamoDBStore:
         fails with `ResponseError`, writing nothing.
 
         An increment adds to the stored number (absent: 0) inside the same ``UpdateItem``; a
-        stored value that is not a number fails the save with `ResponseError`, writing nothing.
+        stored value that is not a number fails the save with `ResponseError`, writing nothing,
+        as does a sum DynamoDB refuses, past its range (a stored number near 1E+126), naming
+        the attributes added to (DynamoDB's words name none).
         (DynamoDB cannot test in a condition whether a number is whole: a stored 2.5 is
         incremented to 3.5 where the other stores refuse it.)
         """
@@ -344,6 +354,8 @@ class DynamoDBStore:
             code = _code(exc)
             if code == "ConditionalCheckFailedException":
                 raise _ConditionFailed from None
+            if adding and _sum_out_of_range(code, exc):  # the handler's data: `_write` names it
+                raise _SumOutOfRange(_one_line(_message(exc))) from None
             if code == "ResourceNotFoundException" and self.create_table:
                 self._table_ready = False  # deleted since it was made: the next call makes it
             failure, cause = StoreError(self._said(exc, doing)), exc

@@ -139,10 +139,14 @@ def _number_refused(number: int | float) -> str | None:
         return None
     text = json.dumps(number)
     shown = text if len(text) <= 40 else f"{text[:12]}…({len(text)} characters)"
-    return (
-        f"is {shown}, outside the numbers every store keeps (DynamoDB's: 38 significant "
-        "digits, magnitude from 1E-130 to under 1E+126)"
-    )
+    return f"is {shown}, outside {_KEPT_NUMBERS}"
+
+
+#: The numbers every store keeps, DynamoDB's, for the messages that refuse one.
+_KEPT_NUMBERS: Final = (
+    "the numbers every store keeps (DynamoDB's: 38 significant digits, magnitude from 1E-130 "
+    "to under 1E+126)"
+)
 
 
 #: Text that may hold a number past a double, which json reads as an infinity: an exponent of 3
