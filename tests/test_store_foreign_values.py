@@ -340,8 +340,9 @@ async def test_redis_reads_each_stored_value_as_json_loads_did_or_refuses_it_in_
                 found = type(value).__name__, repr(value)
             except StoreError as exc:
                 found = "refused", str(exc).replace(store._where(), "here", 1)
-            if raw.count(b"[") > 30 or "inf" in _outcome(_old_decode, raw)[1]:
-                # (refused now: nested past 30 levels, or an infinity, no attribute's value)
+            old = _outcome(_old_decode, raw)[1]
+            if raw.count(b"[") > 30 or "inf" in old or "integer string conversion" in old:
+                # (refused now: nested past 30 levels, an infinity, an int past Python's digits)
                 assert found[0] == "refused"
                 assert "is not JSON Alexa attributes can hold" in found[1]
                 continue

@@ -25,6 +25,7 @@ from .limits import (
     _check_limits,
     _nests_deeper,
     _past_a_double,
+    _past_int_digits,
     _unheld_nesting,
 )
 
@@ -147,6 +148,9 @@ def _decode(name: str, text: str | bytes, where: str) -> Any:
             if _SURROGATE_ESCAPE.search(decoded) is not None:
                 json.dumps(value, ensure_ascii=False).encode()
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
+        unheld = _past_int_digits(exc) if isinstance(exc, ValueError) else None
+        if unheld is not None:
+            raise _not_held(name, where, unheld) from exc
         raise StoreError(
             f"{where}: the stored value of attribute {name!r} is not JSON ({exc}): written by "
             "another program? correct it, or delete the attribute"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from collections.abc import Iterable
 from typing import Any, Final
 
@@ -186,6 +187,17 @@ def _finite(number: str) -> float:
     if value in (math.inf, -math.inf):
         raise _PastADouble(f"{number} is past a double: JSON reads it as an infinity")
     return value
+
+
+def _past_int_digits(exc: ValueError) -> str | None:
+    """Why a stored value is no value an attribute holds, when reading it raised ``exc``: json's
+    ValueError for an integer past Python's limit on the digits of one
+    (`sys.get_int_max_str_digits`, 4300 by default), whose advice (raise that limit) would not
+    help, no store keeping such a number; or None, for any other ValueError."""
+    if "integer string conversion" not in str(exc):
+        return None
+    digits = sys.get_int_max_str_digits()
+    return f"it holds an integer of more than {digits} digits, outside {_KEPT_NUMBERS}"
 
 
 def _nests_deeper(value: Any) -> bool:

@@ -1,0 +1,72 @@
+"""Numbers another program stored that no attribute holds: refused at load naming the attribute
+and why, in every store's words, never Python's own advice for its digits limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from alexaskill.exceptions import StoreError
+from alexaskill.store import MemoryStore, SQLiteStore, base
+
+_OUTSIDE = (
+    "outside the numbers every store keeps (DynamoDB's: 38 significant digits, magnitude from "
+    "1E-130 to under 1E+126)"
+)
+
+
+@pytest.mark.parametrize("as_bytes", [False, True])  # (SQLite's and memory's text; Redis's bytes)
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("1" + "0" * 5000, 5001),
+        ("[1, -" + "9" * 4301 + "]", 4301),
+        ('{"a": 1' + "0" * 4300 + "}", 4301),
+    ],
+)
+def test_a_stored_integer_past_pythons_digits_is_refused_in_the_limits_words(
+    text: str, digits: int, as_bytes: bool
+) -> None:
+    # Was "is not JSON (Exceeds the limit (4300 digits) for integer string conversion: value
+    # has 5001 digits; use sys.set_int_max_str_digits() to increase the limit)": JSON it is, and
+    # raising Python's limit would not help, no store keeping such a number.
+    with pytest.raises(StoreError) as raised:
+        base._decode("n", text.encode() if as_bytes else text, "here")
+    assert str(raised.value) == (
+        f"here: the stored value of attribute 'n' is not JSON Alexa attributes can hold (it "
+        f"holds an integer of more than 4300 digits, {_OUTSIDE}): written by another "
+        "program? correct it, or delete the attribute"
+    )
+
+
+def test_an_integer_within_pythons_digits_still_loads() -> None:
+    assert base._decode("n", "1" + "0" * 4299, "here") == 10**4299
+    assert base._decode("n", '"' + "1" * 5000 + '"', "here") == "1" * 5000  # a string of digits
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+async def test_a_store_refuses_it_at_load_and_at_an_increment(kind: str, tmp_path: Path) -> None:
+    store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "attributes.db")
+    try:
+        await store.update("user", {"good": 1, "big": 1}, ())
+        if isinstance(store, MemoryStore):
+            store._data["user"]["big"] = "9" * 5000
+        else:
+            import sqlite3
+
+            with sqlite3.connect(store.path) as connection:
+                connection.execute(
+                    "UPDATE alexaskill_attributes SET value = ? WHERE field = 'big'", ("9" * 5000,)
+                )
+            connection.close()
+        said = r"attribute 'big' is not JSON Alexa attributes can hold \(it holds an integer of"
+        with pytest.raises(StoreError, match=said):
+            await store.load("user")
+        with pytest.raises(StoreError, match=said):
+            await store.update("user", {}, (), {"big": 1})
+        await store.update("user", {}, ["big"])  # deleting it mends it
+        assert await store.load("user") == {"good": 1}
+    finally:
+        await store.aclose()
