@@ -247,6 +247,30 @@ async def test_a_save_of_many_names_is_one_update_item_or_nothing(store: DynamoD
 
 
 @pytest.mark.anyio
+async def test_an_increment_of_a_value_no_attribute_holds_names_its_kind(
+    store: DynamoDBStore, dynamodb_endpoint: str
+) -> None:
+    # The refusal of an increment of a value that is no number decoded the whole value to name
+    # its type: one a stand-in keeps nested past 30 levels raised the store's private _Unheld,
+    # a traceback, where a list's refusal is "holds list: not incremented".
+    await store.update(USER, {"other": 1}, ())
+    deep: dict[str, Any] = {"L": []}
+    for _ in range(40):
+        deep = {"L": [deep]}
+    client = botocore_client(dynamodb_endpoint)
+    client.update_item(
+        TableName=store.table,
+        Key={"id": {"S": USER}},
+        UpdateExpression="SET #a.#n = :v",
+        ExpressionAttributeNames={"#a": "attributes", "#n": "n"},
+        ExpressionAttributeValues={":v": deep},
+    )
+    client.close()
+    with pytest.raises(ResponseError, match=r"^attribute 'n' holds list: not incremented$"):
+        await store.update(USER, {}, (), increments={"n": 1})
+
+
+@pytest.mark.anyio
 async def test_increments_are_added_by_dynamodb_itself(store: DynamoDBStore) -> None:
     await store.update(USER, {}, (), increments={"new": 2})  # no item yet: created with 2
     await store.update(USER, {"ratio": 2.5, "text": "x"}, (), increments={"new": -3})

@@ -283,3 +283,19 @@ def test_a_stored_value_no_attribute_holds_is_refused_at_load_naming_it(
 def test_a_stored_value_nested_30_levels_loads() -> None:
     assert values._from_stored("ok", _nested_lists(30), "here") == json.loads("[" * 30 + "]" * 30)
     assert values._from_stored("ok", {"N": "1e400"}, "here") == 10**400
+
+
+@pytest.mark.parametrize("text", ["1E+4300", "-1e5000", "1E+100000000"])
+def test_a_stored_whole_number_past_pythons_digits_is_refused_at_load_naming_it(text: str) -> None:
+    # A stand-in's (DynamoDB keeps 126 digits at most): it was made an int of as many digits
+    # (1E+100000000: a hundred million, minutes of work), whose JSON then failed the request's
+    # attributes with "Exceeds the limit (4300 digits) for integer string conversion", as the
+    # other stores' read of one did: refused now in the words they say it in.
+    said = (
+        "here: the stored value of attribute 'big' is not JSON Alexa attributes can hold (it "
+        "holds an integer of more than 4300 digits, outside the numbers every store keeps"
+    )
+    with pytest.raises(StoreError) as raised:
+        values._from_stored("big", {"L": [{"N": text}]}, "here")
+    assert str(raised.value).startswith(said)
+    assert values._from_stored("ok", {"N": "1E+4299"}, "here") == 10**4299

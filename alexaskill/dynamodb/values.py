@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..exceptions import StoreError
 from ..store.base import _encode_checked, _not_held
-from ..store.limits import _MAX_NESTING, _TOO_DEEP
+from ..store.limits import _KEPT_NUMBERS, _MAX_NESTING, _TOO_DEEP
 
 __all__: list[str] = []
 
@@ -107,5 +108,13 @@ def _decode_number(text: str) -> int | float:
     except InvalidOperation as exc:
         raise StoreError(f"DynamoDB returned a number that is not one: {text!r}") from exc
     if number == number.to_integral_value():
+        # Past Python's digits for an int's text (DynamoDB keeps 126; a stand-in may keep
+        # more): made an int it would take minutes at 1E+100000000, and no JSON be written of
+        # it. Refused in the words the other stores refuse one in (`limits._past_int_digits`).
+        digits = sys.get_int_max_str_digits()
+        if number.adjusted() >= digits:
+            raise _Unheld(
+                f"it holds an integer of more than {digits} digits, outside {_KEPT_NUMBERS}"
+            )
         return int(number)
     return float(number)
