@@ -3,6 +3,9 @@ its ``/health`` to answer, and its stop by PID."""
 
 from __future__ import annotations
 
+import itertools
+import os
+import random
 import socket
 import subprocess
 import time
@@ -12,12 +15,27 @@ from typing import Any
 import httpx
 import pytest
 
+# Ports handed out by `free_port`: 10,000 to 29,999, below Linux's ephemeral range (32,768 on),
+# in a block of 5,000 for each pytest-xdist worker. A port from bind(0) is one the kernel may
+# also give the next connection's local end, so between its check and the server's bind another
+# test's client could hold it ("address already in use"); here only `free_port` hands ports out,
+# each once a process, and the workers never share one.
+_FIRST, _BLOCK = 10_000, 5_000
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+_ports = itertools.count(_FIRST + int(_worker) % 4 * _BLOCK + random.randrange(_BLOCK // 2))
+
 
 def free_port() -> int:
-    """A port nothing listens on now, on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port nothing listens on now, on 127.0.0.1, outside the kernel's ephemeral range and
+    not handed out before in this process."""
+    for port in _ports:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # another program's (or a concurrent test run's) port
+            return port
+    raise AssertionError("unreachable: the count is endless")
 
 
 def stop(process: subprocess.Popen[Any], patience: float = 5) -> None:
