@@ -17,9 +17,8 @@ sample's meaningful words; how much is "enough" follows the model's fallback sen
 from __future__ import annotations
 
 import datetime
-import itertools
 import math
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -31,6 +30,7 @@ from .evidence import carrier_bar, carrier_taken, rests_on_meaning
 from .languages import Language
 from .retries import Bar, OneSlot, next_readings
 from .slottypes import Fill, SlotKind
+from .spans import SpanCache
 from .text import Token
 
 __all__ = ["Match", "Sample", "SampleMatcher", "SlotRef", "SpanCache", "particle_shifts"]
@@ -97,49 +97,6 @@ class Match:
     #: Score per said word (fillers left out not counted), to compare readings of different
     #: utterances.
     quality: float = 0.0
-
-
-class SpanCache:
-    """What each slot type makes of each span of one utterance, computed once."""
-
-    def __init__(self, tokens: Sequence[Token], now: datetime.datetime) -> None:
-        self.tokens = tokens
-        self.now = now
-        #: The tokens' normalised words.
-        self.words = [token.text for token in tokens]
-        self._fills: dict[tuple[int, int, int], Fill | None] = {}
-        self._stems: list[str] | None = None
-        #: Where a word typed as letters, then digits, goes on ("a|1" of "a1", "ab|12"): it is
-        #: a code, and no span starts or ends there (no number 1 and city "a" of "a1"). Digits,
-        #: then letters, may be a value and a word after it ("3pm"), which `cut` looks at.
-        self._inside_words = frozenset(
-            at
-            for at, (before, token) in enumerate(itertools.pairwise(tokens), 1)
-            if token.glued
-            and token.word > before.word
-            and before.text[-1:].isalpha()
-            and token.text[:1].isdigit()
-        )
-        #: Why readings were dropped as cutting a value short ("'5 to 6' is a range ...").
-        self.cut: list[str] = []
-
-    def stems(self, stem: Callable[[str], str]) -> list[str]:
-        """The words' stems, worked out once."""
-        if self._stems is None:
-            self._stems = [stem(word) for word in self.words]
-        return self._stems
-
-    def fill(self, kind: SlotKind, start: int, end: int) -> Fill | None:
-        """``kind``'s reading of tokens[start:end]; None for a span that cuts a typed code."""
-        key = (id(kind), start, end)
-        try:
-            return self._fills[key]
-        except KeyError:
-            inside = self._inside_words
-            cut = bool(inside) and (start in inside or end in inside)
-            found = None if cut else kind.fill(self.tokens[start:end], self.now)
-            self._fills[key] = found
-            return found
 
 
 @dataclass(eq=False)

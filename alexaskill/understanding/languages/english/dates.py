@@ -20,6 +20,16 @@ from collections.abc import Sequence
 from typing import Final
 
 from ....slots import AlexaDate
+from .date_steps import (
+    add_months,
+    in_year,
+    iso_day,
+    iso_week,
+    season_from,
+    shifted,
+    valid_day,
+    weekday_from,
+)
 from .decades import DECADES, decade_date
 from .holidays import HOLIDAYS
 from .numbers import cardinal, ordinal, year_number
@@ -73,37 +83,8 @@ WEEKDAYS: Final = {
     "fri": 4,
 }
 SEASONS: Final = {"winter": "WI", "spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA"}
-# Seasons in the order of their year label: winter YYYY starts in December YYYY.
-_SEASON_ORDER: Final = ("SP", "SU", "FA", "WI")
 _ISO_DAY: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _SHORT_WEEK: Final = re.compile(r"-W([0-9])(?=-|$)")
-
-
-def _day(value: datetime.date) -> str:
-    return value.isoformat()
-
-
-def _week(value: datetime.date, weekend: bool = False) -> str:
-    year, week, _ = value.isocalendar()
-    return f"{year:04d}-W{week:02d}" + ("-WE" if weekend else "")
-
-
-def _in_year(year: int, rest: str = "") -> str | None:
-    """A value of ``year`` as Alexa writes it (four digits), or None past the years 1 to 9999
-    that dates have ("next year" in 9999)."""
-    return f"{year:04d}{rest}" if 1 <= year <= 9999 else None
-
-
-def _add_months(value: datetime.date, months: int) -> tuple[int, int]:
-    index = value.year * 12 + value.month - 1 + months
-    return index // 12, index % 12 + 1
-
-
-def _valid(year: int, month: int, day: int) -> datetime.date | None:
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _day_number(words: Sequence[str]) -> int | None:
@@ -170,15 +151,15 @@ def _month_day_year(words: Sequence[str], today: datetime.date) -> str | None:
                 candidates.append((day, year))
     for day, year in candidates:
         if year is not None:
-            found = _valid(year, month, day)
+            found = valid_day(year, month, day)
             if found is not None:
-                return _day(found)
+                return iso_day(found)
             continue
         # The next such day: February 29th may be up to eight years away (2096 to 2104).
         for year in range(today.year, min(today.year + 9, 10_000)):
-            found = _valid(year, month, day)
+            found = valid_day(year, month, day)
             if found is not None and found >= today:
-                return _day(found)
+                return iso_day(found)
     return None
 
 
@@ -190,9 +171,9 @@ def _day_of_month(words: Sequence[str], today: datetime.date) -> str | None:
     day = _day_number(words[1:-3] if words[0] == "the" else words[:-3])
     if day is None or shift is None:
         return None
-    year, month = _add_months(today, shift)
-    found = _valid(year, month, day) if 1 <= year <= 9999 else None
-    return None if found is None else _day(found)
+    year, month = add_months(today, shift)
+    found = valid_day(year, month, day) if 1 <= year <= 9999 else None
+    return None if found is None else iso_day(found)
 
 
 def _of_week(words: Sequence[str], today: datetime.date) -> str | None:
@@ -211,47 +192,14 @@ def _of_week(words: Sequence[str], today: datetime.date) -> str | None:
         if shift is None:
             return None
         monday = today - datetime.timedelta(days=today.weekday() - shift)
-        return _day(monday + datetime.timedelta(days=WEEKDAYS[said_day[0]]))
+        return iso_day(monday + datetime.timedelta(days=WEEKDAYS[said_day[0]]))
     said = words[2:] if words[:2] == ["week", "of"] else words[3:]
     if (words[:2] != ["week", "of"] and words[:3] != ["the", "week", "of"]) or not said:
         return None
     day = _date(list(said), today)
     if day is None or _ISO_DAY.fullmatch(day) is None:
         return None  # "the week of next month" names no week
-    return _week(datetime.date.fromisoformat(day))
-
-
-def _weekday(kind: str, weekday: int, today: datetime.date) -> datetime.date:
-    if kind == "next":
-        monday = today + datetime.timedelta(days=7 - today.weekday())
-        return monday + datetime.timedelta(days=weekday)
-    if kind == "last":
-        back = (today.weekday() - weekday) % 7 or 7
-        return today - datetime.timedelta(days=back)
-    return today + datetime.timedelta(days=(weekday - today.weekday()) % 7)
-
-
-def _season_of(value: datetime.date) -> tuple[int, str]:
-    if value.month == 12:
-        return value.year, "WI"
-    if value.month <= 2:
-        return value.year - 1, "WI"
-    return value.year, _SEASON_ORDER[(value.month - 3) // 3]
-
-
-def _season(kind: str, code: str, today: datetime.date) -> str | None:
-    year, current = _season_of(today)
-    # Seasons as one sequence: index = year * 4 + position.
-    now_index = year * 4 + _SEASON_ORDER.index(current)
-    target = _SEASON_ORDER.index(code)
-    upcoming = now_index + (target - now_index % 4) % 4
-    if kind == "last":
-        index = upcoming - 4
-    elif kind == "next" and upcoming == now_index:
-        index = now_index + 4
-    else:
-        index = upcoming
-    return _in_year(index // 4, f"-{_SEASON_ORDER[index % 4]}")
+    return iso_week(datetime.date.fromisoformat(day))
 
 
 def _relative_amount(words: Sequence[str]) -> tuple[int, str] | None:
@@ -281,24 +229,11 @@ def _this_time(words: Sequence[str], today: datetime.date) -> str | None:
     from today, not the week or year said."""
     shift = {"tomorrow": 1, "yesterday": -1}.get(words[0]) if len(words) == 1 else None
     if shift is not None:
-        return _shift(today, shift, "day")
+        return shifted(today, shift, "day")
     kind, rest = _modifier(words)
     if kind in ("next", "last") and len(rest) == 1 and rest[0] in ("week", "month", "year"):
-        return _shift(today, 1 if kind == "next" else -1, rest[0])
+        return shifted(today, 1 if kind == "next" else -1, rest[0])
     return None
-
-
-def _shift(today: datetime.date, amount: int, unit: str) -> str | None:
-    if unit == "day":
-        return _day(today + datetime.timedelta(days=amount))
-    if unit == "week":
-        return _day(today + datetime.timedelta(weeks=amount))
-    year, month = _add_months(today, amount * (12 if unit == "year" else 1))
-    day = today.day
-    while day > 28 and _valid(year, month, day) is None:
-        day -= 1
-    found = _valid(year, month, day)
-    return None if found is None else _day(found)
 
 
 #: The parts of a day a weekday can be said with ("friday night").
@@ -335,8 +270,8 @@ def _date(words: list[str], today: datetime.date) -> str | None:
     if len(words) == 1:
         match = _ISO_DAY.fullmatch(words[0])
         if match:
-            found = _valid(int(match[1]), int(match[2]), int(match[3]))
-            return None if found is None else _day(found)
+            found = valid_day(int(match[1]), int(match[2]), int(match[3]))
+            return None if found is None else iso_day(found)
         if "-" in words[0]:  # the other forms of the value, typed ("2026-W49")
             # Alexa writes a week with two digits: "2026-W5" is sent as "2026-W05".
             typed = _SHORT_WEEK.sub(r"-W0\1", words[0].upper())
@@ -362,7 +297,7 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         "day before yesterday": -2,
     }.get(joined)
     if simple is not None:
-        return _day(today + datetime.timedelta(days=simple))
+        return iso_day(today + datetime.timedelta(days=simple))
     if joined in ("now", "right now", "at the moment", "currently"):
         return "PRESENT_REF"
     holiday = HOLIDAYS.get(tuple(words))
@@ -370,12 +305,12 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         month, day = holiday
         found = datetime.date(today.year, month, day)
         if found < today:
-            found = _valid(today.year + 1, month, day)  # None after 9999
-        return None if found is None else _day(found)
+            found = valid_day(today.year + 1, month, day)  # None after 9999
+        return None if found is None else iso_day(found)
     after_next = words[-2:] == ["after", "next"] and len(words) - 2 == 1 + (words[0] == "the")
     if after_next and words[-3] in WEEKDAYS:  # "(the) friday after next": a week past next's
-        later = _weekday("next", WEEKDAYS[words[-3]], today) + datetime.timedelta(days=7)
-        return _day(later)
+        later = weekday_from("next", WEEKDAYS[words[-3]], today) + datetime.timedelta(days=7)
+        return iso_day(later)
     if len(words) > 1 and words[-1] in _DAY_PARTS and words[-2] in WEEKDAYS:
         # "friday morning" is friday, as "tomorrow morning" is tomorrow: the date keeps the
         # part of the day, which a time said with it must agree with (companions.py).
@@ -384,23 +319,23 @@ def _date(words: list[str], today: datetime.date) -> str | None:
     if len(rest) == 1:
         word = rest[0]
         if word in WEEKDAYS:
-            return _day(_weekday(kind, WEEKDAYS[word], today))
+            return iso_day(weekday_from(kind, WEEKDAYS[word], today))
         if word == "weekend":
             shift = {"next": 7, "last": -7}.get(kind, 0)
-            return _week(today + datetime.timedelta(days=shift), weekend=True)
+            return iso_week(today + datetime.timedelta(days=shift), weekend=True)
         if word == "week" and kind:
             shift = {"next": 7, "last": -7}.get(kind, 0)
-            return _week(today + datetime.timedelta(days=shift))
+            return iso_week(today + datetime.timedelta(days=shift))
         if word == "month" and kind:
-            year, month = _add_months(today, {"next": 1, "last": -1}.get(kind, 0))
-            return _in_year(year, f"-{month:02d}")
+            year, month = add_months(today, {"next": 1, "last": -1}.get(kind, 0))
+            return in_year(year, f"-{month:02d}")
         if word == "year" and kind:
-            return _in_year(today.year + {"next": 1, "last": -1}.get(kind, 0))
+            return in_year(today.year + {"next": 1, "last": -1}.get(kind, 0))
         if word == "decade" and kind:
             decade = today.year // 10 + {"next": 1, "last": -1}.get(kind, 0)
             return f"{decade:03d}X" if 1 <= decade <= 999 else None
         if word in SEASONS:
-            return _season(kind, SEASONS[word], today)
+            return season_from(kind, SEASONS[word], today)
         if word in MONTHS:
             month = MONTHS[word]
             if kind == "last":
@@ -409,18 +344,18 @@ def _date(words: list[str], today: datetime.date) -> str | None:
                 year = today.year + 1 if month <= today.month else today.year
             else:
                 year = today.year if month >= today.month else today.year + 1
-            return _in_year(year, f"-{month:02d}")
+            return in_year(year, f"-{month:02d}")
     if words == ["the", "weekend"] or words == ["weekend"]:
-        return _week(today, weekend=True)
+        return iso_week(today, weekend=True)
     if words in (["the", "week", "after", "next"], ["week", "after", "next"]):
-        return _week(today + datetime.timedelta(days=14))
+        return iso_week(today + datetime.timedelta(days=14))
     if words in (["the", "weekend", "after", "next"], ["weekend", "after", "next"]):
-        return _week(today + datetime.timedelta(days=14), weekend=True)
+        return iso_week(today + datetime.timedelta(days=14), weekend=True)
     if words[-2:] == ["after", "next"] and words[:-2] in (["the", "month"], ["month"]):
-        year, month = _add_months(today, 2)
-        return _in_year(year, f"-{month:02d}")
+        year, month = add_months(today, 2)
+        return in_year(year, f"-{month:02d}")
     if words[-2:] == ["after", "next"] and words[:-2] in (["the", "year"], ["year"]):
-        return _in_year(today.year + 2)
+        return in_year(today.year + 2)
     if words[:2] == ["this", "time"] and len(words) > 2:  # "this time next week": that day
         return _this_time(words[2:], today)
     if len(words) >= 2 and words[0] in MONTHS and words[1] not in MONTHS:
@@ -431,7 +366,7 @@ def _date(words: list[str], today: datetime.date) -> str | None:
     if len(season) > 1 and season[0] in SEASONS:
         season_year = year_number(season[2:] if season[1] == "of" else season[1:])
         if season_year is not None:
-            return _in_year(season_year, f"-{SEASONS[season[0]]}")
+            return in_year(season_year, f"-{SEASONS[season[0]]}")
     named = _weekday_and_day(words, today) if words[0] in WEEKDAYS and len(words) > 1 else None
     if named is not None:
         return named
@@ -447,10 +382,10 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         if day_only is not None:
             # The next month that has the day: "the thirtieth" on 31 January is 30 March.
             for ahead in range(3):
-                year, month = _add_months(today, ahead)
-                found = _valid(year, month, day_only) if year <= 9999 else None
+                year, month = add_months(today, ahead)
+                found = valid_day(year, month, day_only) if year <= 9999 else None
                 if found is not None and found >= today:
-                    return _day(found)
+                    return iso_day(found)
             return None
     decade_value = decade_date(words, today)
     if decade_value is not None:
@@ -460,12 +395,12 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         # "in two weeks time", "in a week's time": "time" is said of the amount
         amount = _relative_amount(words[1:-1] if words[-1] == "time" else words[1:])
         if amount is not None:
-            return _shift(today, *amount)
+            return shifted(today, *amount)
     for tail in (["from", "now"], ["from", "today"], ["later"]):
         if words[-len(tail) :] == tail:
             amount = _relative_amount(words[: -len(tail)])
             if amount is not None:
-                return _shift(today, *amount)
+                return shifted(today, *amount)
     # "a week from tomorrow", "two days after next friday", "the day after friday"
     at = next((i for i, word in enumerate(words[1:-1], 1) if word in ("from", "after")), 0)
     if at:
@@ -479,11 +414,11 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         amount = None if vague else _relative_amount(["a", *said] if unit else said)
         start = _date(words[at + 1 :], today) if amount is not None else None
         if amount is not None and start is not None and _ISO_DAY.fullmatch(start):
-            return _shift(datetime.date.fromisoformat(start), *amount)
+            return shifted(datetime.date.fromisoformat(start), *amount)
     if words[-1] == "ago":
         amount = _relative_amount(words[:-1])
         if amount is not None:
-            return _shift(today, -amount[0], amount[1])
+            return shifted(today, -amount[0], amount[1])
     if words[0] == "in" and len(words) > 1:
         words = words[1:]
     if words[:2] == ["the", "year"] or words[:1] == ["year"]:  # "the year 2000"
@@ -511,8 +446,8 @@ def _weekday_and_day(words: Sequence[str], today: datetime.date) -> str | None:
         return None
     # Each day of the month falls on each weekday within 28 years; most within one or two.
     for ahead in range(12 * 28 + 1):
-        year, month = _add_months(today, ahead)
-        on_day = _valid(year, month, day) if year <= 9999 else None
+        year, month = add_months(today, ahead)
+        on_day = valid_day(year, month, day) if year <= 9999 else None
         if on_day is not None and on_day >= today and on_day.weekday() == weekday:
-            return _day(on_day)
+            return iso_day(on_day)
     return None
