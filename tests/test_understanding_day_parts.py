@@ -67,7 +67,8 @@ def test_an_hour_said_with_an_evening_date_is_no_morning_time(
         ("set an alarm for 7:30 tonight", {"time": "19:30"}),  # the time's "7:30 tonight"
         ("set an alarm for 7:30 tomorrow morning", {"time": "07:30", "date": "2026-11-30"}),
         ("set an alarm for 7:30 pm tomorrow evening", {"time": "19:30", "date": "2026-11-30"}),
-        ("set an alarm for tomorrow evening", {"date": "2026-11-30"}),
+        # "{time} {date}" said the day first: the date and the part of the day, as Alexa does.
+        ("set an alarm for tomorrow evening", {"date": "2026-11-30", "time": "EV"}),
     ],
 )
 def test_a_clock_time_said_with_an_evening_date_is_no_part_of_the_day(
@@ -1195,8 +1196,9 @@ def test_tomorrow_tonight_fills_the_date_and_the_time(samples: list[str]) -> Non
 @pytest.mark.parametrize(
     ("samples", "expected"),
     [
-        # The date slot's "tomorrow night", as "friday evening" is read by these samples.
-        (["remind me {time} {date}"], {"date": "2026-11-30"}),
+        # A sample of both slots, the time first, fills both, as Alexa does (below).
+        (["remind me {time} {date}"], {"date": "2026-11-30", "time": "NI"}),
+        # No sample holds both slots: the date slot's "tomorrow night", as "friday evening".
         (["remind me {date}", "remind me {time}"], {"date": "2026-11-30"}),
         (["remind me {date} {time}"], {"date": "2026-11-30", "time": "NI"}),
     ],
@@ -1206,6 +1208,42 @@ def test_tomorrow_night_keeps_its_day(samples: list[str], expected: dict[str, st
     assert reminder_reads("remind me tomorrow night", samples) == expected
     friday = dict(expected, date="2026-12-04")
     assert reminder_reads("remind me friday night", samples) == friday
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("tomorrow night", {"date": "2026-11-30", "time": "NI"}),
+        ("friday evening", {"date": "2026-12-04", "time": "EV"}),
+        ("tomorrow morning", {"date": "2026-11-30", "time": "MO"}),
+        ("next friday afternoon", {"date": "2026-12-04", "time": "AF"}),
+    ],
+)
+@pytest.mark.parametrize("sample", ["{time} {date}", "remind me {time} {date}"])
+def test_a_day_then_its_part_of_the_day_fills_a_sample_of_the_time_then_the_date(
+    said: str, expected: dict[str, str], sample: str
+) -> None:
+    # With "{time} {date}", "tomorrow night" was no reading (the time slot comes first and
+    # reads no "tomorrow"), and with "remind me {time} {date}" the date slot took all of it
+    # loosely, the time NI lost. Alexa fills both, whichever way round the sample has them: the
+    # date the day, the time the part of the day (AMAZON.TIME's MO, AF, EV, NI).
+    prefix = "remind me " if sample.startswith("remind") else ""
+    assert reminder_reads(prefix + said, [sample]) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # A clock time said after the day is no part of the day: the sample's order holds.
+        ("friday 7 pm", {"intent": "AMAZON.FallbackIntent"}),
+        ("7 pm friday", {"time": "19:00", "date": "2026-12-04"}),
+        ("friday at night", {"date": "2026-12-04", "time": "NI"}),  # AMAZON.TIME's "at night"
+    ],
+)
+def test_only_a_part_of_the_day_is_read_after_the_day_against_the_samples_order(
+    said: str, expected: dict[str, str]
+) -> None:
+    assert reminder_reads(said, ["{time} {date}"]) == expected
 
 
 @pytest.mark.parametrize(

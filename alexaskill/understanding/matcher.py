@@ -29,11 +29,20 @@ from .day_parts import bound_misplaced, part_as_date
 from .evidence import carrier_bar, carrier_taken, rests_on_meaning
 from .languages import Language
 from .retries import Bar, OneSlot, next_readings
+from .slot_kinds import PartOfDayKind
 from .slottypes import Fill, SlotKind
 from .spans import SpanCache
 from .text import Token
 
-__all__ = ["Match", "Sample", "SampleMatcher", "SlotRef", "SpanCache", "particle_shifts"]
+__all__ = [
+    "Match",
+    "Sample",
+    "SampleMatcher",
+    "SlotRef",
+    "SpanCache",
+    "part_of_day_swaps",
+    "particle_shifts",
+]
 
 _CANDIDATES: Final = 10
 #: Share of a sample's meaningful words a loose match must have, by fallback sensitivity.
@@ -60,6 +69,9 @@ class Sample:
     #: Read loosely only, never as said: a form of a sample the model does not have (its
     #: particle moved, `particle_shifts`), which may not take words into a slot exactly.
     loose_only: bool = False
+    #: Read exactly only, never loosely: a form whose slot takes fewer values than the model's
+    #: (`part_of_day_swaps`), so a loose reading of it would miss a value left out.
+    exact_only: bool = False
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -78,6 +90,24 @@ def particle_shifts(
         if isinstance(before, str) and not isinstance(slot, str) and particle in particles:
             shifts.append([*elements[:at], particle, slot, *elements[at + 2 :]])
     return shifts
+
+
+def part_of_day_swaps(elements: Sequence[str | SlotRef]) -> list[list[str | SlotRef]]:
+    """The sample's elements with an AMAZON.TIME slot said right before an AMAZON.DATE slot
+    moved after it, taking a part of the day only ("remind me {time} {date}" → "remind me
+    {date} {time}"): "tomorrow night" is the date tomorrow and the time NI, as Alexa reads it."""
+    swaps: list[list[str | SlotRef]] = []
+    for at in range(len(elements) - 1):
+        time, date = elements[at], elements[at + 1]
+        if (
+            isinstance(time, SlotRef)
+            and isinstance(date, SlotRef)
+            and time.kind.name == "AMAZON.TIME"
+            and date.kind.name == "AMAZON.DATE"
+        ):
+            part = SlotRef(time.name, PartOfDayKind(time.kind))
+            swaps.append([*elements[:at], date, part, *elements[at + 2 :]])
+    return swaps
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +161,7 @@ class SampleMatcher:
         # The index of loose matching: word → samples using it, with the word's weight.
         self.index: dict[str, list[int]] = {}
         for position, sample in enumerate(self.samples):
-            for word in set(sample.words):
+            for word in set(sample.words) if not sample.exact_only else ():
                 self.index.setdefault(word, []).append(position)
                 stem = self._stem(word)
                 if stem != word:
@@ -145,7 +175,7 @@ class SampleMatcher:
             for item in sample.elements:
                 if isinstance(item, SlotRef):
                     slots.setdefault(item.name, item.kind)
-        total = max(len(self.samples), 1)
+        total = max(sum(1 for sample in self.samples if not sample.exact_only), 1)
         self.idf = {word: math.log(1 + total / len(where)) for word, where in self.index.items()}
         #: Words that prove nothing a sample is meant: the language's function words and fillers.
         self._idle = language.function_words | language.fillers

@@ -39,6 +39,7 @@ __all__ = [
     "CustomKind",
     "Fill",
     "FreeKind",
+    "PartOfDayKind",
     "SlotKind",
     "TypedKind",
     "authority",
@@ -232,6 +233,24 @@ class TypedKind:
 def _trimmed(tokens: Sequence[Token], fillers: frozenset[str]) -> bool:
     """Whether free words neither start nor end with a filler ("new york please" does)."""
     return tokens[0].text not in fillers and tokens[-1].text not in fillers
+
+
+class PartOfDayKind:
+    """An AMAZON.TIME slot that takes a part of the day only (MO, AF, EV, NI), no clock time:
+    the time of a sample "{time} {date}" said after the day ("tomorrow night"), as Alexa reads
+    it, where a clock time after the day keeps to the sample's order."""
+
+    #: AMAZON.TIME's parts of the day.
+    PARTS: Final = frozenset({"MO", "AF", "EV", "NI"})
+
+    def __init__(self, time: SlotKind) -> None:
+        self.time = time
+        self.name = time.name
+        self.max_words = time.max_words
+
+    def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
+        found = self.time.fill(tokens, now)
+        return found if found is not None and found.value in self.PARTS else None
 
 
 class FreeKind:

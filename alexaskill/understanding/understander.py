@@ -36,7 +36,15 @@ from .evidence import typed_share
 from .fillers import exact_without_fillers
 from .generalise import carriers, generalise
 from .languages import Language, resolving_language
-from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache, particle_shifts
+from .matcher import (
+    Match,
+    Sample,
+    SampleMatcher,
+    SlotRef,
+    SpanCache,
+    part_of_day_swaps,
+    particle_shifts,
+)
 from .model import InteractionModel, ModelIntent, ModelSlot
 from .result import Understanding, reading, slot_json
 from .slottypes import FREE, Fill, SlotKind, entity_resolution, slot_kind
@@ -167,6 +175,10 @@ class Understander:
             for shifted in particle_shifts(elements, particles):
                 at = order + len(compiled)
                 compiled.append(Sample(intent.name, text, tuple(shifted), at, loose_only=True))
+            # A day said before its part of the day to "{time} {date}": "tomorrow night".
+            for swapped in part_of_day_swaps(elements):
+                at = order + len(compiled)
+                compiled.append(Sample(intent.name, text, tuple(swapped), at, exact_only=True))
         return compiled
 
     # --- understanding ----------------------------------------------------------------------
