@@ -871,6 +871,69 @@ def test_a_carrier_alone_is_no_name(said: str, expected: dict[str, str]) -> None
     assert {slot.name: slot.value for slot in understood.slots} == expected
 
 
+@pytest.mark.parametrize("name_type", ["AMAZON.FirstName", "AMAZON.US_FIRST_NAME"])
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("call tomorrow", {"date": "2026-11-30"}),
+        ("call friday", {"date": "2026-12-04"}),
+        ("call to may", {"date": "2027-05"}),
+        ("call to friday", {"date": "2026-12-04"}),
+        # Still names: a month that is a name too, said as the object of "call" (above).
+        ("call may", {"name": "may"}),
+        ("call mary tomorrow", {"name": "mary", "date": "2026-11-30"}),
+    ],
+)
+def test_a_date_is_no_name_where_the_intent_reads_a_date(
+    said: str, expected: dict[str, str], name_type: str
+) -> None:
+    # "call tomorrow" filled the name "tomorrow", and "call to may" the name "to" (with the date
+    # May): the name slot takes any words. Where a sample of the intent places a date slot, a
+    # day, or a date after "to", is what the user means, no person: the date, the name left
+    # empty (for a dialog to ask), as "call in may" is. "may" right after "call" stays a name
+    # (`Language.homonym_cues`), and an intent with no date in its samples keeps the name.
+    slots = [{"name": "name", "type": name_type}, {"name": "date", "type": "AMAZON.DATE"}]
+    intents: list[dict[str, Any]] = [
+        {"name": "Call", "slots": slots, "samples": ["call {name}", "call {name} {date}"]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    language_model = {"invocationName": "phone book", "intents": intents}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    assert understood.intent == "Call"
+    assert {slot.name: slot.value for slot in understood.slots} == expected
+    if said in ("call tomorrow", "call friday"):  # the day, to an intent of names alone
+        intents[0]["samples"] = ["call {name}"]
+        model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+        alone = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+        assert [slot.name for slot in alone.slots] == ["name"]
+
+
+@pytest.mark.parametrize("said", ["book friday and 2", "book tomorrow and 2"])
+def test_a_day_said_where_a_name_goes_is_the_date_of_a_booking(said: str) -> None:
+    # "book friday and 2" filled the name "friday" and the number 2 ("book {name} and {number}"
+    # read exactly), though the intent's other sample reads "friday" as its date: a day is no
+    # person. The date and the number, the name left empty: what "book {date} and {number}"
+    # would give, as a person who heard it would take it.
+    slots = [
+        {"name": "name", "type": "AMAZON.FirstName"},
+        {"name": "date", "type": "AMAZON.DATE"},
+        {"name": "number", "type": "AMAZON.NUMBER"},
+    ]
+    samples = ["book {name} and {number}", "book {date}"]
+    intents = [
+        {"name": "Book", "slots": slots, "samples": samples},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    language_model = {"invocationName": "bookings", "intents": intents}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    day = "2026-12-04" if "friday" in said else "2026-11-30"
+    assert {slot.name: slot.value for slot in understood.slots} == {"date": day, "number": "2"}
+    mary = Understander(model, skill_id=SKILL_ID).understand("book mary and 2", now=NOW)
+    assert {slot.name: slot.value for slot in mary.slots} == {"name": "mary", "number": "2"}
+
+
 @pytest.mark.parametrize("said", ["sat", "sun", "wed", "foo"])
 def test_a_short_weekday_before_the_task_is_a_word_left_out(said: str) -> None:
     # Pinned (it did not fail before): "sat" is no weekday (Amazon's reference names none

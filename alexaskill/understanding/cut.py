@@ -34,7 +34,7 @@ from .day_parts import (
     part_left_out,
     time_split,
 )
-from .evidence import carrier_taken
+from .evidence import carrier_taken, name_said_as_date
 from .text import surface
 
 if TYPE_CHECKING:
@@ -82,6 +82,8 @@ def cut_value(
         or number_after_part(kinds, spans, fills, extra, language)
         or bound_left_out(sample, spans, extra, language)
         or (carrier_taken(spans, fills, language) or (None, None))[1]
+        or (name_said_as_date(kinds, slots or kinds, spans, fills, language) or ("",) * 3)[2]
+        or None
     )
 
 

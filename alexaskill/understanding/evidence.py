@@ -4,12 +4,14 @@ carry grammar (function words, fillers) prove nothing.
 An exact reading that is mostly free-form words may be beaten by a loose one (`typed_share`);
 the closest intent, for a model without AMAZON.FallbackIntent, is chosen only among readings
 resting on a word that means something (`rests_on_meaning`); a free-form slot that took only
-the word carrying the value said after it ("in" of "call in may") took no value (`carrier_taken`).
+the word carrying the value said after it ("in" of "call in may") took no value (`carrier_taken`),
+and a first-name slot that took a date the intent's samples read ("tomorrow" of "call tomorrow",
+"to" of "call to may") took no name (`name_said_as_date`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .slottypes import FREE, TYPED
@@ -19,9 +21,16 @@ if TYPE_CHECKING:
     from .languages import Language
     from .matcher import Match, SpanCache
     from .retries import OneSlot
-    from .slottypes import Fill
+    from .slottypes import Fill, SlotKind
 
-__all__ = ["carrier_bar", "carrier_taken", "rests_on_meaning", "typed_share"]
+__all__ = [
+    "carrier_bar",
+    "carrier_taken",
+    "name_bar",
+    "name_said_as_date",
+    "rests_on_meaning",
+    "typed_share",
+]
 
 
 def typed_share(match: Match) -> float:
@@ -70,3 +79,63 @@ def carrier_bar(
     that slot alone, and kept (no next reading leaves them out): the value's, with the value."""
     found = carrier_taken(spans, fills, language)
     return (found[0], found[0][1:]) if found is not None and found[1] == why else None
+
+
+def _first_name(type_name: str) -> bool:
+    """Whether a slot type holds a person's first name (AMAZON.FirstName, AMAZON.US_FIRST_NAME,
+    AMAZON.GB_FIRST_NAME, ...)."""
+    return type_name == "AMAZON.FirstName" or type_name.endswith("_FIRST_NAME")
+
+
+def name_said_as_date(
+    kinds: Mapping[str, SlotKind],
+    slots: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    language: Language,
+) -> tuple[tuple[str, int, int], tuple[int, int], str] | None:
+    """The value (slot name, first token, token after the last) of a first-name slot (of
+    ``kinds``) that is a date where a sample of the intent places a date slot (``slots``),
+    the words no next reading may leave out, and why it is no name: "tomorrow" of "call
+    tomorrow" (the date's words), "to may" or "to" of "call to may" (grammar words alone
+    before a value, left out). A date word that is a name too, said right after a
+    `Language.homonym_cues` word, stays a name ("call may": `cut.month_astray`)."""
+    dates = [kind for kind in slots.values() if kind.name == "AMAZON.DATE"]
+    if not dates:
+        return None
+    # Grammar words, "may" (a month and a modal) not among them.
+    words, grammar = spans.words, language.function_words - language.date_homonyms
+    starts = {start for _, fill, start, _ in fills if fill.kind == "typed"}
+    for name, _, start, end in fills:
+        if not _first_name(kinds[name].name):
+            continue
+        own = start
+        while own < end and words[own] in grammar:
+            own += 1
+        said = surface(spans.tokens[start:end])
+        if own == end:
+            if end in starts:
+                return (name, start, end), (end, end), f"{said!r} is grammar words, no name"
+            continue
+        if not any(spans.fill(kind, own, end) is not None for kind in dates):
+            continue
+        before = words[own - 1] if own > 0 else ""
+        homonyms = all(word in language.date_homonyms for word in words[own:end])
+        if homonyms and before in language.homonym_cues:
+            continue
+        return (name, start, end), (own, end), f"{said!r} is a date, no name"
+    return None
+
+
+def name_bar(
+    kinds: Mapping[str, SlotKind],
+    slots: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    language: Language,
+    why: str,
+) -> OneSlot | None:
+    """The bar of a reading refused as `name_said_as_date`'s (``why``): the words from the
+    name slot alone, and the date's words kept (a next reading reads them, as the date)."""
+    found = name_said_as_date(kinds, slots, spans, fills, language)
+    return found[:2] if found is not None and found[2] == why else None

@@ -26,7 +26,7 @@ from .alignment import SLOT_COST, WORD, Alignment, best_alignment, extra_cost
 from .companions import number_split, part_of_day_clash, said_along, year_for_time, year_taken
 from .cut import cut_reason, cut_value, month_astray
 from .day_parts import bound_misplaced, part_as_date
-from .evidence import carrier_bar, carrier_taken, rests_on_meaning
+from .evidence import carrier_bar, carrier_taken, name_bar, name_said_as_date, rests_on_meaning
 from .languages import Language
 from .retries import Bar, OneSlot, next_readings
 from .slot_kinds import PartOfDayKind
@@ -257,6 +257,8 @@ class SampleMatcher:
                 or year_for_time(slots, spans, fills, self.language, sample.words)
                 or number_split(kinds, spans, fills, self.language)
                 or (carrier_taken(spans, fills, self.language) or (None, None))[1]
+                or (name_said_as_date(kinds, slots, spans, fills, self.language) or ("",) * 3)[2]
+                or None
             )
 
         def one_slot(found: _Best, why: str) -> OneSlot | None:
@@ -266,6 +268,8 @@ class SampleMatcher:
             sample, fills = found[2], _fills(found[3])
             kinds = {item.name: item.kind for item in sample.elements if not isinstance(item, str)}
             carrier = carrier_bar(spans, fills, self.language, why)  # "in" of "call in may"
+            slots = self.slots[sample.intent]
+            carrier = carrier or name_bar(kinds, slots, spans, fills, self.language, why)
             if carrier is not None:
                 return carrier
             for fill in fills:
@@ -433,6 +437,7 @@ class SampleMatcher:
             )
 
         slots = self.slots[sample.intent]
+        kinds = {item.name: item.kind for item in elements if not isinstance(item, str)}
 
         def cut(found: Alignment) -> str | None:
             return cut_value(sample, spans, found[1], found[2], self._counts, language, slots)
@@ -448,6 +453,7 @@ class SampleMatcher:
             # or another): the date's alone (a grammar word before them, "for", its alone too);
             # a time after "from" in the end slot: the end's alone.
             carrier = carrier_bar(spans, found[1], language, why)  # "in" of "call in may"
+            carrier = carrier or name_bar(kinds, slots, spans, found[1], language, why)
             if carrier is not None:
                 return carrier
             year = year_taken(slots, spans, found[1], language, sample.words)
