@@ -38,8 +38,10 @@ def generalise(
     joins: Collection[str] = frozenset(),
     openers: Collection[str] = frozenset(),
     fillers: Collection[str] = frozenset(),
+    alternatives: Collection[str] = frozenset(),
 ) -> Match | None:
-    """`split_free_tails`, then `fill_leftovers` (past ``fillers``: `Language.pure_fillers`),
+    """`split_free_tails` (past ``alternatives``: `Language.alternatives`), then
+    `fill_leftovers` (past ``fillers``: `Language.pure_fillers`),
     then `said_once_across` (two values joined by one of ``joins``, a start after one of
     ``openers``: `Language.openers`); None when a value is cut short by words a free-form
     slot took ("paris not" of "weather for paris not tomorrow") or is split off."""
@@ -53,7 +55,7 @@ def generalise(
         if reason is not None:
             spans.cut.append(reason)
             return None
-    split = split_free_tails(match, spans, intent, kind_of, carried, cut)
+    split = split_free_tails(match, spans, intent, kind_of, carried, cut, alternatives)
     if split is not None and split.extra_at:
         split = fill_leftovers(split, spans, intent, kind_of, carried, fillers)
         slots = {slot.name: kind_of(slot) for slot in intent.slots}
@@ -215,6 +217,7 @@ def split_free_tails(
     kind_of: KindOf,
     carried: Mapping[str, set[str]],
     cut: CutCheck,
+    alternatives: Collection[str] = frozenset(),
 ) -> Match | None:
     """Give the end of free-form words to another slot of the intent that reads it.
 
@@ -229,6 +232,11 @@ def split_free_tails(
     sunday". Such a split makes no reading at all (None, with the reason in ``spans.cut``):
     the date would be wrong, and the free-form value without it would hold the words that
     deny it.
+
+    A split whose free words before the value would be no value of their slot is none ("pay 2
+    or" of "pay 2 or 3 bills", a choice the task says), except that the last value of the
+    words, after "or" (``alternatives``), leaves the "or" out: "friday" of "call mom or
+    friday" is the date, no other name.
     """
     used = {name for name, _, _, _ in match.fills}
     words = spans.words
@@ -243,6 +251,12 @@ def split_free_tails(
         if split is None:
             continue
         at, taken, left = split
+        head = spans.fill(kind_of(own), start, at)
+        if head is None and not left and at - 1 > start and words[at - 1] in alternatives:
+            at, left = at - 1, [at - 1]
+            head = spans.fill(kind_of(own), start, at)
+        if head is None:
+            continue
         kinds = {slot.name: kind_of(slot) for slot in intent.slots}
         left_out = {*extra_at, *left}
         reason = cut(kinds, spans, [taken], left_out, False) or cut(
@@ -251,9 +265,6 @@ def split_free_tails(
         if reason is not None:
             spans.cut.append(reason)
             return None
-        head = spans.fill(kind_of(own), start, at)
-        if head is None:
-            continue
         fills[index] = (name, head, start, at)
         fills.append(taken)
         used.add(taken[0])

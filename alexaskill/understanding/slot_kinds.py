@@ -254,15 +254,20 @@ class PartOfDayKind:
 
 
 class FreeKind:
-    """A free-form built-in type: any words, not starting or ending with a filler."""
+    """A free-form built-in type: any words, not starting or ending with a filler, nor with a
+    word offering a choice ("or": ``alternatives``), whose choice the words either side make:
+    "milk or 2 eggs" is one value, "milk or" none."""
 
-    def __init__(self, name: str, fillers: frozenset[str]) -> None:
+    def __init__(
+        self, name: str, fillers: frozenset[str], alternatives: frozenset[str] = frozenset()
+    ) -> None:
         self.name = name
         self.fillers = fillers
+        self.alternatives = alternatives
         self.max_words = _FREE_WORDS.get(name, _DEFAULT_FREE_WORDS)
 
     def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
-        if not _trimmed(tokens, self.fillers):
+        if not _trimmed(tokens, self.fillers | self.alternatives):
             return None
         return Fill(None, tokens, "free", FREE)
 

@@ -86,7 +86,7 @@ def slot_kind(
                 _dropped(type_name, language, vocabulary, more),
             )
             if parser is not None
-            else FreeKind(type_name, language.fillers)
+            else FreeKind(type_name, language.fillers, language.alternatives)
         )
     declared = types.get(type_name)
     if declared is not None and declared.values:

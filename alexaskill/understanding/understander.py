@@ -296,7 +296,10 @@ class Understander:
         openers = self.language.openers
         cut = self.matcher.cut
         fillers = self.language.pure_fillers
-        found = generalise(match, spans, intent, kind_of, carried, cut, joins, openers, fillers)
+        alternatives = self.language.alternatives
+        found = generalise(
+            match, spans, intent, kind_of, carried, cut, joins, openers, fillers, alternatives
+        )
         if found is None:
             return None
         # Weighed once the words left over went to the intent's other slots: a date said with
