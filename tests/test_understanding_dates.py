@@ -934,6 +934,39 @@ def test_a_day_said_where_a_name_goes_is_the_date_of_a_booking(said: str) -> Non
     assert {slot.name: slot.value for slot in mary.slots} == {"name": "mary", "number": "2"}
 
 
+@pytest.mark.parametrize(
+    ("samples", "said"),
+    [
+        (["remind me to {task} {date}"], "remind me call mom friday"),
+        (["remind me to {task}", "remind me to {task} {date}"], "remind me call mom next friday"),
+        (["add {task}"], "add call mom friday"),
+        (["add {task}", "add {task} {date}"], "add call mom friday"),
+    ],
+)
+def test_a_date_said_after_a_task_without_its_to_is_the_dates(
+    samples: list[str], said: str
+) -> None:
+    # Pinned (it did not fail on this branch when reported): with the sample's "to" not said,
+    # or no sample of the date at all, the task took "call mom friday" whole. The date's words
+    # go to the date slot (split off the free-form task, `generalise.split_free_tails`).
+    slots = [
+        {"name": "task", "type": "AMAZON.SearchQuery"},
+        {"name": "date", "type": "AMAZON.DATE"},
+    ]
+    intents = [
+        {"name": "Remind", "slots": slots, "samples": samples},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    language_model = {"invocationName": "reminders", "intents": intents}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    assert understood.intent == "Remind"
+    assert {slot.name: slot.value for slot in understood.slots} == {
+        "task": "call mom",
+        "date": "2026-12-04",
+    }
+
+
 @pytest.mark.parametrize("said", ["sat", "sun", "wed", "foo"])
 def test_a_short_weekday_before_the_task_is_a_word_left_out(said: str) -> None:
     # Pinned (it did not fail before): "sat" is no weekday (Amazon's reference names none
