@@ -6,37 +6,16 @@ import collections
 import enum
 import json
 import random
+import re
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 import pytest
 
 from alexaskill.dynamodb import values
-from alexaskill.dynamodb.values import _number, _to_dynamodb_checked
+from alexaskill.dynamodb.values import _to_dynamodb_checked
 from alexaskill.exceptions import ResponseError, StoreError
 from alexaskill.store.base import _encode_checked
-
-
-def _old_to_dynamodb_checked(name: str, value: Any, text: str | None = None) -> dict[str, Any]:
-    """`_to_dynamodb_checked`'s way, copied: the value's checked JSON decoded again, then
-    walked (the oracle of the tests below: a faster way must type every value so)."""
-    if text is None:
-        text = _encode_checked(name, value)
-    return _old_to_dynamodb(json.loads(text))
-
-
-def _old_to_dynamodb(value: Any) -> dict[str, Any]:
-    if value is None:
-        return {"NULL": True}
-    if isinstance(value, bool):
-        return {"BOOL": value}
-    if isinstance(value, str):
-        return {"S": value}
-    if isinstance(value, int | float):
-        return {"N": _number(value)}
-    if isinstance(value, list):
-        return {"L": [_old_to_dynamodb(item) for item in value]}
-    return {"M": {key: _old_to_dynamodb(item) for key, item in value.items()}}
 
 
 def _exact(value: Any) -> Any:
@@ -46,14 +25,6 @@ def _exact(value: Any) -> Any:
     if isinstance(value, list):
         return ("list", type(value), [_exact(item) for item in value])
     return (type(value), repr(value))
-
-
-def _outcome(convert: Any, name: str, value: Any, text: str | None) -> Any:
-    """What ``convert`` made of ``value``, each part's type with it, or the refusal's words."""
-    try:
-        return _exact(convert(name, value, text))
-    except ResponseError as exc:
-        return "refused", str(exc)
 
 
 class Colour(enum.IntEnum):
@@ -119,125 +90,244 @@ def _nested(levels: int) -> Any:
     return value
 
 
-#: Values written as JSON otherwise than they are held: a tuple as a list, a subclass of str, int
-#: or float as the JSON of its own value (not its __str__ or __repr__), a list or dict subclass as
-#: it iterates; numbers at DynamoDB's edges (`_number`, its 38 digits and exponents); what no
-#: store takes (refused in the same words).
-TRICKY: list[Any] = [
-    None,
-    True,
-    False,
-    "",
-    "é\u2028\x00\U0001f600",
-    0,
-    -0.0,
-    0.0,
-    1e16,
-    1e-130,
-    -1e-130,
-    9.999999999999999e125,
-    2.5,
-    10**38 - 1,
-    10**38,
-    -(10**38),
-    2 * 10**38 + 10**30,
-    -(10**39),
-    10**125,
-    12345678901234567890123456789012345678,
-    (1, (2, (3, [4, ("x",)])), ()),
-    [(), [], {}],
-    {"t": (1.5, None, {"u": (True,)})},
-    Colour.RED,
-    [Colour.RED, {"c": Colour.BIG}],
-    Tag("t"),
-    {Tag("k"): Tag("v")},
-    {"a": 1, Shadow("a"): 2, "b": 3},
-    Count(0),
-    Count(10**39),
-    Ratio(0.1),
-    Ratio(-0.0),
-    Reversed([1, 2, (3, 4)]),
-    Pair((1, Pair((2,)))),
-    Point(1, Point("a", None)),
-    collections.OrderedDict([("z", 1), ("a", (2,))]),
-    collections.defaultdict(list, {"k": [1]}),
-    Items({"k": (1,)}),
-    Items(),
-    Reversed(),
-    _nested(30),  # 30 levels: DynamoDB's most
-    # Refused, by every store first: the words are the same.
-    _nested(31),
-    10**126,
-    1e-131,
-    float("nan"),
-    Decimal("1.5"),
-    {1: "a"},
-    {"": 1},
-    {"k": {1, 2}},
-    "\ud800",
+def _typed_nested(levels: int) -> dict[str, Any]:
+    """What `_nested` (``levels`` lists around 0) is in DynamoDB's JSON."""
+    typed: dict[str, Any] = {"N": "0"}
+    for _ in range(levels):
+        typed = {"L": [typed]}
+    return typed
+
+
+# Written by hand from DynamoDB's attribute-value format (AttributeValue in the DynamoDB API
+# reference: "NULL", "BOOL", "S", "N" as a string of at most 38 significant digits, "L", "M"),
+# not from the code under test. A value is written as its JSON is: a tuple as a list, a subclass
+# of str, int or float as the JSON of its own value (not its __str__ or __repr__), a list or dict
+# subclass as it iterates; a whole number past 38 digits in exponent form, its trailing zeros the
+# exponent's.
+WRITTEN: list[tuple[Any, dict[str, Any]]] = [
+    (None, {"NULL": True}),
+    (True, {"BOOL": True}),
+    (False, {"BOOL": False}),
+    ("", {"S": ""}),
+    ("é\u2028\x00\U0001f600", {"S": "é\u2028\x00\U0001f600"}),
+    (0, {"N": "0"}),
+    (-0.0, {"N": "0"}),
+    (0.0, {"N": "0"}),
+    (1e16, {"N": "1e+16"}),
+    (1e-130, {"N": "1e-130"}),
+    (-1e-130, {"N": "-1e-130"}),
+    (2.5, {"N": "2.5"}),
+    (10**38 - 1, {"N": "9" * 38}),
+    (10**38, {"N": "1E+38"}),
+    (-(10**38), {"N": "-1E+38"}),
+    (2 * 10**38 + 10**30, {"N": "2.00000001E+38"}),
+    (-(10**39), {"N": "-1E+39"}),
+    (10**125, {"N": "1E+125"}),
+    (12345678901234567890123456789012345678, {"N": "12345678901234567890123456789012345678"}),
+    (
+        (1, (2, (3, [4, ("x",)])), ()),
+        {
+            "L": [
+                {"N": "1"},
+                {"L": [{"N": "2"}, {"L": [{"N": "3"}, {"L": [{"N": "4"}, {"L": [{"S": "x"}]}]}]}]},
+                {"L": []},
+            ]
+        },
+    ),
+    ([(), [], {}], {"L": [{"L": []}, {"L": []}, {"M": {}}]}),
+    (
+        ["a", "b", "c", "d", "e", "f"],
+        {"L": [{"S": "a"}, {"S": "b"}, {"S": "c"}, {"S": "d"}, {"S": "e"}, {"S": "f"}]},
+    ),
+    (
+        {"t": (1.5, None, {"u": (True,)})},
+        {"M": {"t": {"L": [{"N": "1.5"}, {"NULL": True}, {"M": {"u": {"L": [{"BOOL": True}]}}}]}}},
+    ),
+    (Colour.RED, {"N": "1"}),
+    ([Colour.RED, {"c": Colour.BIG}], {"L": [{"N": "1"}, {"M": {"c": {"N": "1E+40"}}}]}),
+    (Tag("t"), {"S": "t"}),
+    ({Tag("k"): Tag("v")}, {"M": {"k": {"S": "v"}}}),
+    # Two keys JSON writes alike: the object then holds the last one's value.
+    ({"a": 1, Shadow("a"): 2, "b": 3}, {"M": {"a": {"N": "2"}, "b": {"N": "3"}}}),
+    (Count(0), {"N": "0"}),
+    (Count(10**39), {"N": "1E+39"}),
+    (Ratio(0.1), {"N": "0.1"}),
+    (Ratio(-0.0), {"N": "0"}),
+    (Reversed([1, 2, (3, 4)]), {"L": [{"L": [{"N": "3"}, {"N": "4"}]}, {"N": "2"}, {"N": "1"}]}),
+    (Pair((1, Pair((2,)))), {"L": [{"N": "1"}, {"L": [{"N": "2"}]}]}),
+    (Point(1, Point("a", None)), {"L": [{"N": "1"}, {"L": [{"S": "a"}, {"NULL": True}]}]}),
+    (
+        collections.OrderedDict([("z", 1), ("a", (2,))]),
+        {"M": {"z": {"N": "1"}, "a": {"L": [{"N": "2"}]}}},
+    ),
+    (collections.defaultdict(list, {"k": [1]}), {"M": {"k": {"L": [{"N": "1"}]}}}),
+    (Items({"k": (1,)}), {"M": {"from_items": {"N": "1"}, "k": {"L": [{"N": "1"}]}}}),
+    (Items(), {"M": {}}),  # JSON writes an empty dict as {} without asking its items
+    (Reversed(), {"L": []}),
+    (_nested(30), _typed_nested(30)),  # 30 levels: DynamoDB's most
 ]
 
 
-def _random_value(rng: random.Random, depth: int = 0) -> Any:
-    """A value of the kinds `TRICKY` holds, nested up to 6 levels, numbers of every size."""
-    kind = rng.randrange(14 if depth < 6 else 8)
+@pytest.mark.parametrize(("value", "typed"), WRITTEN, ids=range(len(WRITTEN)))
+def test_a_value_is_written_as_dynamodb_types_its_json(value: Any, typed: dict[str, Any]) -> None:
+    # Each part's type compared too: {"BOOL": 1} or {"N": Tag("1")} would be equal as dicts.
+    assert _exact(_to_dynamodb_checked("v", value)) == _exact(typed)
+    checked = _encode_checked("v", value)  # as `Attributes` hands it, checked already
+    assert _exact(_to_dynamodb_checked("v", value, checked)) == _exact(typed)
+
+
+#: What no store takes, refused by the checks every store makes first, in their words.
+REFUSED: list[tuple[Any, str]] = [
+    (_nested(31), ": v nests deeper than 30 levels"),
+    (9.999999999999999e125, ": v is 1e+126, outside the numbers every store keeps"),  # a double
+    (10**126, ": v is 100000000000…(127 characters), outside the numbers every store keeps"),
+    (1e-131, ": v is 1e-131, outside the numbers every store keeps"),
+    (float("nan"), " as JSON: Out of range float values are not JSON compliant"),
+    (Decimal("1.5"), " as JSON: Object of type Decimal is not JSON serializable"),
+    ({1: "a"}, " as JSON: v has the key 1 (int), and JSON keys are strings"),
+    ({"": 1}, ": v has the key '' (empty), and no store keeps an empty name"),
+    ({"k": {1, 2}}, " as JSON: Object of type set is not JSON serializable"),
+    ("\ud800", " as JSON: 'utf-8' codec can't encode character '\\ud800'"),
+]
+
+
+@pytest.mark.parametrize(("value", "words"), REFUSED, ids=range(len(REFUSED)))
+def test_a_value_no_store_keeps_is_refused_naming_the_attribute(value: Any, words: str) -> None:
+    with pytest.raises(
+        ResponseError, match="^" + re.escape("attribute 'v' cannot be saved" + words)
+    ):
+        _to_dynamodb_checked("v", value)
+
+
+#: Stored values as botocore gives them (binary as bytes; DynamoDB's JSON holds it in base64)
+#: and what a handler reads: numbers whole as ints however written, others as floats; a set as a
+#: list; binary as its base64 text.
+LOADED: list[tuple[dict[str, Any], Any]] = [
+    ({"NULL": True}, None),
+    ({"BOOL": False}, False),
+    ({"S": "é"}, "é"),
+    ({"N": "1.5"}, 1.5),
+    ({"N": "0.1"}, 0.1),
+    ({"N": "-0"}, 0),
+    ({"N": "2.0"}, 2),
+    ({"N": "1E+38"}, 10**38),
+    ({"N": "-2.00000001E+38"}, -(2 * 10**38 + 10**30)),
+    ({"N": "1e-130"}, 1e-130),
+    ({"M": {"a": {"L": [{"N": "1"}, {"S": "x"}, {"M": {}}]}}}, {"a": [1, "x", {}]}),
+    ({"L": []}, []),
+    ({"SS": ["a", "b"]}, ["a", "b"]),
+    ({"NS": ["1", "2.5"]}, [1, 2.5]),
+    ({"B": b"\x00\xff"}, "AP8="),
+    ({"BS": [b"hi", b""]}, ["aGk=", ""]),
+]
+
+
+@pytest.mark.parametrize(("stored", "value"), LOADED, ids=range(len(LOADED)))
+def test_a_stored_value_loads_as_the_json_value_it_stands_for(
+    stored: dict[str, Any], value: Any
+) -> None:
+    assert _exact(values._from_stored("v", stored, "here")) == _exact(value)
+
+
+@pytest.mark.parametrize(
+    ("stored", "words"),
+    [
+        ({"X": 1}, "DynamoDB returned a value of unknown type 'X'"),
+        ({"N": "one"}, "DynamoDB returned a number that is not one: 'one'"),
+    ],
+)
+def test_a_stored_value_of_no_known_kind_is_a_store_error(
+    stored: dict[str, Any], words: str
+) -> None:
+    with pytest.raises(StoreError, match=words):
+        values._from_stored("v", stored, "here")
+
+
+def _plain_value(rng: random.Random, depth: int = 0) -> Any:
+    """A JSON value every store keeps, nested up to 6 levels, numbers of every size."""
+    kind = rng.randrange(8 if depth < 6 else 5)
     if kind == 0:
         return rng.choice([None, True, False])
     if kind == 1:
         return "".join(
-            chr(rng.choice([rng.randrange(32, 127), rng.randrange(0x10FFFF)]))
+            chr(rng.choice([rng.randrange(32, 127), rng.randrange(0x10000, 0x10FFFF)]))
             for _ in range(rng.randrange(6))
         )
-    if kind == 2:
-        return rng.randrange(-(10 ** rng.randrange(1, 45)), 10 ** rng.randrange(1, 45))
-    if kind == 3:  # any double, by its bits (NaN and the infinities: refused)
-        return rng.choice([1, -1]) * rng.random() * 10.0 ** rng.randrange(-140, 140)
+    if kind == 2:  # up to 125 digits: past 38, whole numbers with trailing zeros only
+        digits = rng.randrange(1, 39)
+        number = rng.randrange(10 ** (digits - 1), 10**digits) * 10 ** rng.randrange(126 - digits)
+        return rng.choice([1, -1]) * number if rng.random() < 0.3 else rng.randrange(-999, 999)
+    if kind == 3:
+        return rng.choice([1, -1]) * rng.random() * 10.0 ** rng.randrange(-120, 120)
     if kind == 4:
-        return rng.choice([Colour.RED, Count(rng.randrange(-99, 99)), Ratio(rng.random())])
+        return rng.choice([0, -0.0, 10**38, 10**38 - 1, 1e-130, 1e16, 0.1, 2.0])
+    items = [_plain_value(rng, depth + 1) for _ in range(rng.randrange(9 if depth < 2 else 4))]
     if kind == 5:
-        return rng.choice([0, -0.0, 10**38, 10**38 - 1, -(10**38) * 7, 1e-130, 1e16, 5e-324])
-    if kind == 6:
-        return Tag(rng.choice(["", "k", "é"]))
-    if kind == 7:
-        return rng.choice(["x", "\u2028", '"\\'])
-    items = [_random_value(rng, depth + 1) for _ in range(rng.randrange(5))]
-    if kind == 8:
         return items
-    if kind == 9:
-        return tuple(items)
-    if kind == 10:
-        return rng.choice([Reversed, Pair])(items)
-    keys = [rng.choice(["a", "b", "é", f"k{rng.randrange(9)}", Tag("a")]) for _ in items]
-    if kind == 11:
-        return dict(zip(keys, items, strict=True))
-    if kind == 12:
-        return collections.OrderedDict(zip(keys, items, strict=True))
-    return Items(zip(keys, items, strict=True))
+    return {rng.choice(["a", "b", "é", f"k{rng.randrange(9)}"]): item for item in items}
 
 
-@pytest.mark.parametrize("value", TRICKY, ids=range(len(TRICKY)))
-def test_a_value_is_typed_as_its_json_decoded_again_was(value: Any) -> None:
-    for text in (None, _json_or_none("v", value)):
-        assert _outcome(_to_dynamodb_checked, "v", value, text) == _outcome(
-            _old_to_dynamodb_checked, "v", value, text
-        )
+def _disguised(value: Any) -> Any:
+    """``value`` in the shapes JSON writes as it: tuples, subclasses of str, int, float, dict."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return Tag(value)
+    if isinstance(value, int):
+        return Count(value)
+    if isinstance(value, float):
+        return Ratio(value)
+    if isinstance(value, list):
+        return Pair(_disguised(item) for item in value)
+    return collections.OrderedDict((Tag(key), _disguised(item)) for key, item in value.items())
 
 
-def test_random_values_are_typed_as_their_json_decoded_again_was() -> None:
+def _kinds(value: Any) -> Any:
+    """``value`` with each part's JSON kind beside it; numbers by value (1 is 1.0, -0.0 is 0)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return type(value), value
+    if isinstance(value, int | float):
+        return "number", Decimal(repr(value))
+    if isinstance(value, list):
+        return [_kinds(item) for item in value]
+    return {key: _kinds(item) for key, item in value.items()}
+
+
+_NUMBER_TEXT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+
+
+def _numbers_fit(typed: Any) -> None:
+    """Every "N" in ``typed`` a number DynamoDB reads: at most 38 significant digits."""
+    (kind, data), *others = typed.items()
+    assert not others, typed
+    if kind == "N":
+        assert _NUMBER_TEXT.fullmatch(data), data
+        assert len(Decimal(data).normalize().as_tuple().digits) <= 38, data
+    elif kind == "L":
+        for item in data:
+            _numbers_fit(item)
+    elif kind == "M":
+        for item in data.values():
+            _numbers_fit(item)
+    else:
+        assert kind in ("NULL", "BOOL", "S"), typed
+
+
+def test_random_values_load_again_as_they_were_saved() -> None:
     rng = random.Random(20261205)
-    for _ in range(4000):
-        value = _random_value(rng)
-        for text in (None, _json_or_none("v", value)):
-            expected = _outcome(_old_to_dynamodb_checked, "v", value, text)
-            assert _outcome(_to_dynamodb_checked, "v", value, text) == expected, value
+    for _ in range(3000):
+        value = _plain_value(rng)
+        typed = _to_dynamodb_checked("v", value)
+        _numbers_fit(typed)
+        assert _kinds(values._from_stored("v", typed, "here")) == _kinds(value), value
 
 
-def _json_or_none(name: str, value: Any) -> str | None:
-    """The text `Attributes` hands a save with a value it checked (None: it refuses it)."""
-    try:
-        return _encode_checked(name, value)
-    except ResponseError:
-        return None
+def test_random_values_are_written_alike_in_any_shape_json_writes_alike() -> None:
+    rng = random.Random(20261206)
+    for _ in range(3000):
+        value = _plain_value(rng)
+        typed = _to_dynamodb_checked("v", value)
+        assert _exact(_to_dynamodb_checked("v", _disguised(value))) == _exact(typed), value
 
 
 def test_a_save_writes_the_value_as_checked_not_as_changed_since() -> None:
