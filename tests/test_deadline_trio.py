@@ -57,22 +57,32 @@ async def _respond(
     return await skill._respond_by(envelope, None, (now or time.perf_counter)() + seconds, seconds)
 
 
-async def _answer_slow_handlers(release: threading.Event) -> list[tuple[str, str]]:
+async def _answer_slow_handlers(
+    release: threading.Event, events: list[str]
+) -> list[tuple[str, str]]:
     """Intents Async and Def of a skill whose handlers outlast its deadline, each answered
-    through `_respond_by`: (outcome, speech) of each."""
+    through `_respond_by`: (outcome, speech) of each. What happened, in order, is appended to
+    ``events``: each handler's start and end, each answer."""
     import anyio
 
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
 
     @skill.intent("Async")
     async def slow_async() -> Response:
-        await anyio.sleep(LONG)  # ended by the deadline, however loaded the machine
+        events.append("async started")
+        try:
+            await anyio.sleep(LONG)  # ended by the deadline, however loaded the machine
+        except anyio.get_cancelled_exc_class():
+            events.append("async cancelled")
+            raise
+        events.append("async slept")
         return speak("too late")
 
     @skill.intent("Def")
     @pace.blocking
     def slow_def() -> Response:
-        release.wait(LONG)
+        events.append("def started")
+        events.append("def released" if release.wait(LONG) else "def waited in vain")
         return speak("too late")
 
     answers: dict[str, tuple[str, str]] = {}
@@ -80,12 +90,28 @@ async def _answer_slow_handlers(release: threading.Event) -> list[tuple[str, str
     async def respond(name: str) -> None:
         answer = await _respond(skill, name)
         answers[name] = (answer.outcome, speech(json.loads(answer.body)))
+        events.append(f"{name} answered")
 
     # Both at once: each waits out a deadline of its own, and the test one SHORT, not two.
     async with anyio.create_task_group() as group:
         for name in ("Async", "Def"):
             group.start_soon(respond, name)
     return [answers["Async"], answers["Def"]]
+
+
+def _check_the_deadline_answered_first(release: threading.Event, events: list[str]) -> None:
+    """The order of ``events`` (`_answer_slow_handlers`'): the deadline ended the async handler
+    before its answer; the def handler, blocked on ``release`` until the answer was seen, still
+    blocked when it was given, then released here, ends after it (its result discarded)."""
+    assert [e for e in events if e.startswith(("async", "Async"))] == [
+        "async started",
+        "async cancelled",
+        "Async answered",
+    ]
+    assert [e for e in events if e.startswith(("def", "Def"))] == ["def started", "Def answered"]
+    release.set()
+    wait_for(lambda: "def released" in events)
+    assert [e for e in events if e.startswith(("def", "Def"))][-1] == "def released"
 
 
 @pytest.mark.anyio
@@ -96,8 +122,10 @@ async def test_without_asyncio_tasks_a_cancel_scope_keeps_the_deadline(
     # watchdog to cancel, and the deadline never acted: handlers ran as long as they liked and
     # Alexa gave up first. The same path, on asyncio, with the watchdog out of reach:
     _as_under_trio(monkeypatch)
+    events: list[str] = []
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        answers = await _answer_slow_handlers(release)
+        answers = await _answer_slow_handlers(release, events)
+        _check_the_deadline_answered_first(release, events)
     assert answers == [("deadline", DEADLINE_REPLY)] * 2
     assert "slow_async did not answer within" in caplog.text
     assert "slow_def did not answer within" in caplog.text
@@ -108,9 +136,10 @@ def test_under_trio_the_deadline_acts(
 ) -> None:
     import anyio
 
+    events: list[str] = []
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        answers = anyio.run(_answer_slow_handlers, release, backend="trio")
-        release.set()
+        answers = anyio.run(_answer_slow_handlers, release, events, backend="trio")
+        _check_the_deadline_answered_first(release, events)
         wait_for(lambda: "slow_def returned" in caplog.text)  # its late result, said
     assert answers == [("deadline", DEADLINE_REPLY)] * 2
     assert "raised Cancelled" not in caplog.text  # trio's cancellation is no handler bug
@@ -299,20 +328,35 @@ async def test_without_asyncio_tasks_the_deadline_exceeded_handler_has_its_grace
 
     _as_under_trio(monkeypatch)
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    events: list[str] = []
+
+    async def sleep(name: str) -> None:
+        events.append(f"{name} sleeps")
+        try:
+            await anyio.sleep(LONG)
+        except anyio.get_cancelled_exc_class():
+            events.append(f"{name} cancelled")
+            raise
 
     @skill.intent("Slow")
     async def slow() -> Response:
-        await anyio.sleep(LONG)  # ended by the deadline
+        await sleep("slow")  # ended by the deadline
         return speak("never")
 
     @skill.exception(DeadlineExceeded)
     async def too_slow(exc: DeadlineExceeded) -> Response:
         if not quick:
-            await anyio.sleep(LONG)  # ended by its grace
+            await sleep("too_slow")  # ended by its grace
         return speak("caught it")
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
         answer = await _respond(skill, "Slow")
+    events.append("answered")
+    # The deadline ended the handler before its exception handler ran; the grace, before the
+    # deadline's own reply went out.
+    assert events == ["slow sleeps", "slow cancelled"] + (
+        [] if quick else ["too_slow sleeps", "too_slow cancelled"]
+    ) + ["answered"]
     assert answer.outcome == "deadline"
     assert speech(json.loads(answer.body)) == ("caught it" if quick else DEADLINE_REPLY)
     assert (f"took over {DEADLINE_GRACE} s too" in caplog.text) is not quick
