@@ -10,7 +10,14 @@ import pytest
 
 from alexaskill.understanding import InteractionModel, Understander
 from tests.conftest import SKILL_ID
-from tests.understanding_shared import NOW, slot, understander, value
+from tests.understanding_shared import (
+    NOW,
+    intent_understander,
+    slot,
+    understander,
+    understander_of,
+    value,
+)
 
 
 @pytest.mark.parametrize(
@@ -158,16 +165,13 @@ def test_each_english_plural_resolves_to_its_singular_value(said: str, name: str
     # Only "-ies" → "-y", "-ses/-xes/-zes" and "-s" were tried: "peaches" was looked up as
     # "peache" and "movies" as "movy", both ER_SUCCESS_NO_MATCH.
     values = ["peach", "sandwich", "dish", "movie", "berry", "box", "glass", "olive", "cache"]
-    model = {
-        "interactionModel": {
-            "languageModel": {
-                "invocationName": "slot tester",
-                "intents": [{"name": "Say", "slots": [{"name": "food", "type": "Food"}]}],
-                "types": [{"name": "Food", "values": [{"name": {"value": v}} for v in values]}],
-            }
+    understander = understander_of(
+        {
+            "invocationName": "slot tester",
+            "intents": [{"name": "Say", "slots": [{"name": "food", "type": "Food"}]}],
+            "types": [{"name": "Food", "values": [{"name": {"value": v}} for v in values]}],
         }
-    }
-    understander = Understander(InteractionModel.from_json(model), skill_id=SKILL_ID)
+    )
     found = understander.resolutions("Say", "food", said)
     assert found is not None
     [authority] = found["resolutionsPerAuthority"]
@@ -207,27 +211,14 @@ def test_a_free_value_keeps_words_written_together_together(
 
 def pizza_order_understander() -> Understander:
     """``count`` then ``size`` (custom: small, large, rock and roll), and ``item`` (custom)."""
-    slots = [
-        {"name": "count", "type": "AMAZON.NUMBER"},
-        {"name": "size", "type": "Size"},
-        {"name": "item", "type": "Item"},
-    ]
+    slots = {"count": "AMAZON.NUMBER", "size": "Size", "item": "Item"}
     samples = ["order {count} {size} pizzas", "give me {count} {item}", "give me {count}"]
-    intents = [
-        {"name": "Order", "slots": slots, "samples": samples},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
     sizes = [{"name": {"value": word}} for word in ("small", "large", "rock and roll")]
     types = [
         {"name": "Size", "values": sizes},
         {"name": "Item", "values": [{"name": {"value": "pizza"}}]},
     ]
-    model = {
-        "interactionModel": {
-            "languageModel": {"invocationName": "x", "intents": intents, "types": types}
-        }
-    }
-    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    return intent_understander("Order", slots, samples, types=types)
 
 
 @pytest.mark.parametrize(
@@ -274,18 +265,8 @@ def test_a_custom_value_ends_with_no_dangling_and(said: str, expected: dict[str,
 
 def test_a_listed_value_may_end_with_and() -> None:
     # The rule follows the type: a value listed as ending in "and" is read whole.
-    slots = [{"name": "band", "type": "Band"}]
-    intents = [
-        {"name": "Play", "slots": slots, "samples": ["play {band}"]},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
     types = [{"name": "Band", "values": [{"name": {"value": "the band and"}}]}]
-    model = {
-        "interactionModel": {
-            "languageModel": {"invocationName": "x", "intents": intents, "types": types}
-        }
-    }
-    play = Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    play = intent_understander("Play", {"band": "Band"}, ["play {band}"], types=types)
     for said in ("play the band and", "play some other band and"):
         understood = play.understand(said, now=NOW)
         assert understood.fills["band"].words == said.removeprefix("play "), understood.explain()

@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from alexaskill.understanding import InteractionModel, Understander
-from tests.conftest import SKILL_ID
-from tests.understanding_shared import NOW, slot, understander, value, values
+from tests.understanding_shared import NOW, intent_understander, slot, understander, value, values
 
 
 def test_a_loose_match_does_not_cut_a_number_word_off_a_number() -> None:
@@ -306,22 +305,14 @@ def test_a_value_cut_off_after_its_and_is_no_value(said: str, slot_type: str) ->
 
 def order_understander() -> Understander:
     """An intent with a ``count`` number slot, then an ``item`` of a custom type (pizza, km)."""
-    slots = [{"name": "count", "type": "AMAZON.NUMBER"}, {"name": "item", "type": "Item"}]
-    intents = [
-        {"name": "Order", "slots": slots, "samples": ["give me {count} {item}", "give me {count}"]},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
+    slots = {"count": "AMAZON.NUMBER", "item": "Item"}
     items = [{"name": {"value": "pizza"}}, {"name": {"value": "km"}}]
-    model = {
-        "interactionModel": {
-            "languageModel": {
-                "invocationName": "x",
-                "intents": intents,
-                "types": [{"name": "Item", "values": items}],
-            }
-        }
-    }
-    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    return intent_understander(
+        "Order",
+        slots,
+        ["give me {count} {item}", "give me {count}"],
+        types=[{"name": "Item", "values": items}],
+    )
 
 
 @pytest.mark.parametrize(
@@ -364,13 +355,9 @@ def test_why_a_reading_was_dropped_quotes_the_words_as_written(
 def test_a_loose_reading_keeps_the_sample_word_a_value_could_take() -> None:
     # "wake me up at 6 30 tomorrow" (no sample has the date after the time) was read with the
     # time slot taking "at 6 30" and the explanation saying the sample's "at" was not said.
-    slots = [{"name": "time", "type": "AMAZON.TIME"}, {"name": "date", "type": "AMAZON.DATE"}]
-    intents = [
-        {"name": "Wake", "slots": slots, "samples": ["wake me up at {time}"]},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
-    wake = Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    wake = intent_understander(
+        "Wake", {"time": "AMAZON.TIME", "date": "AMAZON.DATE"}, ["wake me up at {time}"]
+    )
     understood = wake.understand("wake me up at 6 30 tomorrow", now=NOW)
     assert {name: fill.words for name, fill in understood.fills.items()} == {
         "time": "6 30",
@@ -423,17 +410,12 @@ def test_a_choice_of_a_number_or_a_date_is_no_two_slots(said: str, samples: list
     # or 2" the number 2, "friday or" left out): the user offered a choice between two,
     # neither of them both. No reading, as "2 or 3" and "tonight or friday" are. ("book 2 for
     # friday", "book 2 friday" and "book 2 and friday", no choice, still fill both.)
-    slots = [{"name": "number", "type": "AMAZON.NUMBER"}, {"name": "date", "type": "AMAZON.DATE"}]
-    intents = [
-        {"name": "Book", "slots": slots, "samples": samples},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    language_model = {"invocationName": "tables", "intents": intents}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    slots = {"number": "AMAZON.NUMBER", "date": "AMAZON.DATE"}
+    tables = intent_understander("Book", slots, samples, invocation_name="tables")
+    understood = tables.understand(said, now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.fills
     for kept in ("book 2 for friday", "book 2 friday", "book 2 and friday"):
-        found = Understander(model, skill_id=SKILL_ID).understand(kept, now=NOW)
+        found = tables.understand(kept, now=NOW)
         assert {name: fill.value for name, fill in found.fills.items()} == {
             "number": "2",
             "date": "2026-12-04",

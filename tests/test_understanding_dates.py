@@ -10,9 +10,15 @@ from typing import Any
 import pytest
 
 from alexaskill.slots import AlexaDate
-from alexaskill.understanding import InteractionModel, Understander
-from tests.conftest import SKILL_ID
-from tests.understanding_shared import NOW, slot, understander, value
+from alexaskill.understanding import Understander
+from tests.understanding_shared import (
+    NOW,
+    intent_understander,
+    slot,
+    understander,
+    understander_of,
+    value,
+)
 
 
 @pytest.mark.parametrize(
@@ -135,25 +141,8 @@ def test_a_typed_week_of_one_digit_is_sent_with_two(said: str, expected: str) ->
 
 
 def _date_and_time() -> Understander:
-    model = {
-        "interactionModel": {
-            "languageModel": {
-                "invocationName": "slot tester",
-                "intents": [
-                    {
-                        "name": "Book",
-                        "slots": [
-                            {"name": "day", "type": "AMAZON.DATE"},
-                            {"name": "time", "type": "AMAZON.TIME"},
-                        ],
-                        "samples": ["book {day}"],
-                    },
-                    {"name": "AMAZON.FallbackIntent", "samples": []},
-                ],
-            }
-        }
-    }
-    return Understander(InteractionModel.from_json(model), skill_id=SKILL_ID)
+    slots = {"day": "AMAZON.DATE", "time": "AMAZON.TIME"}
+    return intent_understander("Book", slots, ["book {day}"], invocation_name="slot tester")
 
 
 @pytest.mark.parametrize(
@@ -536,14 +525,12 @@ def test_a_date_said_with_time_or_after_next_is_read_whole(said: str, expected: 
 
 
 def _reminder(*samples: str) -> Understander:
-    slots = [{"name": "date", "type": "AMAZON.DATE"}, {"name": "time", "type": "AMAZON.TIME"}]
-    intents = [
-        {"name": "Remind", "slots": slots, "samples": list(samples)},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    language_model = {"invocationName": "reminders", "intents": intents}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    return Understander(model, skill_id=SKILL_ID)
+    return intent_understander(
+        "Remind",
+        {"date": "AMAZON.DATE", "time": "AMAZON.TIME"},
+        samples,
+        invocation_name="reminders",
+    )
 
 
 @pytest.mark.parametrize(
@@ -570,16 +557,9 @@ def test_a_date_left_out_beside_a_full_date_slot_is_said_so(said: str, dropped: 
 
 
 def test_a_date_left_out_of_an_intent_without_a_date_slot_is_in_no_slot() -> None:
-    slots = [{"name": "time", "type": "AMAZON.TIME"}]
-    intents = [
-        {"name": "Alarm", "slots": slots, "samples": ["wake me at {time}"]},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    language_model = {"invocationName": "alarms", "intents": intents}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    understood = Understander(model, skill_id=SKILL_ID).understand(
-        "wake me at 7 am friday", now=NOW
-    )
+    understood = intent_understander(
+        "Alarm", {"time": "AMAZON.TIME"}, ["wake me at {time}"], invocation_name="alarms"
+    ).understand("wake me at 7 am friday", now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent"
     assert understood.notes == (
         "no sample is close enough (a reading was dropped: 'friday' would be left out, "
@@ -588,18 +568,9 @@ def test_a_date_left_out_of_an_intent_without_a_date_slot_is_in_no_slot() -> Non
 
 
 def _reminder_of_tasks() -> Understander:
-    slots = [
-        {"name": "task", "type": "AMAZON.SearchQuery"},
-        {"name": "date", "type": "AMAZON.DATE"},
-    ]
+    slots = {"task": "AMAZON.SearchQuery", "date": "AMAZON.DATE"}
     samples = ["remind me to {task}", "remind me to {task} {date}", "remind me {date} to {task}"]
-    intents = [
-        {"name": "Remind", "slots": slots, "samples": samples},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    language_model = {"invocationName": "reminders", "intents": intents}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    return Understander(model, skill_id=SKILL_ID)
+    return intent_understander("Remind", slots, samples, invocation_name="reminders")
 
 
 @pytest.mark.parametrize(
@@ -803,17 +774,12 @@ def test_may_said_before_to_and_a_verb_is_the_month(
     # (`cut.month_astray`): the reading with the date "may" is refused, the next leaves it
     # out, and the date slot, empty, takes it back as a word left over (`generalise`). The
     # month is what a user means: no reading of "may to call mom" has the modal.
-    slots = [
-        {"name": "task", "type": "AMAZON.SearchQuery"},
-        {"name": "date", "type": "AMAZON.DATE"},
-    ]
-    intents = [
-        {"name": "Remind", "slots": slots, "samples": samples},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    language_model = {"invocationName": "reminders", "intents": intents}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    understood = intent_understander(
+        "Remind",
+        {"task": "AMAZON.SearchQuery", "date": "AMAZON.DATE"},
+        samples,
+        invocation_name="reminders",
+    ).understand(said, now=NOW)
     assert understood.intent == "Remind"
     assert {slot.name: slot.value for slot in understood.slots} == expected
 
@@ -826,9 +792,7 @@ def _caller(samples: dict[str, list[str]]) -> Understander:
         {"name": name, "slots": slots, "samples": texts} for name, texts in samples.items()
     ]
     intents.append({"name": "AMAZON.FallbackIntent", "samples": []})
-    language_model = {"invocationName": "phone book", "intents": intents}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    return Understander(model, skill_id=SKILL_ID)
+    return understander_of({"invocationName": "phone book", "intents": intents})
 
 
 @pytest.mark.parametrize(

@@ -6,21 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from alexaskill.understanding import InteractionModel, Understander, Understanding
-from tests.conftest import SKILL_ID
-from tests.understanding_shared import NOW, slot, value, values
+from alexaskill.understanding import Understander, Understanding
+from tests.understanding_shared import NOW, intent_understander, slot, value, values
 
 
 def alarm_understander() -> Understander:
     """An intent with a ``time`` and a ``date`` slot, said either way round."""
-    slots = [{"name": "time", "type": "AMAZON.TIME"}, {"name": "date", "type": "AMAZON.DATE"}]
+    slots = {"time": "AMAZON.TIME", "date": "AMAZON.DATE"}
     samples = ["set an alarm for {time} {date}", "set an alarm for {date} at {time}"]
-    intents = [
-        {"name": "Alarm", "slots": slots, "samples": samples},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
-    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    return intent_understander("Alarm", slots, samples)
 
 
 def alarm_reads(said: str, expected: dict[str, str] | None) -> Understanding:
@@ -886,13 +880,9 @@ def test_a_number_said_as_one_run_is_not_cut_into_a_date_and_a_time(
 def test_a_number_said_as_one_run_is_not_cut_by_an_exact_reading() -> None:
     # With the one sample "set an alarm for {date} {time}", the words were read exactly as
     # the date 2020 and the time 06:00: the exact reading is refused as a loose one is.
-    slots = [{"name": "time", "type": "AMAZON.TIME"}, {"name": "date", "type": "AMAZON.DATE"}]
-    intents = [
-        {"name": "Alarm", "slots": slots, "samples": ["set an alarm for {date} {time}"]},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
-    alarm = Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    alarm = intent_understander(
+        "Alarm", {"time": "AMAZON.TIME", "date": "AMAZON.DATE"}, ["set an alarm for {date} {time}"]
+    )
     understood = alarm.understand("set an alarm for twenty twenty six", now=NOW)
     assert {name: fill.value for name, fill in understood.fills.items()} == {"time": "20:26"}
     understood = alarm.understand("set an alarm for friday 7 pm", now=NOW)
@@ -904,13 +894,7 @@ def test_a_number_said_as_one_run_is_not_cut_by_an_exact_reading() -> None:
 
 def one_sample_alarm(sample: str) -> Understander:
     """An intent with a ``time`` and a ``date`` slot and the one sample ``sample``."""
-    slots = [{"name": "time", "type": "AMAZON.TIME"}, {"name": "date", "type": "AMAZON.DATE"}]
-    intents = [
-        {"name": "Alarm", "slots": slots, "samples": [sample]},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
-    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    return intent_understander("Alarm", {"time": "AMAZON.TIME", "date": "AMAZON.DATE"}, [sample])
 
 
 @pytest.mark.parametrize(
@@ -948,13 +932,7 @@ def test_a_time_or_a_date_said_alone_to_a_sample_of_both(
 
 def alarm_of(*samples: str) -> Understander:
     """An intent with a ``time`` and a ``date`` slot and these samples, in this order."""
-    slots = [{"name": "time", "type": "AMAZON.TIME"}, {"name": "date", "type": "AMAZON.DATE"}]
-    intents = [
-        {"name": "Alarm", "slots": slots, "samples": list(samples)},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
-    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    return intent_understander("Alarm", {"time": "AMAZON.TIME", "date": "AMAZON.DATE"}, samples)
 
 
 @pytest.mark.parametrize(
@@ -1082,14 +1060,12 @@ def test_today_said_with_a_part_of_the_day_fills_the_date_and_the_time(
     # "evening"). With the one sample "remind me {date} {time}", "this evening today" was no
     # reading: "this evening" (a date too) read as the date left "today" out, and the retry
     # barred "this evening" from the time slot as well.
-    slots = [{"name": "date", "type": "AMAZON.DATE"}, {"name": "time", "type": "AMAZON.TIME"}]
-    intents = [
-        {"name": "Remind", "slots": slots, "samples": samples},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    language_model = {"invocationName": "reminders", "intents": intents}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    understood = intent_understander(
+        "Remind",
+        {"date": "AMAZON.DATE", "time": "AMAZON.TIME"},
+        samples,
+        invocation_name="reminders",
+    ).understand(said, now=NOW)
     assert {slot.name: slot.value for slot in understood.slots} == {
         "date": "2026-11-29",
         "time": "EV",
@@ -1119,14 +1095,12 @@ def test_tonight_said_before_a_day_fills_the_date_and_the_time(
     # "tonight"), as "friday tonight" is. With the one sample "remind me {date} {time}" it was
     # no reading ("'tonight friday' read as 'friday' would leave out 'tonight'"): "tonight", a
     # date too, was then read as the date, "friday" left out, and no retry read it as the time.
-    slots = [{"name": "date", "type": "AMAZON.DATE"}, {"name": "time", "type": "AMAZON.TIME"}]
-    intents = [
-        {"name": "Remind", "slots": slots, "samples": samples},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    language_model = {"invocationName": "reminders", "intents": intents}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    understood = intent_understander(
+        "Remind",
+        {"date": "AMAZON.DATE", "time": "AMAZON.TIME"},
+        samples,
+        invocation_name="reminders",
+    ).understand(said, now=NOW)
     assert {slot.name: slot.value for slot in understood.slots} == {"date": date, "time": "NI"}
 
 
@@ -1138,14 +1112,12 @@ def test_tonight_or_a_day_is_no_one_date_and_time(said: str) -> None:
     # With the sample "remind me {time} {date}", "tonight or friday" filled the time NI and the
     # date Friday, "or" left out: one reminder on Friday night, where the user named two days
     # ("tonight", a date too, or Friday). No reading rather than a day the user did not choose.
-    slots = [{"name": "date", "type": "AMAZON.DATE"}, {"name": "time", "type": "AMAZON.TIME"}]
-    intents = [
-        {"name": "Remind", "slots": slots, "samples": ["remind me {time} {date}"]},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    language_model = {"invocationName": "reminders", "intents": intents}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    understood = intent_understander(
+        "Remind",
+        {"date": "AMAZON.DATE", "time": "AMAZON.TIME"},
+        ["remind me {time} {date}"],
+        invocation_name="reminders",
+    ).understand(said, now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.fills
 
 
@@ -1153,16 +1125,11 @@ def reminder_reads(said: str, samples: list[str], *, date_slot: bool = True) -> 
     """The slot values a reminder intent of these samples (a ``time`` slot, and a ``date`` one
     unless ``date_slot`` is false) fills from ``said``; {"intent": "AMAZON.FallbackIntent"} for
     no reading."""
-    slots = [{"name": "time", "type": "AMAZON.TIME"}]
+    slots = {"time": "AMAZON.TIME"}
     if date_slot:
-        slots.append({"name": "date", "type": "AMAZON.DATE"})
-    intents = [
-        {"name": "Remind", "slots": slots, "samples": samples},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    language_model = {"invocationName": "reminders", "intents": intents}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+        slots["date"] = "AMAZON.DATE"
+    reminders = intent_understander("Remind", slots, samples, invocation_name="reminders")
+    understood = reminders.understand(said, now=NOW)
     if understood.intent == "AMAZON.FallbackIntent":
         return {"intent": understood.intent}
     return {name: fill.value or "" for name, fill in understood.fills.items()}

@@ -9,9 +9,7 @@ from typing import Any
 
 import pytest
 
-from alexaskill.understanding import InteractionModel, Understander
-from tests.conftest import SKILL_ID
-from tests.understanding_shared import NOW, slot, understander, value, values
+from tests.understanding_shared import NOW, slot, understander, understander_of, value, values
 
 
 def test_a_multiple_value_slot_sends_a_list() -> None:
@@ -302,19 +300,16 @@ def _understood(slots: list[dict[str, Any]], samples: list[str], text: str) -> d
     """The slot values (a multiple-value slot's as a list) of ``text`` said to a model with
     one intent of ``slots`` and ``samples``, and a Food type listing "salt and pepper"."""
     foods = ["salt and pepper", "salt", "pepper", "ham", "fish and chips", "cheese"]
-    model = {
-        "interactionModel": {
-            "languageModel": {
-                "invocationName": "slot tester",
-                "intents": [
-                    {"name": "Say", "slots": slots, "samples": samples},
-                    {"name": "AMAZON.FallbackIntent", "samples": []},
-                ],
-                "types": [{"name": "Food", "values": [{"name": {"value": v}} for v in foods]}],
-            }
+    understood = understander_of(
+        {
+            "invocationName": "slot tester",
+            "intents": [
+                {"name": "Say", "slots": slots, "samples": samples},
+                {"name": "AMAZON.FallbackIntent", "samples": []},
+            ],
+            "types": [{"name": "Food", "values": [{"name": {"value": v}} for v in foods]}],
         }
-    }
-    understood = Understander(InteractionModel.from_json(model), skill_id=SKILL_ID)
+    )
     request = understood.understand(text, now=NOW).request
     assert request is not None
     found: dict[str, Any] = {"intent": request["intent"]["name"]}

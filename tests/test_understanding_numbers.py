@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from alexaskill.understanding import InteractionModel, Understander, language_for
+from alexaskill.understanding import Understander, language_for
 from tests.conftest import SKILL_ID
-from tests.understanding_shared import NOW, slot, understander, value
+from tests.understanding_shared import NOW, intent_understander, slot, understander, value
 
 
 @pytest.mark.parametrize(
@@ -321,13 +321,7 @@ def test_letters_said_or_typed_with_digits_are_no_value_of_the_digits_alone(
 
 def two_slots(code_type: str, *samples: str) -> Understander:
     """An intent with a ``code`` slot of ``code_type`` and a free-form ``city`` slot."""
-    slots = [{"name": "code", "type": code_type}, {"name": "city", "type": "AMAZON.City"}]
-    intents = [
-        {"name": "Say", "slots": slots, "samples": list(samples)},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
-    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    return intent_understander("Say", {"code": code_type, "city": "AMAZON.City"}, samples)
 
 
 @pytest.mark.parametrize("code_type", ["AMAZON.NUMBER", "AMAZON.AlphaNumeric"])

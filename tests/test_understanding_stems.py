@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from alexaskill.understanding import InteractionModel, Understander, language_for
-from tests.conftest import SKILL_ID
-from tests.understanding_shared import NOW
+from alexaskill.understanding import language_for
+from tests.understanding_shared import NOW, understander_of
 
 
 def stem(word: str) -> str:
@@ -90,10 +89,7 @@ def test_a_plural_said_finds_the_sample_of_its_singular() -> None:
         {"name": "PlayGame", "samples": ["let's play a game"]},
         {"name": "AMAZON.FallbackIntent", "samples": []},
     ]
-    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
-    understander = Understander(
-        InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID
-    )
+    understander = understander_of({"invocationName": "x", "intents": intents})
     assert understander.understand("read me the stories", now=NOW).intent == "ReadStory"
     assert understander.understand("let's play some games", now=NOW).intent == "PlayGame"
 
@@ -137,10 +133,7 @@ def test_an_ie_plural_said_finds_the_sample_of_its_singular() -> None:
         {"name": "BakeCookie", "samples": ["bake a cookie"]},
         {"name": "AMAZON.FallbackIntent", "samples": []},
     ]
-    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
-    understander = Understander(
-        InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID
-    )
+    understander = understander_of({"invocationName": "x", "intents": intents})
     assert understander.understand("show me the movies", now=NOW).intent == "PlayMovie"
     assert understander.understand("bake some cookies", now=NOW).intent == "BakeCookie"
 
@@ -221,12 +214,7 @@ def test_a_form_of_an_e_word_said_finds_its_sample() -> None:
         {"name": "AMAZON.FallbackIntent", "samples": []},
     ]
     types = [{"name": "Item", "values": [{"name": {"value": "milk"}}]}]
-    language = {"invocationName": "x", "intents": intents, "types": types}
-    understander = Understander(
-        InteractionModel.from_json({"interactionModel": {"languageModel": language}}),
-        locale="en-US",
-        skill_id=SKILL_ID,
-    )
+    understander = understander_of({"invocationName": "x", "intents": intents, "types": types})
     assert understander.understand("removing milk", now=NOW).intent == "RemoveItem"
     assert understander.understand("deleting my note", now=NOW).intent == "DeleteNote"
 

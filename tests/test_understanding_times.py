@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from alexaskill.slots import AlexaTime
-from alexaskill.understanding import InteractionModel, Understander, language_for
-from tests.conftest import SKILL_ID
-from tests.understanding_shared import NOW, slot, understander, value, values
+from alexaskill.understanding import Understander, language_for
+from tests.understanding_shared import NOW, intent_understander, slot, understander, value, values
 
 
 @pytest.mark.parametrize(
@@ -403,14 +402,9 @@ def test_a_part_of_the_day_said_once_after_two_slots_puts_neither_out_of_it() ->
 
 def window_understander(*more: str) -> Understander:
     """An intent with two AMAZON.TIME slots, ``start`` and ``end`` (samples ``more`` too)."""
-    slots = [{"name": "start", "type": "AMAZON.TIME"}, {"name": "end", "type": "AMAZON.TIME"}]
+    slots = {"start": "AMAZON.TIME", "end": "AMAZON.TIME"}
     samples = ["between {start} and {end}", "from {start} to {end}", "{start} or {end}", *more]
-    intents = [
-        {"name": "Window", "slots": slots, "samples": samples},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
-    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    return intent_understander("Window", slots, samples)
 
 
 def window_fills(said: str) -> dict[str, str]:
@@ -632,13 +626,9 @@ def test_the_24_hour_clock_said_alone_fills_a_time_slot(said: str, expected: str
 
 def test_a_year_said_with_a_part_of_the_day_is_no_reminders_time() -> None:
     # "remind me 2026 at night tonight" was the time 20:26 tonight.
-    slots = [{"name": "time", "type": "AMAZON.TIME"}, {"name": "date", "type": "AMAZON.DATE"}]
-    intents = [
-        {"name": "Remind", "slots": slots, "samples": ["remind me {time} {date}"]},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
-    reminders = Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    reminders = intent_understander(
+        "Remind", {"time": "AMAZON.TIME", "date": "AMAZON.DATE"}, ["remind me {time} {date}"]
+    )
     understood = reminders.understand("remind me 2026 at night tonight", now=NOW)
     assert "20:26" not in [fill.value for fill in understood.fills.values()]
 
@@ -1054,13 +1044,9 @@ def test_a_time_said_alone_to_a_start_and_an_end_is_the_start(said: str) -> None
 
 def reminder_time() -> Understander:
     """An intent with one AMAZON.TIME slot, ``time``, and no date slot."""
-    slots = [{"name": "time", "type": "AMAZON.TIME"}]
-    intents = [
-        {"name": "Remind", "slots": slots, "samples": ["remind me {time}", "remind me at {time}"]},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    model = {"interactionModel": {"languageModel": {"invocationName": "x", "intents": intents}}}
-    return Understander(InteractionModel.from_json(model), locale="en-US", skill_id=SKILL_ID)
+    return intent_understander(
+        "Remind", {"time": "AMAZON.TIME"}, ["remind me {time}", "remind me at {time}"]
+    )
 
 
 @pytest.mark.parametrize(

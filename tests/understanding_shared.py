@@ -1,11 +1,12 @@
-"""What the slot types' tests share (tests/test_understanding_*.py: numbers, dates, times,
-day_parts, durations, lists, custom_types, cuts, punctuation): a fixed now, one skill id, and an
-intent with one slot of a given type, with what a phrase said to it fills. tests/conftest.py has
-pytest rewrite its asserts."""
+"""What the understanding tests share (tests/test_understanding_*.py: numbers, dates, times,
+day_parts, durations, lists, custom_types, cuts, punctuation, stems): a fixed now, one skill id,
+an understander of a model built from a few intents, and an intent with one slot of a given type,
+with what a phrase said to it fills. tests/conftest.py has pytest rewrite its asserts."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from alexaskill.understanding import InteractionModel, Understander
@@ -15,39 +16,64 @@ from tests.conftest import SKILL_ID
 NOW = datetime.datetime(2026, 11, 29, 12, 0)
 
 
+def understander_of(language_model: dict[str, Any], *, locale: str = "en-US") -> Understander:
+    """An understander of the interaction model whose language model is ``language_model``."""
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    return Understander(model, locale=locale, skill_id=SKILL_ID)
+
+
+def intent_understander(
+    name: str,
+    slots: dict[str, str],
+    samples: Iterable[str],
+    *,
+    types: list[dict[str, Any]] | None = None,
+    invocation_name: str = "x",
+) -> Understander:
+    """An understander of intent ``name``, said as ``samples``, with ``slots`` (each slot's name
+    and type, in this order), beside AMAZON.FallbackIntent (no samples); ``types``: the model's
+    custom slot types."""
+    intent = {
+        "name": name,
+        "slots": [{"name": slot, "type": slot_type} for slot, slot_type in slots.items()],
+        "samples": list(samples),
+    }
+    intents = [intent, {"name": "AMAZON.FallbackIntent", "samples": []}]
+    language_model: dict[str, Any] = {"invocationName": invocation_name, "intents": intents}
+    if types is not None:
+        language_model["types"] = types
+    return understander_of(language_model)
+
+
 def understander(slot_type: str, *, multiple: bool = False, locale: str = "en-US") -> Understander:
     slot: dict[str, Any] = {"name": "value", "type": slot_type}
     if multiple:
         slot["multipleValues"] = {"enabled": True}
-    model = {
-        "interactionModel": {
-            "languageModel": {
-                "invocationName": "slot tester",
-                "intents": [
-                    {"name": "Say", "slots": [slot], "samples": ["say {value}"]},
-                    {"name": "AMAZON.FallbackIntent", "samples": []},
+    language_model = {
+        "invocationName": "slot tester",
+        "intents": [
+            {"name": "Say", "slots": [slot], "samples": ["say {value}"]},
+            {"name": "AMAZON.FallbackIntent", "samples": []},
+        ],
+        "types": [
+            {
+                "name": "Size",
+                "values": [
+                    {"id": "L", "name": {"value": "large", "synonyms": ["big", "huge"]}},
+                    {"id": "S", "name": {"value": "small", "synonyms": ["tiny"]}},
+                    {"name": {"value": "extra large"}},
                 ],
-                "types": [
-                    {
-                        "name": "Size",
-                        "values": [
-                            {"id": "L", "name": {"value": "large", "synonyms": ["big", "huge"]}},
-                            {"id": "S", "name": {"value": "small", "synonyms": ["tiny"]}},
-                            {"name": {"value": "extra large"}},
-                        ],
-                    },
-                    {
-                        "name": "Shared",
-                        "values": [
-                            {"id": "ONE", "name": {"value": "one", "synonyms": ["same"]}},
-                            {"id": "TWO", "name": {"value": "two", "synonyms": ["same"]}},
-                        ],
-                    },
+            },
+            {
+                "name": "Shared",
+                "values": [
+                    {"id": "ONE", "name": {"value": "one", "synonyms": ["same"]}},
+                    {"id": "TWO", "name": {"value": "two", "synonyms": ["same"]}},
                 ],
-            }
-        }
+            },
+        ],
     }
-    return Understander(InteractionModel.from_json(model), locale=locale, skill_id=SKILL_ID)
+    return understander_of(language_model, locale=locale)
 
 
 def slot(text: str, slot_type: str, **options: Any) -> dict[str, Any] | None:
