@@ -271,9 +271,11 @@ print(json.dumps({"import": heavy(imported), "first_call": heavy(sys.modules)}))
 """
 
 
-def test_lambda_import_path_is_light() -> None:
+def _heavy_modules(program: str) -> Any:
+    """What ``program`` (`_LIGHT`, or a variant) prints, run in a fresh Python: the heavy modules
+    that importing the skill and its first call loaded."""
     result = subprocess.run(
-        [sys.executable, "-c", _LIGHT, DEFAULT_SKILL_ID],
+        [sys.executable, "-c", program, DEFAULT_SKILL_ID],
         input=json.dumps(event("IntentRequest.GetWeather")),
         capture_output=True,
         text=True,
@@ -281,7 +283,11 @@ def test_lambda_import_path_is_light() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"import": [], "first_call": []}
+    return json.loads(result.stdout)
+
+
+def test_lambda_import_path_is_light() -> None:
+    assert _heavy_modules(_LIGHT) == {"import": [], "first_call": []}
 
 
 # --- after the lead's wiring: Skill.lambda_handler, Skill.respond, the request log line --------
@@ -892,16 +898,7 @@ def test_a_skill_without_translations_imports_no_gettext_on_lambda() -> None:
     listed = 'or m in ("alexaskill.verify",'
     program = _LIGHT.replace(listed, listed.replace("(", '("gettext", "alexaskill.i18n", '))
     assert program != _LIGHT
-    result = subprocess.run(
-        [sys.executable, "-c", program, DEFAULT_SKILL_ID],
-        input=json.dumps(event("IntentRequest.GetWeather")),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"import": [], "first_call": []}
+    assert _heavy_modules(program) == {"import": [], "first_call": []}
 
 
 def test_no_sqlite_warning_for_a_service_added_over_the_store_after_a_test_client_swapped_it(

@@ -108,45 +108,34 @@ def test_a_handler_that_blocks_never_runs_on_the_loop(
     assert skill.registry.handlers[("LaunchRequest", None)].pace.quick_calls == 0
 
 
+def _launch_slow_at(slow: tuple[int, ...], seconds: float) -> tuple[Skill, Where]:
+    """A skill whose def launch handler sleeps ``seconds`` on the calls numbered in ``slow``
+    (1 the first), on no other."""
+    skill = Skill(DEFAULT_SKILL_ID)
+    where = Where(skill)
+    calls = 0
+
+    @skill.launch
+    def launch() -> Response:
+        nonlocal calls
+        calls += 1
+        where.note()
+        if calls in slow:
+            time.sleep(seconds)
+        return speak("Hi.")
+
+    return skill, where
+
+
 def test_a_few_slow_calls_in_threads_do_not_keep_a_quick_handler_there(
     quick_below: Callable[[float], None],
 ) -> None:
     # Under load a quick call in a thread is now and then stretched by waiting for the
     # interpreter's lock: that alone does not pin the handler.
     quick_below(0.2)
-    skill = Skill(DEFAULT_SKILL_ID)
-    where = Where(skill)
-    calls = 0
-
-    @skill.launch
-    def launch() -> Response:
-        nonlocal calls
-        calls += 1
-        where.note()
-        if calls in (2, 5):
-            time.sleep(0.3)
-        return speak("Hi.")
-
+    skill, where = _launch_slow_at((2, 5), 0.3)
     _, on_loop = where.launches(skill, pace.PROBATION + 3)
     assert on_loop == [False] * (pace.PROBATION + 2) + [True]
-
-
-def _launch_slow_once(call: int, seconds: float) -> tuple[Skill, Where]:
-    """A skill whose def launch handler sleeps ``seconds`` on its ``call``-th call only."""
-    skill = Skill(DEFAULT_SKILL_ID)
-    where = Where(skill)
-    calls = 0
-
-    @skill.launch
-    def launch() -> Response:
-        nonlocal calls
-        calls += 1
-        where.note()
-        if calls == call:
-            time.sleep(seconds)
-        return speak("Hi.")
-
-    return skill, where
 
 
 def test_a_call_that_holds_up_the_loop_briefly_sends_its_handler_back_to_threads(
@@ -156,7 +145,7 @@ def test_a_call_that_holds_up_the_loop_briefly_sends_its_handler_back_to_threads
     # again (a quick handler is now and then stretched by the machine, not by its own doing).
     quick_below(0.2)  # a stall: 2 s
     first_inline = pace.PROBATION + 1
-    skill, where = _launch_slow_once(first_inline, 0.3)
+    skill, where = _launch_slow_at((first_inline,), 0.3)
     with caplog.at_level(logging.INFO, "alexaskill"):
         speeches, on_loop = where.launches(skill, first_inline + 2 * pace.PROBATION + 1)
     assert set(speeches) == {"Hi."}  # the slow call's answer is sent all the same
@@ -175,7 +164,7 @@ def test_a_call_that_holds_up_the_loop_long_sends_its_handler_to_threads_for_goo
     # A probation would bring it back to the loop, to block it again on its next miss.
     quick_below(0.05)  # a stall: 0.5 s
     first_inline = pace.PROBATION + 1
-    skill, where = _launch_slow_once(first_inline, 0.6)
+    skill, where = _launch_slow_at((first_inline,), 0.6)
     speeches, on_loop = where.launches(skill, first_inline + 4 * pace.PROBATION)
     assert set(speeches) == {"Hi."}
     assert on_loop == [False] * pace.PROBATION + [True] + [False] * 4 * pace.PROBATION

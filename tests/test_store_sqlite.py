@@ -17,19 +17,24 @@ from alexaskill.store import SQLiteStore
 from .store_shared import _TAKE_OVER, _modes, _save_and_load
 
 
+def _modes_after_a_save(path: Path) -> dict[str, int]:
+    """The modes of the files beside ``path`` once a store of ``path`` saved and loaded a value
+    (read before the store is closed: its -wal and -shm files are there)."""
+    store = SQLiteStore(path)
+    try:
+        anyio.run(_save_and_load, store)
+        return _modes(path.parent)
+    finally:
+        anyio.run(store.aclose)
+
+
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX's")
 @pytest.mark.usefixtures("umask_022")
 def test_the_file_the_store_makes_is_the_owners_alone_with_its_wal_and_shm(tmp_path: Path) -> None:
     # SQLite made the file 0644 under the usual umask: every local user could read the user
     # ids and attributes. SQLite gives the -wal and -shm files (and a -journal) the mode of the
     # database file, so they follow it.
-    path = tmp_path / "attributes.db"
-    store = SQLiteStore(path)
-    try:
-        anyio.run(_save_and_load, store)
-        modes = _modes(tmp_path)
-    finally:
-        anyio.run(store.aclose)
+    modes = _modes_after_a_save(tmp_path / "attributes.db")
     assert modes == {"attributes.db": 0o600, "attributes.db-wal": 0o600, "attributes.db-shm": 0o600}
 
 
@@ -55,12 +60,7 @@ def test_a_file_that_is_there_keeps_its_mode(tmp_path: Path) -> None:
     path = tmp_path / "attributes.db"
     path.touch(mode=0o640)
     path.chmod(0o640)
-    store = SQLiteStore(path)
-    try:
-        anyio.run(_save_and_load, store)
-        modes = _modes(tmp_path)
-    finally:
-        anyio.run(store.aclose)
+    modes = _modes_after_a_save(path)
     assert modes == {"attributes.db": 0o640, "attributes.db-wal": 0o640, "attributes.db-shm": 0o640}
 
 
@@ -183,13 +183,7 @@ def test_where_files_cannot_be_linked_the_file_sqlite_makes_is_made_private(
         raise PermissionError(1, "Operation not permitted", destination)
 
     monkeypatch.setattr(os, "link", no_link)
-    path = tmp_path / "attributes.db"
-    store = SQLiteStore(path)
-    try:
-        anyio.run(_save_and_load, store)
-        modes = _modes(tmp_path)
-    finally:
-        anyio.run(store.aclose)
+    modes = _modes_after_a_save(tmp_path / "attributes.db")
     assert modes == {"attributes.db": 0o600, "attributes.db-wal": 0o600, "attributes.db-shm": 0o600}
 
 
