@@ -23,6 +23,18 @@ def doubled():
     return x
 """
 
+#: ``lines``: [level name, message, whether without a traceback] of each WARNING or ERROR the
+#: "alexaskill" logger says from here on (the script imports ``logging`` first).
+WARNING_LINES: Final = """
+lines = []
+class Lines(logging.Handler):
+    def emit(self, record):
+        if record.levelno >= logging.WARNING:
+            lines.append([record.levelname, record.getMessage(), record.exc_info is None])
+
+logging.getLogger("alexaskill").addHandler(Lines())
+"""
+
 #: A server on 127.0.0.1 (``listener``) that reads each request's head and answers the bytes
 #: ``ANSWER`` (which the script defines first), in a thread of its own.
 SERVE: Final = """

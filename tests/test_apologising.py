@@ -15,7 +15,7 @@ from alexaskill.app import APOLOGY
 from alexaskill.testing import SkillResponse, TestClient
 
 from .conftest import SKILL_ID
-from .fresh_python import DOUBLED, run_fresh
+from .fresh_python import DOUBLED, WARNING_LINES, run_fresh
 
 
 class _Cart:
@@ -231,13 +231,9 @@ for name, make in (("doubled", doubled), ("rows", rows)):
         said[name] = [isinstance(exc, ResponseError), str(exc), data_refusal(exc) == str(exc)]
 said["carries"] = no_reply_carries({"tree": doubled()}, {"name": "Jana"})
 
-lines = []
-class Lines(logging.Handler):
-    def emit(self, record):
-        if record.levelno >= logging.WARNING:
-            lines.append([record.levelname, record.getMessage(), record.exc_info is None])
-
-logging.getLogger("alexaskill").addHandler(Lines())
+"""
+    + WARNING_LINES
+    + """
 skill = Skill(SKILL_ID)
 
 @skill.intent("Grow")
@@ -325,13 +321,9 @@ for name, make in makers.items():
     except Exception as exc:
         said[name] = [str(exc), data_refusal(exc) == str(exc)]
 
-lines = []
-class Lines(logging.Handler):
-    def emit(self, record):
-        if record.levelno >= logging.WARNING:
-            lines.append([record.levelname, record.getMessage(), record.exc_info is None])
-
-logging.getLogger("alexaskill").addHandler(Lines())
+"""
+    + WARNING_LINES
+    + """
 skill = Skill(SKILL_ID)
 
 @skill.intent("Grow")

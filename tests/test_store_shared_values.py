@@ -15,7 +15,7 @@ import pytest
 from alexaskill.exceptions import ResponseError
 from alexaskill.store import Attributes, MemoryStore, Store
 
-from .fresh_python import DOUBLED, run_fresh
+from .fresh_python import DOUBLED, WARNING_LINES, run_fresh
 from .store_shared import _envelope, each_store_fixture  # noqa: F401
 
 #: The refusal, for an attribute named ``tree`` holding a value held again under ``tree[0]``.
@@ -63,13 +63,9 @@ for what, ask in (("pending", attributes.pending), ("changed", lambda: attribute
     except ResponseError as exc:
         said[what] = str(exc)
 
-lines = []
-class Lines(logging.Handler):
-    def emit(self, record):
-        if record.levelno >= logging.WARNING:
-            lines.append([record.levelname, record.getMessage(), record.exc_info is None])
-
-logging.getLogger("alexaskill").addHandler(Lines())
+"""
+    + WARNING_LINES
+    + """
 skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000001", store=stores["sqlite"])
 
 @skill.intent("Grow")
