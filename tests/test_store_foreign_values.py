@@ -252,18 +252,25 @@ def test_a_stored_text_is_read_as_json_reads_it_or_refused_in_its_words(
         assert value == read and repr(value) == repr(read)
 
 
-@pytest.mark.anyio
-async def test_a_load_builds_no_json_decoder(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    # json.loads with parse_constant= built a JSONDecoder at each call: at each value of each
-    # load. One is built once, with the module, and reused.
+def _counting_decoders() -> tuple[type[json.JSONDecoder], list[json.JSONDecoder]]:
+    """A JSONDecoder class (to put in place of json's) and the list each one built joins."""
     built: list[json.JSONDecoder] = []
 
     class Counted(json.JSONDecoder):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             built.append(self)
             super().__init__(*args, **kwargs)
+
+    return Counted, built
+
+
+@pytest.mark.anyio
+async def test_a_load_builds_no_json_decoder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # json.loads with parse_constant= built a JSONDecoder at each call: at each value of each
+    # load. One is built once, with the module, and reused.
+    Counted, built = _counting_decoders()
 
     for store in (MemoryStore(), SQLiteStore(tmp_path / "attributes.db")):
         await store.update("user", {"n": 1, "log": ["é", {"k": 2.5}]}, ())
@@ -372,12 +379,7 @@ async def test_a_redis_load_builds_no_json_decoder(
 ) -> None:
     # Redis's values come back as bytes, which base._decode gave json.loads(text,
     # parse_constant=…): a JSONDecoder built at each value of each load (4 here).
-    built: list[json.JSONDecoder] = []
-
-    class Counted(json.JSONDecoder):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            built.append(self)
-            super().__init__(*args, **kwargs)
+    Counted, built = _counting_decoders()
 
     store = RedisStore(redis_url, prefix=f"test:{uuid.uuid4().hex}:")
     try:
