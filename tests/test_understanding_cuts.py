@@ -7,7 +7,15 @@ from __future__ import annotations
 import pytest
 
 from alexaskill.understanding import InteractionModel, Understander
-from tests.understanding_shared import NOW, intent_understander, slot, understander, value, values
+from tests.understanding_shared import (
+    NOW,
+    intent_understander,
+    slot,
+    understander,
+    understander_of,
+    value,
+    values,
+)
 
 
 def test_a_loose_match_does_not_cut_a_number_word_off_a_number() -> None:
@@ -434,8 +442,7 @@ def _errands(text_type: str, samples: list[str]) -> Understander:
         {"name": "AMAZON.FallbackIntent", "samples": []},
     ]
     language_model = {"invocationName": "errands", "intents": intents}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    return Understander(model, skill_id=SKILL_ID)
+    return understander_of(language_model)
 
 
 @pytest.mark.parametrize(

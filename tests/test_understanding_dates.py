@@ -862,14 +862,12 @@ def test_a_date_is_no_name_where_the_intent_reads_a_date(
         {"name": "AMAZON.FallbackIntent", "samples": []},
     ]
     language_model = {"invocationName": "phone book", "intents": intents}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    understood = understander_of(language_model).understand(said, now=NOW)
     assert understood.intent == "Call"
     assert {slot.name: slot.value for slot in understood.slots} == expected
     if said in ("call tomorrow", "call friday"):  # the day, to an intent of names alone
         intents[0]["samples"] = ["call {name}"]
-        model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-        alone = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+        alone = understander_of(language_model).understand(said, now=NOW)
         assert [slot.name for slot in alone.slots] == ["name"]
 
 
@@ -890,11 +888,11 @@ def test_a_day_said_where_a_name_goes_is_the_date_of_a_booking(said: str) -> Non
         {"name": "AMAZON.FallbackIntent", "samples": []},
     ]
     language_model = {"invocationName": "bookings", "intents": intents}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    bookings = understander_of(language_model)
+    understood = bookings.understand(said, now=NOW)
     day = "2026-12-04" if "friday" in said else "2026-11-30"
     assert {slot.name: slot.value for slot in understood.slots} == {"date": day, "number": "2"}
-    mary = Understander(model, skill_id=SKILL_ID).understand("book mary and 2", now=NOW)
+    mary = bookings.understand("book mary and 2", now=NOW)
     assert {slot.name: slot.value for slot in mary.slots} == {"name": "mary", "number": "2"}
 
 
@@ -922,8 +920,7 @@ def test_a_date_said_after_a_task_without_its_to_is_the_dates(
         {"name": "AMAZON.FallbackIntent", "samples": []},
     ]
     language_model = {"invocationName": "reminders", "intents": intents}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    understood = Understander(model, skill_id=SKILL_ID).understand(said, now=NOW)
+    understood = understander_of(language_model).understand(said, now=NOW)
     assert understood.intent == "Remind"
     assert {slot.name: slot.value for slot in understood.slots} == {
         "task": "call mom",
