@@ -3,7 +3,7 @@
     alexaskill replay APP FILE... [--json] [--keep-skill-id] [--url URL] [--locale L] [--now T]
     alexaskill serve APP [--host H] [--port P] [--dev] [--reload]
     alexaskill request TYPE [--intent NAME] [--slot NAME=VALUE]... [--field NAME=VALUE]...
-    alexaskill model APP --locale en-US --invocation NAME [--output FILE]
+    alexaskill model APP [--locale L] [--invocation NAME] [--output FILE]
     alexaskill certify URL [--json] [--replay CAPTURE] [--dev] [--allow-local] [--cafile PEM]
     alexaskill understand --model MODEL [--locale L] [--now DATETIME] [UTTERANCE...]
     alexaskill chat [APP] [--url URL] [--model FILE] [--locale L] [--device screen]

@@ -275,6 +275,22 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     skill = load_skill(args.app)
     all_locales = declared_locales(skill) if args.all_locales else ()
     locales = all_locales or (args.locale or default_locale(skill),)
+    if common is None:  # a locale left without a name keeps its model file's, if there is one
+        from .model_invocation import known_invocations
+
+        known = known_invocations(
+            [locale for locale in locales if locale not in by_locale],
+            output=args.output,
+            output_dir=args.output_dir,
+        )
+        for locale, (name, path) in known.items():
+            by_locale[locale] = name
+            err.write(
+                shown_error(
+                    f"alexaskill model: {locale}: invocation name {name!r} from {path} "
+                    "(--invocation to change it)\n"
+                )
+            )
     if common is None and not by_locale:  # (a name suggested as each locale's rules take it)
         suggested, not_the_module_s = suggested_invocation(args.app, locales)
         why = f"; {not_the_module_s}" if not_the_module_s else ""
@@ -460,7 +476,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="NAME",
         help="the name users say to open the skill, lower case (--invocation \"<your skill's "
         'invocation name>"); LOCALE=NAME for one locale (de-DE="<its German name>"); repeat '
-        "for several",
+        "for several (default: the invocationName of the model file being replaced, else of "
+        "skill-package/interactionModels/custom/LOCALE.json)",
     )
     command.add_argument(
         "--check",

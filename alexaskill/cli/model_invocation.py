@@ -1,0 +1,61 @@
+"""The invocation name ``alexaskill model`` takes, without ``--invocation``, from a model file
+already written: the one it is about to replace, else the ASK CLI project's in the current
+directory (``skill-package/interactionModels/custom/LOCALE.json``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+#: Where the ASK CLI keeps a skill's models, one LOCALE.json each (relative to the project).
+PROJECT_MODELS = Path("skill-package", "interactionModels", "custom")
+
+# A model file is a few hundred kilobytes at most (Amazon's limit is 1.5 MB); a larger file
+# named by mistake is not read whole only to find no name in it.
+_MAX_BYTES = 4 * 1024 * 1024
+
+
+def known_invocations(
+    locales: Sequence[str], *, output: str | None, output_dir: str | None
+) -> dict[str, tuple[str, Path]]:
+    """Each locale's invocation name found in a model file, with that file: ``output`` (a file
+    for the first locale), else ``output_dir/LOCALE.json``, else the project's LOCALE.json.
+    A file that is missing, unreadable, not JSON or holds no name is passed over: the command
+    then asks for ``--invocation`` as it did."""
+    found: dict[str, tuple[str, Path]] = {}
+    for index, locale in enumerate(locales):
+        candidates: list[Path] = []
+        if output is not None and output != "-" and index == 0:
+            candidates.append(Path(output))
+        if output_dir is not None:
+            candidates.append(Path(output_dir) / f"{locale}.json")
+        candidates.append(PROJECT_MODELS / f"{locale}.json")
+        for path in candidates:
+            name = _invocation_in(path)
+            if name is not None:
+                found[locale] = (name, path)
+                break
+    return found
+
+
+def _invocation_in(path: Path) -> str | None:
+    """``interactionModel.languageModel.invocationName`` of the model file at ``path``."""
+    try:
+        if not path.is_file():  # (not a pipe or a device named as the output)
+            return None
+        with open(path, "rb") as file:
+            data = file.read(_MAX_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > _MAX_BYTES:
+        return None
+    try:
+        value: object = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+    for key in ("interactionModel", "languageModel", "invocationName"):
+        value = value.get(key) if isinstance(value, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value

@@ -1,0 +1,103 @@
+"""``alexaskill model`` without ``--invocation``: the name of the model file it replaces."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .cli_run import run
+from .skill_modules import TWO_LOCALES, TWO_LOCALES_INTO
+
+LAYOUT = Path("skill-package/interactionModels/custom")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A current directory holding ``twolocales.py`` (a skill with en-US and de-DE samples)."""
+    (tmp_path / "twolocales.py").write_text(TWO_LOCALES)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invocation_of(path: Path) -> str:
+    name = json.loads(path.read_text("utf-8"))["interactionModel"]["languageModel"]
+    return str(name["invocationName"])
+
+
+def test_a_model_written_again_keeps_the_invocation_name_of_its_file(project: Path) -> None:
+    # A skill's invocation name lives in its model file (the ASK CLI's LOCALE.json): writing
+    # that file again, after a new intent, needed --invocation once more, or failed.
+    output = project / "en-US.json"
+    code, _, err = run(
+        "model", "twolocales.py:skill", "--invocation", "weather helper", "-o", str(output)
+    )
+    assert code == 0, err
+    code, _, err = run("model", "twolocales.py:skill", "-o", str(output))
+    assert code == 0, err
+    assert invocation_of(output) == "weather helper"
+    assert f"invocation name 'weather helper' from {output} (--invocation to change it)" in err, err
+
+
+def test_output_dir_keeps_each_locales_invocation_name(project: Path) -> None:
+    target = project / "models"
+    code, _, err = run(*TWO_LOCALES_INTO, str(target))
+    assert code == 0, err
+    code, _, err = run("model", "twolocales.py:skill", "--all-locales", "--output-dir", str(target))
+    assert code == 0, err
+    assert invocation_of(target / "en-US.json") == "weather helper"
+    assert invocation_of(target / "de-DE.json") == "wetter helfer"
+
+
+def test_the_projects_model_file_names_the_skill_on_standard_output(project: Path) -> None:
+    # `alexaskill model APP` run in the ASK CLI project: its model file is the skill's own.
+    (project / LAYOUT).mkdir(parents=True)
+    code, _, err = run(*TWO_LOCALES_INTO, str(project / LAYOUT))
+    assert code == 0, err
+    code, out, err = run("model", "twolocales.py:skill", "--locale", "de-DE")
+    assert code == 0, err
+    assert json.loads(out)["interactionModel"]["languageModel"]["invocationName"] == "wetter helfer"
+    assert f"de-DE: invocation name 'wetter helfer' from {LAYOUT / 'de-DE.json'}" in err, err
+
+
+def test_an_invocation_given_wins_over_the_files(project: Path) -> None:
+    output = project / "en-US.json"
+    run("model", "twolocales.py:skill", "--invocation", "weather helper", "-o", str(output))
+    code, _, err = run(
+        "model", "twolocales.py:skill", "--invocation", "sky watcher", "-o", str(output)
+    )
+    assert code == 0, err
+    assert invocation_of(output) == "sky watcher"
+    assert "invocation name 'weather helper'" not in err, err
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['{"old": true}\n', "not json", '{"interactionModel": {"languageModel": {}}}', "[1]"],
+)
+def test_a_file_without_an_invocation_name_asks_for_the_option(project: Path, content: str) -> None:
+    output = project / "en-US.json"
+    output.write_text(content)
+    code, _, err = run("model", "twolocales.py:skill", "-o", str(output))
+    assert code == 2
+    assert 'the invocation name is missing: add --invocation "' in err, err
+    assert "Traceback" not in err
+    assert output.read_text() == content  # (nothing written)
+
+
+def test_a_locale_without_a_file_still_asks_for_its_name(project: Path) -> None:
+    target = project / "models"
+    target.mkdir()
+    run(
+        "model",
+        "twolocales.py:skill",
+        "--invocation",
+        "weather helper",
+        "-o",
+        str(target / "en-US.json"),
+    )
+    code, _, err = run("model", "twolocales.py:skill", "--all-locales", "--output-dir", str(target))
+    assert code == 2
+    assert 'no invocation name for de-DE: add --invocation de-DE="..."' in err, err
+    assert not (target / "de-DE.json").exists()
