@@ -1,6 +1,7 @@
 """The ``alexaskill`` command: replay sample requests, serve a skill, write requests and models.
 
-    alexaskill replay APP FILE... [--json] [--keep-skill-id] [--url URL] [--locale L] [--now T]
+    alexaskill replay APP FILE... [--json] [--keep-skill-id] [--locale L] [--now T]
+    alexaskill replay [APP] --url URL FILE... [--json] [--keep-skill-id] [--locale L]
     alexaskill serve APP [--host H] [--port P] [--dev] [--reload]
     alexaskill request TYPE [--intent NAME] [--slot NAME=VALUE]... [--field NAME=VALUE]...
     alexaskill model APP [--locale L] [--invocation NAME] [--output FILE]
@@ -61,6 +62,8 @@ __all__ = [
 # They are imported in main(), where a Ctrl-C is caught: the console script imports this module
 # before main() runs, and a Ctrl-C during a slow import here was a traceback.
 _COMMANDS: Final = ("replay", "serve", "request", "model", "certify", "understand", "chat")
+# The commands whose parsers take their positional arguments among their options (`_Parser`).
+_INTERMIXED: Final = ("replay",)
 
 # The names this module gives, from the modules that define them (imported when first asked).
 _LAZY: Final = {
@@ -105,7 +108,25 @@ EXIT_STATUSES: Final = (
 
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors show an argument's bytes that are not UTF-8 as read
-    (``\\xe9``), not as Python holds them (``\\udce9``); its subcommands' parsers are one too."""
+    (``\\xe9``), not as Python holds them (``\\udce9``); its subcommands' parsers are one too.
+
+    A command's parser with ``intermixed`` set takes its positional arguments anywhere among
+    its options, as `parse_intermixed_args` does: ``replay``'s optional APP before its FILEs,
+    which plain parsing lost once an option stood between them (``APP --url URL FILE``)."""
+
+    intermixed = False
+    _intermixing = False
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        if not self.intermixed or self._intermixing:
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True  # (the intermixed parse calls this method for each pass)
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
 
     def error(self, message: str) -> NoReturn:
         from .chat_show import shown_error
@@ -127,6 +148,9 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in _COMMANDS:
         _command(name).add_parser(commands)
+        sub = commands.choices[name]
+        if name in _INTERMIXED and isinstance(sub, _Parser):
+            sub.intermixed = True
     return top
 
 

@@ -7,8 +7,10 @@ import contextlib
 import datetime
 import json
 import logging
+import shlex
 import warnings
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
@@ -177,7 +179,7 @@ def _clock(now_text: str | None, time_zone: str | None) -> Callable[[], datetime
 
 
 def _send_url(
-    skill: Skill, requests: list[tuple[str, dict[str, Any]]], args: argparse.Namespace
+    skill: Skill | None, requests: list[tuple[str, dict[str, Any]]], args: argparse.Namespace
 ) -> Iterator[tuple[str, dict[str, Any], SkillResponse]]:
     import httpx
 
@@ -189,8 +191,9 @@ def _send_url(
 
     url = _check_url(args.url)
     pki = dev_pki()
-    skill_id = None if args.keep_skill_id else skill_id_for(args.skill_id, skill)
+    skill_id = None if args.keep_skill_id else _url_skill_id(args.skill_id, skill, url)
     api = fake_alexa_api(args.alexa_api)
+    app = args.app or "APP"  # (as the hint to start a server names it)
     with contextlib.ExitStack() as stack:
         http = stack.enter_context(
             httpx.Client(
@@ -218,10 +221,10 @@ def _send_url(
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError) as exc:
                 # (a ConnectTimeout is a TimeoutException too: the request never left, nor did
                 # one a proxy refused to tunnel)
-                raise unreachable(shown_url(url), exc, args.app, timeout=URL_TIMEOUT) from None
+                raise unreachable(shown_url(url), exc, app, timeout=URL_TIMEOUT) from None
             except httpx.TimeoutException as exc:
                 if proxy_failure(url, exc, timeout=URL_TIMEOUT) is not None:  # (its CONNECT)
-                    raise unreachable(shown_url(url), exc, args.app, timeout=URL_TIMEOUT) from None
+                    raise unreachable(shown_url(url), exc, app, timeout=URL_TIMEOUT) from None
                 said = f"no answer within {URL_TIMEOUT:g} s (Alexa gives up after about 8 s)"
                 result = SkillResponse(0, {"error": said})
             except httpx.HTTPError as exc:
@@ -273,6 +276,41 @@ def _send_url(
             yield name, envelope, result
 
 
+def _url_skill_id(given: str | None, skill: Skill | None, url: str) -> str:
+    """The skill id ``--url``'s requests carry: ``--skill-id``, else the APP's; with no APP,
+    the one the ``serve --dev`` server's simulator names (as ``chat --url`` asks it), else
+    `skill_id_for`'s default."""
+    if given or skill is not None:
+        return skill_id_for(given, skill)
+    from .chat_http import served_skill_id
+
+    return served_skill_id(url) or skill_id_for(None)
+
+
+def _app_and_files(args: argparse.Namespace) -> tuple[str | None, list[str]]:
+    """APP (None: the skill of the server --url names) and the request FILEs. APP may be left
+    out with --url, and argparse then gives the first of two FILEs as APP: a file is told from
+    an APP by the ``:`` every APP has (``module:attribute``) or by being a file (not a ``.py``,
+    an APP without its ``:``, which load_skill says so)."""
+    app, files = args.app, list(args.files)
+    if app is not None and not app.endswith(".py"):
+        if args.url is not None and (":" not in app or Path(app).is_file()):
+            app, files = None, [app, *files]
+        elif app == "-" or Path(app).is_file():  # (a request file where APP goes)
+            app = None
+    if app is None and args.url is None and ":" in files[0] and not Path(files[0]).exists():
+        raise UsageError(  # (argparse gave the only argument, an APP, as the FILE)
+            f"no request FILE after APP {files[0]}: name one or more (- reads them from "
+            "standard input)"
+        )
+    if app is None and args.url is None:
+        raise UsageError(
+            "name the skill (APP FILE...) or a running server (--url URL FILE...), e.g. "
+            "alexaskill replay app:skill request.json"
+        )
+    return app, files
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.skill_id is not None and args.keep_skill_id:  # (--skill-id was ignored)
         raise UsageError(
@@ -286,20 +324,25 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "(a request dated elsewhere is refused, HTTP 400); replay the files in this process "
             "to date them at --now, or leave --now out"
         )
-    skill = load_skill(args.app)
+    args.app, args.files = _app_and_files(args)
+    skill = None if args.app is None else load_skill(args.app)
     if "-" in args.files:
         hint_at_a_terminal(err, "replay", "request envelopes (JSON)")
-    requests = _load_requests(args.files, args.app)
+    requests = _load_requests(args.files, args.app or f"--url {shlex.quote(args.url)}")
     if args.url is not None:
         _check_url(args.url)
         check_proxies()  # (its client's)
         alexa_api_reaches(args.url, args.alexa_api)
-    send = _send_url if args.url is not None else _send_local
     from .chat_show import terminal_safe  # (a server's reason shown, not acted on: \x1b)
 
     failed = violations = 0
     with log_to(err, logging.WARNING):
-        for name, envelope, result in send(skill, requests, args):
+        sent = (
+            _send_url(skill, requests, args)
+            if args.url is not None or skill is None
+            else _send_local(skill, requests, args)
+        )
+        for name, envelope, result in sent:
             problem = _failure(result)
             if (
                 problem is not None
@@ -308,7 +351,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             ):
                 problem += (
                     f"; the server does not trust the development key replay --url signs with: "
-                    f"start it with `alexaskill serve {args.app} --dev`"
+                    f"start it with `alexaskill serve {args.app or 'APP'} --dev`"
                 )
             if problem is not None and not args.keep_skill_id and not _has_application(envelope):
                 kind = envelope["request"].get("type")
@@ -374,7 +417,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "Send each request FILE to the skill as Alexa would: with a fresh timestamp (or "
             "--now's), signed, and with the application id set to the skill's own. By default "
             "the skill "
-            "runs in this process; --url sends to a running `alexaskill serve --dev`.",
+            "runs in this process; --url sends to a running `alexaskill serve --dev` (APP may then "
+            "be left out).",
             "Alexa's service APIs (time zone, profile, reminders, progressive responses, ...) "
             "are answered by a fake that never reaches Amazon: in this process, or, with --url "
             "to a server on this machine, served on 127.0.0.1 and named as each request's "
@@ -385,12 +429,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "response, or a handler that raised (Alexa would hear the framework's apology); "
             "or if an answer broke one of Alexa's rules (the app dropped the part: a "
             "violation: line).",
-            "example:\n"
-            "  alexaskill replay examples.weather.app:skill examples/weather/requests/*.json",
+            "examples:\n"
+            "  alexaskill replay examples.weather.app:skill examples/weather/requests/*.json\n"
+            "  alexaskill replay --url http://127.0.0.1:8000/ examples/weather/requests/*.json",
         ),
         formatter_class=formatter,
     )
-    command.add_argument("app", metavar="APP", help=APP_HELP)
+    # (Parsed intermixed, `alexaskill.cli._INTERMIXED`: the optional APP and the FILEs each
+    # anywhere among the options, "--url URL APP FILE", "APP --url URL FILE".)
+    command.add_argument("app", metavar="APP", nargs="?", help=APP_HELP + " (left out with --url)")
     command.add_argument(
         "files",
         type=REQUEST_FILE,
@@ -405,8 +452,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--skill-id",
         type=given_skill_id,
-        help="the application id to send (default: the skill's, else the first of "
-        "ALEXASKILL_SKILL_ID, else a placeholder)",
+        help="the application id to send (default: the skill's; with --url and no APP, the "
+        "one the server's simulator names; else the first of ALEXASKILL_SKILL_ID, else a "
+        "placeholder)",
     )
     command.add_argument(
         "--locale", type=alexa_locale, help="replace each request's locale (e.g. en-GB)"
