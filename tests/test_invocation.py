@@ -355,6 +355,64 @@ def test_the_particle_no_and_unspaced_letters_are_no_particle_warning(name: str)
     assert _warnings_only(name, "ja-JP") == []
 
 
+# Written against its words, a particle is looked for where it stands alone between kanji or
+# katakana (a whole run of hiragana, not the end of one) and is no letter of a word there: "を",
+# "は", "へ", "と", "や", "から", "まで" and "より". "天気を番人" was taken without a warning.
+@pytest.mark.parametrize(
+    ("name", "particle"),
+    [
+        ("天気を番人", "を"),
+        ("天気 を番人", "を"),  # (a space on one side only)
+        ("今日は晴れ", "は"),
+        ("世界へ旅", "へ"),
+        ("音楽と天気", "と"),
+        ("カレーやパン", "や"),
+        ("東京から大阪", "から"),
+        ("駅まで案内", "まで"),
+        ("花より団子", "より"),
+        ("ｶﾚｰとﾊﾟﾝ", "と"),  # (half-width katakana, read as full-width)
+    ],
+)
+def test_a_japanese_particle_written_against_its_words_is_a_warning(
+    name: str, particle: str
+) -> None:
+    assert _warnings_only(name, "ja-JP") == [
+        f"invocation name {name!r}: must not contain the particle {particle!r} (Amazon's "
+        "invocation name requirements for Japanese take none but 'の')"
+    ]
+
+
+# Names that hold those letters, or other particles' letters, as letters of their words: the
+# ends of a run of hiragana ("楽しい", "ひとりごと"), a name's first or last letters, and "が",
+# "に", "も", "か", "で", which words and place names hold between kanji ("我が家", "自由が丘",
+# "共に", "最も", "静か", "茹で卵"): not looked for unspaced.
+@pytest.mark.parametrize(
+    "name",
+    [
+        "天気の番人",
+        "太郎の駅検索",  # (Amazon's own good name, rule 4)
+        "我が家の料理",
+        "自由が丘ガイド",
+        "共に歩む日記",
+        "最も新しいニュース",
+        "茹で卵タイマー",
+        "静か時間",
+        "楽しい英会話",
+        "ひとりごと日記",
+        "とっておき料理",
+        "おやすみ音楽",
+        "はじめての料理",
+        "ポケモンはかせ",
+        "パン屋さがし",
+        "やさしい天気",
+        "天気とか",  # (at the end of the name: no word after it)
+        "もしもし電話",
+    ],
+)
+def test_ordinary_japanese_names_have_no_unspaced_particle_warning(name: str) -> None:
+    assert not any("particle" in w for w in _warnings_only(name, "ja-JP")), name
+
+
 # Amazon's Japanese quiz game tutorial (its sample's instructions, in Japanese), older than the
 # requirements above: "呼び出し名には Alexaの起動フレーズが含まれてはいけない。起動フレーズの
 # 例: 「起動」「実行」「検索」「スタート」「サーチ」", wrong names "辞書サーチ、スタートアップ

@@ -34,8 +34,11 @@ katakana it may be a word of a compound ("エコーショップ") or only the st
 longer word. Half-width katakana is read as full-width.
 
 Japanese particles other than "の" and the connecting word "で" are warned of where they stand
-between spaces ("天気 を 番人"); written against a word, nothing tells them from its letters
-("でんき"): not checked there.
+between spaces ("天気 を 番人"). Written against its words, a particle is looked for where it
+is a whole run of hiragana between kanji or katakana ("天気を番人"), and only those no word
+holds so ("を", "は", "へ", "と", "や", "から", "まで", "より"): "が", "に", "も", "か" and "で"
+are letters of words there too ("我が家", "自由が丘", "共に", "最も", "茹で卵"), and in a run of
+hiragana nothing tells a particle from a word's letters ("でんき").
 
 An Arabic name beginning with a launch phrase of the Arabic table of Amazon's "Understand How
 Users Invoke Custom Skills" ("اسألي", "اطلبي من", ...) is a warning. Not checked: launch phrases
@@ -416,7 +419,8 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
             "('nasa'), make sure Amazon's build and certification take it"
         )
     spaced = set(words) if locale.startswith("ja-") else set()
-    for particle in sorted(spaced & ja.PARTICLES):
+    unspaced = ja.unspaced_particles(name) if locale.startswith("ja-") else []
+    for particle in sorted((spaced & ja.PARTICLES) | set(unspaced)):
         warnings.append(
             f"invocation name {name!r}: must not contain the particle {particle!r} (Amazon's "
             "invocation name requirements for Japanese take none but 'の')"

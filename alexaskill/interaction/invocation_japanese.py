@@ -7,6 +7,7 @@ certification warning).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Final
 
@@ -17,10 +18,12 @@ __all__ = [
     "LAUNCH_PHRASES",
     "OLDER_LAUNCH_PHRASES",
     "PARTICLES",
+    "UNSPACED_PARTICLES",
     "WAKE_WORDS",
     "certification_launch_phrase",
     "launch_phrases",
     "older_launch_phrase",
+    "unspaced_particles",
     "wake_words",
 ]
 
@@ -70,6 +73,11 @@ PARTICLES: Final = frozenset(
     {"が", "を", "に", "へ", "と", "や", "は", "も", "から", "まで", "より", "か", "ね", "よ"}
 )
 CONNECTING_WORDS: Final = frozenset({"で"})
+# The particles also looked for written against their words: those no word holds as a run of
+# hiragana of its own between kanji or katakana. Not "が", "に", "も", "か" or "で", which words
+# and place names do hold there ("我が家", "自由が丘", "共に", "最も", "静か", "茹で卵"); nor
+# "ね" or "よ", which end a sentence, not stand inside a name.
+UNSPACED_PARTICLES: Final = frozenset({"を", "は", "へ", "と", "や", "から", "まで", "より"})
 # Unicode names of the katakana characters a katakana word is written with (not the middle
 # dot, which separates words).
 _KATAKANA: Final = ("KATAKANA LETTER", "KATAKANA-HIRAGANA PROLONGED SOUND MARK")
@@ -100,6 +108,34 @@ def wake_words(name: str) -> tuple[list[str], list[tuple[str, str]]]:
                 inside.append((wake, text[first:last]))
             start = text.find(wake, end)
     return alone, inside
+
+
+def _word_letter(char: str) -> bool:
+    """Whether ``char`` is kanji or katakana: a letter of the words a particle stands between."""
+    return (
+        unicodedata.name(char, "").startswith(("CJK UNIFIED IDEOGRAPH", *_KATAKANA))
+        or char == "々"  # (the iteration mark: "時々")
+    )
+
+
+def unspaced_particles(name: str) -> list[str]:
+    """The `UNSPACED_PARTICLES` in ``name`` written against the words beside them: each a whole
+    run of hiragana with kanji or katakana on both sides (a space on one side at most), so not
+    the letters ending a word ("楽しい") or beginning one ("ひとりごと")."""
+    text = unicodedata.normalize("NFKC", name)  # half-width katakana as full-width
+    found: list[str] = []
+    for run in re.finditer(r"[\u3041-\u309f]+", text):
+        before = text[run.start() - 1] if run.start() > 0 else ""
+        after = text[run.end()] if run.end() < len(text) else ""
+        sides = [before, after]
+        if (
+            run.group() in UNSPACED_PARTICLES
+            and all(side == " " or (side and _word_letter(side)) for side in sides)
+            and sides != [" ", " "]  # (standing between spaces: a word of its own, said so)
+            and run.group() not in found
+        ):
+            found.append(run.group())
+    return found
 
 
 def _found(name: str, phrases: tuple[str, ...]) -> list[str]:
