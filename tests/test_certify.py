@@ -29,7 +29,7 @@ from alexaskill.testing import RequestFactory, TestPKI
 from tests.processes import free_port, stop
 
 from .blackhole import closing_port, unconnectable_port
-from .conftest import SKILL_ID, Servers
+from .conftest import OTHER_SKILL_ID, SKILL_ID, Servers
 from .self_signed import self_signed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1212,3 +1212,21 @@ def test_a_proxys_own_answer_to_the_probes_is_said_the_proxys(
     else:
         said = detail(report, "no-signature-headers")
         assert f"with HTTP 403: from {proxy}, not from the skill" in said, said
+
+
+def test_dev_probes_carry_the_id_of_the_skill_served(
+    servers: Servers, dev_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Against `serve --dev`, the probes carried a test id: a skill of its own id refused the
+    # valid request ("request is for another skill"), and every other probe only for its id.
+    # They now carry the id its simulator names, as `chat --url` and `replay --url` send.
+    monkeypatch.delenv("ALEXASKILL_SKILL_ID", raising=False)
+    app = tmp_path / "ownid.py"
+    app.write_text(
+        f"from alexaskill import Skill, speak\n\nskill = Skill({OTHER_SKILL_ID!r})\n\n"
+        "@skill.launch\ndef hello():\n    return speak('hello')\n"
+    )
+    url = servers.serve_dev(f"{app}:skill", *QUIET, cwd=tmp_path, dev_dir=dev_dir)[1]
+    code, report = certify(url, "--allow-local", "--dev")
+    assert code == 0, report
+    assert outcome(report)["valid-request"] is True

@@ -466,6 +466,12 @@ def test_quit_stops_reading(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> N
     [
         ([], "name the skill (APP) or its model"),
         (["--model", MODEL_FILE], "--model alone has no skill to talk to"),
+        # (--url alone was told to "name the skill (APP) or its model", though --url names it)
+        (
+            ["--url", "http://127.0.0.1:8000/"],
+            "--url alone gives no model to understand what is typed with: add the APP it "
+            "serves, or --model FILE",
+        ),
         (["nope:skill"], "no module named 'nope'"),
         (["cafe:skill", "--url", "http://[::1"], "--url 'http://[::1': not a URL (Invalid IPv6"),
         (

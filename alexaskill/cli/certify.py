@@ -145,6 +145,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .request_origin import skill_id_for
 
     skill_id = skill_id_for(args.skill_id)  # (ALEXASKILL_SKILL_ID's mistake: before any probe)
+    if args.dev and args.skill_id is None:
+        # A `serve --dev` server names its skill's id (as `chat --url` and `replay --url` ask
+        # it): probes of another id were refused for it alone, the valid request too.
+        from .chat_http import served_skill_id
+
+        skill_id = served_skill_id(args.url) or skill_id
     capture = _load(args.replay) if args.replay is not None else None
     target = Target(
         args.url,
@@ -238,8 +244,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--skill-id",
         type=given_skill_id,
-        help="the skill's id, which every probe carries (default: the first of "
-        "ALEXASKILL_SKILL_ID, else a test id); a probe refused "
+        help="the skill's id, which every probe carries (default: with --dev, the one the "
+        "server's simulator names; else the first of ALEXASKILL_SKILL_ID, else a test id); a "
+        "probe refused "
         "only for its skill id fails, as it shows nothing of its own defect",
     )
     command.add_argument(

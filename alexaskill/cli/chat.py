@@ -61,6 +61,11 @@ class _Chat(ChatPrinting):
         self.out = out
         self.show_json = args.json
         self.now = parse_now(args.now)
+        if args.app is None and args.model is None and args.url is not None:
+            raise UsageError(
+                "--url alone gives no model to understand what is typed with: add the APP it "
+                "serves, or --model FILE"
+            )
         if args.app is None and args.model is None:
             raise UsageError("name the skill (APP) or its model (--model FILE)")
         if args.app is None and args.url is None:
