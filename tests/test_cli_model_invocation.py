@@ -101,3 +101,21 @@ def test_a_locale_without_a_file_still_asks_for_its_name(project: Path) -> None:
     assert code == 2
     assert 'no invocation name for de-DE: add --invocation de-DE="..."' in err, err
     assert not (target / "de-DE.json").exists()
+
+
+def test_check_of_an_app_checks_the_projects_invocation_name(project: Path) -> None:
+    # `model APP --check` checked no invocation name without --invocation, though the
+    # project's model file names the skill's: a name Amazon's build refuses passed.
+    (project / LAYOUT).mkdir(parents=True)
+    code, _, err = run(*TWO_LOCALES_INTO, str(project / LAYOUT))
+    assert code == 0, err
+    path = project / LAYOUT / "en-US.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["interactionModel"]["languageModel"]["invocationName"] = "open weather helper"
+    path.write_text(json.dumps(data))
+    code, out, err = run("model", "twolocales.py:skill", "--check")
+    assert code == 1, out + err
+    assert "invocation name 'open weather helper': must not contain the launch phrase 'open'" in out
+    assert f"en-US: invocation name 'open weather helper' from {LAYOUT / 'en-US.json'}" in err
+    code, out, err = run("model", "twolocales.py:skill", "--check", "--invocation", "sky watcher")
+    assert code == 0, out + err

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..app import Skill
 
 
-def _check(args: argparse.Namespace, out: TextIO) -> int:
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``--check``: list what Amazon's build would refuse and the conflicts it lets pass."""
     import dataclasses
 
@@ -47,6 +47,12 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     locale = args.locale or (locale_of_file(args.app) if from_file else None) or "en-US"
     common, by_locale = _invocations(args.invocation)
     invocation = by_locale.get(locale, common)
+    if invocation is None and not from_file:  # the project's model file's, as `run` takes it
+        from .model_invocation import known_invocations, taken_from
+
+        for name, path in known_invocations([locale], output=None, output_dir=None).values():
+            invocation = name
+            err.write(shown_error(taken_from(locale, name, path)))
     manifest = args.manifest
     audio_player: str | None = None
     if from_file:
@@ -252,7 +258,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "--check writes no file and takes one --locale (not --output, --output-dir or "
                 "--all-locales)"
             )
-        return _check(args, out)
+        return _check(args, out, err)
     if is_model_file(args.app):
         raise UsageError(f"{args.app} is a model file: give it with --check, or name an APP")
     if args.manifest:
@@ -276,7 +282,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     all_locales = declared_locales(skill) if args.all_locales else ()
     locales = all_locales or (args.locale or default_locale(skill),)
     if common is None:  # a locale left without a name keeps its model file's, if there is one
-        from .model_invocation import known_invocations
+        from .model_invocation import known_invocations, taken_from
 
         known = known_invocations(
             [locale for locale in locales if locale not in by_locale],
@@ -285,12 +291,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         for locale, (name, path) in known.items():
             by_locale[locale] = name
-            err.write(
-                shown_error(
-                    f"alexaskill model: {locale}: invocation name {name!r} from {path} "
-                    "(--invocation to change it)\n"
-                )
-            )
+            err.write(shown_error(taken_from(locale, name, path)))
     if common is None and not by_locale:  # (a name suggested as each locale's rules take it)
         suggested, not_the_module_s = suggested_invocation(args.app, locales)
         why = f"; {not_the_module_s}" if not_the_module_s else ""

@@ -59,3 +59,11 @@ def _invocation_in(path: Path) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     return value
+
+
+def taken_from(locale: str, name: str, path: Path) -> str:
+    """The line on stderr that says where the invocation name of ``locale`` was taken from."""
+    return (
+        f"alexaskill model: {locale}: invocation name {name!r} from {path} "
+        "(--invocation to change it)\n"
+    )
