@@ -179,15 +179,25 @@ def escape(text: str) -> Ssml:
     )
 
 
-# A ``<speak>`` tag, opening, closing or empty (``<speak/>``), whose quoted attribute values may
-# hold ``>`` (XML allows it there); in plain text ``<`` is escaped, so only markup matches.
-# Possessive: no backtracking.
-_SPEAK_TAG = re.compile(r"""</?speak(?=[\s/>])(?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+>""")
+#: What composing drops of a part: a ``<speak>`` tag, opening, closing or empty (``<speak/>``),
+#: whose quoted attribute values may hold ``>`` (XML allows it there), and an XML declaration
+#: (``<?xml version='1.0'?>``: allowed first in a document alone). Found with the comments,
+#: CDATA sections and processing instructions (group 1: one of these three, each to its end or
+#: to the end of the text), whose text is kept as it is: a ``<speak>`` in a CDATA section is
+#: said, not unwrapped. In plain text ``<`` is escaped, so only markup matches. Possessive: no
+#: backtracking.
+_UNWRAPPED = re.compile(
+    r"<\?xml(?=[ \t\r\n?])(?:[^?]|\?(?!>))*+\?>"
+    r"|(<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z))"
+    r"""|</?speak(?=[\s/>])(?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+>""",
+    re.DOTALL,
+)
 
 
-#: An XML declaration (``<?xml version='1.0'?>``): allowed first in a document alone, so dropped
-#: from every part composed into a root. Possessive: no backtracking.
-_XML_DECLARATION = re.compile(r"<\?xml(?=[ \t\r\n?])(?:[^?]|\?(?!>))*+\?>")
+def _kept(found: re.Match[str]) -> str:
+    """What `_UNWRAPPED` found, as composing keeps it: a comment, a CDATA section or a
+    processing instruction whole; nothing of a ``<speak>`` tag or an XML declaration."""
+    return found.group(1) or ""
 
 
 def _is_document(part: str) -> bool:
@@ -203,14 +213,14 @@ def _is_document(part: str) -> bool:
 def _unwrap(part: str) -> str:
     """The SSML inside a part, without its ``<speak>`` tags (a root, several side by side, or a
     stray one: ``a</speak>``) and without the prolog before the first or an XML declaration
-    (only allowed first in a document); plain text escaped."""
+    (only allowed first in a document), their text in a comment, a CDATA section or a
+    processing instruction kept (`_UNWRAPPED`); plain text escaped."""
     if not isinstance(part, Ssml):
         return escape(part)
     if "speak" not in part and "<?xml" not in part and "<!DOCTYPE" not in part:  # the usual
         return str(part)
     root = _speak_root(part) if _is_document(part) else 0
-    inner = _SPEAK_TAG.sub("", part[root:] if root > 0 else part)
-    return _XML_DECLARATION.sub("", inner) if "<?xml" in inner else inner
+    return _UNWRAPPED.sub(_kept, part[root:] if root > 0 else part)
 
 
 def _refuse_doctype(part: str) -> None:

@@ -829,6 +829,37 @@ def test_an_empty_speak_document_composes_without_a_nested_root(document: str) -
     assert empty * 2 == "<speak></speak>"
 
 
+@pytest.mark.parametrize(
+    ("document", "inner"),
+    [
+        ("<speak>Say <![CDATA[<speak>]]> now</speak>", "Say <![CDATA[<speak>]]> now"),
+        ("<speak>Say <![CDATA[</speak><speak/>]]></speak>", "Say <![CDATA[</speak><speak/>]]>"),
+        ("<speak>Hi<!-- <speak> --> there<!-- </speak> --></speak>", None),
+        ("<speak>Hi <![CDATA[<?xml version='1.0'?>]]><!-- <?xml version='1.0'?> --></speak>", None),
+        # (the prolog before the root is dropped, as ever: a processing instruction in it kept)
+        ("<!-- <speak> --><speak>Hi<?note <speak>?></speak>", "Hi<?note <speak>?>"),
+    ],
+)
+def test_only_real_speak_tags_are_unwrapped_not_their_text_in_a_comment_or_cdata(
+    document: str, inner: str | None
+) -> None:
+    # A <speak> (or an XML declaration) inside a CDATA section is text Alexa says, and inside a
+    # comment or a processing instruction text it skips: composing dropped it as if it were a
+    # real tag, changing what was said ("Say now") or written.
+    if inner is None:
+        inner = document.removeprefix("<speak>").removesuffix("</speak>")
+    for composed in (
+        ssml.speak(Ssml(document)),
+        Ssml(document) + "",
+        "" + Ssml(document),
+        Ssml("").join([Ssml(document)]),
+    ):
+        assert composed == f"<speak>{inner}</speak>", composed
+        assert ssml.ssml_error(composed) is None, composed
+        assert SsmlSpeech(composed).ssml == composed
+    assert ssml.p(Ssml(document)) == f"<p>{inner}</p>"
+
+
 def test_a_speak_root_with_a_greater_than_in_an_attribute_is_unwrapped_whole() -> None:
     # XML allows ">" in a quoted attribute value; the root's start tag ended there, and the
     # rest of it ('b">') was spoken.
