@@ -18,9 +18,9 @@ Ways to get an `Ssml` value:
   its markup. Its speech is held to the limits the builders hold their own arguments to (each
   ``<break time>`` at most 10 s, each ``<audio src>`` a URL Alexa can fetch, five clips, each
   tag with the attributes Amazon's reference requires of it and among the tags it lists,
-  elements that nest, nothing but something to say: `alexaskill.responses.SsmlSpeech`), but
-  its XML is not parsed at run
-  time (a bare ``&`` or an unknown entity is sent). The test tools
+  elements that nest, each ``&`` a reference XML reads and each ``<`` a tag, nothing but
+  something to say: `alexaskill.responses.SsmlSpeech`), but its XML is not parsed at run
+  time (an unquoted attribute value is sent). The test tools
   check every answer's SSML as Alexa parses it (`ssml_error`: well-formed XML, ``<speak>`` at
   the root, only the tags and enumerated values Amazon's reference lists) and fail the test,
   or end the simulated session with Alexa's "There was a problem with the requested skill's

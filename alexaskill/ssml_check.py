@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from .ssml_prosody import _prosody_error
 from .web_urls import _url_error
+from .xml_references import _bare_less_than, _reference_error
 from .xml_text import _XML_SPACE, _character_error
 
 __all__ = [
@@ -272,13 +273,21 @@ def _value_error(tag: str, attributes: dict[str, str]) -> str | None:
     return None
 
 
+#: The characters an XML name starts with (XML 1.0, "NameStartChar"), as a character class's
+#: contents: a ``<`` before any other (a space, a digit, ``=``) starts no tag.
+_NAME_START: Final = (
+    ":A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
 #: The markup of an SSML document, a piece at a time: a comment, a CDATA section, a processing
 #: instruction (each to its end, or to the end of the text if it has none), a start tag (group
-#: 1 its name), whose quoted attribute values may hold ``>``, or an end tag (group 2 its name).
+#: 1 its name; a DOCTYPE's is "!DOCTYPE"), whose quoted attribute values may hold ``>``, an end
+#: tag (group 2 its name), or a bare ``<`` that starts none of them (group 3: "1 < 2", "<3").
 #: Possessive: no backtracking.
 _MARKUP: Final = re.compile(
     r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)"
-    r"|<(?!/)([^\s/>]++)(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>|</([^\s/<>]++)[^<>]*+>",
+    rf"|<(?=[{_NAME_START}!])([^\s/>]++)(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>"
+    rf"|</(?=[{_NAME_START}])([^\s/<>]++)[^<>]*+>|(<)",
     re.DOTALL,
 )
 #: What the tag scan says of a ``<speak>`` tag past the root's own: XML has one root, and
@@ -311,21 +320,24 @@ def _scan_tags(
     """The one scan of a document's tags, up to the end of its root: the first fault, said,
     and where the root ends (its end tag's end; -1 after a fault, or if there is no root).
 
-    A fault is an end tag that closes no open element (``<speak>a</p>``), or not the one
-    opened last (``<p><s>a</p></s>``), an element left open (``<speak><p>a</speak>``,
-    ``<speak>a``), a ``<speak>`` inside the root, a tag past the root not in ``known`` when
-    it is given (`_SSML_TAGS`: ``<b>``, ``<SPEAK>``), or what ``check`` says of the text of a start
-    tag whose name is in ``names`` (the app's limits). What a comment, a CDATA section, a
-    processing instruction or an attribute value holds is text. The app's check of its speech
-    (`alexaskill.responses.SsmlSpeech`) and `ssml_error` both read elements this way.
+    A fault is a ``<`` that starts no tag ("1 < 2"), an end tag that closes no open element
+    (``<speak>a</p>``), or not the one opened last (``<p><s>a</p></s>``), an element left
+    open (``<speak><p>a</speak>``, ``<speak>a``), a ``<speak>`` inside the root, a tag past
+    the root not in ``known`` when it is given (`_SSML_TAGS`: ``<b>``, ``<SPEAK>``), or what
+    ``check`` says of the text of a start tag whose name is in ``names`` (the app's limits).
+    What a comment, a CDATA section, a processing instruction or an attribute value holds is
+    text. The app's check of its speech (`alexaskill.responses.SsmlSpeech`) and `ssml_error`
+    both read elements this way.
     """
     open_names: list[str] = []
     for piece in _MARKUP.finditer(markup):
         name = piece.group(1)
         if name is None:
             name = piece.group(2)
-            if name is None:  # a comment, a CDATA section, a processing instruction
-                continue
+            if name is None:
+                if piece.group(3) is not None:
+                    return _bare_less_than(markup, piece.start()), -1
+                continue  # a comment, a CDATA section, a processing instruction
             if not open_names or open_names[-1] != name:
                 if name in open_names:
                     inner = open_names[-1]
@@ -386,9 +398,10 @@ def ssml_error(markup: str) -> str | None:
     fetch (`_audio_src_error`, the same check), a ``<prosody>`` value `alexaskill.ssml.prosody`
     refuses (`_prosody_error`, the same check, here too), a tag `_SSML_TAGS` does not list
     (`_unknown_tag`, said alike), elements that do not nest
-    (`_scan_tags`, the same check, said here as the app says it), text or a ``<speak>`` after
-    the root (or a ``<speak>`` inside it), or a ``<break>`` or ``<audio>`` beyond Amazon's
-    limits (`alexaskill.responses.SsmlSpeech`).
+    (`_scan_tags`, the same check, said here as the app says it), a bare ``&`` or ``<`` or an
+    entity other than XML's five (`alexaskill.xml_references`, said alike), text or a
+    ``<speak>`` after the root (or a ``<speak>`` inside it), or a ``<break>`` or ``<audio>``
+    beyond Amazon's limits (`alexaskill.responses.SsmlSpeech`).
     """
     from xml.parsers import expat
 
@@ -431,8 +444,11 @@ def ssml_error(markup: str) -> str | None:
     try:
         parser.Parse(markup, True)
     except expat.ExpatError as exc:
-        # Elements that do not nest are said as the app says them (`_scan_tags`).
+        # Elements that do not nest, a bare "<" or "&", an unknown entity are said as the app
+        # says them (`_scan_tags`, `_reference_error`).
         nesting, _ = _scan_tags(markup)
+        if nesting is None:
+            nesting = _reference_error(markup)
         return nesting if nesting is not None else f"not well-formed XML ({exc})"
     except _DoctypeFound:
         return "a DOCTYPE (<!DOCTYPE …>): Alexa's SSML takes none"

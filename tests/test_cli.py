@@ -287,7 +287,7 @@ def test_ssml_alexa_would_refuse_fails_the_replay(workdir: Path) -> None:
 
             @skill.intent("Hello")
             def hello():
-                return speak(Ssml("<speak>Tom & Jerry</speak>"))
+                return speak(Ssml("<speak>Tom <break time=1s/></speak>"))
             """
         )
     )
@@ -295,7 +295,7 @@ def test_ssml_alexa_would_refuse_fails_the_replay(workdir: Path) -> None:
     assert code == 1
     assert (
         "  FAILED: Alexa would refuse the answer (outputSpeech.ssml: not well-formed XML (not "
-        'well-formed (invalid token): line 1, column 12)): the user hears "There was a problem '
+        'well-formed (invalid token): line 1, column 23)): the user hears "There was a problem '
         "with the requested skill's response.\"\n"
     ) in out
 

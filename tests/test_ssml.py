@@ -572,8 +572,10 @@ def test_a_well_formed_speak_document_is_accepted(markup: str) -> None:
     [
         # (elements that do not nest: said as the app says them, ssml_check._scan_tags)
         ("<speak>Hi <break time='1s'></speak>", "</speak> while <break> inside it is open"),
-        ("<speak>Tom & Jerry</speak>", "not well-formed XML (not well-formed (invalid token)"),
-        ("<speak>caf&eacute;</speak>", "not well-formed XML (undefined entity: line 1"),
+        ("<speak>Tom & Jerry</speak>", "a bare '&' at index 11 ('<speak>Tom & Jerry</speak>')"),
+        ("<speak>caf&eacute;</speak>", "&eacute; at index 10 is no entity XML knows"),
+        ("<speak>1 < 2</speak>", "a bare '<' at index 9 ('<speak>1 < 2</speak>')"),
+        ("<speak>a <break time=1s/></speak>", "not well-formed XML (not well-formed (invalid"),
         ("<speak>Hi", "<speak> never ends (no </speak>): Alexa parses SSML as XML"),
         ("<speak>a</p></speak>", "</p> with no <p> open: Alexa parses SSML as XML"),
         ("<speak>a</speak><speak>b</speak>", "not well-formed XML (junk after document element"),
@@ -590,7 +592,7 @@ def test_markup_alexa_would_refuse_says_why(markup: str, error: str) -> None:
 
 def test_the_response_check_names_the_part() -> None:
     good = {"type": "SSML", "ssml": "<speak>fine</speak>"}
-    bad = {"type": "SSML", "ssml": "<speak>broken caf&eacute;</speak>"}
+    bad = {"type": "SSML", "ssml": "<speak>broken <break time=1s/></speak>"}
     assert (
         ssml.response_ssml_error({"outputSpeech": good, "reprompt": {"outputSpeech": good}}) is None
     )

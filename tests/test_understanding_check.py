@@ -596,7 +596,7 @@ def test_a_prompt_variation_in_ssml_alexa_refuses_is_an_error() -> None:
         }
     ]
     [error] = messages(data)
-    assert error.startswith("prompt Elicit.Size: SSML Alexa refuses, not well-formed XML")
+    assert error.startswith("prompt Elicit.Size: SSML Alexa refuses, a bare '&' at index 12")
 
 
 def test_a_sample_naming_one_slot_twice_is_a_warning() -> None:

@@ -442,14 +442,14 @@ def test_delegating_a_completed_dialog_is_refused() -> None:
     ("reply", "error", "note"),
     [
         (
-            Reply(200, answer("<speak>Tom & Jerry</speak>")),
+            Reply(200, answer("<speak>Tom <break time=1s/></speak>")),
             {
                 "type": "INVALID_RESPONSE",
                 "message": "outputSpeech.ssml: not well-formed XML (not well-formed (invalid "
-                "token): line 1, column 12)",
+                "token): line 1, column 23)",
             },
             "Alexa refuses the answer (outputSpeech.ssml: not well-formed XML (not well-formed "
-            "(invalid token): line 1, column 12)): the session ends",
+            "(invalid token): line 1, column 23)): the session ends",
         ),
         (
             Reply(500, {"error": "boom"}),

@@ -20,7 +20,7 @@ from ..xml_text import (
     _xml_text,
 )
 from .directive import _shown
-from .ssml_elements import _audio_clips, _check_elements, _check_no_doctype
+from .ssml_elements import _audio_clips, _check_elements, _check_no_doctype, _check_references
 
 __all__ = [
     "MAX_AUDIO_CLIPS",
@@ -208,8 +208,9 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
 
     Markup that is a ``<speak>`` document (see `output_speech`) is sent from its root, without
     what came before it; any other is wrapped in ``<speak>``. A character XML cannot hold (a
-    control character, a lone surrogate), or text after the root (``<speak>Hi</speak>x``),
-    raises `ResponseError`: Alexa would refuse the response.
+    control character, a lone surrogate), text after the root (``<speak>Hi</speak>x``), a
+    bare ``&`` or ``<``, or an entity other than XML's five (``&eacute;``) raises
+    `ResponseError`: Alexa would refuse the response.
     """
 
     ssml: str
@@ -229,6 +230,11 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             markup = markup[root:]
         force_setattr(self, "ssml", markup)
         _check_markup("outputSpeech.ssml", markup)
+        # Each "&" a reference XML reads, the builders' markup too (an Ssml part without a tag
+        # is not escaped); the usual answer has none (a "<" that starts no tag is found by the
+        # scan of the tags below, which markup with a third "<" goes to).
+        if "&" in markup:
+            _check_references("outputSpeech.ssml", markup)
         # A letter or a digit right after the root's start tag, or after the start tag that
         # follows it (<p>Hi, <prosody …>Hi), says something: the usual answers, without the
         # pattern. Only a start tag ("<" and a letter) is skipped: a comment or a processing

@@ -20,8 +20,10 @@ What a comment, a CDATA section, a processing instruction or an attribute value 
 never checked. A DOCTYPE is refused (`_check_no_doctype`): the speech would hold it inside
 ``<speak>``; so is text after the root (`_check_after_root`: ``<speak>Hi</speak>x``), a
 ``<speak>`` tag past the root (two documents run together), and elements that do not nest
-(a stray end tag, one left open, crossed ones), all in the one scan of `_check_elements`
-(`alexaskill.ssml_check._scan_tags`, which `ssml_error` reads them with too).
+(a stray end tag, one left open, crossed ones) or a ``<`` that starts no tag ("1 < 2"), all
+in the one scan of `_check_elements` (`alexaskill.ssml_check._scan_tags`, which `ssml_error`
+reads them with too); and an ``&`` that is no reference XML reads (`_check_references`: "Tom &
+Jerry", ``&eacute;``).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from ..ssml_check import (
     _value_error,
 )
 from ..ssml_prosody import _prosody_error
+from ..xml_references import _reference_error
 from ..xml_text import _SPEAK_START, _XML_SPACE
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
@@ -166,6 +169,16 @@ def _check_elements(field: str, markup: str) -> None:
         raise ResponseError(f"{field}: {error}")
     if 0 <= end < len(markup):
         _check_after_root(field, markup, end)
+
+
+def _check_references(field: str, markup: str) -> None:
+    """`ResponseError` naming ``field`` if an ``&`` of ``markup`` is no reference XML reads: a
+    bare one, an entity not among XML's five, a reference to no character XML holds
+    (`alexaskill.xml_references`). Called for markup with an ``&`` in it: the builders' too,
+    whose parts of `Ssml` without a tag (``Ssml("Tom & Jerry")``) they do not escape."""
+    error = _reference_error(markup)
+    if error is not None:
+        raise ResponseError(f"{field}: {error}")
 
 
 #: What XML 1.0 allows after the root ("Misc"): white space (space, tab, CR, LF), comments,

@@ -10,7 +10,7 @@ from .. import ssml
 from ..alexa_api.wire import _shown, is_amazon_host
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
 from ..responses.speech import _refuse_document_as_text, _says_nothing
-from ..responses.ssml_elements import _check_elements, _pauses_ms
+from ..responses.ssml_elements import _check_elements, _check_references, _pauses_ms
 from ..xml_text import _check_markup
 from .base import API_TIMEOUT, RequestApi
 
@@ -201,10 +201,23 @@ def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
 
 def _speech_fault(document: str) -> str | None:
     """Why Amazon would refuse the SSML ``document`` as a progressive response's speech for what
-    it says, or None: it says nothing, or a ``<break>``, ``<audio>`` or ``<prosody>`` is past
-    Amazon's limits, or a tag lacks an attribute Amazon's SSML reference requires.
+    it says, or None: a bare ``&`` or ``<`` or an entity XML does not know, it says nothing, a
+    ``<break>``, ``<audio>`` or ``<prosody>`` is past Amazon's limits, or a tag is not as
+    Amazon's SSML reference writes it (unknown, lacking an attribute it requires, not nested).
     `AlexaApi.progressive` and `FakeAlexaApi` both ask this."""
-    return _nothing_fault(document) or _elements_fault(document)
+    return _references_fault(document) or _nothing_fault(document) or _elements_fault(document)
+
+
+def _references_fault(document: str) -> str | None:
+    # As in an answer's speech: each "&" a reference XML reads (a "<" that starts no tag is
+    # the scan of `_elements_fault`).
+    if "&" not in document:
+        return None
+    try:
+        _check_references("progressive response speech", document)
+    except ResponseError as exc:
+        return str(exc)
+    return None
 
 
 def _nothing_fault(document: str) -> str | None:
@@ -276,7 +289,8 @@ def _count_fault(sent: int) -> str | None:
 def _check_progressive(document: str, sent: int) -> None:
     """Raise `ResponseError` if Amazon would refuse ``document`` as a progressive response."""
     fault = (
-        _nothing_fault(document)
+        _references_fault(document)
+        or _nothing_fault(document)
         or _length_fault(document)
         or _elements_fault(document)
         or _pauses_fault(document)

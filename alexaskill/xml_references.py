@@ -1,0 +1,122 @@
+"""Whether each ``&`` of SSML is a reference XML reads, and what a ``<`` that starts no tag is.
+
+Alexa parses SSML as XML, which takes ``&`` only to start one of its five entities (``&amp;``,
+``&lt;``, ``&gt;``, ``&quot;``, ``&apos;``) or a character reference (``&#38;``, ``&#x26;``) to
+a character it can hold, and ``<`` only to start markup (XML 1.0, "Character and Entity
+References", "Start-Tags"): a bare ``&`` ("Tom & Jerry"), HTML's ``&eacute;`` or ``&nbsp;``,
+a ``<`` before a space or a digit ("1 < 2", "<3") fail the whole response. In a comment, a
+CDATA section or a processing instruction they are text, and taken. The app's check of its
+speech (`alexaskill.responses.SsmlSpeech`, progressive responses) and `ssml_error` say them in
+the same words. Plain text given to the builders of `alexaskill.ssml` is escaped, never refused.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Final
+
+from .xml_text import _NOT_XML
+
+__all__: list[str] = []  # helpers for alexaskill.ssml_check and alexaskill.responses
+
+#: Why XML refuses them, said after each fault.
+_XML_READS: Final = "Alexa parses SSML as XML"
+_ESCAPING: Final = "or build the speech with ssml.speak(…), which escapes plain text"
+
+#: An ``&`` that starts no reference XML reads, wherever it is (the quick test: one found may
+#: be text of a comment or a CDATA section, which `_REFERENCES` tells apart).
+_UNREAD_AMPERSAND: Final = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#[0-9]++|#x[0-9a-fA-F]++);)")
+#: A comment, a CDATA section or a processing instruction (each to its end, or to the end of
+#: the text), whose text XML does not read for references; else an ``&`` and the reference it
+#: starts: group 1 the digits of a decimal character reference, group 2 those of a hexadecimal
+#: one, group 3 the name of an entity (one of XML's five or not), none of them for a bare ``&``.
+#: Possessive where it can be: no backtracking.
+_REFERENCES: Final = re.compile(
+    r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)"
+    r"|&(?:#([0-9]++);|#x([0-9a-fA-F]++);|([^\W\d][\w.\-:]*+);)?",
+    re.DOTALL,
+)
+_PREDEFINED: Final = frozenset({"amp", "lt", "gt", "quot", "apos"})
+
+
+def _around(markup: str, at: int) -> str:
+    """The text round index ``at`` of ``markup``, quoted: where a fault is, shown."""
+    return repr(markup[max(0, at - 20) : at + 21])
+
+
+def _bare_ampersand(markup: str, at: int) -> str:
+    return (
+        f"a bare '&' at index {at} ({_around(markup, at)}): {_XML_READS}, where '&' starts "
+        "an entity (&amp;, &lt;, &gt;, &quot;, &apos;) or a character reference (&#38;); "
+        f"write &amp; for the character, {_ESCAPING}"
+    )
+
+
+def _bare_less_than(markup: str, at: int) -> str:
+    """What is said of a ``<`` at index ``at`` of ``markup`` that starts no tag, comment,
+    CDATA section or processing instruction (`alexaskill.ssml_check._scan_tags` finds it)."""
+    return (
+        f"a bare '<' at index {at} ({_around(markup, at)}): {_XML_READS}, where '<' starts a "
+        f"tag; write &lt; for the character, {_ESCAPING}"
+    )
+
+
+def _unknown_entity(name: str, at: int) -> str:
+    character = html.unescape(f"&{name};")
+    if character == f"&{name};":  # (no HTML entity either)
+        advice = "write the character or its reference (&#…;)"
+    else:
+        codes = "".join(f"&#{ord(c)};" for c in character)
+        advice = f"write the character ({character!r}) or its reference ({codes})"
+    return (
+        f"&{name}; at index {at} is no entity XML knows: {_XML_READS}, whose only named "
+        f"entities are &amp;, &lt;, &gt;, &quot; and &apos;; {advice}"
+    )
+
+
+#: A character reference: group 1 its decimal digits, group 2 its hexadecimal ones.
+_CHARACTER_REFERENCE: Final = re.compile(r"&#(?:([0-9]++)|x([0-9a-fA-F]++));")
+
+
+def _character_reference_error(found: re.Match[str]) -> str | None:
+    """Why the character reference ``found`` (groups 1 and 2 as `_CHARACTER_REFERENCE`'s)
+    stands for no character XML holds, or None."""
+    decimal, hexadecimal = found.group(1), found.group(2)
+    digits = (decimal if decimal is not None else hexadecimal).lstrip("0")
+    code = int(digits or "0", 10 if decimal is not None else 16) if len(digits) <= 8 else -1
+    if 0 <= code <= 0x10FFFF and _NOT_XML.match(chr(code)) is None:
+        return None
+    said = f"{found.group()} at index {found.start()} refers to"
+    if code < 0 or code > 0x10FFFF:
+        return f"{said} no character (Unicode ends at U+10FFFF): {_XML_READS}, which refuses it"
+    return f"{said} U+{code:04X}, which XML cannot hold: {_XML_READS}, which refuses it"
+
+
+def _reference_error(markup: str) -> str | None:
+    """Why an ``&`` of ``markup`` is no reference XML reads (see the module), or None.
+
+    Quick for markup without a fault: a search for an ``&`` starting none of XML's references,
+    and a look at each character reference; only if one is found, the walk that skips
+    comments, CDATA sections and processing instructions (where the fault may be text)."""
+    if "&" not in markup:
+        return None
+    if _UNREAD_AMPERSAND.search(markup) is None and (
+        "&#" not in markup
+        or not any(map(_character_reference_error, _CHARACTER_REFERENCE.finditer(markup)))
+    ):
+        return None
+    for found in _REFERENCES.finditer(markup):
+        if found.group()[0] != "&":  # a comment, a CDATA section, a processing instruction
+            continue
+        name = found.group(3)
+        if name is not None:
+            if name not in _PREDEFINED:
+                return _unknown_entity(name, found.start())
+        elif found.group(1) is not None or found.group(2) is not None:
+            error = _character_reference_error(found)
+            if error is not None:
+                return error
+        else:
+            return _bare_ampersand(markup, found.start())
+    return None

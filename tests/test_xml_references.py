@@ -1,0 +1,153 @@
+"""Tests for alexaskill.xml_references: each "&" of SSML a reference XML reads, each "<" a tag.
+
+Alexa parses SSML as XML and refuses the whole response for a bare "&", an entity other than
+XML's five or a "<" that starts no tag; the app sent them (only the test tools' `ssml_error`
+said so), where it now refuses them as it builds the speech, a progressive response's too.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+
+from alexaskill import Skill, ssml
+from alexaskill.exceptions import ResponseError
+from alexaskill.responses import PlainTextSpeech, Response, SsmlSpeech, ask, output_speech, speak
+from alexaskill.services.progressive import _speech_fault, progressive_document
+from alexaskill.ssml import Ssml
+from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
+
+#: Markup Alexa refuses, and the start of what is said of it (after the field's name).
+REFUSED = [
+    ("<speak>Tom & Jerry</speak>", "a bare '&' at index 11 ('<speak>Tom & Jerry</speak>')"),
+    ("<speak>Tom &amp Jerry</speak>", "a bare '&' at index 11"),  # (no ";": no reference)
+    ("<speak>R&D</speak>", "a bare '&' at index 8"),
+    ("<speak>a &</speak>", "a bare '&' at index 9"),
+    ("<speak>a &#; b</speak>", "a bare '&' at index 9"),
+    ("<speak>a &#xZZ; b</speak>", "a bare '&' at index 9"),
+    (
+        "<speak><audio src='https://cdn.example.com/a.mp3?x=1&y=2'/></speak>",
+        "a bare '&' at index 52",  # (in an attribute value too: XML reads references there)
+    ),
+    ("<speak>caf&eacute;</speak>", "&eacute; at index 10 is no entity XML knows"),
+    ("<speak>a&nbsp;b</speak>", "&nbsp; at index 8 is no entity XML knows"),
+    ("<speak>a &AMP; b</speak>", "&AMP; at index 9 is no entity XML knows"),
+    ("<speak>a &b.c; b</speak>", "&b.c; at index 9 is no entity XML knows"),
+    ("<speak>a &#0; b</speak>", "&#0; at index 9 refers to U+0000, which XML cannot hold"),
+    ("<speak>a &#xD800; b</speak>", "&#xD800; at index 9 refers to U+D800, which XML cannot"),
+    ("<speak>a &#x110000; b</speak>", "&#x110000; at index 9 refers to no character"),
+    ("<speak>1 < 2</speak>", "a bare '<' at index 9 ('<speak>1 < 2</speak>')"),
+    ("<speak>a <3 b</speak>", "a bare '<' at index 9"),
+    ("<speak>a <= b</speak>", "a bare '<' at index 9"),
+    ("<speak>a <\nb</speak>", "a bare '<' at index 9"),
+    ("<speak><p>a</p>b <</speak>", "a bare '<' at index 17"),
+    ("<speak>a </ p> b</speak>", "a bare '<' at index 9"),
+]
+
+
+@pytest.mark.parametrize(("markup", "said"), REFUSED)
+def test_markup_xml_cannot_read_is_refused_where_the_speech_is_built(
+    markup: str, said: str
+) -> None:
+    said = re.escape(said)
+    with pytest.raises(ResponseError, match=rf"^outputSpeech\.ssml: {said}"):
+        SsmlSpeech(Ssml(markup))
+    with pytest.raises(ResponseError, match=rf"^outputSpeech\.ssml: {said}"):
+        speak(Ssml(markup))
+    with pytest.raises(ResponseError, match=rf"^reprompt\.outputSpeech\.ssml: {said}"):
+        ask("Which one?", reprompt=Ssml(markup))
+    # The test tools' ssml_error says the same words.
+    error = ssml.ssml_error(markup)
+    assert error is not None and re.match(said, error), error
+
+
+@pytest.mark.parametrize(("markup", "said"), REFUSED)
+def test_a_progressive_response_is_refused_alike(markup: str, said: str) -> None:
+    said = re.escape(said)
+    with pytest.raises(ResponseError, match=rf"^progressive response speech: {said}"):
+        progressive_document(Ssml(markup))
+    # FakeAlexaApi's reading of a progressive response a skill sends itself.
+    fault = _speech_fault(markup)
+    assert fault is not None and re.match(rf"progressive response speech: {said}", fault), fault
+
+
+@pytest.mark.parametrize(
+    ("markup", "advice"),
+    [
+        ("<speak>Tom & Jerry</speak>", "write &amp; for the character"),
+        ("<speak>caf&eacute;</speak>", "write the character ('é') or its reference (&#233;)"),
+        ("<speak>a&nbsp;b</speak>", "write the character ('\\xa0') or its reference (&#160;)"),
+        ("<speak>a &foo; b</speak>", "write the character or its reference (&#…;)"),
+        ("<speak>1 < 2</speak>", "write &lt; for the character"),
+    ],
+)
+def test_the_refusal_says_what_to_write(markup: str, advice: str) -> None:
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(markup))
+    assert advice in str(refused.value), str(refused.value)
+    assert "Alexa parses SSML as XML" in str(refused.value)
+
+
+def test_the_builders_own_markup_of_a_fragment_without_tags_is_checked_too() -> None:
+    # Ssml without a "<" composes into the builders' own markup, whose tags the speech does not
+    # scan again: its "&" is read all the same.
+    composed = ssml.speak(Ssml("Tom & Jerry"), ssml.break_("1s"))
+    with pytest.raises(ResponseError, match=r"^outputSpeech\.ssml: a bare '&' at index 11"):
+        SsmlSpeech(composed)
+    with pytest.raises(ResponseError, match="a bare '&'"):
+        speak(Ssml("Tom & Jerry") + " and more")
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<speak>Tom &amp; Jerry &#38; &#x26; &lt;3 &gt; &quot;hi&quot; &apos;</speak>",
+        "<speak>&#8364;5, &#x1F600; &#0000065; &#x10FFFF;</speak>",
+        "<speak>Hi<!-- Tom & Jerry, &eacute;, 1 < 2 --></speak>",
+        "<speak>Hi<![CDATA[Tom & Jerry, &eacute;, 1 < 2]]></speak>",
+        "<speak>Hi<?note Tom & Jerry, 1 < 2 ?></speak>",
+        "<speak><audio src='https://cdn.example.com/a.mp3?x=1&amp;y=2'/></speak>",
+        "<speak><sub alias='R&amp;D'>R and D</sub></speak>",
+        "<speak>a<p>b</p><s>c</s><break/></speak>",
+    ],
+)
+def test_references_xml_reads_and_text_xml_skips_are_taken(markup: str) -> None:
+    assert SsmlSpeech(Ssml(markup)).ssml == markup
+    assert progressive_document(Ssml(markup)) == markup
+    assert ssml.ssml_error(markup) is None
+
+
+def test_plain_text_is_escaped_never_refused() -> None:
+    text = "Tom & Jerry <3 caf&eacute; 1 < 2 &#0; &"
+    assert output_speech(text) == PlainTextSpeech(text)
+    assert speak(text).output_speech == PlainTextSpeech(text)
+    for built in (
+        ssml.speak(text),
+        ssml.speak(ssml.p(text), ssml.emphasis(text), ssml.sub(text, alias=text)),
+        Ssml("<p>a</p>") + text,
+        text + Ssml("<p>a</p>"),
+        Ssml(" ").join([text, ssml.s(text)]),
+    ):
+        speech = SsmlSpeech(built)
+        assert "&amp;" in speech.ssml and "&lt;" in speech.ssml
+        assert ssml.ssml_error(speech.ssml) is None
+        assert progressive_document(built) == speech.ssml
+    assert progressive_document(text) == str(ssml.speak(text))
+
+
+def test_a_handler_writing_a_bare_ampersand_is_its_error(caplog: pytest.LogCaptureFixture) -> None:
+    # The author gets an ERROR naming the fault, the user the apology rather than Amazon's
+    # "There was a problem with the requested skill's response".
+    skill = Skill(skill_id=DEFAULT_SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        return speak(Ssml("<speak>Tom & Jerry</speak>"))
+
+    with caplog.at_level(logging.ERROR), TestClient(skill, raise_handler_errors=False) as client:
+        result = client.launch()
+    assert result.speech == "Sorry, something went wrong. Please try again later."
+    assert result.refusal is None
+    assert "outputSpeech.ssml: a bare '&' at index 11" in caplog.text, caplog.text
