@@ -87,7 +87,8 @@ def _character_reference_error(found: re.Match[str]) -> str | None:
     code = int(digits or "0", 10 if decimal is not None else 16) if len(digits) <= 8 else -1
     if 0 <= code <= 0x10FFFF and _NOT_XML.match(chr(code)) is None:
         return None
-    said = f"{found.group()} at index {found.start()} refers to"
+    written = found.group() if len(found.group()) <= 16 else f"{found.group()[:12]}…;"
+    said = f"{written} at index {found.start()} refers to"
     if code < 0 or code > 0x10FFFF:
         return f"{said} no character (Unicode ends at U+10FFFF): {_XML_READS}, which refuses it"
     return f"{said} U+{code:04X}, which XML cannot hold: {_XML_READS}, which refuses it"

@@ -429,12 +429,23 @@ def test_speech_that_says_nothing_is_refused_however_it_is_wrapped(build: Any) -
         "<speak>&#x200B;&#x41;</speak>",
         "<speak>&#8203;Hi</speak>",
         "<speak>&#60;p&#62;</speak>",  # says "<p>": a reference is never markup
-        "<speak>&#x110000;&#99999999999999999999;</speak>",  # no character: not nothing
-        "<speak>&#" + "9" * 5000 + ";</speak>",
     ],
 )
 def test_ssml_with_something_to_hear_is_sent(markup: str) -> None:
     assert speak(Ssml(markup)).output_speech == SsmlSpeech(Ssml(markup))
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ["<speak>&#x110000;&#99999999999999999999;</speak>", "<speak>&#" + "9" * 5000 + ";</speak>"],
+)
+def test_a_reference_to_no_character_is_refused_as_such_not_as_saying_nothing(markup: str) -> None:
+    # (sent before the app read references: Alexa refuses it, XML having no such character)
+    with pytest.raises(ResponseError, match=r"^outputSpeech\.ssml: &#.* refers to no character"):
+        speak(Ssml(markup))
+    with pytest.raises(ResponseError) as refused:
+        speak(Ssml(markup))
+    assert len(str(refused.value)) < 200  # (the reference shown cut short)
 
 
 def test_text_with_a_visible_character_among_invisible_ones_is_sent() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from alexaskill import AlexaApi, Skill
 from alexaskill.exceptions import ResponseError
-from alexaskill.responses import Response, speak
+from alexaskill.responses import Response, SsmlSpeech, speak
 from alexaskill.services.progressive import progressive_document
 from alexaskill.ssml import Ssml
 from alexaskill.testing import FakeAlexaApi, TestClient
@@ -327,6 +327,54 @@ def test_the_fake_refuses_a_progressive_response_of_ssml_alexa_cannot_take() -> 
     }, said
     assert "<mark> is no SSML tag Alexa knows" in said["<mark name='a'/>Hi"][1]
     assert "a bare '&' at index 11" in said["Tom & Jerry"][1]
+
+
+#: One of each class of fault the check of an answer's SSML speech refuses (`SsmlSpeech`).
+_SPEECH_FAULTS = [
+    "<speak>Hi\x01</speak>",  # a character XML cannot hold
+    "<!DOCTYPE speak><speak>Hi</speak>",  # a DOCTYPE
+    "<speak>Tom & Jerry</speak>",  # a bare "&"
+    "<speak>caf&eacute;</speak>",  # an entity other than XML's five
+    "<speak>a &#0; b</speak>",  # a reference to a character XML cannot hold
+    "<speak>1 < 2</speak>",  # a "<" that starts no tag
+    "<speak>Hi <break time='20s'/></speak>",  # past Amazon's limits
+    "<speak>Hi <audio src='http://cdn.example.com/a.mp3'/></speak>",  # a URL Alexa cannot fetch
+    "<speak><prosody rate='10%'>Hi</prosody></speak>",  # a prosody value out of range
+    "<speak><lang>Hi</lang></speak>",  # without an attribute the reference requires
+    "<speak><emphasis level='huge'>Hi</emphasis></speak>",  # a value it does not list
+    "<speak><b>Hi</b></speak>",  # a tag it does not list
+    "<speak><p>Hi</speak>",  # elements that do not nest
+    "<speak>Hi<speak>there</speak></speak>",  # a <speak> inside the root
+    "<speak>Hi</speak>there",  # text after the root
+    "<speak>Hi</speak><speak>there</speak>",  # a second document after the root
+    "<p>Hi</p></speak>x",  # (a fragment, wrapped: its stray end tag dropped, then sent)
+]
+
+
+@pytest.mark.parametrize("markup", _SPEECH_FAULTS)
+def test_a_progressive_response_is_held_to_the_checks_of_an_answers_speech(markup: str) -> None:
+    # AlexaApi.progressive checked its elements only as an answer does; a document was composed
+    # (speak(): text after the root, a <speak> in it, unwrapped and sent), where the answer's
+    # speech refuses it. The same checks, said in the same words but for the field's name.
+    try:
+        answer = SsmlSpeech(Ssml(markup)).ssml
+    except ResponseError as exc:
+        answer = str(exc).replace("outputSpeech.ssml", "progressive response speech")
+    try:
+        progressive = progressive_document(Ssml(markup))
+    except ResponseError as exc:
+        progressive = str(exc)
+    assert progressive == answer
+
+
+@pytest.mark.parametrize("markup", ["<speak> </speak>", "<speak><p></p><!-- x --></speak>"])
+def test_a_progressive_response_that_says_nothing_is_refused_as_an_answers_speech_is(
+    markup: str,
+) -> None:
+    with pytest.raises(ResponseError, match=r"^outputSpeech\.ssml says nothing"):
+        SsmlSpeech(Ssml(markup))
+    with pytest.raises(ResponseError, match=r"^progressive response speech says nothing"):
+        progressive_document(Ssml(markup))
 
 
 @pytest.mark.parametrize(

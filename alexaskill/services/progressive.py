@@ -10,8 +10,13 @@ from .. import ssml
 from ..alexa_api.wire import _shown, is_amazon_host
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
 from ..responses.speech import _refuse_document_as_text, _says_nothing
-from ..responses.ssml_elements import _check_elements, _check_references, _pauses_ms
-from ..xml_text import _check_markup
+from ..responses.ssml_elements import (
+    _check_elements,
+    _check_no_doctype,
+    _check_references,
+    _pauses_ms,
+)
+from ..xml_text import _check_markup, _speak_root
 from .base import API_TIMEOUT, RequestApi
 
 __all__ = [
@@ -189,11 +194,19 @@ def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
     if not isinstance(speech, str) or not speech:
         raise ResponseError("progressive response speech must be a non-empty str or Ssml")
     # As for speak(): a plain str that is a whole <speak> document is refused (escaped, its
-    # tags would be read aloud). Only that check of the answer's speech: its other limits
-    # (8000 characters, 5 <audio> clips) are not a progressive response's.
+    # tags would be read aloud). SSML is read as an answer's is (`SsmlSpeech`): a document sent
+    # from its root (text or a <speak> after it, or one inside it, refused, never composed into
+    # one), a fragment wrapped; then the same checks, but for the answer's limits (8000
+    # characters, 5 <audio> clips), which are not a progressive response's.
     if not isinstance(speech, ssml.Ssml):
         _refuse_document_as_text(speech)
-    document = str(ssml.speak(speech))
+        document = str(ssml.speak(speech))
+    else:
+        markup = str.__str__(speech)
+        if "<!DOCTYPE" in markup:
+            _check_no_doctype("progressive response speech", markup)
+        root = _speak_root(markup)
+        document = markup[root:] if root >= 0 else str(ssml.speak(speech))
     _check_markup("progressive response speech", document)
     _check_progressive(document, sent)
     return document
