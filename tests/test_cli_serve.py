@@ -425,8 +425,8 @@ def test_serve_says_the_warnings_of_the_apps_import_once_a_server_process(
     # (a mounted skill's start, a store's setting) was said twice for the one server.
     (tmp_path / "loud.py").write_text(LOUD_PORTAL)
     # (--capture: said of the mounted skill by serve's own check too, once logging was set up)
-    # (the store's line needs the redis package, of the redis extra: .ci/run's run at the
-    # oldest dependencies has none, and checks the skill's lines alone)
+    # (the store's line needs the redis package, of the redis extra: without it, as in a
+    # skill's install without the extra, the skill's lines alone are checked)
     redis = importlib.util.find_spec("redis") is not None
     store = "rediss://127.0.0.1:9/0?ssl_cert_reqs=none" if redis else "memory://"
     argv = ("loud:app", *workers, "--capture", str(tmp_path / "captures"))
