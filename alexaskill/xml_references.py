@@ -12,8 +12,8 @@ the same words. Plain text given to the builders of `alexaskill.ssml` is escaped
 
 from __future__ import annotations
 
-import html
 import re
+from html.entities import html5
 from typing import Final
 
 from .xml_text import _NOT_XML
@@ -63,8 +63,10 @@ def _bare_less_than(markup: str, at: int) -> str:
 
 
 def _unknown_entity(name: str, at: int) -> str:
-    character = html.unescape(f"&{name};")
-    if character == f"&{name};":  # (no HTML entity either)
+    # HTML's own table, looked up whole: `html.unescape` also reads the start of a longer name
+    # as a legacy entity ("&copyright;" as "©right;").
+    character = html5.get(f"{name};")
+    if character is None:  # (no HTML entity either)
         advice = "write the character or its reference (&#…;)"
     else:
         codes = "".join(f"&#{ord(c)};" for c in character)

@@ -90,6 +90,22 @@ def test_the_refusal_says_what_to_write(markup: str, advice: str) -> None:
     assert "Alexa parses SSML as XML" in str(refused.value)
 
 
+@pytest.mark.parametrize(
+    "markup",
+    [
+        # HTML reads a legacy entity's name without its ";" at the start of a longer one
+        # ("&copy" of "&copyright;", "&amp" of "&ampx;"): none of these is an HTML entity.
+        "<speak>a &copyright; b</speak>",
+        "<speak>a &ampx; b</speak>",
+        "<speak>a &notit; b</speak>",
+    ],
+)
+def test_a_name_no_entity_starts_is_offered_no_character(markup: str) -> None:
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(markup))
+    assert "write the character or its reference (&#…;)" in str(refused.value), str(refused.value)
+
+
 def test_the_builders_own_markup_of_a_fragment_without_tags_is_checked_too() -> None:
     # Ssml without a "<" composes into the builders' own markup, whose tags the speech does not
     # scan again: its "&" is read all the same.
