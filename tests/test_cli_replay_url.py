@@ -70,8 +70,12 @@ def test_replay_app_and_url_still_takes_the_app(
     servers.stop(process)
 
 
-def test_replay_app_without_files_says_the_files_are_missing(tmp_path: Path) -> None:
-    code, _, err = run("replay", WEATHER)
+@pytest.mark.parametrize("url", [[], ["--url", "http://127.0.0.1:9/"]])
+def test_replay_app_without_files_says_the_files_are_missing(
+    tmp_path: Path, url: list[str]
+) -> None:
+    # (with --url too: the APP is not read as a request FILE, "no such file")
+    code, _, err = run("replay", *url, WEATHER)
     assert code == 2
     assert f"replay: error: no request FILE after APP {WEATHER}: name one or more" in err, err
 

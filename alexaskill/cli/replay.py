@@ -298,8 +298,11 @@ def _app_and_files(args: argparse.Namespace) -> tuple[str | None, list[str]]:
             app, files = None, [app, *files]
         elif app == "-" or Path(app).is_file():  # (a request file where APP goes)
             app = None
-    if app is None and args.url is None and ":" in files[0] and not Path(files[0]).exists():
-        raise UsageError(  # (argparse gave the only argument, an APP, as the FILE)
+    # (argparse gave the only argument, an APP, as the FILE: with --url too, where it was
+    # then read as a request file that does not exist)
+    alone = args.url is None or len(files) == 1
+    if app is None and alone and ":" in files[0] and not Path(files[0]).exists():
+        raise UsageError(
             f"no request FILE after APP {files[0]}: name one or more (- reads them from "
             "standard input)"
         )
