@@ -71,13 +71,15 @@ def test_replay_app_and_url_still_takes_the_app(
 
 
 @pytest.mark.parametrize("url", [[], ["--url", "http://127.0.0.1:9/"]])
+@pytest.mark.parametrize("app", [WEATHER, str(ROOT / "examples/weather/app.py")])
 def test_replay_app_without_files_says_the_files_are_missing(
-    tmp_path: Path, url: list[str]
+    tmp_path: Path, url: list[str], app: str
 ) -> None:
-    # (with --url too: the APP is not read as a request FILE, "no such file")
-    code, _, err = run("replay", *url, WEATHER)
+    # (with --url too: the APP is not read as a request FILE, "no such file" or "not JSON";
+    # nor is an APP written as its .py file taken for no APP at all)
+    code, _, err = run("replay", *url, app)
     assert code == 2
-    assert f"replay: error: no request FILE after APP {WEATHER}: name one or more" in err, err
+    assert f"replay: error: no request FILE after APP {app}: name one or more" in err, err
 
 
 def test_replay_takes_app_and_files_either_side_of_the_options(
@@ -99,3 +101,14 @@ def test_replay_takes_app_and_files_either_side_of_the_options(
         code, out, err = run(*argv)
         assert code == 0, err
         assert len(out.splitlines()) == 2, out
+
+
+def test_replay_url_says_how_to_send_a_file_of_several_requests(tmp_path: Path) -> None:
+    request = Path(WEATHER_REQUESTS[0]).read_text()
+    several = tmp_path / "two.json"
+    several.write_text(request + "\n" + request + "\n")
+    code, _, err = run("replay", "--url", "http://127.0.0.1:9/", str(several))
+    assert code == 2
+    # (the command to paste: "--url" and its URL two words, not one quoted)
+    said = f"alexaskill replay --url http://127.0.0.1:9/ - < {several}\n"
+    assert err.endswith(said), err

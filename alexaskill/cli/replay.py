@@ -298,10 +298,11 @@ def _app_and_files(args: argparse.Namespace) -> tuple[str | None, list[str]]:
             app, files = None, [app, *files]
         elif app == "-" or Path(app).is_file():  # (a request file where APP goes)
             app = None
-    # (argparse gave the only argument, an APP, as the FILE: with --url too, where it was
+    # (argparse gave the only argument, an APP or its .py, as the FILE: with --url too, where it was
     # then read as a request file that does not exist)
     alone = args.url is None or len(files) == 1
-    if app is None and alone and ":" in files[0] and not Path(files[0]).exists():
+    an_app = files[0].endswith(".py") or (":" in files[0] and not Path(files[0]).exists())
+    if app is None and alone and an_app:
         raise UsageError(
             f"no request FILE after APP {files[0]}: name one or more (- reads them from "
             "standard input)"
@@ -331,7 +332,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     skill = None if args.app is None else load_skill(args.app)
     if "-" in args.files:
         hint_at_a_terminal(err, "replay", "request envelopes (JSON)")
-    requests = _load_requests(args.files, args.app or f"--url {shlex.quote(args.url)}")
+    arguments = [] if args.app is None else [args.app]
+    arguments += [] if args.url is None else ["--url", args.url]
+    requests = _load_requests(args.files, shlex.join(arguments))
     if args.url is not None:
         _check_url(args.url)
         check_proxies()  # (its client's)

@@ -17,9 +17,10 @@ from .inputs import loads_once
 __all__ = ["load_requests"]
 
 
-def load_requests(files: Sequence[str], app: str) -> list[tuple[str, dict[str, Any]]]:
+def load_requests(files: Sequence[str], arguments: str) -> list[tuple[str, dict[str, Any]]]:
     """The request envelopes of ``files`` (``-``: standard input's), each with its label;
-    `UsageError` for one that cannot be read or is no request."""
+    `UsageError` for one that cannot be read or is no request. ``arguments``: the APP and
+    ``--url URL`` of the command, quoted for the shell, as a hint repeats them."""
     from ..testing import load_request
 
     loaded = []
@@ -52,7 +53,7 @@ def load_requests(files: Sequence[str], app: str) -> list[tuple[str, dict[str, A
                 raise UsageError(
                     f"{name}: more than one JSON document (the next at line {exc.lineno}): a "
                     f"request file holds one request; standard input takes several: "
-                    f"alexaskill replay {shlex.quote(app)} - < {shlex.quote(name)}"
+                    f"alexaskill replay {arguments} - < {shlex.quote(name)}"
                 ) from None
             raise UsageError(f"{name}: not JSON (line {exc.lineno}: {exc.msg})") from None
         except UnicodeDecodeError:
