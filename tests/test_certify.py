@@ -1230,3 +1230,26 @@ def test_dev_probes_carry_the_id_of_the_skill_served(
     code, report = certify(url, "--allow-local", "--dev")
     assert code == 0, report
     assert outcome(report)["valid-request"] is True
+
+
+def test_dev_probes_over_tls_carry_the_id_of_the_skill_served(
+    servers: Servers,
+    dev_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tls_files: tuple[Path, Path],
+) -> None:
+    # The id is asked of the server with the trust --cafile gives the probes: with the
+    # process's alone, the question failed on the certificate and the probes carried a test id.
+    monkeypatch.delenv("ALEXASKILL_SKILL_ID", raising=False)
+    app = tmp_path / "ownid.py"
+    app.write_text(
+        f"from alexaskill import Skill, speak\n\nskill = Skill({OTHER_SKILL_ID!r})\n\n"
+        "@skill.launch\ndef hello():\n    return speak('hello')\n"
+    )
+    cert, key = tls_files
+    options = ("--ssl-certfile", str(cert), "--ssl-keyfile", str(key), *QUIET)
+    url = servers.serve_dev(f"{app}:skill", *options, cwd=tmp_path, dev_dir=dev_dir, tls=True)[1]
+    code, report = certify(url, "--allow-local", "--dev", "--cafile", str(cert))
+    assert code == 0, report
+    assert outcome(report)["valid-request"] is True

@@ -149,8 +149,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # A `serve --dev` server names its skill's id (as `chat --url` and `replay --url` ask
         # it): probes of another id were refused for it alone, the valid request too.
         from .chat_http import served_skill_id
+        from .endpoint import tls_context
 
-        skill_id = served_skill_id(args.url) or skill_id
+        # (asked with the probes' trust: a server only --cafile vouches for is asked too)
+        tls = tls_context(args.cafile) if args.cafile is not None else None
+        skill_id = served_skill_id(args.url, tls) or skill_id
     capture = _load(args.replay) if args.replay is not None else None
     target = Target(
         args.url,

@@ -13,6 +13,8 @@ from .inputs import shown_url
 from .url_answers import not_json, proxy_answer, proxy_failure, redirect_reason
 
 if TYPE_CHECKING:
+    import ssl
+
     from ..testing import FakeAlexaApi, SkillResponse
 
 __all__ = ["SPEAKER", "HttpTransport", "served_skill_id"]
@@ -195,11 +197,12 @@ class HttpTransport:
 _INFO_TIMEOUT = 5.0
 
 
-def served_skill_id(url: str) -> str | None:
+def served_skill_id(url: str, tls: ssl.SSLContext | None = None) -> str | None:
     """The application id of the skill at ``url``, as the simulator of a ``serve --dev``
     server lists it (``/_simulator/api/info``); None if it cannot be asked. A proxy the
     environment sets that let the question through to no server is a `UsageError` naming it,
-    as the requests of ``chat --url`` say it (`proxy_failure`)."""
+    as the requests of ``chat --url`` say it (`proxy_failure`). ``tls``: the trust of the
+    command's other requests to ``url`` (``certify --cafile``'s), else the process's."""
     from urllib.parse import urlsplit
 
     import httpx
@@ -209,7 +212,8 @@ def served_skill_id(url: str) -> str | None:
 
     check_proxies()  # (a UsageError: httpx's ImportError is none of those caught below)
     parts = urlsplit(url)
-    verify = client_tls()  # (so is a CA bundle it cannot read: an OSError)
+    # (so is a CA bundle it cannot read: an OSError)
+    verify = client_tls() if tls is None else tls
     try:
         with httpx.Client(
             timeout=httpx.Timeout(_INFO_TIMEOUT),
