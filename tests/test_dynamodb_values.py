@@ -7,6 +7,7 @@ import enum
 import json
 import random
 import re
+import sys
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -389,3 +390,20 @@ def test_a_stored_whole_number_past_pythons_digits_is_refused_at_load_naming_it(
         values._from_stored("big", {"L": [{"N": text}]}, "here")
     assert str(raised.value).startswith(said)
     assert values._from_stored("ok", {"N": "1E+4299"}, "here") == 10**4299
+
+
+@pytest.mark.parametrize("text", ["0", "7", "-12", "1E+5000"])
+def test_a_whole_number_loads_where_python_reads_ints_of_any_length(text: str) -> None:
+    # sys.set_int_max_str_digits(0) (or PYTHONINTMAXSTRDIGITS=0) lifts Python's limit: its
+    # "limit" is then 0, and every whole number was refused as "more than 0 digits".
+    before = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        assert values._from_stored("n", {"N": text}, "here") == int(Decimal(text))
+    finally:
+        sys.set_int_max_str_digits(before)
+
+
+def test_a_stored_zero_written_with_a_large_exponent_loads_as_zero() -> None:
+    # A stand-in may keep the zero it was sent as written ("0E+5000"): a zero, no long integer.
+    assert values._from_stored("n", {"N": "0E+5000"}, "here") == 0

@@ -111,8 +111,10 @@ def _decode_number(text: str) -> int | float:
         # Past Python's digits for an int's text (DynamoDB keeps 126; a stand-in may keep
         # more): made an int it would take minutes at 1E+100000000, and no JSON be written of
         # it. Refused in the words the other stores refuse one in (`limits._past_int_digits`).
+        # A limit of 0 is none (`sys.set_int_max_str_digits(0)`), and a zero has no digits to
+        # count, whatever its exponent ("0E+5000").
         digits = sys.get_int_max_str_digits()
-        if number.adjusted() >= digits:
+        if digits and number and number.adjusted() >= digits:
             raise _Unheld(
                 f"it holds an integer of more than {digits} digits, outside {_KEPT_NUMBERS}"
             )
