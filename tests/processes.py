@@ -9,33 +9,37 @@ import random
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-# Ports handed out by `free_port`: 10,000 to 29,999, below Linux's ephemeral range (32,768 on),
-# in a block of 5,000 for each pytest-xdist worker. A port from bind(0) is one the kernel may
-# also give the next connection's local end, so between its check and the server's bind another
+# Ports handed out by `free_port`: 10,000 to 31,999, below Linux's ephemeral range (32,768 on),
+# split in one block for each pytest-xdist worker. A port from bind(0) is one the kernel may also
+# give the next connection's local end, so between its check and the server's bind another
 # test's client could hold it ("address already in use"); here only `free_port` hands ports out,
-# each once a process, and the workers never share one.
-_FIRST, _BLOCK = 10_000, 5_000
-_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
-_ports = itertools.count(_FIRST + int(_worker) % 4 * _BLOCK + random.randrange(_BLOCK // 2))
+# the workers never share one, and a worker takes its block's again only after all the others.
+_FIRST, _END = 10_000, 32_000
+_WORKERS = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")) % _WORKERS
+_SIZE = (_END - _FIRST) // _WORKERS
+_block = range(_FIRST + _WORKER * _SIZE, _FIRST + (_WORKER + 1) * _SIZE)
+_start = random.randrange(len(_block))  # (another test run on the machine starts elsewhere)
+_ports: Iterator[int] = itertools.cycle([*_block[_start:], *_block[:_start]])
 
 
 def free_port() -> int:
-    """A port nothing listens on now, on 127.0.0.1, outside the kernel's ephemeral range and
-    not handed out before in this process."""
-    for port in _ports:
+    """A port nothing listens on now, on 127.0.0.1, outside the kernel's ephemeral range, in
+    this worker's block, and handed out again only after the rest of that block."""
+    for port in itertools.islice(_ports, len(_block)):
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue  # another program's (or a concurrent test run's) port
             return port
-    raise AssertionError("unreachable: the count is endless")
+    raise AssertionError(f"no free port in {_block.start} to {_block.stop - 1}")
 
 
 def stop(process: subprocess.Popen[Any], patience: float = 5) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -26,3 +27,12 @@ def test_free_ports_are_not_handed_out_twice_and_can_be_bound() -> None:
     assert len(set(ports)) == len(ports), ports
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", ports[-1]))
+
+
+def test_free_ports_stay_below_the_kernels_range_however_many_are_handed_out() -> None:
+    # The count ran on past the worker's block, into the next worker's (after 2,500 ports at
+    # the least), then into the kernel's own range, and past 65,535 (bind's OverflowError).
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    ports = [free_port() for _ in range(25_000)]
+    assert max(ports) < min(_ephemeral()), max(ports)
+    assert max(ports) - min(ports) < 22_000 // workers, (min(ports), max(ports))  # its own block
