@@ -228,6 +228,14 @@ def _reminder(trigger: str, path: str, value: Any) -> dict[str, Any]:
     return reminder
 
 
+def _created(fake: FakeAlexaApi, body: dict[str, Any]) -> httpx.Response:
+    """The fake's answer to a skill creating the reminder ``body``."""
+    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
+        return client.post(
+            "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
+        )
+
+
 def _code(path: str) -> str:
     """The code of the fake's 400 for a fault at ``path``: its part's."""
     if path.startswith("trigger"):
@@ -251,10 +259,7 @@ def test_a_reminder_field_of_the_wrong_kind_is_named_with_what_it_takes(
             key: reminder[key] for key in ("trigger", "alertInfo", "pushNotification")
         }
         fake = FakeAlexaApi()
-        with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
-            answer = client.post(
-                "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
-            )
+        answer = _created(fake, body)
         shown = said.removeprefix("trigger.") if path != "trigger" else said
         assert (answer.status_code, answer.json()) == (400, {"code": _code(path), "message": shown})
         assert fake.reminders == []
@@ -287,8 +292,5 @@ def test_the_reminders_the_cases_start_from_are_taken_by_all_three() -> None:
             key: reminder[key] for key in ("trigger", "alertInfo", "pushNotification")
         }
         fake = FakeAlexaApi()
-        with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
-            answer = client.post(
-                "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
-            )
+        answer = _created(fake, body)
         assert answer.status_code == 200, answer.text

@@ -27,6 +27,14 @@ def _launch(http: StarletteClient, path: str, pki: TestPKI | None = None) -> int
     return http.post(path, content=body, headers=headers).status_code
 
 
+def _mounted_then_under_starlettes_mount(pki: TestPKI) -> Starlette:
+    """A host app serving at /alexa, through Starlette's own Mount, a skill `Skill.mount`
+    started (its mount at /weather left out of the routes)."""
+    skill = make_skill(verifier=pki.verifier())
+    skill.mount("/weather")
+    return Starlette(routes=[Mount("/alexa", app=skill)])
+
+
 def test_a_skill_mounted_but_reached_through_starlettes_own_mount_sets_up_its_logging(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -35,9 +43,7 @@ def test_a_skill_mounted_but_reached_through_starlettes_own_mount_sets_up_its_lo
     # warning of alexaskill's ever written, as `uvicorn app:skill` writes them.
     unset_logging(monkeypatch)
     pki = TestPKI.default()
-    skill = make_skill(verifier=pki.verifier())
-    skill.mount("/weather")
-    app = Starlette(routes=[Mount("/alexa", app=skill)])
+    app = _mounted_then_under_starlettes_mount(pki)
     with StarletteClient(app) as http:
         assert _launch(http, "/alexa/", pki) == 200
         assert _launch(http, "/alexa/", pki) == 200
@@ -53,9 +59,7 @@ def test_a_skill_mounted_but_reached_through_starlettes_own_mount_leaves_the_app
     # gets the skill's lines through its own handler, alexaskill's set-up left out.
     unset_logging(monkeypatch)
     pki = TestPKI.default()
-    skill = make_skill(verifier=pki.verifier())
-    skill.mount("/weather")
-    app = Starlette(routes=[Mount("/alexa", app=skill)])
+    app = _mounted_then_under_starlettes_mount(pki)
     got: list[str] = []
 
     class Collect(logging.Handler):
