@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from alexaskill.cli import serve_port, serve_uvicorn
+from alexaskill.cli import serve_port, serve_server, serve_uvicorn
 
 from .cli_run import run
 from .conftest import _unavailable
@@ -182,7 +182,7 @@ def test_serve_closes_the_sockets_it_bound_when_uvicorn_fails_to_start(
     # open (listening, in a process that goes on: a test, an app embedding the CLI), and the
     # command ended in a traceback.
     bound: list[socket.socket] = []
-    as_asyncio, as_uvicorn = serve_port.bind_as_asyncio, serve_uvicorn._bound
+    as_asyncio, as_uvicorn = serve_port.bind_as_asyncio, serve_server._bound
 
     def binding_as_asyncio(host: str, port: int) -> Any:
         sockets = as_asyncio(host, port)

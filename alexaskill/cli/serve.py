@@ -29,8 +29,8 @@ from .serve_handover import (
     _hand_over,
     _handed_over,
 )
+from .serve_server import ServerNotStarted
 from .serve_uvicorn import (
-    ServerNotStarted,
     _graceful_seconds,
     _options,
     _run_uvicorn,

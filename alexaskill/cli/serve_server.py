@@ -1,0 +1,102 @@
+"""``alexaskill serve``'s uvicorn server in this process: its socket bound with uvicorn's bind
+said in the command's words, "Uvicorn running on" said once it started, a failure to start said
+in one line (`ServerNotStarted`)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .serve_port import refuse_unbound
+from .serve_workers import _STARTUP_FAILURE
+
+#: uvicorn's logger, where it says "Uvicorn running on" and a socket it could not bind.
+uvicorn_logger = logging.getLogger("uvicorn.error")
+
+
+class ServerNotStarted(Exception):
+    """uvicorn refused what serve gave it (its ``Config``), or failed as its server started:
+    said by the command in one line (`alexaskill.cli.serve.run`), exit status 3."""
+
+
+@contextlib.contextmanager
+def _starting() -> Iterator[None]:
+    """Within it, an exception of uvicorn's is `ServerNotStarted`: it has not started."""
+    try:
+        yield
+    except Exception as exc:
+        raise ServerNotStarted(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _serve_here(make: Callable[[], Any], sockets: list[Any]) -> None:
+    """Run the server ``make`` makes on ``sockets``, as ``uvicorn.run`` runs it: status 3 if it
+    did not start; an exception before it started is `ServerNotStarted`, one after raised."""
+    server = None
+    try:
+        server = make()
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run(sockets=sockets)
+    except Exception as exc:
+        if server is not None and server.started:
+            raise
+        raise ServerNotStarted(f"{type(exc).__name__}: {exc}") from exc
+    if not server.started:  # as uvicorn.run
+        raise SystemExit(_STARTUP_FAILURE)
+
+
+def _announcing_server(config: Any) -> Any:
+    """uvicorn's `Server` for ``config``, to be given the sockets ``uvicorn.run`` would have it
+    bind: it says "Uvicorn running on ..." once started, as where it binds them itself (given
+    sockets, it leaves that to `Config.bind_socket`, which makes them for its workers)."""
+    import uvicorn
+
+    class Announcing(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            said: list[bool] = []
+
+            def running(record: logging.LogRecord) -> bool:
+                said.append(_running_on(record))
+                return True
+
+            uvicorn_logger.addFilter(running)  # (a uvicorn that says it of given sockets too)
+            try:
+                await super().startup(sockets=sockets)
+            finally:
+                uvicorn_logger.removeFilter(running)
+            if self.started and sockets and not any(said):
+                self._log_started_message(sockets)
+
+    return Announcing(config)
+
+
+def _bound(config: Any, *, quiet: bool = False) -> Any:
+    """``config.bind_socket()``; a port taken since `check_port` a `UsageError` in its words
+    (`refuse_unbound`), where uvicorn said ``[Errno 98] Address already in use``, naming
+    neither host nor port, and exited. ``quiet``: without its "Uvicorn running on" line (the
+    server says it once started: `_announcing_server`)."""
+    failures: list[tuple[OSError, logging.LogRecord]] = []
+
+    def failed(record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, OSError):
+            failures.append((record.msg, record))
+            return False
+        return not (quiet and _running_on(record))
+
+    uvicorn_logger.addFilter(failed)  # (where uvicorn's bind_socket says its OSError)
+    try:
+        return config.bind_socket()
+    except SystemExit:
+        uvicorn_logger.removeFilter(failed)
+        for exc, record in failures:
+            refuse_unbound(exc, config.host, config.port)  # (a `UsageError` for the command's)
+            uvicorn_logger.handle(record)  # (any other: said as uvicorn said it)
+        raise
+    finally:
+        uvicorn_logger.removeFilter(failed)
+
+
+def _running_on(record: logging.LogRecord) -> bool:
+    """Whether ``record`` is uvicorn's "Uvicorn running on ..." line."""
+    return isinstance(record.msg, str) and record.msg.startswith("Uvicorn running on")
