@@ -212,3 +212,25 @@ def test_serve_closes_the_sockets_it_bound_when_uvicorn_fails_to_start(
     assert "Traceback" not in err
     assert bound, "serve bound no socket itself: the test tests nothing"
     assert [sock.fileno() for sock in bound] == [-1] * len(bound)  # closed
+
+
+@pytest.mark.parametrize("left_to_uvicorn", ["old-uvicorn", "bind-failure"])
+def test_serve_says_in_one_line_that_uvicorn_refused_its_config_when_uvicorn_binds(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, left_to_uvicorn: str
+) -> None:
+    # Where uvicorn binds the sockets itself (a uvicorn whose Server lacks _log_started_message,
+    # or a bind serve leaves to uvicorn to say), serve ran uvicorn.run: a Config it refused
+    # ended the command in a traceback, not in the one line of every other path.
+    if left_to_uvicorn == "old-uvicorn":
+        monkeypatch.delattr(uvicorn.Server, "_log_started_message")
+    else:
+        monkeypatch.setattr(serve_uvicorn, "bind_as_asyncio", lambda host, port: None)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(os, "environ", dict(os.environ, ALEXASKILL_STORE="memory://"))
+    monkeypatch.setattr(uvicorn, "Config", _NoConfig)
+    monkeypatch.setattr(sys.modules["uvicorn.main"], "Config", _NoConfig)  # (uvicorn.run's)
+    code, out, err = run("serve", WEATHER, "--port", str(free_port()))
+    why = "ValueError: this uvicorn takes no such option"
+    assert (code, out) == (3, ""), err
+    assert err.endswith(f"alexaskill serve: error: uvicorn could not start ({why})\n"), err
+    assert "Traceback" not in err

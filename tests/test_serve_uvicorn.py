@@ -42,7 +42,16 @@ def test_serve_stopped_gracefully_exits_0(
 
 
 def _no_uvicorn(monkeypatch: pytest.MonkeyPatch, run: Any) -> None:
-    monkeypatch.setattr(uvicorn, "run", run)
+    """uvicorn's server, where serve runs one in this process binding nothing itself (as
+    uvicorn.run runs it), replaced by ``run``: given the app, its host and port and the
+    sockets handed to the server (None: its own to bind), and then taken as started."""
+
+    def server_run(self: uvicorn.Server, sockets: Any = None) -> None:
+        config = self.config
+        run(config.app, host=config.host, port=config.port, sockets=sockets)
+        self.started = True
+
+    monkeypatch.setattr(uvicorn.Server, "run", server_run)
 
 
 def test_run_uvicorn_sigterm_is_not_swallowed_by_except_exception(
@@ -71,7 +80,7 @@ def test_run_uvicorn_sigterm_is_not_swallowed_by_except_exception(
 
 
 def test_run_uvicorn_sigterm_as_it_puts_the_handler_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A SIGTERM after uvicorn.run returned, before the handler found is put back: it escaped
+    # A SIGTERM after uvicorn's server returned, before the handler found is put back: it escaped
     # (a traceback, status 1) where one during the run ends it with status 0.
     import signal
 
@@ -281,9 +290,8 @@ def test_run_uvicorn_binds_nothing_itself_where_uvicorn_says_no_started_message(
     from .processes import free_port
 
     monkeypatch.delattr(uvicorn.Server, "_log_started_message")
-    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)  # (none served)
     ran: list[dict[str, object]] = []
-    _no_uvicorn(monkeypatch, lambda app, **options: ran.append(options))
+    _no_uvicorn(monkeypatch, lambda app, **options: ran.append(options))  # (none served)
     port = free_port()
     _run_uvicorn("app:skill", host="127.0.0.1", port=port)
-    assert ran == [{"host": "127.0.0.1", "port": port}]
+    assert ran == [{"host": "127.0.0.1", "port": port, "sockets": None}]

@@ -30,9 +30,10 @@ def _starting() -> Iterator[None]:
         raise ServerNotStarted(f"{type(exc).__name__}: {exc}") from exc
 
 
-def _serve_here(make: Callable[[], Any], sockets: list[Any]) -> None:
-    """Run the server ``make`` makes on ``sockets``, as ``uvicorn.run`` runs it: status 3 if it
-    did not start; an exception before it started is `ServerNotStarted`, one after raised."""
+def _serve_here(make: Callable[[], Any], sockets: list[Any] | None) -> None:
+    """Run the server ``make`` makes on ``sockets`` (None: bound by the server), as
+    ``uvicorn.run`` runs it: status 3 if it did not start; an exception before it started is
+    `ServerNotStarted`, one after raised."""
     server = None
     try:
         server = make()

@@ -330,7 +330,8 @@ def _run_uvicorn(
             if sockets is None:  # (a failure that is uvicorn's to say, binding them itself)
                 if starting is not None:
                     starting(here)
-                uvicorn.run(app, **options)
+                # As uvicorn.run runs it, a Config or a start it refused said in one line.
+                _serve_here(lambda: uvicorn.Server(uvicorn.Config(app, **options)), None)
                 return
             try:  # (closed however uvicorn ends: its Config refused, its start failed)
                 if starting is not None:
