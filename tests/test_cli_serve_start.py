@@ -37,6 +37,14 @@ serve_uvicorn._ipv6_wildcard = lambda host: True
 raise SystemExit(main(sys.argv[1:]))
 """
 
+#: `_AS_THE_WILDCARD` under a uvicorn whose ``Server`` lacks ``_log_started_message`` (private:
+#: a later uvicorn may rename it), which serve cannot call to say "Uvicorn running on".
+_OLD_UVICORN_AS_THE_WILDCARD = _AS_THE_WILDCARD.replace(
+    "from alexaskill.cli import main, serve_uvicorn\n",
+    "import uvicorn\n\nfrom alexaskill.cli import main, serve_uvicorn\n\n"
+    "del uvicorn.Server._log_started_message\n",
+)
+
 #: ``alexaskill serve`` under a uvicorn that says "Uvicorn running on" itself when given the
 #: sockets, as it does when it binds them (as a later uvicorn may).
 _UVICORN_SAYS_IT_OF_GIVEN_SOCKETS = """
@@ -112,13 +120,18 @@ def _index(said: list[str], text: str) -> int:
 
 @pytest.mark.parametrize("family", ["ipv4", "ipv6"])
 @pytest.mark.parametrize("extra", [(), ("--workers", "1")], ids=["one", "workers-1"])
-@pytest.mark.parametrize("script", [None, _AS_THE_WILDCARD], ids=["asyncio", "as-wildcard"])
+@pytest.mark.parametrize(
+    "script",
+    [None, _AS_THE_WILDCARD, _OLD_UVICORN_AS_THE_WILDCARD],
+    ids=["asyncio", "as-wildcard", "old-uvicorn-as-wildcard"],
+)
 def test_serve_says_running_on_once_after_the_app_started(
     tmp_path: Path, family: str, extra: tuple[str, ...], script: str | None
 ) -> None:
     # `serve APP --host :: --workers 1` (and `--host ::`) said "Uvicorn running on" as it bound
     # its one socket, before "Started server process" and the app's start-up; `serve APP` on
-    # another host said it after the start-up, as `uvicorn APP` does.
+    # another host said it after the start-up, as `uvicorn APP` does. Under a uvicorn whose
+    # Server lacks _log_started_message, `--host ::` still said it as it bound the socket.
     host = _host(family)
     said = _said_until_running(tmp_path, script, "--host", host, *extra)
     shown = f"[{host}]" if ":" in host else host

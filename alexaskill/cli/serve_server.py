@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .serve_port import refuse_unbound
@@ -47,10 +47,12 @@ def _serve_here(make: Callable[[], Any], sockets: list[Any] | None) -> None:
         raise SystemExit(_STARTUP_FAILURE)
 
 
-def _announcing_server(config: Any) -> Any:
+def _announcing_server(config: Any, held: Sequence[logging.LogRecord] = ()) -> Any:
     """uvicorn's `Server` for ``config``, to be given the sockets ``uvicorn.run`` would have it
     bind: it says "Uvicorn running on ..." once started, as where it binds them itself (given
-    sockets, it leaves that to `Config.bind_socket`, which makes them for its workers)."""
+    sockets, it leaves that to `Config.bind_socket`, which makes them for its workers): through
+    its private `_log_started_message`, or, a uvicorn without it, as ``held`` (the line
+    `_bound` held back) said it then."""
     import uvicorn
 
     class Announcing(uvicorn.Server):
@@ -66,24 +68,39 @@ def _announcing_server(config: Any) -> Any:
                 await super().startup(sockets=sockets)
             finally:
                 uvicorn_logger.removeFilter(running)
-            if self.started and sockets and not any(said):
+            if not (self.started and sockets) or any(said):
+                return
+            if hasattr(self, "_log_started_message"):
                 self._log_started_message(sockets)
+                return
+            for record in held:  # (said now, with the time of now)
+                colored = getattr(record, "color_message", None)  # (uvicorn's, in colour)
+                extra = {"color_message": colored} if isinstance(colored, str) else None
+                uvicorn_logger.log(record.levelno, record.msg, *_args(record), extra=extra)
 
     return Announcing(config)
 
 
-def _bound(config: Any, *, quiet: bool = False) -> Any:
+def _args(record: logging.LogRecord) -> tuple[object, ...]:
+    """``record``'s arguments, to say its message again (uvicorn's are a tuple)."""
+    return record.args if isinstance(record.args, tuple) else ()
+
+
+def _bound(config: Any, *, held: list[logging.LogRecord] | None = None) -> Any:
     """``config.bind_socket()``; a port taken since `check_port` a `UsageError` in its words
     (`refuse_unbound`), where uvicorn said ``[Errno 98] Address already in use``, naming
-    neither host nor port, and exited. ``quiet``: without its "Uvicorn running on" line (the
-    server says it once started: `_announcing_server`)."""
+    neither host nor port, and exited. ``held``: its "Uvicorn running on" line is put there,
+    not said (the server says it once started: `_announcing_server`)."""
     failures: list[tuple[OSError, logging.LogRecord]] = []
 
     def failed(record: logging.LogRecord) -> bool:
         if isinstance(record.msg, OSError):
             failures.append((record.msg, record))
             return False
-        return not (quiet and _running_on(record))
+        if held is not None and _running_on(record):
+            held.append(record)
+            return False
+        return True
 
     uvicorn_logger.addFilter(failed)  # (where uvicorn's bind_socket says its OSError)
     try:

@@ -344,9 +344,12 @@ def _run_uvicorn(
         with _starting():
             config = uvicorn.Config(app, **options)  # as uvicorn.run makes it, and binds it
         # The server in this process says "Uvicorn running on" once started, as on any other
-        # host (`_announcing_server`), not as the socket is bound, before the app's start-up.
-        announce = here and hasattr(uvicorn.Server, "_log_started_message")
-        sock = _bound(config, quiet=announce)
+        # host (`_announcing_server`), not as the socket is bound, before the app's start-up:
+        # the line bind_socket says is held back, and said then by a uvicorn whose Server
+        # lacks _log_started_message. Under --reload and --workers the supervisor says it as
+        # it binds, before the server processes start (uvicorn's order: README, "A running server").
+        held: list[Any] = []
+        sock = _bound(config, held=held if here else None)
         try:
             if starting is not None:
                 starting(here)
@@ -362,8 +365,7 @@ def _run_uvicorn(
             if here:
                 # One socket bound as --workers binds it, IPv4 too where the system's default
                 # is so (Linux): asyncio's, which uvicorn.run makes, takes IPv6 only.
-                made = _announcing_server if announce else uvicorn.Server
-                _serve_here(lambda: made(config), [sock])
+                _serve_here(lambda: _announcing_server(config, held), [sock])
                 return
             with _starting():
                 supervisor = _supervisor(config, sock)
