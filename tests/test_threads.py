@@ -189,26 +189,42 @@ def _exhausted() -> None:
 
 
 def test_the_pool_keeps_to_its_cap_and_stops_idle_threads() -> None:
+    # Ten calls at once on a pool of three: three threads, no more, each holding a call until
+    # all three are in (a gate, not a sleep: on a loaded machine a call of 20 ms could end
+    # before the next thread starts, and its thread take the next call instead of a new one).
     pool = WorkerPool(max_workers=3, idle_seconds=0.05)
     peak = Peak()
+    gate = threading.Event()
 
     def work(n: int) -> int:
         with peak:
-            time.sleep(0.02)
+            gate.wait(HELD)
         return n * n
 
     async def main() -> list[int]:
-        return await asyncio.gather(*(pool.run(work, {"n": n}) for n in range(10)))
+        gate.clear()
+        calls = [asyncio.ensure_future(pool.run(work, {"n": n})) for n in range(10)]
+        try:
+            # One turn of the loop queues all ten: each call starts its thread, if any, before
+            # its first await, so the count of threads is final from here on.
+            await asyncio.sleep(0)
+            deadline = time.monotonic() + WAIT
+            while peak.now < 3 and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            assert (peak.now, pool.threads) == (3, 3)
+        finally:
+            gate.set()
+        return await asyncio.gather(*calls)
 
     assert asyncio.run(main()) == [n * n for n in range(10)]
     assert peak.most == 3
-    assert pool.threads == 3
     deadline = time.monotonic() + WAIT
     while pool.threads and time.monotonic() < deadline:
         time.sleep(0.02)
     assert pool.threads == 0
     # A pool whose threads all stopped starts new ones.
     assert asyncio.run(main()) == [n * n for n in range(10)]
+    assert peak.most == 3
 
 
 def test_a_cancelled_wait_leaves_the_pool_working() -> None:
