@@ -278,8 +278,9 @@ def test_a_reminder_field_of_the_wrong_kind_is_named_with_what_it_takes(
 
         with pytest.raises(AlexaApiError) as read:
             anyio.run(main)
+        # (the JSON decodes: a field of it is of the wrong kind)
         assert str(read.value) == (
-            f"get_reminders: Alexa's answer does not decode: alerts[0].{said}"
+            f"get_reminders: a field of Alexa's answer is of the wrong kind: alerts[0].{said}"
         )
 
 
@@ -294,3 +295,27 @@ def test_the_reminders_the_cases_start_from_are_taken_by_all_three() -> None:
         fake = FakeAlexaApi()
         answer = _created(fake, body)
         assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"[]", "Alexa's answer is of the wrong kind: the answer is []: an object"),
+        (b'{"alerts": 5}', "a field of Alexa's answer is of the wrong kind: alerts is 5: a list"),
+        (b"<html>proxy</html>", "Alexa's answer does not decode: JSON is malformed"),
+    ],
+    ids=["root", "field", "not-json"],
+)
+def test_an_answer_of_the_wrong_kind_is_told_from_one_that_does_not_decode(
+    content: bytes, said: str
+) -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=content))
+    envelope = decode_envelope(json.dumps(RequestFactory().intent("Remind")))
+
+    async def main() -> None:
+        async with httpx.AsyncClient(transport=transport) as client:
+            await AlexaApi(envelope, client=client).get_reminders()
+
+    with pytest.raises(AlexaApiError) as read:
+        anyio.run(main)
+    assert str(read.value).startswith(f"get_reminders: {said}")

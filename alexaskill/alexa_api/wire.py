@@ -397,9 +397,14 @@ def read_answer(
             return True
         try:
             return decode_answer(content, into)  # (a null member is as if left out)
-        except msgspec.DecodeError as exc:
-            said = _kind_said(content, into) if isinstance(exc, msgspec.ValidationError) else None
-            failed = f"{operation}: Alexa's answer does not decode: {said or exc}"
+        except msgspec.ValidationError as exc:  # (JSON, with a field of another kind)
+            said = _kind_said(content, into) or str(exc)
+            whole = said.startswith("the answer ")
+            what = "Alexa's answer" if whole else "a field of Alexa's answer"
+            failed = f"{operation}: {what} is of the wrong kind: {said}"
+            raise AlexaApiError(failed, operation=operation, status=status) from None
+        except msgspec.DecodeError as exc:  # (no JSON at all: a proxy's page, a cut answer)
+            failed = f"{operation}: Alexa's answer does not decode: {exc}"
             raise AlexaApiError(failed, operation=operation, status=status) from None
     code, message = error_of(content)
     if scope is not None and (status == 403 or (status == 401 and unauthorized_means_consent)):
