@@ -45,7 +45,9 @@ _CONTENT: Final = "{'locale': 'en-US', 'text': 'walk the dog'}"
 #: (id, trigger, path in the reminder, value, what the message says it takes, who reads it:
 #: "c" the fake's create call, "g" a reminder given to the fake, "a" Amazon's answer read).
 _CASES: Final[list[tuple[str, str, str, Any, str, str]]] = [
-    ("offset-str", "relative", "trigger.offsetInSeconds", "60", _OFFSET, "cga"),
+    # (a string of digits in Amazon's answer is read as its number: test_an_offset_written_…)
+    ("offset-str", "relative", "trigger.offsetInSeconds", "60", _OFFSET, "cg"),
+    ("offset-word", "relative", "trigger.offsetInSeconds", "an hour", _OFFSET, "cga"),
     ("offset-float", "relative", "trigger.offsetInSeconds", 60.5, _OFFSET, "cga"),
     ("offset-bool", "relative", "trigger.offsetInSeconds", True, _OFFSET, "cga"),
     ("offset-list", "relative", "trigger.offsetInSeconds", [60], _OFFSET, "cga"),
@@ -319,3 +321,38 @@ def test_an_answer_of_the_wrong_kind_is_told_from_one_that_does_not_decode(
     with pytest.raises(AlexaApiError) as read:
         anyio.run(main)
     assert str(read.value).startswith(f"get_reminders: {said}")
+
+
+def _read_answer(content: bytes) -> list[Any]:
+    """The reminders `AlexaApi.get_reminders` reads from Amazon's answer ``content``."""
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=content))
+    envelope = decode_envelope(json.dumps(RequestFactory().intent("Remind")))
+
+    async def main() -> list[Any]:
+        async with httpx.AsyncClient(transport=transport) as client:
+            return await AlexaApi(envelope, client=client).get_reminders()
+
+    return anyio.run(main)
+
+
+def test_an_offset_written_as_a_string_of_digits_in_amazons_answer_is_read_as_its_number() -> None:
+    # Amazon's Reminders overview writes "offsetInSeconds": "7200" in a reminder it answers
+    # with; its SDKs type the field as a number (and read such a string into one): the client
+    # reads it so, while the fake's create call keeps refusing it (the offset-str case above).
+    written = _reminder("relative", "trigger.offsetInSeconds", "7200")
+    number = _reminder("relative", "trigger.offsetInSeconds", 7200)
+    [read] = _read_answer(json.dumps({"alerts": [written]}).encode())
+    assert read.trigger.offset_in_seconds == 7200
+    assert [read] == _read_answer(json.dumps({"alerts": [number]}).encode())
+    # Beside another fault, that fault is the one named.
+    faulty = _reminder("relative", "alertInfo.spokenInfo.content[0].text", 5)
+    faulty["trigger"]["offsetInSeconds"] = "7200"
+    with pytest.raises(AlexaApiError) as failed:
+        _read_answer(json.dumps({"alerts": [faulty]}).encode())
+    assert "alerts[0].alertInfo.spokenInfo.content[0].text is 5" in str(failed.value)
+    # Only ASCII digits, at most 20 (past any offset): a sign, a fraction, a blank, another of
+    # Unicode's digits, 5000 of them (past what Python's int() reads) are refused as before.
+    for value in ("-60", "+60", "60.0", " 60", "", "\u0666\u0660", "9" * 5000):
+        bad = _reminder("relative", "trigger.offsetInSeconds", value)
+        with pytest.raises(AlexaApiError, match=r"alerts\[0\]\.trigger\.offsetInSeconds is "):
+            _read_answer(json.dumps({"alerts": [bad]}).encode())

@@ -7,6 +7,7 @@ list); fields it adds later are ignored.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Final, TypeVar
 
 import msgspec
@@ -342,9 +343,52 @@ def decode_answer(content: bytes, into: type[T]) -> T:
     `msgspec.DecodeError` (a `msgspec.ValidationError` for a value of the wrong type), also for
     JSON nested deeper than Python's recursion goes (no answer of Amazon's is)."""
     try:
-        return msgspec.convert(_without_nulls(msgspec.json.decode(content)), type=into)
+        return msgspec.convert(_answer_value(content, into), type=into)
     except RecursionError:
         raise msgspec.DecodeError("JSON nested too deeply") from None
+
+
+def _answer_value(content: bytes, into: type[Any]) -> Any:
+    """``content`` (JSON) as Python reads it, made ready to be read as ``into``: each ``null``
+    member left out (`_without_nulls`), and for a list of reminders (`_Reminders`) a trigger's
+    ``offsetInSeconds`` written as a string of digits read as its number (`_offsets_read`).
+    What `decode_answer` reads, and what a fault in it is said of (`alexaskill.alexa_api.kinds`)."""
+    value = _without_nulls(msgspec.json.decode(content))
+    return _offsets_read(value) if into is _Reminders else value
+
+
+def _offsets_read(answer: Any) -> Any:
+    """``answer`` (Amazon's list of reminders, as Python reads JSON) with each trigger's
+    ``offsetInSeconds`` that is a string of 1 to 20 ASCII digits (``"7200"``) made the number it
+    writes, in place; any other value is left for msgspec and `kind_fault` to judge.
+
+    Reading is lenient, writing strict. Amazon's Reminders overview writes a reminder it answers
+    with as ``"offsetInSeconds": "7200"``, a string
+    (https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-overview.html, "How
+    trigger times are calculated"), which failed the whole `get_reminders` call. Amazon's SDK
+    models type the field as a number: ``'offset_in_seconds': 'int'`` in ask-sdk-model for
+    Python (github.com/alexa/alexa-apis-for-python,
+    ask-sdk-model/ask_sdk_model/services/reminder_management/trigger.py), ``Integer
+    offsetInSeconds`` in Java's (github.com/alexa/alexa-apis-for-java,
+    ask-sdk-model/src/com/amazon/ask/model/services/reminderManagement/Trigger.java),
+    ``'offsetInSeconds'?: number`` in Node's (github.com/alexa/alexa-apis-for-nodejs,
+    ask-sdk-model/index.ts, ``services.reminderManagement.Trigger``); and the Python SDK reads
+    an answer's number with ``int(payload)`` (github.com/alexa/alexa-skills-kit-sdk-for-python,
+    ask-sdk-core/ask_sdk_core/serialize.py, ``__deserialize_primitive``), which takes
+    ``"7200"`` too. So a number is what Amazon means, and either form is read as one here;
+    `FakeAlexaApi` keeps refusing the string in a reminder a skill creates, and
+    `AlexaApi.create_reminder` sends an int (read through the code and docs search, 5 December
+    2026). At most 20 digits: past any offset, and Python's ``int`` refuses a str past 4300."""
+    alerts = answer.get("alerts") if isinstance(answer, dict) else None
+    for alert in alerts if isinstance(alerts, list) else ():
+        trigger = alert.get("trigger") if isinstance(alert, dict) else None
+        if not isinstance(trigger, dict):
+            continue
+        offset = trigger.get("offsetInSeconds")
+        # (ASCII digits only: str.isdigit takes "²" and "٦" too)
+        if isinstance(offset, str) and re.fullmatch(r"[0-9]{1,20}", offset):
+            trigger["offsetInSeconds"] = int(offset)
+    return answer
 
 
 def _without_nulls(value: Any) -> Any:

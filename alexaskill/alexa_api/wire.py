@@ -435,9 +435,9 @@ def _kind_said(content: bytes, into: type[Any]) -> str | None:
     """A field of the wrong kind in the answer ``content``, which ``into`` refused: named, and
     what it takes, in alexaskill's words (`alexaskill.alexa_api.kinds`), not msgspec's."""
     from .kinds import kind_fault
-    from .values import _without_nulls
+    from .values import _answer_value
 
-    return kind_fault(_without_nulls(msgspec.json.decode(content)), into, root="the answer")
+    return kind_fault(_answer_value(content, into), into, root="the answer")
 
 
 def retry_seconds(value: str | None, now: _dt.datetime | None = None) -> float | None:

@@ -236,7 +236,8 @@ def _offset_fault(offset: object) -> str | None:
     requestedTime to the offsetInSeconds that the skill sets". That page's example writes the
     number as a string (``"offsetInSeconds" : "7200"``), and no page says whether Amazon takes
     that form: refused, so that a skill copying the example learns of the doubt from its tests
-    (`AlexaApi.create_reminder` sends an int)."""
+    (`AlexaApi.create_reminder` sends an int). Reading is lenient: `AlexaApi.get_reminders`
+    reads the string in Amazon's answer as its number (`alexaskill.alexa_api.values`)."""
     from ..alexa_api import ReminderTrigger
     from ..alexa_api.kinds import takes
 
