@@ -1336,6 +1336,40 @@ def test_a_request_time_that_is_no_time_as_amazon_writes_one_is_a_400(request_ti
 
 
 @pytest.mark.parametrize(
+    ("request_time", "message"),
+    [
+        (5, "requestTime is 5: an ISO 8601 date and time ('2019-09-22T19:04:00.672')"),
+        (True, "requestTime is True: an ISO 8601 date and time ('2019-09-22T19:04:00.672')"),
+        (["x"], "requestTime is ['x']: an ISO 8601 date and time ('2019-09-22T19:04:00.672')"),
+        (None, "requestTime is required"),  # (a null member is one left out)
+        (..., "requestTime is required"),  # (left out)
+    ],
+    ids=["int", "bool", "list", "null", "missing"],
+)
+def test_a_request_time_of_another_kind_is_named_as_a_field_of_the_wrong_kind(
+    request_time: object, message: str
+) -> None:
+    # It was said to be missing ("requestTime is required"), as a reminder's other fields of
+    # the wrong kind were before alexaskill.alexa_api.kinds said them.
+    fake = FakeAlexaApi(now=lambda: dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC))
+    body: dict[str, object] = {
+        "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 300},
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
+    }
+    if request_time is not ...:
+        body["requestTime"] = request_time
+    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
+        answer = client.post(
+            "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
+        )
+    assert (answer.status_code, answer.json()) == (
+        400,
+        {"code": "INVALID_REQUEST_TIME", "message": message},
+    )
+    assert fake.reminders == []
+
+
+@pytest.mark.parametrize(
     "request_time",
     [
         "2019-09-22T19:04:00.672",  # (Amazon's reference writes it so)

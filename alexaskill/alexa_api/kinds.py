@@ -24,16 +24,20 @@ from .values import (
     SpokenText,
 )
 
-__all__ = ["kind_fault", "takes"]
+__all__ = ["kind_fault", "said_wrong", "takes"]
 
 _CONTENT: Final = "{'locale': 'en-US', 'text': 'walk the dog'}"
 _LOCAL: Final = "a local time ('2031-03-15T07:30:00.000')"
 _STAMP: Final = "a time in UTC ('2031-03-14T09:00:00.000Z')"
 
 #: What a reminder's field takes, by its struct and its name in Amazon's JSON (``name[]``: each
-#: item of its list), said after its value: ``offsetInSeconds is '60': a positive …``. The same
-#: words as the fake's checks of their values (`alexaskill.testing.api_recurrence`).
+#: item of its list), said after its value: ``offsetInSeconds is '60': a positive …``. The one
+#: place these words are written: the fake's checks of the values say them too (`said_wrong`,
+#: `takes`: `alexaskill.testing.api_recurrence`, `alexaskill.testing.api_calls`).
 _SAID: Final[dict[tuple[type[msgspec.Struct], str], str]] = {
+    # (a field of the request that creates one, not of the reminder Amazon keeps and answers
+    # with: no field of `Reminder`, so `kind_fault` never walks it; the fake's check says it)
+    (Reminder, "requestTime"): "an ISO 8601 date and time ('2019-09-22T19:04:00.672')",
     (Reminder, "alertToken"): "the reminder's id, a string",
     (Reminder, "status"): "ON or COMPLETED",
     (Reminder, "createdTime"): _STAMP,
@@ -110,10 +114,14 @@ def _fault(
             return None
         if _is(value, member):
             return None
+    return f"{where or root} is {_shown(value)}: {said or _kind_said(kind)}"
+
+
+def _shown(value: object) -> str:
+    """``value`` as a fault shows it: its repr, or the start of a long one (a whole object
+    where a string goes)."""
     shown = repr(value)
-    if len(shown) > 80:  # (a whole object where a string goes: its start)
-        shown = shown[:77] + "…"
-    return f"{where or root} is {shown}: {said or _kind_said(kind)}"
+    return shown[:77] + "…" if len(shown) > 80 else shown
 
 
 def _struct_fault(value: Mapping[Any, Any], kind: Any, where: str, root: str) -> str | None:
@@ -169,3 +177,11 @@ def takes(into: type[msgspec.Struct], name: str) -> str:
     """What the field ``name`` (Amazon's name: ``offsetInSeconds``) of the reminder struct
     ``into`` takes, in the words `kind_fault` says it in."""
     return _SAID[(into, name)]
+
+
+def said_wrong(where: str, value: object, into: type[msgspec.Struct], name: str) -> str:
+    """``value``, given as the field ``name`` (Amazon's: ``interval``) of the reminder struct
+    ``into`` and named ``where`` (``recurrence.interval``), said as `kind_fault` says a field of
+    the wrong kind: ``"recurrence.interval is '2': a positive whole number (2: every other)"``;
+    for a check of a value (a kind taken, a value not: ``0``) to say it in the same words."""
+    return f"{where} is {_shown(value)}: {takes(into, name)}"

@@ -107,7 +107,8 @@ def _reminder_problem(
 ) -> tuple[str, str] | None:
     """A 400's code and a message for a reminder body Amazon would refuse, else None (the codes
     are the fake's: `alexaskill.testing.api_reminders`): a
-    ``requestTime`` missing, or not written as Amazon writes one (`request_time_fault`: ISO
+    ``requestTime`` missing, of another kind than a str (said as `kind_fault` says a field of
+    the wrong kind), or not written as Amazon writes one (`request_time_fault`: ISO
     8601, ``2019-09-22T19:04:00.672``, a ``Z`` or an offset taken); a field of the wrong kind
     (`_kind_problem`: ``"offsetInSeconds": "7200"``), judged before the values; a
     ``SCHEDULED_RELATIVE`` trigger without a positive ``offsetInSeconds`` (`_offset_fault`); a
@@ -143,8 +144,15 @@ def _reminder_problem(
     length limit of a content entry's ``text`` or ``ssml`` (no number is given), and which
     ``locale`` values are taken (only "e.g. en-US"); an entry's ``locale`` and ``text`` are
     required as the reference's examples always give them."""
-    if not isinstance(body, dict) or not isinstance(body.get("requestTime"), str):
+    if not isinstance(body, dict) or body.get("requestTime") is None:
         return "INVALID_REQUEST_TIME", "requestTime is required"
+    if not isinstance(body["requestTime"], str):  # (said as a reminder's fields are: kinds)
+        from ..alexa_api import Reminder
+        from ..alexa_api.kinds import said_wrong
+
+        return "INVALID_REQUEST_TIME", said_wrong(
+            "requestTime", body["requestTime"], Reminder, "requestTime"
+        )
     said = request_time_fault(body["requestTime"])
     if said is not None:  # (the code is the one the fake answers a missing one with)
         return "INVALID_REQUEST_TIME", said
