@@ -21,7 +21,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
+from ..alexa_api.kinds import said_wrong, takes
 from ..alexa_api.recurrence import NO_FREQ, rule_fault, rule_parts, until_fault
+from ..alexa_api.values import ReminderRecurrence, ReminderTrigger
 
 __all__: list[str] = []
 
@@ -135,13 +137,15 @@ def _recurrence_problem(
         return None
     if kind == "SCHEDULED_RELATIVE":  # (as `AlexaApi.create_reminder` refuses after= with one)
         return "recurrence is only for a SCHEDULED_ABSOLUTE trigger"
-    example = "['FREQ=WEEKLY;BYDAY=MO']"
+    # What each field takes is said in `alexaskill.alexa_api.kinds`' words, the one place they
+    # are written: a field of the wrong kind in a reminder given, or in Amazon's answer, reads
+    # the same as one the fake refuses here.
     if not isinstance(recurrence, dict):
-        return f"recurrence is {recurrence!r}: an object of recurrenceRules ({example})"
+        return said_wrong("recurrence", recurrence, ReminderTrigger, "recurrence")
     for key in ("startDateTime", "endDateTime"):
         value = recurrence.get(key)
         if value is not None and not isinstance(value, str):
-            return f"recurrence.{key} is {value!r}: a local time ('2031-03-15T07:30:00.000')"
+            return said_wrong(f"recurrence.{key}", value, ReminderRecurrence, key)
         offset = _time_fault(value, f"recurrence.{key}")
         if offset is not None:
             return offset
@@ -151,14 +155,17 @@ def _recurrence_problem(
     interval = recurrence.get("interval")
     wrong = not isinstance(interval, int) or isinstance(interval, bool)
     if interval is not None and (wrong or interval < 1):
-        return f"recurrence.interval is {interval!r}: a positive whole number (2: every other)"
+        return said_wrong("recurrence.interval", interval, ReminderRecurrence, "interval")
     rules = recurrence.get("recurrenceRules")
     if rules is None:
         if isinstance(recurrence.get("freq"), str) and recurrence["freq"].strip():
             return None
-        return f"recurrence.recurrenceRules is required: a list of RFC 5545 rules ({example})"
+        return "recurrence.recurrenceRules is required: " + takes(
+            ReminderRecurrence, "recurrenceRules"
+        )
     if not isinstance(rules, list) or not rules:
-        return f"recurrence.recurrenceRules is {rules!r}: a list of RFC 5545 rules ({example})"
+        where = "recurrence.recurrenceRules"
+        return said_wrong(where, rules, ReminderRecurrence, "recurrenceRules")
     start, named = _start(trigger or {}, recurrence)
     for index, rule in enumerate(rules):
         fault = _rule_fault(rule, start, named) if isinstance(rule, str) else NO_FREQ
