@@ -647,6 +647,25 @@ _WRONG_RECURRENCES: Final = [
         {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY"], "interval": "2"}},
         r"recurrence\.interval is '2': a positive whole number",
     ),
+    # Amazon's model of the older freq (ask-sdk-model's RecurrenceFreq, in Python, Java and
+    # Node) allows WEEKLY and DAILY only: any other str was taken and kept.
+    (
+        {**_AT, "recurrence": {"freq": "W", "byDay": ["MO"]}},
+        r"recurrence\.freq is 'W': WEEKLY or DAILY \(deprecated: recurrenceRules\)$",
+    ),
+    (
+        {**_AT, "recurrence": {"freq": "MONTHLY"}},
+        r"recurrence\.freq is 'MONTHLY': WEEKLY or DAILY \(deprecated: recurrenceRules\)$",
+    ),
+    (
+        {**_AT, "recurrence": {"freq": "weekly", "byDay": ["MO"]}},
+        r"recurrence\.freq is 'weekly': WEEKLY or DAILY \(deprecated: recurrenceRules\) "
+        r"\(did you mean 'WEEKLY'\?\)$",
+    ),
+    (  # (it was said to be no recurrenceRules)
+        {**_AT, "recurrence": {"freq": " "}},
+        r"recurrence\.freq is ' ': WEEKLY or DAILY \(deprecated: recurrenceRules\)$",
+    ),
 ]
 
 
@@ -727,6 +746,9 @@ def test_a_reminder_given_with_a_recurrence_amazon_refuses_is_refused(
         },
         {"freq": "WEEKLY", "byDay": ["MO"]},  # (Amazon's older fields, still taken)
         {"freq": "DAILY", "interval": 1},  # (the least interval: every day)
+        # (a freq Amazon's model does not allow, beside the rules that make Amazon ignore it,
+        # as it ignores scheduledTime there: not judged)
+        {"recurrenceRules": ["FREQ=DAILY"], "freq": "MONTHLY"},
     ],
 )
 def test_a_recurrence_amazon_takes_is_created_and_given(recurrence: dict[str, Any]) -> None:
@@ -807,14 +829,17 @@ def test_a_recurrence_is_a_typed_value_in_amazons_names() -> None:
                     recurrence=typed,
                 ),
             ),
-            {"alertToken": "r3", "trigger": {**_AT, "recurrence": {"by_day": ["MO"], "freq": "W"}}},
+            {
+                "alertToken": "r3",
+                "trigger": {**_AT, "recurrence": {"by_day": ["MO"], "freq": "WEEKLY"}},
+            },
         ]
     )
     read = run(skill_api(given).get_reminders())  # served as JSON, decoded by the skill's API
     assert [r.trigger.recurrence for r in read if r.trigger is not None] == [
         typed,
         typed,
-        ReminderRecurrence(freq="W", by_day=("MO",)),  # (the Python names taken, as elsewhere)
+        ReminderRecurrence(freq="WEEKLY", by_day=("MO",)),  # (the Python names taken, as elsewhere)
     ]
     assert json.loads(msgspec.json.encode(read[0].trigger)) == {**_AT, "recurrence": older}
     with pytest.raises(ValueError, match=r"reminders\[0\]\.trigger\.recurrence: 'byday' is no "):
@@ -822,10 +847,14 @@ def test_a_recurrence_is_a_typed_value_in_amazons_names() -> None:
     with pytest.raises(
         ValueError, match=r"reminders\[0\]\.trigger\.recurrence\.byDay is 'MO': a list of days"
     ):
-        FakeAlexaApi(reminders=[{"trigger": {**_AT, "recurrence": {"freq": "D", "byDay": "MO"}}}])
+        FakeAlexaApi(
+            reminders=[{"trigger": {**_AT, "recurrence": {"freq": "DAILY", "byDay": "MO"}}}]
+        )
     # (a str interval is said as the skill's is: the fake's check, naming the field)
     with pytest.raises(ValueError, match=r"reminders\[0\]\.trigger\.recurrence\.interval is '2'"):
-        FakeAlexaApi(reminders=[{"trigger": {**_AT, "recurrence": {"freq": "D", "interval": "2"}}}])
+        FakeAlexaApi(
+            reminders=[{"trigger": {**_AT, "recurrence": {"freq": "DAILY", "interval": "2"}}}]
+        )
 
 
 @pytest.mark.parametrize(

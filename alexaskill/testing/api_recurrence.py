@@ -116,6 +116,34 @@ def _start(trigger: dict[str, Any], recurrence: dict[str, Any]) -> tuple[str | N
     )
 
 
+#: The values of the older ``recurrence.freq``: Amazon's model of it.
+_FREQUENCIES = ("WEEKLY", "DAILY")
+
+
+def _freq_fault(freq: object) -> str | None:
+    """Why the older ``recurrence.freq`` (beside no ``recurrenceRules``, which make Amazon
+    ignore it, as it ignores ``scheduledTime`` there: not judged) is none Amazon takes, said
+    from ``recurrence`` on, else None (the case meant named: ``'weekly'``).
+
+    Amazon's model of it allows ``WEEKLY`` and ``DAILY`` only, in each of its SDKs: ask-sdk-model
+    for Python, ``RecurrenceFreq`` ("Allowed enum values: [WEEKLY, DAILY]",
+    github.com/alexa/alexa-apis-for-python,
+    ask-sdk-model/ask_sdk_model/services/reminder_management/recurrence_freq.py); for Java, an
+    enum of the two whose ``fromValue`` reads any other as null
+    (github.com/alexa/alexa-apis-for-java,
+    ask-sdk-model/src/com/amazon/ask/model/services/reminderManagement/RecurrenceFreq.java); for
+    Node, ``type RecurrenceFreq = 'WEEKLY' | 'DAILY'`` (github.com/alexa/alexa-apis-for-nodejs,
+    ask-sdk-model/index.ts). Amazon documents no error code for it (its Reminders API
+    reference's error table could not be read; no INVALID_RECURRENCE_FREQ was found in the docs
+    or code search, 5 December 2026): the fake answers the trigger's 400, ``INVALID_TRIGGER``,
+    as for its other recurrence faults (`alexaskill.testing.api_reminders`)."""
+    if freq in _FREQUENCIES:
+        return None
+    said = said_wrong("recurrence.freq", freq, ReminderRecurrence, "freq")
+    meant = freq.strip().upper() if isinstance(freq, str) else None
+    return said + (f" (did you mean {meant!r}?)" if meant in _FREQUENCIES else "")
+
+
 def _recurrence_problem(
     kind: object,
     recurrence: object,
@@ -129,7 +157,8 @@ def _recurrence_problem(
     (a str, as ``scheduledTime``, ISO 8601 without a ``Z`` or an offset: `_time_fault`), its
     ``interval`` a positive integer (Amazon's model of it, ask-sdk-model's ``Recurrence``, as
     RFC 5545's INTERVAL). The older ``freq`` (with
-    ``byDay``), which Amazon still takes without rules, is read as a rule. The ``trigger``
+    ``byDay``), which Amazon still takes without rules, is read as a rule: WEEKLY or DAILY
+    (`_freq_fault`). The ``trigger``
     holding it gives the start an UNTIL is compared with (`_start`); without one, ``made``, the
     moment the reminder is made and the device's zone (None: a reminder given, not judged), is
     what its UNTIL must not fall before (`_until_gone`). Said from ``recurrence`` on."""
@@ -158,8 +187,8 @@ def _recurrence_problem(
         return said_wrong("recurrence.interval", interval, ReminderRecurrence, "interval")
     rules = recurrence.get("recurrenceRules")
     if rules is None:
-        if isinstance(recurrence.get("freq"), str) and recurrence["freq"].strip():
-            return None
+        if recurrence.get("freq") is not None:  # (the older fields: its kind judged already)
+            return _freq_fault(recurrence["freq"])
         return "recurrence.recurrenceRules is required: " + takes(
             ReminderRecurrence, "recurrenceRules"
         )
