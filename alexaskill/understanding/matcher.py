@@ -29,7 +29,6 @@ from .day_parts import bound_misplaced, part_as_date
 from .evidence import carrier_bar, carrier_taken, name_bar, name_said_as_date, rests_on_meaning
 from .languages import Language
 from .retries import Bar, OneSlot, next_readings
-from .slot_kinds import PartOfDayKind
 from .slottypes import Fill, SlotKind
 from .spans import SpanCache
 from .text import Token
@@ -40,8 +39,6 @@ __all__ = [
     "SampleMatcher",
     "SlotRef",
     "SpanCache",
-    "part_of_day_swaps",
-    "particle_shifts",
 ]
 
 _CANDIDATES: Final = 10
@@ -77,37 +74,6 @@ class Sample:
     def words(self) -> tuple[str, ...]:
         """The sample's own words (slots left out)."""
         return tuple(element for element in self.elements if isinstance(element, str))
-
-
-def particle_shifts(
-    elements: Sequence[str | SlotRef], particles: Collection[str]
-) -> list[list[str | SlotRef]]:
-    """The sample's elements with a particle said right after a slot that follows a word moved
-    before the slot ("take {item} off" → "take off {item}"), one list per such particle."""
-    shifts: list[list[str | SlotRef]] = []
-    for at in range(1, len(elements) - 1):
-        before, slot, particle = elements[at - 1], elements[at], elements[at + 1]
-        if isinstance(before, str) and not isinstance(slot, str) and particle in particles:
-            shifts.append([*elements[:at], particle, slot, *elements[at + 2 :]])
-    return shifts
-
-
-def part_of_day_swaps(elements: Sequence[str | SlotRef]) -> list[list[str | SlotRef]]:
-    """The sample's elements with an AMAZON.TIME slot said right before an AMAZON.DATE slot
-    moved after it, taking a part of the day only ("remind me {time} {date}" → "remind me
-    {date} {time}"): "tomorrow night" is the date tomorrow and the time NI, as Alexa reads it."""
-    swaps: list[list[str | SlotRef]] = []
-    for at in range(len(elements) - 1):
-        time, date = elements[at], elements[at + 1]
-        if (
-            isinstance(time, SlotRef)
-            and isinstance(date, SlotRef)
-            and time.kind.name == "AMAZON.TIME"
-            and date.kind.name == "AMAZON.DATE"
-        ):
-            part = SlotRef(time.name, PartOfDayKind(time.kind))
-            swaps.append([*elements[:at], date, part, *elements[at + 2 :]])
-    return swaps
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,17 +36,10 @@ from .evidence import typed_share
 from .fillers import exact_without_fillers
 from .generalise import carriers, generalise
 from .languages import Language, resolving_language
-from .matcher import (
-    Match,
-    Sample,
-    SampleMatcher,
-    SlotRef,
-    SpanCache,
-    part_of_day_swaps,
-    particle_shifts,
-)
+from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
 from .model import InteractionModel, ModelIntent, ModelSlot
 from .result import Understanding, reading, slot_json
+from .sample_forms import part_of_day_swaps, particle_shifts
 from .slottypes import FREE, Fill, SlotKind, entity_resolution, slot_kind
 from .text import Token, tokenize
 
