@@ -265,6 +265,10 @@ def split_free_tails(
         if reason is not None:
             spans.cut.append(reason)
             return None
+        if taken[3] < end and taken[2] == at:
+            # "2" of "pay 2 bills friday", no carrier word before it ("for" of "berlin for three
+            # people"): the words it would leave out are the free value's, as the sample read.
+            continue
         fills[index] = (name, head, start, at)
         fills.append(taken)
         used.add(taken[0])

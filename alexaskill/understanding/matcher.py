@@ -338,18 +338,27 @@ class SampleMatcher:
         return [self.samples[position] for position in ranked[:_CANDIDATES]]
 
     def loose(self, spans: SpanCache, sensitivity: str = "LOW") -> Match | None:
-        """The best loose reading of the cache's tokens, if one covers enough of its sample."""
+        """The best loose reading of the cache's tokens, if one covers enough of its sample. One
+        that drops words said never beats one that uses them all, as said, only slots empty:
+        "buy 3 apples" is not the task "buy" and the time 03:00 of "... {task} at {time}", the
+        "apples" dropped, but the task "buy 3 apples" of "... {task} {date}"."""
         best: Match | None = None
+        whole: Match | None = None
         for sample in self.candidates(spans.tokens):
             match = self.align(sample, spans)
             if match is None or not self.acceptable(match, sensitivity):
                 continue
-            if best is None or (match.score, -match.sample.order) > (
-                best.score,
-                -best.sample.order,
-            ):
+            if best is None or _ahead(match, best):
                 best = match
-        return best
+            if not match.extra and not match.missing and (whole is None or _ahead(match, whole)):
+                whole = match
+        return whole if best is not None and whole is not None and self.drops(best, spans) else best
+
+    def drops(self, match: Match, spans: SpanCache) -> bool:
+        """Whether a reading leaves out words said that are no fillers nor a value said along."""
+        along = said_along(match.sample, spans, match.fills, match.extra_at, self.language)
+        fillers = self.language.fillers
+        return any(spans.words[at] not in fillers for at in set(match.extra_at) - set(along))
 
     def opening(self, spans: SpanCache, words: Sequence[str], sensitivity: str) -> Match | None:
         """The best loose reading, if its sample opens with ``words`` as the tokens do: "play
@@ -458,6 +467,10 @@ class SampleMatcher:
             quality=(score + refund) / max(len(words) - len(idle), 1),
             extra_at=tuple(extra),
         )
+
+
+def _ahead(match: Match, other: Match) -> bool:
+    return (match.score, -match.sample.order) > (other.score, -other.sample.order)
 
 
 def _better(current: _Best | None, candidate: _Best) -> _Best:
