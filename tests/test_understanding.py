@@ -27,6 +27,7 @@ from alexaskill.understanding import (
 from alexaskill.understanding.matcher import SpanCache
 
 from .conftest import SKILL_ID, THIRD_SKILL_ID
+from .understanding_shared import intent_understander
 
 MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
 NOW = datetime.datetime(2026, 11, 29, 12, 0)
@@ -1065,6 +1066,34 @@ def test_a_dialog_answer_splits_and_voids_free_form_words_as_an_utterance_does(
     else:
         assert answer is not None
         assert [(slot.name, slot.value) for slot in answer.slots] == slots
+
+
+@pytest.mark.parametrize(
+    ("said", "slots"),
+    [
+        ("to call mom friday", {"task": "call mom", "date": "2026-12-04"}),
+        ("to call mom", {"task": "call mom"}),
+        ("to go to the gym", {"task": "go to the gym"}),
+        # Unchanged: the value alone, the whole sample, a "to" inside the value.
+        ("call mom friday", {"task": "call mom", "date": "2026-12-04"}),
+        ("remind me to call mom", {"task": "call mom"}),
+        ("go to the gym", {"task": "go to the gym"}),
+    ],
+)
+def test_a_dialog_answer_leaves_the_samples_word_before_the_slot_out_of_the_value(
+    said: str, slots: dict[str, str]
+) -> None:
+    # Asked for the task of "remind me to {task}", "to call mom friday" was the task "to call
+    # mom": the answer was read with the whole samples or the bare value only, so the "to" the
+    # samples put before the task was free words like any other.
+    reminders = intent_understander(
+        "Remind",
+        {"task": "AMAZON.SearchQuery", "date": "AMAZON.DATE"},
+        ["remind me to {task}", "remind me to {task} {date}"],
+    )
+    answer = reminders.answer(said, intent="Remind", slot="task", now=NOW)
+    assert answer is not None
+    assert {slot.name: slot.value for slot in answer.slots} == slots
 
 
 @pytest.mark.parametrize(

@@ -400,7 +400,8 @@ class Understander:
         """``text`` as an answer to Alexa asking for ``slot`` of ``intent``, or None.
 
         The answer is read with the slot's own samples ("to {city}"), the bare value, and the
-        intent's samples (which may fill other slots too).
+        intent's samples (which may fill other slots too), whole or from the word before the slot
+        on: "to call mom friday" is the task "call mom" of "remind me to {task} {date}".
         """
         model_intent = self.intents.get(intent)
         model_slot = model_intent.slot(slot) if model_intent else None
@@ -410,6 +411,7 @@ class Understander:
         matcher = self._answer_matchers.get(key)
         if matcher is None:
             texts = [*model_slot.samples, f"{{{slot}}}", *model_intent.samples]
+            texts += _from_carrier(model_intent.samples, slot)
             matcher = SampleMatcher(self.compile(model_intent, texts), self.language)
             self._answer_matchers[key] = matcher
         now = now or _clock()
@@ -466,3 +468,15 @@ def _clock() -> datetime.datetime:
     """The user's time when none is given: the clock in UTC, the time on a device with no time
     zone set (`alexaskill.testing.requests.device_time`), not this machine's local time."""
     return datetime.datetime.now(datetime.UTC)
+
+
+def _from_carrier(samples: Sequence[str], slot: str) -> list[str]:
+    """The ends of ``samples`` from the word before ``{slot}`` on ("to {task} {date}" of "remind
+    me to {task} {date}"), where a word before it is not the sample's first."""
+    ends: list[str] = []
+    for sample in samples:
+        words = sample.split()
+        at = words.index(f"{{{slot}}}") if f"{{{slot}}}" in words else 0
+        if at >= 2 and not words[at - 1].startswith("{"):
+            ends.append(" ".join(words[at - 1 :]))
+    return list(dict.fromkeys(ends))
