@@ -180,6 +180,25 @@ def test_an_answer_of_nothing_to_the_user_says_so(
     assert "  skill:      Hello!\n" in out
 
 
+def test_an_app_is_talked_to_by_the_projects_invocation_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `chat APP` ignored the invocation name of the project's model file, which `alexaskill
+    # model` reads: "open sky watcher" opened a skill named "hello helper".
+    for _ in skill_module(tmp_path, monkeypatch, "hello", HELLO):
+        models = tmp_path / "skill-package" / "interactionModels" / "custom"
+        models.mkdir(parents=True)
+        name = {"interactionModel": {"languageModel": {"invocationName": "hello helper"}}}
+        (models / "en-US.json").write_text(json.dumps(name))
+        said = "open sky watcher\nask hello helper to say hello\nopen hello helper\n"
+        code, out, _ = chat(monkeypatch, said, "hello:skill")
+    assert code == 0, out
+    assert out.count("  → LaunchRequest\n") == 1, out
+    assert "> open sky watcher\n  → LaunchRequest" not in out
+    assert "> open hello helper\n  → LaunchRequest" in out
+    assert "  skill:      Hello!\n" in out
+
+
 def test_a_conversation_piped_in(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     said = "open the cafe\nan espresso please\nstop\n"
     code, out, err = chat(monkeypatch, said, "cafe:skill", "--invocation", "the cafe")

@@ -377,3 +377,32 @@ def test_each_line_carries_the_fields_of_understanding_to_json() -> None:
     code, out, _ = run(*argv, *said)
     assert code == 0
     assert lines(out) == [{k: v for k, v in e.items() if k != "explanation"} for e in expected]
+
+
+def test_an_app_is_understood_with_the_projects_invocation_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `understand --model APP` ignored the invocation name the project's model file gives, which
+    # `alexaskill model` reads: any name opened the skill ("open sky watcher"), and "ask weather
+    # helper in paris" opened one named "weather helper in paris".
+    from .skill_modules import TWO_LOCALES, TWO_LOCALES_INTO
+
+    (tmp_path / "twolocales.py").write_text(TWO_LOCALES)
+    monkeypatch.chdir(tmp_path)
+    models = Path("skill-package", "interactionModels", "custom")
+    (tmp_path / models).mkdir(parents=True)
+    code, _, err = run(*TWO_LOCALES_INTO, str(models))  # en-US: "weather helper"
+    assert code == 0, err
+    said = ["open sky watcher", "ask weather helper in paris", "open weather helper"]
+    code, out, err = run("understand", "--model", "twolocales.py:skill", *said)
+    assert code == 0, err
+    other, one_shot, launch = lines(out)
+    assert other["kind"] != "launch", other
+    assert one_shot["notes"][0] == 'asked the skill "weather helper" in one go', one_shot  # type: ignore[index]
+    assert launch["kind"] == "launch", launch
+    # --invocation still wins over the file.
+    code, out, err = run(
+        "understand", "--model", "twolocales.py:skill", "--invocation", "sky watcher", said[0]
+    )
+    assert code == 0, err
+    assert lines(out)[0]["kind"] == "launch"

@@ -368,7 +368,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--locale", type=alexa_locale, help="the locale (default: the model file's, else en-US)"
     )
     command.add_argument(
-        "--invocation", type=given_invocation, help="the invocation name (default: the model's)"
+        "--invocation",
+        type=given_invocation,
+        help="the invocation name (default: the model's; an APP's: the project's model file's, "
+        "skill-package/interactionModels/custom/LOCALE.json, as `model` reads it)",
     )
     command.add_argument(
         "--now",

@@ -453,7 +453,9 @@ def load_understanding_model(
     """The interaction model MODEL names (a file, or an APP's code), its locale, and the skill.
 
     The locale is ``locale``, else the file's name (``en-GB.json``), else en-US. ``skill``, the
-    APP ``spec`` names loaded already, is used as it is: a file's module is not run again.
+    APP ``spec`` names loaded already, is used as it is: a file's module is not run again. An
+    APP's invocation name is ``invocation``, else that of the project's model file
+    (``skill-package/interactionModels/custom/LOCALE.json``), else none (any name is taken).
     """
     from ..exceptions import ConfigurationError
     from ..interaction import InteractionModelError
@@ -472,6 +474,11 @@ def load_understanding_model(
         if skill is None:
             skill = load_skill(spec)
         chosen = locale or "en-US"
+        if invocation is None:  # the project's model file's, as `alexaskill model` takes it
+            from .model_invocation import known_invocations
+
+            known = known_invocations([chosen], output=None, output_dir=None)
+            invocation = known[chosen][0] if chosen in known else None
         return model_from_skill(skill, locale=chosen, invocation=invocation), chosen, skill
     except InteractionModelError as exc:
         raise UsageError("; ".join(exc.problems)) from None

@@ -155,7 +155,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--invocation",
         type=given_invocation,
-        help="the invocation name (default: the model's; an APP has none)",
+        help="the invocation name (default: the model's; an APP's: the project's model file's, "
+        "skill-package/interactionModels/custom/LOCALE.json, as `model` reads it)",
     )
     command.add_argument(
         "--skill-id",
