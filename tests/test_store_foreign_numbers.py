@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from alexaskill.exceptions import StoreError
+from alexaskill.exceptions import ResponseError, StoreError
 from alexaskill.store import MemoryStore, SQLiteStore, base
+
+from .test_store_foreign_values import _json_store, _write_raw
 
 _OUTSIDE = (
     "outside the numbers every store keeps (DynamoDB's: 38 significant digits, magnitude from "
@@ -68,5 +70,40 @@ async def test_a_store_refuses_it_at_load_and_at_an_increment(kind: str, tmp_pat
             await store.update("user", {}, (), {"big": 1})
         await store.update("user", {}, ["big"])  # deleting it mends it
         assert await store.load("user") == {"good": 1}
+    finally:
+        await store.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis"])
+@pytest.mark.parametrize(("text", "after"), [(" 5", 6), ("5 ", 6), ("\t-5\r\n", -4), (" 0 ", 1)])
+async def test_a_stored_integer_with_json_whitespace_is_incremented_by_every_store(
+    kind: str, text: str, after: int, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # JSON allows whitespace around a value, and each store loads " 5" as 5; SQLite and memory
+    # added to it, Redis's script refused it ("holds float: not incremented") and HINCRBY would
+    # have refused it too. (DynamoDB keeps a number typed, with no text around it.)
+    store = _json_store(kind, request, tmp_path)
+    try:
+        await _write_raw(store, "user", "n", text)
+        assert (await store.load("user"))["n"] == after - 1
+        await store.update("user", {}, (), increments={"n": 1})  # type: ignore[call-arg]
+        assert (await store.load("user"))["n"] == after
+    finally:
+        await store.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis"])
+@pytest.mark.parametrize(("text", "held"), [(' "5"', "str"), (" [1]", "list"), ("\n1.5 ", "float")])
+async def test_a_stored_value_with_json_whitespace_is_refused_naming_its_type_by_every_store(
+    kind: str, text: str, held: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # Redis named the type from the first character: a space made every such value "float".
+    store = _json_store(kind, request, tmp_path)
+    try:
+        await _write_raw(store, "user", "n", text)
+        with pytest.raises(ResponseError, match=f"^attribute 'n' holds {held}: not incremented$"):
+            await store.update("user", {}, (), increments={"n": 1})  # type: ignore[call-arg]
     finally:
         await store.aclose()

@@ -38,6 +38,9 @@ for i = 0, n - 1 do
   local field = ARGV[3 + 2 * i]
   local value = redis.call('HGET', KEYS[1], field)
   if value then
+    -- JSON's whitespace around a value (another program's ' 5'), which HINCRBY refuses: the
+    -- other stores read it as the number it surrounds, and so does the check.
+    value = string.match(value, '^[ \\t\\n\\r]*(.-)[ \\t\\n\\r]*$')
     -- An integer as HINCRBY reads one: no leading zero, no '-0' (another program's '007').
     local digits = value == '0' and '0' or string.match(value, '^%-?([1-9]%d*)$')
     if not digits and string.match(value, '^%-?%d+$') then
@@ -60,7 +63,13 @@ if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[1])) then
   return 0
 end
 for i = 0, n - 1 do
-  redis.call('HINCRBY', KEYS[1], ARGV[3 + 2 * i], ARGV[4 + 2 * i])
+  local field = ARGV[3 + 2 * i]
+  local value = redis.call('HGET', KEYS[1], field)
+  local bare = value and string.match(value, '^[ \\t\\n\\r]*(.-)[ \\t\\n\\r]*$')
+  if bare and bare ~= value then
+    redis.call('HSET', KEYS[1], field, bare)  -- checked above: the integer, for HINCRBY
+  end
+  redis.call('HINCRBY', KEYS[1], field, ARGV[4 + 2 * i])
 end
 local at = 3 + 2 * n
 local m = tonumber(ARGV[at])
