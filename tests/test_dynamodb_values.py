@@ -237,11 +237,16 @@ def test_a_stored_value_loads_as_the_json_value_it_stands_for(
         ({"N": "one"}, "DynamoDB returned a number that is not one: 'one'"),
     ],
 )
-def test_a_stored_value_of_no_known_kind_is_a_store_error(
+def test_a_stored_value_of_no_known_kind_is_a_store_error_naming_the_attribute(
     stored: dict[str, Any], words: str
 ) -> None:
-    with pytest.raises(StoreError, match=words):
-        values._from_stored("v", stored, "here")
+    # The message named no attribute: which of the user's to delete was for the reader to find.
+    with pytest.raises(StoreError) as raised:
+        values._from_stored("v", {"M": {"a": {"L": [stored]}}}, "here")
+    said = str(raised.value)
+    assert said.startswith("here: the stored value of attribute 'v' is not JSON Alexa attrib")
+    assert words in said
+    assert said.endswith("correct it, or delete the attribute")
 
 
 def _plain_value(rng: random.Random, depth: int = 0) -> Any:

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..exceptions import StoreError
 from ..store.base import _encode_checked, _not_held
 from ..store.limits import _KEPT_NUMBERS, _MAX_NESTING, _TOO_DEEP
 
@@ -65,7 +64,8 @@ class _Unheld(Exception):
 def _from_stored(name: str, value: Mapping[str, Any], where: str) -> Any:
     """The stored value of attribute ``name`` (`_from_dynamodb`); `StoreError` naming it, in
     the other stores' words, if no attribute holds it: nested past `_MAX_NESTING` (DynamoDB
-    keeps no more; a stand-in may). (No number is past a double: each past one is whole, an int.)"""
+    keeps no more; a stand-in may), of a type or a number no JSON value stands for (a stand-in's,
+    or a type DynamoDB adds). (No number is past a double: each past one is whole, an int.)"""
     try:
         return _from_dynamodb(value)
     except _Unheld as exc:
@@ -98,15 +98,16 @@ def _from_dynamodb(value: Mapping[str, Any], depth: int = 1) -> Any:
         return base64.b64encode(data).decode("ascii")
     if kind == "BS":
         return [base64.b64encode(item).decode("ascii") for item in data]
-    raise StoreError(f"DynamoDB returned a value of unknown type {kind!r}")
+    raise _Unheld(f"DynamoDB returned a value of unknown type {kind!r}")
 
 
 def _decode_number(text: str) -> int | float:
-    """A whole number as an int (exact, however large), any other as a float."""
+    """A whole number as an int (exact, however large), any other as a float; `_Unheld` for
+    text that is no number."""
     try:
         number = Decimal(text)
-    except InvalidOperation as exc:
-        raise StoreError(f"DynamoDB returned a number that is not one: {text!r}") from exc
+    except InvalidOperation:
+        raise _Unheld(f"DynamoDB returned a number that is not one: {text!r}") from None
     if number == number.to_integral_value():
         # Past Python's digits for an int's text (DynamoDB keeps 126; a stand-in may keep
         # more): made an int it would take minutes at 1E+100000000, and no JSON be written of
