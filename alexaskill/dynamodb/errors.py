@@ -173,11 +173,16 @@ def _code(exc: Any) -> str:
 def _sum_out_of_range(code: str, exc: Any) -> bool:
     """Whether DynamoDB refused a write for a number its arithmetic made past its range: an
     increment's sum ("Number overflow. Attempting to store a number with magnitude larger than
-    supported range"; underflow for the other end)."""
+    supported range"; underflow for the other end), or past its precision ("Attempting to store
+    more than 38 significant digits in a Number": a stored 1.5E-37 plus 1)."""
     if code != "ValidationException":
         return False
     message = _message(exc)
-    return "Number overflow" in message or "Number underflow" in message
+    return any(words in message for words in _PAST_THE_RANGE)
+
+
+#: DynamoDB's words for a number it cannot keep (`_sum_out_of_range`).
+_PAST_THE_RANGE: Final = ("Number overflow", "Number underflow", "significant digits in a Number")
 
 
 def _message(exc: Any) -> str:
