@@ -1128,9 +1128,10 @@ def test_a_write_that_adds_leaves_no_cycle_holding_the_frames_that_failed(aws_en
     def adding(client: Any) -> None:
         local = Held()  # a local of the failing frame
         held.append(weakref.ref(local))
-        _note_answer(exception=dropped())  # the first attempt's connection dropped
-        retry = SimpleNamespace(context={"retries": {"attempt": 2}})
-        _refuse_if_given_up(request=retry)  # botocore's retry of it: refused
+        sent = SimpleNamespace(context={})  # what each attempt's request carries, or less
+        _refuse_if_given_up(request=sent)  # the first attempt: sent
+        _note_answer(exception=dropped())  # its connection dropped
+        _refuse_if_given_up(request=sent)  # botocore's retry of it: refused
 
     store = DynamoDBStore("skill", client=_FailingAtCreation())
     gc.disable()

@@ -40,7 +40,8 @@ def _errors() -> ModuleType:
 
 # The call a worker thread is making for a coroutine: ``given_up``, set when the coroutine gave
 # up on it; ``adding``, whether it adds (`DynamoDBStore._call`); ``last``, what its last attempt
-# got, an error's parsed answer or botocore's exception (`_note_answer`).
+# got, an error's parsed answer or botocore's exception (`_note_answer`); ``attempts``, how many
+# of its attempts were sent (`_refuse_if_given_up`).
 _waited_for = threading.local()
 
 
@@ -57,7 +58,9 @@ def _refuse_if_given_up(request: Any = None, **_: Any) -> None:
     if given_up is not None and given_up.is_set():
         raise _GivenUp
     if getattr(_waited_for, "adding", False):
-        attempt = getattr(request, "context", {}).get("retries", {}).get("attempt", 1)
+        # Attempts counted here, not read from the request's context: botocore gives this
+        # handler that context only from 1.43.68, and before it every attempt read as the first.
+        _waited_for.attempts = attempt = getattr(_waited_for, "attempts", 0) + 1
         last = getattr(_waited_for, "last", None)
         code = last.get("Error", {}).get("Code") if isinstance(last, dict) else None
         # Not kept in this frame: the refusal below holds it in its traceback, and is the

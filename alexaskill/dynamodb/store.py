@@ -342,6 +342,7 @@ class DynamoDBStore:
     ) -> T:
         errors = _errors()
         _waited_for.given_up, _waited_for.adding, _waited_for.last = given_up, False, None
+        _waited_for.attempts = 0
         cause: Exception
         try:
             try:
