@@ -13,6 +13,13 @@ from typing import Any, Final
 
 from .ssml_prosody import _prosody_error
 from .web_urls import _url_error
+from .xml_markup import (
+    _NAME_START,
+    _cdata_end_error,
+    _comment_error,
+    _end_tag_error,
+    _start_tag_error,
+)
 from .xml_references import _bare_less_than, _reference_error
 from .xml_text import _XML_SPACE, _character_error
 
@@ -273,12 +280,6 @@ def _value_error(tag: str, attributes: dict[str, str]) -> str | None:
     return None
 
 
-#: The characters an XML name starts with (XML 1.0, "NameStartChar"), as a character class's
-#: contents: a ``<`` before any other (a space, a digit, ``=``) starts no tag.
-_NAME_START: Final = (
-    ":A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
-    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
-)
 #: The markup of an SSML document, a piece at a time: a comment, a CDATA section, a processing
 #: instruction (each to its end, or to the end of the text if it has none), a start tag (group
 #: 1 its name; a DOCTYPE's is "!DOCTYPE"), whose quoted attribute values may hold ``>``, an end
@@ -291,6 +292,8 @@ _MARKUP: Final = re.compile(
     rf"|</(?=[{_NAME_START}])([^\s/<>]++)[^<>]*+>|<",
     re.DOTALL,
 )
+#: Names XML reads (`_SSML_TAGS` and the root's): ``<p>`` is a tag the scan need not read on.
+_XML_NAMED: Final = _SSML_TAGS | {"speak"}
 #: What the tag scan says of a ``<speak>`` tag past the root's own: XML has one root, and
 #: Amazon's SSML reference a ``<speak>`` at the root alone.
 _INNER_SPEAK: Final = (
@@ -321,7 +324,8 @@ def _scan_tags(
     """The one scan of a document's tags, up to the end of its root: the first fault, said,
     and where the root ends (its end tag's end; -1 after a fault, or if there is no root).
 
-    A fault is a ``<`` that starts no tag ("1 < 2"), an end tag that closes no open element
+    A fault is a ``<`` that starts no tag ("1 < 2"), a tag or a comment not as XML writes it
+    (`alexaskill.xml_markup`: ``<break time=1s/>``), an end tag that closes no open element
     (``<speak>a</p>``), or not the one opened last (``<p><s>a</p></s>``), an element left
     open (``<speak><p>a</speak>``, ``<speak>a``), a ``<speak>`` inside the root, a tag past
     the root not in ``known`` when it is given (`_SSML_TAGS`: ``<b>``, ``<SPEAK>``), or what
@@ -338,7 +342,16 @@ def _scan_tags(
             if name is None:
                 if piece.end() - piece.start() == 1:  # a bare "<"
                     return _bare_less_than(markup, piece.start()), -1
+                if markup.startswith("<!--", piece.start()):
+                    error = _comment_error(markup, piece.start(), piece.group())
+                    if error is not None:
+                        return error, -1
                 continue  # a comment, a CDATA section, a processing instruction
+            text = piece.group()
+            if len(text) != len(name) + 3:  # more than </p>
+                error = _end_tag_error(markup, piece.start(), text, name)
+                if error is not None:
+                    return error, -1
             if not open_names or open_names[-1] != name:
                 if name in open_names:
                     inner = open_names[-1]
@@ -351,15 +364,21 @@ def _scan_tags(
             continue
         if name[0] == "!":  # a DOCTYPE (refused as one)
             continue
+        text = piece.group()
+        # Anything but <p> or <speak>: attributes, "/>", or a name XML may not read.
+        if len(text) != len(name) + 2 or name not in _XML_NAMED:
+            error = _start_tag_error(markup, piece.start(), text)
+            if error is not None:
+                return error, -1
         if name == "speak" and open_names:
             return _INNER_SPEAK, -1
         if known and open_names and name not in known:
             return _unknown_tag(name), -1
         if name in names and check is not None:
-            error = check(piece.group())
+            error = check(text)
             if error is not None:
                 return error, -1
-        if not piece.group().endswith("/>"):
+        if not text.endswith("/>"):
             open_names.append(name)
         elif not open_names:  # the root an empty-element tag: <speak/>
             return None, piece.end()
@@ -400,7 +419,8 @@ def ssml_error(markup: str) -> str | None:
     refuses (`_prosody_error`, the same check, here too), a tag `_SSML_TAGS` does not list
     (`_unknown_tag`, said alike), elements that do not nest
     (`_scan_tags`, the same check, said here as the app says it), a bare ``&`` or ``<`` or an
-    entity other than XML's five (`alexaskill.xml_references`, said alike), text or a
+    entity other than XML's five (`alexaskill.xml_references`, said alike), a tag, a comment
+    or text not as XML writes them (`alexaskill.xml_markup`, said alike), text or a
     ``<speak>`` after the root (or a ``<speak>`` inside it), or a ``<break>`` or ``<audio>``
     beyond Amazon's limits (`alexaskill.responses.SsmlSpeech`).
     """
@@ -449,7 +469,7 @@ def ssml_error(markup: str) -> str | None:
         # says them (`_scan_tags`, `_reference_error`).
         nesting, _ = _scan_tags(markup)
         if nesting is None:
-            nesting = _reference_error(markup)
+            nesting = _reference_error(markup) or _cdata_end_error(markup)
         return nesting if nesting is not None else f"not well-formed XML ({exc})"
     except _DoctypeFound:
         return "a DOCTYPE (<!DOCTYPE …>): Alexa's SSML takes none"

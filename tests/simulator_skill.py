@@ -206,9 +206,9 @@ async def look_up(api: AlexaApi) -> Response:
 
 @skill.intent("Garble", utterances=["garble it"])
 def garble() -> Response:
-    # Hand-written markup Alexa cannot parse (an unquoted attribute value, which the app
-    # sends): it refuses the answer.
-    return ask(Ssml("<speak>Tom and <break time=1s/>Jerry</speak>"), reprompt="Again?")
+    # Hand-written markup Alexa refuses (a <break time> in capitals, a form Amazon's SSML
+    # reference never writes, which the app sends as written): it refuses the answer.
+    return ask(Ssml("<speak>Tom and <break time='5S'/>Jerry</speak>"), reprompt="Again?")
 
 
 @skill.intent("AMAZON.PauseIntent")

@@ -287,16 +287,16 @@ def test_ssml_alexa_would_refuse_fails_the_replay(workdir: Path) -> None:
 
             @skill.intent("Hello")
             def hello():
-                return speak(Ssml("<speak>Tom <break time=1s/></speak>"))
+                return speak(Ssml("<speak>Tom <break time='5S'/></speak>"))
             """
         )
     )
     code, out, _ = run("replay", "badssml:skill", "hello.json")
     assert code == 1
     assert (
-        "  FAILED: Alexa would refuse the answer (outputSpeech.ssml: not well-formed XML (not "
-        'well-formed (invalid token): line 1, column 23)): the user hears "There was a problem '
-        "with the requested skill's response.\"\n"
+        "  FAILED: Alexa would refuse the answer (outputSpeech.ssml: <break time='5S'>: write "
+        "'5s' (Amazon's SSML reference: a number, then s or ms in lower case, nothing round "
+        'them)): the user hears "There was a problem with the requested skill\'s response."\n'
     ) in out
 
 

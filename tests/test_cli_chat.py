@@ -104,7 +104,7 @@ def chime():
 
 @skill.intent("Garble", utterances=["garble it"])
 def garble():
-    return ask(Ssml("<speak>Tom <break time=1s/></speak>"))  # (unquoted: the app sends it)
+    return ask(Ssml("<speak>Tom <break time='5S'/></speak>"))  # (the app sends it as written)
 
 
 @skill.intent("AMAZON.StopIntent")
@@ -414,13 +414,13 @@ def test_an_answer_alexa_refuses_is_not_heard(
     code, out, err = chat(monkeypatch, said, "cafe:skill", "--invocation", "the cafe")
     assert code == 0, err
     refusal = (
-        "outputSpeech.ssml: not well-formed XML (not well-formed (invalid token): line 1, "
-        "column 23)"
+        "outputSpeech.ssml: <break time='5S'>: write '5s' (Amazon's SSML reference: a number, "
+        "then s or ms in lower case, nothing round them)"
     )
     assert out.endswith(
         "> garble it\n"
         '  → IntentRequest Garble   [sample: "garble it"]\n'
-        "  not heard:  Tom\n"
+        "  not heard:  Tom [pause 5 s]\n"
         "  Alexa:      There was a problem with the requested skill's response.\n"
         "  → SessionEndedRequest ERROR INVALID_RESPONSE\n"
         f"  (Alexa refuses the answer ({refusal}): the session ends)\n"

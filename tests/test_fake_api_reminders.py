@@ -1011,7 +1011,7 @@ def test_a_time_zone_fault_hits_the_time_zone_call_it_names_and_no_other() -> No
     ("ssml", "said"),
     [
         ("<speak>Bins & boxes</speak>", "a bare '&' at index 12"),
-        ("<speak>Bins <break time=1s/></speak>", "not well-formed XML"),
+        ("<speak>Bins <break time=1s/></speak>", "an unquoted attribute value at index 24"),
         ("<speak><emphasis>Bins</speak>", "</speak> while <emphasis> inside it is open"),
         ("Take the bins out", "not well-formed XML"),  # (no document at all)
         ("<p>Take the bins out</p>", "the root element is <p>, not <speak>"),

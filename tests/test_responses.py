@@ -820,12 +820,12 @@ def test_at_most_five_audio_clips_in_a_response() -> None:
         Ssml("<!-- <audio src='soundbank://soundlibrary/x'/> -->"),
         Ssml("<![CDATA[<audio src='x'/>]]>"),
         Ssml("<?note <audio src='x'/> ?>"),
-        Ssml("<sub alias='x <audio'>x</sub>"),
     ],
-    ids=["comment", "cdata", "processing-instruction", "attribute"],
+    # (not an attribute value: XML allows no "<" there, refused as test_xml_markup shows)
+    ids=["comment", "cdata", "processing-instruction"],
 )
 def test_only_audio_elements_count_as_clips(not_a_clip: Ssml) -> None:
-    # A comment, CDATA section, processing instruction or attribute value that holds "<audio"
+    # A comment, CDATA section or processing instruction that holds "<audio"
     # plays nothing: five real clips beside it are within Amazon's limit.
     clip = ssml.audio("soundbank://soundlibrary/animals/amzn_sfx_bear_groan_roar_01")
     assert SsmlSpeech(ssml.speak(*[clip] * 5, not_a_clip, not_a_clip))
@@ -1173,7 +1173,7 @@ def test_hand_written_ssml_whose_elements_do_not_nest_is_refused(markup: str, sa
     [
         "<speak>a<p>b<s>c</s></p><break/>d<p/></speak>",
         "<speak>a <!-- </p> --> <![CDATA[</s>]]> <?pi </p>?> b</speak>",
-        "<speak><sub alias='</p>'>x</sub></speak>",
+        "<speak><sub alias='/p> s>'>x</sub></speak>",
         "<speak ><p >a</p ></speak >",
         '<?xml version="1.0"?>\n<speak>a<p>b</p></speak>\n<!-- c -->',
     ],

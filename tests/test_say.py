@@ -281,7 +281,7 @@ def test_a_model_mistake_is_an_error_at_the_first_say() -> None:
         client.say("greet ada")
 
 
-# --- an answer Alexa would refuse: SSML that is not well-formed ---------------------------------
+# --- an answer Alexa would refuse: SSML the app sends as written ---------------------------------
 
 
 def broken_ssml_skill() -> Skill:
@@ -293,9 +293,9 @@ def broken_ssml_skill() -> Skill:
 
     @skill.intent("Hello", utterances=["hello"])
     def hello() -> Any:
-        # Hand-written markup with an unquoted attribute value: Alexa cannot parse it (the
-        # app, which does not parse the XML, sends it).
-        return ask(Ssml("<speak>Hi <break time=1s/> cafe</speak>"), reprompt="Again?")
+        # Hand-written markup with a <break time> in capitals, a form Amazon's SSML reference
+        # never writes: the app sends it as written, the test tools refuse it as Alexa does.
+        return ask(Ssml("<speak>Hi <break time='5S'/> cafe</speak>"), reprompt="Again?")
 
     return skill
 
@@ -304,7 +304,7 @@ def test_ssml_alexa_would_refuse_fails_the_test() -> None:
     with TestClient(broken_ssml_skill()) as client, pytest.raises(ResponseError) as raised:
         client.intent("Hello")
     assert str(raised.value).startswith(
-        "Alexa would refuse this answer: outputSpeech.ssml: not well-formed XML (not well-formed"
+        "Alexa would refuse this answer: outputSpeech.ssml: <break time='5S'>: write '5s'"
     )
     assert "raise_handler_errors=False" in "".join(raised.value.__notes__)
 
@@ -315,7 +315,7 @@ def test_ssml_alexa_would_refuse_is_what_alexa_says_and_ends_the_session() -> No
         result = client.intent("Hello")
         assert result.status_code == 200
         assert result.refusal is not None
-        assert result.refusal.startswith("outputSpeech.ssml: not well-formed XML (not well-")
+        assert result.refusal.startswith("outputSpeech.ssml: <break time='5S'>: write '5s'")
         assert client.intent("AMAZON.HelpIntent").refusal is None
 
         assert client.say("open the test").heard == "Welcome. Say hello."

@@ -109,7 +109,7 @@ def test_an_answer_alexa_refuses_is_not_heard_and_the_skill_hears_of_it(
     turn(http, "launch")
     refused = turn(http, text="garble it")
     answered, ended = refused["turn"]["exchanges"]
-    assert answered["refusal"].startswith("outputSpeech.ssml: not well-formed XML")
+    assert answered["refusal"].startswith("outputSpeech.ssml: <break time='5S'>: write '5s'")
     assert ended["envelope"]["request"]["reason"] == "ERROR"
     assert ended["envelope"]["request"]["error"]["type"] == "INVALID_RESPONSE"
     assert spoken(refused) == ["There was a problem with the requested skill's response."]

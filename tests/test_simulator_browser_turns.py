@@ -173,7 +173,7 @@ def test_an_answer_alexa_refuses_is_shown_not_heard(page: Any) -> None:
     say(page, "open the lighthouse")
     say(page, "garble it")
     turn = last_turn(page)
-    expect(turn.locator(".msg.alexa.refused > .speech")).to_have_text("Tom and Jerry")
+    expect(turn.locator(".msg.alexa.refused > .speech")).to_have_text("Tom and pause 5 s Jerry")
     problem = turn.locator(".msg.alexa.problem")
     expect(problem.locator(".who")).to_have_text("Alexa")
     expect(problem.locator(".speech")).to_have_text(

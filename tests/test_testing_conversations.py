@@ -142,7 +142,7 @@ def test_an_answer_alexa_refuses_ends_the_session_and_its_attributes_are_not_car
     def broken(session: Session) -> Response:
         seen.append((session.new, dict(session.attributes)))
         session.attributes["step"] = "refused"
-        return ask(Ssml("<speak>a <break time=1s/></speak>"))  # (sent: Alexa refuses it)
+        return ask(Ssml("<speak>a <break time='5S'/></speak>"))  # (sent: Alexa refuses it)
 
     with TestClient(skill, raise_handler_errors=False) as client:
         client.launch()
@@ -216,7 +216,7 @@ def test_after_an_answer_alexa_refuses_its_session_ends_with_a_session_ended_req
     # client.session_ended("ERROR") was refused as if no session were open.
     skill = Skill(SKILL_ID)
     skill.launch(lambda: ask("Yes?"))
-    broken = Ssml("<speak>a <break time=1s/></speak>")  # (the app sends it: Alexa refuses)
+    broken = Ssml("<speak>a <break time='5S'/></speak>")  # (the app sends it: Alexa refuses)
     skill.intent("Broken", utterances=["break it"])(lambda: ask(broken))
     ended: list[tuple[bool, str, dict[str, Any]]] = []
 
@@ -244,7 +244,7 @@ def test_a_refused_answer_that_said_end_keeps_its_session_for_alexas_ending_requ
     # refused answer would have kept the session open (speak()'s true lost it).
     skill = Skill(SKILL_ID)
     skill.launch(lambda: ask("Yes?"))
-    skill.intent("Broken")(lambda: speak(Ssml("<speak>a <break time=1s/></speak>")))
+    skill.intent("Broken")(lambda: speak(Ssml("<speak>a <break time='5S'/></speak>")))
     ended: list[str] = []
 
     @skill.session_ended

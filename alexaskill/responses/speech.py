@@ -20,7 +20,13 @@ from ..xml_text import (
     _xml_text,
 )
 from .directive import _shown
-from .ssml_elements import _audio_clips, _check_elements, _check_no_doctype, _check_references
+from .ssml_elements import (
+    _audio_clips,
+    _check_cdata_ends,
+    _check_elements,
+    _check_no_doctype,
+    _check_references,
+)
 
 __all__ = [
     "MAX_AUDIO_CLIPS",
@@ -235,6 +241,8 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         # scan of the tags below, which markup with a third "<" goes to).
         if "&" in markup:
             _check_references("outputSpeech.ssml", markup)
+        if "]]>" in markup:  # (in text, no XML: the builders' markup too)
+            _check_cdata_ends("outputSpeech.ssml", markup)
         # A letter or a digit right after the root's start tag, or after the start tag that
         # follows it (<p>Hi, <prosody …>Hi), says something: the usual answers, without the
         # pattern. Only a start tag ("<" and a letter) is skipped: a comment or a processing

@@ -22,8 +22,9 @@ never checked. A DOCTYPE is refused (`_check_no_doctype`): the speech would hold
 ``<speak>`` tag past the root (two documents run together), and elements that do not nest
 (a stray end tag, one left open, crossed ones) or a ``<`` that starts no tag ("1 < 2"), all
 in the one scan of `_check_elements` (`alexaskill.ssml_check._scan_tags`, which `ssml_error`
-reads them with too); and an ``&`` that is no reference XML reads (`_check_references`: "Tom &
-Jerry", ``&eacute;``).
+reads them with too), with each tag and comment as XML writes them (`alexaskill.xml_markup`:
+``<break time=1s/>``, ``<!-- a -- b -->``); an ``&`` that is no reference XML reads
+(`_check_references`: "Tom & Jerry", ``&eacute;``); ``]]>`` in text (`_check_cdata_ends`).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from ..ssml_check import (
     _value_error,
 )
 from ..ssml_prosody import _prosody_error
+from ..xml_markup import _cdata_end_error
 from ..xml_references import _reference_error
 from ..xml_text import _SPEAK_START, _XML_SPACE
 
@@ -177,6 +179,15 @@ def _check_references(field: str, markup: str) -> None:
     (`alexaskill.xml_references`). Called for markup with an ``&`` in it: the builders' too,
     whose parts of `Ssml` without a tag (``Ssml("Tom & Jerry")``) they do not escape."""
     error = _reference_error(markup)
+    if error is not None:
+        raise ResponseError(f"{field}: {error}")
+
+
+def _check_cdata_ends(field: str, markup: str) -> None:
+    """`ResponseError` naming ``field`` if text of ``markup`` holds ``]]>``, which XML reads
+    only as a CDATA section's end (`alexaskill.xml_markup`). Called for markup with one: the
+    builders' too, whose parts of `Ssml` without a tag they do not escape."""
+    error = _cdata_end_error(markup)
     if error is not None:
         raise ResponseError(f"{field}: {error}")
 

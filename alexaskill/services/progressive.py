@@ -11,6 +11,7 @@ from ..alexa_api.wire import _shown, is_amazon_host
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
 from ..responses.speech import _refuse_document_as_text, _says_nothing
 from ..responses.ssml_elements import (
+    _check_cdata_ends,
     _check_elements,
     _check_no_doctype,
     _check_references,
@@ -222,12 +223,13 @@ def _speech_fault(document: str) -> str | None:
 
 
 def _references_fault(document: str) -> str | None:
-    # As in an answer's speech: each "&" a reference XML reads (a "<" that starts no tag is
-    # the scan of `_elements_fault`).
-    if "&" not in document:
+    # As in an answer's speech: each "&" a reference XML reads, no "]]>" in text (a "<" that
+    # starts no tag, and what XML asks of tags and comments, is the scan of `_elements_fault`).
+    if "&" not in document and "]]>" not in document:
         return None
     try:
         _check_references("progressive response speech", document)
+        _check_cdata_ends("progressive response speech", document)
     except ResponseError as exc:
         return str(exc)
     return None

@@ -1,0 +1,161 @@
+"""Whether SSML's tags, comments and text are written as XML writes them.
+
+Alexa parses SSML as XML (XML 1.0, "Start-Tags, End-Tags, and Empty-Element Tags", "Comments",
+"Character Data and Markup"), which refuses the whole response for an unquoted attribute value
+(``<break time=1s/>``), an attribute without a value or given twice, a ``<`` in an attribute
+value, a tag name holding a character no XML name does, an end tag holding more than its name,
+``--`` inside a comment, or ``]]>`` in text, where it only ends a CDATA section. The tag scan
+(`alexaskill.ssml_check._scan_tags`) asks this module of each tag and comment it finds; the app's
+check of its speech (`alexaskill.responses.SsmlSpeech`, progressive responses) and `ssml_error`
+say the faults in the same words.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Final
+
+from .xml_references import _ESCAPING, _XML_READS, _around
+
+__all__: list[str] = []  # helpers for alexaskill.ssml_check and alexaskill.responses
+
+#: The characters an XML name starts with (XML 1.0, "NameStartChar"), as a character class's
+#: contents: a ``<`` before any other (a space, a digit, ``=``) starts no tag.
+_NAME_START: Final = (
+    ":A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+#: An XML name (XML 1.0, "Name": a NameStartChar, then NameChars).
+_NAME: Final = re.compile(rf"[{_NAME_START}][{_NAME_START}\-.0-9\u00b7\u0300-\u036f\u203f\u2040]*+")
+_SPACE: Final = re.compile(r"[ \t\r\n]*+")
+#: A start tag as XML writes it: a name, then attributes, each after white space, its value in
+#: quotes without ``<``. The quick "yes" of `_tag_fault`; possessive: no backtracking.
+_WELL_FORMED_TAG: Final = re.compile(
+    rf"<{_NAME.pattern}(?:[ \t\r\n]++{_NAME.pattern}[ \t\r\n]*+=[ \t\r\n]*+"
+    r"""(?:"[^<"]*+"|'[^<']*+'))*+[ \t\r\n]*+/?>"""
+)
+
+#: A fault of a tag: where it is in the tag, what it is, and the words after "Alexa parses SSML
+#: as XML, ".
+_Fault = tuple[int, str, str]
+
+
+# The same few tags come back answer after answer: their verdicts are kept, by their text.
+@functools.lru_cache(maxsize=256)
+def _tag_fault(tag: str) -> _Fault | None:
+    """The first fault of ``tag``, a start tag as the tag scan finds one (balanced quotes, up
+    to its ``>``), or None: a well-formed tag (`_WELL_FORMED_TAG`) with one ``=`` at most
+    needs no walk through its attributes."""
+    if tag.count("=") < 2 and _WELL_FORMED_TAG.fullmatch(tag) is not None:
+        return None
+    name = _NAME.match(tag, 1)
+    at = 1 if name is None else name.end()
+    if tag[at] not in " \t\r\n/>":
+        return at, f"{tag[at]!r} in the tag name", _NAMES
+    seen: set[str] = set()
+    while True:
+        start = at
+        at = _SPACE.match(tag, at).end()  # type: ignore[union-attr]  # (it matches)
+        if tag.startswith((">", "/>"), at):
+            return None
+        attribute = _NAME.match(tag, at)
+        if attribute is None:
+            return at, f"{tag[at]!r} starts an attribute name", _NAMES
+        if at == start:
+            return at, "no space before an attribute", "where white space parts attributes"
+        equals = _SPACE.match(tag, attribute.end()).end()  # type: ignore[union-attr]
+        if tag[equals] != "=":
+            if tag[equals] in " \t\r\n/>" or equals > attribute.end():
+                advice = (
+                    "where each attribute has a value; give it a value in quotes "
+                    f'({attribute.group()}="…")'
+                )
+                return at, "an attribute without a value", advice
+            return equals, f"{tag[equals]!r} in an attribute name", _NAMES
+        at = _SPACE.match(tag, equals + 1).end()  # type: ignore[union-attr]
+        quote = tag[at]
+        if quote not in "\"'":
+            value = re.match(r"[^ \t\r\n/>]*+", tag[at:]).group()  # type: ignore[union-attr]
+            advice = f'where each attribute value is in quotes; write {attribute.group()}="{value}"'
+            return at, "an unquoted attribute value", advice
+        end = tag.index(quote, at + 1)  # (the scan found it)
+        less_than = tag.find("<", at, end)
+        if less_than >= 0:
+            advice = (
+                "where an attribute value holds no '<'; write &lt; for the character, or build "
+                "the tag with its ssml builder, which escapes its values"
+            )
+            return less_than, "a '<' in an attribute value", advice
+        if attribute.group() in seen:
+            said = f"{attribute.group()} twice in one tag"
+            return attribute.start(), said, "where a tag names each attribute once; keep one"
+        seen.add(attribute.group())
+        at = end + 1
+
+
+#: Why a name is refused, said after "Alexa parses SSML as XML, ".
+_NAMES: Final = (
+    "and XML names (of tags and attributes) start with a letter, '_' or ':' and hold only "
+    "letters, digits, '-', '.', '_' and ':'"
+)
+
+
+def _said(markup: str, at: int, fault: str, advice: str) -> str:
+    return f"{fault} at index {at} ({_around(markup, at)}): {_XML_READS}, {advice}"
+
+
+def _start_tag_error(markup: str, start: int, tag: str) -> str | None:
+    """Why ``tag``, the start tag at index ``start`` of ``markup``, is no tag XML reads, or
+    None (`_tag_fault`)."""
+    fault = _tag_fault(tag)
+    if fault is None:
+        return None
+    return _said(markup, start + fault[0], fault[1], fault[2])
+
+
+def _end_tag_error(markup: str, start: int, tag: str, name: str) -> str | None:
+    """Why ``tag``, the end tag of ``name`` at index ``start`` of ``markup``, holds more than
+    its name and white space, or None."""
+    rest = tag[2 + len(name) : -1]
+    if not rest.strip(" \t\r\n"):
+        return None
+    at = start + 2 + len(name) + len(rest) - len(rest.lstrip(" \t\r\n"))
+    advice = f"where an end tag holds its name alone (</{name}>); leave the rest out"
+    return _said(markup, at, "more than a name in an end tag", advice)
+
+
+def _comment_error(markup: str, start: int, comment: str) -> str | None:
+    """Why ``comment``, the comment at index ``start`` of ``markup``, is none XML reads (it
+    holds ``--``, or ends with ``--->``), or None; one left open is the scan's to say."""
+    if not comment.endswith("-->") or len(comment) < 7:
+        return None
+    text = comment[4:-3]
+    dashes = text.find("--")
+    if dashes < 0:
+        if not text.endswith("-"):
+            return None
+        dashes = len(text) - 1
+    advice = "where a comment holds no '--' (nor ends with '-'); write '- -' or leave it out"
+    return _said(markup, start + 4 + dashes, "'--' inside a comment", advice)
+
+
+#: Markup whose text may hold ``]]>`` (comments, CDATA sections, processing instructions, tags,
+#: whose quoted values may), or a ``]]>`` in text. Possessive where it can be.
+_CDATA_ENDS: Final = re.compile(
+    r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)"
+    r"""|<(?:[^<>"']++|"[^"]*+"|'[^']*+')*+>|\]\]>""",
+    re.DOTALL,
+)
+
+
+def _cdata_end_error(markup: str) -> str | None:
+    """Why ``markup`` is no XML for a ``]]>`` in its text (outside the markup `_CDATA_ENDS`
+    skips), or None. Quick for markup without one."""
+    if "]]>" not in markup:
+        return None
+    for found in _CDATA_ENDS.finditer(markup):
+        if found.group() == "]]>":
+            advice = f"where ']]>' only ends a CDATA section; write ]]&gt;, {_ESCAPING}"
+            return _said(markup, found.start(), "']]>' in text", advice)
+    return None

@@ -1,0 +1,156 @@
+"""Tests for alexaskill.xml_markup: tags, comments and text as XML writes them.
+
+Alexa parses SSML as XML and refuses the whole response for an unquoted attribute value, an
+attribute given twice, a ``<`` in an attribute value, ``]]>`` in text, ``--`` inside a comment
+or a tag name XML does not allow; the app sent them (only the test tools' `ssml_error` said
+so), where it now refuses them as it builds the speech, a progressive response's too.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+
+from alexaskill import Skill, ssml
+from alexaskill.exceptions import ResponseError
+from alexaskill.responses import Response, SsmlSpeech, ask, speak
+from alexaskill.services.progressive import _speech_fault, progressive_document
+from alexaskill.ssml import Ssml
+from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
+
+#: Markup Alexa refuses, and the start of what is said of it (after the field's name).
+REFUSED = [
+    (
+        "<speak>a <break time=1s/></speak>",
+        "an unquoted attribute value at index 21 ('speak>a <break time=1s/></speak>')",
+    ),
+    ("<speak time=1s>a</speak>", "an unquoted attribute value at index 12"),
+    ("<speak>a <p x=>b</p></speak>", "an unquoted attribute value at index 14"),
+    ("<speak>a <break time/></speak>", "an attribute without a value at index 16"),
+    ('<speak>a <break time="1s" time="2s"/></speak>', "time twice in one tag at index 26"),
+    ("<speak>a <p a='1' a='2'>b</p></speak>", "a twice in one tag at index 18"),
+    ('<speak>a <break time="<1s"/></speak>', "a '<' in an attribute value at index 22"),
+    ("<speak><sub alias='</p>'>x</sub></speak>", "a '<' in an attribute value at index 19"),
+    ('<speak>a <break time="1s"strength="weak"/></speak>', "no space before an attribute"),
+    ("<speak>a ]]> b</speak>", "']]>' in text at index 9"),
+    ("<speak>a <![CDATA[x]]> ]]> b</speak>", "']]>' in text at index 23"),
+    ("<speak>a]]></speak>", "']]>' in text at index 8"),
+    ("<speak>a <!-- x -- y --> b</speak>", "'--' inside a comment at index 16"),
+    ("<speak>a <!-- x ---> b</speak>", "'--' inside a comment at index 16"),
+    ("<speak>a <p,>b</p,></speak>", "',' in the tag name at index 11"),
+    ('<speak>a <s"x">b</s></speak>', "'\"' in the tag name at index 11"),
+    ("<speak>a <p 1a='x'>b</p></speak>", "'1' starts an attribute name at index 12"),
+    ("<speak>a <break ='1s'/></speak>", "'=' starts an attribute name at index 16"),
+    ("<speak>a <p>b</p x></speak>", "more than a name in an end tag at index 17"),
+]
+
+
+def _said(markup: str) -> str:
+    """The fault said of ``markup`` (the app's check of an answer's speech), for the tables."""
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(markup))
+    return str(refused.value)
+
+
+@pytest.mark.parametrize(("markup", "said"), REFUSED)
+def test_markup_xml_cannot_read_is_refused_where_the_speech_is_built(
+    markup: str, said: str
+) -> None:
+    said = re.escape(said)
+    with pytest.raises(ResponseError, match=rf"^outputSpeech\.ssml: {said}"):
+        SsmlSpeech(Ssml(markup))
+    with pytest.raises(ResponseError, match=rf"^outputSpeech\.ssml: {said}"):
+        speak(Ssml(markup))
+    with pytest.raises(ResponseError, match=rf"^reprompt\.outputSpeech\.ssml: {said}"):
+        ask("Which one?", reprompt=Ssml(markup))
+    # The test tools' ssml_error says the same words.
+    error = ssml.ssml_error(markup)
+    assert error is not None and re.match(said, error), error
+
+
+@pytest.mark.parametrize(("markup", "said"), REFUSED)
+def test_a_progressive_response_is_refused_alike(markup: str, said: str) -> None:
+    said = re.escape(said)
+    with pytest.raises(ResponseError, match=rf"^progressive response speech: {said}"):
+        progressive_document(Ssml(markup))
+    # FakeAlexaApi's reading of a progressive response a skill sends itself.
+    fault = _speech_fault(markup)
+    assert fault is not None and re.match(rf"progressive response speech: {said}", fault), fault
+
+
+@pytest.mark.parametrize(
+    ("markup", "advice"),
+    [
+        ("<speak>a <break time=1s/></speak>", """write time="1s\""""),
+        ("<speak>a <break time/></speak>", "give it a value in quotes"),
+        ('<speak>a <break time="1s" time="2s"/></speak>', "keep one"),
+        ('<speak>a <break time="<1s"/></speak>', "write &lt; for the character"),
+        ("<speak>a ]]> b</speak>", "write ]]&gt;"),
+        ("<speak>a <!-- x -- y --> b</speak>", "a comment holds no '--'"),
+        ("<speak>a <p,>b</p,></speak>", "XML names"),
+    ],
+)
+def test_the_refusal_says_what_to_write(markup: str, advice: str) -> None:
+    said = _said(markup)
+    assert advice in said, said
+    assert "Alexa parses SSML as XML" in said, said
+
+
+def test_the_builders_own_markup_of_a_fragment_without_tags_is_checked_too() -> None:
+    # Ssml without a "<" composes into the builders' own markup, whose tags the speech does not
+    # scan again: a "]]>" in its text is found all the same.
+    composed = ssml.speak(Ssml("a ]]> b"), ssml.break_("1s"))
+    with pytest.raises(ResponseError, match=r"^outputSpeech\.ssml: '\]\]>' in text at index 9"):
+        SsmlSpeech(composed)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<speak>a <break time='1s'/> <break  time = \"2s\" /> b</speak>",
+        "<speak>a <p\n>b</p\t> <s >c</s ></speak>",
+        "<speak><sub alias='a > b ]]> c'>x</sub></speak>",
+        "<speak>a <![CDATA[ x ]] ]]> y]] > b</speak>",
+        "<speak>a ]] > b ]]</speak>",
+        "<speak>a <!-- x - y --> <!----> <!-- a->b --> b</speak>",
+        "<speak>a <!-- <break time=1s/> ]]> --> b</speak>",
+        "<speak>a <?note <break time=1s/> ]]> -- ?> b</speak>",
+        "<speak><lang xml:lang='fr-FR'>oui</lang> <w role='amazon:VB'>read</w></speak>",
+    ],
+)
+def test_markup_xml_reads_is_taken(markup: str) -> None:
+    assert SsmlSpeech(Ssml(markup)).ssml == markup
+    assert progressive_document(Ssml(markup)) == markup
+    assert ssml.ssml_error(markup) is None
+
+
+def test_plain_text_is_escaped_never_refused() -> None:
+    text = "a ]]> b <!-- x -- y --> time=1s a='1' a='2'"
+    for built in (
+        ssml.speak(text),
+        ssml.speak(ssml.p(text), ssml.sub(text, alias=text)),
+        Ssml("<p>a</p>") + text,
+    ):
+        speech = SsmlSpeech(built)
+        assert ssml.ssml_error(speech.ssml) is None
+        assert progressive_document(built) == speech.ssml
+
+
+def test_a_handler_writing_an_unquoted_value_is_its_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The author gets an ERROR naming the fault, the user the apology rather than Amazon's
+    # "There was a problem with the requested skill's response".
+    skill = Skill(skill_id=DEFAULT_SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        return speak(Ssml("<speak>Hi <break time=1s/></speak>"))
+
+    with caplog.at_level(logging.ERROR), TestClient(skill, raise_handler_errors=False) as client:
+        result = client.launch()
+    assert result.speech == "Sorry, something went wrong. Please try again later."
+    assert result.refusal is None
+    assert "outputSpeech.ssml: an unquoted attribute value at index 22" in caplog.text
