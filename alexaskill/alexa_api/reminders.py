@@ -11,6 +11,7 @@ from typing import Any, Final
 from .. import ssml
 from ..exceptions import AlexaApiError
 from ..responses.speech import _refuse_document_as_text
+from ..responses.ssml_elements import _check_cdata_ends, _check_elements, _check_references
 from ..xml_text import _check_markup
 from .recurrence import rule_fault, until_fault
 
@@ -359,11 +360,19 @@ def reminder_body(
     spoken: dict[str, str] = {"locale": locale, "text": text}
     if speech is not None:
         # As speak() and a progressive response: a str that is a <speak> document (its tags
-        # would be read aloud), and a character XML cannot hold, are refused.
+        # would be read aloud), a character XML cannot hold, an "&" that is no reference XML
+        # reads, a tag, a comment or text not as XML writes them, elements that do not nest,
+        # an unknown tag or one past Amazon's limits, are refused.
         if isinstance(speech, str) and not isinstance(speech, ssml.Ssml):
             _refuse_document_as_text(speech)
-        spoken["ssml"] = str(ssml.speak(speech))
-        _check_markup("alertInfo.spokenInfo.content[0].ssml", spoken["ssml"], "the reminder")
+        document = spoken["ssml"] = str(ssml.speak(speech))
+        field = "alertInfo.spokenInfo.content[0].ssml"
+        _check_markup(field, document, "the reminder")
+        if "&" in document:
+            _check_references(field, document)
+        if "]]>" in document:
+            _check_cdata_ends(field, document)
+        _check_elements(field, document)
     return {
         "requestTime": _local_iso(now.astimezone(_dt.UTC)),
         "trigger": trigger,
