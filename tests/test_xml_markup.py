@@ -9,16 +9,16 @@ so), where it now refuses them as it builds the speech, a progressive response's
 from __future__ import annotations
 
 import logging
-import re
 
 import pytest
 
 from alexaskill import Skill, ssml
 from alexaskill.exceptions import ResponseError
-from alexaskill.responses import Response, SsmlSpeech, ask, speak
-from alexaskill.services.progressive import _speech_fault, progressive_document
+from alexaskill.responses import Response, SsmlSpeech, speak
+from alexaskill.services.progressive import progressive_document
 from alexaskill.ssml import Ssml
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
+from tests.ssml_shared import refused_as_a_progressive_response, refused_where_the_speech_is_built
 
 #: Markup Alexa refuses, and the start of what is said of it (after the field's name).
 REFUSED = [
@@ -58,26 +58,12 @@ def _said(markup: str) -> str:
 def test_markup_xml_cannot_read_is_refused_where_the_speech_is_built(
     markup: str, said: str
 ) -> None:
-    said = re.escape(said)
-    with pytest.raises(ResponseError, match=rf"^outputSpeech\.ssml: {said}"):
-        SsmlSpeech(Ssml(markup))
-    with pytest.raises(ResponseError, match=rf"^outputSpeech\.ssml: {said}"):
-        speak(Ssml(markup))
-    with pytest.raises(ResponseError, match=rf"^reprompt\.outputSpeech\.ssml: {said}"):
-        ask("Which one?", reprompt=Ssml(markup))
-    # The test tools' ssml_error says the same words.
-    error = ssml.ssml_error(markup)
-    assert error is not None and re.match(said, error), error
+    refused_where_the_speech_is_built(markup, said)
 
 
 @pytest.mark.parametrize(("markup", "said"), REFUSED)
 def test_a_progressive_response_is_refused_alike(markup: str, said: str) -> None:
-    said = re.escape(said)
-    with pytest.raises(ResponseError, match=rf"^progressive response speech: {said}"):
-        progressive_document(Ssml(markup))
-    # FakeAlexaApi's reading of a progressive response a skill sends itself.
-    fault = _speech_fault(markup)
-    assert fault is not None and re.match(rf"progressive response speech: {said}", fault), fault
+    refused_as_a_progressive_response(markup, said)
 
 
 @pytest.mark.parametrize(
