@@ -666,6 +666,21 @@ _WRONG_RECURRENCES: Final = [
         {**_AT, "recurrence": {"freq": " "}},
         r"recurrence\.freq is ' ': WEEKLY or DAILY \(deprecated: recurrenceRules\)$",
     ),
+    # Amazon's model of the older byDay (ask-sdk-model's RecurrenceDay) allows SU, MO, TU, WE,
+    # TH, FR and SA only: any other str was taken and kept ("XX" answered 200).
+    (
+        {**_AT, "recurrence": {"freq": "WEEKLY", "byDay": ["XX"]}},
+        r"recurrence\.byDay\[0\] is 'XX': a day of the week \(SU, MO, TU, WE, TH, FR, SA\)$",
+    ),
+    (
+        {**_AT, "recurrence": {"freq": "WEEKLY", "byDay": ["MO", "fr"]}},
+        r"recurrence\.byDay\[1\] is 'fr': a day of the week \(SU, MO, TU, WE, TH, FR, SA\) "
+        r"\(did you mean 'FR'\?\)$",
+    ),
+    (  # (a numbered day is a rule's BYDAY, not one of the enum's values)
+        {**_AT, "recurrence": {"freq": "WEEKLY", "byDay": ["-1FR"]}},
+        r"recurrence\.byDay\[0\] is '-1FR': a day of the week \(SU, MO, TU, WE, TH, FR, SA\)$",
+    ),
 ]
 
 
@@ -749,6 +764,8 @@ def test_a_reminder_given_with_a_recurrence_amazon_refuses_is_refused(
         # (a freq Amazon's model does not allow, beside the rules that make Amazon ignore it,
         # as it ignores scheduledTime there: not judged)
         {"recurrenceRules": ["FREQ=DAILY"], "freq": "MONTHLY"},
+        {"recurrenceRules": ["FREQ=DAILY"], "freq": "WEEKLY", "byDay": ["XX"]},  # (so byDay)
+        {"freq": "WEEKLY", "byDay": ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]},
     ],
 )
 def test_a_recurrence_amazon_takes_is_created_and_given(recurrence: dict[str, Any]) -> None:

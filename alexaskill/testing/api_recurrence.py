@@ -144,6 +144,31 @@ def _freq_fault(freq: object) -> str | None:
     return said + (f" (did you mean {meant!r}?)" if meant in _FREQUENCIES else "")
 
 
+#: The values of the older ``recurrence.byDay``'s items: Amazon's model of them.
+_DAYS = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")
+
+
+def _by_day_fault(days: object) -> str | None:
+    """Why an item of the older ``recurrence.byDay`` (judged as ``freq`` is, beside no
+    ``recurrenceRules``; a list of str, `kind_fault` judged) is no day Amazon takes, said from
+    ``recurrence`` on, else None (the case meant named: ``'mo'``). Amazon's model of it allows
+    the seven days only, as they are written: ask-sdk-model's ``RecurrenceDay`` ("Allowed enum
+    values: [SU, MO, TU, WE, TH, FR, SA]", github.com/alexa/alexa-apis-for-python,
+    ask-sdk-model/ask_sdk_model/services/reminder_management/recurrence_day.py), a JSON enum,
+    not RFC 5545's BYDAY, whose words a rule takes in any case and may number (``-1FR``:
+    `alexaskill.alexa_api.recurrence`). No error code is documented: ``INVALID_TRIGGER``, as
+    for ``freq`` (`_freq_fault`)."""
+    if not isinstance(days, list):
+        return None
+    for index, day in enumerate(days):
+        if day in _DAYS:
+            continue
+        said = said_wrong(f"recurrence.byDay[{index}]", day, ReminderRecurrence, "byDay[]")
+        meant = day.strip().upper() if isinstance(day, str) else None
+        return said + (f" (did you mean {meant!r}?)" if meant in _DAYS else "")
+    return None
+
+
 def _recurrence_problem(
     kind: object,
     recurrence: object,
@@ -158,7 +183,7 @@ def _recurrence_problem(
     ``interval`` a positive integer (Amazon's model of it, ask-sdk-model's ``Recurrence``, as
     RFC 5545's INTERVAL). The older ``freq`` (with
     ``byDay``), which Amazon still takes without rules, is read as a rule: WEEKLY or DAILY
-    (`_freq_fault`). The ``trigger``
+    (`_freq_fault`), on the days SU to SA (`_by_day_fault`). The ``trigger``
     holding it gives the start an UNTIL is compared with (`_start`); without one, ``made``, the
     moment the reminder is made and the device's zone (None: a reminder given, not judged), is
     what its UNTIL must not fall before (`_until_gone`). Said from ``recurrence`` on."""
@@ -188,7 +213,7 @@ def _recurrence_problem(
     rules = recurrence.get("recurrenceRules")
     if rules is None:
         if recurrence.get("freq") is not None:  # (the older fields: its kind judged already)
-            return _freq_fault(recurrence["freq"])
+            return _freq_fault(recurrence["freq"]) or _by_day_fault(recurrence.get("byDay"))
         return "recurrence.recurrenceRules is required: " + takes(
             ReminderRecurrence, "recurrenceRules"
         )
