@@ -1535,3 +1535,28 @@ def test_a_start_with_an_offset_reaches_no_until_check(start: str) -> None:
     later = {"recurrenceRules": ["FREQ=DAILY;UNTIL=20310310T000000Z"]}
     ignored = _create(fake, {**_AT, "scheduledTime": start, "recurrence": later})
     assert ignored.status_code == 200, ignored.text
+
+
+@pytest.mark.parametrize(
+    ("content", "shown"),
+    [(b"[1]", "[1]"), (b'"x"', "'x'"), (b"5", "5"), (b"{oops", "'{oops'"), (b"", "nothing")],
+    ids=["list", "str", "int", "no-json", "empty"],
+)
+def test_a_create_body_that_is_no_json_object_is_said_so(content: bytes, shown: str) -> None:
+    # It was answered "requestTime is required" (INVALID_REQUEST_TIME), as if an object had
+    # left the field out.
+    fake = FakeAlexaApi()
+    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
+        answer = client.post(
+            "http://fake/v1/alerts/reminders",
+            content=content,
+            headers={"Authorization": "Bearer t", "Content-Type": "application/json"},
+        )
+    assert (answer.status_code, answer.json()) == (
+        400,
+        {
+            "code": "INVALID_REQUEST",
+            "message": f"the body must be a JSON object (the reminder), not {shown}",
+        },
+    )
+    assert fake.reminders == []

@@ -106,7 +106,8 @@ def _reminder_problem(
     body: Any, zone_name: str | None, now: _dt.datetime
 ) -> tuple[str, str] | None:
     """A 400's code and a message for a reminder body Amazon would refuse, else None (the codes
-    are the fake's: `alexaskill.testing.api_reminders`): a
+    are the fake's: `alexaskill.testing.api_reminders`): a body that is no JSON object
+    (``[1]``, ``5``; text that is no JSON, or none: ``INVALID_REQUEST``); a
     ``requestTime`` missing, of another kind than a str (said as `kind_fault` says a field of
     the wrong kind), or not written as Amazon writes one (`request_time_fault`: ISO
     8601, ``2019-09-22T19:04:00.672``, a ``Z`` or an offset taken); a field of the wrong kind
@@ -144,7 +145,11 @@ def _reminder_problem(
     length limit of a content entry's ``text`` or ``ssml`` (no number is given), and which
     ``locale`` values are taken (only "e.g. en-US"); an entry's ``locale`` and ``text`` are
     required as the reference's examples always give them."""
-    if not isinstance(body, dict) or body.get("requestTime") is None:
+    if not isinstance(body, dict):  # (was "requestTime is required", as if left out)
+        shown = "nothing" if body is None else repr(body)
+        shown = shown[:77] + "…" if len(shown) > 80 else shown
+        return "INVALID_REQUEST", f"the body must be a JSON object (the reminder), not {shown}"
+    if body.get("requestTime") is None:
         return "INVALID_REQUEST_TIME", "requestTime is required"
     if not isinstance(body["requestTime"], str):  # (said as a reminder's fields are: kinds)
         from ..alexa_api import Reminder
