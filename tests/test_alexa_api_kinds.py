@@ -45,8 +45,9 @@ _CONTENT: Final = "{'locale': 'en-US', 'text': 'walk the dog'}"
 #: (id, trigger, path in the reminder, value, what the message says it takes, who reads it:
 #: "c" the fake's create call, "g" a reminder given to the fake, "a" Amazon's answer read).
 _CASES: Final[list[tuple[str, str, str, Any, str, str]]] = [
-    # (a string of digits in Amazon's answer is read as its number: test_an_offset_written_…)
-    ("offset-str", "relative", "trigger.offsetInSeconds", "60", _OFFSET, "cg"),
+    # (a string of digits in Amazon's answer, or in a reminder given, which stands for one, is
+    # read as its number: test_an_offset_written_…)
+    ("offset-str", "relative", "trigger.offsetInSeconds", "60", _OFFSET, "c"),
     ("offset-word", "relative", "trigger.offsetInSeconds", "an hour", _OFFSET, "cga"),
     ("offset-float", "relative", "trigger.offsetInSeconds", 60.5, _OFFSET, "cga"),
     ("offset-bool", "relative", "trigger.offsetInSeconds", True, _OFFSET, "cga"),
@@ -338,7 +339,8 @@ def _read_answer(content: bytes) -> list[Any]:
 def test_an_offset_written_as_a_string_of_digits_in_amazons_answer_is_read_as_its_number() -> None:
     # Amazon's Reminders overview writes "offsetInSeconds": "7200" in a reminder it answers
     # with; its SDKs type the field as a number (and read such a string into one): the client
-    # reads it so, while the fake's create call keeps refusing it (the offset-str case above).
+    # reads it so, as the fake reads a reminder given (tests/test_fake_api_reminders.py), while
+    # the fake's create call keeps refusing it (the offset-str case above).
     written = _reminder("relative", "trigger.offsetInSeconds", "7200")
     number = _reminder("relative", "trigger.offsetInSeconds", 7200)
     [read] = _read_answer(json.dumps({"alerts": [written]}).encode())

@@ -1560,3 +1560,38 @@ def test_a_create_body_that_is_no_json_object_is_said_so(content: bytes, shown: 
         },
     )
     assert fake.reminders == []
+
+
+@pytest.mark.parametrize("key", ["offsetInSeconds", "offset_in_seconds"])
+def test_a_reminder_given_with_its_offset_written_as_digits_is_read_as_alexa_answers_it(
+    key: str,
+) -> None:
+    # Refused ("offsetInSeconds is '7200': …"), though a given reminder stands for what Alexa
+    # answers, and AlexaApi.get_reminders reads Amazon's documented "7200" as its number.
+    trigger = {"type": "SCHEDULED_RELATIVE", key: "7200"}
+    given: list[Any] = [{"alertToken": "r1", "trigger": trigger}]
+    fake = FakeAlexaApi(reminders=given)
+    [kept] = fake.reminders
+    assert kept.trigger == ReminderTrigger(type="SCHEDULED_RELATIVE", offset_in_seconds=7200)
+    assert given[0]["trigger"] == {"type": "SCHEDULED_RELATIVE", key: "7200"}  # (left as given)
+    [read] = run(skill_api(fake).get_reminders())
+    assert read.trigger is not None and read.trigger.offset_in_seconds == 7200
+
+
+@pytest.mark.parametrize(
+    ("offset", "said"),
+    [
+        ("-60", r"offsetInSeconds is '-60': a positive"),  # (as the client reads: digits only)
+        ("0", r"offsetInSeconds is 0: a positive"),
+        ("7200.5", r"offsetInSeconds is '7200.5': a positive"),
+        ("٦٠", r"offsetInSeconds is '٦٠': a positive"),
+        ("1" * 21, r"offsetInSeconds is '1111"),
+    ],
+)
+def test_a_reminder_given_with_an_offset_alexa_never_answers_is_still_refused(
+    offset: str, said: str
+) -> None:
+    with pytest.raises(ValueError, match=r"reminders\[0\]\.trigger\." + said):
+        FakeAlexaApi(
+            reminders=[{"trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": offset}}]
+        )

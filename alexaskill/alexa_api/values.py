@@ -384,11 +384,19 @@ def _offsets_read(answer: Any) -> Any:
         trigger = alert.get("trigger") if isinstance(alert, dict) else None
         if not isinstance(trigger, dict):
             continue
-        offset = trigger.get("offsetInSeconds")
-        # (ASCII digits only: str.isdigit takes "²" and "٦" too)
-        if isinstance(offset, str) and re.fullmatch(r"[0-9]{1,20}", offset):
-            trigger["offsetInSeconds"] = int(offset)
+        if "offsetInSeconds" in trigger:
+            trigger["offsetInSeconds"] = offset_read(trigger["offsetInSeconds"])
     return answer
+
+
+def offset_read(offset: object) -> object:
+    """A trigger's ``offsetInSeconds`` as Alexa's answer is read (`_offsets_read`): a string of
+    1 to 20 ASCII digits (``"7200"``) as the number it writes, anything else as it is; for
+    `FakeAlexaApi`'s reminders given, which stand for such answers, to be read alike."""
+    # (ASCII digits only: str.isdigit takes "²" and "٦" too)
+    if isinstance(offset, str) and re.fullmatch(r"[0-9]{1,20}", offset):
+        return int(offset)
+    return offset
 
 
 def _without_nulls(value: Any) -> Any:

@@ -250,7 +250,8 @@ def _offset_fault(offset: object) -> str | None:
     number as a string (``"offsetInSeconds" : "7200"``), and no page says whether Amazon takes
     that form: refused, so that a skill copying the example learns of the doubt from its tests
     (`AlexaApi.create_reminder` sends an int). Reading is lenient: `AlexaApi.get_reminders`
-    reads the string in Amazon's answer as its number (`alexaskill.alexa_api.values`)."""
+    reads the string in Amazon's answer as its number (`alexaskill.alexa_api.values`), and a
+    reminder given to the fake as a mapping, which stands for such an answer, is read alike."""
     from ..alexa_api import ReminderTrigger
     from ..alexa_api.kinds import takes
 

@@ -235,10 +235,27 @@ def _reminders(value: Iterable[Any]) -> list[Any]:
         "(Reminder(alert_token='r1', status='ON'), {'alertToken': 'r1', 'status': 'ON'})"
     )
     read = [
-        _entry(f"reminders[{index}]", entry, Reminder, expected)
+        _entry(f"reminders[{index}]", _offset_read(entry), Reminder, expected)
         for index, entry in enumerate(given)
     ]
     return given if all(kept is entry for kept, entry in zip(read, given, strict=True)) else read
+
+
+def _offset_read(entry: object) -> object:
+    """A reminder given as a mapping, with its trigger's ``offsetInSeconds`` (by either name)
+    read as `AlexaApi.get_reminders` reads Alexa's answer (`offset_read`: ``"7200"`` as 7200),
+    in a copy: a given reminder stands for what Alexa answers, and Amazon's Reminders overview
+    writes that answer so. Only a mapping's: a `Reminder` or `ReminderTrigger` made in code is
+    typed (an int), and one holding a str is refused. The skill's create is still held to the
+    number Amazon's SDK models type (`_offset_fault`)."""
+    from ..alexa_api.values import offset_read
+
+    trigger = entry.get("trigger") if isinstance(entry, Mapping) else None
+    if not isinstance(entry, Mapping) or not isinstance(trigger, Mapping):
+        return entry
+    names = [key for key in ("offsetInSeconds", "offset_in_seconds") if key in trigger]
+    read = {**trigger, **{key: offset_read(trigger[key]) for key in names}}
+    return {**entry, "trigger": read} if read != trigger else entry
 
 
 def _check_product(name: str, product: object) -> None:
