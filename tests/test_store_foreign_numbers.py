@@ -3,6 +3,7 @@ and why, in every store's words, never Python's own advice for its digits limit.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -105,5 +106,37 @@ async def test_a_stored_value_with_json_whitespace_is_refused_naming_its_type_by
         await _write_raw(store, "user", "n", text)
         with pytest.raises(ResponseError, match=f"^attribute 'n' holds {held}: not incremented$"):
             await store.update("user", {}, (), increments={"n": 1})  # type: ignore[call-arg]
+    finally:
+        await store.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis"])
+@pytest.mark.parametrize("name", ["n", "a: b "])  # (Redis's reply holds the name after a colon)
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("", "line 1 column 1 (char 0)"),
+        (" \t", "line 1 column 3 (char 2)"),
+        ("\r\n ", "line 2 column 2 (char 3)"),
+    ],
+)
+async def test_a_stored_value_empty_or_only_whitespace_is_not_json_to_an_increment_of_every_store(
+    kind: str, name: str, text: str, at: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # Redis's script named the type from the first character: none made it "holds str", a
+    # ResponseError, where memory and SQLite said (a StoreError) it is not JSON, as its load does.
+    store = _json_store(kind, request, tmp_path)
+    try:
+        await _write_raw(store, "user", name, text)
+        said = re.escape(
+            f": the stored value of attribute {name!r} is not JSON (Expecting value: {at})"
+        )
+        with pytest.raises(StoreError, match=said):
+            await store.load("user")
+        with pytest.raises(StoreError, match=said):
+            await store.update("user", {}, (), increments={name: 1})  # type: ignore[call-arg]
+        await store.update("user", {}, [name])  # deleting it mends it
+        assert name not in await store.load("user")
     finally:
         await store.aclose()

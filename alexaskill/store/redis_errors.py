@@ -10,11 +10,32 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..exceptions import ResponseError, StoreError
+from .base import _decode
 from .data_faults import _refused
 from .redis_client import _tls_hint
 
 if TYPE_CHECKING:
     from .redis import RedisStore
+
+
+#: How the update script (`redis_script._UPDATE_SCRIPT`) refuses to add to a value that is empty or
+#: only whitespace, then the whitespace (a letter each) and the attribute: ``<spaces>:<name>``.
+_NOT_JSON = "alexaskill-not-json "
+_SPACES = str.maketrans({"s": " ", "t": "\t", "n": "\n", "r": "\r"})
+
+
+def _not_json(reply: str, where: str) -> StoreError | None:
+    """The `StoreError` a load raises for the value the script found no JSON (its ``reply``,
+    after `_NOT_JSON`): the same words as the other stores' increment of it. None if the reply
+    is not the script's."""
+    spaces, colon, name = reply.partition(":")
+    if not colon or spaces.strip("stnr"):
+        return None
+    try:
+        _decode(name, spaces.translate(_SPACES), where)
+    except StoreError as exc:
+        return exc
+    return None
 
 
 def _failure(store: RedisStore, doing: str, exc: Exception) -> ResponseError | StoreError:
@@ -25,6 +46,12 @@ def _failure(store: RedisStore, doing: str, exc: Exception) -> ResponseError | S
     text = str(exc).removeprefix("ERR ").strip()
     if type(exc) is exceptions.ResponseError and text.startswith("attribute "):
         return _refused(text)  # (a data fault: said in one line, `data_faults._refused`)
+    if type(exc) is exceptions.ResponseError and text.startswith(_NOT_JSON):
+        # (Unstripped: an attribute's name may end in a space.)
+        reply = str(exc).removeprefix("ERR ").removeprefix(_NOT_JSON)
+        not_json = _not_json(reply, store._where())
+        if not_json is not None:
+            return not_json
     # A pipeline's error repeats the command, values and all: keep only Redis's answer.
     text = text.partition(" of pipeline caused error: ")[2].strip("(),'\"") or text
     text = store._scrubbed(text)

@@ -37,6 +37,13 @@ local n = tonumber(ARGV[2])
 for i = 0, n - 1 do
   local field = ARGV[3 + 2 * i]
   local value = redis.call('HGET', KEYS[1], field)
+  if value and string.match(value, '^[ \\t\\n\\r]*$') then
+    -- No JSON at all (its whitespace kept, one letter each: an error reply holds no line
+    -- break), for the store to refuse in the words of its load, as the other stores do.
+    local spaces = string.gsub(
+      value, '.', {{[' '] = 's', ['\\t'] = 't', ['\\n'] = 'n', ['\\r'] = 'r'}})
+    return redis.error_reply('alexaskill-not-json ' .. spaces .. ':' .. field)
+  end
   if value then
     -- JSON's whitespace around a value (another program's ' 5'), which HINCRBY refuses: the
     -- other stores read it as the number it surrounds, and so does the check.
