@@ -88,6 +88,12 @@ async def _write(store: DynamoDBStore, key: str, plan: _Plan) -> None:
         except _SumOutOfRange as exc:
             raise _refused(_sum_refused(plan.added, str(exc))) from None
         if whole and not under:
+            # `adds` here too, though this write sets: the map it makes holds the increments,
+            # and sent again after it was applied (an answer lost) it fails its condition, the
+            # state read below finds the map under this save's time, and the next round adds
+            # them once more: so it goes, like the first, through a client that never retries.
+            # No `_SumOutOfRange` comes of it: DynamoDB adds nothing in a SET of values, each a
+            # number within its range and precision (`limits._number_refused`, `_MAX_STEP`).
             try:
                 await store._call(
                     "update_item",
