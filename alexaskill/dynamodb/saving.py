@@ -12,6 +12,7 @@ from ..exceptions import StoreError
 from ..store.data_faults import _NOT_INCREMENTED, _refused
 from ..store.limits import _KEPT_NUMBERS
 from .update import _LATER, _SAVED_AT, _Plan
+from .values import _kind
 
 if TYPE_CHECKING:
     from .store import DynamoDBStore
@@ -22,22 +23,6 @@ logger = logging.getLogger("alexaskill")
 
 #: Rounds of the create-the-map race (another request created it first) before giving up.
 _MAX_ROUNDS: Final = 5
-
-
-#: The type a stored value that is no number loads as (`values._from_dynamodb`), by its
-#: DynamoDB type: named without decoding the value, which may be one no attribute holds (nested
-#: past 30 levels by a stand-in), for a refused increment's words.
-_KINDS: Final = {
-    "S": "str",
-    "BOOL": "bool",
-    "NULL": "NoneType",
-    "M": "dict",
-    "L": "list",
-    "SS": "list",
-    "NS": "list",
-    "B": "str",
-    "BS": "list",
-}
 
 
 class _ConditionFailed(Exception):
@@ -132,7 +117,7 @@ async def _write(store: DynamoDBStore, key: str, plan: _Plan) -> None:
         else:
             for name, value in column.get("M", {}).items():
                 if name in plan.added and "N" not in value:
-                    kind = _KINDS.get(next(iter(value), ""), "?")
+                    kind = _kind(value)
                     raise _refused(_NOT_INCREMENTED.format(name=name, kind=kind))
             # Into the map under the time of a save made first (a time far ahead is set back).
             under = saved is not None and saved >= stamp

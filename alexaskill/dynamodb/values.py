@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Final
 
 from ..store.base import _encode_checked, _not_held
 from ..store.limits import _KEPT_NUMBERS, _MAX_NESTING, _TOO_DEEP
@@ -74,31 +74,39 @@ def _from_stored(name: str, value: Mapping[str, Any], where: str) -> Any:
 
 def _from_dynamodb(value: Mapping[str, Any], depth: int = 1) -> Any:
     """A DynamoDB attribute value (as botocore gives it) as the JSON value it stands for, a map
-    or list ``depth`` levels deep; `_Unheld` past `_MAX_NESTING`."""
+    or list ``depth`` levels deep; `_Unheld` past `_MAX_NESTING`, or of a type not in `_TYPES`."""
     (kind, data), *_ = value.items()
     if depth > _MAX_NESTING and (kind == "M" or kind == "L"):
         raise _Unheld(f"it {_TOO_DEEP}")
-    if kind == "S":
-        return data
-    if kind == "N":
-        return _decode_number(data)
-    if kind == "BOOL":
-        return bool(data)
-    if kind == "NULL":
-        return None
-    if kind == "M":
-        return {key: _from_dynamodb(item, depth + 1) for key, item in data.items()}
-    if kind == "L":
-        return [_from_dynamodb(item, depth + 1) for item in data]
-    if kind == "SS":
-        return list(data)
-    if kind == "NS":
-        return [_decode_number(item) for item in data]
-    if kind == "B":
-        return base64.b64encode(data).decode("ascii")
-    if kind == "BS":
-        return [base64.b64encode(item).decode("ascii") for item in data]
-    raise _Unheld(f"DynamoDB returned a value of unknown type {kind!r}")
+    known = _TYPES.get(kind)
+    if known is None:
+        raise _Unheld(f"DynamoDB returned a value of unknown type {kind!r}")
+    return known[1](data, depth)
+
+
+def _kind(value: Mapping[str, Any]) -> str:
+    """The Python type a stored value loads as (`_from_dynamodb`), named from its DynamoDB type
+    without decoding it (it may be one no attribute holds, nested past `_MAX_NESTING`), for a
+    refused increment's words; the type itself where `_TYPES` lacks it."""
+    kind = next(iter(value), "")
+    known = _TYPES.get(kind)
+    return f"a value of unknown DynamoDB type {kind!r}" if known is None else known[0]
+
+
+#: Each DynamoDB type (its tag in an attribute value): the Python type of the JSON value it
+#: loads as, and how it is read (its data and depth given).
+_TYPES: Final[dict[str, tuple[str, Callable[[Any, int], Any]]]] = {
+    "S": ("str", lambda data, _: data),
+    "N": ("int or float", lambda data, _: _decode_number(data)),
+    "BOOL": ("bool", lambda data, _: bool(data)),
+    "NULL": ("NoneType", lambda data, _: None),
+    "M": ("dict", lambda data, depth: {k: _from_dynamodb(v, depth + 1) for k, v in data.items()}),
+    "L": ("list", lambda data, depth: [_from_dynamodb(item, depth + 1) for item in data]),
+    "SS": ("list", lambda data, _: list(data)),
+    "NS": ("list", lambda data, _: [_decode_number(item) for item in data]),
+    "B": ("str", lambda data, _: base64.b64encode(data).decode("ascii")),
+    "BS": ("list", lambda data, _: [base64.b64encode(item).decode("ascii") for item in data]),
+}
 
 
 def _decode_number(text: str) -> int | float:
