@@ -871,6 +871,24 @@ def test_a_date_is_no_name_where_the_intent_reads_a_date(
         assert [slot.name for slot in alone.slots] == ["name"]
 
 
+def test_a_custom_type_named_like_a_first_name_keeps_its_values() -> None:
+    # Only Amazon's built-in first-name types (AMAZON.FirstName, AMAZON.*_FIRST_NAME) hold
+    # people; a skill's own PET_FIRST_NAME with the value "tomorrow" means that value, no date.
+    pets = {
+        "name": "PET_FIRST_NAME",
+        "values": [{"name": {"value": v}} for v in ("tomorrow", "rex")],
+    }
+    slots = [{"name": "name", "type": "PET_FIRST_NAME"}, {"name": "date", "type": "AMAZON.DATE"}]
+    intents: list[dict[str, Any]] = [
+        {"name": "Call", "slots": slots, "samples": ["call {name}", "call {name} {date}"]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    language_model = {"invocationName": "phone book", "intents": intents, "types": [pets]}
+    understood = understander_of(language_model).understand("call tomorrow", now=NOW)
+    assert understood.intent == "Call"
+    assert {slot.name: slot.value for slot in understood.slots} == {"name": "tomorrow"}
+
+
 @pytest.mark.parametrize("said", ["book friday and 2", "book tomorrow and 2"])
 def test_a_day_said_where_a_name_goes_is_the_date_of_a_booking(said: str) -> None:
     # "book friday and 2" filled the name "friday" and the number 2 ("book {name} and {number}"

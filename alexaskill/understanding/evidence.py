@@ -83,8 +83,11 @@ def carrier_bar(
 
 def _first_name(type_name: str) -> bool:
     """Whether a slot type holds a person's first name (AMAZON.FirstName, AMAZON.US_FIRST_NAME,
-    AMAZON.GB_FIRST_NAME, ...)."""
-    return type_name == "AMAZON.FirstName" or type_name.endswith("_FIRST_NAME")
+    AMAZON.GB_FIRST_NAME, ...): Amazon's built-in types alone, never a skill's own type
+    whose name happens to end the same way (PET_FIRST_NAME means its listed values)."""
+    if type_name == "AMAZON.FirstName":
+        return True
+    return type_name.startswith("AMAZON.") and type_name.endswith("_FIRST_NAME")
 
 
 def name_said_as_date(
