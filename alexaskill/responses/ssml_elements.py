@@ -73,7 +73,8 @@ _BUILDERS: Final = {
 }
 _NAMES: Final = "|".join(map(re.escape, sorted(_BUILDERS)))
 #: A start tag of an element `_BUILDERS` names: group 1 its name, group 2 its attributes. It
-#: is read from a start tag `_scan_tags` found (not the text of a comment, …).
+#: is read from a start tag `_scan_tags` found (not the text of a comment, …) and XML reads (a
+#: value holding ``<`` is refused before, by `alexaskill.xml_markup`).
 _LIMITED_TAG: Final = re.compile(
     rf"""<({_NAMES})(?=[\s/>])((?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+)>"""
 )
@@ -115,7 +116,8 @@ def _attributes(attributes: str) -> dict[str, str]:
 @functools.lru_cache(maxsize=256)
 def _tag_error(text: str) -> str | None:
     """`_element_error` of ``text``, a start tag of an element `_BUILDERS` names; None for one
-    `_LIMITED_TAG` does not read (a ``<`` in a value: no XML, which `ssml_error` says)."""
+    `_LIMITED_TAG` does not read, which the scan never passes here: it refuses a tag that is
+    no XML (a ``<`` in a value: `alexaskill.xml_markup._start_tag_error`) before asking this."""
     tag = _LIMITED_TAG.fullmatch(text)
     if tag is None:
         return None
