@@ -16,8 +16,9 @@ Exit status (`EXIT_STATUSES`, also in ``alexaskill --help``): 0 when all went we
 replayed request, a certify check or ``model --check`` found a problem; 2 for a mistake in how
 the command was called (a bad APP, a missing file, a server that is not running, a port in
 use, ...), reported in one line on stderr that says what to do, never with a traceback; 3 when
-``serve`` could not start the app; 130 when interrupted (Ctrl-C); 143 when stopped by SIGTERM
-(``serve``: 0); 141 when the reader of the output went away (``| head``). A replayed
+``serve`` could not start the app, or uvicorn itself could not start (its ``Config`` refusing an
+option, its server failing before it serves); 130 when interrupted (Ctrl-C); 143 when stopped
+by SIGTERM (``serve``: 0); 141 when the reader of the output went away (``| head``). A replayed
 request fails when the answer is not HTTP 200 with a response envelope, and also when a handler
 raised (Alexa would hear the framework's apology, "Sorry, something went wrong..."), which is what
 replaying sample requests is meant to catch (the handler's traceback is logged on stderr).
@@ -101,8 +102,9 @@ def _command(name: str) -> ModuleType:
 EXIT_STATUSES: Final = (
     "exit status: 0 when all went well; 1 when a replayed request, a certify check or model "
     "--check found a problem; 2 for a mistake in the command (one line on stderr says what); "
-    "3 when serve could not start the app; 130 when interrupted (Ctrl-C); 143 when stopped by "
-    "SIGTERM (serve: 0); 141 when the output's reader closed it (| head)"
+    "3 when serve could not start the app or uvicorn could not start; 130 when interrupted "
+    "(Ctrl-C); 143 when stopped by SIGTERM (serve: 0); 141 when the output's reader closed it "
+    "(| head)"
 )
 
 

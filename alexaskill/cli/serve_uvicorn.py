@@ -299,9 +299,13 @@ def _run_uvicorn(
     starting: Callable[[bool], None] | None = None,
     **options: Any,
 ) -> None:
-    """``uvicorn.run(app, **options)``, `stopped_by_sigterm`; with ``workers`` over 1, its
-    workers watched by `_supervisor` (uvicorn's, saying how a worker ended); on ``::``, one
-    socket bound as for ``workers`` (IPv4 too, where the system allows). First the port is
+    """Serve ``app`` with uvicorn's ``options`` (``uvicorn.run``'s keywords) within
+    `stopped_by_sigterm`, as ``uvicorn.run`` would, but through uvicorn's own `Config`,
+    `Server`, `ChangeReload` and `_supervisor` made here, not ``uvicorn.run``: a `Config` or
+    a start uvicorn refused is `ServerNotStarted` (said in one line, exit status 3), a server
+    that did not start exits with status 3. With ``workers`` over 1, its workers are watched
+    by `_supervisor` (uvicorn's, saying how a worker ended); on ``::``, one socket is bound as
+    for ``workers`` (IPv4 too, where the system allows). First the port is
     checked (`check_port`), and then ``env`` set in this process's environment (the options
     handed to the server processes uvicorn starts): a port refused leaves it as it was. Then
     ``starting`` is called, once uvicorn's sockets are bound, just before uvicorn runs
