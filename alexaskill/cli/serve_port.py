@@ -27,8 +27,7 @@ def check_port(host: str, port: int, *, one_socket: bool) -> None:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         addresses: list[tuple[Any, Any]] = [(family, (host, port))]
     else:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-        addresses = list(dict.fromkeys((info[0], info[4]) for info in found))
+        addresses = _passive_addresses(host, port)
     for family, address in addresses:
         try:
             probe = socket.socket(family, socket.SOCK_STREAM)
@@ -79,8 +78,7 @@ def bind_as_asyncio(host: str, port: int) -> list[Any] | None:
 
     bound: list[socket.socket] = []
     try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-        addresses = list(dict.fromkeys((info[0], info[4]) for info in found))
+        addresses = _passive_addresses(host, port)
         for family, address in addresses:
             try:
                 sock = socket.socket(family, socket.SOCK_STREAM)
@@ -156,3 +154,12 @@ def _say_unbindable(
             f"--host {host}: not an address of this machine: give one of its own (127.0.0.1, "
             "0.0.0.0 for every interface, ::)"
         ) from None
+
+
+def _passive_addresses(host: str, port: int) -> list[tuple[Any, Any]]:
+    """The (family, address) pairs a listening socket on ``host`` and ``port`` binds to, as
+    ``create_server`` resolves them (``AI_PASSIVE``), each once, in the resolver's order."""
+    import socket
+
+    found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    return list(dict.fromkeys((info[0], info[4]) for info in found))
