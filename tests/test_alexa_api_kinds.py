@@ -246,6 +246,18 @@ def _code(path: str) -> str:
     return "INVALID_ALERT_INFO" if path.startswith("alertInfo") else "INVALID_REQUEST"
 
 
+def _read_answer(content: bytes) -> list[Any]:
+    """The reminders `AlexaApi.get_reminders` reads from Amazon's answer ``content``."""
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=content))
+    envelope = decode_envelope(json.dumps(RequestFactory().intent("Remind")))
+
+    async def main() -> list[Any]:
+        async with httpx.AsyncClient(transport=transport) as client:
+            return await AlexaApi(envelope, client=client).get_reminders()
+
+    return anyio.run(main)
+
+
 @pytest.mark.parametrize(
     ("trigger", "path", "value", "what", "readers"),
     [case[1:] for case in _CASES],
@@ -271,16 +283,8 @@ def test_a_reminder_field_of_the_wrong_kind_is_named_with_what_it_takes(
             FakeAlexaApi(reminders=[{"alertToken": "r0"}, reminder])
         assert str(given.value) == f"reminders[1].{said}"
     if "a" in readers:
-        content = json.dumps({"alerts": [reminder]}).encode()
-        transport = httpx.MockTransport(lambda request: httpx.Response(200, content=content))
-        envelope = decode_envelope(json.dumps(RequestFactory().intent("Remind")))
-
-        async def main() -> None:
-            async with httpx.AsyncClient(transport=transport) as client:
-                await AlexaApi(envelope, client=client).get_reminders()
-
         with pytest.raises(AlexaApiError) as read:
-            anyio.run(main)
+            _read_answer(json.dumps({"alerts": [reminder]}).encode())
         # (the JSON decodes: a field of it is of the wrong kind)
         assert str(read.value) == (
             f"get_reminders: a field of Alexa's answer is of the wrong kind: alerts[0].{said}"
@@ -312,28 +316,9 @@ def test_the_reminders_the_cases_start_from_are_taken_by_all_three() -> None:
 def test_an_answer_of_the_wrong_kind_is_told_from_one_that_does_not_decode(
     content: bytes, said: str
 ) -> None:
-    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=content))
-    envelope = decode_envelope(json.dumps(RequestFactory().intent("Remind")))
-
-    async def main() -> None:
-        async with httpx.AsyncClient(transport=transport) as client:
-            await AlexaApi(envelope, client=client).get_reminders()
-
     with pytest.raises(AlexaApiError) as read:
-        anyio.run(main)
+        _read_answer(content)
     assert str(read.value).startswith(f"get_reminders: {said}")
-
-
-def _read_answer(content: bytes) -> list[Any]:
-    """The reminders `AlexaApi.get_reminders` reads from Amazon's answer ``content``."""
-    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=content))
-    envelope = decode_envelope(json.dumps(RequestFactory().intent("Remind")))
-
-    async def main() -> list[Any]:
-        async with httpx.AsyncClient(transport=transport) as client:
-            return await AlexaApi(envelope, client=client).get_reminders()
-
-    return anyio.run(main)
 
 
 def test_an_offset_written_as_a_string_of_digits_in_amazons_answer_is_read_as_its_number() -> None:

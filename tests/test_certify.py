@@ -1214,6 +1214,16 @@ def test_a_proxys_own_answer_to_the_probes_is_said_the_proxys(
         assert f"with HTTP 403: from {proxy}, not from the skill" in said, said
 
 
+def _own_id_app(directory: Path) -> Path:
+    """A skill of its own id (not the test id), in ``directory``: ``ownid.py``, its ``skill``."""
+    app = directory / "ownid.py"
+    app.write_text(
+        f"from alexaskill import Skill, speak\n\nskill = Skill({OTHER_SKILL_ID!r})\n\n"
+        "@skill.launch\ndef hello():\n    return speak('hello')\n"
+    )
+    return app
+
+
 def test_dev_probes_carry_the_id_of_the_skill_served(
     servers: Servers, dev_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1221,11 +1231,7 @@ def test_dev_probes_carry_the_id_of_the_skill_served(
     # valid request ("request is for another skill"), and every other probe only for its id.
     # They now carry the id its simulator names, as `chat --url` and `replay --url` send.
     monkeypatch.delenv("ALEXASKILL_SKILL_ID", raising=False)
-    app = tmp_path / "ownid.py"
-    app.write_text(
-        f"from alexaskill import Skill, speak\n\nskill = Skill({OTHER_SKILL_ID!r})\n\n"
-        "@skill.launch\ndef hello():\n    return speak('hello')\n"
-    )
+    app = _own_id_app(tmp_path)
     url = servers.serve_dev(f"{app}:skill", *QUIET, cwd=tmp_path, dev_dir=dev_dir)[1]
     code, report = certify(url, "--allow-local", "--dev")
     assert code == 0, report
@@ -1242,11 +1248,7 @@ def test_dev_probes_over_tls_carry_the_id_of_the_skill_served(
     # The id is asked of the server with the trust --cafile gives the probes: with the
     # process's alone, the question failed on the certificate and the probes carried a test id.
     monkeypatch.delenv("ALEXASKILL_SKILL_ID", raising=False)
-    app = tmp_path / "ownid.py"
-    app.write_text(
-        f"from alexaskill import Skill, speak\n\nskill = Skill({OTHER_SKILL_ID!r})\n\n"
-        "@skill.launch\ndef hello():\n    return speak('hello')\n"
-    )
+    app = _own_id_app(tmp_path)
     cert, key = tls_files
     options = ("--ssl-certfile", str(cert), "--ssl-keyfile", str(key), *QUIET)
     url = servers.serve_dev(f"{app}:skill", *options, cwd=tmp_path, dev_dir=dev_dir, tls=True)[1]

@@ -12,7 +12,6 @@ from tests.understanding_shared import (
     intent_understander,
     slot,
     understander,
-    understander_of,
     value,
     values,
 )
@@ -432,17 +431,8 @@ def test_a_choice_of_a_number_or_a_date_is_no_two_slots(said: str, samples: list
 
 def _errands(text_type: str, samples: list[str]) -> Understander:
     """An intent with a free-form ``text`` slot (of ``text_type``), a date and a time."""
-    slots = [
-        {"name": "text", "type": text_type},
-        {"name": "date", "type": "AMAZON.DATE"},
-        {"name": "time", "type": "AMAZON.TIME"},
-    ]
-    intents = [
-        {"name": "Errand", "slots": slots, "samples": samples},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    language_model = {"invocationName": "errands", "intents": intents}
-    return understander_of(language_model)
+    slots = {"text": text_type, "date": "AMAZON.DATE", "time": "AMAZON.TIME"}
+    return intent_understander("Errand", slots, samples, invocation_name="errands")
 
 
 @pytest.mark.parametrize(

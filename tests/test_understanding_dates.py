@@ -895,18 +895,9 @@ def test_a_day_said_where_a_name_goes_is_the_date_of_a_booking(said: str) -> Non
     # read exactly), though the intent's other sample reads "friday" as its date: a day is no
     # person. The date and the number, the name left empty: what "book {date} and {number}"
     # would give, as a person who heard it would take it.
-    slots = [
-        {"name": "name", "type": "AMAZON.FirstName"},
-        {"name": "date", "type": "AMAZON.DATE"},
-        {"name": "number", "type": "AMAZON.NUMBER"},
-    ]
+    slots = {"name": "AMAZON.FirstName", "date": "AMAZON.DATE", "number": "AMAZON.NUMBER"}
     samples = ["book {name} and {number}", "book {date}"]
-    intents = [
-        {"name": "Book", "slots": slots, "samples": samples},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    language_model = {"invocationName": "bookings", "intents": intents}
-    bookings = understander_of(language_model)
+    bookings = intent_understander("Book", slots, samples, invocation_name="bookings")
     understood = bookings.understand(said, now=NOW)
     day = "2026-12-04" if "friday" in said else "2026-11-30"
     assert {slot.name: slot.value for slot in understood.slots} == {"date": day, "number": "2"}
@@ -929,16 +920,9 @@ def test_a_date_said_after_a_task_without_its_to_is_the_dates(
     # Pinned (it did not fail on this branch when reported): with the sample's "to" not said,
     # or no sample of the date at all, the task took "call mom friday" whole. The date's words
     # go to the date slot (split off the free-form task, `generalise.split_free_tails`).
-    slots = [
-        {"name": "task", "type": "AMAZON.SearchQuery"},
-        {"name": "date", "type": "AMAZON.DATE"},
-    ]
-    intents = [
-        {"name": "Remind", "slots": slots, "samples": samples},
-        {"name": "AMAZON.FallbackIntent", "samples": []},
-    ]
-    language_model = {"invocationName": "reminders", "intents": intents}
-    understood = understander_of(language_model).understand(said, now=NOW)
+    slots = {"task": "AMAZON.SearchQuery", "date": "AMAZON.DATE"}
+    reminders = intent_understander("Remind", slots, samples, invocation_name="reminders")
+    understood = reminders.understand(said, now=NOW)
     assert understood.intent == "Remind"
     assert {slot.name: slot.value for slot in understood.slots} == {
         "task": "call mom",
