@@ -681,6 +681,34 @@ _WRONG_RECURRENCES: Final = [
         {**_AT, "recurrence": {"freq": "WEEKLY", "byDay": ["-1FR"]}},
         r"recurrence\.byDay\[0\] is '-1FR': a day of the week \(SU, MO, TU, WE, TH, FR, SA\)$",
     ),
+    # Both of the older fields wrong: each is said, freq first (as Amazon's model of a
+    # recurrence, ask-sdk-model's Recurrence, orders them); only freq was, and a skill that
+    # fixed it met the byDay refusal on its next run.
+    (
+        {**_AT, "recurrence": {"freq": "MONTHLY", "byDay": ["XX"]}},
+        r"recurrence\.freq is 'MONTHLY': WEEKLY or DAILY \(deprecated: recurrenceRules\); "
+        r"recurrence\.byDay\[0\] is 'XX': a day of the week \(SU, MO, TU, WE, TH, FR, SA\)$",
+    ),
+    # Amazon's Reminders API reference: with startDateTime or endDateTime given, freq and byDay
+    # are ignored. Without recurrenceRules nothing then says when it recurs: the fake took the
+    # freq it read there (a WEEKLY one answered 200) and refused a wrong one as freq's fault.
+    (
+        {
+            **_AT,
+            "recurrence": {
+                "startDateTime": "2031-03-15T07:30:00.000",
+                "freq": "WEEKLY",
+                "byDay": ["MO"],
+            },
+        },
+        r"recurrence\.recurrenceRules is required beside startDateTime: Amazon ignores freq "
+        r"and byDay there",
+    ),
+    (
+        {**_AT, "recurrence": {"endDateTime": "2031-06-15T07:30:00.000", "freq": "MONTHLY"}},
+        r"recurrence\.recurrenceRules is required beside endDateTime: Amazon ignores freq and "
+        r"byDay there",
+    ),
 ]
 
 
@@ -766,6 +794,8 @@ def test_a_reminder_given_with_a_recurrence_amazon_refuses_is_refused(
         {"recurrenceRules": ["FREQ=DAILY"], "freq": "MONTHLY"},
         {"recurrenceRules": ["FREQ=DAILY"], "freq": "WEEKLY", "byDay": ["XX"]},  # (so byDay)
         {"freq": "WEEKLY", "byDay": ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]},
+        # (an empty byDay: Amazon documents no refusal of one, its model no least length)
+        {"freq": "WEEKLY", "byDay": []},
     ],
 )
 def test_a_recurrence_amazon_takes_is_created_and_given(recurrence: dict[str, Any]) -> None:

@@ -157,7 +157,10 @@ def _by_day_fault(days: object) -> str | None:
     ask-sdk-model/ask_sdk_model/services/reminder_management/recurrence_day.py), a JSON enum,
     not RFC 5545's BYDAY, whose words a rule takes in any case and may number (``-1FR``:
     `alexaskill.alexa_api.recurrence`). No error code is documented: ``INVALID_TRIGGER``, as
-    for ``freq`` (`_freq_fault`)."""
+    for ``freq`` (`_freq_fault`). An empty list is taken: Amazon documents no refusal of one
+    (ask-sdk-model's ``Recurrence`` types ``by_day`` an optional list, with no least length;
+    its Reminders API reference's opening says nothing of it, read through the docs search,
+    5 December 2026)."""
     if not isinstance(days, list):
         return None
     for index, day in enumerate(days):
@@ -167,6 +170,28 @@ def _by_day_fault(days: object) -> str | None:
         meant = day.strip().upper() if isinstance(day, str) else None
         return said + (f" (did you mean {meant!r}?)" if meant in _DAYS else "")
     return None
+
+
+def _older_problem(recurrence: dict[str, Any]) -> str | None:
+    """Why a ``recurrence`` without ``recurrenceRules`` is none Amazon takes, else None: the
+    older ``freq`` (with ``byDay``) times it, each of them judged and every fault said, freq
+    first, as Amazon's model of a recurrence orders them (`_freq_fault`, `_by_day_fault`);
+    but beside ``startDateTime`` or ``endDateTime``, which make Amazon ignore ``freq`` and
+    ``byDay`` (its Reminders API reference), nothing would say when it recurs: refused, those
+    fields named. Said from ``recurrence`` on."""
+    newer = [key for key in ("startDateTime", "endDateTime") if recurrence.get(key) is not None]
+    rules_said = takes(ReminderRecurrence, "recurrenceRules")
+    older = recurrence.get("freq") is not None or recurrence.get("byDay") is not None
+    if newer and older:
+        return (
+            f"recurrence.recurrenceRules is required beside {' and '.join(newer)}: Amazon "
+            "ignores freq and byDay there, so nothing would say when it recurs; give "
+            f"{rules_said}, or leave {' and '.join(newer)} out for the older freq"
+        )
+    if recurrence.get("freq") is None:  # (the older fields: their kinds judged already)
+        return "recurrence.recurrenceRules is required: " + rules_said
+    faults = [_freq_fault(recurrence["freq"]), _by_day_fault(recurrence.get("byDay"))]
+    return "; ".join(fault for fault in faults if fault is not None) or None
 
 
 def _recurrence_problem(
@@ -183,7 +208,8 @@ def _recurrence_problem(
     ``interval`` a positive integer (Amazon's model of it, ask-sdk-model's ``Recurrence``, as
     RFC 5545's INTERVAL). The older ``freq`` (with
     ``byDay``), which Amazon still takes without rules, is read as a rule: WEEKLY or DAILY
-    (`_freq_fault`), on the days SU to SA (`_by_day_fault`). The ``trigger``
+    (`_freq_fault`), on the days SU to SA (`_by_day_fault`), and not beside ``startDateTime``
+    or ``endDateTime``, which make Amazon ignore it (`_older_problem`). The ``trigger``
     holding it gives the start an UNTIL is compared with (`_start`); without one, ``made``, the
     moment the reminder is made and the device's zone (None: a reminder given, not judged), is
     what its UNTIL must not fall before (`_until_gone`). Said from ``recurrence`` on."""
@@ -212,11 +238,7 @@ def _recurrence_problem(
         return said_wrong("recurrence.interval", interval, ReminderRecurrence, "interval")
     rules = recurrence.get("recurrenceRules")
     if rules is None:
-        if recurrence.get("freq") is not None:  # (the older fields: its kind judged already)
-            return _freq_fault(recurrence["freq"]) or _by_day_fault(recurrence.get("byDay"))
-        return "recurrence.recurrenceRules is required: " + takes(
-            ReminderRecurrence, "recurrenceRules"
-        )
+        return _older_problem(recurrence)
     if not isinstance(rules, list) or not rules:
         where = "recurrence.recurrenceRules"
         return said_wrong(where, rules, ReminderRecurrence, "recurrenceRules")
