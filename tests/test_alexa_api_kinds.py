@@ -38,7 +38,12 @@ _RULED: Final = {
 }
 _TRIGGERS: Final = {"relative": _RELATIVE, "older": _OLDER, "ruled": _RULED}
 
-_OFFSET: Final = "a positive whole number of seconds, written as a number (3600: an hour)"
+#: What offsetInSeconds takes: said of any value but a string of digits, which the client reads
+#: in Amazon's answer (and the fake in a reminder given as a mapping) as its number, so that
+#: "written as a number" was untrue of those readers.
+_OFFSET: Final = "a positive whole number of seconds (3600: an hour)"
+#: Said of a string of digits, only where one is refused: the fake's create call.
+_OFFSET_DIGITS: Final = "a positive whole number of seconds, written as a number (3600, not '3600')"
 _LOCAL: Final = "a local time ('2031-03-15T07:30:00.000')"
 _CONTENT: Final = "{'locale': 'en-US', 'text': 'walk the dog'}"
 
@@ -47,7 +52,8 @@ _CONTENT: Final = "{'locale': 'en-US', 'text': 'walk the dog'}"
 _CASES: Final[list[tuple[str, str, str, Any, str, str]]] = [
     # (a string of digits in Amazon's answer, or in a reminder given, which stands for one, is
     # read as its number: test_an_offset_written_…)
-    ("offset-str", "relative", "trigger.offsetInSeconds", "60", _OFFSET, "c"),
+    ("offset-str", "relative", "trigger.offsetInSeconds", "60", _OFFSET_DIGITS, "c"),
+    ("offset-signed", "relative", "trigger.offsetInSeconds", "-60", _OFFSET, "cga"),
     ("offset-word", "relative", "trigger.offsetInSeconds", "an hour", _OFFSET, "cga"),
     ("offset-float", "relative", "trigger.offsetInSeconds", 60.5, _OFFSET, "cga"),
     ("offset-bool", "relative", "trigger.offsetInSeconds", True, _OFFSET, "cga"),

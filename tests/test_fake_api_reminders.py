@@ -81,7 +81,8 @@ def run(call: Any) -> Any:
         ),
         (
             [{"trigger": ReminderTrigger(offset_in_seconds="60")}],  # type: ignore[arg-type]
-            r"reminders\[0\]\.trigger\.offsetInSeconds is '60': a positive whole number of sec",
+            r"reminders\[0\]\.trigger\.offsetInSeconds is '60': a positive whole number of "
+            r"seconds, written as a number \(3600, not '3600'\)$",
         ),
     ],
 )
@@ -1255,7 +1256,7 @@ _REMINDERS: Final = "http://fake/v1/alerts/reminders"
         (
             {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": "7200"},
             "offsetInSeconds is '7200': a positive whole number of seconds, written as a number "
-            "(3600: an hour)",
+            "(3600, not '3600')",
         ),
         (
             {**_AT, "recurrence": {"freq": "DAILY", "interval": "2"}},
@@ -1611,8 +1612,10 @@ def test_a_reminder_given_with_its_offset_written_as_digits_is_read_as_alexa_ans
 @pytest.mark.parametrize(
     ("offset", "said"),
     [
-        ("-60", r"offsetInSeconds is '-60': a positive"),  # (as the client reads: digits only)
-        ("0", r"offsetInSeconds is 0: a positive"),
+        # (as the client reads: digits only; and not told to write a number, as a string of
+        # digits is read here: "written as a number" was untrue)
+        ("-60", r"offsetInSeconds is '-60': a positive whole number of seconds \(3600: an hour\)$"),
+        ("0", r"offsetInSeconds is 0: a positive whole number of seconds \(3600: an hour\)$"),
         ("7200.5", r"offsetInSeconds is '7200.5': a positive"),
         ("٦٠", r"offsetInSeconds is '٦٠': a positive"),
         ("1" * 21, r"offsetInSeconds is '1111"),

@@ -22,6 +22,7 @@ from .values import (
     ReminderTrigger,
     SpokenInfo,
     SpokenText,
+    offset_read,
 )
 
 __all__ = ["kind_fault", "said_wrong", "takes"]
@@ -49,9 +50,9 @@ _SAID: Final[dict[tuple[type[msgspec.Struct], str], str]] = {
     (Reminder, "pushNotification"): "an object ({'status': 'ENABLED'})",
     (ReminderTrigger, "type"): "SCHEDULED_ABSOLUTE or SCHEDULED_RELATIVE",
     (ReminderTrigger, "scheduledTime"): _LOCAL,
-    (ReminderTrigger, "offsetInSeconds"): (
-        "a positive whole number of seconds, written as a number (3600: an hour)"
-    ),
+    # (a string of its digits is read as its number in Amazon's answer and in a reminder given
+    # as a mapping, and refused elsewhere: `_OFFSET_DIGITS` says that where it is refused)
+    (ReminderTrigger, "offsetInSeconds"): "a positive whole number of seconds (3600: an hour)",
     (ReminderTrigger, "timeZoneId"): "an IANA time zone ('Europe/Paris')",
     (ReminderTrigger, "recurrence"): "an object of recurrenceRules (['FREQ=WEEKLY;BYDAY=MO'])",
     (ReminderRecurrence, "startDateTime"): _LOCAL,
@@ -70,6 +71,13 @@ _SAID: Final[dict[tuple[type[msgspec.Struct], str], str]] = {
     (SpokenText, "ssml"): "an SSML document ('<speak>walk the dog</speak>')",
     (PushNotification, "status"): "ENABLED or DISABLED",
 }
+
+
+#: What ``offsetInSeconds`` takes, said of a string of its digits (``"3600"``): it reaches a
+#: check only where such a string is refused, the fake's create call and a `ReminderTrigger`
+#: made in code, as the readers of Amazon's answer and of a reminder given as a mapping make it
+#: the number it writes first (`alexaskill.alexa_api.values.offset_read`).
+_OFFSET_DIGITS: Final = "a positive whole number of seconds, written as a number (3600, not '3600')"
 
 
 def kind_fault(value: object, into: Any, where: str = "", *, root: str = "the value") -> str | None:
@@ -129,6 +137,10 @@ def _struct_fault(value: Mapping[Any, Any], kind: Any, where: str, root: str) ->
         if field.encode_name not in value:
             continue
         said = _SAID.get((kind.cls, field.encode_name))
+        given = value[field.encode_name]
+        offset = (kind.cls, field.encode_name) == (ReminderTrigger, "offsetInSeconds")
+        if offset and isinstance(given, str) and offset_read(given) is not given:
+            said = _OFFSET_DIGITS  # (a string of digits: read as its number where it is taken)
         each = _SAID.get((kind.cls, field.encode_name + "[]"))
         inner = f"{where}.{field.encode_name}" if where else field.encode_name
         fault = _fault(value[field.encode_name], field.type, inner, root, said, each)
