@@ -1628,3 +1628,53 @@ def test_a_reminder_given_with_an_offset_alexa_never_answers_is_still_refused(
         FakeAlexaApi(
             reminders=[{"trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": offset}}]
         )
+
+
+#: The error statuses Amazon's model of the Reminders API names for each operation the fake
+#: serves (ask-sdk-model's ReminderManagementServiceClient, alexa/alexa-apis-for-python:
+#: create 400 "Bad Request", 403 "Forbidden", 429 "RateExceededException", 500, 503, 504;
+#: get and delete 401 "UserAuthenticationException", 429, 500), and what the skill's call
+#: raises for each: the consent card's error, or an AlexaApiError with its status.
+_REMINDER_STATUSES: Final = [
+    ("create_reminder", 400, "refused"),
+    ("create_reminder", 403, None),
+    ("create_reminder", (429, 2), "throttled by Amazon (too many requests); retry after 2 s"),
+    ("create_reminder", 500, "server error"),
+    ("create_reminder", 503, "server error"),
+    ("create_reminder", (504, 1), "server error; retry after 1 s"),
+    ("get_reminders", 401, None),
+    ("get_reminders", 429, "throttled by Amazon (too many requests)"),
+    ("get_reminders", 500, "server error"),
+    ("delete_reminder", 401, None),
+    ("delete_reminder", 429, "throttled by Amazon (too many requests)"),
+    ("delete_reminder", 500, "server error"),
+]
+
+
+@pytest.mark.parametrize(("operation", "fault", "reason"), _REMINDER_STATUSES)
+def test_each_status_amazon_names_for_a_reminder_call_is_a_typed_error(
+    operation: str, fault: int | tuple[int, int], reason: str | None
+) -> None:
+    # The fake makes each (faults), and the skill's AlexaApi says it: a 401 or 403 the
+    # reminders permission's card (the request grants no scope), anything else an
+    # AlexaApiError with the status, Amazon's code and the seconds a Retry-After asks.
+    from alexaskill import AlexaApiError, PermissionRequired, Scope
+
+    fake = FakeAlexaApi(faults={operation: fault})
+    api = skill_api(fake)
+    calls: dict[str, Callable[[], Any]] = {
+        "create_reminder": lambda: api.create_reminder("tea", after=dt.timedelta(minutes=5)),
+        "get_reminders": api.get_reminders,
+        "delete_reminder": lambda: api.delete_reminder("r1"),
+    }
+    status, wait = fault if isinstance(fault, tuple) else (fault, None)
+    with pytest.raises(AlexaApiError) as caught:
+        run(calls[operation]())
+    error = caught.value
+    assert (error.operation, error.status, error.code) == (operation, status, "FAULT")
+    assert error.retry_after == wait
+    if reason is None:
+        assert isinstance(error, PermissionRequired) and error.scope == Scope.REMINDERS
+    else:
+        assert type(error) is AlexaApiError
+        assert str(error).startswith(f"{operation}: HTTP {status}, {reason} (FAULT, ")

@@ -15,7 +15,15 @@ ask-sdk-model names no codes. The fake answers ``INVALID_REQUEST_TIME`` for a ``
 ``INVALID_ALERT_INFO`` for what it says, ``INVALID_REQUEST`` for anything else (a
 ``pushNotification``), ``UNAUTHORIZED`` for a scope not granted: a test may read them, but
 not as Amazon's (users report others, ``INVALID_TRIGGER_SCHEDULED_TIME_FORMAT`` among them:
-`alexaskill.testing.api_calls`)."""
+`alexaskill.testing.api_calls`).
+
+The other statuses that model names (429 "RateExceededException" for every operation, 500;
+503 and 504 for a create; 409 for an update, which the fake does not serve) come from
+``faults`` (``{"create_reminder": (429, 2)}``), with the code ``FAULT``. No code of Amazon's
+for a reminder refused by a user's limits or device was found (the docs, pages and code search
+of 5 December 2026 hold no Amazon page or model naming ``MAX_REMINDERS_EXCEEDED``,
+``DEVICE_NOT_SUPPORTED``, ``USER_NOT_FOUND`` or ``INVALID_BEARER_TOKEN`` for this API), so the
+fake makes up none: `AlexaApiError.code` carries whatever Amazon sends."""
 
 from __future__ import annotations
 
