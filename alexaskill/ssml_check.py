@@ -14,10 +14,13 @@ from typing import Any, Final
 from .ssml_prosody import _prosody_error
 from .web_urls import _url_error
 from .xml_markup import (
+    _MISC,
     _NAME_START,
     _cdata_end_error,
     _comment_error,
     _end_tag_error,
+    _instruction_error,
+    _misc_error,
     _start_tag_error,
 )
 from .xml_references import _bare_less_than, _reference_error
@@ -328,7 +331,9 @@ def _scan_tags(
     (`alexaskill.xml_markup`: ``<break time=1s/>``), an end tag that closes no open element
     (``<speak>a</p>``), or not the one opened last (``<p><s>a</p></s>``), an element left
     open (``<speak><p>a</speak>``, ``<speak>a``), a ``<speak>`` inside the root, a tag past
-    the root not in ``known`` when it is given (`_SSML_TAGS`: ``<b>``, ``<SPEAK>``), or what
+    the root not in ``known`` when it is given (`_SSML_TAGS`: ``<b>``, ``<SPEAK>``), a
+    processing instruction XML does not read (``<speak><?xml …?>``: an XML declaration is let
+    be anywhere before the root, which the app does not send), or what
     ``check`` says of the text of a start tag whose name is in ``names`` (the app's limits).
     What a comment, a CDATA section, a processing instruction or an attribute value holds is
     text. The app's check of its speech (`alexaskill.responses.SsmlSpeech`) and `ssml_error`
@@ -344,8 +349,12 @@ def _scan_tags(
                     return _bare_less_than(markup, piece.start()), -1
                 if markup.startswith("<!--", piece.start()):
                     error = _comment_error(markup, piece.start(), piece.group())
-                    if error is not None:
-                        return error, -1
+                elif markup.startswith("<?", piece.start()):  # before the root: its prolog
+                    error = _instruction_error(markup, piece.start(), piece.group(), not open_names)
+                else:
+                    error = None
+                if error is not None:
+                    return error, -1
                 continue  # a comment, a CDATA section, a processing instruction
             text = piece.group()
             if len(text) != len(name) + 3:  # more than </p>
@@ -420,7 +429,8 @@ def ssml_error(markup: str) -> str | None:
     (`_unknown_tag`, said alike), elements that do not nest
     (`_scan_tags`, the same check, said here as the app says it), a bare ``&`` or ``<`` or an
     entity other than XML's five (`alexaskill.xml_references`, said alike), a tag, a comment
-    or text not as XML writes them (`alexaskill.xml_markup`, said alike), text or a
+    or text not as XML writes them (`alexaskill.xml_markup`, said alike: a processing
+    instruction too, ``<speak><?xml …?>``, and a comment before or after the root), text or a
     ``<speak>`` after the root (or a ``<speak>`` inside it), or a ``<break>`` or ``<audio>``
     beyond Amazon's limits (`alexaskill.responses.SsmlSpeech`).
     """
@@ -467,7 +477,10 @@ def ssml_error(markup: str) -> str | None:
     except expat.ExpatError as exc:
         # Elements that do not nest, a bare "<" or "&", an unknown entity are said as the app
         # says them (`_scan_tags`, `_reference_error`).
-        nesting, _ = _scan_tags(markup)
+        nesting, end = _scan_tags(markup)
+        if nesting is None and end >= 0:  # a comment or an instruction after the root
+            after = _MISC.match(markup, end)  # (it matches, if only nothing)
+            nesting = _misc_error(markup, end, end if after is None else after.end())
         if nesting is None:
             nesting = _reference_error(markup) or _cdata_end_error(markup)
         return nesting if nesting is not None else f"not well-formed XML ({exc})"

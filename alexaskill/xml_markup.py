@@ -4,10 +4,12 @@ Alexa parses SSML as XML (XML 1.0, "Start-Tags, End-Tags, and Empty-Element Tags
 "Character Data and Markup"), which refuses the whole response for an unquoted attribute value
 (``<break time=1s/>``), an attribute without a value or given twice, a ``<`` in an attribute
 value, a tag name holding a character no XML name does, an end tag holding more than its name,
-``--`` inside a comment, or ``]]>`` in text, where it only ends a CDATA section. The tag scan
-(`alexaskill.ssml_check._scan_tags`) asks this module of each tag and comment it finds; the app's
-check of its speech (`alexaskill.responses.SsmlSpeech`, progressive responses) and `ssml_error`
-say the faults in the same words.
+``--`` inside a comment, ``]]>`` in text, where it only ends a CDATA section, or a processing
+instruction without a name, named xml in another case, or an XML declaration past the start
+("Processing Instructions"). The tag scan (`alexaskill.ssml_check._scan_tags`) asks this module
+of each tag, comment and processing instruction it finds, and `_misc_error` of those before and
+after the root; the app's check of its speech (`alexaskill.responses.SsmlSpeech`, progressive
+responses) and `ssml_error` say the faults in the same words.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 from typing import Final
 
 from .xml_references import _ESCAPING, _XML_READS, _around
+from .xml_text import _XML_SPACE
 
 __all__: list[str] = []  # helpers for alexaskill.ssml_check and alexaskill.responses
 
@@ -158,4 +161,68 @@ def _cdata_end_error(markup: str) -> str | None:
         if found.group() == "]]>":
             advice = f"where ']]>' only ends a CDATA section; write ]]&gt;, {_ESCAPING}"
             return _said(markup, found.start(), "']]>' in text", advice)
+    return None
+
+
+_NAMELESS: Final = (
+    "where '<?' starts a processing instruction, its name right after; write &lt;? for the "
+    "text, or leave it out"
+)
+
+
+def _instruction_error(
+    markup: str, start: int, instruction: str, prolog: bool = False
+) -> str | None:
+    """Why ``instruction``, the processing instruction at index ``start`` of ``markup``, is none
+    XML reads, or None: it has no name, one XML cannot read, xml in another case (``<?XML``),
+    or it is an XML declaration past the start of the document. Before the root (``prolog``),
+    where the app sends nothing (it sends the speech from its root), a declaration is let be
+    wherever it stands: text written with a first newline. One left open is the scan's to say."""
+    if len(instruction) < 4 or not instruction.endswith("?>"):
+        return None
+    name = _NAME.match(instruction, 2)
+    if name is None:
+        return _said(markup, start + 2, "a processing instruction without a name", _NAMELESS)
+    target = name.group()
+    if target.lower() == "xml":
+        if target != "xml":
+            advice = "where the name xml, in any case, is XML's own; rename it or leave it out"
+            return _said(
+                markup, start + 2, f"{target!r} as a processing instruction's name", advice
+            )
+        if prolog:
+            return None
+        advice = (
+            "where a declaration (<?xml …?>) stands only first, before <speak>; move it there "
+            "or leave it out"
+        )
+        return _said(markup, start, "an XML declaration past the start", advice)
+    after = instruction[name.end()]
+    if after in _XML_SPACE or instruction.startswith("?>", name.end()):
+        return None
+    said = f"{after!r} in a processing instruction's name"
+    return _said(markup, start + name.end(), said, _NAMES)
+
+
+#: What XML 1.0 allows before and after the root ("Misc"): white space (space, tab, CR, LF),
+#: comments, processing instructions, each ended. Possessive: no backtracking.
+_MISC: Final = re.compile(
+    rf"(?:[{_XML_SPACE}]++|<!--(?:[^-]|-(?!->))*+-->|<\?(?:[^?]|\?(?!>))*+\?>)*+"
+)
+#: A comment or a processing instruction of what `_MISC` matched.
+_MISC_PIECE: Final = re.compile(r"<!--.*?-->|<\?.*?\?>", re.DOTALL)
+
+
+def _misc_error(markup: str, start: int, end: int, prolog: bool = False) -> str | None:
+    """Why a comment or a processing instruction between ``start`` and ``end`` of ``markup``
+    (what `_MISC` matched there, before the root if ``prolog``, else after it) is none XML
+    reads (`_comment_error`, `_instruction_error`), or None."""
+    for piece in _MISC_PIECE.finditer(markup, start, end):
+        text = piece.group()
+        if text[1] == "!":
+            error = _comment_error(markup, piece.start(), text)
+        else:
+            error = _instruction_error(markup, piece.start(), text, prolog)
+        if error is not None:
+            return error
     return None

@@ -44,6 +44,22 @@ REFUSED = [
     ("<speak>a <p 1a='x'>b</p></speak>", "'1' starts an attribute name at index 12"),
     ("<speak>a <break ='1s'/></speak>", "'=' starts an attribute name at index 16"),
     ("<speak>a <p>b</p x></speak>", "more than a name in an end tag at index 17"),
+    # An XML declaration stands first or nowhere; a processing instruction has a name, never
+    # xml in another case (XML 1.0, "Processing Instructions", "PITarget").
+    ("<speak><?xml version='1.0'?>a</speak>", "an XML declaration past the start at index 7"),
+    ("<speak>a <?xml version='1.0'?> b</speak>", "an XML declaration past the start at index 9"),
+    ("<speak>a</speak> <?xml version='1.0'?>", "an XML declaration past the start at index 17"),
+    ("<speak>a <?XML x?> b</speak>", "'XML' as a processing instruction's name at index 11"),
+    ("<?Xml x?><speak>a</speak>", "'Xml' as a processing instruction's name at index 2"),
+    ("<speak>a <? x?> b</speak>", "a processing instruction without a name at index 11"),
+    ("<speak>a</speak><?,x?>", "a processing instruction without a name at index 18"),
+    ("<speak>a <?x,y?> b</speak>", "',' in a processing instruction's name at index 12"),
+    # Comments before and after the root are held to what XML asks of those inside it.
+    ("<speak>a</speak><!-- x -- y -->", "'--' inside a comment at index 23"),
+    ("<speak>a</speak>\n<!-- x --->", "'--' inside a comment at index 24"),
+    ("<speak>a</speak><?note?><!-- -- -->", "'--' inside a comment at index 29"),
+    ("<!-- x -- y --><speak>a</speak>", "'--' inside a comment at index 7"),
+    ("<?xml version='1.0'?>\n<!-- x ---><speak>a</speak>", "'--' inside a comment at index 29"),
 ]
 
 
@@ -75,6 +91,9 @@ def test_a_progressive_response_is_refused_alike(markup: str, said: str) -> None
         ('<speak>a <break time="<1s"/></speak>', "write &lt; for the character"),
         ("<speak>a ]]> b</speak>", "write ]]&gt;"),
         ("<speak>a <!-- x -- y --> b</speak>", "a comment holds no '--'"),
+        ("<speak>a <?xml version='1.0'?> b</speak>", "move it there or leave it out"),
+        ("<speak>a <?XML x?> b</speak>", "the name xml, in any case, is XML's own"),
+        ("<speak>a <? x?> b</speak>", "write &lt;? for the text"),
         ("<speak>a <p,>b</p,></speak>", "XML names"),
     ],
 )
@@ -104,12 +123,28 @@ def test_the_builders_own_markup_of_a_fragment_without_tags_is_checked_too() -> 
         "<speak>a <!-- <break time=1s/> ]]> --> b</speak>",
         "<speak>a <?note <break time=1s/> ]]> -- ?> b</speak>",
         "<speak><lang xml:lang='fr-FR'>oui</lang> <w role='amazon:VB'>read</w></speak>",
+        "<speak>a <?xml-stylesheet href='a'?> <?xmlnote x?> <?note?> b</speak>",
+        "<speak>a</speak>\n<!-- x - y --> <?note -- ?><!---->",
     ],
 )
 def test_markup_xml_reads_is_taken(markup: str) -> None:
     assert SsmlSpeech(Ssml(markup)).ssml == markup
     assert progressive_document(Ssml(markup)) == markup
     assert ssml.ssml_error(markup) is None
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<?xml version='1.0'?><!-- a - b --><?note x?>\n<speak>a</speak>",
+        # A declaration past the start of the prolog is no XML either, but the app sends the
+        # speech from its root, without it: not refused (text written with a first newline).
+        "\n<?xml version='1.0'?>\n<speak>a</speak>",
+    ],
+)
+def test_a_prolog_xml_reads_or_drops_is_taken_and_not_sent(markup: str) -> None:
+    assert SsmlSpeech(Ssml(markup)).ssml == "<speak>a</speak>"
+    assert progressive_document(Ssml(markup)) == "<speak>a</speak>"
 
 
 def test_plain_text_is_escaped_never_refused() -> None:

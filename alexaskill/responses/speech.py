@@ -25,6 +25,7 @@ from .ssml_elements import (
     _check_cdata_ends,
     _check_elements,
     _check_no_doctype,
+    _check_prolog,
     _check_references,
 )
 
@@ -233,6 +234,7 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         if root < 0:
             markup = str(_speak_document(Ssml(markup)))
         elif root:  # sent from its root: an XML declaration inside <speak> is not XML
+            _check_prolog("outputSpeech.ssml", markup, root)
             markup = markup[root:]
         force_setattr(self, "ssml", markup)
         _check_markup("outputSpeech.ssml", markup)

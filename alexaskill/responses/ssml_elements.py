@@ -17,7 +17,9 @@ the response otherwise, and the user hears its "There was a problem with the req
 skill's response"; refused here, the handler's error, the user hears the app's apology and
 the log names the tag and the attribute. The count of ``<audio>`` clips is `_audio_clips`.
 What a comment, a CDATA section, a processing instruction or an attribute value holds is text,
-never checked. A DOCTYPE is refused (`_check_no_doctype`): the speech would hold it inside
+never checked; a processing instruction's name is (``<?xml …?>`` inside the root, ``<? x?>``),
+and each comment and processing instruction before the root (`_check_prolog`: unsent, but no
+XML) and after it. A DOCTYPE is refused (`_check_no_doctype`): the speech would hold it inside
 ``<speak>``; so is text after the root (`_check_after_root`: ``<speak>Hi</speak>x``), a
 ``<speak>`` tag past the root (two documents run together), and elements that do not nest
 (a stray end tag, one left open, crossed ones) or a ``<`` that starts no tag ("1 < 2"), all
@@ -47,9 +49,9 @@ from ..ssml_check import (
     _value_error,
 )
 from ..ssml_prosody import _prosody_error
-from ..xml_markup import _cdata_end_error
+from ..xml_markup import _MISC, _cdata_end_error, _misc_error
 from ..xml_references import _reference_error
-from ..xml_text import _SPEAK_START, _XML_SPACE
+from ..xml_text import _SPEAK_START
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
 
@@ -194,20 +196,20 @@ def _check_cdata_ends(field: str, markup: str) -> None:
         raise ResponseError(f"{field}: {error}")
 
 
-#: What XML 1.0 allows after the root ("Misc"): white space (space, tab, CR, LF), comments,
-#: processing instructions. Possessive: no backtracking.
-_AFTER_ROOT: Final = re.compile(
-    rf"(?:[{_XML_SPACE}]++|<!--(?:[^-]|-(?!->))*+-->|<\?(?:[^?]|\?(?!>))*+\?>)*+"
-)
 #: A ``<speak>`` tag after the root: a second document, said as one inside it is.
 _SPEAK_TAG: Final = re.compile(_SPEAK_START)
 
 
 def _check_after_root(field: str, markup: str, end: int) -> None:
     """`ResponseError` naming ``field`` if ``markup``, a document whose root ends at ``end``,
-    holds more after it than XML allows there (`_AFTER_ROOT`): ``<speak>Hi</speak>x``."""
-    after = _AFTER_ROOT.match(markup, end)  # (it matches, if only nothing)
+    holds more after it than XML allows there (`_MISC`: ``<speak>Hi</speak>x``), or a comment
+    or a processing instruction there that XML does not read (`_misc_error`)."""
+    after = _MISC.match(markup, end)  # (it matches, if only nothing)
     stop = end if after is None else after.end()
+    if stop > end:
+        error = _misc_error(markup, end, stop)
+        if error is not None:
+            raise ResponseError(f"{field}: {error}")
     if stop < len(markup):
         if _SPEAK_TAG.match(markup, stop):
             raise ResponseError(f"{field}: {_INNER_SPEAK}")
@@ -216,6 +218,15 @@ def _check_after_root(field: str, markup: str, end: int) -> None:
             "parses SSML as XML, which holds nothing after the root but white space, "
             "comments and processing instructions; put it inside <speak>"
         )
+
+
+def _check_prolog(field: str, markup: str, root: int) -> None:
+    """`ResponseError` naming ``field`` if a comment or a processing instruction before the
+    root of ``markup`` (at ``root``) is none XML reads (`_misc_error`): the speech is sent from
+    its root without them, but a document that is no XML is the handler's mistake."""
+    error = _misc_error(markup, 0, root, prolog=True)
+    if error is not None:
+        raise ResponseError(f"{field}: {error}")
 
 
 def _check_no_doctype(field: str, markup: str) -> None:

@@ -14,6 +14,7 @@ from ..responses.ssml_elements import (
     _check_cdata_ends,
     _check_elements,
     _check_no_doctype,
+    _check_prolog,
     _check_references,
     _pauses_ms,
 )
@@ -207,6 +208,8 @@ def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
         if "<!DOCTYPE" in markup:
             _check_no_doctype("progressive response speech", markup)
         root = _speak_root(markup)
+        if root > 0:  # (sent from its root, as an answer's speech: the prolog checked first)
+            _check_prolog("progressive response speech", markup, root)
         document = markup[root:] if root >= 0 else str(ssml.speak(speech))
     _check_markup("progressive response speech", document)
     _check_progressive(document, sent)
