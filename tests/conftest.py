@@ -33,10 +33,8 @@ from tests.skill_ids import SKILL_ID as SKILL_ID
 from tests.skill_ids import THIRD_SKILL_ID as THIRD_SKILL_ID
 
 #: SSML the app sends but Alexa refuses, for tests of what the test tools, replay, chat and the
-#: simulator say of such an answer: a hand-written <break time> in a form Amazon's SSML
-#: reference never writes ("5S", not "5s"), which the app sends as written by design (README,
-#: "SSML": only the builder, ssml.break_("5S"), writes "5s"), and the test tools refuse as Alexa.
-BREAK_ALEXA_REFUSES = "<break time='5S'/>"
+#: simulator say of such an answer (tests/ssml_refused.py, which the simulator's skill reads too).
+from tests.ssml_refused import BREAK_ALEXA_REFUSES as BREAK_ALEXA_REFUSES
 
 # The browser tests' fixtures (the server, Chromium, a tab) are in tests/simulator_browser.py, by
 # the helpers they use, for the tests/test_simulator_browser_*.py modules: imported here, they are
