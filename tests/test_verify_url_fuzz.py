@@ -1,0 +1,261 @@
+"""Seeded character-level mutations of a genuine ``SignatureCertChainUrl`` and ``Signature-256``.
+
+tests/test_fuzz.py mutates whole headers with a fixed list of odd values; this one mutates the
+URL and the signature a character or a token at a time (dot segments, slashes, backslashes,
+percent-escapes, userinfo, ports, case, non-ASCII, controls), the way a forger probing the
+parser would. What must hold:
+
+- `check_cert_url` either refuses with a short `CertificateUrlError`, or returns a URL that
+  httpx (which downloads it) reads as ``https`` on ``s3.amazonaws.com`` at the default port,
+  with a file under ``/echo.api/``, no dot segment, query, fragment or userinfo; and httpx reads
+  the URL as sent the same way (no URL accepted that another parser sends elsewhere);
+- through a skill, a mutated request is answered only if its URL passes and its signature
+  decodes to the genuine bytes, and is otherwise a 400 with a short JSON reason.
+
+Bounded and fast (a fixed seed; no clock-dependent assertion). For a longer run::
+
+    ALEXASKILL_FUZZ_RUNS=20000 ALEXASKILL_FUZZ_SEED=9 .venv/bin/python -m pytest -n 0 \
+        tests/test_verify_url_fuzz.py
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Final
+
+import httpx
+import pytest
+
+from alexaskill import Response, Skill, speak
+from alexaskill.exceptions import CertificateUrlError
+from alexaskill.testing import TestClient
+from alexaskill.verify import check_cert_url
+
+from .conftest import SKILL_ID
+
+SEED: Final = int(os.environ.get("ALEXASKILL_FUZZ_SEED", "20261205"))
+RUNS: Final = int(os.environ.get("ALEXASKILL_FUZZ_RUNS", "300"))
+GENUINE_URL: Final = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
+PREFIX: Final = "https://s3.amazonaws.com/echo.api/"
+#: The longest refusal allowed: a short reason, never a traceback.
+MAX_REASON: Final = 200
+
+#: Single characters a mutation inserts or substitutes.
+_CHARS: Final = "/\\.%@:?#;[]-_~ aAeEsS3\t\x00\x7f\u0430\u00e9\uff0e\u2215"
+#: Tokens a mutation inserts: the pieces URL parsers disagree on.
+_TOKENS: Final = (
+    "..",
+    "./",
+    "../",
+    "/..",
+    "/.",
+    "//",
+    ":443",
+    ":80",
+    ":",
+    "@",
+    "evil.example",
+    "@evil.example",
+    "evil.example@",
+    "%2e",
+    "%2f",
+    "%2E%2E",
+    "\\..\\",
+    "echo.api",
+    "/echo.api/",
+    "s3.amazonaws.com",
+    "https://",
+    "http:",
+    "[::1]",
+    "?x=1",
+    "#/echo.api/",
+)
+_BASE64: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+
+
+def mutate_url(rng: random.Random, url: str) -> str:
+    """One to four edits of ``url``: a character or token inserted, replaced or deleted, or a
+    span's case changed."""
+    for _ in range(rng.randint(1, 4)):
+        at = rng.randrange(len(url) + 1)
+        kind = rng.randrange(5)
+        if kind == 0:
+            url = url[:at] + rng.choice(_CHARS) + url[at:]
+        elif kind == 1:
+            url = url[:at] + rng.choice(_TOKENS) + url[at:]
+        elif kind == 2 and url:
+            url = url[:at] + rng.choice(_CHARS) + url[at + 1 :]
+        elif kind == 3 and url:
+            url = url[:at] + url[at + rng.randint(1, 4) :]
+        else:
+            end = min(len(url), at + rng.randint(1, 8))
+            url = url[:at] + url[at:end].swapcase() + url[end:]
+    return url
+
+
+def mutate_signature(rng: random.Random, signature: str) -> str:
+    """One or two edits of a base64 ``signature``: a character replaced, inserted or dropped,
+    padding added or removed, white space inside."""
+    for _ in range(rng.randint(1, 2)):
+        at = rng.randrange(len(signature))
+        kind = rng.randrange(5)
+        if kind == 0:
+            signature = signature[:at] + rng.choice(_BASE64) + signature[at + 1 :]
+        elif kind == 1:
+            signature = signature[:at] + rng.choice(_BASE64) + signature[at:]
+        elif kind == 2:
+            signature = signature[:at] + signature[at + 1 :]
+        elif kind == 3:
+            signature = signature.rstrip("=") if signature.endswith("=") else signature + "="
+        else:
+            signature = signature[:at] + rng.choice((" ", "\t", "-", "_")) + signature[at:]
+    return signature
+
+
+def _problem_with_accepted(sent: str, checked: str) -> str | None:
+    """Why ``checked``, what `check_cert_url` returned for ``sent``, is not safe to download,
+    or None."""
+    try:
+        parsed = httpx.URL(checked)
+        as_sent = httpx.URL(sent)
+    except Exception as exc:  # (httpx's own InvalidURL, or a ValueError)
+        return f"httpx cannot read an accepted URL: {exc!r}"
+    where = (parsed.scheme, parsed.host, parsed.port, parsed.userinfo)
+    if where != ("https", "s3.amazonaws.com", None, b""):
+        return f"downloaded from {parsed.scheme}://{parsed.userinfo!r}@{parsed.host}:{parsed.port}"
+    if parsed.query or parsed.fragment or not checked.startswith(PREFIX):
+        return "a query, a fragment, or not under the prefix"
+    path = parsed.path
+    segments = path.split("/")
+    if not path.startswith("/echo.api/") or "." in segments or ".." in segments:
+        return f"downloaded path {path!r}"
+    if not segments[-1] and len(segments) == 3:
+        return "no file name"
+    if (as_sent.host, as_sent.port) != ("s3.amazonaws.com", None):
+        return f"httpx reads the URL as sent as host {as_sent.host!r}, port {as_sent.port}"
+    if not as_sent.path.startswith("/echo.api/"):
+        return f"httpx reads the URL as sent as path {as_sent.path!r}"
+    if check_cert_url(checked) != checked:
+        return "not idempotent"
+    return None
+
+
+def test_mutated_cert_urls_are_refused_or_safe_to_download() -> None:
+    rng = random.Random(SEED)
+    failures = []
+    accepted = refused = 0
+    for run in range(RUNS * 10):
+        url = mutate_url(rng, GENUINE_URL)
+        try:
+            checked = check_cert_url(url)
+        except CertificateUrlError as exc:
+            refused += 1
+            reason = str(exc)
+            if not reason.startswith("certificate URL: ") or len(reason) > MAX_REASON:
+                failures.append(f"run {run}: {url!r}: refused as {reason!r}")
+            continue
+        except Exception as exc:
+            failures.append(f"run {run}: {url!r}: {exc!r}")
+            continue
+        accepted += 1
+        problem = _problem_with_accepted(url, checked)
+        if problem is not None:
+            failures.append(f"run {run}: {url!r} -> {checked!r}: {problem}")
+    assert not failures, "\n".join(failures[:15])
+    # The mutator reaches both sides (else it tests nothing).
+    assert accepted > RUNS // 10
+    assert refused > RUNS
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Hello.")
+
+    with TestClient(skill) as client:
+        yield client
+
+
+def _genuine_body(client: TestClient) -> bytes:
+    envelope = client.factory.envelope("LaunchRequest")
+    envelope["request"]["timestamp"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return json.dumps(envelope).encode()
+
+
+def _url_passes(url: str) -> bool:
+    try:
+        check_cert_url(url)
+    except CertificateUrlError:
+        return False
+    return True
+
+
+def _decodes_to(signature: str, genuine: bytes) -> bool:
+    try:
+        return base64.b64decode(signature, validate=True) == genuine
+    except (binascii.Error, ValueError):
+        return False
+
+
+def test_mutated_url_and_signature_are_answered_only_when_both_hold(client: TestClient) -> None:
+    """Through a skill: a 200 only for a URL that passes with the genuine signature's bytes;
+    every other mutation a 400 with a short JSON reason (never a 500)."""
+    rng = random.Random(SEED + 1)
+    failures = []
+    answered = 0
+    for run in range(RUNS):
+        body = _genuine_body(client)
+        headers = client.pki.sign(body, sha1=False)
+        genuine_signature = base64.b64decode(headers["Signature-256"])
+        if rng.random() < 0.7:
+            headers["SignatureCertChainUrl"] = mutate_url(rng, GENUINE_URL)
+        else:
+            headers["SignatureCertChainUrl"] = GENUINE_URL
+        if rng.random() < 0.5:
+            headers["Signature-256"] = mutate_signature(rng, headers["Signature-256"])
+        raw = [
+            (b"content-type", b"application/json"),
+            *((name.lower().encode(), value.encode("utf-8")) for name, value in headers.items()),
+        ]
+        try:
+            response = client.http.post(client.path, content=body, headers=raw)
+        except Exception as exc:  # (a header the HTTP client itself refuses to send: a NUL)
+            if isinstance(exc, httpx.LocalProtocolError):
+                continue
+            failures.append(f"run {run}: {exc!r} for {headers!r:.300}")
+            continue
+        expected = _url_passes(headers["SignatureCertChainUrl"]) and _decodes_to(
+            headers["Signature-256"], genuine_signature
+        )
+        status = response.status_code
+        if expected:
+            answered += 1
+            if status != 200:
+                failures.append(f"run {run}: {status} {response.text[:200]} for {headers!r:.300}")
+            continue
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        if (
+            status != 400
+            or not isinstance(payload, dict)
+            or set(payload) != {"error"}
+            or not isinstance(payload["error"], str)
+            or len(payload["error"]) > MAX_REASON
+            or "Traceback" in response.text
+        ):
+            failures.append(f"run {run}: {status} {response.text[:200]} for {headers!r:.300}")
+    assert not failures, "\n".join(failures[:15])
+    assert answered > RUNS // 10  # the genuine side is reached too
+    body = _genuine_body(client)
+    assert client.post(body, client.pki.sign(body)).speech == "Hello."
