@@ -352,6 +352,20 @@ def test_a_utc_offset_with_seconds_is_not_iso_8601(pki: TestPKI, offset: str) ->
         check_timestamp("IntentRequest", NOW.strftime("%Y-%m-%dT%H:%M:%S.5") + offset, NOW)
 
 
+@pytest.mark.parametrize("offset", ["+00:60", "-00:60", "+00:99", "-0099", "+05:75", "+0060"])
+def test_a_utc_offset_of_60_minutes_or_more_is_not_iso_8601(pki: TestPKI, offset: str) -> None:
+    # An offset's minutes run from 00 to 59 (ISO 8601; RFC 3339's time-minute); Python 3.11's
+    # fromisoformat carried the rest over into the hours: "+00:99" was read as +01:39.
+    sent = NOW.strftime("%Y-%m-%dT%H:%M:%S") + offset
+    with pytest.raises(TimestampError, match=r"^timestamp: not ISO 8601$"):
+        check_timestamp("IntentRequest", sent, NOW)
+    with pytest.raises(TimestampError, match=r"^timestamp: not ISO 8601$"):
+        verify_body(pki, make_body(sent))
+    for hours, minutes, offset in ((0, 59, "+00:59"), (-23, -59, "-23:59"), (23, 59, "+2359")):
+        local = NOW.astimezone(timezone(timedelta(hours=hours, minutes=minutes)))
+        check_timestamp("IntentRequest", local.strftime("%Y-%m-%dT%H:%M:%S") + offset, NOW)
+
+
 @pytest.mark.parametrize(
     ("sent", "read"),
     [
