@@ -21,6 +21,9 @@ __all__ = ["read_timestamp"]
 _LEAP_SECOND: Final = re.compile(r"[Tt ]\d\d:\d\d:(60)(?![\d:])", re.A)
 
 
+#: The time of an ISO 8601 timestamp, extended (``hh:mm:ss.f``) or basic (``hhmmss.f``), each
+#: part but the hours optional, the fraction's mark a full stop or a comma.
+_TIME: Final = re.compile(r"\d\d(?::\d\d(?::\d\d(?:[.,]\d+)?)?|\d\d(?:\d\d(?:[.,]\d+)?)?)?", re.A)
 #: The characters that end an ISO 8601 timestamp after its UTC offset's sign (or its ``Z``).
 _OFFSET_DIGITS: Final = "0123456789:."
 
@@ -44,17 +47,30 @@ def _junk(timestamp: str) -> bool:
     timestamp holds: a control or non-ASCII character (it stops reading the time at a NUL:
     ``…19Z\\x00junk``), any one character between the time and its UTC offset (``…:19xZ``,
     ``…:19 +02:00``), or between the date and the time but a ``T``, a ``t`` or a space
-    (`_separator`), or seconds, or minutes past 59, in its UTC offset. Read from the end, not by
-    a regex searched from each character: ~0.6 µs for Alexa's ``…:34Z`` (~0.7 with a
-    ``+01:00``), where the regex it replaced took ~0.8 µs checking neither the separator nor
-    the offset's seconds, and fromisoformat ~0.1 µs (perf_counter, best of 800 runs of 2,000
-    calls, Python 3.11, a loaded machine)."""
+    (`_separator`), a digit too many in its time, or seconds, or minutes past 59, in its UTC
+    offset. Read from the end, not by a regex searched from each character: ~0.6 µs for
+    Alexa's ``…:34Z`` (~0.7 with a ``+01:00``), where the regex it replaced took ~0.8 µs
+    checking neither the separator nor the offset's seconds, and fromisoformat ~0.1 µs
+    (perf_counter, best of 800 runs of 2,000 calls, Python 3.11, a loaded machine). The check
+    of the time's digits adds a few tenths of a µs (timeit, too noisy here to say better); the
+    verifier reads each distinct timestamp once (`alexaskill.verify.timestamp`'s last parse)."""
     if not (timestamp.isascii() and timestamp.isprintable()):
         return True
-    if _separator(timestamp) not in "Tt ":  # ("" too: a date alone)
+    at = _separator(timestamp)
+    if timestamp[at : at + 1] not in "Tt ":  # ("" too: a date alone)
         return True
     head = timestamp.rstrip(_OFFSET_DIGITS)  # up to the offset's sign, or the Z
     if len(head) > 1 and head[-1] in "+-Zz" and not head[-2].isdigit():
+        return True
+    # Hours, minutes and seconds of two digits each: fromisoformat passes over a digit too many
+    # (``…T12:00:049Z`` read as 12:00:04) or reads it as a fraction (``…T1200009Z``). Alexa's
+    # ``hh:mm:ss``, which fromisoformat read, needs no regex.
+    end = len(head) - 1 if head[-1:] in ("+", "-", "Z", "z") else len(timestamp)
+    if (
+        (end - at != 9 or timestamp[at + 3 : at + 7 : 3] != "::")
+        and at < end
+        and _TIME.fullmatch(timestamp, at + 1, end) is None
+    ):
         return True
     # An offset is hh:mm, hhmm or hh, its minutes 00 to 59: fromisoformat also takes seconds
     # and a fraction of them (``+00:00:00.5``), and carries minutes past 59 into the hours
@@ -66,19 +82,19 @@ def _junk(timestamp: str) -> bool:
     return len(offset) > 5 or "." in offset or (minutes.isdigit() and minutes >= "60")
 
 
-def _separator(timestamp: str) -> str:
-    """The character fromisoformat read between the date and the time ("" after a date alone):
-    any character at all in Python 3.11 (``2026-12-05x03:10:00Z``, a digit even), where ISO
-    8601 writes a ``T`` and RFC 3339 a ``T``, a ``t`` or a space. Found after each form of the
-    date it reads: ``YYYY-MM-DD``, ``YYYYMMDD``, ``YYYY-Www-D``, ``YYYY-Www``, ``YYYYWwwD``,
-    ``YYYYWww``."""
+def _separator(timestamp: str) -> int:
+    """Where fromisoformat read the character between the date and the time (past the end after
+    a date alone): any character at all in Python 3.11 (``2026-12-05x03:10:00Z``, a digit even),
+    where ISO 8601 writes a ``T`` and RFC 3339 a ``T``, a ``t`` or a space. Found after each form
+    of the date it reads: ``YYYY-MM-DD``, ``YYYYMMDD``, ``YYYY-Www-D``, ``YYYY-Www``,
+    ``YYYYWwwD``, ``YYYYWww``."""
     if timestamp[4:5] == "-":
         if timestamp[5:6] != "W" or timestamp[8:9] == "-":
-            return timestamp[10:11]
-        return timestamp[8:9]
+            return 10
+        return 8
     if timestamp[4:5] == "W":
-        return timestamp[8:9] if timestamp[7:8].isdigit() else timestamp[7:8]
-    return timestamp[8:9]
+        return 8 if timestamp[7:8].isdigit() else 7
+    return 8
 
 
 def _unusual(timestamp: object) -> datetime:

@@ -352,6 +352,29 @@ def test_a_utc_offset_with_seconds_is_not_iso_8601(pki: TestPKI, offset: str) ->
         check_timestamp("IntentRequest", NOW.strftime("%Y-%m-%dT%H:%M:%S.5") + offset, NOW)
 
 
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "%Y-%m-%dT%H:%M:%S9Z",  # the 9 passed over
+        "%Y-%m-%dT%H:%M:%S9-00:00",
+        "%Y-%m-%dT%H:%M:%S90Z",
+        "%Y-%m-%dT%H:%M6Z",  # read as %H:%M:00
+        "%Y%m%dT%H%M9Z",  # read as %H%M
+        "%Y%m%dT%H%M%S9Z",  # read as %H%M%S.9
+    ],
+)
+def test_a_time_with_a_digit_too_many_is_not_iso_8601(pki: TestPKI, layout: str) -> None:
+    # ISO 8601 writes hours, minutes and seconds with two digits each (then a fraction);
+    # Python 3.11's fromisoformat passed over a digit too many, or read it as a fraction.
+    sent = NOW.strftime(layout)
+    with pytest.raises(TimestampError, match=r"^timestamp: not ISO 8601$"):
+        check_timestamp("IntentRequest", sent, NOW)
+    with pytest.raises(TimestampError, match=r"^timestamp: not ISO 8601$"):
+        verify_body(pki, make_body(sent))
+    for good in ("%Y-%m-%dT%H:%M:%SZ", "%Y%m%dT%H%M%SZ", "%Y-%m-%dT%H:%M:%S,5Z", "%Y%m%dT%H%MZ"):
+        check_timestamp("IntentRequest", NOW.strftime(good), NOW)
+
+
 @pytest.mark.parametrize("offset", ["+00:60", "-00:60", "+00:99", "-0099", "+05:75", "+0060"])
 def test_a_utc_offset_of_60_minutes_or_more_is_not_iso_8601(pki: TestPKI, offset: str) -> None:
     # An offset's minutes run from 00 to 59 (ISO 8601; RFC 3339's time-minute); Python 3.11's
