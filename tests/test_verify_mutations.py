@@ -1,4 +1,5 @@
-"""Seeded character-level mutations of a genuine ``SignatureCertChainUrl`` and ``Signature-256``.
+"""Seeded character-level mutations of a genuine ``SignatureCertChainUrl``, ``Signature-256``
+and ``request.timestamp``.
 
 tests/test_fuzz.py mutates whole headers with a fixed list of odd values; this one mutates the
 URL and the signature a character or a token at a time (dot segments, slashes, backslashes,
@@ -10,12 +11,15 @@ parser would. What must hold:
   with a file under ``/echo.api/``, no dot segment, query, fragment or userinfo; and httpx reads
   the URL as sent the same way (no URL accepted that another parser sends elsewhere);
 - through a skill, a mutated request is answered only if its URL passes and its signature
-  decodes to the genuine bytes, and is otherwise a 400 with a short JSON reason.
+  decodes to the genuine bytes, and is otherwise a 400 with a short JSON reason;
+- `read_timestamp` refuses a mutated timestamp with `TimestampError`, or it is ISO 8601 by a
+  grammar of its own here (two digits a field, minutes and offsets in range), read as that
+  grammar reads it.
 
 Bounded and fast (a fixed seed; no clock-dependent assertion). For a longer run::
 
     ALEXASKILL_FUZZ_RUNS=20000 ALEXASKILL_FUZZ_SEED=9 .venv/bin/python -m pytest -n 0 \
-        tests/test_verify_url_fuzz.py
+        tests/test_verify_mutations.py
 """
 
 from __future__ import annotations
@@ -25,16 +29,18 @@ import binascii
 import json
 import os
 import random
+import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Final
 
 import httpx
 import pytest
 
 from alexaskill import Response, Skill, speak
-from alexaskill.exceptions import CertificateUrlError
+from alexaskill.exceptions import CertificateUrlError, TimestampError
 from alexaskill.testing import TestClient
+from alexaskill.timestamps import read_timestamp
 from alexaskill.verify import check_cert_url
 
 from .conftest import SKILL_ID
@@ -259,3 +265,98 @@ def test_mutated_url_and_signature_are_answered_only_when_both_hold(client: Test
     assert answered > RUNS // 10  # the genuine side is reached too
     body = _genuine_body(client)
     assert client.post(body, client.pki.sign(body)).speech == "Hello."
+
+
+#: ISO 8601 as Alexa's timestamps could write it, for the reading to be compared with: a
+#: calendar date (extended or basic), a T, t or space, hours with optional minutes and seconds
+#: (extended or basic, the same throughout), a fraction of the seconds, an optional offset.
+_ISO_8601: Final = re.compile(
+    r"(?P<Y>\d{4})-?(?P<M>\d\d)-?(?P<D>\d\d)[Tt ]"
+    r"(?P<h>\d\d)(?:(?P<c>:?)(?P<m>\d\d)(?:(?P=c)(?P<s>\d\d)(?:[.,](?P<f>\d+))?)?)?"
+    r"(?P<z>[Zz]|(?P<sign>[+-])(?P<oh>\d\d)(?::?(?P<om>\d\d))?)?",
+    re.A,
+)
+_TIMESTAMP_CHARS: Final = "0123456789:.,+-TtZzW \x00\u00e9"
+_TIMESTAMP_TOKENS: Final = ("+00:60", "+24:00", ":60", "T24", "-00", "+5", "Z+", "..", ",5", "99")
+_TIMESTAMPS: Final = (
+    "2026-12-05T17:03:09Z",
+    "2026-12-05T17:03:09.123+05:30",
+    "2026-12-05t17:03:09-0800",
+    "20261205T170309Z",
+    "2016-12-31T23:59:60Z",
+)
+
+
+def mutate_timestamp(rng: random.Random, timestamp: str) -> str:
+    """One to three edits of ``timestamp``: a character or token inserted, a character replaced
+    or up to three deleted."""
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randrange(len(timestamp) + 1)
+        kind = rng.randrange(4)
+        if kind == 0:
+            timestamp = timestamp[:at] + rng.choice(_TIMESTAMP_CHARS) + timestamp[at:]
+        elif kind == 1:
+            timestamp = timestamp[:at] + rng.choice(_TIMESTAMP_TOKENS) + timestamp[at:]
+        elif kind == 2:
+            timestamp = timestamp[:at] + rng.choice(_TIMESTAMP_CHARS) + timestamp[at + 1 :]
+        else:
+            timestamp = timestamp[:at] + timestamp[at + rng.randint(1, 3) :]
+    return timestamp
+
+
+def _as_the_grammar_reads(timestamp: str) -> datetime | None:
+    """``timestamp`` read by `_ISO_8601` and datetime's own range checks, or None if it is not
+    ISO 8601 (a leap second read as the instant it ends, as the verifier reads it)."""
+    match = _ISO_8601.fullmatch(timestamp)
+    if match is None:
+        return None
+    minute, second = int(match["m"] or 0), int(match["s"] or 0)
+    offset_minutes = int(match["om"] or 0)
+    if int(match["h"]) > 23 or minute > 59 or second > 60 or offset_minutes > 59:
+        return None
+    zone = None
+    if match["sign"]:
+        size = timedelta(hours=int(match["oh"]), minutes=offset_minutes)
+        if size >= timedelta(hours=24):
+            return None
+        zone = timezone(-size if match["sign"] == "-" else size)
+    elif match["z"]:
+        zone = UTC
+    fraction = (match["f"] or "0")[:6].ljust(6, "0")
+    try:
+        moment = datetime(
+            int(match["Y"]),
+            int(match["M"]),
+            int(match["D"]),
+            int(match["h"]),
+            minute,
+            min(second, 59),
+            int(fraction),
+            tzinfo=zone,
+        )
+    except ValueError:
+        return None
+    return moment + timedelta(seconds=1) if second == 60 else moment
+
+
+def test_mutated_timestamps_are_refused_or_read_as_iso_8601_reads_them() -> None:
+    rng = random.Random(SEED + 2)
+    failures = []
+    read = 0
+    for run in range(RUNS * 10):
+        timestamp = mutate_timestamp(rng, rng.choice(_TIMESTAMPS))
+        try:
+            moment = read_timestamp(timestamp)
+        except TimestampError:
+            continue
+        except Exception as exc:
+            failures.append(f"run {run}: {timestamp!r}: {exc!r}")
+            continue
+        read += 1
+        expected = _as_the_grammar_reads(timestamp)
+        if expected is None and moment.tzinfo is not None:  # (no offset: refused by the verifier)
+            failures.append(f"run {run}: {timestamp!r} read as {moment}, not ISO 8601")
+        elif expected is not None and expected != moment:
+            failures.append(f"run {run}: {timestamp!r} read as {moment}, not {expected}")
+    assert not failures, "\n".join(failures[:15])
+    assert read > RUNS // 10
