@@ -252,6 +252,59 @@ def test_the_most_specific_sample_wins() -> None:
     assert understander.understand("play the jazz station").intent == "PlayAnything"
 
 
+def _phrase_book() -> Understander:
+    """A translator: one free-form intent beside the built-in ones users ask for."""
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "Translate",
+        utterances=["translate {phrase}", "how do i say {phrase}"],
+        slots={"phrase": "AMAZON.SearchQuery"},
+    )
+    def translate(phrase: str) -> None: ...
+
+    for name in ("AMAZON.HelpIntent", "AMAZON.StartOverIntent", "AMAZON.FallbackIntent"):
+        skill.add_intent_handler(name, lambda: None)
+    return Understander(model_from_skill(skill))
+
+
+@pytest.mark.parametrize(
+    ("said", "phrase"),
+    [
+        ("translate i need help", "i need help"),
+        ("translate start from the beginning", "start from the beginning"),
+        ("translate what can you do", "what can you do"),  # was right already
+    ],
+)
+def test_an_exact_reading_is_not_beaten_by_a_loose_one_that_drops_its_words(
+    said: str, phrase: str
+) -> None:
+    # "translate i need help" matches "translate {phrase}" exactly, yet was AMAZON.HelpIntent:
+    # its phrase is mostly free-form words, so the loose reading "i need help" (scored 2.05,
+    # "translate" left out) was weighed against it on score alone (2.0) and won.
+    understood = _phrase_book().understand(said, now=NOW)
+    assert (understood.intent, understood.exact) == ("Translate", True), understood.notes
+    assert [(slot.name, slot.words) for slot in understood.slots] == [("phrase", phrase)]
+
+
+def test_a_loose_reading_using_every_word_still_beats_free_words() -> None:
+    # Why the scores are compared at all: "play the top hits playlist" is "play {query}" exactly,
+    # its query all free-form words, and a loose reading of "play the top hits playlist on
+    # shuffle" keeps every word said, "play" too, only sample words unsaid: it explains more.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "PlayAnything", utterances=["play {query}"], slots={"query": "AMAZON.SearchQuery"}
+    )
+    def anything(query: str) -> None: ...
+
+    @skill.intent("PlayMix", utterances=["play the top hits playlist on shuffle"])
+    def mix() -> None: ...
+
+    understood = Understander(model_from_skill(skill)).understand("play the top hits playlist")
+    assert (understood.intent, understood.exact) == ("PlayMix", False)
+
+
 def test_a_listed_value_beats_unlisted_words(pizza: Understander) -> None:
     understood = pizza.understand("order a large pizza", now=NOW)
     assert understood.slots[0].kind == "listed"

@@ -1,7 +1,8 @@
 """What a reading rests on: words a free-form slot merely swallowed prove little, and words that
 carry grammar (function words, fillers) prove nothing.
 
-An exact reading that is mostly free-form words may be beaten by a loose one (`typed_share`);
+An exact reading that is mostly free-form words may be beaten by a loose one (`typed_share`),
+if that one keeps the words its sample matched (`keeps_own_words`);
 the closest intent, for a model without AMAZON.FallbackIntent, is chosen only among readings
 resting on a word that means something (`rests_on_meaning`); a free-form slot that took only
 the word carrying the value said after it ("in" of "call in may") took no value (`carrier_taken`),
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "carrier_bar",
     "carrier_taken",
+    "keeps_own_words",
     "name_bar",
     "name_said_as_date",
     "rests_on_meaning",
@@ -39,6 +41,21 @@ def typed_share(match: Match) -> float:
     said = sum(end - start for _, fill, start, end in match.fills if fill.weight >= TYPED)
     total = free + said + len(match.sample.words)
     return free / total if total else 0.0
+
+
+def keeps_own_words(exact: Match, loose: Match) -> bool:
+    """Whether a loose reading explains the words an exact one matched as its sample's own: it
+    neither leaves them out nor lets a free-form slot swallow them. "translate i need help" is
+    "translate {phrase}" exactly; AMAZON.HelpIntent's "i need help", "translate" left out,
+    explains less, whatever its score."""
+    # An exact reading covers every token: its sample's words where no slot's value stands.
+    filled = {at for _, _, start, end in exact.fills for at in range(start, end)}
+    own = set(range(len(exact.sample.words) + len(filled))) - filled
+    unexplained = set(loose.extra_at)
+    for _, fill, start, end in loose.fills:
+        if fill.weight <= FREE:
+            unexplained.update(range(start, end))
+    return not own & unexplained
 
 
 def rests_on_meaning(match: Match, words: Sequence[str], idle: Collection[str]) -> bool:

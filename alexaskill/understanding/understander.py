@@ -32,7 +32,7 @@ from ..exceptions import ConfigurationError
 from .addressing import SLOT_REFERENCE, addressed_request
 from .companions import date_left_out
 from .cut import why_no_reading
-from .evidence import typed_share
+from .evidence import keeps_own_words, typed_share
 from .fillers import exact_without_fillers
 from .generalise import carriers, generalise
 from .languages import Language, resolving_language
@@ -245,9 +245,11 @@ class Understander:
         match = self.matcher.exact(spans)
         notes: list[str] = []
         if match is not None and typed_share(match) > 0.5:
-            # Mostly words a free-form slot swallowed: a loose reading may explain more.
+            # Mostly words a free-form slot swallowed: a loose reading may explain more, never
+            # by leaving out the words this sample matched ("translate" of "translate i need
+            # help"), which are what an exact reading rests on.
             loose = self.matcher.loose(spans, self.model.fallback_sensitivity)
-            if loose is not None and loose.score > match.score:
+            if loose is not None and loose.score > match.score and keeps_own_words(match, loose):
                 match = loose
         if match is None:
             match, kept_spans = exact_without_fillers(self.matcher, spans, self.language)
