@@ -240,6 +240,34 @@ def test_the_closest_intent_still_takes_any_words_into_a_free_form_slot() -> Non
         assert [(slot.name, slot.value) for slot in understood.slots] == [("city", "toronto")]
 
 
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        ("what's the weather for paris tomorrow", "paris"),
+        ("what's the weather at new york tomorrow", "new york"),
+        ("what's the weather in paris tomorrow", "paris"),  # exact: as before
+    ],
+)
+def test_a_loose_free_form_value_does_not_start_with_the_word_carrying_it(
+    said: str, city: str
+) -> None:
+    # "what's the weather for paris tomorrow" (the sample says "in {city} {date}") filled the
+    # city "for paris": taking "for" into the free-form value cost less than "for" said and
+    # "in" unsaid. A value carrier ("for", "at") said before a free-form value is the value's
+    # carrier, no word of it, as a function word ending one is none ("berlin for me").
+    weather = {
+        "name": "Weather",
+        "slots": [{"name": "city", "type": "AMAZON.City"}, {"name": "date", "type": "AMAZON.DATE"}],
+        "samples": ["what's the weather in {city} {date}"],
+    }
+    understood = Understander(_model([weather])).understand(said, now=NOW)
+    assert understood.intent == "Weather", understood.notes
+    assert {slot.name: slot.words for slot in understood.slots} == {
+        "city": city,
+        "date": "tomorrow",
+    }
+
+
 def test_a_loose_reading_of_a_model_with_a_fallback_intent_still_takes_unlisted_words() -> None:
     # Only the closest intent is held to the listed values: a loose match (close enough to a
     # sample, so no guess) keeps the custom type's unlisted value, as Alexa sends one.

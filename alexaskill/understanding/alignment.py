@@ -156,6 +156,8 @@ def best_alignment(
                         gain = fill.weight * (end - at) - SLOT_COST
                     elif end - at > 1 and words[end - 1] in function_words:
                         continue  # "Berlin for me": the value stops before "for"
+                    elif words[at] in language.value_carriers:
+                        continue  # "for Paris": "for" carries the value, no word of it
                     else:
                         gain = -_LOOSE_FREE_SLOT
                         for word in words[at:end]:
