@@ -253,8 +253,8 @@ def test_a_loose_free_form_value_does_not_start_with_the_word_carrying_it(
 ) -> None:
     # "what's the weather for paris tomorrow" (the sample says "in {city} {date}") filled the
     # city "for paris": taking "for" into the free-form value cost less than "for" said and
-    # "in" unsaid. A value carrier ("for", "at") said before a free-form value is the value's
-    # carrier, no word of it, as a function word ending one is none ("berlin for me").
+    # "in" unsaid. A value carrier ("for", "at") said where the sample has its own carrier is
+    # the value's carrier, no word of it, as a function word ending one is none ("berlin for me").
     weather = {
         "name": "Weather",
         "slots": [{"name": "city", "type": "AMAZON.City"}, {"name": "date", "type": "AMAZON.DATE"}],
@@ -266,6 +266,28 @@ def test_a_loose_free_form_value_does_not_start_with_the_word_carrying_it(
         "city": city,
         "date": "tomorrow",
     }
+
+
+@pytest.mark.parametrize(
+    ("said", "song"),
+    [
+        ("could you play the song on the road again", "on the road again"),
+        ("play song in the air tonight", "in the air tonight"),
+    ],
+)
+def test_a_loose_free_form_value_keeps_a_first_word_no_carrier_of_the_sample_stands_for(
+    said: str, song: str
+) -> None:
+    # Titles start with "on", "in", "at": only a carrier said where the sample has its own
+    # ("for" of "weather for paris", the sample's "in" unsaid) is no word of the value.
+    play = {
+        "name": "Play",
+        "slots": [{"name": "song", "type": "AMAZON.SearchQuery"}],
+        "samples": ["play the song {song}"],
+    }
+    understood = Understander(_model([play])).understand(said, now=NOW)
+    assert understood.intent == "Play", understood.notes
+    assert [(slot.name, slot.words) for slot in understood.slots] == [("song", song)]
 
 
 def test_a_loose_reading_of_a_model_with_a_fallback_intent_still_takes_unlisted_words() -> None:

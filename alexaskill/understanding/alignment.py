@@ -91,6 +91,20 @@ def best_alignment(
     function_words = language.function_words
     memo: dict[tuple[int, int], tuple[float, object] | None] = {}
 
+    carriers = language.value_carriers
+
+    def stands_for_carrier(at: int, e: int) -> bool:
+        # A carrier said where the sample carries the slot's value with its own, unsaid ("for"
+        # of "weather for paris", the sample's "in {city}"), is no word of the value; after
+        # the sample's own, it may be one ("on the road again" of "play the song {song}").
+        before = elements[e - 1] if e > 0 else None
+        return (
+            words[at] in carriers
+            and isinstance(before, str)
+            and before in carriers
+            and (at == 0 or words[at - 1] != before)
+        )
+
     def best(e: int, at: int) -> tuple[float, object] | None:
         key = (e, at)
         if key in memo:
@@ -156,8 +170,8 @@ def best_alignment(
                         gain = fill.weight * (end - at) - SLOT_COST
                     elif end - at > 1 and words[end - 1] in function_words:
                         continue  # "Berlin for me": the value stops before "for"
-                    elif words[at] in language.value_carriers:
-                        continue  # "for Paris": "for" carries the value, no word of it
+                    elif stands_for_carrier(at, e):
+                        continue  # "for Paris" of "in {city}": "for" carries it, as "in" would
                     else:
                         gain = -_LOOSE_FREE_SLOT
                         for word in words[at:end]:
