@@ -1121,6 +1121,44 @@ def test_a_dialog_answer_splits_and_voids_free_form_words_as_an_utterance_does(
         assert [(slot.name, slot.value) for slot in answer.slots] == slots
 
 
+def _trips() -> Understander:
+    """A trip planner whose city answer may be any words ("{city}")."""
+    city = {
+        "name": "city",
+        "type": "AMAZON.City",
+        "samples": ["{city}", "to {city}", "i want to go to {city}", "let's go to {city}"],
+    }
+    intent = {
+        "name": "PlanTrip",
+        "slots": [city, {"name": "date", "type": "AMAZON.DATE"}],
+        "samples": ["plan a trip to {city}", "i'd like to travel to {city} {date}"],
+    }
+    language_model = {"invocationName": "trip tester", "intents": [intent]}
+    return Understander(
+        InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        ("i'd like to go to rome", "rome"),
+        ("i want to go to rome please", "rome"),
+        ("new york city", "new york city"),  # the value alone, as before
+        ("to rome", "rome"),  # the slot's sample, as before
+    ],
+)
+def test_a_dialog_answer_of_free_words_alone_gives_way_to_a_sample_read_loosely(
+    said: str, city: str
+) -> None:
+    # Asked where to go, "i'd like to go to rome" was the city "i'd like to go to rome": the
+    # bare "{city}" took every word exactly, and answers, unlike utterances, never weighed a
+    # loose reading ("i want to go to {city}") against an exact one that is all free words.
+    answer = _trips().answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answer is not None
+    assert [(slot.name, slot.value) for slot in answer.slots] == [("city", city)]
+
+
 @pytest.mark.parametrize(
     ("said", "slots"),
     [

@@ -242,15 +242,8 @@ class Understander:
     ) -> Understanding | None:
         """The intent ``tokens`` ask for; with ``strict``, None unless a sample matches."""
         spans = SpanCache(tokens, now)
-        match = self.matcher.exact(spans)
+        match = self._weighed(self.matcher, self.matcher.exact(spans), spans)
         notes: list[str] = []
-        if match is not None and typed_share(match) > 0.5:
-            # Mostly words a free-form slot swallowed: a loose reading may explain more, never
-            # by leaving out the words this sample matched ("translate" of "translate i need
-            # help"), which are what an exact reading rests on.
-            loose = self.matcher.loose(spans, self.model.fallback_sensitivity)
-            if loose is not None and loose.score > match.score and keeps_own_words(match, loose):
-                match = loose
         if match is None:
             match, kept_spans = exact_without_fillers(self.matcher, spans, self.language)
             if match is not None:
@@ -274,6 +267,22 @@ class Understander:
             if match.missing:
                 notes.append(f"sample words not said: {' '.join(match.missing)}")
         return self._from_match(text, match, notes)
+
+    def _weighed(
+        self, matcher: SampleMatcher, match: Match | None, spans: SpanCache
+    ) -> Match | None:
+        """The exact reading ``match``, or a loose one that explains more."""
+        if match is not None and typed_share(match) > 0.5:
+            # Mostly words a free-form slot swallowed: a loose reading may explain more, never
+            # by leaving out the words this sample matched ("translate" of "translate i need
+            # help"), which are what an exact reading rests on.
+            # A sample of slots alone ("{city}") takes any words: its reading weighs nothing
+            # against one that matches words of a sample, however it scores.
+            loose = matcher.loose(spans, self.model.fallback_sensitivity)
+            better = loose is not None and (loose.score > match.score or not match.sample.words)
+            if loose is not None and better and keeps_own_words(match, loose):
+                return loose
+        return match
 
     def _carriers(self, intent: ModelIntent) -> dict[str, set[str]]:
         found = self._carrier_cache.get(intent.name)
@@ -421,7 +430,8 @@ class Understander:
         if not tokens:
             return None
         spans = SpanCache(tokens, now)
-        match = matcher.exact(spans)
+        # "i'd like to go to rome", all free words of "{city}": "i want to go to {city}" loosely.
+        match = self._weighed(matcher, matcher.exact(spans), spans)
         if match is None:
             match, spans = exact_without_fillers(matcher, spans, self.language)
         # As for an utterance: free-form words give the intent's other slots what they read,
