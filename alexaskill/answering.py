@@ -335,7 +335,11 @@ class Answering(Apologising):
                 reprompt=self._say(messages.UNHANDLED_REPROMPT, request),
             )
         if isinstance(request, LaunchRequest):
-            self._handling_said.warn(logger, "no handler for LaunchRequest and no fallback")
+            self._handling_said.warn(
+                logger,
+                "no handler for LaunchRequest and no fallback: the user who opens the skill "
+                "hears nothing; add @skill.launch, or a @skill.fallback",
+            )
         return None
 
     async def _recover(self, exc: Exception, call: Call, threadpool: bool) -> Answer:

@@ -223,7 +223,10 @@ def test_the_warning_of_an_intent_without_a_handler_is_said_once_a_window(
         )
 
     again = " (1 more since the last such line)"
-    launch = "no handler for LaunchRequest and no fallback"
+    launch = (
+        "no handler for LaunchRequest and no fallback: the user who opens the skill hears "
+        "nothing; add @skill.launch, or a @skill.fallback"
+    )
     assert [(r.levelname, r.getMessage()) for r in said] == [
         ("WARNING", intent("Unknown")),
         ("WARNING", intent("Other")),

@@ -363,3 +363,17 @@ def test_a_str_slot_without_a_type_is_given_an_example_type_fitting_its_name(
         f"has no slot type; declare one, e.g. @skill.intent('HelloIntent', "
         f"slots={{{param!r}: {suggested!r}}})"
     )
+
+
+def test_a_launch_without_a_handler_says_what_to_add(caplog: pytest.LogCaptureFixture) -> None:
+    # The README's first skill has no @skill.launch: "open the skill" in chat answered nothing,
+    # and the warning said only "no handler for LaunchRequest and no fallback", not the fix.
+    skill = Skill(DEFAULT_SKILL_ID, store="memory://")
+    skill.intent("HelloIntent")(lambda: speak("Hello."))
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        assert client.launch().json["response"] == {}
+    said = [r.getMessage() for r in caplog.records if "LaunchRequest" in r.getMessage()]
+    assert said == [
+        "no handler for LaunchRequest and no fallback: the user who opens the skill hears "
+        "nothing; add @skill.launch, or a @skill.fallback"
+    ]
