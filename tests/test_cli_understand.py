@@ -406,3 +406,39 @@ def test_an_app_is_understood_with_the_projects_invocation_name(
     )
     assert code == 0, err
     assert lines(out)[0]["kind"] == "launch"
+
+
+@pytest.mark.parametrize(
+    ("argv", "meant"),
+    [
+        # As `chat app:skill` and `replay app:skill` take it: understand took the APP for an
+        # utterance and said only "the following arguments are required: --model".
+        (["examples.weather.app:skill", "weather in paris"], "examples.weather.app:skill"),
+        (["examples/weather/app.py:skill", "weather in paris"], "examples/weather/app.py:skill"),
+        (["en-US.json", "weather in paris"], "en-US.json"),
+    ],
+)
+def test_an_app_given_without_model_is_named_as_model(argv: list[str], meant: str) -> None:
+    code, out, err = run("understand", *argv)
+    assert (code, out) == (2, "")
+    assert err.strip().splitlines()[-1] == (
+        f"alexaskill understand: error: --model is missing: {meant!r} was read as an "
+        f"utterance; did you mean --model {meant}?"
+    )
+
+
+def test_no_model_says_what_model_takes() -> None:
+    code, out, err = run("understand", "weather in paris")
+    assert (code, out) == (2, "")
+    assert err.strip().splitlines()[-1] == (
+        "alexaskill understand: error: --model is missing: name the skill (--model app:skill) "
+        "or an ASK CLI model file (--model en-US.json) to understand the words with"
+    )
+
+
+def test_the_usage_line_still_shows_model_as_required(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run("understand", "--help")
+    assert code == 0
+    out += capsys.readouterr().out  # (argparse prints its help on sys.stdout)
+    assert "[--model" not in out
+    assert " --model MODEL " in " ".join(out.split())

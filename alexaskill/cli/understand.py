@@ -63,9 +63,31 @@ def _user_time(args: argparse.Namespace, now: datetime.datetime | None) -> datet
     return user_time(now, args.time_zone, now_text=args.now, zone_option="--time-zone")
 
 
+def _no_model(utterances: list[str]) -> UsageError:
+    """The usage error for a missing --model: chat and replay take the APP first, without an
+    option, so a first UTTERANCE that names a skill or a model file is named as meant."""
+    first = utterances[0] if utterances else ""
+    module, colon, attribute = first.partition(":")
+    names_app = (
+        bool(colon)
+        and attribute.isidentifier()
+        and (module.endswith(".py") or all(part.isidentifier() for part in module.split(".")))
+    )
+    if names_app or (first.endswith(".json") and " " not in first):
+        return UsageError(
+            f"--model is missing: {first!r} was read as an utterance; did you mean --model {first}?"
+        )
+    return UsageError(
+        "--model is missing: name the skill (--model app:skill) or an ASK CLI model file "
+        "(--model en-US.json) to understand the words with"
+    )
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .request_origin import skill_id_for
 
+    if args.model is None:
+        raise _no_model(args.utterances)
     model, locale, skill = load_understanding_model(
         args.model, locale=args.locale, invocation=args.invocation
     )
@@ -126,7 +148,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    command.add_argument(
+    model = command.add_argument(
         "--model",
         required=True,
         type=MODEL,
@@ -170,3 +192,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "utterances", metavar="UTTERANCE", nargs="*", help="what the user says (default: stdin)"
     )
+    # --model is required, but checked in run(), which names an APP given as an UTTERANCE (as
+    # chat and replay take it); the usage line is the one argparse writes for it required.
+    command.usage = command.format_usage().removeprefix("usage: ").rstrip("\n")
+    command.usage = command.usage.replace(command.prog, "%(prog)s", 1)
+    model.required = False
