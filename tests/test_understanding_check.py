@@ -268,6 +268,17 @@ def test_dialog_model_problems() -> None:
     assert "the dialog model names intent Unknown, which the model lacks" in errors
 
 
+def test_a_required_slot_without_samples_is_told_what_to_add() -> None:
+    # The warning said what is missing, not where a skill's code or a model file gives it.
+    data = json.loads(MODEL_FILE.read_text())
+    assert (
+        "intent OrderPizza, slot count: required but has no slot samples; users answering the "
+        "prompt are understood only through the intent's samples and the bare value: give it "
+        'samples of the answers, DialogSlot(..., samples=["{count}", ...]) in the code, the '
+        'slot\'s "samples" in a model file' in messages(data, "warning")
+    )
+
+
 def test_time_windows_and_their_bounds() -> None:
     # Amazon's isInDuration takes AMAZON.TIME too, with bounds in hours or minutes or hh:mm.
     data = json.loads(MODEL_FILE.read_text())

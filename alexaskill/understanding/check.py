@@ -268,7 +268,9 @@ class _Checker:
                         self.warning(
                             f"{where}: required but has no slot samples; users answering the "
                             "prompt are understood only through the intent's samples and the "
-                            "bare value"
+                            "bare value: give it samples of the answers, DialogSlot(..., "
+                            f'samples=["{{{slot.name}}}", ...]) in the code, the slot\'s '
+                            '"samples" in a model file'
                         )
                     referenced.append((f"{where}'s elicitation", slot.elicit_prompt))
                 if slot.confirmation_required:
