@@ -62,6 +62,18 @@ def test_a_slot_the_model_lacks_is_still_sent_as_given() -> None:
     assert list(request["intent"]["slots"]) == ["day", "place", "mood"]
 
 
+@pytest.mark.parametrize("call", ["intent", "can_fulfill"])
+def test_a_slot_name_misspelt_is_refused_naming_the_slot_meant(call: str) -> None:
+    # client.intent("When", plce="Paris") was sent: the skill, missing place, asked again,
+    # and the test failed on "Sorry, I didn't catch that." far from the typing mistake.
+    with TestClient(diary()) as client, pytest.raises(ValueError) as info:
+        getattr(client, call)("When", plce="Paris")
+    assert str(info.value) == (
+        "slot 'plce': intent 'When' has no such slot in the model (its slots: day, place); "
+        "did you mean place?"
+    )
+
+
 def test_the_factory_without_a_model_sends_what_it_is_given() -> None:
     factory = RequestFactory()
     intent = factory.intent("When", day="2026-11-27")["request"]["intent"]

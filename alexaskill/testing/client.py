@@ -25,6 +25,7 @@ from .options import (
 )
 from .pki import TestPKI
 from .player import PLAYER_EVENTS
+from .request_fields import check_slot_names
 from .requests import (
     DEFAULT_SKILL_ID,
     SESSION_TYPES,
@@ -384,7 +385,8 @@ class TestClient(SimulatedDevice, Talking):
         a slot dict sent as it is).
 
         As Alexa does, the request carries every slot the intent has in the client's model, those
-        not given without a value (a slot the model lacks is sent all the same, after them). A
+        not given without a value (a slot the model lacks is sent all the same, after them,
+        unless its name is close to one the intent has: a `ValueError` naming that one). A
         value of a slot whose type is a custom one of the model comes with the entity resolution
         Alexa sends: the values it is the name or a synonym of, or no match.
 
@@ -396,6 +398,7 @@ class TestClient(SimulatedDevice, Talking):
         any request).
         """
         model = self._intent_model(name)
+        check_slot_names(name, slots, model.defined)
         state = dialog_state_for(name, dialog_state, model.delegation, known=model.known)
         fields = intent_fields(
             name, state, confirmation_status, slots, model.resolve, model.defined
@@ -413,7 +416,9 @@ class TestClient(SimulatedDevice, Talking):
         confirmed. It comes in a session of its own: the probe neither joins nor changes the
         client's conversation.
         """
-        fields = can_fulfill_fields(name, slots, self._intent_model(name).resolve)
+        model = self._intent_model(name)
+        check_slot_names(name, slots, model.defined)
+        fields = can_fulfill_fields(name, slots, model.resolve)
         return self.send("CanFulfillIntentRequest", session=self.factory.session(), **fields)
 
     def session_ended(self, reason: str = "USER_INITIATED", **fields: Any) -> SkillResponse:

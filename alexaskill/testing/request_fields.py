@@ -10,7 +10,7 @@ import decimal
 import enum
 import functools
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from ..models.intents import sent_slot, simple_value
@@ -22,6 +22,7 @@ __all__ = [
     "Resolve",
     "can_fulfill_fields",
     "check_choice",
+    "check_slot_names",
     "dialog_state_for",
     "intent_fields",
     "session_ended_fields",
@@ -90,6 +91,24 @@ def slot_json(name: str, value: Any, resolve: Resolve | None = None) -> dict[str
     if isinstance(value, list | tuple):
         return sent_slot(name, [simple(each) for each in value])
     return sent_slot(name, simple(value))
+
+
+def check_slot_names(intent: str, given: Iterable[str], defined: Sequence[str]) -> None:
+    """A `ValueError` for a slot ``given`` that intent ``intent`` lacks (``defined``: its slots
+    in the model) and whose name is close to one it has: a typing mistake, which the skill
+    would answer by asking for the slot meant. A slot the model lacks whose name is close to
+    none is sent as given (a test of what the skill does with it)."""
+    from ..builtin_intents import close_matches
+
+    for name in given:
+        if name in defined:
+            continue
+        meant = close_matches(name, defined)
+        if meant:
+            raise ValueError(
+                f"slot {name!r}: intent {intent!r} has no such slot in the model (its slots: "
+                f"{', '.join(defined)}); did you mean {meant[0]}?"
+            )
 
 
 def intent_fields(
