@@ -150,7 +150,14 @@ def test_the_page_loads_nothing_from_elsewhere_and_holds_no_key() -> None:
             *re.findall(r'\b(?:from|import)\s+"([^"]+)"', text),
             *re.findall(r"\bimport\(", text),
         ):
-            assert match.removeprefix("./") in own | {"#utterance"}, match
+            assert match.removeprefix("./") in own | {"#utterance", "data:,"}, match
+
+
+def test_the_page_names_its_icon_so_the_browser_asks_the_skill_for_none() -> None:
+    # Without one the browser asked the app for /favicon.ico: a 404 from the skill's routes,
+    # and "Failed to load resource" in the console of a newcomer's first look at the page.
+    page = (STATIC / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="icon" href="data:,">' in page
 
 
 def test_the_wheel_ships_the_static_files() -> None:
