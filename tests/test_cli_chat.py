@@ -397,6 +397,19 @@ def test_commands(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "  (unknown command /nope: /help lists them)\n" in out
 
 
+def test_json_shows_the_request_as_sent(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # /json ("requests and answers in full") showed the request as understood, {"type":
+    # "LaunchRequest"} alone: not the requestId, timestamp and locale the skill received.
+    code, out, _ = chat(monkeypatch, "/json\n/launch\n", "cafe:skill", "--now", "2026-11-29T12:00")
+    assert code == 0
+    shown = out.split("    request: ", 1)[1].split("\n    answer: ", 1)[0]
+    request = json.loads(shown)
+    assert request["type"] == "LaunchRequest"
+    assert request["requestId"].startswith("amzn1.echo-api.request.")
+    assert request["timestamp"] == "2026-11-29T12:00:00Z"
+    assert request["locale"] == "en-US"
+
+
 def test_a_failing_handler_is_reported_and_the_chat_goes_on(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -869,12 +882,14 @@ def test_a_windows_text_file_piped_in_is_read_as_its_lines(
     # Lines ending CR LF, and a byte order mark first (as Windows editors save text): the CR
     # was kept, echoed after ">" and said to the skill, and the mark said with the first line.
     said = "open the cafe\nan espresso please\n/json\nstop\n"
-    argv = ("cafe:skill", "--invocation", "the cafe")
+    argv = ("cafe:skill", "--invocation", "the cafe", "--now", "2026-11-29T12:00")
     code, unix, err = chat(monkeypatch, said, *argv)
     assert (code, err) == (0, "")
     code, windows, err = chat(monkeypatch, "\ufeff" + said.replace("\n", "\r\n"), *argv)
     assert (code, err) == (0, "")
-    assert windows == unix
+    # (/json shows each request as sent: its requestId is new each time)
+    request_id = re.compile(r"amzn1\.echo-api\.request\.[0-9a-f-]+")
+    assert request_id.sub("ID", windows) == request_id.sub("ID", unix)
 
 
 def test_an_alexa_api_file_with_a_byte_order_mark(

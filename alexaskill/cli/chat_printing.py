@@ -56,7 +56,10 @@ class ChatPrinting:
         for exchange in turn.exchanges:
             out.write(f"  {request_line(exchange.request, turn)}\n")
             if self.show_json:
-                out.write(json_block("request", exchange.request))
+                # The request object as sent (requestId, timestamp, locale added by the
+                # client), which the chat's replies carry; else the one understood.
+                sent = getattr(exchange.reply, "request", None)
+                out.write(json_block("request", sent if sent is not None else exchange.request))
                 out.write(json_block("answer", exchange.reply.json))
             again = repeated_failure(turn, exchange)  # (the same redirect: said once)
             if exchange.refusal is None:
