@@ -377,3 +377,38 @@ def test_a_launch_without_a_handler_says_what_to_add(caplog: pytest.LogCaptureFi
         "no handler for LaunchRequest and no fallback: the user who opens the skill hears "
         "nothing; add @skill.launch, or a @skill.fallback"
     ]
+
+
+def test_a_dev_server_trusting_another_development_key_is_said_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `serve --dev` started in another shell (ALEXASKILL_DEV_PKI_DIR set there, or another
+    # HOME) refuses what replay --url signs for its signature, and replay said "start it with
+    # `alexaskill serve APP --dev`": it was.
+    from alexaskill.cli.dev import DEV_PKI_ENV
+
+    from .cli_run import run
+
+    def refuse(self: object, request: httpx.Request) -> httpx.Response:
+        reason = "signature: Signature-256 does not match the body"
+        return httpx.Response(400, json={"error": reason}, request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", refuse)
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    launch = tmp_path / "launch.json"
+    launch.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    url = ("--url", "http://192.0.2.1:8000/", "--skill-id", DEFAULT_SKILL_ID)
+    code, out, _ = run("replay", *url, str(launch))
+    model = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
+    chat_code, chat_out, _ = run("chat", "--model", str(model), *url, stdin="/launch\n")
+    advice = (
+        "the server trusts another development key than the one {} --url signs with (in "
+        f"{tmp_path / 'dev-pki'}): run both with the same {DEV_PKI_ENV} (else HOME, "
+        "XDG_DATA_HOME)"
+    )
+    assert code == 1
+    assert "; " + advice.format("replay") + "\n" in out
+    assert "start it with" not in out
+    assert chat_code == 0
+    assert "  (" + advice.format("chat") + ")\n" in chat_out
+    assert "start it with" not in chat_out

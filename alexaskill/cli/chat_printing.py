@@ -22,7 +22,7 @@ from .chat_show import (
     row,
     understood_line,
 )
-from .common import refused_dev_key, shown_speech
+from .common import dev_key_advice, shown_speech
 
 if TYPE_CHECKING:
     import argparse
@@ -132,11 +132,9 @@ class ChatPrinting:
                     "  (the server's skill has another application id: pass its id with "
                     "--skill-id)\n"
                 )
-            if self.args.url is not None and refused_dev_key(reply.status_code, reason):
-                out.write(
-                    "  (the server does not trust the development key chat --url signs with: "
-                    f"start it with `alexaskill serve {self.args.app or 'APP'} --dev`)\n"
-                )
+            advice = dev_key_advice(reply.status_code, reason, "chat", self.args.app)
+            if self.args.url is not None and advice is not None:
+                out.write(f"  ({advice})\n")
             return
         body: dict[str, Any] = reply.json if isinstance(reply.json, dict) else {}
         found = body.get("response")

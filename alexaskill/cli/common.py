@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 # The --url helpers, still importable from here (`alexaskill.cli.url_answers` holds them).
+from .url_answers import dev_key_advice as dev_key_advice
 from .url_answers import is_local_url as is_local_url
 from .url_answers import refused_dev_key as refused_dev_key
 from .url_answers import unreachable as unreachable

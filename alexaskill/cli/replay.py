@@ -24,12 +24,12 @@ from .common import (
     alexa_locale,
     check_proxies,
     client_tls,
+    dev_key_advice,
     help_text,
     is_local_url,
     load_skill,
     log_to,
     parse_now,
-    refused_dev_key,
     unreachable,
     user_time,
 )
@@ -350,15 +350,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         for name, envelope, result in sent:
             problem = _failure(result)
-            if (
-                problem is not None
-                and args.url is not None
-                and refused_dev_key(result.status_code, result.error)
-            ):
-                problem += (
-                    f"; the server does not trust the development key replay --url signs with: "
-                    f"start it with `alexaskill serve {args.app or 'APP'} --dev`"
-                )
+            advice = dev_key_advice(result.status_code, result.error, "replay", args.app)
+            if problem is not None and args.url is not None and advice is not None:
+                problem += f"; {advice}"
             if problem is not None and not args.keep_skill_id and not _has_application(envelope):
                 kind = envelope["request"].get("type")
                 problem += (

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .common import UsageError
 
 __all__ = [
+    "dev_key_advice",
     "is_local_url",
     "not_json",
     "proxy_answer",
@@ -55,6 +56,28 @@ def redirect_reason(response: httpx.Response, command: str) -> str | None:
 def refused_dev_key(status: int, reason: str | None) -> bool:
     """Whether a server refused a request signed with the development key for its signature."""
     return status == 400 and (reason or "").startswith(("certificate", "signature"))
+
+
+def dev_key_advice(status: int, reason: str | None, command: str, app: str | None) -> str | None:
+    """What to do when a server refused a request ``command --url`` signed with the development
+    key (None: it was not refused for that): start it with --dev, or, when it was (the chain
+    taken, the signature not matching), give both the same key."""
+    if not refused_dev_key(status, reason):
+        return None
+    if (reason or "").startswith("signature"):
+        # A --dev server takes the development chain's URL and reads its own key's chain: one
+        # started where ALEXASKILL_DEV_PKI_DIR (or HOME) differs checks with another key.
+        from .dev import DEV_PKI_ENV, dev_pki_directory
+
+        return (
+            f"the server trusts another development key than the one {command} --url signs "
+            f"with (in {dev_pki_directory()}): run both with the same {DEV_PKI_ENV} (else HOME, "
+            "XDG_DATA_HOME)"
+        )
+    return (
+        f"the server does not trust the development key {command} --url signs with: start it "
+        f"with `alexaskill serve {app or 'APP'} --dev`"
+    )
 
 
 def unreachable(url: str, exc: Exception, app: str, *, timeout: float) -> UsageError:
