@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from alexaskill.exceptions import ResponseError, StoreError
-from alexaskill.store import MemoryStore, SQLiteStore, base
+from alexaskill.store import MemoryStore, SQLiteStore, base, data_faults
 
 from .test_store_foreign_values import _json_store, _write_raw
 
@@ -138,5 +138,64 @@ async def test_a_stored_value_empty_or_only_whitespace_is_not_json_to_an_increme
             await store.update("user", {}, (), increments={name: 1})  # type: ignore[call-arg]
         await store.update("user", {}, [name])  # deleting it mends it
         assert name not in await store.load("user")
+    finally:
+        await store.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis"])
+@pytest.mark.parametrize(
+    ("text", "excerpt"),
+    [
+        ("{not json", "'{not json'"),
+        ("[1,", "'[1,'"),
+        ("tru", "'tru'"),
+        ('"open', "'\"open'"),
+        ("007", "'007'"),
+        ("{\n\x1b[31m" + "x" * 100, "'{\\n\\x1b[31m" + "x" * 17 + "'…"),  # 24 characters
+    ],
+)
+async def test_a_stored_value_not_json_is_said_so_with_an_excerpt_by_every_store_s_increment(
+    kind: str, text: str, excerpt: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # Redis's script named a type from the first character: "{not json" was said to "hold
+    # dict", "tru" bool, "007" an integer with a leading zero, where the load (and every other
+    # store) said it is not JSON. The excerpt is short and escaped: no line break in a log line.
+    store = _json_store(kind, request, tmp_path)
+    try:
+        await _write_raw(store, "user", "n", text)
+        with pytest.raises(StoreError) as loaded:
+            await store.load("user")
+        with pytest.raises(StoreError) as incremented:
+            await store.update("user", {}, (), increments={"n": 1})  # type: ignore[call-arg]
+        assert str(incremented.value) == str(loaded.value)
+        said = str(loaded.value)
+        assert "the stored value of attribute 'n' is not JSON (" in said
+        assert f", it reads {excerpt}: written by another program?" in said
+    finally:
+        await store.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis"])
+@pytest.mark.parametrize("name", ["it's", "a\nb", 'say "hi"', "tab\there", "x' holds int: '"])
+async def test_every_store_quotes_a_name_holding_quotes_or_line_breaks_alike(
+    kind: str, name: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # Redis's script quoted names with a bare ' ("attribute 'it's' holds str"), and Redis made
+    # a line break in its error reply a space: the name was not the one stored.
+    store = _json_store(kind, request, tmp_path)
+    try:
+        for text, refused in [
+            ('"text"', f"attribute {name!r} holds str: not incremented"),
+            (str(2**63 - 1), data_faults._TOO_LARGE_TO_INCREMENT.format(name=name)),
+        ]:
+            await _write_raw(store, "user", name, text)
+            with pytest.raises(ResponseError) as info:
+                await store.update("user", {}, (), increments={name: 1})  # type: ignore[call-arg]
+            assert str(info.value) == refused
+        await _write_raw(store, "user", name, "{")
+        with pytest.raises(StoreError, match=re.escape(f"attribute {name!r} is not JSON (")):
+            await store.update("user", {}, (), increments={name: 1})  # type: ignore[call-arg]
     finally:
         await store.aclose()

@@ -244,8 +244,9 @@ def test_a_stored_text_is_read_as_json_reads_it_or_refused_in_its_words(
         with pytest.raises(StoreError) as info:
             base._decode("v", text, "here")
         assert str(info.value) == (
-            f"here: the stored value of attribute 'v' is not JSON ({read}): written by another "
-            "program? correct it, or delete the attribute"
+            f"here: the stored value of attribute 'v' is not JSON ({read}), it reads "
+            f"{base._excerpt(text)}: written by another program? correct it, or delete the "
+            "attribute"
         )
     else:
         value = base._decode("v", text, "here")
@@ -320,8 +321,9 @@ def _old_decode(name: str, text: bytes, where: str) -> Any:
         return value
     except (ValueError, RecursionError) as exc:
         raise StoreError(
-            f"{where}: the stored value of attribute {name!r} is not JSON ({exc}): written by "
-            "another program? correct it, or delete the attribute"
+            f"{where}: the stored value of attribute {name!r} is not JSON ({exc}), it reads "
+            f"{base._excerpt(text)}: written by another program? correct it, or delete the "
+            "attribute"
         ) from exc
 
 
@@ -427,8 +429,8 @@ def test_a_surrogate_encoded_alone_is_refused_in_the_words_of_a_strict_decode() 
         base._decode("v", b'"\xed\xa0\x80"', "here")
     assert str(info.value) == (
         "here: the stored value of attribute 'v' is not JSON ('utf-8' codec can't decode byte "
-        "0xed in position 1: invalid continuation byte): written by another program? correct "
-        "it, or delete the attribute"
+        "0xed in position 1: invalid continuation byte), it reads '\"\ufffd\ufffd\ufffd\"': "
+        "written by another program? correct it, or delete the attribute"
     )
 
 

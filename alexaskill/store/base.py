@@ -152,13 +152,29 @@ def _decode(name: str, text: str | bytes, where: str) -> Any:
         if unheld is not None:
             raise _not_held(name, where, unheld) from exc
         raise StoreError(
-            f"{where}: the stored value of attribute {name!r} is not JSON ({exc}): written by "
-            "another program? correct it, or delete the attribute"
+            f"{where}: the stored value of attribute {name!r} is not JSON ({exc}), it reads "
+            f"{_excerpt(text)}: written by another program? correct it, or delete the attribute"
         ) from exc
     unheld = _past_a_double(decoded)
     if unheld is not None:
         raise _not_held(name, where, unheld)
     return value
+
+
+#: The most characters of a stored value a message shows (`_excerpt`).
+_EXCERPT: Final = 24
+
+
+def _excerpt(text: str | bytes) -> str:
+    """The start of a stored value for a message, quoted as `repr` quotes: a line break or a
+    control character escaped, a byte no UTF-8 as U+FFFD (one log line, nothing for a terminal
+    to run), and no more than a few words of what the value holds; "…" after it if cut."""
+    if isinstance(text, bytes):  # (UTF-16 from a SQLite database made so, as json.loads reads)
+        start = text[: _EXCERPT * 4].decode(json.detect_encoding(text), "replace")
+        cut = len(start) > _EXCERPT or len(text) > _EXCERPT * 4
+    else:
+        start, cut = text, len(text) > _EXCERPT
+    return repr(start[:_EXCERPT]) + ("…" if cut else "")
 
 
 def _as_str(text: bytes) -> str:

@@ -12,7 +12,7 @@ from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _decoding, _encode_changes
 from .data_faults import _names_checked
 from .redis_client import REDIS_CLIENT_OPTIONS, _checked_client, _client_from_url, _like
-from .redis_errors import _failure, _no_database, _pool_full
+from .redis_errors import _failure, _no_database, _not_added, _pool_full
 from .redis_script import _CANCEL_SCRIPT, _KEPT_A_DAY, _UPDATE_SCRIPT, _token, _too_large
 from .url import _is_password_option
 
@@ -206,8 +206,9 @@ class RedisStore:
                 tries.append(exc)
                 raise
 
+        refused = None  # (what the script returned: set unless a cancel found it applied)
         try:
-            await self._retrying("save", save)
+            refused = await self._retrying("save", save)
         except StoreError as failure:
             # No cancel where every try was refused by Redis (an answer: nothing written) or
             # failed to connect (refused, unreachable: nothing sent), so none can land late.
@@ -225,6 +226,25 @@ class RedisStore:
             if any(self._may_land_late(exc) for exc in tries):
                 await self._cancel_for_caller(token)
             raise
+        if isinstance(refused, list):  # a value it does not add to: its name and the value
+            if any(self._may_land_late(exc) for exc in tries) and await self._late_applied(token):
+                return
+            name, stored = refused
+            raise _not_added(name, stored, self._where())
+
+    async def _late_applied(self, token: str) -> bool:
+        """Cancel the save of ``token`` after a try refused it, an earlier try unanswered (it
+        may reach Redis later, the value mended meanwhile); whether that one was applied."""
+        try:
+            return await self._set_cancelled(token)
+        except self._redis_error as exc:
+            logger.warning(
+                "%s: a refused save could not be cancelled (%s): its earlier try, unanswered, "
+                "may still be applied if it reached Redis",
+                self._where(),
+                self._scrubbed(str(exc)),
+            )
+            return False
 
     def _may_land_late(self, exc: BaseException) -> bool:
         """Whether a try that failed with ``exc`` may have been sent, and so reach Redis

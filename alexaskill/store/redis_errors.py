@@ -1,8 +1,9 @@
-"""What a redis-py error of a `RedisStore`'s stands for, said as what to do about it.
+"""What a redis-py error of a `RedisStore`'s stands for, said as what to do about it; why its
+update script added nothing.
 
 Every failure of Redis's (unreachable, no answer in time, a refused password, a read-only
 replica, out of memory, a database it has not) becomes a `StoreError` naming Redis by its
-address, never the password; the update script's refusal of a value, a `ResponseError`.
+address, never the password.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..exceptions import ResponseError, StoreError
-from .base import _decode
+from .base import _excerpt, _incremented
 from .data_faults import _refused
 from .redis_client import _tls_hint
 
@@ -18,40 +19,29 @@ if TYPE_CHECKING:
     from .redis import RedisStore
 
 
-#: How the update script (`redis_script._UPDATE_SCRIPT`) refuses to add to a value that is empty or
-#: only whitespace, then the whitespace (a letter each) and the attribute: ``<spaces>:<name>``.
-_NOT_JSON = "alexaskill-not-json "
-_SPACES = str.maketrans({"s": " ", "t": "\t", "n": "\n", "r": "\r"})
-
-
-def _not_json(reply: str, where: str) -> StoreError | None:
-    """The `StoreError` a load raises for the value the script found no JSON (its ``reply``,
-    after `_NOT_JSON`): the same words as the other stores' increment of it. None if the reply
-    is not the script's."""
-    spaces, colon, name = reply.partition(":")
-    if not colon or spaces.strip("stnr"):
-        return None
+def _not_added(name: bytes | str, stored: bytes | str, where: str) -> ResponseError | StoreError:
+    """Why the update script added nothing to the attribute ``name`` (it returns the name and
+    the ``stored`` value, nothing written): in the words of the other stores' increment
+    (`base._incremented`), the value not JSON a `StoreError` as its load says, else a data
+    fault naming its type, or its size. The name is quoted as `repr` quotes (a ``'`` or a line
+    break in it)."""
+    text = name.decode() if isinstance(name, bytes) else name
     try:
-        _decode(name, spaces.translate(_SPACES), where)
-    except StoreError as exc:
+        _incremented(text, stored, 0, where)
+    except (ResponseError, StoreError) as exc:
         return exc
-    return None
+    # JSON's integer that HINCRBY reads as none: '-0', or bytes after a UTF-8 BOM.
+    return _refused(
+        f"attribute {text!r} holds an integer Redis cannot add to as written "
+        f"({_excerpt(stored)}): not incremented; set it instead"
+    )
 
 
-def _failure(store: RedisStore, doing: str, exc: Exception) -> ResponseError | StoreError:
-    """What a redis-py error of ``store``'s stands for: the update script's refusal of a value
-    (its own replies begin ``attribute``), else a `StoreError` that says what to do."""
+def _failure(store: RedisStore, doing: str, exc: Exception) -> StoreError:
+    """What a redis-py error of ``store``'s stands for: a `StoreError` that says what to do."""
     from redis import exceptions
 
     text = str(exc).removeprefix("ERR ").strip()
-    if type(exc) is exceptions.ResponseError and text.startswith("attribute "):
-        return _refused(text)  # (a data fault: said in one line, `data_faults._refused`)
-    if type(exc) is exceptions.ResponseError and text.startswith(_NOT_JSON):
-        # (Unstripped: an attribute's name may end in a space.)
-        reply = str(exc).removeprefix("ERR ").removeprefix(_NOT_JSON)
-        not_json = _not_json(reply, store._where())
-        if not_json is not None:
-            return not_json
     # A pipeline's error repeats the command, values and all: keep only Redis's answer.
     text = text.partition(" of pipeline caused error: ")[2].strip("(),'\"") or text
     text = store._scrubbed(text)

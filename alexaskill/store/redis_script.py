@@ -24,6 +24,8 @@ return redis.call('GET', KEYS[1])
 # value the script lets through: 8,223,372,036,854,775,807 (2**63 - 1 - 10**18) or less in size
 # (`data_faults._MAX_STEP`, `data_faults._MAX_COUNTED`: the bounds of every store's increments).
 # Every value is checked before anything is written: Lua does not undo what ran before an error.
+# A value that is none of those integers is returned with its name, nothing written, for the
+# store to say why (`redis_errors._not_added`).
 # The token is looked for first: a save sent again after its answer was lost is not checked
 # against what its first run wrote; found, it is kept a day (another copy may be on its way).
 # It is set only once the checks have passed: a refused save leaves none, and is refused again
@@ -37,32 +39,17 @@ local n = tonumber(ARGV[2])
 for i = 0, n - 1 do
   local field = ARGV[3 + 2 * i]
   local value = redis.call('HGET', KEYS[1], field)
-  if value and string.match(value, '^[ \\t\\n\\r]*$') then
-    -- No JSON at all (its whitespace kept, one letter each: an error reply holds no line
-    -- break), for the store to refuse in the words of its load, as the other stores do.
-    local spaces = string.gsub(
-      value, '.', {{[' '] = 's', ['\\t'] = 't', ['\\n'] = 'n', ['\\r'] = 'r'}})
-    return redis.error_reply('alexaskill-not-json ' .. spaces .. ':' .. field)
-  end
   if value then
     -- JSON's whitespace around a value (another program's ' 5'), which HINCRBY refuses: the
     -- other stores read it as the number it surrounds, and so does the check.
-    value = string.match(value, '^[ \\t\\n\\r]*(.-)[ \\t\\n\\r]*$')
-    -- An integer as HINCRBY reads one: no leading zero, no '-0' (another program's '007').
-    local digits = value == '0' and '0' or string.match(value, '^%-?([1-9]%d*)$')
-    if not digits and string.match(value, '^%-?%d+$') then
-      return redis.error_reply("attribute '" .. field ..
-        "' holds an integer written with a leading zero or as -0: not incremented")
-    end
-    if not digits then
-      local kind = string.find('"[{{tfn', string.sub(value, 1, 1), 1, true)
-      kind = ({{'str', 'list', 'dict', 'bool', 'bool', 'NoneType'}})[kind or 0] or 'float'
-      return redis.error_reply("attribute '" .. field .. "' holds " .. kind .. ': not incremented')
-    end
-    if #digits > 19 or (#digits == 19 and digits > '{_MAX_COUNTED}') then
-      return redis.error_reply(
-        "attribute '" .. field ..
-        "' is too large to increment (64 bits, as Redis adds): set it instead")
+    local bare = string.match(value, '^[ \\t\\n\\r]*(.-)[ \\t\\n\\r]*$')
+    -- An integer as HINCRBY reads one (no leading zero, no '-0'), that it adds to in 64 bits.
+    local digits = bare == '0' and '0' or string.match(bare, '^%-?([1-9]%d*)$')
+    if not digits or #digits > 19 or (#digits == 19 and digits > '{_MAX_COUNTED}') then
+      -- Nothing written: the name and the value as they are (bulk strings: any bytes, line
+      -- breaks too, which an error reply cannot hold), for the store to say why in Python,
+      -- in the words of the other stores' increment.
+      return {{field, value}}
     end
   end
 end
