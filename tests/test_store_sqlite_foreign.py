@@ -92,3 +92,61 @@ async def test_names_and_values_read_as_bytes_keep_what_they_were(store: SQLiteS
     _insert(store, "x'ff'", "CAST(x'22ff22' AS TEXT)")
     with pytest.raises(StoreError, match=r"a stored attribute name is not text \(b'\\xff'\)"):
         await store.load("user")
+
+
+def _utf16_store(path: Path, encoding: str) -> SQLiteStore:
+    """A store over a database another program made in ``encoding`` (set before any table)."""
+    with sqlite3.connect(path) as connection:
+        connection.execute(f"PRAGMA encoding = '{encoding}'")
+        connection.execute("CREATE TABLE other (x)")  # (the encoding is kept from the first one)
+    connection.close()
+    return SQLiteStore(path)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("encoding", ["UTF-16le", "UTF-16be"])
+async def test_a_database_in_utf16_is_used_as_one_in_utf8(tmp_path: Path, encoding: str) -> None:
+    store = _utf16_store(tmp_path / "attributes.db", encoding)
+    try:
+        await store.update("user", {"héllo": "✓ 𝄞", "n": 1}, ())
+        await store.update("user", {}, (), {"n": 2})
+        assert await store.load("user") == {"héllo": "✓ 𝄞", "n": 3}
+    finally:
+        await store.aclose()
+    with sqlite3.connect(store.path) as connection:
+        assert connection.execute("PRAGMA encoding").fetchone() == (encoding,)
+    connection.close()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("encoding", "bad_name", "bad_value"),
+    [("UTF-16le", "x'7a0000d8'", "x'220000d8'"), ("UTF-16be", "x'007ad800'", "x'0022d800'")],
+)
+async def test_a_utf16_database_s_text_it_cannot_read_is_named_not_its_neighbours(
+    tmp_path: Path, encoding: str, bad_name: str, bad_value: str
+) -> None:
+    # Read again as bytes, a UTF-16 database's names were decoded as UTF-8: a good name was
+    # blamed ("a stored attribute name is not UTF-8 (b'h\x00\xe9\x00...')"), or read as
+    # "g\x00o\x00..."; a value's excerpt showed its zero bytes.
+    store = _utf16_store(tmp_path / "attributes.db", encoding)
+    try:
+        await store.update("user", {"héllo": "✓", "good": 1}, ())
+        _insert(store, f"CAST({bad_name} AS TEXT)", "'1'")  # 'z' and half a surrogate pair
+        with pytest.raises(StoreError) as raised:
+            await store.load("user")
+        said = str(raised.value)
+        label = encoding.upper().replace("16", "16-")  # Python's name of the codec
+        assert f"a stored attribute name is not {label} (b'" in said
+        assert "z" in said and "h\\x00" not in said and "\\x00h" not in said
+        with sqlite3.connect(store.path) as connection:
+            connection.execute("DELETE FROM alexaskill_attributes WHERE field NOT IN ('héllo')")
+        connection.close()
+        _insert(store, "'bad'", f"CAST({bad_value} AS TEXT)")  # '"' and half a pair
+        with pytest.raises(StoreError) as raised:
+            await store.load("user")
+        said = str(raised.value)
+        assert "the stored value of attribute 'bad' is not JSON (" in said
+        assert "it reads '\"\ufffd':" in said
+    finally:
+        await store.aclose()

@@ -161,9 +161,9 @@ class SQLiteStore:
         try:
             rows = await self._run("load", _select, key)
         except UnicodeDecodeError as exc:  # a name stored as text not UTF-8 (`_select`)
-            raise StoreError(
-                f"{where}: a stored attribute name is not UTF-8 ({exc.object[:40]!r}): written "
-                "by another program? delete its row"
+            raise StoreError(  # (or not UTF-16, the database's encoding)
+                f"{where}: a stored attribute name is not {exc.encoding.upper()} "
+                f"({exc.object[:40]!r}): written by another program? delete its row"
             ) from exc
         return {
             (named := _text_name(name, where)): _decode(named, text, where) for name, text in rows
@@ -450,11 +450,20 @@ def _select(connection: sqlite3.Connection, key: str) -> list[tuple[str | bytes,
     # A name or value stored as text that is not UTF-8: the bytes of each, for `_decode` to
     # refuse the value naming its attribute, and the load the name saying what it is, not the
     # load failing naming neither. A name stored as text is decoded again (a BLOB's stays bytes,
-    # "not text", as `_SELECT` reads it).
+    # "not text", as `_SELECT` reads it), from the database's encoding: the bytes of a text are
+    # as stored, UTF-16 in a database made so (another program's `PRAGMA encoding`).
+    codec = _codec(connection)
     return [
-        (name.decode() if is_text else name, value)
+        (name.decode(codec) if is_text else name, value)
         for name, is_text, value in connection.execute(_SELECT_BYTES, (key,))
     ]
+
+
+def _codec(connection: sqlite3.Connection) -> str:
+    """Python's codec of the text in ``connection``'s database: SQLite's "UTF-8", "UTF-16le"
+    or "UTF-16be" (https://www.sqlite.org/pragma.html#pragma_encoding), named as Python does."""
+    encoding = str(connection.execute("PRAGMA encoding").fetchone()[0]).lower()
+    return encoding.replace("16le", "16-le").replace("16be", "16-be")
 
 
 def _not_utf8(exc: Exception) -> bool:
