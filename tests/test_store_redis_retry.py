@@ -155,6 +155,10 @@ async def test_a_refused_redis_save_whose_answer_was_lost_is_refused_again(
             await store.update("user", {"n": 1}, (), increments={"visits": 1})
         assert proxy.lost == 1
         assert await store.load("user") == {"visits": "many"}
+        # The first try, unanswered, could still reach Redis (the value mended meanwhile): the
+        # second's refusal cancels it, as when Redis refused the save with an error.
+        tokens = [direct.get(token) for token in direct.scan_iter(f"{prefix}saves:{{{key}}}:*")]
+        assert tokens == [b"cancelled"]
     finally:
         await store.aclose()
         proxy.close()
