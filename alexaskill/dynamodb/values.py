@@ -76,12 +76,17 @@ def _from_dynamodb(value: Mapping[str, Any], depth: int = 1) -> Any:
     """A DynamoDB attribute value (as botocore gives it) as the JSON value it stands for, a map
     or list ``depth`` levels deep; `_Unheld` past `_MAX_NESTING`, or of a type not in `_TYPES`."""
     (kind, data), *_ = value.items()
-    if depth > _MAX_NESTING and (kind == "M" or kind == "L"):
-        raise _Unheld(f"it {_TOO_DEEP}")
-    known = _TYPES.get(kind)
-    if known is None:
-        raise _Unheld(f"DynamoDB returned a value of unknown type {kind!r}")
-    return known[1](data, depth)
+    try:
+        read = _READERS[kind]
+    except KeyError:
+        raise _Unheld(f"DynamoDB returned a value of unknown type {kind!r}") from None
+    if read is None:
+        return data  # a string
+    if kind == "M" or kind == "L":
+        if depth > _MAX_NESTING:
+            raise _Unheld(f"it {_TOO_DEEP}")
+        return read(data, depth)
+    return read(data)
 
 
 def _kind(value: Mapping[str, Any]) -> str:
@@ -91,22 +96,6 @@ def _kind(value: Mapping[str, Any]) -> str:
     kind = next(iter(value), "")
     known = _TYPES.get(kind)
     return f"a value of unknown DynamoDB type {kind!r}" if known is None else known[0]
-
-
-#: Each DynamoDB type (its tag in an attribute value): the Python type of the JSON value it
-#: loads as, and how it is read (its data and depth given).
-_TYPES: Final[dict[str, tuple[str, Callable[[Any, int], Any]]]] = {
-    "S": ("str", lambda data, _: data),
-    "N": ("int or float", lambda data, _: _decode_number(data)),
-    "BOOL": ("bool", lambda data, _: bool(data)),
-    "NULL": ("NoneType", lambda data, _: None),
-    "M": ("dict", lambda data, depth: {k: _from_dynamodb(v, depth + 1) for k, v in data.items()}),
-    "L": ("list", lambda data, depth: [_from_dynamodb(item, depth + 1) for item in data]),
-    "SS": ("list", lambda data, _: list(data)),
-    "NS": ("list", lambda data, _: [_decode_number(item) for item in data]),
-    "B": ("str", lambda data, _: base64.b64encode(data).decode("ascii")),
-    "BS": ("list", lambda data, _: [base64.b64encode(item).decode("ascii") for item in data]),
-}
 
 
 def _decode_number(text: str) -> int | float:
@@ -129,3 +118,29 @@ def _decode_number(text: str) -> int | float:
             )
         return int(number)
     return float(number)
+
+
+def _base64(data: bytes) -> str:
+    """A binary value as the text it loads as: its base64, in ASCII."""
+    return base64.b64encode(data).decode("ascii")
+
+
+#: Each DynamoDB type (its tag in an attribute value): the Python type of the JSON value it
+#: loads as, and how it is read: a map's or list's from its data and depth, any other's from
+#: its data; a string's is its data (None: no call, most values being strings).
+_TYPES: Final[dict[str, tuple[str, Callable[..., Any] | None]]] = {
+    "S": ("str", None),
+    "N": ("int or float", _decode_number),
+    "BOOL": ("bool", bool),
+    "NULL": ("NoneType", lambda _: None),
+    "M": ("dict", lambda data, depth: {k: _from_dynamodb(v, depth + 1) for k, v in data.items()}),
+    "L": ("list", lambda data, depth: [_from_dynamodb(item, depth + 1) for item in data]),
+    "SS": ("list", list),
+    "NS": ("list", lambda data: [_decode_number(item) for item in data]),
+    "B": ("str", _base64),
+    "BS": ("list", lambda data: [_base64(item) for item in data]),
+}
+#: `_TYPES`' readers alone, for `_from_dynamodb` to look up by subscript at each value it reads:
+#: `_TYPES.get`, a tuple's index and a lambda for every value (a string's too) had a load cost a
+#: tenth more CPU than the chain of comparisons the table replaced; this, 1 to 4 % more.
+_READERS: Final = {kind: read for kind, (_, read) in _TYPES.items()}
