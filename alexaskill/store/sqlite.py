@@ -160,8 +160,8 @@ class SQLiteStore:
         where = f"SQLite file {self.path}"
         try:
             rows = await self._run("load", _select, key)
-        except UnicodeDecodeError as exc:  # a name stored as text not UTF-8 (`_select`)
-            raise StoreError(  # (or not UTF-16, the database's encoding)
+        except UnicodeDecodeError as exc:  # a name stored as text it cannot read (`_select`)
+            raise StoreError(  # (UTF-8, or UTF-16 in a database made so: the codec named)
                 f"{where}: a stored attribute name is not {exc.encoding.upper()} "
                 f"({exc.object[:40]!r}): written by another program? delete its row"
             ) from exc
@@ -441,7 +441,8 @@ def _text_name(name: str | bytes, where: str) -> str:
 
 def _select(connection: sqlite3.Connection, key: str) -> list[tuple[str | bytes, str | bytes]]:
     """The (name, value) rows under ``key``; `UnicodeDecodeError` for a name stored as text
-    that is not UTF-8 (another program's), which `SQLiteStore.load` says in its words."""
+    that is not in the database's encoding (UTF-8, or UTF-16 in one made so: another
+    program's), which `SQLiteStore.load` says in its words."""
     try:
         return connection.execute(_SELECT, (key,)).fetchall()
     except Exception as exc:  # (sqlite3 is imported where a connection is made)
