@@ -38,8 +38,8 @@ import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from types import ModuleType
+from collections.abc import Iterator, Mapping, Sequence
+from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 
 if TYPE_CHECKING:
@@ -117,22 +117,71 @@ class _Parser(argparse.ArgumentParser):
     which plain parsing lost once an option stood between them (``APP --url URL FILE``)."""
 
     intermixed = False
+    #: A command's parser says the arguments it does not know itself, naming the command
+    #: (argparse left them to the top parser: "alexaskill: error: unrecognized arguments").
+    refuses_unknown = False
     _intermixing = False
+    _stand_ins: Mapping[str, str] = MappingProxyType({})  # (while parsing: `_parse_intermixed`)
 
     def parse_known_args(  # type: ignore[override]
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
-        if not self.intermixed or self._intermixing:
+        if self._intermixing:
             return super().parse_known_args(args, namespace)
+        if self.intermixed:
+            given = sys.argv[1:] if args is None else list(args)
+            parsed, unknown = self._parse_intermixed(given, namespace)
+        else:
+            parsed, unknown = super().parse_known_args(args, namespace)
+        if unknown and self.refuses_unknown:
+            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+        return parsed, unknown
+
+    def _parse_intermixed(
+        self, args: list[str], namespace: argparse.Namespace | None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """`parse_known_intermixed_args`, with what follows ``--`` kept positional: Python
+        3.11's took ``-- --url`` for the option --url. Each such argument is parsed as a stand-in
+        no option parser can mistake (argv holds no NUL), then put back and checked."""
+        stand_ins: dict[str, str] = {}
+        if "--" in args:  # (the first, as argparse reads it)
+            split = args.index("--")
+            tail = args[split + 1 :]
+            stand_ins = {f"\0{index}": arg for index, arg in enumerate(tail) if arg[:1] == "-"}
+            back = {arg: stand_in for stand_in, arg in stand_ins.items()}
+            args = args[:split] + [back.get(arg, arg) for arg in tail]
         self._intermixing = True  # (the intermixed parse calls this method for each pass)
+        self._stand_ins = stand_ins
         try:
-            return self.parse_known_intermixed_args(args, namespace)
+            parsed, unknown = self.parse_known_intermixed_args(args, namespace)
+            for action in self._actions:
+                if action.option_strings or not stand_ins:
+                    continue
+                value = getattr(parsed, action.dest, None)
+                if isinstance(value, str) and value in stand_ins:
+                    setattr(parsed, action.dest, self._given(action, stand_ins[value]))
+                elif isinstance(value, list):
+                    given = [
+                        self._given(action, stand_ins[item]) if item in stand_ins else item
+                        for item in value
+                    ]
+                    setattr(parsed, action.dest, given)
+            return parsed, [stand_ins.get(arg, arg) for arg in unknown]
         finally:
             self._intermixing = False
+            self._stand_ins = MappingProxyType({})
+
+    def _given(self, action: argparse.Action, text: str) -> Any:
+        try:
+            return self._get_value(action, text)
+        except argparse.ArgumentError as exc:
+            self.error(str(exc))
 
     def error(self, message: str) -> NoReturn:
         from .chat_show import shown_error
 
+        for stand_in, arg in self._stand_ins.items():
+            message = message.replace(stand_in, arg)
         super().error(shown_error(message))
 
 
@@ -151,8 +200,9 @@ def parser() -> argparse.ArgumentParser:
     for name in _COMMANDS:
         _command(name).add_parser(commands)
         sub = commands.choices[name]
-        if name in _INTERMIXED and isinstance(sub, _Parser):
-            sub.intermixed = True
+        if isinstance(sub, _Parser):
+            sub.refuses_unknown = True
+            sub.intermixed = name in _INTERMIXED
     return top
 
 

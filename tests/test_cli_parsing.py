@@ -1,0 +1,103 @@
+"""How ``alexaskill`` reads its command line: ``--``, a stray option, what the errors name."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Final
+
+import pytest
+
+from .cli_run import run as run_here
+
+ROOT = Path(__file__).resolve().parent.parent
+WEATHER = "examples.weather.app:skill"
+LAUNCH = ROOT / "examples/weather/requests/launch.json"
+
+#: A typical call of each command, all but the stray option.
+CALLS: Final = {
+    "replay": ["replay", WEATHER, str(LAUNCH)],
+    "serve": ["serve", WEATHER],
+    "request": ["request", "LaunchRequest"],
+    "model": ["model", WEATHER, "--invocation", "weather helper"],
+    "certify": ["certify", "http://127.0.0.1:9/"],
+    "understand": ["understand", "--model", WEATHER, "hello"],
+    "chat": ["chat", WEATHER],
+}
+
+#: The command run as `run` runs it: its exit status, standard output and standard error.
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    """`cli_run.run`, with what argparse writes on sys.stdout and sys.stderr added to the two."""
+
+    def running(*argv: str) -> tuple[int, str, str]:
+        code, out, err = run_here(*argv)
+        captured = capsys.readouterr()
+        return code, captured.out + out, captured.err + err
+
+    return running
+
+
+@pytest.mark.parametrize("command", CALLS)
+def test_an_unknown_option_is_named_with_its_command(run: Run, command: str) -> None:
+    # argparse left a subcommand's leftovers to the top parser, whose error named no command:
+    # "alexaskill: error: unrecognized arguments: --bogus".
+    code, out, err = run(*CALLS[command], "--bogus")
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"usage: alexaskill {command} "), err
+    assert err.endswith(f"alexaskill {command}: error: unrecognized arguments: --bogus\n"), err
+
+
+def test_the_command_list_here_is_every_command() -> None:
+    from alexaskill.cli import _COMMANDS
+
+    assert tuple(CALLS) == _COMMANDS
+
+
+def test_an_unknown_option_before_the_command_is_the_top_commands(run: Run) -> None:
+    code, _, err = run("--bogus", "request", "LaunchRequest")
+    assert code == 2
+    assert "alexaskill: error: unrecognized arguments: --bogus" in err, err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["replay", WEATHER, "--", "--url"],
+        ["replay", "--", WEATHER, "--url"],
+        ["replay", "--json", "--", WEATHER, "--url"],
+        ["replay", WEATHER, "--json", "--", "--url"],
+    ],
+)
+def test_replay_reads_what_follows_a_double_dash_as_files(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    # Parsed intermixed (APP and FILEs among the options), "--url" after "--" was taken for the
+    # option: "argument --url: expected one argument".
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(ROOT))
+    shutil.copy(LAUNCH, tmp_path / "--url")
+    code, out, err = run(*argv)
+    assert code == 0, err
+    assert "--url (LaunchRequest)" in out or '"file": "--url"' in out, out
+    assert "Welcome to Weather." in out, out
+
+
+def test_replay_double_dash_with_the_url_option_before_it(run: Run) -> None:
+    # The option before "--" is still read; the "--url" after it is a file, here one that does
+    # not exist (and so no request is sent).
+    code, _, err = run("replay", "--url", "http://127.0.0.1:9/", "--", "--url")
+    assert code == 2
+    assert "argument --url" not in err, err
+    assert "--url: no such file" in err, err
+
+
+def test_replay_double_dash_keeps_checking_its_files(run: Run) -> None:
+    code, _, err = run("replay", WEATHER, "--", "")
+    assert code == 2
+    assert "argument FILE: empty path: name a request file" in err, err
