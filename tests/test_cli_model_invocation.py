@@ -119,3 +119,55 @@ def test_check_of_an_app_checks_the_projects_invocation_name(project: Path) -> N
     assert f"en-US: invocation name 'open weather helper' from {LAYOUT / 'en-US.json'}" in err
     code, out, err = run("model", "twolocales.py:skill", "--check", "--invocation", "sky watcher")
     assert code == 0, out + err
+
+
+@pytest.mark.parametrize("invocation", [[], ["--invocation", "wetter helfer"]])
+def test_a_model_is_not_written_into_another_locales_file(
+    project: Path, invocation: list[str]
+) -> None:
+    # `model APP --locale de-DE -o models/en-US.json` took en-US.json's invocation name for the
+    # German model ("invocation name 'weather helper' from models/en-US.json") and wrote the
+    # German model over the English one, which the ASK CLI deploys as en-US's.
+    target = project / "models"
+    code, _, err = run(*TWO_LOCALES_INTO, str(target))
+    assert code == 0, err
+    english = target / "en-US.json"
+    before = english.read_text("utf-8")
+    code, out, err = run(
+        "model", "twolocales.py:skill", "--locale", "de-DE", "-o", str(english), *invocation
+    )
+    assert code == 2
+    assert out == ""
+    assert err == (
+        f"alexaskill model: error: --output {english} is named for en-US, not de-DE (the "
+        "locale of the model): name the file de-DE.json, or give --locale en-US\n"
+    ), err
+    assert english.read_text("utf-8") == before
+
+
+def test_the_default_locale_is_not_written_into_another_locales_file(project: Path) -> None:
+    code, _, err = run(
+        "model", "twolocales.py:skill", "--invocation", "weather helper", "-o", "de-DE.json"
+    )
+    assert code == 2
+    assert "--output de-DE.json is named for de-DE, not en-US (the locale of the model)" in err
+    assert not (project / "de-DE.json").exists()
+
+
+def test_only_the_locales_own_file_lends_its_name(project: Path) -> None:
+    from alexaskill.cli.model_invocation import known_invocations
+
+    target = project / "models"
+    run(*TWO_LOCALES_INTO, str(target))
+    (project / LAYOUT).mkdir(parents=True)
+    run(*TWO_LOCALES_INTO, str(project / LAYOUT))
+    english = str(target / "en-US.json")
+    german = known_invocations(["de-DE"], output=english, output_dir=None)
+    assert german == {"de-DE": ("wetter helfer", LAYOUT / "de-DE.json")}
+    # A file whose name gives no locale, or the same, is the locale's.
+    (project / "model.json").write_bytes((target / "de-DE.json").read_bytes())
+    given = known_invocations(["en-US"], output="model.json", output_dir=None)
+    assert given == {"en-US": ("wetter helfer", Path("model.json"))}
+    assert known_invocations(["en-US"], output=english, output_dir=None) == {
+        "en-US": ("weather helper", Path(english))
+    }

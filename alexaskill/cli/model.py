@@ -251,6 +251,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         locale_warnings,
         model_warnings,
     )
+    from ..understanding import locale_of_file
 
     if args.check:
         if args.all_locales or args.output_dir or args.output:
@@ -281,6 +282,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     skill = load_skill(args.app)
     all_locales = declared_locales(skill) if args.all_locales else ()
     locales = all_locales or (args.locale or default_locale(skill),)
+    named = None if args.output in (None, "-") else locale_of_file(args.output)
+    if named is not None and named != locales[0]:  # (the ASK CLI deploys it as that locale's)
+        raise UsageError(
+            f"--output {args.output} is named for {named}, not {locales[0]} (the locale of the "
+            f"model): name the file {locales[0]}.json, or give --locale {named}"
+        )
     if common is None:  # a locale left without a name keeps its model file's, if there is one
         from .model_invocation import known_invocations, taken_from
 

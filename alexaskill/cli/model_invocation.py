@@ -22,11 +22,15 @@ def known_invocations(
     """Each locale's invocation name found in a model file, with that file: ``output`` (a file
     for the first locale), else ``output_dir/LOCALE.json``, else the project's LOCALE.json.
     A file that is missing, unreadable, not JSON or holds no name is passed over: the command
-    then asks for ``--invocation`` as it did."""
+    then asks for ``--invocation`` as it did. So is an ``output`` whose name gives another
+    locale (``en-US.json`` for de-DE): its name is that locale's, not this one's."""
+    from ..understanding import locale_of_file
+
     found: dict[str, tuple[str, Path]] = {}
     for index, locale in enumerate(locales):
         candidates: list[Path] = []
-        if output is not None and output != "-" and index == 0:
+        ours = output is not None and locale_of_file(output) in (None, locale)
+        if output is not None and output != "-" and index == 0 and ours:
             candidates.append(Path(output))
         if output_dir is not None:
             candidates.append(Path(output_dir) / f"{locale}.json")
