@@ -19,7 +19,13 @@ from .exceptions import ConfigurationError
 from .models import Slot
 from .slots import MISSING, AlexaDate, AlexaDuration, AlexaTime, converter_for, unwrap_optional
 
-__all__ = ["BUILTIN_SLOT_TYPES", "check_slot_type", "contradicting_annotation", "meant_slot_type"]
+__all__ = [
+    "BUILTIN_SLOT_TYPES",
+    "check_slot_type",
+    "contradicting_annotation",
+    "form_missed",
+    "meant_slot_type",
+]
 
 #: Those that convert what is said into data: numbers, dates, times, durations.
 _DATA_TYPES: Final = (
@@ -248,3 +254,28 @@ def _enum_matches(slot_type: str, cls: type[enum.Enum]) -> bool:
         for key in keys
         for said in (key, key.upper())
     )
+
+
+#: How Alexa writes a value of each type of `_VALUES_AS` (Amazon's "Slot Type Reference").
+_SENT_AS: Final = {
+    "AMAZON.DATE": 'as a date in ISO 8601 or Amazon\'s forms ("2015-11-25", "2015-W48", '
+    '"2015-W48-WE", "2015-11", "2015-WI", "2015", "201X", "PRESENT_REF")',
+    "AMAZON.TIME": 'as a clock time or a part of the day ("14:30", "MO", "AF", "EV", "NI")',
+    "AMAZON.DURATION": 'as an ISO 8601 duration ("PT10M", "P2Y", "P1DT2H")',
+    "AMAZON.NUMBER": 'in digits ("5", "-3", "2.5"; "?" for a number it did not understand)',
+    "AMAZON.FOUR_DIGIT_NUMBER": 'in digits ("1234")',
+    "AMAZON.Ordinal": 'in digits ("3" for "third")',
+}
+
+
+def form_missed(slot_type: str, value: str) -> str | None:
+    """How Alexa writes a value of ``slot_type`` (a built-in type of data: a number, a date, a
+    time, a duration) when ``value`` is not written so ("five" for AMAZON.NUMBER, which Alexa
+    sends as "5"); None when it is, or when the type takes words."""
+    form = _VALUES_AS.get(slot_type)
+    if form is None or (slot_type == "AMAZON.NUMBER" and value == "?"):
+        return None
+    read = converter_for("form_missed", "value", form)
+    if read(Slot(name="value", value=value)) is not MISSING:
+        return None
+    return _SENT_AS[slot_type]

@@ -166,6 +166,23 @@ def _app_hint(request_type: str) -> str:
     )
 
 
+def _warn_of_forms(
+    slots: Mapping[str, str | list[str] | None], types: Mapping[str, str], err: TextIO
+) -> None:
+    """A warning for each slot value a built-in type of data never has as Alexa sends it: for
+    "five", an AMAZON.NUMBER slot holds "5". Sent as given, for a skill's guard to be tried."""
+    from ..builtin_slot_types import form_missed
+
+    for name, given in slots.items():
+        for value in as_list(given) if given is not None else ():
+            how = form_missed(types.get(name, ""), value)
+            if how is not None:
+                err.write(
+                    f"alexaskill request: warning: --slot {name}={value!r}: Alexa sends an "
+                    f"{types[name]} slot's value {how}; sent as given\n"
+                )
+
+
 def _check_names(intent: str, slots: Collection[str]) -> None:
     """A usage error for an intent or slot name Alexa never sends ("Intent and slot name
     requirements"): a custom one is ASCII letters and underscores, starting with a letter; a
@@ -319,6 +336,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.model is None and args.intent is not None:  # (else the model's names are checked)
         _check_names(args.intent, slots)
     known = from_model(args, args.intent, slots, can_fulfill=request_type != "IntentRequest")
+    _warn_of_forms(slots, known.slot_types, err)
     if request_type == "CanFulfillIntentRequest":
         fields.update(can_fulfill_fields(args.intent, slots, known.resolve))
     elif args.intent is not None:
@@ -377,7 +395,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="a slot value (repeat a name for a multiple-value slot; NAME= sends it unfilled)",
+        help="a slot value (repeat a name for a multiple-value slot; NAME= sends it unfilled); "
+        "with --model, one a built-in type never holds as Alexa sends it (five for an "
+        "AMAZON.NUMBER, which Alexa sends as 5) is warned of",
     )
     command.add_argument(
         "--field",

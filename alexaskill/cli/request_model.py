@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .common import UsageError, load_understanding_model, model_source
@@ -26,13 +26,14 @@ Resolve = Callable[[str, str], Mapping[str, Any] | None]
 class FromModel:
     """What ``--model`` says of the request: its skill (the APP's, for `skill_id_for`) and
     locale, and of an intent, what resolves its slot values, its slots (Alexa sends them all)
-    and its dialog state."""
+    and its dialog state; the type of each slot."""
 
     skill: Skill | None
     locale: str
     resolve: Resolve | None = None
     defined: tuple[str, ...] = ()
     dialog_state: str | None = None
+    slot_types: Mapping[str, str] = field(default_factory=dict)
 
 
 def from_model(
@@ -86,4 +87,5 @@ def from_model(
         functools.partial(understander.resolutions, intent),
         () if can_fulfill else tuple(slot.name for slot in found.slots),
         dialog_state,
+        {slot.name: slot.type for slot in found.slots},
     )
