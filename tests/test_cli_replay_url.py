@@ -112,3 +112,40 @@ def test_replay_url_says_how_to_send_a_file_of_several_requests(tmp_path: Path) 
     # (the command to paste: "--url" and its URL two words, not one quoted)
     said = f"alexaskill replay --url http://127.0.0.1:9/ - < {several}\n"
     assert err.endswith(said), err
+
+
+@pytest.mark.parametrize("first", ["-", "launch.json"])
+def test_replay_without_app_keeps_every_file_it_was_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    # "replay - launch.json" (no APP, no --url) took the "-" for an APP that is a file, and
+    # dropped it: the error's example named none of the files given.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "launch.json").write_text(Path(WEATHER_REQUESTS[0]).read_text())
+    code, out, err = run("replay", first, "launch.json", stdin="")
+    assert code == 2
+    assert out == ""
+    assert err == (
+        "alexaskill replay: error: name the skill (APP FILE...) or a running server (--url URL "
+        f"FILE...), e.g. alexaskill replay app:skill {first} launch.json\n"
+    ), err
+
+
+def test_replay_without_app_names_a_file_like_an_option_after_a_double_dash() -> None:
+    code, _, err = run("replay", "--", "--url")
+    assert code == 2
+    assert err.endswith("e.g. alexaskill replay app:skill -- --url\n"), err
+
+
+def test_replay_says_an_app_after_the_files_goes_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (it said "no request FILE after APP app:skill", the launch.json before it dropped)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "launch.json").write_text(Path(WEATHER_REQUESTS[0]).read_text())
+    code, _, err = run("replay", "launch.json", "-", "app:skill")
+    assert code == 2
+    assert err == (
+        "alexaskill replay: error: APP comes before the request FILEs: alexaskill replay "
+        "app:skill launch.json -\n"
+    ), err

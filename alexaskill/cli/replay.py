@@ -293,11 +293,14 @@ def _app_and_files(args: argparse.Namespace) -> tuple[str | None, list[str]]:
     an APP by the ``:`` every APP has (``module:attribute``) or by being a file (not a ``.py``,
     an APP without its ``:``, which load_skill says so)."""
     app, files = args.app, list(args.files)
-    if app is not None and not app.endswith(".py"):
-        if args.url is not None and (":" not in app or Path(app).is_file()):
-            app, files = None, [app, *files]
-        elif app == "-" or Path(app).is_file():  # (a request file where APP goes)
-            app = None
+    # A request file (or -) where APP goes is the first FILE, kept for the error below to name:
+    # "replay - launch.json" dropped the "-".
+    if (
+        app is not None
+        and not app.endswith(".py")
+        and ((args.url is not None and ":" not in app) or app == "-" or Path(app).is_file())
+    ):
+        app, files = None, [app, *files]
     # (argparse gave the only argument, an APP or its .py, as the FILE: with --url too, where it was
     # then read as a request file that does not exist)
     alone = args.url is None or len(files) == 1
@@ -308,9 +311,19 @@ def _app_and_files(args: argparse.Namespace) -> tuple[str | None, list[str]]:
             "standard input)"
         )
     if app is None and args.url is None:
+        # (an APP named after the files: put first; a file that looks like an option is given
+        # after --, as it was)
+        apps = [name for name in files if ":" in name and not Path(name).exists()]
+        rest = [name for name in files if name not in apps[:1]]
+        dashes = "-- " if any(name[:1] == "-" and name != "-" for name in rest) else ""
+        example = f"alexaskill replay {shlex.quote(apps[0]) if apps else 'app:skill'} "
+        if apps:
+            raise UsageError(
+                f"APP comes before the request FILEs: {example}{dashes}{shlex.join(rest)}"
+            )
         raise UsageError(
             "name the skill (APP FILE...) or a running server (--url URL FILE...), e.g. "
-            "alexaskill replay app:skill request.json"
+            f"{example}{dashes}{shlex.join(rest)}"
         )
     return app, files
 
