@@ -101,3 +101,26 @@ def test_replay_double_dash_keeps_checking_its_files(run: Run) -> None:
     code, _, err = run("replay", WEATHER, "--", "")
     assert code == 2
     assert "argument FILE: empty path: name a request file" in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["model", WEATHER, "--invocation", "weather", "helper"],
+            "alexaskill model: error: unrecognized arguments: helper (a value of several words "
+            "is quoted: --invocation 'weather helper')\n",
+        ),
+        (
+            ["request", "IntentRequest", "--intent", "GetWeather", "--slot", "city=New", "York"],
+            "alexaskill request: error: unrecognized arguments: York (a value of several words "
+            "is quoted: --slot 'city=New York')\n",
+        ),
+    ],
+)
+def test_an_unquoted_value_of_several_words_is_told_to_be_quoted(
+    run: Run, argv: list[str], said: str
+) -> None:
+    code, _, err = run(*argv)
+    assert code == 2
+    assert err.endswith(said), err

@@ -37,6 +37,7 @@ import argparse
 import contextlib
 import importlib
 import os
+import shlex
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType, ModuleType
@@ -65,6 +66,10 @@ __all__ = [
 _COMMANDS: Final = ("replay", "serve", "request", "model", "certify", "understand", "chat")
 # The commands whose parsers take their positional arguments among their options (`_Parser`).
 _INTERMIXED: Final = ("replay",)
+
+# The options whose value may hold words (an invocation name, a slot's value): a hint for one
+# given unquoted, its words split by the shell.
+_WORDY: Final = ("invocation", "slot", "field")
 
 # The names this module gives, from the modules that define them (imported when first asked).
 _LAZY: Final = {
@@ -128,14 +133,33 @@ class _Parser(argparse.ArgumentParser):
     ) -> tuple[argparse.Namespace, list[str]]:
         if self._intermixing:
             return super().parse_known_args(args, namespace)
+        given = sys.argv[1:] if args is None else list(args)
         if self.intermixed:
-            given = sys.argv[1:] if args is None else list(args)
             parsed, unknown = self._parse_intermixed(given, namespace)
         else:
-            parsed, unknown = super().parse_known_args(args, namespace)
+            parsed, unknown = super().parse_known_args(given, namespace)
         if unknown and self.refuses_unknown:
-            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+            self.error(
+                f"unrecognized arguments: {' '.join(unknown)}{self._unquoted(given, unknown)}"
+            )
         return parsed, unknown
+
+    def _unquoted(self, args: list[str], unknown: list[str]) -> str:
+        """A hint when the first word not understood follows an option's value: the rest of a
+        value of several words the shell split (``--invocation weather helper``)."""
+        first = next((index for index, arg in enumerate(args) if arg == unknown[0]), None)
+        if first is None or first < 2 or unknown[0][:1] == "-" or "--" in args[:first]:
+            return ""
+        action = self._option_string_actions.get(args[first - 2])
+        if action is None or action.dest not in _WORDY:
+            return ""
+        words = [args[first - 1]]
+        for arg in args[first:]:
+            if arg[:1] == "-" or arg not in unknown:
+                break
+            words.append(arg)
+        value = shlex.quote(" ".join(words))
+        return f" (a value of several words is quoted: {args[first - 2]} {value})"
 
     def _parse_intermixed(
         self, args: list[str], namespace: argparse.Namespace | None
