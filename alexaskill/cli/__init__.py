@@ -171,7 +171,7 @@ class _Parser(argparse.ArgumentParser):
         if "--" in args:  # (the first, as argparse reads it)
             split = args.index("--")
             tail = args[split + 1 :]
-            stand_ins = {f"\0{index}": arg for index, arg in enumerate(tail) if arg[:1] == "-"}
+            stand_ins = {f"\0{index}\0": arg for index, arg in enumerate(tail) if arg[:1] == "-"}
             back = {arg: stand_in for stand_in, arg in stand_ins.items()}
             args = args[:split] + [back.get(arg, arg) for arg in tail]
         self._intermixing = True  # (the intermixed parse calls this method for each pass)
