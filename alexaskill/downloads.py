@@ -351,14 +351,15 @@ class Downloads(Generic[T]):
         """``load()`` within the timeout, in a slot (none for a download of no loop's turn)."""
         acquired = False
         started = time.monotonic()
-        loading = started
+        # Seconds spent queued for a slot: none when one was free. (Not the clock between start
+        # and load alone: a loaded machine's stall there, no wait for a slot, passed for one.)
+        queued = 0.0
         _DEADLINE.set(started + self.timeout)  # (this task's own context: `load`'s alone)
         try:
             async with asyncio.timeout(self.timeout):
-                if download is not None:
-                    await self._acquire(download)
+                if download is not None and await self._acquire(download):
+                    queued = time.monotonic() - started
                 acquired = True
-                loading = time.monotonic()
                 result = await load()
             self._loaded_now(url)
             return result
@@ -373,7 +374,7 @@ class Downloads(Generic[T]):
                 detail = timed_out(self.timeout)
             else:
                 detail = unreachable(url, TimeoutError(f"no answer within {self.timeout:g} s"))
-            if loading - started <= self.timeout / 2:
+            if queued <= self.timeout / 2:
                 self._remember(url, CertificateUnavailableError, reason, detail)
             else:
                 # Most of the time went waiting for the slot (other downloads held them, a
@@ -382,7 +383,7 @@ class Downloads(Generic[T]):
             raise CertificateUnavailableError(reason, detail=detail) from exc
         except CertificateError as exc:
             said: str | None = getattr(exc, "detail", None)
-            if str(exc) == TIMED_OUT and loading - started > self.timeout / 2:
+            if str(exc) == TIMED_OUT and queued > self.timeout / 2:
                 # Its transport's own timeout, given the time left (`time_left`), after most of
                 # it went waiting for the slot: not remembered either, as the limit's above.
                 reason = f"{TIMED_OUT} (after waiting for a download slot)"
@@ -399,14 +400,16 @@ class Downloads(Generic[T]):
         if self._loading.get(url) is download:
             del self._loading[url]
 
-    async def _acquire(self, download: _Download) -> None:
+    async def _acquire(self, download: _Download) -> bool:
+        """Take a slot, queued for one if none is free; whether it was."""
         if self._active < self.max_downloads:
             self._active += 1
-            return
+            return False
         slot = download.slot = asyncio.get_running_loop().create_future()
         self._queue.append(download)
         try:
             await slot
+            return True
         except BaseException:
             if slot.done() and not slot.cancelled():
                 self._release()  # handed a slot just as the wait ended: pass it on

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
@@ -186,6 +187,36 @@ def test_a_download_that_ran_out_of_time_waiting_for_its_slot_is_not_a_failure_o
         assert await downloads.get("genuine", genuine) == "chain"
         with pytest.raises(CertificateError):
             await forged
+
+    run(scenario())
+
+
+def test_a_stall_before_a_download_with_a_free_slot_is_no_wait_for_a_slot(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A slot was free, so the download never queued; but the process stalled between its start
+    # and its load (a loaded machine: descheduled, or a garbage collection). Counted by the clock,
+    # the stall passed for a wait for a slot: the timeout was said "after waiting for a download
+    # slot" and not remembered as the URL's failure (tests/test_newcomer_errors.py failed so).
+    downloads: Downloads[str] = Downloads(max_downloads=1, timeout=0.2)
+    acquire = downloads._acquire
+
+    async def stalled(download: Any) -> Any:
+        queued = await acquire(download)
+        time.sleep(0.15)  # the stall: blocking, as the OS's would be (more than half of 0.2 s)
+        return queued
+
+    monkeypatch.setattr(downloads, "_acquire", stalled)
+
+    async def never() -> str:
+        await asyncio.Event().wait()
+        return "never"
+
+    async def scenario() -> None:
+        with pytest.raises(CertificateUnavailableError) as info:
+            await downloads.get("url", never)
+        assert str(info.value) == "certificate chain: download timed out"
+        assert list(downloads._failures) == ["url"]
 
     run(scenario())
 

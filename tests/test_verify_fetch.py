@@ -405,9 +405,10 @@ def slot_wait(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     )
     acquire = Downloads._acquire
 
-    async def slow_slot(self: Downloads[Any], download: Any) -> None:
-        await acquire(self, download)
+    async def slow_slot(self: Downloads[Any], download: Any) -> bool:
+        queued = await acquire(self, download)
         clock[0] += waits[0]
+        return queued or waits[0] > 0  # (a wait for the slot: as if queued behind others)
 
     monkeypatch.setattr(Downloads, "_acquire", slow_slot)
     return waits
