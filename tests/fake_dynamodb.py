@@ -26,6 +26,7 @@ __all__ = [
     "FakeDynamoDB",
     "RecordingClient",
     "clients_made",
+    "given_up_once_held",
     "no_more_calls",
     "one_attempt_store",
     "threads_ended",
@@ -39,6 +40,8 @@ class FakeDynamoDB:
         self.error: tuple[int, str, str] | None = None
         self.calls: list[str] = []
         self.release = threading.Event()
+        #: Set when a call hangs (no error to answer with): its request is in `calls`.
+        self.held = threading.Event()
         self.accepted = self.seen = 0  # connections: accepted; whose request was recorded
         self._count = threading.Lock()
         fake = self
@@ -51,6 +54,7 @@ class FakeDynamoDB:
                 fake.calls.append(self.headers.get("X-Amz-Target", "").rpartition(".")[2])
                 self.finish_counting()
                 if fake.error is None:  # hang until the test ends
+                    fake.held.set()
                     fake.release.wait(30)
                     return
                 status, code, message = fake.error
@@ -147,6 +151,51 @@ async def no_more_calls(fake: FakeDynamoDB, ended: threading.Event) -> None:
 
     assert await anyio.to_thread.run_sync(ended.wait, 30), "the call's thread never ended"
     await anyio.to_thread.run_sync(fake.settle)
+
+
+async def given_up_once_held(
+    fake: FakeDynamoDB, call: Callable[[], Awaitable[Any]]
+) -> tuple[BaseException | None, list[float | None]]:
+    """What ``call`` (a store's, the fake hanging) raised, and the deadlines the store set, its
+    deadline reached once the fake holds the request rather than by the clock.
+
+    The store's own deadline, `_run`'s ``anyio.move_on_after`` scope, is the one change: made
+    without a time, then cancelled as its time would cancel it, once the fake holds the call.
+    The store then gives up as at its deadline. (A deadline of 0.5 s runs from before the
+    store's thread sends: on a loaded machine the store gave up on an UpdateItem it had not sent
+    yet, and so never sent.)
+    """
+    scopes: list[anyio.CancelScope] = []
+    asked: list[float | None] = []
+    move_on_after = anyio.move_on_after
+
+    def the_stores_deadline(delay: float | None, shield: bool = False) -> anyio.CancelScope:
+        asked.append(delay)
+        scopes.append(move_on_after(None, shield))
+        return scopes[-1]
+
+    async def give_up_once_held() -> None:
+        while not fake.held.is_set():
+            await anyio.sleep(0.01)
+        for scope in scopes:
+            scope.cancel()
+
+    fake.held.clear()
+    raised: BaseException | None = None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(anyio, "move_on_after", the_stores_deadline)
+        try:
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(give_up_once_held)
+                try:
+                    await call()
+                finally:
+                    tasks.cancel_scope.cancel()
+        except BaseExceptionGroup as group:  # (the task group's: the store's error as raised)
+            [raised] = group.exceptions
+        except Exception as exc:
+            raised = exc
+    return raised, asked
 
 
 def one_attempt_store(url: str, **config: Any) -> tuple[Any, DynamoDBStore]:

@@ -29,6 +29,7 @@ from .dynamodb_shared import USER, envelope
 from .fake_dynamodb import (
     FakeDynamoDB,
     clients_made,
+    given_up_once_held,
     no_more_calls,
     one_attempt_store,
     threads_ended,
@@ -146,12 +147,17 @@ async def test_a_write_that_adds_is_never_sent_twice(
     assert fake_dynamodb.calls == ["UpdateItem"] * 3
     await store.aclose()
 
-    # No answer within the timeout: the write is abandoned, and never sent again.
+    # No answer within the timeout: the write is abandoned, and never sent again. (Given up
+    # once the fake holds it, `given_up_once_held`: by the clock, 0.5 s could run out before
+    # the store's thread had sent it, on a loaded machine.)
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=0.5)
     await clients_made(fake_dynamodb, lambda: store.update(USER, {}, (), increments={"n": 1}))
     ended = threads_ended(store, monkeypatch)
-    with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
-        await store.update(USER, {}, (), increments={"n": 1})
+    with anyio.fail_after(30):
+        raised, _ = await given_up_once_held(
+            fake_dynamodb, lambda: store.update(USER, {}, (), increments={"n": 1})
+        )
+    assert isinstance(raised, StoreError) and "may have been made" in str(raised), raised
     await no_more_calls(fake_dynamodb, ended)  # botocore's read timeout (0.5 s) ends it
     assert fake_dynamodb.calls == ["UpdateItem"]
     await store.aclose()
@@ -166,6 +172,8 @@ async def test_a_save_given_up_is_not_sent_again_after_the_apology(
     # thread left behind, went on retrying the UpdateItem: applied after the apology, it could
     # overwrite what the user's next request saved meanwhile. A botocore read timeout longer
     # than the store's deadline keeps the first attempt hanging until the store has given up.
+    # The deadline is reached once the fake holds the UpdateItem (`given_up_once_held`), not by
+    # the clock: 0.5 s ran out, on a loaded machine, before the store's thread had sent it.
     import botocore.config
     import botocore.session
 
@@ -188,8 +196,12 @@ async def test_a_save_given_up_is_not_sent_again_after_the_apology(
         # before the UpdateItem's deadline starts.
         fake_dynamodb.error = None  # the UpdateItem hangs
         ended = threads_ended(store, monkeypatch)
-        with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
-            await store.update(USER, {"a": 1}, ())
+        with anyio.fail_after(30):
+            raised, deadlines = await given_up_once_held(
+                fake_dynamodb, lambda: store.update(USER, {"a": 1}, ())
+            )
+        assert isinstance(raised, StoreError) and "may have been made" in str(raised), raised
+        assert deadlines == [0.5]  # the store's own deadline, given up at
         # Given up. The hanging attempt now ends (the connection closes) and the server errs:
         # botocore retries both, unless told that nobody waits for the answer any more.
         fake_dynamodb.error = (500, "InternalServerError", "oops")
