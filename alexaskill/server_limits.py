@@ -154,8 +154,34 @@ def _make_room(protocol: Any) -> None:
         victim = min(closing, key=lambda other: other._waiting_since)
     else:
         victim = min(waiting, key=_eviction_order, default=protocol)
-    logger.debug("connection limit (%d) reached: closing the one waiting longest", most)
+    if logger.isEnabledFor(logging.DEBUG):
+        _say_room_made(most, victim, protocol)
     victim._drop()
+
+
+def _say_room_made(most: int, victim: Any, protocol: Any) -> None:
+    """Say at DEBUG which connection made room for which (``protocol``, new): the server's own
+    order of events, which a client cannot see (a test under load, a puzzled operator)."""
+    if victim is protocol:
+        busy = "connection limit (%d) reached, every connection busy: refused %s"
+        logger.debug(busy, most, _peer(protocol))
+        return
+    waited = victim.loop.time() - victim._waiting_since
+    logger.debug(
+        "connection limit (%d) reached: closed %s, waiting %.1f s, to make room for %s",
+        most,
+        _peer(victim),
+        waited,
+        _peer(protocol),
+    )
+
+
+def _peer(protocol: Any) -> str:
+    """The client address of ``protocol``'s connection, as a log line says it (host:port)."""
+    peer = protocol.transport.get_extra_info("peername")
+    if isinstance(peer, tuple) and len(peer) >= 2:
+        return f"{peer[0]}:{peer[1]}"
+    return str(peer)
 
 
 def _due_on(state: Any, key: str, now: float) -> tuple[int, float] | None:
