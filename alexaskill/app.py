@@ -123,13 +123,14 @@ class Skill(Serving):
     ``verify=False`` switches off signature verification (also logged as a warning; anything
     but True or False, such as None, is refused);
     ``verifier`` replaces the default `Verifier` (which trusts Amazon's chain under the certifi
-    roots). ``max_body_size`` caps the request body in bytes; ``body_timeout`` is how many
-    seconds it may take to arrive (else HTTP 408, and the connection is closed). ``capture_dir``
-    (None: off, the default; "" is refused) writes every request the endpoint receives, exactly
-    as received, to a file in that directory for ``alexaskill certify --replay``: the files hold
-    user ids and access tokens (see `alexaskill.capture`). ``translations`` (a `Translations`, or
-    the directory of the gettext catalogs: a path, or package data) lets handlers speak each
-    request's language with `alexaskill.i18n`'s ``_()``.
+    roots). ``max_body_size`` caps the request body in bytes (on AWS Lambda, the event as JSON);
+    ``body_timeout`` is how many seconds it may take to arrive (else HTTP 408, and the connection is
+    closed). ``capture_dir`` (None: off, the default; "" is refused) writes every request the
+    endpoint receives, exactly as received, to a file in that directory for
+    ``alexaskill certify --replay``: the files hold user ids and access tokens (see
+    `alexaskill.capture`). ``translations`` (a `Translations`, or the directory of the gettext
+    catalogs: a path, or package data) lets handlers speak each request's language with
+    `alexaskill.i18n`'s ``_()``.
 
     ``deadline`` is how long, in seconds from a request's arrival, the skill may take to answer
     (default 7, a second under Alexa's limit; None: no limit). A handler still running then is

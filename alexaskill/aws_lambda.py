@@ -23,13 +23,14 @@ Alexa invokes a Lambda function directly: the request is not signed, so nothing 
 signature or a timestamp (and nothing warns about it). The skill-id check remains, and matters
 more, since anyone allowed to invoke the function can send any event.
 
-A refused event (not a request envelope, or for another skill) raises `MalformedRequestError`
-or `SkillIdError`: Lambda reports the invocation as failed and Alexa tells the user the skill
-had a problem. There is never a half-made response. Alexa never sends an event that is no
-request envelope at all; a developer testing the function from the Lambda console does, or a
-trigger meant for something else: its error says what came, its shape only (`describe_event`),
-and what to send instead, and a warning says it in the log. A warm-up ping from a scheduler is
-such an event: refused, a failed invocation each time (there is no warm-up mode).
+A refused event (not a request envelope, larger than the skill's ``max_body_size`` as JSON, or
+for another skill) raises `MalformedRequestError` or `SkillIdError`: Lambda reports the
+invocation as failed and Alexa tells the user the skill had a problem. There is never a
+half-made response. Alexa never sends an event that is no request envelope at all; a developer
+testing the function from the Lambda console does, or a trigger meant for something else: its
+error says what came, its shape only (`describe_event`), and what to send instead, and a warning
+says it in the log. A warm-up ping from a scheduler is such an event: refused, a failed
+invocation each time (there is no warm-up mode).
 
 Errors inside handlers are answered as on the web service: with the spoken apology (or the
 skill's exception handler). So is anything else they let out (KeyboardInterrupt,
@@ -163,6 +164,10 @@ class LambdaSkill(Protocol):
     @property
     def lambda_log_name(self) -> str:
         """The skill as the log names it on Lambda (by its ids: no path serves it)."""
+
+    @property
+    def max_body_size(self) -> int:
+        """The most bytes of a request the skill takes (an event's, as JSON, here)."""
 
     def check_skill_id(self, envelope: Envelope) -> None:
         """Raise `SkillIdError` unless the envelope is for this skill."""

@@ -31,7 +31,8 @@ def decode_event(event: Any) -> Envelope:
 
 
 def decode_body(event: Any, skill: object = None) -> tuple[bytes, Envelope]:
-    """The event encoded, and decoded into an `Envelope` (``skill``: whose id an error names)."""
+    """The event encoded, and decoded into an `Envelope` (``skill``: whose id an error names,
+    whose ``max_body_size`` the encoded event is held to)."""
     if not isinstance(event, dict):
         raise MalformedRequestError(_not_alexa(event, skill))
     if not _HTTP_KEYS.isdisjoint(event):
@@ -40,6 +41,17 @@ def decode_body(event: Any, skill: object = None) -> tuple[bytes, Envelope]:
         # mapping that merges the body with the request's fields) would be answered unverified.
         raise MalformedRequestError(_not_alexa(event, skill))
     body = _encode_event(event)
+    limit = getattr(skill, "max_body_size", None)
+    if limit is not None and len(body) > limit:
+        # The web service's limit (a 413 there): a request this large is no Alexa request,
+        # and its values would reach the handlers and the log lines (an intent name of 6 MB).
+        if "request" not in event:  # (what it is, then, says more than its size)
+            raise MalformedRequestError(_not_alexa(event, skill))
+        raise MalformedRequestError(
+            f"malformed request: the Lambda event is {len(body):,} bytes as JSON, past the"
+            f" skill's max_body_size of {limit:,} bytes (Alexa's requests are a few kilobytes;"
+            " the web service refuses a larger body with HTTP 413)"
+        )
     try:
         return body, decode_envelope(body)
     except MalformedRequestError:

@@ -294,3 +294,52 @@ def test_an_api_gateway_event_is_told_to_serve_the_app_behind_mangum_without_its
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     lambda_section = readme.split("### AWS Lambda\n", 1)[1].split("\n### ", 1)[0]
     assert 'handler = Mangum(skill, lifespan="off")' in lambda_section
+
+
+def _launch_with_padding(size: int) -> dict[str, Any]:
+    """An Alexa request of about ``size`` bytes as JSON, the extra in one field of its own."""
+    from alexaskill.testing import RequestFactory
+
+    event = RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")
+    event["request"]["padding"] = SECRET + "x" * size
+    return event
+
+
+def test_an_event_larger_than_the_skills_body_limit_is_refused_saying_so(
+    runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The web service refuses a body past `Skill(max_body_size=…)` (128 KiB) with a 413; the
+    # Lambda handler took an event of any size (up to Lambda's 6 MB), decoded it, and answered:
+    # its values reached the handlers and the log lines (an intent name of megabytes).
+    launched: list[str] = []
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        launched.append("launch")
+        return speak("Welcome.")
+
+    lambda_handler = handler(skill)
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    assert runtime.invoke(lambda_handler, _launch_with_padding(200 * 1024)) is None
+    assert launched == []
+    [error] = runtime.errors
+    assert error["errorType"] == "MalformedRequestError"
+    message = error["errorMessage"]
+    assert "131,072 bytes" in message and "max_body_size" in message, message
+    assert SECRET not in message and len(message) < 400
+    [line] = [r for r in caplog.records if r.name == "alexaskill.request"]
+    assert line.outcome == "refused:malformed"  # type: ignore[attr-defined]
+    # Up to the limit, answered; and the limit is the skill's own.
+    assert runtime.invoke(lambda_handler, _launch_with_padding(100 * 1024)) is not None
+    roomy = Skill(SKILL_ID, max_body_size=1024 * 1024)
+    roomy.launch(lambda: speak("Welcome."))
+    assert runtime.invoke(handler(roomy), _launch_with_padding(200 * 1024)) is not None
+
+
+def test_a_large_event_that_is_no_alexa_request_is_said_to_be_none(runtime: Runtime) -> None:
+    # What it is helps more than its size: another trigger's event, the console's.
+    runtime.invoke(handler(_skill()), {"body": SECRET * 100_000})
+    [error] = runtime.errors
+    assert "not an Alexa request" in error["errorMessage"]
+    assert SECRET not in error["errorMessage"]
