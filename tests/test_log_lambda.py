@@ -33,7 +33,7 @@ from alexaskill.log_lambda import LambdaTextFormatter, on_lambda
 from alexaskill.logs import configure_logging
 from alexaskill.responses import Response
 from alexaskill.settings import configure_logging_if_unset, settings_from_env
-from alexaskill.testing import DEFAULT_SKILL_ID
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
 from . import lambda_runtime
 from .lambda_runtime import LAMBDA_ENVIRON, Runtime, stream_events
@@ -415,28 +415,36 @@ def test_the_text_formatter_keeps_space_separators() -> None:
     assert text.endswith("\r  ValueError: 1\u202f234\xa0€\\x00")
 
 
+def _readme_lambda_function() -> str:
+    """The README's lambda_function.py, as written there (its AWS Lambda section)."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n### AWS Lambda\n", 1)[1].split("\n### ", 1)[0]
+    found = re.search(r"```python\n(# lambda_function\.py\n.*?)```", section, re.DOTALL)
+    assert found is not None, "the README's AWS Lambda section has no lambda_function.py"
+    return found.group(1)
+
+
 def test_the_readme_function_under_the_runtime(tmp_path: Path) -> None:
-    """The README's lambda_function.py, imported after the runtime's set-up, in a process of its
-    own: records framed with ids, and no asyncio imported for a synchronous skill."""
-    (tmp_path / "lambda_function.py").write_text(
-        "from alexaskill import Skill, settings_from_env, speak\n"
-        "settings = settings_from_env()\n"
-        "settings.configure_logging()\n"
-        "skill = Skill(settings.skill_ids, store=settings.store)\n"
-        "@skill.launch\n"
-        "def launch():\n"
-        "    return speak('Hello')\n"
-        "handler = skill.lambda_handler\n"
-    )
+    """The README's lambda_function.py, as written there, imported after the runtime's set-up
+    in a process of its own and invoked with Alexa's requests: its answers, records framed with
+    ids, and no asyncio imported for a synchronous skill."""
+    # (A copy of it was run: the README's own could change, or stop working, unseen.)
+    (tmp_path / "lambda_function.py").write_text(_readme_lambda_function())
+    requests = RequestFactory(skill_id=DEFAULT_SKILL_ID)
+    events = [requests.intent("HelloIntent"), requests.intent("HelloIntent")]
+    # (By hand: a slot called "name" is the name of `RequestFactory.intent`'s first parameter.)
+    slot = {"name": "name", "value": "Ann", "confirmationStatus": "NONE"}
+    events[0]["request"]["intent"]["slots"] = {"name": slot}
     script = (
         "import json, sys\n"
         "from lambda_runtime import Runtime\n"
         "runtime = Runtime()\n"
         "runtime.install()\n"
         "import lambda_function\n"
-        f"event = json.load(open({str(FIXTURES / 'LaunchRequest.json')!r}))\n"
-        "runtime.invoke(lambda_function.handler, event)\n"
-        "print(json.dumps([runtime.request_id, runtime.messages(), 'asyncio' in sys.modules]))\n"
+        "answers = [runtime.invoke(lambda_function.handler, event)"
+        " for event in json.load(sys.stdin)]\n"
+        "print(json.dumps([runtime.request_id, runtime.messages(), answers, runtime.errors,"
+        " 'asyncio' in sys.modules]))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ALEXASKILL_", "AWS_"))}
     env |= LAMBDA_ENVIRON | {
@@ -445,13 +453,19 @@ def test_the_readme_function_under_the_runtime(tmp_path: Path) -> None:
     }
     env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(Path(__file__).parent)])
     done = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", script],
+        input=json.dumps(events),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    request_id, messages, asyncio_loaded = json.loads(done.stdout)
-    assert done.stderr == ""
-    [line] = [m for m in messages if " -> " in m]
-    assert f"\t{request_id}\tLaunchRequest -> ok handler=" in line
+    request_id, messages, answers, errors, asyncio_loaded = json.loads(done.stdout)
+    assert done.stderr == "" and errors == []
+    said = [answer["response"]["outputSpeech"]["text"] for answer in answers]
+    assert said == ["Hello, Ann!", "Hello, world!"]
+    assert f"\t{request_id}\tIntentRequest HelloIntent -> ok handler=" in messages[-1]
     assert asyncio_loaded is False
 
 
