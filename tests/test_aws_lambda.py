@@ -117,11 +117,20 @@ def test_attributes_persist_between_invocations() -> None:
     assert speech(lambda_handler(intent_event("Count", user_id="u2"), None)) == "Visit number 1."
 
 
-def test_handler_errors_are_answered_with_the_apology() -> None:
+def test_handler_errors_are_answered_with_the_apology(caplog: pytest.LogCaptureFixture) -> None:
     lambda_handler = handler(weather_skill())
-    answered = lambda_handler(intent_event("Broken"), None)
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    answered = lambda_handler(intent_event("Broken"), None)  # (no exception: not a failed call)
     assert answered["version"] == "1.0"
-    assert "Sorry" in speech(answered)
+    assert speech(answered) == APOLOGY
+    # One ERROR line says it, with the handler's traceback; the request line, its outcome.
+    # (Picked by its words: a loaded machine may add an ERROR of its own, a loop held up.)
+    [line] = [r for r in caplog.records if r.getMessage().startswith("handler failed for")]
+    assert line.levelno == logging.ERROR and line.exc_info is not None
+    assert line.getMessage().startswith("handler failed for IntentRequest Broken (")
+    assert "the weather service is down" in str(line.exc_info[1])
+    [request] = [r for r in caplog.records if r.name == "alexaskill.request"]
+    assert request.outcome == "handler_error"  # type: ignore[attr-defined]
 
 
 def test_every_sample_event_gets_a_well_formed_answer() -> None:

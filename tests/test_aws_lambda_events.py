@@ -328,6 +328,8 @@ def test_an_event_larger_than_the_skills_body_limit_is_refused_saying_so(
     message = error["errorMessage"]
     assert "131,072 bytes" in message and "max_body_size" in message, message
     assert SECRET not in message and len(message) < 400
+    [frame] = [m for m in runtime.messages() if m.startswith("[ERROR] MalformedRequestError")]
+    assert "decode_body" not in frame  # the handler's frame alone
     [line] = [r for r in caplog.records if r.name == "alexaskill.request"]
     assert line.outcome == "refused:malformed"  # type: ignore[attr-defined]
     # Up to the limit, answered; and the limit is the skill's own.
