@@ -17,6 +17,7 @@ from .builtin_intents import close_matches
 from .deadline import Expired
 from .exceptions import ResponseError
 from .handler_signature import wrapped_coroutine_function
+from .log_values import MAX_VALUE, cut
 
 if TYPE_CHECKING:
     from .dispatch import Registry
@@ -172,7 +173,9 @@ def no_handler(name: str, handled: Iterable[str | None]) -> str:
     # Built-in names look alike (AMAZON.NextIntent, AMAZON.PauseIntent), and a misspelt one is
     # refused at registration: only custom ones are compared.
     custom = [each for each in handled if each is not None and "." not in each]
-    close = close_matches(name, custom) if not name.startswith("AMAZON.") else []
+    guess = not name.startswith("AMAZON.") and len(name) <= MAX_VALUE  # (difflib: seconds on MBs)
+    close = close_matches(name, custom) if guess else []
+    name = cut(name)  # the request's: bounded in the line, as the request line's values are
     if not close:
         return (
             f"no handler for intent {name!r} and no fallback: add @skill.intent({name!r}), or a "

@@ -345,3 +345,23 @@ def test_a_large_event_that_is_no_alexa_request_is_said_to_be_none(runtime: Runt
     [error] = runtime.errors
     assert "not an Alexa request" in error["errorMessage"]
     assert SECRET not in error["errorMessage"]
+
+
+def test_an_intent_name_of_any_length_is_said_cut_short_in_the_no_handler_warning(
+    runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Its warning quoted the name whole, twice: an event under the size limit made a line of
+    # 240,000 characters (of 10 MB before the limit), where the request line cuts each value
+    # at 256 (`alexaskill.log_values.cut`).
+    from alexaskill.log_values import MAX_VALUE
+    from alexaskill.testing import RequestFactory
+
+    name = "Hello" + "x" * 100_000
+    event = RequestFactory(skill_id=SKILL_ID).intent(name)
+    caplog.set_level(logging.WARNING, logger="alexaskill")
+    answer = runtime.invoke(handler(_skill()), event)
+    assert answer is not None and answer["response"]["shouldEndSession"] is False
+    said = [r.getMessage() for r in caplog.records]
+    [warning] = [message for message in said if "no handler for intent" in message]
+    assert len(warning) < 3 * MAX_VALUE + 200, len(warning)
+    assert "…(+" in warning  # says how much more there was
