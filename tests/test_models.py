@@ -1356,6 +1356,9 @@ def test_the_printed_form_shows_no_token_and_no_whole_user_id() -> None:
     factory = RequestFactory(user_id=user_id, user=user)
     envelope = factory.intent("GetWeather")
     envelope["context"]["System"]["person"] = person
+    device = envelope["context"]["System"]["device"]
+    device["deviceId"] = "amzn1.ask.device.FULL-DEVICE-ID"
+    device["persistentEndpointId"] = "amzn1.alexa.endpoint.did.FULL-ENDPOINT-ID"
     token = envelope["context"]["System"]["apiAccessToken"]
     decoded = decode_envelope(json.dumps(envelope))
     shown = repr(decoded) + str(decoded) + repr(decoded.context) + repr(decoded.session)
@@ -1366,9 +1369,12 @@ def test_the_printed_form_shows_no_token_and_no_whole_user_id() -> None:
         "PERSON-TOKEN",
         "FULL-USER-ID",
         "FULL-PERSON-ID",
+        "FULL-DEVICE-ID",  # a device's ids follow a household as a user's id follows a user
+        "FULL-ENDPOINT-ID",
     ):
         assert secret not in shown, secret
     assert f"user_id=<user {user_hash(user_id)}>" in shown
+    assert f"device_id=<device {user_hash(device['deviceId'])}>" in shown
     assert "access_token='***'" in shown and "api_access_token='***'" in shown
     # Only the printed form: the values are there for the handler.
     assert decoded.context is not None and decoded.context.system is not None

@@ -186,6 +186,10 @@ class Device(_Model, kw_only=True):
         interfaces = self.supported_interfaces
         return interfaces is not None and not SCREEN_INTERFACES.isdisjoint(interfaces)
 
+    def __repr__(self) -> str:  # its ids as hashes, as a user's: they name a household's device
+        ids = {"device_id": "device", "persistent_endpoint_id": "endpoint"}
+        return _masked(self, frozenset(), ids)
+
 
 class System(_Model, kw_only=True):
     """``context.System``: application, user, device and the service API endpoint."""
