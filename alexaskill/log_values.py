@@ -19,7 +19,16 @@ from .exceptions import (
     VerificationError,
 )
 
-__all__ = ["bounded", "cut", "escaped_args", "printable", "refusal", "shown", "user_hash"]
+__all__ = [
+    "MAX_ARGUMENT",
+    "bounded",
+    "cut",
+    "escaped_args",
+    "printable",
+    "refusal",
+    "shown",
+    "user_hash",
+]
 
 _CHECKS: Final[tuple[tuple[type[RequestError], str], ...]] = (
     (MalformedRequestError, "malformed"),
@@ -94,9 +103,18 @@ def printable(text: str) -> str:
 MAX_VALUE: Final = 256
 
 
-def cut(text: str) -> str:
-    """``text`` cut at `MAX_VALUE` characters, with how many more it had: ``…(+99744)``."""
-    return text if len(text) <= MAX_VALUE else f"{text[:MAX_VALUE]}…(+{len(text) - MAX_VALUE})"
+#: The most characters of one argument of an alexaskill record (`escaped_args`): a value from a
+#: request it quotes (an intent name in "handler failed for …", a slot value that does not
+#: convert, an exception's message quoting one) past it is cut, so that no line goes past what
+#: a pipe keeps whole in one write (PIPE_BUF, 4,096 bytes on Linux) or Docker's log driver
+#: keeps in one message (16 KiB), and a JSON line stays one JSON value. Far above any message
+#: alexaskill makes of its own.
+MAX_ARGUMENT: Final = 1_000
+
+
+def cut(text: str, most: int = MAX_VALUE) -> str:
+    """``text`` cut at ``most`` characters, with how many more it had: ``…(+99744)``."""
+    return text if len(text) <= most else f"{text[:most]}…(+{len(text) - most})"
 
 
 def bounded(text: str) -> str:
@@ -122,8 +140,9 @@ def _escape_args(record: logging.LogRecord) -> bool:
 
 
 def escaped_args(args: Any) -> Any:
-    """A record's ``args`` with every str (and path, and exception) `printable`: the same
-    object when there is nothing to escape, as almost always."""
+    """A record's ``args`` with every str (and path, and exception) `printable`, and `cut` at
+    `MAX_ARGUMENT` characters: the same object when there is nothing to escape, as almost
+    always."""
     if isinstance(args, tuple):
         escaped = tuple(_escaped(arg) for arg in args)
         if all(new is old for new, old in zip(escaped, args, strict=True)):
@@ -139,7 +158,7 @@ def escaped_args(args: Any) -> Any:
 
 def _escaped(arg: object) -> object:
     if isinstance(arg, str):
-        return printable(arg)
+        return printable(arg) if len(arg) <= MAX_ARGUMENT else printable(cut(arg, MAX_ARGUMENT))
     if isinstance(arg, PathLike | BaseException):  # a directory named in a warning (capture's)
         try:
             text = str(arg)
@@ -147,5 +166,7 @@ def _escaped(arg: object) -> object:
             # A filter's exception leaves the log call, into the code that logged: the record
             # is left as it is, for the handler to report as one it cannot format.
             return arg
+        if len(text) > MAX_ARGUMENT:
+            return printable(cut(text, MAX_ARGUMENT))
         return arg if text.isprintable() else printable(text)
     return arg

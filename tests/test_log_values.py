@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Final
 
 import pytest
 
@@ -78,3 +80,57 @@ def test_an_apps_handler_sees_a_childs_arguments_escaped() -> None:
     finally:
         logger.removeHandler(handler)
     assert seen == [r"downloaded cert\n2026-01-01 00:00:00,000 WARNING alexaskill: \x1b[2Kforged"]
+
+
+HUGE: Final = 50_000  # a body of 128 KiB holds it twice (a slot's value and its slotValue)
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["plain", "json"])
+def test_a_huge_value_from_a_request_is_cut_in_every_line_that_quotes_it(as_json: bool) -> None:
+    # The request line cuts a request's id, type, intent name and locale at 256 characters;
+    # alexaskill's other lines quoted them whole: an intent name of 50,000 characters made a
+    # line of 50,000 in "handler failed for …" (a skill id, in the refusal's warning; a slot
+    # value that does not convert, at INFO). Docker's log driver splits a line past 16 KiB, and
+    # a write past PIPE_BUF is torn by another worker's: a JSON line no longer JSON.
+    from alexaskill import Skill, speak
+    from alexaskill.testing import TestClient
+
+    from .conftest import SKILL_ID
+
+    skill = Skill(SKILL_ID, store="memory://")
+
+    @skill.intent("Count")
+    def count(number: int = 1) -> Any:
+        return speak(f"{number}")
+
+    @skill.intent("Book")
+    def book(number: int) -> Any:
+        return speak(f"{number}")
+
+    @skill.fallback
+    def fails() -> Any:
+        raise RuntimeError("the handler's bug")
+
+    with alexaskill_logger_kept():
+        stream = io.StringIO()
+        configure_logging("INFO", json=as_json, stream=stream)
+        with TestClient(skill, raise_handler_errors=False) as client:
+            envelope = client.factory.intent("Other")
+            envelope["request"]["intent"]["name"] = "Q" * HUGE
+            assert "Sorry" in str(client.send_envelope(envelope).speech)
+            assert client.intent("Count", number="1" * HUGE + "x").speech == "1"
+            client.intent("Book", number="2" * HUGE + "x")
+            envelope = client.factory.intent("Count", number="3")
+            envelope["context"]["System"]["application"]["applicationId"] = "S" * HUGE
+            assert client.send_envelope(envelope).status_code == 400
+    lines = stream.getvalue().splitlines()
+    if as_json:
+        said = [json.loads(line)["message"] for line in lines]
+    else:
+        said = [line for line in lines if not line.startswith(" ")]  # (a traceback's)
+    assert any("handler failed for IntentRequest QQQ" in line for line in said)
+    assert any("slot 'number' has a value that does not convert: '111" in line for line in said)
+    assert any("asking again" in line and "222" in line for line in said)
+    assert any("refused request: " in line and "SSS" in line for line in said)
+    assert max(map(len, lines)) < 4_000  # a write a pipe keeps whole (PIPE_BUF: 4,096 bytes)
+    assert any("…(+" in line for line in said)
