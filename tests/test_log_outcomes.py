@@ -1,0 +1,154 @@
+"""One request line for each request, whatever became of it, in the log as written: plain or
+JSON, valid, with the fields README's Logging names, and nothing of the user's but a hash.
+
+tests/test_logs.py checks each part of the line; here a skill is run through its app, each way
+a request can end taken in turn, and the whole log read back as a collector would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import threading
+from typing import Any
+
+import pytest
+
+from alexaskill import Skill, configure_logging, speak
+from alexaskill.log_format import REQUEST_FIELDS
+from alexaskill.logs import user_hash
+from alexaskill.models import Envelope
+from alexaskill.testing import TestClient, TestPKI
+from alexaskill.testing.options import envelope_body
+
+from . import deadline_shared
+from .conftest import SKILL_ID
+from .deadline_clock import Clock
+from .deadline_shared import SHORT, WAIT
+from .logger_state import alexaskill_logger_kept
+
+clock = deadline_shared.clock
+release = deadline_shared.release
+
+USER_ID = "amzn1.ask.account.FULL-USER-ID-" + "U" * 40
+DEVICE_ID = "amzn1.ask.device.FULL-DEVICE-ID-" + "D" * 40
+PERSON_ID = "amzn1.ask.person.FULL-PERSON-ID-" + "P" * 40
+SECRETS = ("USER-TOKEN", "PERSON-TOKEN", "CONSENT-TOKEN", "FULL-USER-ID", "FULL-DEVICE-ID",
+           "FULL-PERSON-ID")  # fmt: skip
+
+
+def _skill(clock: Clock, release: threading.Event) -> Skill:
+    skill = Skill(SKILL_ID, store="memory://", deadline=SHORT, body_timeout=0.2)
+
+    @skill.intent("Fine")
+    def fine() -> Any:
+        return speak("fine")
+
+    @skill.intent("Fails")
+    def fails(envelope: Envelope) -> Any:
+        # A handler's bug whose message quotes the request, as a careless one would.
+        raise RuntimeError(f"cannot answer {envelope!r}")
+
+    @skill.intent("Stuck")
+    def stuck() -> Any:  # a worker thread that does not come back in time
+        clock.skip(SHORT)
+        release.wait(WAIT)
+        return speak("too late")
+
+    return skill
+
+
+def _signed(client: TestClient, name: str, **changes: Any) -> tuple[bytes, dict[str, str]]:
+    """An IntentRequest's body as the client would sign it, with ``changes`` to its request."""
+    envelope = client.factory.intent(name)
+    system = envelope["context"]["System"]
+    system["device"]["deviceId"] = DEVICE_ID
+    system["person"] = {"personId": PERSON_ID, "accessToken": "PERSON-TOKEN"}
+    system["user"]["accessToken"] = "USER-TOKEN"
+    system["user"]["permissions"] = {"consentToken": "CONSENT-TOKEN"}
+    if "applicationId" in changes:
+        system["application"]["applicationId"] = changes.pop("applicationId")
+    envelope["request"].update(changes)
+    body = envelope_body(envelope)
+    return body, client.pki.sign(body)
+
+
+def _body_never_comes(skill: Skill) -> list[Any]:
+    """POST with a body that does not come within ``body_timeout``: what the skill sends."""
+    path = skill.path
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
+        "query_string": b"", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+        "headers": [(b"content-type", b"application/json")],
+    }  # fmt: skip
+    sent: list[Any] = []
+
+    async def receive() -> dict[str, Any]:
+        await asyncio.sleep(WAIT)  # (longer than body_timeout: the skill stops waiting first)
+        return {"type": "http.disconnect"}
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    asyncio.run(skill(scope, receive, send))
+    return sent
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["plain", "json"])
+def test_each_request_has_one_line_whatever_becomes_of_it(
+    as_json: bool, clock: Clock, release: threading.Event
+) -> None:
+    skill = _skill(clock, release)
+    expected: list[tuple[str, int]] = []
+    log = io.StringIO()
+    with (
+        alexaskill_logger_kept(),
+        TestClient(skill, user_id=USER_ID, raise_handler_errors=False) as client,
+    ):
+        configure_logging("INFO", json=as_json, stream=log)
+        token = client.factory.intent("Fine")["context"]["System"]["apiAccessToken"]
+
+        def post(body: bytes, headers: dict[str, str], outcome: str, status: int) -> None:
+            answer = client.post(body, headers)
+            assert answer.status_code == status, (outcome, answer.json)
+            if status == 400:  # a short reason, as JSON; no traceback
+                assert set(answer.json) == {"error"} and "Traceback" not in answer.json["error"]
+            expected.append((outcome, status))
+
+        post(*_signed(client, "Fine"), "ok", 200)
+        post(*_signed(client, "Fails"), "handler_error", 200)
+        post(*_signed(client, "Stuck"), "deadline", 200)
+        release.set()
+        post(b"{}", client.pki.sign(b"{}"), "refused:malformed", 400)
+        post(b"{}", {}, "refused:certificate_url", 400)
+        body, headers = _signed(client, "Fine")
+        post(body + b" ", headers, "refused:signature", 400)
+        post(*_signed(client, "Fine", timestamp="2020-01-01T00:00:00Z"), "refused:timestamp", 400)
+        post(*_signed(client, "Fine", applicationId="amzn1.ask.skill.other"), "refused:skill_id",
+             400)  # fmt: skip
+        # A chain the verifier does not trust (another root's): refused:certificate.
+        trusting = skill.verifier
+        skill.verifier = client.pki.verifier(chain=TestPKI(key_set=1).chain_pem)
+        post(*_signed(client, "Fine"), "refused:certificate", 400)
+        skill.verifier = trusting  # (the client's, for it to give back)
+        assert _body_never_comes(skill)[0]["status"] == 408
+        expected.append(("refused:body_timeout", 408))
+    text = log.getvalue()
+    assert "cannot answer Envelope(" in text and f"<device {user_hash(DEVICE_ID)}>" in text
+    for secret in (*SECRETS, token, token[:24]):
+        assert secret not in text, secret
+    assert "given back" not in text  # (the verifier swapped for one request, put back)
+    if as_json:
+        records = [json.loads(line) for line in text.splitlines()]  # every line is JSON
+        lines = [record for record in records if record["logger"] == "alexaskill.request"]
+        assert all(list(line)[4:] == list(REQUEST_FIELDS) for line in lines)
+        said = [(line["outcome"], line["status"]) for line in lines]
+        assert lines[0]["user"] == user_hash(USER_ID)
+    else:
+        lines = [line for line in text.splitlines() if " alexaskill.request: " in line]
+        said = [(line.split(" -> ", 1)[1].split(" ", 1)[0], int(line.split("(", 1)[1][:3]))
+                for line in lines]  # fmt: skip
+        assert all(line[:1].isdigit() for line in text.splitlines() if not line[:1].isspace())
+    assert said == expected
