@@ -103,12 +103,13 @@ def printable(text: str) -> str:
 MAX_VALUE: Final = 256
 
 
-#: The most characters of one argument of an alexaskill record (`escaped_args`): a value from a
+#: The most characters of one argument of an alexaskill record (`_escape_args`): a value from a
 #: request it quotes (an intent name in "handler failed for …", a slot value that does not
 #: convert, an exception's message quoting one) past it is cut, so that no line goes past what
 #: a pipe keeps whole in one write (PIPE_BUF, 4,096 bytes on Linux) or Docker's log driver
 #: keeps in one message (16 KiB), and a JSON line stays one JSON value. Far above any message
-#: alexaskill makes of its own.
+#: alexaskill makes of its own. (Not the records of a skill's own loggers, which
+#: `EscapingFormatter` escapes: their values are the skill's to write.)
 MAX_ARGUMENT: Final = 1_000
 
 
@@ -134,31 +135,32 @@ def shown(line: str) -> str:
 
 
 def _escape_args(record: logging.LogRecord) -> bool:
-    """Filter on the "alexaskill" logger: its messages interpolate values from requests."""
-    record.args = escaped_args(record.args)
+    """Filter on the "alexaskill" logger: its messages interpolate values from requests, each
+    escaped and cut at `MAX_ARGUMENT` characters."""
+    record.args = escaped_args(record.args, MAX_ARGUMENT)
     return True
 
 
-def escaped_args(args: Any) -> Any:
-    """A record's ``args`` with every str (and path, and exception) `printable`, and `cut` at
-    `MAX_ARGUMENT` characters: the same object when there is nothing to escape, as almost
-    always."""
+def escaped_args(args: Any, most: int | None = None) -> Any:
+    """A record's ``args`` with every str (and path, and exception) `printable`, and with
+    ``most``, `cut` at that many characters: the same object when there is nothing to escape,
+    as almost always."""
     if isinstance(args, tuple):
-        escaped = tuple(_escaped(arg) for arg in args)
+        escaped = tuple(_escaped(arg, most) for arg in args)
         if all(new is old for new, old in zip(escaped, args, strict=True)):
             return args
         return escaped
     if isinstance(args, Mapping):
-        mapped = {name: _escaped(arg) for name, arg in args.items()}
+        mapped = {name: _escaped(arg, most) for name, arg in args.items()}
         if all(mapped[name] is arg for name, arg in args.items()):
             return args
         return mapped
     return args
 
 
-def _escaped(arg: object) -> object:
+def _escaped(arg: object, most: int | None) -> object:
     if isinstance(arg, str):
-        return printable(arg) if len(arg) <= MAX_ARGUMENT else printable(cut(arg, MAX_ARGUMENT))
+        return printable(arg if most is None else cut(arg, most))
     if isinstance(arg, PathLike | BaseException):  # a directory named in a warning (capture's)
         try:
             text = str(arg)
@@ -166,7 +168,7 @@ def _escaped(arg: object) -> object:
             # A filter's exception leaves the log call, into the code that logged: the record
             # is left as it is, for the handler to report as one it cannot format.
             return arg
-        if len(text) > MAX_ARGUMENT:
-            return printable(cut(text, MAX_ARGUMENT))
+        if most is not None and len(text) > most:
+            return printable(cut(text, most))
         return arg if text.isprintable() else printable(text)
     return arg

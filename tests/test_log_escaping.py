@@ -43,6 +43,11 @@ def test_the_escaping_formatter_escapes_arguments_and_indents_the_messages_lines
     named = _record("heard %(said)s", {"said": "\x1b[2J"})
     assert formatter.format(named) == "WARNING myskill: heard \\x1b[2J"
     assert formatter.format(_record("plain %s %d", "words", 3)) == "WARNING myskill: plain words 3"
+    # Escaped, not cut: a skill's own long value is its to write (alexaskill's records alone
+    # have theirs cut, tests/test_log_values.py).
+    assert (
+        formatter.format(_record("dump %s", "x" * 5_000)) == "WARNING myskill: dump " + "x" * 5_000
+    )
 
 
 @pytest.fixture
