@@ -19,7 +19,8 @@ from alexaskill import Skill, configure_logging, speak
 from alexaskill.log_format import REQUEST_FIELDS
 from alexaskill.logs import user_hash
 from alexaskill.models import Envelope
-from alexaskill.testing import TestClient, TestPKI
+from alexaskill.services import AlexaApi
+from alexaskill.testing import FakeAlexaApi, TestClient, TestPKI
 from alexaskill.testing.options import envelope_body
 
 from . import deadline_shared
@@ -35,7 +36,7 @@ USER_ID = "amzn1.ask.account.FULL-USER-ID-" + "U" * 40
 DEVICE_ID = "amzn1.ask.device.FULL-DEVICE-ID-" + "D" * 40
 PERSON_ID = "amzn1.ask.person.FULL-PERSON-ID-" + "P" * 40
 SECRETS = ("USER-TOKEN", "PERSON-TOKEN", "CONSENT-TOKEN", "FULL-USER-ID", "FULL-DEVICE-ID",
-           "FULL-PERSON-ID")  # fmt: skip
+           "FULL-PERSON-ID", "Bearer")  # fmt: skip
 
 
 def _skill(clock: Clock, release: threading.Event) -> Skill:
@@ -49,6 +50,10 @@ def _skill(clock: Clock, release: threading.Event) -> Skill:
     def fails(envelope: Envelope) -> Any:
         # A handler's bug whose message quotes the request, as a careless one would.
         raise RuntimeError(f"cannot answer {envelope!r}")
+
+    @skill.intent("Asks")
+    async def asks(api: AlexaApi) -> Any:  # a service API call that fails, not caught
+        return speak(f"{await api.today()}")
 
     @skill.intent("Stuck")
     def stuck() -> Any:  # a worker thread that does not come back in time
@@ -103,9 +108,10 @@ def test_each_request_has_one_line_whatever_becomes_of_it(
     skill = _skill(clock, release)
     expected: list[tuple[str, int]] = []
     log = io.StringIO()
+    failing = FakeAlexaApi(faults={"time_zone": 500})  # (its call sends the API token)
     with (
         alexaskill_logger_kept(),
-        TestClient(skill, user_id=USER_ID, raise_handler_errors=False) as client,
+        TestClient(skill, user_id=USER_ID, raise_handler_errors=False, api=failing) as client,
     ):
         configure_logging("INFO", json=as_json, stream=log)
         token = client.factory.intent("Fine")["context"]["System"]["apiAccessToken"]
@@ -119,6 +125,7 @@ def test_each_request_has_one_line_whatever_becomes_of_it(
 
         post(*_signed(client, "Fine"), "ok", 200)
         post(*_signed(client, "Fails"), "handler_error", 200)
+        post(*_signed(client, "Asks"), "handler_error", 200)
         post(*_signed(client, "Stuck"), "deadline", 200)
         release.set()
         post(b"{}", client.pki.sign(b"{}"), "refused:malformed", 400)
@@ -137,6 +144,7 @@ def test_each_request_has_one_line_whatever_becomes_of_it(
         expected.append(("refused:body_timeout", 408))
     text = log.getvalue()
     assert "cannot answer Envelope(" in text and f"<device {user_hash(DEVICE_ID)}>" in text
+    assert "AlexaApiError" in text and [call.status for call in failing.calls] == [500]
     for secret in (*SECRETS, token, token[:24]):
         assert secret not in text, secret
     assert "given back" not in text  # (the verifier swapped for one request, put back)
