@@ -305,6 +305,34 @@ def test_a_loose_reading_using_every_word_still_beats_free_words() -> None:
     assert (understood.intent, understood.exact) == ("PlayMix", False)
 
 
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        ("the song of ice and fire", "the song of ice and fire"),
+        ("tell me about the play hamlet", "the play hamlet"),
+    ],
+)
+def test_an_utterance_of_a_slot_alone_sample_is_weighed_by_score(said: str, city: str) -> None:
+    # A dialog answer's "{city}" gives way to the intent's own samples read loosely, whatever
+    # the scores; an utterance's does not give way to any other intent's sample read loosely:
+    # "the song of ice and fire" is no PlayMusic of "of ice and fire" ("play" unsaid).
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Visit", utterances=["{city}"], slots={"city": "AMAZON.City"})
+    def visit(city: str) -> None: ...
+
+    @skill.intent(
+        "PlayMusic",
+        utterances=["play {song}", "play the song {song}"],
+        slots={"song": "AMAZON.MusicRecording"},
+    )
+    def play(song: str) -> None: ...
+
+    understood = Understander(model_from_skill(skill)).understand(said, now=NOW)
+    assert understood.intent == "Visit", understood.notes
+    assert [(slot.name, slot.words) for slot in understood.slots] == [("city", city)]
+
+
 def test_a_listed_value_beats_unlisted_words(pizza: Understander) -> None:
     understood = pizza.understand("order a large pizza", now=NOW)
     assert understood.slots[0].kind == "listed"

@@ -242,7 +242,7 @@ class Understander:
     ) -> Understanding | None:
         """The intent ``tokens`` ask for; with ``strict``, None unless a sample matches."""
         spans = SpanCache(tokens, now)
-        match = self._weighed(self.matcher, self.matcher.exact(spans), spans)
+        match = self._weighed(self.matcher, self.matcher.exact(spans), spans, answer=False)
         notes: list[str] = []
         if match is None:
             match, kept_spans = exact_without_fillers(self.matcher, spans, self.language)
@@ -269,17 +269,20 @@ class Understander:
         return self._from_match(text, match, notes)
 
     def _weighed(
-        self, matcher: SampleMatcher, match: Match | None, spans: SpanCache
+        self, matcher: SampleMatcher, match: Match | None, spans: SpanCache, *, answer: bool
     ) -> Match | None:
         """The exact reading ``match``, or a loose one that explains more."""
         if match is not None and typed_share(match) > 0.5:
             # Mostly words a free-form slot swallowed: a loose reading may explain more, never
             # by leaving out the words this sample matched ("translate" of "translate i need
             # help"), which are what an exact reading rests on.
-            # A sample of slots alone ("{city}") takes any words: its reading weighs nothing
-            # against one that matches words of a sample, however it scores.
+            # In a dialog ``answer``, a sample of slots alone ("{city}") takes any words: its
+            # reading weighs nothing against the intent's own samples read loosely, however it
+            # scores. Not in an utterance, where the loose reading may be any other intent's
+            # ("the song of ice and fire", "play" unsaid, is no "play the song {song}").
             loose = matcher.loose(spans, self.model.fallback_sensitivity)
-            better = loose is not None and (loose.score > match.score or not match.sample.words)
+            bare = answer and not match.sample.words
+            better = loose is not None and (loose.score > match.score or bare)
             if loose is not None and better and keeps_own_words(match, loose):
                 return loose
         return match
@@ -431,7 +434,7 @@ class Understander:
             return None
         spans = SpanCache(tokens, now)
         # "i'd like to go to rome", all free words of "{city}": "i want to go to {city}" loosely.
-        match = self._weighed(matcher, matcher.exact(spans), spans)
+        match = self._weighed(matcher, matcher.exact(spans), spans, answer=True)
         if match is None:
             match, spans = exact_without_fillers(matcher, spans, self.language)
         # As for an utterance: free-form words give the intent's other slots what they read,
