@@ -63,7 +63,8 @@ def _junk(timestamp: str) -> bool:
     if len(head) > 1 and head[-1] in "+-Zz" and not head[-2].isdigit():
         return True
     # Hours, minutes and seconds of two digits each: fromisoformat passes over a digit too many
-    # (``…T12:00:049Z`` read as 12:00:04) or reads it as a fraction (``…T1200009Z``). Alexa's
+    # (``…T12:00:049Z`` read as 12:00:04, ``…T1200009Z`` as 12:00:00) or reads digits after
+    # basic-format seconds as a fraction (``…T120000123Z`` as 12:00:00.123). Alexa's
     # ``hh:mm:ss``, which fromisoformat read, needs no regex.
     end = len(head) - 1 if head[-1:] in ("+", "-", "Z", "z") else len(timestamp)
     if (

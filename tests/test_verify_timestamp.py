@@ -360,7 +360,8 @@ def test_a_utc_offset_with_seconds_is_not_iso_8601(pki: TestPKI, offset: str) ->
         "%Y-%m-%dT%H:%M:%S90Z",
         "%Y-%m-%dT%H:%M6Z",  # read as %H:%M:00
         "%Y%m%dT%H%M9Z",  # read as %H%M
-        "%Y%m%dT%H%M%S9Z",  # read as %H%M%S.9
+        "%Y%m%dT%H%M%S9Z",  # the 9 passed over too
+        "%Y%m%dT%H%M%S123Z",  # read as %H%M%S.123, a fraction without its full stop
     ],
 )
 def test_a_time_with_a_digit_too_many_is_not_iso_8601(pki: TestPKI, layout: str) -> None:
