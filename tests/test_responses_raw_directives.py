@@ -190,3 +190,67 @@ def test_dynamic_entities_as_amazon_writes_them_go_as_written() -> None:
     )
     sent = json.loads(encode_response(ask("Which airport?", directives=[written])))
     assert sent["response"]["directives"] == [written]
+
+
+PRODUCT = "amzn1.adg.product.00000000-0000-0000-0000-000000000000"
+
+
+def _purchase(name: str | None = "Buy", **written: Any) -> dict[str, Any]:
+    payload = {"InSkillProduct": {"productId": PRODUCT}}
+    return {"type": "Connections.SendRequest", "name": name, "payload": payload, **written}
+
+
+@pytest.mark.parametrize(
+    ("directive", "said"),
+    [
+        (_purchase(payload={}), r"Buy has no payload\.InSkillProduct object"),
+        (_purchase("Cancel", payload=None), r"Cancel has no payload\.InSkillProduct object"),
+        (
+            _purchase(payload={"InSkillProduct": {"productId": ""}}),
+            r"payload\.InSkillProduct\.productId must be a non-empty str, not ''",
+        ),
+        (_purchase("Upsell"), r"payload\.upsellMessage must be a non-empty str, not None"),
+        (
+            _purchase(payload={"InSkillProduct": {"productId": PRODUCT}, "upsellMessage": "Yes?"}),
+            r"payload\.upsellMessage is only for Upsell",
+        ),
+        (_purchase(token=5), r"token must be a non-empty str, not 5"),
+    ],
+)
+def test_a_purchase_written_as_a_dict_is_checked_as_the_typed_one(
+    directive: dict[str, Any], said: str
+) -> None:
+    # Connections.SendRequest("Buy", "") is refused; written as a dict, a Buy without the
+    # product went out, and Alexa refused the whole response.
+    with pytest.raises(ResponseError, match=rf"^directives\[0\]: Connections\.SendRequest {said}"):
+        speak("One moment.", directives=[directive])
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        _purchase(token="buy-1"),
+        _purchase(
+            "Upsell", payload={"InSkillProduct": {"productId": PRODUCT}, "upsellMessage": "?"}
+        ),
+        _purchase("Cancel"),
+        # Other tasks share the directive type with payloads of their own (Amazon Pay's Setup
+        # and Charge, the voice permission consent's AskFor): sent as written, unchecked.
+        {
+            "type": "Connections.SendRequest",
+            "name": "AskFor",
+            "payload": {
+                "@type": "AskForPermissionsConsentRequest",
+                "@version": "2",
+                "permissionScopes": [
+                    {"permissionScope": "alexa::alerts:reminders:skill:readwrite"}
+                ],
+            },
+            "token": "",
+        },
+        {"type": "Connections.SendRequest", "name": "Charge", "payload": {"@type": "x"}},
+    ],
+)
+def test_a_valid_send_request_written_as_a_dict_goes_as_written(written: dict[str, Any]) -> None:
+    sent = json.loads(encode_response(speak("One moment.", directives=[written])))
+    assert sent["response"]["directives"] == [written]

@@ -133,7 +133,13 @@ REPLY_PARTS: Final[dict[str, Response]] = {
         directives=(APL.RenderDocument(DOCUMENT, token="t"),)
     ),
     "Connections.SendRequest": Response(
-        directives=({"type": "Connections.SendRequest", "name": "Buy", "payload": {}},)
+        directives=(
+            {
+                "type": "Connections.SendRequest",
+                "name": "Buy",
+                "payload": {"InSkillProduct": {"productId": "amzn1.adg.product.x"}},
+            },
+        )
     ),
     "Custom.Directive": Response(directives=({"type": "Custom.Directive"},)),
 }

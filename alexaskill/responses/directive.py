@@ -156,6 +156,42 @@ def _check_start_connection(field: str, index: int, directive: Mapping[str, Any]
         raise ResponseError(f"{field}[{index}]: {exc}") from None
 
 
+#: The in-skill purchase tasks of ``Connections.SendRequest`` (Amazon's "Add ISP Support to Your
+#: Skill Code"); its other tasks (Amazon Pay's ``Setup`` and ``Charge``, ``AskFor`` a
+#: permission) carry payloads of their own, sent as written.
+_PURCHASES: Final = ("Buy", "Upsell", "Cancel")
+
+
+def _check_purchase(field: str, index: int, directive: Mapping[str, Any]) -> None:
+    """Raise `ResponseError` where a ``Connections.SendRequest`` purchase (``Buy``, ``Upsell``
+    or ``Cancel``) written as a mapping breaks a rule the typed
+    `alexaskill.directives.Connections.SendRequest` checks: a ``payload.InSkillProduct``
+    naming its ``productId``, an ``upsellMessage`` with ``Upsell`` alone, a non-empty token."""
+    from ..directives.connections import Connections  # (as in _check_play)
+
+    name = directive.get("name")
+    if name not in _PURCHASES:
+        return
+    payload = directive.get("payload")
+    if not isinstance(payload, Mapping):
+        payload = {}
+    product = payload.get("InSkillProduct")
+    if not isinstance(product, Mapping):
+        raise ResponseError(
+            f"{field}[{index}]: Connections.SendRequest {name} has no payload.InSkillProduct "
+            'object ({"productId": …}: the product)'
+        )
+    try:
+        Connections.SendRequest(
+            name=name,
+            product_id=product.get("productId"),  # type: ignore[arg-type]  # checked there
+            upsell_message=payload.get("upsellMessage"),
+            token=directive.get("token"),
+        )
+    except ResponseError as exc:
+        raise ResponseError(f"{field}[{index}]: {exc}") from None
+
+
 def _check_video_launch(field: str, index: int, directive: Mapping[str, Any]) -> None:
     """Raise `ResponseError` where a ``VideoApp.Launch`` written as a mapping breaks a rule the
     typed `alexaskill.directives.VideoApp.Launch` checks: a ``videoItem`` object whose
@@ -301,6 +337,7 @@ def _check_updated_intent(field: str, index: int, intent: object) -> None:
 #: The raw directives whose members are checked (small ones): decoded from their bytes.
 _CHECKED: Final = frozenset(
     {"AudioPlayer.Play", "AudioPlayer.ClearQueue", "Connections.StartConnection", "VideoApp.Launch"}
+    | {"Connections.SendRequest"}
     | {"Dialog.UpdateDynamicEntities", "Dialog.ConfirmIntent", "Dialog.Delegate"}
     | _NAMED_SLOT.keys()
 )
@@ -389,6 +426,8 @@ def _directive(field: str, index: int, directive: object) -> object:
             _check_start_connection(field, index, sent)
         elif type_ == "VideoApp.Launch":
             _check_video_launch(field, index, sent)
+        elif type_ == "Connections.SendRequest":
+            _check_purchase(field, index, sent)
         elif type_ in _NAMED_SLOT:
             _check_named_slot(field, index, sent, _NAMED_SLOT[type_])
         if type_ in _WITH_INTENT and sent.get("updatedIntent") is not None:
