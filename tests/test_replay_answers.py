@@ -420,7 +420,7 @@ def test_a_server_s_refused_answer_is_advised_in_json_not_in_handler_code() -> N
     asked = factory.envelope("IntentRequest", intent=intent, dialogState="STARTED")
     launch = factory.envelope("LaunchRequest")
     text = {"type": "PlainText", "text": "Here."}
-    apl = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {}}
+    apl = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {"type": "APL"}}
     entities = {"type": "Dialog.UpdateDynamicEntities", "updateBehavior": "CLEAR"}
     answers: list[tuple[dict[str, Any], dict[str, Any], str]] = [
         (

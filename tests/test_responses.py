@@ -10,7 +10,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, ClassVar, TypedDict
+from typing import Any, ClassVar, Final, TypedDict
 
 import msgspec
 import pytest
@@ -545,12 +545,20 @@ def test_a_reprompt_over_the_limit_is_named_among_the_largest_parts() -> None:
     )
 
 
+#: An ExecuteCommands written as a dict (a typed one is laid out the same).
+EXECUTE: Final = {
+    "type": "Alexa.Presentation.APL.ExecuteCommands",
+    "token": "menu",
+    "commands": [{"type": "Idle"}],
+}
+
+
 def test_a_full_response() -> None:
     response = ask(
         ssml.speak("It is ", ssml.emphasis("sunny"), " in Paris."),
         reprompt="Anything else?",
         card=SimpleCard("Weather", "Paris: sunny"),
-        directives=[{"type": "Alexa.Presentation.APL.ExecuteCommands", "commands": []}],
+        directives=[EXECUTE],
     )
     assert body(response, {"lastCity": "Paris"}) == {
         "version": "1.0",
@@ -564,7 +572,7 @@ def test_a_full_response() -> None:
             },
             "card": {"type": "Simple", "title": "Weather", "content": "Paris: sunny"},
             "reprompt": {"outputSpeech": {"type": "PlainText", "text": "Anything else?"}},
-            "directives": [{"type": "Alexa.Presentation.APL.ExecuteCommands", "commands": []}],
+            "directives": [EXECUTE],
             "shouldEndSession": False,
         },
     }
@@ -644,7 +652,7 @@ class AskOptions(TypedDict, total=False):
 
 def test_ask_is_speak_with_an_open_session() -> None:
     card = SimpleCard("Weather", "Sunny")
-    directive = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {}}
+    directive = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {"type": "APL"}}
     cases: list[AskOptions] = [
         {},
         {"reprompt": "Which city?"},
@@ -789,7 +797,7 @@ def test_reprompt_directives_become_a_checked_tuple() -> None:
     [
         AudioPlayer.Play("https://example.com/a.mp3", token="t"),
         Dialog.Delegate(),
-        {"type": "Alexa.Presentation.APL.RenderDocument", "document": {}},
+        {"type": "Alexa.Presentation.APL.RenderDocument", "document": {"type": "APL"}},
     ],
     ids=["typed-play", "typed-delegate", "raw-apl"],
 )
@@ -1372,7 +1380,7 @@ def test_str_subclasses_are_spoken_as_the_text_they_hold() -> None:
 @pytest.mark.parametrize(
     "one",
     [
-        {"type": "Alexa.Presentation.APL.RenderDocument", "document": {}},
+        {"type": "Alexa.Presentation.APL.RenderDocument", "document": {"type": "APL"}},
         AudioPlayer.Stop(),
         "Dialog.Delegate",
     ],

@@ -254,3 +254,62 @@ def test_a_purchase_written_as_a_dict_is_checked_as_the_typed_one(
 def test_a_valid_send_request_written_as_a_dict_goes_as_written(written: dict[str, Any]) -> None:
     sent = json.loads(encode_response(speak("One moment.", directives=[written])))
     assert sent["response"]["directives"] == [written]
+
+
+def _render(**written: Any) -> dict[str, Any]:
+    return {"type": "Alexa.Presentation.APL.RenderDocument", **written}
+
+
+def _commands(**written: Any) -> dict[str, Any]:
+    return {"type": "Alexa.Presentation.APL.ExecuteCommands", **written}
+
+
+APL_DOCUMENT: Any = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
+
+
+@pytest.mark.parametrize(
+    ("directive", "said"),
+    [
+        (_render(), r"RenderDocument has no document object"),
+        (_render(document="doc://alexa/apl/documents/menu"), r"RenderDocument has no document"),
+        (_render(document={}), r'RenderDocument document has no "type" \("APL" or "Link"\)'),
+        (
+            _render(document={"type": "APLA", "version": "0.91"}),
+            r"RenderDocument document is an APL for audio document \(APLA\): send it with "
+            r"Alexa\.Presentation\.APLA\.RenderDocument",
+        ),
+        (_render(document={"type": "Link"}), r'RenderDocument: a "Link" document names its'),
+        (_render(document=APL_DOCUMENT, token=""), r"RenderDocument token must be a non-empty"),
+        (
+            _render(document=APL_DOCUMENT, datasources=["menu"]),
+            r"RenderDocument datasources must be a mapping \(JSON object\), not list",
+        ),
+        (_commands(token="menu"), r"ExecuteCommands commands must be a list of commands"),
+        (_commands(token="menu", commands=[]), r"ExecuteCommands commands is empty"),
+        (
+            _commands(token="menu", commands=["Idle"]),
+            r"ExecuteCommands commands\[0\] must be a mapping",
+        ),
+        (_commands(commands=[{"type": "Idle"}]), r"ExecuteCommands token must be a non-empty"),
+    ],
+)
+def test_an_apl_directive_written_as_a_dict_is_checked_as_the_typed_one(
+    directive: dict[str, Any], said: str
+) -> None:
+    # APL.RenderDocument({"type": "APLA"}) and APL.ExecuteCommands("menu", []) are refused;
+    # written as dicts they went out, and the screen showed or did nothing.
+    with pytest.raises(ResponseError, match=rf"^directives\[0\]: Alexa\.Presentation\.APL\.{said}"):
+        speak("Here it is.", directives=[directive])
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        _render(document=APL_DOCUMENT, token="menu", datasources={"x": [1, 2.5, None]}),
+        _render(document={"type": "Link", "src": "doc://alexa/apl/documents/menu"}),
+        _commands(token="menu", commands=[{"type": "Idle", "delay": 500}]),
+    ],
+)
+def test_a_valid_apl_directive_written_as_a_dict_goes_as_written(written: dict[str, Any]) -> None:
+    sent = json.loads(encode_response(speak("Here it is.", directives=[written])))
+    assert sent["response"]["directives"] == [written]

@@ -254,7 +254,11 @@ def test_screen_directives_are_dropped_for_devices_without_a_screen(
             "Here is the menu.",
             directives=[
                 APL.RenderDocument(DOCUMENT, token="menu"),
-                {"type": "Alexa.Presentation.APL.ExecuteCommands", "token": "menu", "commands": []},
+                {
+                    "type": "Alexa.Presentation.APL.ExecuteCommands",
+                    "token": "menu",
+                    "commands": [{"type": "Idle"}],
+                },
                 {"type": "Alexa.Presentation.APLA.RenderDocument", "document": {}},
             ],
         )

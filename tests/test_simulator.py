@@ -689,7 +689,11 @@ def test_a_directive_dropped_for_the_device_is_in_the_turns_notes(pki: TestPKI) 
     from alexaskill.simulator import with_simulator
 
     skill = Skill(DEFAULT_SKILL_ID)
-    render = {"type": "Alexa.Presentation.APL.RenderDocument", "token": "t", "document": {}}
+    render = {
+        "type": "Alexa.Presentation.APL.RenderDocument",
+        "token": "t",
+        "document": {"type": "APL"},
+    }
 
     @skill.intent("Draw", utterances=["draw it"])
     def draw() -> Any:

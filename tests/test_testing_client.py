@@ -211,6 +211,11 @@ def test_a_slot_the_model_does_not_know_is_sent_without_resolution() -> None:
 
 def test_the_result_has_the_parts_a_test_looks_at() -> None:
     skill = Skill(SKILL_ID)
+    render = {
+        "type": "Alexa.Presentation.APL.RenderDocument",
+        "token": "t",
+        "document": {"type": "Link", "src": "doc://alexa/apl/documents/weather"},
+    }
 
     @skill.intent("Rich")
     def rich(session: Session) -> Response:
@@ -219,7 +224,7 @@ def test_the_result_has_the_parts_a_test_looks_at() -> None:
             Ssml("<speak>Sunny &amp; <emphasis>warm</emphasis><break time='1s'/> today</speak>"),
             reprompt=Ssml("<speak>Another <w role='amazon:NN'>city</w>?</speak>"),
             card=SimpleCard("Weather", "Sunny"),
-            directives=[{"type": "Alexa.Presentation.APL.RenderDocument", "token": "t"}],
+            directives=[render],
             end_session=False,
         )
 
@@ -231,7 +236,7 @@ def test_the_result_has_the_parts_a_test_looks_at() -> None:
     assert result.ssml is not None and result.ssml.startswith("<speak>Sunny &amp; <emphasis>")
     assert result.reprompt == "Another city?"
     assert result.card == {"type": "Simple", "title": "Weather", "content": "Sunny"}
-    assert result.directives == [{"type": "Alexa.Presentation.APL.RenderDocument", "token": "t"}]
+    assert result.directives == [render]
     assert result.should_end_session is False
     assert result.session_attributes == {"seen": True}
     assert result.json["response"]["card"]["title"] == "Weather"

@@ -39,6 +39,36 @@ def _check_document(where: str, document: Mapping[str, Any]) -> None:
         )
 
 
+def _check_written(where: str, directive: Mapping[str, Any]) -> None:
+    """Raise `ResponseError` (its message after ``where``, the directive's place in the
+    response) where an APL directive written as a mapping, as decoded from what it sends, breaks
+    a rule its typed form checks: a RenderDocument's document (`_check_document`), token, data
+    sources and sources; an ExecuteCommands' token and its non-empty list of commands."""
+    type_ = directive.get("type")
+    if type_ == "Alexa.Presentation.APL.ExecuteCommands":
+        try:
+            APL.ExecuteCommands(
+                token=directive.get("token"),  # type: ignore[arg-type]  # checked there
+                commands=directive.get("commands"),  # type: ignore[arg-type]
+            )
+        except ResponseError as exc:
+            raise ResponseError(f"{where}: {exc}") from None
+        return
+    named = f"{where}: {type_}"
+    document = directive.get("document")
+    if not isinstance(document, Mapping):
+        raise ResponseError(f"{named} has no document object (an APL document, or a Link)")
+    _check_document(named, document)
+    token = directive.get("token")
+    if token is not None:
+        _text(f"{named} token", token)
+    for field in ("datasources", "sources"):
+        value = directive.get(field)
+        if value is not None and not isinstance(value, Mapping):
+            kind = type(value).__name__
+            raise ResponseError(f"{named} {field} must be a mapping (JSON object), not {kind}")
+
+
 class APL:
     """The ``Alexa.Presentation.APL`` interface: render a document on a screen, run commands."""
 

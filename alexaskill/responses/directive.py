@@ -15,7 +15,6 @@ from .as_written import _DataRefused, check_as_written, check_object_as_written
 from .snapshots import (
     _ENCODE_ERRORS,
     _encode_within,
-    _Encoded,
     _encoded,
     _EncodedDirective,
     _not_encodable,
@@ -299,9 +298,12 @@ def _check_named_slot(field: str, index: int, directive: Mapping[str, Any], name
         )
 
 
-def _snapshot(field: str, index: int, type_: str, directive: Mapping[str, Any]) -> _Encoded:
-    """A raw directive as the JSON it sends (see `_encoded`), the members the checks read
-    decoded from those bytes; one that cannot be encoded is refused, naming the directive."""
+def _snapshot(
+    field: str, index: int, type_: str, directive: Mapping[str, Any]
+) -> tuple[_EncodedDirective, dict[str, Any]]:
+    """A raw directive as the JSON it sends (see `_encoded`), and that JSON decoded, which the
+    checks read (kept in the snapshot for the small directives whose members the rules read);
+    one that cannot be encoded is refused, naming the directive."""
     written = directive if type(directive) is dict else dict(directive)  # a Mapping's items
     where = f"{field}[{index}] ({type_})"
     try:
@@ -312,7 +314,7 @@ def _snapshot(field: str, index: int, type_: str, directive: Mapping[str, Any]) 
         raise _not_encodable(where, written, exc) from None
     sent = msgspec.json.decode(raw)
     check_as_written(where, written, sent)
-    return _EncodedDirective(raw, type_, sent if type_ in _CHECKED else None)
+    return _EncodedDirective(raw, type_, sent if type_ in _CHECKED else None), sent
 
 
 #: The dialog directives that may carry an ``updatedIntent`` (Amazon's Dialog interface
@@ -340,6 +342,13 @@ _CHECKED: Final = frozenset(
     | {"Connections.SendRequest"}
     | {"Dialog.UpdateDynamicEntities", "Dialog.ConfirmIntent", "Dialog.Delegate"}
     | _NAMED_SLOT.keys()
+)
+
+
+#: The APL directives checked as their typed forms are, their JSON not kept decoded (an APL
+#: document is often tens of kilobytes: the snapshot's bytes are what the reply sends).
+_APL_CHECKED: Final = frozenset(
+    {"Alexa.Presentation.APL.RenderDocument", "Alexa.Presentation.APL.ExecuteCommands"}
 )
 
 
@@ -412,9 +421,13 @@ def _directive(field: str, index: int, directive: object) -> object:
             raise ResponseError(f'{field}[{index}] has no string "type"')
         if type(type_) is not str:
             type_ = str.__str__(type_)  # as sent (a str Enum's member its text)
-        snapshot = _snapshot(field, index, type_, directive)
-        sent = snapshot._data
-        if sent is None:
+        snapshot, sent = _snapshot(field, index, type_, directive)
+        if type_ in _APL_CHECKED:
+            from ..directives.apl import _check_written  # (as in _check_play)
+
+            _check_written(f"{field}[{index}]", sent)
+            return snapshot
+        if snapshot._data is None:
             return snapshot
         if type_ == "AudioPlayer.Play":
             _check_play(field, index, sent)
