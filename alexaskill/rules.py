@@ -100,7 +100,7 @@ from .responses import (
     empty,
 )
 from .rules_audio import enqueue_violations, open_session_play
-from .rules_dialog import check_dialog, unheard_reprompt
+from .rules_dialog import check_dialog, unheard_reprompt, with_article
 
 __all__ = [
     "INTERFACE_PREFIXES",
@@ -386,7 +386,7 @@ def _no_dynamic_entities(
     kept = tuple(d for d in response.directives if directive_type(d) != _DYNAMIC_ENTITIES)
     if len(kept) == len(response.directives):
         return response
-    rule = f"{_DYNAMIC_ENTITIES} answers an IntentRequest, not a {request.type}"
+    rule = f"{_DYNAMIC_ENTITIES} answers an IntentRequest, not {with_article(request.type)}"
     _report(
         RuleViolation(
             request.type,

@@ -34,7 +34,7 @@ from .interaction import ModelSource
 from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .responses import DIALOG_DIRECTIVES, Directive, Response, directive_type, updated_intent_name
 
-__all__ = ["check_dialog", "unheard_reprompt"]
+__all__ = ["check_dialog", "unheard_reprompt", "with_article"]
 
 #: The requests whose handlers' slot parameters are slots of the model's intent (as for
 #: `alexaskill.interaction.builder`).
@@ -85,7 +85,7 @@ def check_dialog(
         elif not (isinstance(request, LaunchRequest) and target is not None):
             raise ResponseError(
                 f"{type_} answers an IntentRequest, or a LaunchRequest naming the intent to start "
-                f"in updatedIntent; not a {request.type}"
+                f"in updatedIntent; not {with_article(request.type)}"
                 + (" without updatedIntent" if isinstance(request, LaunchRequest) else "")
             )
         current = request.intent.name if isinstance(request, IntentRequest) else None
@@ -96,6 +96,13 @@ def check_dialog(
             )
         if skill is not None:
             _check_slots(type_, directive, target, request, skill)
+
+
+def with_article(request_type: str) -> str:
+    """``request_type`` after its article, for a rule's words: "a LaunchRequest", "an
+    Alexa.Presentation.APL.UserEvent"."""
+    vowel = request_type[:1] in tuple("AEIO")  # (a UserEvent: said "you")
+    return f"{'an' if vowel else 'a'} {request_type}"
 
 
 def _check_slots(

@@ -385,3 +385,30 @@ def test_dynamic_entities_answer_only_an_intent_request(
     assert "answers an IntentRequest" in violation.rule
     [record] = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert record.levelno == logging.ERROR
+
+
+def test_a_dialog_refusal_names_the_request_type_in_good_english(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # "not a Alexa.Presentation.APL.UserEvent" read as a typo in the rule it explains.
+    skill = Skill(SKILL_ID)
+    entities = Dialog.UpdateDynamicEntities("REPLACE", {"Fruit": ["apple"]})
+
+    @skill.on("Alexa.Presentation.APL.UserEvent")
+    def pressed() -> Response:
+        return elicit_slot("city", "Which city?")
+
+    @skill.on("Display.ElementSelected")
+    def selected() -> Response:
+        return ask("Which fruit?", directives=[entities])
+
+    with TestClient(skill, interfaces=SCREEN, raise_handler_errors=False) as client:
+        assert client.send("Alexa.Presentation.APL.UserEvent", arguments=[]).speech == APOLOGY
+        [violation] = client.send("Display.ElementSelected").violations
+    assert (
+        "Dialog.ElicitSlot answers an IntentRequest, or a LaunchRequest naming the intent to "
+        "start in updatedIntent; not an Alexa.Presentation.APL.UserEvent (the reply of "
+    ) in caplog.text
+    assert violation.rule == (
+        "Dialog.UpdateDynamicEntities answers an IntentRequest, not a Display.ElementSelected"
+    )
