@@ -1592,6 +1592,18 @@ def test_directives_none_is_no_directives() -> None:
     assert Response(directives=None).directives == ()  # type: ignore[arg-type]
 
 
+def test_replace_with_none_leaves_the_part_out() -> None:
+    # As speak(card=None) is no card. An after-request hook's response.replace(card=None) was
+    # "card must be a Card, not NoneType", and UNSET, which leaves a part out, is msgspec's.
+    full = speak("Hi", reprompt="Still there?", card=SimpleCard("T", "c"), end_session=False)
+    bare = full.replace(card=None, reprompt=None, should_end_session=None)
+    assert wire(bare) == {"outputSpeech": {"type": "PlainText", "text": "Hi"}}
+    assert full.replace(output_speech=None).output_speech is UNSET
+    # A part replaced by a value that is no part is still refused, naming the part.
+    with pytest.raises(ResponseError, match=r"^card must be a Card, not str"):
+        full.replace(card="T")
+
+
 def test_a_raw_play_that_breaks_a_rule_is_named_by_its_index() -> None:
     play = {
         "type": "AudioPlayer.Play",

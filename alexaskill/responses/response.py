@@ -161,8 +161,27 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
 
     def replace(self, **changes: Any) -> Response:
         """A copy with ``changes`` (``card=SimpleCard(…)``), checked as a new response is: what
-        an after-request hook returns to change the reply."""
+        an after-request hook returns to change the reply. A part given None is left out
+        (``card=None``: no card), as `speak` takes it."""
+        for name, value in changes.items():
+            if value is None and name in _OPTIONAL_PARTS:
+                changes[name] = UNSET
         return msgspec.structs.replace(self, **changes)
+
+
+#: The parts of a `Response` that `Response.replace` leaves out when given None (``directives``
+#: takes None as no directives already).
+_OPTIONAL_PARTS: Final = frozenset(
+    {
+        "output_speech",
+        "card",
+        "reprompt",
+        "should_end_session",
+        "can_fulfill_intent",
+        "api_response",
+        "experimentation",
+    }
+)
 
 
 class ExperimentTrigger(msgspec.Struct, frozen=True, rename="camel"):
