@@ -330,3 +330,32 @@ def test_a_redis_6_script_error_for_a_key_that_is_no_hash_is_said_so_too() -> No
     failure = _failure(store, "save", RedisResponseError(text))
     assert isinstance(failure, StoreError)
     assert "is not a hash" in str(failure) and "prefix 'skill:'" in str(failure)
+
+
+@pytest.mark.anyio
+async def test_an_increment_over_bytes_not_utf8_through_a_decoding_client_is_a_store_error(
+    redis_url: str,
+) -> None:
+    # The update script returns the value it does not add to, for the store to say why: through
+    # a client made with decode_responses=True, redis-py raised UnicodeDecodeError decoding it,
+    # out of the save, where the load of the same value says a StoreError.
+    import redis.asyncio
+
+    prefix = f"test:{uuid.uuid4().hex}:"
+    client = redis.asyncio.Redis.from_url(redis_url, decode_responses=True)
+    store = RedisStore(redis_url, prefix=prefix, client=client)
+    try:
+        raw = redis.asyncio.Redis.from_url(redis_url)
+        try:
+            await raw.hset(prefix + "user", "b", b"\xff\xfe")
+            with pytest.raises(StoreError, match="not UTF-8") as info:
+                await store.update("user", {"c": 1}, (), increments={"b": 1})
+            assert "decode_responses" in str(info.value)
+            assert await raw.hgetall(prefix + "user") == {b"b": b"\xff\xfe"}  # nothing written
+        finally:
+            await raw.aclose()
+        await store.update("good", {}, (), increments={"n": 1})  # the connection is of use
+        assert await store.load("good") == {"n": 1}
+    finally:
+        await store.aclose()
+        await client.aclose()

@@ -12,7 +12,7 @@ from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _decoding, _encode_changes
 from .data_faults import _names_checked
 from .redis_client import REDIS_CLIENT_OPTIONS, _checked_client, _client_from_url, _like
-from .redis_errors import _failure, _no_database, _not_added, _pool_full
+from .redis_errors import _failure, _no_database, _not_added, _not_utf8, _pool_full
 from .redis_script import _CANCEL_SCRIPT, _KEPT_A_DAY, _UPDATE_SCRIPT, _token, _too_large
 from .url import _is_password_option
 
@@ -130,10 +130,7 @@ class RedisStore:
             fields = await self._retrying("load", lambda client: client.hgetall(name))
             names = [_text(field) for field in fields]
         except UnicodeDecodeError as exc:  # written by another program
-            raise StoreError(  # (raised by redis-py itself in a client decode_responses=True)
-                f"{self._where()}: a stored attribute name or value is not UTF-8 ({exc}): "
-                "delete it (a client given with decode_responses=True reads no value that is not)"
-            ) from exc
+            raise _not_utf8(self._where(), exc) from exc  # (redis-py's, decode_responses=True)
         where = self._where()
         return {
             name: _decode(name, value, where)
@@ -206,7 +203,8 @@ class RedisStore:
                 tries.append(exc)
                 raise
 
-        refused = None  # (what the script returned: set unless a cancel found it applied)
+        refused: Any = None  # (what the script returned: set unless a cancel found it applied)
+        not_utf8: UnicodeDecodeError | None = None
         try:
             refused = await self._retrying("save", save)
         except StoreError as failure:
@@ -226,9 +224,16 @@ class RedisStore:
             if any(self._may_land_late(exc) for exc in tries):
                 await self._cancel_for_caller(token)
             raise
-        if isinstance(refused, list):  # a value it does not add to: its name and the value
+        except UnicodeDecodeError as exc:
+            # The value the script returned, not added to, decoded by redis-py in a client
+            # given with decode_responses=True: refused in the words of a load of it.
+            not_utf8 = exc
+        # A value it does not add to: its name and the value (or one redis-py cannot decode).
+        if isinstance(refused, list) or not_utf8 is not None:
             if any(self._may_land_late(exc) for exc in tries) and await self._late_applied(token):
                 return
+            if not_utf8 is not None:
+                raise _not_utf8(self._where(), not_utf8) from not_utf8
             name, stored = refused
             raise _not_added(name, stored, self._where())
 

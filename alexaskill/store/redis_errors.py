@@ -37,6 +37,15 @@ def _not_added(name: bytes | str, stored: bytes | str, where: str) -> ResponseEr
     )
 
 
+def _not_utf8(where: str, exc: UnicodeDecodeError) -> StoreError:
+    """The `StoreError` for a name or value not UTF-8 that redis-py failed to decode, in a
+    client given with decode_responses=True (a store's own client reads bytes)."""
+    return StoreError(
+        f"{where}: a stored attribute name or value is not UTF-8 ({exc}): delete it (a client "
+        "given with decode_responses=True reads no value that is not)"
+    )
+
+
 def _failure(store: RedisStore, doing: str, exc: Exception) -> StoreError:
     """What a redis-py error of ``store``'s stands for: a `StoreError` that says what to do."""
     from redis import exceptions
