@@ -124,3 +124,33 @@ def test_an_unquoted_value_of_several_words_is_told_to_be_quoted(
     code, _, err = run(*argv)
     assert code == 2
     assert err.endswith(said), err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["model", "--invocation", "weather", "helper", WEATHER],
+            f"alexaskill model: error: unrecognized arguments: {WEATHER} (a value of several "
+            "words is quoted: --invocation 'weather helper')\n",
+        ),
+        (
+            ["model", "--invocation", "weather", "helper", "pro", WEATHER],
+            f"alexaskill model: error: unrecognized arguments: pro {WEATHER} (a value of several "
+            "words is quoted: --invocation 'weather helper pro')\n",
+        ),
+        (
+            ["request", "--intent", "GetWeather", "--slot", "city=New", "York", "IntentRequest"],
+            "alexaskill request: error: unrecognized arguments: IntentRequest (a value of "
+            "several words is quoted: --slot 'city=New York')\n",
+        ),
+    ],
+)
+def test_an_unquoted_value_before_the_positional_arguments_is_told_to_be_quoted(
+    run: Run, argv: list[str], said: str
+) -> None:
+    # Options first, as many write them: the word split off the value was taken for APP (or
+    # TYPE), and the error named only the APP, "unrecognized arguments: app:skill", no hint.
+    code, _, err = run(*argv)
+    assert code == 2
+    assert err.endswith(said), err

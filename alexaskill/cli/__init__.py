@@ -145,21 +145,33 @@ class _Parser(argparse.ArgumentParser):
         return parsed, unknown
 
     def _unquoted(self, args: list[str], unknown: list[str]) -> str:
-        """A hint when the first word not understood follows an option's value: the rest of a
-        value of several words the shell split (``--invocation weather helper``)."""
-        first = next((index for index, arg in enumerate(args) if arg == unknown[0]), None)
-        if first is None or first < 2 or unknown[0][:1] == "-" or "--" in args[:first]:
-            return ""
-        action = self._option_string_actions.get(args[first - 2])
-        if action is None or action.dest not in _WORDY:
-            return ""
-        words = [args[first - 1]]
-        for arg in args[first:]:
-            if arg[:1] == "-" or arg not in unknown:
-                break
-            words.append(arg)
-        value = shlex.quote(" ".join(words))
-        return f" (a value of several words is quoted: {args[first - 2]} {value})"
+        """A hint when the words not understood are the rest of a value of several words the
+        shell split: they follow the option's value (``--invocation weather helper``), or, the
+        options first, they end the words after it, of which APP (or TYPE) took the first
+        (``--invocation weather helper app:skill``: APP was ``helper``)."""
+        end = args.index("--") if "--" in args else len(args)
+        for index, arg in enumerate(args[: end - 2]):
+            action = self._option_string_actions.get(arg)
+            if action is None or action.dest not in _WORDY or args[index + 1][:1] == "-":
+                continue
+            after: list[str] = []  # the words after its value, up to the next option
+            for word in args[index + 2 : end]:
+                if word[:1] == "-":
+                    break
+                after.append(word)
+            if unknown[0] not in after:
+                continue
+            taken = after.index(unknown[0])  # (by positional arguments: the value's words)
+            left = 0  # how many of the words from there were not understood
+            while taken + left < len(after) and left < len(unknown):
+                if after[taken + left] != unknown[left]:
+                    break
+                left += 1
+            if taken and taken + left < len(after):
+                continue  # (words after them were understood: not a value's)
+            value = shlex.quote(" ".join([args[index + 1], *after[:left]]))
+            return f" (a value of several words is quoted: {arg} {value})"
+        return ""
 
     def _parse_intermixed(
         self, args: list[str], namespace: argparse.Namespace | None
