@@ -154,3 +154,12 @@ def test_an_unquoted_value_before_the_positional_arguments_is_told_to_be_quoted(
     code, _, err = run(*argv)
     assert code == 2
     assert err.endswith(said), err
+
+
+def test_replay_double_dash_gives_no_value_to_an_option_before_it(run: Run) -> None:
+    # The "--" was dropped once what follows it was read: an option left without its value
+    # before it took the first FILE for one, "--skill-id -- a.json b.json" sending b.json as
+    # the skill "a.json" (a 400 "request is for another skill"), where argparse says so.
+    code, out, err = run("replay", WEATHER, "--skill-id", "--", str(LAUNCH), str(LAUNCH))
+    assert code == 2, out
+    assert err.endswith("alexaskill replay: error: argument --skill-id: expected one argument\n")

@@ -185,7 +185,9 @@ class _Parser(argparse.ArgumentParser):
             tail = args[split + 1 :]
             stand_ins = {f"\0{index}\0": arg for index, arg in enumerate(tail) if arg[:1] == "-"}
             back = {arg: stand_in for stand_in, arg in stand_ins.items()}
-            args = args[:split] + [back.get(arg, arg) for arg in tail]
+            # (The "--" kept: an option before it without its value is still told so, not
+            # given the first FILE.)
+            args = args[: split + 1] + [back.get(arg, arg) for arg in tail]
         self._intermixing = True  # (the intermixed parse calls this method for each pass)
         self._stand_ins = stand_ins
         try:
