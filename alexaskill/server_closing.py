@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
+from .server_limits import _peer
 from .server_writes import (
     _abandon_answer,
     _can_write_eof,
@@ -126,12 +127,16 @@ class _Closes:
         if getattr(transport, "get_protocol", lambda: self)() is not self:
             return  # upgraded to a WebSocket: no longer an HTTP request's connection
         # (Said at DEBUG, with `_make_room`'s line: the order of events, for a test or a
-        # puzzled operator; 1,000 slow clients make 1,000 lines.)
+        # puzzled operator; 1,000 slow clients make 1,000 lines. Each names its connection,
+        # as `_make_room`'s do: one closed here is told from one closed to make room.)
         if not self._head_bytes:  # nothing came: closed without a word
-            logger.debug("head deadline: closed a connection that sent nothing")
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug("head deadline: closed %s, which sent nothing", _peer(self))
             self._close(None)
             return
-        logger.debug("head deadline: a request head incomplete, answered 408")
+        if logger.isEnabledFor(logging.DEBUG):
+            incomplete = "head deadline: %s sent a request head incomplete, answered 408"
+            logger.debug(incomplete, _peer(self))
         late = f"request head not received within {self.header_timeout:g} s"
         self._close(_refusal(b"408 Request Timeout", late))
 

@@ -10,6 +10,7 @@ deadline's sweep, which runs only while a connection waits for a request head.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -389,6 +390,35 @@ def test_one_connection_failing_to_close_does_not_end_the_sweep(
 
     asyncio.run(scenario())
     assert caplog.text.count("past its head deadline failed") == 1  # once, not every sweep
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_the_head_deadline_says_which_connection_it_closed(
+    protocol_class: type[Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    # At DEBUG the connection is named, as the lines of room made name theirs: a slow-client
+    # test whose own request got no answer tells from the log whether the server closed it
+    # at the deadline, having received nothing on it (this side stalled), or for room.
+    class Quick(protocol_class):  # type: ignore[misc]
+        header_timeout = 0.3
+
+    caplog.set_level(logging.DEBUG, logger="alexaskill.server")
+
+    async def scenario() -> None:
+        silent, silent_transport = await connect(Quick, answering())
+        partial, partial_transport = await connect(Quick, answering())
+        partial.data_received(b"POST / HTTP/1.1\r\nhost: x\r\n")
+        await until(lambda: "close" in silent_transport.events, "the silent one stayed open")
+        await until(lambda: "close" in partial_transport.events, "the partial one stayed open")
+        for one in (silent, partial):
+            one.connection_lost(None)
+
+    asyncio.run(scenario())
+    said = [r.getMessage() for r in caplog.records if r.name == "alexaskill.server"]
+    assert said == [
+        "head deadline: closed 127.0.0.1:50000, which sent nothing",
+        "head deadline: 127.0.0.1:50000 sent a request head incomplete, answered 408",
+    ]
 
 
 @pytest.mark.parametrize("missing", ["_eof_received", "_sslobj", "max_size", "_transport"])
