@@ -32,7 +32,7 @@ def test_pki() -> TestPKI:
 
 
 @pytest.fixture
-def skill_client(test_pki: TestPKI) -> Iterator[SkillClientFactory]:
+def skill_client(test_pki: TestPKI, request: pytest.FixtureRequest) -> Iterator[SkillClientFactory]:
     """A factory: ``skill_client(skill, **options)`` is a started `TestClient` for ``skill``.
 
     Options are those of `TestClient` (``locale``, ``interfaces``, ``user_id``, ``skill_id``,
@@ -45,8 +45,17 @@ def skill_client(test_pki: TestPKI) -> Iterator[SkillClientFactory]:
     from .testing import TestClient
 
     clients: list[TestClient] = []
+    over = False
 
     def make(skill: Skill, **options: Any) -> TestClient:
+        if over:
+            # No teardown is left to close a client made now: its skill would go on trusting
+            # the test PKI (and using the client's store) for the rest of the session.
+            raise RuntimeError(
+                f"this skill_client factory belongs to {request.node.nodeid}, which is over: "
+                "skill_client is function-scoped, and closes its clients as its test ends. "
+                "Ask for skill_client in each test (or in a function-scoped fixture)"
+            )
         options.setdefault("pki", test_pki)
         client = TestClient(skill, **options)
         try:
@@ -58,6 +67,7 @@ def skill_client(test_pki: TestPKI) -> Iterator[SkillClientFactory]:
         return client
 
     yield make
+    over = True
     # Every client is closed, even after one failed at its close (a late progressive
     # response): each gives its skill back its own verifier and store. The first failure is
     # the test's error, noting the others.

@@ -208,3 +208,32 @@ def test_plugin_closes_every_client_when_one_fails_at_its_close(
     result = pytester.runpytest_inprocess("-p", "no:randomly", "-q")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*RuntimeError: late progressive at its close*"])
+
+
+def test_the_factory_refuses_a_client_once_its_test_is_over(pytester: pytest.Pytester) -> None:
+    # A factory kept past its test (in a module global, a class attribute) made a client that
+    # no teardown closed: the skill trusted the test PKI for the rest of the session.
+    pytester.makepyfile(
+        test_kept=f"""
+        import pytest
+        from alexaskill import Skill, speak
+        from alexaskill.testing import TestPKI
+
+        VERIFIER = TestPKI(key_set=1).verifier()
+        SKILL = Skill("{SKILL_ID}", verifier=VERIFIER)
+        SKILL.add_intent_handler("Hello", lambda: speak("hello"))
+        KEPT = []
+
+        def test_keeps_the_factory(skill_client):
+            KEPT.append(skill_client)
+
+        def test_uses_it_later():
+            with pytest.raises(RuntimeError) as caught:
+                KEPT[0](SKILL)
+            assert "test_keeps_the_factory" in str(caught.value)
+            assert "function-scoped" in str(caught.value)
+            assert SKILL.verifier is VERIFIER
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:randomly", "-q")
+    result.assert_outcomes(passed=2)
