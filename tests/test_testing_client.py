@@ -332,6 +332,17 @@ def test_a_misspelt_option_names_the_client_and_what_was_meant() -> None:
         TestClient(skill, colour="red")
 
 
+def test_a_fake_api_or_pki_given_as_something_else_is_named() -> None:
+    # api={"given_name": "Ada"} failed at the client's creation with "'dict' object has no
+    # attribute 'late_count'", pki={} with "... no attribute 'verifier'".
+    skill = Skill(SKILL_ID)
+    told = r"^TestClient\(api=\.\.\.\) is a FakeAlexaApi, not dict .*given_name='Ada'"
+    with pytest.raises(TypeError, match=told):
+        TestClient(skill, api={"given_name": "Ada"})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^TestClient\(pki=\.\.\.\) is a TestPKI .*, not dict {}"):
+        TestClient(skill, pki={})  # type: ignore[arg-type]
+
+
 def test_speech_is_the_words_a_clip_left_out() -> None:
     # .speech and .reprompt are a test's words to compare: a skill that opens with a sound
     # clip kept its assertions (the clip, "[audio: URL]", is in .heard, chat and replay).

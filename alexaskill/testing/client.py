@@ -15,6 +15,7 @@ from .device import SimulatedDevice
 from .grants import grant_scopes
 from .options import (
     SkillClientFactory,
+    check_api_and_pki,
     check_intent_named,
     check_options,
     check_sent_by_device,
@@ -125,6 +126,7 @@ class TestClient(SimulatedDevice, Talking):
         if api is not None and api_data:
             raise TypeError(f"give api= or its data ({', '.join(api_data)}), not both")
         check_options(skill, api_data, TestClient.__init__)
+        check_api_and_pki(api, pki)
         #: The fake Alexa service APIs the skill's `AlexaApi` calls reach.
         self.api = api if api is not None else FakeAlexaApi(**api_data)
 

@@ -1,8 +1,8 @@
-"""What `TestClient` takes: the type of the ``skill_client`` fixture, the keyword check, the
-intent `TestClient.send` needs (`check_intent_named`), the device's requests
-(`check_sent_by_device`), its clock, ids and player (`checked_clock`, `checked_id`,
-`checked_player`), the envelope it sends as it is (`envelope_body`), and the request it gives
-back with the answer (`copied`)."""
+"""What `TestClient` takes: the type of the ``skill_client`` fixture, the keyword check, its
+fake API and PKI (`check_api_and_pki`), the intent `TestClient.send` needs
+(`check_intent_named`), the device's requests (`check_sent_by_device`), its clock, ids and
+player (`checked_clock`, `checked_id`, `checked_player`), the envelope it sends as it is
+(`envelope_body`), and the request it gives back with the answer (`copied`)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..locales import check_locale
 from .alexa_api import FakeAlexaApi
 from .factory_checks import SENT_WITH
+from .pki import TestPKI
 from .player import DevicePlayer
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SkillClientFactory",
+    "check_api_and_pki",
     "check_intent_named",
     "check_options",
     "check_sent_by_device",
@@ -70,6 +72,23 @@ def check_options(skill: object, api_data: Mapping[str, Any], init: Callable[...
             close = difflib.get_close_matches(name, sorted(known | own), n=1)
             meant = f"; did you mean {close[0]}?" if close else ""
             raise TypeError(f"TestClient(): no option {name!r}{meant}")
+
+
+def check_api_and_pki(api: object, pki: object) -> None:
+    """Refuse an ``api`` that is no `FakeAlexaApi` (its data as a dict, most often: shown as the
+    keywords that give it) and a ``pki`` that is no `TestPKI`, before either fails deep inside the
+    client with an `AttributeError`."""
+    if api is not None and not isinstance(api, FakeAlexaApi):
+        told = f"TestClient(api=...) is a FakeAlexaApi, not {type(api).__name__} {api!r}"
+        if isinstance(api, Mapping) and all(isinstance(key, str) for key in api):
+            keywords = ", ".join(f"{key}={value!r}" for key, value in api.items())
+            told += f": give its data as keywords, TestClient(skill, {keywords})"
+        raise TypeError(told)
+    if pki is not None and not isinstance(pki, TestPKI):
+        raise TypeError(
+            f"TestClient(pki=...) is a TestPKI (TestPKI.default(), or the test_pki fixture), "
+            f"not {type(pki).__name__} {pki!r}"
+        )
 
 
 def check_intent_named(
