@@ -152,6 +152,15 @@ def test_an_audio_event_needs_a_stream() -> None:
         DevicePlayer(activity="SPINNING")
 
 
+def test_an_audio_event_named_by_something_else_than_a_str_says_so() -> None:
+    # audio_event({"type": "PlaybackStarted"}) said only "unhashable type: 'dict'".
+    with TestClient(Skill(SKILL_ID)) as client:
+        with pytest.raises(TypeError, match=r"event as a str \('PlaybackStarted'\), not \{"):
+            client.audio_event({"type": "PlaybackStarted"})  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="no audio player event ''"):
+            client.audio_event("")
+
+
 def test_a_failed_stream_reports_its_error_and_the_state_before() -> None:
     with TestClient(Skill(SKILL_ID), raise_handler_errors=False) as client:
         client.player = DevicePlayer("t", activity="PLAYING", offset_in_milliseconds=7)

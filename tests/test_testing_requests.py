@@ -96,6 +96,15 @@ def test_a_time_without_a_zone_is_refused_where_a_request_is_dated() -> None:
         refresh(RequestFactory().envelope("LaunchRequest"), now=naive)
 
 
+def test_refresh_takes_a_parsed_envelope() -> None:
+    # refresh('{"request": {}}') said "string indices must be integers, not 'str'", and an
+    # envelope without its request object "KeyError: 'request'".
+    with pytest.raises(TypeError, match=r"refresh\(\) takes a parsed envelope \(a dict.*, not str"):
+        refresh('{"request": {}}')  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="no 'request' object"):
+        refresh({"version": "1.0"})
+
+
 def test_a_client_clock_without_a_zone_is_refused_when_the_client_is_made() -> None:
     with pytest.raises(TypeError, match=r"TestClient\(now=\.\.\.\).*datetime.UTC"):
         TestClient(diary(), now=lambda: datetime.datetime(2026, 11, 27, 9, 30))

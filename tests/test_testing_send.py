@@ -164,6 +164,15 @@ def test_send_envelope_sends_an_envelope_as_it_is() -> None:
     assert result.request is not None and "cause" not in result.request
 
 
+def test_post_takes_a_body_of_bytes() -> None:
+    # post({"version": "1.0"}) said only "a bytes-like object is required, not 'dict'", from
+    # inside the client; a str is encoded and sent, as httpx sends one.
+    with TestClient(Skill(FOURTH_SKILL_ID)) as client:
+        with pytest.raises(TypeError, match=r"post\(\) takes the body as bytes .*send_envelope"):
+            client.post({"version": "1.0"})  # type: ignore[arg-type]
+        assert client.post("{}").status_code == 400  # type: ignore[arg-type]
+
+
 def test_a_player_that_is_no_device_player_is_refused_when_set() -> None:
     with TestClient(echo("LaunchRequest")) as client:
         with pytest.raises(TypeError, match="DevicePlayer"):

@@ -244,6 +244,11 @@ class TestClient(SimulatedDevice, Talking):
 
     def post(self, body: bytes, headers: Mapping[str, str] | None = None) -> SkillResponse:
         """POST raw ``body`` with exactly ``headers`` (nothing signed): for testing refusals."""
+        if not isinstance(body, bytes | bytearray | str):  # (a str goes as httpx sends it)
+            raise TypeError(
+                f"post() takes the body as bytes (json.dumps(envelope).encode()), not "
+                f"{type(body).__name__}: send_envelope(envelope) signs and sends a dict"
+            )
         self._swap.check_open()  # (closed, the skill verifies as it would in production)
         self._check_late_progressive()
         first_call = self.api.call_count
@@ -361,6 +366,10 @@ class TestClient(SimulatedDevice, Talking):
         ``error``). `ValueError` when the player holds no stream and no ``token`` is given (or
         ``token=None``: Alexa names the stream of every event).
         """
+        if not isinstance(event, str):
+            raise TypeError(
+                f"give the audio player's event as a str ('PlaybackStarted'), not {event!r}"
+            )
         if event not in PLAYER_EVENTS:
             raise ValueError(f"no audio player event {event!r}; one of {', '.join(PLAYER_EVENTS)}")
         if fields.get("token", self.factory.player.token) is None:  # (token=None: none)

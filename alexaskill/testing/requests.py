@@ -352,6 +352,13 @@ def refresh(
 ) -> dict[str, Any]:
     """Give ``envelope`` a fresh timestamp and, if given, that application id, locale and
     ``apiEndpoint`` (where the skill calls Alexa's service APIs)."""
+    if not isinstance(envelope, dict):
+        raise TypeError(
+            "refresh() takes a parsed envelope (a dict: load_request(path), or json.loads(text)),"
+            f" not {type(envelope).__name__}"
+        )
+    if not isinstance(envelope.get("request"), dict):
+        raise ValueError("the envelope given: not an Alexa request envelope (no 'request' object)")
     envelope["request"]["timestamp"] = timestamp(now)
     if locale is not None:
         check_locale(locale, "locale")
