@@ -237,3 +237,28 @@ def test_the_factory_refuses_a_client_once_its_test_is_over(pytester: pytest.Pyt
     )
     result = pytester.runpytest_inprocess("-p", "no:randomly", "-q")
     result.assert_outcomes(passed=2)
+
+
+def test_a_client_kept_past_its_test_says_its_test_closed_it(pytester: pytest.Pytester) -> None:
+    # It said "its with block is over, or close() was called": neither, for a client the
+    # fixture made, which its test's teardown closed.
+    pytester.makepyfile(
+        test_kept=f"""
+        import pytest
+        from alexaskill import Skill, speak
+
+        SKILL = Skill("{SKILL_ID}", store="memory://")
+        SKILL.add_intent_handler("Hello", lambda: speak("hello"))
+        KEPT = []
+
+        def test_keeps_a_client(skill_client):
+            KEPT.append(skill_client(SKILL))
+
+        def test_uses_it_later():
+            with pytest.raises(RuntimeError, match="this TestClient is closed") as caught:
+                KEPT[0].intent("Hello")
+            assert "the test whose skill_client made it ended" in str(caught.value)
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:randomly", "-q")
+    result.assert_outcomes(passed=2)

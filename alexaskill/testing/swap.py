@@ -90,10 +90,11 @@ class SkillSwap:
         """`RuntimeError` once restored: the client that made the swap is closed."""
         if self._restored:
             raise RuntimeError(
-                "this TestClient is closed (its with block is over, or close() was called): the "
-                "skill verifies requests as in production again, and would refuse the client's "
-                "test signature after fetching a certificate chain from Amazon. Send the "
-                "requests inside the with block, or open another TestClient"
+                "this TestClient is closed (its with block is over, close() was called, or the "
+                "test whose skill_client made it ended): the skill verifies requests as in "
+                "production again, and would refuse the client's test signature after fetching "
+                "a certificate chain from Amazon. Send the requests inside the with block (or "
+                "the test), or open another TestClient"
             )
 
     def restore(self) -> None:
