@@ -76,11 +76,11 @@ _LOCALE: Final = re.compile(r"[a-z]{2,3}-(?:[A-Z]{2}|[0-9]{3})")
 def locale_problem(name: object, *, language: bool = False) -> str | None:
     """Why ``name`` is no locale of Alexa's (with ``language``: nor one of its languages, "de"),
     with the nearest one; None when it is one."""
+    said = f"{name!r} is not a locale Alexa supports"
+    if not isinstance(name, str):  # (a list or dict given is no key to look up)
+        return said
     if name in ALEXA_LOCALES or (language and name in _LANGUAGES):
         return None
-    said = f"{name!r} is not a locale Alexa supports"
-    if not isinstance(name, str):
-        return said
     meant = nearest_locale(name, language=language)
     if meant is not None and "-" in meant:
         return f"{said}; did you mean {meant}?"

@@ -343,6 +343,18 @@ def test_a_fake_api_or_pki_given_as_something_else_is_named() -> None:
         TestClient(skill, pki={})  # type: ignore[arg-type]
 
 
+def test_a_locale_given_as_a_list_is_told_as_no_locale() -> None:
+    # locale=["en-US"] (or client.locale = {...}) said only "unhashable type: 'list'".
+    from alexaskill.exceptions import ConfigurationError
+
+    skill = Skill(SKILL_ID)
+    told = r"\['en-US'\] is not a locale Alexa supports"
+    with pytest.raises(ConfigurationError, match=told):
+        TestClient(skill, locale=["en-US"])  # type: ignore[arg-type]
+    with TestClient(skill) as client, pytest.raises(ConfigurationError, match="not a locale"):
+        client.locale = {"en-US": "English"}  # type: ignore[assignment]
+
+
 def test_speech_is_the_words_a_clip_left_out() -> None:
     # .speech and .reprompt are a test's words to compare: a skill that opens with a sound
     # clip kept its assertions (the clip, "[audio: URL]", is in .heard, chat and replay).
