@@ -355,6 +355,14 @@ def test_a_locale_given_as_a_list_is_told_as_no_locale() -> None:
         client.locale = {"en-US": "English"}  # type: ignore[assignment]
 
 
+def test_an_invocation_name_that_is_no_str_is_refused_when_the_client_is_made() -> None:
+    # invocation=5 was taken, and the first say() failed with "'int' object has no attribute
+    # 'strip'", from deep in building the model.
+    told = r"^TestClient\(invocation=\.\.\.\) is the skill's invocation name, a str .*not 5$"
+    with pytest.raises(TypeError, match=told):
+        TestClient(Skill(SKILL_ID), invocation=5)  # type: ignore[arg-type]
+
+
 def test_speech_is_the_words_a_clip_left_out() -> None:
     # .speech and .reprompt are a test's words to compare: a skill that opens with a sound
     # clip kept its assertions (the clip, "[audio: URL]", is in .heard, chat and replay).

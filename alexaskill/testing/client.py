@@ -127,6 +127,12 @@ class TestClient(SimulatedDevice, Talking):
             raise TypeError(f"give api= or its data ({', '.join(api_data)}), not both")
         check_options(skill, api_data, TestClient.__init__)
         check_api_and_pki(api, pki)
+        # (before the skill is given the test's verifier and store: nothing to undo)
+        if invocation is not None and not isinstance(invocation, str):
+            raise TypeError(
+                "TestClient(invocation=...) is the skill's invocation name, a str "
+                f"('trip planner'), not {invocation!r}"
+            )
         #: The fake Alexa service APIs the skill's `AlexaApi` calls reach.
         self.api = api if api is not None else FakeAlexaApi(**api_data)
 
