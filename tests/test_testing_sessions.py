@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from alexaskill import Response, Session, Skill, ask
+from alexaskill.testing import TestClient
 from alexaskill.testing.requests import SCREEN
 from alexaskill.testing.sessions import (
     carried_session,
@@ -29,6 +31,27 @@ def test_an_answer_in_the_session_gives_its_attributes() -> None:
     assert carried == {"sessionId": "s", "new": False, "attributes": {"next": 2}}
     bare = carried_session(SESSION, "LaunchRequest", {"version": "1.0", "response": {}})
     assert bare is not None and bare["attributes"] == {}
+
+
+def test_a_test_changing_an_answers_attributes_changes_nothing_sent_next() -> None:
+    # The client carried the answer's own dict: a test that looked at an answer by changing it
+    # (`result.session_attributes["cart"]["items"].append(...)`, `.pop(...)`) changed what the
+    # skill got next, which Alexa, sending the attributes it was answered, never does.
+    skill = Skill(SKILL_ID, store="memory://")
+    seen: list[dict[str, Any]] = []
+
+    @skill.intent("Add")
+    def add(session: Session) -> Response:
+        seen.append(json.loads(json.dumps(session.attributes)))
+        session.attributes.setdefault("cart", {"items": []})["items"].append("tea")
+        return ask("Added.", reprompt="More?")
+
+    with TestClient(skill) as client:
+        first = client.intent("Add")
+        first.session_attributes["cart"]["items"].append("changed by the test")
+        first.session_attributes["more"] = 1
+        client.intent("Add")
+    assert seen == [{}, {"cart": {"items": ["tea"]}}]
 
 
 def test_an_answer_to_an_event_sent_outside_the_session_leaves_it_alone() -> None:

@@ -6,6 +6,7 @@ they follow a session as Alexa does.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -113,4 +114,10 @@ def carried_session(
     if request_type not in SESSION_TYPES:
         return dict(session)
     found = payload.get("sessionAttributes") if isinstance(payload, dict) else None
-    return {**session, "new": False, "attributes": found if isinstance(found, dict) else {}}
+    # A copy: the answer is also the test's (`result.session_attributes`), and what the test
+    # does to it must not reach the next request, as nothing it does reaches Alexa's.
+    return {
+        **session,
+        "new": False,
+        "attributes": copy.deepcopy(found) if isinstance(found, dict) else {},
+    }
