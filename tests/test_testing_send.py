@@ -173,6 +173,21 @@ def test_post_takes_a_body_of_bytes() -> None:
         assert client.post("{}").status_code == 400  # type: ignore[arg-type]
 
 
+def test_a_field_in_snake_case_is_refused_naming_alexas_camel_case() -> None:
+    # audio_event("PlaybackStopped", offset_in_milliseconds=5000), in the spelling of
+    # DevicePlayer's own attribute, sent a field no skill reads beside the player's
+    # offsetInMilliseconds: the skill heard 0, and the test asserted on the wrong offset.
+    with TestClient(Skill(FOURTH_SKILL_ID)) as client:
+        client.player.token = "ep-1"
+        told = r"offset_in_milliseconds=.*camelCase: offsetInMilliseconds="
+        with pytest.raises(ValueError, match=told):
+            client.audio_event("PlaybackStopped", offset_in_milliseconds=5000)
+        with pytest.raises(ValueError, match=r"dialog_state=.*dialogState="):
+            client.send("IntentRequest", intent={"name": "Hello"}, dialog_state="STARTED")
+        sent = client.audio_event("PlaybackStopped", offsetInMilliseconds=5000).request
+    assert sent is not None and sent["offsetInMilliseconds"] == 5000
+
+
 def test_a_player_that_is_no_device_player_is_refused_when_set() -> None:
     with TestClient(echo("LaunchRequest")) as client:
         with pytest.raises(TypeError, match="DevicePlayer"):

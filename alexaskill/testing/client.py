@@ -16,6 +16,7 @@ from .grants import grant_scopes
 from .options import (
     SkillClientFactory,
     check_api_and_pki,
+    check_camel_case,
     check_intent_named,
     check_options,
     check_sent_by_device,
@@ -348,8 +349,10 @@ class TestClient(SimulatedDevice, Talking):
         ``offsetInMilliseconds`` unless given; it takes the activity reported). `ValueError` for
         a request no device lacking its interface sends (`check_sent_by_device`: AudioPlayer,
         APL, Display), or an ``IntentRequest`` (``CanFulfillIntentRequest``) without
-        ``intent={"name": …}``; `TypeError` for a ``type`` or ``now`` field."""
+        ``intent={"name": …}``, or a field in snake_case (`check_camel_case`); `TypeError` for
+        a ``type`` or ``now`` field."""
         check_intent_named(request_type, fields, session)
+        check_camel_case(fields)
         check_sent_by_device(request_type, self.interfaces)
         event = request_type.removeprefix("AudioPlayer.")
         if event in PLAYER_EVENTS:

@@ -1,8 +1,9 @@
 """What `TestClient` takes: the type of the ``skill_client`` fixture, the keyword check, its
 fake API and PKI (`check_api_and_pki`), the intent `TestClient.send` needs
-(`check_intent_named`), the device's requests (`check_sent_by_device`), its clock, ids and
-player (`checked_clock`, `checked_id`, `checked_player`), the envelope it sends as it is
-(`envelope_body`), and the request it gives back with the answer (`copied`)."""
+(`check_intent_named`) and its fields' spelling (`check_camel_case`), the device's requests
+(`check_sent_by_device`), its clock, ids and player (`checked_clock`, `checked_id`,
+`checked_player`), the envelope it sends as it is (`envelope_body`), and the request it gives
+back with the answer (`copied`)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SkillClientFactory",
     "check_api_and_pki",
+    "check_camel_case",
     "check_intent_named",
     "check_options",
     "check_sent_by_device",
@@ -89,6 +91,20 @@ def check_api_and_pki(api: object, pki: object) -> None:
             f"TestClient(pki=...) is a TestPKI (TestPKI.default(), or the test_pki fixture), "
             f"not {type(pki).__name__} {pki!r}"
         )
+
+
+def check_camel_case(fields: Mapping[str, Any]) -> None:
+    """`ValueError` for a field named in Python's snake_case (``offset_in_milliseconds``), as
+    `DevicePlayer` and the models spell it: Alexa names every field of a request in camelCase,
+    so the skill would read the field of that name Alexa sends, not this one."""
+    for name in fields:
+        head, *rest = name.split("_")
+        if head and rest and all(rest):
+            camel = head + "".join(word[:1].upper() + word[1:] for word in rest)
+            raise ValueError(
+                f"{name}=...: Alexa names a request's fields in camelCase: {camel}=... (the "
+                "skill would read that one, not this)"
+            )
 
 
 def check_intent_named(
