@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from alexaskill import (
     AlexaApi,
     AlexaApiError,
@@ -16,7 +18,7 @@ from alexaskill import (
     speak,
 )
 from alexaskill.alexa_api import Scope
-from alexaskill.testing import SkillClientFactory
+from alexaskill.testing import FakeAlexaApi, SkillClientFactory
 
 from .conftest import SKILL_ID
 
@@ -87,3 +89,16 @@ def test_the_consent_card_is_tested_by_leaving_the_scope_out_not_by_a_403_fault(
         assert not isinstance(result.handler_error, PermissionRequired)
     result = skill_client(skill, permissions=[], faults={"given_name": 403}).launch()
     assert result.card == card
+
+
+def test_a_permission_that_is_no_scope_name_is_refused_naming_the_scope_meant() -> None:
+    # permissions=["given_name"] was taken: the fake granted no such scope, the skill's
+    # given_name() call got the consent card, and the test failed far from its mistake.
+    told = r"permissions\[0\] is 'given_name': .*Scope\.GIVEN_NAME.*alexa::profile:given_name:read"
+    with pytest.raises(ValueError, match=told):
+        FakeAlexaApi(permissions=["given_name"])
+    with pytest.raises(ValueError, match=r"permissions\[1\] is 'profile'"):
+        FakeAlexaApi(permissions=[Scope.GIVEN_NAME, "profile"])
+    assert FakeAlexaApi(permissions=["alexa::devices:all:geolocation:read"]).granted(
+        "alexa::devices:all:geolocation:read"
+    )

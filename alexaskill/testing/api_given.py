@@ -12,6 +12,7 @@ from typing import Any, Final, Generic, TypeVar, overload
 
 import msgspec
 
+from ..alexa_api.values import Scope
 from ..ssml_check import ssml_error
 from .api_calls import ApiCall, _offset_fault, _push_fault, _ruled
 from .api_recurrence import _recurrence_problem, _time_fault
@@ -59,7 +60,20 @@ def _scopes(value: object) -> tuple[str, ...]:
     for index, scope in enumerate(scopes):
         if not isinstance(scope, str) or not scope:
             raise ValueError(f"permissions[{index}] is {scope!r}: a scope name (Scope.GIVEN_NAME)")
+        if ":" not in scope:  # every scope Amazon names has one: "alexa::profile:name:read"
+            raise ValueError(f"permissions[{index}] is {scope!r}: {_scope_meant(scope)}")
     return scopes
+
+
+def _scope_meant(said: str) -> str:
+    """What to write for ``said``, a word given as a scope: the `Scope` it names, if any."""
+    name = said.upper().replace("-", "_").replace(" ", "_")
+    if name != "ALL" and isinstance(getattr(Scope, name, None), str):
+        return f"the scope is Scope.{name}, {getattr(Scope, name)!r}"
+    return (
+        "a scope name as Amazon writes it, such as Scope.GIVEN_NAME "
+        "('alexa::profile:given_name:read')"
+    )
 
 
 def _given(name: str, value: Any) -> Any:
