@@ -39,7 +39,8 @@ def skill_client(test_pki: TestPKI, request: pytest.FixtureRequest) -> Iterator[
     ``store="memory://"`` to keep the skill's attributes off its own store, …; a handler's
     exception is raised from the call unless ``raise_handler_errors=False``);
     ``pki`` defaults to the `test_pki` fixture. Every client made is closed at teardown, newest
-    first, which gives each skill back its own verifier and store. Its type, for an annotated test:
+    first, which gives each skill back its own verifier and store; the factory, kept past its test,
+    raises `RuntimeError`. Its type, for an annotated test:
     `alexaskill.testing.SkillClientFactory`.
     """
     from .testing import TestClient
