@@ -20,7 +20,7 @@ from alexaskill.testing import RequestFactory, TestPKI
 
 from .conftest import SKILL_ID, Servers
 from .test_cli import ROOT, WEATHER
-from .test_cli_serve import serve, signed_skill
+from .test_cli_serve import pids, running, serve, signed_skill
 
 
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
@@ -295,3 +295,73 @@ def test_run_uvicorn_binds_nothing_itself_where_uvicorn_says_no_started_message(
     port = free_port()
     _run_uvicorn("app:skill", host="127.0.0.1", port=port)
     assert ran == [{"host": "127.0.0.1", "port": port, "sockets": None}]
+
+
+_HELD_APP = """
+import asyncio, os, pathlib
+from alexaskill import Skill, speak
+from alexaskill.testing import TestPKI
+
+skill = Skill("{skill_id}", deadline=None, verifier=TestPKI.load({pki!r}).verifier())
+
+
+@skill.intent("Hello")
+async def hello():
+    pathlib.Path({started!r}, "Hello").write_text(str(os.getpid()))
+    while not pathlib.Path({release!r}).exists():  # held until the test lets it answer
+        await asyncio.sleep(0.02)
+    return speak("hello, in full")
+"""
+
+
+@pytest.mark.parametrize("workers", [(), ("--workers", "2")], ids=["one-process", "workers-2"])
+def test_serve_stopped_drains_refuses_new_connections_and_exits_0(
+    servers: Servers, tmp_path: Path, workers: tuple[str, ...]
+) -> None:
+    # SIGTERM with a request under way: it gets its handler's own answer, a connection made
+    # while it drains is refused at once, and every server process ends cleanly with status 0.
+    # Under --workers the supervisor kept its copy of the listening socket open until its last
+    # worker stopped: a new connection was taken into the kernel's queue, waited out the drain
+    # (up to --timeout-graceful-shutdown) and was then reset, where a load balancer or Alexa
+    # should see it refused and try elsewhere.
+    pki = TestPKI()
+    pki.save(tmp_path)
+    started, release = tmp_path / "started", tmp_path / "release"
+    started.mkdir()
+    (tmp_path / "held.py").write_text(
+        _HELD_APP.format(
+            skill_id=SKILL_ID, pki=str(tmp_path), started=str(started), release=str(release)
+        )
+    )
+    # (a graceful shutdown long enough that the request is never cancelled on a slow machine)
+    argv = ["held:skill", "--timeout-graceful-shutdown", "120", *workers]
+    process, answers, postings = _posted_under_way(
+        servers, tmp_path, pki, {"Hello": started / "Hello"}, *argv
+    )
+    url = f"http://127.0.0.1:{process.args[process.args.index('--port') + 1]}/"
+    log = servers.output[process]
+    process.send_signal(signal.SIGTERM)
+    # Every server process has closed its listening socket: the one draining says it is waiting
+    # (after closing it), the others (--workers) have finished.
+    others = 1 if workers else 0
+    deadline = time.monotonic() + 60
+    while not (
+        "Waiting for connections to close." in log.read_text()
+        and log.read_text().count("Finished server process") >= others
+    ):
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.05)
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}health", timeout=10)
+    release.write_text("")
+    assert process.wait(timeout=60) == 0
+    for posting in postings:
+        posting.join(60)
+    output = log.read_text()
+    assert [a.status_code for a in answers] == [200], output
+    assert answers[0].json()["response"]["outputSpeech"]["text"] == "hello, in full"
+    served_by = pids(output)
+    assert len(served_by) == (2 if workers else 1), output
+    assert output.count("Finished server process") == len(served_by), output
+    assert not any(running(pid) for pid in served_by)
+    assert "Traceback" not in output and "ERROR" not in output, output

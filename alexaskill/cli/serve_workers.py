@@ -96,6 +96,15 @@ def _supervisor_class(multiprocess: Any) -> Any:
                 replacement.start()
                 self.processes[index] = replacement
 
+        def terminate_all(self) -> None:
+            # Stopping: this process's copy of the listening socket is closed first, so that
+            # once each worker has closed its own (as it starts draining) a new connection is
+            # refused at once. Left open, the kernel still took connections into its queue,
+            # which nobody accepted: each waited out the drain, then was reset.
+            for sock in self.sockets:
+                sock.close()
+            super().terminate_all()
+
     return Supervisor
 
 
