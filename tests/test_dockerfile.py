@@ -440,3 +440,69 @@ def test_the_container_refuses_a_skill_id_that_names_none(tmp_path: Path, value:
         f"alexaskill: ALEXASKILL_SKILL_ID={value!r} names no skill id: set it to the skill's id "
         "(amzn1.ask.skill.…), or unset it"
     ), line
+
+
+_SIGNED_WEATHER = """
+import asyncio, sys
+
+import alexaskill.server
+from alexaskill.testing import TestPKI
+from examples.weather.app import skill
+
+skill.verifier = TestPKI.load({pki!r}).verifier()  # verification on, trusting the test's PKI
+
+
+@skill.before_request
+async def say_the_loop() -> None:  # the event loop and the protocol the request came through
+    loop = type(asyncio.get_running_loop())
+    mro = alexaskill.server.HttpProtocol.__mro__  # the CMD's --http, and the uvicorn one it extends
+    [uvicorns] = {{c.__module__ for c in mro if c.__module__.startswith("uvicorn.protocols.http.")}}
+    print(f"served on {{loop.__module__}} with {{uvicorns}}", file=sys.stderr)
+"""
+
+
+def test_cmd_answers_a_signed_request_on_uvloop_and_httptools_with_its_request_line(
+    servers: Servers, tmp_path: Path
+) -> None:
+    # The README: the image serves the example on uvloop and httptools (alexaskill[fast]), and
+    # writes one INFO line per request (ALEXASKILL_LOG_LEVEL=INFO) where uvicorn's access log is
+    # off. The CMD as it stands, the example skill wrapped only to trust a test PKI.
+    from alexaskill.testing import RequestFactory, TestPKI
+
+    pki = TestPKI()
+    pki.save(tmp_path)
+    (tmp_path / "signed_weather.py").write_text(_SIGNED_WEATHER.format(pki=str(tmp_path)))
+    env = container_env(tmp_path, ALEXASKILL_SKILL_ID=SKILL_ID)
+    env["PYTHONPATH"] = f"{tmp_path}{os.pathsep}{ROOT}"
+    port = free_port()
+    command = container_command(port)
+    command[command.index("examples.weather.app:skill")] = "signed_weather:skill"
+    process = servers.start(command, port, cwd=ROOT, env=env, timeout=30)
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("AMAZON.HelpIntent")).encode()
+    headers = {"Content-Type": "application/json", **pki.sign(body)}
+    answer = httpx.post(f"http://127.0.0.1:{port}/", content=body, headers=headers, timeout=30)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["response"]["outputSpeech"]["type"] in {"PlainText", "SSML"}
+    output = stopped_output(servers, process)
+    assert process.returncode == 0, output
+    assert "served on uvloop with uvicorn.protocols.http.httptools_impl" in output, output
+    lines = [line for line in output.splitlines() if " INFO alexaskill.request: " in line]
+    assert len(lines) == 1 and "IntentRequest AMAZON.HelpIntent -> ok (200)" in lines[0], output
+    assert '"POST / HTTP/1.1"' not in output, output  # --no-access-log: one line, not two
+
+
+def test_docker_stop_with_workers_added_to_cmd_ends_every_worker_with_status_0(
+    servers: Servers, tmp_path: Path
+) -> None:
+    # The README: "Add --workers N to CMD to use several cores". `docker stop` then reaches
+    # uvicorn's supervisor, which stops each worker gracefully before it exits.
+    env = container_env(tmp_path, ALEXASKILL_SKILL_ID=SKILL_ID)
+    process, _ = start_container(servers, env, "--workers", "2")
+    output = stopped_output(servers, process)
+    assert process.returncode == 0, output
+    workers = set(re.findall(r"Started server process \[(\d+)\]", output))
+    assert len(workers) == 2, output
+    for pid in workers:
+        assert f"Finished server process [{pid}]" in output, output
+    assert "Stopping parent process" in output, output  # (once it has joined every worker)
+    assert "Traceback" not in output and "ERROR" not in output, output
