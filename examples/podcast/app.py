@@ -195,7 +195,12 @@ def pause() -> Response:
     return Response(directives=(AudioPlayer.Stop(),), should_end_session=True)
 
 
-@skill.intent("AMAZON.NextIntent")
+# Amazon lets a skill extend a built-in intent with its own samples: the built-in ones say "next"
+# and "skip", not the episodes this skill plays ("play the next episode" was PlayPodcast).
+@skill.intent(
+    "AMAZON.NextIntent",
+    utterances=["play the next episode", "next episode", "skip this episode", "skip this one"],
+)
 @skill.on("PlaybackController.NextCommandIssued")
 def next_episode(user: User, request: Request) -> Response | None:
     episode = episode_after(listener(user).token)
@@ -205,7 +210,10 @@ def next_episode(user: User, request: Request) -> Response | None:
     return start(user, episode)
 
 
-@skill.intent("AMAZON.PreviousIntent")
+@skill.intent(
+    "AMAZON.PreviousIntent",
+    utterances=["play the previous episode", "previous episode", "go to the previous episode"],
+)
 @skill.on("PlaybackController.PreviousCommandIssued")
 def previous_episode(user: User, request: Request) -> Response | None:
     episode = episode_after(listener(user).token, -1)

@@ -251,6 +251,25 @@ def test_pause_resume_and_next_by_voice(listener: TestClient) -> None:
     assert listener.say("shuffle").speech == f"Sorry, I can't do that. {HELP}"
 
 
+@pytest.mark.parametrize(
+    ("said", "token"),
+    [
+        ("play the next episode", SECOND.token),
+        ("skip this episode", SECOND.token),
+        ("go to the next one", SECOND.token),
+        ("play the previous episode", FIRST.token),
+        ("go to the previous episode", FIRST.token),
+    ],
+)
+def test_the_next_or_previous_episode_by_its_name(
+    listener: TestClient, said: str, token: str
+) -> None:
+    # "play the next episode" was PlayPodcast (one word from "play the latest episode") and
+    # "skip this episode" the fallback: the built-in intents' own samples do not name episodes.
+    listener.say("play episode forty one" if token == SECOND.token else "play episode forty two")
+    assert stream(listener.say(said))["token"] == token
+
+
 @pytest.mark.parametrize("number", ["1", "40", "44"])
 def test_an_episode_that_does_not_exist_is_asked_for_again(client: TestClient, number: str) -> None:
     # Alexa's dialog checks the number first, but a model uploaded without the dialog would let
