@@ -178,6 +178,7 @@ async def launch(api: AlexaApi) -> Response:
             "tell me the weather in {city}",
             "what's the weather going to be like {date}",
             "how about {city}",
+            "what about {city}",
             "and in {city}",
             "what about {date}",
             "and {date}",

@@ -452,6 +452,25 @@ def test_a_city_alone_answers_which_city(skill_client: Any) -> None:
     assert alone.request["intent"]["name"] == "AMAZON.FallbackIntent"
 
 
+def test_what_about_a_city_asks_for_its_weather(skill_client: Any) -> None:
+    # "What about Miami" went to the fallback, in a session and as the answer to "Which city?":
+    # "how about {city}" has no word but function words, which no loose reading rests on.
+    client = skill_client(skill, invocation="weather helper", local_now=sunday)
+    assert client.say("open weather helper").speech == WHERE
+    answered = client.say("what about Miami")
+    assert answered.speech is not None, answered.understood.explain()
+    assert answered.speech.endswith(f" in Miami today. {ANYTHING_ELSE}")
+    again = client.say("what about Lima")
+    assert again.request is not None
+    assert again.request["intent"]["slots"]["city"]["value"] == "Lima"
+    assert again.session_attributes == {"last_city": "Lima"}
+    # A date is still a date, not a city.
+    later = client.say("what about tomorrow")
+    assert later.request is not None
+    assert later.request["intent"]["slots"]["date"]["value"] == "2026-11-30"
+    assert later.session_attributes == {"last_city": "Lima"}
+
+
 def test_the_day_asked_about_outlives_a_question_without_a_city(skill_client: Any) -> None:
     # "What's the weather tomorrow?" "Which city…?" "What's the weather?" "Which city…?"
     # "Paris.": the day was forgotten on the second question, and Paris got today's weather.
