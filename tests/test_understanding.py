@@ -333,6 +333,32 @@ def test_an_utterance_of_a_slot_alone_sample_is_weighed_by_score(said: str, city
     assert [(slot.name, slot.words) for slot in understood.slots] == [("city", city)]
 
 
+@pytest.mark.parametrize(
+    ("said", "intent", "city"),
+    [
+        ("can you stop", "AMAZON.StopIntent", None),
+        ("could you please cancel", "AMAZON.CancelIntent", None),
+        ("i need some help", "AMAZON.HelpIntent", None),
+        # A word of meaning besides the built-in's: the catch-all's value, as before.
+        ("the bus stop", "Visit", "the bus stop"),
+    ],
+)
+def test_a_built_in_sample_said_whole_beats_a_slot_alone_sample(
+    said: str, intent: str, city: str | None
+) -> None:
+    # Since a7e14de1 an utterance's "{city}" gives way to loose readings by score only, and
+    # "can you stop" was Visit of "can you stop": a built-in intent's sample said whole, with
+    # nothing else but function words and fillers, is what the user asked for.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Visit", utterances=["{city}"], slots={"city": "AMAZON.City"})
+    def visit(city: str) -> None: ...
+
+    understood = Understander(model_from_skill(skill)).understand(said, now=NOW)
+    assert understood.intent == intent, understood.notes
+    assert [slot.words for slot in understood.slots if slot.words] == ([city] if city else [])
+
+
 def test_a_listed_value_beats_unlisted_words(pizza: Understander) -> None:
     understood = pizza.understand("order a large pizza", now=NOW)
     assert understood.slots[0].kind == "listed"

@@ -2,7 +2,8 @@
 carry grammar (function words, fillers) prove nothing.
 
 An exact reading that is mostly free-form words may be beaten by a loose one (`typed_share`),
-if that one keeps the words its sample matched (`keeps_own_words`);
+if that one keeps the words its sample matched (`keeps_own_words`), and a sample of slots alone
+("{city}") by a built-in intent's sample said whole ("can you stop", `built_in_said_whole`);
 the closest intent, for a model without AMAZON.FallbackIntent, is chosen only among readings
 resting on a word that means something (`rests_on_meaning`); a free-form slot that took only
 the word carrying the value said after it ("in" of "call in may") took no value (`carrier_taken`),
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from .slottypes import Fill, SlotKind
 
 __all__ = [
+    "built_in_said_whole",
     "carrier_bar",
     "carrier_taken",
     "keeps_own_words",
@@ -41,6 +43,18 @@ def typed_share(match: Match) -> float:
     said = sum(end - start for _, fill, start, end in match.fills if fill.weight >= TYPED)
     total = free + said + len(match.sample.words)
     return free / total if total else 0.0
+
+
+def built_in_said_whole(loose: Match, idle: Collection[str]) -> bool:
+    """Whether a loose reading is a built-in intent's sample said whole, nothing else said but
+    words in ``idle`` (function words, fillers): "can you stop" is AMAZON.StopIntent's "stop",
+    not a value of a catch-all "{city}"; "the bus stop" says more than "stop"."""
+    return (
+        loose.sample.intent.startswith("AMAZON.")
+        and bool(loose.sample.words)
+        and not loose.missing
+        and all(word in idle for word in loose.extra)
+    )
 
 
 def keeps_own_words(exact: Match, loose: Match) -> bool:

@@ -32,7 +32,7 @@ from ..exceptions import ConfigurationError
 from .addressing import SLOT_REFERENCE, addressed_request
 from .companions import date_left_out
 from .cut import why_no_reading
-from .evidence import keeps_own_words, typed_share
+from .evidence import built_in_said_whole, keeps_own_words, typed_share
 from .fillers import exact_without_fillers
 from .generalise import carriers, generalise
 from .languages import Language, resolving_language
@@ -280,12 +280,18 @@ class Understander:
             # reading weighs nothing against the intent's own samples read loosely, however it
             # scores. Not in an utterance, where the loose reading may be any other intent's
             # ("the song of ice and fire", "play" unsaid, is no "play the song {song}").
+            # In an utterance, the one other intent "{city}" gives way to whatever the scores is a
+            # built-in's sample said whole ("can you stop", AMAZON.StopIntent's "stop").
             loose = matcher.loose(spans, self.model.fallback_sensitivity)
-            bare = answer and not match.sample.words
+            bare = not match.sample.words and (answer or self._said_whole(loose))
             better = loose is not None and (loose.score > match.score or bare)
             if loose is not None and better and keeps_own_words(match, loose):
                 return loose
         return match
+
+    def _said_whole(self, loose: Match | None) -> bool:
+        idle = self.language.function_words | self.language.fillers
+        return loose is not None and built_in_said_whole(loose, idle)
 
     def _carriers(self, intent: ModelIntent) -> dict[str, set[str]]:
         found = self._carrier_cache.get(intent.name)
