@@ -90,6 +90,9 @@ def launch() -> Response:
         "book a trip",
         "book a trip to {city}",
         "book a trip for {travellers} to {city}",
+        # "with" before the travellers lets a city said in any sample end there: "take me to
+        # Lisbon with two people" is Lisbon for two, not the city "Lisbon with two people".
+        "book a trip to {city} with {travellers} people",
         "i want to go to {city}",
         "i'd like to travel to {city} {date}",
         "take me to {city}",

@@ -397,3 +397,21 @@ def test_a_year_ahead_is_a_calendar_year_over_a_29th_of_february(date: str, book
     assert result.speech.startswith("Booked: a trip to Oslo") is booked
     if not booked:
         assert result.speech == "I can book trips within the next year. When?"
+
+
+@pytest.mark.parametrize(
+    ("said", "city", "travellers"),
+    [
+        ("i want to go to Rome with 3 people", "Rome", "3"),
+        ("take me to Lisbon with two people", "Lisbon", "2"),
+    ],
+)
+def test_the_city_leaves_the_travellers_to_their_slot(
+    client: TestClient, said: str, city: str, travellers: str
+) -> None:
+    # "i want to go to Rome with 3 people" filled the city "Rome with 3 people": no sample put
+    # "with" before the travellers, so the city's free-form value took the words.
+    result = client.say(said)
+    assert result.request is not None
+    slots = result.request["intent"]["slots"]
+    assert (slots["city"].get("value"), slots["travellers"].get("value")) == (city, travellers)
