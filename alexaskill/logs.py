@@ -18,8 +18,8 @@ verify_ms      time spent verifying the request and decoding its body (null when
 user           a 12-hex-digit hash of the user id: enough to follow one user, not to name them
 =============  =================================================================================
 
-Never logged: access tokens, consent tokens, user, person or device ids in full, request or response
-bodies.
+Never logged: access tokens, consent tokens, user, person, device, unit or advertising ids in
+full, request or response bodies.
 
 On AWS Lambda, `configure_logging` hands the records to the Lambda runtime's handler, or writes
 each on one line with the invocation's id (`alexaskill.log_lambda`).

@@ -1498,3 +1498,29 @@ def test_an_empty_body_is_said_to_be_empty(body: bytes | str) -> None:
     with pytest.raises(MalformedRequestError) as info:
         decode_envelope(body)
     assert str(info.value) == "malformed request: empty body"
+
+
+def test_the_printed_form_shows_the_advertising_and_unit_ids_as_hashes() -> None:
+    # The advertising id names a person to ad networks, a unit's ids an organisation's room (a
+    # hotel guest's): shown as hashes, as the user's and the device's are.
+    from alexaskill.logs import user_hash
+    from alexaskill.testing import RequestFactory
+
+    envelope = RequestFactory().intent("GetWeather")
+    advertising_id = "c2d6f8e1-FULL-ADVERTISING-ID"
+    envelope["context"]["Advertising"] = {"advertisingId": advertising_id, "limitAdTracking": False}
+    envelope["context"]["System"]["unit"] = {
+        "unitId": "amzn1.ask.unit.FULL-UNIT-ID",
+        "persistentUnitId": "amzn1.alexa.unit.did.FULL-PERSISTENT-UNIT-ID",
+    }
+    decoded = decode_envelope(json.dumps(envelope))
+    shown = repr(decoded) + str(decoded) + repr(decoded.context)
+    for secret in ("FULL-ADVERTISING-ID", "FULL-UNIT-ID", "FULL-PERSISTENT-UNIT-ID"):
+        assert secret not in shown, secret
+    assert f"advertising_id=<advertising {user_hash(advertising_id)}>" in shown
+    assert "limit_ad_tracking=False" in shown
+    assert f"unit_id=<unit {user_hash('amzn1.ask.unit.FULL-UNIT-ID')}>" in shown
+    # Only the printed form: the values are there for the handler.
+    assert decoded.context is not None and decoded.context.advertising is not None
+    assert decoded.context.advertising.advertising_id == advertising_id
+    assert repr(models.Unit()) == "Unit(unit_id=None, persistent_unit_id=None)"

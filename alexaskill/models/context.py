@@ -160,6 +160,9 @@ class Unit(_Model, kw_only=True):
     unit_id: str | None = None
     persistent_unit_id: str | None = None
 
+    def __repr__(self) -> str:  # its ids as hashes: a unit may be one guest's hotel room
+        return _masked(self, frozenset(), {"unit_id": "unit", "persistent_unit_id": "unit"})
+
 
 #: Interfaces only a device with a screen declares (Amazon's "Alexa.Presentation.APL Interface"
 #: and "Display Interface" references).
@@ -242,6 +245,9 @@ class Advertising(_Model, kw_only=True):
 
     advertising_id: str | None = None
     limit_ad_tracking: bool | None = None
+
+    def __repr__(self) -> str:  # its id as a hash: it follows one person across ad networks
+        return _masked(self, frozenset(), {"advertising_id": "advertising"})
 
 
 class AlexaPresentation(_Model, kw_only=True):
