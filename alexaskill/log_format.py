@@ -50,10 +50,10 @@ class JsonFormatter(logging.Formatter):
         for name, value in record.__dict__.items():
             if name not in _RECORD_FIELDS and name not in entry:
                 entry[name] = value
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        elif record.exc_text:
+        if record.exc_text:  # (`logging.Formatter`'s cache; alexaskill's filter's cut text)
             entry["exception"] = record.exc_text
+        elif record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
         return entry

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Mapping
 from os import PathLike
 from typing import TYPE_CHECKING, Any, Final
@@ -138,7 +139,51 @@ def _escape_args(record: logging.LogRecord) -> bool:
     """Filter on the "alexaskill" logger: its messages interpolate values from requests, each
     escaped and cut at `MAX_ARGUMENT` characters."""
     record.args = escaped_args(record.args, MAX_ARGUMENT)
+    if record.exc_info and record.exc_text is None:
+        # Its traceback's last line repeats the exception's message, which may quote a value of
+        # a request whole: the text every formatter writes (`logging.Formatter`'s cache) is made
+        # here, its messages cut, when one is past the bound.
+        record.exc_text = _cut_traceback(record.exc_info)
     return True
+
+
+#: The most characters of any line of a traceback `_cut_traceback` writes: room for a message
+#: cut at `MAX_ARGUMENT` after its exception's qualified name, for a long source line too.
+_MAX_TRACEBACK_LINE: Final = 2 * MAX_ARGUMENT
+
+
+def _cut_traceback(exc_info: Any) -> str | None:
+    """The traceback of ``exc_info`` (``(type, value, tb)``) as `logging.Formatter` writes it,
+    each of its exceptions' messages `cut` at `MAX_ARGUMENT` characters, all of its frames
+    kept; None when no message is that long (the record keeps the formatter's own)."""
+    try:
+        _, value, _ = exc_info
+        if value is None:
+            return None
+        shown = traceback.TracebackException.from_exception(value)
+    except Exception:
+        return None  # the formatter's own text, then, or its report of a record it can't format
+    long = False
+    seen: set[int] = set()
+    waiting = [shown]
+    while waiting:
+        link = waiting.pop()
+        if id(link) in seen:
+            continue
+        seen.add(id(link))
+        # `_str` is the message `format_exception_only` writes (CPython 3.10 to 3.13): where it
+        # is not, the cut of every line below still bounds it.
+        message = getattr(link, "_str", None)
+        if isinstance(message, str) and len(message) > MAX_ARGUMENT:
+            link._str = cut(message, MAX_ARGUMENT)  # type: ignore[attr-defined]
+            long = True
+        group = getattr(link, "exceptions", None) or []
+        waiting.extend(x for x in (link.__cause__, link.__context__, *group) if x is not None)
+    lines = "".join(shown.format()).splitlines()
+    if any(len(line) > _MAX_TRACEBACK_LINE for line in lines):  # a note, a multi-line message
+        lines = [cut(line, _MAX_TRACEBACK_LINE) for line in lines]
+        long = True
+    return "\n".join(lines) if long else None
 
 
 def escaped_args(args: Any, most: int | None = None) -> Any:

@@ -134,3 +134,67 @@ def test_a_huge_value_from_a_request_is_cut_in_every_line_that_quotes_it(as_json
     assert any("refused request: " in line and "SSS" in line for line in said)
     assert max(map(len, lines)) < 4_000  # a write a pipe keeps whole (PIPE_BUF: 4,096 bytes)
     assert any("…(+" in line for line in said)
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["plain", "json"])
+def test_a_handlers_exception_quoting_a_huge_value_is_cut_in_its_traceback_too(
+    as_json: bool,
+) -> None:
+    # "handler failed for …" cuts its values at 1,000 characters, but the traceback's last line
+    # repeats the exception's message: a ValueError quoting a slot of 50,000 characters made a
+    # line of 50,000 (a multi-megabyte line for an event of megabytes on Lambda). Its frames
+    # stay, and the exception it was raised from is cut too.
+    from alexaskill import Skill
+    from alexaskill.testing import TestClient
+
+    from .conftest import SKILL_ID
+
+    skill = Skill(SKILL_ID, store="memory://")
+
+    @skill.intent("Book")
+    def book_the_table(city: str) -> Any:
+        try:
+            raise ValueError(f"unknown city {city!r}")
+        except ValueError as exc:
+            raise LookupError(f"no table in {city!r}") from exc
+        return None
+
+    with alexaskill_logger_kept():
+        stream = io.StringIO()
+        configure_logging("INFO", json=as_json, stream=stream)
+        with TestClient(skill, raise_handler_errors=False) as client:
+            assert "Sorry" in str(client.intent("Book", city="P" * HUGE).speech)
+    lines = stream.getvalue().splitlines()
+    if as_json:
+        traceback = next(json.loads(line)["exception"] for line in lines if "exception" in line)
+        assert max(map(len, lines)) < 8_000
+    else:
+        traceback = "\n".join(line for line in lines if line.startswith(" "))
+        assert max(map(len, lines)) < 4_000  # a write a pipe keeps whole (PIPE_BUF: 4,096 bytes)
+    assert "in book_the_table" in traceback  # the frames are all there
+    assert "LookupError: no table in 'PPP" in traceback
+    assert "ValueError: unknown city 'PPP" in traceback
+    assert "direct cause" in traceback
+    assert traceback.count("PPP…(+490") == 2  # both messages, each cut once
+
+
+def test_a_skills_own_loggers_traceback_is_written_whole() -> None:
+    # The cut is for alexaskill's records: a skill's own logger's traceback is the skill's to
+    # write (here through the formatter `alexaskill serve` gives the other loggers).
+    from alexaskill.log_format import EscapingFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(EscapingFormatter())
+    logger = logging.getLogger("tests.a_skill")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        try:
+            raise ValueError("P" * HUGE)
+        except ValueError:
+            logger.exception("the skill's own line")
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+    assert "ValueError: " + "P" * HUGE in stream.getvalue()
