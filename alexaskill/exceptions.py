@@ -228,6 +228,10 @@ class RequestError(SkillError):
 
     #: The short reason sent to the client as ``{"error": reason}``.
     reason: str = "bad request"
+    #: The check the log's outcome names when not the class's (`alexaskill.logs.refusal`): an
+    #: AWS Lambda event past ``max_body_size`` is a `MalformedRequestError` (what the runtime
+    #: reports) logged as ``refused:too_large``, as the web service logs its 413.
+    _check: str | None = None
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or self.reason)

@@ -47,11 +47,13 @@ def decode_body(event: Any, skill: object = None) -> tuple[bytes, Envelope]:
         # and its values would reach the handlers and the log lines (an intent name of 6 MB).
         if "request" not in event:  # (what it is, then, says more than its size)
             raise MalformedRequestError(_not_alexa(event, skill))
-        raise MalformedRequestError(
+        too_large = MalformedRequestError(
             f"malformed request: the Lambda event is {len(body):,} bytes as JSON, past the"
             f" skill's max_body_size of {limit:,} bytes (Alexa's requests are a few kilobytes;"
             " the web service refuses a larger body with HTTP 413)"
         )
+        too_large._check = "too_large"  # logged as the web service logs its 413
+        raise too_large
     try:
         return body, decode_envelope(body)
     except MalformedRequestError:

@@ -44,6 +44,8 @@ _CHECKS: Final[tuple[tuple[type[RequestError], str], ...]] = (
 
 def refusal(exc: RequestError) -> str:
     """The outcome for a refused request: ``refused:signature``, ``refused:skill_id``, …"""
+    if exc._check is not None:
+        return f"refused:{exc._check}"
     for cls, check in _CHECKS:
         if isinstance(exc, cls):
             return f"refused:{check}"
