@@ -163,3 +163,19 @@ def test_replay_double_dash_gives_no_value_to_an_option_before_it(run: Run) -> N
     code, out, err = run("replay", WEATHER, "--skill-id", "--", str(LAUNCH), str(LAUNCH))
     assert code == 2, out
     assert err.endswith("alexaskill replay: error: argument --skill-id: expected one argument\n")
+
+
+@pytest.mark.parametrize("argv", [["--bogus"], ["--bogus", "-x"], ["--bogus=1"]])
+def test_an_unknown_option_without_a_command_is_named(run: Run, argv: list[str]) -> None:
+    # argparse said "the following arguments are required: COMMAND", as if nothing was given.
+    code, out, err = run(*argv)
+    assert code == 2
+    assert out == ""
+    assert f"alexaskill: error: unrecognized arguments: {' '.join(argv)}" in err, err
+    assert "required: COMMAND" not in err
+
+
+def test_no_command_at_all_still_says_one_is_required(run: Run) -> None:
+    code, _, err = run()
+    assert code == 2
+    assert "the following arguments are required: COMMAND" in err, err

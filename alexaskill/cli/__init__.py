@@ -125,6 +125,9 @@ class _Parser(argparse.ArgumentParser):
     #: A command's parser says the arguments it does not know itself, naming the command
     #: (argparse left them to the top parser: "alexaskill: error: unrecognized arguments").
     refuses_unknown = False
+    #: The top parser: an unknown option given without a command is named as unknown
+    #: (argparse said only "the following arguments are required: COMMAND").
+    names_strays = False
     _intermixing = False
     _stand_ins: Mapping[str, str] = MappingProxyType({})  # (while parsing: `_parse_intermixed`)
 
@@ -134,6 +137,8 @@ class _Parser(argparse.ArgumentParser):
         if self._intermixing:
             return super().parse_known_args(args, namespace)
         given = sys.argv[1:] if args is None else list(args)
+        if self.names_strays:
+            self._name_strays(given)
         if self.intermixed:
             parsed, unknown = self._parse_intermixed(given, namespace)
         else:
@@ -143,6 +148,23 @@ class _Parser(argparse.ArgumentParser):
                 f"unrecognized arguments: {' '.join(unknown)}{self._unquoted(given, unknown)}"
             )
         return parsed, unknown
+
+    def _stray(self, arg: str) -> bool:
+        """Whether ``arg`` is an option this parser does not know (nor any abbreviation of)."""
+        if arg[:1] != "-" or arg == "-" or arg == "--":
+            return False
+        name = arg.split("=", 1)[0]
+        return not any(known.startswith(name) for known in self._option_string_actions)
+
+    def _name_strays(self, given: list[str]) -> None:
+        """Say the unknown options of a command line that names no command, which argparse
+        would report as a missing COMMAND."""
+        words = given[: given.index("--")] if "--" in given else given
+        if any(arg[:1] != "-" or not self._stray(arg) for arg in words):
+            return  # a command (or a mistyped one), or --help or --version: argparse's to answer
+        strays = [arg for arg in words if self._stray(arg)]
+        if strays:
+            self.error(f"unrecognized arguments: {' '.join(strays)}")
 
     def _unquoted(self, args: list[str], unknown: list[str]) -> str:
         """A hint when the words not understood are the rest of a value of several words the
@@ -234,6 +256,7 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     top.add_argument("--version", action=_VersionAction)
+    top.names_strays = True
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in _COMMANDS:
         _command(name).add_parser(commands)
