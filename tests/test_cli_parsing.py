@@ -179,3 +179,31 @@ def test_no_command_at_all_still_says_one_is_required(run: Run) -> None:
     code, _, err = run()
     assert code == 2
     assert "the following arguments are required: COMMAND" in err, err
+
+
+def test_a_module_named_without_its_skill_is_suggested_with_one(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "replay sk" (sk.py here) took sk for a request FILE: "name the skill (APP FILE...) …, e.g.
+    # alexaskill replay app:skill sk", the module's name where a file goes.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sk.py").write_text("raise SystemExit('imported')\n")  # (never imported)
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "launch.json").write_text(LAUNCH.read_text())
+    code, out, err = run("replay", "sk")
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        "alexaskill replay: error: sk is no request file but a module here: name its skill,"
+        " e.g. alexaskill replay sk:skill FILE...\n"
+    ), err
+    code, _, err = run("replay", "pkg")  # a package
+    assert code == 2
+    assert "e.g. alexaskill replay pkg:skill FILE...\n" in err, err
+    code, _, err = run("replay", "launch.json", "pkg")  # after a file
+    assert code == 2
+    assert "e.g. alexaskill replay pkg:skill launch.json\n" in err, err
+    # No module of that name here: the error as it was.
+    code, _, err = run("replay", "json")
+    assert code == 2
+    assert "name the skill (APP FILE...)" in err, err

@@ -45,6 +45,7 @@ from .inputs import (
     url_blemish,
 )
 from .replay_files import load_requests as _load_requests
+from .replay_files import module_here
 from .replay_show import show_answer
 from .request_origin import skill_id_for
 from .url_answers import not_json, proxy_answer, proxy_failure, redirect_reason
@@ -320,6 +321,13 @@ def _app_and_files(args: argparse.Namespace) -> tuple[str | None, list[str]]:
         if apps:
             raise UsageError(
                 f"APP comes before the request FILEs: {example}{dashes}{shlex.join(rest)}"
+            )
+        modules = [name for name in files if module_here(name)]  # an APP without its :skill
+        if modules:
+            rest = [name for name in files if name != modules[0]]
+            raise UsageError(
+                f"{modules[0]} is no request file but a module here: name its skill, e.g. "
+                f"alexaskill replay {modules[0]}:skill {dashes}{shlex.join(rest) or 'FILE...'}"
             )
         raise UsageError(
             "name the skill (APP FILE...) or a running server (--url URL FILE...), e.g. "
