@@ -112,16 +112,18 @@ def test_an_untrusted_chain_gives_cryptographys_reason_without_its_quotes(
     # cryptography's message starts "validation failed: ", says "candidates exhausted: " of a
     # path it could not build, and may quote the certificate it was processing ("(encountered
     # processing <Certificate(...)>)"): the reason keeps what is said of the chain, no more.
+    # (cryptography 51 names the host the leaf was checked for: "... for echo-api.amazon.com".)
     wrong_name = pki.issue_leaf(dns_names=["evil.example"])
+    no_name = "leaf certificate has no matching subjectAltName"
     reasons = {
-        pki.pem(wrong_name, pki.intermediate): "leaf certificate has no matching subjectAltName",
-        pki.pem(pki.leaf, stranger.intermediate): "signature does not match",
-        pki.pem(pki.leaf): "no path to a trusted root",
+        pki.pem(wrong_name, pki.intermediate): (no_name, f"{no_name} for echo-api.amazon.com"),
+        pki.pem(pki.leaf, stranger.intermediate): ("signature does not match",),
+        pki.pem(pki.leaf): ("no path to a trusted root",),
     }
-    for pem, reason in reasons.items():
+    for pem, said in reasons.items():
         with pytest.raises(CertificateError) as info:
             verify_with_chain(pki, pem)
-        assert str(info.value) == f"certificate chain: not trusted ({reason})"
+        assert str(info.value) in {f"certificate chain: not trusted ({reason})" for reason in said}
 
 
 def test_a_long_reason_of_cryptographys_is_cut_at_80_characters(pki: TestPKI) -> None:
