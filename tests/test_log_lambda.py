@@ -431,10 +431,7 @@ def test_the_readme_function_under_the_runtime(tmp_path: Path) -> None:
     # (A copy of it was run: the README's own could change, or stop working, unseen.)
     (tmp_path / "lambda_function.py").write_text(_readme_lambda_function())
     requests = RequestFactory(skill_id=DEFAULT_SKILL_ID)
-    events = [requests.intent("HelloIntent"), requests.intent("HelloIntent")]
-    # (By hand: a slot called "name" is the name of `RequestFactory.intent`'s first parameter.)
-    slot = {"name": "name", "value": "Ann", "confirmationStatus": "NONE"}
-    events[0]["request"]["intent"]["slots"] = {"name": slot}
+    events = [requests.intent("HelloIntent", name="Ann"), requests.intent("HelloIntent")]
     script = (
         "import json, sys\n"
         "from lambda_runtime import Runtime\n"

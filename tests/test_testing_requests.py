@@ -83,6 +83,14 @@ def test_the_factory_without_a_model_sends_what_it_is_given() -> None:
     assert several["slots"]["activity"]["source"] == "USER"
 
 
+def test_the_factory_takes_a_slot_called_name() -> None:
+    # The README's Lambda skill has a slot "name": the factory's own first parameter took it,
+    # "got multiple values for argument 'name'" (the client's intent() has it positional-only).
+    intent = RequestFactory().intent("HelloIntent", name="Ann")["request"]["intent"]
+    assert intent["name"] == "HelloIntent"
+    assert intent["slots"]["name"]["value"] == "Ann"
+
+
 def test_a_time_without_a_zone_is_refused_where_a_request_is_dated() -> None:
     naive = datetime.datetime(2026, 11, 27, 9, 30)
     assert timestamp(naive.replace(tzinfo=UTC)) == "2026-11-27T09:30:00Z"

@@ -330,6 +330,7 @@ class RequestFactory:
     def intent(
         self,
         name: str,
+        /,
         *,
         session: Mapping[str, Any] | None = None,
         dialog_state: str | None = None,
