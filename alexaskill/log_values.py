@@ -205,9 +205,24 @@ def escaped_args(args: Any, most: int | None = None) -> Any:
     return args
 
 
+def _cut_printable(text: str, most: int) -> str:
+    """``text`` `printable`, cut at ``most`` characters of the escaped text (an escape, four to
+    ten characters, is kept whole or left out), with how many more of ``text``'s it had."""
+    head = printable(text[:most])
+    if len(head) <= most:
+        return head if len(text) <= most else f"{head}…(+{len(text) - most})"
+    size = kept = 0
+    for char in text[:most]:  # (rare: a value of control or format characters)
+        size += len(printable(char))
+        if size > most:
+            break
+        kept += 1
+    return f"{printable(text[:kept])}…(+{len(text) - kept})"
+
+
 def _escaped(arg: object, most: int | None) -> object:
     if isinstance(arg, str):
-        return printable(arg if most is None else cut(arg, most))
+        return printable(arg) if most is None else _cut_printable(arg, most)
     if isinstance(arg, PathLike | BaseException):  # a directory named in a warning (capture's)
         try:
             text = str(arg)
@@ -215,7 +230,7 @@ def _escaped(arg: object, most: int | None) -> object:
             # A filter's exception leaves the log call, into the code that logged: the record
             # is left as it is, for the handler to report as one it cannot format.
             return arg
-        if most is not None and len(text) > most:
-            return printable(cut(text, most))
-        return arg if text.isprintable() else printable(text)
+        if text.isprintable() and (most is None or len(text) <= most):
+            return arg
+        return printable(text) if most is None else _cut_printable(text, most)
     return arg

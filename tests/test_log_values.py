@@ -198,3 +198,31 @@ def test_a_skills_own_loggers_traceback_is_written_whole() -> None:
         logger.removeHandler(handler)
         logger.propagate = True
     assert "ValueError: " + "P" * HUGE in stream.getvalue()
+
+
+@pytest.mark.parametrize("char", ["\x00", "\u202e", "\U000e0001"], ids=["nul", "rlo", "tag"])
+def test_a_value_of_characters_escaped_is_cut_as_escaped(plain_log: io.StringIO, char: str) -> None:
+    # The cut at MAX_ARGUMENT counted the characters before escaping: 1,000 NULs came out as
+    # 4,000 characters ("\x00" each), 1,000 tag characters as 10,000, past PIPE_BUF in one
+    # argument. The escaped text is what is bounded, and the count is of the value's characters.
+    from alexaskill.log_values import MAX_ARGUMENT
+
+    logging.getLogger("alexaskill.x").warning("value %s", char * HUGE)
+    (line,) = plain_log.getvalue().splitlines()
+    shown = line.split("value ", 1)[1]
+    kept, rest = shown.split("…(+")
+    assert len(kept) <= MAX_ARGUMENT and kept.isprintable()
+    escape = char.encode("unicode_escape").decode()
+    assert kept == escape * (len(kept) // len(escape))  # no escape left half-written
+    assert int(rest.rstrip(")")) == HUGE - len(kept) // len(escape)
+
+
+def test_an_exception_of_characters_escaped_is_cut_as_escaped(plain_log: io.StringIO) -> None:
+    # An exception's message under MAX_ARGUMENT characters but escaped past it (600 NULs: 2,400
+    # characters) was let through whole.
+    from alexaskill.log_values import MAX_ARGUMENT
+
+    logging.getLogger("alexaskill.x").warning("failed: %s", ValueError("\x00" * 600))
+    (line,) = plain_log.getvalue().splitlines()
+    shown = line.split("failed: ", 1)[1]
+    assert shown == r"\x00" * (MAX_ARGUMENT // 4) + f"…(+{600 - MAX_ARGUMENT // 4})"
