@@ -10,7 +10,7 @@ from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
 from ..responses import Directive
-from ..responses.directive import _shown
+from ..responses.directive import _PURCHASES, _shown
 from .checks import _mapping, _one_of, _text
 
 __all__ = [
@@ -18,7 +18,6 @@ __all__ = [
 ]
 
 
-_PURCHASE_TASKS: Final = ("Buy", "Upsell", "Cancel")
 # Amazon's "Use Skill Connections to Request Tasks" (and ask-sdk-model's OnCompletion).
 _ON_COMPLETION: Final = ("RESUME_SESSION", "SEND_ERRORS_ONLY")
 _CONNECTION_URI: Final = "connection://"
@@ -73,7 +72,7 @@ class Connections:
 
         def __post_init__(self) -> None:
             where = "Connections.SendRequest"
-            _one_of(f"{where} name", self.name, _PURCHASE_TASKS)
+            _one_of(f"{where} name", self.name, _PURCHASES)
             _text(f"{where} payload.InSkillProduct.productId", self.product_id)
             if self.name == "Upsell":
                 _text(f"{where} payload.upsellMessage", self.upsell_message)
