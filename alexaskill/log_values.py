@@ -208,6 +208,8 @@ def escaped_args(args: Any, most: int | None = None) -> Any:
 def _cut_printable(text: str, most: int) -> str:
     """``text`` `printable`, cut at ``most`` characters of the escaped text (an escape, four to
     ten characters, is kept whole or left out), with how many more of ``text``'s it had."""
+    if len(text) <= most and text.isprintable():
+        return text  # (as it is: a str subclass's %s is its own)
     head = printable(text[:most])
     if len(head) <= most:
         return head if len(text) <= most else f"{head}…(+{len(text) - most})"

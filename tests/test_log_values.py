@@ -226,3 +226,16 @@ def test_an_exception_of_characters_escaped_is_cut_as_escaped(plain_log: io.Stri
     (line,) = plain_log.getvalue().splitlines()
     shown = line.split("failed: ", 1)[1]
     assert shown == r"\x00" * (MAX_ARGUMENT // 4) + f"…(+{600 - MAX_ARGUMENT // 4})"
+
+
+def test_a_short_printable_argument_is_passed_on_as_it_is() -> None:
+    # A str subclass (whose %s is its own, as an Enum member's) within the bound is the same
+    # object: the cut copied it as a plain str, "<tagged>" logged as "a".
+    from alexaskill.log_values import MAX_ARGUMENT, escaped_args
+
+    class Tagged(str):
+        def __str__(self) -> str:
+            return "<tagged>"
+
+    args = (Tagged("a"), "plain")
+    assert escaped_args(args, MAX_ARGUMENT) is args
