@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from alexaskill import Response, Skill, speak
 from alexaskill.testing import TestClient, TestPKI
 from tests.conftest import SKILL_ID
+from tests.verify_shared import genuine_launch, hello_client
 
 #: A forged request: (body, headers) made from a genuine body and the client's PKI.
 Forge = Callable[[bytes, TestPKI], tuple[bytes, dict[str, str]]]
@@ -191,26 +191,13 @@ FORGERIES: dict[str, tuple[Forge, str]] = {
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    skill = Skill(SKILL_ID)
-
-    @skill.launch
-    def launch() -> Response:
-        return speak("Hello.")
-
-    with TestClient(skill) as client:
-        yield client
-
-
-def _genuine(client: TestClient) -> bytes:
-    envelope = client.factory.envelope("LaunchRequest")
-    envelope["request"]["timestamp"] = _stamp(datetime.now(UTC))
-    return json.dumps(envelope).encode()
+    yield from hello_client()
 
 
 @pytest.mark.parametrize("name", list(FORGERIES))
 def test_a_forged_request_is_a_400_with_a_short_reason(client: TestClient, name: str) -> None:
     forge, reason = FORGERIES[name]
-    genuine = _genuine(client)
+    genuine = genuine_launch(client)
     assert client.post(genuine, client.pki.sign(genuine)).speech == "Hello."
     body, headers = forge(genuine, client.pki)
     result = client.post(body, headers)
@@ -225,7 +212,7 @@ def test_a_forged_request_is_a_400_with_a_short_reason(client: TestClient, name:
 
 
 def test_a_genuine_request_with_a_lower_case_timestamp_is_answered(client: TestClient) -> None:
-    envelope = json.loads(_genuine(client))
+    envelope = json.loads(genuine_launch(client))
     envelope["request"]["timestamp"] = envelope["request"]["timestamp"].lower()
     body = json.dumps(envelope).encode()
     assert client.post(body, client.pki.sign(body)).speech == "Hello."
@@ -235,7 +222,7 @@ def test_a_genuine_request_with_a_lower_case_timestamp_is_answered(client: TestC
 def test_no_query_string_switches_a_check_off(client: TestClient, query: str) -> None:
     # A query parameter that skipped the checks was one of go-alexa's holes: here a query is
     # never read, and a request another key signed, or one not signed, is refused all the same.
-    genuine = _genuine(client)
+    genuine = genuine_launch(client)
     for headers, reason in (
         (TestPKI(key_set=1).sign(genuine), "signature: Signature-256 does not match the body"),
         ({}, "certificate URL: SignatureCertChainUrl header missing"),

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import os
 import random
 import re
@@ -37,13 +36,12 @@ from typing import Final
 import httpx
 import pytest
 
-from alexaskill import Response, Skill, speak
 from alexaskill.exceptions import CertificateUrlError, TimestampError
 from alexaskill.testing import TestClient
 from alexaskill.timestamps import read_timestamp
 from alexaskill.verify import check_cert_url
 
-from .conftest import SKILL_ID
+from .verify_shared import genuine_launch, hello_client
 
 SEED: Final = int(os.environ.get("ALEXASKILL_FUZZ_SEED", "20261205"))
 RUNS: Final = int(os.environ.get("ALEXASKILL_FUZZ_RUNS", "300"))
@@ -181,20 +179,7 @@ def test_mutated_cert_urls_are_refused_or_safe_to_download() -> None:
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    skill = Skill(SKILL_ID)
-
-    @skill.launch
-    def launch() -> Response:
-        return speak("Hello.")
-
-    with TestClient(skill) as client:
-        yield client
-
-
-def _genuine_body(client: TestClient) -> bytes:
-    envelope = client.factory.envelope("LaunchRequest")
-    envelope["request"]["timestamp"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return json.dumps(envelope).encode()
+    yield from hello_client()
 
 
 def _url_passes(url: str) -> bool:
@@ -219,7 +204,7 @@ def test_mutated_url_and_signature_are_answered_only_when_both_hold(client: Test
     failures = []
     answered = 0
     for run in range(RUNS):
-        body = _genuine_body(client)
+        body = genuine_launch(client)
         headers = client.pki.sign(body, sha1=False)
         genuine_signature = base64.b64decode(headers["Signature-256"])
         if rng.random() < 0.7:
@@ -263,7 +248,7 @@ def test_mutated_url_and_signature_are_answered_only_when_both_hold(client: Test
             failures.append(f"run {run}: {status} {response.text[:200]} for {headers!r:.300}")
     assert not failures, "\n".join(failures[:15])
     assert answered > RUNS // 10  # the genuine side is reached too
-    body = _genuine_body(client)
+    body = genuine_launch(client)
     assert client.post(body, client.pki.sign(body)).speech == "Hello."
 
 

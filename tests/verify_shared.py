@@ -13,7 +13,7 @@ import json
 import logging
 import ssl
 import types
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
 
@@ -21,8 +21,9 @@ import httpx
 import pytest
 from cryptography import x509
 
+from alexaskill import Response, Skill, speak
 from alexaskill.exceptions import CertificateError, CertificateUnavailableError
-from alexaskill.testing import TestPKI
+from alexaskill.testing import TestClient, TestPKI
 from alexaskill.verify import Verifier
 
 # The skill the bodies are for (the verifier does not look at it): the tests' own, from
@@ -41,6 +42,26 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 
 def stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def hello_client() -> Iterator[TestClient]:
+    """A `TestClient` of a skill that says "Hello." to a launch, for a module's ``client``
+    fixture (``yield from hello_client()``)."""
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Hello.")
+
+    with TestClient(skill) as client:
+        yield client
+
+
+def genuine_launch(client: TestClient) -> bytes:
+    """A LaunchRequest of ``client``'s skill, dated now: a body the client signs as Alexa would."""
+    envelope = client.factory.envelope("LaunchRequest")
+    envelope["request"]["timestamp"] = stamp(datetime.now(UTC))
+    return json.dumps(envelope).encode()
 
 
 def make_body(timestamp: str | None = None, request_type: str = "IntentRequest") -> bytes:
