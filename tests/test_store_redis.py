@@ -3,8 +3,10 @@ clients it is given, and what it finds under its prefix."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
@@ -264,25 +266,33 @@ async def test_bytes_not_utf8_through_a_decoding_client_given_are_a_store_error(
     # raised UnicodeDecodeError out of the load, no StoreError: the log said "handler failed"
     # with a traceback, on every request of that user. (Through the store's own client, the
     # bytes reach the store, which says so already.)
-    import redis.asyncio
-
-    prefix = f"test:{uuid.uuid4().hex}:"
-    client = redis.asyncio.Redis.from_url(redis_url, decode_responses=True)
-    store = RedisStore(redis_url, prefix=prefix, client=client)
-    try:
+    async with _decoding(redis_url) as (store, client, raw, prefix):
         await store.update("good", {"a": [1, 2]}, ())
         await client.hset(prefix + "user", "a", "1")
-        raw = redis.asyncio.Redis.from_url(redis_url)
         await raw.hset(prefix + "user", "b", b"\xff\xfe")
-        await raw.aclose()
         with pytest.raises(StoreError, match="not UTF-8") as info:
             await store.load("user")
         assert "decode_responses" in str(info.value)
         assert await store.load("good") == {"a": [1, 2]}  # the connection is still of use
         await store.update("user", {}, ["b"])  # deleting it mends the user
         assert await store.load("user") == {"a": 1}
+
+
+@contextlib.asynccontextmanager
+async def _decoding(redis_url: str) -> AsyncIterator[tuple[RedisStore, Any, Any, str]]:
+    """A store on a client of its own made with decode_responses=True, that client, a client of
+    raw bytes beside it, and the store's prefix (all closed after)."""
+    import redis.asyncio
+
+    prefix = f"test:{uuid.uuid4().hex}:"
+    client = redis.asyncio.Redis.from_url(redis_url, decode_responses=True)
+    raw = redis.asyncio.Redis.from_url(redis_url)
+    store = RedisStore(redis_url, prefix=prefix, client=client)
+    try:
+        yield store, client, raw, prefix
     finally:
         await store.aclose()
+        await raw.aclose()
         await client.aclose()
 
 
@@ -339,23 +349,11 @@ async def test_an_increment_over_bytes_not_utf8_through_a_decoding_client_is_a_s
     # The update script returns the value it does not add to, for the store to say why: through
     # a client made with decode_responses=True, redis-py raised UnicodeDecodeError decoding it,
     # out of the save, where the load of the same value says a StoreError.
-    import redis.asyncio
-
-    prefix = f"test:{uuid.uuid4().hex}:"
-    client = redis.asyncio.Redis.from_url(redis_url, decode_responses=True)
-    store = RedisStore(redis_url, prefix=prefix, client=client)
-    try:
-        raw = redis.asyncio.Redis.from_url(redis_url)
-        try:
-            await raw.hset(prefix + "user", "b", b"\xff\xfe")
-            with pytest.raises(StoreError, match="not UTF-8") as info:
-                await store.update("user", {"c": 1}, (), increments={"b": 1})
-            assert "decode_responses" in str(info.value)
-            assert await raw.hgetall(prefix + "user") == {b"b": b"\xff\xfe"}  # nothing written
-        finally:
-            await raw.aclose()
+    async with _decoding(redis_url) as (store, _, raw, prefix):
+        await raw.hset(prefix + "user", "b", b"\xff\xfe")
+        with pytest.raises(StoreError, match="not UTF-8") as info:
+            await store.update("user", {"c": 1}, (), increments={"b": 1})
+        assert "decode_responses" in str(info.value)
+        assert await raw.hgetall(prefix + "user") == {b"b": b"\xff\xfe"}  # nothing written
         await store.update("good", {}, (), increments={"n": 1})  # the connection is of use
         assert await store.load("good") == {"n": 1}
-    finally:
-        await store.aclose()
-        await client.aclose()
