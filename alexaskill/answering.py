@@ -53,6 +53,9 @@ NO_CONTEXT_APPLICATION: Final = (
     "request names no application id (context.System.application missing or null)"
 )
 
+#: Why a request whose session names another of the skill's ids than its context is refused.
+TWO_SKILLS: Final = "request names two skills (session.application is not context.System's)"
+
 #: Seconds between two ERROR lines of one store failure (the same message).
 STORE_FAILURE_EVERY: Final = 10.0
 
@@ -97,7 +100,7 @@ class Answering(Apologising):
 
     def check_skill_id(self, envelope: Envelope) -> None:
         """Raise `SkillIdError` unless ``envelope`` names one of our ids in
-        ``context.System.application`` and, if its session names one, that one too."""
+        ``context.System.application`` and, if its session names one, that same one."""
         skill_ids = self.skill_ids
         if skill_ids is None:
             return
@@ -115,9 +118,13 @@ class Answering(Apologising):
             raise SkillIdError.for_id(named_id)
         session = envelope.session
         if session is not None and session.application is not None:
-            named_id = session.application.application_id
-            if named_id not in skill_ids:
-                raise SkillIdError.for_id(named_id, "session.application")
+            session_id = session.application.application_id
+            if session_id not in skill_ids:
+                raise SkillIdError.for_id(session_id, "session.application")
+            # Both the skill's, yet not one skill: a skill serving several ids (Alexa names one
+            # skill in both places).
+            if session_id != named_id:
+                raise SkillIdError(TWO_SKILLS, application_id=session_id)
 
     async def answer(self, envelope: Envelope) -> bytes:
         """Dispatch a verified, decoded ``envelope`` and return the encoded response envelope."""

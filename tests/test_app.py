@@ -1637,6 +1637,35 @@ def test_a_request_without_context_application_is_refused_whatever_its_session_s
     assert result.json == {"error": NO_CONTEXT_APPLICATION}
 
 
+@pytest.mark.parametrize("session_id", [OTHER_SKILL_ID, SKILL_ID])
+def test_a_session_naming_another_of_the_skills_ids_than_the_context_is_refused(
+    session_id: str,
+) -> None:
+    # A skill serving two ids took a request whose context named one and whose session named
+    # the other: each id was checked against the skill's alone, never against each other. Alexa
+    # names one skill in both places; a request naming two is refused, on Lambda alike (the
+    # same check).
+    skill = Skill([SKILL_ID, OTHER_SKILL_ID])
+    skill.launch(lambda: speak("hi"))
+    with TestClient(skill) as client:
+        envelope = client.factory.envelope("LaunchRequest")
+        envelope["context"]["System"]["application"]["applicationId"] = SKILL_ID
+        envelope["session"]["application"]["applicationId"] = session_id
+        result = client.send_envelope(envelope)
+        if session_id == SKILL_ID:
+            assert result.speech == "hi"
+            return
+        assert result.status_code == 400
+        assert result.json == {
+            "error": "request names two skills (session.application is not context.System's)"
+        }
+        # A session without an application (or a null one) leaves the context's id alone.
+        envelope["session"]["application"] = None
+        assert client.send_envelope(envelope).speech == "hi"
+        del envelope["session"]["application"]
+        assert client.send_envelope(envelope).speech == "hi"
+
+
 @pytest.mark.parametrize(
     "name", ["LaunchRequest", "IntentRequest.GetWeather", "SessionEndedRequest.USER_INITIATED"]
 )
