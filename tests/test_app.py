@@ -596,6 +596,33 @@ def test_non_json_content_type_gets_415() -> None:
         assert "error" in response.json()
 
 
+@pytest.mark.parametrize(
+    ("method", "content_type", "body", "status"),
+    [
+        ("GET", None, b"", 405),
+        ("PUT", "application/json", b"{}", 405),
+        ("POST", "text/plain", b"{}", 415),
+        ("POST", "application/json", b"x" * 2048, 413),
+    ],
+)
+def test_refusals_before_verification_keep_their_http_status_and_a_json_reason(
+    method: str, content_type: str | None, body: bytes, status: int
+) -> None:
+    # Not a 400 (README, "Request verification"): Alexa never sends these, and the status says
+    # what to change (the method, the media type, the size); each is short JSON all the same,
+    # with the Allow header RFC 9110 (15.5.6) asks of a 405.
+    headers = {} if content_type is None else {"content-type": content_type}
+    with TestClient(make_skill(max_body_size=1024)) as client:
+        response = client.http.request(method, "/", content=body, headers=headers)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    reason = response.json()["error"]
+    assert set(response.json()) == {"error"} and 0 < len(reason) <= 60
+    assert ("allow" in response.headers) == (status == 405)
+    if status == 405:
+        assert response.headers["allow"] == "POST"
+
+
 def test_body_over_the_cap_gets_413_by_declared_length() -> None:
     skill = make_skill(max_body_size=1024)
     with TestClient(skill) as client:
