@@ -77,6 +77,10 @@ def test_timestamp_formats() -> None:
         "1563230663",
         "9999-12-31T23:59:59-23:59",
         "0001-01-01T00:00:00+23:59",
+        # An ordinal date (ISO 8601 too, but Python's reading has none, and neither has Alexa's
+        # form): refused, not misread.
+        "2026-337T10:51:13Z",
+        "2026337T105113Z",
     ],
 )
 def test_unparseable_timestamp(timestamp: str) -> None:
@@ -402,6 +406,10 @@ def test_a_utc_offset_of_60_minutes_or_more_is_not_iso_8601(pki: TestPKI, offset
         ("2026-12-03T15:51:13+05", datetime(2026, 12, 3, 10, 51, 13, tzinfo=UTC)),
         ("20261203T105113Z", datetime(2026, 12, 3, 10, 51, 13, tzinfo=UTC)),
         ("2026-W49-4T10:51:13Z", datetime(2026, 12, 3, 10, 51, 13, tzinfo=UTC)),
+        ("2026W494T105113Z", datetime(2026, 12, 3, 10, 51, 13, tzinfo=UTC)),
+        # Reduced precision (no seconds, or no minutes): the start of the minute or hour.
+        ("2026-12-03T10:51Z", datetime(2026, 12, 3, 10, 51, tzinfo=UTC)),
+        ("2026-12-03T10Z", datetime(2026, 12, 3, 10, tzinfo=UTC)),
         ("2026-12-31T23:59:60Z", datetime(2027, 1, 1, tzinfo=UTC)),
         ("2026-12-03 10:51:13Z", datetime(2026, 12, 3, 10, 51, 13, tzinfo=UTC)),
         ("2026-12-03", datetime(2026, 12, 3)),  # (naive: the verifier refuses it for that)
