@@ -652,7 +652,10 @@ class AskOptions(TypedDict, total=False):
 
 def test_ask_is_speak_with_an_open_session() -> None:
     card = SimpleCard("Weather", "Sunny")
-    directive = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {"type": "APL"}}
+    directive = {
+        "type": "Alexa.Presentation.APL.RenderDocument",
+        "document": {"type": "APL", "version": "2024.3"},
+    }
     cases: list[AskOptions] = [
         {},
         {"reprompt": "Which city?"},
@@ -797,7 +800,10 @@ def test_reprompt_directives_become_a_checked_tuple() -> None:
     [
         AudioPlayer.Play("https://example.com/a.mp3", token="t"),
         Dialog.Delegate(),
-        {"type": "Alexa.Presentation.APL.RenderDocument", "document": {"type": "APL"}},
+        {
+            "type": "Alexa.Presentation.APL.RenderDocument",
+            "document": {"type": "APL", "version": "2024.3"},
+        },
     ],
     ids=["typed-play", "typed-delegate", "raw-apl"],
 )
@@ -1380,7 +1386,10 @@ def test_str_subclasses_are_spoken_as_the_text_they_hold() -> None:
 @pytest.mark.parametrize(
     "one",
     [
-        {"type": "Alexa.Presentation.APL.RenderDocument", "document": {"type": "APL"}},
+        {
+            "type": "Alexa.Presentation.APL.RenderDocument",
+            "document": {"type": "APL", "version": "2024.3"},
+        },
         AudioPlayer.Stop(),
         "Dialog.Delegate",
     ],
@@ -1572,7 +1581,11 @@ def test_a_raw_directive_is_checked_as_it_is_sent() -> None:
 def test_a_built_raw_directive_is_not_copied_again() -> None:
     # The rules rebuild a response from the directives they keep, an after-request hook with
     # replace(): a directive already copied and checked is taken as it is, not copied again.
-    document = {"type": "APL", "mainTemplate": {"items": [{"type": "Text", "text": "Hi"}]}}
+    document = {
+        "type": "APL",
+        "version": "2024.3",
+        "mainTemplate": {"items": [{"type": "Text", "text": "Hi"}]},
+    }
     raw = {"type": "Alexa.Presentation.APL.RenderDocument", "token": "t", "document": document}
     first = speak("Hi", directives=[raw])
     again = Response(directives=first.directives)
@@ -1602,6 +1615,33 @@ def test_replace_with_none_leaves_the_part_out() -> None:
     # A part replaced by a value that is no part is still refused, naming the part.
     with pytest.raises(ResponseError, match=r"^card must be a Card, not str"):
         full.replace(card="T")
+
+
+def test_a_response_built_with_none_leaves_the_part_out() -> None:
+    # As replace(card=None) and speak(card=None): Response(card=None) was "card must be a Card,
+    # not NoneType", though the same None given to replace() left the card out.
+    parts: dict[str, Any] = {
+        "output_speech": None,
+        "card": None,
+        "reprompt": None,
+        "should_end_session": None,
+        "can_fulfill_intent": None,
+        "api_response": None,
+        "experimentation": None,
+    }
+    built = Response(**parts)
+    assert built == Response()
+    assert wire(built) == {}
+    card = SimpleCard("T", "c")
+    said = speak("x", card=card, end_session=None)
+    # (None is no part's type: taken at run time, as replace() takes it, for code that builds
+    # a response from optional parts; the annotations say what a built response holds.)
+    assert Response(card=None) == said.replace(output_speech=None, card=None)  # type: ignore[arg-type]
+    bare = Response(output_speech=said.output_speech, card=None)  # type: ignore[arg-type]
+    assert bare == speak("x", end_session=None)
+    # A value that is no part is still refused, naming the part.
+    with pytest.raises(ResponseError, match=r"^card must be a Card, not str"):
+        Response(card="T")  # type: ignore[arg-type]
 
 
 def test_a_raw_play_that_breaks_a_rule_is_named_by_its_index() -> None:
@@ -1787,7 +1827,9 @@ def test_a_mapping_json_would_change_is_refused_naming_the_value(value: Any, sai
     with pytest.raises(
         ResponseError, match=rf"^Alexa\.Presentation\.APL\.RenderDocument document{said}"
     ):
-        TypedAPL.RenderDocument(document={"type": "APL", "v": value}, token="t")
+        TypedAPL.RenderDocument(
+            document={"type": "APL", "version": "2024.3", "v": value}, token="t"
+        )
     with pytest.raises(ResponseError, match=r"^directives\[0\] \(Custom\.Thing\) has the key 2"):
         speak("x", directives=[{"type": "Custom.Thing", 2: "b"}])  # type: ignore[dict-item]
 
@@ -1855,7 +1897,9 @@ def test_a_value_that_does_not_encode_is_named_where_it_is(value: Any, said: str
         ResponseError,
         match=rf"^Alexa\.Presentation\.APL\.RenderDocument document is not JSON-encodable: {said}$",
     ):
-        TypedAPL.RenderDocument(document={"type": "APL", "v": value}, token="t")
+        TypedAPL.RenderDocument(
+            document={"type": "APL", "version": "2024.3", "v": value}, token="t"
+        )
 
 
 def test_an_api_response_that_does_not_encode_is_refused_where_built_naming_where() -> None:
@@ -1912,7 +1956,7 @@ def test_a_valid_tuple_or_date_nested_deep_is_accepted_without_the_naming_walk(
     body = json.loads(encode_response(response))
     assert body["response"]["directives"][0]["v"] == json.loads(msgspec.json.encode(value))
     Response(api_response={"v": value})
-    TypedAPL.RenderDocument(document={"type": "APL", "v": value}, token="t")
+    TypedAPL.RenderDocument(document={"type": "APL", "version": "2024.3", "v": value}, token="t")
 
 
 @pytest.mark.parametrize(
@@ -1938,7 +1982,9 @@ def test_a_value_json_changes_deep_inside_tuples_is_refused_naming_its_path(
     with pytest.raises(
         ResponseError, match=rf"^Alexa\.Presentation\.APL\.RenderDocument document{said}"
     ):
-        TypedAPL.RenderDocument(document={"type": "APL", "v": value}, token="t")
+        TypedAPL.RenderDocument(
+            document={"type": "APL", "version": "2024.3", "v": value}, token="t"
+        )
 
 
 class _Float(float):

@@ -108,7 +108,8 @@ def _set_directives(struct: Response | Reprompt, field: str) -> None:
 
 
 class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, kw_only=True):
-    """The ``response`` object of the reply; every part may be absent (then it is not sent)."""
+    """The ``response`` object of the reply; every part may be left out (UNSET, or None: then it
+    is not sent)."""
 
     output_speech: OutputSpeech | UnsetType = UNSET
     card: Card | UnsetType = UNSET
@@ -127,6 +128,16 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
     experimentation: ExperimentTrigger | UnsetType = UNSET
 
     def __post_init__(self) -> None:
+        if (  # "is", not "None in (…)": that would call each part's __eq__
+            self.output_speech is None
+            or self.card is None
+            or self.reprompt is None
+            or self.should_end_session is None
+            or self.can_fulfill_intent is None
+            or self.api_response is None
+            or self.experimentation is None
+        ):
+            _leave_out_nones(self)
         if self.output_speech is not UNSET and not isinstance(self.output_speech, OutputSpeech):
             raise ResponseError(
                 "outputSpeech must be PlainTextSpeech or SsmlSpeech (see output_speech()), "
@@ -162,26 +173,29 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
     def replace(self, **changes: Any) -> Response:
         """A copy with ``changes`` (``card=SimpleCard(…)``), checked as a new response is: what
         an after-request hook returns to change the reply. A part given None is left out
-        (``card=None``: no card), as `speak` takes it."""
-        for name, value in changes.items():
-            if value is None and name in _OPTIONAL_PARTS:
-                changes[name] = UNSET
+        (``card=None``: no card), as `Response` and `speak` take it."""
         return msgspec.structs.replace(self, **changes)
 
 
-#: The parts of a `Response` that `Response.replace` leaves out when given None (``directives``
-#: takes None as no directives already).
-_OPTIONAL_PARTS: Final = frozenset(
-    {
-        "output_speech",
-        "card",
-        "reprompt",
-        "should_end_session",
-        "can_fulfill_intent",
-        "api_response",
-        "experimentation",
-    }
+#: The parts of a `Response` left out when given None, as UNSET leaves them out (``directives``
+#: takes None as no directives, in `_directives_of`).
+_OPTIONAL_PARTS: Final = (
+    "output_speech",
+    "card",
+    "reprompt",
+    "should_end_session",
+    "can_fulfill_intent",
+    "api_response",
+    "experimentation",
 )
+
+
+def _leave_out_nones(response: Response) -> None:
+    """Each optional part of ``response`` given None made UNSET: None means "no card", as
+    ``speak(card=None)`` has it (it was "card must be a Card, not NoneType")."""
+    for name in _OPTIONAL_PARTS:
+        if getattr(response, name) is None:
+            force_setattr(response, name, UNSET)
 
 
 class ExperimentTrigger(msgspec.Struct, frozen=True, rename="camel"):
