@@ -312,7 +312,9 @@ makers = {
     "apiResponse": lambda: Response(api_response={"tree": doubled()}),
     "object": lambda: speak("x", directives=[Grown(tree=doubled())]),
     "card": lambda: speak("x", card=Sketch("t", doubled())),
-    "apl": lambda: speak("x", directives=[APL.RenderDocument({"type": "APL", "tree": doubled()})]),
+    "apl": lambda: speak(
+        "x", directives=[APL.RenderDocument({"type": "APL", "version": "1.0", "tree": doubled()})]
+    ),
 }
 said = {}
 for name, make in makers.items():

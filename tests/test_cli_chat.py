@@ -1279,7 +1279,10 @@ def test_chat_url_says_a_directive_the_device_lacks_the_interface_of(
 ) -> None:
     # In process the app drops an APL document sent to a speaker, and chat says so; a server's
     # answer with one was shown as if the device took it.
-    apl = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {"type": "APL"}}
+    apl = {
+        "type": "Alexa.Presentation.APL.RenderDocument",
+        "document": {"type": "APL", "version": "2024.3"},
+    }
 
     def skill(self: object, request: httpx.Request) -> httpx.Response:
         speech = {"type": "PlainText", "text": "Here it is."}

@@ -549,6 +549,30 @@ def test_an_apl_document_is_apl_or_a_link(document: dict[str, Any], message: str
         APL.RenderDocument(document)
 
 
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        (None, r'RenderDocument document has no "version" \(the APL version it is written for'),
+        (1.1, r'RenderDocument document "version" must be a string such as "2024\.3", not float'),
+        ("", r'RenderDocument document "version" must be a string such as "2024\.3", not \'\''),
+        (" ", r'RenderDocument document "version" must be a string such as "2024\.3", not \' \''),
+    ],
+)
+def test_an_apl_document_names_its_version(version: object, message: str) -> None:
+    # Amazon's APL Document reference: "version", a string, is required in an APL document;
+    # without it (or with the number 1.1) the directive went out.
+    document: dict[str, object] = {k: v for k, v in DOCUMENT.items() if k != "version"}
+    if version is not None:
+        document["version"] = version
+    with pytest.raises(ResponseError, match=message):
+        APL.RenderDocument(document)
+    # A version this framework has not heard of is Alexa's to judge: APL gets new versions.
+    for taken in ("1.0", "2024.3", "2031.1"):
+        assert APL.RenderDocument({**DOCUMENT, "version": taken}).document["version"] == taken
+    # A linked document carries its version in the authoring tool, not here.
+    APL.RenderDocument({"type": "Link", "src": "doc://alexa/apl/documents/menu"})
+
+
 def test_a_linked_apl_document_is_taken() -> None:
     link = {"type": "Link", "src": "doc://alexa/apl/documents/menu"}
     assert wire(APL.RenderDocument(link, token="m")) == [

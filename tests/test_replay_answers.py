@@ -420,7 +420,10 @@ def test_a_server_s_refused_answer_is_advised_in_json_not_in_handler_code() -> N
     asked = factory.envelope("IntentRequest", intent=intent, dialogState="STARTED")
     launch = factory.envelope("LaunchRequest")
     text = {"type": "PlainText", "text": "Here."}
-    apl = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {"type": "APL"}}
+    apl = {
+        "type": "Alexa.Presentation.APL.RenderDocument",
+        "document": {"type": "APL", "version": "2024.3"},
+    }
     entities = {"type": "Dialog.UpdateDynamicEntities", "updateBehavior": "CLEAR"}
     answers: list[tuple[dict[str, Any], dict[str, Any], str]] = [
         (
@@ -460,7 +463,10 @@ def test_a_server_s_refused_answer_is_advised_in_json_not_in_handler_code() -> N
 def test_replay_url_says_a_directive_the_device_lacks_the_interface_of(tmp_path: Path) -> None:
     # chat --url shows a server's APL document sent to a speaker in a device: row; replay --url
     # showed it among the directives as if the device took it.
-    apl = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {"type": "APL"}}
+    apl = {
+        "type": "Alexa.Presentation.APL.RenderDocument",
+        "document": {"type": "APL", "version": "2024.3"},
+    }
     speech = {"type": "PlainText", "text": "Here it is."}
     answer = {"outputSpeech": speech, "directives": [apl], "shouldEndSession": False}
     code, out = replay_against(tmp_path, {"version": "1.0", "response": answer})
@@ -479,7 +485,8 @@ def test_replay_in_process_says_a_directive_the_device_lacks_is_dropped(tmp_path
         "from alexaskill import Skill, speak\n"
         "from alexaskill.directives import APL\n"
         f"skill = Skill({DEFAULT_SKILL_ID!r})\n"
-        "skill.launch(lambda: speak('Here.', directives=[APL.RenderDocument({'type': 'APL'})]))\n"
+        "document = {'type': 'APL', 'version': '2024.3'}\n"
+        "skill.launch(lambda: speak('Here.', directives=[APL.RenderDocument(document)]))\n"
     )
     out = io.StringIO()
     code = main(["replay", f"{app}:skill", str(request)], stdout=out, stderr=io.StringIO())
@@ -530,7 +537,10 @@ def test_ctrl_c_while_the_skill_answers_a_replay_says_the_user_interrupted(
 
 def test_replay_json_names_the_directives_the_device_lacks(tmp_path: Path) -> None:
     # The text output's dropped:/device: rows had no counterpart in the JSON records.
-    apl = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {"type": "APL"}}
+    apl = {
+        "type": "Alexa.Presentation.APL.RenderDocument",
+        "document": {"type": "APL", "version": "2024.3"},
+    }
     answer = {"outputSpeech": {"type": "PlainText", "text": "Here."}, "directives": [apl]}
     code, out = replay_against(tmp_path, {"version": "1.0", "response": answer}, "--json")
     assert code == 0, out

@@ -82,7 +82,9 @@ def test_a_value_json_changes_inside_a_struct_or_dataclass_is_refused(
         ResponseError,
         match=rf"^Alexa\.Presentation\.APL\.RenderDocument datasources{where}{said}",
     ):
-        TypedAPL.RenderDocument(document={"type": "APL"}, token="t", datasources=written)
+        TypedAPL.RenderDocument(
+            document={"type": "APL", "version": "2024.3"}, token="t", datasources=written
+        )
 
 
 @pytest.mark.parametrize("wrap", _WRAPS)
@@ -186,7 +188,9 @@ def test_a_decimal_in_a_directive_is_refused_saying_what_to_give(
     with pytest.raises(ResponseError, match=rf"^apiResponse\['v'\]\[1\] {said}"):
         Response(api_response={"v": [1, value]})
     with pytest.raises(ResponseError, match=rf"datasources\['d'\]\.x {said}"):
-        TypedAPL.RenderDocument(document={"type": "APL"}, token="t", datasources={"d": _Row(value)})
+        TypedAPL.RenderDocument(
+            document={"type": "APL", "version": "2024.3"}, token="t", datasources={"d": _Row(value)}
+        )
 
 
 def test_a_decimal_made_a_float_or_a_str_goes_as_the_handler_chose() -> None:

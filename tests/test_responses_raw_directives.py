@@ -279,6 +279,10 @@ APL_DOCUMENT: Any = {"type": "APL", "version": "2024.3", "mainTemplate": {"items
             r"Alexa\.Presentation\.APLA\.RenderDocument",
         ),
         (_render(document={"type": "Link"}), r'RenderDocument: a "Link" document names its'),
+        (
+            _render(document={"type": "APL", "mainTemplate": {"items": []}}),
+            r'RenderDocument document has no "version"',
+        ),
         (_render(document=APL_DOCUMENT, token=""), r"RenderDocument token must be a non-empty"),
         (
             _render(document=APL_DOCUMENT, datasources=["menu"]),

@@ -19,8 +19,8 @@ __all__ = [
 
 def _check_document(where: str, document: Mapping[str, Any]) -> None:
     """Raise `ResponseError` unless ``document`` is what RenderDocument takes (Amazon's APL
-    interface reference): an APL document (``"type": "APL"``), or a link to one saved in the
-    authoring tool (``{"type": "Link", "src": "doc://alexa/apl/documents/<name>"}``)."""
+    interface reference): an APL document (``"type": "APL"``, with its ``version``), or a link
+    to one saved in the authoring tool (``{"type": "Link", "src": "doc://…/<name>"}``)."""
     kind = document.get("type")
     if not isinstance(kind, str):
         raise ResponseError(f'{where} document has no "type" ("APL" or "Link")')
@@ -36,6 +36,31 @@ def _check_document(where: str, document: Mapping[str, Any]) -> None:
         raise ResponseError(
             f'{where}: a "Link" document names its document in "src" '
             f'("doc://alexa/apl/documents/<name>"), not {src!r}'
+        )
+    if kind == "APL":
+        _check_version(where, document.get("version", _NO_VERSION))
+
+
+_NO_VERSION: Final = object()
+
+
+def _check_version(where: str, version: object) -> None:
+    """Refuse an APL document without its ``version``, a string (Amazon's APL Document
+    reference: required). Its value is not checked against the versions known here: Amazon
+    adds new ones every year, and a device with an older APL still renders a newer document,
+    which asks ``environment.aplVersion`` for what it may use (Amazon's "Work with APL
+    versions"): a list kept here would refuse good documents."""
+    if version is _NO_VERSION:
+        raise ResponseError(
+            f'{where} document has no "version" (the APL version it is written for, a string '
+            'such as "2024.3"; Amazon\'s APL Document reference requires it)'
+        )
+    if not isinstance(version, str) or not version.strip():
+        shown = (
+            repr(version) if isinstance(version, str) else f"{type(version).__name__} {version!r}"
+        )
+        raise ResponseError(
+            f'{where} document "version" must be a string such as "2024.3", not {shown}'
         )
 
 
@@ -93,7 +118,7 @@ class APL:
             if isinstance(document, Mapping):  # checked as sent: what str subclasses send
                 if type(document) is not dict and not isinstance(document, _Encoded):
                     document = dict(document)  # read once: the keys checked are those encoded
-                head = {key: document.get(key) for key in ("type", "src")}
+                head = {key: document[key] for key in ("type", "src", "version") if key in document}
                 _check_document(
                     where, {k: str.__str__(v) if isinstance(v, str) else v for k, v in head.items()}
                 )
