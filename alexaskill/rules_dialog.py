@@ -61,6 +61,12 @@ def check_dialog(
         # updatedIntent naming one of the skill's own intents; never the LaunchRequest or a
         # built-in intent (AMAZON.HelpIntent). An updatedIntent naming the request's own intent
         # chains to nothing (its slots updated): taken whatever the intent.
+        # Other requests a skill may answer in a session (Connections.Response after a purchase,
+        # SessionResumedRequest, an APL UserEvent) stay refused: neither the Dialog Interface
+        # Reference nor the blog names them as requests a dialog directive may answer, and no
+        # Amazon page found says Alexa takes one there (searched December 2026). Widen the rule
+        # when Amazon documents it, not on a guess: a refused reply here is a spoken apology, one
+        # Alexa refuses ends the session with INVALID_RESPONSE.
         target = updated_intent_name(directive)
         if isinstance(request, IntentRequest):
             if (

@@ -87,6 +87,26 @@ def test_a_launch_request_may_start_a_dialog_only_by_naming_the_intent(
     assert "not a LaunchRequest without updatedIntent" in caplog.text
 
 
+@pytest.mark.parametrize(
+    "request_type",
+    ["Connections.Response", "SessionResumedRequest", "Alexa.Presentation.APL.UserEvent"],
+)
+def test_a_dialog_directive_chaining_from_another_request_is_still_refused(
+    request_type: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Amazon documents intent chaining from an IntentRequest or the LaunchRequest (the Dialog
+    # Interface Reference; Amazon's blog "Use Intent Chaining to Enter Dialog Management from a
+    # Different Intent") and no other request type: the rule stays as it was, written down in
+    # alexaskill.rules_dialog and the README, until Amazon says otherwise.
+    skill = Skill(SKILL_ID)
+    skill.on(request_type)(lambda: delegate(updated_intent("PlanTrip"), speech="Let's plan."))
+    with TestClient(
+        skill, interfaces=("Alexa.Presentation.APL",), raise_handler_errors=False
+    ) as client:
+        assert client.send(request_type).speech == APOLOGY
+    assert "Dialog.Delegate answers an IntentRequest, or a LaunchRequest naming" in caplog.text
+
+
 def test_dialog_directives_answer_no_other_request(caplog: pytest.LogCaptureFixture) -> None:
     skill = Skill(SKILL_ID)
     skill.on("Alexa.Presentation.APL.UserEvent")(lambda: elicit_slot("city", "Which city?"))
