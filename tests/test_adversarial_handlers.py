@@ -160,7 +160,8 @@ BAD_REPLIES: dict[str, Callable[[Session], Response]] = {
     "speech of 20000 characters, unchecked": lambda s: _bypassing(
         output_speech=msgspec.structs.replace(PlainTextSpeech(text="x"), text="y" * 20_000)
     ),
-    "speech that is None, unchecked": lambda s: _bypassing(output_speech=None),
+    # (None is no speech, as Response(output_speech=None) and replace() take it: no bad value.)
+    "speech that is a str, unchecked": lambda s: _bypassing(output_speech="Hi"),
     "directive of no kind, unchecked": lambda s: _bypassing(directives=[object()]),
 }
 
