@@ -184,6 +184,63 @@ def test_reminders_without_permission_get_the_consent_card(
     assert client.intent("Delete", token="abc").api_calls[0].status == 401
 
 
+@pytest.mark.parametrize("granted", [False, True], ids=["not granted", "granted"])
+@pytest.mark.parametrize("operation", ["create_reminder", "get_reminders", "delete_reminder"])
+def test_a_reminders_401_for_the_token_itself_is_no_consent_card(
+    operation: str, granted: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Amazon's model of the Reminders API (ask-sdk-model's ReminderManagementServiceClient)
+    # gives its 401 for an unauthenticated request as well as for a permission not granted:
+    # with the code INVALID_TOKEN the token is at fault (expired, or not this request's), and
+    # the consent card would ask the user for a permission they may well have given; nor is it
+    # "refused though the user granted" the scope.
+    import logging
+
+    import httpx
+
+    from alexaskill import AlexaApiError, PermissionRequired
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(401, json={"code": "INVALID_TOKEN", "message": "Token expired"})
+
+    raw = RequestFactory().intent("Remind")
+    if granted:
+        raw["context"]["System"]["user"]["permissions"] = {
+            "scopes": {Scope.REMINDERS: {"status": "GRANTED"}}
+        }
+    else:
+        raw["context"]["System"]["user"].pop("permissions", None)
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    calls: dict[str, Callable[[AlexaApi], Any]] = {
+        "create_reminder": lambda api: api.create_reminder("tea", after=dt.timedelta(minutes=5)),
+        "get_reminders": lambda api: api.get_reminders(),
+        "delete_reminder": lambda api: api.delete_reminder("r1"),
+    }
+    with caplog.at_level(logging.WARNING, "alexaskill"), pytest.raises(AlexaApiError) as caught:
+        _run(calls[operation](api))
+    error = caught.value
+    assert not isinstance(error, PermissionRequired)
+    assert (error.operation, error.status, error.code) == (operation, 401, "INVALID_TOKEN")
+    assert str(error) == (
+        f"{operation}: HTTP 401, the access token is invalid or expired "
+        "(INVALID_TOKEN, Token expired)"
+    )
+    assert not [r for r in caplog.records if "granted" in r.getMessage()]
+
+    # Any other 401 of the Reminders API is still the permission's (its model's example).
+    def refused(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(401, json={"code": "UNAUTHORIZED", "message": "no"})
+
+    if not granted and operation != "create_reminder":
+        api = AlexaApi(
+            decode_envelope(json.dumps(raw)),
+            client=httpx.AsyncClient(transport=httpx.MockTransport(refused)),
+        )
+        with pytest.raises(PermissionRequired):
+            _run(calls[operation](api))
+
+
 def test_reminder_values_decode_amazons_answer() -> None:
     # The shape of a reminder in Amazon's "Get all reminders" example.
     raw = {

@@ -374,6 +374,14 @@ def _without_request(exc: httpx.HTTPError) -> BaseException | None:
     return bare
 
 
+#: The codes of a 401 that blame the access token itself (expired, or no request's), never the
+#: permission: the Reminders API's 401 is also its answer to a user who has not granted it
+#: (Amazon's model of the API, ask-sdk-model's ``ReminderManagementServiceClient``:
+#: "UserAuthenticationException. Request is not authorized/authenticated e.g. If customer does
+#: not have permission"), but a consent card cannot mend a token.
+_TOKEN_FAULTS: Final = frozenset({"INVALID_TOKEN"})
+
+
 def read_answer(
     operation: str,
     status: int,
@@ -386,9 +394,10 @@ def read_answer(
 ) -> Any:
     """What an answer means: the decoded value (True when ``into`` is None), None for 204.
 
-    A 403 (and a 401 if ``unauthorized_means_consent``) raises `PermissionRequired` for
-    ``scope``; anything else raises `AlexaApiError` (with the ``status``, and for a 429 or a
-    5xx the seconds of the ``retry_after`` header given).
+    A 403 (and a 401 if ``unauthorized_means_consent``, but for one whose code says the token
+    itself is at fault: `_TOKEN_FAULTS`) raises `PermissionRequired` for ``scope``; anything
+    else raises `AlexaApiError` (with the ``status``, and for a 429 or a 5xx the seconds of the
+    ``retry_after`` header given).
     """
     if status == 204:
         return None
@@ -407,7 +416,8 @@ def read_answer(
             failed = f"{operation}: Alexa's answer does not decode: {exc}"
             raise AlexaApiError(failed, operation=operation, status=status) from None
     code, message = error_of(content)
-    if scope is not None and (status == 403 or (status == 401 and unauthorized_means_consent)):
+    consent_401 = unauthorized_means_consent and code not in _TOKEN_FAULTS
+    if scope is not None and (status == 403 or (status == 401 and consent_401)):
         raise PermissionRequired(scope, operation=operation, status=status, code=code)
     reason = {
         401: "the access token is invalid or expired",

@@ -17,7 +17,8 @@ Decisions:
   answer is decoded into a typed value (`alexaskill.alexa_api`); ``None`` where Amazon answers
   "not set" (204). The time zone is asked once per request, however many `now`/`today` calls.
 - **Failures raise, one tree.** A missing permission (403; 401 for reminders, as Amazon documents
-  there) raises `PermissionRequired` naming the scope: the app answers it with Amazon's consent
+  there, but for a 401 whose code is ``INVALID_TOKEN``: the token's fault, an `AlexaApiError`)
+  raises `PermissionRequired` naming the scope: the app answers it with Amazon's consent
   card unless the skill handles it; unless the request says the user granted the scope
   (``context.System.user.permissions.scopes``): then an `AlexaApiError` and a WARNING, for
   every API alike, as the card would ask for what the user gave. Any other failure (429, 5xx,
