@@ -4,6 +4,7 @@ devices), its faults, and its data checked (addresses, lists, products, reminder
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -177,6 +178,58 @@ def test_a_fault_the_fake_cannot_make_is_refused_not_ignored(faults: Any) -> Non
     fake = FakeAlexaApi(given_name="Ada")
     with pytest.raises(ValueError, match="faults"):
         fake.faults = faults
+
+
+@pytest.mark.parametrize("transport", ["direct", "http"])
+def test_a_fault_may_carry_the_code_and_message_a_test_chooses(transport: str) -> None:
+    # Every fault said FAULT: a skill that answers Amazon's MAX_REMINDERS_EXCEEDED or
+    # DEVICE_NOT_SUPPORTED its own way could not test that it reads the code.
+    fault = {"status": 400, "code": "MAX_REMINDERS_EXCEEDED", "message": "Too many reminders"}
+    fake = FakeAlexaApi(faults={"create_reminder": fault, "given_name": {"status": 503}})
+    raw = RequestFactory().intent("Ask")
+    client = fake if transport == "direct" else fake.client()
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    with pytest.raises(AlexaApiError) as caught:
+        _run(api.create_reminder("tea", after=dt.timedelta(minutes=5)))
+    error = caught.value
+    assert (error.status, error.code) == (400, "MAX_REMINDERS_EXCEEDED")
+    assert str(error) == (
+        "create_reminder: HTTP 400, refused (MAX_REMINDERS_EXCEEDED, Too many reminders)"
+    )
+    assert fake.calls[-1].answer == {
+        "code": "MAX_REMINDERS_EXCEEDED",
+        "message": "Too many reminders",
+    }
+    assert fake.reminders == []
+    # Left out, the code and message are the fake's own, as for a status alone.
+    with pytest.raises(AlexaApiError) as caught:
+        _run(api.given_name())
+    assert (caught.value.status, caught.value.code) == (503, "FAULT")
+    assert str(caught.value).endswith("(FAULT, fault injected for given_name)")
+    # A Retry-After with it, for a 429 or a 5xx, as (429, 2) sends one.
+    fake.faults = {"given_name": {"status": 429, "code": "RATE_EXCEEDED", "retry_after": 2}}
+    with pytest.raises(AlexaApiError) as caught:
+        _run(api.given_name())
+    assert (caught.value.code, caught.value.retry_after) == ("RATE_EXCEEDED", 2.0)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"code": "MAX_REMINDERS_EXCEEDED"},  # no status
+        {"status": 200, "code": "OK"},  # a success is no fault
+        {"status": 400, "code": ""},
+        {"status": 400, "code": 5},
+        {"status": 400, "code": "BAD\nCODE"},
+        {"status": 400, "message": None},
+        {"status": 400, "retry_after": 2},  # a Retry-After only with a 429 or a 5xx
+        {"status": 503, "retry_after": -1},
+        {"status": 400, "cod": "TYPO"},  # a key of none: not dropped
+    ],
+)
+def test_a_fault_with_a_code_the_fake_cannot_send_is_refused(fault: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="faults gives 'create_reminder' the fault"):
+        FakeAlexaApi(faults={"create_reminder": fault})
 
 
 def test_a_fault_added_in_place_is_checked_at_the_next_call() -> None:

@@ -65,6 +65,7 @@ from .api_calls import (
     _Answer,
     _Asked,
     _check_faults,
+    _coded,
     _error,
     _keep,
     _newest,
@@ -130,13 +131,17 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
     #: None: the timestamp of the request that made the call, else this machine's clock.
     now: Callable[[], _dt.datetime] | None = None
     #: Operation name (an `AlexaApi` method) to an HTTP error status (400 to 599), a 429 or 5xx
-    #: and its ``Retry-After`` (``(429, 2)``: 2 s; a string is sent as it is), ``"timeout"`` (no
-    #: answer), ``"not-json"`` (a 200 with an HTML page) or ``"oversized"`` (a 200 past
-    #: `MAX_ANSWER_BYTES`). Anything else is a `ValueError`, as is an operation the fake does
-    #: not serve: when given, and at the next call if the mapping changed meanwhile. A fault
-    #: hits the calls of the operation it names, no other (a reminder is judged by what its
-    #: request's own ``time_zone`` call got, not by ``faults``).
-    faults: Mapping[str, int | str | Sequence[int | str]] = field(default_factory=dict)
+    #: and its ``Retry-After`` (``(429, 2)``: 2 s; a string is sent as it is), a mapping of a
+    #: status and the error body's ``code`` and ``message`` (``{"status": 400, "code":
+    #: "MAX_REMINDERS_EXCEEDED"}``; ``retry_after`` too, for a 429 or 5xx; left out, the code is
+    #: ``FAULT``), ``"timeout"`` (no answer), ``"not-json"`` (a 200 with an HTML page) or
+    #: ``"oversized"`` (a 200 past `MAX_ANSWER_BYTES`). Anything else is a `ValueError`, as is
+    #: an operation the fake does not serve: when given, and at the next call if the mapping
+    #: changed meanwhile. A fault hits the calls of the operation it names, no other (a
+    #: reminder is judged by what its request's own ``time_zone`` call got, not by ``faults``).
+    faults: Mapping[str, int | str | Sequence[int | str] | Mapping[str, Any]] = field(
+        default_factory=dict
+    )
     #: How many calls ``calls`` and ``late_progressive`` keep (the most recent).
     keep_calls: int = KEPT_CALLS
     #: The calls, oldest first: the most recent ``keep_calls`` (`call_count` counts them all).
@@ -393,10 +398,14 @@ def _fault_answer(operation: str, fault: object) -> tuple[int, Any]:
         return 200, _Raw(b"<html><body>Bad Gateway</body></html>", "text/html")
     if fault == "oversized":
         return 200, _Raw(b'"' + b"x" * MAX_ANSWER_BYTES + b'"', JSON_TYPE)
+    said = f"fault injected for {operation}"
+    if (coded := _coded(fault)) is not None:  # (the test's code and message)
+        status, code, message, retry_after = coded
+        error = _error(status, code, said if message is None else message)
+        return error if retry_after is None else (status, _Throttled(error[1], retry_after))
     if (throttled := _with_retry_after(fault)) is not None:
-        error = _error(throttled[0], "FAULT", f"fault injected for {operation}")[1]
-        return throttled[0], _Throttled(error, throttled[1])
-    return _error(cast("int", fault), "FAULT", f"fault injected for {operation}")
+        return throttled[0], _Throttled(_error(throttled[0], "FAULT", said)[1], throttled[1])
+    return _error(cast("int", fault), "FAULT", said)
 
 
 def _setting(name: str) -> _Handler:

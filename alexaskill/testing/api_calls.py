@@ -8,7 +8,7 @@ import datetime as _dt
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import msgspec
 
@@ -383,6 +383,36 @@ def _with_retry_after(fault: object) -> tuple[int, str] | None:
     return None
 
 
+#: The keys of a fault given as a mapping (`_coded`); ``status`` is required.
+_CODED_KEYS: Final = ("status", "code", "message", "retry_after")
+
+
+def _coded(fault: object) -> tuple[int, str, str | None, str | None] | None:
+    """A fault given as a mapping, ``{"status": 400, "code": "MAX_REMINDERS_EXCEEDED",
+    "message": …, "retry_after": 2}``, as its status, the code and message of its error body
+    (``FAULT`` and None, the fake's message, when left out) and its ``Retry-After`` (None: none;
+    only with a 429 or a 5xx, read as in ``(429, 2)``); None for anything else: another form,
+    a key of none of `_CODED_KEYS` (dropped, a typo would pass unseen), a status that is no
+    error, a code that is no non-empty printable ASCII word, a message no str."""
+    if not isinstance(fault, Mapping) or not set(fault) <= set(_CODED_KEYS):
+        return None
+    status, code = fault.get("status"), fault.get("code", "FAULT")
+    message, wait = fault.get("message"), fault.get("retry_after")
+    if not _is_status(status) or not isinstance(code, str):
+        return None
+    if not code or not code.isascii() or not code.isprintable() or code.strip() != code:
+        return None
+    if (message is not None or "message" in fault) and not isinstance(message, str):
+        return None
+    retry_after = None
+    if "retry_after" in fault:
+        timed = _with_retry_after((status, wait))
+        if timed is None:
+            return None
+        retry_after = timed[1]
+    return cast("int", status), code, message, retry_after
+
+
 def _check_faults(faults: object, operations: Collection[str]) -> None:
     """`ValueError` unless ``faults`` maps operations the fake serves to faults it can make."""
     if not isinstance(faults, Mapping):
@@ -393,14 +423,16 @@ def _check_faults(faults: object, operations: Collection[str]) -> None:
                 f"faults names {operation!r}, which is no operation of the fake (an AlexaApi "
                 f"method: {', '.join(sorted(operations))})"
             )
-        if _is_status(fault) or _with_retry_after(fault) is not None:
+        if _is_status(fault) or _with_retry_after(fault) is not None or _coded(fault):
             continue
         if not isinstance(fault, tuple | list) and fault in FAULT_KINDS:
             continue
         raise ValueError(
             f"faults gives {operation!r} the fault {fault!r}: an HTTP error status (400 to "
             f"599), a 429 or 5xx with its Retry-After ((429, 2): 2 seconds; or a header "
-            f"value as sent) or one of {', '.join(map(repr, FAULT_KINDS))}"
+            f"value as sent), a mapping of a status and the error's code and message "
+            f"({{'status': 400, 'code': 'MAX_REMINDERS_EXCEEDED', 'message': '…'}}; a "
+            f"retry_after too, for a 429 or 5xx) or one of {', '.join(map(repr, FAULT_KINDS))}"
         )
 
 

@@ -19,11 +19,13 @@ not as Amazon's (users report others, ``INVALID_TRIGGER_SCHEDULED_TIME_FORMAT`` 
 
 The other statuses that model names (429 "RateExceededException" for every operation, 500;
 503 and 504 for a create; 409 for an update, which the fake does not serve) come from
-``faults`` (``{"create_reminder": (429, 2)}``), with the code ``FAULT``. No code of Amazon's
-for a reminder refused by a user's limits or device was found (the docs, pages and code search
-of 5 December 2026 hold no Amazon page or model naming ``MAX_REMINDERS_EXCEEDED``,
-``DEVICE_NOT_SUPPORTED``, ``USER_NOT_FOUND`` or ``INVALID_BEARER_TOKEN`` for this API), so the
-fake makes up none: `AlexaApiError.code` carries whatever Amazon sends."""
+``faults`` (``{"create_reminder": (429, 2)}``), with the code ``FAULT``, or the code and
+message a test gives (``{"create_reminder": {"status": 400, "code": "MAX_REMINDERS_EXCEEDED"}}``).
+No code of Amazon's for a reminder refused by a user's limits or device was found (the docs,
+pages and code search of 5 December 2026 hold no Amazon page or model naming
+``MAX_REMINDERS_EXCEEDED``, ``DEVICE_NOT_SUPPORTED``, ``USER_NOT_FOUND`` or
+``INVALID_BEARER_TOKEN`` for this API), so the fake makes up none of itself: a test that
+expects one gives it, its status too, and `AlexaApiError.code` carries whatever is sent."""
 
 from __future__ import annotations
 
