@@ -272,13 +272,83 @@ def _create(fake: FakeAlexaApi, trigger: dict[str, Any]) -> httpx.Response:
 
 
 _AT: Final = {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": "2031-03-15T07:30:00.000"}
+#: Fields no part of Amazon's "create a reminder" body has, each where a skill may put it: the
+#: 400's code, and what its message starts with.
+_UNKNOWN_FIELDS: Final = [
+    # A weekly reminder with its freq beside the trigger's type rang once: the fake dropped it.
+    (
+        {"trigger": {**_AT, "freq": "WEEKLY"}},
+        "INVALID_TRIGGER",
+        "trigger.freq is no field of Amazon's trigger: a recurrence's fields go in "
+        "trigger.recurrence",
+    ),
+    (
+        {"trigger": {**_AT, "recurrenceRules": ["FREQ=DAILY"]}},
+        "INVALID_TRIGGER",
+        "trigger.recurrenceRules is no field of Amazon's trigger: a recurrence's fields go in",
+    ),
+    (
+        {"trigger": {**_AT, "timezoneId": "Europe/Paris"}},
+        "INVALID_TRIGGER",
+        "trigger.timezoneId is no field of Amazon's trigger (did you mean timeZoneId?)",
+    ),
+    (
+        {"trigger": {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY"], "byday": ["MO"]}}},
+        "INVALID_TRIGGER",
+        "trigger.recurrence.byday is no field of Amazon's recurrence (did you mean byDay?)",
+    ),
+    (
+        {"trigger": {"type": "SCHEDULED_RELATIVE", "offset_in_seconds": 60, "offsetInSeconds": 60}},
+        "INVALID_TRIGGER",
+        "trigger.offset_in_seconds is no field of Amazon's trigger (did you mean offsetInSeconds?)",
+    ),
+    (
+        {"alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "t", "tone": 1}]}}},
+        "INVALID_ALERT_INFO",
+        "alertInfo.spokenInfo.content[0].tone is no field of Amazon's spoken text",
+    ),
+    (
+        {"pushNotification": {"status": "ENABLED", "sound": "bell"}},
+        "INVALID_REQUEST",
+        "pushNotification.sound is no field of Amazon's push notification",
+    ),
+    ({"repeat": "WEEKLY"}, "INVALID_REQUEST", "repeat is no field of Amazon's reminder request"),
+]
+
+
+@pytest.mark.parametrize(("changed", "code", "said"), _UNKNOWN_FIELDS)
+def test_a_field_amazons_reminder_body_has_not_is_a_400_not_dropped(
+    changed: dict[str, Any], code: str, said: str
+) -> None:
+    # Amazon's Reminders API reference lists the body's fields; one it does not name is read by
+    # no one, and what the skill meant by it (a recurrence, a zone) was lost without a word.
+    body = {
+        "requestTime": "2031-03-14T09:00:00.000",
+        "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 60},
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
+        "pushNotification": {"status": "ENABLED"},
+        **changed,
+    }
+    fake = FakeAlexaApi()
+    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
+        answer = client.post(
+            "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
+        )
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["code"] == code
+    assert answer.json()["message"].startswith(said), answer.json()["message"]
+    assert fake.reminders == []
+
+
 #: Recurrences Amazon's Reminders API does not take, and what the fake's answer says of them.
 _WRONG_RECURRENCES: Final = [
     ({**_AT, "recurrence": "FREQ=DAILY"}, r"recurrence is 'FREQ=DAILY': an object"),
     ({**_AT, "recurrence": {}}, r"recurrence\.recurrenceRules is required"),
     (
+        # (its Python name: once dropped, and the rules said to be missing)
         {**_AT, "recurrence": {"recurrence_rules": ["FREQ=DAILY"]}},
-        r"recurrence\.recurrenceRules is requ",
+        r"recurrence\.recurrence_rules is no field of Amazon's recurrence \(did you mean "
+        r"recurrenceRules\?\)",
     ),
     (
         {**_AT, "recurrence": {"recurrenceRules": "FREQ=DAILY"}},

@@ -15,6 +15,7 @@ import msgspec
 from ..alexa_api.reminders import gone_by, request_time_fault
 from ..hearing import spoken_text
 from ..ssml_check import ssml_error
+from .api_fields import unknown_field
 from .api_recurrence import _recurrence_problem, _time_fault
 
 __all__ = ["ApiCall"]
@@ -111,7 +112,8 @@ def _reminder_problem(
     ``requestTime`` missing, of another kind than a str (said as `kind_fault` says a field of
     the wrong kind), or not written as Amazon writes one (`request_time_fault`: ISO
     8601, ``2019-09-22T19:04:00.672``, a ``Z`` or an offset taken); a field of the wrong kind
-    (`_kind_problem`: ``"offsetInSeconds": "7200"``), judged before the values; a
+    (`_kind_problem`: ``"offsetInSeconds": "7200"``), judged before the values, after a field
+    no part of Amazon's body has (`unknown_field`: a ``freq`` beside the trigger's type); a
     ``SCHEDULED_RELATIVE`` trigger without a positive ``offsetInSeconds`` (`_offset_fault`); a
     ``SCHEDULED_ABSOLUTE`` trigger with no ``scheduledTime`` and no recurrence rule to time it
     (`_ruled`); a one-time ``scheduledTime`` (in its ``timeZoneId``, else the device's
@@ -164,7 +166,8 @@ def _reminder_problem(
     trigger = body.get("trigger")
     if trigger is None:
         return "INVALID_TRIGGER", "trigger is required"
-    wrong = _kind_problem(body)
+    # A field no part of Amazon's body has, dropped, lost what the skill meant by it.
+    wrong = unknown_field(body) or _kind_problem(body)
     if wrong is not None:
         return wrong
     kind = trigger.get("type")
