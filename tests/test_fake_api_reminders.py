@@ -290,7 +290,9 @@ _UNKNOWN_FIELDS: Final = [
     (
         {"trigger": {**_AT, "timezoneId": "Europe/Paris"}},
         "INVALID_TRIGGER",
-        "trigger.timezoneId is no field of Amazon's trigger (did you mean timeZoneId?)",
+        # (as Amazon's Reminders overview writes it: the models name timeZoneId)
+        "trigger.timezoneId is no field of Amazon's trigger (did you mean timeZoneId? Amazon's "
+        "Reminders overview writes timezoneId",
     ),
     (
         {"trigger": {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY"], "byday": ["MO"]}}},

@@ -12,6 +12,12 @@ of what Amazon answers to another field; none it does not name is read, so what 
 meant by one (a ``freq`` beside the trigger's ``type`` rather than in its ``recurrence``: a
 weekly reminder that rings once) is lost. The fake refuses it rather than drop it, with its
 part's code (the fake's choice, as its other codes are: `alexaskill.testing.api_reminders`).
+
+One such field is written by Amazon itself: its Reminders overview ("Setting time zones for
+absolute times") and the Japanese reference's prose write ``timezoneId``, where the reference's
+examples and every SDK model name ``timeZoneId``. Whether Amazon reads the other spelling is not
+documented; the fake, which read it as no field before (the time in the device's zone), now
+says which spelling the models name.
 """
 
 from __future__ import annotations
@@ -48,6 +54,12 @@ def _said(key: str, where: str, part: str, names: tuple[str, ...]) -> str:
     said = f"{where} is no field of Amazon's {part}"
     folded = key.replace("_", "").lower()
     meant = [name for name in names if name.lower() == folded]
+    if meant == ["timeZoneId"] and key == "timezoneId":  # (Amazon's overview writes it so)
+        return (
+            f"{said} (did you mean timeZoneId? Amazon's Reminders overview writes timezoneId, "
+            "but its reference's examples and SDK models name timeZoneId, and no page says "
+            "Amazon reads the other)"
+        )
     if meant:
         return f"{said} (did you mean {meant[0]}?)"
     if part == "trigger" and folded in {n.lower() for n in _names(ReminderRecurrence)}:
