@@ -241,6 +241,27 @@ def test_a_reminders_401_for_the_token_itself_is_no_consent_card(
             _run(calls[operation](api))
 
 
+def test_an_expired_token_on_a_reminder_call_is_the_apology_not_the_consent_card(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # Through the test client, the fake's fault carrying Amazon's code: no card the user could
+    # act on, the apology, and the call's 401 recorded.
+    fault = {"status": 401, "code": "INVALID_TOKEN", "message": "Token expired"}
+    from alexaskill import AlexaApiError, PermissionRequired
+
+    skill = reminder_skill(after=dt.timedelta(minutes=1))
+    # (the scope not granted: with it granted, any refusal is an AlexaApiError already)
+    client = skill_client(
+        skill, faults={"get_reminders": fault}, permissions=[], raise_handler_errors=False
+    )
+    result = client.intent("List")
+    assert isinstance(result.handler_error, AlexaApiError)
+    assert not isinstance(result.handler_error, PermissionRequired)
+    assert result.card is None
+    assert result.speech is not None and "permission" not in result.speech
+    assert [(call.operation, call.status) for call in result.api_calls] == [("get_reminders", 401)]
+
+
 def test_reminder_values_decode_amazons_answer() -> None:
     # The shape of a reminder in Amazon's "Get all reminders" example.
     raw = {
