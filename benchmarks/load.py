@@ -23,14 +23,15 @@ verify + ``json.loads``); the weather skill, verification on, with ``async def``
 INFO request line, plain (``def-info``: what the Docker image runs) or JSON (``def-json``);
 ``def-info-docker``, ``def-info`` with the Docker image's uvicorn options, which are also
 ``alexaskill serve``'s (alexaskill's bounded HTTP protocol, ``--limit-concurrency 1000``,
-``--proxy-headers``…); ``def-serve``, ``alexaskill serve`` itself with all its defaults, serving
-a skill that sets up no logging (the README's quick start); ``async-docker``, ``async`` (no
-request line) with the Docker image's options: the ``async`` row on alexaskill's protocol instead
-of uvicorn's (no target of its own: it shows what the server's protocol is worth); ``def-info-2w``,
-the same as ``def-info`` with ``--workers 2`` (not pinned: compare its CPU per request);
-``async-no-deadline`` and ``def-no-deadline``, ``async`` and ``def`` with ``Skill(deadline=None)``
-(what the default deadline costs when it is not reached); and, with ``--ask-sdk``, ``ask-sdk``
-(Amazon's ASK SDK + flask-ask-sdk under gunicorn, one sync worker).
+``--proxy-headers``…); ``def-serve``, ``alexaskill serve`` itself with all its defaults, serving a
+skill that sets up no logging (the README's quick start); ``async-docker``, ``async`` (no request
+line) with the Docker image's options: the ``async`` row on alexaskill's protocol instead of
+uvicorn's (no target of its own: it shows what the server's protocol is worth); ``def-docker``,
+``def-info-docker`` without its request line (what the line costs on that protocol);
+``def-info-2w``, the same as ``def-info`` with ``--workers 2`` (not pinned: compare its CPU per
+request); ``async-no-deadline`` and ``def-no-deadline``, ``async`` and ``def`` with
+``Skill(deadline=None)`` (what the default deadline costs when it is not reached); and, with
+``--ask-sdk``, ``ask-sdk`` (Amazon's ASK SDK + flask-ask-sdk under gunicorn, one sync worker).
 """
 
 from __future__ import annotations
@@ -147,6 +148,15 @@ ROWS: Final = {
         "weather_def",
         _INFO,
         target=0.95,
+        options=_DOCKER_OPTIONS,
+    ),
+    # def-info-docker without its request line: what the line costs on alexaskill's protocol.
+    # Beside def-info the docker row reads as if the line were nearly free, but the protocol
+    # saves about what the line costs (benchmarks/README.md, "The request line under load").
+    "def-docker": Row(
+        "alexaskill, def, no log line, the Docker image's uvicorn options",
+        "weather_def",
+        _QUIET,
         options=_DOCKER_OPTIONS,
     ),
     "async-docker": Row(

@@ -199,7 +199,8 @@ def test_log_rows_set_the_log_and_the_others_switch_it_off(
 
 
 @pytest.mark.parametrize(
-    ("row", "level"), [("def-info-docker", "INFO"), ("async-docker", "WARNING")]
+    ("row", "level"),
+    [("def-info-docker", "INFO"), ("def-docker", "WARNING"), ("async-docker", "WARNING")],
 )
 def test_the_docker_rows_run_the_docker_images_uvicorn_options(
     tmp_path: Path, row: str, level: str
