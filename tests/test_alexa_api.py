@@ -32,7 +32,7 @@ from alexaskill import (
 from alexaskill.app import APOLOGY, PERMISSION_PROMPT
 from alexaskill.models import decode_envelope
 from alexaskill.ssml import Ssml, emphasis
-from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
+from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient, UnknownZone
 
 from .alexa_api_shared import PRODUCTS, _run, api_skill
 from .conftest import SKILL_ID
@@ -362,7 +362,8 @@ def test_an_unknown_time_zone_name_is_an_api_error(
     skill_client: Callable[..., TestClient],
 ) -> None:
     skill, _ = api_skill()
-    result = skill_client(skill, time_zone="Mars/Olympus_Mons").intent("Ask", what="time_zone")
+    zone = UnknownZone("Mars/Olympus_Mons")  # (a zone newer than this machine's tz data)
+    result = skill_client(skill, time_zone=zone).intent("Ask", what="time_zone")
     assert result.speech == "time_zone failed with None"
 
 

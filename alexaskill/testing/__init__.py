@@ -20,6 +20,7 @@ from .._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .alexa_api import ApiCall, FakeAlexaApi
+    from .api_given import UnknownZone
     from .client import SkillClientFactory, TestClient
     from .pki import DEFAULT_CERT_URL, TestPKI
     from .player import DevicePlayer
@@ -48,6 +49,7 @@ __all__ = [
     "SkillResponse",
     "TestClient",
     "TestPKI",
+    "UnknownZone",
     "can_fulfill_fields",
     "intent_fields",
     "load_request",
@@ -63,6 +65,7 @@ __all__ = [
 _LAZY: Final = {
     "ApiCall": "alexa_api",
     "FakeAlexaApi": "alexa_api",
+    "UnknownZone": "api_given",
     "SkillClientFactory": "client",
     "TestClient": "client",
     "DEFAULT_CERT_URL": "pki",

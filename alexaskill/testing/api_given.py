@@ -17,7 +17,7 @@ from ..ssml_check import ssml_error
 from .api_calls import ApiCall, _offset_fault, _push_fault, _ruled
 from .api_recurrence import _recurrence_problem, _time_fault
 
-__all__: list[str] = []
+__all__ = ["UnknownZone"]
 
 _Kept = TypeVar("_Kept", bound=msgspec.Struct)
 
@@ -46,6 +46,58 @@ class _KeptList(Generic[_Kept]):
 
     def __set__(self, api: object, value: Sequence[_Kept | Mapping[str, Any]] | None) -> None:
         api.__dict__[self._name] = value
+
+
+class UnknownZone(str):
+    """A time zone name for `FakeAlexaApi` to answer although no tz database here has it
+    (``UnknownZone("Mars/Olympus_Mons")``): a zone newer than the machine's tz data, as Amazon
+    may answer one, for a test of the skill's error path. Any other unknown name is refused."""
+
+    __slots__ = ()
+
+
+def _zone(value: str) -> str:
+    """``time_zone``, a name `zoneinfo` reads, else an `UnknownZone`: `ValueError` for a name
+    no tz database here has ("Paris", "europe/paris"), with the zone meant when one is close,
+    and for an `UnknownZone` that is known after all."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        known = False
+    else:  # (a file path ZoneInfo refuses; a name it reads is in the tz database)
+        known = True
+    if isinstance(value, UnknownZone):
+        if known:
+            raise ValueError(
+                f"time_zone is UnknownZone({str(value)!r}): a zone the tz data here has; give "
+                "it as a str (UnknownZone is for a name it lacks)"
+            )
+        return str(value)
+    if known:
+        return value
+    meant = _zone_meant(value)
+    raise ValueError(
+        f"time_zone is {value!r}: no IANA time zone this machine knows, as Alexa answers one "
+        "('Europe/Paris')"
+        + (f"; did you mean {meant!r}?" if meant else "")
+        + " (a zone newer than its tz data, on purpose: UnknownZone(name))"
+    )
+
+
+def _zone_meant(said: str) -> str | None:
+    """The IANA zone ``said`` most likely means: the one of that name in another case, else
+    the one whose city it names ("Paris": "Europe/Paris"), else None."""
+    import zoneinfo
+
+    wanted = said.strip().replace(" ", "_").lower()
+    zones = sorted(zoneinfo.available_timezones())
+    for zone in zones:
+        if zone.lower() == wanted:
+            return zone
+    cities = [zone for zone in zones if zone.rsplit("/", 1)[-1].lower() == wanted]
+    return cities[0] if len(cities) == 1 else None
 
 
 def _scopes(value: object) -> tuple[str, ...]:
@@ -86,7 +138,8 @@ def _given(name: str, value: Any) -> Any:
     (a typo, its data dropped unnoticed), naming where, or a wrong value (in a struct given,
     too: read back as Amazon's JSON), `TypeError` for an address or number that is neither a
     mapping nor the value (a str; a product or reminder: `ValueError`, naming its index); the
-    settings and names Alexa answers as a str as `_text` checks them. Checked at creation and
+    settings and names Alexa answers as a str as `_text` checks them, a ``time_zone`` one
+    `zoneinfo` reads (`_zone`). Checked at creation and
     at each assignment alike."""
     from ..alexa_api import Address, PhoneNumber
 
@@ -106,6 +159,8 @@ def _given(name: str, value: Any) -> Any:
         if not isinstance(value, list) or not all(isinstance(c, ApiCall) for c in value):
             raise ValueError(f"{name} is {value!r}: a list of ApiCall (clear it: [])")
         return value
+    if name == "time_zone":
+        return value if value is None else _zone(_text(name, value))
     if name in _WORDS or name in _TEXTS:
         return value if value is None else _text(name, value)
     kinds: dict[str, type[msgspec.Struct]] = {"address": Address, "mobile_number": PhoneNumber}
