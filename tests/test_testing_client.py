@@ -363,6 +363,56 @@ def test_an_invocation_name_that_is_no_str_is_refused_when_the_client_is_made() 
         TestClient(Skill(SKILL_ID), invocation=5)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("value", ["no", 0, None, "False"])
+def test_raise_handler_errors_that_is_no_bool_is_refused_naming_it(value: Any) -> None:
+    # raise_handler_errors="no" was true: the test raised the handler's error it meant to read.
+    shown = re.escape(repr(value))
+    told = rf"^TestClient\(raise_handler_errors=\.\.\.\) is True or False, not {shown}$"
+    with pytest.raises(TypeError, match=told):
+        TestClient(Skill(SKILL_ID), raise_handler_errors=value)
+    with TestClient(Skill(SKILL_ID)) as client, pytest.raises(TypeError, match=told):
+        client.raise_handler_errors = value
+    assert client.raise_handler_errors is True
+
+
+def test_a_model_file_missing_or_not_a_model_is_refused_when_the_client_is_made(
+    tmp_path: Path,
+) -> None:
+    # model="nope.json" was taken, and reported at the first say(): a test of intent() alone
+    # sent its slots unresolved, never told.
+    from alexaskill.interaction.builder import InteractionModelError
+
+    missing = tmp_path / "nope.json"
+    with pytest.raises(InteractionModelError, match=re.escape(str(missing))):
+        TestClient(Skill(SKILL_ID), model=missing)
+    (tmp_path / "broken.json").write_text("{ not json")
+    with pytest.raises(InteractionModelError, match=r"broken\.json"):
+        TestClient(Skill(SKILL_ID), model=str(tmp_path / "broken.json"))
+    with pytest.raises(InteractionModelError):
+        TestClient(Skill(SKILL_ID), model={"interactionModel": 5})
+    told = r"^TestClient\(model=\.\.\.\) is an interaction model .*, not 5$"
+    with pytest.raises(TypeError, match=told):
+        TestClient(Skill(SKILL_ID), model=5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        # path=5 failed at the first request, deep in Starlette's client; "alexa" (no slash)
+        # was sent to a URL of another host.
+        ("path", 5, r"^TestClient\(path=\.\.\.\) is the skill's URL path, a str starting with /"),
+        ("path", "alexa", r"^TestClient\(path=\.\.\.\) is the skill's URL path, .*not 'alexa'"),
+        # local_now=a datetime was taken, and failed at the first say().
+        ("local_now", 5, r"^TestClient\(local_now=\.\.\.\) is a clock"),
+    ],
+)
+def test_an_option_of_the_wrong_kind_is_refused_when_the_client_is_made(
+    option: str, value: Any, said: str
+) -> None:
+    with pytest.raises(TypeError, match=said):
+        TestClient(Skill(SKILL_ID), **{option: value})
+
+
 def test_speech_is_the_words_a_clip_left_out() -> None:
     # .speech and .reprompt are a test's words to compare: a skill that opens with a sound
     # clip kept its assertions (the clip, "[audio: URL]", is in .heard, chat and replay).

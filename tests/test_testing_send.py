@@ -220,7 +220,10 @@ def test_a_clock_given_as_a_moment_says_it_is_a_function() -> None:
         TestClient(echo("LaunchRequest"), now=moment)  # type: ignore[arg-type]
     skill = echo("LaunchRequest")
     skill.intent("Help", utterances=["help me"])(lambda: None)
-    client = TestClient(skill, local_now=moment)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"local_now=\.\.\.\) is a clock"):
+        TestClient(skill, local_now=moment)  # type: ignore[arg-type]
+    client = TestClient(skill)
+    client.local_now = moment  # type: ignore[assignment]
     with client, pytest.raises(TypeError, match=r"local_now=\.\.\.\) is a clock"):
         client.say("help me")
 

@@ -20,8 +20,12 @@ from .options import (
     check_intent_named,
     check_options,
     check_sent_by_device,
+    checked_callable,
     checked_clock,
+    checked_flag,
     checked_id,
+    checked_model,
+    checked_path,
     copied,
     envelope_body,
 )
@@ -134,6 +138,10 @@ class TestClient(SimulatedDevice, Talking):
                 "TestClient(invocation=...) is the skill's invocation name, a str "
                 f"('trip planner'), not {invocation!r}"
             )
+        self.raise_handler_errors = raise_handler_errors
+        model = checked_model(model)  # (a file read now: its mistake told here, not at say)
+        if local_now is not None:
+            checked_callable("local_now", local_now)
         #: The fake Alexa service APIs the skill's `AlexaApi` calls reach.
         self.api = api if api is not None else FakeAlexaApi(**api_data)
 
@@ -155,7 +163,7 @@ class TestClient(SimulatedDevice, Talking):
             self.factory.user_id = checked_id("user_id", user_id)
         if device_id is not None:
             self.factory.device_id = checked_id("device_id", device_id)
-        self.path = path if path is not None else skill.path
+        self.path = checked_path(path if path is not None else skill.path)
         self._now = now
         if skill.verify and skill.verifier is None:
             # The verifier the app would make on first use, made now: restoring None at close to
@@ -163,8 +171,6 @@ class TestClient(SimulatedDevice, Talking):
             from ..verify import Verifier
 
             skill.verifier = Verifier()
-        #: Whether a handler's exception is raised from the call (else: ``handler_error``).
-        self.raise_handler_errors = raise_handler_errors
         self._handler_errors: list[Exception] = []
         self._raised_answer: SkillResponse | None = None  # (`post` raised its failure)
         #: How many of the fake's ``late_progressive`` the client has reported.
@@ -188,6 +194,15 @@ class TestClient(SimulatedDevice, Talking):
         self._understanding: Understander | None = None
         self._conversation: Conversation | None = None
         self._said: SkillResponse | None = None
+
+    @property
+    def raise_handler_errors(self) -> bool:
+        """Whether a handler's exception is raised from the call (else: ``handler_error``)."""
+        return self._raise_handler_errors
+
+    @raise_handler_errors.setter
+    def raise_handler_errors(self, value: bool) -> None:
+        self._raise_handler_errors = checked_flag("raise_handler_errors", value)
 
     # --- lifetime ---
 

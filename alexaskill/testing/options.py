@@ -32,7 +32,10 @@ __all__ = [
     "check_sent_by_device",
     "checked_callable",
     "checked_clock",
+    "checked_flag",
     "checked_id",
+    "checked_model",
+    "checked_path",
     "checked_player",
     "copied",
     "envelope_body",
@@ -173,6 +176,48 @@ def checked_callable(option: str, clock: Callable[[], _dt.datetime]) -> Callable
             f"(lambda: datetime(2026, 11, 27, 9, 30, tzinfo=datetime.UTC)), not {clock!r}"
         )
     return clock
+
+
+def checked_flag(option: str, value: object) -> bool:
+    """``value`` for the client's ``option`` (``raise_handler_errors``): `TypeError` unless it
+    is True or False, as ``"no"`` (or None) would count as true, or false, unnoticed."""
+    if not isinstance(value, bool):
+        raise TypeError(f"TestClient({option}=...) is True or False, not {value!r}")
+    return value
+
+
+def checked_path(path: object) -> str:
+    """``path``, the URL path the client posts to: `TypeError` unless it is a str starting with
+    ``/`` (one without was sent to another host, a number failed deep in Starlette's client)."""
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise TypeError(
+            f"TestClient(path=...) is the skill's URL path, a str starting with / ('/alexa'; "
+            f"default: the skill's own), not {path!r}"
+        )
+    return path
+
+
+def checked_model(model: object) -> Any:
+    """``model`` for `say` and `intent`, read now: an `InteractionModel` (one given, or read
+    from its JSON or a file: `InteractionModelError` for a file missing or not a model, here,
+    not at the first ``say``), a directory of ``<locale>.json`` files (kept: read in each
+    locale the client takes), or None (the skill's own). `TypeError` for anything else."""
+    import os
+
+    from ..understanding import InteractionModel, load_model
+
+    if model is None or isinstance(model, InteractionModel):
+        return model
+    if isinstance(model, Mapping):
+        return load_model(model)
+    if not isinstance(model, str | os.PathLike):
+        raise TypeError(
+            "TestClient(model=...) is an interaction model (an ASK CLI model file or its "
+            f"directory, its JSON as a dict, or an InteractionModel), not {model!r}"
+        )
+    if os.path.isdir(model):
+        return model
+    return load_model(model)
 
 
 def checked_id(field: str, value: object) -> str:
