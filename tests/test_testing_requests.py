@@ -91,6 +91,44 @@ def test_the_factory_takes_a_slot_called_name() -> None:
     assert intent["slots"]["name"]["value"] == "Ann"
 
 
+def test_slots_named_as_a_keyword_of_intent_go_in_the_slots_mapping() -> None:
+    # A slot called "session" (or "dialog_state", "confirmation_status") was taken as the
+    # keyword of that name: no way to send it. slots={...} carries any name.
+    factory = RequestFactory()
+    given = {"session": "morning", "dialog_state": "open", "slots": "three"}
+    intent = factory.intent("Book", slots=given, place="Paris")["request"]["intent"]
+    assert list(intent["slots"]) == ["session", "dialog_state", "slots", "place"]
+    assert intent["slots"]["session"]["value"] == "morning"
+    assert intent["slots"]["slots"]["value"] == "three"
+    with TestClient(diary()) as client:
+        sent = client.intent("When", slots={"confirmation_status": "yes"}).request
+        probe = client.can_fulfill("When", slots={"session": "late"}).request
+    assert sent is not None and probe is not None
+    assert sent["intent"]["slots"]["confirmation_status"]["value"] == "yes"
+    assert sent["intent"]["confirmationStatus"] == "NONE"
+    assert probe["intent"]["slots"]["session"]["value"] == "late"
+
+
+@pytest.mark.parametrize(
+    ("slots", "keywords", "said"),
+    [
+        ("three", {}, r"^slots= is a mapping of slot name to value \(slots=\{'session': 'am'\}: "),
+        ({"place": "Paris"}, {"place": "Rome"}, r"^slot 'place' is given twice: in slots= and as"),
+        ({5: "Paris"}, {}, r"^slots=: the slot name 5 is no str"),
+    ],
+)
+def test_a_slots_mapping_given_wrong_is_refused(
+    slots: Any, keywords: dict[str, Any], said: str
+) -> None:
+    with pytest.raises(TypeError, match=said):
+        RequestFactory().intent("When", slots=slots, **keywords)
+    with TestClient(diary()) as client:
+        for call in (client.intent, client.can_fulfill):
+            with pytest.raises(TypeError, match=said):
+                call("When", slots=slots, **keywords)
+    assert client.api.call_count == 0 and client.last is None
+
+
 def test_a_time_without_a_zone_is_refused_where_a_request_is_dated() -> None:
     naive = datetime.datetime(2026, 11, 27, 9, 30)
     assert timestamp(naive.replace(tzinfo=UTC)) == "2026-11-27T09:30:00Z"

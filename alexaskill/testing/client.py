@@ -31,7 +31,7 @@ from .options import (
 )
 from .pki import TestPKI
 from .player import PLAYER_EVENTS
-from .request_fields import check_slot_names
+from .request_fields import check_slot_names, given_slots
 from .requests import (
     DEFAULT_SKILL_ID,
     SESSION_TYPES,
@@ -414,10 +414,12 @@ class TestClient(SimulatedDevice, Talking):
         *,
         dialog_state: str | None = None,
         confirmation_status: str = "NONE",
-        **slots: Any,
+        slots: Mapping[str, Any] | None = None,
+        **slot_values: Any,
     ) -> SkillResponse:
         """Send an IntentRequest; each keyword is a slot (a str, number, Enum member, list, or
-        a slot dict sent as it is).
+        a slot dict sent as it is); a slot named as a keyword of this method goes in ``slots``,
+        a mapping of name to value (``slots={"confirmation_status": "yes"}``).
 
         As Alexa does, the request carries every slot the intent has in the client's model, those
         not given without a value (a slot the model lacks is sent all the same, after them,
@@ -433,18 +435,22 @@ class TestClient(SimulatedDevice, Talking):
         any request).
         """
         model = self._intent_model(name)
-        check_slot_names(name, slots, model.defined)
+        given = given_slots(slots, slot_values)
+        check_slot_names(name, given, model.defined)
         state = dialog_state_for(name, dialog_state, model.delegation, known=model.known)
         fields = intent_fields(
-            name, state, confirmation_status, slots, model.resolve, model.defined
+            name, state, confirmation_status, given, model.resolve, model.defined
         )
         return self.send("IntentRequest", **fields)
 
-    def can_fulfill(self, name: str, /, **slots: Any) -> SkillResponse:
+    def can_fulfill(
+        self, name: str, /, *, slots: Mapping[str, Any] | None = None, **slot_values: Any
+    ) -> SkillResponse:
         """Ask, as Alexa does before a name-free request, whether the skill can fulfill intent
-        ``name`` with ``slots`` (the slots heard: a str, number, Enum member, list, or a slot
-        dict sent as it is): a CanFulfillIntentRequest, answered by the skill's
-        ``@skill.can_fulfill`` handler (``.json["canFulfillIntent"]``).
+        ``name`` with the slots heard, as keywords (a str, number, Enum member, list, or a slot
+        dict sent as it is; one named ``slots`` in the ``slots`` mapping, as `intent` takes
+        it): a CanFulfillIntentRequest, answered by the skill's ``@skill.can_fulfill`` handler
+        (``.json["canFulfillIntent"]``).
 
         The request is the one Alexa sends (`can_fulfill_fields`): the slots heard only, with
         their entity resolution from the client's model, no ``dialogState`` and nothing
@@ -452,8 +458,9 @@ class TestClient(SimulatedDevice, Talking):
         client's conversation.
         """
         model = self._intent_model(name)
-        check_slot_names(name, slots, model.defined)
-        fields = can_fulfill_fields(name, slots, model.resolve)
+        given = given_slots(slots, slot_values)
+        check_slot_names(name, given, model.defined)
+        fields = can_fulfill_fields(name, given, model.resolve)
         return self.send("CanFulfillIntentRequest", session=self.factory.session(), **fields)
 
     def session_ended(self, reason: str = "USER_INITIATED", **fields: Any) -> SkillResponse:

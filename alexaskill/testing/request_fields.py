@@ -24,6 +24,7 @@ __all__ = [
     "check_choice",
     "check_slot_names",
     "dialog_state_for",
+    "given_slots",
     "intent_fields",
     "session_ended_fields",
     "slot_json",
@@ -91,6 +92,25 @@ def slot_json(name: str, value: Any, resolve: Resolve | None = None) -> dict[str
     if isinstance(value, list | tuple):
         return sent_slot(name, [simple(each) for each in value])
     return sent_slot(name, simple(value))
+
+
+def given_slots(slots: object, keywords: Mapping[str, Any]) -> dict[str, Any]:
+    """The slots an intent is given: the ``slots`` mapping (any names, those of the builder's
+    own keywords too: ``session``, ``dialog_state``, ``slots``), then the ``keywords``.
+    `TypeError` for a ``slots`` that is no mapping of str, and for a slot given in both."""
+    if slots is None:
+        return dict(keywords)
+    if not isinstance(slots, Mapping):
+        raise TypeError(
+            "slots= is a mapping of slot name to value (slots={'session': 'am'}: a slot named "
+            f"as a keyword of the call), not {slots!r}"
+        )
+    for name in slots:
+        if not isinstance(name, str):
+            raise TypeError(f"slots=: the slot name {name!r} is no str")
+        if name in keywords:
+            raise TypeError(f"slot {name!r} is given twice: in slots= and as a keyword")
+    return {**slots, **keywords}
 
 
 def check_slot_names(intent: str, given: Iterable[str], defined: Sequence[str]) -> None:

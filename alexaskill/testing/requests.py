@@ -32,6 +32,7 @@ from .request_fields import (
     SESSION_END_REASONS,
     can_fulfill_fields,
     dialog_state_for,
+    given_slots,
     intent_fields,
     session_ended_fields,
     slot_json,
@@ -335,11 +336,15 @@ class RequestFactory:
         session: Mapping[str, Any] | None = None,
         dialog_state: str | None = None,
         confirmation_status: str = "NONE",
-        **slots: Any,
+        slots: Mapping[str, Any] | None = None,
+        **slot_values: Any,
     ) -> dict[str, Any]:
-        """An IntentRequest for intent ``name`` with ``slots`` given by name."""
+        """An IntentRequest for intent ``name`` with its slots given by name, as keywords; a
+        slot named as a keyword of this method (``session``, ``slots``, …) goes in ``slots``,
+        a mapping of name to value (``slots={"session": "morning"}``)."""
         checked_name(name, "the intent's name", "GetWeather")
-        fields = intent_fields(name, dialog_state, confirmation_status, slots)
+        given = given_slots(slots, slot_values)
+        fields = intent_fields(name, dialog_state, confirmation_status, given)
         return self.envelope("IntentRequest", session=session, **fields)
 
 
