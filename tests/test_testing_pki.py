@@ -248,3 +248,20 @@ def test_a_client_clock_at_any_date_is_verified(moment: datetime.datetime) -> No
     with TestClient(skill, pki=TestPKI.default(), now=lambda: moment) as client:
         answer = client.launch()
     assert answer.status_code == 200, answer.error
+
+
+@pytest.mark.parametrize("option", ["valid_at", "not_before", "not_after"])
+def test_a_pki_dated_by_a_time_without_a_zone_is_refused_naming_it(option: str) -> None:
+    # TestPKI(valid_at=datetime(2026, 12, 5)) was taken, and a client with a clock then failed
+    # with "can't compare offset-naive and offset-aware datetimes".
+    naive = datetime.datetime(2026, 12, 5, 9, 30)
+    told = rf"^TestPKI\({option}=\.\.\.\) is an aware datetime .*, not datetime\.datetime\(2026"
+    with pytest.raises(TypeError, match=told):
+        TestPKI(**{option: naive})  # type: ignore[arg-type]
+
+
+def test_a_pki_of_a_certificate_url_that_is_no_str_is_refused() -> None:
+    # cert_url=5 was taken, and the client's first request failed inside httpx ("Header value
+    # must be str or bytes, not <class 'int'>").
+    with pytest.raises(TypeError, match=r"^TestPKI\(cert_url=\.\.\.\) is a URL, a str .*not 5$"):
+        TestPKI(cert_url=5)  # type: ignore[arg-type]

@@ -38,6 +38,17 @@ def _rsa_key(slot: int) -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+def _check_options(**moments: object) -> None:
+    """`TypeError` for a ``moments`` value that is no aware datetime (None: the default): a
+    naive one was taken, and a client's clock then failed to compare with it."""
+    for option, moment in moments.items():
+        if moment is not None and (not isinstance(moment, datetime) or moment.utcoffset() is None):
+            raise TypeError(
+                f"TestPKI({option}=...) is an aware datetime (datetime(2026, 12, 5, "
+                f"tzinfo=datetime.UTC)), not {moment!r}"
+            )
+
+
 def _name(common_name: str) -> x509.Name:
     return x509.Name(
         [
@@ -104,6 +115,12 @@ class TestPKI:
         key_set: int = 0,
         keys: tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey, rsa.RSAPrivateKey] | None = None,
     ) -> None:
+        _check_options(not_before=not_before, not_after=not_after, valid_at=valid_at)
+        if not isinstance(cert_url, str):
+            raise TypeError(
+                f"TestPKI(cert_url=...) is a URL, a str such as {DEFAULT_CERT_URL!r}, not "
+                f"{cert_url!r}"
+            )
         if valid_at is None:
             valid_at = datetime.now(UTC)
         self.not_before = not_before if not_before is not None else valid_at - timedelta(days=1)
