@@ -265,3 +265,21 @@ def test_a_pki_of_a_certificate_url_that_is_no_str_is_refused() -> None:
     # must be str or bytes, not <class 'int'>").
     with pytest.raises(TypeError, match=r"^TestPKI\(cert_url=\.\.\.\) is a URL, a str .*not 5$"):
         TestPKI(cert_url=5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        # include_root="no" counted as true; key_set="1" failed with "can only concatenate str
+        # (not "int") to str", keys of two with "tuple index out of range".
+        ("include_root", "no", r"^TestPKI\(include_root=\.\.\.\) is True or False, not 'no'$"),
+        ("key_set", "1", r"^TestPKI\(key_set=\.\.\.\) is a whole number, 0 or more, not '1'$"),
+        ("key_set", -1, r"^TestPKI\(key_set=\.\.\.\) is a whole number, 0 or more, not -1$"),
+        ("keys", (1, 2), r"^TestPKI\(keys=\.\.\.\) is three RSA private keys"),
+    ],
+)
+def test_a_pki_option_of_the_wrong_kind_is_refused_naming_it(
+    option: str, value: object, said: str
+) -> None:
+    with pytest.raises(TypeError, match=said):
+        TestPKI(**{option: value})  # type: ignore[arg-type]

@@ -832,3 +832,24 @@ def test_the_player_says_which_enqueue_it_ignored() -> None:
         "the device ignores the ENQUEUE of 1: it names no expectedPreviousToken, but the device "
         "follows no stream"
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        # Taken, and the player failed at its next use of the queue (describe(), a Play with
+        # ENQUEUE: an AttributeError), far from the mistake; a url no str kept as it was.
+        ("url", 5, r"^url is 5: the stream's URL \(a str\), or None$"),
+        ("queue", "ep-2", r"^queue is 'ep-2': a list of QueuedStream"),
+        ("queue", ["ep-2"], r"^queue is \['ep-2'\]: a list of QueuedStream"),
+    ],
+)
+def test_a_player_field_of_the_wrong_kind_is_refused_where_it_is_given(
+    field: str, value: Any, said: str
+) -> None:
+    with pytest.raises(ValueError, match=said):
+        DevicePlayer(**{field: value})
+    player = DevicePlayer("ep-1")
+    with pytest.raises(ValueError, match=said):
+        setattr(player, field, value)
+    assert (player.url, player.queue) == (None, [])

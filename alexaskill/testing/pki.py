@@ -121,6 +121,19 @@ class TestPKI:
                 f"TestPKI(cert_url=...) is a URL, a str such as {DEFAULT_CERT_URL!r}, not "
                 f"{cert_url!r}"
             )
+        if not isinstance(include_root, bool):
+            raise TypeError(f"TestPKI(include_root=...) is True or False, not {include_root!r}")
+        if not isinstance(key_set, int) or isinstance(key_set, bool) or key_set < 0:
+            raise TypeError(f"TestPKI(key_set=...) is a whole number, 0 or more, not {key_set!r}")
+        if keys is not None and (
+            not isinstance(keys, tuple)
+            or len(keys) != 3
+            or not all(isinstance(key, rsa.RSAPrivateKey) for key in keys)
+        ):
+            raise TypeError(
+                "TestPKI(keys=...) is three RSA private keys (root, intermediate, leaf), not "
+                f"{keys!r}"
+            )
         if valid_at is None:
             valid_at = datetime.now(UTC)
         self.not_before = not_before if not_before is not None else valid_at - timedelta(days=1)

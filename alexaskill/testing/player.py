@@ -128,6 +128,15 @@ class DevicePlayer:
             raise ValueError(f"offset_in_milliseconds is {value!r}: a number of ms, 0 or more")
         if name == "token" and value is not None and not isinstance(value, str):
             raise ValueError(f"token is {value!r}: the stream's token (a str), or None")
+        if name == "url" and value is not None and not isinstance(value, str):
+            raise ValueError(f"url is {value!r}: the stream's URL (a str), or None")
+        if name == "queue" and (
+            not isinstance(value, list) or not all(isinstance(s, QueuedStream) for s in value)
+        ):
+            raise ValueError(
+                f"queue is {value!r}: a list of QueuedStream (QueuedStream('ep-2', url=...)), "
+                "the streams after the one held"
+            )
         super().__setattr__(name, value)
 
     def context(self) -> dict[str, Any]:
