@@ -4,7 +4,9 @@ and why, in every store's words, never Python's own advice for its digits limit.
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -197,5 +199,39 @@ async def test_every_store_quotes_a_name_holding_quotes_or_line_breaks_alike(
         await _write_raw(store, "user", name, "{")
         with pytest.raises(StoreError, match=re.escape(f"attribute {name!r} is not JSON (")):
             await store.update("user", {}, (), increments={name: 1})  # type: ignore[call-arg]
+    finally:
+        await store.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis", "dynamodb"])
+@pytest.mark.parametrize(("text", "after"), [("-0", 1), (" -0 ", 1), ("-0", -2)])
+async def test_a_stored_minus_zero_is_incremented_by_every_store(
+    kind: str, text: str, after: int, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # JSON's -0 is the integer 0 to every store's load; memory and SQLite added to it, Redis
+    # refused it ("holds an integer Redis cannot add to as written ('-0')"): HINCRBY reads no
+    # "-0". DynamoDB, which keeps numbers typed, adds to a stored {"N": "-0"}.
+    if kind == "dynamodb":
+        from alexaskill.dynamodb import DynamoDBStore
+
+        from .dynamodb_shared import botocore_client
+
+        endpoint = request.getfixturevalue("dynamodb_endpoint")
+        store: Any = DynamoDBStore(
+            f"attributes-{uuid.uuid4().hex}", endpoint_url=endpoint, create_table=True, timeout=30
+        )
+        await store.update("user", {"other": 1}, ())  # the table exists
+        client = botocore_client(endpoint)
+        item = {"id": {"S": "user"}, "attributes": {"M": {"n": {"N": text.strip()}}}}
+        client.put_item(TableName=store.table, Item=item)
+        client.close()
+    else:
+        store = _json_store(kind, request, tmp_path)
+        await _write_raw(store, "user", "n", text)
+    try:
+        assert (await store.load("user"))["n"] == 0
+        await store.update("user", {}, (), increments={"n": after})
+        assert (await store.load("user"))["n"] == after
     finally:
         await store.aclose()

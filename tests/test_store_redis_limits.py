@@ -66,26 +66,25 @@ def test_only_a_large_save_failed_so_is_said_as_too_large() -> None:
 @pytest.mark.parametrize(
     ("stored", "said"),
     [
-        ("-0", r"attribute 'b' holds an integer Redis cannot add to as written \('-0'\)"),
         ("007", r"attribute 'b' is not JSON \(Extra data"),  # (as every store says: JSON it is not)
     ],
 )
 async def test_an_integer_redis_cannot_add_to_fails_the_save_whole(
     redis_url: str, stored: str, said: str
 ) -> None:
-    # Another program's "-0" or "007" passed the script's check of the values to add to, and
+    # Another program's "007" passed the script's check of the values to add to, and
     # Redis's HINCRBY refused it midway: the increments before it were written, the values set
     # not, and the save's token was set, so that no retry could make it whole.
     import redis.asyncio
 
-    from alexaskill.exceptions import ResponseError, StoreError
+    from alexaskill.exceptions import StoreError
 
     prefix = f"test:{uuid.uuid4().hex}:"
     store = RedisStore(redis_url, prefix=prefix)
     raw = redis.asyncio.Redis.from_url(redis_url)
     try:
         await raw.hset(prefix + "user", mapping={"a": "1", "b": stored})
-        with pytest.raises(ResponseError if stored == "-0" else StoreError, match=said):
+        with pytest.raises(StoreError, match=said):
             await store.update("user", {"c": 5}, (), increments={"a": 1, "b": 1})
         assert await raw.hgetall(prefix + "user") == {b"a": b"1", b"b": stored.encode()}
         assert await raw.keys(prefix + "saves:*") == []  # no token: nothing was applied
@@ -221,3 +220,65 @@ def test_check_update_refuses_what_update_refuses_in_its_words(kind: str, case: 
     with pytest.raises(ResponseError) as info:
         store.check_update(changes, deleted, increments)
     assert str(info.value) == str(expected.value)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("decoding", [False, True])
+@pytest.mark.parametrize(
+    ("text", "error", "said"),
+    [
+        ('"' + "é" * 1_000_000 + '"', "ResponseError", "attribute 'n' holds str: not incremented"),
+        (
+            " [" + "1," * 500_000 + "1]",
+            "ResponseError",
+            "attribute 'n' holds list: not incremented",
+        ),
+        ('{"a":"' + "x" * 100_000 + '"}', "ResponseError", "attribute 'n' holds dict: not incr"),
+        ("9" * 9000, "StoreError", "attribute 'n' is not JSON Alexa attributes can hold (it holds"),
+        (
+            "1." + "0" * 9000,
+            "ResponseError",
+            "attribute 'n' holds no integer (9,002 bytes, it reads",
+        ),
+    ],
+)
+async def test_a_large_value_an_increment_refuses_is_not_sent_back_whole(
+    redis_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    error: str,
+    said: str,
+    decoding: bool,
+) -> None:
+    # The update script returned the whole stored value it did not add to, for the store to say
+    # why: a 2 MB string crossed the network to be named "str". Now a bounded start of it, cut
+    # between characters (a client given with decode_responses=True decodes it), and its size.
+    import redis.asyncio
+
+    from alexaskill.exceptions import ResponseError
+    from alexaskill.store import redis as redis_module
+    from alexaskill.store import redis_errors
+
+    replied: list[int] = []
+    not_added = redis_errors._not_added
+
+    def spy(name: Any, stored: Any, *rest: Any) -> Any:
+        replied.append(len(stored.encode() if isinstance(stored, str) else stored))
+        return not_added(name, stored, *rest)
+
+    monkeypatch.setattr(redis_module, "_not_added", spy)
+    prefix = f"test:{uuid.uuid4().hex}:"
+    client = redis.asyncio.Redis.from_url(redis_url, decode_responses=decoding)
+    store = RedisStore(redis_url, prefix=prefix, client=client)
+    try:
+        await client.hset(prefix + "user", "n", text)
+        raised = {"ResponseError": ResponseError, "StoreError": StoreError}[error]
+        with pytest.raises(raised) as info:
+            await store.update("user", {}, (), increments={"n": 1})
+        assert said in str(info.value)
+        assert len(str(info.value)) < 400  # the excerpt bounded too
+        assert replied and replied[0] <= 8192
+        assert await client.hget(prefix + "user", "n") == (text if decoding else text.encode())
+    finally:
+        await store.aclose()
+        await client.aclose()

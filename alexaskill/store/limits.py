@@ -196,6 +196,11 @@ def _past_int_digits(exc: ValueError) -> str | None:
     help, no store keeping such a number; or None, for any other ValueError."""
     if "integer string conversion" not in str(exc):
         return None
+    return _past_digits()
+
+
+def _past_digits() -> str:
+    """Why an integer past Python's limit on the digits of one is no value an attribute holds."""
     digits = sys.get_int_max_str_digits()
     return f"it holds an integer of more than {digits} digits, outside {_KEPT_NUMBERS}"
 
