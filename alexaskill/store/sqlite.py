@@ -23,6 +23,7 @@ from .sqlite_file import (
     _explain,
     _identity,
     _make_private,
+    _writable,
 )
 from .sqlite_fork import _INHERITED, _LOCKED, _register
 
@@ -89,6 +90,8 @@ class SQLiteStore:
     always a power cut. A file the store makes is its user's alone (mode 0600, as SQLite then
     makes its ``-wal`` and ``-shm``), from the moment it exists; through a symlink to no file,
     the file is made where it points. A file already there, or a symlink points to, keeps its mode.
+    One this process may not write is read as it is (left in its journal mode), and a save says
+    whether the file or its directory is read-only (a file in WAL mode needs the directory).
 
     SQLite work runs in worker threads, never on the event loop, on a small pool of connections
     opened on first use. WAL needs shared memory between the processes: use a local disk, not
@@ -370,16 +373,18 @@ class SQLiteStore:
             if not self._schema_ready:
                 with self._setup_lock:
                     if not self._schema_ready:
-                        self._set_up(connection)
+                        done = self._set_up(connection)
                         with self._lock:  # not if the file was forgotten meanwhile: the next
-                            self._schema_ready = generation == self._generation  # is set up
+                            self._schema_ready = done and generation == self._generation
         except BaseException:
             connection.close()
             raise
         return connection
 
-    def _set_up(self, connection: sqlite3.Connection) -> None:
-        """WAL mode and the table, retried while another process is doing the same.
+    def _set_up(self, connection: sqlite3.Connection) -> bool:
+        """WAL mode and the table, retried while another process is doing the same; False if
+        the file stays in another journal mode, this process not allowed to write it (or make
+        the -wal beside it): a load reads it as it is, a save says which is read-only.
 
         Switching to WAL needs an exclusive lock, and SQLite answers "database is locked" at once,
         without the busy timeout, to a connection that would otherwise deadlock with another
@@ -392,11 +397,12 @@ class SQLiteStore:
         pause = 0.001
         while True:
             try:
-                mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
-                if str(mode).lower() != "wal":
+                wal = str(connection.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+                if not wal and _writable(self.path):
                     connection.execute("PRAGMA journal_mode=WAL")
+                    wal = True
                 connection.execute(_SCHEMA)
-                return
+                return wal
             except sqlite3.OperationalError as exc:
                 if not _busy(exc) or time.monotonic() + pause > deadline:
                     raise

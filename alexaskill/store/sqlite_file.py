@@ -150,6 +150,9 @@ def _explain(path: str, timeout: float, doing: str, exc: sqlite3.Error) -> str:
             "short, or give the store longer: SQLiteStore(timeout=…)"
         )
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
+        read_only = _read_only(path, doing, exc)
+        if read_only is not None:
+            return read_only
         return (
             f"{file}: the {doing} may not write ({exc}): this process needs write access to "
             "the file and to its directory (SQLite keeps its -wal and -shm files there)"
@@ -172,3 +175,29 @@ def _explain(path: str, timeout: float, doing: str, exc: sqlite3.Error) -> str:
             "a local one (WAL needs memory shared between processes)"
         )
     return f"{file}: the {doing} failed ({type(exc).__name__}: {exc})"
+
+
+def _writable(path: str) -> bool:
+    """Whether this process may write the file at ``path`` and make files beside it (SQLite's
+    -wal, -shm and -journal files)."""
+    return os.access(path, os.W_OK) and os.access(os.path.dirname(path) or ".", os.W_OK)
+
+
+def _read_only(path: str, doing: str, exc: sqlite3.Error) -> str | None:
+    """The log line of SQLite's "attempt to write a readonly database" when the file at
+    ``path`` or its directory is read-only to this process, saying which; else None."""
+    directory = os.path.dirname(path) or "."
+    if not os.access(directory, os.W_OK):
+        also = " (and so is the file)" if not os.access(path, os.W_OK) else ""
+        return (
+            f"SQLite file {path}: its directory {directory} is read-only to this process"
+            f"{also}, and SQLite makes the file's -wal and -shm files there (to read a file in "
+            f"WAL mode too) and the -journal of a save: the {doing} failed ({exc}); give this "
+            "process write access to the directory"
+        )
+    if not os.access(path, os.W_OK):
+        return (
+            f"SQLite file {path} is read-only to this process: the {doing} cannot write to it "
+            f"({exc}); give this process write access to the file (a load reads it as it is)"
+        )
+    return None

@@ -1,0 +1,122 @@
+"""`SQLiteStore` on a file, or in a directory, this process may not write: a load reads what
+SQLite can read, and a failure says which of the two is read-only."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill.store import SQLiteStore
+
+_ROOT = Path(__file__).parent.parent
+
+# Run in a process of its own: as root, without root's capabilities (root writes any file).
+_SCRIPT = """
+import asyncio, json, sys
+from alexaskill.store import SQLiteStore
+
+async def main():
+    store = SQLiteStore(sys.argv[1])
+    said = {}
+    try:
+        for doing in ("load", "save", "load again"):
+            try:
+                if doing == "save":
+                    await store.update("user", {"b": 2}, ())
+                    said[doing] = "saved"
+                else:
+                    said[doing] = await store.load("user")
+            except Exception as exc:
+                said[doing] = f"{type(exc).__name__}: {exc}"
+    finally:
+        await store.aclose()
+    print(json.dumps(said))
+
+asyncio.run(main())
+"""
+
+
+def _unprivileged(path: Path) -> dict[str, Any]:
+    """What a load, a save and a load again of ``path`` gave, in a process that may write only
+    what its file modes let it."""
+    command = [sys.executable, "-c", _SCRIPT, str(path)]
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("run as root, and no setpriv to run without root's capabilities")
+        command = [setpriv, "--inh-caps=-all", "--bounding-set=-all", *command]
+    paths = [str(_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths))
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    said: dict[str, Any] = json.loads(done.stdout)
+    return said
+
+
+def _made(tmp_path: Path, journal: str) -> Path:
+    """A store's file holding {"a": 1} for "user", in ``journal`` mode (another program may
+    have made it so), its connections closed."""
+    path = tmp_path / "data" / "attributes.db"
+    path.parent.mkdir()
+
+    async def save() -> None:
+        store = SQLiteStore(path)
+        try:
+            await store.update("user", {"a": 1}, ())
+        finally:
+            await store.aclose()
+
+    asyncio.run(save())
+    if journal != "wal":
+        with sqlite3.connect(path) as connection:
+            connection.execute(f"PRAGMA journal_mode={journal}")
+        connection.close()
+    return path
+
+
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_a_read_only_file_loads_and_a_save_says_the_file_is_read_only(
+    tmp_path: Path, journal: str
+) -> None:
+    # A file in rollback-journal mode (another program's, or copied so) failed its first load,
+    # "the load may not write": the store's set-up switched it to WAL, a write.
+    path = _made(tmp_path, journal)
+    path.chmod(0o444)
+    try:
+        said = _unprivileged(path)
+    finally:
+        path.chmod(0o644)
+    assert said["load"] == {"a": 1}
+    assert said["load again"] == {"a": 1}
+    assert said["save"].startswith(f"StoreError: SQLite file {path} is read-only to this process")
+    assert "may not write" not in said["save"]
+
+
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_a_file_in_a_read_only_directory_says_the_directory_is_read_only(
+    tmp_path: Path, journal: str
+) -> None:
+    # SQLite makes the -wal and -shm files beside the file, and the -journal of a save: a
+    # file in WAL mode cannot even be read where it cannot make them.
+    path = _made(tmp_path, journal)
+    path.parent.chmod(0o555)
+    try:
+        said = _unprivileged(path)
+    finally:
+        path.parent.chmod(0o755)
+    if journal == "wal":
+        assert said["load"].startswith(f"StoreError: SQLite file {path}: its directory ")
+        assert said["load"] == said["load again"]
+    else:
+        assert said["load"] == said["load again"] == {"a": 1}
+    assert said["save"].startswith(f"StoreError: SQLite file {path}: its directory ")
+    assert f"{path.parent} is read-only to this process" in said["save"]
