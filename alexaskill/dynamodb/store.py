@@ -14,7 +14,7 @@ from typing import Any, Final, TypeVar
 
 from ..exceptions import StoreError
 from ..store.base import _decoding
-from ..store.data_faults import _names_checked
+from ..store.data_faults import _key_checked, _names_checked
 from ..store.url import _passwords, url_without_password
 from .client import (
     _drop_pools,
@@ -144,6 +144,7 @@ class DynamoDBStore:
     @_decoding
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key`` (one strongly consistent ``GetItem``)."""
+        _key_checked(key)
         if not key:
             return {}  # none can be saved (`_names_checked`), and DynamoDB refuses to look
         answer = await self._call(
@@ -194,7 +195,7 @@ class DynamoDBStore:
         increments: Mapping[str, int] | None = None,
     ) -> None:
         """Raise the `ResponseError` `update` would raise for these values, writing nothing."""
-        deleted = _names_checked(None, changes, deleted, increments)
+        deleted = _names_checked(None, changes, deleted, increments, checking=True)
         _plan(self.attribute_name, changes, deleted, increments)
 
     async def aclose(self) -> None:

@@ -61,7 +61,8 @@ class Store(Protocol):
         saving any (`DynamoDBStore` and `RedisStore` have one).
 
         The stores here refuse an empty key or attribute name with `ResponseError`
-        (`data_faults._names_checked`), writing nothing: DynamoDB keeps neither.
+        (`data_faults._names_checked`), writing nothing: DynamoDB keeps neither; and a key or
+        name that is no str, in ``load`` too.
         """
         ...
 

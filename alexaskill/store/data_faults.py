@@ -37,23 +37,31 @@ def _refused(message: str) -> ResponseError:
 
 
 def _names_checked(
-    key: str | None,
+    key: object,
     changes: Mapping[str, Any],
     deleted: Iterable[str],
     increments: Mapping[str, int] | None,
     *,
     limits: bool = True,
+    checking: bool = False,
 ) -> list[str]:
     """``deleted`` as a list; `ResponseError` first for an empty ``key`` or attribute name in an
     update (DynamoDB keeps neither, so no store takes one: a skill moved from one store to
     another finds the same names refused, with the same words), or a name both in ``changes``
     and in ``increments`` (`Attributes` never sends one: a set value replaces its increment), or
     an increment that is no int (a float was stored as the value, a str failed with TypeError),
-    or, with ``limits``, past Redis's bound (`_common_limits`). ``key`` None: a ``check_update``,
-    which has none to check."""
+    or, with ``limits``, past Redis's bound (`_common_limits`); first a key, or a name to delete
+    or add to, that is no str (`_key_checked`; a name to set: `base._encode`), which the stores
+    took as they could (memory and SQLite a key 5, Redis a name 5 as "5", DynamoDB neither).
+    ``checking``: a ``check_update``, which has no key to check."""
     gone = list(deleted)
-    if key is not None and not key:
-        raise _refused("attributes cannot be saved under an empty key: keys are not empty")
+    if not checking:
+        _key_checked(key)
+        if not key:
+            raise _refused("attributes cannot be saved under an empty key: keys are not empty")
+    for name in (*gone, *(increments or ())):
+        if not isinstance(name, str):
+            raise _refused(_NOT_A_NAME.format(kind=type(name).__name__, name=name))
     if "" in changes or "" in gone or (increments and "" in increments):
         raise _refused(_EMPTY_NAME)
     _check_increments(increments, limits=limits)
@@ -61,6 +69,13 @@ def _names_checked(
     if both:  # the stores did not agree: the value set won in Redis, the increment elsewhere
         raise _refused(f"attribute {both[0]!r} is both set and incremented in one update")
     return gone
+
+
+def _key_checked(key: object) -> None:
+    """`ResponseError` for a key that is no str, by every store's ``load`` and ``update``, in
+    one wording (the key itself, a user id, is not said)."""
+    if not isinstance(key, str):
+        raise _refused(f"attributes are kept under a str key, not {type(key).__name__}")
 
 
 _EMPTY_NAME: Final = "attribute '' cannot be saved: attribute names are not empty"

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .base import _decode, _decoding, _encode_changes, _incremented
-from .data_faults import _names_checked
+from .data_faults import _key_checked, _names_checked
 
 __all__ = ["MemoryStore"]
 
@@ -22,6 +22,7 @@ class MemoryStore:
     @_decoding
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
+        _key_checked(key)
         fields = self._data.get(key, {})
         return {name: _decode(name, text, "MemoryStore") for name, text in fields.items()}
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _decoding, _encode_changes
-from .data_faults import _names_checked
+from .data_faults import _key_checked, _names_checked
 from .redis_client import REDIS_CLIENT_OPTIONS, _checked_client, _client_from_url, _like
 from .redis_errors import _failure, _no_database, _not_added, _not_utf8, _pool_full
 from .redis_script import _CANCEL_SCRIPT, _KEPT_A_DAY, _UPDATE_SCRIPT, _token, _too_large
@@ -125,6 +125,7 @@ class RedisStore:
     @_decoding
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
+        _key_checked(key)
         name = self.prefix + key
         try:
             fields = await self._retrying("load", lambda client: client.hgetall(name))
@@ -161,7 +162,7 @@ class RedisStore:
         no store keeps (no JSON, past DynamoDB's numbers or nesting), an empty name, an increment
         beyond what Redis adds in 64 bits. (Not what Redis alone can tell: a stored value too
         large to add to, a save past its ``proto-max-bulk-len``.)"""
-        _names_checked(None, changes, deleted, increments)
+        _names_checked(None, changes, deleted, increments, checking=True)
         _encode_changes(changes)
 
     async def aclose(self) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _decoding, _encode_changes, _incremented
-from .data_faults import _names_checked
+from .data_faults import _key_checked, _names_checked
 from .sqlite_backup import _backup
 from .sqlite_file import (
     _RESTORE,
@@ -160,6 +160,7 @@ class SQLiteStore:
     @_decoding
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
+        _key_checked(key)
         where = f"SQLite file {self.path}"
         try:
             rows = await self._run("load", _select, key)
