@@ -62,6 +62,11 @@ def _names_checked(
     for name in (*gone, *(increments or ())):
         if not isinstance(name, str):
             raise _refused(_NOT_A_NAME.format(kind=type(name).__name__, name=name))
+        if not name.isascii():  # half a surrogate pair: as a name to set is (`base._encode`)
+            try:
+                name.encode()
+            except UnicodeEncodeError as exc:
+                raise _refused(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
     if "" in changes or "" in gone or (increments and "" in increments):
         raise _refused(_EMPTY_NAME)
     _check_increments(increments, limits=limits)
@@ -72,10 +77,19 @@ def _names_checked(
 
 
 def _key_checked(key: object) -> None:
-    """`ResponseError` for a key that is no str, by every store's ``load`` and ``update``, in
-    one wording (the key itself, a user id, is not said)."""
+    """`ResponseError` for a key that is no str, or holds half a surrogate pair (no UTF-8), by
+    every store's ``load`` and ``update``, in one wording (the key itself, a user id, is not
+    said)."""
     if not isinstance(key, str):
         raise _refused(f"attributes are kept under a str key, not {type(key).__name__}")
+    if not key.isascii():
+        try:
+            key.encode()
+        except UnicodeEncodeError as exc:
+            raise _refused(
+                "attributes are kept under a key of text, not one holding half a surrogate pair "
+                f"(at {exc.start})"
+            ) from exc
 
 
 _EMPTY_NAME: Final = "attribute '' cannot be saved: attribute names are not empty"
