@@ -207,3 +207,59 @@ def test_a_module_named_without_its_skill_is_suggested_with_one(
     code, _, err = run("replay", "json")
     assert code == 2
     assert "name the skill (APP FILE...)" in err, err
+
+
+@pytest.mark.parametrize("command", ["replay", "model", "serve", "understand"])
+def test_an_unknown_option_is_named_before_a_missing_argument(run: Run, command: str) -> None:
+    # "replay --bogus" said "the following arguments are required: FILE", as if the option
+    # were fine and only the FILE missing.
+    code, out, err = run(command, "--bogus")
+    assert (code, out) == (2, "")
+    assert err.endswith(f"alexaskill {command}: error: unrecognized arguments: --bogus\n"), err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["replay", "--jsno"], "--jsno (did you mean --json?)"),
+        (["serve", WEATHER, "--prot", "8000"], "--prot (did you mean --port?)"),
+        (["model", "--invokation=x y", WEATHER], "--invokation=x y (did you mean --invocation?)"),
+    ],
+)
+def test_an_unknown_option_close_to_a_known_one_is_suggested(
+    run: Run, argv: list[str], said: str
+) -> None:
+    code, _, err = run(*argv)
+    assert code == 2
+    assert err.endswith(f"alexaskill {argv[0]}: error: unrecognized arguments: {said}\n"), err
+
+
+def test_option_like_values_are_no_unknown_options(run: Run) -> None:
+    # A negative number and a value after -- are arguments, not options to name.
+    code, _, err = run("request", "IntentRequest", "--intent", "X", "--slot", "n=-5")
+    assert code == 0, err
+    code, _, err = run("serve", WEATHER, "--port", "-1")
+    assert code == 2
+    assert "unrecognized" not in err, err
+
+
+@pytest.mark.parametrize("command", ["replay", "model", "serve", "understand"])
+def test_a_package_named_without_its_skill_is_suggested_with_one(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    # "replay pkg launch.json" (pkg/__init__.py here) said only "expected module:attribute";
+    # "model pkg" took the package's directory for a directory of model files.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("raise SystemExit('imported')\n")
+    (tmp_path / "launch.json").write_text(LAUNCH.read_text())
+    argv = {
+        "replay": ["replay", "pkg", "launch.json"],
+        "model": ["model", "pkg"],
+        "serve": ["serve", "pkg"],
+        "understand": ["understand", "--model", "pkg", "hello"],
+    }[command]
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "")
+    assert "did you mean pkg:skill?" in err, err
+    assert "imported" not in err, err

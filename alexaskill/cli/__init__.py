@@ -37,6 +37,7 @@ import argparse
 import contextlib
 import importlib
 import os
+import re
 import shlex
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -70,6 +71,9 @@ _INTERMIXED: Final = ("replay",)
 # The options whose value may hold words (an invocation name, a slot's value): a hint for one
 # given unquoted, its words split by the shell.
 _WORDY: Final = ("invocation", "slot", "field")
+
+# What an option (not a negative number, nor a value of several words) looks like.
+_OPTION_LIKE: Final = re.compile(r"--?[A-Za-z][\w-]*")
 
 # The names this module gives, from the modules that define them (imported when first asked).
 _LAZY: Final = {
@@ -139,6 +143,8 @@ class _Parser(argparse.ArgumentParser):
         given = sys.argv[1:] if args is None else list(args)
         if self.names_strays:
             self._name_strays(given)
+        if self.refuses_unknown:
+            self._refuse_strays(given)
         if self.intermixed:
             parsed, unknown = self._parse_intermixed(given, namespace)
         else:
@@ -155,6 +161,29 @@ class _Parser(argparse.ArgumentParser):
             return False
         name = arg.split("=", 1)[0]
         return not any(known.startswith(name) for known in self._option_string_actions)
+
+    def _refuse_strays(self, given: list[str]) -> None:
+        """Name the options this command does not know before argparse parses: it named a
+        missing argument first ("replay --bogus": "the following arguments are required:
+        FILE"), and the unknown option only once all else was right. One close to a known
+        option is suggested. Only words written as options count (``--name``, ``-x``,
+        ``--name=value``), before any ``--``: a negative number or a value with spaces is an
+        argument."""
+        import difflib
+
+        words = given[: given.index("--")] if "--" in given else given
+        strays = [
+            arg
+            for arg in words
+            if _OPTION_LIKE.fullmatch(arg.split("=", 1)[0]) is not None and self._stray(arg)
+        ]
+        if not strays:
+            return
+        # (Compared without their dashes, which all share: "--bogus" was close to "--host".)
+        known = [name[2:] for name in self._option_string_actions if name.startswith("--")]
+        close = difflib.get_close_matches(strays[0].split("=", 1)[0].lstrip("-"), known, 1, 0.7)
+        hint = f" (did you mean --{close[0]}?)" if close else ""
+        self.error(f"unrecognized arguments: {' '.join(strays)}{hint}")
 
     def _name_strays(self, given: list[str]) -> None:
         """Say the unknown options of a command line that names no command, which argparse

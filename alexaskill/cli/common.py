@@ -170,10 +170,15 @@ def load_object(spec: str) -> Any:
 
 
 def _meant(spec: str) -> str:
-    """What a colonless APP meant: app.skill → app:skill, pkg.app (pkg/app.py) → pkg.app:skill."""
+    """What a colonless APP meant: app.skill → app:skill, pkg.app (pkg/app.py) → pkg.app:skill,
+    pkg (pkg/__init__.py) → pkg:skill."""
     if ":" in spec:
         return ""
-    if spec.endswith(".py") or Path(spec.replace(".", os.sep) + ".py").is_file():
+    if (
+        spec.endswith(".py")
+        or Path(spec.replace(".", os.sep) + ".py").is_file()
+        or module_here(spec)  # (a package too)
+    ):
         return f"; did you mean {spec}:skill?"
     module, dot, attribute = spec.rpartition(".")
     if dot and module and attribute.isidentifier():
@@ -342,10 +347,22 @@ def log_to(stream: TextIO, level: int) -> Iterator[None]:
 
 
 def is_model_file(spec: str) -> bool:
-    """Whether MODEL names an interaction model file (or directory) rather than an APP."""
-    return (
-        spec.endswith(".json") or Path(spec).is_dir() or (Path(spec).exists() and ":" not in spec)
+    """Whether MODEL names an interaction model file (or directory) rather than an APP (a
+    package's directory is an APP without its ``:skill``)."""
+    path = Path(spec)
+    return spec.endswith(".json") or (
+        (path.is_dir() or (path.exists() and ":" not in spec)) and not module_here(spec)
     )
+
+
+def module_here(name: str) -> bool:
+    """Whether ``name`` (``sk``, ``pkg.app``) is no file but a module of the current directory
+    (``sk.py``, ``pkg/__init__.py``): an APP given without its ``:skill``, read as a FILE. Only
+    looked for, never imported (importing runs the module)."""
+    if Path(name).is_file() or not all(part.isidentifier() for part in name.split(".")):
+        return False
+    where = Path(*name.split("."))
+    return where.with_suffix(".py").is_file() or (where / "__init__.py").is_file()
 
 
 def parse_now(text: str | None) -> datetime.datetime | None:

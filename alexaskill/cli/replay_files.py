@@ -11,20 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from . import common
-from .common import UsageError, read_input, size_text, stdin_not_text
+from .common import UsageError, module_here, read_input, size_text, stdin_not_text
 from .inputs import loads_once
 
 __all__ = ["load_requests", "module_here"]
-
-
-def module_here(name: str) -> bool:
-    """Whether ``name`` (``sk``, ``pkg.app``) is no file but a module of the current directory
-    (``sk.py``, ``pkg/__init__.py``): an APP given without its ``:skill``, read as a FILE. Only
-    looked for, never imported (importing runs the module)."""
-    if Path(name).is_file() or not all(part.isidentifier() for part in name.split(".")):
-        return False
-    where = Path(*name.split("."))
-    return where.with_suffix(".py").is_file() or (where / "__init__.py").is_file()
 
 
 def load_requests(files: Sequence[str], arguments: str) -> list[tuple[str, dict[str, Any]]]:
