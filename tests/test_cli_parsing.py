@@ -263,3 +263,41 @@ def test_a_package_named_without_its_skill_is_suggested_with_one(
     assert (code, out) == (2, "")
     assert "did you mean pkg:skill?" in err, err
     assert "imported" not in err, err
+
+
+def test_an_unquoted_invocation_name_is_not_read_as_an_utterance(run: Run) -> None:
+    # "understand --invocation weather helper ..." understood "helper" as the first utterance.
+    code, out, err = run(
+        "understand", "--model", WEATHER, "--invocation", "weather", "helper", "open weather helper"
+    )
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        "alexaskill understand: error: is helper the rest of the invocation name or an "
+        "UTTERANCE? quote a name of several words (--invocation 'weather helper'), or put the "
+        "UTTERANCEs after -- (--invocation weather -- helper)\n"
+    ), err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--invocation", "weather helper", "help"],  # quoted
+        ["--invocation", "weather", "--", "help"],  # after --
+        ["--invocation=weather", "--explain", "help"],  # another option between
+        ["--invocation", "weather", "what's the weather"],  # an utterance of several words
+    ],
+)
+def test_an_utterance_after_an_invocation_name_that_is_plainly_one(
+    run: Run, argv: list[str]
+) -> None:
+    code, out, err = run("understand", "--model", WEATHER, *argv)
+    assert code == 0, err
+    assert len(out.splitlines()) == 1, out
+
+
+def test_understand_help_says_how_to_give_an_invocation_name_of_several_words(run: Run) -> None:
+    code, out, _ = run("understand", "--help")
+    assert code == 0
+    said = " ".join(out.split())
+    assert "--invocation NAME the invocation name, quoted when of several words" in said, said
+    assert "put the UTTERANCEs after --" in said, said

@@ -67,6 +67,9 @@ __all__ = [
 _COMMANDS: Final = ("replay", "serve", "request", "model", "certify", "understand", "chat")
 # The commands whose parsers take their positional arguments among their options (`_Parser`).
 _INTERMIXED: Final = ("replay",)
+# The options, per command, whose value of one word followed by a word is ambiguous: the rest
+# of the value, or the positional argument named (`_Parser.split_values`).
+_SPLIT_VALUES: Final = {"understand": {"--invocation": "UTTERANCE"}}
 
 # The options whose value may hold words (an invocation name, a slot's value): a hint for one
 # given unquoted, its words split by the shell.
@@ -132,6 +135,10 @@ class _Parser(argparse.ArgumentParser):
     #: The top parser: an unknown option given without a command is named as unknown
     #: (argparse said only "the following arguments are required: COMMAND").
     names_strays = False
+    #: Options whose value of one word may be followed by the rest of it, split by the shell,
+    #: taken for a positional argument of the command (named here: ``understand --invocation
+    #: weather helper`` took "helper" for an UTTERANCE): such a call is refused as ambiguous.
+    split_values: Mapping[str, str] = MappingProxyType({})
     _intermixing = False
     _stand_ins: Mapping[str, str] = MappingProxyType({})  # (while parsing: `_parse_intermixed`)
 
@@ -145,6 +152,7 @@ class _Parser(argparse.ArgumentParser):
             self._name_strays(given)
         if self.refuses_unknown:
             self._refuse_strays(given)
+        self._refuse_split_values(given)
         if self.intermixed:
             parsed, unknown = self._parse_intermixed(given, namespace)
         else:
@@ -184,6 +192,24 @@ class _Parser(argparse.ArgumentParser):
         close = difflib.get_close_matches(strays[0].split("=", 1)[0].lstrip("-"), known, 1, 0.7)
         hint = f" (did you mean --{close[0]}?)" if close else ""
         self.error(f"unrecognized arguments: {' '.join(strays)}{hint}")
+
+    def _refuse_split_values(self, given: list[str]) -> None:
+        """A usage error for an option of `split_values` given one word (not quoted words, not
+        ``--name=word``) directly followed by a word that is no option: the rest of a value
+        the shell split, or a positional argument? Each can be written so as to say which."""
+        words = given[: given.index("--")] if "--" in given else given
+        for index, arg in enumerate(words[:-2]):
+            name = next((name for name in self.split_values if name.startswith(arg)), None)
+            value, after = words[index + 1], words[index + 2]
+            if len(arg) < 3 or name is None or value[:1] == "-" or after[:1] == "-":
+                continue
+            if len(value.split()) == 1 and len(after.split()) == 1:
+                taken = self.split_values[name]
+                self.error(
+                    f"is {shlex.quote(after)} the rest of the {name[2:]} name or an {taken}? "
+                    f"quote a name of several words ({name} {shlex.quote(f'{value} {after}')}), "
+                    f"or put the {taken}s after -- ({name} {value} -- {shlex.quote(after)})"
+                )
 
     def _name_strays(self, given: list[str]) -> None:
         """Say the unknown options of a command line that names no command, which argparse
@@ -293,6 +319,7 @@ def parser() -> argparse.ArgumentParser:
         if isinstance(sub, _Parser):
             sub.refuses_unknown = True
             sub.intermixed = name in _INTERMIXED
+            sub.split_values = _SPLIT_VALUES.get(name, {})
     return top
 
 
