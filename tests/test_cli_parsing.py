@@ -301,3 +301,29 @@ def test_understand_help_says_how_to_give_an_invocation_name_of_several_words(ru
     said = " ".join(out.split())
     assert "--invocation NAME the invocation name, quoted when of several words" in said, said
     assert "put the UTTERANCEs after --" in said, said
+
+
+def test_replay_double_dash_falls_back_to_plain_parsing_if_argparse_changes(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What follows "--" is parsed intermixed as stand-ins, put back afterwards. An argparse
+    # that handed them back changed (here: their NULs dropped) made "--url" the file "0"
+    # ("0: no such file"); a stand-in not given back now means a plain parse of the words as
+    # given, which reads all after "--" as positional (APP and FILEs then go together).
+    import argparse
+
+    intermixed = argparse.ArgumentParser.parse_known_intermixed_args
+
+    def changed(
+        self: argparse.ArgumentParser, args: list[str], namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        return intermixed(self, [arg.replace("\0", "") for arg in args], namespace)
+
+    monkeypatch.setattr(argparse.ArgumentParser, "parse_known_intermixed_args", changed)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(ROOT))
+    shutil.copy(LAUNCH, tmp_path / "--url")
+    for argv in (["replay", WEATHER, "--", "--url"], ["replay", "--json", "--", WEATHER, "--url"]):
+        code, out, err = run(*argv)
+        assert code == 0, err
+        assert "Welcome to Weather." in out, out

@@ -250,47 +250,79 @@ class _Parser(argparse.ArgumentParser):
             return f" (a value of several words is quoted: {arg} {value})"
         return ""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._given_positionals: list[argparse.Action] = []  # (`add_argument`'s, in order)
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        """`argparse.ArgumentParser.add_argument`, keeping the positional arguments' actions
+        for `_parse_intermixed` (argparse's own list of them is private; one added through a
+        group is not kept, and its stand-ins, not found, mean the plain parse)."""
+        action = super().add_argument(*args, **kwargs)
+        if not action.option_strings:
+            self._given_positionals.append(action)
+        return action
+
     def _parse_intermixed(
         self, args: list[str], namespace: argparse.Namespace | None
     ) -> tuple[argparse.Namespace, list[str]]:
         """`parse_known_intermixed_args`, with what follows ``--`` kept positional: Python
         3.11's took ``-- --url`` for the option --url. Each such argument is parsed as a stand-in
-        no option parser can mistake (argv holds no NUL), then put back and checked."""
-        stand_ins: dict[str, str] = {}
-        if "--" in args:  # (the first, as argparse reads it)
-            split = args.index("--")
-            tail = args[split + 1 :]
-            stand_ins = {f"\0{index}\0": arg for index, arg in enumerate(tail) if arg[:1] == "-"}
-            back = {arg: stand_in for stand_in, arg in stand_ins.items()}
-            # (The "--" kept: an option before it without its value is still told so, not
-            # given the first FILE.)
-            args = args[: split + 1] + [back.get(arg, arg) for arg in tail]
-        self._intermixing = True  # (the intermixed parse calls this method for each pass)
+        no option parser can mistake (argv holds no NUL), then put back and checked. Should an
+        argparse of another version not give every stand-in back as it was, the words are
+        parsed plainly instead (`parse_known_args`, which always read ``--`` right, though it
+        takes the positional arguments only together)."""
+        if "--" not in args:
+            return self._parse_known_intermixed(args, namespace)
+        split = args.index("--")  # (the first, as argparse reads it)
+        tail = args[split + 1 :]
+        stand_ins = {f"\0{index}\0": arg for index, arg in enumerate(tail) if arg[:1] == "-"}
+        back = {arg: stand_in for stand_in, arg in stand_ins.items()}
+        # (The "--" kept: an option before it without its value is still told so, not given
+        # the first FILE.)
+        marked = args[: split + 1] + [back.get(arg, arg) for arg in tail]
         self._stand_ins = stand_ins
         try:
-            parsed, unknown = self.parse_known_intermixed_args(args, namespace)
-            for action in self._actions:
-                if action.option_strings or not stand_ins:
-                    continue
-                value = getattr(parsed, action.dest, None)
-                if isinstance(value, str) and value in stand_ins:
-                    setattr(parsed, action.dest, self._given(action, stand_ins[value]))
-                elif isinstance(value, list):
-                    given = [
-                        self._given(action, stand_ins[item]) if item in stand_ins else item
-                        for item in value
-                    ]
-                    setattr(parsed, action.dest, given)
-            return parsed, [stand_ins.get(arg, arg) for arg in unknown]
+            parsed, unknown = self._parse_known_intermixed(marked, namespace)
+        finally:
+            self._stand_ins = MappingProxyType({})
+        found = [arg for arg in unknown if arg in stand_ins]
+        for action in self._given_positionals:
+            value = getattr(parsed, action.dest, None)
+            if isinstance(value, str) and value in stand_ins:
+                found.append(value)
+                setattr(parsed, action.dest, self._given(action, stand_ins[value]))
+            elif isinstance(value, list):
+                found.extend(item for item in value if item in stand_ins)
+                given = [
+                    self._given(action, stand_ins[item]) if item in stand_ins else item
+                    for item in value
+                ]
+                setattr(parsed, action.dest, given)
+        if sorted(found) != sorted(stand_ins):
+            return super().parse_known_args(args, namespace)
+        return parsed, [stand_ins.get(arg, arg) for arg in unknown]
+
+    def _parse_known_intermixed(
+        self, args: list[str], namespace: argparse.Namespace | None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._intermixing = True  # (the intermixed parse may call parse_known_args for each pass)
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
         finally:
             self._intermixing = False
-            self._stand_ins = MappingProxyType({})
 
     def _given(self, action: argparse.Action, text: str) -> Any:
+        """``text`` converted by the argument's type, as argparse converts it (a usage error
+        naming the argument if the type refuses it)."""
+        if not callable(action.type):
+            return text
         try:
-            return self._get_value(action, text)
-        except argparse.ArgumentError as exc:
-            self.error(str(exc))
+            return action.type(text)
+        except argparse.ArgumentTypeError as exc:
+            self.error(f"argument {action.metavar or action.dest}: {exc}")
+        except (TypeError, ValueError):
+            self.error(f"argument {action.metavar or action.dest}: invalid value: {text!r}")
 
     def error(self, message: str) -> NoReturn:
         from .chat_show import shown_error
