@@ -327,3 +327,33 @@ def test_replay_double_dash_falls_back_to_plain_parsing_if_argparse_changes(
         code, out, err = run(*argv)
         assert code == 0, err
         assert "Welcome to Weather." in out, out
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("requst", "request"), ("sevre", "serve")])
+def test_a_mistyped_command_is_suggested(run: Run, typed: str, meant: str) -> None:
+    code, out, err = run(typed, "x")
+    assert (code, out) == (2, "")
+    assert (
+        f"alexaskill: error: argument COMMAND: invalid choice: {typed!r} (did you mean {meant}?"
+        in err
+    ), err
+
+
+def test_a_command_far_from_any_is_listed_as_before(run: Run) -> None:
+    code, _, err = run("bogus")
+    assert code == 2
+    assert "invalid choice: 'bogus' (choose from" in err, err
+    assert "did you mean" not in err, err
+
+
+@pytest.mark.parametrize("command", ["replay", "serve"])
+def test_a_missing_python_file_named_without_its_skill_is_said_missing(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    # "serve app.py" with no app.py here suggested "did you mean app.py:skill?", which then
+    # said "app.py: no such file".
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(command, "app.py", *(["x.json"] if command == "replay" else []))
+    assert code == 2
+    assert "did you mean" not in err, err
+    assert err.endswith(f"alexaskill {command}: error: app.py: no such file\n"), err

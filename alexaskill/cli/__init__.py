@@ -150,6 +150,7 @@ class _Parser(argparse.ArgumentParser):
         given = sys.argv[1:] if args is None else list(args)
         if self.names_strays:
             self._name_strays(given)
+            self._suggest_command(given)
         if self.refuses_unknown:
             self._refuse_strays(given)
         self._refuse_split_values(given)
@@ -210,6 +211,20 @@ class _Parser(argparse.ArgumentParser):
                     f"quote a name of several words ({name} {shlex.quote(f'{value} {after}')}), "
                     f"or put the {taken}s after -- ({name} {value} -- {shlex.quote(after)})"
                 )
+
+    def _suggest_command(self, given: list[str]) -> None:
+        """Name the command meant by a mistyped one close to it (argparse listed them all)."""
+        import difflib
+
+        typed = next((arg for arg in given if arg[:1] != "-"), None)
+        if typed is None or typed in _COMMANDS:
+            return
+        close = difflib.get_close_matches(typed, _COMMANDS, 1, 0.7)
+        if close:
+            self.error(
+                f"argument COMMAND: invalid choice: {typed!r} (did you mean {close[0]}? choose "
+                f"from {', '.join(_COMMANDS)})"
+            )
 
     def _name_strays(self, given: list[str]) -> None:
         """Say the unknown options of a command line that names no command, which argparse

@@ -141,6 +141,8 @@ def load_object(spec: str) -> Any:
     from ..app import Skill
 
     target, colon, attribute = spec.rpartition(":")
+    if not colon and spec.endswith(".py") and not Path(spec).is_file():
+        raise UsageError(f"{spec}: no such file")  # (not "did you mean app.py:skill?")
     if not colon or not target or not attribute:
         raise UsageError(
             f"APP {spec!r}: expected module:attribute, e.g. app:skill, or path/to/app.py:skill"
