@@ -397,7 +397,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="NAME=VALUE",
         help="a slot value (repeat a name for a multiple-value slot; NAME= sends it unfilled); "
         "with --model, one a built-in type never holds as Alexa sends it (five for an "
-        "AMAZON.NUMBER, which Alexa sends as 5) is warned of",
+        "AMAZON.NUMBER, which Alexa sends as 5) is warned of (without it a slot's type is not "
+        "known: request reads no skill of its own accord)",
     )
     command.add_argument(
         "--field",
