@@ -357,3 +357,31 @@ def test_a_missing_python_file_named_without_its_skill_is_said_missing(
     assert code == 2
     assert "did you mean" not in err, err
     assert err.endswith(f"alexaskill {command}: error: app.py: no such file\n"), err
+
+
+def test_a_python_file_given_as_a_request_file_is_said_to_be_python(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It was "more than one JSON document (the next at line 1) ... - < app.py": the module's
+    # docstring read as two JSON strings.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(ROOT))
+    (tmp_path / "other.py").write_text('"""A module."""\nx = 1\n')
+    code, _, err = run("replay", WEATHER, "other.py")
+    assert code == 2
+    assert err.endswith(
+        "alexaskill replay: error: other.py: Python, not a request file: request files are "
+        "JSON (alexaskill request LaunchRequest > launch.json writes one)\n"
+    ), err
+
+
+def test_a_file_of_json_strings_is_not_called_several_documents(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(ROOT))
+    (tmp_path / "notes.txt").write_text('"a" "b"\n')
+    code, _, err = run("replay", WEATHER, "notes.txt")
+    assert code == 2
+    assert "more than one JSON document" not in err, err
+    assert err.endswith("alexaskill replay: error: notes.txt: not JSON (line 1: Extra data)\n"), err

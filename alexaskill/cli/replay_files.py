@@ -32,6 +32,11 @@ def load_requests(files: Sequence[str], arguments: str) -> list[tuple[str, dict[
             continue
         if Path(name).is_dir():
             raise UsageError(f"{name}: is a directory; name the request files in it")
+        if name.endswith(".py") and Path(name).is_file():  # (its docstring read as JSON)
+            raise UsageError(
+                f"{name}: Python, not a request file: request files are JSON (alexaskill "
+                "request LaunchRequest > launch.json writes one)"
+            )
         data = read_input(name, label=name, what="a request file")
         if not data.removeprefix(b"\xef\xbb\xbf").strip():  # (not "not JSON (…)"; a BOM)
             if not Path(name).is_file():  # /dev/null: nothing written there stays
@@ -49,7 +54,9 @@ def load_requests(files: Sequence[str], arguments: str) -> list[tuple[str, dict[
                 raise ValueError("not an object")
             loaded.append((name, load_request(document)))
         except json.JSONDecodeError as exc:
-            if exc.msg == "Extra data":  # JSON lines, or files put together with cat
+            text = data.decode("utf-8-sig").lstrip()
+            # JSON lines, or files put together with cat (not a text that starts as a string)
+            if exc.msg == "Extra data" and text[:1] in ("{", "["):
                 raise UsageError(
                     f"{name}: more than one JSON document (the next at line {exc.lineno}): a "
                     f"request file holds one request; standard input takes several: "
