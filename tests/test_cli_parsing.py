@@ -385,3 +385,10 @@ def test_a_file_of_json_strings_is_not_called_several_documents(
     assert code == 2
     assert "more than one JSON document" not in err, err
     assert err.endswith("alexaskill replay: error: notes.txt: not JSON (line 1: Extra data)\n"), err
+
+
+def test_chat_help_says_an_invocation_name_of_several_words_is_quoted(run: Run) -> None:
+    code, out, _ = run("chat", "--help")
+    assert code == 0
+    said = " ".join(out.split())
+    assert "--invocation NAME the invocation name, quoted when of several words" in said, said

@@ -370,8 +370,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--invocation",
         type=given_invocation,
-        help="the invocation name (default: the model's; an APP's: the project's model file's, "
-        "skill-package/interactionModels/custom/LOCALE.json, as `model` reads it)",
+        metavar="NAME",
+        help="the invocation name, quoted when of several words (--invocation \"<your skill's "
+        "invocation name>\"). Default: the model's; an APP's: the project's model file's, "
+        "skill-package/interactionModels/custom/LOCALE.json, as `model` reads it",
     )
     command.add_argument(
         "--now",
