@@ -121,9 +121,33 @@ def cut(text: str, most: int = MAX_VALUE) -> str:
     return text if len(text) <= most else f"{text[:most]}…(+{len(text) - most})"
 
 
-def bounded(text: str) -> str:
-    """``text`` `cut`, then `printable`: a value from a request as a plain line shows it."""
-    return printable(cut(text))
+def bounded(text: str, most: int = MAX_VALUE) -> str:
+    """A value from a request as the plain request line shows it, in at most ``most``
+    characters of its own (``"`` and `cut`'s count aside).
+
+    As it is when it is printable with no space, ``"`` or ``\\`` in it (Alexa's ids, types and
+    intent names), cut at ``most`` characters when longer; otherwise in double quotes, ``"``
+    and ``\\`` escaped with a backslash and what `printable` escapes escaped so, the escaped
+    text cut (an escape kept whole or left out): no value can pass for the rest of the line
+    (``GetWeather -> ok (200)`` as an intent name), nor write more than ``most`` characters.
+    """
+    if text.isprintable() and " " not in text and '"' not in text and "\\" not in text:
+        return cut(text, most)
+    shown: list[str] = []
+    size = 0
+    for char in text:  # (rare: a forged or broken value; at most ``most`` rounds)
+        if char == "\\" or char == '"':
+            part = "\\" + char
+        elif char.isprintable() or category(char) not in _ESCAPED_CATEGORIES:
+            part = char
+        else:
+            part = char.encode("unicode_escape").decode()
+        size += len(part)
+        if size > most:
+            break
+        shown.append(part)
+    rest = len(text) - len(shown)
+    return f'"{"".join(shown)}"…(+{rest})' if rest else f'"{"".join(shown)}"'
 
 
 def shown(line: str) -> str:

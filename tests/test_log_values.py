@@ -13,11 +13,12 @@ from typing import Any, Final
 import pytest
 
 import alexaskill
-from alexaskill.log_values import _escape_args
-from alexaskill.logs import configure_logging
+from alexaskill.log_values import MAX_VALUE, _escape_args
+from alexaskill.logs import configure_logging, log_request
 
 from .logger_state import alexaskill_logger_kept
 
+_FIXTURES: Final = Path(__file__).parent / "fixtures" / "requests"
 FORGED = "cert\n2026-01-01 00:00:00,000 WARNING alexaskill: \x1b[2Kforged"
 
 
@@ -239,3 +240,56 @@ def test_a_short_printable_argument_is_passed_on_as_it_is() -> None:
 
     args = (Tagged("a"), "plain")
     assert escaped_args(args, MAX_ARGUMENT) is args
+
+
+def _with_values(intent: str, request_id: str = "amzn1.echo-api.request.1") -> Any:
+    from alexaskill.models import decode_envelope
+
+    raw = json.loads((_FIXTURES / "IntentRequest.GetWeather.json").read_text())
+    raw["request"]["intent"]["name"] = intent
+    raw["request"]["requestId"] = request_id
+    return decode_envelope(json.dumps(raw).encode())
+
+
+@pytest.mark.parametrize("char", ["\x00", "\U000e0001", "\u202e"], ids=["nul", "tag", "rlo"])
+def test_the_request_lines_cut_bounds_the_escaped_value(char: str) -> None:
+    # The cut at 256 characters counted them before escaping: 256 tag characters came out as
+    # 2,560 ("\U000e0001" each). What the line shows of a value is what is bounded.
+    stream = io.StringIO()
+    with alexaskill_logger_kept():
+        configure_logging("INFO", stream=stream)
+        log_request(_with_values(char * 1_000, char * 1_000), outcome="ok", status=200)
+    (line,) = stream.getvalue().splitlines()
+    intent = line.split("IntentRequest ", 1)[1].split(" -> ", 1)[0]
+    shown = intent.split("…(+")[0].strip('"')
+    escape = char.encode("unicode_escape").decode()
+    assert len(shown) <= MAX_VALUE and shown == escape * (len(shown) // len(escape))
+    assert intent.endswith(f"…(+{1_000 - len(shown) // len(escape)})")
+    assert len(line) < 3 * (MAX_VALUE + 20) + 150
+
+
+@pytest.mark.parametrize(
+    "intent",
+    ["GetWeather -> ok (200) handler=1.0ms", 'Get"Weather', "Get\\nWeather", "Get\xa0Weather"],
+)
+def test_a_request_value_cannot_pass_for_the_rest_of_the_plain_line(intent: str) -> None:
+    # An intent name (a request id) with spaces in it made a line that read as another
+    # outcome: "IntentRequest GetWeather -> ok (200) handler=1.0ms -> handler_error (200)…". A
+    # value with a space, a quote or a backslash is written in double quotes, those escaped.
+    stream = io.StringIO()
+    with alexaskill_logger_kept():
+        configure_logging("INFO", stream=stream)
+        log_request(_with_values(intent, "x -> ok (200)"), outcome="handler_error", status=200)
+    (line,) = stream.getvalue().splitlines()
+    outside = re.sub(r'"(?:[^"\\]|\\.)*"', "", line)  # the line, its quoted values left out
+    assert outside.count(" -> ") == 1 and outside.count("(200)") == 1
+    quoted = '"' + intent.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    assert f"IntentRequest {quoted} -> handler_error (200)" in line
+    assert line.endswith(' id="x -> ok (200)"')
+    # Alexa's own values stay as they are.
+    stream = io.StringIO()
+    with alexaskill_logger_kept():
+        configure_logging("INFO", stream=stream)
+        log_request(_with_values("AMAZON.StopIntent"), outcome="ok", status=200)
+    assert "IntentRequest AMAZON.StopIntent -> ok (200) " in stream.getvalue()
+    assert stream.getvalue().rstrip("\n").endswith(" id=amzn1.echo-api.request.1")

@@ -586,9 +586,10 @@ def test_control_characters_in_request_fields_are_escaped_in_the_plain_line() ->
     assert text.count("\n") == 1 and text.endswith("\n")
     assert "\r" not in text and "\x00" not in text and "\x1b" not in text
     assert "\u2028" not in text  # str.splitlines() and some log viewers break lines there too
-    assert "IntentRequest GetWeather\\nFAKE -> ok (200)" in text
-    assert "id=amzn1.echo-api.request.1\\n2026-01-01 00:00:00,000 INFO" in text
-    assert text.rstrip("\n").endswith("\\x00\\r\\u2028\\x1b[31m")
+    # (in double quotes, as a value with a space, a quote or a backslash is written)
+    assert 'IntentRequest "GetWeather\\nFAKE" -> ok (200)' in text
+    assert 'id="amzn1.echo-api.request.1\\n2026-01-01 00:00:00,000 INFO' in text
+    assert text.rstrip("\n").endswith('\\x00\\r\\u2028\\x1b[31m"')
 
 
 def test_json_lines_keep_the_raw_values_in_their_fields() -> None:
@@ -1233,11 +1234,13 @@ def test_a_very_long_value_of_a_request_is_cut_in_its_line(as_json: bool, type_:
     assert len(text) < 3_000 and text.count("\n") == 1 and "\x1b" not in text
     message = json.loads(text)["message"] if as_json else text
     cut_id = "id" + "A" * 254 + "…(+99746)"
+    # (The message's in double quotes: each value holds an escape, past the cut.)
+    shown_id = '"id' + "A" * 254 + '"…(+99746)'
     if type_:
-        assert "Type" + "A" * 252 + "…(+99748) -> ok" in message
+        assert '"Type' + "A" * 252 + '"…(+99748) -> ok' in message
     else:
-        assert "IntentRequest Intent" + "A" * 250 + "…(+99750) -> ok" in message
-    assert message.endswith(f" id={cut_id}\n" if not as_json else f" id={cut_id}")
+        assert 'IntentRequest "Intent' + "A" * 250 + '"…(+99750) -> ok' in message
+    assert message.endswith(f" id={shown_id}\n" if not as_json else f" id={shown_id}")
     if as_json:
         line = json.loads(text)
         assert line["request_id"] == cut_id
