@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import msgspec
 
-from .log_values import escaped_args, shown
+from .log_values import MAX_ARGUMENT, cut, escaped_args, shown
 
 __all__ = ["EscapingFormatter", "JsonFormatter", "escape_last_resort", "log_thread_exceptions"]
 
@@ -47,9 +47,12 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        ours = record.name == "alexaskill" or record.name.startswith("alexaskill.")
         for name, value in record.__dict__.items():
             if name not in _RECORD_FIELDS and name not in entry:
-                entry[name] = value
+                # An alexaskill record's extra may quote a request as its message does (a
+                # `RuleViolation`, its request's type): cut as the message's arguments are.
+                entry[name] = _cut_extra(value) if ours else value
         if record.exc_text:  # (`logging.Formatter`'s cache; alexaskill's filter's cut text)
             entry["exception"] = record.exc_text
         elif record.exc_info:
@@ -120,6 +123,24 @@ def _json_line(entry: object) -> str:
 
 
 _JSON_ENCODER: Final = msgspec.json.Encoder(enc_hook=repr)
+
+
+def _cut_extra(value: object) -> object:
+    """``value``, or its text (its JSON's, as `format` writes it) `cut` at `MAX_ARGUMENT`
+    characters when that is longer."""
+    if isinstance(value, str):
+        return cut(value, MAX_ARGUMENT)
+    if value is None or isinstance(value, int | float):
+        return value
+    try:
+        encoded = _JSON_ENCODER.encode(value)
+    except (RecursionError, UnicodeEncodeError):
+        return value  # (`_json_line` writes it, as Python shows it or its surrogates escaped)
+    if len(encoded) <= MAX_ARGUMENT:
+        return value
+    text = encoded.decode()
+    shown = msgspec.json.decode(encoded) if text.startswith('"') else text  # (a repr's text)
+    return cut(shown, MAX_ARGUMENT)
 
 
 def _encodable(value: object) -> object:

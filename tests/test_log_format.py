@@ -81,3 +81,29 @@ def test_json_lines_hold_no_raw_c1_control_line_break_or_bidi_override(
     assert f"\\u{ord(character):04x}" in text
     line = json.loads(text)
     assert line["message"] == f"heard {said}" and line["said"] == said
+
+
+def test_a_rule_violations_field_is_cut_as_its_message_is(json_log: io.StringIO) -> None:
+    # A reply dropped for breaking Alexa's rules is logged with the `RuleViolation` as
+    # ``extra``: its message (quoting the request's type) was cut at MAX_ARGUMENT, its
+    # ``rule_violation`` field, the same text in its repr, written whole.
+    from alexaskill.exceptions import RuleViolation
+    from alexaskill.log_values import MAX_ARGUMENT
+
+    violation = RuleViolation("T" * 50_000, ("AudioPlayer.Play",), "a rule")
+    logging.getLogger("alexaskill.rules").error(
+        "%s", violation, extra={"rule_violation": violation, "names": ("N" * 50_000,)}
+    )
+    line = json.loads(json_log.getvalue())
+    assert line["rule_violation"].startswith("RuleViolation('the reply answered TTT")
+    assert len(line["rule_violation"]) <= MAX_ARGUMENT + len("…(+99999)")
+    assert line["rule_violation"].endswith(f"…(+{len(repr(violation)) - MAX_ARGUMENT})")
+    assert len(line["names"]) <= MAX_ARGUMENT + len("…(+99999)")
+    assert len(json_log.getvalue()) < 4_000
+    # A short one stays what it was: its repr (a list, a list).
+    short = RuleViolation("IntentRequest", ("card",), "a rule")
+    logging.getLogger("alexaskill.rules").error(
+        "%s", short, extra={"rule_violation": short, "names": ("card",)}
+    )
+    line = json.loads(json_log.getvalue().splitlines()[1])
+    assert line["rule_violation"] == repr(short) and line["names"] == ["card"]
