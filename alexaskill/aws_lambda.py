@@ -85,7 +85,7 @@ from .lambda_events import decode_body, decode_event, describe_event
 from .lambda_exit import close_at_exit
 from .lambda_tasks import run_saying_tasks
 from .log_lambda import note_invocation
-from .logs import log_request, logger, refusal
+from .logs import INTERNAL_ERROR, log_request, logger, refusal
 from .outgoing_proxies import check_outgoing_proxies
 
 if TYPE_CHECKING:
@@ -384,6 +384,9 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
             # A refusal, not a crash: the runtime reports the message (and prints a traceback
             # of this frame alone, not one through the parsing of the event).
             raise exc.with_traceback(None) from None
+        except Exception:  # alexaskill's own bug: its line, then the runtime's report
+            invocation.run(log_request, envelope, outcome=INTERNAL_ERROR)
+            raise
         started = time.perf_counter()
         limit = skill.deadline
         # With an event loop, def handlers run in worker threads as on the web service: the
@@ -410,7 +413,10 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
         try:
             answer = plan.run(answering, invocation)
         except Exception:
-            raise  # alexaskill's own bug: the runtime reports the invocation as failed
+            # alexaskill's own bug: the runtime reports the invocation as failed. Its request
+            # line first, as every request has one.
+            invocation.run(log_request, envelope, outcome=INTERNAL_ERROR)
+            raise
         except BaseException as exc:
             # Anything else would end the runtime's process (awslambdaric catches Exception).
             # Lambda sends the function no SIGINT and cancels no invocation: a KeyboardInterrupt

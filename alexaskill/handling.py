@@ -21,7 +21,7 @@ from .endpoint import (
 from .error_bodies import error_body
 from .exceptions import RequestError
 from .lambda_web import note_request
-from .logs import log_request, refusal
+from .logs import INTERNAL_ERROR, log_request, refusal
 from .models import Envelope, decode_envelope
 from .refusal_warnings import warn_refused
 from .skill_closing import Closing
@@ -65,6 +65,8 @@ class Handling(Closing):
         """The status and body of the answer to a POST of ``body``, its headers read already
         (`_Endpoint`, through ASGI or not)."""
         self._in_flight += 1  # the request line waits for others in flight (logs._Handler)
+        verify_ms: float | None = None
+        envelope: Envelope | None = None
         try:
             remaining = None
             if self._on_lambda:
@@ -73,8 +75,6 @@ class Handling(Closing):
                 # the deadline as on AWS Lambda's own handler.
                 remaining = note_request(scope)
             started = time.perf_counter()
-            verify_ms: float | None = None
-            envelope: Envelope | None = None
             # Captured once the checks have judged it: only an accepted request may take a
             # place among the captures kept for Alexa's (`alexaskill.capture`).
             refused: str | None = "its checks did not finish"  # (an error, a cancellation)
@@ -148,6 +148,13 @@ class Handling(Closing):
             if cancelled is not None:
                 raise AnsweredCancellation(200, answer.body, cancelled)
             return 200, answer.body
+        except Exception:
+            # alexaskill's own bug (a handler's is answered with the apology, and logged, in
+            # `respond`): the server logs its traceback and answers 500. Its request line
+            # still, as every request has one. (Only `log_request` itself raising could come
+            # here with a line written already, which it does not: it reports what fails.)
+            log_request(envelope, outcome=INTERNAL_ERROR, status=500, verify_ms=verify_ms)
+            raise
         finally:
             self._in_flight -= 1
 

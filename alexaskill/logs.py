@@ -425,6 +425,10 @@ def _direct_handler() -> _Handler | None:
     return handler
 
 
+#: The outcome of a request that alexaskill's own bug failed (not a handler's: "handler_error"),
+#: answered by the server (500), or reported by AWS Lambda's runtime as a failed invocation.
+INTERNAL_ERROR: Final = "internal_error"
+
 _REQUEST_LINE: Final = "%s%s -> %s%s handler=%s verify=%s id=%s"
 _LINE: Final = log_request.__code__.co_firstlineno
 

@@ -1306,3 +1306,30 @@ def test_the_skill_id_check_off_is_said_naming_the_skill_without_a_path(
         "the skill-id check is OFF (Skill(skill_id='*')) for the skill (any skill id): requests"
         " for any skill are answered"
     ]
+
+
+@pytest.mark.parametrize("where", ["decode", "respond"])
+def test_alexaskills_own_bug_on_lambda_still_leaves_one_request_line(
+    where: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The runtime reports the invocation failed, as before; its request line was missing.
+    skill = weather_skill()
+    lambda_handler = handler(skill)
+    caplog.set_level(logging.INFO, logger="alexaskill")
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("alexaskill's own bug")
+
+    async def broken_answer(*args: Any, **kwargs: Any) -> Any:
+        broken()
+
+    if where == "decode":
+        monkeypatch.setattr("alexaskill.aws_lambda.decode_body", broken)
+    else:
+        monkeypatch.setattr(skill, "_respond_by", broken_answer)
+        monkeypatch.setattr(skill, "respond", broken_answer)
+    with pytest.raises(RuntimeError, match="alexaskill's own bug"):
+        lambda_handler(intent_event("Broken"), None)
+    [request] = [r for r in caplog.records if r.name == "alexaskill.request"]
+    assert request.outcome == "internal_error"  # type: ignore[attr-defined]
+    assert (request.intent is None) is (where == "decode")  # type: ignore[attr-defined]

@@ -160,3 +160,39 @@ def test_each_request_has_one_line_whatever_becomes_of_it(
                 for line in lines]  # fmt: skip
         assert all(line[:1].isdigit() for line in text.splitlines() if not line[:1].isspace())
     assert said == expected
+
+
+@pytest.mark.parametrize("where", ["verify", "respond"])
+def test_alexaskills_own_bug_still_leaves_one_request_line(
+    where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A handler's bug is answered with the apology and logged as handler_error; a bug of
+    # alexaskill's own (in its verifier, in its answering, outside any handler) went out of
+    # the app as the server's 500 with no request line at all.
+    skill = Skill(SKILL_ID, store="memory://")
+
+    @skill.intent("Fine")
+    def fine() -> Any:
+        return speak("fine")
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("alexaskill's own bug")
+
+    log = io.StringIO()
+    with alexaskill_logger_kept(), TestClient(skill) as client:
+        configure_logging("INFO", stream=log)
+        body, headers = _signed(client, "Fine")
+        if where == "verify":
+            assert skill.verifier is not None
+            monkeypatch.setattr(skill.verifier, "verify_envelope", broken)
+        else:
+            monkeypatch.setattr(skill, "_respond_by", broken)
+        with pytest.raises(RuntimeError, match="alexaskill's own bug"):
+            client.post(body, headers)  # (the test client raises what the server would log)
+        monkeypatch.undo()
+        assert client.post(*_signed(client, "Fine")).status_code == 200
+    lines = [line for line in log.getvalue().splitlines() if " alexaskill.request: " in line]
+    assert len(lines) == 2, log.getvalue()
+    assert " -> internal_error (500) " in lines[0]
+    assert (" id=-" in lines[0]) is (where == "verify")
+    assert "IntentRequest Fine -> ok (200) " in lines[1]
