@@ -36,8 +36,12 @@ class JsonFormatter(logging.Formatter):
     """
 
     def format(self, record: logging.LogRecord) -> str:
-        """The record as one line of JSON."""
-        return _json_line(self._entry(record))
+        """The record as one line of JSON (an alexaskill record's within `MAX_LINE_BYTES`)."""
+        entry = self._entry(record)
+        line = _json_line(entry)
+        if len(line) > _SURELY_WITHIN and _too_long(line) and _ours(record.name):
+            return _fitted_json(entry)
+        return line
 
     def _entry(self, record: logging.LogRecord) -> dict[str, Any]:
         """The keys and values of the record's line."""
@@ -47,7 +51,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        ours = record.name == "alexaskill" or record.name.startswith("alexaskill.")
+        ours = _ours(record.name)
         for name, value in record.__dict__.items():
             if name not in _RECORD_FIELDS and name not in entry:
                 # An alexaskill record's extra may quote a request as its message does (a
@@ -68,7 +72,13 @@ class JsonFormatter(logging.Formatter):
         order (`_JsonRequestLine`).
         """
         time = f"{_UTC_SECONDS.stamp(now_ns)}Z"
-        return _json_line(_JsonRequestLine(time, "INFO", _REQUEST_LOGGER, message, *fields))
+        line = _json_line(_JsonRequestLine(time, "INFO", _REQUEST_LOGGER, message, *fields))
+        # Its values are cut at 256 characters, but five of them, JSON-escaped (\u0000 is six)
+        # or of four-byte characters, pass what a pipe keeps whole. Counted only past the
+        # length no line of ours under it can have (a line ~450 characters): one test.
+        if len(line) <= _SURELY_WITHIN or not _too_long(line):
+            return line
+        return _fitted_json(msgspec.json.decode(line))
 
 
 class _JsonRequestLine(msgspec.Struct, gc=False):
@@ -123,6 +133,96 @@ def _json_line(entry: object) -> str:
 
 
 _JSON_ENCODER: Final = msgspec.json.Encoder(enc_hook=repr)
+
+
+def _ours(name: str) -> bool:
+    """Whether the logger ``name`` is alexaskill's (not a skill's own)."""
+    return name == "alexaskill" or name.startswith("alexaskill.")
+
+
+#: The most bytes of one line alexaskill writes, its newline too: what one write() to a pipe
+#: keeps whole on Linux (PIPE_BUF; another worker's write cannot tear it), far under what
+#: Docker's log driver keeps in one message (16 KiB).
+MAX_LINE_BYTES: Final = 4096
+#: A line of at most this many characters is within `MAX_LINE_BYTES` whatever it holds (UTF-8
+#: writes a character in four bytes at most): its bytes are not counted.
+_SURELY_WITHIN: Final = (MAX_LINE_BYTES - 1) // 4
+
+
+def _too_long(line: str) -> bool:
+    """Whether ``line`` and its newline pass `MAX_LINE_BYTES` in UTF-8."""
+    return len(line.encode("utf-8", "backslashreplace")) >= MAX_LINE_BYTES
+
+
+def _cut_line(line: str) -> str:
+    """``line`` cut to `MAX_LINE_BYTES` with its newline, saying how many characters more it had
+    (a character cut in two left out)."""
+    room = MAX_LINE_BYTES - 1 - len("…(+9999999)".encode())
+    kept = line.encode("utf-8", "backslashreplace")[:room].decode("utf-8", "ignore")
+    return f"{kept}…(+{len(line) - len(kept)})"
+
+
+def _as_text(value: object) -> str:
+    """``value`` as a JSON line writes it, as text: a str as it is, a repr's text, the JSON of
+    a list."""
+    if isinstance(value, str):
+        return value
+    encodable = _encodable(value)
+    if isinstance(encodable, str):
+        return encodable
+    text = _json_line(encodable)
+    return str(msgspec.json.decode(text)) if text.startswith('"') else text
+
+
+#: The most characters of one line of a traceback in a JSON line cut to fit (`_fitted_json`).
+_TRACEBACK_LINE: Final = 200
+
+
+def _cut_middle(text: str, most: int) -> str:
+    """``text`` (a traceback) in at most ``most`` characters and a note: its start and its end,
+    which says what was raised, kept."""
+    if len(text) <= most:
+        return text
+    head = most // 3
+    tail = most - head
+    end = text[len(text) - tail :] if tail > 0 else ""
+    return f"{text[:head]}\n… ({len(text) - head - len(end)} characters left out) …\n{end}"
+
+
+def _fitted_json(entry: dict[str, Any]) -> str:
+    """The JSON line of ``entry`` within `MAX_LINE_BYTES`: its longest values cut (a
+    traceback's middle left out), each value not a str, a number or null written as its text."""
+    entry = {
+        name: value if value is None or isinstance(value, str | int | float) else _as_text(value)
+        for name, value in entry.items()
+    }
+    line = _json_line(entry)
+    for _ in range(32):  # (one round or two, almost always)
+        size = len(line.encode("utf-8", "backslashreplace"))
+        if size < MAX_LINE_BYTES:
+            break
+        sizes = {
+            name: len(_json_line(value).encode("utf-8", "backslashreplace"))
+            for name, value in entry.items()
+            if isinstance(value, str)
+        }
+        name = max(sizes, key=sizes.__getitem__)
+        value = entry[name]
+        over = size - MAX_LINE_BYTES + 1
+        # As many characters fewer as its bytes over (in the value's own bytes a character;
+        # room for the note of the cut), but half of it kept at least: the next round cuts
+        # the next longest, so that each keeps a share.
+        target = max(sizes[name] - over, sizes[name] // 2)
+        keep = max(0, len(value) * target // sizes[name] - 20)
+        if name in ("exception", "stack"):
+            # Each of its lines cut first (the exception's message, a long source line), its
+            # middle frames left out then: its start and end, what was raised, kept.
+            shorter = "\n".join(cut(line, _TRACEBACK_LINE) for line in value.split("\n"))
+            entry[name] = shorter if shorter != value else _cut_middle(value, keep)
+        else:
+            entry[name] = cut(value, keep)
+        line = _json_line(entry)
+    return line
 
 
 def _cut_extra(value: object) -> object:
@@ -257,6 +357,15 @@ class _PlainFormatter(EscapingFormatter):
 
     def __init__(self) -> None:
         super().__init__(_PLAIN_FORMAT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        """`EscapingFormatter.format`'s text, each line of an alexaskill record's within
+        `MAX_LINE_BYTES` (several arguments of 1,000 characters, four-byte ones, passed it)."""
+        text = super().format(record)
+        if len(text) > _SURELY_WITHIN and _ours(record.name):
+            lines = text.split("\n")
+            text = "\n".join(_cut_line(line) if _too_long(line) else line for line in lines)
+        return text
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         """``logging.Formatter.formatTime`` (local time, milliseconds after a comma), cached."""

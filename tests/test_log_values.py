@@ -168,7 +168,7 @@ def test_a_handlers_exception_quoting_a_huge_value_is_cut_in_its_traceback_too(
     lines = stream.getvalue().splitlines()
     if as_json:
         traceback = next(json.loads(line)["exception"] for line in lines if "exception" in line)
-        assert max(map(len, lines)) < 8_000
+        assert max(len(line.encode()) for line in lines) < 4_096  # (was 8,000: the whole JSON)
     else:
         traceback = "\n".join(line for line in lines if line.startswith(" "))
         assert max(map(len, lines)) < 4_000  # a write a pipe keeps whole (PIPE_BUF: 4,096 bytes)
@@ -293,3 +293,62 @@ def test_a_request_value_cannot_pass_for_the_rest_of_the_plain_line(intent: str)
         log_request(_with_values("AMAZON.StopIntent"), outcome="ok", status=200)
     assert "IntentRequest AMAZON.StopIntent -> ok (200) " in stream.getvalue()
     assert stream.getvalue().rstrip("\n").endswith(" id=amzn1.echo-api.request.1")
+
+
+#: Characters whose writing is longest: escaped in the plain line (ten characters), escaped by
+#: JSON (six), four bytes of UTF-8.
+WIDE: Final = ["\U000e0001", "\x00", "\U0001f600"]
+
+
+@pytest.mark.parametrize("char", WIDE, ids=["tag", "nul", "emoji"])
+@pytest.mark.parametrize("as_json", [False, True], ids=["plain", "json"])
+def test_a_request_line_stays_under_pipe_buf_in_bytes(as_json: bool, char: str) -> None:
+    # Each value cut at 256 characters, but a JSON line holds five of them (the message, the
+    # fields), each JSON-escaped or of four-byte characters: past 4,096 bytes, one write a
+    # pipe keeps whole.
+    raw = json.loads((_FIXTURES / "IntentRequest.GetWeather.json").read_text())
+    raw["request"].update(requestId=char * 300, locale=char * 300, type="T" + char * 300)
+    from alexaskill.models import decode_envelope
+
+    stream = io.StringIO()
+    with alexaskill_logger_kept():
+        configure_logging("INFO", json=as_json, stream=stream)
+        for request in (_with_values(char * 300, char * 300), decode_envelope(json.dumps(raw))):
+            log_request(request, outcome="ok", status=200, handler_ms=1.0, verify_ms=1.0)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        assert len(line.encode()) < 4_096
+        if as_json:
+            shown = json.loads(line)
+            assert shown["outcome"] == "ok" and shown["logger"] == "alexaskill.request"
+            assert shown["request_id"].startswith(char) and "…(+" in shown["request_id"]
+
+
+@pytest.mark.parametrize("char", WIDE, ids=["tag", "nul", "emoji"])
+@pytest.mark.parametrize("as_json", [False, True], ids=["plain", "json"])
+def test_a_record_of_several_long_arguments_stays_under_pipe_buf_in_bytes(
+    as_json: bool, char: str
+) -> None:
+    # Each argument cut at 1,000 characters (as escaped), but five of them, or a thousand
+    # four-byte characters, made one line of many KiB.
+    stream = io.StringIO()
+    with alexaskill_logger_kept():
+        configure_logging("INFO", json=as_json, stream=stream)
+        logger = logging.getLogger("alexaskill.x")
+        logger.warning("five: %s %s %s %s %s", *[char * 1_000] * 5, extra={"more": char * 900})
+        try:
+            raise ValueError(char * 900)
+        except ValueError:
+            logger.exception("failed for %s", char * 900)
+    lines = stream.getvalue().splitlines()
+    assert all(len(line.encode()) < 4_096 for line in lines)
+    if as_json:
+        records = [json.loads(line) for line in lines]
+        assert len(records) == 2
+        assert records[0]["message"].startswith("five: ")
+        assert records[1]["exception"].startswith("Traceback (most recent call last):")
+        assert "ValueError" in records[1]["exception"]  # (its end kept: the exception)
+    else:
+        assert lines[0].split(" alexaskill.x: ", 1)[1].startswith("five: ")
+        assert "…(+" in lines[0]
