@@ -71,6 +71,7 @@ from .ssml_check import (
 from .ssml_check import PROBLEM_WITH_RESPONSE as PROBLEM_WITH_RESPONSE  # (not in __all__)
 from .ssml_prosody import _prosody_pitch, _prosody_rate, _prosody_volume
 from .web_urls import _url_error
+from .xml_markup import _misc_error
 from .xml_text import _speak_root, _xml_text
 
 __all__ = [
@@ -204,12 +205,27 @@ def _kept(found: re.Match[str]) -> str:
 
 def _is_document(part: str) -> bool:
     """Whether ``part`` is SSML markup that is a ``<speak>`` document; `ResponseError` if it
-    has a DOCTYPE. The one test of `speak`, ``+``, ``*`` and ``join`` (through `_unwrap`)."""
+    has a DOCTYPE, or a comment or processing instruction before its root that XML does not
+    read (`_refuse_bad_prolog`). The one test of `speak`, ``+``, ``*`` and ``join`` (through
+    `_unwrap`)."""
     if not isinstance(part, Ssml):
         return False
     if "<!DOCTYPE" in part:
         _refuse_doctype(part)
-    return _speak_root(part) >= 0
+    root = _speak_root(part)
+    if root > 0:
+        _refuse_bad_prolog(part, root)
+    return root >= 0
+
+
+def _refuse_bad_prolog(part: str, root: int) -> None:
+    """`ResponseError` if what comes before the root of ``part`` (at ``root``) is no XML
+    (`alexaskill.xml_markup._misc_error`): composing drops the prolog, so the app would never
+    see it, though it refuses the same document given whole (`alexaskill.responses.SsmlSpeech`)
+    and `ssml_error` does too."""
+    error = _misc_error(part, 0, root, prolog=True)
+    if error is not None:
+        raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
 
 
 def _unwrap(part: str) -> str:

@@ -258,6 +258,41 @@ def test_a_document_with_a_doctype_is_refused_where_it_is_composed() -> None:
     assert ssml.speak(commented) == "<speak>a<!-- <!DOCTYPE x> --></speak>"
 
 
+@pytest.mark.parametrize(
+    ("document", "fault"),
+    [
+        ("<!-- a -- b --><speak>Hi</speak>", "'--' inside a comment at index 7"),
+        ("<!-- a ---><speak>Hi</speak>", "'--' inside a comment at index 7"),
+        ("<!-- ok -->\n<!-- a -- b --><speak>Hi</speak>", "'--' inside a comment at index 19"),
+        ("<? x?><speak>Hi</speak>", "a processing instruction without a name at index 2"),
+        ("<?XML x?><speak>Hi</speak>", "'XML' as a processing instruction's name at index 2"),
+    ],
+)
+def test_a_documents_prolog_is_checked_where_it_is_composed(document: str, fault: str) -> None:
+    # speak() dropped a part's prolog unread: a comment no XML reads before <speak> vanished,
+    # while SsmlSpeech and ssml_error refused the same document. Refused alike now, where the
+    # parts are composed (as a DOCTYPE is: the app never sees the prolog speak() drops).
+    part = Ssml(document)
+    said = rf"^SSML part '.*': {re.escape(fault)}"
+    composers: tuple[Callable[[], object], ...] = (
+        lambda: ssml.speak(part),
+        lambda: ssml.speak("a ", part),
+        lambda: ssml.p(part),
+        lambda: part + "x",
+        lambda: "x" + part,
+        lambda: part * 2,
+        lambda: Ssml(" ").join(["x", part]),
+    )
+    for compose in composers:
+        with pytest.raises(ResponseError, match=said):
+            compose()
+    with pytest.raises(ResponseError, match=re.escape(fault)):
+        SsmlSpeech(part)
+    assert fault in (ssml.ssml_error(document) or "")
+    # A prolog XML reads is dropped as before.
+    assert ssml.speak(Ssml("<!-- ok --><?note x?>\n<speak>Hi</speak>")) == "<speak>Hi</speak>"
+
+
 def test_speak_keeps_a_plain_str_that_looks_like_a_document_as_text() -> None:
     assert ssml.speak("<speak>x</speak>") == "<speak>&lt;speak&gt;x&lt;/speak&gt;</speak>"
 
