@@ -332,8 +332,8 @@ def _scan_tags(
     (``<speak>a</p>``), or not the one opened last (``<p><s>a</p></s>``), an element left
     open (``<speak><p>a</speak>``, ``<speak>a``), a ``<speak>`` inside the root, a tag past
     the root not in ``known`` when it is given (`_SSML_TAGS`: ``<b>``, ``<SPEAK>``), a
-    processing instruction XML does not read (``<speak><?xml …?>``: an XML declaration is let
-    be anywhere before the root, which the app does not send), or what
+    processing instruction XML does not read (``<speak><?xml …?>``; an XML declaration but
+    first, or not as XML 1.0 writes it: `alexaskill.xml_markup._instruction_error`), or what
     ``check`` says of the text of a start tag whose name is in ``names`` (the app's limits).
     What a comment, a CDATA section, a processing instruction or an attribute value holds is
     text. The app's check of its speech (`alexaskill.responses.SsmlSpeech`) and `ssml_error`
@@ -472,6 +472,11 @@ def ssml_error(markup: str) -> str | None:
     error = _character_error(markup)
     if error is not None:
         return f"not XML: {error}"
+    if markup.startswith("<?xml") and (end := markup.find("?>")) > 0:
+        # expat takes a declaration XML 1.0 does not (version="2.0"): held to the app's check.
+        error = _instruction_error(markup, 0, markup[: end + 2], prolog=True)
+        if error is not None:
+            return error
     try:
         parser.Parse(markup, True)
     except expat.ExpatError as exc:

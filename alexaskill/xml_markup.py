@@ -170,14 +170,33 @@ _NAMELESS: Final = (
 )
 
 
+#: Quoted values of an XML declaration's pseudo-attributes (XML 1.0, "VersionNum", "EncName",
+#: "SDDecl"), and the white space, ``=`` round them ("Eq").
+_EQ: Final = r"[ \t\r\n]*+=[ \t\r\n]*+"
+_ENCODING_NAME: Final = r"[A-Za-z][A-Za-z0-9._\-]*+"
+#: An XML declaration as XML 1.0 writes it ("XMLDecl"): ``version`` (1.x), then ``encoding``
+#: and ``standalone`` (yes or no), each optional, in that order, after white space each.
+_DECLARATION: Final = re.compile(
+    rf"""<\?xml[ \t\r\n]++version{_EQ}(?:"1\.[0-9]++"|'1\.[0-9]++')"""
+    rf"""(?:[ \t\r\n]++encoding{_EQ}(?:"{_ENCODING_NAME}"|'{_ENCODING_NAME}'))?+"""
+    rf"""(?:[ \t\r\n]++standalone{_EQ}(?:"(?:yes|no)"|'(?:yes|no)'))?+[ \t\r\n]*+\?>"""
+)
+_DECLARED: Final = (
+    'where a declaration reads <?xml version="1.0"?>, an encoding="…" and a '
+    'standalone="yes" or "no" after it if any, in that order; write it so or leave it out'
+)
+
+
 def _instruction_error(
     markup: str, start: int, instruction: str, prolog: bool = False
 ) -> str | None:
     """Why ``instruction``, the processing instruction at index ``start`` of ``markup``, is none
     XML reads, or None: it has no name, one XML cannot read, xml in another case (``<?XML``),
-    or it is an XML declaration past the start of the document. Before the root (``prolog``),
-    where the app sends nothing (it sends the speech from its root), a declaration is let be
-    wherever it stands: text written with a first newline. One left open is the scan's to say."""
+    or it is an XML declaration past the start of the document (the prolog's too, ``prolog``:
+    ``"\\n<?xml …?>"``, after a comment or another declaration), or one at its start not as
+    XML 1.0 writes it (`_DECLARATION`: ``<?xml?>``, ``version="2.0"``). The app sends the
+    speech from its root, without its prolog, but holds the prolog to what Alexa's XML parser
+    (and `ssml_error`) would. One left open is the scan's to say."""
     if len(instruction) < 4 or not instruction.endswith("?>"):
         return None
     name = _NAME.match(instruction, 2)
@@ -190,8 +209,10 @@ def _instruction_error(
             return _said(
                 markup, start + 2, f"{target!r} as a processing instruction's name", advice
             )
-        if prolog:
-            return None
+        if prolog and start == 0:
+            if _DECLARATION.fullmatch(instruction) is not None:
+                return None
+            return _said(markup, start, "an XML declaration not as XML writes it", _DECLARED)
         advice = (
             "where a declaration (<?xml …?>) stands only first, before <speak>; move it there "
             "or leave it out"
