@@ -71,7 +71,7 @@ from .ssml_check import (
 from .ssml_check import PROBLEM_WITH_RESPONSE as PROBLEM_WITH_RESPONSE  # (not in __all__)
 from .ssml_prosody import _prosody_pitch, _prosody_rate, _prosody_volume
 from .web_urls import _url_error
-from .xml_markup import _misc_error
+from .xml_markup import _instruction_error, _misc_error, _start_tag_error
 from .xml_text import _speak_root, _xml_text
 
 __all__ = [
@@ -237,8 +237,29 @@ def _unwrap(part: str) -> str:
         return escape(part)
     if "speak" not in part and "<?xml" not in part and "<!DOCTYPE" not in part:  # the usual
         return str(part)
-    root = _speak_root(part) if _is_document(part) else 0
+    if not _is_document(part):
+        return _UNWRAPPED.sub(_kept, part)
+    root = _speak_root(part)
+    for found in _UNWRAPPED.finditer(part, root):
+        _refuse_dropped(part, found)
     return _UNWRAPPED.sub(_kept, part[root:] if root > 0 else part)
+
+
+def _refuse_dropped(part: str, found: re.Match[str]) -> None:
+    """`ResponseError` if what `_UNWRAPPED` found in the document ``part``, past its prolog,
+    and composing drops, is no XML: a ``<speak>`` start tag XML cannot read (``<speak x=1>``)
+    or an XML declaration (past the start there). The app refuses the same document given
+    whole (`alexaskill.responses.SsmlSpeech`), as `ssml_error` does; a fragment's stray root
+    tags and declaration are dropped unread (it is no document, the pieces of one)."""
+    text = found.group()
+    if found.group(1) is not None or text.startswith("</"):
+        return
+    if text.startswith("<?"):
+        error = _instruction_error(part, found.start(), text)
+    else:
+        error = _start_tag_error(part, found.start(), text)
+    if error is not None:
+        raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
 
 
 def _refuse_doctype(part: str) -> None:

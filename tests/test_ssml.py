@@ -293,6 +293,33 @@ def test_a_documents_prolog_is_checked_where_it_is_composed(document: str, fault
     assert ssml.speak(Ssml("<!-- ok --><?note x?>\n<speak>Hi</speak>")) == "<speak>Hi</speak>"
 
 
+@pytest.mark.parametrize(
+    ("document", "fault"),
+    [
+        ("<speak x=1>Hi</speak>", "an unquoted attribute value at index 9"),
+        ("<!-- c --><speak a='1' a='2'>Hi</speak>", "a twice in one tag at index 23"),
+        (
+            "<speak>Hi <?xml version='1.0'?></speak>",
+            "an XML declaration past the start at index 10",
+        ),
+        (
+            "<speak>Hi</speak>\n<?xml version='1.0'?>",
+            "an XML declaration past the start at index 18",
+        ),
+    ],
+)
+def test_what_composing_drops_of_a_document_is_checked_first(document: str, fault: str) -> None:
+    # speak() drops a document's root tags and every XML declaration: a root tag XML cannot
+    # read, or a declaration inside or after the root, vanished, while SsmlSpeech and
+    # ssml_error refused the same document (found by tests/test_ssml_agreement.py).
+    with pytest.raises(ResponseError, match=rf"^SSML part .*: {re.escape(fault)}"):
+        ssml.speak("a ", Ssml(document))
+    words = fault.partition(" at index")[0]
+    with pytest.raises(ResponseError, match=re.escape(words)):
+        SsmlSpeech(Ssml(document))
+    assert words in (ssml.ssml_error(document) or "")
+
+
 def test_speak_keeps_a_plain_str_that_looks_like_a_document_as_text() -> None:
     assert ssml.speak("<speak>x</speak>") == "<speak>&lt;speak&gt;x&lt;/speak&gt;</speak>"
 

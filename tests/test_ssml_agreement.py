@@ -1,0 +1,246 @@
+"""Every way SSML reaches Alexa takes or refuses a document alike: a differential test.
+
+A few hundred ``<speak>`` documents are made from a fixed seed, valid and near-valid: the tags
+of Amazon's SSML reference with their attributes right and wrong, tags it does not list,
+elements that do not nest, entities, comments, CDATA sections, processing instructions, a
+prolog and what follows the root. Each is given to the test tools' checker (`ssml_error`), to
+the speech of an answer (`SsmlSpeech`), to the response builders (`speak`, `ask`'s reprompt),
+to a progressive response and to the composer (`ssml.speak`), and all must say the same yes or
+no: a document one of them takes and another refuses is a fault the user hears (Alexa's
+"There was a problem with the requested skill's response") or a refusal for nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from alexaskill import ssml
+from alexaskill.exceptions import ResponseError
+from alexaskill.responses import SsmlSpeech, ask, encode_response, speak
+from alexaskill.services.progressive import progressive_document
+from alexaskill.ssml import Ssml
+
+T = TypeVar("T")
+
+#: Each list of pieces is a pair: what Alexa takes, then near-misses it refuses.
+#: Elements as a hand-written document may hold them: a name and its attributes.
+ELEMENTS = (
+    [
+        ("p", ""),
+        ("s", ""),
+        ("emphasis", ' level="strong"'),
+        ("prosody", ' rate="slow"'),
+        ("prosody", ' pitch="+10%" volume="loud"'),
+        ("say-as", ' interpret-as="digits"'),
+        ("say-as", " interpret-as='date' format='ymd'"),
+        ("sub", ' alias="World Wide Web"'),
+        ("lang", ' xml:lang="fr-FR"'),
+        ("phoneme", ' alphabet="ipa" ph="p\u026a\u02c8k\u0251\u02d0n"'),
+        ("voice", ' name="Kendra"'),
+        ("w", ' role="amazon:VB"'),
+        ("w", ' role="ivona:VBD"'),
+        ("amazon:effect", ' name="whispered"'),
+        ("amazon:emotion", ' name="excited" intensity="high"'),
+        ("amazon:domain", ' name="news"'),
+        ("p", ' title="a>b"'),
+    ],
+    [
+        ("emphasis", ' level="huge"'),
+        ("prosody", ' rate="5%"'),
+        ("say-as", ""),
+        ("sub", ""),
+        ("lang", ""),
+        ("phoneme", ' ph="pIk@n"'),
+        ("w", ' role="amazon:JJ"'),
+        ("amazon:emotion", ' name="excited"'),
+        ("b", ""),
+        ("mark", ' name="here"'),
+        ("p", " a='1' a='2'"),
+        ("p", " x=1"),
+        ("p", ' title="a<b"'),
+    ],
+)
+#: Empty elements. Not a ``<break time>`` in another case ("5S"): the checker names the form
+#: to write, which the app sends as written (tests/test_ssml.py pins that one difference).
+EMPTY = (
+    [
+        '<break time="1s"/>',
+        '<break strength="weak"/>',
+        "<break time='500ms' />",
+        "<break/>",
+        '<audio src="https://example.com/a.mp3"/>',
+        '<audio src="soundbank://soundlibrary/animals/amzn_sfx_dog_med_bark_1x_01"/>',
+        "<p/>",
+    ],
+    [
+        '<break time="20s"/>',
+        '<break strength="loud"/>',
+        "<break time=1s/>",
+        '<break time="1 s"/>',
+        '<audio src="http://example.com/a.mp3"/>',
+        "<audio/>",
+    ],
+)
+#: Text, references, comments, CDATA sections and processing instructions, right and wrong.
+TEXT = (
+    [
+        "word",
+        "Tom &amp; Jerry",
+        "&#233;t&#xE9;",
+        "1 &lt; 2",
+        "<![CDATA[x < y & z]]>",
+        "<!-- note -->",
+        "<?note x?>",
+        "&quot;&apos;&gt;",
+        "]]",
+        "-->",
+        "a - b",
+    ],
+    [
+        "Tom & Jerry",
+        "caf&eacute;",
+        "1 < 2",
+        "a ]]> b",
+        "<![CDATA[a]]",
+        "<!-- a -- b -->",
+        "<!-- x --->",
+        "<!-- open",
+        "<? x?>",
+        "<?XML x?>",
+        "<?xml version='1.0'?>",
+        "&#0;",
+        "&#xD800;",
+        "&amp",
+        "</p>",
+    ],
+)
+PROLOGS = (
+    [
+        "",
+        "",
+        '<?xml version="1.0"?>',
+        "<?xml version='1.0' encoding='UTF-8'?>\n",
+        "<!-- c -->",
+        " \n",
+        "<?note?>",
+        "<?xml version='1.0'?><!-- c -->\n",
+    ],
+    [
+        "<!-- a -- b -->",
+        "\n<?xml version='1.0'?>",
+        "<?xml?>",
+        "<?xml version='2.0'?>",
+        "<? x?>",
+        "<!DOCTYPE speak>",
+        "<!-- c --><?xml version='1.0'?>",
+    ],
+)
+EPILOGS = (
+    ["", "", " ", "\n", "<!-- c -->", "<?note?>"],
+    ["<!-- a -- b -->", "<?xml version='1.0'?>", "x", "<speak>y</speak>"],
+)
+ROOTS = (
+    ["<speak>", "<speak>", '<speak version="1.1">', "<speak >"],
+    ["<speak x=1>", "<speak a='1' a='2'>"],
+)
+
+
+#: How often a piece is picked from the near-misses: a document of a dozen pieces then holds
+#: none about half the time.
+NEAR_MISS = 0.06
+
+
+def _pick(rng: random.Random, choices: tuple[list[T], list[T]]) -> T:
+    """A piece of ``choices`` (what Alexa takes, near-misses), a near-miss now and then."""
+    return rng.choice(choices[1] if rng.random() < NEAR_MISS else choices[0])
+
+
+def _content(rng: random.Random, depth: int = 0) -> str:
+    pieces = []
+    for _ in range(rng.randint(1, 4)):
+        roll = rng.random()
+        if roll < 0.35 and depth < 3:
+            name, attributes = _pick(rng, ELEMENTS)
+            end = name if rng.random() > 0.05 else rng.choice(["p", "s"])  # crossed, stray
+            pieces.append(f"<{name}{attributes}>{_content(rng, depth + 1)}</{end}>")
+        elif roll < 0.5:
+            pieces.append(_pick(rng, EMPTY))
+        else:
+            pieces.append(_pick(rng, TEXT))
+    return " ".join(pieces)
+
+
+def documents(count: int, seed: int = 13) -> Iterator[str]:
+    """``count`` documents, the same ones each run. Each says "Hi" first, and stays within a
+    progressive response's 600 characters and an answer's 5 ``<audio>`` clips: speech that says
+    nothing, or is too long, is refused by the app alone (the checker parses the XML), which
+    is not what this compares."""
+    rng = random.Random(seed)
+    made = 0
+    while made < count:
+        prolog, root, epilog = _pick(rng, PROLOGS), _pick(rng, ROOTS), _pick(rng, EPILOGS)
+        document = f"{prolog}{root}Hi {_content(rng)}</speak>{epilog}"
+        if len(document) <= 600 and document.count("<audio") <= 5:
+            made += 1
+            yield document
+
+
+def _takes(build: Callable[[], object]) -> bool:
+    try:
+        build()
+    except ResponseError:
+        return False
+    return True
+
+
+def _sent_ssml(document: str) -> str:
+    """The SSML of the body the app sends for ``speak(Ssml(document))``."""
+    body = json.loads(encode_response(speak(Ssml(document))))
+    return str(body["response"]["outputSpeech"]["ssml"])
+
+
+def verdicts(document: str) -> dict[str, bool]:
+    """Whether each entry point takes ``document``."""
+    markup = Ssml(document)
+    return {
+        "ssml_error": ssml.ssml_error(document) is None,
+        "SsmlSpeech": _takes(lambda: SsmlSpeech(markup)),
+        "speak": _takes(lambda: speak(markup)),
+        "ask reprompt": _takes(lambda: ask("Which one?", reprompt=markup)),
+        "progressive": _takes(lambda: progressive_document(markup)),
+    }
+
+
+def _several_documents(document: str) -> bool:
+    """Whether the app refuses ``document`` for holding more than one root: a ``<speak>``
+    inside or after it, or text after it. `ssml.speak` composes such markup into one
+    document by design (tests/test_ssml.py), so it is left out of its comparison."""
+    try:
+        SsmlSpeech(Ssml(document))
+    except ResponseError as error:
+        return "inside or after its <speak> root" in str(error) or "after its <speak> root" in str(
+            error
+        )
+    return False
+
+
+def test_every_entry_point_takes_or_refuses_each_document_alike() -> None:
+    disagreements = []
+    taken = 0
+    for document in documents(400):
+        said = verdicts(document)
+        if not _several_documents(document):
+            composed = Ssml(document)
+            said["ssml.speak"] = _takes(lambda: SsmlSpeech(ssml.speak(composed)))  # noqa: B023
+        if len(set(said.values())) > 1:
+            disagreements.append((document, said))
+        elif said["SsmlSpeech"]:
+            taken += 1
+            # What is sent is what the checker takes (the prolog dropped, nothing added).
+            assert ssml.ssml_error(_sent_ssml(document)) is None, document
+    assert disagreements == [], disagreements[:5]
+    # Both kinds are made, in numbers: a generator that made only one would compare nothing.
+    assert 40 <= taken <= 360, taken
