@@ -238,6 +238,13 @@ def _unwrap(part: str) -> str:
     if "speak" not in part and "<?xml" not in part and "<!DOCTYPE" not in part:  # the usual
         return str(part)
     if not _is_document(part):
+        if "<?xml" in part:
+            for found in _UNWRAPPED.finditer(part):
+                # A declaration starting the fragment is its prolog, dropped; one after text
+                # or a tag would stand inside the composed root.
+                declaration = found.group(1) is None and found.group().startswith("<?")
+                if declaration and part[: found.start()].strip(" \t\r\n"):
+                    _refuse_dropped(part, found)
         return _UNWRAPPED.sub(_kept, part)
     root = _speak_root(part)
     for found in _UNWRAPPED.finditer(part, root):
@@ -250,7 +257,8 @@ def _refuse_dropped(part: str, found: re.Match[str]) -> None:
     and composing drops, is no XML: a ``<speak>`` start tag XML cannot read (``<speak x=1>``)
     or an XML declaration (past the start there). The app refuses the same document given
     whole (`alexaskill.responses.SsmlSpeech`), as `ssml_error` does; a fragment's stray root
-    tags and declaration are dropped unread (it is no document, the pieces of one)."""
+    tags are dropped unread (it is no document, the pieces of one), and a declaration that
+    starts it."""
     text = found.group()
     if found.group(1) is not None or text.startswith("</"):
         return

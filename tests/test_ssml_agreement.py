@@ -8,6 +8,7 @@ the speech of an answer (`SsmlSpeech`), to the response builders (`speak`, `ask`
 to a progressive response and to the composer (`ssml.speak`), and all must say the same yes or
 no: a document one of them takes and another refuses is a fault the user hears (Alexa's
 "There was a problem with the requested skill's response") or a refusal for nothing.
+Pieces without a root are compared with the document they are wrapped in.
 """
 
 from __future__ import annotations
@@ -244,3 +245,28 @@ def test_every_entry_point_takes_or_refuses_each_document_alike() -> None:
     assert disagreements == [], disagreements[:5]
     # Both kinds are made, in numbers: a generator that made only one would compare nothing.
     assert 40 <= taken <= 360, taken
+
+
+def fragments(count: int, seed: int = 31) -> Iterator[str]:
+    """``count`` pieces of SSML without a root, made as the documents' contents are."""
+    rng = random.Random(seed)
+    made = 0
+    while made < count:
+        fragment = f"Hi {_content(rng)}"
+        if len(fragment) <= 580 and fragment.count("<audio") <= 5:
+            made += 1
+            yield fragment
+
+
+def test_a_fragment_is_taken_or_refused_as_the_document_it_is_wrapped_in() -> None:
+    # Ssml without a root is wrapped in one: each entry point takes it as the checker takes
+    # the document "<speak>…</speak>" (the one the app sends), element builders included.
+    disagreements = []
+    for fragment in fragments(300):
+        said = verdicts(fragment)
+        said["ssml_error"] = ssml.ssml_error(f"<speak>{fragment}</speak>") is None
+        built = Ssml(fragment)
+        said["ssml.p"] = _takes(lambda: SsmlSpeech(ssml.speak(ssml.p(built))))  # noqa: B023
+        if len(set(said.values())) > 1:
+            disagreements.append((fragment, said))
+    assert disagreements == [], disagreements[:5]
