@@ -83,6 +83,57 @@ def test_workers_stop_when_serve_is_killed(servers: Servers, tmp_path: Path) -> 
     assert all(line.startswith("ERROR:") for line in stopping), stopping
 
 
+# In each worker (not serve's own process), a file named after it written at its exit: a
+# process killed by a signal runs no atexit function.
+NOTE_EXIT = """import atexit, multiprocessing, os, pathlib
+if multiprocessing.parent_process() is not None:
+    atexit.register(lambda: pathlib.Path(f"exited-{os.getpid()}").touch())
+"""
+
+
+def test_a_graceful_stop_ends_each_worker_with_status_0(servers: Servers, tmp_path: Path) -> None:
+    # Stopped by the supervisor's SIGTERM, each worker drained its requests, then uvicorn put
+    # back Python's default handler and raised the signal again ("cooperative signal
+    # handling"): every worker died of it, status -15, however cleanly it had stopped.
+    signed_skill(tmp_path, "signing", NOTE_EXIT)
+    process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
+    log = servers.output[process]
+    _wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
+    workers = pids(log.read_text())
+    servers.stop(process, patience=60)
+    assert process.returncode == 0, log.read_text()[-3000:]
+    exited = {int(path.name.removeprefix("exited-")) for path in tmp_path.glob("exited-*")}
+    assert exited == workers, log.read_text()[-3000:]
+    assert log.read_text().count("Finished server process") == 2
+    assert "ERROR" not in log.read_text()
+
+
+# Each worker exits with status 7 once it has stopped (serve's own process is left alone).
+EXIT_7 = """import atexit, multiprocessing, os
+if multiprocessing.parent_process() is not None:
+    atexit.register(os._exit, 7)
+"""
+
+
+def test_a_worker_that_stops_with_a_failure_is_said_and_fails_serve(
+    servers: Servers, tmp_path: Path
+) -> None:
+    # serve exited 0 however its workers ended as it stopped them: a worker that failed as it
+    # shut down (its exit status not 0) went unseen by docker, systemd and Kubernetes.
+    signed_skill(tmp_path, "signing", EXIT_7)
+    process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
+    log = servers.output[process]
+    _wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
+    workers = pids(log.read_text())
+    servers.stop(process, patience=60)
+    assert process.returncode == 1, log.read_text()[-3000:]
+    said = [line for line in log.read_text().splitlines() if "as serve stopped" in line]
+    assert len(said) == 2, log.read_text()[-3000:]
+    for pid in workers:
+        line = f"ERROR:    worker process [{pid}] exited with status 7 as serve stopped"
+        assert line in said, said
+
+
 @pytest.mark.parametrize(
     ("exitcode", "hung", "said"),
     [

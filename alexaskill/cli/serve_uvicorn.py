@@ -13,7 +13,7 @@ from typing import Any
 from .common import UsageError, logger
 from .serve_port import bind_as_asyncio, check_port
 from .serve_server import _announcing_server, _bound, _serve_here, _starting
-from .serve_workers import _STARTUP_FAILURE, _supervisor
+from .serve_workers import _STARTUP_FAILURE, _UNCLEAN_STOP, _supervisor, stopped_unclean
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
@@ -379,6 +379,8 @@ def _run_uvicorn(
             sock.close()  # (the server processes have their own; uvicorn's are closed)
     if getattr(supervisor, "failed_to_start", False):
         raise SystemExit(_STARTUP_FAILURE)
+    if supervisor is not None and stopped_unclean(supervisor):
+        raise SystemExit(_UNCLEAN_STOP)
 
 
 def _ipv6_wildcard(host: str) -> bool:

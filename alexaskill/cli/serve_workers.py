@@ -6,10 +6,16 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from socket import socket
 
 #: uvicorn's exit status for a server that cannot start (a worker's, then serve's).
 _STARTUP_FAILURE: Final = 3
+#: serve's exit status once stopped, a worker not having ended with status 0 (`stopped_unclean`).
+_UNCLEAN_STOP: Final = 1
 
 
 def _supervisor(config: Any, sock: Any) -> Any:
@@ -22,6 +28,7 @@ def _supervisor(config: Any, sock: Any) -> Any:
     That replaces uvicorn's restart check with one using its internals of 0.51 on
     (`_says_how_workers_end`); an older uvicorn keeps its own supervisor, as bare ``uvicorn
     --workers`` runs it."""
+    import functools
     import inspect
 
     import uvicorn
@@ -36,8 +43,39 @@ def _supervisor(config: Any, sock: Any) -> Any:
     )
     options: dict[str, Any] = {"sockets": [sock]}
     if "target" in inspect.signature(multiprocess.Multiprocess).parameters:  # before 0.51
-        options["target"] = uvicorn.Server(config).run  # as uvicorn.run gives it
+        # The server's run, as uvicorn.run gives it, within `serve_till_stopped`.
+        options["target"] = functools.partial(serve_till_stopped, uvicorn.Server(config).run)
     return multiprocess.Multiprocess(config, **options)
+
+
+def serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None = None) -> None:
+    """In a worker process: ``run(sockets=sockets)`` (uvicorn's server), a SIGTERM ending it
+    with status 0, as it ends ``serve`` (`stopped_by_sigterm`). Stopped by SIGTERM (from the
+    supervisor, or a worker's own once ``serve`` is gone: `stop_with_parent`), uvicorn's server
+    drained its requests, then put back the handler it found, Python's default, and raised the
+    signal again: each worker died of it, exit status -15, however cleanly it had stopped."""
+    from .serve_uvicorn import stopped_by_sigterm
+
+    with stopped_by_sigterm():
+        run(sockets=sockets)
+
+
+def stopped_unclean(supervisor: Any) -> bool:
+    """Whether a worker of ``supervisor`` (uvicorn's or `_supervisor_class`'s, once it has run)
+    did not end with status 0 as it stopped them, each such worker said at ERROR with how it
+    ended: ``serve`` then exits with status 1, not 0 (a stop docker, systemd and Kubernetes
+    take for a clean one)."""
+    unclean = False
+    for process in getattr(supervisor, "processes", ()):
+        worker = process.process  # (the multiprocessing process, on any uvicorn)
+        if worker.exitcode != 0:
+            unclean = True
+            worker_logger.error(
+                "worker process [%s] %s as serve stopped",
+                worker.pid,
+                _how_it_ended(worker.exitcode, False, 0),
+            )
+    return unclean
 
 
 def _says_how_workers_end(multiprocess: Any) -> bool:
@@ -64,8 +102,21 @@ def _says_how_workers_end(multiprocess: Any) -> bool:
 def _supervisor_class(multiprocess: Any) -> Any:
     """uvicorn's supervisor (0.51 on), its restart check saying how a worker ended."""
 
+    from .serve_worker_process import Worker
+
     class Supervisor(multiprocess.Multiprocess):  # type: ignore[misc]
         failed_to_start = False
+
+        def run(self) -> None:
+            # uvicorn makes each worker as its module's Process(config, sockets), in four
+            # places (at start, in place of one that died, on SIGHUP and SIGTTIN): a `Worker`
+            # in each, for as long as this supervisor runs (in serve's process, which runs no
+            # other). Overriding the four would copy uvicorn's code of each.
+            made_as, multiprocess.Process = multiprocess.Process, Worker
+            try:
+                super().run()
+            finally:
+                multiprocess.Process = made_as
 
         def keep_subprocess_alive(self) -> None:
             if self.should_exit.is_set():
@@ -92,7 +143,7 @@ def _supervisor_class(multiprocess: Any) -> Any:
                     process.pid,
                     _how_it_ended(process.exitcode, hung, timeout),
                 )
-                replacement = multiprocess.Process(self.config, self.sockets)
+                replacement = Worker(self.config, self.sockets)
                 replacement.start()
                 self.processes[index] = replacement
 
