@@ -105,7 +105,7 @@ def test_a_graceful_stop_ends_each_worker_with_status_0(servers: Servers, tmp_pa
     exited = {int(path.name.removeprefix("exited-")) for path in tmp_path.glob("exited-*")}
     assert exited == workers, log.read_text()[-3000:]
     assert log.read_text().count("Finished server process") == 2
-    assert "ERROR" not in log.read_text()
+    assert not re.search("^ERROR", log.read_text(), re.M), log.read_text()[-3000:]
 
 
 # Each worker exits with status 7 once it has stopped (serve's own process is left alone).
@@ -233,7 +233,8 @@ def test_an_older_uvicorn_keeps_its_own_supervisor(
     sock = object()
     made = _supervisor(SimpleNamespace(workers=2), sock)
     assert isinstance(made, multiprocess)
-    assert (type(made) is not multiprocess) is overridden
+    # (On any, a subclass closing the port as it stops: uvicorn's restart check kept on older.)
+    assert ("keep_subprocess_alive" in vars(type(made))) is overridden
     assert made.made_with["sockets"] == [sock]
     if "target" in made.made_with:  # uvicorn.run's: the server's run
         assert callable(made.made_with["target"])

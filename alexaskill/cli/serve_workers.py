@@ -26,8 +26,9 @@ def _supervisor(config: Any, sock: Any) -> Any:
     does, and serve then exits with status 3 (uvicorn's parent exits 0).
 
     That replaces uvicorn's restart check with one using its internals of 0.51 on
-    (`_says_how_workers_end`); an older uvicorn keeps its own supervisor, as bare ``uvicorn
-    --workers`` runs it."""
+    (`_says_how_workers_end`); an older uvicorn keeps its own, as bare ``uvicorn --workers``
+    runs it. On any, the port closes as serve stops (`_port_closed_first`), and a graceful
+    stop ends each worker with status 0 (`serve_till_stopped`)."""
     import functools
     import inspect
 
@@ -37,15 +38,16 @@ def _supervisor(config: Any, sock: Any) -> Any:
     if _says_how_workers_end(multiprocess):
         return _supervisor_class(multiprocess)(config, sockets=[sock])
     worker_logger.info(
+        # (No "ERROR" in this INFO line: a grep of the log for errors would find it.)
         "uvicorn %s: its own supervisor watches the workers, and says a worker's end at INFO "
-        "(uvicorn 0.51 or later: alexaskill's, at ERROR, with how it ended)",
+        "(with uvicorn 0.51 or later, alexaskill's says it as an error, with how it ended)",
         getattr(uvicorn, "__version__", "?"),
     )
     options: dict[str, Any] = {"sockets": [sock]}
     if "target" in inspect.signature(multiprocess.Multiprocess).parameters:  # before 0.51
         # The server's run, as uvicorn.run gives it, within `serve_till_stopped`.
         options["target"] = functools.partial(serve_till_stopped, uvicorn.Server(config).run)
-    return multiprocess.Multiprocess(config, **options)
+    return _port_closed_first(multiprocess)(config, **options)
 
 
 def serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None = None) -> None:
@@ -104,7 +106,7 @@ def _supervisor_class(multiprocess: Any) -> Any:
 
     from .serve_worker_process import Worker
 
-    class Supervisor(multiprocess.Multiprocess):  # type: ignore[misc]
+    class Supervisor(_port_closed_first(multiprocess)):  # type: ignore[misc]
         failed_to_start = False
 
         def run(self) -> None:
@@ -147,11 +149,18 @@ def _supervisor_class(multiprocess: Any) -> Any:
                 replacement.start()
                 self.processes[index] = replacement
 
+    return Supervisor
+
+
+def _port_closed_first(multiprocess: Any) -> Any:
+    """uvicorn's supervisor class (of any release), closing its port as it stops: its copy of
+    the listening socket is closed first, so that once each worker has closed its own (as it
+    starts draining) a new connection is refused at once. Left open, the kernel still took
+    connections into its queue, which nobody accepted: each waited out the drain, then was
+    reset."""
+
+    class Supervisor(multiprocess.Multiprocess):  # type: ignore[misc]
         def terminate_all(self) -> None:
-            # Stopping: this process's copy of the listening socket is closed first, so that
-            # once each worker has closed its own (as it starts draining) a new connection is
-            # refused at once. Left open, the kernel still took connections into its queue,
-            # which nobody accepted: each waited out the drain, then was reset.
             for sock in self.sockets:
                 sock.close()
             super().terminate_all()
