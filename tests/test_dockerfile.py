@@ -292,13 +292,17 @@ def test_a_proxy_list_uvicorn_misreads_in_the_environment_is_logged(
     assert output.count(f"ERROR alexaskill.server: {said}") == 1, output
 
 
-def healthcheck(port: int) -> int:
-    """The exit status of the image's HEALTHCHECK command against 127.0.0.1:``port``."""
+def healthcheck_command(port: int) -> list[str]:
+    """The image's HEALTHCHECK command, asking 127.0.0.1:``port`` (with this interpreter)."""
     (arguments,) = instructions("HEALTHCHECK")
     command = json.loads(arguments.split(" CMD ", 1)[1])
     assert command[0] == "python"
-    command = [sys.executable, *(part.replace(":8080/", f":{port}/") for part in command[1:])]
-    return subprocess.run(command, capture_output=True, timeout=30).returncode
+    return [sys.executable, *(part.replace(":8080/", f":{port}/") for part in command[1:])]
+
+
+def healthcheck(port: int) -> int:
+    """The exit status of the image's HEALTHCHECK command against 127.0.0.1:``port``."""
+    return subprocess.run(healthcheck_command(port), capture_output=True, timeout=30).returncode
 
 
 def test_the_healthcheck_asks_health(served: str) -> None:
