@@ -13,7 +13,6 @@ run, ``ALEXASKILL_FUZZ_RUNS`` and ``ALEXASKILL_FUZZ_SEED`` as in tests/test_veri
 from __future__ import annotations
 
 import base64
-import binascii
 import random
 from collections.abc import Iterator
 from typing import Any, Final
@@ -25,7 +24,14 @@ from alexaskill.exceptions import VerificationError
 from alexaskill.testing import TestClient, TestPKI
 
 from .skill_ids import SKILL_ID
-from .test_verify_mutations import _CHARS, MAX_REASON, RUNS, SEED, mutate_signature
+from .test_verify_mutations import (
+    _CHARS,
+    MAX_REASON,
+    RUNS,
+    SEED,
+    _decodes_to,
+    mutate_signature,
+)
 from .verify_shared import BODY, NOW, genuine_launch, hello_client, run
 
 _GENUINE_TYPE: Final = "application/json; charset=utf-8"
@@ -143,13 +149,6 @@ def test_mutated_application_ids_are_answered_only_when_the_skills(client: TestC
             failures.append(f"run {run_number}: {where} {sent!r}: {result.status_code}")
     assert not failures, "\n".join(failures[:15])
     assert answered > RUNS // 20
-
-
-def _decodes_to(signature: str, genuine: bytes) -> bool:
-    try:
-        return base64.b64decode(signature, validate=True) == genuine
-    except (binascii.Error, ValueError):
-        return False
 
 
 def test_mutated_sha1_signatures_count_only_alone_and_when_allowed(pki: TestPKI) -> None:
