@@ -133,7 +133,11 @@ def _set(session: Session, value: object) -> Response:
 
 
 def _bypassing(**fields: Any) -> Response:
-    """A reply changed by ``msgspec.structs.replace``, which runs none of the builders' checks."""
+    """A reply changed by ``msgspec.structs.replace``, past ``speak``'s own checks. Not past
+    ``Response.__post_init__``, which ``replace`` runs (msgspec 0.23): the "unchecked" cases
+    raise where the reply is built, in the handler, as the others do. A value forced in place
+    (``force_setattr``) would reach the encoder, which does not check it again: 20,000
+    characters of speech went out when tried, a path no builder opens."""
     return msgspec.structs.replace(speak("x"), **fields)
 
 
