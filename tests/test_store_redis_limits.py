@@ -282,3 +282,47 @@ async def test_a_large_value_an_increment_refuses_is_not_sent_back_whole(
     finally:
         await store.aclose()
         await client.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("stored", "after"),
+    [
+        (" \t\n\r" * 50_000 + "7" + "\r\n\t " * 50_000, b"8"),  # 400,001 bytes, an integer
+        ("\t-0\n", b"1"),
+        (" 5 ", b"6"),
+        ("5" + " " * 200_000 + "6", None),  # a long run inside: no integer, refused
+        ("   ", None),
+        ("", None),
+    ],
+)
+async def test_the_update_script_trims_json_whitespace_around_a_stored_value(
+    redis_servers: RedisServers, stored: str, after: bytes | None
+) -> None:
+    # The script trimmed a stored value with the Lua pattern '^%s*(.-)%s*$' (JSON's four
+    # characters for %s), which tries the trailing run's end at every character of a run of
+    # whitespace inside the value: quadratic. A 200 KB value with a 200,000-space run in it kept
+    # Redis busy for minutes (10,000 spaces 1.1 s, 20,000 3.6 s, measured 5 December 2026), and
+    # every client of that Redis waited. A server of the test's own: the old script blocks it.
+    import redis.asyncio
+
+    from alexaskill.exceptions import ResponseError
+
+    _, port = redis_servers.start()
+    url = f"redis://127.0.0.1:{port}/0"
+    prefix = f"test:{uuid.uuid4().hex}:"
+    store = RedisStore(url, prefix=prefix)
+    raw = redis.asyncio.Redis.from_url(url)
+    try:
+        await raw.hset(prefix + "user", "n", stored)
+        if after is None:
+            with pytest.raises((ResponseError, StoreError)) as info:
+                await store.update("user", {}, (), increments={"n": 1})
+            assert "not incremented" in str(info.value) or "not JSON" in str(info.value)
+            assert await raw.hget(prefix + "user", "n") == stored.encode()
+        else:
+            await store.update("user", {}, (), increments={"n": 1})
+            assert await raw.hget(prefix + "user", "n") == after
+    finally:
+        await raw.aclose()
+        await store.aclose()
