@@ -392,3 +392,21 @@ def test_chat_help_says_an_invocation_name_of_several_words_is_quoted(run: Run) 
     assert code == 0
     said = " ".join(out.split())
     assert "--invocation NAME the invocation name, quoted when of several words" in said, said
+
+
+def test_a_short_option_given_its_value_attached_is_no_unknown_option(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # argparse reads "-oFILE" as "-o FILE"; the check naming unknown options before argparse
+    # parses took "-omodel" for one ("unrecognized arguments: -omodel").
+    monkeypatch.syspath_prepend(str(ROOT))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("model", WEATHER, "--invocation", "weather helper", "-omodel")
+    assert (code, out) == (0, ""), err
+    assert '"invocationName": "weather helper"' in (tmp_path / "model").read_text()
+    code, out, err = run("model", WEATHER, "--invocation", "weather helper", "-o-")  # stdout
+    assert code == 0, err
+    assert '"invocationName": "weather helper"' in out
+    code, _, err = run("model", WEATHER, "-xmodel")  # (no -x: still named)
+    assert code == 2
+    assert "unrecognized arguments: -xmodel" in err, err

@@ -168,6 +168,8 @@ class _Parser(argparse.ArgumentParser):
         """Whether ``arg`` is an option this parser does not know (nor any abbreviation of)."""
         if arg[:1] != "-" or arg == "-" or arg == "--":
             return False
+        if arg[1] != "-" and arg[:2] in self._option_string_actions:
+            return False  # "-oFILE": "-o FILE" to argparse
         name = arg.split("=", 1)[0]
         return not any(known.startswith(name) for known in self._option_string_actions)
 
