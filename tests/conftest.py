@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 import pytest
 
-from tests import warm_bytecode
+from tests import server_logs, warm_bytecode
 from tests.processes import free_port, stop
 
 # The skill ids the tests' skills answer to are defined in tests/skill_ids.py (which
@@ -233,6 +233,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # Standard error as it is now, between captures (a test's capture takes fd 2 over, and what is
     # written there is lost when the process ends), as pytest's own faulthandler plugin keeps it.
     config.stash[_STDERR] = os.dup(2)
+    # A failed test shows what its servers said (`Servers.start` keeps their logs).
+    if not config.pluginmanager.is_registered(server_logs):
+        config.pluginmanager.register(server_logs, "tests.server_logs")
     config.addinivalue_line(
         "markers", f"{_DEFAULT_DEV_PKI_MARKER}: the test makes the default development PKI"
     )
@@ -393,6 +396,7 @@ class Servers:
             )
         self.started.append(process)
         self.output[process] = output
+        server_logs.keep(process, output)
         deadline = time.monotonic() + timeout
         while not _answers_health(port, tls=tls):
             if process.poll() is not None or time.monotonic() > deadline:

@@ -32,6 +32,7 @@ from typing import Any, NoReturn
 import pytest
 
 from alexaskill.cli.dev import DEV_PKI_ENV
+from tests import server_logs
 from tests.processes import free_port, stop, wait_for_health
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,6 +188,7 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, A
         process = subprocess.Popen(
             command, cwd=tmp_path_factory.mktemp("cwd"), env=env, stdout=output, stderr=output
         )
+    server_logs.keep(process, log)  # (a browser test that fails shows it)
     try:
         with (
             tempfile.TemporaryDirectory(prefix="alexaskill-chromium-") as profile,
