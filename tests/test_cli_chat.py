@@ -214,7 +214,8 @@ def test_a_conversation_piped_in(workdir: Path, monkeypatch: pytest.MonkeyPatch)
         "  reprompt:   What would you like?\n"
         "  session:    open\n"
         "> an espresso please\n"
-        '  → IntentRequest Order drink="espresso"   [sample: "a {drink} please"]\n'
+        '  → IntentRequest Order drink="espresso" → coffee (id COFFEE)'
+        '   [sample: "a {drink} please"]\n'
         "  skill:      One espresso. Anything else?\n"
         "  reprompt:   One espresso. Anything else?\n"
         '  attributes: {"drink": "espresso"}\n'
@@ -225,6 +226,20 @@ def test_a_conversation_piped_in(workdir: Path, monkeypatch: pytest.MonkeyPatch)
         '  attributes: {"drink": "espresso"}\n'
         "  session:    ended\n"
     )
+
+
+def test_a_custom_slots_resolution_is_shown_where_it_differs_from_the_words(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The chat showed drink="espresso" alone: not the canonical value and id ("coffee",
+    # "COFFEE") that the handler reads from the slot's entity resolution. Said as it is
+    # ("coffee"), nothing is added; not in the slot type at all, the author is told so.
+    said = "open the cafe\nan espresso please\na coffee please\na lemonade please\n"
+    code, out, err = chat(monkeypatch, said, "cafe:skill", "--invocation", "the cafe")
+    assert code == 0, err
+    assert '  → IntentRequest Order drink="espresso" → coffee (id COFFEE)   [sample:' in out
+    assert '  → IntentRequest Order drink="coffee"   [sample:' in out
+    assert '  → IntentRequest Order drink="lemonade" (no match in Drink)   [sample:' in out
 
 
 def test_a_skill_file_is_imported_once(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -325,7 +325,7 @@ def request_line(request: Mapping[str, Any], turn: Turn) -> str:
                 value = [item.get("value") for item in values] or None
             if value is None:
                 continue
-            shown = json.dumps(value, ensure_ascii=False)
+            shown = json.dumps(value, ensure_ascii=False) + _resolved(slot)
             if slot.get("confirmationStatus") not in (None, "NONE"):
                 shown += f" {slot['confirmationStatus']}"
             parts.append(f"{name}={shown}")
@@ -338,6 +338,42 @@ def request_line(request: Mapping[str, Any], turn: Turn) -> str:
     if understood is not None and understood.sample and request is turn.exchanges[0].request:
         parts.append(f'  [sample: "{understood.sample}"]')
     return " ".join(parts)
+
+
+#: The authority of a custom slot type's entity resolution: ``….echo-sdk.<skill id>.<type>``.
+_CUSTOM_AUTHORITY: Final = "amzn1.er-authority.echo-sdk."
+
+
+def _resolved(slot: Mapping[str, Any]) -> str:
+    """What a custom slot's entity resolution adds to its words: `` → coffee (id COFFEE)`` where
+    the canonical value the handler gets is not the words said, `` (no match in Drink)`` where
+    the words are none of the type's values or synonyms; else ''."""
+    resolutions = slot.get("resolutions")
+    authorities = (
+        resolutions.get("resolutionsPerAuthority") if isinstance(resolutions, dict) else None
+    )
+    for authority in authorities if isinstance(authorities, list) else ():
+        name = authority.get("authority") if isinstance(authority, dict) else None
+        if not isinstance(name, str) or not name.startswith(_CUSTOM_AUTHORITY):
+            continue
+        status = authority.get("status")
+        code = status.get("code") if isinstance(status, dict) else None
+        if code == "ER_SUCCESS_NO_MATCH":
+            return f" (no match in {name.rsplit('.', 1)[-1]})"
+        values = [
+            item["value"]
+            for item in authority.get("values") or ()
+            if isinstance(item, dict) and isinstance(item.get("value"), dict)
+        ]
+        if code != "ER_SUCCESS_MATCH" or not values:
+            return ""
+        said = slot.get("value")
+        if len(values) == 1 and str(values[0].get("name")).casefold() == str(said).casefold():
+            return ""  # (said as it is: nothing to add)
+        return " → " + " or ".join(
+            f"{value.get('name')} (id {value.get('id')})" for value in values
+        )
+    return ""
 
 
 def json_block(label: str, value: Any) -> str:
