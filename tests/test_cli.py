@@ -277,6 +277,45 @@ def test_a_handler_that_raises_fails_the_replay(workdir: Path) -> None:
     assert "RuntimeError: boom" in err  # the skill's own traceback, logged by the app
 
 
+def test_replay_shows_a_slot_value_that_does_not_convert(workdir: Path) -> None:
+    # The INFO line "slot 'count': '?' … does not convert …; count gets its default" was hidden
+    # (replay shows WARNING and above): the author replaying a capture saw "You ordered 1" and
+    # not why. It is the file's row now, as JSON's "slots" field; a value that converts, none.
+    (workdir / "counting.py").write_text(
+        textwrap.dedent(
+            f"""
+            from alexaskill import Skill, speak
+
+            skill = Skill("{SKILL_ID}")
+
+            @skill.intent("Order")
+            def order(count: int = 1):
+                return speak(f"You ordered {{count}}.")
+            """
+        )
+    )
+    factory = RequestFactory(skill_id=SKILL_ID)
+    (workdir / "what.json").write_text(json.dumps(factory.intent("Order", count="?")))
+    (workdir / "two.json").write_text(json.dumps(factory.intent("Order", count="2")))
+    code, out, err = run("replay", "counting:skill", "what.json", "two.json")
+    assert code == 0, out + err
+    assert (
+        "what.json (IntentRequest Order)\n"
+        "  speech:     You ordered 1.\n"
+        "  session:    ends (shouldEndSession: true)\n"
+        "  slot:       Order: slot 'count' has a value that does not convert: '?'"
+    ) in out
+    assert "; count gets its default, 1\n" in out
+    assert "two.json (IntentRequest Order)\n  speech:     You ordered 2.\n" in out
+    assert out.count("  slot:  ") == 1
+    assert "does not convert" not in err  # (said once, where the file's answer is)
+    code, out, err = run("replay", "counting:skill", "what.json", "two.json", "--json")
+    assert code == 0, out + err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [len(line["slots"]) for line in lines] == [1, 0]
+    assert "does not convert" in lines[0]["slots"][0]
+
+
 def test_ssml_alexa_would_refuse_fails_the_replay(workdir: Path) -> None:
     (workdir / "badssml.py").write_text(
         textwrap.dedent(

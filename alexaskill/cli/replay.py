@@ -46,7 +46,7 @@ from .inputs import (
 )
 from .replay_files import load_requests as _load_requests
 from .replay_files import module_here
-from .replay_show import show_answer
+from .replay_show import show_answer, slot_notes
 from .request_origin import skill_id_for
 from .url_answers import not_json, proxy_answer, proxy_failure, redirect_reason
 
@@ -363,7 +363,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .chat_show import terminal_safe  # (a server's reason shown, not acted on: \x1b)
 
     failed = violations = 0
-    with log_to(err, logging.WARNING):
+    with log_to(err, logging.WARNING), slot_notes() as notes:
         sent = (
             _send_url(skill, requests, args)
             if args.url is not None or skill is None
@@ -387,6 +387,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 problem = terminal_safe(problem)
             # Parts the app dropped for breaking Alexa's rules (a server's: those it sent).
             broken = [str(violation) for violation in result.violations]
+            slots = [terminal_safe(line) for line in notes.take()]  # (its values: the user's)
             violations += len(broken)
             if args.json:
                 record = {
@@ -394,6 +395,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     "status": result.status_code,
                     "response": result.json,
                     "violations": broken,
+                    "slots": slots,  # the values that did not convert (the INFO lines)
                     # the directives for an interface the device lacks (`dropped:`, `device:`)
                     "unsupported": list(result.unsupported),
                     "alexa_api": [
@@ -417,6 +419,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 out.write(f"  FAILED: {problem}\n")
             else:
                 show_answer(result, out, served=args.url is not None)
+            out.writelines(f"  slot:       {line}\n" for line in slots)
             for violation in broken:
                 out.write(f"  violation:  {terminal_safe(violation)}\n")
     if not args.json:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .common import shown_speech
@@ -10,7 +13,44 @@ from .common import shown_speech
 if TYPE_CHECKING:
     from ..testing import SkillResponse
 
-__all__ = ["show_answer"]
+__all__ = ["SlotNotes", "show_answer", "slot_notes"]
+
+
+class SlotNotes(logging.Handler):
+    """The skill's INFO lines of a slot value that does not convert to its parameter's type
+    (the parameter got its default), kept for the rows of the request replayed: an author
+    replaying a capture sees why the handler heard no value."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from ..slots.reasons import FALLBACK_LINE
+
+        if record.msg is FALLBACK_LINE:
+            self.lines.append(record.getMessage())
+
+    def take(self) -> list[str]:
+        """The lines kept since the last call."""
+        taken, self.lines = self.lines, []
+        return taken
+
+
+@contextlib.contextmanager
+def slot_notes() -> Iterator[SlotNotes]:
+    """A `SlotNotes` that hears the skill's log meanwhile (the logger lowered to INFO if need be:
+    its other handlers keep their own levels)."""
+    logger = logging.getLogger("alexaskill")
+    notes, level = SlotNotes(), logger.level
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+    logger.addHandler(notes)
+    try:
+        yield notes
+    finally:
+        logger.removeHandler(notes)
+        logger.setLevel(level)
 
 
 def show_answer(result: SkillResponse, out: TextIO, *, served: bool) -> None:

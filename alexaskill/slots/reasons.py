@@ -37,10 +37,12 @@ from .values import (
     _parse_any_duration,
 )
 
-__all__ = ["log_fallback", "unconverted_value", "why_unconverted"]
+__all__ = ["FALLBACK_LINE", "log_fallback", "unconverted_value", "why_unconverted"]
 
 logger = logging.getLogger("alexaskill")
 
+#: The format of `log_fallback`'s line: how `alexaskill replay` tells it from the skill's others.
+FALLBACK_LINE: Final = "%s%s; %s gets %s"
 _NOT_UNDERSTOOD: Final = "'?', Alexa's mark for a number it heard but did not understand"
 _DATE_NOTE: Final = "datetime.date takes one day; AlexaDate takes every AMAZON.DATE form"
 _NOT_A: Final[dict[Any, str]] = {
@@ -158,4 +160,4 @@ def log_fallback(
     value, reason = unconverted
     given = f"its default, {reprlib.repr(default)}" if has_default else "None"
     where = f"{intent.name}: " if intent is not None and intent.name else ""
-    logger.info("%s%s; %s gets %s", where, SlotError(name, value, reason), name, given)
+    logger.info(FALLBACK_LINE, where, SlotError(name, value, reason), name, given)
