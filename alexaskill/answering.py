@@ -12,7 +12,7 @@ from .apologising import APOLOGY as APOLOGY
 from .apologising import Answer as Answer
 from .apologising import Apologising
 from .apologising import failed_request_id as failed_request_id
-from .asking_again import Question, ask_again, encode_question
+from .asking_again import ASKING_AGAIN_LINE, Question, ask_again, encode_question
 from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
@@ -410,7 +410,7 @@ class Answering(Apologising):
                     self._tell(failure, call.envelope)
                     return Answer(self._apology_body(call), "handler_error")
                 where = f"{intent}: " if intent else ""
-                logger.info("%s%s; asking again with %s", where, exc, question.source)
+                logger.info(ASKING_AGAIN_LINE, where, exc, question.source)
                 outcome = "slot_retry"
             else:
                 # Amazon's guidance: say what is missing, and send the consent card for it.

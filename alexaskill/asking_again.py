@@ -38,7 +38,11 @@ if TYPE_CHECKING:
     from .dialog_model import DialogSlot
     from .i18n import Translations
 
-__all__ = ["Question", "ask_again", "elicitation_prompt", "encode_question"]
+__all__ = ["ASKING_AGAIN_LINE", "Question", "ask_again", "elicitation_prompt", "encode_question"]
+
+#: The format of the log line of a slot asked again: the intent, the `SlotError`, the prompt's
+#: source (`Question.source`); how `alexaskill replay` tells it from the skill's other lines.
+ASKING_AGAIN_LINE: Final = "%s%s; asking again with %s"
 
 #: ``{slot}`` in a prompt, as the dialog model writes it.
 _SLOT_REFERENCE: Final = re.compile(r"\{([^{}]*)\}")

@@ -316,6 +316,30 @@ def test_replay_shows_a_slot_value_that_does_not_convert(workdir: Path) -> None:
     assert "does not convert" in lines[0]["slots"][0]
 
 
+def test_replay_shows_a_required_slot_value_that_does_not_convert(workdir: Path) -> None:
+    # The skill asks again ("Sorry, I can't use that..."); the INFO line saying which slot and
+    # why was hidden as the one of a default was.
+    (workdir / "picking.py").write_text(
+        textwrap.dedent(
+            f"""
+            from alexaskill import Skill, speak
+
+            skill = Skill("{SKILL_ID}")
+
+            @skill.intent("Pick")
+            def pick(count: int):
+                return speak(f"You picked {{count}}.")
+            """
+        )
+    )
+    envelope = RequestFactory(skill_id=SKILL_ID).intent("Pick", count="?")
+    (workdir / "what.json").write_text(json.dumps(envelope))
+    code, out, err = run("replay", "picking:skill", "what.json")
+    assert code == 0, out + err
+    assert "  slot:       Pick: slot 'count' has a value that does not convert: '?'" in out
+    assert out.count("; asking again with the generic prompt\n") == 1, out
+
+
 def test_ssml_alexa_would_refuse_fails_the_replay(workdir: Path) -> None:
     (workdir / "badssml.py").write_text(
         textwrap.dedent(

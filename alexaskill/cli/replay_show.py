@@ -18,17 +18,18 @@ __all__ = ["SlotNotes", "show_answer", "slot_notes"]
 
 class SlotNotes(logging.Handler):
     """The skill's INFO lines of a slot value that does not convert to its parameter's type
-    (the parameter got its default), kept for the rows of the request replayed: an author
-    replaying a capture sees why the handler heard no value."""
+    (the parameter got its default, or the user is asked again), kept for the rows of the
+    request replayed: an author replaying a capture sees why the handler heard no value."""
 
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        from ..asking_again import ASKING_AGAIN_LINE
         from ..slots.reasons import FALLBACK_LINE
 
-        if record.msg is FALLBACK_LINE:
+        if record.msg is FALLBACK_LINE or record.msg is ASKING_AGAIN_LINE:
             self.lines.append(record.getMessage())
 
     def take(self) -> list[str]:
