@@ -908,3 +908,32 @@ def test_the_top_level_options_are_in_the_readme() -> None:
     options = [o for a in parser()._actions for o in a.option_strings if o.startswith("--")]
     assert "--version" in options
     assert [o for o in options if o != "--help" and f"alexaskill {o}" not in readme] == []
+
+
+def test_the_first_ten_minutes_path_is_short_and_runs_every_step() -> None:
+    # The README's "First 10 minutes", right after the quick start: install, a skill file,
+    # chat, request and replay, a test file, serve. Its blocks run as every block does; this
+    # keeps each step there and run (none marked not run), the APP its commands name the file
+    # it writes, the install bringing pytest (the `testing` extra) for its test step.
+    readme = (ROOT / "README.md").read_text()
+    assert readme.index("## Quick start") < readme.index("## First 10 minutes")
+    assert readme.index("## First 10 minutes") < readme.index("## Installing")
+    section = readme.split("\n## First 10 minutes\n", 1)[1].split("\n## ", 1)[0]
+    assert len(section.splitlines()) < 110
+    start = readme[: readme.index("\n## First 10 minutes\n")].count("\n") + 2
+    end = start + section.count("\n")
+    blocks = [b for b in read_blocks("README.md") if start <= b.line <= end]
+    assert [b.where for b in blocks if b.not_run is not None] == []
+    files = {
+        named.group(1)
+        for b in blocks
+        if b.language == "python" and (named := FILE.fullmatch(b.text.split("\n", 1)[0]))
+    }
+    ran = [command for b in blocks if b.language == "console" for command, _ in commands(b.text)]
+    steps = {"chat", "request", "replay", "serve"}
+    assert steps <= {word for c in ran for word in re.findall(r"alexaskill (\w+)", c)}
+    apps = {app for c in ran for app in re.findall(r"alexaskill \w+ (\w+):skill", c)}
+    assert apps and {f"{app}.py" for app in apps} <= files, (apps, files)
+    assert any(name.startswith("test_") for name in files)
+    install = re.search(r'pip install -e "\./alexaskill\[([\w,]+)\]"', section)
+    assert install is not None and "testing" in install.group(1).split(",")
