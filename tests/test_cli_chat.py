@@ -242,6 +242,43 @@ def test_a_custom_slots_resolution_is_shown_where_it_differs_from_the_words(
     assert '  → IntentRequest Order drink="lemonade" (no match in Drink)   [sample:' in out
 
 
+DRINKS = """
+import enum
+
+from alexaskill import Skill, speak
+
+skill = Skill("*")
+skill.add_slot_type("Drink", ["coffee", "tea"])
+
+
+class Drink(enum.Enum):
+    COFFEE = "coffee"
+    TEA = "tea"
+
+
+@skill.intent("Order", utterances=["a {drink} please"], slots={"drink": "Drink"})
+def order(drink: Drink):
+    return speak(f"One {drink.value}.")
+"""
+
+
+def test_a_slot_value_the_handler_cannot_take_is_said_in_the_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "a lemonade please" was answered "Sorry, I can't use that..." and nothing said why: the
+    # skill's INFO line (which slot, why, asked again) was below the chat's WARNING log level.
+    for _ in skill_module(tmp_path, monkeypatch, "drinks", DRINKS):
+        said = "ask the bar for a lemonade please\nask the bar for a tea please\n"
+        code, out, err = chat(monkeypatch, said, "drinks:skill", "--invocation", "the bar")
+    assert code == 0, err
+    assert (
+        "  slot:       Order: slot 'drink' has a value that does not convert: 'lemonade', no "
+        "member of drinks.Drink"
+    ) in out
+    assert out.count("  slot:  ") == 1, out  # (not for the tea, which converts)
+    assert "does not convert" not in err
+
+
 def test_a_skill_file_is_imported_once(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The chat loaded the file for the skill, again for its model, and again at each /locale: a
     # module that binds a port (or counts) when imported ran three times, and the model came

@@ -46,6 +46,7 @@ from .inputs import (
     given_invocation,
     given_skill_id,
 )
+from .replay_show import slot_notes
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -320,11 +321,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     # The skill's warnings (a handler's traceback) go to stderr; set up before the skill
     # starts, so that its start-up does not configure the request line at INFO as a server's.
-    with log_to(err, logging.WARNING):
+    with log_to(err, logging.WARNING), slot_notes() as notes:
         interactive = sys.stdin is not None and sys.stdin.isatty() and out is sys.stdout
         # Said or answered, a control character is shown, not acted on by the terminal.
         shown = cast("TextIO", TerminalSafe(out))
         chat = _Chat(args, shown)
+        chat.slot_notes = notes  # (the skill's lines of a slot value it could not take)
         try:
             _converse(chat, args, shown, interactive)
         finally:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from ..testing import FakeAlexaApi
     from ..understanding.dialog import Reply, Turn
+    from .replay_show import SlotNotes
 
 __all__ = ["ChatPrinting"]
 
@@ -42,6 +43,8 @@ class ChatPrinting:
     api: FakeAlexaApi
     _late_seen: int
     _player_shown: str
+    #: The skill's log lines of a slot value it could not take, shown in the turn (`run`'s).
+    slot_notes: SlotNotes | None = None
 
     if TYPE_CHECKING:
 
@@ -73,6 +76,7 @@ class ChatPrinting:
                     row(out, "not heard", speech)
             if turn.problem:
                 row(out, "Alexa", turn.problem)
+        self._slot_rows()
         for prompt in turn.prompts:
             row(out, "Alexa", prompt)
         if turn.reprompt:
@@ -99,8 +103,16 @@ class ChatPrinting:
             self.out.write(json_block("request", request))
             self.out.write(json_block("answer", reply.json))
         self._answer(reply)
+        self._slot_rows()
         self.late_notes()
         self._player_row()
+
+    def _slot_rows(self) -> None:
+        """The skill's lines of a slot value it could not take (the parameter's default, or the
+        user asked again), logged at INFO since the last rows: why it said "Sorry, I can't use
+        that"."""
+        for line in self.slot_notes.take() if self.slot_notes is not None else ():
+            row(self.out, "slot", line)
 
     def late_notes(self) -> None:
         """Name the progressive responses the fake refused since the last turn because their
