@@ -43,7 +43,7 @@ logger = logging.getLogger("alexaskill")
 
 #: The format of `log_fallback`'s line: how `alexaskill replay` tells it from the skill's others.
 FALLBACK_LINE: Final = "%s%s; %s gets %s"
-_NOT_UNDERSTOOD: Final = "'?', Alexa's mark for a number it heard but did not understand"
+_NOT_UNDERSTOOD: Final = "Alexa's mark for a number it heard but did not understand"
 _DATE_NOTE: Final = "datetime.date takes one day; AlexaDate takes every AMAZON.DATE form"
 _NOT_A: Final[dict[Any, str]] = {
     AlexaDate: "not an AMAZON.DATE value",
