@@ -74,10 +74,10 @@ def dev_key_advice(status: int, reason: str | None, command: str, app: str | Non
             f"with (in {dev_pki_directory()}): run both with the same {DEV_PKI_ENV} (else HOME, "
             "XDG_DATA_HOME)"
         )
-    return (
-        f"the server does not trust the development key {command} --url signs with: start it "
-        f"with `alexaskill serve {app or 'APP'} --dev`"
-    )
+    start = f"start it with `alexaskill serve {app or 'APP'} --dev`"
+    if "not started with --dev" in (reason or ""):  # (an alexaskill server's: said already)
+        return start
+    return f"the server does not trust the development key {command} --url signs with: {start}"
 
 
 def unreachable(url: str, exc: Exception, app: str, *, timeout: float) -> UsageError:
