@@ -516,3 +516,32 @@ def test_a_number_inside_free_words_is_no_time_that_drops_the_words_after_it(
     understood = _errands("AMAZON.SearchQuery", _REMINDERS).understand(said, now=NOW)
     assert understood.intent == "Errand", understood.notes
     assert {name: fill.value or fill.words for name, fill in understood.fills.items()} == expected
+
+
+@pytest.mark.parametrize("name_type", ["AMAZON.SearchQuery", "AMAZON.FirstName"])
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("call room 2 or friday", {"name": "room 2", "date": "2026-12-04"}),
+        ("call room 2 on friday", {"name": "room 2", "date": "2026-12-04"}),  # as before
+        ("call mom or friday", {"name": "mom", "date": "2026-12-04"}),  # as before
+        ("call the 2nd or friday", None),  # two days: a choice, as before
+        ("call mom december 2 or friday", None),
+    ],
+)
+def test_a_number_ending_a_name_is_no_date_offered_as_a_choice(
+    said: str, expected: dict[str, str] | None, name_type: str
+) -> None:
+    # "call room 2 or friday" (sample "call {name} on {date}", "or" said for "on") was no
+    # reading: "'2 or friday' read as 'friday' would leave out '2 or'", the "2" of the name taken
+    # for a date offered beside friday, though "2" alone is no date. It is the name's, as "mom"
+    # of "call mom or friday" is. Words before "or" that are a date ("the 2nd", "december 2")
+    # still make a choice of two days: no reading.
+    slots = {"name": name_type, "date": "AMAZON.DATE"}
+    calls = intent_understander("Call", slots, ["call {name}", "call {name} on {date}"])
+    understood = calls.understand(said, now=NOW)
+    if expected is None:
+        assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+        return
+    assert understood.intent == "Call", understood.notes
+    assert {name: fill.value or fill.words for name, fill in understood.fills.items()} == expected

@@ -24,7 +24,7 @@ from .companions import (
     time_left_out,
     year_for_time,
 )
-from .cut_lists import list_edges, list_left_out, other_choice
+from .cut_lists import list_edges, list_left_out, other_choice, value_offered
 from .cut_numbers import apart_from_number, changes_number, number_lost
 from .day_parts import (
     bound_left_out,
@@ -156,6 +156,12 @@ def cut_reason(
                     break  # "6 except 7": the 7 is denied, no part of the 6
                 if step < 0 and not taken and _counted_from(kind.name, spans, at, extra):
                     return _left_out(spans, value, at - 1, at + 1)
+                if taken and word in alternatives:  # "2" of "room 2 or friday": the name's
+                    offered = value_offered(kind, spans, at, step, extra)
+                    if offered is not None:  # "the 2nd or friday": a choice of two days
+                        both = (min(offered[0], start), max(offered[1], end))
+                        return f"{_said(spans, *both)!r} is more than one value"
+                    break
                 if word in language.list_separators or word in language.joiners:
                     other = _joined_value(
                         kind, spans, at + step, step, value, extra, counts, language

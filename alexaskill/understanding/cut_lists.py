@@ -3,7 +3,8 @@
 A list read in part is wrong, not short: "1 and 2 foo 3 and 4" read as 3 and 4 drops two of the
 values the user listed. These checks look at the words left out next to a list, and at the
 list's own first and last values, which `cut` checks as values of the slot's type. Nor is a
-list of two values of other types ("book 2 or friday") the values of two slots (`other_choice`).
+list of two values of other types ("book 2 or friday") the values of two slots (`other_choice`),
+nor free-form words before "or" that are a value ("the 2nd or friday") one value (`value_offered`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from .matcher import SpanCache
     from .slottypes import Fill, SlotKind
 
-__all__ = ["list_edges", "list_left_out", "other_choice"]
+__all__ = ["list_edges", "list_left_out", "other_choice", "value_offered"]
 
 #: How far from a multiple-value slot's list a value left out of it is looked for.
 _LIST_REACH = 4
@@ -117,4 +118,20 @@ def other_choice(
             found = spans.fill(each, first, last)
             if found is not None and found.kind == "typed":
                 return first, last
+    return None
+
+
+def value_offered(
+    kind: SlotKind, spans: SpanCache, at: int, step: int, extra: Collection[int]
+) -> tuple[int, int] | None:
+    """Where free-form words right past the "or" at ``at`` (up to three, all in ``extra``) are
+    a value of ``kind``, if they are: "the 2nd" of "call the 2nd or friday" offers another
+    day; "2" of "call room 2 or friday" does not (no day: the name's number)."""
+    for size in range(1, 4):
+        first, last = (at - size, at) if step < 0 else (at + 1, at + 1 + size)
+        if not all(word in extra for word in range(first, last)):
+            break
+        found = spans.fill(kind, first, last)
+        if found is not None and found.kind == "typed":
+            return first, last
     return None
