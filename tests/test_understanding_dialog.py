@@ -923,6 +923,104 @@ def test_words_a_custom_type_would_take_are_no_correction_of_a_confirmation() ->
     assert skill.slot("size")["value"] == "medium"
 
 
+@pytest.mark.parametrize("delegation", ["SKILL_RESPONSE", "ALWAYS"])
+@pytest.mark.parametrize("said", ["no, not then", "no, blah blah"])
+def test_a_no_said_with_words_that_are_no_value_is_a_denial_of_the_slot(
+    delegation: str, said: str
+) -> None:
+    # Asked "At seven p m, right?", "no, not then" left the dialog for AMAZON.FallbackIntent:
+    # the words after "no" are no time, and the whole was neither a yes nor a no. The user
+    # denied the value: DENIED, as "no" alone, and Alexa asks for the time again (auto).
+    skill = Skill()
+    talk = conversation(skill, delegation=delegation)
+    talk.say("order two large pizzas")
+    talk.say("seven p m")
+    sent = len(skill.sent)
+    turn = talk.say(said)
+    assert turn.understood is not None and turn.understood.intent == "AMAZON.NoIntent"
+    assert any("no new value for slot time" in note for note in turn.notes), turn.notes
+    if delegation == "SKILL_RESPONSE":
+        request = skill.sent[sent][0]
+        assert request["dialogState"] == "IN_PROGRESS"
+        time = request["intent"]["slots"]["time"]
+        assert (time["value"], time["confirmationStatus"]) == ("19:00", "DENIED")
+    else:
+        assert turn.prompts == ["When should we deliver?"]
+        assert len(skill.sent) == sent
+
+
+def _trip_confirming_city(city_type: str) -> tuple[Skill, Conversation]:
+    """A trip planner asking for a city (``city_type``) and its confirmation, auto-delegated."""
+    city = {"name": "city", "type": city_type, "samples": ["{city}", "to {city}"]}
+    language_model = {
+        "invocationName": "trip planner",
+        "intents": [
+            {"name": "PlanTrip", "slots": [city], "samples": ["plan a trip to {city}"]},
+            {"name": "AMAZON.FallbackIntent", "samples": []},
+        ],
+        "types": [
+            {"name": "Cities", "values": [{"name": {"value": v}} for v in ("paris", "berlin")]}
+        ],
+    }
+    prompts = {"elicitation": "Elicit.city", "confirmation": "Confirm.city"}
+    dialog_slot = {"name": "city", "type": city_type, "elicitationRequired": True}
+    dialog_slot |= {"confirmationRequired": True, "prompts": prompts}
+    dialog = {
+        "delegationStrategy": "ALWAYS",
+        "intents": [{"name": "PlanTrip", "confirmationRequired": False, "slots": [dialog_slot]}],
+    }
+    said = {"Elicit.city": "Where to?", "Confirm.city": "{city}, right?"}
+    variations = [
+        {"id": key, "variations": [{"type": "PlainText", "value": value}]}
+        for key, value in said.items()
+    ]
+    data = {"languageModel": language_model, "dialog": dialog, "prompts": variations}
+    skill = Skill()
+    model = InteractionModel.from_json({"interactionModel": data})
+    return skill, Conversation(Understander(model), skill, now=lambda: NOW)
+
+
+@pytest.mark.parametrize(
+    ("city_type", "prompts"),
+    [("AMAZON.City", ["Where to?"]), ("Cities", ["Berlin, right?"])],
+)
+def test_no_and_a_city_to_confirm_is_a_new_city_or_a_denial(
+    city_type: str, prompts: list[str]
+) -> None:
+    # "no, Berlin" asked "paris, right?" left the dialog for AMAZON.FallbackIntent when the city
+    # was free-form (AMAZON.City takes any words: "Berlin" is no value its type knows). It is a
+    # denial: asked again. A listed city after the no is the new value, as before.
+    skill, talk = _trip_confirming_city(city_type)
+    assert talk.say("plan a trip to paris").prompts == ["paris, right?"]
+    turn = talk.say("no, Berlin")
+    assert turn.prompts == prompts
+    assert not skill.sent  # auto delegation: nothing goes to the skill yet
+
+
+def test_a_no_said_with_words_that_are_no_value_is_a_denial_of_the_intent() -> None:
+    skill = Skill()
+    talk = conversation(skill, delegation="ALWAYS")
+    talk.say("order two large pizzas")
+    talk.say("seven p m")
+    talk.say("yes")
+    talk.say("no, blah blah")
+    assert skill.last["intent"]["name"] == "OrderPizza"
+    assert skill.last["dialogState"] == "COMPLETED"
+    assert skill.last["intent"]["confirmationStatus"] == "DENIED"
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"), [("no, cancel", "AMAZON.CancelIntent"), ("no, help", "AMAZON.HelpIntent")]
+)
+def test_a_no_said_with_another_request_still_leaves_the_dialog(said: str, intent: str) -> None:
+    skill = Skill()
+    talk = conversation(skill, delegation="ALWAYS")
+    talk.say("order two large pizzas")
+    talk.say("seven p m")
+    talk.say(said)
+    assert skill.last["intent"]["name"] == intent
+
+
 def test_words_no_slot_knows_at_the_intent_confirmation_leave_the_dialog() -> None:
     skill = Skill()
     talk = conversation(skill, delegation="ALWAYS")

@@ -13,6 +13,8 @@ corrects Alexa instead; the emulation does what that user expects. Asked to conf
 seven p m. Shall I order?"), a value for any of its slots ("make it medium", "no, eight p m")
 replaces that slot's value (NONE, to be validated and confirmed in turn as the model says) and
 the intent is not confirmed yet (NONE): Alexa asks its confirmation again, with the new value.
+A no said with words that give no value ("no, not then"; "no, Berlin" to a free-form city, which
+would take any words) is a denial, as no alone: DENIED, unless the whole is another request.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class DialogAnswers(DialogManager):
         if dialog is None or dialog.pending is None:
             return False
         step, slot = dialog.pending
+        answer: Understanding | None = None
         said = None if step == "elicit" else self.understander.yes_no(text)
         if said is None:
             # A value for the slot asked for; in place of a yes or no, a value that corrects the
@@ -50,7 +53,14 @@ class DialogAnswers(DialogManager):
                     text, dialog, str(slot), now, correcting=step != "elicit"
                 )
             if answer is None:
-                return False
+                if step == "elicit" or not self._denied(text, now):
+                    return False
+                said = "no"
+                what = f"slot {slot}" if step == "confirm_slot" else f"intent {dialog.name}"
+                turn.notes.append(
+                    f"a no, and words that are no new value for {what}: a denial, as no alone"
+                )
+        if answer is not None:
             turn.understood = answer
             self._fill(dialog, answer)
             if step == "confirm_slot":
@@ -91,6 +101,15 @@ class DialogAnswers(DialogManager):
             dialog.pending = None
             self._next_step(turn)
         return True
+
+    def _denied(self, text: str, now: datetime.datetime) -> bool:
+        """Whether ``text``, which gives no value, denies what Alexa asks to confirm: it opens
+        with a no ("no, not then") and is no other request ("no, cancel" cancels)."""
+        first, _, rest = text.strip().partition(" ")
+        if not rest or self.understander.yes_no(first.strip(",.;:!")) != "no":
+            return False
+        other = self.understander.understand(text, now=now)
+        return other.kind != "intent" or other.fallback or other.intent == "AMAZON.NoIntent"
 
     def _fill(self, dialog: DialogState, answer: Understanding) -> None:
         """The slots ``answer`` fills take its values. A value said again keeps its
