@@ -1213,6 +1213,65 @@ def test_a_dialog_answer_of_free_words_alone_gives_way_to_a_sample_read_loosely(
     assert [(slot.name, slot.value) for slot in answer.slots] == [("city", city)]
 
 
+def _bare_trips(city_type: str) -> Understander:
+    """A trip planner whose city (``city_type``) and party size are asked with "{slot}" alone."""
+    slots = [
+        {"name": "city", "type": city_type, "samples": ["{city}"]},
+        {"name": "people", "type": "AMAZON.NUMBER", "samples": ["{people}"]},
+        {"name": "date", "type": "AMAZON.DATE"},
+    ]
+    intent = {"name": "PlanTrip", "slots": slots, "samples": ["plan a trip to {city}"]}
+    cities = [{"name": {"value": "paris"}}, {"name": {"value": "new york", "synonyms": ["nyc"]}}]
+    language_model = {
+        "invocationName": "trip tester",
+        "intents": [intent],
+        "types": [{"name": "Cities", "values": cities}],
+    }
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    return Understander(model)
+
+
+@pytest.mark.parametrize(
+    ("said", "slot", "expected"),
+    [
+        ("I want Paris please", "city", {"city": "Paris"}),
+        ("um nyc I think", "city", {"city": "nyc"}),
+        ("we are 3", "people", {"people": "3"}),
+        ("I want 3 please", "people", {"people": "3"}),
+        ("we are 3 tomorrow", "people", {"people": "3", "date": "2026-11-30"}),
+        # As before: the value alone; words that deny it or offer two are no value found.
+        ("paris", "city", {"city": "paris"}),
+        ("I do not want paris", "city", None),
+        ("paris or new york", "city", {"city": "paris or new york"}),
+        ("not 3", "people", None),
+    ],
+)
+def test_a_dialog_answer_takes_the_value_its_type_knows_out_of_other_words(
+    said: str, slot: str, expected: dict[str, str] | None
+) -> None:
+    # Asked for the city ("{city}" alone), "I want Paris please" was the city "I want Paris"
+    # (a custom type takes any words), and "I want 3 please", asked for the party size, no
+    # answer at all. Where the type knows its values (listed ones, a number), the value is
+    # the one span it reads so; the other words are left out.
+    answer = _bare_trips("Cities").answer(said, intent="PlanTrip", slot=slot, now=NOW)
+    if expected is None:
+        assert answer is None
+        return
+    assert answer is not None
+    assert {name: fill.value for name, fill in answer.fills.items()} == expected
+
+
+def test_a_dialog_answer_to_a_free_form_slot_keeps_every_word() -> None:
+    # AMAZON.City lists no cities here: no span of "I want Paris please" is one more than
+    # another, so the answer is the words said, as before (a sample with words, "i want to go
+    # to {city}", reads them: test_a_dialog_answer_of_free_words_alone_gives_way_...).
+    answer = _bare_trips("AMAZON.City").answer(
+        "I want Paris please", intent="PlanTrip", slot="city", now=NOW
+    )
+    assert answer is not None
+    assert answer.fills["city"].value == "I want Paris"
+
+
 @pytest.mark.parametrize(
     ("said", "slots"),
     [

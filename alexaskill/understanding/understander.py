@@ -30,6 +30,7 @@ from typing import Any, Final
 
 from ..exceptions import ConfigurationError
 from .addressing import SLOT_REFERENCE, addressed_request
+from .answer_values import swallowed, value_within
 from .companions import date_left_out
 from .cut import why_no_reading
 from .evidence import built_in_said_whole, keeps_own_words, typed_share
@@ -443,12 +444,16 @@ class Understander:
         match = self._weighed(matcher, matcher.exact(spans), spans, answer=True)
         if match is None:
             match, spans = exact_without_fillers(matcher, spans, self.language)
+        if match is None or swallowed(match):  # "I want Paris please": "Paris", if listed
+            says_no = lambda word: self.yes_no(word) == "no"  # noqa: E731
+            match = value_within(matcher, slot, spans, self.language, says_no) or match
         # As for an utterance: free-form words give the intent's other slots what they read,
         # unless that cuts a value short or leaves out the word denying it ("london not").
         match = None if match is None else self._generalise(match, spans)
         if match is None:
             return None
-        return self._from_match(text, match, [f"an answer for slot {slot}"])
+        extra = [f"words not in the sample: {' '.join(match.extra)}"] if match.extra else []
+        return self._from_match(text, match, [f"an answer for slot {slot}", *extra])
 
     def yes_no(self, text: str) -> str | None:
         """ "yes" or "no" when ``text`` says so (as AMAZON.YesIntent / NoIntent), else None."""

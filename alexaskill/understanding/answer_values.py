@@ -1,0 +1,66 @@
+"""A dialog answer's value among other words: "Paris" of "I want Paris please", asked for a city.
+
+Asked for a slot, a user may say more than the value. The sample of the slot alone ("{city}")
+takes every word as the value when the type takes any words (a custom type's unlisted values):
+"I want Paris please" was the city "I want Paris". Where the type knows its values (a custom
+type's values and synonyms, a built-in type with a format: a number, a date), the value is the
+one span of the answer it reads so, the other words left out; none is found when a word left out
+denies it ("I do not want Paris") or is a no, or other words are a value too ("Paris or New
+York"). A free-form built-in type (AMAZON.City without values) knows none: its answer stays
+every word said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+from .languages import Language
+from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
+
+__all__ = ["swallowed", "value_within"]
+
+#: The kinds of values a type knows, unlike any words it would take.
+_KNOWN: Final = ("typed", "listed")
+
+
+def swallowed(match: Match) -> bool:
+    """Whether ``match`` is a sample of slots alone that took the words as any words."""
+    return not match.sample.words and all(
+        part.kind not in _KNOWN for _, fill, _, _ in match.fills for part in fill.parts or (fill,)
+    )
+
+
+def value_within(
+    matcher: SampleMatcher,
+    slot: str,
+    spans: SpanCache,
+    language: Language,
+    says_no: Callable[[str], bool],
+) -> Match | None:
+    """The reading of ``slot``'s bare sample ("{slot}") that takes only a value its type knows
+    out of the words said, if there is one and no word left out denies it (or ``says_no``)."""
+    bare = next((sample for sample in matcher.samples if _alone(sample) == slot), None)
+    found = None if bare is None else matcher.align(bare, spans, listed=True)
+    if found is None or len(found.fills) != 1 or swallowed(found):
+        return None
+    words, left_out = spans.words, set(found.extra_at)
+    if any(words[at] in language.negations or says_no(words[at]) for at in left_out):
+        return None
+    kind = found.sample.elements[0]
+    if not isinstance(kind, SlotRef):  # pragma: no cover - a bare sample is its slot
+        return None
+    for start in left_out:  # another value said too: which one the user meant is unsure
+        stop = start + 1
+        while stop - 1 in left_out and stop - start <= kind.kind.max_words:
+            other = spans.fill(kind.kind, start, stop)
+            if other is not None and other.kind in _KNOWN:
+                return None
+            stop += 1
+    return found
+
+
+def _alone(sample: Sample) -> str | None:
+    """The name of the slot ``sample`` is alone ("{city}"), if it is one slot alone."""
+    [element, *more] = sample.elements or (None,)
+    return element.name if isinstance(element, SlotRef) and not more else None
