@@ -997,6 +997,19 @@ def test_no_and_a_city_to_confirm_is_a_new_city_or_a_denial(
     assert not skill.sent  # auto delegation: nothing goes to the skill yet
 
 
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+def test_yes_and_the_value_to_confirm_confirms_it(city_type: str) -> None:
+    # "yes, paris" asked "paris, right?" left the dialog for AMAZON.YesIntent (a free-form
+    # city), or was "paris" said again, asked again (a listed one). It is a yes.
+    skill, talk = _trip_confirming_city(city_type)
+    talk.say("plan a trip to paris")
+    turn = talk.say("yes, paris")
+    assert turn.understood is not None and turn.understood.intent == "AMAZON.YesIntent"
+    assert skill.last["dialogState"] == "COMPLETED"
+    city = skill.last["intent"]["slots"]["city"]
+    assert (city["value"], city["confirmationStatus"]) == ("paris", "CONFIRMED")
+
+
 def test_a_no_said_with_words_that_are_no_value_is_a_denial_of_the_intent() -> None:
     skill = Skill()
     talk = conversation(skill, delegation="ALWAYS")

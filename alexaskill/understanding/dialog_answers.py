@@ -14,7 +14,8 @@ seven p m. Shall I order?"), a value for any of its slots ("make it medium", "no
 replaces that slot's value (NONE, to be validated and confirmed in turn as the model says) and
 the intent is not confirmed yet (NONE): Alexa asks its confirmation again, with the new value.
 A no said with words that give no value ("no, not then"; "no, Berlin" to a free-form city, which
-would take any words) is a denial, as no alone: DENIED, unless the whole is another request.
+would take any words) is a denial, as no alone: DENIED, unless the whole is another request;
+a yes said with the value being confirmed ("yes, paris") is a yes.
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ class DialogAnswers(DialogManager):
         step, slot = dialog.pending
         answer: Understanding | None = None
         said = None if step == "elicit" else self.understander.yes_no(text)
+        if (
+            said is None
+            and step == "confirm_slot"
+            and self._yes_again(text, dialog, str(slot), now)
+        ):
+            said = "yes"  # "yes, paris" asked "paris, right?"
         if said is None:
             # A value for the slot asked for; in place of a yes or no, a value that corrects the
             # slot being confirmed, or (for the intent's confirmation) any of its slots.
@@ -101,6 +108,15 @@ class DialogAnswers(DialogManager):
             dialog.pending = None
             self._next_step(turn)
         return True
+
+    def _yes_again(self, text: str, dialog: DialogState, slot: str, now: datetime.datetime) -> bool:
+        """Whether ``text`` is a yes and the value of ``slot`` Alexa asks to confirm, said again."""
+        first, _, rest = text.strip().partition(" ")
+        if not rest or self.understander.yes_no(first.strip(",.;:!")) != "yes":
+            return False
+        again = self.understander.answer(rest, intent=dialog.name, slot=slot, now=now)
+        fill = None if again is None else again.fills.get(slot)
+        return fill is not None and (dialog.value(slot) or "").casefold() == fill.value.casefold()
 
     def _denied(self, text: str, now: datetime.datetime) -> bool:
         """Whether ``text``, which gives no value, denies what Alexa asks to confirm: it opens
