@@ -1,7 +1,8 @@
 """The two formatters of `alexaskill.logs.configure_logging`: plain text and JSON lines.
 
-Each also makes the request line without a `logging.LogRecord` (``_request_line``), the same text
-its ``format`` makes of the record `alexaskill.logs.log_request` would log.
+Each also helps make the request line without a `logging.LogRecord` (the plain formatter's
+``_request_line``; for JSON, `json_request_line` of `alexaskill.log_fields.json_line`), the same
+text its ``format`` makes of the record `alexaskill.logs.log_request` would log.
 """
 
 from __future__ import annotations
@@ -65,20 +66,17 @@ class JsonFormatter(logging.Formatter):
             entry["stack"] = self.formatStack(record.stack_info)
         return entry
 
-    def _request_line(self, now_ns: int, message: str, fields: tuple[Any, ...]) -> str:
-        """What `format` makes of the request line's record, made without the record.
 
-        ``now_ns``: `time.time_ns()`. ``fields``: the values of the record's ``extra``, in its
-        order (`_JsonRequestLine`).
-        """
-        time = f"{_UTC_SECONDS.stamp(now_ns)}Z"
-        line = _json_line(_JsonRequestLine(time, "INFO", _REQUEST_LOGGER, message, *fields))
-        # Its values are cut at 256 characters, but five of them, JSON-escaped (\u0000 is six)
-        # or of four-byte characters, pass what a pipe keeps whole. Counted only past the
-        # length no line of ours under it can have (a line ~450 characters): one test.
-        if len(line) <= _SURELY_WITHIN or not _too_long(line):
-            return line
-        return _fitted_json(msgspec.json.decode(line))
+def json_request_line(entry: _JsonRequestLine) -> str:
+    """The JSON request line of ``entry`` (what `JsonFormatter.format` makes of the request
+    line's record), within `MAX_LINE_BYTES`."""
+    line = _json_line(entry)
+    # Its values are cut at 256 characters, but five of them, JSON-escaped (\u0000 is six)
+    # or of four-byte characters, pass what a pipe keeps whole. Counted only past the
+    # length no line of ours under it can have (a line ~450 characters): one test.
+    if len(line) <= _SURELY_WITHIN or not _too_long(line):
+        return line
+    return _fitted_json(msgspec.json.decode(line))
 
 
 class _JsonRequestLine(msgspec.Struct, gc=False):

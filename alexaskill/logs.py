@@ -35,7 +35,7 @@ from typing import IO, TYPE_CHECKING, Any, Final
 
 from .exceptions import ConfigurationError
 from .log_early import LOGGERS, forget_early, install_early
-from .log_fields import line_args, line_field_values, line_fields, line_message
+from .log_fields import json_line, line_args, line_fields, line_message
 from .log_format import JsonFormatter, _PlainFormatter
 from .log_lambda import (
     LambdaJsonFormatter,
@@ -376,8 +376,7 @@ def log_request(
         if type(formatter) is _PlainFormatter:
             line = formatter._request_line(time.time_ns(), line_message(*line_args(*call)))
         elif type(formatter) is JsonFormatter:
-            message = line_message(*line_args(*call))
-            line = formatter._request_line(time.time_ns(), message, line_field_values(*call))
+            line = json_line(time.time_ns(), envelope, outcome, status, handler_ms, verify_ms)
         else:
             line = None
         if line is not None:
