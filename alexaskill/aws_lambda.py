@@ -394,46 +394,50 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
         # stops waiting for them. Without one, on the invoking thread (or a thread of its own
         # under a deadline: `alexaskill.deadline.call_in_thread`).
         answering: Coroutine[Any, Any, _Answer]
-        if limit is None:  # Skill(deadline=None): no deadline at all
-            answering = skill.respond(envelope, threadpool=plan.loop)
-        else:
-            latest = None
-            remaining = remaining_time(context)
-            if remaining is not None:
-                limit, latest = lambda_deadline(started, limit, remaining, plan.grace)
-            answering = skill._respond_by(
-                envelope,
-                body,
-                started + limit,
-                limit,
-                threadpool=plan.loop,
-                loop=plan.loop,
-                latest=latest,
-            )
         try:
-            answer = plan.run(answering, invocation)
+            if limit is None:  # Skill(deadline=None): no deadline at all
+                answering = skill.respond(envelope, threadpool=plan.loop)
+            else:
+                latest = None
+                remaining = remaining_time(context)
+                if remaining is not None:
+                    limit, latest = lambda_deadline(started, limit, remaining, plan.grace)
+                answering = skill._respond_by(
+                    envelope,
+                    body,
+                    started + limit,
+                    limit,
+                    threadpool=plan.loop,
+                    loop=plan.loop,
+                    latest=latest,
+                )
+            try:
+                answer = plan.run(answering, invocation)
+            except Exception:
+                raise  # alexaskill's own bug: its line below
+            except BaseException as exc:
+                # Anything else would end the runtime's process (awslambdaric catches Exception).
+                # Lambda sends the function no SIGINT and cancels no invocation: a KeyboardInterrupt
+                # (taken for a Ctrl-C, raised in a def handler's thread, say) or a CancelledError
+                # that got here is a handler's bug, answered as on the web service.
+                answer = invocation.run(skill._apology_for, envelope, exc)
+            try:
+                reply = _reply(answer.body)
+            except RecursionError:
+                # Encoded from a fresh stack (alexaskill.fresh_stack), or by a handler whose thread
+                # was shallower than this one: decoded afresh too, the runtime could still not
+                # encode it and would report the invocation failed. Refused as the handler's reply
+                # is when it breaks a limit: Alexa gets the apology, a reply it takes.
+                # One ERROR line, as a reply refused for nesting on the web service: the reason
+                # names the data; a traceback would show this frame, not the handler's code.
+                answer = invocation.run(skill._apology_for, envelope, _too_deep_for_the_runtime())
+                reply = _RESPONSE_DECODER.decode(answer.body)
         except Exception:
-            # alexaskill's own bug: the runtime reports the invocation as failed. Its request
-            # line first, as every request has one.
+            # alexaskill's own bug, wherever it came (answering, the apology, the reply's dict):
+            # the runtime reports the invocation as failed. Its request line first, as every
+            # request has one.
             invocation.run(log_request, envelope, outcome=INTERNAL_ERROR)
             raise
-        except BaseException as exc:
-            # Anything else would end the runtime's process (awslambdaric catches Exception).
-            # Lambda sends the function no SIGINT and cancels no invocation: a KeyboardInterrupt
-            # (taken for a Ctrl-C, raised in a def handler's thread, say) or a CancelledError
-            # that got here is a handler's bug, answered as on the web service.
-            answer = invocation.run(skill._apology_for, envelope, exc)
-        try:
-            reply = _reply(answer.body)
-        except RecursionError:
-            # Encoded from a fresh stack (alexaskill.fresh_stack), or by a handler whose thread
-            # was shallower than this one: decoded afresh too, the runtime could still not
-            # encode it and would report the invocation failed. Refused as the handler's reply
-            # is when it breaks a limit: Alexa gets the apology, a reply it takes.
-            # One ERROR line, as a reply refused for nesting on the web service: the reason
-            # names the data; a traceback would show this frame, not the handler's code.
-            answer = invocation.run(skill._apology_for, envelope, _too_deep_for_the_runtime())
-            reply = _RESPONSE_DECODER.decode(answer.body)
         handler_ms = (time.perf_counter() - started) * 1000
         invocation.run(log_request, envelope, outcome=answer.outcome, handler_ms=handler_ms)
         return reply
