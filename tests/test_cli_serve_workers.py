@@ -417,3 +417,49 @@ def test_a_workers_note_is_its_users_alone_and_goes_at_its_exit(
     assert at_exit == [worker_ends.forget_worker]
     at_exit[0]()
     assert not directory.exists()
+
+
+def _uvicorns_process_module(answer: Any) -> None:  # in a process of its own, as a worker is
+    from uvicorn.supervisors import multiprocess as module
+
+    answer.send(module.Process.__module__)
+
+
+@pytest.mark.parametrize("ending", [None, KeyboardInterrupt, RuntimeError])
+def test_the_worker_class_is_uvicorns_again_however_the_supervisor_ends(
+    monkeypatch: pytest.MonkeyPatch, ending: type[BaseException] | None
+) -> None:
+    # The supervisor makes its workers alexaskill's `Worker` by putting it in place of
+    # uvicorn's Process class while it runs: uvicorn's is back once it has run, however it
+    # ended, and a process started meanwhile (a worker: uvicorn starts each with "spawn")
+    # imports uvicorn's own, as would a skill that uses uvicorn's supervisor itself.
+    from uvicorn.supervisors import multiprocess as module
+
+    from alexaskill.cli.serve_worker_process import Worker
+
+    seen: dict[str, Any] = {}
+
+    class Running(_Multiprocess):
+        def run(self) -> None:
+            seen["running"] = module.Process
+            ours, theirs = multiprocessing.Pipe(duplex=False)
+            spawned = multiprocessing.get_context("spawn").Process(
+                target=_uvicorns_process_module, args=(theirs,)
+            )
+            spawned.start()
+            seen["spawned"] = ours.recv() if ours.poll(60) else None
+            spawned.join(60)
+            if ending is not None:
+                raise ending
+
+    monkeypatch.setattr(module, "Process", _Process)
+    monkeypatch.setattr(module, "Multiprocess", Running)
+    made = _supervisor(SimpleNamespace(workers=2), object())
+    if ending is None:
+        made.run()
+    else:
+        with pytest.raises(ending):
+            made.run()
+    assert seen["running"] is Worker
+    assert seen["spawned"] == "uvicorn.supervisors.multiprocess"
+    assert module.Process is _Process  # type: ignore[comparison-overlap]
