@@ -3,6 +3,7 @@ cannot start."""
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import re
@@ -463,3 +464,19 @@ def test_the_worker_class_is_uvicorns_again_however_the_supervisor_ends(
     assert seen["running"] is Worker
     assert seen["spawned"] == "uvicorn.supervisors.multiprocess"
     assert module.Process is _Process  # type: ignore[comparison-overlap]
+
+
+def test_a_worker_still_running_as_serve_stops_is_not_said_to_have_exited(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Stopped before uvicorn's supervisor stopped its workers (a Ctrl-C as it started them),
+    # a worker has no exit status yet (multiprocessing's None): the line said "exited with
+    # status None", of a process still running.
+    from alexaskill.cli.serve_workers import stopped_unclean
+
+    worker = SimpleNamespace(pid=4321, exitcode=None)
+    supervisor = SimpleNamespace(processes=[SimpleNamespace(process=worker)])
+    with caplog.at_level(logging.ERROR, logger="uvicorn.error"):
+        assert stopped_unclean(supervisor)
+    [said] = [r.getMessage() for r in caplog.records if r.name == "uvicorn.error"]
+    assert said == "worker process [4321] was still running as serve stopped"

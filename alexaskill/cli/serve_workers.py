@@ -206,7 +206,9 @@ def _how_it_ended(exitcode: int | None, hung: bool, timeout: float) -> str:
 
     if hung:
         return f"did not answer the health check within {timeout:g} s and was killed (SIGKILL)"
-    if exitcode is None or exitcode >= 0:
+    if exitcode is None:  # (not ended: serve stopped before uvicorn stopped its workers)
+        return "was still running"
+    if exitcode >= 0:
         return f"exited with status {exitcode}"
     try:
         name = signal.Signals(-exitcode).name
