@@ -197,7 +197,14 @@ def test_a_streamed_response_keeps_its_order(protocol_class: type[Any]) -> None:
     async def scenario() -> None:
         protocol, transport = await connect(protocol_class, app)
         protocol.data_received(POST)
-        await asyncio.sleep(0.2)
+        # Until the response is complete (or the connection closed), not a fixed 0.2 s: on a
+        # loaded machine the app's three pauses took longer than that, and a chunked reply
+        # still being written was read as one cut short.
+        await until(
+            lambda: protocol.cycle.response_complete or transport.closing,
+            "the response was neither completed nor closed",
+        )
+        assert transport.events == transport.writes()  # neither closed nor aborted
         sent = b"".join(transport.writes())
         assert sent.startswith(b"HTTP/1.1 200 OK\r\n")
         assert sent.endswith(b"3\r\none\r\n3\r\ntwo\r\n5\r\nthree\r\n0\r\n\r\n"), sent
