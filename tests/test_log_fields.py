@@ -4,14 +4,16 @@ line `JsonFormatter` makes of the request line's record, whatever the request ho
 from __future__ import annotations
 
 import json
+import random
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from alexaskill.log_fields import json_line
-from alexaskill.log_format import JsonFormatter
+from alexaskill.exceptions import MalformedRequestError
+from alexaskill.log_fields import json_line, line_args, line_message
+from alexaskill.log_format import MAX_LINE_BYTES, JsonFormatter
 from alexaskill.logs import _record
 from alexaskill.models import Envelope, decode_envelope
 
@@ -53,3 +55,72 @@ def test_the_json_line_is_the_formatters_line_of_the_record(
     # After the time (no comma in it), byte for byte: the message, the fields, their order.
     assert line.split(",", 1)[1] == standard.split(",", 1)[1]
     assert line.startswith('{"time":"') and len(line.encode()) < 4_096
+
+
+# Pieces of the generated values: Alexa's own, and what no request of Alexa's holds but a forged
+# one may (spaces, quotes, backslashes, control and separator characters, four-byte characters,
+# values past MAX_VALUE alone or together, what looks like the rest of the line).
+_PIECES = (
+    "", "IntentRequest", "LaunchRequest", "GetWeather", "amzn1.echo-api.request.6e0b",
+    "fr-FR", " ", '"', "\\", "\n", "\r", "\t", "\x00", "\x1b[31m", "\x7f", "\u2028", "\u00e9",
+    "\U0001f600", "%s", "{}", " -> ok (200)", "id=x", "a" * 60, "b" * 200, "\u00e9" * 300,
+    "\U0001f600" * 700, "\x00" * 900,
+)  # fmt: skip
+
+
+def _value(rng: random.Random) -> str:
+    return "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 4)))
+
+
+def _generated(rng: random.Random) -> dict[str, Any]:
+    raw: dict[str, Any] = json.loads(FIXTURE.read_text())
+    request = raw["request"]
+    request["type"] = rng.choice(["IntentRequest", "LaunchRequest", _value(rng)])
+    request["requestId"] = _value(rng)
+    if rng.random() < 0.2:
+        request.pop("locale", None)
+    else:
+        request["locale"] = _value(rng)
+    if rng.random() < 0.8:
+        request["intent"] = {"name": _value(rng)}
+    else:
+        request.pop("intent", None)
+    for holder in (raw["context"]["System"], raw["session"]):
+        if rng.random() < 0.3:
+            holder.pop("user", None)
+        else:
+            holder["user"] = {"userId": rng.choice(["", _value(rng)])}
+    return raw
+
+
+def _time(rng: random.Random) -> float | None:
+    return rng.choice([None, 0.0, 0.049, 0.05, 1.25, 12.95, -1.0, 99_999.999, 1e300])
+
+
+def test_the_json_line_and_the_records_line_agree_on_generated_envelopes() -> None:
+    # A seeded generator, not a property-testing tool (none among the test dependencies): the
+    # same 600 envelopes each run, every one compared byte for byte with the formatter's line of
+    # `line_args`/`line_message`/`line_fields`, so that json_line's own copy of their clean-value
+    # test and message cannot drift from them.
+    rng = random.Random(20261205)
+    outcomes = ("ok", "unhandled", "refused:signature", "error:handler", 'x y "z"\n')
+    compared = 0
+    for _ in range(600):
+        try:
+            envelope: Envelope | None = decode_envelope(json.dumps(_generated(rng)).encode())
+        except MalformedRequestError:  # a value the envelope's decoder refuses (an empty intent)
+            continue
+        if rng.random() < 0.05:
+            envelope = None
+        call = (rng.choice(outcomes), rng.choice([None, 200, 400, 500]), _time(rng), _time(rng))
+        now_ns = rng.randrange(0, 4_000_000_000) * 1_000_000_000 + rng.randrange(1_000_000_000)
+        line = json_line(now_ns, envelope, *call)
+        record = _record(envelope, *call)
+        record.created = now_ns / 1e9
+        standard = JsonFormatter().format(record)
+        assert line.split(",", 1)[1] == standard.split(",", 1)[1], (envelope, call)
+        # With its newline, within what a pipe writes whole.
+        assert len(line.encode()) + 1 <= MAX_LINE_BYTES, (envelope, call)
+        assert json.loads(line)["message"] == line_message(*line_args(envelope, *call))
+        compared += 1
+    assert compared >= 450
