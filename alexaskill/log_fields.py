@@ -1,7 +1,8 @@
 """The request line's values, from the envelope: its message's arguments and its JSON fields.
 
-`alexaskill.logs.log_request` makes each request line of them, plain or JSON; only what the
-formatter prints is worked out (the plain line has neither the fields nor the user's hash).
+`alexaskill.logs.log_request` makes each request line of them, plain or JSON (the JSON line at
+once, `json_line`); only what the formatter prints is worked out (the plain line has neither the
+fields nor the user's hash).
 """
 
 from __future__ import annotations
