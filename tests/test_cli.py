@@ -340,6 +340,39 @@ def test_replay_shows_a_required_slot_value_that_does_not_convert(workdir: Path)
     assert out.count("; asking again with the generic prompt\n") == 1, out
 
 
+def test_slot_notes_hand_no_line_up_that_the_log_did_not_show_before() -> None:
+    # To hear the skill's INFO slot lines, replay and chat lower the "alexaskill" logger to
+    # INFO. With a root handler (a skill module calling `logging.basicConfig()`), every INFO
+    # line then reached it too: replay printed "INFO:alexaskill.request: ..." for each request.
+    from alexaskill.cli.replay_show import slot_notes
+    from alexaskill.slots.reasons import FALLBACK_LINE
+
+    class Kept(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.NOTSET)
+            self.lines: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.lines.append(record.getMessage())
+
+    skills, root, kept = logging.getLogger("alexaskill"), logging.getLogger(), Kept()
+    level, propagate, handlers = skills.level, skills.propagate, list(skills.handlers)
+    skills.setLevel(logging.WARNING)
+    root.addHandler(kept)
+    try:
+        with slot_notes() as notes:
+            skills.info(FALLBACK_LINE, "Order: ", "slot 'count' …", "count", "None")
+            logging.getLogger("alexaskill.request").info("IntentRequest Order -> ok (200)")
+            logging.getLogger("alexaskill.request").warning("a warning, shown as before")
+        assert kept.lines == ["a warning, shown as before"]
+        assert notes.take() == ["Order: slot 'count' …; count gets None"]
+        assert (skills.level, skills.propagate) == (logging.WARNING, propagate)
+        assert skills.handlers == handlers
+    finally:
+        root.removeHandler(kept)
+        skills.setLevel(level)
+
+
 def test_ssml_alexa_would_refuse_fails_the_replay(workdir: Path) -> None:
     (workdir / "badssml.py").write_text(
         textwrap.dedent(

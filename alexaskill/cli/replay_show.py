@@ -38,19 +38,46 @@ class SlotNotes(logging.Handler):
         return taken
 
 
+class _AsBefore(logging.Handler):
+    """Hands on, at the level the logger showed before, the records of a logger lowered to
+    INFO for `SlotNotes`: to its former handlers and (it propagated) its ancestors' handlers,
+    so that a skill's root handler (`logging.basicConfig()`) gets no INFO line it did not."""
+
+    def __init__(self, logger: logging.Logger, level: int) -> None:
+        super().__init__(level)
+        self.handlers, self.parent = list(logger.handlers), logger.parent
+        self.propagate = logger.propagate
+
+    def emit(self, record: logging.LogRecord) -> None:
+        chain: list[logging.Handler] = list(self.handlers)
+        parent = self.parent if self.propagate else None
+        while parent is not None:  # (as `Logger.callHandlers` walks up)
+            chain += parent.handlers
+            parent = parent.parent if parent.propagate else None
+        for handler in chain:
+            if record.levelno >= handler.level:
+                handler.handle(record)
+
+
 @contextlib.contextmanager
 def slot_notes() -> Iterator[SlotNotes]:
-    """A `SlotNotes` that hears the skill's log meanwhile (the logger lowered to INFO if need be:
-    its other handlers keep their own levels)."""
+    """A `SlotNotes` that hears the skill's log meanwhile: the logger lowered to INFO if need be,
+    what it logs reaching its other handlers and its ancestors' only at the level it had."""
     logger = logging.getLogger("alexaskill")
-    notes, level = SlotNotes(), logger.level
-    if logger.getEffectiveLevel() > logging.INFO:
+    notes, level, shown = SlotNotes(), logger.level, logger.getEffectiveLevel()
+    handlers, propagate = list(logger.handlers), logger.propagate
+    ours: list[logging.Handler] = [notes]
+    if shown > logging.INFO:
+        ours.append(_AsBefore(logger, shown))
+        logger.handlers, logger.propagate = [], False
         logger.setLevel(logging.INFO)
-    logger.addHandler(notes)
+    for handler in ours:
+        logger.addHandler(handler)
     try:
         yield notes
     finally:
-        logger.removeHandler(notes)
+        added = [handler for handler in logger.handlers if handler not in ours]  # (meanwhile)
+        logger.handlers, logger.propagate = [*handlers, *added], propagate
         logger.setLevel(level)
 
 
