@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import select
 import socket
 import threading
 import time
@@ -54,7 +55,9 @@ def _refused_while_sending(client: socket.socket, head: bytes, status: bytes) ->
     """Send a refused request's head, then a large body behind it, and read the answer to its
     end: the refusal's ``status``, not a reset."""
     client.sendall(head)
-    time.sleep(0.2)  # answered meanwhile
+    # Answered before the body is sent: the answer has begun to come (nothing read yet; over
+    # TLS, its first record).
+    assert select.select([client], [], [], 30)[0], "no answer to the head in 30 s"
     client.sendall(b"x" * MANY)
     answer = b""
     while chunk := client.recv(65536):
