@@ -269,7 +269,11 @@ def test_a_new_connection_is_not_closed_for_idle_ones_before_it_could_send(proto
             # server then chose among equals, Alexa's 1 time in 15). A stall only widens this.
             time.sleep(0.05)
             alexa = stack.enter_context(socket.create_connection(("127.0.0.1", port), timeout=10))
-            time.sleep(0.05)  # accepted before the next one
+            # Accepted (counted by the server) before the next one is opened.
+            deadline = time.monotonic() + 30
+            while len(server.server_state.connections) < len(held) + 1:
+                assert time.monotonic() < deadline, "Alexa's connection was never accepted"
+                time.sleep(0.01)
             stack.enter_context(socket.create_connection(("127.0.0.1", port), timeout=10))
             _closed_by_the_server(held, at_least=1)
             alexa.sendall(request)
