@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .deadline import expired, watch
 from .error_bodies import error_body
-from .logs import log_request
+from .logs import INTERNAL_ERROR, log_request
 
 if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send
@@ -93,7 +93,11 @@ class _Endpoint:
             log_request(None, outcome=_REFUSED[405], status=405)
             await _send(send, 405, _NOT_POST, allow=True)
             return
-        headers = self._checked_headers(scope)
+        try:
+            headers = self._checked_headers(scope)
+        except Exception:
+            _log_internal_error()
+            raise
         if isinstance(headers, tuple):  # refused, and logged: answered here
             await _send(send, headers[0], headers[1], close=headers[2])
             return
@@ -113,6 +117,9 @@ class _Endpoint:
             log_request(None, outcome=_REFUSED[408], status=408)
             await _send(send, 408, error_body(reason), close=True)
             return
+        except Exception:
+            _log_internal_error()
+            raise
         if body is None:
             log_request(None, outcome=_REFUSED[413], status=413)
             await _send(send, 413, _TOO_LARGE)
@@ -146,7 +153,11 @@ class _Endpoint:
         perhaps behind uvicorn's proxy-headers middleware): the same checks, answers and log
         line, without the ASGI messages, the body's deadline and the layers in between.
         """
-        headers = self._checked_headers(scope)
+        try:
+            headers = self._checked_headers(scope)
+        except Exception:
+            _log_internal_error()
+            raise
         if isinstance(headers, tuple):  # refused, and logged: answered here
             await _send(send, headers[0], headers[1], close=headers[2])
             return
@@ -225,6 +236,13 @@ class _Endpoint:
             raise
         watched[0].unwatch(watched[1])
         return body
+
+
+def _log_internal_error() -> None:
+    """The request line of a POST that alexaskill's own bug failed before `Handling._handle`
+    (reading its headers or body): the server logs the traceback and answers 500, and the
+    request still has its line, as one failed inside `_handle` has."""
+    log_request(None, outcome=INTERNAL_ERROR, status=500)
 
 
 class AnsweredCancellation(BaseException):

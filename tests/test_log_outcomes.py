@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from alexaskill import Skill, configure_logging, speak
+from alexaskill.endpoint import _Endpoint
 from alexaskill.log_format import REQUEST_FIELDS
 from alexaskill.logs import user_hash
 from alexaskill.models import Envelope
@@ -162,7 +163,7 @@ def test_each_request_has_one_line_whatever_becomes_of_it(
     assert said == expected
 
 
-@pytest.mark.parametrize("where", ["verify", "respond"])
+@pytest.mark.parametrize("where", ["headers", "body", "verify", "respond"])
 def test_alexaskills_own_bug_still_leaves_one_request_line(
     where: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -182,7 +183,11 @@ def test_alexaskills_own_bug_still_leaves_one_request_line(
     with alexaskill_logger_kept(), TestClient(skill) as client:
         configure_logging("INFO", stream=log)
         body, headers = _signed(client, "Fine")
-        if where == "verify":
+        if where == "headers":  # read by the endpoint, before `_handle`
+            monkeypatch.setattr(_Endpoint, "_checked_headers", _raises)
+        elif where == "body":
+            monkeypatch.setattr(_Endpoint, "_read_body_in_time", broken)
+        elif where == "verify":
             assert skill.verifier is not None
             monkeypatch.setattr(skill.verifier, "verify_envelope", broken)
         else:
@@ -194,5 +199,9 @@ def test_alexaskills_own_bug_still_leaves_one_request_line(
     lines = [line for line in log.getvalue().splitlines() if " alexaskill.request: " in line]
     assert len(lines) == 2, log.getvalue()
     assert " -> internal_error (500) " in lines[0]
-    assert (" id=-" in lines[0]) is (where == "verify")
+    assert (" id=-" in lines[0]) is (where != "respond")
     assert "IntentRequest Fine -> ok (200) " in lines[1]
+
+
+def _raises(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError("alexaskill's own bug")
