@@ -366,12 +366,13 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
         # def handlers in copy), so a def handler past its deadline, still running while the
         # next invocation is answered, keeps its own id in its lines.
         invocation = contextvars.copy_context()
-        invocation.run(note_invocation, context)
-        if not plans:
-            plans.append(_plan_of(skill))
-        plan = plans[0]
         envelope: Envelope | None = None
         try:
+            # The set-up too (the first invocation's plan): a bug there has its line as well.
+            invocation.run(note_invocation, context)
+            if not plans:
+                plans.append(_plan_of(skill))
+            plan = plans[0]
             body, envelope = decode_body(event, skill)
             skill.check_skill_id(envelope)
         except RequestError as exc:

@@ -1308,7 +1308,9 @@ def test_the_skill_id_check_off_is_said_naming_the_skill_without_a_path(
     ]
 
 
-@pytest.mark.parametrize("where", ["decode", "respond", "reply", "apology"])
+@pytest.mark.parametrize(
+    "where", ["note_invocation", "plan", "decode", "respond", "reply", "apology"]
+)
 def test_alexaskills_own_bug_on_lambda_still_leaves_one_request_line(
     where: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1327,7 +1329,9 @@ def test_alexaskills_own_bug_on_lambda_still_leaves_one_request_line(
     async def interrupted(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
-    if where == "decode":
+    if where in ("note_invocation", "plan"):  # before the event is read: the set-up's
+        monkeypatch.setattr(f"alexaskill.aws_lambda.{where.replace('plan', '_plan_of')}", broken)
+    elif where == "decode":
         monkeypatch.setattr("alexaskill.aws_lambda.decode_body", broken)
     elif where == "reply":
         monkeypatch.setattr("alexaskill.aws_lambda._reply", broken)
@@ -1341,4 +1345,5 @@ def test_alexaskills_own_bug_on_lambda_still_leaves_one_request_line(
         lambda_handler(intent_event("Broken"), None)
     [request] = [r for r in caplog.records if r.name == "alexaskill.request"]
     assert request.outcome == "internal_error"  # type: ignore[attr-defined]
-    assert (request.intent is None) is (where == "decode")  # type: ignore[attr-defined]
+    unread = where in ("note_invocation", "plan", "decode")
+    assert (request.intent is None) is unread  # type: ignore[attr-defined]
