@@ -45,7 +45,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 
-from .log_format import _UTC_SECONDS, JsonFormatter
+from .log_format import _SURELY_WITHIN, _UTC_SECONDS, JsonFormatter, _cut_line, _ours, _too_long
 from .log_values import printable, shown
 
 __all__ = [
@@ -237,4 +237,9 @@ class LambdaTextFormatter(logging.Formatter):
         request_id = aws_request_id()
         aws_id = request_id if request_id.isprintable() else printable(request_id)
         created = _UTC_SECONDS.text(record.created)
-        return f"[{record.levelname}]\t{created}.{int(record.msecs):03d}Z\t{aws_id}\t{text}"
+        line = f"[{record.levelname}]\t{created}.{int(record.msecs):03d}Z\t{aws_id}\t{text}"
+        # Within `MAX_LINE_BYTES`, as the plain and JSON formatters keep an alexaskill record's
+        # lines (the whole record is one line here, its traceback too).
+        if len(line) > _SURELY_WITHIN and _ours(record.name) and _too_long(line):
+            return _cut_line(line)
+        return line

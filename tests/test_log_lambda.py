@@ -415,6 +415,23 @@ def test_the_text_formatter_keeps_space_separators() -> None:
     assert text.endswith("\r  ValueError: 1\u202f234\xa0€\\x00")
 
 
+def test_the_text_formatter_keeps_an_alexaskill_record_within_4096_bytes() -> None:
+    # The plain and JSON formatters cut an alexaskill line to 4,096 bytes (a write a pipe keeps
+    # whole); the Lambda text one, a whole traceback on one line, had no bound.
+    try:
+        raise ValueError("\u20ac" * 3000)  # (three bytes a character in UTF-8)
+    except ValueError:
+        record = logging.LogRecord(
+            "alexaskill", logging.ERROR, "", 1, "oops %s", ("x" * 2000,), sys.exc_info()
+        )
+    text = LambdaTextFormatter().format(record)
+    assert len((text + "\n").encode()) <= 4_096 and "\n" not in text
+    assert text.startswith("[ERROR]\t") and "alexaskill: oops xx" in text
+    assert text.endswith(")") and "\u2026(+" in text  # how much was cut, said
+    other = logging.makeLogRecord({"name": "theirs", "msg": "y" * 5000})
+    assert len(LambdaTextFormatter().format(other)) > 5000  # another logger's, as it came
+
+
 def _readme_lambda_function() -> str:
     """The README's lambda_function.py, as written there (its AWS Lambda section)."""
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
