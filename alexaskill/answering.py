@@ -20,6 +20,7 @@ from .handler_bugs import failed_in, handler_bug, no_handler, not_a_reply
 from .late_results import LateResult, report_late
 from .leaving import LEAVING, ended, kept_ended, unhandled
 from .log_repeats import Repeats
+from .log_values import bounded, request_name
 from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .responses import AskForPermissionsConsentCard, Response, ask, encode_response, speak
 from .rules import check_reply
@@ -409,7 +410,7 @@ class Answering(Apologising):
                     self._said_failed(failure, "asking again for %s failed", exc.slot_name)
                     self._tell(failure, call.envelope)
                     return Answer(self._apology_body(call), "handler_error")
-                where = f"{intent}: " if intent else ""
+                where = f"{bounded(intent)}: " if intent else ""
                 logger.info(ASKING_AGAIN_LINE, where, exc, question.source)
                 outcome = "slot_retry"
             else:
@@ -427,18 +428,17 @@ class Answering(Apologising):
                 self._tell(failure, call.envelope)
                 return Answer(self._apology_body(call), "handler_error")
         request = call.envelope.request
-        intent = getattr(getattr(request, "intent", None), "name", "") or ""
         if isinstance(exc, StoreError):
             # Its message says what failed and what to do; a traceback would add only noise.
             # Once a message every STORE_FAILURE_EVERY s: a store that is down fails them all.
             unsaid = self._store_failures_said.unsaid(str(exc), _say_unsaid_store_failures)
             if unsaid is not None:
                 since = f" ({unsaid} more since the last such line)" if unsaid else ""
-                what = f"{request.type} {intent}"
+                what = request_name(request)
                 logger.error("attributes not loaded or saved for %s: %s%s", what, exc, since)
         elif not self._said_too_large(call, exc):
             who = failed_in(self.registry, call.running)
-            where = f"{request.type} {intent}".rstrip() + (f" ({who})" if who else "")
+            where = request_name(request) + (f" ({who})" if who else "")
             self._said_failure(exc, where)
         self._tell(exc, call.envelope)
         return Answer(self._apology_body(call), "handler_error")

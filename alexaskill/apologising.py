@@ -12,6 +12,7 @@ from . import messages
 from .dispatch import Call
 from .exceptions import ResponseError
 from .handler_bugs import as_raised, handler_bug, let_through_by
+from .log_values import request_name
 from .models import Envelope, Request
 from .registration import Registration
 from .responses import Response, encode_response, speak
@@ -67,9 +68,8 @@ class Apologising(Registration):
         brought = session.get("attributes") if isinstance(session, dict) else None
         why = no_reply_carries(call.session_attributes, brought)
         if why is not None:
-            request = call.envelope.request
-            where = f"{request.type} {getattr(getattr(request, 'intent', None), 'name', '')}"
-            logger.warning("%s: %s; the apology answers, ending the session", where.rstrip(), why)
+            where = request_name(call.envelope.request)
+            logger.warning("%s: %s; the apology answers, ending the session", where, why)
         return why is not None
 
     def _said_data_fault(self, exc: Exception, failed: str) -> bool:
@@ -128,10 +128,8 @@ class Apologising(Registration):
         `_said_data_fault` says the others, in one ERROR line; anything else with its
         traceback."""
         failure = as_raised(exc)
-        request = envelope.request
-        intent = getattr(getattr(request, "intent", None), "name", "") or ""
         who = let_through_by()  # (the handler, a hook...), named as in `_recover`'s line
-        where = f"{request.type} {intent}".rstrip() + (f" ({who})" if who else "")
+        where = request_name(envelope.request) + (f" ({who})" if who else "")
         call = Call(envelope)
         self._said_failure(failure, where)
         self._tell(failure, envelope)

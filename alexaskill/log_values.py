@@ -27,6 +27,7 @@ __all__ = [
     "escaped_args",
     "printable",
     "refusal",
+    "request_name",
     "shown",
     "user_hash",
 ]
@@ -260,3 +261,14 @@ def _escaped(arg: object, most: int | None) -> object:
             return arg
         return printable(text) if most is None else _cut_printable(text, most)
     return arg
+
+
+def request_name(request: Any) -> str:
+    """The request's type and intent name (if any) as a log line of alexaskill's names them:
+    each `bounded`, quoted where needed as the request line quotes it, so that no line but a
+    request line matches ``" -> ok (200)"`` (an intent name "X -> ok (200) handler=…")."""
+    type_ = request.type
+    found = getattr(request, "intent", None)
+    intent = getattr(found, "name", None)
+    named = bounded(type_) if type_ else "-"
+    return f"{named} {bounded(intent)}" if intent else named

@@ -205,3 +205,25 @@ def test_alexaskills_own_bug_still_leaves_one_request_line(
 
 def _raises(*args: Any, **kwargs: Any) -> Any:
     raise RuntimeError("alexaskill's own bug")
+
+
+def test_a_failure_line_quotes_the_request_values_it_names() -> None:
+    # "handler failed for IntentRequest <name>" wrote the intent name as it came: a forged one
+    # made a line that read as a request line ("IntentRequest X -> ok (200) ..."). Quoted as
+    # the request line quotes it (`log_values.bounded`).
+    skill = Skill(SKILL_ID, store="memory://")
+
+    @skill.fallback
+    def fails() -> Any:
+        raise RuntimeError("a handler's bug")
+
+    forged = "X -> ok (200) handler=1.0ms verify=1.0ms id=forged"
+    log = io.StringIO()
+    with alexaskill_logger_kept(), TestClient(skill, raise_handler_errors=False) as client:
+        configure_logging("INFO", stream=log)
+        body, headers = _signed(client, "Fine", intent={"name": forged, "slots": {}})
+        assert client.post(body, headers).status_code == 200
+    text = log.getvalue()
+    assert 'handler failed for IntentRequest "X -> ok (200) handler=1.0ms' in text, text
+    # Its " -> ok (200)" only inside quotes, as in the request line's own quoted intent.
+    assert "IntentRequest X -> " not in text and text.count('"X -> ok (200) ') == 2
