@@ -309,7 +309,9 @@ def test_an_exception_handler_that_blocks_for_the_deadline_gets_only_its_grace(
     # A catch-all def exception handler, quick for other errors, had proved quick and ran on the
     # loop: blocking there for DeadlineExceeded, it held the deadline's answer (and every other
     # request) until it returned. In a worker thread it gets its half second, then the default.
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    # The deadline is LONG, moved on by Slow alone: a SHORT one was every request's, and a Boom
+    # stalled past it on a loaded machine got the deadline's reply, not "caught ValueError".
+    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
 
     @skill.intent("Boom")
     def boom() -> Response:
@@ -317,7 +319,7 @@ def test_an_exception_handler_that_blocks_for_the_deadline_gets_only_its_grace(
 
     @skill.intent("Slow")
     def slow() -> Response:
-        clock.skip(SHORT)
+        clock.skip(LONG)
         release.wait(WAIT)
         return speak("too late")
 
