@@ -15,6 +15,7 @@ import socket
 import ssl
 import sys
 import threading
+import time
 import types
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -25,6 +26,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient as StarletteClient
 
+import alexaskill.downloads
 from alexaskill import Response, Skill, speak
 from alexaskill.exceptions import CertificateError, CertificateUnavailableError
 from alexaskill.outgoing_progress import _traces
@@ -287,20 +289,51 @@ def test_an_answer_refused_for_what_it_is_is_remembered_not_retried_soon(
     assert not isinstance(info.value, CertificateUnavailableError)
 
 
-def _refusal_of_a_silent_server(pki: TestPKI, answer: bytes) -> CertificateError:
+class _HeldClock:
+    """The loop's clock and the downloads' (``time.monotonic``), held still until `go`: the
+    download's time limit cannot run out before the server has done its part. (A real clock ran
+    out first on a loaded machine, the connection not yet seen made: a connect timeout.)"""
+
+    def __init__(self) -> None:
+        self.held: float | None = time.monotonic()
+        self.behind = 0.0
+
+    def time(self) -> float:
+        return self.held if self.held is not None else time.monotonic() - self.behind
+
+    def go(self) -> None:
+        """Let the clock run on from where it was held."""
+        if self.held is not None:
+            self.behind, self.held = time.monotonic() - self.held, None
+
+    def __getattr__(self, name: str) -> Any:  # (as the time module, for alexaskill.downloads)
+        return self.time if name == "monotonic" else getattr(time, name)
+
+
+def _refusal_of_a_silent_server(
+    pki: TestPKI, answer: bytes, monkeypatch: pytest.MonkeyPatch
+) -> CertificateError:
     """The refusal of a chain whose server on 127.0.0.1 read the request, sent ``answer`` (a
     head and part of its body, or nothing) and then nothing more, within a download_timeout of
-    1 s (`Downloads`' time limit, which ends the download before httpx's own)."""
+    1 s (`Downloads`' time limit, which ends the download before httpx's own), counted from
+    when the server has sent ``answer`` (`_HeldClock`)."""
+    clock = _HeldClock()
+    monkeypatch.setattr(alexaskill.downloads, "time", clock)
 
     async def scenario() -> CertificateError:
         release = asyncio.Event()
         served: list[asyncio.Task[None]] = []
+        loop = asyncio.get_running_loop()
+        monkeypatch.setattr(loop, "time", clock.time)  # (asyncio.timeout's, anyio's)
 
         async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             served.append(asyncio.current_task())  # type: ignore[arg-type]
             await reader.readuntil(b"\r\n\r\n")
             writer.write(answer)
             await writer.drain()
+            for _ in range(20):  # (the client's turns: it reads what came, or waits for it)
+                await asyncio.sleep(0)
+            clock.go()
             await release.wait()
             writer.close()
 
@@ -309,6 +342,7 @@ def _refusal_of_a_silent_server(pki: TestPKI, answer: bytes) -> CertificateError
             port = server.sockets[0].getsockname()[1]
             return await refusal_from_local(pki, port, scheme="http", download_timeout=1.0)
         finally:
+            clock.go()
             release.set()
             await asyncio.gather(*served, return_exceptions=True)
             server.close()
@@ -317,10 +351,12 @@ def _refusal_of_a_silent_server(pki: TestPKI, answer: bytes) -> CertificateError
     return run(scenario())
 
 
-def test_a_server_that_does_not_answer_in_time_is_said_reached_and_slow(pki: TestPKI) -> None:
+def test_a_server_that_does_not_answer_in_time_is_said_reached_and_slow(
+    pki: TestPKI, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # It accepted the connection, read the request and said nothing: the log told the operator
     # to allow outbound HTTPS, check DNS or set HTTPS_PROXY, though the server had been reached.
-    refused = _refusal_of_a_silent_server(pki, b"")
+    refused = _refusal_of_a_silent_server(pki, b"", monkeypatch)
     assert str(refused) == "certificate chain: download timed out"
     assert isinstance(refused, CertificateUnavailableError)
     detail = str(refused.detail)
@@ -330,9 +366,11 @@ def test_a_server_that_does_not_answer_in_time_is_said_reached_and_slow(pki: Tes
     assert "check DNS" not in detail and "outbound HTTPS" not in detail
 
 
-def test_a_body_that_stops_coming_is_said_slow_with_the_bytes_that_came(pki: TestPKI) -> None:
+def test_a_body_that_stops_coming_is_said_slow_with_the_bytes_that_came(
+    pki: TestPKI, monkeypatch: pytest.MonkeyPatch
+) -> None:
     refused = _refusal_of_a_silent_server(
-        pki, b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nhello"
+        pki, b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nhello", monkeypatch
     )
     assert str(refused) == "certificate chain: download timed out"
     assert isinstance(refused, CertificateUnavailableError)
