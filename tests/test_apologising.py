@@ -313,7 +313,12 @@ makers = {
     "object": lambda: speak("x", directives=[Grown(tree=doubled())]),
     "card": lambda: speak("x", card=Sketch("t", doubled())),
     "apl": lambda: speak(
-        "x", directives=[APL.RenderDocument({"type": "APL", "version": "1.0", "tree": doubled()})]
+        "x",
+        directives=[
+            APL.RenderDocument(
+                {"type": "APL", "version": "1.0", "mainTemplate": {}, "tree": doubled()}
+            )
+        ],
     ),
 }
 said = {}

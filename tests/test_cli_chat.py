@@ -1333,7 +1333,7 @@ def test_chat_url_says_a_directive_the_device_lacks_the_interface_of(
     # answer with one was shown as if the device took it.
     apl = {
         "type": "Alexa.Presentation.APL.RenderDocument",
-        "document": {"type": "APL", "version": "2024.3"},
+        "document": {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}},
     }
 
     def skill(self: object, request: httpx.Request) -> httpx.Response:

@@ -42,6 +42,9 @@ from alexaskill.responses import (
 )
 from alexaskill.ssml import Ssml
 
+#: An APL for audio document with what Amazon requires of one (type, version, mainTemplate).
+APLA: Any = {"type": "APLA", "version": "0.91", "mainTemplate": {"items": []}}
+
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
 QUESTION = output_speech("Which one?")
 
@@ -683,7 +686,7 @@ def test_connections_checks(args: Any, kwargs: Any, message: str) -> None:
 
 
 def test_typed_and_raw_directives_mix() -> None:
-    raw = {"type": "Alexa.Presentation.APLA.RenderDocument", "token": "a", "document": {}}
+    raw = {"type": "Alexa.Presentation.APLA.RenderDocument", "token": "a", "document": APLA}
     response = speak("Playing", directives=[AudioPlayer.Play(URL, "ep-42"), raw])
     body = json.loads(encode_response(response))["response"]
     assert body["directives"][0]["audioItem"]["stream"]["token"] == "ep-42"
@@ -1135,3 +1138,20 @@ def test_the_other_field_errors_say_a_long_value_shortened(make: Any, reason: st
     message = str(caught.value)
     assert len(message) < 250, message[:300]
     assert "x" * 40 in message and "…" in message
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        (None, r'RenderDocument document has no "mainTemplate" \(the layout shown first'),
+        ([], r'RenderDocument document "mainTemplate" must be a mapping \(a layout\), not list'),
+    ],
+)
+def test_an_apl_document_has_its_main_template(template: object, message: str) -> None:
+    # Amazon's APL Document reference: "mainTemplate" is required in the top-level document,
+    # which a RenderDocument's is; without it the directive went out and showed nothing.
+    document: dict[str, object] = {k: v for k, v in DOCUMENT.items() if k != "mainTemplate"}
+    if template is not None:
+        document["mainTemplate"] = template
+    with pytest.raises(ResponseError, match=message):
+        APL.RenderDocument(document)

@@ -422,7 +422,7 @@ def test_a_server_s_refused_answer_is_advised_in_json_not_in_handler_code() -> N
     text = {"type": "PlainText", "text": "Here."}
     apl = {
         "type": "Alexa.Presentation.APL.RenderDocument",
-        "document": {"type": "APL", "version": "2024.3"},
+        "document": {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}},
     }
     entities = {"type": "Dialog.UpdateDynamicEntities", "updateBehavior": "CLEAR"}
     answers: list[tuple[dict[str, Any], dict[str, Any], str]] = [
@@ -465,7 +465,7 @@ def test_replay_url_says_a_directive_the_device_lacks_the_interface_of(tmp_path:
     # showed it among the directives as if the device took it.
     apl = {
         "type": "Alexa.Presentation.APL.RenderDocument",
-        "document": {"type": "APL", "version": "2024.3"},
+        "document": {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}},
     }
     speech = {"type": "PlainText", "text": "Here it is."}
     answer = {"outputSpeech": speech, "directives": [apl], "shouldEndSession": False}
@@ -485,7 +485,7 @@ def test_replay_in_process_says_a_directive_the_device_lacks_is_dropped(tmp_path
         "from alexaskill import Skill, speak\n"
         "from alexaskill.directives import APL\n"
         f"skill = Skill({DEFAULT_SKILL_ID!r})\n"
-        "document = {'type': 'APL', 'version': '2024.3'}\n"
+        "document = {'type': 'APL', 'version': '2024.3', 'mainTemplate': {}}\n"
         "skill.launch(lambda: speak('Here.', directives=[APL.RenderDocument(document)]))\n"
     )
     out = io.StringIO()
@@ -539,7 +539,7 @@ def test_replay_json_names_the_directives_the_device_lacks(tmp_path: Path) -> No
     # The text output's dropped:/device: rows had no counterpart in the JSON records.
     apl = {
         "type": "Alexa.Presentation.APL.RenderDocument",
-        "document": {"type": "APL", "version": "2024.3"},
+        "document": {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}},
     }
     answer = {"outputSpeech": {"type": "PlainText", "text": "Here."}, "directives": [apl]}
     code, out = replay_against(tmp_path, {"version": "1.0", "response": answer}, "--json")

@@ -44,6 +44,9 @@ from alexaskill.responses import (
 )
 from alexaskill.ssml import Ssml
 
+#: An APL for audio document with what Amazon requires of one (type, version, mainTemplate).
+APLA: Any = {"type": "APLA", "version": "0.91", "mainTemplate": {"items": []}}
+
 
 def body(response: Response | None, attributes: dict[str, Any] | None = None) -> Any:
     return json.loads(encode_response(response, attributes))
@@ -654,7 +657,7 @@ def test_ask_is_speak_with_an_open_session() -> None:
     card = SimpleCard("Weather", "Sunny")
     directive = {
         "type": "Alexa.Presentation.APL.RenderDocument",
-        "document": {"type": "APL", "version": "2024.3"},
+        "document": {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}},
     }
     cases: list[AskOptions] = [
         {},
@@ -788,7 +791,7 @@ def test_a_card_field_of_the_wrong_kind_is_refused_by_name(make: Any, message: s
 
 
 def test_reprompt_directives_become_a_checked_tuple() -> None:
-    directive = {"type": "Alexa.Presentation.APLA.RenderDocument", "document": {}}
+    directive = {"type": "Alexa.Presentation.APLA.RenderDocument", "document": APLA}
     reprompt = Reprompt(output_speech=PlainTextSpeech("x"), directives=[directive])
     assert reprompt.directives == (directive,)
     with pytest.raises(ResponseError, match=r"reprompt\.directives"):
@@ -802,7 +805,7 @@ def test_reprompt_directives_become_a_checked_tuple() -> None:
         Dialog.Delegate(),
         {
             "type": "Alexa.Presentation.APL.RenderDocument",
-            "document": {"type": "APL", "version": "2024.3"},
+            "document": {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}},
         },
     ],
     ids=["typed-play", "typed-delegate", "raw-apl"],
@@ -1341,7 +1344,7 @@ def test_speech_that_says_nothing_is_refused_where_it_is_built(build: Any, field
 def test_a_reprompt_with_nothing_in_it_is_refused() -> None:
     with pytest.raises(ResponseError, match=r"reprompt has neither outputSpeech nor"):
         Reprompt()
-    apla = {"type": "Alexa.Presentation.APLA.RenderDocument", "document": {}}
+    apla = {"type": "Alexa.Presentation.APLA.RenderDocument", "document": APLA}
     assert wire(Response(reprompt=Reprompt(directives=[apla]), should_end_session=False)) == {
         "reprompt": {"directives": [apla]},
         "shouldEndSession": False,
@@ -1388,7 +1391,7 @@ def test_str_subclasses_are_spoken_as_the_text_they_hold() -> None:
     [
         {
             "type": "Alexa.Presentation.APL.RenderDocument",
-            "document": {"type": "APL", "version": "2024.3"},
+            "document": {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}},
         },
         AudioPlayer.Stop(),
         "Dialog.Delegate",
@@ -1828,7 +1831,7 @@ def test_a_mapping_json_would_change_is_refused_naming_the_value(value: Any, sai
         ResponseError, match=rf"^Alexa\.Presentation\.APL\.RenderDocument document{said}"
     ):
         TypedAPL.RenderDocument(
-            document={"type": "APL", "version": "2024.3", "v": value}, token="t"
+            document={"type": "APL", "version": "2024.3", "mainTemplate": {}, "v": value}, token="t"
         )
     with pytest.raises(ResponseError, match=r"^directives\[0\] \(Custom\.Thing\) has the key 2"):
         speak("x", directives=[{"type": "Custom.Thing", 2: "b"}])  # type: ignore[dict-item]
@@ -1898,7 +1901,7 @@ def test_a_value_that_does_not_encode_is_named_where_it_is(value: Any, said: str
         match=rf"^Alexa\.Presentation\.APL\.RenderDocument document is not JSON-encodable: {said}$",
     ):
         TypedAPL.RenderDocument(
-            document={"type": "APL", "version": "2024.3", "v": value}, token="t"
+            document={"type": "APL", "version": "2024.3", "mainTemplate": {}, "v": value}, token="t"
         )
 
 
@@ -1956,7 +1959,9 @@ def test_a_valid_tuple_or_date_nested_deep_is_accepted_without_the_naming_walk(
     body = json.loads(encode_response(response))
     assert body["response"]["directives"][0]["v"] == json.loads(msgspec.json.encode(value))
     Response(api_response={"v": value})
-    TypedAPL.RenderDocument(document={"type": "APL", "version": "2024.3", "v": value}, token="t")
+    TypedAPL.RenderDocument(
+        document={"type": "APL", "version": "2024.3", "mainTemplate": {}, "v": value}, token="t"
+    )
 
 
 @pytest.mark.parametrize(
@@ -1983,7 +1988,7 @@ def test_a_value_json_changes_deep_inside_tuples_is_refused_naming_its_path(
         ResponseError, match=rf"^Alexa\.Presentation\.APL\.RenderDocument document{said}"
     ):
         TypedAPL.RenderDocument(
-            document={"type": "APL", "version": "2024.3", "v": value}, token="t"
+            document={"type": "APL", "version": "2024.3", "mainTemplate": {}, "v": value}, token="t"
         )
 
 

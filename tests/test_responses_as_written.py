@@ -83,7 +83,9 @@ def test_a_value_json_changes_inside_a_struct_or_dataclass_is_refused(
         match=rf"^Alexa\.Presentation\.APL\.RenderDocument datasources{where}{said}",
     ):
         TypedAPL.RenderDocument(
-            document={"type": "APL", "version": "2024.3"}, token="t", datasources=written
+            document={"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}},
+            token="t",
+            datasources=written,
         )
 
 
@@ -189,7 +191,9 @@ def test_a_decimal_in_a_directive_is_refused_saying_what_to_give(
         Response(api_response={"v": [1, value]})
     with pytest.raises(ResponseError, match=rf"datasources\['d'\]\.x {said}"):
         TypedAPL.RenderDocument(
-            document={"type": "APL", "version": "2024.3"}, token="t", datasources={"d": _Row(value)}
+            document={"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}},
+            token="t",
+            datasources={"d": _Row(value)},
         )
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from alexaskill import VideoApp, ask, speak
 from alexaskill.exceptions import ResponseError
-from alexaskill.responses import encode_response
+from alexaskill.responses import Reprompt, Response, encode_response
 
 
 def _launch(video_item: Any) -> dict[str, Any]:
@@ -317,3 +317,60 @@ def test_an_apl_directive_written_as_a_dict_is_checked_as_the_typed_one(
 def test_a_valid_apl_directive_written_as_a_dict_goes_as_written(written: dict[str, Any]) -> None:
     sent = json.loads(encode_response(speak("Here it is.", directives=[written])))
     assert sent["response"]["directives"] == [written]
+
+
+def _audio(**written: Any) -> dict[str, Any]:
+    return {"type": "Alexa.Presentation.APLA.RenderDocument", **written}
+
+
+APLA_DOCUMENT: Any = {"type": "APLA", "version": "0.91", "mainTemplate": {"items": []}}
+
+
+@pytest.mark.parametrize(
+    ("directive", "said"),
+    [
+        (_audio(), r"has no document object \(an APL for audio document\)"),
+        (_audio(document={}), r'document "type" must be "APLA", not None'),
+        (
+            _audio(document={**APLA_DOCUMENT, "type": "APL"}),
+            r'document "type" must be "APLA", not \'APL\'',
+        ),
+        (
+            _audio(document={"type": "APLA", "mainTemplate": {"items": []}}),
+            r'document has no "version" \(the APL for audio version',
+        ),
+        (
+            _audio(document={**APLA_DOCUMENT, "version": 0.91}),
+            r'document "version" must be a string such as "0\.91", not float 0\.91',
+        ),
+        (
+            _audio(document={"type": "APLA", "version": "0.91"}),
+            r'document has no "mainTemplate"',
+        ),
+        (
+            _audio(document={**APLA_DOCUMENT, "mainTemplate": [{"type": "Speech"}]}),
+            r'document "mainTemplate" must be a mapping',
+        ),
+    ],
+)
+def test_an_apla_render_document_written_as_a_dict_has_what_alexa_requires(
+    directive: dict[str, Any], said: str
+) -> None:
+    # Amazon's APL for audio Document reference: type "APLA", version and mainTemplate are
+    # required; a RenderDocument without them went out unchecked, and Alexa refused the reply.
+    where = r"^directives\[0\]: Alexa\.Presentation\.APLA\.RenderDocument "
+    with pytest.raises(ResponseError, match=where + said):
+        speak("Here it is.", directives=[directive])
+
+
+def test_an_apla_render_document_with_its_document_goes_out_as_written() -> None:
+    written = _audio(token="jingle", document=APLA_DOCUMENT, datasources={"a": 1})
+    response = Response(reprompt=Reprompt(directives=[written]), should_end_session=False)
+    sent = json.loads(encode_response(response))
+    assert sent["response"]["reprompt"]["directives"] == [written]
+
+
+def test_an_apl_render_document_written_as_a_dict_has_its_main_template() -> None:
+    document = {"type": "APL", "version": "2024.3"}
+    with pytest.raises(ResponseError, match=r'RenderDocument document has no "mainTemplate"'):
+        speak("Here it is.", directives=[_render(document=document)])

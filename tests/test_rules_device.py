@@ -16,6 +16,9 @@ from alexaskill.testing import SCREEN, RequestFactory, TestClient
 
 from .conftest import SKILL_ID
 
+#: An APL for audio document with what Amazon requires of one (type, version, mainTemplate).
+APLA: dict[str, object] = {"type": "APLA", "version": "0.91", "mainTemplate": {"items": []}}
+
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
 URL_VIDEO = "https://cdn.example.com/video/episode-42.mp4"
 DOCUMENT = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
@@ -259,7 +262,7 @@ def test_screen_directives_are_dropped_for_devices_without_a_screen(
                     "token": "menu",
                     "commands": [{"type": "Idle"}],
                 },
-                {"type": "Alexa.Presentation.APLA.RenderDocument", "document": {}},
+                {"type": "Alexa.Presentation.APLA.RenderDocument", "document": APLA},
             ],
         )
 

@@ -692,7 +692,7 @@ def test_a_directive_dropped_for_the_device_is_in_the_turns_notes(pki: TestPKI) 
     render = {
         "type": "Alexa.Presentation.APL.RenderDocument",
         "token": "t",
-        "document": {"type": "APL", "version": "2024.3"},
+        "document": {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}},
     }
 
     @skill.intent("Draw", utterances=["draw it"])

@@ -19,8 +19,9 @@ __all__ = [
 
 def _check_document(where: str, document: Mapping[str, Any]) -> None:
     """Raise `ResponseError` unless ``document`` is what RenderDocument takes (Amazon's APL
-    interface reference): an APL document (``"type": "APL"``, with its ``version``), or a link
-    to one saved in the authoring tool (``{"type": "Link", "src": "doc://…/<name>"}``)."""
+    interface reference): an APL document (``"type": "APL"``, with its ``version`` and
+    ``mainTemplate``), or a link to one saved in the authoring tool (``{"type": "Link", "src":
+    "doc://…/<name>"}``)."""
     kind = document.get("type")
     if not isinstance(kind, str):
         raise ResponseError(f'{where} document has no "type" ("APL" or "Link")')
@@ -39,9 +40,57 @@ def _check_document(where: str, document: Mapping[str, Any]) -> None:
         )
     if kind == "APL":
         _check_version(where, document.get("version", _NO_VERSION))
+        _check_main_template(where, document.get("mainTemplate", _NO_VERSION), "the layout")
 
 
 _NO_VERSION: Final = object()
+
+#: The keys of a typed RenderDocument's document that `_check_document` reads.
+_HEAD: Final = ("type", "src", "version", "mainTemplate")
+
+
+def _check_main_template(where: str, template: object, shown_first: str) -> None:
+    """Refuse a document without its ``mainTemplate``, an object: Amazon's APL Document
+    reference requires it in a top-level document (a RenderDocument's is one), and so does its
+    APL for audio Document reference. What it holds is Alexa's to judge."""
+    if template is _NO_VERSION:
+        raise ResponseError(
+            f'{where} document has no "mainTemplate" ({shown_first} shown first; Amazon\'s '
+            "Document reference requires it)"
+        )
+    if not isinstance(template, Mapping):
+        raise ResponseError(
+            f'{where} document "mainTemplate" must be a mapping (a layout), '
+            f"not {type(template).__name__}"
+        )
+
+
+def _check_audio(where: str, directive: Mapping[str, Any]) -> None:
+    """Raise `ResponseError` unless an ``Alexa.Presentation.APLA.RenderDocument`` written as a
+    mapping has what Amazon's APL for audio Document reference requires of its document: a
+    ``"type"`` of ``"APLA"``, a ``version`` string and a ``mainTemplate`` object. The rest
+    (a ``"Link"`` is not one of its documents; its token, data sources) is sent as written."""
+    named = f"{where}: Alexa.Presentation.APLA.RenderDocument"
+    document = directive.get("document")
+    if not isinstance(document, Mapping):
+        raise ResponseError(f"{named} has no document object (an APL for audio document)")
+    kind = document.get("type")
+    if kind != "APLA":
+        raise ResponseError(f'{named} document "type" must be "APLA", not {kind!r}')
+    version = document.get("version", _NO_VERSION)
+    if version is _NO_VERSION:
+        raise ResponseError(
+            f'{named} document has no "version" (the APL for audio version it is written for, '
+            'a string such as "0.91"; Amazon\'s APL for audio Document reference requires it)'
+        )
+    if not isinstance(version, str) or not version.strip():
+        shown = (
+            repr(version) if isinstance(version, str) else f"{type(version).__name__} {version!r}"
+        )
+        raise ResponseError(
+            f'{named} document "version" must be a string such as "0.91", not {shown}'
+        )
+    _check_main_template(named, document.get("mainTemplate", _NO_VERSION), "the audio composed")
 
 
 def _check_version(where: str, version: object) -> None:
@@ -70,6 +119,9 @@ def _check_written(where: str, directive: Mapping[str, Any]) -> None:
     a rule its typed form checks: a RenderDocument's document (`_check_document`), token, data
     sources and sources; an ExecuteCommands' token and its non-empty list of commands."""
     type_ = directive.get("type")
+    if type_ == "Alexa.Presentation.APLA.RenderDocument":
+        _check_audio(where, directive)
+        return
     if type_ == "Alexa.Presentation.APL.ExecuteCommands":
         try:
             APL.ExecuteCommands(
@@ -118,7 +170,7 @@ class APL:
             if isinstance(document, Mapping):  # checked as sent: what str subclasses send
                 if type(document) is not dict and not isinstance(document, _Encoded):
                     document = dict(document)  # read once: the keys checked are those encoded
-                head = {key: document[key] for key in ("type", "src", "version") if key in document}
+                head = {key: document[key] for key in _HEAD if key in document}
                 _check_document(
                     where, {k: str.__str__(v) if isinstance(v, str) else v for k, v in head.items()}
                 )

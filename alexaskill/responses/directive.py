@@ -345,10 +345,12 @@ _CHECKED: Final = frozenset(
 )
 
 
-#: The APL directives checked as their typed forms are, their JSON not kept decoded (an APL
-#: document is often tens of kilobytes: the snapshot's bytes are what the reply sends).
+#: The APL directives checked as their typed forms are (and APL for audio's RenderDocument,
+#: which has no typed form, for what its document requires), their JSON not kept decoded (an
+#: APL document is often tens of kilobytes: the snapshot's bytes are what the reply sends).
 _APL_CHECKED: Final = frozenset(
     {"Alexa.Presentation.APL.RenderDocument", "Alexa.Presentation.APL.ExecuteCommands"}
+    | {"Alexa.Presentation.APLA.RenderDocument"}
 )
 
 
