@@ -128,40 +128,42 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
     experimentation: ExperimentTrigger | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if (  # "is", not "None in (…)": that would call each part's __eq__
-            self.output_speech is None
-            or self.card is None
-            or self.reprompt is None
-            or self.should_end_session is None
-            or self.can_fulfill_intent is None
-            or self.api_response is None
-            or self.experimentation is None
-        ):
-            _leave_out_nones(self)
-        if self.output_speech is not UNSET and not isinstance(self.output_speech, OutputSpeech):
-            raise ResponseError(
-                "outputSpeech must be PlainTextSpeech or SsmlSpeech (see output_speech()), "
-                f"not {_kind_of(self.output_speech)}"
-            )
+        # A part given None is left out (made UNSET: "no card", as speak(card=None) has it), in
+        # the branch each part takes when it is not UNSET: one UNSET or set pays nothing for it.
+        speech = self.output_speech
+        if speech is not UNSET and not isinstance(speech, OutputSpeech):
+            if speech is not None:
+                raise ResponseError(
+                    "outputSpeech must be PlainTextSpeech or SsmlSpeech (see output_speech()), "
+                    f"not {_kind_of(speech)}"
+                )
+            force_setattr(self, "output_speech", UNSET)
         card = self.card
         if card is not UNSET and type(card) not in _OWN_CLASSES:
-            if not isinstance(card, Card):
+            if card is None:
+                force_setattr(self, "card", UNSET)
+            elif not isinstance(card, Card):
                 raise ResponseError(f"card must be a Card, not {_kind_of(card)}")
-            held = _checked_object("card", card)  # (a copy of a card of the skill's own class)
-            if held is not card:
-                force_setattr(self, "card", held)
-        if self.reprompt is not UNSET:
-            if not isinstance(self.reprompt, Reprompt):
-                raise ResponseError(f"reprompt must be a Reprompt, not {_kind_of(self.reprompt)}")
-            if self.should_end_session is True:
+            else:
+                held = _checked_object("card", card)  # (a copy of a card of the skill's class)
+                if held is not card:
+                    force_setattr(self, "card", held)
+        ends = self.should_end_session
+        if ends is not UNSET and type(ends) is not bool:
+            if ends is not None:
+                raise ResponseError(f"shouldEndSession must be True, False or UNSET, not {ends!r}")
+            force_setattr(self, "should_end_session", UNSET)
+        reprompt = self.reprompt
+        if reprompt is not UNSET:
+            if not isinstance(reprompt, Reprompt):
+                if reprompt is not None:
+                    raise ResponseError(f"reprompt must be a Reprompt, not {_kind_of(reprompt)}")
+                force_setattr(self, "reprompt", UNSET)
+            elif ends is True:
                 raise ResponseError(
                     "a reprompt needs an open session, but shouldEndSession is true "
                     "(Alexa would ignore the reprompt): use ask(), or end_session=False"
                 )
-        if self.should_end_session is not UNSET and type(self.should_end_session) is not bool:
-            raise ResponseError(
-                f"shouldEndSession must be True, False or UNSET, not {self.should_end_session!r}"
-            )
         directives = self.directives
         if directives or type(directives) is not tuple:  # the usual () needs no call
             _set_directives(self, "directives")
@@ -175,27 +177,6 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
         an after-request hook returns to change the reply. A part given None is left out
         (``card=None``: no card), as `Response` and `speak` take it."""
         return msgspec.structs.replace(self, **changes)
-
-
-#: The parts of a `Response` left out when given None, as UNSET leaves them out (``directives``
-#: takes None as no directives, in `_directives_of`).
-_OPTIONAL_PARTS: Final = (
-    "output_speech",
-    "card",
-    "reprompt",
-    "should_end_session",
-    "can_fulfill_intent",
-    "api_response",
-    "experimentation",
-)
-
-
-def _leave_out_nones(response: Response) -> None:
-    """Each optional part of ``response`` given None made UNSET: None means "no card", as
-    ``speak(card=None)`` has it (it was "card must be a Card, not NoneType")."""
-    for name in _OPTIONAL_PARTS:
-        if getattr(response, name) is None:
-            force_setattr(response, name, UNSET)
 
 
 class ExperimentTrigger(msgspec.Struct, frozen=True, rename="camel"):
@@ -221,9 +202,12 @@ class ExperimentTrigger(msgspec.Struct, frozen=True, rename="camel"):
 
 
 def _check_extras(response: Response) -> None:
-    """Check ``apiResponse`` and ``experimentation``, the rarely used parts of a response."""
+    """Check ``apiResponse`` and ``experimentation``, the rarely used parts of a response; one
+    given None is left out (made UNSET)."""
     api_response = response.api_response
-    if api_response is not UNSET:
+    if api_response is None:
+        force_setattr(response, "api_response", UNSET)
+    elif api_response is not UNSET:
         if not isinstance(api_response, Mapping):
             raise ResponseError(
                 f"apiResponse must be a mapping (JSON object), not {type(api_response).__name__}"
@@ -238,7 +222,9 @@ def _check_extras(response: Response) -> None:
         except _ENCODE_ERRORS as exc:
             raise _not_encodable("apiResponse", api_response, exc) from None
         check_as_written("apiResponse", api_response, sent)
-    if response.experimentation is not UNSET and not isinstance(
+    if response.experimentation is None:
+        force_setattr(response, "experimentation", UNSET)
+    elif response.experimentation is not UNSET and not isinstance(
         response.experimentation, ExperimentTrigger
     ):
         raise ResponseError(
@@ -275,8 +261,11 @@ def updated_intent_name(directive: Directive | Mapping[str, Any]) -> str | None:
 
 
 def _check_rules(response: Response) -> None:
-    """Refuse the combinations Alexa refuses whatever the request (see `alexaskill.rules`)."""
-    if response.can_fulfill_intent is not UNSET:
+    """Refuse the combinations Alexa refuses whatever the request (see `alexaskill.rules`); a
+    ``canFulfillIntent`` given None is left out (made UNSET)."""
+    if response.can_fulfill_intent is None:
+        force_setattr(response, "can_fulfill_intent", UNSET)
+    elif response.can_fulfill_intent is not UNSET:
         from .fulfillment import CanFulfillIntent  # here: fulfillment builds on this module
 
         if not isinstance(response.can_fulfill_intent, CanFulfillIntent):
