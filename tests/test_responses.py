@@ -1637,10 +1637,10 @@ def test_a_response_built_with_none_leaves_the_part_out() -> None:
     assert wire(built) == {}
     card = SimpleCard("T", "c")
     said = speak("x", card=card, end_session=None)
-    # (None is no part's type: taken at run time, as replace() takes it, for code that builds
-    # a response from optional parts; the annotations say what a built response holds.)
-    assert Response(card=None) == said.replace(output_speech=None, card=None)  # type: ignore[arg-type]
-    bare = Response(output_speech=said.output_speech, card=None)  # type: ignore[arg-type]
+    # (The annotations admit None, so that typed code building a response from optional
+    # parts passes mypy; a built response holds UNSET there, never None.)
+    assert Response(card=None) == said.replace(output_speech=None, card=None)
+    bare = Response(output_speech=said.output_speech, card=None)
     assert bare == speak("x", end_session=None)
     # A value that is no part is still refused, naming the part.
     with pytest.raises(ResponseError, match=r"^card must be a Card, not str"):

@@ -109,23 +109,24 @@ def _set_directives(struct: Response | Reprompt, field: str) -> None:
 
 class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, kw_only=True):
     """The ``response`` object of the reply; every part may be left out (UNSET, or None: then it
-    is not sent)."""
+    is not sent). The annotations admit None, as `speak` and `replace` take it, so typed code
+    passes its optional parts on; a built response holds UNSET there, never None."""
 
-    output_speech: OutputSpeech | UnsetType = UNSET
-    card: Card | UnsetType = UNSET
-    reprompt: Reprompt | UnsetType = UNSET
+    output_speech: OutputSpeech | UnsetType | None = UNSET
+    card: Card | UnsetType | None = UNSET
+    reprompt: Reprompt | UnsetType | None = UNSET
     #: Given as any sequence (``directives=[...]``), kept as a checked tuple.
     directives: Sequence[Any] = ()
     #: True ends the session, False keeps it open with the microphone on, UNSET lets the device
     #: decide: three different answers.
-    should_end_session: bool | UnsetType = UNSET
+    should_end_session: bool | UnsetType | None = UNSET
     #: The answer to a CanFulfillIntentRequest: a `CanFulfillIntent` (see `can_fulfill`).
     can_fulfill_intent: Any = UNSET
     #: The answer to a ``Dialog.API.Invoked`` request (Alexa Conversations): the API's result,
     #: a JSON object (a mapping), sent as ``apiResponse``.
     api_response: Any = UNSET
     #: The A/B tests this response triggered, sent as ``experimentation``.
-    experimentation: ExperimentTrigger | UnsetType = UNSET
+    experimentation: ExperimentTrigger | UnsetType | None = UNSET
 
     def __post_init__(self) -> None:
         # A part given None is left out (made UNSET: "no card", as speak(card=None) has it), in
