@@ -369,6 +369,13 @@ class H11Protocol(_Bounded, _JsonOverLimit, _Refusals, _H11):
         if cycle is not before and writes is not None and cycle.transport is writes.transport:
             cycle.transport = writes
             writes.hold_next = True
+        if cycle is not before and not cycle.more_body and not cycle.response_complete:
+            # uvicorn resumed reading before it began that request, whole: paused again, as
+            # on httptools, until it is answered. What the client sent meanwhile stays in the
+            # socket, and a close that says "connection: close" lingers (`read_paused`). Left
+            # reading, asyncio ran the request's task before its next read: answered at once,
+            # the close found nothing read after it, and the bytes unread cost a reset.
+            self.flow.pause_reading()
 
     def timeout_keep_alive_handler(self) -> None:
         """uvicorn's keep-alive timeout: the connection closes (its answers maybe unsent),
