@@ -630,7 +630,7 @@ def test_every_alexaskill_line_escapes_what_it_interpolates() -> None:
     assert lines[0] == "WARNING refused: a\\nWARNING forged; b\\rc; 7"
     assert lines[1] == "WARNING d\\ne"
     assert lines[2] == (
-        "ERROR handler failed for IntentRequest GetWeather\\nFAKE (the fallback tests."
+        'ERROR handler failed for IntentRequest "GetWeather\\nFAKE" (the fallback tests.'
         "test_logs.test_every_alexaskill_line_escapes_what_it_interpolates.<locals>.boom)"
     )
     assert lines[3] == "Traceback (most recent call last):"  # tracebacks stay readable
