@@ -77,39 +77,28 @@ def _check_audio(where: str, directive: Mapping[str, Any]) -> None:
     kind = document.get("type")
     if kind != "APLA":
         raise ResponseError(f'{named} document "type" must be "APLA", not {kind!r}')
-    version = document.get("version", _NO_VERSION)
-    if version is _NO_VERSION:
-        raise ResponseError(
-            f'{named} document has no "version" (the APL for audio version it is written for, '
-            'a string such as "0.91"; Amazon\'s APL for audio Document reference requires it)'
-        )
-    if not isinstance(version, str) or not version.strip():
-        shown = (
-            repr(version) if isinstance(version, str) else f"{type(version).__name__} {version!r}"
-        )
-        raise ResponseError(
-            f'{named} document "version" must be a string such as "0.91", not {shown}'
-        )
+    _check_version(named, document.get("version", _NO_VERSION), "APL for audio", "0.91")
     _check_main_template(named, document.get("mainTemplate", _NO_VERSION), "the audio composed")
 
 
-def _check_version(where: str, version: object) -> None:
-    """Refuse an APL document without its ``version``, a string (Amazon's APL Document
-    reference: required). Its value is not checked against the versions known here: Amazon
-    adds new ones every year, and a device with an older APL still renders a newer document,
-    which asks ``environment.aplVersion`` for what it may use (Amazon's "Work with APL
-    versions"): a list kept here would refuse good documents."""
+def _check_version(where: str, version: object, kind: str = "APL", example: str = "2024.3") -> None:
+    """Refuse an APL document (``kind`` "APL for audio": an APLA one) without its ``version``,
+    a string (Amazon's Document reference of each: required). Its value is not checked
+    against the versions known here: Amazon adds new ones every year, and a device with an
+    older APL still renders a newer document, which asks ``environment.aplVersion`` for what
+    it may use (Amazon's "Work with APL versions"): a list kept here would refuse good
+    documents."""
     if version is _NO_VERSION:
         raise ResponseError(
-            f'{where} document has no "version" (the APL version it is written for, a string '
-            'such as "2024.3"; Amazon\'s APL Document reference requires it)'
+            f'{where} document has no "version" (the {kind} version it is written for, a '
+            f'string such as "{example}"; Amazon\'s {kind} Document reference requires it)'
         )
     if not isinstance(version, str) or not version.strip():
         shown = (
             repr(version) if isinstance(version, str) else f"{type(version).__name__} {version!r}"
         )
         raise ResponseError(
-            f'{where} document "version" must be a string such as "2024.3", not {shown}'
+            f'{where} document "version" must be a string such as "{example}", not {shown}'
         )
 
 
