@@ -184,7 +184,7 @@ def test_alexaskills_own_bug_still_leaves_one_request_line(
         configure_logging("INFO", stream=log)
         body, headers = _signed(client, "Fine")
         if where == "headers":  # read by the endpoint, before `_handle`
-            monkeypatch.setattr(_Endpoint, "_checked_headers", _raises)
+            monkeypatch.setattr(_Endpoint, "_refusal", _raises)
         elif where == "body":
             monkeypatch.setattr(_Endpoint, "_read_body_in_time", broken)
         elif where == "verify":
