@@ -354,9 +354,13 @@ class _Note(Card, tag="Custom.Note", frozen=True):
 
 
 class _Apla(Directive, tag="Alexa.Presentation.APLA.RenderDocument", frozen=True):
-    """A reprompt's directive of the skill's own class."""
+    """A reprompt's directive of the skill's own class (its document is checked as its type
+    asks: `tests/test_responses_directive_types.py`)."""
 
     payload: Any = None
+    document: Any = msgspec.field(
+        default_factory=lambda: {"type": "APLA", "version": "0.91", "mainTemplate": {}}
+    )
 
 
 _CHANGED = [
@@ -435,6 +439,7 @@ def test_a_directive_or_card_of_the_skills_own_class_is_copied_when_the_response
         {
             "type": "Alexa.Presentation.APLA.RenderDocument",
             "payload": {"document": {"type": "APLA"}},
+            "document": {"type": "APLA", "version": "0.91", "mainTemplate": {}},
         }
     ]
     (held,) = response.directives

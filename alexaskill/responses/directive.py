@@ -416,7 +416,11 @@ def _directive(field: str, index: int, directive: object) -> object:
     if kind in _OWN_CLASSES or kind is _EncodedDirective:
         return directive
     if isinstance(directive, Directive):
-        return _checked_object(f"{field}[{index}] ({directive_type(directive)})", directive)
+        tag = directive_type(directive)
+        held = _checked_object(f"{field}[{index}] ({tag})", directive)
+        if type(held) not in _OWN_CLASSES and (tag in _CHECKED or tag in _APL_CHECKED):
+            _check_object_by_type(field, index, tag, held)  # its type's checks, as a dict's
+        return held
     if isinstance(directive, Mapping):
         type_ = directive.get("type")
         if not isinstance(type_, str) or not type_:
@@ -424,31 +428,55 @@ def _directive(field: str, index: int, directive: object) -> object:
         if type(type_) is not str:
             type_ = str.__str__(type_)  # as sent (a str Enum's member its text)
         snapshot, sent = _snapshot(field, index, type_, directive)
-        if type_ in _APL_CHECKED:
-            from ..directives.apl import _check_written  # (as in _check_play)
-
-            _check_written(f"{field}[{index}]", sent)
-            return snapshot
-        if snapshot._data is None:
-            return snapshot
-        if type_ == "AudioPlayer.Play":
-            _check_play(field, index, sent)
-        elif type_ == "Dialog.UpdateDynamicEntities":
-            _check_dynamic_entities(field, index, sent)
-        elif type_ == "AudioPlayer.ClearQueue":
-            _check_clear_queue(field, index, sent)
-        elif type_ == "Connections.StartConnection":
-            _check_start_connection(field, index, sent)
-        elif type_ == "VideoApp.Launch":
-            _check_video_launch(field, index, sent)
-        elif type_ == "Connections.SendRequest":
-            _check_purchase(field, index, sent)
-        elif type_ in _NAMED_SLOT:
-            _check_named_slot(field, index, sent, _NAMED_SLOT[type_])
-        if type_ in _WITH_INTENT and sent.get("updatedIntent") is not None:
-            _check_updated_intent(field, index, sent["updatedIntent"])
+        if snapshot._data is not None or type_ in _APL_CHECKED:
+            _check_by_type(field, index, type_, sent)
         return snapshot
     raise ResponseError(
         f"{field}[{index}] must be a Directive or a mapping with a 'type', "
         f"not {_kind_of(directive)}"
     )
+
+
+def _check_object_by_type(field: str, index: int, type_: str, directive: Directive) -> None:
+    """The checks of `_check_by_type`, made of what a directive of the skill's own class sends
+    (its JSON, as the reply encodes it): an ``Alexa.Presentation.APLA.RenderDocument`` or an
+    ``AudioPlayer.Play`` the skill models itself is as much Alexa's to refuse as one written
+    as a dict. One that does not encode is left to the reply's encoding, which names it."""
+    wired = directive._wire() if directive._nested else directive
+    try:
+        raw = _encode_within(
+            f"{field}[{index}] ({type_})", wired, large=type_.startswith("Alexa.Presentation.")
+        )
+    except _DataRefused:  # (a ValueError: past any reply, said as it is)
+        raise
+    except _ENCODE_ERRORS:
+        return
+    sent = msgspec.json.decode(raw)
+    if isinstance(sent, dict):
+        _check_by_type(field, index, type_, sent)
+
+
+def _check_by_type(field: str, index: int, type_: str, sent: dict[str, Any]) -> None:
+    """Raise `ResponseError` where a directive of type ``type_``, as decoded from what it
+    sends, breaks a rule its typed form checks: whichever class or mapping carries it."""
+    if type_ in _APL_CHECKED:
+        from ..directives.apl import _check_written  # (as in _check_play)
+
+        _check_written(f"{field}[{index}]", sent)
+        return
+    if type_ == "AudioPlayer.Play":
+        _check_play(field, index, sent)
+    elif type_ == "Dialog.UpdateDynamicEntities":
+        _check_dynamic_entities(field, index, sent)
+    elif type_ == "AudioPlayer.ClearQueue":
+        _check_clear_queue(field, index, sent)
+    elif type_ == "Connections.StartConnection":
+        _check_start_connection(field, index, sent)
+    elif type_ == "VideoApp.Launch":
+        _check_video_launch(field, index, sent)
+    elif type_ == "Connections.SendRequest":
+        _check_purchase(field, index, sent)
+    elif type_ in _NAMED_SLOT:
+        _check_named_slot(field, index, sent, _NAMED_SLOT[type_])
+    if type_ in _WITH_INTENT and sent.get("updatedIntent") is not None:
+        _check_updated_intent(field, index, sent["updatedIntent"])
