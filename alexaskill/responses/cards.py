@@ -27,7 +27,10 @@ __all__ = [
 ]
 
 #: Characters of card text (title, content or text, and image URLs together), in code points
-#: as `MAX_SPEECH` (whether Alexa counts UTF-16 units is not said).
+#: as `MAX_SPEECH` (whether Alexa counts UTF-16 units is not said). Amazon's "Include a Card in
+#: Your Skill's Response" gives 8,000 for a card's title and content combined; whether a
+#: Standard card's image URLs count too could not be confirmed from Amazon's pages (searched
+#: December 2026): they are counted, the conservative reading (`StandardCard`).
 MAX_CARD_TEXT: Final = 8000
 #: Characters in one card image URL.
 MAX_IMAGE_URL: Final = 2000
@@ -145,7 +148,12 @@ def _check_image_url(field: str, url: str | None) -> None:
 
 class StandardCard(Card, tag="Standard", frozen=True):
     """A card with a title, text and optional small and large HTTPS images (text as in
-    `SimpleCard`; with an image, both may be empty)."""
+    `SimpleCard`; with an image, both may be empty).
+
+    Each image URL is at most `MAX_IMAGE_URL` characters, and the title, text and image URLs
+    together at most `MAX_CARD_TEXT`. Counting the URLs is the conservative reading: Amazon
+    documents 8,000 characters for a card's title and content, and no page found says whether
+    a Standard card's URLs count; a card this refuses for them alone is one Alexa might take."""
 
     title: str
     text: str
