@@ -175,8 +175,10 @@ def delegate(
 
     ``if request.dialog_state != "COMPLETED": return delegate()`` collects every required slot.
 
-    The response carries no speech of its own, except when ``updated_intent`` starts another
-    intent (intent chaining): then ``speech`` is spoken before the new intent's first prompt.
+    The response carries no speech of its own (Amazon's Dialog Interface Reference: no
+    outputSpeech or reprompt with Dialog.Delegate), except when ``updated_intent`` starts
+    another intent (intent chaining): then ``speech`` is spoken before the new intent's first
+    prompt (the exception is not confirmed in Amazon's words: see `Response`'s check).
     A reprompt is never allowed.
     """
     return _dialog_response(

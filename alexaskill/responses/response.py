@@ -315,6 +315,12 @@ def _check_rules(response: Response) -> None:
                 "confirm_intent() the question, or answer delegate() to use the model's prompts"
             )
         if dialog_type == "Dialog.Delegate":
+            # Amazon's Dialog Interface Reference: do not include outputSpeech or reprompt with
+            # Dialog.Delegate, Alexa speaks the dialog model's prompts (found quoted in answers
+            # citing it; searched December 2026). Speech that starts another intent (intent
+            # chaining; `rules_dialog` refuses it for the request's own intent) is let through
+            # unconfirmed: no Amazon page found says whether Alexa speaks it or refuses it.
+            # Narrow or confirm this on Amazon's word.
             if response.reprompt is not UNSET:
                 raise ResponseError(
                     "Dialog.Delegate takes no reprompt: Alexa reprompts with the dialog model's "
