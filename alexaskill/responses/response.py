@@ -110,7 +110,12 @@ def _set_directives(struct: Response | Reprompt, field: str) -> None:
 class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, kw_only=True):
     """The ``response`` object of the reply; every part may be left out (UNSET, or None: then it
     is not sent). The annotations admit None, as `speak` and `replace` take it, so typed code
-    passes its optional parts on; a built response holds UNSET there, never None."""
+    passes its optional parts on; a built response holds UNSET there, never None.
+
+    Checked once, here, as its parts were when built: frozen, it cannot change unchecked
+    through the API (`replace` checks again). A value forced in past the freeze
+    (``msgspec.structs.force_setattr``) is not re-checked by `encode_response`: doing so for
+    every reply would re-run every part's checks to guard against a call outside the API."""
 
     output_speech: OutputSpeech | UnsetType | None = UNSET
     card: Card | UnsetType | None = UNSET
