@@ -117,8 +117,10 @@ class _Endpoint:
             _log_internal_error()
             raise
         if body is None:
+            # Past the limit with the rest of the body unread: closed, as for a declared length
+            # (uvicorn's h11 and httptools protocols kept the connection and read the rest).
             log_request(None, outcome=_REFUSED[413], status=413)
-            await _send(send, 413, _TOO_LARGE)
+            await _send(send, 413, _TOO_LARGE, close=True)
             return
         try:
             answer = await self.skill._handle(scope, headers, body)
@@ -346,6 +348,8 @@ async def _read_body(
         return body if len(body) <= limit else None
     chunks = [body]
     size = len(body)
+    if size > limit:  # the first part past it already: refused now, not at the next part
+        return None
     while message.get("more_body", False):
         message = await receive()
         if message["type"] == "http.disconnect":
