@@ -183,6 +183,27 @@ def test_an_empty_signature_header_is_said_to_be_empty(pki: TestPKI) -> None:
     assert str(url_info.value) == "certificate URL: SignatureCertChainUrl header is empty"
 
 
+@pytest.mark.parametrize("blank", [" ", " \t  "], ids=["space", "spaces-and-tab"])
+def test_a_header_of_white_space_alone_is_said_to_be_empty(pki: TestPKI, blank: str) -> None:
+    # A server strips the white space around a header's value (RFC 9110, 5.5), so a blank
+    # header served was "header is empty"; given to the verifier in-process (a server of one's
+    # own, a test), the same header was "not base64" (the URL's: "whitespace ... character").
+    signed = pki.sign(BODY, sha1=False)
+    verifier = pki.verifier(now=lambda: NOW, allow_sha1=True)
+    with pytest.raises(SignatureError) as info:
+        run(verifier.verify({**signed, "Signature-256": blank}, BODY))
+    assert str(info.value) == "signature: Signature-256 header is empty"
+    with pytest.raises(SignatureError) as info:
+        run(verifier.verify({**pki.sign(BODY, sha256=False), "Signature": blank}, BODY))
+    assert str(info.value) == "signature: Signature header is empty"
+    with pytest.raises(SignatureError) as info:
+        check_signature(pki.leaf_key.public_key(), BODY, blank)
+    assert str(info.value) == "signature: Signature-256 header is empty"
+    with pytest.raises(CertificateUrlError) as url_info:
+        run(verifier.verify({**signed, "SignatureCertChainUrl": blank}, BODY))
+    assert str(url_info.value) == "certificate URL: SignatureCertChainUrl header is empty"
+
+
 def test_a_signature_that_is_not_base64_names_its_header(pki: TestPKI) -> None:
     verifier = pki.verifier(now=lambda: NOW, allow_sha1=True)
     with pytest.raises(SignatureError) as info:

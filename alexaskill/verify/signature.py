@@ -23,6 +23,10 @@ _MIN_SIGNATURE_BYTES: Final = MIN_RSA_BITS // 8
 
 
 def _decode_signature(value: str, header: str = "signature header") -> bytes:
+    if not value.strip(" \t"):
+        # Empty, or white space alone, which a server strips (RFC 9110, 5.5): the same reason
+        # given in-process as served, before any download.
+        raise SignatureError(f"signature: {header} is empty")
     try:
         # base64.b64decode(value, validate=True) without its Python wrapper (once a request): the
         # same strict decode, and a str that is not ASCII raises ValueError as there.
