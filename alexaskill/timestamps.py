@@ -24,6 +24,13 @@ _LEAP_SECOND: Final = re.compile(r"[Tt ]\d\d:\d\d:(60)(?![\d:])", re.A)
 #: The time of an ISO 8601 timestamp, extended (``hh:mm:ss.f``) or basic (``hhmmss.f``), each
 #: part but the hours optional, the fraction's mark a full stop or a comma.
 _TIME: Final = re.compile(r"\d\d(?::\d\d(?::\d\d(?:[.,]\d+)?)?|\d\d(?:\d\d(?:[.,]\d+)?)?)?", re.A)
+#: An ordinal date (``2026-339``, ``2026339``), alone or before its time: ISO 8601, but not
+#: read (fromisoformat lacks it), and refused saying so rather than "not ISO 8601".
+_ORDINAL: Final = re.compile(r"\d{4}-?\d{3}(?:[Tt ]|\Z)", re.A)
+_ORDINAL_REFUSED: Final = (
+    "timestamp: ordinal date (YYYY-DDD) not read; send a calendar date, as Alexa does "
+    "(2026-12-05T10:00:00Z)"
+)
 #: The characters that end an ISO 8601 timestamp after its UTC offset's sign (or its ``Z``).
 _OFFSET_DIGITS: Final = "0123456789:."
 
@@ -124,4 +131,6 @@ def _unusual(timestamp: object) -> datetime:
             utc = moment.astimezone(UTC) if moment.tzinfo is not None else moment
             if (utc.hour, utc.minute) == (23, 59) and (utc + timedelta(seconds=1)).day == 1:
                 return moment + timedelta(seconds=1)
+    if _ORDINAL.match(timestamp) is not None:
+        raise TimestampError(_ORDINAL_REFUSED)
     raise TimestampError("timestamp: not ISO 8601")

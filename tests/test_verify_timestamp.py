@@ -12,6 +12,7 @@ import pytest
 
 from alexaskill.exceptions import RequestError, TimestampError
 from alexaskill.testing import TestPKI
+from alexaskill.timestamps import read_timestamp
 from alexaskill.verify import Verifier, check_timestamp
 
 from .verify_shared import BODY, NOW, UNUSABLE_TIMESTAMP_BODIES, make_body, run, stamp, verify_body
@@ -661,3 +662,20 @@ def test_verify_reads_a_timestamp_sent_twice_as_json_reads_it_the_last(
     verify_body(pki, body(old, fresh))
     with pytest.raises(TimestampError, match=r"^timestamp: too old"):
         verify_body(pki, body(fresh, old))
+
+
+@pytest.mark.parametrize(
+    "timestamp", ["2026-339T10:00:00Z", "2026339T100000Z", "2026-339"], ids=["ext", "basic", "date"]
+)
+def test_an_ordinal_date_is_refused_saying_what_is_read(timestamp: str) -> None:
+    # An ordinal date is ISO 8601 (a year's day 339): "not ISO 8601" was untrue, and did not
+    # say what to send. The reason names the form refused and one that is read.
+    with pytest.raises(TimestampError) as info:
+        read_timestamp(timestamp)
+    with pytest.raises(TimestampError) as checked:
+        check_timestamp("LaunchRequest", timestamp, NOW)
+    assert str(checked.value) == str(info.value)
+    assert str(info.value) == (
+        "timestamp: ordinal date (YYYY-DDD) not read; send a calendar date, as Alexa does "
+        "(2026-12-05T10:00:00Z)"
+    )
