@@ -231,20 +231,24 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         if "<!DOCTYPE" in markup:
             _check_no_doctype("outputSpeech.ssml", markup)
         root = _speak_root(markup)
+        # What the checks that place a fault read ("at index 21"): the text as written, its
+        # prolog too, so that the index points where the handler wrote the fault (and where
+        # `ssml_error` places it), not into what is sent.
+        written = markup
         if root < 0:
-            markup = str(_speak_document(Ssml(markup)))
+            markup = written = str(_speak_document(Ssml(markup)))
         elif root:  # sent from its root: an XML declaration inside <speak> is not XML
             _check_prolog("outputSpeech.ssml", markup, root)
             markup = markup[root:]
         force_setattr(self, "ssml", markup)
-        _check_markup("outputSpeech.ssml", markup)
+        _check_markup("outputSpeech.ssml", written)
         # Each "&" a reference XML reads, the builders' markup too (an Ssml part without a tag
         # is not escaped); the usual answer has none (a "<" that starts no tag is found by the
         # scan of the tags below, which markup with a third "<" goes to).
         if "&" in markup:
-            _check_references("outputSpeech.ssml", markup)
+            _check_references("outputSpeech.ssml", written)
         if "]]>" in markup:  # (in text, no XML: the builders' markup too)
-            _check_cdata_ends("outputSpeech.ssml", markup)
+            _check_cdata_ends("outputSpeech.ssml", written)
         # A letter or a digit right after the root's start tag, or after the start tag that
         # follows it (<p>Hi, <prosody …>Hi), says something: the usual answers, without the
         # pattern. Only a start tag ("<" and a letter) is skipped: a comment or a processing
@@ -288,7 +292,7 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             or not bare_root
             or not markup.endswith("</speak>")
         ):
-            _check_elements("outputSpeech.ssml", markup)
+            _check_elements("outputSpeech.ssml", written)
         _check_play_behavior(self.play_behavior)
 
 
