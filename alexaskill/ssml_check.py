@@ -1,4 +1,5 @@
-"""Reading SSML back: its plain text (`strip_tags`), and whether Alexa would take it (`ssml_error`).
+"""Reading SSML back: whether Alexa would take it (`ssml_error`), and its plain text
+(`strip_tags`, of `alexaskill.ssml_text`).
 
 The half of `alexaskill.ssml` that reads markup rather than builds it; `alexaskill.ssml`
 re-exports every name here, the place to import them from.
@@ -6,12 +7,15 @@ re-exports every name here, the place to import them from.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Container, Mapping
 from typing import Any, Final
 
 from .ssml_prosody import _prosody_error
+from .ssml_text import _SPACES as _SPACES  # (alexaskill.hearing reads them here)
+from .ssml_text import _WHITE_SPACE as _WHITE_SPACE
+from .ssml_text import _text_lines as _text_lines  # (alexaskill.responses.cards)
+from .ssml_text import strip_tags
 from .web_urls import _url_error
 from .xml_markup import (
     _MISC,
@@ -24,7 +28,7 @@ from .xml_markup import (
     _start_tag_error,
 )
 from .xml_references import _bare_less_than, _reference_error
-from .xml_text import _XML_SPACE, _character_error
+from .xml_text import _XML_SPACE, _character_error, _speak_root
 
 __all__ = [
     "PROBLEM_WITH_RESPONSE",
@@ -32,60 +36,6 @@ __all__ = [
     "ssml_error",
     "strip_tags",
 ]
-
-# A comment, a processing instruction, a CDATA section (its text in group 1), or a tag (its
-# ">" quoted in an attribute ends nothing); a ">" inside the first three ends nothing either.
-_TAG = re.compile(
-    r"""<!--.*?-->|<\?.*?\?>|<!\[CDATA\[(.*?)\]\]>|<(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""",
-    re.DOTALL,
-)
-_PAUSE_TAGS: Final = frozenset({"break", "p", "s", "speak", "audio"})
-#: White space, as the text of SSML is read here and on the simulator's page (static/ssml.js):
-#: the characters both Python's and JavaScript's ``\s`` find. Not U+0085 (NEL) nor U+001C to
-#: U+001F (Python's alone), nor U+FEFF (JavaScript's alone): XML 1.0 counts none of them as
-#: white space, and holds U+0085 and U+FEFF (a zero-width no-break space) as text.
-_WHITE_SPACE: Final = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_SPACES: Final = re.compile(f"[{_WHITE_SPACE}]+")
-
-
-def _replace_tag(match: re.Match[str]) -> str:
-    cdata = match.group(1)
-    if cdata is not None:  # text as written: its "&" escaped, so that unescaping gives it back
-        return cdata.replace("&", "&amp;")
-    name = match.group(0).strip("</> \t\r\n").split(None, 1)
-    return " " if name and name[0] in _PAUSE_TAGS else ""
-
-
-def strip_tags(markup: str) -> str:
-    """The plain text of SSML: tags removed, entities unescaped (the text of a CDATA section
-    kept as written), white space (`_WHITE_SPACE`) collapsed."""
-    return _SPACES.sub(" ", html.unescape(_TAG.sub(_replace_tag, markup))).strip(" ")
-
-
-_LINE_TAGS: Final = frozenset({"p", "s"})
-
-
-def _text_lines(markup: str) -> list[str]:
-    """The plain text of SSML as `strip_tags` gives it, a line a paragraph or sentence (each
-    ``<p>`` and ``<s>`` tag ends one), empty lines left out: what a card shows. Tags are found
-    once, as `strip_tags` finds them: a ``<p>`` in a comment or a CDATA section ends no line."""
-    lines: list[str] = []
-    pieces: list[str] = []
-    at = 0
-    for match in _TAG.finditer(markup):
-        pieces.append(markup[at : match.start()])
-        at = match.end()
-        name = match.group(0).strip("</> \t\r\n").split(None, 1)
-        if match.group(1) is None and name and name[0] in _LINE_TAGS:
-            lines.append("".join(pieces))
-            pieces = []
-        else:
-            pieces.append(_replace_tag(match))
-    pieces.append(markup[at:])
-    lines.append("".join(pieces))
-    texts = (_SPACES.sub(" ", html.unescape(line)).strip(" ") for line in lines)
-    return [text for text in texts if text]
-
 
 #: What Alexa says in place of an answer it refuses (SSML it cannot parse, an HTTP error).
 PROBLEM_WITH_RESPONSE: Final = "There was a problem with the requested skill's response."
@@ -432,7 +382,9 @@ def ssml_error(markup: str) -> str | None:
     or text not as XML writes them (`alexaskill.xml_markup`, said alike: a processing
     instruction too, ``<speak><?xml …?>``, and a comment before or after the root), text or a
     ``<speak>`` after the root (or a ``<speak>`` inside it), or a ``<break>`` or ``<audio>``
-    beyond Amazon's limits (`alexaskill.responses.SsmlSpeech`).
+    beyond Amazon's limits (`alexaskill.responses.SsmlSpeech`). So does speech that says
+    nothing, is longer than 8000 characters or holds more than five ``<audio>`` clips, counted
+    from the root as the app sends it (`alexaskill.ssml_limits`, the app's own check).
     """
     from xml.parsers import expat
 
@@ -495,7 +447,12 @@ def ssml_error(markup: str) -> str | None:
         return f"the root element is <{roots[0]}>, not <speak>"
     if faults:
         return faults[0]
-    return None
+    # The limits of the speech as a whole, as the app holds it to them where it is built: in
+    # what is sent, from the root (`SsmlSpeech` drops the prolog).
+    from .ssml_limits import _speech_fault  # (not above: it reads `_MARKUP` of this module)
+
+    root = _speak_root(markup)
+    return _speech_fault("the speech", markup[root:] if root > 0 else markup)
 
 
 def response_ssml_error(response: Mapping[str, Any]) -> str | None:

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from alexaskill import ssml, xml_text
+from alexaskill import ssml, ssml_limits, xml_text
 from alexaskill.directives import elicit_slot
 from alexaskill.exceptions import ResponseError
 from alexaskill.models import decode_envelope
@@ -504,7 +504,7 @@ def test_what_counts_as_blank_is_never_an_ascii_letter_digit_or_symbol() -> None
     # (PlainTextSpeech asks isspace(), no more, of printable ASCII text), and a first ASCII
     # letter or digit is never blank (SsmlSpeech, SimpleCard). The printable ones are all
     # outside ASCII.
-    blank = re.compile(f"[{speech_module._BLANK_CHARACTERS}]")
+    blank = re.compile(f"[{ssml_limits._BLANK_CHARACTERS}]")
     for code in range(sys.maxunicode + 1):
         character = chr(code)
         if blank.fullmatch(character):

@@ -176,9 +176,9 @@ def _content(rng: random.Random, depth: int = 0) -> str:
 
 def documents(count: int, seed: int = 13) -> Iterator[str]:
     """``count`` documents, the same ones each run. Each says "Hi" first, and stays within a
-    progressive response's 600 characters and an answer's 5 ``<audio>`` clips: speech that says
-    nothing, or is too long, is refused by the app alone (the checker parses the XML), which
-    is not what this compares."""
+    progressive response's 600 characters and an answer's 5 ``<audio>`` clips: limits of the
+    speech as a whole, which the app and the checker hold it to by one check
+    (`alexaskill.ssml_limits`; tests/test_ssml.py), and a progressive response to its own."""
     rng = random.Random(seed)
     made = 0
     while made < count:

@@ -11,10 +11,11 @@ from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
 from ..ssml import Ssml
-from ..ssml_check import _text_lines
+from ..ssml_limits import _BLANK
+from ..ssml_text import _text_lines
 from ..web_urls import _url_error
 from ..xml_text import _plain_str, _unprintable_xml_text, _xml_text
-from .speech import _BLANK, _check_length
+from .speech import _check_length
 
 __all__ = [
     "MAX_CARD_TEXT",

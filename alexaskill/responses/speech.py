@@ -12,6 +12,16 @@ from msgspec.structs import force_setattr
 from ..exceptions import ResponseError
 from ..ssml import Ssml, _Checked
 from ..ssml import speak as _speak_document
+from ..ssml_limits import (
+    _ATTRIBUTES,
+    _BLANK,
+    _clips_fault,
+    _length_fault,
+    _nothing_fault,
+    _says_nothing,
+)
+from ..ssml_limits import MAX_AUDIO_CLIPS as MAX_AUDIO_CLIPS
+from ..ssml_limits import MAX_SPEECH as MAX_SPEECH
 from ..xml_text import (
     _check_markup,
     _plain_str,
@@ -21,7 +31,6 @@ from ..xml_text import (
 )
 from .directive import _shown
 from .ssml_elements import (
-    _audio_clips,
     _check_cdata_ends,
     _check_elements,
     _check_no_doctype,
@@ -38,15 +47,6 @@ __all__ = [
     "output_speech",
 ]
 
-#: Characters of speech (the text, or the whole SSML document) Alexa accepts. Counted in code
-#: points (``len``): Amazon's Request and Response JSON Reference says "characters" without
-#: saying whether an emoji counts once or, as UTF-16 units, twice.
-MAX_SPEECH: Final = 8000
-#: ``<audio>`` clips in one SSML speech. Amazon's SSML reference (``audio``) allows five in a
-#: response; its Request and Response JSON Reference sets the audio limits of a response per
-#: property (240 s of clips in ``outputSpeech``, 90 s in ``reprompt``), so the speech and the
-#: reprompt are counted each, as Alexa plays them: the reprompt only if the user is silent.
-MAX_AUDIO_CLIPS: Final = 5
 
 #: How speech joins what is already playing (``outputSpeech.playBehavior``).
 PlayBehavior = Literal["ENQUEUE", "REPLACE_ALL", "REPLACE_ENQUEUED"]
@@ -67,79 +67,7 @@ def _exact_str(field: str, value: object) -> str:
 
 
 def _refuse_nothing(field: str, speech: str) -> None:
-    raise ResponseError(
-        f"{field} says nothing ({speech[:40]!r}): Alexa refuses such speech, and the user hears "
-        '"There was a problem with the requested skill\'s response". To say nothing, leave it '
-        "out: Response(should_end_session=True) ends the session in silence, and "
-        "speak(…, end_session=False) listens without a reprompt"
-    )
-
-
-#: Characters that say and show nothing: white space (what ``str.isspace`` finds), Unicode's
-#: default ignorable code points (``Default_Ignorable_Code_Point`` in Unicode's
-#: DerivedCoreProperties.txt: zero-width space and joiners, the byte order mark, bidi marks, the
-#: soft hyphen, the Mongolian vowel separator, tags, and the ones ``str.isprintable`` calls
-#: printable: the combining grapheme joiner, variation selectors, the Khmer inherent vowels,
-#: Mongolian free variation selectors, the Hangul fillers, some of them even ``isalnum``), and
-#: the blank braille pattern U+2800. None is ASCII but " ": ASCII text is blank only if empty or
-#: all spaces, and a first ASCII letter or digit says something (the shortcuts of the checks).
-_BLANK_CHARACTERS: Final = (
-    r"\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-    r"\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
-    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
-)
-#: Text with nothing to say or show (``fullmatch``); it stops at the first other character.
-_BLANK: Final = re.compile(f"[{_BLANK_CHARACTERS}]*+")
-
-#: SSML elements that say only what they hold (``<sub>`` says its alias and ``<phoneme>`` its
-#: ``ph``, even empty; ``<break>`` is a pause and ``<audio>`` a clip, all something to hear; an
-#: element not named here is taken to say something, as it may).
-_WRAPPERS: Final = (
-    "speak|p|s|emphasis|prosody|lang|voice|say-as|w|amazon:effect|amazon:emotion|amazon:domain"
-)
-#: The attributes of a tag, after its name: quoted values may hold ``>`` (XML allows it there),
-#: never ``<``. Possessive: no backtracking.
-_ATTRIBUTES: Final = r"""(?:\s(?:[^<>"']++|"[^<"]*+"|'[^<']*+')*+)?"""
-#: SSML with nothing to hear: characters of `_BLANK`, comments, processing instructions, CDATA
-#: sections of `_BLANK` characters, and the tags of elements in `_WRAPPERS` (the ``<speak>``
-#: root, an empty ``<p>``: ``ssml.p(feed)`` of a feed that returned ""). Possessive: no
-#: backtracking.
-_NOTHING_SAID: Final = re.compile(
-    rf"(?:[{_BLANK_CHARACTERS}]++|<!--(?:[^-]|-(?!->))*+-->|<\?(?:[^?]|\?(?!>))*+\?>"
-    rf"|<!\[CDATA\[[{_BLANK_CHARACTERS}]*+\]\]>"
-    rf"|</?(?:{_WRAPPERS})(?=[\s/>]){_ATTRIBUTES}/?>)*+"
-)
-#: A character reference (``&#8203;``, ``&#x200B;``): XML reads it as the character; or a CDATA
-#: section (group 3), whose ``&#8203;`` is those seven characters, never a reference.
-_CHARACTER_REFERENCE: Final = re.compile(
-    r"&#(?:([0-9]++)|x([0-9a-fA-F]++));|(<!\[CDATA\[.*?(?:\]\]>|\Z))", re.DOTALL
-)
-
-
-def _blank_reference(reference: re.Match[str]) -> str:
-    """The character a reference stands for if it is blank (`_BLANK`), else the reference (or
-    the CDATA section, as it is)."""
-    decimal, hexadecimal, cdata = reference.groups()
-    if cdata is not None:
-        return cdata
-    digits = (decimal or hexadecimal).lstrip("0")
-    if len(digits) > 7:  # past any character (and int() refuses 4300 digits)
-        return reference.group()
-    code = int(digits or "0", 10 if decimal is not None else 16)
-    if code <= 0x10FFFF and _BLANK.fullmatch(chr(code)) is not None:
-        return chr(code)
-    return reference.group()
-
-
-def _says_nothing(markup: str) -> bool:
-    """Whether SSML ``markup`` has nothing to hear (`_NOTHING_SAID`), character references to
-    blank characters (``<speak>&#8203;</speak>``) read as those characters. A reference to any
-    other character stays a reference, which says something (``&#60;`` is "<", never a tag)."""
-    if _NOTHING_SAID.fullmatch(markup) is not None:
-        return True
-    if "&#" not in markup:
-        return False
-    return _NOTHING_SAID.fullmatch(_CHARACTER_REFERENCE.sub(_blank_reference, markup)) is not None
+    raise ResponseError(_nothing_fault(field, speech))
 
 
 #: A start tag (or an empty-element tag) at a position: ``match(markup, start).end()`` is where
@@ -270,16 +198,9 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             if not (first.isascii() and first.isalnum()) and _says_nothing(markup):
                 _refuse_nothing("outputSpeech.ssml", markup)
         if len(markup) > MAX_SPEECH:
-            raise ResponseError(
-                f"outputSpeech.ssml is {len(markup)} characters; the limit is {MAX_SPEECH} "
-                "(counted in the whole SSML document: its tags, escapes and <speak> root)"
-            )
-        if "<audio" in markup and markup.count("<audio") > MAX_AUDIO_CLIPS:
-            clips = _audio_clips(markup)
-            if clips > MAX_AUDIO_CLIPS:
-                raise ResponseError(
-                    f"outputSpeech.ssml has {clips} <audio> clips; the limit is {MAX_AUDIO_CLIPS}"
-                )
+            raise ResponseError(_length_fault("outputSpeech.ssml", markup))
+        if "<audio" in markup and (clips := _clips_fault("outputSpeech.ssml", markup)):
+            raise ResponseError(clips)
         # One scan of the tags: each with limits or a required attribute (<break>, <say-as>,
         # <audio>, …), that they nest (a stray end tag, one left open, crossed ones), and what
         # follows the root (<speak>Hi</speak>x). The usual short answer, the root's two tags

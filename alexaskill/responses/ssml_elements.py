@@ -15,7 +15,8 @@ and each tag Amazon's SSML reference requires an attribute of (``<lang>`` its ``
 (`alexaskill.ssml_check._missing_attribute`), as the builders always write them. Alexa refuses
 the response otherwise, and the user hears its "There was a problem with the requested
 skill's response"; refused here, the handler's error, the user hears the app's apology and
-the log names the tag and the attribute. The count of ``<audio>`` clips is `_audio_clips`.
+the log names the tag and the attribute. The count of ``<audio>`` clips is
+`alexaskill.ssml_limits._audio_clips`.
 What a comment, a CDATA section, a processing instruction or an attribute value holds is text,
 never checked; a processing instruction's name is (``<?xml …?>`` inside the root, ``<? x?>``),
 and each comment and processing instruction before the root (`_check_prolog`: unsent, but no
@@ -82,12 +83,6 @@ _LIMITED_TAG: Final = re.compile(
 )
 #: One attribute of a tag: group 1 its name, group 2 or 3 its value (double or single quotes).
 _ATTRIBUTE: Final = re.compile(r"""([^\s=/<>"']++)\s*+=\s*+(?:"([^"<]*+)"|'([^'<]*+)')""")
-
-
-def _audio_clips(markup: str) -> int:
-    """The ``<audio>`` elements of ``markup``: not the text ``<audio`` inside a comment, a CDATA
-    section, a processing instruction or an attribute value, which play nothing."""
-    return sum(1 for tag in _MARKUP.finditer(markup) if tag.group(1) == "audio")
 
 
 def _pauses_ms(markup: str) -> float:

@@ -9,7 +9,7 @@ from typing import Final
 from .. import ssml
 from ..alexa_api.wire import _shown, is_amazon_host
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
-from ..responses.speech import _refuse_document_as_text, _says_nothing
+from ..responses.speech import _refuse_document_as_text
 from ..responses.ssml_elements import (
     _check_cdata_ends,
     _check_elements,
@@ -18,6 +18,7 @@ from ..responses.ssml_elements import (
     _check_references,
     _pauses_ms,
 )
+from ..ssml_limits import _says_nothing
 from ..xml_text import _check_markup, _speak_root
 from .base import API_TIMEOUT, RequestApi
 
