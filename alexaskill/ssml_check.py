@@ -424,9 +424,10 @@ def ssml_error(markup: str) -> str | None:
     error = _character_error(markup)
     if error is not None:
         return f"not XML: {error}"
-    if markup.startswith("<?xml") and (end := markup.find("?>")) > 0:
+    first = 1 if markup.startswith("\ufeff") else 0  # (a byte order mark: `_speak_root`)
+    if markup.startswith("<?xml", first) and (end := markup.find("?>")) > 0:
         # expat takes a declaration XML 1.0 does not (version="2.0"): held to the app's check.
-        error = _instruction_error(markup, 0, markup[: end + 2], prolog=True)
+        error = _instruction_error(markup, first, markup[first : end + 2], prolog=True)
         if error is not None:
             return error
     try:

@@ -209,7 +209,7 @@ def _instruction_error(
             return _said(
                 markup, start + 2, f"{target!r} as a processing instruction's name", advice
             )
-        if prolog and start == 0:
+        if prolog and markup[:start] in ("", "\ufeff"):  # first, but for a byte order mark
             if _DECLARATION.fullmatch(instruction) is not None:
                 return None
             return _said(markup, start, "an XML declaration not as XML writes it", _DECLARED)

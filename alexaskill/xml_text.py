@@ -108,8 +108,10 @@ _XML_SPACE: Final = " \t\r\n"
 #: ``<speak-x>`` are other names).
 _SPEAK_START: Final = rf"<speak(?=[{_XML_SPACE}/>])"
 
-#: Matches text that is a ``<speak>`` document, up to its root: what XML allows before a root
-#: (white space, the XML declaration, comments, processing instructions; of any length), then
+#: Matches text that is a ``<speak>`` document, up to its root: a byte order mark first if any
+#: (U+FEFF, neither text nor markup: XML 1.0, Appendix F; its parsers, expat and the browser's,
+#: read it so), what XML allows before a root (white space, the XML declaration, comments,
+#: processing instructions; of any length), then
 #: ``<speak`` followed by white space, ``>`` or ``/>``. White space is XML 1.0's (space, tab,
 #: CR, LF): not U+0085 or U+3000, which are text, so that ``"\u3000<speak>…"`` is text and a
 #: document (`alexaskill.ssml.speak` composes them into one), as Alexa's XML parser reads it.
@@ -118,13 +120,15 @@ _SPEAK_START: Final = rf"<speak(?=[{_XML_SPACE}/>])"
 #: DOCTYPE is not recognised (Amazon's SSML reference has none), nor a root with another name
 #: or case (XML names are case-sensitive).
 _SPEAK_ROOT: Final = re.compile(
-    rf"(?:[{_XML_SPACE}]|<\?(?:[^?]|\?(?!>))*+\?>|<!--(?:[^-]|-(?!->))*+-->)*+(?={_SPEAK_START})"
+    rf"\ufeff?(?:[{_XML_SPACE}]|<\?(?:[^?]|\?(?!>))*+\?>|<!--(?:[^-]|-(?!->))*+-->)*+(?={_SPEAK_START})"
 )
 
 
 def _speak_root(markup: str) -> int:
     """Where the ``<speak>`` root of ``markup`` starts if it is a document (see `_SPEAK_ROOT`),
-    else -1."""
+    else -1. What comes before it, a byte order mark included, is the prolog: every path that
+    takes a document (the app's speech, `alexaskill.ssml.speak`, `ssml_error`) reads it so, and
+    the app sends the document from its root, without it."""
     if "<speak" not in markup:  # the usual plain text: a quick answer
         return -1
     found = _SPEAK_ROOT.match(markup)

@@ -18,8 +18,11 @@ import random
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
+import pytest
+
 from alexaskill import ssml
 from alexaskill.exceptions import ResponseError
+from alexaskill.hearing import spoken_text
 from alexaskill.responses import SsmlSpeech, ask, encode_response, speak
 from alexaskill.services.progressive import progressive_document
 from alexaskill.ssml import Ssml
@@ -128,6 +131,8 @@ PROLOGS = (
         " \n",
         "<?note?>",
         "<?xml version='1.0'?><!-- c -->\n",
+        "\ufeff",  # a byte order mark: neither text nor markup (XML 1.0, Appendix F)
+        "\ufeff<?xml version='1.0'?>\n",
     ],
     [
         "<!-- a -- b -->",
@@ -137,6 +142,7 @@ PROLOGS = (
         "<? x?>",
         "<!DOCTYPE speak>",
         "<!-- c --><?xml version='1.0'?>",
+        "\ufeff<?xml version='2.0'?>",
     ],
 )
 EPILOGS = (
@@ -270,3 +276,30 @@ def test_a_fragment_is_taken_or_refused_as_the_document_it_is_wrapped_in() -> No
         if len(set(said.values())) > 1:
             disagreements.append((fragment, said))
     assert disagreements == [], disagreements[:5]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "\ufeff<speak>Hi</speak>",
+        "\ufeff<?xml version='1.0'?>\n<speak>Hi</speak>",
+        "\ufeff<!-- c --><speak>Hi</speak>",
+    ],
+)
+def test_a_byte_order_mark_before_a_document_is_neither_text_nor_markup(document: str) -> None:
+    # A U+FEFF first is the byte order mark (XML 1.0, Appendix F), as the checker's parser (expat)
+    # and what a user hears of SSML (spoken_text, the simulator's page) read it. The app read it
+    # as text before the root: the document was no document, but a fragment wrapped in a second
+    # root (sent as "<speak>\ufeffHi</speak>"), and its prolog's declaration was refused.
+    assert all(verdicts(document).values()), verdicts(document)
+    assert _sent_ssml(document) == "<speak>Hi</speak>"
+    assert ssml.speak(Ssml(document), "!") == "<speak>Hi!</speak>"
+    assert spoken_text(document) == "Hi"
+    with pytest.raises(ResponseError, match="plain text starting with <speak>"):
+        speak(document)  # a plain str: its tags would be read aloud
+
+
+def test_a_byte_order_mark_makes_no_document_of_what_follows_the_root() -> None:
+    # Text after the root is refused with the mark as without it; the app wrapped it and sent it.
+    document = "\ufeff<speak>Hi</speak>x"
+    assert not any(verdicts(document).values()), verdicts(document)
