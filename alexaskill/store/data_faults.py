@@ -53,7 +53,13 @@ def _names_checked(
     or, with ``limits``, past Redis's bound (`_common_limits`); first a key, or a name to delete
     or add to, that is no str (`_key_checked`; a name to set: `base._encode`), which the stores
     took as they could (memory and SQLite a key 5, Redis a name 5 as "5", DynamoDB neither).
-    ``checking``: a ``check_update``, which has no key to check."""
+    ``checking``: a ``check_update``, which has no key to check. ``deleted`` a str: TypeError,
+    a caller's bug (it is an iterable of names, "abc" of "a", "b" and "c": not the one meant)."""
+    if isinstance(deleted, str):
+        raise TypeError(
+            f"deleted is a collection of attribute names, not a str ({deleted!r}): "
+            f"give [{deleted!r}] to delete that one name"
+        )
     gone = list(deleted)
     if not checking:
         _key_checked(key)
