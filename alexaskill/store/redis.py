@@ -229,15 +229,14 @@ class RedisStore:
             # The value the script returned, not added to, decoded by redis-py in a client
             # given with decode_responses=True: refused in the words of a load of it.
             not_utf8 = exc
-        # A value it does not add to: its name, the start of the value and its size in bytes
-        # (or one redis-py cannot decode).
+        # A value it does not add to: its name and the value (or one redis-py cannot decode).
         if isinstance(refused, list) or not_utf8 is not None:
             if any(self._may_land_late(exc) for exc in tries) and await self._late_applied(token):
                 return
             if not_utf8 is not None:
                 raise _not_utf8(self._where(), not_utf8) from not_utf8
-            name, stored, size = refused
-            raise _not_added(name, stored, self._where(), size)
+            name, stored = refused
+            raise _not_added(name, stored, self._where())
 
     async def _late_applied(self, token: str) -> bool:
         """Cancel the save of ``token`` after a try refused it, an earlier try unanswered (it

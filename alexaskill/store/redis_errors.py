@@ -8,36 +8,23 @@ address, never the password.
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 from ..exceptions import ResponseError, StoreError
-from .base import _excerpt, _incremented, _not_held
-from .data_faults import _NOT_INCREMENTED, _refused
-from .limits import _past_digits
+from .base import _excerpt, _incremented
+from .data_faults import _refused
 from .redis_client import _tls_hint
-from .redis_script import _REPLIED
 
 if TYPE_CHECKING:
     from .redis import RedisStore
 
 
-def _not_added(
-    name: bytes | str, stored: bytes | str, where: str, size: int
-) -> ResponseError | StoreError:
-    """Why the update script added nothing to the attribute ``name`` (it returns the name, the
-    ``stored`` value, or its first `_REPLIED` bytes, and the value's ``size`` in bytes; nothing
-    written): in the words of the other stores' increment (`base._incremented`), the value not
-    JSON a `StoreError` as its load says, else a data fault naming its type, or its size. The
-    name is quoted as `repr` quotes (a ``'`` or a line break in it).
-
-    A value cut short is named from its start: a string, list or dict by its first character
-    (one that is not JSON after all is a `StoreError` to a load, and to the other stores'
-    increment); digits alone, an integer past Python's digits, as a load says; anything else
-    holds no integer. The script adds to every integer shorter than that."""
+def _not_added(name: bytes | str, stored: bytes | str, where: str) -> ResponseError | StoreError:
+    """Why the update script added nothing to the attribute ``name`` (it returns the name and
+    the ``stored`` value; nothing written): in the words of the other stores' increment
+    (`base._incremented`), the value not JSON a `StoreError` as its load says, else a data fault
+    naming its type. The name is quoted as `repr` quotes (a ``'`` or a line break in it)."""
     text = name.decode() if isinstance(name, bytes) else name
-    if size > _REPLIED:
-        return _not_added_cut(text, stored, where, size)
     try:
         _incremented(text, stored, 0, where)
     except (ResponseError, StoreError) as exc:
@@ -46,25 +33,6 @@ def _not_added(
     return _refused(
         f"attribute {text!r} holds an integer Redis cannot add to as written "
         f"({_excerpt(stored)}): not incremented; set it instead"
-    )
-
-
-def _not_added_cut(
-    name: str, start: bytes | str, where: str, size: int
-) -> ResponseError | StoreError:
-    """`_not_added` for a value of ``size`` bytes of which the script sent the ``start``."""
-    text = start if isinstance(start, str) else start.decode("utf-8", "replace")
-    bare = text.lstrip(" \t\n\r")  # (JSON's whitespace)
-    kind = {'"': "str", "[": "list", "{": "dict"}.get(bare[:1])
-    if kind is not None:
-        return _refused(_NOT_INCREMENTED.format(name=name, kind=kind))
-    digits = bare[1:] if bare.startswith("-") else bare
-    limit = sys.get_int_max_str_digits()
-    if digits.isascii() and digits.isdigit() and 0 < limit < len(digits):
-        return _not_held(name, where, _past_digits())  # as a load says: json refuses it
-    return _refused(
-        f"attribute {name!r} holds no integer ({size:,} bytes, it reads {_excerpt(start)}): "
-        "not incremented"
     )
 
 

@@ -20,10 +20,6 @@ if redis.call('SET', KEYS[1], 'cancelled', 'NX', 'EX', tonumber(ARGV[1])) then
 end
 return redis.call('GET', KEYS[1])
 """
-#: The most bytes of a stored value the update script sends back when it does not add to it
-#: (`redis_errors._not_added`): more than the digits of any integer Python reads (4300 by
-#: default), so that a number is named from its start as a load names it.
-_REPLIED: Final = 8192
 # Increments within what HINCRBY adds without overflow (a signed 64-bit integer) to any stored
 # value the script lets through: 8,223,372,036,854,775,807 (2**63 - 1 - 10**18) or less in size
 # (`data_faults._MAX_STEP`, `data_faults._MAX_COUNTED`: the bounds of every store's increments).
@@ -67,22 +63,12 @@ for i = 0, n - 1 do
     -- to in 64 bits.
     local digits = (bare == '0' or bare == '-0') and '0' or string.match(bare, '^%-?([1-9]%d*)$')
     if not digits or #digits > 19 or (#digits == 19 and digits > '{_MAX_COUNTED}') then
-      -- Nothing written: the name, the start of the value as it is (bulk strings: any bytes,
-      -- line breaks too, which an error reply cannot hold) and its size in bytes, for the
-      -- store to say why in Python, in the words of the other stores' increment. Only the
-      -- start: the value may be megabytes. Cut before a UTF-8 continuation byte, so that a
-      -- client decoding replies reads characters whole.
-      local size = #value
-      if size > {_REPLIED} then
-        local cut = {_REPLIED}
-        for _ = 1, 3 do
-          local byte = string.byte(value, cut + 1)
-          if byte < 128 or byte >= 192 then break end
-          cut = cut - 1
-        end
-        value = string.sub(value, 1, cut)
-      end
-      return {{field, value, size}}
+      -- Nothing written: the name and the value as it is (bulk strings: any bytes, line
+      -- breaks too, which an error reply cannot hold), for the store to say why in Python, in
+      -- the words of the other stores' increment. The whole value: named from a start of it,
+      -- it was named otherwise than they name it (a float as no integer, text that is no JSON
+      -- as a str); a load reads it whole, too.
+      return {{field, value}}
     end
   end
 end
