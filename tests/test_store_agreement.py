@@ -1,5 +1,6 @@
 """The four stores side by side: one operation, one result or one refusal in the same words
-(DynamoDB's own limits aside: its numbers, its 400 KB items, its 2048-byte keys)."""
+(DynamoDB's own limits aside: its numbers, its 400 KB items; its 2048-byte keys, every store's
+now: tests/test_store_arguments.py)."""
 
 from __future__ import annotations
 

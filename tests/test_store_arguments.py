@@ -24,3 +24,26 @@ async def test_every_store_refuses_a_str_for_the_names_to_delete(store: Store) -
             check({}, "abc")
     await store.update("user", {}, ["abc"])  # the way to delete one name
     assert await store.load("user") == {"a": 1, "b": 2, "c": 3}
+
+
+@pytest.mark.anyio
+async def test_every_store_refuses_a_key_past_dynamodb_s_2048_bytes_in_one_wording(
+    store: Store,
+) -> None:
+    # DynamoDB alone refused a key over 2,048 bytes (its partition key's limit), in a StoreError
+    # of its service's words: a skill whose own code made such keys, tested on memory or SQLite,
+    # failed only in production. Now every store refuses one, before any I/O, in one wording.
+    from alexaskill.exceptions import ResponseError
+
+    longest = "k" * 2046 + "é"  # 2,048 bytes of UTF-8, 2,047 characters
+    await store.update(longest, {"a": 1}, ())
+    assert await store.load(longest) == {"a": 1}
+    for key, size in (("k" * 2049, "2,049"), ("é" * 1025, "2,050")):
+        said = (
+            rf"^attributes are kept under a key of at most 2,048 bytes \(UTF-8\), DynamoDB's "
+            rf"limit for a partition key, which every store keeps: not one of {size} bytes"
+        )
+        with pytest.raises(ResponseError, match=said):
+            await store.update(key, {"a": 1}, ())
+        with pytest.raises(ResponseError, match=said):
+            await store.load(key)

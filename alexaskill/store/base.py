@@ -62,8 +62,9 @@ class Store(Protocol):
 
         The stores here refuse an empty key or attribute name with `ResponseError`
         (`data_faults._names_checked`), writing nothing: DynamoDB keeps neither; and a key or
-        name that is no str, in ``load`` too; and a str for ``deleted`` with TypeError (a
-        collection of names is meant: ``["abc"]``, not ``"abc"``).
+        name that is no str, and a key over DynamoDB's 2,048 bytes, in ``load`` too; and a str
+        for ``deleted`` with TypeError (a collection of names is meant: ``["abc"]``, not
+        ``"abc"``).
         """
         ...
 

@@ -83,19 +83,33 @@ def _names_checked(
 
 
 def _key_checked(key: object) -> None:
-    """`ResponseError` for a key that is no str, or holds half a surrogate pair (no UTF-8), by
-    every store's ``load`` and ``update``, in one wording (the key itself, a user id, is not
-    said)."""
+    """`ResponseError` for a key that is no str, holds half a surrogate pair (no UTF-8), or is
+    past DynamoDB's `_MAX_KEY_BYTES`, by every store's ``load`` and ``update``, in one wording
+    (the key itself, a user id, is not said): a skill whose own code makes such keys finds them
+    refused under memory and SQLite too, not only once served from DynamoDB."""
     if not isinstance(key, str):
         raise _refused(f"attributes are kept under a str key, not {type(key).__name__}")
     if not key.isascii():
         try:
-            key.encode()
+            size = len(key.encode())
         except UnicodeEncodeError as exc:
             raise _refused(
                 "attributes are kept under a key of text, not one holding half a surrogate pair "
                 f"(at {exc.start})"
             ) from exc
+    else:
+        size = len(key)
+    if size > _MAX_KEY_BYTES:
+        raise _refused(
+            f"attributes are kept under a key of at most {_MAX_KEY_BYTES:,} bytes (UTF-8), "
+            f"DynamoDB's limit for a partition key, which every store keeps: not one of {size:,} "
+            "bytes (the keys Alexa's ids make are far shorter: a key of the skill's own?)"
+        )
+
+
+#: The longest key, in bytes of UTF-8: DynamoDB's for a partition key ("Service, account, and
+#: table quotas in Amazon DynamoDB"), kept by every store (`_key_checked`).
+_MAX_KEY_BYTES: Final = 2048
 
 
 _EMPTY_NAME: Final = "attribute '' cannot be saved: attribute names are not empty"
