@@ -120,3 +120,43 @@ def test_a_file_in_a_read_only_directory_says_the_directory_is_read_only(
         assert said["load"] == said["load again"] == {"a": 1}
     assert said["save"].startswith(f"StoreError: SQLite file {path}: its directory ")
     assert f"{path.parent} is read-only to this process" in said["save"]
+
+
+def test_a_file_left_in_its_journal_mode_is_set_up_once_not_at_each_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file this process may not write, in rollback-journal mode, is left as it is: its set-up
+    # (the journal mode read, the table, under the set-up lock) reported it not done, and ran
+    # again for each connection the pool opened, nothing having changed. Now again only once
+    # the file may be written (then switched to WAL). Read-only as `_writable` sees it, so that
+    # the test needs no process without root's capabilities (as the tests above do).
+    from alexaskill.store import sqlite as sqlite_module
+
+    path = _made(tmp_path, "delete")
+    writable = False
+    monkeypatch.setattr(sqlite_module, "_writable", lambda _path: writable)
+    set_ups: list[bool] = []
+    set_up = SQLiteStore._set_up
+
+    def counted(self: SQLiteStore, connection: sqlite3.Connection) -> bool:
+        set_ups.append(done := set_up(self, connection))
+        return done
+
+    monkeypatch.setattr(SQLiteStore, "_set_up", counted)
+    store = SQLiteStore(path)
+    try:
+        assert asyncio.run(store.load("user")) == {"a": 1}
+        held = [store._acquire() for _ in range(3)]  # the pooled one, and two opened
+        for connection, generation in held:
+            store._release(connection, generation)
+        assert set_ups == [False]
+        writable = True  # the file may be written now: the next connection switches it
+        held = [store._acquire() for _ in range(4)]  # the three pooled, and one opened
+        for connection, generation in held:
+            store._release(connection, generation)
+        assert set_ups == [False, True]
+        with sqlite3.connect(path) as connection:
+            assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        connection.close()
+    finally:
+        asyncio.run(store.aclose())

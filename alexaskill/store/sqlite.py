@@ -17,6 +17,7 @@ from .data_faults import _key_checked, _names_checked
 from .sqlite_backup import _backup
 from .sqlite_file import (
     _RESTORE,
+    _busy,
     _check_is_sqlite,
     _check_name_length,
     _chmod_made,
@@ -149,7 +150,9 @@ class SQLiteStore:
         # Held by the one connection that sets the file up (WAL, the table) in this process.
         self._setup_lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
-        self._schema_ready = False
+        # True: set up; False: left in its journal mode, this process not allowed to write it
+        # (set up again once it is, `_needs_set_up`); None: not yet.
+        self._schema_ready: bool | None = None
         # (st_dev, st_ino) of the file the pooled connections have open; None: none yet.
         self._file: tuple[int, int] | None = None
         # Bumped by aclose: a connection of an earlier generation is closed, not kept, when its
@@ -231,7 +234,7 @@ class SQLiteStore:
             self._generation += 1
             # No connection open: a file deleted from now on is no news, and made afresh.
             self._file = None
-            self._schema_ready = False
+            self._schema_ready = None
             idle, self._idle = self._idle, []
         for connection in idle:
             connection.close()
@@ -322,7 +325,7 @@ class SQLiteStore:
             "" if deleted else "; " + _RESTORE.format(path=self.path),
         )
         self._generation += 1
-        self._schema_ready = False
+        self._schema_ready = None
         idle, self._idle = self._idle, []
         for connection in idle:
             with contextlib.suppress(Exception):
@@ -371,16 +374,21 @@ class SQLiteStore:
             if not made:
                 _chmod_made(self.path)
             connection.execute("PRAGMA synchronous=NORMAL")
-            if not self._schema_ready:
+            if self._needs_set_up():
                 with self._setup_lock:
-                    if not self._schema_ready:
+                    if self._needs_set_up():
                         done = self._set_up(connection)
                         with self._lock:  # not if the file was forgotten meanwhile: the next
-                            self._schema_ready = done and generation == self._generation
+                            self._schema_ready = done if generation == self._generation else None
         except BaseException:
             connection.close()
             raise
         return connection
+
+    def _needs_set_up(self) -> bool:
+        """Whether a new connection sets the file up: not done yet, or left in its journal mode
+        and writable now (not at each connection while nothing changed)."""
+        return self._schema_ready is None or (not self._schema_ready and _writable(self.path))
 
     def _set_up(self, connection: sqlite3.Connection) -> bool:
         """WAL mode and the table, retried while another process is doing the same; False if
@@ -426,13 +434,6 @@ def _checked_timeout(timeout: float) -> float:
             f"from 0 to {_MAX_TIMEOUT} s (about 24 days)"
         )
     return timeout
-
-
-def _busy(exc: sqlite3.Error) -> bool:
-    """Whether a sqlite3 error is SQLITE_BUSY or SQLITE_LOCKED: another connection's lock."""
-    import sqlite3
-
-    return (exc.sqlite_errorcode & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _text_name(name: str | bytes, where: str) -> str:

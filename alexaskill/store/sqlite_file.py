@@ -201,3 +201,10 @@ def _read_only(path: str, doing: str, exc: sqlite3.Error) -> str | None:
             f"({exc}); give this process write access to the file (a load reads it as it is)"
         )
     return None
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    """Whether a sqlite3 error is SQLITE_BUSY or SQLITE_LOCKED: another connection's lock."""
+    import sqlite3
+
+    return (exc.sqlite_errorcode & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
