@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs read; at run time, see _WHERE b
     )
     from .dynamodb import DynamoDBStore
     from .exceptions import (
+        AccessTokenError,
         AlexaApiError,
         AlexaApiTimeout,
         CertificateError,
@@ -136,6 +137,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs read; at run time, see _WHERE b
 
 __all__ = [
     "APL",
+    "AccessTokenError",
     "Address",
     "AlexaApi",
     "AlexaApiError",
@@ -283,6 +285,7 @@ _MODULES: Final[dict[str, tuple[str, ...]]] = {
     ),
     "dynamodb": ("DynamoDBStore",),
     "exceptions": (
+        "AccessTokenError",
         "AlexaApiError",
         "AlexaApiTimeout",
         "CertificateError",

@@ -8,6 +8,7 @@
     ├── SlotError               a required slot is missing or its value does not convert
     ├── AlexaApiError           a call to Alexa's service APIs failed (HTTP error, network)
     │   ├── PermissionRequired      the user has not granted the scope the call needs
+    │   ├── AccessTokenError        Alexa refused the request's access token itself
     │   └── AlexaApiTimeout         the call took longer than its timeout
     ├── DeadlineExceeded        the handler did not answer within the skill's deadline
     ├── StoreError              a store could not load or save attributes
@@ -28,6 +29,7 @@ code that catches that built-in kind keeps working.
 from __future__ import annotations
 
 __all__ = [
+    "AccessTokenError",
     "AlexaApiError",
     "AlexaApiTimeout",
     "CertificateError",
@@ -181,6 +183,17 @@ class PermissionRequired(AlexaApiError):
             code=code,
         )
         self.scope = scope
+
+
+class AccessTokenError(AlexaApiError):
+    """Alexa refused the request's ``apiAccessToken`` itself: expired, or not this request's.
+
+    Raised for a 401 or 403 whose ``code`` says so (``INVALID_TOKEN``), and for a 401 of an API
+    whose 401 means nothing else (all but the Reminders API, which answers 401 for a permission
+    not granted too). Not a `PermissionRequired`: a consent card asks the user for a permission,
+    and cannot mend a token, so ``@skill.exception(PermissionRequired)`` never sees it; a
+    handler's ``except AlexaApiError`` does, as before it had a class of its own.
+    """
 
 
 class AlexaApiTimeout(AlexaApiError):

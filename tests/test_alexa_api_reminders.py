@@ -223,8 +223,8 @@ def test_a_reminders_401_for_the_token_itself_is_no_consent_card(
     assert not isinstance(error, PermissionRequired)
     assert (error.operation, error.status, error.code) == (operation, 401, "INVALID_TOKEN")
     assert str(error) == (
-        f"{operation}: HTTP 401, the access token is invalid or expired "
-        "(INVALID_TOKEN, Token expired)"
+        f"{operation}: HTTP 401, Alexa refused the request's access token (expired, or not "
+        "this request's): a consent card cannot mend it (INVALID_TOKEN, Token expired)"
     )
     assert not [r for r in caplog.records if "granted" in r.getMessage()]
 

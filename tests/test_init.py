@@ -11,6 +11,7 @@ import alexaskill
 
 PUBLIC = [
     "APL",
+    "AccessTokenError",
     "Address",
     "AlexaApi",
     "AlexaApiError",

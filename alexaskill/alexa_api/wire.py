@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, cast
 
 import msgspec
 
-from ..exceptions import AlexaApiError, AlexaApiTimeout, PermissionRequired
+from ..exceptions import AccessTokenError, AlexaApiError, AlexaApiTimeout, PermissionRequired
 from ..outgoing_connections import load_async_backend
 from ..tls import tls_context
 from .reading import MAX_ANSWER_BYTES, call_progress, read, too_large
@@ -374,11 +374,16 @@ def _without_request(exc: httpx.HTTPError) -> BaseException | None:
     return bare
 
 
-#: The codes of a 401 that blame the access token itself (expired, or no request's), never the
-#: permission: the Reminders API's 401 is also its answer to a user who has not granted it
-#: (Amazon's model of the API, ask-sdk-model's ``ReminderManagementServiceClient``:
-#: "UserAuthenticationException. Request is not authorized/authenticated e.g. If customer does
-#: not have permission"), but a consent card cannot mend a token.
+#: The codes of a 401 or 403 that blame the access token itself (expired, or no request's),
+#: never the permission: `AccessTokenError`. The Reminders API's 401 is also its answer to a
+#: user who has not granted it (Amazon's model of the API, ask-sdk-model's
+#: ``ReminderManagementServiceClient``: "UserAuthenticationException. Request is not
+#: authorized/authenticated e.g. If customer does not have permission"), and a 403 is every
+#: API's answer to a permission not granted, but a consent card cannot mend a token. Only the
+#: code Alexa's APIs are known to send for one is named: the Reminders API reference's table of
+#: error codes could not be read (the docs, pages and code search of 5 December 2026 hold its
+#: opening only), and a 403's message ("The authentication token is not valid.", the device
+#: address API's) is its answer to a permission not granted too.
 _TOKEN_FAULTS: Final = frozenset({"INVALID_TOKEN"})
 
 
@@ -394,9 +399,10 @@ def read_answer(
 ) -> Any:
     """What an answer means: the decoded value (True when ``into`` is None), None for 204.
 
-    A 403 (and a 401 if ``unauthorized_means_consent``, but for one whose code says the token
-    itself is at fault: `_TOKEN_FAULTS`) raises `PermissionRequired` for ``scope``; anything
-    else raises `AlexaApiError` (with the ``status``, and for a 429 or a 5xx the seconds of the
+    A 401 or 403 whose code says the token itself is at fault (`_TOKEN_FAULTS`), and a 401
+    unless ``unauthorized_means_consent``, raise `AccessTokenError`; any other 403 (and 401 if
+    ``unauthorized_means_consent``) raises `PermissionRequired` for ``scope``; anything else
+    raises `AlexaApiError` (with the ``status``, and for a 429 or a 5xx the seconds of the
     ``retry_after`` header given).
     """
     if status == 204:
@@ -416,8 +422,18 @@ def read_answer(
             failed = f"{operation}: Alexa's answer does not decode: {exc}"
             raise AlexaApiError(failed, operation=operation, status=status) from None
     code, message = error_of(content)
-    consent_401 = unauthorized_means_consent and code not in _TOKEN_FAULTS
-    if scope is not None and (status == 403 or (status == 401 and consent_401)):
+    detail = ", ".join(part for part in (code, message) if part)
+    said = f" ({detail})" if detail else ""
+    token_fault = status in (401, 403) and code in _TOKEN_FAULTS
+    if token_fault or (status == 401 and not unauthorized_means_consent):
+        raise AccessTokenError(
+            f"{operation}: HTTP {status}, Alexa refused the request's access token (expired, "
+            f"or not this request's): a consent card cannot mend it{said}",
+            operation=operation,
+            status=status,
+            code=code,
+        )
+    if scope is not None and status in (401, 403):  # (401: `unauthorized_means_consent`)
         raise PermissionRequired(scope, operation=operation, status=status, code=code)
     reason = {
         401: "the access token is invalid or expired",
@@ -431,9 +447,8 @@ def read_answer(
     wait = retry_seconds(retry_after) if status == 429 or status >= 500 else None
     if wait is not None:
         reason += f"; retry after {wait:.0f} s"
-    detail = ", ".join(part for part in (code, message) if part)
     raise AlexaApiError(
-        f"{operation}: HTTP {status}, {reason}" + (f" ({detail})" if detail else ""),
+        f"{operation}: HTTP {status}, {reason}{said}",
         operation=operation,
         status=status,
         code=code,

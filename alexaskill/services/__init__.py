@@ -16,19 +16,20 @@ Decisions:
   Amazon's API reference gives (cited at each method), with the request's token as Bearer. The
   answer is decoded into a typed value (`alexaskill.alexa_api`); ``None`` where Amazon answers
   "not set" (204). The time zone is asked once per request, however many `now`/`today` calls.
-- **Failures raise, one tree.** A missing permission (403; 401 for reminders, as Amazon documents
-  there, but for a 401 whose code is ``INVALID_TOKEN``: the token's fault, an `AlexaApiError`)
-  raises `PermissionRequired` naming the scope: the app answers it with Amazon's consent
-  card unless the skill handles it; unless the request says the user granted the scope
-  (``context.System.user.permissions.scopes``): then an `AlexaApiError` and a WARNING, for
-  every API alike, as the card would ask for what the user gave. Any other failure (429, 5xx,
-  a network error, a closed client, an answer that does not decode) raises `AlexaApiError`,
-  whose ``retry_after`` gives the seconds of a 429's or 5xx's ``Retry-After`` (never acted on
-  here: the skill has seconds to answer, and decides whether a retry fits in them); a call
-  slower than ``timeout`` (2 s by default, the whole call) raises `AlexaApiTimeout`.
-  Nothing hangs and nothing logs the token. Once the skill's deadline has answered for the
-  request, the calls that change what Alexa keeps (reminders, list items) raise
-  `AlexaApiError` unsent: the user's retry would make them again.
+- **Failures raise, one tree.** A refusal of the token itself (a 401 or 403 whose code is
+  ``INVALID_TOKEN``, or a 401 of any API but reminders) raises `AccessTokenError`, an
+  `AlexaApiError`: no consent card can mend a token. A missing permission (403; 401 for
+  reminders, as Amazon documents there) raises `PermissionRequired` naming the scope: the app
+  answers it with Amazon's consent card unless the skill handles it; unless the request says
+  the user granted the scope (``context.System.user.permissions.scopes``): then an
+  `AlexaApiError` and a WARNING, for every API alike, as the card would ask for what the user
+  gave. Any other failure (429, 5xx, a network error, a closed client, an answer that does
+  not decode) raises `AlexaApiError`, whose ``retry_after`` gives the seconds of a 429's or
+  5xx's ``Retry-After`` (never acted on here: the skill has seconds to answer, and decides
+  whether a retry fits in them); a call slower than ``timeout`` (2 s by default, the whole
+  call) raises `AlexaApiTimeout`. Nothing hangs and nothing logs the token. Once the skill's
+  deadline has answered for the request, the calls that change what Alexa keeps (reminders,
+  list items) raise `AlexaApiError` unsent: the user's retry would make them again.
 - **Progressive responses never break the answer**: `progressive` logs its failures at WARNING
   and returns False, because the interim speech matters less than the reply. Breaking one of
   Amazon's rules for them (Amazon's "Send the User a Progressive Response" page) is a bug in

@@ -51,7 +51,8 @@ class RecordsApi(RequestApi):
     # --- reminders -----------------------------------------------------------------------------
     # https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-api-reference.html
     # Amazon documents 401 for a user who has not granted the reminders permission, 403 on create;
-    # a 401 with the code INVALID_TOKEN blames the token, not the permission (`read_answer`).
+    # a 401 or 403 with the code INVALID_TOKEN blames the token, not the permission
+    # (`read_answer`: `AccessTokenError`).
 
     async def create_reminder(
         self,
