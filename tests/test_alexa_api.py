@@ -246,6 +246,13 @@ _SCOPED_CALLS: list[tuple[str, Callable[[AlexaApi], Any], str, int]] = [
     ),
     ("get_reminders", lambda api: api.get_reminders(), Scope.REMINDERS, 401),
     ("delete_reminder", lambda api: api.delete_reminder("alert-1"), Scope.REMINDERS, 401),
+    ("get_reminder", lambda api: api.get_reminder("alert-1"), Scope.REMINDERS, 401),
+    (
+        "update_reminder",
+        lambda api: api.update_reminder("alert-1", "tea", after=dt.timedelta(minutes=5)),
+        Scope.REMINDERS,
+        401,
+    ),
 ]
 
 

@@ -564,6 +564,7 @@ def test_an_argument_of_the_wrong_type_is_a_type_error_unsent(
         ("list_items", ("", "completed"), "list_id"),
         ("in_skill_product", (" ",), "product_id"),
         ("delete_reminder", ("  ",), "alert_token"),
+        ("get_reminder", ("  ",), "alert_token"),
     ],
 )
 def test_a_blank_id_in_a_path_is_a_value_error_unsent(

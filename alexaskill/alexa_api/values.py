@@ -56,7 +56,8 @@ class Scope:
     EMAIL: Final = "alexa::profile:email:read"
     #: `AlexaApi.mobile_number`.
     MOBILE_NUMBER: Final = "alexa::profile:mobile_number:read"
-    #: `AlexaApi.create_reminder`, `get_reminders`, `delete_reminder`.
+    #: `AlexaApi.create_reminder`, `get_reminders`, `get_reminder`, `update_reminder`,
+    #: `delete_reminder`.
     REMINDERS: Final = "alexa::alerts:reminders:skill:readwrite"
     #: `AlexaApi.lists`, `list_items`.
     LISTS_READ: Final = "read::alexa:household:list"
@@ -198,7 +199,8 @@ class PushNotification(_Value, frozen=True, kw_only=True):
 
 
 class Reminder(_Value, frozen=True, kw_only=True):
-    """A reminder the skill created; ``alert_token`` identifies it (for `delete_reminder`)."""
+    """A reminder the skill created; ``alert_token`` identifies it (for `get_reminder`,
+    `update_reminder` and `delete_reminder`)."""
 
     alert_token: str = ""
     #: ``ON`` until it rang, then ``COMPLETED``.

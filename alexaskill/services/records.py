@@ -6,7 +6,7 @@ import datetime as _dt
 import logging
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from .. import ssml
 from ..alexa_api import (
@@ -95,28 +95,7 @@ class RecordsApi(RequestApi):
         Amazon lets a skill create reminders only while the user talks to it. Needs
         `Scope.REMINDERS`.
         """
-        if recurrence is not None and not isinstance(recurrence, str | list | tuple):
-            # Read once, here: whether there are rules decides if the zone is asked (an empty
-            # iterator is true), and `reminder_body` checks the same ones.
-            recurrence = list(recurrence)
-        # One mistake, one error: a local at= gone by was a ValueError once the handler had
-        # asked the zone, else an AlexaApiError (the fake's 400).
-        zone, zone_unasked = await self._reminder_zone(at, after, recurrence)
-        # Sent as asked when the user spoke, as the past is judged: a test's fixed clock holds.
-        asked_at = _request_time(self._envelope)
-        body = reminder_body(
-            text,
-            at,
-            after,
-            recurrence,
-            speech,
-            push_notification,
-            self.locale,
-            asked_at,
-            asked_at=asked_at,
-            zone=zone,
-            zone_unasked=zone_unasked,
-        )
+        body = await self._reminder_request(text, at, after, recurrence, speech, push_notification)
         return (
             await self._call(
                 "create_reminder",
@@ -129,6 +108,77 @@ class RecordsApi(RequestApi):
                 changes=True,
             )
             or Reminder()
+        )
+
+    async def update_reminder(
+        self,
+        alert_token: str,
+        text: str,
+        *,
+        at: _dt.datetime | None = None,
+        after: _dt.timedelta | None = None,
+        recurrence: Sequence[str] = (),
+        speech: str | ssml.Ssml | None = None,
+        push_notification: bool = True,
+    ) -> Reminder | None:
+        """Make the reminder ``alert_token`` say ``text`` ``at`` a moment or ``after`` a delay:
+        Amazon's update replaces the whole reminder, so everything is given again, as to
+        `create_reminder`, whose checks it passes (a time gone by, a rule out of RFC 5545's
+        grammar, … are refused unsent). The updated `Reminder` as Amazon answers it (its
+        token, status, times and version); None when Amazon knows no such reminder (404).
+        Amazon lets a skill update reminders only while the user talks to it. Needs
+        `Scope.REMINDERS`."""
+        path = _reminder_path("update_reminder", alert_token)
+        body = await self._reminder_request(text, at, after, recurrence, speech, push_notification)
+        try:
+            updated: Reminder | None = await self._call(
+                "update_reminder",
+                "PUT",
+                path,
+                Reminder,
+                scope=Scope.REMINDERS,
+                json=body,
+                unauthorized_means_consent=True,
+                changes=True,
+            )
+        except AlexaApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return updated or Reminder(alert_token=alert_token)
+
+    async def _reminder_request(
+        self,
+        text: str,
+        at: _dt.datetime | None,
+        after: _dt.timedelta | None,
+        recurrence: Sequence[str],
+        speech: str | ssml.Ssml | None,
+        push_notification: bool,
+    ) -> dict[str, Any]:
+        """The body of a create or an update (`reminder_body`), the device's zone asked if
+        it is needed to judge ``at``."""
+        if recurrence is not None and not isinstance(recurrence, str | list | tuple):
+            # Read once, here: whether there are rules decides if the zone is asked (an empty
+            # iterator is true), and `reminder_body` checks the same ones.
+            recurrence = list(recurrence)
+        # One mistake, one error: a local at= gone by was a ValueError once the handler had
+        # asked the zone, else an AlexaApiError (the fake's 400).
+        zone, zone_unasked = await self._reminder_zone(at, after, recurrence)
+        # Sent as asked when the user spoke, as the past is judged: a test's fixed clock holds.
+        asked_at = _request_time(self._envelope)
+        return reminder_body(
+            text,
+            at,
+            after,
+            recurrence,
+            speech,
+            push_notification,
+            self.locale,
+            asked_at,
+            asked_at=asked_at,
+            zone=zone,
+            zone_unasked=zone_unasked,
         )
 
     async def _reminder_zone(
@@ -174,14 +224,28 @@ class RecordsApi(RequestApi):
         )
         return [] if answer is None else list(answer.alerts)
 
+    async def get_reminder(self, alert_token: str) -> Reminder | None:
+        """The reminder ``alert_token`` this skill created, as Amazon keeps it; None when
+        Amazon knows no such reminder (404). Needs `Scope.REMINDERS`."""
+        path = _reminder_path("get_reminder", alert_token)
+        try:
+            reminder: Reminder | None = await self._call(
+                "get_reminder",
+                "GET",
+                path,
+                Reminder,
+                scope=Scope.REMINDERS,
+                unauthorized_means_consent=True,
+            )
+        except AlexaApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return reminder
+
     async def delete_reminder(self, alert_token: str) -> bool:
         """Delete a reminder; False when Amazon knows no such reminder (404)."""
-        if alert_token is not None and not isinstance(alert_token, str):
-            raise TypeError(
-                "delete_reminder takes the reminder's alert_token, a str, not a "
-                f"{type(alert_token).__name__}"
-            )
-        path = f"/v1/alerts/reminders/{_segment(alert_token, 'alert_token')}"
+        path = _reminder_path("delete_reminder", alert_token)
         try:
             await self._call(
                 "delete_reminder",
@@ -383,6 +447,16 @@ class RecordsApi(RequestApi):
                 return None
             raise
         return product
+
+
+def _reminder_path(operation: str, alert_token: object) -> str:
+    """The path of the reminder ``alert_token`` (its ``id`` in Amazon's Reminders API
+    reference); `TypeError` for a token that is no str, `ValueError` for a blank one, unsent."""
+    if alert_token is not None and not isinstance(alert_token, str):
+        raise TypeError(
+            f"{operation} takes the reminder's alert_token, a str, not a {_kind(alert_token)}"
+        )
+    return f"/v1/alerts/reminders/{_segment(cast(str, alert_token), 'alert_token')}"
 
 
 def _check_status(operation: str, status: object) -> None:

@@ -436,6 +436,7 @@ _DEVICE = r"/v2/devices/[^/]+/settings"
 _ADDRESS = r"/v1/devices/[^/]+/settings/address"
 _PROFILE = "/v2/accounts/~current/settings"
 _PRODUCTS = "/v1/users/~current/skills/~current/inSkillProducts"
+_REMINDER = r"/v1/alerts/reminders/(?P<token>[^/]+)/?"
 _ROUTES: Final[tuple[tuple[str, re.Pattern[str], str, _Handler], ...]] = tuple(
     (method, re.compile(pattern), operation, handler)
     for method, pattern, operation, handler in (
@@ -471,12 +472,9 @@ _ROUTES: Final[tuple[tuple[str, re.Pattern[str], str, _Handler], ...]] = tuple(
         ),
         ("POST", r"/v1/alerts/reminders/?", "create_reminder", FakeAlexaApi._create_reminder),
         ("GET", r"/v1/alerts/reminders/?", "get_reminders", FakeAlexaApi._get_reminders),
-        (
-            "DELETE",
-            r"/v1/alerts/reminders/(?P<token>[^/]+)/?",
-            "delete_reminder",
-            FakeAlexaApi._delete_reminder,
-        ),
+        ("GET", _REMINDER, "get_reminder", FakeAlexaApi._get_reminder),
+        ("PUT", _REMINDER, "update_reminder", FakeAlexaApi._update_reminder),
+        ("DELETE", _REMINDER, "delete_reminder", FakeAlexaApi._delete_reminder),
         ("GET", r"/v2/householdlists/?", "lists", FakeAlexaApi._lists),
         (
             "POST",

@@ -3,10 +3,11 @@ gives (``reminders``, checked where given: `api_given`) and those the skill crea
 (`_reminder_problem`) and stamped at the fake's now (`AccessCheck._moment`).
 
 The statuses are those Amazon's model of the API names (ask-sdk-model's
-``ReminderManagementServiceClient``: 400 and 403 for a create, 401 for a get or a delete, 404
-for an update of no such reminder): a reminder refused is a 400, the reminders scope not
-granted a 403 on create and a 401 otherwise, a delete of no such reminder a 404
-(``NOT_FOUND``, as `AlexaApi.delete_reminder` reads one). The ``code`` of a 400 is
+``ReminderManagementServiceClient``: 400 and 403 for a create, 401 for a get or a delete, 400
+and 404 for an update of no such reminder): a reminder refused (created or updated) is a 400,
+the reminders scope not granted a 403 on create and a 401 otherwise (that model names no
+status for it on update: the get's), a get, an update or a delete of no such reminder a 404
+(``NOT_FOUND``, as `AlexaApi.get_reminder` and the others read one). The ``code`` of a 400 is
 the fake's choice: the Reminders API reference has an "Error messages" section, but its table
 could not be read (the docs search of 5 December 2026 holds the page's opening only,
 https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-api-reference.html), and
@@ -18,7 +19,7 @@ not as Amazon's (users report others, ``INVALID_TRIGGER_SCHEDULED_TIME_FORMAT`` 
 `alexaskill.testing.api_calls`).
 
 The other statuses that model names (429 "RateExceededException" for every operation, 500;
-503 and 504 for a create; 409 for an update, which the fake does not serve) come from
+503 and 504 for a create; 409 for an update) come from
 ``faults`` (``{"create_reminder": (429, 2)}``), with the code ``FAULT``, or the code and
 message a test gives (``{"create_reminder": {"status": 400, "code": "MAX_REMINDERS_EXCEEDED"}}``).
 No code of Amazon's for a reminder refused by a user's limits or device was found (the docs,
@@ -118,6 +119,50 @@ class Reminders:
         # Checked as at an assignment: one put in the list in place is named, not served as is.
         alerts = [msgspec.to_builtins(r) for r in _given("reminders", self.reminders)]
         return 200, {"totalCount": str(len(alerts)), "alerts": alerts, "links": {}}
+
+    def _get_reminder(self, asked: _Asked) -> _Answer:
+        refused = self._reminders_refused(401)
+        if refused is not None:
+            return refused
+        token = unquote(asked.match["token"])
+        for reminder in _given("reminders", self.reminders):
+            if reminder.alert_token == token:
+                return 200, msgspec.to_builtins(reminder)
+        return _error(404, "NOT_FOUND", "no such reminder")
+
+    def _update_reminder(self, asked: _Asked) -> _Answer:
+        """Replace a reminder with the body sent, judged as a create's is (a 400); its token
+        and creation time kept, its version counted up, stamped updated at the fake's now."""
+        refused = self._reminders_refused(401)
+        if refused is not None:
+            return refused
+        token = unquote(asked.match["token"])
+        with self._lock:
+            kept = _given("reminders", self.reminders)
+            found = [at for at, reminder in enumerate(kept) if reminder.alert_token == token]
+        if not found:  # (before the body: Amazon's model answers 404 for no such reminder)
+            return _error(404, "NOT_FOUND", "no such reminder")
+        moment = self._moment(asked.headers)
+        problem = _reminder_problem(asked.body, self._known_zone(asked.headers), moment)
+        if problem is not None:
+            return _error(400, *problem)
+        old = kept[found[0]]
+        version = int(old.version) + 1 if str(old.version).isdigit() else 1
+        updated = {
+            "alertToken": token,
+            "createdTime": old.created_time,
+            "updatedTime": _stamp(moment),
+            "status": "ON",
+            "version": str(version),
+            "href": f"/v1/alerts/reminders/{token}",
+        }
+        reminder = msgspec.convert({**asked.body, **updated}, Reminder)
+        with self._lock:
+            for at, kept_one in enumerate(self.reminders):
+                if kept_one.alert_token == token:
+                    self.reminders[at] = reminder
+                    return 200, updated
+        return _error(404, "NOT_FOUND", "no such reminder")  # (deleted meanwhile)
 
     def _delete_reminder(self, asked: _Asked) -> _Answer:
         refused = self._reminders_refused(401)
