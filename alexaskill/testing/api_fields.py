@@ -15,9 +15,14 @@ part's code (the fake's choice, as its other codes are: `alexaskill.testing.api_
 
 One such field is written by Amazon itself: its Reminders overview ("Setting time zones for
 absolute times") and the Japanese reference's prose write ``timezoneId``, where the reference's
-examples and every SDK model name ``timeZoneId``. Whether Amazon reads the other spelling is not
-documented; the fake, which read it as no field before (the time in the device's zone), now
-says which spelling the models name.
+JSON examples (in its Japanese edition the prose asks for ``timezoneId`` and the example under
+it sends ``timeZoneId``) and the SDK models name ``timeZoneId`` (ask-sdk-model's Python ``Trigger``
+maps ``time_zone_id`` to ``'timeZoneId'``; Jovo's TypeScript ``Trigger`` too). That is the field the
+API reads, the one `AlexaApi.create_reminder` and `update_reminder` send, and the one the fake
+takes (a reminder given to it is read by the same names). No page says Amazon reads the other
+spelling, and those models, which match names exactly, would drop it (the time then read in the
+device's zone): the fake refuses it with a 400 that names the spelling to send (searched through
+the docs, pages and code search on 5 December 2026).
 """
 
 from __future__ import annotations
