@@ -8,7 +8,7 @@ LOGFILE as a JSON line. The bearer token picks how it answers:
 
     ok          the documented example answers
     not-set     what Amazon answers when the user set nothing (204, empty collections, 404)
-    no-consent  a missing permission: 403 (401 for reading or deleting reminders)
+    no-consent  a missing permission: 403 (401 for reading, updating or deleting reminders)
     slow        the answer after 3 seconds
     throttled   429
     broken      500
@@ -128,6 +128,9 @@ class Handler(BaseHTTPRequestHandler):
         self.handle_any()
 
     def do_DELETE(self) -> None:
+        self.handle_any()
+
+    def do_PUT(self) -> None:
         self.handle_any()
 
     def handle_any(self) -> None:
@@ -251,6 +254,24 @@ def create_reminder(record: dict[str, Any], token: str) -> tuple[int, Any]:
     }
 
 
+def update_reminder(record: dict[str, Any], token: str, alert: str) -> tuple[int, Any]:
+    # (Amazon's model of the API: 401 and 404 as for a get; the body is a create's)
+    if token == "no-consent":
+        return 401, {"code": "UNAUTHORIZED", "message": "Request is not authorized."}
+    if token == "not-set" or alert != REMINDER["alertToken"]:
+        return 404, {"code": "NOT_FOUND", "message": "Reminder not found."}
+    status, answer = create_reminder(record, token)
+    return status, {**answer, "version": "2"}
+
+
+def get_reminder(record: dict[str, Any], token: str, alert: str) -> tuple[int, Any]:
+    if token == "no-consent":
+        return 401, {"code": "UNAUTHORIZED", "message": "Request is not authorized."}
+    if token == "not-set" or alert != REMINDER["alertToken"]:
+        return 404, {"code": "NOT_FOUND", "message": "Reminder not found."}
+    return 200, REMINDER
+
+
 def get_reminders(record: dict[str, Any], token: str) -> tuple[int, Any]:
     if token == "no-consent":
         return 401, {"code": "UNAUTHORIZED", "message": "Request is not authorized."}
@@ -332,6 +353,8 @@ ROUTES: list[tuple[str, Callable[..., tuple[int, Any]]]] = [
     ),
     (r"POST /v1/alerts/reminders", create_reminder),
     (r"GET /v1/alerts/reminders", get_reminders),
+    (r"GET /v1/alerts/reminders/(?P<alert>[^/]+)", get_reminder),
+    (r"PUT /v1/alerts/reminders/(?P<alert>[^/]+)", update_reminder),
     (r"DELETE /v1/alerts/reminders/(?P<alert>[^/]+)", delete_reminder),
     (r"GET /v2/householdlists/", lists),
     (r"POST /v2/householdlists/(?P<list_id>[^/]+)/items", add_item),

@@ -138,6 +138,8 @@ METHODS: list[tuple[str, tuple[Any, ...], object, object, str | None]] = [
     ),
     ("get_reminders", (), "walk the dog", [], Scope.REMINDERS),
     ("delete_reminder", ("a1b2c3d4-reminder",), True, False, Scope.REMINDERS),
+    ("get_reminder", ("a1b2c3d4-reminder",), "walk the dog", None, Scope.REMINDERS),
+    ("update_reminder", ("a1b2c3d4-reminder", "tea"), "a1b2c3d4-reminder", None, Scope.REMINDERS),
     ("lists", (), "Alexa shopping list", [], Scope.LISTS_READ),
     ("list_items", (LIST_ID,), "milk", [], Scope.LISTS_READ),
     ("add_list_item", (LIST_ID, "eggs"), "eggs", None, Scope.LISTS_WRITE),
@@ -145,6 +147,8 @@ METHODS: list[tuple[str, tuple[Any, ...], object, object, str | None]] = [
     ("in_skill_product", ("amzn1.adg.product.unique-id-4",), "Hint pack", None, None),
 ]
 IDS = [method[0] for method in METHODS]
+#: The keywords a method of `METHODS` takes beside its arguments: an update's time.
+KEYWORDS: dict[str, dict[str, Any]] = {"update_reminder": {"after": dt.timedelta(minutes=5)}}
 
 
 def summary(value: Any) -> object:
@@ -154,6 +158,8 @@ def summary(value: Any) -> object:
         return getattr(first, "text", None) or getattr(first, "name", None) or first.value
     if hasattr(value, "product_id"):
         return value.name
+    if hasattr(value, "alert_token"):  # (an update's answer has no words: its token)
+        return value.text or value.alert_token
     if hasattr(value, "id") and hasattr(value, "value"):
         return value.value
     return value
@@ -164,7 +170,9 @@ def test_success(
     server: Server, method: str, args: tuple[Any, ...], expected: object, unset: object, scope: str
 ) -> None:
     client = api(server, "ok")
-    assert summary(run(lambda: getattr(client, method)(*args))) == expected
+    assert (
+        summary(run(lambda: getattr(client, method)(*args, **KEYWORDS.get(method, {})))) == expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -176,7 +184,7 @@ def test_not_set(
     server: Server, method: str, args: tuple[Any, ...], expected: object, unset: object, scope: str
 ) -> None:
     client = api(server, "not-set")
-    assert run(lambda: getattr(client, method)(*args)) == unset
+    assert run(lambda: getattr(client, method)(*args, **KEYWORDS.get(method, {}))) == unset
 
 
 @pytest.mark.parametrize(
@@ -187,6 +195,7 @@ def test_not_set(
 def test_permission_missing(server: Server, method: str, args: tuple[Any, ...], scope: str) -> None:
     client = api(server, "no-consent")
     kwargs = {"after": dt.timedelta(minutes=5)} if method == "create_reminder" else {}
+    kwargs = KEYWORDS.get(method, kwargs)
     with pytest.raises(PermissionRequired) as caught:
         run(lambda: getattr(client, method)(*args, **kwargs))
     assert caught.value.scope == scope
@@ -203,7 +212,7 @@ def test_timeout(
     async def timed() -> None:
         # The server answers after 3 s: a call that returns, rather than raises, waited for it.
         with pytest.raises(AlexaApiTimeout):
-            await getattr(client, method)(*args)
+            await getattr(client, method)(*args, **KEYWORDS.get(method, {}))
 
     anyio.run(timed)
 
@@ -222,7 +231,7 @@ def test_throttled_or_broken(
 ) -> None:
     client = api(server, token)
     with pytest.raises(AlexaApiError) as caught:
-        run(lambda: getattr(client, method)(*args))
+        run(lambda: getattr(client, method)(*args, **KEYWORDS.get(method, {})))
     assert caught.value.status == status
     assert not isinstance(caught.value, PermissionRequired)
 
