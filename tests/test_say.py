@@ -490,3 +490,22 @@ def test_an_error_ending_asked_in_a_new_session_does_not_go_in_the_refused_one()
         request = {"type": "SessionEndedRequest", "reason": "ERROR", "error": error}
         transport.send(request, new_session=True)
     assert len(ended) == 1 and ended[0] != refused["sessionId"]
+
+
+def test_a_device_zone_unknown_here_hears_dates_in_utc() -> None:
+    # The fake answers a zone this machine's tz data lacks (an `UnknownZone`): `say` heard
+    # "today" in no zone and raised "not a time zone name"; it hears it in UTC, as the
+    # simulator does. 20:00 UTC: a date that differs from the next day of any zone east of it.
+    from alexaskill.testing import UnknownZone
+
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("When", utterances=["what happens {day}"], slots={"day": "AMAZON.DATE"})
+    def when(day: str | None = None) -> Any:
+        return speak(f"On {day}.")
+
+    moment = datetime.datetime(2026, 11, 27, 20, 0, tzinfo=datetime.UTC)
+    zone = UnknownZone("Mars/Olympus_Mons")
+    with TestClient(skill, invocation="the diary", now=lambda: moment, time_zone=zone) as client:
+        assert client.say("ask the diary what happens today").speech == "On 2026-11-27."
+        assert client.say("ask the diary what happens tomorrow").speech == "On 2026-11-28."

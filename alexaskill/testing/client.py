@@ -82,7 +82,8 @@ class TestClient(SimulatedDevice, Talking):
     file, its JSON, or an `InteractionModel`; default: the one built from the skill's code),
     ``invocation`` (its invocation name, for "open ..." and "ask ... to ..."), ``local_now``
     (the user's local time, for "tomorrow"; default: the request's time in the device's time
-    zone, the fake API's ``time_zone``, else UTC, as the skill's `AlexaApi.now` reads it).
+    zone, the fake API's ``time_zone``, else UTC, as the skill's `AlexaApi.now` reads it; UTC
+    too for an `UnknownZone`).
 
     ``now`` is the client's clock (default: the real one): it dates the requests (Alexa's
     ``timestamp``, in UTC) and the skill verifies them at that time. It must return an aware

@@ -139,11 +139,15 @@ class Talking:
         """The user's date and time, for what `say` hears ("today", "tomorrow"): ``local_now``,
         else the time of the request (the client's clock, else the real one) in the device's
         time zone, the fake API's ``time_zone`` (UTC when it has none), as `AlexaApi.now` and
-        ``today`` read it in the skill."""
+        ``today`` read it in the skill. UTC too for an `UnknownZone` (no tz data here has it,
+        and the skill's `AlexaApi.now` fails on it): give ``local_now`` for another time."""
         if self.local_now is not None:
             return checked_callable("local_now", self.local_now)()
         now = None if self._now is None else self._now()
-        return device_time(now, self.api.time_zone)
+        try:
+            return device_time(now, self.api.time_zone)
+        except ValueError:  # (the fake's zone is checked: one unknown here is an UnknownZone)
+            return device_time(now, None)
 
     def say(self, utterance: str) -> SkillResponse:
         """Say ``utterance`` as a user would, and return the skill's answer.
