@@ -363,6 +363,32 @@ def test_an_invocation_name_that_is_no_str_is_refused_when_the_client_is_made() 
         TestClient(Skill(SKILL_ID), invocation=5)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("invocation", "said"),
+    [
+        ("", r"the invocation name is empty"),
+        ("  ", r"the invocation name is empty"),
+        ("Trip Planner", r"must be lower case \('trip planner'\)"),
+        ("x", r"must be 2 to 50 characters long"),
+    ],
+)
+def test_an_invocation_name_alexa_refuses_is_refused_when_the_client_is_made(
+    invocation: str, said: str
+) -> None:
+    # invocation="" was taken, and the first say() raised InteractionModelError: a test that
+    # only sent intent() never heard of it.
+    with pytest.raises(ValueError, match=r"^TestClient\(invocation=\.\.\.\): .*" + said):
+        TestClient(Skill(SKILL_ID), invocation=invocation)
+
+
+def test_an_invocation_name_beside_a_model_given_is_refused() -> None:
+    # The model given names its own invocation name: invocation= was taken, and ignored.
+    model = {"interactionModel": {"languageModel": {"invocationName": "the diary", "intents": []}}}
+    told = r"^TestClient\(invocation=\.\.\.\) names the skill in the model built from its code"
+    with pytest.raises(ValueError, match=told):
+        TestClient(Skill(SKILL_ID), model=model, invocation="trip planner")
+
+
 @pytest.mark.parametrize("value", ["no", 0, None, "False"])
 def test_raise_handler_errors_that_is_no_bool_is_refused_naming_it(value: Any) -> None:
     # raise_handler_errors="no" was true: the test raised the handler's error it meant to read.

@@ -541,6 +541,12 @@ _TIMESTAMP: Any = timestamp
         (lambda: _MADE(user_id=None), r"user_id is an id: a str"),
         (lambda: _MADE(device_id=""), r"device_id is an id: a str"),
         (lambda: _MADE(api_endpoint=None), r"api_endpoint is a URL"),
+        # An endpoint the skill's calls cannot go to: no http(s) URL (it was taken, and sent).
+        (lambda: _MADE(api_endpoint="ftp://x"), r"^api_endpoint 'ftp://x': an http\(s\) URL"),
+        (lambda: _MADE(api_endpoint="api.amazonalexa.com"), r"an http\(s\) URL"),
+        (lambda: _MADE(api_endpoint="https://"), r"an http\(s\) URL"),
+        (lambda: _MADE(api_endpoint=""), r"an http\(s\) URL"),
+        (lambda: _MADE(interfaces=["AudioPlayer", ""]), r"interfaces: '' is no interface name"),
         (lambda: _MADE(user="abc"), r"user is a mapping"),
         (lambda: _MADE(player=None), r"player is the device's audio player"),
     ],

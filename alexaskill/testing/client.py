@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..locales import check_locale
 from ..verify.verifier import _trust_announced
 from .alexa_api import FakeAlexaApi
 from .device import SimulatedDevice
@@ -24,6 +25,7 @@ from .options import (
     checked_clock,
     checked_flag,
     checked_id,
+    checked_invocation,
     checked_model,
     checked_path,
     copied,
@@ -134,13 +136,10 @@ class TestClient(SimulatedDevice, Talking):
         check_options(skill, api_data, TestClient.__init__)
         check_api_and_pki(api, pki)
         # (before the skill is given the test's verifier and store: nothing to undo)
-        if invocation is not None and not isinstance(invocation, str):
-            raise TypeError(
-                "TestClient(invocation=...) is the skill's invocation name, a str "
-                f"('trip planner'), not {invocation!r}"
-            )
         self.raise_handler_errors = raise_handler_errors
         model = checked_model(model)  # (a file read now: its mistake told here, not at say)
+        check_locale(locale, "locale")  # (the invocation name's rules are the locale's)
+        invocation = checked_invocation(invocation, model, locale)
         if local_now is not None:
             checked_callable("local_now", local_now)
         #: The fake Alexa service APIs the skill's `AlexaApi` calls reach.

@@ -39,16 +39,24 @@ _IDS: Final = {"skill_id": "skill", "user_id": "account", "device_id": "device"}
 def checked_factory_field(name: str, value: Any) -> Any:
     """``value`` for the factory's field ``name`` (its ids, ``api_endpoint``, ``user``,
     ``player``, ``api_access_token``; the others as they are): `TypeError` for one of the
-    wrong type."""
+    wrong type, `ValueError` for an ``api_endpoint`` that is no http or https URL."""
     if name in _IDS and (not isinstance(value, str) or not value):
         raise TypeError(
             f"{name} is an id: a str such as 'amzn1.ask.{_IDS[name]}.A1B2', not {value!r}"
         )
-    if name == "api_endpoint" and (not isinstance(value, str) or not value):
-        raise TypeError(
-            f"api_endpoint is a URL, where the skill calls Alexa's service APIs (a str: "
-            f"'https://api.amazonalexa.com'), not {value!r}"
-        )
+    if name == "api_endpoint":
+        if not isinstance(value, str):
+            raise TypeError(
+                f"api_endpoint is a URL, where the skill calls Alexa's service APIs (a str: "
+                f"'https://api.amazonalexa.com'), not {value!r}"
+            )
+        # Only the scheme: a test may give a host the skill must refuse to call (a forged one).
+        scheme, sep, rest = value.partition("://")
+        if not sep or scheme.lower() not in ("http", "https") or not rest:
+            raise ValueError(
+                f"api_endpoint {value!r}: an http(s) URL, where the skill calls Alexa's service "
+                "APIs ('https://api.amazonalexa.com', or a served FakeAlexaApi's URL)"
+            )
     if name == "user" and not isinstance(value, Mapping):
         raise TypeError(
             f"user is a mapping of fields added to context.System.user ({{'accessToken': "

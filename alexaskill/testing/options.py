@@ -34,6 +34,7 @@ __all__ = [
     "checked_clock",
     "checked_flag",
     "checked_id",
+    "checked_invocation",
     "checked_model",
     "checked_path",
     "checked_player",
@@ -218,6 +219,30 @@ def checked_model(model: object) -> Any:
     if os.path.isdir(model):
         return model
     return load_model(model)
+
+
+def checked_invocation(invocation: object, model: object, locale: str) -> str | None:
+    """``invocation`` for the model built from the skill's code: None, or a name Amazon's build
+    takes in ``locale`` (`invocation_problems`): `TypeError` for no str, `ValueError` for a name
+    refused, or for one given beside a ``model``, which names its own."""
+    from ..interaction.invocation import invocation_problems
+
+    if invocation is None:
+        return None
+    if not isinstance(invocation, str):
+        raise TypeError(
+            "TestClient(invocation=...) is the skill's invocation name, a str "
+            f"('trip planner'), not {invocation!r}"
+        )
+    if model is not None:
+        raise ValueError(
+            "TestClient(invocation=...) names the skill in the model built from its code; the "
+            "model given has its own (its invocationName): give one or the other"
+        )
+    problems = invocation_problems(invocation, locale)
+    if problems:  # (else the first say() raised it, and a test of intent() alone never did)
+        raise ValueError(f"TestClient(invocation=...): {'; '.join(problems)}")
+    return invocation
 
 
 def checked_id(field: str, value: object) -> str:

@@ -172,8 +172,8 @@ def _new_account_id(prefix: str) -> str:
 def check_interfaces(names: Iterable[str]) -> tuple[str, ...]:
     """``names`` as a tuple: `ValueError` for one string (its characters would be the names;
     `TypeError` for no list, None), for a known interface in the wrong case, which a skill's
-    ``supports()`` would not see (names are case-sensitive), and for a name that is no str;
-    unknown names are kept."""
+    ``supports()`` would not see (names are case-sensitive), and for a name that is no str or
+    a blank one; unknown names are kept."""
     if isinstance(names, str | bytes) or not isinstance(names, Iterable):
         one = isinstance(names, str | bytes)
         raise (ValueError if one else TypeError)(
@@ -183,7 +183,7 @@ def check_interfaces(names: Iterable[str]) -> tuple[str, ...]:
     names = tuple(names)
     by_lower = {name.lower(): name for name in KNOWN_INTERFACES}
     for name in names:
-        if not isinstance(name, str):
+        if not isinstance(name, str) or not name.strip():
             raise ValueError(f"interfaces: {name!r} is no interface name (a str, e.g. AudioPlayer)")
         known = by_lower.get(name.lower())
         if known is not None and known != name:
@@ -373,7 +373,7 @@ def refresh(
     context = envelope.get("context")
     system = context.get("System") if isinstance(context, dict) else None
     if api_endpoint is not None and isinstance(system, dict):
-        system["apiEndpoint"] = api_endpoint
+        system["apiEndpoint"] = checked_factory_field("api_endpoint", api_endpoint)
     if skill_id is not None:
         if isinstance(system, dict) and isinstance(system.get("application"), dict):
             system["application"]["applicationId"] = skill_id
