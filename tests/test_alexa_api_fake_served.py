@@ -41,6 +41,38 @@ def test_the_fake_serves_loopback_addresses_only() -> None:
         pass
 
 
+@pytest.mark.parametrize(
+    ("host", "port", "error", "said"),
+    [
+        # "localhost" said "does not appear to be an IPv4 or IPv6 address"; 5 "not 5" of
+        # loopback; port -1 raised OverflowError from bind(), "8080" "cannot be interpreted as
+        # an integer", and True served on port 1.
+        ("localhost", 0, ValueError, r"^serve\(host='localhost'\): a loopback IP address"),
+        ("", 0, ValueError, r"^serve\(host=''\): a loopback IP address"),
+        (5, 0, TypeError, r"^serve\(host=5\): a loopback IP address"),
+        ("127.0.0.1", -1, ValueError, r"^serve\(port=-1\): a port number, 0 to 65535"),
+        ("127.0.0.1", 70000, ValueError, r"^serve\(port=70000\): a port number"),
+        ("127.0.0.1", "8080", TypeError, r"^serve\(port='8080'\): a port number"),
+        ("127.0.0.1", True, TypeError, r"^serve\(port=True\): a port number"),
+    ],
+)
+def test_serve_says_what_to_pass_for_a_host_or_port_it_cannot_take(
+    host: Any, port: Any, error: type[Exception], said: str
+) -> None:
+    with pytest.raises(error, match=said), FakeAlexaApi().serve(host, port):
+        pass
+
+
+def test_the_fake_serves_on_ipv6_loopback() -> None:
+    # serve(host="::1") failed in bind(): "Address family for hostname not supported".
+    fake = FakeAlexaApi(given_name="Ada")
+    with fake.serve(host="::1") as url:
+        assert url.startswith("http://[::1]:")
+        raw = RequestFactory(api_endpoint=url).intent("Ask")
+        api = AlexaApi(decode_envelope(json.dumps(raw)), timeout=30.0)
+        assert _run(api.given_name()) == "Ada"
+
+
 def read_to_close(sock: Any) -> bytes:
     """All a socket receives until the peer closes it: a refusal's head and body may come in
     two reads (one recv had the 411's head only, about a third of the time under load)."""

@@ -230,7 +230,8 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
         """Serve this fake over HTTP on a loopback address; the context's value is its URL.
 
         For a skill in another process (``alexaskill serve --dev``): give the URL as the
-        requests' ``apiEndpoint``. ``with api.serve() as url: …``
+        requests' ``apiEndpoint``. ``with api.serve() as url: …``; the server stops as the block
+        ends. ``host`` is ``"127.0.0.1"`` or ``"::1"`` (no host name), ``port`` 0 a free one.
         """
         from .api_server import serve_fake_api
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -31,17 +32,54 @@ _READ_SECONDS: Final = 10.0
 _POLL_SECONDS: Final = 0.05
 
 
+def serve_fake_api(
+    api: FakeAlexaApi, host: str = "127.0.0.1", port: int = 0
+) -> contextlib.AbstractContextManager[str]:
+    """Serve ``api`` on ``host:port`` (a loopback IP address, IPv4 or IPv6; port 0: any free
+    one); the context's value is the base URL to use, and the server stops as it exits.
+    `TypeError` or `ValueError` at the call for a host or port it cannot take."""
+    address = _loopback_address(host)
+    if isinstance(port, bool) or not isinstance(port, int):
+        raise TypeError(f"serve(port={port!r}): a port number, 0 to 65535 (0: any free one)")
+    if not 0 <= port <= 65535:
+        raise ValueError(f"serve(port={port!r}): a port number, 0 to 65535 (0: any free one)")
+    return _served(api, address, port)
+
+
+def _loopback_address(host: object) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """``host`` read as a loopback IP address: `TypeError` for no str, `ValueError` for a host
+    name ("localhost": which family it is depends on the machine) or another address."""
+    told = f"serve(host={host!r}): a loopback IP address ('127.0.0.1' or '::1')"
+    if not isinstance(host, str):
+        raise TypeError(told)
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        raise ValueError(f"{told}, not a host name") from None
+    if not address.is_loopback:
+        raise ValueError(f"{told}: the fake Alexa API serves loopback addresses only")
+    return address
+
+
+class _ServerV6(ThreadingHTTPServer):
+    """The server on an IPv6 address (``ThreadingHTTPServer`` binds IPv4 ones only)."""
+
+    address_family = socket.AF_INET6
+
+
 @contextlib.contextmanager
-def serve_fake_api(api: FakeAlexaApi, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve ``api`` on ``host:port`` (port 0: any free one); yields the base URL to use."""
-    if not ipaddress.ip_address(host).is_loopback:
-        raise ValueError(f"the fake Alexa API serves loopback addresses only, not {host}")
+def _served(
+    api: FakeAlexaApi, address: ipaddress.IPv4Address | ipaddress.IPv6Address, port: int
+) -> Iterator[str]:
+    """The server of `serve_fake_api`, running in a daemon thread until the context exits."""
+    host = str(address)
 
     class Handler(_Handler):
         fake = api
         timeout = _READ_SECONDS  # (read here, at each serve: a test may shorten it)
 
-    server = ThreadingHTTPServer((host, port), Handler)
+    kind = _ServerV6 if address.version == 6 else ThreadingHTTPServer
+    server = kind((host, port), Handler)
     server.daemon_threads = True
     # Its stop waits for the loop to look up (every 0.5 s by default): a test suite's hundred
     # simulators, each stopped at its app's shutdown, waited that long each.
@@ -53,7 +91,7 @@ def serve_fake_api(api: FakeAlexaApi, host: str = "127.0.0.1", port: int = 0) ->
     )
     thread.start()
     bound_port = server.server_address[1]
-    shown = f"[{host}]" if ":" in host else host
+    shown = f"[{host}]" if address.version == 6 else host
     try:
         yield f"http://{shown}:{bound_port}"
     finally:
