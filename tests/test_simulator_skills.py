@@ -422,6 +422,32 @@ def test_a_model_that_cannot_serve_is_refused_before_any_skill_trusts_the_key(
     assert skill.verifier is verifier  # refused before the development key was trusted
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "error", "said"),
+    [
+        # model=5 said "expected str, bytes or os.PathLike object, not int"; a model's JSON (as
+        # TestClient takes it) the same; "" read the current directory ("."); api=5 was taken,
+        # and pki=5 raised AttributeError ("'int' object has no attribute 'cert_url'").
+        ("model", 5, TypeError, r"^with_simulator\(model=\.\.\.\) is an ASK CLI model file"),
+        ("model", {"interactionModel": {}}, TypeError, r"write its JSON to a <locale>\.json"),
+        ("model", b"m.json", TypeError, r"not b'm\.json'"),
+        ("model", "", ValueError, r"^with_simulator\(model=''\): no file named"),
+        ("api", 5, TypeError, r"^with_simulator\(api=\.\.\.\) is a FakeAlexaApi, not 5"),
+        ("pki", 5, TypeError, r"^with_simulator\(pki=\.\.\.\) is a TestPKI, not 5"),
+    ],
+)
+def test_with_simulator_says_what_to_pass_for_an_option_it_cannot_take(
+    pki: TestPKI, option: str, value: Any, error: type[Exception], said: str
+) -> None:
+    from alexaskill.simulator import with_simulator
+
+    skill = load_object(f"{SKILL_FILE}:skill")
+    verifier = skill.verifier
+    with pytest.raises(error, match=said):
+        with_simulator(skill, **{"pki": pki, option: value})
+    assert skill.verifier is verifier  # refused before the development key was trusted
+
+
 def test_serve_model_needs_dev_and_reports_a_broken_file_at_start(
     dev_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

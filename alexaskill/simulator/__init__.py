@@ -18,6 +18,7 @@ the skills are made to trust, and what the user says is played through
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .server import PREFIX, Simulator
@@ -140,10 +141,11 @@ def with_simulator(
     directory (`Simulator`). `ValueError` if ``app`` serves no skill, serves one below
     ``/_simulator`` (the simulator's paths), or ``model`` cannot serve; `ConfigurationError` if
     a skill of no id of its own (``Skill("*")``) would carry an ``ALEXASKILL_SKILL_ID`` that
-    names none (`SkillTarget.skill_id`).
+    names none (`SkillTarget.skill_id`). `TypeError` for an option of the wrong kind.
     """
     from ..cli.dev import dev_pki, trust_dev_pki
 
+    _check_options(pki, api, model)
     targets = find_skills(app)
     if not targets:
         raise ValueError(
@@ -161,3 +163,27 @@ def with_simulator(
     for target in targets:
         trust_dev_pki(target.skill, simulator.pki)
     return SimulatorApp(app, simulator)
+
+
+def _check_options(pki: object, api: object, model: object) -> None:
+    """`with_simulator`'s options of the wrong kind, told before any skill trusts the key."""
+    from ..testing import FakeAlexaApi, TestPKI
+
+    if pki is not None and not isinstance(pki, TestPKI):
+        raise TypeError(f"with_simulator(pki=...) is a TestPKI, not {pki!r}")
+    if api is not None and not isinstance(api, FakeAlexaApi):
+        raise TypeError(f"with_simulator(api=...) is a FakeAlexaApi, not {api!r}")
+    if model is None:
+        return
+    if not isinstance(model, str | os.PathLike) or isinstance(os.fspath(model), bytes):
+        json = (
+            " (a model's JSON: write its JSON to a <locale>.json file)"
+            if isinstance(model, Mapping)
+            else ""
+        )
+        raise TypeError(
+            "with_simulator(model=...) is an ASK CLI model file or directory (a str or a "
+            f"path), not {model!r}{json}"
+        )
+    if not os.fspath(model):  # (Path("") is the current directory)
+        raise ValueError(f"with_simulator(model={model!r}): no file named")
