@@ -73,6 +73,18 @@ def test_the_fake_serves_on_ipv6_loopback() -> None:
         assert _run(api.given_name()) == "Ada"
 
 
+def test_the_served_fake_stops_when_its_block_ends_even_by_an_error() -> None:
+    # Its thread goes with the block: a test's failure leaves no server behind.
+    import threading
+
+    before = set(threading.enumerate())
+    with pytest.raises(RuntimeError, match="the test failed"), FakeAlexaApi().serve() as url:
+        (server,) = [t for t in set(threading.enumerate()) - before if t.name == "fake-alexa-api"]
+        raise RuntimeError("the test failed")
+    assert not server.is_alive()
+    assert url.startswith("http://127.0.0.1:")
+
+
 def read_to_close(sock: Any) -> bytes:
     """All a socket receives until the peer closes it: a refusal's head and body may come in
     two reads (one recv had the 411's head only, about a third of the time under load)."""
