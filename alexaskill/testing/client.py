@@ -82,7 +82,7 @@ class TestClient(SimulatedDevice, Talking):
 
     `say` plays Alexa's part from the skill's interaction model: ``model`` (an ASK CLI model
     file, its JSON, or an `InteractionModel`; default: the one built from the skill's code),
-    ``invocation`` (its invocation name, for "open ..." and "ask ... to ..."), ``local_now``
+    ``invocation`` (the built one's invocation name: "open …", "ask … to …"), ``local_now``
     (the user's local time, for "tomorrow"; default: the request's time in the device's time
     zone, the fake API's ``time_zone``, else UTC, as the skill's `AlexaApi.now` reads it; UTC
     too for an `UnknownZone`).
