@@ -152,12 +152,57 @@ def _too_long(line: str) -> bool:
     return len(line.encode("utf-8", "backslashreplace")) >= MAX_LINE_BYTES
 
 
-def _cut_line(line: str) -> str:
-    """``line`` cut to `MAX_LINE_BYTES` with its newline, saying how many characters more it had
+def _cut_line(line: str, most: int = MAX_LINE_BYTES) -> str:
+    """``line`` cut to ``most`` bytes with its newline, saying how many characters more it had
     (a character cut in two left out)."""
-    room = MAX_LINE_BYTES - 1 - len("…(+9999999)".encode())
+    room = most - 1 - len("…(+9999999)".encode())
     kept = line.encode("utf-8", "backslashreplace")[:room].decode("utf-8", "ignore")
     return f"{kept}…(+{len(line) - len(kept)})"
+
+
+def _size(line: str) -> int:
+    """The bytes of ``line`` in UTF-8 (as `_too_long` counts them)."""
+    return len(line) if line.isascii() else len(line.encode("utf-8", "backslashreplace"))
+
+
+def _fitted_plain(lines: list[str]) -> str:
+    """A plain record's ``lines`` (each after the first indented) within `MAX_LINE_BYTES`, the
+    newline counted, as one text: one write() a pipe keeps whole, as a JSON record's one line.
+
+    As `_fitted_json` cuts a traceback: the lines after the first cut at `_TRACEBACK_LINE`
+    characters, then their middle left out (a line saying how many), their start and their end,
+    what was raised, kept. The first line (the message) is cut to half the room if the rest
+    needs it.
+    """
+    room = MAX_LINE_BYTES - 1
+    rest = [cut(line, _TRACEBACK_LINE) for line in lines[1:]]
+    needed = sum(_size(line) + 1 for line in rest)  # (each with the newline before it)
+    first = lines[0]
+    if _size(first) > max(room // 2, room - needed):
+        first = _cut_line(first, max(room // 2, room - needed) + 1)
+    left = room - _size(first)
+    if needed > left:
+        budget = left - _size(_LEFT_OUT.format(9_999_999)) - 1
+        end: list[str] = []
+        used = 0
+        for line in reversed(rest):  # the end first: what was raised, and from what
+            if used + _size(line) + 1 > budget - budget // 3:
+                break
+            end.append(line)
+            used += _size(line) + 1
+        start: list[str] = []
+        for line in rest[: len(rest) - len(end)]:
+            if used + _size(line) + 1 > budget:
+                break
+            start.append(line)
+            used += _size(line) + 1
+        left_out = _LEFT_OUT.format(len(rest) - len(start) - len(end))
+        rest = [*start, left_out, *reversed(end)]
+    return "\n".join([first, *rest])
+
+
+#: The line `_fitted_plain` writes for the lines of a record it left out.
+_LEFT_OUT: Final = "  … ({} lines left out) …"
 
 
 def _as_text(value: object) -> str:
@@ -357,12 +402,12 @@ class _PlainFormatter(EscapingFormatter):
         super().__init__(_PLAIN_FORMAT)
 
     def format(self, record: logging.LogRecord) -> str:
-        """`EscapingFormatter.format`'s text, each line of an alexaskill record's within
-        `MAX_LINE_BYTES` (several arguments of 1,000 characters, four-byte ones, passed it)."""
+        """`EscapingFormatter.format`'s text, an alexaskill record's within `MAX_LINE_BYTES`
+        in all, its lines together (a traceback of many frames, several arguments of 1,000
+        characters, four-byte ones, passed it): one write() a pipe keeps whole."""
         text = super().format(record)
-        if len(text) > _SURELY_WITHIN and _ours(record.name):
-            lines = text.split("\n")
-            text = "\n".join(_cut_line(line) if _too_long(line) else line for line in lines)
+        if len(text) > _SURELY_WITHIN and _ours(record.name) and _too_long(text):
+            return _fitted_plain(text.split("\n"))
         return text
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:

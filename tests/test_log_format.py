@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -107,3 +108,55 @@ def test_a_rule_violations_field_is_cut_as_its_message_is(json_log: io.StringIO)
     )
     line = json.loads(json_log.getvalue().splitlines()[1])
     assert line["rule_violation"] == repr(short) and line["names"] == ["card"]
+
+
+class _Writes(io.StringIO):
+    """A text stream that keeps each write() apart: what a pipe is handed at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return super().write(text)
+
+
+def test_a_plain_records_whole_traceback_is_one_write_within_4096_bytes() -> None:
+    # Each line of a plain record was cut to 4,096 bytes, but a record is one write() of all of
+    # its lines: a traceback of forty chained exceptions made one of ~30 KB, which a pipe shared
+    # by workers may tear. The whole record is bounded, its start and what was raised kept.
+    exc: BaseException | None = None
+    for step in range(40):
+        try:
+            raise ValueError(f"step {step} " + "\u20ac" * 150) from exc
+        except ValueError as caught:
+            exc = caught
+    stream = _Writes()
+    with alexaskill_logger_kept():
+        configure_logging("INFO", stream=stream)
+        logging.getLogger("alexaskill.x").error("failed for %s", "Book", exc_info=exc)
+    (write,) = stream.writes
+    assert len(write.encode()) <= 4_096 and write.endswith("\n")
+    first, *rest = write.rstrip("\n").split("\n")
+    assert first.endswith(" ERROR alexaskill.x: failed for Book")
+    assert rest[0] == "  Traceback (most recent call last):"
+    assert all(line.startswith("  ") for line in rest)  # none can pass for a record
+    assert any(re.fullmatch(r"  … \(\d+ lines left out\) …", line) for line in rest)
+    assert rest[-1].startswith("  ValueError: step 39 \u20ac\u20ac")  # what was raised, kept
+
+
+def test_a_plain_record_of_long_lines_is_one_write_within_4096_bytes() -> None:
+    # A message of many lines, each near the bound, and a traceback: within it too.
+    stream = _Writes()
+    with alexaskill_logger_kept():
+        configure_logging("INFO", stream=stream)
+        try:
+            raise KeyError("k" * 900)
+        except KeyError:
+            logging.getLogger("alexaskill").exception("\n".join(["\U0001f600" * 900] * 4))
+    (write,) = stream.writes
+    assert len(write.encode()) <= 4_096
+    lines = write.rstrip("\n").split("\n")
+    assert lines[0].split(" ERROR alexaskill: ", 1)[1].startswith("\U0001f600")
+    assert lines[-1].startswith("  KeyError: 'kkk")
