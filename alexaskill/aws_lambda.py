@@ -433,10 +433,11 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
                 # names the data; a traceback would show this frame, not the handler's code.
                 answer = invocation.run(skill._apology_for, envelope, _too_deep_for_the_runtime())
                 reply = _RESPONSE_DECODER.decode(answer.body)
-        except Exception:
+        except BaseException:
             # alexaskill's own bug, wherever it came (answering, the apology, the reply's dict):
             # the runtime reports the invocation as failed. Its request line first, as every
-            # request has one.
+            # request has one. A BaseException too: one out of the apology itself (a Ctrl-C the
+            # on_handler_error listener raised goes on up) fails the invocation as well.
             invocation.run(log_request, envelope, outcome=INTERNAL_ERROR)
             raise
         handler_ms = (time.perf_counter() - started) * 1000

@@ -1347,3 +1347,36 @@ def test_alexaskills_own_bug_on_lambda_still_leaves_one_request_line(
     assert request.outcome == "internal_error"  # type: ignore[attr-defined]
     unread = where in ("note_invocation", "plan", "decode")
     assert (request.intent is None) is unread  # type: ignore[attr-defined]
+
+
+@pytest.mark.usefixtures("python_sigint")  # (KeyboardInterrupt as a Ctrl-C: it goes on up)
+@pytest.mark.parametrize("where", ["listener", "apology"])
+def test_a_base_exception_out_of_the_apology_on_lambda_still_leaves_its_request_line(
+    where: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A handler's KeyboardInterrupt, taken for a Ctrl-C, is answered with the apology on the
+    # Lambda handler; a BaseException out of that apology (the on_handler_error listener's
+    # Ctrl-C, or one before it said anything) went on up with no request line: only Exception
+    # was caught for it. The invocation fails as before, its line first.
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    def interrupt() -> Response:
+        raise KeyboardInterrupt
+
+    def interrupt_too(*args: Any) -> Any:
+        raise KeyboardInterrupt
+
+    skill.add_intent_handler("Fail", interrupt)
+    if where == "listener":
+        skill.on_handler_error = interrupt_too
+    else:
+        monkeypatch.setattr(skill, "_apology_for", interrupt_too)
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    lambda_handler = handler(skill)
+    with pytest.raises(KeyboardInterrupt):
+        lambda_handler(intent_event("Fail"), None)
+    [request] = [r for r in caplog.records if r.name == "alexaskill.request"]
+    assert request.outcome == "internal_error"  # type: ignore[attr-defined]
+    assert request.intent == "Fail"  # type: ignore[attr-defined]
+    failed = [r for r in caplog.records if "handler failed" in r.getMessage()]
+    assert len(failed) == (where == "listener")  # (the listener is told after the line)
