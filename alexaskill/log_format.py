@@ -13,16 +13,17 @@ import re
 import reprlib
 import threading
 import time
-from collections.abc import Callable
 from typing import Any, Final
 
 import msgspec
 
+from .log_times import local_stamp, local_text, utc_text
 from .log_values import MAX_ARGUMENT, cut, escaped_args, shown
 
 __all__ = ["EscapingFormatter", "JsonFormatter", "escape_last_resort", "log_thread_exceptions"]
 
-_REQUEST_LOGGER: Final = "alexaskill.request"
+#: The logger of the request lines, which `log_request` also writes without a record.
+REQUEST_LOGGER: Final = "alexaskill.request"
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _RECORD_FIELDS: Final = frozenset(
@@ -47,7 +48,7 @@ class JsonFormatter(logging.Formatter):
     def _entry(self, record: logging.LogRecord) -> dict[str, Any]:
         """The keys and values of the record's line."""
         entry: dict[str, Any] = {
-            "time": f"{_UTC_SECONDS.text(record.created)}.{int(record.msecs):03d}Z",
+            "time": f"{utc_text(record.created)}.{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -67,7 +68,7 @@ class JsonFormatter(logging.Formatter):
         return entry
 
 
-def json_request_line(entry: _JsonRequestLine) -> str:
+def json_request_line(entry: JsonRequestLine) -> str:
     """The JSON request line of ``entry`` (what `JsonFormatter.format` makes of the request
     line's record), within `MAX_LINE_BYTES`."""
     line = _json_line(entry)
@@ -79,7 +80,7 @@ def json_request_line(entry: _JsonRequestLine) -> str:
     return _fitted_json(msgspec.json.decode(line))
 
 
-class _JsonRequestLine(msgspec.Struct, gc=False):
+class JsonRequestLine(msgspec.Struct, gc=False):
     """The request line's JSON object: `JsonFormatter.format`'s keys, then the record's extra.
 
     A Struct, not a dict: msgspec writes its keys from a table made once, and it is built by
@@ -102,7 +103,7 @@ class _JsonRequestLine(msgspec.Struct, gc=False):
 
 
 #: The fields of the request line's record, in their order.
-REQUEST_FIELDS: Final = _JsonRequestLine.__struct_fields__[4:]
+REQUEST_FIELDS: Final = JsonRequestLine.__struct_fields__[4:]
 
 
 def _json_line(entry: object) -> str:
@@ -414,61 +415,17 @@ class _PlainFormatter(EscapingFormatter):
         """``logging.Formatter.formatTime`` (local time, milliseconds after a comma), cached."""
         if datefmt is not None or self.converter is not time.localtime:
             return super().formatTime(record, datefmt)
-        return f"{_LOCAL_SECONDS.text(record.created)},{int(record.msecs):03d}"
+        return f"{local_text(record.created)},{int(record.msecs):03d}"
 
     def _request_line(self, now_ns: int, message: str) -> str:
         """What `format` makes of the request line's record, made without the record.
 
         ``now_ns``: `time.time_ns()`.
         """
-        return f"{_LOCAL_SECONDS.stamp(now_ns)} {_PLAIN_REST}{message}"
+        return f"{local_stamp(now_ns)} {_PLAIN_REST}{message}"
 
 
-_PLAIN_REST: Final = f"INFO {_REQUEST_LOGGER}: "
-
-
-class _SecondsText:
-    """``time.strftime(format, convert(second))``, remembered for the last second asked."""
-
-    __slots__ = ("_convert", "_format", "_last", "_point", "_stamped")
-
-    def __init__(
-        self, format: str, convert: Callable[[float], time.struct_time], point: str
-    ) -> None:
-        self._format = format
-        self._convert = convert
-        self._point = point
-        self._last: tuple[int, str] = (-1, "")
-        self._stamped: tuple[int, str] = (-1, "")
-
-    def text(self, created: float) -> str:
-        """The text of the second of ``created`` (`time.time()`, a record's)."""
-        second = int(created)
-        last = self._last  # one tuple, read and replaced whole: safe from any thread
-        if last[0] != second:
-            last = self._last = (second, time.strftime(self._format, self._convert(second)))
-        return last[1]
-
-    def stamp(self, now_ns: int) -> str:
-        """The text of the second of ``now_ns`` (`time.time_ns()`), the point, and its
-        milliseconds in three digits: what a formatter writes of a record made then."""
-        # From integer nanoseconds, not a float time: one divmod and a look-up in a table of
-        # the 1,000 texts, the second's text kept with its point, where int(), float arithmetic
-        # and str() took 5,900 instructions a request line, 2,700 now (benchmarks/README.md,
-        # "The request line, ninth session"). The milliseconds are cut, as logging cuts a
-        # float's (Python 3.13's logging reads time_ns too); the float's were at times one
-        # short (created 0.123 is 0.12299…: 122).
-        second, within = divmod(now_ns, 1_000_000_000)
-        stamped = self._stamped  # replaced whole, as `_last`
-        if stamped[0] != second:
-            stamped = self._stamped = (second, self.text(second) + self._point)
-        return stamped[1] + _MILLISECONDS[within // 1_000_000]
-
-
-_LOCAL_SECONDS: Final = _SecondsText("%Y-%m-%d %H:%M:%S", time.localtime, ",")
-_UTC_SECONDS: Final = _SecondsText("%Y-%m-%dT%H:%M:%S", time.gmtime, ".")
-#: "000" to "999", by the millisecond.
-_MILLISECONDS: Final = tuple(f"{ms:03d}" for ms in range(1000))
+_PLAIN_REST: Final = f"INFO {REQUEST_LOGGER}: "
 
 
 #: What msgspec writes raw in a string (it escapes only below U+0020, ", \\) and a JSON line

@@ -45,7 +45,8 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 
-from .log_format import _SURELY_WITHIN, _UTC_SECONDS, JsonFormatter, _cut_line, _ours, _too_long
+from .log_format import _SURELY_WITHIN, JsonFormatter, _cut_line, _ours, _too_long
+from .log_times import utc_text
 from .log_values import printable, shown
 
 __all__ = [
@@ -236,7 +237,7 @@ class LambdaTextFormatter(logging.Formatter):
             text = "\r  ".join([shown(first), *map(shown, rest)])
         request_id = aws_request_id()
         aws_id = request_id if request_id.isprintable() else printable(request_id)
-        created = _UTC_SECONDS.text(record.created)
+        created = utc_text(record.created)
         line = f"[{record.levelname}]\t{created}.{int(record.msecs):03d}Z\t{aws_id}\t{text}"
         # Within `MAX_LINE_BYTES`, as the plain and JSON formatters keep an alexaskill record's
         # lines (the whole record is one line here, its traceback too).

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from alexaskill import log_format, logs
+from alexaskill import log_times, logs
 from alexaskill.exceptions import (
     CertificateError,
     CertificateUrlError,
@@ -219,14 +219,14 @@ def test_the_request_lines_time_from_nanoseconds_is_the_formatters_own() -> None
         now_ns = second * 1_000_000_000 + fraction
         record.created = now_ns / 1e9
         record.msecs = fraction // 1_000_000
-        assert log_format._LOCAL_SECONDS.stamp(now_ns) == local.formatTime(record)
-        assert log_format._UTC_SECONDS.stamp(now_ns) == (
+        assert log_times.LOCAL_SECONDS.stamp(now_ns) == local.formatTime(record)
+        assert log_times.UTC_SECONDS.stamp(now_ns) == (
             f"{utc.formatTime(record, '%Y-%m-%dT%H:%M:%S')}.{fraction // 1_000_000:03d}"
         )
     # The milliseconds cut, as logging cuts a float's: never rounded up into the next second.
     record.created, record.msecs = 1_700_000_000.0, 0
     expected = local.formatTime(record).replace(",000", ",999")
-    assert log_format._LOCAL_SECONDS.stamp(1_700_000_000_999_999_999) == expected
+    assert log_times.LOCAL_SECONDS.stamp(1_700_000_000_999_999_999) == expected
 
 
 @pytest.mark.parametrize("ms", [0.0, 0.05, 0.25, 1.25, 2.675, 1234.56789, 1e16, 5])
