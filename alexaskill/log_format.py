@@ -169,6 +169,7 @@ def _size(line: str) -> int:
 def _fitted_plain(lines: list[str]) -> str:
     """A plain record's ``lines`` (each after the first indented) within `MAX_LINE_BYTES`, the
     newline counted, as one text: one write() a pipe keeps whole, as a JSON record's one line.
+    (AWS Lambda's text line too, its lines joined with "\\r": `log_lambda.LambdaTextFormatter`.)
 
     As `_fitted_json` cuts a traceback: the lines after the first cut at `_TRACEBACK_LINE`
     characters, then their middle left out (a line saying how many), their start and their end,

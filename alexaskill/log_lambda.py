@@ -45,7 +45,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 
-from .log_format import _SURELY_WITHIN, JsonFormatter, _cut_line, _ours, _too_long
+from .log_format import _SURELY_WITHIN, JsonFormatter, _fitted_plain, _ours, _too_long
 from .log_times import utc_text
 from .log_values import printable, shown
 
@@ -228,19 +228,22 @@ class LambdaTextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """The record as one line: level, UTC time, the invocation's id, logger, message."""
         text = super().format(record)
+        lines = [text]
         if not text.isprintable():
             # Lambda cuts standard output and error into events at "\n" only; any other line
             # break would still split the record in a viewer. A traceback's last line quotes its
             # exception's message, which may hold a value of a request: indented, no line of it
             # passes for a record of its own, and its other control characters are escaped.
             first, *rest = text.splitlines()
-            text = "\r  ".join([shown(first), *map(shown, rest)])
+            lines = [shown(first), *[f"  {shown(line)}" for line in rest]]
         request_id = aws_request_id()
         aws_id = request_id if request_id.isprintable() else printable(request_id)
         created = utc_text(record.created)
-        line = f"[{record.levelname}]\t{created}.{int(record.msecs):03d}Z\t{aws_id}\t{text}"
-        # Within `MAX_LINE_BYTES`, as the plain and JSON formatters keep an alexaskill record's
-        # lines (the whole record is one line here, its traceback too).
+        lines[0] = f"[{record.levelname}]\t{created}.{int(record.msecs):03d}Z\t{aws_id}\t{lines[0]}"
+        line = "\r".join(lines)
+        # Within `MAX_LINE_BYTES`, as the plain and JSON formatters keep an alexaskill record
+        # (the whole record is one line here, its traceback too): cut as the plain one is, a
+        # traceback's middle left out, what was raised kept ("\r" and "\n" one byte each).
         if len(line) > _SURELY_WITHIN and _ours(record.name) and _too_long(line):
-            return _cut_line(line)
+            return _fitted_plain(lines).replace("\n", "\r")
         return line

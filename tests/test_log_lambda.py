@@ -432,6 +432,26 @@ def test_the_text_formatter_keeps_an_alexaskill_record_within_4096_bytes() -> No
     assert len(LambdaTextFormatter().format(other)) > 5000  # another logger's, as it came
 
 
+def test_the_text_formatter_keeps_what_was_raised_when_it_cuts_a_traceback() -> None:
+    # It cut a record past 4,096 bytes at its end: a long traceback lost its last lines, the
+    # exception raised. Cut as the plain formatter cuts one: its middle left out.
+    exc: BaseException | None = None
+    for step in range(40):
+        try:
+            raise ValueError(f"step {step} " + "e" * 150) from exc
+        except ValueError as caught:
+            exc = caught
+    record = logging.LogRecord("alexaskill", logging.ERROR, "", 1, "failed", (), None)
+    record.exc_info = (type(exc), exc, exc.__traceback__) if exc is not None else None
+    text = LambdaTextFormatter().format(record)
+    assert len((text + "\n").encode()) <= 4_096 and "\n" not in text
+    first, *rest = text.split("\r")
+    assert first.startswith("[ERROR]\t") and first.endswith("\talexaskill: failed")
+    assert all(line.startswith("  ") for line in rest)
+    assert any(re.fullmatch(r"  … \(\d+ lines left out\) …", line) for line in rest)
+    assert rest[-1].startswith("  ValueError: step 39 eee")
+
+
 def _readme_lambda_function() -> str:
     """The README's lambda_function.py, as written there (its AWS Lambda section)."""
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
