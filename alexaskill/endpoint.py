@@ -156,15 +156,16 @@ class _Endpoint:
             await _send(send, headers[0], headers[1], close=headers[2])
             return
         if len(body) > self.skill.max_body_size:
-            refused = 413, _TOO_LARGE
+            # Closed, as `__call__` closes it: the same bytes on every protocol.
             log_request(None, outcome=_REFUSED[413], status=413)
-        else:
-            try:
-                refused = await self.skill._handle(scope, headers, body)
-            except AnsweredCancellation as cancelled:
-                await cancelled.send(send)
-                return
-        start, whole = _messages(*refused)  # (`_send` written out, as in `__call__`)
+            await _send(send, 413, _TOO_LARGE, close=True)
+            return
+        try:
+            answer = await self.skill._handle(scope, headers, body)
+        except AnsweredCancellation as cancelled:
+            await cancelled.send(send)
+            return
+        start, whole = _messages(*answer)  # (`_send` written out, as in `__call__`)
         await send(start)
         await send(whole)
 
