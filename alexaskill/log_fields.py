@@ -133,8 +133,8 @@ def json_line(
             f"{times} id={request_id or '-'}"
         )
         return json_request_line(
-            _JsonRequestLine(
-                time, "INFO", _REQUEST_LOGGER, message, request_id or None, type_, intent,
+            JsonRequestLine(
+                time, "INFO", REQUEST_LOGGER, message, request_id or None, type_, intent,
                 locale if locale is None or len(locale) <= MAX_VALUE else cut(locale),
                 outcome, status, handler, verify, _user(envelope),
             )
