@@ -109,6 +109,24 @@ def test_a_graceful_stop_ends_each_worker_with_status_0(servers: Servers, tmp_pa
     assert not re.search("^ERROR", log.read_text(), re.M), log.read_text()[-3000:]
 
 
+def test_a_graceful_stop_ends_the_reload_server_process_with_status_0(
+    servers: Servers, tmp_path: Path
+) -> None:
+    # Under --reload, uvicorn's reloader stops its server process with SIGTERM (as serve stops,
+    # and at each restart): the server drained its requests, then raised the signal again and
+    # died of it, status -15, as --workers' workers did (above).
+    signed_skill(tmp_path, "signing", NOTE_EXIT)
+    process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--reload")
+    log = servers.output[process]
+    _wait_for(lambda: "Application startup complete" in log.read_text(), "ready", log)
+    [server] = pids(log.read_text())
+    servers.stop(process, patience=60)
+    assert process.returncode == 0, log.read_text()[-3000:]
+    exited = {int(path.name.removeprefix("exited-")) for path in tmp_path.glob("exited-*")}
+    assert exited == {server}, log.read_text()[-3000:]
+    assert "Finished server process" in log.read_text()
+
+
 # Each worker exits with status 7 once it has stopped (serve's own process is left alone).
 EXIT_7 = """import atexit, multiprocessing, os
 if multiprocessing.parent_process() is not None:

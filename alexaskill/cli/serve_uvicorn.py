@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import math
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -13,7 +14,13 @@ from typing import Any
 from .common import UsageError, logger
 from .serve_port import bind_as_asyncio, check_port
 from .serve_server import _announcing_server, _bound, _serve_here, _starting
-from .serve_workers import _STARTUP_FAILURE, _UNCLEAN_STOP, _supervisor, stopped_unclean
+from .serve_workers import (
+    _STARTUP_FAILURE,
+    _UNCLEAN_STOP,
+    _supervisor,
+    serve_till_stopped,
+    stopped_unclean,
+)
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
@@ -361,8 +368,11 @@ def _run_uvicorn(
                 from uvicorn.supervisors import ChangeReload
 
                 with _starting():
-                    server = uvicorn.Server(config)
-                    reloader = ChangeReload(config, target=server.run, sockets=[sock])
+                    # The reloader stops its server process with SIGTERM (at a restart, and as
+                    # serve stops): there too it ends with status 0, not by the signal raised
+                    # again once uvicorn has stopped (`serve_till_stopped`).
+                    server = functools.partial(serve_till_stopped, uvicorn.Server(config).run)
+                    reloader = ChangeReload(config, target=server, sockets=[sock])
                 with contextlib.suppress(KeyboardInterrupt):  # (SIGINT, raised once stopped)
                     reloader.run()
                 return

@@ -51,11 +51,12 @@ def _supervisor(config: Any, sock: Any) -> Any:
 
 
 def serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None = None) -> None:
-    """In a worker process: ``run(sockets=sockets)`` (uvicorn's server), a SIGTERM ending it
-    with status 0, as it ends ``serve`` (`stopped_by_sigterm`). Stopped by SIGTERM (from the
-    supervisor, or a worker's own once ``serve`` is gone: `stop_with_parent`), uvicorn's server
-    drained its requests, then put back the handler it found, Python's default, and raised the
-    signal again: each worker died of it, exit status -15, however cleanly it had stopped."""
+    """In a worker process (or ``--reload``'s server process): ``run(sockets=sockets)``
+    (uvicorn's server), a SIGTERM ending it with status 0, as it ends ``serve``
+    (`stopped_by_sigterm`). Stopped by SIGTERM (from the supervisor or the reloader, or a
+    worker's own once ``serve`` is gone: `stop_with_parent`), uvicorn's server drained its
+    requests, then put back the handler it found, Python's default, and raised the signal again:
+    each worker died of it, exit status -15, however cleanly it had stopped."""
     from .serve_uvicorn import stopped_by_sigterm
 
     with stopped_by_sigterm():
