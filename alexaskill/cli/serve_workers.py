@@ -27,8 +27,9 @@ def _supervisor(config: Any, sock: Any) -> Any:
 
     That replaces uvicorn's restart check with one using its internals of 0.51 on
     (`_says_how_workers_end`); an older uvicorn keeps its own, as bare ``uvicorn --workers``
-    runs it. On any, the port closes as serve stops (`_port_closed_first`), and a graceful
-    stop ends each worker with status 0 (`serve_till_stopped`)."""
+    runs it, after a look for a worker that could not start (`_startup_checked`). On any, the
+    port closes as serve stops (`_port_closed_first`), a worker that cannot start ends serve
+    with status 3, and a graceful stop ends each worker with status 0 (`serve_till_stopped`)."""
     import functools
     import inspect
 
@@ -47,7 +48,43 @@ def _supervisor(config: Any, sock: Any) -> Any:
     if "target" in inspect.signature(multiprocess.Multiprocess).parameters:  # before 0.51
         # The server's run, as uvicorn.run gives it, within `serve_till_stopped`.
         options["target"] = functools.partial(serve_till_stopped, uvicorn.Server(config).run)
-    return _port_closed_first(multiprocess)(config, **options)
+    return _startup_checked(multiprocess)(config, **options)
+
+
+def _startup_checked(multiprocess: Any) -> Any:
+    """uvicorn's supervisor (of any release), closing its port as it stops, and stopping the
+    rest once a worker has exited with uvicorn's start-up failure status, before uvicorn's own
+    restart check sees it: ``failed_to_start`` is then set, and serve exits with status 3, as
+    with `_supervisor_class`. uvicorn 0.42 to 0.49 started such a worker again and again, for
+    ever; 0.50 stopped, but left it among the workers, and serve then said it as a worker that
+    did not stop cleanly, and exited 1. (Each release's worker wraps a `multiprocessing`
+    process as ``process``, whose ``exitcode`` this reads.)"""
+
+    class Supervisor(_port_closed_first(multiprocess)):  # type: ignore[misc]
+        failed_to_start = False
+
+        def keep_subprocess_alive(self) -> None:
+            if self.should_exit.is_set() or self._one_failed_to_start():
+                return
+            super().keep_subprocess_alive()
+            # (one that ended as uvicorn looked: 0.50 stopped, keeping it among the workers)
+            self._one_failed_to_start()
+
+        def _one_failed_to_start(self) -> bool:
+            if self.failed_to_start:
+                return True
+            for worker in self.processes:
+                if worker.process.exitcode == _STARTUP_FAILURE:
+                    worker_logger.error(
+                        "worker process [%s] could not start (its log says why): stopping",
+                        worker.process.pid,
+                    )
+                    self.failed_to_start = True
+                    self.should_exit.set()
+                    return True
+            return False
+
+    return Supervisor
 
 
 def serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None = None) -> None:
@@ -61,6 +98,12 @@ def serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None = 
 
     with stopped_by_sigterm():
         run(sockets=sockets)
+        # uvicorn's Server.run returns quietly from a start that failed (uvicorn.run then exits
+        # with status 3; uvicorn's own worker does so from 0.51 on): said here by the status
+        # too, for `_startup_checked` to see. (Not after a SIGTERM, which leaves the block.)
+        server = getattr(run, "__self__", None)
+        if getattr(server, "started", True) is False:
+            raise SystemExit(_STARTUP_FAILURE)
 
 
 def stopped_unclean(supervisor: Any) -> bool:
