@@ -74,6 +74,25 @@ def test_the_user_is_numeric_and_not_root() -> None:
     assert re.fullmatch(r"[1-9]\d*:[1-9]\d*", user), user
 
 
+def test_the_server_is_the_process_docker_signals() -> None:
+    # Shell form (`CMD uvicorn ...`) runs the server under /bin/sh -c, which need not pass a
+    # signal on: `docker stop` then waits its 10 s and kills the server mid-request. Exec form
+    # throughout, and the ENTRYPOINT's shell replaces itself with the server (exec "$@").
+    (entrypoint,) = instructions("ENTRYPOINT")
+    (cmd,) = instructions("CMD")
+    (healthcheck,) = instructions("HEALTHCHECK")
+    shell, flag, script, name = json.loads(entrypoint)
+    assert (shell, flag, name) == ("sh", "-c", "alexaskill")
+    assert script.endswith('&& exec "$@"'), script
+    assert json.loads(cmd)[0] == "uvicorn"
+    assert json.loads(healthcheck.split(" CMD ", 1)[1])[:3] == [
+        "python",
+        "-m",
+        "alexaskill.healthcheck",
+    ]
+    assert instructions("STOPSIGNAL") == ["SIGINT"]  # (uvicorn exits 0 on it: test below)
+
+
 def test_no_skill_id_is_built_in() -> None:
     assert "ALEXASKILL_SKILL_ID" not in image_env()
     assert "amzn1.ask.skill." not in " ".join(instructions("ENV") + instructions("ARG"))
@@ -148,6 +167,16 @@ def test_dockerignore_sends_only_what_the_image_copies() -> None:
         "alexaskill/__pycache__/app.cpython-311.pyc",
         "examples/weather/alexaskill.db",
         "alexaskill.db",
+        # Build output and tool caches inside the directories copied (pytest, mypy or ruff run
+        # in an example's directory, a package of the skill built there): sent before, and the
+        # caches copied into the image.
+        "examples/weather/.pytest_cache/v/cache/nodeids",
+        "examples/weather/.mypy_cache/3.11/app.meta.json",
+        "examples/weather/.ruff_cache/CACHEDIR.TAG",
+        "examples/weather/build/lib/app.py",
+        "examples/weather/dist/weather-0.1.tar.gz",
+        "examples/weather/weather.egg-info/PKG-INFO",
+        "alexaskill/.mypy_cache/CACHEDIR.TAG",
     ]:
         assert _dockerignored(path, patterns), path
 
