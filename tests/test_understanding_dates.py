@@ -871,6 +871,32 @@ def test_a_date_is_no_name_where_the_intent_reads_a_date(
         assert [slot.name for slot in alone.slots] == ["name"]
 
 
+@pytest.mark.parametrize("name_type", ["AMAZON.FirstName", "AMAZON.US_FIRST_NAME"])
+@pytest.mark.parametrize(
+    "said",
+    ["call room 2 or 3 friday", "call 2 or 3 friday", "call two and three friday"],
+)
+def test_numbers_and_conjunctions_are_no_first_name(said: str, name_type: str) -> None:
+    # "call room 2 or 3 friday" filled the name "2 or 3" ("room" left out: a first name is 3
+    # words at most). Numbers joined by "or" or "and" are no person's first name, however the
+    # samples place them: no reading fills the name with them, and none that leaves the numbers
+    # out beside the date (`cut`) is better: the fallback intent.
+    slots = [{"name": "name", "type": name_type}, {"name": "date", "type": "AMAZON.DATE"}]
+    intents: list[dict[str, Any]] = [
+        {"name": "Call", "slots": slots, "samples": ["call {name}", "call {name} on {date}"]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    language_model = {"invocationName": "phone book", "intents": intents}
+    understood = understander_of(language_model).understand(said, now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+    # A name with a word of its own stays one, numbers and all (as before).
+    room = understander_of(language_model).understand("call room 2 friday", now=NOW)
+    assert {slot.name: slot.value for slot in room.slots} == {
+        "name": "room 2",
+        "date": "2026-12-04",
+    }
+
+
 def test_a_custom_type_named_like_a_first_name_keeps_its_values() -> None:
     # Only Amazon's built-in first-name types (AMAZON.FirstName, AMAZON.*_FIRST_NAME) hold
     # people; a skill's own PET_FIRST_NAME with the value "tomorrow" means that value, no date.

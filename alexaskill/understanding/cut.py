@@ -34,7 +34,7 @@ from .day_parts import (
     part_left_out,
     time_split,
 )
-from .evidence import carrier_taken, name_said_as_date
+from .evidence import carrier_taken, name_cut_from_numbers, name_said_as_date
 from .text import surface
 
 if TYPE_CHECKING:
@@ -83,6 +83,7 @@ def cut_value(
         or bound_left_out(sample, spans, extra, language)
         or (carrier_taken(spans, fills, language) or (None, None))[1]
         or (name_said_as_date(kinds, slots or kinds, spans, fills, language) or ("",) * 3)[2]
+        or name_cut_from_numbers(kinds, spans, fills, extra, language)
         or None
     )
 

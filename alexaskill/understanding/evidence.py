@@ -8,7 +8,8 @@ the closest intent, for a model without AMAZON.FallbackIntent, is chosen only am
 resting on a word that means something (`rests_on_meaning`); a free-form slot that took only
 the word carrying the value said after it ("in" of "call in may") took no value (`carrier_taken`),
 and a first-name slot that took a date the intent's samples read ("tomorrow" of "call tomorrow",
-"to" of "call to may") took no name (`name_said_as_date`).
+"to" of "call to may") took no name (`name_said_as_date`), nor one number of several said
+("three" of "two and three", `name_cut_from_numbers`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from .slot_kinds import FreeKind, first_name_type
 from .slottypes import FREE, TYPED
 from .text import surface
 
@@ -31,6 +33,7 @@ __all__ = [
     "carrier_taken",
     "keeps_own_words",
     "name_bar",
+    "name_cut_from_numbers",
     "name_said_as_date",
     "rests_on_meaning",
     "typed_share",
@@ -112,15 +115,6 @@ def carrier_bar(
     return (found[0], found[0][1:]) if found is not None and found[1] == why else None
 
 
-def _first_name(type_name: str) -> bool:
-    """Whether a slot type holds a person's first name (AMAZON.FirstName, AMAZON.US_FIRST_NAME,
-    AMAZON.GB_FIRST_NAME, ...): Amazon's built-in types alone, never a skill's own type
-    whose name happens to end the same way (PET_FIRST_NAME means its listed values)."""
-    if type_name == "AMAZON.FirstName":
-        return True
-    return type_name.startswith("AMAZON.") and type_name.endswith("_FIRST_NAME")
-
-
 def name_said_as_date(
     kinds: Mapping[str, SlotKind],
     slots: Mapping[str, SlotKind],
@@ -141,7 +135,7 @@ def name_said_as_date(
     words, grammar = spans.words, language.function_words - language.date_homonyms
     starts = {start for _, fill, start, _ in fills if fill.kind == "typed"}
     for name, _, start, end in fills:
-        if not _first_name(kinds[name].name):
+        if not first_name_type(kinds[name].name):
             continue
         own = start
         while own < end and words[own] in grammar:
@@ -173,3 +167,36 @@ def name_bar(
     name slot alone, and the date's words kept (a next reading reads them, as the date)."""
     found = name_said_as_date(kinds, slots, spans, fills, language)
     return found[:2] if found is not None and found[2] == why else None
+
+
+def name_cut_from_numbers(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    extra: Collection[int],
+    language: Language,
+) -> str | None:
+    """Why a first-name slot holding a number ("three" of "call two and three friday") with
+    other numbers joined to it left out took no name, if it did: "two and three" names nobody
+    (`FreeKind.numbers`), and the one number of it is a value cut short."""
+    words, separators = spans.words, language.list_separators
+    for name, _, start, end in fills:
+        kind = kinds[name]
+        if not isinstance(kind, FreeKind) or not kind.numbers(words[start:end], spans.now):
+            continue
+        low, high = start, end
+        while low - 1 in extra and kind.numbers(words[low - 1 : low], spans.now):
+            low -= 1
+        while high in extra and kind.numbers(words[high : high + 1], spans.now):
+            high += 1
+        # The joined numbers end with a number, not with "and": "two and three".
+        while low < start and words[low] in separators:
+            low += 1
+        while high > end and words[high - 1] in separators:
+            high -= 1
+        if (low, high) != (start, end):
+            tokens = spans.tokens
+            whole, said = surface(tokens[low:high]), surface(tokens[start:end])
+            left = surface([*tokens[low:start], *tokens[end:high]])
+            return f"{whole!r} read as {said!r} would leave out {left!r}"
+    return None

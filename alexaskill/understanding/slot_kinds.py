@@ -43,6 +43,7 @@ __all__ = [
     "SlotKind",
     "TypedKind",
     "authority",
+    "first_name_type",
     "value_id",
 ]
 
@@ -253,23 +254,58 @@ class PartOfDayKind:
         return found if found is not None and found.value in self.PARTS else None
 
 
+def first_name_type(type_name: str) -> bool:
+    """Whether a slot type holds a person's first name (AMAZON.FirstName, AMAZON.US_FIRST_NAME,
+    AMAZON.GB_FIRST_NAME, ...): Amazon's built-in types alone, never a skill's own type
+    whose name happens to end the same way (PET_FIRST_NAME means its listed values)."""
+    if type_name == "AMAZON.FirstName":
+        return True
+    return type_name.startswith("AMAZON.") and type_name.endswith("_FIRST_NAME")
+
+
 class FreeKind:
     """A free-form built-in type: any words, not starting or ending with a filler, nor with a
     word offering a choice ("or": ``alternatives``), whose choice the words either side make:
-    "milk or 2 eggs" is one value, "milk or" none."""
+    "milk or 2 eggs" is one value, "milk or" none. With ``number`` (the language's number
+    parser, for a first-name type): no numbers joined by ``separators`` ("2 or 3", "two and
+    three"), which name nobody."""
 
     def __init__(
-        self, name: str, fillers: frozenset[str], alternatives: frozenset[str] = frozenset()
+        self,
+        name: str,
+        fillers: frozenset[str],
+        alternatives: frozenset[str] = frozenset(),
+        number: SlotParser | None = None,
+        separators: frozenset[str] = frozenset(),
     ) -> None:
         self.name = name
         self.fillers = fillers
         self.alternatives = alternatives
-        self.max_words = _FREE_WORDS.get(name, _DEFAULT_FREE_WORDS)
+        self.number = number
+        self.separators = separators
+        # Every first-name type (US_FIRST_NAME too) names a person in as few words.
+        first = "AMAZON.FirstName" if first_name_type(name) else name
+        self.max_words = _FREE_WORDS.get(first, _DEFAULT_FREE_WORDS)
 
     def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
         if not _trimmed(tokens, self.fillers | self.alternatives):
             return None
+        words = [token.text for token in tokens]
+        if any(word in self.separators for word in words) and self.numbers(words, now):
+            return None
         return Fill(None, tokens, "free", FREE)
+
+    def numbers(self, words: Sequence[str], now: datetime.datetime) -> bool:
+        """Whether ``words`` are numbers, or numbers and separators, and no name: always False
+        but for a first-name type. One number alone is still a value: refused, "call 2 friday"
+        would fill the name "2 friday" instead."""
+        number = self.number
+        return number is not None and all(
+            word in self.separators
+            or any(char.isdigit() for char in word)
+            or number([word], now) is not None
+            for word in words
+        )
 
 
 def _key(words: Sequence[str]) -> tuple[str, ...]:

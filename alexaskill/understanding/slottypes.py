@@ -22,6 +22,7 @@ from .slot_kinds import (
     SlotKind,
     TypedKind,
     authority,
+    first_name_type,
     value_id,
 )
 from .slot_lists import ListKind
@@ -86,7 +87,7 @@ def slot_kind(
                 _dropped(type_name, language, vocabulary, more),
             )
             if parser is not None
-            else FreeKind(type_name, language.fillers, language.alternatives)
+            else _free(type_name, language)
         )
     declared = types.get(type_name)
     if declared is not None and declared.values:
@@ -97,6 +98,16 @@ def slot_kind(
         return builtin
     # A custom type the model does not declare: any words, no resolution to offer.
     return CustomKind(type_name, (), skill_id, tokenize, language.fillers, None, separators)
+
+
+def _free(type_name: str, language: Language) -> FreeKind:
+    """A free-form built-in type's kind: a first-name type's takes no numbers for a name."""
+    if not first_name_type(type_name):
+        return FreeKind(type_name, language.fillers, language.alternatives)
+    number = language.slot_parser("AMAZON.NUMBER")
+    return FreeKind(
+        type_name, language.fillers, language.alternatives, number, language.list_separators
+    )
 
 
 def _dropped(
