@@ -1261,6 +1261,41 @@ def test_a_dialog_answer_takes_the_value_its_type_knows_out_of_other_words(
     assert {name: fill.value for name, fill in answer.fills.items()} == expected
 
 
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        ("the paris hotel", "the paris hotel"),
+        ("paris hotel", "paris hotel"),
+        ("new york pizza", "new york pizza"),
+        # Unchanged: words around the value that name nothing with it.
+        ("I want Paris please", "Paris"),
+        ("the paris", "paris"),
+        ("paris, I think", "paris"),
+        ("paris, france", "paris"),
+    ],
+)
+def test_a_dialog_answer_keeps_a_value_that_a_word_after_it_makes_another_name(
+    said: str, city: str
+) -> None:
+    # Asked for the city, "the paris hotel" was the city "paris" (listed), "hotel" left out,
+    # though "plan a trip to the paris hotel" fills "the paris hotel": a custom type is no
+    # enumeration, and Alexa sends the words the slot took, with ER_SUCCESS_NO_MATCH where they
+    # are none of its values. A word of meaning said right after the value (no pause between)
+    # makes it part of another name, a hotel, no city: the answer is every word, as said in one
+    # go, and the skill hears what the user asked for.
+    trips = _bare_trips("Cities")
+    answer = trips.answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answer is not None
+    assert answer.fills["city"].value == city
+    resolutions = answer.fills["city"].resolutions
+    assert resolutions is not None
+    code = resolutions["resolutionsPerAuthority"][0]["status"]["code"]
+    assert code == ("ER_SUCCESS_MATCH" if city.lower() == "paris" else "ER_SUCCESS_NO_MATCH")
+    if said == "the paris hotel":
+        said_once = trips.understand("plan a trip to the paris hotel", now=NOW)
+        assert said_once.fills["city"].value == answer.fills["city"].value
+
+
 def test_a_dialog_answer_to_a_free_form_slot_keeps_every_word() -> None:
     # AMAZON.City lists no cities here: no span of "I want Paris please" is one more than
     # another, so the answer is the words said, as before (a sample with words, "i want to go

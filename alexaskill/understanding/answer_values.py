@@ -6,8 +6,9 @@ takes every word as the value when the type takes any words (a custom type's unl
 type's values and synonyms, a built-in type with a format: a number, a date), the value is the
 one span of the answer it reads so, the other words left out; none is found when a word left out
 denies it ("I do not want Paris") or is a no, or other words are a value too ("Paris or New
-York"). A free-form built-in type (AMAZON.City without values) knows none: its answer stays
-every word said.
+York"), or a word said right after a listed value makes it part of another name ("the paris
+hotel": the answer is every word, as said in one go). A free-form built-in type (AMAZON.City
+without values) knows none: its answer stays every word said.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ def value_within(
     kind = found.sample.elements[0]
     if not isinstance(kind, SlotRef):  # pragma: no cover - a bare sample is its slot
         return None
+    if _named_on(found, spans, language):
+        return None
     for start in left_out:  # another value said too: which one the user meant is unsure
         stop = start + 1
         while stop - 1 in left_out and stop - start <= kind.kind.max_words:
@@ -58,6 +61,19 @@ def value_within(
                 return None
             stop += 1
     return found
+
+
+def _named_on(found: Match, spans: SpanCache, language: Language) -> bool:
+    """Whether a word of meaning said right after a listed value (no pause between) makes it
+    part of another name: "the paris hotel" is a hotel, no city "paris". Alexa sends the
+    words a custom type's slot took, values or not (a custom type is no enumeration), with
+    ER_SUCCESS_NO_MATCH for none of its values; "paris, france" and "paris I think" end it. A
+    number's or a date's words go on so too ("3 people"): those are the value said."""
+    [(_, fill, _, end)] = found.fills
+    if fill.kind != "listed" or end >= len(spans.words) or spans.tokens[end - 1].pause:
+        return False
+    word = spans.words[end]
+    return word not in language.function_words and word not in language.fillers
 
 
 def _alone(sample: Sample) -> str | None:
