@@ -959,7 +959,13 @@ def _trip_confirming_city(city_type: str) -> tuple[Skill, Conversation]:
             {"name": "AMAZON.FallbackIntent", "samples": []},
         ],
         "types": [
-            {"name": "Cities", "values": [{"name": {"value": v}} for v in ("paris", "berlin")]}
+            {
+                "name": "Cities",
+                "values": [
+                    *({"name": {"value": v}} for v in ("paris", "berlin")),
+                    {"name": {"value": "new york", "synonyms": ["nyc", "the big apple"]}},
+                ],
+            }
         ],
     }
     prompts = {"elicitation": "Elicit.city", "confirmation": "Confirm.city"}
@@ -1008,6 +1014,37 @@ def test_yes_and_the_value_to_confirm_confirms_it(city_type: str) -> None:
     assert skill.last["dialogState"] == "COMPLETED"
     city = skill.last["intent"]["slots"]["city"]
     assert (city["value"], city["confirmationStatus"]) == ("paris", "CONFIRMED")
+
+
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [
+        ("new york", "yes, nyc"),
+        ("new york", "yes, the big apple"),
+        ("nyc", "yes, new york"),
+        ("nyc", "yes, NYC"),  # as before: the words said again
+    ],
+)
+def test_yes_and_a_synonym_of_the_value_to_confirm_confirms_it(first: str, again: str) -> None:
+    # "yes, nyc" asked "new york, right?" was no yes: the words said again were compared with
+    # the value, and "nyc" is not "new york", though the type lists it as a synonym of that
+    # value (entity resolution gives both one value). It was "nyc", a new value, asked again.
+    skill, talk = _trip_confirming_city("Cities")
+    assert talk.say(f"plan a trip to {first}").prompts == [f"{first}, right?"]
+    turn = talk.say(again)
+    assert turn.understood is not None and turn.understood.intent == "AMAZON.YesIntent"
+    assert skill.last["dialogState"] == "COMPLETED"
+    city = skill.last["intent"]["slots"]["city"]
+    assert (city["value"], city["confirmationStatus"]) == (first, "CONFIRMED")
+
+
+def test_yes_and_another_listed_value_is_no_confirmation() -> None:
+    # Pinned: a yes said with another of the type's values is no yes to the value asked about.
+    skill, talk = _trip_confirming_city("Cities")
+    talk.say("plan a trip to new york")
+    turn = talk.say("yes, paris")
+    assert turn.understood is None or turn.understood.intent != "AMAZON.YesIntent"
+    assert not skill.sent
 
 
 def test_a_no_said_with_words_that_are_no_value_is_a_denial_of_the_intent() -> None:

@@ -15,12 +15,14 @@ replaces that slot's value (NONE, to be validated and confirmed in turn as the m
 the intent is not confirmed yet (NONE): Alexa asks its confirmation again, with the new value.
 A no said with words that give no value ("no, not then"; "no, Berlin" to a free-form city, which
 would take any words) is a denial, as no alone: DENIED, unless the whole is another request;
-a yes said with the value being confirmed ("yes, paris") is a yes.
+a yes said with the value being confirmed ("yes, paris"), or a synonym its type lists for it
+("yes, nyc" to "new york, right?": entity resolution gives both one value), is a yes.
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from .dialog_manager import DialogManager
 from .dialog_state import DialogState
@@ -116,7 +118,13 @@ class DialogAnswers(DialogManager):
             return False
         again = self.understander.answer(rest, intent=dialog.name, slot=slot, now=now)
         fill = None if again is None else again.fills.get(slot)
-        return fill is not None and (dialog.value(slot) or "").casefold() == fill.value.casefold()
+        if fill is None:
+            return False
+        if (dialog.value(slot) or "").casefold() == fill.value.casefold():
+            return True
+        # "yes, nyc" asked "new york, right?": a synonym the type lists for the same value.
+        before = _resolved(dialog.slots().get(slot))
+        return bool(before) and bool(before & _resolved({"resolutions": fill.resolutions}))
 
     def _denied(self, text: str, now: datetime.datetime) -> bool:
         """Whether ``text``, which gives no value, denies what Alexa asks to confirm: it opens
@@ -188,6 +196,26 @@ class DialogAnswers(DialogManager):
     def _forget_completed(self, dialog: DialogState) -> None:
         if self.dialog is dialog and dialog.pending is None:
             self.dialog = None
+
+
+def _resolved(entry: Any) -> set[tuple[str, str]]:
+    """The values (authority, id) a slot's entity resolution matched, from its JSON (which a
+    skill's updated intent may have sent: anything not so shaped is skipped)."""
+    found: set[tuple[str, str]] = set()
+    resolutions = entry.get("resolutions") if isinstance(entry, dict) else None
+    authorities = (
+        resolutions.get("resolutionsPerAuthority") if isinstance(resolutions, dict) else ()
+    )
+    for each in authorities if isinstance(authorities, list) else ():
+        status = each.get("status") if isinstance(each, dict) else None
+        if not isinstance(status, dict) or status.get("code") != "ER_SUCCESS_MATCH":
+            continue
+        values = each.get("values")
+        for value in values if isinstance(values, list) else ():
+            named = value.get("value") if isinstance(value, dict) else None
+            if isinstance(named, dict) and isinstance(named.get("id"), str):
+                found.add((str(each.get("authority")), named["id"]))
+    return found
 
 
 def _correction(answer: Understanding, slot: str) -> bool:
