@@ -771,7 +771,7 @@ def test_may_said_before_to_and_a_verb_is_the_month(
     said: str, expected: dict[str, str], samples: list[str]
 ) -> None:
     # "may" said after no "in" or "on" and before other words is no date where it stands
-    # (`cut.month_astray`): the reading with the date "may" is refused, the next leaves it
+    # (`date_homonyms.month_astray`): the reading with the date "may" is refused, the next leaves it
     # out, and the date slot, empty, takes it back as a word left over (`generalise`). The
     # month is what a user means: no reading of "may to call mom" has the modal.
     understood = intent_understander(

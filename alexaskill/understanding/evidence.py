@@ -127,7 +127,7 @@ def name_said_as_date(
     the words no next reading may leave out, and why it is no name: "tomorrow" of "call
     tomorrow" (the date's words), "to may" or "to" of "call to may" (grammar words alone
     before a value, left out). A date word that is a name too, said right after a
-    `Language.homonym_cues` word, stays a name ("call may": `cut.month_astray`)."""
+    `Language.homonym_cues` word, stays a name ("call may": `date_homonyms.month_astray`)."""
     dates = [kind for kind in slots.values() if kind.name == "AMAZON.DATE"]
     if not dates:
         return None

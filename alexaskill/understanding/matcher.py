@@ -24,7 +24,8 @@ from typing import Final
 
 from .alignment import SLOT_COST, WORD, Alignment, best_alignment, extra_cost
 from .companions import number_split, part_of_day_clash, said_along, year_for_time, year_taken
-from .cut import cut_reason, cut_value, month_astray
+from .cut import cut_reason, cut_value
+from .date_homonyms import month_astray
 from .day_parts import bound_misplaced, part_as_date
 from .evidence import carrier_bar, carrier_taken, name_bar, name_said_as_date, rests_on_meaning
 from .languages import Language
