@@ -533,6 +533,24 @@ def test_an_endless_header_is_cut_off(shared: SharedServers, how: str, replace: 
     assert DEFAULT_MAX_HEADER_SIZE == 16 * 1024
 
 
+#: What an endless header's client writes at most: twice what the tests let the server take.
+ENDLESS = 64 * 1024 * 1024
+
+
+async def write_until_closed(writer: asyncio.StreamWriter) -> int:
+    """Write an endless header's ``a`` until the server ends the connection (its 431, or a
+    reset) or `ENDLESS` bytes are written; the bytes written. No timeout reads "the server
+    stopped reading" into a slow drain (a loaded machine): a server that stopped for good
+    leaves the drain waiting, and `run`'s bound fails the test."""
+    sent, chunk = 0, b"a" * 65536
+    with contextlib.suppress(ConnectionError):
+        while sent < ENDLESS:
+            writer.write(chunk)
+            await writer.drain()
+            sent += len(chunk)
+    return sent
+
+
 @pytest.mark.parametrize("how", SLOW_CLIENT_COMMANDS)
 def test_an_endless_header_pipelined_behind_whole_requests_is_not_buffered(
     shared: SharedServers, how: str
@@ -562,18 +580,11 @@ def test_an_endless_header_pipelined_behind_whole_requests_is_not_buffered(
         reading = asyncio.ensure_future(read_answers())
         writer.write(b"GET /health HTTP/1.1\r\nhost: skill\r\n\r\n" * 2000)
         writer.write(b"GET /health HTTP/1.1\r\nhost: skill\r\nx-endless: ")
-        sent = 0
-        chunk = b"a" * 65536
         try:
-            while sent < 64 * 1024 * 1024:
-                writer.write(chunk)
-                await asyncio.wait_for(writer.drain(), 2)  # the server stopped reading: done
-                sent += len(chunk)
-        except (TimeoutError, ConnectionError):
-            pass
+            sent = await write_until_closed(writer)
         finally:
             writer.transport.abort()
-            await asyncio.wait_for(reading, 10)
+            await reading
         return sent, received
 
     before = rss(server.pid)
@@ -695,13 +706,6 @@ def test_a_client_that_never_reads_its_answers_is_closed(
 # --- who makes room --------------------------------------------------------------------------
 
 HTTPTOOLS_BOUNDED = ("--http", "alexaskill.server:HttpProtocol")
-SLOW_APP = "\nimport asyncio\n" + APP_HEAD
-SLOW_APP += """\
-    if scope["path"] == "/slow":
-        await asyncio.sleep(6)
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"done"})
-"""
 
 #: A slow app that says when each slow request starts (a line in ``started``) and answers it
 #: once the test creates ``release``: busy for as long as the test's steps take, however slow.
@@ -713,6 +717,23 @@ GATED_APP += """\
             started.write("started\\n")
         for _ in range(600):  # a minute at most
             if (here / "release").exists():
+                break
+            await asyncio.sleep(0.05)
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"done"})
+"""
+
+#: A slow app whose slow request is answered once its connection stopped reading (the server's
+#: flow control says so: uvicorn's cycle, or alexaskill's exchange, is ``send``'s owner) or once
+#: the test creates ``release``: no time of its own that a loaded machine could stretch.
+PAUSED_APP = "\nimport asyncio, pathlib\n" + APP_HEAD
+PAUSED_APP += """\
+    if scope["path"] == "/slow":
+        owner = send.__self__
+        flow = owner.flow if hasattr(owner, "flow") else owner.protocol.flow
+        release = pathlib.Path(__file__).parent / "release"
+        for _ in range(1200):  # a minute at most
+            if flow.read_paused or release.exists():
                 break
             await asyncio.sleep(0.05)
     await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -733,28 +754,34 @@ def test_an_endless_header_sent_while_a_request_is_answered_is_not_buffered(
     servers: Servers, tmp_path: Path
 ) -> None:
     # The request is whole and its handler slow: the next request's head, sent meanwhile on the
-    # same connection, was read without end (the bounds apply between requests).
-    (tmp_path / "slowapp.py").write_text(SLOW_APP.replace("sleep(6)", "sleep(3)"))
+    # same connection, was read without end (the bounds apply between requests). The handler
+    # answers once the server stopped reading (`PAUSED_APP`), or once the client wrote
+    # `ENDLESS` bytes without the server stopping it: not after a time, in which a client on
+    # a loaded machine might write less than the bound either way.
+    (tmp_path / "slowapp.py").write_text(PAUSED_APP)
     port = servers.free_port()
     command = [sys.executable, "-m", "uvicorn", "slowapp:app", "--app-dir", str(tmp_path)]
     server = servers.start([*command, "--port", str(port), *HTTPTOOLS_BOUNDED], port)
 
     async def scenario() -> tuple[int, bytes]:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(b"GET /slow HTTP/1.1\r\nhost: x\r\n\r\nGET / HTTP/1.1\r\nx-endless: ")
-        sent = 0
-        try:
-            while sent < 64 * 1024 * 1024:
-                writer.write(b"a" * 65536)
-                await asyncio.wait_for(writer.drain(), 2)  # the server stopped reading: done
-                sent += 65536
-        except (TimeoutError, ConnectionError):
-            pass
         answer = b""
-        with contextlib.suppress(ConnectionError):  # a close with unread bytes resets
-            while chunk := await asyncio.wait_for(reader.read(65536), 10):
-                answer += chunk
-        writer.transport.abort()
+
+        async def read_answer() -> None:
+            # Read as it comes: the close, a reset (unread bytes), would lose what is unread.
+            nonlocal answer
+            with contextlib.suppress(ConnectionError):
+                while chunk := await reader.read(65536):
+                    answer += chunk
+
+        reading = asyncio.ensure_future(read_answer())
+        writer.write(b"GET /slow HTTP/1.1\r\nhost: x\r\n\r\nGET / HTTP/1.1\r\nx-endless: ")
+        try:
+            sent = await write_until_closed(writer)
+        finally:
+            (tmp_path / "release").touch()  # (the server never stopped reading: a failure)
+            writer.transport.abort()
+            await reading
         return sent, answer
 
     before = rss(server.pid)
