@@ -386,6 +386,20 @@ def ssml_error(markup: str) -> str | None:
     nothing, is longer than 8000 characters or holds more than five ``<audio>`` clips, counted
     from the root as the app sends it (`alexaskill.ssml_limits`, the app's own check).
     """
+    error = _markup_error(markup)
+    if error is not None:
+        return error
+    # The limits of the speech as a whole, as the app holds it to them where it is built: in
+    # what is sent, from the root (`SsmlSpeech` drops the prolog).
+    from .ssml_limits import _speech_fault  # (not above: it reads `_MARKUP` of this module)
+
+    root = _speak_root(markup)
+    return _speech_fault("the speech", markup[root:] if root > 0 else markup)
+
+
+def _markup_error(markup: str) -> str | None:
+    """`ssml_error` but for the limits of the speech as a whole (its length, its clips, that it
+    says something): a progressive response's SSML (`FakeAlexaApi`) has limits of its own."""
     from xml.parsers import expat
 
     parser = expat.ParserCreate()
@@ -446,14 +460,7 @@ def ssml_error(markup: str) -> str | None:
         return "a DOCTYPE (<!DOCTYPE …>): Alexa's SSML takes none"
     if roots != ["speak"]:
         return f"the root element is <{roots[0]}>, not <speak>"
-    if faults:
-        return faults[0]
-    # The limits of the speech as a whole, as the app holds it to them where it is built: in
-    # what is sent, from the root (`SsmlSpeech` drops the prolog).
-    from .ssml_limits import _speech_fault  # (not above: it reads `_MARKUP` of this module)
-
-    root = _speak_root(markup)
-    return _speech_fault("the speech", markup[root:] if root > 0 else markup)
+    return faults[0] if faults else None
 
 
 def response_ssml_error(response: Mapping[str, Any]) -> str | None:

@@ -580,3 +580,29 @@ def test_the_fake_counts_the_progressive_responses_it_refuses_toward_the_five(
     assert taken[-1].json()["message"] == (
         "at most 5 progressive responses per request; this would be number 6"
     )
+
+
+@pytest.mark.parametrize(
+    ("markup", "said"),
+    [
+        # Six clips: Amazon's progressive-response page limits the audio (30 s), not the clips;
+        # AlexaApi.progressive sends them, and the fake refused them by an answer's limit of five.
+        ("<speak>" + "<audio src='https://cdn.example.com/a.mp3'/>" * 6 + "</speak>", None),
+        # Said in the progressive response's words, not an answer's advice to leave it out.
+        ("<speak> </speak>", "progressive response speech says nothing ('<speak> </speak>')"),
+    ],
+)
+def test_the_fake_judges_a_progressive_response_by_its_own_limits_not_an_answers(
+    markup: str, said: str | None
+) -> None:
+    try:
+        progressive_document(Ssml(markup))
+        sent = None
+    except ResponseError as exc:
+        sent = str(exc)
+    api = FakeAlexaApi()
+    with api.answering("amzn1.echo-api.request.1"):
+        answer = _speak_words(api, "amzn1.echo-api.request.1", markup[7:-8])
+    heard = _message(answer.json()) if answer.content else None
+    assert (answer.status_code == 204, heard) == (said is None, sent), heard
+    assert sent is None or sent.startswith(said or "?")

@@ -14,7 +14,7 @@ import msgspec
 
 from ..alexa_api.reminders import gone_by, request_time_fault
 from ..hearing import spoken_text
-from ..ssml_check import ssml_error
+from ..ssml_check import _markup_error, ssml_error
 from .api_fields import unknown_field
 from .api_recurrence import _recurrence_problem, _time_fault
 
@@ -351,7 +351,8 @@ def _progressive_refused(speech: str, taken: int | None, kind: str | None = None
     why = _kind_fault(kind) if kind is not None else _length_fault(document)
     # A <speak> document is held to Amazon's SSML reference, as an answer's speech is by the
     # test tools (well-formed, its tags, a <break> of at most 10 s); plain text is said as it is.
-    if why is None and is_ssml and (error := ssml_error(speech)) is not None:
+    # Not to an answer's limits of the whole (8000 characters, five clips): its own are below.
+    if why is None and is_ssml and (error := _markup_error(speech)) is not None:
         why = f"speech is SSML Alexa cannot take: {error}"
     # What `AlexaApi.progressive` refuses of what it says, by the same check: speech that says
     # nothing, an <audio> Alexa cannot fetch, a <prosody> out of Amazon's range; then the
