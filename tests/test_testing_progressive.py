@@ -348,6 +348,12 @@ _SPEECH_FAULTS = [
     "<speak>Hi</speak>there",  # text after the root
     "<speak>Hi</speak><speak>there</speak>",  # a second document after the root
     "<p>Hi</p></speak>x",  # (a fragment, wrapped: its stray end tag dropped, then sent)
+    # After a prolog (sent from the root): the fault placed where it was written, as an answer's.
+    "<!-- c --><speak>Tom & Jerry</speak>",
+    "<?xml version='1.0'?><speak>1 < 2</speak>",
+    "<!-- c --><speak>Hi\x01</speak>",
+    "<!-- c --><speak>a ]]> b</speak>",
+    "<!-- c --><speak><break time=1s/></speak>",
 ]
 
 

@@ -203,7 +203,7 @@ def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
     # characters, 5 <audio> clips), which are not a progressive response's.
     if not isinstance(speech, ssml.Ssml):
         _refuse_document_as_text(speech)
-        document = str(ssml.speak(speech))
+        document = written = str(ssml.speak(speech))
     else:
         markup = str.__str__(speech)
         if "<!DOCTYPE" in markup:
@@ -212,8 +212,11 @@ def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
         if root > 0:  # (sent from its root, as an answer's speech: the prolog checked first)
             _check_prolog("progressive response speech", markup, root)
         document = markup[root:] if root >= 0 else str(ssml.speak(speech))
-    _check_markup("progressive response speech", document)
-    _check_progressive(document, sent)
+        # A fault is placed ("at index 21") in the text as written, its prolog too, as
+        # `SsmlSpeech` places it; what is sent is the document from its root.
+        written = markup if root > 0 else document
+    _check_markup("progressive response speech", written)
+    _check_progressive(document, sent, written)
     return document
 
 
@@ -305,13 +308,14 @@ def _count_fault(sent: int) -> str | None:
     )
 
 
-def _check_progressive(document: str, sent: int) -> None:
-    """Raise `ResponseError` if Amazon would refuse ``document`` as a progressive response."""
+def _check_progressive(document: str, sent: int, written: str | None = None) -> None:
+    """Raise `ResponseError` if Amazon would refuse ``document`` as a progressive response; a
+    fault of its markup placed in ``written`` (the text with its prolog, if it had one)."""
     fault = (
-        _references_fault(document)
+        _references_fault(written or document)
         or _nothing_fault(document)
         or _length_fault(document)
-        or _elements_fault(document)
+        or _elements_fault(written or document)
         or _pauses_fault(document)
         or _count_fault(sent)
     )
