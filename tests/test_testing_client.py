@@ -421,6 +421,17 @@ def test_a_model_file_missing_or_not_a_model_is_refused_when_the_client_is_made(
         TestClient(Skill(SKILL_ID), model=5)  # type: ignore[arg-type]
 
 
+def test_an_empty_model_name_is_refused_not_read_as_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # model="" (an unset variable, say) was read as "." and said ".: a directory; choose a
+    # locale", or the models of whatever directory the tests ran in; with_simulator refuses it.
+    (tmp_path / "en-US.json").write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match=r"^TestClient\(model=''\): no file named$"):
+        TestClient(Skill(SKILL_ID), model="")
+
+
 @pytest.mark.parametrize(
     ("option", "value", "said"),
     [

@@ -202,7 +202,8 @@ def checked_model(model: object) -> Any:
     """``model`` for `say` and `intent`, read now: an `InteractionModel` (one given, or read
     from its JSON or a file: `InteractionModelError` for a file missing or not a model, here,
     not at the first ``say``), a directory of ``<locale>.json`` files (kept: read in each
-    locale the client takes), or None (the skill's own). `TypeError` for anything else."""
+    locale the client takes), or None (the skill's own). `TypeError` for anything else,
+    `ValueError` for an empty name."""
     import os
 
     from ..understanding import InteractionModel, load_model
@@ -216,6 +217,8 @@ def checked_model(model: object) -> Any:
             "TestClient(model=...) is an interaction model (an ASK CLI model file or its "
             f"directory, its JSON as a dict, or an InteractionModel), not {model!r}"
         )
+    if not os.fspath(model):  # (read as ".": the directory the tests happen to run in)
+        raise ValueError(f"TestClient(model={model!r}): no file named")
     if os.path.isdir(model):
         return model
     return load_model(model)
