@@ -346,3 +346,16 @@ def test_the_answer_a_call_records_is_the_json_the_skill_read_in_process_and_ser
     assert read[0]["alerts"][0]["trigger"]["recurrence"]["recurrenceRules"] == ["FREQ=DAILY"]
     assert read[:2] == read[2:]
     assert [call.answer for call in fake.calls] == read
+
+
+def test_serving_on_a_port_in_use_says_which_and_what_to_do() -> None:
+    # A bare "[Errno 98] Address already in use" named neither the address nor port=0.
+    fake = FakeAlexaApi()
+    with fake.serve() as url:
+        port = int(url.rsplit(":", 1)[1])
+        with pytest.raises(OSError) as raised, fake.serve(port=port):
+            pass
+    message = str(raised.value)
+    assert f"serve(port={port}): 127.0.0.1:{port} is in use" in message, message
+    assert "port=0" in message, message
+    assert raised.value.errno is not None

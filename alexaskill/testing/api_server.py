@@ -9,6 +9,7 @@ only). Standard library only: a ``ThreadingHTTPServer`` in a daemon thread, stop
 from __future__ import annotations
 
 import contextlib
+import errno
 import ipaddress
 import socket
 import threading
@@ -79,7 +80,12 @@ def _served(
         timeout = _READ_SECONDS  # (read here, at each serve: a test may shorten it)
 
     kind = _ServerV6 if address.version == 6 else ThreadingHTTPServer
-    server = kind((host, port), Handler)
+    try:
+        server = kind((host, port), Handler)
+    except OSError as exc:  # (its errno kept; the address and the way out said)
+        why = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be served ({exc})"
+        told = f"serve(port={port}): {host}:{port} {why}; port=0 takes a free one"
+        raise OSError(exc.errno, told) from exc
     server.daemon_threads = True
     # Its stop waits for the loop to look up (every 0.5 s by default): a test suite's hundred
     # simulators, each stopped at its app's shutdown, waited that long each.
