@@ -54,21 +54,27 @@ def test_the_second_of_a_repeated_device_time_is_refused_unsent_when_the_zone_is
     assert created.api_calls[-1].status == 200
 
 
+@pytest.mark.parametrize("operation", ["create_reminder", "update_reminder"])
 @pytest.mark.parametrize("recurrence", [[], ["FREQ=DAILY"]])
 @pytest.mark.parametrize("fault", [500, 429, "timeout"])
 def test_the_second_of_a_repeated_device_time_is_an_api_error_when_the_zone_call_failed(
-    skill_client: Callable[..., TestClient], recurrence: list[str], fault: int | str
+    skill_client: Callable[..., TestClient], recurrence: list[str], fault: int | str, operation: str
 ) -> None:
     # The time zone call failed: create_reminder raised a ValueError, which a handler catching
     # AlexaApiError (as it does any failed call) missed, and which was logged as a bug of the
-    # handler. It is an AlexaApiError, chained from the call's, and nothing is sent.
+    # handler. It is an AlexaApiError, chained from the call's, and nothing is sent. An update
+    # (which builds its body alike) is named as the update, not as create_reminder.
     caught: list[AlexaApiError] = []
     skill = Skill(SKILL_ID)
 
     @skill.intent("Remind")
     async def remind(api: AlexaApi) -> Response:
+        at, given = _SECOND_HALF_PAST_TWO, recurrence
         try:
-            await api.create_reminder("Stretch", at=_SECOND_HALF_PAST_TWO, recurrence=recurrence)
+            if operation == "update_reminder":
+                await api.update_reminder("r1", "Stretch", at=at, recurrence=given)
+            else:
+                await api.create_reminder("Stretch", at=at, recurrence=given)
         except AlexaApiError as error:
             caught.append(error)
             return speak("Reminders are not available")
@@ -81,11 +87,11 @@ def test_the_second_of_a_repeated_device_time_is_an_api_error_when_the_zone_call
     [error] = caught
     assert isinstance(error.__cause__, AlexaApiError), repr(error.__cause__)
     assert error.__cause__.operation == "time_zone"
-    assert error.operation == "create_reminder"
+    assert error.operation == operation
     assert error.retry_after == error.__cause__.retry_after
     said = str(error)
     assert said.startswith(
-        "create_reminder: the reminder's at= 2031-10-26T02:30:00 has fold=1 (the second of a "
+        f"{operation}: the reminder's at= 2031-10-26T02:30:00 has fold=1 (the second of a "
         "local time the clocks go back through) and no tzinfo, and the device's time zone, "
         "needed to send it, could not be asked ("
     ), said

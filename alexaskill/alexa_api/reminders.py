@@ -180,7 +180,10 @@ def _skipped(at: _dt.datetime, zone: _dt.tzinfo | None) -> str | None:
 
 
 def _check_second_readable(
-    at: _dt.datetime, zone: _dt.tzinfo | None, unasked: AlexaApiError | None = None
+    at: _dt.datetime,
+    zone: _dt.tzinfo | None,
+    unasked: AlexaApiError | None = None,
+    operation: str = "create_reminder",
 ) -> None:
     """`ValueError` for an ``at`` without tzinfo whose ``fold=1`` asks for the second of a local
     time the clocks go back through, in a device's ``zone`` unknown here (None: the device set
@@ -188,16 +191,16 @@ def _check_second_readable(
     device's zone, names the first (RFC 5545, 3.3.5, reads a repeated local time so), and
     without the zone the second's moment cannot be worked out to send it in UTC. `AlexaApiError`
     instead, chained from ``unasked``, if the zone is unknown because its call failed: a
-    failed call, as a handler catches one (its ``retry_after`` too)."""
+    failed call, as a handler catches one (its ``retry_after`` too), named as ``operation``."""
     if not at.fold or at.tzinfo is not None or zone is not None:
         return
     given = at.isoformat(timespec="seconds")
     if unasked is not None:
         raise AlexaApiError(
-            f"create_reminder: the reminder's at= {given} has fold=1 (the second of a local "
+            f"{operation}: the reminder's at= {given} has fold=1 (the second of a local "
             "time the clocks go back through) and no tzinfo, and the device's time zone, "
             f"needed to send it, could not be asked ({unasked}); it was not sent",
-            operation="create_reminder",
+            operation=operation,
             status=unasked.status,
             code=unasked.code,
             retry_after=unasked.retry_after,
@@ -298,6 +301,7 @@ def reminder_body(
     asked_at: _dt.datetime | None = None,
     zone: _dt.tzinfo | None = None,
     zone_unasked: AlexaApiError | None = None,
+    operation: str = "create_reminder",
 ) -> dict[str, Any]:
     """The body of Amazon's "create a reminder" call (`AlexaApi.create_reminder` documents it).
 
@@ -312,7 +316,8 @@ def reminder_body(
     an ``at`` without tzinfo read in ``zone``; a one-time one is sent as its moment in UTC,
     `_repeated_second`), or such a second time (``fold=1``) without tzinfo when ``zone`` is
     unknown (None), whose moment cannot be worked out (`_check_second_readable`: an
-    `AlexaApiError` chained from ``zone_unasked``, the failed time zone call's, if given), or a
+    `AlexaApiError` chained from ``zone_unasked``, the failed time zone call's, if given, named
+    as ``operation``: ``"update_reminder"`` for an update's body), or a
     one-time ``at`` its zone's clocks skip as they go forward (`_skipped`: it would never ring;
     a recurring one is sent as written, RFC 5545, 3.3.5, reading its first time at the offset
     before the gap, its later ones on the zone's clock); `TypeError`
@@ -338,7 +343,7 @@ def reminder_body(
     if at is not None and after is None and rules:
         trigger = _absolute_trigger(at, rules)
         _check_untils(rules, trigger)
-        _check_second_readable(at, zone, zone_unasked)
+        _check_second_readable(at, zone, zone_unasked, operation)
         _check_repeated_start(at, zone)
     elif at is not None and after is None:
         # A time the clocks skip never comes: refused, naming the gap.
@@ -347,7 +352,7 @@ def reminder_body(
             raise ValueError(skipped)
         # The second of a repeated local time: a local scheduledTime names the first, an hour
         # early. One moment, it is sent as itself in UTC, as a time at a fixed offset is.
-        _check_second_readable(at, zone, zone_unasked)
+        _check_second_readable(at, zone, zone_unasked, operation)
         second = _repeated_second(at, zone)
         sent = at if second is None else second.astimezone(_dt.UTC)
         trigger = _absolute_trigger(sent, rules)

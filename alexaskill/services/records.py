@@ -95,7 +95,8 @@ class RecordsApi(RequestApi):
         Amazon lets a skill create reminders only while the user talks to it. Needs
         `Scope.REMINDERS`.
         """
-        body = await self._reminder_request(text, at, after, recurrence, speech, push_notification)
+        given = (text, at, after, recurrence, speech, push_notification)
+        body = await self._reminder_request("create_reminder", *given)
         return (
             await self._call(
                 "create_reminder",
@@ -129,7 +130,8 @@ class RecordsApi(RequestApi):
         Amazon lets a skill update reminders only while the user talks to it. Needs
         `Scope.REMINDERS`."""
         path = _reminder_path("update_reminder", alert_token)
-        body = await self._reminder_request(text, at, after, recurrence, speech, push_notification)
+        given = (text, at, after, recurrence, speech, push_notification)
+        body = await self._reminder_request("update_reminder", *given)
         try:
             updated: Reminder | None = await self._call(
                 "update_reminder",
@@ -149,6 +151,7 @@ class RecordsApi(RequestApi):
 
     async def _reminder_request(
         self,
+        operation: str,
         text: str,
         at: _dt.datetime | None,
         after: _dt.timedelta | None,
@@ -156,8 +159,8 @@ class RecordsApi(RequestApi):
         speech: str | ssml.Ssml | None,
         push_notification: bool,
     ) -> dict[str, Any]:
-        """The body of a create or an update (`reminder_body`), the device's zone asked if
-        it is needed to judge ``at``."""
+        """The body of a create or an update (`reminder_body`; ``operation`` names which), the
+        device's zone asked if it is needed to judge ``at``."""
         if recurrence is not None and not isinstance(recurrence, str | list | tuple):
             # Read once, here: whether there are rules decides if the zone is asked (an empty
             # iterator is true), and `reminder_body` checks the same ones.
@@ -179,6 +182,7 @@ class RecordsApi(RequestApi):
             asked_at=asked_at,
             zone=zone,
             zone_unasked=zone_unasked,
+            operation=operation,
         )
 
     async def _reminder_zone(
