@@ -20,9 +20,9 @@ Ways to get an `Ssml` value:
   tag with the attributes Amazon's reference requires of it and among the tags it lists,
   elements that nest, each ``&`` a reference XML reads and each ``<`` a tag, nothing but
   something to say, each tag, comment and text as XML writes them (`alexaskill.xml_markup`:
-  an unquoted attribute value is refused): `alexaskill.responses.SsmlSpeech`), but its XML is
-  not parsed at run time (a ``<break time='5S'>``, a form Amazon's reference never writes, is
-  sent as written). The test tools
+  an unquoted attribute value is refused, and each ``<break time>`` written as Amazon's
+  reference writes it: ``'5S'`` is refused, with the ``'5s'`` to write, as `ssml_error` says
+  it): `alexaskill.responses.SsmlSpeech`), but its XML is not parsed at run time. The test tools
   check every answer's SSML as Alexa parses it (`ssml_error`: well-formed XML, ``<speak>`` at
   the root, only the tags and enumerated values Amazon's reference lists) and fail the test,
   or end the simulated session with Alexa's "There was a problem with the requested skill's

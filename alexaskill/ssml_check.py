@@ -85,15 +85,16 @@ def _break_time_ms(time: str) -> tuple[float, str] | None:
 def _break_error(time: str) -> str | None:
     """Why a hand-written ``<break time>`` is none Amazon's SSML reference writes, or None.
 
-    Its reference gives a number and ``s`` or ``ms``, at most 10 s. A time with the unit in
-    capitals or white space round it ("5S", " 2s ") is read as a duration here (the builder
-    writes ``break_("5S")`` as ``time="5s"``), but sent as written by hand, in a form the
-    reference never shows: said with the form to write, as an enumerated value in another case
-    (``level="Strong"``) is.
+    Its reference gives a number and ``s`` or ``ms``, at most 10 s (so does Amazon Polly's
+    break page). A time with the unit in capitals or white space round it ("5S", " 2s ") is
+    read as a duration (the builder writes ``break_("5S")`` as ``time="5s"``), but written by
+    hand it is in a form the reference never shows: said with the form to write, as an
+    enumerated value in another case (``level="Strong"``) is. The one rule of both this
+    checker and the speech a handler builds (`alexaskill.responses.SsmlSpeech`).
     """
     pause = _break_time_ms(time)
     if pause is None:
-        return f"<break time={time!r}> is not a duration like '500ms' or '2s' (at most 10s)"
+        return f"<break time={time!r}> is not a duration like '500ms' or '2s', at most 10 s"
     milliseconds, written = pause
     if milliseconds > _MAX_BREAK_MS:
         return f"<break time={time!r}> is {milliseconds:.15g} ms; the limit is 10 s"
@@ -367,9 +368,10 @@ def ssml_error(markup: str) -> str | None:
     and the user hears "There was a problem with the requested skill's response". So does a
     ``<break time>`` that is no duration of at most 10 s; one in a form Amazon's reference does
     not write (``"5S"``, whose reading by Alexa is not documented) is said with the form to
-    write (``"5s"``). The builders of `alexaskill.ssml` never produce such markup; a
-    hand-written ``Ssml("…")`` can. An attribute the reference does not list is not checked
-    here. The test tools (`alexaskill.testing`, ``alexaskill chat``, ``replay`` and the
+    write (``"5s"``), by the app too (`_break_error`, the same check). The builders of
+    `alexaskill.ssml` never produce such markup; a hand-written ``Ssml("…")`` can. An
+    attribute the reference does not list is not checked here. The test tools
+    (`alexaskill.testing`, ``alexaskill chat``, ``replay`` and the
     simulator) call this on every answer; the app does not parse the XML, but refuses the
     speech a handler builds of hand-written ``Ssml`` with a tag missing an attribute
     `_REQUIRED` names (`_missing_attribute`, the same check), a value `_ENUMERATED` does not

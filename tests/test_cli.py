@@ -34,7 +34,7 @@ from alexaskill.testing import RequestFactory, TestPKI, load_request
 from tests.processes import free_port
 
 from .cli_run import run
-from .conftest import BREAK_ALEXA_REFUSES, OTHER_SKILL_ID, SKILL_ID, Servers
+from .conftest import BREAK_APP_SENDS, OTHER_SKILL_ID, SKILL_ID, Servers
 
 ROOT = Path(__file__).resolve().parent.parent
 WEATHER = "examples.weather.app:skill"
@@ -378,12 +378,13 @@ def test_ssml_alexa_would_refuse_fails_the_replay(workdir: Path) -> None:
         textwrap.dedent(
             f"""
             from alexaskill import Skill, Ssml, speak
+            from tests.ssml_refused import alexa_refuses
 
             skill = Skill("{SKILL_ID}")
 
             @skill.intent("Hello")
             def hello():
-                return speak(Ssml("<speak>Tom {BREAK_ALEXA_REFUSES}</speak>"))
+                return alexa_refuses(speak(Ssml("<speak>Tom {BREAK_APP_SENDS}</speak>")))
             """
         )
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +13,8 @@ from alexaskill import DialogSlot, Skill, Validate, speak
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.interaction import InteractionModelError, build_interaction_model
 
-from .conftest import BREAK_ALEXA_REFUSES, SKILL_ID
+from .catalogs import catalog
+from .conftest import BREAK_ALEXA_REFUSES, BREAK_APP_SENDS, SKILL_ID
 
 
 def trip_skill(auto_delegate: bool | None = False) -> Skill:
@@ -411,55 +414,68 @@ def test_a_prompt_is_ssml_whatever_its_roots_attributes_or_prolog(written: str, 
     assert prompts["Elicit.Slot.Go.city"] == [{"type": "SSML", "value": value}]
 
 
-@pytest.mark.parametrize(
-    # (not elements that do not nest: the check where the intent is declared, as the reply's,
-    # refuses those with a ConfigurationError)
-    "prompt",
-    # (nor a bare "&", an unknown entity, an unquoted or repeated attribute, which that check
-    # refuses too: a <break time> in a form Amazon's SSML reference never writes it sends)
-    [
-        f"<speak>Which city?{BREAK_ALEXA_REFUSES}</speak>",
-        "<speak>Which <break time=' 2s '/>city?</speak>",
-    ],
-)
-def test_a_prompt_in_ssml_alexa_refuses_is_a_problem(prompt: str) -> None:
-    # Written as an SSML variation all the same, the model failed Amazon's build (or the
-    # prompt failed when spoken); the builder and --check say which prompt.
-    skill = Skill(SKILL_ID)
+#: A prompt the check where the intent is declared takes, and its German translation, which
+#: the builder alone reads: a <break time> in a form Amazon's SSML reference never writes.
+PROMPT_WRITTEN = f"<speak>Which city?{BREAK_APP_SENDS}</speak>"
+TRANSLATED = {
+    "5S": f"<speak>Welche Stadt?{BREAK_ALEXA_REFUSES}</speak>",
+    " 2s ": "<speak>Welche <break time=' 2s '/>Stadt?</speak>",
+}
+
+
+def _translating_skill(tmp_path: Path, translated: str, *utterances: str) -> Skill:
+    """A skill whose one prompt, `PROMPT_WRITTEN`, its de catalog gives as ``translated``."""
+    catalog(
+        tmp_path, "de", f"msgid {json.dumps(PROMPT_WRITTEN)}\nmsgstr {json.dumps(translated)}\n"
+    )
+    skill = Skill(SKILL_ID, translations=tmp_path)
+    said = {"de": ["plane eine reise nach {city}", *utterances]}
 
     @skill.intent(
         "PlanTrip",
-        utterances=["plan a trip to {city}"],
-        slots={"city": DialogSlot("AMAZON.City", elicit=prompt)},
+        utterances=said,
+        slots={"city": DialogSlot("AMAZON.City", elicit=PROMPT_WRITTEN)},
     )
     def plan(city: str) -> Any:
         return speak("ok")
 
+    return skill
+
+
+@pytest.mark.parametrize("time", sorted(TRANSLATED))
+def test_a_prompt_in_ssml_alexa_refuses_is_a_problem(tmp_path: Path, time: str) -> None:
+    # Written as an SSML variation all the same, the model failed Amazon's build (or the
+    # prompt failed when spoken); the builder and --check say which prompt. The check where
+    # the intent is declared refuses such SSML as the source text (the app's own check, one
+    # with the builder's): a catalog's translation is what reaches the builder with it.
+    skill = _translating_skill(tmp_path, TRANSLATED[time])
     with pytest.raises(InteractionModelError) as caught:
-        build_interaction_model(skill, locale="en-US", invocation="trip planner")
+        build_interaction_model(skill, locale="de-DE", invocation="reise planer")
     [problem] = caught.value.problems
     assert problem.startswith("prompt Elicit.Slot.PlanTrip.city: SSML Alexa refuses, <break time=")
-    assert repr(prompt) in problem
+    assert repr(TRANSLATED[time]) in problem
 
 
-def test_a_prompt_in_ssml_alexa_refuses_is_listed_with_the_other_problems() -> None:
-    # It was checked only once every other problem was fixed: the author saw it last.
+def test_a_prompt_in_ssml_alexa_refuses_is_refused_where_its_intent_is_declared() -> None:
+    # The app refuses such SSML as the builder does (it sent "5S" as written before).
     skill = Skill(SKILL_ID)
+    elicit = f"<speak>Which {BREAK_ALEXA_REFUSES}city?</speak>"
+    with pytest.raises(ConfigurationError, match=r"<break time='5S'>: write '5s'"):
 
-    @skill.intent(
-        "PlanTrip",
-        utterances=["plan a trip to {city}", "plan 2 trips to {city}"],
-        slots={
-            "city": DialogSlot(
-                "AMAZON.City", elicit=f"<speak>Which {BREAK_ALEXA_REFUSES}city?</speak>"
-            )
-        },
-    )
-    def plan(city: str) -> Any:
-        return speak("ok")
+        @skill.intent(
+            "PlanTrip",
+            utterances=["plan a trip to {city}"],
+            slots={"city": DialogSlot("AMAZON.City", elicit=elicit)},
+        )
+        def plan(city: str) -> Any:
+            return speak("ok")
 
+
+def test_a_prompt_in_ssml_alexa_refuses_is_listed_with_the_other_problems(tmp_path: Path) -> None:
+    # It was checked only once every other problem was fixed: the author saw it last.
+    skill = _translating_skill(tmp_path, TRANSLATED["5S"], "plane 2 reisen nach {city}")
     with pytest.raises(InteractionModelError) as caught:
-        build_interaction_model(skill, locale="en-US", invocation="trip planner")
+        build_interaction_model(skill, locale="de-DE", invocation="reise planer")
     found = caught.value.problems
     assert len(found) == 2, found
     assert found[0].endswith("spell numbers out in words"), found

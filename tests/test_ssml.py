@@ -1185,6 +1185,22 @@ def test_a_hand_written_break_time_is_said_with_its_value(time: str, said: str) 
     assert ssml.ssml_error(ssml.speak("Wait", ssml.break_(" 5S "))) is None  # written '5s'
 
 
+@pytest.mark.parametrize("time", ["5S", "500MS", " 2s ", "20s", "5 sec", ""])
+def test_the_app_refuses_a_hand_written_break_time_as_the_checker_says_it(time: str) -> None:
+    # The app sent "5S", "500MS" and " 2s " as written, which the checker (and Alexa's SSML
+    # reference) refuses, and said "5 sec" in words of its own: one rule,
+    # `ssml_check._break_error`, and one message, where the speech is built and in the tools.
+    document = f'<speak>Wait<break time="{time}"/>now</speak>'
+    said = ssml.ssml_error(document)
+    assert said is not None
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(document))
+    assert str(refused.value).startswith(f"outputSpeech.ssml: {said}"), (
+        str(refused.value),
+        said,
+    )
+
+
 def test_a_fault_after_a_valid_break_time_is_still_said() -> None:
     # A <break time> within the limit is no fault: the fault of a later tag is the one said (a
     # check that counted the fine break as one would hide it, and Alexa refuses the markup).

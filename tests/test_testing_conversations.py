@@ -11,7 +11,7 @@ from alexaskill import Response, Session, SimpleCard, Skill, ask, speak
 from alexaskill.directives import Dialog
 from alexaskill.ssml import Ssml
 from alexaskill.testing import SCREEN, RequestFactory, TestClient
-from tests.conftest import BREAK_ALEXA_REFUSES, OTHER_SKILL_ID, SKILL_ID
+from tests.conftest import BREAK_APP_SENDS, OTHER_SKILL_ID, SKILL_ID, alexa_refuses
 from tests.recording_skill import recording_skill
 
 # --- conversations -------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ def test_an_answer_alexa_refuses_ends_the_session_and_its_attributes_are_not_car
     def broken(session: Session) -> Response:
         seen.append((session.new, dict(session.attributes)))
         session.attributes["step"] = "refused"
-        return ask(Ssml(f"<speak>a {BREAK_ALEXA_REFUSES}</speak>"))  # (sent: Alexa refuses it)
+        return alexa_refuses(ask(Ssml(f"<speak>a {BREAK_APP_SENDS}</speak>")))
 
     with TestClient(skill, raise_handler_errors=False) as client:
         client.launch()
@@ -216,8 +216,8 @@ def test_after_an_answer_alexa_refuses_its_session_ends_with_a_session_ended_req
     # client.session_ended("ERROR") was refused as if no session were open.
     skill = Skill(SKILL_ID)
     skill.launch(lambda: ask("Yes?"))
-    broken = Ssml(f"<speak>a {BREAK_ALEXA_REFUSES}</speak>")  # (the app sends it: Alexa refuses)
-    skill.intent("Broken", utterances=["break it"])(lambda: ask(broken))
+    broken = Ssml(f"<speak>a {BREAK_APP_SENDS}</speak>")  # (sent as Alexa refuses it)
+    skill.intent("Broken", utterances=["break it"])(lambda: alexa_refuses(ask(broken)))
     ended: list[tuple[bool, str, dict[str, Any]]] = []
 
     @skill.session_ended
@@ -244,7 +244,8 @@ def test_a_refused_answer_that_said_end_keeps_its_session_for_alexas_ending_requ
     # refused answer would have kept the session open (speak()'s true lost it).
     skill = Skill(SKILL_ID)
     skill.launch(lambda: ask("Yes?"))
-    skill.intent("Broken")(lambda: speak(Ssml(f"<speak>a {BREAK_ALEXA_REFUSES}</speak>")))
+    broken = Ssml(f"<speak>a {BREAK_APP_SENDS}</speak>")
+    skill.intent("Broken")(lambda: alexa_refuses(speak(broken)))
     ended: list[str] = []
 
     @skill.session_ended

@@ -3,7 +3,9 @@
 `alexaskill.ssml.break_`, `alexaskill.ssml.audio` and `alexaskill.ssml.prosody` refuse a pause
 over 10 s, a URL Alexa cannot fetch and a prosody value out of Amazon's range;
 ``Ssml("<speak><break time='20s'/></speak>")`` written by hand is checked here when its speech is
-built (`alexaskill.responses.SsmlSpeech`): each ``<break time>`` a duration of at most 10 s, each
+built (`alexaskill.responses.SsmlSpeech`): each ``<break time>`` a duration of at most 10 s
+written as Amazon's SSML reference writes it (`alexaskill.ssml_check._break_error`,
+`ssml_error`'s own check: ``'5S'`` is refused with the ``'5s'`` to write), each
 ``<audio>`` a ``src`` that is an HTTPS URL with a host or a ``soundbank://`` sound
 (`alexaskill.ssml_check._audio_src_error`, `ssml_error`'s own check), each ``<prosody>``
 ``rate``, ``pitch`` and ``volume`` one `alexaskill.ssml.prosody` takes, each value Amazon's
@@ -44,6 +46,7 @@ from ..ssml_check import (
     _MAX_BREAK_MS,
     _SSML_TAGS,
     _audio_src_error,
+    _break_error,
     _break_time_ms,
     _missing_attribute,
     _scan_tags,
@@ -131,6 +134,14 @@ def _element_error(name: str, attributes: str) -> str | None:
     if missing is not None:
         return f"{missing}; ssml.{builder} always writes it"
     error = _value_error(name, values)
+    if error is None and name == "break" and "time" in values:
+        # `ssml_error`'s rule and words: a time Amazon's SSML reference does not write ("5S",
+        # " 2s "), beyond 10 s or no duration ("5 sec") is refused alike by both.
+        time = values["time"]
+        error = _break_error(time)
+        pause = _break_time_ms(time)
+        if error is not None and pause is not None and pause[0] <= _MAX_BREAK_MS:
+            return f"{error}; ssml.break_ writes it so"  # (break_("5S") writes "5s")
     if error is None:
         error = _limit_error(name, values)
     if error is not None:
@@ -139,21 +150,11 @@ def _element_error(name: str, attributes: str) -> str | None:
 
 
 def _limit_error(name: str, values: dict[str, str]) -> str | None:
-    """Why a ``<break>``, ``<audio>`` or ``<prosody>`` tag with attributes ``values`` breaks
-    Amazon's limits, or None (None for any other tag)."""
+    """Why an ``<audio>`` or ``<prosody>`` tag with attributes ``values`` breaks Amazon's
+    limits, or None (None for any other tag: a ``<break time>`` is `_element_error`'s, by
+    `ssml_error`'s own rule)."""
     if name == "prosody":
         return _prosody_error(values)
-    if name == "break":
-        time = values.get("time")
-        if time is None:
-            return None
-        pause = _break_time_ms(time)
-        if pause is None:
-            return f"<break time={time!r}> is not a duration like '500ms' or '2s'"
-        milliseconds = pause[0]
-        if milliseconds > _MAX_BREAK_MS:
-            return f"<break time={time!r}> is {milliseconds:.15g} ms; the limit is 10 s"
-        return None
     if name != "audio":
         return None
     return _audio_src_error(values["src"])  # (_missing_attribute said a tag without one)
