@@ -582,11 +582,14 @@ def test_progressive_speech_holds_at_most_30_seconds_of_pauses(
 async def test_progressive_pauses_are_read_as_speech_reads_them(
     stub: Callable[..., AlexaApiStub],
 ) -> None:
-    # One reading of <break time> (ssml_check._break_time_ms): the unit's case and white space round
-    # the time are forgiven here as in speech, and only real elements count, not a comment.
+    # One reading of <break time> (ssml_check._break_time_ms), as in speech ("10S" and " 10s"
+    # are refused alike, with the form to write: ssml_check._break_error), and only real
+    # elements count, not a comment.
     api_stub = stub()
     api = AlexaApi(envelope(), client=api_stub.client)
-    pauses = Ssml("Hmm<break time='10S'/><break time=' 10s'/><break time='10000MS'/>")
+    with pytest.raises(ResponseError, match=r"<break time='10S'>: write '10s'"):
+        await api.progressive(Ssml("Hmm<break time='10S'/>"))
+    pauses = Ssml("Hmm<break time='10s'/><break time='10.0s'/><break time='10000ms'/>")
     with pytest.raises(ResponseError, match=r"holds 30\.5 s of pauses"):
         await api.progressive(pauses + Ssml("<break time='500ms'/>"))
     assert await api.progressive(pauses + Ssml("<!-- <break time='500ms'/> -->")) is True
