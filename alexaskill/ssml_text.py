@@ -37,7 +37,9 @@ def _replace_tag(match: re.Match[str]) -> str:
 
 def strip_tags(markup: str) -> str:
     """The plain text of SSML: tags removed, entities unescaped (the text of a CDATA section
-    kept as written), white space (`_WHITE_SPACE`) collapsed."""
+    kept as written), white space (`_WHITE_SPACE`) collapsed. A U+FEFF first is the byte order
+    mark, no text (XML 1.0, Appendix F), as `alexaskill.hearing.spoken_text` reads it."""
+    markup = markup.removeprefix("\ufeff")
     return _SPACES.sub(" ", html.unescape(_TAG.sub(_replace_tag, markup))).strip(" ")
 
 
@@ -48,6 +50,7 @@ def _text_lines(markup: str) -> list[str]:
     """The plain text of SSML as `strip_tags` gives it, a line a paragraph or sentence (each
     ``<p>`` and ``<s>`` tag ends one), empty lines left out: what a card shows. Tags are found
     once, as `strip_tags` finds them: a ``<p>`` in a comment or a CDATA section ends no line."""
+    markup = markup.removeprefix("\ufeff")  # (the byte order mark, as `strip_tags` drops it)
     lines: list[str] = []
     pieces: list[str] = []
     at = 0

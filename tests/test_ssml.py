@@ -12,7 +12,8 @@ import pytest
 
 from alexaskill import ssml
 from alexaskill.exceptions import ResponseError
-from alexaskill.responses import SsmlSpeech
+from alexaskill.hearing import spoken_text
+from alexaskill.responses import SimpleCard, SsmlSpeech
 from alexaskill.ssml import Ssml
 
 
@@ -630,6 +631,25 @@ def test_strip_tags_collapses_whitespace_and_unescapes() -> None:
     assert ssml.strip_tags("<speak>\n  a &lt;b&gt;\n\n c &apos;d&apos; </speak>") == "a <b> c 'd'"
     assert ssml.strip_tags("plain") == "plain"
     assert ssml.strip_tags("") == ""
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("\ufeff Hi", "Hi"),
+        ("\ufeff<speak>Hi</speak>", "Hi"),
+        ("\ufeff<?xml version='1.0'?><speak>Hi <p>there</p></speak>", "Hi there"),
+        ("<speak>a\ufeffb</speak>", "a\ufeffb"),  # not first: a zero-width no-break space
+    ],
+)
+def test_strip_tags_reads_a_first_u_feff_as_the_byte_order_mark(markup: str, text: str) -> None:
+    # A U+FEFF first is neither text nor markup (XML 1.0, Appendix F), as what a user hears
+    # (spoken_text) and the app (sent from the root) read it: strip_tags kept it as text, and a
+    # card of such SSML showed "\ufeff Hi".
+    assert ssml.strip_tags(markup) == text
+    assert spoken_text(markup) == text
+    shown = text.replace(" there", "\nthere")  # (a card's line a paragraph)
+    assert SimpleCard("Hello", Ssml(markup)).content == shown
 
 
 # --- what Alexa would refuse: SSML that is not a well-formed <speak> document ------------------
