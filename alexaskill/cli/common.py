@@ -333,9 +333,11 @@ def log_to(stream: TextIO, level: int) -> Iterator[None]:
     """Show the skill's log records of ``level`` and above on ``stream`` meanwhile, escaped
     (`alexaskill.log_format.EscapingFormatter`)."""
     from ..log_format import EscapingFormatter, escape_last_resort
+    from .replay_show import ShownByTheSkill
 
     escape_last_resort()  # where the skill's own loggers' warnings go
     handler = logging.StreamHandler(stream)
+    handler.addFilter(ShownByTheSkill(stream))
     handler.setLevel(level)
     handler.setFormatter(EscapingFormatter("%(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)

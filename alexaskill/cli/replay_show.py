@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -13,7 +14,7 @@ from .common import shown_speech
 if TYPE_CHECKING:
     from ..testing import SkillResponse
 
-__all__ = ["SlotNotes", "show_answer", "slot_notes"]
+__all__ = ["ShownByTheSkill", "SlotNotes", "show_answer", "slot_notes"]
 
 
 class SlotNotes(logging.Handler):
@@ -57,6 +58,33 @@ class _AsBefore(logging.Handler):
         for handler in chain:
             if record.levelno >= handler.level:
                 handler.handle(record)
+
+
+class ShownByTheSkill(logging.Filter):
+    """Keeps from the command's own log handler (on ``stream``) the records the skill's handlers
+    write to the terminal already: a skill calling `logging.basicConfig()` got each WARNING of
+    the framework's twice in replay and chat. A handler writing to a file shows nothing there."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.terminals = (stream, sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        logger = logging.getLogger("alexaskill")
+        lowered = [h for h in logger.handlers if isinstance(h, _AsBefore)]  # (`slot_notes`)
+        up = lowered[0].propagate if lowered else logger.propagate
+        parent = logger.parent if up else None
+        while parent is not None:  # (as `Logger.callHandlers` walks up)
+            for handler in parent.handlers:
+                if (
+                    type(handler) is logging.StreamHandler  # (not a FileHandler)
+                    and any(handler.stream is terminal for terminal in self.terminals)
+                    and record.levelno >= handler.level
+                    and handler.filter(record)
+                ):
+                    return False
+            parent = parent.parent if parent.propagate else None
+        return True
 
 
 @contextlib.contextmanager

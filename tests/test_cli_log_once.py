@@ -1,0 +1,96 @@
+"""How the skill's log reaches the terminal in `alexaskill replay` and `chat`: once."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from alexaskill.cli import main
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
+
+from .skill_modules import skill_module
+
+WARNING_SKILL = f"""
+import logging
+import sys
+
+from alexaskill import Skill, speak
+
+logging.basicConfig(force=True, stream=sys.stderr, format="ROOT %(name)s: %(message)s")
+skill = Skill({DEFAULT_SKILL_ID!r})
+
+@skill.intent("Hello", utterances=["hello"])
+def hello():
+    return speak("Hello.")
+
+@skill.fallback
+def anything():
+    return speak("What?")
+"""
+
+
+@pytest.fixture
+def warning_skill(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The current directory, holding warned.py: a skill with a root handler on stderr, whose
+    fallback answers Stop and Cancel (a WARNING of the framework's about the skill)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    # (force=True: pytest's handlers are on the root, and basicConfig adds none beside them)
+    try:
+        yield from skill_module(tmp_path, monkeypatch, "warned", WARNING_SKILL)
+    finally:
+        root.handlers, root.level = handlers, level
+
+
+def _shown(text: str) -> int:
+    return text.count("answers AMAZON.StopIntent and AMAZON.CancelIntent")
+
+
+def test_replay_shows_a_warning_once_with_the_skill_s_root_handler(
+    warning_skill: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The skill's `logging.basicConfig()` root handler wrote the framework's WARNING, and
+    # replay's own handler wrote it again.
+    (warning_skill / "hello.json").write_text(json.dumps(RequestFactory().intent("Hello")))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["replay", "warned:skill", "hello.json"], stdout=out, stderr=err)
+    assert code == 0, out.getvalue() + err.getvalue()
+    root_said = capsys.readouterr().err
+    assert _shown(root_said) + _shown(err.getvalue()) == 1, (root_said, err.getvalue())
+    assert _shown(root_said) == 1  # (as the skill configured it)
+
+
+def test_chat_shows_a_warning_once_with_the_skill_s_root_handler(
+    warning_skill: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("ask the bar hello\n"))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["chat", "warned:skill", "--invocation", "the bar"], stdout=out, stderr=err)
+    assert code == 0, out.getvalue() + err.getvalue()
+    root_said = capsys.readouterr().err
+    assert _shown(root_said) + _shown(err.getvalue()) == 1, (root_said, err.getvalue())
+
+
+def test_replay_still_shows_a_warning_when_the_skill_logs_to_a_file_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = WARNING_SKILL.replace("stream=sys.stderr", f"filename={str(tmp_path / 'log')!r}")
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        for _ in skill_module(tmp_path, monkeypatch, "warned", source):
+            (tmp_path / "hello.json").write_text(json.dumps(RequestFactory().intent("Hello")))
+            out, err = io.StringIO(), io.StringIO()
+            code = main(["replay", "warned:skill", "hello.json"], stdout=out, stderr=err)
+            assert code == 0, out.getvalue() + err.getvalue()
+            assert _shown(err.getvalue()) == 1  # (the file is not the terminal)
+    finally:
+        for handler in root.handlers:
+            handler.close()
+        root.handlers, root.level = handlers, level
