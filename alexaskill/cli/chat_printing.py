@@ -111,8 +111,10 @@ class ChatPrinting:
         """The skill's lines of a slot value it could not take (the parameter's default, or the
         user asked again), logged at INFO since the last rows: why it said "Sorry, I can't use
         that"."""
+        from ..log_values import printable
+
         for line in self.slot_notes.take() if self.slot_notes is not None else ():
-            row(self.out, "slot", line)
+            row(self.out, "slot", printable(line))  # (its values: the user's)
 
     def late_notes(self) -> None:
         """Name the progressive responses the fake refused since the last turn because their

@@ -47,6 +47,7 @@ from .inputs import (
 from .replay_files import load_requests as _load_requests
 from .replay_files import module_here
 from .replay_show import show_answer, slot_notes
+from .replay_slots import served_slot_lines
 from .request_origin import skill_id_for
 from .url_answers import not_json, proxy_answer, proxy_failure, redirect_reason
 
@@ -360,6 +361,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _check_url(args.url)
         check_proxies()  # (its client's)
         alexa_api_reaches(args.url, args.alexa_api)
+    from ..log_values import printable  # (the slots' values: as the log escapes them)
     from .chat_show import terminal_safe  # (a server's reason shown, not acted on: \x1b)
 
     failed = violations = 0
@@ -387,7 +389,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 problem = terminal_safe(problem)
             # Parts the app dropped for breaking Alexa's rules (a server's: those it sent).
             broken = [str(violation) for violation in result.violations]
-            slots = [terminal_safe(line) for line in notes.take()]  # (its values: the user's)
+            # The skill's INFO lines of values that did not convert; a server's (--url) told here.
+            slots = notes.take() if args.url is None else served_slot_lines(skill, envelope, result)
             violations += len(broken)
             if args.json:
                 record = {
@@ -395,7 +398,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     "status": result.status_code,
                     "response": result.json,
                     "violations": broken,
-                    "slots": slots,  # the values that did not convert (the INFO lines)
+                    "slots": slots,  # the values that did not convert (JSON escapes them)
                     # the directives for an interface the device lacks (`dropped:`, `device:`)
                     "unsupported": list(result.unsupported),
                     "alexa_api": [
@@ -419,7 +422,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 out.write(f"  FAILED: {problem}\n")
             else:
                 show_answer(result, out, served=args.url is not None)
-            out.writelines(f"  slot:       {line}\n" for line in slots)
+            out.writelines(f"  slot:       {printable(line)}\n" for line in slots)  # (the user's)
             for violation in broken:
                 out.write(f"  violation:  {terminal_safe(violation)}\n")
     if not args.json:

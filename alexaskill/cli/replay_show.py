@@ -17,24 +17,29 @@ if TYPE_CHECKING:
 __all__ = ["ShownByTheSkill", "SlotNotes", "show_answer", "slot_notes"]
 
 
-class SlotNotes(logging.Handler):
+class SlotNotes(logging.Filter):
     """The skill's INFO lines of a slot value that does not convert to its parameter's type
     (the parameter got its default, or the user is asked again), kept for the rows of the
-    request replayed: an author replaying a capture sees why the handler heard no value."""
+    request replayed: an author replaying a capture sees why the handler heard no value.
+
+    A filter first on the "alexaskill" logger, so that it reads each line as made, before the
+    log escapes its values (`alexaskill.log_values.printable`): the rows escape them once as
+    they are shown, and ``replay --json`` leaves them to JSON."""
 
     def __init__(self) -> None:
-        super().__init__(logging.INFO)
+        super().__init__()
         self.lines: list[str] = []
 
-    def emit(self, record: logging.LogRecord) -> None:
+    def filter(self, record: logging.LogRecord) -> bool:
         from ..asking_again import ASKING_AGAIN_LINE
         from ..slots.reasons import FALLBACK_LINE
 
         if record.msg is FALLBACK_LINE or record.msg is ASKING_AGAIN_LINE:
             self.lines.append(record.getMessage())
+        return True
 
     def take(self) -> list[str]:
-        """The lines kept since the last call."""
+        """The lines kept since the last call, as made (escape them to show them)."""
         taken, self.lines = self.lines, []
         return taken
 
@@ -94,16 +99,18 @@ def slot_notes() -> Iterator[SlotNotes]:
     logger = logging.getLogger("alexaskill")
     notes, level, shown = SlotNotes(), logger.level, logger.getEffectiveLevel()
     handlers, propagate = list(logger.handlers), logger.propagate
-    ours: list[logging.Handler] = [notes]
+    ours: list[logging.Handler] = []
     if shown > logging.INFO:
         ours.append(_AsBefore(logger, shown))
         logger.handlers, logger.propagate = [], False
         logger.setLevel(logging.INFO)
     for handler in ours:
         logger.addHandler(handler)
+    logger.filters.insert(0, notes)  # (before the log's escaping filter)
     try:
         yield notes
     finally:
+        logger.removeFilter(notes)
         added = [handler for handler in logger.handlers if handler not in ours]  # (meanwhile)
         logger.handlers, logger.propagate = [*handlers, *added], propagate
         logger.setLevel(level)

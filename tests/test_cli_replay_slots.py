@@ -1,0 +1,128 @@
+"""The ``slot:`` rows of `alexaskill replay` (in process and ``--url``)."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill.cli import DEV_PKI_ENV, main
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
+
+from .canned_answer import canned_answer_port
+from .skill_modules import skill_module
+
+COUNTING = f"""
+from alexaskill import Skill, speak
+
+skill = Skill({DEFAULT_SKILL_ID!r})
+
+@skill.intent("Order")
+def order(count: int = 1):
+    return speak(f"You ordered {{count}}.")
+
+@skill.intent("Pick")
+def pick(count: int):
+    return speak(f"You picked {{count}}.")
+
+@skill.fallback
+def anything(count: int = 1):
+    return speak(f"You said {{count}}.")
+"""
+
+
+@pytest.fixture
+def counting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The current directory, holding counting.py (`COUNTING`)."""
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    yield from skill_module(tmp_path, monkeypatch, "counting", COUNTING)
+
+
+def served_replay(
+    where: Path, envelope: dict[str, Any], payload: Any, *options: str
+) -> tuple[int, str, str]:
+    """Replay ``envelope`` with ``--url`` to a server answering HTTP 200 with ``payload``."""
+    (where / "request.json").write_text(json.dumps(envelope))
+    body = json.dumps(payload).encode()
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % len(
+        body
+    )
+    out, err = io.StringIO(), io.StringIO()
+    with canned_answer_port(head + b"Connection: close\r\n\r\n" + body) as port:
+        url = f"http://127.0.0.1:{port}/"
+        argv = ["replay", "counting:skill", "request.json", "--url", url, *options]
+        code = main(argv, stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _spoken(text: str, *, end: bool = True, **response: Any) -> dict[str, Any]:
+    answer = {"outputSpeech": {"type": "PlainText", "text": text}, "shouldEndSession": end}
+    return {"version": "1.0", "response": {**answer, **response}}
+
+
+def test_replay_url_shows_the_slot_value_that_falls_back_to_its_default(counting: Path) -> None:
+    # In process, the skill's INFO line is the file's `slot:` row; sent to a server (--url) the
+    # line stays in the server's log and replay showed no row: an author replaying a capture
+    # against `serve --dev` saw "You ordered 1." and not why. Told now from the request sent.
+    envelope = RequestFactory().intent("Order", count="?")
+    code, out, err = served_replay(counting, envelope, _spoken("You ordered 1."))
+    assert code == 0, out + err
+    assert (
+        "  slot:       Order: slot 'count' has a value that does not convert: '?', Alexa's mark "
+        "for a number it heard but did not understand; count gets its default, 1\n"
+    ) in out
+    assert out.count("  slot:  ") == 1
+    code, out, err = served_replay(counting, envelope, _spoken("You ordered 1."), "--json")
+    assert code == 0, out + err
+    assert "count gets its default, 1" in json.loads(out)["slots"][0]
+
+
+def test_replay_url_shows_a_required_slot_the_server_asks_for_again(counting: Path) -> None:
+    envelope = RequestFactory().intent("Pick", count="?")
+    elicit = {"type": "Dialog.ElicitSlot", "slotToElicit": "count"}
+    payload = _spoken("Sorry, how many?", end=False, directives=[elicit])
+    code, out, err = served_replay(counting, envelope, payload)
+    assert code == 0, out + err
+    assert "  slot:       Pick: slot 'count' has a value that does not convert: '?'" in out
+    assert "; asking again with the server's Dialog.ElicitSlot\n" in out
+
+
+def test_replay_url_shows_no_slot_row_for_a_value_that_converts(counting: Path) -> None:
+    envelope = RequestFactory().intent("Order", count="2")
+    code, out, err = served_replay(counting, envelope, _spoken("You ordered 2."))
+    assert code == 0, out + err
+    assert "  slot:  " not in out
+
+
+def test_replay_url_says_nothing_of_slots_for_a_server_it_has_no_app_of(counting: Path) -> None:
+    # Without the APP, replay does not know the handlers' parameters: no row, no guess.
+    (counting / "request.json").write_text(json.dumps(RequestFactory().intent("Order", count="?")))
+    body = json.dumps(_spoken("You ordered 1.")).encode()
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+    out, err = io.StringIO(), io.StringIO()
+    with canned_answer_port(answer + body) as port:
+        argv = ["replay", "--url", f"http://127.0.0.1:{port}/", "--skill-id", DEFAULT_SKILL_ID]
+        code = main([*argv, "request.json"], stdout=out, stderr=err)
+    assert code == 0, out.getvalue() + err.getvalue()
+    assert "  slot:  " not in out.getvalue()
+
+
+def test_replay_json_slots_hold_the_characters_once_escaped(counting: Path) -> None:
+    # The row's text was made terminal-safe ("\x1b" written out as four characters) and then
+    # JSON-escaped: the "slots" of --json read "Ord\\x1ber", which a JSON reader got as a
+    # backslash, not the ESC of the intent's name. JSON escapes it; the text rows write it out.
+    envelope = RequestFactory().intent("Ord\x1ber", count="?")
+    (counting / "request.json").write_text(json.dumps(envelope))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["replay", "counting:skill", "request.json", "--json"], stdout=out, stderr=err)
+    assert code == 0, out.getvalue() + err.getvalue()
+    assert "\x1b" not in out.getvalue()  # (escaped by JSON: nothing for the terminal to act on)
+    (line,) = json.loads(out.getvalue())["slots"]
+    assert line.startswith("Ord\x1ber: slot 'count' has a value that does not convert")
+    out = io.StringIO()
+    code = main(["replay", "counting:skill", "request.json"], stdout=out, stderr=err)
+    assert "  slot:       Ord\\x1ber: slot 'count'" in out.getvalue()
