@@ -74,8 +74,10 @@ def dev_key_advice(status: int, reason: str | None, command: str, app: str | Non
             f"with (in {dev_pki_directory()}): run both with the same {DEV_PKI_ENV} (else HOME, "
             "XDG_DATA_HOME)"
         )
+    from ..verify import urls
+
     start = f"start it with `alexaskill serve {app or 'APP'} --dev`"
-    if "not started with --dev" in (reason or ""):  # (an alexaskill server's: said already)
+    if reason == urls.DEV_KEY_UNTRUSTED:  # (an alexaskill server's, which says why already)
         return start
     return f"the server does not trust the development key {command} --url signs with: {start}"
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from ..exceptions import CertificateUrlError
 
-__all__ = ["DEV_CERT_URL", "MAX_CERT_URL", "check_cert_url"]
+__all__ = ["DEV_CERT_URL", "DEV_KEY_UNTRUSTED", "MAX_CERT_URL", "check_cert_url"]
 
 _CERT_ORIGIN: Final = "https://s3.amazonaws.com"
 _CERT_NETLOCS: Final = frozenset({"s3.amazonaws.com", "s3.amazonaws.com:443"})
@@ -21,6 +21,13 @@ MAX_CERT_URL: Final = 1024
 #: ``chat --url``, ``certify --dev``). It passes Amazon's URL rules, but no such file is on S3: a
 #: ``--dev`` server serves its chain from disk, any other verifier refuses it undownloaded.
 DEV_CERT_URL: Final = "https://s3.amazonaws.com/echo.api/alexaskill-dev.pem"
+#: The reason (HTTP 400) of a verifier that refuses `DEV_CERT_URL` (not started with --dev), whole:
+#: ``replay --url`` and ``chat --url`` recognise it by this constant (`cli.url_answers`), not by
+#: its words. At most 200 characters, all a refusal's body keeps (`alexaskill.error_bodies`).
+DEV_KEY_UNTRUSTED: Final = (
+    "certificate URL: the request was signed with alexaskill's development key "
+    "(alexaskill-dev.pem), which this server does not trust: it was not started with --dev"
+)
 # Amazon's URLs as they really look; anything else takes the slow, thorough path. The file name
 # may not start with a dot, so it is never a dot segment.
 _PLAIN_CERT_URL: Final = re.compile(r"https://s3\.amazonaws\.com/echo\.api/[\w~-][\w.~-]*", re.A)

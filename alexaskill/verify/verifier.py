@@ -45,7 +45,7 @@ from .timestamp import (
     _tolerance,
 )
 from .trust import Trust
-from .urls import DEV_CERT_URL, check_cert_url
+from .urls import DEV_CERT_URL, DEV_KEY_UNTRUSTED, check_cert_url
 
 if TYPE_CHECKING:
     import httpx
@@ -420,11 +420,7 @@ class Verifier:
         if url == DEV_CERT_URL and self._fetch_chain is None:
             # No such file is on S3: a request of `replay --url` (or `chat`, `certify --dev`) to
             # a server started without --dev. Said as such, and no download is spent on it.
-            raise CertificateUrlError(
-                "certificate URL: the request was signed with alexaskill's development key "
-                "(alexaskill-dev.pem), which this server does not trust: it was not started "
-                "with --dev"
-            )
+            raise CertificateUrlError(DEV_KEY_UNTRUSTED)
         # How far the download got, for the log when `Downloads`' time limit ends it.
         progress = download_progress()
         # Ready before that limit starts, its seconds the network's: the trust store and the
