@@ -41,6 +41,7 @@ from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
 from .model import InteractionModel, ModelIntent, ModelSlot
 from .result import Understanding, reading, slot_json
 from .sample_forms import part_of_day_swaps, particle_shifts
+from .slot_only import slot_only
 from .slottypes import FREE, Fill, SlotKind, entity_resolution, slot_kind
 from .text import Token, tokenize
 
@@ -326,6 +327,10 @@ class Understander:
         return found
 
     def _fallback(self, text: str, spans: SpanCache, notes: list[str]) -> Understanding:
+        # "tea", of "a {drink} please" alone: that intent (`slot_only`).
+        alone = slot_only(text, self.model.intents, self.intent_kind, spans, self.intent_request)
+        if alone is not None:
+            return replace(alone, notes=(*notes, *alone.notes))
         if FALLBACK in self.intents:
             return self._fallback_intent(text, (*notes, why_no_reading(spans)))
         closest = self.matcher.closest(spans)
