@@ -65,7 +65,7 @@ def served_slot_lines(
             lines.append(FALLBACK_LINE % (where, error, name, given))
         elif unwrap_optional(annotation)[1]:
             lines.append(FALLBACK_LINE % (where, error, name, "None"))
-        else:
+        elif decoded.request.type == "IntentRequest":  # (a probe is answered without it)
             lines.append(ASKING_AGAIN_LINE % (where, error, _asked_with(result.json, name)))
     return lines
 
