@@ -113,8 +113,9 @@ class _Endpoint:
             log_request(None, outcome=_REFUSED[408], status=408)
             await _send(send, 408, error_body(reason), close=True)
             return
-        except Exception:
-            _log_internal_error()
+        except BaseException as exc:
+            if not _unlogged(exc):
+                _log_internal_error()
             raise
         if body is None:
             # Past the limit with the rest of the body unread: closed, as for a declared length
@@ -186,8 +187,9 @@ class _Endpoint:
                 log_request(None, outcome=_REFUSED[400], status=400)
                 return 400, exc.body(), exc.frames
             refused = self._refusal(headers)
-        except Exception:
-            _log_internal_error()
+        except BaseException as exc:
+            if not _unlogged(exc):
+                _log_internal_error()
             raise
         if refused is None:
             return headers
@@ -242,8 +244,20 @@ class _Endpoint:
 def _log_internal_error() -> None:
     """The request line of a POST that alexaskill's own bug failed before `Handling._handle`
     (reading its headers or body): the server logs the traceback and answers 500, and the
-    request still has its line, as one failed inside `_handle` has."""
+    request still has its line, as one failed inside `_handle` has. A BaseException too (a
+    KeyboardInterrupt, a skill's own class): it goes on up after its line, unless `_unlogged`."""
     log_request(None, outcome=INTERNAL_ERROR, status=500)
+
+
+def _unlogged(exc: BaseException) -> bool:
+    """Whether ``exc``, out of a request's answering, goes on up without an internal_error line:
+    `AnsweredCancellation` (its line written), a cancellation (asyncio's or trio's: a shutdown,
+    a caller's timeout, whose line, if any, is written where it is answered) and GeneratorExit (a
+    coroutine closed unfinished): none of them alexaskill's failure."""
+    if isinstance(exc, AnsweredCancellation | GeneratorExit) or _cancellation(exc):
+        return True
+    trio = sys.modules.get("trio")
+    return trio is not None and isinstance(exc, trio.Cancelled)
 
 
 class AnsweredCancellation(BaseException):

@@ -17,6 +17,7 @@ from .endpoint import (
     AnsweredCancellation,
     _cancellation,
     _cancelled_here,
+    _unlogged,
 )
 from .error_bodies import error_body
 from .exceptions import RequestError
@@ -148,12 +149,15 @@ class Handling(Closing):
             if cancelled is not None:
                 raise AnsweredCancellation(200, answer.body, cancelled)
             return 200, answer.body
-        except Exception:
+        except BaseException as exc:
             # alexaskill's own bug (a handler's is answered with the apology, and logged, in
             # `respond`): the server logs its traceback and answers 500. Its request line
             # still, as every request has one. (Only `log_request` itself raising could come
             # here with a line written already, which it does not: it reports what fails.)
-            log_request(envelope, outcome=INTERNAL_ERROR, status=500, verify_ms=verify_ms)
+            # A BaseException too (a Ctrl-C, the deadline's Expired, a skill's own class out of
+            # `respond`), but not a cancellation, answered above or not ours (`_unlogged`).
+            if not _unlogged(exc):
+                log_request(envelope, outcome=INTERNAL_ERROR, status=500, verify_ms=verify_ms)
             raise
         finally:
             self._in_flight -= 1

@@ -227,3 +227,70 @@ def test_a_failure_line_quotes_the_request_values_it_names() -> None:
     assert 'handler failed for IntentRequest "X -> ok (200) handler=1.0ms' in text, text
     # Its " -> ok (200)" only inside quotes, as in the request line's own quoted intent.
     assert "IntentRequest X -> " not in text and text.count('"X -> ok (200) ') == 2
+
+
+async def _post_to_app(skill: Skill, body: bytes, headers: dict[str, str]) -> None:
+    """POST ``body`` to ``skill``'s app (built already) on this thread's own event loop."""
+    path = skill.path
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
+        "query_string": b"", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+        "headers": [(b"content-type", b"application/json"),
+                    *((k.lower().encode(), v.encode()) for k, v in headers.items())],
+    }  # fmt: skip
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: Any) -> None:
+        pass
+
+    await skill(scope, receive, send)
+
+
+class _Escaped(BaseException):
+    """A BaseException that is no Exception nor a cancellation (a skill's own, say)."""
+
+
+@pytest.mark.parametrize("where", ["headers", "body", "verify", "respond"])
+def test_a_base_exception_out_of_the_app_still_leaves_one_request_line(
+    where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only Exception was caught for alexaskill's own bug: a BaseException that got out of
+    # reading the request, verifying it or `respond` (a KeyboardInterrupt, a skill's own class,
+    # the deadline's Expired) went on up with no request line. It goes on up still, after one.
+    skill = Skill(SKILL_ID, store="memory://")
+
+    @skill.intent("Fine")
+    def fine() -> Any:
+        return speak("fine")
+
+    def escapes(*args: Any, **kwargs: Any) -> Any:
+        raise _Escaped
+
+    async def escapes_later(*args: Any, **kwargs: Any) -> Any:
+        raise _Escaped
+
+    log = io.StringIO()
+    with alexaskill_logger_kept(), TestClient(skill) as client:
+        configure_logging("INFO", stream=log)
+        body, headers = _signed(client, "Fine")
+        if where == "headers":
+            monkeypatch.setattr(_Endpoint, "_refusal", escapes)
+        elif where == "body":
+            monkeypatch.setattr(_Endpoint, "_read_body_in_time", escapes_later)
+        elif where == "verify":
+            assert skill.verifier is not None
+            monkeypatch.setattr(skill.verifier, "verify_envelope", escapes_later)
+        else:
+            monkeypatch.setattr(skill, "_respond_by", escapes_later)
+        with pytest.raises(_Escaped):  # (the test client's portal would stop for it)
+            asyncio.run(_post_to_app(skill, body, headers))
+        monkeypatch.undo()
+        assert client.post(*_signed(client, "Fine")).status_code == 200
+    lines = [line for line in log.getvalue().splitlines() if " alexaskill.request: " in line]
+    assert len(lines) == 2, log.getvalue()
+    assert " -> internal_error (500) " in lines[0]
+    assert (" id=-" in lines[0]) is (where != "respond")
+    assert "IntentRequest Fine -> ok (200) " in lines[1]
