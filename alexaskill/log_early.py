@@ -104,9 +104,9 @@ class _EarlyWriter(logging.Handler):
     def _format(self, json: bool) -> logging.Formatter:
         formatter = self._formats.get(json)
         if formatter is None:
-            from .log_format import JsonFormatter, _PlainFormatter
+            from .log_format import JsonFormatter, PlainFormatter
 
-            formatter = self._formats[json] = JsonFormatter() if json else _PlainFormatter()
+            formatter = self._formats[json] = JsonFormatter() if json else PlainFormatter()
         return formatter
 
 

@@ -41,7 +41,7 @@ class JsonFormatter(logging.Formatter):
         """The record as one line of JSON (an alexaskill record's within `MAX_LINE_BYTES`)."""
         entry = self._entry(record)
         line = _json_line(entry)
-        if len(line) > _SURELY_WITHIN and _too_long(line) and _ours(record.name):
+        if len(line) > SURELY_WITHIN and too_long(line) and is_ours(record.name):
             return _fitted_json(entry)
         return line
 
@@ -53,7 +53,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        ours = _ours(record.name)
+        ours = is_ours(record.name)
         for name, value in record.__dict__.items():
             if name not in _RECORD_FIELDS and name not in entry:
                 # An alexaskill record's extra may quote a request as its message does (a
@@ -90,7 +90,7 @@ def json_request_line(entry: JsonRequestLine) -> str:
     # Its values are cut at 256 characters, but five of them, JSON-escaped (\u0000 is six)
     # or of four-byte characters, pass what a pipe keeps whole. Counted only past the
     # length no line of ours under it can have (a line ~450 characters): one test.
-    if len(line) <= _SURELY_WITHIN or not _too_long(line):
+    if len(line) <= SURELY_WITHIN or not too_long(line):
         return line
     return _fitted_json(msgspec.json.decode(line))
 
@@ -152,7 +152,7 @@ _JSON_ENCODER: Final = msgspec.json.Encoder(enc_hook=repr)
 _BUFFERS: Final = threading.local()
 
 
-def _ours(name: str) -> bool:
+def is_ours(name: str) -> bool:
     """Whether the logger ``name`` is alexaskill's (not a skill's own)."""
     return name == "alexaskill" or name.startswith("alexaskill.")
 
@@ -163,10 +163,10 @@ def _ours(name: str) -> bool:
 MAX_LINE_BYTES: Final = 4096
 #: A line of at most this many characters is within `MAX_LINE_BYTES` whatever it holds (UTF-8
 #: writes a character in four bytes at most): its bytes are not counted.
-_SURELY_WITHIN: Final = (MAX_LINE_BYTES - 1) // 4
+SURELY_WITHIN: Final = (MAX_LINE_BYTES - 1) // 4
 
 
-def _too_long(line: str) -> bool:
+def too_long(line: str) -> bool:
     """Whether ``line`` and its newline pass `MAX_LINE_BYTES` in UTF-8."""
     return len(line.encode("utf-8", "backslashreplace")) >= MAX_LINE_BYTES
 
@@ -180,11 +180,11 @@ def _cut_line(line: str, most: int = MAX_LINE_BYTES) -> str:
 
 
 def _size(line: str) -> int:
-    """The bytes of ``line`` in UTF-8 (as `_too_long` counts them)."""
+    """The bytes of ``line`` in UTF-8 (as `too_long` counts them)."""
     return len(line) if line.isascii() else len(line.encode("utf-8", "backslashreplace"))
 
 
-def _fitted_plain(lines: list[str]) -> str:
+def fitted_plain(lines: list[str]) -> str:
     """A plain record's ``lines`` (each after the first indented) within `MAX_LINE_BYTES`, the
     newline counted, as one text: one write() a pipe keeps whole, as a JSON record's one line.
     (AWS Lambda's text line too, its lines joined with "\\r": `log_lambda.LambdaTextFormatter`.)
@@ -221,7 +221,7 @@ def _fitted_plain(lines: list[str]) -> str:
     return "\n".join([first, *rest])
 
 
-#: The line `_fitted_plain` writes for the lines of a record it left out.
+#: The line `fitted_plain` writes for the lines of a record it left out.
 _LEFT_OUT: Final = "  … ({} lines left out) …"
 
 
@@ -415,7 +415,7 @@ def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
     )
 
 
-class _PlainFormatter(EscapingFormatter):
+class PlainFormatter(EscapingFormatter):
     """`_PLAIN_FORMAT`, with the date and time text made once a second, not once a line."""
 
     def __init__(self) -> None:
@@ -426,8 +426,8 @@ class _PlainFormatter(EscapingFormatter):
         in all, its lines together (a traceback of many frames, several arguments of 1,000
         characters, four-byte ones, passed it): one write() a pipe keeps whole."""
         text = super().format(record)
-        if len(text) > _SURELY_WITHIN and _ours(record.name) and _too_long(text):
-            return _fitted_plain(text.split("\n"))
+        if len(text) > SURELY_WITHIN and is_ours(record.name) and too_long(text):
+            return fitted_plain(text.split("\n"))
         return text
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:

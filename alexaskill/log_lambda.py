@@ -45,7 +45,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 
-from .log_format import _SURELY_WITHIN, JsonFormatter, _fitted_plain, _ours, _too_long
+from .log_format import SURELY_WITHIN, JsonFormatter, fitted_plain, is_ours, too_long
 from .log_times import utc_text
 from .log_values import printable, shown
 
@@ -244,6 +244,6 @@ class LambdaTextFormatter(logging.Formatter):
         # Within `MAX_LINE_BYTES`, as the plain and JSON formatters keep an alexaskill record
         # (the whole record is one line here, its traceback too): cut as the plain one is, a
         # traceback's middle left out, what was raised kept ("\r" and "\n" one byte each).
-        if len(line) > _SURELY_WITHIN and _ours(record.name) and _too_long(line):
-            return _fitted_plain(lines).replace("\n", "\r")
+        if len(line) > SURELY_WITHIN and is_ours(record.name) and too_long(line):
+            return fitted_plain(lines).replace("\n", "\r")
         return line

@@ -107,7 +107,7 @@ def printable(text: str) -> str:
 MAX_VALUE: Final = 256
 
 
-#: The most characters of one argument of an alexaskill record (`_escape_args`): a value from a
+#: The most characters of one argument of an alexaskill record (`escape_args`): a value from a
 #: request it quotes (an intent name in "handler failed for …", a slot value that does not
 #: convert, an exception's message quoting one) past it is cut, so that no line goes past what
 #: a pipe keeps whole in one write (PIPE_BUF, 4,096 bytes on Linux) or Docker's log driver
@@ -162,7 +162,7 @@ def shown(line: str) -> str:
     return "\t".join(map(printable, line.split("\t")))
 
 
-def _escape_args(record: logging.LogRecord) -> bool:
+def escape_args(record: logging.LogRecord) -> bool:
     """Filter on the "alexaskill" logger: its messages interpolate values from requests, each
     escaped and cut at `MAX_ARGUMENT` characters."""
     record.args = escaped_args(record.args, MAX_ARGUMENT)

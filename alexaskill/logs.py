@@ -36,7 +36,7 @@ from typing import IO, TYPE_CHECKING, Any, Final
 from .exceptions import ConfigurationError
 from .log_early import LOGGERS, forget_early, install_early
 from .log_fields import json_line, line_args, line_fields, line_message
-from .log_format import JsonFormatter, _PlainFormatter
+from .log_format import JsonFormatter, PlainFormatter
 from .log_lambda import (
     LambdaJsonFormatter,
     LambdaTextFormatter,
@@ -45,7 +45,7 @@ from .log_lambda import (
     on_lambda,
     runtime_takes_records,
 )
-from .log_values import _escape_args, printable, refusal, user_hash
+from .log_values import escape_args, printable, refusal, user_hash
 from .log_writes import handled, pipe_buf, whole_writes
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
         """
         if self._pending:  # Handler.handle holds the lock
             self._write_pending()
-        _escape_args(record)
+        escape_args(record)
         super().emit(record)
 
     def flush(self) -> None:
@@ -295,7 +295,7 @@ def configure_logging(
         json = json or (stream is None and lambda_json_format())
         formatter = LambdaJsonFormatter() if json else LambdaTextFormatter()
     else:
-        formatter = JsonFormatter() if json else _PlainFormatter()
+        formatter = JsonFormatter() if json else PlainFormatter()
     handler.setFormatter(formatter)
     logger.addHandler(handler)
     logger.propagate = False
@@ -340,7 +340,7 @@ def _level(level: str | int) -> int:
 # child alexaskill logs to has its own (for any handler: an app's, AWS Lambda's runtime's), and
 # configure_logging's handler escapes whatever reaches it (`_Handler.emit`).
 for _name in LOGGERS:
-    logging.getLogger(_name).addFilter(_escape_args)
+    logging.getLogger(_name).addFilter(escape_args)
 del _name
 install_early()  # (what is said before logging is set up, escaped: `alexaskill.log_early`)
 
@@ -373,7 +373,7 @@ def log_request(
         # has neither the fields nor the user's hash (a BLAKE2b). Anything else (a handler or
         # filter of the application) gets the standard record below.
         formatter = handler.formatter
-        if type(formatter) is _PlainFormatter:
+        if type(formatter) is PlainFormatter:
             line = formatter._request_line(time.time_ns(), line_message(*line_args(*call)))
         elif type(formatter) is JsonFormatter:
             line = json_line(time.time_ns(), envelope, outcome, status, handler_ms, verify_ms)

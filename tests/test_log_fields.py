@@ -127,14 +127,18 @@ def test_the_json_line_and_the_records_line_agree_on_generated_envelopes() -> No
     assert compared >= 450
 
 
-def test_log_fields_imports_no_private_name_of_another_module() -> None:
+@pytest.mark.parametrize("module", ["log_fields", "log_lambda", "logs", "log_early"])
+def test_log_fields_imports_no_private_name_of_another_module(module: str) -> None:
     # It made the JSON line with three private names of log_format (the logger's name, the
     # line's Struct, the UTC clock): now public there, or in log_times, their shared home.
+    # log_lambda fitted its text line, and logs and log_early made the plain formatter and
+    # escaped arguments, with private names of log_format and log_values: public there now.
     import ast
+    import importlib
 
-    import alexaskill.log_fields
-
-    tree = ast.parse(Path(alexaskill.log_fields.__file__).read_text())
+    path = importlib.import_module(f"alexaskill.{module}").__file__
+    assert path is not None
+    tree = ast.parse(Path(path).read_text())
     private = [
         f"{node.module}.{alias.name}"
         for node in ast.walk(tree)

@@ -13,7 +13,7 @@ from typing import Any, Final
 import pytest
 
 import alexaskill
-from alexaskill.log_values import MAX_VALUE, _escape_args
+from alexaskill.log_values import MAX_VALUE, escape_args
 from alexaskill.logs import configure_logging, log_request
 
 from .logger_state import alexaskill_logger_kept
@@ -63,7 +63,7 @@ def test_every_child_logger_of_the_package_has_the_escaping_filter() -> None:
     names = _child_loggers() - {"alexaskill.request"}  # (its lines are escaped as made)
     assert {"alexaskill.server", "alexaskill.verify", "alexaskill.simulator"} <= names
     for name in names | {"alexaskill", "alexaskill.security"}:
-        assert _escape_args in logging.getLogger(name).filters, name
+        assert escape_args in logging.getLogger(name).filters, name
 
 
 def test_an_apps_handler_sees_a_childs_arguments_escaped() -> None:

@@ -29,7 +29,7 @@ from alexaskill.exceptions import (
     VerificationError,
 )
 from alexaskill.log_fields import line_args
-from alexaskill.log_format import _PlainFormatter
+from alexaskill.log_format import PlainFormatter
 from alexaskill.logs import (
     JsonFormatter,
     configure_logging,
@@ -191,7 +191,7 @@ def test_the_direct_request_line_is_the_standard_one(
 
 def test_the_time_text_is_the_formatters_own() -> None:
     record = logging.LogRecord("alexaskill.request", logging.INFO, __file__, 1, "x", (), None)
-    ours, standard = _PlainFormatter(), logging.Formatter()
+    ours, standard = PlainFormatter(), logging.Formatter()
     for created in (record.created, 0.0, 1_700_000_000.999, 1_700_000_001.5):
         record.created, record.msecs = created, int((created - int(created)) * 1000)
         assert ours.formatTime(record) == standard.formatTime(record)
@@ -677,7 +677,7 @@ def test_alexaskills_plain_format_escapes_control_characters_in_a_one_line_recor
     # No line break to split, all ASCII: an ANSI escape or a NUL in the message itself (not
     # an argument, which the filter escapes) reached the terminal as it was.
     record = logging.makeLogRecord({"name": "alexaskill", "msg": "x\x1b[2K\x00 y"})
-    assert _PlainFormatter().format(record).endswith(" alexaskill: x\\x1b[2K\\x00 y")
+    assert PlainFormatter().format(record).endswith(" alexaskill: x\\x1b[2K\\x00 y")
 
 
 def test_the_plain_log_keeps_space_separators_and_escapes_the_rest() -> None:
