@@ -31,7 +31,10 @@ def line_args(
     JSON encodes the fields' own)."""
     # Inlined: no call to escape a printable value or to format a time (a call is ~300
     # instructions; these were 2,600 of a plain line's 35,500).
-    status_text = "" if status is None else f" ({status})"
+    # logs13: the status's text from `json_line`'s table, by its ``get`` bound once (on 3.11,
+    # not a bound method made at each line): ~900 instructions a plain line less (28,954 ->
+    # 28,066, benchmarks/bench_request_line.py --instructions), the same text.
+    status_text = "" if status is None else _status_text(status) or f" ({status})"
     # "%.1fms" % x, not f"{x:.1f}ms" (ruff's UP031): the same text, PyOS_double_to_string's
     # either way, without the format spec's parse and __format__'s call: 360 instructions a
     # time less (benchmarks/README.md, "The request line, ninth session").
@@ -155,6 +158,7 @@ def json_line(
 
 #: The status's text in the line's message, for the statuses alexaskill answers with.
 _STATUS_TEXTS: Final = {status: f" ({status})" for status in (200, 400, 405, 408, 413, 500, 503)}
+_status_text: Final = _STATUS_TEXTS.get
 
 
 def line_message(

@@ -184,6 +184,8 @@ def _size(line: str) -> int:
     return len(line) if line.isascii() else len(line.encode("utf-8", "backslashreplace"))
 
 
+# Not one code with `_fitted_json`: a JSON line's room is shared by escaped values cut in rounds
+# by their bytes, a plain record's by lines kept whole or left out; `cut` is what they share.
 def fitted_plain(lines: list[str]) -> str:
     """A plain record's ``lines`` (each after the first indented) within `MAX_LINE_BYTES`, the
     newline counted, as one text: one write() a pipe keeps whole, as a JSON record's one line.
