@@ -34,8 +34,8 @@ Run = Callable[..., tuple[int, str, str]]
 def run(capsys: pytest.CaptureFixture[str]) -> Run:
     """`cli_run.run`, with what argparse writes on sys.stdout and sys.stderr added to the two."""
 
-    def running(*argv: str) -> tuple[int, str, str]:
-        code, out, err = run_here(*argv)
+    def running(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
+        code, out, err = run_here(*argv, stdin=stdin)
         captured = capsys.readouterr()
         return code, captured.out + out, captured.err + err
 
@@ -410,3 +410,40 @@ def test_a_short_option_given_its_value_attached_is_no_unknown_option(
     code, _, err = run("model", WEATHER, "-xmodel")  # (no -x: still named)
     assert code == 2
     assert "unrecognized arguments: -xmodel" in err, err
+
+
+def test_version_is_answered_by_the_parser_too(capsys: pytest.CaptureFixture[str]) -> None:
+    # `main` answers a first --version itself; the parser answers it after another option.
+    from importlib.metadata import version
+
+    from alexaskill.cli import parser
+
+    with pytest.raises(SystemExit) as exited:
+        parser().parse_args(["--bogus", "--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr() == (f"alexaskill {version('alexaskill')}\n", "")
+    with pytest.raises(SystemExit):
+        parser().parse_args(["--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "--version show program's version number and exit" in said, said
+
+
+def test_the_parser_knows_the_options_of_an_argument_group(run: Run) -> None:
+    from alexaskill.cli.parsing import Parser
+
+    grouped = Parser(prog="x")
+    grouped.refuses_unknown = True
+    grouped.add_argument_group("g").add_argument("--colour")
+    grouped.add_mutually_exclusive_group().add_argument("--shape")
+    assert vars(grouped.parse_args(["--col", "red", "--shape=round"])) == {
+        "colour": "red",
+        "shape": "round",
+    }
+
+
+def test_the_parser_uses_no_private_argparse_lookups() -> None:
+    # argparse's private option table and version action may change in any Python release.
+    for module in ("__init__", "parsing"):
+        source = (ROOT / f"alexaskill/cli/{module}.py").read_text()
+        assert "_option_string_actions" not in source, module
+        assert "argparse._VersionAction" not in source, module

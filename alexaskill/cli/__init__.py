@@ -37,12 +37,10 @@ import argparse
 import contextlib
 import importlib
 import os
-import re
-import shlex
 import sys
-from collections.abc import Iterator, Mapping, Sequence
-from types import MappingProxyType, ModuleType
-from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
+from collections.abc import Iterator, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 if TYPE_CHECKING:
     from .common import UsageError, load_skill
@@ -65,18 +63,11 @@ __all__ = [
 # They are imported in main(), where a Ctrl-C is caught: the console script imports this module
 # before main() runs, and a Ctrl-C during a slow import here was a traceback.
 _COMMANDS: Final = ("replay", "serve", "request", "model", "certify", "understand", "chat")
-# The commands whose parsers take their positional arguments among their options (`_Parser`).
+# The commands whose parsers take their positional arguments among their options (`Parser`).
 _INTERMIXED: Final = ("replay",)
 # The options, per command, whose value of one word followed by a word is ambiguous: the rest
-# of the value, or the positional argument named (`_Parser.split_values`).
+# of the value, or the positional argument named (`Parser.split_values`).
 _SPLIT_VALUES: Final = {"understand": {"--invocation": "UTTERANCE"}}
-
-# The options whose value may hold words (an invocation name, a slot's value): a hint for one
-# given unquoted, its words split by the shell.
-_WORDY: Final = ("invocation", "slot", "field")
-
-# What an option (not a negative number, nor a value of several words) looks like.
-_OPTION_LIKE: Final = re.compile(r"--?[A-Za-z][\w-]*")
 
 # The names this module gives, from the modules that define them (imported when first asked).
 _LAZY: Final = {
@@ -120,240 +111,12 @@ EXIT_STATUSES: Final = (
 )
 
 
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors show an argument's bytes that are not UTF-8 as read
-    (``\\xe9``), not as Python holds them (``\\udce9``); its subcommands' parsers are one too.
-
-    A command's parser with ``intermixed`` set takes its positional arguments anywhere among
-    its options, as `parse_intermixed_args` does: ``replay``'s optional APP before its FILEs,
-    which plain parsing lost once an option stood between them (``APP --url URL FILE``)."""
-
-    intermixed = False
-    #: A command's parser says the arguments it does not know itself, naming the command
-    #: (argparse left them to the top parser: "alexaskill: error: unrecognized arguments").
-    refuses_unknown = False
-    #: The top parser: an unknown option given without a command is named as unknown
-    #: (argparse said only "the following arguments are required: COMMAND").
-    names_strays = False
-    #: Options whose value of one word may be followed by the rest of it, split by the shell,
-    #: taken for a positional argument of the command (named here: ``understand --invocation
-    #: weather helper`` took "helper" for an UTTERANCE): such a call is refused as ambiguous.
-    split_values: Mapping[str, str] = MappingProxyType({})
-    _intermixing = False
-    _stand_ins: Mapping[str, str] = MappingProxyType({})  # (while parsing: `_parse_intermixed`)
-
-    def parse_known_args(  # type: ignore[override]
-        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
-    ) -> tuple[argparse.Namespace, list[str]]:
-        if self._intermixing:
-            return super().parse_known_args(args, namespace)
-        given = sys.argv[1:] if args is None else list(args)
-        if self.names_strays:
-            self._name_strays(given)
-            self._suggest_command(given)
-        if self.refuses_unknown:
-            self._refuse_strays(given)
-        self._refuse_split_values(given)
-        if self.intermixed:
-            parsed, unknown = self._parse_intermixed(given, namespace)
-        else:
-            parsed, unknown = super().parse_known_args(given, namespace)
-        if unknown and self.refuses_unknown:
-            self.error(
-                f"unrecognized arguments: {' '.join(unknown)}{self._unquoted(given, unknown)}"
-            )
-        return parsed, unknown
-
-    def _stray(self, arg: str) -> bool:
-        """Whether ``arg`` is an option this parser does not know (nor any abbreviation of)."""
-        if arg[:1] != "-" or arg == "-" or arg == "--":
-            return False
-        if arg[1] != "-" and arg[:2] in self._option_string_actions:
-            return False  # "-oFILE": "-o FILE" to argparse
-        name = arg.split("=", 1)[0]
-        return not any(known.startswith(name) for known in self._option_string_actions)
-
-    def _refuse_strays(self, given: list[str]) -> None:
-        """Name the options this command does not know before argparse parses: it named a
-        missing argument first ("replay --bogus": "the following arguments are required:
-        FILE"), and the unknown option only once all else was right. One close to a known
-        option is suggested. Only words written as options count (``--name``, ``-x``,
-        ``--name=value``), before any ``--``: a negative number or a value with spaces is an
-        argument."""
-        import difflib
-
-        words = given[: given.index("--")] if "--" in given else given
-        strays = [
-            arg
-            for arg in words
-            if _OPTION_LIKE.fullmatch(arg.split("=", 1)[0]) is not None and self._stray(arg)
-        ]
-        if not strays:
-            return
-        # (Compared without their dashes, which all share: "--bogus" was close to "--host".)
-        known = [name[2:] for name in self._option_string_actions if name.startswith("--")]
-        close = difflib.get_close_matches(strays[0].split("=", 1)[0].lstrip("-"), known, 1, 0.7)
-        hint = f" (did you mean --{close[0]}?)" if close else ""
-        self.error(f"unrecognized arguments: {' '.join(strays)}{hint}")
-
-    def _refuse_split_values(self, given: list[str]) -> None:
-        """A usage error for an option of `split_values` given one word (not quoted words, not
-        ``--name=word``) directly followed by a word that is no option: the rest of a value
-        the shell split, or a positional argument? Each can be written so as to say which."""
-        words = given[: given.index("--")] if "--" in given else given
-        for index, arg in enumerate(words[:-2]):
-            name = next((name for name in self.split_values if name.startswith(arg)), None)
-            value, after = words[index + 1], words[index + 2]
-            if len(arg) < 3 or name is None or value[:1] == "-" or after[:1] == "-":
-                continue
-            if len(value.split()) == 1 and len(after.split()) == 1:
-                taken = self.split_values[name]
-                self.error(
-                    f"is {shlex.quote(after)} the rest of the {name[2:]} name or an {taken}? "
-                    f"quote a name of several words ({name} {shlex.quote(f'{value} {after}')}), "
-                    f"or put the {taken}s after -- ({name} {value} -- {shlex.quote(after)})"
-                )
-
-    def _suggest_command(self, given: list[str]) -> None:
-        """Name the command meant by a mistyped one close to it (argparse listed them all)."""
-        import difflib
-
-        typed = next((arg for arg in given if arg[:1] != "-"), None)
-        if typed is None or typed in _COMMANDS:
-            return
-        close = difflib.get_close_matches(typed, _COMMANDS, 1, 0.7)
-        if close:
-            self.error(
-                f"argument COMMAND: invalid choice: {typed!r} (did you mean {close[0]}? choose "
-                f"from {', '.join(_COMMANDS)})"
-            )
-
-    def _name_strays(self, given: list[str]) -> None:
-        """Say the unknown options of a command line that names no command, which argparse
-        would report as a missing COMMAND."""
-        words = given[: given.index("--")] if "--" in given else given
-        if any(arg[:1] != "-" or not self._stray(arg) for arg in words):
-            return  # a command (or a mistyped one), or --help or --version: argparse's to answer
-        strays = [arg for arg in words if self._stray(arg)]
-        if strays:
-            self.error(f"unrecognized arguments: {' '.join(strays)}")
-
-    def _unquoted(self, args: list[str], unknown: list[str]) -> str:
-        """A hint when the words not understood are the rest of a value of several words the
-        shell split: they follow the option's value (``--invocation weather helper``), or, the
-        options first, they end the words after it, of which APP (or TYPE) took the first
-        (``--invocation weather helper app:skill``: APP was ``helper``)."""
-        end = args.index("--") if "--" in args else len(args)
-        for index, arg in enumerate(args[: end - 2]):
-            action = self._option_string_actions.get(arg)
-            if action is None or action.dest not in _WORDY or args[index + 1][:1] == "-":
-                continue
-            after: list[str] = []  # the words after its value, up to the next option
-            for word in args[index + 2 : end]:
-                if word[:1] == "-":
-                    break
-                after.append(word)
-            if unknown[0] not in after:
-                continue
-            taken = after.index(unknown[0])  # (by positional arguments: the value's words)
-            left = 0  # how many of the words from there were not understood
-            while taken + left < len(after) and left < len(unknown):
-                if after[taken + left] != unknown[left]:
-                    break
-                left += 1
-            if taken and taken + left < len(after):
-                continue  # (words after them were understood: not a value's)
-            value = shlex.quote(" ".join([args[index + 1], *after[:left]]))
-            return f" (a value of several words is quoted: {arg} {value})"
-        return ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._given_positionals: list[argparse.Action] = []  # (`add_argument`'s, in order)
-        super().__init__(*args, **kwargs)
-
-    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
-        """`argparse.ArgumentParser.add_argument`, keeping the positional arguments' actions
-        for `_parse_intermixed` (argparse's own list of them is private; one added through a
-        group is not kept, and its stand-ins, not found, mean the plain parse)."""
-        action = super().add_argument(*args, **kwargs)
-        if not action.option_strings:
-            self._given_positionals.append(action)
-        return action
-
-    def _parse_intermixed(
-        self, args: list[str], namespace: argparse.Namespace | None
-    ) -> tuple[argparse.Namespace, list[str]]:
-        """`parse_known_intermixed_args`, with what follows ``--`` kept positional: Python
-        3.11's took ``-- --url`` for the option --url. Each such argument is parsed as a stand-in
-        no option parser can mistake (argv holds no NUL), then put back and checked. Should an
-        argparse of another version not give every stand-in back as it was, the words are
-        parsed plainly instead (`parse_known_args`, which always read ``--`` right, though it
-        takes the positional arguments only together)."""
-        if "--" not in args:
-            return self._parse_known_intermixed(args, namespace)
-        split = args.index("--")  # (the first, as argparse reads it)
-        tail = args[split + 1 :]
-        stand_ins = {f"\0{index}\0": arg for index, arg in enumerate(tail) if arg[:1] == "-"}
-        back = {arg: stand_in for stand_in, arg in stand_ins.items()}
-        # (The "--" kept: an option before it without its value is still told so, not given
-        # the first FILE.)
-        marked = args[: split + 1] + [back.get(arg, arg) for arg in tail]
-        self._stand_ins = stand_ins
-        try:
-            parsed, unknown = self._parse_known_intermixed(marked, namespace)
-        finally:
-            self._stand_ins = MappingProxyType({})
-        found = [arg for arg in unknown if arg in stand_ins]
-        for action in self._given_positionals:
-            value = getattr(parsed, action.dest, None)
-            if isinstance(value, str) and value in stand_ins:
-                found.append(value)
-                setattr(parsed, action.dest, self._given(action, stand_ins[value]))
-            elif isinstance(value, list):
-                found.extend(item for item in value if item in stand_ins)
-                given = [
-                    self._given(action, stand_ins[item]) if item in stand_ins else item
-                    for item in value
-                ]
-                setattr(parsed, action.dest, given)
-        if sorted(found) != sorted(stand_ins):
-            return super().parse_known_args(args, namespace)
-        return parsed, [stand_ins.get(arg, arg) for arg in unknown]
-
-    def _parse_known_intermixed(
-        self, args: list[str], namespace: argparse.Namespace | None
-    ) -> tuple[argparse.Namespace, list[str]]:
-        self._intermixing = True  # (the intermixed parse may call parse_known_args for each pass)
-        try:
-            return self.parse_known_intermixed_args(args, namespace)
-        finally:
-            self._intermixing = False
-
-    def _given(self, action: argparse.Action, text: str) -> Any:
-        """``text`` converted by the argument's type, as argparse converts it (a usage error
-        naming the argument if the type refuses it)."""
-        if not callable(action.type):
-            return text
-        try:
-            return action.type(text)
-        except argparse.ArgumentTypeError as exc:
-            self.error(f"argument {action.metavar or action.dest}: {exc}")
-        except (TypeError, ValueError):
-            self.error(f"argument {action.metavar or action.dest}: invalid value: {text!r}")
-
-    def error(self, message: str) -> NoReturn:
-        from .chat_show import shown_error
-
-        for stand_in, arg in self._stand_ins.items():
-            message = message.replace(stand_in, arg)
-        super().error(shown_error(message))
-
-
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the ``alexaskill`` command."""
     from .common import help_text
+    from .parsing import Parser
 
-    top = _Parser(
+    top = Parser(
         prog="alexaskill",
         description="Test, serve and describe an alexaskill skill.",
         epilog=help_text("Run `alexaskill COMMAND --help` for a command's options.", EXIT_STATUSES),
@@ -361,20 +124,31 @@ def parser() -> argparse.ArgumentParser:
     )
     top.add_argument("--version", action=_VersionAction)
     top.names_strays = True
+    top.commands = _COMMANDS
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in _COMMANDS:
         _command(name).add_parser(commands)
         sub = commands.choices[name]
-        if isinstance(sub, _Parser):
+        if isinstance(sub, Parser):
             sub.refuses_unknown = True
             sub.intermixed = name in _INTERMIXED
             sub.split_values = _SPLIT_VALUES.get(name, {})
     return top
 
 
-class _VersionAction(argparse._VersionAction):
+class _VersionAction(argparse.Action):
     """``--version``, whose version is looked up when asked for: reading the package's metadata
-    took tens of milliseconds of every command's start."""
+    took tens of milliseconds of every command's start. (argparse's own version action, which
+    takes the version when made, is private.)"""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            default=argparse.SUPPRESS,
+            help="show program's version number and exit",
+        )
 
     def __call__(
         self,
@@ -383,8 +157,9 @@ class _VersionAction(argparse._VersionAction):
         values: str | Sequence[Any] | None,
         option_string: str | None = None,
     ) -> None:
-        self.version = f"%(prog)s {_version()}"
-        super().__call__(parser, namespace, values, option_string)
+        with contextlib.suppress(OSError):  # (as argparse's: no output to write to)
+            sys.stdout.write(f"{parser.prog} {_version()}\n")
+        parser.exit()
 
 
 def _version() -> str:
