@@ -412,6 +412,69 @@ def test_a_short_option_given_its_value_attached_is_no_unknown_option(
     assert "unrecognized arguments: -xmodel" in err, err
 
 
+def test_chat_refuses_an_unquoted_invocation_name_taken_for_its_app(run: Run) -> None:
+    # "chat --invocation weather helper" took "helper" for the APP ("APP 'helper': expected
+    # module:attribute"), where `understand` refuses the same words as ambiguous.
+    code, out, err = run("chat", "--invocation", "weather", "helper", stdin="")
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        "alexaskill chat: error: is helper the rest of the invocation name or the APP? quote a "
+        "name of several words (--invocation 'weather helper'); an APP is module:attribute, "
+        "e.g. app:skill\n"
+    ), err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--invocation", "weather", WEATHER],  # plainly an APP (no invocation name has a ":")
+        ["--invocation", "weather helper", WEATHER],  # quoted
+        [WEATHER, "--invocation", "weather"],
+    ],
+)
+def test_chat_takes_an_app_after_an_invocation_name_of_one_word(
+    run: Run, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT))
+    code, _, err = run("chat", *argv, stdin="")
+    assert code == 0, err
+
+
+def test_chat_names_the_rest_of_an_unquoted_invocation_name_after_its_app(run: Run) -> None:
+    code, _, err = run("chat", WEATHER, "--invocation", "weather", "helper", stdin="")
+    assert code == 2
+    assert err.endswith(
+        "alexaskill chat: error: unrecognized arguments: helper (a value of several words is "
+        "quoted: --invocation 'weather helper')\n"
+    ), err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["request", "IntentRequest", "--intent", "X", "--slot", "-x"],
+            "--slot: expected NAME=VALUE",
+        ),
+        (
+            ["request", "IntentRequest", "--intent", "X", "--field", "-x"],
+            "--field: expected NAME=VALUE",
+        ),
+        (["request", "IntentRequest", "--intent", "-x"], "--intent: expected INTENT"),
+        (["request", "IntentRequest", "--sl", "-x"], "--sl: expected NAME=VALUE"),  # abbreviated
+        (["chat", "--invocation", "--json"], "--invocation: expected NAME"),  # a known option
+    ],
+)
+def test_an_option_given_an_option_for_its_value_says_what_value_it_needs(
+    run: Run, argv: list[str], said: str
+) -> None:
+    # "--slot -x" said "unrecognized arguments: -x", not that --slot needs NAME=VALUE.
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "")
+    stray = argv[-1]
+    assert err.endswith(f"alexaskill {argv[0]}: error: argument {said}, not {stray}\n"), err
+
+
 def test_version_is_answered_by_the_parser_too(capsys: pytest.CaptureFixture[str]) -> None:
     # `main` answers a first --version itself; the parser answers it after another option.
     from importlib.metadata import version

@@ -67,7 +67,10 @@ _COMMANDS: Final = ("replay", "serve", "request", "model", "certify", "understan
 _INTERMIXED: Final = ("replay",)
 # The options, per command, whose value of one word followed by a word is ambiguous: the rest
 # of the value, or the positional argument named (`Parser.split_values`).
-_SPLIT_VALUES: Final = {"understand": {"--invocation": "UTTERANCE"}}
+_SPLIT_VALUES: Final = {
+    "understand": {"--invocation": "UTTERANCE"},
+    "chat": {"--invocation": "APP"},
+}
 
 # The names this module gives, from the modules that define them (imported when first asked).
 _LAZY: Final = {

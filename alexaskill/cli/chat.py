@@ -374,8 +374,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=given_invocation,
         metavar="NAME",
         help="the invocation name, quoted when of several words (--invocation \"<your skill's "
-        "invocation name>\"). Default: the model's; an APP's: the project's model file's, "
-        "skill-package/interactionModels/custom/LOCALE.json, as `model` reads it",
+        'invocation name>"; a name of one word followed by a word with no ":" is refused as '
+        "ambiguous: the rest of the name, or the APP?). Default: the model's; an APP's: the "
+        "project's model file's, skill-package/interactionModels/custom/LOCALE.json, as "
+        "`model` reads it",
     )
     command.add_argument(
         "--now",

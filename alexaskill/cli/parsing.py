@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 import shlex
 import sys
@@ -38,6 +39,8 @@ class Parser(argparse.ArgumentParser):
     #: Options whose value of one word may be followed by the rest of it, split by the shell,
     #: taken for a positional argument of the command (named here: ``understand --invocation
     #: weather helper`` took "helper" for an UTTERANCE): such a call is refused as ambiguous.
+    #: A positional argument of one word (chat's APP) is so only when it was taken from there
+    #: and has no ":", which every APP has and no invocation name.
     split_values: Mapping[str, str] = MappingProxyType({})
     #: The top parser: its commands' names, one mistyped suggested (`_suggest_command`).
     commands: tuple[str, ...] = ()
@@ -54,6 +57,7 @@ class Parser(argparse.ArgumentParser):
             self._name_strays(given)
             self._suggest_command(given)
         if self.refuses_unknown:
+            self._refuse_options_as_values(given)
             self._refuse_strays(given)
         self._refuse_split_values(given)
         if self.intermixed:
@@ -64,6 +68,7 @@ class Parser(argparse.ArgumentParser):
             self.error(
                 f"unrecognized arguments: {' '.join(unknown)}{self._unquoted(given, unknown)}"
             )
+        self._refuse_split_values(given, parsed)
         return parsed, unknown
 
     def _stray(self, arg: str) -> bool:
@@ -98,18 +103,68 @@ class Parser(argparse.ArgumentParser):
         hint = f" (did you mean --{close[0]}?)" if close else ""
         self.error(f"unrecognized arguments: {' '.join(strays)}{hint}")
 
-    def _refuse_split_values(self, given: list[str]) -> None:
+    def _refuse_options_as_values(self, given: list[str]) -> None:
+        """Say what value an option needs when it is given an option instead (``--slot -x``):
+        argparse said "unrecognized arguments: -x", or for an option it knows "expected one
+        argument", neither naming what to give."""
+        words = given[: given.index("--")] if "--" in given else given
+        for arg, after in itertools.pairwise(words):
+            if "=" in arg or _OPTION_LIKE.fullmatch(after.split("=", 1)[0]) is None:
+                continue
+            action = self._option_named(arg)
+            if action is None or action.nargs is not None:
+                continue  # (no option, or one of no value or of several)
+            if isinstance(action.metavar, str):
+                needed = action.metavar
+            elif action.choices is not None:
+                needed = "one of " + ", ".join(map(str, action.choices))
+            else:
+                needed = action.dest.upper()
+            self.error(f"argument {arg}: expected {needed}, not {after}")
+
+    def _option_named(self, arg: str) -> argparse.Action | None:
+        """The action of the option ``arg`` names, in full or abbreviated as argparse takes it
+        (a long option's unique beginning); None for a short option with its value attached."""
+        if arg in self._options:
+            return self._options[arg]
+        if arg[:2] != "--" or len(arg) < 3:
+            return None
+        actions = {
+            id(action): action for name, action in self._options.items() if name.startswith(arg)
+        }
+        return next(iter(actions.values())) if len(actions) == 1 else None
+
+    def _refuse_split_values(
+        self, given: list[str], parsed: argparse.Namespace | None = None
+    ) -> None:
         """A usage error for an option of `split_values` given one word (not quoted words, not
         ``--name=word``) directly followed by a word that is no option: the rest of a value
-        the shell split, or a positional argument? Each can be written so as to say which."""
+        the shell split, or a positional argument? Each can be written so as to say which.
+        Before the parse (``parsed`` None), for a positional argument of many words; after
+        it, for one of one word taken from there."""
         words = given[: given.index("--")] if "--" in given else given
         for index, arg in enumerate(words[:-2]):
             name = next((name for name in self.split_values if name.startswith(arg)), None)
             value, after = words[index + 1], words[index + 2]
             if len(arg) < 3 or name is None or value[:1] == "-" or after[:1] == "-":
                 continue
-            if len(value.split()) == 1 and len(after.split()) == 1:
-                taken = self.split_values[name]
+            if len(value.split()) != 1 or len(after.split()) != 1:
+                continue
+            taken = self.split_values[name]
+            positional = next(
+                (action for action in self._given_positionals if action.metavar == taken), None
+            )
+            if positional is not None and positional.nargs in (None, "?"):
+                if parsed is None or getattr(parsed, positional.dest, None) != after:
+                    continue
+                if ":" in after:
+                    continue  # (plainly an APP: no invocation name has a ":")
+                self.error(
+                    f"is {shlex.quote(after)} the rest of the {name[2:]} name or the {taken}? "
+                    f"quote a name of several words ({name} {shlex.quote(f'{value} {after}')}); "
+                    f"an {taken} is module:attribute, e.g. app:skill"
+                )
+            if parsed is None:
                 self.error(
                     f"is {shlex.quote(after)} the rest of the {name[2:]} name or an {taken}? "
                     f"quote a name of several words ({name} {shlex.quote(f'{value} {after}')}), "
