@@ -442,3 +442,22 @@ def test_the_usage_line_still_shows_model_as_required(capsys: pytest.CaptureFixt
     out += capsys.readouterr().out  # (argparse prints its help on sys.stdout)
     assert "[--model" not in out
     assert " --model MODEL " in " ".join(out.split())
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["understand", "--model", "models/custom", "hi"],
+        ["request", "LaunchRequest", "--model", "models/custom"],
+        ["serve", "models/custom"],
+    ],
+)
+def test_a_missing_path_named_for_a_model_or_app_is_said_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    # A path with no ":" can be no module:attribute: "--model models/custom" (a directory of
+    # model files, mistyped) said "APP 'models/custom': expected module:attribute".
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "")
+    assert err == f"alexaskill {argv[0]}: error: models/custom: no such file\n", err

@@ -141,8 +141,10 @@ def load_object(spec: str) -> Any:
     from ..app import Skill
 
     target, colon, attribute = spec.rpartition(":")
-    if not colon and spec.endswith(".py") and not Path(spec).is_file():
-        raise UsageError(f"{spec}: no such file")  # (not "did you mean app.py:skill?")
+    # (Not "did you mean app.py:skill?"; nor, for a path (no module), "expected module:...")
+    pathlike = spec.endswith(".py") or "/" in spec or os.sep in spec
+    if not colon and pathlike and not Path(spec).exists():
+        raise UsageError(f"{spec}: no such file")
     if not colon or not target or not attribute:
         raise UsageError(
             f"APP {spec!r}: expected module:attribute, e.g. app:skill, or path/to/app.py:skill"
