@@ -436,13 +436,15 @@ def test_an_intent_and_its_slots_can_be_sent_confirmed_or_denied() -> None:
         (["--confirm-slot", "city=CONFIRMED"], "--confirm-slot city: no --slot city=VALUE"),
         (["--confirm-slot", "size=DENIED"], "--confirm-slot size: the slot has no value"),
         (["--confirm-slot", "drink=DENIED"] * 2, "--confirm-slot drink: given twice"),
+        # (It said "expected NAME=VALUE", where its help says NAME=STATUS.)
+        (["--confirm-slot", "drink"], "--confirm-slot 'drink': expected NAME=STATUS\n"),
     ],
 )
 def test_a_confirmation_that_cannot_be_sent_is_a_usage_error(argv: list[str], message: str) -> None:
     base = ["request", "IntentRequest", "--intent", "Order", "--slot", "drink=tea"]
     code, out, err = run(*base, "--slot", "size=", *argv)
     assert (code, out) == (2, "")
-    assert message in err
+    assert message in err, err
 
 
 @pytest.mark.parametrize("option", ["--confirm=CONFIRMED", "--confirm-slot=drink=CONFIRMED"])

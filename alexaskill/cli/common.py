@@ -295,12 +295,12 @@ def help_text(*parts: str) -> str:
     return "\n\n".join(part if "\n" in part else textwrap.fill(part, 78) for part in parts)
 
 
-def pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
+def pairs(values: Sequence[str], option: str, form: str = "NAME=VALUE") -> list[tuple[str, str]]:
     pairs = []
     for value in values:
         name, equals, text = value.partition("=")
         if not equals or not name:
-            raise UsageError(f"{option} {value!r}: expected NAME=VALUE")
+            raise UsageError(f"{option} {value!r}: expected {form}")
         pairs.append((name, text))
     return pairs
 

@@ -79,7 +79,7 @@ def _confirmed(args: argparse.Namespace, request_type: str, intent: dict[str, An
         intent["confirmationStatus"] = args.confirm
     slots = intent.get("slots") or {}
     seen: set[str] = set()
-    for name, status in pairs(args.confirm_slot, "--confirm-slot"):
+    for name, status in pairs(args.confirm_slot, "--confirm-slot", "NAME=STATUS"):
         if status not in CONFIRMATION_STATUSES:
             choices = ", ".join(CONFIRMATION_STATUSES)
             raise UsageError(f"--confirm-slot {name}={status}: a status is one of {choices}")
