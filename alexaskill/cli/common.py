@@ -141,9 +141,8 @@ def load_object(spec: str) -> Any:
     from ..app import Skill
 
     target, colon, attribute = spec.rpartition(":")
-    # (Not "did you mean app.py:skill?"; nor, for a path (no module), "expected module:...")
-    pathlike = spec.endswith(".py") or "/" in spec or os.sep in spec
-    if not colon and pathlike and not Path(spec).exists():
+    pathlike = spec.endswith(".py") or "/" in spec or os.sep in spec  # a path, no module:
+    if not colon and pathlike and not Path(spec).exists():  # not "did you mean …", "expected …"
         raise UsageError(f"{spec}: no such file")
     if not colon or not target or not attribute:
         raise UsageError(
