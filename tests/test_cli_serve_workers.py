@@ -272,6 +272,58 @@ def test_an_older_uvicorn_keeps_its_own_supervisor(
         assert callable(made.made_with["target"])
 
 
+class _Worker:  # a worker of uvicorn's supervisor: its multiprocessing process as ``process``
+    def __init__(self, exitcode: int | None) -> None:
+        self.process = SimpleNamespace(exitcode=exitcode, pid=4321)
+
+
+class _Restarting(_MultiprocessBefore051):  # 0.42 to 0.49: a dead worker started again
+    def keep_subprocess_alive(self) -> None:
+        self.checked = True
+        self.processes = [_Worker(None) for _ in self.processes]
+
+
+class _Stopping(_MultiprocessBefore051):  # 0.50: it stops, and the worker (status 3) stays
+    def keep_subprocess_alive(self) -> None:
+        self.checked = True
+        self.processes[0] = _Worker(3)
+
+
+@pytest.mark.parametrize(
+    ("multiprocess", "exitcodes", "failed", "checked"),
+    [
+        (_Restarting, [None, 3], True, False),  # seen before uvicorn's restart check
+        (_Restarting, [None, 1], False, True),  # (another failure: uvicorn's to restart)
+        (_Restarting, [0, None], False, True),
+        (_Stopping, [None, None], True, True),  # ended as uvicorn looked: seen after it
+    ],
+)
+def test_on_an_older_uvicorn_a_worker_that_could_not_start_stops_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    multiprocess: Any,
+    exitcodes: list[int | None],
+    failed: bool,
+    checked: bool,
+) -> None:
+    # The 0.42-0.50 path of test_a_worker_that_cannot_start_stops_serve_with_status_3, without
+    # processes (CI runs that file at the newest uvicorn only): a worker ended with uvicorn's
+    # start-up failure status stops the supervisor, said once at ERROR, serve's status then 3.
+    from uvicorn.supervisors import multiprocess as module
+
+    monkeypatch.setattr(module, "Process", _ProcessBefore050)
+    monkeypatch.setattr(module, "Multiprocess", multiprocess)
+    made = _supervisor(SimpleNamespace(workers=2), object())
+    made.processes = [_Worker(code) for code in exitcodes]
+    with caplog.at_level(logging.ERROR):
+        made.keep_subprocess_alive()
+        made.keep_subprocess_alive()  # (once said, said no more)
+    assert made.failed_to_start is failed and made.should_exit.is_set() is failed
+    assert made.checked is checked
+    said = [r.getMessage() for r in caplog.records if "could not start" in r.getMessage()]
+    assert said == (["worker process [4321] could not start (its log says why): stopping"] * failed)
+
+
 def test_under_bare_uvicorn_a_worker_killed_is_said_at_error_by_its_successor(
     servers: Servers, tmp_path: Path
 ) -> None:
