@@ -13,6 +13,7 @@ import pytest
 from alexaskill.logs import configure_logging
 
 from .logger_state import alexaskill_logger_kept
+from .test_logs import CountingStream
 
 
 @pytest.fixture
@@ -110,18 +111,6 @@ def test_a_rule_violations_field_is_cut_as_its_message_is(json_log: io.StringIO)
     assert line["rule_violation"] == repr(short) and line["names"] == ["card"]
 
 
-class _Writes(io.StringIO):
-    """A text stream that keeps each write() apart: what a pipe is handed at once."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.writes: list[str] = []
-
-    def write(self, text: str) -> int:
-        self.writes.append(text)
-        return super().write(text)
-
-
 def test_a_plain_records_whole_traceback_is_one_write_within_4096_bytes() -> None:
     # Each line of a plain record was cut to 4,096 bytes, but a record is one write() of all of
     # its lines: a traceback of forty chained exceptions made one of ~30 KB, which a pipe shared
@@ -132,7 +121,7 @@ def test_a_plain_records_whole_traceback_is_one_write_within_4096_bytes() -> Non
             raise ValueError(f"step {step} " + "\u20ac" * 150) from exc
         except ValueError as caught:
             exc = caught
-    stream = _Writes()
+    stream = CountingStream()  # (each write() apart: what a pipe is handed at once)
     with alexaskill_logger_kept():
         configure_logging("INFO", stream=stream)
         logging.getLogger("alexaskill.x").error("failed for %s", "Book", exc_info=exc)
@@ -148,7 +137,7 @@ def test_a_plain_records_whole_traceback_is_one_write_within_4096_bytes() -> Non
 
 def test_a_plain_record_of_long_lines_is_one_write_within_4096_bytes() -> None:
     # A message of many lines, each near the bound, and a traceback: within it too.
-    stream = _Writes()
+    stream = CountingStream()
     with alexaskill_logger_kept():
         configure_logging("INFO", stream=stream)
         try:
