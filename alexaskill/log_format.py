@@ -72,9 +72,10 @@ def json_request_line(entry: JsonRequestLine) -> str:
     """The JSON request line of ``entry`` (what `JsonFormatter.format` makes of the request
     line's record), within `MAX_LINE_BYTES`."""
     # perf18 (benchmarks/README.md, "The JSON request line (perf18)"): encoded into a buffer
-    # the thread keeps (the size of its longest line), not a new bytes object grown and trimmed,
-    # and without `_json_line`'s call, whose one way out a Struct of str, int and float can
-    # take (a lone surrogate) is kept: ~1,100 instructions a JSON line less, the same text.
+    # the thread keeps (msgspec leaves it the length of the last line, not of the longest), not
+    # a new bytes object each line, and without `_json_line`'s call, whose one way out a Struct
+    # of str, int and float can take (a lone surrogate) is kept: ~1,100 instructions a JSON line
+    # less, the same text.
     try:
         buffer: bytearray = _BUFFERS.buffer
     except AttributeError:
