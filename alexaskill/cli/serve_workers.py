@@ -58,7 +58,8 @@ def _startup_checked(multiprocess: Any) -> Any:
     with `_supervisor_class`. uvicorn 0.42 to 0.49 started such a worker again and again, for
     ever; 0.50 stopped, but left it among the workers, and serve then said it as a worker that
     did not stop cleanly, and exited 1. (Each release's worker wraps a `multiprocessing`
-    process as ``process``, whose ``exitcode`` this reads.)"""
+    process as ``process``, whose ``exitcode`` this reads.) One that ends just as 0.42-0.49
+    looks is started again unseen (a race of the 0.5 s loop): its next failure stops them all."""
 
     class Supervisor(_port_closed_first(multiprocess)):  # type: ignore[misc]
         failed_to_start = False
