@@ -67,13 +67,15 @@ def _named_on(found: Match, spans: SpanCache, language: Language) -> bool:
     """Whether a word of meaning said right after a listed value (no pause between) makes it
     part of another name: "the paris hotel" is a hotel, no city "paris". Alexa sends the
     words a custom type's slot took, values or not (a custom type is no enumeration), with
-    ER_SUCCESS_NO_MATCH for none of its values; "paris, france" and "paris I think" end it. A
-    number's or a date's words go on so too ("3 people"): those are the value said."""
+    ER_SUCCESS_NO_MATCH for none of its values; "paris, france" and "paris I think" end it, as
+    thanks do ("paris thanks": `Language.courtesies`). A number's or a date's words go on so
+    too ("3 people"): those are the value said."""
     [(_, fill, _, end)] = found.fills
     if fill.kind != "listed" or end >= len(spans.words) or spans.tokens[end - 1].pause:
         return False
     word = spans.words[end]
-    return word not in language.function_words and word not in language.fillers
+    idle = language.function_words | language.fillers | language.courtesies
+    return word not in idle
 
 
 def _alone(sample: Sample) -> str | None:

@@ -84,6 +84,9 @@ class Language(Protocol):
     #: The fillers that are never words of meaning ("um", "please"; not "like"): said, they
     #: weigh nothing in which samples are aligned. Optional: none.
     pure_fillers: frozenset[str] = frozenset()
+    #: Words of thanks said after a value ("paris *thanks*"): no part of it, no word making it
+    #: another name ("the paris *hotel*"). Optional: none.
+    courtesies: frozenset[str] = frozenset()
     #: Words that say a date alone and are other words too (English: "may", "march"): such a
     #: date is read right after a `value_carriers` word or last, else the word is no date
     #: ("ask if i may leave"). Optional: none.
@@ -117,6 +120,7 @@ _OPTIONAL: Final = {
         "value_carriers",
         "particles",
         "pure_fillers",
+        "courtesies",
         "date_homonyms",
         "homonym_cues",
         "alternatives",
@@ -184,6 +188,7 @@ class _Unknown:
     negations: frozenset[str] = frozenset()
     particles: frozenset[str] = frozenset()
     pure_fillers: frozenset[str] = frozenset()
+    courtesies: frozenset[str] = frozenset()
     date_homonyms: frozenset[str] = frozenset()
     homonym_cues: frozenset[str] = frozenset()
     alternatives: frozenset[str] = frozenset()

@@ -77,6 +77,7 @@ class English:
     #: The fillers that are never words of meaning ("um", "please"; not "like", "well"): said,
     #: they weigh nothing in which samples are aligned (`SampleMatcher.candidates`).
     pure_fillers: frozenset[str] = phrases.PURE_FILLERS
+    courtesies: frozenset[str] = phrases.COURTESIES
     list_separators: frozenset[str] = phrases.LIST_SEPARATORS
     function_words: frozenset[str] = phrases.FUNCTION_WORDS
     value_carriers: frozenset[str] = phrases.VALUE_CARRIERS

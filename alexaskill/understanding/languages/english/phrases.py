@@ -266,6 +266,8 @@ PURE_FILLERS: Final = frozenset({"please", "um", "uh", "er", "erm", "hmm", "hey"
 #: ... and words said so that are words of meaning too: "i *like* jazz", "sleep *well*", "*just*
 #: now", "*so* long", "*oh*" a zero ("oh nine oh five").
 FILLERS: Final = PURE_FILLERS | frozenset({"like", "just", "well", "so", "oh"})
+#: Words of thanks said after a value ("paris *thanks*", "paris *thank you*"): no part of it.
+COURTESIES: Final = frozenset({"thanks", "thank"})
 LIST_SEPARATORS: Final = frozenset({"and", "or"})
 #: ... of which those that offer a choice: "book 2 or friday" is no number and date.
 ALTERNATIVES: Final = frozenset({"or"})
