@@ -1040,6 +1040,22 @@ def test_yes_and_a_synonym_of_the_value_to_confirm_confirms_it(first: str, again
     assert (city["value"], city["confirmationStatus"]) == (first, "CONFIRMED")
 
 
+@pytest.mark.parametrize(
+    ("first", "again"), [("new york", "nyc"), ("new york", "the big apple"), ("nyc", "new york")]
+)
+def test_a_synonym_of_the_value_to_confirm_alone_confirms_it(first: str, again: str) -> None:
+    # "nyc" alone asked "new york, right?" was a new value, "nyc", and Alexa asked "nyc,
+    # right?": the words were compared, not what entity resolution gives them (one value). The
+    # same value said again, in other words, is a yes; the slot keeps the value first said.
+    skill, talk = _trip_confirming_city("Cities")
+    assert talk.say(f"plan a trip to {first}").prompts == [f"{first}, right?"]
+    turn = talk.say(again)
+    assert turn.prompts == []
+    assert skill.last["dialogState"] == "COMPLETED"
+    city = skill.last["intent"]["slots"]["city"]
+    assert (city["value"], city["confirmationStatus"]) == (first, "CONFIRMED")
+
+
 def test_yes_and_another_listed_value_is_no_confirmation() -> None:
     # Pinned: a yes said with another of the type's values is no yes to the value asked about.
     skill, talk = _trip_confirming_city("Cities")

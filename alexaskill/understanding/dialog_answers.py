@@ -22,13 +22,16 @@ a yes said with the value being confirmed ("yes, paris"), or a synonym its type 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .dialog_manager import DialogManager
 from .dialog_state import DialogState
 from .result import Understanding, slot_json
 from .turns import Turn
 from .understander import Understander
+
+if TYPE_CHECKING:
+    from .slottypes import Fill
 
 __all__ = ["DialogAnswers"]
 
@@ -69,6 +72,10 @@ class DialogAnswers(DialogManager):
                 turn.notes.append(
                     f"a no, and words that are no new value for {what}: a denial, as no alone"
                 )
+        if answer is not None and step == "confirm_slot" and self._same(dialog, str(slot), answer):
+            # "nyc" alone asked "new york, right?": the value asked about, in a synonym's words.
+            said, answer = "yes", None
+            turn.notes.append(f"the value of slot {slot} said again (its synonym): a yes")
         if answer is not None:
             turn.understood = answer
             self._fill(dialog, answer)
@@ -120,11 +127,16 @@ class DialogAnswers(DialogManager):
         fill = None if again is None else again.fills.get(slot)
         if fill is None:
             return False
-        if (dialog.value(slot) or "").casefold() == fill.value.casefold():
-            return True
-        # "yes, nyc" asked "new york, right?": a synonym the type lists for the same value.
-        before = _resolved(dialog.slots().get(slot))
-        return bool(before) and bool(before & _resolved({"resolutions": fill.resolutions}))
+        return (dialog.value(slot) or "").casefold() == fill.value.casefold() or _synonym(
+            dialog, slot, fill
+        )
+
+    @staticmethod
+    def _same(dialog: DialogState, slot: str, answer: Understanding) -> bool:
+        """Whether ``answer``, said alone where Alexa asks to confirm ``slot``, gives that slot
+        the value asked about in other words: a synonym its type lists for it."""
+        fill = answer.fills.get(slot)
+        return set(answer.fills) == {slot} and fill is not None and _synonym(dialog, slot, fill)
 
     def _denied(self, text: str, now: datetime.datetime) -> bool:
         """Whether ``text``, which gives no value, denies what Alexa asks to confirm: it opens
@@ -196,6 +208,13 @@ class DialogAnswers(DialogManager):
     def _forget_completed(self, dialog: DialogState) -> None:
         if self.dialog is dialog and dialog.pending is None:
             self.dialog = None
+
+
+def _synonym(dialog: DialogState, slot: str, fill: Fill) -> bool:
+    """Whether ``fill`` resolves to a value (authority, id) ``slot``'s value resolved to: "nyc"
+    and "new york", where the type lists "nyc" as its synonym (values compared, not words)."""
+    before = _resolved(dialog.slots().get(slot))
+    return bool(before) and bool(before & _resolved({"resolutions": fill.resolutions}))
 
 
 def _resolved(entry: Any) -> set[tuple[str, str]]:
