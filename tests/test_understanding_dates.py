@@ -897,6 +897,25 @@ def test_numbers_and_conjunctions_are_no_first_name(said: str, name_type: str) -
     }
 
 
+@pytest.mark.parametrize("name_type", ["AMAZON.FirstName", "AMAZON.US_FIRST_NAME"])
+@pytest.mark.parametrize("sample", ["call {name} {date}", "call {name} on {date}"])
+@pytest.mark.parametrize("said", ["call and three friday", "call or tom friday"])
+def test_a_first_name_does_not_start_with_a_conjunction(
+    said: str, sample: str, name_type: str
+) -> None:
+    # "call and three friday" filled the first name "and three friday" (with "call {name}"
+    # beside the sample with a date). No name starts with "and" or "or": no reading fills one so.
+    slots = [{"name": "name", "type": name_type}, {"name": "date", "type": "AMAZON.DATE"}]
+    intents: list[dict[str, Any]] = [
+        {"name": "Call", "slots": slots, "samples": ["call {name}", sample]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    language_model = {"invocationName": "phone book", "intents": intents}
+    understood = understander_of(language_model).understand(said, now=NOW)
+    names = [(slot.value or "").split() for slot in understood.slots if slot.name == "name"]
+    assert not any(words[:1] in (["and"], ["or"]) for words in names), understood.fills
+
+
 def test_a_custom_type_named_like_a_first_name_keeps_its_values() -> None:
     # Only Amazon's built-in first-name types (AMAZON.FirstName, AMAZON.*_FIRST_NAME) hold
     # people; a skill's own PET_FIRST_NAME with the value "tomorrow" means that value, no date.

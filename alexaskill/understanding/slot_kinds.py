@@ -268,7 +268,7 @@ class FreeKind:
     word offering a choice ("or": ``alternatives``), whose choice the words either side make:
     "milk or 2 eggs" is one value, "milk or" none. With ``number`` (the language's number
     parser, for a first-name type): no numbers joined by ``separators`` ("2 or 3", "two and
-    three"), which name nobody."""
+    three"), which name nobody, nor words starting with one ("and three")."""
 
     def __init__(
         self,
@@ -291,6 +291,8 @@ class FreeKind:
         if not _trimmed(tokens, self.fillers | self.alternatives):
             return None
         words = [token.text for token in tokens]
+        if words[0] in self.separators:  # "and three friday": no name starts with "and"
+            return None
         if any(word in self.separators for word in words) and self.numbers(words, now):
             return None
         return Fill(None, tokens, "free", FREE)
