@@ -1041,7 +1041,13 @@ def test_yes_and_a_synonym_of_the_value_to_confirm_confirms_it(first: str, again
 
 
 @pytest.mark.parametrize(
-    ("first", "again"), [("new york", "nyc"), ("new york", "the big apple"), ("nyc", "new york")]
+    ("first", "again"),
+    [
+        ("new york", "nyc"),
+        ("new york", "the big apple"),
+        ("nyc", "new york"),
+        ("paris", "paris"),  # the same words: one value too, no longer asked again
+    ],
 )
 def test_a_synonym_of_the_value_to_confirm_alone_confirms_it(first: str, again: str) -> None:
     # "nyc" alone asked "new york, right?" was a new value, "nyc", and Alexa asked "nyc,

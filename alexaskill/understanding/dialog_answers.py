@@ -75,7 +75,7 @@ class DialogAnswers(DialogManager):
         if answer is not None and step == "confirm_slot" and self._same(dialog, str(slot), answer):
             # "nyc" alone asked "new york, right?": the value asked about, in a synonym's words.
             said, answer = "yes", None
-            turn.notes.append(f"the value of slot {slot} said again (its synonym): a yes")
+            turn.notes.append(f"the value of slot {slot} said again (one resolved value): a yes")
         if answer is not None:
             turn.understood = answer
             self._fill(dialog, answer)
