@@ -368,6 +368,34 @@ def test_a_failing_exception_handler_gets_the_default_reply(clock: Clock) -> Non
         client.launch()
 
 
+class _Looks:
+    """When each look of the watchdog began (on the test's clock), and the watchdogs that
+    looked, whose ``_ticking`` False says nothing is watched: nothing can fire until a new
+    request is watched."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, clock: Clock) -> None:
+        self.began: list[float] = []
+        self.watchdogs: set[Watchdog] = set()
+        tick = Watchdog._tick
+
+        def looking(watchdog: Watchdog) -> None:
+            self.watchdogs.add(watchdog)
+            began = clock.perf_counter()
+            tick(watchdog)
+            self.began.append(began)
+
+        monkeypatch.setattr(Watchdog, "_tick", looking)
+
+    def settled(self, past: float) -> bool:
+        """Whether a watchdog looked after ``past`` (a deadline then passed was seen) or has
+        stopped looking. Never before any watchdog looked at all: "none of no watchdogs ticks"
+        would hold at once, before a request still watched was looked at."""
+        return bool(self.watchdogs) and (
+            not any(watchdog._ticking for watchdog in self.watchdogs)
+            or any(began > past for began in self.began)
+        )
+
+
 def test_a_handler_in_time_is_answered_as_usual(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, clock: Clock
 ) -> None:
@@ -376,19 +404,7 @@ def test_a_handler_in_time_is_answered_as_usual(
     # runs under load). The clock is moved on that much once the answers are out.
     in_time = 3.0
     skill = Skill(DEFAULT_SKILL_ID, deadline=in_time)
-    # When each look of the watchdog began; the watchdogs (whose _ticking False says nothing is
-    # watched, so that nothing can fire until a new request is watched).
-    looks: list[float] = []
-    watchdogs: set[Watchdog] = set()
-    tick = Watchdog._tick
-
-    def looking(watchdog: Watchdog) -> None:
-        watchdogs.add(watchdog)
-        began = clock.perf_counter()
-        tick(watchdog)
-        looks.append(began)
-
-    monkeypatch.setattr(Watchdog, "_tick", looking)
+    looks = _Looks(monkeypatch, clock)
 
     @skill.launch
     async def launch() -> Response:
@@ -409,16 +425,7 @@ def test_a_handler_in_time_is_answered_as_usual(
         # has not) or has stopped, nothing left to watch: nothing fires after the answers, at the
         # next request either. (Its stopping look may come before `answered`, the test thread
         # stalled after the answer: it then looks no more, and only its state says it stopped.)
-        wait_for(
-            lambda: (
-                clock.perf_counter() > past
-                and bool(watchdogs)
-                and (
-                    not any(watchdog._ticking for watchdog in watchdogs)
-                    or any(began > past for began in looks)
-                )
-            )
-        )
+        wait_for(lambda: clock.perf_counter() > past and looks.settled(past))
         assert client.intent("Quick").speech == "quick"
     assert [r.outcome for r in request_lines(caplog)] == ["ok"] * 3  # type: ignore[attr-defined]
     assert "did not answer" not in caplog.text
@@ -763,18 +770,7 @@ def test_a_save_under_way_at_the_deadline_answers_with_the_handlers_reply(
         await finish(self, made)
 
     monkeypatch.setattr(Answering, "_finish", finishing)
-    # When each look of the watchdog began, and the watchdogs (as in the in-time test above).
-    looks: list[float] = []
-    watchdogs: set[Watchdog] = set()
-    tick = Watchdog._tick
-
-    def looking(watchdog: Watchdog) -> None:
-        watchdogs.add(watchdog)
-        began = clock.perf_counter()
-        tick(watchdog)
-        looks.append(began)
-
-    monkeypatch.setattr(Watchdog, "_tick", looking)
+    looks = _Looks(monkeypatch, clock)
 
     def add(attributes: Attributes) -> Response:
         return speak(f"You have {attributes.increment('points', 5)} points.")
@@ -797,12 +793,7 @@ def test_a_save_under_way_at_the_deadline_answers_with_the_handlers_reply(
             past = clock.perf_counter()
             # The save is let through once the watchdog looked past the deadline (were the
             # request still watched, it would have cancelled it) or looks no more.
-            wait_for(
-                lambda: (
-                    not any(watchdog._ticking for watchdog in watchdogs)
-                    or any(began >= past for began in looks)
-                )
-            )
+            wait_for(lambda: looks.settled(past))
             other.execute("COMMIT")
             other.close()
 
