@@ -32,8 +32,9 @@ from tests.skill_ids import OTHER_SKILL_ID as OTHER_SKILL_ID
 from tests.skill_ids import SKILL_ID as SKILL_ID
 from tests.skill_ids import THIRD_SKILL_ID as THIRD_SKILL_ID
 
-#: An answer the app sends but Alexa refuses, for tests of what the test tools, replay, chat and
-#: the simulator say of it (tests/ssml_refused.py, which the simulator's skill reads too).
+#: An answer forced past the app's checks that the test tools refuse, for tests of what they,
+#: replay, chat and the simulator say of it (tests/ssml_refused.py, which the simulator's skill
+#: reads too).
 from tests.ssml_refused import BREAK_ALEXA_REFUSES as BREAK_ALEXA_REFUSES
 from tests.ssml_refused import BREAK_APP_SENDS as BREAK_APP_SENDS
 from tests.ssml_refused import alexa_refuses as alexa_refuses

@@ -1,7 +1,7 @@
-"""An answer the app sends and Alexa refuses, one way for the tests and the simulator's skill.
+"""An answer the test tools refuse, one way for the tests and the simulator's skill.
 
 The app and the test tools refuse SSML alike (one check of both: tests/test_ssml_agreement.py):
-no handler can build speech Alexa refuses. What the test tools, ``replay``, ``chat`` and the
+no handler can build speech they refuse. What the test tools, ``replay``, ``chat`` and the
 simulator say of a refused answer (a server other than alexaskill's sends one, or a handler
 that forced its speech past the app's checks) is tested on a response made so here: built
 right, with `BREAK_APP_SENDS` in its speech, then that tag turned into `BREAK_ALEXA_REFUSES` by
@@ -25,8 +25,9 @@ from alexaskill.responses import SsmlSpeech
 
 #: A ``<break time>`` Amazon's SSML reference writes: what a handler puts in its speech.
 BREAK_APP_SENDS: Final = "<break time='5s'/>"
-#: The same pause in a form the reference never writes ("5S", not "5s"), which Alexa refuses:
-#: the app refuses it too, so it only goes out through `alexa_refuses`.
+#: The same pause in a form the reference never writes ("5S", not "5s"): the test tools refuse
+#: it (whether Alexa reads it is not documented), the app too, so it only goes out through
+#: `alexa_refuses`.
 BREAK_ALEXA_REFUSES: Final = "<break time='5S'/>"
 
 
