@@ -78,12 +78,14 @@ def test_a_deadline_must_be_positive_seconds(value: float) -> None:
 def test_an_async_handler_past_the_deadline_is_cancelled(
     caplog: pytest.LogCaptureFixture, clock: Clock
 ) -> None:
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    # The deadline is LONG, moved on by the handler alone (as in the hook test below): a
+    # request stalled past a SHORT one on a loaded machine never ran its handler.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
     cancelled: list[bool] = []
 
     @skill.launch
     async def launch() -> Response:
-        clock.skip(SHORT)
+        clock.skip(LONG)
         try:
             await asyncio.sleep(WAIT)  # longer than the deadline
         except asyncio.CancelledError:
@@ -99,20 +101,20 @@ def test_an_async_handler_past_the_deadline_is_cancelled(
     assert cancelled == [True]
     (line,) = request_lines(caplog)
     assert line.outcome == "deadline"  # type: ignore[attr-defined]
-    assert f"launch did not answer within {SHORT:g} s" in caplog.text
+    assert f"launch did not answer within {LONG:g} s" in caplog.text
     assert "it was cancelled" in caplog.text
 
 
 def test_a_def_handler_past_the_deadline_is_discarded_and_logged(
     caplog: pytest.LogCaptureFixture, release: threading.Event, clock: Clock
 ) -> None:
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
     ended = threading.Event()
 
     @skill.intent("Slow")
     def slow(session: Session) -> Response:
         session.attributes["step"] = "changed by the late handler"
-        clock.skip(SHORT)
+        clock.skip(LONG)
         release.wait(WAIT)
         ended.set()
         return speak("too late")
@@ -135,13 +137,18 @@ def test_a_def_handler_past_the_deadline_is_discarded_and_logged(
 
 
 def test_a_def_handler_that_never_got_a_thread_is_said_not_to_have_started(
-    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, release: threading.Event
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    release: threading.Event,
+    clock: Clock,
 ) -> None:
     # With every worker thread busy, the deadline message said "its thread runs on, and what it
     # returns will be discarded" of a call that never ran.
     pool = WorkerPool(max_workers=1)
     monkeypatch.setattr(threads, "_POOL", pool)
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    # The deadline is LONG, moved on once the call waits for the thread: a request stalled past
+    # a SHORT one on a loaded machine met it before its call was queued.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
     ran: list[bool] = []
 
     @skill.intent("Quick")
@@ -155,14 +162,23 @@ def test_a_def_handler_that_never_got_a_thread_is_said_not_to_have_started(
         holding.set()
         release.wait(LONG)  # until the test ends: the request must find the thread busy
 
+    def skip_once_queued() -> None:
+        # The request's call waits in the pool's queue (or the test ended): the deadline passes.
+        wait_for(lambda: release.is_set() or not pool._jobs.empty())
+        clock.skip(LONG)
+
     holder = threading.Thread(target=asyncio.run, args=(pool.run(hold, {}),))
+    skipper = threading.Thread(target=skip_once_queued)
     holder.start()
     try:
         assert holding.wait(WAIT)
+        skipper.start()
         with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
             assert client.intent("Quick").speech == DEADLINE_REPLY
     finally:
         release.set()
+        if skipper.is_alive():
+            skipper.join(WAIT)
         holder.join(WAIT)
     assert "quick did not answer within" in caplog.text
     assert "was never started: it waited for a worker thread" in caplog.text
@@ -227,7 +243,7 @@ def test_an_exception_handler_past_the_deadline_is_named_as_one(
 ) -> None:
     # It was named bare ("...: tests.test_deadline...on_value was still running"), as if it
     # were a handler of the skill's requests.
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
 
     @skill.intent("Boom")
     async def boom() -> Response:
@@ -235,13 +251,13 @@ def test_an_exception_handler_past_the_deadline_is_named_as_one(
 
     @skill.exception(ValueError)
     async def on_value(exc: ValueError) -> Response:
-        clock.skip(SHORT)
+        clock.skip(LONG)
         await asyncio.sleep(WAIT)
         return speak("too late")
 
     with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
         assert client.intent("Boom").speech == DEADLINE_REPLY
-    (line,) = (r.getMessage() for r in caplog.records if "did not answer" in r.getMessage())
+    (line,) = (r.getMessage() for r in caplog.records if "did not answer within" in r.getMessage())
     assert "the exception handler " in line and ".on_value was still running" in line, line
 
 
@@ -527,11 +543,11 @@ def test_attributes_are_not_saved_when_the_deadline_passes(
 def test_a_handler_that_swallows_the_cancellation_still_answers(
     caplog: pytest.LogCaptureFixture, clock: Clock
 ) -> None:
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
 
     @skill.launch
     async def launch() -> Response:
-        clock.skip(SHORT)
+        clock.skip(LONG)
         # A bug (the cancellation is swallowed), but its answer is better than none.
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.sleep(WAIT)
@@ -548,12 +564,12 @@ def test_a_handler_that_swallows_the_cancellation_is_cancelled_again(
     # It caught CancelledError and went on awaiting: the request was never answered, nothing
     # was logged, and the task held up the server's shutdown. Now the watchdog cancels it again
     # at each of its ticks until it ends, and says so once, naming it.
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
     swallowed: list[bool] = []
 
     @skill.launch
     async def launch() -> Response:
-        clock.skip(SHORT)
+        clock.skip(LONG)
         while True:
             try:
                 await asyncio.sleep(LONG)
@@ -674,16 +690,19 @@ def test_the_automatic_progressive_response_counts_toward_the_handlers_five() ->
     assert len(refused) == 1 and "at most 5 progressive responses" in refused[0]
 
 
-def test_the_deadline_handler_shares_the_requests_five_progressive_responses() -> None:
+def test_the_deadline_handler_shares_the_requests_five_progressive_responses(clock: Clock) -> None:
     # The handler for DeadlineExceeded answers the same request: its AlexaApi goes on counting.
-    skill = Skill(DEFAULT_SKILL_ID, deadline=0.3)
+    # The deadline is LONG, moved on once the five are sent: a request stalled past a deadline
+    # of 0.3 s on a loaded machine never ran its handler.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
     refused: list[str] = []
 
     @skill.intent("Slow")
     async def slow(api: AlexaApi) -> Response:
         for index in range(5):
             await api.progressive(f"step {index}")
-        await asyncio.sleep(5)
+        clock.skip(LONG)
+        await asyncio.sleep(WAIT)
         return speak("done")
 
     @skill.exception(DeadlineExceeded)
@@ -701,13 +720,30 @@ def test_the_deadline_handler_shares_the_requests_five_progressive_responses() -
     assert len(refused) == 1 and "at most 5 progressive responses" in refused[0]
 
 
-def test_the_progressive_speech_is_configurable_and_comes_before_the_deadline_reply() -> None:
+def test_the_progressive_speech_is_configurable_and_comes_before_the_deadline_reply(
+    monkeypatch: pytest.MonkeyPatch, clock: Clock
+) -> None:
+    # The deadline is LONG, moved on once the progressive response was sent: a request stalled
+    # past a SHORT one on a loaded machine met it before the progressive response was due.
     skill = Skill(
-        DEFAULT_SKILL_ID, deadline=SHORT, progressive_after=0.05, progressive_speech="Hmm."
+        DEFAULT_SKILL_ID, deadline=LONG, progressive_after=0.05, progressive_speech="Hmm."
     )
+    sent = threading.Event()
+    progressive = AlexaApi.progressive
+
+    async def sending(self: AlexaApi, speech: Any) -> bool:
+        try:
+            return await progressive(self, speech)
+        finally:
+            sent.set()
+
+    monkeypatch.setattr(AlexaApi, "progressive", sending)
 
     @skill.launch
     async def launch() -> Response:
+        while not sent.is_set():  # were it never sent, the real LONG deadline ends this
+            await asyncio.sleep(RESOLUTION)
+        clock.skip(LONG)
         await asyncio.sleep(WAIT)
         return speak("never")
 
