@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -680,8 +681,13 @@ def test_a_client_that_never_reads_its_answers_is_closed(
         reader, writer = await asyncio.open_connection(sock=sock)
         writer.write(b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n" * 100)
         # The answers' writes stall past the timeout (0.5 s): read too soon, they would all
-        # go through. (Two seconds' margin for a server stalled under load.)
-        await asyncio.sleep(2.5)
+        # go through. So nothing is read until the server drops the connection (a reset: the
+        # socket reports an error or a hang-up), 20 s at most: a server that never drops it
+        # is read from after that, and fails below. (A sleep of 2.5 s, the margin it was,
+        # was too short for a server stalled under load.)
+        poller = select.poll()
+        poller.register(sock, select.POLLERR | select.POLLHUP | select.POLLRDHUP)
+        await asyncio.to_thread(poller.poll, 20_000)
         received, end = 0, "open"
         try:
             # (A long wait for each read: a server stalled under load may be slow to answer
@@ -808,8 +814,18 @@ def test_an_idle_connection_makes_room_and_a_busy_one_never_does(
     async def scenario() -> None:
         busy = [asyncio.ensure_future(request(port, slow, 25)) for _ in range(2)]
         await asyncio.to_thread(_wait_for_started, tmp_path, 2)
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)  # idle, third
-        await asyncio.sleep(0.2)
+        # A third, idle between requests once its first is answered: the server has surely
+        # counted it then, and it has waited longer than the fourth (or as long: an idle one
+        # goes first). (It used to send nothing, and the test slept 0.2 s for the server to
+        # count it: under load the fourth could come as soon, and be chosen instead.)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /health HTTP/1.1\r\nhost: x\r\n\r\n")
+        first = b""
+        while not first.endswith(b"0\r\n\r\n"):  # its chunked answer, all of it
+            chunk = await asyncio.wait_for(reader.read(1 << 16), 20)
+            assert chunk, first
+            first += chunk
+        assert b"\r\ndone\r\n" in first, first
         answer, _ = await request(port, HEALTH)  # a fourth: the idle one makes room
         assert b"\r\ndone\r\n" in answer, answer
         assert await asyncio.wait_for(reader.read(), 20) == b""  # closed to make room
