@@ -1750,3 +1750,34 @@ def test_each_status_amazon_names_for_a_reminder_call_is_a_typed_error(
     else:
         assert type(error) is AlexaApiError
         assert str(error).startswith(f"{operation}: HTTP {status}, {reason} (FAULT, ")
+
+
+@pytest.mark.parametrize(
+    "ssml",
+    [
+        "<speak>Bins " + "<audio src='https://example.com/a.mp3'/>" * 6 + "</speak>",
+        "<speak>" + "Take the bins out. " * 500 + "</speak>",
+        "<speak> </speak>",
+    ],
+    ids=["six-clips", "long", "blank"],
+)
+def test_a_reminders_ssml_is_held_to_its_markup_not_an_answers_limits(ssml: str) -> None:
+    # Amazon documents no length, clip or blank rule for a reminder's SSML, and
+    # AlexaApi.create_reminder sends such speech: the fake refused it by an answer's limits.
+    content = [{"locale": "en-GB", "text": "Take the bins out", "ssml": ssml}]
+    body = {
+        "requestTime": "2031-03-14T09:00:00.000",
+        "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 300},
+        "alertInfo": {"spokenInfo": {"content": content}},
+    }
+    fake = FakeAlexaApi()
+    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
+        answer = client.post(
+            "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
+        )
+    assert answer.status_code == 201 or answer.status_code == 200, answer.json()
+    # A reminder given to the fake is read by the same rule.
+    given = FakeAlexaApi(
+        reminders=[{"alertToken": "r1", "alertInfo": {"spokenInfo": {"content": content}}}]
+    )
+    assert given.reminders[0].alert_info.spoken_info.content[0].ssml == ssml  # type: ignore[union-attr]

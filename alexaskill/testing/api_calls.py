@@ -14,7 +14,7 @@ import msgspec
 
 from ..alexa_api.reminders import gone_by, request_time_fault
 from ..hearing import spoken_text
-from ..ssml_check import _markup_error, ssml_error
+from ..ssml_check import _markup_error
 from .api_fields import unknown_field
 from .api_recurrence import _recurrence_problem, _time_fault
 
@@ -122,7 +122,7 @@ def _reminder_problem(
     at ``now``, the fake's now for the call (`AccessCheck._moment`), too; a recurrence Amazon
     does not take (`alexaskill.testing.api_recurrence`: its UNTIL judged at ``now`` in the
     device's ``zone_name`` beside no ``startDateTime``); a content entry's ``ssml``
-    Alexa cannot parse (`ssml_error`, as the test tools read an answer's SSML); a
+    Alexa cannot parse (`_markup_error`: an answer's markup rules, not its limits); a
     ``scheduledTime`` that is no ISO 8601 date and time (``"soon"``), or one with a ``Z`` or an
     offset (`_time_fault`), but beside ``startDateTime``, ``endDateTime`` or
     ``recurrenceRules``, which make Amazon ignore it (`_ruled`); a ``pushNotification.status``
@@ -199,9 +199,10 @@ def _reminder_problem(
     for index, entry in enumerate(content):
         if not isinstance(entry, dict) or not entry.get("locale") or not entry.get("text"):
             return "INVALID_ALERT_INFO", "each content entry needs a locale and text"
-        # Its SSML is parsed by Alexa as an answer's is: held to the test tools' one reading
-        # of what Alexa takes (`ssml_error`), as a progressive response's is.
-        if isinstance(entry.get("ssml"), str) and (error := ssml_error(entry["ssml"])):
+        # Its SSML is parsed by Alexa as an answer's is (`_markup_error`), but Amazon's
+        # Reminders API reference gives it no limit of an answer's (length, clips, blank):
+        # judged as `AlexaApi.create_reminder` judges it before sending.
+        if isinstance(entry.get("ssml"), str) and (error := _markup_error(entry["ssml"])):
             where = f"alertInfo.spokenInfo.content[{index}].ssml"
             return "INVALID_ALERT_INFO", f"{where} is SSML Alexa cannot take: {error}"
     push = body.get("pushNotification")

@@ -13,7 +13,7 @@ from typing import Any, Final, Generic, TypeVar, overload
 import msgspec
 
 from ..alexa_api.values import Scope
-from ..ssml_check import ssml_error
+from ..ssml_check import _markup_error
 from .api_calls import ApiCall, _offset_fault, _push_fault, _ruled
 from .api_recurrence import _recurrence_problem, _time_fault
 
@@ -360,7 +360,7 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
     field left out, and a test passed on data it did not give. `ValueError` for such a key, and
     for a field given under both its names (the later was kept, the other dropped as silently),
     for a field of the wrong kind (`kind_fault`, in the words the skill's reminder is refused
-    in), for SSML Alexa cannot parse in a content entry (`ssml_error`), as `_reminder_problem`
+    in), for SSML Alexa cannot parse in a content entry (`_markup_error`), as `_reminder_problem`
     reads the skill's, for a push notification's status Amazon does not take (`_push_fault`), and
     for a trigger Amazon does not take: its recurrence (`_recurrence_problem`), a
     ``SCHEDULED_ABSOLUTE`` one without the ``scheduledTime`` it needs (`_ruled`), or with a
@@ -400,7 +400,7 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
         raise ValueError(f"{name}.{fault}")  # (as the skill's is: `_reminder_problem`)
 
     ssml = read.get("ssml")
-    if into is SpokenText and isinstance(ssml, str) and (error := ssml_error(ssml)):
+    if into is SpokenText and isinstance(ssml, str) and (error := _markup_error(ssml)):
         # (as the skill's are, `_reminder_problem`: Alexa parses it as an answer's SSML)
         raise ValueError(f"{name}.ssml is SSML Alexa cannot take: {error}")
     if into is ReminderTrigger:  # (checked as the skill's are: `_reminder_problem`)
