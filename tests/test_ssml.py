@@ -1334,6 +1334,33 @@ def test_a_fault_after_a_prolog_is_placed_in_the_text_as_written(document: str, 
     assert fault in (ssml.ssml_error(document) or ""), ssml.ssml_error(document)
 
 
+@pytest.mark.parametrize(
+    ("fragment", "fault"),
+    [
+        ("Tom & Jerry", "a bare '&' at index 4 ('Tom & Jerry')"),
+        ("1 < 2", "a bare '<' at index 2 ('1 < 2')"),
+        ("caf&eacute;", "&eacute; at index 3 is no entity XML knows"),
+        ("a <break time=1s/>", "an unquoted attribute value at index 14"),
+        ("a ]]> b", "']]>' in text at index 2"),
+        ("a\x01", "U+0001 at index 1"),
+    ],
+)
+@pytest.mark.parametrize("where", ["answer", "progressive"])
+def test_a_fault_of_a_fragment_is_placed_in_the_fragment_as_written(
+    fragment: str, fault: str, where: str
+) -> None:
+    # Ssml("Tom & Jerry") is wrapped in <speak> by the app: its fault was placed in the wrapped
+    # document (index 11), where ssml_error places it in the text the handler wrote (4).
+    from alexaskill.services.progressive import progressive_document
+
+    with pytest.raises(ResponseError, match=re.escape(fault)):
+        if where == "answer":
+            SsmlSpeech(Ssml(fragment))
+        else:
+            progressive_document(Ssml(fragment))
+    assert fault in (ssml.ssml_error(fragment) or ""), ssml.ssml_error(fragment)
+
+
 _CLIP = '<audio src="soundbank://soundlibrary/animals/amzn_sfx_bear_groan_roar_01"/>'
 
 

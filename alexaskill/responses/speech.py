@@ -36,6 +36,7 @@ from .ssml_elements import (
     _check_no_doctype,
     _check_prolog,
     _check_references,
+    _in_fragment,
 )
 
 __all__ = [
@@ -162,13 +163,27 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         # What the checks that place a fault read ("at index 21"): the text as written, its
         # prolog too, so that the index points where the handler wrote the fault (and where
         # `ssml_error` places it), not into what is sent.
-        written = markup
+        written = fragment = markup
         if root < 0:
             markup = written = str(_speak_document(Ssml(markup)))
         elif root:  # sent from its root: an XML declaration inside <speak> is not XML
             _check_prolog("outputSpeech.ssml", markup, root)
             markup = markup[root:]
         force_setattr(self, "ssml", markup)
+        try:
+            self._check(markup, written, checked)
+        except ResponseError as exc:
+            if root >= 0:
+                raise
+            # A fragment's fault is placed in the fragment as written, as `ssml_error` places
+            # it, not in the document it is wrapped in.
+            raise _in_fragment(exc, markup, fragment) from None
+        _check_play_behavior(self.play_behavior)
+
+    @staticmethod
+    def _check(markup: str, written: str, checked: bool) -> None:
+        """`ResponseError` if Amazon would refuse ``markup``, the document sent; a fault is
+        placed in ``written``, the text as written (a prolog too)."""
         _check_markup("outputSpeech.ssml", written)
         # Each "&" a reference XML reads, the builders' markup too (an Ssml part without a tag
         # is not escaped); the usual answer has none (a "<" that starts no tag is found by the
@@ -214,7 +229,6 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             or not markup.endswith("</speak>")
         ):
             _check_elements("outputSpeech.ssml", written)
-        _check_play_behavior(self.play_behavior)
 
 
 def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:

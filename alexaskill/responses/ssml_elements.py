@@ -54,7 +54,7 @@ from ..ssml_check import (
 )
 from ..ssml_prosody import _prosody_error
 from ..xml_markup import _MISC, _cdata_end_error, _misc_error
-from ..xml_references import _reference_error
+from ..xml_references import _around, _reference_error
 from ..xml_text import _SPEAK_START
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
@@ -190,6 +190,30 @@ def _check_cdata_ends(field: str, markup: str) -> None:
     error = _cdata_end_error(markup)
     if error is not None:
         raise ResponseError(f"{field}: {error}")
+
+
+#: A place in a fault's words ("at index 11"), to say in a fragment's terms (`_in_fragment`).
+_AT_INDEX: Final = re.compile(r"at index (\d+)")
+
+
+def _in_fragment(error: ResponseError, document: str, fragment: str) -> ResponseError:
+    """``error``, of ``document`` (``fragment`` the app wrapped in ``<speak>``), with its place
+    said in ``fragment``, the text the handler wrote, as `ssml_error` places it ("at index 4
+    ('Tom & Jerry')", not "at index 11 ('<speak>Tom & Jerry</speak>')"); ``error`` itself if
+    it names no place in the fragment (a fault of the whole: too long, saying nothing)."""
+    message = str(error)
+    found = _AT_INDEX.search(message)
+    if found is None or document != f"<speak>{fragment}</speak>":
+        return error
+    at = int(found.group(1))
+    if not 7 <= at <= 7 + len(fragment):
+        return error
+    place, said = found.group(), f"at index {at - 7}"
+    shown = f"{place} ({_around(document, at)})"
+    if message.startswith(shown, found.start()):  # (the text round it, quoted, too)
+        place, said = shown, f"{said} ({_around(fragment, at - 7)})"
+    start = found.start()
+    return ResponseError(message[:start] + said + message[start + len(place) :])
 
 
 #: A ``<speak>`` tag after the root: a second document, said as one inside it is.

@@ -16,6 +16,7 @@ from ..responses.ssml_elements import (
     _check_no_doctype,
     _check_prolog,
     _check_references,
+    _in_fragment,
     _pauses_ms,
 )
 from ..ssml_limits import _says_nothing
@@ -201,6 +202,7 @@ def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
     # from its root (text or a <speak> after it, or one inside it, refused, never composed into
     # one), a fragment wrapped; then the same checks, but for the answer's limits (8000
     # characters, 5 <audio> clips), which are not a progressive response's.
+    fragment = None  # Ssml the app wraps in <speak>, whose faults are placed in it
     if not isinstance(speech, ssml.Ssml):
         _refuse_document_as_text(speech)
         document = written = str(ssml.speak(speech))
@@ -212,11 +214,18 @@ def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
         if root > 0:  # (sent from its root, as an answer's speech: the prolog checked first)
             _check_prolog("progressive response speech", markup, root)
         document = markup[root:] if root >= 0 else str(ssml.speak(speech))
+        fragment = markup if root < 0 else None
         # A fault is placed ("at index 21") in the text as written, its prolog too, as
         # `SsmlSpeech` places it; what is sent is the document from its root.
         written = markup if root > 0 else document
-    _check_markup("progressive response speech", written)
-    _check_progressive(document, sent, written)
+    try:
+        _check_markup("progressive response speech", written)
+        _check_progressive(document, sent, written)
+    except ResponseError as exc:
+        if fragment is None:
+            raise
+        # A fragment's fault is placed in the fragment as written, as `ssml_error` places it.
+        raise _in_fragment(exc, document, fragment) from None
     return document
 
 
