@@ -418,9 +418,20 @@ def _may_be_service(annotation: Any) -> bool:
     )
 
 
-#: Modules whose classes are no service of a skill's own: values, and alexaskill's types.
+#: Modules whose classes are no service of a skill's own: values, and this package's types
+#: (by its own name: "alexaskill", another if loaded beside it, as benchmarks/before_after.py
+#: loads a checkout).
 _NOT_SERVICES: Final = frozenset(
-    ("alexaskill", "builtins", "datetime", "decimal", "fractions", "ipaddress", "pathlib", "uuid")
+    (
+        __name__.partition(".")[0],
+        "builtins",
+        "datetime",
+        "decimal",
+        "fractions",
+        "ipaddress",
+        "pathlib",
+        "uuid",
+    )
 )
 
 

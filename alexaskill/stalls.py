@@ -338,6 +338,11 @@ def _decorated(caller: FrameType, inner: list[FrameType]) -> FrameType | None:
     return next((frame for frame in inner if frame.f_code is code), None)
 
 
+#: This package's name ("alexaskill"; another if loaded beside it, as benchmarks/before_after.py
+#: loads a checkout: its own frames are its own there too).
+_PACKAGE: Final = __name__.partition(".")[0]
+
+
 def _ours(frame: FrameType) -> bool:
     module = str(frame.f_globals.get("__name__", ""))
-    return module == "alexaskill" or module.startswith("alexaskill.")
+    return module == _PACKAGE or module.startswith(f"{_PACKAGE}.")

@@ -408,6 +408,25 @@ def test_a_package_loaded_under_another_name_takes_its_own_directives_as_its_own
     assert directive._checked_object("directives[0]", stop) is stop
 
 
+def test_a_package_loaded_under_another_name_knows_its_own_frames_and_types() -> None:
+    # As its directives (above): stalls._ours and injection._may_be_service named the package
+    # "alexaskill", so a copy loaded under another name took its own frames for a handler's
+    # and its own types (Request) for a service the skill had not added.
+    import types
+
+    from benchmarks import before_after
+
+    before_after.load_package(before_after.ROOT, "alexaskill_own_names")
+    stalls = importlib.import_module("alexaskill_own_names.stalls")
+    injection = importlib.import_module("alexaskill_own_names.injection")
+    models = importlib.import_module("alexaskill_own_names.models")
+    frame: Any = types.SimpleNamespace(f_globals={"__name__": "alexaskill_own_names.app"})
+    assert stalls._ours(frame)
+    frame.f_globals["__name__"] = "my_skill"
+    assert not stalls._ours(frame)
+    assert not injection._may_be_service(models.Request)
+
+
 def test_cold_import_dynamodb_side_counts_a_visit_through_the_stand_in() -> None:
     # The program bench_cold_import.py times, once, against its stand-in for DynamoDB: the
     # returning user's 41 visits are read, and the 42nd written (no ASK SDK needed here).
