@@ -63,6 +63,7 @@ from .ssml_check import (
     _MARKUP,
     _MAX_BREAK_MS,
     _WORD_ROLES,
+    _break_error,
     _break_time_ms,
     response_ssml_error,
     ssml_error,
@@ -330,10 +331,8 @@ def _break_ms(time: str | float | datetime.timedelta) -> tuple[float, str]:
     """The pause in milliseconds and the ``time`` attribute that says it."""
     if isinstance(time, str):
         pause = _break_time_ms(time)
-        if pause is None:
-            raise ResponseError(
-                f"SSML <break time={time!r}> is not a duration like '500ms' or '2s'"
-            )
+        if pause is None:  # said as the checker says it (`_break_error`: no duration)
+            raise ResponseError(f"SSML {_break_error(time)}")
         return pause
     if isinstance(time, datetime.timedelta):
         milliseconds = time / datetime.timedelta(milliseconds=1)

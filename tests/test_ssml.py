@@ -1205,6 +1205,18 @@ def test_a_hand_written_break_time_is_said_with_its_value(time: str, said: str) 
     assert ssml.ssml_error(ssml.speak("Wait", ssml.break_(" 5S "))) is None  # written '5s'
 
 
+@pytest.mark.parametrize("time", ["5 sec", "", "2", "1m", "-1s"])
+def test_the_builder_says_a_time_that_is_no_duration_as_the_checker_does(time: str) -> None:
+    # break_ had words of its own ("is not a duration like '500ms' or '2s'", without the
+    # checker's "at most 10 s"): the checker's rule and words (`_break_error`), the builder's
+    # forgiving of case and white space ("5S" written "5s") kept.
+    checker = ssml.ssml_error(f'<speak>Wait<break time="{time}"/>now</speak>')
+    with pytest.raises(ResponseError) as refused:
+        ssml.break_(time)
+    assert str(refused.value) == f"SSML {checker}"
+    assert str(ssml.break_(" 5S ")) == '<break time="5s"/>'
+
+
 @pytest.mark.parametrize("time", ["5S", "500MS", " 2s ", "20s", "5 sec", ""])
 def test_the_app_refuses_a_hand_written_break_time_as_the_checker_says_it(time: str) -> None:
     # The app sent "5S", "500MS" and " 2s " as written, which the checker (and Alexa's SSML
