@@ -1277,6 +1277,15 @@ def test_a_dialog_answer_takes_the_value_its_type_knows_out_of_other_words(
         ("paris thanks", "paris"),
         ("paris thank you", "paris"),
         ("new york please", "new york"),
+        # So are words that repeat, correct, add, agree or call ("paris instead" was the city
+        # "paris instead": "instead" is no filler, so a word making another name).
+        ("paris again", "paris"),
+        ("paris instead", "paris"),
+        ("paris too", "paris"),
+        ("paris also", "paris"),
+        ("paris yes", "paris"),
+        ("paris then", "paris"),
+        ("nyc baby", "nyc"),
     ],
 )
 def test_a_dialog_answer_keeps_a_value_that_a_word_after_it_makes_another_name(
@@ -1295,7 +1304,7 @@ def test_a_dialog_answer_keeps_a_value_that_a_word_after_it_makes_another_name(
     resolutions = answer.fills["city"].resolutions
     assert resolutions is not None
     code = resolutions["resolutionsPerAuthority"][0]["status"]["code"]
-    listed = city.lower() in ("paris", "new york")
+    listed = city.lower() in ("paris", "new york", "nyc")
     assert code == ("ER_SUCCESS_MATCH" if listed else "ER_SUCCESS_NO_MATCH")
     if said == "the paris hotel":
         said_once = trips.understand("plan a trip to the paris hotel", now=NOW)

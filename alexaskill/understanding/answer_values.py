@@ -68,13 +68,14 @@ def _named_on(found: Match, spans: SpanCache, language: Language) -> bool:
     part of another name: "the paris hotel" is a hotel, no city "paris". Alexa sends the
     words a custom type's slot took, values or not (a custom type is no enumeration), with
     ER_SUCCESS_NO_MATCH for none of its values; "paris, france" and "paris I think" end it, as
-    thanks do ("paris thanks": `Language.courtesies`). A number's or a date's words go on so
+    thanks do ("paris thanks": `Language.courtesies`) and words that repeat, correct, add,
+    agree or call ("paris instead": `Language.afterwords`). A number's or a date's words go on so
     too ("3 people"): those are the value said."""
     [(_, fill, _, end)] = found.fills
     if fill.kind != "listed" or end >= len(spans.words) or spans.tokens[end - 1].pause:
         return False
     word = spans.words[end]
-    idle = language.function_words | language.fillers | language.courtesies
+    idle = language.function_words | language.fillers | language.courtesies | language.afterwords
     return word not in idle
 
 

@@ -87,6 +87,9 @@ class Language(Protocol):
     #: Words of thanks said after a value ("paris *thanks*"): no part of it, no word making it
     #: another name ("the paris *hotel*"). Optional: none.
     courtesies: frozenset[str] = frozenset()
+    #: Other words said after a value that make it no other name, as thanks do: words that
+    #: repeat, correct, add, agree or call ("paris *instead*", "nyc *baby*"). Optional: none.
+    afterwords: frozenset[str] = frozenset()
     #: Words that say a date alone and are other words too (English: "may", "march"): such a
     #: date is read right after a `value_carriers` word or last, else the word is no date
     #: ("ask if i may leave"). Optional: none.
@@ -121,6 +124,7 @@ _OPTIONAL: Final = {
         "particles",
         "pure_fillers",
         "courtesies",
+        "afterwords",
         "date_homonyms",
         "homonym_cues",
         "alternatives",
@@ -189,6 +193,7 @@ class _Unknown:
     particles: frozenset[str] = frozenset()
     pure_fillers: frozenset[str] = frozenset()
     courtesies: frozenset[str] = frozenset()
+    afterwords: frozenset[str] = frozenset()
     date_homonyms: frozenset[str] = frozenset()
     homonym_cues: frozenset[str] = frozenset()
     alternatives: frozenset[str] = frozenset()

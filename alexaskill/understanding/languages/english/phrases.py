@@ -268,6 +268,12 @@ PURE_FILLERS: Final = frozenset({"please", "um", "uh", "er", "erm", "hmm", "hey"
 FILLERS: Final = PURE_FILLERS | frozenset({"like", "just", "well", "so", "oh"})
 #: Words of thanks said after a value ("paris *thanks*", "paris *thank you*"): no part of it.
 COURTESIES: Final = frozenset({"thanks", "thank"})
+#: Other words said after a value that are no part of it nor make it another name ("the paris
+#: *hotel*"): they repeat ("paris *again*"), correct ("no, paris *instead*"), add ("paris *too*"),
+#: agree ("paris *yes*") or call the listener ("nyc *baby*").
+AFTERWORDS: Final = frozenset(
+    {"again", "instead", "rather", "too", "also", "yes", "yeah", "yep", "ok", "okay", "baby"}
+)
 LIST_SEPARATORS: Final = frozenset({"and", "or"})
 #: ... of which those that offer a choice: "book 2 or friday" is no number and date.
 ALTERNATIVES: Final = frozenset({"or"})
