@@ -259,7 +259,8 @@ def update_reminder(record: dict[str, Any], token: str, alert: str) -> tuple[int
     if token == "no-consent":
         return 401, {"code": "UNAUTHORIZED", "message": "Request is not authorized."}
     if token == "not-set" or alert != REMINDER["alertToken"]:
-        return 404, {"code": "NOT_FOUND", "message": "Reminder not found."}
+        # (no code is in Amazon's pages stored: the one Jovo's client reads, as FakeAlexaApi's)
+        return 404, {"code": "ALERT_NOT_FOUND", "message": "Reminder not found."}
     status, answer = create_reminder(record, token)
     return status, {**answer, "version": "2"}
 
@@ -268,7 +269,7 @@ def get_reminder(record: dict[str, Any], token: str, alert: str) -> tuple[int, A
     if token == "no-consent":
         return 401, {"code": "UNAUTHORIZED", "message": "Request is not authorized."}
     if token == "not-set" or alert != REMINDER["alertToken"]:
-        return 404, {"code": "NOT_FOUND", "message": "Reminder not found."}
+        return 404, {"code": "ALERT_NOT_FOUND", "message": "Reminder not found."}
     return 200, REMINDER
 
 
@@ -283,7 +284,7 @@ def delete_reminder(record: dict[str, Any], token: str, alert: str) -> tuple[int
     if token == "no-consent":
         return 401, {"code": "UNAUTHORIZED", "message": "Request is not authorized."}
     if token == "not-set" or alert != REMINDER["alertToken"]:
-        return 404, {"code": "NOT_FOUND", "message": "Reminder not found."}
+        return 404, {"code": "ALERT_NOT_FOUND", "message": "Reminder not found."}
     return 200, None
 
 

@@ -7,9 +7,10 @@ The statuses are those Amazon's model of the API names (ask-sdk-model's
 and 404 for an update of no such reminder): a reminder refused (created or updated) is a 400,
 the reminders scope not granted a 403 on create and a 401 otherwise (that model names no
 status for it on update: the get's), a get, an update or a delete of no such reminder a 404
-(``NOT_FOUND``, as `AlexaApi.get_reminder` and the others read one). The ``code`` of a 400 is
+coded ``ALERT_NOT_FOUND`` (`_no_such_reminder`; `AlexaApi.get_reminder` and the others read any
+404 as no such reminder, whatever its code). The ``code`` of a 400 is
 the fake's choice: the Reminders API reference has an "Error messages" section, but its table
-could not be read (the docs search of 5 December 2026 holds the page's opening only,
+could not be read (the docs and pages search of 6 December 2026 hold the page's opening only,
 https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-api-reference.html), and
 ask-sdk-model names no codes. The fake answers ``INVALID_REQUEST_TIME`` for a ``requestTime``,
 ``INVALID_TRIGGER`` for anything of the trigger (its kinds, its times, its recurrence),
@@ -19,14 +20,27 @@ not as Amazon's (users report others, ``INVALID_TRIGGER_SCHEDULED_TIME_FORMAT`` 
 `alexaskill.testing.api_calls`).
 
 The other statuses that model names (429 "RateExceededException" for every operation, 500;
-503 and 504 for a create; 409 for an update) come from
-``faults`` (``{"create_reminder": (429, 2)}``), with the code ``FAULT``, or the code and
-message a test gives (``{"create_reminder": {"status": 400, "code": "MAX_REMINDERS_EXCEEDED"}}``).
-No code of Amazon's for a reminder refused by a user's limits or device was found (the docs,
-pages and code search of 5 December 2026 hold no Amazon page or model naming
-``MAX_REMINDERS_EXCEEDED``, ``DEVICE_NOT_SUPPORTED``, ``USER_NOT_FOUND`` or
-``INVALID_BEARER_TOKEN`` for this API), so the fake makes up none of itself: a test that
-expects one gives it, its status too, and `AlexaApiError.code` carries whatever is sent."""
+503 and 504 for a create; 409 for an update) come from ``faults``
+(``{"create_reminder": (429, 2)}``), with the code ``FAULT``, or the code and message a test
+gives (``{"create_reminder": {"status": 400, "code": "MAX_REMINDERS_EXCEEDED"}}``); the fake
+makes none of them of itself, as no source says when Amazon sends them or with what code
+(looked for in the docs, pages, code and issues search of 6 December 2026):
+
+- 409 on update: ask-sdk-model lists it, but describes it with its 401's words
+  ("UserAuthenticationException. Request is not authorized/authenticated e.g. If customer does
+  not have permission to create a reminder"), so what it means is unconfirmed; the client reads
+  it as any other refusal, an `AlexaApiError` with ``status`` 409.
+- A limit of reminders: none is documented for a skill's reminders. Amazon's Smart Properties
+  Reminders API (``/v2/alerts/reminders``, another API) says "You can create up to 250
+  reminders per endpoint" and names no error for it; no page or model names
+  ``MAX_REMINDERS_EXCEEDED`` for either.
+- A device without reminders: Jovo reads a code ``DEVICE_NOT_SUPPORTED``
+  (platforms/platform-alexa/src/api/ReminderApi.ts), and Amazon's reminders sample
+  (alexa-cookbook, feature-demos/skill-demo-reminders, as the copies of it in the code search
+  read) answers a create's 403 with "this device doesn't support reminders"; the status with
+  that code is unconfirmed.
+
+`AlexaApiError.code` carries whatever code is sent."""
 
 from __future__ import annotations
 
@@ -34,7 +48,7 @@ import datetime as _dt
 import threading
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 from urllib.parse import unquote
 
 import msgspec
@@ -45,6 +59,21 @@ from .api_calls import _Answer, _Asked, _error, _reminder_problem, _stamp
 from .api_given import _given
 
 __all__ = ["Reminders"]
+
+#: The code of a 404 for a reminder Amazon does not know. Amazon's reference names its error
+#: codes in a table that could not be read (the docs, pages and code search of 6 December 2026
+#: hold the page's opening only), and ask-sdk-model names the 404 of an update
+#: ("NotFoundException", reminder not found) but no code. ``ALERT_NOT_FOUND`` is
+#: the code Jovo's Alexa client reads from the Reminders API (jovotech/jovo-framework,
+#: platforms/platform-alexa/src/api/ReminderApi.ts, ``handleReminderApiErrors``, and the
+#: ``AlexaApiErrorCode`` enum in AlexaApi.ts), and the one a user reports with a 404 for a
+#: delete of a reminder that had rung (https://qiita.com/Mount/items/8856c5ad6a2fbd8394d1);
+#: the fake answered ``NOT_FOUND``, a code of its own, before.
+_REMINDER_NOT_FOUND: Final = "ALERT_NOT_FOUND"
+
+
+def _no_such_reminder() -> _Answer:
+    return _error(404, _REMINDER_NOT_FOUND, "no such reminder")
 
 
 class Reminders:
@@ -128,7 +157,7 @@ class Reminders:
         for reminder in _given("reminders", self.reminders):
             if reminder.alert_token == token:
                 return 200, msgspec.to_builtins(reminder)
-        return _error(404, "NOT_FOUND", "no such reminder")
+        return _no_such_reminder()
 
     def _update_reminder(self, asked: _Asked) -> _Answer:
         """Replace a reminder with the body sent, judged as a create's is (a 400); its token
@@ -141,7 +170,7 @@ class Reminders:
             kept = _given("reminders", self.reminders)
             found = [at for at, reminder in enumerate(kept) if reminder.alert_token == token]
         if not found:  # (before the body: Amazon's model answers 404 for no such reminder)
-            return _error(404, "NOT_FOUND", "no such reminder")
+            return _no_such_reminder()
         moment = self._moment(asked.headers)
         problem = _reminder_problem(asked.body, self._known_zone(asked.headers), moment)
         if problem is not None:
@@ -162,7 +191,7 @@ class Reminders:
                 if kept_one.alert_token == token:
                     self.reminders[at] = reminder
                     return 200, updated
-        return _error(404, "NOT_FOUND", "no such reminder")  # (deleted meanwhile)
+        return _no_such_reminder()  # (deleted meanwhile)
 
     def _delete_reminder(self, asked: _Asked) -> _Answer:
         refused = self._reminders_refused(401)
@@ -172,6 +201,6 @@ class Reminders:
         with self._lock:
             kept = [r for r in _given("reminders", self.reminders) if r.alert_token != token]
             if len(kept) == len(self.reminders):
-                return _error(404, "NOT_FOUND", "no such reminder")
+                return _no_such_reminder()
             self.reminders[:] = kept
         return 200, None
