@@ -384,6 +384,17 @@ def _without_request(exc: httpx.HTTPError) -> BaseException | None:
 #: error codes could not be read (the docs, pages and code search of 5 December 2026 hold its
 #: opening only), and a 403's message ("The authentication token is not valid.", the device
 #: address API's) is its answer to a permission not granted too.
+#: Looked for again on 6 December 2026 (docs, pages, code and issues search), for the Reminders
+#: API: no source names another code of a token at fault, so none is added. ask-sdk-model
+#: (alexa/alexa-apis-for-python, .../services/reminder_management/
+#: reminder_management_service_client.py) names statuses and no codes (its ``Error`` has a
+#: ``code``, "Domain specific error code"); Jovo's client (jovotech/jovo-framework,
+#: platforms/platform-alexa/src/api/ReminderApi.ts) reads every 401 as no permission and names
+#: ``DEVICE_NOT_SUPPORTED`` and ``ALERT_NOT_FOUND`` only; its v3 client
+#: (jovo-platforms/jovo-platform-alexa/src/services/AlexaReminder.ts) reads the message
+#: "Request Unauthorized." as no permission too. Unconfirmed for any Alexa API, and so read as
+#: any other code: ``INVALID_BEARER_TOKEN``, ``TOKEN_EXPIRED``, ``USER_NOT_CONSENTED`` (a consent
+#: fault would be `PermissionRequired` anyway, as every code but these is).
 _TOKEN_FAULTS: Final = frozenset({"INVALID_TOKEN"})
 
 

@@ -52,7 +52,9 @@ class RecordsApi(RequestApi):
     # https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-api-reference.html
     # Amazon documents 401 for a user who has not granted the reminders permission, 403 on create;
     # a 401 or 403 with the code INVALID_TOKEN blames the token, not the permission
-    # (`read_answer`: `AccessTokenError`).
+    # (`read_answer`: `AccessTokenError`; no source names another code for it). A 404 is "no such
+    # reminder" whatever its code: ALERT_NOT_FOUND (Jovo's client reads it, and FakeAlexaApi
+    # answers it: `alexaskill.testing.api_reminders`), NOT_FOUND (the fake's before) or none.
 
     async def create_reminder(
         self,
