@@ -1,17 +1,17 @@
 """Alexa's raw endpoint: the ASGI callable that answers a `Skill`'s POSTs (no Request or Response
 objects: speed), and the reading of a request's headers and body it does before the skill's
-checks (`Handling._handle`); the answer of a request cancelled from outside while it was handled
-(`AnsweredCancellation`), or before its signature was checked."""
+checks (`Handling._handle`); the answer `Handling._handle` made for a request cancelled from
+outside (`alexaskill.cancellations`), sent."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
+from .cancellations import AnsweredCancellation, unlogged
 from .deadline import expired, watch
 from .error_bodies import error_body
 from .logs import INTERNAL_ERROR, log_request
@@ -114,7 +114,7 @@ class _Endpoint:
             await _send(send, 408, error_body(reason), close=True)
             return
         except BaseException as exc:
-            if not _unlogged(exc):
+            if not unlogged(exc):
                 _log_internal_error()
             raise
         if body is None:
@@ -126,8 +126,7 @@ class _Endpoint:
         try:
             answer = await self.skill._handle(scope, headers, body)
         except AnsweredCancellation as cancelled:
-            await cancelled.send(send)
-            return
+            await _send_answered(send, cancelled)
         # `_send` written out: a coroutine a request less (~700 instructions).
         start, whole = _messages(*answer)
         await send(start)
@@ -164,8 +163,7 @@ class _Endpoint:
         try:
             answer = await self.skill._handle(scope, headers, body)
         except AnsweredCancellation as cancelled:
-            await cancelled.send(send)
-            return
+            await _send_answered(send, cancelled)
         start, whole = _messages(*answer)  # (`_send` written out, as in `__call__`)
         await send(start)
         await send(whole)
@@ -188,7 +186,7 @@ class _Endpoint:
                 return 400, exc.body(), exc.frames
             refused = self._refusal(headers)
         except BaseException as exc:
-            if not _unlogged(exc):
+            if not unlogged(exc):
                 _log_internal_error()
             raise
         if refused is None:
@@ -245,70 +243,8 @@ def _log_internal_error() -> None:
     """The request line of a POST that alexaskill's own bug failed before `Handling._handle`
     (reading its headers or body): the server logs the traceback and answers 500, and the
     request still has its line, as one failed inside `_handle` has. A BaseException too (a
-    KeyboardInterrupt, a skill's own class): it goes on up after its line, unless `_unlogged`."""
+    KeyboardInterrupt, a skill's own class): it goes on up after its line, unless `unlogged`."""
     log_request(None, outcome=INTERNAL_ERROR, status=500)
-
-
-def _unlogged(exc: BaseException) -> bool:
-    """Whether ``exc``, out of a request's answering, goes on up without an internal_error line:
-    `AnsweredCancellation` (its line written), a cancellation (asyncio's or trio's: a shutdown,
-    a caller's timeout, whose line, if any, is written where it is answered) and GeneratorExit (a
-    coroutine closed unfinished): none of them alexaskill's failure."""
-    if isinstance(exc, AnsweredCancellation | GeneratorExit) or _cancellation(exc):
-        return True
-    trio = sys.modules.get("trio")
-    return trio is not None and isinstance(exc, trio.Cancelled)
-
-
-class AnsweredCancellation(BaseException):
-    """`Handling._handle`'s task was cancelled from outside (uvicorn's shutdown past its
-    ``--timeout-graceful-shutdown``): the answer it made instead, for the endpoint to send."""
-
-    def __init__(self, status: int, body: bytes, cancellation: BaseException) -> None:
-        super().__init__(status, body)
-        self.status = status
-        self.body = body
-        self.cancellation = cancellation  # asyncio's CancelledError, as it came (its message)
-
-    async def send(self, send: Send) -> None:
-        """Send the answer, then let the cancellation go on: whoever cancelled the request (a
-        server's shutdown, a caller's timeout such as the simulator's) still sees it cancelled.
-        (alexaskill's server logs nothing for a cancellation after a whole answer; uvicorn's
-        own protocols log it as "Exception in ASGI application", the answer gone all the same.)"""
-        await _send(send, self.status, self.body)
-        raise self.cancellation  # itself: a cancel scope (anyio's) knows its own by its message
-
-
-#: The answer to a request whose task was cancelled from outside while its signature was being
-#: checked (its chain downloading, uvicorn past ``--timeout-graceful-shutdown``): not verified,
-#: so never handled nor apologised to, but a short 503 sent as a handler's cancellation is
-#: (`AnsweredCancellation`), not the server's HTTP 500 and traceback. Its WARNING is said once
-#: a while (`Repeats`): such requests may be forged ones, any number of them.
-_CANCELLED_UNVERIFIED: Final = error_body(
-    "request cancelled before its signature was checked (the server shutting down?)"
-)
-_CANCELLED_WARNING: Final = (
-    "a request was cancelled before its signature was checked (the server shutting down, past "
-    "its --timeout-graceful-shutdown?): answered HTTP 503"
-)
-
-
-def _cancelled_here(exc: BaseException) -> bool:
-    """Whether ``exc`` is the cancellation of the request's own task (not a stray
-    ``CancelledError`` that a verifier of one's own let out: its bug, raised as it was)."""
-    if not _cancellation(exc):
-        return False
-    import asyncio
-
-    task = asyncio.current_task()
-    return task is None or task.cancelling() > 0
-
-
-def _cancellation(exc: BaseException) -> bool:
-    """Whether ``exc`` is asyncio's ``CancelledError`` (asyncio is loaded only if it runs: AWS
-    Lambda with only def handlers never loads it)."""
-    asyncio = sys.modules.get("asyncio")
-    return asyncio is not None and isinstance(exc, asyncio.CancelledError)
 
 
 class _ConflictingHeaders(Exception):
@@ -391,6 +327,16 @@ async def _send(
     start, whole = _messages(status, body, allow=allow, close=close)
     await send(start)
     await send(whole)
+
+
+async def _send_answered(send: Send, cancelled: AnsweredCancellation) -> NoReturn:
+    """Send the answer `Handling._handle` made for its cancellation, then let the cancellation
+    go on: whoever cancelled the request (a server's shutdown, a caller's timeout such as the
+    simulator's) still sees it cancelled. (alexaskill's server logs nothing for a cancellation
+    after a whole answer; uvicorn's own protocols log it as "Exception in ASGI application", the
+    answer gone all the same.)"""
+    await _send(send, cancelled.status, cancelled.body)
+    raise cancelled.cancellation  # itself: a cancel scope (anyio's) knows its own by its message
 
 
 def _messages(

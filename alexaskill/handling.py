@@ -10,15 +10,15 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .deadline import lambda_deadline
-from .endpoint import (
-    _CANCELLED_UNVERIFIED,
-    _CANCELLED_WARNING,
+from .cancellations import (
+    CANCELLED_UNVERIFIED,
+    CANCELLED_WARNING,
     AnsweredCancellation,
-    _cancellation,
-    _cancelled_here,
-    _unlogged,
+    cancelled_here,
+    is_cancellation,
+    unlogged,
 )
+from .deadline import lambda_deadline
 from .error_bodies import error_body
 from .exceptions import RequestError
 from .lambda_web import note_request
@@ -89,12 +89,12 @@ class Handling(Closing):
                     try:
                         envelope = await verifier.verify_envelope(headers, body)
                     except BaseException as exc:
-                        if not _cancelled_here(exc):
+                        if not cancelled_here(exc):
                             raise
                         verify_ms = (time.perf_counter() - started) * 1000
-                        self._refusals_said.warn(logger, _CANCELLED_WARNING)
+                        self._refusals_said.warn(logger, CANCELLED_WARNING)
                         log_request(None, outcome="cancelled", status=503, verify_ms=verify_ms)
-                        raise AnsweredCancellation(503, _CANCELLED_UNVERIFIED, exc) from None
+                        raise AnsweredCancellation(503, CANCELLED_UNVERIFIED, exc) from None
                     finally:
                         verify_ms = (time.perf_counter() - started) * 1000
                 else:
@@ -130,7 +130,7 @@ class Handling(Closing):
                         envelope, body, started + deadline, deadline, latest=latest
                     )
             except BaseException as exc:
-                if not _cancellation(exc):
+                if not is_cancellation(exc):
                     raise
                 # Cancelled from outside (uvicorn past its --timeout-graceful-shutdown): the
                 # server would answer HTTP 500, with a traceback. The deadline's apology instead,
@@ -155,8 +155,8 @@ class Handling(Closing):
             # still, as every request has one. (Only `log_request` itself raising could come
             # here with a line written already, which it does not: it reports what fails.)
             # A BaseException too (a Ctrl-C, the deadline's Expired, a skill's own class out of
-            # `respond`), but not a cancellation, answered above or not ours (`_unlogged`).
-            if not _unlogged(exc):
+            # `respond`), but not a cancellation, answered above or not ours (`unlogged`).
+            if not unlogged(exc):
                 log_request(envelope, outcome=INTERNAL_ERROR, status=500, verify_ms=verify_ms)
             raise
         finally:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import alexaskill
-from alexaskill import asgi_start, endpoint, server_closing, server_limits
+from alexaskill import asgi_start, cancellations, endpoint, server_closing, server_limits
 from alexaskill.error_bodies import error_body
 from alexaskill.server_writes import _refusal
 
@@ -21,7 +21,7 @@ def test_a_refusal_made_of_a_reason_and_one_written_whole_read_alike() -> None:
     # written by hand: {"error": "…"}) were spaced two ways; README shows the second.
     made = [
         endpoint._ConflictingHeaders("content-type").body(),
-        endpoint._CANCELLED_UNVERIFIED,
+        cancellations.CANCELLED_UNVERIFIED,
         asgi_start.not_started_body(AttributeError("boom")),
         error_body("certificate URL: SignatureCertChainUrl header missing"),
     ]
