@@ -11,7 +11,13 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
-from .cancellations import AnsweredCancellation, unlogged
+from .cancellations import (
+    CANCELLED_UNVERIFIED,
+    CANCELLED_WARNING,
+    AnsweredCancellation,
+    cancelled_here,
+    unlogged,
+)
 from .deadline import expired, watch
 from .error_bodies import error_body
 from .logs import INTERNAL_ERROR, log_request
@@ -114,6 +120,9 @@ class _Endpoint:
             await _send(send, 408, error_body(reason), close=True)
             return
         except BaseException as exc:
+            if cancelled_here(exc):
+                await self._answer_cancelled(send)
+                raise
             if not unlogged(exc):
                 _log_internal_error()
             raise
@@ -194,6 +203,16 @@ class _Endpoint:
         status = refused[0]
         log_request(None, outcome=_REFUSED[status], status=status)
         return status, refused[1], status in _UNREAD_BODY
+
+    async def _answer_cancelled(self, send: Send) -> None:
+        """Answer a POST whose task was cancelled from outside while its body came (uvicorn past
+        ``--timeout-graceful-shutdown``), for the cancellation to go on after: its request line
+        (``cancelled``) and the 503 of one cancelled before its signature was checked, as
+        `Handling._handle` answers one cancelled later (`alexaskill.cancellations`), not the
+        server's 500 and traceback. The connection closes: the body's rest is never read."""
+        self.skill._refusals_said.warn(logger, CANCELLED_WARNING)
+        log_request(None, outcome="cancelled", status=503)
+        await _send(send, 503, CANCELLED_UNVERIFIED, close=True)
 
     def _refusal(self, headers: Mapping[str, str]) -> tuple[int, bytes] | None:
         """The answer to a POST its headers refuse already (media type, declared length)."""
