@@ -12,6 +12,7 @@ import pytest
 
 from alexaskill.logs import configure_logging
 
+from .chained_errors import STEPS, chained_value_errors
 from .logger_state import alexaskill_logger_kept
 from .test_logs import CountingStream
 
@@ -115,12 +116,7 @@ def test_a_plain_records_whole_traceback_is_one_write_within_4096_bytes() -> Non
     # Each line of a plain record was cut to 4,096 bytes, but a record is one write() of all of
     # its lines: a traceback of forty chained exceptions made one of ~30 KB, which a pipe shared
     # by workers may tear. The whole record is bounded, its start and what was raised kept.
-    exc: BaseException | None = None
-    for step in range(40):
-        try:
-            raise ValueError(f"step {step} " + "\u20ac" * 150) from exc
-        except ValueError as caught:
-            exc = caught
+    exc = chained_value_errors("\u20ac" * 150)
     stream = CountingStream()  # (each write() apart: what a pipe is handed at once)
     with alexaskill_logger_kept():
         configure_logging("INFO", stream=stream)
@@ -132,7 +128,8 @@ def test_a_plain_records_whole_traceback_is_one_write_within_4096_bytes() -> Non
     assert rest[0] == "  Traceback (most recent call last):"
     assert all(line.startswith("  ") for line in rest)  # none can pass for a record
     assert any(re.fullmatch(r"  … \(\d+ lines left out\) …", line) for line in rest)
-    assert rest[-1].startswith("  ValueError: step 39 \u20ac\u20ac")  # what was raised, kept
+    # What was raised, kept: the chain's last exception.
+    assert rest[-1].startswith(f"  ValueError: step {STEPS - 1} \u20ac\u20ac")
 
 
 def test_a_plain_record_of_long_lines_is_one_write_within_4096_bytes() -> None:

@@ -36,6 +36,7 @@ from alexaskill.settings import configure_logging_if_unset, settings_from_env
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
 from . import lambda_runtime
+from .chained_errors import STEPS, chained_value_errors
 from .lambda_runtime import LAMBDA_ENVIRON, Runtime, stream_events
 
 # The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.
@@ -435,21 +436,16 @@ def test_the_text_formatter_keeps_an_alexaskill_record_within_4096_bytes() -> No
 def test_the_text_formatter_keeps_what_was_raised_when_it_cuts_a_traceback() -> None:
     # It cut a record past 4,096 bytes at its end: a long traceback lost its last lines, the
     # exception raised. Cut as the plain formatter cuts one: its middle left out.
-    exc: BaseException | None = None
-    for step in range(40):
-        try:
-            raise ValueError(f"step {step} " + "e" * 150) from exc
-        except ValueError as caught:
-            exc = caught
+    exc = chained_value_errors("e" * 150)
     record = logging.LogRecord("alexaskill", logging.ERROR, "", 1, "failed", (), None)
-    record.exc_info = (type(exc), exc, exc.__traceback__) if exc is not None else None
+    record.exc_info = (type(exc), exc, exc.__traceback__)
     text = LambdaTextFormatter().format(record)
     assert len((text + "\n").encode()) <= 4_096 and "\n" not in text
     first, *rest = text.split("\r")
     assert first.startswith("[ERROR]\t") and first.endswith("\talexaskill: failed")
     assert all(line.startswith("  ") for line in rest)
     assert any(re.fullmatch(r"  … \(\d+ lines left out\) …", line) for line in rest)
-    assert rest[-1].startswith("  ValueError: step 39 eee")
+    assert rest[-1].startswith(f"  ValueError: step {STEPS - 1} eee")
 
 
 def _readme_lambda_function() -> str:
