@@ -1005,6 +1005,35 @@ def test_no_and_a_city_to_confirm_is_a_new_city_or_a_denial(
     assert not skill.sent  # auto delegation: nothing goes to the skill yet
 
 
+@pytest.mark.parametrize(
+    ("city_type", "said"),
+    [("AMAZON.City", "no, paris"), ("Cities", "no, paris"), ("Cities", "no, paris instead")],
+)
+def test_no_and_a_city_asked_for_is_the_city(city_type: str, said: str) -> None:
+    # Asked "Where to?", "no, paris" was the city "no paris" (asked "no paris, right?"): the
+    # no is no part of the city; the value after it answers the question.
+    skill, talk = _trip_confirming_city(city_type)
+    assert talk.say("plan a trip").prompts == ["Where to?"]
+    assert talk.say(said).prompts == ["paris, right?"]
+    talk.say("yes")
+    city = skill.last["intent"]["slots"]["city"]
+    assert (city["value"], city["confirmationStatus"]) == ("paris", "CONFIRMED")
+
+
+@pytest.mark.parametrize("said", ["no, paris", "no paris", "no, paris instead"])
+def test_no_and_a_listed_city_to_confirm_denies_it_for_the_new_city(said: str) -> None:
+    # Asked "berlin, right?", a no with a listed city denies berlin and gives the new value,
+    # not confirmed yet (NONE): Alexa asks to confirm it in turn, as the dialog model says.
+    skill, talk = _trip_confirming_city("Cities")
+    assert talk.say("plan a trip to berlin").prompts == ["berlin, right?"]
+    turn = talk.say(said)
+    assert turn.prompts == ["paris, right?"]
+    assert any("new value for slot city" in note for note in turn.notes), turn.notes
+    talk.say("yes")
+    city = skill.last["intent"]["slots"]["city"]
+    assert (city["value"], city["confirmationStatus"]) == ("paris", "CONFIRMED")
+
+
 @pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
 def test_yes_and_the_value_to_confirm_confirms_it(city_type: str) -> None:
     # "yes, paris" asked "paris, right?" left the dialog for AMAZON.YesIntent (a free-form

@@ -7,8 +7,10 @@ type's values and synonyms, a built-in type with a format: a number, a date), th
 one span of the answer it reads so, the other words left out; none is found when a word left out
 denies it ("I do not want Paris") or is a no, or other words are a value too ("Paris or New
 York"), or a word said right after a listed value makes it part of another name ("the paris
-hotel": the answer is every word, as said in one go). A free-form built-in type (AMAZON.City
-without values) knows none: its answer stays every word said.
+hotel": the answer is every word, as said in one go). A no said first is no denial: it
+answers what came before ("no, paris" is "paris"). A free-form built-in type (AMAZON.City
+without values) knows none: its answer stays every word said, but for an opening yes, no or
+thanks that a pause ends ("no, paris").
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Final
 from .languages import Language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
 
-__all__ = ["swallowed", "value_within"]
+__all__ = ["past_opening", "swallowed", "value_within"]
 
 #: The kinds of values a type knows, unlike any words it would take.
 _KNOWN: Final = ("typed", "listed")
@@ -46,7 +48,11 @@ def value_within(
     if found is None or len(found.fills) != 1 or swallowed(found):
         return None
     words, left_out = spans.words, set(found.extra_at)
-    if any(words[at] in language.negations or says_no(words[at]) for at in left_out):
+    # A no said first answers what came before, not the value after it: "no, paris".
+    opening = 0 if found.fills[0][2] > 0 and says_no(words[0]) else None
+    if any(
+        at != opening and (words[at] in language.negations or says_no(words[at])) for at in left_out
+    ):
         return None
     kind = found.sample.elements[0]
     if not isinstance(kind, SlotRef):  # pragma: no cover - a bare sample is its slot
@@ -61,6 +67,30 @@ def value_within(
                 return None
             stop += 1
     return found
+
+
+def past_opening(
+    matcher: SampleMatcher,
+    match: Match | None,
+    spans: SpanCache,
+    language: Language,
+    answers: Callable[[str], str | None],
+) -> tuple[Match | None, SpanCache]:
+    """The exact reading of the words after an opening yes, no or thanks that a pause ends ("no,
+    paris", "thanks, paris"), and their spans; else ``match`` and ``spans``, the reading of
+    every word. Said so, such words are no part of a value of any words (a free-form city);
+    without the pause they may be (a town called "no name")."""
+    tokens, words = spans.tokens, spans.words
+    end = next((at + 1 for at, token in enumerate(tokens) if token.pause), len(tokens))
+    if end >= len(tokens) or end > 3:
+        return match, spans
+    polite = words[0] in language.courtesies
+    polite &= set(words[:end]) <= language.courtesies | language.function_words
+    if not polite and answers(" ".join(words[:end])) is None:
+        return match, spans
+    rest = SpanCache(tokens[end:], spans.now)
+    found = matcher.exact(rest)
+    return (match, spans) if found is None else (found, rest)
 
 
 def _named_on(found: Match, spans: SpanCache, language: Language) -> bool:

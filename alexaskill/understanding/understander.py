@@ -30,7 +30,7 @@ from typing import Any, Final
 
 from ..exceptions import ConfigurationError
 from .addressing import SLOT_REFERENCE, addressed_request
-from .answer_values import swallowed, value_within
+from .answer_values import past_opening, swallowed, value_within
 from .companions import date_left_out
 from .cut import why_no_reading
 from .evidence import built_in_said_whole, keeps_own_words, typed_share
@@ -452,6 +452,8 @@ class Understander:
         if match is None or swallowed(match):  # "I want Paris please": "Paris", if listed
             says_no = lambda word: self.yes_no(word) == "no"  # noqa: E731
             match = value_within(matcher, slot, spans, self.language, says_no) or match
+        if match is None or swallowed(match):  # "no, paris": "paris", of any words
+            match, spans = past_opening(matcher, match, spans, self.language, self.yes_no)
         # As for an utterance: free-form words give the intent's other slots what they read,
         # unless that cuts a value short or leaves out the word denying it ("london not").
         match = None if match is None else self._generalise(match, spans)
