@@ -1277,6 +1277,17 @@ def test_a_dialog_answer_takes_the_value_its_type_knows_out_of_other_words(
         ("paris thanks", "paris"),
         ("paris thank you", "paris"),
         ("new york please", "new york"),
+        # Other thanks: "cheers" and "thx" were words making another name, "paris cheers".
+        ("paris cheers", "paris"),
+        ("paris thx", "paris"),
+        ("nyc, cheers", "nyc"),
+        ("paris thank you so much", "paris"),
+        ("paris thanks a lot", "paris"),
+        # Thanks said before the value is no part of it either.
+        ("thanks, paris", "paris"),
+        ("thanks paris", "paris"),
+        ("thank you, new york", "new york"),
+        ("cheers, paris", "paris"),
         # So are words that repeat, correct, add, agree or call ("paris instead" was the city
         # "paris instead": "instead" is no filler, so a word making another name).
         ("paris again", "paris"),
@@ -1324,6 +1335,9 @@ def test_a_dialog_answer_keeps_a_value_that_a_word_after_it_makes_another_name(
         ("AMAZON.City", "nope, new york", "new york"),
         ("AMAZON.City", "no thanks, paris", "paris"),
         ("AMAZON.City", "yes, paris", "paris"),
+        ("AMAZON.City", "thanks, paris", "paris"),
+        ("AMAZON.City", "thank you, paris", "paris"),
+        ("AMAZON.City", "cheers, paris", "paris"),
         # Unchanged: without the pause "no" may begin a free-form value; a no after the
         # opening one, or a "not", still denies a listed value (no reading of "paris" alone).
         ("AMAZON.City", "no paris", "no paris"),

@@ -266,8 +266,9 @@ PURE_FILLERS: Final = frozenset({"please", "um", "uh", "er", "erm", "hmm", "hey"
 #: ... and words said so that are words of meaning too: "i *like* jazz", "sleep *well*", "*just*
 #: now", "*so* long", "*oh*" a zero ("oh nine oh five").
 FILLERS: Final = PURE_FILLERS | frozenset({"like", "just", "well", "so", "oh"})
-#: Words of thanks said after a value ("paris *thanks*", "paris *thank you*"): no part of it.
-COURTESIES: Final = frozenset({"thanks", "thank"})
+#: Words of thanks said after a value ("paris *thanks*", "paris *thank you*", "paris *cheers*",
+#: "paris *thx*", as typed) or before it with a pause ("*thanks*, paris"): no part of it.
+COURTESIES: Final = frozenset({"thanks", "thank", "cheers", "thx"})
 #: Other words said after a value that are no part of it nor make it another name ("the paris
 #: *hotel*"): they repeat ("paris *again*"), correct ("no, paris *instead*"), add ("paris *too*"),
 #: agree ("paris *yes*") or call the listener ("nyc *baby*").
