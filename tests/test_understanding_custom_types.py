@@ -40,6 +40,46 @@ def test_free_form_types_take_the_words_as_said(slot_type: str, said: str) -> No
     }
 
 
+@pytest.mark.parametrize(
+    ("slot_type", "takes_four"),
+    [
+        ("AMAZON.FirstName", False),
+        ("AMAZON.US_FIRST_NAME", False),
+        ("AMAZON.GB_FIRST_NAME", False),
+        ("AMAZON.Person", True),
+        ("AMAZON.City", True),
+        ("AMAZON.SearchQuery", True),
+        ("FIRST_NAME", True),  # a skill's own type: any words (its values unlisted)
+    ],
+)
+def test_only_a_first_name_type_takes_three_words_at_most(slot_type: str, takes_four: bool) -> None:
+    # AMAZON.FirstName holds first names: formal ones, nicknames, and names of more than one
+    # word ("Mary Jane", "Anil Kumar" in Amazon Lex's page of the same type), not surnames,
+    # which AMAZON.Person takes. "mary jane smith jones" is no first name: no reading of
+    # "call {name}" (the fallback intent), as a first-name slot holds three words at most.
+    # Every other free-form type, and a custom type named alike, takes the four words.
+    types = [{"name": slot_type, "values": [{"name": {"value": "ada"}}]}]
+    calls = intent_understander(
+        "Call",
+        {"name": slot_type},
+        ["call {name}", "call {name} now"],
+        types=types if not slot_type.startswith("AMAZON.") else None,
+    )
+    three = calls.understand("call mary jane smith", now=NOW)
+    assert (three.intent, three.fills["name"].words) == ("Call", "mary jane smith")
+    answer = calls.answer("mary jane smith jones", intent="Call", slot="name", now=NOW)
+    # With a word after the name, "call mary jane smith jones now" was the name "jane smith
+    # jones", "mary" left out: a loose reading cut the name at its start to fit three words.
+    for said in ("call mary jane smith jones", "call mary jane smith jones now"):
+        four = calls.understand(said, now=NOW)
+        if takes_four:
+            assert (four.intent, four.fills["name"].words) == ("Call", "mary jane smith jones")
+        else:
+            assert four.intent == "AMAZON.FallbackIntent", four.fills
+    assert (answer is not None) is takes_four
+    assert answer is None or answer.fills["name"].words == "mary jane smith jones"
+
+
 def _authority(type_name: str) -> str:
     return f"amzn1.er-authority.echo-sdk.{SKILL_ID}.{type_name}"
 

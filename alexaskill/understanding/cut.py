@@ -35,7 +35,7 @@ from .day_parts import (
     part_left_out,
     time_split,
 )
-from .evidence import carrier_taken, name_cut_from_numbers, name_said_as_date
+from .evidence import carrier_taken, free_cut_short, name_cut_from_numbers, name_said_as_date
 from .text import surface
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ def cut_value(
         or (carrier_taken(spans, fills, language) or (None, None))[1]
         or (name_said_as_date(kinds, slots or kinds, spans, fills, language) or ("",) * 3)[2]
         or name_cut_from_numbers(kinds, spans, fills, extra, language)
+        or free_cut_short(kinds, spans, fills, extra, language)
         or None
     )
 

@@ -9,7 +9,8 @@ resting on a word that means something (`rests_on_meaning`); a free-form slot th
 the word carrying the value said after it ("in" of "call in may") took no value (`carrier_taken`),
 and a first-name slot that took a date the intent's samples read ("tomorrow" of "call tomorrow",
 "to" of "call to may") took no name (`name_said_as_date`), nor one number of several said
-("three" of "two and three", `name_cut_from_numbers`).
+("three" of "two and three", `name_cut_from_numbers`); a free-form value as long as its type takes
+with a word of meaning left out right next to it was cut short (`free_cut_short`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ __all__ = [
     "built_in_said_whole",
     "carrier_bar",
     "carrier_taken",
+    "free_cut_short",
     "keeps_own_words",
     "name_bar",
     "name_cut_from_numbers",
@@ -199,4 +201,30 @@ def name_cut_from_numbers(
             whole, said = surface(tokens[low:high]), surface(tokens[start:end])
             left = surface([*tokens[low:start], *tokens[end:high]])
             return f"{whole!r} read as {said!r} would leave out {left!r}"
+    return None
+
+
+def free_cut_short(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    extra: Collection[int],
+    language: Language,
+) -> str | None:
+    """Why a free-form value holding as many words as its type takes, with a word of meaning
+    left out right next to it (no pause between), was cut short, if it was: "jane smith jones"
+    of "call mary jane smith jones now", "mary" left out, is no first name (three words at
+    most); the four words are none either. A grammar word, a filler or a list's word ends the
+    value ("call ann marie lee and bob")."""
+    words, tokens = spans.words, spans.tokens
+    idle = language.function_words | language.fillers | language.list_separators
+    idle |= language.negations | language.courtesies | language.afterwords
+    for name, fill, start, end in fills:
+        kind = kinds[name]
+        if not isinstance(kind, FreeKind) or fill.kind != "free" or end - start < kind.max_words:
+            continue
+        for at, between in ((start - 1, start - 1), (end, end - 1)):
+            if at in extra and words[at] not in idle and not tokens[between].pause:
+                said = surface(tokens[min(at, start) : max(at + 1, end)])
+                return f"{said!r} is more words than {kind.name} takes ({kind.max_words})"
     return None
