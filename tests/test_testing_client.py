@@ -3,6 +3,7 @@ clear errors for what it is given wrong or after it is closed."""
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import re
@@ -649,3 +650,32 @@ def test_say_of_nothing_is_refused_naming_silence(said: str) -> None:
         assert repr(said) in str(raised.value)
         assert client.last is opened  # (nothing sent, the session as it was)
         assert client.silence().heard == "Which city, again?"
+
+
+class _Stop(BaseException):
+    """A skill's own exception that is no `Exception`, as a BaseException from outside it."""
+
+
+@pytest.mark.parametrize("served", [True, False])
+def test_a_base_exception_out_of_the_app_reaches_the_test_as_it_is(served: bool) -> None:
+    # A BaseException the skill's app let out (not a handler's: that one is answered with the
+    # apology) stopped the event loop of the client's portal: the next request, and the end of
+    # the with block, said "This portal is not running" (or CancelledError) instead.
+    raised_once: list[str] = []
+
+    class Stopping(Skill):
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http" and not raised_once:
+                raised_once.append("raised")
+                raise _Stop("out of the app")
+            await super().__call__(scope, receive, send)
+
+    skill = Stopping(SKILL_ID)
+    skill.launch(lambda: speak("Hello."))
+    client = TestClient(skill)
+    with client if served else contextlib.nullcontext(client):
+        with pytest.raises(_Stop, match="out of the app"):
+            client.launch()
+        assert client.launch().speech == "Hello."  # the client still sends
+    if not served:
+        client.close()
