@@ -638,3 +638,21 @@ def test_load_request_says_a_file_nested_too_deeply_as_not_json(tmp_path: Any) -
     with pytest.raises(ValueError) as raised:
         load_request(path)
     assert str(raised.value) == f"{path}: not JSON (nested too deeply)"
+
+
+def test_the_user_id_is_given_as_user_id_not_in_the_user_fields() -> None:
+    # RequestFactory(user={"userId": "x"}) sent the user id "x" in context.System.user and
+    # session.user, silently in place of the factory's user_id (which its tokens, a
+    # FakeAlexaApi's per-user data and `client.user_id` still named).
+    said = r"user_id=.*RequestFactory\(user_id=.*client\.user_id"
+    with pytest.raises(ValueError, match=said):
+        RequestFactory(user={"userId": "amzn1.ask.account.X"})
+    factory = RequestFactory(user={"accessToken": "token"}, user_id="amzn1.ask.account.A")
+    with pytest.raises(ValueError, match=said):
+        factory.user = {"userId": "amzn1.ask.account.X"}
+    envelope = factory.envelope("LaunchRequest")
+    for user in (envelope["context"]["System"]["user"], envelope["session"]["user"]):
+        assert user == {"userId": "amzn1.ask.account.A", "accessToken": "token"}
+    factory.user["userId"] = "amzn1.ask.account.X"  # (changed in place: told when used)
+    with pytest.raises(ValueError, match=said):
+        factory.envelope("LaunchRequest")

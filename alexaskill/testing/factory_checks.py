@@ -19,6 +19,7 @@ __all__ = [
     "checked_session",
     "checked_session_parts",
     "checked_turn",
+    "checked_user_fields",
 ]
 
 #: The requests only a device declaring an interface sends, by the prefix of their type: its
@@ -57,11 +58,8 @@ def checked_factory_field(name: str, value: Any) -> Any:
                 f"api_endpoint {value!r}: an http(s) URL, where the skill calls Alexa's service "
                 "APIs ('https://api.amazonalexa.com', or a served FakeAlexaApi's URL)"
             )
-    if name == "user" and not isinstance(value, Mapping):
-        raise TypeError(
-            f"user is a mapping of fields added to context.System.user ({{'accessToken': "
-            f"'token'}}), not {value!r}"
-        )
+    if name == "user":
+        checked_user_fields(value)
     if (
         name == "api_access_token"
         and value is not None
@@ -77,6 +75,25 @@ def checked_factory_field(name: str, value: Any) -> Any:
             f"activity='PLAYING')), not {value!r}"
         )
     return value
+
+
+def checked_user_fields(user: object) -> Mapping[str, Any]:
+    """The factory's ``user``: a mapping of fields beside the ``userId`` (`TypeError` for no
+    mapping, `ValueError` for one holding a ``userId``, which would replace the factory's
+    ``user_id`` in the requests, not in their tokens or the fake API's data)."""
+    if not isinstance(user, Mapping):
+        raise TypeError(
+            f"user is a mapping of fields added to context.System.user ({{'accessToken': "
+            f"'token'}}), not {user!r}"
+        )
+    if "userId" in user:
+        raise ValueError(
+            f"user= holds the fields beside the userId ({{'accessToken': 'token'}}), not "
+            f"'userId': {user['userId']!r}: the user's id is user_id= "
+            "(RequestFactory(user_id='amzn1.ask.account.A1B2'), factory.user_id = ..., or "
+            "client.user_id = ... for a TestClient)"
+        )
+    return user
 
 
 def checked_session(session: object) -> Mapping[str, Any] | None:

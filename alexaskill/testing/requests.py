@@ -24,6 +24,7 @@ from .factory_checks import (
     checked_session,
     checked_session_parts,
     checked_turn,
+    checked_user_fields,
 )
 from .player import PLAYER_EVENTS, DevicePlayer
 from .request_fields import (
@@ -202,7 +203,8 @@ class RequestFactory:
     #: Interfaces the device declares: AudioPlayer, Display, VideoApp, Alexa.Presentation.APL.
     interfaces: tuple[str, ...] = ("AudioPlayer",)
     api_endpoint: str = "https://api.amazonalexa.com"
-    #: Extra fields merged into ``context.System.user`` (an ``accessToken``, say).
+    #: Extra fields merged into ``context.System.user`` (an ``accessToken``, say): not its
+    #: ``userId``, which is ``user_id`` (a ``ValueError``).
     user: dict[str, Any] = field(default_factory=dict)
     #: The device's audio player: ``context.AudioPlayer`` of a device declaring AudioPlayer.
     player: DevicePlayer = field(default_factory=DevicePlayer)
@@ -233,13 +235,17 @@ class RequestFactory:
         ids = f"{self.skill_id} {self.user_id} {self.device_id}".encode()
         return f"test-api-access-token.{hashlib.sha256(ids).hexdigest()[:16]}.{next(self._made)}"
 
+    def _user(self) -> dict[str, Any]:
+        """The ``user`` object of a request (its ``user`` checked again: changed in place)."""
+        return {"userId": self.user_id, **checked_user_fields(self.user)}
+
     def context(self) -> dict[str, Any]:
         """The ``context`` object of a request from this device (each with its own token,
         unless the factory's ``api_access_token`` gives one)."""
         context: dict[str, Any] = {
             "System": {
                 "application": {"applicationId": self.skill_id},
-                "user": {"userId": self.user_id, **self.user},
+                "user": self._user(),
                 "device": {
                     "deviceId": self.device_id,
                     "supportedInterfaces": {
@@ -270,7 +276,7 @@ class RequestFactory:
             "sessionId": session_id or _new_id("amzn1.echo-api.session"),
             "application": {"applicationId": self.skill_id},
             "attributes": dict(attributes or {}),
-            "user": {"userId": self.user_id, **self.user},
+            "user": self._user(),
         }
 
     def envelope(
