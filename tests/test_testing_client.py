@@ -558,11 +558,12 @@ def test_an_error_that_is_no_text_is_no_reason(
     assert '  FAILED: HTTP 400: {"error": 5}\n' in out.getvalue()
 
 
-@pytest.mark.parametrize("value", [None, 5, ""])
-@pytest.mark.parametrize("field", ["user_id", "device_id"])
-def test_a_user_or_device_id_that_is_no_text_is_refused_naming_it(field: str, value: Any) -> None:
+@pytest.mark.parametrize("value", [None, 5, "", "  "])
+@pytest.mark.parametrize("field", ["user_id", "device_id", "skill_id"])
+def test_an_id_that_is_no_text_or_blank_is_refused_naming_it(field: str, value: Any) -> None:
     # client.user_id = None sent "userId": null, which the skill took; device_id = 5 made the
     # skill answer HTTP 400 (malformed request), read as the skill's own failure.
+    # A blank one ("  ") was taken, and sent.
     skill, _ = recording_skill()
     if value is not None:  # (None given is the default: an id of Alexa's shape)
         with pytest.raises(TypeError, match=f"{field} is an id: a str"):

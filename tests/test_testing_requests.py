@@ -656,3 +656,16 @@ def test_the_user_id_is_given_as_user_id_not_in_the_user_fields() -> None:
     factory.user["userId"] = "amzn1.ask.account.X"  # (changed in place: told when used)
     with pytest.raises(ValueError, match=said):
         factory.envelope("LaunchRequest")
+
+
+@pytest.mark.parametrize("blank", [" ", "\t\n"])
+@pytest.mark.parametrize("field", ["skill_id", "user_id", "device_id", "api_access_token"])
+def test_a_blank_id_or_token_is_refused_as_an_empty_one(field: str, blank: str) -> None:
+    # An empty one was refused; a blank one went into every request (a skill_id of " " was
+    # then refused by the skill as another skill's request, an HTTP 400 the test took for its
+    # own failure).
+    with pytest.raises(TypeError, match=f"^{field} is "):
+        _MADE(**{field: blank})
+    factory = RequestFactory()
+    with pytest.raises(TypeError, match=f"^{field} is "):
+        setattr(factory, field, blank)

@@ -1,7 +1,10 @@
-"""What `RequestFactory` takes: each field and argument of the wrong type is a `TypeError` (a
-value of the right type Alexa never sends, an empty name, a `ValueError`) that says what to
-pass, raised where it is given, rather than an error deep in the building of the request
-("dictionary update sequence element #0 has length 1") or a request the skill refuses."""
+"""What `RequestFactory` takes: each field and argument of the wrong type is a `TypeError` that
+says what to pass, and so is an id or ``api_access_token`` that is empty or blank (no id at
+all, as None is: these have been TypeErrors since they were first checked); a value of the
+right type Alexa never sends (an empty request type or intent name, a ``userId`` in ``user``,
+an ``api_endpoint`` that is no http(s) URL) is a `ValueError`. Each is raised where it is
+given, rather than an error deep in the building of the request ("dictionary update sequence
+element #0 has length 1") or a request the skill refuses."""
 
 from __future__ import annotations
 
@@ -40,8 +43,9 @@ _IDS: Final = {"skill_id": "skill", "user_id": "account", "device_id": "device"}
 def checked_factory_field(name: str, value: Any) -> Any:
     """``value`` for the factory's field ``name`` (its ids, ``api_endpoint``, ``user``,
     ``player``, ``api_access_token``; the others as they are): `TypeError` for one of the
-    wrong type, `ValueError` for an ``api_endpoint`` that is no http or https URL."""
-    if name in _IDS and (not isinstance(value, str) or not value):
+    wrong type, or an id or token that is empty or blank; `ValueError` for an ``api_endpoint``
+    that is no http or https URL, or a ``user`` holding a ``userId``."""
+    if name in _IDS and not _filled(value):
         raise TypeError(
             f"{name} is an id: a str such as 'amzn1.ask.{_IDS[name]}.A1B2', not {value!r}"
         )
@@ -60,11 +64,7 @@ def checked_factory_field(name: str, value: Any) -> Any:
             )
     if name == "user":
         checked_user_fields(value)
-    if (
-        name == "api_access_token"
-        and value is not None
-        and (not isinstance(value, str) or not value)
-    ):
+    if name == "api_access_token" and value is not None and not _filled(value):
         raise TypeError(
             f"api_access_token is {value!r}: a str, the token every request carries "
             "('my-token'), or None (each request one of its own)"
@@ -75,6 +75,11 @@ def checked_factory_field(name: str, value: Any) -> Any:
             f"activity='PLAYING')), not {value!r}"
         )
     return value
+
+
+def _filled(value: object) -> bool:
+    """Whether ``value`` is a str with more than whitespace in it, as an id or a token is."""
+    return isinstance(value, str) and bool(value.strip())
 
 
 def checked_user_fields(user: object) -> Mapping[str, Any]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..locales import check_locale
 from .alexa_api import FakeAlexaApi
-from .factory_checks import SENT_WITH
+from .factory_checks import SENT_WITH, checked_factory_field
 from .pki import TestPKI
 from .player import DevicePlayer
 
@@ -250,12 +250,9 @@ def checked_invocation(invocation: object, model: object, locale: str) -> str | 
 
 def checked_id(field: str, value: object) -> str:
     """``value`` for the client's ``field`` (``user_id``, ``device_id``, ``skill_id``):
-    `TypeError` unless it is a str that is not empty, as Alexa's ids are
-    (``amzn1.ask.account.…``)."""
-    if not isinstance(value, str) or not value:
-        shape = {"device_id": "device", "skill_id": "skill"}.get(field, "account")
-        raise TypeError(f"{field} is an id: a str such as 'amzn1.ask.{shape}.A1B2', not {value!r}")
-    return value
+    `TypeError` unless it is a str that is neither empty nor blank, as Alexa's ids are
+    (``amzn1.ask.account.…``): the factory's own check (`checked_factory_field`)."""
+    return str(checked_factory_field(field, value))
 
 
 def check_sent_by_device(request_type: str, interfaces: tuple[str, ...]) -> None:
