@@ -669,3 +669,49 @@ def test_a_blank_id_or_token_is_refused_as_an_empty_one(field: str, blank: str) 
     factory = RequestFactory()
     with pytest.raises(TypeError, match=f"^{field} is "):
         setattr(factory, field, blank)
+
+
+@pytest.mark.parametrize("blank", [" ", "\n"])
+def test_a_blank_request_type_or_intent_name_is_refused_as_an_empty_one(blank: str) -> None:
+    # intent(" ") sent an IntentRequest for the intent " " (the skill's fallback answered it),
+    # envelope(" ") a request of type " ": Alexa names both.
+    with pytest.raises(ValueError, match=r"the intent's name as a str"):
+        _FACTORY.intent(blank)
+    with pytest.raises(ValueError, match=r"the request type as a str"):
+        _FACTORY.envelope(blank)
+
+
+@pytest.mark.parametrize("wrong", [5, "", "  "])
+def test_refresh_refuses_a_skill_id_that_is_no_id(wrong: Any) -> None:
+    # refresh(envelope, skill_id=5) (client.replay(path, skill_id=...) too) wrote the 5 into
+    # the application ids, for the skill to refuse: an HTTP 400 read as the skill's failure.
+    envelope = _FACTORY.envelope("LaunchRequest")
+    with pytest.raises(TypeError, match=r"^skill_id is an id: a str"):
+        refresh(envelope, skill_id=wrong)
+    assert envelope["context"]["System"]["application"]["applicationId"] == SKILL_ID
+
+
+@pytest.mark.parametrize(
+    ("moment", "said"),
+    [
+        (datetime.datetime(1, 1, 1, tzinfo=datetime.UTC), "0001-01-01T00:00:00Z"),
+        (datetime.datetime(999, 12, 31, 23, 59, tzinfo=datetime.UTC), "0999-12-31T23:59:00Z"),
+    ],
+)
+def test_a_timestamp_before_the_year_1000_has_four_digits_of_year(
+    moment: datetime.datetime, said: str
+) -> None:
+    # strftime("%Y") wrote the year 1 as "1" ("1-01-01T00:00:00Z"), no ISO 8601 a skill reads.
+    assert timestamp(moment) == said
+
+
+def test_a_moment_with_no_utc_time_is_refused_naming_it() -> None:
+    # datetime(9999, 12, 31, 23, tzinfo=UTC-5) is past the last datetime in UTC: an
+    # OverflowError, "date value out of range", from deep in the building of the request.
+    late = datetime.datetime(
+        9999, 12, 31, 23, tzinfo=datetime.timezone(-datetime.timedelta(hours=5))
+    )
+    with pytest.raises(ValueError, match=r"^now= .*9999.*: no time in UTC"):
+        timestamp(late)
+    with pytest.raises(ValueError, match=r"no time in UTC"):
+        _FACTORY.envelope("LaunchRequest", now=late)

@@ -140,8 +140,8 @@ def checked_moment(now: object) -> _dt.datetime | None:
 
 def checked_name(value: object, what: str, example: str) -> str:
     """``value``, a name given as ``what`` ("the request type"): `TypeError` for no str,
-    `ValueError` for an empty one."""
-    if not isinstance(value, str) or not value:
+    `ValueError` for an empty or blank one."""
+    if not isinstance(value, str) or not value.strip():
         error = ValueError if isinstance(value, str) else TypeError
         raise error(f"give {what} as a str ({example!r}), not {value!r}")
     return value

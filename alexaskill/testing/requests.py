@@ -142,7 +142,12 @@ def timestamp(now: _dt.datetime | None = None) -> str:
             f"a request's time needs a time zone, and {now!r} has no time zone: give an aware "
             "datetime, e.g. datetime(2026, 11, 27, 9, 30, tzinfo=datetime.UTC)"
         )
-    return now.astimezone(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        utc = now.astimezone(_dt.UTC)
+    except OverflowError:  # (a moment near datetime.min or max, in a zone off UTC)
+        raise ValueError(f"now= {now!r}: no time in UTC (out of datetime's range)") from None
+    # (isoformat, not strftime("%Y"): that writes the year 1 as "1", no ISO 8601)
+    return utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def device_time(now: _dt.datetime | None, time_zone: str | None) -> _dt.datetime:
@@ -371,6 +376,8 @@ def refresh(
         )
     if not isinstance(envelope.get("request"), dict):
         raise ValueError("the envelope given: not an Alexa request envelope (no 'request' object)")
+    if skill_id is not None:  # (checked before anything is changed)
+        checked_factory_field("skill_id", skill_id)
     envelope["request"]["timestamp"] = timestamp(now)
     if locale is not None:
         check_locale(locale, "locale")
