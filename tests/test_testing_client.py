@@ -4,6 +4,7 @@ clear errors for what it is given wrong or after it is closed."""
 from __future__ import annotations
 
 import contextlib
+import datetime
 import enum
 import json
 import re
@@ -680,3 +681,12 @@ def test_a_base_exception_out_of_the_app_reaches_the_test_as_it_is(served: bool)
         assert client.launch().speech == "Hello."  # the client still sends
     if not served:
         client.close()
+
+
+@pytest.mark.parametrize("year", [1900, 9999])
+def test_a_clock_the_test_pki_cannot_certify_is_refused_naming_now(year: int) -> None:
+    # TestClient(now=...) at 1900 said cryptography's "The not valid before date must be on or
+    # after 1950 January 1).", at 9999 "date value out of range".
+    moment = datetime.datetime(year, 6, 1, tzinfo=datetime.UTC)
+    with pytest.raises(ValueError, match=r"^TestClient\(now=\.\.\.\): .*1951-01-02 to 9997-"):
+        TestClient(Skill(SKILL_ID), now=lambda: moment)

@@ -283,3 +283,13 @@ def test_a_pki_option_of_the_wrong_kind_is_refused_naming_it(
 ) -> None:
     with pytest.raises(TypeError, match=said):
         TestPKI(**{option: value})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("year", [1, 1900, 1950, 9999])
+def test_a_pki_valid_at_a_moment_it_cannot_certify_says_which_it_can(year: int) -> None:
+    # TestPKI(valid_at=1900) said "The not valid before date must be on or after 1950 January
+    # 1).", cryptography's, and valid_at=9999 "date value out of range": its CAs' certificates
+    # begin a year before valid_at and end two after.
+    moment = datetime.datetime(year, 6, 1, tzinfo=datetime.UTC)
+    with pytest.raises(ValueError, match=r"^TestPKI\(valid_at=\.\.\.\): .*1951-01-02 to 9997-"):
+        TestPKI(valid_at=moment)

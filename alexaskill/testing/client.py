@@ -31,6 +31,7 @@ from .options import (
     checked_path,
     copied,
     envelope_body,
+    pki_at_clock,
 )
 from .pki import TestPKI
 from .player import PLAYER_EVENTS
@@ -148,13 +149,7 @@ class TestClient(SimulatedDevice, Talking):
 
         self.skill = skill
         moment = checked_clock(now)
-        if pki is None or pki is TestPKI.default():  # (the pytest plugin's test_pki)
-            pki = TestPKI.default()
-            # The shared PKI is valid from yesterday for a year: for a clock outside that, the
-            # same keys certified at its time, so that a test of a fixed date passes on any day.
-            if moment is not None and not pki.not_before <= moment <= pki.not_after:
-                pki = TestPKI(valid_at=moment)
-        self.pki = pki
+        self.pki = pki_at_clock(pki, moment)
         if skill_id is None:
             skill_id = min(skill.skill_ids) if skill.skill_ids else DEFAULT_SKILL_ID
         self.factory = RequestFactory(

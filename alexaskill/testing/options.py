@@ -2,8 +2,9 @@
 fake API and PKI (`check_api_and_pki`), the intent `TestClient.send` needs
 (`check_intent_named`) and its fields' spelling (`check_camel_case`), the device's requests
 (`check_sent_by_device`), its clock, ids and player (`checked_clock`, `checked_id`,
-`checked_player`), the envelope it sends as it is (`envelope_body`), and the request it gives
-back with the answer (`copied`)."""
+`checked_player`), the PKI that certifies its requests at its clock (`pki_at_clock`), the
+envelope it sends as it is (`envelope_body`), and the request it gives back with the answer
+(`copied`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..locales import check_locale
 from .alexa_api import FakeAlexaApi
 from .factory_checks import SENT_WITH, checked_factory_field
-from .pki import TestPKI
+from .pki import TestPKI, check_valid_at
 from .player import DevicePlayer
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ __all__ = [
     "checked_player",
     "copied",
     "envelope_body",
+    "pki_at_clock",
 ]
 
 
@@ -166,6 +168,20 @@ def checked_clock(now: Callable[[], _dt.datetime] | None) -> _dt.datetime | None
             "tzinfo=datetime.UTC); the user's local time for `say` is local_now=..."
         )
     return moment
+
+
+def pki_at_clock(pki: TestPKI | None, moment: _dt.datetime | None) -> TestPKI:
+    """The client's PKI: ``pki``, else the shared one (`TestPKI.default`, the pytest plugin's
+    ``test_pki`` too), valid from yesterday for a year; for a clock (at ``moment``) outside
+    that, the same keys certified at its time, so that a test of a fixed date passes on any
+    day. `ValueError` naming ``now=`` for a moment no certificate can cover."""
+    if pki is not None and pki is not TestPKI.default():
+        return pki
+    pki = TestPKI.default()
+    if moment is None or pki.not_before <= moment <= pki.not_after:
+        return pki
+    check_valid_at(moment, "TestClient(now=...)")
+    return TestPKI(valid_at=moment)
 
 
 def checked_callable(option: str, clock: Callable[[], _dt.datetime]) -> Callable[[], _dt.datetime]:

@@ -26,10 +26,27 @@ from .pki_files import (
     write_private,
 )
 
-__all__ = ["DEFAULT_CERT_URL", "TestPKI"]
+__all__ = ["DEFAULT_CERT_URL", "TestPKI", "check_valid_at"]
 
 #: Where `TestPKI` says its chain lives; `TestPKI.verifier` serves it from memory.
 DEFAULT_CERT_URL: Final = "https://s3.amazonaws.com/echo.api/alexaskill-test.pem"
+#: The moments a TestPKI can be valid at: its CAs' certificates begin 366 days before and end 730
+#: days after, X.509's times (in cryptography) in 1950, Python's datetimes in the year 9999.
+_VALID_AT: Final = (
+    datetime(1951, 1, 2, tzinfo=UTC),
+    datetime(9999, 12, 31, tzinfo=UTC) - timedelta(days=731),
+)
+
+
+def check_valid_at(moment: datetime, option: str) -> None:
+    """`ValueError` naming ``option`` for a ``moment`` (aware) no test PKI can be valid at."""
+    if not _VALID_AT[0] <= moment <= _VALID_AT[1]:
+        first, last = (limit.date().isoformat() for limit in _VALID_AT)
+        raise ValueError(
+            f"{option}: {moment.isoformat()} is no moment a test PKI can certify (its CAs' "
+            f"certificates span a year before it and two after, from 1950, as X.509's dates "
+            f"begin): give one from {first} to {last}"
+        )
 
 
 @functools.cache
@@ -136,6 +153,8 @@ class TestPKI:
             )
         if valid_at is None:
             valid_at = datetime.now(UTC)
+        elif None in (not_before, not_after):
+            check_valid_at(valid_at, "TestPKI(valid_at=...)")
         self.not_before = not_before if not_before is not None else valid_at - timedelta(days=1)
         self.not_after = not_after if not_after is not None else valid_at + timedelta(days=365)
         self.cert_url = cert_url
