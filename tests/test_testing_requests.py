@@ -431,10 +431,11 @@ def test_send_of_an_intent_request_without_an_intent_name_is_a_value_error(
         assert named.status_code == 200, named.json
 
 
-@pytest.mark.parametrize("name", [123, None, b"Help", ""])
+@pytest.mark.parametrize("name", [123, None, b"Help", "", "  "])
 def test_an_intent_named_by_no_text_is_refused_naming_the_argument(name: Any) -> None:
     # client.intent(123) said "IntentRequest: pass the intent, send('IntentRequest',
     # intent=...)": advice for send(), to a call that had been given an intent, not a name.
+    # client.intent("  ") was sent, for the skill's fallback to answer.
     with TestClient(diary()) as client:
         for call in (client.intent, client.can_fulfill):
             with pytest.raises((TypeError, ValueError), match=r"the intent's name as a str"):

@@ -62,7 +62,7 @@ class Talking:
         as given, unresolved, and the dialog state as given."""
         from ..exceptions import ConfigurationError
 
-        if not isinstance(intent, str) or not intent:  # (before any advice meant for send())
+        if not isinstance(intent, str) or not intent.strip():  # (before send()'s advice)
             kind = TypeError if not isinstance(intent, str) else ValueError
             raise kind(f"give the intent's name as a str, as Alexa names it: not {intent!r}")
 
