@@ -142,3 +142,32 @@ def test_replay_url_says_nothing_of_asking_again_for_a_can_fulfill_probe(countin
     code, out, err = served_replay(counting, envelope, {"version": "1.0", "response": answer})
     assert code == 0, out + err
     assert "  slot:  " not in out
+
+
+@pytest.mark.parametrize("name", ["Ord\x1b]0;owned\x07er", "Ord\x9ber", "Ord\x7fer"])
+def test_replay_header_line_writes_the_intent_name_terminal_safe(counting: Path, name: str) -> None:
+    # The header line, "request.json (IntentRequest NAME)", wrote the name as the file held it:
+    # an ESC, a BEL or a C1 CSI in a sample reached the terminal, which acted on it.
+    (counting / "request.json").write_text(json.dumps(RequestFactory().intent(name, count="2")))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["replay", "counting:skill", "request.json"], stdout=out, stderr=err)
+    assert code == 0, out.getvalue() + err.getvalue()
+    header = out.getvalue().splitlines()[0]
+    assert header == f"request.json (IntentRequest {name.encode('unicode_escape').decode()})"
+    shown = out.getvalue().replace("\n", "")
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in shown), shown
+
+
+@pytest.mark.parametrize("char", ["\x7f", "\x85", "\x9b"])
+def test_replay_json_escapes_del_and_c1_characters(counting: Path, char: str) -> None:
+    # JSON escapes C0 only: "ensure_ascii=False" wrote DEL and C1 (U+009B: a CSI to some
+    # terminals) as they were, in the slots' lines and the skill's answer alike.
+    envelope = RequestFactory().intent(f"Ord{char}er", count="?")
+    (counting / "request.json").write_text(json.dumps(envelope))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["replay", "counting:skill", "request.json", "--json"], stdout=out, stderr=err)
+    assert code == 0, out.getvalue() + err.getvalue()
+    assert char not in out.getvalue()
+    assert f"\\u{ord(char):04x}" in out.getvalue()
+    (line,) = json.loads(out.getvalue())["slots"]
+    assert line.startswith(f"Ord{char}er: slot 'count'")  # (the same text, read back)

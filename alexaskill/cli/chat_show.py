@@ -157,6 +157,18 @@ def terminal_safe(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
+#: The characters JSON leaves as they are (it escapes C0 only) that a terminal acts on: DEL and
+#: C1, as JSON escapes (``\\u009b``), which a JSON reader reads back as the same character.
+_JSON_CONTROLS: Final = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+
+
+def terminal_safe_json(encoded: str) -> str:
+    """JSON text ``encoded`` (``json.dumps(..., ensure_ascii=False)``) with DEL and the C1
+    characters escaped too, as `terminal_safe` writes them out of a text line: such a character
+    can only stand in a string there, where its escape is read back as itself."""
+    return encoded.translate(_JSON_CONTROLS)
+
+
 class TerminalSafe:
     """A text stream that writes to ``out`` with `terminal_safe`: chat's whole transcript."""
 

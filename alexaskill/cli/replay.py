@@ -362,7 +362,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         check_proxies()  # (its client's)
         alexa_api_reaches(args.url, args.alexa_api)
     from ..log_values import printable  # (the slots' values: as the log escapes them)
-    from .chat_show import terminal_safe  # (a server's reason shown, not acted on: \x1b)
+    from .chat_show import terminal_safe, terminal_safe_json  # (shown, not acted on: \x1b)
 
     failed = violations = 0
     with log_to(err, logging.WARNING), slot_notes() as notes:
@@ -411,13 +411,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                         for c in result.api_calls
                     ],
                 }
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                out.write(terminal_safe_json(json.dumps(record, ensure_ascii=False)) + "\n")
                 if problem is not None:
                     err.write(f"alexaskill replay: {name}: FAILED: {problem}\n")
                 for violation in broken:
                     err.write(f"alexaskill replay: {name}: violation: {terminal_safe(violation)}\n")
                 continue
-            out.write(f"{name} ({_label(envelope)})\n")
+            out.write(f"{printable(name)} ({printable(_label(envelope))})\n")  # (the file's)
             if problem is not None:
                 out.write(f"  FAILED: {problem}\n")
             else:
