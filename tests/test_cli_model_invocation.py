@@ -171,3 +171,13 @@ def test_only_the_locales_own_file_lends_its_name(project: Path) -> None:
     assert known_invocations(["en-US"], output=english, output_dir=None) == {
         "en-US": ("weather helper", Path(english))
     }
+
+
+def test_an_invocation_in_capitals_is_not_told_a_name_the_build_refuses(project: Path) -> None:
+    # "must be lower case ('hi!')", and then "character '!' is not allowed": the name suggested
+    # was refused too. No suggestion where the name in lower case will not do either.
+    code, out, err = run("model", "twolocales.py:skill", "--invocation", "Hi There!")
+    assert (code, out) == (2, "")
+    assert "invocation name 'Hi There!': must be lower case\n" in err, err
+    assert "'hi there!'" not in err
+    assert "character '!' is not allowed" in err

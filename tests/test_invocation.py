@@ -475,3 +475,30 @@ def test_an_arabic_name_beginning_with_a_launch_phrase_is_a_warning(name: str, p
 @pytest.mark.parametrize("name", ["توقعات الابراج اليومية", "نتائج كورة", "الابراج اسألي"])
 def test_an_arabic_name_not_beginning_with_a_launch_phrase_is_no_warning(name: str) -> None:
     assert invocation_name_warnings(name, "ar-SA") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "locale"),
+    [
+        ("Hi!", "en-US"),  # 'hi!': the "!" is refused
+        ("Alexa Pizza", "en-US"),  # 'alexa pizza': the wake word
+        ("Tea Timer 2", "en-US"),  # numbers are spelled out
+        ("Wetter Hilfe!", "de-DE"),
+        ("T", "en-US"),  # one character
+    ],
+)
+def test_lower_case_is_suggested_only_where_the_build_takes_it(name: str, locale: str) -> None:
+    # "must be lower case ('hi!')" suggested a name the next line refused ("character '!' is
+    # not allowed"): a user taking it was refused again.
+    lowered = name.lower()
+    assert invocation_problems(lowered, locale) != []
+    found = invocation_problems(name, locale)
+    assert f"invocation name {name!r}: must be lower case" in found
+    assert not any(repr(lowered) in problem for problem in found), found
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de-DE", "ja-JP"])
+def test_lower_case_names_the_name_the_build_takes(locale: str) -> None:
+    assert invocation_problems("Tea Timer", locale) == [
+        "invocation name 'Tea Timer': must be lower case ('tea timer')"
+    ]

@@ -208,7 +208,11 @@ def invocation_problems(name: str, locale: str) -> list[str]:
     if not 2 <= len(name) <= 50:
         problems.append(f"{where}: must be 2 to 50 characters long")
     if name != name.lower():
-        problems.append(f"{where}: must be lower case ({name.lower()!r})")
+        # The name in lower case is suggested only if the build takes it: 'hi!' for "Hi!" was
+        # refused on the next line (its "!"), and a user who took it was refused again.
+        lowered = name.lower()
+        fits = lowered == lowered.lower() and not invocation_problems(lowered, locale)
+        problems.append(f"{where}: must be lower case" + (f" ({lowered!r})" if fits else ""))
     if name != " ".join(name.split()):
         problems.append(f"{where}: words are separated by single spaces, none at either end")
     japanese = locale.startswith("ja-")
