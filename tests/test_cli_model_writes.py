@@ -234,3 +234,48 @@ def test_output_dash_is_standard_output(two_locales: Path) -> None:
     assert json.loads(out)["interactionModel"]
     assert not (two_locales.parent / "-").exists()
     assert "wrote" not in err
+
+
+def _one_line_error(output: str) -> str:
+    """``alexaskill model ... -o output``'s error, checked to be one line with exit status 2."""
+    code, out, err = run(
+        "model", "twolocales.py:skill", "--invocation", "weather helper", "-o", output
+    )
+    assert (code, out) == (2, ""), err
+    assert err.startswith("alexaskill model: error: ") and err.count("\n") == 1, err
+    return err
+
+
+@pytest.mark.parametrize("output", ["models", "models/"])
+def test_an_output_that_is_a_directory_says_so_and_names_output_dir(
+    two_locales: Path, output: str
+) -> None:
+    err = _one_line_error(output)
+    assert f"cannot write {output}: it is a directory (--output-dir {output} writes " in err
+
+
+@pytest.mark.parametrize("output", ["new/", "taken.json/"])
+def test_an_output_ending_in_a_slash_names_a_directory_and_is_refused(
+    two_locales: Path, output: str
+) -> None:
+    # The slash was dropped: "-o taken.json/" replaced the file taken.json, "-o new/" wrote a
+    # file named "new", where the user named a folder.
+    Path("taken.json").write_text(OLD)
+    err = _one_line_error(output)
+    assert f"--output {output}: " in err and "--output-dir" in err, err
+    assert Path("taken.json").read_text() == OLD
+    assert not Path("new").exists()
+
+
+def test_an_output_deeper_under_a_file_names_the_file(two_locales: Path) -> None:
+    # It was "cannot write taken.json/sub/x.json: Not a directory".
+    Path("taken.json").write_text(OLD)
+    err = _one_line_error("taken.json/sub/x.json")
+    assert "cannot write taken.json/sub/x.json: taken.json is a file, not a directory" in err
+
+
+def test_an_output_under_a_symlink_loop_is_one_line(two_locales: Path) -> None:
+    # A traceback (StopIteration): no parent was found that "exists" and is no directory.
+    os.symlink("loop", "loop")
+    err = _one_line_error("loop/x.json")
+    assert "cannot write loop/x.json: loop: " in err, err

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -20,6 +19,7 @@ from .common import (
     read_model_json,
 )
 from .inputs import MANIFEST_FILE, MODEL, given_invocation, loads_once, suggested_invocation
+from .model_files import check_output, write_all
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -282,6 +282,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     skill = load_skill(args.app)
     all_locales = declared_locales(skill) if args.all_locales else ()
     locales = all_locales or (args.locale or default_locale(skill),)
+    check_output(args.output, locales[0])
     named = None if args.output in (None, "-") else locale_of_file(args.output)
     if named is not None and named != locales[0]:  # (the ASK CLI deploys it as that locale's)
         raise UsageError(
@@ -350,92 +351,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(texts[locales[0]])
         return 0
-    _write_all({outputs[locale]: texts[locale] for locale in outputs})
+    write_all({outputs[locale]: texts[locale] for locale in outputs})
     for output in outputs.values():
         err.write(shown_error(f"wrote {output}\n"))
     return 0
-
-
-def _write_all(texts: dict[Path, str]) -> None:
-    """Write each file of ``texts``, or none (`UsageError` naming the one that failed).
-
-    Each goes to a temporary file beside it first; once all are written, each is renamed over
-    its target (`os.replace`). A file is so never seen half-written, by a reader (the ASK CLI
-    deploying) or after a crash or a full disk, and a file that cannot be written (a folder in
-    its place) leaves the others as they were. (A rename failing after others were made, the
-    only way to be left with some files new, needs the directory to change meanwhile.)
-
-    An output that is no regular file (``/dev/stdout``, ``/dev/null``, a pipe) is written to
-    once every temporary file is ready: a file renamed over it would replace the device or pipe
-    itself (``/dev/null`` with a file, for root). So is a file the user may write in a folder
-    they may not (no temporary file can be made beside it).
-    """
-    import os
-    import stat
-    import tempfile
-
-    temps: dict[Path, str] = {}
-    streams: dict[Path, str] = {}
-    try:
-        for output, text in texts.items():
-            with contextlib.suppress(OSError):
-                if not stat.S_ISREG(os.stat(output).st_mode) and not output.is_dir():
-                    streams[output] = text
-                    continue
-            target = Path(os.path.realpath(output))  # a symlink's file, as writing in place did
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)  # skill-package/…/custom
-                if target.is_dir():
-                    raise IsADirectoryError(f"{output} is a directory")
-                mode = target.stat().st_mode & 0o777 if target.exists() else _new_file_mode()
-                try:
-                    fd, temps[target] = tempfile.mkstemp(
-                        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-                    )
-                except PermissionError:
-                    if not (target.is_file() and os.access(target, os.W_OK)):
-                        raise
-                    streams[target] = text  # a folder we may not write in: the file in place
-                    continue
-                with os.fdopen(fd, "w", encoding="utf-8") as file:
-                    file.write(text)
-                    file.flush()
-                    os.fsync(file.fileno())
-                os.chmod(temps[target], mode)  # mkstemp's is 0o600
-            except FileExistsError:  # a parent that is a file, which mkdir reports so
-                blocking = next(p for p in output.parents if p.exists() and not p.is_dir())
-                raise UsageError(
-                    f"cannot write {output}: {blocking} is a file, not a directory"
-                ) from None
-            except IsADirectoryError:
-                raise UsageError(f"cannot write {output}: it is a directory") from None
-            except OSError as exc:
-                raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-        for output, text in streams.items():
-            try:
-                with open(output, "w", encoding="utf-8") as stream:
-                    stream.write(text)
-            except OSError as exc:
-                raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-        for target, temp in list(temps.items()):
-            try:
-                os.replace(temp, target)
-            except OSError as exc:
-                raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
-            del temps[target]
-    finally:
-        for temp in temps.values():
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-
-
-def _new_file_mode() -> int:
-    """The permissions a new file gets: 0o666 less the umask (``open`` gives the same)."""
-    import os
-
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
