@@ -370,17 +370,24 @@ def test_request_refuses_a_name_that_cannot_be_meant(argv: tuple[str, ...], mess
     assert err == f"alexaskill request: error: {message}\n"
 
 
-def test_request_notes_an_interface_it_does_not_know() -> None:
-    code, out, err = run("request", "LaunchRequest", "--interface", "Custom.Thing")
-    assert code == 0
-    assert json.loads(out)["context"]["System"]["device"]["supportedInterfaces"] == {
-        "Custom.Thing": {}
-    }
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("Custom.Thing", ""),
+        ("Bogus", ""),
+        ("Dispaly", " (did you mean Display?)"),
+        ("APL", " (did you mean Alexa.Presentation.APL?)"),
+    ],
+)
+def test_request_refuses_an_interface_no_device_declares(name: str, meant: str) -> None:
+    # It was a note ("alexaskill does not know the interface ...") and the interface declared,
+    # exit status 0: a typo made a device no skill meets.
+    code, out, err = run("request", "LaunchRequest", "--interface", name)
+    assert (code, out) == (2, "")
     assert err == (
-        "alexaskill request: note: alexaskill does not know the interface 'Custom.Thing' "
-        "(it knows AudioPlayer, Display, VideoApp, Alexa.Presentation.APL, "
-        "Alexa.Presentation.APLT, Alexa.Presentation.HTML, Geolocation); the device declares "
-        "it all the same\n"
+        f"alexaskill request: error: --interface {name!r}: not an interface a device "
+        f"declares{meant}; one of AudioPlayer, Display, VideoApp, Alexa.Presentation.APL, "
+        "Alexa.Presentation.APLT, Alexa.Presentation.HTML, Geolocation\n"
     )
 
 
@@ -1396,16 +1403,16 @@ def test_a_manifest_with_a_key_given_twice_is_refused(workdir: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "said"),
     [
-        ('{"name": "Hello", "name": "Bye"}', "'name' is given twice in request.intent"),
+        ('{"name": "Hello", "name": "Bye"}', "'name' is given twice in request.payload"),
         (
             '{"name": "Hello", "slots": {"a": {"name": "a"}, "a": {}}}',
-            "'a' is given twice in request.intent.slots",
+            "'a' is given twice in request.payload.slots",
         ),
     ],
 )
 def test_a_field_with_a_key_given_twice_is_refused(value: str, said: str) -> None:
     # The field was printed with the last of the two keys: {"name": "Bye"}. (The path is
     # where the field is in the request printed.)
-    code, out, err = run("request", "Custom.NewRequest", "--field", f"intent={value}")
+    code, out, err = run("request", "Connections.Response", "--field", f"payload={value}")
     assert (code, out) == (2, ""), err
-    assert err == f"alexaskill request: error: --field intent: {said}: {_GIVES_ONCE}\n"
+    assert err == f"alexaskill request: error: --field payload: {said}: {_GIVES_ONCE}\n"

@@ -20,6 +20,7 @@ from typing import Any, Final, TextIO
 from .common import UsageError, alexa_locale, as_list, help_text, pairs
 from .inputs import MODEL, failed_playback, given_skill_id, loads_once
 from .request_model import from_model
+from .request_names import check_field, check_interface, check_type, meant, request_types
 from .request_origin import sent_from, skill_id_for
 
 #: The dialog states Alexa sends (with an intent of the dialog model only): the same as
@@ -33,7 +34,8 @@ CONFIRMATION_STATUSES: Final = ("NONE", "DENIED", "CONFIRMED")
 
 #: The request's fields the command sets from its own arguments, which ``--field`` (any other
 #: field) may not take over: what sets each. ``intent`` and ``dialogState`` are the command's
-#: for a request that carries them (`_own_field`); a type alexaskill does not model takes them.
+#: for a request that carries them (`_own_field`); a field a type does not carry is refused
+#: (`check_field`).
 _OWN_FIELDS: Final = {
     "type": "the request type is TYPE",
     "intent": "the intent is --intent NAME (and --slot NAME=VALUE)",
@@ -96,8 +98,8 @@ def _confirmed(args: argparse.Namespace, request_type: str, intent: dict[str, An
 
 def _interfaces(names: list[str] | None, err: TextIO, request_type: str) -> tuple[str, ...]:
     """``--interface`` values (default: those of a device sending ``request_type``): an empty
-    name, or a known name in the wrong case (the skill's ``supports()`` would not see it), is a
-    usage error; a name alexaskill does not know is noted, and kept."""
+    name, a known name in the wrong case (the skill's ``supports()`` would not see it) or a name
+    that is none of `KNOWN_INTERFACES` is a usage error."""
     from ..testing.request_defaults import default_interfaces
     from ..testing.requests import KNOWN_INTERFACES
 
@@ -113,11 +115,7 @@ def _interfaces(names: list[str] | None, err: TextIO, request_type: str) -> tupl
         known = by_lower.get(name.strip().lower())
         if known is not None and known != name:
             raise UsageError(f"--interface {name!r}: interface names are case-sensitive: {known}")
-        if known is None:
-            err.write(
-                f"alexaskill request: note: alexaskill does not know the interface {name!r} "
-                f"(it knows {', '.join(KNOWN_INTERFACES)}); the device declares it all the same\n"
-            )
+        check_interface(name)
     return sent_from(request_type, tuple(names or default_interfaces(request_type)))
 
 
@@ -142,17 +140,9 @@ def _audio_event(request_type: str, fields: dict[str, Any], interfaces: tuple[st
     failed_playback(request_type, fields)  # (its error, and the state before it)
 
 
-def _meant_type(request_type: str) -> str:
-    """A hint naming the known request type ``request_type`` is likely a typo of, or ""."""
-    import difflib
-
-    from ..models import REQUEST_TYPES
-
-    by_case = {name.lower(): name for name in REQUEST_TYPES}
-    found = by_case.get(request_type.lower()) or by_case.get(f"{request_type}Request".lower())
-    if found is None:
-        close = difflib.get_close_matches(request_type, sorted(REQUEST_TYPES), n=1, cutoff=0.8)
-        found = close[0] if close else None
+def _meant(request_type: str) -> str:
+    """A hint naming the request type ``request_type`` is likely a slip for, or ""."""
+    found = meant(request_type, request_types())
     return f" (did you mean {found}?)" if found else ""
 
 
@@ -274,8 +264,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not _TYPE_NAME.fullmatch(request_type):  # Alexa's are dotted names: Connections.Response
         raise UsageError(
             f"TYPE {request_type!r}: no request type Alexa sends (letters and digits, parts "
-            f"joined by dots){_meant_type(request_type)}{_app_hint(request_type)}"
+            f"joined by dots){_meant(request_type)}{_app_hint(request_type)}"
         )
+    check_type(request_type)
     if args.intent is not None and not args.intent.strip():
         raise UsageError("--intent is empty: name the intent, e.g. GetWeather")
     interfaces = _interfaces(args.interface, err, request_type)
@@ -289,6 +280,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
         if (why := _own_field(name, request_type, modelled)) is not None:
             raise UsageError(f"--field {name}: {why}")
+        check_field(name, request_type)
         try:
             # (a key given twice is a UsageError, no ValueError: such JSON is not kept as text)
             fields[name] = loads_once(
@@ -354,17 +346,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not modelled:
         err.write(
             f"alexaskill request: note: alexaskill does not model {request_type!r} requests; "
-            f"they reach the skill's fallback handler{_meant_type(request_type)}\n"
+            "they reach the skill's fallback handler\n"
         )
     factory = RequestFactory(
         skill_id=skill_id_for(args.skill_id, known.skill),
         locale=known.locale,
         interfaces=interfaces,
     )
-    held = {name: fields.pop(name) for name in ("self", "request_type", "now") if name in fields}
     # The fields Alexa always sends with the type, made at the request's time: the factory's.
-    envelope = factory.envelope(request_type, **fields)  # (held: its parameters' names)
-    envelope["request"].update(held)
+    envelope = factory.envelope(request_type, **fields)
     _check_fields(envelope, fields.keys() & {name for name, _ in pairs(args.field, "--field")})
     out.write(json.dumps(envelope, indent=2, ensure_ascii=False) + "\n")
     return 0
@@ -405,7 +395,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="another field of the request object (VALUE is JSON, or else a string)",
+        help="another field of the request object, one TYPE carries (VALUE is JSON, or else a "
+        "string)",
     )
     command.add_argument(
         "--confirm",

@@ -1,0 +1,141 @@
+"""The names ``alexaskill request`` takes: a request type Alexa sends (TYPE), a field such a
+request carries (``--field``) and an interface a device declares (``--interface``); any other
+is a usage error naming those it takes, with the one likely meant."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Final
+
+from .common import UsageError
+
+__all__ = ["check_field", "check_interface", "check_type", "meant", "request_types"]
+
+#: Request types Alexa sends that alexaskill does not model (they reach a skill's fallback),
+#: with the fields each carries besides ``type``, ``requestId``, ``timestamp`` and ``locale``:
+#: a web app's message (Amazon's Alexa.Presentation.HTML interface reference).
+_UNMODELLED: Final[dict[str, tuple[str, ...]]] = {"Alexa.Presentation.HTML.Message": ("message",)}
+
+#: The fields of one type where alexaskill's class models a family of types: each event of the
+#: family carries only its own (Amazon's AudioPlayer, APL and Custom Interface references).
+_ONLY: Final[dict[str, tuple[str, ...]]] = {
+    **{
+        f"AudioPlayer.{event}": ("token", "offsetInMilliseconds")  # (PlaybackFailed: all)
+        for event in (
+            "PlaybackStarted",
+            "PlaybackFinished",
+            "PlaybackStopped",
+            "PlaybackNearlyFinished",
+        )
+    },
+    "Alexa.Presentation.APL.UserEvent": ("token", "arguments", "source", "components"),
+    "Alexa.Presentation.APLT.UserEvent": ("token", "arguments", "source", "components"),
+    "Alexa.Presentation.APL.RuntimeError": ("token", "errors"),
+    "Alexa.Presentation.APL.LoadIndexListData": (
+        *("token", "correlationToken", "listId", "startIndex", "count"),
+    ),
+    "Alexa.Presentation.APL.LoadTokenListData": (
+        "token",
+        "correlationToken",
+        "listId",
+        "pageToken",
+    ),
+    "CustomInterfaceController.EventsReceived": ("token", "events"),
+    "CustomInterfaceController.Expired": ("token", "expirationPayload"),
+}
+
+#: Fields Amazon's request samples show that alexaskill's classes do not read.
+_ALSO: Final[dict[str, tuple[str, ...]]] = {"LaunchRequest": ("shouldLinkResultBeReturned",)}
+
+
+def request_types() -> list[str]:
+    """Every request type the command writes, sorted: those alexaskill models and `_UNMODELLED`."""
+    from ..models import REQUEST_TYPES
+
+    return sorted({*REQUEST_TYPES, *_UNMODELLED})
+
+
+def meant(given: str, known: Iterable[str], *, cutoff: float = 0.8) -> str | None:
+    """The name of ``known`` that ``given`` is likely a slip for: the same in another case, the
+    same last part (``PlaybackStarted``, ``APL``), a ``Request`` left off, or a letter or two
+    off; else None."""
+    names = sorted(known)
+    folded = given.casefold()
+    for name in names:
+        if folded in (name.casefold(), name.casefold().removesuffix("request")):
+            return name
+    by_last = {name.rpartition(".")[2].casefold(): name for name in names if "." in name}
+    if folded in by_last:
+        return by_last[folded]
+    close = difflib.get_close_matches(given, names, n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def _hint(found: str | None) -> str:
+    return f" (did you mean {found}?)" if found else ""
+
+
+def check_type(request_type: str) -> None:
+    """A usage error for a TYPE that is no request type Alexa sends: it names the types of the
+    namespace given (``AudioPlayer.Bogus``), else the core ones and the namespaces."""
+    known = request_types()
+    if request_type in known:
+        return
+    namespace = request_type.rpartition(".")[0]
+    siblings = [name for name in known if name.rpartition(".")[0] == namespace and namespace]
+    if siblings:
+        takes = f"{namespace} requests are {', '.join(siblings)}"
+    else:
+        core = ", ".join(name for name in known if "." not in name)
+        spaces = sorted({name.rpartition(".")[0] for name in known if "." in name})
+        takes = f"a request type is {core}, or an event of {', '.join(spaces)}"
+    raise UsageError(
+        f"TYPE {request_type!r}: not a request type Alexa sends{_hint(meant(request_type, known))}"
+        f"; {takes}"
+    )
+
+
+def request_fields(request_type: str) -> tuple[str, ...]:
+    """The fields of a ``request_type`` request that ``--field`` sets, as Alexa names them: all
+    but those the command's own arguments set (TYPE, ``--locale``, ``--intent``,
+    ``--dialog-state``)."""
+    import msgspec
+
+    from ..models import request_class
+
+    if request_type in _UNMODELLED:
+        own = _UNMODELLED[request_type]
+    else:
+        fields = msgspec.structs.fields(request_class(request_type))
+        own = _ONLY.get(request_type) or tuple(
+            field.encode_name
+            for field in fields
+            if field.encode_name not in ("type", "requestId", "timestamp", "locale")
+        )
+    own = tuple(name for name in own if name not in ("intent", "dialogState"))
+    return ("requestId", "timestamp", *own, *_ALSO.get(request_type, ()))
+
+
+def check_field(name: str, request_type: str) -> None:
+    """A usage error for ``--field NAME`` that a ``request_type`` request does not carry."""
+    fields = request_fields(request_type)
+    if name in fields:
+        return
+    raise UsageError(
+        f"--field {name}: {request_type} requests carry no {name}{_hint(meant(name, fields))}; "
+        f"their fields: {', '.join(fields)}"
+    )
+
+
+def check_interface(name: str) -> None:
+    """A usage error for an ``--interface`` that is none a device declares to a custom skill."""
+    from ..testing.requests import KNOWN_INTERFACES
+
+    if name in KNOWN_INTERFACES:
+        return
+    raise UsageError(
+        f"--interface {name!r}: not an interface a device declares"
+        f"{_hint(meant(name, KNOWN_INTERFACES, cutoff=0.6))}; one of "
+        f"{', '.join(KNOWN_INTERFACES)}"
+    )
