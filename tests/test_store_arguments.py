@@ -27,6 +27,30 @@ async def test_every_store_refuses_a_str_for_the_names_to_delete(store: Store) -
 
 
 @pytest.mark.anyio
+async def test_every_store_quotes_a_long_str_for_the_names_to_delete_cut_short(
+    store: Store,
+) -> None:
+    # The TypeError quoted the whole str given: a str of a megabyte (a value, passed where the
+    # names were meant) made a message, and a log line, of a megabyte, in every store.
+    await store.update("user", {"a": 1}, ())
+    given = "x" * 1_000_000
+    said_by = []
+    with pytest.raises(TypeError) as caught:
+        await store.update("user", {}, given)
+    said_by.append(str(caught.value))
+    check = getattr(store, "check_update", None)
+    if check is not None:
+        with pytest.raises(TypeError) as caught:
+            check({}, given)
+        said_by.append(str(caught.value))
+    for said in said_by:
+        assert said.startswith("deleted is a collection of attribute names, not a str ('xxx")
+        assert "(1,000,000 characters)" in said
+        assert len(said) < 250, len(said)
+    assert await store.load("user") == {"a": 1}
+
+
+@pytest.mark.anyio
 async def test_every_store_refuses_a_key_past_dynamodb_s_2048_bytes_in_one_wording(
     store: Store,
 ) -> None:

@@ -56,9 +56,14 @@ def _names_checked(
     ``checking``: a ``check_update``, which has no key to check. ``deleted`` a str: TypeError,
     a caller's bug (it is an iterable of names, "abc" of "a", "b" and "c": not the one meant)."""
     if isinstance(deleted, str):
+        shown = _quoted_short(deleted)
+        advice = (  # (a str cut short is no name to give back)
+            f"give [{shown}] to delete that one name"
+            if len(deleted) <= _SHOWN
+            else "give a list of the names to delete"
+        )
         raise TypeError(
-            f"deleted is a collection of attribute names, not a str ({deleted!r}): "
-            f"give [{deleted!r}] to delete that one name"
+            f"deleted is a collection of attribute names, not a str ({shown}): {advice}"
         )
     gone = list(deleted)
     if not checking:
@@ -80,6 +85,19 @@ def _names_checked(
     if both:  # the stores did not agree: the value set won in Redis, the increment elsewhere
         raise _refused(f"attribute {both[0]!r} is both set and incremented in one update")
     return gone
+
+
+def _quoted_short(text: str) -> str:
+    """``text`` as repr quotes it, cut to its first `_SHOWN` characters and its length if
+    longer: a str passed where names were meant may be any value of the skill's, a megabyte
+    long, said whole in the TypeError and its log line."""
+    if len(text) <= _SHOWN:
+        return repr(text)
+    return f"{text[:_SHOWN]!r}… ({len(text):,} characters)"
+
+
+#: The most characters of a caller's str a message quotes (`_quoted_short`).
+_SHOWN: Final = 60
 
 
 def _key_checked(key: object) -> None:
