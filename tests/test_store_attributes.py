@@ -534,3 +534,31 @@ def test_a_store_of_ones_own_keeps_what_the_shipped_stores_refuse_whatever_the_k
     with TestClient(skill) as client:
         assert client.intent("Alone" if device == "none" else "Both").speech == "Saved."
         assert store.data[client.user_id] == {"huge": 1e300, "count": 10**19}
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_attributes_of_two_kinds_past_400_kb_are_saved_neither_by_a_store_without_check_update(
+    kind: str, tmp_path: Path
+) -> None:
+    # Memory and SQLite have no check_update: a DeviceAttributes save past DynamoDB's 400 KB an
+    # item, refused by their update, came after the Attributes were written.
+    from alexaskill.testing import TestClient
+
+    store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "skill.db")
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.intent("Order")
+    def order(attributes: Attributes, device: DeviceAttributes) -> Response:
+        attributes.increment("orders")
+        device["log"] = "x" * 410_000
+        return speak("Ordered.")
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        return speak(f"{attributes.get('orders', 0)} orders")
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        result = client.intent("Order")
+        assert isinstance(result.handler_error, ResponseError)
+        assert "over DynamoDB's 400 KB an item" in str(result.handler_error)
+        assert client.intent("Count").speech == "0 orders"

@@ -268,3 +268,39 @@ def test_a_saved_value_s_json_is_scanned_once_for_each_bracket() -> None:
     text.scans.clear()
     base._check_value("v", value, text, limits=False)  # (keys only: the "{" alone)
     assert text.scans == ["{"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [[]] * 102_399,  # 4 bytes an empty list in DynamoDB's count, 3 in JSON ("[],")
+        [{}] * 102_399,
+        [[[]]] * 51_199,
+        ["\x00"] * 204_798,  # a string of 1 byte, 9 of JSON ('"\\u0000",')
+        {f"k{i}": None for i in range(68_266)},
+        [1] * 204_798,
+        "x" * 409_597,
+        "é" * 204_799,
+    ],
+)
+def test_the_stores_count_a_save_as_the_dynamodb_store_does(value: Any) -> None:
+    # The JSON bounds the count from above, so a save the stores pass without a walk is within
+    # 400 KB in the DynamoDB store's count: each value here is at the limit, or just past it.
+    from alexaskill.dynamodb.update import _check_size, _steps
+    from alexaskill.store.base import _encode_changes
+    from alexaskill.store.limits import _check_item_size
+
+    refused = 0
+    for changes in ({"v": value}, {"v": value, "w": 1}, {"v": value, "longer name": "ab"}):
+        said = ["", ""]
+        try:
+            _check_item_size(changes, _encode_changes(changes), (), None)
+        except ResponseError as exc:
+            said[0] = str(exc)
+        try:
+            _check_size(_steps(changes, (), None))
+        except ResponseError as exc:
+            said[1] = str(exc)
+        assert said[0] == said[1], changes.keys()
+        refused += bool(said[0])
+    assert refused >= 1  # each at the limit, or past it: a name more is past it

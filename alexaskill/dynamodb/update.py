@@ -7,6 +7,7 @@ from typing import Any, Final, NamedTuple
 
 from ..store.base import _checked_texts
 from ..store.data_faults import _EMPTY_NAME, _refused
+from ..store.limits import _ITEM_BYTES, _item_refused
 from .values import _number, _to_dynamodb_checked
 
 __all__: list[str] = []
@@ -16,8 +17,6 @@ __all__: list[str] = []
 #: ASCII), counting each "=" too, to be safe.
 _EXPRESSION_BYTES: Final = 4096
 _EXPRESSION_OPERATORS: Final = 300
-#: DynamoDB's limit on an item, its names and values together ("Constraints": 400 KB).
-_ITEM_BYTES: Final = 400 * 1024
 #: The column of an item that holds when it was last saved (microseconds since the Unix epoch):
 #: each save sets it, on condition that it holds an earlier time, so that a save reaching
 #: DynamoDB late (sent, then given up on) does nothing over a save made after it.
@@ -158,17 +157,13 @@ def _check_size(steps: list[tuple[str, str, Any]]) -> None:
     but as a store failure, and only once sent: after another kind of attributes was saved.
     Sizes are DynamoDB's ("Item sizes and formats"), every number counted as 1 byte, so a save
     refused here is one DynamoDB refuses; one that fits alone may still make the item too large
-    with what it holds already, which DynamoDB alone can tell.
+    with what it holds already, which DynamoDB alone can tell. The other stores count the same
+    from the values, in the same words (`store.limits._check_item_size`).
     """
     sizes = {name: len(name.encode()) + _size(value) for kind, name, value in steps if value}
     total = sum(sizes.values())
     if total > _ITEM_BYTES:
-        largest = max(sizes, key=sizes.__getitem__)
-        raise _refused(
-            f"attribute {largest!r} ({sizes[largest]:,} bytes) and the others saved with it "
-            f"({total:,} bytes in all) are over DynamoDB's 400 KB an item, so nothing was "
-            "written: keep large data elsewhere (S3, say) and its key in the attributes"
-        )
+        raise _item_refused(sizes)  # (every store refuses it, in these words)
 
 
 def _size(value: Mapping[str, Any]) -> int:

@@ -16,6 +16,7 @@ from .base import (
     _common_limits,
     _decoded_by,
     _encode,
+    _encode_changes,
     _encode_sized,
 )
 from .data_faults import (
@@ -25,6 +26,7 @@ from .data_faults import (
     _names_checked,
     _refused,
 )
+from .limits import _check_item_size
 
 if TYPE_CHECKING:
     from ..models import Envelope
@@ -329,6 +331,9 @@ def check_saves(services: Iterable[object]) -> None:
             continue
         limits = _common_limits(attributes._store)  # (not a store of one's own: its own)
         _names_checked(attributes.key or "", *pending, limits=limits)  # the names (_check: a key)
+        if limits:  # DynamoDB's 400 KB an item, which memory and SQLite keep without check_update
+            changes, deleted, increments = pending
+            _check_item_size(changes, _encode_changes(changes), deleted, increments)
         check = getattr(attributes._store, "check_update", None)
         if check is not None:
             check(*pending)  # (a shipped store's checks not the values again: `_Checked`)

@@ -22,6 +22,7 @@ from .json_keys import _CONTAINERS, _check_keys
 from .limits import (
     _MAX_NESTING,
     _TOO_DEEP,
+    _check_item_size,
     _check_limits,
     _nests_deeper,
     _past_a_double,
@@ -420,6 +421,16 @@ def _encode_changes(changes: Mapping[str, Any], *, limits: bool = True) -> dict[
     if texts is not None:
         return dict(texts)
     return {name: _encode_checked(name, value, limits=limits) for name, value in changes.items()}
+
+
+def _encode_written(
+    changes: Mapping[str, Any], deleted: Iterable[str], increments: Iterable[str] | None
+) -> dict[str, str]:
+    """`_encode_changes`, refusing also a save past DynamoDB's 400 KB an item
+    (`limits._check_item_size`): what a shipped store writes, ``deleted`` removed with it."""
+    texts = _encode_changes(changes)
+    _check_item_size(changes, texts, deleted, increments)
+    return texts
 
 
 def _encode_checked(name: str, value: Any, *, limits: bool = True) -> str:

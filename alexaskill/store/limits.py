@@ -6,7 +6,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from .data_faults import _refused
@@ -220,3 +220,83 @@ def _nests_deeper(value: Any) -> bool:
             return False
         level = inner
     return True
+
+
+#: DynamoDB's limit on an item, its attribute names and values together ("Service, account, and
+#: table quotas in Amazon DynamoDB": 400 KB, 1 KB being 1,024 bytes), which every store keeps
+#: for what one save writes (`_check_item_size`).
+_ITEM_BYTES: Final = 400 * 1024
+
+
+def _check_item_size(
+    changes: Mapping[str, Any],
+    texts: Mapping[str, str],
+    deleted: Iterable[str],
+    increments: Iterable[str] | None,
+) -> None:
+    """`ResponseError` if what a save writes (``changes``, whose JSON is ``texts``, and
+    ``increments``, but what ``deleted`` removes) is over DynamoDB's `_ITEM_BYTES` by itself,
+    in every store, in the DynamoDB store's words (`_item_refused`): a skill whose saves pass
+    on memory or SQLite is not refused only once served from DynamoDB. What the item holds
+    already is not counted (DynamoDB alone can tell, at its write).
+
+    Counted as the DynamoDB store counts (`_dynamodb_bytes`), but first bounded from the JSON
+    alone, no walk. DynamoDB's count of a value is at most its compact JSON's bytes and 2 more a
+    list or map (a string's bytes are its JSON's less 2 quotes at least, a number's or a
+    literal's at most its JSON's, an element's 1 byte is paid by its comma, a map name's by its
+    quotes and colon; a list's or map's 3 bytes by its brackets but 1), so under twice its JSON's
+    bytes; a name's bytes are at most 4 a character. A save of under ~200 KB of JSON costs a few
+    additions; one of more, its brackets counted in its JSON (in strings too: more, never
+    less: ~7% of json.dumps's time for 384 KB of strings in a list); only one still past the
+    limit then (many lists, or past it) is walked: 20,000 lists of 4 numbers (460 KB of JSON)
+    in ~4 times json.dumps's time, a walk once was ~10 times the count at 384 KB."""
+    gone = set(deleted)
+    added = [name for name in increments or () if name not in gone]
+    written = [(name, text) for name, text in texts.items() if name not in gone]
+    names = sum(4 * len(name) for name, _ in written) + sum(4 * len(name) + 1 for name in added)
+    texts_bytes = sum(len(text) if text.isascii() else 4 * len(text) for _, text in written)
+    if names + 2 * texts_bytes <= _ITEM_BYTES:
+        return
+    brackets = sum(2 * (text.count("[") + text.count("{")) for _, text in written)
+    if names + texts_bytes + brackets <= _ITEM_BYTES:
+        return
+    sizes = {
+        name: len(name.encode()) + _dynamodb_bytes(value)
+        for name, value in changes.items()
+        if name not in gone
+    }
+    sizes.update((name, len(name.encode()) + 1) for name in added)
+    if sum(sizes.values()) > _ITEM_BYTES:
+        raise _item_refused(sizes)
+
+
+def _dynamodb_bytes(value: Any) -> int:
+    """The least size DynamoDB counts for JSON ``value`` ("DynamoDB item sizes and formats",
+    its developer guide): a string its bytes of UTF-8, a number 1 byte (and 1 more per two of
+    its significant digits, which are not counted: the least size, so that whatever a store
+    refuses DynamoDB does), a boolean or null 1, a list or map 3 and 1 an element, with the
+    bytes of its names. ``value`` passed the checks of a save (JSON's types, 30 levels deep at
+    most); a tuple is a list, as JSON writes it."""
+    if isinstance(value, str):
+        return len(value) if value.isascii() else len(value.encode())
+    if isinstance(value, dict):
+        return 3 + sum(
+            1 + (len(key) if key.isascii() else len(key.encode())) + _dynamodb_bytes(item)
+            for key, item in value.items()
+        )
+    if isinstance(value, _SEQUENCES):
+        return 3 + sum(1 + _dynamodb_bytes(item) for item in value)
+    return 1
+
+
+def _item_refused(sizes: Mapping[str, int]) -> Exception:
+    """The refusal of a save whose attributes, of ``sizes`` in DynamoDB's count (their names
+    counted), are over `_ITEM_BYTES` together: by every store, the DynamoDB store's too."""
+    total = sum(sizes.values())
+    largest = max(sizes, key=sizes.__getitem__)
+    return _refused(
+        f"attribute {largest!r} ({sizes[largest]:,} bytes) and the others saved with it "
+        f"({total:,} bytes in all) are over DynamoDB's 400 KB an item, which every store keeps, "
+        "so nothing was written: keep large data elsewhere (S3, say) and its key in the "
+        "attributes"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .base import _decode, _decoding, _encode_changes, _incremented
+from .base import _decode, _decoding, _encode_written, _incremented
 from .data_faults import _key_checked, _names_checked
 
 __all__ = ["MemoryStore"]
@@ -35,7 +35,7 @@ class MemoryStore:
     ) -> None:
         """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``."""
         deleted = _names_checked(key, changes, deleted, increments)
-        encoded = _encode_changes(changes)
+        encoded = _encode_written(changes, deleted, increments)
         fields = self._data.get(key, {})
         for name, by in (increments or {}).items():
             encoded[name] = str(_incremented(name, fields.get(name), by, "MemoryStore"))

@@ -9,7 +9,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mappi
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from ..exceptions import ConfigurationError, StoreError
-from .base import _decode, _decoding, _encode_changes
+from .base import _decode, _decoding, _encode_written
 from .data_faults import _key_checked, _names_checked
 from .redis_client import REDIS_CLIENT_OPTIONS, _checked_client, _client_from_url, _like
 from .redis_errors import _failure, _no_database, _not_added, _not_utf8, _pool_full
@@ -148,7 +148,7 @@ class RedisStore:
         """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``, in one
         transaction."""
         gone = _names_checked(key, changes, deleted, increments)
-        encoded = _encode_changes(changes)
+        encoded = _encode_written(changes, gone, increments)
         if encoded or gone or increments:
             await self._update_script(self.prefix + key, encoded, gone, increments or {})
 
@@ -162,8 +162,8 @@ class RedisStore:
         no store keeps (no JSON, past DynamoDB's numbers or nesting), an empty name, an increment
         beyond what Redis adds in 64 bits. (Not what Redis alone can tell: a stored value too
         large to add to, a save past its ``proto-max-bulk-len``.)"""
-        _names_checked(None, changes, deleted, increments, checking=True)
-        _encode_changes(changes)
+        gone = _names_checked(None, changes, deleted, increments, checking=True)
+        _encode_written(changes, gone, increments)
 
     async def aclose(self) -> None:
         """Close the client and its connection pool."""

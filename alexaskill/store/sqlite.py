@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
-from .base import _decode, _decoding, _encode_changes, _incremented
+from .base import _decode, _decoding, _encode_written, _incremented
 from .data_faults import _key_checked, _names_checked
 from .sqlite_backup import _backup
 from .sqlite_file import (
@@ -186,7 +186,8 @@ class SQLiteStore:
         """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``, in one
         transaction."""
         deleted = _names_checked(key, changes, deleted, increments)
-        rows = [(key, name, text) for name, text in _encode_changes(changes).items()]
+        encoded = _encode_written(changes, deleted, increments)
+        rows = [(key, name, text) for name, text in encoded.items()]
         gone = [(key, name) for name in deleted]
         added = dict(increments or {})
         if rows or gone or added:
