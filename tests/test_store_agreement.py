@@ -33,6 +33,18 @@ _AGREED: list[tuple[str, list[tuple[dict[Any, Any], Any, dict[Any, int] | None]]
     ("a NUL in a value and in a name", [({"a": "\x00x", "\x00": 5}, (), None)], None),
     ("a str of one's own as a name", [({_Name("k"): 1}, (), {_Name("n"): 2})], {"k": 1, "n": 2}),
     ("increments add up", [({}, (), {"a": 10**18}), ({}, (), {"a": -3})], {"a": 10**18 - 3}),
+    # What a skill could pass: kept as given (DynamoDB's numbers are 38 digits, not 64 bits).
+    (
+        "integers past 64 bits",
+        [({"a": 2**63, "b": 2**64, "c": -(2**63) - 1, "d": [10**38 - 1, -(10**38)]}, (), None)],
+        None,
+    ),
+    ("a NUL in a nested key", [({"a": {"x\x00y": [{"\x00": "\x00"}]}}, (), None)], None),
+    (
+        "a name of a BOM, text past the BMP",
+        [({"\ufeff": "\U0010ffff", "🎉": "\uffff"}, (), None)],
+        None,
+    ),
 ]
 
 
@@ -143,3 +155,22 @@ async def test_every_store_refuses_a_save_past_dynamodb_s_400_kb_in_the_same_wor
     # Deleted in the same save, a value is not written, so not counted.
     await store.update("user", {"log": more, "n": 2}, ["log"])
     assert await store.load("user") == {"n": 2}
+
+
+@pytest.mark.anyio
+async def test_every_store_keeps_a_key_holding_a_nul_and_refuses_non_finite_floats_alike(
+    store: Store,
+) -> None:
+    # Probed across the four stores (hostile keys and values a skill could pass): a NUL in a key
+    # is kept (SQLite's text, Redis's binary-safe keys, DynamoDB's strings); NaN and infinities,
+    # at any depth, are refused by JSON, in one wording.
+    for key in ("a\x00b", "\x00"):
+        await store.update(key, {"v": 1}, ())
+        assert await store.load(key) == {"v": 1}
+    assert await store.load("a") == {}
+    said = "attribute 'v' cannot be saved as JSON: Out of range float values are not JSON compliant"
+    for bad in (float("nan"), float("inf"), [1, {"x": -float("inf")}]):
+        with pytest.raises(ResponseError) as info:
+            await store.update("u", {"v": bad}, ())
+        assert str(info.value).startswith(said)
+    assert await store.load("u") == {}
