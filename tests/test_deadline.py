@@ -162,24 +162,22 @@ def test_a_def_handler_that_never_got_a_thread_is_said_not_to_have_started(
         holding.set()
         release.wait(LONG)  # until the test ends: the request must find the thread busy
 
-    def skip_once_queued() -> None:
-        # The request's call waits in the pool's queue (or the test ended): the deadline passes.
-        wait_for(lambda: release.is_set() or not pool._jobs.empty())
-        clock.skip(LONG)
-
     holder = threading.Thread(target=asyncio.run, args=(pool.run(hold, {}),))
-    skipper = threading.Thread(target=skip_once_queued)
+    # The pool's WARNING that a call waits for a thread (said once it is queued) moves the
+    # deadline on: read from the log, not from the pool's queue.
+    busy = _SkipWhenBusy(clock)
     holder.start()
     try:
         assert holding.wait(WAIT)
-        skipper.start()
+        logging.getLogger("alexaskill").addHandler(busy)
         with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
             assert client.intent("Quick").speech == DEADLINE_REPLY
     finally:
+        logging.getLogger("alexaskill").removeHandler(busy)
         release.set()
-        if skipper.is_alive():
-            skipper.join(WAIT)
         holder.join(WAIT)
+    assert busy.skipped == 1  # moved on as the call waited (not met at the real LONG)
+    assert "all 1 worker threads for def handlers are busy: 1 call waits" in caplog.text
     assert "quick did not answer within" in caplog.text
     assert "was never started: it waited for a worker thread" in caplog.text
     assert "runs on" not in caplog.text
@@ -187,6 +185,21 @@ def test_a_def_handler_that_never_got_a_thread_is_said_not_to_have_started(
     # takes its calls in turn, so the call it did run after the release went first.
     assert asyncio.run(pool.run(lambda: "after", {})) == "after"
     assert ran == []
+
+
+class _SkipWhenBusy(logging.Handler):
+    """Moves ``clock`` on by `LONG` when `alexaskill.threads` says that calls wait for a thread
+    (its WARNING, logged once the call is queued): the request's deadline passes then."""
+
+    def __init__(self, clock: Clock) -> None:
+        super().__init__(logging.WARNING)
+        self.clock = clock
+        self.skipped = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "worker threads for def handlers are busy" in record.getMessage():
+            self.skipped += 1
+            self.clock.skip(LONG)
 
 
 def test_a_hook_past_the_deadline_is_named_not_the_handler(
