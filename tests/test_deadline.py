@@ -103,6 +103,9 @@ def test_an_async_handler_past_the_deadline_is_cancelled(
     assert line.outcome == "deadline"  # type: ignore[attr-defined]
     assert f"launch did not answer within {LONG:g} s" in caplog.text
     assert "it was cancelled" in caplog.text
+    # Cancelled at the watchdog's first look past the deadline: one that let it run on to the
+    # next look would say that the handler swallowed the cancellation.
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 def test_a_def_handler_past_the_deadline_is_discarded_and_logged(
