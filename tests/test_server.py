@@ -58,6 +58,19 @@ def dockerfile_cmd(port: int, *replace: tuple[str, str]) -> list[str]:
     return [sys.executable, "-m", *command]
 
 
+#: The server's protocol with a head deadline of 60 s, not 5: past any test's own time, however
+#: loaded the machine, so that a connection a test leaves idle is closed to make room, never by
+#: the deadline first (an idle keep-alive one needs ``--timeout-keep-alive 60`` too).
+PATIENT_HEADS = """
+from alexaskill.server import HttpProtocol
+
+
+class PatientHttp(HttpProtocol):
+    header_timeout = 60.0
+
+"""
+
+
 def serve_cmd(port: int) -> list[str]:
     """``alexaskill serve`` as the README shows it."""
     app = "examples.weather.app:skill"
@@ -798,39 +811,55 @@ def test_an_endless_header_sent_while_a_request_is_answered_is_not_buffered(
     assert answer.startswith(b"HTTP/1.1 200") and b"\r\ndone\r\n" in answer, answer[:300]
 
 
+@pytest.mark.parametrize("third", ["keep-alive", "never-sent"])
 def test_an_idle_connection_makes_room_and_a_busy_one_never_does(
-    servers: Servers, tmp_path: Path
+    servers: Servers, tmp_path: Path, third: str
 ) -> None:
     # --limit-concurrency 4: at most 3 open connections. Two are busy answering, one is idle:
     # a new request gets the idle one's place; when all three are busy, a new one is refused.
-    # (The busy ones stay busy until the test releases them, and it waits for them to start.)
-    (tmp_path / "slowapp.py").write_text(GATED_APP)
+    # Idle: between two requests (keep-alive, as Alexa's reused connections are), or connected
+    # and silent since. (The busy ones stay busy until the test releases them, and it waits for
+    # them to start.)
+    (tmp_path / "slowapp.py").write_text(PATIENT_HEADS + GATED_APP)
     port = servers.free_port()
     command = [sys.executable, "-m", "uvicorn", "slowapp:app", "--app-dir", str(tmp_path)]
-    command += ["--port", str(port), *HTTPTOOLS_BOUNDED]
-    servers.start([*command, "--limit-concurrency", "4"], port)
+    command += ["--port", str(port), "--http", "slowapp:PatientHttp"]
+    command += ["--timeout-keep-alive", "60", "--limit-concurrency", "4"]
+    # At TRACE uvicorn says each connection made (once counted); at DEBUG alexaskill says which
+    # connection made room for which (`made_room_for`).
+    command += ["--log-level", "trace"]
+    env = {**os.environ, "ALEXASKILL_LOG_LEVEL": "DEBUG"}
+    server = servers.start(command, port, env=env)
+    log = servers.output[server]
     slow = b"GET /slow HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
 
     async def scenario() -> None:
         busy = [asyncio.ensure_future(request(port, slow, 25)) for _ in range(2)]
         await asyncio.to_thread(_wait_for_started, tmp_path, 2)
-        # A third, idle between requests once its first is answered: the server has surely
-        # counted it then, and it has waited longer than the fourth (or as long: an idle one
-        # goes first). (It used to send nothing, and the test slept 0.2 s for the server to
-        # count it: under load the fourth could come as soon, and be chosen instead.)
+        # The third is counted by the server before the fourth comes (else the fourth, counted
+        # first, could be the one closed): a keep-alive one once its first answer is read
+        # whole, a silent one once the server's log says it was made.
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(b"GET /health HTTP/1.1\r\nhost: x\r\n\r\n")
-        first = b""
-        while not first.endswith(b"0\r\n\r\n"):  # its chunked answer, all of it
-            chunk = await asyncio.wait_for(reader.read(1 << 16), 20)
-            assert chunk, first
-            first += chunk
-        assert b"\r\ndone\r\n" in first, first
-        answer, _ = await request(port, HEALTH)  # a fourth: the idle one makes room
+        idle = writer.get_extra_info("sockname")[1]
+        if third == "keep-alive":
+            writer.write(b"GET /health HTTP/1.1\r\nhost: x\r\n\r\n")
+            first = b""
+            while not first.endswith(b"0\r\n\r\n"):  # its chunked answer, all of it
+                chunk = await asyncio.wait_for(reader.read(1 << 16), 20)
+                assert chunk, first
+                first += chunk
+            assert b"\r\ndone\r\n" in first, first
+        else:
+            await asyncio.to_thread(_wait_for_made, log, idle)
+        fourth: list[int] = []
+        answer, _ = await request(port, HEALTH, ports=fourth)  # the idle one makes room
         assert b"\r\ndone\r\n" in answer, answer
         assert await asyncio.wait_for(reader.read(), 20) == b""  # closed to make room
         writer.close()
-        third = asyncio.ensure_future(request(port, slow, 25))
+        said = log.read_text(errors="replace")
+        made_room = rf"closed 127\.0\.0\.1:{idle}, waiting .* to make room for 127\.0\.0\.1:"
+        assert re.search(made_room + str(fourth[0]), said), server_said(answer, log, [idle])
+        third_slow = asyncio.ensure_future(request(port, slow, 25))
         await asyncio.to_thread(_wait_for_started, tmp_path, 3)
         try:  # three busy: a fourth is refused at once (closed, or reset)
             refused, _ = await request(port, HEALTH)
@@ -838,10 +867,20 @@ def test_an_idle_connection_makes_room_and_a_busy_one_never_does(
             refused = b""
         assert refused == b""
         (tmp_path / "release").touch()
-        for done in await asyncio.gather(*busy, third):
+        for done in await asyncio.gather(*busy, third_slow):
             assert b"\r\ndone\r\n" in done[0]  # and the busy ones were never touched
 
     run(scenario())
+
+
+def _wait_for_made(log: Path, port: int) -> None:
+    """Wait (30 s at most) until the server's ``log`` (at TRACE) says that it made the connection
+    from 127.0.0.1:``port``: uvicorn says so once it counted the connection."""
+    deadline = time.monotonic() + 30
+    made = re.compile(rf"127\.0\.0\.1:{port} - HTTP connection made")
+    while not made.search(log.read_text(errors="replace")):
+        assert time.monotonic() < deadline, f"the server never said it made :{port}"
+        time.sleep(0.05)
 
 
 # --- context variables -------------------------------------------------------------------------
