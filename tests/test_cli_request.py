@@ -311,6 +311,9 @@ def test_the_command_line_offers_the_dialog_states_the_test_client_takes() -> No
         ("Launch", "LaunchRequest"),
         ("IntentRequst", "IntentRequest"),
         ("launchrequest", "LaunchRequest"),
+        # Two types end in UserEvent: both are named, not the last sorted alone (APLT's, a
+        # character display's, was named for APL's, a screen's).
+        ("UserEvent", "Alexa.Presentation.APL.UserEvent or Alexa.Presentation.APLT.UserEvent"),
     ],
 )
 def test_a_request_type_near_a_known_one_says_which_was_likely_meant(

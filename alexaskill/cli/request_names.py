@@ -58,16 +58,18 @@ def request_types() -> list[str]:
 
 def meant(given: str, known: Iterable[str], *, cutoff: float = 0.8) -> str | None:
     """The name of ``known`` that ``given`` is likely a slip for: the same in another case, the
-    same last part (``PlaybackStarted``, ``APL``), a ``Request`` left off, or a letter or two
-    off; else None."""
+    same last part (``PlaybackStarted``, ``APL``; every name ending so, joined by "or": two
+    types end in ``UserEvent``), a ``Request`` left off, or a letter or two off; else None."""
     names = sorted(known)
     folded = given.casefold()
     for name in names:
         if folded in (name.casefold(), name.casefold().removesuffix("request")):
             return name
-    by_last = {name.rpartition(".")[2].casefold(): name for name in names if "." in name}
-    if folded in by_last:
-        return by_last[folded]
+    same_last = [
+        name for name in names if "." in name and name.rpartition(".")[2].casefold() == folded
+    ]
+    if same_last:
+        return " or ".join(same_last)
     close = difflib.get_close_matches(given, names, n=1, cutoff=cutoff)
     return close[0] if close else None
 
