@@ -262,7 +262,7 @@ def test_an_output_ending_in_a_slash_names_a_directory_and_is_refused(
     # file named "new", where the user named a folder.
     Path("taken.json").write_text(OLD)
     err = _one_line_error(output)
-    assert f"--output {output}: " in err and "--output-dir" in err, err
+    assert f"--output {output}: a directory's name (it ends in a slash)" in err, err
     assert Path("taken.json").read_text() == OLD
     assert not Path("new").exists()
 
@@ -279,3 +279,18 @@ def test_an_output_under_a_symlink_loop_is_one_line(two_locales: Path) -> None:
     os.symlink("loop", "loop")
     err = _one_line_error("loop/x.json")
     assert "cannot write loop/x.json: loop: " in err, err
+
+
+def test_an_output_ending_in_a_slash_after_a_file_s_name_suggests_no_folder_of_that_name(
+    two_locales: Path,
+) -> None:
+    # "-o taken.json/" with taken.json a file was told to give "taken.json/en-US.json" or
+    # "--output-dir taken.json": both refused, taken.json being a file, not a folder.
+    Path("taken.json").write_text(OLD)
+    err = _one_line_error("taken.json/")
+    assert "--output-dir taken.json" not in err and "taken.json/en-US.json" not in err, err
+    assert "taken.json is a file" in err, err
+    assert Path("taken.json").read_text() == OLD
+    # A folder's name with its slash doubled is given back with one.
+    err = _one_line_error("new//")
+    assert "give the file, new/en-US.json, or --output-dir new" in err, err

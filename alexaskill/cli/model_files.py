@@ -27,9 +27,14 @@ def check_output(output: str | None, locale: str) -> None:
     if output is None or not output.endswith(("/", os.sep)):
         return
     folder = output.rstrip("/" + os.sep) or output
+    if os.path.lexists(folder) and not os.path.isdir(folder):  # (no folder to name: a file)
+        raise UsageError(
+            f"--output {output}: a directory's name (it ends in a slash), but {folder} is a "
+            f"file: give a file's name without the slash"
+        )
     raise UsageError(
         f"--output {output}: a directory's name (it ends in a slash): give the file, "
-        f"{output}{locale}.json, or --output-dir {folder}"
+        f"{os.path.join(folder, locale + '.json')}, or --output-dir {folder}"
     )
 
 
