@@ -1360,6 +1360,27 @@ def test_a_dialog_answer_opening_with_a_no_is_the_value_after_it(
     assert value == city
 
 
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+@pytest.mark.parametrize(
+    ("said", "every_word"),
+    [
+        ("no, thanks", "no thanks"),
+        ("no, thank you", "no thank you"),
+        ("yes, thanks", "yes thanks"),
+        ("thanks, thanks", "thanks thanks"),
+    ],
+)
+def test_a_dialog_answer_of_thanks_after_an_opening_is_no_value_of_thanks(
+    city_type: str, said: str, every_word: str
+) -> None:
+    # Asked for the city, "no, thanks" was the city "thanks": the words after the opening no
+    # were read as the value though they are only thanks, no part of any value. Nothing is
+    # said after the opening: the answer stays every word, as before the opening was read.
+    answer = _bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answer is not None
+    assert answer.fills["city"].value == every_word
+
+
 def test_a_dialog_answer_to_a_free_form_slot_keeps_every_word() -> None:
     # AMAZON.City lists no cities here: no span of "I want Paris please" is one more than
     # another, so the answer is the words said, as before (a sample with words, "i want to go

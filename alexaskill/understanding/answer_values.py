@@ -79,7 +79,8 @@ def past_opening(
     """The exact reading of the words after an opening yes, no or thanks that a pause ends ("no,
     paris", "thanks, paris"), and their spans; else ``match`` and ``spans``, the reading of
     every word. Said so, such words are no part of a value of any words (a free-form city);
-    without the pause they may be (a town called "no name")."""
+    without the pause they may be (a town called "no name"). Thanks alone after them ("no,
+    thanks") is no value either: every word's reading stays."""
     tokens, words = spans.tokens, spans.words
     end = next((at + 1 for at, token in enumerate(tokens) if token.pause), len(tokens))
     if end >= len(tokens) or end > 3:
@@ -87,6 +88,9 @@ def past_opening(
     polite = words[0] in language.courtesies
     polite &= set(words[:end]) <= language.courtesies | language.function_words
     if not polite and answers(" ".join(words[:end])) is None:
+        return match, spans
+    # Thanks, a filler or a grammar word alone after it is no value ("no, thanks").
+    if set(words[end:]) <= language.courtesies | language.pure_fillers | language.function_words:
         return match, spans
     rest = SpanCache(tokens[end:], spans.now)
     found = matcher.exact(rest)
