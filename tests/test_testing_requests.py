@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import decimal
 import fractions
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from alexaskill import AlexaApi, DialogSlot, IntentRequest, Skill, ask, speak
+from alexaskill.exceptions import ConfigurationError
 from alexaskill.testing import (
     RequestFactory,
     SkillResponse,
@@ -690,6 +692,28 @@ def test_refresh_refuses_a_skill_id_that_is_no_id(wrong: Any) -> None:
     with pytest.raises(TypeError, match=r"^skill_id is an id: a str"):
         refresh(envelope, skill_id=wrong)
     assert envelope["context"]["System"]["application"]["applicationId"] == SKILL_ID
+
+
+@pytest.mark.parametrize(
+    ("given", "error"),
+    [
+        ({"locale": "xx-nowhere"}, ConfigurationError),
+        ({"api_endpoint": "ftp://api.example"}, ValueError),
+        ({"locale": "fr-FR", "api_endpoint": "api.example"}, ValueError),
+        ({"locale": "fr-FR", "skill_id": " "}, TypeError),
+    ],
+)
+def test_refresh_changes_nothing_when_it_refuses_an_argument(
+    given: dict[str, Any], error: type[Exception]
+) -> None:
+    # refresh(envelope, locale="xx-nowhere") wrote the new timestamp before it refused the
+    # locale, and a wrong api_endpoint was refused after the timestamp and the locale were
+    # written: the envelope the test kept was half refreshed. Each is checked first now.
+    envelope = _FACTORY.envelope("LaunchRequest", now=datetime.datetime(2026, 1, 2, tzinfo=UTC))
+    kept = copy.deepcopy(envelope)
+    with pytest.raises(error):
+        refresh(envelope, now=datetime.datetime(2026, 6, 1, tzinfo=UTC), **given)
+    assert envelope == kept
 
 
 @pytest.mark.parametrize(

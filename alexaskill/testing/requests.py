@@ -376,17 +376,21 @@ def refresh(
         )
     if not isinstance(envelope.get("request"), dict):
         raise ValueError("the envelope given: not an Alexa request envelope (no 'request' object)")
-    if skill_id is not None:  # (checked before anything is changed)
+    # Every argument checked before anything is changed: a refusal leaves the envelope whole.
+    if skill_id is not None:
         checked_factory_field("skill_id", skill_id)
-    envelope["request"]["timestamp"] = timestamp(now)
     if locale is not None:
         check_locale(locale, "locale")
+    if api_endpoint is not None:
+        checked_factory_field("api_endpoint", api_endpoint)
+    envelope["request"]["timestamp"] = timestamp(now)
+    if locale is not None:
         envelope["request"]["locale"] = locale
     # A sample file may be malformed: what is not an object is left for the skill to refuse.
     context = envelope.get("context")
     system = context.get("System") if isinstance(context, dict) else None
     if api_endpoint is not None and isinstance(system, dict):
-        system["apiEndpoint"] = checked_factory_field("api_endpoint", api_endpoint)
+        system["apiEndpoint"] = api_endpoint
     if skill_id is not None:
         if isinstance(system, dict) and isinstance(system.get("application"), dict):
             system["application"]["applicationId"] = skill_id
