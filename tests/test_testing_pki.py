@@ -291,5 +291,22 @@ def test_a_pki_valid_at_a_moment_it_cannot_certify_says_which_it_can(year: int) 
     # 1).", cryptography's, and valid_at=9999 "date value out of range": its CAs' certificates
     # begin a year before valid_at and end two after.
     moment = datetime.datetime(year, 6, 1, tzinfo=datetime.UTC)
-    with pytest.raises(ValueError, match=r"^TestPKI\(valid_at=\.\.\.\): .*1951-01-02 to 9997-"):
+    said = r"^TestPKI\(valid_at=\.\.\.\): .*from 1951-01-02 and before 9998-01-01"
+    with pytest.raises(ValueError, match=said):
         TestPKI(valid_at=moment)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(1951, 1, 2, tzinfo=datetime.UTC),
+        datetime.datetime(9997, 12, 30, 12, tzinfo=datetime.UTC),
+        datetime.datetime(9997, 12, 31, 23, 59, 59, tzinfo=datetime.UTC),
+    ],
+)
+def test_a_pki_valid_at_the_edges_of_what_it_can_certify_signs(moment: datetime.datetime) -> None:
+    # The last moment allowed was 9997-12-30 00:00, though the message said "to 9997-12-30" and
+    # a PKI valid on any day of 9997 is made (its CAs end two years after, in 9999).
+    pki = TestPKI(valid_at=moment)
+    assert pki.not_before <= moment <= pki.not_after
+    assert pki.sign(b"{}")

@@ -30,22 +30,21 @@ __all__ = ["DEFAULT_CERT_URL", "TestPKI", "check_valid_at"]
 
 #: Where `TestPKI` says its chain lives; `TestPKI.verifier` serves it from memory.
 DEFAULT_CERT_URL: Final = "https://s3.amazonaws.com/echo.api/alexaskill-test.pem"
-#: The moments a TestPKI can be valid at: its CAs' certificates begin 366 days before and end 730
-#: days after, X.509's times (in cryptography) in 1950, Python's datetimes in the year 9999.
-_VALID_AT: Final = (
-    datetime(1951, 1, 2, tzinfo=UTC),
-    datetime(9999, 12, 31, tzinfo=UTC) - timedelta(days=731),
-)
+#: The moments a TestPKI can be valid at, from the first (included) to the second (left out):
+#: its CAs' certificates begin 366 days before and end 730 days after, X.509's times (in
+#: cryptography) in 1950, Python's datetimes with the year 9999 (tried: any moment of 9997 works,
+#: 9998-01-01 overflows).
+_VALID_AT: Final = (datetime(1951, 1, 2, tzinfo=UTC), datetime(9998, 1, 1, tzinfo=UTC))
 
 
 def check_valid_at(moment: datetime, option: str) -> None:
     """`ValueError` naming ``option`` for a ``moment`` (aware) no test PKI can be valid at."""
-    if not _VALID_AT[0] <= moment <= _VALID_AT[1]:
+    if not _VALID_AT[0] <= moment < _VALID_AT[1]:
         first, last = (limit.date().isoformat() for limit in _VALID_AT)
         raise ValueError(
             f"{option}: {moment.isoformat()} is no moment a test PKI can certify (its CAs' "
             f"certificates span a year before it and two after, from 1950, as X.509's dates "
-            f"begin): give one from {first} to {last}"
+            f"begin): give one from {first} and before {last}"
         )
 
 
