@@ -298,3 +298,32 @@ def test_a_request_without_a_usable_timestamp_is_judged_by_this_machines_clock_o
         _run(api.create_reminder("Stretch", at=gone))
     status, answer = reminder_call(fake, "shared-token", f"{gone:%Y-%m-%dT%H:%M:%S}.000")
     assert status == 400 and b"in the past" in answer, answer
+
+
+def test_a_stamp_before_the_year_1000_has_four_digits_of_year() -> None:
+    # strftime("%Y") wrote the year 999 as "999" ("999-02-03T…"), no ISO 8601 date, as
+    # `timestamp()` did before it wrote the year with isoformat.
+    fake = FakeAlexaApi(
+        now=lambda: dt.datetime(999, 2, 3, 10, 0, tzinfo=dt.UTC), lists={"Chores": ["dust"]}
+    )
+    [given] = fake._items[next(iter(fake._list_meta))]
+    assert given.created_time == "0999-02-03T10:00:00.000Z"
+    assert list_call(fake, "any-token", "sweep")["createdTime"] == "0999-02-03T10:00:00.000Z"
+
+
+def test_a_stamp_keeps_the_milliseconds_of_the_fakes_now() -> None:
+    moment = dt.datetime(2001, 2, 3, 10, 0, 5, 123456, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    fake = FakeAlexaApi(now=lambda: moment, lists={"Chores": []})
+    assert list_call(fake, "any-token", "sweep")["createdTime"] == "2001-02-03T08:00:05.123Z"
+
+
+def test_a_fakes_now_with_no_time_in_utc_is_refused_naming_it() -> None:
+    # 00:30 on 1 January of the year 1 at +01:00 is before datetime.min in UTC: astimezone
+    # raised OverflowError from deep in the fake, which said nothing of its clock.
+    east = dt.timezone(dt.timedelta(hours=1))
+    early = dt.datetime(1, 1, 1, 0, 30, tzinfo=east)
+    fake = FakeAlexaApi(now=lambda: early, lists={"Chores": []})
+    with pytest.raises(
+        ValueError, match=r"now, datetime\.datetime\(1, 1, 1, 0, 30, .*no time in UTC"
+    ):
+        list_call(fake, "any-token", "sweep")

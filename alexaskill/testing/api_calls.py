@@ -98,9 +98,17 @@ def _error(status: int, code: str, message: str) -> _Answer:
 
 
 def _stamp(moment: _dt.datetime | None = None) -> str:
-    """``moment`` (None: this machine's clock) as Amazon stamps what it keeps, in UTC."""
-    moment = _dt.datetime.now(_dt.UTC) if moment is None else moment.astimezone(_dt.UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    """``moment`` (None: this machine's clock) as Amazon stamps what it keeps, in UTC;
+    `ValueError` for one with no time in UTC (near ``datetime.min`` or ``max``, off UTC)."""
+    try:
+        utc = _dt.datetime.now(_dt.UTC) if moment is None else moment.astimezone(_dt.UTC)
+    except OverflowError:
+        raise ValueError(
+            f"the fake's now, {moment!r} (its now= clock's, or the request's timestamp), has "
+            "no time in UTC (out of datetime's range)"
+        ) from None
+    # (isoformat, not strftime("%Y"): that writes the year 999 as "999", no ISO 8601)
+    return utc.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def _reminder_problem(
