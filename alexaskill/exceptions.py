@@ -9,6 +9,7 @@
     ├── AlexaApiError           a call to Alexa's service APIs failed (HTTP error, network)
     │   ├── PermissionRequired      the user has not granted the scope the call needs
     │   ├── AccessTokenError        Alexa refused the request's access token itself
+    │   ├── DeviceNotSupported      the request's device cannot do what the call asks
     │   └── AlexaApiTimeout         the call took longer than its timeout
     ├── DeadlineExceeded        the handler did not answer within the skill's deadline
     ├── StoreError              a store could not load or save attributes
@@ -37,6 +38,7 @@ __all__ = [
     "CertificateUrlError",
     "ConfigurationError",
     "DeadlineExceeded",
+    "DeviceNotSupported",
     "MalformedRequestError",
     "PermissionRequired",
     "RequestError",
@@ -193,6 +195,27 @@ class AccessTokenError(AlexaApiError):
     not granted too). Not a `PermissionRequired`: a consent card asks the user for a permission,
     and cannot mend a token, so ``@skill.exception(PermissionRequired)`` never sees it; a
     handler's ``except AlexaApiError`` does, as before it had a class of its own.
+    """
+
+
+# Read from Amazon's code, at any 4xx (`alexaskill.alexa_api.wire.read_answer`), as Jovo's client
+# (jovotech/jovo-framework, platforms/platform-alexa/src/api/ReminderApi.ts) and the reminders
+# skill of an Alexa.NET maintainer (stoiveyp/NottinghamTechMeets,
+# NottTechMeet_Skill/Handlers/ReminderConfirmed.cs) read it, whatever the status: no page names
+# the status with the code. Amazon's reminders sample (alexa/alexa-cookbook,
+# feature-demos/skill-demo-reminders/lambda/custom/index.js, as its copy in
+# malhotra-vikas/alexa-cookbook reads) says "this device doesn't support reminders" for a
+# create's 403, the status ask-sdk-model (alexa/alexa-apis-for-python, .../reminder_management/
+# reminder_management_service_client.py) names for a create ("Forbidden"). A 403 without the code
+# stays `PermissionRequired`: every API answers one for a scope the user has not granted.
+class DeviceNotSupported(AlexaApiError):
+    """The request's device cannot do what the call asks: Amazon's code ``DEVICE_NOT_SUPPORTED``,
+    its answer to a reminder created for a device that cannot hold reminders.
+
+    Not a `PermissionRequired`: whatever the user grants, the device stays without, so
+    ``@skill.exception(PermissionRequired)`` never sees it and no consent card is sent. Catch it
+    to tell the user ("This device can't set reminders"); unhandled, it is the spoken apology,
+    as any `AlexaApiError`.
     """
 
 

@@ -46,6 +46,7 @@ PUBLIC = [
     "DeadlineExceeded",
     "Device",
     "DeviceAttributes",
+    "DeviceNotSupported",
     "Dialog",
     "DialogSlot",
     "DisplayElementSelectedRequest",

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, cast
 
 import msgspec
 
-from ..exceptions import AccessTokenError, AlexaApiError, AlexaApiTimeout, PermissionRequired
+from ..exceptions import (
+    AccessTokenError,
+    AlexaApiError,
+    AlexaApiTimeout,
+    DeviceNotSupported,
+    PermissionRequired,
+)
 from ..outgoing_connections import load_async_backend
 from ..tls import tls_context
 from .reading import MAX_ANSWER_BYTES, call_progress, read, too_large
@@ -410,7 +416,8 @@ def read_answer(
 ) -> Any:
     """What an answer means: the decoded value (True when ``into`` is None), None for 204.
 
-    A 401 or 403 whose code says the token itself is at fault (`_TOKEN_FAULTS`), and a 401
+    A 4xx coded ``DEVICE_NOT_SUPPORTED`` raises `DeviceNotSupported`. A 401 or 403 whose code
+    says the token itself is at fault (`_TOKEN_FAULTS`), and a 401
     unless ``unauthorized_means_consent``, raise `AccessTokenError`; any other 403 (and 401 if
     ``unauthorized_means_consent``) raises `PermissionRequired` for ``scope``; anything else
     raises `AlexaApiError` (with the ``status``, and for a 429 or a 5xx the seconds of the
@@ -435,6 +442,14 @@ def read_answer(
     code, message = error_of(content)
     detail = ", ".join(part for part in (code, message) if part)
     said = f" ({detail})" if detail else ""
+    if code == "DEVICE_NOT_SUPPORTED" and 400 <= status < 500:  # (its sources: at the class)
+        raise DeviceNotSupported(
+            f"{operation}: HTTP {status}, the request's device does not support this call (a "
+            f"device that cannot hold reminders, for a reminder){said}",
+            operation=operation,
+            status=status,
+            code=code,
+        )
     token_fault = status in (401, 403) and code in _TOKEN_FAULTS
     if token_fault or (status == 401 and not unauthorized_means_consent):
         raise AccessTokenError(

@@ -23,7 +23,9 @@ Decisions:
   answers it with Amazon's consent card unless the skill handles it; unless the request says
   the user granted the scope (``context.System.user.permissions.scopes``): then an
   `AlexaApiError` and a WARNING, for every API alike, as the card would ask for what the user
-  gave. Any other failure (429, 5xx, a network error, a closed client, an answer that does
+  gave. A refusal coded ``DEVICE_NOT_SUPPORTED`` (a device that cannot hold reminders) raises
+  `DeviceNotSupported`, an `AlexaApiError`: no card can give the device what it lacks. Any
+  other failure (429, 5xx, a network error, a closed client, an answer that does
   not decode) raises `AlexaApiError`, whose ``retry_after`` gives the seconds of a 429's or
   5xx's ``Retry-After`` (never acted on here: the skill has seconds to answer, and decides
   whether a retry fits in them); a call slower than ``timeout`` (2 s by default, the whole

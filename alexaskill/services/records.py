@@ -55,6 +55,8 @@ class RecordsApi(RequestApi):
     # (`read_answer`: `AccessTokenError`; no source names another code for it). A 404 is "no such
     # reminder" whatever its code: ALERT_NOT_FOUND (Jovo's client reads it, and FakeAlexaApi
     # answers it: `alexaskill.testing.api_reminders`), NOT_FOUND (the fake's before) or none.
+    # A refusal coded DEVICE_NOT_SUPPORTED, a device without reminders, is `DeviceNotSupported`
+    # (`read_answer`; its sources at the class).
 
     async def create_reminder(
         self,

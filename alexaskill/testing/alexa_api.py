@@ -127,6 +127,9 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
     #: The user's reminders, `Reminder` or Amazon's JSON of one (None: none); the skill's added.
     #: Read back, the list of `Reminder` the fake keeps.
     reminders: _KeptList[Reminder] = _KeptList()  # noqa: RUF009 (a descriptor: its default ())
+    #: Whether the device holds reminders; False: a create is refused as Amazon refuses one for a
+    #: device without them (403 ``DEVICE_NOT_SUPPORTED``: `DeviceNotSupported` in the skill).
+    reminders_supported: bool = True
     #: A clock, as `TestClient`'s ``now=``: the fake's now (reminders, list items' times).
     #: None: the timestamp of the request that made the call, else this machine's clock.
     now: Callable[[], _dt.datetime] | None = None

@@ -130,7 +130,8 @@ def _scope_meant(said: str) -> str:
 
 def _given(name: str, value: Any) -> Any:
     """A field of `FakeAlexaApi` as it is kept: ``permissions`` as `_scopes` reads them, ``now``
-    as `_clock` checks it, ``lists`` as `_lists` does, ``keep_calls`` a whole number, ``calls``
+    as `_clock` checks it, ``lists`` as `_lists` does, ``keep_calls`` a whole number,
+    ``reminders_supported`` a bool, ``calls``
     and ``late_progressive`` lists of `ApiCall` (the fake adds to them in place); an
     ``address``, ``mobile_number``, in-skill product or reminder given as a mapping as the
     value it stands for, its keys Amazon's (``postalCode``) or the Python field names
@@ -151,6 +152,10 @@ def _given(name: str, value: Any) -> Any:
         return _listed(name, value)
     if name == "lists":
         return value if value is None else _lists(value)
+    if name == "reminders_supported":  # ("no" is true: a typo would pass unseen)
+        if not isinstance(value, bool):
+            raise TypeError(f"reminders_supported is {value!r}: True or False")
+        return value
     if name == "keep_calls":
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ValueError(f"keep_calls is {value!r}: a whole number, 1 or more")

@@ -34,11 +34,14 @@ makes none of them of itself, as no source says when Amazon sends them or with w
   Reminders API (``/v2/alerts/reminders``, another API) says "You can create up to 250
   reminders per endpoint" and names no error for it; no page or model names
   ``MAX_REMINDERS_EXCEEDED`` for either.
-- A device without reminders: Jovo reads a code ``DEVICE_NOT_SUPPORTED``
-  (platforms/platform-alexa/src/api/ReminderApi.ts), and Amazon's reminders sample
-  (alexa-cookbook, feature-demos/skill-demo-reminders, as the copies of it in the code search
-  read) answers a create's 403 with "this device doesn't support reminders"; the status with
-  that code is unconfirmed.
+
+A device without reminders (``reminders_supported=False``) has a create refused with a 403
+coded ``DEVICE_NOT_SUPPORTED`` (`_device_refused`), after the scope is checked (the order is the
+fake's choice); its reads, updates and deletes are answered as ever (the user's reminders are
+kept for the user, not the device). The code is the one Jovo's Alexa client and others read
+(sources at `alexaskill.exceptions.DeviceNotSupported`); the status, a create's 403, is the
+one Amazon's reminders sample reads as "this device doesn't support reminders", though no
+source pairs the two; the message is the fake's.
 
 `AlexaApiError.code` carries whatever code is sent."""
 
@@ -80,6 +83,7 @@ class Reminders:
     """The reminders part of `FakeAlexaApi` (a base class of it)."""
 
     reminders: list[Reminder]  # (given as mappings too: `_KeptList`)
+    reminders_supported: bool
     time_zone: str | None
     granted: Callable[[str], bool]  # (`ListsAndProducts`')
     _lock: threading.Lock
@@ -89,6 +93,11 @@ class Reminders:
         if self.granted(Scope.REMINDERS):
             return None
         return _error(status, "UNAUTHORIZED", f"the user has not granted {Scope.REMINDERS}")
+
+    def _device_refused(self) -> _Answer | None:
+        if self.reminders_supported:
+            return None
+        return _error(403, "DEVICE_NOT_SUPPORTED", "this device does not support reminders")
 
     def _zone_call_answered(self, headers: Mapping[str, str], status: int, answer: Any) -> None:
         """Note what the time_zone call of the request whose token ``headers`` carry got: the
@@ -116,7 +125,7 @@ class Reminders:
             return kept.get(_bearer(headers), self.time_zone)
 
     def _create_reminder(self, asked: _Asked) -> _Answer:
-        refused = self._reminders_refused(403)
+        refused = self._reminders_refused(403) or self._device_refused()
         if refused is not None:
             return refused
         moment = self._moment(asked.headers)
