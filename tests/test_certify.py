@@ -1255,3 +1255,28 @@ def test_dev_probes_over_tls_carry_the_id_of_the_skill_served(
     code, report = certify(url, "--allow-local", "--dev", "--cafile", str(cert))
     assert code == 0, report
     assert outcome(report)["valid-request"] is True
+
+
+@pytest.mark.parametrize("char", ["\x7f", "\x85", "\x9b"])
+def test_json_escapes_del_and_c1_characters_an_endpoint_answered(
+    monkeypatch: pytest.MonkeyPatch, char: str
+) -> None:
+    # A check's detail quotes what the endpoint answered. JSON escapes C0 only:
+    # json.dumps(ensure_ascii=False) wrote DEL and C1 (U+009B: a CSI to some terminals) raw.
+    from alexaskill.cli import probes
+    from alexaskill.cli.endpoint import Result
+
+    said = f"HTTP 400: bad{char}[2J request"
+
+    def answered(target: object, capture: object, *, on_result: Any) -> list[Result]:
+        result = Result("timestamp-old", False, said, 400, 1.0)
+        on_result(result)
+        return [result]
+
+    monkeypatch.setattr(probes, "run_probes", answered)
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["certify", "http://127.0.0.1:9/", "--allow-local", "--json"]
+    assert main(argv, stdout=out, stderr=err) == 1, err.getvalue()
+    assert char not in out.getvalue()
+    assert f"\\u{ord(char):04x}" in out.getvalue()
+    assert detail(json.loads(out.getvalue()), "timestamp-old") == said  # (read back the same)

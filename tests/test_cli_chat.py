@@ -1091,6 +1091,30 @@ def test_control_characters_are_shown_escaped_not_sent_to_the_terminal(
     assert "  skill:      Hi\\x0d\\x9b[2J there\n" in out
 
 
+def test_json_blocks_write_del_and_c1_characters_as_json_escapes(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # chat --json's blocks went through the transcript's terminal_safe, which wrote U+009B as
+    # "\\x9b" inside a JSON string: no JSON escape, so the block was no longer JSON.
+    monkeypatch.delitem(sys.modules, "ctrl_json", raising=False)  # (another test's)
+    (workdir / "ctrl_json.py").write_text(
+        "from alexaskill import Skill, ask\n"
+        f"skill = Skill({SKILL_ID!r})\n"
+        "@skill.launch\n"
+        "def launch():\n"
+        "    return ask('Hi\\x9b[2J the\\x7fre', reprompt='Again?')\n"
+    )
+    try:
+        code, out, err = chat(
+            monkeypatch, "open loud\n", "ctrl_json:skill", "--invocation", "loud", "--json"
+        )
+    finally:
+        sys.modules.pop("ctrl_json", None)
+    assert code == 0, err
+    assert not {"\x7f", "\x9b"} & set(out)
+    assert '"text": "Hi\\u009b[2J the\\u007fre"' in out, out
+
+
 def test_a_slash_and_a_space_before_a_commands_name_is_no_command(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

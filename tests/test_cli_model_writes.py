@@ -294,3 +294,39 @@ def test_an_output_ending_in_a_slash_after_a_file_s_name_suggests_no_folder_of_t
     # A folder's name with its slash doubled is given back with one.
     err = _one_line_error("new//")
     assert "give the file, new/en-US.json, or --output-dir new" in err, err
+
+
+C1_VALUES = """
+from alexaskill import Skill, speak
+
+skill = Skill("*")
+skill.add_slot_type("Drink", ["co\\x9bffee", "te\\x7fa", "ju\\x85ice"])
+
+
+@skill.intent("Order", utterances=["a {drink} please"], slots={"drink": "Drink"})
+def order(drink: str):
+    return speak(drink)
+"""
+
+
+@pytest.mark.parametrize("into", [[], ["--output-dir", "models"]])
+def test_del_and_c1_characters_are_written_as_json_escapes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, into: list[str]
+) -> None:
+    # JSON escapes C0 only: json.dumps(ensure_ascii=False) wrote DEL and C1 (U+009B: a CSI to
+    # some terminals) as the skill gave them, to the terminal or into a file shown later.
+    (tmp_path / "c1values.py").write_text(C1_VALUES)
+    monkeypatch.chdir(tmp_path)
+    if into:
+        (tmp_path / "models").mkdir()
+    code, out, err = run("model", "c1values.py:skill", "--invocation", "cafe helper", *into)
+    assert code == 0, err
+    text = (tmp_path / "models" / "en-US.json").read_text() if into else out
+    assert not {"\x7f", "\x85", "\x9b"} & set(text)
+    assert all(escape in text for escape in ("\\u009b", "\\u007f", "\\u0085"))
+    (values,) = json.loads(text)["interactionModel"]["languageModel"]["types"]
+    assert [value["name"]["value"] for value in values["values"]] == [
+        "co\x9bffee",
+        "te\x7fa",
+        "ju\x85ice",
+    ]  # (the same text, read back)

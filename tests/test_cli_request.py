@@ -854,3 +854,14 @@ def test_each_value_of_a_slot_given_twice_is_checked(timers: Path) -> None:
     assert code == 0, err
     assert "--slot minutes='six': Alexa sends an AMAZON.NUMBER slot's value in digits" in err
     assert "'5'" not in err, err
+
+
+@pytest.mark.parametrize("char", ["\x7f", "\x85", "\x9b"])
+def test_del_and_c1_characters_are_written_as_json_escapes(char: str) -> None:
+    # JSON escapes C0 only: json.dumps(ensure_ascii=False) wrote DEL and C1 (U+009B: a CSI to
+    # some terminals) as they were given, here in a request id.
+    code, out, err = run("request", "LaunchRequest", "--field", f"requestId=a{char}b")
+    assert (code, err) == (0, "")
+    assert char not in out
+    assert f"\\u{ord(char):04x}" in out
+    assert json.loads(out)["request"]["requestId"] == f"a{char}b"  # (the same text, read back)

@@ -461,3 +461,15 @@ def test_a_missing_path_named_for_a_model_or_app_is_said_missing(
     code, out, err = run(*argv)
     assert (code, out) == (2, "")
     assert err == f"alexaskill {argv[0]}: error: models/custom: no such file\n", err
+
+
+@pytest.mark.parametrize("char", ["\x7f", "\x85", "\x9b"])
+def test_del_and_c1_characters_are_written_as_json_escapes(char: str) -> None:
+    # JSON escapes C0 only: json.dumps(ensure_ascii=False) wrote DEL and C1 (U+009B: a CSI to
+    # some terminals) as they were, in the utterance echoed back.
+    code, out, err = run("understand", "--model", MODEL_FILE, f"open pizza{char}palace")
+    assert (code, err) == (0, "")
+    assert char not in out
+    assert f"\\u{ord(char):04x}" in out
+    (line,) = lines(out)
+    assert line["utterance"] == f"open pizza{char}palace"  # (the same text, read back)

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .chat_show import terminal_safe
+from .chat_show import terminal_safe, terminal_safe_json
 from .common import UsageError, check_proxies, help_text
 from .dev import DEV_PKI_ENV, dev_pki
 from .inputs import ALEXA_TIMEOUT, CAPTURE_FILE, PEM_FILE, given_skill_id, shown_url
@@ -191,7 +191,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "refused": capture.refused,
                 "omitted_headers": list(capture.omitted_headers),
             }
-        out.write(json.dumps(report, ensure_ascii=False) + "\n")
+        out.write(terminal_safe_json(json.dumps(report, ensure_ascii=False)) + "\n")
     else:
         for note in notes:
             out.write(f"note: {terminal_safe(note)}\n")  # (a capture's refusal is in one)

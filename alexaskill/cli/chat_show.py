@@ -389,6 +389,7 @@ def _resolved(slot: Mapping[str, Any]) -> str:
 
 
 def json_block(label: str, value: Any) -> str:
-    """``value`` as indented JSON under ``label``."""
-    text = json.dumps(value, indent=2, ensure_ascii=False)
+    """``value`` as indented JSON under ``label``, DEL and C1 as JSON escapes (a transcript's
+    `terminal_safe` would write them ``\\x9b``, which JSON does not read)."""
+    text = terminal_safe_json(json.dumps(value, indent=2, ensure_ascii=False))
     return "".join(f"    {line}\n" for line in f"{label}: {text}".splitlines())

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .chat_show import shown_error
+from .chat_show import shown_error, terminal_safe_json
 from .common import (
     APP_HELP,
     UsageError,
@@ -341,7 +341,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         warnings += prompt_translation_warnings(skill, locale)
         for warning in warnings:
             err.write(shown_error(f"alexaskill model: warning: {prefix}{warning}\n"))
-        texts[locale] = json.dumps(model, indent=2, ensure_ascii=False) + "\n"
+        # (DEL and C1 as JSON escapes: to a terminal, or in a file one shows there later)
+        texts[locale] = terminal_safe_json(json.dumps(model, indent=2, ensure_ascii=False)) + "\n"
     if failed:
         return 2  # nothing written: every locale's model is made, or none
     if args.output_dir:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any, Final, TextIO
 
+from .chat_show import terminal_safe_json
 from .common import UsageError, alexa_locale, as_list, help_text, pairs
 from .inputs import MODEL, failed_playback, given_skill_id, loads_once
 from .request_model import from_model
@@ -356,7 +357,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # The fields Alexa always sends with the type, made at the request's time: the factory's.
     envelope = factory.envelope(request_type, **fields)
     _check_fields(envelope, fields.keys() & {name for name, _ in pairs(args.field, "--field")})
-    out.write(json.dumps(envelope, indent=2, ensure_ascii=False) + "\n")
+    out.write(terminal_safe_json(json.dumps(envelope, indent=2, ensure_ascii=False)) + "\n")
     return 0
 
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from typing import NoReturn, TextIO
 
-from .chat_show import shown_line, stdin_lines
+from .chat_show import shown_line, stdin_lines, terminal_safe_json
 from .common import (
     UsageError,
     alexa_locale,
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         record = understood.to_json()
         if not args.explain:
             del record["explanation"]
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(terminal_safe_json(json.dumps(record, ensure_ascii=False)) + "\n")
         out.flush()
     return 0
 
