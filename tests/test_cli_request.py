@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -324,7 +325,7 @@ def test_a_request_type_near_a_known_one_says_which_was_likely_meant(
     err = capsys.readouterr().err
     assert err.startswith(
         f"alexaskill request: error: TYPE {typed!r}: not a request type Alexa sends (did you "
-        f"mean {meant}?); a request type is CanFulfillIntentRequest, IntentRequest, "
+        f"mean {meant}?); one of CanFulfillIntentRequest, IntentRequest, "
     ), err
     assert err.count("\n") == 1
 
@@ -332,8 +333,8 @@ def test_a_request_type_near_a_known_one_says_which_was_likely_meant(
 @pytest.mark.parametrize(
     ("typed", "takes"),
     [
-        ("Bogus", "a request type is CanFulfillIntentRequest, IntentRequest, LaunchRequest, "),
-        ("Custom.NewRequest", "or an event of Alexa.Authorization, Alexa.Presentation.APL, "),
+        ("Bogus", "; one of CanFulfillIntentRequest, IntentRequest, LaunchRequest, "),
+        ("Custom.NewRequest", "or a namespaced type such as AudioPlayer.PlaybackStarted"),
         (
             "AudioPlayer.Bogus",
             "AudioPlayer requests are AudioPlayer.PlaybackFailed, AudioPlayer.PlaybackFinished, ",
@@ -865,3 +866,26 @@ def test_del_and_c1_characters_are_written_as_json_escapes(char: str) -> None:
     assert char not in out
     assert f"\\u{ord(char):04x}" in out
     assert json.loads(out)["request"]["requestId"] == f"a{char}b"  # (the same text, read back)
+
+
+@pytest.mark.parametrize("typed", ["Bogus", "Custom.NewRequest", "Launch.Bogus"])
+def test_a_type_of_no_known_namespace_is_refused_in_one_short_line(typed: str) -> None:
+    # The error listed the core types and every namespace: some 460 characters for "Bogus".
+    code, out, err = run("request", typed)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and len(err) - len(typed) < 280, (len(err), err)
+    assert err.endswith(
+        "SessionResumedRequest, or a namespaced type such as AudioPlayer.PlaybackStarted; "
+        "`alexaskill request --help` lists them\n"
+    ), err
+
+
+def test_help_lists_every_request_type_the_command_writes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The short error sends the user to --help, which named no type but IntentRequest.
+    from alexaskill.cli.request_names import request_types
+
+    assert main(["request", "--help"]) == 0
+    listed = capsys.readouterr().out.split("request types:\n", 1)[1]
+    assert sorted(re.findall(r"[\w.]+", listed)) == request_types()

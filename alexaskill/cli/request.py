@@ -361,9 +361,24 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+class _TypesListed(argparse.RawDescriptionHelpFormatter):
+    """The help formatter of ``request``: its epilog ends with every request type, listed only
+    when the help is shown (which reads alexaskill's models)."""
+
+    def add_text(self, text: str | None) -> None:
+        if text is not None and text.endswith(_TYPES_HEADING):
+            from .request_names import types_listed
+
+            text += types_listed()
+        super().add_text(text)
+
+
+_TYPES_HEADING = "\n\nrequest types:\n"
+
+
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the command to the ``alexaskill`` parser."""
-    formatter = argparse.RawDescriptionHelpFormatter
+    formatter = _TypesListed
     command = commands.add_parser(
         "request",
         help="print a fresh, realistic request envelope",
@@ -376,7 +391,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--slot date=2026-11-27\n"
         "  alexaskill request SessionEndedRequest --field reason=ERROR\n"
         "  alexaskill request IntentRequest --model app:skill --intent OrderDrink "
-        "--slot drink=espresso",
+        "--slot drink=espresso" + _TYPES_HEADING,
         formatter_class=formatter,
     )
     command.add_argument("type", metavar="TYPE", help="the request type, e.g. IntentRequest")

@@ -10,7 +10,14 @@ from typing import Final
 
 from .common import UsageError
 
-__all__ = ["check_field", "check_interface", "check_type", "meant", "request_types"]
+__all__ = [
+    "check_field",
+    "check_interface",
+    "check_type",
+    "meant",
+    "request_types",
+    "types_listed",
+]
 
 #: Request types Alexa sends that alexaskill does not model (they reach a skill's fallback),
 #: with the fields each carries besides ``type``, ``requestId``, ``timestamp`` and ``locale``:
@@ -88,13 +95,29 @@ def check_type(request_type: str) -> None:
     siblings = [name for name in known if name.rpartition(".")[0] == namespace and namespace]
     if siblings:
         takes = f"{namespace} requests are {', '.join(siblings)}"
-    else:
+    else:  # (every namespace made this line some 460 characters: --help lists them)
         core = ", ".join(name for name in known if "." not in name)
-        spaces = sorted({name.rpartition(".")[0] for name in known if "." in name})
-        takes = f"a request type is {core}, or an event of {', '.join(spaces)}"
+        takes = (
+            f"one of {core}, or a namespaced type such as AudioPlayer.PlaybackStarted; "
+            "`alexaskill request --help` lists them"
+        )
     raise UsageError(
         f"TYPE {request_type!r}: not a request type Alexa sends{_hint(meant(request_type, known))}"
         f"; {takes}"
+    )
+
+
+def types_listed(width: int = 78) -> str:
+    """Every request type the command writes, for ``request --help``: the core types on the
+    first lines, then a namespace's types a line (wrapped to ``width``)."""
+    import textwrap
+
+    groups: dict[str, list[str]] = {}
+    for name in request_types():
+        groups.setdefault(name.rpartition(".")[0], []).append(name)
+    return "".join(
+        textwrap.fill(", ".join(names), width, initial_indent="  ", subsequent_indent="    ") + "\n"
+        for _, names in sorted(groups.items())
     )
 
 
