@@ -889,3 +889,44 @@ def test_help_lists_every_request_type_the_command_writes(
     assert main(["request", "--help"]) == 0
     listed = capsys.readouterr().out.split("request types:\n", 1)[1]
     assert sorted(re.findall(r"[\w.]+", listed)) == request_types()
+
+
+@pytest.mark.parametrize(
+    ("request_type", "field", "value"),
+    [
+        ("Alexa.Presentation.APLA.RuntimeError", "errors", '[{"type": "RENDER_ERROR"}]'),
+        ("Alexa.Presentation.HTML.RuntimeError", "error", '{"reason": "TIMED_OUT"}'),
+        ("Dialog.API.Invoked", "apiRequest", '{"name": "GetWeather", "arguments": {}}'),
+        ("Alexa.DataStore.Error", "error", '{"type": "DEVICE_UNAVAILABLE"}'),
+        ("Alexa.DataStore.PackageManager.UsagesInstalled", "payload", '{"packageId": "w"}'),
+        ("Alexa.DataStore.PackageManager.UsagesRemoved", "payload", '{"packageId": "w"}'),
+    ],
+)
+def test_request_types_alexa_sends_that_alexaskill_does_not_model_are_written(
+    request_type: str, field: str, value: str
+) -> None:
+    # Each was refused ("not a request type Alexa sends"): ask-sdk-model's Request maps them.
+    code, out, err = run("request", request_type, "--field", f"{field}={value}")
+    assert code == 0, err
+    assert err == (
+        f"alexaskill request: note: alexaskill does not model {request_type!r} requests; "
+        "they reach the skill's fallback handler\n"
+    )
+    request = json.loads(out)["request"]
+    assert (request["type"], request[field]) == (request_type, json.loads(value))
+    code, out, err = run("request", request_type, "--field", "nosuch=1")
+    assert (code, out) == (2, "")
+    assert f"--field nosuch: {request_type} requests carry no nosuch" in err, err
+
+
+@pytest.mark.parametrize(
+    "request_type", ["Alexa.Presentation.HTML.RuntimeError", "Dialog.API.Invoked"]
+)
+def test_a_web_app_error_and_a_conversations_api_call_arrive_in_a_session(
+    request_type: str,
+) -> None:
+    # Both come while the skill's session is open (a web app runs in it, as its messages do;
+    # Alexa Conversations calls the skill's APIs in the dialog).
+    code, out, err = run("request", request_type)
+    assert code == 0, err
+    assert "session" in json.loads(out)

@@ -20,9 +20,24 @@ __all__ = [
 ]
 
 #: Request types Alexa sends that alexaskill does not model (they reach a skill's fallback),
-#: with the fields each carries besides ``type``, ``requestId``, ``timestamp`` and ``locale``:
-#: a web app's message (Amazon's Alexa.Presentation.HTML interface reference).
-_UNMODELLED: Final[dict[str, tuple[str, ...]]] = {"Alexa.Presentation.HTML.Message": ("message",)}
+#: with the fields each carries besides ``type``, ``requestId``, ``timestamp`` and ``locale``.
+#: The types are those of ask-sdk-model's ``Request`` discriminator map (alexa-apis-for-python,
+#: ``ask_sdk_model/request.py``); the fields are those of the ASK SDK's model class of each.
+_UNMODELLED: Final[dict[str, tuple[str, ...]]] = {
+    # A web app's message, and its failure to load (Amazon's Alexa.Presentation.HTML
+    # interface reference; ask-sdk-model's MessageRequest and RuntimeErrorRequest).
+    "Alexa.Presentation.HTML.Message": ("message",),
+    "Alexa.Presentation.HTML.RuntimeError": ("error",),
+    # An APL for audio document that failed (ask-sdk-model's apla RuntimeErrorEvent).
+    "Alexa.Presentation.APLA.RuntimeError": ("token", "errors"),
+    # Alexa Conversations calling one of the skill's APIs (APIInvocationRequest).
+    "Dialog.API.Invoked": ("apiRequest",),
+    # Widgets' DataStore: a widget installed or removed, a push that failed (ask-sdk-model's
+    # UsagesInstalled, UsagesRemoved, DataStoreError).
+    "Alexa.DataStore.PackageManager.UsagesInstalled": ("payload",),
+    "Alexa.DataStore.PackageManager.UsagesRemoved": ("payload",),
+    "Alexa.DataStore.Error": ("error",),
+}
 
 #: The fields of one type where alexaskill's class models a family of types: each event of the
 #: family carries only its own (Amazon's AudioPlayer, APL and Custom Interface references).

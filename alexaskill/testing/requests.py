@@ -80,6 +80,8 @@ SESSION_TYPES = frozenset(
         "Alexa.Presentation.APL.LoadTokenListData",
         "Alexa.Presentation.APLT.UserEvent",  # (a character display's, as APL's)
         "Alexa.Presentation.HTML.Message",  # (a web app's: it runs in the session)
+        "Alexa.Presentation.HTML.RuntimeError",
+        "Dialog.API.Invoked",  # (Alexa Conversations calls an API within the dialog)
         "Connections.Response",
         "GameEngine.InputHandlerEvent",
         "CustomInterfaceController.EventsReceived",
