@@ -900,6 +900,8 @@ def test_help_lists_every_request_type_the_command_writes(
         ("Alexa.DataStore.Error", "error", '{"type": "DEVICE_UNAVAILABLE"}'),
         ("Alexa.DataStore.PackageManager.UsagesInstalled", "payload", '{"packageId": "w"}'),
         ("Alexa.DataStore.PackageManager.UsagesRemoved", "payload", '{"packageId": "w"}'),
+        ("Alexa.DataStore.PackageManager.UpdateRequest", "toVersion", '"2.0"'),
+        ("Alexa.DataStore.PackageManager.InstallationError", "error", '{"type": "INTERNAL_ERROR"}'),
     ],
 )
 def test_request_types_alexa_sends_that_alexaskill_does_not_model_are_written(

@@ -32,10 +32,13 @@ _UNMODELLED: Final[dict[str, tuple[str, ...]]] = {
     "Alexa.Presentation.APLA.RuntimeError": ("token", "errors"),
     # Alexa Conversations calling one of the skill's APIs (APIInvocationRequest).
     "Dialog.API.Invoked": ("apiRequest",),
-    # Widgets' DataStore: a widget installed or removed, a push that failed (ask-sdk-model's
-    # UsagesInstalled, UsagesRemoved, DataStoreError).
+    # Widgets' DataStore: a widget installed, removed or updated, one that could not be, a
+    # push that failed (ask-sdk-model's UsagesInstalled, UsagesRemoved, UpdateRequest,
+    # InstallationError, DataStoreError).
     "Alexa.DataStore.PackageManager.UsagesInstalled": ("payload",),
     "Alexa.DataStore.PackageManager.UsagesRemoved": ("payload",),
+    "Alexa.DataStore.PackageManager.UpdateRequest": ("packageId", "fromVersion", "toVersion"),
+    "Alexa.DataStore.PackageManager.InstallationError": ("packageId", "version", "error"),
     "Alexa.DataStore.Error": ("error",),
 }
 
