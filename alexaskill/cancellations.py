@@ -9,6 +9,7 @@ import sys
 from typing import Final
 
 from .error_bodies import error_body
+from .own_cancellation import is_cancellation
 
 __all__: list[str] = []  # for the endpoint and `Handling`, not the public API
 
@@ -37,24 +38,6 @@ class AnsweredCancellation(BaseException):
         self.status = status
         self.body = body
         self.cancellation = cancellation  # asyncio's CancelledError, as it came (its message)
-
-
-def is_cancellation(exc: BaseException) -> bool:
-    """Whether ``exc`` is asyncio's ``CancelledError`` (asyncio is loaded only if it runs: AWS
-    Lambda with only def handlers never loads it)."""
-    asyncio = sys.modules.get("asyncio")
-    return asyncio is not None and isinstance(exc, asyncio.CancelledError)
-
-
-def cancelled_here(exc: BaseException) -> bool:
-    """Whether ``exc`` is the cancellation of the request's own task (not a stray
-    ``CancelledError`` that a verifier of one's own let out: its bug, raised as it was)."""
-    if not is_cancellation(exc):
-        return False
-    import asyncio
-
-    task = asyncio.current_task()
-    return task is None or task.cancelling() > 0
 
 
 def unlogged(exc: BaseException) -> bool:

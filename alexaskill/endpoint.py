@@ -15,12 +15,12 @@ from .cancellations import (
     CANCELLED_UNVERIFIED,
     CANCELLED_WARNING,
     AnsweredCancellation,
-    cancelled_here,
     unlogged,
 )
 from .deadline import expired, watch
 from .error_bodies import error_body
 from .logs import INTERNAL_ERROR, log_request
+from .own_cancellation import cancelled_here
 
 if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send

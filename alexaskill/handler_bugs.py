@@ -11,13 +11,14 @@ import sys
 from collections.abc import Iterable
 from contextvars import ContextVar
 from types import CoroutineType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .builtin_intents import close_matches
 from .deadline import Expired
 from .exceptions import ResponseError
 from .handler_signature import wrapped_coroutine_function
 from .log_values import MAX_VALUE, cut
+from .own_cancellation import cancelled_here, is_cancellation
 
 if TYPE_CHECKING:
     from .dispatch import Registry
@@ -73,13 +74,17 @@ def _handler_bug(exc: BaseException, who: str) -> RuntimeError | None:
     elif isinstance(exc, Expired) or (isinstance(exc, KeyboardInterrupt) and _ctrl_c_possible()):
         return None  # the deadline's, or maybe a Ctrl-C
     else:
-        asyncio = sys.modules.get("asyncio")  # not imported here: a Lambda cold start may need none
-        if asyncio is not None and isinstance(exc, asyncio.CancelledError):
-            return _stray_cancellation(asyncio, exc, who)
+        if cancelled_here(exc):  # the request's own (its deadline, a shutdown)
+            return None
         trio = sys.modules.get("trio")
         if trio is not None and isinstance(exc, trio.Cancelled):
             return None  # a cancel scope's, around the request (its deadline, a shutdown)
-        failure = RuntimeError(f"{who} raised {type(exc).__name__}")
+        if is_cancellation(exc):  # a stray one: a task it awaited was cancelled elsewhere
+            failure = RuntimeError(
+                f"{who} let a CancelledError out: a task it awaited was cancelled, not the request"
+            )
+        else:
+            failure = RuntimeError(f"{who} raised {type(exc).__name__}")
     failure.__cause__ = exc
     return failure
 
@@ -122,22 +127,6 @@ def _ctrl_c_possible() -> bool:
     asyncio = sys.modules.get("asyncio")
     runner = getattr(getattr(handler, "func", None), "__self__", None)
     return asyncio is not None and isinstance(runner, asyncio.Runner)
-
-
-def _stray_cancellation(asyncio: Any, exc: BaseException, who: str) -> RuntimeError | None:
-    """A CancelledError as the handler's bug when the request's own task was not asked for it
-    (a task the handler awaited was cancelled elsewhere), else None."""
-    try:
-        task = asyncio.current_task()
-    except RuntimeError:  # no running loop
-        return None
-    if task is None or task.cancelling():
-        return None
-    failure = RuntimeError(
-        f"{who} let a CancelledError out: a task it awaited was cancelled, not the request"
-    )
-    failure.__cause__ = exc
-    return failure
 
 
 def not_a_reply(handler: Handler, result: object, who: str = "") -> ResponseError:

@@ -14,8 +14,6 @@ from .cancellations import (
     CANCELLED_UNVERIFIED,
     CANCELLED_WARNING,
     AnsweredCancellation,
-    cancelled_here,
-    is_cancellation,
     unlogged,
 )
 from .deadline import lambda_deadline
@@ -24,6 +22,7 @@ from .exceptions import RequestError
 from .lambda_web import note_request
 from .logs import INTERNAL_ERROR, log_request, refusal
 from .models import Envelope, decode_envelope
+from .own_cancellation import cancelled_here, is_cancellation
 from .refusal_warnings import warn_refused
 from .skill_closing import Closing
 

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import inspect
 from collections.abc import Awaitable, Callable
@@ -20,6 +19,7 @@ from ..exceptions import (
 )
 from ..outgoing_connections import load_async_backend as load_async_backend  # (its old place)
 from ..outgoing_progress import Progress
+from ..own_cancellation import cancelled_here, is_cancellation
 from .progress import download_progress
 
 if TYPE_CHECKING:
@@ -239,10 +239,7 @@ def _stray_cancellation(exc: BaseException) -> bool:
     """Whether ``exc`` is a CancelledError a download let out while its own task was not being
     cancelled (a task it awaited was, elsewhere): a failed download, not a cancellation to pass
     on (the server's shutdown, or `Downloads`' time limit, which cancel the task itself)."""
-    if not isinstance(exc, asyncio.CancelledError):
-        return False
-    task = asyncio.current_task()
-    return task is not None and not task.cancelling()
+    return is_cancellation(exc) and not cancelled_here(exc)
 
 
 async def read_chain(
