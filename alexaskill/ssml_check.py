@@ -402,6 +402,14 @@ def ssml_error(markup: str) -> str | None:
 def _markup_error(markup: str) -> str | None:
     """`ssml_error` but for the limits of the speech as a whole (its length, its clips, that it
     says something): a progressive response's SSML (`FakeAlexaApi`) has limits of its own."""
+    error = _markup_fault(markup)
+    # A plain str: the words of a placed fault are a str subclass (`_Placed`), which no JSON
+    # the test tools write (msgspec) takes.
+    return None if error is None else str.__str__(error)
+
+
+def _markup_fault(markup: str) -> str | None:
+    """`_markup_error`, its words as said (placed, if a fault of the markup has a place)."""
     from xml.parsers import expat
 
     parser = expat.ParserCreate()

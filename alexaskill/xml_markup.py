@@ -18,8 +18,8 @@ import functools
 import re
 from typing import Final
 
-from .xml_references import _ESCAPING, _XML_READS, _around
-from .xml_text import _XML_SPACE
+from .xml_references import _ESCAPING, _XML_READS
+from .xml_text import _XML_SPACE, _placed
 
 __all__: list[str] = []  # helpers for alexaskill.ssml_check and alexaskill.responses
 
@@ -105,7 +105,7 @@ _NAMES: Final = (
 
 
 def _said(markup: str, at: int, fault: str, advice: str) -> str:
-    return f"{fault} at index {at} ({_around(markup, at)}): {_XML_READS}, {advice}"
+    return _placed(f"{fault} ", at, f": {_XML_READS}, {advice}", markup)
 
 
 def _start_tag_error(markup: str, start: int, tag: str) -> str | None:

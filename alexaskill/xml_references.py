@@ -16,7 +16,7 @@ import re
 from html.entities import html5
 from typing import Final
 
-from .xml_text import _NOT_XML
+from .xml_text import _NOT_XML, _placed
 
 __all__: list[str] = []  # helpers for alexaskill.ssml_check and alexaskill.responses
 
@@ -40,25 +40,24 @@ _REFERENCES: Final = re.compile(
 _PREDEFINED: Final = frozenset({"amp", "lt", "gt", "quot", "apos"})
 
 
-def _around(markup: str, at: int) -> str:
-    """The text round index ``at`` of ``markup``, quoted: where a fault is, shown."""
-    return repr(markup[max(0, at - 20) : at + 21])
-
-
 def _bare_ampersand(markup: str, at: int) -> str:
-    return (
-        f"a bare '&' at index {at} ({_around(markup, at)}): {_XML_READS}, where '&' starts "
-        "an entity (&amp;, &lt;, &gt;, &quot;, &apos;) or a character reference (&#38;); "
-        f"write &amp; for the character, {_ESCAPING}"
+    return _placed(
+        "a bare '&' ",
+        at,
+        f": {_XML_READS}, where '&' starts an entity (&amp;, &lt;, &gt;, &quot;, &apos;) or a "
+        f"character reference (&#38;); write &amp; for the character, {_ESCAPING}",
+        markup,
     )
 
 
 def _bare_less_than(markup: str, at: int) -> str:
     """What is said of a ``<`` at index ``at`` of ``markup`` that starts no tag, comment,
     CDATA section or processing instruction (`alexaskill.ssml_check._scan_tags` finds it)."""
-    return (
-        f"a bare '<' at index {at} ({_around(markup, at)}): {_XML_READS}, where '<' starts a "
-        f"tag; write &lt; for the character, {_ESCAPING}"
+    return _placed(
+        "a bare '<' ",
+        at,
+        f": {_XML_READS}, where '<' starts a tag; write &lt; for the character, {_ESCAPING}",
+        markup,
     )
 
 
@@ -71,9 +70,11 @@ def _unknown_entity(name: str, at: int) -> str:
     else:
         codes = "".join(f"&#{ord(c)};" for c in character)
         advice = f"write the character ({character!r}) or its reference ({codes})"
-    return (
-        f"&{name}; at index {at} is no entity XML knows: {_XML_READS}, whose only named "
-        f"entities are &amp;, &lt;, &gt;, &quot; and &apos;; {advice}"
+    return _placed(
+        f"&{name}; ",
+        at,
+        f" is no entity XML knows: {_XML_READS}, whose only named entities are &amp;, &lt;, "
+        f"&gt;, &quot; and &apos;; {advice}",
     )
 
 
@@ -90,10 +91,11 @@ def _character_reference_error(found: re.Match[str]) -> str | None:
     if 0 <= code <= 0x10FFFF and _NOT_XML.match(chr(code)) is None:
         return None
     written = found.group() if len(found.group()) <= 16 else f"{found.group()[:12]}…;"
-    said = f"{written} at index {found.start()} refers to"
     if code < 0 or code > 0x10FFFF:
-        return f"{said} no character (Unicode ends at U+10FFFF): {_XML_READS}, which refuses it"
-    return f"{said} U+{code:04X}, which XML cannot hold: {_XML_READS}, which refuses it"
+        said = " refers to no character (Unicode ends at U+10FFFF)"
+    else:
+        said = f" refers to U+{code:04X}, which XML cannot hold"
+    return _placed(f"{written} ", found.start(), f"{said}: {_XML_READS}, which refuses it")
 
 
 def _reference_error(markup: str) -> str | None:

@@ -18,6 +18,52 @@ __all__: list[str] = []  # helpers for alexaskill.ssml, alexaskill.responses and
 _NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def _around(markup: str, at: int) -> str:
+    """The text round index ``at`` of ``markup``, quoted: where a fault is, shown."""
+    return repr(markup[max(0, at - 20) : at + 21])
+
+
+class _Placed(str):
+    """The words of a fault that say where it is in the markup they were said of ("a bare '&'
+    at index 4 ('Tom & Jerry')"), its place carried beside them as numbers: ``at``, the index;
+    ``start`` and ``end``, where "at index …" (with the quoted text round it, if ``shown``)
+    stands in the words. The app says a fragment's fault of the fragment as written from these
+    (`alexaskill.responses.ssml_elements._in_fragment`), never by reading the words back: a
+    quoted value or an index into a URL may say "at index 7" too."""
+
+    __slots__ = ("at", "end", "shown", "start")
+
+    at: int
+    start: int
+    end: int
+    shown: bool
+
+    def moved(self, at: int, markup: str) -> _Placed:
+        """The same words, placed at ``at`` of ``markup`` (the quoted text round it too)."""
+        return _placed(self[: self.start], at, self[self.end :], markup if self.shown else None)
+
+
+def _placed(before: str, at: int, after: str, markup: str | None = None) -> _Placed:
+    """``before``, "at index ``at``", the text of ``markup`` round it quoted if given, and
+    ``after``: a fault's words, placed."""
+    place = f"at index {at}" if markup is None else f"at index {at} ({_around(markup, at)})"
+    words = _Placed(before + place + after)
+    words.at, words.start, words.end = at, len(before), len(before) + len(place)
+    words.shown = markup is not None
+    return words
+
+
+def _wrapped(before: str, words: str, after: str = "") -> str:
+    """``words`` between ``before`` and ``after`` (a field's name, a reason), still placed if
+    they were (`_Placed`)."""
+    if not isinstance(words, _Placed):
+        return before + words + after
+    text = _Placed(before + words + after)
+    text.at, text.start, text.end = words.at, len(before) + words.start, len(before) + words.end
+    text.shown = words.shown
+    return text
+
+
 def _join_surrogate_pairs(text: str) -> str:
     """``text`` with each high + low surrogate pair (one character left as two code units by
     some decoders) made its character; lone surrogates stay as they are."""
@@ -85,7 +131,7 @@ def _character_error(markup: str) -> str | None:
         return None
     char = found.group()
     what = " (a surrogate code unit, not a character)" if "\ud800" <= char <= "\udfff" else ""
-    return f"U+{ord(char):04X} at index {found.start()}{what}, which XML cannot hold"
+    return _placed(f"U+{ord(char):04X} ", found.start(), f"{what}, which XML cannot hold")
 
 
 def _check_markup(field: str, markup: str, refused: str = "the response") -> None:
@@ -94,8 +140,12 @@ def _check_markup(field: str, markup: str, refused: str = "the response") -> Non
     error = _character_error(markup)
     if error is not None:
         raise ResponseError(
-            f"{field} has {error}: Alexa parses SSML as XML and would refuse {refused} "
-            "(the SSML builders replace such characters in plain text by a space)"
+            _wrapped(
+                f"{field} has ",
+                error,
+                f": Alexa parses SSML as XML and would refuse {refused} "
+                "(the SSML builders replace such characters in plain text by a space)",
+            )
         )
 
 

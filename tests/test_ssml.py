@@ -1408,3 +1408,43 @@ def test_ssml_error_counts_the_speech_sent_from_its_root() -> None:
     document = f"<!-- {'c' * 100} --><speak>{'a' * 7985}</speak>"
     assert ssml.ssml_error(document) is None
     assert SsmlSpeech(Ssml(document))
+
+
+@pytest.mark.parametrize(
+    ("fragment", "said"),
+    [
+        # Quoted text a handler wrote that says "at index …" is its text, not a place.
+        (
+            '<emphasis level="at index 9">x</emphasis>',
+            "<emphasis level='at index 9'> is not a value Alexa accepts",
+        ),
+        ('<break time="at index 8"/>', "<break time='at index 8'> is not a duration"),
+        # An index into the src, not into the markup: no place of the fragment to move.
+        (
+            "<audio src='https://a b'/>",
+            "<audio src='https://a b'> is no URL Alexa can fetch: it holds ' ' at index 9",
+        ),
+    ],
+)
+@pytest.mark.parametrize("where", ["answer", "progressive"])
+def test_only_a_faults_own_place_is_moved_into_the_fragment(
+    fragment: str, said: str, where: str
+) -> None:
+    # The place of a fragment's fault was found by reading "at index N" back out of its words,
+    # the first one: a quoted value that said it, or an index into a URL, was "moved" by 7.
+    from alexaskill.services.progressive import progressive_document
+
+    with pytest.raises(ResponseError, match=re.escape(said)):
+        if where == "answer":
+            SsmlSpeech(Ssml(fragment))
+        else:
+            progressive_document(Ssml(fragment))
+
+
+def test_a_faults_place_is_carried_as_a_number() -> None:
+    # The words say the place; the fault carries it as an int beside them, which is what the
+    # app reads to say a fragment's fault of the fragment.
+    with pytest.raises(ResponseError) as raised:
+        SsmlSpeech(Ssml('<p title="at index 7">Tom & Jerry</p>'))
+    assert "a bare '&' at index 26 (" in str(raised.value)
+    assert raised.value.args[0].at == 26

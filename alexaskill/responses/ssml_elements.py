@@ -54,8 +54,8 @@ from ..ssml_check import (
 )
 from ..ssml_prosody import _prosody_error
 from ..xml_markup import _MISC, _cdata_end_error, _misc_error
-from ..xml_references import _around, _reference_error
-from ..xml_text import _SPEAK_START
+from ..xml_references import _reference_error
+from ..xml_text import _SPEAK_START, _Placed, _wrapped
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
 
@@ -168,7 +168,7 @@ def _check_elements(field: str, markup: str) -> None:
     One scan of the tags, to the end of the root."""
     error, end = _scan_tags(markup, _BUILDERS, _tag_error, _SSML_TAGS)
     if error is not None:
-        raise ResponseError(f"{field}: {error}")
+        raise ResponseError(_wrapped(f"{field}: ", error))
     if 0 <= end < len(markup):
         _check_after_root(field, markup, end)
 
@@ -180,7 +180,7 @@ def _check_references(field: str, markup: str) -> None:
     whose parts of `Ssml` without a tag (``Ssml("Tom & Jerry")``) they do not escape."""
     error = _reference_error(markup)
     if error is not None:
-        raise ResponseError(f"{field}: {error}")
+        raise ResponseError(_wrapped(f"{field}: ", error))
 
 
 def _check_cdata_ends(field: str, markup: str) -> None:
@@ -189,31 +189,23 @@ def _check_cdata_ends(field: str, markup: str) -> None:
     builders' too, whose parts of `Ssml` without a tag they do not escape."""
     error = _cdata_end_error(markup)
     if error is not None:
-        raise ResponseError(f"{field}: {error}")
-
-
-#: A place in a fault's words ("at index 11"), to say in a fragment's terms (`_in_fragment`).
-_AT_INDEX: Final = re.compile(r"at index (\d+)")
+        raise ResponseError(_wrapped(f"{field}: ", error))
 
 
 def _in_fragment(error: ResponseError, document: str, fragment: str) -> ResponseError:
     """``error``, of ``document`` (``fragment`` the app wrapped in ``<speak>``), with its place
     said in ``fragment``, the text the handler wrote, as `ssml_error` places it ("at index 4
     ('Tom & Jerry')", not "at index 11 ('<speak>Tom & Jerry</speak>')"); ``error`` itself if
-    it names no place in the fragment (a fault of the whole: too long, saying nothing)."""
-    message = str(error)
-    found = _AT_INDEX.search(message)
-    if found is None or document != f"<speak>{fragment}</speak>":
+    it names no place in the fragment (a fault of the whole: too long, saying nothing). The
+    place is the one its words carry (`alexaskill.xml_text._Placed`), never one read back out
+    of them: a quoted value, or an index into an ``<audio src>``, may say "at index 7" too."""
+    words = error.args[0] if error.args else None
+    if not isinstance(words, _Placed) or document != f"<speak>{fragment}</speak>":
         return error
-    at = int(found.group(1))
-    if not 7 <= at <= 7 + len(fragment):
+    at = words.at - len("<speak>")
+    if not 0 <= at <= len(fragment):
         return error
-    place, said = found.group(), f"at index {at - 7}"
-    shown = f"{place} ({_around(document, at)})"
-    if message.startswith(shown, found.start()):  # (the text round it, quoted, too)
-        place, said = shown, f"{said} ({_around(fragment, at - 7)})"
-    start = found.start()
-    return ResponseError(message[:start] + said + message[start + len(place) :])
+    return ResponseError(words.moved(at, fragment))
 
 
 #: A ``<speak>`` tag after the root: a second document, said as one inside it is.
@@ -229,7 +221,7 @@ def _check_after_root(field: str, markup: str, end: int) -> None:
     if stop > end:
         error = _misc_error(markup, end, stop)
         if error is not None:
-            raise ResponseError(f"{field}: {error}")
+            raise ResponseError(_wrapped(f"{field}: ", error))
     if stop < len(markup):
         if _SPEAK_TAG.match(markup, stop):
             raise ResponseError(f"{field}: {_INNER_SPEAK}")
@@ -246,7 +238,7 @@ def _check_prolog(field: str, markup: str, root: int) -> None:
     its root without them, but a document that is no XML is the handler's mistake."""
     error = _misc_error(markup, 0, root, prolog=True)
     if error is not None:
-        raise ResponseError(f"{field}: {error}")
+        raise ResponseError(_wrapped(f"{field}: ", error))
 
 
 def _check_no_doctype(field: str, markup: str) -> None:

@@ -20,7 +20,7 @@ from ..responses.ssml_elements import (
     _pauses_ms,
 )
 from ..ssml_limits import _says_nothing
-from ..xml_text import _check_markup, _speak_root
+from ..xml_text import _check_markup, _plain_str, _speak_root
 from .base import API_TIMEOUT, RequestApi
 
 __all__ = [
@@ -235,7 +235,8 @@ def _speech_fault(document: str) -> str | None:
     ``<break>``, ``<audio>`` or ``<prosody>`` is past Amazon's limits, or a tag is not as
     Amazon's SSML reference writes it (unknown, lacking an attribute it requires, not nested).
     `AlexaApi.progressive` and `FakeAlexaApi` both ask this."""
-    return _references_fault(document) or _nothing_fault(document) or _elements_fault(document)
+    fault = _references_fault(document) or _nothing_fault(document) or _elements_fault(document)
+    return None if fault is None else _plain_str(fault)  # (FakeAlexaApi's JSON takes no subclass)
 
 
 def _references_fault(document: str) -> str | None:
@@ -247,7 +248,8 @@ def _references_fault(document: str) -> str | None:
         _check_references("progressive response speech", document)
         _check_cdata_ends("progressive response speech", document)
     except ResponseError as exc:
-        return str(exc)
+        words: str = exc.args[0]  # (placed: `_in_fragment` reads their place, not str(exc))
+        return words
     return None
 
 
@@ -265,7 +267,8 @@ def _elements_fault(document: str) -> str | None:
     try:
         _check_elements("progressive response speech", document)
     except ResponseError as exc:
-        return str(exc)
+        words: str = exc.args[0]  # (placed: `_in_fragment` reads their place, not str(exc))
+        return words
     return None
 
 
