@@ -262,9 +262,8 @@ _NESTING: Final = (
 
 def _unknown_tag(name: str) -> str:
     """What `ssml_error` and the app's tag scan say of a tag not in `_SSML_TAGS`."""
-    where = ", but at the root" if name == "speak" else ""
     return (
-        f"<{name}> is no SSML tag Alexa knows{where} (Amazon's SSML reference: "
+        f"<{name}> is no SSML tag Alexa knows (Amazon's SSML reference: "
         f"{', '.join(sorted(_SSML_TAGS))})"
     )
 
@@ -421,6 +420,8 @@ def _markup_fault(markup: str) -> str | None:
             roots.append(name)
         elif faults:
             pass
+        elif name == "speak":  # (said as the app's scan says it)
+            faults.append(_INNER_SPEAK)
         elif name not in _SSML_TAGS:
             faults.append(_unknown_tag(name))
         elif (error := _attributes_error(name, attributes)) is not None:

@@ -50,6 +50,7 @@ ELEMENTS = (
         ("amazon:emotion", ' name="excited" intensity="high"'),
         ("amazon:domain", ' name="news"'),
         ("p", ' title="a>b"'),
+        ("sub", ' alias="World\nWide\tWeb"'),  # (XML reads each as a space)
     ],
     [
         ("emphasis", ' level="huge"'),
@@ -65,6 +66,7 @@ ELEMENTS = (
         ("p", " a='1' a='2'"),
         ("p", " x=1"),
         ("p", ' title="a<b"'),
+        ("emphasis", ' level="strong\n"'),
     ],
 )
 #: Empty elements.
@@ -304,3 +306,49 @@ def test_a_byte_order_mark_makes_no_document_of_what_follows_the_root() -> None:
     # Text after the root is refused with the mark as without it; the app wrapped it and sent it.
     document = "\ufeff<speak>Hi</speak>x"
     assert not any(verdicts(document).values()), verdicts(document)
+
+
+#: Documents with one fault (or none), each said alike by the app and the checker: what XML
+#: reads of an attribute value (a newline, a tab, a CR LF each one space; a reference its
+#: character), and markup a hostile handler could write.
+ONE_FAULT = [
+    '<speak>Hi <emphasis level="strong\n">x</emphasis></speak>',
+    '<speak>Hi <emphasis level="\tstrong">x</emphasis></speak>',
+    '<speak>Hi <break time="1s\r\n"/></speak>',
+    '<speak>Hi <prosody rate="slow\t">x</prosody></speak>',
+    '<speak>Hi <audio src="https://example.com/\na.mp3"/></speak>',
+    '<speak>Hi <audio src="https://example.com/a&#x85;.mp3"/></speak>',
+    '<speak>Hi <say-as interpret-as="digits&#10;">12</say-as></speak>',
+    '<speak>Hi <sub alias="World\r\nWide Web">WWW</sub></speak>',
+    "<speak>Hi <speak>there</speak></speak>",
+    "<speak>Hi <speak/></speak>",
+    "<speak>Hi <!-- there</speak>",
+    "<speak>Hi <![CDATA[there</speak>",
+    "<speak>Hi <?note there</speak>",
+    "<speak>Hi <![CDATA[1 < 2 & </speak>]]></speak>",
+    "<speak>Hi <?note 1 < 2 & 3?></speak>",
+    "<speak>Hi <?xml version='1.0'?></speak>",
+    "<speak>Hi &#0;</speak>",
+    "<speak>Hi &#x110000;</speak>",
+    "<speak>Hi&nbsp;there</speak>",
+    "<speak>Hi <break time=1s/></speak>",
+    "<speak>Hi <break time='1s' time='2s'/></speak>",
+    "<speak>Hi <p a='1' a = \"1\">x</p></speak>",
+]
+
+
+@pytest.mark.parametrize("document", ONE_FAULT)
+def test_the_app_and_the_checker_say_a_fault_in_the_same_words(document: str) -> None:
+    # The app read an attribute value as written, where the checker's XML parser (expat), as
+    # Alexa's, reads a newline or a tab in it as a space: the value quoted in the two messages
+    # differed (and HTML's reading of &#x85; as "…" let the app take what the checker refused).
+    said = ssml.ssml_error(document)
+    try:
+        SsmlSpeech(Ssml(document))
+    except ResponseError as error:
+        app: str | None = str(error).removeprefix("outputSpeech.ssml: ")
+    else:
+        app = None
+    assert (app is None) == (said is None), (app, said)
+    # The app may add how its builder writes the tag ("(… ssml.emphasis refuses it too)").
+    assert app is None or said is None or app.startswith(said), (app, said)

@@ -35,7 +35,6 @@ reads them with too), with each tag and comment as XML writes them (`alexaskill.
 from __future__ import annotations
 
 import functools
-import html
 import re
 from typing import Final
 
@@ -54,7 +53,7 @@ from ..ssml_check import (
 )
 from ..ssml_prosody import _prosody_error
 from ..xml_markup import _MISC, _cdata_end_error, _misc_error
-from ..xml_references import _reference_error
+from ..xml_references import _attribute_value, _reference_error
 from ..xml_text import _SPEAK_START, _Placed, _wrapped
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
@@ -102,11 +101,12 @@ def _pauses_ms(markup: str) -> float:
 
 
 def _attributes(attributes: str) -> dict[str, str]:
-    """The attributes of a tag by name, their values unescaped; the first of a name counts."""
+    """The attributes of a tag by name, each value as XML reads it (`_attribute_value`: a
+    newline a space, as `ssml_error` reads it); the first of a name counts."""
     values: dict[str, str] = {}
     for attribute in _ATTRIBUTE.finditer(attributes):
         value = attribute.group(2) if attribute.group(2) is not None else attribute.group(3)
-        values.setdefault(attribute.group(1), html.unescape(value) if "&" in value else value)
+        values.setdefault(attribute.group(1), _attribute_value(value))
     return values
 
 
