@@ -24,6 +24,7 @@ from .xml_markup import (
     _comment_error,
     _end_tag_error,
     _instruction_error,
+    _left_open_error,
     _misc_error,
     _start_tag_error,
 )
@@ -297,6 +298,10 @@ def _scan_tags(
             if name is None:
                 if piece.end() - piece.start() == 1:  # a bare "<"
                     return _bare_less_than(markup, piece.start()), -1
+                if piece.end() == len(markup):  # (one left open runs to the end)
+                    error = _left_open_error(markup, piece.start(), piece.group())
+                    if error is not None:
+                        return error, -1
                 if markup.startswith("<!--", piece.start()):
                     error = _comment_error(markup, piece.start(), piece.group())
                 elif markup.startswith("<?", piece.start()):  # before the root: its prolog

@@ -143,6 +143,28 @@ def _comment_error(markup: str, start: int, comment: str) -> str | None:
     return _said(markup, start + 4 + dashes, "'--' inside a comment", advice)
 
 
+#: Each kind of markup that runs to its own end, past any tag: its start, its end, its name.
+_RUNS_TO: Final = (("<!--", "-->", "comment"), ("<![CDATA[", "]]>", "CDATA section"))
+
+
+def _left_open_error(markup: str, start: int, piece: str) -> str | None:
+    """Why ``piece``, the comment, CDATA section or processing instruction at index ``start``
+    of ``markup`` (as the tag scan finds one: to its end, or to the end of the text), is none
+    XML reads for want of its end, or None. Left open, it holds the rest of the speech, the
+    root's end tag too: said here, not as the root left open."""
+    opening, ending, kind = next(
+        (run for run in _RUNS_TO if piece.startswith(run[0])),
+        ("<?", "?>", "processing instruction"),
+    )
+    if len(piece) >= len(opening) + len(ending) and piece.endswith(ending):
+        return None
+    advice = (
+        f"where a {kind} runs to its first {ending!r}: here it holds the rest of the speech, "
+        f"</speak> too; end it with {ending!r}"
+    )
+    return _said(markup, start, f"a {kind} left open", advice)
+
+
 #: Markup whose text may hold ``]]>`` (comments, CDATA sections, processing instructions, tags,
 #: whose quoted values may), or a ``]]>`` in text. Possessive where it can be.
 _CDATA_ENDS: Final = re.compile(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -352,3 +353,22 @@ def test_the_app_and_the_checker_say_a_fault_in_the_same_words(document: str) ->
     assert (app is None) == (said is None), (app, said)
     # The app may add how its builder writes the tag ("(… ssml.emphasis refuses it too)").
     assert app is None or said is None or app.startswith(said), (app, said)
+
+
+@pytest.mark.parametrize(
+    ("document", "said"),
+    [
+        ("<speak>Hi <!-- there</speak>", "a comment left open at index 10"),
+        ("<speak>Hi <!--></speak>", "a comment left open at index 10"),
+        ("<speak>Hi <![CDATA[there</speak>", "a CDATA section left open at index 10"),
+        ("<speak>Hi <?note there</speak>", "a processing instruction left open at index 10"),
+        ("<speak>Hi <?></speak>", "a processing instruction left open at index 10"),
+    ],
+)
+def test_markup_left_open_is_said_where_it_opens(document: str, said: str) -> None:
+    # A comment, a CDATA section or a processing instruction without its end swallows the root's
+    # end tag: both said "<speak> never ends", pointing at the wrong thing.
+    found = ssml.ssml_error(document)
+    assert found is not None and found.startswith(said), found
+    with pytest.raises(ResponseError, match=re.escape(f"outputSpeech.ssml: {said}")):
+        SsmlSpeech(Ssml(document))
