@@ -740,3 +740,29 @@ def test_a_moment_with_no_utc_time_is_refused_naming_it() -> None:
         timestamp(late)
     with pytest.raises(ValueError, match=r"no time in UTC"):
         _FACTORY.envelope("LaunchRequest", now=late)
+
+
+@pytest.mark.parametrize(("locale", "said"), [("en_US", "did you mean en-US?"), ("xx-YY", "")])
+def test_envelope_refuses_a_locale_field_alexa_never_sends(locale: str, said: str) -> None:
+    # Only client.send refused it: factory.envelope("LaunchRequest", locale="en_US") (and
+    # turn() of a request holding one) sent it, for the skill to answer in no language it has.
+    from alexaskill.exceptions import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=r"^envelope\(locale=\.\.\.\): ") as raised:
+        _FACTORY.envelope("LaunchRequest", locale=locale)
+    assert str(raised.value).endswith(said)
+    with pytest.raises(ConfigurationError, match=r"^envelope\(locale=\.\.\.\): "):
+        _FACTORY.turn({"type": "LaunchRequest", "locale": locale}, None)
+    # A locale Alexa sends, and an old request's null, are still taken.
+    assert _FACTORY.envelope("LaunchRequest", locale="de-DE")["request"]["locale"] == "de-DE"
+    assert _FACTORY.envelope("LaunchRequest", locale=None)["request"]["locale"] is None
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\t\n"])
+def test_a_blank_or_empty_session_id_is_refused_as_other_ids_are(blank: str) -> None:
+    # session(" ") sent the session id " ", and session("") quietly made up a new one: an id
+    # given is the test's, refused when empty or blank as skill_id, user_id and device_id are.
+    with pytest.raises(TypeError, match=r"^session_id= is the session's id, a str"):
+        _FACTORY.session(blank)
+    assert _FACTORY.session()["sessionId"].startswith("amzn1.echo-api.session.")
+    assert _FACTORY.session("amzn1.echo-api.session.1")["sessionId"] == "amzn1.echo-api.session.1"

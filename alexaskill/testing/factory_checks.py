@@ -112,8 +112,9 @@ def checked_session(session: object) -> Mapping[str, Any] | None:
 
 
 def checked_session_parts(session_id: object, new: object, attributes: object) -> None:
-    """The arguments of `RequestFactory.session`: `TypeError` for one of the wrong type."""
-    if session_id is not None and not isinstance(session_id, str):
+    """The arguments of `RequestFactory.session`: `TypeError` for one of the wrong type, or a
+    ``session_id`` that is empty or blank (an id given is sent as it is; None: one made up)."""
+    if session_id is not None and not _filled(session_id):
         raise TypeError(
             f"session_id= is the session's id, a str ('amzn1.echo-api.session.1'), not "
             f"{session_id!r}"

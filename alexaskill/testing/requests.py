@@ -276,11 +276,12 @@ class RequestFactory:
         new: bool = True,
         attributes: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """The ``session`` object of a request in a session."""
+        """The ``session`` object of a request in a session: of ``session_id`` (default: one
+        made up)."""
         checked_session_parts(session_id, new, attributes)
         return {
             "new": new,
-            "sessionId": session_id or _new_id("amzn1.echo-api.session"),
+            "sessionId": session_id or _new_id("amzn1.echo-api.session"),  # ("": refused above)
             "application": {"applicationId": self.skill_id},
             "attributes": dict(attributes or {}),
             "user": self._user(),
@@ -303,6 +304,8 @@ class RequestFactory:
         checked_name(request_type, "the request type", "LaunchRequest")
         if "type" in fields:  # (it would replace request_type)
             raise TypeError("the request type is envelope()'s first argument, not a type= field")
+        if fields.get("locale") is not None:  # (None: an old request's, which had none)
+            check_locale(fields["locale"], "envelope(locale=...)")  # as the factory's locale
         session = checked_session(session)
         stamp = {"timestamp": timestamp(now)}
         request = {"type": request_type, "requestId": _new_id("amzn1.echo-api.request"), **stamp}
