@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -853,3 +854,34 @@ def test_a_player_field_of_the_wrong_kind_is_refused_where_it_is_given(
     with pytest.raises(ValueError, match=said):
         setattr(player, field, value)
     assert (player.url, player.queue) == (None, [])
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\t\n"])
+def test_an_empty_or_blank_player_token_is_refused_as_other_blank_ids_are(blank: str) -> None:
+    # DevicePlayer("") and client.player.token = " " were taken: the requests then named a
+    # stream "" or " " in context.AudioPlayer, which no Play of Alexa's gives.
+    said = rf"^token is {re.escape(repr(blank))}: the stream's token \(a str, not empty nor"
+    with pytest.raises(ValueError, match=said):
+        DevicePlayer(blank)
+    player = DevicePlayer("ep-1")
+    with pytest.raises(ValueError, match=said):
+        player.token = blank
+    assert player.token == "ep-1"
+    # An event's own token is the test's request, sent as given (a bad one, to see the skill
+    # refuse it), "" as " ": the player does not take it.
+    with TestClient(Skill(SKILL_ID), raise_handler_errors=False) as client:
+        client.player.token = "ep-1"
+        sent = client.audio_event("PlaybackStarted", token=blank).request
+        assert sent is not None and sent["token"] == blank
+        assert client.player.token == "ep-1"
+    # A skill's Play of a blank token (the directive takes any but an empty one) is followed:
+    # the device holds what the skill gave, and the test sees it.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Play")
+    def play() -> Response:
+        return speak("Here.", directives=[AudioPlayer.Play(EPISODES[0], " ")])
+
+    with TestClient(skill) as client:
+        client.intent("Play")
+        assert client.player.token == " "
