@@ -168,7 +168,7 @@ class Answering(Apologising):
         except Exception as exc:
             return await self._recover(exc, call, threadpool)
         except BaseException as exc:
-            failure = handler_bug(exc, failed_in(self.registry, call.running))
+            failure = handler_bug(exc, failed_in(self.registry, call.running, call.making))
             if failure is None:
                 raise  # the request itself is cancelled (its deadline, a shutdown), or Ctrl-C
             return await self._recover(failure, call, threadpool)
@@ -437,7 +437,7 @@ class Answering(Apologising):
                 what = request_name(request)
                 logger.error("attributes not loaded or saved for %s: %s%s", what, exc, since)
         elif not self._said_too_large(call, exc):
-            who = failed_in(self.registry, call.running)
+            who = failed_in(self.registry, call.running, call.making)
             where = request_name(request) + (f" ({who})" if who else "")
             self._said_failure(exc, where)
         self._tell(exc, call.envelope)

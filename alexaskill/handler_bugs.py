@@ -98,18 +98,28 @@ def _shown(value: object) -> str:
         return f"<{type(value).__name__} object: its repr() failed>"
 
 
-def failed_in(registry: Registry, running: Handler | None) -> str:
+def failed_in(registry: Registry, running: Handler | None, making: type | None = None) -> str:
     """Who raised, for the log line of a failed request: the handler (or fallback) by its name,
-    a hook or an exception handler as one ("the before-request hook module.check"); "" when
-    none of them was running (a service failed to be made, a reply broke one of Alexa's rules)."""
+    a hook or an exception handler as one ("the before-request hook module.check"), else the
+    making of the service ``making`` for the code about to run ("the store's load of
+    Attributes"); "" when none of them was running (a reply broke one of Alexa's rules)."""
     if running is None:
-        return ""
+        return "" if making is None else _made_by(making)
     for when, hooks in (("before", registry.before_hooks), ("after", registry.after_hooks)):
         if any(hook.handler is running for hook in hooks):
             return f"the {when}-request hook {running.name}"
     if any(handler is running for handler in registry.exception_handlers.values()):
         return f"the exception handler {running.name}"
     return ("the fallback " if running is registry.fallback else "") + running.name
+
+
+def _made_by(making: type) -> str:
+    """Who makes a service of type ``making``: attributes, the store's load (no handler ran)."""
+    from .store.attributes import _StoredAttributes  # (only when a request failed)
+
+    if issubclass(making, _StoredAttributes):
+        return f"the store's load of {making.__name__}"
+    return f"the making of the service {making.__name__}"
 
 
 def _ctrl_c_possible() -> bool:

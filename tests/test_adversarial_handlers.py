@@ -327,7 +327,7 @@ def test_hooks_services_and_exception_handlers_that_fail_get_the_apology(
         skill = Skill(DEFAULT_SKILL_ID)
         skill.add_service(Db, make_db)
         skill.add_intent_handler("Bad", uses_db)
-        yield "the handler raised SystemExit(4)", skill
+        yield "the making of the service Db raised SystemExit(4)", skill  # (never the handler)
 
         skill = Skill(DEFAULT_SKILL_ID)
         skill.add_service(Db, make_ok, finish)

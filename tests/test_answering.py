@@ -19,6 +19,7 @@ import pytest
 from starlette.testclient import TestClient as StarletteClient
 
 from alexaskill import (
+    Attributes,
     DialogSlot,
     IntentRequest,
     Request,
@@ -34,6 +35,7 @@ from alexaskill.deadline import Expired
 from alexaskill.exceptions import PermissionRequired, ResponseError, SlotError
 from alexaskill.i18n import Translations
 from alexaskill.models import decode_envelope
+from alexaskill.store import MemoryStore
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI, intent_fields
 
 from .catalogs import catalog
@@ -477,3 +479,33 @@ def test_the_session_ends_for_stop_under_an_after_request_hook_too() -> None:
     with TestClient(skill) as client:
         assert client.intent("AMAZON.StopIntent").should_end_session is True
         assert client.intent("GetWeather").should_end_session is False
+
+
+@pytest.mark.parametrize("raised", [_Broken, SystemExit, ValueError])
+def test_a_failure_of_the_stores_load_is_not_said_to_be_the_handlers(
+    caplog: pytest.LogCaptureFixture, raised: type[BaseException]
+) -> None:
+    # A BaseException of a custom store's load was "the handler raised _Broken", and the line
+    # named no one, though the handler was never called: the store's load is named instead.
+    class Down(MemoryStore):
+        async def load(self, key: str) -> dict[str, Any]:
+            raise raised("the store is down")
+
+    skill = Skill(DEFAULT_SKILL_ID, store=Down())
+    called: list[str] = []
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        called.append("launch")
+        return speak("Welcome.")
+
+    with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
+        result = client.launch()
+    assert (result.speech, called) == (APOLOGY, [])
+    error = result.handler_error
+    if raised is not ValueError:  # (an Exception is itself the error: no words about it)
+        assert str(error).startswith(f"the store's load of Attributes raised {raised.__name__}")
+        assert isinstance(error, RuntimeError) and type(error.__cause__) is raised
+    assert [r.getMessage() for r in caplog.records if "handler failed" in r.getMessage()] == [
+        "handler failed for LaunchRequest (the store's load of Attributes)"
+    ]
