@@ -7,8 +7,10 @@ import datetime
 import json
 import logging
 import os
+import re
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient as StarletteClient
@@ -310,3 +312,32 @@ def test_a_pki_valid_at_the_edges_of_what_it_can_certify_signs(moment: datetime.
     pki = TestPKI(valid_at=moment)
     assert pki.not_before <= moment <= pki.not_after
     assert pki.sign(b"{}")
+
+
+@pytest.mark.parametrize("option", ["not_before", "not_after"])
+@pytest.mark.parametrize("year", [1, 1900, 1950, 9999])
+def test_a_pki_bound_it_cannot_certify_says_which_it_can(option: str, year: int) -> None:
+    # valid_at was checked only when a bound defaulted from it: TestPKI(not_before=1940,
+    # not_after=1941) said cryptography's "The not valid before date must be on or after 1950
+    # January 1).", not_after=9999 "date value out of range" (the CAs' end a year later).
+    moment = datetime.datetime(year, 6, 1, tzinfo=datetime.UTC)
+    other = "not_after" if option == "not_before" else "not_before"
+    given: dict[str, Any] = {
+        option: moment,
+        other: datetime.datetime(2030 if other == "not_after" else 2020, 1, 1, tzinfo=datetime.UTC),
+    }
+    shown = re.escape(moment.isoformat())
+    said = rf"^TestPKI\({option}=\.\.\.\): {shown} is no date .*1951-01-01 to 9998-12-30$"
+    alone: dict[str, Any] = {option: moment}
+    for options in (alone, given):
+        with pytest.raises(ValueError, match=said):
+            TestPKI(**options)
+
+
+def test_a_pki_takes_bounds_up_to_the_first_and_last_it_can_certify() -> None:
+    first = datetime.datetime(1951, 1, 1, tzinfo=datetime.UTC)
+    last = datetime.datetime(9998, 12, 30, tzinfo=datetime.UTC)
+    assert (
+        TestPKI(not_before=first, not_after=first + datetime.timedelta(days=2)).not_before == first
+    )
+    assert TestPKI(not_before=last - datetime.timedelta(days=2), not_after=last).not_after == last

@@ -48,6 +48,27 @@ def check_valid_at(moment: datetime, option: str) -> None:
         )
 
 
+#: The dates a TestPKI's leaf can begin and end at when given (``not_before``, ``not_after``):
+#: its CAs' certificates begin 365 days before the one and end 365 days after the other.
+_BOUNDS: Final = (
+    datetime(1951, 1, 1, tzinfo=UTC),
+    datetime(9999, 12, 31, tzinfo=UTC) - timedelta(days=366),
+)
+
+
+def _check_bounds(**bounds: datetime | None) -> None:
+    """`ValueError` naming the option for a bound given (aware) no test PKI can certify, as
+    `check_valid_at` says it of ``valid_at``: not cryptography's words, nor an OverflowError."""
+    for option, moment in bounds.items():
+        if moment is not None and not _BOUNDS[0] <= moment <= _BOUNDS[1]:
+            first, last = (limit.date().isoformat() for limit in _BOUNDS)
+            raise ValueError(
+                f"TestPKI({option}=...): {moment.isoformat()} is no date a test PKI can certify "
+                f"(its CAs' certificates begin a year before its leaf's and end a year after, "
+                f"from 1950, as X.509's dates begin): give one from {first} to {last}"
+            )
+
+
 @functools.cache
 def _rsa_key(slot: int) -> rsa.RSAPrivateKey:
     # RSA key generation costs ~50 ms: each key is made once per process and shared.
@@ -132,6 +153,7 @@ class TestPKI:
         keys: tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey, rsa.RSAPrivateKey] | None = None,
     ) -> None:
         _check_options(not_before=not_before, not_after=not_after, valid_at=valid_at)
+        _check_bounds(not_before=not_before, not_after=not_after)
         if not isinstance(cert_url, str):
             raise TypeError(
                 f"TestPKI(cert_url=...) is a URL, a str such as {DEFAULT_CERT_URL!r}, not "
