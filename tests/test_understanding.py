@@ -1323,6 +1323,45 @@ def test_a_dialog_answer_keeps_a_value_that_a_word_after_it_makes_another_name(
 
 
 @pytest.mark.parametrize(
+    "city_type",
+    ["AMAZON.City", "AMAZON.US_CITY", "AMAZON.Country", "AMAZON.FirstName", "AMAZON.US_STATE"],
+)
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        ("no, paris instead", "paris"),
+        ("paris, thanks", "paris"),
+        ("paris thanks", "paris"),
+        ("paris instead", "paris"),
+        ("paris, thank you", "paris"),
+        ("new york again", "new york"),
+        # Unchanged: no afterword, or one that starts the answer or is within the value.
+        ("paris", "paris"),
+        ("new york", "new york"),
+        ("thanks, paris", "paris"),
+    ],
+)
+def test_a_name_of_any_words_ends_before_an_afterword(city_type: str, said: str, city: str) -> None:
+    # Asked for a free-form city, "no, paris instead" was the city "paris instead" and "paris,
+    # thanks" the city "paris thanks": a type of names (a city, a country, a person's first
+    # name) takes any words, yet no name ends with thanks or "instead".
+    answer = _bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answer is not None
+    assert answer.fills["city"].value == city
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.SearchQuery", "MyWords"])
+@pytest.mark.parametrize("said", ["love again", "paris thanks", "no, paris instead"])
+def test_words_of_a_query_or_a_custom_type_keep_their_afterwords(city_type: str, said: str) -> None:
+    # A search query's words are what the user looks for ("love again" is a song), and a custom
+    # type is no closed list: the words said are the value, as before.
+    answer = _bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answer is not None
+    expected = said.removeprefix("no, ")
+    assert answer.fills["city"].value == expected
+
+
+@pytest.mark.parametrize(
     ("city_type", "said", "city"),
     [
         ("Cities", "no, paris", "paris"),

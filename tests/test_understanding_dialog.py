@@ -951,8 +951,11 @@ def test_a_no_said_with_words_that_are_no_value_is_a_denial_of_the_slot(
         assert len(skill.sent) == sent
 
 
-def _trip_confirming_city(city_type: str) -> tuple[Skill, Conversation]:
-    """A trip planner asking for a city (``city_type``) and its confirmation, auto-delegated."""
+def _trip_confirming_city(
+    city_type: str, more_cities: tuple[str, ...] = ()
+) -> tuple[Skill, Conversation]:
+    """A trip planner asking for a city (``city_type``) and its confirmation, auto-delegated;
+    ``more_cities`` are listed by the custom type besides paris, berlin and new york."""
     city = {"name": "city", "type": city_type, "samples": ["{city}", "to {city}"]}
     language_model = {
         "invocationName": "trip planner",
@@ -964,7 +967,7 @@ def _trip_confirming_city(city_type: str) -> tuple[Skill, Conversation]:
             {
                 "name": "Cities",
                 "values": [
-                    *({"name": {"value": v}} for v in ("paris", "berlin")),
+                    *({"name": {"value": v}} for v in ("paris", "berlin", *more_cities)),
                     {"name": {"value": "new york", "synonyms": ["nyc", "the big apple"]}},
                 ],
             }
@@ -1007,7 +1010,13 @@ def test_no_and_a_city_to_confirm_is_a_new_city_or_a_denial(
 
 @pytest.mark.parametrize(
     ("city_type", "said"),
-    [("AMAZON.City", "no, paris"), ("Cities", "no, paris"), ("Cities", "no, paris instead")],
+    [
+        ("AMAZON.City", "no, paris"),
+        ("Cities", "no, paris"),
+        ("Cities", "no, paris instead"),
+        ("AMAZON.City", "no, paris instead"),
+        ("AMAZON.City", "paris, thanks"),
+    ],
 )
 def test_no_and_a_city_asked_for_is_the_city(city_type: str, said: str) -> None:
     # Asked "Where to?", "no, paris" was the city "no paris" (asked "no paris, right?"): the

@@ -15,13 +15,14 @@ thanks that a pause ends ("no, paris").
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from .languages import Language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
+from .slot_kinds import name_type
 
-__all__ = ["past_opening", "swallowed", "value_within"]
+__all__ = ["carrier_ends", "past_opening", "swallowed", "value_within", "without_afterwords"]
 
 #: The kinds of values a type knows, unlike any words it would take.
 _KNOWN: Final = ("typed", "listed")
@@ -117,3 +118,41 @@ def _alone(sample: Sample) -> str | None:
     """The name of the slot ``sample`` is alone ("{city}"), if it is one slot alone."""
     [element, *more] = sample.elements or (None,)
     return element.name if isinstance(element, SlotRef) and not more else None
+
+
+def carrier_ends(samples: Sequence[str], slot: str) -> list[str]:
+    """The ends of ``samples`` from the word before ``{slot}`` on ("to {task} {date}" of "remind
+    me to {task} {date}"), where a word before it is not the sample's first."""
+    ends: list[str] = []
+    for sample in samples:
+        words = sample.split()
+        at = words.index(f"{{{slot}}}") if f"{{{slot}}}" in words else 0
+        if at >= 2 and not words[at - 1].startswith("{"):
+            ends.append(" ".join(words[at - 1 :]))
+    return list(dict.fromkeys(ends))
+
+
+def without_afterwords(
+    matcher: SampleMatcher, match: Match | None, spans: SpanCache, language: Language
+) -> tuple[Match | None, SpanCache]:
+    """The exact reading of the words before thanks or an afterword ("paris, thanks", "paris
+    instead") where ``match`` takes every word as a name of any words (`name_type`: a free-form
+    city, country or first name), and their spans; else ``match`` and ``spans``. The afterword
+    starts what a pause sets apart ("paris, thank you so much"), or every word from it on is
+    one ("paris thank you"). A search query ("love again") and a custom type keep every word."""
+    if match is None or len(match.fills) != 1 or not swallowed(match):
+        return match, spans
+    [(name, fill, start, end)] = match.fills
+    slot = next(part for part in match.sample.elements if isinstance(part, SlotRef))
+    if fill.kind != "free" or slot.name != name or not name_type(slot.kind.name):
+        return match, spans
+    words, tokens = spans.words, spans.tokens
+    ends = language.courtesies | language.afterwords
+    for at in range(start + 1, end):
+        if words[at] not in ends:
+            continue
+        if tokens[at - 1].pause or set(words[at:end]) <= ends | language.function_words:
+            rest = SpanCache(tokens[:at], spans.now)
+            found = matcher.exact(rest)
+            return (match, spans) if found is None else (found, rest)
+    return match, spans

@@ -44,6 +44,7 @@ __all__ = [
     "TypedKind",
     "authority",
     "first_name_type",
+    "name_type",
     "value_id",
 ]
 
@@ -261,6 +262,20 @@ def first_name_type(type_name: str) -> bool:
     if type_name == "AMAZON.FirstName":
         return True
     return type_name.startswith("AMAZON.") and type_name.endswith("_FIRST_NAME")
+
+
+def name_type(type_name: str) -> bool:
+    """Whether a built-in slot type holds a name of a place or a person's first name
+    (AMAZON.City, AMAZON.US_CITY, AMAZON.Country, AMAZON.US_STATE, AMAZON.GB_REGION,
+    AMAZON.FirstName, ...): a name never ends with words of thanks or "instead", unlike a
+    search query's words ("love again") or a custom type's, which are what the user said."""
+    if first_name_type(type_name) or type_name in _NAMES:
+        return True
+    return type_name.startswith("AMAZON.") and type_name.endswith(("_CITY", "_STATE", "_REGION"))
+
+
+#: The built-in types of names that `name_type` knows by name rather than by their ending.
+_NAMES: Final = frozenset({"AMAZON.City", "AMAZON.Country"})
 
 
 class FreeKind:

@@ -30,7 +30,13 @@ from typing import Any, Final
 
 from ..exceptions import ConfigurationError
 from .addressing import SLOT_REFERENCE, addressed_request
-from .answer_values import past_opening, swallowed, value_within
+from .answer_values import (
+    carrier_ends,
+    past_opening,
+    swallowed,
+    value_within,
+    without_afterwords,
+)
 from .companions import date_left_out
 from .cut import why_no_reading
 from .evidence import built_in_said_whole, keeps_own_words, typed_share
@@ -437,7 +443,7 @@ class Understander:
         matcher = self._answer_matchers.get(key)
         if matcher is None:
             texts = [*model_slot.samples, f"{{{slot}}}", *model_intent.samples]
-            texts += _from_carrier(model_intent.samples, slot)
+            texts += carrier_ends(model_intent.samples, slot)
             matcher = SampleMatcher(self.compile(model_intent, texts), self.language)
             self._answer_matchers[key] = matcher
         now = now or _clock()
@@ -454,6 +460,7 @@ class Understander:
             match = value_within(matcher, slot, spans, self.language, says_no) or match
         if match is None or swallowed(match):  # "no, paris": "paris", of any words
             match, spans = past_opening(matcher, match, spans, self.language, self.yes_no)
+        match, spans = without_afterwords(matcher, match, spans, self.language)  # "paris, thanks"
         # As for an utterance: free-form words give the intent's other slots what they read,
         # unless that cuts a value short or leaves out the word denying it ("london not").
         match = None if match is None else self._generalise(match, spans)
@@ -501,15 +508,3 @@ def _clock() -> datetime.datetime:
     """The user's time when none is given: the clock in UTC, the time on a device with no time
     zone set (`alexaskill.testing.requests.device_time`), not this machine's local time."""
     return datetime.datetime.now(datetime.UTC)
-
-
-def _from_carrier(samples: Sequence[str], slot: str) -> list[str]:
-    """The ends of ``samples`` from the word before ``{slot}`` on ("to {task} {date}" of "remind
-    me to {task} {date}"), where a word before it is not the sample's first."""
-    ends: list[str] = []
-    for sample in samples:
-        words = sample.split()
-        at = words.index(f"{{{slot}}}") if f"{{{slot}}}" in words else 0
-        if at >= 2 and not words[at - 1].startswith("{"):
-            ends.append(" ".join(words[at - 1 :]))
-    return list(dict.fromkeys(ends))
