@@ -1029,6 +1029,28 @@ def test_no_and_a_city_asked_for_is_the_city(city_type: str, said: str) -> None:
     assert (city["value"], city["confirmationStatus"]) == ("paris", "CONFIRMED")
 
 
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+@pytest.mark.parametrize("said", ["no", "yes", "yes please", "no thanks"])
+def test_a_bare_yes_or_no_asked_for_a_city_is_no_city(city_type: str, said: str) -> None:
+    # Asked "Where to?", "no" was the city "no" (asked "no, right?"): a yes or no said alone
+    # answers no question of a value. It leaves the dialog as any other request, for
+    # AMAZON.NoIntent or YesIntent where the model has them, here AMAZON.FallbackIntent.
+    skill, talk = _trip_confirming_city(city_type)
+    assert talk.say("plan a trip").prompts == ["Where to?"]
+    turn = talk.say(said)
+    assert turn.understood is not None
+    assert turn.understood.intent == "AMAZON.FallbackIntent"
+    assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
+
+
+def test_a_bare_no_asked_for_a_slot_is_its_value_where_its_type_lists_it() -> None:
+    # A type that lists the word (a custom yes/no type) takes it as its value, as Amazon's
+    # "Use a Custom Yes/No Slot to Collect Boolean Values" describes.
+    _, talk = _trip_confirming_city("Cities", more_cities=("no",))
+    talk.say("plan a trip")
+    assert talk.say("no").prompts == ["no, right?"]
+
+
 @pytest.mark.parametrize("said", ["no, paris", "no paris", "no, paris instead"])
 def test_no_and_a_listed_city_to_confirm_denies_it_for_the_new_city(said: str) -> None:
     # Asked "berlin, right?", a no with a listed city denies berlin and gives the new value,
