@@ -133,13 +133,18 @@ def carrier_ends(samples: Sequence[str], slot: str) -> list[str]:
 
 
 def without_afterwords(
-    matcher: SampleMatcher, match: Match | None, spans: SpanCache, language: Language
+    matcher: SampleMatcher,
+    match: Match | None,
+    spans: SpanCache,
+    language: Language,
+    answers: Callable[[str], str | None],
 ) -> tuple[Match | None, SpanCache]:
     """The exact reading of the words before thanks or an afterword ("paris, thanks", "paris
     instead") where ``match`` takes every word as a name of any words (`name_type`: a free-form
     city, country or first name), and their spans; else ``match`` and ``spans``. The afterword
     starts what a pause sets apart ("paris, thank you so much"), or every word from it on is
-    one ("paris thank you"). A search query ("love again") and a custom type keep every word."""
+    one ("paris thank you"). A search query ("love again") and a custom type keep every word,
+    and so does a yes, a no or thanks before it ("no, thanks" is no city "no": `past_opening`)."""
     if match is None or len(match.fills) != 1 or not swallowed(match):
         return match, spans
     [(name, fill, start, end)] = match.fills
@@ -151,6 +156,10 @@ def without_afterwords(
     for at in range(start + 1, end):
         if words[at] not in ends:
             continue
+        if set(words[start:at]) <= language.courtesies | language.function_words or answers(
+            " ".join(words[start:at])
+        ):
+            return match, spans
         if tokens[at - 1].pause or set(words[at:end]) <= ends | language.function_words:
             rest = SpanCache(tokens[:at], spans.now)
             found = matcher.exact(rest)

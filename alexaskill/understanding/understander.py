@@ -460,7 +460,7 @@ class Understander:
             match = value_within(matcher, slot, spans, self.language, says_no) or match
         if match is None or swallowed(match):  # "no, paris": "paris", of any words
             match, spans = past_opening(matcher, match, spans, self.language, self.yes_no)
-        match, spans = without_afterwords(matcher, match, spans, self.language)  # "paris, thanks"
+        match, spans = without_afterwords(matcher, match, spans, self.language, self.yes_no)
         # As for an utterance: free-form words give the intent's other slots what they read,
         # unless that cuts a value short or leaves out the word denying it ("london not").
         match = None if match is None else self._generalise(match, spans)
