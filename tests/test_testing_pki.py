@@ -341,3 +341,24 @@ def test_a_pki_takes_bounds_up_to_the_first_and_last_it_can_certify() -> None:
         TestPKI(not_before=first, not_after=first + datetime.timedelta(days=2)).not_before == first
     )
     assert TestPKI(not_before=last - datetime.timedelta(days=2), not_after=last).not_after == last
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"not_before": (2030, 1, 1), "not_after": (2020, 1, 1)},
+        {"not_after": (1960, 1, 1)},  # before the default not_before (a day before now)
+        {"not_before": (9990, 1, 1)},  # after the default not_after (a year after now)
+    ],
+)
+def test_a_pki_whose_leaf_would_end_before_it_begins_says_so_in_its_words(
+    given: dict[str, tuple[int, int, int]],
+) -> None:
+    # Each said cryptography's "The not valid after date must be after the not valid before
+    # date.", naming no option, nor the default that the bound given was set against.
+    options: dict[str, Any] = {
+        name: datetime.datetime(*ymd, tzinfo=datetime.UTC) for name, ymd in given.items()
+    }
+    said = r"^TestPKI\(\.\.\.\): its leaf would end \(not_after .*\) before it begins \(not_before"
+    with pytest.raises(ValueError, match=said):
+        TestPKI(**options)

@@ -178,6 +178,12 @@ class TestPKI:
             check_valid_at(valid_at, "TestPKI(valid_at=...)")
         self.not_before = not_before if not_before is not None else valid_at - timedelta(days=1)
         self.not_after = not_after if not_after is not None else valid_at + timedelta(days=365)
+        if self.not_after < self.not_before:  # (cryptography's words would name no option)
+            raise ValueError(
+                f"TestPKI(...): its leaf would end (not_after {self.not_after.isoformat()}) "
+                f"before it begins (not_before {self.not_before.isoformat()}; a bound not given "
+                "is a day before valid_at, or a year after it, valid_at being now if not given)"
+            )
         self.cert_url = cert_url
         self.include_root = include_root
         if keys is None:
