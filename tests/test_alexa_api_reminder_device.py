@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 
 import alexaskill
@@ -21,7 +20,6 @@ from alexaskill import (
     DeviceNotSupported,
     PermissionRequired,
     Response,
-    Scope,
     Skill,
     speak,
 )
@@ -31,22 +29,9 @@ from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
 from .alexa_api_shared import _run
 from .conftest import SKILL_ID
 from .test_alexa_api_reminders import reminder_skill
+from .test_alexa_api_token_faults import _api  # (a client answered one way; it grants more)
 
 _REFUSAL = {"code": "DEVICE_NOT_SUPPORTED", "message": "Device not supported"}
-
-
-def _api(status: int, body: dict[str, str], *, granted: bool) -> AlexaApi:
-    def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(status, json=body)
-
-    raw = RequestFactory().intent("Remind")
-    user = raw["context"]["System"]["user"]
-    if granted:
-        user["permissions"] = {"scopes": {Scope.REMINDERS: {"status": "GRANTED"}}}
-    else:
-        user.pop("permissions", None)
-    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    return AlexaApi(decode_envelope(json.dumps(raw)), client=client)
 
 
 def _create(api: AlexaApi) -> Any:
