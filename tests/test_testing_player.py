@@ -885,3 +885,19 @@ def test_an_empty_or_blank_player_token_is_refused_as_other_blank_ids_are(blank:
     with TestClient(skill) as client:
         client.intent("Play")
         assert client.player.token == " "
+
+
+def test_an_event_of_a_blank_token_the_skill_played_names_that_stream() -> None:
+    # A skill's Play of " " is followed (the device holds " "), but the device's own events of
+    # it were then sent with no token, offset nor playback state, as if nothing were held.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Play")
+    def play() -> Response:
+        return speak("Here.", directives=[AudioPlayer.Play(EPISODES[0], " ")])
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        client.intent("Play")
+        sent = client.audio_event("PlaybackStarted").request
+    assert sent is not None and sent["token"] == " "
+    assert sent["offsetInMilliseconds"] == 0
