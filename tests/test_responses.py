@@ -613,8 +613,10 @@ def test_api_response_and_experimentation_round_trip() -> None:
     with TestClient(skill) as client:
         result = client.send("Dialog.API.Invoked", apiRequest=api_request)
     assert result.status_code == 200
+    # Dialog.API.Invoked comes in a session (testing.SESSION_TYPES): its attributes go back.
     assert result.json == {
         "version": "1.0",
+        "sessionAttributes": {},
         "response": {
             "apiResponse": result_json,
             "experimentation": {"triggeredExperiments": ["exp-1", "exp-2"]},
