@@ -18,14 +18,13 @@ from .ssml_text import _text_lines as _text_lines  # (alexaskill.responses.cards
 from .ssml_text import strip_tags
 from .web_urls import _url_error
 from .xml_markup import (
-    _MISC,
     _NAME_START,
+    _after_root_error,
     _cdata_end_error,
     _comment_error,
     _end_tag_error,
     _instruction_error,
     _left_open_error,
-    _misc_error,
     _start_tag_error,
 )
 from .xml_references import _bare_less_than, _reference_error
@@ -467,8 +466,7 @@ def _markup_fault(markup: str) -> str | None:
         # says them (`_scan_tags`, `_reference_error`).
         nesting, end = _scan_tags(markup)
         if nesting is None and end >= 0:  # a comment or an instruction after the root
-            after = _MISC.match(markup, end)  # (it matches, if only nothing)
-            nesting = _misc_error(markup, end, end if after is None else after.end())
+            nesting = _after_root_error(markup, end)
         if nesting is None:
             nesting = _reference_error(markup) or _cdata_end_error(markup)
         return nesting if nesting is not None else f"not well-formed XML ({exc})"

@@ -158,9 +158,10 @@ def _left_open_error(markup: str, start: int, piece: str) -> str | None:
     )
     if len(piece) >= len(opening) + len(ending) and piece.endswith(ending):
         return None
+    swallowed = ", </speak> too" if "</speak>" in piece else ""
     advice = (
-        f"where a {kind} runs to its first {ending!r}: here it holds the rest of the speech, "
-        f"</speak> too; end it with {ending!r}"
+        f"where a {kind} runs to its first {ending!r}: here it holds the rest of the speech"
+        f"{swallowed}; end it with {ending!r}"
     )
     return _said(markup, start, f"a {kind} left open", advice)
 
@@ -269,3 +270,16 @@ def _misc_error(markup: str, start: int, end: int, prolog: bool = False) -> str 
         if error is not None:
             return error
     return None
+
+
+def _after_root_error(markup: str, end: int) -> str | None:
+    """Why what follows the root of ``markup`` (it ends at ``end``) is none XML reads, as far
+    as `_MISC` goes: a comment or a processing instruction there XML does not read
+    (`_misc_error`), or one left open at the end (`_left_open_error`); else None (anything else
+    after the root is the caller's to say)."""
+    after = _MISC.match(markup, end)  # (it matches, if only nothing)
+    stop = end if after is None else after.end()
+    error = _misc_error(markup, end, stop) if stop > end else None
+    if error is None and markup.startswith(("<!--", "<?"), stop):  # (ended, `_MISC` took it)
+        error = _left_open_error(markup, stop, markup[stop:])
+    return error

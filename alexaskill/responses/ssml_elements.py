@@ -52,7 +52,7 @@ from ..ssml_check import (
     _value_error,
 )
 from ..ssml_prosody import _prosody_error
-from ..xml_markup import _MISC, _cdata_end_error, _misc_error
+from ..xml_markup import _MISC, _after_root_error, _cdata_end_error, _misc_error
 from ..xml_references import _attribute_value, _reference_error
 from ..xml_text import _SPEAK_START, _Placed, _wrapped
 
@@ -216,12 +216,11 @@ def _check_after_root(field: str, markup: str, end: int) -> None:
     """`ResponseError` naming ``field`` if ``markup``, a document whose root ends at ``end``,
     holds more after it than XML allows there (`_MISC`: ``<speak>Hi</speak>x``), or a comment
     or a processing instruction there that XML does not read (`_misc_error`)."""
+    error = _after_root_error(markup, end)
+    if error is not None:
+        raise ResponseError(_wrapped(f"{field}: ", error))
     after = _MISC.match(markup, end)  # (it matches, if only nothing)
     stop = end if after is None else after.end()
-    if stop > end:
-        error = _misc_error(markup, end, stop)
-        if error is not None:
-            raise ResponseError(_wrapped(f"{field}: ", error))
     if stop < len(markup):
         if _SPEAK_TAG.match(markup, stop):
             raise ResponseError(f"{field}: {_INNER_SPEAK}")
