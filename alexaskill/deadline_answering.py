@@ -148,8 +148,8 @@ class DeadlineAnswering(Answering):
         """The deadline's answer to a request whose task was cancelled from outside while its
         handler (or a hook) ran (uvicorn's ``--timeout-graceful-shutdown`` passed, say): an
         apology, not the server's HTTP 500. Said in one WARNING line, without a traceback,
-        naming the code the cancellation stopped (`handler_bug` noted it on its way out), or
-        the request, when none of the skill's code ran (its store's load, say)."""
+        naming the code the cancellation stopped (`handler_bug` noted it on its way out: a
+        handler, a hook, a store's load), or the request, when none of them ran."""
         who = let_through_by()
         while_ = ""
         if not who:  # none was running: what was cancelled is the request, not its handler
