@@ -31,9 +31,12 @@ def line_args(
     JSON encodes the fields' own)."""
     # Inlined: no call to escape a printable value or to format a time (a call is ~300
     # instructions; these were 2,600 of a plain line's 35,500).
-    # logs13: the status's text from `json_line`'s table, by its ``get`` bound once (on 3.11,
-    # not a bound method made at each line): ~900 instructions a plain line less (28,954 ->
-    # 28,066, benchmarks/bench_request_line.py --instructions), the same text.
+    # logs13: the status's text from `json_line`'s table, not an f-string at each line: ~900
+    # instructions a plain line less (28,954 -> 28,066, benchmarks/bench_request_line.py
+    # --instructions), the same text. The saving is the table's: ``_STATUS_TEXTS.get(status)``
+    # makes no bound method on 3.11 either (``dis``: LOAD_METHOD, then the call; only a name
+    # bound by an import gets LOAD_ATTR, see `alexaskill.log_times`), and the alias saves
+    # only that one instruction (perf19 measured nothing in `json_line`).
     status_text = "" if status is None else _status_text(status) or f" ({status})"
     # "%.1fms" % x, not f"{x:.1f}ms" (ruff's UP031): the same text, PyOS_double_to_string's
     # either way, without the format spec's parse and __format__'s call: 360 instructions a
