@@ -20,6 +20,7 @@ Run from the repository root with valgrind (``apt-get install valgrind``)::
     python benchmarks/count_stack.py                         # floor, async, def-info, docker
     python benchmarks/count_stack.py --rows floor def-info-docker --compare-with /tmp/before
     python benchmarks/count_stack.py --rows floor async --connections 32   # under wrk's load
+    python benchmarks/count_stack.py --rows floor def-info --repeat 3 --start-timeout 600
 
 Count on an otherwise idle machine: the servers' timers (uvicorn's tick, the deadline's
 watchdog, the head deadline's sweep) run by the clock, and valgrind's speed follows the
@@ -27,6 +28,14 @@ machine's load, so a busy machine adds instructions a request. Quiet, a row move
 thousand instructions from run to run (``def`` rows most: `alexaskill.pace` moves a handler
 between the loop and the worker threads by how long its calls take, fifty times longer under
 valgrind): read a change of a few percent from one run, not less.
+
+``--repeat N`` counts every row N times, interleaved (floor, def-info, floor, def-info, ...), and
+prints each row's median, its lowest and highest count and their spread ((highest - lowest) /
+median), then each ratio as the median of the rounds' own (a round's rows are counted one after
+another, closer in time than the same row's rounds): a difference between rows that the spread
+of either covers is the machine's load, not the code.
+On a loaded host a server may take minutes to start under valgrind: ``--start-timeout``
+(180 s).
 """
 
 from __future__ import annotations
@@ -36,11 +45,12 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -52,7 +62,8 @@ from benchmarks.wrk import BenchmarkError, run_wrk, write_pool
 
 DEFAULT_ROWS: Final = ("floor", "async", "def-info", "def-info-docker")
 WARMUP: Final = 50
-#: Seconds a server has to start under valgrind (imports run fifty times slower too).
+#: Seconds a server has to start under valgrind (imports run fifty times slower too), unless
+#: ``--start-timeout`` says otherwise: a loaded host needed more (perf19).
 START_TIMEOUT: Final = 180.0
 
 
@@ -85,10 +96,11 @@ def total_instructions(
     *,
     connections: int = 0,
     seconds: float = 0.0,
+    start_timeout: float = START_TIMEOUT,
 ) -> tuple[int, int]:
     """callgrind's total for a server of ``spec`` that answered ``WARMUP + requests`` POSTs, or
     (with ``connections``) the warm-up and then wrk's load for ``seconds``; and the requests
-    answered after the warm-up."""
+    answered after the warm-up. The server has ``start_timeout`` seconds to listen."""
     port = load.free_port()
     command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={output}"]
     command += [*spec.command, "--host=127.0.0.1", f"--port={port}"]
@@ -101,14 +113,19 @@ def total_instructions(
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + START_TIMEOUT
+        deadline = time.monotonic() + start_timeout
         while True:
             try:
                 connection = socket.create_connection(("127.0.0.1", port), timeout=1)
                 break
             except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise BenchmarkError(f"{spec.name}: the server did not start") from None
+                if process.poll() is not None:
+                    raise BenchmarkError(f"{spec.name}: the server exited at its start") from None
+                if time.monotonic() > deadline:
+                    raise BenchmarkError(
+                        f"{spec.name}: the server did not start within {start_timeout:g} s "
+                        "(--start-timeout)"
+                    ) from None
                 time.sleep(0.5)
         # Signed now: a timestamp is good for 150 seconds, and the server took long to start.
         mix = [raw_request(r) for r in Workload(64).signed(pki)]
@@ -151,6 +168,7 @@ def per_request(
     *,
     connections: int = 0,
     seconds: float = 8.0,
+    start_timeout: float = START_TIMEOUT,
 ) -> float:
     """Instructions a request: the difference of two runs, one three times the other."""
     runs = [
@@ -161,6 +179,7 @@ def per_request(
             work_dir / f"{spec.name}-{times}.out",
             connections=connections,
             seconds=times * seconds,
+            start_timeout=start_timeout,
         )
         for times in (1, 3)
     ]
@@ -170,7 +189,56 @@ def per_request(
     return (many - few) / (many_requests - few_requests)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def count_rows(
+    names: Sequence[str], repeat: int, count: Callable[[str], float]
+) -> dict[str, list[float]]:
+    """``count(name)`` of each row, ``repeat`` times, the rows interleaved (A, B, C, A, B, C,
+    ...), so that a change of the machine's load falls on every row alike; each count printed
+    as it comes."""
+    counts: dict[str, list[float]] = {name: [] for name in names}
+    for round_ in range(repeat):
+        label = f" (round {round_ + 1} of {repeat})" if repeat > 1 else ""
+        for name in names:
+            counts[name].append(count(name))
+            print(f"{name:24} {counts[name][-1]:11,.0f} instructions a request{label}", flush=True)
+    return counts
+
+
+def summary(counts: Mapping[str, Sequence[float]]) -> list[str]:
+    """The report of `count_rows`' counts: with more than one round, each row's median and
+    spread; then the ratios to the floor and to the row's ``@before``, from each round's."""
+    lines = []
+    if any(len(values) > 1 for values in counts.values()):
+        lines.append(f"{'row':24} {'median':>11}  lowest to highest (spread)")
+        for name, values in counts.items():
+            middle, low, high = statistics.median(values), min(values), max(values)
+            spread = (high - low) / middle
+            lines.append(f"{name:24} {middle:11,.0f}  {low:,.0f} to {high:,.0f} ({spread:.1%})")
+    floor = counts.get("floor")
+    for name, values in counts.items():
+        ratios = []
+        if floor is not None and name != "floor":
+            ratios.append(_ratio("floor / row", floor, values))
+        before = counts.get(name + load.BEFORE)
+        if before is not None:
+            ratios.append(_ratio("before / row", before, values))
+        if ratios:
+            lines.append(f"{name}: {', '.join(ratios)}")
+    return lines
+
+
+def _ratio(label: str, tops: Sequence[float], bottoms: Sequence[float]) -> str:
+    # Paired by round, as load.py pairs its rounds: the median of the rounds' ratios.
+    paired = [top / bottom for top, bottom in zip(tops, bottoms, strict=True)]
+    if len(paired) == 1:
+        return f"{label} {paired[0]:.3f}"
+    return (
+        f"{label} {statistics.median(paired):.3f} (rounds {min(paired):.3f} to {max(paired):.3f})"
+    )
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line's options (``--help``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", nargs="+", default=list(DEFAULT_ROWS), choices=load.ROWS)
     parser.add_argument("--requests", type=int, default=200, help="N (200)")
@@ -181,7 +249,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--seconds", type=float, default=8.0, help="S, with --connections (8; 3 S the second run)"
     )
+    parser.add_argument(
+        "--start-timeout",
+        type=float,
+        default=START_TIMEOUT,
+        metavar="SECONDS",
+        help=f"how long a server may take to start under valgrind ({START_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="count every row N times, interleaved: each row's median and spread (1)",
+    )
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be 1 or more")
+    if not args.start_timeout > 0:
+        parser.error("--start-timeout must be more than 0 seconds")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
     if shutil.which("valgrind") is None:
         print("valgrind is not installed: apt-get install valgrind", file=sys.stderr)
         return 2
@@ -199,25 +290,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             names, pki_dir, "uvloop", "httptools", None,
             before=args.compare_with, work_dir=work_dir,
         )  # fmt: skip
-        counts: dict[str, float] = {}
-        for spec in specs:
-            counts[spec.name] = per_request(
-                spec,
+        by_name = {spec.name: spec for spec in specs}
+
+        def count(name: str) -> float:
+            return per_request(
+                by_name[name],
                 pki,
                 args.requests,
                 work_dir,
                 connections=args.connections,
                 seconds=args.seconds,
+                start_timeout=args.start_timeout,
             )
-            print(f"{spec.name:24} {counts[spec.name]:11,.0f} instructions a request", flush=True)
-    floor = counts.get("floor")
-    for name, count in counts.items():
-        ratios = [] if floor is None or name == "floor" else [f"floor / row {floor / count:.3f}"]
-        before = counts.get(name + load.BEFORE)
-        if before is not None:
-            ratios.append(f"before / row {before / count:.3f}")
-        if ratios:
-            print(f"{name}: {', '.join(ratios)}")
+
+        counts = count_rows([spec.name for spec in specs], args.repeat, count)
+    for line in summary(counts):
+        print(line)
     return 0
 
 
