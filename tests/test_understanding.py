@@ -1361,6 +1361,57 @@ def test_words_of_a_query_or_a_custom_type_keep_their_afterwords(city_type: str,
     assert answer.fills["city"].value == expected
 
 
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
+@pytest.mark.parametrize(
+    "said",
+    ["no, cancel", "no, stop", "yes, cancel", "no, never mind", "cancel please", "yes, please"],
+)
+def test_an_answer_whose_words_are_a_yes_no_stop_or_cancel_is_no_value(
+    city_type: str, said: str
+) -> None:
+    # Asked for a city, "no, cancel" was the city "cancel" and "yes, please" the city "yes":
+    # the opening no (or the filler) left out, the rest was words of any kind. Alexa reads
+    # "cancel" and "stop" as AMAZON.CancelIntent / StopIntent, and a yes alone as a yes: no
+    # value (as a bare "yes" is none for the dialog).
+    answer = _bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answer is None, answer.fills if answer else None
+
+
+@pytest.mark.parametrize(
+    ("city_type", "said", "city"),
+    [
+        # Unchanged: a value its type lists is the value, whatever else the words mean.
+        ("Cities", "no, paris", "paris"),
+        ("AMAZON.City", "no, paris", "paris"),
+        # A stop or cancel word within a longer value is no request.
+        ("AMAZON.City", "bus stop", "bus stop"),
+        ("AMAZON.City", "cancel city", "cancel city"),
+    ],
+)
+def test_an_answer_holding_such_a_word_is_still_its_value(
+    city_type: str, said: str, city: str
+) -> None:
+    answer = _bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answer is not None
+    assert answer.fills["city"].value == city
+
+
+def test_a_listed_stop_is_the_value() -> None:
+    # A type that lists the word takes it, as a listed "no" fills a yes/no type.
+    stops = [{"name": {"value": "stop"}}, {"name": {"value": "paris"}}]
+    slots = [{"name": "city", "type": "Stops", "samples": ["{city}"]}]
+    intent = {"name": "PlanTrip", "slots": slots, "samples": ["plan a trip to {city}"]}
+    language_model = {
+        "invocationName": "trip tester",
+        "intents": [intent],
+        "types": [{"name": "Stops", "values": stops}],
+    }
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    answer = Understander(model).answer("no, stop", intent="PlanTrip", slot="city", now=NOW)
+    assert answer is not None
+    assert answer.fills["city"].value == "stop"
+
+
 @pytest.mark.parametrize(
     ("city_type", "said", "city"),
     [
@@ -1403,21 +1454,21 @@ def test_a_dialog_answer_opening_with_a_no_is_the_value_after_it(
 @pytest.mark.parametrize(
     ("said", "every_word"),
     [
-        ("no, thanks", "no thanks"),
-        ("no, thank you", "no thank you"),
+        # Every word is a no (AMAZON.NoIntent's "no thanks"): no value at all.
+        ("no, thanks", None),
+        ("no, thank you", None),
         ("yes, thanks", "yes thanks"),
         ("thanks, thanks", "thanks thanks"),
     ],
 )
 def test_a_dialog_answer_of_thanks_after_an_opening_is_no_value_of_thanks(
-    city_type: str, said: str, every_word: str
+    city_type: str, said: str, every_word: str | None
 ) -> None:
     # Asked for the city, "no, thanks" was the city "thanks": the words after the opening no
     # were read as the value though they are only thanks, no part of any value. Nothing is
     # said after the opening: the answer stays every word, as before the opening was read.
     answer = _bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
-    assert answer is not None
-    assert answer.fills["city"].value == every_word
+    assert (None if answer is None else answer.fills["city"].value) == every_word
 
 
 def test_a_dialog_answer_to_a_free_form_slot_keeps_every_word() -> None:

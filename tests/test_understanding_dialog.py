@@ -952,16 +952,18 @@ def test_a_no_said_with_words_that_are_no_value_is_a_denial_of_the_slot(
 
 
 def _trip_confirming_city(
-    city_type: str, more_cities: tuple[str, ...] = ()
+    city_type: str, more_cities: tuple[str, ...] = (), built_ins: tuple[str, ...] = ()
 ) -> tuple[Skill, Conversation]:
     """A trip planner asking for a city (``city_type``) and its confirmation, auto-delegated;
-    ``more_cities`` are listed by the custom type besides paris, berlin and new york."""
+    ``more_cities`` are listed by the custom type besides paris, berlin and new york;
+    ``built_ins`` are intents of the model besides AMAZON.FallbackIntent."""
     city = {"name": "city", "type": city_type, "samples": ["{city}", "to {city}"]}
     language_model = {
         "invocationName": "trip planner",
         "intents": [
             {"name": "PlanTrip", "slots": [city], "samples": ["plan a trip to {city}"]},
             {"name": "AMAZON.FallbackIntent", "samples": []},
+            *({"name": name, "samples": []} for name in built_ins),
         ],
         "types": [
             {
@@ -1030,7 +1032,7 @@ def test_no_and_a_city_asked_for_is_the_city(city_type: str, said: str) -> None:
 
 
 @pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
-@pytest.mark.parametrize("said", ["no", "yes", "yes please", "no thanks"])
+@pytest.mark.parametrize("said", ["no", "yes", "yes please", "yes, please", "no thanks"])
 def test_a_bare_yes_or_no_asked_for_a_city_is_no_city(city_type: str, said: str) -> None:
     # Asked "Where to?", "no" was the city "no" (asked "no, right?"): a yes or no said alone
     # answers no question of a value. It leaves the dialog as any other request, for
@@ -1041,6 +1043,77 @@ def test_a_bare_yes_or_no_asked_for_a_city_is_no_city(city_type: str, said: str)
     assert turn.understood is not None
     assert turn.understood.intent == "AMAZON.FallbackIntent"
     assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
+
+
+_YES_NO = ("AMAZON.YesIntent", "AMAZON.NoIntent")
+_LEAVING = ("AMAZON.CancelIntent", "AMAZON.StopIntent")
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("no, cancel", "AMAZON.CancelIntent"),
+        ("no, stop", "AMAZON.StopIntent"),
+        ("yes, cancel", "AMAZON.CancelIntent"),
+        ("no, never mind", "AMAZON.CancelIntent"),
+        ("cancel please", "AMAZON.CancelIntent"),
+        # Unchanged: said alone, the built-in's own phrasing left the dialog already.
+        ("cancel", "AMAZON.CancelIntent"),
+        ("stop", "AMAZON.StopIntent"),
+    ],
+)
+def test_a_no_and_stop_or_cancel_asked_for_a_city_leaves_the_dialog(
+    city_type: str, said: str, intent: str
+) -> None:
+    # Asked "Where to?", "no, cancel" was the city "cancel" (asked "cancel, right?"): the no
+    # left out, the rest was words of any kind. Alexa sends AMAZON.CancelIntent / StopIntent
+    # for "cancel" and "stop" (every skill has them), here in the no's company too.
+    skill, talk = _trip_confirming_city(city_type, built_ins=_LEAVING)
+    assert talk.say("plan a trip").prompts == ["Where to?"]
+    turn = talk.say(said)
+    assert turn.understood is not None and turn.understood.intent == intent
+    assert skill.last["intent"]["name"] == intent
+    assert turn.prompts == []
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("yes", "AMAZON.YesIntent"),
+        ("yes please", "AMAZON.YesIntent"),
+        ("yes, please", "AMAZON.YesIntent"),
+        ("no", "AMAZON.NoIntent"),
+        ("no thanks", "AMAZON.NoIntent"),
+    ],
+)
+def test_a_bare_yes_or_no_asked_for_a_city_goes_to_the_models_yes_or_no_intent(
+    city_type: str, said: str, intent: str
+) -> None:
+    # Where the model has AMAZON.YesIntent and NoIntent, a yes or no alone asked for a slot
+    # leaves the dialog for them (the fallback is only for a model without them).
+    skill, talk = _trip_confirming_city(city_type, built_ins=_YES_NO)
+    assert talk.say("plan a trip").prompts == ["Where to?"]
+    turn = talk.say(said)
+    assert turn.understood is not None and turn.understood.intent == intent
+    assert skill.last["intent"]["name"] == intent
+    assert "dialogState" not in skill.last  # no intent of the dialog model
+    assert not turn.session_open or turn.expecting is None
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"), [("yes", "AMAZON.YesIntent"), ("no", "AMAZON.NoIntent")]
+)
+def test_a_bare_yes_or_no_with_no_dialog_goes_to_the_models_yes_or_no_intent(
+    said: str, intent: str
+) -> None:
+    # No dialog in progress: a yes or no is the model's yes or no intent, in a new session.
+    skill, talk = _trip_confirming_city("AMAZON.City", built_ins=_YES_NO)
+    turn = talk.say(said)
+    assert turn.understood is not None and turn.understood.intent == intent
+    assert [request["intent"]["name"] for request, _ in skill.sent] == [intent]
+    assert skill.sent[-1][1] is True  # a new session
 
 
 def test_a_bare_no_asked_for_a_slot_is_its_value_where_its_type_lists_it() -> None:

@@ -10,7 +10,8 @@ York"), or a word said right after a listed value makes it part of another name 
 hotel": the answer is every word, as said in one go). A no said first is no denial: it
 answers what came before ("no, paris" is "paris"). A free-form built-in type (AMAZON.City
 without values) knows none: its answer stays every word said, but for an opening yes, no or
-thanks that a pause ends ("no, paris").
+thanks that a pause ends ("no, paris"). Words of a yes, a no, stop or cancel are no value of
+any words ("no, cancel" is no city "cancel": `said_as_reply`).
 """
 
 from __future__ import annotations
@@ -22,10 +23,21 @@ from .languages import Language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
 from .slot_kinds import name_type
 
-__all__ = ["carrier_ends", "past_opening", "swallowed", "value_within", "without_afterwords"]
+__all__ = [
+    "REPLIES",
+    "carrier_ends",
+    "past_opening",
+    "said_as_reply",
+    "swallowed",
+    "value_within",
+    "without_afterwords",
+]
 
 #: The kinds of values a type knows, unlike any words it would take.
 _KNOWN: Final = ("typed", "listed")
+#: The built-in intents whose phrasings ("yes please", "stop", "never mind") a user says in
+#: place of the value asked for: `said_as_reply`.
+REPLIES: Final = ("AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.CancelIntent", "AMAZON.StopIntent")
 
 
 def swallowed(match: Match) -> bool:
@@ -33,6 +45,19 @@ def swallowed(match: Match) -> bool:
     return not match.sample.words and all(
         part.kind not in _KNOWN for _, fill, _, _ in match.fills for part in fill.parts or (fill,)
     )
+
+
+def said_as_reply(match: Match, slot: str, reply: Callable[[str], str | None]) -> bool:
+    """Whether ``match`` gives ``slot`` words of any kind (no value its type lists or parses)
+    that ``reply`` reads as one of `REPLIES`: the city "cancel" of "no, cancel", "yes" of "yes,
+    please". Amazon routes a yes or no asked for a slot to AMAZON.YesIntent / NoIntent unless the
+    slot's type lists it ("Use a Dialog Model to Manage Ambiguous Responses"), and "stop" and
+    "cancel" end whatever is going on (AMAZON.StopIntent / CancelIntent, which every skill
+    has): such words are no value, and the request is understood as said."""
+    for name, fill, _, _ in match.fills:
+        if name == slot and all(part.kind not in _KNOWN for part in fill.parts or (fill,)):
+            return reply(fill.words) is not None
+    return False
 
 
 def value_within(

@@ -17,8 +17,9 @@ A no said with words that give no value ("no, not then"; "no, Berlin" to a free-
 would take any words) is a denial, as no alone: DENIED, unless the whole is another request;
 a yes said with the value being confirmed ("yes, paris"), or a synonym its type lists for it
 ("yes, nyc" to "new york, right?": entity resolution gives both one value), is a yes. Asked for
-a slot, a yes or no alone ("no", "no thanks") is no value unless the slot's type lists it: it
-leaves the dialog as another request.
+a slot, a yes or no alone ("no", "no thanks"), or a stop or cancel after one ("no, cancel"), is
+no value unless the slot's type lists it (`Understander.answer`): it leaves the dialog as another
+request.
 """
 
 from __future__ import annotations
@@ -43,16 +44,6 @@ class DialogAnswers(DialogManager):
 
     understander: Understander
 
-    def _yes_no_alone(self, text: str, answer: Understanding) -> bool:
-        """Whether ``text`` is a yes or no alone ("no", "yes please", "no thanks") that ``answer``
-        takes for a value its type does not list. Amazon routes a yes or no by the dialog's step
-        ("Use a Dialog Model to Manage Ambiguous Responses"): it fills a slot whose custom type
-        lists it (a yes/no type); otherwise it answers no question of a value and leaves the
-        dialog as another request (AMAZON.YesIntent / NoIntent, or the fallback)."""
-        if self.understander.yes_no(text) is None:
-            return False
-        return not any(fill.kind == "listed" for fill in answer.fills.values())
-
     def _answer(self, text: str, turn: Turn, now: datetime.datetime) -> bool:
         """Read ``text`` as the answer Alexa waits for; False if it is another request."""
         dialog = self.dialog
@@ -76,8 +67,6 @@ class DialogAnswers(DialogManager):
                 answer = self._slot_answer(
                     text, dialog, str(slot), now, correcting=step != "elicit"
                 )
-                if step == "elicit" and answer is not None and self._yes_no_alone(text, answer):
-                    answer = None  # "no" asked "Where to?": no city, another request
             if answer is None:
                 if step == "elicit" or not self._denied(text, now):
                     return False

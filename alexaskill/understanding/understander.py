@@ -31,8 +31,10 @@ from typing import Any, Final
 from ..exceptions import ConfigurationError
 from .addressing import SLOT_REFERENCE, addressed_request
 from .answer_values import (
+    REPLIES,
     carrier_ends,
     past_opening,
+    said_as_reply,
     swallowed,
     value_within,
     without_afterwords,
@@ -106,10 +108,13 @@ class Understander:
         return SampleMatcher(samples, self.language)
 
     @functools.cached_property
-    def _yes_no(self) -> SampleMatcher:
-        yes = self.compile(ModelIntent("AMAZON.YesIntent"), self._builtin("AMAZON.YesIntent"))
-        no = self.compile(ModelIntent("AMAZON.NoIntent"), self._builtin("AMAZON.NoIntent"), 1000)
-        return SampleMatcher([*yes, *no], self.language)
+    def _replies(self) -> SampleMatcher:
+        samples = [
+            sample
+            for order, name in enumerate(REPLIES)
+            for sample in self.compile(ModelIntent(name), self._builtin(name), 1000 * order)
+        ]
+        return SampleMatcher(samples, self.language)
 
     # --- compiling ---------------------------------------------------------------------------
 
@@ -433,7 +438,8 @@ class Understander:
 
         The answer is read with the slot's own samples ("to {city}"), the bare value, and the
         intent's samples (which may fill other slots too), whole or from the word before the slot
-        on: "to call mom friday" is the task "call mom" of "remind me to {task} {date}".
+        on: "to call mom friday" is the task "call mom" of "remind me to {task} {date}". Words
+        of a yes, a no, stop or cancel ("no, cancel") are no value (`said_as_reply`).
         """
         model_intent = self.intents.get(intent)
         model_slot = model_intent.slot(slot) if model_intent else None
@@ -461,6 +467,8 @@ class Understander:
         if match is None or swallowed(match):  # "no, paris": "paris", of any words
             match, spans = past_opening(matcher, match, spans, self.language, self.yes_no)
         match, spans = without_afterwords(matcher, match, spans, self.language, self.yes_no)
+        if match is not None and said_as_reply(match, slot, self.reply):  # "no, cancel"
+            return None
         # As for an utterance: free-form words give the intent's other slots what they read,
         # unless that cuts a value short or leaves out the word denying it ("london not").
         match = None if match is None else self._generalise(match, spans)
@@ -471,17 +479,19 @@ class Understander:
 
     def yes_no(self, text: str) -> str | None:
         """ "yes" or "no" when ``text`` says so (as AMAZON.YesIntent / NoIntent), else None."""
+        return {"AMAZON.YesIntent": "yes", "AMAZON.NoIntent": "no"}.get(self.reply(text) or "")
+
+    def reply(self, text: str) -> str | None:
+        """Which of `REPLIES` ``text`` says in a common phrasing ("never mind"), else None."""
         tokens = self.tokens(text)
         if not tokens:
             return None
-        match = self._yes_no.exact(SpanCache(tokens, _clock()))
+        match = self._replies.exact(SpanCache(tokens, _clock()))
         if match is None:
             kept = [token for token in tokens if token.text not in self.language.fillers]
             if kept and len(kept) < len(tokens):
-                match = self._yes_no.exact(SpanCache(kept, _clock()))
-        if match is None:
-            return None
-        return "yes" if match.sample.intent == "AMAZON.YesIntent" else "no"
+                match = self._replies.exact(SpanCache(kept, _clock()))
+        return None if match is None else match.sample.intent
 
     def fill_slot(self, intent: str, slot: str, text: str, now: datetime.datetime) -> Fill | None:
         """The value ``text`` gives slot ``slot`` of ``intent`` on its own, or None."""
