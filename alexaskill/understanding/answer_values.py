@@ -163,20 +163,31 @@ def without_afterwords(
     spans: SpanCache,
     language: Language,
     answers: Callable[[str], str | None],
+    slot: str,
 ) -> tuple[Match | None, SpanCache]:
     """The exact reading of the words before thanks or an afterword ("paris, thanks", "paris
     instead") where ``match`` takes every word as a name of any words (`name_type`: a free-form
     city, country or first name), and their spans; else ``match`` and ``spans``. The afterword
     starts what a pause sets apart ("paris, thank you so much"), or every word from it on is
     one ("paris thank you"). A search query ("love again") and a custom type keep every word,
-    and so does a yes, a no or thanks before it ("no, thanks" is no city "no": `past_opening`)."""
-    if match is None or len(match.fills) != 1 or not swallowed(match):
-        return match, spans
-    [(name, fill, start, end)] = match.fills
-    slot = next(part for part in match.sample.elements if isinstance(part, SlotRef))
-    if fill.kind != "free" or slot.name != name or not name_type(slot.kind.name):
-        return match, spans
+    and so does a yes, a no or thanks before it ("no, thanks" is no city "no": `past_opening`).
+    With no ``match`` (too many words for one name: a first name is three at most), the words
+    are read as ``slot``'s bare sample ("{name}") would take them, the thanks left out first:
+    "paris, thank you so much" is the first name "paris"."""
     words, tokens = spans.words, spans.tokens
+    if match is None:
+        bare = next((sample for sample in matcher.samples if _alone(sample) == slot), None)
+        kind = None if bare is None else bare.elements[0]
+        if not isinstance(kind, SlotRef) or not name_type(kind.kind.name):
+            return match, spans
+        start, end = 0, len(words)
+    elif len(match.fills) != 1 or not swallowed(match):
+        return match, spans
+    else:
+        [(name, fill, start, end)] = match.fills
+        kind = next(part for part in match.sample.elements if isinstance(part, SlotRef))
+        if fill.kind != "free" or kind.name != name or not name_type(kind.kind.name):
+            return match, spans
     ends = language.courtesies | language.afterwords
     for at in range(start + 1, end):
         if words[at] not in ends:

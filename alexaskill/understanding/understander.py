@@ -466,7 +466,7 @@ class Understander:
             match = value_within(matcher, slot, spans, self.language, says_no) or match
         if match is None or swallowed(match):  # "no, paris": "paris", of any words
             match, spans = past_opening(matcher, match, spans, self.language, self.yes_no)
-        match, spans = without_afterwords(matcher, match, spans, self.language, self.yes_no)
+        match, spans = without_afterwords(matcher, match, spans, self.language, self.yes_no, slot)
         if match is not None and said_as_reply(match, slot, self.reply):  # "no, cancel"
             return None
         # As for an utterance: free-form words give the intent's other slots what they read,
