@@ -8,7 +8,9 @@ holds, must not change what is refused or kept, nor the words.
 from __future__ import annotations
 
 import json
+import random
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -284,23 +286,83 @@ def test_a_saved_value_s_json_is_scanned_once_for_each_bracket() -> None:
     ],
 )
 def test_the_stores_count_a_save_as_the_dynamodb_store_does(value: Any) -> None:
-    # The JSON bounds the count from above, so a save the stores pass without a walk is within
-    # 400 KB in the DynamoDB store's count: each value here is at the limit, or just past it.
-    from alexaskill.dynamodb.update import _check_size, _steps
+    # The JSON bounds the count from above, so a save the stores pass without a count is within
+    # 400 KB in DynamoDB's count: each value here is at the limit, or just past it. (Every store
+    # makes one check now, `_check_item_size`, from the JSON; the count here walks the typed
+    # values, as the DynamoDB store's did: `_walked`.)
+    from alexaskill.dynamodb.values import _to_dynamodb
     from alexaskill.store.base import _encode_changes
-    from alexaskill.store.limits import _check_item_size
+    from alexaskill.store.limits import _ITEM_BYTES, _check_item_size, _item_refused
 
     refused = 0
     for changes in ({"v": value}, {"v": value, "w": 1}, {"v": value, "longer name": "ab"}):
         said = ["", ""]
         try:
-            _check_item_size(changes, _encode_changes(changes), (), None)
+            _check_item_size(_encode_changes(changes), (), None)
         except ResponseError as exc:
             said[0] = str(exc)
-        try:
-            _check_size(_steps(changes, (), None))
-        except ResponseError as exc:
-            said[1] = str(exc)
+        sizes = {
+            name: len(name.encode()) + _walked(_to_dynamodb(json.loads(json.dumps(item))))
+            for name, item in changes.items()
+        }
+        if sum(sizes.values()) > _ITEM_BYTES:
+            said[1] = str(_item_refused(sizes))
         assert said[0] == said[1], changes.keys()
         refused += bool(said[0])
     assert refused >= 1  # each at the limit, or past it: a name more is past it
+
+
+def _walked(value: Mapping[str, Any]) -> int:
+    """The least size DynamoDB counts for a typed value ("DynamoDB item sizes and formats"):
+    strings in UTF-8, 1 byte a number, a boolean or a null, 3 bytes a list or map and 1 an
+    element, names of a map counted."""
+    (kind, data), *_ = value.items()
+    if kind == "S":
+        return len(data.encode())
+    if kind == "L":
+        return 3 + sum(1 + _walked(item) for item in data)
+    if kind == "M":
+        return 3 + sum(1 + len(key.encode()) + _walked(item) for key, item in data.items())
+    return 1
+
+
+#: Parts of strings a count read from JSON could miscount: escapes (a backslash, a quote, a
+#: control character with a letter or without), brackets, separators, text of several bytes.
+_HOSTILE_PARTS = [
+    *("", "a", "s", "é", "\U0001f600", "\u2028", "\x7f", "\x00", "\x1f", "\n\t"),
+    *("\\", '"', '\\"', "\\u0041", 'x\\\\"y', "[]", "{}", '["x"]', ":,", "e+100"),
+]
+
+
+def _hostile(rng: random.Random, depth: int = 0) -> Any:
+    """A JSON value of the shapes a count read from its text could miss: strings and names of
+    `_HOSTILE_PARTS`, empty lists and dicts, numbers in every form JSON writes."""
+    kind = rng.randrange(7 if depth < 4 else 3)
+    if kind == 0:
+        return "".join(rng.choice(_HOSTILE_PARTS) for _ in range(rng.randrange(4)))
+    if kind == 1:
+        return rng.choice([0, -1, 12345, 1.5, -2.5e-100, 1e100, 10**37, True, False, None])
+    if kind == 2:
+        return rng.choice([[], {}, [[]], [{}], {"": {}}, [""], {"": ""}])
+    if kind < 5:
+        return [_hostile(rng, depth + 1) for _ in range(rng.randrange(4))]
+    return {_hostile_name(rng): _hostile(rng, depth + 1) for _ in range(rng.randrange(4))}
+
+
+def _hostile_name(rng: random.Random) -> str:
+    return "".join(rng.choice(_HOSTILE_PARTS) for _ in range(rng.randrange(3)))
+
+
+def test_a_value_s_size_read_from_its_json_is_dynamodb_s_count_of_the_value() -> None:
+    # A save past ~200 KB of JSON with many lists was walked value by value (~4 times its
+    # json.dumps) for DynamoDB's count; it is read from its JSON now, in a few passes over the
+    # text: the same count, for values made to trip such a reading.
+    from alexaskill.dynamodb.values import _to_dynamodb
+    from alexaskill.store.base import _encode
+    from alexaskill.store.limits import _dynamodb_bytes
+
+    rng = random.Random(20261206)
+    for _ in range(3000):
+        value = _hostile(rng)
+        text = _encode("v", value)
+        assert _dynamodb_bytes(text) == _walked(_to_dynamodb(json.loads(text))), text

@@ -77,6 +77,55 @@ def test_a_value_is_checked_once_when_a_handler_changed_two_kinds_of_attributes(
     assert counted == {"basket": 1, "room": 1}
 
 
+class _Scanned(str):
+    """A value's JSON that notes each scan `str.count` makes of it, by what it counts."""
+
+    scans: list[str]
+
+    def count(self, sub: Any, *args: Any) -> int:
+        self.scans.append(sub)
+        return super().count(sub, *args)
+
+
+def test_a_save_s_size_is_counted_once_when_a_handler_changed_two_kinds_of_attributes(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DynamoDB's 400 KB an item was counted from the value's JSON by `check_saves`, again by the
+    # store's `check_update` (Redis, DynamoDB) and again by its `update`: the "[" and "{" of a
+    # save past 200 KB of JSON counted up to three times more, after the check of its limits
+    # had counted them (`_check_value`). Now the check's counts are handed on: one scan each.
+    from alexaskill.testing import TestClient
+
+    skill = Skill(SKILL_ID, store=store, deadline=60.0)  # (the DynamoDB table's making: slow)
+    rows = [[i, i + 1, i + 2, i + 3] for i in range(11_000)]  # ~250 KB of JSON, 11,001 lists
+    encoded: list[_Scanned] = []
+    to_json = base._to_json
+
+    def encode(value: Any) -> str:
+        text = to_json(value)
+        if value is not rows:
+            return text
+        scanned = _Scanned(text)
+        scanned.scans = []
+        encoded.append(scanned)
+        return scanned
+
+    monkeypatch.setattr(base, "_to_json", encode)
+
+    @skill.intent("Order")
+    def order(attributes: Attributes, device: DeviceAttributes) -> Response:
+        attributes["rows"] = rows
+        device["room"] = "kitchen"
+        return speak("Ordered.")
+
+    with TestClient(skill) as client:
+        assert client.intent("Order").speech == "Ordered."
+        (text,) = encoded  # encoded once, to find it changed
+        scans = Counter(text.scans)  # (before a load: the MemoryStore keeps this very text)
+        assert len(anyio.run(store.load, client.user_id)["rows"]) == 11_000
+    assert scans == {"[": 1, "{": 1}
+
+
 def test_a_value_is_checked_once_when_a_handler_changed_one_kind(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, NamedTuple
 
-from ..store.base import _checked_texts
+from ..store.base import _check_size_once, _checked_texts, _encode_checked
 from ..store.data_faults import _EMPTY_NAME, _refused
-from ..store.limits import _ITEM_BYTES, _item_refused
 from .values import _number, _to_dynamodb_checked
 
 __all__: list[str] = []
@@ -54,7 +53,6 @@ def _plan(
     steps = _steps(changes, deleted, increments)
     if not steps:
         return None
-    _check_size(steps)
     names = {"#a": attribute_name, "#w": _SAVED_AT}
     values: dict[str, Any] = {":M": {"S": "M"}, ":N": {"S": "N"}}
     settings: list[str] = ["#w = :t"]
@@ -131,49 +129,27 @@ def _steps(
     increments: Mapping[str, int] | None,
 ) -> list[tuple[str, str, Any]]:
     """An update as steps, ("set", name, value), ("add", name, by) and ("remove", name,
-    None), its values checked and made DynamoDB's."""
+    None), its values checked and made DynamoDB's; `ResponseError` if what it writes is over
+    DynamoDB's 400 KB an item by itself, counted as every store counts it, once a save
+    (`store.base._check_size_once`): DynamoDB refuses such an UpdateItem ("Item size has
+    exceeded the maximum allowed size"), but as a store failure, and only once sent, after
+    another kind of attributes was saved. One that fits alone may still make the item too
+    large with what it holds already, which DynamoDB alone can tell."""
     gone = list(dict.fromkeys(deleted))
     removed = set(gone)
     added = {name: by for name, by in (increments or {}).items() if name not in removed}
-    texts = _checked_texts(changes) or {}  # checked by `Attributes` already: not again
-    values = {
-        name: _to_dynamodb_checked(name, value, texts.get(name))
+    checked = _checked_texts(changes)  # checked by `Attributes` already: not again
+    texts = {
+        name: _encode_checked(name, value) if checked is None else checked[name]
         for name, value in changes.items()
         if name not in removed and name not in added
     }
+    values = {name: _to_dynamodb_checked(name, changes[name], text) for name, text in texts.items()}
     steps: list[tuple[str, str, Any]] = [("set", name, value) for name, value in values.items()]
     steps.extend(("add", name, {"N": _number(by)}) for name, by in added.items())
     steps.extend(("remove", name, None) for name in gone)
     for _, name, _ in steps:
         if not name:
             raise _refused(_EMPTY_NAME)
+    _check_size_once(changes, texts, gone, added)
     return steps
-
-
-def _check_size(steps: list[tuple[str, str, Any]]) -> None:
-    """`ResponseError` if what a save writes is over DynamoDB's 400 KB an item by itself.
-
-    DynamoDB refuses such an UpdateItem ("Item size has exceeded the maximum allowed size"),
-    but as a store failure, and only once sent: after another kind of attributes was saved.
-    Sizes are DynamoDB's ("Item sizes and formats"), every number counted as 1 byte, so a save
-    refused here is one DynamoDB refuses; one that fits alone may still make the item too large
-    with what it holds already, which DynamoDB alone can tell. The other stores count the same
-    from the values, in the same words (`store.limits._check_item_size`).
-    """
-    sizes = {name: len(name.encode()) + _size(value) for kind, name, value in steps if value}
-    total = sum(sizes.values())
-    if total > _ITEM_BYTES:
-        raise _item_refused(sizes)  # (every store refuses it, in these words)
-
-
-def _size(value: Mapping[str, Any]) -> int:
-    """The least size DynamoDB counts for a typed value: strings in UTF-8, 1 byte a number, a
-    boolean or a null, 3 bytes a list or map and 1 an element, names of a map counted."""
-    (kind, data), *_ = value.items()
-    if kind == "S":
-        return len(data.encode())
-    if kind == "L":
-        return 3 + sum(1 + _size(item) for item in data)
-    if kind == "M":
-        return 3 + sum(1 + len(key.encode()) + _size(item) for key, item in data.items())
-    return 1

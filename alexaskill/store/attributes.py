@@ -11,12 +11,12 @@ from ..json_scalars import JSON_SCALARS
 from .base import (
     Store,
     _awaitable,
+    _check_size_once,
     _Checked,
     _checked_changes,
     _common_limits,
     _decoded_by,
     _encode,
-    _encode_changes,
     _encode_sized,
 )
 from .data_faults import (
@@ -26,7 +26,6 @@ from .data_faults import (
     _names_checked,
     _refused,
 )
-from .limits import _check_item_size
 
 if TYPE_CHECKING:
     from ..models import Envelope
@@ -163,27 +162,31 @@ class _StoredAttributes(MutableMapping[str, Any]):
         leaving out the names it adds to (`pending_increments`). `ResponseError`, as the save's,
         for a value JSON cannot hold, or would write out past a save's bound (a list or dict held
         in several places: `store.base._check_written_out`)."""
-        changes, _ = self._changed(self.pending_increments())
+        changes, _, _ = self._changed(self.pending_increments())
         return changes, [name for name in self._saved if name not in self._data]
 
-    def _changed(self, increments: Mapping[str, int]) -> tuple[dict[str, Any], dict[str, str]]:
-        """(the values changed, but those in ``increments``; their JSON). A value is encoded
-        to be compared with the JSON it was loaded (or saved) as, unless it is the very object
-        loaded and cannot change in place (`JSON_SCALARS`)."""
+    def _changed(
+        self, increments: Mapping[str, int]
+    ) -> tuple[dict[str, Any], dict[str, str], dict[str, int]]:
+        """(the values changed, but those in ``increments``; their JSON; its bytes of UTF-8). A
+        value is encoded to be compared with the JSON it was loaded (or saved) as, unless it is
+        the very object loaded and cannot change in place (`JSON_SCALARS`)."""
         saved, sizes, kept = self._saved, self._sizes, self._kept
         changes: dict[str, Any] = {}
         texts: dict[str, str] = {}
+        counted: dict[str, int] = {}
         for name, value in self._data.items():
             if name in increments or (name in kept and kept[name] is value):
                 continue
             before = saved.get(name)  # (its bytes: the first buffer the save's check tries)
             if before is not None and name not in sizes:  # saved since its load
                 sizes[name] = len(before) if before.isascii() else len(before.encode())
-            text = _encode(name, value, was=0 if before is None else sizes[name])
+            text, size = _encode_sized(name, value, was=0 if before is None else sizes[name])
             if before != text:
                 changes[name] = value
                 texts[name] = text
-        return changes, texts
+                counted[name] = size
+        return changes, texts, counted
 
     def pending_increments(self) -> dict[str, int]:
         """What a save would add: the names `increment` changed (and nothing else changed since),
@@ -256,7 +259,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
         store's `update` checks them (`_Checked`: it does not again), and with ``full`` as
         `check_saves` checks those of a store of one's own (their dict keys)."""
         increments = self.pending_increments()
-        found, texts = self._changed(increments)
+        found, texts, sizes = self._changed(increments)
         deleted = [name for name in self._saved if name not in self._data]
         if not found and not deleted and not increments:
             return None
@@ -276,7 +279,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
             )
         limits = _common_limits(self._store)  # (not a store of one's own: its own)
         if limits or full:
-            return _checked_changes(found, texts, limits), deleted, increments
+            return _checked_changes(found, texts, limits, sizes), deleted, increments
         return _Checked(found, texts, None), deleted, increments
 
 
@@ -333,7 +336,7 @@ def check_saves(services: Iterable[object]) -> None:
         _names_checked(attributes.key or "", *pending, limits=limits)  # the names (_check: a key)
         if limits:  # DynamoDB's 400 KB an item, which memory and SQLite keep without check_update
             changes, deleted, increments = pending
-            _check_item_size(changes, _encode_changes(changes), deleted, increments)
+            _check_size_once(changes, changes.texts, deleted, increments)
         check = getattr(attributes._store, "check_update", None)
         if check is not None:
             check(*pending)  # (a shipped store's checks not the values again: `_Checked`)

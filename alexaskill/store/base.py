@@ -389,23 +389,39 @@ class _Checked(dict[str, Any]):
     with ``texts``, each value's JSON, and ``limits``: True if checked as `_encode_checked` checks
     with limits, False without them, None if not checked. A shipped store's `_encode_changes`
     takes the texts of changes checked as it would check them, without checking again: a value
-    is checked once a save, however many checks (`check_saves`, ``check_update``) it passes."""
+    is checked once a save, however many checks (`check_saves`, ``check_update``) it passes.
 
-    __slots__ = ("limits", "texts")
+    ``counts``: with ``limits``, each text's (bytes of UTF-8, "[" and "{") as the checks counted
+    them, for the count of the save's size (`limits._check_item_size`), which ``sized`` notes
+    once made (the names it counted), so that `check_saves`, a ``check_update`` and the
+    store's ``update`` make it once a save (`_check_size_once`)."""
+
+    __slots__ = ("counts", "limits", "sized", "texts")
 
     def __init__(
-        self, changes: Mapping[str, Any], texts: dict[str, str], limits: bool | None
+        self,
+        changes: Mapping[str, Any],
+        texts: dict[str, str],
+        limits: bool | None,
+        counts: dict[str, tuple[int, int]] | None = None,
     ) -> None:
         super().__init__(changes)
         self.texts = texts
         self.limits = limits
+        self.counts = counts
+        self.sized: tuple[frozenset[str], frozenset[str]] | None = None
 
 
-def _checked_changes(changes: Mapping[str, Any], texts: dict[str, str], limits: bool) -> _Checked:
-    """``changes``, their JSON ``texts`` checked (`_check_value`), as `_Checked`."""
+def _checked_changes(
+    changes: Mapping[str, Any], texts: dict[str, str], limits: bool, sizes: Mapping[str, int]
+) -> _Checked:
+    """``changes``, their JSON ``texts`` (of ``sizes`` bytes of UTF-8) checked (`_check_value`),
+    as `_Checked`."""
+    counts: dict[str, tuple[int, int]] = {}
     for name, value in changes.items():
-        _check_value(name, value, texts[name], limits=limits)
-    return _Checked(changes, texts, limits)
+        brackets = _check_value(name, value, texts[name], limits=limits)
+        counts[name] = (sizes[name], brackets)
+    return _Checked(changes, texts, limits, counts if limits else None)
 
 
 def _checked_texts(changes: Mapping[str, Any], limits: bool = True) -> dict[str, str] | None:
@@ -427,10 +443,35 @@ def _encode_written(
     changes: Mapping[str, Any], deleted: Iterable[str], increments: Iterable[str] | None
 ) -> dict[str, str]:
     """`_encode_changes`, refusing also a save past DynamoDB's 400 KB an item
-    (`limits._check_item_size`): what a shipped store writes, ``deleted`` removed with it."""
+    (`_check_size_once`): what a shipped store writes, ``deleted`` removed with it."""
     texts = _encode_changes(changes)
-    _check_item_size(changes, texts, deleted, increments)
+    _check_size_once(changes, texts, deleted, increments)
     return texts
+
+
+def _check_size_once(
+    changes: Mapping[str, Any],
+    texts: Mapping[str, str],
+    deleted: Iterable[str],
+    increments: Iterable[str] | None,
+) -> None:
+    """`limits._check_item_size` of a save whose values' JSON is ``texts``, once a save: of
+    changes `Attributes` checked (`_Checked`), with the counts its checks made, and not again
+    for the same names (`check_saves`, then a store's ``check_update``, then its ``update``:
+    a save past 200 KB of JSON had its brackets counted three times more)."""
+    if _checked_texts(changes) is None:
+        _check_item_size(texts, deleted, increments)
+        return
+    assert type(changes) is _Checked  # (for mypy: `_checked_texts` made sure)
+    gone = set(deleted)
+    counted = (
+        frozenset(name for name in changes if name not in gone),
+        frozenset(name for name in increments or () if name not in gone),
+    )
+    if changes.sized == counted:
+        return
+    _check_item_size(changes.texts, deleted, increments, changes.counts)
+    changes.sized = counted
 
 
 def _encode_checked(name: str, value: Any, *, limits: bool = True) -> str:
@@ -442,14 +483,19 @@ def _encode_checked(name: str, value: Any, *, limits: bool = True) -> str:
     return text
 
 
-def _check_value(name: str, value: Any, text: str, *, limits: bool = True) -> None:
+def _check_value(name: str, value: Any, text: str, *, limits: bool = True) -> int:
     """`ResponseError` for dict keys in ``value`` (whose JSON is ``text``) that JSON would turn
-    into strings, and with ``limits`` for what a shipped store cannot keep (`_check_limits`)."""
+    into strings, and with ``limits`` for what a shipped store cannot keep (`_check_limits`).
+    Returns the "[" and "{" of ``text`` with ``limits`` (its "{" without), for the count of
+    the save's size (`_Checked.counts`)."""
     dicts = text.count("{")  # (at most as many dicts: strings may hold some too)
     if dicts:  # no "{", no dict: only values that may hold one are walked, as far as they do
         _check_keys(name, value, dicts)
-    if limits:
-        _check_limits(name, value, text, dicts)
+    if not limits:
+        return dicts
+    brackets = text.count("[") + dicts
+    _check_limits(name, value, text, brackets)
+    return brackets
 
 
 def _common_limits(store: object) -> bool:

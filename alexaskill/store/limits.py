@@ -19,7 +19,7 @@ __all__: list[str] = []
 _MAX_NESTING: Final = 30
 
 
-def _check_limits(name: str, value: Any, text: str, dicts: int) -> None:
+def _check_limits(name: str, value: Any, text: str, brackets: int) -> None:
     """`ResponseError` naming where ``value`` holds a number beyond DynamoDB's, or nests deeper
     than it keeps: every store refuses what one does, so a skill moved from one to another
     finds the same values refused, with the same words.
@@ -28,10 +28,10 @@ def _check_limits(name: str, value: Any, text: str, dicts: int) -> None:
     floats walked took 4 times as long as their JSON): only what may be is looked for, its
     numbers or its nesting. Past 30 "[" and "{", the nesting is read from the text without its
     strings, as its numbers then are (`_outside_strings`): a list of 40 small dicts, 2 levels
-    deep, was walked in full at each save, most of a 64 KB save's cost. ``dicts``: the "{" of
-    ``text``, counted by `_check_value` (a second count was ~20 us of a 64 KB save)."""
+    deep, was walked in full at each save, most of a 64 KB save's cost. ``brackets``: the "["
+    and "{" of ``text``, counted by `_check_value` (a second count was ~20 us of a 64 KB save)."""
     deep = False  # (nesting past 30 levels takes 31 "[" or "{" at least)
-    if text.count("[") + dicts > _MAX_NESTING:
+    if brackets > _MAX_NESTING:
         text = _outside_strings(text)
         deep = _nests_past(text, _MAX_NESTING)
     numbers = _LONG_EXPONENT.search(text) is not None or _DIGITS_39 in text.translate(_DIGITS)
@@ -229,64 +229,82 @@ _ITEM_BYTES: Final = 400 * 1024
 
 
 def _check_item_size(
-    changes: Mapping[str, Any],
     texts: Mapping[str, str],
     deleted: Iterable[str],
     increments: Iterable[str] | None,
+    counts: Mapping[str, tuple[int, int]] | None = None,
 ) -> None:
-    """`ResponseError` if what a save writes (``changes``, whose JSON is ``texts``, and
+    """`ResponseError` if what a save writes (the values whose JSON is ``texts``, and
     ``increments``, but what ``deleted`` removes) is over DynamoDB's `_ITEM_BYTES` by itself,
     in every store, in the DynamoDB store's words (`_item_refused`): a skill whose saves pass
     on memory or SQLite is not refused only once served from DynamoDB. What the item holds
     already is not counted (DynamoDB alone can tell, at its write).
 
-    Counted as the DynamoDB store counts (`_dynamodb_bytes`), but first bounded from the JSON
-    alone, no walk. DynamoDB's count of a value is at most its compact JSON's bytes and 2 more a
-    list or map (a string's bytes are its JSON's less 2 quotes at least, a number's or a
-    literal's at most its JSON's, an element's 1 byte is paid by its comma, a map name's by its
-    quotes and colon; a list's or map's 3 bytes by its brackets but 1), so under twice its JSON's
-    bytes; a name's bytes are at most 4 a character. A save of under ~200 KB of JSON costs a few
-    additions; one of more, its brackets counted in its JSON (in strings too: more, never
-    less: ~7% of json.dumps's time for 384 KB of strings in a list); only one still past the
-    limit then (many lists, or past it) is walked: 20,000 lists of 4 numbers (460 KB of JSON)
-    in ~4 times json.dumps's time, a walk once was ~10 times the count at 384 KB."""
+    ``counts``: for each text, (its bytes of UTF-8, its "[" and "{"), as the save's checks
+    counted them (`base._Checked`), not counted again. Counted as DynamoDB counts
+    (`_dynamodb_bytes`), but first bounded from the JSON alone: DynamoDB's count of a value is
+    at most its compact JSON's bytes and 2 more a list or map (a string's bytes are its JSON's
+    less 2 quotes at least, a number's or a literal's at most its JSON's, an element's 1 byte is
+    paid by its comma, a map name's by its quotes and colon; a list's or map's 3 bytes by its
+    brackets but 1), so under twice its JSON's bytes; a name's bytes are at most 4 a character.
+    A save of under ~200 KB of JSON costs a few additions; one of more, its brackets (in
+    strings too: more, never less); only one still past the limit then (many lists, or past
+    it) is counted exactly, from its JSON too, in a few passes over it (`_dynamodb_bytes`)."""
     gone = set(deleted)
     added = [name for name in increments or () if name not in gone]
-    written = [(name, text) for name, text in texts.items() if name not in gone]
-    names = sum(4 * len(name) for name, _ in written) + sum(4 * len(name) + 1 for name in added)
-    texts_bytes = sum(len(text) if text.isascii() else 4 * len(text) for _, text in written)
+    written = [name for name in texts if name not in gone]
+    names = sum(4 * len(name) for name in written) + sum(4 * len(name) + 1 for name in added)
+    if counts is None:
+        counts = {name: _counts(texts[name]) for name in written}
+    texts_bytes = sum(counts[name][0] for name in written)
     if names + 2 * texts_bytes <= _ITEM_BYTES:
         return
-    brackets = sum(2 * (text.count("[") + text.count("{")) for _, text in written)
+    brackets = sum(2 * counts[name][1] for name in written)
     if names + texts_bytes + brackets <= _ITEM_BYTES:
         return
-    sizes = {
-        name: len(name.encode()) + _dynamodb_bytes(value)
-        for name, value in changes.items()
-        if name not in gone
-    }
+    sizes = {name: len(name.encode()) + _dynamodb_bytes(texts[name]) for name in written}
     sizes.update((name, len(name.encode()) + 1) for name in added)
     if sum(sizes.values()) > _ITEM_BYTES:
         raise _item_refused(sizes)
 
 
-def _dynamodb_bytes(value: Any) -> int:
-    """The least size DynamoDB counts for JSON ``value`` ("DynamoDB item sizes and formats",
-    its developer guide): a string its bytes of UTF-8, a number 1 byte (and 1 more per two of
-    its significant digits, which are not counted: the least size, so that whatever a store
-    refuses DynamoDB does), a boolean or null 1, a list or map 3 and 1 an element, with the
-    bytes of its names. ``value`` passed the checks of a save (JSON's types, 30 levels deep at
-    most); a tuple is a list, as JSON writes it."""
-    if isinstance(value, str):
-        return len(value) if value.isascii() else len(value.encode())
-    if isinstance(value, dict):
-        return 3 + sum(
-            1 + (len(key) if key.isascii() else len(key.encode())) + _dynamodb_bytes(item)
-            for key, item in value.items()
-        )
-    if isinstance(value, _SEQUENCES):
-        return 3 + sum(1 + _dynamodb_bytes(item) for item in value)
-    return 1
+def _counts(text: str) -> tuple[int, int]:
+    """(``text``'s bytes of UTF-8, its "[" and "{"), for `_check_item_size`, where the save's
+    checks did not count them. (Not encoded to tell its bytes: 4 a character bounds them, and
+    the exact count, if needed, encodes it.)"""
+    size = len(text) if text.isascii() else 4 * len(text)
+    return size, text.count("[") + text.count("{")
+
+
+def _dynamodb_bytes(text: str) -> int:
+    """The least size DynamoDB counts for the value whose compact JSON (`base._to_json`'s) is
+    ``text`` ("DynamoDB item sizes and formats", its developer guide): a string its bytes of
+    UTF-8, a number 1 byte (and 1 more per two of its significant digits, which are not
+    counted: the least size, so that whatever a store refuses DynamoDB does), a boolean or null
+    1, a list or map 3 and 1 an element, with the bytes of its names.
+
+    Read from the JSON, not walked (a walk of 20,000 lists took ~4 times json.dumps's time):
+    its strings' bytes are the text's less what lies outside them, their quotes and what their
+    escapes add (json writes 2 characters for a quote, a backslash, or a control character it
+    has a letter for, 6 for another: ``\\u0001``); outside them, each list or map is a "[" or
+    "{", its elements its commas and 1 if not empty, a map's names its colons, and every other
+    value (a number, true, false, null) is what is left of the values."""
+    size = len(text) if text.isascii() else len(text.encode())
+    added = 0  # the bytes the escapes add to the strings
+    plain = text
+    if "\\" in text:
+        plain = text.replace("\\\\", "")  # escaped backslashes first: what is left starts one
+        added = (len(text) - len(plain)) // 2 + plain.count("\\") + 4 * plain.count("\\u")
+        plain = plain.replace('\\"', "")  # so that each quote left opens or ends a string
+    parts = plain.split('"')
+    strings = len(parts) // 2
+    outside = "s".join(parts[::2])  # (a string as "s": "[s]" is no empty list)
+    containers = outside.count("[") + outside.count("{")
+    elements = outside.count(",") + containers - outside.count("[]") - outside.count("{}")
+    map_names = outside.count(":")
+    others = 1 + elements - containers - (strings - map_names)
+    strings_bytes = size - (len(outside) - strings) - 2 * strings - added
+    return strings_bytes + others + 3 * containers + elements
 
 
 def _item_refused(sizes: Mapping[str, int]) -> Exception:
