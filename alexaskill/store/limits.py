@@ -254,12 +254,16 @@ def _check_item_size(
     added = [name for name in increments or () if name not in gone]
     written = [name for name in texts if name not in gone]
     names = sum(4 * len(name) for name in written) + sum(4 * len(name) + 1 for name in added)
-    if counts is None:
-        counts = {name: _counts(texts[name]) for name in written}
-    texts_bytes = sum(counts[name][0] for name in written)
+    if counts is None:  # (counted here as far as needed: most saves stop at the first bound)
+        texts_bytes = sum(_bytes_at_most(texts[name]) for name in written)
+    else:
+        texts_bytes = sum(counts[name][0] for name in written)
     if names + 2 * texts_bytes <= _ITEM_BYTES:
         return
-    brackets = sum(2 * counts[name][1] for name in written)
+    if counts is None:
+        brackets = sum(2 * (texts[name].count("[") + texts[name].count("{")) for name in written)
+    else:
+        brackets = sum(2 * counts[name][1] for name in written)
     if names + texts_bytes + brackets <= _ITEM_BYTES:
         return
     sizes = {name: len(name.encode()) + _dynamodb_bytes(texts[name]) for name in written}
@@ -268,12 +272,10 @@ def _check_item_size(
         raise _item_refused(sizes)
 
 
-def _counts(text: str) -> tuple[int, int]:
-    """(``text``'s bytes of UTF-8, its "[" and "{"), for `_check_item_size`, where the save's
-    checks did not count them. (Not encoded to tell its bytes: 4 a character bounds them, and
-    the exact count, if needed, encodes it.)"""
-    size = len(text) if text.isascii() else 4 * len(text)
-    return size, text.count("[") + text.count("{")
+def _bytes_at_most(text: str) -> int:
+    """``text``'s bytes of UTF-8, or more (4 a character), without encoding it, for
+    `_check_item_size`'s bounds where the save's checks did not count them."""
+    return len(text) if text.isascii() else 4 * len(text)
 
 
 def _dynamodb_bytes(text: str) -> int:
