@@ -174,3 +174,37 @@ async def test_every_store_keeps_a_key_holding_a_nul_and_refuses_non_finite_floa
             await store.update("u", {"v": bad}, ())
         assert str(info.value).startswith(said)
     assert await store.load("u") == {}
+
+
+@pytest.mark.anyio
+async def test_every_store_refuses_an_attribute_name_of_64_kb_in_the_same_words(
+    store: Store,
+) -> None:
+    # DynamoDB's names of attributes are "less than 64 KB" ("Supported data types and naming
+    # rules in Amazon DynamoDB"); the four stores kept a name of any length (moto too), so a
+    # skill making one passed its tests and was left to DynamoDB's own refusal. Every store
+    # refuses one of 65,536 bytes or more, to set, add to or delete, in one wording, and keeps
+    # one a byte shorter. (The 255-character limit is for an index's key names: none here.)
+    said = (
+        r"^attribute '{start}'… \({chars:,} characters\) cannot be saved: an attribute name "
+        r"is under DynamoDB's 64 KB \(at most 65,535 bytes of UTF-8\), which every store "
+        r"keeps, not {size:,} bytes"
+    )
+    longest = "n" * 65_535
+    await store.update("user", {longest: 1}, ())
+    await store.update("user", {}, (), increments={longest: 2})  # type: ignore[call-arg]
+    assert await store.load("user") == {longest: 3}
+    await store.update("user", {"kept": 1}, [longest])
+    for name, chars, size in (("n" * 65_536, 65_536, 65_536), ("é" * 32_768, 32_768, 65_536)):
+        words = said.format(start=name[:60], chars=chars, size=size)
+        with pytest.raises(ResponseError, match=words):
+            await store.update("user", {name: 1}, ())
+        with pytest.raises(ResponseError, match=words):
+            await store.update("user", {}, (), increments={name: 1})  # type: ignore[call-arg]
+        with pytest.raises(ResponseError, match=words):
+            await store.update("user", {}, [name])
+        check = getattr(store, "check_update", None)
+        if check is not None:
+            with pytest.raises(ResponseError, match=words):
+                check({name: 1}, ())
+    assert await store.load("user") == {"kept": 1}

@@ -80,11 +80,37 @@ def _names_checked(
                 raise _refused(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
     if "" in changes or "" in gone or (increments and "" in increments):
         raise _refused(_EMPTY_NAME)
+    if limits:
+        _check_name_sizes((*changes, *gone, *(increments or ())))
     _check_increments(increments, limits=limits)
     both = [name for name in increments or () if name in changes]
     if both:  # the stores did not agree: the value set won in Redis, the increment elsewhere
         raise _refused(f"attribute {both[0]!r} is both set and incremented in one update")
     return gone
+
+
+#: The longest attribute name, in bytes of UTF-8: DynamoDB's are "less than 64 KB"
+#: ("Supported data types and naming rules in Amazon DynamoDB"; its 255 characters are for an
+#: index's key names, which alexaskill's tables have none of), kept by every store.
+_MAX_NAME_BYTES: Final = 64 * 1024 - 1
+
+
+def _check_name_sizes(names: Iterable[object]) -> None:
+    """`ResponseError` for a name of ``names`` past `_MAX_NAME_BYTES`, to set, add to or
+    delete, by every store (`_names_checked`, with the shipped stores' limits), in one wording:
+    memory, SQLite, Redis (and moto) kept one, so a skill making one passed its tests and was
+    left to DynamoDB's refusal. A name of a quarter of it in characters or fewer is not
+    encoded to tell (4 bytes a character at most); one no str is refused elsewhere."""
+    for name in names:
+        if not isinstance(name, str) or len(name) <= _MAX_NAME_BYTES // 4:
+            continue
+        size = len(name) if name.isascii() else len(name.encode("utf-8", "surrogatepass"))
+        if size > _MAX_NAME_BYTES:
+            raise _refused(
+                f"attribute {name[:_SHOWN]!r}… ({len(name):,} characters) cannot be saved: an "
+                f"attribute name is under DynamoDB's 64 KB (at most {_MAX_NAME_BYTES:,} bytes "
+                f"of UTF-8), which every store keeps, not {size:,} bytes"
+            )
 
 
 def _quoted_short(text: str) -> str:
