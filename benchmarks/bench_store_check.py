@@ -7,7 +7,9 @@ their place, two checks without a buffer held (``encode_into`` a bytearray that 
 ``encode`` then ``len``), which bound nothing: a value holding a list in several places
 (``x = [x, x]`` forty times over) is encoded in full, for ever; and no check (``none``), to show
 the rest of the cycle. Interleaved runs, best of 25, in one process; ratios to ``4K,1M``, of the
-whole cycle and of the check alone.
+whole cycle and of the check alone. A value more, ``350 KB []``, is of small lists (`_lists`);
+and for each value, its ``json.dumps`` and the save's count for DynamoDB's 400 KB an item
+(``size count``, `_counting`), with its ratio to ``json.dumps``.
 
     python benchmarks/bench_store_check.py
 """
@@ -15,17 +17,21 @@ whole cycle and of the check alone.
 from __future__ import annotations
 
 import argparse
+import inspect
+import json
 import timeit
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 import msgspec
 
-from alexaskill.store import MemoryStore, base
+from alexaskill.store import MemoryStore, base, limits
 from alexaskill.store.attributes import Attributes
 
 #: (384 KB, not 512 as before: every store refuses a save past DynamoDB's 400 KB an item now.)
-SIZES = {"1 KB": 1_000, "8 KB": 8_000, "64 KB": 64_000, "384 KB": 384_000}
+#: "350 KB []": a value of many lists (`_lists`), whose save is counted exactly for DynamoDB's
+#: 400 KB an item (`limits._check_item_size`): its JSON and brackets pass the bounds.
+SIZES = {"1 KB": 1_000, "8 KB": 8_000, "64 KB": 64_000, "384 KB": 384_000, "350 KB []": 350_000}
 BUFFERS = base._BUFFERS
 ORIGINAL = base._check_written_out
 #: The row the others are compared with: the buffers as they were before the middle one (497750bb).
@@ -42,6 +48,12 @@ def _value(size: int) -> dict[str, Any]:
     while len(msgspec.json.encode(value)) < size:
         value["log"].append(f"turn {len(value['log']):05d}: the dragon moved north")
     return value
+
+
+def _lists(size: int) -> dict[str, Any]:
+    """A dict whose JSON is about ``size`` bytes of one-number lists (``[[1000],[1001],…]``, a
+    game's moves): 50,000 lists at 350 KB, ~300,000 bytes in DynamoDB's count."""
+    return {"n": 0, "moves": [[1000 + i % 9000] for i in range(size // 7)]}
 
 
 def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
@@ -114,6 +126,22 @@ def _checking(value: Any) -> Callable[[], None]:
     return checking
 
 
+def _dumping(value: Any) -> Callable[[], str]:
+    """json.dumps of ``value``, which `_counting`'s time is given as a part of."""
+    return lambda: json.dumps(value)
+
+
+def _counting(value: Any) -> Callable[[], None]:
+    """The count of a save of ``value`` for DynamoDB's 400 KB an item (`limits._check_item_size`),
+    as a store's ``update`` makes it, given its JSON; of the code before the counts were handed
+    on too (it took the values, and walked them past its bounds), for a run before and after."""
+    texts = {"game": base._encode("game", value)}
+    check: Callable[..., None] = limits._check_item_size
+    if "changes" in inspect.signature(check).parameters:
+        return lambda: check({"game": value}, texts, (), None)
+    return lambda: check(texts, (), None)
+
+
 def _use(variant: str) -> None:
     buffers, check = VARIANTS[variant]
     # (the module's names, as a test's monkeypatch sets them)
@@ -132,7 +160,7 @@ def main() -> None:
         ORIGINAL("warm", [1])  # (msgspec's encoder imported)
         print(f"{'value':>7} {'buffers':>15} {'us/cycle':>9} {'ratio':>6} {'check us':>9} ratio")
         for label, size in SIZES.items():
-            value = _value(size)
+            value = _lists(size) if label.endswith("[]") else _value(size)
             store = MemoryStore()
             _run(store.update(label, {"game": value}, ()))
             cycle = _cycle(store, label)
@@ -153,6 +181,14 @@ def main() -> None:
                     f"{label:>7} {name:>15} {best[name] * 1e6:9.1f} {ratio:6.2f} "
                     f"{checks[name] * 1e6:9.1f} {ratio_check:6.2f}"
                 )
+            dumping = _dumping(value)
+            dumps = min(timeit.repeat(dumping, number=loops, repeat=5)) / loops
+            print(f"{label:>7} {'json.dumps':>15} {dumps * 1e6:9.1f}")
+            count = min(timeit.repeat(_counting(value), number=loops, repeat=5)) / loops
+            print(
+                f"{label:>7} {'size count':>15} {count * 1e6:9.1f} {count / dumps:6.2f}",
+                "of json.dumps",
+            )
     finally:
         vars(base).update(_BUFFERS=BUFFERS, _check_written_out=ORIGINAL)
         Attributes.key_for = original_user_id  # type: ignore[method-assign]
