@@ -119,11 +119,11 @@ def test_a_save_s_size_is_counted_once_when_a_handler_changed_two_kinds_of_attri
         return speak("Ordered.")
 
     with TestClient(skill) as client:
-        assert client.intent("Order").speech == "Ordered."
-        (text,) = encoded  # encoded once, to find it changed
-        scans = Counter(text.scans)  # (before a load: the MemoryStore keeps this very text)
-        assert len(anyio.run(store.load, client.user_id)["rows"]) == 11_000
-    assert scans == {"[": 1, "{": 1}
+        assert client.intent("Order").speech == "Ordered."  # saved: else the apology
+    # (No load of it after: moto took over the store's 30 s to read 250 KB back on a loaded
+    # machine; and the MemoryStore keeps this very text, which its load scans for nesting.)
+    (text,) = encoded  # encoded once, to find it changed
+    assert Counter(text.scans) == {"[": 1, "{": 1}
 
 
 def test_a_value_is_checked_once_when_a_handler_changed_one_kind(
