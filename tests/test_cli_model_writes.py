@@ -330,3 +330,19 @@ def test_del_and_c1_characters_are_written_as_json_escapes(
         "te\x7fa",
         "ju\x85ice",
     ]  # (the same text, read back)
+
+
+@pytest.mark.parametrize("link", ["loop", "models/en-US.json"])
+def test_an_output_that_is_a_symlink_loop_is_refused_and_left_a_link(
+    two_locales: Path, link: str
+) -> None:
+    # "-o loop", loop a link to itself, replaced the link with the model file (realpath gives
+    # the loop's own path back), where the writing in place it stands for fails.
+    os.symlink(os.path.basename(link), link)
+    if link == "loop":
+        err = _one_line_error(link)
+    else:
+        code, err = run_model(two_locales)
+        assert code == 2 and err.count("\n") == 1, err
+    assert f"{link}: a symbolic link that loops (" in err, err
+    assert os.path.islink(link) and os.readlink(link) == os.path.basename(link)

@@ -5,6 +5,7 @@ line (a directory, a path under a file)."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -56,10 +57,16 @@ def write_all(texts: dict[Path, str]) -> None:
     streams: dict[Path, str] = {}
     try:
         for output, text in texts.items():
-            with contextlib.suppress(OSError):
+            try:
                 if not stat.S_ISREG(os.stat(output).st_mode) and not output.is_dir():
                     streams[output] = text
                     continue
+            except OSError as exc:
+                if exc.errno == errno.ELOOP and os.path.islink(output):
+                    # realpath gives a loop's own path back: the link would be replaced.
+                    raise UsageError(
+                        f"cannot write {output}: a symbolic link that loops ({exc.strerror})"
+                    ) from None
             target = Path(os.path.realpath(output))  # a symlink's file, as writing in place did
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)  # skill-package/…/custom
