@@ -507,6 +507,17 @@ def test_a_refused_request_fails_the_replay(workdir: Path) -> None:
     assert "hello.json: FAILED: HTTP 400" in err
 
 
+def test_replay_json_escapes_the_file_name_in_its_stderr_lines(workdir: Path) -> None:
+    # The FAILED and violation lines wrote the name raw: an ESC in a file's name reached the
+    # terminal (a colour, a cursor move), where the other lines write \x1b.
+    name = "he\x1bllo.json"
+    Path(name).write_text((workdir / "hello.json").read_text())
+    code, out, err = run("replay", "skillapp:skill", name, "--json", "--skill-id", "x")
+    assert code == 1
+    assert "\x1b" not in err and "he\\x1bllo.json: FAILED: HTTP 400" in err, err
+    assert json.loads(out)["file"] == name  # (JSON escapes it: \u001b)
+
+
 @pytest.mark.parametrize("context", [[1], {"System": "x"}, "x"])
 def test_a_context_that_is_no_object_fails_that_request(
     workdir: Path, dev_dir: Path, context: object

@@ -412,10 +412,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     ],
                 }
                 out.write(terminal_safe_json(json.dumps(record, ensure_ascii=False)) + "\n")
+                shown = printable(name)  # (the file's, as the other lines write it)
                 if problem is not None:
-                    err.write(f"alexaskill replay: {name}: FAILED: {problem}\n")
+                    err.write(f"alexaskill replay: {shown}: FAILED: {problem}\n")
                 for violation in broken:
-                    err.write(f"alexaskill replay: {name}: violation: {terminal_safe(violation)}\n")
+                    err.write(
+                        f"alexaskill replay: {shown}: violation: {terminal_safe(violation)}\n"
+                    )
                 continue
             out.write(f"{printable(name)} ({printable(_label(envelope))})\n")  # (the file's)
             if problem is not None:
