@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import logging
 import os
@@ -92,6 +93,21 @@ def test_every_command_has_help(
     assert output.startswith(f"usage: alexaskill {command}")
     assert "example" in output
     assert errors == ""
+
+
+@pytest.mark.parametrize("command", ["request", "replay"])
+def test_help_and_usage_errors_go_to_the_streams_main_is_given(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # argparse printed them to sys.stdout and sys.stderr, whatever main(stdout=, stderr=) named.
+    out, err = io.StringIO(), io.StringIO()
+    assert main([command, "--help"], stdout=out, stderr=err) == 0
+    assert out.getvalue().startswith(f"usage: alexaskill {command}") and err.getvalue() == ""
+    out, err = io.StringIO(), io.StringIO()
+    assert main([command, "--no-such-option"], stdout=out, stderr=err) == 2
+    assert err.getvalue().startswith(f"usage: alexaskill {command}") and out.getvalue() == ""
+    assert f"alexaskill {command}: error: " in err.getvalue()
+    assert capsys.readouterr() == ("", "")
 
 
 def test_every_command_of_the_parser_is_in_the_help_test() -> None:

@@ -1211,15 +1211,13 @@ def test_ctrl_c_at_the_prompt_ends_the_line_and_exits_130_quietly(
 
 @pytest.mark.parametrize("name", ["", "  "])
 def test_an_empty_invocation_name_is_refused_naming_the_option(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     # `chat APP --invocation "$NAME"`, the variable unset: "the invocation name is empty", from
     # the model's checks, named no option (understand's and model's name it).
-    code, out, _ = chat(monkeypatch, "", "cafe:skill", "--invocation", name)
+    code, out, err = chat(monkeypatch, "", "cafe:skill", "--invocation", name)
     assert (code, out) == (2, "")
-    assert "alexaskill chat: error: argument --invocation: empty: give the invocation name" in (
-        capsys.readouterr().err
-    )
+    assert "alexaskill chat: error: argument --invocation: empty: give the invocation name" in err
 
 
 def test_chat_url_plays_nothing_of_an_answer_alexa_refuses_for_its_ssml(

@@ -747,7 +747,7 @@ def test_the_command_modules_are_the_packages_attributes_as_before() -> None:
 
 
 def test_an_argument_that_is_not_utf8_is_shown_as_its_bytes(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given from a Latin-1 terminal, "wé" arrives as b"w\xe9", which Python holds as "w\udce9":
     # the errors showed that ('w\udce9'), a character no one typed, not the byte given.
@@ -762,10 +762,10 @@ def test_an_argument_that_is_not_utf8_is_shown_as_its_bytes(
         assert code == 2 and shown in err, (argv, err)
         assert "\\udc" not in err and "\udce9" not in err
     # argparse's own errors too
-    assert run("chat", "inputsapp:skill", "--locale", "en\udce9")[0] == 2
-    assert "argument --locale: 'en\\xe9' is not a locale" in capsys.readouterr().err
-    assert run("ch\udce9")[0] == 2
-    assert "invalid choice: 'ch\\xe9'" in capsys.readouterr().err
+    code, _, err = run("chat", "inputsapp:skill", "--locale", "en\udce9")
+    assert code == 2 and "argument --locale: 'en\\xe9' is not a locale" in err, err
+    code, _, err = run("ch\udce9")
+    assert code == 2 and "invalid choice: 'ch\\xe9'" in err, err
     # A backslash typed is not a byte: 'w\\udce9' stays as repr() writes it.
     code, _, err = run("chat", "inputsapp:skill", "--invocation", "w\\udce9")
     assert code == 2 and "'w\\\\udce9'" in err, err

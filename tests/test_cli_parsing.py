@@ -32,7 +32,8 @@ Run = Callable[..., tuple[int, str, str]]
 
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    """`cli_run.run`, with what argparse writes on sys.stdout and sys.stderr added to the two."""
+    """`cli_run.run`, with anything written on sys.stdout and sys.stderr added to the two
+    (argparse's help and usage errors now go to the streams `main` is given)."""
 
     def running(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
         code, out, err = run_here(*argv, stdin=stdin)

@@ -262,16 +262,14 @@ def test_an_utterance_that_is_not_utf8_is_a_usage_error() -> None:
     assert "not UTF-8 text" in err
 
 
-def test_an_empty_skill_id_is_refused_as_in_every_command(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_an_empty_skill_id_is_refused_as_in_every_command() -> None:
     # --skill-id "" made the authorities "amzn1.er-authority.echo-sdk..PizzaSize" (no id); then
     # it was taken as none given. Now every command taking --skill-id refuses it (a usage error,
     # before any output): no id is the option left out, not given empty.
     argv = ("understand", "--model", MODEL_FILE, "--skill-id", "", "I'd like a big pizza")
-    code, out, _ = run(*argv)
+    code, out, err = run(*argv)
     assert (code, out) == (2, "")
-    assert "argument --skill-id: empty: name the skill's id" in capsys.readouterr().err
+    assert "argument --skill-id: empty: name the skill's id" in err
 
 
 def test_chat_and_understand_read_a_line_by_one_rule() -> None:
@@ -436,10 +434,9 @@ def test_no_model_says_what_model_takes() -> None:
     )
 
 
-def test_the_usage_line_still_shows_model_as_required(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_usage_line_still_shows_model_as_required() -> None:
     code, out, _ = run("understand", "--help")
     assert code == 0
-    out += capsys.readouterr().out  # (argparse prints its help on sys.stdout)
     assert "[--model" not in out
     assert " --model MODEL " in " ".join(out.split())
 

@@ -185,7 +185,9 @@ def main(
         out.write(f"alexaskill {_version()}\n")
         return 0
     try:
-        args = parser().parse_args(given)  # (it imports the commands)
+        # (argparse writes --help and its usage errors to sys.stdout and sys.stderr)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser().parse_args(given)  # (it imports the commands)
     except SystemExit as exc:  # --help, or a usage error argparse has already printed
         return exc.code if isinstance(exc.code, int) else 2
     except KeyboardInterrupt:

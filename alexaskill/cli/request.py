@@ -97,7 +97,7 @@ def _confirmed(args: argparse.Namespace, request_type: str, intent: dict[str, An
         slot["confirmationStatus"] = status
 
 
-def _interfaces(names: list[str] | None, err: TextIO, request_type: str) -> tuple[str, ...]:
+def _interfaces(names: list[str] | None, request_type: str) -> tuple[str, ...]:
     """``--interface`` values (default: those of a device sending ``request_type``): an empty
     name, a known name in the wrong case (the skill's ``supports()`` would not see it) or a name
     that is none of `KNOWN_INTERFACES` is a usage error."""
@@ -270,7 +270,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     check_type(request_type)
     if args.intent is not None and not args.intent.strip():
         raise UsageError("--intent is empty: name the intent, e.g. GetWeather")
-    interfaces = _interfaces(args.interface, err, request_type)
+    interfaces = _interfaces(args.interface, request_type)
     fields: dict[str, Any] = {}
     modelled = request_class(request_type) is not GenericRequest
     for name, text in pairs(args.field, "--field"):
