@@ -1115,6 +1115,31 @@ def test_json_blocks_write_del_and_c1_characters_as_json_escapes(
     assert '"text": "Hi\\u009b[2J the\\u007fre"' in out, out
 
 
+@pytest.mark.parametrize("flag", [[], ["--json"]])
+def test_bidi_controls_and_line_separators_are_written_escaped(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, flag: list[str]
+) -> None:
+    # U+202E (right-to-left override) reordered the rest of the terminal's line, U+2028 broke
+    # it: both were written raw, in a row and in a --json block alike.
+    monkeypatch.delitem(sys.modules, "bidi_chat", raising=False)  # (another test's)
+    (workdir / "bidi_chat.py").write_text(
+        "from alexaskill import Skill, ask\n"
+        f"skill = Skill({SKILL_ID!r})\n"
+        "@skill.launch\n"
+        "def launch():\n"
+        "    return ask('Hi\\u202egnp.exe\\u2028there\\u2069', reprompt='Again?')\n"
+    )
+    try:
+        code, out, err = chat(
+            monkeypatch, "open loud\n", "bidi_chat:skill", "--invocation", "loud", *flag
+        )
+    finally:
+        sys.modules.pop("bidi_chat", None)
+    assert code == 0, err
+    assert not {"\u202e", "\u2028", "\u2069"} & set(out), out
+    assert "Hi\\u202egnp.exe\\u2028there\\u2069" in out, out
+
+
 def test_a_slash_and_a_space_before_a_commands_name_is_no_command(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -932,3 +932,16 @@ def test_a_web_app_error_and_a_conversations_api_call_arrive_in_a_session(
     code, out, err = run("request", request_type)
     assert code == 0, err
     assert "session" in json.loads(out)
+
+
+def test_bidi_controls_and_line_separators_are_written_as_json_escapes() -> None:
+    # JSON leaves U+202E (right-to-left override), U+2066-U+2069, U+2028 and U+2029 as they
+    # are: a slot value holding one reordered or broke the terminal's line.
+    value = "a\u202eb\u2028c\u2029d\u2066e\u200f"
+    code, out, err = run(
+        "request", "IntentRequest", "--intent", "GetWeather", "--slot", f"city={value}"
+    )
+    assert code == 0, err
+    assert not (set(value) - set("abcde")) & set(out), out
+    assert "a\\u202eb\\u2028c\\u2029d\\u2066e\\u200f" in out, out
+    assert json.loads(out)["request"]["intent"]["slots"]["city"]["value"] == value

@@ -142,11 +142,32 @@ def shown_error(message: str) -> str:
     return _REPR_BYTE.sub(r"\1\\x\2", shown_line(message))
 
 
+#: The characters a terminal that reads Unicode acts on: the bidirectional controls (U+202E,
+#: a right-to-left override, shows what follows backwards, ``exe.txt`` for ``txt.exe``; the
+#: marks, embeddings and isolates: U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069,
+#: Unicode's UAX #9) and the line and paragraph separators U+2028 and U+2029 (a line break to
+#: some terminals and readers), as ``\\uNNNN``, a JSON escape too.
+_UNICODE_CONTROLS: Final = {
+    code: f"\\u{code:04x}"
+    for code in (
+        0x061C,
+        0x200E,
+        0x200F,
+        0x2028,
+        0x2029,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    )
+}
+
 #: The control characters a terminal acts on, as ``\\xNN``: ESC (a colour, a cursor move, a
 #: window title), BEL, CR (back over the line), the rest of C0 but the tab and the newline,
-#: DEL, and C1 (U+009B is a CSI to some terminals).
+#: DEL, and C1 (U+009B is a CSI to some terminals); and `_UNICODE_CONTROLS`.
 _CONTROLS: Final = {
-    code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0)) if code not in (9, 10)
+    **{
+        code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0)) if code not in (9, 10)
+    },
+    **_UNICODE_CONTROLS,
 }
 
 
@@ -157,15 +178,20 @@ def terminal_safe(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
-#: The characters JSON leaves as they are (it escapes C0 only) that a terminal acts on: DEL and
-#: C1, as JSON escapes (``\\u009b``), which a JSON reader reads back as the same character.
-_JSON_CONTROLS: Final = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+#: The characters JSON leaves as they are (it escapes C0 only) that a terminal acts on: DEL,
+#: C1 and `_UNICODE_CONTROLS`, as JSON escapes (``\\u009b``, ``\\u202e``), which a JSON reader
+#: reads back as the same character.
+_JSON_CONTROLS: Final = {
+    **{code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)},
+    **_UNICODE_CONTROLS,
+}
 
 
 def terminal_safe_json(encoded: str) -> str:
-    """JSON text ``encoded`` (``json.dumps(..., ensure_ascii=False)``) with DEL and the C1
-    characters escaped too, as `terminal_safe` writes them out of a text line: such a character
-    can only stand in a string there, where its escape is read back as itself."""
+    """JSON text ``encoded`` (``json.dumps(..., ensure_ascii=False)``) with DEL, the C1
+    characters, the bidirectional controls and U+2028/U+2029 escaped too, as `terminal_safe`
+    writes them out of a text line: such a character can only stand in a string there, where
+    its escape is read back as itself."""
     return encoded.translate(_JSON_CONTROLS)
 
 
