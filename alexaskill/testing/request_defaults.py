@@ -130,6 +130,68 @@ def _button_press(now: str) -> dict[str, Any]:
     }
 
 
+def _web_app_error(_now: str) -> dict[str, Any]:
+    # The web app's page could not be loaded (the reasons of Amazon's Alexa.Presentation.HTML
+    # reference: HTTP_REQUEST_ERROR, TIMED_OUT, FILE_TYPE_NOT_SUPPORTED, APPLICATION_ERROR).
+    return {"error": {"reason": "HTTP_REQUEST_ERROR", "message": "The start URI answered 404"}}
+
+
+def _audio_error(_now: str) -> dict[str, Any]:
+    # An APL for audio document whose Audio source was not found (ask-sdk-model's
+    # apla.RuntimeErrorEvent: token, errors; an error's type AUDIO_SOURCE_ERROR, RENDER_ERROR,
+    # DOCUMENT_ERROR or LINK_ERROR, with its reason and message).
+    return {
+        "token": _DOCUMENT,
+        "errors": [
+            {
+                "type": "AUDIO_SOURCE_ERROR",
+                "reason": "NOT_FOUND_ERROR",
+                "message": "The audio at https://www.example.com/chime.mp3 was not found",
+            }
+        ],
+    }
+
+
+def _api_invoked(_now: str) -> dict[str, Any]:
+    # Alexa Conversations calls the skill's GetWeather API with the city it collected
+    # (Amazon's "Request and Response Reference for Alexa Conversations": apiRequest's name,
+    # arguments, the plain values, and slots, each as a request's slotValue).
+    return {
+        "apiRequest": {
+            "name": "GetWeather",
+            "arguments": {"cityName": "Lisbon"},
+            "slots": {"cityName": {"type": "Simple", "value": "Lisbon"}},
+        }
+    }
+
+
+#: The widget (an APL package, by the id the skill's manifest gives it) a sample DataStore
+#: request is about, and its version before and after an update.
+_PACKAGE: Final = {"packageId": "widget", "packageVersion": "1.0"}
+
+
+def _usages(_now: str) -> dict[str, Any]:
+    # A widget installed (or removed) on a device, where it shows: FAVORITE, the one location
+    # ask-sdk-model's Locations names (its UsagesInstallRequest and UsagesRemovedRequest).
+    usage = {"location": "FAVORITE", "instanceId": f"amzn1.ask.widget.{uuid.uuid4()}"}
+    return {"payload": {**_PACKAGE, "usages": [usage]}}
+
+
+def _data_store_error(_now: str) -> dict[str, Any]:
+    # A Data Store REST API push that expired, the device offline: the error's type
+    # (DEVICE_UNAVAILABLE, DEVICE_PERMANENTLY_UNAVAILABLE, DATASTORE_INTERNAL_ERROR,
+    # STORAGE_LIMIT_EXCEEDED) and, for a device unavailable, the device and the commands not
+    # delivered, for the skill to push again (ask-sdk-model's datastore.DispatchErrorContent).
+    command = {"type": "PUT_OBJECT", "namespace": "widget", "key": "today", "content": {}}
+    device = f"amzn1.ask.device.{uuid.uuid4()}"
+    return {
+        "error": {
+            "type": "DEVICE_UNAVAILABLE",
+            "content": {"deviceId": device, "commands": [command]},
+        }
+    }
+
+
 _DEFAULTS: Final[dict[str, _Maker]] = {
     "AlexaSkillEvent.SkillEnabled": _event(),
     "AlexaSkillEvent.SkillDisabled": _event(),
@@ -194,6 +256,29 @@ _DEFAULTS: Final[dict[str, _Maker]] = {
     # What the skill's web app sent (alexa.skill.sendMessage): its own JSON object.
     "Alexa.Presentation.HTML.Message": lambda _now: {"message": {}},
     "GameEngine.InputHandlerEvent": _button_press,
+    # The types alexaskill does not model (they reach the fallback handler), with the fields
+    # Amazon's references give them: the Alexa.Presentation.HTML and Alexa.Presentation.APLA
+    # interface references, "Handle API Calls for Alexa Conversations", and the Alexa.DataStore
+    # and Alexa.DataStore.PackageManager interface references (their objects' fields as
+    # ask-sdk-model, Amazon's SDK model generated from the same API, names them).
+    "Alexa.Presentation.HTML.RuntimeError": _web_app_error,
+    "Alexa.Presentation.APLA.RuntimeError": _audio_error,
+    "Dialog.API.Invoked": _api_invoked,
+    "Alexa.DataStore.Error": _data_store_error,
+    "Alexa.DataStore.PackageManager.UsagesInstalled": _usages,
+    "Alexa.DataStore.PackageManager.UsagesRemoved": _usages,
+    "Alexa.DataStore.PackageManager.UpdateRequest": lambda _now: {
+        "packageId": _PACKAGE["packageId"],
+        "fromVersion": _PACKAGE["packageVersion"],
+        "toVersion": "1.1",
+    },
+    # A widget that could not be installed or updated: INTERNAL_ERROR, the one type
+    # ask-sdk-model's packagemanager.ErrorType names; content is opaque.
+    "Alexa.DataStore.PackageManager.InstallationError": lambda _now: {
+        "packageId": _PACKAGE["packageId"],
+        "version": _PACKAGE["packageVersion"],
+        "error": {"type": "INTERNAL_ERROR", "content": {}},
+    },
 }
 
 #: The interfaces a device sending requests of a type declares, when none are given: an APL
@@ -204,6 +289,8 @@ _INTERFACES: Final = {
     "Alexa.Presentation.APLT.": ("AudioPlayer", "Alexa.Presentation.APLT"),
     "Alexa.Presentation.HTML.": ("AudioPlayer", "Alexa.Presentation.HTML"),
     "Display.": ("AudioPlayer", "Display"),
+    # A widget is an APL package, shown on a screen that runs APL.
+    "Alexa.DataStore.": ("AudioPlayer", "Alexa.Presentation.APL"),
 }
 
 

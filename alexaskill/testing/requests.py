@@ -65,7 +65,15 @@ __all__ = [
 #: The skill id the request builders use when neither the client nor the skill names one.
 DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
-#: Request types that arrive inside a session; the others come with no ``session``.
+#: Request types that arrive inside a session; the others come with no ``session``. A
+#: document's error comes in the session of the answer that sent the document (an APL for
+#: audio RenderDocument is "part of your standard response or ... a reprompt": Amazon's
+#: Alexa.Presentation.APLA reference), a Dialog.API.Invoked with its session (Amazon's
+#: "Request and Response Reference for Alexa Conversations" shows one). The Alexa.DataStore
+#: events are taken to come without one, in no turn of a conversation: Alexa sends them when it
+#: installs, removes or updates a widget on the device, or once a push's delivery expired with
+#: the device offline (Amazon's Alexa.DataStore.PackageManager and Alexa.DataStore references;
+#: neither shows a session, and the pushes are made "from outside of a skill session").
 SESSION_TYPES = frozenset(
     {
         "LaunchRequest",
@@ -76,6 +84,7 @@ SESSION_TYPES = frozenset(
         "Display.ElementSelected",
         "Alexa.Presentation.APL.UserEvent",
         "Alexa.Presentation.APL.RuntimeError",
+        "Alexa.Presentation.APLA.RuntimeError",
         "Alexa.Presentation.APL.LoadIndexListData",
         "Alexa.Presentation.APL.LoadTokenListData",
         "Alexa.Presentation.APLT.UserEvent",  # (a character display's, as APL's)
