@@ -387,7 +387,7 @@ def test_request_refuses_an_interface_no_device_declares(name: str, meant: str) 
     assert err == (
         f"alexaskill request: error: --interface {name!r}: not an interface a device "
         f"declares{meant}; one of AudioPlayer, Display, VideoApp, Alexa.Presentation.APL, "
-        "Alexa.Presentation.APLT, Alexa.Presentation.HTML, Geolocation\n"
+        "Alexa.Presentation.APLT, Alexa.Presentation.HTML, Geolocation, Navigation, AppLink\n"
     )
 
 

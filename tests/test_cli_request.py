@@ -945,3 +945,19 @@ def test_bidi_controls_and_line_separators_are_written_as_json_escapes() -> None
     assert not (set(value) - set("abcde")) & set(out), out
     assert "a\\u202eb\\u2028c\\u2029d\\u2066e\\u200f" in out, out
     assert json.loads(out)["request"]["intent"]["slots"]["city"]["value"] == value
+
+
+@pytest.mark.parametrize(
+    ("name", "declared"), [("Navigation", {}), ("AppLink", {"version": "2.0"})]
+)
+def test_navigation_and_app_link_are_interfaces_a_device_declares(
+    name: str, declared: dict[str, str]
+) -> None:
+    # Both were refused ("not an interface a device declares"), though Amazon's SDK model of
+    # supportedInterfaces has Navigation and an Alexa for Apps skill checks for AppLink.
+    code, out, err = run("request", "LaunchRequest", "--interface", name)
+    assert code == 0, err
+    supported = json.loads(out)["context"]["System"]["device"]["supportedInterfaces"]
+    assert supported == {name: declared}
+    code, _, err = run("request", "LaunchRequest", "--interface", name.lower())
+    assert code == 2 and f"interface names are case-sensitive: {name}" in err, err

@@ -459,5 +459,5 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="an interface the device supports: AudioPlayer (default; with Alexa.Presentation.APL "
         "for an APL event, Alexa.Presentation.APLT for an APLT one, Alexa.Presentation.HTML for "
         "an HTML one, Display for Display.ElementSelected), Display, Alexa.Presentation.APL, "
-        "VideoApp; repeat for several",
+        "VideoApp, Geolocation, Navigation, AppLink, …; repeat for several",
     )

@@ -98,7 +98,12 @@ SESSION_TYPES = frozenset(
     }
 )
 
-#: The interfaces a device declares in ``supportedInterfaces`` that alexaskill knows of.
+#: The interfaces a device declares in ``supportedInterfaces`` that alexaskill knows of: those
+#: of ask-sdk-model's ``SupportedInterfaces`` (alexa-apis-for-java, Amazon's model of the
+#: request: Alexa.Presentation.APL, APLT and HTML, AudioPlayer, Display, VideoApp, Geolocation
+#: and Navigation), and AppLink, the interface of Alexa for Apps (Amazon's "Migrate From Alexa
+#: for Apps V1 to V2": "the AppLink V2 interface"), which Alexa for Apps sample skills look for
+#: in supportedInterfaces, its ``version`` "2.0" for V2.
 KNOWN_INTERFACES: Final = (
     "AudioPlayer",
     "Display",
@@ -107,6 +112,8 @@ KNOWN_INTERFACES: Final = (
     "Alexa.Presentation.APLT",
     "Alexa.Presentation.HTML",
     "Geolocation",
+    "Navigation",
+    "AppLink",
 )
 
 #: The interfaces a device with a screen declares (an Echo Show): pass as ``interfaces=``.
@@ -121,6 +128,7 @@ _INTERFACES: dict[str, dict[str, Any]] = {
     "Display": {"templateVersion": "1.0", "markupVersion": "1.0"},
     "VideoApp": {},
     "Alexa.Presentation.APL": {"runtime": {"maxVersion": "2024.3"}},
+    "AppLink": {"version": "2.0"},  # (Alexa for Apps V2; V1's had no version)
 }
 
 
