@@ -683,6 +683,32 @@ def test_a_base_exception_out_of_the_app_reaches_the_test_as_it_is(served: bool)
         client.close()
 
 
+@pytest.mark.parametrize("served", [True, False])
+def test_a_base_exception_out_of_the_app_reaches_client_http_as_it_is(served: bool) -> None:
+    # ``client.http``, the raw access the client offers (a request sent unsigned, or to another
+    # path), raised `Escaped`, the wrapper that carries such an exception past the portal, and
+    # a test's ``pytest.raises(_Stop)`` around it failed.
+    raised_once: list[str] = []
+
+    class Stopping(Skill):
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http" and not raised_once:
+                raised_once.append("raised")
+                raise _Stop("out of the app")
+            await super().__call__(scope, receive, send)
+
+    client = TestClient(Stopping(SKILL_ID))
+    with client if served else contextlib.nullcontext(client):
+        with pytest.raises(_Stop, match="out of the app") as raised:
+            client.http.post(client.path, content=b"{}")
+        assert raised.value.__context__ is None  # (not "during handling of Escaped")
+        json_type = {"Content-Type": "application/json"}
+        unsigned = client.http.post(client.path, content=b"{}", headers=json_type)
+        assert unsigned.status_code == 400  # the client still sends (refused: not signed)
+    if not served:
+        client.close()
+
+
 @pytest.mark.parametrize("year", [1900, 9999])
 def test_a_clock_the_test_pki_cannot_certify_is_refused_naming_now(year: int) -> None:
     # TestClient(now=...) at 1900 said cryptography's "The not valid before date must be on or
