@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+from ..directives.audio import MAX_AUDIO_TOKEN
 from ..responses.response import ends_session
 
 if TYPE_CHECKING:
@@ -67,11 +68,38 @@ _AUDIO_DIRECTIVES: Final = ("AudioPlayer.Play", "AudioPlayer.Stop", "AudioPlayer
 
 @dataclass(frozen=True)
 class QueuedStream:
-    """A stream waiting in the player's queue, as its Play directive gave it."""
+    """A stream waiting in the player's queue, as its Play directive gave it.
+
+    A test's ``token`` is one a Play of Alexa's gives: a str, not blank, of at most
+    `MAX_AUDIO_TOKEN` characters (a `ValueError` otherwise). The player queues what a skill
+    sends as it is (`_sent`): the device plays what it is told, and the test sees it.
+    """
 
     token: str
     url: str | None = None
     offset_in_milliseconds: int = 0
+
+    def __post_init__(self) -> None:
+        token: object = self.token
+        if not isinstance(token, str) or not token.strip():
+            raise ValueError(
+                f"QueuedStream token is {token!r}: the stream's token (a str, not empty nor blank)"
+            )
+        if len(token) > MAX_AUDIO_TOKEN:
+            raise ValueError(
+                f"QueuedStream token is {len(token)} characters: Amazon's limit for a stream's "
+                f"token (AudioPlayer.Play's audioItem.stream.token) is {MAX_AUDIO_TOKEN}"
+            )
+
+    @classmethod
+    def _sent(cls, token: str, url: str | None, offset_in_milliseconds: int) -> QueuedStream:
+        """The stream as a skill's Play sent it, its token unchecked (a blank one, or one past
+        the limit from a server in ``chat --url``): what the device follows."""
+        stream = object.__new__(cls)
+        object.__setattr__(stream, "token", token)
+        object.__setattr__(stream, "url", url)
+        object.__setattr__(stream, "offset_in_milliseconds", offset_in_milliseconds)
+        return stream
 
 
 @dataclass
@@ -188,7 +216,7 @@ class DevicePlayer:
         if not isinstance(stream, Mapping) or not isinstance(stream.get("token"), str):
             return  # the app refuses such a reply before it goes out
         offset = stream.get("offsetInMilliseconds")
-        queued = QueuedStream(
+        queued = QueuedStream._sent(
             stream["token"],
             stream.get("url") if isinstance(stream.get("url"), str) else None,
             offset
@@ -292,7 +320,7 @@ class DevicePlayer:
             return
         if self.activity in ("PLAYING", "PAUSED", "BUFFER_UNDERRUN"):
             self.stops += 1
-            self.stopped = QueuedStream(self.token, self.url, self.offset_in_milliseconds)
+            self.stopped = QueuedStream._sent(self.token, self.url, self.offset_in_milliseconds)
 
     # --- the device's own events ---
 
