@@ -16,7 +16,7 @@ from .asking_again import ASKING_AGAIN_LINE, Question, ask_again, encode_questio
 from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
-from .handler_bugs import failed_in, handler_bug, no_handler, not_a_reply
+from .handler_bugs import failed_in, handler_bug, no_handler, not_a_reply, service_step
 from .late_results import LateResult, report_late
 from .leaving import LEAVING, ended, kept_ended, unhandled
 from .log_repeats import Repeats
@@ -168,7 +168,7 @@ class Answering(Apologising):
         except Exception as exc:
             return await self._recover(exc, call, threadpool)
         except BaseException as exc:
-            failure = handler_bug(exc, failed_in(self.registry, call.running, call.making))
+            failure = handler_bug(exc, failed_in(self.registry, call.running, self._step(call)))
             if failure is None:
                 raise  # the request itself is cancelled (its deadline, a shutdown), or Ctrl-C
             return await self._recover(failure, call, threadpool)
@@ -297,7 +297,7 @@ class Answering(Apologising):
         """
         watched = call.watched
         if watched is None:
-            await self._finish(made)
+            await self._finish(made, call)
             return
         if not isinstance(watched, tuple):  # an anyio cancel scope (trio: alexaskill.deadline)
             import anyio
@@ -309,7 +309,7 @@ class Answering(Apologising):
             import asyncio
 
             await asyncio.sleep(0)  # takes the deadline's cancellation: nothing is saved
-        await self._finish(made)
+        await self._finish(made, call)
         late = time.perf_counter() - (call.deadline or 0.0)
         if late > 0:
             logger.warning(
@@ -318,17 +318,32 @@ class Answering(Apologising):
                 late,
             )
 
-    async def _finish(self, made: _Made) -> None:
+    async def _finish(self, made: _Made, call: Call) -> None:
         """Finish the services of an answer whose code all returned (save what it changed).
 
-        Attributes of several kinds are all checked before any is saved (`check_saves`).
+        Attributes of several kinds are all checked before any is saved (`check_saves`). The
+        service being finished is noted in ``call.finishing`` (left set if its finish raises).
         """
         if len(made) > 1:
             check_saves(made.values())
         for service_type, service in made.items():
             finish = self._services[service_type][1]
             if finish is not None:
+                call.finishing = service_type
                 await finish(service)
+        call.finishing = None
+
+    def _step(self, call: Call) -> str:
+        """The service ``call`` is making or finishing, in the log's words (`service_step`),
+        or "" when it is doing neither."""
+        if call.making is not None:
+            return service_step(call.making, self._services[call.making][0])
+        if call.finishing is not None:
+            finish = self._services[call.finishing][1]
+            return service_step(
+                call.finishing, finish or self._services[call.finishing][0], finishing=True
+            )
+        return ""
 
     def _unhandled(self, request: Request) -> Response | None:
         if isinstance(request, IntentRequest):
@@ -437,7 +452,7 @@ class Answering(Apologising):
                 what = request_name(request)
                 logger.error("attributes not loaded or saved for %s: %s%s", what, exc, since)
         elif not self._said_too_large(call, exc):
-            who = failed_in(self.registry, call.running, call.making)
+            who = failed_in(self.registry, call.running, self._step(call))
             where = request_name(request) + (f" ({who})" if who else "")
             self._said_failure(exc, where)
         self._tell(exc, call.envelope)

@@ -33,6 +33,7 @@ class Call:
         "exception",
         "expired",
         "fallbacks_said",
+        "finishing",
         "has_session",
         "making",
         "overran",
@@ -67,6 +68,9 @@ class Call:
         #: The service type being made for the code about to run (Attributes: the store's
         #: load), or None: what the deadline's warning says of a call held back by it.
         self.making: type | None = None
+        #: The service type being finished once the reply is made (Attributes: the store's
+        #: save), or None: what the log says raised, when no handler made the reply.
+        self.finishing: type | None = None
         #: The handler or hook being called, left set when it raises (for the log), else None.
         self.running: Handler | None = None
         #: Under a deadline, the first handler or hook to return past it, and the first to return

@@ -18,7 +18,6 @@ from .leaving import END, LEAVING
 from .models import Envelope, decode_envelope
 from .responses import Response, ask, encode_response
 from .services import AlexaApi
-from .store.attributes import _StoredAttributes
 
 __all__ = ["DEADLINE_GRACE", "DEADLINE_REPLY", "PROGRESSIVE_SPEECH", "DeadlineAnswering"]
 
@@ -268,10 +267,8 @@ class DeadlineAnswering(Answering):
             fate = ""
         elif call.making is not None:
             # Its services (attributes from a slow store) were still being made: never called.
-            making = call.making.__name__
-            if issubclass(call.making, _StoredAttributes):
-                making += " (the store's load)"
-            fate = f": it was never started: making its {making} took that long"
+            # (Named as a failed or cancelled making is: "the store's load of Attributes".)
+            fate = f": it was never started: {self._step(call)} took that long"
         else:
             # A hook may be what ran late (the handler not called yet, or answered already).
             running = call.running or handler

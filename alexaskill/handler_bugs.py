@@ -8,7 +8,7 @@ request's own cancellation (the deadline's), or a Ctrl-C.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from types import CoroutineType
 from typing import TYPE_CHECKING
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .builtin_intents import close_matches
 from .deadline import Expired
 from .exceptions import ResponseError
-from .handler_signature import wrapped_coroutine_function
+from .handler_signature import describe, wrapped_coroutine_function
 from .log_values import MAX_VALUE, cut
 from .own_cancellation import cancelled_here, is_cancellation
 
@@ -24,7 +24,15 @@ if TYPE_CHECKING:
     from .dispatch import Registry
     from .injection import Handler
 
-__all__ = ["as_raised", "failed_in", "handler_bug", "let_through_by", "no_handler", "not_a_reply"]
+__all__ = [
+    "as_raised",
+    "failed_in",
+    "handler_bug",
+    "let_through_by",
+    "no_handler",
+    "not_a_reply",
+    "service_step",
+]
 
 
 #: Who raised the last `BaseException` that `handler_bug` let go on up, in this context (an AWS
@@ -98,13 +106,14 @@ def _shown(value: object) -> str:
         return f"<{type(value).__name__} object: its repr() failed>"
 
 
-def failed_in(registry: Registry, running: Handler | None, making: type | None = None) -> str:
+def failed_in(registry: Registry, running: Handler | None, step: str = "") -> str:
     """Who raised, for the log line of a failed request: the handler (or fallback) by its name,
-    a hook or an exception handler as one ("the before-request hook module.check"), else the
-    making of the service ``making`` for the code about to run ("the store's load of
-    Attributes"); "" when none of them was running (a reply broke one of Alexa's rules)."""
+    a hook or an exception handler as one ("the before-request hook module.check"), else
+    ``step``, the service being made or finished when none of them was running (`service_step`:
+    "the store's load of Attributes"); "" when nothing was (a reply broke one of Alexa's
+    rules)."""
     if running is None:
-        return "" if making is None else _made_by(making)
+        return step
     for when, hooks in (("before", registry.before_hooks), ("after", registry.after_hooks)):
         if any(hook.handler is running for hook in hooks):
             return f"the {when}-request hook {running.name}"
@@ -113,13 +122,17 @@ def failed_in(registry: Registry, running: Handler | None, making: type | None =
     return ("the fallback " if running is registry.fallback else "") + running.name
 
 
-def _made_by(making: type) -> str:
-    """Who makes a service of type ``making``: attributes, the store's load (no handler ran)."""
-    from .store.attributes import _StoredAttributes  # (only when a request failed)
+def service_step(kind: type, by: Callable[..., object], *, finishing: bool = False) -> str:
+    """The making of a service of type ``kind`` by its function ``by`` (`Skill.add_service`'s
+    ``create``), or with ``finishing`` its finishing by ``finish``, in the words of the log
+    ("the making of the service Db by app.open_db"); for attributes, the store's load or save
+    ("the store's load of Attributes"), alexaskill's own functions, no name of the skill's."""
+    from .store.attributes import _StoredAttributes  # (only when a request failed or is late)
 
-    if issubclass(making, _StoredAttributes):
-        return f"the store's load of {making.__name__}"
-    return f"the making of the service {making.__name__}"
+    if issubclass(kind, _StoredAttributes):
+        return f"the store's {'save' if finishing else 'load'} of {kind.__name__}"
+    step = "finishing" if finishing else "making"
+    return f"the {step} of the service {kind.__name__} by {describe(by)}"
 
 
 def _ctrl_c_possible() -> bool:

@@ -327,7 +327,8 @@ def test_hooks_services_and_exception_handlers_that_fail_get_the_apology(
         skill = Skill(DEFAULT_SKILL_ID)
         skill.add_service(Db, make_db)
         skill.add_intent_handler("Bad", uses_db)
-        yield "the making of the service Db raised SystemExit(4)", skill  # (never the handler)
+        maker = f"{make_db.__module__}.{make_db.__qualname__}"  # (never the handler)
+        yield f"the making of the service Db by {maker} raised SystemExit(4)", skill
 
         skill = Skill(DEFAULT_SKILL_ID)
         skill.add_service(Db, make_ok, finish)

@@ -176,9 +176,39 @@ def test_the_deadline_message_says_when_a_slow_store_held_the_handler_back(
         assert client.intent("Count").speech == DEADLINE_REPLY
         release.set()  # the load ends: the client's loop need not wait out its thread
     assert "count did not answer within" in caplog.text
-    assert "it was never started: making its Attributes (the store's load) took" in caplog.text
+    # (named as a failed or cancelled load is: "the store's load of Attributes")
+    assert "it was never started: the store's load of Attributes took that long" in caplog.text
     assert "runs on" not in caplog.text
     assert ran == []
+
+
+class _Db:
+    """A service of the skill's own, made before its handler runs."""
+
+
+def test_the_deadline_message_names_the_make_function_of_a_slow_service(
+    caplog: pytest.LogCaptureFixture, release: threading.Event, clock: Clock
+) -> None:
+    # A slow service held the handler back: the message said "making its _Db", naming the
+    # type, not the function the skill gave add_service, which is where the time went.
+    async def open_db(call: object) -> _Db:
+        clock.skip(SHORT)
+        await asyncio.to_thread(release.wait, WAIT)
+        return _Db()
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    skill.add_service(_Db, open_db)
+
+    @skill.intent("Count")
+    def count(db: _Db) -> Response:
+        return speak("counted")
+
+    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
+        assert client.intent("Count").speech == DEADLINE_REPLY
+        release.set()
+    maker = f"{open_db.__module__}.{open_db.__qualname__}"
+    said = f"it was never started: the making of the service _Db by {maker} took that long"
+    assert said in caplog.text
 
 
 def test_the_deadline_message_of_a_slow_handler_whose_attributes_came_in_time(
