@@ -252,6 +252,10 @@ class _Endpoint:
                     body = None
         except BaseException as exc:
             if expired(watched, exc):
+                # Cancelled from outside too, before the task ran again (a shutdown as the
+                # deadline passed): that cancellation goes on, answered as one (`__call__`).
+                if watched[1].cancelling():
+                    raise
                 raise TimeoutError from None
             raise
         watched[0].unwatch(watched[1])
