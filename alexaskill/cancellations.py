@@ -5,11 +5,10 @@ made in its place (`AnsweredCancellation`), which the endpoint sends."""
 
 from __future__ import annotations
 
-import sys
 from typing import Final
 
 from .error_bodies import error_body
-from .own_cancellation import is_cancellation
+from .own_cancellation import is_cancellation, is_trio_cancellation
 
 __all__: list[str] = []  # for the endpoint and `Handling`, not the public API
 
@@ -45,7 +44,8 @@ def unlogged(exc: BaseException) -> bool:
     `AnsweredCancellation` (its line written), a cancellation (asyncio's or trio's: a shutdown,
     a caller's timeout, whose line, if any, is written where it is answered) and GeneratorExit (a
     coroutine closed unfinished): none of them alexaskill's failure."""
-    if isinstance(exc, AnsweredCancellation | GeneratorExit) or is_cancellation(exc):
-        return True
-    trio = sys.modules.get("trio")
-    return trio is not None and isinstance(exc, trio.Cancelled)
+    return (
+        isinstance(exc, AnsweredCancellation | GeneratorExit)
+        or is_cancellation(exc)
+        or is_trio_cancellation(exc)
+    )

@@ -18,7 +18,7 @@ from .deadline import Expired
 from .exceptions import ResponseError
 from .handler_signature import describe, wrapped_coroutine_function
 from .log_values import MAX_VALUE, cut
-from .own_cancellation import cancelled_here, is_cancellation
+from .own_cancellation import cancelled_here, is_cancellation, is_trio_cancellation
 
 if TYPE_CHECKING:
     from .dispatch import Registry
@@ -84,8 +84,7 @@ def _handler_bug(exc: BaseException, who: str) -> RuntimeError | None:
     else:
         if cancelled_here(exc):  # the request's own (its deadline, a shutdown)
             return None
-        trio = sys.modules.get("trio")
-        if trio is not None and isinstance(exc, trio.Cancelled):
+        if is_trio_cancellation(exc):
             return None  # a cancel scope's, around the request (its deadline, a shutdown)
         if is_cancellation(exc):  # a stray one: a task it awaited was cancelled elsewhere
             failure = RuntimeError(

@@ -1,7 +1,8 @@
 """Which exceptions are asyncio's cancellation, and whether one is the request's own: its task
 cancelled from outside (a deadline, a shutdown), not a stray ``CancelledError`` that awaited
-work let out (a task cancelled elsewhere: a bug of whoever let it out). The one check of
-`alexaskill.handler_bugs`, `alexaskill.verify.fetch`, the endpoint and `Handling`."""
+work let out (a task cancelled elsewhere: a bug of whoever let it out); which are trio's. The one
+check of `alexaskill.handler_bugs`, `alexaskill.cancellations`, `alexaskill.verify.fetch`, the
+endpoint and `Handling`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ def is_cancellation(exc: BaseException) -> bool:
     Lambda with only def handlers never loads it)."""
     asyncio = sys.modules.get("asyncio")
     return asyncio is not None and isinstance(exc, asyncio.CancelledError)
+
+
+def is_trio_cancellation(exc: BaseException) -> bool:
+    """Whether ``exc`` is trio's ``Cancelled``: a cancel scope's around the request (its deadline
+    through anyio, a shutdown), always the request's own. (trio is looked up only if loaded.)"""
+    trio = sys.modules.get("trio")
+    return trio is not None and isinstance(exc, trio.Cancelled)
 
 
 def cancelled_here(exc: BaseException) -> bool:

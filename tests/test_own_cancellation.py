@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
-from alexaskill.own_cancellation import cancelled_here, is_cancellation
+import pytest
+
+from alexaskill.cancellations import unlogged
+from alexaskill.handler_bugs import handler_bug
+from alexaskill.own_cancellation import cancelled_here, is_cancellation, is_trio_cancellation
 
 
 def test_a_cancelled_error_where_no_loop_runs_is_the_requests_own() -> None:
@@ -36,3 +40,26 @@ def test_a_cancelled_error_is_stray_unless_the_running_task_is_being_cancelled()
         return await stray, await own
 
     assert asyncio.run(main()) == (False, True)
+
+
+def test_trios_cancelled_is_one_lookup_for_the_answering_and_the_handlers_bugs() -> None:
+    # `unlogged` and `handler_bug` each looked trio.Cancelled up for themselves.
+    trio = pytest.importorskip("trio")
+    caught: list[BaseException] = []
+
+    async def main() -> None:
+        with trio.CancelScope() as scope:
+            scope.cancel()
+            try:
+                await trio.sleep(0)
+            except trio.Cancelled as exc:
+                caught.append(exc)
+                raise
+
+    trio.run(main)
+    (cancelled,) = caught
+    assert is_trio_cancellation(cancelled)
+    assert not is_trio_cancellation(asyncio.CancelledError())
+    assert not is_trio_cancellation(KeyboardInterrupt())
+    assert unlogged(cancelled)  # goes on up without an internal_error line
+    assert handler_bug(cancelled) is None  # the request's own: no apology
