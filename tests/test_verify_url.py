@@ -31,6 +31,12 @@ VALID_URLS = [
         "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem",
         "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem",
     ),
+    # Port 443 written with leading zeros, or a port left empty (RFC 3986, 3.2.3: the scheme's
+    # default, 443): Amazon's rule is "port 443, if a port is given", and the Python, Java and
+    # Node.js SDKs all accept both. Refused as "port is not 443" before, which they are.
+    ("https://s3.amazonaws.com:0443/echo.api/echo-api-cert.pem", ECHO),
+    ("https://s3.amazonaws.com:000443/echo.api/echo-api-cert.pem", ECHO),
+    ("https://s3.amazonaws.com:/echo.api/echo-api-cert.pem", ECHO),
     # MAX_CERT_URL characters exactly: the limit is inclusive
     (LONGEST, LONGEST),
 ]
@@ -86,13 +92,16 @@ INVALID_URLS = [  # (url, a word of the expected reason)
     ("https://[::ffff:52.216.0.1]/echo.api/x.pem", "host"),
     # ports
     ("https://s3.amazonaws.com:80/echo.api/x.pem", "port"),
-    ("https://s3.amazonaws.com:0443/echo.api/x.pem", "port"),
-    ("https://s3.amazonaws.com:/echo.api/x.pem", "port"),
     ("https://s3.amazonaws.com:443:443/echo.api/x.pem", "port"),
     ("https://s3.amazonaws.com:99999/echo.api/x.pem", "port"),
     ("https://s3.amazonaws.com:https/echo.api/x.pem", "port"),
     ("https://s3.amazonaws.com:+443/echo.api/x.pem", "port"),
     ("https://s3.amazonaws.com:443echo.api/x.pem", "port"),  # (no slash after the port)
+    ("https://s3.amazonaws.com:4430/echo.api/x.pem", "port"),
+    ("https://s3.amazonaws.com:0/echo.api/x.pem", "port"),
+    ("https://s3.amazonaws.com:00/echo.api/x.pem", "port"),
+    ("https://s3.amazonaws.com::443/echo.api/x.pem", "port"),
+    ("https://s3.amazonaws.com:0443:/echo.api/x.pem", "port"),
     # empty, unparseable, schemeless
     ("", "empty"),
     ("https://[/", "unparseable"),

@@ -42,7 +42,8 @@ def check_cert_url(url: str) -> str:
     Stricter than the rules in three ways, all absent from Amazon's real URLs: percent-escapes
     are refused rather than decoded (``%2e%2e`` and ``%2f`` would mean something else to S3 than
     to this check), as are backslashes (some URL parsers read them as slashes), and so are
-    whitespace, control characters, non-ASCII, queries, fragments and ports other than 443.
+    whitespace, control characters, non-ASCII, queries, fragments and ports other than 443 (which
+    may be written ``:0443``, or left empty, ``https://s3.amazonaws.com:/echo.api/…``).
     """
     global _last_plain
     # Every request names the same URL or two: the last one that matched is not matched again
@@ -76,9 +77,14 @@ def check_cert_url(url: str) -> str:
     if netloc not in _CERT_NETLOCS:
         if "@" in netloc:
             raise CertificateUrlError("certificate URL: userinfo")
-        if netloc.partition(":")[0] == "s3.amazonaws.com":
+        host, _, port = netloc.partition(":")
+        if host != "s3.amazonaws.com":
+            raise CertificateUrlError("certificate URL: host is not s3.amazonaws.com")
+        # Port 443 with leading zeros, or left empty (the scheme's default, RFC 3986 3.2.3):
+        # Amazon asks for 443 if a port is given, and its SDKs read both as 443. The URL
+        # returned (and downloaded) has no port.
+        if port and port.lstrip("0") != "443":
             raise CertificateUrlError("certificate URL: port is not 443")
-        raise CertificateUrlError("certificate URL: host is not s3.amazonaws.com")
     path = _remove_dot_segments(parts.path)
     if not path.startswith(_CERT_PATH_PREFIX) or len(path) == len(_CERT_PATH_PREFIX):
         raise CertificateUrlError("certificate URL: path is not under /echo.api/")
