@@ -31,6 +31,8 @@ _ORDINAL_REFUSED: Final = (
     "timestamp: ordinal date (YYYY-DDD) not read; send a calendar date, as Alexa does "
     "(2026-12-05T10:00:00Z)"
 )
+#: What may follow the hour 24 (the midnight that ends the day): zeros, up to the UTC offset.
+_END_OF_DAY: Final = re.compile(r"[0:.,]*(?![^Zz+-])", re.A)
 #: The characters that end an ISO 8601 timestamp after its UTC offset's sign (or its ``Z``).
 _OFFSET_DIGITS: Final = "0123456789:."
 
@@ -65,6 +67,10 @@ def _junk(timestamp: str) -> bool:
         return True
     at = _separator(timestamp)
     if timestamp[at : at + 1] not in "Tt ":  # ("" too: a date alone)
+        return True
+    # Hour 24 only as 24:00:00 (a fraction of zeros too): fromisoformat drops a fraction's digits
+    # past the microsecond, so that 3.14's reading of it would take ``24:00:00.0000001``.
+    if timestamp[at + 1 : at + 3] == "24" and _END_OF_DAY.match(timestamp, at + 3) is None:
         return True
     head = timestamp.rstrip(_OFFSET_DIGITS)  # up to the offset's sign, or the Z
     if len(head) > 1 and head[-1] in "+-Zz" and not head[-2].isdigit():
@@ -109,7 +115,8 @@ def _unusual(timestamp: object) -> datetime:
     """A timestamp fromisoformat refused that RFC 3339 allows: one ending in a lower-case ``z``
     (RFC 3339, section 5.6: "T" and "Z" may be lower case; fromisoformat takes a ``t`` only),
     one in a leap second (``2016-12-31T23:59:60Z``, only ever 23:59:60 UTC on a month's last
-    day), read as the instant it ends, or both; `TimestampError` for anything else (a
+    day), read as the instant it ends, or both; or one ISO 8601 allows, ``24:00:00`` (the end
+    of the day), read as the next day's midnight; `TimestampError` for anything else (a
     ``TypeError`` for no str: the caller's mistake)."""
     if not isinstance(timestamp, str):  # (a request's, from the verifier, is always a str)
         raise TypeError(
@@ -131,6 +138,15 @@ def _unusual(timestamp: object) -> datetime:
             utc = moment.astimezone(UTC) if moment.tzinfo is not None else moment
             if (utc.hour, utc.minute) == (23, 59) and (utc + timedelta(seconds=1)).day == 1:
                 return moment + timedelta(seconds=1)
+    at = _separator(timestamp)
+    if timestamp[at : at + 3] in ("T24", "t24", " 24"):
+        # 24:00:00, the midnight that ends the day (ISO 8601 of 2004, and again since its 2022
+        # amendment): read by fromisoformat from Python 3.14 on (gh-102450), refused by 3.11 to
+        # 3.13, so read here as 00:00:00 of the next day on every Python. Any other time of hour
+        # 24 is no time at all (`_junk`, which holds Python 3.14's reading to that too).
+        with contextlib.suppress(ValueError, OverflowError):
+            midnight = datetime.fromisoformat(timestamp[: at + 1] + "00" + timestamp[at + 3 :])
+            return midnight + timedelta(days=1)
     if _ORDINAL.match(timestamp) is not None:
         raise TimestampError(_ORDINAL_REFUSED)
     raise TimestampError("timestamp: not ISO 8601")

@@ -295,7 +295,9 @@ def _as_the_grammar_reads(timestamp: str) -> datetime | None:
         return None
     minute, second = int(match["m"] or 0), int(match["s"] or 0)
     offset_minutes = int(match["om"] or 0)
-    if int(match["h"]) > 23 or minute > 59 or second > 60 or offset_minutes > 59:
+    # 24:00:00 (its fraction all zeros) is the midnight that ends the day; no other hour-24 time.
+    end_of_day = match["h"] == "24" and not (minute or second or int(match["f"] or 0))
+    if int(match["h"]) > 23 + end_of_day or minute > 59 or second > 60 or offset_minutes > 59:
         return None
     zone = None
     if match["sign"]:
@@ -311,7 +313,7 @@ def _as_the_grammar_reads(timestamp: str) -> datetime | None:
             int(match["Y"]),
             int(match["M"]),
             int(match["D"]),
-            int(match["h"]),
+            0 if end_of_day else int(match["h"]),
             minute,
             min(second, 59),
             int(fraction),
@@ -319,6 +321,8 @@ def _as_the_grammar_reads(timestamp: str) -> datetime | None:
         )
     except ValueError:
         return None
+    if end_of_day:
+        return moment + timedelta(days=1)
     return moment + timedelta(seconds=1) if second == 60 else moment
 
 

@@ -257,6 +257,53 @@ def test_a_leap_second_on_a_months_last_day_is_150_s_either_side_of_the_midnight
 
 
 @pytest.mark.parametrize(
+    ("timestamp", "midnight"),
+    [
+        ("2026-12-05T24:00:00Z", datetime(2026, 12, 6, tzinfo=UTC)),
+        ("2026-12-05T24:00Z", datetime(2026, 12, 6, tzinfo=UTC)),
+        ("2026-12-05T24:00:00.000Z", datetime(2026, 12, 6, tzinfo=UTC)),
+        ("2026-12-05t24:00:00z", datetime(2026, 12, 6, tzinfo=UTC)),
+        ("20261205T240000Z", datetime(2026, 12, 6, tzinfo=UTC)),
+        ("2026-12-31T24:00:00Z", datetime(2027, 1, 1, tzinfo=UTC)),
+        ("2028-02-28T24:00:00Z", datetime(2028, 2, 29, tzinfo=UTC)),
+        ("2026-12-06T24:00:00+05:30", datetime(2026, 12, 6, 18, 30, tzinfo=UTC)),
+    ],
+)
+def test_24_00_is_the_midnight_that_ends_the_day(timestamp: str, midnight: datetime) -> None:
+    # ISO 8601 (2004, and again since its 2022 amendment) writes the midnight that ends a day as
+    # 24:00:00, which Python's fromisoformat reads from 3.14 on and 3.11 to 3.13 refuse ("hour
+    # must be in 0..23"): it was refused as "not ISO 8601", and would have been read on 3.14.
+    # Alexa writes 00:00:00 of the next day; read as that instant on every Python.
+    assert read_timestamp(timestamp) == midnight
+    check_timestamp("IntentRequest", timestamp, midnight + timedelta(seconds=150))
+    with pytest.raises(TimestampError, match="too old"):
+        check_timestamp("IntentRequest", timestamp, midnight + timedelta(seconds=151))
+    with pytest.raises(TimestampError, match="in the future"):
+        check_timestamp("IntentRequest", timestamp, midnight - timedelta(seconds=151))
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        "2026-12-05T24:00:01Z",
+        "2026-12-05T24:01:00Z",
+        "2026-12-05T24:00:00.001Z",
+        "2026-12-05T24:00:00.0000001Z",  # (past a microsecond, which a datetime drops)
+        "2026-12-05T24:00:00,5Z",
+        "2026-12-05T24:00:60Z",
+        "2026-12-05T25:00:00Z",
+        "2026-02-30T24:00:00Z",  # (no 30 February to end)
+        "2026-12-05T24:00:00xZ",
+        "9999-12-31T24:00:00Z",  # (its end is past what a datetime holds)
+    ],
+)
+def test_no_other_time_of_hour_24_is_read(timestamp: str) -> None:
+    # No edition of ISO 8601 has a time past 24:00:00: "not ISO 8601" says it.
+    with pytest.raises(TimestampError, match=r"^timestamp: not ISO 8601$"):
+        read_timestamp(timestamp)
+
+
+@pytest.mark.parametrize(
     ("timestamp", "sent"),
     [
         ("2026-12-02t19:00:00z", datetime(2026, 12, 2, 19, 0, tzinfo=UTC)),
