@@ -22,6 +22,7 @@ from alexaskill.exceptions import (
     CertificateError,
     CertificateUnavailableError,
     CertificateUrlError,
+    MalformedRequestError,
     RequestError,
     SignatureError,
     TimestampError,
@@ -232,6 +233,25 @@ def test_verify_says_which_field_of_a_json_body_has_the_wrong_type(
     message = str(info.value)
     assert message.startswith("timestamp: body is no request envelope (Expected ")
     assert message.endswith(f" - at `{where}`)")
+
+
+@pytest.mark.parametrize("request_json", ["null", "5", '"LaunchRequest"', "[]"])
+def test_verify_and_verify_envelope_say_the_same_of_a_request_that_is_no_object(
+    pki: TestPKI, request_json: str
+) -> None:
+    # {"request": null} was "timestamp: missing" from verify, though no request was there to
+    # miss one, and "malformed request: Expected `object`, got `null` - at `$.request`" from
+    # verify_envelope; a number was "Expected `object | null`" from verify (its own reader's
+    # type). Each says, after its check's name, msgspec's words on the envelope.
+    body = b'{"version": "1.0", "request": ' + request_json.encode() + b"}"
+    verifier = pki.verifier(now=lambda: NOW)
+    with pytest.raises(TimestampError) as verified:
+        run(verifier.verify(pki.sign(body), body))
+    with pytest.raises(MalformedRequestError) as decoded:
+        run(verifier.verify_envelope(pki.sign(body), body))
+    details = str(decoded.value).removeprefix("malformed request: ")
+    assert details.startswith("Expected `object`, got ") and details.endswith(" - at `$.request`")
+    assert str(verified.value) == f"timestamp: body is no request envelope ({details})"
 
 
 def test_a_bytearray_body_gives_an_envelope_holding_bytes(pki: TestPKI) -> None:

@@ -37,7 +37,9 @@ class _RequestHead(msgspec.Struct):
 
 
 class _EnvelopeHead(msgspec.Struct):
-    request: _RequestHead | None = None
+    # Absent: "timestamp: missing". Present, an object or refused as decode_envelope refuses it
+    # (``null`` too), in its words: `Verifier.verify` and `verify_envelope` say the same of it.
+    request: _RequestHead | msgspec.UnsetType = msgspec.UNSET
 
 
 # Decodes only request.type and request.timestamp; msgspec skips everything else unparsed.
@@ -126,8 +128,8 @@ def _body_timestamp(body: bytes) -> tuple[str, str]:
         # (as decode_envelope: RecursionError past ~1000 levels of nesting)
         raise TimestampError("timestamp: body is not a JSON request") from None
     request = head.request
-    timestamp = None if request is None else request.timestamp
-    if request is None or timestamp is None or timestamp == "":
+    timestamp = None if request is msgspec.UNSET else request.timestamp
+    if request is msgspec.UNSET or timestamp is None or timestamp == "":
         raise TimestampError("timestamp: missing")
     if not isinstance(timestamp, str):
         timestamp = epoch_ms_timestamp(timestamp)
