@@ -62,6 +62,8 @@ class _Module:
     constants: dict[str, ast.expr] = field(default_factory=dict)
     imported: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (module, name)
     functions: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = field(default_factory=dict)
+    #: Its calls, by how the callee is named: (``"Name"`` or ``"Attribute"``, the name).
+    calls: dict[tuple[str, str | None], list[ast.Call]] = field(default_factory=dict)
 
 
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -70,26 +72,41 @@ _Env = tuple[_Function, dict[str, set[str]]]
 
 
 class Source:
-    """The package's modules, parsed, and the templates an expression in them may give."""
+    """The package's modules, and the templates an expression in them may give. Each is parsed
+    only if it may make a refusal (`refusals`) or a reason's templates lead to it (what it
+    defines; a call, in a module whose text names the function called): parsing all ~300 was
+    most of the 3 s the test took, and the others hold nothing the reader could find."""
 
     def __init__(self, package: Path = PACKAGE) -> None:
-        self.modules: dict[str, _Module] = {}
+        self.package = package
+        self.texts: dict[str, tuple[Path, str]] = {}
         for path in sorted(package.rglob("*.py")):
             dotted = ".".join(path.relative_to(package.parent).with_suffix("").parts)
-            dotted = dotted.removesuffix(".__init__")
-            self.modules[dotted] = self._read(path, dotted)
+            self.texts[dotted.removesuffix(".__init__")] = (path, path.read_text())
+        self.parsed: dict[str, _Module] = {}
         self._busy: set[int] = set()
         self._known: dict[int, set[str]] = {}
-        self._calls: dict[tuple[str, str | None], list[tuple[_Module, ast.Call]]] | None = None
 
-    def _read(self, path: Path, dotted: str) -> _Module:
-        module = _Module(dotted, path, ast.parse(path.read_text()))
+    def module(self, dotted: str) -> _Module | None:
+        """The package's module ``dotted`` (parsed once), or None if the package has none."""
+        return self._parse(dotted) if dotted in self.texts else None
+
+    def _parse(self, dotted: str) -> _Module:
+        if dotted not in self.parsed:
+            self.parsed[dotted] = self._read(*self.texts[dotted], dotted)
+        return self.parsed[dotted]
+
+    def _read(self, path: Path, text: str, dotted: str) -> _Module:
+        module = _Module(dotted, path, ast.parse(text))
         package = dotted.split(".") if path.name == "__init__.py" else dotted.split(".")[:-1]
         for node in ast.walk(module.tree):
             for child in ast.iter_child_nodes(node):
                 module.parents[child] = node
             if isinstance(node, _Function):
                 module.functions.setdefault(node.name, []).append(node)
+            elif isinstance(node, ast.Call):
+                key = (type(node.func).__name__, _called_name(node))
+                module.calls.setdefault(key, []).append(node)
         for statement in module.tree.body:
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
                 target = statement.targets[0]
@@ -175,7 +192,7 @@ class Source:
             return self.templates(module, module.constants[name])
         if name in module.imported:
             source, original = module.imported[name]
-            other = self.modules.get(source)
+            other = self.module(source)
             if other is not None:
                 return self._global(other, original)
         return {VARIES}
@@ -294,19 +311,16 @@ class Source:
         self, module: _Module, name: str, *, by_attribute: bool
     ) -> Iterator[tuple[_Module, ast.Call]]:
         """The calls of ``name`` defined in ``module``: by that name in it or where it is
-        imported; a method's (``by_attribute``) by ``.name`` anywhere too."""
-        if self._calls is None:
-            self._calls = {}
-            for other in self.modules.values():
-                for node in ast.walk(other.tree):
-                    if isinstance(node, ast.Call):
-                        key = (type(node.func).__name__, _called_name(node))
-                        self._calls.setdefault(key, []).append((other, node))
-        for other, node in self._calls.get(("Name", name), []):
-            if other is module or other.imported.get(name) == (module.name, name):
-                yield other, node
-        if by_attribute:
-            yield from self._calls.get(("Attribute", name), [])
+        imported; a method's (``by_attribute``) by ``.name`` anywhere too (in the modules whose
+        text holds ``name``: no other calls it by name)."""
+        for dotted in [dotted for dotted, (_, text) in self.texts.items() if name in text]:
+            other = self._parse(dotted)
+            for node in other.calls.get(("Name", name), []):
+                if other is module or other.imported.get(name) == (module.name, name):
+                    yield other, node
+            if by_attribute:
+                for node in other.calls.get(("Attribute", name), []):
+                    yield other, node
 
     def _default(self, module: _Module, function: _Function, name: str) -> set[str]:
         arguments = function.args
@@ -391,7 +405,7 @@ class Source:
                 return [(module, f) for f in module.functions[func.id]]
             if func.id in module.imported:
                 source, original = module.imported[func.id]
-                other = self.modules.get(source)
+                other = self.module(source)
                 if other is not None and original in other.functions:
                     return [(other, f) for f in other.functions[original]]
         elif isinstance(func, ast.Attribute) and func.attr in module.functions:
@@ -403,10 +417,16 @@ class Source:
     def refusals(self) -> Iterator[tuple[str, int, set[str]]]:
         """Each place that makes a refusal's reason: (module file, line, its templates)."""
         family = _family() - NOT_A_REQUESTS
-        for dotted, module in self.modules.items():
-            if module.path.name in NOT_SERVED:
+        # A refusal is made by naming a class of the family (the reader follows no other way to
+        # one; `_makes_refusal`), or is the endpoint's own 400: no other module can hold one.
+        names = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(family))) + r")\b")
+        for dotted, (path, text) in self.texts.items():
+            if path.name in NOT_SERVED:
                 continue
-            where = str(module.path.relative_to(PACKAGE.parent))
+            if dotted != "alexaskill.endpoint" and names.search(text) is None:
+                continue
+            module = self._parse(dotted)
+            where = str(module.path.relative_to(self.package.parent))
             for node in ast.walk(module.tree):
                 if isinstance(node, ast.Call) and self._makes_refusal(module, node, family):
                     if node.args:  # (none: the class's own `reason`, which no request gets)
@@ -505,10 +525,11 @@ def _joined(parts: Iterable[set[str]]) -> set[str]:
     return {"".join(combination) for combination in itertools.product(*choices)}
 
 
-def reasons() -> dict[str, list[str]]:
-    """Every reason template the endpoint may answer a 400 with, and where each is made."""
+def reasons(source: Source | None = None) -> dict[str, list[str]]:
+    """Every reason template the endpoint may answer a 400 with, and where each is made (in
+    ``source``: the package as it is, by default)."""
     found: dict[str, list[str]] = {}
-    for where, line, templates in Source().refusals():
+    for where, line, templates in (source or Source()).refusals():
         for template in templates:
             found.setdefault(template, []).append(f"{where}:{line}")
     return found

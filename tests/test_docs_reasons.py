@@ -15,7 +15,7 @@ from typing import Final
 
 import pytest
 
-from tests.refusal_reasons import VARIES, reasons
+from tests.refusal_reasons import VARIES, Source, reasons
 
 README: Final = Path(__file__).resolve().parent.parent / "README.md"
 HEADER: Final = "| check | reasons begin | then (`…`: details that vary) |"
@@ -58,8 +58,13 @@ def matches(code: str, documented: str) -> bool:
 
 
 @cache
+def _source() -> Source:
+    return Source()
+
+
+@cache
 def _code() -> dict[str, list[str]]:
-    return reasons()
+    return reasons(_source())
 
 
 def _missing(code: dict[str, list[str]], documented: list[str]) -> list[str]:
@@ -156,3 +161,39 @@ def test_an_open_reason_matches_only_itself() -> None:
         "timestamp: too old (… before this server's clock; … allowed)",
     )
     assert matches("signature: … is not base64", "signature: Signature-256 header is not base64")
+
+
+#: Two modules that make no refusal, and to whose constants and functions no reason leads.
+_QUIET: Final = ("alexaskill.slots.values", "alexaskill.understanding.languages.english.dates")
+
+
+def test_only_the_modules_a_refusal_may_come_from_are_parsed() -> None:
+    # Every module was parsed, ~3 s of CPU for this file: now those whose text names a class
+    # of the family (or the endpoint), and those a reason's templates lead to.
+    assert _code()
+    source = _source()
+    assert len(source.parsed) < len(source.texts) // 2
+    assert not set(_QUIET) & set(source.parsed)
+    assert "alexaskill.verify.urls" in source.parsed and "alexaskill.endpoint" in source.parsed
+
+
+def test_a_reason_added_in_a_module_not_parsed_before_is_found() -> None:
+    # The both-ways guarantee holds for the modules left unparsed: a refusal added in one, its
+    # words a constant of another, is read, and README's table is found to lack it.
+    source = Source()
+    quiet, other = (source.texts[name] for name in _QUIET)
+    source.texts[_QUIET[1]] = (other[0], other[1] + '\nSCRATCH = "made up in a quiet module"\n')
+    source.texts[_QUIET[0]] = (
+        quiet[0],
+        quiet[1]
+        + "\nfrom ..exceptions import TimestampError\n"
+        + "from ..understanding.languages.english.dates import SCRATCH\n\n\n"
+        + "def scratch(seconds):\n"
+        + '    raise TimestampError(f"timestamp: {SCRATCH} ({seconds} s)")\n',
+    )
+    # (the modules parsed for the table, as they were: only the two changed are parsed anew)
+    source.parsed.update((k, v) for k, v in _source().parsed.items() if k not in _QUIET)
+    added = "timestamp: made up in a quiet module (… s)"
+    line = len(source.texts[_QUIET[0]][1].splitlines())
+    missing = _missing(reasons(source), table_reasons(README.read_text()))
+    assert missing == [f"{added!r} (made at alexaskill/slots/values.py:{line})"]
