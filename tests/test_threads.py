@@ -7,6 +7,7 @@ import contextvars
 import gc
 import json
 import logging
+import re
 import subprocess
 import sys
 import threading
@@ -598,11 +599,13 @@ def test_the_threads_given_up_on_are_bounded_and_said_when_they_reach_it(
         assert pool.abandoned == 1  # the second one counts against the cap
         assert pool.threads == 2
         waiting = asyncio.ensure_future(pool.run(round, {"number": 1.5}))
-        # Until the call has chosen: its job queued for a busy thread, or a thread started.
-        deadline = time.monotonic() + 30
-        while not pool._jobs.qsize() and pool.threads == 2 and time.monotonic() < deadline:
+        # Until the call has chosen: to wait for a busy thread (said at WARNING, the pool's
+        # first such line), or a thread started.
+        deadline = time.monotonic() + WAIT
+        while not _waits(caplog) and pool.threads == 2 and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
-        assert pool.threads == 2 and pool._jobs.qsize() == 1  # the cap holds: no third thread
+        assert pool.threads == 2  # the cap holds: no third thread
+        assert _waits(caplog) == ["1 call waits"]
         assert not waiting.done()
         release.set()
         assert await asyncio.wait_for(waiting, WAIT) == 2
@@ -616,6 +619,12 @@ def test_the_threads_given_up_on_are_bounded_and_said_when_they_reach_it(
     assert len(errors) == 1
     assert "2 worker threads are stuck" in errors[0]
     assert "past 1, such threads count against the pool's 1 again" in errors[0]
+
+
+def _waits(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """How many calls wait for a thread, as each of the pool's busy warnings so far says."""
+    said = [r.getMessage() for r in caplog.records if "worker threads for def" in r.getMessage()]
+    return [found for line in said for found in re.findall(r"\d+ calls? waits?", line)]
 
 
 def test_fifty_stuck_def_handlers_leave_the_others_served(
