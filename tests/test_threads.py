@@ -463,6 +463,62 @@ def test_a_call_whose_caller_gave_up_lets_go_of_its_arguments_at_once(
     assert len(said) == 2 and "1 call waits" in said[1]
 
 
+def test_a_queued_call_given_up_on_is_let_go_by_its_caller_and_skipped_by_its_thread() -> None:
+    # Two guards, each on its own: the caller that gives up empties the job it queued (what the
+    # call holds goes at once, however long every thread stays busy), and the thread that takes
+    # a job whose future is cancelled does not run it. The thread looks at the future because
+    # the task learns of its cancellation a step of the loop later than the future does: a
+    # thread freed in between found the job still whole. (The test above that a call given up
+    # on is not run passes with either guard taken out, the other one covering for it.)
+    pool = WorkerPool(max_workers=1)
+    release = threading.Event()
+    ran: list[str] = []
+    busy = threading.Event()
+    after = threading.Event()  # a call queued behind the other two has run
+
+    def block() -> None:
+        busy.set()
+        release.wait(HELD)
+
+    def use(big: _Big) -> None:
+        ran.append("given up on")
+
+    async def main() -> bool:
+        first = asyncio.ensure_future(pool.run(block, {}))
+        assert await asyncio.to_thread(busy.wait, WAIT)  # the one thread is busy
+        big = _Big()
+        held = weakref.ref(big)
+        let_go = asyncio.ensure_future(pool.run(use, {"big": big}))
+        del big
+        await asyncio.sleep(0)  # its job queued
+        let_go.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await let_go
+        # Its CancelledError's traceback holds the call's arguments until the task and the
+        # loop's callbacks for it are gone.
+        del let_go
+        await asyncio.sleep(0)
+        gc.collect()
+        gone = held() is None  # while the thread is still busy: the caller let go of the job
+        skipped = asyncio.ensure_future(pool.run(use, {"big": _Big()}))
+        await asyncio.sleep(0)  # its job queued
+        skipped.cancel()  # its future cancelled now; its task runs its except at the next step
+        # The loop runs nothing more until the thread has passed that job: only its look at
+        # the future can keep it from running the call.
+        behind = threading.Thread(target=asyncio.run, args=(pool.run(after.set, {}),))
+        behind.start()
+        release.set()
+        assert after.wait(WAIT)
+        behind.join(WAIT)
+        await first
+        with pytest.raises(asyncio.CancelledError):
+            await skipped
+        return gone
+
+    assert asyncio.run(main())
+    assert ran == []
+
+
 class _FailingStarts:
     """``threading.Thread.start`` failing for the pool's workers while ``failing`` is set, as it
     does at the limit of threads or memory."""
