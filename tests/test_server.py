@@ -434,7 +434,11 @@ def test_at_the_file_descriptor_limit_the_server_still_answers(
     # test's own time, so that the genuine requests get room only by the idle ones making it,
     # and those left idle are still open when counted, however slowly a loaded machine opened
     # the 800 (asyncio's accepts, a backlog at a time, took some 5 s under load).
+    # The limit the server says it keeps to, at DEBUG, is checked too: with the backlog left
+    # out of asyncio's budget the test passed all the same (mostly), the EMFILE fallback
+    # (`_guard_accept`) closing connections in its place.
     at_least_open_files(1200)
+    burst = int(dict(replace).get("--backlog", 0))  # (uvloop hands connections over one by one)
     (tmp_path / "patient.py").write_text(PATIENT_HEADS)
     port = servers.free_port()
 
@@ -443,7 +447,7 @@ def test_at_the_file_descriptor_limit_the_server_still_answers(
 
     command = dockerfile_cmd(port, ("--http", "patient:PatientHttp"), *replace)
     path = os.pathsep.join(filter(None, (str(tmp_path), os.environ.get("PYTHONPATH"))))
-    env = {**os.environ, "PYTHONPATH": path}
+    env = {**os.environ, "PYTHONPATH": path, "ALEXASKILL_LOG_LEVEL": "DEBUG"}
     server = servers.start(command, port, cwd=ROOT, env=env, preexec_fn=limit_files)
 
     async def scenario() -> int:
@@ -469,7 +473,12 @@ def test_at_the_file_descriptor_limit_the_server_still_answers(
     assert still_open >= 50, still_open  # (~130-190 here; none, had they timed out)
     log = servers.output[server].read_text(errors="replace")
     assert "Too many open files" not in log and "Traceback" not in log, log[-3000:]
-    assert len(log) < 20_000
+    # Each connection at the limit leaves room for a burst of accepts (and, below those, for
+    # the server's own few descriptors: the listening socket, the loop's, stdio).
+    limits = {int(n) for n in re.findall(r"connection limit \((\d+)\) reached", log)}
+    assert limits and max(limits) + burst <= 256 - 8, limits  # (128 with 64: 256 - 64 - 64)
+    said = [line for line in log.splitlines() if " DEBUG " not in line]
+    assert len("\n".join(said)) < 20_000
 
 
 # --- header size (issue 11, point 2) ------------------------------------------------------------
