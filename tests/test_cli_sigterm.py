@@ -39,6 +39,52 @@ def test_sigterm_while_certify_waits_for_an_answer_is_a_clean_exit() -> None:
     assert err == "alexaskill certify: stopped (SIGTERM)\n"
 
 
+#: `main` with the first SIGTERM's exception lost, as when the signal's handler raised it in a
+#: finaliser (Python says "Exception ignored in" and goes on) or when the signal came just
+#: before a blocking call, which then waited its full timeout before Python ran the handler.
+_FIRST_LOST = """
+import sys
+import alexaskill.cli as cli
+
+handler, lost = cli._terminated, []
+
+def first_lost(signum, frame):
+    if not lost:
+        lost.append(signum)
+        return
+    handler(signum, frame)
+
+cli._terminated = first_lost
+raise SystemExit(cli.main())
+"""
+
+
+def test_a_sigterm_whose_exception_was_lost_still_stops_certify() -> None:
+    # In one CI run the command went on waiting (its --timeout 300) after the SIGTERM: the
+    # signal is now raised again in the main thread, while the command runs, until it stops.
+    with socket.create_server(("127.0.0.1", 0)) as server:  # accepts, never answers
+        server.settimeout(60)
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/"
+        command = [sys.executable, "-c", _FIRST_LOST, "certify", url, "--allow-local"]
+        process = subprocess.Popen(
+            [*command, "--timeout", "300"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            connection, _ = server.accept()  # the command is under way, waiting
+            with connection:
+                process.send_signal(signal.SIGTERM)
+                _, err = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    assert process.returncode == 143, err
+    assert err == "alexaskill certify: stopped (SIGTERM)\n"
+
+
 def test_a_handler_of_the_caller_is_left_in_place() -> None:
     # A program that runs main() with its own SIGTERM handler keeps it, during and after.
     from alexaskill.cli import main

@@ -252,11 +252,92 @@ def _terminable(command: str) -> Iterator[None]:
         yield
         return
     signal.signal(signal.SIGTERM, _terminated)
+    again = _Insisting.start()
     try:
         yield
     finally:
-        if signal.getsignal(signal.SIGTERM) is _terminated:  # (not one the skill set since)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        try:
+            if again is not None:
+                again.stop()
+        finally:
+            if signal.getsignal(signal.SIGTERM) is _terminated:  # (not one the skill set since)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+#: Seconds between `_Insisting`'s repeats of a SIGTERM the command has not yet stopped for.
+_AGAIN = 1.0
+
+
+class _Insisting:
+    """A thread that sends a SIGTERM the process got to its main thread again, every `_AGAIN`
+    seconds, until stopped (the command has ended). Python may lose one: the handler's
+    exception raised in a finaliser is printed and dropped ("Exception ignored in"), and a
+    signal that comes just before a blocking call (a read with a --timeout of 300) is handled
+    only when the call returns. It hears of each signal from Python's wakeup file
+    descriptor, so not where something else set one (an event loop's signal handling)."""
+
+    def __init__(self, read: int, write: int) -> None:
+        import threading
+
+        self._read, self._write = read, write
+        self._main = threading.get_ident()
+        self._thread = threading.Thread(target=self._watch, name="alexaskill-sigterm", daemon=True)
+
+    @classmethod
+    def start(cls) -> _Insisting | None:
+        """A started one, or None where signals cannot be sent to a thread (Windows) or a
+        wakeup file descriptor is set already."""
+        import signal
+
+        if not hasattr(signal, "pthread_kill") or not hasattr(signal, "pthread_sigmask"):
+            return None
+        read, write = os.pipe()
+        os.set_blocking(write, False)  # (as Python requires of a wakeup fd)
+        previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+        if previous != -1:
+            signal.set_wakeup_fd(previous)
+            os.close(read)
+            os.close(write)
+            return None
+        insisting = cls(read, write)
+        # Started with every signal blocked, which the thread keeps: the process's signals go
+        # to the main thread, where they interrupt what it waits for.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+        try:
+            insisting._thread.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        return insisting
+
+    def _watch(self) -> None:
+        import select
+        import signal
+
+        seen = False
+        while True:
+            ready, _, _ = select.select([self._read], [], [], _AGAIN if seen else None)
+            if ready:
+                said = os.read(self._read, 512)
+                if not said or 0 in said:  # (stop's byte: no signal has the number 0)
+                    return
+                seen = seen or signal.SIGTERM in said
+            elif seen:  # the command runs on: the signal again, to the main thread
+                signal.pthread_kill(self._main, signal.SIGTERM)
+
+    def stop(self) -> None:
+        """End the thread, and put back what the wakeup file descriptor was."""
+        import signal
+
+        try:
+            os.write(self._write, b"\0")
+            self._thread.join()  # (a SIGTERM sent again just now is raised here)
+        finally:
+            now = signal.set_wakeup_fd(-1)
+            if now != self._write:  # another's, set since: left in place
+                signal.set_wakeup_fd(now)
+            if not self._thread.is_alive():
+                os.close(self._read)
+                os.close(self._write)
 
 
 def _silence_stdout() -> None:
