@@ -277,10 +277,16 @@ class _Insisting:
     descriptor, so not where something else set one (an event loop's signal handling)."""
 
     def __init__(self, read: int, write: int) -> None:
+        import select
+        import signal
         import threading
 
         self._read, self._write = read, write
         self._main = threading.get_ident()
+        # The thread imports nothing: a SIGTERM raised in the main thread during an import can
+        # leave the import lock held, and the thread waiting for it, joined by `stop`, for ever
+        # (seen once in 250 runs).
+        self._select, self._kill, self._signum = select.select, signal.pthread_kill, signal.SIGTERM
         self._thread = threading.Thread(target=self._watch, name="alexaskill-sigterm", daemon=True)
 
     @classmethod
@@ -310,19 +316,16 @@ class _Insisting:
         return insisting
 
     def _watch(self) -> None:
-        import select
-        import signal
-
         seen = False
         while True:
-            ready, _, _ = select.select([self._read], [], [], _AGAIN if seen else None)
+            ready, _, _ = self._select([self._read], [], [], _AGAIN if seen else None)
             if ready:
                 said = os.read(self._read, 512)
                 if not said or 0 in said:  # (stop's byte: no signal has the number 0)
                     return
-                seen = seen or signal.SIGTERM in said
+                seen = seen or self._signum in said
             elif seen:  # the command runs on: the signal again, to the main thread
-                signal.pthread_kill(self._main, signal.SIGTERM)
+                self._kill(self._main, self._signum)
 
     def stop(self) -> None:
         """End the thread, and put back what the wakeup file descriptor was."""
@@ -330,7 +333,7 @@ class _Insisting:
 
         try:
             os.write(self._write, b"\0")
-            self._thread.join()  # (a SIGTERM sent again just now is raised here)
+            self._thread.join(_AGAIN)  # (a SIGTERM sent again just now is raised here)
         finally:
             now = signal.set_wakeup_fd(-1)
             if now != self._write:  # another's, set since: left in place
