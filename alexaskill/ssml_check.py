@@ -19,7 +19,6 @@ from .ssml_text import strip_tags
 from .web_urls import _url_error
 from .xml_markup import (
     _NAME_START,
-    _after_root_error,
     _cdata_end_error,
     _comment_error,
     _end_tag_error,
@@ -465,8 +464,11 @@ def _markup_fault(markup: str) -> str | None:
         # Elements that do not nest, a bare "<" or "&", an unknown entity are said as the app
         # says them (`_scan_tags`, `_reference_error`).
         nesting, end = _scan_tags(markup)
-        if nesting is None and end >= 0:  # a comment or an instruction after the root
-            nesting = _after_root_error(markup, end)
+        if nesting is None and end >= 0:  # said as the app says it
+            from .ssml_faults import _after_root_fault  # (not above: it reads this module)
+
+            after = _after_root_fault(markup, end)
+            nesting = None if after is None else after[0]
         if nesting is None:
             nesting = _reference_error(markup) or _cdata_end_error(markup)
         return nesting if nesting is not None else f"not well-formed XML ({exc})"

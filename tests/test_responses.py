@@ -1081,11 +1081,11 @@ def test_text_after_the_root_is_refused(markup: str, after: str) -> None:
     with pytest.raises(ResponseError) as refused:
         SsmlSpeech(Ssml(markup))
     assert str(refused.value).startswith(
-        f"outputSpeech.ssml has {after} after its <speak> root: Alexa parses SSML as XML"
+        f"outputSpeech.ssml: {after} after its <speak> root: Alexa parses SSML as XML"
     ), str(refused.value)
-    with pytest.raises(ResponseError, match=r"^reprompt\.outputSpeech\.ssml has "):
+    with pytest.raises(ResponseError, match=r"^reprompt\.outputSpeech\.ssml: "):
         ask("Which one?", reprompt=Ssml(markup))
-    assert ssml.ssml_error(markup) is not None
+    assert str(refused.value) == f"outputSpeech.ssml: {ssml.ssml_error(markup)}"
 
 
 @pytest.mark.parametrize(
@@ -1122,8 +1122,8 @@ def test_an_empty_root_with_text_after_it_is_refused(markup: str, after: str) ->
     # as written, which Alexa refused (the root ends at its empty-element tag).
     with pytest.raises(ResponseError) as refused:
         SsmlSpeech(Ssml(markup))
-    assert str(refused.value).startswith(f"outputSpeech.ssml has {after} after its <speak> root"), (
-        str(refused.value)
+    assert str(refused.value).startswith(f"outputSpeech.ssml: {after} after its <speak> root"), str(
+        refused.value
     )
     assert ssml.ssml_error(markup) is not None
 

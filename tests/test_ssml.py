@@ -681,7 +681,7 @@ def test_a_well_formed_speak_document_is_accepted(markup: str) -> None:
         ("<speak>a <?xml version='1.0'?></speak>", "an XML declaration past the start at index 9"),
         ("<speak>Hi", "<speak> never ends (no </speak>): Alexa parses SSML as XML"),
         ("<speak>a</p></speak>", "</p> with no <p> open: Alexa parses SSML as XML"),
-        ("<speak>a</speak><speak>b</speak>", "not well-formed XML (junk after document element"),
+        ("<speak>a</speak><speak>b</speak>", "<speak> inside or after its <speak> root"),
         ("<p>Hello</p>", "the root element is <p>, not <speak>"),
         ("Hello", "not well-formed XML (syntax error: line 1, column 0)"),
         ("", "not well-formed XML (no element found: line 1, column 0)"),

@@ -392,3 +392,25 @@ def test_markup_left_open_after_the_root_is_said_where_it_opens(document: str, s
     assert "</speak> too" not in found
     with pytest.raises(ResponseError, match=re.escape(f"outputSpeech.ssml: {found}")):
         SsmlSpeech(Ssml(document))
+
+
+@pytest.mark.parametrize(
+    ("document", "said"),
+    [
+        ("<speak>x</speak><![CDATA[", "'<![CDATA[' after its <speak> root: "),
+        ("<speak>x</speak><![CDATA[y]]>", "'<![CDATA[y]]>' after its <speak> root: "),
+        ("<speak>Hi</speak>x", "'x' after its <speak> root: "),
+        ("<speak>Hi</speak> <p>x</p>", "'<p>x</p>' after its <speak> root: "),
+        ("<speak>Hi</speak><speak>x</speak>", "<speak> inside or after its <speak> root"),
+        ("<speak>Hi</speak></speak>", "</speak> with no <speak> open: "),
+        ("<speak>Hi</speak><!-- c --></p>", "</p> with no <p> open: "),
+    ],
+)
+def test_what_follows_the_root_is_said_alike(document: str, said: str) -> None:
+    # The checker said expat's own words of anything after the root ("not well-formed XML
+    # (junk after document element: line 1, column 16)"), the app its own.
+    found = ssml.ssml_error(document)
+    assert found is not None and found.startswith(said), found
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(document))
+    assert str(refused.value) == f"outputSpeech.ssml: {found}"

@@ -40,7 +40,6 @@ from typing import Final
 
 from ..exceptions import ResponseError
 from ..ssml_check import (
-    _INNER_SPEAK,
     _MARKUP,
     _MAX_BREAK_MS,
     _SSML_TAGS,
@@ -51,10 +50,11 @@ from ..ssml_check import (
     _scan_tags,
     _value_error,
 )
+from ..ssml_faults import _after_root_fault
 from ..ssml_prosody import _prosody_error
-from ..xml_markup import _MISC, _after_root_error, _cdata_end_error, _misc_error
+from ..xml_markup import _cdata_end_error, _misc_error
 from ..xml_references import _attribute_value, _reference_error
-from ..xml_text import _SPEAK_START, _Placed, _wrapped
+from ..xml_text import _Placed, _wrapped
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
 
@@ -208,27 +208,13 @@ def _in_fragment(error: ResponseError, document: str, fragment: str) -> Response
     return ResponseError(words.moved(at, fragment))
 
 
-#: A ``<speak>`` tag after the root: a second document, said as one inside it is.
-_SPEAK_TAG: Final = re.compile(_SPEAK_START)
-
-
 def _check_after_root(field: str, markup: str, end: int) -> None:
     """`ResponseError` naming ``field`` if ``markup``, a document whose root ends at ``end``,
-    holds more after it than XML allows there (`_MISC`: ``<speak>Hi</speak>x``), or a comment
-    or a processing instruction there that XML does not read (`_misc_error`)."""
-    error = _after_root_error(markup, end)
-    if error is not None:
-        raise ResponseError(_wrapped(f"{field}: ", error))
-    after = _MISC.match(markup, end)  # (it matches, if only nothing)
-    stop = end if after is None else after.end()
-    if stop < len(markup):
-        if _SPEAK_TAG.match(markup, stop):
-            raise ResponseError(f"{field}: {_INNER_SPEAK}")
-        raise ResponseError(
-            f"{field} has {markup[stop : stop + 40]!r} after its <speak> root: Alexa "
-            "parses SSML as XML, which holds nothing after the root but white space, "
-            "comments and processing instructions; put it inside <speak>"
-        )
+    holds more after it than XML allows there (`alexaskill.ssml_faults._after_root_fault`, as
+    `ssml_error` says it: ``<speak>Hi</speak>x``)."""
+    fault = _after_root_fault(markup, end)
+    if fault is not None:
+        raise ResponseError(_wrapped(f"{field}: ", fault[0]))
 
 
 def _check_prolog(field: str, markup: str, root: int) -> None:
