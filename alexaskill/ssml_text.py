@@ -6,9 +6,10 @@ it from.
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Final
+
+from .xml_references import _xml_unescape
 
 __all__ = ["strip_tags"]
 
@@ -36,11 +37,13 @@ def _replace_tag(match: re.Match[str]) -> str:
 
 
 def strip_tags(markup: str) -> str:
-    """The plain text of SSML: tags removed, entities unescaped (the text of a CDATA section
-    kept as written), white space (`_WHITE_SPACE`) collapsed. A U+FEFF first is the byte order
-    mark, no text (XML 1.0, Appendix F), as `alexaskill.hearing.spoken_text` reads it."""
+    """The plain text of SSML: tags removed, references read as XML reads them
+    (`alexaskill.xml_references._xml_unescape`: ``&#x85;`` is U+0085, ``&eacute;`` no
+    reference; the text of a CDATA section kept as written), white space (`_WHITE_SPACE`)
+    collapsed. A U+FEFF first is the byte order mark, no text (XML 1.0, Appendix F), as
+    `alexaskill.hearing.spoken_text` reads it."""
     markup = markup.removeprefix("\ufeff")
-    return _SPACES.sub(" ", html.unescape(_TAG.sub(_replace_tag, markup))).strip(" ")
+    return _SPACES.sub(" ", _xml_unescape(_TAG.sub(_replace_tag, markup))).strip(" ")
 
 
 _LINE_TAGS: Final = frozenset({"p", "s"})
@@ -65,5 +68,5 @@ def _text_lines(markup: str) -> list[str]:
             pieces.append(_replace_tag(match))
     pieces.append(markup[at:])
     lines.append("".join(pieces))
-    texts = (_SPACES.sub(" ", html.unescape(line)).strip(" ") for line in lines)
+    texts = (_SPACES.sub(" ", _xml_unescape(line)).strip(" ") for line in lines)
     return [text for text in texts if text]

@@ -154,3 +154,27 @@ def _attribute_value(written: str) -> str:
     if "&" not in written and "\r" not in written and "\n" not in written and "\t" not in written:
         return written
     return _IN_VALUE.sub(_read_in_value, written)
+
+
+#: A reference in text, as XML reads it: group 1, 2 a character reference's digits, group 3
+#: the name of one of the five entities. Any other ``&`` is no reference XML reads.
+_IN_TEXT: Final = re.compile(r"&(?:#([0-9]++)|#x([0-9a-fA-F]++)|(amp|lt|gt|quot|apos));")
+
+
+def _read_in_text(found: re.Match[str]) -> str:
+    decimal, hexadecimal, name = found.groups()
+    if name is not None:
+        return _ENTITIES[name]
+    digits = (decimal if decimal is not None else hexadecimal).lstrip("0")
+    code = int(digits or "0", 10 if decimal is not None else 16) if len(digits) <= 8 else -1
+    if 0 <= code <= 0x10FFFF and _NOT_XML.match(chr(code)) is None:
+        return chr(code)
+    return found.group()  # (one XML refuses: `_reference_error` says it)
+
+
+def _xml_unescape(text: str) -> str:
+    """The text XML reads of ``text``, character data as written: each of XML's five entities
+    and each character reference its character (``&#x85;`` U+0085, as Alexa's parser reads it;
+    `html.unescape` reads it as Windows-1252 does, "…"); any other ``&`` left as written (an
+    HTML entity, ``&eacute;``, is no XML: `_reference_error` says so)."""
+    return _IN_TEXT.sub(_read_in_text, text) if "&" in text else text

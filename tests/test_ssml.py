@@ -1448,3 +1448,21 @@ def test_a_faults_place_is_carried_as_a_number() -> None:
         SsmlSpeech(Ssml('<p title="at index 7">Tom & Jerry</p>'))
     assert "a bare '&' at index 26 (" in str(raised.value)
     assert raised.value.args[0].at == 26
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("<speak>a&#x85;b</speak>", "a\x85b"),  # NEL as XML reads it; HTML's "…"
+        ("<speak>a&#133;b<!-- c --></speak>", "a\x85b"),
+        ("<speak>&#x80;&#150;</speak>", "\x80\x96"),  # HTML's euro sign and en dash
+        ("<speak>x &amp;lt; &#38;amp; &quot;&apos;</speak>", "x &lt; &amp; \"'"),
+        ("<speak>caf&eacute; &amp</speak>", "caf&eacute; &amp"),  # no XML: left as written
+        ("<speak><![CDATA[&#x85;]]></speak>", "&#x85;"),
+    ],
+)
+def test_strip_tags_and_hearing_read_references_as_xml_does(markup: str, text: str) -> None:
+    # html.unescape read &#x85; (and &#128; to &#159;) as Windows-1252 does ("…"), and HTML's
+    # entities (&eacute;) as their characters, where Alexa's XML parser, and the check, do not.
+    assert ssml.strip_tags(markup) == text
+    assert spoken_text(markup) == text
