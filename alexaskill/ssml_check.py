@@ -250,8 +250,9 @@ _XML_NAMED: Final = _SSML_TAGS | {"speak"}
 #: What the tag scan says of a ``<speak>`` tag past the root's own: XML has one root, and
 #: Amazon's SSML reference a ``<speak>`` at the root alone.
 _INNER_SPEAK: Final = (
-    "<speak> inside or after its <speak> root: Alexa parses SSML as XML, which has one root, "
-    "and takes <speak> at the root alone; ssml.speak(…) composes documents into one"
+    "<speak> inside or after its <speak> root (SSML not starting with its root is wrapped in "
+    "one): Alexa parses SSML as XML, which has one root, and takes <speak> at the root alone; "
+    "ssml.speak(…) composes documents into one"
 )
 #: Why elements that do not nest are refused, said after the fault.
 _NESTING: Final = (

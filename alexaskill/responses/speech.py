@@ -11,7 +11,6 @@ from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
 from ..ssml import Ssml, _Checked
-from ..ssml import speak as _speak_document
 from ..ssml_limits import (
     _ATTRIBUTES,
     _BLANK,
@@ -143,8 +142,9 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
     """Speech in SSML: ``{"type": "SSML", "ssml": "<speak>…</speak>"}``; the root is added.
 
     Markup that is a ``<speak>`` document (see `output_speech`) is sent from its root, without
-    what came before it; any other is wrapped in ``<speak>``. A character XML cannot hold (a
-    control character, a lone surrogate), text after the root (``<speak>Hi</speak>x``), a
+    what came before it; any other is wrapped in ``<speak>`` as written (a ``<speak>`` tag in it
+    is refused, as `ssml_error` refuses the document it is wrapped in). A character XML cannot
+    hold (a control character, a lone surrogate), text after the root (``<speak>Hi</speak>x``), a
     bare ``&`` or ``<``, or an entity other than XML's five (``&eacute;``) raises
     `ResponseError`: Alexa would refuse the response.
     """
@@ -165,7 +165,10 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         # `ssml_error` places it), not into what is sent.
         written = fragment = markup
         if root < 0:
-            markup = written = str(_speak_document(Ssml(markup)))
+            # Wrapped as written, never composed as `ssml.speak` composes parts (its <speak>
+            # tags dropped): Ssml("a<speak>b</speak>") is refused as `ssml_error` refuses the
+            # document it is wrapped in, not sent as "<speak>ab</speak>".
+            markup = written = f"<speak>{markup}</speak>"
         elif root:  # sent from its root: an XML declaration inside <speak> is not XML
             _check_prolog("outputSpeech.ssml", markup, root)
             markup = markup[root:]

@@ -213,7 +213,8 @@ def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
         root = _speak_root(markup)
         if root > 0:  # (sent from its root, as an answer's speech: the prolog checked first)
             _check_prolog("progressive response speech", markup, root)
-        document = markup[root:] if root >= 0 else str(ssml.speak(speech))
+        # A fragment wrapped as written, as an answer's (`SsmlSpeech`), never composed.
+        document = markup[root:] if root >= 0 else f"<speak>{markup}</speak>"
         fragment = markup if root < 0 else None
         # A fault is placed ("at index 21") in the text as written, its prolog too, as
         # `SsmlSpeech` places it; what is sent is the document from its root.
