@@ -32,7 +32,8 @@ A fragment without the ``<speak>`` root is fine: `speak` and the response wrap i
 unwraps the ``<speak>`` root of parts it is given, so SSML documents compose; so do ``+``, ``*``
 and ``join``: when a side is a ``<speak>`` document, the result is one document with one root.
 A part with a DOCTYPE is refused where it is composed: Alexa's SSML has none, and it cannot
-stand inside the composed root.
+stand inside the composed root; so is one that leaves a comment, a CDATA section or a processing
+instruction open, which would swallow what follows it.
 
 Amazon's sound library is addressed as ``soundbank://…``; `audio` accepts that besides HTTPS.
 Voice names and ``xml:lang`` values are checked for shape only (Amazon adds voices and locales),
@@ -72,7 +73,7 @@ from .ssml_check import (
 from .ssml_check import PROBLEM_WITH_RESPONSE as PROBLEM_WITH_RESPONSE  # (not in __all__)
 from .ssml_prosody import _prosody_pitch, _prosody_rate, _prosody_volume
 from .web_urls import _url_error
-from .xml_markup import _instruction_error, _misc_error, _start_tag_error
+from .xml_markup import _instruction_error, _left_open_error, _misc_error, _start_tag_error
 from .xml_text import _speak_root, _xml_text
 
 __all__ = [
@@ -236,6 +237,8 @@ def _unwrap(part: str) -> str:
     processing instruction kept (`_UNWRAPPED`); plain text escaped."""
     if not isinstance(part, Ssml):
         return escape(part)
+    if "<!" in part or "<?" in part:
+        _refuse_left_open(part)
     if "speak" not in part and "<?xml" not in part and "<!DOCTYPE" not in part:  # the usual
         return str(part)
     if not _is_document(part):
@@ -251,6 +254,16 @@ def _unwrap(part: str) -> str:
     for found in _UNWRAPPED.finditer(part, root):
         _refuse_dropped(part, found)
     return _UNWRAPPED.sub(_kept, part[root:] if root > 0 else part)
+
+
+def _refuse_left_open(part: str) -> None:
+    """`ResponseError` naming ``part`` if a comment, CDATA section or processing instruction
+    in it runs to its end: composed, it would swallow what follows, the root's end tag too."""
+    *_, last = _MARKUP.finditer(part)  # (it holds "<!" or "<?": a piece at least)
+    if last.end() == len(part) and last.group().startswith(("<!-", "<![", "<?")):
+        error = _left_open_error(part, last.start(), last.group())
+        if error is not None:
+            raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
 
 
 def _refuse_dropped(part: str, found: re.Match[str]) -> None:
