@@ -19,14 +19,13 @@ from .ssml_text import strip_tags
 from .web_urls import _url_error
 from .xml_markup import (
     _NAME_START,
-    _cdata_end_error,
     _comment_error,
     _end_tag_error,
     _instruction_error,
     _left_open_error,
     _start_tag_error,
 )
-from .xml_references import _bare_less_than, _reference_error
+from .xml_references import _bare_less_than
 from .xml_text import _XML_SPACE, _character_error, _speak_root
 
 __all__ = [
@@ -268,14 +267,16 @@ def _unknown_tag(name: str) -> str:
     )
 
 
-def _scan_tags(
+def _scan(
     markup: str,
     names: Container[str] = (),
     check: Callable[[str], str | None] | None = None,
     known: Container[str] = (),
-) -> tuple[str | None, int]:
+) -> tuple[str | None, int, int]:
     """The one scan of a document's tags, up to the end of its root: the first fault, said,
-    and where the root ends (its end tag's end; -1 after a fault, or if there is no root).
+    where the root ends (its end tag's end; -1 after a fault, or if there is no root), and where
+    the fault is (-1 if none): where it is said to be, a stray end tag's start, the ``>`` of a
+    start tag the fault is of (a fault inside it comes first), or the end of the markup.
 
     A fault is a ``<`` that starts no tag ("1 < 2"), a tag or a comment not as XML writes it
     (`alexaskill.xml_markup`: ``<break time=1s/>``), an end tag that closes no open element
@@ -296,11 +297,11 @@ def _scan_tags(
             name = piece.group(2)
             if name is None:
                 if piece.end() - piece.start() == 1:  # a bare "<"
-                    return _bare_less_than(markup, piece.start()), -1
+                    return _bare_less_than(markup, piece.start()), -1, piece.start()
                 if piece.end() == len(markup):  # (one left open runs to the end)
                     error = _left_open_error(markup, piece.start(), piece.group())
                     if error is not None:
-                        return error, -1
+                        return error, -1, piece.start()
                 if markup.startswith("<!--", piece.start()):
                     error = _comment_error(markup, piece.start(), piece.group())
                 elif markup.startswith("<?", piece.start()):  # before the root: its prolog
@@ -308,22 +309,22 @@ def _scan_tags(
                 else:
                     error = None
                 if error is not None:
-                    return error, -1
+                    return error, -1, getattr(error, "at", piece.start())
                 continue  # a comment, a CDATA section, a processing instruction
             text = piece.group()
             if len(text) != len(name) + 3:  # more than </p>
                 error = _end_tag_error(markup, piece.start(), text, name)
                 if error is not None:
-                    return error, -1
+                    return error, -1, getattr(error, "at", piece.start())
             if not open_names or open_names[-1] != name:
                 if name in open_names:
                     inner = open_names[-1]
                     said = f"</{name}> while <{inner}> inside it is open (end <{inner}> first)"
-                    return f"{said}: {_NESTING}", -1
-                return f"</{name}> with no <{name}> open: {_NESTING}", -1
+                    return f"{said}: {_NESTING}", -1, piece.start()
+                return f"</{name}> with no <{name}> open: {_NESTING}", -1, piece.start()
             open_names.pop()
             if not open_names:
-                return None, piece.end()
+                return None, piece.end(), -1
             continue
         if name[0] == "!":  # a DOCTYPE (refused as one)
             continue
@@ -332,23 +333,34 @@ def _scan_tags(
         if len(text) != len(name) + 2 or name not in _XML_NAMED:
             error = _start_tag_error(markup, piece.start(), text)
             if error is not None:
-                return error, -1
+                return error, -1, getattr(error, "at", piece.start())
         if name == "speak" and open_names:
-            return _INNER_SPEAK, -1
+            return _INNER_SPEAK, -1, piece.end() - 1
         if known and open_names and name not in known:
-            return _unknown_tag(name), -1
+            return _unknown_tag(name), -1, piece.end() - 1
         if name in names and check is not None:
             error = check(text)
             if error is not None:
-                return error, -1
+                return error, -1, piece.end() - 1
         if not text.endswith("/>"):
             open_names.append(name)
         elif not open_names:  # the root an empty-element tag: <speak/>
-            return None, piece.end()
+            return None, piece.end(), -1
     if open_names:
         name = open_names[-1]
-        return f"<{name}> never ends (no </{name}>): {_NESTING}", -1
-    return None, -1
+        return f"<{name}> never ends (no </{name}>): {_NESTING}", -1, len(markup)
+    return None, -1, -1
+
+
+def _scan_tags(
+    markup: str,
+    names: Container[str] = (),
+    check: Callable[[str], str | None] | None = None,
+    known: Container[str] = (),
+) -> tuple[str | None, int]:
+    """`_scan`: the first fault and where the root ends, not where the fault is."""
+    error, end, _ = _scan(markup, names, check, known)
+    return error, end
 
 
 class _DoctypeFound(Exception):
@@ -459,22 +471,18 @@ def _markup_fault(markup: str) -> str | None:
         error = _instruction_error(markup, first, markup[first : end + 2], prolog=True)
         if error is not None:
             return error
+    # Of several faults, the first by position, in the app's words (`alexaskill.ssml_faults`).
+    from .ssml_faults import _DOCTYPE, _first_fault, _tag_fault  # (not above: it reads this)
+
+    fault = _first_fault(markup, _SSML_TAGS, _tag_fault, _SSML_TAGS)
+    if fault is not None:
+        return fault
     try:
         parser.Parse(markup, True)
-    except expat.ExpatError as exc:
-        # Elements that do not nest, a bare "<" or "&", an unknown entity are said as the app
-        # says them (`_scan_tags`, `_reference_error`).
-        nesting, end = _scan_tags(markup)
-        if nesting is None and end >= 0:  # said as the app says it
-            from .ssml_faults import _after_root_fault  # (not above: it reads this module)
-
-            after = _after_root_fault(markup, end)
-            nesting = None if after is None else after[0]
-        if nesting is None:
-            nesting = _reference_error(markup) or _cdata_end_error(markup)
-        return nesting if nesting is not None else f"not well-formed XML ({exc})"
+    except expat.ExpatError as exc:  # (one the scan does not read: no document, say)
+        return f"not well-formed XML ({exc})"
     except _DoctypeFound:
-        return "a DOCTYPE (<!DOCTYPE …>): Alexa's SSML takes none"
+        return _DOCTYPE
     if roots != ["speak"]:
         return f"the root element is <{roots[0]}>, not <speak>"
     return faults[0] if faults else None

@@ -1,19 +1,34 @@
-"""What follows an SSML document's root, said: the one reading of both the app's check of its
-speech (`alexaskill.responses.SsmlSpeech`, progressive responses) and `ssml_error`.
+"""The first fault of an SSML document by position, said: the one reading of both the app's
+check of its speech (`alexaskill.responses.SsmlSpeech`) and `ssml_error`.
 
-XML 1.0 ("Document") holds nothing after the root element but white space, comments and
-processing instructions: text, an element, a CDATA section, an end tag or a second ``<speak>``
-there fail the whole response.
+Of a document with several faults both say the one a reader meets first (`_first_fault`), in
+the same words: a comment or processing instruction of the prolog XML does not read,
+an ``&`` that is no reference, ``]]>`` in text, a fault of the tag scan
+(`alexaskill.ssml_check._scan`), or what follows the root: XML 1.0 ("Document") holds nothing
+after it but white space, comments and processing instructions (`_after_root_fault`).
+Characters XML cannot hold, then a DOCTYPE (which may declare what follows), are said first
+by both, wherever they are.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Container
 from typing import Final
 
-from .ssml_check import _INNER_SPEAK, _NESTING
-from .xml_markup import _MISC, _after_root_error
-from .xml_text import _SPEAK_START
+from .ssml_check import (
+    _INNER_SPEAK,
+    _MARKUP,
+    _NESTING,
+    _attributes_error,
+    _audio_src_error,
+    _break_error,
+    _scan,
+)
+from .ssml_prosody import _prosody_error
+from .xml_markup import _MISC, _after_root_error, _cdata_end_error, _misc_error
+from .xml_references import _attribute_value, _reference_error
+from .xml_text import _SPEAK_START, _speak_root
 
 __all__: list[str] = []  # helpers for alexaskill.ssml_check and alexaskill.responses
 
@@ -47,3 +62,73 @@ def _after_root_fault(markup: str, end: int) -> tuple[str, int] | None:
         "put it inside <speak>"
     )
     return said, stop
+
+
+#: What is said of a DOCTYPE, by the app and `ssml_error` alike.
+_DOCTYPE: Final = (
+    "a DOCTYPE (<!DOCTYPE …>): Amazon's SSML has none, and Alexa refuses SSML with one; leave "
+    "it out (and any entity it declares)"
+)
+
+
+def _first_fault(
+    markup: str,
+    names: Container[str] = (),
+    check: Callable[[str], str | None] | None = None,
+    known: Container[str] = (),
+) -> str | None:
+    """The first fault of ``markup`` by position (see the module), said, or None; faults at one
+    place are said in the order the module names them. ``names``, ``check`` and ``known`` are
+    the tag scan's (`alexaskill.ssml_check._scan`)."""
+    faults: list[tuple[int, str]] = []
+    if "<!DOCTYPE" in markup:
+        for piece in _MARKUP.finditer(markup):
+            if piece.group(1) == "!DOCTYPE":  # said first, as characters are
+                return _DOCTYPE
+    root = _speak_root(markup)
+    if root > 0 and (error := _misc_error(markup, 0, root, prolog=True)) is not None:
+        faults.append((getattr(error, "at", 0), error))
+    for error in (_reference_error(markup), _cdata_end_error(markup)):
+        if error is not None:
+            faults.append((getattr(error, "at", 0), error))
+    error, end, at = _scan(markup, names, check, known)
+    if error is not None:
+        faults.append((at, error))
+    elif end >= 0 and (after := _after_root_fault(markup, end)) is not None:
+        faults.append((after[1], after[0]))
+    return min(faults, key=lambda fault: fault[0])[1] if faults else None
+
+
+#: One attribute of a tag: group 1 its name, group 2 or 3 its value (double or single quotes).
+_ATTRIBUTE: Final = re.compile(r"""([^\s=/<>"']++)\s*+=\s*+(?:"([^"<]*+)"|'([^'<]*+)')""")
+#: A start tag the scan found: group 1 its name, group 2 its attributes.
+_START_TAG: Final = re.compile(r"""<([^\s/<>]++)((?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+)>""")
+
+
+def _attributes(attributes: str) -> dict[str, str]:
+    """The attributes of a tag by name, each value as XML reads it (`_attribute_value`: a
+    newline a space, as `ssml_error`'s parser reads it); the first of a name counts."""
+    values: dict[str, str] = {}
+    for attribute in _ATTRIBUTE.finditer(attributes):
+        value = attribute.group(2) if attribute.group(2) is not None else attribute.group(3)
+        values.setdefault(attribute.group(1), _attribute_value(value))
+    return values
+
+
+def _tag_fault(text: str) -> str | None:
+    """Why the start tag ``text`` is none Amazon's SSML reference takes, or None: an attribute
+    it requires missing, a value it does not list, an ``<audio src>`` Alexa cannot fetch, a
+    ``<break time>`` or ``<prosody>`` past its limits: `ssml_error`'s check in the tag scan,
+    whose words the app's (`alexaskill.responses.ssml_elements._tag_error`) start with."""
+    tag = _START_TAG.fullmatch(text)
+    if tag is None:
+        return None
+    name, values = tag.group(1), _attributes(tag.group(2))
+    error = _attributes_error(name, values)
+    if error is None and name == "audio":
+        error = _audio_src_error(values["src"])  # (present: _attributes_error said so)
+    elif error is None and name == "break" and "time" in values:
+        error = _break_error(values["time"])
+    elif error is None and name == "prosody":
+        error = _prosody_error(values)
+    return error

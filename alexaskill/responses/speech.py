@@ -35,6 +35,7 @@ from .ssml_elements import (
     _check_no_doctype,
     _check_prolog,
     _check_references,
+    _first_said,
     _in_fragment,
 )
 
@@ -157,7 +158,7 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         # elements checked where built: not again here (microseconds a tag).
         checked = type(self.ssml) is _Checked
         markup = _exact_str("outputSpeech.ssml", self.ssml)
-        if "<!DOCTYPE" in markup:
+        if "<!DOCTYPE" in markup:  # (said first, by `ssml_error` too)
             _check_no_doctype("outputSpeech.ssml", markup)
         root = _speak_root(markup)
         # What the checks that place a fault read ("at index 21"): the text as written, its
@@ -170,17 +171,20 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             # document it is wrapped in, not sent as "<speak>ab</speak>".
             markup = written = f"<speak>{markup}</speak>"
         elif root:  # sent from its root: an XML declaration inside <speak> is not XML
-            _check_prolog("outputSpeech.ssml", markup, root)
             markup = markup[root:]
         force_setattr(self, "ssml", markup)
         try:
+            if root > 0:
+                _check_prolog("outputSpeech.ssml", written, root)
             self._check(markup, written, checked)
         except ResponseError as exc:
+            # Of several faults, the first by position, as `ssml_error` says it.
+            said = _first_said("outputSpeech.ssml", written, exc)
             if root >= 0:
-                raise
+                raise said from None
             # A fragment's fault is placed in the fragment as written, as `ssml_error` places
             # it, not in the document it is wrapped in.
-            raise _in_fragment(exc, markup, fragment) from None
+            raise _in_fragment(said, markup, fragment) from None
         _check_play_behavior(self.play_behavior)
 
     @staticmethod

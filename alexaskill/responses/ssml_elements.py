@@ -50,11 +50,11 @@ from ..ssml_check import (
     _scan_tags,
     _value_error,
 )
-from ..ssml_faults import _after_root_fault
+from ..ssml_faults import _DOCTYPE, _after_root_fault, _attributes, _first_fault
 from ..ssml_prosody import _prosody_error
 from ..xml_markup import _cdata_end_error, _misc_error
-from ..xml_references import _attribute_value, _reference_error
-from ..xml_text import _Placed, _wrapped
+from ..xml_references import _reference_error
+from ..xml_text import _character_error, _Placed, _wrapped
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
 
@@ -83,8 +83,6 @@ _NAMES: Final = "|".join(map(re.escape, sorted(_BUILDERS)))
 _LIMITED_TAG: Final = re.compile(
     rf"""<({_NAMES})(?=[\s/>])((?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+)>"""
 )
-#: One attribute of a tag: group 1 its name, group 2 or 3 its value (double or single quotes).
-_ATTRIBUTE: Final = re.compile(r"""([^\s=/<>"']++)\s*+=\s*+(?:"([^"<]*+)"|'([^'<]*+)')""")
 
 
 def _pauses_ms(markup: str) -> float:
@@ -98,16 +96,6 @@ def _pauses_ms(markup: str) -> float:
             pause = _break_time_ms(time) if time is not None else None
             total += pause[0] if pause is not None else 0.0
     return total
-
-
-def _attributes(attributes: str) -> dict[str, str]:
-    """The attributes of a tag by name, each value as XML reads it (`_attribute_value`: a
-    newline a space, as `ssml_error` reads it); the first of a name counts."""
-    values: dict[str, str] = {}
-    for attribute in _ATTRIBUTE.finditer(attributes):
-        value = attribute.group(2) if attribute.group(2) is not None else attribute.group(3)
-        values.setdefault(attribute.group(1), _attribute_value(value))
-    return values
 
 
 # The same few tags come back answer after answer (<break time="500ms"/>, <say-as
@@ -231,7 +219,15 @@ def _check_no_doctype(field: str, markup: str) -> None:
     ``<!DOCTYPE`` of a comment or a CDATA section): the speech keeps no DOCTYPE before its
     root, and one inside ``<speak>`` is no XML."""
     if any(piece.group(1) == "!DOCTYPE" for piece in _MARKUP.finditer(markup)):
-        raise ResponseError(
-            f"{field} has a DOCTYPE (<!DOCTYPE …>): Amazon's SSML has none, and the speech "
-            "would hold it inside <speak>, which is no XML; leave it out"
-        )
+        raise ResponseError(f"{field}: {_DOCTYPE}")
+
+
+def _first_said(field: str, markup: str, error: ResponseError) -> ResponseError:
+    """The first fault of ``markup`` by position, named ``field``, as `ssml_error` says it
+    (`alexaskill.ssml_faults._first_fault`), in place of ``error``, the fault one of the
+    app's checks met first; ``error`` itself if the markup has no such fault (a limit of the
+    whole speech) or holds a character XML cannot hold (said first by both)."""
+    if _character_error(markup) is not None:
+        return error
+    fault = _first_fault(markup, _BUILDERS, _tag_error, _SSML_TAGS)
+    return error if fault is None else ResponseError(_wrapped(f"{field}: ", fault))
