@@ -86,6 +86,10 @@ class DeadlineAnswering(Answering):
                 except BaseException as exc:
                     if not expired(watched, exc):
                         raise
+                    # Cancelled from outside too, before the task ran again (a shutdown as the
+                    # deadline passed): that cancellation goes on, answered as one (`_handle`).
+                    if watched is not None and watched[1].cancelling():
+                        raise
                 else:
                     if watched is not None:
                         watchdog, task = watched
@@ -345,6 +349,8 @@ class DeadlineAnswering(Answering):
             answer = await self._recover(exc, call, threadpool)
         except BaseException as error:
             if not expired(watched, error):
+                raise
+            if watched is not None and watched[1].cancelling():  # and from outside, as above
                 raise
             _grace_spent(call, grace)
             return None
