@@ -198,7 +198,7 @@ class AccessTokenError(AlexaApiError):
     """
 
 
-# Read from Amazon's code, at any 4xx (`alexaskill.alexa_api.wire.read_answer`), as Jovo's client
+# Read from Amazon's code, at any 4xx (`alexaskill.alexa_api.answers.read_answer`), as Jovo's client
 # (jovotech/jovo-framework, platforms/platform-alexa/src/api/ReminderApi.ts) and the reminders
 # skill of an Alexa.NET maintainer (stoiveyp/NottinghamTechMeets,
 # NottTechMeet_Skill/Handlers/ReminderConfirmed.cs) read it, whatever the status: no page names

@@ -15,8 +15,10 @@ API encodes them back. Field names are Amazon's, in snake_case (``addressLine1``
 Its modules:
 
 - `alexaskill.alexa_api.values`: the typed answers and `Scope`;
-- `alexaskill.alexa_api.wire`: one call (`send`, `read_answer`), the endpoint rule
+- `alexaskill.alexa_api.wire`: one call (`send`), the endpoint rule
   (`check_endpoint`: Alexa's hosts, or loopback for tests);
+- `alexaskill.alexa_api.answers`: what an answer means (`read_answer`: the value, or the typed
+  error its status and Amazon's error code say), with the codes' sources;
 - `alexaskill.alexa_api.reminders`: the reminder body sent (`reminder_body`);
 - `alexaskill.alexa_api.recurrence`: its recurrence rules read by RFC 5545's grammar
   (`rule_fault`), as the fake API reads them.
@@ -24,6 +26,7 @@ Its modules:
 
 from __future__ import annotations
 
+from .answers import error_of, read_answer, retry_seconds
 from .reminders import reminder_body
 from .values import (
     Address,
@@ -57,11 +60,8 @@ from .wire import (
     ApiTransport,
     Masked,
     check_endpoint,
-    error_of,
     is_amazon_host,
     is_loopback,
-    read_answer,
-    retry_seconds,
     send,
     tls_context,
 )
