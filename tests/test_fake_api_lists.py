@@ -1,10 +1,11 @@
 """`FakeAlexaApi`'s household lists refuse a blank name or item value, as Alexa's Lists API does:
 where the test gives them (`ValueError`), and when the skill adds one (400, as the fake answers
-other bad list input)."""
+other bad list input); a list it does not know is Amazon's 404 ``ObjectNotFound``."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import anyio
 import pytest
@@ -53,3 +54,55 @@ def test_an_empty_item_value_added_is_refused_as_other_bad_list_input(value: str
     assert fake.list_values("Alexa shopping list") == []
     assert add_item(fake, "milk")[0] == 201
     assert fake.list_values("Alexa shopping list") == ["milk"]
+
+
+#: What Amazon's List Management API answers for a list (or item) it does not know: a 404 whose
+#: body is its ``Error`` model, ``{"type", "message"}``, typed ``ObjectNotFound``
+#: (ask-sdk-model's ListManagementServiceClient and its ``list_management/error.py``).
+_LIST_CALLS = {
+    "list_items": lambda api: api.list_items("bm8tc3VjaC1saXN0"),
+    "add_list_item": lambda api: api.add_list_item("bm8tc3VjaC1saXN0", "milk"),
+}
+
+
+@pytest.mark.parametrize("operation", sorted(_LIST_CALLS))
+def test_a_list_the_fake_does_not_know_is_amazons_object_not_found(operation: str) -> None:
+    # The fake answered {"code": "NOT_FOUND"}, a code of its own: a skill that told a missing
+    # list by it passed its tests and missed Amazon's answer.
+    from alexaskill import AlexaApi, AlexaApiError
+
+    fake = FakeAlexaApi()
+    api = AlexaApi(_envelope(), client=fake)
+    with pytest.raises(AlexaApiError) as caught:
+        anyio.run(lambda: _LIST_CALLS[operation](api))
+    error = caught.value
+    assert (error.operation, error.status, error.code) == (operation, 404, "ObjectNotFound")
+    assert str(error).startswith(f"{operation}: HTTP 404, not found (ObjectNotFound, ")
+    [made] = fake.calls
+    assert made.answer == {"type": "ObjectNotFound", "message": "no such list"}
+
+
+def test_the_client_reads_amazons_object_not_found_for_a_list() -> None:
+    import httpx
+
+    from alexaskill import AlexaApi, AlexaApiError
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, json={"type": "ObjectNotFound", "message": "List not found"})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(_envelope(endpoint="http://127.0.0.1:9"), client=client)
+    with pytest.raises(AlexaApiError) as caught:
+        anyio.run(lambda: api.list_items("bm8tc3VjaC1saXN0"))
+    assert (caught.value.status, caught.value.code) == (404, "ObjectNotFound")
+    assert "(ObjectNotFound, List not found)" in str(caught.value)
+
+
+def _envelope(endpoint: str | None = None) -> Any:
+    from alexaskill.models import decode_envelope
+    from alexaskill.testing import RequestFactory
+
+    raw = RequestFactory().intent("Shop")
+    if endpoint is not None:
+        raw["context"]["System"]["apiEndpoint"] = endpoint
+    return decode_envelope(json.dumps(raw))

@@ -33,6 +33,21 @@ __all__ = ["ListsAndProducts"]
 # Amazon's default lists: names and the suffix of their base64 ids (List Management FAQ).
 _DEFAULT_LISTS: Final = (("Alexa shopping list", "SHOPPING_ITEM"), ("Alexa to-do list", "TASK"))
 
+#: Amazon's answer for a list it does not know: 404, its body the List Management API's error
+#: model, ``{"type", "message"}`` (no ``code``), typed ``ObjectNotFound``: ask-sdk-model's
+#: ``ListManagementServiceClient`` (alexa/alexa-apis-for-python, .../services/list_management/
+#: list_management_service_client.py: 404 for get list, create item, update list; "Attempting
+#: to read list items from a deleted list return an ObjectNotFound 404 error", at get list item)
+#: and its ``error.py`` (``object_type`` sent as ``type``); Jovo's client reads any 404 of the
+#: API as LIST_NOT_FOUND (jovotech/jovo-framework, platforms/platform-alexa/src/api/ListApi.ts).
+#: `AlexaApi` reads the ``type`` as the error's ``code`` (`alexaskill.alexa_api.error_of`). The
+#: fake answered ``{"code": "NOT_FOUND"}``, a code of its own, before.
+_LIST_NOT_FOUND: Final = "ObjectNotFound"
+
+
+def _no_such_list() -> _Answer:
+    return 404, {"type": _LIST_NOT_FOUND, "message": "no such list"}
+
 
 class ListsAndProducts:
     """The lists and products part of `FakeAlexaApi` (a base class of it)."""
@@ -137,7 +152,7 @@ class ListsAndProducts:
             meta = self._list_meta.get(list_id)
             found = [i for i in self._items[list_id] if i.status == status] if meta else []
         if meta is None:
-            return _error(404, "NOT_FOUND", "no such list")
+            return _no_such_list()
         items = [msgspec.to_builtins(i) for i in found]
         return 200, {**msgspec.to_builtins(meta), "items": items, "links": {}}
 
@@ -147,7 +162,7 @@ class ListsAndProducts:
         list_id = unquote(asked.match["list"])
         body = asked.body
         if list_id not in self._list_meta:
-            return _error(404, "NOT_FOUND", "no such list")
+            return _no_such_list()
         if (
             not isinstance(body, dict)
             or not isinstance(body.get("value"), str)
@@ -162,7 +177,7 @@ class ListsAndProducts:
         with self._lock:  # (the lists assigned since this call's look-up: see `_list_items`)
             items = self._items.get(list_id)
             if items is None:
-                return _error(404, "NOT_FOUND", "no such list")
+                return _no_such_list()
             items.append(item)
         return 201, msgspec.to_builtins(item)
 
