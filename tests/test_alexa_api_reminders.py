@@ -1054,3 +1054,46 @@ def test_a_reminders_ssml_past_an_answers_limits_is_sent_and_taken(
         _run(api.update_reminder("r1", "Bins", after=after, speech=Ssml(markup)))
     [call] = fake.calls
     assert call.status == 200, call
+
+
+@pytest.mark.parametrize("operation", ["create_reminder", "update_reminder"])
+def test_a_reminders_403_of_no_code_with_the_scope_granted_says_what_else_it_may_be(
+    operation: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Amazon documents no 403 of the Reminders API as "permission not granted": its model
+    # (ask-sdk-model's ReminderManagementServiceClient) names a create's 403 "Forbidden" only
+    # and words the permission's refusal at the 401; its reference creates and updates a
+    # reminder only with a skill session's token. So with the scope granted, no consent card
+    # (the user gave it): an AlexaApiError, and the WARNING and message say the likely cause.
+    import logging
+
+    import httpx
+
+    from alexaskill import AlexaApiError, PermissionRequired
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(403, json={"message": "Forbidden"})
+
+    raw = RequestFactory().intent("Remind")
+    raw["context"]["System"]["user"]["permissions"] = {
+        "scopes": {Scope.REMINDERS: {"status": "GRANTED"}}
+    }
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    calls: dict[str, Callable[[AlexaApi], Any]] = {
+        "create_reminder": lambda api: api.create_reminder("tea", after=dt.timedelta(minutes=5)),
+        "update_reminder": lambda api: api.update_reminder(
+            "r1", "tea", after=dt.timedelta(minutes=5)
+        ),
+    }
+    with caplog.at_level(logging.WARNING, "alexaskill"), pytest.raises(AlexaApiError) as caught:
+        _run(calls[operation](api))
+    error = caught.value
+    assert not isinstance(error, PermissionRequired)
+    assert (error.operation, error.status, error.code) == (operation, 403, None)
+    assert str(error).startswith(
+        f"{operation}: HTTP 403, refused though the user granted {Scope.REMINDERS} ("
+    )
+    assert "skill session" in str(error)
+    [warned] = [r.getMessage() for r in caplog.records if "granted" in r.getMessage()]
+    assert "skill session" in warned

@@ -39,6 +39,13 @@ logger = logging.getLogger("alexaskill")
 _LISTS_ENDPOINT: Final = "https://api.amazonalexa.com"
 # The statuses of a list item, and the item lists of a list, in Amazon's List Management API.
 _ITEM_STATUSES: Final = ("active", "completed")
+# Why a reminder's create or update may be refused (403) though the user granted the scope:
+# Amazon's reference takes them only with a skill session's apiAccessToken, never an
+# out-of-session one; no source of Amazon's reads a 403 of no code as a permission not granted.
+_REMINDER_REFUSED: Final = (
+    "Amazon's Reminders API creates and updates a reminder only in a skill session, with its "
+    "request's apiAccessToken"
+)
 # Pages of in-skill products followed at most (Amazon answers up to 100 products a page).
 _MAX_PAGES: Final = 10
 
@@ -50,8 +57,12 @@ class RecordsApi(RequestApi):
 
     # --- reminders -----------------------------------------------------------------------------
     # https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-api-reference.html
-    # Amazon documents 401 for a user who has not granted the reminders permission, 403 on create;
-    # a 401 or 403 with the code INVALID_TOKEN blames the token, not the permission
+    # Amazon's model of the API (ask-sdk-model's ReminderManagementServiceClient) words a user
+    # who has not granted the permission at the 401 ("UserAuthenticationException … If customer
+    # does not have permission to create a reminder"), and names a create's 403 "Forbidden" with
+    # no meaning: a 403 is the consent card only while the request does not say the scope is
+    # granted; granted, an AlexaApiError naming the likely cause (`_REMINDER_REFUSED`).
+    # A 401 or 403 with the code INVALID_TOKEN blames the token, not the permission
     # (`read_answer`: `AccessTokenError`; no source names another code for it). A 404 is "no such
     # reminder" whatever its code: ALERT_NOT_FOUND (Jovo's client reads it, and FakeAlexaApi
     # answers it: `alexaskill.testing.api_reminders`), NOT_FOUND (the fake's before) or none.
@@ -111,6 +122,7 @@ class RecordsApi(RequestApi):
                 json=body,
                 unauthorized_means_consent=True,
                 changes=True,
+                refused_note=_REMINDER_REFUSED,
             )
             or Reminder()
         )
@@ -146,6 +158,7 @@ class RecordsApi(RequestApi):
                 json=body,
                 unauthorized_means_consent=True,
                 changes=True,
+                refused_note=_REMINDER_REFUSED,
             )
         except AlexaApiError as exc:
             if exc.status == 404:
