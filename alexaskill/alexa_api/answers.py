@@ -62,6 +62,15 @@ def error_of(content: bytes) -> tuple[str | None, str | None]:
 #: "Request Unauthorized." as no permission too. Unconfirmed for any Alexa API, and so read as
 #: any other code: ``INVALID_BEARER_TOKEN``, ``TOKEN_EXPIRED``, ``USER_NOT_CONSENTED`` (a consent
 #: fault would be `PermissionRequired` anyway, as every code but these is).
+#: Looked for once more on 6 December 2026 (docs, issues and pages search), for the Reminders
+#: reference's table of errors: its "Error messages" section is held by no corpus (the copies
+#: of .../docs/smapi/alexa-reminders-api-reference.html end after their opening), and no page or
+#: thread names ``INVALID_TOKEN``, a 409 on update or a limit of a skill's reminders, so nothing
+#: is added. Found: a 401 to a GET of a user's reminders carried the model's words as its message
+#: (alexa/alexa-cookbook issue 282: the permission not granted), as read here; Amazon's model
+#: names a create's 403 "Forbidden" only, and its reference takes a create or update only with
+#: a skill session's token, so a Reminders 403 of no code is the permission's only while the
+#: request does not say it is granted (`alexaskill.services.records`: ``_REMINDER_REFUSED``).
 _TOKEN_FAULTS: Final = frozenset({"INVALID_TOKEN"})
 
 

@@ -35,6 +35,11 @@ makes none of them of itself, as no source says when Amazon sends them or with w
   reminders per endpoint" and names no error for it; no page or model names
   ``MAX_REMINDERS_EXCEEDED`` for either.
 
+Searched once more on 6 December 2026 (docs, issues, pages): nothing new on either; the fake's
+403 for a create by a user who has not granted the scope is its choice among the create's
+statuses (the model words that case at the 401 of a get or delete, as alexa/alexa-cookbook
+issue 282 saw it).
+
 A device without reminders (``reminders_supported=False``) has a create refused with a 403
 coded ``DEVICE_NOT_SUPPORTED`` (`_device_refused`), after the scope is checked (the order is the
 fake's choice); its reads, updates and deletes are answered as ever (the user's reminders are
