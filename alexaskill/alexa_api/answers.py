@@ -68,9 +68,10 @@ def error_of(content: bytes) -> tuple[str | None, str | None]:
 #: thread names ``INVALID_TOKEN``, a 409 on update or a limit of a skill's reminders, so nothing
 #: is added. Found: a 401 to a GET of a user's reminders carried the model's words as its message
 #: (alexa/alexa-cookbook issue 282: the permission not granted), as read here; Amazon's model
-#: names a create's 403 "Forbidden" only, and its reference takes a create or update only with
-#: a skill session's token, so a Reminders 403 of no code is the permission's only while the
-#: request does not say it is granted (`alexaskill.services.records`: ``_REMINDER_REFUSED``).
+#: names a create's 403 "Forbidden" only, and its reference takes a create or update only from
+#: the skill (not an out-of-session LWA token), so a Reminders 403 of no code is the
+#: permission's only while the request does not say it is granted
+#: (`alexaskill.services.records`: ``_CREATED_OUTSIDE_A_SESSION``).
 _TOKEN_FAULTS: Final = frozenset({"INVALID_TOKEN"})
 
 

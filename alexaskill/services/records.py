@@ -39,12 +39,15 @@ logger = logging.getLogger("alexaskill")
 _LISTS_ENDPOINT: Final = "https://api.amazonalexa.com"
 # The statuses of a list item, and the item lists of a list, in Amazon's List Management API.
 _ITEM_STATUSES: Final = ("active", "completed")
-# Why a reminder's create or update may be refused (403) though the user granted the scope:
-# Amazon's reference takes them only with a skill session's apiAccessToken, never an
-# out-of-session one; no source of Amazon's reads a 403 of no code as a permission not granted.
-_REMINDER_REFUSED: Final = (
-    "Amazon's Reminders API creates and updates a reminder only in a skill session, with its "
-    "request's apiAccessToken"
+# Why a reminder's create may be refused (403) though the user granted the scope, said only for
+# a request outside a session: Amazon's Reminders reference ("you can only create and update a
+# reminder from your skill"; an out-of-session LWA token may edit or delete one) and an Amazon
+# forum article ("reminders can only be created while using skill"). Not for an update: Amazon's
+# tutorial "Update a Reminder from Outside of an Alexa Skill Session" makes one in the skill's
+# Messaging.MessageReceived handler. No source reads a 403 of no code as a permission not granted.
+_CREATED_OUTSIDE_A_SESSION: Final = (
+    "Amazon creates a reminder only while the user uses the skill; this request is outside "
+    "a session"
 )
 # Pages of in-skill products followed at most (Amazon answers up to 100 products a page).
 _MAX_PAGES: Final = 10
@@ -61,7 +64,8 @@ class RecordsApi(RequestApi):
     # who has not granted the permission at the 401 ("UserAuthenticationException … If customer
     # does not have permission to create a reminder"), and names a create's 403 "Forbidden" with
     # no meaning: a 403 is the consent card only while the request does not say the scope is
-    # granted; granted, an AlexaApiError naming the likely cause (`_REMINDER_REFUSED`).
+    # granted; granted, an AlexaApiError (naming a create's likely cause outside a session:
+    # `_CREATED_OUTSIDE_A_SESSION`).
     # A 401 or 403 with the code INVALID_TOKEN blames the token, not the permission
     # (`read_answer`: `AccessTokenError`; no source names another code for it). A 404 is "no such
     # reminder" whatever its code: ALERT_NOT_FOUND (Jovo's client reads it, and FakeAlexaApi
@@ -122,7 +126,7 @@ class RecordsApi(RequestApi):
                 json=body,
                 unauthorized_means_consent=True,
                 changes=True,
-                refused_note=_REMINDER_REFUSED,
+                refused_note=_CREATED_OUTSIDE_A_SESSION if self._envelope.session is None else "",
             )
             or Reminder()
         )
@@ -143,8 +147,8 @@ class RecordsApi(RequestApi):
         `create_reminder`, whose checks it passes (a time gone by, a rule out of RFC 5545's
         grammar, … are refused unsent). The updated `Reminder` as Amazon answers it (its
         token, status, times and version); None when Amazon knows no such reminder (404).
-        Amazon lets a skill update reminders only while the user talks to it. Needs
-        `Scope.REMINDERS`."""
+        Amazon lets a skill update reminders outside a session too (from its
+        ``Messaging.MessageReceived`` handler). Needs `Scope.REMINDERS`."""
         path = _reminder_path("update_reminder", alert_token)
         given = (text, at, after, recurrence, speech, push_notification)
         body = await self._reminder_request("update_reminder", *given)
@@ -158,7 +162,6 @@ class RecordsApi(RequestApi):
                 json=body,
                 unauthorized_means_consent=True,
                 changes=True,
-                refused_note=_REMINDER_REFUSED,
             )
         except AlexaApiError as exc:
             if exc.status == 404:
