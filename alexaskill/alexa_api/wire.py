@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 
-# --- one request: the endpoint rule, the timeout, what each status means ---------------------
+# --- one request: the endpoint rule, the timeout (what each status means: `answers.py`) ------
 
 
 def is_loopback(host: str | None) -> bool:
