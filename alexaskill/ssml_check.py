@@ -20,13 +20,14 @@ from .web_urls import _url_error
 from .xml_markup import (
     _NAME_START,
     _comment_error,
+    _declaration_error,
     _end_tag_error,
     _instruction_error,
     _left_open_error,
     _start_tag_error,
 )
 from .xml_references import _bare_less_than
-from .xml_text import _XML_SPACE, _character_error, _speak_root
+from .xml_text import _XML_SPACE, _character_fault, _speak_root
 
 __all__ = [
     "PROBLEM_WITH_RESPONSE",
@@ -278,7 +279,8 @@ def _scan(
     the fault is (-1 if none): where it is said to be, a stray end tag's start, the ``>`` of a
     start tag the fault is of (a fault inside it comes first), or the end of the markup.
 
-    A fault is a ``<`` that starts no tag ("1 < 2"), a tag or a comment not as XML writes it
+    A fault is a ``<`` that starts no tag ("1 < 2"), a ``<!`` that opens no comment, CDATA
+    section or DOCTYPE (``<!foo>``), a tag or a comment not as XML writes it
     (`alexaskill.xml_markup`: ``<break time=1s/>``), an end tag that closes no open element
     (``<speak>a</p>``), or not the one opened last (``<p><s>a</p></s>``), an element left
     open (``<speak><p>a</speak>``, ``<speak>a``), a ``<speak>`` inside the root, a tag past
@@ -326,8 +328,10 @@ def _scan(
             if not open_names:
                 return None, piece.end(), -1
             continue
-        if name[0] == "!":  # a DOCTYPE (refused as one)
-            continue
+        if name[0] == "!":  # a DOCTYPE (said first: `alexaskill.ssml_faults`), or no XML
+            if name == "!DOCTYPE":
+                continue
+            return _declaration_error(markup, piece.start()), -1, piece.start()
         text = piece.group()
         # Anything but <p> or <speak>: attributes, "/>", or a name XML may not read.
         if len(text) != len(name) + 2 or name not in _XML_NAMED:
@@ -462,16 +466,12 @@ def _markup_fault(markup: str) -> str | None:
     parser.StartDoctypeDeclHandler = doctype
     # Before parsing: expat raises UnicodeEncodeError on a lone surrogate, and says only
     # "invalid token" of a control character.
-    error = _character_error(markup)
+    error = _character_fault(markup)  # (said as the app says it, its field named first)
     if error is not None:
-        return f"not XML: {error}"
-    first = 1 if markup.startswith("\ufeff") else 0  # (a byte order mark: `_speak_root`)
-    if markup.startswith("<?xml", first) and (end := markup.find("?>")) > 0:
-        # expat takes a declaration XML 1.0 does not (version="2.0"): held to the app's check.
-        error = _instruction_error(markup, first, markup[first : end + 2], prolog=True)
-        if error is not None:
-            return error
-    # Of several faults, the first by position, in the app's words (`alexaskill.ssml_faults`).
+        return error
+    # Of several faults, the first by position, in the app's words (`alexaskill.ssml_faults`):
+    # an XML declaration expat takes but XML 1.0 does not (version="2.0") among them, said after
+    # a DOCTYPE, as the app says it.
     from .ssml_faults import _DOCTYPE, _first_fault, _tag_fault  # (not above: it reads this)
 
     fault = _first_fault(markup, _SSML_TAGS, _tag_fault, _SSML_TAGS)

@@ -187,6 +187,17 @@ def _cdata_end_error(markup: str) -> str | None:
     return None
 
 
+def _declaration_error(markup: str, start: int) -> str:
+    """What is said of the ``<!`` at index ``start`` of ``markup`` that opens no comment, CDATA
+    section or DOCTYPE (``<!foo>``, ``<!->``, ``<![CDATA>``): XML 1.0 reads nothing else there,
+    and a DOCTYPE is said on its own (`alexaskill.ssml_faults._DOCTYPE`)."""
+    advice = (
+        "where '<!' opens a comment (<!-- … -->), a CDATA section (<![CDATA[ … ]]>) or a "
+        f"DOCTYPE, nothing else; write &lt;! for the text, {_ESCAPING}"
+    )
+    return _said(markup, start, "a '<!'", advice)
+
+
 _NAMELESS: Final = (
     "where '<?' starts a processing instruction, its name right after; write &lt;? for the "
     "text, or leave it out"

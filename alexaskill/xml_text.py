@@ -134,19 +134,27 @@ def _character_error(markup: str) -> str | None:
     return _placed(f"U+{ord(char):04X} ", found.start(), f"{what}, which XML cannot hold")
 
 
-def _check_markup(field: str, markup: str, refused: str = "the response") -> None:
-    """`ResponseError` naming ``field`` if ``markup`` holds a character XML cannot hold (Alexa
-    would refuse what carries it: ``refused``)."""
+def _character_fault(markup: str, refused: str = "the response") -> str | None:
+    """The first character of ``markup`` that XML cannot hold, said as both the app's checks
+    and `alexaskill.ssml_check.ssml_error` say it (Alexa would refuse what carries it:
+    ``refused``), or None."""
     error = _character_error(markup)
+    if error is None:
+        return None
+    return _wrapped(
+        "",
+        error,
+        f": Alexa parses SSML as XML and would refuse {refused} (the SSML builders replace "
+        "such characters in plain text by a space)",
+    )
+
+
+def _check_markup(field: str, markup: str, refused: str = "the response") -> None:
+    """`ResponseError` naming ``field`` if ``markup`` holds a character XML cannot hold
+    (`_character_fault`)."""
+    error = _character_fault(markup, refused)
     if error is not None:
-        raise ResponseError(
-            _wrapped(
-                f"{field} has ",
-                error,
-                f": Alexa parses SSML as XML and would refuse {refused} "
-                "(the SSML builders replace such characters in plain text by a space)",
-            )
-        )
+        raise ResponseError(_wrapped(f"{field}: ", error))
 
 
 #: XML 1.0's white space ("S": space, tab, CR, LF), as a character class's contents: the one

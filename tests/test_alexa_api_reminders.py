@@ -979,7 +979,7 @@ def test_a_reminders_speech_holding_a_character_xml_cannot_hold_is_refused_unsen
         speech = Ssml("<speak>Bins\x01</speak>")
         _run(_api(fake).create_reminder("Bins", after=dt.timedelta(minutes=5), speech=speech))
     assert fake.calls == []
-    assert str(raised.value).startswith("alertInfo.spokenInfo.content[0].ssml has U+0001"), (
+    assert str(raised.value).startswith("alertInfo.spokenInfo.content[0].ssml: U+0001"), (
         raised.value
     )
     assert "Alexa parses SSML as XML and would refuse the reminder" in str(raised.value)

@@ -158,7 +158,9 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         # elements checked where built: not again here (microseconds a tag).
         checked = type(self.ssml) is _Checked
         markup = _exact_str("outputSpeech.ssml", self.ssml)
-        if "<!DOCTYPE" in markup:  # (said first, by `ssml_error` too)
+        if "<!DOCTYPE" in markup:  # (said first, by `ssml_error` too: after a character XML
+            # cannot hold, placed in the text as written)
+            _check_markup("outputSpeech.ssml", markup)
             _check_no_doctype("outputSpeech.ssml", markup)
         root = _speak_root(markup)
         # What the checks that place a fault read ("at index 21"): the text as written, its

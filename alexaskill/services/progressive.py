@@ -10,17 +10,11 @@ from .. import ssml
 from ..alexa_api.wire import _shown, is_amazon_host
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
 from ..responses.speech import _refuse_document_as_text
-from ..responses.ssml_elements import (
-    _check_cdata_ends,
-    _check_elements,
-    _check_no_doctype,
-    _check_prolog,
-    _check_references,
-    _in_fragment,
-    _pauses_ms,
-)
+from ..responses.ssml_elements import _BUILDERS, _in_fragment, _pauses_ms, _tag_error
+from ..ssml_check import _SSML_TAGS
+from ..ssml_faults import _first_fault
 from ..ssml_limits import _says_nothing
-from ..xml_text import _check_markup, _plain_str, _speak_root
+from ..xml_text import _check_markup, _plain_str, _speak_root, _wrapped
 from .base import API_TIMEOUT, RequestApi
 
 __all__ = [
@@ -208,11 +202,7 @@ def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
         document = written = str(ssml.speak(speech))
     else:
         markup = str.__str__(speech)
-        if "<!DOCTYPE" in markup:
-            _check_no_doctype("progressive response speech", markup)
         root = _speak_root(markup)
-        if root > 0:  # (sent from its root, as an answer's speech: the prolog checked first)
-            _check_prolog("progressive response speech", markup, root)
         # A fragment wrapped as written, as an answer's (`SsmlSpeech`), never composed.
         document = markup[root:] if root >= 0 else f"<speak>{markup}</speak>"
         fragment = markup if root < 0 else None
@@ -232,26 +222,21 @@ def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
 
 def _speech_fault(document: str) -> str | None:
     """Why Amazon would refuse the SSML ``document`` as a progressive response's speech for what
-    it says, or None: a bare ``&`` or ``<`` or an entity XML does not know, it says nothing, a
-    ``<break>``, ``<audio>`` or ``<prosody>`` is past Amazon's limits, or a tag is not as
-    Amazon's SSML reference writes it (unknown, lacking an attribute it requires, not nested).
-    `AlexaApi.progressive` and `FakeAlexaApi` both ask this."""
-    fault = _references_fault(document) or _nothing_fault(document) or _elements_fault(document)
+    it says, or None: a fault of its markup (a bare ``&`` or ``<``, an entity XML does not
+    know, a tag not as Amazon's SSML reference writes it, a ``<break>``, ``<audio>`` or
+    ``<prosody>`` past Amazon's limits, …: the first by position, as an answer's speech and
+    `ssml_error` say it), then speech that says nothing. `AlexaApi.progressive` and
+    `FakeAlexaApi` both ask this."""
+    fault = _markup_fault(document) or _nothing_fault(document)
     return None if fault is None else _plain_str(fault)  # (FakeAlexaApi's JSON takes no subclass)
 
 
-def _references_fault(document: str) -> str | None:
-    # As in an answer's speech: each "&" a reference XML reads, no "]]>" in text (a "<" that
-    # starts no tag, and what XML asks of tags and comments, is the scan of `_elements_fault`).
-    if "&" not in document and "]]>" not in document:
-        return None
-    try:
-        _check_references("progressive response speech", document)
-        _check_cdata_ends("progressive response speech", document)
-    except ResponseError as exc:
-        words: str = exc.args[0]  # (placed: `_in_fragment` reads their place, not str(exc))
-        return words
-    return None
+def _markup_fault(written: str) -> str | None:
+    # The first fault by position (`alexaskill.ssml_faults._first_fault`: a DOCTYPE first, the
+    # prolog, references, "]]>" in text, the tags, what follows the root), in the words of an
+    # answer's speech; placed (`_in_fragment` reads the place, not the words).
+    fault = _first_fault(written, _BUILDERS, _tag_error, _SSML_TAGS)
+    return None if fault is None else _wrapped("progressive response speech: ", fault)
 
 
 def _nothing_fault(document: str) -> str | None:
@@ -259,17 +244,6 @@ def _nothing_fault(document: str) -> str | None:
     # root and empty elements say nothing.
     if _says_nothing(document):
         return f"progressive response speech says nothing ({document[:40]!r}): Amazon refuses it"
-    return None
-
-
-def _elements_fault(document: str) -> str | None:
-    # Each <break>, <audio> and <prosody> held to Amazon's limits, each tag to the attributes
-    # it requires, as in an answer's speech.
-    try:
-        _check_elements("progressive response speech", document)
-    except ResponseError as exc:
-        words: str = exc.args[0]  # (placed: `_in_fragment` reads their place, not str(exc))
-        return words
     return None
 
 
@@ -325,10 +299,9 @@ def _check_progressive(document: str, sent: int, written: str | None = None) -> 
     """Raise `ResponseError` if Amazon would refuse ``document`` as a progressive response; a
     fault of its markup placed in ``written`` (the text with its prolog, if it had one)."""
     fault = (
-        _references_fault(written or document)
+        _markup_fault(written or document)
         or _nothing_fault(document)
         or _length_fault(document)
-        or _elements_fault(written or document)
         or _pauses_fault(document)
         or _count_fault(sent)
     )
