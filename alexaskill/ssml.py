@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import html
 import math
 import re
 from collections.abc import Iterable
@@ -74,6 +73,7 @@ from .ssml_check import PROBLEM_WITH_RESPONSE as PROBLEM_WITH_RESPONSE  # (not i
 from .ssml_prosody import _prosody_pitch, _prosody_rate, _prosody_volume
 from .web_urls import _url_error
 from .xml_markup import _instruction_error, _left_open_error, _misc_error, _start_tag_error
+from .xml_references import _xml_unescape
 from .xml_text import _speak_root, _xml_text
 
 __all__ = [
@@ -308,9 +308,9 @@ def _element(tag: str, attributes: dict[str, str], parts: Iterable[str]) -> Ssml
 
 
 def _attribute(tag: str, name: str, value: str) -> str:
-    """An attribute's value, escaped. An attribute holds text, never markup: `Ssml` given (an
-    escaped text, say) is read as the text it says, then escaped (kept as it was, a quote in it
-    ended the attribute: no XML); one holding a tag is refused."""
+    """An attribute's value, escaped. An attribute holds text, never markup: `Ssml` given is
+    read as the text it says, as XML reads it (`_xml_unescape`: ``&#x85;`` U+0085, HTML's
+    ``&eacute;`` left as written), then escaped; one holding a tag is refused."""
     if not isinstance(value, Ssml):
         return escape(value)
     if "<" in value:
@@ -318,7 +318,7 @@ def _attribute(tag: str, name: str, value: str) -> str:
             f"SSML <{tag} {name}> is given markup ({str.__str__(value)[:40]!r}): an attribute "
             "holds text; give a str"
         )
-    return escape(html.unescape(str.__str__(value)))  # (an Ssml without "&" comes back)
+    return escape(_xml_unescape(str.__str__(value)))  # (an Ssml without "&" comes back)
 
 
 def _choose(tag: str, attribute: str, value: str, allowed: Iterable[str]) -> str:

@@ -837,6 +837,17 @@ def test_an_attribute_given_ssml_is_its_text_escaped() -> None:
         ssml.sub("x", ssml.break_())
 
 
+def test_an_attribute_given_ssml_reads_its_references_as_xml_does() -> None:
+    # html.unescape read &#x85; (and &#128; to &#159;) as Windows-1252 does ("…"), where XML,
+    # and the check of a hand-written value (`_attribute_value`), read U+0085; and it read
+    # HTML's &eacute; as "é", an entity XML does not know: left as written now, its "&" the
+    # text's, as strip_tags and spoken_text read it.
+    assert ssml.sub("x", Ssml("a&#x85;b")) == '<sub alias="a\x85b">x</sub>'
+    assert ssml.sub("x", Ssml("&#150;")) == '<sub alias="\x96">x</sub>'
+    assert ssml.sub("x", Ssml("caf&eacute;")) == '<sub alias="caf&amp;eacute;">x</sub>'
+    assert ssml.strip_tags(ssml.sub("x", Ssml("caf&eacute;"))) == "x"
+
+
 def test_strip_tags_ends_a_processing_instruction_at_its_own_end() -> None:
     # A ">" inside one ended it: "a<?pi x > y?>b" showed as "a y?>b".
     assert ssml.strip_tags("<speak>a<?pi x > y?>b</speak>") == "ab"
