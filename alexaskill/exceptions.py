@@ -176,6 +176,7 @@ class PermissionRequired(AlexaApiError):
         operation: str = "",
         status: int | None = 403,
         code: str | None = None,
+        detail: str | None = None,
     ) -> None:
         where = f"{operation}: " if operation else ""
         super().__init__(
@@ -185,6 +186,9 @@ class PermissionRequired(AlexaApiError):
             code=code,
         )
         self.scope = scope
+        #: What Amazon's error body said (its code and message), kept out of the message: a
+        #: consent card mends it whatever it says, and a 403 with the scope granted names it.
+        self.detail = detail
 
 
 class AccessTokenError(AlexaApiError):

@@ -106,3 +106,72 @@ def _envelope(endpoint: str | None = None) -> Any:
     if endpoint is not None:
         raw["context"]["System"]["apiEndpoint"] = endpoint
     return decode_envelope(json.dumps(raw))
+
+
+def test_error_of_reads_the_list_apis_capitalised_message() -> None:
+    # The List Management API's 403 to GET /v2/householdlists/ is its ForbiddenError model,
+    # {"Message": ...} with a capital M: the text was dropped (only "message" was read).
+    from alexaskill.alexa_api import error_of
+
+    assert error_of(b'{"Message": "Request is not authorized."}') == (
+        None,
+        "Request is not authorized.",
+    )
+    assert error_of(b'{"type": "T", "message": "lower"}') == ("T", "lower")
+    assert error_of(b'{"message": "lower", "Message": "upper"}') == (None, "lower")
+    assert error_of(b'{"Message": 5}') == (None, None)
+
+
+def test_a_list_403_with_the_scope_granted_names_amazons_message() -> None:
+    # A 403 of the lists though the user granted the scope (Amazon's token refused, as in the
+    # Node SDK's issue 683): the error said nothing of Amazon's reason.
+    import httpx
+
+    from alexaskill import AlexaApi, AlexaApiError, PermissionRequired
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(403, json={"Message": "Request is not authorized."})
+
+    raw = _raw()
+    scopes = {"read::alexa:household:list": {"status": "GRANTED"}}
+    raw["context"]["System"]["user"]["permissions"] = {"scopes": scopes}
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(_decoded(raw), client=client)
+    with pytest.raises(AlexaApiError) as caught:
+        anyio.run(api.lists)
+    assert not isinstance(caught.value, PermissionRequired)
+    assert "Request is not authorized." in str(caught.value)
+
+
+#: What the fake answers a list call the user has not granted the scope of: Amazon's models
+#: (ask-sdk-model's ListManagementServiceClient): {"Message"} for the lists' metadata
+#: (ForbiddenError), {"type", "message"} for the others (Error, whose type is not named).
+_REFUSED_BODY_KEYS = {"lists": {"Message"}, "list_items": {"message"}, "add_list_item": {"message"}}
+
+
+@pytest.mark.parametrize("operation", sorted(_REFUSED_BODY_KEYS))
+def test_a_list_call_not_granted_is_answered_as_amazon_does(operation: str) -> None:
+    # The fake answered {"code": "FORBIDDEN"}: a code of its own, in no model of the API.
+    from alexaskill import AlexaApi, PermissionRequired
+
+    fake = FakeAlexaApi(permissions=[])
+    api = AlexaApi(_envelope(), client=fake)
+    call = api.lists if operation == "lists" else lambda: _LIST_CALLS[operation](api)
+    with pytest.raises(PermissionRequired):
+        anyio.run(call)
+    [made] = fake.calls
+    assert made.status == 403
+    assert set(made.answer) == _REFUSED_BODY_KEYS[operation]
+    assert "has not granted" in next(iter(made.answer.values()))
+
+
+def _raw() -> Any:
+    from alexaskill.testing import RequestFactory
+
+    return RequestFactory().intent("Shop")
+
+
+def _decoded(raw: Any) -> Any:
+    from alexaskill.models import decode_envelope
+
+    return decode_envelope(json.dumps(raw))

@@ -70,3 +70,27 @@ def test_a_wrong_product_struct_put_in_place_is_refused_when_served() -> None:
     fake.in_skill_products.append(InSkillProduct(product_id=5))  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"in_skill_products\[0\]\.productId is 5: "):
         products(fake)
+
+
+def test_a_product_the_fake_does_not_know_is_amazons_404() -> None:
+    # The fake answered {"code": "NOT_FOUND"}; the Monetization API's error model (ask-sdk-model's
+    # monetization/error.py) is {"message"} alone, for its 400, 401, 404 and 500 alike.
+    fake = FakeAlexaApi()
+    api = AlexaApi(decode_envelope(json.dumps(RequestFactory().intent("Shop"))), client=fake)
+
+    async def main() -> object:
+        return await api.in_skill_product("amzn1.adg.product.unknown")
+
+    assert anyio.run(main) is None
+    [made] = fake.calls
+    assert made.status == 404
+    assert set(made.answer) == {"message"}
+
+
+def test_a_products_400_is_amazons_message_alone() -> None:
+    fake = FakeAlexaApi()
+    url = "https://api.amazonalexa.com/v1/users/~current/skills/~current/inSkillProducts"
+    headers = {"Authorization": "Bearer t"}
+    status, answer, _ = anyio.run(fake.alexa_api_call, "GET", url, headers, None, None)
+    assert status == 400
+    assert set(json.loads(answer)) == {"message"}

@@ -23,10 +23,16 @@ __all__ = ["error_of", "read_answer", "retry_seconds"]
 
 
 class _Error(msgspec.Struct, kw_only=True):
-    # Most APIs answer {"code", "message"}; the device address API {"type", "message"}.
+    # Most APIs answer {"code", "message"}; the device address API and the List Management API
+    # {"type", "message"}; the Monetization API {"message"} alone (ask-sdk-model's
+    # services/monetization/error.py). The List Management API's 403 to GET /v2/householdlists/
+    # is {"Message"}, capitalised: its ForbiddenError model (ask-sdk-model's
+    # services/list_management/forbidden_error.py), seen live in alexa/alexa-skills-kit-sdk-
+    # for-nodejs issue 683 (a 403 whose body was {Message: 'Request ...'}).
     code: Any = None
     type: Any = None
     message: Any = None
+    capital_message: Any = msgspec.field(default=None, name="Message")
 
 
 def error_of(content: bytes) -> tuple[str | None, str | None]:
@@ -37,16 +43,27 @@ def error_of(content: bytes) -> tuple[str | None, str | None]:
         return None, None
     code = error.code if isinstance(error.code, str) else error.type
     code = code[:80] if isinstance(code, str) else None
-    message = error.message[:200] if isinstance(error.message, str) else None
+    message = error.message if isinstance(error.message, str) else error.capital_message
+    message = message[:200] if isinstance(message, str) else None
     return code, message
 
 
 #: The codes of a 401 or 403 that blame the access token itself (expired, or no request's),
-#: never the permission: `AccessTokenError`. The Reminders API's 401 is also its answer to a
-#: user who has not granted it (Amazon's model of the API, ask-sdk-model's
-#: ``ReminderManagementServiceClient``: "UserAuthenticationException. Request is not
-#: authorized/authenticated e.g. If customer does not have permission"), and a 403 is every
-#: API's answer to a permission not granted, but a consent card cannot mend a token. Only the
+#: never the permission: `AccessTokenError`. Which status answers a permission not granted
+#: differs by API (the statuses of ask-sdk-model's service clients, alexa/alexa-apis-for-python,
+#: .../ask_sdk_model/services/):
+#: - device address (``device_address``) and customer profile (``ups``): 403, "The
+#:   authentication token is invalid or doesn't have access to the resource" (``ups``: "...
+#:   does not have access to resource.", and its 401 "The authentication token is malformed
+#:   or invalid.");
+#: - List Management (``list_management``): 403, its model names no 401;
+#: - Reminders (``reminder_management``): 401, "UserAuthenticationException. Request is not
+#:   authorized/authenticated e.g. If customer does not have permission"; its 403 ("Forbidden",
+#:   to a create only) is not named for a permission (`alexaskill.services.records`);
+#: - Monetization (``monetization``): no permission is asked, and no 403 named; its 401 is "The
+#:   authentication token is invalid or doesn't have access to make this request".
+#: So `read_answer` takes a 403 for the permission, and a 401 only where the caller says
+#: (``unauthorized_means_consent``: reminders); a consent card cannot mend a token. Only the
 #: code Alexa's APIs are known to send for one is named: the Reminders API reference's table of
 #: error codes could not be read (the docs, pages and code search of 5 December 2026 hold its
 #: opening only), and a 403's message ("The authentication token is not valid.", the device
@@ -131,7 +148,9 @@ def read_answer(
             code=code,
         )
     if scope is not None and status in (401, 403):  # (401: `unauthorized_means_consent`)
-        raise PermissionRequired(scope, operation=operation, status=status, code=code)
+        raise PermissionRequired(
+            scope, operation=operation, status=status, code=code, detail=detail or None
+        )
     reason = {
         401: "the access token is invalid or expired",
         403: "the access token does not allow this call",

@@ -277,8 +277,9 @@ class RequestApi:
             scope,
             note and f" ({note})",
         )
+        said = f" ({exc.detail})" if exc.detail else ""  # (Amazon's reason, if it gave one)
         return AlexaApiError(
-            f"{operation}: HTTP {status}, refused though the user granted {scope}"
+            f"{operation}: HTTP {status}, refused though the user granted {scope}{said}"
             + (note and f" ({note})"),
             operation=operation,
             status=status,

@@ -49,6 +49,17 @@ def _no_such_list() -> _Answer:
     return 404, {"type": _LIST_NOT_FOUND, "message": "no such list"}
 
 
+def _not_granted(scope: str, *, metadata: bool = False) -> _Answer:
+    """Amazon's 403 for a list call the user has not granted ``scope`` for, in the API's error
+    models (ask-sdk-model's ``ListManagementServiceClient``): for the lists' metadata (GET
+    /v2/householdlists/), ``ForbiddenError``, ``{"Message"}`` with a capital M (its
+    ``forbidden_error.py``; a live one in alexa/alexa-skills-kit-sdk-for-nodejs issue 683);
+    for the others, ``Error``, ``{"type", "message"}``, whose ``type`` for a 403 no source
+    names, so only the message is sent. The fake answered ``{"code": "FORBIDDEN"}`` before."""
+    said = f"the user has not granted {scope}"
+    return 403, ({"Message": said} if metadata else {"message": said})
+
+
 class ListsAndProducts:
     """The lists and products part of `FakeAlexaApi` (a base class of it)."""
 
@@ -137,12 +148,12 @@ class ListsAndProducts:
 
     def _lists(self, asked: _Asked) -> _Answer:
         if not self.granted(Scope.LISTS_READ):
-            return _error(403, "FORBIDDEN", f"the user has not granted {Scope.LISTS_READ}")
+            return _not_granted(Scope.LISTS_READ, metadata=True)
         return 200, {"lists": [msgspec.to_builtins(meta) for meta in self._list_meta.values()]}
 
     def _list_items(self, asked: _Asked) -> _Answer:
         if not self.granted(Scope.LISTS_READ):
-            return _error(403, "FORBIDDEN", f"the user has not granted {Scope.LISTS_READ}")
+            return _not_granted(Scope.LISTS_READ)
         list_id, status = unquote(asked.match["list"]), asked.match["status"]
         if list_id in self._list_meta:  # (the given items dated by a call that reads a list)
             self._date_given(asked.headers)
@@ -158,7 +169,7 @@ class ListsAndProducts:
 
     def _add_list_item(self, asked: _Asked) -> _Answer:
         if not self.granted(Scope.LISTS_WRITE):
-            return _error(403, "FORBIDDEN", f"the user has not granted {Scope.LISTS_WRITE}")
+            return _not_granted(Scope.LISTS_WRITE)
         list_id = unquote(asked.match["list"])
         body = asked.body
         if list_id not in self._list_meta:
@@ -189,7 +200,7 @@ class ListsAndProducts:
 
     def _in_skill_products(self, asked: _Asked) -> _Answer:
         if not asked.headers.get("accept-language"):
-            return _error(400, "INVALID_REQUEST", "Accept-Language is required")
+            return _refused(400, "Accept-Language is required")
         wanted = {k: asked.query[k] for k in ("entitled", "purchasable") if k in asked.query}
         kind = asked.query.get("productType")
         # (What Amazon answers to a type it does not define is not documented: the fake's 400.)
@@ -199,7 +210,7 @@ class ListsAndProducts:
         ):
             problem = None if value is None else product_choice_error(name, field, value)
             if problem is not None:
-                return _error(400, "INVALID_REQUEST", problem)
+                return _refused(400, problem)
         products = [
             msgspec.to_builtins(p)
             for p in self._products()
@@ -209,9 +220,17 @@ class ListsAndProducts:
 
     def _in_skill_product(self, asked: _Asked) -> _Answer:
         if not asked.headers.get("accept-language"):
-            return _error(400, "INVALID_REQUEST", "Accept-Language is required")
+            return _refused(400, "Accept-Language is required")
         product_id = unquote(asked.match["product"])
         for product in self._products():
             if product.product_id == product_id:
                 return 200, msgspec.to_builtins(product)
-        return _error(404, "NOT_FOUND", "no such product")
+        return _refused(404, "no such product")
+
+
+def _refused(status: int, message: str) -> _Answer:
+    """An error of the Monetization API (in-skill products): its ``Error`` model is
+    ``{"message"}`` alone, for its 400, 401, 404 and 500 (ask-sdk-model's
+    services/monetization/error.py and ``MonetizationServiceClient``). The fake answered
+    ``{"code": "INVALID_REQUEST"}`` and ``{"code": "NOT_FOUND"}``, codes of its own, before."""
+    return status, {"message": message}
