@@ -360,7 +360,7 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
             or directive.get("type") != "VoicePlayer.Speak"
             or not isinstance(directive.get("speech"), str)
         ):
-            return _error(400, "INVALID_DIRECTIVE", "expected header.requestId and a Speak")
+            return 400, {"message": "expected header.requestId and a Speak"}  # (`api_calls`)
         request_id = header["requestId"]
         with self._lock:
             taken = self._answering.get(request_id)

@@ -367,7 +367,9 @@ def _progressive_refused(speech: str, taken: int | None, kind: str | None = None
     # nothing, an <audio> Alexa cannot fetch, a <prosody> out of Amazon's range; then the
     # audio Amazon limits to 30 s, as it measures it (the pauses), and the five per request.
     why = why or _speech_fault(document) or _pauses_fault(document) or _count_fault(taken or 0)
-    return None if why is None else _error(400, "INVALID_DIRECTIVE", why)
+    # (The directive API's error model has a numeric code no source names: the message alone,
+    # ask-sdk-model's services/directive/error.py.)
+    return None if why is None else (400, {"message": why})
 
 
 #: The faults `FakeAlexaApi` makes besides an HTTP error status (400 to 599): no answer in time,
