@@ -658,11 +658,8 @@ class _Stop(BaseException):
     """A skill's own exception that is no `Exception`, as a BaseException from outside it."""
 
 
-@pytest.mark.parametrize("served", [True, False])
-def test_a_base_exception_out_of_the_app_reaches_the_test_as_it_is(served: bool) -> None:
-    # A BaseException the skill's app let out (not a handler's: that one is answered with the
-    # apology) stopped the event loop of the client's portal: the next request, and the end of
-    # the with block, said "This portal is not running" (or CancelledError) instead.
+def _stopping_once() -> Skill:
+    """A skill whose app lets `_Stop` out of its first HTTP request, and answers the others."""
     raised_once: list[str] = []
 
     class Stopping(Skill):
@@ -672,7 +669,15 @@ def test_a_base_exception_out_of_the_app_reaches_the_test_as_it_is(served: bool)
                 raise _Stop("out of the app")
             await super().__call__(scope, receive, send)
 
-    skill = Stopping(SKILL_ID)
+    return Stopping(SKILL_ID)
+
+
+@pytest.mark.parametrize("served", [True, False])
+def test_a_base_exception_out_of_the_app_reaches_the_test_as_it_is(served: bool) -> None:
+    # A BaseException the skill's app let out (not a handler's: that one is answered with the
+    # apology) stopped the event loop of the client's portal: the next request, and the end of
+    # the with block, said "This portal is not running" (or CancelledError) instead.
+    skill = _stopping_once()
     skill.launch(lambda: speak("Hello."))
     client = TestClient(skill)
     with client if served else contextlib.nullcontext(client):
@@ -688,16 +693,7 @@ def test_a_base_exception_out_of_the_app_reaches_client_http_as_it_is(served: bo
     # ``client.http``, the raw access the client offers (a request sent unsigned, or to another
     # path), raised `Escaped`, the wrapper that carries such an exception past the portal, and
     # a test's ``pytest.raises(_Stop)`` around it failed.
-    raised_once: list[str] = []
-
-    class Stopping(Skill):
-        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-            if scope["type"] == "http" and not raised_once:
-                raised_once.append("raised")
-                raise _Stop("out of the app")
-            await super().__call__(scope, receive, send)
-
-    client = TestClient(Stopping(SKILL_ID))
+    client = TestClient(_stopping_once())
     with client if served else contextlib.nullcontext(client):
         with pytest.raises(_Stop, match="out of the app") as raised:
             client.http.post(client.path, content=b"{}")
