@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from collections.abc import MutableMapping
+from collections.abc import Callable, Coroutine, MutableMapping
 from typing import Any
 
 import pytest
@@ -25,13 +25,16 @@ from .test_app import post_scope
 clock = deadline_shared.clock
 
 
-async def _post_cancelled_while_its_body_comes(
-    parts: int,
-) -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
-    """POST a body of which ``parts`` parts came before ASGI's ``receive`` waits for ever; cancel
-    the request's task once it waits: what the skill sent, and what the call raised."""
-    skill = Skill(SKILL_ID, store="memory://")
-    sent: list[MutableMapping[str, Any]] = []
+Sent = list[MutableMapping[str, Any]]
+
+
+async def _post_and_cancel(
+    skill: Skill, parts: int, cancel: Callable[[asyncio.Task[None]], object]
+) -> tuple[Sent, BaseException | None]:
+    """POST to ``skill`` a body of which ``parts`` parts came before ASGI's ``receive`` waits for
+    ever; once it waits, ``cancel`` the request's task (no await in it: the task cannot run
+    meanwhile): what the skill sent, and what the call raised."""
+    sent: Sent = []
     given = 0
     waiting = asyncio.Event()
 
@@ -50,71 +53,49 @@ async def _post_cancelled_while_its_body_comes(
     scope = post_scope([(b"content-type", b"application/json")])
     task = asyncio.ensure_future(skill(scope, receive, send))
     await asyncio.wait_for(waiting.wait(), 30)
-    task.cancel()
+    cancel(task)
     try:
         await asyncio.wait_for(asyncio.shield(task), 30)
     except asyncio.CancelledError as exc:
         return sent, exc
     return sent, None
+
+
+def _logged(
+    post: Coroutine[Any, Any, tuple[Sent, BaseException | None]],
+) -> tuple[Sent, BaseException | None, list[dict[str, Any]]]:
+    """Run ``post`` (`_post_and_cancel`) on an event loop of its own, alexaskill logging JSON
+    at INFO: what it gave, and the log's lines."""
+    stream = io.StringIO()
+    with alexaskill_logger_kept():
+        configure_logging("INFO", json=True, stream=stream)
+        sent, raised = asyncio.run(post)
+    return sent, raised, [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def _check_cancelled_answer(
+    sent: Sent, raised: BaseException | None, lines: list[dict[str, Any]]
+) -> None:
+    """One request line, ``cancelled`` (503), no ERROR; a 503 that closes the connection (the
+    body's rest is never read); the cancellation raised on, for whoever made it."""
+    requests = [line for line in lines if line["logger"] == "alexaskill.request"]
+    assert [(line["outcome"], line["status"]) for line in requests] == [("cancelled", 503)]
+    assert not [line for line in lines if line["level"] in ("ERROR", "CRITICAL")]
+    assert sent[0]["status"] == 503
+    assert (b"connection", b"close") in sent[0]["headers"]
+    assert isinstance(raised, asyncio.CancelledError)  # still cancelled: nothing swallowed it
 
 
 @pytest.mark.parametrize("parts", [0, 1], ids=["before_its_first_part", "after_a_part"])
 def test_a_request_cancelled_while_its_body_comes_has_its_line_and_a_503(parts: int) -> None:
     # Its CancelledError went up without a line: the only request of the log without one (the
     # server then logged a traceback and answered 500).
-    stream = io.StringIO()
-    with alexaskill_logger_kept():
-        configure_logging("INFO", json=True, stream=stream)
-        sent, raised = asyncio.run(_post_cancelled_while_its_body_comes(parts))
-    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
-    requests = [line for line in lines if line["logger"] == "alexaskill.request"]
-    assert [(line["outcome"], line["status"]) for line in requests] == [("cancelled", 503)]
-    assert not [line for line in lines if line["level"] in ("ERROR", "CRITICAL")]
+    skill = Skill(SKILL_ID, store="memory://")
+    sent, raised, lines = _logged(_post_and_cancel(skill, parts, lambda task: task.cancel()))
+    _check_cancelled_answer(sent, raised, lines)
     assert any("cancelled before its signature was checked" in line["message"] for line in lines)
     assert [message["type"] for message in sent] == ["http.response.start", "http.response.body"]
-    assert sent[0]["status"] == 503
-    assert (b"connection", b"close") in sent[0]["headers"]  # the body's rest is never read
     assert "cancelled" in json.loads(sent[1]["body"])["error"]
-    assert isinstance(raised, asyncio.CancelledError)  # still cancelled: nothing swallowed it
-
-
-async def _post_cancelled_as_its_body_deadline_passes(
-    outside_first: bool, clock: Clock
-) -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
-    """POST a body that never comes whole; once ASGI's ``receive`` waits, cancel the request's
-    task from outside and let its body's deadline cancel it too (the watchdog's look, made by
-    hand after the clock passed the deadline), both before the task runs again, in the order
-    given: what the skill sent, and what the call raised."""
-    skill = Skill(SKILL_ID, store="memory://", body_timeout=60)
-    sent: list[MutableMapping[str, Any]] = []
-    waiting = asyncio.Event()
-
-    async def receive() -> dict[str, Any]:
-        waiting.set()
-        await asyncio.Event().wait()  # the body never comes
-        raise AssertionError("never reached")
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        sent.append(message)
-
-    scope = post_scope([(b"content-type", b"application/json")])
-    task = asyncio.ensure_future(skill(scope, receive, send))
-    await asyncio.wait_for(waiting.wait(), 30)
-    watchdog = skill._watchdog
-    assert watchdog is not None
-    clock.skip(61)  # the body's deadline has passed: the watchdog's next look cancels the task
-    # No await from here to the wait below: the task cannot run between the two cancellations.
-    if outside_first:
-        task.cancel()
-        watchdog._tick()
-    else:
-        watchdog._tick()
-        task.cancel()
-    try:
-        await asyncio.wait_for(asyncio.shield(task), 30)
-    except asyncio.CancelledError as exc:
-        return sent, exc
-    return sent, None
 
 
 @pytest.mark.parametrize("outside_first", [True, False], ids=["outside_first", "deadline_first"])
@@ -123,17 +104,20 @@ def test_a_cancellation_from_outside_with_the_body_deadline_is_not_swallowed(
 ) -> None:
     # The body's deadline answered 408 and the request's task ended as if nothing had
     # cancelled it: the server's shutdown (or a caller's timeout) lost its cancellation.
-    stream = io.StringIO()
-    with alexaskill_logger_kept():
-        configure_logging("INFO", json=True, stream=stream)
-        sent, raised = asyncio.run(
-            _post_cancelled_as_its_body_deadline_passes(outside_first, clock)
-        )
-    assert isinstance(raised, asyncio.CancelledError)  # still cancelled, for whoever did it
-    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
-    requests = [line for line in lines if line["logger"] == "alexaskill.request"]
+    skill = Skill(SKILL_ID, store="memory://", body_timeout=60)
+
+    def both(task: asyncio.Task[None]) -> None:
+        # Cancelled from outside and by the body's deadline (the watchdog's look, made by hand
+        # once the clock passed it), in the order given, before the task runs again.
+        watchdog = skill._watchdog
+        assert watchdog is not None
+        clock.skip(61)  # the body's deadline has passed: the watchdog's next look cancels
+        if outside_first:
+            task.cancel()
+            watchdog._tick()
+        else:
+            watchdog._tick()
+            task.cancel()
+
     # One line, saying what the task ended with, and the answer it names.
-    assert [(line["outcome"], line["status"]) for line in requests] == [("cancelled", 503)]
-    assert not [line for line in lines if line["level"] in ("ERROR", "CRITICAL")]
-    assert sent[0]["status"] == 503
-    assert (b"connection", b"close") in sent[0]["headers"]
+    _check_cancelled_answer(*_logged(_post_and_cancel(skill, 0, both)))
