@@ -942,3 +942,27 @@ def test_a_stream_the_skill_sent_is_queued_and_stopped_whatever_its_token() -> N
     assert player.stopped is not None and player.stopped.token == " "
     player.follow([play(long)])
     assert player.token == long
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ({"url": 5}, r"^QueuedStream url is 5: the stream's URL \(a str\), or None$"),
+        ({"url": b"x"}, r"^QueuedStream url is b'x': the stream's URL \(a str\), or None$"),
+        ({"offset_in_milliseconds": -1}, r"^QueuedStream offset_in_milliseconds is -1: a numb"),
+        ({"offset_in_milliseconds": True}, r"^QueuedStream offset_in_milliseconds is True: a "),
+        ({"offset_in_milliseconds": 1.5}, r"^QueuedStream offset_in_milliseconds is 1\.5: a "),
+    ],
+    ids=["url-int", "url-bytes", "offset-negative", "offset-bool", "offset-float"],
+)
+def test_a_queued_stream_of_a_url_or_offset_no_play_gives_is_refused(
+    given: dict[str, Any], said: str
+) -> None:
+    # Taken where made; the player raised DevicePlayer's ValueError only once the stream came
+    # up (finished() after a PlaybackFinished), its token already changed to the stream's.
+    with pytest.raises(ValueError, match=said):
+        QueuedStream("ep-2", **given)
+    player = DevicePlayer("ep-1", activity="PLAYING", queue=[QueuedStream("ep-2", EPISODES[2], 7)])
+    player.report("PlaybackFinished", {})
+    player.finished()  # (a good one plays on)
+    assert (player.token, player.url, player.offset_in_milliseconds) == ("ep-2", EPISODES[2], 7)

@@ -71,8 +71,10 @@ class QueuedStream:
     """A stream waiting in the player's queue, as its Play directive gave it.
 
     A test's ``token`` is one a Play of Alexa's gives: a str, not blank, of at most
-    `MAX_AUDIO_TOKEN` characters (a `ValueError` otherwise). The player queues what a skill
-    sends as it is (`_sent`): the device plays what it is told, and the test sees it.
+    `MAX_AUDIO_TOKEN` characters; ``url`` a str or None, ``offset_in_milliseconds`` a whole
+    number ≥ 0, as `DevicePlayer` takes them once the stream plays (a `ValueError` otherwise,
+    here, not when the queue comes to it). The player queues what a skill sends as it is
+    (`_sent`): the device plays what it is told, and the test sees it.
     """
 
     token: str
@@ -89,6 +91,14 @@ class QueuedStream:
             raise ValueError(
                 f"QueuedStream token is {len(token)} characters: Amazon's limit for a stream's "
                 f"token (AudioPlayer.Play's audioItem.stream.token) is {MAX_AUDIO_TOKEN}"
+            )
+        url: object = self.url
+        if url is not None and not isinstance(url, str):
+            raise ValueError(f"QueuedStream url is {url!r}: the stream's URL (a str), or None")
+        offset: object = self.offset_in_milliseconds
+        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+            raise ValueError(
+                f"QueuedStream offset_in_milliseconds is {offset!r}: a number of ms, 0 or more"
             )
 
     @classmethod
