@@ -82,12 +82,17 @@ def _unknown_entity(name: str, at: int) -> str:
 _CHARACTER_REFERENCE: Final = re.compile(r"&#(?:([0-9]++)|x([0-9a-fA-F]++));")
 
 
+def _code(decimal: str | None, hexadecimal: str | None) -> int:
+    """The code point a character reference's digits (one of the two given) name; -1 past 8
+    significant digits, none a character (and more than `int` converts: 4,300 decimal ones)."""
+    digits = (decimal if decimal is not None else hexadecimal or "").lstrip("0")
+    return int(digits or "0", 10 if decimal is not None else 16) if len(digits) <= 8 else -1
+
+
 def _character_reference_error(found: re.Match[str]) -> str | None:
     """Why the character reference ``found`` (groups 1 and 2 as `_CHARACTER_REFERENCE`'s)
     stands for no character XML holds, or None."""
-    decimal, hexadecimal = found.group(1), found.group(2)
-    digits = (decimal if decimal is not None else hexadecimal).lstrip("0")
-    code = int(digits or "0", 10 if decimal is not None else 16) if len(digits) <= 8 else -1
+    code = _code(found.group(1), found.group(2))
     if 0 <= code <= 0x10FFFF and _NOT_XML.match(chr(code)) is None:
         return None
     written = found.group() if len(found.group()) <= 16 else f"{found.group()[:12]}…;"
@@ -142,9 +147,9 @@ def _read_in_value(found: re.Match[str]) -> str:
         return _ENTITIES[name]
     if decimal is None and hexadecimal is None:
         return " "
-    code = int(decimal, 10) if decimal is not None else int(hexadecimal, 16)
+    code = _code(decimal, hexadecimal)
     # (one XML refuses is said before the value is read: `_reference_error`)
-    return chr(code) if code <= 0x10FFFF else found.group()
+    return chr(code) if 0 <= code <= 0x10FFFF else found.group()
 
 
 def _attribute_value(written: str) -> str:
@@ -165,8 +170,7 @@ def _read_in_text(found: re.Match[str]) -> str:
     decimal, hexadecimal, name = found.groups()
     if name is not None:
         return _ENTITIES[name]
-    digits = (decimal if decimal is not None else hexadecimal).lstrip("0")
-    code = int(digits or "0", 10 if decimal is not None else 16) if len(digits) <= 8 else -1
+    code = _code(decimal, hexadecimal)
     if 0 <= code <= 0x10FFFF and _NOT_XML.match(chr(code)) is None:
         return chr(code)
     return found.group()  # (one XML refuses: `_reference_error` says it)

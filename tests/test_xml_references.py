@@ -153,3 +153,29 @@ def test_a_handler_writing_a_bare_ampersand_is_its_error(caplog: pytest.LogCaptu
     assert result.speech == "Sorry, something went wrong. Please try again later."
     assert result.refusal is None
     assert "outputSpeech.ssml: a bare '&' at index 11" in caplog.text, caplog.text
+
+
+#: A decimal reference of more digits than Python converts to an int (4,300, its
+#: ``sys.get_int_max_str_digits()`` default): refers to no character.
+_MANY_DIGITS = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        f'<speak><audio src="&#{_MANY_DIGITS};"/></speak>',
+        f'<speak><break time="&#{_MANY_DIGITS};"/></speak>',
+        f'<speak><say-as interpret-as="&#{_MANY_DIGITS};">x</say-as></speak>',
+    ],
+)
+def test_a_reference_of_too_many_digits_in_a_tag_is_refused_not_a_value_error(
+    markup: str,
+) -> None:
+    # Reading the tag's attributes (`_attribute_value`) converted the digits with int(), which
+    # raised ValueError past 4,300 digits: ssml_error and the app failed instead of saying it.
+    said = "&#9999999999…; at index "
+    found = ssml.ssml_error(markup)
+    assert found is not None and found.startswith(said), found
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(markup))
+    assert str(refused.value) == f"outputSpeech.ssml: {found}"
