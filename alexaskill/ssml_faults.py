@@ -71,6 +71,13 @@ _DOCTYPE: Final = (
 )
 
 
+def _has_doctype(markup: str) -> bool:
+    """Whether ``markup`` has a DOCTYPE (not the text of a comment or a CDATA section)."""
+    return "<!DOCTYPE" in markup and any(
+        piece.group(1) == "!DOCTYPE" for piece in _MARKUP.finditer(markup)
+    )
+
+
 def _first_fault(
     markup: str,
     names: Container[str] = (),
@@ -81,10 +88,8 @@ def _first_fault(
     place are said in the order the module names them. ``names``, ``check`` and ``known`` are
     the tag scan's (`alexaskill.ssml_check._scan`)."""
     faults: list[tuple[int, str]] = []
-    if "<!DOCTYPE" in markup:
-        for piece in _MARKUP.finditer(markup):
-            if piece.group(1) == "!DOCTYPE":  # said first, as characters are
-                return _DOCTYPE
+    if _has_doctype(markup):  # said first, as characters are
+        return _DOCTYPE
     root = _speak_root(markup)
     if root > 0 and (error := _misc_error(markup, 0, root, prolog=True)) is not None:
         faults.append((getattr(error, "at", 0), error))

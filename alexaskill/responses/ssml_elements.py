@@ -50,7 +50,7 @@ from ..ssml_check import (
     _scan_tags,
     _value_error,
 )
-from ..ssml_faults import _DOCTYPE, _after_root_fault, _attributes, _first_fault
+from ..ssml_faults import _DOCTYPE, _after_root_fault, _attributes, _first_fault, _has_doctype
 from ..ssml_prosody import _prosody_error
 from ..xml_markup import _cdata_end_error, _misc_error
 from ..xml_references import _reference_error
@@ -218,7 +218,7 @@ def _check_no_doctype(field: str, markup: str) -> None:
     """`ResponseError` naming ``field`` if ``markup`` has a DOCTYPE (not the text
     ``<!DOCTYPE`` of a comment or a CDATA section): the speech keeps no DOCTYPE before its
     root, and one inside ``<speak>`` is no XML."""
-    if any(piece.group(1) == "!DOCTYPE" for piece in _MARKUP.finditer(markup)):
+    if _has_doctype(markup):
         raise ResponseError(f"{field}: {_DOCTYPE}")
 
 
