@@ -247,10 +247,12 @@ def watch(watchdog: Watchdog | None, at: float) -> tuple[Watchdog, asyncio.Task[
 
 def expired(watched: tuple[Watchdog, asyncio.Task[Any]] | None, exc: BaseException) -> bool:
     """After ``exc`` stopped the watched work: whether the deadline did it (the watchdog's
-    cancellation, or `Expired` from `call_in_thread`). Unwatches."""
+    cancellation, or `Expired` from `call_in_thread`), and alone: not if the task is still being
+    cancelled once the watchdog's own cancellations are taken back (one from outside came before
+    the task ran again, a shutdown as the deadline passed: that one goes on). Unwatches."""
     if watched is not None and watched[0].unwatch(watched[1]):
-        return True
-    return isinstance(exc, Expired)
+        return not watched[1].cancelling()
+    return isinstance(exc, Expired) and (watched is None or not watched[1].cancelling())
 
 
 #: Threads of `call_in_thread` running calls given up on (their deadline answered) at once,

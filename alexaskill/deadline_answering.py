@@ -84,11 +84,7 @@ class DeadlineAnswering(Answering):
                 try:
                     answer = await self._answer(call, threadpool)
                 except BaseException as exc:
-                    if not expired(watched, exc):
-                        raise
-                    # Cancelled from outside too, before the task ran again (a shutdown as the
-                    # deadline passed): that cancellation goes on, answered as one (`_handle`).
-                    if watched is not None and watched[1].cancelling():
+                    if not expired(watched, exc):  # (or cancelled from outside too: `_handle`)
                         raise
                 else:
                     if watched is not None:
@@ -349,8 +345,6 @@ class DeadlineAnswering(Answering):
             answer = await self._recover(exc, call, threadpool)
         except BaseException as error:
             if not expired(watched, error):
-                raise
-            if watched is not None and watched[1].cancelling():  # and from outside, as above
                 raise
             _grace_spent(call, grace)
             return None

@@ -251,11 +251,8 @@ class _Endpoint:
                 if len(body) > limit:
                     body = None
         except BaseException as exc:
+            # (Not if cancelled from outside too: that cancellation goes on, `__call__`.)
             if expired(watched, exc):
-                # Cancelled from outside too, before the task ran again (a shutdown as the
-                # deadline passed): that cancellation goes on, answered as one (`__call__`).
-                if watched[1].cancelling():
-                    raise
                 raise TimeoutError from None
             raise
         watched[0].unwatch(watched[1])
