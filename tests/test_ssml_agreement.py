@@ -545,3 +545,24 @@ def test_a_doctype_is_said_before_the_declaration_by_both(document: str) -> None
         SsmlSpeech(Ssml(document))
     assert said is not None and said.startswith("a DOCTYPE (<!DOCTYPE …>): "), said
     assert str(refused.value) == f"outputSpeech.ssml: {said}"
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<speak><break time="99s"/> caf&eacute;</speak>',
+        "<speak><foo>x</foo> a & b</speak>",
+        "<?xml version='1.0'?><speak><foo>x</foo> a & b</speak>",
+        "Hi <foo>x</foo> a & b",  # (a fragment: placed in it as written)
+    ],
+)
+def test_a_progressive_response_says_the_first_fault_as_an_answer_does(markup: str) -> None:
+    # Of SSML with several faults, an answer's speech says the first by position, as
+    # ssml_error does; a progressive response said the one its checks met first (a bare '&'
+    # or an entity before an earlier tag).
+    with pytest.raises(ResponseError) as answer:
+        SsmlSpeech(Ssml(markup))
+    with pytest.raises(ResponseError) as progressive:
+        progressive_document(Ssml(markup))
+    said = str(answer.value).removeprefix("outputSpeech.ssml: ")
+    assert str(progressive.value) == f"progressive response speech: {said}"
