@@ -85,6 +85,106 @@ def test_a_sigterm_whose_exception_was_lost_still_stops_certify() -> None:
     assert err == "alexaskill certify: stopped (SIGTERM)\n"
 
 
+#: `main` running a command that gets a SIGTERM, and a second SIGTERM at a moment of the command's
+#: stopping that `where` names (a user's, or the thread's own repeat): `before_stop`, raised
+#: before `_Insisting.stop` runs; `in_join`, raised as stop waits for the thread. Prints the
+#: status, then whether the thread and the descriptors `main` opened outlived it.
+_SECOND_SIGTERM = """
+import os, signal, sys, threading
+import alexaskill.cli as cli
+import alexaskill.cli.request as request
+
+where = sys.argv[1]
+
+def run(args, out, err):
+    os.kill(os.getpid(), signal.SIGTERM)  # its exception raised here, the thread told
+    raise AssertionError("not stopped")
+
+def second():
+    os.kill(os.getpid(), signal.SIGTERM)  # (raised as os.kill returns)
+
+request.run = run
+stop, join = cli._Insisting.stop, threading.Thread.join
+
+def stop_after_another(self):
+    global where
+    if where == "before_stop":
+        where = None
+        second()
+    stop(self)
+
+def join_after_another(self, timeout=None):
+    global where
+    if where == "in_join" and self.name == "alexaskill-sigterm":
+        where = None
+        sys.setswitchinterval(5)  # (the thread not run before stop has looked at it)
+        second()
+    join(self, timeout)
+
+cli._Insisting.stop = stop_after_another
+threading.Thread.join = join_after_another
+where_fds = "/proc/self/fd"
+before = set(os.listdir(where_fds))
+status = cli.main(["request", "LaunchRequest"], stdout=sys.stdout, stderr=sys.stdout)
+where = None
+sys.setswitchinterval(0.005)
+for thread in threading.enumerate():
+    if thread.name == "alexaskill-sigterm":
+        thread.join(60)  # (bounds the test: on a bug, it sends SIGTERMs for ever)
+left = [t.name for t in threading.enumerate() if t.name == "alexaskill-sigterm"]
+print(status, left, sorted(set(os.listdir(where_fds)) - before))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
+@pytest.mark.parametrize("where", ["before_stop", "in_join"])
+def test_a_second_sigterm_as_the_command_stops_leaves_no_thread_nor_descriptor(
+    where: str,
+) -> None:
+    # A SIGTERM raised before stop() told the thread to end left it sending SIGTERM to the
+    # main thread every second for ever, once the default was back: the process was killed
+    # (-15) after main() had returned 143, a program that runs main() too. One raised while
+    # stop() waited for the thread left the thread's pipe open (it was closed only once the
+    # thread had ended).
+    command = [sys.executable, "-c", _SECOND_SIGTERM, where]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert process.returncode == 0, (process.returncode, process.stdout, process.stderr)
+    *said, last = process.stdout.splitlines()
+    assert said == ["alexaskill request: stopped (SIGTERM)"], process.stdout
+    assert last == "143 [] []", process.stdout
+    assert process.stderr == ""
+
+
+#: A command during which the skill sets a SIGTERM handler of its own (one that does not stop
+#: it), then gets a SIGTERM, and goes on for 200 of the thread's repeat periods.
+_OWN_HANDLER = """
+import os, signal, sys, time
+import alexaskill.cli as cli
+import alexaskill.cli.request as request
+
+calls = []
+
+def run(args, out, err):
+    signal.signal(signal.SIGTERM, lambda signum, frame: calls.append(signum))
+    os.kill(os.getpid(), signal.SIGTERM)
+    for _ in range(200):
+        time.sleep(cli._AGAIN)
+    return 0
+
+cli._AGAIN = 0.01
+request.run = run
+print(cli.main(["request", "LaunchRequest"]), len(calls))
+"""
+
+
+def test_a_sigterm_the_skill_handles_itself_is_not_sent_again() -> None:
+    # The thread sent it again every second to whatever handler was in place: a skill's own
+    # handler, which had chosen to let the command go on, was called again and again.
+    command = [sys.executable, "-c", _OWN_HANDLER]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert (process.stdout, process.stderr) == ("0 1\n", "")
+
+
 def test_a_handler_of_the_caller_is_left_in_place() -> None:
     # A program that runs main() with its own SIGTERM handler keeps it, during and after.
     from alexaskill.cli import main

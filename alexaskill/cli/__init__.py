@@ -256,12 +256,20 @@ def _terminable(command: str) -> Iterator[None]:
     try:
         yield
     finally:
-        try:
-            if again is not None:
-                again.stop()
-        finally:
-            if signal.getsignal(signal.SIGTERM) is _terminated:  # (not one the skill set since)
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        # Done again if a SIGTERM (a second one, or the thread's repeat) interrupts it, then
+        # raised: the thread ended, its pipe closed and the default back, whenever it came.
+        interrupted: _Terminated | None = None
+        for _ in range(3):
+            try:
+                if again is not None:
+                    again.stop()
+                if signal.getsignal(signal.SIGTERM) is _terminated:  # (not the skill's own)
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                break
+            except _Terminated as exc:
+                interrupted = exc
+        if interrupted is not None:
+            raise interrupted
 
 
 #: Seconds between `_Insisting`'s repeats of a SIGTERM the command has not yet stopped for.
@@ -287,6 +295,9 @@ class _Insisting:
         # leave the import lock held, and the thread waiting for it, joined by `stop`, for ever
         # (seen once in 250 runs).
         self._select, self._kill, self._signum = select.select, signal.pthread_kill, signal.SIGTERM
+        # The handler `_terminable` set: once another is in place (the skill's own, or the
+        # default put back), no SIGTERM is sent again; the thread waits for `stop`.
+        self._getsignal, self._handler = signal.getsignal, signal.getsignal(signal.SIGTERM)
         self._thread = threading.Thread(target=self._watch, name="alexaskill-sigterm", daemon=True)
 
     @classmethod
@@ -321,26 +332,33 @@ class _Insisting:
             ready, _, _ = self._select([self._read], [], [], _AGAIN if seen else None)
             if ready:
                 said = os.read(self._read, 512)
-                if not said or 0 in said:  # (stop's byte: no signal has the number 0)
+                if not said:  # `stop` closed the other end
+                    os.close(self._read)
                     return
                 seen = seen or self._signum in said
             elif seen:  # the command runs on: the signal again, to the main thread
-                self._kill(self._main, self._signum)
+                seen = self._getsignal(self._signum) is self._handler
+                if seen:
+                    self._kill(self._main, self._signum)
 
     def stop(self) -> None:
-        """End the thread, and put back what the wakeup file descriptor was."""
+        """Put back what the wakeup file descriptor was, and end the thread, which closes its
+        own end of the pipe: nothing is left open if a SIGTERM interrupts the wait for it."""
         import signal
 
+        if self._write == -1:  # (a second call, its first interrupted: waits again, at most)
+            self._thread.join(_AGAIN)
+            return
         try:
-            os.write(self._write, b"\0")
-            self._thread.join(_AGAIN)  # (a SIGTERM sent again just now is raised here)
-        finally:
             now = signal.set_wakeup_fd(-1)
             if now != self._write:  # another's, set since: left in place
                 signal.set_wakeup_fd(now)
-            if not self._thread.is_alive():
-                os.close(self._read)
-                os.close(self._write)
+        finally:
+            # (after: no signal's byte is written to a closed descriptor; -1 first, so that it
+            # is never closed twice, whatever interrupts this)
+            write, self._write = self._write, -1
+            os.close(write)
+            self._thread.join(_AGAIN)  # (a SIGTERM sent again just now is raised here)
 
 
 def _silence_stdout() -> None:
