@@ -15,11 +15,13 @@ import pytest
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 
-def test_sigterm_while_certify_waits_for_an_answer_is_a_clean_exit() -> None:
+def _certify_stopped_by_sigterm(*program: str) -> None:
+    """Runs ``certify`` (``program``, the command's ``python`` arguments) against a server that
+    accepts and never answers, sends it a SIGTERM once it waits, and checks it stopped so."""
     with socket.create_server(("127.0.0.1", 0)) as server:  # accepts, never answers
         server.settimeout(60)
         url = f"http://127.0.0.1:{server.getsockname()[1]}/"
-        command = [sys.executable, "-m", "alexaskill", "certify", url, "--allow-local"]
+        command = [sys.executable, *program, "certify", url, "--allow-local"]
         process = subprocess.Popen(
             [*command, "--timeout", "300"],
             stdout=subprocess.PIPE,
@@ -37,6 +39,10 @@ def test_sigterm_while_certify_waits_for_an_answer_is_a_clean_exit() -> None:
                 process.communicate()
     assert process.returncode == 143, err
     assert err == "alexaskill certify: stopped (SIGTERM)\n"
+
+
+def test_sigterm_while_certify_waits_for_an_answer_is_a_clean_exit() -> None:
+    _certify_stopped_by_sigterm("-m", "alexaskill")
 
 
 #: `main` with the first SIGTERM's exception lost, as when the signal's handler raised it in a
@@ -62,27 +68,7 @@ raise SystemExit(cli.main())
 def test_a_sigterm_whose_exception_was_lost_still_stops_certify() -> None:
     # In one CI run the command went on waiting (its --timeout 300) after the SIGTERM: the
     # signal is now raised again in the main thread, while the command runs, until it stops.
-    with socket.create_server(("127.0.0.1", 0)) as server:  # accepts, never answers
-        server.settimeout(60)
-        url = f"http://127.0.0.1:{server.getsockname()[1]}/"
-        command = [sys.executable, "-c", _FIRST_LOST, "certify", url, "--allow-local"]
-        process = subprocess.Popen(
-            [*command, "--timeout", "300"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            connection, _ = server.accept()  # the command is under way, waiting
-            with connection:
-                process.send_signal(signal.SIGTERM)
-                _, err = process.communicate(timeout=60)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.communicate()
-    assert process.returncode == 143, err
-    assert err == "alexaskill certify: stopped (SIGTERM)\n"
+    _certify_stopped_by_sigterm("-c", _FIRST_LOST)
 
 
 #: `main` running a command that gets a SIGTERM, and a second SIGTERM at a moment of the command's
