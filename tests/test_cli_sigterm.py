@@ -71,20 +71,29 @@ def test_a_sigterm_whose_exception_was_lost_still_stops_certify() -> None:
     _certify_stopped_by_sigterm("-c", _FIRST_LOST)
 
 
-#: `main` running a command that gets a SIGTERM, and a second SIGTERM at a moment of the command's
-#: stopping that `where` names (a user's, or the thread's own repeat): `before_stop`, raised
-#: before `_Insisting.stop` runs; `in_join`, raised as stop waits for the thread. Prints the
-#: status, then whether the thread and the descriptors `main` opened outlived it.
+#: `main` running a command that gets a SIGTERM (its exception lost) and returns, and a second
+#: SIGTERM (a user's, or the thread's own repeat) at a moment `where` names: `before_stop`,
+#: raised before `_Insisting.stop` runs; `in_join`, raised as stop waits for the thread. Prints
+#: the status, then whether the thread and the descriptors `main` opened outlived it.
 _SECOND_SIGTERM = """
 import os, signal, sys, threading
 import alexaskill.cli as cli
 import alexaskill.cli.request as request
 
 where = sys.argv[1]
+handler, lost = cli._terminated, []
+
+def first_lost(signum, frame):  # (as in _FIRST_LOST: the command goes on, and returns)
+    if not lost:
+        lost.append(signum)
+        return
+    handler(signum, frame)
 
 def run(args, out, err):
-    os.kill(os.getpid(), signal.SIGTERM)  # its exception raised here, the thread told
-    raise AssertionError("not stopped")
+    os.kill(os.getpid(), signal.SIGTERM)  # the thread told, the exception lost
+    return 0
+
+cli._terminated = first_lost
 
 def second():
     os.kill(os.getpid(), signal.SIGTERM)  # (raised as os.kill returns)
@@ -169,6 +178,40 @@ def test_a_sigterm_the_skill_handles_itself_is_not_sent_again() -> None:
     command = [sys.executable, "-c", _OWN_HANDLER]
     process = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert (process.stdout, process.stderr) == ("0 1\n", "")
+
+
+#: A command whose ``finally`` (its clean-up after the SIGTERM's exception) lasts 100 of the
+#: thread's repeat periods.
+_LONG_CLEAN_UP = """
+import os, signal, sys, time
+import alexaskill.cli as cli
+import alexaskill.cli.request as request
+
+cleaned = []
+
+def run(args, out, err):
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise AssertionError("not stopped")
+    finally:
+        for _ in range(100):
+            time.sleep(cli._AGAIN)
+        cleaned.append(True)
+
+cli._AGAIN = 0.01
+request.run = run
+print(cli.main(["request", "LaunchRequest"], stderr=sys.stdout), cleaned)
+"""
+
+
+def test_the_clean_up_after_a_sigterm_is_not_cut_short_by_its_repeats() -> None:
+    # The thread sent the SIGTERM again every second until the command had returned, its
+    # exception raised already: one that took longer to clean up (its finally blocks, an event
+    # loop's shutdown) was stopped part-way, by its own SIGTERM's repeat.
+    command = [sys.executable, "-c", _LONG_CLEAN_UP]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert process.stdout == "alexaskill request: stopped (SIGTERM)\n143 [True]\n"
+    assert process.stderr == ""
 
 
 def test_a_handler_of_the_caller_is_left_in_place() -> None:

@@ -231,7 +231,10 @@ class _Terminated(BaseException):
 
 
 def _terminated(signum: int, frame: object) -> None:
-    raise _Terminated
+    # Not while one is being handled already (its finally blocks, an event loop's shutdown):
+    # a repeat from `_Insisting`, or a second SIGTERM, would cut the clean-up short.
+    if not isinstance(sys.exc_info()[1], _Terminated):
+        raise _Terminated
 
 
 @contextlib.contextmanager
