@@ -268,3 +268,37 @@ def test_a_handler_the_skill_sets_as_it_is_imported_is_not_undone(
         assert getattr(handler, "__name__", None) == "flush", handler
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize("failing", ["pipe", "thread"])
+def test_no_pipe_or_thread_for_the_repeats_leaves_the_command_as_it_was(
+    failing: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Out of descriptors (EMFILE) or of threads: the OSError or RuntimeError came out of main()
+    # (a traceback at the command line), the SIGTERM handler left in place, and for a thread
+    # that did not start, the wakeup fd left set to the pipe.
+    import os
+    import threading
+
+    from alexaskill.cli import main
+
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        pytest.skip("the test runner handles SIGTERM itself")
+    if failing == "pipe":
+
+        def pipe() -> tuple[int, int]:
+            raise OSError(24, "Too many open files")
+
+        monkeypatch.setattr(os, "pipe", pipe)
+    else:
+        start = threading.Thread.start
+
+        def no_thread(self: threading.Thread) -> None:
+            if self.name == "alexaskill-sigterm":
+                raise RuntimeError("can't start new thread")
+            start(self)
+
+        monkeypatch.setattr(threading.Thread, "start", no_thread)
+    assert main(["request", "LaunchRequest"], stdout=io.StringIO()) == 0
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert signal.set_wakeup_fd(-1) == -1

@@ -305,29 +305,39 @@ class _Insisting:
 
     @classmethod
     def start(cls) -> _Insisting | None:
-        """A started one, or None where signals cannot be sent to a thread (Windows) or a
-        wakeup file descriptor is set already."""
+        """A started one, or None where signals cannot be sent to a thread (Windows), a
+        wakeup file descriptor is set already, or no pipe or thread could be had (the command
+        runs all the same, as without the repeats)."""
         import signal
 
         if not hasattr(signal, "pthread_kill") or not hasattr(signal, "pthread_sigmask"):
             return None
-        read, write = os.pipe()
+        try:
+            read, write = os.pipe()
+        except OSError:  # (out of descriptors)
+            return None
         os.set_blocking(write, False)  # (as Python requires of a wakeup fd)
         previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
-        if previous != -1:
-            signal.set_wakeup_fd(previous)
-            os.close(read)
-            os.close(write)
-            return None
-        insisting = cls(read, write)
-        # Started with every signal blocked, which the thread keeps: the process's signals go
-        # to the main thread, where they interrupt what it waits for.
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+        started = False
         try:
-            insisting._thread.start()
+            if previous == -1:
+                insisting = cls(read, write)
+                # Started with every signal blocked, which the thread keeps: the process's
+                # signals go to the main thread, where they interrupt what it waits for.
+                mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+                try:
+                    insisting._thread.start()
+                    started = True
+                except RuntimeError:  # (out of threads)
+                    pass
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        return insisting
+            if not started:
+                signal.set_wakeup_fd(previous)
+                os.close(read)
+                os.close(write)
+        return insisting if started else None
 
     def _watch(self) -> None:
         seen = False
