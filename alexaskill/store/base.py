@@ -20,6 +20,7 @@ from .json_bytes import UNREAD as _UNREAD
 from .json_bytes import _read as _read_bytes
 from .json_keys import _CONTAINERS, _check_keys
 from .limits import (
+    _ITEM_BYTES,
     _MAX_NESTING,
     _TOO_DEEP,
     _check_item_size,
@@ -394,9 +395,10 @@ class _Checked(dict[str, Any]):
     ``counts``: with ``limits``, each text's (bytes of UTF-8, "[" and "{") as the checks counted
     them, for the count of the save's size (`limits._check_item_size`), which ``sized`` notes
     once made (the names it counted), so that `check_saves`, a ``check_update`` and the
-    store's ``update`` make it once a save (`_check_size_once`)."""
+    store's ``update`` make it once a save (`_check_size_once`). ``bound``: the count's first
+    bound with every name of ``counts`` written, within 400 KB for most saves: none to make."""
 
-    __slots__ = ("counts", "limits", "sized", "texts")
+    __slots__ = ("bound", "counts", "limits", "sized", "texts")
 
     def __init__(
         self,
@@ -410,6 +412,7 @@ class _Checked(dict[str, Any]):
         self.limits = limits
         self.counts = counts
         self.sized: tuple[frozenset[str], frozenset[str]] | None = None
+        self.bound = _ITEM_BYTES + 1  # (`_checked_changes` counts it)
 
 
 def _checked_changes(
@@ -418,10 +421,14 @@ def _checked_changes(
     """``changes``, their JSON ``texts`` (of ``sizes`` bytes of UTF-8) checked (`_check_value`),
     as `_Checked`."""
     counts: dict[str, tuple[int, int]] = {}
+    bound = 0  # (`limits._check_item_size`'s first, a name's bytes at most 4 a character)
     for name, value in changes.items():
-        brackets = _check_value(name, value, texts[name], limits=limits)
-        counts[name] = (sizes[name], brackets)
-    return _Checked(changes, texts, limits, counts if limits else None)
+        size = sizes[name]
+        counts[name] = (size, _check_value(name, value, texts[name], limits=limits))
+        bound += 4 * len(name) + 2 * size
+    checked = _Checked(changes, texts, limits, counts if limits else None)
+    checked.bound = bound
+    return checked
 
 
 def _checked_texts(changes: Mapping[str, Any], limits: bool = True) -> dict[str, str] | None:
@@ -459,10 +466,12 @@ def _check_size_once(
     changes `Attributes` checked (`_Checked`), with the counts its checks made, and not again
     for the same names (`check_saves`, then a store's ``check_update``, then its ``update``:
     a save past 200 KB of JSON had its brackets counted three times more)."""
-    if _checked_texts(changes) is None:
+    if type(changes) is not _Checked or changes.counts is None:  # (counts: with limits)
         _check_item_size(texts, deleted, increments)
         return
-    assert type(changes) is _Checked  # (for mypy: `_checked_texts` made sure)
+    added = 0 if not increments else sum(4 * len(name) + 1 for name in increments)
+    if changes.bound + added <= _ITEM_BYTES:
+        return  # under the first bound with every name it may write: nothing to count or note
     gone = set(deleted)
     counted = (
         frozenset(name for name in changes if name not in gone),
