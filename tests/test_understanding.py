@@ -1447,6 +1447,9 @@ def test_a_name_ends_before_an_afterword_said_last_and_no_other_word(
         ("mary ann, thank you so much", "mary ann"),
         ("anil kumar, thanks a lot", "anil kumar"),
         ("mary jo ann, thanks", "mary jo ann"),
+        # An opening yes or no is left out too: the first name was "no paris", "yes mary ann".
+        ("no, paris, thank you so much", "paris"),
+        ("yes, mary ann, thanks a lot", "mary ann"),
     ],
 )
 def test_a_first_name_is_trimmed_of_thanks_before_its_word_cap(

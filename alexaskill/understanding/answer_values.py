@@ -173,7 +173,8 @@ def without_afterwords(
     and so does a yes, a no or thanks before it ("no, thanks" is no city "no": `past_opening`).
     With no ``match`` (too many words for one name: a first name is three at most), the words
     are read as ``slot``'s bare sample ("{name}") would take them, the thanks left out first:
-    "paris, thank you so much" is the first name "paris"."""
+    "paris, thank you so much" is the first name "paris", and so is "no, paris, thank you so
+    much" (an opening yes or no left out then, as `past_opening` does)."""
     words, tokens = spans.words, spans.tokens
     if match is None:
         bare = next((sample for sample in matcher.samples if _alone(sample) == slot), None)
@@ -199,5 +200,9 @@ def without_afterwords(
         if tokens[at - 1].pause or set(words[at:end]) <= ends | language.function_words:
             rest = SpanCache(tokens[:at], spans.now)
             found = matcher.exact(rest)
-            return (match, spans) if found is None else (found, rest)
+            if found is None:
+                return match, spans
+            if match is None:  # (too many words, `past_opening` found none): "no, paris, thanks"
+                return past_opening(matcher, found, rest, language, answers)
+            return found, rest
     return match, spans
