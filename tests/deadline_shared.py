@@ -9,17 +9,23 @@ module's, and ``clock`` and ``release`` are names other modules give fixtures of
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator, MutableMapping
 from typing import Any
 
 import pytest
 
-from alexaskill.testing import RequestFactory
+from alexaskill import Skill
+from alexaskill.deadline import Watchdog
+from alexaskill.testing import RequestFactory, TestPKI
 
+from .conftest import SKILL_ID
 from .deadline_clock import Clock, patch_clock
+from .test_app import post_scope
 
 # Long enough that a handler cannot finish in it by accident, nor a quick request miss it on a
 # busy machine (a verify took 0.7 s under a load of 6 on two cores); short enough for quick tests.
@@ -72,3 +78,37 @@ def lambda_event(name: str) -> dict[str, Any]:
 
 def speech(answer: dict[str, Any]) -> str:
     return str(answer["response"]["outputSpeech"]["text"])
+
+
+def signed_hello(
+    skill: Skill,
+) -> tuple[Callable[[], Coroutine[Any, Any, None]], list[MutableMapping[str, Any]]]:
+    """Set ``skill``'s verifier to the test PKI's and make a signed Hello for it: the call that
+    POSTs it to the skill as an ASGI app, and the list of the messages the skill sends."""
+    pki = TestPKI.default()
+    skill.verifier = pki.verifier()
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    headers = [(b"content-type", b"application/json")]
+    headers += [(name.lower().encode(), value.encode()) for name, value in pki.sign(body).items()]
+    sent: list[MutableMapping[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    return (lambda: skill(post_scope(headers), receive, send)), sent
+
+
+def cancel_both(task: asyncio.Task[Any], watchdog: Watchdog | None, outside_first: bool) -> None:
+    """Cancel ``task`` from outside and make ``watchdog``'s look (which cancels a request whose
+    deadline has passed) in the order given, with no await between: the task cannot run
+    between the two cancellations."""
+    assert watchdog is not None
+    if outside_first:
+        task.cancel()
+        watchdog._tick()
+    else:
+        watchdog._tick()
+        task.cancel()

@@ -15,10 +15,9 @@ import pytest
 from alexaskill import Skill, speak
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.store import Attributes, MemoryStore
-from alexaskill.testing import RequestFactory, TestPKI
 
+from . import deadline_shared
 from .conftest import SKILL_ID
-from .test_app import post_scope
 
 
 async def _post_cancelled(
@@ -43,20 +42,8 @@ async def _post_and_cancel(
 ) -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
     """POST a signed Hello to ``skill``, cancel the request's task ``times`` times once
     ``running`` is set: what it sent, and what it raised."""
-    pki = TestPKI.default()
-    skill.verifier = pki.verifier()
-    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
-    headers = [(b"content-type", b"application/json")]
-    headers += [(name.lower().encode(), value.encode()) for name, value in pki.sign(body).items()]
-    sent: list[MutableMapping[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        sent.append(message)
-
-    task = asyncio.create_task(skill(post_scope(headers), receive, send))
+    post, sent = deadline_shared.signed_hello(skill)
+    task = asyncio.create_task(post())
     await asyncio.wait_for(running.wait(), 30)
     for _ in range(times):
         task.cancel()

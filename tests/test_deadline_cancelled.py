@@ -17,13 +17,11 @@ import pytest
 from alexaskill import DeadlineExceeded, Skill, speak
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.deadline import DEADLINE_GRACE
-from alexaskill.testing import RequestFactory, TestPKI
 
 from . import deadline_shared
 from .conftest import SKILL_ID
 from .deadline_clock import Clock
 from .deadline_shared import request_lines
-from .test_app import post_scope
 
 clock = deadline_shared.clock
 
@@ -40,20 +38,8 @@ async def _post_cancelled_as_a_deadline_passes(
     watchdog's look, in the order given, before the task runs again: what the skill sent, and
     what the call raised."""
     running += [asyncio.Event(), asyncio.Event()]  # (made on the loop that runs the request)
-    pki = TestPKI.default()
-    skill.verifier = pki.verifier()
-    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
-    headers = [(b"content-type", b"application/json")]
-    headers += [(name.lower().encode(), value.encode()) for name, value in pki.sign(body).items()]
-    sent: list[MutableMapping[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        sent.append(message)
-
-    task = asyncio.ensure_future(skill(post_scope(headers), receive, send))
+    post, sent = deadline_shared.signed_hello(skill)
+    task = asyncio.ensure_future(post())
     await asyncio.wait_for(running[0].wait(), deadline_shared.LONG)
     watchdog = skill._watchdog
     assert watchdog is not None
@@ -64,13 +50,7 @@ async def _post_cancelled_as_a_deadline_passes(
         clock.skip(DEADLINE_GRACE + 1)
     else:
         clock.skip(PAST)
-    # No await from here to the wait below: the task cannot run between the two cancellations.
-    if outside_first:
-        task.cancel()
-        watchdog._tick()
-    else:
-        watchdog._tick()
-        task.cancel()
+    deadline_shared.cancel_both(task, watchdog, outside_first)  # (no await till the wait below)
     try:
         await asyncio.wait_for(asyncio.shield(task), deadline_shared.LONG)
     except asyncio.CancelledError as exc:

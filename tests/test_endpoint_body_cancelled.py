@@ -109,15 +109,8 @@ def test_a_cancellation_from_outside_with_the_body_deadline_is_not_swallowed(
     def both(task: asyncio.Task[None]) -> None:
         # Cancelled from outside and by the body's deadline (the watchdog's look, made by hand
         # once the clock passed it), in the order given, before the task runs again.
-        watchdog = skill._watchdog
-        assert watchdog is not None
         clock.skip(61)  # the body's deadline has passed: the watchdog's next look cancels
-        if outside_first:
-            task.cancel()
-            watchdog._tick()
-        else:
-            watchdog._tick()
-            task.cancel()
+        deadline_shared.cancel_both(task, skill._watchdog, outside_first)
 
     # One line, saying what the task ended with, and the answer it names.
     _check_cancelled_answer(*_logged(_post_and_cancel(skill, 0, both)))
