@@ -904,47 +904,6 @@ def test_an_event_of_a_blank_token_the_skill_played_names_that_stream() -> None:
 
 
 @pytest.mark.parametrize(
-    ("token", "said"),
-    [
-        ("", r"^QueuedStream token is '': the stream's token \(a str, not empty nor blank\)"),
-        (" ", r"^QueuedStream token is ' ': the stream's token \(a str, not empty nor blank\)"),
-        ("\t\n", r"^QueuedStream token is '\\t\\n': the stream's token \(a str, not empty nor"),
-        (None, r"^QueuedStream token is None: the stream's token \(a str, not empty nor blank\)"),
-        (42, r"^QueuedStream token is 42: the stream's token \(a str, not empty nor blank\)"),
-        ("e" * 1025, r"^QueuedStream token is 1025 characters: Amazon's limit for a stream's"),
-    ],
-    ids=["empty", "blank", "white-space", "None", "int", "1025-characters"],
-)
-def test_a_queued_stream_of_a_token_no_play_gives_is_refused(token: Any, said: str) -> None:
-    # QueuedStream(" "), QueuedStream(None) or a token past Amazon's 1024 characters was
-    # taken, and the test's queue then named a stream no AudioPlayer.Play of Alexa's gives.
-    with pytest.raises(ValueError, match=said):
-        QueuedStream(token, EPISODES[1])
-    assert QueuedStream("e" * 1024).token == "e" * 1024  # (the limit itself is a token)
-
-
-def test_a_stream_the_skill_sent_is_queued_and_stopped_whatever_its_token() -> None:
-    # What the device is sent it plays, queues and stops, the tokens QueuedStream refuses from
-    # a test too (a server's answer in ``chat --url`` may hold one): never an error of the
-    # player's while it follows an answer.
-    long = "e" * 1025
-
-    def play(token: str, behavior: str = "REPLACE_ALL") -> dict[str, Any]:
-        stream = {"url": EPISODES[0], "token": token, "offsetInMilliseconds": 0}
-        item = {"stream": stream}
-        return {"type": "AudioPlayer.Play", "playBehavior": behavior, "audioItem": item}
-
-    player = DevicePlayer()
-    player.follow([play(" ")])
-    player.follow([play(long, "REPLACE_ENQUEUED")])
-    assert (player.token, [stream.token for stream in player.queue]) == (" ", [long])
-    player.follow([{"type": "AudioPlayer.Stop"}])
-    assert player.stopped is not None and player.stopped.token == " "
-    player.follow([play(long)])
-    assert player.token == long
-
-
-@pytest.mark.parametrize(
     ("given", "said"),
     [
         ({"url": 5}, r"^QueuedStream url is 5: the stream's URL \(a str\), or None$"),

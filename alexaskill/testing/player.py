@@ -66,6 +66,14 @@ _IDLE: Final = ("IDLE", "STOPPED", "FINISHED")
 _AUDIO_DIRECTIVES: Final = ("AudioPlayer.Play", "AudioPlayer.Stop", "AudioPlayer.ClearQueue")
 
 
+def _too_long(name: str, token: str) -> str:
+    """Why a test's ``token`` past Amazon's limit is refused, as ``name``."""
+    return (
+        f"{name} is {len(token)} characters: Amazon's limit for a stream's token "
+        f"(AudioPlayer.Play's audioItem.stream.token) is {MAX_AUDIO_TOKEN}"
+    )
+
+
 @dataclass(frozen=True)
 class QueuedStream:
     """A stream waiting in the player's queue, as its Play directive gave it.
@@ -88,10 +96,7 @@ class QueuedStream:
                 f"QueuedStream token is {token!r}: the stream's token (a str, not empty nor blank)"
             )
         if len(token) > MAX_AUDIO_TOKEN:
-            raise ValueError(
-                f"QueuedStream token is {len(token)} characters: Amazon's limit for a stream's "
-                f"token (AudioPlayer.Play's audioItem.stream.token) is {MAX_AUDIO_TOKEN}"
-            )
+            raise ValueError(_too_long("QueuedStream token", token))
         url: object = self.url
         if url is not None and not isinstance(url, str):
             raise ValueError(f"QueuedStream url is {url!r}: the stream's URL (a str), or None")
@@ -119,7 +124,9 @@ class DevicePlayer:
 
     Set its fields to start a test from any state (``DevicePlayer("ep-42", activity=
     "PLAYING")``, or ``client.player.activity = "PAUSED"``); the test client and chat move it
-    along with the skill's answers and the events they send.
+    along with the skill's answers and the events they send. A ``token`` set is one a Play of
+    Alexa's gives, as `QueuedStream`'s is (not blank, at most `MAX_AUDIO_TOKEN` characters: a
+    `ValueError` otherwise); the skill's own Play is followed whatever its token.
     """
 
     token: str | None = None
@@ -171,6 +178,8 @@ class DevicePlayer:
             raise ValueError(
                 f"token is {value!r}: the stream's token (a str, not empty nor blank), or None"
             )
+        if name == "token" and isinstance(value, str) and len(value) > MAX_AUDIO_TOKEN:
+            raise ValueError(_too_long("token", value))
         if name == "url" and value is not None and not isinstance(value, str):
             raise ValueError(f"url is {value!r}: the stream's URL (a str), or None")
         if name == "queue" and (
@@ -350,8 +359,14 @@ class DevicePlayer:
         elif event == "PlaybackNearlyFinished":
             self.nearly_told = self.starts
         token = fields.get("token", self.token)
-        # A blank token the test gives is its bad request; one held is the skill's Play's.
-        if not isinstance(token, str) or not token or ("token" in fields and not token.strip()):
+        # A blank token the test gives, or one past Amazon's limit (which the player refuses
+        # from a test, as QueuedStream does), is its bad request; one held is the skill's Play's.
+        given = "token" in fields and isinstance(token, str)
+        if (
+            not isinstance(token, str)
+            or not token
+            or (given and (not token.strip() or len(token) > MAX_AUDIO_TOKEN))
+        ):
             return dict(fields)  # no stream to speak of: sent as given (a test of a bad request)
         if event == "PlaybackFailed" and token != self.token and self._unqueue(token):
             # A queued stream that failed to load: the one playing plays on, and the request's
