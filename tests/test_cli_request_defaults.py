@@ -16,6 +16,7 @@ from alexaskill.models import (
     ReminderEventRequest,
     decode_envelope,
 )
+from alexaskill.testing import RequestFactory
 
 from .cli_run import run
 from .conftest import FOURTH_SKILL_ID, OTHER_SKILL_ID, SKILL_ID, THIRD_SKILL_ID
@@ -486,3 +487,15 @@ def test_an_apla_error_comes_in_a_session_a_widget_event_without_one(
     # APLA's RuntimeError came with no session, where APL's (and HTML's) come in one: the
     # document failed in the answer to a turn of the session.
     assert ("session" in unmodelled(request_type)) is in_session
+
+
+def test_a_data_store_error_names_the_device_the_request_came_from() -> None:
+    # Its deviceId, the device the push was not delivered to, was a device id of its own (a
+    # fresh one each time), not the request's device: a skill pushing again to the device it
+    # names reached one no test knew.
+    envelope = unmodelled("Alexa.DataStore.Error")
+    device = envelope["context"]["System"]["device"]["deviceId"]
+    assert envelope["request"]["error"]["content"]["deviceId"] == device
+    factory = RequestFactory(device_id="amzn1.ask.device.kitchen")
+    made = factory.envelope("Alexa.DataStore.Error")
+    assert made["request"]["error"]["content"]["deviceId"] == "amzn1.ask.device.kitchen"

@@ -177,13 +177,14 @@ def _usages(_now: str) -> dict[str, Any]:
     return {"payload": {**_PACKAGE, "usages": [usage]}}
 
 
-def _data_store_error(_now: str) -> dict[str, Any]:
+def _data_store_error(_now: str, device: str) -> dict[str, Any]:
     # A Data Store REST API push that expired, the device offline: the error's type
     # (DEVICE_UNAVAILABLE, DEVICE_PERMANENTLY_UNAVAILABLE, DATASTORE_INTERNAL_ERROR,
     # STORAGE_LIMIT_EXCEEDED) and, for a device unavailable, the device and the commands not
     # delivered, for the skill to push again (ask-sdk-model's datastore.DispatchErrorContent).
+    # The device is the request's own, so that a skill pushing again reaches the device the
+    # test knows (`default_fields`).
     command = {"type": "PUT_OBJECT", "namespace": "widget", "key": "today", "content": {}}
-    device = f"amzn1.ask.device.{uuid.uuid4()}"
     return {
         "error": {
             "type": "DEVICE_UNAVAILABLE",
@@ -264,7 +265,6 @@ _DEFAULTS: Final[dict[str, _Maker]] = {
     "Alexa.Presentation.HTML.RuntimeError": _web_app_error,
     "Alexa.Presentation.APLA.RuntimeError": _audio_error,
     "Dialog.API.Invoked": _api_invoked,
-    "Alexa.DataStore.Error": _data_store_error,
     "Alexa.DataStore.PackageManager.UsagesInstalled": _usages,
     "Alexa.DataStore.PackageManager.UsagesRemoved": _usages,
     "Alexa.DataStore.PackageManager.UpdateRequest": lambda _now: {
@@ -294,15 +294,27 @@ _INTERFACES: Final = {
 }
 
 
-def default_fields(request_type: str, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
+#: The request types whose fields name the device the request comes from, made for it.
+_OF_THE_DEVICE: Final[dict[str, Callable[[str, str], dict[str, Any]]]] = {
+    "Alexa.DataStore.Error": _data_store_error,
+}
+
+
+def default_fields(
+    request_type: str, given: Mapping[str, Any] | None = None, *, device_id: str | None = None
+) -> dict[str, Any]:
     """The fields (fresh ones) Alexa sends with a ``request_type`` request besides ``type``,
     ``requestId``, ``timestamp`` and ``locale``; none for a type with no more, or unknown. An
     event is made and sent (a button pressed) at the ``timestamp`` ``given`` (an ISO 8601 one,
-    or epoch milliseconds, which the model takes too: written in ISO 8601), else now."""
-    make = _DEFAULTS.get(request_type)
+    or epoch milliseconds, which the model takes too: written in ISO 8601), else now. A device
+    a field names (a DataStore.Error's) is ``device_id``, the request's (None: one made up)."""
     stamp = (given or {}).get("timestamp")
     if not isinstance(stamp, str):
         stamp = epoch_ms_timestamp(stamp) or timestamp()
+    of_the_device = _OF_THE_DEVICE.get(request_type)
+    if of_the_device is not None:
+        return of_the_device(stamp, device_id or f"amzn1.ask.device.{uuid.uuid4()}")
+    make = _DEFAULTS.get(request_type)
     return make(stamp) if make is not None else {}
 
 

@@ -326,7 +326,8 @@ class RequestFactory:
         session = checked_session(session)
         stamp = {"timestamp": timestamp(now)}
         request = {"type": request_type, "requestId": _new_id("amzn1.echo-api.request"), **stamp}
-        request |= {"locale": self.locale, **default_fields(request_type, stamp | fields), **fields}
+        defaults = default_fields(request_type, stamp | fields, device_id=self.device_id)
+        request |= {"locale": self.locale, **defaults, **fields}
         envelope: dict[str, Any] = {"version": "1.0"}
         if session is not None:
             envelope["session"] = dict(session)
