@@ -11,8 +11,10 @@ A call sending ``Authorization`` more than once is refused with 400 whoever call
 5.3: the field is no list; what Amazon answers to one is not documented, the status is the
 fake's), rather than its values joined and the token read from the joint.
 
-It keeps, too, when each request was sent, with its token: a call is answered at the time of
-the request that carried its token (`AccessCheck._moment`), not at the last request's.
+It keeps, too, when each request was sent, with its token, and whether it came in a session: a
+call is answered at the time of the request that carried its token (`AccessCheck._moment`), not
+at the last request's, and a reminder is created only for a request in a session
+(`AccessCheck._outside_a_session`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import datetime as _dt
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import msgspec
 
@@ -59,6 +61,16 @@ class _Request(msgspec.Struct):
 class _Envelope(msgspec.Struct):
     context: _Context | None = None
     request: _Request | None = None
+    session: Any = None  # (only whether there is one is read)
+
+
+class _Sent(NamedTuple):
+    """A request sent, as the calls made with its token are judged: its token, its timestamp
+    (None: none usable) and whether it came in a session."""
+
+    token: str
+    moment: _dt.datetime | None
+    in_session: bool
 
 
 class AccessCheck:
@@ -96,7 +108,7 @@ class AccessCheck:
             with self._lock:  # (when it was sent, for the calls its token makes: `_moment`)
                 sent = self.__dict__.setdefault("_sent_at", {})
                 sent.pop(request.requestId or "", None)
-                sent[request.requestId or ""] = (token, moment)
+                sent[request.requestId or ""] = _Sent(token, moment, decoded.session is not None)
                 if len(sent) > _KEPT:
                     del sent[next(iter(sent))]
         if request is not None and request.requestId:
@@ -129,16 +141,28 @@ class AccessCheck:
         (as `AlexaApi` judges a reminder then: when the user spoke, as well as it knows)."""
         if self.now is not None:
             return self.now()
+        sender = self._sender(headers)
+        if sender is not None and sender.moment is not None:
+            return sender.moment
+        return _dt.datetime.now(_dt.UTC)
+
+    def _sender(self, headers: Mapping[str, str]) -> _Sent | None:
+        """The request that made a call with ``headers`` (lower-case names): of those that
+        carried its ``apiAccessToken``, the one being answered (the last sent, if several
+        are), else the last sent; None for a token no request carried."""
         token = _bearer(headers)
         with self._lock:
-            sent: dict[str, tuple[str, _dt.datetime | None]] = self.__dict__.get("_sent_at", {})
-            carried = [(key, moment) for key, (held, moment) in sent.items() if held == token]
-            answered = [moment for key, moment in carried if key in self._answering]
-        if answered or carried:
-            chosen = (answered or [moment for _, moment in carried])[-1]
-            if chosen is not None:
-                return chosen
-        return _dt.datetime.now(_dt.UTC)
+            sent: dict[str, _Sent] = self.__dict__.get("_sent_at", {})
+            carried = [(key, kept) for key, kept in sent.items() if kept.token == token]
+            answered = [kept for key, kept in carried if key in self._answering]
+        chosen = answered or [kept for _, kept in carried]
+        return chosen[-1] if chosen else None
+
+    def _outside_a_session(self, headers: Mapping[str, str]) -> bool:
+        """Whether the request that made a call with ``headers`` came with no session (False
+        for a token no request carried: a fake called directly knows no request)."""
+        sender = self._sender(headers)
+        return sender is not None and not sender.in_session
 
     def _kind(self, request_id: str) -> str | None:
         """The type of the request ``request_id``, if it was sent and is one Alexa plays no

@@ -40,6 +40,11 @@ Searched once more on 6 December 2026 (docs, issues, pages): nothing new on eith
 statuses (the model words that case at the 401 of a get or delete, as alexa/alexa-cookbook
 issue 282 saw it).
 
+A create made for a request outside a session (the request whose ``apiAccessToken`` the call
+carries: `AccessCheck._sender`) is refused with a 403 and no code (`_session_refused`), after the
+scope is checked and before the device: Amazon creates a reminder only while the user uses the
+skill. An update is taken outside one.
+
 A device without reminders (``reminders_supported=False``) has a create refused with a 403
 coded ``DEVICE_NOT_SUPPORTED`` (`_device_refused`), after the scope is checked (the order is the
 fake's choice); its reads, updates and deletes are answered as ever (the user's reminders are
@@ -93,11 +98,28 @@ class Reminders:
     granted: Callable[[str], bool]  # (`ListsAndProducts`')
     _lock: threading.Lock
     _moment: Callable[[Mapping[str, str]], _dt.datetime]  # (`AccessCheck`'s)
+    _outside_a_session: Callable[[Mapping[str, str]], bool]  # (`AccessCheck`'s)
 
     def _reminders_refused(self, status: int) -> _Answer | None:
         if self.granted(Scope.REMINDERS):
             return None
         return _error(status, "UNAUTHORIZED", f"the user has not granted {Scope.REMINDERS}")
+
+    def _session_refused(self, headers: Mapping[str, str]) -> _Answer | None:
+        """Amazon's refusal of a create made for a request outside a session: "you can only
+        create and update a reminder from your skill" (Amazon's Reminders API reference) and
+        "reminders can only be created while using skill" (an Amazon forum article), read in
+        `alexaskill.alexa_api.answers` and `alexaskill.services.records`
+        (``_CREATED_OUTSIDE_A_SESSION``) as a 403 with no code: the create's 403 of
+        ask-sdk-model's ``ReminderManagementServiceClient`` ("Forbidden"), whose ``Error``
+        model's ``code`` no source names for it, so the message alone is sent."""
+        if not self._outside_a_session(headers):
+            return None
+        said = (
+            "Forbidden: a reminder is created only while the user uses the skill, and this "
+            "request is outside a session"
+        )
+        return 403, {"message": said}
 
     def _device_refused(self) -> _Answer | None:
         if self.reminders_supported:
@@ -130,7 +152,11 @@ class Reminders:
             return kept.get(_bearer(headers), self.time_zone)
 
     def _create_reminder(self, asked: _Asked) -> _Answer:
-        refused = self._reminders_refused(403) or self._device_refused()
+        refused = (
+            self._reminders_refused(403)
+            or self._session_refused(asked.headers)
+            or self._device_refused()
+        )
         if refused is not None:
             return refused
         moment = self._moment(asked.headers)
