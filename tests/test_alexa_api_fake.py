@@ -127,7 +127,7 @@ def test_the_fake_answers_only_the_token_and_devices_of_the_requests_sent() -> N
             ]
 
     assert anyio.run(main) == [200, 401, 403]
-    assert "FORBIDDEN" in str(fake.calls[-1].answer)
+    assert "ACCESS_DENIED" in str(fake.calls[-1].answer)  # (the Device Settings API's code)
 
 
 def test_chat_url_tells_the_fake_the_token_and_device_of_each_request(

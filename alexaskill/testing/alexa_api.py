@@ -425,7 +425,10 @@ def _profile(name: str, scope: str, into: type[msgspec.Struct] | None = None) ->
         if not api.granted(scope):
             if name == "address":  # the device address API's error body has a type, no code
                 return 403, {"type": "FORBIDDEN", "message": "The authentication token is invalid."}
-            return _error(403, "ACCESS_DENIED", f"the user has not granted {scope}")
+            # Amazon's answer, code and message, as Jovo's Alexa client reads it (jovotech/
+            # jovo-framework, platforms/platform-alexa/src/api/CustomerProfileApi.ts: the user
+            # has not granted the scope; ACCESS_DENIED is not in ask-sdk-model's ups ErrorCode).
+            return _error(403, "ACCESS_DENIED", "Access denied with reason: ACCESS_NOT_REQUESTED")
         value = getattr(api, name)
         if value is None:
             return 204, None

@@ -4,9 +4,10 @@ sent the skill in a request, and answer a device's settings (``/v1/devices/{id}/
 
 The test client, chat and the simulator tell the fake what each request carried
 (`AccessCheck.issued`). From the first one on, a token never sent is refused with 401
-(``INVALID_TOKEN``) and a device never seen with 403 (the device APIs' "The authentication
-token is invalid or doesn't have access to the resource"). A fake no request was sent
-through (called directly in a test) takes any token and any device, as it always did.
+(``INVALID_TOKEN`` where the API's error model has a code: `_refusal`) and a device never seen
+with 403 (``ACCESS_DENIED`` for the Device Settings API, ``FORBIDDEN`` the Device Address API's
+type, each with its API's words). A fake no request was sent through (called directly in a
+test) takes any token and any device, as it always did.
 A call sending ``Authorization`` more than once is refused with 400 whoever calls (RFC 9110,
 5.3: the field is no list; what Amazon answers to one is not documented, the status is the
 fake's), rather than its values joined and the token read from the joint.
@@ -41,6 +42,17 @@ _KEPT: Final = 1000
 _PROGRESSIVE: Final = ("LaunchRequest", "IntentRequest")
 #: A path to a device's settings, and the device it names.
 _DEVICE_PATH: Final = re.compile(r"/v[12]/devices/(?P<device>[^/]+)/settings(?:/.*)?")
+#: The paths of the APIs whose error model has a ``code``, a str: the Customer Profile and
+#: Device Settings APIs (``{"code", "message"}``, ask-sdk-model's services/ups/error.py; its
+#: ErrorCode names ``INVALID_TOKEN``) and the Reminders API (reminder_management/error.py). The
+#: others' have none the fake can send: the Device Address and List Management APIs'
+#: ``{"type", "message"}`` (device_address/error.py, list_management/error.py), whose ``type``
+#: no source names for a token refused; the Monetization API's ``{"message"}``
+#: (monetization/error.py); the directive API's numeric ``code`` (directive/error.py), which no
+#: source names. Those get the message alone (`_refusal`).
+_CODED: Final = re.compile(r"/v2/accounts/|/v2/devices/|/v1/alerts/reminders(?:/|$)")
+#: The message of the Device Settings API's 403 (ask-sdk-model's ``UpsServiceClient``).
+_NO_ACCESS: Final = "The authentication token does not have access to resource."
 
 
 class _System(msgspec.Struct):
@@ -185,19 +197,34 @@ class AccessCheck:
             )
         token = _bearer(headers)
         if not token:
-            return _error(401, "INVALID_TOKEN", "no bearer token")
+            return _refusal(path, 401, "INVALID_TOKEN", "no bearer token")
         with self._lock:
             tokens, devices = self._issued_to()
             if tokens and token not in tokens:
-                return _error(401, "INVALID_TOKEN", "no request carried this apiAccessToken")
+                said = "no request carried this apiAccessToken"
+                return _refusal(path, 401, "INVALID_TOKEN", said)
             match = _DEVICE_PATH.fullmatch(path)
             if devices and match is not None and match["device"] not in devices:
-                message = (
+                if path.startswith("/v2/"):  # the Device Settings API's model (ups)
+                    # ACCESS_DENIED: the code of the API's 403s as its answers carry it (read by
+                    # Jovo's Alexa client: jovotech/jovo-framework, platforms/platform-alexa/
+                    # src/api/SettingsApi.ts), though ask-sdk-model's ErrorCode lacks it.
+                    said = f"{_NO_ACCESS} (no request came from this device)"
+                    return _error(403, "ACCESS_DENIED", said)
+                message = (  # the Device Address API's model and 403 (device_address/error.py)
                     "The authentication token is invalid or doesn't have access to the "
                     "resource (no request came from this device)."
                 )
                 return 403, {"type": "FORBIDDEN", "message": message}
         return None
+
+
+def _refusal(path: str, status: int, code: str, message: str) -> _Answer:
+    """A refusal of a call to ``path`` in its API's error model: ``code`` only where the model
+    has one the fake can send (`_CODED`)."""
+    if _CODED.match(path):
+        return _error(status, code, message)
+    return status, {"message": message}
 
 
 def lowered_headers(

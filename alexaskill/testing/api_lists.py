@@ -25,7 +25,7 @@ from ..alexa_api import (
     Scope,
     product_choice_error,
 )
-from .api_calls import _Answer, _Asked, _error, _stamp
+from .api_calls import _Answer, _Asked, _stamp
 from .api_given import _given
 
 __all__ = ["ListsAndProducts"]
@@ -47,6 +47,14 @@ _LIST_NOT_FOUND: Final = "ObjectNotFound"
 
 def _no_such_list() -> _Answer:
     return 404, {"type": _LIST_NOT_FOUND, "message": "no such list"}
+
+
+def _bad_request(message: str) -> _Answer:
+    """Amazon's 400 for a list item it does not take, in the API's model: ``Error``, ``{"type",
+    "message"}`` (ask-sdk-model's ``ListManagementServiceClient``, "Bad Request" at create list
+    item), whose ``type`` for a 400 no source names, so only the message is sent. The fake
+    answered ``{"code": "INVALID_REQUEST"}``, a code of its own, before."""
+    return 400, {"message": message}
 
 
 def _not_granted(scope: str, *, metadata: bool = False) -> _Answer:
@@ -179,10 +187,10 @@ class ListsAndProducts:
             or not isinstance(body.get("value"), str)
             or body.get("status") not in ("active", "completed")
         ):
-            return _error(400, "INVALID_REQUEST", 'expected {"value": str, "status": ...}')
+            return _bad_request('expected {"value": str, "status": ...}')
         if not body["value"].strip():  # Alexa's Lists API takes no item without words (the
-            # status and body are the fake's, as for the other bad list input above)
-            return _error(400, "INVALID_REQUEST", "an item's value is empty: give its words")
+            # status and message are the fake's, as for the other bad list input above)
+            return _bad_request("an item's value is empty: give its words")
         self._date_given(asked.headers)
         item = self._new_item(list_id, body["value"], body["status"], self._moment(asked.headers))
         with self._lock:  # (the lists assigned since this call's look-up: see `_list_items`)

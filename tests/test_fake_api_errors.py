@@ -1,0 +1,109 @@
+"""`FakeAlexaApi`'s refusals in the error model of the API refused, as Amazon's own models give
+them (ask-sdk-model, alexa/alexa-apis-for-python, .../ask_sdk_model/services/): ``{"code",
+"message"}`` for the Customer Profile and Device Settings APIs (``ups/error.py``) and the
+Reminders API (``reminder_management/error.py``); ``{"type", "message"}`` for the Device Address
+and List Management APIs, whose ``type`` no source names for these refusals (so the message is
+sent alone); ``{"message"}`` for the Monetization API; the directive API's numeric ``code``
+named by no source either."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+import pytest
+
+from alexaskill.alexa_api import Scope
+from alexaskill.testing import FakeAlexaApi, RequestFactory
+
+_PRODUCTS = "/v1/users/~current/skills/~current/inSkillProducts"
+
+
+def _call(
+    fake: FakeAlexaApi, method: str, path: str, token: str, body: object = None
+) -> tuple[int, Any]:
+    """What ``fake`` answers a call to ``path`` with ``token``: its status and JSON body."""
+    import json
+
+    url = f"https://api.amazonalexa.com{path}"
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en-US"}
+    status, answer, _ = anyio.run(fake.alexa_api_call, method, url, headers, body, None)
+    return status, json.loads(answer) if answer else None
+
+
+def _sent(fake: FakeAlexaApi) -> tuple[str, str]:
+    """A request sent through ``fake``: its token and device."""
+    envelope = RequestFactory().intent("Ask")
+    fake.issued(envelope)
+    system = envelope["context"]["System"]
+    return system["apiAccessToken"], system["device"]["deviceId"]
+
+
+def test_a_profile_call_not_granted_is_access_denied_as_amazon_words_it() -> None:
+    # {"code": "ACCESS_DENIED", "message": "the user has not granted …"}: the code Amazon sends
+    # (not in ask-sdk-model's ups ErrorCode, but read from Amazon's answers by Jovo's Alexa
+    # client, jovotech/jovo-framework, platforms/platform-alexa/src/api/CustomerProfileApi.ts),
+    # with a message of the fake's own, where Amazon's names its reason, ACCESS_NOT_REQUESTED
+    # (a message a client may compare, as Jovo's does).
+    fake = FakeAlexaApi(permissions=[])
+    token, _ = _sent(fake)
+    answer = _call(fake, "GET", "/v2/accounts/~current/settings/Profile.email", token)
+    assert answer == (
+        403,
+        {"code": "ACCESS_DENIED", "message": "Access denied with reason: ACCESS_NOT_REQUESTED"},
+    )
+
+
+def test_a_device_setting_of_a_device_never_seen_is_refused_in_the_settings_model() -> None:
+    # {"type": "FORBIDDEN"} was the Device Address API's model, not the Device Settings API's
+    # (ups: {"code", "message"}); its 403 message is ask-sdk-model's for that API.
+    fake = FakeAlexaApi(time_zone="Europe/Paris")
+    token, device = _sent(fake)
+    status, body = _call(fake, "GET", "/v2/devices/another/settings/System.timeZone", token)
+    assert (status, body["code"]) == (403, "ACCESS_DENIED")
+    assert set(body) == {"code", "message"}
+    assert body["message"].startswith("The authentication token does not have access to resource")
+    # (The address is the Device Address API's: {"type", "message"}, as ever.)
+    status, body = _call(fake, "GET", "/v1/devices/another/settings/address", token)
+    assert (status, set(body)) == (403, {"type", "message"})
+    assert _call(fake, "GET", f"/v2/devices/{device}/settings/System.timeZone", token)[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "keys"),
+    [
+        ("GET", "/v2/accounts/~current/settings/Profile.email", {"code", "message"}),
+        ("GET", "/v2/devices/{device}/settings/System.timeZone", {"code", "message"}),
+        ("GET", "/v1/alerts/reminders", {"code", "message"}),
+        ("GET", "/v1/devices/{device}/settings/address", {"message"}),
+        ("GET", "/v2/householdlists/", {"message"}),
+        ("GET", _PRODUCTS, {"message"}),
+        ("POST", "/v1/directives", {"message"}),
+    ],
+    ids=["profile", "settings", "reminders", "address", "lists", "products", "directives"],
+)
+def test_a_token_no_request_carried_is_refused_401_in_the_model_of_its_api(
+    method: str, path: str, keys: set[str]
+) -> None:
+    # Every API answered {"code": "INVALID_TOKEN"}: the code the Customer Profile and Device
+    # Settings APIs' model names (ups ErrorCode), kept for them and the Reminders API (whose
+    # model has a code: `AlexaApi` reads it as the token at fault, not the permission); the
+    # others' models have no such code.
+    fake = FakeAlexaApi()
+    _, device = _sent(fake)
+    status, body = _call(fake, method, path.format(device=device), "a-token-never-sent")
+    assert status == 401 and set(body) == keys
+    assert body.get("code", "INVALID_TOKEN") == "INVALID_TOKEN"
+    assert "no request carried this apiAccessToken" in body["message"]
+
+
+def test_a_list_item_refused_400_is_in_the_list_management_model() -> None:
+    # {"code": "INVALID_REQUEST"}: the List Management API's model has no code, and names no
+    # type for its 400 ("Bad Request"): the message alone.
+    fake = FakeAlexaApi(permissions=[Scope.LISTS_READ, Scope.LISTS_WRITE])
+    token, _ = _sent(fake)
+    [list_id, *_] = fake._list_meta
+    body = {"value": " ", "status": "active"}
+    status, answer = _call(fake, "POST", f"/v2/householdlists/{list_id}/items", token, body)
+    assert status == 400 and set(answer) == {"message"}
+    assert "empty" in answer["message"]
