@@ -109,20 +109,6 @@ def _envelope(endpoint: str | None = None) -> Any:
     return decode_envelope(json.dumps(raw))
 
 
-def test_error_of_reads_the_list_apis_capitalised_message() -> None:
-    # The List Management API's 403 to GET /v2/householdlists/ is its ForbiddenError model,
-    # {"Message": ...} with a capital M: the text was dropped (only "message" was read).
-    from alexaskill.alexa_api import error_of
-
-    assert error_of(b'{"Message": "Request is not authorized."}') == (
-        None,
-        "Request is not authorized.",
-    )
-    assert error_of(b'{"type": "T", "message": "lower"}') == ("T", "lower")
-    assert error_of(b'{"message": "lower", "Message": "upper"}') == (None, "lower")
-    assert error_of(b'{"Message": 5}') == (None, None)
-
-
 def test_a_list_403_with_the_scope_granted_names_amazons_message() -> None:
     # A 403 of the lists though the user granted the scope (Amazon's token refused, as in the
     # Node SDK's issue 683): the error said nothing of Amazon's reason.

@@ -15,7 +15,6 @@ import httpx
 import pytest
 
 from alexaskill import AlexaApi, AlexaApiError, PermissionRequired
-from alexaskill.alexa_api import retry_seconds
 from alexaskill.models import decode_envelope
 from alexaskill.testing import RequestFactory
 
@@ -107,36 +106,6 @@ def test_a_progressive_response_through_a_closed_client_names_the_cause(
         assert anyio.run(main) is False
     assert "client" in caplog.text
     assert "closed" in caplog.text
-
-
-_NOW = dt.datetime(2026, 12, 2, 8, 0, tzinfo=dt.UTC)
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        "Wed, 21 Oct 99999999999999999999 07:28:00 GMT",  # a year past any datetime
-        "Wed, 21 Oct 2015 99999999999999999999:28:00 GMT",  # an hour past any int
-        "Wed, 21 Oct 2015 07:28:00 +99999999999999999999",  # an offset past any int
-        "9" * 400,  # float() reads it as an infinity
-        "100000000000000000000",  # 1e20 seconds: no wait a handler can do
-        "86401",  # more than a day
-        "Fri, 04 Dec 2026 08:00:00 GMT",  # two days away
-        "Wed, 21 Oct 9999 23:59:59 -2359",
-    ],
-)
-def test_a_retry_after_past_any_sensible_wait_is_none(value: str) -> None:
-    # Not an OverflowError, an infinity or 1e20 seconds: a handler that awaits
-    # asyncio.sleep(exc.retry_after) must never be handed any of them.
-    assert retry_seconds(value, _NOW) is None
-
-
-@pytest.mark.parametrize(
-    ("value", "seconds"),
-    [("86400", 86400.0), ("0", 0.0), ("Thu, 03 Dec 2026 08:00:00 GMT", 86400.0)],
-)
-def test_a_retry_after_of_up_to_a_day_is_taken(value: str, seconds: float) -> None:
-    assert retry_seconds(value, _NOW) == seconds
 
 
 def test_a_retry_after_date_that_overflows_is_no_error_of_its_own() -> None:
