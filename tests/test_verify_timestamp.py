@@ -649,7 +649,6 @@ def test_a_subclass_chain_taking_its_time_has_the_timestamp_judged_at_its_end(
         make_body(None),
         b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": null}}',
         b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": ""}}',
-        b'{"version": "1.0"}',
     ],
 )
 def test_a_body_with_no_timestamp_is_refused_as_missing(pki: TestPKI, body: bytes) -> None:

@@ -8,8 +8,8 @@ from typing import Final
 
 import msgspec
 
-from ..exceptions import TimestampError
-from ..models import epoch_ms_timestamp
+from ..exceptions import MalformedRequestError, TimestampError
+from ..models import decode_envelope, epoch_ms_timestamp
 from ..models.envelope import NUMBER_NOT_A_DATE
 from ..timestamps import read_timestamp
 
@@ -31,15 +31,15 @@ _SKILL_EVENTS: Final = frozenset(
 
 
 class _RequestHead(msgspec.Struct):
-    type: str = ""
+    type: str  # required, as decode_envelope requires it
     # A number is epoch milliseconds, as the developer console sent in 2017.
     timestamp: str | int | float | None = None
 
 
 class _EnvelopeHead(msgspec.Struct):
-    # Absent: "timestamp: missing". Present, an object or refused as decode_envelope refuses it
-    # (``null`` too), in its words: `Verifier.verify` and `verify_envelope` say the same of it.
-    request: _RequestHead | msgspec.UnsetType = msgspec.UNSET
+    # Required, an object: one absent, ``null`` or of another type is refused, in
+    # decode_envelope's words (`_not_an_envelope`), as `verify_envelope` refuses it.
+    request: _RequestHead
 
 
 # Decodes only request.type and request.timestamp; msgspec skips everything else unparsed.
@@ -121,21 +121,41 @@ def _body_timestamp(body: bytes) -> tuple[str, str]:
         if not body.isascii():
             body.decode()  # msgspec skips the fields it does not read without checking UTF-8
         head = _decode_head(body)
-    except msgspec.ValidationError as exc:
-        # JSON, but its request or the fields read here of the wrong type: said where.
-        raise TimestampError(f"timestamp: body is no request envelope ({exc})") from None
-    except (msgspec.DecodeError, UnicodeError, RecursionError):
-        # (as decode_envelope: RecursionError past ~1000 levels of nesting)
-        raise TimestampError("timestamp: body is not a JSON request") from None
+    except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
+        # (ValidationError too, a DecodeError; RecursionError past ~1000 levels of nesting, as
+        # in decode_envelope)
+        raise _not_an_envelope(body, exc) from None
     request = head.request
-    timestamp = None if request is msgspec.UNSET else request.timestamp
-    if request is msgspec.UNSET or timestamp is None or timestamp == "":
+    if not request.type:  # (decode_envelope refuses an empty type: no fallback takes it)
+        raise _not_an_envelope(body, None)
+    timestamp = request.timestamp
+    if timestamp is None or timestamp == "":
         raise TimestampError("timestamp: missing")
     if not isinstance(timestamp, str):
         timestamp = epoch_ms_timestamp(timestamp)
         if timestamp is None:
             raise TimestampError(f"timestamp: {NUMBER_NOT_A_DATE}")
     return request.type, timestamp
+
+
+def _not_an_envelope(body: bytes | bytearray, error: Exception | None) -> TimestampError:
+    """`Verifier.verify`'s refusal of a body whose ``request``, type or timestamp cannot be read
+    (``error``, msgspec's): in the words `verify_envelope` (decode_envelope) says it in, after
+    this check's name, so that both paths give one reason. Only a refused body is decoded again.
+    """
+    details = str(error)
+    try:
+        decode_envelope(bytes(body))
+    except MalformedRequestError as exc:
+        details, error = str(exc).removeprefix("malformed request: "), exc
+        cause = exc.__cause__
+        if isinstance(cause, msgspec.DecodeError | UnicodeError | RecursionError):
+            error = cause
+    # (A body decode_envelope takes and verify does not, a ``"request": null`` followed by
+    # another ``"request"``, says msgspec's words on the first: the second is json.loads'.)
+    if isinstance(error, msgspec.ValidationError | MalformedRequestError | None):
+        return TimestampError(f"timestamp: body is no request envelope ({details})")
+    return TimestampError(f"timestamp: body is not a JSON request ({details})")
 
 
 def _tolerance(value: float) -> float:

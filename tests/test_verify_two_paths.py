@@ -1,0 +1,126 @@
+"""`Verifier.verify` (a server of one's own) and `Verifier.verify_envelope` (the app's path) say
+the same of a body they both refuse: each after its own check's name, in the same words.
+
+verify reads three things of the envelope: ``request``, ``request.type`` and
+``request.timestamp``. A fault in any of them is refused by both paths; a fault elsewhere (the
+session, the context, an intent's name) is verify_envelope's alone, which decodes it all.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from alexaskill.exceptions import MalformedRequestError, RequestError, TimestampError
+from alexaskill.testing import TestPKI
+
+from .verify_shared import NOW, run, stamp
+
+_STAMP = f'"{stamp(NOW)}"'
+_LAUNCH = f'"type": "LaunchRequest", "timestamp": {_STAMP}'
+
+#: Malformed bodies, each refused by both paths: no envelope, no request, a request of the wrong
+#: shape, a type or timestamp missing or of the wrong type, and bodies that are no JSON at all.
+BOTH_REFUSE = [
+    "{}",
+    '{"version": "1.0"}',
+    '{"request": {}}',
+    '{"version": "1.0", "request": {}}',
+    '{"request": {"type": "LaunchRequest"}}',
+    f'{{"request": {{"timestamp": {_STAMP}}}}}',
+    f'{{"request": {{"type": null, "timestamp": {_STAMP}}}}}',
+    f'{{"request": {{"type": "", "timestamp": {_STAMP}}}}}',
+    '{"request": {"type": ""}}',
+    f'{{"request": {{"type": 5, "timestamp": {_STAMP}}}}}',
+    f'{{"request": {{"type": [], "timestamp": {_STAMP}}}}}',
+    '{"request": {"type": {}}}',
+    '{"request": {"type": "LaunchRequest", "timestamp": null}}',
+    '{"request": {"type": "LaunchRequest", "timestamp": ""}}',
+    '{"request": {"type": "LaunchRequest", "timestamp": "soon"}}',
+    '{"request": {"type": "LaunchRequest", "timestamp": true}}',
+    '{"request": {"type": "LaunchRequest", "timestamp": {}}}',
+    '{"request": {"type": "LaunchRequest", "timestamp": []}}',
+    '{"request": {"type": "LaunchRequest", "timestamp": 1e300}}',
+    '{"request": {"timestamp": null, "type": null}}',
+    '{"request": null}',
+    '{"request": 5}',
+    '{"request": []}',
+    '{"request": "LaunchRequest"}',
+    '{"request": {}, "request": null}',
+    '{"request": null, "request": {}}',
+    f'{{"request": {{{_LAUNCH}}}, "request": null}}',
+    f'{{"version": 5, "request": {{"timestamp": {_STAMP}}}}}',
+    "null",
+    "5",
+    "[]",
+    '"LaunchRequest"',
+    "true",
+    "",
+    " ",
+    "not json",
+    "{",
+    f'{{"request": {{{_LAUNCH}',
+    f'{{"request": {{{_LAUNCH}}}, "x": "\\ud800"}}',
+    f'\ufeff{{"request": {{{_LAUNCH}}}}}',
+]
+#: The same, as bytes that are no UTF-8.
+BOTH_REFUSE_BYTES = [b"\xff", f'{{"request": {{{_LAUNCH}}}, "x": "'.encode() + b'\xff"}']
+
+#: Faults verify does not read (it checks the signature and the timestamp): verify_envelope's.
+ENVELOPE_ONLY = [
+    f'{{"version": 5, "request": {{{_LAUNCH}}}}}',
+    f'{{"session": 5, "request": {{{_LAUNCH}}}}}',
+    f'{{"context": [], "request": {{{_LAUNCH}}}}}',
+    f'{{"request": {{{_LAUNCH}, "locale": 5}}}}',
+    f'{{"request": {{"type": "IntentRequest", "timestamp": {_STAMP}}}}}',
+]
+
+
+def _id(body: bytes) -> str:
+    """A body's test id, the same in every xdist worker (each has its own `NOW`)."""
+    return repr(body).replace(stamp(NOW), "NOW")
+
+
+def _refusals(pki: TestPKI, body: bytes) -> tuple[RequestError, RequestError]:
+    verifier = pki.verifier(now=lambda: NOW)
+    with pytest.raises(RequestError) as verified:
+        run(verifier.verify(pki.sign(body), body))
+    with pytest.raises(RequestError) as decoded:
+        run(verifier.verify_envelope(pki.sign(body), body))
+    return verified.value, decoded.value
+
+
+def _one_wording(verified: RequestError, decoded: RequestError) -> bool:
+    """Whether verify's reason is verify_envelope's, or says its words after its own check's
+    name (a timestamp refused as one: the same reason from both)."""
+    said, words = str(verified), str(decoded)
+    if isinstance(decoded, TimestampError):
+        return said == words
+    details = words.removeprefix("malformed request: ")
+    return isinstance(decoded, MalformedRequestError) and said in (
+        f"timestamp: body is no request envelope ({details})",
+        f"timestamp: body is not a JSON request ({details})",
+        f"timestamp: {details.removeprefix('request.timestamp: ')}",
+    )
+
+
+@pytest.mark.parametrize(
+    "body", [text.encode() for text in BOTH_REFUSE] + BOTH_REFUSE_BYTES, ids=_id
+)
+def test_verify_and_verify_envelope_word_a_malformed_envelope_alike(
+    pki: TestPKI, body: bytes
+) -> None:
+    # {} and {"request": {}} were "timestamp: missing" from verify, "Object missing required
+    # field ..." from verify_envelope; {"request": {"timestamp": ...}} (no type) and an empty
+    # type passed verify; a timestamp of the wrong type was "Expected `int | float | str |
+    # null`" from one, "Expected `str`" from the other; a body that is no JSON said why in one.
+    verified, decoded = _refusals(pki, body)
+    assert isinstance(verified, TimestampError)
+    assert _one_wording(verified, decoded), f"verify: {verified}\nverify_envelope: {decoded}"
+
+
+@pytest.mark.parametrize("body", [text.encode() for text in ENVELOPE_ONLY], ids=_id)
+def test_a_fault_verify_does_not_read_is_verify_envelopes_alone(pki: TestPKI, body: bytes) -> None:
+    verifier = pki.verifier(now=lambda: NOW)
+    run(verifier.verify(pki.sign(body), body))
+    with pytest.raises(MalformedRequestError):
+        run(verifier.verify_envelope(pki.sign(body), body))
