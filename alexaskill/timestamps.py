@@ -31,6 +31,9 @@ _ORDINAL_REFUSED: Final = (
     "timestamp: ordinal date (YYYY-DDD) not read; send a calendar date, as Alexa does "
     "(2026-12-05T10:00:00Z)"
 )
+#: The refusal of an ISO 8601 timestamp a datetime cannot hold: year 0 (ISO 8601's 1 BC), or the
+#: end of 9999-12-31 (its 24:00, or the end of a leap second then).
+OUT_OF_RANGE: Final = "timestamp: out of range (years 1 to 9999)"
 #: What may follow the hour 24 (the midnight that ends the day): zeros, up to the UTC offset.
 _END_OF_DAY: Final = re.compile(r"[0:.,]*(?![^Zz+-])", re.A)
 #: The characters that end an ISO 8601 timestamp after its UTC offset's sign (or its ``Z``).
@@ -128,7 +131,8 @@ def _unusual(timestamp: object) -> datetime:
         with contextlib.suppress(ValueError):
             return datetime.fromisoformat(timestamp)
     if (match := _LEAP_SECOND.search(timestamp)) is not None:
-        with contextlib.suppress(ValueError, OverflowError):  # (9999-12-31T23:59:60Z ends later)
+        # (OverflowError: in UTC before year 1, ``0001-01-01T00:29:60+05:30``, no leap second)
+        with contextlib.suppress(ValueError, OverflowError):
             second = timestamp[: match.start(1)] + "59" + timestamp[match.end(1) :]
             moment = datetime.fromisoformat(second)
             # A leap second is only ever 23:59:60 UTC (the local time that is, with an offset:
@@ -136,17 +140,40 @@ def _unusual(timestamp: object) -> datetime:
             # month, in practice 30 June or 31 December): a :60 at any other minute, or on any
             # other day, is no time at all. It ends at the next month's first midnight UTC.
             utc = moment.astimezone(UTC) if moment.tzinfo is not None else moment
-            if (utc.hour, utc.minute) == (23, 59) and (utc + timedelta(seconds=1)).day == 1:
-                return moment + timedelta(seconds=1)
+            if (utc.hour, utc.minute) == (23, 59) and _day_after(timestamp, utc).day == 1:
+                return _day_after(timestamp, moment, timedelta(seconds=1))
     at = _separator(timestamp)
     if timestamp[at : at + 3] in ("T24", "t24", " 24"):
         # 24:00:00, the midnight that ends the day (ISO 8601 of 2004, and again since its 2022
         # amendment): read by fromisoformat from Python 3.14 on (gh-102450), refused by 3.11 to
         # 3.13, so read here as 00:00:00 of the next day on every Python. Any other time of hour
         # 24 is no time at all (`_junk`, which holds Python 3.14's reading to that too).
-        with contextlib.suppress(ValueError, OverflowError):
+        with contextlib.suppress(ValueError):
             midnight = datetime.fromisoformat(timestamp[: at + 1] + "00" + timestamp[at + 3 :])
-            return midnight + timedelta(days=1)
+            return _day_after(timestamp, midnight, timedelta(days=1))
     if _ORDINAL.match(timestamp) is not None:
         raise TimestampError(_ORDINAL_REFUSED)
+    if timestamp.startswith("0000"):
+        # Year 0 (ISO 8601 numbers years as astronomers do: 1 BC), which no datetime holds: out
+        # of range if the rest reads, with year 1 (its 29 February aside).
+        try:
+            read_timestamp("0001" + timestamp[4:])
+        except TimestampError:
+            pass
+        else:
+            raise TimestampError(OUT_OF_RANGE)
     raise TimestampError("timestamp: not ISO 8601")
+
+
+def _day_after(
+    timestamp: str, moment: datetime, later: timedelta = timedelta(seconds=1)
+) -> datetime:
+    """``moment`` plus ``later``; past 9999-12-31 (``9999-12-31T24:00:00Z``, the end of a leap
+    second then), `OUT_OF_RANGE` unless ``timestamp`` is junk ("not ISO 8601" then), never the
+    OverflowError a datetime raises, which was a 500."""
+    try:
+        return moment + later
+    except OverflowError:
+        if _junk(timestamp):
+            raise TimestampError("timestamp: not ISO 8601") from None
+        raise TimestampError(OUT_OF_RANGE) from None

@@ -165,6 +165,12 @@ REFUSED: Final = {
         None,
         "timestamp",
     ),
+    "a timestamp at the midnight that ends 9999-12-31": (
+        _stamped(lambda now: "9999-12-31T24:00:00Z"),
+        None,
+        "timestamp: out of range",
+    ),
+    "a timestamp in year 1": (_stamped(lambda now: "0001-01-01T00:00:00Z"), None, "timestamp"),
     "a body that is a list": (_body(b"[]"), None, "malformed request"),
     "a body that is a number": (_body(b"12"), None, "malformed request"),
     "a body that is null": (_body(b"null"), None, "malformed request"),

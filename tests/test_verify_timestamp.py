@@ -193,7 +193,6 @@ def test_a_leap_second_timestamp_is_read_not_refused(timestamp: str, now: dateti
         "2016-12-31T23:59:61Z",
         "2016-12-31T23:60:00Z",
         "60",
-        "9999-12-31T23:59:60Z",
         # A leap second is only ever 23:59:60 UTC: a :60 at any other minute was read as one.
         "2026-12-05T03:10:60Z",
         "2016-12-31T23:58:60Z",
@@ -294,13 +293,69 @@ def test_24_00_is_the_midnight_that_ends_the_day(timestamp: str, midnight: datet
         "2026-12-05T25:00:00Z",
         "2026-02-30T24:00:00Z",  # (no 30 February to end)
         "2026-12-05T24:00:00xZ",
-        "9999-12-31T24:00:00Z",  # (its end is past what a datetime holds)
+        "9999-12-31T24:00:01Z",  # (not read as 24:00 first: no "out of range" for it)
+        "9999-12-31T23:59:60xZ",
     ],
 )
 def test_no_other_time_of_hour_24_is_read(timestamp: str) -> None:
     # No edition of ISO 8601 has a time past 24:00:00: "not ISO 8601" says it.
     with pytest.raises(TimestampError, match=r"^timestamp: not ISO 8601$"):
         read_timestamp(timestamp)
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        "9999-12-31T24:00:00Z",
+        "9999-12-31T24:00Z",
+        "99991231T240000Z",
+        "9999-12-31t24:00:00.000z",
+        "9999-12-31T24:00:00+01:00",  # (10000-01-01 where it was written)
+        "9999-12-31T23:59:60Z",
+        "9999-12-31T20:59:60-03:00",  # (23:59:60 UTC)
+        "0000-01-01T00:00:00Z",  # (year 0: ISO 8601's 1 BC)
+        "0000-12-31T23:59:59+01:00",
+    ],
+)
+def test_a_timestamp_past_the_years_a_datetime_holds_is_out_of_range(timestamp: str) -> None:
+    # ISO 8601, but its instant (the midnight that ends 9999-12-31, the end of a leap second
+    # then) or its year (0) is past what a datetime holds: refused as "not ISO 8601", untrue,
+    # which sent the developer after its form. Never an OverflowError (a 500).
+    reason = "timestamp: out of range (years 1 to 9999)"
+    with pytest.raises(TimestampError) as info:
+        read_timestamp(timestamp)
+    assert str(info.value) == reason
+    with pytest.raises(TimestampError) as checked:
+        check_timestamp("LaunchRequest", timestamp, NOW)
+    assert str(checked.value) == reason
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "said"),
+    [
+        ("0001-01-01T00:00:00Z", "too old"),
+        ("0001-01-01T00:00:00+23:59", "too old"),
+        ("0001-01-01T00:00:00-23:59", "too old"),
+        ("0001-01-01T24:00:00Z", "too old"),
+        ("0001-01-31T23:59:60Z", "too old"),
+        ("9999-12-30T24:00:00Z", "in the future"),
+        ("9999-12-31T23:59:59.999999Z", "in the future"),
+        ("9999-12-31T23:59:59-23:59", "in the future"),
+        ("9999-11-30T23:59:60Z", "in the future"),
+    ],
+)
+def test_a_timestamp_in_the_first_or_last_year_is_judged_by_its_age(
+    pki: TestPKI, timestamp: str, said: str
+) -> None:
+    # The first and last moments a datetime holds, with offsets that take them past its range
+    # in UTC: read, and refused for how far they are from now, by both paths.
+    with pytest.raises(TimestampError, match=rf"^timestamp: {said} \(\d+ days "):
+        check_timestamp("LaunchRequest", timestamp, NOW)
+    body = make_body(timestamp)
+    verifier = pki.verifier(now=lambda: NOW)
+    for check in (verifier.verify, verifier.verify_envelope):
+        with pytest.raises(TimestampError, match=rf"^timestamp: {said} \("):
+            run(check(pki.sign(body), body))
 
 
 @pytest.mark.parametrize(
