@@ -177,19 +177,40 @@ def test_only_the_modules_a_refusal_may_come_from_are_parsed() -> None:
     assert "alexaskill.verify.urls" in source.parsed and "alexaskill.endpoint" in source.parsed
 
 
-def test_a_reason_added_in_a_module_not_parsed_before_is_found() -> None:
+#: A refusal added in one quiet module, its words a constant of the other, each way the package
+#: names a thing: its bare name imported, or an attribute of its module (``dates.SCRATCH``, as
+#: answering.py reads ``messages.UNHANDLED``), the class too (``exceptions.TimestampError``).
+_ADDED: Final = {
+    "bare names": (
+        "from ..exceptions import TimestampError\n"
+        "from ..understanding.languages.english.dates import SCRATCH\n",
+        'TimestampError(f"timestamp: {SCRATCH} ({seconds} s)")',
+    ),
+    "a module's constant": (
+        "from ..exceptions import TimestampError\n"
+        "from ..understanding.languages.english import dates\n",
+        'TimestampError(f"timestamp: {dates.SCRATCH} ({seconds} s)")',
+    ),
+    "a module's class and constant": (
+        "from .. import exceptions\nfrom ..understanding.languages.english import dates as d\n",
+        'exceptions.TimestampError(f"timestamp: {d.SCRATCH} ({seconds} s)")',
+    ),
+}
+
+
+@pytest.mark.parametrize("form", list(_ADDED))
+def test_a_reason_added_in_a_module_not_parsed_before_is_found(form: str) -> None:
     # The both-ways guarantee holds for the modules left unparsed: a refusal added in one, its
-    # words a constant of another, is read, and README's table is found to lack it.
+    # words a constant of another, is read, and README's table is found to lack it. Named
+    # through its module (``dates.SCRATCH``), its words were not read ("…", which a row of
+    # ``timestamp: …`` would have matched), and a class so named made no refusal at all.
+    imports, refusal = _ADDED[form]
     source = Source()
     quiet, other = (source.texts[name] for name in _QUIET)
     source.texts[_QUIET[1]] = (other[0], other[1] + '\nSCRATCH = "made up in a quiet module"\n')
     source.texts[_QUIET[0]] = (
         quiet[0],
-        quiet[1]
-        + "\nfrom ..exceptions import TimestampError\n"
-        + "from ..understanding.languages.english.dates import SCRATCH\n\n\n"
-        + "def scratch(seconds):\n"
-        + '    raise TimestampError(f"timestamp: {SCRATCH} ({seconds} s)")\n',
+        f"{quiet[1]}\n{imports}\n\ndef scratch(seconds):\n    raise {refusal}\n",
     )
     # (the modules parsed for the table, as they were: only the two changed are parsed anew)
     source.parsed.update((k, v) for k, v in _source().parsed.items() if k not in _QUIET)
