@@ -140,8 +140,9 @@ def _unusual(timestamp: object) -> datetime:
             # month, in practice 30 June or 31 December): a :60 at any other minute, or on any
             # other day, is no time at all. It ends at the next month's first midnight UTC.
             utc = moment.astimezone(UTC) if moment.tzinfo is not None else moment
-            if (utc.hour, utc.minute) == (23, 59) and _day_after(timestamp, utc).day == 1:
-                return _day_after(timestamp, moment, timedelta(seconds=1))
+            second_later = timedelta(seconds=1)
+            if (utc.hour, utc.minute) == (23, 59) and _plus(timestamp, utc, second_later).day == 1:
+                return _plus(timestamp, moment, second_later)
     at = _separator(timestamp)
     if timestamp[at : at + 3] in ("T24", "t24", " 24"):
         # 24:00:00, the midnight that ends the day (ISO 8601 of 2004, and again since its 2022
@@ -150,7 +151,7 @@ def _unusual(timestamp: object) -> datetime:
         # 24 is no time at all (`_junk`, which holds Python 3.14's reading to that too).
         with contextlib.suppress(ValueError):
             midnight = datetime.fromisoformat(timestamp[: at + 1] + "00" + timestamp[at + 3 :])
-            return _day_after(timestamp, midnight, timedelta(days=1))
+            return _plus(timestamp, midnight, timedelta(days=1))
     if _ORDINAL.match(timestamp) is not None:
         raise TimestampError(_ORDINAL_REFUSED)
     if timestamp.startswith("0000"):
@@ -165,12 +166,10 @@ def _unusual(timestamp: object) -> datetime:
     raise TimestampError("timestamp: not ISO 8601")
 
 
-def _day_after(
-    timestamp: str, moment: datetime, later: timedelta = timedelta(seconds=1)
-) -> datetime:
-    """``moment`` plus ``later``; past 9999-12-31 (``9999-12-31T24:00:00Z``, the end of a leap
-    second then), `OUT_OF_RANGE` unless ``timestamp`` is junk ("not ISO 8601" then), never the
-    OverflowError a datetime raises, which was a 500."""
+def _plus(timestamp: str, moment: datetime, later: timedelta) -> datetime:
+    """``moment`` (read from ``timestamp``) plus ``later``; past 9999-12-31 (the end of
+    ``9999-12-31T24:00:00Z``, or of a leap second then), `OUT_OF_RANGE` unless ``timestamp`` is
+    junk ("not ISO 8601" then): never the OverflowError a datetime raises."""
     try:
         return moment + later
     except OverflowError:
