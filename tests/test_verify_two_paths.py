@@ -124,3 +124,18 @@ def test_a_fault_verify_does_not_read_is_verify_envelopes_alone(pki: TestPKI, bo
     run(verifier.verify(pki.sign(body), body))
     with pytest.raises(MalformedRequestError):
         run(verifier.verify_envelope(pki.sign(body), body))
+
+
+@pytest.mark.parametrize("first", ["null", "5", "[]", '"LaunchRequest"', "{}"])
+def test_a_request_sent_twice_is_read_the_last_by_both(pki: TestPKI, first: str) -> None:
+    # verify_envelope (and json.loads, in a server of one's own) read the last of two equal
+    # names; verify refused a first request that was no object, or had no type, though the
+    # request read after it was Alexa's: a body one path took and the other refused.
+    verifier = pki.verifier(now=lambda: NOW)
+    body = f'{{"request": {first}, "request": {{{_LAUNCH}}}}}'.encode()
+    for check in (verifier.verify, verifier.verify_envelope):
+        run(check(pki.sign(body), body))
+    old = body.replace(_STAMP.encode(), b'"2019-07-15T22:44:23Z"')
+    for check in (verifier.verify, verifier.verify_envelope):
+        with pytest.raises(TimestampError, match=r"^timestamp: too old \("):
+            run(check(pki.sign(old), old))

@@ -120,42 +120,42 @@ def _body_timestamp(body: bytes) -> tuple[str, str]:
             body = bytes(body)
         if not body.isascii():
             body.decode()  # msgspec skips the fields it does not read without checking UTF-8
-        head = _decode_head(body)
-    except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
+        request: _RequestHead | None = _decode_head(body).request
+    except (msgspec.DecodeError, UnicodeError, RecursionError):
         # (ValidationError too, a DecodeError; RecursionError past ~1000 levels of nesting, as
         # in decode_envelope)
-        raise _not_an_envelope(body, exc) from None
-    request = head.request
-    if not request.type:  # (decode_envelope refuses an empty type: no fallback takes it)
-        raise _not_an_envelope(body, None)
-    timestamp = request.timestamp
+        request = None
+    timestamp: str | int | float | None
+    if request is None or not request.type:  # (an empty type: decode_envelope refuses it)
+        request_type, timestamp = _as_decoded(body)
+    else:
+        request_type, timestamp = request.type, request.timestamp
     if timestamp is None or timestamp == "":
         raise TimestampError("timestamp: missing")
     if not isinstance(timestamp, str):
         timestamp = epoch_ms_timestamp(timestamp)
         if timestamp is None:
             raise TimestampError(f"timestamp: {NUMBER_NOT_A_DATE}")
-    return request.type, timestamp
+    return request_type, timestamp
 
 
-def _not_an_envelope(body: bytes | bytearray, error: Exception | None) -> TimestampError:
-    """`Verifier.verify`'s refusal of a body whose ``request``, type or timestamp cannot be read
-    (``error``, msgspec's): in the words `verify_envelope` (decode_envelope) says it in, after
-    this check's name, so that both paths give one reason. Only a refused body is decoded again.
-    """
-    details = str(error)
+def _as_decoded(body: bytes | bytearray) -> tuple[str, str]:
+    """``request.type`` and ``request.timestamp`` as decode_envelope (`verify_envelope`'s) reads
+    them, for a body `_decode_head` refused or found with an empty type: its refusal in
+    decode_envelope's words, after this check's name, so that both paths give one reason; or,
+    for a ``"request"`` sent twice whose first is refused, the last, which decode_envelope and
+    json.loads read. Only such a body pays for this second decode."""
     try:
-        decode_envelope(bytes(body))
+        request = decode_envelope(bytes(body)).request
     except MalformedRequestError as exc:
-        details, error = str(exc).removeprefix("malformed request: "), exc
+        details = str(exc).removeprefix("malformed request: ")
         cause = exc.__cause__
-        if isinstance(cause, msgspec.DecodeError | UnicodeError | RecursionError):
-            error = cause
-    # (A body decode_envelope takes and verify does not, a ``"request": null`` followed by
-    # another ``"request"``, says msgspec's words on the first: the second is json.loads'.)
-    if isinstance(error, msgspec.ValidationError | MalformedRequestError | None):
-        return TimestampError(f"timestamp: body is no request envelope ({details})")
-    return TimestampError(f"timestamp: body is not a JSON request ({details})")
+        if isinstance(cause, msgspec.DecodeError | UnicodeError | RecursionError) and not (
+            isinstance(cause, msgspec.ValidationError)
+        ):
+            raise TimestampError(f"timestamp: body is not a JSON request ({details})") from None
+        raise TimestampError(f"timestamp: body is no request envelope ({details})") from None
+    return request.type, request.timestamp
 
 
 def _tolerance(value: float) -> float:
