@@ -24,7 +24,7 @@ from .log_values import bounded, request_name
 from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .responses import AskForPermissionsConsentCard, Response, ask, encode_response, speak
 from .rules import check_reply
-from .store.attributes import check_saves
+from .store.attributes import _StoredAttributes, check_saves
 
 if TYPE_CHECKING:
     from .dialog_model import DialogSlot
@@ -168,7 +168,7 @@ class Answering(Apologising):
         except Exception as exc:
             return await self._recover(exc, call, threadpool)
         except BaseException as exc:
-            failure = handler_bug(exc, failed_in(self.registry, call.running, self._step(call)))
+            failure = handler_bug(exc, self._failed_in(call, exc))
             if failure is None:
                 raise  # the request itself is cancelled (its deadline, a shutdown), or Ctrl-C
             return await self._recover(failure, call, threadpool)
@@ -345,6 +345,18 @@ class Answering(Apologising):
             )
         return ""
 
+    def _failed_in(self, call: Call, exc: BaseException) -> str:
+        """Who raised ``exc``, in `failed_in`'s words. While a service was being finished, that
+        step, though the handler made the reply (its code had all run); but the handler (left
+        in ``call.running`` for it) for its value the attributes' save refuses: a
+        `ResponseError`, a fault of its data, not the store's."""
+        running, finishing = call.running, call.finishing
+        if finishing is not None and not (
+            isinstance(exc, ResponseError) and issubclass(finishing, _StoredAttributes)
+        ):
+            running = None
+        return failed_in(self.registry, running, self._step(call))
+
     def _unhandled(self, request: Request) -> Response | None:
         if isinstance(request, IntentRequest):
             name = request.intent.name
@@ -452,7 +464,7 @@ class Answering(Apologising):
                 what = request_name(request)
                 logger.error("attributes not loaded or saved for %s: %s%s", what, exc, since)
         elif not self._said_too_large(call, exc):
-            who = failed_in(self.registry, call.running, self._step(call))
+            who = self._failed_in(call, exc)
             where = request_name(request) + (f" ({who})" if who else "")
             self._said_failure(exc, where)
         self._tell(exc, call.envelope)

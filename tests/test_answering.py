@@ -19,7 +19,6 @@ import pytest
 from starlette.testclient import TestClient as StarletteClient
 
 from alexaskill import (
-    Attributes,
     DialogSlot,
     IntentRequest,
     Request,
@@ -35,7 +34,6 @@ from alexaskill.deadline import Expired
 from alexaskill.exceptions import PermissionRequired, ResponseError, SlotError
 from alexaskill.i18n import Translations
 from alexaskill.models import decode_envelope
-from alexaskill.store import MemoryStore
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI, intent_fields
 
 from .catalogs import catalog
@@ -479,128 +477,3 @@ def test_the_session_ends_for_stop_under_an_after_request_hook_too() -> None:
     with TestClient(skill) as client:
         assert client.intent("AMAZON.StopIntent").should_end_session is True
         assert client.intent("GetWeather").should_end_session is False
-
-
-@pytest.mark.parametrize("raised", [_Broken, SystemExit, ValueError])
-def test_a_failure_of_the_stores_load_is_not_said_to_be_the_handlers(
-    caplog: pytest.LogCaptureFixture, raised: type[BaseException]
-) -> None:
-    # A BaseException of a custom store's load was "the handler raised _Broken", and the line
-    # named no one, though the handler was never called: the store's load is named instead.
-    class Down(MemoryStore):
-        async def load(self, key: str) -> dict[str, Any]:
-            raise raised("the store is down")
-
-    skill = Skill(DEFAULT_SKILL_ID, store=Down())
-    called: list[str] = []
-
-    @skill.launch
-    def launch(attributes: Attributes) -> Response:
-        called.append("launch")
-        return speak("Welcome.")
-
-    with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
-        result = client.launch()
-    assert (result.speech, called) == (APOLOGY, [])
-    error = result.handler_error
-    if raised is not ValueError:  # (an Exception is itself the error: no words about it)
-        assert str(error).startswith(f"the store's load of Attributes raised {raised.__name__}")
-        assert isinstance(error, RuntimeError) and type(error.__cause__) is raised
-    assert [r.getMessage() for r in caplog.records if "handler failed" in r.getMessage()] == [
-        "handler failed for LaunchRequest (the store's load of Attributes)"
-    ]
-
-
-@pytest.mark.parametrize("raised", [_Broken, SystemExit])
-@pytest.mark.parametrize("request_type", ["SessionEndedRequest", "AMAZON.StopIntent"])
-def test_a_failure_of_the_stores_save_after_no_handlers_reply_names_the_save(
-    caplog: pytest.LogCaptureFixture, raised: type[BaseException], request_type: str
-) -> None:
-    # A before-request hook changed the attributes, and no handler made the reply (none for a
-    # SessionEndedRequest; the built-in goodbye to Stop): a BaseException of the store's save
-    # was "the handler raised _Broken", and the line named no one.
-    failing: list[str] = []
-
-    class Down(MemoryStore):
-        async def update(self, key: str, *args: Any, **kwargs: Any) -> None:
-            if failing:
-                raise raised("the store is down")
-            await super().update(key, *args, **kwargs)
-
-    skill = Skill(DEFAULT_SKILL_ID, store=Down())
-
-    @skill.before_request
-    def seen(request: Request, attributes: Attributes) -> None:
-        attributes["last"] = request.type
-
-    @skill.launch
-    def launch() -> Response:
-        return ask("Welcome. Which city?")
-
-    with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
-        client.launch()
-        failing.append("down")
-        caplog.clear()
-        if request_type == "SessionEndedRequest":
-            result = client.session_ended()
-        else:
-            result = client.intent(request_type)
-    error = result.handler_error
-    assert str(error).startswith(f"the store's save of Attributes raised {raised.__name__}")
-    assert isinstance(error, RuntimeError) and type(error.__cause__) is raised
-    [line] = [r.getMessage() for r in caplog.records if "handler failed" in r.getMessage()]
-    assert line.endswith(" (the store's save of Attributes)"), line
-
-
-class _Db:
-    """A service of the skill's own."""
-
-
-@pytest.mark.parametrize("raised", [_Broken, SystemExit, ValueError])
-def test_a_failure_of_a_services_making_names_its_make_function(
-    caplog: pytest.LogCaptureFixture, raised: type[BaseException]
-) -> None:
-    # "the making of the service _Db raised _Broken" named the type, not the function the
-    # skill gave add_service, which is the code that raised.
-    async def open_db(call: object) -> _Db:
-        raise raised("the database is down")
-
-    skill = Skill(DEFAULT_SKILL_ID)
-    skill.add_service(_Db, open_db)
-
-    @skill.launch
-    def launch(db: _Db) -> Response:
-        return speak("Welcome.")
-
-    maker = f"{open_db.__module__}.{open_db.__qualname__}"
-    with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
-        result = client.launch()
-    error = result.handler_error
-    if raised is not ValueError:  # (an Exception is itself the error: no words about it)
-        said = f"the making of the service _Db by {maker} raised {raised.__name__}"
-        assert str(error).startswith(said), error
-    assert [r.getMessage() for r in caplog.records if "handler failed" in r.getMessage()] == [
-        f"handler failed for LaunchRequest (the making of the service _Db by {maker})"
-    ]
-
-
-def test_a_failure_of_a_services_finish_after_no_handlers_reply_names_its_function() -> None:
-    # As a store's save is named (above), so is a service's finish, by the function given.
-    async def open_db(call: object) -> _Db:
-        return _Db()
-
-    async def close_db(db: _Db) -> None:
-        raise _Broken("not closed")
-
-    skill = Skill(DEFAULT_SKILL_ID)
-    skill.add_service(_Db, open_db, close_db)
-
-    @skill.before_request
-    def uses(db: _Db) -> None:
-        pass
-
-    with TestClient(skill, raise_handler_errors=False) as client:
-        result = client.intent("AMAZON.StopIntent")
-    closer = f"{close_db.__module__}.{close_db.__qualname__}"
-    said = f"the finishing of the service _Db by {closer} raised _Broken"
-    assert str(result.handler_error).startswith(said), result.handler_error

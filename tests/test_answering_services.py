@@ -1,0 +1,211 @@
+"""What is logged, and told to ``on_handler_error``, when the making or finishing of a service
+fails (a store's load or save, a service of the skill's own): that step is named, never the
+handler whose code had not run yet, or had all run."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from alexaskill import Attributes, Request, Response, Skill, ask, speak
+from alexaskill.store import MemoryStore
+from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
+
+APOLOGY = "Sorry, something went wrong. Please try again later."
+
+
+class _Broken(BaseException):
+    pass
+
+
+class _Db:
+    """A service of the skill's own."""
+
+
+def _failure_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "handler failed" in r.getMessage()]
+
+
+def _named(func: Any) -> str:
+    """``func`` as the log names a function given to ``add_service``."""
+    return f"{func.__module__}.{func.__qualname__}"
+
+
+@pytest.mark.parametrize("raised", [_Broken, SystemExit, ValueError])
+def test_a_failure_of_the_stores_load_is_not_said_to_be_the_handlers(
+    caplog: pytest.LogCaptureFixture, raised: type[BaseException]
+) -> None:
+    # A BaseException of a custom store's load was "the handler raised _Broken", and the line
+    # named no one, though the handler was never called: the store's load is named instead.
+    class Down(MemoryStore):
+        async def load(self, key: str) -> dict[str, Any]:
+            raise raised("the store is down")
+
+    skill = Skill(DEFAULT_SKILL_ID, store=Down())
+    called: list[str] = []
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        called.append("launch")
+        return speak("Welcome.")
+
+    with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
+        result = client.launch()
+    assert (result.speech, called) == (APOLOGY, [])
+    error = result.handler_error
+    if raised is not ValueError:  # (an Exception is itself the error: no words about it)
+        assert str(error).startswith(f"the store's load of Attributes raised {raised.__name__}")
+        assert isinstance(error, RuntimeError) and type(error.__cause__) is raised
+    assert _failure_lines(caplog) == [
+        "handler failed for LaunchRequest (the store's load of Attributes)"
+    ]
+
+
+@pytest.mark.parametrize("raised", [_Broken, SystemExit])
+@pytest.mark.parametrize("request_type", ["SessionEndedRequest", "AMAZON.StopIntent"])
+def test_a_failure_of_the_stores_save_after_no_handlers_reply_names_the_save(
+    caplog: pytest.LogCaptureFixture, raised: type[BaseException], request_type: str
+) -> None:
+    # A before-request hook changed the attributes, and no handler made the reply (none for a
+    # SessionEndedRequest; the built-in goodbye to Stop): a BaseException of the store's save
+    # was "the handler raised _Broken", and the line named no one.
+    failing: list[str] = []
+
+    class Down(MemoryStore):
+        async def update(self, key: str, *args: Any, **kwargs: Any) -> None:
+            if failing:
+                raise raised("the store is down")
+            await super().update(key, *args, **kwargs)
+
+    skill = Skill(DEFAULT_SKILL_ID, store=Down())
+
+    @skill.before_request
+    def seen(request: Request, attributes: Attributes) -> None:
+        attributes["last"] = request.type
+
+    @skill.launch
+    def launch() -> Response:
+        return ask("Welcome. Which city?")
+
+    with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
+        client.launch()
+        failing.append("down")
+        caplog.clear()
+        if request_type == "SessionEndedRequest":
+            result = client.session_ended()
+        else:
+            result = client.intent(request_type)
+    error = result.handler_error
+    assert str(error).startswith(f"the store's save of Attributes raised {raised.__name__}")
+    assert isinstance(error, RuntimeError) and type(error.__cause__) is raised
+    [line] = _failure_lines(caplog)
+    assert line.endswith(" (the store's save of Attributes)"), line
+
+
+@pytest.mark.parametrize("raised", [_Broken, SystemExit, ValueError])
+def test_a_failure_of_a_services_making_names_its_make_function(
+    caplog: pytest.LogCaptureFixture, raised: type[BaseException]
+) -> None:
+    # "the making of the service _Db raised _Broken" named the type, not the function the
+    # skill gave add_service, which is the code that raised.
+    async def open_db(call: object) -> _Db:
+        raise raised("the database is down")
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.add_service(_Db, open_db)
+
+    @skill.launch
+    def launch(db: _Db) -> Response:
+        return speak("Welcome.")
+
+    maker = _named(open_db)
+    with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
+        result = client.launch()
+    error = result.handler_error
+    if raised is not ValueError:  # (an Exception is itself the error: no words about it)
+        said = f"the making of the service _Db by {maker} raised {raised.__name__}"
+        assert str(error).startswith(said), error
+    assert _failure_lines(caplog) == [
+        f"handler failed for LaunchRequest (the making of the service _Db by {maker})"
+    ]
+
+
+def test_a_failure_of_a_services_finish_after_no_handlers_reply_names_its_function() -> None:
+    # As a store's save is named (above), so is a service's finish, by the function given.
+    async def open_db(call: object) -> _Db:
+        return _Db()
+
+    async def close_db(db: _Db) -> None:
+        raise _Broken("not closed")
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.add_service(_Db, open_db, close_db)
+
+    @skill.before_request
+    def uses(db: _Db) -> None:
+        pass
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        result = client.intent("AMAZON.StopIntent")
+    closer = _named(close_db)
+    said = f"the finishing of the service _Db by {closer} raised _Broken"
+    assert str(result.handler_error).startswith(said), result.handler_error
+
+
+@pytest.mark.parametrize("raised", [_Broken, SystemExit, ValueError])
+def test_a_failure_of_a_services_finish_after_the_handlers_reply_names_its_function(
+    caplog: pytest.LogCaptureFixture, raised: type[BaseException]
+) -> None:
+    # The handler had returned its reply, and the finish given to add_service (its cleanup)
+    # raised: the apology's error was "app.launch raised _Broken", and the line named app.launch,
+    # whose code had all run.
+    async def open_db(call: object) -> _Db:
+        return _Db()
+
+    async def close_db(db: _Db) -> None:
+        raise raised("not closed")
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.add_service(_Db, open_db, close_db)
+
+    @skill.launch
+    def launch(db: _Db) -> Response:
+        return speak("Welcome.")
+
+    with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
+        result = client.launch()
+    assert result.speech == APOLOGY
+    step = f"the finishing of the service _Db by {_named(close_db)}"
+    error = result.handler_error
+    if raised is not ValueError:  # (an Exception is itself the error: no words about it)
+        assert str(error).startswith(f"{step} raised {raised.__name__}"), error
+    assert _failure_lines(caplog) == [f"handler failed for LaunchRequest ({step})"]
+
+
+@pytest.mark.parametrize("raised", [_Broken, ValueError])
+def test_a_failure_of_the_stores_save_after_the_handlers_reply_names_the_save(
+    caplog: pytest.LogCaptureFixture, raised: type[BaseException]
+) -> None:
+    # As a service's finish (above): a custom store's update that raised was the handler's.
+    # (A value of the handler's that JSON cannot hold still names the handler: its data.)
+    class Down(MemoryStore):
+        async def update(self, key: str, *args: Any, **kwargs: Any) -> None:
+            raise raised("the store is down")
+
+    skill = Skill(DEFAULT_SKILL_ID, store=Down())
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        attributes["visits"] = 1
+        return speak("Welcome.")
+
+    with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
+        result = client.launch()
+    assert result.speech == APOLOGY
+    if raised is not ValueError:
+        assert str(result.handler_error).startswith("the store's save of Attributes raised")
+    assert _failure_lines(caplog) == [
+        "handler failed for LaunchRequest (the store's save of Attributes)"
+    ]
