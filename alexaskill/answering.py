@@ -13,10 +13,17 @@ from .apologising import Answer as Answer
 from .apologising import Apologising
 from .apologising import failed_request_id as failed_request_id
 from .asking_again import ASKING_AGAIN_LINE, Question, ask_again, encode_question
-from .deadline import call_in_thread
+from .deadline import Watchdog, call_in_thread, cancelled_from_outside
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
-from .handler_bugs import failed_in, handler_bug, no_handler, not_a_reply, service_step
+from .handler_bugs import (
+    failed_in,
+    handler_bug,
+    no_handler,
+    not_a_reply,
+    service_step,
+    swallowed,
+)
 from .late_results import LateResult, report_late
 from .leaving import LEAVING, ended, kept_ended, unhandled
 from .log_repeats import Repeats
@@ -98,6 +105,9 @@ class Answering(Apologising):
     #: When each store failure's ERROR line was said (`STORE_FAILURE_EVERY`).
     _store_failures_said: Repeats
     _handling_said: Repeats  # (no handler; a catch-all's reply to Stop: leaving.ended)
+    #: The deadline's (`alexaskill.deadline_answering`), if any: its cancellations are not
+    #: from outside (`cancelled_from_outside`).
+    _watchdog: Watchdog | None = None
 
     def check_skill_id(self, envelope: Envelope) -> None:
         """Raise `SkillIdError` unless ``envelope`` names one of our ids in
@@ -233,6 +243,8 @@ class Answering(Apologising):
                 create = self._services[service_type][0]
                 call.making = service_type
                 made[service_type] = call.services[service_type] = await create(call)
+                if cancelled_from_outside(self._watchdog, call.watched):  # (as a handler's)
+                    raise swallowed(self._step(call))
         call.making = None
         call.running = handler
         kwargs = handler.arguments(call)
@@ -245,6 +257,10 @@ class Answering(Apologising):
         try:
             if handler.is_async:
                 result = await handler.func(**kwargs)
+                # A cancellation it caught (`except BaseException`) goes on: else the task ends
+                # as if never cancelled. (No await since: this is the handler's doing.)
+                if cancelled_from_outside(self._watchdog, call.watched):
+                    raise swallowed(failed_in(self.registry, handler))
             elif threadpool and handler.pace.inline and self.def_handlers == "adaptive":
                 # Its calls proved quick in threads: inline, saving the hop (alexaskill.pace).
                 result = handler.pace.call(handler.func, kwargs, handler.name)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import math
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -59,6 +60,7 @@ __all__ = [
     "Expired",
     "Watchdog",
     "call_in_thread",
+    "cancelled_from_outside",
     "deadline_grace",
     "expired",
     "lambda_deadline",
@@ -253,6 +255,30 @@ def expired(watched: tuple[Watchdog, asyncio.Task[Any]] | None, exc: BaseExcepti
     if watched is not None and watched[0].unwatch(watched[1]):
         return not watched[1].cancelling()
     return isinstance(exc, Expired) and (watched is None or not watched[1].cancelling())
+
+
+def cancelled_from_outside(watchdog: Watchdog | None, watched: Any = None) -> bool:
+    """Whether the running asyncio task is being cancelled by more than ``watchdog`` (its
+    deadline's cancellations, taken back when it is unwatched), or the watchdog of ``watched``
+    (`watch`'s, if at hand: the task's own, where a watchdog of another loop may have taken
+    ``watchdog``'s place since): from outside, by a server's shutdown or a caller's timeout.
+    False where no asyncio task runs (a thread, trio), and once the deadline's anyio cancel
+    scope, if ``watched`` is one, has cancelled: its cancellations are not counted apart."""
+    if isinstance(watched, tuple):
+        watchdog = watched[0]
+    elif watched is not None and watched.cancel_called:
+        return False
+    aio = sys.modules.get("asyncio")  # (not imported: no asyncio task runs)
+    if aio is None:
+        return False
+    try:
+        task = aio.current_task()
+    except RuntimeError:  # no running event loop
+        return False
+    cancelling = 0 if task is None else task.cancelling()
+    if not cancelling:
+        return False
+    return watchdog is None or cancelling > watchdog._expired.get(task, 0)
 
 
 #: Threads of `call_in_thread` running calls given up on (their deadline answered) at once,

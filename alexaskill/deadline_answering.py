@@ -10,7 +10,7 @@ from typing import Any, Final
 
 from . import messages
 from .answering import Answer, Answering
-from .deadline import DEADLINE_GRACE, Watchdog, expired, on_asyncio, watch
+from .deadline import DEADLINE_GRACE, expired, on_asyncio, watch
 from .dispatch import Call
 from .exceptions import DeadlineExceeded, MalformedRequestError, ResponseError
 from .handler_bugs import failed_in, let_through_by
@@ -37,7 +37,6 @@ class DeadlineAnswering(Answering):
 
     # Set by `Skill.__init__` (documented there).
     deadline: float | None
-    _watchdog: Watchdog | None
     progressive_after: float | None
     progressive_speech: str
     _progressive_tasks: set[Any]

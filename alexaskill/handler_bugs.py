@@ -1,5 +1,5 @@
 """Which exceptions that are no `Exception`, raised by a handler, are its bug; what a handler
-returned that is no reply.
+returned that is no reply; a cancellation from outside that it caught (`swallowed`).
 
 `alexaskill.answering` answers a handler's bug with the apology and lets the rest go on up: the
 request's own cancellation (the deadline's), or a Ctrl-C.
@@ -7,6 +7,7 @@ request's own cancellation (the deadline's), or a Ctrl-C.
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -32,7 +33,10 @@ __all__ = [
     "no_handler",
     "not_a_reply",
     "service_step",
+    "swallowed",
 ]
+
+logger = logging.getLogger("alexaskill")
 
 
 #: Who raised the last `BaseException` that `handler_bug` let go on up, in this context (an AWS
@@ -94,6 +98,22 @@ def _handler_bug(exc: BaseException, who: str) -> RuntimeError | None:
             failure = RuntimeError(f"{who} raised {type(exc).__name__}")
     failure.__cause__ = exc
     return failure
+
+
+def swallowed(who: str) -> BaseException:
+    """The ``CancelledError`` to raise again for the request's task, cancelled from outside (a
+    server's shutdown, a caller's timeout), after ``who`` (`failed_in`'s words) caught it and
+    returned: said at ERROR, since the task would otherwise end as if never cancelled, and
+    whoever cancelled it wait on for it."""
+    import asyncio
+
+    logger.error(
+        "%s caught the CancelledError of its request's cancellation from outside (the server "
+        "shutting down, a caller's timeout) and returned: the request is cancelled still, and "
+        "answered as such. Let CancelledError through (catch Exception, not BaseException).",
+        who,
+    )
+    return asyncio.CancelledError()
 
 
 def _shown(value: object) -> str:

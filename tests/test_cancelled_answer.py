@@ -5,6 +5,7 @@ tests/test_serve_uvicorn.py); here, what becomes of the cancellation, as a raw A
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import MutableMapping
@@ -129,3 +130,70 @@ def test_a_cancelled_store_load_is_said_not_the_handler(
     assert not line.startswith(name), line
     assert line.startswith("the store's load of Attributes was cancelled before it answered"), line
     assert name not in line, line
+
+
+def _swallowing(skill: Skill, started: list[asyncio.Event], how: str) -> None:
+    """Give ``skill`` a Hello handler that sets ``started[0]``, then swallows its task's
+    cancellation (``how``), changes the attributes and answers."""
+
+    # (`except BaseException: pass` is the common bug: a catch-all that catches too much.)
+    caught = asyncio.CancelledError if how == "CancelledError" else BaseException
+
+    @skill.intent("Hello")
+    async def hello(attributes: Attributes) -> Any:
+        started[0].set()
+        with contextlib.suppress(caught):
+            await asyncio.Event().wait()
+        if how == "uncancel":  # (asyncio's way of taking a cancellation back on purpose)
+            asyncio.current_task().uncancel()  # type: ignore[union-attr]
+        attributes["hello"] = "said"
+        return speak("swallowed")
+
+
+@pytest.mark.parametrize("deadline", [None, 30.0])
+@pytest.mark.parametrize("how", ["BaseException", "CancelledError"])
+def test_a_handler_that_swallows_a_cancellation_from_outside_leaves_its_task_cancelled(
+    caplog: pytest.LogCaptureFixture, deadline: float | None, how: str
+) -> None:
+    # The handler caught the CancelledError of a server's shutdown (or a caller's timeout) and
+    # returned: its reply went out, its attributes were saved, and the task ended as if nothing
+    # had cancelled it, the cancellation lost. It is answered as any request cancelled from
+    # outside is, and the handler's catch is named at ERROR.
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, deadline=deadline, store=store)
+    started: list[asyncio.Event] = []
+    _swallowing(skill, started, how)
+    raised: list[BaseException | None] = []
+
+    async def run() -> None:
+        started.append(asyncio.Event())  # (made on the loop that runs the request)
+        sent, exc = await _post_and_cancel(skill, started[0])
+        raised.append(exc)
+        assert sent[0]["status"] == 200
+        speech = json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"]
+        assert speech == DEADLINE_REPLY
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        asyncio.run(run())
+    assert isinstance(raised[0], asyncio.CancelledError)  # for whoever cancelled it
+    assert store._data == {}  # (an apology saves nothing: the user's retry makes no double)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    name = f"{__name__}._swallowing.<locals>.hello"
+    assert len(errors) == 1 and errors[0].startswith(f"{name} caught the CancelledError"), errors
+    said = [r.getMessage() for r in caplog.records if "was cancelled before it" in r.getMessage()]
+    assert len(said) == 1 and said[0].startswith(name), said
+
+
+def test_a_handler_that_takes_the_cancellation_back_answers() -> None:
+    # ``task.uncancel()`` after catching it is asyncio's way of meaning it: that is respected.
+    skill = Skill(SKILL_ID, deadline=None, store=MemoryStore())
+    started: list[asyncio.Event] = []
+    _swallowing(skill, started, "uncancel")
+
+    async def run() -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
+        started.append(asyncio.Event())
+        return await _post_and_cancel(skill, started[0])
+
+    sent, raised = asyncio.run(run())
+    assert raised is None
+    assert json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"] == "swallowed"
