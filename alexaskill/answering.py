@@ -78,6 +78,14 @@ def _say_unsaid_store_failures(message: str, unsaid: int) -> None:
     )
 
 
+def _failed_after(step: str, handler: Handler) -> tuple[str, ...]:
+    """The ERROR line's format and values for the failure of exception ``handler``'s answer:
+    its own, or that of ``step``, the finishing of a service once it had answered."""
+    if step:
+        return "%s failed after the exception handler %s answered", step, handler.name
+    return "exception handler %s failed", handler.name
+
+
 def _note_overrun(call: Call, deadline: float, handler: Handler) -> None:
     """Note ``handler``, which just returned, as what ran past the call's deadline if it did;
     and as what caught the deadline's cancellation if it returned with it pending (asyncio:
@@ -362,16 +370,22 @@ class Answering(Apologising):
         return ""
 
     def _failed_in(self, call: Call, exc: BaseException) -> str:
-        """Who raised ``exc``, in `failed_in`'s words. While a service was being finished, that
-        step, though the handler made the reply (its code had all run); but the handler (left
-        in ``call.running`` for it) for its value the attributes' save refuses: a
-        `ResponseError`, a fault of its data, not the store's."""
-        running, finishing = call.running, call.finishing
-        if finishing is not None and not (
+        """Who raised ``exc``, in `failed_in`'s words: the service being finished, if it did
+        (`_finishing`), though the handler made the reply (its code had all run)."""
+        return self._finishing(call, exc) or failed_in(
+            self.registry, call.running, self._step(call)
+        )
+
+    def _finishing(self, call: Call, exc: BaseException) -> str:
+        """The finishing of a service, in `service_step`'s words, if ``exc`` came of it; ""
+        if not, or if it is the attributes' save refusing a value the reply's code set (a
+        `ResponseError`: a fault of its data, not the store's; ``call.running`` names it)."""
+        finishing = call.finishing
+        if finishing is None or (
             isinstance(exc, ResponseError) and issubclass(finishing, _StoredAttributes)
         ):
-            running = None
-        return failed_in(self.registry, running, self._step(call))
+            return ""
+        return self._step(call)
 
     def _unhandled(self, request: Request) -> Response | None:
         if isinstance(request, IntentRequest):
@@ -401,6 +415,7 @@ class Answering(Apologising):
         handler = self.registry.exception_handler(exc, stop_at=stop_at)
         if handler is not None:
             call.exception = exc
+            call.making = call.finishing = None  # (the failed code's steps: handled now)
             try:
                 # Its services are made again (each service's create decides what it takes over
                 # from the failed code's), and the after-request hooks share them.
@@ -416,15 +431,18 @@ class Answering(Apologising):
                 return Answer(body, "exception_handler")
             except Exception as failure:
                 if not self._said_too_large(call, failure):
-                    self._said_failed(failure, "exception handler %s failed", handler.name)
+                    self._said_failed(
+                        failure, *_failed_after(self._finishing(call, failure), handler)
+                    )
                 self._tell(failure, call.envelope)
                 return Answer(self._apology_body(call), "handler_error")
             except BaseException as escaped:
                 # sys.exit() and the like: the same bugs as in a handler (see _answer).
-                bug = handler_bug(escaped, f"exception handler {handler.name}")
+                step = self._finishing(call, escaped)
+                bug = handler_bug(escaped, step or f"exception handler {handler.name}")
                 if bug is None:
                     raise
-                logger.error("exception handler %s failed", handler.name, exc_info=bug)
+                logger.error(*_failed_after(step, handler), exc_info=bug)
                 self._tell(bug, call.envelope)
                 return Answer(self._apology_body(call), "handler_error")
         silent = self._silent_reply(call)

@@ -209,3 +209,37 @@ def test_a_failure_of_the_stores_save_after_the_handlers_reply_names_the_save(
     assert _failure_lines(caplog) == [
         "handler failed for LaunchRequest (the store's save of Attributes)"
     ]
+
+
+@pytest.mark.parametrize("raised", [_Broken, ValueError])
+def test_a_failure_of_a_services_finish_after_an_exception_handlers_reply_names_its_function(
+    caplog: pytest.LogCaptureFixture, raised: type[BaseException]
+) -> None:
+    # As after a handler's reply (above): the exception handler had answered and the service's
+    # finish raised, yet the line said "exception handler app.oops failed", the apology's error
+    # "exception handler app.oops raised _Broken".
+    async def open_db(call: object) -> _Db:
+        return _Db()
+
+    async def close_db(db: _Db) -> None:
+        raise raised("not closed")
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.add_service(_Db, open_db, close_db)
+
+    @skill.launch
+    def launch() -> Response:
+        raise LookupError("no such city")
+
+    @skill.exception(LookupError)
+    def oops(exc: LookupError, db: _Db) -> Response:
+        return speak("Which city?")
+
+    with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
+        result = client.launch()
+    assert result.speech == APOLOGY
+    step = f"the finishing of the service _Db by {_named(close_db)}"
+    if raised is not ValueError:
+        assert str(result.handler_error).startswith(f"{step} raised _Broken"), result.handler_error
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert said == [f"{step} failed after the exception handler {_named(oops)} answered"]
