@@ -197,3 +197,52 @@ def test_a_handler_that_takes_the_cancellation_back_answers() -> None:
     sent, raised = asyncio.run(run())
     assert raised is None
     assert json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"] == "swallowed"
+
+
+class _Db:
+    """A service of the skill's own."""
+
+
+@pytest.mark.parametrize("where", ["hook", "make"])
+def test_a_hook_or_make_function_that_swallows_it_is_named(
+    caplog: pytest.LogCaptureFixture, where: str
+) -> None:
+    # As a handler (above): the before-request hook, or the function given to add_service,
+    # that caught the cancellation and returned is named, and the request is cancelled still.
+    skill = Skill(SKILL_ID, deadline=None)
+    started: list[asyncio.Event] = []
+
+    async def swallow() -> None:
+        started[0].set()
+        with contextlib.suppress(BaseException):
+            await asyncio.Event().wait()
+
+    async def open_db(call: object) -> _Db:
+        await swallow()
+        return _Db()
+
+    async def check() -> None:
+        await swallow()
+
+    skill.add_service(_Db, open_db)
+    if where == "hook":
+        skill.before_request(check)
+        name = f"the before-request hook {check.__module__}.{check.__qualname__}"
+    else:
+        name = f"the making of the service _Db by {open_db.__module__}.{open_db.__qualname__}"
+
+    @skill.intent("Hello")
+    async def hello(db: _Db) -> Any:
+        return speak("hello")
+
+    raised: list[BaseException | None] = []
+
+    async def run() -> None:
+        started.append(asyncio.Event())
+        raised.append((await _post_and_cancel(skill, started[0]))[1])
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        asyncio.run(run())
+    assert isinstance(raised[0], asyncio.CancelledError)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and errors[0].startswith(f"{name} caught the CancelledError"), errors
