@@ -264,9 +264,11 @@ def cancelled_from_outside(watchdog: Watchdog | None, watched: Any = None) -> bo
     ``watchdog``'s place since): from outside, by a server's shutdown or a caller's timeout.
     False where no asyncio task runs (a thread, trio), and once the deadline's anyio cancel
     scope, if ``watched`` is one, has cancelled: its cancellations are not counted apart."""
-    if isinstance(watched, tuple):
-        watchdog = watched[0]
-    elif watched is not None and watched.cancel_called:
+    if isinstance(watched, tuple):  # (the usual case, a deadline: the task at hand, no lookup)
+        watchdog, task = watched
+        cancelling: int = task.cancelling()
+        return cancelling > 0 and cancelling > watchdog._expired.get(task, 0)
+    if watched is not None and watched.cancel_called:
         return False
     aio = sys.modules.get("asyncio")  # (not imported: no asyncio task runs)
     if aio is None:
