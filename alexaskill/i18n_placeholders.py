@@ -11,7 +11,8 @@ import struct
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from .ssml import Ssml, _unwrap, escape
+from .ssml import Ssml, escape
+from .ssml_compose import _unwrap
 
 if TYPE_CHECKING:  # not imported: the slot checks load this module, translations or none
     import gettext

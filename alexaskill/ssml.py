@@ -44,11 +44,10 @@ everything else enumerated is checked against the full list.
 from __future__ import annotations
 
 import datetime
-import enum
 import math
 import re
 from collections.abc import Iterable
-from typing import Final, SupportsIndex
+from typing import Final
 
 from .exceptions import ResponseError
 from .ssml_check import (
@@ -61,7 +60,6 @@ from .ssml_check import (
     _EMPHASIS_LEVELS,
     _INTENSITIES,
     _INTERPRET_AS,
-    _MARKUP,
     _MAX_BREAK_MS,
     _WORD_ROLES,
     _break_error,
@@ -71,11 +69,10 @@ from .ssml_check import (
     strip_tags,
 )
 from .ssml_check import PROBLEM_WITH_RESPONSE as PROBLEM_WITH_RESPONSE  # (not in __all__)
+from .ssml_compose import Ssml, _Checked, _content, _made, escape, speak
 from .ssml_prosody import _prosody_pitch, _prosody_rate, _prosody_volume
 from .web_urls import _url_error
-from .xml_markup import _instruction_error, _left_open_error, _misc_error, _start_tag_error
 from .xml_references import _xml_unescape
-from .xml_text import _speak_root, _xml_text
 
 __all__ = [
     "Ssml",
@@ -100,205 +97,6 @@ __all__ = [
     "voice",
     "w",
 ]
-
-
-class Ssml(str):
-    """A string of SSML markup that is already safe: it is sent verbatim, never escaped."""
-
-    __slots__ = ()
-
-    # A ``<speak>`` document on either side makes the result one document (two roots: no XML).
-
-    def __add__(self, other: str) -> Ssml:
-        if isinstance(other, str):
-            if _is_document(self) or _is_document(other):
-                return speak(self, other)
-            return _made(str.__add__(self, escape(other)), (self, other))
-        return NotImplemented
-
-    def __radd__(self, other: str) -> Ssml:
-        if isinstance(other, str):
-            if _is_document(self):
-                return speak(other, self)
-            return _made(str.__add__(escape(other), self), (self, other))
-        return NotImplemented
-
-    def __mul__(self, count: SupportsIndex) -> Ssml:
-        if _is_document(self):
-            return _made(f"<speak>{str.__mul__(_unwrap(self), count)}</speak>", (self,))
-        return _made(str.__mul__(self, count), (self,))
-
-    __rmul__ = __mul__
-
-    def join(self, iterable: Iterable[str], /) -> Ssml:
-        """Join the parts with this separator, escaping the plain-text parts."""
-        parts = [self, *iterable]
-        if any(map(_is_document, parts)):
-            return _made(f"<speak>{_unwrap(self).join(map(_unwrap, parts[1:]))}</speak>", parts)
-        return _made(str.join(self, map(escape, parts[1:])), parts)
-
-    def __repr__(self) -> str:
-        return f"Ssml({str.__repr__(self)})"
-
-
-class _Checked(Ssml):
-    """`Ssml` of the builders alone, whose ``<break>`` and ``<audio>`` elements they checked:
-    `alexaskill.responses.SsmlSpeech` does not check them again (it does `Ssml`'s)."""
-
-    __slots__ = ()
-
-
-def _made(markup: str, parts: Iterable[str]) -> Ssml:
-    """``markup`` made of ``parts`` as `_Checked` if every part is: plain text (escaped), a
-    builder's, or `Ssml` with no tag at all; else as `Ssml`, whose elements speech checks."""
-    for part in parts:
-        if type(part) is not _Checked and isinstance(part, Ssml) and "<" in part:
-            return Ssml(markup)
-    return _Checked(markup)
-
-
-#: Values whose ``str()`` is their repr, never words: bytes (``b'Paris'``) and containers.
-_NO_WORDS: Final = (bytes, bytearray, memoryview, list, tuple, dict, set, frozenset)
-
-
-def escape(text: str) -> Ssml:
-    """Escape ``& < > " '`` so plain text can sit in SSML; `Ssml` values come back unchanged.
-
-    A number is its digits (an `IntEnum` member's too), a str subclass the text it holds; None,
-    another `Enum` member (str() says "Topping.HAM"), bytes or a container (a list, a dict, …:
-    str() says ``b'Paris'``, ``['a', 'b']``) raises `ResponseError`. A character XML cannot hold
-    (a lone surrogate, a control character) becomes a space: Alexa would refuse it.
-    """
-    if isinstance(text, Ssml):
-        return text
-    if not isinstance(text, str) and (text is None or isinstance(text, (enum.Enum, *_NO_WORDS))):
-        if not isinstance(text, int):
-            raise ResponseError(f"SSML text is {text!r}: give the words to say (a str)")
-        text = int.__repr__(text)  # its digits, never "_Floor.TOP"
-    text = _xml_text(str.__str__(text) if isinstance(text, str) else str(text))
-    return Ssml(
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("'", "&apos;")
-    )
-
-
-#: What composing drops of a part: a ``<speak>`` tag, opening, closing or empty (``<speak/>``),
-#: whose quoted attribute values may hold ``>`` (XML allows it there), and an XML declaration
-#: (``<?xml version='1.0'?>``: allowed first in a document alone). Found with the comments,
-#: CDATA sections and processing instructions (group 1: one of these three, each to its end or
-#: to the end of the text), whose text is kept as it is: a ``<speak>`` in a CDATA section is
-#: said, not unwrapped. In plain text ``<`` is escaped, so only markup matches. Possessive: no
-#: backtracking.
-_UNWRAPPED = re.compile(
-    r"<\?xml(?=[ \t\r\n?])(?:[^?]|\?(?!>))*+\?>"
-    r"|(<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z))"
-    r"""|</?speak(?=[\s/>])(?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+>""",
-    re.DOTALL,
-)
-
-
-def _kept(found: re.Match[str]) -> str:
-    """What `_UNWRAPPED` found, as composing keeps it: a comment, a CDATA section or a
-    processing instruction whole; nothing of a ``<speak>`` tag or an XML declaration."""
-    return found.group(1) or ""
-
-
-def _is_document(part: str) -> bool:
-    """Whether ``part`` is SSML markup that is a ``<speak>`` document; `ResponseError` if it
-    has a DOCTYPE, or a comment or processing instruction before its root that XML does not
-    read (`_refuse_bad_prolog`). The one test of `speak`, ``+``, ``*`` and ``join`` (through
-    `_unwrap`)."""
-    if not isinstance(part, Ssml):
-        return False
-    if "<!DOCTYPE" in part:
-        _refuse_doctype(part)
-    root = _speak_root(part)
-    if root > 0:
-        _refuse_bad_prolog(part, root)
-    return root >= 0
-
-
-def _refuse_bad_prolog(part: str, root: int) -> None:
-    """`ResponseError` if what comes before the root of ``part`` (at ``root``) is no XML
-    (`alexaskill.xml_markup._misc_error`): composing drops the prolog, so the app would never
-    see it, though it refuses the same document given whole (`alexaskill.responses.SsmlSpeech`)
-    and `ssml_error` does too."""
-    error = _misc_error(part, 0, root, prolog=True)
-    if error is not None:
-        raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
-
-
-def _unwrap(part: str) -> str:
-    """The SSML inside a part, without its ``<speak>`` tags (a root, several side by side, or a
-    stray one: ``a</speak>``) and without the prolog before the first or an XML declaration
-    (only allowed first in a document), their text in a comment, a CDATA section or a
-    processing instruction kept (`_UNWRAPPED`); plain text escaped."""
-    if not isinstance(part, Ssml):
-        return escape(part)
-    if "<!" in part or "<?" in part:
-        _refuse_left_open(part)
-    if "speak" not in part and "<?xml" not in part and "<!DOCTYPE" not in part:  # the usual
-        return str(part)
-    if not _is_document(part):
-        if "<?xml" in part:
-            for found in _UNWRAPPED.finditer(part):
-                # A declaration starting the fragment is its prolog, dropped; one after text
-                # or a tag would stand inside the composed root.
-                declaration = found.group(1) is None and found.group().startswith("<?")
-                if declaration and part[: found.start()].strip(" \t\r\n"):
-                    _refuse_dropped(part, found)
-        return _UNWRAPPED.sub(_kept, part)
-    root = _speak_root(part)
-    for found in _UNWRAPPED.finditer(part, root):
-        _refuse_dropped(part, found)
-    return _UNWRAPPED.sub(_kept, part[root:] if root > 0 else part)
-
-
-def _refuse_left_open(part: str) -> None:
-    """`ResponseError` naming ``part`` if a comment, CDATA section or processing instruction
-    in it runs to its end: composed, it would swallow what follows, the root's end tag too."""
-    *_, last = _MARKUP.finditer(part)  # (it holds "<!" or "<?": a piece at least)
-    if last.end() == len(part) and last.group().startswith(("<!-", "<![", "<?")):
-        error = _left_open_error(part, last.start(), last.group())
-        if error is not None:
-            raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
-
-
-def _refuse_dropped(part: str, found: re.Match[str]) -> None:
-    """`ResponseError` if what `_UNWRAPPED` found in the document ``part``, past its prolog,
-    and composing drops, is no XML: a ``<speak>`` start tag XML cannot read (``<speak x=1>``)
-    or an XML declaration (past the start there). The app refuses the same document given
-    whole (`alexaskill.responses.SsmlSpeech`), as `ssml_error` does; a fragment's stray root
-    tags are dropped unread (it is no document, the pieces of one), and a declaration that
-    starts it."""
-    text = found.group()
-    if found.group(1) is not None or text.startswith("</"):
-        return
-    if text.startswith("<?"):
-        error = _instruction_error(part, found.start(), text)
-    else:
-        error = _start_tag_error(part, found.start(), text)
-    if error is not None:
-        raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
-
-
-def _refuse_doctype(part: str) -> None:
-    """`ResponseError` if ``part`` has a DOCTYPE (not the text of a comment or a CDATA section):
-    it cannot be unwrapped with the root (it may declare the entities the document uses), and
-    inside the composed ``<speak>`` it is no XML, which the app would refuse far from here."""
-    if any(piece.group(1) == "!DOCTYPE" for piece in _MARKUP.finditer(part)):
-        raise ResponseError(
-            f"SSML part {str.__str__(part)[:40]!r} has a DOCTYPE: Amazon's SSML has none, and "
-            "composed into one document it would stand inside <speak>, which is no XML; leave "
-            "it out (and any entity it declares)"
-        )
-
-
-def _content(parts: Iterable[str]) -> str:
-    return "".join(map(_unwrap, parts))
 
 
 def _element(tag: str, attributes: dict[str, str], parts: Iterable[str]) -> Ssml:
@@ -330,11 +128,6 @@ def _choose(tag: str, attribute: str, value: str, allowed: Iterable[str]) -> str
             f"SSML <{tag} {attribute}={value!r}> is not allowed; use one of {choices}"
         )
     return value
-
-
-def speak(*parts: str) -> Ssml:
-    """A ``<speak>`` document of the parts (plain ``str`` escaped, nested roots unwrapped)."""
-    return _made(f"<speak>{_content(parts)}</speak>", parts)
 
 
 #: A ``<break time>`` value: a number immediately followed by its unit, s or ms ("2s", "500ms":

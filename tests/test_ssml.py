@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from alexaskill import ssml, ssml_faults
+from alexaskill import ssml, ssml_compose, ssml_faults
 from alexaskill.exceptions import ResponseError
 from alexaskill.hearing import spoken_text
 from alexaskill.responses import SimpleCard, SsmlSpeech
@@ -113,7 +113,7 @@ def test_documents_compose_into_one_speak_root(make: Any, expected: str) -> None
     # Two <speak> roots side by side are not XML: Alexa refuses the response. Each result must
     # have one root, so that "SSML documents compose" holds for the operators too.
     result = make()
-    assert isinstance(result, Ssml)  # Ssml, or its builders' kind (ssml._Checked)
+    assert isinstance(result, Ssml)  # Ssml, or its builders' kind (ssml_compose._Checked)
     assert result == expected
     assert ssml.ssml_error(result) is None
 
@@ -130,7 +130,7 @@ def test_documents_compose_into_one_speak_root(make: Any, expected: str) -> None
 )
 def test_the_builders_ssml_is_marked_checked(make: Any) -> None:
     # SsmlSpeech does not check again the <break> and <audio> elements the builders checked.
-    assert type(make()) is ssml._Checked
+    assert type(make()) is ssml_compose._Checked
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ from msgspec import UNSET, UnsetType
 from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
-from ..ssml import Ssml, _Checked
+from ..ssml import Ssml
+from ..ssml_compose import _Checked
 from ..ssml_limits import (
     _ATTRIBUTES,
     _BLANK,
