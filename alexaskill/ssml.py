@@ -32,9 +32,10 @@ A fragment without the ``<speak>`` root is fine: `speak` and the response wrap i
 unwraps the ``<speak>`` root of parts it is given, so SSML documents compose; so do ``+``, ``*``
 and ``join``: when a side is a ``<speak>`` document, the result is one document with one root.
 A part with a DOCTYPE is refused where it is composed: Alexa's SSML has none, and it cannot
-stand inside the composed root; so is one that leaves a comment, a CDATA section or a processing
-instruction open, which would swallow what follows it (by `speak` and the element builders; by
-``+``, ``*`` and ``join`` only where a side is a document; else the app refuses the result).
+stand inside the composed root; so is an `Ssml` part that leaves a comment, a CDATA section or a
+processing instruction open, which would swallow what follows it (by `speak`, the element
+builders, ``+``, ``*`` and ``join`` alike, in the words the app says of the part as speech). A
+plain ``str`` part is text, escaped: its ``<!--`` opens nothing.
 
 Amazon's sound library is addressed as ``soundbank://…``; `audio` accepts that besides HTTPS.
 Voice names and ``xml:lang`` values are checked for shape only (Amazon adds voices and locales),

@@ -31,6 +31,8 @@ class Ssml(str):
         if isinstance(other, str):
             if _is_document(self) or _is_document(other):
                 return speak(self, other)
+            _refuse_left_open(self)
+            _refuse_left_open(other)
             return _made(str.__add__(self, escape(other)), (self, other))
         return NotImplemented
 
@@ -38,12 +40,14 @@ class Ssml(str):
         if isinstance(other, str):
             if _is_document(self):
                 return speak(other, self)
+            _refuse_left_open(self)  # (``other`` is plain text: an Ssml's own __add__ came first)
             return _made(str.__add__(escape(other), self), (self, other))
         return NotImplemented
 
     def __mul__(self, count: SupportsIndex) -> Ssml:
         if _is_document(self):
             return _made(f"<speak>{str.__mul__(_unwrap(self), count)}</speak>", (self,))
+        _refuse_left_open(self)
         return _made(str.__mul__(self, count), (self,))
 
     __rmul__ = __mul__
@@ -53,6 +57,8 @@ class Ssml(str):
         parts = [self, *iterable]
         if any(map(_is_document, parts)):
             return _made(f"<speak>{_unwrap(self).join(map(_unwrap, parts[1:]))}</speak>", parts)
+        for part in parts:
+            _refuse_left_open(part)
         return _made(str.join(self, map(escape, parts[1:])), parts)
 
     def __repr__(self) -> str:
@@ -156,8 +162,7 @@ def _unwrap(part: str) -> str:
     processing instruction kept (`_UNWRAPPED`); plain text escaped."""
     if not isinstance(part, Ssml):
         return escape(part)
-    if "<!" in part or "<?" in part:
-        _refuse_left_open(part)
+    _refuse_left_open(part)
     if "speak" not in part and "<?xml" not in part and "<!DOCTYPE" not in part:  # the usual
         return str(part)
     if not _is_document(part):
@@ -176,11 +181,21 @@ def _unwrap(part: str) -> str:
 
 
 def _refuse_left_open(part: str) -> None:
-    """`ResponseError` naming ``part`` if a comment, CDATA section or processing instruction
-    in it runs to its end: composed, it would swallow what follows, the root's end tag too."""
+    """`ResponseError` naming ``part`` if it is `Ssml` (plain text is escaped: its ``<!--``
+    opens nothing) and a comment, CDATA section or processing instruction in it runs to its
+    end: composed, it would swallow what follows, the root's end tag too. The one check of
+    `speak`, the element builders, ``+``, ``*`` and ``join``, said as the app says ``part``
+    given as speech (`alexaskill.responses.SsmlSpeech`)."""
+    if not isinstance(part, Ssml) or ("<!" not in part and "<?" not in part):  # the usual
+        return
     *_, last = _MARKUP.finditer(part)  # (it holds "<!" or "<?": a piece at least)
-    if last.end() == len(part) and last.group().startswith(("<!-", "<![", "<?")):
-        error = _left_open_error(part, last.start(), last.group())
+    piece = last.group()
+    if last.end() == len(part) and piece.startswith(("<!-", "<![", "<?")):
+        error = _left_open_error(part, last.start(), piece)
+        if error is not None and "</speak>" not in piece and _speak_root(part) < 0:
+            # No root: the app wraps the part in one as written, whose end tag the piece then
+            # holds too (", </speak> too"), and says so; said here as there.
+            error = _left_open_error(part, last.start(), f"{piece}</speak>")
         if error is not None:
             raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
 
