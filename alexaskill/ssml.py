@@ -73,7 +73,7 @@ from .ssml_check import PROBLEM_WITH_RESPONSE as PROBLEM_WITH_RESPONSE  # (not i
 from .ssml_compose import Ssml, _Checked, _content, _made, escape, speak
 from .ssml_prosody import _prosody_pitch, _prosody_rate, _prosody_volume
 from .web_urls import _url_error
-from .xml_references import _xml_unescape
+from .xml_references import _reference_error, _xml_unescape
 
 __all__ = [
     "Ssml",
@@ -109,8 +109,10 @@ def _element(tag: str, attributes: dict[str, str], parts: Iterable[str]) -> Ssml
 
 def _attribute(tag: str, name: str, value: str) -> str:
     """An attribute's value, escaped. An attribute holds text, never markup: `Ssml` given is
-    read as the text it says, as XML reads it (`_xml_unescape`: ``&#x85;`` U+0085, HTML's
-    ``&eacute;`` left as written), then escaped; one holding a tag is refused."""
+    read as the text it says, as XML reads it (`_xml_unescape`: ``&#x85;`` U+0085), then
+    escaped; one holding a tag is refused, and so is one with an ``&`` XML does not read
+    (HTML's ``&eacute;``, a bare ``&``: `_reference_error`), as `ssml_error` and Alexa refuse
+    the value written by hand, in the same words."""
     if not isinstance(value, Ssml):
         return escape(value)
     if "<" in value:
@@ -118,7 +120,11 @@ def _attribute(tag: str, name: str, value: str) -> str:
             f"SSML <{tag} {name}> is given markup ({str.__str__(value)[:40]!r}): an attribute "
             "holds text; give a str"
         )
-    return escape(_xml_unescape(str.__str__(value)))  # (an Ssml without "&" comes back)
+    text = str.__str__(value)
+    error = _reference_error(text)  # (quick without an "&")
+    if error is not None:
+        raise ResponseError(f"SSML <{tag} {name}> value {text[:40]!r}: {error}")
+    return escape(_xml_unescape(text))  # (a plain str: its quotes and ">" escaped)
 
 
 def _choose(tag: str, attribute: str, value: str, allowed: Iterable[str]) -> str:

@@ -179,3 +179,31 @@ def test_a_reference_of_too_many_digits_in_a_tag_is_refused_not_a_value_error(
     with pytest.raises(ResponseError) as refused:
         SsmlSpeech(Ssml(markup))
     assert str(refused.value) == f"outputSpeech.ssml: {found}"
+
+
+@pytest.mark.parametrize(
+    "value", ["caf&eacute;", "Tom & Jerry", "a &amp b", "&#0;", "x&#xD800;", "&#x110000;"]
+)
+def test_ssml_given_as_an_attribute_value_is_refused_as_the_checker_refuses_it(value: str) -> None:
+    # `Ssml` given as an attribute value is read as XML reads it, but what XML cannot read was
+    # kept as written, its "&" escaped (ssml.sub("x", Ssml("caf&eacute;")) wrote the alias
+    # "caf&amp;eacute;", said "caf ampersand eacute"), where the checker, as Alexa's XML parser,
+    # refuses the same value written by hand: refused alike now, in its words, placed in the value.
+    document = f'<speak><sub alias="{value}">x</sub></speak>'
+    said = ssml.ssml_error(document)
+    assert said is not None
+    with pytest.raises(ResponseError) as refused:
+        ssml.sub("x", Ssml(value))
+    words = str(refused.value)
+    opening = f"SSML <sub alias> value {value!r}: "
+    assert words.startswith(opening), words
+    fault, _, rest = words.removeprefix(opening).partition(" at index ")
+    assert said.startswith(f"{fault} at index "), (words, said)
+    at = int(rest.split(" ", 1)[0].split(":", 1)[0])
+    assert f"{fault} at index {at + document.index(value)}" in said, (words, said)
+    reason = ": Alexa parses SSML as XML"
+    assert words[words.index(reason) :] == said[said.index(reason) :], (words, said)
+
+
+def test_ssml_given_as_an_attribute_value_xml_reads_is_taken() -> None:
+    assert ssml.sub("x", Ssml("caf&#233; &amp; &#x85;")) == '<sub alias="café &amp; \x85">x</sub>'
