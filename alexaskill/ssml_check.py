@@ -407,15 +407,18 @@ def ssml_error(markup: str) -> str | None:
     nothing, is longer than 8000 characters or holds more than five ``<audio>`` clips, counted
     from the root as the app sends it (`alexaskill.ssml_limits`, the app's own check).
     """
-    error = _markup_error(markup)
-    if error is not None:
-        return error
+    return _markup_error(markup) or _limits_error(markup, "the speech")
+
+
+def _limits_error(markup: str, subject: str) -> str | None:
+    """Why the speech ``markup`` is past a limit of the speech as a whole, said of ``subject``
+    ("the speech", or the field the app names: "outputSpeech.ssml says nothing (…)"), or None."""
     # The limits of the speech as a whole, as the app holds it to them where it is built: in
     # what is sent, from the root (`SsmlSpeech` drops the prolog).
     from .ssml_limits import _speech_fault  # (not above: it reads `_MARKUP` of this module)
 
     root = _speak_root(markup)
-    return _speech_fault("the speech", markup[root:] if root > 0 else markup)
+    return _speech_fault(subject, markup[root:] if root > 0 else markup)
 
 
 def _markup_error(markup: str) -> str | None:
@@ -489,7 +492,9 @@ def _markup_fault(markup: str) -> str | None:
 
 
 def response_ssml_error(response: Mapping[str, Any]) -> str | None:
-    """`ssml_error` of a ``response`` object's SSML speech and reprompt, naming the part."""
+    """`ssml_error` of a ``response`` object's SSML speech and reprompt, naming the part as the
+    app names it: ``outputSpeech.ssml: <fault>``, and ``outputSpeech.ssml says nothing (…)``
+    for a limit of the speech as a whole."""
     parts = [("outputSpeech", response.get("outputSpeech"))]
     reprompt = response.get("reprompt")
     if isinstance(reprompt, Mapping):
@@ -503,7 +508,10 @@ def response_ssml_error(response: Mapping[str, Any]) -> str | None:
         if not isinstance(markup, str):
             kind = "null" if markup is None else type(markup).__name__
             return f"{where}.ssml: not a string but {kind}"
-        error = ssml_error(markup)
+        error = _markup_error(markup)
         if error is not None:
             return f"{where}.ssml: {error}"
+        error = _limits_error(markup, f"{where}.ssml")  # (the field its subject, as the app's)
+        if error is not None:
+            return error
     return None

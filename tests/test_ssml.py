@@ -1390,43 +1390,6 @@ def test_a_fault_of_a_fragment_is_placed_in_the_fragment_as_written(
     assert fault in (ssml.ssml_error(fragment) or ""), ssml.ssml_error(fragment)
 
 
-_CLIP = '<audio src="soundbank://soundlibrary/animals/amzn_sfx_bear_groan_roar_01"/>'
-
-
-@pytest.mark.parametrize(
-    ("document", "fault"),
-    [
-        (f"<speak>{_CLIP * 6}</speak>", "has 6 <audio> clips; the limit is 5"),
-        (f"<speak>{'a' * 7985}</speak>", "is 8000 characters"),  # (8000 taken: below)
-        (f"<speak>{'a' * 7986}</speak>", "is 8001 characters; the limit is 8000"),
-        ("<speak> </speak>", "says nothing"),
-        ("<speak><p/><!-- to do --></speak>", "says nothing"),
-        ("<speak/>", "says nothing"),
-        ("<speak>&#8203;</speak>", "says nothing"),
-    ],
-)
-def test_ssml_error_says_the_limits_of_speech_in_the_words_of_the_app(
-    document: str, fault: str
-) -> None:
-    # The app refused six clips, 8001 characters and speech that says nothing where the speech
-    # was built; ssml_error, the test tools' check of every answer (a replayed one too), took
-    # them, and Alexa refuses them. One check of both, said alike.
-    said = ssml.ssml_error(document)
-    if fault == "is 8000 characters":
-        assert said is None
-        return
-    assert said is not None and fault in said, said
-    with pytest.raises(ResponseError, match=re.escape(fault)):
-        SsmlSpeech(Ssml(document))
-
-
-def test_ssml_error_counts_the_speech_sent_from_its_root() -> None:
-    # A prolog is not sent (SsmlSpeech drops it): it counts toward no limit.
-    document = f"<!-- {'c' * 100} --><speak>{'a' * 7985}</speak>"
-    assert ssml.ssml_error(document) is None
-    assert SsmlSpeech(Ssml(document))
-
-
 @pytest.mark.parametrize(
     ("fragment", "said"),
     [
