@@ -90,7 +90,10 @@ def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str
     source = markup if _AMAZON_PREFIX.match(markup) else f"<speak>{markup}</speak>"
     # Alexa's own tags use the amazon: prefix without declaring it.
     source = _AMAZON_PREFIX.sub('<speak xmlns:amazon="urn:alexaskill:amazon"', source, count=1)
-    if "<!" in source:  # no DOCTYPE, so no entities to expand (nor does Alexa take one)
+    # No DOCTYPE, so no entities to expand (nor does Alexa take one): any text "<!DOCTYPE", a
+    # comment's too, is enough (XML's names are case-sensitive: "<!doctype" is no XML, which
+    # the parser refuses below). Comments and CDATA sections, which Alexa takes, are read.
+    if "<!DOCTYPE" in source:
         return strip_tags(markup)
     try:
         root = ElementTree.fromstring(source)  # noqa: S314 - no DOCTYPE: checked above
