@@ -1,6 +1,6 @@
 """What a user hears of an answer's SSML, as text: for `SkillResponse.speech`, ``client.say()``,
 ``alexaskill chat`` and ``replay``. Its words, pauses and clips are those the simulator's page
-says (static/ssml.js, held to this reading by tests/test_simulator_browser_turns.py), by
+says (static/ssml.js, held to this reading by tests/test_simulator_browser_ssml.py), by
 Amazon's SSML reference: a ``<p>`` with x-strong breaks around it, an ``<s>`` ending with a
 strong one, ``<say-as>`` characters, spell-out and digits one by one; words apart at an element
 that shapes the voice. What only a voice has (rate, pitch, volume, language) is not written."""

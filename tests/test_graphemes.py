@@ -1,5 +1,5 @@
 """Text cut into the characters a user sees (`alexaskill.graphemes`); the simulator's page cuts
-the same (tests/test_simulator_browser_turns.py holds both to Chromium's ``Intl.Segmenter``)."""
+the same (tests/test_simulator_browser_ssml.py holds both to Chromium's ``Intl.Segmenter``)."""
 
 from __future__ import annotations
 

@@ -159,7 +159,7 @@ def test_say_as_letters_are_heard_a_character_at_a_time_not_a_code_point(
 
 
 #: Text, and the characters the simulator's page (Chromium's ``Intl.Segmenter``: Unicode 17's
-#: grapheme clusters, UAX #29) cuts it into; tests/test_simulator_browser_turns.py holds the page
+#: grapheme clusters, UAX #29) cuts it into; tests/test_simulator_browser_ssml.py holds the page
 #: to the same.
 _CUT_AS_THE_PAGE_CUTS: Final = [
     # Indic conjuncts: consonant, virama, consonant (UAX #29's GB9c, Unicode 15.1 on), also in

@@ -13,7 +13,7 @@ script reads unicodedata2; alexaskill never imports it. In a Python 3.11 virtual
     python tools/graphemes_newer.py            # the table, as graphemes.py writes it
     python tools/graphemes_newer.py --check    # exit status 1 when graphemes.py's differs
 
-tests/test_simulator_browser_turns.py cuts every character the page's Unicode has and Python's
+tests/test_simulator_browser_ssml.py cuts every character the page's Unicode has and Python's
 does not, as the page cuts it and as alexaskill does: a Chromium of a newer Unicode fails there
 until the table is made anew with the unicodedata2 of its version.
 """

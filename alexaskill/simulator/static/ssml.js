@@ -1,5 +1,5 @@
 // alexaskill simulator: an answer's speech read into what the browser's voice can say of it
-// (no DOM of the page: tests/test_simulator_browser_turns.py reads SSML with it, through
+// (no DOM of the page: tests/test_simulator_browser_ssml.py reads SSML with it, through
 // window.alexaskillSimulator, against alexaskill/hearing.py's reading).
 
 // --- SSML: what the browser's voice can do of it --------------------------------------------
