@@ -124,6 +124,18 @@ _READ_ALIKE: Final = [
     "<speak>a<break time='1s'/>b</speak>\u3000",
     "\u00a0<speak>a<break time='1s'/>b</speak>\u2028",
     " \n<speak>a<break time='1s'/>b</speak>\r\n",
+    # Comments and CDATA sections, which Alexa takes, read as XML: spoken_text fell back to the
+    # words alone at any "<!", its pauses and aliases lost, where the page read them.
+    '<speak>Hi <!-- x --><break time="1s"/> there</speak>',
+    '<speak>Hi <sub alias="aluminium">Al</sub><!-- c --></speak>',
+    '<speak>a <![CDATA[1 < 2]]><break time="1s"/>b</speak>',
+    "<!-- c --><speak>a<break time='1s'/>b</speak>",
+    # A "<!" that opens nothing XML reads (refused by the app and ssml_error), or a DOCTYPE:
+    # no document to either, the words with the tags stripped, as any markup that is no XML.
+    "<speak>Hi <!foo> there</speak>",
+    "<speak>Hi <!-> there</speak>",
+    "<speak>Hi <![CDATA> there</speak>",
+    "<!DOCTYPE speak><speak>a<break time='1s'/>b</speak>",
 ]
 
 #: Where the page reads for the voice and `spoken_text` for text, apart by nature. The SSML: (the
