@@ -1,14 +1,15 @@
-"""Tests for alexaskill.ssml_compose: what `ssml.speak`, ``+``, ``*`` and ``join`` refuse of a part
-(tests/test_ssml.py has the composition of documents and the builders)."""
+"""Tests for alexaskill.ssml_compose: escaping, and how `Ssml` values compose (`ssml.speak`,
+``+``, ``*``, ``join``): documents unwrapped into one root, and what is refused of a part."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
-from alexaskill import ssml
+from alexaskill import ssml, ssml_compose
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import SsmlSpeech
 from alexaskill.ssml import Ssml
@@ -107,3 +108,333 @@ def test_markup_ended_is_composed_by_every_composer() -> None:
         composed = compose(ended)
         assert ssml.ssml_error(SsmlSpeech(composed).ssml) is None, name
     assert ssml.speak(Ssml("<speak>x</speak><!-- b -->"), "y") == "<speak>x<!-- b -->y</speak>"
+
+
+# --- escaping and composition -------------------------------------------------------------------
+
+
+def test_escape_replaces_the_five_xml_specials() -> None:
+    assert ssml.escape("""<a href="x">Tom & 'Jerry'</a>""") == (
+        "&lt;a href=&quot;x&quot;&gt;Tom &amp; &apos;Jerry&apos;&lt;/a&gt;"
+    )
+    assert type(ssml.escape("x")) is Ssml
+
+
+def test_plain_text_with_characters_xml_cannot_hold_still_makes_a_document() -> None:
+    # Text from a feed or a database may hold control characters (a form feed, an escape), which
+    # no XML document may: Alexa would refuse the SSML ("There was a problem with the requested
+    # skill's response"). Escaped text holds a space in their place; tab and newline stay.
+    text = "Page one\x0cPage two\x1b[0m, bell\x07 \x00end\ufffe\tnext\nline"
+    escaped = ssml.escape(text)
+    assert escaped == "Page one Page two [0m, bell   end \tnext\nline"
+    assert ssml.ssml_error(ssml.speak("Read: ", text)) is None
+    assert ssml.ssml_error(ssml.speak(ssml.sub("x", "alias\x0b"))) is None
+    assert ssml.ssml_error(ssml.speak(Ssml("<p>") + "a\x01b" + Ssml("</p>"))) is None
+
+
+def test_lone_surrogates_become_spaces_and_a_split_pair_its_character() -> None:
+    # A lone surrogate is no character: XML cannot hold it (nor UTF-8 encode it). A pair kept
+    # as two code units (as some decoders leave an emoji) is one character: it stays.
+    assert ssml.escape("lone \ud800 high, lone \udfff low") == "lone   high, lone   low"
+    assert ssml.escape("smile \ud83d\ude00") == "smile \U0001f600"
+    assert ssml.escape("back to front \ude00\ud83d!") == "back to front   !"
+    assert ssml.escape("\x01 then \ud83d\ude00 & \ud83d") == "  then \U0001f600 &amp;  "
+    document = ssml.speak("Say ", "cheese \ud83d\ude00\ud800")
+    assert document == "<speak>Say cheese \U0001f600 </speak>"
+    assert ssml.ssml_error(document) is None
+
+
+def test_escape_leaves_ssml_alone() -> None:
+    markup = Ssml("<break/>")
+    assert ssml.escape(markup) is markup
+
+
+def test_user_text_cannot_inject_tags() -> None:
+    evil = "</speak><audio src='https://evil.example/x.mp3'/><speak>"
+    document = ssml.speak("You said ", evil)
+    assert "<audio" not in document
+    assert document.count("<speak>") == 1
+    assert document == (
+        "<speak>You said &lt;/speak&gt;&lt;audio src=&apos;https://evil.example/x.mp3&apos;/&gt;"
+        "&lt;speak&gt;</speak>"
+    )
+
+
+def test_attribute_values_cannot_break_out() -> None:
+    markup = ssml.sub("Al", 'x" onload="y')
+    assert markup == '<sub alias="x&quot; onload=&quot;y">Al</sub>'
+
+
+def test_ssml_plus_str_escapes_the_str() -> None:
+    result = Ssml("<break/>") + "a<b"
+    assert type(result) is Ssml
+    assert result == "<break/>a&lt;b"
+
+
+def test_str_plus_ssml_escapes_the_str() -> None:
+    result = "a&b" + Ssml("<break/>")
+    assert type(result) is Ssml
+    assert result == "a&amp;b<break/>"
+
+
+def test_ssml_plus_ssml_keeps_both() -> None:
+    result = Ssml("<p>a</p>") + Ssml("<p>b</p>")
+    assert type(result) is Ssml
+    assert result == "<p>a</p><p>b</p>"
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda: ssml.speak("Hello") + ssml.speak("World"), "<speak>HelloWorld</speak>"),
+        (lambda: ssml.speak("Hi") + " you & me", "<speak>Hi you &amp; me</speak>"),
+        (lambda: "Hi & " + ssml.speak("you"), "<speak>Hi &amp; you</speak>"),
+        (lambda: Ssml(" ").join([ssml.speak("a"), "b&c"]), "<speak>a b&amp;c</speak>"),
+        (lambda: ssml.speak("a") * 2, "<speak>aa</speak>"),
+        (lambda: ssml.speak(ssml.speak("a") + ssml.speak("b")), "<speak>ab</speak>"),
+        (lambda: ssml.speak(Ssml("<speak>a</speak> <speak>b</speak>")), "<speak>a b</speak>"),
+    ],
+    ids=["doc+doc", "doc+str", "str+doc", "join", "repeat", "speak-of-sum", "speak-of-two-roots"],
+)
+def test_documents_compose_into_one_speak_root(make: Any, expected: str) -> None:
+    # Two <speak> roots side by side are not XML: Alexa refuses the response. Each result must
+    # have one root, so that "SSML documents compose" holds for the operators too.
+    result = make()
+    assert isinstance(result, Ssml)  # Ssml, or its builders' kind (ssml_compose._Checked)
+    assert result == expected
+    assert ssml.ssml_error(result) is None
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ssml.speak("Hi ", ssml.break_("1s"), ssml.audio("https://cdn.example.com/a.mp3")),
+        lambda: ssml.p(ssml.emphasis("a <b>"), ssml.break_(strength="weak")) + "c & d",
+        lambda: "a" + ssml.break_() * 2,
+        lambda: Ssml(", ").join(["x", ssml.s("y"), ssml.speak("z")]),
+        lambda: ssml.speak(Ssml("no tag &amp; no check needed"), ssml.break_()),
+    ],
+)
+def test_the_builders_ssml_is_marked_checked(make: Any) -> None:
+    # SsmlSpeech does not check again the <break> and <audio> elements the builders checked.
+    assert type(make()) is ssml_compose._Checked
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ssml.speak("Hi ", Ssml("<break time='20s'/>")),
+        lambda: ssml.p(Ssml("<audio src='http://x/a.mp3'/>")),
+        lambda: ssml.speak("Hi") + Ssml("<break time='20s'/>"),
+        lambda: Ssml("<break time='20s'/>") + ssml.break_(),
+        lambda: Ssml("<bre") + Ssml("ak time='20s'/>"),
+        lambda: Ssml("ak time='20s'/>").join([Ssml("<bre"), "x"]),
+        lambda: Ssml("<break time='20s'/>") * 2,
+        lambda: Ssml("<speak>Hi<break time='20s'/></speak>") + ssml.speak("more"),
+    ],
+)
+def test_ssml_with_a_hand_written_tag_is_not_marked_checked(make: Any) -> None:
+    # A hand-written part may hold a tag the builders never saw: speech checks it.
+    assert type(make()) is Ssml
+
+
+def test_adding_a_non_string_is_a_type_error() -> None:
+    with pytest.raises(TypeError):
+        Ssml("a") + 1  # type: ignore[operator]
+
+
+def test_join_escapes_plain_parts() -> None:
+    result = Ssml(", ").join(["cats & dogs", ssml.emphasis("mice", "strong")])
+    assert isinstance(result, Ssml)
+    assert result == 'cats &amp; dogs, <emphasis level="strong">mice</emphasis>'
+
+
+def test_repetition_stays_ssml() -> None:
+    assert type(Ssml("<break/>") * 2) is Ssml
+    assert 2 * Ssml("<break/>") == "<break/><break/>"
+
+
+def test_f_string_is_plain_text() -> None:
+    # Documented: formatting yields a plain str, which speech treats as text.
+    assert type(f"{Ssml('<break/>')}") is str
+
+
+def test_repr_shows_the_type() -> None:
+    assert repr(Ssml("<p>x</p>")) == "Ssml('<p>x</p>')"
+
+
+# --- speak ----------------------------------------------------------------------------------------
+
+
+def test_speak_wraps_parts() -> None:
+    assert ssml.speak("Hello ", ssml.break_("1s"), " world") == (
+        '<speak>Hello <break time="1s"/> world</speak>'
+    )
+
+
+def test_speak_unwraps_nested_documents() -> None:
+    inner = ssml.speak("one")
+    assert ssml.speak(inner, " two") == "<speak>one two</speak>"
+    assert ssml.speak(Ssml('<speak xml:lang="en-US">hi</speak>')) == "<speak>hi</speak>"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "<speak>a</speak>",
+        "<?xml version='1.0'?>\n<speak>a</speak>",
+        "<!-- c --><speak version='1.1'>a</speak>\n<!-- d -->",
+        "<speak>a<p>b</p></speak><?pi x?>",
+        "<speak >a<speak>b</speak></speak >",
+        "<speak>a</speak><speak>b</speak>",
+        "\u3000<speak>a</speak>",
+        "<speak>a<!-- </speak> --></speak>",
+    ],
+)
+def test_whole_documents_compose_into_one_the_app_takes(document: str) -> None:
+    # speak() unwraps each part's <speak> root (its prolog dropped): whole documents, side by
+    # side or with text, make one document the app sends.
+    for parts in ((Ssml(document),), ("x ", Ssml(document), Ssml(document))):
+        composed = ssml.speak(*parts)
+        assert SsmlSpeech(composed).ssml == composed
+        assert ssml.ssml_error(composed) is None, composed
+
+
+@pytest.mark.parametrize(
+    ("part", "inner"),
+    [
+        ("<?xml version='1.0'?>a", "a"),  # an XML declaration is only allowed first
+        ('\n<?xml version="1.0" encoding="UTF-8"?>a <p>b</p>', "\na <p>b</p>"),
+        ("a</speak>", "a"),  # a stray end tag of the root
+    ],
+)
+def test_speak_drops_a_declaration_and_stray_root_tags_of_a_fragment(part: str, inner: str) -> None:
+    # speak() kept them inside the composed root ("<speak><?xml …?>a</speak>",
+    # "<speak>a</speak></speak>"): no XML, refused by the app far from the call.
+    composed = ssml.speak(Ssml(part))
+    assert composed == f"<speak>{inner}</speak>"
+    assert ssml.ssml_error(composed) is None, composed
+    assert ssml.speak("x ", Ssml(part)) == f"<speak>x {inner}</speak>"
+    # Speech wraps such markup as written, and refuses it as ssml_error refuses the document it
+    # is wrapped in (tests/test_ssml_agreement.py): composing is ssml.speak's, asked for.
+    with pytest.raises(ResponseError):
+        SsmlSpeech(Ssml(part))
+    assert ssml.ssml_error(f"<speak>{part}</speak>") is not None
+
+
+@pytest.mark.parametrize(
+    ("part", "at"),
+    [
+        ("Hi <?xml version='1.0'?>", 3),
+        ("<p>a</p><?xml version='1.0'?>", 8),
+        ("a <s><?xml version='1.0'?>b</s>", 5),
+    ],
+)
+def test_a_declaration_inside_a_fragment_is_refused_not_dropped(part: str, at: int) -> None:
+    # Only one that starts the fragment (after XML's white space) is a prolog to drop: one
+    # after text or a tag stands inside the <speak> the fragment is wrapped in, which
+    # ssml_error refuses; speak() dropped it (found by tests/test_ssml_agreement.py's
+    # generator, run on fragments).
+    said = rf"^SSML part .*: an XML declaration past the start at index {at} "
+    with pytest.raises(ResponseError, match=said):
+        ssml.speak(Ssml(part))
+    with pytest.raises(ResponseError, match="an XML declaration past the start"):
+        SsmlSpeech(Ssml(part))
+    assert "an XML declaration past the start" in (ssml.ssml_error(f"<speak>{part}</speak>") or "")
+
+
+def test_a_document_with_a_doctype_is_refused_where_it_is_composed() -> None:
+    # Its DOCTYPE (which may declare entities the document uses) cannot be unwrapped with its
+    # root: speak() put it inside the composed <speak>, no XML, and the app refused that
+    # speech where the handler returned it, far from the call that made it.
+    part = Ssml('<!DOCTYPE speak [<!ENTITY n "Ann">]><speak>Hi &n;</speak>')
+    said = r"^SSML part '<!DOCTYPE speak \[.*' has a DOCTYPE: Amazon's SSML has none"
+    with pytest.raises(ResponseError, match=said):
+        ssml.speak("a ", part)
+    with pytest.raises(ResponseError, match=said):
+        ssml.p(part)
+    # +, * and join refuse it as speak() does (they took it for no document: it stayed first,
+    # and only the app refused the speech's DOCTYPE, far from here).
+    composers: tuple[Callable[[], object], ...] = (
+        lambda: part + "x",
+        lambda: "x" + part,
+        lambda: Ssml("<p>x</p>") + part,
+        lambda: part * 2,
+        lambda: Ssml(" ").join(["x", part]),
+        lambda: part.join(["x", "y"]),
+    )
+    for compose in composers:
+        with pytest.raises(ResponseError, match=said):
+            compose()
+    # Text of a comment is no DOCTYPE.
+    commented = Ssml("<speak>a<!-- <!DOCTYPE x> --></speak>")
+    assert ssml.speak(commented) == "<speak>a<!-- <!DOCTYPE x> --></speak>"
+
+
+@pytest.mark.parametrize(
+    ("document", "fault"),
+    [
+        ("<!-- a -- b --><speak>Hi</speak>", "'--' inside a comment at index 7"),
+        ("<!-- a ---><speak>Hi</speak>", "'--' inside a comment at index 7"),
+        ("<!-- ok -->\n<!-- a -- b --><speak>Hi</speak>", "'--' inside a comment at index 19"),
+        ("<? x?><speak>Hi</speak>", "a processing instruction without a name at index 2"),
+        ("<?XML x?><speak>Hi</speak>", "'XML' as a processing instruction's name at index 2"),
+    ],
+)
+def test_a_documents_prolog_is_checked_where_it_is_composed(document: str, fault: str) -> None:
+    # speak() dropped a part's prolog unread: a comment no XML reads before <speak> vanished,
+    # while SsmlSpeech and ssml_error refused the same document. Refused alike now, where the
+    # parts are composed (as a DOCTYPE is: the app never sees the prolog speak() drops).
+    part = Ssml(document)
+    said = rf"^SSML part '.*': {re.escape(fault)}"
+    composers: tuple[Callable[[], object], ...] = (
+        lambda: ssml.speak(part),
+        lambda: ssml.speak("a ", part),
+        lambda: ssml.p(part),
+        lambda: part + "x",
+        lambda: "x" + part,
+        lambda: part * 2,
+        lambda: Ssml(" ").join(["x", part]),
+    )
+    for compose in composers:
+        with pytest.raises(ResponseError, match=said):
+            compose()
+    with pytest.raises(ResponseError, match=re.escape(fault)):
+        SsmlSpeech(part)
+    assert fault in (ssml.ssml_error(document) or "")
+    # A prolog XML reads is dropped as before.
+    assert ssml.speak(Ssml("<!-- ok --><?note x?>\n<speak>Hi</speak>")) == "<speak>Hi</speak>"
+
+
+@pytest.mark.parametrize(
+    ("document", "fault"),
+    [
+        ("<speak x=1>Hi</speak>", "an unquoted attribute value at index 9"),
+        ("<!-- c --><speak a='1' a='2'>Hi</speak>", "a twice in one tag at index 23"),
+        (
+            "<speak>Hi <?xml version='1.0'?></speak>",
+            "an XML declaration past the start at index 10",
+        ),
+        (
+            "<speak>Hi</speak>\n<?xml version='1.0'?>",
+            "an XML declaration past the start at index 18",
+        ),
+    ],
+)
+def test_what_composing_drops_of_a_document_is_checked_first(document: str, fault: str) -> None:
+    # speak() drops a document's root tags and every XML declaration: a root tag XML cannot
+    # read, or a declaration inside or after the root, vanished, while SsmlSpeech and
+    # ssml_error refused the same document (found by tests/test_ssml_agreement.py).
+    with pytest.raises(ResponseError, match=rf"^SSML part .*: {re.escape(fault)}"):
+        ssml.speak("a ", Ssml(document))
+    with pytest.raises(ResponseError, match=re.escape(fault)):
+        SsmlSpeech(Ssml(document))
+    assert fault in (ssml.ssml_error(document) or "")
+
+
+def test_speak_keeps_a_plain_str_that_looks_like_a_document_as_text() -> None:
+    assert ssml.speak("<speak>x</speak>") == "<speak>&lt;speak&gt;x&lt;/speak&gt;</speak>"
+
+
+def test_speak_of_nothing() -> None:
+    assert ssml.speak() == "<speak></speak>"
