@@ -34,8 +34,8 @@ and ``join``: when a side is a ``<speak>`` document, the result is one document 
 A part with a DOCTYPE is refused where it is composed: Alexa's SSML has none, and it cannot
 stand inside the composed root; so is an `Ssml` part that leaves a comment, a CDATA section or a
 processing instruction open, which would swallow what follows it (by `speak`, the element
-builders, ``+``, ``*`` and ``join`` alike, in the words the app says of the part as speech). A
-plain ``str`` part is text, escaped: its ``<!--`` opens nothing.
+builders, ``+``, ``*`` and ``join`` alike, naming the part). A plain ``str`` part is text,
+escaped: its ``<!--`` opens nothing.
 
 Amazon's sound library is addressed as ``soundbank://…``; `audio` accepts that besides HTTPS.
 Voice names and ``xml:lang`` values are checked for shape only (Amazon adds voices and locales),
