@@ -80,8 +80,9 @@ def _names_checked(
                 raise _refused(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
     if "" in changes or "" in gone or (increments and "" in increments):
         raise _refused(_EMPTY_NAME)
-    if limits:
-        _check_name_sizes((*changes, *gone, *(increments or ())))
+    if limits:  # not the names deleted: a deletion makes none, and one saved before (or by
+        # another program) past the limit would be there for good, failing each save of it
+        _check_name_sizes((*changes, *(increments or ())))
     _check_increments(increments, limits=limits)
     both = [name for name in increments or () if name in changes]
     if both:  # the stores did not agree: the value set won in Redis, the increment elsewhere
@@ -96,11 +97,12 @@ _MAX_NAME_BYTES: Final = 64 * 1024 - 1
 
 
 def _check_name_sizes(names: Iterable[object]) -> None:
-    """`ResponseError` for a name of ``names`` past `_MAX_NAME_BYTES`, to set, add to or
-    delete, by every store (`_names_checked`, with the shipped stores' limits), in one wording:
-    memory, SQLite, Redis (and moto) kept one, so a skill making one passed its tests and was
-    left to DynamoDB's refusal. A name of a quarter of it in characters or fewer is not
-    encoded to tell (4 bytes a character at most); one no str is refused elsewhere."""
+    """`ResponseError` for a name of ``names`` past `_MAX_NAME_BYTES`, to set or add to (one
+    to delete is let through), by every store (`_names_checked`, with the shipped stores'
+    limits), in one wording: memory, SQLite, Redis (and moto) kept one, so a skill making one
+    passed its tests and was left to DynamoDB's refusal. A name of a quarter of it in
+    characters or fewer is not encoded to tell (4 bytes a character at most); one no str is
+    refused elsewhere."""
     for name in names:
         if not isinstance(name, str) or len(name) <= _MAX_NAME_BYTES // 4:
             continue
