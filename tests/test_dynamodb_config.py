@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -244,3 +245,37 @@ def test_botocore_without_its_dependencies_says_what_to_install(
         open_store("dynamodb://skill?region=us-east-1")
     with pytest.raises(ConfigurationError, match=expected):
         DynamoDBStore("skill", region="us-east-1")
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        ({"attribute_name": ""}, "partition_key_name and attribute_name must be two non-empty"),
+        ({"attribute_name": "id"}, "partition_key_name and attribute_name must be two non-empty"),
+        ({"attribute_name": "a" * 65_536}, r"attribute_name .*65,536 bytes.* 64 KB"),
+        ({"attribute_name": "é" * 32_768}, r"attribute_name .*65,536 bytes.* 64 KB"),
+        ({"attribute_name": "data\ud800"}, r"attribute_name .*half a surrogate pair"),
+        ({"partition_key_name": "k" * 256}, r"partition_key_name .*256 characters.* 255"),
+        ({"partition_key_name": "\udc00"}, r"partition_key_name .*half a surrogate pair"),
+    ],
+)
+def test_a_column_name_dynamodb_refuses_is_refused_at_construction(
+    options: dict[str, Any], said: str
+) -> None:
+    # An attribute name of 64 KB or more, or one holding half a surrogate pair (no UTF-8), was
+    # taken: the first load or save then failed, as a StoreError quoting DynamoDB's validation
+    # or a UnicodeEncodeError out of botocore; so was a key name past DynamoDB's 255 characters,
+    # refused at the table's creation. The longest each takes is taken.
+    with pytest.raises(ConfigurationError, match=f"^DynamoDBStore: {said}"):
+        DynamoDBStore("skill-table", client=RecordingClient(), **options)
+    (value,) = options.values()
+    if value and (value.isascii() or "é" in value):  # (no URL holds "", nor a surrogate)
+        with pytest.raises(ConfigurationError, match=said):
+            open_store(f"dynamodb://skill-table?region=us-east-1&{urlencode(options)}")
+    longest = DynamoDBStore(
+        "skill-table",
+        client=RecordingClient(),
+        partition_key_name="k" * 255,
+        attribute_name="é" * 32_767 + "a",
+    )
+    assert len(longest.attribute_name.encode()) == 65_535

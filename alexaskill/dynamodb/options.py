@@ -8,6 +8,7 @@ import re
 from typing import Any, Final
 
 from ..exceptions import ConfigurationError
+from ..store.data_faults import _MAX_NAME_BYTES, _quoted_short
 from ..store.url import url_without_password
 from .client import _check_client
 from .update import _SAVED_AT
@@ -65,6 +66,7 @@ def _check_options(
         raise ConfigurationError(
             "DynamoDBStore: partition_key_name and attribute_name must be two non-empty names"
         )
+    _check_names(partition_key_name, attribute_name)
     if _SAVED_AT in (partition_key_name, attribute_name):
         raise ConfigurationError(
             f"DynamoDBStore: {_SAVED_AT!r} is the store's own column (each item's last save)"
@@ -97,6 +99,39 @@ def _check_types(**options: object) -> None:
         if not fine:
             raise ConfigurationError(
                 f"DynamoDBStore: {name} must be {wanted}, not {type(value).__name__}"
+            )
+
+
+#: The longest partition key name, in characters: DynamoDB's for a key attribute's name
+#: ("KeySchemaElement", its API reference: "Maximum length of 255"), refused at the table's
+#: creation; no table has one longer.
+_MAX_KEY_NAME: Final = 255
+
+
+def _check_names(partition_key_name: str, attribute_name: str) -> None:
+    """`ConfigurationError` for a column name DynamoDB refuses, both non-empty strs: one holding
+    half a surrogate pair (no UTF-8: botocore's UnicodeEncodeError out of every load and save),
+    a key's name past `_MAX_KEY_NAME`, the attributes' of 64 KB or more (`_MAX_NAME_BYTES`, a
+    ValidationException at the first save): said now, with the option's name, not there."""
+    options = (("partition_key_name", partition_key_name), ("attribute_name", attribute_name))
+    for option, name in options:
+        try:
+            size = len(name.encode())
+        except UnicodeEncodeError as exc:
+            raise ConfigurationError(
+                f"DynamoDBStore: {option} {_quoted_short(name)} holds half a surrogate pair "
+                f"(at {exc.start}): DynamoDB's names are text (UTF-8)"
+            ) from None
+        if option == "partition_key_name" and len(name) > _MAX_KEY_NAME:
+            raise ConfigurationError(
+                f"DynamoDBStore: partition_key_name {_quoted_short(name)} is past DynamoDB's "
+                f"{_MAX_KEY_NAME} characters for a key's name"
+            )
+        if size > _MAX_NAME_BYTES:
+            raise ConfigurationError(
+                f"DynamoDBStore: attribute_name {_quoted_short(name)} is {size:,} bytes of "
+                f"UTF-8: DynamoDB's attribute names are under 64 KB (at most "
+                f"{_MAX_NAME_BYTES:,} bytes)"
             )
 
 
