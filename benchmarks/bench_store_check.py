@@ -12,6 +12,12 @@ and for each value, its ``json.dumps`` and the save's count for DynamoDB's 400 K
 (``size count``, `_counting`), with its ratio to ``json.dumps``.
 
     python benchmarks/bench_store_check.py
+    python benchmarks/bench_store_check.py --dynamodb
+
+``--dynamodb`` times instead what a `DynamoDBStore` makes of a save checked before it is made
+(`check_saves`, for a handler that changed two kinds of attributes): its ``check_update``, then
+its ``update``'s UpdateItem (`_planned`), with the plan the check made kept for the update
+(``kept``), and built again, as before (``built twice``), on the same values.
 """
 
 from __future__ import annotations
@@ -150,10 +156,58 @@ def _use(variant: str) -> None:
         vars(base).update(_BUFFERS=buffers)
 
 
+class _Client:
+    """A stand-in for botocore's DynamoDB client: nothing is sent (`DynamoDBStore` checks it
+    has the methods it calls)."""
+
+    def get_item(self, **params: Any) -> dict[str, Any]:
+        return {}
+
+    def update_item(self, **params: Any) -> dict[str, Any]:
+        return {}
+
+
+def _dynamodb(repeat: int) -> None:
+    """``--dynamodb``: a checked save's plan kept for its update, or built twice (the docstring)."""
+    from alexaskill.dynamodb import DynamoDBStore
+
+    store = DynamoDBStore("table", client=_Client())
+    print(f"{'value':>7} {'plan':>12} {'us/save':>9} ratio")
+    for label, size in SIZES.items():
+        value = _lists(size) if label.endswith("[]") else _value(size)
+        changes = {"game": value, "n": 1}
+        texts = {name: base._encode(name, item) for name, item in changes.items()}
+        sizes = {name: len(text.encode()) for name, text in texts.items()}
+        checked = base._checked_changes(changes, texts, True, sizes)
+
+        def kept(checked: base._Checked = checked) -> None:
+            checked.planned = None  # (a new save's changes)
+            store.check_update(checked, ())
+            store._planned(checked, [], None)
+
+        def built_twice(checked: base._Checked = checked) -> None:
+            checked.planned = None
+            store.check_update(checked, ())
+            checked.planned = None  # as before: the update built its own
+            store._planned(checked, [], None)
+
+        loops = max(3, 20_000 // size)
+        best = {
+            name: min(timeit.repeat(run, number=loops, repeat=repeat)) / loops
+            for name, run in (("kept", kept), ("built twice", built_twice))
+        }
+        for name, took in best.items():
+            print(f"{label:>7} {name:>12} {took * 1e6:9.1f} {took / best['built twice']:6.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=25)
+    parser.add_argument("--dynamodb", action="store_true", help="a DynamoDB save's plan")
     args = parser.parse_args()
+    if args.dynamodb:
+        _dynamodb(args.repeat)
+        return
     original_user_id = Attributes.key_for
     Attributes.key_for = classmethod(lambda cls, key: key)  # type: ignore[assignment,method-assign]
     try:
