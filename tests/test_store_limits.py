@@ -366,3 +366,43 @@ def test_a_value_s_size_read_from_its_json_is_dynamodb_s_count_of_the_value() ->
         value = _hostile(rng)
         text = _encode("v", value)
         assert _dynamodb_bytes(text) == _walked(_to_dynamodb(json.loads(text))), text
+
+
+_UNDER_O = """
+import anyio
+from alexaskill.exceptions import ResponseError
+from alexaskill.store import base
+from alexaskill.store import MemoryStore
+
+def said(save):
+    try:
+        save()
+    except ResponseError as exc:
+        return str(exc)[:40]
+    return "kept"
+
+value = {"log": "x" * 410_000}
+texts = {"log": base._encode("log", value["log"])}
+checked = base._checked_changes(value, texts, True, {"log": len(texts["log"])})
+print(__debug__)
+print(said(lambda: anyio.run(MemoryStore().update, "u", value, ())))
+print(said(lambda: base._check_size_once(checked, texts, (), None)))
+print(said(lambda: base._check_size_once(checked, texts, (), None)))
+print(said(lambda: base._check_size_once(checked, texts, ["log"], None)))
+"""
+
+
+def test_a_save_past_400_kb_is_refused_under_python_o() -> None:
+    # `python -O` drops every assert: the 400 KB an item of a save (`base._check_size_once`)
+    # once held one, for mypy, beside its real check. A plain dict's save and changes checked by
+    # `Attributes` (`_Checked`), checked again (the save after `check_saves`), are refused
+    # under -O as without it; deleted in the same save, the value is not counted.
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-O", "-c", _UNDER_O], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    refused = "attribute 'log' (410,003 bytes) and the "
+    assert done.stdout.split("\n") == ["False", refused, refused, refused, "kept", ""]
