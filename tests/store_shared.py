@@ -171,6 +171,17 @@ except sqlite3.OperationalError as exc:
 """
 
 
+#: The DynamoDB store's timeout on moto's server, in seconds, where no timeout is under test: a
+#: bound on a hang, not on moto's work, which grows with the values an item holds, not only the
+#: ones a call sends. moto's server (one request at a time) deep-copies the stored item and
+#: writes it out as JSON twice at each UpdateItem, however small (~1 s of its CPU for an item of
+#: 100,000 values, a 400 KB save of small lists), and serializes each value of a GetItem's
+#: answer through its generic serializer (~5.7 s); the store's first save of a user sends its
+#: values twice (into the map, refused: there is none; then the map whole). On two cores at a
+#: load average of 30 (other processes' tests), moto gets a sixteenth of one: tests of 250 to
+#: 400 KB saves met 30 s, the bound before ("no answer to GetItem within 30 s", at 31 to 35).
+MOTO_TIMEOUT = 120.0
+
 #: The kinds of store `each_store` makes: a fixture's params.
 STORE_KINDS = ["memory", "sqlite", "redis", "dynamodb"]
 
@@ -187,8 +198,8 @@ def each_store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
     if request.param == "dynamodb":
         endpoint = request.getfixturevalue("dynamodb_endpoint")
         table = f"attributes-{uuid.uuid4().hex}"
-        # moto is slow on a shared machine: the timeout under test is test_dynamodb_errors.py's
-        return DynamoDBStore(table, endpoint_url=endpoint, create_table=True, timeout=30)
+        # (the timeout under test is test_dynamodb_errors.py's: here, only a hang's bound)
+        return DynamoDBStore(table, endpoint_url=endpoint, create_table=True, timeout=MOTO_TIMEOUT)
     url = request.getfixturevalue("redis_url")
     return RedisStore(url, prefix=f"test:{uuid.uuid4().hex}:")
 
