@@ -202,9 +202,9 @@ class DynamoDBStore:
         self, changes: Mapping[str, Any], deleted: list[str], increments: Mapping[str, int] | None
     ) -> _Plan | None:
         """`_plan` of a save, made once: changes `Attributes` checked (`_Checked`) keep the
-        plan their ``check_update`` made (`check_saves`), for the ``update`` that follows. It
-        built the UpdateItem again, each value read from its JSON and made DynamoDB's anew: as
-        long as the save's own checks at 64 KB (benchmarks/bench_store_check.py, --dynamodb)."""
+        plan their ``check_update`` made (`check_saves`), for the ``update`` that follows, which
+        built the UpdateItem again, each value read from its JSON and made DynamoDB's anew: half
+        the work of the two (benchmarks/bench_store_check.py --dynamodb)."""
         made = (self, self.attribute_name, deleted, dict(increments or {}))
         if type(changes) is _Checked and changes.planned and changes.planned[0] == made:
             plan: _Plan | None = changes.planned[1]
