@@ -18,10 +18,11 @@ the command was called (a bad APP, a missing file, a server that is not running,
 use, ...), reported in one line on stderr that says what to do, never with a traceback; 3 when
 ``serve`` could not start the app, or uvicorn itself could not start (its ``Config`` refusing an
 option, its server failing before it serves); 130 when interrupted (Ctrl-C); 143 when stopped
-by SIGTERM (``serve``: 0); 141 when the reader of the output went away (``| head``). A replayed
-request fails when the answer is not HTTP 200 with a response envelope, and also when a handler
-raised (Alexa would hear the framework's apology, "Sorry, something went wrong..."), which is what
-replaying sample requests is meant to catch (the handler's traceback is logged on stderr).
+by SIGTERM (``serve``: 0); 141 when the reader of the output went away (``| head``; ``--help``
+and ``--version``: 0). A replayed request fails when the answer is not HTTP 200 with a response
+envelope, and also when a handler raised (Alexa would hear the framework's apology, "Sorry,
+something went wrong..."), which is what replaying sample requests is meant to catch (the
+handler's traceback is logged on stderr).
 ``certify`` prints one line per check (see `alexaskill.cli.probes`).
 
 ``serve --dev`` makes the skill trust, besides Amazon, a development signing PKI kept in
@@ -114,8 +115,11 @@ EXIT_STATUSES: Final = (
 )
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``alexaskill`` command."""
+def parser(
+    *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> argparse.ArgumentParser:
+    """The argument parser of the ``alexaskill`` command, writing its help to ``stdout`` and its
+    usage errors to ``stderr`` (default: sys.stdout and sys.stderr)."""
     from .common import help_text
     from .parsing import Parser
 
@@ -127,6 +131,7 @@ def parser() -> argparse.ArgumentParser:
     )
     top.add_argument("--version", action=_VersionAction)
     top.names_strays = True
+    top.stdout, top.stderr = stdout, stderr
     top.commands = _COMMANDS
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in _COMMANDS:
@@ -136,6 +141,7 @@ def parser() -> argparse.ArgumentParser:
             sub.refuses_unknown = True
             sub.intermixed = name in _INTERMIXED
             sub.split_values = _SPLIT_VALUES.get(name, {})
+            sub.stdout, sub.stderr = stdout, stderr
     return top
 
 
@@ -160,8 +166,8 @@ class _VersionAction(argparse.Action):
         values: str | Sequence[Any] | None,
         option_string: str | None = None,
     ) -> None:
-        with contextlib.suppress(OSError):  # (as argparse's: no output to write to)
-            sys.stdout.write(f"{parser.prog} {_version()}\n")
+        # (as argparse's own: to the parser's stdout, with no output to write to left unsaid)
+        parser._print_message(f"{parser.prog} {_version()}\n", sys.stdout)
         parser.exit()
 
 
@@ -177,17 +183,33 @@ def _version() -> str:
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
-    """Run the ``alexaskill`` command with ``argv`` (default: ``sys.argv[1:]``); its exit status."""
+    """Run the ``alexaskill`` command with ``argv`` (default: ``sys.argv[1:]``); its exit status.
+
+    It writes to ``stdout`` and ``stderr`` (default: sys.stdout and sys.stderr), never swapping
+    them in for sys.stdout and sys.stderr: two threads may each run it with their own."""
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
-    given = list(sys.argv[1:] if argv is None else argv)
+    try:
+        status = _main(list(sys.argv[1:] if argv is None else argv), out, err)
+    except BrokenPipeError:
+        # The reader went away (`alexaskill request … | head -1`): stop quietly, as a shell
+        # tool does.
+        status = 141  # 128 + SIGPIPE, what a shell reports for a tool stopped this way
+    # Every way out ends here, where a closed pipe is caught (--help's and --version's too,
+    # whose status stays 0, as argparse ignores a failed write), not in Python's flush at exit,
+    # which said "Exception ignored ... BrokenPipeError" and made the status 120.
+    _settle(out)
+    _settle(err)
+    return status
+
+
+def _main(given: list[str], out: TextIO, err: TextIO) -> int:
     if given[:1] == ["--version"]:  # as the parser answers it, without building every command's
-        out.write(f"alexaskill {_version()}\n")
+        with contextlib.suppress(OSError):  # (as argparse's: no output to write to)
+            out.write(f"alexaskill {_version()}\n")
         return 0
     try:
-        # (argparse writes --help and its usage errors to sys.stdout and sys.stderr)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            args = parser().parse_args(given)  # (it imports the commands)
+        args = parser(stdout=out, stderr=err).parse_args(given)  # (it imports the commands)
     except SystemExit as exc:  # --help, or a usage error argparse has already printed
         return exc.code if isinstance(exc.code, int) else 2
     except KeyboardInterrupt:
@@ -197,7 +219,7 @@ def main(
     try:
         with _terminable(args.command):
             status: int = _command(args.command).run(args, out, err)
-            out.flush()  # here, where a closed pipe is caught, not at exit
+            out.flush()  # here, where a closed pipe is caught (141), not at exit
         return status
     except _Terminated:
         err.write(f"alexaskill {args.command}: stopped (SIGTERM)\n")
@@ -209,13 +231,6 @@ def main(
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        # The reader went away (`alexaskill request … | head -1`): stop quietly, as a shell
-        # tool does. What is left in the buffer goes nowhere, so that Python's own flush at
-        # exit does not fail again with a traceback.
-        if out is sys.stdout:
-            _silence_stdout()
-        return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped this way
     except Exception as exc:  # an http.py of the directory, say: a failure of (or from) its import
         from .shadowing import shadowing_problem
 
@@ -374,10 +389,19 @@ class _Insisting:
             self._thread.join(_AGAIN)  # (a SIGTERM sent again just now is raised here)
 
 
-def _silence_stdout() -> None:
+def _settle(stream: TextIO) -> None:
+    """Flush ``stream``; if its reader went away, point the process's own stream (sys.stdout,
+    sys.stderr) at os.devnull: what is left in its buffer goes nowhere, and Python's flush at
+    exit does not fail again."""
     try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):  # no real file behind sys.stdout
-        pass
+        stream.flush()
+    except BrokenPipeError:
+        if stream is sys.stdout or stream is sys.stderr:
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                try:
+                    os.dup2(devnull, stream.fileno())
+                finally:
+                    os.close(devnull)
+            except (OSError, ValueError):  # no real file behind it
+                pass

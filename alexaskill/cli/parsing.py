@@ -11,7 +11,10 @@ import shlex
 import sys
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 # The options whose value may hold words (an invocation name, a slot's value): a hint for one
 # given unquoted, its words split by the shell.
@@ -44,6 +47,11 @@ class Parser(argparse.ArgumentParser):
     split_values: Mapping[str, str] = MappingProxyType({})
     #: The top parser: its commands' names, one mistyped suggested (`_suggest_command`).
     commands: tuple[str, ...] = ()
+    #: Where the help (``stdout``) and the usage errors (``stderr``) are written; None: to
+    #: sys.stdout and sys.stderr, as they are then. `main`'s streams are given to its parsers,
+    #: never swapped in for sys.stdout process-wide: another thread's output went to them.
+    stdout: TextIO | None = None
+    stderr: TextIO | None = None
     _intermixing = False
     _stand_ins: Mapping[str, str] = MappingProxyType({})  # (while parsing: `_parse_intermixed`)
 
@@ -324,6 +332,15 @@ class Parser(argparse.ArgumentParser):
             self.error(f"argument {action.metavar or action.dest}: {exc}")
         except (TypeError, ValueError):
             self.error(f"argument {action.metavar or action.dest}: invalid value: {text!r}")
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # Every message of argparse's comes here, to sys.stdout or sys.stderr by name (--help,
+        # --version, a usage error): the one place to send them to the parser's own streams.
+        if file is None or file is sys.stderr:
+            file = self.stderr if self.stderr is not None else sys.stderr
+        elif file is sys.stdout and self.stdout is not None:
+            file = self.stdout
+        super()._print_message(message, file)
 
     def error(self, message: str) -> NoReturn:
         from .chat_show import shown_error

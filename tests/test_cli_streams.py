@@ -1,0 +1,134 @@
+"""Where the ``alexaskill`` command writes: a reader that goes away early (``| head -1``), and
+`main` called from two threads at once, each with its own streams."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import alexaskill.cli as cli
+from alexaskill.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
+
+#: Python's output buffered, as in a shell (the test run may say PYTHONUNBUFFERED), or not.
+BUFFERING = pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "unbuffered"])
+
+
+def _alexaskill(unbuffered: bool, *args: str, **popen: Any) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONUNBUFFERED", None)
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    return subprocess.Popen(
+        [sys.executable, "-m", "alexaskill", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        **popen,
+    )
+
+
+def _ended(process: subprocess.Popen[bytes]) -> tuple[int, str]:
+    """The status and stderr of ``process``, its stdout already closed by the reader."""
+    assert process.stderr is not None
+    error = process.stderr.read().decode()
+    process.stderr.close()
+    return process.wait(timeout=60), error
+
+
+def _feed(stdin: Any, data: bytes) -> None:
+    try:
+        stdin.write(data)
+        stdin.close()
+    except OSError:  # (the command stopped reading: the reader of its output went away)
+        pass
+
+
+@BUFFERING
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (["--help"], 0),
+        (["request", "--help"], 0),
+        (["--version"], 0),
+        (["request", "LaunchRequest"], 141),
+    ],
+    ids=["help", "command-help", "version", "request"],
+)
+def test_a_reader_gone_before_the_output_ends_the_command_quietly(
+    unbuffered: bool, args: list[str], status: int
+) -> None:
+    # `alexaskill request --help | head -1`: --help and --version were "Exception ignored in:
+    # <_io.TextIOWrapper name='<stdout>'> BrokenPipeError" (status 120), --version unbuffered a
+    # traceback. (The pipe closed before the command writes: one write holds all their text.)
+    process = _alexaskill(unbuffered, *args)
+    assert process.stdout is not None
+    process.stdout.close()
+    code, error = _ended(process)
+    assert (code, error) == (status, "")
+
+
+@BUFFERING
+def test_a_reader_that_closes_after_one_line_ends_the_command_quietly(unbuffered: bool) -> None:
+    # `alexaskill understand --model M < utterances | head -1`: a line per utterance, flushed.
+    process = _alexaskill(unbuffered, "understand", "--model", MODEL_FILE, stdin=subprocess.PIPE)
+    assert process.stdout is not None
+    # (fed from a thread: the command stops reading once its output is gone)
+    stdin = b"what is the weather in paris\n" * 2000
+    threading.Thread(target=_feed, args=(process.stdin, stdin), daemon=True).start()
+    assert process.stdout.readline().startswith(b"{")
+    process.stdout.close()
+    assert _ended(process) == (141, "")
+
+
+def test_main_in_two_threads_writes_to_each_ones_own_streams(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # main(stdout=, stderr=) swapped sys.stdout and sys.stderr while it parsed: the first
+    # thread's --help went to the streams of the second, which had swapped them since, and the
+    # second's usage error to the process's stderr, which the first had put back.
+    parser, done = cli.parser, threading.Event()
+    parsing = {name: threading.Event() for name in ("first", "second")}
+
+    def held_parser(*args: Any, **kwargs: Any) -> Any:
+        # The first parses once the second is parsing too; the second once the first is done.
+        name = threading.current_thread().name
+        parsing[name].set()
+        assert (parsing["second"] if name == "first" else done).wait(timeout=60)
+        return parser(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "parser", held_parser)
+    streams = {name: (io.StringIO(), io.StringIO()) for name in parsing}
+    codes: dict[str, int] = {}
+
+    def call(name: str, *argv: str) -> threading.Thread:
+        out, err = streams[name]
+        thread = threading.Thread(
+            target=lambda: codes.update({name: main(argv, stdout=out, stderr=err)}), name=name
+        )
+        thread.start()
+        return thread
+
+    first = call("first", "request", "--help")
+    try:
+        assert parsing["first"].wait(timeout=60)
+        second = call("second", "model")
+        first.join(timeout=60)
+    finally:
+        done.set()
+    second.join(timeout=60)
+    assert codes == {"first": 0, "second": 2}
+    first_out, first_err = (stream.getvalue() for stream in streams["first"])
+    second_out, second_err = (stream.getvalue() for stream in streams["second"])
+    assert (first_out.startswith("usage: alexaskill request"), first_err) == (True, ""), first_out
+    assert second_out == ""
+    assert "alexaskill model: error:" in second_err, second_err
