@@ -1091,26 +1091,32 @@ def test_control_characters_are_shown_escaped_not_sent_to_the_terminal(
     assert "  skill:      Hi\\x0d\\x9b[2J there\n" in out
 
 
+def _launch_asked(monkeypatch: pytest.MonkeyPatch, workdir: Path, speech: str, *flag: str) -> str:
+    """What chat writes when opening a skill whose launch asks ``speech`` (Python source)."""
+    monkeypatch.delitem(sys.modules, "launch_asks", raising=False)  # (another test's)
+    (workdir / "launch_asks.py").write_text(
+        "from alexaskill import Skill, ask\n"
+        f"skill = Skill({SKILL_ID!r})\n"
+        "@skill.launch\n"
+        "def launch():\n"
+        f"    return ask({speech}, reprompt='Again?')\n"
+    )
+    try:
+        code, out, err = chat(
+            monkeypatch, "open loud\n", "launch_asks:skill", "--invocation", "loud", *flag
+        )
+    finally:
+        sys.modules.pop("launch_asks", None)
+    assert code == 0, err
+    return out
+
+
 def test_json_blocks_write_del_and_c1_characters_as_json_escapes(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # chat --json's blocks went through the transcript's terminal_safe, which wrote U+009B as
     # "\\x9b" inside a JSON string: no JSON escape, so the block was no longer JSON.
-    monkeypatch.delitem(sys.modules, "ctrl_json", raising=False)  # (another test's)
-    (workdir / "ctrl_json.py").write_text(
-        "from alexaskill import Skill, ask\n"
-        f"skill = Skill({SKILL_ID!r})\n"
-        "@skill.launch\n"
-        "def launch():\n"
-        "    return ask('Hi\\x9b[2J the\\x7fre', reprompt='Again?')\n"
-    )
-    try:
-        code, out, err = chat(
-            monkeypatch, "open loud\n", "ctrl_json:skill", "--invocation", "loud", "--json"
-        )
-    finally:
-        sys.modules.pop("ctrl_json", None)
-    assert code == 0, err
+    out = _launch_asked(monkeypatch, workdir, "'Hi\\x9b[2J the\\x7fre'", "--json")
     assert not {"\x7f", "\x9b"} & set(out)
     assert '"text": "Hi\\u009b[2J the\\u007fre"' in out, out
 
@@ -1121,23 +1127,26 @@ def test_bidi_controls_and_line_separators_are_written_escaped(
 ) -> None:
     # U+202E (right-to-left override) reordered the rest of the terminal's line, U+2028 broke
     # it: both were written raw, in a row and in a --json block alike.
-    monkeypatch.delitem(sys.modules, "bidi_chat", raising=False)  # (another test's)
-    (workdir / "bidi_chat.py").write_text(
-        "from alexaskill import Skill, ask\n"
-        f"skill = Skill({SKILL_ID!r})\n"
-        "@skill.launch\n"
-        "def launch():\n"
-        "    return ask('Hi\\u202egnp.exe\\u2028there\\u2069', reprompt='Again?')\n"
-    )
-    try:
-        code, out, err = chat(
-            monkeypatch, "open loud\n", "bidi_chat:skill", "--invocation", "loud", *flag
-        )
-    finally:
-        sys.modules.pop("bidi_chat", None)
-    assert code == 0, err
+    out = _launch_asked(monkeypatch, workdir, "'Hi\\u202egnp.exe\\u2028there\\u2069'", *flag)
     assert not {"\u202e", "\u2028", "\u2069"} & set(out), out
     assert "Hi\\u202egnp.exe\\u2028there\\u2069" in out, out
+
+
+@pytest.mark.parametrize(
+    ("flag", "tag"), [([], "\\U000e0041"), (["--json"], "\\udb40\\udc41")], ids=["rows", "json"]
+)
+def test_invisible_format_characters_are_written_escaped(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, flag: list[str], tag: str
+) -> None:
+    # The format characters (Unicode's category Cf) show nothing, or join what they stand
+    # between: a zero-width space, word joiner, byte order mark, soft hyphen, a tag character
+    # (U+E0041), which hid words in what the skill said, were written raw; the bidi marks
+    # (U+200E, U+200F) were already escaped.
+    speech = "'pay\\u200bpal \\u2060x\\ufeffy\\u00adz\\u206a \\u200eok\\u200f \\U000e0041'"
+    out = _launch_asked(monkeypatch, workdir, speech, *flag)
+    assert not {"\u200b", "\u2060", "\ufeff", "\u00ad", "\u206a", "\U000e0041"} & set(out), out
+    escaped = "pay\\u200bpal \\u2060x\\ufeffy\\u00adz\\u206a \\u200eok\\u200f "
+    assert escaped + tag in out, out
 
 
 def test_a_slash_and_a_space_before_a_commands_name_is_no_command(
