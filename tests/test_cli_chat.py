@@ -575,16 +575,22 @@ def test_mistakes(
     assert message in err
 
 
+def _cafe_reading(monkeypatch: pytest.MonkeyPatch, data: bytes, **encoding: str) -> str:
+    """What chat writes (nothing on stderr, status 0) reading ``data`` from standard input
+    decoded with ``encoding`` (`io.TextIOWrapper`'s ``encoding`` and ``errors``)."""
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), **encoding))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["chat", "cafe:skill", "--invocation", "the cafe"], stdout=out, stderr=err)
+    assert (code, err.getvalue()) == (0, "")
+    return out.getvalue()
+
+
 def test_standard_input_that_is_not_utf8(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Read strictly (PYTHONIOENCODING=utf-8:strict), a line that is not UTF-8 is named and the
     # chat goes on, as read with surrogateescape and as typed: it stopped the chat (exit 2),
     # the line before it, in the same block, never answered.
     data = b"open the cafe\n\xff\xfe caf\xe9\nan espresso please\n"
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
-    out, err = io.StringIO(), io.StringIO()
-    assert main(["chat", "cafe:skill", "--invocation", "the cafe"], stdout=out, stderr=err) == 0
-    shown = out.getvalue()
-    assert err.getvalue() == ""
+    shown = _cafe_reading(monkeypatch, data, encoding="utf-8")
     assert "  skill:      Welcome to the cafe. What would you like?\n" in shown
     bad = "> \\xff\\xfe caf\\xe9\n  (the line is not UTF-8 text: nothing is sent to the skill)\n"
     assert bad in shown
@@ -597,11 +603,7 @@ def test_a_line_that_is_not_utf8_is_named_and_the_chat_goes_on(
     # Read as a C locale's terminal reads it (surrogateescape), a line that is not UTF-8 keeps
     # its bytes as lone surrogates: they were dropped unsaid, the rest sent as if typed so.
     data = b"open the cafe\nan espresso \xff please\nan espresso please\n"
-    stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape")
-    monkeypatch.setattr(sys, "stdin", stdin)
-    out, err = io.StringIO(), io.StringIO()
-    assert main(["chat", "cafe:skill", "--invocation", "the cafe"], stdout=out, stderr=err) == 0
-    shown = out.getvalue()
+    shown = _cafe_reading(monkeypatch, data, encoding="utf-8", errors="surrogateescape")
     assert "the turn failed" not in shown
     assert "  (the line is not UTF-8 text: nothing is sent to the skill)\n" in shown
     assert shown.count("  skill:      One espresso. Anything else?\n") == 1  # the next line
@@ -832,17 +834,59 @@ def test_chat_url_that_no_connection_reaches_in_time_says_so(
     assert "ENDPOINT_TIMEOUT" not in out
 
 
-def test_chat_url_to_a_server_too_slow_to_answer_says_so(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch
+def _replying(**reply: Any) -> Callable[[object, httpx.Request], httpx.Response]:
+    """A server (`chat_with_server`'s ``answer``) answering every request with ``reply``."""
+
+    def answer(self: object, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(**reply, request=request)
+
+    return answer
+
+
+def _too_slow(self: object, request: httpx.Request) -> httpx.Response:
+    raise httpx.ReadTimeout("timed out", request=request)
+
+
+@pytest.mark.parametrize(
+    ("answer", "shown", "unsaid"),
+    [
+        (
+            _too_slow,
+            "  no answer within 15 s (Alexa gives up after about 8 s)\n",
+            ["HTTP 0", "ReadTimeout"],
+        ),
+        (
+            _replying(status_code=200, json=[1, 2]),
+            "  (the answer is not a JSON object: Alexa says there was a problem with",
+            [],
+        ),
+        # "HTTP 301" alone: where it pointed, and that chat does not follow it, went unsaid.
+        (
+            _replying(status_code=301, headers={"Location": "https://example.com/alexa"}),
+            "  HTTP 301: a redirect to https://example.com/alexa, which chat --url does not "
+            "follow: give that URL to --url if the skill is served there\n",
+            [],
+        ),
+        # json.loads of 100000 "[" raises RecursionError, no ValueError: the turn failed with it.
+        (
+            _replying(status_code=200, content=b"[" * 100_000),
+            "(the answer is not JSON: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+            ["RecursionError"],
+        ),
+    ],
+    ids=["too-slow", "json-list", "redirect", "nested-too-deeply"],
+)
+def test_chat_url_says_what_a_server_answered_in_place_of_an_answer(
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: Callable[..., httpx.Response],
+    shown: str,
+    unsaid: list[str],
 ) -> None:
-
-    def no_answer(self: object, request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadTimeout("timed out", request=request)
-
-    code, out, err = chat_with_server(monkeypatch, no_answer, "open pizza palace\n")
+    code, out, err = chat_with_server(monkeypatch, answer, "open pizza palace\n")
     assert (code, err) == (0, "")
-    assert "  no answer within 15 s (Alexa gives up after about 8 s)\n" in out
-    assert "HTTP 0" not in out and "ReadTimeout" not in out
+    assert shown in out, out
+    assert not [word for word in unsaid if word in out], out
 
 
 def test_chat_url_to_a_server_answering_200_with_no_json_is_a_refused_answer(
@@ -863,34 +907,6 @@ def test_chat_url_to_a_server_answering_200_with_no_json_is_a_refused_answer(
     assert '    answer: "<html>hello</html>"\n' in out  # what came, as --json shows it
     # In replay --url's words (it said "HTTP 200 with a body that is not a JSON object").
     assert "(the answer is not JSON: '<html>hello</html>': Alexa says there was a problem" in out
-
-
-def test_chat_url_to_a_server_answering_a_json_list_says_so_as_replay_does(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def a_list(self: object, request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json=[1, 2], request=request)
-
-    code, out, err = chat_with_server(monkeypatch, a_list, "open pizza palace\n")
-    assert (code, err) == (0, "")
-    assert "  (the answer is not a JSON object: Alexa says there was a problem with" in out, out
-
-
-def test_chat_url_to_a_server_answering_a_redirect_says_where_it_points(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # "HTTP 301" alone: where it pointed, and that chat does not follow it, went unsaid.
-
-    def moved(self: object, request: httpx.Request) -> httpx.Response:
-        headers = {"Location": "https://example.com/alexa"}
-        return httpx.Response(301, headers=headers, request=request)
-
-    code, out, err = chat_with_server(monkeypatch, moved, "open pizza palace\n")
-    assert (code, err) == (0, "")
-    assert (
-        "  HTTP 301: a redirect to https://example.com/alexa, which chat --url does not follow: "
-        "give that URL to --url if the skill is served there\n"
-    ) in out, out
 
 
 def test_chat_url_says_a_redirect_once_though_the_session_end_meets_it_too(
@@ -1029,11 +1045,7 @@ def test_a_line_not_text_in_standard_inputs_encoding_names_that_encoding(
 ) -> None:
     # Standard input in ASCII (PYTHONIOENCODING=ascii): b"caf\xe9" is not ASCII text, and the
     # note said "not UTF-8 text" whatever the encoding was.
-    data = b"caf\xe9\nopen the cafe\n"
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="ascii"))
-    out, err = io.StringIO(), io.StringIO()
-    assert main(["chat", "cafe:skill", "--invocation", "the cafe"], stdout=out, stderr=err) == 0
-    shown = out.getvalue()
+    shown = _cafe_reading(monkeypatch, b"caf\xe9\nopen the cafe\n", encoding="ascii")
     assert "> caf\\xe9\n  (the line is not ascii text: nothing is sent to the skill)\n" in shown
     assert "UTF-8" not in shown
     assert "  skill:      Welcome to the cafe. What would you like?\n" in shown
@@ -1282,20 +1294,6 @@ def test_chat_url_plays_nothing_of_an_answer_alexa_refuses_for_its_ssml(
     assert "AudioPlayer.PlaybackStarted" not in sent
 
 
-def test_chat_url_to_a_server_answering_json_nested_too_deeply_is_a_refused_answer(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # json.loads of 100000 "[" raises RecursionError, no ValueError: the turn failed with it.
-
-    def nested(self: object, request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=b"[" * 100_000, request=request)
-
-    code, out, err = chat_with_server(monkeypatch, nested, "open pizza palace\n")
-    assert (code, err) == (0, "")
-    assert "RecursionError" not in out
-    assert "(the answer is not JSON: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[" in out
-
-
 @pytest.mark.parametrize(
     ("answer", "shown"),
     [
@@ -1315,10 +1313,7 @@ def test_chat_url_to_a_server_answering_ill_shaped_parts_does_not_fail_the_turn(
     answer: dict[str, object],
     shown: str,
 ) -> None:
-
-    def ill_shaped(self: object, request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
-
+    ill_shaped = _replying(status_code=200, json={"version": "1.0", "response": answer})
     code, out, err = chat_with_server(monkeypatch, ill_shaped, "open pizza palace\n")
     assert (code, err) == (0, "")
     assert "the turn failed" not in out
@@ -1393,11 +1388,9 @@ def test_chat_url_says_a_directive_the_device_lacks_the_interface_of(
         "type": "Alexa.Presentation.APL.RenderDocument",
         "document": {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}},
     }
-
-    def skill(self: object, request: httpx.Request) -> httpx.Response:
-        speech = {"type": "PlainText", "text": "Here it is."}
-        answer = {"outputSpeech": speech, "directives": [apl], "shouldEndSession": False}
-        return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
+    speech = {"type": "PlainText", "text": "Here it is."}
+    answer = {"outputSpeech": speech, "directives": [apl], "shouldEndSession": False}
+    skill = _replying(status_code=200, json={"version": "1.0", "response": answer})
 
     code, out, err = chat_with_server(
         monkeypatch, skill, "open pizza palace\n/device screen\n/launch\n"
@@ -1466,10 +1459,8 @@ def test_chat_url_shows_no_speech_for_ssml_that_is_null(
 ) -> None:
     # An SSML outputSpeech whose ssml is null (Alexa refuses it) was shown as the words
     # "None", not heard: as if the skill had said "None".
-
-    def skill(self: object, request: httpx.Request) -> httpx.Response:
-        answer = {"outputSpeech": {"type": "SSML", "ssml": None}, "shouldEndSession": False}
-        return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
+    answer = {"outputSpeech": {"type": "SSML", "ssml": None}, "shouldEndSession": False}
+    skill = _replying(status_code=200, json={"version": "1.0", "response": answer})
 
     code, out, err = chat_with_server(monkeypatch, skill, "/launch\n")
     assert (code, err) == (0, ""), out
