@@ -302,3 +302,51 @@ def test_no_pipe_or_thread_for_the_repeats_leaves_the_command_as_it_was(
     assert main(["request", "LaunchRequest"], stdout=io.StringIO()) == 0
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
     assert signal.set_wakeup_fd(-1) == -1
+
+
+#: A skill module that says it is being imported, then takes its time (a slow import: a large
+#: package, a model loaded at import).
+_SLOW_SKILL = """
+import sys, time
+from alexaskill import Skill, speak
+
+print("importing", file=sys.stderr, flush=True)
+time.sleep(60)
+skill = Skill("amzn1.ask.skill.slow")
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["replay", "slow_skill:skill", "hello.json"],
+        ["model", "slow_skill:skill", "--invocation", "slow skill"],
+        ["request", "LaunchRequest", "--model", "slow_skill:skill"],
+        ["understand", "--model", "slow_skill:skill", "hello"],
+    ],
+    ids=["replay", "model", "request", "understand"],
+)
+def test_a_sigterm_while_the_skill_is_imported_is_the_one_line_stop(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    # Stopped as the command imports the skill: the same status and line as at any other
+    # moment of the command, no traceback of the import cut short.
+    (tmp_path / "slow_skill.py").write_text(_SLOW_SKILL)
+    (tmp_path / "hello.json").write_text("{}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alexaskill", *argv],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        assert process.stderr.readline() == "importing\n"  # (the import under way)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert (process.returncode, out, err) == (143, "", f"alexaskill {argv[0]}: stopped (SIGTERM)\n")
