@@ -575,10 +575,13 @@ def test_mistakes(
     assert message in err
 
 
-def _cafe_reading(monkeypatch: pytest.MonkeyPatch, data: bytes, **encoding: str) -> str:
+def _cafe_reading(
+    monkeypatch: pytest.MonkeyPatch, data: bytes, encoding: str, errors: str = "strict"
+) -> str:
     """What chat writes (nothing on stderr, status 0) reading ``data`` from standard input
-    decoded with ``encoding`` (`io.TextIOWrapper`'s ``encoding`` and ``errors``)."""
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), **encoding))
+    decoded with ``encoding`` and ``errors``."""
+    stdin = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors=errors)
+    monkeypatch.setattr(sys, "stdin", stdin)
     out, err = io.StringIO(), io.StringIO()
     code = main(["chat", "cafe:skill", "--invocation", "the cafe"], stdout=out, stderr=err)
     assert (code, err.getvalue()) == (0, "")
