@@ -28,13 +28,8 @@ def _alexaskill(unbuffered: bool, *args: str, **popen: Any) -> subprocess.Popen[
     env.pop("PYTHONUNBUFFERED", None)
     if unbuffered:
         env["PYTHONUNBUFFERED"] = "1"
-    return subprocess.Popen(
-        [sys.executable, "-m", "alexaskill", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        **popen,
-    )
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    return subprocess.Popen([sys.executable, "-m", "alexaskill", *args], env=env, **pipes | popen)
 
 
 def _ended(process: subprocess.Popen[bytes]) -> tuple[int, str]:
@@ -132,3 +127,18 @@ def test_main_in_two_threads_writes_to_each_ones_own_streams(
     assert (first_out.startswith("usage: alexaskill request"), first_err) == (True, ""), first_out
     assert second_out == ""
     assert "alexaskill model: error:" in second_err, second_err
+
+
+@BUFFERING
+@pytest.mark.parametrize(
+    ("args", "status"), [(["request"], 2), (["request", "--help"], 0)], ids=["usage-error", "help"]
+)
+def test_a_reader_of_both_streams_gone_leaves_the_status_as_it_was(
+    unbuffered: bool, args: list[str], status: int
+) -> None:
+    # `alexaskill request 2>&1 | head -0`: argparse's usage error to a closed stderr was
+    # "Exception ignored ... BrokenPipeError" at exit, status 120, not 2.
+    process = _alexaskill(unbuffered, *args, stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    process.stdout.close()
+    assert process.wait(timeout=60) == status
