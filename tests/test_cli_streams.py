@@ -28,8 +28,9 @@ def _alexaskill(unbuffered: bool, *args: str, **popen: Any) -> subprocess.Popen[
     env.pop("PYTHONUNBUFFERED", None)
     if unbuffered:
         env["PYTHONUNBUFFERED"] = "1"
-    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
-    return subprocess.Popen([sys.executable, "-m", "alexaskill", *args], env=env, **pipes | popen)
+    command = [sys.executable, "-m", "alexaskill", *args]
+    stderr = popen.pop("stderr", subprocess.PIPE)
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, env=env, **popen)
 
 
 def _ended(process: subprocess.Popen[bytes]) -> tuple[int, str]:
