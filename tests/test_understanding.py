@@ -937,7 +937,7 @@ def test_today_without_a_clock_is_the_date_in_utc(monkeypatch: pytest.MonkeyPatc
     # this machine's local time.
     from types import SimpleNamespace
 
-    from alexaskill.understanding import understander as module
+    from alexaskill.understanding import compiled as module
 
     monkeypatch.setattr(module, "datetime", SimpleNamespace(datetime=_Clock, UTC=datetime.UTC))
     skill = Skill(THIRD_SKILL_ID)

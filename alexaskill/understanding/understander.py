@@ -24,15 +24,12 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, Final
+from typing import Final
 
-from ..exceptions import ConfigurationError
-from .addressing import SLOT_REFERENCE, addressed_request
+from .addressing import addressed_request
 from .answer_values import (
-    REPLIES,
-    carrier_ends,
     past_opening,
     said_as_reply,
     swallowed,
@@ -40,29 +37,25 @@ from .answer_values import (
     without_afterwords,
 )
 from .companions import date_left_out
+from .compiled import DEFAULT_SKILL_ID, CompiledModel, clock
 from .cut import why_no_reading
 from .evidence import built_in_said_whole, keeps_own_words, typed_share
 from .fillers import exact_without_fillers
-from .generalise import carriers, generalise
-from .languages import Language, resolving_language
-from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
-from .model import InteractionModel, ModelIntent, ModelSlot
-from .result import Understanding, reading, slot_json
-from .sample_forms import part_of_day_swaps, particle_shifts
+from .generalise import generalise
+from .matcher import Match, SampleMatcher, SpanCache
+from .result import Understanding, reading
 from .slot_only import slot_only
-from .slottypes import FREE, Fill, SlotKind, entity_resolution, slot_kind
-from .text import Token, tokenize
+from .slottypes import FREE, Fill
+from .text import Token
 
 __all__ = ["DEFAULT_SKILL_ID", "Understander"]
 
-#: The skill id of entity-resolution authorities when none is given.
-DEFAULT_SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 FALLBACK: Final = "AMAZON.FallbackIntent"
 #: The longest utterance understood, in words: far past what anyone says to Alexa in one turn.
 MAX_WORDS: Final = 100
 
 
-class Understander:
+class Understander(CompiledModel):
     """Understands utterances with one interaction model, in one locale.
 
     Build it once (it compiles every sample, at the first `understand`); `understand` then takes
@@ -72,129 +65,7 @@ class Understander:
     raises that error.
     """
 
-    def __init__(
-        self,
-        model: InteractionModel,
-        *,
-        locale: str = "en-US",
-        skill_id: str = DEFAULT_SKILL_ID,
-        resolve_only: bool = False,
-    ) -> None:
-        self.model = model
-        self.locale = locale
-        self.skill_id = skill_id
-        self.language: Language
-        #: Why `understand` fails (a locale whose language it does not know), else None.
-        self.refusal: ConfigurationError | None
-        self.language, self.refusal = resolving_language(locale)
-        if self.refusal is not None and not resolve_only:
-            raise self.refusal
-        self._kinds: dict[tuple[str, bool, bool], SlotKind] = {}
-        self.intents: dict[str, ModelIntent] = {intent.name: intent for intent in model.intents}
-        self.invocation = (
-            tuple(self.words(model.invocation)) if model.invocation is not None else None
-        )
-        self._answer_matchers: dict[tuple[str, str], SampleMatcher] = {}
-        self._carrier_cache: dict[str, dict[str, set[str]]] = {}
-
-    # Compiled on first use: resolving a slot value (`resolutions`) needs no sample, and a test
-    # client makes an understander for that alone (about 0.2 s of compiling saved per client).
-    @functools.cached_property
-    def matcher(self) -> SampleMatcher:
-        """Every intent's samples, compiled."""
-        samples: list[Sample] = []
-        for intent in self.model.intents:
-            samples.extend(self.compile(intent, self.phrasings(intent), len(samples)))
-        return SampleMatcher(samples, self.language)
-
-    @functools.cached_property
-    def _replies(self) -> SampleMatcher:
-        samples = [
-            sample
-            for order, name in enumerate(REPLIES)
-            for sample in self.compile(ModelIntent(name), self._builtin(name), 1000 * order)
-        ]
-        return SampleMatcher(samples, self.language)
-
-    # --- compiling ---------------------------------------------------------------------------
-
-    def words(self, text: str) -> list[str]:
-        """The normalised words of ``text``."""
-        return [token.text for token in tokenize(text, self.language.rewrites)]
-
-    def kind(self, slot_type: str, multiple: bool = False, bounded: bool = False) -> SlotKind:
-        """How slots of ``slot_type`` read words (one object per type, shared); ``bounded``: a
-        time slot alone in its intent, whose values hold "from" and "until" (`bounds`)."""
-        key = (slot_type, multiple, bounded)
-        found = self._kinds.get(key)
-        if found is None:
-            found = self._kinds[key] = slot_kind(
-                slot_type,
-                language=self.language,
-                types=self.model.types,
-                skill_id=self.skill_id,
-                tokenize=self.words,
-                multiple=multiple,
-                more=self.language.bounds if bounded else frozenset(),
-            )
-        return found
-
-    def intent_kind(self, intent: ModelIntent, slot: ModelSlot) -> SlotKind:
-        """How ``slot`` of ``intent`` reads words: with two time slots, the samples' own words
-        say where each starts and ends ("tonight from 7" is the start, "until 8" the end)."""
-        times = sum(1 for each in intent.slots if each.type == "AMAZON.TIME")
-        alone = times == 1 and slot.type == "AMAZON.TIME"
-        return self.kind(slot.type, slot.multiple, bounded=alone)
-
-    def _builtin(self, name: str) -> tuple[str, ...]:
-        return tuple(self.language.builtin_intents.get(name, ()))
-
-    def phrasings(self, intent: ModelIntent) -> list[str]:
-        """The intent's samples, and for a built-in intent its common phrasings too."""
-        phrasings = list(intent.samples)
-        for phrase in self._builtin(intent.name):
-            if phrase not in phrasings:
-                phrasings.append(phrase)
-        return phrasings
-
-    def compile(self, intent: ModelIntent, texts: Sequence[str], order: int = 0) -> list[Sample]:
-        """The samples ``texts`` of ``intent``, cut into words and slots."""
-        compiled: list[Sample] = []
-        particles = self.language.particles
-        for text in texts:
-            elements: list[str | SlotRef] = []
-            position, usable = 0, True
-            for match in SLOT_REFERENCE.finditer(text):
-                elements.extend(self.words(text[position : match.start()]))
-                slot = intent.slot(match.group(1).rpartition("|")[2].strip())
-                if slot is None:
-                    usable = False  # a sample naming a slot the intent lacks: `model --check`
-                    break
-                elements.append(SlotRef(slot.name, self.intent_kind(intent, slot)))
-                position = match.end()
-            if not usable:
-                continue
-            elements.extend(self.words(text[position:]))
-            if elements:
-                compiled.append(Sample(intent.name, text, tuple(elements), order + len(compiled)))
-            # A phrasal verb's particle said before the slot too: "take off {item} my list".
-            for shifted in particle_shifts(elements, particles):
-                at = order + len(compiled)
-                compiled.append(Sample(intent.name, text, tuple(shifted), at, loose_only=True))
-            # A day said before its part of the day to "{time} {date}": "tomorrow night".
-            for swapped in part_of_day_swaps(elements):
-                at = order + len(compiled)
-                compiled.append(Sample(intent.name, text, tuple(swapped), at, exact_only=True))
-        return compiled
-
     # --- understanding ----------------------------------------------------------------------
-
-    def tokens(self, text: str) -> list[Token]:
-        """The tokens of ``text``, a leading wake word dropped."""
-        tokens = tokenize(text, self.language.rewrites)
-        while tokens and tokens[0].text in self.language.wake_words and len(tokens) > 1:
-            tokens = tokens[1:]
-        return tokens
 
     def understand(self, text: str, *, now: datetime.datetime | None = None) -> Understanding:
         """What Alexa makes of ``text``, said to this skill, the user's local time being ``now``
@@ -202,7 +73,7 @@ class Understander:
         no time zone set, as the offline tools read it)."""
         if self.refusal is not None:
             raise self.refusal
-        now = now or _clock()
+        now = now or clock()
         tokens = self.tokens(text)
         if not tokens:
             return Understanding(text, None, "empty")
@@ -306,17 +177,11 @@ class Understander:
         idle = self.language.function_words | self.language.fillers
         return loose is not None and built_in_said_whole(loose, idle)
 
-    def _carriers(self, intent: ModelIntent) -> dict[str, set[str]]:
-        found = self._carrier_cache.get(intent.name)
-        if found is None:
-            found = self._carrier_cache[intent.name] = carriers(self.matcher.samples, intent.name)
-        return found
-
     def _generalise(self, match: Match, spans: SpanCache) -> Match | None:
         intent = self.intents.get(match.sample.intent)
         if intent is None:
             return match
-        carried = self._carriers(intent)
+        carried = self.slot_carriers(intent)
         joins = self.language.list_separators | self.language.joiners
         kind_of = functools.partial(self.intent_kind, intent)
         openers = self.language.openers
@@ -405,30 +270,6 @@ class Understander:
             fills=fills,
         )
 
-    def intent_request(
-        self,
-        name: str,
-        fills: Mapping[str, Fill],
-        *,
-        dialog_state: str | None = None,
-    ) -> dict[str, Any]:
-        """The IntentRequest ``request`` object for intent ``name`` with these slots filled.
-
-        Every slot of the intent is present, unfilled ones without a value; an intent of the
-        dialog model gets ``dialogState`` (STARTED unless given).
-        """
-        intent = self.intents.get(name) or ModelIntent(name)
-        body: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
-        if intent.slots:
-            body["slots"] = {
-                slot.name: slot_json(slot.name, fills.get(slot.name)) for slot in intent.slots
-            }
-        request: dict[str, Any] = {"type": "IntentRequest"}
-        if name in self.model.dialog:
-            request["dialogState"] = dialog_state or "STARTED"
-        request["intent"] = body
-        return request
-
     # --- answers within a dialog ---------------------------------------------------------------
 
     def answer(
@@ -445,14 +286,8 @@ class Understander:
         model_slot = model_intent.slot(slot) if model_intent else None
         if model_intent is None or model_slot is None:
             return None
-        key = (intent, slot)
-        matcher = self._answer_matchers.get(key)
-        if matcher is None:
-            texts = [*model_slot.samples, f"{{{slot}}}", *model_intent.samples]
-            texts += carrier_ends(model_intent.samples, slot)
-            matcher = SampleMatcher(self.compile(model_intent, texts), self.language)
-            self._answer_matchers[key] = matcher
-        now = now or _clock()
+        matcher = self.answer_matcher(model_intent, model_slot)
+        now = now or clock()
         tokens = self.tokens(text)
         if not tokens:
             return None
@@ -486,35 +321,9 @@ class Understander:
         tokens = self.tokens(text)
         if not tokens:
             return None
-        match = self._replies.exact(SpanCache(tokens, _clock()))
+        match = self._replies.exact(SpanCache(tokens, clock()))
         if match is None:
             kept = [token for token in tokens if token.text not in self.language.fillers]
             if kept and len(kept) < len(tokens):
-                match = self._replies.exact(SpanCache(kept, _clock()))
+                match = self._replies.exact(SpanCache(kept, clock()))
         return None if match is None else match.sample.intent
-
-    def fill_slot(self, intent: str, slot: str, text: str, now: datetime.datetime) -> Fill | None:
-        """The value ``text`` gives slot ``slot`` of ``intent`` on its own, or None."""
-        model_intent = self.intents.get(intent)
-        model_slot = model_intent.slot(slot) if model_intent else None
-        if model_intent is None or model_slot is None:
-            return None
-        tokens = self.tokens(text)
-        if not tokens:
-            return None
-        return self.intent_kind(model_intent, model_slot).fill(tokens, now)
-
-    def resolutions(self, intent: str, slot: str, value: str) -> dict[str, Any] | None:
-        """The ``resolutions`` Alexa sends with ``value`` (one value, as heard) in slot ``slot`` of
-        ``intent``; None when the model has no such slot, or its type no entity resolution."""
-        model_intent = self.intents.get(intent)
-        model_slot = model_intent.slot(slot) if model_intent else None
-        if model_slot is None:
-            return None
-        return entity_resolution(self.kind(model_slot.type), self.words(value))
-
-
-def _clock() -> datetime.datetime:
-    """The user's time when none is given: the clock in UTC, the time on a device with no time
-    zone set (`alexaskill.testing.requests.device_time`), not this machine's local time."""
-    return datetime.datetime.now(datetime.UTC)

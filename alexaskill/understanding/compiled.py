@@ -1,0 +1,229 @@
+"""An interaction model compiled for one locale: `CompiledModel`, what `Understander` reads with.
+
+Its samples cut into words and slots (the built-in intents' common phrasings added), how each
+slot's type reads words, the samples a dialog answer is read with, and the ``request`` an intent
+and its filled slots make. Nothing here reads an utterance: understander.py does.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from ..exceptions import ConfigurationError
+from .addressing import SLOT_REFERENCE
+from .answer_values import REPLIES, carrier_ends
+from .generalise import carriers
+from .languages import Language, resolving_language
+from .matcher import Sample, SampleMatcher, SlotRef
+from .model import InteractionModel, ModelIntent, ModelSlot
+from .result import slot_json
+from .sample_forms import part_of_day_swaps, particle_shifts
+from .slottypes import Fill, SlotKind, entity_resolution, slot_kind
+from .text import Token, tokenize
+
+__all__ = ["DEFAULT_SKILL_ID", "CompiledModel", "clock"]
+
+#: The skill id of entity-resolution authorities when none is given.
+DEFAULT_SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+
+
+class CompiledModel:
+    """One interaction model compiled for one locale (`Understander` adds the reading).
+
+    ``skill_id`` names the entity-resolution authorities of custom slot types. A locale whose
+    language understanding does not know is a `ConfigurationError`, unless ``resolve_only``:
+    then `resolutions` works (it needs no language) and `Understander.understand` raises that
+    error.
+    """
+
+    def __init__(
+        self,
+        model: InteractionModel,
+        *,
+        locale: str = "en-US",
+        skill_id: str = DEFAULT_SKILL_ID,
+        resolve_only: bool = False,
+    ) -> None:
+        self.model = model
+        self.locale = locale
+        self.skill_id = skill_id
+        self.language: Language
+        #: Why `understand` fails (a locale whose language it does not know), else None.
+        self.refusal: ConfigurationError | None
+        self.language, self.refusal = resolving_language(locale)
+        if self.refusal is not None and not resolve_only:
+            raise self.refusal
+        self._kinds: dict[tuple[str, bool, bool], SlotKind] = {}
+        self.intents: dict[str, ModelIntent] = {intent.name: intent for intent in model.intents}
+        self.invocation = (
+            tuple(self.words(model.invocation)) if model.invocation is not None else None
+        )
+        self._answer_matchers: dict[tuple[str, str], SampleMatcher] = {}
+        self._carrier_cache: dict[str, dict[str, set[str]]] = {}
+
+    # Compiled on first use: resolving a slot value (`resolutions`) needs no sample, and a test
+    # client makes an understander for that alone (about 0.2 s of compiling saved per client).
+    @functools.cached_property
+    def matcher(self) -> SampleMatcher:
+        """Every intent's samples, compiled."""
+        samples: list[Sample] = []
+        for intent in self.model.intents:
+            samples.extend(self.compile(intent, self.phrasings(intent), len(samples)))
+        return SampleMatcher(samples, self.language)
+
+    @functools.cached_property
+    def _replies(self) -> SampleMatcher:
+        samples = [
+            sample
+            for order, name in enumerate(REPLIES)
+            for sample in self.compile(ModelIntent(name), self._builtin(name), 1000 * order)
+        ]
+        return SampleMatcher(samples, self.language)
+
+    def answer_matcher(self, intent: ModelIntent, slot: ModelSlot) -> SampleMatcher:
+        """The samples an answer for ``slot`` of ``intent`` is read with: the slot's own ("to
+        {city}"), the bare value, the intent's, and their ends from the word before the slot."""
+        key = (intent.name, slot.name)
+        matcher = self._answer_matchers.get(key)
+        if matcher is None:
+            texts = [*slot.samples, f"{{{slot.name}}}", *intent.samples]
+            texts += carrier_ends(intent.samples, slot.name)
+            matcher = SampleMatcher(self.compile(intent, texts), self.language)
+            self._answer_matchers[key] = matcher
+        return matcher
+
+    def slot_carriers(self, intent: ModelIntent) -> dict[str, set[str]]:
+        """The words ``intent``'s samples put right before each slot ("in" of "in {city}")."""
+        found = self._carrier_cache.get(intent.name)
+        if found is None:
+            found = self._carrier_cache[intent.name] = carriers(self.matcher.samples, intent.name)
+        return found
+
+    def words(self, text: str) -> list[str]:
+        """The normalised words of ``text``."""
+        return [token.text for token in tokenize(text, self.language.rewrites)]
+
+    def tokens(self, text: str) -> list[Token]:
+        """The tokens of ``text``, a leading wake word dropped."""
+        tokens = tokenize(text, self.language.rewrites)
+        while tokens and tokens[0].text in self.language.wake_words and len(tokens) > 1:
+            tokens = tokens[1:]
+        return tokens
+
+    def kind(self, slot_type: str, multiple: bool = False, bounded: bool = False) -> SlotKind:
+        """How slots of ``slot_type`` read words (one object per type, shared); ``bounded``: a
+        time slot alone in its intent, whose values hold "from" and "until" (`bounds`)."""
+        key = (slot_type, multiple, bounded)
+        found = self._kinds.get(key)
+        if found is None:
+            found = self._kinds[key] = slot_kind(
+                slot_type,
+                language=self.language,
+                types=self.model.types,
+                skill_id=self.skill_id,
+                tokenize=self.words,
+                multiple=multiple,
+                more=self.language.bounds if bounded else frozenset(),
+            )
+        return found
+
+    def intent_kind(self, intent: ModelIntent, slot: ModelSlot) -> SlotKind:
+        """How ``slot`` of ``intent`` reads words: with two time slots, the samples' own words
+        say where each starts and ends ("tonight from 7" is the start, "until 8" the end)."""
+        times = sum(1 for each in intent.slots if each.type == "AMAZON.TIME")
+        alone = times == 1 and slot.type == "AMAZON.TIME"
+        return self.kind(slot.type, slot.multiple, bounded=alone)
+
+    def _builtin(self, name: str) -> tuple[str, ...]:
+        return tuple(self.language.builtin_intents.get(name, ()))
+
+    def phrasings(self, intent: ModelIntent) -> list[str]:
+        """The intent's samples, and for a built-in intent its common phrasings too."""
+        phrasings = list(intent.samples)
+        for phrase in self._builtin(intent.name):
+            if phrase not in phrasings:
+                phrasings.append(phrase)
+        return phrasings
+
+    def compile(self, intent: ModelIntent, texts: Sequence[str], order: int = 0) -> list[Sample]:
+        """The samples ``texts`` of ``intent``, cut into words and slots."""
+        compiled: list[Sample] = []
+        particles = self.language.particles
+        for text in texts:
+            elements: list[str | SlotRef] = []
+            position, usable = 0, True
+            for match in SLOT_REFERENCE.finditer(text):
+                elements.extend(self.words(text[position : match.start()]))
+                slot = intent.slot(match.group(1).rpartition("|")[2].strip())
+                if slot is None:
+                    usable = False  # a sample naming a slot the intent lacks: `model --check`
+                    break
+                elements.append(SlotRef(slot.name, self.intent_kind(intent, slot)))
+                position = match.end()
+            if not usable:
+                continue
+            elements.extend(self.words(text[position:]))
+            if elements:
+                compiled.append(Sample(intent.name, text, tuple(elements), order + len(compiled)))
+            # A phrasal verb's particle said before the slot too: "take off {item} my list".
+            for shifted in particle_shifts(elements, particles):
+                at = order + len(compiled)
+                compiled.append(Sample(intent.name, text, tuple(shifted), at, loose_only=True))
+            # A day said before its part of the day to "{time} {date}": "tomorrow night".
+            for swapped in part_of_day_swaps(elements):
+                at = order + len(compiled)
+                compiled.append(Sample(intent.name, text, tuple(swapped), at, exact_only=True))
+        return compiled
+
+    def intent_request(
+        self,
+        name: str,
+        fills: Mapping[str, Fill],
+        *,
+        dialog_state: str | None = None,
+    ) -> dict[str, Any]:
+        """The IntentRequest ``request`` object for intent ``name`` with these slots filled.
+
+        Every slot of the intent is present, unfilled ones without a value; an intent of the
+        dialog model gets ``dialogState`` (STARTED unless given).
+        """
+        intent = self.intents.get(name) or ModelIntent(name)
+        body: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
+        if intent.slots:
+            body["slots"] = {
+                slot.name: slot_json(slot.name, fills.get(slot.name)) for slot in intent.slots
+            }
+        request: dict[str, Any] = {"type": "IntentRequest"}
+        if name in self.model.dialog:
+            request["dialogState"] = dialog_state or "STARTED"
+        request["intent"] = body
+        return request
+
+    def fill_slot(self, intent: str, slot: str, text: str, now: datetime.datetime) -> Fill | None:
+        """The value ``text`` gives slot ``slot`` of ``intent`` on its own, or None."""
+        model_intent = self.intents.get(intent)
+        model_slot = model_intent.slot(slot) if model_intent else None
+        if model_intent is None or model_slot is None:
+            return None
+        tokens = self.tokens(text)
+        if not tokens:
+            return None
+        return self.intent_kind(model_intent, model_slot).fill(tokens, now)
+
+    def resolutions(self, intent: str, slot: str, value: str) -> dict[str, Any] | None:
+        """The ``resolutions`` Alexa sends with ``value`` (one value, as heard) in slot ``slot`` of
+        ``intent``; None when the model has no such slot, or its type no entity resolution."""
+        model_intent = self.intents.get(intent)
+        model_slot = model_intent.slot(slot) if model_intent else None
+        if model_slot is None:
+            return None
+        return entity_resolution(self.kind(model_slot.type), self.words(value))
+
+
+def clock() -> datetime.datetime:
+    """The user's time when none is given: the clock in UTC, the time on a device with no time
+    zone set (`alexaskill.testing.requests.device_time`), not this machine's local time."""
+    return datetime.datetime.now(datetime.UTC)
