@@ -1086,6 +1086,12 @@ def test_a_no_and_stop_or_cancel_asked_for_a_city_leaves_the_dialog(
         ("yes, please", "AMAZON.YesIntent"),
         ("no", "AMAZON.NoIntent"),
         ("no thanks", "AMAZON.NoIntent"),
+        # An acknowledgement alone is a yes too, and no city: "alright" was the city "alright".
+        ("okay", "AMAZON.YesIntent"),
+        ("sure", "AMAZON.YesIntent"),
+        ("right", "AMAZON.YesIntent"),
+        ("alright", "AMAZON.YesIntent"),
+        ("all right", "AMAZON.YesIntent"),
     ],
 )
 def test_a_bare_yes_or_no_asked_for_a_city_goes_to_the_models_yes_or_no_intent(
@@ -1116,12 +1122,19 @@ def test_a_bare_yes_or_no_with_no_dialog_goes_to_the_models_yes_or_no_intent(
     assert skill.sent[-1][1] is True  # a new session
 
 
-def test_a_bare_no_asked_for_a_slot_is_its_value_where_its_type_lists_it() -> None:
+@pytest.mark.parametrize("built_ins", [(), _YES_NO])
+@pytest.mark.parametrize("said", ["no", "yes", "okay", "sure", "right", "alright"])
+def test_a_bare_yes_or_no_asked_for_a_slot_is_its_value_where_its_type_lists_it(
+    built_ins: tuple[str, ...], said: str
+) -> None:
     # A type that lists the word (a custom yes/no type) takes it as its value, as Amazon's
-    # "Use a Custom Yes/No Slot to Collect Boolean Values" describes.
-    _, talk = _trip_confirming_city("Cities", more_cities=("no",))
+    # "Use a Custom Yes/No Slot to Collect Boolean Values" describes: Alexa, asking for that
+    # slot, fills it. With AMAZON.YesIntent and NoIntent in the model, "right" (listed) left
+    # the dialog for AMAZON.YesIntent, its reading as an utterance scoring higher.
+    listed = ("no", "yes", "ok", "sure", "right", "all right")
+    _, talk = _trip_confirming_city("Cities", more_cities=listed, built_ins=built_ins)
     talk.say("plan a trip")
-    assert talk.say("no").prompts == ["no, right?"]
+    assert talk.say(said).prompts == [f"{said}, right?"]
 
 
 @pytest.mark.parametrize("said", ["no, paris", "no paris", "no, paris instead"])

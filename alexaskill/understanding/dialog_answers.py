@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DialogAnswers"]
 
+_YES_NO = ("AMAZON.YesIntent", "AMAZON.NoIntent")
+
 
 class DialogAnswers(DialogManager):
     """Reads the user's answers to a dialog's questions for `Conversation`."""
@@ -201,6 +203,11 @@ class DialogAnswers(DialogManager):
         if answer is None:
             return None
         other = self.understander.understand(text, now=now)
+        if other.intent in _YES_NO and _listed(answer, slot):
+            # Asked for a slot whose type lists the yes or no said ("right" of a custom yes/no
+            # type), Alexa fills it (Amazon's "Use a Dialog Model to Manage Ambiguous
+            # Responses"): the reading as AMAZON.YesIntent / NoIntent, however it scores, loses.
+            return answer
         # (an utterance no intent comes near, "out of domain", is no other request either)
         if other.kind not in ("intent", "out of domain") or (
             other.intent != dialog.name and other.exact and other.score > answer.score
@@ -238,6 +245,14 @@ def _resolved(entry: Any) -> set[tuple[str, str]]:
             if isinstance(named, dict) and isinstance(named.get("id"), str):
                 found.add((str(each.get("authority")), named["id"]))
     return found
+
+
+def _listed(answer: Understanding, slot: str) -> bool:
+    """Whether ``answer`` gives ``slot`` alone a value its type lists, and nothing else."""
+    fill = answer.fills.get(slot)
+    if fill is None or set(answer.fills) != {slot}:
+        return False
+    return all(part.kind == "listed" for part in fill.parts or (fill,))
 
 
 def _correction(answer: Understanding, slot: str) -> bool:

@@ -150,6 +150,7 @@ BUILTIN_INTENTS: Final = {
         "of course",
         "ok",
         "okay",
+        "all right",
         "correct",
         "that's right",
         "that is correct",
