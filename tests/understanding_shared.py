@@ -1,7 +1,8 @@
 """What the understanding tests share (tests/test_understanding_*.py: numbers, dates, times,
-day_parts, durations, lists, custom_types, cuts, punctuation, stems): a fixed now, one skill id,
-an understander of a model built from a few intents, and an intent with one slot of a given type,
-with what a phrase said to it fills. tests/conftest.py has pytest rewrite its asserts."""
+day_parts, durations, lists, custom_types, cuts, punctuation, stems, replies): a fixed now, one
+skill id, an understander of a model built from a few intents, an intent with one slot of a given
+type, with what a phrase said to it fills, and a trip planner whose city is asked with "{city}"
+alone. tests/conftest.py has pytest rewrite its asserts."""
 
 from __future__ import annotations
 
@@ -95,3 +96,21 @@ def values(text: str, slot_type: str) -> list[str] | None:
     them), or None when it fills none."""
     found = slot(text, slot_type, multiple=True)
     return None if found is None else [item["value"] for item in found["slotValue"]["values"]]
+
+
+def bare_trips(city_type: str) -> Understander:
+    """A trip planner whose city (``city_type``) and party size are asked with "{slot}" alone."""
+    slots = [
+        {"name": "city", "type": city_type, "samples": ["{city}"]},
+        {"name": "people", "type": "AMAZON.NUMBER", "samples": ["{people}"]},
+        {"name": "date", "type": "AMAZON.DATE"},
+    ]
+    intent = {"name": "PlanTrip", "slots": slots, "samples": ["plan a trip to {city}"]}
+    cities = [{"name": {"value": "paris"}}, {"name": {"value": "new york", "synonyms": ["nyc"]}}]
+    language_model = {
+        "invocationName": "trip tester",
+        "intents": [intent],
+        "types": [{"name": "Cities", "values": cities}],
+    }
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    return Understander(model)

@@ -1,0 +1,168 @@
+"""A yes, a no, stop or cancel said where Alexa asks for a slot's value: no value (unless the
+slot's type lists the words), and the request it is (`Understander.answer`, `Conversation`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from alexaskill.understanding import InteractionModel, Understander
+
+from .test_understanding_dialog import NOW, trip_confirming_city
+from .understanding_shared import bare_trips
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
+@pytest.mark.parametrize(
+    "said",
+    ["no, cancel", "no, stop", "yes, cancel", "no, never mind", "cancel please", "yes, please"],
+)
+def test_an_answer_whose_words_are_a_yes_no_stop_or_cancel_is_no_value(
+    city_type: str, said: str
+) -> None:
+    # Asked for a city, "no, cancel" was the city "cancel" and "yes, please" the city "yes":
+    # the opening no (or the filler) left out, the rest was words of any kind. Alexa reads
+    # "cancel" and "stop" as AMAZON.CancelIntent / StopIntent, and a yes alone as a yes: no
+    # value (as a bare "yes" is none for the dialog).
+    answer = bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answer is None, answer.fills if answer else None
+
+
+@pytest.mark.parametrize(
+    ("city_type", "said", "city"),
+    [
+        # Unchanged: a value its type lists is the value, whatever else the words mean.
+        ("Cities", "no, paris", "paris"),
+        ("AMAZON.City", "no, paris", "paris"),
+        # A stop or cancel word within a longer value is no request.
+        ("AMAZON.City", "bus stop", "bus stop"),
+        ("AMAZON.City", "cancel city", "cancel city"),
+    ],
+)
+def test_an_answer_holding_such_a_word_is_still_its_value(
+    city_type: str, said: str, city: str
+) -> None:
+    answer = bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answer is not None
+    assert answer.fills["city"].value == city
+
+
+def test_a_listed_stop_is_the_value() -> None:
+    # A type that lists the word takes it, as a listed "no" fills a yes/no type.
+    stops = [{"name": {"value": "stop"}}, {"name": {"value": "paris"}}]
+    slots = [{"name": "city", "type": "Stops", "samples": ["{city}"]}]
+    intent = {"name": "PlanTrip", "slots": slots, "samples": ["plan a trip to {city}"]}
+    language_model = {
+        "invocationName": "trip tester",
+        "intents": [intent],
+        "types": [{"name": "Stops", "values": stops}],
+    }
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    answer = Understander(model).answer("no, stop", intent="PlanTrip", slot="city", now=NOW)
+    assert answer is not None
+    assert answer.fills["city"].value == "stop"
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+@pytest.mark.parametrize("said", ["no", "yes", "yes please", "yes, please", "no thanks"])
+def test_a_bare_yes_or_no_asked_for_a_city_is_no_city(city_type: str, said: str) -> None:
+    # Asked "Where to?", "no" was the city "no" (asked "no, right?"): a yes or no said alone
+    # answers no question of a value. It leaves the dialog as any other request, for
+    # AMAZON.NoIntent or YesIntent where the model has them, here AMAZON.FallbackIntent.
+    skill, talk = trip_confirming_city(city_type)
+    assert talk.say("plan a trip").prompts == ["Where to?"]
+    turn = talk.say(said)
+    assert turn.understood is not None
+    assert turn.understood.intent == "AMAZON.FallbackIntent"
+    assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
+
+
+_YES_NO = ("AMAZON.YesIntent", "AMAZON.NoIntent")
+_LEAVING = ("AMAZON.CancelIntent", "AMAZON.StopIntent")
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("no, cancel", "AMAZON.CancelIntent"),
+        ("no, stop", "AMAZON.StopIntent"),
+        ("yes, cancel", "AMAZON.CancelIntent"),
+        ("no, never mind", "AMAZON.CancelIntent"),
+        ("cancel please", "AMAZON.CancelIntent"),
+        # Unchanged: said alone, the built-in's own phrasing left the dialog already.
+        ("cancel", "AMAZON.CancelIntent"),
+        ("stop", "AMAZON.StopIntent"),
+    ],
+)
+def test_a_no_and_stop_or_cancel_asked_for_a_city_leaves_the_dialog(
+    city_type: str, said: str, intent: str
+) -> None:
+    # Asked "Where to?", "no, cancel" was the city "cancel" (asked "cancel, right?"): the no
+    # left out, the rest was words of any kind. Alexa sends AMAZON.CancelIntent / StopIntent
+    # for "cancel" and "stop" (every skill has them), here in the no's company too.
+    skill, talk = trip_confirming_city(city_type, built_ins=_LEAVING)
+    assert talk.say("plan a trip").prompts == ["Where to?"]
+    turn = talk.say(said)
+    assert turn.understood is not None and turn.understood.intent == intent
+    assert skill.last["intent"]["name"] == intent
+    assert turn.prompts == []
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("yes", "AMAZON.YesIntent"),
+        ("yes please", "AMAZON.YesIntent"),
+        ("yes, please", "AMAZON.YesIntent"),
+        ("no", "AMAZON.NoIntent"),
+        ("no thanks", "AMAZON.NoIntent"),
+        # An acknowledgement alone is a yes too, and no city: "alright" was the city "alright".
+        ("okay", "AMAZON.YesIntent"),
+        ("sure", "AMAZON.YesIntent"),
+        ("right", "AMAZON.YesIntent"),
+        ("alright", "AMAZON.YesIntent"),
+        ("all right", "AMAZON.YesIntent"),
+    ],
+)
+def test_a_bare_yes_or_no_asked_for_a_city_goes_to_the_models_yes_or_no_intent(
+    city_type: str, said: str, intent: str
+) -> None:
+    # Where the model has AMAZON.YesIntent and NoIntent, a yes or no alone asked for a slot
+    # leaves the dialog for them (the fallback is only for a model without them).
+    skill, talk = trip_confirming_city(city_type, built_ins=_YES_NO)
+    assert talk.say("plan a trip").prompts == ["Where to?"]
+    turn = talk.say(said)
+    assert turn.understood is not None and turn.understood.intent == intent
+    assert skill.last["intent"]["name"] == intent
+    assert "dialogState" not in skill.last  # no intent of the dialog model
+    assert not turn.session_open or turn.expecting is None
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"), [("yes", "AMAZON.YesIntent"), ("no", "AMAZON.NoIntent")]
+)
+def test_a_bare_yes_or_no_with_no_dialog_goes_to_the_models_yes_or_no_intent(
+    said: str, intent: str
+) -> None:
+    # No dialog in progress: a yes or no is the model's yes or no intent, in a new session.
+    skill, talk = trip_confirming_city("AMAZON.City", built_ins=_YES_NO)
+    turn = talk.say(said)
+    assert turn.understood is not None and turn.understood.intent == intent
+    assert [request["intent"]["name"] for request, _ in skill.sent] == [intent]
+    assert skill.sent[-1][1] is True  # a new session
+
+
+@pytest.mark.parametrize("built_ins", [(), _YES_NO])
+@pytest.mark.parametrize("said", ["no", "yes", "okay", "sure", "right", "alright"])
+def test_a_bare_yes_or_no_asked_for_a_slot_is_its_value_where_its_type_lists_it(
+    built_ins: tuple[str, ...], said: str
+) -> None:
+    # A type that lists the word (a custom yes/no type) takes it as its value, as Amazon's
+    # "Use a Custom Yes/No Slot to Collect Boolean Values" describes: Alexa, asking for that
+    # slot, fills it. With AMAZON.YesIntent and NoIntent in the model, "right" (listed) left
+    # the dialog for AMAZON.YesIntent, its reading as an utterance scoring higher.
+    listed = ("no", "yes", "ok", "sure", "right", "all right")
+    _, talk = trip_confirming_city("Cities", more_cities=listed, built_ins=built_ins)
+    talk.say("plan a trip")
+    assert talk.say(said).prompts == [f"{said}, right?"]
