@@ -952,18 +952,22 @@ def test_a_no_said_with_words_that_are_no_value_is_a_denial_of_the_slot(
 
 
 def trip_confirming_city(
-    city_type: str, more_cities: tuple[str, ...] = (), built_ins: tuple[str, ...] = ()
+    city_type: str,
+    more_cities: tuple[str, ...] = (),
+    built_ins: tuple[str, ...] | Mapping[str, tuple[str, ...]] = (),
 ) -> tuple[Skill, Conversation]:
     """A trip planner asking for a city (``city_type``) and its confirmation, auto-delegated;
     ``more_cities`` are listed by the custom type besides paris, berlin and new york;
-    ``built_ins`` are intents of the model besides AMAZON.FallbackIntent."""
+    ``built_ins`` are intents of the model besides AMAZON.FallbackIntent (with samples of the
+    model's own, given as a mapping)."""
     city = {"name": "city", "type": city_type, "samples": ["{city}", "to {city}"]}
+    own = built_ins if isinstance(built_ins, Mapping) else dict.fromkeys(built_ins, ())
     language_model = {
         "invocationName": "trip planner",
         "intents": [
             {"name": "PlanTrip", "slots": [city], "samples": ["plan a trip to {city}"]},
             {"name": "AMAZON.FallbackIntent", "samples": []},
-            *({"name": name, "samples": []} for name in built_ins),
+            *({"name": name, "samples": list(samples)} for name, samples in own.items()),
         ],
         "types": [
             {

@@ -166,3 +166,57 @@ def test_a_bare_yes_or_no_asked_for_a_slot_is_its_value_where_its_type_lists_it(
     _, talk = trip_confirming_city("Cities", more_cities=listed, built_ins=built_ins)
     talk.say("plan a trip")
     assert talk.say(said).prompts == [f"{said}, right?"]
+
+
+#: Samples a model adds to the built-in intents it holds.
+_OWN_SAMPLES = {
+    "AMAZON.StopIntent": ("quit the game",),
+    "AMAZON.CancelIntent": ("scrap that",),
+    "AMAZON.YesIntent": ("sounds good",),
+    "AMAZON.NoIntent": ("not at all",),
+}
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("no, quit the game", "AMAZON.StopIntent"),
+        ("no, scrap that", "AMAZON.CancelIntent"),
+        ("yes, sounds good", "AMAZON.YesIntent"),
+        ("quit the game please", "AMAZON.StopIntent"),
+        # Said alone, it left the dialog already (`Understander.answer` gave the city).
+        ("quit the game", "AMAZON.StopIntent"),
+        ("not at all", "AMAZON.NoIntent"),
+    ],
+)
+def test_the_models_own_stop_cancel_yes_or_no_sample_asked_for_a_city_is_no_city(
+    city_type: str, said: str, intent: str
+) -> None:
+    # Asked "Where to?", "no, quit the game" was the city "quit the game" (asked "quit the game,
+    # right?"), where the model gives AMAZON.StopIntent the sample "quit the game": only the
+    # built-in intents' common phrasings ("stop", "cancel") were read as no value. The model's
+    # own samples of those intents are read so too, as Alexa reads them.
+    skill, talk = trip_confirming_city(city_type, built_ins=_OWN_SAMPLES)
+    assert talk.understander.answer(said, intent="PlanTrip", slot="city", now=NOW) is None
+    assert talk.say("plan a trip").prompts == ["Where to?"]
+    turn = talk.say(said)
+    assert turn.understood is not None and turn.understood.intent == intent
+    assert skill.last["intent"]["name"] == intent
+
+
+def test_the_models_own_yes_or_no_sample_answers_a_confirmation() -> None:
+    # Asked "paris, right?", the model's own AMAZON.YesIntent sample "sounds good" left the
+    # dialog for AMAZON.YesIntent (and "not at all" for NoIntent): only the common phrasings
+    # ("yes", "sure") answered it.
+    skill, talk = trip_confirming_city("Cities", built_ins=_OWN_SAMPLES)
+    assert talk.say("plan a trip to paris").prompts == ["paris, right?"]
+    turn = talk.say("not at all")
+    assert turn.understood is not None and turn.understood.kind == "answer"
+    assert turn.prompts == ["Where to?"]  # denied: asked again, nothing sent (auto delegation)
+    assert not skill.sent
+    assert talk.say("paris").prompts == ["paris, right?"]
+    turn = talk.say("sounds good")
+    assert turn.understood is not None and turn.understood.kind == "answer"
+    city = skill.last["intent"]["slots"]["city"]
+    assert (skill.last["dialogState"], city["confirmationStatus"]) == ("COMPLETED", "CONFIRMED")

@@ -76,10 +76,16 @@ class CompiledModel:
 
     @functools.cached_property
     def _replies(self) -> SampleMatcher:
+        # The model's own samples of these intents ("quit the game" for AMAZON.StopIntent) too:
+        # Alexa reads them as it reads the common phrasings.
         samples = [
             sample
             for order, name in enumerate(REPLIES)
-            for sample in self.compile(ModelIntent(name), self._builtin(name), 1000 * order)
+            for sample in self.compile(
+                ModelIntent(name),
+                self.phrasings(self.intents.get(name) or ModelIntent(name)),
+                1000 * order,
+            )
         ]
         return SampleMatcher(samples, self.language)
 
