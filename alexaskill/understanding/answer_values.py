@@ -29,6 +29,7 @@ __all__ = [
     "past_opening",
     "said_as_reply",
     "swallowed",
+    "taken_back",
     "value_within",
     "without_afterwords",
 ]
@@ -38,6 +39,8 @@ _KNOWN: Final = ("typed", "listed")
 #: The built-in intents whose phrasings ("yes please", "stop", "never mind") a user says in
 #: place of the value asked for: `said_as_reply`.
 REPLIES: Final = ("AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.CancelIntent", "AMAZON.StopIntent")
+_YES_NO: Final = REPLIES[:2]
+_LEAVING: Final = REPLIES[2:]
 
 
 def swallowed(match: Match) -> bool:
@@ -54,10 +57,39 @@ def said_as_reply(match: Match, slot: str, reply: Callable[[str], str | None]) -
     slot's type lists it ("Use a Dialog Model to Manage Ambiguous Responses"), and "stop" and
     "cancel" end whatever is going on (AMAZON.StopIntent / CancelIntent, which every skill
     has): such words are no value, and the request is understood as said."""
+    words = _any_words(match, slot)
+    if words is None:
+        return False
+    if reply(words) is not None:
+        return True
+    # "no cancel": the no and the cancel of "no, cancel" without the pause between (which a
+    # speech recogniser need not write as a comma) is that request too, no town "no cancel".
+    first, _, rest = words.partition(" ")
+    return reply(first) in _YES_NO and reply(rest) in _LEAVING
+
+
+def taken_back(match: Match, slot: str, says_no: Callable[[str], bool]) -> bool:
+    """Whether ``match`` gives ``slot`` words of any kind that end with a no ("paris no",
+    "paris, nope"): said last, the no takes back what came before it, as "not" does ("I do
+    not want paris"), and no name ends with one. A search query's words are what the user
+    looks for ("songs that say no"), and keep it."""
+    words = _any_words(match, slot)
+    ref = next(
+        (e for e in match.sample.elements if isinstance(e, SlotRef) and e.name == slot), None
+    )
+    if words is None or ref is None or ref.kind.name == "AMAZON.SearchQuery":
+        return False
+    before, _, last = words.rpartition(" ")
+    return bool(before) and says_no(last)
+
+
+def _any_words(match: Match, slot: str) -> str | None:
+    """The words ``match`` gives ``slot``, if they are no value its type knows (words of any
+    kind: a free-form or an unlisted value), else None."""
     for name, fill, _, _ in match.fills:
         if name == slot and all(part.kind not in _KNOWN for part in fill.parts or (fill,)):
-            return reply(fill.words) is not None
-    return False
+            return fill.words
+    return None
 
 
 def value_within(

@@ -33,6 +33,7 @@ from .answer_values import (
     past_opening,
     said_as_reply,
     swallowed,
+    taken_back,
     value_within,
     without_afterwords,
 )
@@ -280,7 +281,8 @@ class Understander(CompiledModel):
         The answer is read with the slot's own samples ("to {city}"), the bare value, and the
         intent's samples (which may fill other slots too), whole or from the word before the slot
         on: "to call mom friday" is the task "call mom" of "remind me to {task} {date}". Words
-        of a yes, a no, stop or cancel ("no, cancel") are no value (`said_as_reply`).
+        of a yes, a no, stop or cancel ("no, cancel", "no cancel") are no value
+        (`said_as_reply`), nor words a no said last takes back ("paris, no": `taken_back`).
         """
         model_intent = self.intents.get(intent)
         model_slot = model_intent.slot(slot) if model_intent else None
@@ -296,13 +298,15 @@ class Understander(CompiledModel):
         match = self._weighed(matcher, matcher.exact(spans), spans, answer=True)
         if match is None:
             match, spans = exact_without_fillers(matcher, spans, self.language)
+        says_no = lambda word: self.yes_no(word) == "no"  # noqa: E731
         if match is None or swallowed(match):  # "I want Paris please": "Paris", if listed
-            says_no = lambda word: self.yes_no(word) == "no"  # noqa: E731
             match = value_within(matcher, slot, spans, self.language, says_no) or match
         if match is None or swallowed(match):  # "no, paris": "paris", of any words
             match, spans = past_opening(matcher, match, spans, self.language, self.yes_no)
         match, spans = without_afterwords(matcher, match, spans, self.language, self.yes_no, slot)
         if match is not None and said_as_reply(match, slot, self.reply):  # "no, cancel"
+            return None
+        if match is not None and taken_back(match, slot, says_no):  # "paris, no"
             return None
         # As for an utterance: free-form words give the intent's other slots what they read,
         # unless that cuts a value short or leaves out the word denying it ("london not").
