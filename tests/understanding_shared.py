@@ -114,3 +114,9 @@ def bare_trips(city_type: str) -> Understander:
     }
     model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
     return Understander(model)
+
+
+def answered_city(city_type: str, said: str) -> str | None:
+    """The city `bare_trips` of ``city_type`` hears in ``said`` asked for it (None: no answer)."""
+    answer = bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
+    return None if answer is None else answer.fills["city"].value
