@@ -27,7 +27,7 @@ from alexaskill.understanding.dialog import Conversation
 from alexaskill.understanding.languages import _CACHE, _FACTORIES
 from alexaskill.understanding.languages.english import English
 
-from .test_understanding_dialog import MODEL_FILE, NOW, Skill, delegate
+from .dialog_shared import MODEL_FILE, NOW, Skill, delegate
 
 BASE = json.loads(MODEL_FILE.read_text())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_understanding_dialog import NOW, trip_confirming_city
+from .dialog_shared import NOW, trip_confirming_city
 from .understanding_shared import answered_city
 
 
@@ -256,3 +256,24 @@ def test_a_value_taken_back_asked_for_a_city_leaves_the_dialog(city_type: str, s
     turn = talk.say(said)
     assert turn.understood is not None and turn.understood.intent == "AMAZON.FallbackIntent"
     assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
+
+
+@pytest.mark.parametrize(
+    ("city_type", "said"),
+    [
+        ("AMAZON.City", "no, paris"),
+        ("Cities", "no, paris"),
+        ("Cities", "no, paris instead"),
+        ("AMAZON.City", "no, paris instead"),
+        ("AMAZON.City", "paris, thanks"),
+    ],
+)
+def test_no_and_a_city_asked_for_is_the_city(city_type: str, said: str) -> None:
+    # Asked "Where to?", "no, paris" was the city "no paris" (asked "no paris, right?"): the
+    # no is no part of the city; the value after it answers the question.
+    skill, talk = trip_confirming_city(city_type)
+    assert talk.say("plan a trip").prompts == ["Where to?"]
+    assert talk.say(said).prompts == ["paris, right?"]
+    talk.say("yes")
+    city = skill.last["intent"]["slots"]["city"]
+    assert (city["value"], city["confirmationStatus"]) == ("paris", "CONFIRMED")
