@@ -1,5 +1,5 @@
 """Confirmations as Alexa asks them in a dialog: a yes, a no, a new value said instead, for a
-slot or for the whole intent (the pizza model of tests/test_understanding_dialog.py, and a trip
+slot or for the whole intent (the pizza model, tests/fixtures/models/en-US.json, and a trip
 planner that confirms its city)."""
 
 from __future__ import annotations
