@@ -6,18 +6,17 @@ city and its confirmation."""
 from __future__ import annotations
 
 import copy
-import datetime
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from alexaskill.understanding import InteractionModel, Understander
 from alexaskill.understanding.dialog import Conversation
 
-MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
-NOW = datetime.datetime(2026, 11, 29, 12, 0)
+from .understanding_shared import MODEL_FILE, NOW
+
+__all__ = ["MODEL_FILE", "NOW", "Reply", "Skill", "answer", "conversation", "delegate"]
 
 
 @dataclass

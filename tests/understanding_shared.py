@@ -8,13 +8,33 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
-from alexaskill.understanding import InteractionModel, Understander
+from alexaskill.understanding import InteractionModel, Understander, load_model
 from tests.conftest import SKILL_ID
 
 # Sunday 29 November 2026, noon: ISO week 48.
 NOW = datetime.datetime(2026, 11, 29, 12, 0)
+#: The hand-written pizza model (OrderPizza with its dialog, TrackOrder, the built-ins).
+MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
+
+
+def pizza_understander() -> Understander:
+    """An understander of the pizza model."""
+    return Understander(load_model(MODEL_FILE))
+
+
+def intent_of(understander: Understander, text: str) -> str | None:
+    """The intent ``understander`` hears in ``text``."""
+    return understander.understand(text, now=NOW).intent
+
+
+def slots_of(understander: Understander, text: str) -> dict[str, str | None]:
+    """The value of each slot of the intent ``understander`` hears in ``text``."""
+    request = understander.understand(text, now=NOW).request
+    assert request is not None
+    return {name: entry.get("value") for name, entry in request["intent"].get("slots", {}).items()}
 
 
 def understander_of(language_model: dict[str, Any], *, locale: str = "en-US") -> Understander:

@@ -1,0 +1,238 @@
+"""Interaction models read for understanding: from a skill's code or a file (ASK CLI layout,
+locales, size and nesting caps), the languages known, older models' literal samples, extended
+built-in list types."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill import DialogSlot, Skill, speak
+from alexaskill.exceptions import ConfigurationError
+from alexaskill.interaction import InteractionModelError
+from alexaskill.understanding import (
+    InteractionModel,
+    Understander,
+    load_model,
+    locale_of_file,
+    model_from_skill,
+    supported_locales,
+)
+
+from .conftest import SKILL_ID
+from .understanding_shared import MODEL_FILE, NOW
+
+# --- models -------------------------------------------------------------------------------------
+
+
+def test_a_model_from_code_and_its_dialog() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "Book",
+        utterances=["book a table", "book a table for {people}"],
+        slots={"people": DialogSlot("AMAZON.NUMBER", elicit="For how many?")},
+    )
+    def book(people: int) -> Any:
+        return speak(f"{people}")
+
+    model = model_from_skill(skill, invocation="table booker")
+    assert model.invocation == "table booker"
+    assert model.dialog["Book"].slots[0].elicitation_required
+    understood = Understander(model).understand("book a table for four")
+    assert understood.request is not None
+    assert understood.request["intent"]["slots"]["people"]["value"] == "4"
+    assert model_from_skill(skill).invocation is None
+    # An empty name is a name given, and refused as every other bad one ("" became "the skill").
+    for empty in ("", "  "):
+        with pytest.raises(InteractionModelError, match="the invocation name is empty"):
+            model_from_skill(skill, invocation=empty)
+
+
+def test_only_the_language_model_is_enough() -> None:
+    data = json.loads(MODEL_FILE.read_text())["interactionModel"]["languageModel"]
+    assert Understander(InteractionModel.from_json(data)).understand("track my order").intent == (
+        "TrackOrder"
+    )
+
+
+def test_a_model_directory_needs_a_locale(tmp_path: Path) -> None:
+    (tmp_path / "en-GB.json").write_text(MODEL_FILE.read_text())
+    assert load_model(tmp_path, locale="en-GB").invocation == "pizza palace"
+    with pytest.raises(InteractionModelError, match="en-GB"):
+        load_model(tmp_path)
+    with pytest.raises(InteractionModelError, match="no such file"):
+        load_model(tmp_path, locale="en-US")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{", "not JSON"),
+        ("[]", "not a JSON object"),
+        ('{"interactionModel": {}}', "no interactionModel.languageModel"),
+        ('{"interactionModel": {"languageModel": {"intents": 5}}}', "intents is not a list"),
+        ('{"languageModel": {"intents": [{"samples": []}]}}', "has no name"),
+        # Amazon's schema requires a slot's type: it was read as AMAZON.SearchQuery.
+        (
+            '{"languageModel": {"intents": [{"name": "Order", "slots": [{"name": "dish"}], '
+            '"samples": ["order {dish} please"]}]}}',
+            r"intent Order: slot dish has no type \(Amazon's schema requires one",
+        ),
+        (
+            '{"languageModel": {"intents": [{"name": "Order", "slots": [{"name": "dish", '
+            '"type": ""}], "samples": ["order {dish} please"]}]}}',
+            "intent Order: slot dish has no type",
+        ),
+        # A prompt's variations: PlainText or SSML (Amazon's schema has these two), with words.
+        (
+            '{"interactionModel": {"languageModel": {"intents": []}, "prompts": [{"id": "Ask", '
+            '"variations": [{"type": "Text", "value": "Which one?"}]}]}}',
+            r"prompt Ask: variation type 'Text' is not PlainText or SSML",
+        ),
+        (
+            '{"interactionModel": {"languageModel": {"intents": []}, "prompts": [{"id": "Ask", '
+            '"variations": [{"type": "plaintext", "value": "Which one?"}]}]}}',
+            r"is not PlainText or SSML; did you mean 'PlainText'\?",
+        ),
+        (
+            '{"interactionModel": {"languageModel": {"intents": []}, "prompts": [{"id": "Ask", '
+            '"variations": [{"value": "Which one?"}]}]}}',
+            r"prompt Ask: a variation has no type \(PlainText or SSML\)",
+        ),
+        (
+            '{"interactionModel": {"languageModel": {"intents": []}, "prompts": [{"id": "Ask", '
+            '"variations": [{"type": "PlainText", "value": " "}]}]}}',
+            "prompt Ask: a variation has no words",
+        ),
+        # Ids the dialog names things by, given twice: the reader kept the last in silence.
+        (
+            '{"interactionModel": {"languageModel": {"intents": []}, "prompts": [{"id": "Ask", '
+            '"variations": [{"type": "PlainText", "value": "Which?"}]}, {"id": "Ask", '
+            '"variations": [{"type": "PlainText", "value": "What?"}]}]}}',
+            "prompt Ask is defined twice",
+        ),
+        (
+            '{"interactionModel": {"languageModel": {"intents": [{"name": "Order", "samples": '
+            '["order"]}]}, "dialog": {"intents": [{"name": "Order"}, {"name": "Order"}]}}}',
+            "dialog intent Order is listed twice",
+        ),
+        (
+            '{"interactionModel": {"languageModel": {"intents": [{"name": "Order", "slots": '
+            '[{"name": "dish", "type": "AMAZON.Food"}], "samples": ["order {dish}"]}]}, '
+            '"dialog": {"intents": [{"name": "Order", "slots": [{"name": "dish"}, '
+            '{"name": "dish"}]}]}}}',
+            "dialog intent Order: slot dish is listed twice",
+        ),
+    ],
+)
+def test_unusable_model_files(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(content)
+    with pytest.raises(InteractionModelError, match=message):
+        load_model(path)
+
+
+def test_a_model_file_over_the_cap_is_refused_unread(tmp_path: Path) -> None:
+    # Valid JSON past 16 MiB (a log, a dump named by mistake): refused by its size, as the
+    # commands refuse their files, before it is read into memory whole or parsed.
+    path = tmp_path / "en-US.json"
+    padding = " " * (16 * 1024 * 1024)
+    path.write_text(padding + MODEL_FILE.read_text())
+    with pytest.raises(InteractionModelError, match=r"larger than 16 MiB, too large for an "):
+        load_model(path)
+    # At the cap, it is read.
+    path.write_text(MODEL_FILE.read_text().ljust(16 * 1024 * 1024))
+    assert load_model(path).invocation == "pizza palace"
+
+
+def test_a_model_file_nested_too_deeply_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text('{"interactionModel": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(InteractionModelError, match="nested too deeply"):
+        load_model(path)
+
+
+def test_locale_of_file() -> None:
+    assert locale_of_file("skill-package/interactionModels/custom/en-GB.json") == "en-GB"
+    assert locale_of_file("model.json") is None
+
+
+def test_english_locales_and_a_clear_error_for_others() -> None:
+    assert {"en-US", "en-GB", "en-CA", "en-AU", "en-IN"} <= set(supported_locales())
+    model = load_model(MODEL_FILE)
+    assert Understander(model, locale="en-AU").understand("track my order").intent == "TrackOrder"
+    with pytest.raises(ConfigurationError, match=r"de-DE.*does not know this language"):
+        Understander(model, locale="de-DE")
+
+
+def test_a_language_registered_first_leaves_english_known() -> None:
+    # The built-in languages were registered only while none was: a `register_language` call
+    # before the first understanding made English unknown ("locale 'en-US': ... does not know
+    # this language yet (it knows fr-FR)"). A registered locale stays the registered one's.
+    code = (
+        "from alexaskill.understanding.languages import language_for, register_language\n"
+        "from alexaskill.understanding.languages.english import English\n"
+        "class French(English): pass\n"
+        "register_language(French, ['fr-FR', 'en-GB'])\n"
+        "assert type(language_for('en-US')) is English, language_for('en-US')\n"
+        "assert type(language_for('en-GB')) is French, language_for('en-GB')\n"
+        "assert type(language_for('fr-FR')) is French, language_for('fr-FR')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
+def test_import_alexaskill_does_not_load_understanding() -> None:
+    # A deployed skill never needs it: its cold start (AWS Lambda) does not pay for it.
+    code = (
+        "import sys, alexaskill, alexaskill.testing; "
+        "assert not [m for m in sys.modules if m.startswith('alexaskill.understanding')], "
+        "sorted(m for m in sys.modules if m.startswith('alexaskill.understanding'))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_literal_samples_of_older_models() -> None:
+    model = InteractionModel.from_json(
+        {
+            "languageModel": {
+                "invocationName": "echo box",
+                "intents": [
+                    {
+                        "name": "Repeat",
+                        "slots": [{"name": "phrase", "type": "AMAZON.LITERAL"}],
+                        "samples": ["repeat { hello world | phrase }", "say {phrase} back"],
+                    }
+                ],
+            }
+        }
+    )
+    understander = Understander(model)
+    for said in ("repeat good morning everyone", "say how are you back"):
+        understood = understander.understand(said)
+        assert understood.intent == "Repeat"
+        assert understood.slots[0].name == "phrase"
+
+
+def test_an_extended_built_in_list_type_resolves_its_own_values() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_slot_type("AMAZON.City", [{"name": "gotham", "id": "GOTHAM"}])
+
+    @skill.intent("GoTo", utterances=["go to {city}"], slots={"city": "AMAZON.City"})
+    def go(city: str) -> None: ...
+
+    understander = Understander(model_from_skill(skill))
+    gotham = understander.understand("go to gotham", now=NOW).request
+    assert gotham is not None
+    authority = gotham["intent"]["slots"]["city"]["resolutions"]["resolutionsPerAuthority"][0]
+    assert authority["status"]["code"] == "ER_SUCCESS_MATCH"
+    assert authority["values"] == [{"value": {"name": "gotham", "id": "GOTHAM"}}]
+    paris = understander.understand("go to paris", now=NOW).request
+    assert paris is not None
+    assert paris["intent"]["slots"]["city"]["value"] == "paris"

@@ -1,0 +1,478 @@
+"""Which reading wins: a parsed slot over free words, the most specific sample, exact over
+loose, the closest intent or AMAZON.FallbackIntent when nothing is close, the fallback
+sensitivity."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+import pytest
+
+from alexaskill import Skill
+from alexaskill.interaction import InteractionModelError
+from alexaskill.understanding import (
+    InteractionModel,
+    Understander,
+    model_from_skill,
+)
+from alexaskill.understanding.matcher import SpanCache
+
+from .conftest import SKILL_ID
+from .understanding_shared import MODEL_FILE, NOW, intent_of, pizza_understander
+
+
+@pytest.fixture(scope="module")
+def pizza() -> Understander:
+    return pizza_understander()
+
+
+# --- ranking ------------------------------------------------------------------------------------
+
+
+def test_a_parsed_slot_beats_free_words() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "Weather",
+        utterances=["weather in {city}", "weather in {city} {date}"],
+        slots={"city": "AMAZON.City", "date": "AMAZON.DATE"},
+    )
+    def weather(city: str | None = None, date: datetime.date | None = None) -> None: ...
+
+    understood = Understander(model_from_skill(skill)).understand(
+        "weather in new york tomorrow", now=NOW
+    )
+    assert understood.sample == "weather in {city} {date}"
+    assert [(slot.name, slot.words) for slot in understood.slots] == [
+        ("city", "new york"),
+        ("date", "tomorrow"),
+    ]
+
+
+def test_the_most_specific_sample_wins() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "PlayAnything", utterances=["play {query}"], slots={"query": "AMAZON.SearchQuery"}
+    )
+    def anything(query: str) -> None: ...
+
+    @skill.intent("PlayNews", utterances=["play the news"])
+    def news() -> None: ...
+
+    understander = Understander(model_from_skill(skill))
+    assert understander.understand("play the news").intent == "PlayNews"
+    assert understander.understand("play the jazz station").intent == "PlayAnything"
+
+
+def _phrase_book() -> Understander:
+    """A translator: one free-form intent beside the built-in ones users ask for."""
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "Translate",
+        utterances=["translate {phrase}", "how do i say {phrase}"],
+        slots={"phrase": "AMAZON.SearchQuery"},
+    )
+    def translate(phrase: str) -> None: ...
+
+    for name in ("AMAZON.HelpIntent", "AMAZON.StartOverIntent", "AMAZON.FallbackIntent"):
+        skill.add_intent_handler(name, lambda: None)
+    return Understander(model_from_skill(skill))
+
+
+@pytest.mark.parametrize(
+    ("said", "phrase"),
+    [
+        ("translate i need help", "i need help"),
+        ("translate start from the beginning", "start from the beginning"),
+        ("translate what can you do", "what can you do"),  # was right already
+    ],
+)
+def test_an_exact_reading_is_not_beaten_by_a_loose_one_that_drops_its_words(
+    said: str, phrase: str
+) -> None:
+    # "translate i need help" matches "translate {phrase}" exactly, yet was AMAZON.HelpIntent:
+    # its phrase is mostly free-form words, so the loose reading "i need help" (scored 2.05,
+    # "translate" left out) was weighed against it on score alone (2.0) and won.
+    understood = _phrase_book().understand(said, now=NOW)
+    assert (understood.intent, understood.exact) == ("Translate", True), understood.notes
+    assert [(slot.name, slot.words) for slot in understood.slots] == [("phrase", phrase)]
+
+
+def test_a_loose_reading_using_every_word_still_beats_free_words() -> None:
+    # Why the scores are compared at all: "play the top hits playlist" is "play {query}" exactly,
+    # its query all free-form words, and a loose reading of "play the top hits playlist on
+    # shuffle" keeps every word said, "play" too, only sample words unsaid: it explains more.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "PlayAnything", utterances=["play {query}"], slots={"query": "AMAZON.SearchQuery"}
+    )
+    def anything(query: str) -> None: ...
+
+    @skill.intent("PlayMix", utterances=["play the top hits playlist on shuffle"])
+    def mix() -> None: ...
+
+    understood = Understander(model_from_skill(skill)).understand("play the top hits playlist")
+    assert (understood.intent, understood.exact) == ("PlayMix", False)
+
+
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        ("the song of ice and fire", "the song of ice and fire"),
+        ("tell me about the play hamlet", "the play hamlet"),
+    ],
+)
+def test_an_utterance_of_a_slot_alone_sample_is_weighed_by_score(said: str, city: str) -> None:
+    # A dialog answer's "{city}" gives way to the intent's own samples read loosely, whatever
+    # the scores; an utterance's does not give way to any other intent's sample read loosely:
+    # "the song of ice and fire" is no PlayMusic of "of ice and fire" ("play" unsaid).
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Visit", utterances=["{city}"], slots={"city": "AMAZON.City"})
+    def visit(city: str) -> None: ...
+
+    @skill.intent(
+        "PlayMusic",
+        utterances=["play {song}", "play the song {song}"],
+        slots={"song": "AMAZON.MusicRecording"},
+    )
+    def play(song: str) -> None: ...
+
+    understood = Understander(model_from_skill(skill)).understand(said, now=NOW)
+    assert understood.intent == "Visit", understood.notes
+    assert [(slot.name, slot.words) for slot in understood.slots] == [("city", city)]
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "city"),
+    [
+        ("can you stop", "AMAZON.StopIntent", None),
+        ("could you please cancel", "AMAZON.CancelIntent", None),
+        ("i need some help", "AMAZON.HelpIntent", None),
+        # A word of meaning besides the built-in's: the catch-all's value, as before.
+        ("the bus stop", "Visit", "the bus stop"),
+    ],
+)
+def test_a_built_in_sample_said_whole_beats_a_slot_alone_sample(
+    said: str, intent: str, city: str | None
+) -> None:
+    # Since a7e14de1 an utterance's "{city}" gives way to loose readings by score only, and
+    # "can you stop" was Visit of "can you stop": a built-in intent's sample said whole, with
+    # nothing else but function words and fillers, is what the user asked for.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Visit", utterances=["{city}"], slots={"city": "AMAZON.City"})
+    def visit(city: str) -> None: ...
+
+    understood = Understander(model_from_skill(skill)).understand(said, now=NOW)
+    assert understood.intent == intent, understood.notes
+    assert [slot.words for slot in understood.slots if slot.words] == ([city] if city else [])
+
+
+def test_a_listed_value_beats_unlisted_words(pizza: Understander) -> None:
+    understood = pizza.understand("order a large pizza", now=NOW)
+    assert understood.slots[0].kind == "listed"
+
+
+def test_built_in_intents_have_their_common_phrasings(pizza: Understander) -> None:
+    assert intent_of(pizza, "never mind") == "AMAZON.CancelIntent"
+    assert intent_of(pizza, "shut up") == "AMAZON.StopIntent"
+    assert intent_of(pizza, "help me") == "AMAZON.HelpIntent"
+    assert intent_of(pizza, "yeah") == "AMAZON.YesIntent"
+    assert intent_of(pizza, "no thanks") == "AMAZON.NoIntent"
+    for said in ("go home", "home", "go to home", "go to the home screen"):
+        assert intent_of(pizza, said) == "AMAZON.NavigateHomeIntent", said
+    # and the samples the model gives them
+    assert intent_of(pizza, "what is on the menu") == "AMAZON.HelpIntent"
+
+
+def test_built_in_phrasings_only_for_intents_the_model_has(pizza: Understander) -> None:
+    # The model has no AMAZON.PauseIntent: "pause" is not understood as one.
+    assert intent_of(pizza, "pause") == "AMAZON.FallbackIntent"
+
+
+def test_loose_matches_allow_missing_and_extra_words(pizza: Understander) -> None:
+    understood = pizza.understand("could you track the order", now=NOW)
+    assert understood.intent == "TrackOrder"
+    assert not understood.exact
+    assert any("not in the sample" in note for note in understood.notes)
+
+
+def test_no_close_sample_is_the_fallback_intent(pizza: Understander) -> None:
+    understood = pizza.understand("what is the capital of france", now=NOW)
+    assert understood.request == {
+        "type": "IntentRequest",
+        "intent": {"name": "AMAZON.FallbackIntent", "confirmationStatus": "NONE"},
+    }
+    assert understood.fallback
+
+
+def _tracker_model() -> InteractionModel:
+    """Two intents and no AMAZON.FallbackIntent: what is not understood goes to the closest."""
+    return InteractionModel.from_json(
+        {
+            "languageModel": {
+                "invocationName": "tracker",
+                "intents": [
+                    {"name": "Track", "samples": ["track my parcel"]},
+                    {"name": "Cancel", "samples": ["cancel my subscription"]},
+                ],
+            }
+        }
+    )
+
+
+def test_without_a_fallback_intent_the_closest_intent_is_sent() -> None:
+    model = _tracker_model()
+    understood = Understander(model).understand("parcel status please")
+    assert understood.intent == "Track"
+    assert understood.fallback
+    assert "no AMAZON.FallbackIntent" in understood.explain()
+
+
+def test_the_closest_intent_carries_its_match_score() -> None:
+    # Without AMAZON.FallbackIntent the closest intent was sent with score 0.0, the match's
+    # score dropped when the understanding was rebuilt as a fallback: a reading no sample is
+    # close to scored above a poor one (the closest's score is below 0 here).
+    model = _tracker_model()
+    understander = Understander(model)
+    said = "parcel status please"
+    closest = understander.matcher.closest(SpanCache(understander.tokens(said), NOW))
+    assert closest is not None and closest.sample.text == "track my parcel"
+    assert closest.score != 0.0
+    understood = understander.understand(said, now=NOW)
+    assert (understood.intent, understood.fallback) == ("Track", True)
+    assert understood.sample == "track my parcel"
+    assert understood.score == closest.score
+
+
+def test_a_loose_or_closest_match_shows_its_score_in_the_explanation_and_json() -> None:
+    # Neither explain() nor to_json() showed the score, so `alexaskill understand` and the
+    # simulator could not show how poor the closest intent's match was (below 0 here).
+    model = _tracker_model()
+    understander = Understander(model)
+    closest = understander.understand("parcel status please", now=NOW)
+    assert closest.fallback and closest.score < 0
+    shown = f"{closest.score:.2f}"
+    assert f'  sample: "track my parcel" (closest intent, score {shown})' in closest.explain()
+    as_json = closest.to_json()
+    assert as_json["score"] == round(closest.score, 3)
+    loose = understander.understand("please track my parcel", now=NOW)
+    assert not loose.exact and not loose.fallback
+    assert f"(loose match, score {loose.score:.2f})" in loose.explain()
+    exact = understander.understand("track my parcel", now=NOW)
+    assert '  sample: "track my parcel" (exact)' in exact.explain()  # (no score: nothing amiss)
+    # Backward compatible: a field added, none renamed or dropped.
+    assert set(exact.to_json()) == {
+        *("utterance", "request", "kind", "intent", "sample", "exact", "fallback"),
+        *("newSession", "slots", "notes", "explanation", "score"),
+    }
+
+
+def test_without_a_fallback_intent_words_no_sample_comes_near_send_no_request() -> None:
+    # No sample shares a word with the utterance, so there is no closest intent either (the
+    # one case that reaches this: a model's intents with no samples, or only built-in ones,
+    # come to the same). The emulation sent AMAZON.FallbackIntent, which the model lacks: a
+    # request Alexa never sends this skill. Without it Alexa maps what is said to one of the
+    # model's intents (Amazon's FallbackIntent announcement, "out-of-domain requests"), and
+    # which one cannot be told from the samples: no request, and a note that says so.
+    understander = Understander(_tracker_model())
+    said = "what is the capital of france"
+    assert understander.matcher.closest(SpanCache(understander.tokens(said), NOW)) is None
+    understood = understander.understand(said, now=NOW)
+    assert (understood.request, understood.intent) == (None, None)
+    assert (understood.kind, understood.exact, understood.fallback) == (
+        "out of domain",
+        False,
+        True,
+    )
+    assert understood.notes == (
+        "nothing matched and the model has no AMAZON.FallbackIntent: Alexa would send one of "
+        "its intents, and no sample comes near enough to tell which, so nothing is sent; with "
+        "AMAZON.FallbackIntent in the model, Alexa sends that",
+    )
+    assert understood.explain().splitlines() == [
+        "no request: which of the model's intents Alexa would send cannot be told",
+        f"  note: {understood.notes[0]}",
+    ]
+    assert understood.to_json()["request"] is None
+
+
+def _tracker_with_stop_model(*, weather: bool = True) -> InteractionModel:
+    """Track, AMAZON.StopIntent (its built-in phrasings) and, with ``weather``, an intent with
+    a date slot and a free-form one; no AMAZON.FallbackIntent."""
+    intents: list[dict[str, Any]] = [
+        {"name": "Track", "samples": ["track my parcel"]},
+        {"name": "AMAZON.StopIntent", "samples": []},
+    ]
+    if weather:
+        samples = ["what is the weather {date}", "what is the weather in {city}"]
+        slots = [{"name": "date", "type": "AMAZON.DATE"}, {"name": "city", "type": "AMAZON.City"}]
+        intents.append({"name": "Weather", "samples": samples, "slots": slots})
+    return InteractionModel.from_json(
+        {"languageModel": {"invocationName": "tracker", "intents": intents}}
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "weather"),
+    [
+        ("what is the capital of france", False),  # "is" of "that's enough": StopIntent
+        # "what is the" of "what is the weather", and "capital of france" a city: AMAZON.City
+        # takes any words, and grounds nothing
+        ("what is the capital of france", True),
+        ("what about paris", True),
+        ("what is it", False),  # "it" of "stop it"
+        ("my stuff", True),  # "my" of "track my parcel"
+        ("is it 5", True),  # "it" again (5 is no value a slot of those samples reads)
+    ],
+)
+def test_without_a_fallback_intent_function_words_alone_choose_no_closest_intent(
+    said: str, weather: bool
+) -> None:
+    # The closest intent was chosen on words that carry grammar, not meaning: "what is the
+    # capital of france" went to AMAZON.StopIntent ("that's enough" shares "is"), which ends
+    # the session in chat, the simulator and client.say(). Sharing only function words (or
+    # fillers) with a sample, the words are out of domain, as when they share none.
+    understander = Understander(_tracker_with_stop_model(weather=weather))
+    assert understander.matcher.closest(SpanCache(understander.tokens(said), NOW)) is None
+    understood = understander.understand(said, now=NOW)
+    assert (understood.request, understood.intent) == (None, None)
+    assert (understood.kind, understood.fallback) == ("out of domain", True)
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "sample"),
+    [
+        ("parcels please", "Track", "track my parcel"),  # one word of the sample, by its stem
+        ("tracking it", "Track", "track my parcel"),
+        ("what is my parcel doing", "Track", "track my parcel"),
+        ("stop the music", "AMAZON.StopIntent", "stop"),
+        # No word of the sample's own but "what": the value its date slot reads counts
+        ("what about tomorrow", "Weather", "what is the weather {date}"),
+    ],
+)
+def test_without_a_fallback_intent_one_meaningful_word_still_reaches_the_closest_intent(
+    said: str, intent: str, sample: str
+) -> None:
+    understood = Understander(_tracker_with_stop_model()).understand(said, now=NOW)
+    assert (understood.kind, understood.intent, understood.sample) == ("intent", intent, sample)
+    assert understood.fallback and not understood.exact
+    assert "Alexa sends the closest intent" in understood.notes[-1]
+
+
+def _crowded_tracker_model() -> InteractionModel:
+    """Track ("track my parcel"), 11 places asked about in words sharing only function words and
+    fillers with "where is the parcel that you have for me" and "what is the parcel like", and
+    300 samples of other words (a large model); no AMAZON.FallbackIntent."""
+    places: tuple[str, ...] = ("museum", "station", "beach", "castle", "market", "harbour")
+    places += ("library", "cinema", "bakery", "garden", "tower")
+    intents: list[dict[str, Any]] = [{"name": "Track", "samples": ["track my parcel"]}]
+    for place in places:
+        samples = [f"where is the {place} that you have for me", f"what is the {place} like inside"]
+        intents.append({"name": f"Ask{place.title()}", "samples": samples})
+    other = [f"{verb} {a} {b}" for verb in ("play", "book", "rate") for a in places for b in places]
+    intents.append({"name": "Other", "samples": other[:300]})
+    return InteractionModel.from_json(
+        {"languageModel": {"invocationName": "tracker", "intents": intents}}
+    )
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "where is the parcel that you have for me",  # 8 function words shared, 11 times
+        "what is the parcel like",  # "like" a filler (it had full weight), and 3 function words
+    ],
+)
+def test_without_a_fallback_intent_function_words_crowd_out_no_meaningful_word(said: str) -> None:
+    # The closest intent aligned only the 10 samples sharing the rarest words (function words
+    # weighted 0.3, fillers not at all less): in a large model, 11 samples sharing only those
+    # outranked the one sharing "parcel", none of the 10 rested on a meaningful word, and the
+    # words were "out of domain" where Track is the closest intent.
+    understander = Understander(_crowded_tracker_model())
+    samples = understander.matcher.samples
+    crowd = [sample for sample in samples if len(set(said.split()) & set(sample.words)) >= 4]
+    assert len(crowd) >= 11 and len(samples) > 300
+    assert [sample.text for sample in samples if "parcel" in sample.words] == ["track my parcel"]
+    closest = understander.matcher.closest(SpanCache(understander.tokens(said), NOW))
+    assert closest is not None and closest.sample.text == "track my parcel"
+    understood = understander.understand(said, now=NOW)
+    assert (understood.kind, understood.intent, understood.fallback) == ("intent", "Track", True)
+
+
+def test_fallback_sensitivity_asks_loose_matches_for_more() -> None:
+    data = json.loads(MODEL_FILE.read_text())
+    loose = Understander(InteractionModel.from_json(data))
+    data["interactionModel"]["languageModel"]["modelConfiguration"] = {
+        "fallbackIntentSensitivity": {"level": "HIGH"}
+    }
+    strict = Understander(InteractionModel.from_json(data))
+    said = "how long for the pizza"
+    assert loose.understand(said).intent == "TrackOrder"
+    assert strict.understand(said).intent == "AMAZON.FallbackIntent"
+
+
+@pytest.mark.parametrize("level", ["VERY_HIGH", "", "normal"])
+def test_an_unknown_fallback_sensitivity_is_refused(level: str) -> None:
+    # Amazon's schema allows LOW, MEDIUM and HIGH; another level was read as LOW in silence.
+    data = json.loads(MODEL_FILE.read_text())
+    data["interactionModel"]["languageModel"]["modelConfiguration"] = {
+        "fallbackIntentSensitivity": {"level": level}
+    }
+    message = rf"fallbackIntentSensitivity.level {level!r} is not LOW, MEDIUM or HIGH"
+    with pytest.raises(InteractionModelError, match=message):
+        InteractionModel.from_json(data)
+
+
+def test_a_known_fallback_sensitivity_is_read() -> None:
+    data = json.loads(MODEL_FILE.read_text())
+    data["interactionModel"]["languageModel"]["modelConfiguration"] = {
+        "fallbackIntentSensitivity": {"level": "MEDIUM"}
+    }
+    assert InteractionModel.from_json(data).fallback_sensitivity == "MEDIUM"
+
+
+def test_a_lowercase_sensitivity_or_strategy_is_refused_alike_with_the_value_meant() -> None:
+    # Amazon's schema has both as enums of capitals (ask-smapi-model's
+    # FallbackIntentSensitivityLevel: HIGH, MEDIUM, LOW; DelegationStrategyType: ALWAYS,
+    # SKILL_RESPONSE), so Amazon refuses "low" as it refuses "always". "low" was read as LOW
+    # while "always" was refused: a model that worked here failed to deploy.
+    data = json.loads(MODEL_FILE.read_text())
+    data["interactionModel"]["languageModel"]["modelConfiguration"] = {
+        "fallbackIntentSensitivity": {"level": "medium"}
+    }
+    data["interactionModel"]["dialog"]["delegationStrategy"] = "always"
+    with pytest.raises(InteractionModelError) as raised:
+        InteractionModel.from_json(data)
+    problems = raised.value.problems
+    assert any(
+        "fallbackIntentSensitivity.level 'medium' is not LOW, MEDIUM or HIGH" in problem
+        and "did you mean 'MEDIUM'?" in problem
+        for problem in problems
+    ), problems
+    assert any(
+        "delegationStrategy 'always' is not ALWAYS or SKILL_RESPONSE" in problem
+        and "did you mean 'ALWAYS'?" in problem
+        for problem in problems
+    ), problems
+
+
+@pytest.mark.parametrize("where", ["dialog", "intent"])
+@pytest.mark.parametrize("strategy", ["always", "AUTO", ""])
+def test_an_unknown_delegation_strategy_is_refused(where: str, strategy: str) -> None:
+    # Amazon's schema allows ALWAYS and SKILL_RESPONSE; another one made the dialog manual in
+    # silence (only "ALWAYS" delegates), so an author who wrote "always" got no auto delegation.
+    data = json.loads(MODEL_FILE.read_text())
+    dialog = data["interactionModel"]["dialog"]
+    target = dialog if where == "dialog" else dialog["intents"][0]
+    target["delegationStrategy"] = strategy
+    if where == "dialog":
+        dialog["intents"][0].pop("delegationStrategy", None)
+    with pytest.raises(InteractionModelError, match="is not ALWAYS or SKILL_RESPONSE"):
+        InteractionModel.from_json(data)
