@@ -1,7 +1,7 @@
-"""What the dialog tests share (tests/test_understanding_dialog.py, _confirmations, _replies,
-_prompts): the hand-written pizza model, a fixed now, a skill that answers from a script
-(delegating unless told otherwise), a conversation with it, and a trip planner that asks for a
-city and its confirmation."""
+"""What the dialog tests share (tests/test_understanding_dialog.py, _dialog_refusals,
+_confirmations, _replies, _prompts): the hand-written pizza model, a fixed now, a skill that
+answers from a script (delegating unless told otherwise), a conversation with it, and a trip
+planner that asks for a city and its confirmation."""
 
 from __future__ import annotations
 
