@@ -15,7 +15,8 @@ intent answer 200 with speech, a tampered body gets 400); sign a pool of fresh ~
 envelopes (timestamps expire after 150 s); warm up; drive it with ``wrk`` (32 connections,
 a Lua script cycling through the pre-signed requests) for a fixed time; stop it. Then print
 requests/s, p50 and p99 latency, the CPU each side used, the share of the bare Starlette row and
-each alexaskill row's ratio to the verify + parse floor, against its target (`ROWS`).
+each row's ratio to the verify + parse floor (against its target, `ROWS`, if it has one): with
+``--rounds``, each round's ratio and their median (`round_by_round`).
 
 Servers (``benchmarks/servers``): ``bare`` (Starlette, no work), ``floor`` (Starlette + one RSA
 verify + ``json.loads``); the weather skill, verification on, with ``async def`` handlers
@@ -668,16 +669,63 @@ def paired_ratios(
     return [ours.rps / theirs.rps for ours, theirs in pairs]
 
 
-def table(
-    results: Mapping[str, LoadResult], ratios: Mapping[tuple[str, str], float] | None = None
-) -> str:
-    """The results as a Markdown table, then each alexaskill row's ratios against its targets.
+def paired_cpu_ratios(
+    runs: Mapping[str, Sequence[LoadResult]], name: str, reference: str
+) -> list[float]:
+    """Server CPU a request of ``reference`` over ``name``'s, round by round (as requests/s:
+    above 1, ``name`` is the cheaper)."""
+    pairs = zip(runs.get(name, ()), runs.get(reference, ()), strict=False)
+    return [theirs.cpu_us / ours.cpu_us for ours, theirs in pairs]
 
-    ``ratios`` maps (row, reference row) to a ratio of requests/s that replaces the one computed
-    from ``results`` (the median of the round-by-round ratios is steadier than the ratio of
-    two medians).
+
+#: Ratios by (row, reference row): requests/s, or server CPU a request.
+Ratios = Mapping[tuple[str, str], float]
+
+
+def round_by_round(
+    runs: Mapping[str, Sequence[LoadResult]],
+) -> tuple[list[str], dict[tuple[str, str], float], dict[tuple[str, str], float]]:
+    """Every row's ratios to the floor (bare and the floor but) and to its ``@before`` twin,
+    from the rounds paired: a line a pair listing each round's, and the medians of the rounds'
+    own ratios of requests/s and of server CPU a request.
+
+    Paired, not median over median: a row's median round and the floor's may be different
+    rounds, minutes apart on a machine whose speed drifts (perf20's ``def-docker`` read 1.005 of
+    the floor that way, its rounds 0.931, 0.741, 1.058).
+    """
+    lines: list[str] = []
+    ratios: dict[tuple[str, str], float] = {}
+    by_cpu: dict[tuple[str, str], float] = {}
+    for name in runs:
+        references = [] if name in ("bare", "floor") else ["floor"]
+        for reference in [*references, name + BEFORE]:
+            paired = paired_ratios(runs, name, reference)
+            if not paired:
+                continue
+            ratios[name, reference] = statistics.median(paired)
+            by_cpu[name, reference] = statistics.median(paired_cpu_ratios(runs, name, reference))
+            listed = ", ".join(f"{r:.3f}" for r in paired)
+            lines.append(
+                f"{name} / {reference}, round by round: {listed}; "
+                f"median {ratios[name, reference]:.3f}"
+            )
+    return lines, ratios, by_cpu
+
+
+def table(
+    results: Mapping[str, LoadResult],
+    ratios: Ratios | None = None,
+    by_cpu: Ratios | None = None,
+) -> str:
+    """The results as a Markdown table, then each row's ratios to the floor (against its target,
+    if it has one) and to its ``@before`` twin.
+
+    ``ratios`` and ``by_cpu`` map (row, reference row) to a ratio of requests/s and of server
+    CPU a request that replaces the one computed from ``results`` (`round_by_round`'s: the
+    median of the rounds' own ratios is steadier than the ratio of two medians).
     """
     ratios = ratios or {}
+    by_cpu = by_cpu or {}
     bare = results.get("bare")
     lines = [
         "| server | requests/s | p50 ms | p99 ms | share of bare | server CPU µs/req "
@@ -697,15 +745,22 @@ def table(
         computed = results[name].rps / results[reference].rps
         return ratios.get((name, reference), computed)
 
+    def cpu_ratio(name: str, reference: str) -> float:
+        computed = results[reference].cpu_us / results[name].cpu_us
+        return by_cpu.get((name, reference), computed)
+
     floor = results.get("floor")
     for name, result in results.items():
         spec = row(name)
-        if spec.target is not None and floor is not None:
+        if floor is not None and name not in ("bare", "floor"):
             value = ratio(name, "floor")
-            verdict = "OK" if value >= spec.target else "BELOW TARGET"
+            against = ""
+            if spec.target is not None:
+                verdict = "OK" if value >= spec.target else "BELOW TARGET"
+                against = f" (target >= {spec.target:.2f}) {verdict}"
             lines.append(
-                f"{name} / floor: {value:.3f} (target >= {spec.target:.2f}) {verdict}; "
-                f"by server CPU per request {floor.cpu_us / result.cpu_us:.3f}"
+                f"{name} / floor: {value:.3f}{against}; "
+                f"by server CPU per request {cpu_ratio(name, 'floor'):.3f}"
             )
         if spec.one_worker is not None and spec.one_worker in results:
             value = result.cpu_us / results[spec.one_worker].cpu_us
@@ -718,7 +773,7 @@ def table(
         if twin in results:
             lines.append(
                 f"{name} / {twin}: {ratio(name, twin):.3f}; "
-                f"by server CPU per request {results[twin].cpu_us / result.cpu_us:.3f}"
+                f"by server CPU per request {cpu_ratio(name, twin):.3f}"
             )
     sdk, ours = results.get("ask-sdk"), results.get(SDK_ROW)
     if sdk and ours:
@@ -919,21 +974,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "the run: its numbers are not reliable; run again on a quiet machine"
                     )
     results = {name: median_run(found_runs) for name, found_runs in runs.items()}
-    ratios: dict[tuple[str, str], float] = {}
+    lines, ratios, by_cpu = round_by_round(runs)
     if args.rounds > 1:
         print(f"\n(each row: the round with the median requests/s of {args.rounds})")
-        for name in runs:
-            for reference in ("floor", name + BEFORE):
-                paired = paired_ratios(runs, name, reference) if row(name).target else []
-                if paired:
-                    ratios[name, reference] = statistics.median(paired)
-                    listed = ", ".join(f"{r:.3f}" for r in paired)
-                    print(
-                        f"{name} / {reference}, round by round: {listed}; "
-                        f"median {ratios[name, reference]:.3f}"
-                    )
+        print("\n".join(lines))
     print()
-    print(table(results, ratios))
+    print(table(results, ratios, by_cpu))
     if args.json is not None:
         payload: dict[str, Any] = {
             "versions": found,

@@ -1,0 +1,48 @@
+"""The ratios the benchmarks print: `load.py`'s rounds paired row by row, and
+`count_instructions.py`'s counts beside their ratios (no benchmark is run, no time asserted)."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import load, wrk
+
+
+def run(rps: float, cpu_us: float | None = None) -> wrk.LoadResult:
+    """A made-up 10 s run at ``rps`` requests/s (``cpu_us`` of server CPU a request)."""
+    cpu = 1e6 / rps if cpu_us is None else cpu_us
+    return wrk.LoadResult(int(rps * 10), 10.0, 1.0, 2.0, 0, 0, 1.0, 0.2, 0.0, cpu)
+
+
+def test_every_row_gets_its_rounds_paired_with_the_floors_rows_without_a_target_too() -> None:
+    # The floor's median round is its second, def-docker's its first: median over median would
+    # read 1000 / 900 = 1.111, where the rounds' own ratios read 0.8, 1.1, 1.2 (median 1.1).
+    runs = {
+        "floor": [run(1000, 250), run(900, 280), run(800, 300)],
+        "def-docker": [run(800, 300), run(990, 270), run(960, 260)],
+        "def-info": [run(700), run(810), run(720)],
+    }
+    lines, ratios, by_cpu = load.round_by_round(runs)
+    assert "def-docker / floor, round by round: 0.800, 1.100, 1.200; median 1.100" in lines
+    assert any(line.startswith("def-info / floor, round by round: 0.700, 0.900") for line in lines)
+    assert not any(line.startswith(("floor /", "bare /")) for line in lines)
+    assert ratios["def-docker", "floor"] == pytest.approx(1.1)
+    # By server CPU a request, paired too: floor / row, round by round (250/300, 280/270, 300/260).
+    assert by_cpu["def-docker", "floor"] == pytest.approx(280 / 270)
+    results = {name: load.median_run(found) for name, found in runs.items()}
+    text = load.table(results, ratios, by_cpu)
+    assert "def-docker / floor: 1.100; by server CPU per request 1.037" in text
+    assert "def-info / floor: 0.900 (target >= 0.95) BELOW TARGET" in text
+
+
+def test_a_row_and_its_before_twin_are_paired_round_by_round() -> None:
+    runs = {
+        "floor": [run(1000), run(1000)],
+        "def-docker": [run(900, 100), run(800, 100)],
+        "def-docker@before": [run(600, 150), run(900, 200)],
+    }
+    lines, ratios, by_cpu = load.round_by_round(runs)
+    assert "def-docker / def-docker@before, round by round: 1.500, 0.889; median 1.194" in lines
+    assert by_cpu["def-docker", "def-docker@before"] == pytest.approx(1.75)
+    text = load.table({name: found[0] for name, found in runs.items()}, ratios, by_cpu)
+    assert "def-docker / def-docker@before: 1.194; by server CPU per request 1.750" in text
