@@ -240,14 +240,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"@before: alexaskill from {describe_checkout(args.compare_with)}")
     print(f"{args.requests} requests a row, in-process, valgrind callgrind ({_elapsed(started)})")
     print()
-    print("| row | instructions/request | floor / row |" + (" before / row |" if before else ""))
-    print("|---|---:|---:|" + ("---:|" if before else ""))
+    # The @before counts themselves too, not only their ratio: a ratio that moved is read as
+    # this tree's count or the other's only with both at hand.
+    extra = " @before | before / row |" if before else ""
+    print("| row | instructions/request | floor / row |" + extra)
+    print("|---|---:|---:|" + ("---:|---:|" if before else ""))
     floor = counts.get("floor")
     for name, value in counts.items():
         ratio = f"{floor / value:.3f}" if floor else "n/a"
         line = f"| {name} | {value:,.0f} | {ratio} |"
         if before:
-            line += f" {before[name] / value:.3f} |" if name in before else " |"
+            was = before.get(name)
+            line += f" {was:,.0f} | {was / value:.3f} |" if was is not None else " | |"
         print(line)
     return 0
 

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from benchmarks import load, wrk
+from benchmarks import count_instructions, load, wrk
 
 
 def run(rps: float, cpu_us: float | None = None) -> wrk.LoadResult:
@@ -46,3 +49,32 @@ def test_a_row_and_its_before_twin_are_paired_round_by_round() -> None:
     assert by_cpu["def-docker", "def-docker@before"] == pytest.approx(1.75)
     text = load.table({name: found[0] for name, found in runs.items()}, ratios, by_cpu)
     assert "def-docker / def-docker@before: 1.194; by server CPU per request 1.750" in text
+
+
+def test_the_instruction_counts_print_the_before_counts_beside_the_ratios(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # valgrind is not run: the counting is a stand-in, one call for now, one for @before.
+    made = iter(
+        [
+            {"floor": 680_000.0, "async": 640_000.0, "def": 650_000.0},
+            {"async": 660_000.0, "def": 650_000.0},
+        ]
+    )
+
+    def count(*args: Any) -> dict[str, float]:
+        return next(made)
+
+    monkeypatch.setattr(count_instructions, "count", count)
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
+    (tmp_path / "alexaskill").mkdir()
+    (tmp_path / "alexaskill" / "__init__.py").write_text("")
+    code = count_instructions.main(
+        ["--rows", "floor", "async", "def", "--compare-with", str(tmp_path)]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "| row | instructions/request | floor / row | @before | before / row |" in out
+    assert "| async | 640,000 | 1.062 | 660,000 | 1.031 |" in out
+    assert "| def | 650,000 | 1.046 | 650,000 | 1.000 |" in out
+    assert "| floor | 680,000 | 1.000 | | |" in out
