@@ -123,6 +123,10 @@ _DOCKER_OPTIONS: Final = (
     # uvloop where installed, as --loop=auto picks, its TLS handshakes bounded (alexaskill.loops):
     # a subclass of the loop, so measured as the image runs it, not as uvicorn's own.
     "--loop=alexaskill.loops:new_event_loop",
+    # uvicorn's own level, which the image's CMD leaves as it is and `alexaskill serve` keeps
+    # (--log-level info), not the other rows' warning: like with like beside def-serve (perf21;
+    # counted the same, within a run's spread).
+    "--log-level=info",
 )
 #: The image's event loop; a checkout from before alexaskill.loops gets uvicorn's own instead.
 _IMAGE_LOOP: Final = "--loop=alexaskill.loops:new_event_loop"

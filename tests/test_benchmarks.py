@@ -199,68 +199,6 @@ def test_log_rows_set_the_log_and_the_others_switch_it_off(
     assert all("weather_def:create_app" in " ".join(spec.command) for spec in specs)
 
 
-@pytest.mark.parametrize(
-    ("row", "level"),
-    [("def-info-docker", "INFO"), ("def-docker", "WARNING"), ("async-docker", "WARNING")],
-)
-def test_the_docker_rows_run_the_docker_images_uvicorn_options(
-    tmp_path: Path, row: str, level: str
-) -> None:
-    dockerfile = (load.ROOT / "Dockerfile").read_text().splitlines()
-    cmd = json.loads(next(line for line in dockerfile if line.startswith("CMD "))[4:])
-    assert cmd[:2] == ["uvicorn", "examples.weather.app:skill"]
-    # As --name=value, less where the benchmark sets its own (address, access log).
-    options, words = [], iter(cmd[2:])
-    for word in words:
-        if word in ("--host", "--port"):
-            next(words)
-        elif word in (
-            "--http",
-            "--loop",
-            "--limit-concurrency",
-            "--timeout-keep-alive",
-            "--timeout-graceful-shutdown",
-        ):
-            options.append(f"{word}={next(words)}")
-        elif word != "--no-access-log":
-            options.append(word)
-    [spec] = load.server_specs([row], tmp_path, "auto", "httptools", None)
-    assert [arg for arg in spec.command if arg in options] == options
-    assert "--http=httptools" not in spec.command
-    assert "--loop=auto" not in spec.command  # the image's loop, not uvicorn's own
-    assert spec.env["ALEXASKILL_LOG_LEVEL"] == level
-
-
-def test_a_checkout_from_before_alexaskill_loops_runs_uvicorns_loop(tmp_path: Path) -> None:
-    before = tmp_path / "before"
-    (before / "alexaskill").mkdir(parents=True)
-    (before / "alexaskill" / "__init__.py").write_text("")
-    (before / "examples").mkdir()
-    ours, then = load.server_specs(
-        ["def-info-docker", "def-info-docker@before"], tmp_path, "auto", "httptools", None,
-        before=before, work_dir=tmp_path,
-    )  # fmt: skip
-    assert "--loop=alexaskill.loops:new_event_loop" in ours.command
-    assert "--loop=auto" in then.command
-    assert not any(arg.startswith("--loop=alexaskill") for arg in then.command)
-
-
-def test_the_serve_row_runs_alexaskill_serve_with_its_defaults(tmp_path: Path) -> None:
-    ours, before = load.server_specs(
-        ["def-serve", "def-serve@before"], tmp_path, "auto", "httptools", None,
-        before=load.ROOT, work_dir=tmp_path,
-    )  # fmt: skip
-    app = "benchmarks.servers.serve_weather_def:skill"
-    assert ours.command == [sys.executable, "-P", "-m", "alexaskill", "serve", app]
-    assert before.command == ours.command
-    assert not any(name.startswith("ALEXASKILL_LOG") for name in ours.env)  # serve's defaults
-    # The other checkout's alexaskill first on the path (-P: not this working directory).
-    shim = tmp_path / "before-path"
-    assert before.env["PYTHONPATH"] == os.pathsep.join((str(shim), str(load.ROOT)))
-    assert ours.env["PYTHONPATH"] == str(load.ROOT)
-    assert "def-serve" in load.ALEXASKILL_ROWS and load.row("def-serve").target == 0.95
-
-
 @pytest.mark.parametrize("amazon_shape", [True, False])
 def test_saved_pki_verifies_with_alexaskill(
     pki: TestPKI, tmp_path: Path, amazon_shape: bool
