@@ -162,12 +162,20 @@ _UNICODE_CONTROLS: Final = {
 }
 
 
+#: The format characters written as they are: U+200C ZERO WIDTH NON-JOINER and U+200D ZERO
+#: WIDTH JOINER hide nothing and reorder nothing, and Hindi and the other Indic scripts (क्‍ष,
+#: a half form), Persian (می‌خواهم) and emoji sequences (a family: 👨‍👩‍👧) are spelt with them:
+#: escaped, ordinary words of a hi-IN skill were shown as ``क्\u200dष``.
+_JOINERS: Final = frozenset((0x200C, 0x200D))
+
+
 class _Escaping(dict[int, str]):
     """A `str.translate` table: the ``escapes`` given, and for any other character, ``escape``'s
     of it if it is a format character (Unicode's category Cf: a zero-width space, a word joiner,
-    a byte order mark, a soft hyphen, a tag character), which shows nothing and so can hide what
-    stands around it, else the character itself. A character is looked up when first met, then
-    kept: reading all of Unicode's code points for them took 0.2 s of every command's start."""
+    a byte order mark, a soft hyphen, a tag character) but `_JOINERS`, which shows nothing and
+    so can hide what stands around it, else the character itself. A character is looked up when
+    first met, then kept: reading all of Unicode's code points for them took 0.2 s of every
+    command's start."""
 
     def __init__(self, escapes: dict[int, str], escape: Callable[[int], str]) -> None:
         super().__init__(escapes)
@@ -176,7 +184,8 @@ class _Escaping(dict[int, str]):
     def __missing__(self, code: int) -> str:
         import unicodedata
 
-        text = self._escape(code) if unicodedata.category(chr(code)) == "Cf" else chr(code)
+        hides = unicodedata.category(chr(code)) == "Cf" and code not in _JOINERS
+        text = self._escape(code) if hides else chr(code)
         self[code] = text
         return text
 
