@@ -18,7 +18,7 @@ from typing import Any, Final
 import msgspec
 
 from .log_times import local_stamp, local_text, utc_text
-from .log_values import MAX_ARGUMENT, cut, escaped_args, shown
+from .log_values import HIDING_FORMAT, MAX_ARGUMENT, cut, escaped_args, json_escape, shown
 
 __all__ = ["EscapingFormatter", "JsonFormatter", "escape_last_resort", "log_thread_exceptions"]
 
@@ -452,9 +452,11 @@ _PLAIN_REST: Final = f"INFO {REQUEST_LOGGER}: "
 
 #: What msgspec writes raw in a string (it escapes only below U+0020, ", \\) and a JSON line
 #: must not hold raw: C1 controls (U+0085 a line break among them), line and paragraph
-#: separators, bidirectional marks, embeddings, overrides and isolates.
-_RAW_UNSAFE: Final = re.compile("[\x80-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+#: separators, and the format characters the command line escapes too (`HIDING_FORMAT`: the
+#: bidirectional controls, and a zero-width space or a tag character that hides text where
+#: the line is read, a terminal; the joiners Indic scripts are spelt with are kept).
+_RAW_UNSAFE: Final = re.compile(f"[\x80-\x9f\u2028\u2029{HIDING_FORMAT}]")
 
 
 def _json_escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
+    return json_escape(match.group())

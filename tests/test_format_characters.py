@@ -1,13 +1,20 @@
-"""The format characters (Unicode's category Cf) the command line writes escaped: those that
-hide or reorder text, not the two joiners Indic scripts and emoji sequences are spelt with."""
+"""The format characters (Unicode's category Cf) the command line and the log lines write
+escaped: those that hide or reorder text, not the two joiners Indic scripts and emoji sequences
+are spelt with."""
 
 from __future__ import annotations
 
+import io
 import json
+import logging
+import unicodedata
 
 import pytest
 
 from alexaskill.cli.chat_show import terminal_safe, terminal_safe_json
+from alexaskill.logs import configure_logging
+
+from .logger_state import alexaskill_logger_kept
 
 #: Words spelt with the joiners: Hindi's क्‍ष (a half form, ZWJ) and क्‌ष (the virama shown,
 #: ZWNJ), Marathi's eyelash ra (र्‍य), Persian's می‌خواهم (ZWNJ), a family emoji (ZWJ).
@@ -34,3 +41,51 @@ def test_the_format_characters_beside_the_joiners_are_still_escaped() -> None:
     # (the zero-width space before them, the bidi marks after: what hides or reorders text)
     assert terminal_safe("a\u200bb\u200ec\u200fd") == "a\\u200bb\\u200ec\\u200fd"
     assert terminal_safe_json('"a\u200bb\u200ec"') == '"a\\u200bb\\u200ec"'
+
+
+#: Every format character: Python's (its Unicode database, 14.0 on 3.11) and those Unicode gave
+#: the category since (Egyptian hieroglyphs' U+13439-U+1343F, Unicode 15).
+FORMAT = [
+    chr(code)
+    for code in range(0x110000)
+    if unicodedata.category(chr(code)) == "Cf" or 0x13439 <= code <= 0x1343F
+]
+
+
+def _logged(text: str, *, json_lines: bool) -> str:
+    """The line the "alexaskill" logger writes of a warning quoting ``text`` in its message
+    (written into it, not an argument, which is escaped before any formatter) and its extra."""
+    stream = io.StringIO()
+    with alexaskill_logger_kept():
+        configure_logging("INFO", json=json_lines, stream=stream)
+        logging.getLogger("alexaskill").warning(f"heard {text}", extra={"said": text})
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize("json_lines", [False, True], ids=["plain", "json"])
+def test_log_lines_escape_the_format_characters_the_command_line_does(json_lines: bool) -> None:
+    # A log line is read in a terminal too (tail -f, docker logs): a JSON line wrote a
+    # zero-width space, a word joiner, a soft hyphen or a tag character raw (it escaped the bidi
+    # controls alone), which hid what stood around it; a plain line escaped the joiners, which
+    # broke every Hindi word spelt with one. Both now follow the command line's rule.
+    line = _logged("".join(FORMAT), json_lines=json_lines)
+    raw = {char for char in FORMAT if char in line}
+    assert raw == {char for char in FORMAT if terminal_safe(char) == char}
+    assert raw == {"\u200c", "\u200d"}
+    if json_lines:
+        assert json.loads(line)["message"] == "heard " + "".join(FORMAT)
+
+
+@pytest.mark.parametrize("json_lines", [False, True], ids=["plain", "json"])
+def test_log_lines_write_the_joiners_as_they_are(json_lines: bool) -> None:
+    text = " ".join(JOINED.values())
+    assert f"heard {text}" in _logged(text, json_lines=json_lines)
+
+
+def test_the_table_is_unicodes_format_characters_but_the_joiners() -> None:
+    # `HIDING_FORMAT` is written out (Python 3.11's Unicode is 14.0): every format character
+    # Python or Unicode 15 knows is in it, nothing else, the joiners aside.
+    from alexaskill.log_values import HIDING
+
+    hiding = [chr(code) for code in range(0x110000) if HIDING.match(chr(code))]
+    assert hiding == [char for char in FORMAT if char not in "\u200c\u200d"]

@@ -9,6 +9,8 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
+from ..log_values import HIDING, json_escape
+
 if TYPE_CHECKING:
     from ..testing import ApiCall
     from ..understanding.dialog import Reply, Turn
@@ -142,68 +144,38 @@ def shown_error(message: str) -> str:
     return _REPR_BYTE.sub(r"\1\\x\2", shown_line(message))
 
 
-#: The characters a terminal that reads Unicode acts on: the bidirectional controls (U+202E,
-#: a right-to-left override, shows what follows backwards, ``exe.txt`` for ``txt.exe``; the
-#: marks, embeddings and isolates: U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069,
-#: Unicode's UAX #9) and the line and paragraph separators U+2028 and U+2029 (a line break to
-#: some terminals and readers), as ``\\uNNNN``, a JSON escape too. The other format characters
-#: (`_Escaping` finds them) are written out as well.
-_UNICODE_CONTROLS: Final = {
-    code: f"\\u{code:04x}"
-    for code in (
-        0x061C,
-        0x200E,
-        0x200F,
-        0x2028,
-        0x2029,
-        *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A),
-    )
-}
-
-
-#: The format characters written as they are: U+200C ZERO WIDTH NON-JOINER and U+200D ZERO
-#: WIDTH JOINER hide nothing and reorder nothing, and Hindi and the other Indic scripts (क्‍ष,
-#: a half form), Persian (می‌خواهم) and emoji sequences (a family: 👨‍👩‍👧) are spelt with them:
-#: escaped, ordinary words of a hi-IN skill were shown as ``क्\u200dष``.
-_JOINERS: Final = frozenset((0x200C, 0x200D))
+#: The characters of Unicode's a terminal breaks a line at, or may: the line and paragraph
+#: separators U+2028 and U+2029, as ``\\uNNNN``, a JSON escape too. (The bidirectional
+#: controls, U+202E showing what follows backwards, ``exe.txt`` for ``txt.exe``, are
+#: `HIDING_FORMAT`'s, which `_Escaping` finds.)
+_UNICODE_CONTROLS: Final = {0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
 class _Escaping(dict[int, str]):
     """A `str.translate` table: the ``escapes`` given, and for any other character, ``escape``'s
-    of it if it is a format character (Unicode's category Cf: a zero-width space, a word joiner,
-    a byte order mark, a soft hyphen, a tag character) but `_JOINERS`, which shows nothing and
-    so can hide what stands around it, else the character itself. A character is looked up when
-    first met, then kept: reading all of Unicode's code points for them took 0.2 s of every
-    command's start."""
+    of it if it is one of `HIDING_FORMAT`'s (the format characters that reorder or hide what
+    stands around them, as the log lines escape them: not the joiners Hindi is spelt with),
+    else the character itself, looked up (`HIDING`) when first met, then kept."""
 
-    def __init__(self, escapes: dict[int, str], escape: Callable[[int], str]) -> None:
+    def __init__(self, escapes: dict[int, str], escape: Callable[[str], str]) -> None:
         super().__init__(escapes)
         self._escape = escape
 
     def __missing__(self, code: int) -> str:
-        import unicodedata
-
-        hides = unicodedata.category(chr(code)) == "Cf" and code not in _JOINERS
-        text = self._escape(code) if hides else chr(code)
+        char = chr(code)
+        text = self._escape(char) if HIDING.match(char) else char
         self[code] = text
         return text
 
 
-def _text_escape(code: int) -> str:
+def _text_escape(char: str) -> str:
+    code = ord(char)
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
-
-
-def _json_escape(code: int) -> str:
-    if code <= 0xFFFF:
-        return f"\\u{code:04x}"
-    high, low = divmod(code - 0x10000, 0x400)  # (JSON's escape of it: a UTF-16 surrogate pair)
-    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
 
 
 #: The control characters a terminal acts on, as ``\\xNN``: ESC (a colour, a cursor move, a
 #: window title), BEL, CR (back over the line), the rest of C0 but the tab and the newline,
-#: DEL, and C1 (U+009B is a CSI to some terminals); `_UNICODE_CONTROLS` and the other format
+#: DEL, and C1 (U+009B is a CSI to some terminals); `_UNICODE_CONTROLS` and the format
 #: characters, as ``\\uNNNN`` (``\\UNNNNNNNN``).
 _CONTROLS: Final = _Escaping(
     {
@@ -226,12 +198,12 @@ def terminal_safe(text: str) -> str:
 
 
 #: The characters JSON leaves as they are (it escapes C0 only) that a terminal acts on: DEL,
-#: C1, `_UNICODE_CONTROLS` and the other format characters, as JSON escapes (``\\u009b``,
+#: C1, `_UNICODE_CONTROLS` and the format characters, as JSON escapes (``\\u009b``,
 #: ``\\u202e``, a surrogate pair beyond U+FFFF), which a JSON reader reads back as the same
 #: character.
 _JSON_CONTROLS: Final = _Escaping(
     {**{code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}, **_UNICODE_CONTROLS},
-    _json_escape,
+    json_escape,
 )
 
 
