@@ -323,8 +323,9 @@ skill = Skill("amzn1.ask.skill.slow")
         ["model", "slow_skill:skill", "--invocation", "slow skill"],
         ["request", "LaunchRequest", "--model", "slow_skill:skill"],
         ["understand", "--model", "slow_skill:skill", "hello"],
+        ["chat", "slow_skill:skill", "--invocation", "slow skill"],
     ],
-    ids=["replay", "model", "request", "understand"],
+    ids=["replay", "model", "request", "understand", "chat"],
 )
 def test_a_sigterm_while_the_skill_is_imported_is_the_one_line_stop(
     tmp_path: Path, argv: list[str]
@@ -336,6 +337,7 @@ def test_a_sigterm_while_the_skill_is_imported_is_the_one_line_stop(
     process = subprocess.Popen(
         [sys.executable, "-m", "alexaskill", *argv],
         cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -350,3 +352,40 @@ def test_a_sigterm_while_the_skill_is_imported_is_the_one_line_stop(
             process.kill()
             process.communicate()
     assert (process.returncode, out, err) == (143, "", f"alexaskill {argv[0]}: stopped (SIGTERM)\n")
+
+
+def test_a_sigterm_while_chat_waits_for_the_next_line_is_the_one_line_stop(
+    tmp_path: Path,
+) -> None:
+    # chat was left out of the SIGTERM handling: stopped as it waited for what the user says
+    # next (or while it imported the skill), it died of the signal, status -15 and no word.
+    (tmp_path / "quick_skill.py").write_text(
+        "from alexaskill import Skill, ask\n"
+        "skill = Skill('amzn1.ask.skill.quick')\n"
+        "@skill.launch\n"
+        "def launch():\n"
+        "    return ask('Hello there.', reprompt='Again?')\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alexaskill", "chat", "quick_skill:skill", "--invocation", "quick"],
+        cwd=tmp_path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write("open quick\n")
+        process.stdin.flush()  # (kept open: chat waits for the next line)
+        said = [process.stdout.readline()]
+        while "Hello there." not in said[-1] and said[-1]:
+            said.append(process.stdout.readline())
+        assert "Hello there." in said[-1], said
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert (process.returncode, err) == (143, "alexaskill chat: stopped (SIGTERM)\n")

@@ -256,14 +256,15 @@ def _terminated(signum: int, frame: object) -> None:
 def _terminable(command: str) -> Iterator[None]:
     """Within it, a SIGTERM ends a one-shot command as Ctrl-C does: by an exception, its
     ``finally`` blocks run (a model's temporary files removed), a status of 143 and one line,
-    where Python's default was to die of the signal. Not for ``serve`` and ``chat``, which
-    stop on their own terms; nor in a thread other than the main one, nor when the program
-    that calls `main` has a SIGTERM handler of its own."""
+    where Python's default was to die of the signal. ``chat`` too, at its prompt as while it
+    imports the skill (it has no stop of its own: it died of the signal, -15). Not for
+    ``serve``, which stops on its own terms; nor in a thread other than the main one, nor when
+    the program that calls `main` has a SIGTERM handler of its own."""
     import signal
     import threading
 
     if (
-        command in ("serve", "chat")
+        command == "serve"
         or threading.current_thread() is not threading.main_thread()
         or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
     ):
