@@ -389,3 +389,34 @@ def test_a_sigterm_while_chat_waits_for_the_next_line_is_the_one_line_stop(
             process.kill()
             process.communicate()
     assert (process.returncode, err) == (143, "alexaskill chat: stopped (SIGTERM)\n")
+
+
+def test_a_second_sigterm_as_the_command_exits_leaves_its_status_143(tmp_path: Path) -> None:
+    # The default was put back before the stop line was written: a second SIGTERM (a
+    # supervisor's, sent again) as the process exited killed it, -15 after its "stopped" line.
+    # (The skill's exit handler holds the process as an interpreter's shutdown takes its time.)
+    slow_exit = "import atexit, sys, time\n" + (
+        "atexit.register(lambda: (print('exiting', file=sys.stderr, flush=True), time.sleep(2)))"
+    )
+    (tmp_path / "slow_skill.py").write_text(slow_exit + _SLOW_SKILL)
+    (tmp_path / "hello.json").write_text("{}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alexaskill", "replay", "slow_skill:skill", "hello.json"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        assert process.stderr.readline() == "importing\n"
+        process.send_signal(signal.SIGTERM)
+        assert process.stderr.readline() == "alexaskill replay: stopped (SIGTERM)\n"
+        assert process.stderr.readline() == "exiting\n"
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 143

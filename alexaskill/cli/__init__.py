@@ -186,11 +186,13 @@ def main(
     """Run the ``alexaskill`` command with ``argv`` (default: ``sys.argv[1:]``); its exit status.
 
     It writes to ``stdout`` and ``stderr`` (default: sys.stdout and sys.stderr), never swapping
-    them in for sys.stdout and sys.stderr: two threads may each run it with their own."""
+    them in for sys.stdout and sys.stderr: two threads may each run it with their own. Run as
+    the program (``argv`` None: the ``alexaskill`` command, ``python -m alexaskill``), a command
+    stopped by SIGTERM leaves SIGTERM ignored, the process about to exit with 143."""
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
     try:
-        status = _main(list(sys.argv[1:] if argv is None else argv), out, err)
+        status = _main(list(sys.argv[1:] if argv is None else argv), out, err, argv is None)
     except BrokenPipeError:
         # The reader went away (`alexaskill request … | head -1`): stop quietly, as a shell
         # tool does.
@@ -203,7 +205,7 @@ def main(
     return status
 
 
-def _main(given: list[str], out: TextIO, err: TextIO) -> int:
+def _main(given: list[str], out: TextIO, err: TextIO, program: bool) -> int:
     if given[:1] == ["--version"]:  # as the parser answers it, without building every command's
         with contextlib.suppress(OSError):  # (as argparse's: no output to write to)
             out.write(f"alexaskill {_version()}\n")
@@ -217,7 +219,7 @@ def _main(given: list[str], out: TextIO, err: TextIO) -> int:
     from .common import UsageError
 
     try:
-        with _terminable(args.command):
+        with _terminable(args.command, program):
             status: int = _command(args.command).run(args, out, err)
             out.flush()  # here, where a closed pipe is caught (141), not at exit
         return status
@@ -253,13 +255,16 @@ def _terminated(signum: int, frame: object) -> None:
 
 
 @contextlib.contextmanager
-def _terminable(command: str) -> Iterator[None]:
+def _terminable(command: str, program: bool = False) -> Iterator[None]:
     """Within it, a SIGTERM ends a one-shot command as Ctrl-C does: by an exception, its
     ``finally`` blocks run (a model's temporary files removed), a status of 143 and one line,
     where Python's default was to die of the signal. ``chat`` too, at its prompt as while it
     imports the skill (it has no stop of its own: it died of the signal, -15). Not for
     ``serve``, which stops on its own terms; nor in a thread other than the main one, nor when
-    the program that calls `main` has a SIGTERM handler of its own."""
+    the program that calls `main` has a SIGTERM handler of its own. Stopped so, and the
+    ``program`` itself (not a caller of `main`'s), SIGTERM is then ignored, not the default
+    again: a second one (a supervisor's, sent again) as the process exits killed it (-15)
+    after its "stopped" line."""
     import signal
     import threading
 
@@ -272,8 +277,12 @@ def _terminable(command: str) -> Iterator[None]:
         return
     signal.signal(signal.SIGTERM, _terminated)
     again = _Insisting.start()
+    stopped = False
     try:
         yield
+    except _Terminated:
+        stopped = True
+        raise
     finally:
         # Done again if a SIGTERM (a second one, or the thread's repeat) interrupts it, then
         # raised: the thread ended, its pipe closed and the default back, whenever it came.
@@ -283,10 +292,11 @@ def _terminable(command: str) -> Iterator[None]:
                 if again is not None:
                     again.stop()
                 if signal.getsignal(signal.SIGTERM) is _terminated:  # (not the skill's own)
-                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                    after = signal.SIG_IGN if stopped and program else signal.SIG_DFL
+                    signal.signal(signal.SIGTERM, after)
                 break
             except _Terminated as exc:
-                interrupted = exc
+                interrupted, stopped = exc, True
         if interrupted is not None:
             raise interrupted
 
