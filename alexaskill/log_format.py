@@ -18,7 +18,7 @@ from typing import Any, Final
 import msgspec
 
 from .log_times import local_stamp, local_text, utc_text
-from .log_values import HIDING_FORMAT, MAX_ARGUMENT, cut, escaped_args, json_escape, shown
+from .log_values import MAX_ARGUMENT, TERMINAL_UNSAFE, cut, escaped_args, json_escape, shown
 
 __all__ = ["EscapingFormatter", "JsonFormatter", "escape_last_resort", "log_thread_exceptions"]
 
@@ -455,7 +455,7 @@ _PLAIN_REST: Final = f"INFO {REQUEST_LOGGER}: "
 #: separators, and the format characters the command line escapes too (`HIDING_FORMAT`: the
 #: bidirectional controls, and a zero-width space or a tag character that hides text where
 #: the line is read, a terminal; the joiners Indic scripts are spelt with are kept).
-_RAW_UNSAFE: Final = re.compile(f"[\x80-\x9f\u2028\u2029{HIDING_FORMAT}]")
+_RAW_UNSAFE: Final = TERMINAL_UNSAFE
 
 
 def _json_escape(match: re.Match[str]) -> str:

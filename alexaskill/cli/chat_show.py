@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
-from ..log_values import HIDING, json_escape
+from ..log_values import TERMINAL_UNSAFE, json_escape
 
 if TYPE_CHECKING:
     from ..testing import ApiCall
@@ -155,7 +155,7 @@ class _Escaping(dict[int, str]):
     """A `str.translate` table: the ``escapes`` given, and for any other character, ``escape``'s
     of it if it is one of `HIDING_FORMAT`'s (the format characters that reorder or hide what
     stands around them, as the log lines escape them: not the joiners Hindi is spelt with),
-    else the character itself, looked up (`HIDING`) when first met, then kept."""
+    else the character itself, looked up (`TERMINAL_UNSAFE`) when first met, then kept."""
 
     def __init__(self, escapes: dict[int, str], escape: Callable[[str], str]) -> None:
         super().__init__(escapes)
@@ -163,7 +163,7 @@ class _Escaping(dict[int, str]):
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
-        text = self._escape(char) if HIDING.match(char) else char
+        text = self._escape(char) if TERMINAL_UNSAFE.match(char) else char
         self[code] = text
         return text
 
