@@ -176,10 +176,11 @@ except sqlite3.OperationalError as exc:
 #: ones a call sends. moto's server (one request at a time) deep-copies the stored item and
 #: writes it out as JSON twice at each UpdateItem, however small (~1 s of its CPU for an item of
 #: 100,000 values, a 400 KB save of small lists), and serializes each value of a GetItem's
-#: answer through its generic serializer (~5.7 s); the store's first save of a user sends its
-#: values twice (into the map, refused: there is none; then the map whole). On two cores at a
-#: load average of 30 (other processes' tests), moto gets a sixteenth of one: tests of 250 to
-#: 400 KB saves met 30 s, the bound before ("no answer to GetItem within 30 s", at 31 to 35).
+#: answer through its generic serializer (~5.7 s); the store's first save of a user not loaded
+#: first sends its values twice (into the map, refused: there is none; then the map whole). On
+#: two cores at a load average of 30 (other processes' tests), moto gets a sixteenth of one:
+#: tests of 250 to 400 KB saves met 30 s, the bound before ("no answer to GetItem within 30 s",
+#: at 31 to 35).
 MOTO_TIMEOUT = 120.0
 
 #: The kinds of store `each_store` makes: a fixture's params.

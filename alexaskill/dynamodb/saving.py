@@ -36,7 +36,8 @@ class _SumOutOfRange(Exception):
 async def _write(store: DynamoDBStore, key: str, plan: _Plan) -> None:
     """The save's UpdateItem into the item's map if it has one; else the map is made whole
     with a conditional write (where the column is absent or NULL); if another request made
-    it in between, into the map again.
+    it in between, into the map again. Where the store's load of the key found no map, the
+    map is made whole first: a user's first save is one call, not two.
 
     Each write sets the item's time (`_SAVED_AT`) to the save's, and is made only where the
     item's is earlier: a write the store gave up on (the user heard the apology) that
@@ -56,22 +57,28 @@ async def _write(store: DynamoDBStore, key: str, plan: _Plan) -> None:
     adds = bool(plan.added)
     stamp = store._stamp()
     under = False  # under the time of a save timed later, made first
+    # The store's load of the key found no map (`DynamoDBStore.load`): made whole first, one
+    # UpdateItem, where into the map first was two carrying the same values, the first refused
+    # (a refused conditional write still consumes DynamoDB's write capacity). A map another
+    # request made since refuses it, and the save goes into that map, as it would have.
+    whole_first = store._no_map.pop(key, None) is not None and bool(whole)
     for _ in range(_MAX_ROUNDS):
-        params = plan.under if under else plan.into_map
-        until = time.time_ns() // 1000 + int(store.timeout * 1e6) if under else stamp
-        values = params["ExpressionAttributeValues"] | {":t": {"N": str(until)}}
-        try:
-            await store._call(
-                "update_item",
-                adds,
-                Key=key_value,
-                **params | {"ExpressionAttributeValues": values},
-            )
-            return
-        except _ConditionFailed:
-            pass  # no map yet, a value to add to that is not a number, or a later save
-        except _SumOutOfRange as exc:
-            raise _refused(_sum_refused(plan.added, str(exc))) from None
+        if not whole_first:
+            params = plan.under if under else plan.into_map
+            until = time.time_ns() // 1000 + int(store.timeout * 1e6) if under else stamp
+            values = params["ExpressionAttributeValues"] | {":t": {"N": str(until)}}
+            try:
+                await store._call(
+                    "update_item",
+                    adds,
+                    Key=key_value,
+                    **params | {"ExpressionAttributeValues": values},
+                )
+                return
+            except _ConditionFailed:
+                pass  # no map yet, a value to add to that is not a number, or a later save
+            except _SumOutOfRange as exc:
+                raise _refused(_sum_refused(plan.added, str(exc))) from None
         if whole and not under:
             # `adds` here too, though this write sets: the map it makes holds the increments,
             # and sent again after it was applied (an answer lost) it fails its condition, the
@@ -99,6 +106,9 @@ async def _write(store: DynamoDBStore, key: str, plan: _Plan) -> None:
                 return
             except _ConditionFailed:
                 pass  # another request made the map meanwhile, or it was there
+            if whole_first:
+                whole_first = False
+                continue  # into the map, then, before asking the item why
         # Refused: why, the item tells.
         column, saved = await _state(store, key)
         if isinstance(saved, str):  # not a number: another tool's

@@ -47,6 +47,11 @@ T = TypeVar("T")
 #: Attempts at a call, retries included (botocore's, or _call's for throttled writes that add).
 _ATTEMPTS: Final = 3
 
+#: The most keys a store keeps noted as loaded without a map (`DynamoDBStore._no_map`): a
+#: hint for the save that follows, one call not two where it is right, one more where it is
+#: not (cleared when full: a save then makes the map as it did before the hint).
+_NO_MAP_KEPT: Final = 1024
+
 #: anyio (with ``anyio.to_thread``), imported at the first call (`_run`), not with this module:
 #: a cold start on AWS Lambda that makes the store but loads no attributes does not pay anyio's
 #: import, and ``import alexaskill`` never imports this module. The module is kept, not its
@@ -126,6 +131,8 @@ class DynamoDBStore:
         self._lock = threading.Lock()
         self._last_stamp = 0
         self._odd_time_said = False  # warned of an item's time that is not a number
+        # The keys whose last load found no map, for their save to make it at once (`_write`).
+        self._no_map: dict[str, bool] = {}
         self._table_ready = not create_table
         self._creation_failed: tuple[float, str] | None = None  # when, its words (_make_table)
         # The making of the clients (and the table) that calls wait for (`_until_ready`), if
@@ -156,7 +163,12 @@ class DynamoDBStore:
         )
         stored = answer.get("Item", {}).get(self.attribute_name)
         if stored is None or "NULL" in stored:
+            no_map = self._no_map
+            if len(no_map) >= _NO_MAP_KEPT:
+                no_map.clear()  # loads no save followed (a launch that changes nothing)
+            no_map[key] = True
             return {}
+        self._no_map.pop(key, None)
         if "M" not in stored:
             raise self._not_a_map(stored)
         where = f"DynamoDB table {self.table!r}"

@@ -1,0 +1,127 @@
+"""DynamoDBStore: a user's first save, one UpdateItem when the load found no map.
+
+The DynamoDB API is moto's server (``dynamodb_endpoint``, started by conftest.py on 127.0.0.1).
+A save writes into the item's map; without one it makes the map whole, with a condition that
+there is none (`saving._write`). Tried in that order, the first save of a user was two
+UpdateItems carrying the same values, the first refused (on DynamoDB a refused conditional
+write still consumes write capacity). When this store's load of the key found no map, the
+whole map is tried first: one call; a map another request made meanwhile refuses it, and the
+save goes into that map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from alexaskill.dynamodb import DynamoDBStore
+
+from .dynamodb_shared import USER, botocore_client, new_table
+from .store_shared import MOTO_TIMEOUT
+
+
+def _counted(store: DynamoDBStore) -> list[str]:
+    """The operations ``store`` sends from now on, in order (``update_item`` with its
+    expression's first word: ``SET #a =`` making the map whole, else into it)."""
+    sent: list[str] = []
+    call = store._call
+
+    async def counting(operation: str, adds: bool = False, **params: Any) -> dict[str, Any]:
+        expression = params.get("UpdateExpression", "")
+        sent.append("whole" if expression.startswith("SET #a = :m") else operation)
+        return await call(operation, adds, **params)
+
+    store._call = counting  # type: ignore[method-assign]
+    return sent
+
+
+@pytest.fixture
+async def table(dynamodb_endpoint: str) -> AsyncIterator[str]:
+    """A new table on moto's server, made."""
+    name = new_table()
+    made = DynamoDBStore(name, endpoint_url=dynamodb_endpoint, create_table=True)
+    try:
+        await made.ensure_table()
+    finally:
+        await made.aclose()
+    yield name
+
+
+def _store(table: str, endpoint: str) -> DynamoDBStore:
+    return DynamoDBStore(table, endpoint_url=endpoint, timeout=MOTO_TIMEOUT)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("increments", [None, {"visits": 1}])
+async def test_a_first_save_after_a_load_that_found_no_map_is_one_update_item(
+    table: str, dynamodb_endpoint: str, increments: dict[str, int] | None
+) -> None:
+    store = _store(table, dynamodb_endpoint)
+    try:
+        sent = _counted(store)
+        assert await store.load(USER) == {}
+        await store.update(USER, {"color": "red"}, (), increments=increments)
+        assert sent == ["get_item", "whole"]
+        assert await store.load(USER) == {"color": "red", **(increments or {})}
+        del sent[:]
+        await store.update(USER, {"color": "blue"}, ())  # the map is there: into it
+        assert sent == ["update_item"]
+    finally:
+        await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_column_left_null_is_made_whole_in_one_update_item(
+    table: str, dynamodb_endpoint: str
+) -> None:
+    # The ASK SDK's adapter writes NULL for attributes saved as None: a load finds no map.
+    client = botocore_client(dynamodb_endpoint)
+    store = _store(table, dynamodb_endpoint)
+    try:
+        client.put_item(TableName=table, Item={"id": {"S": USER}, "attributes": {"NULL": True}})
+        sent = _counted(store)
+        assert await store.load(USER) == {}
+        await store.update(USER, {"color": "red"}, ())
+        assert sent == ["get_item", "whole"]
+        assert await store.load(USER) == {"color": "red"}
+    finally:
+        client.close()
+        await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_two_first_saves_of_one_user_keep_both_and_add_both_increments(
+    table: str, dynamodb_endpoint: str
+) -> None:
+    # Two workers load the new user at once, both finding no map: the first makes it whole,
+    # the second's whole map is refused (there is one now) and it writes into it instead.
+    first, second = _store(table, dynamodb_endpoint), _store(table, dynamodb_endpoint)
+    try:
+        sent = _counted(second)
+        assert await first.load(USER) == await second.load(USER) == {}
+        await first.update(USER, {"color": "red"}, (), increments={"visits": 1})
+        await second.update(USER, {"size": 2}, (), increments={"visits": 1})
+        assert sent == ["get_item", "whole", "update_item"]
+        assert await first.load(USER) == {"color": "red", "size": 2, "visits": 2}
+    finally:
+        await first.aclose()
+        await second.aclose()
+
+
+@pytest.mark.anyio
+async def test_an_emptied_map_is_written_into_in_one_update_item(
+    table: str, dynamodb_endpoint: str
+) -> None:
+    # A map with nothing left in it loads as {} too, but it is there: no whole map is tried.
+    store = _store(table, dynamodb_endpoint)
+    try:
+        await store.update(USER, {"color": "red"}, ())
+        await store.update(USER, {}, ["color"])
+        sent = _counted(store)
+        assert await store.load(USER) == {}
+        await store.update(USER, {"color": "blue"}, ())
+        assert sent == ["get_item", "update_item"]
+    finally:
+        await store.aclose()
