@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ..exceptions import StoreError
 from ..store.data_faults import _NOT_INCREMENTED, _refused
 from ..store.limits import _KEPT_NUMBERS
-from .update import _LATER, _SAVED_AT, _Plan
+from .update import _LATER, _SAVED_AT, _Plan, _under
 from .values import _kind
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ async def _write(store: DynamoDBStore, key: str, plan: _Plan) -> None:
     whole_first = store._no_map.pop(key, None) is not None and bool(whole)
     for _ in range(_MAX_ROUNDS):
         if not whole_first:
-            params = plan.under if under else plan.into_map
+            params = _under(plan) if under else plan.into_map
             until = time.time_ns() // 1000 + int(store.timeout * 1e6) if under else stamp
             values = params["ExpressionAttributeValues"] | {":t": {"N": str(until)}}
             try:

@@ -25,7 +25,7 @@ _SAVED_AT: Final = "alexaskill_saved_at"
 #: left a string or a map in the column (a comparison across types is false) and moto fails it
 #: with a 500; the store replaces such a value (`saving._replace_odd_time`).
 _LATER: Final = "(attribute_not_exists(#w) OR (attribute_type(#w, :N) AND #w < :t))"
-#: `_LATER` for a save that leaves the item's time as it is (`_Plan.under`): the time is there.
+#: `_LATER` for a save that leaves the item's time as it is (`_under`): the time is there.
 _BEFORE: Final = "(attribute_type(#w, :N) AND #w < :t)"
 
 
@@ -38,9 +38,29 @@ class _Plan(NamedTuple):
     whole: dict[str, Any]
     #: The names the save increments.
     added: list[str]
-    #: ``into_map`` leaving the item's time as it is, made only where it is before ``:t``: for
-    #: a save that overlapped one timed later and made first (`DynamoDBStore._write`).
-    under: dict[str, Any]
+    #: The UpdateExpression's parts, the time's setting first (for `_under`).
+    settings: list[str]
+    removals: list[str]
+
+
+def _under(plan: _Plan) -> dict[str, Any]:
+    """``plan.into_map`` leaving the item's time as it is, made only where it is before ``:t``:
+    for a save that overlapped one timed later and made first (`saving._write`). Made for such
+    a save alone, not with every plan: most saves never need it."""
+    return plan.into_map | {
+        "UpdateExpression": _expression(plan.settings[1:], plan.removals),
+        "ConditionExpression": plan.into_map["ConditionExpression"].replace(_LATER, _BEFORE),
+    }
+
+
+def _expression(settings: list[str], removals: list[str]) -> str:
+    """An UpdateExpression of ``settings`` and ``removals`` ("" if neither)."""
+    parts = []
+    if settings:
+        parts.append("SET " + ", ".join(settings))
+    if removals:
+        parts.append("REMOVE " + ", ".join(removals))
+    return " ".join(parts)
 
 
 def _plan(
@@ -78,14 +98,7 @@ def _plan(
             added.append(name)
         else:
             removals.append(f"#a.#n{i}")
-    expression = " ".join(
-        part
-        for part in (
-            "SET " + ", ".join(settings) if settings else "",
-            "REMOVE " + ", ".join(removals) if removals else "",
-        )
-        if part
-    )
+    expression = _expression(settings, removals)
     condition = " AND ".join(conditions)
     # Operators: "=" of each setting (the time's too), if_not_exists and "+" of each addition;
     # in the condition, attribute_type, AND, OR, attribute_not_exists, attribute_type, AND and
@@ -108,19 +121,7 @@ def _plan(
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
     }
-    under_settings = ", ".join(settings[1:])
-    under = into_map | {
-        "UpdateExpression": " ".join(
-            part
-            for part in (
-                "SET " + under_settings if under_settings else "",
-                "REMOVE " + ", ".join(removals) if removals else "",
-            )
-            if part
-        ),
-        "ConditionExpression": condition.replace(_LATER, _BEFORE),
-    }
-    return _Plan(into_map, whole, added, under)
+    return _Plan(into_map, whole, added, settings, removals)
 
 
 def _steps(
