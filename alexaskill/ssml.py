@@ -73,7 +73,7 @@ from .ssml_check import PROBLEM_WITH_RESPONSE as PROBLEM_WITH_RESPONSE  # (not i
 from .ssml_compose import Ssml, _Checked, _content, _made, escape, speak
 from .ssml_prosody import _prosody_pitch, _prosody_rate, _prosody_volume
 from .web_urls import _url_error
-from .xml_references import _reference_error, _xml_unescape
+from .xml_references import _ESCAPING_A_VALUE, _reference_error, _xml_unescape
 
 __all__ = [
     "Ssml",
@@ -112,7 +112,7 @@ def _attribute(tag: str, name: str, value: str) -> str:
     read as the text it says, as XML reads it (`_xml_unescape`: ``&#x85;`` U+0085), then
     escaped; one holding a tag is refused, and so is one with an ``&`` XML does not read
     (HTML's ``&eacute;``, a bare ``&``: `_reference_error`), as `ssml_error` and Alexa refuse
-    the value written by hand, in the same words."""
+    the value written by hand, in the same words but the advice (a str, not ssml.speak)."""
     if not isinstance(value, Ssml):
         return escape(value)
     if "<" in value:
@@ -121,7 +121,7 @@ def _attribute(tag: str, name: str, value: str) -> str:
             "holds text; give a str"
         )
     text = str.__str__(value)
-    error = _reference_error(text)  # (quick without an "&")
+    error = _reference_error(text, _ESCAPING_A_VALUE)  # (quick without an "&")
     if error is not None:
         raise ResponseError(f"SSML <{tag} {name}> value {text[:40]!r}: {error}")
     return escape(_xml_unescape(text))  # (a plain str: its quotes and ">" escaped)

@@ -23,6 +23,9 @@ __all__: list[str] = []  # helpers for alexaskill.ssml_check and alexaskill.resp
 #: Why XML refuses them, said after each fault.
 _XML_READS: Final = "Alexa parses SSML as XML"
 _ESCAPING: Final = "or build the speech with ssml.speak(…), which escapes plain text"
+#: The same advice for the value of an attribute given as `Ssml` (`alexaskill.ssml`'s builders):
+#: ssml.speak cannot help there, a str for the value can.
+_ESCAPING_A_VALUE: Final = "or give the value as a str (not Ssml), which is escaped"
 
 #: An ``&`` that starts no reference XML reads, wherever it is (the quick test: one found may
 #: be text of a comment or a CDATA section, which `_REFERENCES` tells apart).
@@ -40,12 +43,12 @@ _REFERENCES: Final = re.compile(
 _PREDEFINED: Final = frozenset({"amp", "lt", "gt", "quot", "apos"})
 
 
-def _bare_ampersand(markup: str, at: int) -> str:
+def _bare_ampersand(markup: str, at: int, escaping: str) -> str:
     return _placed(
         "a bare '&' ",
         at,
         f": {_XML_READS}, where '&' starts an entity (&amp;, &lt;, &gt;, &quot;, &apos;) or a "
-        f"character reference (&#38;); write &amp; for the character, {_ESCAPING}",
+        f"character reference (&#38;); write &amp; for the character, {escaping}",
         markup,
     )
 
@@ -103,8 +106,9 @@ def _character_reference_error(found: re.Match[str]) -> str | None:
     return _placed(f"{written} ", found.start(), f"{said}: {_XML_READS}, which refuses it")
 
 
-def _reference_error(markup: str) -> str | None:
-    """Why an ``&`` of ``markup`` is no reference XML reads (see the module), or None.
+def _reference_error(markup: str, escaping: str = _ESCAPING) -> str | None:
+    """Why an ``&`` of ``markup`` is no reference XML reads (see the module), or None; a bare
+    ``&`` is said with ``escaping``, the other way to write it (`_ESCAPING_A_VALUE` for a value).
 
     Quick for markup without a fault: a search for an ``&`` starting none of XML's references,
     and a look at each character reference; only if one is found, the walk that skips
@@ -128,7 +132,7 @@ def _reference_error(markup: str) -> str | None:
             if error is not None:
                 return error
         else:
-            return _bare_ampersand(markup, found.start())
+            return _bare_ampersand(markup, found.start(), escaping)
     return None
 
 
