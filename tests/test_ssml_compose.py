@@ -89,14 +89,22 @@ def test_the_checker_says_a_part_left_open_as_the_app(part: str) -> None:
         assert said.startswith(app.split(" at index ", 1)[0]), (app, said)
 
 
+#: The composers that take a str part into SSML (not ``str + str``, ``str * 2``, ``str.join``,
+#: which are Python's alone: no SSML to test).
+_OF_A_STR = {
+    name: compose
+    for name, compose in COMPOSERS.items()
+    if name not in ("part + str", "str + part", "part * 2", "part.join")
+}
+
+
 @pytest.mark.parametrize("text", ["a <!-- b", "x<![CDATA[", "y <?note z", "c -->", "]]>"])
-@pytest.mark.parametrize("compose", COMPOSERS.values(), ids=COMPOSERS.keys())
+@pytest.mark.parametrize("compose", _OF_A_STR.values(), ids=_OF_A_STR.keys())
 def test_plain_text_that_looks_left_open_is_said(compose: Callable[[str], str], text: str) -> None:
     # A str part is plain text, escaped: its "<!--" opens nothing, and it is said as written.
     # The app and the checker take what is composed, as speech and as the document sent.
     composed = compose(text)
-    if not isinstance(composed, Ssml):  # (str + str: no SSML at all)
-        return
+    assert isinstance(composed, Ssml), composed
     speech = SsmlSpeech(composed)
     assert ssml.ssml_error(speech.ssml) is None, speech.ssml
     assert text in ssml.strip_tags(speech.ssml)
