@@ -33,9 +33,10 @@ unwraps the ``<speak>`` root of parts it is given, so SSML documents compose; so
 and ``join``: when a side is a ``<speak>`` document, the result is one document with one root.
 A part with a DOCTYPE is refused where it is composed: Alexa's SSML has none, and it cannot
 stand inside the composed root; so is an `Ssml` part that leaves a comment, a CDATA section or a
-processing instruction open, which would swallow what follows it (by `speak`, the element
+processing instruction open, which would swallow what follows it, or that ends in markup cut
+short (``a <!-``, ``<bre``), which the text after it would finish (by `speak`, the element
 builders, ``+``, ``*`` and ``join`` alike, naming the part). A plain ``str`` part is text,
-escaped: its ``<!--`` opens nothing.
+escaped: its ``<!--`` opens nothing, nor does it finish a part's.
 
 Amazon's sound library is addressed as ``soundbank://…``; `audio` accepts that besides HTTPS.
 Voice names and ``xml:lang`` values are checked for shape only (Amazon adds voices and locales),

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from typing import Final, SupportsIndex
 
 from .exceptions import ResponseError
-from .ssml_check import _MARKUP
+from .ssml_check import _MARKUP, _markup_fault
 from .xml_markup import _instruction_error, _left_open_error, _misc_error, _start_tag_error
-from .xml_text import _speak_root, _xml_text
+from .xml_text import _placed_in_fragment, _speak_root, _xml_text
 
 __all__ = ["Ssml", "escape", "speak"]
 
@@ -185,19 +185,38 @@ def _refuse_left_open(part: str) -> None:
     opens nothing) and a comment, CDATA section or processing instruction in it runs to its
     end: composed, it would swallow what follows, the root's end tag too. The one check of
     `speak`, the element builders, ``+``, ``*`` and ``join``, said as the app says ``part``
-    given as speech (`alexaskill.responses.SsmlSpeech`)."""
-    if not isinstance(part, Ssml) or ("<!" not in part and "<?" not in part):  # the usual
+    given as speech (`alexaskill.responses.SsmlSpeech`). So is a part that ends in markup cut
+    short, a ``<`` whose markup does not end in it (``a <!-``, ``a <p``, a bare ``<``): the
+    plain text after it would finish it (``"- b -->"`` a comment, ``"p"`` a tag name)."""
+    if not isinstance(part, Ssml):
         return
-    *_, last = _MARKUP.finditer(part)  # (it holds "<!" or "<?": a piece at least)
-    piece = last.group()
-    if last.end() == len(part) and piece.startswith(("<!-", "<![", "<?")):
-        error = _left_open_error(part, last.start(), piece)
-        if error is not None and "</speak>" not in piece and _speak_root(part) < 0:
-            # No root: the app wraps the part in one as written, whose end tag the piece then
-            # holds too (", </speak> too"), and says so; said here as there.
-            error = _left_open_error(part, last.start(), f"{piece}</speak>")
-        if error is not None:
-            raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
+    if "<!" in part or "<?" in part:
+        *_, last = _MARKUP.finditer(part)  # (it holds "<!" or "<?": a piece at least)
+        piece = last.group()
+        if last.end() == len(part) and piece.startswith(("<!-", "<![", "<?")):
+            error = _left_open_error(part, last.start(), piece)
+            if error is not None and "</speak>" not in piece and _speak_root(part) < 0:
+                # No root: the app wraps the part in one as written, whose end tag the piece
+                # then holds too (", </speak> too"), and says so; said here as there.
+                error = _left_open_error(part, last.start(), f"{piece}</speak>")
+            if error is not None:
+                raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
+    cut = part.rfind("<")
+    if cut >= 0 and part.find(">", cut) < 0:  # (the usual part ends in a tag, or has none)
+        _refuse_cut_short(part)
+
+
+def _refuse_cut_short(part: str) -> None:
+    """`ResponseError` naming ``part``, which ends in markup cut short, in the words the app
+    says of it given as speech: the first fault of the document it is, or is wrapped in."""
+    if _speak_root(part) >= 0:
+        error = _markup_fault(part)
+    else:
+        error = _markup_fault(f"<speak>{part}</speak>")
+        if error is not None:  # (placed in the part as written, as the app places it)
+            error = _placed_in_fragment(error, part) or error
+    if error is not None:
+        raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
 
 
 def _refuse_dropped(part: str, found: re.Match[str]) -> None:

@@ -53,6 +53,16 @@ def _placed(before: str, at: int, after: str, markup: str | None = None) -> _Pla
     return words
 
 
+def _placed_in_fragment(words: str, fragment: str) -> _Placed | None:
+    """``words`` said of the document ``<speak>{fragment}</speak>``, placed in ``fragment``
+    instead, as `ssml_error` places a fault of the text as written; None if they name no place
+    in it (a fault of the whole, or words not placed)."""
+    if not isinstance(words, _Placed):
+        return None
+    at = words.at - len("<speak>")
+    return words.moved(at, fragment) if 0 <= at <= len(fragment) else None
+
+
 def _wrapped(before: str, words: str, after: str = "") -> str:
     """``words`` between ``before`` and ``after`` (a field's name, a reason), still placed if
     they were (`_Placed`)."""

@@ -54,7 +54,7 @@ from ..ssml_faults import _DOCTYPE, _after_root_fault, _attributes, _first_fault
 from ..ssml_prosody import _prosody_error
 from ..xml_markup import _cdata_end_error, _misc_error
 from ..xml_references import _reference_error
-from ..xml_text import _character_error, _Placed, _wrapped
+from ..xml_text import _character_error, _placed_in_fragment, _wrapped
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
 
@@ -188,12 +188,10 @@ def _in_fragment(error: ResponseError, document: str, fragment: str) -> Response
     place is the one its words carry (`alexaskill.xml_text._Placed`), never one read back out
     of them: a quoted value, or an index into an ``<audio src>``, may say "at index 7" too."""
     words = error.args[0] if error.args else None
-    if not isinstance(words, _Placed) or document != f"<speak>{fragment}</speak>":
+    if not isinstance(words, str) or document != f"<speak>{fragment}</speak>":
         return error
-    at = words.at - len("<speak>")
-    if not 0 <= at <= len(fragment):
-        return error
-    return ResponseError(words.moved(at, fragment))
+    moved = _placed_in_fragment(words, fragment)
+    return error if moved is None else ResponseError(moved)
 
 
 def _check_after_root(field: str, markup: str, end: int) -> None:
