@@ -68,9 +68,8 @@ class HttpTransport:
         import httpx
 
         from ..testing import SkillResponse
-        from ..testing.answer_rules import answer_verdict
+        from ..testing.answer_rules import answer_verdict, server_ssml_refusal
         from ..testing.grants import grant_scopes
-        from ..testing.response import ssml_refusal
         from ..testing.sessions import session_after, sessions_to_send
 
         request_type = str(request["type"])
@@ -139,7 +138,7 @@ class HttpTransport:
             payload = {"error": redirect}
         calls = tuple(self.api.calls_since(first_call))
         status = response.status_code
-        refusal = shape or ssml_refusal(status, payload)
+        refusal = shape or server_ssml_refusal(status, payload)
         # the rules the app keeps in process, judged with the request sent
         # (and the directives for an interface the device lacks, which the app drops)
         unsupported: list[str] = []

@@ -188,8 +188,7 @@ def _send_url(
     from ..outgoing_connections import bound_socks_handshake
     from ..responses.response import envelope_refusal
     from ..testing import SkillResponse, refresh
-    from ..testing.answer_rules import answer_verdict
-    from ..testing.response import ssml_refusal
+    from ..testing.answer_rules import answer_verdict, server_ssml_refusal
 
     url = _check_url(args.url)
     pki = dev_pki()
@@ -257,7 +256,7 @@ def _send_url(
                 # Whether Alexa would refuse the answer whole, as judged in process (and the
                 # rules the app keeps there: their violations too).
                 status = response.status_code
-                refusal = shape or ssml_refusal(status, payload)
+                refusal = shape or server_ssml_refusal(status, payload)
                 lacks: list[str] = []  # (directives for an interface the device lacks)
                 judged = (
                     None

@@ -40,7 +40,7 @@ from ..responses.fulfillment import CanFulfillIntent
 from ..responses.response import ExperimentTrigger
 from ..responses.speech import PlainTextSpeech, SsmlSpeech
 
-__all__ = ["answer_verdict"]
+__all__ = ["answer_verdict", "server_ssml_refusal"]
 
 _SPEECH: Final = PlainTextSpeech | SsmlSpeech
 _CARDS: Final = SimpleCard | _StandardCardWire | LinkAccountCard | AskForPermissionsConsentCard
@@ -91,6 +91,16 @@ def _for_a_server(text: str) -> str:
     for handler_advice, server_advice in _SERVER_ADVICE:
         text = text.replace(handler_advice, server_advice)
     return text
+
+
+def server_ssml_refusal(status_code: int, payload: Any) -> str | None:
+    """`alexaskill.testing.response.ssml_refusal` of a server's answer (``replay --url``,
+    ``chat --url``), its advice said of the answer's fields (`_for_a_server`), not of handler
+    code: "To say nothing, the answer must leave outputSpeech out"."""
+    from .response import ssml_refusal
+
+    refusal = ssml_refusal(status_code, payload)
+    return None if refusal is None else _for_a_server(refusal)
 
 
 # While an answer is judged, the rule checks' log lines are left out: the verdict says it all.
