@@ -97,11 +97,17 @@ def _audio_clips(markup: str) -> int:
     return sum(1 for tag in _MARKUP.finditer(markup) if tag.group(1) == "audio")
 
 
+def _silence_fault(subject: str, speech: str) -> str:
+    """Why Alexa refuses ``speech`` that says nothing, named ``subject``, without advice: all a
+    progressive response's words (`alexaskill.services.progressive`), an answer's first."""
+    return f"{subject} says nothing ({speech[:40]!r}): Alexa refuses such speech"
+
+
 def _nothing_fault(subject: str, speech: str) -> str:
     """What is said of ``speech`` that says nothing (`_says_nothing`, or blank plain text),
     named ``subject``."""
     return (
-        f"{subject} says nothing ({speech[:40]!r}): Alexa refuses such speech, and the user "
+        f"{_silence_fault(subject, speech)}, and the user "
         'hears "There was a problem with the requested skill\'s response". To say nothing, '
         "leave it out: Response(should_end_session=True) ends the session in silence, and "
         "speak(…, end_session=False) listens without a reprompt"

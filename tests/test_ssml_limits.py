@@ -85,3 +85,19 @@ def test_the_test_tools_say_a_limit_of_an_answers_speech_as_the_app(
             "reprompt": {"outputSpeech": refused_speech},
         }
     assert ssml.response_ssml_error(answer) == said
+
+
+@pytest.mark.parametrize("document", ["<speak> </speak>", "<speak><p/><!-- to do --></speak>"])
+def test_a_progressive_response_says_silent_speech_in_the_voice_of_an_answer(document: str) -> None:
+    # An answer's speech said "… says nothing (…): Alexa refuses such speech", a progressive
+    # response's "… says nothing (…): Amazon refuses it": one voice, the advice the answer's
+    # alone (a progressive response is not the answer whose session it could end).
+    from alexaskill.services.progressive import progressive_document
+
+    with pytest.raises(ResponseError) as answer:
+        SsmlSpeech(Ssml(document))
+    with pytest.raises(ResponseError) as progressive:
+        progressive_document(Ssml(document))
+    reason = f"says nothing ({document[:40]!r}): Alexa refuses such speech"
+    assert str(answer.value).startswith(f"outputSpeech.ssml {reason}, "), answer.value
+    assert str(progressive.value) == f"progressive response speech {reason}"

@@ -13,7 +13,7 @@ from ..responses.speech import _refuse_document_as_text
 from ..responses.ssml_elements import _BUILDERS, _in_fragment, _pauses_ms, _tag_error
 from ..ssml_check import _SSML_TAGS
 from ..ssml_faults import _first_fault
-from ..ssml_limits import _says_nothing
+from ..ssml_limits import _says_nothing, _silence_fault
 from ..xml_text import _check_markup, _plain_str, _speak_root, _wrapped
 from .base import API_TIMEOUT, RequestApi
 
@@ -243,7 +243,7 @@ def _nothing_fault(document: str) -> str | None:
     # As for speak(): white space, invisible characters (or references to them), comments, the
     # root and empty elements say nothing.
     if _says_nothing(document):
-        return f"progressive response speech says nothing ({document[:40]!r}): Amazon refuses it"
+        return _silence_fault("progressive response speech", document)
     return None
 
 
