@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -394,8 +393,9 @@ def test_markup_left_open_is_said_where_it_opens(document: str, said: str) -> No
     # end tag: both said "<speak> never ends", pointing at the wrong thing.
     found = ssml.ssml_error(document)
     assert found is not None and found.startswith(said), found
-    with pytest.raises(ResponseError, match=re.escape(f"outputSpeech.ssml: {said}")):
+    with pytest.raises(ResponseError) as refused:  # (the whole message, as its neighbours')
         SsmlSpeech(Ssml(document))
+    assert str(refused.value) == f"outputSpeech.ssml: {found}"
 
 
 @pytest.mark.parametrize(
@@ -414,8 +414,9 @@ def test_markup_left_open_after_the_root_is_said_where_it_opens(document: str, s
     found = ssml.ssml_error(document)
     assert found is not None and found.startswith(said), found
     assert "</speak> too" not in found
-    with pytest.raises(ResponseError, match=re.escape(f"outputSpeech.ssml: {found}")):
+    with pytest.raises(ResponseError) as refused:
         SsmlSpeech(Ssml(document))
+    assert str(refused.value) == f"outputSpeech.ssml: {found}"
 
 
 @pytest.mark.parametrize(
