@@ -29,6 +29,12 @@ from .understanding_shared import answered_city
         "paris, no",
         "paris, nope",
         "new york no",
+        # A no of more than one word said last takes it back too: these were the city
+        # "paris no way" (a custom type's "paris no thanks"), only a one-word no was read.
+        "paris, no way",
+        "paris, not really",
+        "paris, no thanks",
+        "paris no thank you",
     ],
 )
 def test_an_answer_of_a_yes_no_stop_or_cancel_or_taking_a_value_back_is_no_value(

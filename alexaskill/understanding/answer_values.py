@@ -70,17 +70,18 @@ def said_as_reply(match: Match, slot: str, reply: Callable[[str], str | None]) -
 
 def taken_back(match: Match, slot: str, says_no: Callable[[str], bool]) -> bool:
     """Whether ``match`` gives ``slot`` words of any kind that end with a no ("paris no",
-    "paris, nope"): said last, the no takes back what came before it, as "not" does ("I do
-    not want paris"), and no name ends with one. A search query's words are what the user
-    looks for ("songs that say no"), and keep it."""
+    "paris, nope", "paris, no thanks", "paris, not really"): said last, the no takes back
+    what came before it, as "not" does ("I do not want paris"), and no name ends with one. A
+    search query's words are what the user looks for ("songs that say no"), and keep it."""
     words = _any_words(match, slot)
     ref = next(
         (e for e in match.sample.elements if isinstance(e, SlotRef) and e.name == slot), None
     )
     if words is None or ref is None or ref.kind.name == "AMAZON.SearchQuery":
         return False
-    before, _, last = words.rpartition(" ")
-    return bool(before) and says_no(last)
+    said = words.split()
+    # Every ending after the first word, longest first: a no may be several words ("no way").
+    return any(says_no(" ".join(said[at:])) for at in range(1, len(said)))
 
 
 def _any_words(match: Match, slot: str) -> str | None:
