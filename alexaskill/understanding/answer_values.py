@@ -26,6 +26,7 @@ from .slot_kinds import name_type
 __all__ = [
     "REPLIES",
     "carrier_ends",
+    "leaving_after",
     "past_opening",
     "said_as_reply",
     "swallowed",
@@ -60,12 +61,18 @@ def said_as_reply(match: Match, slot: str, reply: Callable[[str], str | None]) -
     words = _any_words(match, slot)
     if words is None:
         return False
-    if reply(words) is not None:
-        return True
-    # "no cancel": the no and the cancel of "no, cancel" without the pause between (which a
-    # speech recogniser need not write as a comma) is that request too, no town "no cancel".
+    return reply(words) is not None or leaving_after(words, reply) is not None
+
+
+def leaving_after(words: str, reply: Callable[[str], str | None]) -> str | None:
+    """AMAZON.StopIntent or CancelIntent where ``words`` are a yes or no and then that intent's
+    words ("no, cancel"; "no cancel", the pause unwritten, as a speech recogniser need not write
+    it), else None: the yes or no only opens the request."""
     first, _, rest = words.partition(" ")
-    return reply(first) in _YES_NO and reply(rest) in _LEAVING
+    if not rest or reply(first) not in _YES_NO:
+        return None
+    leaving = reply(rest)
+    return leaving if leaving in _LEAVING else None
 
 
 def taken_back(match: Match, slot: str, says_no: Callable[[str], bool]) -> bool:

@@ -89,6 +89,17 @@ class CompiledModel:
         ]
         return SampleMatcher(samples, self.language)
 
+    @functools.cached_property
+    def yes_no_words(self) -> frozenset[str]:
+        """The words that alone say yes or no as `REPLIES` reads them ("yes", "nope", "okay")."""
+        return frozenset(
+            word
+            for sample in self._replies.samples
+            if sample.intent in REPLIES[:2]
+            for word in sample.elements
+            if len(sample.elements) == 1 and isinstance(word, str)
+        )
+
     def answer_matcher(self, intent: ModelIntent, slot: ModelSlot) -> SampleMatcher:
         """The samples an answer for ``slot`` of ``intent`` is read with: the slot's own ("to
         {city}"), the bare value, the intent's, and their ends from the word before the slot."""
