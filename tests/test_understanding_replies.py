@@ -78,7 +78,8 @@ def test_an_answer_holding_such_a_word_is_still_its_value(
 
 
 def test_a_listed_stop_is_the_value() -> None:
-    # A type that lists the word takes it, as a listed "no" fills a yes/no type.
+    # A type that lists the word takes it, as a listed "no" fills a yes/no type: the answer's
+    # reading; whether the dialog takes it is `test_a_listed_stop_or_cancel_still_leaves`'s.
     _, talk = trip_confirming_city("Cities", more_cities=("stop",))
     answer = talk.understander.answer("no, stop", intent="PlanTrip", slot="city", now=NOW)
     assert answer is not None
@@ -87,6 +88,37 @@ def test_a_listed_stop_is_the_value() -> None:
 
 _YES_NO = ("AMAZON.YesIntent", "AMAZON.NoIntent")
 _LEAVING = ("AMAZON.CancelIntent", "AMAZON.StopIntent")
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("stop please", "AMAZON.StopIntent"),
+        ("no, stop", "AMAZON.StopIntent"),
+        ("cancel please", "AMAZON.CancelIntent"),
+        ("no cancel", "AMAZON.CancelIntent"),
+        ("stop", "AMAZON.StopIntent"),  # unchanged
+        ("cancel", "AMAZON.CancelIntent"),  # unchanged
+    ],
+)
+def test_a_listed_stop_or_cancel_still_leaves(said: str, intent: str) -> None:
+    """Asked for a slot whose type lists "stop" or "cancel", those words are still the request.
+
+    "stop" alone left the dialog for AMAZON.StopIntent, but "stop please" and "no, stop" were
+    the listed city "stop" (asked "stop, right?"). Amazon's "Use a Dialog Model to Manage
+    Ambiguous Responses" lets a custom slot type take a yes or no Alexa asks it for, and says
+    nothing of stop or cancel, which Amazon's certification tests expect to end the skill
+    wherever it is: a user who says "stop please" means stop. Only a yes or no its type lists
+    fills the slot (`test_a_bare_yes_or_no_asked_for_a_slot_is_its_value_where_its_type_lists_it`).
+    """
+    skill, talk = trip_confirming_city(
+        "Cities", more_cities=("stop", "cancel"), built_ins=_YES_NO + _LEAVING
+    )
+    assert talk.say("plan a trip").prompts == ["Where to?"]
+    turn = talk.say(said)
+    assert turn.understood is not None and turn.understood.intent == intent
+    assert skill.last["intent"]["name"] == intent
+    assert turn.prompts == []
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ a yes said with the value being confirmed ("yes, paris"), or a synonym its type 
 ("yes, nyc" to "new york, right?": entity resolution gives both one value), is a yes. Asked for
 a slot, a yes or no alone ("no", "no thanks"), or a stop or cancel after one ("no, cancel"), is
 no value unless the slot's type lists it (`Understander.answer`): it leaves the dialog as another
-request.
+request. A stop or cancel its type lists leaves too ("stop please"): only a yes or no fills it.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
+from .answer_values import REPLIES
 from .dialog_manager import DialogManager
 from .dialog_state import DialogState
 from .result import Understanding, slot_json
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DialogAnswers"]
 
-_YES_NO = ("AMAZON.YesIntent", "AMAZON.NoIntent")
+_YES_NO, _LEAVING = REPLIES[:2], REPLIES[2:]
 
 
 class DialogAnswers(DialogManager):
@@ -208,6 +209,12 @@ class DialogAnswers(DialogManager):
             # type), Alexa fills it (Amazon's "Use a Dialog Model to Manage Ambiguous
             # Responses"): the reading as AMAZON.YesIntent / NoIntent, however it scores, loses.
             return answer
+        fill = answer.fills.get(slot)
+        leaving = fill is not None and self.understander.reply(fill.words) in _LEAVING
+        if other.intent in _LEAVING and leaving:
+            # Not so a listed "stop" or "cancel" ("stop please", "no, stop"): Amazon says nothing
+            # of them in a dialog, and its certification tests expect them to end the skill.
+            return None
         # (an utterance no intent comes near, "out of domain", is no other request either)
         if other.kind not in ("intent", "out of domain") or (
             other.intent != dialog.name and other.exact and other.score > answer.score
