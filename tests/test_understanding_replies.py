@@ -35,6 +35,9 @@ from .understanding_shared import answered_city
         "paris, not really",
         "paris, no thanks",
         "paris no thank you",
+        # So does a "not" said last: "paris not" was the city "paris not".
+        "paris not",
+        "paris, not",
     ],
 )
 def test_an_answer_of_a_yes_no_stop_or_cancel_or_taking_a_value_back_is_no_value(
@@ -52,7 +55,9 @@ def test_an_answer_of_a_yes_no_stop_or_cancel_or_taking_a_value_back_is_no_value
     before it, as "not" does ("I do not want paris" is no value): what the user most likely
     means is "not paris", and which city then is unsaid. So the answer is no value, as a no
     said alone is (and as a listed "paris" with a no after it already was); a no said first
-    is the other order, an answer to what came before: "no, paris" is "paris".
+    is the other order, an answer to what came before: "no, paris" is "paris". "paris not" is
+    "not paris" said in the other order, as "london not" of "weather in london not tomorrow"
+    denies what follows it: no value either.
     """
     assert answered_city(city_type, said) is None
 
@@ -303,6 +308,7 @@ def test_the_models_own_yes_or_no_sample_answers_a_confirmation() -> None:
         ("AMAZON.City", "paris, no"),
         ("Cities", "paris no"),
         ("Cities", "paris, no"),
+        ("AMAZON.City", "paris not"),
         ("Cities", "I do not want paris"),  # unchanged
     ],
 )

@@ -75,11 +75,12 @@ def leaving_after(words: str, reply: Callable[[str], str | None]) -> str | None:
     return leaving if leaving in _LEAVING else None
 
 
-def taken_back(match: Match, slot: str, says_no: Callable[[str], bool]) -> bool:
-    """Whether ``match`` gives ``slot`` words of any kind that end with a no ("paris no",
-    "paris, nope", "paris, no thanks", "paris, not really"): said last, the no takes back
-    what came before it, as "not" does ("I do not want paris"), and no name ends with one. A
-    search query's words are what the user looks for ("songs that say no"), and keep it."""
+def taken_back(match: Match, slot: str, language: Language, says_no: Callable[[str], bool]) -> bool:
+    """Whether ``match`` gives ``slot`` words of any kind that end with a no or a negation
+    ("paris no", "paris, nope", "paris, no thanks", "paris not"): said last, it takes back
+    what came before it, as "not" does said first ("I do not want paris"), and no name ends
+    with one. A search query's words are what the user looks for ("songs that say no"), and
+    keep it."""
     words = _any_words(match, slot)
     ref = next(
         (e for e in match.sample.elements if isinstance(e, SlotRef) and e.name == slot), None
@@ -87,6 +88,8 @@ def taken_back(match: Match, slot: str, says_no: Callable[[str], bool]) -> bool:
     if words is None or ref is None or ref.kind.name == "AMAZON.SearchQuery":
         return False
     said = words.split()
+    if len(said) > 1 and said[-1] in language.negations:  # "paris not"
+        return True
     # Every ending after the first word, longest first: a no may be several words ("no way").
     return any(says_no(" ".join(said[at:])) for at in range(1, len(said)))
 

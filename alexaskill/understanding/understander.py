@@ -325,7 +325,7 @@ class Understander(CompiledModel):
         match, spans = without_afterwords(matcher, match, spans, self.language, self.yes_no, slot)
         if match is not None and said_as_reply(match, slot, self.reply):  # "no, cancel"
             return None
-        if match is not None and taken_back(match, slot, says_no):  # "paris, no"
+        if match is not None and taken_back(match, slot, self.language, says_no):  # "paris, no"
             return None
         # As for an utterance: free-form words give the intent's other slots what they read,
         # unless that cuts a value short or leaves out the word denying it ("london not").
