@@ -38,6 +38,11 @@ from .understanding_shared import answered_city
         # So does a "not" said last: "paris not" was the city "paris not".
         "paris not",
         "paris, not",
+        # A yes with thanks or a word that only ends it: "okay thanks" was the city "okay thanks".
+        "okay thanks",
+        "ok then",
+        "yes thank you",
+        "sure thing",
     ],
 )
 def test_an_answer_of_a_yes_no_stop_or_cancel_or_taking_a_value_back_is_no_value(
@@ -58,6 +63,9 @@ def test_an_answer_of_a_yes_no_stop_or_cancel_or_taking_a_value_back_is_no_value
     is the other order, an answer to what came before: "no, paris" is "paris". "paris not" is
     "not paris" said in the other order, as "london not" of "weather in london not tomorrow"
     denies what follows it: no value either.
+
+    A yes said with thanks or a word that only ends it ("okay thanks", "ok then", "sure thing")
+    answers no question of a value, as "yes, please" does: no city is called "okay thanks".
     """
     assert answered_city(city_type, said) is None
 
@@ -199,6 +207,12 @@ def test_a_no_and_stop_or_cancel_asked_for_a_city_leaves_the_dialog(
         ("right", "AMAZON.YesIntent"),
         ("alright", "AMAZON.YesIntent"),
         ("all right", "AMAZON.YesIntent"),
+        # So is a yes with thanks or a word that only ends it: "okay thanks" was the city
+        # "okay thanks", and "yes thank you" read as an utterance AMAZON.NoIntent's "no thank you".
+        ("okay thanks", "AMAZON.YesIntent"),
+        ("ok then", "AMAZON.YesIntent"),
+        ("sure thing", "AMAZON.YesIntent"),
+        ("yes thank you", "AMAZON.YesIntent"),
     ],
 )
 @pytest.mark.parametrize("built_ins", [(), _YES_NO])

@@ -96,25 +96,36 @@ class Understander(CompiledModel):
         )
         if addressed is not None:
             return addressed
-        return self._left_after_reply(text, tokens, now) or self._intent(text, tokens, now)
+        return self._opening_reply(text, tokens, now) or self._intent(text, tokens, now)
 
-    def _left_after_reply(
+    def _opening_reply(
         self, text: str, tokens: Sequence[Token], now: datetime.datetime
     ) -> Understanding | None:
-        """AMAZON.CancelIntent or StopIntent where a yes or no opens its words ("yes, cancel":
-        `leaving_after`) and the model has it, the yes or no left out: read whole, "yes" and
-        "cancel" each explain one word, and the model's order would choose the intent."""
+        """What a yes or no said first reads as, where its words are a reply (`REPLIES`) the
+        model has: AMAZON.CancelIntent or StopIntent after it ("yes, cancel": `leaving_after`),
+        the yes or no left out; the yes or no itself before thanks or grammar words ("yes thank
+        you", "ok then"), those left out. Read whole, "yes" and "cancel" each explain one word
+        and the model's order would choose; "yes thank you" read AMAZON.NoIntent's "no thank
+        you" loosely."""
         # A set lookup first, not `yes_no`'s matching (7 µs, a tenth of an exact reading): every
         # utterance comes through here, and few open with a yes or no.
         if len(tokens) < 2 or tokens[0].text not in self.yes_no_words:
             return None
         words = " ".join(token.text for token in tokens)
-        if leaving_after(words, self.reply) not in self.intents:
+        end = self._reply_end(tokens)
+        if leaving_after(words, self.reply) in self.intents:
+            said, ignored = tokens[1:], tokens[:1]
+        elif end < len(tokens) and self.reply(words) in self.intents:
+            if self.matcher.exact(SpanCache(tokens, now)) is not None:
+                return None  # a sample of the model's own ("okay then" of a custom intent)
+            said, ignored = tokens[:end], tokens[end:]
+        else:
             return None
-        found = self._read(text, tokens[1:], now, strict=True)
+        found = self._read(text, said, now, strict=True)
         if found is None:  # pragma: no cover - the matcher holds every phrasing `reply` reads
             return None
-        return replace(found, exact=False, notes=(f"ignored: {tokens[0].text}", *found.notes))
+        note = f"ignored: {' '.join(token.text for token in ignored)}"
+        return replace(found, exact=False, notes=(note, *found.notes))
 
     def _is_sample(
         self, tokens: Sequence[Token], now: datetime.datetime, verb: Sequence[str] = ()
@@ -340,13 +351,24 @@ class Understander(CompiledModel):
         return {"AMAZON.YesIntent": "yes", "AMAZON.NoIntent": "no"}.get(self.reply(text) or "")
 
     def reply(self, text: str) -> str | None:
-        """Which of `REPLIES` ``text`` says in a common phrasing ("never mind"), else None."""
+        """Which of `REPLIES` ``text`` says in a common phrasing ("never mind"), else None;
+        fillers, and thanks or grammar words said after it, left out ("okay thanks", "ok then")."""
         tokens = self.tokens(text)
         if not tokens:
             return None
         match = self._replies.exact(SpanCache(tokens, clock()))
         if match is None:
             kept = [token for token in tokens if token.text not in self.language.fillers]
+            kept = kept[: self._reply_end(kept)]
             if kept and len(kept) < len(tokens):
                 match = self._replies.exact(SpanCache(kept, clock()))
         return None if match is None else match.sample.intent
+
+    def _reply_end(self, tokens: Sequence[Token]) -> int:
+        """How many of ``tokens`` come before the thanks and grammar words that only end them
+        ("then" of "ok then"); a "not" ends nothing ("no, not then" is no plain no)."""
+        ends = (self.language.courtesies | self.language.function_words) - self.language.negations
+        end = len(tokens)
+        while end > 1 and tokens[end - 1].text in ends:
+            end -= 1
+        return end

@@ -147,6 +147,7 @@ BUILTIN_INTENTS: Final = {
         "yup",
         "yes please",
         "sure",
+        "sure thing",
         "of course",
         "ok",
         "okay",
