@@ -58,13 +58,11 @@ MAX_WORDS: Final = 100
 
 
 class Understander(CompiledModel):
-    """Understands utterances with one interaction model, in one locale.
+    """Understands utterances with one interaction model, in one locale (its arguments:
+    `CompiledModel`'s).
 
     Build it once (it compiles every sample, at the first `understand`); `understand` then takes
-    about a millisecond. ``skill_id`` names the entity-resolution authorities of custom slot
-    types. A locale whose language understanding does not know is a `ConfigurationError`,
-    unless ``resolve_only``: then `resolutions` works (it needs no language) and `understand`
-    raises that error.
+    about a millisecond.
     """
 
     # --- understanding ----------------------------------------------------------------------
