@@ -3,10 +3,12 @@ slot's type lists the words), and the request it is (`Understander.answer`, `Con
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from .dialog_shared import NOW, trip_confirming_city
-from .understanding_shared import answered_city
+from .understanding_shared import answered_city, understander_of
 
 
 @pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
@@ -151,6 +153,29 @@ def test_a_yes_then_stop_or_cancel_said_as_an_utterance_is_the_stop_or_cancel(
     # whole, "yes" and "cancel" each explain one word, and the model's order chose.
     _, talk = trip_confirming_city("Cities", built_ins=_YES_NO + _LEAVING)
     assert talk.understander.understand(said, now=NOW).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("okay then", "Agree"),
+        ("yes cancel", "Agree"),
+        ("ok thanks", "AMAZON.YesIntent"),
+        ("yes, cancel please", "AMAZON.CancelIntent"),
+    ],
+)
+def test_a_sample_of_the_models_own_opening_with_a_yes_is_its_intent(
+    said: str, intent: str
+) -> None:
+    # A yes or no that opens the utterance is read alone, or left out before stop or cancel,
+    # unless the words are a sample of the model's own, said whole: that is its intent.
+    intents: list[dict[str, Any]] = [
+        {"name": name, "samples": []}
+        for name in ("AMAZON.YesIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent")
+    ]
+    intents.append({"name": "Agree", "samples": ["okay then", "yes cancel"]})
+    understander = understander_of({"invocationName": "agreeing", "intents": intents})
+    assert understander.understand(said, now=NOW).intent == intent
 
 
 @pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])

@@ -109,13 +109,13 @@ class Understander(CompiledModel):
         # utterance comes through here, and few open with a yes or no.
         if len(tokens) < 2 or tokens[0].text not in self.yes_no_words:
             return None
+        if self.matcher.exact(SpanCache(tokens, now)) is not None:
+            return None  # a sample said whole ("yes please", or "okay then" of a custom intent)
         words = " ".join(token.text for token in tokens)
         end = self._reply_end(tokens)
         if leaving_after(words, self.reply) in self.intents:
             said, ignored = tokens[1:], tokens[:1]
         elif end < len(tokens) and self.reply(words) in self.intents:
-            if self.matcher.exact(SpanCache(tokens, now)) is not None:
-                return None  # a sample of the model's own ("okay then" of a custom intent)
             said, ignored = tokens[:end], tokens[end:]
         else:
             return None
