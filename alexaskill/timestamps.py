@@ -31,9 +31,15 @@ _ORDINAL_REFUSED: Final = (
     "timestamp: ordinal date (YYYY-DDD) not read; send a calendar date, as Alexa does "
     "(2026-12-05T10:00:00Z)"
 )
-#: The refusal of an ISO 8601 timestamp a datetime cannot hold: year 0 (ISO 8601's 1 BC), or the
-#: end of 9999-12-31 (its 24:00, or the end of a leap second then).
+#: The refusal of an ISO 8601 timestamp whose instant a datetime cannot hold: in year 0 (ISO
+#: 8601's 1 BC), or past 9999-12-31 (its 24:00 in UTC, the end of a leap second then), in UTC
+#: when it has an offset.
 OUT_OF_RANGE: Final = "timestamp: out of range (years 1 to 9999)"
+#: The years whose timestamps may name an instant past a datetime's years, or be written so:
+#: each with a year 400 years within, whose calendar is the same (the Gregorian calendar
+#: repeats every 400 years, 146,097 days), where such a timestamp is read (`_at_the_edge`).
+_STAND_INS: Final = {"0000": ("0400", 1), "0001": ("0401", 1), "9999": ("9599", -1)}
+_FOUR_CENTURIES: Final = timedelta(days=146_097)
 #: What may follow the hour 24 (the midnight that ends the day): zeros, up to the UTC offset.
 _END_OF_DAY: Final = re.compile(r"[0:.,]*(?![^Zz+-])", re.A)
 #: The characters that end an ISO 8601 timestamp after its UTC offset's sign (or its ``Z``).
@@ -131,7 +137,7 @@ def _unusual(timestamp: object) -> datetime:
         with contextlib.suppress(ValueError):
             return datetime.fromisoformat(timestamp)
     if (match := _LEAP_SECOND.search(timestamp)) is not None:
-        # (OverflowError: in UTC before year 1, ``0001-01-01T00:29:60+05:30``, no leap second)
+        # (OverflowError: in UTC before year 1 or after 9999, read 400 years in: `_at_the_edge`)
         with contextlib.suppress(ValueError, OverflowError):
             second = timestamp[: match.start(1)] + "59" + timestamp[match.end(1) :]
             moment = datetime.fromisoformat(second)
@@ -140,39 +146,37 @@ def _unusual(timestamp: object) -> datetime:
             # month, in practice 30 June or 31 December): a :60 at any other minute, or on any
             # other day, is no time at all. It ends at the next month's first midnight UTC.
             utc = moment.astimezone(UTC) if moment.tzinfo is not None else moment
-            second_later = timedelta(seconds=1)
-            if (utc.hour, utc.minute) == (23, 59) and _plus(timestamp, utc, second_later).day == 1:
-                return _plus(timestamp, moment, second_later)
+            if (utc.hour, utc.minute) == (23, 59) and (utc + timedelta(seconds=1)).day == 1:
+                return moment + timedelta(seconds=1)
     at = _separator(timestamp)
     if timestamp[at : at + 3] in ("T24", "t24", " 24"):
         # 24:00:00, the midnight that ends the day (ISO 8601 of 2004, and again since its 2022
         # amendment): read by fromisoformat from Python 3.14 on (gh-102450), refused by 3.11 to
         # 3.13, so read here as 00:00:00 of the next day on every Python. Any other time of hour
         # 24 is no time at all (`_junk`, which holds Python 3.14's reading to that too).
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, OverflowError):  # (overflow: `_at_the_edge`)
             midnight = datetime.fromisoformat(timestamp[: at + 1] + "00" + timestamp[at + 3 :])
-            return _plus(timestamp, midnight, timedelta(days=1))
+            return midnight + timedelta(days=1)
     if _ORDINAL.match(timestamp) is not None:
         raise TimestampError(_ORDINAL_REFUSED)
-    if timestamp.startswith("0000"):
-        # Year 0 (ISO 8601 numbers years as astronomers do: 1 BC), which no datetime holds: out
-        # of range if the rest reads, with year 1 (its 29 February aside).
-        try:
-            read_timestamp("0001" + timestamp[4:])
-        except TimestampError:
-            pass
-        else:
-            raise TimestampError(OUT_OF_RANGE)
+    if timestamp[:4] in _STAND_INS:
+        return _at_the_edge(timestamp)
     raise TimestampError("timestamp: not ISO 8601")
 
 
-def _plus(timestamp: str, moment: datetime, later: timedelta) -> datetime:
-    """``moment`` (read from ``timestamp``) plus ``later``; past 9999-12-31 (the end of
-    ``9999-12-31T24:00:00Z``, or of a leap second then), `OUT_OF_RANGE` unless ``timestamp`` is
-    junk ("not ISO 8601" then): never the OverflowError a datetime raises."""
+def _at_the_edge(timestamp: str) -> datetime:
+    """A timestamp of year 0, 1 or 9999 that no datetime could read as written (year 0, ISO
+    8601's 1 BC; 24:00 of 9999-12-31; an offset or a leap second taking it past year 1 or 9999
+    in UTC), read 400 years within (`_STAND_INS`) and moved back: the instant it names, in UTC
+    if it cannot be written with its own offset, `OUT_OF_RANGE` if it is outside years 1 to
+    9999 (in UTC, with an offset), or the stand-in's refusal ("not ISO 8601") if it is none."""
+    stand_in, years_in = _STAND_INS[timestamp[:4]]
+    moment = read_timestamp(stand_in + timestamp[4:])
+    instant = moment.astimezone(UTC) if moment.tzinfo is not None else moment
     try:
-        return moment + later
+        instant -= years_in * _FOUR_CENTURIES
     except OverflowError:
-        if _junk(timestamp):
-            raise TimestampError("timestamp: not ISO 8601") from None
         raise TimestampError(OUT_OF_RANGE) from None
+    with contextlib.suppress(OverflowError):  # (its own offset's 10000-01-01: in UTC, then)
+        return instant.astimezone(moment.tzinfo) if moment.tzinfo is not None else instant
+    return instant

@@ -182,11 +182,13 @@ def test_no_other_time_of_hour_24_is_read(timestamp: str) -> None:
         "9999-12-31T24:00Z",
         "99991231T240000Z",
         "9999-12-31t24:00:00.000z",
-        "9999-12-31T24:00:00+01:00",  # (10000-01-01 where it was written)
+        "9999-12-31T24:00:00-01:00",  # (10000-01-01T01:00Z)
         "9999-12-31T23:59:60Z",
         "9999-12-31T20:59:60-03:00",  # (23:59:60 UTC)
         "0000-01-01T00:00:00Z",  # (year 0: ISO 8601's 1 BC)
         "0000-12-31T23:59:59+01:00",
+        "0000-02-29T00:00:00Z",  # (year 0 is a leap year, as 400 is: year 1 is not)
+        "0000-02-29T12:00:00+01:00",
     ],
 )
 def test_a_timestamp_past_the_years_a_datetime_holds_is_out_of_range(timestamp: str) -> None:
@@ -194,6 +196,46 @@ def test_a_timestamp_past_the_years_a_datetime_holds_is_out_of_range(timestamp: 
     # then) or its year (0) is past what a datetime holds: refused as "not ISO 8601", untrue,
     # which sent the developer after its form. Never an OverflowError (a 500).
     assert _refused_alike(timestamp) == "timestamp: out of range (years 1 to 9999)"
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "instant"),
+    [
+        # 24:00 of 9999-12-31 where it is an hour (or 1.5) before UTC's: it was "out of range".
+        ("9999-12-31T24:00:00+01:00", datetime(9999, 12, 31, 23, tzinfo=UTC)),
+        ("99991231T2400+0130", datetime(9999, 12, 31, 22, 30, tzinfo=UTC)),
+        # Written in year 0, an instant of year 1 in UTC: it was "out of range".
+        ("0000-12-31T23:59:59-01:00", datetime(1, 1, 1, 0, 59, 59, tzinfo=UTC)),
+        ("0000-12-31T24:00:00Z", datetime(1, 1, 1, tzinfo=UTC)),
+        # A leap second at 23:59:60 UTC on year 0's last day, read as the instant it ends, as
+        # any other is: it was "not ISO 8601" (its reading in UTC overflowed), or "out of range".
+        ("0001-01-01T05:29:60+05:30", datetime(1, 1, 1, tzinfo=UTC)),
+        ("0000-12-31T23:59:60Z", datetime(1, 1, 1, tzinfo=UTC)),
+    ],
+)
+def test_a_timestamp_written_past_the_years_at_an_instant_within_them_is_read(
+    timestamp: str, instant: datetime
+) -> None:
+    # The instant it names is a datetime's: read as it, judged by its age (a reason that said
+    # it was out of range, or no ISO 8601, was untrue).
+    assert read_timestamp(timestamp) == instant
+    check_timestamp("IntentRequest", timestamp, instant + timedelta(seconds=150))
+    with pytest.raises(TimestampError, match=r"^timestamp: too old \(151 s before"):
+        check_timestamp("IntentRequest", timestamp, instant + timedelta(seconds=151))
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        "0001-01-01T00:29:60+05:30",  # (18:59:60 UTC: no leap second)
+        "0000-02-30T00:00:00Z",
+        "0000-12-31T24:00:01Z",
+        "9999-12-31T24:00:00xZ",
+        "0000-12-31T23:59:60+01:00",  # (22:59:60 UTC)
+    ],
+)
+def test_no_iso_8601_in_the_years_at_the_edges_is_not_iso_8601(timestamp: str) -> None:
+    assert _refused_alike(timestamp) == "timestamp: not ISO 8601"
 
 
 @pytest.mark.parametrize(
