@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -399,3 +399,26 @@ def test_verify_reads_a_timestamp_sent_twice_as_json_reads_it_the_last(
     verify_body(pki, body(old, fresh))
     with pytest.raises(TimestampError, match=r"^timestamp: too old"):
         verify_body(pki, body(fresh, old))
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "now", "said"),
+    [
+        ("0001-01-01T00:00:00+23:59", datetime.max.replace(tzinfo=UTC), "too old"),
+        (
+            "9999-12-31T23:59:59.999999-23:59",
+            datetime.min.replace(tzinfo=UTC),
+            "in the future",
+        ),
+        ("9999-12-31T23:59:59.999999Z", datetime.min.replace(tzinfo=timezone.max), "in the future"),
+        ("0001-01-01T00:00:00Z", datetime.max.replace(tzinfo=timezone.min), "too old"),
+    ],
+)
+def test_the_farthest_timestamp_from_the_farthest_now_is_told_by_its_age(
+    timestamp: str, now: datetime, said: str
+) -> None:
+    # The age of any timestamp read (years 1 to 9999, in UTC too) at any now is a timedelta: two
+    # aware datetimes' difference, under 10,000 years, never overflows (the check had a branch
+    # for an OverflowError there, which nothing could reach).
+    with pytest.raises(TimestampError, match=rf"^timestamp: {said} \(3652\d{{3}} days "):
+        check_timestamp("LaunchRequest", timestamp, now)
