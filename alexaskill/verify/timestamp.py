@@ -37,8 +37,9 @@ class _RequestHead(msgspec.Struct):
 
 
 class _EnvelopeHead(msgspec.Struct):
-    # Required, an object: one absent, ``null`` or of another type is refused, in
-    # decode_envelope's words (`_not_an_envelope`), as `verify_envelope` refuses it.
+    # Required, an object: a body with one absent, ``null`` or of another type is read again as
+    # decode_envelope reads it (`_as_decoded`): refused in its words, as `verify_envelope`
+    # refuses it, or, its ``request`` sent twice, the last taken.
     request: _RequestHead
 
 
