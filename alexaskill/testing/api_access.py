@@ -10,7 +10,8 @@ type, each with its API's words). A fake no request was sent through (called dir
 test) takes any token and any device, as it always did.
 A call sending ``Authorization`` more than once is refused with 400 whoever calls (RFC 9110,
 5.3: the field is no list; what Amazon answers to one is not documented, the status is the
-fake's), rather than its values joined and the token read from the joint.
+fake's; its body the message alone, coded ``INVALID_REQUEST`` for the Reminders API only:
+`_REMINDERS`), rather than its values joined and the token read from the joint.
 
 It keeps, too, when each request was sent, with its token, and whether it came in a session: a
 call is answered at the time of the request that carried its token (`AccessCheck._moment`), not
@@ -42,6 +43,12 @@ _KEPT: Final = 1000
 _PROGRESSIVE: Final = ("LaunchRequest", "IntentRequest")
 #: A path to a device's settings, and the device it names.
 _DEVICE_PATH: Final = re.compile(r"/v[12]/devices/(?P<device>[^/]+)/settings(?:/.*)?")
+#: The paths of the Reminders API, whose 400s the fake codes (``INVALID_REQUEST``, …): the one
+#: API whose model has a str ``code`` and names a 400 ("Bad Request", ask-sdk-model's
+#: ``ReminderManagementServiceClient``). The Customer Profile and Device Settings APIs' model
+#: (ups) names no 400, nor a code for one in its ErrorCode; the others' have no str code: a 400
+#: of theirs that no model words is the message alone.
+_REMINDERS: Final = re.compile(r"/v1/alerts/reminders(?:/|$)")
 #: The paths of the APIs whose error model has a ``code``, a str: the Customer Profile and
 #: Device Settings APIs (``{"code", "message"}``, ask-sdk-model's services/ups/error.py; its
 #: ErrorCode names ``INVALID_TOKEN``) and the Reminders API (reminder_management/error.py). The
@@ -50,7 +57,7 @@ _DEVICE_PATH: Final = re.compile(r"/v[12]/devices/(?P<device>[^/]+)/settings(?:/
 #: no source names for a token refused; the Monetization API's ``{"message"}``
 #: (monetization/error.py); the directive API's numeric ``code`` (directive/error.py), which no
 #: source names. Those get the message alone (`_refusal`).
-_CODED: Final = re.compile(r"/v2/accounts/|/v2/devices/|/v1/alerts/reminders(?:/|$)")
+_CODED: Final = re.compile(r"/v2/accounts/|/v2/devices/|" + _REMINDERS.pattern)
 #: The message of the Device Settings API's 403 (ask-sdk-model's ``UpsServiceClient``).
 _NO_ACCESS: Final = "The authentication token does not have access to resource."
 
@@ -189,12 +196,13 @@ class AccessCheck:
         """The refusal of a call with ``headers`` (lower-case names; those in ``doubled`` were
         sent more than once) to ``path``, or None."""
         if "authorization" in doubled:
-            return _error(
-                400,
-                "INVALID_REQUEST",
+            said = (
                 "Authorization sent more than once: send one, Bearer and the request's "
-                "apiAccessToken",
+                "apiAccessToken"
             )
+            if _REMINDERS.match(path):  # (coded as the fake's other 400s of the API: api_calls)
+                return _error(400, "INVALID_REQUEST", said)
+            return 400, {"message": said}  # (no model names a code for it: `_REMINDERS`)
         token = _bearer(headers)
         if not token:
             return _refusal(path, 401, "INVALID_TOKEN", "no bearer token")
