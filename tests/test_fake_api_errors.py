@@ -137,3 +137,20 @@ def test_authorization_sent_twice_is_refused_400_in_the_model_of_its_api(
     assert status == 400 and set(body) == keys
     assert body.get("code", "INVALID_REQUEST") == "INVALID_REQUEST"
     assert body["message"].startswith("Authorization sent more than once")
+
+
+def test_the_device_address_api_words_each_403_as_amazon_does() -> None:
+    # Three messages for one API's 403: "The authentication token is invalid." (the address),
+    # "... is not valid." (its country and postal code), and the model's description (a device
+    # no request came from). Amazon answers {"type": "FORBIDDEN", "message": "The
+    # authentication token is not valid."} (maxbeckers/amazon-alexa-php issue 62, a GET of
+    # .../settings/address): the one message, the fake's reason after it where it adds one.
+    fake = FakeAlexaApi(permissions=[])
+    token, device = _sent(fake)
+    refused = {"type": "FORBIDDEN", "message": "The authentication token is not valid."}
+    for path in ("address", "address/countryAndPostalCode"):
+        answer = _call(fake, "GET", f"/v1/devices/{device}/settings/{path}", token)
+        assert answer == (403, refused)
+    status, body = _call(fake, "GET", "/v1/devices/another/settings/address", token)
+    assert (status, body["type"]) == (403, "FORBIDDEN")
+    assert body["message"].startswith(f"{refused['message'][:-1]} (no request came from this")

@@ -58,7 +58,7 @@ from ..alexa_api import (
     Reminder,
     Scope,
 )
-from .api_access import AccessCheck, lowered_headers
+from .api_access import AccessCheck, _address_forbidden, lowered_headers
 from .api_calls import (
     JSON_TYPE,
     ApiCall,
@@ -382,7 +382,7 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
 
     def _country_and_postal_code(self, asked: _Asked) -> _Answer:
         if not self.granted(Scope.COUNTRY_AND_POSTAL_CODE):
-            return 403, {"type": "FORBIDDEN", "message": "The authentication token is not valid."}
+            return _address_forbidden()
         # (A mapping given was made an Address by `_given`, at creation and assignment alike.)
         address = cast("Address | None", self.address)
         if address is None:
@@ -424,7 +424,7 @@ def _profile(name: str, scope: str, into: type[msgspec.Struct] | None = None) ->
     def answer(api: FakeAlexaApi, asked: _Asked) -> _Answer:
         if not api.granted(scope):
             if name == "address":  # the device address API's error body has a type, no code
-                return 403, {"type": "FORBIDDEN", "message": "The authentication token is invalid."}
+                return _address_forbidden()
             # Amazon's answer, code and message, as Jovo's Alexa client reads it (jovotech/
             # jovo-framework, platforms/platform-alexa/src/api/CustomerProfileApi.ts: the user
             # has not granted the scope; ACCESS_DENIED is not in ask-sdk-model's ups ErrorCode).

@@ -6,8 +6,8 @@ The test client, chat and the simulator tell the fake what each request carried
 (`AccessCheck.issued`). From the first one on, a token never sent is refused with 401
 (``INVALID_TOKEN`` where the API's error model has a code: `_refusal`) and a device never seen
 with 403 (``ACCESS_DENIED`` for the Device Settings API, ``FORBIDDEN`` the Device Address API's
-type, each with its API's words). A fake no request was sent through (called directly in a
-test) takes any token and any device, as it always did.
+type: `_address_forbidden`, each with its API's words). A fake no request was sent through
+(called directly in a test) takes any token and any device, as it always did.
 A call sending ``Authorization`` more than once is refused with 400 whoever calls (RFC 9110,
 5.3: the field is no list; what Amazon answers to one is not documented, the status is the
 fake's; its body the message alone, coded ``INVALID_REQUEST`` for the Reminders API only:
@@ -219,12 +219,19 @@ class AccessCheck:
                     # src/api/SettingsApi.ts), though ask-sdk-model's ErrorCode lacks it.
                     said = f"{_NO_ACCESS} (no request came from this device)"
                     return _error(403, "ACCESS_DENIED", said)
-                message = (  # the Device Address API's model and 403 (device_address/error.py)
-                    "The authentication token is invalid or doesn't have access to the "
-                    "resource (no request came from this device)."
-                )
-                return 403, {"type": "FORBIDDEN", "message": message}
+                return _address_forbidden("no request came from this device")
         return None
+
+
+def _address_forbidden(why: str = "") -> _Answer:
+    """The Device Address API's 403 (the permission not granted, or, ``why`` said after it, a
+    refusal of the fake's own): its model's ``{"type", "message"}`` (ask-sdk-model's
+    device_address/error.py) as Amazon answers it, ``FORBIDDEN``, "The authentication token
+    is not valid." (a GET of .../settings/address, in maxbeckers/amazon-alexa-php issue 62).
+    The model's description of its 403 ("... invalid or doesn't have access to the resource")
+    is no answer's words."""
+    said = "The authentication token is not valid" + (f" ({why})." if why else ".")
+    return 403, {"type": "FORBIDDEN", "message": said}
 
 
 def _refusal(path: str, status: int, code: str, message: str) -> _Answer:
