@@ -139,3 +139,25 @@ def test_a_request_sent_twice_is_read_the_last_by_both(pki: TestPKI, first: str)
     for check in (verifier.verify, verifier.verify_envelope):
         with pytest.raises(TimestampError, match=r"^timestamp: too old \("):
             run(check(pki.sign(old), old))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f'{{"request": {{"timestamp": null, {_LAUNCH}}}}}',
+        f'{{"request": {{"timestamp": 5, {_LAUNCH}}}}}',
+        f'{{"request": {{"timestamp": "", {_LAUNCH}}}}}',
+        f'{{"request": {{"locale": 5, {_LAUNCH}, "locale": "en-US"}}}}',
+        f'{{"version": 5, "version": "1.0", "request": {{{_LAUNCH}}}}}',
+    ],
+    ids=["timestamp-null", "timestamp-number", "timestamp-empty", "locale", "version"],
+)
+def test_a_field_sent_twice_is_read_the_last_by_both(pki: TestPKI, body: str) -> None:
+    # As a request sent twice (above): verify read the last timestamp, and verify_envelope
+    # refused a body whose first one was null or a number ("Expected `str`, got `null`"), as it
+    # refused a first value of another field of the wrong type, which json.loads passes over.
+    raw = body.encode()
+    verifier = pki.verifier(now=lambda: NOW)
+    run(verifier.verify(pki.sign(raw), raw))
+    envelope = run(verifier.verify_envelope(pki.sign(raw), raw))
+    assert envelope.request.timestamp == stamp(NOW)

@@ -310,8 +310,10 @@ def _decode_repaired(body: bytes | str, error: msgspec.ValidationError) -> Envel
 
     Only a body that fails the fast path pays for this (a generic decode, a walk along the
     typed fields, an encode, the typed decode again). Nulls inside untyped JSON (session
-    attributes, APL arguments, …) are the sender's data and stay. If nothing needed repair, or
-    the repaired body still does not fit, the first error stands.
+    attributes, APL arguments, …) are the sender's data and stay. A name sent twice is read
+    the last, as json.loads reads it (and `Verifier.verify`), whatever the first held: the typed
+    decoders checked each. If the body, so read and repaired, still does not fit, the first
+    error stands.
     """
     try:
         data = _ANY_DECODER.decode(body)
@@ -319,8 +321,9 @@ def _decode_repaired(body: bytes | str, error: msgspec.ValidationError) -> Envel
         # A number past any range somewhere (1e999): kept as its text, which the typed decode
         # below refuses in a typed field (naming it) and skips in an untyped one.
         data = json.loads(body, parse_int=_int_or_text, parse_float=_float_or_text)
-    if not isinstance(data, dict) or not _repair_envelope(data):
+    if not isinstance(data, dict):
         raise _refusal(body, error) from error
+    _repair_envelope(data)
     try:
         raw = _ENVELOPE_DECODER.decode(msgspec.json.encode(data))
         request = _decode_request(raw.request)
@@ -392,29 +395,26 @@ def _whole_decoder(request: Any) -> msgspec.json.Decoder[Any]:
     return msgspec.json.Decoder(envelope)
 
 
-def _repair_envelope(data: dict[str, Any]) -> bool:
-    changed = False
+def _repair_envelope(data: dict[str, Any]) -> None:
     for key, part_class in (("session", Session), ("context", Context)):
         part = data.get(key)
         if isinstance(part, dict):
-            changed |= _drop_nulls(part, _struct_info(part_class))
+            _drop_nulls(part, _struct_info(part_class))
     request = data.get("request")
     if isinstance(request, dict):
         type_ = request.get("type")
         cls = _CLASS_BY_TYPE.get(type_, Request) if isinstance(type_, str) else Request
-        changed |= _drop_nulls(request, _struct_info(cls))
+        _drop_nulls(request, _struct_info(cls))
         timestamp = request.get("timestamp")
         if not isinstance(timestamp, str):
             iso = epoch_ms_timestamp(timestamp)
             if iso is not None:
                 request["timestamp"] = iso
-                changed = True
             elif isinstance(timestamp, int | float) and not isinstance(timestamp, bool):
                 # (else msgspec's "Expected `str`, got `float`", as if no number were allowed)
                 raise MalformedRequestError(
                     f"malformed request: request.timestamp: {NUMBER_NOT_A_DATE}"
                 )
-    return changed
 
 
 @functools.cache
@@ -428,9 +428,8 @@ def _allows_null(info: msgspec.inspect.Type) -> bool:
     return isinstance(info, msgspec.inspect.NoneType | msgspec.inspect.AnyType)
 
 
-def _drop_nulls(obj: dict[str, Any], info: msgspec.inspect.StructType) -> bool:
+def _drop_nulls(obj: dict[str, Any], info: msgspec.inspect.StructType) -> None:
     """Delete each field of ``obj`` that is null where ``info`` does not allow null; recurse."""
-    changed = False
     for field in info.fields:
         name = field.encode_name
         if name not in obj:
@@ -439,29 +438,24 @@ def _drop_nulls(obj: dict[str, Any], info: msgspec.inspect.StructType) -> bool:
         if value is None:
             if not _allows_null(field.type):
                 del obj[name]
-                changed = True
         else:
-            changed |= _repair(value, field.type)
-    return changed
+            _repair(value, field.type)
 
 
-def _repair(value: Any, info: msgspec.inspect.Type) -> bool:
+def _repair(value: Any, info: msgspec.inspect.Type) -> None:
     if isinstance(info, msgspec.inspect.UnionType):
-        changed = False
         for member in info.types:
-            changed |= _repair(value, member)
-        return changed
-    if isinstance(info, msgspec.inspect.StructType):
-        return isinstance(value, dict) and _drop_nulls(value, info)
-    if isinstance(info, msgspec.inspect.ListType) and isinstance(value, list):
-        return _repair_items(value, range(len(value)), info.item_type)
-    if isinstance(info, msgspec.inspect.DictType) and isinstance(value, dict):
-        return _repair_items(value, list(value), info.value_type)
-    return False
+            _repair(value, member)
+    elif isinstance(info, msgspec.inspect.StructType):
+        if isinstance(value, dict):
+            _drop_nulls(value, info)
+    elif isinstance(info, msgspec.inspect.ListType) and isinstance(value, list):
+        _repair_items(value, range(len(value)), info.item_type)
+    elif isinstance(info, msgspec.inspect.DictType) and isinstance(value, dict):
+        _repair_items(value, list(value), info.value_type)
 
 
-def _repair_items(container: Any, keys: Iterable[Any], info: msgspec.inspect.Type) -> bool:
-    changed = False
+def _repair_items(container: Any, keys: Iterable[Any], info: msgspec.inspect.Type) -> None:
     nulls = []
     for key in keys:
         item = container[key]
@@ -469,7 +463,6 @@ def _repair_items(container: Any, keys: Iterable[Any], info: msgspec.inspect.Typ
             if not _allows_null(info):
                 nulls.append(key)
         else:
-            changed |= _repair(item, info)
+            _repair(item, info)
     for key in reversed(nulls):
         del container[key]
-    return changed or bool(nulls)
