@@ -91,3 +91,34 @@ def test_a_stream_the_skill_sent_is_queued_and_stopped_whatever_its_token() -> N
     assert player.stopped is not None and player.stopped.token == " "
     player.follow([play(long)])
     assert player.token == long
+
+
+@pytest.mark.parametrize(
+    "token", ["e" * (MAX_AUDIO_TOKEN + 1), " "], ids=["1025-characters", "blank"]
+)
+def test_an_event_naming_the_stream_the_skill_sent_is_that_streams(token: str) -> None:
+    # A test naming the token the skill's Play gave (held, or queued) was taken for a test of a
+    # bad request: sent as given, the player not moved (still PLAYING after a PlaybackStopped,
+    # the queued stream not reached), where the same event without the token moved it.
+    def play(token: str, behavior: str = "REPLACE_ALL") -> dict[str, Any]:
+        stream = {"url": EPISODES[0], "token": token, "offsetInMilliseconds": 0}
+        if behavior == "ENQUEUE":
+            stream["expectedPreviousToken"] = "ep-0"
+        return {
+            "type": "AudioPlayer.Play",
+            "playBehavior": behavior,
+            "audioItem": {"stream": stream},
+        }
+
+    player = DevicePlayer()
+    player.follow([play(token)])
+    sent = player.report("PlaybackStopped", {"token": token, "offsetInMilliseconds": 500})
+    assert (sent["token"], player.activity, player.offset_in_milliseconds) == (
+        token,
+        "STOPPED",
+        500,
+    )
+    queued = DevicePlayer()
+    queued.follow([play("ep-0"), play(token, "ENQUEUE")])
+    queued.report("PlaybackStarted", {"token": token})
+    assert (queued.token, queued.activity, queued.queue) == (token, "PLAYING", [])

@@ -360,13 +360,17 @@ class DevicePlayer:
             self.nearly_told = self.starts
         token = fields.get("token", self.token)
         # A blank token the test gives, or one past Amazon's limit (which the player refuses
-        # from a test, as QueuedStream does), is its bad request; one held is the skill's Play's.
-        given = "token" in fields and isinstance(token, str)
-        if (
-            not isinstance(token, str)
-            or not token
-            or (given and (not token.strip() or len(token) > MAX_AUDIO_TOKEN))
-        ):
+        # from a test, as QueuedStream does), is its bad request, unless it names a stream a
+        # skill's Play gave (held, queued, or stopped by a Play): that stream's event.
+        made_up = (
+            "token" in fields
+            and isinstance(token, str)
+            and (not token.strip() or len(token) > MAX_AUDIO_TOKEN)
+            and token != self.token
+            and all(stream.token != token for stream in self.queue)
+            and (self.stopped is None or self.stopped.token != token)
+        )
+        if not isinstance(token, str) or not token or made_up:
             return dict(fields)  # no stream to speak of: sent as given (a test of a bad request)
         if event == "PlaybackFailed" and token != self.token and self._unqueue(token):
             # A queued stream that failed to load: the one playing plays on, and the request's
