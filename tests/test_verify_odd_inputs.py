@@ -170,7 +170,11 @@ REFUSED: Final = {
         None,
         "timestamp: out of range",
     ),
-    "a timestamp in year 1": (_stamped(lambda now: "0001-01-01T00:00:00Z"), None, "timestamp"),
+    "a timestamp in year 1": (
+        _stamped(lambda now: "0001-01-01T00:00:00Z"),
+        None,
+        "timestamp: too old (",
+    ),
     "a body that is a list": (_body(b"[]"), None, "malformed request"),
     "a body that is a number": (_body(b"12"), None, "malformed request"),
     "a body that is null": (_body(b"null"), None, "malformed request"),
