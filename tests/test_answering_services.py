@@ -243,3 +243,32 @@ def test_a_failure_of_a_services_finish_after_an_exception_handlers_reply_names_
         assert str(result.handler_error).startswith(f"{step} raised _Broken"), result.handler_error
     said = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert said == [f"{step} failed after the exception handler {_named(oops)} answered"]
+
+
+def test_an_exception_handlers_own_failure_after_a_finish_it_handles_names_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The finish raised what an exception handler handles, and that handler failed in turn: its
+    # own failure, not the finish's (handled), though the finish had been the step under way.
+    async def open_db(call: object) -> _Db:
+        return _Db()
+
+    async def close_db(db: _Db) -> None:
+        raise LookupError("not closed")
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.add_service(_Db, open_db, close_db)
+
+    @skill.launch
+    def launch(db: _Db) -> Response:
+        return speak("Welcome.")
+
+    @skill.exception(LookupError)
+    def oops(exc: LookupError) -> Response:
+        raise ValueError("no reply")
+
+    with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
+        result = client.launch()
+    assert result.speech == APOLOGY
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert said == [f"exception handler {_named(oops)} failed"]
