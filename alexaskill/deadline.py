@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from .dispatch import Registry
 
 __all__ = [
+    "COUNTS_OUTSIDE_CANCELLATIONS",
     "DEADLINE_GRACE",
     "DEFAULT_DEADLINE",
     "LAMBDA_MARGIN",
@@ -257,13 +258,25 @@ def expired(watched: tuple[Watchdog, asyncio.Task[Any]] | None, exc: BaseExcepti
     return isinstance(exc, Expired) and (watched is None or not watched[1].cancelling())
 
 
+#: Whether a task's count of cancellations (``cancelling()``), still raised once code that ran
+#: in it returned, can only be one from outside that the code caught. Up to Python 3.12,
+#: asyncio.TaskGroup leaves its parent task's raised when a task of the group fails after its
+#: body ended (CPython gh-116720, fixed in 3.13): a handler that caught the group's error would
+#: be taken for one that caught a server's shutdown, its reply dropped. There,
+#: `cancelled_from_outside` is always False.
+COUNTS_OUTSIDE_CANCELLATIONS: Final = sys.version_info >= (3, 13)
+
+
 def cancelled_from_outside(watchdog: Watchdog | None, watched: Any = None) -> bool:
     """Whether the running asyncio task is being cancelled by more than ``watchdog`` (its
     deadline's cancellations, taken back when it is unwatched), or the watchdog of ``watched``
     (`watch`'s, if at hand: the task's own, where a watchdog of another loop may have taken
     ``watchdog``'s place since): from outside, by a server's shutdown or a caller's timeout.
     False where no asyncio task runs (a thread, trio), and once the deadline's anyio cancel
-    scope, if ``watched`` is one, has cancelled: its cancellations are not counted apart."""
+    scope, if ``watched`` is one, has cancelled: its cancellations are not counted apart; and
+    before Python 3.13 (`COUNTS_OUTSIDE_CANCELLATIONS`)."""
+    if not COUNTS_OUTSIDE_CANCELLATIONS:
+        return False
     if isinstance(watched, tuple):  # (the usual case, a deadline: the task at hand, no lookup)
         watchdog, task = watched
         cancelling: int = task.cancelling()
