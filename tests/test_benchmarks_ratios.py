@@ -38,6 +38,47 @@ def test_every_row_gets_its_rounds_paired_with_the_floors_rows_without_a_target_
     assert "def-info / floor: 0.900 (target >= 0.95) BELOW TARGET" in text
 
 
+def test_a_made_up_log_of_three_rounds_reads_as_its_rounds_paired_by_hand(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # No server runs: each row's runs come from this log, in the order main asks for them (the
+    # second round in reverse). By hand, def-docker's rounds over the floor's read 950/1000,
+    # 880/800, 810/900 (median 0.950) and by server CPU 300/310, 330/300, 310/350 (median 0.968);
+    # its median round over the floor's (880 / 900, 310 / 300) would read 0.978 and 1.033.
+    log = {
+        "floor": [run(1000, 300), run(800, 330), run(900, 310)],
+        "def-docker": [run(950, 310), run(880, 300), run(810, 350)],
+        "def-info": [run(700, 400), run(720, 380), run(810, 360)],
+    }
+    order: list[str] = []
+
+    def benchmark_server(spec: load.ServerSpec, *args: Any, **kwargs: Any) -> wrk.LoadResult:
+        order.append(spec.name)
+        return log[spec.name][order.count(spec.name) - 1]
+
+    def server_specs(names: list[str], *args: Any, **kwargs: Any) -> list[load.ServerSpec]:
+        return [load.ServerSpec(name, []) for name in names]
+
+    monkeypatch.setattr(load.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(load, "versions", dict)
+    monkeypatch.setattr(load, "cpus_for_pinning", lambda: (None, None))
+    monkeypatch.setattr(load, "TestPKI", object)
+    monkeypatch.setattr(load, "save_pki", lambda *args, **kwargs: None)
+    monkeypatch.setattr(load, "server_specs", server_specs)
+    monkeypatch.setattr(load, "benchmark_server", benchmark_server)
+    servers = ["--servers", "floor", "def-docker", "def-info"]
+    assert load.main([*servers, "--rounds", "3", "--pool", "8"]) == 0
+    out = capsys.readouterr().out
+    assert order == [*log, *reversed(log), *log]
+    assert "def-docker / floor, round by round: 0.950, 1.100, 0.900; median 0.950" in out
+    assert "def-info / floor, round by round: 0.700, 0.900, 0.900; median 0.900" in out
+    assert "def-docker / floor: 0.950; by server CPU per request 0.968" in out
+    assert (
+        "def-info / floor: 0.900 (target >= 0.95) BELOW TARGET; by server CPU per request 0.861"
+        in out
+    )
+
+
 def test_a_row_and_its_before_twin_are_paired_round_by_round() -> None:
     runs = {
         "floor": [run(1000), run(1000)],
@@ -94,8 +135,14 @@ def test_the_stack_count_compiles_the_served_trees_before_it_counts(
     assert list((before / "alexaskill" / "__pycache__").glob("module.*.pyc"))
 
     compiled: list[list[Path]] = []
+    compiled_when_counted: list[list[list[Path]]] = []
+
+    def count_rows(*args: Any) -> dict[str, list[float]]:
+        compiled_when_counted.append(list(compiled))  # before, not after, the first count
+        return {}
+
     monkeypatch.setattr(count_stack, "compile_trees", lambda trees: compiled.append(list(trees)))
-    monkeypatch.setattr(count_stack, "count_rows", lambda names, repeat, count: {})
+    monkeypatch.setattr(count_stack, "count_rows", count_rows)
     monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
     assert count_stack.main(["--rows", "floor", "--compare-with", str(before)]) == 0
-    assert compiled == [[load.ROOT, before]]
+    assert compiled_when_counted == [[[load.ROOT, before]]]
