@@ -46,8 +46,8 @@ def child(work_dir: Path, name: str, requests: int, concurrency: int) -> dict[st
     from alexaskill.logs import configure_logging
     from alexaskill.testing import TestPKI
     from benchmarks.envelopes import Workload
-    from benchmarks.load import row
     from benchmarks.profile_hot_path import asgi_scope
+    from benchmarks.rows import row
     from benchmarks.servers import save_pki, weather_def
 
     pki = TestPKI()
@@ -243,7 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(child(args.child, name, args.requests, args.concurrency)))
         return 0
     sys.path.insert(0, str(ROOT))
-    from benchmarks.load import _before_path, describe_checkout
+    from benchmarks.load import _before_path
+    from benchmarks.report import describe_checkout
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="alexaskill-line-") as tmp:
@@ -284,7 +285,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def print_counts(before: Path | None) -> int:
     """Print `count_line`'s table, this checkout's and ``before``'s."""
     sys.path.insert(0, str(ROOT))
-    from benchmarks.load import _before_path, describe_checkout
+    from benchmarks.load import _before_path
+    from benchmarks.report import describe_checkout
 
     with tempfile.TemporaryDirectory(prefix="alexaskill-line-") as tmp:
         counts = {"this checkout": count_line(str(ROOT))}

@@ -53,8 +53,8 @@ def child(work_dir: Path, rows: Sequence[str], requests: int) -> None:
     The packages come from ``PYTHONPATH``: this checkout, or `load._before_path`'s links.
     """
     from benchmarks.envelopes import SignedRequest
-    from benchmarks.load import row
     from benchmarks.profile_hot_path import asgi_scope
+    from benchmarks.rows import row
     from benchmarks.servers import bare, floor, weather, weather_def
 
     saved = json.loads((work_dir / "requests.json").read_text())
@@ -224,7 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("valgrind is not installed: apt-get install valgrind (Debian)", file=sys.stderr)
         return 2
     sys.path.insert(0, str(ROOT))
-    from benchmarks.load import _before_path, describe_checkout
+    from benchmarks.load import _before_path
+    from benchmarks.report import describe_checkout
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="alexaskill-count-") as tmp:

@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Final
 
 from alexaskill.testing import TestPKI
-from benchmarks import count_instructions, load
+from benchmarks import count_instructions, load, rows
 from benchmarks.envelopes import SignedRequest, Workload
 from benchmarks.servers import save_pki
 from benchmarks.wrk import BenchmarkError, run_wrk, write_pool
@@ -234,7 +234,7 @@ def summary(counts: Mapping[str, Sequence[float]]) -> list[str]:
         ratios = []
         if floor is not None and name != "floor":
             ratios.append(_ratio("floor / row", floor, values))
-        before = counts.get(name + load.BEFORE)
+        before = counts.get(name + rows.BEFORE)
         if before is not None:
             ratios.append(_ratio("before / row", before, values))
         if ratios:
@@ -255,7 +255,7 @@ def _ratio(label: str, tops: Sequence[float], bottoms: Sequence[float]) -> str:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line's options (``--help``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", nargs="+", default=list(DEFAULT_ROWS), choices=load.ROWS)
+    parser.add_argument("--rows", nargs="+", default=list(DEFAULT_ROWS), choices=rows.ROWS)
     parser.add_argument("--requests", type=int, default=200, help="N (200)")
     parser.add_argument("--compare-with", type=Path, help="also each alexaskill row, that checkout")
     parser.add_argument(
@@ -296,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     names = list(args.rows)
     if args.compare_with is not None:
-        names += [name + load.BEFORE for name in args.rows if name in load.ALEXASKILL_ROWS]
+        names += [name + rows.BEFORE for name in args.rows if name in rows.ALEXASKILL_ROWS]
     compile_trees([load.ROOT] + ([args.compare_with] if args.compare_with is not None else []))
     with tempfile.TemporaryDirectory(prefix="alexaskill-stack-") as tmp:
         work_dir = Path(tmp)

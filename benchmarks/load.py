@@ -15,8 +15,8 @@ intent answer 200 with speech, a tampered body gets 400); sign a pool of fresh ~
 envelopes (timestamps expire after 150 s); warm up; drive it with ``wrk`` (32 connections,
 a Lua script cycling through the pre-signed requests) for a fixed time; stop it. Then print
 requests/s, p50 and p99 latency, the CPU each side used, the share of the bare Starlette row and
-each row's ratio to the verify + parse floor (against its target, `ROWS`, if it has one): with
-``--rounds``, each round's ratio and their median (`round_by_round`).
+each row's ratio to the verify + parse floor (against its target, `rows.ROWS`, if it has one): with
+``--rounds``, each round's ratio and their median (`report.round_by_round`).
 
 Servers (``benchmarks/servers``): ``bare`` (Starlette, no work), ``floor`` (Starlette + one RSA
 verify + ``json.loads``); the weather skill, verification on, with ``async def`` handlers
@@ -39,18 +39,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import http.client
 import importlib.metadata
 import importlib.util
 import json
 import os
-import platform
 import shutil
 import signal
 import socket
 import ssl
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,139 +62,22 @@ import certifi
 
 from alexaskill.testing import TestPKI
 from benchmarks.envelopes import SignedRequest, Workload, encode, tamper
+from benchmarks.report import (
+    cpu_model,
+    describe_checkout,
+    median_run,
+    round_by_round,
+    table,
+    top_functions,
+    versions,
+)
+from benchmarks.rows import ALEXASKILL_ROWS, BEFORE, DEFAULT_ROWS, IMAGE_LOOP, ROWS, row
 from benchmarks.servers import PKI_ENV, save_pki
 from benchmarks.wrk import BenchmarkError, LoadResult, run_wrk, write_pool
 
 ROOT: Final = Path(__file__).resolve().parent.parent
-#: The alexaskill row the ASK SDK is compared with, and its ratio over the SDK must exceed this.
-SDK_ROW: Final = "async"
-SDK_TARGET: Final = 35.0
-#: Server CPU per request of the two-worker row over the one-worker row's: at most this.
-WORKERS_TARGET: Final = 1.10
 #: Above this share of a CPU used by other processes during a run, its numbers are suspect.
 NOISY: Final = 0.10
-#: The suffix of the rows --compare-with adds: the same row served with the other checkout's code.
-BEFORE: Final = "@before"
-
-
-@dataclass(frozen=True)
-class Row:
-    """One server the benchmark can run."""
-
-    title: str
-    #: ``benchmarks.servers.<module>:create_app``; None for the ASK SDK (gunicorn).
-    module: str | None
-    #: Environment of the server: the request log's settings.
-    env: Mapping[str, str] = field(default_factory=dict)
-    workers: int = 1
-    #: The least requests/s over the floor row's (alexaskill's rows).
-    target: float | None = None
-    verifies: bool = True
-    #: For a row with several workers: the one-worker row whose CPU per request it matches.
-    one_worker: str | None = None
-    #: uvicorn options of its own (replacing the common ones of the same name).
-    options: tuple[str, ...] = ()
-    #: Started by ``alexaskill serve`` with its defaults (``benchmarks.servers.serve_<module>``),
-    #: not by ``uvicorn --factory``.
-    serve: bool = False
-
-
-# No request line: the framework's own cost. Without a logging set-up of its own the app now
-# writes the line at INFO (uvicorn configures only its own loggers), so the rows say which.
-_QUIET: Final = {"ALEXASKILL_LOG_LEVEL": "WARNING"}
-_INFO: Final = {"ALEXASKILL_LOG_LEVEL": "INFO"}
-_JSON: Final = {"ALEXASKILL_LOG_LEVEL": "INFO", "ALEXASKILL_LOG_JSON": "1"}
-# Skill(deadline=None) instead of the default 7 s: what a deadline that is never reached costs.
-_NO_DEADLINE: Final = {**_QUIET, "ALEXASKILL_BENCH_DEADLINE": "none"}
-
-_OURS: Final = ("weather", "weather_def")
-#: The Docker image's uvicorn options (and `alexaskill serve`'s): alexaskill's bounded HTTP
-#: protocol (alexaskill.server, on httptools, with alexaskill.exchange's request cycle).
-_DOCKER_OPTIONS: Final = (
-    "--http=alexaskill.server:HttpProtocol",
-    "--limit-concurrency=1000",
-    "--timeout-keep-alive=5",
-    "--timeout-graceful-shutdown=9",
-    "--proxy-headers",
-    "--no-server-header",
-    # uvloop where installed, as --loop=auto picks, its TLS handshakes bounded (alexaskill.loops):
-    # a subclass of the loop, so measured as the image runs it, not as uvicorn's own.
-    "--loop=alexaskill.loops:new_event_loop",
-    # uvicorn's own level, which the image's CMD leaves as it is and `alexaskill serve` keeps
-    # (--log-level info), not the other rows' warning: like with like beside def-serve (perf21;
-    # counted the same, within a run's spread).
-    "--log-level=info",
-)
-#: The image's event loop; a checkout from before alexaskill.loops gets uvicorn's own instead.
-_IMAGE_LOOP: Final = "--loop=alexaskill.loops:new_event_loop"
-
-#: The rows, in the order they run and print.
-ROWS: Final = {
-    "bare": Row("bare Starlette + uvicorn, no work", "bare", verifies=False),
-    "floor": Row("Starlette + 1 RSA-2048 verify + json.loads", "floor"),
-    "async": Row(
-        "alexaskill, async def handlers (weather example), no log line",
-        "weather",
-        _QUIET,
-        target=1.25,
-    ),
-    "def": Row("alexaskill, def handlers, no log line", "weather_def", _QUIET, target=1.00),
-    "def-info": Row("alexaskill, def handlers + INFO log line", "weather_def", _INFO, target=0.95),
-    "def-json": Row("alexaskill, def handlers + JSON log line", "weather_def", _JSON, target=0.95),
-    # What the Docker image runs (and `alexaskill serve`, whose options are the same):
-    # alexaskill's bounded HTTP protocol (alexaskill.server, on httptools, with
-    # alexaskill.exchange's request cycle) with its options, the request line at INFO; held to
-    # def-info's target, which the issue names "the Docker image's default".
-    "def-info-docker": Row(
-        "alexaskill, def + INFO log, the Docker image's uvicorn options",
-        "weather_def",
-        _INFO,
-        target=0.95,
-        options=_DOCKER_OPTIONS,
-    ),
-    # def-info-docker without its request line: what the line costs on alexaskill's protocol.
-    # Beside def-info the docker row reads as if the line were nearly free, but the protocol
-    # saves about what the line costs (benchmarks/README.md, "The request line under load").
-    "def-docker": Row(
-        "alexaskill, def, no log line, the Docker image's uvicorn options",
-        "weather_def",
-        _QUIET,
-        options=_DOCKER_OPTIONS,
-    ),
-    "async-docker": Row(
-        "alexaskill, async def, no log line, the Docker image's uvicorn options",
-        "weather",
-        _QUIET,
-        options=_DOCKER_OPTIONS,
-    ),
-    "def-info-2w": Row(
-        "alexaskill, def + INFO log, 2 workers", "weather_def", _INFO, 2, one_worker="def-info"
-    ),
-    # The README's quick start: `alexaskill serve app:skill`, all its defaults (uvicorn's log
-    # level included), for a skill that sets up no logging itself. Held to def-info's target.
-    "def-serve": Row(
-        "alexaskill serve, def handlers, its defaults (the README's quick start)",
-        "weather_def",
-        target=0.95,
-        serve=True,
-    ),
-    "ask-sdk": Row("ASK SDK + flask-ask-sdk, gunicorn sync", None),
-    "async-no-deadline": Row(
-        "alexaskill, async def, Skill(deadline=None)", "weather", _NO_DEADLINE
-    ),
-    "def-no-deadline": Row("alexaskill, def, Skill(deadline=None)", "weather_def", _NO_DEADLINE),
-}
-#: The rows served by alexaskill (the ones --compare-with doubles).
-ALEXASKILL_ROWS: Final = tuple(name for name, row in ROWS.items() if row.module in _OURS)
-DEFAULT_ROWS: Final = ("bare", "floor", "async", "def", "def-info", "def-json")
-
-
-def row(name: str) -> Row:
-    """The row ``name``, or the row it is the ``@before`` twin of (retitled)."""
-    if name.endswith(BEFORE):
-        base = ROWS[name.removesuffix(BEFORE)]
-        return dataclasses.replace(base, title=f"{base.title}, --compare-with", target=None)
-    return ROWS[name]
 
 
 #: Answers (status, body) to one POST of ``body`` with ``headers``.
@@ -410,7 +290,7 @@ def server_specs(
             options = [
                 option
                 for option in spec.options
-                if option != _IMAGE_LOOP or (app_dir / "alexaskill" / "loops.py").exists()
+                if option != IMAGE_LOOP or (app_dir / "alexaskill" / "loops.py").exists()
             ]
             replaced = {option.split("=")[0] for option in options}
             command = [arg for arg in command if arg.split("=")[0] not in replaced]
@@ -603,205 +483,6 @@ def sampling(pid: int, seconds: float, output: Path | None) -> Iterator[None]:
         _, errors = process.communicate(timeout=seconds + 30)
         if process.returncode != 0:
             raise BenchmarkError(f"py-spy failed: {errors.decode(errors='replace')[-500:]}")
-
-
-def top_functions(profile: Path, count: int = 12) -> list[tuple[float, str]]:
-    """The functions of a py-spy raw profile that most samples were in (inclusive), as (share,
-    name); each thread's common trunk (the server's start, the event loop's run) left out."""
-    stacks: list[tuple[list[str], int]] = []
-    for line in profile.read_text().splitlines():
-        stack, _, number = line.rpartition(" ")
-        if stack and number.isdigit():
-            frames = [_short(frame) for frame in stack.split(";")]
-            stacks.append((frames, int(number)))
-    inclusive: dict[str, int] = {}
-    for frames, samples in stacks:
-        for frame in set(frames):
-            inclusive[frame] = inclusive.get(frame, 0) + samples
-    total = sum(samples for _, samples in stacks)
-    if not total:
-        return []
-    # A frame in every sample of its stack's root is the trunk (uvicorn's start and its loop,
-    # a worker thread's wait for jobs): it says nothing of where a request's time goes.
-    trunk = {
-        frame
-        for frames, _ in stacks
-        for frame in frames
-        if inclusive[frame] == inclusive[frames[0]]
-    }
-    ranked = sorted((n, f) for f, n in inclusive.items() if f not in trunk)
-    return [(n / total, frame) for n, frame in reversed(ranked[-count:])]
-
-
-def _short(frame: str) -> str:
-    """``func (path/to/file.py:12)`` as ``func (file.py)``."""
-    name, _, where = frame.partition(" (")
-    return f"{name} ({where.split(':')[0].rsplit('/', 1)[-1]})"
-
-
-def versions() -> dict[str, str]:
-    """Versions of what the numbers depend on."""
-    found = {"python": platform.python_version()}
-    for package in ("alexaskill", "starlette", "uvicorn", "msgspec", "cryptography", "h11"):
-        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
-            found[package] = importlib.metadata.version(package)
-    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
-    found["wrk"] = (wrk.stdout or wrk.stderr).split(" [")[0].removeprefix("wrk ").strip()
-    return found
-
-
-def cpu_model() -> str:
-    """The CPU model from /proc/cpuinfo."""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
-
-
-def median_run(results: Sequence[LoadResult]) -> LoadResult:
-    """The run with the median requests/s (the lower middle one of an even number)."""
-    ordered = sorted(results, key=lambda result: result.rps)
-    return ordered[(len(ordered) - 1) // 2]
-
-
-def paired_ratios(
-    runs: Mapping[str, Sequence[LoadResult]], name: str, reference: str
-) -> list[float]:
-    """requests/s of ``name`` over ``reference``, round by round (both ran in each round)."""
-    pairs = zip(runs.get(name, ()), runs.get(reference, ()), strict=False)
-    return [ours.rps / theirs.rps for ours, theirs in pairs]
-
-
-def paired_cpu_ratios(
-    runs: Mapping[str, Sequence[LoadResult]], name: str, reference: str
-) -> list[float]:
-    """Server CPU a request of ``reference`` over ``name``'s, round by round (as requests/s:
-    above 1, ``name`` is the cheaper)."""
-    pairs = zip(runs.get(name, ()), runs.get(reference, ()), strict=False)
-    return [theirs.cpu_us / ours.cpu_us for ours, theirs in pairs]
-
-
-#: Ratios by (row, reference row): requests/s, or server CPU a request.
-Ratios = Mapping[tuple[str, str], float]
-
-
-def round_by_round(
-    runs: Mapping[str, Sequence[LoadResult]],
-) -> tuple[list[str], dict[tuple[str, str], float], dict[tuple[str, str], float]]:
-    """Every row's ratios to the floor (bare and the floor but) and to its ``@before`` twin,
-    from the rounds paired: a line a pair listing each round's, and the medians of the rounds'
-    own ratios of requests/s and of server CPU a request.
-
-    Paired, not median over median: a row's median round and the floor's may be different
-    rounds, minutes apart on a machine whose speed drifts (perf20's ``def-docker`` read 1.005 of
-    the floor that way, its rounds 0.931, 0.741, 1.058).
-    """
-    lines: list[str] = []
-    ratios: dict[tuple[str, str], float] = {}
-    by_cpu: dict[tuple[str, str], float] = {}
-    for name in runs:
-        references = [] if name in ("bare", "floor") else ["floor"]
-        for reference in [*references, name + BEFORE]:
-            paired = paired_ratios(runs, name, reference)
-            if not paired:
-                continue
-            ratios[name, reference] = statistics.median(paired)
-            by_cpu[name, reference] = statistics.median(paired_cpu_ratios(runs, name, reference))
-            listed = ", ".join(f"{r:.3f}" for r in paired)
-            lines.append(
-                f"{name} / {reference}, round by round: {listed}; "
-                f"median {ratios[name, reference]:.3f}"
-            )
-    return lines, ratios, by_cpu
-
-
-def table(
-    results: Mapping[str, LoadResult],
-    ratios: Ratios | None = None,
-    by_cpu: Ratios | None = None,
-) -> str:
-    """The results as a Markdown table, then each row's ratios to the floor (against its target,
-    if it has one) and to its ``@before`` twin.
-
-    ``ratios`` and ``by_cpu`` map (row, reference row) to a ratio of requests/s and of server
-    CPU a request that replaces the one computed from ``results`` (`round_by_round`'s: the
-    median of the rounds' own ratios is steadier than the ratio of two medians).
-    """
-    ratios = ratios or {}
-    by_cpu = by_cpu or {}
-    bare = results.get("bare")
-    lines = [
-        "| server | requests/s | p50 ms | p99 ms | share of bare | server CPU µs/req "
-        "| server CPU | wrk CPU | other | RSS MiB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for name, result in results.items():
-        share = f"{result.rps / bare.rps:.3f}" if bare else "n/a"
-        lines.append(
-            f"| {row(name).title} | {result.rps:,.0f} | {result.p50_ms:.2f} "
-            f"| {result.p99_ms:.2f} | {share} | {result.cpu_us:.0f} | {result.server_cpu:.0%} "
-            f"| {result.wrk_cpu:.0%} | {result.other_cpu:.0%} | {result.rss_mb:.0f} |"
-        )
-    lines.append("")
-
-    def ratio(name: str, reference: str) -> float:
-        computed = results[name].rps / results[reference].rps
-        return ratios.get((name, reference), computed)
-
-    def cpu_ratio(name: str, reference: str) -> float:
-        computed = results[reference].cpu_us / results[name].cpu_us
-        return by_cpu.get((name, reference), computed)
-
-    floor = results.get("floor")
-    for name, result in results.items():
-        spec = row(name)
-        if floor is not None and name not in ("bare", "floor"):
-            value = ratio(name, "floor")
-            against = ""
-            if spec.target is not None:
-                verdict = "OK" if value >= spec.target else "BELOW TARGET"
-                against = f" (target >= {spec.target:.2f}) {verdict}"
-            lines.append(
-                f"{name} / floor: {value:.3f}{against}; "
-                f"by server CPU per request {cpu_ratio(name, 'floor'):.3f}"
-            )
-        if spec.one_worker is not None and spec.one_worker in results:
-            value = result.cpu_us / results[spec.one_worker].cpu_us
-            verdict = "OK" if value <= WORKERS_TARGET else "ABOVE TARGET"
-            lines.append(
-                f"{name} / {spec.one_worker}, server CPU per request: {value:.3f} "
-                f"(target <= {WORKERS_TARGET:.2f}) {verdict}"
-            )
-        twin = name + BEFORE
-        if twin in results:
-            lines.append(
-                f"{name} / {twin}: {ratio(name, twin):.3f}; "
-                f"by server CPU per request {cpu_ratio(name, twin):.3f}"
-            )
-    sdk, ours = results.get("ask-sdk"), results.get(SDK_ROW)
-    if sdk and ours:
-        sdk_ratio = ours.rps / sdk.rps
-        verdict = "OK" if sdk_ratio > SDK_TARGET else "BELOW TARGET"
-        lines.append(f"{SDK_ROW} / ASK SDK: {sdk_ratio:.1f}x (target > {SDK_TARGET:g}x) {verdict}")
-    return "\n".join(lines).rstrip()
-
-
-def describe_checkout(directory: Path | None) -> str:
-    """``directory`` and the commit checked out there, if git can tell."""
-    if directory is None:
-        return "?"
-    try:
-        found = subprocess.run(
-            ["git", "-C", str(directory), "log", "-1", "--format=%h %s"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return str(directory)
-    return f"{directory} at {found.stdout.strip()[:72]}"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

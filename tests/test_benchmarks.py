@@ -23,7 +23,7 @@ from starlette.testclient import TestClient
 
 from alexaskill.testing import TestPKI
 from alexaskill.verify import load_chain, validate_chain
-from benchmarks import load, wrk
+from benchmarks import load, report, rows, wrk
 from benchmarks.envelopes import SignedRequest, Workload, tamper
 from benchmarks.servers import bare, floor, save_pki, weather, weather_def
 
@@ -151,13 +151,13 @@ def test_table_gives_each_row_its_ratio_to_the_floor_and_its_target() -> None:
         "def-info": result(470),
         "def-json": result(480),
     }
-    text = load.table(results)
+    text = report.table(results)
     assert "| 0.500 |" in text and "| 0.650 |" in text
     assert "async / floor: 1.300 (target >= 1.25) OK" in text
     assert "def / floor: 1.000 (target >= 1.00) OK" in text
     assert "def-info / floor: 0.940 (target >= 0.95) BELOW TARGET" in text
     assert "def-json / floor: 0.960 (target >= 0.95) OK" in text
-    assert "async / floor: 1.200 (target >= 1.25) BELOW" in load.table(
+    assert "async / floor: 1.200 (target >= 1.25) BELOW" in report.table(
         results, {("async", "floor"): 1.2}
     )
 
@@ -165,10 +165,10 @@ def test_table_gives_each_row_its_ratio_to_the_floor_and_its_target() -> None:
 def test_two_workers_are_compared_by_cpu_per_request() -> None:
     results = {"floor": result(500), "def-info": result(500), "def-info-2w": result(480)}
     assert "def-info-2w / def-info, server CPU per request: 1.042 (target <= 1.10) OK" in (
-        load.table(results)
+        report.table(results)
     )
     results["def-info-2w"] = result(400)
-    assert "1.250 (target <= 1.10) ABOVE TARGET" in load.table(results)
+    assert "1.250 (target <= 1.10) ABOVE TARGET" in report.table(results)
     [spec] = load.server_specs(["def-info-2w"], Path("/pki"), "auto", "auto", None)
     assert "--workers=2" in spec.command and not spec.pinned
     assert spec.env["ALEXASKILL_LOG_LEVEL"] == "INFO"
@@ -176,16 +176,16 @@ def test_two_workers_are_compared_by_cpu_per_request() -> None:
 
 def test_rounds_are_paired_and_the_median_run_is_kept() -> None:
     runs = {"floor": [result(100), result(200), result(400)], "async": [result(90)] * 3}
-    assert load.paired_ratios(runs, "async", "floor") == [0.9, 0.45, 0.225]
-    assert load.median_run(runs["floor"]).rps == 200
-    assert load.median_run(runs["floor"][:2]).rps == 100
+    assert report.paired_ratios(runs, "async", "floor") == [0.9, 0.45, 0.225]
+    assert report.median_run(runs["floor"]).rps == 200
+    assert report.median_run(runs["floor"][:2]).rps == 100
 
 
 def test_ask_sdk_ratio_is_printed_against_its_target() -> None:
     results = {"floor": result(500), "async": result(450), "ask-sdk": result(10)}
-    assert "async / ASK SDK: 45.0x (target > 35x) OK" in load.table(results)
+    assert "async / ASK SDK: 45.0x (target > 35x) OK" in report.table(results)
     results["ask-sdk"] = result(15)
-    assert "async / ASK SDK: 30.0x (target > 35x) BELOW" in load.table(results)
+    assert "async / ASK SDK: 30.0x (target > 35x) BELOW" in report.table(results)
 
 
 def test_log_rows_set_the_log_and_the_others_switch_it_off(
@@ -233,7 +233,7 @@ def test_compare_with_serves_each_row_with_another_checkouts_alexaskill(tmp_path
     assert args.servers == ["floor", "def", "def@before"]
     args = load.parse_args(["--compare-with", str(load.ROOT)])
     assert args.servers == [
-        *load.DEFAULT_ROWS,
+        *rows.DEFAULT_ROWS,
         *(f"{name}@before" for name in ("async", "def", "def-info", "def-json")),
     ]
     ours, before = load.server_specs(
@@ -258,7 +258,7 @@ def test_compare_with_serves_each_row_with_another_checkouts_alexaskill(tmp_path
     assert {k: v for k, v in before.env.items() if k != "PYTHONPATH"} == {
         k: v for k, v in ours.env.items() if k != "PYTHONPATH"
     }
-    assert load.row("def-info@before").target is None
+    assert rows.row("def-info@before").target is None
     with pytest.raises(wrk.BenchmarkError, match="need --compare-with"):
         load.server_specs(["def@before"], tmp_path, "auto", "auto", None)
     with pytest.raises(wrk.BenchmarkError, match="not a checkout"):
@@ -266,7 +266,7 @@ def test_compare_with_serves_each_row_with_another_checkouts_alexaskill(tmp_path
             ["def@before"], tmp_path, "auto", "auto", None, before=tmp_path, work_dir=tmp_path
         )
     results = {"def": result(500), "def@before": result(400)}
-    assert "def / def@before: 1.250; by server CPU per request 1.250" in load.table(results)
+    assert "def / def@before: 1.250; by server CPU per request 1.250" in report.table(results)
 
 
 def test_duration_is_bounded() -> None:
@@ -392,8 +392,8 @@ def test_cold_import_dynamodb_side_counts_a_visit_through_the_stand_in() -> None
 def test_instruction_counts_are_read_per_row(tmp_path: Path) -> None:
     from benchmarks import count_instructions
 
-    assert set(count_instructions.ROWS) <= set(load.ROWS)
-    assert set(count_instructions.OURS) <= set(load.ALEXASKILL_ROWS)
+    assert set(count_instructions.ROWS) <= set(rows.ROWS)
+    assert set(count_instructions.OURS) <= set(rows.ALEXASKILL_ROWS)
     dump = tmp_path / "callgrind.out.2"
     dump.write_text("version: 1\nevents: Ir\nfn=(1) main\n5 10\ntotals: 123456\n")
     assert count_instructions._total(dump) == 123456
@@ -406,7 +406,7 @@ def test_the_stack_count_sends_whole_requests_and_reads_whole_answers(
 
     from benchmarks import count_stack
 
-    assert set(count_stack.DEFAULT_ROWS) <= set(load.ROWS)
+    assert set(count_stack.DEFAULT_ROWS) <= set(rows.ROWS)
     request = requests[0]
     raw = count_stack.raw_request(request)
     head, _, body = raw.partition(b"\r\n\r\n")
@@ -506,7 +506,7 @@ def test_the_request_line_bench_counts_batched_writes() -> None:
     # request lines of requests in flight go out together (far fewer write() calls than lines).
     from benchmarks import bench_request_line
 
-    assert set(bench_request_line.ROWS) <= set(load.ALEXASKILL_ROWS)
+    assert set(bench_request_line.ROWS) <= set(rows.ALEXASKILL_ROWS)
     result = bench_request_line.run_child("def-info", 160, 16, str(load.ROOT))
     assert result["cpu_us"] > 0
     if Path("/proc/self/io").is_file():

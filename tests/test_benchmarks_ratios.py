@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks import count_instructions, load, wrk
+from benchmarks import count_instructions, load, report, wrk
 
 
 def run(rps: float, cpu_us: float | None = None) -> wrk.LoadResult:
@@ -25,15 +25,15 @@ def test_every_row_gets_its_rounds_paired_with_the_floors_rows_without_a_target_
         "def-docker": [run(800, 300), run(990, 270), run(960, 260)],
         "def-info": [run(700), run(810), run(720)],
     }
-    lines, ratios, by_cpu = load.round_by_round(runs)
+    lines, ratios, by_cpu = report.round_by_round(runs)
     assert "def-docker / floor, round by round: 0.800, 1.100, 1.200; median 1.100" in lines
     assert any(line.startswith("def-info / floor, round by round: 0.700, 0.900") for line in lines)
     assert not any(line.startswith(("floor /", "bare /")) for line in lines)
     assert ratios["def-docker", "floor"] == pytest.approx(1.1)
     # By server CPU a request, paired too: floor / row, round by round (250/300, 280/270, 300/260).
     assert by_cpu["def-docker", "floor"] == pytest.approx(280 / 270)
-    results = {name: load.median_run(found) for name, found in runs.items()}
-    text = load.table(results, ratios, by_cpu)
+    results = {name: report.median_run(found) for name, found in runs.items()}
+    text = report.table(results, ratios, by_cpu)
     assert "def-docker / floor: 1.100; by server CPU per request 1.037" in text
     assert "def-info / floor: 0.900 (target >= 0.95) BELOW TARGET" in text
 
@@ -59,7 +59,7 @@ def test_a_made_up_log_of_three_rounds_reads_as_its_rounds_paired_by_hand(
     def server_specs(names: list[str], *args: Any, **kwargs: Any) -> list[load.ServerSpec]:
         return [load.ServerSpec(name, []) for name in names]
 
-    monkeypatch.setattr(load.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(load, "versions", dict)
     monkeypatch.setattr(load, "cpus_for_pinning", lambda: (None, None))
     monkeypatch.setattr(load, "TestPKI", object)
@@ -85,10 +85,10 @@ def test_a_row_and_its_before_twin_are_paired_round_by_round() -> None:
         "def-docker": [run(900, 100), run(800, 100)],
         "def-docker@before": [run(600, 150), run(900, 200)],
     }
-    lines, ratios, by_cpu = load.round_by_round(runs)
+    lines, ratios, by_cpu = report.round_by_round(runs)
     assert "def-docker / def-docker@before, round by round: 1.500, 0.889; median 1.194" in lines
     assert by_cpu["def-docker", "def-docker@before"] == pytest.approx(1.75)
-    text = load.table({name: found[0] for name, found in runs.items()}, ratios, by_cpu)
+    text = report.table({name: found[0] for name, found in runs.items()}, ratios, by_cpu)
     assert "def-docker / def-docker@before: 1.194; by server CPU per request 1.750" in text
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import load
+from benchmarks import load, rows
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def test_the_serve_row_runs_alexaskill_serve_with_its_defaults(tmp_path: Path) -
     shim = tmp_path / "before-path"
     assert before.env["PYTHONPATH"] == os.pathsep.join((str(shim), str(load.ROOT)))
     assert ours.env["PYTHONPATH"] == str(load.ROOT)
-    assert "def-serve" in load.ALEXASKILL_ROWS and load.row("def-serve").target == 0.95
+    assert "def-serve" in rows.ALEXASKILL_ROWS and rows.row("def-serve").target == 0.95
 
 
 @pytest.mark.parametrize("row", ["def-info-docker", "def-docker", "async-docker"])

@@ -1,0 +1,222 @@
+"""What `load.py` prints of its runs: the median run of each row, the rounds' ratios paired
+with the floor's, the Markdown table with each ratio against its target, and the versions and
+machine the figures come from (no server is started here)."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import platform
+import statistics
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Final
+
+from benchmarks.rows import BEFORE, row
+from benchmarks.wrk import LoadResult
+
+#: The alexaskill row the ASK SDK is compared with, and its ratio over the SDK must exceed this.
+SDK_ROW: Final = "async"
+SDK_TARGET: Final = 35.0
+#: Server CPU per request of the two-worker row over the one-worker row's: at most this.
+WORKERS_TARGET: Final = 1.10
+
+
+def top_functions(profile: Path, count: int = 12) -> list[tuple[float, str]]:
+    """The functions of a py-spy raw profile that most samples were in (inclusive), as (share,
+    name); each thread's common trunk (the server's start, the event loop's run) left out."""
+    stacks: list[tuple[list[str], int]] = []
+    for line in profile.read_text().splitlines():
+        stack, _, number = line.rpartition(" ")
+        if stack and number.isdigit():
+            frames = [_short(frame) for frame in stack.split(";")]
+            stacks.append((frames, int(number)))
+    inclusive: dict[str, int] = {}
+    for frames, samples in stacks:
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + samples
+    total = sum(samples for _, samples in stacks)
+    if not total:
+        return []
+    # A frame in every sample of its stack's root is the trunk (uvicorn's start and its loop,
+    # a worker thread's wait for jobs): it says nothing of where a request's time goes.
+    trunk = {
+        frame
+        for frames, _ in stacks
+        for frame in frames
+        if inclusive[frame] == inclusive[frames[0]]
+    }
+    ranked = sorted((n, f) for f, n in inclusive.items() if f not in trunk)
+    return [(n / total, frame) for n, frame in reversed(ranked[-count:])]
+
+
+def _short(frame: str) -> str:
+    """``func (path/to/file.py:12)`` as ``func (file.py)``."""
+    name, _, where = frame.partition(" (")
+    return f"{name} ({where.split(':')[0].rsplit('/', 1)[-1]})"
+
+
+def versions() -> dict[str, str]:
+    """Versions of what the numbers depend on."""
+    found = {"python": platform.python_version()}
+    for package in ("alexaskill", "starlette", "uvicorn", "msgspec", "cryptography", "h11"):
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            found[package] = importlib.metadata.version(package)
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
+    found["wrk"] = (wrk.stdout or wrk.stderr).split(" [")[0].removeprefix("wrk ").strip()
+    return found
+
+
+def cpu_model() -> str:
+    """The CPU model from /proc/cpuinfo."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def median_run(results: Sequence[LoadResult]) -> LoadResult:
+    """The run with the median requests/s (the lower middle one of an even number)."""
+    ordered = sorted(results, key=lambda result: result.rps)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def paired_ratios(
+    runs: Mapping[str, Sequence[LoadResult]], name: str, reference: str
+) -> list[float]:
+    """requests/s of ``name`` over ``reference``, round by round (both ran in each round)."""
+    pairs = zip(runs.get(name, ()), runs.get(reference, ()), strict=False)
+    return [ours.rps / theirs.rps for ours, theirs in pairs]
+
+
+def paired_cpu_ratios(
+    runs: Mapping[str, Sequence[LoadResult]], name: str, reference: str
+) -> list[float]:
+    """Server CPU a request of ``reference`` over ``name``'s, round by round (as requests/s:
+    above 1, ``name`` is the cheaper)."""
+    pairs = zip(runs.get(name, ()), runs.get(reference, ()), strict=False)
+    return [theirs.cpu_us / ours.cpu_us for ours, theirs in pairs]
+
+
+#: Ratios by (row, reference row): requests/s, or server CPU a request.
+Ratios = Mapping[tuple[str, str], float]
+
+
+def round_by_round(
+    runs: Mapping[str, Sequence[LoadResult]],
+) -> tuple[list[str], dict[tuple[str, str], float], dict[tuple[str, str], float]]:
+    """Every row's ratios to the floor (bare and the floor but) and to its ``@before`` twin,
+    from the rounds paired: a line a pair listing each round's, and the medians of the rounds'
+    own ratios of requests/s and of server CPU a request.
+
+    Paired, not median over median: a row's median round and the floor's may be different
+    rounds, minutes apart on a machine whose speed drifts (perf20's ``def-docker`` read 1.005 of
+    the floor that way, its rounds 0.931, 0.741, 1.058).
+    """
+    lines: list[str] = []
+    ratios: dict[tuple[str, str], float] = {}
+    by_cpu: dict[tuple[str, str], float] = {}
+    for name in runs:
+        references = [] if name in ("bare", "floor") else ["floor"]
+        for reference in [*references, name + BEFORE]:
+            paired = paired_ratios(runs, name, reference)
+            if not paired:
+                continue
+            ratios[name, reference] = statistics.median(paired)
+            by_cpu[name, reference] = statistics.median(paired_cpu_ratios(runs, name, reference))
+            listed = ", ".join(f"{r:.3f}" for r in paired)
+            lines.append(
+                f"{name} / {reference}, round by round: {listed}; "
+                f"median {ratios[name, reference]:.3f}"
+            )
+    return lines, ratios, by_cpu
+
+
+def table(
+    results: Mapping[str, LoadResult],
+    ratios: Ratios | None = None,
+    by_cpu: Ratios | None = None,
+) -> str:
+    """The results as a Markdown table, then each row's ratios to the floor (against its target,
+    if it has one) and to its ``@before`` twin.
+
+    ``ratios`` and ``by_cpu`` map (row, reference row) to a ratio of requests/s and of server
+    CPU a request that replaces the one computed from ``results`` (`round_by_round`'s: the
+    median of the rounds' own ratios is steadier than the ratio of two medians).
+    """
+    ratios = ratios or {}
+    by_cpu = by_cpu or {}
+    bare = results.get("bare")
+    lines = [
+        "| server | requests/s | p50 ms | p99 ms | share of bare | server CPU µs/req "
+        "| server CPU | wrk CPU | other | RSS MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, result in results.items():
+        share = f"{result.rps / bare.rps:.3f}" if bare else "n/a"
+        lines.append(
+            f"| {row(name).title} | {result.rps:,.0f} | {result.p50_ms:.2f} "
+            f"| {result.p99_ms:.2f} | {share} | {result.cpu_us:.0f} | {result.server_cpu:.0%} "
+            f"| {result.wrk_cpu:.0%} | {result.other_cpu:.0%} | {result.rss_mb:.0f} |"
+        )
+    lines.append("")
+
+    def ratio(name: str, reference: str) -> float:
+        computed = results[name].rps / results[reference].rps
+        return ratios.get((name, reference), computed)
+
+    def cpu_ratio(name: str, reference: str) -> float:
+        computed = results[reference].cpu_us / results[name].cpu_us
+        return by_cpu.get((name, reference), computed)
+
+    floor = results.get("floor")
+    for name, result in results.items():
+        spec = row(name)
+        if floor is not None and name not in ("bare", "floor"):
+            value = ratio(name, "floor")
+            against = ""
+            if spec.target is not None:
+                verdict = "OK" if value >= spec.target else "BELOW TARGET"
+                against = f" (target >= {spec.target:.2f}) {verdict}"
+            lines.append(
+                f"{name} / floor: {value:.3f}{against}; "
+                f"by server CPU per request {cpu_ratio(name, 'floor'):.3f}"
+            )
+        if spec.one_worker is not None and spec.one_worker in results:
+            value = result.cpu_us / results[spec.one_worker].cpu_us
+            verdict = "OK" if value <= WORKERS_TARGET else "ABOVE TARGET"
+            lines.append(
+                f"{name} / {spec.one_worker}, server CPU per request: {value:.3f} "
+                f"(target <= {WORKERS_TARGET:.2f}) {verdict}"
+            )
+        twin = name + BEFORE
+        if twin in results:
+            lines.append(
+                f"{name} / {twin}: {ratio(name, twin):.3f}; "
+                f"by server CPU per request {cpu_ratio(name, twin):.3f}"
+            )
+    sdk, ours = results.get("ask-sdk"), results.get(SDK_ROW)
+    if sdk and ours:
+        sdk_ratio = ours.rps / sdk.rps
+        verdict = "OK" if sdk_ratio > SDK_TARGET else "BELOW TARGET"
+        lines.append(f"{SDK_ROW} / ASK SDK: {sdk_ratio:.1f}x (target > {SDK_TARGET:g}x) {verdict}")
+    return "\n".join(lines).rstrip()
+
+
+def describe_checkout(directory: Path | None) -> str:
+    """``directory`` and the commit checked out there, if git can tell."""
+    if directory is None:
+        return "?"
+    try:
+        found = subprocess.run(
+            ["git", "-C", str(directory), "log", "-1", "--format=%h %s"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return str(directory)
+    return f"{directory} at {found.stdout.strip()[:72]}"
