@@ -119,30 +119,3 @@ def test_the_instruction_counts_print_the_before_counts_beside_the_ratios(
     assert "| async | 640,000 | 1.062 | 660,000 | 1.031 |" in out
     assert "| def | 650,000 | 1.046 | 650,000 | 1.000 |" in out
     assert "| floor | 680,000 | 1.000 | | |" in out
-
-
-def test_the_stack_count_compiles_the_served_trees_before_it_counts(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    # A fresh checkout's first server compiled every module it imported: that run's count grew
-    # by the compilation, and (3 N - N) / 2 N read -1,048,632 instructions a request (perf21).
-    from benchmarks import count_stack
-
-    before = tmp_path / "before"
-    (before / "alexaskill").mkdir(parents=True)
-    (before / "alexaskill" / "module.py").write_text("X = 1\n")
-    count_stack.compile_trees([before])
-    assert list((before / "alexaskill" / "__pycache__").glob("module.*.pyc"))
-
-    compiled: list[list[Path]] = []
-    compiled_when_counted: list[list[list[Path]]] = []
-
-    def count_rows(*args: Any) -> dict[str, list[float]]:
-        compiled_when_counted.append(list(compiled))  # before, not after, the first count
-        return {}
-
-    monkeypatch.setattr(count_stack, "compile_trees", lambda trees: compiled.append(list(trees)))
-    monkeypatch.setattr(count_stack, "count_rows", count_rows)
-    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
-    assert count_stack.main(["--rows", "floor", "--compare-with", str(before)]) == 0
-    assert compiled_when_counted == [[[load.ROOT, before]]]
