@@ -344,7 +344,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 start_timeout=args.start_timeout,
             )
 
-        counts = count_rows([spec.name for spec in specs], args.repeat, count)
+        try:
+            counts = count_rows([spec.name for spec in specs], args.repeat, count)
+        except BenchmarkError as exc:
+            print(f"FAILED: {exc}", file=sys.stderr)
+            return 1
     for line in summary(counts):
         print(line)
     return 0

@@ -187,3 +187,18 @@ def test_the_stack_count_ends_after_a_second_timeout_or_any_non_2xx_answer() -> 
         count_stack.count_rows(["floor"], 1, refused)
     assert asked == ["floor"]  # an answer that is not 200 is the server's, not the machine's
     count_stack.check_load("floor", wrk_run(errors=0))  # a clean run passes
+
+
+def test_the_stack_count_ends_with_a_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As load.py's runs end: the reason on stderr and exit status 1.
+    def per_request(spec: load.ServerSpec, *args: Any, **kwargs: Any) -> float:
+        count_stack.check_load(spec.name, wrk_run(errors=0, status_errors=4))
+        return 0.0
+
+    monkeypatch.setattr(count_stack, "per_request", per_request)
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(count_stack, "compile_trees", lambda trees: None)
+    assert count_stack.main(["--rows", "floor", "--connections", "32"]) == 1
+    assert "FAILED: floor: 4 non-2xx answers and 0 socket errors" in capsys.readouterr().err
