@@ -212,10 +212,14 @@ def compile_trees(trees: Sequence[Path]) -> None:
     """
     import compileall
 
-    for tree in trees:
-        for name in ("alexaskill", "benchmarks", "examples"):
-            if (tree / name).is_dir():
-                compileall.compile_dir(tree / name, quiet=2)
+    # Plain .pyc files as well as this process's level: under `python -O count_stack.py` the
+    # servers (sys.executable, without -O) still read the plain ones; an inherited
+    # PYTHONOPTIMIZE is in both, and in sys.flags.optimize.
+    for level in sorted({0, sys.flags.optimize}):
+        for tree in trees:
+            for name in ("alexaskill", "benchmarks", "examples"):
+                if (tree / name).is_dir():
+                    compileall.compile_dir(tree / name, quiet=2, optimize=level)
 
 
 def count_rows(

@@ -3,7 +3,10 @@ and their summary, what it compiles first (valgrind is not run: stand-ins count)
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +135,23 @@ def test_the_stack_count_compiles_the_served_trees_before_it_counts(
     monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
     assert count_stack.main(["--rows", "floor", "--compare-with", str(before)]) == 0
     assert compiled_when_counted == [[[load.ROOT, before]]]
+
+
+def test_the_stack_count_compiles_for_the_servers_python_when_it_runs_under_o(
+    tmp_path: Path,
+) -> None:
+    # `python -O benchmarks/count_stack.py` compiled the .opt-1.pyc files only, where the servers
+    # it starts (sys.executable, no -O) read the plain ones: their first N run compiled again.
+    (tmp_path / "alexaskill").mkdir()
+    (tmp_path / "alexaskill" / "module.py").write_text("X = 1\n")
+    code = "import pathlib, sys; from benchmarks import count_stack; "
+    code += "count_stack.compile_trees([pathlib.Path(sys.argv[1])])"
+    env = {**os.environ, "PYTHONPATH": str(load.ROOT)}
+    env.pop("PYTHONOPTIMIZE", None)
+    command = [sys.executable, "-O", "-B", "-c", code, str(tmp_path)]
+    subprocess.run(command, env=env, check=True, timeout=120)
+    cache = tmp_path / "alexaskill" / "__pycache__"
+    assert (cache / f"module.{sys.implementation.cache_tag}.pyc").is_file(), list(cache.iterdir())
 
 
 def wrk_run(errors: int, status_errors: int = 0) -> wrk.LoadResult:
