@@ -9,7 +9,7 @@ import importlib.metadata
 import platform
 import statistics
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -83,21 +83,30 @@ def median_run(results: Sequence[LoadResult]) -> LoadResult:
     return ordered[(len(ordered) - 1) // 2]
 
 
+#: What `paired_ratios` reads of two runs of one round, ``name``'s and ``reference``'s.
+Measure = Callable[[LoadResult, LoadResult], float]
+
+
+def by_requests(ours: LoadResult, theirs: LoadResult) -> float:
+    """requests/s of ``ours`` over ``theirs``'s."""
+    return ours.rps / theirs.rps
+
+
+def by_server_cpu(ours: LoadResult, theirs: LoadResult) -> float:
+    """Server CPU a request of ``theirs`` over ``ours``'s (as requests/s: above 1, ``ours`` is
+    the cheaper)."""
+    return theirs.cpu_us / ours.cpu_us
+
+
 def paired_ratios(
-    runs: Mapping[str, Sequence[LoadResult]], name: str, reference: str
+    runs: Mapping[str, Sequence[LoadResult]],
+    name: str,
+    reference: str,
+    measure: Measure = by_requests,
 ) -> list[float]:
-    """requests/s of ``name`` over ``reference``, round by round (both ran in each round)."""
+    """``measure`` of ``name``'s run over ``reference``'s, round by round (both ran in each)."""
     pairs = zip(runs.get(name, ()), runs.get(reference, ()), strict=False)
-    return [ours.rps / theirs.rps for ours, theirs in pairs]
-
-
-def paired_cpu_ratios(
-    runs: Mapping[str, Sequence[LoadResult]], name: str, reference: str
-) -> list[float]:
-    """Server CPU a request of ``reference`` over ``name``'s, round by round (as requests/s:
-    above 1, ``name`` is the cheaper)."""
-    pairs = zip(runs.get(name, ()), runs.get(reference, ()), strict=False)
-    return [theirs.cpu_us / ours.cpu_us for ours, theirs in pairs]
+    return [measure(ours, theirs) for ours, theirs in pairs]
 
 
 #: Ratios by (row, reference row): requests/s, or server CPU a request.
@@ -125,7 +134,9 @@ def round_by_round(
             if not paired:
                 continue
             ratios[name, reference] = statistics.median(paired)
-            by_cpu[name, reference] = statistics.median(paired_cpu_ratios(runs, name, reference))
+            by_cpu[name, reference] = statistics.median(
+                paired_ratios(runs, name, reference, by_server_cpu)
+            )
             listed = ", ".join(f"{r:.3f}" for r in paired)
             lines.append(
                 f"{name} / {reference}, round by round: {listed}; "
@@ -164,11 +175,11 @@ def table(
     lines.append("")
 
     def ratio(name: str, reference: str) -> float:
-        computed = results[name].rps / results[reference].rps
+        computed = by_requests(results[name], results[reference])
         return ratios.get((name, reference), computed)
 
     def cpu_ratio(name: str, reference: str) -> float:
-        computed = results[reference].cpu_us / results[name].cpu_us
+        computed = by_server_cpu(results[name], results[reference])
         return by_cpu.get((name, reference), computed)
 
     floor = results.get("floor")

@@ -38,6 +38,14 @@ def test_every_row_gets_its_rounds_paired_with_the_floors_rows_without_a_target_
     assert "def-info / floor: 0.900 (target >= 0.95) BELOW TARGET" in text
 
 
+def test_one_pairing_gives_the_rounds_by_requests_and_by_server_cpu() -> None:
+    runs = {"floor": [run(1000, 300), run(800, 330)], "def": [run(900, 360), run(880, 300)]}
+    assert report.paired_ratios(runs, "def", "floor") == pytest.approx([0.9, 1.1])
+    by_cpu = report.paired_ratios(runs, "def", "floor", report.by_server_cpu)
+    assert by_cpu == pytest.approx([300 / 360, 330 / 300])
+    assert not hasattr(report, "paired_cpu_ratios")  # the pairing is written once
+
+
 def test_a_made_up_log_of_three_rounds_reads_as_its_rounds_paired_by_hand(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
