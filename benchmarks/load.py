@@ -661,7 +661,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = {name: median_run(found_runs) for name, found_runs in runs.items()}
     lines, ratios, by_cpu = round_by_round(runs)
     if args.rounds > 1:
-        print(f"\n(each row: the round with the median requests/s of {args.rounds})")
+        middle = ", the lower middle one" if args.rounds % 2 == 0 else ""
+        print(f"\n(each row: the round with the median requests/s of {args.rounds}{middle})")
         print("\n".join(lines))
     print()
     print(table(results, ratios, by_cpu))

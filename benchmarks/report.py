@@ -118,7 +118,7 @@ def round_by_round(
 ) -> tuple[list[str], dict[tuple[str, str], float], dict[tuple[str, str], float]]:
     """Every row's ratios to the floor (bare and the floor but) and to its ``@before`` twin,
     from the rounds paired: a line a pair listing each round's, and the medians of the rounds'
-    own ratios of requests/s and of server CPU a request.
+    own ratios of requests/s and of server CPU a request (the lower middle of an even number).
 
     Paired, not median over median: a row's median round and the floor's may be different
     rounds, minutes apart on a machine whose speed drifts (perf20's ``def-docker`` read 1.005 of
@@ -133,8 +133,11 @@ def round_by_round(
             paired = paired_ratios(runs, name, reference)
             if not paired:
                 continue
-            ratios[name, reference] = statistics.median(paired)
-            by_cpu[name, reference] = statistics.median(
+            # median_low: of an even number of rounds the lower middle one, as `median_run`
+            # keeps the lower middle run for the table; a mean of the two middle ones is a
+            # figure no round measured.
+            ratios[name, reference] = statistics.median_low(paired)
+            by_cpu[name, reference] = statistics.median_low(
                 paired_ratios(runs, name, reference, by_server_cpu)
             )
             listed = ", ".join(f"{r:.3f}" for r in paired)

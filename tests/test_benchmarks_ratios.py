@@ -46,6 +46,21 @@ def test_one_pairing_gives_the_rounds_by_requests_and_by_server_cpu() -> None:
     assert not hasattr(report, "paired_cpu_ratios")  # the pairing is written once
 
 
+def test_of_an_even_number_of_rounds_the_ratio_is_the_lower_middle_as_the_run_is() -> None:
+    # The table's run of four is the lower middle one (def's 880); its ratios are the lower
+    # middle of the rounds' own too (0.9 of 0.8, 0.9, 1.1, 1.2; by CPU 0.9 of 0.8, 0.9, 1, 1.2),
+    # not the mean of the two middle ones (1.0 and 0.95), which no round measured.
+    runs = {
+        "floor": [run(1000, 300), run(1000, 300), run(800, 300), run(800, 300)],
+        "def": [run(800, 375), run(900, 333.3), run(880, 300), run(960, 250)],
+    }
+    assert report.median_run(runs["def"]).rps == 880
+    lines, ratios, by_cpu = report.round_by_round(runs)
+    assert "def / floor, round by round: 0.800, 0.900, 1.100, 1.200; median 0.900" in lines
+    assert ratios["def", "floor"] == pytest.approx(0.9)
+    assert by_cpu["def", "floor"] == pytest.approx(0.9, abs=1e-3)
+
+
 def test_a_made_up_log_of_three_rounds_reads_as_its_rounds_paired_by_hand(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -94,10 +109,11 @@ def test_a_row_and_its_before_twin_are_paired_round_by_round() -> None:
         "def-docker@before": [run(600, 150), run(900, 200)],
     }
     lines, ratios, by_cpu = report.round_by_round(runs)
-    assert "def-docker / def-docker@before, round by round: 1.500, 0.889; median 1.194" in lines
-    assert by_cpu["def-docker", "def-docker@before"] == pytest.approx(1.75)
+    # Of two rounds, the lower one (as the table's run of each row is its lower one).
+    assert "def-docker / def-docker@before, round by round: 1.500, 0.889; median 0.889" in lines
+    assert by_cpu["def-docker", "def-docker@before"] == pytest.approx(1.5)
     text = report.table({name: found[0] for name, found in runs.items()}, ratios, by_cpu)
-    assert "def-docker / def-docker@before: 1.194; by server CPU per request 1.750" in text
+    assert "def-docker / def-docker@before: 0.889; by server CPU per request 1.500" in text
 
 
 def test_the_instruction_counts_print_the_before_counts_beside_the_ratios(
