@@ -1,6 +1,6 @@
 """What `load.py` prints of its runs: the median run of each row, the rounds' ratios paired
-with the floor's, the Markdown table with each ratio against its target, and the versions and
-machine the figures come from (no server is started here)."""
+with those of the row each is read against, the Markdown table with each ratio against its
+target, and the versions and machine the figures come from (no server is started here)."""
 
 from __future__ import annotations
 
@@ -113,12 +113,29 @@ def paired_ratios(
 Ratios = Mapping[tuple[str, str], float]
 
 
+def against_floor(name: str) -> bool:
+    """Whether row ``name`` is read against the floor: not bare or the floor itself, not the
+    ASK SDK (read as `SDK_ROW`'s reference), not a row of several workers (unpinned: read by
+    server CPU a request against its one-worker row), not an ``@before`` twin (read against
+    its row)."""
+    return (
+        name not in ("bare", "floor", "ask-sdk")
+        and not name.endswith(BEFORE)
+        and row(name).one_worker is None
+    )
+
+
 def round_by_round(
     runs: Mapping[str, Sequence[LoadResult]],
 ) -> tuple[list[str], dict[tuple[str, str], float], dict[tuple[str, str], float]]:
-    """Every row's ratios to the floor (bare and the floor but) and to its ``@before`` twin,
-    from the rounds paired: a line a pair listing each round's, and the medians of the rounds'
-    own ratios of requests/s and of server CPU a request (the lower middle of an even number).
+    """Each row's ratios to what it is read against, from the rounds paired: a line a pair
+    listing each round's, and the medians of the rounds' own ratios of requests/s and of server
+    CPU a request (the lower middle of an even number).
+
+    A row to the floor (`against_floor`) and to its ``@before`` twin, `SDK_ROW` to the ASK SDK,
+    both ways; a row of several workers to its one-worker row by server CPU a request alone,
+    keyed (one-worker row, row) and printed as the table's target reads it (row over one-worker
+    row).
 
     Paired, not median over median: a row's median round and the floor's may be different
     rounds, minutes apart on a machine whose speed drifts (perf20's ``def-docker`` read 1.005 of
@@ -127,24 +144,33 @@ def round_by_round(
     lines: list[str] = []
     ratios: dict[tuple[str, str], float] = {}
     by_cpu: dict[tuple[str, str], float] = {}
+
+    def listed(paired: list[float], median: float) -> str:
+        return f"round by round: {', '.join(f'{r:.3f}' for r in paired)}; median {median:.3f}"
+
     for name in runs:
-        references = [] if name in ("bare", "floor") else ["floor"]
-        for reference in [*references, name + BEFORE]:
-            paired = paired_ratios(runs, name, reference)
+        pairs = [(name, "floor")] if against_floor(name) else []
+        pairs.append((name, name + BEFORE))
+        if name == "ask-sdk":
+            pairs.append((SDK_ROW, name))
+        for ours, reference in pairs:
+            paired = paired_ratios(runs, ours, reference)
             if not paired:
                 continue
             # median_low: of an even number of rounds the lower middle one, as `median_run`
             # keeps the lower middle run for the table; a mean of the two middle ones is a
             # figure no round measured.
-            ratios[name, reference] = statistics.median_low(paired)
-            by_cpu[name, reference] = statistics.median_low(
-                paired_ratios(runs, name, reference, by_server_cpu)
+            ratios[ours, reference] = statistics.median_low(paired)
+            by_cpu[ours, reference] = statistics.median_low(
+                paired_ratios(runs, ours, reference, by_server_cpu)
             )
-            listed = ", ".join(f"{r:.3f}" for r in paired)
-            lines.append(
-                f"{name} / {reference}, round by round: {listed}; "
-                f"median {ratios[name, reference]:.3f}"
-            )
+            lines.append(f"{ours} / {reference}, {listed(paired, ratios[ours, reference])}")
+        one_worker = row(name).one_worker
+        paired = [] if one_worker is None else paired_ratios(runs, one_worker, name, by_server_cpu)
+        if one_worker is not None and paired:
+            by_cpu[one_worker, name] = statistics.median_low(paired)
+            median = by_cpu[one_worker, name]
+            lines.append(f"{name} / {one_worker}, server CPU per request, {listed(paired, median)}")
     return lines, ratios, by_cpu
 
 
@@ -153,8 +179,9 @@ def table(
     ratios: Ratios | None = None,
     by_cpu: Ratios | None = None,
 ) -> str:
-    """The results as a Markdown table, then each row's ratios to the floor (against its target,
-    if it has one) and to its ``@before`` twin.
+    """The results as a Markdown table, then each row's ratios to what it is read against
+    (`round_by_round`'s pairs): to the floor (against its target, if it has one), to its
+    ``@before`` twin, a row of several workers to its one-worker row, `SDK_ROW` to the SDK.
 
     ``ratios`` and ``by_cpu`` map (row, reference row) to a ratio of requests/s and of server
     CPU a request that replaces the one computed from ``results`` (`round_by_round`'s: the
@@ -186,9 +213,9 @@ def table(
         return by_cpu.get((name, reference), computed)
 
     floor = results.get("floor")
-    for name, result in results.items():
+    for name in results:
         spec = row(name)
-        if floor is not None and name not in ("bare", "floor"):
+        if floor is not None and against_floor(name):
             value = ratio(name, "floor")
             against = ""
             if spec.target is not None:
@@ -199,7 +226,7 @@ def table(
                 f"by server CPU per request {cpu_ratio(name, 'floor'):.3f}"
             )
         if spec.one_worker is not None and spec.one_worker in results:
-            value = result.cpu_us / results[spec.one_worker].cpu_us
+            value = cpu_ratio(spec.one_worker, name)
             verdict = "OK" if value <= WORKERS_TARGET else "ABOVE TARGET"
             lines.append(
                 f"{name} / {spec.one_worker}, server CPU per request: {value:.3f} "
@@ -213,7 +240,7 @@ def table(
             )
     sdk, ours = results.get("ask-sdk"), results.get(SDK_ROW)
     if sdk and ours:
-        sdk_ratio = ours.rps / sdk.rps
+        sdk_ratio = ratio(SDK_ROW, "ask-sdk")
         verdict = "OK" if sdk_ratio > SDK_TARGET else "BELOW TARGET"
         lines.append(f"{SDK_ROW} / ASK SDK: {sdk_ratio:.1f}x (target > {SDK_TARGET:g}x) {verdict}")
     return "\n".join(lines).rstrip()

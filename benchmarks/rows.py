@@ -128,8 +128,10 @@ DEFAULT_ROWS: Final = ("bare", "floor", "async", "def", "def-info", "def-json")
 
 
 def row(name: str) -> Row:
-    """The row ``name``, or the row it is the ``@before`` twin of (retitled)."""
+    """The row ``name``, or the row it is the ``@before`` twin of (retitled; with no target and
+    no one-worker row: a twin is read against its own row alone)."""
     if name.endswith(BEFORE):
         base = ROWS[name.removesuffix(BEFORE)]
-        return dataclasses.replace(base, title=f"{base.title}, --compare-with", target=None)
+        title = f"{base.title}, --compare-with"
+        return dataclasses.replace(base, title=title, target=None, one_worker=None)
     return ROWS[name]

@@ -116,6 +116,40 @@ def test_a_row_and_its_before_twin_are_paired_round_by_round() -> None:
     assert "def-docker / def-docker@before: 0.889; by server CPU per request 1.500" in text
 
 
+def test_each_row_is_paired_only_with_what_it_is_measured_against() -> None:
+    # A twin with its row, not the floor; the unpinned two-worker row by server CPU a request
+    # with its one-worker row (requests/s cannot show scaling); the SDK as async's reference.
+    runs = {
+        "floor": [run(1000, 300), run(800, 330), run(900, 310)],
+        "async": [run(900, 200), run(880, 210), run(870, 220)],
+        "def-info": [run(700, 400), run(720, 380), run(810, 360)],
+        "def-info-2w": [run(1300, 420), run(1000, 400), run(1200, 450)],
+        "ask-sdk": [run(20, 9000), run(30, 8000), run(25, 7000)],
+        "async@before": [run(800, 250), run(900, 230), run(860, 240)],
+        "def-info-2w@before": [run(1300, 420), run(1000, 400), run(1200, 450)],
+    }
+    lines, ratios, by_cpu = report.round_by_round(runs)
+    assert not [line for line in lines if line.startswith(("def-info-2w / floor", "ask-sdk /"))]
+    assert not [line for line in lines if line.startswith(("async@", "def-info-2w@"))]
+    assert "async / async@before, round by round: 1.125, 0.978, 1.012; median 1.012" in lines
+    assert (
+        "def-info-2w / def-info, server CPU per request, round by round: 1.050, 1.053, 1.250; "
+        "median 1.053" in lines
+    )
+    assert "async / ask-sdk, round by round: 45.000, 29.333, 34.800; median 34.800" in lines
+    results = {name: report.median_run(found) for name, found in runs.items()}
+    text = report.table(results, ratios, by_cpu)
+    twins = ("async@", "def-info-2w@")
+    assert not [line for line in text.splitlines() if line.startswith(("ask-sdk /", *twins))]
+    assert "def-info-2w / floor" not in text
+    assert "def-info-2w / def-info, server CPU per request: 1.053 (target <= 1.10) OK" in text
+    # Paired, not async's median round over the SDK's (880 / 25 = 35.2, OK), which the table
+    # reads without rounds; likewise the two-worker row (450 / 380 = 1.184, above its target).
+    assert "async / ASK SDK: 34.8x (target > 35x) BELOW TARGET" in text
+    assert "async / ASK SDK: 35.2x (target > 35x) OK" in report.table(results)
+    assert "server CPU per request: 1.184 (target <= 1.10) ABOVE" in report.table(results)
+
+
 def test_the_instruction_counts_print_the_before_counts_beside_the_ratios(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
