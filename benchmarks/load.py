@@ -9,14 +9,19 @@ From the repository root, with alexaskill installed (``pip install -e .``) or ``
 
 What one invocation does, for each server in turn: make a throwaway signing PKI (`TestPKI`) and
 write its public half for the server; start the server (uvicorn, one worker, access log off,
-the same ``--loop`` and ``--http`` for all; pinned to CPU 1 with ``taskset`` when there are two
-CPUs, the load generator on CPU 0); check it answers correctly (a signed launch and a signed
-intent answer 200 with speech, a tampered body gets 400); sign a pool of fresh ~2.8 KB
-envelopes (timestamps expire after 150 s); warm up; drive it with ``wrk`` (32 connections,
-a Lua script cycling through the pre-signed requests) for a fixed time; stop it. Then print
+at ``--log-level=warning``, the same ``--loop`` and ``--http`` for all, but for the rows that
+take the Docker image's options, ``def-serve`` (``alexaskill serve`` with its defaults), the
+SDK (gunicorn) and ``def-info-2w`` (two workers); pinned to CPU 1 with ``taskset`` when there
+are two CPUs, the load generator on CPU 0, but for the rows of several workers); check it
+answers correctly (a signed launch and a signed intent answer 200 with speech, a tampered body
+gets 400); sign a pool of fresh ~2.8 KB envelopes (timestamps expire after 150 s); warm up;
+drive it with ``wrk`` (32 connections, a Lua script cycling through the pre-signed requests)
+for a fixed time; stop it. Then print
 requests/s, p50 and p99 latency, the CPU each side used, the share of the bare Starlette row and
-each row's ratio to the verify + parse floor (against its target, `rows.ROWS`, if it has one): with
-``--rounds``, each round's ratio and their median (`report.round_by_round`).
+each row's ratio to what it is read against: the verify + parse floor (against its target,
+`rows.ROWS`, if it has one), its ``@before`` twin, the one-worker row by server CPU a request for
+a row of several workers, the SDK for ``async``; with ``--rounds``, each round's ratio and their
+median (`report.round_by_round`).
 
 Servers (``benchmarks/servers``): ``bare`` (Starlette, no work), ``floor`` (Starlette + one RSA
 verify + ``json.loads``); the weather skill, verification on, with ``async def`` handlers
