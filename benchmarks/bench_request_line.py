@@ -243,14 +243,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(child(args.child, name, args.requests, args.concurrency)))
         return 0
     sys.path.insert(0, str(ROOT))
-    from benchmarks.load import _before_path
     from benchmarks.report import describe_checkout
+    from benchmarks.serving import before_path
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="alexaskill-line-") as tmp:
         paths = {name: str(ROOT) for name in args.rows}
         if args.compare_with is not None:
-            shim = str(_before_path(args.compare_with, Path(tmp)))
+            shim = str(before_path(args.compare_with, Path(tmp)))
             paths.update({f"{name}@before": shim for name in args.rows})
         runs: dict[str, list[dict[str, float]]] = {name: [] for name in paths}
         for round_ in range(args.rounds):
@@ -285,13 +285,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def print_counts(before: Path | None) -> int:
     """Print `count_line`'s table, this checkout's and ``before``'s."""
     sys.path.insert(0, str(ROOT))
-    from benchmarks.load import _before_path
     from benchmarks.report import describe_checkout
+    from benchmarks.serving import before_path
 
     with tempfile.TemporaryDirectory(prefix="alexaskill-line-") as tmp:
         counts = {"this checkout": count_line(str(ROOT))}
         if before is not None:
-            counts["before"] = count_line(str(_before_path(before, Path(tmp))))
+            counts["before"] = count_line(str(before_path(before, Path(tmp))))
     print(f"alexaskill: {describe_checkout(ROOT)}")
     if before is not None:
         print(f"before: alexaskill from {describe_checkout(before)}")

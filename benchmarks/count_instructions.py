@@ -50,7 +50,7 @@ ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 def child(work_dir: Path, rows: Sequence[str], requests: int) -> None:
     """Serve ``rows`` in-process, a dump of callgrind's counters after each (under valgrind).
 
-    The packages come from ``PYTHONPATH``: this checkout, or `load._before_path`'s links.
+    The packages come from ``PYTHONPATH``: this checkout, or `serving.before_path`'s links.
     """
     from benchmarks.envelopes import SignedRequest
     from benchmarks.profile_hot_path import asgi_scope
@@ -224,8 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("valgrind is not installed: apt-get install valgrind (Debian)", file=sys.stderr)
         return 2
     sys.path.insert(0, str(ROOT))
-    from benchmarks.load import _before_path
     from benchmarks.report import describe_checkout
+    from benchmarks.serving import before_path
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="alexaskill-count-") as tmp:
@@ -234,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         before: dict[str, float] = {}
         compared = [name for name in args.rows if name in OURS]
         if args.compare_with is not None and compared:
-            shim = _before_path(args.compare_with, work_dir)
+            shim = before_path(args.compare_with, work_dir)
             before = count(compared, args.requests, work_dir / "pki", work_dir, str(shim))
     print(f"alexaskill: {describe_checkout(ROOT)}")
     if args.compare_with is not None:

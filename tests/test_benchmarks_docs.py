@@ -14,7 +14,7 @@ from benchmarks import load, rows
 BENCHMARKS = load.ROOT / "benchmarks"
 README = BENCHMARKS / "README.md"
 #: The load harness's modules, whose names the documents give as ``module.name``.
-HARNESS = ("load", "rows", "report", "wrk", "envelopes")
+HARNESS = ("load", "rows", "report", "serving", "wrk", "envelopes")
 
 
 def top_level_names(module: str) -> set[str]:

@@ -87,6 +87,18 @@ def test_no_module_is_longer_than_the_limit() -> None:
     assert too_long == {}, f"modules over {MAX_MODULE_LINES} lines: {too_long}"
 
 
+def test_no_benchmark_module_is_longer_than_the_limit() -> None:
+    # The same limit for the benchmark harness (benchmarks/load.py had grown to 688 lines).
+    benchmarks = PACKAGE.parent / "benchmarks"
+    lengths = {
+        path.relative_to(PACKAGE.parent).as_posix(): len(path.read_text().splitlines())
+        for path in sorted(benchmarks.rglob("*.py"))
+    }
+    assert "benchmarks/load.py" in lengths  # the walk finds them
+    too_long = {name: lines for name, lines in lengths.items() if lines > MAX_MODULE_LINES}
+    assert too_long == {}, f"modules over {MAX_MODULE_LINES} lines: {too_long}"
+
+
 def module_map() -> list[tuple[set[str], str]]:
     """The rows of README's module map, top to bottom: the modules each names in its first
     column (``models``, ``cli``), and the whole row."""

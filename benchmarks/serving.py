@@ -1,0 +1,251 @@
+"""How `load.py` serves its rows: each row's command and environment, a server started on
+127.0.0.1 (pinned where it has one worker), waited for until it answers, and stopped.
+
+`count_stack.py`, `count_instructions.py`, `bench_request_line.py` and `bench_response_writes.py`
+start or find their servers with these too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+import certifi
+
+from benchmarks.rows import BEFORE, IMAGE_LOOP, row
+from benchmarks.servers import PKI_ENV
+from benchmarks.wrk import BenchmarkError
+
+ROOT: Final = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def event_loop_and_parser() -> tuple[str, str]:
+    """What uvicorn's ``auto`` picks here (uvloop and httptools when installed), made explicit."""
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    parser = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    return loop, parser
+
+
+@dataclass
+class ServerSpec:
+    """How to start one server."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    verifies: bool = True
+    #: Pinned to the server CPU (one worker); several workers run on every CPU.
+    pinned: bool = True
+
+
+def server_specs(
+    names: Sequence[str],
+    pki_dir: Path,
+    loop: str,
+    parser: str,
+    ask_sdk: Path | None,
+    *,
+    minimal_pki: bool = False,
+    before: Path | None = None,
+    work_dir: Path | None = None,
+    tls: Path | None = None,
+) -> list[ServerSpec]:
+    """The commands (without port and pinning) for the servers named.
+
+    ``before``: a checkout of another commit; a row named ``<row>@before`` is served like
+    ``<row>``, by this checkout's server module and example, with that checkout's alexaskill
+    (a link to it under ``work_dir`` comes first on ``PYTHONPATH``): the difference between the
+    two rows is the framework's.
+    """
+    tls_options: list[str] = []
+    if tls is not None:  # uvicorn terminates TLS itself (README: serving on port 443)
+        tls_options = [f"--ssl-keyfile={tls / 'key.pem'}", f"--ssl-certfile={tls / 'cert.pem'}"]
+    specs = []
+    for name in names:
+        spec = row(name)
+        app_dir = ROOT
+        if name.endswith(BEFORE):
+            app_dir = before_path(before, work_dir)
+        env = {PKI_ENV: str(pki_dir), "PYTHONPATH": str(app_dir), **spec.env}
+        if spec.module is None:
+            if ask_sdk is None:
+                raise BenchmarkError("the ask-sdk row needs --ask-sdk VENV (see README)")
+            if tls is not None:
+                raise BenchmarkError("--tls serves the uvicorn rows only, not ask-sdk")
+            command = [
+                str(ask_sdk / "bin" / "gunicorn"),
+                "--workers=1",
+                "--worker-class=sync",
+                "--log-level=warning",
+                "--chdir",
+                str(ROOT),
+                "benchmarks.servers.ask_sdk:create_app()",
+            ]
+            # The SDK's trust store (oscrypto) reads this file instead of the system bundle: by
+            # default a bundle of the size it has in production (certifi's roots) plus the test
+            # root; with minimal_pki the test root alone. The SDK's certvalidator indexes every
+            # root of the store on every request, so the size of the store shows.
+            trust = pki_dir / "ask-sdk-trust.pem"
+            roots = (pki_dir / "root.pem").read_bytes()
+            if not minimal_pki:
+                roots = Path(certifi.where()).read_bytes() + roots
+            trust.write_bytes(roots)
+            env["SSL_CERT_FILE"] = str(trust)
+            env["PYTHONWARNINGS"] = "ignore"
+        elif spec.serve:
+            # -P: the working directory (this checkout) does not come first on the path, so
+            # that an @before row imports the other checkout's alexaskill from PYTHONPATH; this
+            # checkout on it too keeps serve from putting the working directory first.
+            env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys((str(app_dir), str(ROOT))))
+            app = f"benchmarks.servers.serve_{spec.module}:skill"
+            command = [sys.executable, "-P", "-m", "alexaskill", "serve", app, *tls_options]
+        else:
+            command = [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                f"benchmarks.servers.{spec.module}:create_app",
+                "--app-dir",
+                str(app_dir),
+                "--no-access-log",
+                "--log-level=warning",
+                f"--loop={loop}",
+                f"--http={parser}",
+            ]
+            if spec.workers > 1:
+                command.append(f"--workers={spec.workers}")
+            options = [
+                option
+                for option in spec.options
+                if option != IMAGE_LOOP or (app_dir / "alexaskill" / "loops.py").exists()
+            ]
+            replaced = {option.split("=")[0] for option in options}
+            command = [arg for arg in command if arg.split("=")[0] not in replaced]
+            command += [*options, *tls_options]
+        specs.append(
+            ServerSpec(name, command, env, verifies=spec.verifies, pinned=spec.workers == 1)
+        )
+    return specs
+
+
+def before_path(before: Path | None, work_dir: Path | None) -> Path:
+    """A directory of links: ``before``'s alexaskill and examples, this checkout's benchmarks.
+
+    It goes first on the server's path (``--app-dir``, which uvicorn puts before everything
+    else) so that the other checkout's alexaskill is the one imported, with the example of its
+    time (whose helpers the server modules take; their handlers are this checkout's).
+    """
+    if before is None or work_dir is None:
+        raise BenchmarkError("the @before rows need --compare-with DIR")
+    package = before.resolve() / "alexaskill"
+    if not (package / "__init__.py").is_file():
+        raise BenchmarkError(f"{before} is not a checkout of alexaskill")
+    shim = work_dir / "before-path"
+    shim.mkdir(exist_ok=True)
+    for name, target in (
+        ("alexaskill", package),
+        ("benchmarks", ROOT / "benchmarks"),
+        ("examples", before.resolve() / "examples"),
+    ):
+        link = shim / name
+        if not link.exists():
+            link.symlink_to(target, target_is_directory=True)
+    return shim
+
+
+@contextlib.contextmanager
+def running(
+    spec: ServerSpec, port: int, cpu: int | None, log: Path, *, tls: bool = False
+) -> Iterator[int]:
+    """Start ``spec`` on ``port`` (pinned to ``cpu``), wait until it answers; yield its pid.
+
+    The server is stopped (SIGTERM, then SIGKILL after 5 s) however the block ends.
+    """
+    if spec.command[0].endswith("gunicorn"):
+        command = [*spec.command[:1], f"--bind=127.0.0.1:{port}", *spec.command[1:]]
+    else:
+        command = [*spec.command, "--host=127.0.0.1", f"--port={port}"]
+    if cpu is not None and spec.pinned:
+        command = ["taskset", "-c", str(cpu), *command]
+    # The request log's settings come from the row alone, never from the calling shell.
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**inherited, **spec.env},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_listening(process, port, log, tls=tls)
+        yield process.pid
+    finally:
+        stop(process)
+
+
+def wait_until_listening(
+    process: subprocess.Popen[bytes], port: int, log: Path, *, tls: bool = False
+) -> None:
+    """Return once 127.0.0.1:``port`` answers HTTP (over TLS with ``tls``); `BenchmarkError` if
+    the server died first."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchmarkError(f"server exited ({process.returncode}):\n{log_tail(log)}")
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", port), timeout=1) as raw,
+            unchecked_tls().wrap_socket(raw) if tls else contextlib.nullcontext(raw) as sock,
+        ):
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            if sock.recv(16).startswith(b"HTTP/1."):
+                return
+        time.sleep(0.1)
+    raise BenchmarkError(f"server did not answer within 30 s:\n{log_tail(log)}")
+
+
+def stop(process: subprocess.Popen[bytes], grace: float = 5.0) -> None:
+    """Stop a server this harness started: SIGTERM, and SIGKILL if it lingers ``grace`` s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def log_tail(log: Path, lines: int = 20) -> str:
+    """The last ``lines`` lines of a server's ``log`` (empty if it cannot be read)."""
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def unchecked_tls() -> ssl.SSLContext:
+    """A TLS client context that leaves the certificate unchecked (`load.self_signed`'s)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
