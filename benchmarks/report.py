@@ -133,9 +133,9 @@ def round_by_round(
     CPU a request (the lower middle of an even number).
 
     A row to the floor (`against_floor`) and to its ``@before`` twin, `SDK_ROW` to the ASK SDK,
-    both ways; a row of several workers to its one-worker row by server CPU a request alone,
-    keyed (one-worker row, row) and printed as the table's target reads it (row over one-worker
-    row).
+    by requests/s and by server CPU a request; a row of several workers to its one-worker row by
+    server CPU a request alone (unpinned, its requests/s cannot show scaling), keyed (one-worker
+    row, row) and printed as the table's target reads it (row over one-worker row).
 
     Paired, not median over median: a row's median round and the floor's may be different
     rounds, minutes apart on a machine whose speed drifts (perf20's ``def-docker`` read 1.005 of
@@ -166,11 +166,10 @@ def round_by_round(
             )
             lines.append(f"{ours} / {reference}, {listed(paired, ratios[ours, reference])}")
         one_worker = row(name).one_worker
-        paired = [] if one_worker is None else paired_ratios(runs, one_worker, name, by_server_cpu)
-        if one_worker is not None and paired:
-            by_cpu[one_worker, name] = statistics.median_low(paired)
-            median = by_cpu[one_worker, name]
-            lines.append(f"{name} / {one_worker}, server CPU per request, {listed(paired, median)}")
+        cpu = paired_ratios(runs, one_worker, name, by_server_cpu) if one_worker else []
+        if one_worker and cpu:
+            by_cpu[one_worker, name] = median = statistics.median_low(cpu)
+            lines.append(f"{name} / {one_worker}, server CPU per request, {listed(cpu, median)}")
     return lines, ratios, by_cpu
 
 
