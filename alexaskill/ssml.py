@@ -34,7 +34,8 @@ and ``join``: when a side is a ``<speak>`` document, the result is one document 
 A part with a DOCTYPE is refused where it is composed: Alexa's SSML has none, and it cannot
 stand inside the composed root; so is an `Ssml` part that leaves a comment, a CDATA section or a
 processing instruction open, which would swallow what follows it, or that ends in markup cut
-short (``a <!-``, ``<bre``), which the text after it would finish (by `speak`, the element
+short (``a <!-``, ``<bre``), or holds some that a ``<speak>`` tag composing drops ends
+(``<speak>x <p</speak>``), which the text after it would finish (by `speak`, the element
 builders, ``+``, ``*`` and ``join`` alike, naming the part). A plain ``str`` part is text,
 escaped: its ``<!--`` opens nothing, nor does it finish a part's.
 

@@ -166,16 +166,17 @@ def _unwrap(part: str) -> str:
     if "speak" not in part and "<?xml" not in part and "<!DOCTYPE" not in part:  # the usual
         return str(part)
     if not _is_document(part):
-        if "<?xml" in part:
-            for found in _UNWRAPPED.finditer(part):
-                # A declaration starting the fragment is its prolog, dropped; one after text
-                # or a tag would stand inside the composed root.
-                declaration = found.group(1) is None and found.group().startswith("<?")
-                if declaration and part[: found.start()].strip(" \t\r\n"):
-                    _refuse_dropped(part, found)
+        for found in _UNWRAPPED.finditer(part):
+            _refuse_cut_by(part, found)
+            # A declaration starting the fragment is its prolog, dropped; one after text or a
+            # tag would stand inside the composed root.
+            declaration = found.group(1) is None and found.group().startswith("<?")
+            if declaration and part[: found.start()].strip(" \t\r\n"):
+                _refuse_dropped(part, found)
         return _UNWRAPPED.sub(_kept, part)
     root = _speak_root(part)
     for found in _UNWRAPPED.finditer(part, root):
+        _refuse_cut_by(part, found)
         _refuse_dropped(part, found)
     return _UNWRAPPED.sub(_kept, part[root:] if root > 0 else part)
 
@@ -193,7 +194,9 @@ def _refuse_left_open(part: str) -> None:
     if "<!" in part or "<?" in part:
         *_, last = _MARKUP.finditer(part)  # (it holds "<!" or "<?": a piece at least)
         piece = last.group()
-        if last.end() == len(part) and piece.startswith(("<!-", "<![", "<?")):
+        # A comment, CDATA section or instruction the scan ran to the end; not "<!->" or
+        # "<![CDATA>", a tag-like piece none of them, which the app says as "a '<!'".
+        if last.end() == len(part) and piece.startswith(("<!--", "<![CDATA[", "<?")):
             error = _left_open_error(part, last.start(), piece)
             if error is not None and "</speak>" not in piece and _speak_root(part) < 0:
                 # No root: the app wraps the part in one as written, whose end tag the piece
@@ -206,9 +209,21 @@ def _refuse_left_open(part: str) -> None:
         _refuse_cut_short(part)
 
 
+def _refuse_cut_by(part: str, found: re.Match[str]) -> None:
+    """`ResponseError` naming ``part`` (`_refuse_cut_short`) if what `_UNWRAPPED` found in it,
+    and composing drops, ends markup cut short (``<speak>x <p</speak>``, ``x <p<speak>y``): the
+    markup's ``<`` has no ``>`` after it before the piece, whose place the next text takes."""
+    if found.group(1) is not None:  # (kept: a comment, a CDATA section, an instruction)
+        return
+    cut = part.rfind("<", 0, found.start())
+    if cut >= 0 and part.find(">", cut, found.start()) < 0:
+        _refuse_cut_short(part)
+
+
 def _refuse_cut_short(part: str) -> None:
-    """`ResponseError` naming ``part``, which ends in markup cut short, in the words the app
-    says of it given as speech: the first fault of the document it is, or is wrapped in."""
+    """`ResponseError` naming ``part``, which ends in markup cut short (or holds some a root tag
+    composing drops ends), in the words the app says of it given as speech: the first fault of
+    the document it is, or is wrapped in."""
     if _speak_root(part) >= 0:
         error = _markup_fault(part)
     else:

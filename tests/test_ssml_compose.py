@@ -131,6 +131,46 @@ def test_an_ssml_part_ending_in_markup_cut_short_is_refused_in_the_apps_words(
     assert str(refused.value) == f"SSML part {part!r}: {_app_says(part)}"
 
 
+#: Parts whose markup cut short a ``<speak>`` tag that composing drops ended: the end tag of the
+#: part's root, or a stray root tag of a fragment (the text after it went into the markup).
+CUT_BY_A_ROOT_TAG = [
+    *("<speak>x <p</speak>", "<speak>x <</speak>", "<speak>x </p</speak>\n"),
+    *("<speak>x <!-</speak>", "<speak>x <![CDATA</speak>", "<!-- c --><speak>x <p</speak>"),
+    "<speak>a</speak> <p<speak>b</speak>",
+]
+#: The same, in a fragment: only the composers that unwrap it drop its stray root tags.
+FRAGMENT_CUT_BY_A_ROOT_TAG = ["x <p</speak>", "a <p</speak> >b</p>", "x <p<speak>y"]
+_UNWRAPPING = {
+    name: COMPOSERS[name]
+    for name in ("speak", "speak, last", "element", "part + document", "join of a document")
+}
+
+
+@pytest.mark.parametrize("part", CUT_BY_A_ROOT_TAG)
+@pytest.mark.parametrize("compose", COMPOSERS.values(), ids=COMPOSERS.keys())
+def test_a_document_part_whose_root_tag_ends_markup_cut_short_is_refused_in_the_apps_words(
+    compose: Callable[[str], str], part: str
+) -> None:
+    # Composing drops the root's tags: speak(Ssml("<speak>x <p</speak>"), "y") sent
+    # "<speak>x <py</speak>", the next text in the tag; "<!-" was said as a processing
+    # instruction left open, where the app says "a '<!'".
+    with pytest.raises(ResponseError) as refused:
+        compose(Ssml(part))
+    assert str(refused.value) == f"SSML part {part!r}: {_app_says(part)}"
+
+
+@pytest.mark.parametrize("part", FRAGMENT_CUT_BY_A_ROOT_TAG)
+@pytest.mark.parametrize("compose", _UNWRAPPING.values(), ids=_UNWRAPPING.keys())
+def test_a_fragment_whose_stray_root_tag_ends_markup_cut_short_is_refused_in_the_apps_words(
+    compose: Callable[[str], str], part: str
+) -> None:
+    # speak(Ssml("a <p</speak> >b</p>")) sent "<speak>a <p >b</p></speak>": a tag made of
+    # markup the app refuses given as speech.
+    with pytest.raises(ResponseError) as refused:
+        compose(Ssml(part))
+    assert str(refused.value) == f"SSML part {part!r}: {_app_says(part)}"
+
+
 def test_plain_text_never_finishes_a_parts_markup() -> None:
     # speak(Ssml("a <!-"), "- b --", Ssml(">")) sent "<speak>a <!-- b --></speak>": the text
     # "- b --" finished the part's "<!-" into a comment, and "b" was never said; and
