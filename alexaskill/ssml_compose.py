@@ -8,6 +8,7 @@ The half of `alexaskill.ssml` that every builder stands on (`speak`, ``+``, ``*`
 from __future__ import annotations
 
 import enum
+import operator
 import re
 from collections.abc import Iterable
 from typing import Final, SupportsIndex
@@ -45,6 +46,10 @@ class Ssml(str):
         return NotImplemented
 
     def __mul__(self, count: SupportsIndex) -> Ssml:
+        if operator.index(count) <= 0:
+            # No copy of the part is placed: nothing of it is left open, cut short or made a
+            # root. The product is the join of as many copies, here the empty one, taken.
+            return _Checked("")
         if _is_document(self):
             return _made(f"<speak>{str.__mul__(_unwrap(self), count)}</speak>", (self,))
         _refuse_left_open(self)

@@ -157,6 +157,32 @@ def test_repetition_stays_ssml() -> None:
     assert 2 * Ssml("<break/>") == "<break/><break/>"
 
 
+def _made(compose: Callable[[], str]) -> tuple[type, str]:
+    """What ``compose`` makes (its type and text), or the error it raises (its type and words)."""
+    try:
+        made = compose()
+    except ResponseError as refused:
+        return ResponseError, str(refused)
+    return type(made), made
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        *("a <!--", "x<![CDATA[", "a <", "<bre", "<speak>a <!--", "<speak>x <p</speak>"),
+        *("<!DOCTYPE x><speak>a</speak>", "<speak>a</speak>", "<break/>", "a"),
+    ],
+)
+@pytest.mark.parametrize("count", [-1, 0, 1, 2])
+def test_a_product_is_the_join_of_as_many_copies(part: str, count: int) -> None:
+    # Ssml("a <!--") * 0 was refused, the part said to leave a comment open, though no copy of
+    # it is placed: an empty product has no part left open, as the empty join, taken, has none.
+    assert _made(lambda: Ssml(part) * count) == _made(lambda: Ssml("").join([Ssml(part)] * count))
+    assert _made(lambda: count * Ssml(part)) == _made(lambda: Ssml(part) * count)
+    if count <= 0:
+        assert Ssml(part) * count == ""
+
+
 def test_f_string_is_plain_text() -> None:
     # Documented: formatting yields a plain str, which speech treats as text.
     assert type(f"{Ssml('<break/>')}") is str
