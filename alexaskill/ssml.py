@@ -109,14 +109,20 @@ def _element(tag: str, attributes: dict[str, str], parts: Iterable[str]) -> Ssml
     return _made(f"<{tag}{attrs}>{_content(parts)}</{tag}>", parts)
 
 
+#: A tab, a newline and a carriage return as character references: XML's attribute-value
+#: normalisation reads each written as it is as a space, and a reference as its character.
+_WHITE_SPACE_KEPT: Final = str.maketrans({"\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+
+
 def _attribute(tag: str, name: str, value: str) -> str:
-    """An attribute's value, escaped. An attribute holds text, never markup: `Ssml` given is
-    read as the text it says, as XML reads it (`_xml_unescape`: ``&#x85;`` U+0085), then
-    escaped; one holding a tag is refused, and so is one with an ``&`` XML does not read
+    """An attribute's value, escaped, its white space as references (`_WHITE_SPACE_KEPT`): XML
+    reads the text given. An attribute holds text, never markup: `Ssml` given is read as the
+    text it says, as XML reads it (`_xml_unescape`: ``&#x85;`` U+0085, ``&#10;`` a newline),
+    then escaped; one holding a tag is refused, and so is one with an ``&`` XML does not read
     (HTML's ``&eacute;``, a bare ``&``: `_reference_error`), as `ssml_error` and Alexa refuse
     the value written by hand, in the same words but the advice (a str, not ssml.speak)."""
     if not isinstance(value, Ssml):
-        return escape(value)
+        return escape(value).translate(_WHITE_SPACE_KEPT)
     if "<" in value:
         raise ResponseError(
             f"SSML <{tag} {name}> is given markup ({str.__str__(value)[:40]!r}): an attribute "
@@ -126,7 +132,8 @@ def _attribute(tag: str, name: str, value: str) -> str:
     error = _reference_error(text, _ESCAPING_A_VALUE)  # (quick without an "&")
     if error is not None:
         raise ResponseError(f"SSML <{tag} {name}> value {text[:40]!r}: {error}")
-    return escape(_xml_unescape(text))  # (a plain str: its quotes and ">" escaped)
+    # (A plain str: its quotes and ">" escaped.)
+    return escape(_xml_unescape(text)).translate(_WHITE_SPACE_KEPT)
 
 
 def _choose(tag: str, attribute: str, value: str, allowed: Iterable[str]) -> str:

@@ -9,6 +9,7 @@ import datetime
 import enum
 import re
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -516,6 +517,27 @@ def test_an_attribute_given_ssml_reads_its_references_as_xml_does() -> None:
     # it (tests/test_xml_references.py).
     assert ssml.sub("x", Ssml("a&#x85;b")) == '<sub alias="a\x85b">x</sub>'
     assert ssml.sub("x", Ssml("&#150;")) == '<sub alias="\x96">x</sub>'
+
+
+@pytest.mark.parametrize(
+    ("value", "written", "text"),
+    [
+        (Ssml("a&#10;b"), "a&#10;b", "a\nb"),
+        (Ssml("a&#xA;b&#9;c&#13;d"), "a&#10;b&#9;c&#13;d", "a\nb\tc\rd"),
+        (Ssml("a\nb\tc"), "a&#10;b&#9;c", "a\nb\tc"),  # the text it says, as references
+        ("a\nb\tc", "a&#10;b&#9;c", "a\nb\tc"),
+    ],
+)
+def test_an_attribute_keeps_the_white_space_of_its_text(
+    value: str, written: str, text: str
+) -> None:
+    # Read as "a\nb", Ssml("a&#10;b") was written as a newline, which XML's attribute-value
+    # normalisation reads as a space, where the "&#10;" written by hand stays a newline.
+    element = ssml.sub("x", value)
+    assert element == f'<sub alias="{written}">x</sub>'
+    assert ElementTree.fromstring(element).get("alias") == text  # (as XML reads it)
+    assert ssml.ssml_error(ssml.speak(element)) is None
+    assert ssml.phoneme("x", value) == f'<phoneme alphabet="ipa" ph="{written}">x</phoneme>'
 
 
 def test_strip_tags_ends_a_processing_instruction_at_its_own_end() -> None:
