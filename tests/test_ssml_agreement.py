@@ -187,7 +187,7 @@ def documents(count: int, seed: int = 13) -> Iterator[str]:
     """``count`` documents, the same ones each run. Each says "Hi" first, and stays within a
     progressive response's 600 characters and an answer's 5 ``<audio>`` clips: limits of the
     speech as a whole, which the app and the checker hold it to by one check
-    (`alexaskill.ssml_limits`; tests/test_ssml.py), and a progressive response to its own."""
+    (`alexaskill.ssml_limits`; tests/test_ssml_limits.py), and a progressive response to its own."""
     rng = random.Random(seed)
     made = 0
     while made < count:
@@ -227,7 +227,7 @@ def verdicts(document: str) -> dict[str, bool]:
 def _several_documents(document: str) -> bool:
     """Whether the app refuses ``document`` for holding more than one root: a ``<speak>``
     inside or after it, or text after it. `ssml.speak` composes such markup into one
-    document by design (tests/test_ssml.py), so it is left out of its comparison."""
+    document by design (tests/test_ssml_compose.py), so it is left out of its comparison."""
     try:
         SsmlSpeech(Ssml(document))
     except ResponseError as error:

@@ -1,6 +1,6 @@
-"""Tests for alexaskill.ssml_compose: escaping, and how `Ssml` values compose (`ssml.speak`,
-``+``, ``*``, ``join``): documents unwrapped into one root, and what is refused of a part (a
-part that leaves markup open or cut short: tests/test_ssml_compose_open.py)."""
+"""Tests for alexaskill.ssml_compose: how `Ssml` values compose (`ssml.speak`, ``+``, ``*``,
+``join``): documents unwrapped into one root, and what is refused of a part (a part that leaves
+markup open or cut short: tests/test_ssml_compose_open.py; escaping: tests/test_ssml_escape.py)."""
 
 from __future__ import annotations
 
@@ -15,43 +15,7 @@ from alexaskill.exceptions import ResponseError
 from alexaskill.responses import SsmlSpeech
 from alexaskill.ssml import Ssml
 
-# --- escaping and composition -------------------------------------------------------------------
-
-
-def test_escape_replaces_the_five_xml_specials() -> None:
-    assert ssml.escape("""<a href="x">Tom & 'Jerry'</a>""") == (
-        "&lt;a href=&quot;x&quot;&gt;Tom &amp; &apos;Jerry&apos;&lt;/a&gt;"
-    )
-    assert type(ssml.escape("x")) is Ssml
-
-
-def test_plain_text_with_characters_xml_cannot_hold_still_makes_a_document() -> None:
-    # Text from a feed or a database may hold control characters (a form feed, an escape), which
-    # no XML document may: Alexa would refuse the SSML ("There was a problem with the requested
-    # skill's response"). Escaped text holds a space in their place; tab and newline stay.
-    text = "Page one\x0cPage two\x1b[0m, bell\x07 \x00end\ufffe\tnext\nline"
-    escaped = ssml.escape(text)
-    assert escaped == "Page one Page two [0m, bell   end \tnext\nline"
-    assert ssml.ssml_error(ssml.speak("Read: ", text)) is None
-    assert ssml.ssml_error(ssml.speak(ssml.sub("x", "alias\x0b"))) is None
-    assert ssml.ssml_error(ssml.speak(Ssml("<p>") + "a\x01b" + Ssml("</p>"))) is None
-
-
-def test_lone_surrogates_become_spaces_and_a_split_pair_its_character() -> None:
-    # A lone surrogate is no character: XML cannot hold it (nor UTF-8 encode it). A pair kept
-    # as two code units (as some decoders leave an emoji) is one character: it stays.
-    assert ssml.escape("lone \ud800 high, lone \udfff low") == "lone   high, lone   low"
-    assert ssml.escape("smile \ud83d\ude00") == "smile \U0001f600"
-    assert ssml.escape("back to front \ude00\ud83d!") == "back to front   !"
-    assert ssml.escape("\x01 then \ud83d\ude00 & \ud83d") == "  then \U0001f600 &amp;  "
-    document = ssml.speak("Say ", "cheese \ud83d\ude00\ud800")
-    assert document == "<speak>Say cheese \U0001f600 </speak>"
-    assert ssml.ssml_error(document) is None
-
-
-def test_escape_leaves_ssml_alone() -> None:
-    markup = Ssml("<break/>")
-    assert ssml.escape(markup) is markup
+# --- composition ----------------------------------------------------------------------------------
 
 
 def test_user_text_cannot_inject_tags() -> None:
@@ -190,6 +154,60 @@ def test_f_string_is_plain_text() -> None:
 
 def test_repr_shows_the_type() -> None:
     assert repr(Ssml("<p>x</p>")) == "Ssml('<p>x</p>')"
+
+
+@pytest.mark.parametrize(
+    "document",
+    ["<speak/>", "<speak />", "<speak xml:lang='en-US'/>", "<speak\n/>"],
+)
+def test_an_empty_speak_document_composes_without_a_nested_root(document: str) -> None:
+    # "<speak/>" was left inside the new root ("<speak><speak/>hi</speak>"): a <speak> nested
+    # in <speak>, where composing promises one document with one root.
+    empty = Ssml(document)
+    assert ssml.speak(empty, "hi") == "<speak>hi</speak>"
+    assert empty + "hi" == "<speak>hi</speak>"
+    assert "hi" + empty == "<speak>hi</speak>"
+    assert Ssml(" ").join([empty, "hi"]) == "<speak> hi</speak>"
+    assert empty * 2 == "<speak></speak>"
+
+
+@pytest.mark.parametrize(
+    ("document", "inner"),
+    [
+        ("<speak>Say <![CDATA[<speak>]]> now</speak>", "Say <![CDATA[<speak>]]> now"),
+        ("<speak>Say <![CDATA[</speak><speak/>]]></speak>", "Say <![CDATA[</speak><speak/>]]>"),
+        ("<speak>Hi<!-- <speak> --> there<!-- </speak> --></speak>", None),
+        ("<speak>Hi <![CDATA[<?xml version='1.0'?>]]><!-- <?xml version='1.0'?> --></speak>", None),
+        # (the prolog before the root is dropped, as ever: a processing instruction in it kept)
+        ("<!-- <speak> --><speak>Hi<?note <speak>?></speak>", "Hi<?note <speak>?>"),
+    ],
+)
+def test_only_real_speak_tags_are_unwrapped_not_their_text_in_a_comment_or_cdata(
+    document: str, inner: str | None
+) -> None:
+    # A <speak> (or an XML declaration) inside a CDATA section is text Alexa says, and inside a
+    # comment or a processing instruction text it skips: composing dropped it as if it were a
+    # real tag, changing what was said ("Say now") or written.
+    if inner is None:
+        inner = document.removeprefix("<speak>").removesuffix("</speak>")
+    for composed in (
+        ssml.speak(Ssml(document)),
+        Ssml(document) + "",
+        "" + Ssml(document),
+        Ssml("").join([Ssml(document)]),
+    ):
+        assert composed == f"<speak>{inner}</speak>", composed
+        assert ssml.ssml_error(composed) is None, composed
+        assert SsmlSpeech(composed).ssml == composed
+    assert ssml.p(Ssml(document)) == f"<p>{inner}</p>"
+
+
+def test_a_speak_root_with_a_greater_than_in_an_attribute_is_unwrapped_whole() -> None:
+    # XML allows ">" in a quoted attribute value; the root's start tag ended there, and the
+    # rest of it ('b">') was spoken.
+    document = Ssml("""<speak xml:lang="en-US" data-note='a>b'>Hi</speak>""")
+    assert ssml.speak(document, " there") == "<speak>Hi there</speak>"
+    assert ssml.p(document) == "<p>Hi</p>"
 
 
 # --- speak ----------------------------------------------------------------------------------------
