@@ -1,0 +1,397 @@
+"""The kernel's counters of whole servers under wrk, per request: CPU time, faults, switches, calls.
+
+`count_stack.py` counts a server's user-space instructions (valgrind), where the ``async`` row
+reads at or below the floor's, yet under `load.py` it serves 0.88-0.95 of the floor and spends
+~10% more server CPU a request. This script reads what valgrind does not see, from counts a
+loaded machine moves less than it moves time: each `load.py` row's server started as `load.py`
+starts it (`load.server_specs`, `load.running`: the same command, pinning and environment),
+checked, warmed up, then driven by wrk for a fixed time (`wrk.run_wrk`), while the server's
+``/proc/<pid>/stat``, ``/proc/<pid>/status`` and every thread's ``/proc/<pid>/task/*/stat`` and
+``status`` are read before and after. Per request served: user and system time, minor and major
+page faults, voluntary and involuntary context switches (summed over the threads: the process's
+``status`` gives its first thread's alone), and the threads at the end; each thread group (by
+its name) apart, so that a switch or a fault has an owner. Rows are interleaved, every other
+round in reverse, for ``--rounds`` rounds, and each ratio to the floor is the median of the
+rounds' own (a round's rows run minutes closer together than one row's rounds).
+
+Then, unless ``--no-strace``, a separate short round of each row under ``strace -c -f -p``:
+system calls per request, by name (strace slows the server many times over: its CPU figures
+are not read, only its counts).
+
+Run from the repository root, with wrk (and strace) installed::
+
+    python benchmarks/server_counters.py                       # floor, async, def, def-info
+    python benchmarks/server_counters.py --rows floor async --rounds 5 --duration 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from alexaskill.testing import TestPKI
+from benchmarks import load
+from benchmarks.envelopes import Workload
+from benchmarks.rows import ROWS
+from benchmarks.servers import save_pki
+from benchmarks.wrk import BenchmarkError, LoadResult, run_wrk, write_pool
+
+DEFAULT_ROWS: Final = ("floor", "async", "def", "def-info")
+#: The per-request figures, in the order they print: (key, heading, scale).
+FIGURES: Final = (
+    ("utime", "user µs", 1e6),
+    ("stime", "sys µs", 1e6),
+    ("minflt", "minflt", 1.0),
+    ("majflt", "majflt", 1.0),
+    ("voluntary", "vol cs", 1.0),
+    ("involuntary", "invol cs", 1.0),
+)
+
+
+@dataclass
+class ThreadCounters:
+    """What one thread (or a group of threads of one name) used: seconds, faults, switches."""
+
+    utime: float = 0.0
+    stime: float = 0.0
+    minflt: int = 0
+    majflt: int = 0
+    voluntary: int = 0
+    involuntary: int = 0
+
+    def minus(self, other: ThreadCounters) -> ThreadCounters:
+        """The counts of ``self`` less ``other``'s (a later reading less an earlier one)."""
+        return ThreadCounters(
+            self.utime - other.utime,
+            self.stime - other.stime,
+            self.minflt - other.minflt,
+            self.majflt - other.majflt,
+            self.voluntary - other.voluntary,
+            self.involuntary - other.involuntary,
+        )
+
+    def plus(self, other: ThreadCounters) -> ThreadCounters:
+        """The counts of ``self`` and ``other`` together."""
+        return ThreadCounters(
+            self.utime + other.utime,
+            self.stime + other.stime,
+            self.minflt + other.minflt,
+            self.majflt + other.majflt,
+            self.voluntary + other.voluntary,
+            self.involuntary + other.involuntary,
+        )
+
+
+@dataclass
+class Reading:
+    """One reading of a process: the whole (``/proc/<pid>/stat``, which keeps the time and
+    faults of threads that have exited) and each live thread by id, with its name."""
+
+    whole: ThreadCounters
+    threads: dict[int, tuple[str, ThreadCounters]] = field(default_factory=dict)
+
+
+def _stat(path: Path) -> tuple[str, ThreadCounters]:
+    """The name, times and faults of a ``stat`` file (proc(5)); switches left at 0."""
+    text = path.read_text()
+    name = text[text.index("(") + 1 : text.rindex(")")]
+    fields = text.rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return name, ThreadCounters(
+        utime=int(fields[11]) / ticks,
+        stime=int(fields[12]) / ticks,
+        minflt=int(fields[7]),
+        majflt=int(fields[9]),
+    )
+
+
+def _switches(path: Path) -> tuple[int, int]:
+    """(voluntary, involuntary) context switches of a ``status`` file: its thread's alone."""
+    found = {}
+    for line in path.read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"):
+            found[key] = int(value)
+    return found["voluntary_ctxt_switches"], found["nonvoluntary_ctxt_switches"]
+
+
+def read_process(pid: int) -> Reading:
+    """The counters of process ``pid`` and of each of its live threads."""
+    _, whole = _stat(Path(f"/proc/{pid}/stat"))
+    threads = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            name, counters = _stat(task / "stat")
+            counters.voluntary, counters.involuntary = _switches(task / "status")
+        except (OSError, ValueError, KeyError):
+            continue  # the thread exited between the listing and the read
+        threads[int(task.name)] = (name, counters)
+    # The process's status file gives its first thread's switches only: the sum is every live
+    # thread's (a thread that exited takes its switches with it; the stat file keeps its time).
+    whole.voluntary = sum(c.voluntary for _, c in threads.values())
+    whole.involuntary = sum(c.involuntary for _, c in threads.values())
+    return Reading(whole, threads)
+
+
+def by_thread_name(before: Reading, after: Reading) -> dict[str, ThreadCounters]:
+    """What each thread name's threads used between the two readings (a new thread: all of it)."""
+    used: dict[str, ThreadCounters] = {}
+    for tid, (name, counters) in after.threads.items():
+        earlier = before.threads.get(tid, (name, ThreadCounters()))[1]
+        used[name] = used.get(name, ThreadCounters()).plus(counters.minus(earlier))
+    return used
+
+
+@dataclass
+class Measured:
+    """One row's round: the requests wrk counted and what the server used meanwhile."""
+
+    requests: int
+    rps: float
+    whole: ThreadCounters
+    threads: int
+    by_name: dict[str, ThreadCounters]
+    other_cpu: float
+
+    def per_request(self, key: str) -> float:
+        """Figure ``key`` of `ThreadCounters` a request."""
+        return float(getattr(self.whole, key)) / max(1, self.requests)
+
+
+def parse_strace_summary(text: str) -> dict[str, int]:
+    """The calls by system call name of ``strace -c``'s table (its ``total`` row left out)."""
+    calls = {}
+    for line in text.splitlines():
+        parts = line.split()
+        # "% time  seconds  usecs/call  calls  [errors]  syscall": the errors column may be empty.
+        if len(parts) in (5, 6) and parts[-1] != "total":
+            try:
+                float(parts[0])
+                calls[parts[-1]] = int(parts[3])
+            except ValueError:
+                continue
+    return calls
+
+
+def measure(
+    spec: load.ServerSpec,
+    pki: TestPKI,
+    work_dir: Path,
+    *,
+    seconds: float,
+    warmup: float,
+    connections: int,
+    strace: bool = False,
+) -> tuple[Measured, dict[str, int]]:
+    """Start ``spec``'s server as `load.py` does, check it, warm it up, drive it for ``seconds``
+    with its counters read around the run (and, with ``strace``, its system calls counted)."""
+    server_cpu, load_cpu = load.cpus_for_pinning()
+    port = load.free_port()
+    workload = Workload(128)
+    with load.running(spec, port, server_cpu, work_dir / f"{spec.name}.log") as pid:
+        load.check_correctness(load.http_post(port), workload.signed(pki), verifies=spec.verifies)
+        pool = write_pool(work_dir / f"{spec.name}.pool", workload.signed(pki), port)
+
+        def drive(duration: float) -> LoadResult:
+            return run_wrk(
+                port,
+                pool,
+                seconds=duration,
+                connections=connections,
+                threads=1,
+                cpu=load_cpu,
+                server_pid=pid,
+            )
+
+        if warmup > 0:
+            drive(warmup)
+        tracer = None
+        if strace:
+            output = work_dir / f"{spec.name}.strace"
+            tracer = subprocess.Popen(
+                ["strace", "-c", "-f", "-o", str(output), "-p", str(pid)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(0.5)  # attached to every thread before the run starts
+        before = read_process(pid)
+        result = drive(seconds)
+        after = read_process(pid)
+        calls: dict[str, int] = {}
+        if tracer is not None:
+            tracer.send_signal(signal.SIGINT)
+            tracer.wait(timeout=60)
+            calls = parse_strace_summary(output.read_text()) if output.exists() else {}
+            if not calls:  # (ptrace refused: a container without CAP_SYS_PTRACE, say)
+                raise BenchmarkError(f"strace counted nothing ({tracer.returncode}): --no-strace")
+    if result.errors or result.status_errors:
+        raise BenchmarkError(
+            f"{spec.name}: {result.status_errors} non-2xx answers and {result.errors} socket "
+            "errors under load"
+        )
+    measured = Measured(
+        requests=result.requests,
+        rps=result.rps,
+        whole=after.whole.minus(before.whole),
+        threads=len(after.threads),
+        by_name=by_thread_name(before, after),
+        other_cpu=result.other_cpu,
+    )
+    return measured, calls
+
+
+def _paired(runs: Mapping[str, Sequence[Measured]], name: str, key: str) -> float | None:
+    """The median over the rounds of row ``name``'s figure ``key`` over the floor's."""
+    floors = runs.get("floor")
+    if not floors or name == "floor":
+        return None
+    ratios = [
+        mine.per_request(key) / floor.per_request(key)
+        for mine, floor in zip(runs[name], floors, strict=False)
+        if floor.per_request(key)
+    ]
+    return statistics.median(ratios) if ratios else None
+
+
+def report(runs: Mapping[str, Sequence[Measured]]) -> list[str]:
+    """Each row's medians over its rounds, a request, then their ratios to the floor's."""
+    headings = "".join(f"{heading:>10}" for _, heading, _ in FIGURES)
+    lines = [f"{'row':18}{'req/s':>8}{headings}{'threads':>9}"]
+    for name, measured in runs.items():
+        figures = "".join(
+            f"{statistics.median(m.per_request(key) for m in measured) * scale:>10.3f}"
+            for key, _, scale in FIGURES
+        )
+        rps = statistics.median(m.rps for m in measured)
+        threads = max(m.threads for m in measured)
+        lines.append(f"{name:18}{rps:>8,.0f}{figures}{threads:>9}")
+    if "floor" in runs:
+        lines += ["", f"{'/ floor (paired)':18}{'':>8}{headings}"]
+        for name in runs:
+            paired = [_paired(runs, name, key) for key, _, _ in FIGURES]
+            if any(ratio is not None for ratio in paired):
+                cells = "".join("—".rjust(10) if r is None else f"{r:>10.3f}" for r in paired)
+                lines.append(f"{name:18}{'':>8}{cells}")
+    lines += ["", "by thread name (median round), a request: user µs, sys µs, minflt, vol, invol"]
+    for name, measured in runs.items():
+        middle = sorted(measured, key=lambda m: m.rps)[len(measured) // 2]
+        for thread, used in sorted(middle.by_name.items()):
+            share = [
+                float(getattr(used, key)) / max(1, middle.requests) * scale
+                for key, _, scale in FIGURES
+                if key != "majflt"
+            ]
+            lines.append(f"  {name:16} {thread:16} " + " ".join(f"{v:9.3f}" for v in share))
+    return lines
+
+
+def strace_report(calls: Mapping[str, tuple[int, Mapping[str, int]]]) -> list[str]:
+    """System calls a request by row (``calls``: requests and ``strace -c``'s counts), the
+    names any row makes at least 0.01 times a request, each row's total last."""
+    names = sorted(
+        {
+            syscall
+            for requests, counted in calls.values()
+            for syscall, n in counted.items()
+            if n / max(1, requests) >= 0.01
+        }
+    )
+    lines = [f"{'syscall':18}" + "".join(f"{row:>12}" for row in calls)]
+    for syscall in [*names, "total"]:
+        cells = []
+        for requests, counted in calls.values():
+            n = sum(counted.values()) if syscall == "total" else counted.get(syscall, 0)
+            cells.append(f"{n / max(1, requests):>12.3f}")
+        lines.append(f"{syscall:18}" + "".join(cells))
+    return lines
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line's options (``--help``)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rows", nargs="+", default=list(DEFAULT_ROWS), choices=list(ROWS))
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (3)")
+    parser.add_argument("--duration", type=float, default=5, help="seconds measured (5)")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up (2)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument(
+        "--strace-duration", type=float, default=3, help="seconds of the strace round (3)"
+    )
+    parser.add_argument("--no-strace", action="store_true", help="leave out the strace round")
+    args = parser.parse_args(argv)
+    if not 1 <= args.rounds <= 9 or not 1 <= args.duration <= 15:
+        parser.error("--rounds must be 1 to 9 and --duration 1 to 15 seconds")
+    if "ask-sdk" in args.rows:
+        parser.error("the ask-sdk row is load.py's alone")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    for tool in ["wrk"] + ([] if args.no_strace else ["strace"]):
+        if shutil.which(tool) is None:
+            print(f"{tool} is not installed: apt-get install {tool}", file=sys.stderr)
+            return 2
+    loop, parser = load.event_loop_and_parser()
+    print(f"wrk: {args.connections} connections, {args.warmup:g} s warm-up, {args.duration:g} s")
+    runs: dict[str, list[Measured]] = {name: [] for name in args.rows}
+    calls: dict[str, tuple[int, dict[str, int]]] = {}
+    with tempfile.TemporaryDirectory(prefix="alexaskill-counters-") as tmp:
+        work_dir = Path(tmp)
+        pki = TestPKI()
+        specs = load.server_specs(args.rows, save_pki(pki, work_dir / "pki"), loop, parser, None)
+        try:
+            for round_ in range(args.rounds):
+                # Every other round in reverse, as load.py runs them: no row always first.
+                for spec in specs if round_ % 2 == 0 else specs[::-1]:
+                    measured, _ = measure(
+                        spec,
+                        pki,
+                        work_dir,
+                        seconds=args.duration,
+                        warmup=args.warmup,
+                        connections=args.connections,
+                    )
+                    runs[spec.name].append(measured)
+                    print(
+                        f"{spec.name} (round {round_ + 1} of {args.rounds}): "
+                        f"{measured.requests:,} requests, {measured.rps:,.0f}/s, "
+                        f"other processes {measured.other_cpu:.0%} of a CPU",
+                        flush=True,
+                    )
+            if not args.no_strace:
+                for spec in specs:
+                    measured, counted = measure(
+                        spec,
+                        pki,
+                        work_dir,
+                        seconds=args.strace_duration,
+                        warmup=args.warmup,
+                        connections=args.connections,
+                        strace=True,
+                    )
+                    calls[spec.name] = (measured.requests, counted)
+        except BenchmarkError as exc:
+            print(f"FAILED: {exc}", file=sys.stderr)
+            return 1
+    print()
+    print("\n".join(report(runs)))
+    if calls:
+        print("\nsystem calls a request (strace -c -f, a round of its own)")
+        print("\n".join(strace_report(calls)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""The kernel's counters of whole servers (`server_counters.py`): what it reads from /proc and
+from strace's table, and one short round of it, whose output has the shape the README quotes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+
+from benchmarks import server_counters
+
+STRACE_TABLE = """\
+% time     seconds  usecs/call     calls    errors syscall
+------ ----------- ----------- --------- --------- ----------------
+ 40.00    0.000400           4       100           write
+ 30.00    0.000300           3       100        12 read
+ 30.00    0.000300           1       300           getpid
+------ ----------- ----------- --------- --------- ----------------
+100.00    0.001000           2       500        12 total
+"""
+
+
+def test_strace_summary_gives_calls_by_name_with_or_without_errors_and_no_total() -> None:
+    calls = server_counters.parse_strace_summary(STRACE_TABLE)
+    assert calls == {"write": 100, "read": 100, "getpid": 300}
+
+
+def test_reading_a_process_sums_every_threads_switches_and_names_each_thread() -> None:
+    started, finish = threading.Event(), threading.Event()
+
+    def wait() -> None:
+        started.set()
+        finish.wait()  # switches away voluntarily: a count of its own
+
+    other = threading.Thread(target=wait, name="counted")
+    other.start()
+    try:
+        started.wait()
+        before = server_counters.read_process(os.getpid())
+        finish.set()
+        other.join()
+        after = server_counters.read_process(os.getpid())
+    finally:
+        finish.set()
+    assert len(before.threads) >= 2 and other.native_id in before.threads
+    whole = before.whole
+    assert whole.voluntary == sum(c.voluntary for _, c in before.threads.values())
+    assert whole.voluntary > before.threads[os.getpid()][1].voluntary  # not the first's alone
+    assert whole.utime > 0 and whole.minflt > 0
+    # The exited thread is gone from the second reading; what the others used is by name.
+    assert other.native_id not in after.threads
+    used = server_counters.by_thread_name(before, after)
+    assert set(used) == {name for name, _ in after.threads.values()}
+    assert all(c.voluntary >= 0 and c.minflt >= 0 for c in used.values())
+
+
+def test_one_short_round_prints_each_rows_figures_and_ratios_to_the_floor(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if shutil.which("wrk") is None:
+        # .ci/run installs it (apt); with CI set a missing wrk fails the run, never skips it.
+        if os.environ.get("CI"):
+            pytest.fail("wrk is not installed (CI is set: the load-harness test must run)")
+        pytest.skip("wrk is not installed (apt-get install wrk)")
+    traced = shutil.which("strace") is not None
+    argv = ["--rows", "floor", "async", "--rounds", "1", "--duration", "1", "--warmup", "0"]
+    argv += ["--strace-duration", "1"] if traced else ["--no-strace"]
+    assert server_counters.main(argv) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    headings = ["req/s", "user µs", "sys µs", "minflt", "majflt", "vol cs", "invol cs", "threads"]
+    table = lines.index(next(line for line in lines if line.startswith("row ")))
+    assert lines[table].split()[1:] == " ".join(headings).split()
+    for index, name in enumerate(("floor", "async"), start=table + 1):
+        cells = lines[index].split()
+        assert cells[0] == name and len(cells) == 1 + len(headings)
+        assert float(cells[2]) > 0 and int(cells[-1]) >= 1  # user time a request; threads
+    ratios = lines[lines.index(next(line for line in lines if line.startswith("/ floor"))) + 1]
+    assert ratios.split()[0] == "async" and len(ratios.split()) == 7
+    assert any(line.split()[:2] == ["async", "python"] for line in lines if line.startswith("  "))
+    if traced:
+        calls = out.split("system calls a request", 1)[1].splitlines()
+        assert calls[1].split() == ["syscall", "floor", "async"]
+        by_name = {line.split()[0]: line.split()[1:] for line in calls[2:] if line}
+        assert float(by_name["read"][0]) >= 0.9 and float(by_name["total"][1]) > 2
+
+
+def test_the_ask_sdk_row_and_long_runs_are_refused() -> None:
+    for argv in (["--rows", "ask-sdk"], ["--duration", "60"], ["--rounds", "0"]):
+        with pytest.raises(SystemExit):
+            server_counters.parse_args(argv)
