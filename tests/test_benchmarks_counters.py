@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 
 import pytest
 
@@ -38,7 +39,13 @@ def test_reading_a_process_sums_every_threads_switches_and_names_each_thread() -
     other.start()
     try:
         started.wait()
-        before = server_counters.read_process(os.getpid())
+        native = other.native_id
+        assert native is not None
+        for _ in range(500):  # until it has blocked once (it may still be on its way to wait)
+            before = server_counters.read_process(os.getpid())
+            if before.threads[native][1].voluntary:
+                break
+            time.sleep(0.01)
         finish.set()
         other.join()
         after = server_counters.read_process(os.getpid())
