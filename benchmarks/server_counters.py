@@ -4,7 +4,7 @@
 reads at or below the floor's, yet under `load.py` it serves 0.88-0.95 of the floor and spends
 ~10% more server CPU a request. This script reads what valgrind does not see, from counts a
 loaded machine moves less than it moves time: each `load.py` row's server started as `load.py`
-starts it (`load.server_specs`, `load.running`: the same command, pinning and environment),
+starts it (`load.server_specs`, `serving.running`: the same command, pinning and environment),
 checked, warmed up, then driven by wrk for a fixed time (`wrk.run_wrk`), while the server's
 ``/proc/<pid>/stat``, ``/proc/<pid>/status`` and every thread's ``/proc/<pid>/task/*/stat`` and
 ``status`` are read before and after. Per request served: user and system time, minor and major
@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Final
 
 from alexaskill.testing import TestPKI
-from benchmarks import load
+from benchmarks import load, serving
 from benchmarks.envelopes import Workload
 from benchmarks.rows import ROWS
 from benchmarks.servers import save_pki
@@ -199,7 +199,7 @@ def measure(
     server_cpu, load_cpu = load.cpus_for_pinning()
     port = load.free_port()
     workload = Workload(128)
-    with load.running(spec, port, server_cpu, work_dir / f"{spec.name}.log") as pid:
+    with serving.running(spec, port, server_cpu, work_dir / f"{spec.name}.log") as pid:
         load.check_correctness(load.http_post(port), workload.signed(pki), verifies=spec.verifies)
         pool = write_pool(work_dir / f"{spec.name}.pool", workload.signed(pki), port)
 
