@@ -261,9 +261,10 @@ def expired(watched: tuple[Watchdog, asyncio.Task[Any]] | None, exc: BaseExcepti
 #: Whether a task's count of cancellations (``cancelling()``), still raised once code that ran
 #: in it returned, can only be one from outside that the code caught. Up to Python 3.12,
 #: asyncio.TaskGroup leaves its parent task's raised when a task of the group fails after its
-#: body ended (CPython gh-116720, fixed in 3.13): a handler that caught the group's error would
-#: be taken for one that caught a server's shutdown, its reply dropped. There,
-#: `cancelled_from_outside` is always False.
+#: body ended (CPython gh-116720, fixed in 3.13 and not backported: 3.12.10, 3.12's last bugfix
+#: release, still leaves it raised): a handler that caught the group's error would be taken for
+#: one that caught a server's shutdown, its reply dropped. There, `cancelled_from_outside` is
+#: always False (tests/test_cancelled_answer.py checks the premise on the Python it runs).
 COUNTS_OUTSIDE_CANCELLATIONS: Final = sys.version_info >= (3, 13)
 
 

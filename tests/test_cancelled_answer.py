@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import sys
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -21,11 +22,13 @@ from alexaskill.store import Attributes, MemoryStore
 from . import deadline_shared
 from .conftest import SKILL_ID
 
-#: A cancellation from outside that code caught is looked for from Python 3.13 on (before, a
-#: task group's own cannot be told from it: `COUNTS_OUTSIDE_CANCELLATIONS`).
-_LOOKED_FOR = pytest.mark.skipif(
-    not COUNTS_OUTSIDE_CANCELLATIONS, reason="Python 3.13+: asyncio.TaskGroup (gh-116720)"
-)
+
+@pytest.fixture
+def looked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cancellation from outside that code caught looked for, whatever the Python: it is from
+    3.13 on (`deadline.COUNTS_OUTSIDE_CANCELLATIONS`), and these tests use no asyncio.TaskGroup,
+    whose count before 3.13 is why not (gh-116720): so the check runs in CI's 3.11 too."""
+    monkeypatch.setattr("alexaskill.deadline.COUNTS_OUTSIDE_CANCELLATIONS", True)
 
 
 async def _post_cancelled(
@@ -157,7 +160,7 @@ def _swallowing(skill: Skill, started: list[asyncio.Event], how: str) -> None:
         return speak("swallowed")
 
 
-@_LOOKED_FOR
+@pytest.mark.usefixtures("looked_for")
 @pytest.mark.parametrize("deadline", [None, 30.0])
 @pytest.mark.parametrize("how", ["BaseException", "CancelledError"])
 def test_a_handler_that_swallows_a_cancellation_from_outside_leaves_its_task_cancelled(
@@ -192,6 +195,7 @@ def test_a_handler_that_swallows_a_cancellation_from_outside_leaves_its_task_can
     assert len(said) == 1 and said[0].startswith(name), said
 
 
+@pytest.mark.usefixtures("looked_for")
 def test_a_handler_that_takes_the_cancellation_back_answers() -> None:
     # ``task.uncancel()`` after catching it is asyncio's way of meaning it: that is respected.
     skill = Skill(SKILL_ID, deadline=None, store=MemoryStore())
@@ -211,7 +215,7 @@ class _Db:
     """A service of the skill's own."""
 
 
-@_LOOKED_FOR
+@pytest.mark.usefixtures("looked_for")
 @pytest.mark.parametrize("where", ["hook", "make"])
 def test_a_hook_or_make_function_that_swallows_it_is_named(
     caplog: pytest.LogCaptureFixture, where: str
@@ -282,3 +286,25 @@ def test_a_handler_whose_task_group_had_a_failed_task_answers(deadline: float | 
     post, sent = deadline_shared.signed_hello(skill)
     asyncio.run(post())
     assert json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"] == "no weather"
+
+
+def test_the_check_is_on_where_a_task_group_takes_its_cancellation_back() -> None:
+    # `COUNTS_OUTSIDE_CANCELLATIONS` is on where asyncio.TaskGroup leaves its task's count as it
+    # found it once a task of the group failed after the body ended (3.13: gh-116720's fix, which
+    # 3.12 never got, 3.12.10 its last bugfix release): off on a Python that still leaves it
+    # raised, which the check would read as a cancellation from outside; on where it does not.
+    async def failing() -> None:
+        await asyncio.sleep(0)
+        raise LookupError("no such city")
+
+    async def left() -> int:
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(asyncio.sleep(30))
+                group.create_task(failing())
+        except* LookupError:
+            pass
+        return asyncio.current_task().cancelling()  # type: ignore[union-attr]
+
+    taken_back = asyncio.run(left()) == 0
+    assert taken_back == COUNTS_OUTSIDE_CANCELLATIONS, sys.version
