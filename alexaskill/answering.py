@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import logging
-import math
 import time
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from . import messages
 from .apologising import APOLOGY as APOLOGY
 from .apologising import Answer as Answer
-from .apologising import Apologising
 from .apologising import failed_request_id as failed_request_id
 from .asking_again import ASKING_AGAIN_LINE, Question, ask_again, encode_question
 from .deadline import Watchdog, call_in_thread, cancelled_from_outside
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
-from .handler_bugs import (
-    failed_in,
-    handler_bug,
-    no_handler,
-    not_a_reply,
-    service_step,
-    swallowed,
-)
+from .finishing import Finishing, _Made
+from .handler_bugs import failed_in, handler_bug, no_handler, not_a_reply, swallowed
 from .late_results import LateResult, report_late
 from .leaving import LEAVING, ended, kept_ended, unhandled
 from .log_repeats import Repeats
@@ -31,7 +23,6 @@ from .log_values import bounded, request_name
 from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .responses import AskForPermissionsConsentCard, Response, ask, encode_response, speak
 from .rules import check_reply
-from .store.attributes import _StoredAttributes, check_saves
 
 if TYPE_CHECKING:
     from .dialog_model import DialogSlot
@@ -66,9 +57,6 @@ TWO_SKILLS: Final = "request names two skills (session.application is not contex
 
 #: Seconds between two ERROR lines of one store failure (the same message).
 STORE_FAILURE_EVERY: Final = 10.0
-
-#: The services made for one answer (the hooks', the handler's), to finish once all returned.
-_Made = dict[type, Any]
 
 
 def _say_unsaid_store_failures(message: str, unsaid: int) -> None:
@@ -106,7 +94,7 @@ def _note_overrun(call: Call, deadline: float, handler: Handler) -> None:
         call.caught = handler
 
 
-class Answering(Apologising):
+class Answering(Finishing):
     """How a `Skill` answers a decoded envelope with what was registered (no I/O, no deadline)."""
 
     def_handlers: str
@@ -311,81 +299,6 @@ class Answering(Apologising):
             raise not_a_reply(handler, result, failed_in(self.registry, handler))
         call.running = None
         return result
-
-    async def _save(self, made: _Made, call: Call) -> None:
-        """`_finish`, the deadline stood down first: past it, nothing is saved and the deadline
-        answers; before it, the save is waited for, however long, and the reply goes out.
-
-        A store's write runs on in its thread once begun, so a deadline cancelling it would have
-        the user hear "please try again" over a change made, which the retry makes twice.
-        """
-        watched = call.watched
-        if watched is None:
-            await self._finish(made, call)
-            return
-        if not isinstance(watched, tuple):  # an anyio cancel scope (trio: alexaskill.deadline)
-            import anyio
-
-            if time.perf_counter() >= (call.deadline or 0.0):
-                await anyio.lowlevel.checkpoint()  # takes its cancellation: nothing is saved
-            watched.deadline = math.inf
-        elif not watched[0].release(watched[1]):
-            import asyncio
-
-            await asyncio.sleep(0)  # takes the deadline's cancellation: nothing is saved
-        await self._finish(made, call)
-        late = time.perf_counter() - (call.deadline or 0.0)
-        if late > 0:
-            logger.warning(
-                "the deadline passed while the attributes were being saved: answered %.2f s "
-                "late, with the handler's reply (a save under way is not interrupted)",
-                late,
-            )
-
-    async def _finish(self, made: _Made, call: Call) -> None:
-        """Finish the services of an answer whose code all returned (save what it changed).
-
-        Attributes of several kinds are all checked before any is saved (`check_saves`). The
-        service being finished is noted in ``call.finishing`` (left set if its finish raises).
-        """
-        if len(made) > 1:
-            check_saves(made.values())
-        for service_type, service in made.items():
-            finish = self._services[service_type][1]
-            if finish is not None:
-                call.finishing = service_type
-                await finish(service)
-        call.finishing = None
-
-    def _step(self, call: Call) -> str:
-        """The service ``call`` is making or finishing, in the log's words (`service_step`),
-        or "" when it is doing neither."""
-        if call.making is not None:
-            return service_step(call.making, self._services[call.making][0])
-        if call.finishing is not None:
-            finish = self._services[call.finishing][1]
-            return service_step(
-                call.finishing, finish or self._services[call.finishing][0], finishing=True
-            )
-        return ""
-
-    def _failed_in(self, call: Call, exc: BaseException) -> str:
-        """Who raised ``exc``, in `failed_in`'s words: the service being finished, if it did
-        (`_finishing`), though the handler made the reply (its code had all run)."""
-        return self._finishing(call, exc) or failed_in(
-            self.registry, call.running, self._step(call)
-        )
-
-    def _finishing(self, call: Call, exc: BaseException) -> str:
-        """The finishing of a service, in `service_step`'s words, if ``exc`` came of it; ""
-        if not, or if it is the attributes' save refusing a value the reply's code set (a
-        `ResponseError`: a fault of its data, not the store's; ``call.running`` names it)."""
-        finishing = call.finishing
-        if finishing is None or (
-            isinstance(exc, ResponseError) and issubclass(finishing, _StoredAttributes)
-        ):
-            return ""
-        return self._step(call)
 
     def _unhandled(self, request: Request) -> Response | None:
         if isinstance(request, IntentRequest):

@@ -1,0 +1,102 @@
+"""The services an answer made, finished once its reply is sure to go out (the attributes saved,
+the deadline stood down first); which of their steps failed, in the log's words."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from typing import Any
+
+from .apologising import Apologising
+from .dispatch import Call
+from .exceptions import ResponseError
+from .handler_bugs import failed_in, service_step
+from .store.attributes import _StoredAttributes, check_saves
+
+__all__: list[str] = []  # alexaskill's own, not the public API
+
+logger = logging.getLogger("alexaskill")
+
+#: The services made for one answer (the hooks', the handler's), to finish once all returned.
+_Made = dict[type, Any]
+
+
+class Finishing(Apologising):
+    """How `alexaskill.answering.Answering` finishes the services of an answer, and names the
+    step of one that failed."""
+
+    async def _save(self, made: _Made, call: Call) -> None:
+        """`_finish`, the deadline stood down first: past it, nothing is saved and the deadline
+        answers; before it, the save is waited for, however long, and the reply goes out.
+
+        A store's write runs on in its thread once begun, so a deadline cancelling it would have
+        the user hear "please try again" over a change made, which the retry makes twice.
+        """
+        watched = call.watched
+        if watched is None:
+            await self._finish(made, call)
+            return
+        if not isinstance(watched, tuple):  # an anyio cancel scope (trio: alexaskill.deadline)
+            import anyio
+
+            if time.perf_counter() >= (call.deadline or 0.0):
+                await anyio.lowlevel.checkpoint()  # takes its cancellation: nothing is saved
+            watched.deadline = math.inf
+        elif not watched[0].release(watched[1]):
+            import asyncio
+
+            await asyncio.sleep(0)  # takes the deadline's cancellation: nothing is saved
+        await self._finish(made, call)
+        late = time.perf_counter() - (call.deadline or 0.0)
+        if late > 0:
+            logger.warning(
+                "the deadline passed while the attributes were being saved: answered %.2f s "
+                "late, with the handler's reply (a save under way is not interrupted)",
+                late,
+            )
+
+    async def _finish(self, made: _Made, call: Call) -> None:
+        """Finish the services of an answer whose code all returned (save what it changed).
+
+        Attributes of several kinds are all checked before any is saved (`check_saves`). The
+        service being finished is noted in ``call.finishing`` (left set if its finish raises).
+        """
+        if len(made) > 1:
+            check_saves(made.values())
+        for service_type, service in made.items():
+            finish = self._services[service_type][1]
+            if finish is not None:
+                call.finishing = service_type
+                await finish(service)
+        call.finishing = None
+
+    def _step(self, call: Call) -> str:
+        """The service ``call`` is making or finishing, in the log's words (`service_step`),
+        or "" when it is doing neither."""
+        if call.making is not None:
+            return service_step(call.making, self._services[call.making][0])
+        if call.finishing is not None:
+            finish = self._services[call.finishing][1]
+            return service_step(
+                call.finishing, finish or self._services[call.finishing][0], finishing=True
+            )
+        return ""
+
+    def _failed_in(self, call: Call, exc: BaseException) -> str:
+        """Who raised ``exc``, in `failed_in`'s words: the service being finished, if it did
+        (`_finishing`), though the handler made the reply (its code had all run)."""
+        return self._finishing(call, exc) or failed_in(
+            self.registry, call.running, self._step(call)
+        )
+
+    def _finishing(self, call: Call, exc: BaseException) -> str:
+        """The finishing of a service, in `service_step`'s words, if ``exc`` came of it; ""
+        if not, or if it is the attributes' save refusing a value the reply's code set (a
+        `ResponseError`: a fault of its data, not the store's; ``call.running`` names it)."""
+        finishing = call.finishing
+        if finishing is None or (
+            isinstance(exc, ResponseError) and issubclass(finishing, _StoredAttributes)
+        ):
+            return ""
+        return self._step(call)
