@@ -47,6 +47,7 @@ def patch_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     import alexaskill.deadline
     import alexaskill.deadline_answering
     import alexaskill.endpoint
+    import alexaskill.finishing
     import alexaskill.handling
     import alexaskill.late_results
     import alexaskill.services.progressive
@@ -58,6 +59,7 @@ def patch_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
         alexaskill.deadline,
         alexaskill.deadline_answering,
         alexaskill.endpoint,
+        alexaskill.finishing,
         alexaskill.handling,
         alexaskill.late_results,
         alexaskill.services.progressive,

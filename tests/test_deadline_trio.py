@@ -272,6 +272,7 @@ async def test_without_asyncio_tasks_a_late_answer_is_said_once(
     # said); the real one (the cancel scope's) never gets there.
     import alexaskill.answering
     import alexaskill.deadline_answering
+    import alexaskill.finishing
 
     _as_under_trio(monkeypatch)
     skipped = [0.0]
@@ -281,7 +282,7 @@ async def test_without_asyncio_tasks_a_late_answer_is_said_once(
         def perf_counter() -> float:
             return time.perf_counter() + skipped[0]
 
-    for module in (alexaskill.answering, alexaskill.deadline_answering):
+    for module in (alexaskill.answering, alexaskill.deadline_answering, alexaskill.finishing):
         monkeypatch.setattr(module, "time", Clock)
 
     async def make(call: Any) -> Ledger:
