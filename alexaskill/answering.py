@@ -14,7 +14,7 @@ from .asking_again import ASKING_AGAIN_LINE, Question, ask_again, encode_questio
 from .deadline import Watchdog, call_in_thread, cancelled_from_outside
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
-from .finishing import Finishing, _Made
+from .finishing import Finishing, _Made, set_by, settable
 from .handler_bugs import failed_in, handler_bug, no_handler, not_a_reply, swallowed
 from .late_results import LateResult, report_late
 from .leaving import LEAVING, ended, kept_ended, unhandled
@@ -167,7 +167,8 @@ class Answering(Finishing):
             checked = check_reply(response, envelope, self, handler=name)
             body = encode_response(checked, call.session_attributes, answered=call.envelope)
             if made:  # saved once the reply is sure to go out: an apology saves nothing, so a
-                # retry is no double; a value JSON cannot hold fails in the handler's name
+                # retry is no double; a value JSON cannot hold fails in the name of the code
+                # that set it (`Finishing._failed_in`: the handler's, where no hook took them)
                 call.running = handler if outcome == "ok" else None
                 await self._save(made, call)
             return Answer(body, outcome)
@@ -188,7 +189,7 @@ class Answering(Finishing):
         request, answering = call.envelope.request, handler  # (who made the reply)
         for hook in self.registry.before_hooks:
             if hook.applies(request):
-                response = await self._invoke(hook.handler, call, threadpool, made)
+                response = await self._run(hook.handler, call, threadpool, made)
                 if response is not None:
                     answering, outcome = hook.handler, "before_request"
                     break
@@ -196,7 +197,7 @@ class Answering(Finishing):
             if handler is None:
                 response, outcome = self._unhandled(request), "unhandled"
             else:
-                response, outcome = await self._invoke(handler, call, threadpool, made), "ok"
+                response, outcome = await self._run(handler, call, threadpool, made), "ok"
         name = "" if answering is None else answering.name
         if answering is not None and (answering.catch_all or response is None):  # (before the
             # after hooks: they keep the end; None to Stop keeps the session open on a screen)
@@ -217,12 +218,23 @@ class Answering(Finishing):
         for hook in self.registry.after_hooks:
             if hook.applies(request) and (response is not None or not hook.handler.required):
                 call.response = response
-                changed = await self._invoke(hook.handler, call, threadpool, made)
+                changed = await self._run(hook.handler, call, threadpool, made)
                 if changed is not None:
                     if hook.handler.catch_all:  # it may reopen the end of a Stop (leaving.py)
                         changed = kept_ended(response, changed, request, hook.handler, said)
                     response, name = changed, hook.handler.name
         return response, name
+
+    async def _run(
+        self, code: Handler, call: Call, threadpool: bool, made: _Made
+    ) -> Response | None:
+        """`_invoke`, where hooks run: ``code`` noted as what set the attributes it takes, for
+        the line of a value their save refuses (where none run, the handler is all there is)."""
+        kinds = settable(code, made)
+        response = await self._invoke(code, call, threadpool, made)
+        if kinds:
+            set_by(call, code, kinds)
+        return response
 
     async def _invoke(
         self,

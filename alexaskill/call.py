@@ -42,6 +42,7 @@ class Call:
         "running",
         "services",
         "session",
+        "setters",
         "watched",
     )
 
@@ -83,6 +84,9 @@ class Call:
         self.answered = False
 
     fallbacks_said: set[str]  # slots whose dropped value is logged (`log_fallback`), once set
+    #: Where hooks ran, the code that set each kind of attributes: what the log names for a value
+    #: their save refuses (`alexaskill.finishing.settable`); not set where none ran.
+    setters: dict[type, Handler]
 
     @property
     def session_attributes(self) -> dict[str, Any] | None:

@@ -9,17 +9,51 @@ import time
 from typing import Any
 
 from .apologising import Apologising
-from .dispatch import Call
+from .dispatch import Call, Handler
 from .exceptions import ResponseError
 from .handler_bugs import failed_in, service_step
 from .store.attributes import _StoredAttributes, check_saves
 
-__all__: list[str] = []  # alexaskill's own, not the public API
+__all__ = ["set_by", "settable"]  # alexaskill's own (the public API has none of them)
 
 logger = logging.getLogger("alexaskill")
 
 #: The services made for one answer (the hooks', the handler's), to finish once all returned.
 _Made = dict[type, Any]
+
+
+def settable(code: Handler, made: _Made) -> list[type]:
+    """The kinds of attributes ``code``, about to run where hooks run, takes: the ones whose save,
+    if it refuses a value, names ``code`` once it has run (`set_by`). Not those that the code
+    before it left refused already: that code stays named (a hook after the handler that only
+    reads them set nothing)."""
+    # Those earlier code of the answer had too are checked as the save checks them, only here
+    # (a hook given them after the handler): else the line names whoever came last.
+    return [
+        kind
+        for kind in code.services
+        if issubclass(kind, _StoredAttributes) and (kind not in made or _savable(made[kind]))
+    ]
+
+
+def _savable(attributes: _StoredAttributes) -> bool:
+    """Whether the save of ``attributes`` would take them as they stand (what it would refuse, it
+    refuses when it comes, said as always)."""
+    try:
+        attributes._check()
+    except Exception:
+        return False
+    return True
+
+
+def set_by(call: Call, code: Handler, kinds: list[type]) -> None:
+    """Note ``code``, which just returned, as what set ``kinds`` (`settable`'s) for
+    `Finishing._failed_in`. (``call.setters`` exists only where hooks ran: no cost elsewhere.)"""
+    setters: dict[type, Handler] | None = getattr(call, "setters", None)
+    if setters is None:
+        setters = call.setters = {}
+    for kind in kinds:
+        setters[kind] = code
 
 
 class Finishing(Apologising):
@@ -86,9 +120,13 @@ class Finishing(Apologising):
     def _failed_in(self, call: Call, exc: BaseException) -> str:
         """Who raised ``exc``, in `failed_in`'s words: the service being finished, if it did
         (`_finishing`), though the handler made the reply (its code had all run)."""
-        return self._finishing(call, exc) or failed_in(
-            self.registry, call.running, self._step(call)
-        )
+        step = self._finishing(call, exc)
+        if step:
+            return step
+        running = call.running
+        if call.finishing is not None:  # the attributes' save refused a value: whoever set it
+            running = getattr(call, "setters", {}).get(call.finishing, running)  # (hooks ran)
+        return failed_in(self.registry, running, self._step(call))
 
     def _finishing(self, call: Call, exc: BaseException) -> str:
         """The finishing of a service, in `service_step`'s words, if ``exc`` came of it; ""

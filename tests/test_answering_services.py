@@ -272,3 +272,60 @@ def test_an_exception_handlers_own_failure_after_a_finish_it_handles_names_it(
     assert result.speech == APOLOGY
     said = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert said == [f"exception handler {_named(oops)} failed"]
+
+
+def _refused_lines(skill: Skill, caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The ERROR lines of ``skill``'s LaunchRequest, whose save is refused (the apology said)."""
+    with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
+        assert client.launch().speech == APOLOGY
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("hook", ["before", "after", "before, answering"])
+def test_a_value_json_cannot_hold_set_by_a_hook_names_the_hook(
+    caplog: pytest.LogCaptureFixture, hook: str
+) -> None:
+    # The handler's name was given to every value JSON cannot hold, though a hook given the
+    # attributes too set it: an after-request hook's (the handler named), a before-request
+    # hook's (the handler, which never took the attributes, named), or the value of a
+    # before-request hook that answered itself (alexaskill's own save named).
+    skill = Skill(DEFAULT_SKILL_ID, store=MemoryStore())
+
+    def mark(attributes: Attributes) -> Response | None:
+        attributes["seen"] = {1, 2}  # a set: JSON holds none
+        return speak("Hooked.") if hook == "before, answering" else None
+
+    if hook == "after":
+        skill.after_request(mark)
+    else:
+        skill.before_request(mark)
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        attributes["visits"] = 1
+        return speak("Welcome.")
+
+    [line] = _refused_lines(skill, caplog)
+    when = "after" if hook == "after" else "before"
+    name = f"the {when}-request hook {_named(mark)}"
+    assert line.startswith(f"handler failed for LaunchRequest ({name}): attribute 'seen'"), line
+
+
+def test_a_value_json_cannot_hold_set_by_the_handler_names_it_whatever_the_hooks_after(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # An after-request hook given the attributes that only reads them did not set the value: the
+    # handler, which did, is named still.
+    skill = Skill(DEFAULT_SKILL_ID, store=MemoryStore())
+
+    @skill.after_request
+    def count(attributes: Attributes) -> None:
+        assert "visits" in attributes
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        attributes["visits"] = {1}
+        return speak("Welcome.")
+
+    [line] = _refused_lines(skill, caplog)
+    assert line.startswith(f"handler failed for LaunchRequest ({_named(launch)}): attribute"), line
