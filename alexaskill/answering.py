@@ -11,7 +11,7 @@ from .apologising import APOLOGY as APOLOGY
 from .apologising import Answer as Answer
 from .apologising import failed_request_id as failed_request_id
 from .asking_again import ASKING_AGAIN_LINE, Question, ask_again, encode_question
-from .deadline import Watchdog, call_in_thread, cancelled_from_outside
+from .deadline import Watchdog, call_in_thread, cancellations, cancelled_from_outside
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
 from .finishing import Finishing, _Made, set_by, settable
@@ -86,11 +86,7 @@ def _note_overrun(call: Call, deadline: float, handler: Handler) -> None:
     watched = call.watched
     if not handler.is_async or watched is None:
         return  # (a def function cannot catch it: its call's await in this task takes it)
-    if isinstance(watched, tuple):
-        pending = bool(watched[1].cancelling())
-    else:
-        pending = bool(watched.cancel_called)
-    if pending:
+    if cancellations(watched)[0]:
         call.caught = handler
 
 

@@ -61,6 +61,7 @@ __all__ = [
     "Expired",
     "Watchdog",
     "call_in_thread",
+    "cancellations",
     "cancelled_from_outside",
     "deadline_grace",
     "expired",
@@ -258,6 +259,19 @@ def expired(watched: tuple[Watchdog, asyncio.Task[Any]] | None, exc: BaseExcepti
     return isinstance(exc, Expired) and (watched is None or not watched[1].cancelling())
 
 
+def cancellations(watched: Any) -> tuple[int, int]:
+    """The cancellations pending for the work of ``watched`` (`watch`'s watchdog and task, or
+    the anyio cancel scope `alexaskill.deadline_answering` puts it in under trio), and how many
+    of them are the deadline's. A scope's are not counted apart: once it has cancelled, its one
+    cancellation is the deadline's; trio has no other to count (a shutdown's is a scope's around
+    it, which is not this one)."""
+    if isinstance(watched, tuple):
+        watchdog, task = watched
+        pending: int = task.cancelling()
+        return pending, watchdog._expired.get(task, 0) if pending else 0  # (none: no lookup)
+    return (1, 1) if watched.cancel_called else (0, 0)
+
+
 #: Whether a task's count of cancellations (``cancelling()``), still raised once code that ran
 #: in it returned, can only be one from outside that the code caught. Up to Python 3.12,
 #: asyncio.TaskGroup leaves its parent task's raised when a task of the group fails after its
@@ -273,17 +287,13 @@ def cancelled_from_outside(watchdog: Watchdog | None, watched: Any = None) -> bo
     deadline's cancellations, taken back when it is unwatched), or the watchdog of ``watched``
     (`watch`'s, if at hand: the task's own, where a watchdog of another loop may have taken
     ``watchdog``'s place since): from outside, by a server's shutdown or a caller's timeout.
-    False where no asyncio task runs (a thread, trio), and once the deadline's anyio cancel
-    scope, if ``watched`` is one, has cancelled: its cancellations are not counted apart; and
-    before Python 3.13 (`COUNTS_OUTSIDE_CANCELLATIONS`)."""
+    False where no asyncio task runs (a thread, trio: ``watched`` the deadline's anyio cancel
+    scope, `cancellations`), and before Python 3.13 (`COUNTS_OUTSIDE_CANCELLATIONS`)."""
     if not COUNTS_OUTSIDE_CANCELLATIONS:
         return False
-    if isinstance(watched, tuple):  # (the usual case, a deadline: the task at hand, no lookup)
-        watchdog, task = watched
-        cancelling: int = task.cancelling()
-        return cancelling > 0 and cancelling > watchdog._expired.get(task, 0)
-    if watched is not None and watched.cancel_called:
-        return False
+    if watched is not None:  # (the usual case, a deadline: the task at hand, no lookup)
+        pending, own = cancellations(watched)
+        return pending > own
     aio = sys.modules.get("asyncio")  # (not imported: no asyncio task runs)
     if aio is None:
         return False
