@@ -11,6 +11,7 @@ modules share is in tests/deadline_shared.py.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
@@ -400,3 +401,31 @@ def test_a_def_handler_ending_as_the_deadline_cancels_is_still_said_once(
     assert f"said_once.<locals>.slow {outcome}" in line.getMessage()
     assert "after its deadline" in line.getMessage()
     assert (line.exc_info is not None) is raises
+
+
+def test_cancellations_count_the_deadlines_apart_from_the_rest() -> None:
+    # What `_note_overrun` and `cancelled_from_outside` read: the pending cancellations of the
+    # watched work, and the deadline's among them. An anyio cancel scope (trio's deadline)
+    # counts none apart: cancelled, its one is its own.
+    class Scope:
+        cancel_called = False
+
+    scope = Scope()
+    assert deadline.cancellations(scope) == (0, 0)
+    scope.cancel_called = True
+    assert deadline.cancellations(scope) == (1, 1)
+
+    async def run() -> list[tuple[int, int]]:
+        watchdog = Watchdog(asyncio.get_running_loop())
+        task = asyncio.create_task(asyncio.Event().wait())
+        await asyncio.sleep(0)
+        counted = [deadline.cancellations((watchdog, task))]
+        task.cancel()  # the deadline's (as the watchdog counts its own), then one from outside
+        watchdog._expired[task] = 1
+        task.cancel()
+        counted.append(deadline.cancellations((watchdog, task)))
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return counted
+
+    assert asyncio.run(run()) == [(0, 0), (2, 1)]
