@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from .dialog_shared import NOW, trip_confirming_city
-from .understanding_shared import answered_city, understander_of
+from .understanding_shared import answered_city, bare_trips, understander_of
 
 
 @pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
@@ -382,3 +382,36 @@ def test_no_and_a_city_asked_for_is_the_city(city_type: str, said: str) -> None:
     talk.say("yes")
     city = skill.last["intent"]["slots"]["city"]
     assert (city["value"], city["confirmationStatus"]) == ("paris", "CONFIRMED")
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+@pytest.mark.parametrize("said", ["plan a trip to paris no", "plan a trip to paris, no"])
+def test_a_value_taken_back_does_not_come_back_as_the_request(city_type: str, said: str) -> None:
+    """Asked for a city, "plan a trip to paris no" is no answer (the no takes "paris" back),
+    and the request it is then read as gave it back: PlanTrip started again with the city
+    "paris no", asked "paris no, right?". An utterance reads the no as the answer does: the
+    reading is dropped, as one whose value a "not" denies ("london not tomorrow")."""
+    skill, talk = trip_confirming_city(city_type)
+    assert talk.say("plan a trip").prompts == ["Where to?"]
+    turn = talk.say(said)
+    assert turn.understood is not None and turn.understood.intent == "AMAZON.FallbackIntent"
+    assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
+    assert turn.understood.notes[-1] == (
+        "no sample is close enough (a reading was dropped: 'paris no' ends with a no, "
+        "which takes the value back)"
+    )
+    # Said first, the same: no city "paris no" either.
+    fresh = talk.understander.understand(said, now=NOW)
+    assert fresh.intent == "AMAZON.FallbackIntent"
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+@pytest.mark.parametrize("said", ["plan a trip to paris no", "plan a trip to paris, no thanks"])
+def test_a_value_taken_back_is_left_out_of_the_closest_intent(city_type: str, said: str) -> None:
+    # Without AMAZON.FallbackIntent, Alexa sends the closest intent: it had the city "paris"
+    # (the no after it left out) or "paris no thanks", a value the user took back.
+    understood = bare_trips(city_type).understand(said, now=NOW)
+    assert understood.intent == "PlanTrip" and understood.fallback
+    assert understood.fills == {}
+    assert understood.notes[-2].startswith("slot city left out: a no said last takes 'paris")
+

@@ -174,6 +174,10 @@ class Understander(CompiledModel):
         if generalised is None:  # a value split off free-form words was cut short: no reading
             return None if strict else self._fallback(text, spans, notes)
         match = generalised
+        back = self._taken_back(match)
+        if back is not None:  # "plan a trip to paris no": no city "paris no", as in an answer
+            spans.cut.append(back)
+            return None if strict else self._fallback(text, spans, notes)
         if not match.exact:
             if match.extra:
                 notes.append(f"words not in the sample: {' '.join(match.extra)}")
@@ -201,6 +205,33 @@ class Understander(CompiledModel):
             if loose is not None and better and keeps_own_words(match, loose):
                 return loose
         return match
+
+    def _taken_back(self, match: Match) -> str | None:
+        """Why ``match`` is no reading, if a no said last takes a slot's value back
+        (`taken_back`): "paris no" of "plan a trip to paris no"."""
+        for name, fill, _, _ in match.fills:
+            if taken_back(match, name, self.language, self._says_no):
+                return f"{fill.words!r} ends with a no, which takes the value back"
+        return None
+
+    def _kept(self, match: Match, spans: SpanCache, notes: list[str]) -> Match:
+        """``match`` without the values a no said last takes back (`taken_back`), left out
+        after the value ("paris" of "plan a trip to paris no") or in its words, noted in
+        ``notes``."""
+        words, left_out = spans.words, set(match.extra_at)
+        fills = []
+        for name, fill, start, end in match.fills:
+            after = " ".join(words[end:])
+            back = bool(after) and left_out.issuperset(range(end, len(words)))
+            back &= self._says_no(after) or after in self.language.negations
+            if back or taken_back(match, name, self.language, self._says_no):
+                notes.append(f"slot {name} left out: a no said last takes {fill.words!r} back")
+            else:
+                fills.append((name, fill, start, end))
+        return match if len(fills) == len(match.fills) else replace(match, fills=tuple(fills))
+
+    def _says_no(self, text: str) -> bool:
+        return self.yes_no(text) == "no"
 
     def _said_whole(self, loose: Match | None) -> bool:
         idle = self.language.function_words | self.language.fillers
@@ -240,7 +271,7 @@ class Understander(CompiledModel):
             return self._fallback_intent(text, (*notes, why_no_reading(spans)))
         closest = self.matcher.closest(spans)
         if closest is not None:
-            understood = self._from_match(text, closest, notes)
+            understood = self._from_match(text, self._kept(closest, spans, notes), notes)
             # Every field of the closest reading (its score too), only marked as a fallback.
             return replace(
                 understood,
@@ -326,7 +357,7 @@ class Understander(CompiledModel):
         match = self._weighed(matcher, matcher.exact(spans), spans, answer=True)
         if match is None:
             match, spans = exact_without_fillers(matcher, spans, self.language)
-        says_no = lambda word: self.yes_no(word) == "no"  # noqa: E731
+        says_no = self._says_no
         if match is None or swallowed(match):  # "I want Paris please": "Paris", if listed
             match = value_within(matcher, slot, spans, self.language, says_no) or match
         if match is None or swallowed(match):  # "no, paris": "paris", of any words
