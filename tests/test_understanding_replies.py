@@ -415,3 +415,17 @@ def test_a_value_taken_back_is_left_out_of_the_closest_intent(city_type: str, sa
     assert understood.fills == {}
     assert understood.notes[-2].startswith("slot city left out: a no said last takes 'paris")
 
+
+def test_a_tie_between_replies_goes_to_the_earlier_whatever_their_sample_counts() -> None:
+    """The samples of `REPLIES` were ordered 1000 apart an intent: past 1,000 samples of
+    AMAZON.YesIntent, its own took NoIntent's orders (one order, two samples) and then came
+    after them, so "not really", a sample of both, went to NoIntent. Orders now follow one
+    another, and the tie goes to the intent first in `REPLIES`, as with fewer samples."""
+    for count in (5, 1100):
+        own = [f"yes number {n}" for n in range(count)]
+        yes = {"name": "AMAZON.YesIntent", "samples": [*own, "not really"]}
+        intents = [yes, {"name": "AMAZON.NoIntent", "samples": []}]
+        understander = understander_of({"invocationName": "tester", "intents": intents})
+        orders = [sample.order for sample in understander._replies.samples]
+        assert orders == sorted(set(orders))  # strictly increasing
+        assert understander.reply("not really") == "AMAZON.YesIntent"

@@ -77,16 +77,13 @@ class CompiledModel:
     @functools.cached_property
     def _replies(self) -> SampleMatcher:
         # The model's own samples of these intents ("quit the game" for AMAZON.StopIntent) too:
-        # Alexa reads them as it reads the common phrasings.
-        samples = [
-            sample
-            for order, name in enumerate(REPLIES)
-            for sample in self.compile(
-                ModelIntent(name),
-                self.phrasings(self.intents.get(name) or ModelIntent(name)),
-                1000 * order,
-            )
-        ]
+        # Alexa reads them as it reads the common phrasings. Each intent's orders start where
+        # the last one's ended (as in `matcher`), whatever its sample count: a tie goes to the
+        # intent first in `REPLIES`.
+        samples: list[Sample] = []
+        for name in REPLIES:
+            phrasings = self.phrasings(self.intents.get(name) or ModelIntent(name))
+            samples.extend(self.compile(ModelIntent(name), phrasings, len(samples)))
         return SampleMatcher(samples, self.language)
 
     @functools.cached_property
