@@ -10,6 +10,7 @@ import pytest
 
 from alexaskill.understanding import InteractionModel, Understander
 
+from .dialog_shared import trip_confirming_city
 from .understanding_shared import NOW, answered_city, bare_trips, intent_understander
 
 
@@ -336,3 +337,57 @@ def test_a_dialog_answer_leaves_the_samples_word_before_the_slot_out_of_the_valu
     answer = reminders.answer(said, intent="Remind", slot="task", now=NOW)
     assert answer is not None
     assert {slot.name: slot.value for slot in answer.slots} == slots
+
+
+@pytest.mark.parametrize(
+    ("city_type", "said", "city"),
+    [
+        ("AMAZON.City", "paris, no, berlin", "berlin"),
+        ("AMAZON.City", "paris no berlin", "berlin"),
+        ("AMAZON.City", "paris, nope, berlin", "berlin"),
+        ("AMAZON.City", "to paris, no, to berlin", "berlin"),
+        ("AMAZON.City", "no, paris, no, berlin", "berlin"),
+        ("AMAZON.City", "paris, no, rome, no, berlin", "berlin"),
+        ("AMAZON.City", "paris, no, berlin please", "berlin"),
+        ("AMAZON.City", "paris, no, new york", "new york"),
+        ("Cities", "paris, no, new york", "new york"),
+        ("Cities", "new york, no, paris", "paris"),
+        ("Cities", "paris, no, berlin", "berlin"),
+        # The value after the no is an answer of its own: taken back too, it is none.
+        ("AMAZON.City", "paris, no, berlin, no", None),
+        # Unchanged: a search query's words are what the user looks for; a "not" says which
+        # value is not meant ("paris, not berlin"), no correction.
+        ("AMAZON.SearchQuery", "paris, no, berlin", "paris no berlin"),
+        ("AMAZON.City", "paris, not berlin", "paris not berlin"),
+    ],
+)
+def test_a_dialog_answer_corrected_after_a_no_is_the_value_after_it(
+    city_type: str, said: str, city: str | None
+) -> None:
+    """Asked for a city, "paris, no, berlin" was the city "paris no berlin" (a free-form or a
+    custom type takes any words), a city nobody meant.
+
+    The decision: a no said between two values is a correction, and the value meant is the
+    one after it ("berlin"), read as an answer said alone (a sample's words, thanks after it,
+    a no after it taking it back too); after several, the last. A no said last takes a value
+    back (`test_an_answer_of_a_yes_no_stop_or_cancel_or_taking_a_value_back_is_no_value`), and
+    one said first answers what came before ("no, paris"): said between, it does both. No
+    name holds a no between its words the way "paris no berlin" does, so the words before it
+    are no part of the value; a search query keeps every word, as it keeps a no said last.
+    Only the dialog's answer reads it so: said as a request ("plan a trip to paris no
+    berlin"), the words stay the sample's, as Alexa's slot filling gives them.
+    """
+    assert answered_city(city_type, said) == city
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+def test_a_correction_answers_the_dialog_with_the_value_after_the_no(city_type: str) -> None:
+    # Asked "Where to?", "paris, no, berlin" was asked "paris no berlin, right?".
+    skill, talk = trip_confirming_city(city_type)
+    assert talk.say("plan a trip").prompts == ["Where to?"]
+    turn = talk.say("paris, no, berlin")
+    assert turn.prompts == ["berlin, right?"]
+    assert turn.understood is not None
+    assert turn.understood.notes[0] == "a correction: 'paris no' left out"
+    talk.say("yes")
+    assert skill.slot("city")["value"] == "berlin"

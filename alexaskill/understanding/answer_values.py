@@ -11,7 +11,9 @@ hotel": the answer is every word, as said in one go). A no said first is no deni
 answers what came before ("no, paris" is "paris"). A free-form built-in type (AMAZON.City
 without values) knows none: its answer stays every word said, but for an opening yes, no or
 thanks that a pause ends ("no, paris"). Words of a yes, a no, stop or cancel are no value of
-any words ("no, cancel" is no city "cancel": `said_as_reply`).
+any words ("no, cancel" is no city "cancel": `said_as_reply`). A no said last takes back a
+value of any words ("paris, no": `taken_back`); said between two, it corrects the first
+("paris, no, berlin" is "berlin": `corrected`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .slot_kinds import name_type
 __all__ = [
     "REPLIES",
     "carrier_ends",
+    "corrected",
     "leaving_after",
     "past_opening",
     "said_as_reply",
@@ -82,16 +85,34 @@ def taken_back(match: Match, slot: str, language: Language, says_no: Callable[[s
     with one. A search query's words are what the user looks for ("songs that say no"), and
     keep it."""
     words = _any_words(match, slot)
-    ref = next(
-        (e for e in match.sample.elements if isinstance(e, SlotRef) and e.name == slot), None
-    )
-    if words is None or ref is None or ref.kind.name == "AMAZON.SearchQuery":
+    if words is None or _query(match, slot):
         return False
     said = words.split()
     if len(said) > 1 and said[-1] in language.negations:  # "paris not"
         return True
     # Every ending after the first word, longest first: a no may be several words ("no way").
     return any(says_no(" ".join(said[at:])) for at in range(1, len(said)))
+
+
+def corrected(
+    match: Match, slot: str, spans: SpanCache, says_no: Callable[[str], bool]
+) -> int | None:
+    """Where the words after the last no said within ``slot``'s words of any kind start, if one
+    is ("berlin" of "paris, no, berlin"): a correction, whose value the user means; else None.
+    Said between two values, a no takes back the one before it (`taken_back`) and answers with
+    the one after it (`past_opening`). A search query keeps its words, as in `taken_back`."""
+    if _any_words(match, slot) is None or _query(match, slot):
+        return None
+    [(start, end)] = [(start, end) for name, _, start, end in match.fills if name == slot]
+    return next((at + 1 for at in range(end - 2, start, -1) if says_no(spans.words[at])), None)
+
+
+def _query(match: Match, slot: str) -> bool:
+    """Whether ``match``'s sample gives ``slot`` an AMAZON.SearchQuery (or names no such slot)."""
+    ref = next(
+        (e for e in match.sample.elements if isinstance(e, SlotRef) and e.name == slot), None
+    )
+    return ref is None or ref.kind.name == "AMAZON.SearchQuery"
 
 
 def _any_words(match: Match, slot: str) -> str | None:

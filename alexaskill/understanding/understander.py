@@ -30,6 +30,7 @@ from typing import Final
 
 from .addressing import addressed_request
 from .answer_values import (
+    corrected,
     leaving_after,
     past_opening,
     said_as_reply,
@@ -45,6 +46,7 @@ from .evidence import built_in_said_whole, keeps_own_words, typed_share
 from .fillers import exact_without_fillers
 from .generalise import generalise
 from .matcher import Match, SampleMatcher, SpanCache
+from .model import ModelIntent, ModelSlot
 from .result import Understanding, reading
 from .slot_only import slot_only
 from .slottypes import FREE, Fill
@@ -341,17 +343,29 @@ class Understander(CompiledModel):
         intent's samples (which may fill other slots too), whole or from the word before the slot
         on: "to call mom friday" is the task "call mom" of "remind me to {task} {date}". Words
         of a yes, a no, stop or cancel ("no, cancel", "no cancel") are no value
-        (`said_as_reply`), nor words a no said last takes back ("paris, no": `taken_back`).
+        (`said_as_reply`), nor words a no said last takes back ("paris, no": `taken_back`); a
+        no said between two values corrects the first: "paris, no, berlin" is berlin
+        (`corrected`).
         """
         model_intent = self.intents.get(intent)
         model_slot = model_intent.slot(slot) if model_intent else None
         if model_intent is None or model_slot is None:
             return None
-        matcher = self.answer_matcher(model_intent, model_slot)
-        now = now or clock()
-        tokens = self.tokens(text)
+        return self._answer(text, model_intent, model_slot, self.tokens(text), now or clock())
+
+    def _answer(
+        self,
+        text: str,
+        intent: ModelIntent,
+        model_slot: ModelSlot,
+        tokens: Sequence[Token],
+        now: datetime.datetime,
+    ) -> Understanding | None:
+        """`answer` of ``tokens``, the words of ``text`` or those after a no correcting them."""
         if not tokens:
             return None
+        slot = model_slot.name
+        matcher = self.answer_matcher(intent, model_slot)
         spans = SpanCache(tokens, now)
         # "i'd like to go to rome", all free words of "{city}": "i want to go to {city}" loosely.
         match = self._weighed(matcher, matcher.exact(spans), spans, answer=True)
@@ -367,6 +381,12 @@ class Understander(CompiledModel):
             return None
         if match is not None and taken_back(match, slot, self.language, says_no):  # "paris, no"
             return None
+        after = None if match is None else corrected(match, slot, spans, says_no)
+        if after is not None:  # "paris, no, berlin": berlin, read as if said alone
+            found = self._answer(text, intent, model_slot, spans.tokens[after:], now)
+            left = " ".join(spans.words[:after])
+            note = f"a correction: {left!r} left out"
+            return None if found is None else replace(found, notes=(note, *found.notes))
         # As for an utterance: free-form words give the intent's other slots what they read,
         # unless that cuts a value short or leaves out the word denying it ("london not").
         match = None if match is None else self._generalise(match, spans)
