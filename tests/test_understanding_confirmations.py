@@ -29,6 +29,25 @@ def confirming_size(delegation: str) -> Conversation:
     return Conversation(Understander(InteractionModel.from_json(data)), Skill(), now=lambda: NOW)
 
 
+def asked_to_confirm(delegation: str, *, order: bool = False) -> tuple[Skill, Conversation]:
+    """The pizza model (``delegation``) once "order two large pizzas" and "seven p m" are said:
+    Alexa asks to confirm the time; with ``order``, a yes said to that too: it asks to confirm
+    the order (the intent)."""
+    skill = Skill()
+    talk = conversation(skill, delegation=delegation)
+    confirming(talk, order=order)
+    return skill, talk
+
+
+def confirming(talk: Conversation, *, order: bool) -> None:
+    """Say what takes ``talk`` (the pizza model) to the time's confirmation (`asked_to_confirm`)."""
+    talk.say("order two large pizzas")
+    turn = talk.say("seven p m")
+    assert (turn.prompts, turn.expecting) == (["At seven p m, right?"], "confirmation of slot time")
+    if order:
+        assert talk.say("yes").expecting == "confirmation of the intent"
+
+
 @pytest.mark.parametrize("delegation", ["ALWAYS", "SKILL_RESPONSE"])
 def test_a_slot_is_confirmed_as_soon_as_it_is_filled(delegation: str) -> None:
     # Amazon: the user confirms a slot "before proceeding"; Alexa asks the confirmation of a
@@ -58,10 +77,7 @@ def test_a_new_value_said_while_a_slot_is_confirmed_replaces_it(delegation: str,
     # Asked "At seven p m, right?", the user answers with another time rather than yes or no:
     # the new value replaces the old one, unconfirmed, and is confirmed in turn; the dialog
     # goes on (it left the dialog for the fallback intent before).
-    skill = Skill()
-    talk = conversation(skill, delegation=delegation)
-    talk.say("order two large pizzas")
-    assert talk.say("seven p m").prompts == ["At seven p m, right?"]
+    skill, talk = asked_to_confirm(delegation)
     sent = len(skill.sent)
     turn = talk.say(said)
     assert turn.prompts == ["At eight p m, right?"]
@@ -126,11 +142,7 @@ def test_a_new_value_said_while_the_intent_is_confirmed_replaces_it(
     # than saying yes or no: the value replaces the old one, the intent is not confirmed yet
     # (NONE), and Alexa asks the intent's confirmation again. It left the dialog for the
     # fallback intent before.
-    skill = Skill()
-    talk = conversation(skill, delegation=delegation)
-    talk.say("order two large pizzas")
-    talk.say("seven p m")
-    assert talk.say("yes").expecting == "confirmation of the intent"
+    skill, talk = asked_to_confirm(delegation, order=True)
     sent = len(skill.sent)
     turn = talk.say(said)
     assert turn.prompts == ["two medium pizzas at seven p m. Shall I order?"]
@@ -156,11 +168,7 @@ def test_a_value_said_again_at_the_intent_confirmation_keeps_its_confirmation(
 ) -> None:
     # The time was confirmed; said again as it is ("seven p m") where the intent's
     # confirmation was asked, it is no new value: still CONFIRMED, not asked again.
-    skill = Skill()
-    talk = conversation(skill, delegation=delegation)
-    talk.say("order two large pizzas")
-    talk.say("seven p m")
-    assert talk.say("yes").expecting == "confirmation of the intent"
+    skill, talk = asked_to_confirm(delegation, order=True)
     sent = len(skill.sent)
     turn = talk.say("seven p m")
     assert turn.prompts == ["two large pizzas at seven p m. Shall I order?"]
@@ -195,9 +203,7 @@ def test_the_best_reading_at_the_intent_confirmation_wins_not_the_first_slot(
             slot["samples"] = [f"{{{slot['name']}}}", f"make it {{{slot['name']}}}"]
     skill = Skill()
     talk = Conversation(Understander(InteractionModel.from_json(data)), skill, now=lambda: NOW)
-    talk.say("order two large pizzas")
-    talk.say("seven p m")
-    talk.say("yes")
+    confirming(talk, order=True)
     turn = talk.say("make it eight p m")
     assert turn.prompts == ["At eight p m, right?"]
     assert any("new value for slot time" in note for note in turn.notes), turn.notes
@@ -207,20 +213,14 @@ def test_the_best_reading_at_the_intent_confirmation_wins_not_the_first_slot(
     assert skill.slot("time")["value"] == "20:00"
     assert (skill.slot("size")["value"], skill.slot("count")["value"]) == ("large", "2")
     # Where two readings are as good ("make it eight": a count or a time), the model's order.
-    talk.say("order two large pizzas")
-    talk.say("seven p m")
-    talk.say("yes")
+    confirming(talk, order=True)
     assert talk.say("make it eight").prompts == ["eight large pizzas at seven p m. Shall I order?"]
 
 
 def test_a_new_value_for_a_confirmed_slot_is_confirmed_again_before_the_intent() -> None:
     # The time needs the user's confirmation: a new time said at the intent's confirmation is
     # confirmed first, then the intent.
-    skill = Skill()
-    talk = conversation(skill, delegation="ALWAYS")
-    talk.say("order two large pizzas")
-    talk.say("seven p m")
-    talk.say("yes")
+    skill, talk = asked_to_confirm("ALWAYS", order=True)
     assert talk.say("no, eight p m").prompts == ["At eight p m, right?"]
     turn = talk.say("yes")
     assert turn.prompts == ["two large pizzas at eight p m. Shall I order?"]
@@ -283,11 +283,7 @@ def test_a_new_value_after_the_skill_asks_again_for_a_denied_intent_is_unconfirm
 def test_another_request_at_the_intent_confirmation_still_leaves_the_dialog(
     said: str, intent: str
 ) -> None:
-    skill = Skill()
-    talk = conversation(skill, delegation="ALWAYS")
-    talk.say("order two large pizzas")
-    talk.say("seven p m")
-    talk.say("yes")
+    skill, talk = asked_to_confirm("ALWAYS", order=True)
     turn = talk.say(said)
     assert skill.last["intent"]["name"] == intent
     assert turn.expecting is None
@@ -326,10 +322,7 @@ def test_a_no_said_with_words_that_are_no_value_is_a_denial_of_the_slot(
     # Asked "At seven p m, right?", "no, not then" left the dialog for AMAZON.FallbackIntent:
     # the words after "no" are no time, and the whole was neither a yes nor a no. The user
     # denied the value: DENIED, as "no" alone, and Alexa asks for the time again (auto).
-    skill = Skill()
-    talk = conversation(skill, delegation=delegation)
-    talk.say("order two large pizzas")
-    talk.say("seven p m")
+    skill, talk = asked_to_confirm(delegation)
     sent = len(skill.sent)
     turn = talk.say(said)
     assert turn.understood is not None and turn.understood.intent == "AMAZON.NoIntent"
@@ -430,11 +423,7 @@ def test_yes_and_another_listed_value_is_no_confirmation() -> None:
 
 
 def test_a_no_said_with_words_that_are_no_value_is_a_denial_of_the_intent() -> None:
-    skill = Skill()
-    talk = conversation(skill, delegation="ALWAYS")
-    talk.say("order two large pizzas")
-    talk.say("seven p m")
-    talk.say("yes")
+    skill, talk = asked_to_confirm("ALWAYS", order=True)
     talk.say("no, blah blah")
     assert skill.last["intent"]["name"] == "OrderPizza"
     assert skill.last["dialogState"] == "COMPLETED"
@@ -445,9 +434,6 @@ def test_a_no_said_with_words_that_are_no_value_is_a_denial_of_the_intent() -> N
     ("said", "intent"), [("no, cancel", "AMAZON.CancelIntent"), ("no, help", "AMAZON.HelpIntent")]
 )
 def test_a_no_said_with_another_request_still_leaves_the_dialog(said: str, intent: str) -> None:
-    skill = Skill()
-    talk = conversation(skill, delegation="ALWAYS")
-    talk.say("order two large pizzas")
-    talk.say("seven p m")
+    skill, talk = asked_to_confirm("ALWAYS")
     talk.say(said)
     assert skill.last["intent"]["name"] == intent
