@@ -276,11 +276,12 @@ def test_today_without_a_clock_is_the_date_in_utc(monkeypatch: pytest.MonkeyPatc
 
 
 def test_a_conversation_without_a_clock_reads_today_in_utc(monkeypatch: pytest.MonkeyPatch) -> None:
-    # As the Understander alone (above): the device with no time zone set, not this machine.
+    # As the Understander alone (above), on its clock: the device with no time zone set, not
+    # this machine.
     from types import SimpleNamespace
 
     from alexaskill.understanding import Conversation
-    from alexaskill.understanding import dialog as module
+    from alexaskill.understanding import compiled as module
 
     monkeypatch.setattr(module, "datetime", SimpleNamespace(datetime=_Clock, UTC=datetime.UTC))
     skill = Skill(THIRD_SKILL_ID)

@@ -26,7 +26,6 @@ two checks are left out, with a warning that says so, and everything else is che
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -47,6 +46,7 @@ from ..interaction.invocation import invocation_name_warnings, invocation_proble
 from ..interaction.slot_warnings import builtin_slots_warning
 from ..ssml_check import ssml_error
 from .check_conflicts import _SLOT, Conflicts
+from .compiled import clock
 from .limits import limit_problems
 from .model import DialogIntentModel, InteractionModel, ModelIntent
 from .prompts import empty_slot_advice
@@ -287,7 +287,7 @@ class _Checker:
                         self.error(f"{where}: {problem}")
                 # No user, so no local time: the UTC date, as an Understander without a clock
                 # takes (the machine's own date would make the finding depend on its zone).
-                today = datetime.datetime.now(datetime.UTC).date()
+                today = clock().date()
                 impossible = never_passes(slot.validations, slot_type, today)
                 if impossible is not None:
                     self.error(

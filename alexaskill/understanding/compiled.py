@@ -2,7 +2,8 @@
 
 Its samples cut into words and slots (the built-in intents' common phrasings added), how each
 slot's type reads words, the samples a dialog answer is read with, and the ``request`` an intent
-and its filled slots make. Nothing here reads an utterance: understander.py does.
+and its filled slots make. Nothing here reads an utterance (its words, a slot value said on its
+own): understander.py does.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .model import InteractionModel, ModelIntent, ModelSlot
 from .result import slot_json
 from .sample_forms import part_of_day_swaps, particle_shifts
 from .slottypes import Fill, SlotKind, entity_resolution, slot_kind
-from .text import Token, tokenize
+from .text import tokenize
 
 __all__ = ["DEFAULT_SKILL_ID", "CompiledModel", "clock"]
 
@@ -120,13 +121,6 @@ class CompiledModel:
         """The normalised words of ``text``."""
         return [token.text for token in tokenize(text, self.language.rewrites)]
 
-    def tokens(self, text: str) -> list[Token]:
-        """The tokens of ``text``, a leading wake word dropped."""
-        tokens = tokenize(text, self.language.rewrites)
-        while tokens and tokens[0].text in self.language.wake_words and len(tokens) > 1:
-            tokens = tokens[1:]
-        return tokens
-
     def kind(self, slot_type: str, multiple: bool = False, bounded: bool = False) -> SlotKind:
         """How slots of ``slot_type`` read words (one object per type, shared); ``bounded``: a
         time slot alone in its intent, whose values hold "from" and "until" (`bounds`)."""
@@ -215,17 +209,6 @@ class CompiledModel:
             request["dialogState"] = dialog_state or "STARTED"
         request["intent"] = body
         return request
-
-    def fill_slot(self, intent: str, slot: str, text: str, now: datetime.datetime) -> Fill | None:
-        """The value ``text`` gives slot ``slot`` of ``intent`` on its own, or None."""
-        model_intent = self.intents.get(intent)
-        model_slot = model_intent.slot(slot) if model_intent else None
-        if model_intent is None or model_slot is None:
-            return None
-        tokens = self.tokens(text)
-        if not tokens:
-            return None
-        return self.intent_kind(model_intent, model_slot).fill(tokens, now)
 
     def resolutions(self, intent: str, slot: str, value: str) -> dict[str, Any] | None:
         """The ``resolutions`` Alexa sends with ``value`` (one value, as heard) in slot ``slot`` of

@@ -48,6 +48,7 @@ from typing import Any, Final
 from ..models import SCREEN_INTERFACES
 from ..responses.response import answer_ends_session, envelope_refusal, is_dialog_step
 from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error
+from .compiled import clock
 from .dialog_answers import DialogAnswers
 from .dialog_state import (
     DialogState,
@@ -92,7 +93,7 @@ class Conversation(DialogAnswers):
         self.understander = understander
         self.name_required = name_required
         self.transport = transport
-        self.now = now or _utc_now
+        self.now = now or clock
         self.screen = screen
         self.prompter = Prompter(understander.model.prompts)
         self.in_session = False
@@ -434,7 +435,3 @@ class Conversation(DialogAnswers):
             dialog.pending = ("confirm_intent", None)
         dialog.from_skill = True
         dialog.state = "IN_PROGRESS"
-
-
-def _utc_now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)

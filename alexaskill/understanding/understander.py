@@ -50,7 +50,7 @@ from .model import ModelIntent, ModelSlot
 from .result import Understanding, reading
 from .slot_only import slot_only
 from .slottypes import FREE, Fill
-from .text import Token
+from .text import Token, tokenize
 
 __all__ = ["DEFAULT_SKILL_ID", "Understander"]
 
@@ -66,6 +66,26 @@ class Understander(CompiledModel):
     Build it once (it compiles every sample, at the first `understand`); `understand` then takes
     about a millisecond.
     """
+
+    # --- the user's words -------------------------------------------------------------------
+
+    def tokens(self, text: str) -> list[Token]:
+        """The tokens of ``text``, a leading wake word dropped."""
+        tokens = tokenize(text, self.language.rewrites)
+        while tokens and tokens[0].text in self.language.wake_words and len(tokens) > 1:
+            tokens = tokens[1:]
+        return tokens
+
+    def fill_slot(self, intent: str, slot: str, text: str, now: datetime.datetime) -> Fill | None:
+        """The value ``text`` gives slot ``slot`` of ``intent`` on its own, or None."""
+        model_intent = self.intents.get(intent)
+        model_slot = model_intent.slot(slot) if model_intent else None
+        if model_intent is None or model_slot is None:
+            return None
+        tokens = self.tokens(text)
+        if not tokens:
+            return None
+        return self.intent_kind(model_intent, model_slot).fill(tokens, now)
 
     # --- understanding ----------------------------------------------------------------------
 
