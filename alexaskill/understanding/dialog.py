@@ -116,7 +116,12 @@ class Conversation(DialogAnswers):
         waiting = self.dialog is not None and self.dialog.pending is not None
         if self.in_session and waiting and self._answer(text, turn, now):
             return self._finish(turn)
-        understood = self.understander.understand(text, now=now)
+        # Asked for a slot, words the answer took back ("paris no") are no value of it here.
+        asked = None
+        if waiting and self.dialog is not None and self.dialog.pending is not None:
+            slot = self.dialog.pending[1]
+            asked = None if slot is None else (self.dialog.name, slot)
+        understood = self.understander.understand(text, now=now, asked=asked)
         turn.understood = understood
         if understood.request is None:
             turn.notes.extend(understood.notes or ("nothing was said",))

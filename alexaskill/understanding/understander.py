@@ -48,6 +48,7 @@ from .generalise import generalise
 from .matcher import Match, SampleMatcher, SpanCache
 from .model import ModelIntent, ModelSlot
 from .result import Understanding, reading
+from .slot_kinds import name_type
 from .slot_only import slot_only
 from .slottypes import FREE, Fill
 from .text import Token, tokenize
@@ -89,10 +90,20 @@ class Understander(CompiledModel):
 
     # --- understanding ----------------------------------------------------------------------
 
-    def understand(self, text: str, *, now: datetime.datetime | None = None) -> Understanding:
+    def understand(
+        self,
+        text: str,
+        *,
+        now: datetime.datetime | None = None,
+        asked: tuple[str, str] | None = None,
+    ) -> Understanding:
         """What Alexa makes of ``text``, said to this skill, the user's local time being ``now``
         (its date is what "today" means; default: the clock in UTC, the time on a device with
-        no time zone set, as the offline tools read it)."""
+        no time zone set, as the offline tools read it).
+
+        ``asked``: the slot (intent, slot) Alexa has asked for, whose answer ``text`` was not
+        (`answer`): words a no said last takes back ("paris no") are no value of it, whatever
+        its type, as they are none of a name's (a free-form city's) in any request."""
         if self.refusal is not None:
             raise self.refusal
         now = now or clock()
@@ -116,7 +127,7 @@ class Understander(CompiledModel):
         )
         if addressed is not None:
             return addressed
-        return self._opening_reply(text, tokens, now) or self._intent(text, tokens, now)
+        return self._opening_reply(text, tokens, now) or self._intent(text, tokens, now, asked)
 
     def _opening_reply(
         self, text: str, tokens: Sequence[Token], now: datetime.datetime
@@ -162,8 +173,14 @@ class Understander(CompiledModel):
             return False
         return bool(match.sample.words) or any(fill.weight > FREE for _, fill, _, _ in match.fills)
 
-    def _intent(self, text: str, tokens: Sequence[Token], now: datetime.datetime) -> Understanding:
-        understood = self._read(text, tokens, now)
+    def _intent(
+        self,
+        text: str,
+        tokens: Sequence[Token],
+        now: datetime.datetime,
+        asked: tuple[str, str] | None,
+    ) -> Understanding:
+        understood = self._read(text, tokens, now, asked=asked)
         if understood is None:  # pragma: no cover - only strict reads give None
             raise AssertionError("a read that is not strict always understands something")
         return understood
@@ -174,8 +191,11 @@ class Understander(CompiledModel):
         tokens: Sequence[Token],
         now: datetime.datetime,
         strict: bool = False,
+        *,
+        asked: tuple[str, str] | None = None,
     ) -> Understanding | None:
-        """The intent ``tokens`` ask for; with ``strict``, None unless a sample matches."""
+        """The intent ``tokens`` ask for; with ``strict``, None unless a sample matches
+        (``asked``: `understand`'s)."""
         spans = SpanCache(tokens, now)
         match = self._weighed(self.matcher, self.matcher.exact(spans), spans, answer=False)
         notes: list[str] = []
@@ -191,15 +211,15 @@ class Understander(CompiledModel):
         if match is None:
             if strict:
                 return None
-            return self._fallback(text, spans, notes)
+            return self._fallback(text, spans, notes, asked)
         generalised = self._generalise(match, spans)
         if generalised is None:  # a value split off free-form words was cut short: no reading
-            return None if strict else self._fallback(text, spans, notes)
+            return None if strict else self._fallback(text, spans, notes, asked)
         match = generalised
-        back = self._taken_back(match)
+        back = self._taken_back(match, asked)
         if back is not None:  # "plan a trip to paris no": no city "paris no", as in an answer
             spans.cut.append(back)
-            return None if strict else self._fallback(text, spans, notes)
+            return None if strict else self._fallback(text, spans, notes, asked)
         if not match.exact:
             if match.extra:
                 notes.append(f"words not in the sample: {' '.join(match.extra)}")
@@ -228,25 +248,37 @@ class Understander(CompiledModel):
                 return loose
         return match
 
-    def _taken_back(self, match: Match) -> str | None:
-        """Why ``match`` is no reading, if a no said last takes a slot's value back
-        (`taken_back`): "paris no" of "plan a trip to paris no"."""
+    def _taken_back(self, match: Match, asked: tuple[str, str] | None) -> str | None:
+        """Why ``match`` is no reading, if a no said last takes back the value of a name's slot
+        or of the slot ``asked`` for (`taken_back`): "paris no" of "plan a trip to paris no".
+        A custom type's words are what the user said, as in any request ("remind me to {task}"
+        with "tell him no"): only the answer Alexa asked for reads them so."""
         for name, fill, _, _ in match.fills:
-            if taken_back(match, name, self.language, self._says_no):
+            if self._back(match, name, asked):
                 return f"{fill.words!r} ends with a no, which takes the value back"
         return None
 
-    def _kept(self, match: Match, spans: SpanCache, notes: list[str]) -> Match:
-        """``match`` without the values a no said last takes back (`taken_back`), left out
-        after the value ("paris" of "plan a trip to paris no") or in its words, noted in
-        ``notes``."""
+    def _back(self, match: Match, slot: str, asked: tuple[str, str] | None) -> bool:
+        """Whether a no said last takes back ``slot``'s value in ``match`` (`_taken_back`)."""
+        intent = self.intents.get(match.sample.intent)
+        model_slot = intent.slot(slot) if intent is not None else None
+        named = model_slot is not None and name_type(model_slot.type)
+        if not named and asked != (match.sample.intent, slot):
+            return False
+        return taken_back(match, slot, self.language, self._says_no)
+
+    def _kept(
+        self, match: Match, spans: SpanCache, notes: list[str], asked: tuple[str, str] | None
+    ) -> Match:
+        """``match`` without the values a no said last takes back, left out after the value
+        ("paris" of "plan a trip to paris no") or in its words (`_back`), noted in ``notes``."""
         words, left_out = spans.words, set(match.extra_at)
         fills = []
         for name, fill, start, end in match.fills:
             after = " ".join(words[end:])
             back = bool(after) and left_out.issuperset(range(end, len(words)))
             back &= self._says_no(after) or after in self.language.negations
-            if back or taken_back(match, name, self.language, self._says_no):
+            if back or self._back(match, name, asked):
                 notes.append(f"slot {name} left out: a no said last takes {fill.words!r} back")
             else:
                 fills.append((name, fill, start, end))
@@ -284,7 +316,9 @@ class Understander(CompiledModel):
             return None
         return found
 
-    def _fallback(self, text: str, spans: SpanCache, notes: list[str]) -> Understanding:
+    def _fallback(
+        self, text: str, spans: SpanCache, notes: list[str], asked: tuple[str, str] | None
+    ) -> Understanding:
         # "tea", of "a {drink} please" alone: that intent (`slot_only`).
         alone = slot_only(text, self.model.intents, self.intent_kind, spans, self.intent_request)
         if alone is not None:
@@ -293,7 +327,8 @@ class Understander(CompiledModel):
             return self._fallback_intent(text, (*notes, why_no_reading(spans)))
         closest = self.matcher.closest(spans)
         if closest is not None:
-            understood = self._from_match(text, self._kept(closest, spans, notes), notes)
+            kept = self._kept(closest, spans, notes, asked)
+            understood = self._from_match(text, kept, notes)
             # Every field of the closest reading (its score too), only marked as a fallback.
             return replace(
                 understood,
