@@ -27,6 +27,7 @@ from alexaskill.store import (
     attributes_service,
 )
 
+from . import store_shared
 from .conftest import SKILL_ID
 from .processes import free_port
 from .store_shared import CountingStore, _answer, _counting_skill, _envelope, _event, _speech
@@ -279,7 +280,8 @@ def test_person_attributes_from_a_second_store_of_the_skills_database_are_one_it
     else:
         endpoint = request.getfixturevalue("dynamodb_endpoint")
         table = f"attributes-{uuid.uuid4().hex}"
-        url = f"dynamodb://{table}?endpoint_url={endpoint}&create_table=true&timeout=30"
+        url = f"dynamodb://{table}?endpoint_url={endpoint}&create_table=true"
+        url += f"&timeout={store_shared.MOTO_TIMEOUT}"
     skill = Skill(SKILL_ID, store=url)
     second = attributes_service(url, per_person=True)
     skill.add_service(PersonAttributes, *second)

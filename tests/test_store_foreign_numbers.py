@@ -216,10 +216,14 @@ async def test_a_stored_minus_zero_is_incremented_by_every_store(
         from alexaskill.dynamodb import DynamoDBStore
 
         from .dynamodb_shared import botocore_client
+        from .store_shared import MOTO_TIMEOUT
 
         endpoint = request.getfixturevalue("dynamodb_endpoint")
         store: Any = DynamoDBStore(
-            f"attributes-{uuid.uuid4().hex}", endpoint_url=endpoint, create_table=True, timeout=30
+            f"attributes-{uuid.uuid4().hex}",
+            endpoint_url=endpoint,
+            create_table=True,
+            timeout=MOTO_TIMEOUT,
         )
         await store.update("user", {"other": 1}, ())  # the table exists
         client = botocore_client(endpoint)

@@ -21,6 +21,8 @@ import pytest
 from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.store import SQLiteStore
 
+from .store_shared import MOTO_TIMEOUT
+
 
 def _in_a_fork(child: Callable[[], bool]) -> str:
     """What ``child()`` came to in a forked process: "yes", "no", "raised" or "hung" (no end
@@ -289,8 +291,10 @@ def test_a_dynamodb_client_given_shares_no_connection_with_a_forked_child(
     client = botocore.session.get_session().create_client(
         "dynamodb", region_name="us-east-1", endpoint_url=dynamodb_endpoint
     )
-    # timeout=30, not the default 3 s: moto answers slowly on a loaded machine
-    store = DynamoDBStore(f"skill-{uuid.uuid4().hex}", client=client, create_table=True, timeout=30)
+    # (MOTO_TIMEOUT, not the default 3 s: moto answers slowly on a loaded machine)
+    store = DynamoDBStore(
+        f"skill-{uuid.uuid4().hex}", client=client, create_table=True, timeout=MOTO_TIMEOUT
+    )
     anyio.run(store.update, "user", {"a": 1}, ())
     parents = _pools(client)
     assert len(parents) == 1
@@ -365,8 +369,10 @@ def test_a_dynamodb_client_given_works_in_a_child_forked_while_a_thread_refreshe
     import uuid
 
     client = _refreshable_client(dynamodb_endpoint)
-    # timeout=30, not the default 3 s: moto answers slowly on a loaded machine
-    store = DynamoDBStore(f"skill-{uuid.uuid4().hex}", client=client, create_table=True, timeout=30)
+    # (MOTO_TIMEOUT, not the default 3 s: moto answers slowly on a loaded machine)
+    store = DynamoDBStore(
+        f"skill-{uuid.uuid4().hex}", client=client, create_table=True, timeout=MOTO_TIMEOUT
+    )
     anyio.run(store.update, "user", {"a": 1}, ())
     credentials = client._request_signer._credentials
 

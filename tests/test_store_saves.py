@@ -123,8 +123,8 @@ def test_a_save_s_size_is_counted_once_when_a_handler_changed_two_kinds_of_attri
 
     with TestClient(skill) as client:
         assert client.intent("Order").speech == "Ordered."  # saved: else the apology
-    # (No load of it after: moto took over the store's 30 s to read 250 KB back on a loaded
-    # machine; and the MemoryStore keeps this very text, which its load scans for nesting.)
+    # (No load of it after: moto took over 30 s, the store's timeout then, to read 250 KB back on
+    # a loaded machine; and the MemoryStore keeps this very text, which its load scans for nesting.)
     (text,) = encoded  # encoded once, to find it changed
     assert Counter(text.scans) == {"[": 1, "{": 1}
 
