@@ -11,12 +11,14 @@ save goes into that map.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from alexaskill.dynamodb import DynamoDBStore
+from alexaskill.exceptions import StoreError
 
 from .dynamodb_shared import USER, botocore_client, new_table
 from .store_shared import MOTO_TIMEOUT
@@ -125,3 +127,45 @@ async def test_an_emptied_map_is_written_into_in_one_update_item(
         assert sent == ["get_item", "update_item"]
     finally:
         await store.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("meddled", "saved"), [(4, True), (5, False)])
+async def test_a_refused_first_write_is_not_one_of_the_saves_rounds(
+    table: str, dynamodb_endpoint: str, meddled: int, saved: bool
+) -> None:
+    # The whole map a worker wrote first, refused (another worker made the map meanwhile), took
+    # one of the save's 5 rounds, though it was no conflict of the save's: four more refusals
+    # into the map (here, workers with clocks ahead saving in between), and the save gave up.
+    store, other = _store(table, dynamodb_endpoint), _store(table, dynamodb_endpoint)
+    client = botocore_client(dynamodb_endpoint)
+    call = store._call
+    left = [meddled]
+
+    async def meddling(operation: str, adds: bool = False, **params: Any) -> dict[str, Any]:
+        if params.get("UpdateExpression", "").startswith("SET #w = :t, #a.") and left[0]:
+            left[0] -= 1
+            ahead = (time.time_ns() // 1000) + int(2 * MOTO_TIMEOUT * 1e6)
+            client.update_item(
+                TableName=table,
+                Key={"id": {"S": USER}},
+                UpdateExpression="SET alexaskill_saved_at = :t",
+                ExpressionAttributeValues={":t": {"N": str(ahead)}},
+            )
+        return await call(operation, adds, **params)
+
+    store._call = meddling  # type: ignore[method-assign]
+    try:
+        assert await store.load(USER) == {}
+        await other.update(USER, {"size": 2}, ())  # the map, made first
+        if saved:
+            await store.update(USER, {"color": "red"}, ())
+            assert await other.load(USER) == {"size": 2, "color": "red"}
+        else:  # the bound on rounds holds still
+            with pytest.raises(StoreError, match="kept changing"):
+                await store.update(USER, {"color": "red"}, ())
+        assert left == [0]
+    finally:
+        client.close()
+        await store.aclose()
+        await other.aclose()

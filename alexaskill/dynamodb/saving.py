@@ -62,7 +62,9 @@ async def _write(store: DynamoDBStore, key: str, plan: _Plan) -> None:
     # (a refused conditional write still consumes DynamoDB's write capacity). A map another
     # request made since refuses it, and the save goes into that map, as it would have.
     whole_first = store._no_map.pop(key, None) is not None and bool(whole)
-    for _ in range(_MAX_ROUNDS):
+    # One round more where the map is made whole first: that write refused (another request
+    # made the map) is no conflict of this save's, and leaves it the rounds of any other save.
+    for _ in range(_MAX_ROUNDS + whole_first):
         if not whole_first:
             params = _under(plan) if under else plan.into_map
             until = time.time_ns() // 1000 + int(store.timeout * 1e6) if under else stamp
