@@ -357,3 +357,27 @@ async def test_an_increment_over_bytes_not_utf8_through_a_decoding_client_is_a_s
         assert await raw.hgetall(prefix + "user") == {b"b": b"\xff\xfe"}  # nothing written
         await store.update("good", {}, (), increments={"n": 1})  # the connection is of use
         assert await store.load("good") == {"n": 1}
+
+
+@pytest.mark.anyio
+async def test_a_name_loaded_with_half_a_surrogate_pair_can_be_deleted(redis_url: str) -> None:
+    # Through a client decoding with encoding_errors="surrogateescape", another program's name
+    # that is not UTF-8 loads holding half a surrogate pair ("\udcff"): the one store that can
+    # hand out such a name. Its deletion was refused as a name no store keeps, so it stayed.
+    import redis.asyncio
+
+    prefix = f"test:{uuid.uuid4().hex}:"
+    client = redis.asyncio.Redis.from_url(
+        redis_url, decode_responses=True, encoding_errors="surrogateescape"
+    )
+    raw = redis.asyncio.Redis.from_url(redis_url)
+    store = RedisStore(redis_url, prefix=prefix, client=client)
+    try:
+        await raw.hset(prefix + "user", mapping={b"\xffname": b"1", b"kept": b"2"})
+        assert await store.load("user") == {"\udcffname": 1, "kept": 2}
+        await store.update("user", {}, ["\udcffname", "\ud800"])  # (the second: none such)
+        assert await raw.hgetall(prefix + "user") == {b"kept": b"2"}
+    finally:
+        await store.aclose()
+        await raw.aclose()
+        await client.aclose()

@@ -4,7 +4,7 @@ increment that is no int or past the bounds every store adds within."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ def _names_checked(
     *,
     limits: bool = True,
     checking: bool = False,
+    kept: Callable[[str], bool] | None = None,
 ) -> list[str]:
     """``deleted`` as a list; `ResponseError` first for an empty ``key`` or attribute name in an
     update (DynamoDB keeps neither, so no store takes one: a skill moved from one store to
@@ -53,7 +54,9 @@ def _names_checked(
     or, with ``limits``, past Redis's bound (`_common_limits`); first a key, or a name to delete
     or add to, that is no str (`_key_checked`; a name to set: `base._encode`), which the stores
     took as they could (memory and SQLite a key 5, Redis a name 5 as "5", DynamoDB neither).
-    ``checking``: a ``check_update``, which has no key to check. ``deleted`` a str: TypeError,
+    ``checking``: a ``check_update``, which has no key to check. A name to delete holding half a
+    surrogate pair is left out, as none the store holds (`_held`; ``kept``: whether the store
+    holds it, where it may). ``deleted`` a str: TypeError,
     a caller's bug (it is an iterable of names, "abc" of "a", "b" and "c": not the one meant)."""
     if isinstance(deleted, str):
         shown = _quoted_short(deleted)
@@ -73,11 +76,14 @@ def _names_checked(
     for name in (*gone, *(increments or ())):
         if not isinstance(name, str):
             raise _refused(_NOT_A_NAME.format(kind=type(name).__name__, name=name))
+    for name in increments or ():
         if not name.isascii():  # half a surrogate pair: as a name to set is (`base._encode`)
             try:
                 name.encode()
             except UnicodeEncodeError as exc:
                 raise _refused(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
+    if not all(name.isascii() for name in gone):
+        gone = [name for name in gone if _held(name, kept)]
     if "" in changes or "" in gone or (increments and "" in increments):
         raise _refused(_EMPTY_NAME)
     if limits:  # not the names deleted: a deletion makes none, and one saved before (or by
@@ -88,6 +94,25 @@ def _names_checked(
     if both:  # the stores did not agree: the value set won in Redis, the increment elsewhere
         raise _refused(f"attribute {both[0]!r} is both set and incremented in one update")
     return gone
+
+
+def _held(name: str, kept: Callable[[str], bool] | None) -> bool:
+    """Whether a store may hold ``name``, one to delete: not if it holds half a surrogate pair
+    (no UTF-8), unless ``kept(name)`` (`RedisStore` through a client decoding with
+    ``encoding_errors="surrogateescape"``, which loads another program's name that is not UTF-8
+    so). Its deletion was refused, and the save with it: a name so loaded could never go.
+
+    No other store holds one (tests/test_store_agreement.py): memory and SQLite refuse to write
+    one (Python's sqlite3 cannot bind it); SQLite hands over one another program stored in
+    UTF-16 as one character with the unit after it, or, last, as no UTF-8 (a `StoreError`); Redis
+    through a client decoding strictly (the store's own) fails the load (a `StoreError`); and
+    DynamoDB's names are "encoded using UTF-8" ("Supported data types and naming rules in
+    Amazon DynamoDB"): moto answers the store's GetItem of such an item with an HTTP 500."""
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        return kept is not None and kept(name)
+    return True
 
 
 #: The longest attribute name, in bytes of UTF-8: DynamoDB's are "less than 64 KB"

@@ -147,7 +147,7 @@ class RedisStore:
     ) -> None:
         """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``, in one
         transaction."""
-        gone = _names_checked(key, changes, deleted, increments)
+        gone = _names_checked(key, changes, deleted, increments, kept=self._encodes)
         encoded = _encode_written(changes, gone, increments)
         if encoded or gone or increments:
             await self._update_script(self.prefix + key, encoded, gone, increments or {})
@@ -162,7 +162,7 @@ class RedisStore:
         no store keeps (no JSON, past DynamoDB's numbers or nesting), an empty name, an increment
         beyond what Redis adds in 64 bits. (Not what Redis alone can tell: a stored value too
         large to add to, a save past its ``proto-max-bulk-len``.)"""
-        gone = _names_checked(None, changes, deleted, increments, checking=True)
+        gone = _names_checked(None, changes, deleted, increments, checking=True, kept=self._encodes)
         _encode_written(changes, gone, increments)
 
     async def aclose(self) -> None:
@@ -171,6 +171,16 @@ class RedisStore:
         if asyncio.get_running_loop() is not self._loop:
             client = await self._for_loop()  # the connections are another loop's
         await client.aclose()
+
+    def _encodes(self, name: str) -> bool:
+        """Whether the client writes ``name``, one holding half a surrogate pair: one given,
+        decoding with ``encoding_errors="surrogateescape"``, loads such (`data_faults._held`)."""
+        client: Any = self._client  # (redis-py's get_encoder is untyped; a cluster's has it too)
+        try:
+            client.get_encoder().encode(name)
+        except UnicodeEncodeError:
+            return False
+        return True
 
     async def _update_script(
         self, name: str, encoded: dict[str, str], gone: list[str], increments: Mapping[str, int]
