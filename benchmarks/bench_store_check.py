@@ -181,14 +181,12 @@ def _dynamodb(repeat: int) -> None:
         checked = base._checked_changes(changes, texts, True, sizes)
 
         def kept(checked: base._Checked = checked) -> None:
-            checked.planned = None  # (a new save's changes)
             store.check_update(checked, ())
-            store._planned(checked, [], None)
+            store._planned(checked, [], None)  # (takes the plan kept: none left)
 
         def built_twice(checked: base._Checked = checked) -> None:
-            checked.planned = None
             store.check_update(checked, ())
-            checked.planned = None  # as before: the update built its own
+            store._plans.clear()  # as before: the update built its own
             store._planned(checked, [], None)
 
         loops = max(3, 20_000 // size)

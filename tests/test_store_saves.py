@@ -389,3 +389,25 @@ def test_a_dynamodb_save_s_update_item_is_built_once_when_checked_before(
     assert len(planned) == len(sent) == 2  # one a kind of attributes
     for made, call in zip(planned, sent, strict=True):  # (the loads found no map: made whole)
         assert call["ExpressionAttributeValues"][":m"] == {"M": made.whole}
+
+
+def test_a_plan_kept_for_an_update_that_never_comes_goes_with_its_changes() -> None:
+    # The plan a DynamoDB check made is kept for the save's update, by the store now (it was
+    # a slot of the changes, on every store's `_Checked`): not past the changes' life, holding
+    # their values, where the update never came (another kind's check refused the save).
+    import gc
+
+    from alexaskill.dynamodb import DynamoDBStore
+
+    from .fake_dynamodb import RecordingClient
+
+    store = DynamoDBStore("table", client=RecordingClient())
+    changes = {"basket": [1, 2], "n": 1}
+    texts = {name: base._encode(name, value) for name, value in changes.items()}
+    sizes = {name: len(text) for name, text in texts.items()}
+    checked = base._checked_changes(changes, texts, True, sizes)
+    store.check_update(checked, ())
+    assert len(store._plans) == 1
+    del checked
+    gc.collect()
+    assert store._plans == {}

@@ -40,6 +40,10 @@ from .saving import _ConditionFailed, _SumOutOfRange, _write
 from .update import _Plan, _plan
 from .values import _from_stored
 
+#: What a plan was made for besides the changes (`DynamoDBStore._planned`): the store's
+#: ``attribute_name``, the names deleted and the increments.
+_Made = tuple[str, list[str], dict[str, int]]
+
 __all__ = ["DynamoDBStore"]
 
 T = TypeVar("T")
@@ -133,6 +137,9 @@ class DynamoDBStore:
         self._odd_time_said = False  # warned of an item's time that is not a number
         # The keys whose last load found no map, for their save to make it at once (`_write`).
         self._no_map: dict[str, bool] = {}
+        # The plans `check_update` made for the `update` that follows (`_planned`), by the
+        # id of the changes (`_Checked`) they were made of, each gone with them or with its use.
+        self._plans: dict[int, tuple[weakref.ref[_Checked], _Made, _Plan | None]] = {}
         self._table_ready = not create_table
         self._creation_failed: tuple[float, str] | None = None  # when, its words (_make_table)
         # The making of the clients (and the table) that calls wait for (`_until_ready`), if
@@ -208,22 +215,35 @@ class DynamoDBStore:
     ) -> None:
         """Raise the `ResponseError` `update` would raise for these values, writing nothing."""
         deleted = _names_checked(None, changes, deleted, increments, checking=True)
-        self._planned(changes, deleted, increments)
+        self._planned(changes, deleted, increments, keep=True)
 
     def _planned(
-        self, changes: Mapping[str, Any], deleted: list[str], increments: Mapping[str, int] | None
+        self,
+        changes: Mapping[str, Any],
+        deleted: list[str],
+        increments: Mapping[str, int] | None,
+        *,
+        keep: bool = False,
     ) -> _Plan | None:
-        """`_plan` of a save, made once: changes `Attributes` checked (`_Checked`) keep the
-        plan their ``check_update`` made (`check_saves`), for the ``update`` that follows, which
-        built the UpdateItem again, each value read from its JSON and made DynamoDB's anew: half
-        the work of the two (benchmarks/bench_store_check.py --dynamodb)."""
-        made = (self, self.attribute_name, deleted, dict(increments or {}))
-        if type(changes) is _Checked and changes.planned and changes.planned[0] == made:
-            plan: _Plan | None = changes.planned[1]
-            return plan
+        """`_plan` of a save, made once: for changes `Attributes` checked (`_Checked`), the
+        plan their ``check_update`` made (`check_saves`) and kept (``keep``) is the one the
+        ``update`` that follows takes, which built the UpdateItem again, each value read from
+        its JSON and made DynamoDB's anew: half the work of the two
+        (benchmarks/bench_store_check.py --dynamodb)."""
+        if type(changes) is not _Checked:
+            return _plan(self.attribute_name, changes, deleted, increments)
+        made = (self.attribute_name, deleted, dict(increments or {}))
+        plans = self._plans
+        kept = plans.pop(id(changes), None)
+        if kept is not None and kept[0]() is changes and kept[1] == made:
+            return kept[2]
         plan = _plan(self.attribute_name, changes, deleted, increments)
-        if type(changes) is _Checked:  # (kept by them alone: gone with the save)
-            changes.planned = (made, plan)
+        if keep:
+            # Weakly: a plan whose update never comes (another kind's check refused the save)
+            # is dropped with its changes, not held with their values (up to 400 KB) until a
+            # later save. (Its id is another's only once they are gone, and it with them.)
+            key = id(changes)
+            plans[key] = (weakref.ref(changes, lambda _: plans.pop(key, None)), made, plan)
         return plan
 
     async def aclose(self) -> None:

@@ -397,10 +397,10 @@ class _Checked(dict[str, Any]):
     once made (the names it counted), so that `check_saves`, a ``check_update`` and the
     store's ``update`` make it once a save (`_check_size_once`). ``bound``: the count's first
     bound with every name of ``counts`` written, within 400 KB for most saves: none to make.
-    ``planned``: what a store's ``check_update`` made of them for its ``update`` (`DynamoDBStore`'s
-    UpdateItem), with what it made it for; None if nothing."""
+    Weakly referenced, for a store to keep what its ``check_update`` made of them for its
+    ``update`` no longer than they live (`DynamoDBStore._planned`)."""
 
-    __slots__ = ("bound", "counts", "limits", "planned", "sized", "texts")
+    __slots__ = ("__weakref__", "bound", "counts", "limits", "sized", "texts")
 
     def __init__(
         self,
@@ -415,7 +415,6 @@ class _Checked(dict[str, Any]):
         self.counts = counts
         self.sized: tuple[frozenset[str], frozenset[str]] | None = None
         self.bound = _ITEM_BYTES + 1  # (`_checked_changes` counts it)
-        self.planned: tuple[object, Any] | None = None
 
 
 def _checked_changes(
