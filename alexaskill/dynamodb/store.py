@@ -460,6 +460,17 @@ class DynamoDBStore:
             # ``attempts`` in all, which the overall deadline of _call bounds in time.
             retries={"mode": "standard", "total_max_attempts": attempts},
             user_agent_extra="alexaskill",
+            # No parameter validation: botocore walks every value a call sends again (~0.13 s
+            # of CPU per 100,000 values, over half a large save's time in the client:
+            # benchmarks/bench_dynamodb_validation.py) to check what holds by construction. It
+            # checks required and unknown members, types, and minimum lengths (the model's
+            # AttributeValue is no union, so none of one member). The call sites are constants;
+            # the table name is checked when the store is made (3 to 255 characters), as are
+            # the column names (non-empty str); a key is a str (`_key_checked`), a name a
+            # non-empty str (`_names_checked`), a value made from JSON (`values._to_dynamodb`:
+            # S, N as a str, BOOL, NULL, L, M of str keys). tests/test_dynamodb_validation.py
+            # runs the validation on each kind of call the store sends.
+            parameter_validation=False,
         )
         if self._session is None:
             self._session = botocore.session.get_session()  # the second client costs ~8 ms
