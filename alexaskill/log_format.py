@@ -86,7 +86,7 @@ def json_request_line(entry: JsonRequestLine) -> str:
     except UnicodeEncodeError:
         line = _json_line(entry)
     else:
-        if not line.isascii() and _RAW_UNSAFE.search(line):
+        if _raw_unsafe(line):
             line = _RAW_UNSAFE.sub(_json_escape, line)
     # Its values are cut at 256 characters, but five of them, JSON-escaped (\u0000 is six)
     # or of four-byte characters, pass what a pipe keeps whole. Counted only past the
@@ -137,7 +137,7 @@ def _json_line(entry: object) -> str:
         # surrogateescape), which UTF-8 cannot encode: written as Python writes it, \udce9.
         builtins = msgspec.to_builtins(entry, enc_hook=repr)
         line = _JSON_ENCODER.encode(_without_surrogates(builtins)).decode()
-    if not line.isascii() and _RAW_UNSAFE.search(line):
+    if _raw_unsafe(line):
         # JSON allows these raw in strings, but str.splitlines() and some log viewers break
         # lines at U+0085, U+2028 and U+2029: a value from a request could split one line into
         # two. A C1 control (U+009B, an ANSI escape in one character) acts on a terminal that
@@ -451,11 +451,21 @@ _PLAIN_REST: Final = f"INFO {REQUEST_LOGGER}: "
 
 
 #: What msgspec writes raw in a string (it escapes only below U+0020, ", \\) and a JSON line
-#: must not hold raw: C1 controls (U+0085 a line break among them), line and paragraph
-#: separators, and the format characters the command line escapes too (`HIDING_FORMAT`: the
-#: bidirectional controls, and a zero-width space or a tag character that hides text where
-#: the line is read, a terminal; the joiners Indic scripts are spelt with are kept).
+#: must not hold raw: DEL, the C1 controls (U+0085 a line break among them), line and
+#: paragraph separators, and the format characters the command line escapes too
+#: (`HIDING_FORMAT`: the bidirectional controls, and a zero-width space or a tag character that
+#: hides text where the line is read, a terminal; the joiners Indic scripts are spelt with are
+#: kept).
 _RAW_UNSAFE: Final = TERMINAL_UNSAFE
+
+
+def _raw_unsafe(line: str) -> bool:
+    """Whether ``line`` holds one of `_RAW_UNSAFE`'s characters."""
+    # DEL, the one ASCII character of them, looked for on its own (a memchr): an ASCII line,
+    # almost every line, is then not searched by the pattern.
+    if line.isascii():
+        return "\x7f" in line
+    return _RAW_UNSAFE.search(line) is not None
 
 
 def _json_escape(match: re.Match[str]) -> str:

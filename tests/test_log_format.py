@@ -68,7 +68,8 @@ def test_an_exception_argument_whose_str_raises_goes_to_handle_error(
 
 
 @pytest.mark.parametrize(
-    "character", ["\x9b", "\x85", "\x90", "\u2028", "\u202e", "\u2066", "\u200f", "\u061c"]
+    "character",
+    ["\x7f", "\x9b", "\x85", "\x90", "\u2028", "\u202e", "\u2066", "\u200f", "\u061c"],
 )
 def test_json_lines_hold_no_raw_c1_control_line_break_or_bidi_override(
     json_log: io.StringIO, character: str
@@ -76,7 +77,8 @@ def test_json_lines_hold_no_raw_c1_control_line_break_or_bidi_override(
     # msgspec escapes only the controls below U+0020: a C1 control (U+009B is a whole ANSI
     # control sequence introducer), a line separator or a right-to-left override from a
     # request went into the line raw, for a terminal showing it to act on. Written as \uXXXX:
-    # the same text to any JSON reader.
+    # the same text to any JSON reader. DEL too, which the command line escapes (it was left
+    # raw: the line, all ASCII, was never looked at).
     said = f"rain{character}[31m"
     logging.getLogger("alexaskill").warning(f"heard {said}", extra={"said": said})
     text = json_log.getvalue()

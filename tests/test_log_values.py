@@ -352,3 +352,15 @@ def test_a_record_of_several_long_arguments_stays_under_pipe_buf_in_bytes(
     else:
         assert lines[0].split(" alexaskill.x: ", 1)[1].startswith("five: ")
         assert "…(+" in lines[0]
+
+
+def test_the_json_request_line_escapes_del_as_the_command_line_does() -> None:
+    # The JSON lines escaped C1 but not DEL, which `alexaskill replay` and `chat` write out:
+    # an ASCII line was never looked at. One rule now (`TERMINAL_UNSAFE`).
+    stream = io.StringIO()
+    with alexaskill_logger_kept():
+        configure_logging("INFO", json=True, stream=stream)
+        log_request(_with_values("Get\x7fWeather"), outcome="ok", status=200)
+    text = stream.getvalue()
+    assert "\x7f" not in text and "Get\\u007fWeather" in text
+    assert json.loads(text)["intent"] == "Get\x7fWeather"
