@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import subprocess
@@ -143,3 +144,60 @@ def test_a_reader_of_both_streams_gone_leaves_the_status_as_it_was(
     assert process.stdout is not None
     process.stdout.close()
     assert process.wait(timeout=60) == status
+
+
+def test_a_broken_pipe_of_the_skills_own_is_reported_as_its_other_errors(tmp_path: Path) -> None:
+    # `except BrokenPipeError` round the whole command took any broken pipe for the reader of
+    # the output gone: the skill's own (a pipe or socket of its, here when its module makes
+    # the skill on first use) ended the command silently with 141, where a RuntimeError there
+    # is a traceback and 1. Only the command's own stdout or stderr is a reader gone.
+    app = tmp_path / "own_pipe.py"
+    app.write_text(
+        "def __getattr__(name):\n    raise BrokenPipeError(32, 'the settings service hung up')\n"
+    )
+    process = _alexaskill(False, "model", f"{app}:skill")
+    out, error = process.communicate(timeout=60)
+    assert process.returncode == 1, (process.returncode, error)
+    assert "BrokenPipeError: [Errno 32] the settings service hung up" in error.decode()
+    assert out == b""
+
+
+def _closed() -> io.StringIO:
+    stream = io.StringIO()
+    stream.close()
+    return stream
+
+
+@pytest.mark.parametrize(
+    ("args", "closed", "status"),
+    [
+        (["request", "LaunchRequest"], "stdout", 141),
+        (["request"], "stderr", 2),
+        (["request", "--help"], "stdout", 0),
+        (["--version"], "stdout", 0),
+    ],
+    ids=["output", "usage-error", "help", "version"],
+)
+def test_a_closed_stream_given_to_main_is_a_reader_gone(
+    args: list[str], closed: str, status: int
+) -> None:
+    # main(stdout=a closed stream) raised "ValueError: I/O operation on closed file" with a
+    # traceback, where a closed pipe is a quiet 141 (--help and --version: 0, a usage error 2).
+    streams = {"stdout": io.StringIO(), "stderr": io.StringIO(), closed: _closed()}
+    assert main(args, **streams) == status
+
+
+def test_a_terminal_gone_is_a_reader_gone() -> None:
+    # The terminal closed under the command (an ssh session dropped): its writes fail with EIO,
+    # which raised out of main() with a traceback.
+    import pty
+
+    controller, terminal = pty.openpty()
+    os.close(controller)
+    gone = open(terminal, "w", encoding="utf-8")  # noqa: SIM115 - its close fails too
+    try:
+        assert main(["request", "LaunchRequest"], stdout=gone, stderr=io.StringIO()) == 141
+        assert main(["request", "--help"], stdout=gone, stderr=io.StringIO()) == 0
+    finally:
+        with contextlib.suppress(OSError):  # (what is left in its buffer, written again)
+            gone.close()

@@ -18,11 +18,12 @@ the command was called (a bad APP, a missing file, a server that is not running,
 use, ...), reported in one line on stderr that says what to do, never with a traceback; 3 when
 ``serve`` could not start the app, or uvicorn itself could not start (its ``Config`` refusing an
 option, its server failing before it serves); 130 when interrupted (Ctrl-C); 143 when stopped
-by SIGTERM (``serve``: 0); 141 when the reader of the output went away (``| head``; ``--help``
-and ``--version``: 0). A replayed request fails when the answer is not HTTP 200 with a response
-envelope, and also when a handler raised (Alexa would hear the framework's apology, "Sorry,
-something went wrong..."), which is what replaying sample requests is meant to catch (the
-handler's traceback is logged on stderr).
+by SIGTERM (``serve``: 0); 141 when the reader of the output went away (``| head``, a terminal
+closed, a stream given to `main` closed; ``--help`` and ``--version``: 0), not when the skill's
+own pipe or socket broke (its error, reported as its others). A replayed request fails when
+the answer is not HTTP 200 with a response envelope, and also when a handler raised (Alexa
+would hear the framework's apology, "Sorry, something went wrong..."), which is what replaying
+sample requests is meant to catch (the handler's traceback is logged on stderr).
 ``certify`` prints one line per check (see `alexaskill.cli.probes`).
 
 ``serve --dev`` makes the skill trust, besides Amazon, a development signing PKI kept in
@@ -193,9 +194,14 @@ def main(
     err = stderr if stderr is not None else sys.stderr
     try:
         status = _main(list(sys.argv[1:] if argv is None else argv), out, err, argv is None)
-    except BrokenPipeError:
-        # The reader went away (`alexaskill request … | head -1`): stop quietly, as a shell
-        # tool does.
+    except (OSError, ValueError) as exc:
+        from .streams import reader_gone
+
+        # The reader of `out` or `err` went away (`alexaskill request … | head -1`, a terminal
+        # closed): stop quietly, as a shell tool does. A broken pipe of the skill's own is its
+        # error, raised as its others are.
+        if not reader_gone(exc, out, err):
+            raise
         status = 141  # 128 + SIGPIPE, what a shell reports for a tool stopped this way
     # Every way out ends here, where a closed pipe is caught (--help's and --version's too,
     # whose status stays 0, as argparse ignores a failed write), not in Python's flush at exit,
@@ -207,8 +213,13 @@ def main(
 
 def _main(given: list[str], out: TextIO, err: TextIO, program: bool) -> int:
     if given[:1] == ["--version"]:  # as the parser answers it, without building every command's
-        with contextlib.suppress(OSError):  # (as argparse's: no output to write to)
+        try:
             out.write(f"alexaskill {_version()}\n")
+        except (OSError, ValueError) as exc:  # (as argparse's: no output to write to)
+            from .streams import lost
+
+            if not isinstance(exc, OSError) and not lost(exc, out):
+                raise
         return 0
     try:
         args = parser(stdout=out, stderr=err).parse_args(given)  # (it imports the commands)
@@ -401,12 +412,16 @@ class _Insisting:
 
 
 def _settle(stream: TextIO) -> None:
-    """Flush ``stream``; if its reader went away, point the process's own stream (sys.stdout,
-    sys.stderr) at os.devnull: what is left in its buffer goes nowhere, and Python's flush at
-    exit does not fail again."""
+    """Flush ``stream``; if its reader went away (`alexaskill.cli.streams.lost`), point the
+    process's own stream (sys.stdout, sys.stderr) at os.devnull: what is left in its buffer goes
+    nowhere, and Python's flush at exit does not fail again."""
     try:
         stream.flush()
-    except BrokenPipeError:
+    except (OSError, ValueError) as exc:
+        from .streams import lost
+
+        if not lost(exc, stream):
+            raise
         if stream is sys.stdout or stream is sys.stderr:
             try:
                 devnull = os.open(os.devnull, os.O_WRONLY)

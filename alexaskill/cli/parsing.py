@@ -340,7 +340,13 @@ class Parser(argparse.ArgumentParser):
             file = self.stderr if self.stderr is not None else sys.stderr
         elif file is sys.stdout and self.stdout is not None:
             file = self.stdout
-        super()._print_message(message, file)
+        try:
+            super()._print_message(message, file)  # (which ignores an OSError: no reader)
+        except ValueError as exc:  # a closed stream, as little read as a closed pipe
+            from .streams import lost
+
+            if not lost(exc, file):
+                raise
 
     def error(self, message: str) -> NoReturn:
         from .chat_show import shown_error
