@@ -3,6 +3,7 @@ its ``/health`` to answer, and its stop by PID."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import random
@@ -53,6 +54,17 @@ def stop(process: subprocess.Popen[Any], patience: float = 5) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def running(command: list[str], **popen: Any) -> Iterator[subprocess.Popen[Any]]:
+    """``subprocess.Popen(command, **popen)``; on the way out, stopped by `stop` if it still
+    runs (a test that failed before it ended), and its pipes closed."""
+    with subprocess.Popen(command, **popen) as process:
+        try:
+            yield process
+        finally:
+            stop(process)
 
 
 def wait_for_health(

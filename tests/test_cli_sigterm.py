@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from .processes import running
+
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 
@@ -21,22 +23,12 @@ def _certify_stopped_by_sigterm(*program: str) -> None:
     with socket.create_server(("127.0.0.1", 0)) as server:  # accepts, never answers
         server.settimeout(60)
         url = f"http://127.0.0.1:{server.getsockname()[1]}/"
-        command = [sys.executable, *program, "certify", url, "--allow-local"]
-        process = subprocess.Popen(
-            [*command, "--timeout", "300"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
+        command = [sys.executable, *program, "certify", url, "--allow-local", "--timeout", "300"]
+        with running(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
             connection, _ = server.accept()  # the command is under way, waiting
             with connection:
                 process.send_signal(signal.SIGTERM)
                 _, err = process.communicate(timeout=60)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.communicate()
     assert process.returncode == 143, err
     assert err == "alexaskill certify: stopped (SIGTERM)\n"
 
@@ -334,23 +326,18 @@ def test_a_sigterm_while_the_skill_is_imported_is_the_one_line_stop(
     # moment of the command, no traceback of the import cut short.
     (tmp_path / "slow_skill.py").write_text(_SLOW_SKILL)
     (tmp_path / "hello.json").write_text("{}")
-    process = subprocess.Popen(
+    with running(
         [sys.executable, "-m", "alexaskill", *argv],
         cwd=tmp_path,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
+    ) as process:
         assert process.stderr is not None
         assert process.stderr.readline() == "importing\n"  # (the import under way)
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert (process.returncode, out, err) == (143, "", f"alexaskill {argv[0]}: stopped (SIGTERM)\n")
 
 
@@ -366,15 +353,14 @@ def test_a_sigterm_while_chat_waits_for_the_next_line_is_the_one_line_stop(
         "def launch():\n"
         "    return ask('Hello there.', reprompt='Again?')\n"
     )
-    process = subprocess.Popen(
+    with running(
         [sys.executable, "-m", "alexaskill", "chat", "quick_skill:skill", "--invocation", "quick"],
         cwd=tmp_path,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
+    ) as process:
         assert process.stdin is not None and process.stdout is not None
         process.stdin.write("open quick\n")
         process.stdin.flush()  # (kept open: chat waits for the next line)
@@ -384,10 +370,6 @@ def test_a_sigterm_while_chat_waits_for_the_next_line_is_the_one_line_stop(
         assert "Hello there." in said[-1], said
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert (process.returncode, err) == (143, "alexaskill chat: stopped (SIGTERM)\n")
 
 
@@ -400,14 +382,13 @@ def test_a_second_sigterm_as_the_command_exits_leaves_its_status_143(tmp_path: P
     )
     (tmp_path / "slow_skill.py").write_text(slow_exit + _SLOW_SKILL)
     (tmp_path / "hello.json").write_text("{}")
-    process = subprocess.Popen(
+    with running(
         [sys.executable, "-m", "alexaskill", "replay", "slow_skill:skill", "hello.json"],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
+    ) as process:
         assert process.stderr is not None
         assert process.stderr.readline() == "importing\n"
         process.send_signal(signal.SIGTERM)
@@ -415,8 +396,4 @@ def test_a_second_sigterm_as_the_command_exits_leaves_its_status_143(tmp_path: P
         assert process.stderr.readline() == "exiting\n"
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert process.returncode == 143
