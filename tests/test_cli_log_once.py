@@ -14,6 +14,7 @@ import pytest
 from alexaskill.cli import main
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
+from .logger_state import alexaskill_logger_kept
 from .skill_modules import skill_module
 
 WARNING_SKILL = f"""
@@ -94,3 +95,62 @@ def test_replay_still_shows_a_warning_when_the_skill_logs_to_a_file_only(
         for handler in root.handlers:
             handler.close()
         root.handlers, root.level = handlers, level
+
+
+def test_slot_notes_leave_a_logger_at_info_its_handlers_once() -> None:
+    # A logger that shows INFO already (configure_logging("INFO"), ALEXASKILL_LOG_LEVEL=INFO)
+    # is not lowered: slot_notes put its handlers back twice all the same, and each replay or
+    # chat run in the process doubled every line of the log.
+    from alexaskill.cli.replay_show import slot_notes
+
+    with alexaskill_logger_kept() as logger:
+        logger.setLevel(logging.INFO)
+        logger.addHandler(logging.NullHandler())
+        before = list(logger.handlers)
+        with slot_notes():
+            pass
+        assert logger.handlers == before
+
+
+def test_slot_notes_of_two_commands_at_once_take_each_ones_own_lines() -> None:
+    # Each call's SlotNotes was a filter on the process's logger: two replays run by main() in
+    # two threads each showed the other's slot rows too.
+    import threading
+
+    from alexaskill.cli.replay_show import slot_notes
+    from alexaskill.cli.skill_log import log_to
+    from alexaskill.slots.reasons import FALLBACK_LINE
+
+    barrier, taken = threading.Barrier(2, timeout=60), {}
+
+    def command(name: str) -> None:
+        with log_to(io.StringIO(), logging.WARNING), slot_notes() as notes:
+            barrier.wait()  # (both under way)
+            logging.getLogger("alexaskill").info(FALLBACK_LINE, f"{name}: ", "…", "count", "None")
+            barrier.wait()  # (both logged)
+            taken[name] = notes.take()
+
+    with alexaskill_logger_kept() as logger:
+        logger.setLevel(logging.WARNING)
+        before = list(logger.handlers)
+        threads = [threading.Thread(target=command, args=(name,)) for name in ("one", "two")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert logger.handlers == before and logger.level == logging.WARNING
+    assert taken == {"one": ["one: …; count gets None"], "two": ["two: …; count gets None"]}
+
+
+def test_a_logger_set_to_error_shows_no_warning_in_replay_or_chat() -> None:
+    # (as before the log_to handler stood beside slot_notes' lowering, not behind it)
+    from alexaskill.cli.replay_show import slot_notes
+    from alexaskill.cli.skill_log import log_to
+
+    shown = io.StringIO()
+    with alexaskill_logger_kept() as logger:
+        logger.setLevel(logging.ERROR)
+        with log_to(shown, logging.WARNING), slot_notes():
+            logger.warning("a warning the logger does not show")
+            logger.error("an error it shows")
+    assert shown.getvalue() == "ERROR alexaskill: an error it shows\n"

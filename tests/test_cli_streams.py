@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import subprocess
 import sys
@@ -201,3 +202,57 @@ def test_a_terminal_gone_is_a_reader_gone() -> None:
     finally:
         with contextlib.suppress(OSError):  # (what is left in its buffer, written again)
             gone.close()
+
+
+#: A skill (its module formatted with ``name``) whose handler fails once the other command's
+#: handler is under way too.
+_MEETING_SKILL = """
+from alexaskill import Skill
+from meeting import barrier
+
+skill = Skill("amzn1.ask.skill.meeting")
+
+
+@skill.intent("Meet")
+def meet():
+    barrier.wait()  # (both commands under way)
+    raise RuntimeError("the {name} one's failure")
+"""
+
+
+def test_main_in_two_threads_writes_each_ones_skill_log_to_its_own_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # replay and chat showed the skill's log by a handler added to the process's "alexaskill"
+    # logger for the command's time: two main() calls at once each wrote the other's
+    # tracebacks to their stderr too.
+    from alexaskill.testing import RequestFactory
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    names = ("first", "second")
+    for module in ("meeting", *names):  # (imported by the commands: forgotten after)
+        monkeypatch.delitem(sys.modules, module, raising=False)
+    (tmp_path / "meeting.py").write_text(
+        "import threading\nbarrier = threading.Barrier(2, timeout=60)\n"
+    )
+    for name in names:  # (a skill each: one Skill object is not for two clients at once)
+        (tmp_path / f"{name}.py").write_text(_MEETING_SKILL.format(name=name))
+    request = RequestFactory(skill_id="amzn1.ask.skill.meeting").intent("Meet")
+    (tmp_path / "meet.json").write_text(json.dumps(request))
+    errs = {name: io.StringIO() for name in names}
+    codes: dict[str, int] = {}
+
+    def replay(name: str) -> None:
+        argv = ["replay", f"{name}:skill", "meet.json"]
+        codes[name] = main(argv, stdout=io.StringIO(), stderr=errs[name])
+
+    threads = [threading.Thread(target=replay, args=(name,)) for name in errs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert codes == {"first": 1, "second": 1}
+    first, second = (errs[name].getvalue() for name in names)
+    assert "the first one's failure" in first and "the second one's failure" not in first, first
+    assert "the second one's failure" in second and "the first one's failure" not in second

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from alexaskill.cli.common import log_to
 from alexaskill.cli.serve import _configure_server_logging
+from alexaskill.cli.skill_log import log_to
 from alexaskill.log_format import EscapingFormatter
 
 from .logger_state import alexaskill_logger_kept

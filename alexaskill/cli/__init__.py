@@ -187,7 +187,9 @@ def main(
     """Run the ``alexaskill`` command with ``argv`` (default: ``sys.argv[1:]``); its exit status.
 
     It writes to ``stdout`` and ``stderr`` (default: sys.stdout and sys.stderr), never swapping
-    them in for sys.stdout and sys.stderr: two threads may each run it with their own. Run as
+    them in for sys.stdout and sys.stderr: two threads may each run it with their own, and
+    each gets its own skill's log lines (`alexaskill.cli.skill_log`; a line logged in a thread
+    the skill started itself goes to none of them while several run). Run as
     the program (``argv`` None: the ``alexaskill`` command, ``python -m alexaskill``), a command
     stopped by SIGTERM leaves SIGTERM ignored, the process about to exit with 143."""
     out = stdout if stdout is not None else sys.stdout

@@ -33,7 +33,6 @@ from .common import (
     alexa_locale,
     help_text,
     load_understanding_model,
-    log_to,
     make_understander,
     parse_now,
     user_time,
@@ -47,6 +46,7 @@ from .inputs import (
     given_skill_id,
 )
 from .replay_show import slot_notes
+from .skill_log import log_to
 
 if TYPE_CHECKING:
     from ..app import Skill

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import datetime
 import importlib
@@ -13,9 +12,9 @@ import os
 import sys
 import textwrap
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final
 
 # The --url helpers, still importable from here (`alexaskill.cli.url_answers` holds them).
 from .url_answers import dev_key_advice as dev_key_advice
@@ -327,25 +326,6 @@ def stdin_not_text(exc: UnicodeDecodeError) -> UsageError:
 
     encoding = "UTF-8" if codecs.lookup(exc.encoding).name == "utf-8" else exc.encoding
     return UsageError(f"standard input: not {encoding} text")
-
-
-@contextlib.contextmanager
-def log_to(stream: TextIO, level: int) -> Iterator[None]:
-    """Show the skill's log records of ``level`` and above on ``stream`` meanwhile, escaped
-    (`alexaskill.log_format.EscapingFormatter`)."""
-    from ..log_format import EscapingFormatter, escape_last_resort
-    from .replay_show import ShownByTheSkill
-
-    escape_last_resort()  # where the skill's own loggers' warnings go
-    handler = logging.StreamHandler(stream)
-    handler.addFilter(ShownByTheSkill(stream))
-    handler.setLevel(level)
-    handler.setFormatter(EscapingFormatter("%(levelname)s %(name)s: %(message)s"))
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
 
 
 # --- interaction models (understand, chat, model --check) --------------------------------------

@@ -28,7 +28,6 @@ from .common import (
     help_text,
     is_local_url,
     load_skill,
-    log_to,
     parse_now,
     unreachable,
     user_time,
@@ -49,6 +48,7 @@ from .replay_files import module_here
 from .replay_show import show_answer, slot_notes
 from .replay_slots import served_slot_lines
 from .request_origin import skill_id_for
+from .skill_log import log_to
 from .url_answers import not_json, proxy_answer, proxy_failure, redirect_reason
 
 #: Seconds ``--url`` waits for each answer (Alexa gives up after about 8).

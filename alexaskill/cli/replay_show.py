@@ -6,8 +6,9 @@ import contextlib
 import json
 import logging
 import sys
+import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .common import shown_speech
 
@@ -24,17 +25,21 @@ class SlotNotes(logging.Filter):
 
     A filter first on the "alexaskill" logger, so that it reads each line as made, before the
     log escapes its values (`alexaskill.log_values.printable`): the rows escape them once as
-    they are shown, and ``replay --json`` leaves them to JSON."""
+    they are shown, and ``replay --json`` leaves them to JSON. Within a `log_to` call
+    (``call``, `alexaskill.cli.skill_log.current_call`), the lines of that call only."""
 
-    def __init__(self) -> None:
+    def __init__(self, call: logging.Filter | None = None) -> None:
         super().__init__()
         self.lines: list[str] = []
+        self.call = call
 
     def filter(self, record: logging.LogRecord) -> bool:
         from ..asking_again import ASKING_AGAIN_LINE
         from ..slots.reasons import FALLBACK_LINE
 
-        if record.msg is FALLBACK_LINE or record.msg is ASKING_AGAIN_LINE:
+        if (record.msg is FALLBACK_LINE or record.msg is ASKING_AGAIN_LINE) and (
+            self.call is None or self.call.filter(record)
+        ):
             self.lines.append(record.getMessage())
         return True
 
@@ -46,12 +51,13 @@ class SlotNotes(logging.Filter):
 
 class _AsBefore(logging.Handler):
     """Hands on, at the level the logger showed before, the records of a logger lowered to
-    INFO for `SlotNotes`: to its former handlers and (it propagated) its ancestors' handlers,
-    so that a skill's root handler (`logging.basicConfig()`) gets no INFO line it did not."""
+    INFO for `SlotNotes`: to its former ``handlers`` and (it propagated) its ancestors'
+    handlers, so that a skill's root handler (`logging.basicConfig()`) gets no INFO line it did
+    not."""
 
-    def __init__(self, logger: logging.Logger, level: int) -> None:
+    def __init__(self, logger: logging.Logger, level: int, handlers: list[logging.Handler]) -> None:
         super().__init__(level)
-        self.handlers, self.parent = list(logger.handlers), logger.parent
+        self.handlers, self.parent = handlers, logger.parent
         self.propagate = logger.propagate
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -95,25 +101,72 @@ class ShownByTheSkill(logging.Filter):
 @contextlib.contextmanager
 def slot_notes() -> Iterator[SlotNotes]:
     """A `SlotNotes` that hears the skill's log meanwhile: the logger lowered to INFO if need be,
-    what it logs reaching its other handlers and its ancestors' only at the level it had."""
+    what it logs reaching its other handlers and its ancestors' only at the level it had.
+
+    Several at once (`alexaskill.cli.main` in several threads) share one lowering, made by the
+    first and undone by the last (`_Lowering`); each takes its own call's lines."""
+    from .skill_log import current_call
+
     logger = logging.getLogger("alexaskill")
-    notes, level, shown = SlotNotes(), logger.level, logger.getEffectiveLevel()
-    handlers, propagate = list(logger.handlers), logger.propagate
-    ours: list[logging.Handler] = []
-    if shown > logging.INFO:
-        ours.append(_AsBefore(logger, shown))
-        logger.handlers, logger.propagate = [], False
-        logger.setLevel(logging.INFO)
-    for handler in ours:
-        logger.addHandler(handler)
-    logger.filters.insert(0, notes)  # (before the log's escaping filter)
+    notes = SlotNotes(current_call())
+    with _LOWERING.lock:
+        if _LOWERING.users == 0:
+            _LOWERING.lower(logger)
+        _LOWERING.users += 1
+        logger.filters.insert(0, notes)  # (before the log's escaping filter)
     try:
         yield notes
     finally:
-        logger.removeFilter(notes)
-        added = [handler for handler in logger.handlers if handler not in ours]  # (meanwhile)
-        logger.handlers, logger.propagate = [*handlers, *added], propagate
-        logger.setLevel(level)
+        with _LOWERING.lock:
+            logger.removeFilter(notes)
+            _LOWERING.users -= 1
+            if _LOWERING.users == 0:
+                _LOWERING.restore(logger)
+
+
+class _Lowering:
+    """The "alexaskill" logger lowered to INFO for the `slot_notes` under way, if it showed
+    less: its handlers moved behind an `_AsBefore` (but `log_to`'s, which have their own level
+    and come and go with their calls, meanwhile too), put back as they were by `restore`."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users = 0
+        self.level, self.propagate, self.shown = logging.NOTSET, True, logging.NOTSET
+        self.moved: list[logging.Handler] = []
+        self.ours: _AsBefore | None = None
+
+    def lower(self, logger: logging.Logger) -> None:
+        from .skill_log import is_call_handler
+
+        self.ours = None
+        shown = logger.getEffectiveLevel()
+        if shown <= logging.INFO:
+            return
+        self.level, self.propagate, self.shown = logger.level, logger.propagate, shown
+        self.moved = [h for h in logger.handlers if not is_call_handler(h)]
+        self.ours = _AsBefore(logger, shown, self.moved)
+        logger.handlers = [h for h in logger.handlers if is_call_handler(h)]
+        logger.addHandler(self.ours)
+        logger.propagate = False
+        logger.setLevel(logging.INFO)
+
+    def restore(self, logger: logging.Logger) -> None:
+        if self.ours is None:  # (not lowered: nothing moved)
+            return
+        added = [handler for handler in logger.handlers if handler is not self.ours]
+        logger.handlers, logger.propagate = [*self.moved, *added], self.propagate
+        logger.setLevel(self.level)
+        self.moved, self.ours = [], None
+
+
+_LOWERING: Final = _Lowering()
+
+
+def shown_level(logger: logging.Logger) -> int:
+    """The level the "alexaskill" ``logger`` shows, as it showed it before `slot_notes` lowered
+    it for their time."""
+    return _LOWERING.shown if _LOWERING.ours is not None else logger.getEffectiveLevel()
 
 
 def show_answer(result: SkillResponse, out: TextIO, *, served: bool) -> None:

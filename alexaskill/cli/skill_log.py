@@ -1,0 +1,75 @@
+"""The skill's log shown on the standard error of the command that runs it (replay, chat): each
+call of `alexaskill.cli.main` shows its own skill's lines, not another's running in another
+thread at the same time."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from contextvars import ContextVar
+from typing import Final, TextIO
+
+__all__ = ["current_call", "is_call_handler", "log_to"]
+
+logger = logging.getLogger("alexaskill")
+
+
+class _OfThisCall(logging.Filter):
+    """Keeps, of the records of the process's "alexaskill" logger, those made for one call of
+    `log_to`: in its context, which the skill's handlers run in a copy of (in the event loop's
+    thread and in the threads of synchronous handlers alike). A record made in no call's
+    context (a thread the skill started itself, which starts with an empty one) is kept only
+    when this is the one call showing the log: with several, whose it is cannot be told."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        current = _CALL.get()
+        if current is not None:
+            return current is self
+        return len(_SHOWING) == 1 and self in _SHOWING
+
+
+#: The `log_to` call whose context this is, if any.
+_CALL: Final[ContextVar[_OfThisCall | None]] = ContextVar("alexaskill_cli_log_to", default=None)
+#: The `log_to` calls under way, in any thread. (A set's add, discard and len are each atomic
+#: under the GIL, and a filter reads it as it stands.)
+_SHOWING: Final[set[_OfThisCall]] = set()
+
+
+def current_call() -> logging.Filter | None:
+    """The filter of the `log_to` call whose context this is (its ``filter(record)`` says
+    whether a record is that call's), or None outside any."""
+    return _CALL.get()
+
+
+def is_call_handler(handler: logging.Handler) -> bool:
+    """Whether ``handler`` is a `log_to` call's."""
+    return any(isinstance(each, _OfThisCall) for each in handler.filters)
+
+
+@contextlib.contextmanager
+def log_to(stream: TextIO, level: int) -> Iterator[None]:
+    """Show the skill's log records of ``level`` and above on ``stream`` meanwhile, escaped
+    (`alexaskill.log_format.EscapingFormatter`): those of this call's context only
+    (`_OfThisCall`), though the logger is the process's."""
+    from ..log_format import EscapingFormatter, escape_last_resort
+    from .replay_show import ShownByTheSkill, shown_level
+
+    escape_last_resort()  # where the skill's own loggers' warnings go
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(ShownByTheSkill(stream))
+    call = _OfThisCall()
+    handler.addFilter(call)
+    # Not below what the logger showed (a logger set to ERROR showed no WARNING): `slot_notes`
+    # lower it to INFO for their time, and this handler is not behind their `_AsBefore`.
+    handler.setLevel(max(level, shown_level(logger)))
+    handler.setFormatter(EscapingFormatter("%(levelname)s %(name)s: %(message)s"))
+    token = _CALL.set(call)
+    _SHOWING.add(call)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        _SHOWING.discard(call)
+        _CALL.reset(token)
