@@ -411,3 +411,36 @@ def test_a_plan_kept_for_an_update_that_never_comes_goes_with_its_changes() -> N
     del checked
     gc.collect()
     assert store._plans == {}
+
+
+@pytest.mark.anyio
+async def test_a_plan_kept_is_taken_only_by_an_update_of_what_it_was_made_for() -> None:
+    # The store keeps a check's plan by the id of the changes: an update deleting or adding
+    # what the check did not builds its own, and so does one whose changes have the id of
+    # changes gone (a plan left under it: the weak reference's callback not run yet).
+    from alexaskill.dynamodb import DynamoDBStore
+
+    from .fake_dynamodb import RecordingClient
+
+    def checked(changes: dict[str, Any]) -> base._Checked:
+        texts = {name: base._encode(name, value) for name, value in changes.items()}
+        sizes = {name: len(text) for name, text in texts.items()}
+        return base._checked_changes(changes, texts, True, sizes)
+
+    client = RecordingClient()
+    store = DynamoDBStore("table", client=client)
+    first, second = checked({"a": 1}), checked({"b": 2})
+    store.check_update(first, ())
+    await store.update("user", first, ["gone"], increments={"n": 1})
+    store.check_update(first, ())
+    store._plans[id(second)] = store._plans.pop(id(first))
+    await store.update("user", second, ())
+    sent = [
+        sorted(call["ExpressionAttributeNames"].values())
+        for call in client.calls
+        if "UpdateExpression" in call
+    ]
+    assert sent == [
+        ["a", "alexaskill_saved_at", "attributes", "gone", "n"],
+        ["alexaskill_saved_at", "attributes", "b"],
+    ]
