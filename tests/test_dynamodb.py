@@ -37,12 +37,15 @@ from .dynamodb_shared import (
     table_keyed_by_user_id,
 )
 from .fake_dynamodb import RecordingClient
+from .store_shared import MOTO_TIMEOUT
 
 
 @pytest.fixture
 async def store(dynamodb_endpoint: str) -> AsyncIterator[DynamoDBStore]:
     """A DynamoDBStore on a new table of moto's server."""
-    made = DynamoDBStore(new_table(), endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
+    made = DynamoDBStore(
+        new_table(), endpoint_url=dynamodb_endpoint, create_table=True, timeout=MOTO_TIMEOUT
+    )
     try:
         yield made
     finally:
@@ -84,7 +87,7 @@ async def test_named_key_and_column_and_other_columns_are_kept(dynamodb_endpoint
     client.put_item(TableName=table, Item={"userId": {"S": USER}, "ttl": {"N": "1999999999"}})
     store = open_store(
         f"dynamodb://{table}?endpoint_url={dynamodb_endpoint}"
-        "&partition_key_name=userId&attribute_name=data&timeout=30"
+        f"&partition_key_name=userId&attribute_name=data&timeout={MOTO_TIMEOUT:g}"
     )
     try:
         assert await store.load(USER) == {}
@@ -330,7 +333,7 @@ async def test_a_name_both_changed_and_deleted_is_deleted(store: DynamoDBStore) 
 @pytest.mark.anyio
 async def test_closed_store_releases_its_client_and_makes_another(dynamodb_endpoint: str) -> None:
     store = DynamoDBStore(
-        new_table(), endpoint_url=dynamodb_endpoint, create_table=True, timeout=30
+        new_table(), endpoint_url=dynamodb_endpoint, create_table=True, timeout=MOTO_TIMEOUT
     )
     await store.update(USER, {"a": 1}, ())
     await store.aclose()
@@ -342,7 +345,7 @@ async def test_closed_store_releases_its_client_and_makes_another(dynamodb_endpo
 @pytest.mark.anyio
 async def test_ensure_table_creates_an_on_demand_table_once(dynamodb_endpoint: str) -> None:
     store = DynamoDBStore(
-        new_table(), endpoint_url=dynamodb_endpoint, partition_key_name="pk", timeout=30
+        new_table(), endpoint_url=dynamodb_endpoint, partition_key_name="pk", timeout=MOTO_TIMEOUT
     )
     with pytest.raises(StoreError, match="does not exist"):
         await store.load(USER)
@@ -363,7 +366,7 @@ async def test_ensure_table_creates_an_on_demand_table_once(dynamodb_endpoint: s
 @pytest.mark.anyio
 async def test_a_client_of_ones_own_is_used_and_left_open(dynamodb_endpoint: str) -> None:
     client = botocore_client(dynamodb_endpoint)
-    store = DynamoDBStore(new_table(), client=client, create_table=True, timeout=30)
+    store = DynamoDBStore(new_table(), client=client, create_table=True, timeout=MOTO_TIMEOUT)
     await store.update(USER, {"a": 1}, ())
     await store.aclose()
     item = client.get_item(TableName=store.table, Key={"id": {"S": USER}})["Item"]
@@ -420,7 +423,7 @@ async def test_what_the_ask_sdk_wrote_we_read_and_update(
     table = new_table()
     sdk = _sdk_adapter(table, dynamodb_endpoint, by_device=by_device, create=True)
     sdk.save_attributes(_sdk_envelope(), SDK_WRITES)
-    store = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, timeout=30)
+    store = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, timeout=MOTO_TIMEOUT)
     kind: type[Attributes] | type[DeviceAttributes] = DeviceAttributes if by_device else Attributes
     attributes = await kind.load(store, envelope())
     assert dict(attributes) == AS_JSON
@@ -441,7 +444,9 @@ async def test_what_we_wrote_the_ask_sdk_reads_and_replaces(
     dynamodb_endpoint: str, by_device: bool
 ) -> None:
     table = new_table()
-    store = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
+    store = DynamoDBStore(
+        table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=MOTO_TIMEOUT
+    )
     kind: type[Attributes] | type[DeviceAttributes] = DeviceAttributes if by_device else Attributes
     attributes = await kind.load(store, envelope())
     attributes.update(AS_JSON)
@@ -458,7 +463,7 @@ def test_device_attributes_through_the_skill_are_per_device(dynamodb_endpoint: s
     skill = Skill(
         SKILL_ID,
         store=f"dynamodb://{new_table()}?endpoint_url={dynamodb_endpoint}&create_table=true"
-        "&timeout=30",  # not the default 3 s: moto answers slowly on a loaded machine
+        f"&timeout={MOTO_TIMEOUT:g}",  # not the default 3 s: moto answers slowly when loaded
     )
 
     @skill.intent("GetWeather")
@@ -496,7 +501,7 @@ def test_two_kinds_of_attributes_one_beyond_dynamodb_save_neither(
     skill = Skill(
         SKILL_ID,
         store=f"dynamodb://{new_table()}?endpoint_url={dynamodb_endpoint}&create_table=true"
-        "&timeout=30",  # not the default 3 s: moto answers slowly on a loaded machine
+        f"&timeout={MOTO_TIMEOUT:g}",  # not the default 3 s: moto answers slowly when loaded
     )
 
     bad: Any = 1e300

@@ -18,6 +18,7 @@ from alexaskill.testing import DEFAULT_SKILL_ID
 
 from .dynamodb_shared import ROOT, event_dict, new_table
 from .fake_dynamodb import RecordingClient
+from .store_shared import MOTO_TIMEOUT
 
 
 def test_open_store_reads_every_option() -> None:
@@ -80,10 +81,11 @@ from alexaskill import Attributes, Skill, speak
 
 # No deadline: a first invocation that imports botocore and creates the table took over the
 # default 7 s on a loaded machine, answered "taking longer" without saving (as it should), and
-# the next one said "Visit 1.". A timeout of 30 s, not 3: moto can be that slow to answer then.
+# the next one said "Visit 1.". A timeout of store_shared.MOTO_TIMEOUT, not 3 s: moto can be
+# that slow to answer then.
 skill = Skill(
     "{skill_id}",
-    store="dynamodb://{table}?endpoint_url={endpoint}&create_table=true&timeout=30",
+    store="dynamodb://{table}?endpoint_url={endpoint}&create_table=true&timeout={timeout:g}",
     deadline=None,
 )
 
@@ -116,6 +118,7 @@ def test_botocore_loads_on_first_use_only_and_lambda_keeps_attributes(
         skill_id=DEFAULT_SKILL_ID,  # the id of the sample event it is sent
         table=new_table(),
         endpoint=dynamodb_endpoint,
+        timeout=MOTO_TIMEOUT,
         event=repr(event_dict()),
     )
     result = subprocess.run(

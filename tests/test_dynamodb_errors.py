@@ -34,6 +34,7 @@ from .fake_dynamodb import (
     one_attempt_store,
     threads_ended,
 )
+from .store_shared import MOTO_TIMEOUT
 from .threaded_http import ThreadedHTTPServer
 
 #: An UpdateItem of the store's kind: a write that adds, which a client given does not send again.
@@ -276,20 +277,20 @@ async def test_a_connection_closed_before_the_answer_is_said_so() -> None:
 async def test_missing_table_no_credentials_no_region(
     dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    missing = DynamoDBStore("no-such-table", endpoint_url=dynamodb_endpoint, timeout=30)
+    missing = DynamoDBStore("no-such-table", endpoint_url=dynamodb_endpoint, timeout=MOTO_TIMEOUT)
     with pytest.raises(StoreError, match=r"'no-such-table' does not exist.*create_table=true"):
         await missing.load(USER)
     await missing.aclose()
 
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
-    anonymous = DynamoDBStore("skill", endpoint_url=dynamodb_endpoint, timeout=30)
+    anonymous = DynamoDBStore("skill", endpoint_url=dynamodb_endpoint, timeout=MOTO_TIMEOUT)
     with pytest.raises(StoreError, match="no AWS credentials for GetItem"):
         await anonymous.load(USER)
     await anonymous.aclose()
 
     monkeypatch.delenv("AWS_DEFAULT_REGION")
-    nowhere = DynamoDBStore("skill", timeout=30)
+    nowhere = DynamoDBStore("skill", timeout=MOTO_TIMEOUT)
     with pytest.raises(StoreError, match=r"no AWS region.*\?region="):
         await nowhere.load(USER)
     await nowhere.aclose()
@@ -298,8 +299,8 @@ async def test_missing_table_no_credentials_no_region(
 def test_the_skill_answers_a_store_error_with_the_apology_and_one_line(
     dynamodb_endpoint: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # timeout=30, not the default 3 s: moto answers slowly on a loaded machine
-    url = f"dynamodb://no-such-table?endpoint_url={dynamodb_endpoint}&timeout=30"
+    # store_shared.MOTO_TIMEOUT, not the default 3 s: moto answers slowly on a loaded machine
+    url = f"dynamodb://no-such-table?endpoint_url={dynamodb_endpoint}&timeout={MOTO_TIMEOUT:g}"
     skill = Skill(SKILL_ID, store=url)
 
     @skill.intent("GetWeather")
@@ -328,7 +329,7 @@ async def test_a_table_whose_key_is_not_the_stores_is_said_so_with_what_to_do(
 
     table, client = table_keyed_by_user_id(dynamodb_endpoint)
     client.close()
-    store = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, timeout=30)
+    store = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, timeout=MOTO_TIMEOUT)
     try:
         for call in (lambda: store.load(USER), lambda: store.update(USER, {"a": 1}, ())):
             with pytest.raises(StoreError) as info:
@@ -549,7 +550,7 @@ async def test_a_table_deleted_after_the_store_made_it_is_made_again(
     from .dynamodb_shared import botocore_client, new_table
 
     store = DynamoDBStore(
-        new_table(), endpoint_url=dynamodb_endpoint, create_table=True, timeout=30
+        new_table(), endpoint_url=dynamodb_endpoint, create_table=True, timeout=MOTO_TIMEOUT
     )
     client = botocore_client(dynamodb_endpoint)
     try:

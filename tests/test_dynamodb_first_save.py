@@ -43,7 +43,9 @@ def _counted(store: DynamoDBStore) -> list[str]:
 async def table(dynamodb_endpoint: str) -> AsyncIterator[str]:
     """A new table on moto's server, made."""
     name = new_table()
-    made = DynamoDBStore(name, endpoint_url=dynamodb_endpoint, create_table=True)
+    made = DynamoDBStore(
+        name, endpoint_url=dynamodb_endpoint, create_table=True, timeout=MOTO_TIMEOUT
+    )
     try:
         await made.ensure_table()
     finally:

@@ -12,6 +12,7 @@ from alexaskill.store import open_store
 from alexaskill.store.url import url_without_password
 
 from .processes import free_port
+from .store_shared import MOTO_TIMEOUT
 
 pytestmark = pytest.mark.usefixtures("aws_env")
 
@@ -81,7 +82,7 @@ async def test_a_store_error_does_not_repeat_the_password(dynamodb_endpoint: str
     await unreachable.aclose()
 
     with_password = dynamodb_endpoint.replace("http://", f"http://AKID:{SECRET}@")
-    missing = DynamoDBStore("no-such-table", endpoint_url=with_password, timeout=30)
+    missing = DynamoDBStore("no-such-table", endpoint_url=with_password, timeout=MOTO_TIMEOUT)
     with pytest.raises(StoreError, match="does not exist") as info:
         await missing.load("user")
     _shown(_all_said(info.value))
