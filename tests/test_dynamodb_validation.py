@@ -50,7 +50,8 @@ async def test_every_call_the_store_sends_passes_botocores_parameter_validation(
 
     def validated(params: dict[str, Any], model: Any, **_: Any) -> None:
         validate_parameters(params, model.input_shape)  # ParamValidationError: the test fails
-        sent.append(f"{model.name} {params.get('UpdateExpression', '')[:10]}".strip())
+        condition = params.get("ConditionExpression", "")[:14]
+        sent.append(f"{model.name} {params.get('UpdateExpression', '')[:10]} {condition}".strip())
 
     make = store._make_client
 
@@ -89,7 +90,9 @@ async def test_every_call_the_store_sends_passes_botocores_parameter_validation(
         "CreateTable",
         "DescribeTable",
         "GetItem",
-        "UpdateItem SET #a = :",  # the map whole
-        "UpdateItem SET #w = :",  # into the map, a time set back or replaced
-        "UpdateItem SET #a.#n0",  # under a later save's time
+        "UpdateItem SET #a = : (attribute_not",  # the map whole
+        "UpdateItem SET #w = : attribute_type",  # into the map
+        "UpdateItem SET #a.#n0 attribute_type",  # under a later save's time
+        "UpdateItem SET #w = : #w >= :saved",  # a time ahead set back
+        "UpdateItem SET #w = : attribute_exis",  # a time that is no number replaced
     }
