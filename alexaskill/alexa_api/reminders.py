@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from .. import ssml
-from ..exceptions import AlexaApiError
+from ..exceptions import AlexaApiError, ResponseError
 from ..responses.speech import _refuse_document_as_text
 from ..responses.ssml_elements import _check_cdata_ends, _check_elements, _check_references
 from ..xml_text import _check_markup
@@ -370,17 +370,30 @@ def reminder_body(
         # an unknown tag or one past Amazon's limits, are refused.
         if isinstance(speech, str) and not isinstance(speech, ssml.Ssml):
             _refuse_document_as_text(speech)
-        document = spoken["ssml"] = str(ssml.speak(speech))
-        field = "alertInfo.spokenInfo.content[0].ssml"
-        _check_markup(field, document, "the reminder")
-        if "&" in document:
-            _check_references(field, document)
-        if "]]>" in document:
-            _check_cdata_ends(field, document)
-        _check_elements(field, document)
+        try:
+            document = spoken["ssml"] = str(ssml.speak(speech))
+        except ResponseError:
+            # speak() refuses a document part it cannot unwrap in a composer's words ("SSML
+            # part …"); a whole document given alone is said in the field's words first, as
+            # the checks below say every other fault of the reminder's speech.
+            if isinstance(speech, ssml.Ssml) and speech.lstrip().startswith("<speak"):
+                _check_speech(str(speech))
+            raise
+        _check_speech(document)
     return {
         "requestTime": _local_iso(now.astimezone(_dt.UTC)),
         "trigger": trigger,
         "alertInfo": {"spokenInfo": {"content": [spoken]}},
         "pushNotification": {"status": "ENABLED" if push_notification else "DISABLED"},
     }
+
+
+def _check_speech(document: str) -> None:
+    """Refuse a reminder's SSML as an answer's is refused, in the words of its field."""
+    field = "alertInfo.spokenInfo.content[0].ssml"
+    _check_markup(field, document, "the reminder")
+    if "&" in document:
+        _check_references(field, document)
+    if "]]>" in document:
+        _check_cdata_ends(field, document)
+    _check_elements(field, document)
