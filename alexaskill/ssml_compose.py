@@ -209,8 +209,7 @@ def _refuse_left_open(part: str) -> None:
                 error = _left_open_error(part, last.start(), f"{piece}</speak>")
             if error is not None:
                 raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
-    cut = part.rfind("<")
-    if cut >= 0 and part.find(">", cut) < 0:  # (the usual part ends in a tag, or has none)
+    if _ends_cut_short(part, len(part)):
         _refuse_cut_short(part)
 
 
@@ -218,11 +217,27 @@ def _refuse_cut_by(part: str, found: re.Match[str]) -> None:
     """`ResponseError` naming ``part`` (`_refuse_cut_short`) if what `_UNWRAPPED` found in it,
     and composing drops, ends markup cut short (``<speak>x <p</speak>``, ``x <p<speak>y``): the
     markup's ``<`` has no ``>`` after it before the piece, whose place the next text takes."""
-    if found.group(1) is not None:  # (kept: a comment, a CDATA section, an instruction)
-        return
-    cut = part.rfind("<", 0, found.start())
-    if cut >= 0 and part.find(">", cut, found.start()) < 0:
+    # (Not a comment, a CDATA section or an instruction: composing keeps those.)
+    if found.group(1) is None and _ends_cut_short(part, found.start()):
         _refuse_cut_short(part)
+
+
+def _ends_cut_short(part: str, end: int) -> bool:
+    """Whether ``part[:end]`` ends in markup cut short: its last ``<`` starts markup that no
+    ``>`` ends before ``end``, a ``>`` in a quoted attribute value not counting (``<p a=">"``,
+    which the text after it would finish)."""
+    cut = part.rfind("<", 0, end)
+    if cut < 0:
+        return False
+    close = part.find(">", cut, end)
+    if close < 0:
+        return True
+    if part.find('"', cut, close) < 0 and part.find("'", cut, close) < 0:
+        return False  # (the usual part: a tag with no quote before its ">", or none at all)
+    # A quote before the ">": read as the app reads it, whose scan skips a quoted value (and a
+    # comment's text); the piece holding the last "<" is ended only if it ends in a ">".
+    *_, last = _MARKUP.finditer(part, 0, end)
+    return not last.group().endswith(">")
 
 
 def _refuse_cut_short(part: str) -> None:

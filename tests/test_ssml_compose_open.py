@@ -115,6 +115,7 @@ def test_plain_text_that_looks_left_open_is_said(compose: Callable[[str], str], 
 CUT_SHORT = [
     *("a <", "a <!", "a <!-", "a <![CDATA", "a <p", "a </p", "<p>x</p>a <!-", "1 < 2"),
     "<speak>x</speak> <",
+    *('a <p a=">"', "a <sub alias='>'", 'a <sub alias=">" '),  # (a ">" in a quoted value ends none)
 ]
 
 
@@ -137,9 +138,12 @@ CUT_BY_A_ROOT_TAG = [
     *("<speak>x <p</speak>", "<speak>x <</speak>", "<speak>x </p</speak>\n"),
     *("<speak>x <!-</speak>", "<speak>x <![CDATA</speak>", "<!-- c --><speak>x <p</speak>"),
     "<speak>a</speak> <p<speak>b</speak>",
+    '<speak>x <p a=">"</speak>',
 ]
 #: The same, in a fragment: only the composers that unwrap it drop its stray root tags.
-FRAGMENT_CUT_BY_A_ROOT_TAG = ["x <p</speak>", "a <p</speak> >b</p>", "x <p<speak>y"]
+FRAGMENT_CUT_BY_A_ROOT_TAG = [
+    *("x <p</speak>", "a <p</speak> >b</p>", "x <p<speak>y", 'x <p a=">"<speak>y'),
+]
 _UNWRAPPING = {
     name: COMPOSERS[name]
     for name in ("speak", "speak, last", "element", "part + document", "join of a document")
@@ -190,3 +194,15 @@ def test_markup_ended_is_composed_by_every_composer() -> None:
         composed = compose(ended)
         assert ssml.ssml_error(SsmlSpeech(composed).ssml) is None, name
     assert ssml.speak(Ssml("<speak>x</speak><!-- b -->"), "y") == "<speak>x<!-- b -->y</speak>"
+
+
+def test_a_quoted_gt_in_ended_markup_is_no_markup_cut_short() -> None:
+    # The check of markup cut short reads a ">" in a quoted value as the app does, no end, and
+    # so it reads a ">" in a comment after a quote: each part below ends its markup.
+    composed = Ssml('a <sub alias=">">') + "b" + Ssml("</sub>")
+    assert composed == 'a <sub alias=">">b</sub>'
+    assert Ssml('a <!-- "b > c -->') + "d" == 'a <!-- "b > c -->d'
+    assert ssml.speak(Ssml('<speak>a <!-- "b > c --></speak>'), "d") == (
+        '<speak>a <!-- "b > c -->d</speak>'
+    )
+    assert ssml.ssml_error(ssml.speak(composed)) is None
