@@ -265,10 +265,11 @@ def s(*parts: str) -> Ssml:
 
 def _said(tag: str, attribute: str, value: str) -> Ssml:
     """``value`` escaped, an attribute that says what to speak, unless it is blank (once the
-    characters XML cannot hold are spaces): then `ResponseError`, since Alexa refuses an empty
-    ``<phoneme ph>``, and an empty ``<sub alias>`` leaves the text unsaid."""
+    characters XML cannot hold are spaces, and references read as XML reads them: `Ssml`'s
+    ``&#32;``): then `ResponseError`, since Alexa refuses an empty ``<phoneme ph>``, and an
+    empty ``<sub alias>`` leaves the text unsaid."""
     said = escape(value)  # None or an Enum member: its ResponseError; a number: its digits
-    if not said.strip():
+    if not _xml_unescape(said).strip():  # (quick without an "&")
         blank = "empty" if not said else f"blank ({value!r})"
         raise ResponseError(f"SSML <{tag} {attribute}> is {blank}; give what to say")
     return said

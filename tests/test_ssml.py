@@ -320,6 +320,16 @@ def test_a_blank_sub_alias_or_phoneme_is_refused(blank: str) -> None:
         ssml.phoneme("pecan", blank)
 
 
+@pytest.mark.parametrize("blank", [Ssml("&#32;"), Ssml(" &#10;&#x9; "), Ssml("&#13;")])
+def test_a_sub_alias_or_phoneme_given_ssml_is_blank_as_xml_reads_it(blank: Ssml) -> None:
+    # The blank check read the references as written: phoneme("x", Ssml("&#32;")) wrote
+    # ph=" ", which Alexa refuses as empty.
+    with pytest.raises(ResponseError, match=r"^SSML <sub alias> is blank \(Ssml\("):
+        ssml.sub("Al", blank)
+    with pytest.raises(ResponseError, match=r"^SSML <phoneme ph> is blank \(Ssml\("):
+        ssml.phoneme("pecan", blank)
+
+
 def test_a_sub_alias_or_phoneme_with_something_to_say_is_kept_as_given() -> None:
     assert ssml.sub("Al", " aluminium ") == '<sub alias=" aluminium ">Al</sub>'
     assert ssml.sub("No.", 5) == '<sub alias="5">No.</sub>'  # type: ignore[arg-type]
