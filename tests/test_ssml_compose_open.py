@@ -206,3 +206,13 @@ def test_a_quoted_gt_in_ended_markup_is_no_markup_cut_short() -> None:
         '<speak>a <!-- "b > c -->d</speak>'
     )
     assert ssml.ssml_error(ssml.speak(composed)) is None
+
+
+@pytest.mark.parametrize("part", ["x <!->", "x <![CDATA>"])
+def test_a_tag_like_piece_ended_is_composed_and_said_by_the_app(part: str) -> None:
+    # Neither is a comment, a CDATA section or an instruction, and each ends in ">": nothing is
+    # swallowed. Both were refused as "a processing instruction left open"; the app says the
+    # composed speech's "<!" as it says "<!foo>"'s.
+    assert Ssml(part) + "y" == f"{part}y"
+    assert ssml.speak(Ssml(part), "y") == f"<speak>{part}y</speak>"
+    assert _app_says(f"{part}y").startswith("a '<!' at index 2 ")
