@@ -11,7 +11,7 @@ import statistics
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Final, Protocol, TypeVar
 
 from benchmarks.rows import BEFORE, row
 from benchmarks.wrk import LoadResult
@@ -77,7 +77,19 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def median_run(results: Sequence[LoadResult]) -> LoadResult:
+class Run(Protocol):
+    """A run of a row: `LoadResult`, or `server_counters.Measured`."""
+
+    @property
+    def rps(self) -> float:
+        """Requests a second the run served."""
+        ...
+
+
+RunT = TypeVar("RunT", bound=Run)
+
+
+def median_run(results: Sequence[RunT]) -> RunT:
     """The run with the median requests/s (the lower middle one of an even number)."""
     ordered = sorted(results, key=lambda result: result.rps)
     return ordered[(len(ordered) - 1) // 2]

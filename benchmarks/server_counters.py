@@ -43,6 +43,7 @@ from typing import Final
 from alexaskill.testing import TestPKI
 from benchmarks import load, serving
 from benchmarks.envelopes import Workload
+from benchmarks.report import median_run
 from benchmarks.rows import ROWS
 from benchmarks.servers import save_pki
 from benchmarks.wrk import BenchmarkError, LoadResult, run_wrk, write_pool
@@ -261,19 +262,22 @@ def _paired(runs: Mapping[str, Sequence[Measured]], name: str, key: str) -> floa
         for mine, floor in zip(runs[name], floors, strict=False)
         if floor.per_request(key)
     ]
-    return statistics.median(ratios) if ratios else None
+    # median_low: the lower middle of an even number of rounds, as load.py's ratios are
+    # (report.round_by_round): a figure a round measured, not the mean of two.
+    return statistics.median_low(ratios) if ratios else None
 
 
 def report(runs: Mapping[str, Sequence[Measured]]) -> list[str]:
-    """Each row's medians over its rounds, a request, then their ratios to the floor's."""
+    """Each row's medians over its rounds, a request, then their ratios to the floor's (the
+    lower middle of an even number of rounds, as `report.median_run`'s run)."""
     headings = "".join(f"{heading:>10}" for _, heading, _ in FIGURES)
     lines = [f"{'row':18}{'req/s':>8}{headings}{'threads':>9}"]
     for name, measured in runs.items():
         figures = "".join(
-            f"{statistics.median(m.per_request(key) for m in measured) * scale:>10.3f}"
+            f"{statistics.median_low(m.per_request(key) for m in measured) * scale:>10.3f}"
             for key, _, scale in FIGURES
         )
-        rps = statistics.median(m.rps for m in measured)
+        rps = statistics.median_low(m.rps for m in measured)
         threads = max(m.threads for m in measured)
         lines.append(f"{name:18}{rps:>8,.0f}{figures}{threads:>9}")
     if "floor" in runs:
@@ -285,7 +289,7 @@ def report(runs: Mapping[str, Sequence[Measured]]) -> list[str]:
                 lines.append(f"{name:18}{'':>8}{cells}")
     lines += ["", "by thread name (median round), a request: user µs, sys µs, minflt, vol, invol"]
     for name, measured in runs.items():
-        middle = sorted(measured, key=lambda m: m.rps)[len(measured) // 2]
+        middle = median_run(measured)
         for thread, used in sorted(middle.by_name.items()):
             share = [
                 float(getattr(used, key)) / max(1, middle.requests) * scale

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from benchmarks import server_counters
+from benchmarks.server_counters import Measured, ThreadCounters
 
 STRACE_TABLE = """\
 % time     seconds  usecs/call     calls    errors syscall
@@ -101,3 +102,28 @@ def test_the_ask_sdk_row_and_long_runs_are_refused() -> None:
     for argv in (["--rows", "ask-sdk"], ["--duration", "60"], ["--rounds", "0"]):
         with pytest.raises(SystemExit):
             server_counters.parse_args(argv)
+
+
+def test_the_per_request_figures_and_their_pairing_read_as_worked_by_hand() -> None:
+    # Two rounds (an even number): each figure is the lower middle round's, as load.py's run and
+    # ratios are (report.median_run, report.round_by_round), never the mean of the two middle.
+    def measured(requests: int, utime: float, stime: float, switches: int) -> Measured:
+        whole = ThreadCounters(utime, stime, minflt=requests // 100, voluntary=switches)
+        return Measured(requests, requests / 5, whole, 5, {"python": whole}, 0.0)
+
+    runs = {
+        "floor": [measured(1000, 0.060, 0.014, 20), measured(2000, 0.140, 0.030, 20)],
+        "async": [measured(1000, 0.066, 0.0154, 30), measured(2000, 0.182, 0.039, 60)],
+    }
+    lines = server_counters.report(runs)
+    # floor: 60 and 70 us of user time a request, 14 and 15 of system time, 0.01 faults, 0.02 and
+    # 0.01 switches; async: 66 and 91, 15.4 and 19.5, 0.01, 0.03 and 0.03.
+    floor = "floor 200 60.000 14.000 0.010 0.000 0.010 0.000 5"
+    assert lines[1].split() == floor.split()
+    ours = "async 200 66.000 15.400 0.010 0.000 0.030 0.000 5"
+    assert lines[2].split() == ours.split()
+    # Round by round: user 1.1 and 1.3, system 1.1 and 1.3, faults 1 and 1, switches 1.5 and 3.
+    paired = lines[lines.index(next(line for line in lines if line.startswith("/ floor"))) + 1]
+    assert paired.split() == ["async", "1.100", "1.100", "1.000", "—", "1.500", "—"]
+    # By thread, the round with the lower middle requests/s (the first: 200/s).
+    assert "  async            python              66.000" in "\n".join(lines)
