@@ -338,6 +338,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("--rounds must be 1 to 9 and --duration 1 to 15 seconds")
     if "ask-sdk" in args.rows:
         parser.error("the ask-sdk row is load.py's alone")
+    # uvicorn's workers are children of the process read: its /proc counts none of their work.
+    if several := [name for name in args.rows if ROWS[name].workers > 1]:
+        parser.error(f"rows of several workers are load.py's alone: {', '.join(several)}")
     return args
 
 
