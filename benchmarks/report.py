@@ -147,7 +147,8 @@ def round_by_round(
     A row to the floor (`against_floor`) and to its ``@before`` twin, `SDK_ROW` to the ASK SDK,
     by requests/s and by server CPU a request; a row of several workers to its one-worker row by
     server CPU a request alone (unpinned, its requests/s cannot show scaling), keyed (one-worker
-    row, row) and printed as the table's target reads it (row over one-worker row).
+    row, row) and printed as the table's target reads it (row over one-worker row); every row's
+    share of bare by requests/s, keyed (row, ``"bare"``), for the table's column (no line).
 
     Paired, not median over median: a row's median round and the floor's may be different
     rounds, minutes apart on a machine whose speed drifts (perf20's ``def-docker`` read 1.005 of
@@ -177,6 +178,9 @@ def round_by_round(
                 paired_ratios(runs, ours, reference, by_server_cpu)
             )
             lines.append(f"{ours} / {reference}, {listed(paired, ratios[ours, reference])}")
+        # The table's share of bare, paired like the rest (no line: every row has one).
+        if name != "bare" and (shares := paired_ratios(runs, name, "bare")):
+            ratios[name, "bare"] = statistics.median_low(shares)
         one_worker = row(name).one_worker
         cpu = paired_ratios(runs, one_worker, name, by_server_cpu) if one_worker else []
         if one_worker and cpu:
@@ -206,18 +210,19 @@ def table(
         "| server CPU | wrk CPU | other | RSS MiB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+
+    def ratio(name: str, reference: str) -> float:
+        computed = by_requests(results[name], results[reference])
+        return ratios.get((name, reference), computed)
+
     for name, result in results.items():
-        share = f"{result.rps / bare.rps:.3f}" if bare else "n/a"
+        share = f"{ratio(name, 'bare'):.3f}" if bare else "n/a"
         lines.append(
             f"| {row(name).title} | {result.rps:,.0f} | {result.p50_ms:.2f} "
             f"| {result.p99_ms:.2f} | {share} | {result.cpu_us:.0f} | {result.server_cpu:.0%} "
             f"| {result.wrk_cpu:.0%} | {result.other_cpu:.0%} | {result.rss_mb:.0f} |"
         )
     lines.append("")
-
-    def ratio(name: str, reference: str) -> float:
-        computed = by_requests(results[name], results[reference])
-        return ratios.get((name, reference), computed)
 
     def cpu_ratio(name: str, reference: str) -> float:
         computed = by_server_cpu(results[name], results[reference])

@@ -177,3 +177,13 @@ def test_the_instruction_counts_print_the_before_counts_beside_the_ratios(
     assert "| async | 640,000 | 1.062 | 660,000 | 1.031 |" in out
     assert "| def | 650,000 | 1.046 | 650,000 | 1.000 |" in out
     assert "| floor | 680,000 | 1.000 | | |" in out
+
+
+def test_the_share_of_bare_is_paired_round_by_round_too() -> None:
+    # bare's median round is its third (1200/s), the floor's its first (800/s): median over median
+    # reads 0.667, where the rounds' own shares read 0.8, 0.55 and 0.5 (median 0.55).
+    runs = {"bare": [run(1000), run(2000), run(1200)], "floor": [run(800), run(1100), run(600)]}
+    _, ratios, by_cpu = report.round_by_round(runs)
+    results = {name: report.median_run(found) for name, found in runs.items()}
+    rows = report.table(results, ratios, by_cpu).splitlines()
+    assert rows[2].split(" | ")[4] == "1.000" and rows[3].split(" | ")[4] == "0.550"
