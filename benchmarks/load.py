@@ -76,7 +76,7 @@ from benchmarks.serving import ROOT as ROOT
 from benchmarks.serving import ServerSpec as ServerSpec
 from benchmarks.serving import event_loop_and_parser as event_loop_and_parser
 from benchmarks.serving import free_port as free_port
-from benchmarks.serving import log_tail, running, unchecked_tls
+from benchmarks.serving import how_started, log_tail, running, unchecked_tls
 from benchmarks.serving import server_specs as server_specs
 from benchmarks.serving import stop as stop
 from benchmarks.wrk import BenchmarkError, LoadResult, run_wrk, write_pool
@@ -362,8 +362,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if server_cpu is not None
         else "no pinning (taskset or a second CPU missing)"
     )
-    print(f"uvicorn: --loop={loop} --http={parser} --no-access-log, one worker; {pinning}")
-    print("several workers (-2w rows): not pinned, on every CPU")
     print(
         f"load: wrk, {args.connections} connections, {args.threads} thread(s), "
         f"{args.warmup:g} s warm-up + {args.duration:g} s per server"
@@ -400,6 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             work_dir=work_dir,
             tls=self_signed(work_dir / "tls") if args.tls else None,
         )
+        print("\n".join(how_started(specs, loop, parser, pinning)))
         for round_ in range(args.rounds):
             # Every other round runs the servers in reverse order, so that a drift of the machine
             # during a round (or an advantage of running first or last) does not favour a row.

@@ -180,7 +180,7 @@ def running(
 
     The server is stopped (SIGTERM, then SIGKILL after 5 s) however the block ends.
     """
-    if spec.command[0].endswith("gunicorn"):
+    if spec.command[:1] and spec.command[0].endswith("gunicorn"):
         command = [*spec.command[:1], f"--bind=127.0.0.1:{port}", *spec.command[1:]]
     else:
         command = [*spec.command, "--host=127.0.0.1", f"--port={port}"]
@@ -249,3 +249,35 @@ def unchecked_tls() -> ssl.SSLContext:
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     return context
+
+
+def unlike_the_rest(spec: ServerSpec, loop: str, parser: str) -> str | None:
+    """How ``spec``'s server starts where it differs from the common way (uvicorn ``--factory``,
+    one worker, pinned, ``--no-access-log --log-level=warning`` and ``loop`` and ``parser``), or
+    None. Read from its command, so that what `load.py` prints cannot drift from what it runs."""
+    if spec.command[:1] and spec.command[0].endswith("gunicorn"):
+        options = [arg for arg in spec.command[1:] if arg.startswith("--") and arg != "--chdir"]
+        return " ".join(["gunicorn", *options])
+    if "--factory" not in spec.command:
+        return "alexaskill serve, its defaults" if "serve" in spec.command else None
+    common = {"--factory", "--app-dir", "--no-access-log", "--log-level=warning"}
+    common |= {f"--loop={loop}", f"--http={parser}"}
+    # --tls's --ssl-* options are every uvicorn row's alike.
+    options = [
+        arg
+        for arg in spec.command
+        if arg.startswith("--") and arg not in common and not arg.startswith("--ssl-")
+    ]
+    if not options and spec.pinned:
+        return None
+    return " ".join(options) + ("" if spec.pinned else ", not pinned")
+
+
+def how_started(specs: Sequence[ServerSpec], loop: str, parser: str, pinning: str) -> list[str]:
+    """`load.py`'s header lines of how its servers start: the common way, then each row that
+    starts otherwise (`unlike_the_rest`), by name."""
+    common = f"--loop={loop} --http={parser} --no-access-log --log-level=warning"
+    others = [(spec.name, unlike_the_rest(spec, loop, parser)) for spec in specs]
+    lines = [f"  {name}: {how}" for name, how in others if how is not None]
+    but = "; but:" if lines else ""
+    return [f"uvicorn --factory, {common}, one worker; {pinning}{but}", *lines]

@@ -9,7 +9,7 @@ import importlib
 import re
 from pathlib import Path
 
-from benchmarks import load, rows
+from benchmarks import load, rows, serving
 
 BENCHMARKS = load.ROOT / "benchmarks"
 README = BENCHMARKS / "README.md"
@@ -64,13 +64,7 @@ def test_the_readme_names_each_row_not_started_as_the_common_servers_are(
     bullet = README.read_text().split("- **Servers**", 1)[1].split("\n- **", 1)[0]
     (tmp_path / "root.pem").write_bytes(b"")
     specs = load.server_specs(list(rows.ROWS), tmp_path, "auto", "auto", tmp_path / "sdk")
-    different = [
-        spec.name
-        for spec in specs
-        if "--factory" not in spec.command
-        or "--log-level=warning" not in spec.command
-        or not spec.pinned
-    ]
+    different = [spec.name for spec in specs if serving.unlike_the_rest(spec, "auto", "auto")]
     assert {"ask-sdk", "def-serve", "def-info-2w", "def-info-docker"} <= set(different)
     unnamed = [
         name
@@ -80,3 +74,26 @@ def test_the_readme_names_each_row_not_started_as_the_common_servers_are(
         and not (name == "ask-sdk" and "SDK" in bullet)
     ]
     assert unnamed == []
+
+
+def test_load_prints_how_each_row_not_started_the_common_way_starts(tmp_path: Path) -> None:
+    # Its header's uvicorn line is the common way; the -docker rows, def-serve, the two-worker row
+    # and the SDK each get a line of their own, saying how they start instead.
+    (tmp_path / "root.pem").write_bytes(b"")
+    names = ["floor", "def-info-docker", "def-info-2w", "def-serve", "ask-sdk"]
+    specs = load.server_specs(names, tmp_path, "uvloop", "httptools", tmp_path / "sdk")
+    lines = serving.how_started(specs, "uvloop", "httptools", "server on CPU 1, wrk on CPU 0")
+    assert lines[0] == (
+        "uvicorn --factory, --loop=uvloop --http=httptools --no-access-log --log-level=warning, "
+        "one worker; server on CPU 1, wrk on CPU 0; but:"
+    )
+    assert lines[1].startswith("  def-info-docker: --http=alexaskill.server:HttpProtocol ")
+    assert lines[1].endswith(" --log-level=info") and "--loop=alexaskill.loops" in lines[1]
+    assert lines[2:] == [
+        "  def-info-2w: --workers=2, not pinned",
+        "  def-serve: alexaskill serve, its defaults",
+        "  ask-sdk: gunicorn --workers=1 --worker-class=sync --log-level=warning",
+    ]
+    assert serving.how_started(specs[:1], "uvloop", "httptools", "no pinning")[0].endswith(
+        "one worker; no pinning"
+    )
