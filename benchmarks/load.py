@@ -205,11 +205,14 @@ def benchmark_server(
     say: Callable[[str], None] = print,
     profile: Path | None = None,
     tls: bool = False,
+    around: Callable[[int], contextlib.AbstractContextManager[object]] | None = None,
 ) -> LoadResult:
     """Start one server, check it, load it, stop it.
 
     With ``profile`` (a file), py-spy samples the server during the measured run and writes
     its stacks there (py-spy's raw format: one line a stack, frames by ``;``, then a count).
+    ``around(pid)`` is entered just before the measured run and left just after it
+    (`server_counters.py` reads the server's /proc there).
     """
     port = free_port()
     log = work_dir / f"{spec.name}.log"
@@ -236,7 +239,7 @@ def benchmark_server(
 
         if warmup > 0:
             load(warmup)
-        with sampling(pid, seconds, profile):
+        with sampling(pid, seconds, profile), around(pid) if around else contextlib.nullcontext():
             result = load(seconds)
     if result.errors or result.status_errors:
         raise BenchmarkError(

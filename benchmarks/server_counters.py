@@ -3,9 +3,9 @@
 `count_stack.py` counts a server's user-space instructions (valgrind), where the ``async`` row
 reads at or below the floor's, yet under `load.py` it serves 0.88-0.95 of the floor and spends
 ~10% more server CPU a request. This script reads what valgrind does not see, from counts a
-loaded machine moves less than it moves time: each `load.py` row's server started as `load.py`
-starts it (`load.server_specs`, `serving.running`: the same command, pinning and environment),
-checked, warmed up, then driven by wrk for a fixed time (`wrk.run_wrk`), while the server's
+loaded machine moves less than it moves time: each `load.py` row's server started, checked,
+warmed up and driven by wrk for a fixed time as `load.py` does it (`load.server_specs`,
+`load.benchmark_server`: the same command, pinning and environment), while the server's
 ``/proc/<pid>/stat``, ``/proc/<pid>/status`` and every thread's ``/proc/<pid>/task/*/stat`` and
 ``status`` are read before and after. Per request served: user and system time, minor and major
 page faults, voluntary and involuntary context switches (summed over the threads: the process's
@@ -27,6 +27,7 @@ Run from the repository root, with wrk (and strace) installed::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -35,18 +36,18 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 from alexaskill.testing import TestPKI
-from benchmarks import load, serving
+from benchmarks import load
 from benchmarks.envelopes import Workload
 from benchmarks.report import median_run
 from benchmarks.rows import ROWS
 from benchmarks.servers import save_pki
-from benchmarks.wrk import BenchmarkError, LoadResult, run_wrk, write_pool
+from benchmarks.wrk import BenchmarkError
 
 DEFAULT_ROWS: Final = ("floor", "async", "def", "def-info")
 #: The per-request figures, in the order they print: (key, heading, scale).
@@ -195,52 +196,49 @@ def measure(
     connections: int,
     strace: bool = False,
 ) -> tuple[Measured, dict[str, int]]:
-    """Start ``spec``'s server as `load.py` does, check it, warm it up, drive it for ``seconds``
-    with its counters read around the run (and, with ``strace``, its system calls counted)."""
-    server_cpu, load_cpu = load.cpus_for_pinning()
-    port = load.free_port()
-    workload = Workload(128)
-    with serving.running(spec, port, server_cpu, work_dir / f"{spec.name}.log") as pid:
-        load.check_correctness(load.http_post(port), workload.signed(pki), verifies=spec.verifies)
-        pool = write_pool(work_dir / f"{spec.name}.pool", workload.signed(pki), port)
+    """Start ``spec``'s server as `load.py` does (`load.benchmark_server`: checked, warmed up,
+    driven for ``seconds``) with its counters read around the run (and, with ``strace``, its
+    system calls counted)."""
+    readings: list[Reading] = []
+    calls: dict[str, int] = {}
 
-        def drive(duration: float) -> LoadResult:
-            return run_wrk(
-                port,
-                pool,
-                seconds=duration,
-                connections=connections,
-                threads=1,
-                cpu=load_cpu,
-                server_pid=pid,
-            )
-
-        if warmup > 0:
-            drive(warmup)
+    @contextlib.contextmanager
+    def counting(pid: int) -> Iterator[None]:
         tracer = None
+        output = work_dir / f"{spec.name}.strace"
         if strace:
-            output = work_dir / f"{spec.name}.strace"
             tracer = subprocess.Popen(
                 ["strace", "-c", "-f", "-o", str(output), "-p", str(pid)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
             time.sleep(0.5)  # attached to every thread before the run starts
-        before = read_process(pid)
-        result = drive(seconds)
-        after = read_process(pid)
-        calls: dict[str, int] = {}
+        readings.append(read_process(pid))
+        yield
+        readings.append(read_process(pid))
         if tracer is not None:
             tracer.send_signal(signal.SIGINT)
             tracer.wait(timeout=60)
-            calls = parse_strace_summary(output.read_text()) if output.exists() else {}
+            calls.update(parse_strace_summary(output.read_text()) if output.exists() else {})
             if not calls:  # (ptrace refused: a container without CAP_SYS_PTRACE, say)
                 raise BenchmarkError(f"strace counted nothing ({tracer.returncode}): --no-strace")
-    if result.errors or result.status_errors:
-        raise BenchmarkError(
-            f"{spec.name}: {result.status_errors} non-2xx answers and {result.errors} socket "
-            "errors under load"
-        )
+
+    server_cpu, load_cpu = load.cpus_for_pinning()
+    result = load.benchmark_server(
+        spec,
+        pki,
+        Workload(128),
+        work_dir,
+        seconds=seconds,
+        warmup=warmup,
+        connections=connections,
+        threads=1,
+        server_cpu=server_cpu,
+        load_cpu=load_cpu,
+        say=lambda line: None,
+        around=counting,
+    )
+    before, after = readings
     measured = Measured(
         requests=result.requests,
         rps=result.rps,
