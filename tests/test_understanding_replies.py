@@ -3,6 +3,7 @@ slot's type lists the words), and the request it is (`Understander.answer`, `Con
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -444,3 +445,36 @@ def test_a_tie_between_replies_goes_to_the_earlier_whatever_their_sample_counts(
         orders = [sample.order for sample in understander._replies.samples]
         assert orders == sorted(set(orders))  # strictly increasing
         assert understander.reply("not really") == "AMAZON.YesIntent"
+
+
+@pytest.mark.parametrize(
+    ("asked", "error", "why"),
+    [
+        ("city", TypeError, "a tuple (intent, slot) of two names, not 'city'"),
+        (("PlanTrip",), TypeError, "a tuple (intent, slot) of two names, not ('PlanTrip',)"),
+        (["PlanTrip", "city"], TypeError, "of two names, not ['PlanTrip', 'city']"),
+        (("PlanTrip", 1), TypeError, "of two names, not ('PlanTrip', 1)"),
+        (("Nope", "city"), ValueError, "asked=('Nope', 'city'): the model has no intent Nope"),
+        (("PlanTrip", "nope"), ValueError, "intent PlanTrip has no slot nope"),
+    ],
+)
+def test_a_slot_asked_for_that_is_no_slot_of_the_model_is_refused(
+    asked: Any, error: type[Exception], why: str
+) -> None:
+    # A mistyped asked= was ignored without a word: "paris no" stayed the city asked for.
+    with pytest.raises(error, match=re.escape(why)):
+        bare_trips("Cities").understand("plan a trip to paris no", now=NOW, asked=asked)
+
+
+def test_a_conversation_asks_for_no_slot_the_edited_model_lost() -> None:
+    # The simulator reads a model file edited during a dialog: a slot asked for that the new
+    # model has no more ("city", now "town") is no slot asked for, not a ValueError mid-chat.
+    _, talk = trip_confirming_city("Cities")
+    assert talk.say("plan a trip").prompts == ["Where to?"]
+    cities = [{"name": "Cities", "values": [{"name": {"value": "paris"}}]}]
+    talk.understander = intent_understander(
+        "PlanTrip", {"town": "Cities"}, ["plan a trip to {town}"], types=cities
+    )
+    turn = talk.say("plan a trip to paris no")
+    assert turn.understood is not None and turn.understood.intent == "PlanTrip"
+    assert turn.understood.fills["town"].value == "paris no"

@@ -117,11 +117,7 @@ class Conversation(DialogAnswers):
         if self.in_session and waiting and self._answer(text, turn, now):
             return self._finish(turn)
         # Asked for a slot, words the answer took back ("paris no") are no value of it here.
-        asked = None
-        if waiting and self.dialog is not None and self.dialog.pending is not None:
-            slot = self.dialog.pending[1]
-            asked = None if slot is None else (self.dialog.name, slot)
-        understood = self.understander.understand(text, now=now, asked=asked)
+        understood = self.understander.understand(text, now=now, asked=self._asked())
         turn.understood = understood
         if understood.request is None:
             turn.notes.extend(understood.notes or ("nothing was said",))
@@ -146,6 +142,16 @@ class Conversation(DialogAnswers):
                 self.dialog = None
                 self._intent(turn, request)
         return self._finish(turn)
+
+    def _asked(self) -> tuple[str, str] | None:
+        """The slot (intent, slot) Alexa asks for, if any, and if the model still has it: the
+        simulator reads a model file edited during a dialog."""
+        dialog = self.dialog
+        slot = None if dialog is None or dialog.pending is None else dialog.pending[1]
+        if dialog is None or slot is None:
+            return None
+        defined = self.understander.model.intent(dialog.name)
+        return None if defined is None or defined.slot(slot) is None else (dialog.name, slot)
 
     def launch(self) -> Turn:
         """The user opens the skill by its name: a LaunchRequest in a new session."""

@@ -103,9 +103,12 @@ class Understander(CompiledModel):
 
         ``asked``: the slot (intent, slot) Alexa has asked for, whose answer ``text`` was not
         (`answer`): words a no said last takes back ("paris no") are no value of it, whatever
-        its type, as they are none of a name's (a free-form city's) in any request."""
+        its type, as they are none of a name's (a free-form city's) in any request. A slot the
+        model does not have is a ValueError; anything but a tuple of two names, a TypeError."""
         if self.refusal is not None:
             raise self.refusal
+        if asked is not None:
+            self._check_asked(asked)
         now = now or clock()
         tokens = self.tokens(text)
         if not tokens:
@@ -128,6 +131,25 @@ class Understander(CompiledModel):
         if addressed is not None:
             return addressed
         return self._opening_reply(text, tokens, now) or self._intent(text, tokens, now, asked)
+
+    def _check_asked(self, asked: object) -> None:
+        """Refuse an ``asked`` (`understand`) that names no slot of the model: a mistyped name
+        would otherwise go unnoticed, the words read as if no slot had been asked for."""
+        if not (
+            isinstance(asked, tuple)
+            and len(asked) == 2
+            and all(isinstance(name, str) for name in asked)
+        ):
+            raise TypeError(
+                "asked is the slot Alexa asked for, a tuple (intent, slot) of two names, "
+                f"not {asked!r}"
+            )
+        intent, slot = asked
+        model_intent = self.intents.get(intent)
+        if model_intent is None:
+            raise ValueError(f"asked={asked!r}: the model has no intent {intent}")
+        if model_intent.slot(slot) is None:
+            raise ValueError(f"asked={asked!r}: intent {intent} has no slot {slot}")
 
     def _opening_reply(
         self, text: str, tokens: Sequence[Token], now: datetime.datetime
