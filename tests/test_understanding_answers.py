@@ -349,6 +349,9 @@ def test_a_dialog_answer_leaves_the_samples_word_before_the_slot_out_of_the_valu
         ("AMAZON.City", "no, paris, no, berlin", "berlin"),
         ("AMAZON.City", "paris, no, rome, no, berlin", "berlin"),
         ("AMAZON.City", "paris, no, berlin please", "berlin"),
+        # A no of several words too (it was the city "way berlin").
+        ("AMAZON.City", "paris, no way, berlin", "berlin"),
+        ("Cities", "paris, no way, berlin", "berlin"),
         ("AMAZON.City", "paris, no, new york", "new york"),
         ("Cities", "paris, no, new york", "new york"),
         ("Cities", "new york, no, paris", "paris"),

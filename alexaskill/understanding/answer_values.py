@@ -104,7 +104,19 @@ def corrected(
     if _any_words(match, slot) is None or _query(match, slot):
         return None
     [(start, end)] = [(start, end) for name, _, start, end in match.fills if name == slot]
-    return next((at + 1 for at in range(end - 2, start, -1) if says_no(spans.words[at])), None)
+    words = spans.words
+    # A no may be several words ("paris, no way, berlin"), as in `taken_back`: the last word
+    # before the value meant ends one, which starts after the slot's first word.
+    return next(
+        (
+            last + 1
+            for last in range(end - 2, start, -1)
+            if any(
+                says_no(" ".join(words[first : last + 1])) for first in range(start + 1, last + 1)
+            )
+        ),
+        None,
+    )
 
 
 def _query(match: Match, slot: str) -> bool:
