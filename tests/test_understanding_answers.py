@@ -352,6 +352,11 @@ def test_a_dialog_answer_leaves_the_samples_word_before_the_slot_out_of_the_valu
         # A no of several words too (it was the city "way berlin").
         ("AMAZON.City", "paris, no way, berlin", "berlin"),
         ("Cities", "paris, no way, berlin", "berlin"),
+        # More words than a name or a custom type's value holds: the value after the last no,
+        # read alone (they were no answer).
+        ("AMAZON.FirstName", "paris, no, new york", "new york"),
+        ("AMAZON.FirstName", "john smith, no, mary", "mary"),
+        ("Cities", "paris, no way, new york", "new york"),
         ("AMAZON.City", "paris, no, new york", "new york"),
         ("Cities", "paris, no, new york", "new york"),
         ("Cities", "new york, no, paris", "paris"),

@@ -27,6 +27,7 @@ from .slot_kinds import name_type
 
 __all__ = [
     "REPLIES",
+    "after_last_no",
     "carrier_ends",
     "corrected",
     "leaving_after",
@@ -95,7 +96,7 @@ def taken_back(match: Match, slot: str, language: Language, says_no: Callable[[s
 
 
 def corrected(
-    match: Match, slot: str, spans: SpanCache, says_no: Callable[[str], bool]
+    match: Match, slot: str, spans: SpanCache, language: Language, says_no: Callable[[str], bool]
 ) -> int | None:
     """Where the words after the last no said within ``slot``'s words of any kind start, if one
     is ("berlin" of "paris, no, berlin"): a correction, whose value the user means; else None.
@@ -104,15 +105,30 @@ def corrected(
     if _any_words(match, slot) is None or _query(match, slot):
         return None
     [(start, end)] = [(start, end) for name, _, start, end in match.fills if name == slot]
-    words = spans.words
+    return after_last_no(spans.words, start, end, language, says_no)
+
+
+def after_last_no(
+    words: Sequence[str],
+    start: int,
+    end: int,
+    language: Language,
+    says_no: Callable[[str], bool],
+) -> int | None:
+    """Where the words after the last no said between ``words[start:end]``'s first and last
+    word start (`corrected`), else None; of an answer no sample reads ("paris, no, new york"
+    to a first name, too many words for one), the value the user means, read alone."""
     # A no may be several words ("paris, no way, berlin"), as in `taken_back`: the last word
-    # before the value meant ends one, which starts after the slot's first word.
+    # before the value meant ends one, which starts after the first word. One with a "not" in
+    # it ("I do not want paris", "do not" a no) denies the value after it, corrects nothing.
     return next(
         (
             last + 1
             for last in range(end - 2, start, -1)
             if any(
-                says_no(" ".join(words[first : last + 1])) for first in range(start + 1, last + 1)
+                says_no(" ".join(words[first : last + 1]))
+                and language.negations.isdisjoint(words[first : last + 1])
+                for first in range(start + 1, last + 1)
             )
         ),
         None,

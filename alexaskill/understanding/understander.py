@@ -30,6 +30,7 @@ from typing import Final
 
 from .addressing import addressed_request
 from .answer_values import (
+    after_last_no,
     corrected,
     leaving_after,
     past_opening,
@@ -458,7 +459,13 @@ class Understander(CompiledModel):
             return None
         if match is not None and taken_back(match, slot, self.language, says_no):  # "paris, no"
             return None
-        after = None if match is None else corrected(match, slot, spans, says_no)
+        if match is not None:
+            after = corrected(match, slot, spans, self.language, says_no)
+        elif model_slot.type != "AMAZON.SearchQuery":  # more words than a value ("paris, no,
+            # new york" to a first name): the value after the last no, if one was said
+            after = after_last_no(spans.words, 0, len(spans.words), self.language, says_no)
+        else:
+            after = None
         if after is not None:  # "paris, no, berlin": berlin, read as if said alone
             found = self._answer(text, intent, model_slot, spans.tokens[after:], now)
             left = " ".join(spans.words[:after])
