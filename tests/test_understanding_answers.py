@@ -363,10 +363,8 @@ def test_a_dialog_answer_leaves_the_samples_word_before_the_slot_out_of_the_valu
         ("Cities", "paris, no, berlin", "berlin"),
         # The value after the no is an answer of its own: taken back too, it is none.
         ("AMAZON.City", "paris, no, berlin, no", None),
-        # Unchanged: a search query's words are what the user looks for; a "not" says which
-        # value is not meant ("paris, not berlin"), no correction.
+        # Unchanged: a search query's words are what the user looks for.
         ("AMAZON.SearchQuery", "paris, no, berlin", "paris no berlin"),
-        ("AMAZON.City", "paris, not berlin", "paris not berlin"),
     ],
 )
 def test_a_dialog_answer_corrected_after_a_no_is_the_value_after_it(
@@ -399,3 +397,27 @@ def test_a_correction_answers_the_dialog_with_the_value_after_the_no(city_type: 
     assert turn.understood.notes[0] == "a correction: 'paris no' left out"
     talk.say("yes")
     assert skill.slot("city")["value"] == "berlin"
+
+
+@pytest.mark.parametrize(
+    ("city_type", "said", "city"),
+    [
+        ("AMAZON.City", "paris, not berlin", "paris"),
+        ("AMAZON.FirstName", "mary, not jane", "mary"),
+        ("Cities", "new york, not paris", "new york"),
+        ("Cities", "paris, not berlin", "paris"),
+        # Unchanged: a "not" said last, or without a pause before it ("I do not want paris" is
+        # no value "i do"), and a search query's words.
+        ("AMAZON.City", "paris not", None),
+        ("Cities", "i do not want paris", None),
+        ("AMAZON.City", "i do not want paris", "i do not want paris"),
+        ("AMAZON.SearchQuery", "paris, not berlin", "paris not berlin"),
+    ],
+)
+def test_a_dialog_answer_with_a_not_between_two_values_is_the_value_before_it(
+    city_type: str, said: str, city: str | None
+) -> None:
+    # Asked for a city, "paris, not berlin" was the city "paris not berlin": the "not" after a
+    # pause says which value is not meant, and the user most likely means the one before it,
+    # read alone.
+    assert answered_city(city_type, said) == city

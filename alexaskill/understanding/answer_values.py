@@ -30,6 +30,7 @@ __all__ = [
     "after_last_no",
     "carrier_ends",
     "corrected",
+    "denied_after",
     "leaving_after",
     "past_opening",
     "said_as_reply",
@@ -130,6 +131,25 @@ def after_last_no(
                 and language.negations.isdisjoint(words[first : last + 1])
                 for first in range(start + 1, last + 1)
             )
+        ),
+        None,
+    )
+
+
+def denied_after(match: Match, slot: str, spans: SpanCache, language: Language) -> int | None:
+    """Where a "not" said after a pause within ``slot``'s words of any kind stands, if one does
+    ("paris, not berlin"): the value meant is the one before it, read alone; else None. The
+    pause tells it from a "not" within what is said ("I do not want paris"); a search query
+    keeps its words, as in `taken_back`."""
+    if _any_words(match, slot) is None or _query(match, slot):
+        return None
+    [(start, end)] = [(start, end) for name, _, start, end in match.fills if name == slot]
+    negations, tokens = language.negations, spans.tokens
+    return next(
+        (
+            at
+            for at in range(start + 1, end - 1)
+            if tokens[at].text in negations and tokens[at - 1].pause
         ),
         None,
     )

@@ -32,6 +32,7 @@ from .addressing import addressed_request
 from .answer_values import (
     after_last_no,
     corrected,
+    denied_after,
     leaving_after,
     past_opening,
     said_as_reply,
@@ -466,10 +467,15 @@ class Understander(CompiledModel):
             after = after_last_no(spans.words, 0, len(spans.words), self.language, says_no)
         else:
             after = None
+        before = None if match is None else denied_after(match, slot, spans, self.language)
+        meant: tuple[Sequence[Token], str] | None = None
         if after is not None:  # "paris, no, berlin": berlin, read as if said alone
-            found = self._answer(text, intent, model_slot, spans.tokens[after:], now)
-            left = " ".join(spans.words[:after])
-            note = f"a correction: {left!r} left out"
+            meant = spans.tokens[after:], f"a correction: {' '.join(spans.words[:after])!r}"
+        elif before is not None:  # "paris, not berlin": paris, read as if said alone
+            meant = spans.tokens[:before], f"a denial: {' '.join(spans.words[before:])!r}"
+        if meant is not None:
+            found = self._answer(text, intent, model_slot, meant[0], now)
+            note = f"{meant[1]} left out"
             return None if found is None else replace(found, notes=(note, *found.notes))
         # As for an utterance: free-form words give the intent's other slots what they read,
         # unless that cuts a value short or leaves out the word denying it ("london not").
