@@ -343,7 +343,6 @@ def test_a_dialog_answer_leaves_the_samples_word_before_the_slot_out_of_the_valu
     ("city_type", "said", "city"),
     [
         ("AMAZON.City", "paris, no, berlin", "berlin"),
-        ("AMAZON.City", "paris no berlin", "berlin"),
         ("AMAZON.City", "paris, nope, berlin", "berlin"),
         ("AMAZON.City", "to paris, no, to berlin", "berlin"),
         ("AMAZON.City", "no, paris, no, berlin", "berlin"),
@@ -363,8 +362,14 @@ def test_a_dialog_answer_leaves_the_samples_word_before_the_slot_out_of_the_valu
         ("Cities", "paris, no, berlin", "berlin"),
         # The value after the no is an answer of its own: taken back too, it is none.
         ("AMAZON.City", "paris, no, berlin, no", None),
-        # Unchanged: a search query's words are what the user looks for.
+        # Unchanged: a search query's words are what the user looks for; a no with no pause
+        # beside it is within what is said ("i have no idea" was the city "idea").
         ("AMAZON.SearchQuery", "paris, no, berlin", "paris no berlin"),
+        ("AMAZON.City", "i have no idea", "i have no idea"),
+        ("AMAZON.City", "i said no to paris", "i said no to paris"),
+        ("Cities", "i said no to paris", None),
+        ("AMAZON.FirstName", "i have no idea", None),
+        ("AMAZON.City", "paris no berlin", "paris no berlin"),
     ],
 )
 def test_a_dialog_answer_corrected_after_a_no_is_the_value_after_it(
@@ -373,7 +378,8 @@ def test_a_dialog_answer_corrected_after_a_no_is_the_value_after_it(
     """Asked for a city, "paris, no, berlin" was the city "paris no berlin" (a free-form or a
     custom type takes any words), a city nobody meant.
 
-    The decision: a no said between two values is a correction, and the value meant is the
+    The decision: a no said between two values, a pause beside it, is a correction (without
+    one, it is within what is said: "i have no idea"), and the value meant is the
     one after it ("berlin"), read as an answer said alone (a sample's words, thanks after it,
     a no after it taking it back too); after several, the last. A no said last takes a value
     back (`test_an_answer_of_a_yes_no_stop_or_cancel_or_taking_a_value_back_is_no_value`), and

@@ -24,6 +24,7 @@ from typing import Final
 from .languages import Language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
 from .slot_kinds import name_type
+from .text import Token
 
 __all__ = [
     "REPLIES",
@@ -106,28 +107,31 @@ def corrected(
     if _any_words(match, slot) is None or _query(match, slot):
         return None
     [(start, end)] = [(start, end) for name, _, start, end in match.fills if name == slot]
-    return after_last_no(spans.words, start, end, language, says_no)
+    return after_last_no(spans.tokens, start, end, language, says_no)
 
 
 def after_last_no(
-    words: Sequence[str],
+    tokens: Sequence[Token],
     start: int,
     end: int,
     language: Language,
     says_no: Callable[[str], bool],
 ) -> int | None:
-    """Where the words after the last no said between ``words[start:end]``'s first and last
+    """Where the words after the last no said between ``tokens[start:end]``'s first and last
     word start (`corrected`), else None; of an answer no sample reads ("paris, no, new york"
     to a first name, too many words for one), the value the user means, read alone."""
     # A no may be several words ("paris, no way, berlin"), as in `taken_back`: the last word
     # before the value meant ends one, which starts after the first word. One with a "not" in
-    # it ("I do not want paris", "do not" a no) denies the value after it, corrects nothing.
+    # it ("I do not want paris", "do not" a no) denies the value after it, corrects nothing. A
+    # pause beside it tells it from a no within what is said ("i have no idea").
+    words = [token.text for token in tokens]
     return next(
         (
             last + 1
             for last in range(end - 2, start, -1)
             if any(
-                says_no(" ".join(words[first : last + 1]))
+                (tokens[first - 1].pause or tokens[last].pause)
+                and says_no(" ".join(words[first : last + 1]))
                 and language.negations.isdisjoint(words[first : last + 1])
                 for first in range(start + 1, last + 1)
             )

@@ -464,7 +464,7 @@ class Understander(CompiledModel):
             after = corrected(match, slot, spans, self.language, says_no)
         elif model_slot.type != "AMAZON.SearchQuery":  # more words than a value ("paris, no,
             # new york" to a first name): the value after the last no, if one was said
-            after = after_last_no(spans.words, 0, len(spans.words), self.language, says_no)
+            after = after_last_no(spans.tokens, 0, len(spans.tokens), self.language, says_no)
         else:
             after = None
         before = None if match is None else denied_after(match, slot, spans, self.language)
