@@ -154,3 +154,34 @@ def test_a_logger_set_to_error_shows_no_warning_in_replay_or_chat() -> None:
             logger.warning("a warning the logger does not show")
             logger.error("an error it shows")
     assert shown.getvalue() == "ERROR alexaskill: an error it shows\n"
+
+
+def test_a_command_s_log_handler_is_kept_while_another_lowers_the_logger(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # slot_notes lowered the logger by reading its handlers and assigning it a new list: a
+    # command's log_to handler removed meanwhile by another thread (under logging's lock, not
+    # theirs) made the reading skip the handler after it, a third command's, which was dropped
+    # (that command showed none of its skill's log from then on).
+    from alexaskill.cli import skill_log
+    from alexaskill.cli.replay_show import slot_notes
+
+    ending, running = logging.NullHandler(), logging.NullHandler()
+    seen = {ending: 0, running: 0}
+
+    def meanwhile(handler: logging.Handler) -> bool:  # (as slot_notes read the handlers)
+        if handler in seen:
+            seen[handler] += 1
+            if handler is ending and seen[ending] == 2:  # (its command's log_to ends now)
+                logging.getLogger("alexaskill").removeHandler(ending)
+            return True
+        return is_call_handler(handler)
+
+    is_call_handler = skill_log.is_call_handler
+    monkeypatch.setattr(skill_log, "is_call_handler", meanwhile)
+    with alexaskill_logger_kept() as logger:
+        logger.setLevel(logging.WARNING)
+        for handler in (logging.NullHandler(), ending, running):
+            logger.addHandler(handler)
+        with slot_notes():
+            assert running in logger.handlers

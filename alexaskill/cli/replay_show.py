@@ -144,9 +144,12 @@ class _Lowering:
         if shown <= logging.INFO:
             return
         self.level, self.propagate, self.shown = logger.level, logger.propagate, shown
-        self.moved = [h for h in logger.handlers if not is_call_handler(h)]
+        # The list changed in place (a handler at a time, under logging's lock), never read and
+        # assigned anew: `log_to` adds and removes its handlers from other threads meanwhile.
+        self.moved = [h for h in list(logger.handlers) if not is_call_handler(h)]
         self.ours = _AsBefore(logger, shown, self.moved)
-        logger.handlers = [h for h in logger.handlers if is_call_handler(h)]
+        for handler in self.moved:
+            logger.removeHandler(handler)
         logger.addHandler(self.ours)
         logger.propagate = False
         logger.setLevel(logging.INFO)
@@ -154,8 +157,9 @@ class _Lowering:
     def restore(self, logger: logging.Logger) -> None:
         if self.ours is None:  # (not lowered: nothing moved)
             return
-        added = [handler for handler in logger.handlers if handler is not self.ours]
-        logger.handlers, logger.propagate = [*self.moved, *added], self.propagate
+        logger.removeHandler(self.ours)
+        logger.handlers[:0] = self.moved  # (in place, at once: see `lower`)
+        logger.propagate = self.propagate
         logger.setLevel(self.level)
         self.moved, self.ours = [], None
 
