@@ -168,6 +168,8 @@ def load_object(spec: str) -> Any:
                 else "it defines no Skill object at module level"
             )
             raise UsageError(f"{name} has no attribute {attribute!r} ({hint})") from None
+        except (Exception, SystemExit) as exc:  # (a module __getattr__ making the skill)
+            raise UsageError(_import_failure(name, exc)) from None
     return value
 
 
