@@ -257,3 +257,16 @@ def test_main_in_two_threads_writes_each_ones_skill_log_to_its_own_stderr(
     first, second = (errs[name].getvalue() for name in names)
     assert "the first one's failure" in first and "the second one's failure" not in first, first
     assert "the second one's failure" in second and "the first one's failure" not in second
+
+
+def test_without_poll_a_broken_pipe_of_a_stream_with_no_descriptor_is_the_skills(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Windows (no select.poll) took any broken pipe for the reader gone, a StringIO's given to
+    # main() too, which has no descriptor to break: the skill's own was a quiet 141 there.
+    import select
+
+    from alexaskill.cli.streams import reader_gone
+
+    monkeypatch.delattr(select, "poll")
+    assert not reader_gone(BrokenPipeError(32, "the skill's"), io.StringIO(), io.StringIO())

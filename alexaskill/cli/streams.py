@@ -34,14 +34,14 @@ def reader_gone(exc: BaseException, *streams: object) -> bool:
 def _hung_up(stream: object, exc: BaseException) -> bool:
     import select
 
-    if not hasattr(select, "poll"):  # (Windows: a pipe cannot be polled; a broken pipe counts)
-        return isinstance(exc, BrokenPipeError)
     try:
         descriptor = stream.fileno()  # type: ignore[attr-defined]
     except (AttributeError, OSError, ValueError):  # (io.UnsupportedOperation: both)
         return False
     if not isinstance(descriptor, int):
         return False
+    if not hasattr(select, "poll"):  # (Windows: a pipe cannot be polled; a broken pipe counts)
+        return isinstance(exc, BrokenPipeError)
     poller = select.poll()
     # Asked for nothing: POLLERR (a pipe whose reader closed it) and POLLHUP (a terminal hung
     # up, a socket shut) are reported whatever is asked, and a poll of 0 ms never waits.
