@@ -49,6 +49,7 @@ from .replay_show import show_answer, slot_notes
 from .replay_slots import served_slot_lines
 from .request_origin import skill_id_for
 from .skill_log import log_to
+from .skill_use import running
 from .url_answers import not_json, proxy_answer, proxy_failure, redirect_reason
 
 #: Seconds ``--url`` waits for each answer (Alexa gives up after about 8).
@@ -150,22 +151,23 @@ def _send_local(
     # says so, not a server's shutdown.
     api = fake_alexa_api(args.alexa_api)
     clock = _clock(args.now, api.time_zone)
-    skill._cancelled_because = "Ctrl-C: the user interrupted replay, which shows no answer"
-    try:
-        with TestClient(
-            skill,
-            skill_id=None if args.keep_skill_id else skill_id_for(args.skill_id, skill),
-            api=api,
-            raise_handler_errors=False,
-            now=clock,
-        ) as client:
-            for name, envelope in requests:
-                answered = client.replay(
-                    envelope, keep_skill_id=args.keep_skill_id, locale=args.locale
-                )
-                yield name, envelope, answered
-    finally:
-        vars(skill).pop("_cancelled_because", None)  # (the skill's own again)
+    with running(skill, args.app or "APP"):  # (one command at a time: its client swaps)
+        skill._cancelled_because = "Ctrl-C: the user interrupted replay, which shows no answer"
+        try:
+            with TestClient(
+                skill,
+                skill_id=None if args.keep_skill_id else skill_id_for(args.skill_id, skill),
+                api=api,
+                raise_handler_errors=False,
+                now=clock,
+            ) as client:
+                for name, envelope in requests:
+                    answered = client.replay(
+                        envelope, keep_skill_id=args.keep_skill_id, locale=args.locale
+                    )
+                    yield name, envelope, answered
+        finally:
+            vars(skill).pop("_cancelled_because", None)  # (the skill's own again)
 
 
 def _clock(now_text: str | None, time_zone: str | None) -> Callable[[], datetime.datetime] | None:
