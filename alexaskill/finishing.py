@@ -94,10 +94,11 @@ class Finishing(Apologising):
         """Finish the services of an answer whose code all returned (save what it changed).
 
         Attributes of several kinds are all checked before any is saved (`check_saves`). The
-        service being finished is noted in ``call.finishing`` (left set if its finish raises).
+        service being finished, or checked, is noted in ``call.finishing`` (left set if its
+        finish or check raises: its save's refusal, as when it is saved).
         """
         if len(made) > 1:
-            check_saves(made.values())
+            check_saves(made, lambda kind: setattr(call, "finishing", kind))
         for service_type, service in made.items():
             finish = self._services[service_type][1]
             if finish is not None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from alexaskill import Attributes, Request, Response, Skill, ask, speak
+from alexaskill import Attributes, DeviceAttributes, Request, Response, Skill, ask, speak
 from alexaskill.store import MemoryStore
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
@@ -329,3 +329,49 @@ def test_a_value_json_cannot_hold_set_by_the_handler_names_it_whatever_the_hooks
 
     [line] = _refused_lines(skill, caplog)
     assert line.startswith(f"handler failed for LaunchRequest ({_named(launch)}): attribute"), line
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_value_json_cannot_hold_set_by_a_hook_names_it_among_two_kinds_of_attributes(
+    caplog: pytest.LogCaptureFixture, when: str
+) -> None:
+    # With two kinds of attributes, both are checked before either is saved (`check_saves`),
+    # while no save was noted as under way: the handler was named, not the hook that set it.
+    skill = Skill(DEFAULT_SKILL_ID, store=MemoryStore())
+
+    def mark(device: DeviceAttributes) -> None:
+        device["seen"] = {1, 2}  # a set: JSON holds none
+
+    if when == "before":
+        skill.before_request(mark)
+    else:
+        skill.after_request(mark)
+
+    @skill.launch
+    def launch(attributes: Attributes, device: DeviceAttributes) -> Response:
+        attributes["visits"] = 1
+        return speak("Welcome.")
+
+    [line] = _refused_lines(skill, caplog)
+    name = f"the {when}-request hook {_named(mark)}"
+    assert line.startswith(f"handler failed for LaunchRequest ({name}): attribute 'seen'"), line
+
+
+def test_a_store_refusing_one_of_two_kinds_of_attributes_is_named_as_for_one(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # What the store's save of one kind of attributes refuses that is no value's fault (here an
+    # increment, which this store cannot add) names that save, not the handler, with two kinds too.
+    class NoIncrements(MemoryStore):
+        async def update(self, key: str, changes: Any, deleted: Any) -> None:  # type: ignore[override]
+            await super().update(key, changes, deleted)
+
+    skill = Skill(DEFAULT_SKILL_ID, store=NoIncrements())
+
+    @skill.launch
+    def launch(attributes: Attributes, device: DeviceAttributes) -> Response:
+        attributes.increment("visits")
+        return speak("Welcome.")
+
+    [line] = _refused_lines(skill, caplog)
+    assert line == "handler failed for LaunchRequest (the store's save of Attributes)", line

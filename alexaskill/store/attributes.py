@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..exceptions import ConfigurationError
@@ -314,8 +314,12 @@ def _check_loaded(store: Store, data: object) -> None:
             )
 
 
-def check_saves(services: Iterable[object]) -> None:
-    """Check what each kind of attributes among ``services`` would save, before any is saved.
+def check_saves(
+    services: Mapping[type, object], checking: Callable[[type], object] | None = None
+) -> None:
+    """Check what each kind of attributes among ``services`` (by type) would save, before any is
+    saved; ``checking``, if given, is called with each kind before it is checked (a refusal is
+    that kind's save's: the caller names it).
 
     For an answer that made two or more (`Attributes` and `DeviceAttributes`, say): each is
     saved by its own store update, so without this a value the second cannot save (not JSON,
@@ -323,12 +327,14 @@ def check_saves(services: Iterable[object]) -> None:
     first was written, and the user's retry did that twice. A store failing between the two
     writes still leaves the first written.
     """
-    made = [service for service in services if isinstance(service, _StoredAttributes)]
+    made = [(k, s) for k, s in services.items() if isinstance(s, _StoredAttributes)]
     if len(made) < 2:
         return  # one save is atomic by itself: nothing more to check, nothing more to pay
-    for attributes in made:
+    for kind, attributes in made:
         if "pending" in attributes._checks:
             continue  # its twin's, one item (`_share`): checked
+        if checking is not None:
+            checking(kind)
         pending = attributes._check(full=True)  # the values, as every store checks them
         if pending is None:
             continue
