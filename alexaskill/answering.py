@@ -337,6 +337,8 @@ class Answering(Finishing):
         if handler is not None:
             call.exception = exc
             call.making = call.finishing = None  # (the failed code's steps: handled now)
+            if getattr(call, "setters", None):  # (what it set: its attributes are made again)
+                del call.setters
             try:
                 # Its services are made again (each service's create decides what it takes over
                 # from the failed code's), and the after-request hooks share them.
@@ -352,9 +354,10 @@ class Answering(Finishing):
                 return Answer(body, "exception_handler")
             except Exception as failure:
                 if not self._said_too_large(call, failure):
-                    self._said_failed(
-                        failure, *_failed_after(self._finishing(call, failure), handler)
-                    )
+                    step = self._finishing(call, failure)
+                    if not step and (setter := self._setter(call)) is not None:
+                        step = failed_in(self.registry, setter)  # (a hook's value refused)
+                    self._said_failed(failure, *_failed_after(step, handler))
                 self._tell(failure, call.envelope)
                 return Answer(self._apology_body(call), "handler_error")
             except BaseException as escaped:

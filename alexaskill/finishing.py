@@ -48,7 +48,7 @@ def _savable(attributes: _StoredAttributes) -> bool:
 
 def set_by(call: Call, code: Handler, kinds: list[type]) -> None:
     """Note ``code``, which just returned, as what set ``kinds`` (`settable`'s) for
-    `Finishing._failed_in`. (``call.setters`` exists only where hooks ran: no cost elsewhere.)"""
+    `Finishing._setter`. (``call.setters`` exists only where hooks ran: no cost elsewhere.)"""
     setters: dict[type, Handler] | None = getattr(call, "setters", None)
     if setters is None:
         setters = call.setters = {}
@@ -124,15 +124,21 @@ class Finishing(Apologising):
         step = self._finishing(call, exc)
         if step:
             return step
-        running = call.running
-        if call.finishing is not None:  # the attributes' save refused a value: whoever set it
-            running = getattr(call, "setters", {}).get(call.finishing, running)  # (hooks ran)
-        return failed_in(self.registry, running, self._step(call))
+        return failed_in(self.registry, self._setter(call) or call.running, self._step(call))
+
+    def _setter(self, call: Call) -> Handler | None:
+        """Where hooks ran, the code that set the kind of attributes being saved (`set_by`): who
+        a value their save refuses (`_finishing`: "") is said of; None elsewhere."""
+        setters: dict[type, Handler] | None = getattr(call, "setters", None)
+        if setters is None or call.finishing is None:
+            return None
+        return setters.get(call.finishing)
 
     def _finishing(self, call: Call, exc: BaseException) -> str:
         """The finishing of a service, in `service_step`'s words, if ``exc`` came of it; ""
         if not, or if it is the attributes' save refusing a value the reply's code set (a
-        `ResponseError`: a fault of its data, not the store's; ``call.running`` names it)."""
+        `ResponseError`: a fault of its data, not the store's; `_setter` or ``call.running`` names
+        who set it)."""
         finishing = call.finishing
         if finishing is None or (
             isinstance(exc, ResponseError) and issubclass(finishing, _StoredAttributes)

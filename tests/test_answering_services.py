@@ -375,3 +375,41 @@ def test_a_store_refusing_one_of_two_kinds_of_attributes_is_named_as_for_one(
 
     [line] = _refused_lines(skill, caplog)
     assert line == "handler failed for LaunchRequest (the store's save of Attributes)", line
+
+
+@pytest.mark.parametrize("setter", ["after-request hook", "exception handler"])
+def test_a_value_json_cannot_hold_after_an_exception_handler_names_who_set_it(
+    caplog: pytest.LogCaptureFixture, setter: str
+) -> None:
+    # After an exception handler's reply, a value an after-request hook set was said to be the
+    # exception handler's failure; one the exception handler set is its own still, not that of
+    # a hook given the attributes before the handler failed.
+    skill = Skill(DEFAULT_SKILL_ID, store=MemoryStore())
+    bad = {1, 2}  # a set: JSON holds none
+
+    @skill.before_request
+    def note(attributes: Attributes) -> None:
+        attributes["noted"] = True
+
+    @skill.after_request
+    def mark(attributes: Attributes) -> None:
+        if setter == "after-request hook":
+            attributes["seen"] = bad
+
+    @skill.launch
+    def launch() -> Response:
+        raise LookupError("no such city")
+
+    @skill.exception(LookupError)
+    def oops(exc: LookupError, attributes: Attributes) -> Response:
+        if setter == "exception handler":
+            attributes["seen"] = bad
+        return speak("Which city?")
+
+    [line] = _refused_lines(skill, caplog)
+    who = f"exception handler {_named(oops)}"
+    if setter == "after-request hook":
+        who = f"the after-request hook {_named(mark)} failed after the {who} answered"
+    else:
+        who += " failed"
+    assert line.startswith(f"{who}: attribute 'seen' cannot be saved as JSON"), line
