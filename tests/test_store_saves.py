@@ -14,7 +14,7 @@ import anyio
 import pytest
 
 from alexaskill import Skill, speak
-from alexaskill.exceptions import ResponseError
+from alexaskill.exceptions import ConfigurationError, ResponseError
 from alexaskill.models import decode_envelope
 from alexaskill.responses import Response
 from alexaskill.store import Attributes, DeviceAttributes, MemoryStore, Store, base, limits
@@ -444,3 +444,44 @@ async def test_a_plan_kept_is_taken_only_by_an_update_of_what_it_was_made_for() 
         ["a", "alexaskill_saved_at", "attributes", "gone", "n"],
         ["alexaskill_saved_at", "attributes", "b"],
     ]
+
+
+@pytest.mark.anyio
+async def test_whether_a_store_adds_increments_is_read_once_for_its_update(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each save with an increment read the signature of the store's `update` anew (~11 µs a
+    # save): it is read once for each `update` function, and anew for one put in its place.
+    import inspect
+
+    from .store_shared import _envelope
+
+    class Adding(MemoryStore):
+        async def update(
+            self, key: str, changes: Any, deleted: Any, increments: Any = None
+        ) -> None:
+            await super().update(key, changes, deleted, increments)
+
+    async def no_increments(key: str, changes: Any, deleted: Any) -> None:
+        raise AssertionError("an increment given to an update that takes none")
+
+    store = Adding()
+    read: list[object] = []
+    signature = inspect.signature
+
+    def counted(obj: Any, *args: Any, **kwargs: Any) -> inspect.Signature:
+        if obj == store.update or obj is no_increments:
+            read.append(obj)
+        return signature(obj, *args, **kwargs)
+
+    monkeypatch.setattr(inspect, "signature", counted)
+    for _ in range(2):
+        attributes = await Attributes.load(store, _envelope("user"))
+        attributes.increment("visits")
+        assert await attributes.save()
+    assert await store.load("user") == {"visits": 2} and len(read) == 1
+    monkeypatch.setattr(store, "update", no_increments)
+    attributes.increment("visits")
+    with pytest.raises(ConfigurationError, match=r"Adding\.update takes no increments"):
+        await attributes.save()
+    assert read[1:] == [no_increments]
