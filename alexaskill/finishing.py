@@ -38,9 +38,10 @@ def settable(code: Handler, made: _Made) -> list[type]:
 
 def _savable(attributes: _StoredAttributes) -> bool:
     """Whether the save of ``attributes`` would take them as they stand (what it would refuse, it
-    refuses when it comes, said as always)."""
+    refuses when it comes, said as always). What it found is the save's if the code after
+    changes nothing (`_StoredAttributes._prechecked`): a hook only reading them adds no check."""
     try:
-        attributes._check()
+        attributes._prechecked()
     except Exception:
         return False
     return True

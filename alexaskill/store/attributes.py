@@ -89,8 +89,9 @@ class _StoredAttributes(MutableMapping[str, Any]):
         # Each value of ``_saved`` that cannot change in place, the object itself (`JSON_SCALARS`).
         self._kept = {k: v for k, v in self._data.items() if type(v) in JSON_SCALARS}
         self._increments: dict[str, int] = {}
-        # What `check_saves` found and checked, for `save` to write (``"pending"``).
-        self._checks: dict[str, _Pending] = {}
+        # What `check_saves` found and checked, for `save` to write (``"pending"``); what
+        # `_prechecked` found (``"checked"``: None, nothing to save).
+        self._checks: dict[str, _Pending | None] = {}
         #: The exception the code it was made for handles (None: the handler and its hooks).
         self._made_for: BaseException | None = None
 
@@ -118,9 +119,13 @@ class _StoredAttributes(MutableMapping[str, Any]):
         if not isinstance(name, str):
             raise TypeError(f"attribute names are strings, not {type(name).__name__}")
         self._data[name] = value
+        if self._checks:  # (a check before a hook, `_prechecked`, no longer what the save writes)
+            self._checks.pop("checked", None)
 
     def __delitem__(self, name: str) -> None:
         del self._data[name]
+        if self._checks:
+            self._checks.pop("checked", None)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
@@ -214,8 +219,14 @@ class _StoredAttributes(MutableMapping[str, Any]):
         Attributes made without a store (in a unit test, say) save nothing. `ResponseError` if a
         value is not JSON, or if there are changes but the request named no user to keep them for.
         """
-        # As `check_saves` checked it, if it did: else the values are checked here once more.
-        pending = self._checks.pop("pending", None) or self._check()
+        # As `check_saves` checked it, if it did, or `_prechecked` (before a hook) with nothing
+        # changed since: else the values are checked here once more.
+        checks = self._checks
+        pending = checks.pop("pending", None)
+        if pending is None:
+            fresh = "checked" in checks and _unchanging(self._data)
+            pending = checks.pop("checked") if fresh else self._check()
+        checks.pop("checked", None)
         if pending is None:
             return False
         changes, deleted, increments = pending
@@ -254,6 +265,11 @@ class _StoredAttributes(MutableMapping[str, Any]):
         self._data, self._saved, self._increments = twin._data, twin._saved, twin._increments
         self._kept, self._checks, self._sizes = twin._kept, twin._checks, twin._sizes
 
+    def _prechecked(self) -> None:
+        """`_check`, before a hook given the attributes runs (`alexaskill.finishing.settable`):
+        what it found is the save's if nothing is set or deleted before it (`save`)."""
+        self._checks["checked"] = self._check()  # (None too: nothing to save)
+
     def _check(self, full: bool = False) -> _Pending | None:
         """What `save` would write (changes, deletions, increments), or None when nothing; raises
         what the save would raise before writing anything. The values are checked as a shipped
@@ -291,6 +307,12 @@ class _Decoded(dict[str, Any]):
     ``Attributes(...)``, or by a store of one's own, are looked through."""
 
     __slots__ = ()
+
+
+def _unchanging(data: Mapping[str, Any]) -> bool:
+    """Whether no value of ``data`` can change in place (each a `JSON_SCALARS`): a check of them
+    holds till one is set or deleted."""
+    return all(type(value) in JSON_SCALARS for value in data.values())
 
 
 def _check_loaded(store: Store, data: object) -> None:

@@ -1,0 +1,84 @@
+"""What `alexaskill.finishing` checks of the attributes before a hook given them runs (so that a
+value their save refuses names who set it), and what their save takes of that check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from alexaskill import Response, Skill, speak
+from alexaskill.exceptions import ResponseError
+from alexaskill.store import Attributes, MemoryStore
+from alexaskill.store.attributes import _StoredAttributes
+from alexaskill.testing import TestClient
+
+from .conftest import SKILL_ID
+
+
+def test_attributes_a_hook_only_reads_are_checked_once_before_their_save(
+    skill_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before an after-request hook given the attributes, what the handler left is checked (so that
+    # a value the save refuses names who set it); the save checked it all again, though the hook
+    # set nothing: that check's answer is the save's now.
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, store=store)
+    checked: list[bool] = []
+    check = _StoredAttributes._check
+
+    def counted(self: _StoredAttributes, full: bool = False) -> Any:
+        checked.append(full)
+        return check(self, full)
+
+    monkeypatch.setattr(_StoredAttributes, "_check", counted)
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        attributes["city"] = f"Paris {len(checked)}"
+        return speak(f"Visit {attributes.increment('visits')}.")
+
+    @skill.after_request
+    def after(attributes: Attributes) -> None:
+        assert attributes["city"]
+
+    client = skill_client(skill)
+    assert client.launch().speech == "Visit 1." and client.launch().speech == "Visit 2."
+    assert checked == [False, False]
+    assert list(store._data.values()) == [{"city": '"Paris 1"', "visits": "2"}]
+
+
+@pytest.mark.parametrize("change", ["set", "in place", "deleted"])
+def test_attributes_a_hook_changes_after_their_check_are_checked_again(
+    skill_client: Callable[..., TestClient], change: str
+) -> None:
+    # The check before the hook is the save's only while nothing could change since: a value
+    # set, a list changed in place or a value deleted by the hook is checked (and saved) as it is.
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        attributes["city"], attributes["country"] = "Paris", "France"
+        if change == "in place":
+            attributes["list"] = [1]
+        return speak("Welcome.")
+
+    @skill.after_request
+    def after(attributes: Attributes) -> None:
+        if change == "set":
+            attributes["city"] = float("inf")  # JSON holds none (a float: no change in place)
+        elif change == "in place":
+            attributes["list"].append({1})
+        else:
+            del attributes["city"]
+
+    client = skill_client(skill)
+    if change == "deleted":
+        assert client.launch().speech == "Welcome."
+        assert list(store._data.values()) == [{"country": '"France"'}]
+        return
+    with pytest.raises(ResponseError, match=f"attribute '{'city' if change == 'set' else 'list'}'"):
+        client.launch()
+    assert store._data == {}
