@@ -33,6 +33,21 @@ def _named(func: Any) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 
 
+def _closing_raises(raised: type[BaseException]) -> tuple[Skill, str]:
+    """A skill with the service ``_Db``, whose finish (its cleanup) raises ``raised``; and the
+    words naming that step (the finishing of the service, by the function given)."""
+
+    async def open_db(call: object) -> _Db:
+        return _Db()
+
+    async def close_db(db: _Db) -> None:
+        raise raised("not closed")
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.add_service(_Db, open_db, close_db)
+    return skill, f"the finishing of the service _Db by {_named(close_db)}"
+
+
 @pytest.mark.parametrize("raised", [_Broken, SystemExit, ValueError])
 def test_a_failure_of_the_stores_load_is_not_said_to_be_the_handlers(
     caplog: pytest.LogCaptureFixture, raised: type[BaseException]
@@ -134,14 +149,7 @@ def test_a_failure_of_a_services_making_names_its_make_function(
 
 def test_a_failure_of_a_services_finish_after_no_handlers_reply_names_its_function() -> None:
     # As a store's save is named (above), so is a service's finish, by the function given.
-    async def open_db(call: object) -> _Db:
-        return _Db()
-
-    async def close_db(db: _Db) -> None:
-        raise _Broken("not closed")
-
-    skill = Skill(DEFAULT_SKILL_ID)
-    skill.add_service(_Db, open_db, close_db)
+    skill, step = _closing_raises(_Broken)
 
     @skill.before_request
     def uses(db: _Db) -> None:
@@ -149,8 +157,7 @@ def test_a_failure_of_a_services_finish_after_no_handlers_reply_names_its_functi
 
     with TestClient(skill, raise_handler_errors=False) as client:
         result = client.intent("AMAZON.StopIntent")
-    closer = _named(close_db)
-    said = f"the finishing of the service _Db by {closer} raised _Broken"
+    said = f"{step} raised _Broken"
     assert str(result.handler_error).startswith(said), result.handler_error
 
 
@@ -161,14 +168,7 @@ def test_a_failure_of_a_services_finish_after_the_handlers_reply_names_its_funct
     # The handler had returned its reply, and the finish given to add_service (its cleanup)
     # raised: the apology's error was "app.launch raised _Broken", and the line named app.launch,
     # whose code had all run.
-    async def open_db(call: object) -> _Db:
-        return _Db()
-
-    async def close_db(db: _Db) -> None:
-        raise raised("not closed")
-
-    skill = Skill(DEFAULT_SKILL_ID)
-    skill.add_service(_Db, open_db, close_db)
+    skill, step = _closing_raises(raised)
 
     @skill.launch
     def launch(db: _Db) -> Response:
@@ -177,7 +177,6 @@ def test_a_failure_of_a_services_finish_after_the_handlers_reply_names_its_funct
     with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
         result = client.launch()
     assert result.speech == APOLOGY
-    step = f"the finishing of the service _Db by {_named(close_db)}"
     error = result.handler_error
     if raised is not ValueError:  # (an Exception is itself the error: no words about it)
         assert str(error).startswith(f"{step} raised {raised.__name__}"), error
@@ -218,14 +217,7 @@ def test_a_failure_of_a_services_finish_after_an_exception_handlers_reply_names_
     # As after a handler's reply (above): the exception handler had answered and the service's
     # finish raised, yet the line said "exception handler app.oops failed", the apology's error
     # "exception handler app.oops raised _Broken".
-    async def open_db(call: object) -> _Db:
-        return _Db()
-
-    async def close_db(db: _Db) -> None:
-        raise raised("not closed")
-
-    skill = Skill(DEFAULT_SKILL_ID)
-    skill.add_service(_Db, open_db, close_db)
+    skill, step = _closing_raises(raised)
 
     @skill.launch
     def launch() -> Response:
@@ -238,7 +230,6 @@ def test_a_failure_of_a_services_finish_after_an_exception_handlers_reply_names_
     with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
         result = client.launch()
     assert result.speech == APOLOGY
-    step = f"the finishing of the service _Db by {_named(close_db)}"
     if raised is not ValueError:
         assert str(result.handler_error).startswith(f"{step} raised _Broken"), result.handler_error
     said = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
@@ -250,14 +241,7 @@ def test_an_exception_handlers_own_failure_after_a_finish_it_handles_names_it(
 ) -> None:
     # The finish raised what an exception handler handles, and that handler failed in turn: its
     # own failure, not the finish's (handled), though the finish had been the step under way.
-    async def open_db(call: object) -> _Db:
-        return _Db()
-
-    async def close_db(db: _Db) -> None:
-        raise LookupError("not closed")
-
-    skill = Skill(DEFAULT_SKILL_ID)
-    skill.add_service(_Db, open_db, close_db)
+    skill, _ = _closing_raises(LookupError)
 
     @skill.launch
     def launch(db: _Db) -> Response:
