@@ -251,7 +251,8 @@ def measure(
 
 
 def _paired(runs: Mapping[str, Sequence[Measured]], name: str, key: str) -> float | None:
-    """The median over the rounds of row ``name``'s figure ``key`` over the floor's."""
+    """The median over the rounds of row ``name``'s figure ``key`` over the floor's (a round
+    whose floor figure is 0 left out: `report` says which)."""
     floors = runs.get("floor")
     if not floors or name == "floor":
         return None
@@ -285,6 +286,15 @@ def report(runs: Mapping[str, Sequence[Measured]]) -> list[str]:
             if any(ratio is not None for ratio in paired):
                 cells = "".join("—".rjust(10) if r is None else f"{r:>10.3f}" for r in paired)
                 lines.append(f"{name:18}{'':>8}{cells}")
+        # A round whose floor figure is 0 has no ratio: its leaving is said, not hidden in a
+        # median over fewer rounds (or a —).
+        floors = runs["floor"]
+        for key, heading, _ in FIGURES:
+            if zeros := sum(1 for floor in floors if not floor.per_request(key)):
+                lines.append(
+                    f"{heading}: the floor's is 0 in {zeros} of {len(floors)} rounds, "
+                    "left out of its ratios"
+                )
     lines += ["", "by thread name (median round), a request: user µs, sys µs, minflt, vol, invol"]
     for name, measured in runs.items():
         middle = median_run(measured)

@@ -24,6 +24,12 @@ STRACE_TABLE = """\
 """
 
 
+def measured(requests: int, utime: float, stime: float, switches: int, majflt: int = 0) -> Measured:
+    """A made-up 5 s round of ``requests``, with these counts (and a fault a 100 requests)."""
+    whole = ThreadCounters(utime, stime, requests // 100, majflt, voluntary=switches)
+    return Measured(requests, requests / 5, whole, 5, {"python": whole}, 0.0)
+
+
 def test_strace_summary_gives_calls_by_name_with_or_without_errors_and_no_total() -> None:
     calls = server_counters.parse_strace_summary(STRACE_TABLE)
     assert calls == {"write": 100, "read": 100, "getpid": 300}
@@ -109,10 +115,6 @@ def test_the_ask_sdk_row_rows_of_several_workers_and_long_runs_are_refused() -> 
 def test_the_per_request_figures_and_their_pairing_read_as_worked_by_hand() -> None:
     # Two rounds (an even number): each figure is the lower middle round's, as load.py's run and
     # ratios are (report.median_run, report.round_by_round), never the mean of the two middle.
-    def measured(requests: int, utime: float, stime: float, switches: int) -> Measured:
-        whole = ThreadCounters(utime, stime, minflt=requests // 100, voluntary=switches)
-        return Measured(requests, requests / 5, whole, 5, {"python": whole}, 0.0)
-
     runs = {
         "floor": [measured(1000, 0.060, 0.014, 20), measured(2000, 0.140, 0.030, 20)],
         "async": [measured(1000, 0.066, 0.0154, 30), measured(2000, 0.182, 0.039, 60)],
@@ -129,3 +131,19 @@ def test_the_per_request_figures_and_their_pairing_read_as_worked_by_hand() -> N
     assert paired.split() == ["async", "1.100", "1.100", "1.000", "—", "1.500", "—"]
     # By thread, the round with the lower middle requests/s (the first: 200/s).
     assert "  async            python              66.000" in "\n".join(lines)
+
+
+def test_a_round_whose_floor_figure_is_0_is_left_out_of_the_ratios_and_said_so() -> None:
+    # The floor's major faults: 0 in the first round, 4 in the second; async's 2 and 6. The first
+    # round has no ratio (over 0): the median is the second's alone (1.5), and a line says so.
+    runs = {
+        "floor": [measured(1000, 0.06, 0.01, 20, majflt=0), measured(1000, 0.06, 0.01, 20, 4)],
+        "async": [measured(1000, 0.06, 0.01, 20, majflt=2), measured(1000, 0.06, 0.01, 20, 6)],
+    }
+    lines = server_counters.report(runs)
+    paired = lines.index(next(line for line in lines if line.startswith("/ floor"))) + 1
+    assert lines[paired].split() == ["async", "1.000", "1.000", "1.000", "1.500", "1.000", "—"]
+    assert "majflt: the floor's is 0 in 1 of 2 rounds, left out of its ratios" in lines
+    # No involuntary switch in either round: no ratio at all (—), said too.
+    assert "invol cs: the floor's is 0 in 2 of 2 rounds, left out of its ratios" in lines
+    assert not [line for line in lines if line.startswith(("user µs:", "vol cs:"))]
