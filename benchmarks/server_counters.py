@@ -16,7 +16,8 @@ rounds' own (a round's rows run minutes closer together than one row's rounds).
 
 Then, unless ``--no-strace``, a separate short round of each row under ``strace -c -f -p``:
 system calls per request, by name (strace slows the server many times over: its CPU figures
-are not read, only its counts).
+are not read, only its counts). Where strace may not trace the server (no ptrace rights), the
+script stops there with strace's reason, in one line.
 
 Run from the repository root, with wrk (and strace) installed::
 
@@ -186,6 +187,43 @@ def parse_strace_summary(text: str) -> dict[str, int]:
     return calls
 
 
+@contextlib.contextmanager
+def tracing(pid: int, output: Path, calls: dict[str, int]) -> Iterator[None]:
+    """Count the system calls of ``pid``'s threads (``strace -c -f``) while the block runs,
+    into ``calls``; where strace cannot (no ptrace rights, say), a `BenchmarkError` in its
+    words before the block runs."""
+    errors = output.with_suffix(".errors")
+    with errors.open("wb") as written:
+        tracer = subprocess.Popen(
+            ["strace", "-c", "-f", "-o", str(output), "-p", str(pid)],
+            stdout=subprocess.DEVNULL,
+            stderr=written,
+        )
+    time.sleep(0.5)  # attached to every thread before the run starts (or refused)
+
+    def refused(what: str) -> BenchmarkError:
+        lines = errors.read_text(errors="replace").split("\n") if errors.exists() else []
+        said = next((line.strip() for line in reversed(lines) if line.strip()), "no reason")
+        # (a container without CAP_SYS_PTRACE, or kernel.yama.ptrace_scope above 1)
+        return BenchmarkError(f"strace {what}: {said}; run with --no-strace")
+
+    if tracer.poll() is not None:
+        raise refused(f"could not trace the server (exit {tracer.returncode})")
+    try:
+        yield
+    finally:
+        tracer.send_signal(signal.SIGINT)
+        try:
+            tracer.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            tracer.kill()
+            tracer.wait()
+            raise refused("did not stop within 60 s of SIGINT") from None
+    calls.update(parse_strace_summary(output.read_text()) if output.exists() else {})
+    if not calls:
+        raise refused(f"counted nothing (exit {tracer.returncode})")
+
+
 def measure(
     spec: load.ServerSpec,
     pki: TestPKI,
@@ -204,24 +242,11 @@ def measure(
 
     @contextlib.contextmanager
     def counting(pid: int) -> Iterator[None]:
-        tracer = None
         output = work_dir / f"{spec.name}.strace"
-        if strace:
-            tracer = subprocess.Popen(
-                ["strace", "-c", "-f", "-o", str(output), "-p", str(pid)],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            time.sleep(0.5)  # attached to every thread before the run starts
-        readings.append(read_process(pid))
-        yield
-        readings.append(read_process(pid))
-        if tracer is not None:
-            tracer.send_signal(signal.SIGINT)
-            tracer.wait(timeout=60)
-            calls.update(parse_strace_summary(output.read_text()) if output.exists() else {})
-            if not calls:  # (ptrace refused: a container without CAP_SYS_PTRACE, say)
-                raise BenchmarkError(f"strace counted nothing ({tracer.returncode}): --no-strace")
+        with tracing(pid, output, calls) if strace else contextlib.nullcontext():
+            readings.append(read_process(pid))
+            yield
+            readings.append(read_process(pid))
 
     server_cpu, load_cpu = load.cpus_for_pinning()
     result = load.benchmark_server(

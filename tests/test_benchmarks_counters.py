@@ -7,10 +7,12 @@ import os
 import shutil
 import threading
 import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from benchmarks import server_counters
+from benchmarks import load, server_counters, wrk
 from benchmarks.server_counters import Measured, ThreadCounters
 
 STRACE_TABLE = """\
@@ -147,3 +149,35 @@ def test_a_round_whose_floor_figure_is_0_is_left_out_of_the_ratios_and_said_so()
     # No involuntary switch in either round: no ratio at all (—), said too.
     assert "invol cs: the floor's is 0 in 2 of 2 rounds, left out of its ratios" in lines
     assert not [line for line in lines if line.startswith(("user µs:", "vol cs:"))]
+
+
+def test_strace_without_ptrace_rights_fails_in_one_line_that_gives_its_reason(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # No server runs and no real strace: a stand-in refused as strace is in a container without
+    # CAP_SYS_PTRACE (its reason on stderr, exit 1); the counted rounds pass, the traced fails.
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    refused = "strace: attach: ptrace(PTRACE_SEIZE, $6): Operation not permitted"
+    (tools / "strace").write_text(f'#!/bin/sh\necho "{refused}" >&2\nexit 1\n')
+    (tools / "strace").chmod(0o755)
+    monkeypatch.setattr("shutil.which", lambda name: str(tools / name))
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+
+    def benchmark_server(spec: load.ServerSpec, *args: Any, **kwargs: Any) -> wrk.LoadResult:
+        with kwargs["around"](os.getpid()):
+            pass
+        return wrk.LoadResult(1000, 1.0, 1.0, 2.0, 0, 0, 1.0, 0.2, 0.0, 300.0)
+
+    monkeypatch.setattr(load, "event_loop_and_parser", lambda: ("asyncio", "h11"))
+    monkeypatch.setattr(load, "cpus_for_pinning", lambda: (None, None))
+    monkeypatch.setattr(load, "server_specs", lambda names, *a: [load.ServerSpec("floor", [])])
+    monkeypatch.setattr(load, "benchmark_server", benchmark_server)
+    monkeypatch.setattr(server_counters, "TestPKI", object)
+    monkeypatch.setattr(server_counters, "save_pki", lambda *args: tmp_path)
+    argv = ["--rows", "floor", "--rounds", "1", "--duration", "1", "--strace-duration", "1"]
+    assert server_counters.main(argv) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 1 and "Traceback" not in errors[0]
+    assert "ptrace(PTRACE_SEIZE, " in errors[0] and "Operation not permitted" in errors[0]
+    assert "--no-strace" in errors[0]
