@@ -7,12 +7,14 @@ loaded machine moves less than it moves time: each `load.py` row's server starte
 warmed up and driven by wrk for a fixed time as `load.py` does it (`load.server_specs`,
 `load.benchmark_server`: the same command, pinning and environment), while the server's
 ``/proc/<pid>/stat``, ``/proc/<pid>/status`` and every thread's ``/proc/<pid>/task/*/stat`` and
-``status`` are read before and after. Per request served: user and system time, minor and major
-page faults, voluntary and involuntary context switches (summed over the threads: the process's
-``status`` gives its first thread's alone), and the threads at the end; each thread group (by
-its name) apart, so that a switch or a fault has an owner. Rows are interleaved, every other
-round in reverse, for ``--rounds`` rounds, and each ratio to the floor is the median of the
-rounds' own (a round's rows run minutes closer together than one row's rounds).
+``status`` are read before, every `POLL_SECONDS` during the run and after. Per request served:
+user and system time, minor and major page faults, voluntary and involuntary context switches
+(summed over the threads, a thread that exits during the run to its last reading: the process's
+``status`` gives its first thread's alone, and no file keeps an exited thread's), and the
+threads at the end; each thread group (by its name) apart, so that a switch or a fault has
+an owner. Rows are interleaved, every other round in reverse, for ``--rounds`` rounds, and each
+ratio to the floor is the median of the rounds' own (a round's rows run minutes closer together
+than one row's rounds).
 
 Then, unless ``--no-strace``, a separate short round of each row under ``strace -c -f -p``:
 system calls per request, by name (strace slows the server many times over: its CPU figures
@@ -36,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +54,10 @@ from benchmarks.servers import save_pki
 from benchmarks.wrk import BenchmarkError
 
 DEFAULT_ROWS: Final = ("floor", "async", "def", "def-info")
+PROC: Final = Path("/proc")
+#: Seconds between readings of the server's threads during a run: a thread that exits is
+#: counted to its last one (a few dozen small files a reading: no load beside wrk's).
+POLL_SECONDS: Final = 0.25
 #: The per-request figures, in the order they print: (key, heading, scale).
 FIGURES: Final = (
     ("utime", "user µs", 1e6),
@@ -129,11 +136,11 @@ def _switches(path: Path) -> tuple[int, int]:
     return found["voluntary_ctxt_switches"], found["nonvoluntary_ctxt_switches"]
 
 
-def read_process(pid: int) -> Reading:
-    """The counters of process ``pid`` and of each of its live threads."""
-    _, whole = _stat(Path(f"/proc/{pid}/stat"))
+def read_process(pid: int, proc: Path = PROC) -> Reading:
+    """The counters of process ``pid`` and of each of its live threads (``proc``: /proc)."""
+    _, whole = _stat(proc / str(pid) / "stat")
     threads = {}
-    for task in Path(f"/proc/{pid}/task").iterdir():
+    for task in (proc / str(pid) / "task").iterdir():
         try:
             name, counters = _stat(task / "stat")
             counters.voluntary, counters.involuntary = _switches(task / "status")
@@ -141,19 +148,43 @@ def read_process(pid: int) -> Reading:
             continue  # the thread exited between the listing and the read
         threads[int(task.name)] = (name, counters)
     # The process's status file gives its first thread's switches only: the sum is every live
-    # thread's (a thread that exited takes its switches with it; the stat file keeps its time).
+    # thread's (`used` adds the threads that exit between readings).
     whole.voluntary = sum(c.voluntary for _, c in threads.values())
     whole.involuntary = sum(c.involuntary for _, c in threads.values())
     return Reading(whole, threads)
 
 
-def by_thread_name(before: Reading, after: Reading) -> dict[str, ThreadCounters]:
-    """What each thread name's threads used between the two readings (a new thread: all of it)."""
+def _by_thread(readings: Sequence[Reading]) -> dict[int, tuple[str, ThreadCounters]]:
+    """What each thread any of ``readings`` saw used from the first to its last reading (a new
+    thread: all of it)."""
+    first, last_seen = readings[0].threads, {}
+    for reading in readings:
+        last_seen.update(reading.threads)
+    return {
+        tid: (name, counters.minus(first.get(tid, (name, ThreadCounters()))[1]))
+        for tid, (name, counters) in last_seen.items()
+    }
+
+
+def by_thread_name(readings: Sequence[Reading]) -> dict[str, ThreadCounters]:
+    """What each thread name's threads used from the first reading to the last, a thread that
+    exited meanwhile to its last reading."""
     used: dict[str, ThreadCounters] = {}
-    for tid, (name, counters) in after.threads.items():
-        earlier = before.threads.get(tid, (name, ThreadCounters()))[1]
-        used[name] = used.get(name, ThreadCounters()).plus(counters.minus(earlier))
+    for name, counters in _by_thread(readings).values():
+        used[name] = used.get(name, ThreadCounters()).plus(counters)
     return used
+
+
+def used(readings: Sequence[Reading]) -> tuple[ThreadCounters, int]:
+    """What the process used from the first reading to the last, and how many threads exited
+    meanwhile: times and faults by its ``stat`` (which keeps those of exited threads), switches
+    summed over every thread a reading saw, to its last reading (no file of /proc keeps the
+    switches of a thread that has exited: the process's ``status`` is its first thread's)."""
+    threads = _by_thread(readings)
+    whole = readings[-1].whole.minus(readings[0].whole)
+    whole.voluntary = sum(c.voluntary for _, c in threads.values())
+    whole.involuntary = sum(c.involuntary for _, c in threads.values())
+    return whole, len(threads.keys() - readings[-1].threads.keys())
 
 
 @dataclass
@@ -166,6 +197,8 @@ class Measured:
     threads: int
     by_name: dict[str, ThreadCounters]
     other_cpu: float
+    #: Threads that exited during the run (their switches counted to their last reading).
+    exited: int = 0
 
     def per_request(self, key: str) -> float:
         """Figure ``key`` of `ThreadCounters` a request."""
@@ -185,6 +218,30 @@ def parse_strace_summary(text: str) -> dict[str, int]:
             except ValueError:
                 continue
     return calls
+
+
+@contextlib.contextmanager
+def polling(pid: int, readings: list[Reading], seconds: float) -> Iterator[None]:
+    """Read process ``pid`` into ``readings`` as the block starts, every ``seconds`` while it
+    runs, and as it ends."""
+    readings.append(read_process(pid))
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(seconds):
+            try:
+                readings.append(read_process(pid))
+            except OSError:
+                return  # the server is gone: the reading as the block ends says so
+
+    poller = threading.Thread(target=poll, name="server-counters-poll", daemon=True)
+    poller.start()
+    try:
+        yield
+    finally:
+        done.set()
+        poller.join()
+    readings.append(read_process(pid))
 
 
 @contextlib.contextmanager
@@ -243,10 +300,9 @@ def measure(
     @contextlib.contextmanager
     def counting(pid: int) -> Iterator[None]:
         output = work_dir / f"{spec.name}.strace"
-        with tracing(pid, output, calls) if strace else contextlib.nullcontext():
-            readings.append(read_process(pid))
+        traced = tracing(pid, output, calls) if strace else contextlib.nullcontext()
+        with traced, polling(pid, readings, POLL_SECONDS):
             yield
-            readings.append(read_process(pid))
 
     server_cpu, load_cpu = load.cpus_for_pinning()
     result = load.benchmark_server(
@@ -263,14 +319,15 @@ def measure(
         say=lambda line: None,
         around=counting,
     )
-    before, after = readings
+    whole, exited = used(readings)
     measured = Measured(
         requests=result.requests,
         rps=result.rps,
-        whole=after.whole.minus(before.whole),
-        threads=len(after.threads),
-        by_name=by_thread_name(before, after),
+        whole=whole,
+        threads=len(readings[-1].threads),
+        by_name=by_thread_name(readings),
         other_cpu=result.other_cpu,
+        exited=exited,
     )
     return measured, calls
 
@@ -407,7 +464,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(
                         f"{spec.name} (round {round_ + 1} of {args.rounds}): "
                         f"{measured.requests:,} requests, {measured.rps:,.0f}/s, "
-                        f"other processes {measured.other_cpu:.0%} of a CPU",
+                        f"other processes {measured.other_cpu:.0%} of a CPU"
+                        + (
+                            f"; {measured.exited} threads exited during it (each counted to "
+                            f"its last reading, {POLL_SECONDS:g} s apart)"
+                            if measured.exited
+                            else ""
+                        ),
                         flush=True,
                     )
             if not args.no_strace:

@@ -57,7 +57,11 @@ def test_reading_a_process_sums_every_threads_switches_and_names_each_thread() -
             time.sleep(0.01)
         finish.set()
         other.join()
-        after = server_counters.read_process(os.getpid())
+        for _ in range(500):  # until the kernel has reaped it (join may return just before)
+            after = server_counters.read_process(os.getpid())
+            if native not in after.threads:
+                break
+            time.sleep(0.01)
     finally:
         finish.set()
     assert len(before.threads) >= 2 and other.native_id in before.threads
@@ -65,11 +69,86 @@ def test_reading_a_process_sums_every_threads_switches_and_names_each_thread() -
     assert whole.voluntary == sum(c.voluntary for _, c in before.threads.values())
     assert whole.voluntary > before.threads[os.getpid()][1].voluntary  # not the first's alone
     assert whole.utime > 0 and whole.minflt > 0
-    # The exited thread is gone from the second reading; what the others used is by name.
+    # The exited thread is gone from the second reading; what each used is by name, its too.
     assert other.native_id not in after.threads
-    used = server_counters.by_thread_name(before, after)
-    assert set(used) == {name for name, _ in after.threads.values()}
+    used = server_counters.by_thread_name([before, after])
+    assert set(used) == {name for name, _ in [*before.threads.values(), *after.threads.values()]}
     assert all(c.voluntary >= 0 and c.minflt >= 0 for c in used.values())
+
+
+def test_polling_during_the_run_keeps_the_switches_of_a_thread_that_exits() -> None:
+    finish = threading.Event()
+    other = threading.Thread(target=finish.wait, name="exits")  # blocks: a switch of its own
+    readings: list[server_counters.Reading] = []
+
+    def last_seen(native: int) -> int:
+        """The thread's voluntary switches at the last reading that saw it (0: none did)."""
+        seen = [r.threads[native][1].voluntary for r in readings if native in r.threads]
+        return seen[-1] if seen else 0
+
+    with server_counters.polling(os.getpid(), readings, 0.01):
+        other.start()
+        native = other.native_id
+        assert native is not None
+        for _ in range(500):  # until a reading has seen it blocked
+            if last_seen(native):
+                break
+            time.sleep(0.01)
+        finish.set()
+        other.join()
+        for _ in range(500):  # until a reading has seen it gone (reaped)
+            if native not in readings[-1].threads:
+                break
+            time.sleep(0.01)
+    assert native not in readings[-1].threads
+    whole, exited = server_counters.used(readings)
+    # Started after the first reading: all its switches count, to the last reading that saw it.
+    assert exited >= 1 and whole.voluntary >= last_seen(native) >= 1
+
+
+def write_proc(root: Path, pid: int, ticks: int, threads: dict[int, tuple[int, int]]) -> None:
+    """A fake ``/proc/<pid>`` under ``root``: the process's ``stat`` (``ticks`` of user time,
+    as many faults), and ``threads`` by id, each its (voluntary, involuntary) switches."""
+
+    def stat(tid: int, user: int) -> str:
+        # pid (name) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime
+        return f"{tid} (py thon) S 1 1 1 0 -1 0 {user} 0 0 0 {user} 1 0 0 20 0 1 0\n"
+
+    (root / str(pid) / "task").mkdir(parents=True, exist_ok=True)
+    (root / str(pid) / "stat").write_text(stat(pid, ticks))
+    for task in (root / str(pid) / "task").iterdir():
+        if int(task.name) not in threads:
+            shutil.rmtree(task)  # exited (and reaped): gone from the listing
+    for tid, (voluntary, involuntary) in threads.items():
+        (root / str(pid) / "task" / str(tid)).mkdir(exist_ok=True)
+        (root / str(pid) / "task" / str(tid) / "stat").write_text(stat(tid, ticks // 2))
+        (root / str(pid) / "task" / str(tid) / "status").write_text(
+            f"Name:\tpy thon\nvoluntary_ctxt_switches:\t{voluntary}\n"
+            f"nonvoluntary_ctxt_switches:\t{involuntary}\n"
+        )
+
+
+def test_a_thread_that_exits_during_the_run_counts_its_switches_to_its_last_reading(
+    tmp_path: Path,
+) -> None:
+    # Thread 101 switched 50 times before the run, 80 by the reading in the middle, then exited:
+    # its 30 count, as thread 100's 5 do (10 to 15): 35, where the live threads' sums before and
+    # after (60, then 15) would read -45. The process's stat keeps the exited thread's time.
+    readings = []
+    for ticks, threads in [
+        (100, {100: (10, 1), 101: (50, 5)}),
+        (200, {100: (12, 1), 101: (80, 7)}),
+        (300, {100: (15, 2)}),
+    ]:
+        write_proc(tmp_path, 100, ticks, threads)
+        readings.append(server_counters.read_process(100, proc=tmp_path))
+    assert readings[0].threads[101][0] == "py thon"
+    whole, exited = server_counters.used(readings)
+    assert (whole.voluntary, whole.involuntary, exited) == (35, 3, 1)
+    ticks = os.sysconf("SC_CLK_TCK")
+    assert whole.utime == pytest.approx(200 / ticks) and whole.minflt == 200
+    by_name = server_counters.by_thread_name(readings)
+    assert (by_name["py thon"].voluntary, by_name["py thon"].involuntary) == (35, 3)
 
 
 def test_one_short_round_prints_each_rows_figures_and_ratios_to_the_floor(
