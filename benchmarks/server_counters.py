@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import shutil
 import signal
@@ -448,18 +449,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         work_dir = Path(tmp)
         pki = TestPKI()
         specs = load.server_specs(args.rows, save_pki(pki, work_dir / "pki"), loop, parser, None)
+        # The counted rounds and the strace round differ in their length (and strace) alone.
+        measure_row = functools.partial(
+            measure, pki=pki, work_dir=work_dir, warmup=args.warmup, connections=args.connections
+        )
         try:
             for round_ in range(args.rounds):
                 # Every other round in reverse, as load.py runs them: no row always first.
                 for spec in specs if round_ % 2 == 0 else specs[::-1]:
-                    measured, _ = measure(
-                        spec,
-                        pki,
-                        work_dir,
-                        seconds=args.duration,
-                        warmup=args.warmup,
-                        connections=args.connections,
-                    )
+                    measured, _ = measure_row(spec, seconds=args.duration)
                     runs[spec.name].append(measured)
                     print(
                         f"{spec.name} (round {round_ + 1} of {args.rounds}): "
@@ -475,15 +473,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     )
             if not args.no_strace:
                 for spec in specs:
-                    measured, counted = measure(
-                        spec,
-                        pki,
-                        work_dir,
-                        seconds=args.strace_duration,
-                        warmup=args.warmup,
-                        connections=args.connections,
-                        strace=True,
-                    )
+                    measured, counted = measure_row(spec, seconds=args.strace_duration, strace=True)
                     calls[spec.name] = (measured.requests, counted)
         except BenchmarkError as exc:
             print(f"FAILED: {exc}", file=sys.stderr)

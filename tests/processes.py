@@ -1,5 +1,5 @@
 """What the tests that start a server process share: a free port on 127.0.0.1, the wait for
-its ``/health`` to answer, and its stop by PID."""
+its ``/health`` to answer, its stop by PID, and the check for a tool they drive it with."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import os
 import random
+import shutil
 import socket
 import subprocess
 import time
@@ -90,3 +91,13 @@ def wait_for_health(
         if time.monotonic() > deadline:
             pytest.fail(f"the server at {url} did not answer {health} in {seconds:.0f} s: {said()}")
         time.sleep(0.05)
+
+
+def installed_or_skip(tool: str, must_run: str) -> None:
+    """Skip the test where ``tool`` is not installed; with CI set (.ci/run installs it), fail it
+    instead: ``must_run`` is never left out there."""
+    if shutil.which(tool) is None:
+        reason = f"{tool} is not installed (apt-get install {tool})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI is set: {must_run} must run)")
+        pytest.skip(reason)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import shutil
 import statistics
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -26,6 +25,7 @@ from alexaskill.verify import load_chain, validate_chain
 from benchmarks import load, report, rows, wrk
 from benchmarks.envelopes import SignedRequest, Workload, tamper
 from benchmarks.servers import bare, floor, save_pki, weather, weather_def
+from tests.processes import installed_or_skip
 
 
 @pytest.fixture(scope="module")
@@ -282,11 +282,7 @@ def test_duration_is_bounded() -> None:
 def test_one_short_run_of_the_alexaskill_server(
     pki: TestPKI, pki_dir: Path, tmp_path: Path, name: str, tls: bool
 ) -> None:
-    if shutil.which("wrk") is None:
-        # .ci/run installs it (apt); with CI set a missing wrk fails the run, never skips it.
-        if os.environ.get("CI"):
-            pytest.fail("wrk is not installed (CI is set: the load-harness test must run)")
-        pytest.skip("wrk is not installed (apt-get install wrk)")
+    installed_or_skip("wrk", "the load-harness test")
     loop, parser = load.event_loop_and_parser()
     certificate = load.self_signed(tmp_path / "tls") if tls else None
     spec = load.server_specs([name], pki_dir, loop, parser, None, tls=certificate)[0]

@@ -14,6 +14,7 @@ import pytest
 
 from benchmarks import load, server_counters, wrk
 from benchmarks.server_counters import Measured, ThreadCounters
+from tests.processes import installed_or_skip
 
 STRACE_TABLE = """\
 % time     seconds  usecs/call     calls    errors syscall
@@ -37,73 +38,43 @@ def test_strace_summary_gives_calls_by_name_with_or_without_errors_and_no_total(
     assert calls == {"write": 100, "read": 100, "getpid": 300}
 
 
-def test_reading_a_process_sums_every_threads_switches_and_names_each_thread() -> None:
-    started, finish = threading.Event(), threading.Event()
-
-    def wait() -> None:
-        started.set()
-        finish.wait()  # switches away voluntarily: a count of its own
-
-    other = threading.Thread(target=wait, name="counted")
-    other.start()
-    try:
-        started.wait()
-        native = other.native_id
-        assert native is not None
-        for _ in range(500):  # until it has blocked once (it may still be on its way to wait)
-            before = server_counters.read_process(os.getpid())
-            if before.threads[native][1].voluntary:
-                break
-            time.sleep(0.01)
-        finish.set()
-        other.join()
-        for _ in range(500):  # until the kernel has reaped it (join may return just before)
-            after = server_counters.read_process(os.getpid())
-            if native not in after.threads:
-                break
-            time.sleep(0.01)
-    finally:
-        finish.set()
-    assert len(before.threads) >= 2 and other.native_id in before.threads
-    whole = before.whole
-    assert whole.voluntary == sum(c.voluntary for _, c in before.threads.values())
-    assert whole.voluntary > before.threads[os.getpid()][1].voluntary  # not the first's alone
-    assert whole.utime > 0 and whole.minflt > 0
-    # The exited thread is gone from the second reading; what each used is by name, its too.
-    assert other.native_id not in after.threads
-    used = server_counters.by_thread_name([before, after])
-    assert set(used) == {name for name, _ in [*before.threads.values(), *after.threads.values()]}
-    assert all(c.voluntary >= 0 and c.minflt >= 0 for c in used.values())
-
-
-def test_polling_during_the_run_keeps_the_switches_of_a_thread_that_exits() -> None:
+def test_reading_a_process_every_few_ms_keeps_the_switches_of_a_thread_that_exits() -> None:
     finish = threading.Event()
     other = threading.Thread(target=finish.wait, name="exits")  # blocks: a switch of its own
     readings: list[server_counters.Reading] = []
 
-    def last_seen(native: int) -> int:
-        """The thread's voluntary switches at the last reading that saw it (0: none did)."""
-        seen = [r.threads[native][1].voluntary for r in readings if native in r.threads]
-        return seen[-1] if seen else 0
+    def seen(native: int) -> list[server_counters.Reading]:
+        """The readings that saw the thread after it had blocked once."""
+        return [r for r in readings if native in r.threads and r.threads[native][1].voluntary]
 
     with server_counters.polling(os.getpid(), readings, 0.01):
         other.start()
         native = other.native_id
         assert native is not None
-        for _ in range(500):  # until a reading has seen it blocked
-            if last_seen(native):
+        for _ in range(500):  # until a reading has seen it blocked (it may be on its way)
+            if seen(native):
                 break
             time.sleep(0.01)
         finish.set()
         other.join()
-        for _ in range(500):  # until a reading has seen it gone (reaped)
+        for _ in range(500):  # until a reading has seen it gone (join may return before)
             if native not in readings[-1].threads:
                 break
             time.sleep(0.01)
+    blocked, last = seen(native)[0], seen(native)[-1]
+    # A reading sums every live thread's switches: more than the first thread's (its status).
+    whole = blocked.whole
+    assert whole.voluntary == sum(c.voluntary for _, c in blocked.threads.values())
+    assert whole.voluntary > blocked.threads[os.getpid()][1].voluntary
+    assert whole.utime > 0 and whole.minflt > 0
+    # Gone from the last reading, the thread's switches count to the last that saw it (it
+    # started after the first: all of them).
     assert native not in readings[-1].threads
-    whole, exited = server_counters.used(readings)
-    # Started after the first reading: all its switches count, to the last reading that saw it.
-    assert exited >= 1 and whole.voluntary >= last_seen(native) >= 1
+    used, exited = server_counters.used(readings)
+    assert exited >= 1 and used.voluntary >= last.threads[native][1].voluntary >= 1
+    by_name = server_counters.by_thread_name(readings)
+    assert set(by_name) == {name for r in readings for name, _ in r.threads.values()}
+    assert all(c.voluntary >= 0 and c.minflt >= 0 for c in by_name.values())
 
 
 def write_proc(root: Path, pid: int, ticks: int, threads: dict[int, tuple[int, int]]) -> None:
@@ -154,11 +125,7 @@ def test_a_thread_that_exits_during_the_run_counts_its_switches_to_its_last_read
 def test_one_short_round_prints_each_rows_figures_and_ratios_to_the_floor(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if shutil.which("wrk") is None:
-        # .ci/run installs it (apt); with CI set a missing wrk fails the run, never skips it.
-        if os.environ.get("CI"):
-            pytest.fail("wrk is not installed (CI is set: the load-harness test must run)")
-        pytest.skip("wrk is not installed (apt-get install wrk)")
+    installed_or_skip("wrk", "the load-harness test")
     traced = shutil.which("strace") is not None
     if not traced and os.environ.get("CI"):
         # .ci/run installs it too: in CI the system-call round runs, never silently left out.
@@ -230,30 +197,63 @@ def test_a_round_whose_floor_figure_is_0_is_left_out_of_the_ratios_and_said_so()
     assert not [line for line in lines if line.startswith(("user µs:", "vol cs:"))]
 
 
-def test_strace_without_ptrace_rights_fails_in_one_line_that_gives_its_reason(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    # No server runs and no real strace: a stand-in refused as strace is in a container without
-    # CAP_SYS_PTRACE (its reason on stderr, exit 1); the counted rounds pass, the traced fails.
+def fake_harness(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, strace: str
+) -> list[tuple[str, dict[str, Any]]]:
+    """No server runs and no real strace: ``main``'s rows stand-ins whose `benchmark_server`
+    enters its ``around`` and records its arguments (returned), and ``strace`` the script on
+    PATH in strace's place."""
     tools = tmp_path / "bin"
     tools.mkdir()
-    refused = "strace: attach: ptrace(PTRACE_SEIZE, $6): Operation not permitted"
-    (tools / "strace").write_text(f'#!/bin/sh\necho "{refused}" >&2\nexit 1\n')
+    (tools / "strace").write_text(f"#!/bin/sh\n{strace}")
     (tools / "strace").chmod(0o755)
     monkeypatch.setattr("shutil.which", lambda name: str(tools / name))
     monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    seen: list[tuple[str, dict[str, Any]]] = []
 
     def benchmark_server(spec: load.ServerSpec, *args: Any, **kwargs: Any) -> wrk.LoadResult:
+        seen.append((spec.name, kwargs))
         with kwargs["around"](os.getpid()):
             pass
         return wrk.LoadResult(1000, 1.0, 1.0, 2.0, 0, 0, 1.0, 0.2, 0.0, 300.0)
 
+    def server_specs(names: list[str], *args: Any) -> list[load.ServerSpec]:
+        return [load.ServerSpec(name, []) for name in names]
+
     monkeypatch.setattr(load, "event_loop_and_parser", lambda: ("asyncio", "h11"))
     monkeypatch.setattr(load, "cpus_for_pinning", lambda: (None, None))
-    monkeypatch.setattr(load, "server_specs", lambda names, *a: [load.ServerSpec("floor", [])])
+    monkeypatch.setattr(load, "server_specs", server_specs)
     monkeypatch.setattr(load, "benchmark_server", benchmark_server)
     monkeypatch.setattr(server_counters, "TestPKI", object)
     monkeypatch.setattr(server_counters, "save_pki", lambda *args: tmp_path)
+    return seen
+
+
+def test_the_counted_rounds_and_the_strace_round_run_as_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # strace's stand-in writes its table (-o, the 4th argument) and waits for its SIGINT.
+    seen = fake_harness(
+        monkeypatch, tmp_path, f"cat > \"$4\" <<'EOF'\n{STRACE_TABLE}EOF\nexec sleep 60\n"
+    )
+    argv = ["--rows", "floor", "async", "--rounds", "2", "--duration", "3", "--warmup", "1"]
+    argv += ["--connections", "8", "--strace-duration", "2"]
+    assert server_counters.main(argv) == 0
+    # Rounds interleaved, the second in reverse; then the strace round, of its own length.
+    asked = [(name, kw["seconds"], kw["warmup"], kw["connections"]) for name, kw in seen]
+    counted = [("floor", 3, 1, 8), ("async", 3, 1, 8), ("async", 3, 1, 8), ("floor", 3, 1, 8)]
+    assert asked == [*counted, ("floor", 2, 1, 8), ("async", 2, 1, 8)]
+    calls = capsys.readouterr().out.split("system calls a request", 1)[1].splitlines()
+    assert calls[2].split() == ["getpid", "0.300", "0.300"]  # 300 calls, 1,000 requests
+
+
+def test_strace_without_ptrace_rights_fails_in_one_line_that_gives_its_reason(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # strace's stand-in is refused as strace is in a container without CAP_SYS_PTRACE (its
+    # reason on stderr, exit 1); the counted rounds pass, the traced one fails.
+    refused = "strace: attach: ptrace(PTRACE_SEIZE, $6): Operation not permitted"
+    fake_harness(monkeypatch, tmp_path, f'echo "{refused}" >&2\nexit 1\n')
     argv = ["--rows", "floor", "--rounds", "1", "--duration", "1", "--strace-duration", "1"]
     assert server_counters.main(argv) == 1
     errors = capsys.readouterr().err.splitlines()
