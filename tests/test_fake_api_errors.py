@@ -9,7 +9,7 @@ named by no source either."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Final
 
 import anyio
 import pytest
@@ -18,6 +18,24 @@ from alexaskill.alexa_api import Scope
 from alexaskill.testing import FakeAlexaApi, RequestFactory
 
 _PRODUCTS = "/v1/users/~current/skills/~current/inSkillProducts"
+#: One call to each API, by the id its test is run under: its method and path.
+_APIS: Final = {
+    "profile": ("GET", "/v2/accounts/~current/settings/Profile.email"),
+    "settings": ("GET", "/v2/devices/{device}/settings/System.timeZone"),
+    "reminders": ("GET", "/v1/alerts/reminders"),
+    "address": ("GET", "/v1/devices/{device}/settings/address"),
+    "lists": ("GET", "/v2/householdlists/"),
+    "products": ("GET", _PRODUCTS),
+    "directives": ("POST", "/v1/directives"),
+}
+
+
+def _each_api(**keys: set[str]) -> pytest.MarkDecorator:
+    """A test run once a call of `_APIS`, with the keys of the error body its API answers
+    (``keys``, by the API's id: every one named)."""
+    assert keys.keys() == _APIS.keys()
+    rows = [(*_APIS[api], keys[api]) for api in _APIS]
+    return pytest.mark.parametrize(("method", "path", "keys"), rows, ids=list(_APIS))
 
 
 def _call(
@@ -68,18 +86,14 @@ def test_a_device_setting_of_a_device_never_seen_is_refused_in_the_settings_mode
     assert _call(fake, "GET", f"/v2/devices/{device}/settings/System.timeZone", token)[0] == 200
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "keys"),
-    [
-        ("GET", "/v2/accounts/~current/settings/Profile.email", {"code", "message"}),
-        ("GET", "/v2/devices/{device}/settings/System.timeZone", {"code", "message"}),
-        ("GET", "/v1/alerts/reminders", {"code", "message"}),
-        ("GET", "/v1/devices/{device}/settings/address", {"message"}),
-        ("GET", "/v2/householdlists/", {"message"}),
-        ("GET", _PRODUCTS, {"message"}),
-        ("POST", "/v1/directives", {"message"}),
-    ],
-    ids=["profile", "settings", "reminders", "address", "lists", "products", "directives"],
+@_each_api(
+    profile={"code", "message"},
+    settings={"code", "message"},
+    reminders={"code", "message"},
+    address={"message"},
+    lists={"message"},
+    products={"message"},
+    directives={"message"},
 )
 def test_a_token_no_request_carried_is_refused_401_in_the_model_of_its_api(
     method: str, path: str, keys: set[str]
@@ -108,18 +122,14 @@ def test_a_list_item_refused_400_is_in_the_list_management_model() -> None:
     assert "empty" in answer["message"]
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "keys"),
-    [
-        ("GET", "/v2/accounts/~current/settings/Profile.email", {"message"}),
-        ("GET", "/v2/devices/{device}/settings/System.timeZone", {"message"}),
-        ("GET", "/v1/alerts/reminders", {"code", "message"}),
-        ("GET", "/v1/devices/{device}/settings/address", {"message"}),
-        ("GET", "/v2/householdlists/", {"message"}),
-        ("GET", _PRODUCTS, {"message"}),
-        ("POST", "/v1/directives", {"message"}),
-    ],
-    ids=["profile", "settings", "reminders", "address", "lists", "products", "directives"],
+@_each_api(
+    profile={"message"},
+    settings={"message"},
+    reminders={"code", "message"},
+    address={"message"},
+    lists={"message"},
+    products={"message"},
+    directives={"message"},
 )
 def test_authorization_sent_twice_is_refused_400_in_the_model_of_its_api(
     method: str, path: str, keys: set[str]
