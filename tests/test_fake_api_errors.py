@@ -164,3 +164,28 @@ def test_the_device_address_api_words_each_403_as_amazon_does() -> None:
     status, body = _call(fake, "GET", "/v1/devices/another/settings/address", token)
     assert (status, body["type"]) == (403, "FORBIDDEN")
     assert body["message"].startswith(f"{refused['message'][:-1]} (no request came from this")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/v1/alerts/reminders", 401),
+        ("GET", "/v1/alerts/reminders/an-alert", 401),
+        ("PUT", "/v1/alerts/reminders/an-alert", 401),
+        ("DELETE", "/v1/alerts/reminders/an-alert", 401),
+        ("POST", "/v1/alerts/reminders", 403),
+    ],
+    ids=["get-all", "get", "update", "delete", "create"],
+)
+def test_a_reminders_call_not_granted_is_refused_in_amazons_words(
+    method: str, path: str, status: int
+) -> None:
+    # {"code": "UNAUTHORIZED", …}: a code of the fake's own. The Reminders API's model
+    # (reminder_management/error.py) has a code, "Domain specific", that no source names for
+    # this refusal; its words are Amazon's "Request Unauthorized.", which Jovo's v3 Alexa client
+    # (jovotech/jovo-framework, jovo-platforms/jovo-platform-alexa/src/services/
+    # AlexaReminder.ts) reads from every reminders operation as the permission not granted.
+    fake = FakeAlexaApi(permissions=[])
+    token, _ = _sent(fake)
+    body = {} if method in ("POST", "PUT") else None
+    assert _call(fake, method, path, token, body) == (status, {"message": "Request Unauthorized."})

@@ -15,9 +15,9 @@ https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-api-referenc
 ask-sdk-model names no codes. The fake answers ``INVALID_REQUEST_TIME`` for a ``requestTime``,
 ``INVALID_TRIGGER`` for anything of the trigger (its kinds, its times, its recurrence),
 ``INVALID_ALERT_INFO`` for what it says, ``INVALID_REQUEST`` for anything else (a
-``pushNotification``), ``UNAUTHORIZED`` for a scope not granted: a test may read them, but
-not as Amazon's (users report others, ``INVALID_TRIGGER_SCHEDULED_TIME_FORMAT`` among them:
-`alexaskill.testing.api_calls`).
+``pushNotification``): a test may read them, but not as Amazon's (users report others,
+``INVALID_TRIGGER_SCHEDULED_TIME_FORMAT`` among them: `alexaskill.testing.api_calls`). A scope
+not granted is Amazon's message alone (`_NOT_GRANTED`), no code.
 
 The other statuses that model names (429 "RateExceededException" for every operation, 500;
 503 and 504 for a create; 409 for an update) come from ``faults``
@@ -83,6 +83,14 @@ __all__ = ["Reminders"]
 #: delete of a reminder that had rung (https://qiita.com/Mount/items/8856c5ad6a2fbd8394d1);
 #: the fake answered ``NOT_FOUND``, a code of its own, before.
 _REMINDER_NOT_FOUND: Final = "ALERT_NOT_FOUND"
+#: Amazon's answer to a reminders call the user has not granted: the message Jovo's v3 Alexa
+#: client reads from every reminders operation as the permission not granted
+#: (jovotech/jovo-framework, jovo-platforms/jovo-platform-alexa/src/services/AlexaReminder.ts).
+#: No code: the model's (ask-sdk-model's reminder_management/error.py, "Domain specific error
+#: code") is named for this refusal by no source (docs and code search of 6 December 2026), and
+#: the fake's own ``UNAUTHORIZED`` was taken for Amazon's. Exactly these words, no reason of the
+#: fake's added, as a client compares them whole.
+_NOT_GRANTED: Final = "Request Unauthorized."
 
 
 def _no_such_reminder() -> _Answer:
@@ -103,7 +111,7 @@ class Reminders:
     def _reminders_refused(self, status: int) -> _Answer | None:
         if self.granted(Scope.REMINDERS):
             return None
-        return _error(status, "UNAUTHORIZED", f"the user has not granted {Scope.REMINDERS}")
+        return status, {"message": _NOT_GRANTED}
 
     def _session_refused(self, headers: Mapping[str, str]) -> _Answer | None:
         """Amazon's refusal of a create made for a request outside a session: "you can only
