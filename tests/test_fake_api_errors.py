@@ -187,5 +187,5 @@ def test_a_reminders_call_not_granted_is_refused_in_amazons_words(
     # AlexaReminder.ts) reads from every reminders operation as the permission not granted.
     fake = FakeAlexaApi(permissions=[])
     token, _ = _sent(fake)
-    body = {} if method in ("POST", "PUT") else None
+    body: object = {} if method in ("POST", "PUT") else None
     assert _call(fake, method, path, token, body) == (status, {"message": "Request Unauthorized."})
