@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,8 @@ import anyio
 import pytest
 
 from alexaskill import AlexaApi, Context, Response, Session, Skill, ask, speak
+from alexaskill.exceptions import AccessTokenError
+from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
 from tests.conftest import SKILL_ID
 
@@ -142,3 +145,70 @@ def test_the_fake_still_refuses_a_token_no_request_carried() -> None:
     status, answer = add_item(fake, "test-api-access-token-never-sent", "tea")
     # (The List Management API's error model has no code: the message alone, no INVALID_TOKEN.)
     assert status == 401 and b"no request carried this apiAccessToken" in answer
+
+
+def test_a_call_with_a_token_several_requests_carried_none_answered_is_refused() -> None:
+    # With a token the test fixed (`RequestFactory.api_access_token`) every request carries it:
+    # a call made once none of them was being answered was judged by the last one sent (its
+    # now, whether it came in a session), whichever request the test meant. The fake cannot
+    # tell which: it refuses the call, saying why and what to do.
+    fake = FakeAlexaApi()
+    factory = RequestFactory(api_access_token="my-token")
+    for _ in range(2):
+        sent = factory.intent("Add")
+        fake.issued(sent)
+        with fake.answering(sent["request"]["requestId"]):  # (while it is answered: its own)
+            assert add_item(fake, "my-token", "milk")[0] == 201
+    status, answer = add_item(fake, "my-token", "eggs")
+    assert status == 401 and b"2 requests carried this apiAccessToken" in answer
+    assert b"api_access_token" in answer  # (what to change)
+    # A token one request carried (each request's own, by default) is taken after it too.
+    own = RequestFactory().intent("Add")
+    fake.issued(own)
+    with fake.answering(own["request"]["requestId"]):
+        pass
+    assert add_item(fake, token_of(own), "tea")[0] == 201
+
+
+def test_a_skill_calling_with_a_fixed_token_outside_its_requests_is_told_why() -> None:
+    # The same through the test client and `AlexaApi`: a call the skill makes with a request's
+    # token once the client's requests are answered (a task left running, say).
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Add")
+    def add() -> Response:
+        return speak("added")
+
+    fake = FakeAlexaApi()
+    with TestClient(skill, api=fake) as client:
+        client.factory.api_access_token = "my-token"
+        assert client.intent("Add").speech == "added"
+        assert client.intent("Add").speech == "added"
+        envelope = client.factory.intent("Add")
+    api = AlexaApi(decode_envelope(json.dumps(envelope)), client=fake)
+    with pytest.raises(AccessTokenError, match="carried this apiAccessToken"):
+        anyio.run(api.lists)
+
+
+def test_a_late_progressive_response_with_a_shared_token_is_judged_by_the_request_it_names() -> (
+    None
+):
+    # A progressive response names its request (header.requestId): a token several requests
+    # carried is no reason to refuse it, and it is told late as ever (`late_progressive`).
+    fake = FakeAlexaApi()
+    factory = RequestFactory(api_access_token="my-token")
+    sent = [factory.intent("Add") for _ in range(2)]
+    for envelope in sent:
+        fake.issued(envelope)
+        with fake.answering(envelope["request"]["requestId"]):
+            pass
+    url = "https://api.amazonalexa.com/v1/directives"
+    request_id = sent[0]["request"]["requestId"]
+    body = {
+        "header": {"requestId": request_id},
+        "directive": {"type": "VoicePlayer.Speak", "speech": "One moment"},
+    }
+    headers = {"Authorization": "Bearer my-token"}
+    status, answer, _ = anyio.run(fake.alexa_api_call, "POST", url, headers, body, None)
+    assert status == 403 and b"Unrecognized requestId" in answer
+    assert len(fake.late_progressive) == 1

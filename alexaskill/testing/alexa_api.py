@@ -26,7 +26,8 @@ the zone the request's own ``time_zone`` call got, else in ``time_zone``, and no
 that call failed, as the skill's `AlexaApi` cannot read it then: a fault hits the calls of the
 operation it names, and no other), and they and list items stamped, at the fake's now:
 ``now``, a clock, if the test gave one; else the timestamp of the request that made the call
-(of those that carried its ``apiAccessToken``, the one being answered, else the last sent);
+(of those that carried its ``apiAccessToken``, the one being answered, else the only one: a
+call with a token several carried, none of them being answered, is refused, 401: `api_access`);
 else, with no such request or none usable in that one's timestamp, this machine's clock
 (`api_lists` for the items given), as the skill's `AlexaApi` reads such a request.
 

@@ -16,7 +16,11 @@ fake's; its body the message alone, coded ``INVALID_REQUEST`` for the Reminders 
 It keeps, too, when each request was sent, with its token, and whether it came in a session: a
 call is answered at the time of the request that carried its token (`AccessCheck._moment`), not
 at the last request's, and a reminder is created only for a request in a session
-(`AccessCheck._outside_a_session`).
+(`AccessCheck._outside_a_session`). A token several requests carried (one the test fixed:
+``RequestFactory.api_access_token``) names the request being answered; with none of them being
+answered, the call is refused with 401 (`_shared_token`), rather than judged by whichever was
+sent last: the fake cannot tell which one made it, and Alexa gives each request a token of its
+own. A progressive response names its request in its body, and is judged by that one.
 """
 
 from __future__ import annotations
@@ -58,6 +62,9 @@ _REMINDERS: Final = re.compile(r"/v1/alerts/reminders(?:/|$)")
 #: (monetization/error.py); the directive API's numeric ``code`` (directive/error.py), which no
 #: source names. Those get the message alone (`_refusal`).
 _CODED: Final = re.compile(r"/v2/accounts/|/v2/devices/|" + _REMINDERS.pattern)
+#: The path of the directive API: a progressive response names its request (``requestId``), so
+#: a token several requests carried is no reason to refuse it (`_shared_token`).
+_DIRECTIVES: Final = "/v1/directives"
 #: The message of the Device Settings API's 403 (ask-sdk-model's ``UpsServiceClient``).
 _NO_ACCESS: Final = "The authentication token does not have access to resource."
 
@@ -168,14 +175,21 @@ class AccessCheck:
     def _sender(self, headers: Mapping[str, str]) -> _Sent | None:
         """The request that made a call with ``headers`` (lower-case names): of those that
         carried its ``apiAccessToken``, the one being answered (the last sent, if several
-        are), else the last sent; None for a token no request carried."""
-        token = _bearer(headers)
+        are), else the last sent (the only one: a call with a token several carried, none
+        being answered, is refused before: `_shared_token`); None for a token no request
+        carried."""
         with self._lock:
-            sent: dict[str, _Sent] = self.__dict__.get("_sent_at", {})
-            carried = [(key, kept) for key, kept in sent.items() if kept.token == token]
-            answered = [kept for key, kept in carried if key in self._answering]
-        chosen = answered or [kept for _, kept in carried]
+            carried, answered = self._carriers(_bearer(headers))
+        chosen = answered or carried
         return chosen[-1] if chosen else None
+
+    def _carriers(self, token: str) -> tuple[list[_Sent], list[_Sent]]:
+        """The requests kept that carried ``token``, oldest first, and those of them being
+        answered (the caller holds the lock)."""
+        sent: dict[str, _Sent] = self.__dict__.get("_sent_at", {})
+        carried = [(key, kept) for key, kept in sent.items() if kept.token == token]
+        answered = [kept for key, kept in carried if key in self._answering]
+        return [kept for _, kept in carried], answered
 
     def _outside_a_session(self, headers: Mapping[str, str]) -> bool:
         """Whether the request that made a call with ``headers`` came with no session (False
@@ -211,6 +225,9 @@ class AccessCheck:
             if tokens and token not in tokens:
                 said = "no request carried this apiAccessToken"
                 return _refusal(path, 401, "INVALID_TOKEN", said)
+            carried, answered = self._carriers(token)
+            if len(carried) > 1 and not answered and path != _DIRECTIVES:
+                return _refusal(path, 401, "INVALID_TOKEN", _shared_token(len(carried)))
             match = _DEVICE_PATH.fullmatch(path)
             if devices and match is not None and match["device"] not in devices:
                 if path.startswith("/v2/"):  # the Device Settings API's model (ups)
@@ -232,6 +249,16 @@ def _address_forbidden(why: str = "") -> _Answer:
     is no answer's words."""
     said = "The authentication token is not valid" + (f" ({why})." if why else ".")
     return 403, {"type": "FORBIDDEN", "message": said}
+
+
+def _shared_token(carriers: int) -> str:
+    """Why a call with a token ``carriers`` requests carried, none of them being answered, is
+    refused: the fake would judge it by one of them (its now, its session) at a guess."""
+    # (Short: `AlexaApi` keeps 200 characters of a message, and the remedy is the point.)
+    return (
+        f"{carriers} requests carried this apiAccessToken, none being answered: which made this "
+        "call? Give each request its own token, as Alexa does (api_access_token=None)"
+    )
 
 
 def _refusal(path: str, status: int, code: str, message: str) -> _Answer:

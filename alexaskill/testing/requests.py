@@ -234,7 +234,8 @@ class RequestFactory:
     player: DevicePlayer = field(default_factory=DevicePlayer)
     #: The ``apiAccessToken`` every request carries (a test's own, kept as given); None: each
     #: request one of its own, as each of Alexa's has (`FakeAlexaApi` takes a call's now from
-    #: the request whose token it carries: two requests sharing one would share one now).
+    #: the request whose token it carries: with one shared, from the request being answered,
+    #: and a call made while none of them is, it refuses, 401).
     api_access_token: str | None = None
     #: The requests made so far (a number in the next one's token; thread-safe in CPython).
     _made: Iterator[int] = field(
