@@ -93,7 +93,7 @@ def test_a_scheduled_time_with_an_offset_is_refused_before_it_is_judged() -> Non
     # 10:30+02:00 was read at its offset (08:30 UTC, gone at 10:00 UTC), said "(read at its
     # offset, UTC+02:00, not in its timeZoneId, Europe/Paris) is in the past": the fake took a
     # form Amazon's reference never writes (a local time, beside timeZoneId). It is refused
-    # first now, gone by or not (`test_fake_api_reminders`: its answer in full).
+    # first now, gone by or not (`test_fake_api_reminder_times`: its answer in full).
     fake = FakeAlexaApi(now=lambda: dt.datetime(2001, 2, 3, 10, 0, tzinfo=dt.UTC))
     for scheduled, zone in [
         ("2001-02-03T10:30:00.000+02:00", "Europe/Paris"),

@@ -1,0 +1,48 @@
+"""What the tests of `FakeAlexaApi`'s reminders share (test_fake_api_reminder*.py): the
+skill's `AlexaApi` and its create call, answered by a fake, and a trigger to build on."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+import anyio
+import httpx
+import msgspec
+
+from alexaskill import AlexaApi
+from alexaskill.models import decode_envelope
+from alexaskill.testing import FakeAlexaApi, RequestFactory
+
+
+def skill_api(fake: FakeAlexaApi) -> AlexaApi:
+    """A handler's `AlexaApi`, answered by ``fake``."""
+    return AlexaApi(decode_envelope(json.dumps(RequestFactory().intent("Remind"))), client=fake)
+
+
+def run(call: Any) -> Any:
+    async def main() -> Any:
+        return await call
+
+    return anyio.run(main)
+
+
+def _create(fake: FakeAlexaApi, trigger: dict[str, Any]) -> httpx.Response:
+    """The skill's "create a reminder" call of ``trigger``, answered by ``fake`` in-process."""
+    body = {
+        "requestTime": "2031-03-14T09:00:00.000",
+        "trigger": trigger,
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
+    }
+    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
+        return client.post(
+            "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
+        )
+
+
+_AT: Final = {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": "2031-03-15T07:30:00.000"}
+
+
+def _wire(value: object) -> Any:
+    """``value`` as Amazon's JSON has it (a `ReminderRecurrence`'s camelCase names, lists)."""
+    return json.loads(msgspec.json.encode(value))
