@@ -225,15 +225,21 @@ def _refuse_cut_by(part: str, found: re.Match[str]) -> None:
 def _ends_cut_short(part: str, end: int) -> bool:
     """Whether ``part[:end]`` ends in markup cut short: its last ``<`` starts markup that no
     ``>`` ends before ``end``, a ``>`` in a quoted attribute value not counting (``<p a=">"``,
-    which the text after it would finish)."""
+    which the text after it would finish), nor a ``<`` there (``<p a="<>"``: no markup starts)."""
+    if type(part) is _Checked:
+        # The builders' markup, and what is composed of it and escaped text alone, ends each
+        # tag it starts: no scan of the usual part, whose tags have quoted values.
+        return False
     cut = part.rfind("<", 0, end)
     if cut < 0:
         return False
     close = part.find(">", cut, end)
     if close < 0:
         return True
-    if part.find('"', cut, close) < 0 and part.find("'", cut, close) < 0:
-        return False  # (the usual part: a tag with no quote before its ">", or none at all)
+    if part.find('"', 0, close) < 0 and part.find("'", 0, close) < 0:
+        # No quote up to the ">": the last "<" is in no quoted value, and starts the markup the
+        # ">" ends (a quote before it may open a value holding both: ``x <p a="<>"``).
+        return False
     # A quote before the ">": read as the app reads it, whose scan skips a quoted value (and a
     # comment's text); the piece holding the last "<" is ended only if it ends in a ">".
     *_, last = _MARKUP.finditer(part, 0, end)

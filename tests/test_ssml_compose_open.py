@@ -116,6 +116,7 @@ CUT_SHORT = [
     *("a <", "a <!", "a <!-", "a <![CDATA", "a <p", "a </p", "<p>x</p>a <!-", "1 < 2"),
     "<speak>x</speak> <",
     *('a <p a=">"', "a <sub alias='>'", 'a <sub alias=">" '),  # (a ">" in a quoted value ends none)
+    *('x <p a="<>"', "x <p a='<>'", 'x <p a="<>" b="c"'),  # (nor does a "<" and ">" there)
 ]
 
 
@@ -139,10 +140,12 @@ CUT_BY_A_ROOT_TAG = [
     *("<speak>x <!-</speak>", "<speak>x <![CDATA</speak>", "<!-- c --><speak>x <p</speak>"),
     "<speak>a</speak> <p<speak>b</speak>",
     '<speak>x <p a=">"</speak>',
+    '<speak>x <p a="<>"</speak>',
 ]
 #: The same, in a fragment: only the composers that unwrap it drop its stray root tags.
 FRAGMENT_CUT_BY_A_ROOT_TAG = [
     *("x <p</speak>", "a <p</speak> >b</p>", "x <p<speak>y", 'x <p a=">"<speak>y'),
+    'x <p a="<>"<speak>y',
 ]
 _UNWRAPPING = {
     name: COMPOSERS[name]
