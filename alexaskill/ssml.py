@@ -54,17 +54,8 @@ from typing import Final
 
 from .exceptions import ResponseError
 from .ssml_check import (
-    _ALPHABETS,
-    _BREAK_STRENGTHS,
-    _DATE_FORMATS,
-    _DOMAINS,
-    _EFFECTS,
-    _EMOTIONS,
-    _EMPHASIS_LEVELS,
-    _INTENSITIES,
-    _INTERPRET_AS,
     _MAX_BREAK_MS,
-    _WORD_ROLES,
+    _blank_error,
     _break_error,
     _break_time_ms,
     response_ssml_error,
@@ -74,6 +65,18 @@ from .ssml_check import (
 from .ssml_check import PROBLEM_WITH_RESPONSE as PROBLEM_WITH_RESPONSE  # (not in __all__)
 from .ssml_compose import Ssml, _Checked, _content, _made, escape, speak
 from .ssml_prosody import _prosody_pitch, _prosody_rate, _prosody_volume
+from .ssml_reference import (
+    _ALPHABETS,
+    _BREAK_STRENGTHS,
+    _DATE_FORMATS,
+    _DOMAINS,
+    _EFFECTS,
+    _EMOTIONS,
+    _EMPHASIS_LEVELS,
+    _INTENSITIES,
+    _INTERPRET_AS,
+    _WORD_ROLES,
+)
 from .web_urls import _url_error
 from .xml_references import _ESCAPING_A_VALUE, _reference_error, _xml_unescape
 
@@ -269,9 +272,9 @@ def _said(tag: str, attribute: str, value: str) -> Ssml:
     ``&#32;``): then `ResponseError`, since Alexa refuses an empty ``<phoneme ph>``, and an
     empty ``<sub alias>`` leaves the text unsaid."""
     said = escape(value)  # None or an Enum member: its ResponseError; a number: its digits
-    if not _xml_unescape(said).strip():  # (quick without an "&")
-        blank = "empty" if not said else f"blank ({value!r})"
-        raise ResponseError(f"SSML <{tag} {attribute}> is {blank}; give what to say")
+    blank = _blank_error(tag, attribute, _xml_unescape(said), value)  # (quick without an "&")
+    if blank is not None:
+        raise ResponseError(f"SSML {blank}")
     return said
 
 

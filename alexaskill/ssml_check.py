@@ -12,6 +12,7 @@ from collections.abc import Callable, Container, Mapping
 from typing import Any, Final
 
 from .ssml_prosody import _prosody_error
+from .ssml_reference import _ALSO_TAKEN, _ENUMERATED, _REQUIRED, _SAYING
 from .ssml_text import _SPACES as _SPACES  # (alexaskill.hearing reads them here)
 from .ssml_text import _WHITE_SPACE as _WHITE_SPACE
 from .ssml_text import _text_lines as _text_lines  # (alexaskill.responses.cards)
@@ -105,91 +106,6 @@ def _break_error(time: str) -> str | None:
     return None
 
 
-_BREAK_STRENGTHS: Final = ("none", "x-weak", "weak", "medium", "strong", "x-strong")
-_EMPHASIS_LEVELS: Final = ("strong", "moderate", "reduced")
-_INTERPRET_AS: Final = (
-    "characters",
-    "spell-out",
-    "cardinal",
-    "number",
-    "ordinal",
-    "digits",
-    "fraction",
-    "unit",
-    "date",
-    "time",
-    "telephone",
-    "address",
-    "interjection",
-    "expletive",
-)
-_DATE_FORMATS: Final = ("mdy", "dmy", "ymd", "md", "dm", "ym", "my", "d", "m", "y")
-#: Amazon's SSML reference, ``<phoneme alphabet>``: IPA, X-SAMPA, and Amazon's own for
-#: Cantonese (Jyutping), Mandarin (Pinyin) and Japanese (Pronunciation Kana, Yomigana).
-_ALPHABETS: Final = (
-    "ipa",
-    "x-sampa",
-    "x-amazon-jyutping",
-    "x-amazon-pinyin",
-    "x-amazon-pron-kana",
-    "x-amazon-yomigana",
-)
-#: ``<w role>``, as Amazon's SSML reference writes it now: what `alexaskill.ssml.w` writes.
-_WORD_ROLES: Final = ("amazon:VB", "amazon:VBD", "amazon:NN", "amazon:SENSE_1")
-#: The same roles as the reference wrote them before (its first example was ``<w
-#: role="ivona:VBD">read</w>``): SSML written from it is taken, though the builder writes the
-#: names above. Not Amazon Polly's ``amazon:DT``, ``amazon:IN``, ``amazon:JJ`` or
-#: ``amazon:DEFAULT``, which Alexa's reference has never listed.
-_EARLIER_WORD_ROLES: Final = ("ivona:VB", "ivona:VBD", "ivona:NN", "ivona:SENSE_1")
-_EFFECTS: Final = ("whispered",)
-_EMOTIONS: Final = ("excited", "disappointed")
-_INTENSITIES: Final = ("low", "medium", "high")
-_DOMAINS: Final = ("conversational", "long-form", "music", "news", "fun")
-#: The attributes whose values Amazon's SSML reference enumerates, by (tag, attribute): the
-#: builders of `alexaskill.ssml` refuse any other; one written by hand `ssml_error` names, and
-#: the app refuses where the speech is built (`_value_error`, the one check of both).
-#: Compared case and all (``level="Strong"`` is refused): XML attribute values are
-#: case-sensitive, Amazon's SSML reference lists each value and writes every example in lower
-#: case (W3C's SSML 1.1, which it follows, defines them so), and says nothing of another case
-#: being taken. Amazon Polly's emphasis page capitalises "Strong" as a label in a list, but its
-#: example writes ``level="strong"``; a value Alexa may not read is worse refused here than
-#: refused by Alexa, the response and all.
-_ENUMERATED: Final[dict[tuple[str, str], tuple[str, ...]]] = {
-    ("break", "strength"): _BREAK_STRENGTHS,
-    ("emphasis", "level"): _EMPHASIS_LEVELS,
-    ("say-as", "interpret-as"): _INTERPRET_AS,
-    ("say-as", "format"): _DATE_FORMATS,
-    ("phoneme", "alphabet"): _ALPHABETS,
-    ("w", "role"): _WORD_ROLES,
-    ("amazon:effect", "name"): _EFFECTS,
-    ("amazon:emotion", "name"): _EMOTIONS,
-    ("amazon:emotion", "intensity"): _INTENSITIES,
-    ("amazon:domain", "name"): _DOMAINS,
-}
-#: Values taken besides those of `_ENUMERATED`, though never suggested: an unknown role is told
-#: the names the reference writes now (what `alexaskill.ssml.w` takes), not the earlier ones.
-_ALSO_TAKEN: Final[dict[tuple[str, str], tuple[str, ...]]] = {("w", "role"): _EARLIER_WORD_ROLES}
-
-
-#: The attributes Amazon's SSML reference gives each tag that it writes them on: what it says
-#: (an emotion without an intensity, a ``<sub>`` without its alias) is undefined without them.
-#: ``<emphasis>`` (moderate) and ``<prosody>`` have defaults; ``<p>``, ``<s>`` take none.
-#: ``<phoneme>``'s ``alphabet`` has none (W3C's SSML leaves it to the processor; Amazon Polly's
-#: phoneme page: "Two attributes are required"), so ``ph="pIk@n"`` says nothing sure without it.
-_REQUIRED: Final[dict[str, tuple[str, ...]]] = {
-    "amazon:domain": ("name",),
-    "amazon:effect": ("name",),
-    "amazon:emotion": ("name", "intensity"),
-    "audio": ("src",),
-    "lang": ("xml:lang",),
-    "phoneme": ("alphabet", "ph"),
-    "say-as": ("interpret-as",),
-    "sub": ("alias",),
-    "voice": ("name",),
-    "w": ("role",),
-}
-
-
 def _missing_attribute(tag: str, attributes: Container[str]) -> str | None:
     """Why ``tag`` lacks an attribute Amazon's SSML reference requires of it (`_REQUIRED`), or
     None: the one check of both `ssml_error` and the speech a handler builds
@@ -198,6 +114,19 @@ def _missing_attribute(tag: str, attributes: Container[str]) -> str | None:
         if name not in attributes:
             return f"<{tag}> has no {name} (Amazon's SSML reference requires one)"
     return None
+
+
+def _blank_error(tag: str, attribute: str, read: str, given: str | None = None) -> str | None:
+    """Why a ``<sub alias>`` or ``<phoneme ph>`` is blank, the text XML reads of it being
+    ``read`` (``given``: the value as given, shown, if not that), or None: Alexa refuses an
+    empty ``<phoneme ph>``, and a blank ``<sub alias>`` leaves its text unsaid. The one rule of
+    the builders (`alexaskill.ssml.sub`, `alexaskill.ssml.phoneme`), `ssml_error` and the
+    speech a handler builds (`alexaskill.responses.SsmlSpeech`), said in the same words."""
+    if read.strip():
+        return None
+    shown = read if given is None else given
+    blank = f"blank ({shown!r})" if read else "empty"
+    return f"<{tag} {attribute}> is {blank}; give what to say"
 
 
 def _audio_src_error(src: str) -> str | None:
@@ -210,7 +139,8 @@ def _audio_src_error(src: str) -> str | None:
 
 def _attributes_error(tag: str, attributes: dict[str, str]) -> str | None:
     """Why the attributes of ``tag`` are not those Amazon's SSML reference gives it, or None:
-    one it requires missing, or a value it enumerates that it does not list.
+    one it requires missing, a ``<sub alias>`` or ``<phoneme ph>`` blank (`_blank_error`), or a
+    value it enumerates that it does not list.
 
     Not refused, though `alexaskill.ssml`'s builders never write them: a ``<break>`` with both
     a time and a strength (W3C's SSML takes both, the time winning; Amazon's reference does not
@@ -218,7 +148,12 @@ def _attributes_error(tag: str, attributes: dict[str, str]) -> str | None:
     it is "only used" with a date, not that another fails the response). A check that fails
     a test on what Alexa may well speak would be worse than none."""
     missing = _missing_attribute(tag, attributes)
-    return missing if missing is not None else _value_error(tag, attributes)
+    if missing is not None:
+        return missing
+    for name, value in attributes.items():
+        if (tag, name) in _SAYING and (blank := _blank_error(tag, name, value)) is not None:
+            return blank
+    return _value_error(tag, attributes)
 
 
 def _value_error(tag: str, attributes: dict[str, str]) -> str | None:
@@ -382,8 +317,9 @@ def ssml_error(markup: str) -> str | None:
     the root), or a value of an attribute the reference enumerates that it does not list
     (``<emphasis level="huge">``: `_ENUMERATED`, what the builders refuse), or a tag without an
     attribute the reference requires (`_REQUIRED`: ``<amazon:emotion>`` without its
-    ``intensity``), or an ``<audio src>`` that is no URL Alexa can fetch (`_audio_src_error`:
-    no HTTPS, no host, white space in it), fails the response,
+    ``intensity``), or a blank ``<sub alias>`` or ``<phoneme ph>`` (`_blank_error`, what the
+    builders refuse, the app too), or an ``<audio src>`` that is no URL Alexa can fetch
+    (`_audio_src_error`: no HTTPS, no host, white space in it), fails the response,
     and the user hears "There was a problem with the requested skill's response". So does a
     ``<break time>`` that is no duration of at most 10 s; one in a form Amazon's reference does
     not write (``"5S"``, whose reading by Alexa is not documented) is said with the form to

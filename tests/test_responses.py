@@ -982,7 +982,7 @@ def test_a_value_amazon_lists_written_in_another_case_is_refused_in_a_plain_sent
     element: str, said: str
 ) -> None:
     # XML attribute values are case-sensitive, and Amazon's SSML reference lists these in
-    # lower case alone (ssml_check._ENUMERATED says why it keeps them so). The message read
+    # lower case alone (ssml_reference._ENUMERATED says why it keeps them so). The message read
     # "outputSpeech.ssml has SSML <emphasis level='Strong'> is not one Alexa knows; use …".
     with pytest.raises(ResponseError) as refused:
         SsmlSpeech(Ssml(f"<speak>Hi {element}</speak>"))
@@ -1221,13 +1221,13 @@ def test_speak_as_text_is_no_second_root() -> None:
 
 
 def test_every_tag_with_a_required_attribute_is_looked_for() -> None:
-    # The app's scan checks the tags _BUILDERS names: a tag ssml_check._REQUIRED or
-    # ssml_check._ENUMERATED gains must be among them, and named by a builder that exists.
-    from alexaskill import ssml_check
+    # The app's scan checks the tags _BUILDERS names: a tag ssml_reference._REQUIRED or
+    # ssml_reference._ENUMERATED gains must be among them, and named by a builder that exists.
+    from alexaskill import ssml_reference
 
-    for tag in {*ssml_check._REQUIRED, *(tag for tag, _ in ssml_check._ENUMERATED)}:
+    for tag in {*ssml_reference._REQUIRED, *(tag for tag, _ in ssml_reference._ENUMERATED)}:
         assert hasattr(ssml, ssml_elements._BUILDERS[tag]), tag
-    for tag in ssml_check._REQUIRED:
+    for tag in ssml_reference._REQUIRED:
         for markup in (f"<speak><{tag}>x</{tag}></speak>", f"<speak>x<{tag} a='b'/></speak>"):
             with pytest.raises(ResponseError, match=f"<{tag}> has no"):
                 ssml_elements._check_elements("speech", markup)

@@ -14,7 +14,9 @@ SSML reference enumerates (``<phoneme alphabet>``, ``<w role>``, ``<say-as inter
 one it lists (`alexaskill.ssml_check._value_error`, `ssml_error`'s own check of its one table),
 and each tag Amazon's SSML reference requires an attribute of (``<lang>`` its ``xml:lang``,
 ``<amazon:emotion>`` its ``name`` and ``intensity``, …) with it: `ssml_error`'s own check
-(`alexaskill.ssml_check._missing_attribute`), as the builders always write them. Alexa refuses
+(`alexaskill.ssml_check._missing_attribute`), as the builders always write them, and each
+``<sub alias>`` and ``<phoneme ph>`` something to say (`alexaskill.ssml_check._blank_error`,
+the builders' rule and words). Alexa refuses
 the response otherwise, and the user hears its "There was a problem with the requested
 skill's response"; refused here, the handler's error, the user hears the app's apology and
 the log names the tag and the attribute. The count of ``<audio>`` clips is
@@ -44,6 +46,7 @@ from ..ssml_check import (
     _MAX_BREAK_MS,
     _SSML_TAGS,
     _audio_src_error,
+    _blank_error,
     _break_error,
     _break_time_ms,
     _missing_attribute,
@@ -122,6 +125,11 @@ def _element_error(name: str, attributes: str) -> str | None:
     if missing is not None:
         return f"{missing}; ssml.{builder} always writes it"
     error = _value_error(name, values)
+    if error is None and name in ("sub", "phoneme"):  # (the attribute present: said above)
+        said = "alias" if name == "sub" else "ph"
+        blank = _blank_error(name, said, values[said])
+        if blank is not None:  # (ssml_error's rule and words, not Amazon's reference's)
+            return f"{blank} (ssml.{builder} refuses it too)"
     if error is None and name == "break" and "time" in values:
         # `ssml_error`'s rule and words: a time Amazon's SSML reference does not write ("5S",
         # " 2s "), beyond 10 s or no duration ("5 sec") is refused alike by both.
