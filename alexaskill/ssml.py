@@ -119,11 +119,12 @@ _WHITE_SPACE_KEPT: Final = str.maketrans({"\t": "&#9;", "\n": "&#10;", "\r": "&#
 
 def _attribute(tag: str, name: str, value: str) -> str:
     """An attribute's value, escaped, its white space as references (`_WHITE_SPACE_KEPT`): XML
-    reads the text given. An attribute holds text, never markup: `Ssml` given is read as the
-    text it says, as XML reads it (`_xml_unescape`: ``&#x85;`` U+0085, ``&#10;`` a newline),
-    then escaped; one holding a tag is refused, and so is one with an ``&`` XML does not read
-    (HTML's ``&eacute;``, a bare ``&``: `_reference_error`), as `ssml_error` and Alexa refuse
-    the value written by hand, in the same words but the advice (a str, not ssml.speak)."""
+    reads the text given, a str's CR, LF and tab each itself. An attribute holds text, never
+    markup: `Ssml` given is read as the text it says, as XML reads it in text (`_xml_unescape`:
+    a CR LF or a CR a LF, ``&#13;`` a CR, ``&#x85;`` U+0085), then escaped; one holding a tag
+    is refused, and so is one with an ``&`` XML does not read (HTML's ``&eacute;``, a bare
+    ``&``: `_reference_error`), as `ssml_error` and Alexa refuse the value written by hand, in
+    the same words but the advice (a str, not ssml.speak)."""
     if not isinstance(value, Ssml):
         return escape(value).translate(_WHITE_SPACE_KEPT)
     if "<" in value:
@@ -266,16 +267,18 @@ def s(*parts: str) -> Ssml:
     return _element("s", {}, parts)
 
 
-def _said(tag: str, attribute: str, value: str) -> Ssml:
-    """``value`` escaped, an attribute that says what to speak, unless it is blank (once the
-    characters XML cannot hold are spaces, and references read as XML reads them: `Ssml`'s
-    ``&#32;``): then `ResponseError`, since Alexa refuses an empty ``<phoneme ph>``, and an
-    empty ``<sub alias>`` leaves the text unsaid."""
+def _said(tag: str, attribute: str, value: str) -> str:
+    """``value``, an attribute that says what to speak, unless it is blank (once the characters
+    XML cannot hold are spaces, and references read as XML reads them: `Ssml`'s ``&#32;``):
+    then `ResponseError`, since Alexa refuses an empty ``<phoneme ph>``, and an empty ``<sub
+    alias>`` leaves the text unsaid."""
     said = escape(value)  # None or an Enum member: its ResponseError; a number: its digits
     blank = _blank_error(tag, attribute, _xml_unescape(said), value)  # (quick without an "&")
     if blank is not None:
         raise ResponseError(f"SSML {blank}")
-    return said
+    # As given, not escaped: `_attribute` reads Ssml as the text it says, where a CR is a LF,
+    # and a str's CR is its own.
+    return value
 
 
 def sub(text: str, alias: str) -> Ssml:

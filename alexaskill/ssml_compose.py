@@ -96,7 +96,9 @@ def escape(text: str) -> Ssml:
     A number is its digits (an `IntEnum` member's too), a str subclass the text it holds; None,
     another `Enum` member (str() says "Topping.HAM"), bytes or a container (a list, a dict, …:
     str() says ``b'Paris'``, ``['a', 'b']``) raises `ResponseError`. A character XML cannot hold
-    (a lone surrogate, a control character) becomes a space: Alexa would refuse it.
+    (a lone surrogate, a control character) becomes a space: Alexa would refuse it. A line end
+    is written as it is, which XML reads as a LF, a CR LF or a CR too ("End-of-Line Handling"):
+    the same white space to a voice (an attribute's builder writes its value's as references).
     """
     if isinstance(text, Ssml):
         return text

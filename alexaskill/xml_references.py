@@ -181,8 +181,12 @@ def _read_in_text(found: re.Match[str]) -> str:
 
 
 def _xml_unescape(text: str) -> str:
-    """The text XML reads of ``text``, character data as written: each of XML's five entities
-    and each character reference its character (``&#x85;`` U+0085, as Alexa's parser reads it;
-    `html.unescape` reads it as Windows-1252 does, "…"); any other ``&`` left as written (an
-    HTML entity, ``&eacute;``, is no XML: `_reference_error` says so)."""
+    """The text XML reads of ``text``, character data as written: a CR LF or a lone CR a LF
+    (XML 1.0, "End-of-Line Handling": before anything is parsed, so ``&#13;`` stays a CR), then
+    each of XML's five entities and each character reference its character (``&#x85;``
+    U+0085, as Alexa's parser reads it; `html.unescape` reads it as Windows-1252 does, "…");
+    any other ``&`` left as written (an HTML entity, ``&eacute;``, is no XML: `_reference_error`
+    says so). An attribute value as written is `_attribute_value`'s."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _IN_TEXT.sub(_read_in_text, text) if "&" in text else text

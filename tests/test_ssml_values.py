@@ -1,7 +1,11 @@
-"""Tests for the values SSML's attributes hold, as XML reads them: a blank ``<sub alias>`` or
-``<phoneme ph>`` refused by the builders, `ssml_error` and the app alike, in one message."""
+"""Tests for the values SSML's attributes and text hold, as XML reads them: a blank ``<sub alias>``
+or ``<phoneme ph>`` refused by the builders, `ssml_error` and the app alike, in one message; and
+XML's line ends (XML 1.0, 2.11 "End-of-Line Handling", 3.3.3 "Attribute-Value Normalization")
+read alike by the builders, `escape`, the app's check and an XML parser (expat, Alexa's kind)."""
 
 from __future__ import annotations
+
+from xml.parsers import expat
 
 import pytest
 
@@ -10,6 +14,7 @@ from alexaskill.exceptions import ResponseError
 from alexaskill.responses import SsmlSpeech
 from alexaskill.ssml import Ssml
 from alexaskill.ssml_faults import _attributes
+from alexaskill.xml_references import _xml_unescape
 
 # --- a blank <sub alias> or <phoneme ph>: one rule, one message ------------------------------
 
@@ -53,3 +58,67 @@ def test_an_alias_or_ph_with_something_to_say_written_by_hand_is_taken() -> None
     markup = '<speak><sub alias=" Al ">Al</sub><phoneme alphabet="ipa" ph="p">x</phoneme></speak>'
     assert ssml.ssml_error(markup) is None
     assert SsmlSpeech(Ssml(markup)).ssml == markup
+
+
+# --- line ends and tabs, in text and in attribute values -------------------------------------
+
+
+def _read(document: str) -> tuple[str, list[dict[str, str]]]:
+    """The text and each element's attributes an XML parser reads of ``document``."""
+    parser = expat.ParserCreate()
+    text: list[str] = []
+    attributes: list[dict[str, str]] = []
+    parser.CharacterDataHandler = text.append
+    parser.StartElementHandler = lambda name, values: attributes.append(values)
+    parser.Parse(document, True)
+    return "".join(text), attributes
+
+
+#: A CR, a CR LF, a LF and a tab, and what XML reads of each written as it is in text (a line
+#: end is a LF: 2.11) and in an attribute value (a space, a CR LF one: 3.3.3).
+WHITE_SPACE = [("\r", "\n", " "), ("\r\n", "\n", " "), ("\n", "\n", " "), ("\t", "\t", " ")]
+_IDS = ["CR", "CRLF", "LF", "TAB"]
+
+
+@pytest.mark.parametrize(("space", "in_text", "in_value"), WHITE_SPACE, ids=_IDS)
+def test_text_is_read_as_xml_reads_its_line_ends(space: str, in_text: str, in_value: str) -> None:
+    # escape() writes a line end as it is: XML reads it as a LF, the same white space to a
+    # voice, and the app's reading of text (_xml_unescape) says so, as the parser does.
+    document = ssml.speak(f"a{space}b")
+    assert document == f"<speak>a{space}b</speak>"
+    assert _read(document)[0] == f"a{in_text}b"
+    assert _xml_unescape(ssml.escape(f"a{space}b")) == f"a{in_text}b"
+    assert ssml.ssml_error(document) is None
+
+
+@pytest.mark.parametrize(("space", "in_text", "in_value"), WHITE_SPACE, ids=_IDS)
+def test_an_attribute_given_a_str_holds_it_exactly(space: str, in_text: str, in_value: str) -> None:
+    # A str is the text itself: written with references, XML reads it back as given.
+    document = ssml.speak(ssml.sub("x", f"a{space}b"))
+    assert _read(document)[1][1] == {"alias": f"a{space}b"}
+    assert ssml.ssml_error(document) is None
+
+
+@pytest.mark.parametrize(("space", "in_text", "in_value"), WHITE_SPACE, ids=_IDS)
+def test_an_attribute_given_ssml_holds_the_text_it_says(
+    space: str, in_text: str, in_value: str
+) -> None:
+    # Ssml is markup: its text is what XML reads of it as text, a CR LF or a CR a LF (2.11).
+    # Ssml("a\r\nb") was written a&#13;&#10;b, read "a\r\nb", the text it says being "a\nb".
+    said = _read(f"<speak>a{space}b</speak>")[0]
+    document = ssml.speak(ssml.sub("x", Ssml(f"a{space}b")))
+    assert _read(document)[1][1] == {"alias": said}
+    # A CR written as a reference is a CR, in text as in the value.
+    kept = ssml.speak(ssml.sub("x", Ssml("a&#13;b")))
+    assert _read(kept)[1][1] == {"alias": "a\rb"}
+
+
+@pytest.mark.parametrize(("space", "in_text", "in_value"), WHITE_SPACE, ids=_IDS)
+def test_an_attribute_written_by_hand_is_read_as_xml_reads_it(
+    space: str, in_text: str, in_value: str
+) -> None:
+    # Written as it is in a value, each is a space (a CR LF one): the app's reading agrees
+    # with the parser's.
+    document = f'<speak><sub alias="a{space}b">x</sub></speak>'
+    assert _read(document)[1][1] == {"alias": f"a{in_value}b"}
+    assert _attributes(f' alias="a{space}b"') == {"alias": f"a{in_value}b"}
