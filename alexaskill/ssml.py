@@ -36,8 +36,10 @@ stand inside the composed root; so is an `Ssml` part that leaves a comment, a CD
 processing instruction open, which would swallow what follows it, or that ends in markup cut
 short (``a <!-``, ``<bre``), or holds some that a ``<speak>`` tag composing drops ends
 (``<speak>x <p</speak>``), which the text after it would finish (by `speak`, the element
-builders, ``+``, ``*`` and ``join`` alike, naming the part). A plain ``str`` part is text,
-escaped: its ``<!--`` opens nothing, nor does it finish a part's.
+builders, ``+``, ``*`` and ``join`` alike, naming the part; a document given to `speak` alone
+composes with nothing, and one with such a fault is the result as written from its root, refused
+where it is used, in that field's words). A plain ``str`` part is text, escaped: its ``<!--``
+opens nothing, nor does it finish a part's.
 
 Amazon's sound library is addressed as ``soundbank://…``; `audio` accepts that besides HTTPS.
 Voice names and ``xml:lang`` values are checked for shape only (Amazon adds voices and locales),

@@ -297,5 +297,18 @@ def _content(parts: Iterable[str]) -> str:
 
 
 def speak(*parts: str) -> Ssml:
-    """A ``<speak>`` document of the parts (plain ``str`` escaped, nested roots unwrapped)."""
+    """A ``<speak>`` document of the parts (plain ``str`` escaped, nested roots unwrapped).
+
+    A lone document part is composed with nothing: one whose markup has a fault (``<speak>1 <
+    2</speak>``) is the result as written from its root, as the app sends it given as speech,
+    for the check of wherever it is used to say in that field's words (an answer's, a
+    reminder's); only what composing drops, its prolog, is refused here, where nothing else
+    sees it (`_is_document`)."""
+    if len(parts) == 1 and _is_document(lone := parts[0]):
+        try:
+            return _made(f"<speak>{_unwrap(lone)}</speak>", parts)
+        except ResponseError:
+            # Its own fault, no text of another part's in it: said where it is used, once.
+            root = _speak_root(lone)
+            return Ssml(str.__str__(lone)[root:] if root > 0 else str.__str__(lone))
     return _made(f"<speak>{_content(parts)}</speak>", parts)

@@ -5,11 +5,13 @@ read alike by the builders, `escape`, the app's check and an XML parser (expat, 
 
 from __future__ import annotations
 
+import datetime as dt
 from xml.parsers import expat
 
 import pytest
 
 from alexaskill import ssml
+from alexaskill.alexa_api.reminders import reminder_body
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import SsmlSpeech
 from alexaskill.ssml import Ssml
@@ -122,3 +124,47 @@ def test_an_attribute_written_by_hand_is_read_as_xml_reads_it(
     document = f'<speak><sub alias="a{space}b">x</sub></speak>'
     assert _read(document)[1][1] == {"alias": f"a{in_value}b"}
     assert _attributes(f' alias="a{space}b"') == {"alias": f"a{in_value}b"}
+
+
+# --- a lone <speak> document: composed with nothing, its faults said where it is used ---------
+
+
+#: Documents whose faults the composer said in its words ("SSML part …") when given alone to
+#: ssml.speak, though composing one document with nothing changes none of its markup.
+LONE_FAULTY = [
+    ("<speak>1 < 2</speak>", "a bare '<' at index 9"),
+    ("<!-- c --><speak>1 < 2</speak>", "a bare '<' at index 9"),
+    ("\n<speak>x <p</speak>", "'<' in the tag name at index 11"),
+]
+
+
+@pytest.mark.parametrize(("document", "said"), LONE_FAULTY)
+def test_a_lone_document_is_composed_into_itself_and_refused_where_it_is_used(
+    document: str, said: str
+) -> None:
+    # Refused in a composer's words, reminders made a case of their own (d2258d1f): a document
+    # starting with "<speak" was checked again, in the field's words; one after a comment, or
+    # a newline and a comment, was said as "SSML part …". The composer now takes a lone
+    # document whole, and where it is used its faults are said, in that field's words.
+    composed = ssml.speak(Ssml(document))
+    assert composed == document[document.index("<speak") :]
+    now = dt.datetime(2031, 1, 1, tzinfo=dt.UTC)
+    with pytest.raises(ResponseError) as refused:
+        reminder_body("x", None, dt.timedelta(minutes=5), (), Ssml(document), True, "en-US", now)
+    field = "alertInfo.spokenInfo.content[0].ssml"
+    assert str(refused.value).startswith(f"{field}: {said}"), refused.value
+    with pytest.raises(ResponseError, match=r"^outputSpeech\.ssml: "):
+        SsmlSpeech(composed)
+
+
+def test_a_lone_document_is_still_refused_for_what_composing_drops() -> None:
+    # Its prolog is dropped: nothing else sees it, the composer says it.
+    with pytest.raises(ResponseError, match=r"^SSML part .*an XML declaration past the start"):
+        ssml.speak(Ssml("<!-- c --><?xml version='1.0'?><speak>x</speak>"))
+    # A root tag XML cannot read is its own fault, kept as written and said where it is used.
+    assert ssml.speak(Ssml("<speak a=1>x</speak>")) == "<speak a=1>x</speak>"
+    with pytest.raises(ResponseError, match=r"^outputSpeech\.ssml: an unquoted attribute value"):
+        SsmlSpeech(ssml.speak(Ssml("<speak a=1>x</speak>")))
+    # Composed with another part, its end tag dropped lets that part's text into its markup.
+    with pytest.raises(ResponseError, match=r"^SSML part '<speak>1 < 2</speak>': a bare '<'"):
+        ssml.speak(Ssml("<speak>1 < 2</speak>"), "y")

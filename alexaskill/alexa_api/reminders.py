@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from .. import ssml
-from ..exceptions import AlexaApiError, ResponseError
+from ..exceptions import AlexaApiError
 from ..responses.speech import _refuse_document_as_text
 from ..responses.ssml_elements import _check_cdata_ends, _check_elements, _check_references
 from ..xml_text import _check_markup
@@ -370,15 +370,8 @@ def reminder_body(
         # an unknown tag or one past Amazon's limits, are refused.
         if isinstance(speech, str) and not isinstance(speech, ssml.Ssml):
             _refuse_document_as_text(speech)
-        try:
-            document = spoken["ssml"] = str(ssml.speak(speech))
-        except ResponseError:
-            # speak() refuses a document part it cannot unwrap in a composer's words ("SSML
-            # part …"); a whole document given alone is said in the field's words first, as
-            # the checks below say every other fault of the reminder's speech.
-            if isinstance(speech, ssml.Ssml) and speech.lstrip().startswith("<speak"):
-                _check_speech(str(speech))
-            raise
+        # (A whole document given alone is composed into itself, its faults said below.)
+        document = spoken["ssml"] = str(ssml.speak(speech))
         _check_speech(document)
     return {
         "requestTime": _local_iso(now.astimezone(_dt.UTC)),
