@@ -204,13 +204,16 @@ def benchmark_server(
     load_cpu: int | None,
     say: Callable[[str], None] = print,
     profile: Path | None = None,
+    profile_rate: int = 250,
+    profile_gil: bool = False,
     tls: bool = False,
     around: Callable[[int], contextlib.AbstractContextManager[object]] | None = None,
 ) -> LoadResult:
     """Start one server, check it, load it, stop it.
 
     With ``profile`` (a file), py-spy samples the server during the measured run and writes
-    its stacks there (py-spy's raw format: one line a stack, frames by ``;``, then a count).
+    its stacks there (py-spy's raw format: one line a stack, frames by ``;``, then a count),
+    ``profile_rate`` times a second, only the thread holding the GIL if ``profile_gil``.
     ``around(pid)`` is entered just before the measured run and left just after it
     (`server_counters.py` reads the server's /proc there).
     """
@@ -239,7 +242,8 @@ def benchmark_server(
 
         if warmup > 0:
             load(warmup)
-        with sampling(pid, seconds, profile), around(pid) if around else contextlib.nullcontext():
+        profiling = sampling(pid, seconds, profile, profile_rate, profile_gil)
+        with profiling, around(pid) if around else contextlib.nullcontext():
             result = load(seconds)
     if result.errors or result.status_errors:
         raise BenchmarkError(
@@ -250,7 +254,9 @@ def benchmark_server(
 
 
 @contextlib.contextmanager
-def sampling(pid: int, seconds: float, output: Path | None) -> Iterator[None]:
+def sampling(
+    pid: int, seconds: float, output: Path | None, rate: int = 250, gil: bool = False
+) -> Iterator[None]:
     """Run py-spy on ``pid`` for ``seconds`` while the block runs, into ``output`` (if given)."""
     if output is None:
         yield
@@ -258,10 +264,7 @@ def sampling(pid: int, seconds: float, output: Path | None) -> Iterator[None]:
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     if not Path(spy).exists():
         raise BenchmarkError("--profile needs py-spy: pip install py-spy")
-    # Every thread (the worker threads of def handlers too), 250 samples a second: enough to
-    # rank functions, little enough to leave the figures of the run roughly as they were.
-    command = [spy, "record", "--rate", "250", "--duration", str(max(1, round(seconds) - 1))]
-    command += ["--format", "raw", "--output", str(output), "--pid", str(pid)]
+    command = spy_command(spy, pid, seconds, output, rate, gil)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         yield
@@ -269,6 +272,19 @@ def sampling(pid: int, seconds: float, output: Path | None) -> Iterator[None]:
         _, errors = process.communicate(timeout=seconds + 30)
         if process.returncode != 0:
             raise BenchmarkError(f"py-spy failed: {errors.decode(errors='replace')[-500:]}")
+
+
+def spy_command(
+    spy: str, pid: int, seconds: float, output: Path, rate: int, gil: bool
+) -> list[str]:
+    """py-spy's command line: ``pid`` sampled ``rate`` times a second for ``seconds`` (less one,
+    so that it ends within the run), into ``output`` in its raw format; with ``gil``, only the
+    thread holding the GIL (the default samples every thread, def handlers' workers too)."""
+    # --gil: without it py-spy counts a thread asleep in time.sleep (alexaskill.stalls') or
+    # waiting for a job (the worker pool's) as busy; benchmarks/README.md, "twentieth session".
+    command = [spy, "record", "--rate", str(rate), "--duration", str(max(1, round(seconds) - 1))]
+    command += ["--format", "raw", "--output", str(output), "--pid", str(pid)]
+    return command + (["--gil"] if gil else [])
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -324,6 +340,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "time goes, not for the table)",
     )
     parser.add_argument(
+        "--profile-rate",
+        type=int,
+        default=250,
+        metavar="N",
+        help="--profile's samples a second (250: enough to rank functions, little enough to "
+        "leave the run's figures roughly as they were)",
+    )
+    parser.add_argument(
+        "--profile-gil",
+        action="store_true",
+        help="--profile samples only the thread holding the GIL (py-spy --gil)",
+    )
+    parser.add_argument(
         "--tls",
         action="store_true",
         help="uvicorn terminates TLS (a self-signed certificate; wrk's TLS on its CPU): how a "
@@ -335,6 +364,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--duration must be between 1 and 15 seconds (runs are kept short)")
     if not 1 <= args.rounds <= 5:
         parser.error("--rounds must be between 1 and 5")
+    if args.profile_rate < 1:
+        parser.error("--profile-rate must be at least 1")
     if args.servers is None:
         args.servers = [*DEFAULT_ROWS] + (["ask-sdk"] if args.ask_sdk else [])
     if args.compare_with:
@@ -421,6 +452,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         server_cpu=server_cpu,
                         load_cpu=load_cpu,
                         profile=profile_of(args.profile, spec.name, round_),
+                        profile_rate=args.profile_rate,
+                        profile_gil=args.profile_gil,
                         tls=args.tls,
                     )
                 except BenchmarkError as exc:

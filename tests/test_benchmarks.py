@@ -274,6 +274,19 @@ def test_duration_is_bounded() -> None:
         load.parse_args(["--duration", "60"])
 
 
+def test_profile_samples_at_the_rate_asked_and_only_the_lock_holder_if_asked() -> None:
+    args = load.parse_args(["--profile", "out", "--profile-rate", "997", "--profile-gil"])
+    command = load.spy_command("py-spy", 1234, 15, Path("out/floor.txt"), args.profile_rate, True)
+    assert command[command.index("--rate") + 1] == "997" and "--gil" in command
+    assert command[command.index("--pid") + 1] == "1234"
+    assert command[command.index("--duration") + 1] == "14"  # within the run
+    defaults = load.parse_args(["--profile", "out"])
+    assert (defaults.profile_rate, defaults.profile_gil) == (250, False)
+    assert "--gil" not in load.spy_command("py-spy", 1, 15, Path("x"), 250, False)
+    with pytest.raises(SystemExit):  # py-spy's own bound
+        load.parse_args(["--profile", "out", "--profile-rate", "0"])
+
+
 @pytest.mark.parametrize(
     ("name", "tls"),
     [("def-info", False), ("def-info", True), ("def-serve", False)],
