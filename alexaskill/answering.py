@@ -11,7 +11,7 @@ from .apologising import APOLOGY as APOLOGY
 from .apologising import Answer as Answer
 from .apologising import failed_request_id as failed_request_id
 from .asking_again import ASKING_AGAIN_LINE, Question, ask_again, encode_question
-from .deadline import Watchdog, call_in_thread, cancellations, cancelled_from_outside
+from .deadline import call_in_thread, cancellations, cancelled_from_outside
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
 from .finishing import Finishing, _Made, set_by, settable
@@ -97,9 +97,6 @@ class Answering(Finishing):
     #: When each store failure's ERROR line was said (`STORE_FAILURE_EVERY`).
     _store_failures_said: Repeats
     _handling_said: Repeats  # (no handler; a catch-all's reply to Stop: leaving.ended)
-    #: The deadline's (`alexaskill.deadline_answering`), if any: its cancellations are not
-    #: from outside (`cancelled_from_outside`).
-    _watchdog: Watchdog | None = None
 
     def check_skill_id(self, envelope: Envelope) -> None:
         """Raise `SkillIdError` unless ``envelope`` names one of our ids in
@@ -162,12 +159,13 @@ class Answering(Finishing):
                 outcome, name = "ok", handler.name
             checked = check_reply(response, envelope, self, handler=name)
             body = encode_response(checked, call.session_attributes, answered=call.envelope)
+            answer = Answer(body, outcome)
             if made:  # saved once the reply is sure to go out: an apology saves nothing, so a
                 # retry is no double; a value JSON cannot hold fails in the name of the code
                 # that set it (`Finishing._failed_in`: the handler's, where no hook took them)
                 call.running = handler if outcome == "ok" else None
-                await self._save(made, call)
-            return Answer(body, outcome)
+                await self._save(made, call, answer)
+            return answer
         except Exception as exc:
             return await self._recover(exc, call, threadpool)
         except BaseException as exc:
@@ -350,8 +348,9 @@ class Answering(Finishing):
                     reply, name = await self._after(call, reply, name, threadpool, made)
                 response = check_reply(reply, call.envelope, self, handler=name)
                 body = encode_response(response, call.session_attributes, answered=call.envelope)
-                await self._save(made, call)  # once the reply is good, as in _answer
-                return Answer(body, "exception_handler")
+                answer = Answer(body, "exception_handler")
+                await self._save(made, call, answer)  # once the reply is good, as in _answer
+                return answer
             except Exception as failure:
                 if not self._said_too_large(call, failure):
                     step = self._finishing(call, failure)

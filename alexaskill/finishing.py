@@ -8,10 +8,11 @@ import math
 import time
 from typing import Any
 
-from .apologising import Apologising
+from .apologising import Answer, Apologising
+from .deadline import Watchdog, cancelled_from_outside
 from .dispatch import Call, Handler
 from .exceptions import ResponseError
-from .handler_bugs import failed_in, service_step
+from .handler_bugs import failed_in, service_step, swallowed
 from .store.attributes import _StoredAttributes, check_saves
 
 __all__ = ["set_by", "settable"]  # alexaskill's own (the public API has none of them)
@@ -61,16 +62,22 @@ class Finishing(Apologising):
     """How `alexaskill.answering.Answering` finishes the services of an answer, and names the
     step of one that failed."""
 
-    async def _save(self, made: _Made, call: Call) -> None:
+    #: The deadline's (`alexaskill.deadline_answering`), if any: its cancellations are not
+    #: from outside (`cancelled_from_outside`).
+    _watchdog: Watchdog | None = None
+
+    async def _save(self, made: _Made, call: Call, answer: Answer) -> None:
         """`_finish`, the deadline stood down first: past it, nothing is saved and the deadline
         answers; before it, the save is waited for, however long, and the reply goes out.
 
         A store's write runs on in its thread once begun, so a deadline cancelling it would have
         the user hear "please try again" over a change made, which the retry makes twice.
+        ``answer`` is the reply made: what goes out if a finish catches a cancellation from
+        outside (`_finish`).
         """
         watched = call.watched
         if watched is None:
-            await self._finish(made, call)
+            await self._finish(made, call, answer)
             return
         if not isinstance(watched, tuple):  # an anyio cancel scope (trio: alexaskill.deadline)
             import anyio
@@ -82,7 +89,7 @@ class Finishing(Apologising):
             import asyncio
 
             await asyncio.sleep(0)  # takes the deadline's cancellation: nothing is saved
-        await self._finish(made, call)
+        await self._finish(made, call, answer)
         late = time.perf_counter() - (call.deadline or 0.0)
         if late > 0:
             logger.warning(
@@ -91,21 +98,31 @@ class Finishing(Apologising):
                 late,
             )
 
-    async def _finish(self, made: _Made, call: Call) -> None:
+    async def _finish(self, made: _Made, call: Call, answer: Answer) -> None:
         """Finish the services of an answer whose code all returned (save what it changed).
 
         Attributes of several kinds are all checked before any is saved (`check_saves`). The
         service being finished, or checked, is noted in ``call.finishing`` (left set if its
         finish or check raises: its save's refusal, as when it is saved).
+        A finish that caught the request's cancellation from outside and returned is named, and
+        the cancellation raised again once all are finished, carrying ``answer``: what they
+        finished is done, so the reply that says so is sent before the task ends cancelled.
         """
         if len(made) > 1:
             check_saves(made, lambda kind: setattr(call, "finishing", kind))
+        caught = ""
         for service_type, service in made.items():
             finish = self._services[service_type][1]
             if finish is not None:
                 call.finishing = service_type
                 await finish(service)
+                if not caught and cancelled_from_outside(self._watchdog, call.watched):
+                    caught = self._step(call)
         call.finishing = None
+        if caught:
+            from .finished_cancellation import FinishedCancellation  # (loads asyncio)
+
+            raise swallowed(caught, FinishedCancellation(answer))
 
     def _step(self, call: Call) -> str:
         """The service ``call`` is making or finishing, in the log's words (`service_step`),

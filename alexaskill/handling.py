@@ -133,8 +133,14 @@ class Handling(Closing):
                     raise
                 # Cancelled from outside (uvicorn past its --timeout-graceful-shutdown): the
                 # server would answer HTTP 500, with a traceback. The deadline's apology instead,
-                # sent by the endpoint before the cancellation goes on (`AnsweredCancellation`).
-                answer = self._answer_cancelled(envelope, body)
+                # sent by the endpoint before the cancellation goes on (`AnsweredCancellation`);
+                # or the reply made, if a service's finish caught it (its services finished).
+                from .finished_cancellation import FinishedCancellation
+
+                if isinstance(exc, FinishedCancellation):
+                    answer = exc.answer
+                else:
+                    answer = self._answer_cancelled(envelope, body)
                 cancelled = exc
             handler_ms = (time.perf_counter() - decoded) * 1000
             log_request(

@@ -308,3 +308,55 @@ def test_the_check_is_on_where_a_task_group_takes_its_cancellation_back() -> Non
 
     taken_back = asyncio.run(left()) == 0
     assert taken_back == COUNTS_OUTSIDE_CANCELLATIONS, sys.version
+
+
+@pytest.mark.usefixtures("looked_for")
+@pytest.mark.parametrize("deadline", [None, 30.0])
+@pytest.mark.parametrize("handled", [False, True])
+def test_a_service_finish_that_swallows_it_is_named_and_the_reply_sent(
+    caplog: pytest.LogCaptureFixture, deadline: float | None, handled: bool
+) -> None:
+    # The finish (close) given to add_service caught the CancelledError of a server's shutdown
+    # and returned: the task ended as if never cancelled, nothing said. Its reply goes out (the
+    # services are finished: an apology would have the user retry what was done), then the
+    # task ends cancelled, and the finish is named at ERROR. (``handled``: the reply is an
+    # exception handler's, which finishes its own services as the handler would.)
+    skill = Skill(SKILL_ID, deadline=deadline)
+    started: list[asyncio.Event] = []
+
+    async def open_db(call: object) -> _Db:
+        return _Db()
+
+    async def close_db(db: _Db) -> None:
+        started[0].set()
+        with contextlib.suppress(BaseException):
+            await asyncio.Event().wait()
+
+    skill.add_service(_Db, open_db, close_db)
+
+    @skill.intent("Hello")
+    async def hello(db: _Db) -> Any:
+        if handled:
+            raise LookupError("no such city")
+        return speak("hello")
+
+    @skill.exception(LookupError)
+    async def no_city(exc: LookupError, db: _Db) -> Any:
+        return speak("no city")
+
+    raised: list[BaseException | None] = []
+
+    async def run() -> None:
+        started.append(asyncio.Event())
+        sent, exc = await _post_and_cancel(skill, started[0])
+        raised.append(exc)
+        assert sent[0]["status"] == 200
+        speech = json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"]
+        assert speech == ("no city" if handled else "hello")
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        asyncio.run(run())
+    assert isinstance(raised[0], asyncio.CancelledError)  # for whoever cancelled it
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    name = f"the finishing of the service _Db by {close_db.__module__}.{close_db.__qualname__}"
+    assert len(errors) == 1 and errors[0].startswith(f"{name} caught the CancelledError"), errors

@@ -817,9 +817,9 @@ def test_a_save_under_way_at_the_deadline_answers_with_the_handlers_reply(
     saving = threading.Event()
     finish = Answering._finish
 
-    async def finishing(self: Answering, made: Any, call: Any) -> None:
+    async def finishing(self: Answering, made: Any, call: Any, answer: Any) -> None:
         saving.set()  # the deadline stood down: what is saved from now is answered
-        await finish(self, made, call)
+        await finish(self, made, call, answer)
 
     monkeypatch.setattr(Answering, "_finish", finishing)
     looks = _Looks(monkeypatch, clock)

@@ -1,0 +1,22 @@
+"""`FinishedCancellation`: a request's cancellation from outside that a service's finish caught,
+raised again once every service is finished, with the reply it made (loaded only then: it needs
+asyncio, which an AWS Lambda skill whose handlers are all ``def`` never loads)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from .apologising import Answer
+
+__all__: list[str] = []  # alexaskill's own, not the public API
+
+
+class FinishedCancellation(asyncio.CancelledError):
+    """The cancellation of a request whose services were finished (its attributes saved, a
+    skill's service closed) though one finish caught its ``CancelledError``: ``answer``, the
+    reply made, is true, so `Handling._handle` sends it (an apology would have the user retry
+    what was done), then the task ends cancelled as asyncio's caller expects."""
+
+    def __init__(self, answer: Answer) -> None:
+        super().__init__()
+        self.answer = answer
