@@ -227,7 +227,7 @@ class Answering(Finishing):
         kinds = settable(code, made)
         response = await self._invoke(code, call, threadpool, made)
         if kinds:
-            set_by(call, code, kinds)
+            set_by(call, code, kinds, made)
         return response
 
     async def _invoke(

@@ -13,7 +13,7 @@ from .deadline import Watchdog, cancelled_from_outside
 from .dispatch import Call, Handler
 from .exceptions import ResponseError
 from .handler_bugs import failed_in, service_step, swallowed
-from .store.attributes import _StoredAttributes, check_saves
+from .store.attributes import Attributes, PersonAttributes, _StoredAttributes, check_saves
 
 __all__ = ["set_by", "settable"]  # alexaskill's own (the public API has none of them)
 
@@ -22,6 +22,9 @@ logger = logging.getLogger("alexaskill")
 #: The services made for one answer (the hooks', the handler's), to finish once all returned.
 _Made = dict[type, Any]
 
+#: The kinds of attributes that may hold one item, the other's (`alexaskill.store.service`).
+_TWINS: dict[type, type] = {Attributes: PersonAttributes, PersonAttributes: Attributes}
+
 
 def settable(code: Handler, made: _Made) -> list[type]:
     """The kinds of attributes ``code``, about to run where hooks run, takes: the ones whose save,
@@ -29,12 +32,23 @@ def settable(code: Handler, made: _Made) -> list[type]:
     before it left refused already: that code stays named (a hook after the handler that only
     reads them set nothing)."""
     # Those earlier code of the answer had too are checked as the save checks them, only here
-    # (a hook given them after the handler): else the line names whoever came last.
+    # (a hook given them after the handler): else the line names whoever came last. One made
+    # now whose twin kind was made before (`PersonAttributes` of no speaker recognised, sharing
+    # the user's item) is that twin's: left out if it is refused. (Not twins, its own item, it
+    # is checked after the twin's, made first: the twin's refusal is said, its setter named.)
     return [
         kind
         for kind in code.services
-        if issubclass(kind, _StoredAttributes) and (kind not in made or _savable(made[kind]))
+        if issubclass(kind, _StoredAttributes)
+        and (_savable(made[kind]) if kind in made else _twin_savable(kind, made))
     ]
+
+
+def _twin_savable(kind: type, made: _Made) -> bool:
+    """Whether the attributes of ``kind``'s twin kind (`Attributes`, `PersonAttributes`), if
+    made, would be saved as they stand (`_savable`); True if none was made."""
+    twin = _TWINS.get(kind)
+    return twin is None or twin not in made or _savable(made[twin])
 
 
 def _savable(attributes: _StoredAttributes) -> bool:
@@ -48,14 +62,19 @@ def _savable(attributes: _StoredAttributes) -> bool:
     return True
 
 
-def set_by(call: Call, code: Handler, kinds: list[type]) -> None:
+def set_by(call: Call, code: Handler, kinds: list[type], made: _Made) -> None:
     """Note ``code``, which just returned, as what set ``kinds`` (`settable`'s) for
-    `Finishing._setter`. (``call.setters`` exists only where hooks ran: no cost elsewhere.)"""
+    `Finishing._setter`, and the kind of ``made`` sharing their item if any (`PersonAttributes`
+    of no speaker recognised, and `Attributes`: either one's save refuses what it set through
+    the other). (``call.setters`` exists only where hooks ran: no cost elsewhere.)"""
     setters: dict[type, Handler] | None = getattr(call, "setters", None)
     if setters is None:
         setters = call.setters = {}
     for kind in kinds:
         setters[kind] = code
+        twin = _TWINS.get(kind)
+        if twin is not None and twin in made and made[twin]._data is made[kind]._data:
+            setters[twin] = code
 
 
 class Finishing(Apologising):

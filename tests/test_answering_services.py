@@ -9,7 +9,16 @@ from typing import Any
 
 import pytest
 
-from alexaskill import Attributes, DeviceAttributes, Request, Response, Skill, ask, speak
+from alexaskill import (
+    Attributes,
+    DeviceAttributes,
+    PersonAttributes,
+    Request,
+    Response,
+    Skill,
+    ask,
+    speak,
+)
 from alexaskill.store import MemoryStore
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
@@ -338,6 +347,39 @@ def test_a_value_json_cannot_hold_set_by_a_hook_names_it_among_two_kinds_of_attr
 
     [line] = _refused_lines(skill, caplog)
     name = f"the {when}-request hook {_named(mark)}"
+    assert line.startswith(f"handler failed for LaunchRequest ({name}): attribute 'seen'"), line
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("setter", ["hook", "handler"])
+def test_a_value_set_through_the_person_attributes_sharing_the_users_item_names_who_set_it(
+    caplog: pytest.LogCaptureFixture, when: str, setter: str
+) -> None:
+    # No person recognised: the hook's PersonAttributes hold the user's item, the handler's
+    # Attributes (one item, one save). The value the hook set through them was checked, and
+    # refused, as the Attributes' save: the handler, who set that kind, was named. (And the
+    # handler's value stays its own, whatever hook only reads the item after it.)
+    skill = Skill(DEFAULT_SKILL_ID, store=MemoryStore())
+    bad = {1, 2}  # a set: JSON holds none
+
+    def mark(person: PersonAttributes) -> None:
+        if setter == "hook":
+            person["seen"] = bad
+
+    if when == "before":
+        skill.before_request(mark)
+    else:
+        skill.after_request(mark)
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        attributes["visits"] = 1
+        if setter == "handler":
+            attributes["seen"] = bad
+        return speak("Welcome.")
+
+    [line] = _refused_lines(skill, caplog)
+    name = f"the {when}-request hook {_named(mark)}" if setter == "hook" else _named(launch)
     assert line.startswith(f"handler failed for LaunchRequest ({name}): attribute 'seen'"), line
 
 
