@@ -11,7 +11,7 @@ from typing import Any
 from .apologising import Answer, Apologising
 from .deadline import Watchdog, cancelled_from_outside
 from .dispatch import Call, Handler
-from .exceptions import ResponseError
+from .exceptions import ConfigurationError, ResponseError
 from .handler_bugs import failed_in, service_step, swallowed
 from .store.attributes import Attributes, PersonAttributes, _StoredAttributes, check_saves
 
@@ -54,10 +54,13 @@ def _twin_savable(kind: type, made: _Made) -> bool:
 def _savable(attributes: _StoredAttributes) -> bool:
     """Whether the save of ``attributes`` would take them as they stand (what it would refuse, it
     refuses when it comes, said as always). What it found is the save's if the code after
-    changes nothing (`_StoredAttributes._prechecked`): a hook only reading them adds no check."""
+    changes nothing (`_StoredAttributes._prechecked`): a hook only reading them adds no check.
+    Only the save's refusals are taken so: anything else the check raises is its bug, which goes
+    on up as the request's failure (said, with its traceback), not taken for a refusal that the
+    save, checking anew, might never meet."""
     try:
         attributes._prechecked()
-    except Exception:
+    except (ResponseError, ConfigurationError):  # (what `save` raises refusing them)
         return False
     return True
 

@@ -3,6 +3,7 @@ value their save refuses names who set it), and what their save takes of that ch
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -82,3 +83,42 @@ def test_attributes_a_hook_changes_after_their_check_are_checked_again(
     with pytest.raises(ResponseError, match=f"attribute '{'city' if change == 'set' else 'list'}'"):
         client.launch()
     assert store._data == {}
+
+
+def test_a_failure_of_the_check_before_a_hook_that_is_no_refusal_is_said(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The check before a hook given the attributes took any exception for a value the save
+    # refuses (the save says it when it comes): a bug of the check itself, which the save's own
+    # check did not meet again, went unsaid, the reply sent. It is the request's failure now.
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, store=store)
+    check = _StoredAttributes._check
+    calls: list[bool] = []
+
+    def failing_once(self: _StoredAttributes, full: bool = False) -> Any:
+        calls.append(full)
+        if len(calls) == 1:
+            raise KeyError("a bug of the check")
+        return check(self, full)
+
+    monkeypatch.setattr(_StoredAttributes, "_check", failing_once)
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        attributes["city"] = "Paris"
+        return speak("Welcome.")
+
+    @skill.after_request
+    def after(attributes: Attributes) -> None:
+        attributes["country"] = "France"
+
+    with (
+        TestClient(skill, raise_handler_errors=False) as client,
+        caplog.at_level(logging.ERROR, "alexaskill"),
+    ):
+        result = client.launch()
+    assert isinstance(result.handler_error, KeyError), result.handler_error
+    assert store._data == {}
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.exc_info is not None and record.exc_info[1] is result.handler_error
