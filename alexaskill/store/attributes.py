@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import weakref
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -198,10 +197,12 @@ class _StoredAttributes(MutableMapping[str, Any]):
         """What a save would add: the names `increment` changed (and nothing else changed since),
         with the amounts."""
         found = {}
+        saved, kept = self._saved, self._kept
         for name, by in self._increments.items():
             value = self._data.get(name)
-            saved = self._saved.get(name)
-            base = 0 if saved is None else json.loads(saved)
+            # The value saved: 0 if none; an int is kept as the object (`_kept`, of every
+            # scalar saved), read there rather than decoded from its JSON at each check.
+            base = kept.get(name) if name in saved else 0
             if type(value) is int and type(base) is int and value == base + by:
                 found[name] = by
         return found
@@ -282,8 +283,9 @@ class _StoredAttributes(MutableMapping[str, Any]):
             return None
         if self._store is None:
             return None
-        for name, by in increments.items():
-            _encode(name, by)  # the names pending() checked not: one no store can hold
+        for name in increments:  # the names pending() checked not: one no store can hold
+            if not name.isascii():  # (a lone surrogate; a str, an int ``by``: `increment`'s)
+                _encode(name, 0)
         if self.key is None:  # (a data fault, as the save's other refusals: one ERROR line)
             raise _refused(
                 f"{type(self).__name__} changed, but the request names no {self._keyed_by} "
