@@ -2,10 +2,12 @@
 whether the code before it left them refused (`alexaskill.finishing.settable`, so that a value
 JSON cannot hold names the hook that set it).
 
-Four skills on a `MemoryStore`, each answering a LaunchRequest with ``async def`` code: no hooks
+Five skills on a `MemoryStore`, each answering a LaunchRequest with ``async def`` code: no hooks
 (the handler sets one string, the same each time); an after-request hook taking `Attributes`
 that reads them, the handler setting one string; the same, the handler incrementing a count
-too; the same, the handler setting another string each time (saved each request). Each is
+too; the same, the handler setting another string each time (saved each request); the same,
+the user holding a list of 20 cities too (stored, unchanged: a value that can change in place,
+so the check before the hook is not the save's, and the save checks again). Each is
 timed as it is (``checked``) and with the check taken out (``unchecked``: `finishing._savable`
 answering True), in one process, interleaved rounds, the fastest kept (`benchmarks.timing`).
 Printed figures only: run it on two checkouts to compare them (``PYTHONPATH=<other>:.``).
@@ -31,11 +33,15 @@ ROUNDS = 7
 CALLS = 2_000
 
 
-def _skill(*, hook: bool, increment: bool, new: bool = False) -> Skill:
+def _skill(*, hook: bool, increment: bool, new: bool = False, listed: bool = False) -> Skill:
     """A skill whose launch handler sets one string, the same each time (another, with ``new``:
     a save each request), and increments a count with ``increment``; with an after-request hook
-    reading the attributes if ``hook``."""
-    skill = Skill(skill_id=DEFAULT_SKILL_ID, store=MemoryStore())
+    reading the attributes if ``hook``; the user holding a list of 20 cities with ``listed``."""
+    store = MemoryStore()
+    if listed:
+        user = envelope(random.Random(7), "launch")["context"]["System"]["user"]["userId"]
+        asyncio.run(store.update(user, {"visited": [f"City {n}" for n in range(20)]}, []))
+    skill = Skill(skill_id=DEFAULT_SKILL_ID, store=store)
     cities = itertools.cycle(["Paris", "Rome"] if new else ["Paris"])
 
     async def launch(attributes: Attributes) -> Response:
@@ -60,6 +66,7 @@ def main() -> None:
         "after hook, one string": _skill(hook=True, increment=False),
         "after hook, string + increment": _skill(hook=True, increment=True),
         "after hook, a new string": _skill(hook=True, increment=False, new=True),
+        "after hook, string + a list held": _skill(hook=True, increment=False, listed=True),
     }
     loop = asyncio.new_event_loop()
     checked = finishing._savable

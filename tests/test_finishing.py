@@ -50,6 +50,40 @@ def test_attributes_a_hook_only_reads_are_checked_once_before_their_save(
     assert list(store._data.values()) == [{"city": '"Paris 1"', "visits": "2"}]
 
 
+def test_attributes_holding_a_list_a_hook_only_reads_are_checked_once_before_their_save(
+    skill_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The check before the hook was the save's only while every value was a scalar (none can
+    # change in place): a user holding a list paid the whole check twice though nothing
+    # changed. The save now takes it if each list or dict encodes as the check saw it.
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, store=store)
+    checked: list[bool] = []
+    check = _StoredAttributes._check
+
+    def counted(self: _StoredAttributes, full: bool = False) -> Any:
+        checked.append(full)
+        return check(self, full)
+
+    monkeypatch.setattr(_StoredAttributes, "_check", counted)
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        attributes.setdefault("visited", []).append(f"City {len(checked)}")
+        attributes["city"] = {"name": "Paris"}
+        return speak(f"Visit {attributes.increment('visits')}.")
+
+    @skill.after_request
+    def after(attributes: Attributes) -> None:
+        assert attributes["visited"] and attributes["city"]
+
+    client = skill_client(skill)
+    assert client.launch().speech == "Visit 1." and client.launch().speech == "Visit 2."
+    assert checked == [False, False]
+    [saved] = store._data.values()
+    assert saved == {"visited": '["City 0","City 1"]', "city": '{"name":"Paris"}', "visits": "2"}
+
+
 @pytest.mark.parametrize("change", ["set", "in place", "deleted"])
 def test_attributes_a_hook_changes_after_their_check_are_checked_again(
     skill_client: Callable[..., TestClient], change: str

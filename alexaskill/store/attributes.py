@@ -6,7 +6,7 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..exceptions import ConfigurationError
+from ..exceptions import ConfigurationError, ResponseError
 from ..json_scalars import JSON_SCALARS
 from .base import (
     Store,
@@ -225,7 +225,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
         checks = self._checks
         pending = checks.pop("pending", None)
         if pending is None:
-            fresh = "checked" in checks and _unchanging(self._data)
+            fresh = "checked" in checks and self._as_checked(checks["checked"])
             pending = checks.pop("checked") if fresh else self._check()
         checks.pop("checked", None)
         if pending is None:
@@ -271,6 +271,26 @@ class _StoredAttributes(MutableMapping[str, Any]):
         what it found is the save's if nothing is set or deleted before it (`save`)."""
         self._checks["checked"] = self._check()  # (None too: nothing to save)
 
+    def _as_checked(self, pending: _Pending | None) -> bool:
+        """Whether `_prechecked`'s ``pending`` holds still, no value set or deleted since (either
+        drops it): each value that can change in place (a list, a dict: no `JSON_SCALARS`)
+        encodes as it did then. Only those are encoded again, to be compared: the rest of the
+        check (its increments, its limits, a scalar's JSON) is not redone. (A count of sets and
+        deletions would not do: ``attributes["visited"].append(x)`` changes none, and its save
+        would then write the check's texts, the change lost.)"""
+        texts = None if pending is None else pending[0].texts
+        saved = self._saved
+        for name, value in self._data.items():
+            if type(value) in JSON_SCALARS:
+                continue
+            seen = texts[name] if texts is not None and name in texts else saved.get(name)
+            try:
+                if seen is None or _encode(name, value) != seen:
+                    return False
+            except ResponseError:  # (changed so that the save refuses it: its check says so)
+                return False
+        return True
+
     def _check(self, full: bool = False) -> _Pending | None:
         """What `save` would write (changes, deletions, increments), or None when nothing; raises
         what the save would raise before writing anything. The values are checked as a shipped
@@ -309,12 +329,6 @@ class _Decoded(dict[str, Any]):
     ``Attributes(...)``, or by a store of one's own, are looked through."""
 
     __slots__ = ()
-
-
-def _unchanging(data: Mapping[str, Any]) -> bool:
-    """Whether no value of ``data`` can change in place (each a `JSON_SCALARS`): a check of them
-    holds till one is set or deleted."""
-    return all(type(value) in JSON_SCALARS for value in data.values())
 
 
 def _check_loaded(store: Store, data: object) -> None:
