@@ -17,6 +17,7 @@ import pytest
 from alexaskill import Skill, speak
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.deadline import COUNTS_OUTSIDE_CANCELLATIONS
+from alexaskill.models import decode_envelope
 from alexaskill.store import Attributes, MemoryStore
 
 from . import deadline_shared
@@ -360,3 +361,40 @@ def test_a_service_finish_that_swallows_it_is_named_and_the_reply_sent(
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     name = f"the finishing of the service _Db by {close_db.__module__}.{close_db.__qualname__}"
     assert len(errors) == 1 and errors[0].startswith(f"{name} caught the CancelledError"), errors
+
+
+@pytest.mark.usefixtures("looked_for")
+def test_answer_called_directly_ends_cancelled_when_a_finish_swallowed_it() -> None:
+    # Without the endpoint to send the reply (`Skill.answer` returns it), the task ends
+    # cancelled, as asyncio's caller expects, rather than as if never cancelled.
+    from alexaskill.testing import RequestFactory
+
+    skill = Skill(SKILL_ID, deadline=None)
+    closing = asyncio.Event()
+
+    async def open_db(call: object) -> _Db:
+        return _Db()
+
+    async def close_db(db: _Db) -> None:
+        closing.set()
+        with contextlib.suppress(BaseException):
+            await asyncio.Event().wait()
+
+    skill.add_service(_Db, open_db, close_db)
+
+    @skill.launch
+    async def launch(db: _Db) -> Any:
+        return speak("hello")
+
+    launch_request = RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")
+    envelope = decode_envelope(json.dumps(launch_request).encode())
+
+    async def run() -> bool:
+        task = asyncio.create_task(skill.answer(envelope))
+        await asyncio.wait_for(closing.wait(), 30)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 30)
+        return task.cancelled()
+
+    assert asyncio.run(run())
