@@ -1,0 +1,277 @@
+"""Words matched with the model's samples, made an `Understanding`: `Reader`, the part of
+`Understander` that reads a sample's match.
+
+A reading is weighed against a loose one that explains more, its free-form words given to the
+intent's other slots (`generalise`), refused where a no said last takes a value back (a name's,
+or the slot Alexa asked for); no reading is AMAZON.FallbackIntent, or the closest intent of a
+model without it, or nothing. Also the replies said in a common phrasing ("never mind") and
+whether words say yes or no.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Final
+
+from .answer_values import taken_back
+from .companions import date_left_out
+from .compiled import CompiledModel, clock
+from .cut import why_no_reading
+from .evidence import built_in_said_whole, keeps_own_words, typed_share
+from .fillers import exact_without_fillers
+from .generalise import generalise
+from .matcher import Match, SampleMatcher, SpanCache
+from .result import Understanding, reading
+from .slot_kinds import name_type
+from .slot_only import slot_only
+from .slottypes import Fill
+from .text import Token, tokenize
+
+__all__ = ["FALLBACK", "Reader"]
+
+FALLBACK: Final = "AMAZON.FallbackIntent"
+
+
+class Reader(CompiledModel):
+    """A `CompiledModel` that makes the user's words, matched with its samples, an
+    `Understanding` (`Understander` adds what is said first: addressing the skill, an opening
+    yes or no, a dialog answer)."""
+
+    def tokens(self, text: str) -> list[Token]:
+        """The tokens of ``text``, a leading wake word dropped."""
+        tokens = tokenize(text, self.language.rewrites)
+        while tokens and tokens[0].text in self.language.wake_words and len(tokens) > 1:
+            tokens = tokens[1:]
+        return tokens
+
+    def _read(
+        self,
+        text: str,
+        tokens: Sequence[Token],
+        now: datetime.datetime,
+        strict: bool = False,
+        *,
+        asked: tuple[str, str] | None = None,
+    ) -> Understanding | None:
+        """The intent ``tokens`` ask for; with ``strict``, None unless a sample matches
+        (``asked``: `understand`'s)."""
+        spans = SpanCache(tokens, now)
+        match = self._weighed(self.matcher, self.matcher.exact(spans), spans, answer=False)
+        notes: list[str] = []
+        if match is None:
+            match, kept_spans = exact_without_fillers(self.matcher, spans, self.language)
+            if match is not None:
+                ignored = [token.text for token in tokens if token not in kept_spans.tokens]
+                notes.append(f"ignored: {' '.join(ignored)}")
+                match = Match(match.sample, match.score, match.fills, exact=False)
+                spans = kept_spans  # the reading's positions are among the words kept
+        if match is None and not strict:
+            match = self.matcher.loose(spans, self.model.fallback_sensitivity)
+        if match is None:
+            if strict:
+                return None
+            return self._fallback(text, spans, notes, asked)
+        generalised = self._generalise(match, spans)
+        if generalised is None:  # a value split off free-form words was cut short: no reading
+            return None if strict else self._fallback(text, spans, notes, asked)
+        match = generalised
+        back = self._taken_back(match, asked)
+        if back is not None:  # "plan a trip to paris no": no city "paris no", as in an answer
+            spans.cut.append(back)
+            return None if strict else self._fallback(text, spans, notes, asked)
+        if not match.exact:
+            if match.extra:
+                notes.append(f"words not in the sample: {' '.join(match.extra)}")
+            if match.missing:
+                notes.append(f"sample words not said: {' '.join(match.missing)}")
+        return self._from_match(text, match, notes)
+
+    def _weighed(
+        self, matcher: SampleMatcher, match: Match | None, spans: SpanCache, *, answer: bool
+    ) -> Match | None:
+        """The exact reading ``match``, or a loose one that explains more."""
+        if match is not None and typed_share(match) > 0.5:
+            # Mostly words a free-form slot swallowed: a loose reading may explain more, never
+            # by leaving out the words this sample matched ("translate" of "translate i need
+            # help"), which are what an exact reading rests on.
+            # In a dialog ``answer``, a sample of slots alone ("{city}") takes any words: its
+            # reading weighs nothing against the intent's own samples read loosely, however it
+            # scores. Not in an utterance, where the loose reading may be any other intent's
+            # ("the song of ice and fire", "play" unsaid, is no "play the song {song}").
+            # In an utterance, the one other intent "{city}" gives way to whatever the scores is a
+            # built-in's sample said whole ("can you stop", AMAZON.StopIntent's "stop").
+            loose = matcher.loose(spans, self.model.fallback_sensitivity)
+            bare = not match.sample.words and (answer or self._said_whole(loose))
+            better = loose is not None and (loose.score > match.score or bare)
+            if loose is not None and better and keeps_own_words(match, loose):
+                return loose
+        return match
+
+    def _taken_back(self, match: Match, asked: tuple[str, str] | None) -> str | None:
+        """Why ``match`` is no reading, if a no said last takes back the value of a name's slot
+        or of the slot ``asked`` for (`taken_back`): "paris no" of "plan a trip to paris no".
+        A custom type's words are what the user said, as in any request ("remind me to {task}"
+        with "tell him no"): only the answer Alexa asked for reads them so."""
+        for name, fill, _, _ in match.fills:
+            if self._back(match, name, asked):
+                return f"{fill.words!r} ends with a no, which takes the value back"
+        return None
+
+    def _back(self, match: Match, slot: str, asked: tuple[str, str] | None) -> bool:
+        """Whether a no said last takes back ``slot``'s value in ``match`` (`_taken_back`)."""
+        intent = self.intents.get(match.sample.intent)
+        model_slot = intent.slot(slot) if intent is not None else None
+        named = model_slot is not None and name_type(model_slot.type)
+        if not named and asked != (match.sample.intent, slot):
+            return False
+        return taken_back(match, slot, self.language, self._says_no)
+
+    def _kept(
+        self, match: Match, spans: SpanCache, notes: list[str], asked: tuple[str, str] | None
+    ) -> Match:
+        """``match`` without the values a no said last takes back, left out after the value
+        ("paris" of "plan a trip to paris no") or in its words (`_back`), noted in ``notes``."""
+        words, left_out = spans.words, set(match.extra_at)
+        fills = []
+        for name, fill, start, end in match.fills:
+            after = " ".join(words[end:])
+            back = bool(after) and left_out.issuperset(range(end, len(words)))
+            back &= self._says_no(after) or after in self.language.negations
+            if back or self._back(match, name, asked):
+                notes.append(f"slot {name} left out: a no said last takes {fill.words!r} back")
+            else:
+                fills.append((name, fill, start, end))
+        return match if len(fills) == len(match.fills) else replace(match, fills=tuple(fills))
+
+    def _says_no(self, text: str) -> bool:
+        return self.yes_no(text) == "no"
+
+    def _said_whole(self, loose: Match | None) -> bool:
+        idle = self.language.function_words | self.language.fillers
+        return loose is not None and built_in_said_whole(loose, idle)
+
+    def _generalise(self, match: Match, spans: SpanCache) -> Match | None:
+        intent = self.intents.get(match.sample.intent)
+        if intent is None:
+            return match
+        carried = self.slot_carriers(intent)
+        joins = self.language.list_separators | self.language.joiners
+        kind_of = functools.partial(self.intent_kind, intent)
+        openers = self.language.openers
+        cut = self.matcher.cut
+        fillers = self.language.pure_fillers
+        alternatives = self.language.alternatives
+        found = generalise(
+            match, spans, intent, kind_of, carried, cut, joins, openers, fillers, alternatives
+        )
+        if found is None:
+            return None
+        # Weighed once the words left over went to the intent's other slots: a date said with
+        # the time that no slot took ("friday" of "remind me friday at 7 pm") drops a day.
+        slots = {slot.name: kind_of(slot) for slot in intent.slots}
+        dropped = date_left_out(slots, spans, found.fills, found.extra_at, self.language)
+        if dropped is not None:
+            spans.cut.append(dropped)
+            return None
+        return found
+
+    def _fallback(
+        self, text: str, spans: SpanCache, notes: list[str], asked: tuple[str, str] | None
+    ) -> Understanding:
+        # "tea", of "a {drink} please" alone: that intent (`slot_only`).
+        alone = slot_only(text, self.model.intents, self.intent_kind, spans, self.intent_request)
+        if alone is not None:
+            return replace(alone, notes=(*notes, *alone.notes))
+        if FALLBACK in self.intents:
+            return self._fallback_intent(text, (*notes, why_no_reading(spans)))
+        closest = self.matcher.closest(spans)
+        if closest is not None:
+            kept = self._kept(closest, spans, notes, asked)
+            understood = self._from_match(text, kept, notes)
+            # Every field of the closest reading (its score too), only marked as a fallback.
+            return replace(
+                understood,
+                exact=False,
+                fallback=True,
+                notes=(
+                    *understood.notes,
+                    f"{why_no_reading(spans)} and the model has no AMAZON.FallbackIntent: "
+                    "Alexa sends the closest intent",
+                ),
+            )
+        # No sample comes near (none shares a meaningful word). Alexa "will try to match all
+        # customer utterances to one of the skill's intents" (Amazon's post introducing the intent,
+        # https://developer.amazon.com/en-US/blogs/alexa/alexa-skills-kit/2018/07/use-the-new-fallback-intent-to-respond-gracefully-to-unexpected-customer-requests),
+        # and which one no sample tells. Neither a made-up choice nor AMAZON.FallbackIntent,
+        # which the model lacks: no request, and why.
+        note = (
+            "nothing matched and the model has no AMAZON.FallbackIntent: Alexa would send one of "
+            "its intents, and no sample comes near enough to tell which, so nothing is sent; "
+            "with AMAZON.FallbackIntent in the model, Alexa sends that"
+        )
+        said = (*notes, note)
+        return Understanding(text, None, "out of domain", exact=False, fallback=True, notes=said)
+
+    def _fallback_intent(self, text: str, notes: tuple[str, ...]) -> Understanding:
+        """AMAZON.FallbackIntent's request for ``text`` (the model has it), no reading found
+        (``notes`` say why)."""
+        return Understanding(
+            text,
+            self.intent_request(FALLBACK, {}),
+            "intent",
+            intent=FALLBACK,
+            exact=False,
+            fallback=True,
+            notes=notes,
+        )
+
+    def _from_match(self, text: str, match: Match, notes: list[str]) -> Understanding:
+        intent = self.intents[match.sample.intent]
+        fills: dict[str, Fill] = {}
+        readings = []
+        for name, fill, _, _ in sorted(match.fills, key=lambda item: item[2]):
+            slot = intent.slot(name)
+            fills[name] = fill
+            readings.append(reading(name, slot.type if slot else "?", fill))
+        return Understanding(
+            text,
+            self.intent_request(intent.name, fills),
+            "intent",
+            intent=intent.name,
+            sample=match.sample.text,
+            slots=tuple(readings),
+            exact=match.exact,
+            notes=tuple(notes),
+            score=match.score,
+            fills=fills,
+        )
+
+    def yes_no(self, text: str) -> str | None:
+        """ "yes" or "no" when ``text`` says so (as AMAZON.YesIntent / NoIntent), else None."""
+        return {"AMAZON.YesIntent": "yes", "AMAZON.NoIntent": "no"}.get(self.reply(text) or "")
+
+    def reply(self, text: str) -> str | None:
+        """Which of `REPLIES` ``text`` says in a common phrasing ("never mind"), else None;
+        fillers, and thanks or grammar words said after it, left out ("okay thanks", "ok then")."""
+        tokens = self.tokens(text)
+        if not tokens:
+            return None
+        match = self._replies.exact(SpanCache(tokens, clock()))
+        if match is None:
+            kept = [token for token in tokens if token.text not in self.language.fillers]
+            kept = kept[: self._reply_end(kept)]
+            if kept and len(kept) < len(tokens):
+                match = self._replies.exact(SpanCache(kept, clock()))
+        return None if match is None else match.sample.intent
+
+    def _reply_end(self, tokens: Sequence[Token]) -> int:
+        """How many of ``tokens`` come before the thanks and grammar words that only end them
+        ("then" of "ok then"); a "not" ends nothing ("no, not then" is no plain no)."""
+        ends = (self.language.courtesies | self.language.function_words) - self.language.negations
+        end = len(tokens)
+        while end > 1 and tokens[end - 1].text in ends:
+            end -= 1
+        return end
