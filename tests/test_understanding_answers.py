@@ -363,9 +363,10 @@ def test_a_dialog_answer_leaves_the_samples_word_before_the_slot_out_of_the_valu
         # The value after the no is an answer of its own: taken back too, it is none.
         ("AMAZON.City", "paris, no, berlin, no", None),
         # Unchanged: a search query's words are what the user looks for; a no with no pause
-        # beside it is within what is said ("i have no idea" was the city "idea").
+        # beside it is within what is said ("i said no to paris"). "i have no idea" says the
+        # user does not know: no value (`test_a_dialog_answer_saying_the_user_does_not_know_...`).
         ("AMAZON.SearchQuery", "paris, no, berlin", "paris no berlin"),
-        ("AMAZON.City", "i have no idea", "i have no idea"),
+        ("AMAZON.City", "i have no idea", None),
         ("AMAZON.City", "i said no to paris", "i said no to paris"),
         ("Cities", "i said no to paris", None),
         ("AMAZON.FirstName", "i have no idea", None),
@@ -379,7 +380,7 @@ def test_a_dialog_answer_corrected_after_a_no_is_the_value_after_it(
     custom type takes any words), a city nobody meant.
 
     The decision: a no said between two values, a pause beside it, is a correction (without
-    one, it is within what is said: "i have no idea"), and the value meant is the
+    one, it is within what is said: "i said no to paris"), and the value meant is the
     one after it ("berlin"), read as an answer said alone (a sample's words, thanks after it,
     a no after it taking it back too); after several, the last. A no said last takes a value
     back (`test_an_answer_of_a_yes_no_stop_or_cancel_or_taking_a_value_back_is_no_value`), and
@@ -426,4 +427,30 @@ def test_a_dialog_answer_with_a_not_between_two_values_is_the_value_before_it(
     # Asked for a city, "paris, not berlin" was the city "paris not berlin": the "not" after a
     # pause says which value is not meant, and the user most likely means the one before it,
     # read alone.
+    assert answered_city(city_type, said) == city
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
+@pytest.mark.parametrize(
+    "said", ["i do not know, no idea", "no idea", "not sure", "i'm not sure", "um, dunno"]
+)
+def test_a_dialog_answer_saying_the_user_does_not_know_fills_nothing(
+    city_type: str, said: str
+) -> None:
+    # Asked for a city, "i do not know, no idea" was the city "idea" (the no after the pause a
+    # correction), and "no idea" the city "no idea": words of any kind took them.
+    assert answered_city(city_type, said) is None
+
+
+@pytest.mark.parametrize(
+    ("city_type", "said", "city"),
+    [
+        # Unchanged: a search query keeps its words, and a value the type lists is the value.
+        ("AMAZON.SearchQuery", "no idea", "no idea"),
+        ("Unsure", "not sure", "not sure"),
+    ],
+)
+def test_a_dont_know_the_slot_takes_as_said_is_its_value(
+    city_type: str, said: str, city: str
+) -> None:
     assert answered_city(city_type, said) == city

@@ -127,10 +127,12 @@ def bare_trips(city_type: str) -> Understander:
     ]
     intent = {"name": "PlanTrip", "slots": slots, "samples": ["plan a trip to {city}"]}
     cities = [{"name": {"value": "paris"}}, {"name": {"value": "new york", "synonyms": ["nyc"]}}]
+    unsure = [{"name": {"value": "not sure"}}, {"name": {"value": "maybe"}}]
     language_model = {
         "invocationName": "trip tester",
         "intents": [intent],
-        "types": [{"name": "Cities", "values": cities}],
+        # (a type listing a don't-know: "Unsure", `answered_city`'s city_type)
+        "types": [{"name": "Cities", "values": cities}, {"name": "Unsure", "values": unsure}],
     }
     model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
     return Understander(model)

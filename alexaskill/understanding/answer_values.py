@@ -32,6 +32,7 @@ __all__ = [
     "carrier_ends",
     "corrected",
     "denied_after",
+    "dont_know",
     "leaving_after",
     "past_opening",
     "said_as_reply",
@@ -55,6 +56,23 @@ def swallowed(match: Match) -> bool:
     return not match.sample.words and all(
         part.kind not in _KNOWN for _, fill, _, _ in match.fills for part in fill.parts or (fill,)
     )
+
+
+def dont_know(tokens: Sequence[Token], language: Language) -> bool:
+    """Whether ``tokens`` only say that the user does not know the value: phrases of
+    ``language.dont_knows`` said one after another ("i do not know, no idea"), fillers left
+    out. No name is one ("no idea" is no city), so no answer: a no inside would otherwise
+    correct the words before it ("idea"), or words of any kind take them all."""
+    words = [token.text for token in tokens if token.text not in language.pure_fillers]
+    # ends[i]: whether words[:i] are whole phrases; a few short phrases, so a scan per end.
+    ends = [True] + [False] * len(words)
+    for end in range(1, len(words) + 1):
+        ends[end] = any(
+            ends[end - len(phrase)] and tuple(words[end - len(phrase) : end]) == phrase
+            for phrase in language.dont_knows
+            if len(phrase) <= end
+        )
+    return bool(words) and ends[-1]
 
 
 def said_as_reply(match: Match, slot: str, reply: Callable[[str], str | None]) -> bool:
@@ -123,7 +141,7 @@ def after_last_no(
     # A no may be several words ("paris, no way, berlin"), as in `taken_back`: the last word
     # before the value meant ends one, which starts after the first word. One with a "not" in
     # it ("I do not want paris", "do not" a no) denies the value after it, corrects nothing. A
-    # pause beside it tells it from a no within what is said ("i have no idea").
+    # pause beside it tells it from a no within what is said ("i said no to paris").
     words = [token.text for token in tokens]
     return next(
         (

@@ -32,6 +32,7 @@ from .answer_values import (
     after_last_no,
     corrected,
     denied_after,
+    dont_know,
     leaving_after,
     past_opening,
     said_as_reply,
@@ -204,7 +205,8 @@ class Understander(Reader):
         intent's samples (which may fill other slots too), whole or from the word before the slot
         on: "to call mom friday" is the task "call mom" of "remind me to {task} {date}". Words
         of a yes, a no, stop or cancel ("no, cancel", "no cancel") are no value
-        (`said_as_reply`), nor words a no said last takes back ("paris, no": `taken_back`); a
+        (`said_as_reply`), nor words saying the user does not know ("no idea": `dont_know`), nor
+        words a no said last takes back ("paris, no": `taken_back`); a
         no said between two values corrects the first: "paris, no, berlin" is berlin
         (`corrected`).
         """
@@ -226,6 +228,8 @@ class Understander(Reader):
         if not tokens:
             return None
         slot = model_slot.name
+        if self._dont_know(intent, model_slot, tokens, now):  # "no idea": no city "no idea"
+            return None
         matcher = self.answer_matcher(intent, model_slot)
         spans = SpanCache(tokens, now)
         # "i'd like to go to rome", all free words of "{city}": "i want to go to {city}" loosely.
@@ -266,3 +270,14 @@ class Understander(Reader):
             return None
         extra = [f"words not in the sample: {' '.join(match.extra)}"] if match.extra else []
         return self._from_match(text, match, [f"an answer for slot {slot}", *extra])
+
+    def _dont_know(
+        self, intent: ModelIntent, slot: ModelSlot, tokens: Sequence[Token], now: datetime.datetime
+    ) -> bool:
+        """Whether ``tokens``, said for ``slot``, say the user does not know its value
+        (`dont_know`): not to a search query, whose words are what the user looks for, nor
+        where the type lists the words ("not sure" of a custom type), as a yes its type lists."""
+        if slot.type == "AMAZON.SearchQuery" or not dont_know(tokens, self.language):
+            return False
+        fill = self.intent_kind(intent, slot).fill(tokens, now)
+        return fill is None or fill.kind != "listed"

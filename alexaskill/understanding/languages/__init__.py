@@ -78,6 +78,9 @@ class Language(Protocol):
     #: Words that deny the value said after them ("*not* friday", "*never* on monday"): a
     #: reading that leaves one out fills the slot with what the user refused.
     negations: frozenset[str]
+    #: What a user says for a value they do not know, as word tuples ("no idea"): said alone,
+    #: or one after another ("i don't know, no idea"), no dialog answer. Optional: none.
+    dont_knows: frozenset[tuple[str, ...]] = frozenset()
     #: Particles of phrasal verbs ("off", "out", "up"): said before a slot the sample says
     #: them after ("take off {item}" of "take {item} off"), read loosely. Optional: none.
     particles: frozenset[str] = frozenset()
@@ -121,6 +124,7 @@ _OPTIONAL: Final = {
     name: getattr(Language, name)
     for name in (
         "value_carriers",
+        "dont_knows",
         "particles",
         "pure_fillers",
         "courtesies",
@@ -190,6 +194,7 @@ class _Unknown:
     openers: frozenset[str] = frozenset()
     bounds: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
+    dont_knows: frozenset[tuple[str, ...]] = frozenset()
     particles: frozenset[str] = frozenset()
     pure_fillers: frozenset[str] = frozenset()
     courtesies: frozenset[str] = frozenset()

@@ -86,6 +86,7 @@ class English:
     openers: frozenset[str] = phrases.OPENERS
     bounds: frozenset[str] = phrases.BOUNDS
     negations: frozenset[str] = phrases.NEGATIONS
+    dont_knows: frozenset[tuple[str, ...]] = phrases.DONT_KNOWS
     particles: frozenset[str] = phrases.PARTICLES
     date_homonyms: frozenset[str] = phrases.DATE_HOMONYMS
     homonym_cues: frozenset[str] = phrases.HOMONYM_CUES

@@ -15,6 +15,7 @@ __all__ = [
     "BUILTIN_INTENTS",
     "CONNECTORS",
     "DATE_HOMONYMS",
+    "DONT_KNOWS",
     "FILLERS",
     "FUNCTION_WORDS",
     "HOMONYM_CUES",
@@ -259,6 +260,26 @@ ASK_VERBS: Final = (
 # Anything else after the name starts the request itself: "ask weather what's the forecast".
 CONNECTORS: Final = frozenset({"to", "for", "about", "if", "whether", "that", "and"})
 TRAILING_CONNECTORS: Final = frozenset({"using", "with", "from", "on", "in", "via"})
+#: What a user says for a value they do not know, as the tokenizer gives it ("i'm" is "i am"):
+#: said alone, or one after another ("i don't know, no idea"), no value of the slot asked for.
+DONT_KNOWS: Final = frozenset(
+    tuple(phrase.split())
+    for phrase in (
+        "i do not know",
+        "do not know",
+        "no idea",
+        "i have no idea",
+        "not sure",
+        "i am not sure",
+        "dunno",
+        "i dunno",
+        "no clue",
+        "i have no clue",
+        "not a clue",
+        "beats me",
+        "who knows",
+    )
+)
 SESSION_END: Final = frozenset(
     {("exit",), ("quit",), ("exit", "skill"), ("quit", "skill"), ("alexa", "exit")}
 )
