@@ -414,10 +414,19 @@ def test_a_correction_answers_the_dialog_with_the_value_after_the_no(city_type: 
         ("Cities", "new york, not paris", "new york"),
         ("Cities", "paris, not berlin", "paris"),
         # Unchanged: a "not" said last, or without a pause before it ("I do not want paris" is
-        # no value "i do"), and a search query's words.
+        # no value "i do"), and a search query's words. To a name, that "not" takes the value
+        # back (it was the city "i do not want paris"; "not paris" that city), as a no said last
+        # does; names holding words that look like one stay whole.
         ("AMAZON.City", "paris not", None),
         ("Cities", "i do not want paris", None),
-        ("AMAZON.City", "i do not want paris", "i do not want paris"),
+        ("AMAZON.City", "i do not want paris", None),
+        ("AMAZON.City", "not paris", None),
+        ("AMAZON.City", "never paris", None),
+        ("AMAZON.FirstName", "not mary", None),
+        ("AMAZON.City", "notre dame", "notre dame"),
+        ("AMAZON.City", "nottingham", "nottingham"),
+        ("AMAZON.City", "no name", "no name"),
+        ("Cities", "not london", "not london"),
         ("AMAZON.SearchQuery", "paris, not berlin", "paris not berlin"),
     ],
 )

@@ -401,7 +401,7 @@ def test_a_value_taken_back_does_not_come_back_as_the_request(city_type: str, sa
     assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
     assert turn.understood.notes[-1] == (
         "no sample is close enough (a reading was dropped: 'paris no' ends with a no, "
-        "which takes the value back)"
+        "or holds a not: it takes the value back)"
     )
     again = talk.understander.understand(said, now=NOW, asked=("PlanTrip", "city"))
     assert again.intent == "AMAZON.FallbackIntent"
@@ -419,7 +419,31 @@ def test_a_value_taken_back_is_left_out_of_the_closest_intent(said: str) -> None
     understood = bare_trips("AMAZON.City").understand(said, now=NOW)
     assert understood.intent == "PlanTrip" and understood.fallback
     assert understood.fills == {}
-    assert understood.notes[-2].startswith("slot city left out: a no said last takes 'paris")
+    assert understood.notes[-2].startswith(
+        "slot city left out: a no said last or a not takes 'paris"
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        ("plan a trip to not paris", None),
+        ("i do not want paris", None),
+        ("plan a trip to notre dame", "notre dame"),  # unchanged
+        ("plan a trip to paris, not berlin", "paris not berlin"),  # unchanged: the pause
+    ],
+)
+def test_a_not_within_a_names_words_takes_the_value_back(said: str, city: str | None) -> None:
+    # A free-form city was "not paris" and "i do not want paris" (of "{city}"), though a "not"
+    # takes the value back, as a no said last does: no reading (AMAZON.FallbackIntent).
+    understander = intent_understander(
+        "PlanTrip", {"city": "AMAZON.City"}, ["plan a trip to {city}", "{city}"]
+    )
+    understood = understander.understand(said, now=NOW)
+    if city is None:
+        assert (understood.intent, understood.fills) == ("AMAZON.FallbackIntent", {})
+    else:
+        assert (understood.intent, understood.fills["city"].value) == ("PlanTrip", city)
 
 
 def test_a_custom_types_words_ending_with_a_no_stay_the_requests_value() -> None:

@@ -78,7 +78,7 @@ class Reader(CompiledModel):
         if generalised is None:  # a value split off free-form words was cut short: no reading
             return None if strict else self._fallback(text, spans, notes, asked)
         match = generalised
-        back = self._taken_back(match, asked)
+        back = self._taken_back(match, spans, asked)
         if back is not None:  # "plan a trip to paris no": no city "paris no", as in an answer
             spans.cut.append(back)
             return None if strict else self._fallback(text, spans, notes, asked)
@@ -110,24 +110,29 @@ class Reader(CompiledModel):
                 return loose
         return match
 
-    def _taken_back(self, match: Match, asked: tuple[str, str] | None) -> str | None:
+    def _taken_back(
+        self, match: Match, spans: SpanCache, asked: tuple[str, str] | None
+    ) -> str | None:
         """Why ``match`` is no reading, if a no said last takes back the value of a name's slot
         or of the slot ``asked`` for (`taken_back`): "paris no" of "plan a trip to paris no".
         A custom type's words are what the user said, as in any request ("remind me to {task}"
         with "tell him no"): only the answer Alexa asked for reads them so."""
         for name, fill, _, _ in match.fills:
-            if self._back(match, name, asked):
-                return f"{fill.words!r} ends with a no, which takes the value back"
+            if self._back(match, spans, name, asked):
+                return f"{fill.words!r} ends with a no, or holds a not: it takes the value back"
         return None
 
-    def _back(self, match: Match, slot: str, asked: tuple[str, str] | None) -> bool:
-        """Whether a no said last takes back ``slot``'s value in ``match`` (`_taken_back`)."""
+    def _back(
+        self, match: Match, spans: SpanCache, slot: str, asked: tuple[str, str] | None
+    ) -> bool:
+        """Whether a no said last (or a "not") takes back ``slot``'s value in ``match``
+        (`_taken_back`)."""
         intent = self.intents.get(match.sample.intent)
         model_slot = intent.slot(slot) if intent is not None else None
         named = model_slot is not None and name_type(model_slot.type)
         if not named and asked != (match.sample.intent, slot):
             return False
-        return taken_back(match, slot, self.language, self._says_no)
+        return taken_back(match, slot, spans, self.language, self._says_no)
 
     def _kept(
         self, match: Match, spans: SpanCache, notes: list[str], asked: tuple[str, str] | None
@@ -140,8 +145,10 @@ class Reader(CompiledModel):
             after = " ".join(words[end:])
             back = bool(after) and left_out.issuperset(range(end, len(words)))
             back &= self._says_no(after) or after in self.language.negations
-            if back or self._back(match, name, asked):
-                notes.append(f"slot {name} left out: a no said last takes {fill.words!r} back")
+            if back or self._back(match, spans, name, asked):
+                notes.append(
+                    f"slot {name} left out: a no said last or a not takes {fill.words!r} back"
+                )
             else:
                 fills.append((name, fill, start, end))
         return match if len(fills) == len(match.fills) else replace(match, fills=tuple(fills))

@@ -90,7 +90,8 @@ class Understander(Reader):
 
         ``asked``: the slot (intent, slot) Alexa has asked for, whose answer ``text`` was not
         (`answer`): words a no said last takes back ("paris no") are no value of it, whatever
-        its type, as they are none of a name's (a free-form city's) in any request. A slot the
+        its type, as they are none of a name's (a free-form city's) in any request, nor are a
+        name's words holding a "not" ("not paris"). A slot the
         model does not have is a ValueError; anything but a tuple of two names, a TypeError."""
         if self.refusal is not None:
             raise self.refusal
@@ -244,7 +245,9 @@ class Understander(Reader):
         match, spans = without_afterwords(matcher, match, spans, self.language, self.yes_no, slot)
         if match is not None and said_as_reply(match, slot, self.reply):  # "no, cancel"
             return None
-        if match is not None and taken_back(match, slot, self.language, says_no):  # "paris, no"
+        if match is not None and taken_back(
+            match, slot, spans, self.language, says_no
+        ):  # "paris, no"
             return None
         if match is not None:
             after = corrected(match, slot, spans, self.language, says_no)
