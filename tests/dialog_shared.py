@@ -86,17 +86,18 @@ def trip_confirming_city(
     city_type: str,
     more_cities: tuple[str, ...] = (),
     built_ins: tuple[str, ...] | Mapping[str, tuple[str, ...]] = (),
+    samples: tuple[str, ...] = ("plan a trip to {city}",),
 ) -> tuple[Skill, Conversation]:
     """A trip planner asking for a city (``city_type``) and its confirmation, auto-delegated;
     ``more_cities`` are listed by the custom type besides paris, berlin and new york;
     ``built_ins`` are intents of the model besides AMAZON.FallbackIntent (with samples of the
-    model's own, given as a mapping)."""
+    model's own, given as a mapping); ``samples``: PlanTrip's."""
     city = {"name": "city", "type": city_type, "samples": ["{city}", "to {city}"]}
     own = built_ins if isinstance(built_ins, Mapping) else dict.fromkeys(built_ins, ())
     language_model = {
         "invocationName": "trip planner",
         "intents": [
-            {"name": "PlanTrip", "slots": [city], "samples": ["plan a trip to {city}"]},
+            {"name": "PlanTrip", "slots": [city], "samples": list(samples)},
             {"name": "AMAZON.FallbackIntent", "samples": []},
             *({"name": name, "samples": list(samples)} for name, samples in own.items()),
         ],

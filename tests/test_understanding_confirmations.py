@@ -437,3 +437,16 @@ def test_a_no_said_with_another_request_still_leaves_the_dialog(said: str, inten
     skill, talk = asked_to_confirm("ALWAYS")
     talk.say(said)
     assert skill.last["intent"]["name"] == intent
+
+
+def test_a_no_and_words_a_no_takes_back_deny_the_slot_asked_to_confirm() -> None:
+    # Asked "paris, right?", "no, london no" left the dialog for AMAZON.FallbackIntent: whether
+    # it denies was read as a request with no slot asked for, so as PlanTrip's "{city}" with the
+    # (custom) city "no london no", no denial. With the slot asked for, the no said last takes
+    # the value back, as it does of the answer: the words are a no, DENIED, and Alexa asks again.
+    _, talk = trip_confirming_city("Cities", samples=("plan a trip to {city}", "{city}"))
+    talk.say("plan a trip to paris")
+    turn = talk.say("no, london no")
+    assert turn.understood is not None and turn.understood.intent == "AMAZON.NoIntent"
+    assert any("no new value for slot city" in note for note in turn.notes), turn.notes
+    assert turn.prompts == ["Where to?"]

@@ -143,16 +143,6 @@ class Conversation(DialogAnswers):
                 self._intent(turn, request)
         return self._finish(turn)
 
-    def _asked(self) -> tuple[str, str] | None:
-        """The slot (intent, slot) Alexa asks for, if any, and if the model still has it: the
-        simulator reads a model file edited during a dialog."""
-        dialog = self.dialog
-        slot = None if dialog is None or dialog.pending is None else dialog.pending[1]
-        if dialog is None or slot is None:
-            return None
-        defined = self.understander.model.intent(dialog.name)
-        return None if defined is None or defined.slot(slot) is None else (dialog.name, slot)
-
     def launch(self) -> Turn:
         """The user opens the skill by its name: a LaunchRequest in a new session."""
         turn = Turn(None)

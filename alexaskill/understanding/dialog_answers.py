@@ -124,6 +124,16 @@ class DialogAnswers(DialogManager):
             self._next_step(turn)
         return True
 
+    def _asked(self) -> tuple[str, str] | None:
+        """The slot (intent, slot) Alexa asks for, if any, and if the model still has it: the
+        simulator reads a model file edited during a dialog."""
+        dialog = self.dialog
+        slot = None if dialog is None or dialog.pending is None else dialog.pending[1]
+        if dialog is None or slot is None:
+            return None
+        defined = self.understander.model.intent(dialog.name)
+        return None if defined is None or defined.slot(slot) is None else (dialog.name, slot)
+
     def _yes_again(self, text: str, dialog: DialogState, slot: str, now: datetime.datetime) -> bool:
         """Whether ``text`` is a yes and the value of ``slot`` Alexa asks to confirm, said again."""
         first, _, rest = text.strip().partition(" ")
@@ -150,7 +160,7 @@ class DialogAnswers(DialogManager):
         first, _, rest = text.strip().partition(" ")
         if not rest or self.understander.yes_no(first.strip(",.;:!")) != "no":
             return False
-        other = self.understander.understand(text, now=now)
+        other = self.understander.understand(text, now=now, asked=self._asked())
         return other.kind != "intent" or other.fallback or other.intent == "AMAZON.NoIntent"
 
     def _fill(self, dialog: DialogState, answer: Understanding) -> None:
@@ -203,7 +213,7 @@ class DialogAnswers(DialogManager):
                 answer = None
         if answer is None:
             return None
-        other = self.understander.understand(text, now=now)
+        other = self.understander.understand(text, now=now, asked=self._asked())
         if other.intent in _YES_NO and _listed(answer, slot):
             # Asked for a slot whose type lists the yes or no said ("right" of a custom yes/no
             # type), Alexa fills it (Amazon's "Use a Dialog Model to Manage Ambiguous

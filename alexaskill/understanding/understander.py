@@ -118,7 +118,8 @@ class Understander(Reader):
         )
         if addressed is not None:
             return addressed
-        return self._opening_reply(text, tokens, now) or self._intent(text, tokens, now, asked)
+        opening = self._opening_reply(text, tokens, now, asked)
+        return opening or self._intent(text, tokens, now, asked)
 
     def _check_asked(self, asked: object) -> None:
         """Refuse an ``asked`` (`understand`) that names no slot of the model: a mistyped name
@@ -140,7 +141,11 @@ class Understander(Reader):
             raise ValueError(f"asked={asked!r}: intent {intent} has no slot {slot}")
 
     def _opening_reply(
-        self, text: str, tokens: Sequence[Token], now: datetime.datetime
+        self,
+        text: str,
+        tokens: Sequence[Token],
+        now: datetime.datetime,
+        asked: tuple[str, str] | None,
     ) -> Understanding | None:
         """What a yes or no said first reads as, where its words are a reply (`REPLIES`) the
         model has: AMAZON.CancelIntent or StopIntent after it ("yes, cancel": `leaving_after`),
@@ -162,7 +167,7 @@ class Understander(Reader):
             said, ignored = tokens[:end], tokens[end:]
         else:
             return None
-        found = self._read(text, said, now, strict=True)
+        found = self._read(text, said, now, strict=True, asked=asked)
         if found is None:  # pragma: no cover - the matcher holds every phrasing `reply` reads
             return None
         note = f"ignored: {' '.join(token.text for token in ignored)}"
