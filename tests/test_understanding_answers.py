@@ -4,6 +4,7 @@ afterword, an opening no or thanks left out."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -463,3 +464,20 @@ def test_a_dont_know_the_slot_takes_as_said_is_its_value(
     city_type: str, said: str, city: str
 ) -> None:
     assert answered_city(city_type, said) == city
+
+
+@pytest.mark.parametrize(
+    ("intent", "slot", "why"),
+    [
+        ("Nope", "city", "the model has no intent Nope (its intents: PlanTrip)"),
+        ("PlanTrip", "nope", "intent PlanTrip has no slot nope (its slots: city, people, date)"),
+    ],
+)
+def test_an_answer_for_a_slot_the_model_lacks_is_refused(intent: str, slot: str, why: str) -> None:
+    # answer() gave None, "no answer", for a mistyped intent or slot, where understand(asked=)
+    # raised: both raise the ValueError, naming what the model has.
+    understander = bare_trips("Cities")
+    with pytest.raises(ValueError, match=re.escape(f"intent={intent!r}, slot={slot!r}: {why}")):
+        understander.answer("paris", intent=intent, slot=slot, now=NOW)
+    with pytest.raises(ValueError, match=re.escape(f"asked={(intent, slot)!r}: {why}")):
+        understander.understand("paris", now=NOW, asked=(intent, slot))

@@ -53,6 +53,10 @@ class DialogAnswers(DialogManager):
         if dialog is None or dialog.pending is None:
             return False
         step, slot = dialog.pending
+        if slot is not None and self._asked() is None:
+            # A slot the model lost (a model file edited during the dialog): no answer to read,
+            # where `Understander.answer` would refuse the slot.
+            return False
         answer: Understanding | None = None
         said = None if step == "elicit" else self.understander.yes_no(text)
         if (

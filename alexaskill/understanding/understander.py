@@ -134,11 +134,20 @@ class Understander(Reader):
                 f"not {asked!r}"
             )
         intent, slot = asked
+        self._model_slot(intent, slot, f"asked={asked!r}")
+
+    def _model_slot(self, intent: str, slot: str, given: str) -> tuple[ModelIntent, ModelSlot]:
+        """``slot`` of ``intent``, of the model; where it lacks either, a ValueError naming what
+        it has (``given``: the arguments, as the error says them)."""
         model_intent = self.intents.get(intent)
         if model_intent is None:
-            raise ValueError(f"asked={asked!r}: the model has no intent {intent}")
-        if model_intent.slot(slot) is None:
-            raise ValueError(f"asked={asked!r}: intent {intent} has no slot {slot}")
+            names = ", ".join(self.intents) or "none"
+            raise ValueError(f"{given}: the model has no intent {intent} (its intents: {names})")
+        model_slot = model_intent.slot(slot)
+        if model_slot is None:
+            names = ", ".join(each.name for each in model_intent.slots) or "none"
+            raise ValueError(f"{given}: intent {intent} has no slot {slot} (its slots: {names})")
+        return model_intent, model_slot
 
     def _opening_reply(
         self,
@@ -214,12 +223,11 @@ class Understander(Reader):
         (`said_as_reply`), nor words saying the user does not know ("no idea": `dont_know`), nor
         words a no said last takes back ("paris, no": `taken_back`); a
         no said between two values corrects the first: "paris, no, berlin" is berlin
-        (`corrected`).
+        (`corrected`). A slot the model does not have is a ValueError, as of `understand`'s
+        ``asked``.
         """
-        model_intent = self.intents.get(intent)
-        model_slot = model_intent.slot(slot) if model_intent else None
-        if model_intent is None or model_slot is None:
-            return None
+        given = f"intent={intent!r}, slot={slot!r}"
+        model_intent, model_slot = self._model_slot(intent, slot, given)
         return self._answer(text, model_intent, model_slot, self.tokens(text), now or clock())
 
     def _answer(
