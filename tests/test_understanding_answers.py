@@ -481,3 +481,14 @@ def test_an_answer_for_a_slot_the_model_lacks_is_refused(intent: str, slot: str,
         understander.answer("paris", intent=intent, slot=slot, now=NOW)
     with pytest.raises(ValueError, match=re.escape(f"asked={(intent, slot)!r}: {why}")):
         understander.understand("paris", now=NOW, asked=(intent, slot))
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+def test_a_dont_know_read_as_a_request_fills_no_slot_asked_for(city_type: str) -> None:
+    # Asked "Where to?", "no idea" is no answer; read as a request, PlanTrip's "{city}" then
+    # started the intent again with the city "no idea" (asked "no idea, right?").
+    skill, talk = trip_confirming_city(city_type, samples=("plan a trip to {city}", "{city}"))
+    talk.say("plan a trip")
+    turn = talk.say("no idea")
+    assert turn.understood is not None and turn.understood.intent == "AMAZON.FallbackIntent"
+    assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"

@@ -400,8 +400,8 @@ def test_a_value_taken_back_does_not_come_back_as_the_request(city_type: str, sa
     assert turn.understood is not None and turn.understood.intent == "AMAZON.FallbackIntent"
     assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
     assert turn.understood.notes[-1] == (
-        "no sample is close enough (a reading was dropped: 'paris no' ends with a no, "
-        "or holds a not: it takes the value back)"
+        "no sample is close enough (a reading was dropped: 'paris no' is no value (a no said "
+        "last or a not takes it back, or it says the user does not know))"
     )
     again = talk.understander.understand(said, now=NOW, asked=("PlanTrip", "city"))
     assert again.intent == "AMAZON.FallbackIntent"

@@ -110,8 +110,9 @@ def taken_back(
     ("paris no", "paris, nope", "paris, no thanks", "paris not"): said last, it takes back
     what came before it, as "not" does said first ("I do not want paris"), and no name ends
     with one. A name's words take a negation anywhere so too ("not paris"), but after a pause
-    ("paris, not berlin": `denied_after`). A search query's words are what the user looks for
-    ("songs that say no"), and keep it."""
+    ("paris, not berlin": `denied_after`); and words saying the user does not know ("no idea")
+    are no value. A search query's words are what the user looks for ("songs that say no"), and
+    keep it."""
     words = _any_words(match, slot)
     if words is None or _query(match, slot):
         return False
@@ -120,6 +121,9 @@ def taken_back(
         return True
     if _named(match, slot) and _negated(match, slot, spans, language):  # "not paris"
         return True
+    positions = [(start, end) for name, _, start, end in match.fills if name == slot]
+    if any(dont_know(spans.tokens[start:end], language) for start, end in positions):
+        return True  # "no idea" (`dont_know`): no value either, of a request's words too
     # Every ending after the first word, longest first: a no may be several words ("no way").
     return any(says_no(" ".join(said[at:])) for at in range(1, len(said)))
 

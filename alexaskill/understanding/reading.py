@@ -119,7 +119,8 @@ class Reader(CompiledModel):
         with "tell him no"): only the answer Alexa asked for reads them so."""
         for name, fill, _, _ in match.fills:
             if self._back(match, spans, name, asked):
-                return f"{fill.words!r} ends with a no, or holds a not: it takes the value back"
+                why = "a no said last or a not takes it back, or it says the user does not know"
+                return f"{fill.words!r} is no value ({why})"
         return None
 
     def _back(
