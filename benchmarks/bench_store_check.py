@@ -16,7 +16,7 @@ and for each value, its ``json.dumps`` and the save's count for DynamoDB's 400 K
 
 ``--dynamodb`` times instead what a `DynamoDBStore` makes of a save checked before it is made
 (`check_saves`, for a handler that changed two kinds of attributes): its ``check_update``, then
-its ``update``'s UpdateItem (`_planned`), with the plan the check made kept for the update
+its ``update``'s UpdateItem (`plans._planned`), with the plan the check made kept for the update
 (``kept``), and built again, as before (``built twice``), on the same values.
 """
 
@@ -170,6 +170,7 @@ class _Client:
 def _dynamodb(repeat: int) -> None:
     """``--dynamodb``: a checked save's plan kept for its update, or built twice (the docstring)."""
     from alexaskill.dynamodb import DynamoDBStore
+    from alexaskill.dynamodb.plans import _planned
 
     store = DynamoDBStore("table", client=_Client())
     print(f"{'value':>7} {'plan':>12} {'us/save':>9} ratio")
@@ -182,12 +183,12 @@ def _dynamodb(repeat: int) -> None:
 
         def kept(checked: base._Checked = checked) -> None:
             store.check_update(checked, ())
-            store._planned(checked, [], None)  # (takes the plan kept: none left)
+            _planned(store, checked, [], None)  # (takes the plan kept: none left)
 
         def built_twice(checked: base._Checked = checked) -> None:
             store.check_update(checked, ())
             store._plans.clear()  # as before: the update built its own
-            store._planned(checked, [], None)
+            _planned(store, checked, [], None)
 
         loops = max(3, 20_000 // size)
         best = {

@@ -358,8 +358,7 @@ def test_a_dynamodb_save_s_update_item_is_built_once_when_checked_before(
     # (`check_saves`): the DynamoDB store's `check_update` built the save's UpdateItem (its
     # expressions, each value made DynamoDB's), then its `update` built it all again. The one
     # built for the check is the one sent.
-    from alexaskill.dynamodb import DynamoDBStore, update
-    from alexaskill.dynamodb import store as dynamodb_store
+    from alexaskill.dynamodb import DynamoDBStore, plans, update
     from alexaskill.testing import TestClient
 
     from .fake_dynamodb import RecordingClient
@@ -372,7 +371,7 @@ def test_a_dynamodb_save_s_update_item_is_built_once_when_checked_before(
         planned.append(made)
         return made
 
-    monkeypatch.setattr(dynamodb_store, "_plan", spy)
+    monkeypatch.setattr(plans, "_plan", spy)
     client = RecordingClient()
     skill = Skill(SKILL_ID, store=DynamoDBStore("table", client=client))
 

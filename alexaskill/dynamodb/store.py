@@ -36,13 +36,10 @@ from .errors import (
     _sum_out_of_range,
 )
 from .options import _check_options
+from .plans import _Made, _planned
 from .saving import _ConditionFailed, _SumOutOfRange, _write
-from .update import _Plan, _plan
+from .update import _Plan
 from .values import _from_stored
-
-#: What a plan was made for besides the changes (`DynamoDBStore._planned`): the store's
-#: ``attribute_name``, the names deleted and the increments.
-_Made = tuple[str, list[str], dict[str, int]]
 
 __all__ = ["DynamoDBStore"]
 
@@ -137,7 +134,7 @@ class DynamoDBStore:
         self._odd_time_said = False  # warned of an item's time that is not a number
         # The keys whose last load found no map, for their save to make it at once (`_write`).
         self._no_map: dict[str, bool] = {}
-        # The plans `check_update` made for the `update` that follows (`_planned`), by the
+        # The plans `check_update` made for the `update` that follows (`plans._planned`), by the
         # id of the changes (`_Checked`) they were made of, each gone with them or with its use.
         self._plans: dict[int, tuple[weakref.ref[_Checked], _Made, _Plan | None]] = {}
         self._table_ready = not create_table
@@ -203,7 +200,7 @@ class DynamoDBStore:
         incremented to 3.5 where the other stores refuse it.)
         """
         deleted = _names_checked(key, changes, deleted, increments)
-        plan = self._planned(changes, deleted, increments)
+        plan = _planned(self, changes, deleted, increments)
         if plan is not None:
             await _write(self, key, plan)
 
@@ -215,36 +212,7 @@ class DynamoDBStore:
     ) -> None:
         """Raise the `ResponseError` `update` would raise for these values, writing nothing."""
         deleted = _names_checked(None, changes, deleted, increments, checking=True)
-        self._planned(changes, deleted, increments, keep=True)
-
-    def _planned(
-        self,
-        changes: Mapping[str, Any],
-        deleted: list[str],
-        increments: Mapping[str, int] | None,
-        *,
-        keep: bool = False,
-    ) -> _Plan | None:
-        """`_plan` of a save, made once: for changes `Attributes` checked (`_Checked`), the
-        plan their ``check_update`` made (`check_saves`) and kept (``keep``) is the one the
-        ``update`` that follows takes, which built the UpdateItem again, each value read from
-        its JSON and made DynamoDB's anew: half the work of the two
-        (benchmarks/bench_store_check.py --dynamodb)."""
-        if type(changes) is not _Checked:
-            return _plan(self.attribute_name, changes, deleted, increments)
-        made = (self.attribute_name, deleted, dict(increments or {}))
-        plans = self._plans
-        kept = plans.pop(id(changes), None)
-        if kept is not None and kept[0]() is changes and kept[1] == made:
-            return kept[2]
-        plan = _plan(self.attribute_name, changes, deleted, increments)
-        if keep:
-            # Weakly: a plan whose update never comes (another kind's check refused the save)
-            # is dropped with its changes, not held with their values (up to 400 KB) until a
-            # later save. (Its id is another's only once they are gone, and it with them.)
-            key = id(changes)
-            plans[key] = (weakref.ref(changes, lambda _: plans.pop(key, None)), made, plan)
-        return plan
+        _planned(self, changes, deleted, increments, keep=True)
 
     async def aclose(self) -> None:
         """Close the client the store made (its connection pool); a client given is left open.

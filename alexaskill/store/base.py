@@ -398,7 +398,7 @@ class _Checked(dict[str, Any]):
     store's ``update`` make it once a save (`_check_size_once`). ``bound``: the count's first
     bound with every name of ``counts`` written, within 400 KB for most saves: none to make.
     Weakly referenced, for a store to keep what its ``check_update`` made of them for its
-    ``update`` no longer than they live (`DynamoDBStore._planned`)."""
+    ``update`` no longer than they live (`dynamodb.plans._planned`)."""
 
     __slots__ = ("__weakref__", "bound", "counts", "limits", "sized", "texts")
 
