@@ -22,13 +22,16 @@ import pytest
 from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import ConfigurationError, StoreError
 
+from .store_shared import MOTO_TIMEOUT
 from .threaded_http import ThreadedHTTPServer
 
 USER = "amzn1.ask.account.TESTUSER"
-#: The store's deadline for the UpdateItem the proxy holds: generous, for the request to be
-#: sent however loaded the machine. The store gives up on it once the proxy holds it
-#: (`_slow_store`), not at this deadline: the give-up, not its time, is what the tests pin.
-_HELD_DEADLINE = 30.0
+#: The store's deadline for the UpdateItem the proxy holds. The store gives up on it once the
+#: proxy holds it (`_slow_store`), not at this deadline: the give-up, not its time, is what the
+#: tests pin. So its value matters: past the tests' own bound on the give-up (``fail_after``,
+#: MOTO_TIMEOUT), for a give-up that never comes to fail the test, not to pass it by the
+#: deadline's own "may have been made" (both were 30 s: a race).
+_HELD_DEADLINE = 2 * MOTO_TIMEOUT
 # Headers of moto's answer the proxy sets itself.
 _HOP_BY_HOP = ("content-length", "connection", "transfer-encoding")
 
@@ -58,8 +61,10 @@ class _HoldingProxy:
                         proxy.passing -= 1
                     else:
                         proxy.held += 1
-                        proxy.released.wait(30)
-                connection = http.client.HTTPConnection(host or "", port, timeout=30)
+                        # Held until `release` (or `close`): bounded only as the held call is,
+                        # never let through before the test releases it, however slow it is.
+                        proxy.released.wait(_HELD_DEADLINE)
+                connection = http.client.HTTPConnection(host or "", port, timeout=MOTO_TIMEOUT)
                 try:
                     connection.request("POST", self.path, body, dict(self.headers.items()))
                     answer = connection.getresponse()
@@ -97,7 +102,7 @@ class _HoldingProxy:
     def release(self) -> None:
         """Forward what was held, and wait until DynamoDB has answered it."""
         self.released.set()
-        until = time.monotonic() + 30
+        until = time.monotonic() + MOTO_TIMEOUT
         while self.forwarded < self.held:
             assert time.monotonic() < until, "the held UpdateItem did not reach DynamoDB"
             time.sleep(0.01)
@@ -118,7 +123,8 @@ def proxy(dynamodb_endpoint: str) -> Iterator[_HoldingProxy]:
 
 def _slow_store(table: str, proxy: _HoldingProxy) -> DynamoDBStore:
     """A store through ``proxy`` that gives up on the UpdateItem the proxy holds as soon as the
-    proxy holds it, and waits for each other call up to its timeout, 30 s.
+    proxy holds it, and waits for each other call up to its timeout (MOTO_TIMEOUT: a bound on a
+    hang, as for every store on moto).
 
     Given up by the store's own deadline, `_run`'s ``anyio.move_on_after`` scope (the one change:
     that scope cancelled once the request is held, as its deadline would): the store then says
@@ -128,7 +134,7 @@ def _slow_store(table: str, proxy: _HoldingProxy) -> DynamoDBStore:
     on two cores); the store gave up on an UpdateItem it had not sent yet, and so never sent,
     and the test failed waiting for it to be held.
     """
-    store = DynamoDBStore(table, endpoint_url=proxy.url, timeout=30)
+    store = DynamoDBStore(table, endpoint_url=proxy.url, timeout=MOTO_TIMEOUT)
     run = store._run
 
     async def giving_up_on_the_held(
@@ -181,14 +187,16 @@ async def test_a_dynamodb_save_given_up_does_not_land_over_a_later_one(
     # apology), but the request was on its way: it reached DynamoDB after the user's next
     # request had saved, and wrote over that save. (``first``: the item had no map yet.)
     table = f"skill-{uuid.uuid4().hex}"
-    direct = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
+    direct = DynamoDBStore(
+        table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=MOTO_TIMEOUT
+    )
     try:
         await direct.ensure_table()
         if not first:
             await direct.update(USER, {"color": "green", "visits": 1}, ())
         slow = _slow_store(table, proxy)
         proxy.holding = True
-        with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
+        with anyio.fail_after(MOTO_TIMEOUT), pytest.raises(StoreError, match="may have been made"):
             await slow.update(USER, {"color": "red"}, (), increments=increments)
         proxy.stop_holding()
         await direct.update(USER, {"color": "blue"}, ())  # the user's next request
@@ -212,7 +220,9 @@ async def test_a_dynamodb_map_made_whole_late_does_nothing_over_a_later_time(
     import botocore.session
 
     table = f"skill-{uuid.uuid4().hex}"
-    direct = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
+    direct = DynamoDBStore(
+        table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=MOTO_TIMEOUT
+    )
     client = botocore.session.get_session().create_client(
         "dynamodb", region_name="us-east-1", endpoint_url=dynamodb_endpoint
     )
@@ -222,7 +232,7 @@ async def test_a_dynamodb_map_made_whole_late_does_nothing_over_a_later_time(
         client.put_item(TableName=table, Item=key | {"attributes": {"NULL": True}})
         slow = _slow_store(table, proxy)
         proxy.holding, proxy.passing = True, 1
-        with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
+        with anyio.fail_after(MOTO_TIMEOUT), pytest.raises(StoreError, match="may have been made"):
             await slow.update(USER, {"color": "red"}, ())
         proxy.stop_holding()
         assert proxy.held == 1  # the second
@@ -268,8 +278,10 @@ async def test_a_dynamodb_save_timed_before_the_items_last_is_made_all_the_same(
 
     monkeypatch.setattr(saving, "_under", counted)
     table = f"skill-{uuid.uuid4().hex}"
-    ahead = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
-    behind = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, timeout=30)
+    ahead = DynamoDBStore(
+        table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=MOTO_TIMEOUT
+    )
+    behind = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, timeout=MOTO_TIMEOUT)
     behind._stamp = lambda: time.time_ns() // 1000 - 10_000_000  # type: ignore[method-assign]
     client = botocore.session.get_session().create_client(
         "dynamodb", region_name="us-east-1", endpoint_url=dynamodb_endpoint
@@ -301,7 +313,9 @@ async def test_a_dynamodb_item_timed_far_ahead_is_set_back_once(
     import botocore.session
 
     table = f"skill-{uuid.uuid4().hex}"
-    store = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
+    store = DynamoDBStore(
+        table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=MOTO_TIMEOUT
+    )
     client = botocore.session.get_session().create_client(
         "dynamodb", region_name="us-east-1", endpoint_url=dynamodb_endpoint
     )
@@ -347,7 +361,9 @@ async def test_a_time_column_that_is_not_a_number_is_replaced_with_one_warning(
     import botocore.session
 
     table = f"skill-{uuid.uuid4().hex}"
-    store = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
+    store = DynamoDBStore(
+        table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=MOTO_TIMEOUT
+    )
     client = botocore.session.get_session().create_client(
         "dynamodb", region_name="us-east-1", endpoint_url=dynamodb_endpoint
     )
@@ -380,13 +396,15 @@ async def test_a_dynamodb_save_given_up_that_arrives_before_any_later_one_is_app
     # tell it is late, so arriving before any later save it is applied, all of it; a request
     # that loaded before it arrived, saving after, overwrites only the names it changes.
     table = f"skill-{uuid.uuid4().hex}"
-    direct = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
+    direct = DynamoDBStore(
+        table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=MOTO_TIMEOUT
+    )
     try:
         await direct.ensure_table()
         await direct.update(USER, {"color": "green", "step": 1}, ())
         slow = _slow_store(table, proxy)
         proxy.holding = True
-        with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
+        with anyio.fail_after(MOTO_TIMEOUT), pytest.raises(StoreError, match="may have been made"):
             await slow.update(USER, {"color": "red", "step": 2}, (), increments={"visits": 1})
         proxy.stop_holding()
         loaded = await direct.load(USER)  # the user's next request, before the write arrives
