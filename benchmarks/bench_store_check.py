@@ -17,7 +17,8 @@ and for each value, its ``json.dumps`` and the save's count for DynamoDB's 400 K
 ``--dynamodb`` times instead what a `DynamoDBStore` makes of a save checked before it is made
 (`check_saves`, for a handler that changed two kinds of attributes): its ``check_update``, then
 its ``update``'s UpdateItem (`plans._planned`), with the plan the check made kept for the update
-(``kept``), and built again, as before (``built twice``), on the same values.
+(``kept``), and built again, as before (``built twice``), on the same values; and with two
+``check_update`` before the update (``checked twice``), the plan the first made kept for it.
 """
 
 from __future__ import annotations
@@ -173,7 +174,7 @@ def _dynamodb(repeat: int) -> None:
     from alexaskill.dynamodb.plans import _planned
 
     store = DynamoDBStore("table", client=_Client())
-    print(f"{'value':>7} {'plan':>12} {'us/save':>9} ratio")
+    print(f"{'value':>7} {'plan':>13} {'us/save':>9} ratio")
     for label, size in SIZES.items():
         value = _lists(size) if label.endswith("[]") else _value(size)
         changes = {"game": value, "n": 1}
@@ -190,13 +191,18 @@ def _dynamodb(repeat: int) -> None:
             store._plans.clear()  # as before: the update built its own
             _planned(store, checked, [], None)
 
+        def checked_twice(checked: base._Checked = checked) -> None:
+            store.check_update(checked, ())
+            store.check_update(checked, ())
+            _planned(store, checked, [], None)
+
         loops = max(3, 20_000 // size)
+        runs = (("kept", kept), ("built twice", built_twice), ("checked twice", checked_twice))
         best = {
-            name: min(timeit.repeat(run, number=loops, repeat=repeat)) / loops
-            for name, run in (("kept", kept), ("built twice", built_twice))
+            name: min(timeit.repeat(run, number=loops, repeat=repeat)) / loops for name, run in runs
         }
         for name, took in best.items():
-            print(f"{label:>7} {name:>12} {took * 1e6:9.1f} {took / best['built twice']:6.2f}")
+            print(f"{label:>7} {name:>13} {took * 1e6:9.1f} {took / best['built twice']:6.2f}")
 
 
 def main() -> None:

@@ -390,6 +390,13 @@ def test_a_dynamodb_save_s_update_item_is_built_once_when_checked_before(
         assert call["ExpressionAttributeValues"][":m"] == {"M": made.whole}
 
 
+def _checked(changes: dict[str, Any]) -> base._Checked:
+    """``changes`` as `Attributes` checks them before a save (`check_saves`)."""
+    texts = {name: base._encode(name, value) for name, value in changes.items()}
+    sizes = {name: len(text) for name, text in texts.items()}
+    return base._checked_changes(changes, texts, True, sizes)
+
+
 def test_a_plan_kept_for_an_update_that_never_comes_goes_with_its_changes() -> None:
     # The plan a DynamoDB check made is kept for the save's update, by the store now (it was
     # a slot of the changes, on every store's `_Checked`): not past the changes' life, holding
@@ -401,10 +408,7 @@ def test_a_plan_kept_for_an_update_that_never_comes_goes_with_its_changes() -> N
     from .fake_dynamodb import RecordingClient
 
     store = DynamoDBStore("table", client=RecordingClient())
-    changes = {"basket": [1, 2], "n": 1}
-    texts = {name: base._encode(name, value) for name, value in changes.items()}
-    sizes = {name: len(text) for name, text in texts.items()}
-    checked = base._checked_changes(changes, texts, True, sizes)
+    checked = _checked({"basket": [1, 2], "n": 1})
     store.check_update(checked, ())
     assert len(store._plans) == 1
     del checked
@@ -421,14 +425,9 @@ async def test_a_plan_kept_is_taken_only_by_an_update_of_what_it_was_made_for() 
 
     from .fake_dynamodb import RecordingClient
 
-    def checked(changes: dict[str, Any]) -> base._Checked:
-        texts = {name: base._encode(name, value) for name, value in changes.items()}
-        sizes = {name: len(text) for name, text in texts.items()}
-        return base._checked_changes(changes, texts, True, sizes)
-
     client = RecordingClient()
     store = DynamoDBStore("table", client=client)
-    first, second = checked({"a": 1}), checked({"b": 2})
+    first, second = _checked({"a": 1}), _checked({"b": 2})
     store.check_update(first, ())
     await store.update("user", first, ["gone"], increments={"n": 1})
     store.check_update(first, ())
@@ -443,6 +442,35 @@ async def test_a_plan_kept_is_taken_only_by_an_update_of_what_it_was_made_for() 
         ["a", "alexaskill_saved_at", "attributes", "gone", "n"],
         ["alexaskill_saved_at", "attributes", "b"],
     ]
+
+
+@pytest.mark.anyio
+async def test_a_plan_kept_outlasts_a_second_check_of_the_same_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A second `check_update` of the same changes took the plan the first had kept, and kept
+    # none: the update that followed built the UpdateItem again (time only: the same one).
+    from alexaskill.dynamodb import DynamoDBStore, plans, update
+
+    from .fake_dynamodb import RecordingClient
+
+    made: list[Any] = []
+
+    def spy(*args: Any) -> Any:
+        made.append(update._plan(*args))
+        return made[-1]
+
+    monkeypatch.setattr(plans, "_plan", spy)
+    client = RecordingClient()
+    store = DynamoDBStore("table", client=client)
+    checked = _checked({"a": 1})
+    store.check_update(checked, ())
+    store.check_update(checked, ())
+    await store.update("user", checked, ())
+    [sent] = [call for call in client.calls if "UpdateExpression" in call]
+    assert sent["ExpressionAttributeNames"]["#n0"] == "a"
+    assert len(made) == 1
+    assert store._plans == {}  # (taken by the update)
 
 
 @pytest.mark.anyio

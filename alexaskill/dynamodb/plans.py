@@ -36,7 +36,9 @@ def _planned(
         return _plan(store.attribute_name, changes, deleted, increments)
     made = (store.attribute_name, deleted, dict(increments or {}))
     plans = store._plans
-    kept = plans.pop(id(changes), None)
+    # A check leaves the plan it finds for the update (a second check of the same changes took
+    # it, and the update built its own again); the update takes it.
+    kept = plans.get(id(changes)) if keep else plans.pop(id(changes), None)
     if kept is not None and kept[0]() is changes and kept[1] == made:
         return kept[2]
     plan = _plan(store.attribute_name, changes, deleted, increments)
