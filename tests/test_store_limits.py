@@ -406,3 +406,29 @@ def test_a_save_past_400_kb_is_refused_under_python_o() -> None:
     assert done.returncode == 0, done.stderr
     refused = "attribute 'log' (410,003 bytes) and the "
     assert done.stdout.split("\n") == ["False", refused, refused, refused, "kept", ""]
+
+
+def test_check_saves_counts_a_save_s_size_with_the_names_a_store_may_delete(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `check_saves` gave the size count every name to delete, one holding half a surrogate pair
+    # too, which `_names_checked` leaves out after (no store holds one): harmless, a deletion
+    # adds nothing to the count, but out of order. (Attributes hold no such name loaded today:
+    # set here by hand.)
+    from alexaskill.store import Attributes, DeviceAttributes, attributes
+
+    counted: list[list[str]] = []
+    count = base._check_size_once
+
+    def spy(changes: Any, texts: Any, deleted: Any, increments: Any) -> None:
+        counted.append(list(deleted))
+        count(changes, texts, deleted, increments)
+
+    monkeypatch.setattr(attributes, "_check_size_once", spy)
+    store = MemoryStore()
+    user = Attributes({"a": 1}, key="user", store=store)
+    device = DeviceAttributes({}, key="device", store=store)
+    user._saved["\ud800"] = "1"
+    user["b"], device["c"] = 2, 3
+    attributes.check_saves({Attributes: user, DeviceAttributes: device})
+    assert counted == [[], []]

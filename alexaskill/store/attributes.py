@@ -378,10 +378,11 @@ def check_saves(
         if pending is None:
             continue
         limits = _common_limits(attributes._store)  # (not a store of one's own: its own)
-        _names_checked(attributes.key or "", *pending, limits=limits)  # the names (_check: a key)
+        changes, deleted, increments = pending
+        # The names (_check: a key); counted below without those to delete that no store holds.
+        gone = _names_checked(attributes.key or "", changes, deleted, increments, limits=limits)
         if limits:  # DynamoDB's 400 KB an item, which memory and SQLite keep without check_update
-            changes, deleted, increments = pending
-            _check_size_once(changes, changes.texts, deleted, increments)
+            _check_size_once(changes, changes.texts, gone, increments)
         check = getattr(attributes._store, "check_update", None)
         if check is not None:
             check(*pending)  # (a shipped store's checks not the values again: `_Checked`)
