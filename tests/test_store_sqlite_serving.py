@@ -37,9 +37,10 @@ async def test_sqlite_works_in_threads_in_wal_mode(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import alexaskill.store.sqlite as store_module
+    from alexaskill.store import sqlite_rows
 
     threads: list[int] = []
-    select = store_module._select
+    select = sqlite_rows._select
 
     def spy(connection: sqlite3.Connection, key: str) -> list[tuple[str | bytes, str | bytes]]:
         threads.append(threading.get_ident())

@@ -27,6 +27,7 @@ from .sqlite_file import (
     _writable,
 )
 from .sqlite_fork import _INHERITED, _LOCKED, _register
+from .sqlite_rows import _TABLE, _select, _select_one, _text_name
 
 if TYPE_CHECKING:
     import sqlite3
@@ -37,29 +38,16 @@ T = TypeVar("T")
 
 logger = logging.getLogger("alexaskill")
 
-_TABLE: Final = "alexaskill_attributes"
 _SCHEMA: Final = (
     f"CREATE TABLE IF NOT EXISTS {_TABLE} ("
     "key TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (key, field)"
     ") WITHOUT ROWID"
 )
-_SELECT: Final = f"SELECT field, value FROM {_TABLE} WHERE key = ?"  # noqa: S608
 _UPSERT: Final = (
     f"INSERT OR REPLACE INTO {_TABLE} (key, field, value)"  # noqa: S608
     " VALUES (?, ?, ?)"
 )
 _DELETE: Final = f"DELETE FROM {_TABLE} WHERE key = ? AND field = ?"  # noqa: S608
-#: `_SELECT` with each name and value as its bytes, and whether the name is text (`_select`).
-_SELECT_BYTES: Final = (
-    "SELECT CAST(field AS BLOB), typeof(field) = 'text', CAST(value AS BLOB)"  # noqa: S608
-    f" FROM {_TABLE} WHERE key = ?"
-)
-_SELECT_ONE: Final = f"SELECT value FROM {_TABLE} WHERE key = ? AND field = ?"  # noqa: S608
-_SELECT_ONE_BYTES: Final = (
-    "SELECT CAST(value AS BLOB)"  # noqa: S608
-    f" FROM {_TABLE} WHERE key = ? AND field = ?"
-)
-
 #: The longest wait SQLite takes, in seconds: its milliseconds are a C int.
 _MAX_TIMEOUT: Final = 2**31 // 1000 - 1
 
@@ -435,63 +423,6 @@ def _checked_timeout(timeout: float) -> float:
             f"from 0 to {_MAX_TIMEOUT} s (about 24 days)"
         )
     return timeout
-
-
-def _text_name(name: str | bytes, where: str) -> str:
-    """A stored attribute name; `StoreError` for one another program wrote as a BLOB (bytes),
-    which no attributes can hold: it failed the handler as one it had set."""
-    if isinstance(name, str):
-        return name
-    raise StoreError(
-        f"{where}: a stored attribute name is not text ({name[:40]!r}): written by another "
-        "program? delete its row"
-    )
-
-
-def _select(connection: sqlite3.Connection, key: str) -> list[tuple[str | bytes, str | bytes]]:
-    """The (name, value) rows under ``key``; `UnicodeDecodeError` for a name stored as text
-    that is not in the database's encoding (UTF-8, or UTF-16 in one made so: another
-    program's), which `SQLiteStore.load` says in its words."""
-    try:
-        return connection.execute(_SELECT, (key,)).fetchall()
-    except Exception as exc:  # (sqlite3 is imported where a connection is made)
-        if not _not_utf8(exc):
-            raise
-    # A name or value stored as text that is not UTF-8: the bytes of each, for `_decode` to
-    # refuse the value naming its attribute, and the load the name saying what it is, not the
-    # load failing naming neither. A name stored as text is decoded again (a BLOB's stays bytes,
-    # "not text", as `_SELECT` reads it), from the database's encoding: the bytes of a text are
-    # as stored, UTF-16 in a database made so (another program's `PRAGMA encoding`).
-    codec = _codec(connection)
-    return [
-        (name.decode(codec) if is_text else name, value)
-        for name, is_text, value in connection.execute(_SELECT_BYTES, (key,))
-    ]
-
-
-def _codec(connection: sqlite3.Connection) -> str:
-    """Python's codec of the text in ``connection``'s database: SQLite's "UTF-8", "UTF-16le"
-    or "UTF-16be" (https://www.sqlite.org/pragma.html#pragma_encoding), named as Python does."""
-    encoding = str(connection.execute("PRAGMA encoding").fetchone()[0]).lower()
-    return encoding.replace("16le", "16-le").replace("16be", "16-be")
-
-
-def _not_utf8(exc: Exception) -> bool:
-    """Whether ``exc`` is sqlite3's for a text it read that is not UTF-8 (an OperationalError,
-    told by its words only)."""
-    return str(exc).startswith("Could not decode to UTF-8")
-
-
-def _select_one(connection: sqlite3.Connection, key: str, name: str) -> str | bytes | None:
-    """The stored text of ``name`` under ``key`` (None if none); its bytes if it is text that is
-    not UTF-8, for `_decode` to refuse naming the attribute, as a load does (`_select`)."""
-    try:
-        found = connection.execute(_SELECT_ONE, (key, name)).fetchone()
-    except Exception as exc:
-        if not _not_utf8(exc):
-            raise
-        found = connection.execute(_SELECT_ONE_BYTES, (key, name)).fetchone()
-    return None if found is None else found[0]
 
 
 def _write(
