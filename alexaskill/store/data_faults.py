@@ -103,8 +103,8 @@ def _held(name: str, kept: Callable[[str], bool] | None) -> bool:
     so). Its deletion was refused, and the save with it: a name so loaded could never go.
 
     No other store holds one (tests/test_store_agreement.py): memory and SQLite refuse to write
-    one (Python's sqlite3 cannot bind it); SQLite hands over one another program stored in
-    UTF-16 as one character with the unit after it, or, last, as no UTF-8 (a `StoreError`); Redis
+    one (Python's sqlite3 cannot bind it); SQLite refuses to load one another program stored,
+    in UTF-16 too (a `StoreError`: `sqlite_rows._select`); Redis
     through a client decoding strictly (the store's own) fails the load (a `StoreError`); and
     DynamoDB's names are "encoded using UTF-8" ("Supported data types and naming rules in
     Amazon DynamoDB"): moto answers the store's GetItem of such an item with an HTTP 500."""

@@ -27,7 +27,7 @@ from .sqlite_file import (
     _writable,
 )
 from .sqlite_fork import _INHERITED, _LOCKED, _register
-from .sqlite_rows import _TABLE, _select, _select_one, _text_name
+from .sqlite_rows import _TABLE, _codec, _select, _select_one, _text_name
 
 if TYPE_CHECKING:
     import sqlite3
@@ -146,6 +146,9 @@ class SQLiteStore:
         # Bumped by aclose: a connection of an earlier generation is closed, not kept, when its
         # call ends (it was in use while the app shut down).
         self._generation = 0
+        # Whether the file's text is UTF-16 (another program's `PRAGMA encoding`), read by each
+        # connection made (`_connect`): a load then reads bytes, never SQLite's UTF-8 of them.
+        self._utf16 = False
         _register(self)
 
     @_decoding
@@ -154,7 +157,7 @@ class SQLiteStore:
         _key_checked(key)
         where = f"SQLite file {self.path}"
         try:
-            rows = await self._run("load", _select, key)
+            rows = await self._run("load", _select, key, self._utf16)
         except UnicodeDecodeError as exc:  # a name stored as text it cannot read (`_select`)
             raise StoreError(  # (UTF-8, or UTF-16 in a database made so: the codec named)
                 f"{where}: a stored attribute name is not {exc.encoding.upper()} "
@@ -369,6 +372,7 @@ class SQLiteStore:
                         done = self._set_up(connection)
                         with self._lock:  # not if the file was forgotten meanwhile: the next
                             self._schema_ready = done if generation == self._generation else None
+            self._utf16 = _codec(connection) != "utf-8"  # (a connection made: not each load)
         except BaseException:
             connection.close()
             raise

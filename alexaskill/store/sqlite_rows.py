@@ -37,15 +37,21 @@ def _text_name(name: str | bytes, where: str) -> str:
     )
 
 
-def _select(connection: sqlite3.Connection, key: str) -> list[tuple[str | bytes, str | bytes]]:
+def _select(
+    connection: sqlite3.Connection, key: str, utf16: bool = False
+) -> list[tuple[str | bytes, str | bytes]]:
     """The (name, value) rows under ``key``; `UnicodeDecodeError` for a name stored as text
     that is not in the database's encoding (UTF-8, or UTF-16 in one made so: another
-    program's), which `SQLiteStore.load` says in its words."""
-    try:
-        return connection.execute(_SELECT, (key,)).fetchall()
-    except Exception as exc:  # (sqlite3 is imported where a connection is made)
-        if not _not_utf8(exc):
-            raise
+    program's), which `SQLiteStore.load` says in its words. ``utf16``: the database's text is
+    UTF-16, read as its bytes: SQLite's UTF-8 of it (its ``src/utf.c``) reads half a surrogate
+    pair with the unit after it as one character past U+FFFF, another name or value than
+    stored, without a word; in bytes, the load refuses it."""
+    if not utf16:
+        try:
+            return connection.execute(_SELECT, (key,)).fetchall()
+        except Exception as exc:  # (sqlite3 is imported where a connection is made)
+            if not _not_utf8(exc):
+                raise
     # A name or value stored as text that is not UTF-8: the bytes of each, for `_decode` to
     # refuse the value naming its attribute, and the load the name saying what it is, not the
     # load failing naming neither. A name stored as text is decoded again (a BLOB's stays bytes,
