@@ -360,24 +360,42 @@ async def test_an_increment_over_bytes_not_utf8_through_a_decoding_client_is_a_s
 
 
 @pytest.mark.anyio
-async def test_a_name_loaded_with_half_a_surrogate_pair_can_be_deleted(redis_url: str) -> None:
-    # Through a client decoding with encoding_errors="surrogateescape", another program's name
-    # that is not UTF-8 loads holding half a surrogate pair ("\udcff"): the one store that can
-    # hand out such a name. Its deletion was refused as a name no store keeps, so it stayed.
+@pytest.mark.parametrize(
+    ("errors", "stored", "read"),
+    [("surrogateescape", b"\xff", "\udcff"), ("surrogatepass", b"\xed\xa0\x80", "\ud800")],
+)
+async def test_a_name_or_value_read_holding_half_a_surrogate_pair_is_refused_as_not_utf8(
+    redis_url: str, errors: str, stored: bytes, read: str
+) -> None:
+    # Through a client decoding with encoding_errors="surrogateescape" (or "surrogatepass"),
+    # another program's name or value that is not UTF-8 reads holding half a surrogate pair:
+    # the load handed both out, and the attributes made of them failed each request of that
+    # user, as if the handler had set them ("cannot be saved as JSON"). Every other store, and
+    # this one through its own client, refuses them at the load (a `StoreError`): so does it
+    # now, in the same words. The name can still be deleted (it was refused as none a store
+    # keeps, so it stayed): that mends the item.
     import redis.asyncio
 
     prefix = f"test:{uuid.uuid4().hex}:"
-    client = redis.asyncio.Redis.from_url(
-        redis_url, decode_responses=True, encoding_errors="surrogateescape"
-    )
+    client = redis.asyncio.Redis.from_url(redis_url, decode_responses=True, encoding_errors=errors)
     raw = redis.asyncio.Redis.from_url(redis_url)
     store = RedisStore(redis_url, prefix=prefix, client=client)
+    own = RedisStore(redis_url, prefix=prefix)
+
+    async def said(store: RedisStore) -> str:
+        with pytest.raises(StoreError) as raised:
+            await store.load("user")
+        return str(raised.value).replace(store._where(), "here")
+
     try:
-        await raw.hset(prefix + "user", mapping={b"\xffname": b"1", b"kept": b"2"})
-        assert await store.load("user") == {"\udcffname": 1, "kept": 2}
-        await store.update("user", {}, ["\udcffname", "\ud800"])  # (the second: none such)
+        await raw.hset(prefix + "user", mapping={stored + b"name": b"1", b"kept": b"2"})
+        assert "a stored attribute name or value is not UTF-8 ('utf-8' codec" in await said(own)
+        assert await said(store) == await said(own)
+        await store.update("user", {}, [read + "name", "\udcfe"])  # (the second: none such)
         assert await raw.hgetall(prefix + "user") == {b"kept": b"2"}
+        await raw.hset(prefix + "user", b"value", b'"' + stored + b'"')
+        assert "the stored value of attribute 'value' is not JSON ('utf-8'" in await said(own)
+        assert await said(store) == await said(own)
     finally:
-        await store.aclose()
-        await raw.aclose()
-        await client.aclose()
+        for closed in (store, own, raw, client):
+            await closed.aclose()

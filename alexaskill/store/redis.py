@@ -134,7 +134,7 @@ class RedisStore:
             raise _not_utf8(self._where(), exc) from exc  # (redis-py's, decode_responses=True)
         where = self._where()
         return {
-            name: _decode(name, value, where)
+            name: _decode(name, value if isinstance(value, bytes) else _as_read(value), where)
             for name, value in zip(names, fields.values(), strict=True)
         }
 
@@ -458,4 +458,23 @@ async def _closing(client: Redis) -> AsyncGenerator[None, None]:
 
 def _text(name: bytes | str) -> str:
     # Bytes from a client made by the store; str from one made with decode_responses=True.
-    return name.decode() if isinstance(name, bytes) else name
+    read = name if isinstance(name, bytes) else _as_read(name)
+    return read if isinstance(read, str) else read.decode()  # (UnicodeDecodeError: `load`'s)
+
+
+def _as_read(text: str) -> str | bytes:
+    """``text``, a name or value a client given decoded (decode_responses=True), or the bytes
+    it stands for if it holds half a surrogate pair: a client decoding with
+    ``encoding_errors="surrogateescape"`` (or ``"surrogatepass"``) reads so bytes that are not
+    UTF-8, which the load then refuses as it does through its own client (reading bytes): one
+    rule in every store (`data_faults._held`). ``text`` itself, encoded only if not ASCII."""
+    if text.isascii():
+        return text
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # (a surrogate no byte was escaped as: "surrogatepass")
+            return text.encode("utf-8", "surrogatepass")
+    return text
