@@ -178,8 +178,11 @@ async def test_a_utf16_database_s_lone_surrogate_before_more_text_is_refused(
             connection.execute("DELETE FROM alexaskill_attributes WHERE field <> 'good'")
         connection.close()
         _insert(store, "'bad'", f"CAST({bad_value} AS TEXT)")
-        with pytest.raises(StoreError, match=r"the stored value of attribute 'bad' is not JSON \("):
+        said = r"the stored value of attribute 'bad' is not JSON \("
+        with pytest.raises(StoreError, match=said):
             await store.load("user")
+        with pytest.raises(StoreError, match=said):  # (was "holds str: not incremented")
+            await store.update("user", {}, (), {"bad": 1})
         await store.update("user", {}, ["bad"])
         assert await store.load("user") == {"good": "𝄞"}
     finally:

@@ -183,7 +183,7 @@ class SQLiteStore:
         added = dict(increments or {})
         if rows or gone or added:
             where = f"SQLite file {self.path}"
-            await self._run("save", _write, key, rows, gone, added, where)
+            await self._run("save", _write, key, rows, gone, added, where, self._utf16)
 
     async def backup(self, path: str | os.PathLike[str]) -> None:
         """Copy the attributes into a new file at ``path``, through SQLite: safe while serving.
@@ -436,11 +436,12 @@ def _write(
     gone: list[tuple[str, str]],
     increments: dict[str, int],
     where: str,
+    utf16: bool = False,
 ) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
         for name, by in increments.items():
-            found = _select_one(connection, key, name)
+            found = _select_one(connection, key, name, utf16)
             rows.append((key, name, str(_incremented(name, found, by, where))))
         if rows:
             connection.executemany(_UPSERT, rows)

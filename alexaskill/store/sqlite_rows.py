@@ -77,13 +77,18 @@ def _not_utf8(exc: Exception) -> bool:
     return str(exc).startswith("Could not decode to UTF-8")
 
 
-def _select_one(connection: sqlite3.Connection, key: str, name: str) -> str | bytes | None:
+def _select_one(
+    connection: sqlite3.Connection, key: str, name: str, utf16: bool = False
+) -> str | bytes | None:
     """The stored text of ``name`` under ``key`` (None if none); its bytes if it is text that is
-    not UTF-8, for `_decode` to refuse naming the attribute, as a load does (`_select`)."""
-    try:
-        found = connection.execute(_SELECT_ONE, (key, name)).fetchone()
-    except Exception as exc:
-        if not _not_utf8(exc):
-            raise
-        found = connection.execute(_SELECT_ONE_BYTES, (key, name)).fetchone()
+    not UTF-8, or ``utf16`` (`_select`), for `_decode` to refuse naming the attribute, as a
+    load does."""
+    if not utf16:
+        try:
+            found = connection.execute(_SELECT_ONE, (key, name)).fetchone()
+            return None if found is None else found[0]
+        except Exception as exc:
+            if not _not_utf8(exc):
+                raise
+    found = connection.execute(_SELECT_ONE_BYTES, (key, name)).fetchone()
     return None if found is None else found[0]
