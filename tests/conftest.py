@@ -211,13 +211,13 @@ def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def one_second_url_timeouts(no_proxies: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`no_proxies`, and the --url commands' time limits at 1 s (``replay.URL_TIMEOUT``, chat's
+    """`no_proxies`, and the --url commands' time limits at 1 s (``replay_url.URL_TIMEOUT``, chat's
     too, and ``chat_http._INFO_TIMEOUT``, the served skill id's): for a proxy (or a server)
     that never answers, whose failure is said "within 1 s". (Not for a proxy that answers: a
     loaded machine could be slower than a second to let it.)"""
-    from alexaskill.cli import chat_http, replay
+    from alexaskill.cli import chat_http, replay_url
 
-    monkeypatch.setattr(replay, "URL_TIMEOUT", 1.0)
+    monkeypatch.setattr(replay_url, "URL_TIMEOUT", 1.0)
     monkeypatch.setattr(chat_http, "_INFO_TIMEOUT", 1.0)
 
 

@@ -35,9 +35,9 @@ class HttpTransport:
         from ..testing import RequestFactory
         from .common import check_proxies, client_tls
         from .dev import dev_pki
-        from .replay import URL_TIMEOUT, _check_url
+        from .replay_url import URL_TIMEOUT, check_url
 
-        self.url = _check_url(url)
+        self.url = check_url(url)
         check_proxies()  # (before httpx's ImportError for one it cannot use)
         self.pki = dev_pki()
         self.factory = RequestFactory(skill_id=skill_id, locale=locale, interfaces=SPEAKER)

@@ -162,11 +162,11 @@ def alexa_api_reaches(url: str | None, path: str | None) -> None:
     """A usage error for ``--alexa-api`` (``path``) with a ``--url`` to another machine: the
     fake is served on 127.0.0.1 only, so the skill there never calls it (it calls Amazon's)."""
     from .common import is_local_url
-    from .replay import _check_url
+    from .replay_url import check_url
 
     if url is None or path is None:
         return
-    _check_url(url)  # a URL that is none is said so, not as one to another machine
+    check_url(url)  # a URL that is none is said so, not as one to another machine
     if not is_local_url(url):
         raise UsageError(
             f"--alexa-api {path}: the fake Alexa APIs are served only to a skill on this "
