@@ -25,11 +25,16 @@ skill = Skill("amzn1.ask.skill.held")
 entered, release = threading.Event(), threading.Event()
 
 
-@skill.intent("Hold")
+@skill.intent("Hold", utterances=["hold on"])
 def hold():
     entered.set()
     release.wait(timeout=60)
     return speak("held")
+
+
+@skill.launch
+def launch():
+    return hold()
 """
 
 
@@ -62,4 +67,48 @@ def test_replay_of_a_skill_another_command_is_running_is_refused_in_one_line(
         thread.join(timeout=60)
     assert (second, err.getvalue().count("\n")) == (2, 1), err.getvalue()
     assert "held:skill: another command of this process is running this Skill" in err.getvalue()
+    assert (codes, first_err.getvalue()) == ({"first": 0}, "")
+
+
+#: Each command's arguments, on the held skill: replay sends Hold, chat opens it (a launch).
+_COMMANDS = {
+    "replay": ["replay", "held:skill", "hold.json"],
+    "chat": ["chat", "held:skill", "--invocation", "held skill"],
+}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("replay", "chat"), ("chat", "chat"), ("chat", "replay")]
+)
+def test_chat_of_a_skill_another_command_is_running_is_refused_as_replay_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: str, second: str
+) -> None:
+    # chat put its own test client on a skill another command was running, unrefused (and
+    # replay then on one a chat was running): each broke the other's requests.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    monkeypatch.delitem(sys.modules, "held", raising=False)
+    # (the first chat's line; a second is refused before it reads any)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"open held skill\n")))
+    (tmp_path / "held.py").write_text(_HELD_SKILL)
+    request = RequestFactory(skill_id="amzn1.ask.skill.held").intent("Hold")
+    (tmp_path / "hold.json").write_text(json.dumps(request))
+    held = importlib.import_module("held")
+    first_err, codes = io.StringIO(), {}
+
+    def run_first() -> None:
+        codes["first"] = main(_COMMANDS[first], stdout=io.StringIO(), stderr=first_err)
+
+    thread = threading.Thread(target=run_first)
+    thread.start()
+    try:
+        assert held.entered.wait(timeout=60)  # (the first command's request under way)
+        err = io.StringIO()
+        status = main(_COMMANDS[second], stdout=io.StringIO(), stderr=err)
+    finally:
+        held.release.set()
+        thread.join(timeout=60)
+    assert (status, err.getvalue().count("\n")) == (2, 1), err.getvalue()
+    said = f"alexaskill {second}: error: held:skill: another command of this process is running"
+    assert err.getvalue().startswith(said), err.getvalue()
     assert (codes, first_err.getvalue()) == ({"first": 0}, "")

@@ -11,6 +11,7 @@ may be a pipe: each line is echoed after ``>``, so the output reads as a transcr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import logging
 import sys
@@ -82,6 +83,8 @@ class _Chat(ChatPrinting):
         self.model, self.locale = self._model(self.locale)
         self.client: Any = None
         self.transport: Any = None
+        #: The skill held for this chat's time (`running`): its client is put on it.
+        self._holding = contextlib.ExitStack()
         #: Alexa's service APIs, answered in this process (or served on 127.0.0.1 for --url).
         alexa_api_reaches(args.url, args.alexa_api)
         self.api = fake_alexa_api(args.alexa_api)
@@ -138,15 +141,24 @@ class _Chat(ChatPrinting):
         else:
             if self.client is None:
                 assert self.skill is not None
+                from .skill_use import running
+
+                # (one command at a time: its client swaps the skill's verifier, as replay's)
+                self._holding.enter_context(running(self.skill, self.args.app))
                 # A handler that raises is Alexa's spoken apology, not the end of the chat.
-                self.client = TestClient(
-                    self.skill,
-                    skill_id=self.skill_id(),
-                    api=self.api,
-                    raise_handler_errors=False,
-                    **self._skill_clock(),
-                )
-                self.client.__enter__()
+                try:
+                    client = TestClient(
+                        self.skill,
+                        skill_id=self.skill_id(),
+                        api=self.api,
+                        raise_handler_errors=False,
+                        **self._skill_clock(),
+                    )
+                    client.__enter__()
+                except BaseException:  # (no client to close: the skill is let go here)
+                    self._holding.close()
+                    raise
+                self.client = client
                 self.skill._cancelled_because = INTERRUPTED  # (a server's: its shutting down)
             self.client.locale = self.locale
             self.client.interfaces = interfaces
@@ -177,11 +189,14 @@ class _Chat(ChatPrinting):
         return self.client if self.client is not None else self.transport
 
     def close(self) -> None:
-        if self.client is not None:
-            try:
-                self.client.__exit__(None, None, None)
-            finally:  # (a second Ctrl-C as it closes, too)
-                vars(self.skill).pop("_cancelled_because", None)  # (the skill's own again)
+        try:
+            if self.client is not None:
+                try:
+                    self.client.__exit__(None, None, None)
+                finally:  # (a second Ctrl-C as it closes, too)
+                    vars(self.skill).pop("_cancelled_because", None)  # (the skill's own again)
+        finally:
+            self._holding.close()  # (the skill another command may run now)
         if self.transport is not None:
             self.transport.close()
 
