@@ -270,3 +270,51 @@ def test_without_poll_a_broken_pipe_of_a_stream_with_no_descriptor_is_the_skills
 
     monkeypatch.delattr(select, "poll")
     assert not reader_gone(BrokenPipeError(32, "the skill's"), io.StringIO(), io.StringIO())
+
+
+class _ReaderGoneOnce(io.StringIO):
+    """A stream on a pipe whose reader has closed it: its ``n``th write fails, a broken pipe
+    (a turn's, here), and the others are kept, as a buffer would take them."""
+
+    def __init__(self, descriptor: int, n: int) -> None:
+        super().__init__()
+        self._descriptor, self._n = descriptor, n
+
+    def fileno(self) -> int:
+        return self._descriptor
+
+    def write(self, text: str) -> int:
+        self._n -= 1
+        if self._n == 0:
+            raise BrokenPipeError(32, "Broken pipe")
+        return super().write(text)
+
+
+def test_a_reader_gone_during_a_chat_turn_ends_the_chat_quietly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # chat's turn took the broken pipe of its own output for a failed turn: it wrote "the turn
+    # failed: BrokenPipeError" to that output, for nobody, and went on with the next line.
+    (tmp_path / "quick_skill.py").write_text(
+        "from alexaskill import Skill, ask\n"
+        "skill = Skill('amzn1.ask.skill.quick')\n"
+        "@skill.launch\n"
+        "def launch():\n"
+        "    return ask('Hello there.', reprompt='Again?')\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    monkeypatch.delitem(sys.modules, "quick_skill", raising=False)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"open quick\nopen quick\n")))
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        out = _ReaderGoneOnce(write, 3)  # (the banner, the line echoed, then the turn's first)
+        err = io.StringIO()
+        status = main(
+            ["chat", "quick_skill:skill", "--invocation", "quick"], stdout=out, stderr=err
+        )
+    finally:
+        os.close(write)
+    assert (status, err.getvalue()) == (141, "")
+    assert out.getvalue().endswith("> open quick\n"), out.getvalue()

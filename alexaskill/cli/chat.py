@@ -292,8 +292,13 @@ class _Chat(ChatPrinting):
                 self.show_device_request(reply, AUTOMATIC)
 
 
-def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO, interactive: bool) -> None:
+def _converse(
+    chat: _Chat, args: argparse.Namespace, out: TextIO, interactive: bool, own: tuple[TextIO, ...]
+) -> None:
+    """Talk until the lines end or /quit, writing to ``out`` (a wrapper of ``own``, the
+    command's streams, whose reader gone ends the chat, not one turn)."""
     from .inputs import shown_url
+    from .streams import reader_gone
 
     where = shown_url(args.url) if args.url is not None else args.app
     device = "a device with a screen" if chat.screen else "a speaker"
@@ -323,6 +328,8 @@ def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO, interactive: b
         except UsageError:
             raise
         except Exception as exc:  # a broken transport, say: the chat goes on
+            if reader_gone(exc, *own):  # (nobody to tell: main's quiet 141)
+                raise
             out.write(f"  the turn failed: {type(exc).__name__}: {exc}\n")
             chat.forget_session()
         out.flush()
@@ -343,7 +350,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         chat = _Chat(args, shown)
         chat.slot_notes = notes  # (the skill's lines of a slot value it could not take)
         try:
-            _converse(chat, args, shown, interactive)
+            _converse(chat, args, shown, interactive, (out, err))
         finally:
             chat.close()
     return 0
