@@ -318,3 +318,19 @@ def test_a_reader_gone_during_a_chat_turn_ends_the_chat_quietly(
         os.close(write)
     assert (status, err.getvalue()) == (141, "")
     assert out.getvalue().endswith("> open quick\n"), out.getvalue()
+
+
+def test_a_value_error_of_the_skills_with_a_closed_stream_given_is_its_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Any ValueError was the quiet 141 when a stream given to main() was closed: the skill's
+    # own (a value it refused) ended the command without a word. Only the closed stream's
+    # "I/O operation on closed file" is a reader gone.
+    import alexaskill.cli.request as request
+
+    def run(args: Any, out: Any, err: Any) -> int:
+        raise ValueError("the skill's own")
+
+    monkeypatch.setattr(request, "run", run)
+    with pytest.raises(ValueError, match="the skill's own"):
+        main(["request", "LaunchRequest"], stdout=_closed(), stderr=io.StringIO())

@@ -6,14 +6,18 @@ import errno
 
 __all__ = ["lost", "reader_gone"]
 
+#: What a write to a closed text stream raises (io's ValueError), with or without a full stop.
+_CLOSED = "I/O operation on closed file"
+
 
 def lost(exc: BaseException, stream: object) -> bool:
     """Whether ``exc``, raised by a write to ``stream`` or its flush, says that nobody reads it
     any more: a broken pipe (``| head -1``), EIO (its terminal closed: an ssh session dropped),
     or, ``stream`` closed, the ValueError "I/O operation on closed file" (a caller of `main`
-    closed it)."""
+    closed it): not another ValueError, the skill's own, raised while it is closed."""
     if isinstance(exc, ValueError):
-        return getattr(stream, "closed", False) is True
+        # (the text streams' words, "…file" or "…file.": a binary one's are not the CLI's)
+        return str(exc).removesuffix(".") == _CLOSED and getattr(stream, "closed", False) is True
     return isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and exc.errno == errno.EIO)
 
 
