@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alexaskill.cli import main
+from alexaskill.cli import _program
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(_program())

@@ -397,3 +397,29 @@ def test_a_second_sigterm_as_the_command_exits_leaves_its_status_143(tmp_path: P
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=60)
     assert process.returncode == 143
+
+
+#: A program that runs main() without argv (sys.argv's, as embedded), its command stopped by
+#: a SIGTERM, then says what SIGTERM does once main() has returned.
+_EMBEDDED = """
+import os, signal, sys
+import alexaskill.cli as cli
+import alexaskill.cli.request as request
+
+def run(args, out, err):
+    os.kill(os.getpid(), signal.SIGTERM)
+    raise AssertionError("not stopped")
+
+request.run = run
+sys.argv = ["alexaskill", "request", "LaunchRequest"]
+print(cli.main(stderr=sys.stdout), signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)
+"""
+
+
+def test_main_without_argv_puts_the_default_back_after_a_sigterm() -> None:
+    # Called without argv, main() took itself for the program about to exit: it left SIGTERM
+    # ignored, and the program that called it could no longer be stopped by one.
+    command = [sys.executable, "-c", _EMBEDDED]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert process.stdout == "alexaskill request: stopped (SIGTERM)\n143 True\n"
+    assert process.stderr == ""

@@ -189,13 +189,24 @@ def main(
     It writes to ``stdout`` and ``stderr`` (default: sys.stdout and sys.stderr), never swapping
     them in for sys.stdout and sys.stderr: two threads may each run it with their own, and
     each gets its own skill's log lines (`alexaskill.cli.skill_log`; a line logged in a thread
-    the skill started itself goes to none of them while several run). Run as
-    the program (``argv`` None: the ``alexaskill`` command, ``python -m alexaskill``), a command
-    stopped by SIGTERM leaves SIGTERM ignored, the process about to exit with 143."""
+    the skill started itself goes to none of them while several run). A command stopped by
+    SIGTERM (143) leaves its handler as it was before, for the program that called it."""
+    return _run(argv, stdout, stderr, program=False)
+
+
+def _program() -> int:
+    """The ``alexaskill`` program (its console script, ``python -m alexaskill``): `main`, but a
+    command stopped by SIGTERM leaves SIGTERM ignored, the process about to exit with 143."""
+    return _run(None, None, None, program=True)
+
+
+def _run(
+    argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | None, *, program: bool
+) -> int:
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
     try:
-        status = _main(list(sys.argv[1:] if argv is None else argv), out, err, argv is None)
+        status = _main(list(sys.argv[1:] if argv is None else argv), out, err, program)
     except (OSError, ValueError) as exc:
         from .streams import reader_gone
 
