@@ -31,8 +31,11 @@ class _OfThisCall(logging.Filter):
 
 #: The `log_to` call whose context this is, if any.
 _CALL: Final[ContextVar[_OfThisCall | None]] = ContextVar("alexaskill_cli_log_to", default=None)
-#: The `log_to` calls under way, in any thread. (A set's add, discard and len are each atomic
-#: under the GIL, and a filter reads it as it stands.)
+#: The `log_to` calls under way, in any thread. No lock: a set's add, discard, len and ``in``
+#: are each atomic (under the GIL, and each set's own lock without it), and `_OfThisCall`'s two
+#: reads decide as one state of the set would: its call is added before its handler goes on the
+#: logger and discarded after it comes off, never added again, so a record it keeps was its
+#: alone at the ``len`` (another call added since is one that started after the record).
 _SHOWING: Final[set[_OfThisCall]] = set()
 
 
