@@ -69,6 +69,11 @@ REMINDER = {
     "pushNotification": {"status": "ENABLED"},
     "version": "1",
 }
+#: The Reminders API's answer to a call the user has not granted, every operation's (401, a
+#: create's 403): the message alone, no code, as Jovo's v3 Alexa client reads it
+#: (jovotech/jovo-framework, jovo-platforms/jovo-platform-alexa/src/services/AlexaReminder.ts)
+#: and as FakeAlexaApi answers it (alexaskill/testing/api_reminders.py, ``_NOT_GRANTED``).
+NOT_GRANTED = {"message": "Request Unauthorized."}
 LIST = {
     "listId": LIST_ID,
     "name": "Alexa shopping list",
@@ -220,7 +225,7 @@ def profile(value: Any) -> Callable[..., tuple[int, Any]]:
 
 def create_reminder(record: dict[str, Any], token: str) -> tuple[int, Any]:
     if token == "no-consent":
-        return 403, {"code": "FORBIDDEN", "message": "Forbidden"}
+        return 403, NOT_GRANTED
     body = record["body"]
     expect(record["headers"].get("content-type") == "application/json", "Content-Type")
     expect(isinstance(body, dict), "a JSON object")
@@ -257,7 +262,7 @@ def create_reminder(record: dict[str, Any], token: str) -> tuple[int, Any]:
 def update_reminder(record: dict[str, Any], token: str, alert: str) -> tuple[int, Any]:
     # (Amazon's model of the API: 401 and 404 as for a get; the body is a create's)
     if token == "no-consent":
-        return 401, {"code": "UNAUTHORIZED", "message": "Request is not authorized."}
+        return 401, NOT_GRANTED
     if token == "not-set" or alert != REMINDER["alertToken"]:
         # (no code is in Amazon's pages stored: the one Jovo's client reads, as FakeAlexaApi's)
         return 404, {"code": "ALERT_NOT_FOUND", "message": "Reminder not found."}
@@ -267,7 +272,7 @@ def update_reminder(record: dict[str, Any], token: str, alert: str) -> tuple[int
 
 def get_reminder(record: dict[str, Any], token: str, alert: str) -> tuple[int, Any]:
     if token == "no-consent":
-        return 401, {"code": "UNAUTHORIZED", "message": "Request is not authorized."}
+        return 401, NOT_GRANTED
     if token == "not-set" or alert != REMINDER["alertToken"]:
         return 404, {"code": "ALERT_NOT_FOUND", "message": "Reminder not found."}
     return 200, REMINDER
@@ -275,14 +280,14 @@ def get_reminder(record: dict[str, Any], token: str, alert: str) -> tuple[int, A
 
 def get_reminders(record: dict[str, Any], token: str) -> tuple[int, Any]:
     if token == "no-consent":
-        return 401, {"code": "UNAUTHORIZED", "message": "Request is not authorized."}
+        return 401, NOT_GRANTED
     alerts = [] if token == "not-set" else [REMINDER]
     return 200, {"totalCount": str(len(alerts)), "alerts": alerts, "links": {"next": None}}
 
 
 def delete_reminder(record: dict[str, Any], token: str, alert: str) -> tuple[int, Any]:
     if token == "no-consent":
-        return 401, {"code": "UNAUTHORIZED", "message": "Request is not authorized."}
+        return 401, NOT_GRANTED
     if token == "not-set" or alert != REMINDER["alertToken"]:
         return 404, {"code": "ALERT_NOT_FOUND", "message": "Reminder not found."}
     return 200, None
