@@ -14,7 +14,7 @@ import pytest
 
 from alexaskill import Reminder
 from alexaskill.testing import FakeAlexaApi
-from tests.fake_reminders_shared import _AT, _create, run, skill_api
+from tests.fake_reminders_shared import _AT, post_reminder, refused_trigger, run, skill_api
 
 
 @pytest.mark.parametrize(
@@ -112,10 +112,7 @@ def test_a_field_amazons_reminder_body_has_not_is_a_400_not_dropped(
         **changed,
     }
     fake = FakeAlexaApi()
-    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
-        answer = client.post(
-            "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
-        )
+    answer = post_reminder(fake, body)
     assert answer.status_code == 400, answer.text
     assert answer.json()["code"] == code
     assert answer.json()["message"].startswith(said), answer.json()["message"]
@@ -155,10 +152,7 @@ def test_a_reminders_ssml_alexa_cannot_parse_is_a_400(ssml: str, said: str) -> N
         },
     }
     fake = FakeAlexaApi()
-    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
-        answer = client.post(
-            "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
-        )
+    answer = post_reminder(fake, body)
     assert answer.status_code == 400, answer.json()
     assert answer.json()["code"] == "INVALID_ALERT_INFO"
     message = answer.json()["message"]
@@ -244,11 +238,7 @@ def test_a_trigger_field_of_the_wrong_type_is_the_triggers_400(
 ) -> None:
     # A string offsetInSeconds was INVALID_TRIGGER, a string interval (or a timeZoneId that is
     # no str) INVALID_REQUEST, msgspec's refusal of the whole reminder: one code for the trigger.
-    fake = FakeAlexaApi()
-    answer = _create(fake, trigger)
-    assert answer.status_code == 400, answer.text
-    assert answer.json() == {"code": "INVALID_TRIGGER", "message": said}
-    assert fake.reminders == []
+    assert refused_trigger(trigger) == said
 
 
 @pytest.mark.parametrize("status", ["ON", "enabled", "", 1])
@@ -376,10 +366,7 @@ def test_a_reminders_ssml_is_held_to_its_markup_not_an_answers_limits(ssml: str)
         "alertInfo": {"spokenInfo": {"content": content}},
     }
     fake = FakeAlexaApi()
-    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
-        answer = client.post(
-            "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
-        )
+    answer = post_reminder(fake, body)
     assert answer.status_code == 201 or answer.status_code == 200, answer.json()
     # A reminder given to the fake is read by the same rule.
     given = FakeAlexaApi(

@@ -14,7 +14,7 @@ import pytest
 from alexaskill import Reminder
 from alexaskill.alexa_api import ReminderTrigger
 from alexaskill.testing import FakeAlexaApi
-from tests.fake_reminders_shared import _AT, _create, _wire, run, skill_api
+from tests.fake_reminders_shared import _AT, _create, _wire, refused_trigger, run, skill_api
 
 
 @pytest.mark.parametrize(
@@ -102,11 +102,8 @@ def test_a_reminder_timed_by_no_rule_still_needs_its_scheduled_time(
     recurrence: dict[str, Any] | None,
 ) -> None:
     # Amazon's older freq and byDay say no time of day: scheduledTime does.
-    fake = FakeAlexaApi()
-    answer = _create(fake, {"type": "SCHEDULED_ABSOLUTE", "recurrence": recurrence})
-    assert answer.status_code == 400, answer.text
-    assert answer.json() == {"code": "INVALID_TRIGGER", "message": "scheduledTime is required"}
-    assert fake.reminders == []
+    trigger = {"type": "SCHEDULED_ABSOLUTE", "recurrence": recurrence}
+    assert refused_trigger(trigger) == "scheduledTime is required"
 
 
 def test_a_recurrence_is_a_typed_value_in_amazons_names() -> None:

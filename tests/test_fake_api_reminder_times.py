@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from alexaskill.testing import FakeAlexaApi
-from tests.fake_reminders_shared import _create
+from tests.fake_reminders_shared import _create, post_reminder
 
 
 def _asker(fake: FakeAlexaApi, token: str) -> tuple[Callable[[], int], Callable[[], int]]:
@@ -167,6 +167,19 @@ def test_a_one_time_reminder_in_a_gap_is_read_at_the_offset_before_it(
         assert kept.trigger is not None and kept.trigger.scheduled_time == trigger["scheduledTime"]
 
 
+def _sent_at(request_time: object) -> tuple[FakeAlexaApi, httpx.Response]:
+    """A fake (its now 14 March 2031, 09:00 UTC) and its answer to a reminder in five minutes
+    whose ``requestTime`` is ``request_time`` (``...``: none sent)."""
+    fake = FakeAlexaApi(now=lambda: dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC))
+    body: dict[str, object] = {
+        "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 300},
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
+    }
+    if request_time is not ...:
+        body["requestTime"] = request_time
+    return fake, post_reminder(fake, body)
+
+
 @pytest.mark.parametrize(
     "request_time",
     [
@@ -183,16 +196,7 @@ def test_a_one_time_reminder_in_a_gap_is_read_at_the_offset_before_it(
 def test_a_request_time_that_is_no_time_as_amazon_writes_one_is_a_400(request_time: str) -> None:
     # requestTime was only checked to be a str: "soon" was answered 200 and the reminder kept,
     # and a skill sending one passed its tests.
-    fake = FakeAlexaApi(now=lambda: dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC))
-    body = {
-        "requestTime": request_time,
-        "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 300},
-        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
-    }
-    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
-        answer = client.post(
-            "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
-        )
+    fake, answer = _sent_at(request_time)
     assert answer.status_code == 400, answer.text
     assert answer.json() == {
         "code": "INVALID_REQUEST_TIME",
@@ -221,17 +225,7 @@ def test_a_request_time_of_another_kind_is_named_as_a_field_of_the_wrong_kind(
 ) -> None:
     # It was said to be missing ("requestTime is required"), as a reminder's other fields of
     # the wrong kind were before alexaskill.alexa_api.kinds said them.
-    fake = FakeAlexaApi(now=lambda: dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC))
-    body: dict[str, object] = {
-        "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 300},
-        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
-    }
-    if request_time is not ...:
-        body["requestTime"] = request_time
-    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
-        answer = client.post(
-            "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
-        )
+    fake, answer = _sent_at(request_time)
     assert (answer.status_code, answer.json()) == (
         400,
         {"code": "INVALID_REQUEST_TIME", "message": message},
@@ -250,14 +244,5 @@ def test_a_request_time_of_another_kind_is_named_as_a_field_of_the_wrong_kind(
     ],
 )
 def test_a_request_time_as_amazon_writes_one_is_taken(request_time: str) -> None:
-    fake = FakeAlexaApi(now=lambda: dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC))
-    body = {
-        "requestTime": request_time,
-        "trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 300},
-        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
-    }
-    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
-        answer = client.post(
-            "http://fake/v1/alerts/reminders", json=body, headers={"Authorization": "Bearer t"}
-        )
+    _, answer = _sent_at(request_time)
     assert answer.status_code == 200, answer.text
