@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from alexaskill.testing import FakeAlexaApi
+from alexaskill.testing import FakeAlexaApi, RequestFactory
 from tests.fake_reminders_shared import _create, post_reminder
 
 
@@ -60,6 +60,24 @@ def test_a_time_zone_fault_hits_the_time_zone_call_it_names_and_no_other() -> No
     zone, create = _asker(fake, "zone-failed")
     assert (zone(), create()) == (200, 400)
     assert [call.status for call in fake.calls] == [500, 200, 400, 200, 400, 200, 400]
+
+
+def test_with_a_shared_token_a_request_s_zone_is_what_its_own_zone_call_got() -> None:
+    # What a time_zone call got was kept by the token: with one the test fixed, which every
+    # request carries, a request that made no zone call had its reminder judged by another
+    # request's (here not judged, that call having failed), not by the zone Amazon knows.
+    moment = dt.datetime(2031, 3, 14, 9, 0, tzinfo=dt.UTC)
+    fake = FakeAlexaApi(time_zone="Europe/Paris", now=lambda: moment, faults={"time_zone": 500})
+    factory = RequestFactory(api_access_token="my-token", device_id="d1")  # (`_asker`'s)
+    zone, create = _asker(fake, "my-token")
+    first, second = factory.intent("Remind"), factory.intent("Remind")
+    fake.issued(first)
+    with fake.answering(first["request"]["requestId"]):
+        assert (zone(), create()) == (500, 200)  # (its zone unknown to the skill: not judged)
+    fake.faults = {}
+    fake.issued(second)
+    with fake.answering(second["request"]["requestId"]):
+        assert create() == 400  # (no zone call of its own: judged in the zone Amazon knows)
 
 
 def _offset_said(scheduled: str) -> str:

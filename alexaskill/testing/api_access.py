@@ -92,11 +92,12 @@ class _Envelope(msgspec.Struct):
 
 class _Sent(NamedTuple):
     """A request sent, as the calls made with its token are judged: its token, its timestamp
-    (None: none usable) and whether it came in a session."""
+    (None: none usable), whether it came in a session, and its id (``""``: none)."""
 
     token: str
     moment: _dt.datetime | None
     in_session: bool
+    request_id: str
 
 
 class AccessCheck:
@@ -133,8 +134,9 @@ class AccessCheck:
         if request is not None and token:
             with self._lock:  # (when it was sent, for the calls its token makes: `_moment`)
                 sent = self.__dict__.setdefault("_sent_at", {})
-                sent.pop(request.requestId or "", None)
-                sent[request.requestId or ""] = _Sent(token, moment, decoded.session is not None)
+                key = request.requestId or ""
+                sent.pop(key, None)
+                sent[key] = _Sent(token, moment, decoded.session is not None, key)
                 if len(sent) > _KEPT:
                     del sent[next(iter(sent))]
         if request is not None and request.requestId:
@@ -190,6 +192,15 @@ class AccessCheck:
         carried = [(key, kept) for key, kept in sent.items() if kept.token == token]
         answered = [kept for key, kept in carried if key in self._answering]
         return [kept for _, kept in carried], answered
+
+    def _caller(self, headers: Mapping[str, str]) -> tuple[str, str | None]:
+        """Whose a call with ``headers`` (lower-case names) is, as what a request's calls got
+        is kept by (the zone of its ``time_zone`` call: `api_reminders`): its token, and the id
+        of the request that made it (`_sender`; None for a token no request carried). By the
+        token alone, one several requests carried (the test's own) would lend one's to another.
+        """
+        sender = self._sender(headers)
+        return _bearer(headers), None if sender is None else sender.request_id
 
     def _outside_a_session(self, headers: Mapping[str, str]) -> bool:
         """Whether the request that made a call with ``headers`` came with no session (False

@@ -67,7 +67,7 @@ from urllib.parse import unquote
 import msgspec
 
 from ..alexa_api import Reminder, Scope
-from .api_access import _KEPT, _bearer
+from .api_access import _KEPT
 from .api_calls import _Answer, _Asked, _error, _reminder_problem, _stamp
 from .api_given import _given
 
@@ -107,6 +107,7 @@ class Reminders:
     _lock: threading.Lock
     _moment: Callable[[Mapping[str, str]], _dt.datetime]  # (`AccessCheck`'s)
     _outside_a_session: Callable[[Mapping[str, str]], bool]  # (`AccessCheck`'s)
+    _caller: Callable[[Mapping[str, str]], tuple[str, str | None]]  # (`AccessCheck`'s)
 
     def _reminders_refused(self, status: int) -> _Answer | None:
         if self.granted(Scope.REMINDERS):
@@ -135,29 +136,33 @@ class Reminders:
         return _error(403, "DEVICE_NOT_SUPPORTED", "this device does not support reminders")
 
     def _zone_call_answered(self, headers: Mapping[str, str], status: int, answer: Any) -> None:
-        """Note what the time_zone call of the request whose token ``headers`` carry got: the
-        zone answered (``status`` 200), else None (none set, or the call failed: a fault, an
-        access refused), as the skill's `AlexaApi` reads it (`_known_zone`)."""
+        """Note what the time_zone call of the request that made it (`_caller`: not its token
+        alone, which several requests may carry) got: the zone answered (``status`` 200), else
+        None (none set, or the call failed: a fault, an access refused), as the skill's
+        `AlexaApi` reads it (`_known_zone`)."""
         known = answer if status == 200 and isinstance(answer, str) else None
+        caller = self._caller(headers)  # (before the lock, which it takes)
         with self._lock:
-            kept: dict[str, str | None] = self.__dict__.setdefault("_zones_answered", {})
-            token = _bearer(headers)
-            kept.pop(token, None)  # (the last call of the request's is what it knows)
-            kept[token] = known
+            kept: dict[tuple[str, str | None], str | None]
+            kept = self.__dict__.setdefault("_zones_answered", {})
+            kept.pop(caller, None)  # (the last call of the request's is what it knows)
+            kept[caller] = known
             if len(kept) > _KEPT:  # (a `serve --dev` runs for days: the most recent)
                 del kept[next(iter(kept))]
 
     def _known_zone(self, headers: Mapping[str, str]) -> str | None:
         """The device's zone as the skill can know it, to read a local ``scheduledTime`` in
-        (no ``timeZoneId``): what the last time_zone call of the request whose token
-        ``headers`` carry got (none, if it failed: ``faults`` hits the call it names, and no
-        other); for a request that made none, ``time_zone``, as Amazon knows it.
+        (no ``timeZoneId``): what the last time_zone call of the request that made the call
+        with ``headers`` (`_caller`) got (none, if it failed: ``faults`` hits the call it
+        names, and no other); for a request that made none, ``time_zone``, as Amazon knows it.
         A reminder gone by is alexaskill's rule, not Amazon's: `AlexaApi.create_reminder`
         sends a local time it could not read for Amazon to judge, and the fake does not refuse
         on that rule what the client could not apply."""
+        caller = self._caller(headers)  # (before the lock, which it takes)
         with self._lock:
-            kept: dict[str, str | None] = self.__dict__.get("_zones_answered", {})
-            return kept.get(_bearer(headers), self.time_zone)
+            kept: dict[tuple[str, str | None], str | None]
+            kept = self.__dict__.get("_zones_answered", {})
+            return kept.get(caller, self.time_zone)
 
     def _create_reminder(self, asked: _Asked) -> _Answer:
         refused = (
