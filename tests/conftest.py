@@ -14,11 +14,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 
 from tests import server_logs, warm_bytecode
+from tests.missing import unavailable
 from tests.processes import free_port, stop
 
 # The skill ids the tests' skills answer to are defined in tests/skill_ids.py (which
@@ -70,6 +71,9 @@ pytest.register_assert_rewrite("tests.simulator_shared")
 # So does what the slot types' tests share (tests/understanding_shared.py): `slot` asserts that a
 # phrase was understood at all, and says what came back when it was not.
 pytest.register_assert_rewrite("tests.understanding_shared")
+
+#: tests/test_cli_serve_start.py imports it from here.
+_unavailable = unavailable
 
 # --- the shell's configuration of a skill is not the tests' ------------------------------------
 
@@ -302,12 +306,6 @@ def _answers_ping(port: int) -> bool:
         return False
 
 
-def _unavailable(reason: str) -> NoReturn:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: the tests that need it must run)")
-    pytest.skip(reason)
-
-
 class RedisServers:
     """Starts redis-server processes on 127.0.0.1 (see the ``redis_servers`` fixture)."""
 
@@ -353,11 +351,11 @@ class RedisServers:
 def _redis_servers(directory: Path) -> RedisServers:
     executable = shutil.which("redis-server")
     if executable is None:
-        _unavailable("redis-server not installed: apt-get install redis-server")
+        unavailable("redis-server not installed: apt-get install redis-server")
     try:
         import redis  # noqa: F401
     except ImportError:
-        _unavailable("the redis package is not installed: pip install -e '.[test]'")
+        unavailable("the redis package is not installed: pip install -e '.[test]'")
     return RedisServers(executable, directory)
 
 
@@ -574,7 +572,7 @@ def moto_endpoint() -> Iterator[str]:
         import flask  # noqa: F401
         import moto.server  # noqa: F401
     except ImportError:
-        _unavailable("moto's server is not installed: pip install -e '.[test]' (moto[server])")
+        unavailable("moto's server is not installed: pip install -e '.[test]' (moto[server])")
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-c", _MOTO_SERVER, str(port)],

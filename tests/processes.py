@@ -17,6 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.missing import unavailable
+
 # Ports handed out by `free_port`: 10,000 to 31,999, below Linux's ephemeral range (32,768 on),
 # split in one block for each pytest-xdist worker. A port from bind(0) is one the kernel may also
 # give the next connection's local end, so between its check and the server's bind another
@@ -97,7 +99,4 @@ def installed_or_skip(tool: str, must_run: str) -> None:
     """Skip the test where ``tool`` is not installed; with CI set (.ci/run installs it), fail it
     instead: ``must_run`` is never left out there."""
     if shutil.which(tool) is None:
-        reason = f"{tool} is not installed (apt-get install {tool})"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI is set: {must_run} must run)")
-        pytest.skip(reason)
+        unavailable(f"{tool} is not installed (apt-get install {tool})", must_run)

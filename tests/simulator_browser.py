@@ -27,12 +27,13 @@ import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 
 from alexaskill.cli.dev import DEV_PKI_ENV
 from tests import server_logs
+from tests.missing import unavailable
 from tests.processes import free_port, stop, wait_for_health
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,12 +90,6 @@ class Recognition extends EventTarget {
 window.SpeechRecognition = Recognition;
 window.webkitSpeechRecognition = Recognition;
 """
-
-
-def _unavailable(reason: str) -> NoReturn:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: the browser tests must run)")
-    pytest.skip(reason)
 
 
 def _png(width: int = 480, height: int = 240) -> bytes:
@@ -160,11 +155,13 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, A
     Both start at once: the server while the browser is launched.
     """
     if not (os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM)):
-        _unavailable(f"{CHROMIUM} not found: apt-get install chromium")
+        unavailable(f"{CHROMIUM} not found: apt-get install chromium", "the browser tests")
     try:
         from playwright.sync_api import expect, sync_playwright
     except ImportError:
-        _unavailable("Playwright for Python is not installed: pip install -e '.[test]'")
+        unavailable(
+            "Playwright for Python is not installed: pip install -e '.[test]'", "the browser tests"
+        )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, DEV_PKI_ENV: str(tmp_path_factory.mktemp("dev-pki"))}

@@ -1,0 +1,58 @@
+"""tests/missing.py: a test that needs what this machine lacks skips here, and fails under CI,
+never skipped there (tests/conftest.py's servers, the browser tests, the Dockerfile's lint, the
+load harness all go through it)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import pytest
+
+from tests.missing import unavailable
+from tests.processes import installed_or_skip
+
+
+def _outcome(call: Callable[[], object]) -> BaseException | None:
+    """What ``call`` ended with (None: it returned): a skip is caught too
+    (`pytest.raises(pytest.fail.Exception)` would let it through, and this test would be
+    skipped, not failed)."""
+    try:
+        call()
+    except BaseException as exc:  # pytest's skip and fail are BaseExceptions
+        return exc
+    return None
+
+
+@pytest.mark.parametrize("ci", ["1", "true"])
+def test_under_ci_a_missing_tool_fails_the_test(monkeypatch: pytest.MonkeyPatch, ci: str) -> None:
+    monkeypatch.setenv("CI", ci)
+    ended = _outcome(lambda: unavailable("redis-server not installed", "the Redis tests"))
+    assert isinstance(ended, pytest.fail.Exception), repr(ended)
+    assert str(ended) == "redis-server not installed (CI is set: the Redis tests must run)"
+
+
+@pytest.mark.parametrize("ci", [None, ""])
+def test_elsewhere_a_missing_tool_skips_the_test(
+    monkeypatch: pytest.MonkeyPatch, ci: str | None
+) -> None:
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    ended = _outcome(lambda: unavailable("redis-server not installed"))
+    assert isinstance(ended, pytest.skip.Exception), repr(ended)
+    assert str(ended) == "redis-server not installed"
+
+
+def test_under_ci_a_tool_not_installed_fails_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "1")
+    ended = _outcome(lambda: installed_or_skip("no-such-tool-here", "the load-harness test"))
+    assert isinstance(ended, pytest.fail.Exception), repr(ended)
+    assert "no-such-tool-here is not installed" in str(ended)
+    assert "the load-harness test must run" in str(ended)
+
+
+def test_a_tool_installed_is_neither_skipped_nor_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "1")
+    assert _outcome(lambda: installed_or_skip(sys.executable, "the load-harness test")) is None
