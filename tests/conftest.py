@@ -1,14 +1,16 @@
-"""Shared fixtures and helpers: the skill ids the tests' skills answer to, throwaway
-redis-servers and moto_server, stopped by PID."""
+"""The run's own guards (the shell's settings and proxies gone, no test writing into this
+machine's data directory or the working directory, a hung test ended) and the fixtures and
+helpers the test modules share: the skill ids their skills answer to, small fixtures, moto's
+server. Those with a module of their own (the servers a test starts, tests/processes.py; the
+redis-servers, tests/redis_server.py; the browser's, the verifier's) are imported here, which
+makes them every test module's."""
 
 from __future__ import annotations
 
-import contextlib
 import faulthandler
 import os
 import shutil
 import socket
-import ssl
 import subprocess
 import sys
 import time
@@ -20,7 +22,14 @@ import pytest
 
 from tests import server_logs, warm_bytecode
 from tests.missing import unavailable
-from tests.processes import free_port, stop
+
+# The servers a test starts on 127.0.0.1 and stops by PID (tests/processes.py) and the
+# redis-servers (tests/redis_server.py): re-exported, where most modules import the classes from
+# (`from tests.conftest import Servers`), and the fixtures imported, for pytest to see.
+from tests.processes import Servers as Servers
+from tests.processes import free_port, module_servers, servers, stop  # noqa: F401
+from tests.redis_server import RedisServers as RedisServers
+from tests.redis_server import module_redis_servers, redis_servers, redis_url  # noqa: F401
 
 # The skill ids the tests' skills answer to are defined in tests/skill_ids.py (which
 # tests/verify_shared.py, imported below, reads too) and re-exported here, where most modules
@@ -297,202 +306,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-def _answers_ping(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-class RedisServers:
-    """Starts redis-server processes on 127.0.0.1 (see the ``redis_servers`` fixture)."""
-
-    def __init__(self, executable: str, directory: Path) -> None:
-        self.executable = executable
-        self.directory = directory
-        self.started: list[subprocess.Popen[bytes]] = []
-
-    def start(self, port: int | None = None, **more: str) -> tuple[subprocess.Popen[bytes], int]:
-        """A redis-server answering PING on ``port`` (a free one if None), and its port.
-
-        ``more`` are further options (``cluster_enabled="yes"`` for ``--cluster-enabled yes``).
-        """
-        port = free_port() if port is None else port
-        options = {"port": str(port), "bind": "127.0.0.1", "save": "", "appendonly": "no"}
-        options["dir"] = str(self.directory)
-        options.update({name.replace("_", "-"): value for name, value in more.items()})
-        command = [
-            self.executable,
-            *(item for name, value in options.items() for item in (f"--{name}", value)),
-        ]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        self.started.append(process)
-        deadline = time.monotonic() + 30
-        while not _answers_ping(port):
-            if process.poll() is not None:
-                pytest.fail(f"redis-server exited with status {process.returncode}")
-            if time.monotonic() > deadline:
-                pytest.fail("redis-server did not answer PING within 30 s")
-            time.sleep(0.02)
-        return process, port
-
-    def stop(self, process: subprocess.Popen[bytes]) -> None:
-        """Stop one of them, by its PID."""
-        stop(process)
-
-    def stop_all(self) -> None:
-        """Stop every server started here."""
-        for process in self.started:
-            stop(process)
-
-
-def _redis_servers(directory: Path) -> RedisServers:
-    executable = shutil.which("redis-server")
-    if executable is None:
-        unavailable("redis-server not installed: apt-get install redis-server")
-    try:
-        import redis  # noqa: F401
-    except ImportError:
-        unavailable("the redis package is not installed: pip install -e '.[test]'")
-    return RedisServers(executable, directory)
-
-
-class Servers:
-    """Starts servers for a test on 127.0.0.1 and stops them by PID (the ``servers`` fixture)."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.started: list[subprocess.Popen[bytes]] = []
-        #: Where each server's standard output and error go (a file: a pipe could fill up).
-        self.output: dict[subprocess.Popen[bytes], Path] = {}
-
-    def free_port(self) -> int:
-        """A port nothing listens on now."""
-        return free_port()
-
-    def start(
-        self,
-        command: list[str],
-        port: int,
-        *,
-        cwd: Path | None = None,
-        env: dict[str, str] | None = None,
-        preexec_fn: Any = None,
-        timeout: float = 60,
-        tls: bool = False,
-    ) -> subprocess.Popen[bytes]:
-        """Run ``command`` and wait until ``GET /health`` on ``port`` answers 200 (over TLS if
-        ``tls``, any certificate accepted)."""
-        output = self.directory / f"server-{len(self.started)}.log"
-        with output.open("wb") as sink:
-            process = subprocess.Popen(
-                command,
-                cwd=cwd,
-                env=env,
-                preexec_fn=preexec_fn,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-            )
-        self.started.append(process)
-        self.output[process] = output
-        server_logs.keep(process, output)
-        deadline = time.monotonic() + timeout
-        while not _answers_health(port, tls=tls):
-            if process.poll() is not None or time.monotonic() > deadline:
-                stop(process)
-                text = output.read_text(errors="replace")[-2000:]
-                pytest.fail(f"{' '.join(command)} did not start: {text}")
-            time.sleep(0.05)
-        return process
-
-    def serve_dev(
-        self, app: str, *options: str, cwd: Path, dev_dir: Path, tls: bool = False
-    ) -> tuple[subprocess.Popen[bytes], str]:
-        """``alexaskill serve APP --dev [OPTIONS]`` started in ``cwd`` on a free port, its
-        development PKI in ``dev_dir``: the process and its URL (``https`` if ``tls``: the
-        options name the certificate and key)."""
-        from alexaskill.cli import DEV_PKI_ENV
-
-        port = free_port()
-        command = [sys.executable, "-m", "alexaskill", "serve", app, "--dev", "--port", str(port)]
-        env = {**os.environ, DEV_PKI_ENV: str(dev_dir)}
-        process = self.start([*command, *options], port, cwd=cwd, env=env, tls=tls)
-        return process, f"{'https' if tls else 'http'}://127.0.0.1:{port}/"
-
-    def stop(self, process: subprocess.Popen[bytes], patience: float = 5) -> None:
-        """Stop one of them, by its PID (its output is then whole): SIGTERM, then SIGKILL
-        after ``patience`` seconds."""
-        stop(process, patience)
-
-    def stop_all(self) -> None:
-        """Stop every server started here, by its PID."""
-        for process in self.started:
-            stop(process)
-
-
-def _answers_health(port: int, *, tls: bool = False) -> bool:
-    try:
-        with contextlib.ExitStack() as stack:
-            sock = stack.enter_context(socket.create_connection(("127.0.0.1", port), timeout=1))
-            if tls:
-                context = ssl.create_default_context()
-                context.check_hostname = False
-                context.verify_mode = ssl.CERT_NONE  # the test's own self-signed certificate
-                sock = stack.enter_context(context.wrap_socket(sock))
-            sock.sendall(b"GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n")
-            return sock.recv(64).startswith(b"HTTP/1.1 200")
-    except OSError:
-        return False
-
-
-@pytest.fixture
-def servers(tmp_path: Path) -> Iterator[Servers]:
-    """Start servers with ``servers.start(command, port)``; all are stopped after the test."""
-    made = Servers(tmp_path)
-    try:
-        yield made
-    finally:
-        made.stop_all()
-
-
-@pytest.fixture(scope="module")
-def module_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    """`servers` shared by a module's tests, stopped after its last: for a server that takes
-    seconds to start and that the tests using it leave as they found it."""
-    made = Servers(tmp_path_factory.mktemp("servers-module"))
-    try:
-        yield made
-    finally:
-        made.stop_all()
-
-
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``redis://127.0.0.1:<port>/0`` of a redis-server started for this test session.
-
-    Without ``redis-server`` (Debian: ``apt-get install redis-server``) the tests that need it
-    are skipped, except under CI (``CI`` set), where they fail: CI must run them.
-    """
-    servers = _redis_servers(tmp_path_factory.mktemp("redis"))
-    try:
-        _, port = servers.start()
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        servers.stop_all()
-
-
-@pytest.fixture
-def redis_servers(tmp_path: Path) -> Iterator[RedisServers]:
-    """redis-servers of the test's own, to stop and start again (skipped as ``redis_url``)."""
-    servers = _redis_servers(tmp_path)
-    try:
-        yield servers
-    finally:
-        servers.stop_all()
-
-
 #: DynamoDB's ListTables, for moto's server to answer once it is up. Signed in form only (moto
 #: checks no signature): the credential scope is what routes it to moto's DynamoDB. A GET / went
 #: to its S3 instead, which it made for that alone (a tenth of the server's CPU until the first
@@ -605,14 +418,3 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def dynamodb_endpoint(moto_endpoint: str, aws_env: None) -> str:
     """moto's endpoint, with made-up credentials in the environment for botocore to sign with."""
     return moto_endpoint
-
-
-@pytest.fixture(scope="module")
-def module_redis_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServers]:
-    """redis-servers shared by a module's tests (skipped as ``redis_url``): for a server that
-    takes seconds to make ready and that no test stops."""
-    servers = _redis_servers(tmp_path_factory.mktemp("redis-module"))
-    try:
-        yield servers
-    finally:
-        servers.stop_all()

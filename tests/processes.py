@@ -1,5 +1,7 @@
 """What the tests that start a server process share: a free port on 127.0.0.1, the wait for
-its ``/health`` to answer, its stop by PID, and the check for a tool they drive it with."""
+its ``/health`` to answer, its stop by PID, and the check for a tool they drive it with; the
+``servers`` and ``module_servers`` fixtures (`Servers`), which tests/conftest.py imports, which
+makes them every test module's."""
 
 from __future__ import annotations
 
@@ -9,14 +11,18 @@ import os
 import random
 import shutil
 import socket
+import ssl
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests import server_logs
 from tests.missing import unavailable
 
 # Ports handed out by `free_port`: 10,000 to 31,999, below Linux's ephemeral range (32,768 on),
@@ -100,3 +106,115 @@ def installed_or_skip(tool: str, must_run: str) -> None:
     instead: ``must_run`` is never left out there."""
     if shutil.which(tool) is None:
         unavailable(f"{tool} is not installed (apt-get install {tool})", must_run)
+
+
+# --- the `servers` fixtures: servers started for a test, stopped after it ----------
+
+
+class Servers:
+    """Starts servers for a test on 127.0.0.1 and stops them by PID (the ``servers`` fixture)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.started: list[subprocess.Popen[bytes]] = []
+        #: Where each server's standard output and error go (a file: a pipe could fill up).
+        self.output: dict[subprocess.Popen[bytes], Path] = {}
+
+    def free_port(self) -> int:
+        """A port nothing listens on now."""
+        return free_port()
+
+    def start(
+        self,
+        command: list[str],
+        port: int,
+        *,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+        preexec_fn: Any = None,
+        timeout: float = 60,
+        tls: bool = False,
+    ) -> subprocess.Popen[bytes]:
+        """Run ``command`` and wait until ``GET /health`` on ``port`` answers 200 (over TLS if
+        ``tls``, any certificate accepted)."""
+        output = self.directory / f"server-{len(self.started)}.log"
+        with output.open("wb") as sink:
+            process = subprocess.Popen(
+                command,
+                cwd=cwd,
+                env=env,
+                preexec_fn=preexec_fn,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
+        self.started.append(process)
+        self.output[process] = output
+        server_logs.keep(process, output)
+        deadline = time.monotonic() + timeout
+        while not _answers_health(port, tls=tls):
+            if process.poll() is not None or time.monotonic() > deadline:
+                stop(process)
+                text = output.read_text(errors="replace")[-2000:]
+                pytest.fail(f"{' '.join(command)} did not start: {text}")
+            time.sleep(0.05)
+        return process
+
+    def serve_dev(
+        self, app: str, *options: str, cwd: Path, dev_dir: Path, tls: bool = False
+    ) -> tuple[subprocess.Popen[bytes], str]:
+        """``alexaskill serve APP --dev [OPTIONS]`` started in ``cwd`` on a free port, its
+        development PKI in ``dev_dir``: the process and its URL (``https`` if ``tls``: the
+        options name the certificate and key)."""
+        from alexaskill.cli import DEV_PKI_ENV
+
+        port = free_port()
+        command = [sys.executable, "-m", "alexaskill", "serve", app, "--dev", "--port", str(port)]
+        env = {**os.environ, DEV_PKI_ENV: str(dev_dir)}
+        process = self.start([*command, *options], port, cwd=cwd, env=env, tls=tls)
+        return process, f"{'https' if tls else 'http'}://127.0.0.1:{port}/"
+
+    def stop(self, process: subprocess.Popen[bytes], patience: float = 5) -> None:
+        """Stop one of them, by its PID (its output is then whole): SIGTERM, then SIGKILL
+        after ``patience`` seconds."""
+        stop(process, patience)
+
+    def stop_all(self) -> None:
+        """Stop every server started here, by its PID."""
+        for process in self.started:
+            stop(process)
+
+
+def _answers_health(port: int, *, tls: bool = False) -> bool:
+    try:
+        with contextlib.ExitStack() as stack:
+            sock = stack.enter_context(socket.create_connection(("127.0.0.1", port), timeout=1))
+            if tls:
+                context = ssl.create_default_context()
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE  # the test's own self-signed certificate
+                sock = stack.enter_context(context.wrap_socket(sock))
+            sock.sendall(b"GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n")
+            return sock.recv(64).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[Servers]:
+    """Start servers with ``servers.start(command, port)``; all are stopped after the test."""
+    made = Servers(tmp_path)
+    try:
+        yield made
+    finally:
+        made.stop_all()
+
+
+@pytest.fixture(scope="module")
+def module_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """`servers` shared by a module's tests, stopped after its last: for a server that takes
+    seconds to start and that the tests using it leave as they found it."""
+    made = Servers(tmp_path_factory.mktemp("servers-module"))
+    try:
+        yield made
+    finally:
+        made.stop_all()
