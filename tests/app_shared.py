@@ -9,13 +9,7 @@ from typing import Any
 
 import pytest
 
-from alexaskill import (
-    Response,
-    SimpleCard,
-    Skill,
-    ask,
-    speak,
-)
+from alexaskill import Response, SimpleCard, Skill, ask, speak
 
 from .conftest import SKILL_ID
 

@@ -7,10 +7,7 @@ import enum
 import json
 from typing import Any
 
-from alexaskill.responses import (
-    Response,
-    encode_response,
-)
+from alexaskill.responses import Response, encode_response
 
 #: An APL for audio document with what Amazon requires of one (type, version, mainTemplate).
 APLA: Any = {"type": "APLA", "version": "0.91", "mainTemplate": {"items": []}}

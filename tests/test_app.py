@@ -9,15 +9,7 @@ import threading
 
 import pytest
 
-from alexaskill import (
-    IntentRequest,
-    Response,
-    Session,
-    Skill,
-    ask,
-    empty,
-    speak,
-)
+from alexaskill import IntentRequest, Response, Session, Skill, ask, empty, speak
 from alexaskill.testing import TestClient
 
 # Other test modules import these from here (tests/deadline_shared.py, tests/test_mounting.py, …).

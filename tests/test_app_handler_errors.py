@@ -16,16 +16,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient as StarletteClient
 
-from alexaskill import (
-    DialogSlot,
-    Response,
-    ResponseError,
-    Session,
-    Skill,
-    SlotError,
-    ask,
-    speak,
-)
+from alexaskill import DialogSlot, Response, ResponseError, Session, Skill, SlotError, ask, speak
 from alexaskill.exceptions import RuleViolation
 from alexaskill.models import decode_envelope
 from alexaskill.testing import RequestFactory, TestClient, TestPKI

@@ -13,9 +13,7 @@ import pytest
 from starlette.testclient import TestClient as StarletteClient
 from starlette.types import Message
 
-from alexaskill import (
-    Skill,
-)
+from alexaskill import Skill
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.testing import RequestFactory, TestClient, TestPKI
 from tests.app_shared import make_skill, post_scope

@@ -13,10 +13,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.testclient import TestClient as StarletteClient
 
-from alexaskill import (
-    Skill,
-    speak,
-)
+from alexaskill import Skill, speak
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.testing import RequestFactory, TestPKI
 from tests.app_shared import make_skill, unset_logging

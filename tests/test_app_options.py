@@ -12,9 +12,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient as StarletteClient
 
-from alexaskill import (
-    Skill,
-)
+from alexaskill import Skill
 from alexaskill.exceptions import ConfigurationError, SignatureError
 from alexaskill.testing import RequestFactory, TestClient, TestPKI
 from alexaskill.verify import Verifier

@@ -10,11 +10,7 @@ from typing import Any
 
 import pytest
 
-from alexaskill import (
-    Response,
-    Skill,
-    speak,
-)
+from alexaskill import Response, Skill, speak
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.testing import TestClient
 from tests.app_shared import make_skill

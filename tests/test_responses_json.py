@@ -16,12 +16,7 @@ import pytest
 
 from alexaskill.directives import APL as TypedAPL
 from alexaskill.exceptions import ResponseError
-from alexaskill.responses import (
-    AskForPermissionsConsentCard,
-    Response,
-    encode_response,
-    speak,
-)
+from alexaskill.responses import AskForPermissionsConsentCard, Response, encode_response, speak
 from tests.responses_shared import wire
 
 # --- values JSON would change, in what a handler writes as a mapping ----------------------------

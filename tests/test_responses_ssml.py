@@ -9,16 +9,8 @@ import pytest
 
 from alexaskill import ssml
 from alexaskill.exceptions import ResponseError
-from alexaskill.responses import (
-    Response,
-    SsmlSpeech,
-    ask,
-    speak,
-    ssml_elements,
-)
-from alexaskill.responses import (
-    speech as speech_module,
-)
+from alexaskill.responses import Response, SsmlSpeech, ask, speak, ssml_elements
+from alexaskill.responses import speech as speech_module
 from alexaskill.ssml import Ssml
 
 
