@@ -13,10 +13,10 @@ from typing import Any, Final
 
 from .ssml_prosody import _prosody_error
 from .ssml_reference import _ALSO_TAKEN, _ENUMERATED, _REQUIRED, _SAYING
+from .ssml_text import _BLANK, strip_tags
 from .ssml_text import _SPACES as _SPACES  # (alexaskill.hearing reads them here)
 from .ssml_text import _WHITE_SPACE as _WHITE_SPACE
 from .ssml_text import _text_lines as _text_lines  # (alexaskill.responses.cards)
-from .ssml_text import strip_tags
 from .web_urls import _url_error
 from .xml_markup import (
     _NAME_START,
@@ -121,8 +121,10 @@ def _blank_error(tag: str, attribute: str, read: str, given: str | None = None) 
     ``read`` (``given``: the value as given, shown, if not that), or None: Alexa refuses an
     empty ``<phoneme ph>``, and a blank ``<sub alias>`` leaves its text unsaid. The one rule of
     the builders (`alexaskill.ssml.sub`, `alexaskill.ssml.phoneme`), `ssml_error` and the
-    speech a handler builds (`alexaskill.responses.SsmlSpeech`), said in the same words."""
-    if read.strip():
+    speech a handler builds (`alexaskill.responses.SsmlSpeech`), said in the same words. Blank
+    is what says and shows nothing, as of speech (`alexaskill.ssml_text._BLANK`: white space,
+    a zero-width space, …)."""
+    if _BLANK.fullmatch(read) is None:
         return None
     shown = read if given is None else given
     blank = f"blank ({shown!r})" if read else "empty"

@@ -11,6 +11,8 @@ import re
 from typing import Final
 
 from .ssml_check import _MARKUP
+from .ssml_text import _BLANK as _BLANK  # (alexaskill.responses reads it here)
+from .ssml_text import _BLANK_CHARACTERS as _BLANK_CHARACTERS
 
 __all__: list[str] = []  # helpers; MAX_SPEECH and MAX_AUDIO_CLIPS are alexaskill.responses'
 
@@ -23,22 +25,6 @@ MAX_SPEECH: Final = 8000
 #: property (240 s of clips in ``outputSpeech``, 90 s in ``reprompt``), so the speech and the
 #: reprompt are counted each, as Alexa plays them: the reprompt only if the user is silent.
 MAX_AUDIO_CLIPS: Final = 5
-
-#: Characters that say and show nothing: white space (what ``str.isspace`` finds), Unicode's
-#: default ignorable code points (``Default_Ignorable_Code_Point`` in Unicode's
-#: DerivedCoreProperties.txt: zero-width space and joiners, the byte order mark, bidi marks, the
-#: soft hyphen, the Mongolian vowel separator, tags, and the ones ``str.isprintable`` calls
-#: printable: the combining grapheme joiner, variation selectors, the Khmer inherent vowels,
-#: Mongolian free variation selectors, the Hangul fillers, some of them even ``isalnum``), and
-#: the blank braille pattern U+2800. None is ASCII but " ": ASCII text is blank only if empty or
-#: all spaces, and a first ASCII letter or digit says something (the shortcuts of the checks).
-_BLANK_CHARACTERS: Final = (
-    r"\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-    r"\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
-    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
-)
-#: Text with nothing to say or show (``fullmatch``); it stops at the first other character.
-_BLANK: Final = re.compile(f"[{_BLANK_CHARACTERS}]*+")
 
 #: SSML elements that say only what they hold (``<sub>`` says its alias and ``<phoneme>`` its
 #: ``ph``, even empty; ``<break>`` is a pause and ``<audio>`` a clip, all something to hear; an

@@ -1,4 +1,5 @@
-"""The plain text of SSML (`strip_tags`) and its lines (`_text_lines`: what a card shows).
+"""The plain text of SSML (`strip_tags`), its lines (`_text_lines`: what a card shows), and
+the characters that say and show nothing (`_BLANK`).
 
 `alexaskill.ssml_check` re-exports `strip_tags`, and `alexaskill.ssml` both: the place to import
 it from.
@@ -26,6 +27,23 @@ _PAUSE_TAGS: Final = frozenset({"break", "p", "s", "speak", "audio"})
 #: white space, and holds U+0085 and U+FEFF (a zero-width no-break space) as text.
 _WHITE_SPACE: Final = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _SPACES: Final = re.compile(f"[{_WHITE_SPACE}]+")
+#: Characters that say and show nothing: white space (what ``str.isspace`` finds), Unicode's
+#: default ignorable code points (``Default_Ignorable_Code_Point`` in Unicode's
+#: DerivedCoreProperties.txt: zero-width space and joiners, the byte order mark, bidi marks, the
+#: soft hyphen, the Mongolian vowel separator, tags, and the ones ``str.isprintable`` calls
+#: printable: the combining grapheme joiner, variation selectors, the Khmer inherent vowels,
+#: Mongolian free variation selectors, the Hangul fillers, some of them even ``isalnum``), and
+#: the blank braille pattern U+2800. None is ASCII but " ": ASCII text is blank only if empty or
+#: all spaces, and a first ASCII letter or digit says something (the shortcuts of the checks).
+_BLANK_CHARACTERS: Final = (
+    r"\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+#: Text with nothing to say or show (``fullmatch``); it stops at the first other character. The
+#: one reading of it: of speech (`alexaskill.ssml_limits`), of a card's text, and of a ``<sub
+#: alias>`` or ``<phoneme ph>`` (`alexaskill.ssml_check._blank_error`).
+_BLANK: Final = re.compile(f"[{_BLANK_CHARACTERS}]*+")
 
 
 def _replace_tag(match: re.Match[str]) -> str:

@@ -30,6 +30,11 @@ from alexaskill.xml_references import _xml_unescape
         ("phoneme", "", "<phoneme ph> is empty; give what to say"),
         ("phoneme", "\t", "<phoneme ph> is blank (' '); give what to say"),
         ("phoneme", "\u3000", "<phoneme ph> is blank ('\\u3000'); give what to say"),
+        # Characters that say and show nothing, as speech that says nothing is read (they took
+        # a zero-width space, written or referred to, where str.strip() found something).
+        ("sub", "\u200b", "<sub alias> is blank ('\\u200b'); give what to say"),
+        ("sub", "&#x200B;\u00ad", "<sub alias> is blank ('\\u200b\\xad'); give what to say"),
+        ("phoneme", "\ufeff\u2800", "<phoneme ph> is blank ('\\ufeff\u2800'); give what to say"),
     ],
 )
 def test_a_blank_alias_or_ph_written_by_hand_is_refused_as_the_builders_refuse_it(
