@@ -131,6 +131,16 @@ def _blank_error(tag: str, attribute: str, read: str, given: str | None = None) 
     return f"<{tag} {attribute}> is {blank}; give what to say"
 
 
+def _saying_error(tag: str, attributes: Mapping[str, str]) -> str | None:
+    """`_blank_error` of the attribute of ``tag`` that says what to speak (`_SAYING`: ``<sub
+    alias>``, ``<phoneme ph>``), its value as XML reads it, or None (none blank, or no such
+    attribute: `_missing_attribute` says that): `ssml_error`'s check and the app's."""
+    name = _SAYING.get(tag)
+    if name is None or name not in attributes:
+        return None
+    return _blank_error(tag, name, attributes[name])
+
+
 def _audio_src_error(src: str) -> str | None:
     """Why ``src``, an ``<audio>`` tag's, is no URL Alexa can fetch (HTTPS with a host, or a
     sound of Amazon's library: `alexaskill.web_urls._url_error`), or None: the one check of
@@ -141,8 +151,9 @@ def _audio_src_error(src: str) -> str | None:
 
 def _attributes_error(tag: str, attributes: dict[str, str]) -> str | None:
     """Why the attributes of ``tag`` are not those Amazon's SSML reference gives it, or None:
-    one it requires missing, a ``<sub alias>`` or ``<phoneme ph>`` blank (`_blank_error`), or a
-    value it enumerates that it does not list.
+    one it requires missing, a value it enumerates that it does not list, or a ``<sub alias>``
+    or ``<phoneme ph>`` blank (`_saying_error`): said in the app's order, Amazon's reference
+    first (`alexaskill.responses.ssml_elements._element_error`), as the builders check them.
 
     Not refused, though `alexaskill.ssml`'s builders never write them: a ``<break>`` with both
     a time and a strength (W3C's SSML takes both, the time winning; Amazon's reference does not
@@ -152,10 +163,7 @@ def _attributes_error(tag: str, attributes: dict[str, str]) -> str | None:
     missing = _missing_attribute(tag, attributes)
     if missing is not None:
         return missing
-    for name, value in attributes.items():
-        if (tag, name) in _SAYING and (blank := _blank_error(tag, name, value)) is not None:
-            return blank
-    return _value_error(tag, attributes)
+    return _value_error(tag, attributes) or _saying_error(tag, attributes)
 
 
 def _value_error(tag: str, attributes: dict[str, str]) -> str | None:

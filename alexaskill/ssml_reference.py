@@ -97,6 +97,6 @@ _REQUIRED: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
-#: The attributes that say what to speak in place of the element's text, never blank
-#: (`alexaskill.ssml_check._blank_error`).
-_SAYING: Final = frozenset({("sub", "alias"), ("phoneme", "ph")})
+#: The attribute of each tag that says what to speak in place of the element's text, never
+#: blank (`alexaskill.ssml_check._saying_error`).
+_SAYING: Final[dict[str, str]] = {"sub": "alias", "phoneme": "ph"}

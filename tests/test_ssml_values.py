@@ -61,6 +61,23 @@ def test_a_blank_alias_or_ph_written_by_hand_is_refused_as_the_builders_refuse_i
     assert str(built.value) == f"SSML {said}"
 
 
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<speak>x <phoneme alphabet="foo" ph="">x</phoneme></speak>',
+        '<speak>x <phoneme ph=" " alphabet="foo">x</phoneme></speak>',
+    ],
+)
+def test_a_blank_ph_beside_another_fault_of_its_tag_is_said_alike_by_both(markup: str) -> None:
+    # ssml_error said the blank ph, the app the alphabet it does not list: one fault of the
+    # tag, as both read it, and the same one.
+    said = ssml.ssml_error(markup)
+    assert said is not None and said.startswith("<phoneme alphabet='foo'> is not a value"), said
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(markup))
+    assert str(refused.value).startswith(f"outputSpeech.ssml: {said}"), (refused.value, said)
+
+
 def test_an_alias_or_ph_with_something_to_say_written_by_hand_is_taken() -> None:
     markup = '<speak><sub alias=" Al ">Al</sub><phoneme alphabet="ipa" ph="p">x</phoneme></speak>'
     assert ssml.ssml_error(markup) is None

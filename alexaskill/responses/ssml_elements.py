@@ -15,7 +15,7 @@ one it lists (`alexaskill.ssml_check._value_error`, `ssml_error`'s own check of 
 and each tag Amazon's SSML reference requires an attribute of (``<lang>`` its ``xml:lang``,
 ``<amazon:emotion>`` its ``name`` and ``intensity``, …) with it: `ssml_error`'s own check
 (`alexaskill.ssml_check._missing_attribute`), as the builders always write them, and each
-``<sub alias>`` and ``<phoneme ph>`` something to say (`alexaskill.ssml_check._blank_error`,
+``<sub alias>`` and ``<phoneme ph>`` something to say (`alexaskill.ssml_check._saying_error`,
 the builders' rule and words). Alexa refuses
 the response otherwise, and the user hears its "There was a problem with the requested
 skill's response"; refused here, the handler's error, the user hears the app's apology and
@@ -46,10 +46,10 @@ from ..ssml_check import (
     _MAX_BREAK_MS,
     _SSML_TAGS,
     _audio_src_error,
-    _blank_error,
     _break_error,
     _break_time_ms,
     _missing_attribute,
+    _saying_error,
     _scan_tags,
     _value_error,
 )
@@ -125,11 +125,8 @@ def _element_error(name: str, attributes: str) -> str | None:
     if missing is not None:
         return f"{missing}; ssml.{builder} always writes it"
     error = _value_error(name, values)
-    if error is None and name in ("sub", "phoneme"):  # (the attribute present: said above)
-        said = "alias" if name == "sub" else "ph"
-        blank = _blank_error(name, said, values[said])
-        if blank is not None:  # (ssml_error's rule and words, not Amazon's reference's)
-            return f"{blank} (ssml.{builder} refuses it too)"
+    if error is None and (blank := _saying_error(name, values)) is not None:
+        return f"{blank} (ssml.{builder} refuses it too)"  # (ssml_error's rule, not Amazon's)
     if error is None and name == "break" and "time" in values:
         # `ssml_error`'s rule and words: a time Amazon's SSML reference does not write ("5S",
         # " 2s "), beyond 10 s or no duration ("5 sec") is refused alike by both.
