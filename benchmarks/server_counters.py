@@ -344,19 +344,21 @@ def _paired(runs: Mapping[str, Sequence[Measured]], name: str, key: str) -> floa
         for mine, floor in zip(runs[name], floors, strict=False)
         if floor.per_request(key)
     ]
-    # median_low: the lower middle of an even number of rounds, as load.py's ratios are
-    # (report.round_by_round): a figure a round measured, not the mean of two.
-    return statistics.median_low(ratios) if ratios else None
+    # median_high: of an even number of rounds a middle one (a figure a round measured, not the
+    # mean of two), and the unfavourable one: this ratio is a cost (above 1, the row spends
+    # more), as report.round_by_round takes its one cost, where median_low would flatter the row.
+    return statistics.median_high(ratios) if ratios else None
 
 
 def report(runs: Mapping[str, Sequence[Measured]]) -> list[str]:
-    """Each row's medians over its rounds, a request, then their ratios to the floor's (the
-    lower middle of an even number of rounds, as `report.median_run`'s run)."""
+    """Each row's medians over its rounds, a request, then their ratios to the floor's: of an
+    even number of rounds the unfavourable middle one, the higher of a cost (every figure and
+    ratio here), the lower of requests/s (as `report.median_run`'s run)."""
     headings = "".join(f"{heading:>10}" for _, heading, _ in FIGURES)
     lines = [f"{'row':18}{'req/s':>8}{headings}{'threads':>9}"]
     for name, measured in runs.items():
         figures = "".join(
-            f"{statistics.median_low(m.per_request(key) for m in measured) * scale:>10.3f}"
+            f"{statistics.median_high(m.per_request(key) for m in measured) * scale:>10.3f}"
             for key, _, scale in FIGURES
         )
         rps = statistics.median_low(m.rps for m in measured)
