@@ -468,8 +468,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
                 profiled = profile_of(args.profile, spec.name, round_)
                 if profiled is not None:
-                    print(f"  profile: {profiled}; most samples in (inclusive):")
-                    for share, name in top_functions(profiled):
+                    on_loop, ranked = top_functions(profiled)
+                    whose = "" if on_loop is None else f" of the loop's thread ({on_loop:.0%})"
+                    print(f"  profile: {profiled}; most samples{whose} in (inclusive):")
+                    for share, name in ranked:
                         print(f"    {share:6.1%}  {name}")
                 if result.other_cpu > NOISY:
                     print(

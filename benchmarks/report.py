@@ -23,22 +23,32 @@ SDK_TARGET: Final = 35.0
 WORKERS_TARGET: Final = 1.10
 
 
-def top_functions(profile: Path, count: int = 12) -> list[tuple[float, str]]:
-    """The functions of a py-spy raw profile that most samples were in (inclusive), as (share,
-    name); each thread's common trunk (the server's start, the event loop's run) left out."""
+def top_functions(profile: Path, count: int = 12) -> tuple[float | None, list[tuple[float, str]]]:
+    """The share of a py-spy raw profile's samples on the event loop's thread, and the functions
+    most of that thread's samples were in (inclusive), as (share of them, name); the thread's
+    common trunk (the server's start, the loop's run) left out. A profile with no stack through
+    an event loop (the ASK SDK's gunicorn) is ranked whole, its share None."""
     stacks: list[tuple[list[str], int]] = []
     for line in profile.read_text().splitlines():
         stack, _, number = line.rpartition(" ")
         if stack and number.isdigit():
             frames = [_short(frame) for frame in stack.split(";")]
             stacks.append((frames, int(number)))
+    # The loop's thread alone: py-spy counts an idle thread as busy (the worker pool's waiting
+    # for a job, alexaskill.stalls' asleep), and those would top a def row's summary
+    # (benchmarks/README.md, "The request path's time under py-spy").
+    looped = [(frames, samples) for frames, samples in stacks if any(map(_runs_loop, frames))]
+    share = None
+    if looped:
+        share = sum(n for _, n in looped) / sum(n for _, n in stacks)
+        stacks = looped
     inclusive: dict[str, int] = {}
     for frames, samples in stacks:
         for frame in set(frames):
             inclusive[frame] = inclusive.get(frame, 0) + samples
     total = sum(samples for _, samples in stacks)
     if not total:
-        return []
+        return share, []
     # A frame in every sample of its stack's root is the trunk (uvicorn's start and its loop,
     # a worker thread's wait for jobs): it says nothing of where a request's time goes.
     trunk = {
@@ -48,7 +58,15 @@ def top_functions(profile: Path, count: int = 12) -> list[tuple[float, str]]:
         if inclusive[frame] == inclusive[frames[0]]
     }
     ranked = sorted((n, f) for f, n in inclusive.items() if f not in trunk)
-    return [(n / total, frame) for n, frame in reversed(ranked[-count:])]
+    return share, [(n / total, frame) for n, frame in reversed(ranked[-count:])]
+
+
+def _runs_loop(frame: str) -> bool:
+    """Whether a `_short` frame is asyncio's ``run`` or ``Runner.run`` (``runners.py``), as
+    py-spy names them: the event loop's thread (uvicorn's on Python 3.11 runs its loop, uvloop's
+    too, in an ``asyncio.Runner``)."""
+    name, _, where = frame.partition(" (")
+    return where == "runners.py)" and name.rsplit(".", 1)[-1] == "run"
 
 
 def _short(frame: str) -> str:

@@ -287,6 +287,39 @@ def test_profile_samples_at_the_rate_asked_and_only_the_lock_holder_if_asked() -
         load.parse_args(["--profile", "out", "--profile-rate", "0"])
 
 
+def test_the_profile_summary_ranks_the_event_loops_thread_alone(tmp_path: Path) -> None:
+    # py-spy's raw stacks of a def row: the loop's thread (Runner.run, as py-spy names it on
+    # 3.11), four idle workers waiting for jobs and alexaskill.stalls' thread asleep, which
+    # py-spy counts as busy: ranked with them, WorkerPool._work would top the summary.
+    loop = "<module> (uvicorn:8);run (asyncio/runners.py:190);Runner.run (asyncio/runners.py:118)"
+    worker = "Thread._bootstrap (threading.py:1002);Thread.run (threading.py:982)"
+    profile = tmp_path / "def.txt"
+    profile.write_text(
+        f"{loop};Handling._handle (handling.py:40);verify (verify.py:9) 300\n"
+        f"{loop};Handling._handle (handling.py:40);Exchange._body (exchange.py:70) 100\n"
+        f"{loop};ExchangeProtocol.data_received (protocol.py:12) 100\n"
+        f"{worker};WorkerPool._work (workers.py:88);get (queue.py:180) 400\n"
+        f"{worker};_looks (stalls.py:30) 100\n"
+    )
+    share, ranked = report.top_functions(profile)
+    assert share == pytest.approx(0.5)  # the loop's 500 samples of 1,000
+    assert ranked == [
+        (0.8, "Handling._handle (handling.py)"),
+        (0.6, "verify (verify.py)"),
+        (0.2, "ExchangeProtocol.data_received (protocol.py)"),
+        (0.2, "Exchange._body (exchange.py)"),
+    ]
+    # asyncio.run alone (no Runner before Python 3.11) is the loop's thread too; a server with no
+    # loop (gunicorn's sync worker) is ranked whole.
+    profile.write_text(f"{loop.rsplit(';', 1)[0]};verify (verify.py:9) 3\n{worker} 1\n")
+    assert report.top_functions(profile) == (0.75, [])
+    profile.write_text(f"{worker};handle (sync.py:9);view (app.py:3) 3\n{worker} 1\n")
+    assert report.top_functions(profile) == (
+        None,
+        [(0.75, "view (app.py)"), (0.75, "handle (sync.py)")],
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "tls"),
     [("def-info", False), ("def-info", True), ("def-serve", False)],
