@@ -342,7 +342,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--profile-rate",
         type=int,
-        default=250,
+        default=None,
         metavar="N",
         help="--profile's samples a second (250: enough to rank functions, little enough to "
         "leave the run's figures roughly as they were)",
@@ -364,6 +364,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--duration must be between 1 and 15 seconds (runs are kept short)")
     if not 1 <= args.rounds <= 5:
         parser.error("--rounds must be between 1 and 5")
+    # Without --profile nothing samples: an option of it asked for alone is said, not ignored
+    # (--profile-rate's default is None until here so that asking for 250 is seen too).
+    if args.profile is None and (args.profile_gil or args.profile_rate is not None):
+        given = "--profile-gil" if args.profile_gil else "--profile-rate"
+        parser.error(f"{given} goes with --profile DIR")
+    if args.profile_rate is None:
+        args.profile_rate = 250
     if args.profile_rate < 1:
         parser.error("--profile-rate must be at least 1")
     if args.servers is None:

@@ -287,6 +287,15 @@ def test_profile_samples_at_the_rate_asked_and_only_the_lock_holder_if_asked() -
         load.parse_args(["--profile", "out", "--profile-rate", "0"])
 
 
+@pytest.mark.parametrize("option", [["--profile-gil"], ["--profile-rate", "997"]])
+def test_a_profile_option_without_profile_is_refused_not_ignored(
+    option: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        load.parse_args(option)
+    assert f"{option[0]} goes with --profile DIR" in capsys.readouterr().err
+
+
 def test_the_profile_summary_ranks_the_event_loops_thread_alone(tmp_path: Path) -> None:
     # py-spy's raw stacks of a def row: the loop's thread (Runner.run, as py-spy names it on
     # 3.11), four idle workers waiting for jobs and alexaskill.stalls' thread asleep, which
