@@ -59,6 +59,8 @@ PROC: Final = Path("/proc")
 #: Seconds between readings of the server's threads during a run: a thread that exits is
 #: counted to its last one (a few dozen small files a reading: no load beside wrk's).
 POLL_SECONDS: Final = 0.25
+#: Seconds strace has to detach and write its table after SIGINT before it is killed.
+STRACE_STOP_SECONDS: Final = 60.0
 #: The per-request figures, in the order they print: (key, heading, scale).
 FIGURES: Final = (
     ("utime", "user µs", 1e6),
@@ -270,13 +272,9 @@ def tracing(pid: int, output: Path, calls: dict[str, int]) -> Iterator[None]:
     try:
         yield
     finally:
-        tracer.send_signal(signal.SIGINT)
-        try:
-            tracer.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            tracer.kill()
-            tracer.wait()
-            raise refused("did not stop within 60 s of SIGINT") from None
+        # SIGINT: strace detaches and writes its table.
+        if not load.stop(tracer, STRACE_STOP_SECONDS, signal.SIGINT):
+            raise refused(f"did not stop within {STRACE_STOP_SECONDS:g} s of SIGINT")
     calls.update(parse_strace_summary(output.read_text()) if output.exists() else {})
     if not calls:
         raise refused(f"counted nothing (exit {tracer.returncode})")

@@ -224,15 +224,18 @@ def wait_until_listening(
     raise BenchmarkError(f"server did not answer within 30 s:\n{log_tail(log)}")
 
 
-def stop(process: subprocess.Popen[bytes], grace: float = 5.0) -> None:
-    """Stop a server this harness started: SIGTERM, and SIGKILL if it lingers ``grace`` s."""
+def stop(process: subprocess.Popen[bytes], grace: float = 5.0, first: int = signal.SIGTERM) -> bool:
+    """Stop a process this harness started: ``first`` (SIGTERM), and SIGKILL if it lingers
+    ``grace`` s; False if it had to be killed."""
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(first)
         try:
             process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+            return False
+    return True
 
 
 def log_tail(log: Path, lines: int = 20) -> str:

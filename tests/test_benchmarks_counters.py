@@ -270,3 +270,17 @@ def test_strace_without_ptrace_rights_fails_in_one_line_that_gives_its_reason(
     assert len(errors) == 1 and "Traceback" not in errors[0]
     assert "ptrace(PTRACE_SEIZE, " in errors[0] and "Operation not permitted" in errors[0]
     assert "--no-strace" in errors[0]
+
+
+def test_a_strace_that_does_not_stop_is_killed_and_said_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # strace's stand-in ignores SIGINT (exec keeps that): killed once its time to stop is up.
+    fake_harness(monkeypatch, tmp_path, "trap '' INT\necho 'strace: attached' >&2\nexec sleep 60\n")
+    monkeypatch.setattr(server_counters, "STRACE_STOP_SECONDS", 0.5)
+    argv = ["--rows", "floor", "--rounds", "1", "--duration", "1", "--strace-duration", "1"]
+    assert server_counters.main(argv) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert errors == [
+        "FAILED: strace did not stop within 0.5 s of SIGINT: strace: attached; run with --no-strace"
+    ]
