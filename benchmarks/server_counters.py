@@ -333,7 +333,7 @@ def measure(
 
 def _paired(runs: Mapping[str, Sequence[Measured]], name: str, key: str) -> float | None:
     """The median over the rounds of row ``name``'s figure ``key`` over the floor's (a round
-    whose floor figure is 0 left out: `report` says which)."""
+    whose floor figure is 0 left out: `report` says in how many)."""
     floors = runs.get("floor")
     if not floors or name == "floor":
         return None
