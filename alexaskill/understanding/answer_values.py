@@ -33,6 +33,7 @@ __all__ = [
     "corrected",
     "denied_after",
     "dont_know",
+    "ends_with_no",
     "leaving_after",
     "past_opening",
     "said_as_reply",
@@ -116,14 +117,21 @@ def taken_back(
     words = _any_words(match, slot)
     if words is None or _query(match, slot):
         return False
-    said = words.split()
-    if len(said) > 1 and said[-1] in language.negations:  # "paris not"
+    if ends_with_no(words.split(), language, says_no):  # "paris not", "paris no"
         return True
     if _named(match, slot) and _negated(match, slot, spans, language):  # "not paris"
         return True
     positions = [(start, end) for name, _, start, end in match.fills if name == slot]
-    if any(dont_know(spans.tokens[start:end], language) for start, end in positions):
-        return True  # "no idea" (`dont_know`): no value either, of a request's words too
+    # "no idea" (`dont_know`): no value either, of a request's words too
+    return any(dont_know(spans.tokens[start:end], language) for start, end in positions)
+
+
+def ends_with_no(said: Sequence[str], language: Language, says_no: Callable[[str], bool]) -> bool:
+    """Whether the words ``said`` for a value, more than one, end with a negation ("paris not")
+    or a no (``says_no``: "paris no", "paris, no thanks"), which takes back what came before it
+    (`taken_back`)."""
+    if len(said) > 1 and said[-1] in language.negations:
+        return True
     # Every ending after the first word, longest first: a no may be several words ("no way").
     return any(says_no(" ".join(said[at:])) for at in range(1, len(said)))
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from .answer_values import taken_back
+from .answer_values import ends_with_no, taken_back
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
 from .cut import why_no_reading
@@ -138,17 +138,27 @@ class Reader(CompiledModel):
     def _kept(
         self, match: Match, spans: SpanCache, notes: list[str], asked: tuple[str, str] | None
     ) -> Match:
-        """``match`` without the values a no said last takes back, left out after the value
-        ("paris" of "plan a trip to paris no") or in its words (`_back`), noted in ``notes``."""
+        """``match`` without the values a no said last takes back, in the value's words (`_back`)
+        or with the words left out beside it: "paris" of "plan a trip to paris no", "not" of
+        "plan a trip to why not"; noted in ``notes``."""
         words, left_out = spans.words, set(match.extra_at)
         fills = []
         for name, fill, start, end in match.fills:
-            after = " ".join(words[end:])
-            back = bool(after) and left_out.issuperset(range(end, len(words)))
-            back &= self._says_no(after) or after in self.language.negations
+            # What the user said for the value: the words the reading left out right before it
+            # and, to the end, after it ("why" of "why not", of which it gives the city "not").
+            # A no said last among them takes it back, whatever the type: the value is a part
+            # of words the user took back.
+            first = start
+            while first - 1 in left_out:
+                first -= 1
+            last = len(words) if left_out.issuperset(range(end, len(words))) else end
+            said = words[first:last]
+            back = (first, last) != (start, end)
+            back &= ends_with_no(said, self.language, self._says_no)
             if back or self._back(match, spans, name, asked):
+                said_words = " ".join(said)
                 notes.append(
-                    f"slot {name} left out: a no said last or a not takes {fill.words!r} back"
+                    f"slot {name} left out: a no said last or a not takes {said_words!r} back"
                 )
             else:
                 fills.append((name, fill, start, end))
