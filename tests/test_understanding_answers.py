@@ -474,11 +474,15 @@ def test_a_dont_know_the_slot_takes_as_said_is_its_value(
     ],
 )
 def test_an_answer_for_a_slot_the_model_lacks_is_refused(intent: str, slot: str, why: str) -> None:
-    # answer() gave None, "no answer", for a mistyped intent or slot, where understand(asked=)
-    # raised: both raise the ValueError, naming what the model has.
+    # answer() and fill_slot() gave None, "no value", for a mistyped intent or slot, where
+    # understand(asked=) raised: all raise the ValueError, naming what the model has.
     understander = bare_trips("Cities")
     with pytest.raises(ValueError, match=re.escape(f"intent={intent!r}, slot={slot!r}: {why}")):
         understander.answer("paris", intent=intent, slot=slot, now=NOW)
+    with pytest.raises(ValueError, match=re.escape(f"intent={intent!r}, slot={slot!r}: {why}")):
+        understander.fill_slot(intent, slot, "paris", NOW)
+    filled = understander.fill_slot("PlanTrip", "city", "paris", NOW)  # (a slot it has)
+    assert filled is not None and filled.value == "paris"
     with pytest.raises(ValueError, match=re.escape(f"asked={(intent, slot)!r}: {why}")):
         understander.understand("paris", now=NOW, asked=(intent, slot))
 

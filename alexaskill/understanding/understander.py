@@ -65,11 +65,9 @@ class Understander(Reader):
     """
 
     def fill_slot(self, intent: str, slot: str, text: str, now: datetime.datetime) -> Fill | None:
-        """The value ``text`` gives slot ``slot`` of ``intent`` on its own, or None."""
-        model_intent = self.intents.get(intent)
-        model_slot = model_intent.slot(slot) if model_intent else None
-        if model_intent is None or model_slot is None:
-            return None
+        """The value ``text`` gives slot ``slot`` of ``intent`` on its own, or None. A slot the
+        model does not have is a ValueError, as of `answer`."""
+        model_intent, model_slot = self._model_slot(intent, slot)
         tokens = self.tokens(text)
         if not tokens:
             return None
@@ -136,9 +134,12 @@ class Understander(Reader):
         intent, slot = asked
         self._model_slot(intent, slot, f"asked={asked!r}")
 
-    def _model_slot(self, intent: str, slot: str, given: str) -> tuple[ModelIntent, ModelSlot]:
+    def _model_slot(
+        self, intent: str, slot: str, given: str | None = None
+    ) -> tuple[ModelIntent, ModelSlot]:
         """``slot`` of ``intent``, of the model; where it lacks either, a ValueError naming what
-        it has (``given``: the arguments, as the error says them)."""
+        it has (``given``: the arguments, as the error says them; default, as keywords)."""
+        given = given or f"intent={intent!r}, slot={slot!r}"
         model_intent = self.intents.get(intent)
         if model_intent is None:
             names = ", ".join(self.intents) or "none"
@@ -226,8 +227,7 @@ class Understander(Reader):
         (`corrected`). A slot the model does not have is a ValueError, as of `understand`'s
         ``asked``.
         """
-        given = f"intent={intent!r}, slot={slot!r}"
-        model_intent, model_slot = self._model_slot(intent, slot, given)
+        model_intent, model_slot = self._model_slot(intent, slot)
         return self._answer(text, model_intent, model_slot, self.tokens(text), now or clock())
 
     def _answer(
