@@ -104,6 +104,8 @@ def test_a_listed_stop_is_the_value() -> None:
 
 _YES_NO = ("AMAZON.YesIntent", "AMAZON.NoIntent")
 _LEAVING = ("AMAZON.CancelIntent", "AMAZON.StopIntent")
+#: Why a value a no or a "not" said last takes back is none, as a note says it.
+_NO_LAST = "a no or a not said last takes it back"
 
 
 @pytest.mark.parametrize(
@@ -400,8 +402,7 @@ def test_a_value_taken_back_does_not_come_back_as_the_request(city_type: str, sa
     assert turn.understood is not None and turn.understood.intent == "AMAZON.FallbackIntent"
     assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
     assert turn.understood.notes[-1] == (
-        "no sample is close enough (a reading was dropped: 'paris no' is no value (a no said "
-        "last or a not takes it back, or it says the user does not know))"
+        f"no sample is close enough (a reading was dropped: 'paris no' is no value: {_NO_LAST})"
     )
     again = talk.understander.understand(said, now=NOW, asked=("PlanTrip", "city"))
     assert again.intent == "AMAZON.FallbackIntent"
@@ -413,26 +414,29 @@ def test_a_value_taken_back_does_not_come_back_as_the_request(city_type: str, sa
 
 
 @pytest.mark.parametrize(
-    ("said", "words"),
+    ("said", "words", "why"),
     [
-        ("plan a trip to paris no", "paris no"),
-        ("plan a trip to paris, no thanks", "paris no thanks"),
+        ("plan a trip to paris no", "paris no", _NO_LAST),
+        ("plan a trip to paris, no thanks", "paris no thanks", _NO_LAST),
         # The closest reading left out words before the value: it had the city "not" of "why
         # not", "no" of "why no", and "rome" of "rome please not" (the not after it left out).
-        ("plan a trip to why not", "why not"),
-        ("plan a trip to why no", "why no"),
-        ("plan a trip to rome please not", "rome please not"),
+        ("plan a trip to why not", "why not", _NO_LAST),
+        ("plan a trip to why no", "why no", _NO_LAST),
+        ("plan a trip to rome please not", "rome please not", _NO_LAST),
+        # The note said "a no said last or a not takes 'no idea' back" of each.
+        ("plan a trip to not paris", "not paris", "a not within it takes it back"),
+        ("plan a trip to no idea", "no idea", "it says the user does not know"),
     ],
 )
-def test_a_value_taken_back_is_left_out_of_the_closest_intent(said: str, words: str) -> None:
+def test_a_value_taken_back_is_left_out_of_the_closest_intent(
+    said: str, words: str, why: str
+) -> None:
     # Without AMAZON.FallbackIntent, Alexa sends the closest intent: it had the city "paris"
     # (the no after it left out) or "paris no thanks", a value the user took back.
     understood = bare_trips("AMAZON.City").understand(said, now=NOW)
     assert understood.intent == "PlanTrip" and understood.fallback
     assert understood.fills == {}
-    assert (
-        understood.notes[-2] == f"slot city left out: a no said last or a not takes {words!r} back"
-    )
+    assert understood.notes[-2] == f"slot city left out: {words!r} is no value: {why}"
 
 
 @pytest.mark.parametrize(

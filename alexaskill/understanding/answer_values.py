@@ -27,6 +27,7 @@ from .slot_kinds import name_type
 from .text import Token
 
 __all__ = [
+    "NO_SAID_LAST",
     "REPLIES",
     "after_last_no",
     "carrier_ends",
@@ -50,6 +51,8 @@ _KNOWN: Final = ("typed", "listed")
 REPLIES: Final = ("AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.CancelIntent", "AMAZON.StopIntent")
 _YES_NO: Final = REPLIES[:2]
 _LEAVING: Final = REPLIES[2:]
+#: Why words a no or a negation said last ends are no value (`taken_back`), as notes say it.
+NO_SAID_LAST: Final = "a no or a not said last takes it back"
 
 
 def swallowed(match: Match) -> bool:
@@ -106,30 +109,32 @@ def taken_back(
     spans: SpanCache,
     language: Language,
     says_no: Callable[[str], bool],
-) -> bool:
-    """Whether ``match`` gives ``slot`` words of any kind that end with a no or a negation
-    ("paris no", "paris, nope", "paris, no thanks", "paris not"): said last, it takes back
-    what came before it, as "not" does said first ("I do not want paris"), and no name ends
+) -> str | None:
+    """Why ``match`` gives ``slot`` no value, if its words of any kind end with a no or a
+    negation ("paris no", "paris, nope", "paris, no thanks", "paris not"): said last, it takes
+    back what came before it, as "not" does said first ("I do not want paris"), and no name ends
     with one. A name's words take a negation anywhere so too ("not paris"), but after a pause
     ("paris, not berlin": `denied_after`); and words saying the user does not know ("no idea")
     are no value. A search query's words are what the user looks for ("songs that say no"), and
-    keep it."""
+    keep it. Else None."""
     words = _any_words(match, slot)
     if words is None or _query(match, slot):
-        return False
+        return None
     if ends_with_no(words.split(), language, says_no):  # "paris not", "paris no"
-        return True
+        return NO_SAID_LAST
     if _named(match, slot) and _negated(match, slot, spans, language):  # "not paris"
-        return True
+        return "a not within it takes it back"
     positions = [(start, end) for name, _, start, end in match.fills if name == slot]
     # "no idea" (`dont_know`): no value either, of a request's words too
-    return any(dont_know(spans.tokens[start:end], language) for start, end in positions)
+    if any(dont_know(spans.tokens[start:end], language) for start, end in positions):
+        return "it says the user does not know"
+    return None
 
 
 def ends_with_no(said: Sequence[str], language: Language, says_no: Callable[[str], bool]) -> bool:
     """Whether the words ``said`` for a value, more than one, end with a negation ("paris not")
     or a no (``says_no``: "paris no", "paris, no thanks"), which takes back what came before it
-    (`taken_back`)."""
+    (`taken_back`: `NO_SAID_LAST`)."""
     if len(said) > 1 and said[-1] in language.negations:
         return True
     # Every ending after the first word, longest first: a no may be several words ("no way").

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from .answer_values import ends_with_no, taken_back
+from .answer_values import NO_SAID_LAST, ends_with_no, taken_back
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
 from .cut import why_no_reading
@@ -118,21 +118,21 @@ class Reader(CompiledModel):
         A custom type's words are what the user said, as in any request ("remind me to {task}"
         with "tell him no"): only the answer Alexa asked for reads them so."""
         for name, fill, _, _ in match.fills:
-            if self._back(match, spans, name, asked):
-                why = "a no said last or a not takes it back, or it says the user does not know"
-                return f"{fill.words!r} is no value ({why})"
+            why = self._back(match, spans, name, asked)
+            if why is not None:
+                return f"{fill.words!r} is no value: {why}"
         return None
 
     def _back(
         self, match: Match, spans: SpanCache, slot: str, asked: tuple[str, str] | None
-    ) -> bool:
-        """Whether a no said last (or a "not") takes back ``slot``'s value in ``match``
-        (`_taken_back`)."""
+    ) -> str | None:
+        """Why ``slot``'s value in ``match`` is none, if a no said last (or a "not", or a
+        don't-know) takes it back (`_taken_back`)."""
         intent = self.intents.get(match.sample.intent)
         model_slot = intent.slot(slot) if intent is not None else None
         named = model_slot is not None and name_type(model_slot.type)
         if not named and asked != (match.sample.intent, slot):
-            return False
+            return None
         return taken_back(match, slot, spans, self.language, self._says_no)
 
     def _kept(
@@ -153,13 +153,13 @@ class Reader(CompiledModel):
                 first -= 1
             last = len(words) if left_out.issuperset(range(end, len(words))) else end
             said = words[first:last]
-            back = (first, last) != (start, end)
-            back &= ends_with_no(said, self.language, self._says_no)
-            if back or self._back(match, spans, name, asked):
-                said_words = " ".join(said)
-                notes.append(
-                    f"slot {name} left out: a no said last or a not takes {said_words!r} back"
-                )
+            around = (first, last) != (start, end)
+            if around and ends_with_no(said, self.language, self._says_no):
+                why: str | None = NO_SAID_LAST
+            else:
+                said, why = fill.words.split(), self._back(match, spans, name, asked)
+            if why is not None:
+                notes.append(f"slot {name} left out: {' '.join(said)!r} is no value: {why}")
             else:
                 fills.append((name, fill, start, end))
         return match if len(fills) == len(match.fills) else replace(match, fills=tuple(fills))

@@ -258,9 +258,8 @@ class Understander(Reader):
         match, spans = without_afterwords(matcher, match, spans, self.language, self.yes_no, slot)
         if match is not None and said_as_reply(match, slot, self.reply):  # "no, cancel"
             return None
-        if match is not None and taken_back(
-            match, slot, spans, self.language, says_no
-        ):  # "paris, no"
+        back = None if match is None else taken_back(match, slot, spans, self.language, says_no)
+        if back is not None:  # "paris, no", "no idea"
             return None
         if match is not None:
             after = corrected(match, slot, spans, self.language, says_no)
