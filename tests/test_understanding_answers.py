@@ -442,13 +442,22 @@ def test_a_dialog_answer_with_a_not_between_two_values_is_the_value_before_it(
 
 @pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
 @pytest.mark.parametrize(
-    "said", ["i do not know, no idea", "no idea", "not sure", "i'm not sure", "um, dunno"]
+    "said",
+    [
+        "i do not know, no idea",
+        "no idea",
+        "not sure",
+        "i'm not sure",
+        "um, dunno",
+        "paris, no idea",
+    ],
 )
 def test_a_dialog_answer_saying_the_user_does_not_know_fills_nothing(
     city_type: str, said: str
 ) -> None:
     # Asked for a city, "i do not know, no idea" was the city "idea" (the no after the pause a
-    # correction), and "no idea" the city "no idea": words of any kind took them.
+    # correction), and "no idea" the city "no idea": words of any kind took them. Said last,
+    # after a pause, it takes back the value before it, as a no does: "paris, no idea" was "idea".
     assert answered_city(city_type, said) is None
 
 

@@ -114,9 +114,9 @@ def taken_back(
     negation ("paris no", "paris, nope", "paris, no thanks", "paris not"): said last, it takes
     back what came before it, as "not" does said first ("I do not want paris"), and no name ends
     with one. A name's words take a negation anywhere so too ("not paris"), but after a pause
-    ("paris, not berlin": `denied_after`); and words saying the user does not know ("no idea")
-    are no value. A search query's words are what the user looks for ("songs that say no"), and
-    keep it. Else None."""
+    ("paris, not berlin": `denied_after`); and words saying the user does not know ("no idea",
+    or "paris, no idea") are no value. A search query's words are what the user looks for
+    ("songs that say no"), and keep it. Else None."""
     words = _any_words(match, slot)
     if words is None or _query(match, slot):
         return None
@@ -124,9 +124,16 @@ def taken_back(
         return NO_SAID_LAST
     if _named(match, slot) and _negated(match, slot, spans, language):  # "not paris"
         return "a not within it takes it back"
-    positions = [(start, end) for name, _, start, end in match.fills if name == slot]
-    # "no idea" (`dont_know`): no value either, of a request's words too
-    if any(dont_know(spans.tokens[start:end], language) for start, end in positions):
+    # "no idea" (`dont_know`): no value either, of a request's words too; said last after a
+    # pause, it takes back the value before it ("paris, no idea"), whose no is no correction.
+    tokens = spans.tokens
+    if any(
+        dont_know(tokens[at:end], language)
+        for name, _, start, end in match.fills
+        if name == slot
+        for at in range(start, end)
+        if at == start or tokens[at - 1].pause
+    ):
         return "it says the user does not know"
     return None
 
