@@ -444,12 +444,8 @@ def test_a_dialog_answer_with_a_not_between_two_values_is_the_value_before_it(
 @pytest.mark.parametrize(
     "said",
     [
-        "i do not know, no idea",
-        "no idea",
-        "not sure",
-        "i'm not sure",
-        "um, dunno",
-        "paris, no idea",
+        *("i do not know, no idea", "no idea", "not sure", "i'm not sure", "um, dunno"),
+        *("paris, no idea", "no idea, thank you", "not sure thanks"),
     ],
 )
 def test_a_dialog_answer_saying_the_user_does_not_know_fills_nothing(
@@ -458,6 +454,7 @@ def test_a_dialog_answer_saying_the_user_does_not_know_fills_nothing(
     # Asked for a city, "i do not know, no idea" was the city "idea" (the no after the pause a
     # correction), and "no idea" the city "no idea": words of any kind took them. Said last,
     # after a pause, it takes back the value before it, as a no does: "paris, no idea" was "idea".
+    # Thanks after it are no part of it: "no idea, thank you" was that custom city.
     assert answered_city(city_type, said) is None
 
 
@@ -467,6 +464,7 @@ def test_a_dialog_answer_saying_the_user_does_not_know_fills_nothing(
         # Unchanged: a search query keeps its words, and a value the type lists is the value.
         ("AMAZON.SearchQuery", "no idea", "no idea"),
         ("Unsure", "not sure", "not sure"),
+        ("Unsure", "not sure, thanks", "not sure"),
     ],
 )
 def test_a_dont_know_the_slot_takes_as_said_is_its_value(

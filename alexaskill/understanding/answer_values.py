@@ -42,6 +42,7 @@ __all__ = [
     "taken_back",
     "value_within",
     "without_afterwords",
+    "without_thanks",
 ]
 
 #: The kinds of values a type knows, unlike any words it would take.
@@ -65,9 +66,11 @@ def swallowed(match: Match) -> bool:
 def dont_know(tokens: Sequence[Token], language: Language) -> bool:
     """Whether ``tokens`` only say that the user does not know the value: phrases of
     ``language.dont_knows`` said one after another ("i do not know, no idea"), fillers left
-    out. No name is one ("no idea" is no city), so no answer: a no inside would otherwise
-    correct the words before it ("idea"), or words of any kind take them all."""
-    words = [token.text for token in tokens if token.text not in language.pure_fillers]
+    out, and thanks after them ("no idea, thank you"). No name is one ("no idea" is no city), so
+    no answer: a no inside would otherwise correct the words before it ("idea"), or words of any
+    kind take them all."""
+    said = without_thanks(tokens, language)
+    words = [token.text for token in said if token.text not in language.pure_fillers]
     # ends[i]: whether words[:i] are whole phrases; a few short phrases, so a scan per end.
     ends = [True] + [False] * len(words)
     for end in range(1, len(words) + 1):
@@ -77,6 +80,15 @@ def dont_know(tokens: Sequence[Token], language: Language) -> bool:
             if len(phrase) <= end
         )
     return bool(words) and ends[-1]
+
+
+def without_thanks(tokens: Sequence[Token], language: Language) -> Sequence[Token]:
+    """``tokens`` without the thanks that end them, and the grammar words after those ("no idea,
+    thank you"): no part of what is said, as of a value (`without_afterwords`)."""
+    words = [token.text for token in tokens]
+    thanks = next((at for at, word in enumerate(words) if word in language.courtesies), len(words))
+    ending = language.courtesies | language.function_words
+    return tokens[:thanks] if set(words[thanks:]) <= ending else tokens
 
 
 def said_as_reply(match: Match, slot: str, reply: Callable[[str], str | None]) -> bool:

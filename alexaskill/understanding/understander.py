@@ -40,6 +40,7 @@ from .answer_values import (
     taken_back,
     value_within,
     without_afterwords,
+    without_thanks,
 )
 from .compiled import DEFAULT_SKILL_ID, clock
 from .fillers import exact_without_fillers
@@ -294,5 +295,5 @@ class Understander(Reader):
         where the type lists the words ("not sure" of a custom type), as a yes its type lists."""
         if slot.type == "AMAZON.SearchQuery" or not dont_know(tokens, self.language):
             return False
-        fill = self.intent_kind(intent, slot).fill(tokens, now)
+        fill = self.intent_kind(intent, slot).fill(without_thanks(tokens, self.language), now)
         return fill is None or fill.kind != "listed"
