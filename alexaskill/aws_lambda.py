@@ -420,8 +420,16 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
                 # Anything else would end the runtime's process (awslambdaric catches Exception).
                 # Lambda sends the function no SIGINT and cancels no invocation: a KeyboardInterrupt
                 # (taken for a Ctrl-C, raised in a def handler's thread, say) or a CancelledError
-                # that got here is a handler's bug, answered as on the web service.
-                answer = invocation.run(skill._apology_for, envelope, exc)
+                # that got here is a handler's bug, answered as on the web service. But not one a
+                # service's finish caught (`FinishedCancellation`, said at ERROR already): what it
+                # finished is done (the attributes saved), so its reply goes out, as the endpoint
+                # sends it; the apology would have the user retry it. (Looked up, not imported:
+                # raised only once asyncio and its module are loaded.)
+                finished = sys.modules.get("alexaskill.finished_cancellation")
+                if finished is not None and isinstance(exc, finished.FinishedCancellation):
+                    answer = exc.answer
+                else:
+                    answer = invocation.run(skill._apology_for, envelope, exc)
             try:
                 reply = _reply(answer.body)
             except RecursionError:

@@ -398,3 +398,48 @@ def test_answer_called_directly_ends_cancelled_when_a_finish_swallowed_it() -> N
         return task.cancelled()
 
     assert asyncio.run(run())
+
+
+@pytest.mark.usefixtures("looked_for")
+@pytest.mark.parametrize("deadline", [None, 7.0])
+def test_on_aws_lambda_a_service_finish_that_swallows_it_sends_the_reply(
+    caplog: pytest.LogCaptureFixture, deadline: float | None
+) -> None:
+    # The Lambda handler took the FinishedCancellation for a handler's bug: the apology went out
+    # though the attributes were saved (the user's retry counts twice), and a second ERROR blamed
+    # the handler ("the handler raised FinishedCancellation"). The reply made goes out, as from
+    # the web endpoint; the finish is named once. (Lambda cancels no invocation: the finish
+    # cancels its own task here, as a Ctrl-C through asyncio.Runner's SIGINT handler would.)
+    from alexaskill.aws_lambda import handler
+    from alexaskill.testing import RequestFactory
+
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, deadline=deadline, store=store)
+
+    async def open_db(call: object) -> _Db:
+        return _Db()
+
+    async def close_db(db: _Db) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await asyncio.sleep(30)
+
+    skill.add_service(_Db, open_db, close_db)
+
+    @skill.launch
+    async def launch(db: _Db, attributes: Attributes) -> Any:
+        attributes.increment("visits")
+        return speak("hello")
+
+    event = RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        reply = handler(skill)(event, None)
+    assert reply["response"]["outputSpeech"]["text"] == "hello"
+    assert list(store._data.values()) == [{"visits": "1"}]
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    name = f"the finishing of the service _Db by {close_db.__module__}.{close_db.__qualname__}"
+    assert len(errors) == 1 and errors[0].startswith(f"{name} caught the CancelledError"), errors
+    [line] = [r.getMessage() for r in caplog.records if r.name == "alexaskill.request"]
+    assert line.startswith("LaunchRequest -> ok "), line
