@@ -119,6 +119,30 @@ def test_attributes_a_hook_changes_after_their_check_are_checked_again(
     assert store._data == {}
 
 
+def test_a_key_a_hook_changes_in_place_to_one_json_writes_alike_is_refused(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # The save took the check before the hook while each dict encoded as it saw it: a key the
+    # hook made an int in place ({"1": …} to {1: …}) writes the same JSON, so the key check was
+    # skipped and the save made it "1" without a word (it refuses one: JSON keys are strings).
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        attributes["scores"] = {"1": "gold"}
+        return speak("Welcome.")
+
+    @skill.after_request
+    def after(attributes: Attributes) -> None:
+        scores = attributes["scores"]
+        scores[1] = scores.pop("1")
+
+    with pytest.raises(ResponseError, match=r"attribute 'scores' .* has the key 1 "):
+        skill_client(skill).launch()
+    assert store._data == {}
+
+
 def test_a_failure_of_the_check_before_a_hook_that_is_no_refusal_is_said(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -12,6 +12,7 @@ from .base import (
     Store,
     _awaitable,
     _check_size_once,
+    _check_value,
     _Checked,
     _checked_changes,
     _common_limits,
@@ -274,10 +275,11 @@ class _StoredAttributes(MutableMapping[str, Any]):
     def _as_checked(self, pending: _Pending | None) -> bool:
         """Whether `_prechecked`'s ``pending`` holds still, no value set or deleted since (either
         drops it): each value that can change in place (a list, a dict: no `JSON_SCALARS`)
-        encodes as it did then. Only those are encoded again, to be compared: the rest of the
-        check (its increments, its limits, a scalar's JSON) is not redone. (A count of sets and
-        deletions would not do: ``attributes["visited"].append(x)`` changes none, and its save
-        would then write the check's texts, the change lost.)"""
+        encodes as it did then, its dict keys strings still. Only those are encoded again, to
+        be compared, and their keys walked: the rest of the check (its increments, its limits, a
+        scalar's JSON) is not redone. (A count of sets and deletions would not do:
+        ``attributes["visited"].append(x)`` changes none, and its save would then write the
+        check's texts, the change lost.)"""
         texts = None if pending is None else pending[0].texts
         saved = self._saved
         for name, value in self._data.items():
@@ -287,6 +289,9 @@ class _StoredAttributes(MutableMapping[str, Any]):
             try:
                 if seen is None or _encode(name, value) != seen:
                     return False
+                # Its keys too: one made an int in place ({"1": …} to {1: …}) writes the same
+                # JSON, which the save would write without the refusal (`_check_value`'s).
+                _check_value(name, value, seen, limits=False)
             except ResponseError:  # (changed so that the save refuses it: its check says so)
                 return False
         return True
