@@ -216,6 +216,11 @@ class _Db:
     """A service of the skill's own."""
 
 
+async def _open_db(call: object) -> _Db:
+    """`_Db`'s make function, for the tests of its finish."""
+    return _Db()
+
+
 @pytest.mark.usefixtures("looked_for")
 @pytest.mark.parametrize("where", ["hook", "make"])
 def test_a_hook_or_make_function_that_swallows_it_is_named(
@@ -325,15 +330,12 @@ def test_a_service_finish_that_swallows_it_is_named_and_the_reply_sent(
     skill = Skill(SKILL_ID, deadline=deadline)
     started: list[asyncio.Event] = []
 
-    async def open_db(call: object) -> _Db:
-        return _Db()
-
     async def close_db(db: _Db) -> None:
         started[0].set()
         with contextlib.suppress(BaseException):
             await asyncio.Event().wait()
 
-    skill.add_service(_Db, open_db, close_db)
+    skill.add_service(_Db, _open_db, close_db)
 
     @skill.intent("Hello")
     async def hello(db: _Db) -> Any:
@@ -372,15 +374,12 @@ def test_answer_called_directly_ends_cancelled_when_a_finish_swallowed_it() -> N
     skill = Skill(SKILL_ID, deadline=None)
     closing = asyncio.Event()
 
-    async def open_db(call: object) -> _Db:
-        return _Db()
-
     async def close_db(db: _Db) -> None:
         closing.set()
         with contextlib.suppress(BaseException):
             await asyncio.Event().wait()
 
-    skill.add_service(_Db, open_db, close_db)
+    skill.add_service(_Db, _open_db, close_db)
 
     @skill.launch
     async def launch(db: _Db) -> Any:
@@ -416,9 +415,6 @@ def test_on_aws_lambda_a_service_finish_that_swallows_it_sends_the_reply(
     store = MemoryStore()
     skill = Skill(SKILL_ID, deadline=deadline, store=store)
 
-    async def open_db(call: object) -> _Db:
-        return _Db()
-
     async def close_db(db: _Db) -> None:
         task = asyncio.current_task()
         assert task is not None
@@ -426,7 +422,7 @@ def test_on_aws_lambda_a_service_finish_that_swallows_it_sends_the_reply(
         with contextlib.suppress(BaseException):
             await asyncio.sleep(30)
 
-    skill.add_service(_Db, open_db, close_db)
+    skill.add_service(_Db, _open_db, close_db)
 
     @skill.launch
     async def launch(db: _Db, attributes: Attributes) -> Any:
