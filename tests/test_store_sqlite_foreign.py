@@ -187,3 +187,26 @@ async def test_a_utf16_database_s_lone_surrogate_before_more_text_is_refused(
         assert await store.load("user") == {"good": "𝄞"}
     finally:
         await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_utf16_database_s_lone_surrogate_is_refused_by_a_new_store_s_first_load(
+    tmp_path: Path,
+) -> None:
+    # Whether the file is UTF-16 was passed to the load before its connection was made (the
+    # store's flag, set by `_connect`, read as the call was sent): the first load of a store, the
+    # first request served after a start, read SQLite's UTF-8 of the text, 'a', U+D800, 'b' as
+    # 'a\U00010062', and handed it out.
+    path = tmp_path / "attributes.db"
+    made = _utf16_store(path, "UTF-16le")
+    try:
+        await made.update("user", {"good": 1}, ())  # the table
+    finally:
+        await made.aclose()
+    _insert(made, "CAST(x'610000d86200' AS TEXT)", "'1'")
+    store = SQLiteStore(path)
+    try:
+        with pytest.raises(StoreError, match="a stored attribute name is not UTF-16-LE "):
+            await store.load("user")
+    finally:
+        await store.aclose()

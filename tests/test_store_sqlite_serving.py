@@ -42,11 +42,9 @@ async def test_sqlite_works_in_threads_in_wal_mode(
     threads: list[int] = []
     select = sqlite_rows._select
 
-    def spy(
-        connection: sqlite3.Connection, key: str, utf16: bool
-    ) -> list[tuple[str | bytes, str | bytes]]:
+    def spy(connection: sqlite3.Connection, key: str) -> list[tuple[str | bytes, str | bytes]]:
         threads.append(threading.get_ident())
-        return select(connection, key, utf16)
+        return select(connection, key)
 
     monkeypatch.setattr(store_module, "_select", spy)
     path = tmp_path / "wal.db"

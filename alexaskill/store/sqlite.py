@@ -27,7 +27,7 @@ from .sqlite_file import (
     _writable,
 )
 from .sqlite_fork import _INHERITED, _LOCKED, _register
-from .sqlite_rows import _TABLE, _codec, _select, _select_one, _text_name
+from .sqlite_rows import _TABLE, _connection_class, _mark, _select, _select_one, _text_name
 
 if TYPE_CHECKING:
     import sqlite3
@@ -146,9 +146,6 @@ class SQLiteStore:
         # Bumped by aclose: a connection of an earlier generation is closed, not kept, when its
         # call ends (it was in use while the app shut down).
         self._generation = 0
-        # Whether the file's text is UTF-16 (another program's `PRAGMA encoding`), read by each
-        # connection made (`_connect`): a load then reads bytes, never SQLite's UTF-8 of them.
-        self._utf16 = False
         _register(self)
 
     @_decoding
@@ -157,7 +154,7 @@ class SQLiteStore:
         _key_checked(key)
         where = f"SQLite file {self.path}"
         try:
-            rows = await self._run("load", _select, key, self._utf16)
+            rows = await self._run("load", _select, key)
         except UnicodeDecodeError as exc:  # a name stored as text it cannot read (`_select`)
             raise StoreError(  # (UTF-8, or UTF-16 in a database made so: the codec named)
                 f"{where}: a stored attribute name is not {exc.encoding.upper()} "
@@ -183,7 +180,7 @@ class SQLiteStore:
         added = dict(increments or {})
         if rows or gone or added:
             where = f"SQLite file {self.path}"
-            await self._run("save", _write, key, rows, gone, added, where, self._utf16)
+            await self._run("save", _write, key, rows, gone, added, where)
 
     async def backup(self, path: str | os.PathLike[str]) -> None:
         """Copy the attributes into a new file at ``path``, through SQLite: safe while serving.
@@ -360,7 +357,11 @@ class SQLiteStore:
         # isolation_level=None: no implicit transactions; _write opens its own, explicitly.
         # check_same_thread=False: a pooled connection serves one thread at a time, any thread.
         connection = sqlite3.connect(
-            self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            self.path,
+            timeout=self.timeout,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=_connection_class(),
         )
         try:
             if not made:
@@ -372,7 +373,7 @@ class SQLiteStore:
                         done = self._set_up(connection)
                         with self._lock:  # not if the file was forgotten meanwhile: the next
                             self._schema_ready = done if generation == self._generation else None
-            self._utf16 = _codec(connection) != "utf-8"  # (a connection made: not each load)
+            _mark(connection)  # (whether its text is UTF-16: `_select` reads bytes then)
         except BaseException:
             connection.close()
             raise
@@ -436,12 +437,11 @@ def _write(
     gone: list[tuple[str, str]],
     increments: dict[str, int],
     where: str,
-    utf16: bool = False,
 ) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
         for name, by in increments.items():
-            found = _select_one(connection, key, name, utf16)
+            found = _select_one(connection, key, name)
             rows.append((key, name, str(_incremented(name, found, by, where))))
         if rows:
             connection.executemany(_UPSERT, rows)

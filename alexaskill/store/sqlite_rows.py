@@ -24,6 +24,29 @@ _SELECT_ONE_BYTES: Final = (
     "SELECT CAST(value AS BLOB)"  # noqa: S608
     f" FROM {_TABLE} WHERE key = ? AND field = ?"
 )
+#: The class of a store's connections (`_connection_class`), made once sqlite3 is imported.
+_Connection: type[sqlite3.Connection] | None = None
+
+
+def _connection_class() -> type[sqlite3.Connection]:
+    """sqlite3's ``Connection`` with a flag of its own, ``utf16`` (`_mark`). One a connection,
+    not one a store: known as it is made, before its first call (a store's, read as the call was
+    sent, was not yet set for the first), and of the file it opened (one replaced under a
+    connection in use may be in another encoding)."""
+    global _Connection
+    if _Connection is None:
+        import sqlite3
+
+        class Connection(sqlite3.Connection):
+            utf16 = False
+
+        _Connection = Connection
+    return _Connection
+
+
+def _mark(connection: sqlite3.Connection) -> None:
+    """Set ``connection``'s ``utf16`` (`_select`), once, as it is made: not a PRAGMA each load."""
+    connection.utf16 = _codec(connection) != "utf-8"  # type: ignore[attr-defined]
 
 
 def _text_name(name: str | bytes, where: str) -> str:
@@ -37,16 +60,14 @@ def _text_name(name: str | bytes, where: str) -> str:
     )
 
 
-def _select(
-    connection: sqlite3.Connection, key: str, utf16: bool = False
-) -> list[tuple[str | bytes, str | bytes]]:
+def _select(connection: sqlite3.Connection, key: str) -> list[tuple[str | bytes, str | bytes]]:
     """The (name, value) rows under ``key``; `UnicodeDecodeError` for a name stored as text
     that is not in the database's encoding (UTF-8, or UTF-16 in one made so: another
-    program's), which `SQLiteStore.load` says in its words. ``utf16``: the database's text is
-    UTF-16, read as its bytes: SQLite's UTF-8 of it (its ``src/utf.c``) reads half a surrogate
-    pair with the unit after it as one character past U+FFFF, another name or value than
-    stored, without a word; in bytes, the load refuses it."""
-    if not utf16:
+    program's), which `SQLiteStore.load` says in its words. Over a database whose text is
+    UTF-16 (the connection's ``utf16``, `_mark`), read as its bytes: SQLite's UTF-8 of it (its
+    ``src/utf.c``) reads half a surrogate pair with the unit after it as one character past
+    U+FFFF, another name or value than stored, without a word; in bytes, the load refuses it."""
+    if not getattr(connection, "utf16", False):
         try:
             return connection.execute(_SELECT, (key,)).fetchall()
         except Exception as exc:  # (sqlite3 is imported where a connection is made)
@@ -77,13 +98,11 @@ def _not_utf8(exc: Exception) -> bool:
     return str(exc).startswith("Could not decode to UTF-8")
 
 
-def _select_one(
-    connection: sqlite3.Connection, key: str, name: str, utf16: bool = False
-) -> str | bytes | None:
+def _select_one(connection: sqlite3.Connection, key: str, name: str) -> str | bytes | None:
     """The stored text of ``name`` under ``key`` (None if none); its bytes if it is text that is
-    not UTF-8, or ``utf16`` (`_select`), for `_decode` to refuse naming the attribute, as a
+    not UTF-8, or UTF-16 (`_select`), for `_decode` to refuse naming the attribute, as a
     load does."""
-    if not utf16:
+    if not getattr(connection, "utf16", False):
         try:
             found = connection.execute(_SELECT_ONE, (key, name)).fetchone()
             return None if found is None else found[0]
