@@ -389,7 +389,7 @@ async def test_a_name_or_value_read_holding_half_a_surrogate_pair_is_refused_as_
 
     try:
         await raw.hset(prefix + "user", mapping={stored + b"name": b"1", b"kept": b"2"})
-        assert "a stored attribute name or value is not UTF-8 ('utf-8' codec" in await said(own)
+        assert "a stored attribute name is not UTF-8 ('utf-8' codec" in await said(own)
         assert await said(store) == await said(own)
         await store.update("user", {}, [read + "name", "\udcfe"])  # (the second: none such)
         assert await raw.hgetall(prefix + "user") == {b"kept": b"2"}
@@ -398,4 +398,35 @@ async def test_a_name_or_value_read_holding_half_a_surrogate_pair_is_refused_as_
         assert await said(store) == await said(own)
     finally:
         for closed in (store, own, raw, client):
+            await closed.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_name_not_utf8_read_by_the_store_itself_blames_no_decoding_client(
+    redis_url: str,
+) -> None:
+    # A name not UTF-8 that the store decodes itself (its own client reads bytes) was refused
+    # with the hint for a client given with decode_responses=True, which reads no value that is
+    # not UTF-8: the store had made its client, or the one given decodes with surrogateescape.
+    import redis.asyncio
+
+    prefix = f"test:{uuid.uuid4().hex}:"
+    raw = redis.asyncio.Redis.from_url(redis_url)
+    escaping = redis.asyncio.Redis.from_url(
+        redis_url, decode_responses=True, encoding_errors="surrogateescape"
+    )
+    stores = (
+        RedisStore(redis_url, prefix=prefix),
+        RedisStore(redis_url, prefix=prefix, client=escaping),
+    )
+    try:
+        await raw.hset(prefix + "user", b"\xffname", b"1")
+        for store in stores:
+            with pytest.raises(StoreError) as raised:
+                await store.load("user")
+            said = str(raised.value)
+            assert "a stored attribute name is not UTF-8 ('utf-8' codec" in said
+            assert "decode_responses" not in said
+    finally:
+        for closed in (*stores, raw, escaping):
             await closed.aclose()

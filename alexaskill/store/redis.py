@@ -12,7 +12,14 @@ from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _decoding, _encode_written
 from .data_faults import _key_checked, _names_checked
 from .redis_client import REDIS_CLIENT_OPTIONS, _checked_client, _client_from_url, _like
-from .redis_errors import _failure, _no_database, _not_added, _not_utf8, _pool_full
+from .redis_errors import (
+    _failure,
+    _name_not_utf8,
+    _no_database,
+    _not_added,
+    _not_utf8,
+    _pool_full,
+)
 from .redis_script import _CANCEL_SCRIPT, _KEPT_A_DAY, _UPDATE_SCRIPT, _token, _too_large
 from .url import _is_password_option
 
@@ -129,9 +136,12 @@ class RedisStore:
         name = self.prefix + key
         try:
             fields = await self._retrying("load", lambda client: client.hgetall(name))
-            names = [_text(field) for field in fields]
         except UnicodeDecodeError as exc:  # written by another program
             raise _not_utf8(self._where(), exc) from exc  # (redis-py's, decode_responses=True)
+        try:
+            names = [_text(field) for field in fields]
+        except UnicodeDecodeError as exc:  # (the store's own decoding: no client's to blame)
+            raise _name_not_utf8(self._where(), exc) from exc
         where = self._where()
         return {
             name: _decode(name, value if isinstance(value, bytes) else _as_read(value), where)
