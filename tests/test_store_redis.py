@@ -430,3 +430,38 @@ async def test_a_name_not_utf8_read_by_the_store_itself_blames_no_decoding_clien
     finally:
         for closed in (*stores, raw, escaping):
             await closed.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("errors", "stored"), [("surrogateescape", b'"\xff"'), ("surrogatepass", b'"\xed\xa0\x80"')]
+)
+async def test_an_increment_over_a_value_read_holding_half_a_surrogate_pair_is_refused_as_its_load(
+    redis_url: str, errors: str, stored: bytes
+) -> None:
+    # Through a client decoding with encoding_errors="surrogateescape" (or "surrogatepass"), the
+    # value the update script returned, not added to, was read as text holding half a surrogate
+    # pair: "holds str: not incremented", a data fault blaming the handler, where the load of the
+    # same value, and the increment through the store's own client, say it is not JSON.
+    import redis.asyncio
+
+    prefix = f"test:{uuid.uuid4().hex}:"
+    client = redis.asyncio.Redis.from_url(redis_url, decode_responses=True, encoding_errors=errors)
+    raw = redis.asyncio.Redis.from_url(redis_url)
+    stores = (
+        RedisStore(redis_url, prefix=prefix, client=client),
+        RedisStore(redis_url, prefix=prefix),
+    )
+    try:
+        await raw.hset(prefix + "user", b"n", stored)
+        said = []
+        for store in stores:
+            with pytest.raises(StoreError) as raised:
+                await store.update("user", {}, (), increments={"n": 1})
+            said.append(str(raised.value).replace(store._where(), "here"))
+        assert "the stored value of attribute 'n' is not JSON ('utf-8' codec" in said[1]
+        assert said[0] == said[1]
+        assert await raw.hgetall(prefix + "user") == {b"n": stored}  # nothing written
+    finally:
+        for closed in (*stores, raw, client):
+            await closed.aclose()

@@ -256,6 +256,8 @@ class RedisStore:
             if not_utf8 is not None:
                 raise _not_utf8(self._where(), not_utf8) from not_utf8
             name, stored = refused
+            # (Text holding half a surrogate pair, as a load reads it: the bytes it stands for.)
+            stored = stored if isinstance(stored, bytes) else _as_read(stored)
             raise _not_added(name, stored, self._where())
 
     async def _late_applied(self, token: str) -> bool:
