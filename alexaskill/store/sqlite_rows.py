@@ -1,5 +1,5 @@
 """The rows a `SQLiteStore` reads: as SQLite's text, or as their bytes where that text is not
-what was stored (not UTF-8; UTF-16 in a database made so)."""
+what was stored (not UTF-8; UTF-16 in a database made so, which each connection knows)."""
 
 from __future__ import annotations
 
