@@ -210,3 +210,28 @@ async def test_a_utf16_database_s_lone_surrogate_is_refused_by_a_new_store_s_fir
             await store.load("user")
     finally:
         await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_utf16_file_put_in_place_of_a_utf8_one_is_read_as_utf16_at_once(
+    tmp_path: Path,
+) -> None:
+    # The store's one flag was its last connection's, read as the call was sent: the first load
+    # after a UTF-16 file replaced the UTF-8 one (the store opens the file now at its path) read
+    # it as the old file's, UTF-8: 'a', U+D800, 'b' handed out as 'a\U00010062'.
+    other = tmp_path / "other.db"
+    made = _utf16_store(other, "UTF-16le")
+    try:
+        await made.update("user", {"good": 1}, ())
+    finally:
+        await made.aclose()
+    _insert(made, "CAST(x'610000d86200' AS TEXT)", "'1'")
+    store = SQLiteStore(tmp_path / "attributes.db")
+    try:
+        assert await store.load("user") == {}  # a connection to the UTF-8 file
+        await store.aclose()  # (its -wal gone with its last connection: read over the new file)
+        other.replace(store.path)
+        with pytest.raises(StoreError, match="a stored attribute name is not UTF-16-LE "):
+            await store.load("user")
+    finally:
+        await store.aclose()
