@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from alexaskill.cli import main
+from alexaskill.exceptions import ConfigurationError
 from alexaskill.testing import RequestFactory
+from alexaskill.verify import Verifier
 
 #: A skill whose handler answers once the test lets it (the other command tried meanwhile).
 _HELD_SKILL = """
@@ -112,3 +114,39 @@ def test_chat_of_a_skill_another_command_is_running_is_refused_as_replay_is(
     said = f"alexaskill {second}: error: held:skill: another command of this process is running"
     assert err.getvalue().startswith(said), err.getvalue()
     assert (codes, first_err.getvalue()) == ({"first": 0}, "")
+
+
+@pytest.mark.parametrize("where", ["its device set up", "its client's start"])
+def test_a_chat_stopped_as_it_starts_lets_the_skill_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    # A chat stopped (Ctrl-C, an error) after its test client was made but before the chat was
+    # whole never closed that client: the skill kept the client's verifier, and stayed held, so
+    # that the next command of the process on it was refused as if one ran it.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    monkeypatch.delitem(sys.modules, "held", raising=False)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"/quit\n")))
+    (tmp_path / "held.py").write_text(_HELD_SKILL)
+    held = importlib.import_module("held")
+    own_verifier = held.skill.verifier = Verifier()  # (the one the client puts back at close)
+    if where == "its device set up":
+        from alexaskill.cli.chat_audio import player_of
+
+        def interrupted(transport: object) -> object:
+            monkeypatch.setattr("alexaskill.cli.chat.player_of", player_of)  # (once)
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr("alexaskill.cli.chat.player_of", interrupted)
+        stopped = main(_COMMANDS["chat"], stdout=io.StringIO(), stderr=io.StringIO())
+        assert stopped == 130
+    else:  # the skill's start fails, in the client's lifespan
+        monkeypatch.setenv("ALEXASKILL_LOG_LEVEL", "nonsense")
+        with pytest.raises(ConfigurationError, match="ALEXASKILL_LOG_LEVEL"):
+            main(_COMMANDS["chat"], stdout=io.StringIO(), stderr=io.StringIO())
+        monkeypatch.delenv("ALEXASKILL_LOG_LEVEL")
+    assert held.skill.verifier is own_verifier
+    assert "_cancelled_because" not in vars(held.skill)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"/quit\n")))
+    err = io.StringIO()
+    assert (main(_COMMANDS["chat"], stdout=io.StringIO(), stderr=err), err.getvalue()) == (0, "")

@@ -91,12 +91,16 @@ class _Chat(ChatPrinting):
         #: How many of the fake's late progressive responses the chat has named.
         self._late_seen = self.api.late_count
         self.screen = args.device == "screen"
-        self.conversation = self._conversation()
-        #: The audio player's state last shown (a row when it changes), its streams started
-        #: and stopped.
-        self._player_shown = player_of(self._sender()).describe()
-        self._starts = player_of(self._sender()).starts
-        self._stops = player_of(self._sender()).stops
+        try:
+            self.conversation = self._conversation()
+            #: The audio player's state last shown (a row when it changes), its streams
+            #: started and stopped.
+            self._player_shown = player_of(self._sender()).describe()
+            self._starts = player_of(self._sender()).starts
+            self._stops = player_of(self._sender()).stops
+        except BaseException:  # (a Ctrl-C, say: no `close` after it, the skill would stay held)
+            self.close()
+            raise
 
     def _model(self, locale: str | None) -> tuple[InteractionModel, str]:
         if self.args.model is not None:
@@ -146,18 +150,14 @@ class _Chat(ChatPrinting):
                 # (one command at a time: its client swaps the skill's verifier, as replay's)
                 self._holding.enter_context(running(self.skill, self.args.app))
                 # A handler that raises is Alexa's spoken apology, not the end of the chat.
-                try:
-                    client = TestClient(
-                        self.skill,
-                        skill_id=self.skill_id(),
-                        api=self.api,
-                        raise_handler_errors=False,
-                        **self._skill_clock(),
-                    )
-                    client.__enter__()
-                except BaseException:  # (no client to close: the skill is let go here)
-                    self._holding.close()
-                    raise
+                client = TestClient(
+                    self.skill,
+                    skill_id=self.skill_id(),
+                    api=self.api,
+                    raise_handler_errors=False,
+                    **self._skill_clock(),
+                )
+                client.__enter__()  # (one that fails closes itself; `__init__` lets the skill go)
                 self.client = client
                 self.skill._cancelled_because = INTERRUPTED  # (a server's: its shutting down)
             self.client.locale = self.locale
