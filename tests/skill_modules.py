@@ -58,3 +58,15 @@ TWO_LOCALES_INTO = (
     "de-DE=wetter helfer",
     "--output-dir",
 )
+
+#: quick_skill.py: a skill that answers a launch at once, keeping the session open, for the
+#: CLI's ``chat`` (``chat quick_skill:skill --invocation quick``).
+QUICK_SKILL = """
+from alexaskill import Skill, ask
+
+skill = Skill("amzn1.ask.skill.quick")
+
+@skill.launch
+def launch():
+    return ask("Hello there.", reprompt="Again?")
+"""

@@ -9,6 +9,7 @@ import json
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,19 +41,25 @@ def launch():
 """
 
 
-def test_replay_of_a_skill_another_command_is_running_is_refused_in_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Each replay's test client swaps the skill's verifier for its own PKI's: the second made
-    # the first's requests fail (HTTP 400 "Signature-256 does not match") and deadlines time out.
+def _held(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The held skill's module, imported from ``tmp_path`` (the directory the commands run in),
+    with ``hold.json``, its Hold request: the process's, as both commands run its skill."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
     monkeypatch.delitem(sys.modules, "held", raising=False)
     (tmp_path / "held.py").write_text(_HELD_SKILL)
     request = RequestFactory(skill_id="amzn1.ask.skill.held").intent("Hold")
     (tmp_path / "hold.json").write_text(json.dumps(request))
+    return importlib.import_module("held")
+
+
+def test_replay_of_a_skill_another_command_is_running_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each replay's test client swaps the skill's verifier for its own PKI's: the second made
+    # the first's requests fail (HTTP 400 "Signature-256 does not match") and deadlines time out.
+    held = _held(tmp_path, monkeypatch)
     argv = ["replay", "held:skill", "hold.json"]
-    held = importlib.import_module("held")  # (the process's: both commands run its skill)
     first_err, codes = io.StringIO(), {}
 
     def first() -> None:
@@ -87,15 +94,9 @@ def test_chat_of_a_skill_another_command_is_running_is_refused_as_replay_is(
 ) -> None:
     # chat put its own test client on a skill another command was running, unrefused (and
     # replay then on one a chat was running): each broke the other's requests.
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
-    monkeypatch.delitem(sys.modules, "held", raising=False)
+    held = _held(tmp_path, monkeypatch)
     # (the first chat's line; a second is refused before it reads any)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"open held skill\n")))
-    (tmp_path / "held.py").write_text(_HELD_SKILL)
-    request = RequestFactory(skill_id="amzn1.ask.skill.held").intent("Hold")
-    (tmp_path / "hold.json").write_text(json.dumps(request))
-    held = importlib.import_module("held")
     first_err, codes = io.StringIO(), {}
 
     def run_first() -> None:
@@ -123,12 +124,8 @@ def test_a_chat_stopped_as_it_starts_lets_the_skill_go(
     # A chat stopped (Ctrl-C, an error) after its test client was made but before the chat was
     # whole never closed that client: the skill kept the client's verifier, and stayed held, so
     # that the next command of the process on it was refused as if one ran it.
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
-    monkeypatch.delitem(sys.modules, "held", raising=False)
+    held = _held(tmp_path, monkeypatch)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"/quit\n")))
-    (tmp_path / "held.py").write_text(_HELD_SKILL)
-    held = importlib.import_module("held")
     own_verifier = held.skill.verifier = Verifier()  # (the one the client puts back at close)
     if where == "its device set up":
         from alexaskill.cli.chat_audio import player_of

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from .processes import running
+from .skill_modules import QUICK_SKILL
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -346,13 +347,7 @@ def test_a_sigterm_while_chat_waits_for_the_next_line_is_the_one_line_stop(
 ) -> None:
     # chat was left out of the SIGTERM handling: stopped as it waited for what the user says
     # next (or while it imported the skill), it died of the signal, status -15 and no word.
-    (tmp_path / "quick_skill.py").write_text(
-        "from alexaskill import Skill, ask\n"
-        "skill = Skill('amzn1.ask.skill.quick')\n"
-        "@skill.launch\n"
-        "def launch():\n"
-        "    return ask('Hello there.', reprompt='Again?')\n"
-    )
+    (tmp_path / "quick_skill.py").write_text(QUICK_SKILL)
     with running(
         [sys.executable, "-m", "alexaskill", "chat", "quick_skill:skill", "--invocation", "quick"],
         cwd=tmp_path,

@@ -18,6 +18,8 @@ import pytest
 import alexaskill.cli as cli
 from alexaskill.cli import main
 
+from .skill_modules import QUICK_SKILL
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
 
@@ -295,13 +297,7 @@ def test_a_reader_gone_during_a_chat_turn_ends_the_chat_quietly(
 ) -> None:
     # chat's turn took the broken pipe of its own output for a failed turn: it wrote "the turn
     # failed: BrokenPipeError" to that output, for nobody, and went on with the next line.
-    (tmp_path / "quick_skill.py").write_text(
-        "from alexaskill import Skill, ask\n"
-        "skill = Skill('amzn1.ask.skill.quick')\n"
-        "@skill.launch\n"
-        "def launch():\n"
-        "    return ask('Hello there.', reprompt='Again?')\n"
-    )
+    (tmp_path / "quick_skill.py").write_text(QUICK_SKILL)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
     monkeypatch.delitem(sys.modules, "quick_skill", raising=False)
