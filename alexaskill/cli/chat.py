@@ -145,7 +145,7 @@ class _Chat(ChatPrinting):
         else:
             if self.client is None:
                 assert self.skill is not None
-                from .skill_use import running
+                from .skill_use import running, started
 
                 # (one command at a time: its client swaps the skill's verifier, as replay's)
                 self._holding.enter_context(running(self.skill, self.args.app))
@@ -157,8 +157,8 @@ class _Chat(ChatPrinting):
                     raise_handler_errors=False,
                     **self._skill_clock(),
                 )
-                client.__enter__()  # (one that fails closes itself; `__init__` lets the skill go)
-                self.client = client
+                # (`__init__` closes it and lets the skill go if a later step fails)
+                self.client = started(client)
                 self.skill._cancelled_because = INTERRUPTED  # (a server's: its shutting down)
             self.client.locale = self.locale
             self.client.interfaces = interfaces

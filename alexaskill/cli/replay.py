@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import logging
@@ -42,7 +43,7 @@ from .replay_slots import served_slot_lines
 from .replay_url import check_url, send_url
 from .request_origin import skill_id_for
 from .skill_log import log_to
-from .skill_use import running
+from .skill_use import running, started
 
 
 def _label(envelope: Mapping[str, Any]) -> str:
@@ -113,13 +114,15 @@ def _send_local(
     with running(skill, args.app or "APP"):  # (one command at a time: its client swaps)
         skill._cancelled_because = "Ctrl-C: the user interrupted replay, which shows no answer"
         try:
-            with TestClient(
+            client = TestClient(
                 skill,
                 skill_id=None if args.keep_skill_id else skill_id_for(args.skill_id, skill),
                 api=api,
                 raise_handler_errors=False,
                 now=clock,
-            ) as client:
+            )
+            with contextlib.ExitStack() as entered:
+                entered.push(started(client))  # (its `__exit__`, told of an error as by `with`)
                 for name, envelope in requests:
                     answered = client.replay(
                         envelope, keep_skill_id=args.keep_skill_id, locale=args.locale

@@ -1,5 +1,5 @@
 """The Skill objects the commands of this process (replay, chat: `alexaskill.cli.main` in
-several threads) are running: one command at a time each."""
+several threads) are running: one command at a time each, started by their test clients."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from .common import UsageError
 
 if TYPE_CHECKING:
     from ..app import Skill
+    from ..testing import TestClient
 
-__all__ = ["running"]
+__all__ = ["running", "started"]
 
 _LOCK: Final = threading.Lock()
 #: The ids of the skills a command is running (each kept alive by that command meanwhile).
@@ -37,3 +38,16 @@ def running(skill: Skill, app: str) -> Iterator[None]:
     finally:
         with _LOCK:
             _RUNNING.discard(id(skill))
+
+
+def started(client: TestClient) -> TestClient:
+    """``client``, started (entered: the skill's start in this process). A `ConfigurationError`
+    of that start, a setting of the environment the skill cannot take (``ALEXASKILL_LOG_LEVEL``
+    that names no level), is a `UsageError`, said in one line, as `serve` says it and as the app
+    answers its server's start, not with a traceback."""
+    from ..exceptions import ConfigurationError
+
+    try:
+        return client.__enter__()  # (one whose start fails closes itself)
+    except ConfigurationError as exc:
+        raise UsageError(str(exc)) from None
