@@ -418,3 +418,18 @@ def test_main_without_argv_puts_the_default_back_after_a_sigterm() -> None:
     process = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert process.stdout == "alexaskill request: stopped (SIGTERM)\n143 True\n"
     assert process.stderr == ""
+
+
+def test_the_installed_command_is_the_program_python_m_runs() -> None:
+    # The console script is the program's, as `python -m alexaskill` is (the second SIGTERM
+    # test above): made of `main`, it would put SIGTERM's default back after a stop, and a
+    # second one as the installed command exits would kill it (-15) after its "stopped" line.
+    import importlib
+    import tomllib
+
+    import alexaskill.cli as cli
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    scripts = tomllib.loads(pyproject.read_text())["project"]["scripts"]
+    module, _, name = scripts["alexaskill"].partition(":")
+    assert getattr(importlib.import_module(module), name) is cli._program
