@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 
 from .dialog_shared import NOW, trip_confirming_city
-from .understanding_shared import answered_city, bare_trips, intent_understander, understander_of
+from .understanding_shared import (
+    YES_NO,
+    answered_city,
+    bare_trips,
+    intent_understander,
+    understander_of,
+)
 
 
 @pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
@@ -102,10 +108,7 @@ def test_a_listed_stop_is_the_value() -> None:
     assert answer.fills["city"].value == "stop"
 
 
-_YES_NO = ("AMAZON.YesIntent", "AMAZON.NoIntent")
 _LEAVING = ("AMAZON.CancelIntent", "AMAZON.StopIntent")
-#: Why a value a no or a "not" said last takes back is none, as a note says it.
-_NO_LAST = "a no or a not said last takes it back"
 
 
 @pytest.mark.parametrize(
@@ -130,7 +133,7 @@ def test_a_listed_stop_or_cancel_still_leaves(said: str, intent: str) -> None:
     fills the slot (`test_a_bare_yes_or_no_asked_for_a_slot_is_its_value_where_its_type_lists_it`).
     """
     skill, talk = trip_confirming_city(
-        "Cities", more_cities=("stop", "cancel"), built_ins=_YES_NO + _LEAVING
+        "Cities", more_cities=("stop", "cancel"), built_ins=YES_NO + _LEAVING
     )
     assert talk.say("plan a trip").prompts == ["Where to?"]
     turn = talk.say(said)
@@ -154,7 +157,7 @@ def test_a_yes_then_stop_or_cancel_said_as_an_utterance_is_the_stop_or_cancel(
 ) -> None:
     # With AMAZON.YesIntent listed before CancelIntent, "yes, cancel" was AMAZON.YesIntent: read
     # whole, "yes" and "cancel" each explain one word, and the model's order chose.
-    _, talk = trip_confirming_city("Cities", built_ins=_YES_NO + _LEAVING)
+    _, talk = trip_confirming_city("Cities", built_ins=YES_NO + _LEAVING)
     assert talk.understander.understand(said, now=NOW).intent == intent
 
 
@@ -198,7 +201,7 @@ def test_a_sample_of_the_models_own_opening_with_a_yes_is_its_intent(
         ("stop", "AMAZON.StopIntent"),
     ],
 )
-@pytest.mark.parametrize("built_ins", [_LEAVING, _YES_NO + _LEAVING])
+@pytest.mark.parametrize("built_ins", [_LEAVING, YES_NO + _LEAVING])
 def test_a_no_and_stop_or_cancel_asked_for_a_city_leaves_the_dialog(
     city_type: str, said: str, intent: str, built_ins: tuple[str, ...]
 ) -> None:
@@ -243,7 +246,7 @@ def test_a_no_and_stop_or_cancel_asked_for_a_city_leaves_the_dialog(
         ("yes thank you", "AMAZON.YesIntent"),
     ],
 )
-@pytest.mark.parametrize("built_ins", [(), _YES_NO])
+@pytest.mark.parametrize("built_ins", [(), YES_NO])
 def test_a_bare_yes_or_no_asked_for_a_city_is_no_city(
     city_type: str, said: str, intent: str, built_ins: tuple[str, ...]
 ) -> None:
@@ -267,14 +270,14 @@ def test_a_bare_yes_or_no_with_no_dialog_goes_to_the_models_yes_or_no_intent(
     said: str, intent: str
 ) -> None:
     # No dialog in progress: a yes or no is the model's yes or no intent, in a new session.
-    skill, talk = trip_confirming_city("AMAZON.City", built_ins=_YES_NO)
+    skill, talk = trip_confirming_city("AMAZON.City", built_ins=YES_NO)
     turn = talk.say(said)
     assert turn.understood is not None and turn.understood.intent == intent
     assert [request["intent"]["name"] for request, _ in skill.sent] == [intent]
     assert skill.sent[-1][1] is True  # a new session
 
 
-@pytest.mark.parametrize("built_ins", [(), _YES_NO])
+@pytest.mark.parametrize("built_ins", [(), YES_NO])
 @pytest.mark.parametrize("said", ["no", "yes", "okay", "sure", "right", "alright"])
 def test_a_bare_yes_or_no_asked_for_a_slot_is_its_value_where_its_type_lists_it(
     built_ins: tuple[str, ...], said: str
@@ -341,134 +344,6 @@ def test_the_models_own_yes_or_no_sample_answers_a_confirmation() -> None:
     assert turn.understood is not None and turn.understood.kind == "answer"
     city = skill.last["intent"]["slots"]["city"]
     assert (skill.last["dialogState"], city["confirmationStatus"]) == ("COMPLETED", "CONFIRMED")
-
-
-@pytest.mark.parametrize(
-    ("city_type", "said"),
-    [
-        ("AMAZON.City", "paris no"),
-        ("AMAZON.City", "paris, no"),
-        ("Cities", "paris no"),
-        ("Cities", "paris, no"),
-        ("AMAZON.City", "paris not"),
-        ("Cities", "I do not want paris"),  # unchanged
-    ],
-)
-def test_a_value_taken_back_asked_for_a_city_leaves_the_dialog(city_type: str, said: str) -> None:
-    """In the dialog, "paris, no" (it was the city "paris no", asked "paris no, right?") is
-    no value, so it is another request, understood as said: here no intent's sample comes
-    near, and the model's AMAZON.FallbackIntent has it, as "I do not want paris" asked for a
-    listed city. Not AMAZON.NoIntent, which the model has: that no answers no question."""
-    skill, talk = trip_confirming_city(city_type, built_ins=_YES_NO)
-    assert talk.say("plan a trip").prompts == ["Where to?"]
-    turn = talk.say(said)
-    assert turn.understood is not None and turn.understood.intent == "AMAZON.FallbackIntent"
-    assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
-
-
-@pytest.mark.parametrize(
-    ("city_type", "said"),
-    [
-        ("AMAZON.City", "no, paris"),
-        ("Cities", "no, paris"),
-        ("Cities", "no, paris instead"),
-        ("AMAZON.City", "no, paris instead"),
-        ("AMAZON.City", "paris, thanks"),
-    ],
-)
-def test_no_and_a_city_asked_for_is_the_city(city_type: str, said: str) -> None:
-    # Asked "Where to?", "no, paris" was the city "no paris" (asked "no paris, right?"): the
-    # no is no part of the city; the value after it answers the question.
-    skill, talk = trip_confirming_city(city_type)
-    assert talk.say("plan a trip").prompts == ["Where to?"]
-    assert talk.say(said).prompts == ["paris, right?"]
-    talk.say("yes")
-    city = skill.last["intent"]["slots"]["city"]
-    assert (city["value"], city["confirmationStatus"]) == ("paris", "CONFIRMED")
-
-
-@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
-@pytest.mark.parametrize("said", ["plan a trip to paris no", "plan a trip to paris, no"])
-def test_a_value_taken_back_does_not_come_back_as_the_request(city_type: str, said: str) -> None:
-    """Asked for a city, "plan a trip to paris no" is no answer (the no takes "paris" back),
-    and the request it is then read as gave it back: PlanTrip started again with the city
-    "paris no", asked "paris no, right?". The request reads the no as the answer does for the
-    slot asked for: the reading is dropped, as one whose value a "not" denies ("london not
-    tomorrow"). Said first, a free-form city's (a name's) is dropped too; a custom type's words
-    are what the user said, as "tell him no" of "remind me to {task}"."""
-    skill, talk = trip_confirming_city(city_type)
-    assert talk.say("plan a trip").prompts == ["Where to?"]
-    turn = talk.say(said)
-    assert turn.understood is not None and turn.understood.intent == "AMAZON.FallbackIntent"
-    assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
-    assert turn.understood.notes[-1] == (
-        f"no sample is close enough (a reading was dropped: 'paris no' is no value: {_NO_LAST})"
-    )
-    again = talk.understander.understand(said, now=NOW, asked=("PlanTrip", "city"))
-    assert again.intent == "AMAZON.FallbackIntent"
-    fresh = talk.understander.understand(said, now=NOW)
-    if city_type == "AMAZON.City":
-        assert fresh.intent == "AMAZON.FallbackIntent"
-    else:
-        assert (fresh.intent, fresh.fills["city"].value) == ("PlanTrip", "paris no")
-
-
-@pytest.mark.parametrize(
-    ("said", "words", "why"),
-    [
-        ("plan a trip to paris no", "paris no", _NO_LAST),
-        ("plan a trip to paris, no thanks", "paris no thanks", _NO_LAST),
-        # The closest reading left out words before the value: it had the city "not" of "why
-        # not", "no" of "why no", and "rome" of "rome please not" (the not after it left out).
-        ("plan a trip to why not", "why not", _NO_LAST),
-        ("plan a trip to why no", "why no", _NO_LAST),
-        ("plan a trip to rome please not", "rome please not", _NO_LAST),
-        # The note said "a no said last or a not takes 'no idea' back" of each.
-        ("plan a trip to not paris", "not paris", "a not within it takes it back"),
-        ("plan a trip to no idea", "no idea", "it says the user does not know"),
-    ],
-)
-def test_a_value_taken_back_is_left_out_of_the_closest_intent(
-    said: str, words: str, why: str
-) -> None:
-    # Without AMAZON.FallbackIntent, Alexa sends the closest intent: it had the city "paris"
-    # (the no after it left out) or "paris no thanks", a value the user took back.
-    understood = bare_trips("AMAZON.City").understand(said, now=NOW)
-    assert understood.intent == "PlanTrip" and understood.fallback
-    assert understood.fills == {}
-    assert understood.notes[-2] == f"slot city left out: {words!r} is no value: {why}"
-
-
-@pytest.mark.parametrize(
-    ("said", "city"),
-    [
-        ("plan a trip to not paris", None),
-        ("i do not want paris", None),
-        ("plan a trip to notre dame", "notre dame"),  # unchanged
-        ("plan a trip to paris, not berlin", "paris not berlin"),  # unchanged: the pause
-    ],
-)
-def test_a_not_within_a_names_words_takes_the_value_back(said: str, city: str | None) -> None:
-    # A free-form city was "not paris" and "i do not want paris" (of "{city}"), though a "not"
-    # takes the value back, as a no said last does: no reading (AMAZON.FallbackIntent).
-    understander = intent_understander(
-        "PlanTrip", {"city": "AMAZON.City"}, ["plan a trip to {city}", "{city}"]
-    )
-    understood = understander.understand(said, now=NOW)
-    if city is None:
-        assert (understood.intent, understood.fills) == ("AMAZON.FallbackIntent", {})
-    else:
-        assert (understood.intent, understood.fills["city"].value) == ("PlanTrip", city)
-
-
-def test_a_custom_types_words_ending_with_a_no_stay_the_requests_value() -> None:
-    # Not asked for, a custom type's words are what the user said (a task, a message).
-    tasks = [{"name": "Tasks", "values": [{"name": {"value": "call mom"}}]}]
-    understander = intent_understander(
-        "Remind", {"task": "Tasks"}, ["remind me to {task}"], types=tasks
-    )
-    understood = understander.understand("remind me to tell him no", now=NOW)
-    assert (understood.intent, understood.fills["task"].value) == ("Remind", "tell him no")
 
 
 def test_a_tie_between_replies_goes_to_the_earlier_whatever_their_sample_counts() -> None:

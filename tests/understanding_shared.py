@@ -1,5 +1,6 @@
 """What the understanding tests share (tests/test_understanding_*.py: numbers, dates, times,
-day_parts, durations, lists, custom_types, cuts, punctuation, stems, replies, answers): a fixed
+day_parts, durations, lists, custom_types, cuts, punctuation, stems, replies, taken_back,
+answers): a fixed
 now, one skill id, an understander of a model built from a few intents, an intent with one slot
 of a given type, with what a phrase said to it fills, and a trip planner whose city is asked
 with "{city}" alone. tests/conftest.py has pytest rewrite its asserts."""
@@ -18,6 +19,8 @@ from tests.conftest import SKILL_ID
 NOW = datetime.datetime(2026, 11, 29, 12, 0)
 #: The hand-written pizza model (OrderPizza with its dialog, TrackOrder, the built-ins).
 MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
+#: The built-in intents of a yes and a no (tests/test_understanding_replies.py, _taken_back.py).
+YES_NO = ("AMAZON.YesIntent", "AMAZON.NoIntent")
 
 
 def pizza_understander() -> Understander:
