@@ -225,7 +225,7 @@ def test_a_list_of_hours_said_with_one_pm_is_every_hour_pm(said: str, listed: li
     # said once after the list is each hour's, as "5 pm and 6 pm" is.
     assert values(said, "AMAZON.TIME") == listed
     # Said after the first only, it is a later one's when it puts it after the first (tests/
-    # test_understanding_times.py), and no earlier one's: "11 pm and 1" is no 13:00.
+    # test_understanding_times_two.py), and no earlier one's: "11 pm and 1" is no 13:00.
     assert values("5 pm and 6", "AMAZON.TIME") == ["17:00", "18:00"]
     assert values("11 pm and 1", "AMAZON.TIME") == ["23:00", "01:00"]
     assert values("noon and 5 pm", "AMAZON.TIME") == ["12:00", "17:00"]
