@@ -138,3 +138,21 @@ def test_a_custom_types_words_ending_with_a_no_stay_the_requests_value() -> None
     )
     understood = understander.understand("remind me to tell him no", now=NOW)
     assert (understood.intent, understood.fills["task"].value) == ("Remind", "tell him no")
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("from paris to berlin", "berlin"),
+        ("from paris to berlin, not rome", "berlin"),  # the denial left out
+        ("from paris, no, rome to berlin", "rome to berlin"),  # the words after the no, alone
+    ],
+)
+def test_an_answer_to_a_sample_naming_the_slot_twice_is_read(said: str, expected: str) -> None:
+    # Asked for the city, an answer read by "from {city} to {city}" raised ValueError (a 500):
+    # the correction and the denial took the slot to be named once, as `_negated` does not.
+    # Its values are read as a request reads them, the last one said the slot's.
+    trips = intent_understander("PlanTrip", {"city": "AMAZON.City"}, ["from {city} to {city}"])
+    answer = trips.answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answer is not None
+    assert {name: fill.value for name, fill in answer.fills.items()} == {"city": expected}

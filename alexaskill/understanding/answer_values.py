@@ -169,8 +169,14 @@ def corrected(
     the one after it (`past_opening`). A search query keeps its words, as in `taken_back`."""
     if _any_words(match, slot) is None or _query(match, slot):
         return None
-    [(start, end)] = [(start, end) for name, _, start, end in match.fills if name == slot]
-    return after_last_no(spans.tokens, start, end, language, says_no)
+    return next(
+        (
+            after
+            for start, end in _spans_of(match, slot)
+            if (after := after_last_no(spans.tokens, start, end, language, says_no)) is not None
+        ),
+        None,
+    )
 
 
 def after_last_no(
@@ -210,16 +216,22 @@ def denied_after(match: Match, slot: str, spans: SpanCache, language: Language) 
     keeps its words, as in `taken_back`."""
     if _any_words(match, slot) is None or _query(match, slot):
         return None
-    [(start, end)] = [(start, end) for name, _, start, end in match.fills if name == slot]
     negations, tokens = language.negations, spans.tokens
     return next(
         (
             at
+            for start, end in _spans_of(match, slot)
             for at in range(start + 1, end - 1)
             if tokens[at].text in negations and tokens[at - 1].pause
         ),
         None,
     )
+
+
+def _spans_of(match: Match, slot: str) -> list[tuple[int, int]]:
+    """Where ``match`` gives ``slot`` its words, first to last: one span, or more where its
+    sample names the slot more than once ("from {city} to {city}", as `_negated` allows)."""
+    return [(start, end) for name, _, start, end in match.fills if name == slot]
 
 
 def _negated(match: Match, slot: str, spans: SpanCache, language: Language) -> bool:
@@ -233,8 +245,7 @@ def _negated(match: Match, slot: str, spans: SpanCache, language: Language) -> b
         end - start > 1
         and tokens[at].text in language.negations
         and not (at > start and tokens[at - 1].pause)
-        for name, _, start, end in match.fills
-        if name == slot  # (a sample may name it twice: "from {city} to {city}")
+        for start, end in _spans_of(match, slot)
         for at in range(start, end)
     )
 
