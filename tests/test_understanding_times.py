@@ -1,6 +1,7 @@
 """AMAZON.TIME: clock times said or typed (to and past the hour, "half five", the 24-hour clock),
 and what is no time (hour 24, minute 60, a range of hours). "pm" said once for two times:
-test_understanding_times_two.py; a part of the day with a range: test_understanding_time_ranges.py."""
+test_understanding_times_two.py; a part of the day with a range:
+test_understanding_time_ranges.py."""
 
 from __future__ import annotations
 

@@ -1,9 +1,8 @@
 """What the understanding tests share (tests/test_understanding_*.py: numbers, dates, times,
 day_parts, durations, lists, custom_types, cuts, punctuation, stems, replies, taken_back,
-answers): a fixed
-now, one skill id, an understander of a model built from a few intents, an intent with one slot
-of a given type, with what a phrase said to it fills, and a trip planner whose city is asked
-with "{city}" alone. tests/conftest.py has pytest rewrite its asserts."""
+answers): a fixed now, one skill id, an understander of a model built from a few intents, an
+intent with one slot of a given type, with what a phrase said to it fills, and a trip planner
+whose city is asked with "{city}" alone. tests/conftest.py has pytest rewrite its asserts."""
 
 from __future__ import annotations
 
