@@ -13,7 +13,8 @@ without values) knows none: its answer stays every word said, but for an opening
 thanks that a pause ends ("no, paris"). Words of a yes, a no, stop or cancel are no value of
 any words ("no, cancel" is no city "cancel": `said_as_reply`). A no said last takes back a
 value of any words ("paris, no": `taken_back`); said between two, it corrects the first
-("paris, no, berlin" is "berlin": `corrected`).
+("paris, no, berlin" is "berlin": `corrected`). A don't-know said first leaves the value
+said after it and a pause ("no idea, paris": `after_dont_know`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .text import Token
 __all__ = [
     "NO_SAID_LAST",
     "REPLIES",
+    "after_dont_know",
     "after_last_no",
     "carrier_ends",
     "corrected",
@@ -65,12 +67,13 @@ def swallowed(match: Match) -> bool:
 
 def dont_know(tokens: Sequence[Token], language: Language) -> bool:
     """Whether ``tokens`` only say that the user does not know the value: phrases of
-    ``language.dont_knows`` said one after another ("i do not know, no idea"), fillers left
-    out, and thanks after them ("no idea, thank you"). No name is one ("no idea" is no city), so
-    no answer: a no inside would otherwise correct the words before it ("idea"), or words of any
-    kind take them all."""
+    ``language.dont_knows`` said one after another ("i do not know, no idea"), fillers and
+    hedges left out ("honestly no idea": ``language.hedges``), and thanks after them ("no idea,
+    thank you"). No name is one ("no idea" is no city), so no answer: a no inside would
+    otherwise correct the words before it ("idea"), or words of any kind take them all."""
     said = without_thanks(tokens, language)
-    words = [token.text for token in said if token.text not in language.pure_fillers]
+    idle = language.pure_fillers | language.hedges
+    words = [token.text for token in said if token.text not in idle]
     # ends[i]: whether words[:i] are whole phrases; a few short phrases, so a scan per end.
     ends = [True] + [False] * len(words)
     for end in range(1, len(words) + 1):
@@ -80,6 +83,27 @@ def dont_know(tokens: Sequence[Token], language: Language) -> bool:
             if len(phrase) <= end
         )
     return bool(words) and ends[-1]
+
+
+def after_dont_know(tokens: Sequence[Token], language: Language) -> int | None:
+    """Where the words after a don't-know said first and a pause start ("paris" of "no idea,
+    paris"), the hedges and fillers after it left out ("no idea, maybe paris"), if other words
+    follow it; else None. Those words are the answer, read alone, whatever the slot's kind."""
+    # The last pause that ends one: "i do not know, no idea, paris" leaves "paris" alone.
+    end = next(
+        (
+            at + 1
+            for at in range(len(tokens) - 2, -1, -1)
+            if tokens[at].pause and dont_know(tokens[: at + 1], language)
+        ),
+        None,
+    )
+    if end is None:
+        return None
+    idle = language.pure_fillers | language.hedges
+    while end < len(tokens) - 1 and tokens[end].text in idle:
+        end += 1
+    return end
 
 
 def without_thanks(tokens: Sequence[Token], language: Language) -> Sequence[Token]:

@@ -29,6 +29,7 @@ from typing import Final
 
 from .addressing import addressed_request
 from .answer_values import (
+    after_dont_know,
     after_last_no,
     corrected,
     denied_after,
@@ -222,8 +223,9 @@ class Understander(Reader):
         intent's samples (which may fill other slots too), whole or from the word before the slot
         on: "to call mom friday" is the task "call mom" of "remind me to {task} {date}". Words
         of a yes, a no, stop or cancel ("no, cancel", "no cancel") are no value
-        (`said_as_reply`), nor words saying the user does not know ("no idea": `dont_know`), nor
-        words a no said last takes back ("paris, no": `taken_back`); a
+        (`said_as_reply`), nor words saying the user does not know ("no idea": `dont_know`; a
+        value said after them and a pause is the answer: "no idea, paris", `after_dont_know`),
+        nor words a no said last takes back ("paris, no": `taken_back`); a
         no said between two values corrects the first: "paris, no, berlin" is berlin
         (`corrected`). A slot the model does not have is a ValueError, as of `understand`'s
         ``asked``.
@@ -245,6 +247,11 @@ class Understander(Reader):
         slot = model_slot.name
         if self._dont_know(intent, model_slot, tokens, now):  # "no idea": no city "no idea"
             return None
+        first = after_dont_know(tokens, self.language)
+        if first is not None and self._dont_know(intent, model_slot, tokens[:first], now):
+            # "no idea, paris": paris, read as if said alone, as for any kind of slot.
+            said = f"a don't-know: {' '.join(token.text for token in tokens[:first])!r}"
+            return self._answer_alone(text, intent, model_slot, tokens[first:], now, said)
         matcher = self.answer_matcher(intent, model_slot)
         spans = SpanCache(tokens, now)
         # "i'd like to go to rome", all free words of "{city}": "i want to go to {city}" loosely.
@@ -270,15 +277,12 @@ class Understander(Reader):
         else:
             after = None
         before = None if match is None else denied_after(match, slot, spans, self.language)
-        meant: tuple[Sequence[Token], str] | None = None
         if after is not None:  # "paris, no, berlin": berlin, read as if said alone
-            meant = spans.tokens[after:], f"a correction: {' '.join(spans.words[:after])!r}"
-        elif before is not None:  # "paris, not berlin": paris, read as if said alone
-            meant = spans.tokens[:before], f"a denial: {' '.join(spans.words[before:])!r}"
-        if meant is not None:
-            found = self._answer(text, intent, model_slot, meant[0], now)
-            note = f"{meant[1]} left out"
-            return None if found is None else replace(found, notes=(note, *found.notes))
+            said = f"a correction: {' '.join(spans.words[:after])!r}"
+            return self._answer_alone(text, intent, model_slot, spans.tokens[after:], now, said)
+        if before is not None:  # "paris, not berlin": paris, read as if said alone
+            said = f"a denial: {' '.join(spans.words[before:])!r}"
+            return self._answer_alone(text, intent, model_slot, spans.tokens[:before], now, said)
         # As for an utterance: free-form words give the intent's other slots what they read,
         # unless that cuts a value short or leaves out the word denying it ("london not").
         match = None if match is None else self._generalise(match, spans)
@@ -286,6 +290,20 @@ class Understander(Reader):
             return None
         extra = [f"words not in the sample: {' '.join(match.extra)}"] if match.extra else []
         return self._from_match(text, match, [f"an answer for slot {slot}", *extra])
+
+    def _answer_alone(
+        self,
+        text: str,
+        intent: ModelIntent,
+        model_slot: ModelSlot,
+        tokens: Sequence[Token],
+        now: datetime.datetime,
+        left_out: str,
+    ) -> Understanding | None:
+        """`_answer` of the words the user means, ``tokens``, noting what was ``left_out``."""
+        found = self._answer(text, intent, model_slot, tokens, now)
+        note = f"{left_out} left out"
+        return None if found is None else replace(found, notes=(note, *found.notes))
 
     def _dont_know(
         self, intent: ModelIntent, slot: ModelSlot, tokens: Sequence[Token], now: datetime.datetime

@@ -79,8 +79,13 @@ class Language(Protocol):
     #: reading that leaves one out fills the slot with what the user refused.
     negations: frozenset[str]
     #: What a user says for a value they do not know, as word tuples ("no idea"): said alone,
-    #: or one after another ("i don't know, no idea"), no dialog answer. Optional: none.
+    #: one after another ("i don't know, no idea") or last after a value ("paris, no idea"), no
+    #: dialog answer; said first, a pause and a value after it ("no idea, paris"), that value.
+    #: Optional: none.
     dont_knows: frozenset[tuple[str, ...]] = frozenset()
+    #: Words said with a `dont_knows` phrase that add nothing to it ("*honestly* no idea"), or
+    #: before the value said after one ("no idea, *maybe* paris"). Optional: none.
+    hedges: frozenset[str] = frozenset()
     #: Particles of phrasal verbs ("off", "out", "up"): said before a slot the sample says
     #: them after ("take off {item}" of "take {item} off"), read loosely. Optional: none.
     particles: frozenset[str] = frozenset()
@@ -125,6 +130,7 @@ _OPTIONAL: Final = {
     for name in (
         "value_carriers",
         "dont_knows",
+        "hedges",
         "particles",
         "pure_fillers",
         "courtesies",
@@ -195,6 +201,7 @@ class _Unknown:
     bounds: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
     dont_knows: frozenset[tuple[str, ...]] = frozenset()
+    hedges: frozenset[str] = frozenset()
     particles: frozenset[str] = frozenset()
     pure_fillers: frozenset[str] = frozenset()
     courtesies: frozenset[str] = frozenset()

@@ -87,6 +87,7 @@ class English:
     bounds: frozenset[str] = phrases.BOUNDS
     negations: frozenset[str] = phrases.NEGATIONS
     dont_knows: frozenset[tuple[str, ...]] = phrases.DONT_KNOWS
+    hedges: frozenset[str] = phrases.HEDGES
     particles: frozenset[str] = phrases.PARTICLES
     date_homonyms: frozenset[str] = phrases.DATE_HOMONYMS
     homonym_cues: frozenset[str] = phrases.HOMONYM_CUES

@@ -18,6 +18,7 @@ __all__ = [
     "DONT_KNOWS",
     "FILLERS",
     "FUNCTION_WORDS",
+    "HEDGES",
     "HOMONYM_CUES",
     "JOINERS",
     "LAUNCH_VERBS",
@@ -261,7 +262,9 @@ ASK_VERBS: Final = (
 CONNECTORS: Final = frozenset({"to", "for", "about", "if", "whether", "that", "and"})
 TRAILING_CONNECTORS: Final = frozenset({"using", "with", "from", "on", "in", "via"})
 #: What a user says for a value they do not know, as the tokenizer gives it ("i'm" is "i am"):
-#: said alone, or one after another ("i don't know, no idea"), no value of the slot asked for.
+#: said alone, or one after another ("i don't know, no idea"), or last after a value ("paris, no
+#: idea"), no value of the slot asked for; said first and then a value after a pause ("no idea,
+#: paris"), that value.
 DONT_KNOWS: Final = frozenset(
     tuple(phrase.split())
     for phrase in (
@@ -280,6 +283,9 @@ DONT_KNOWS: Final = frozenset(
         "who knows",
     )
 )
+#: Words said with a don't-know that add nothing to it ("*honestly* no idea", "i *really* do not
+#: know"), or before the value said after one ("no idea, *maybe* paris"): `DONT_KNOWS`.
+HEDGES: Final = frozenset({"honestly", "really", "sorry", "maybe", "perhaps", "probably"})
 SESSION_END: Final = frozenset(
     {("exit",), ("quit",), ("exit", "skill"), ("quit", "skill"), ("alexa", "exit")}
 )
