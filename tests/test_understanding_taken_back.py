@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .dialog_shared import NOW, trip_confirming_city
-from .understanding_shared import YES_NO, bare_trips, intent_understander
+from .understanding_shared import YES_NO, answered_city, bare_trips, intent_understander
 
 #: Why a value a no or a "not" said last takes back is none, as a note says it.
 _NO_LAST = "a no or a not said last takes it back"
@@ -156,3 +156,17 @@ def test_an_answer_to_a_sample_naming_the_slot_twice_is_read(said: str, expected
     answer = trips.answer(said, intent="PlanTrip", slot="city", now=NOW)
     assert answer is not None
     assert {name: fill.value for name, fill in answer.fills.items()} == {"city": expected}
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
+@pytest.mark.parametrize("said", ["not", "never", "except"])
+def test_a_lone_negation_is_the_value_in_an_answer_as_in_a_request(
+    city_type: str, said: str
+) -> None:
+    # Decided, not changed: a negation said alone takes back no value before it and denies none
+    # after it, and places are named so (see `answer_values._negated`'s count of GeoNames'
+    # names), and a free-form type takes the words heard. Asked "Where to?", "never" is the
+    # city "never", as "plan a trip to never" is: an answer and a request agree.
+    assert answered_city(city_type, said) == said
+    understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
+    assert {name: fill.value for name, fill in understood.fills.items()} == {"city": said}

@@ -178,6 +178,8 @@ def ends_with_no(said: Sequence[str], language: Language, says_no: Callable[[str
     """Whether the words ``said`` for a value, more than one, end with a negation ("paris not")
     or a no (``says_no``: "paris no", "paris, no thanks"), which takes back what came before it
     (`taken_back`: `NO_SAID_LAST`)."""
+    # Alone ("never"), a negation takes back nothing and stays the value, in an answer as in a
+    # request ("plan a trip to never"): places are named so (`_negated`'s count).
     if len(said) > 1 and said[-1] in language.negations:
         return True
     # Every ending after the first word, longest first: a no may be several words ("no way").
