@@ -149,7 +149,7 @@ def test_a_custom_types_words_ending_with_a_no_stay_the_requests_value() -> None
     ],
 )
 def test_an_answer_to_a_sample_naming_the_slot_twice_is_read(said: str, expected: str) -> None:
-    # Asked for the city, an answer read by "from {city} to {city}" raised ValueError (a 500):
+    # Asked for the city, an answer read by "from {city} to {city}" raised ValueError:
     # the correction and the denial took the slot to be named once, as `_negated` does not.
     # Its values are read as a request reads them, the last one said the slot's.
     trips = intent_understander("PlanTrip", {"city": "AMAZON.City"}, ["from {city} to {city}"])
