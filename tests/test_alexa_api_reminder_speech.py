@@ -13,6 +13,7 @@ import msgspec
 import pytest
 
 from alexaskill import ResponseError, Ssml, speak
+from alexaskill.responses import SsmlSpeech
 from alexaskill.services.progressive import progressive_document
 from alexaskill.ssml import emphasis
 from alexaskill.testing import FakeAlexaApi, TestClient
@@ -156,3 +157,86 @@ def test_a_reminders_ssml_past_an_answers_limits_is_sent_and_taken(
         _run(api.update_reminder("r1", "Bins", after=after, speech=Ssml(markup)))
     [call] = fake.calls
     assert call.status == 200, call
+
+
+#: The name of the SSML field each path says a fault in.
+_REMINDER_FIELD: Final = "alertInfo.spokenInfo.content[0].ssml"
+
+
+def _reminder_said(speech: Ssml) -> str:
+    """What `create_reminder` says of ``speech`` it refuses unsent, in an answer's field name."""
+    fake = FakeAlexaApi()
+    with pytest.raises(ResponseError) as raised:
+        _run(_api(fake).create_reminder("Bins", after=dt.timedelta(minutes=5), speech=speech))
+    assert fake.calls == []
+    said = str(raised.value)
+    assert said.startswith(f"{_REMINDER_FIELD}: "), said
+    return said.replace(_REMINDER_FIELD, "outputSpeech.ssml", 1)
+
+
+def _answer_said(speech: Ssml) -> str:
+    with pytest.raises(ResponseError) as raised:
+        SsmlSpeech(speech)
+    return str(raised.value)
+
+
+def _progressive_said(speech: Ssml) -> str:
+    with pytest.raises(ResponseError) as raised:
+        progressive_document(speech)
+    return str(raised.value).replace("progressive response speech", "outputSpeech.ssml", 1)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "a<speak>b</speak>",  # (a fragment holding a document: one root too many)
+        "<speak>a</speak> <speak>b</speak>",  # (two documents run together)
+        "a <p>b</p><speak>c</speak>",
+    ],
+)
+def test_a_reminders_ssml_fragment_holding_a_speak_tag_is_refused_as_an_answers_is(
+    markup: str,
+) -> None:
+    # Composed with speak(), which drops a part's <speak> tags, Ssml("a<speak>b</speak>") went
+    # out as "<speak>ab</speak>", where an answer and a progressive response, which wrap it as
+    # written, refuse it: one reading of SSML markup for every field that takes it.
+    said = _reminder_said(Ssml(markup))
+    assert said == _answer_said(Ssml(markup)) == _progressive_said(Ssml(markup))
+    assert "<speak> inside or after its <speak> root" in said, said
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<?xml version="1.0"?><speak>1 < 2</speak>',
+        "<!-- bins --><speak>Tom & Jerry</speak>",
+        "\n<speak>a & b</speak>",
+    ],
+)
+def test_a_reminders_ssml_document_with_a_prolog_places_its_fault_in_the_text_as_written(
+    markup: str,
+) -> None:
+    # The reminder placed a fault relative to the root ("at index 9"), an answer in the text as
+    # the handler wrote it, its prolog too ("at index 30"): one place, the answer's.
+    said = _reminder_said(Ssml(markup))
+    assert said == _answer_said(Ssml(markup)) == _progressive_said(Ssml(markup))
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "1 < 2",  # (a bare "<": the composer's check of a part cut short said it)
+        "a <p",
+        "Tom & Jerry",
+        "<speak><b>x</b> & y</speak>",  # (two faults: the first by position)
+    ],
+)
+def test_a_reminders_faulty_ssml_is_said_in_the_fields_words_as_an_answers_is(
+    markup: str,
+) -> None:
+    # A lone faulty fragment was refused by the composer, "SSML part '1 < 2': …", where the
+    # same fault in a document was said in the reminder field's words: one wording, the
+    # field's, placed in the fragment as written, as an answer says it.
+    said = _reminder_said(Ssml(markup))
+    assert "SSML part" not in said, said
+    assert said == _answer_said(Ssml(markup)) == _progressive_said(Ssml(markup))

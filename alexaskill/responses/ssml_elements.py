@@ -57,7 +57,13 @@ from ..ssml_faults import _DOCTYPE, _after_root_fault, _attributes, _first_fault
 from ..ssml_prosody import _prosody_error
 from ..xml_markup import _cdata_end_error, _misc_error
 from ..xml_references import _reference_error
-from ..xml_text import _character_error, _placed_in_fragment, _wrapped
+from ..xml_text import (
+    _character_error,
+    _check_markup,
+    _placed_in_fragment,
+    _speak_root,
+    _wrapped,
+)
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
 
@@ -197,6 +203,40 @@ def _in_fragment(error: ResponseError, document: str, fragment: str) -> Response
         return error
     moved = _placed_in_fragment(words, fragment)
     return error if moved is None else ResponseError(moved)
+
+
+def _sent_document(markup: str) -> tuple[str, str, str | None]:
+    """What the SSML ``markup`` given as speech is sent as, as `SsmlSpeech` reads it (inline
+    there, the path of every answer): the document sent (from its root, its prolog dropped;
+    other markup wrapped in ``<speak>`` as written, never composed as `alexaskill.ssml.speak`
+    composes parts, so ``Ssml("a<speak>b</speak>")`` is refused, not sent as
+    ``<speak>ab</speak>``), the text a fault is placed in (its prolog too: where the handler
+    wrote it), and the fragment wrapped, for `_in_fragment` (None for a document). The one
+    reading of a progressive response's SSML and a reminder's."""
+    root = _speak_root(markup)
+    if root < 0:
+        document = f"<speak>{markup}</speak>"
+        return document, document, markup
+    return markup[root:], markup, None
+
+
+def _checked_document(field: str, markup: str, refused: str = "the response") -> str:
+    """The document the SSML ``markup`` given as ``field`` is sent as (`_sent_document`),
+    `ResponseError` if Amazon would refuse its markup: a character XML cannot hold (Alexa
+    would refuse what is ``refused``), else its first fault by position (`_first_fault`),
+    placed in the text as written (a fragment's in the fragment), as `SsmlSpeech` says it. Not
+    the limits of the speech as a whole, each field's own."""
+    document, written, fragment = _sent_document(markup)
+    try:
+        _check_markup(field, written, refused)
+        fault = _first_fault(written, _BUILDERS, _tag_error, _SSML_TAGS)
+        if fault is not None:
+            raise ResponseError(_wrapped(f"{field}: ", fault))
+    except ResponseError as exc:
+        if fragment is None:
+            raise
+        raise _in_fragment(exc, document, fragment) from None
+    return document
 
 
 def _check_after_root(field: str, markup: str, end: int) -> None:

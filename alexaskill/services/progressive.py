@@ -10,11 +10,11 @@ from .. import ssml
 from ..alexa_api.wire import _shown, is_amazon_host
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
 from ..responses.speech import _refuse_document_as_text
-from ..responses.ssml_elements import _BUILDERS, _in_fragment, _pauses_ms, _tag_error
+from ..responses.ssml_elements import _BUILDERS, _checked_document, _pauses_ms, _tag_error
 from ..ssml_check import _SSML_TAGS
 from ..ssml_faults import _first_fault
 from ..ssml_limits import _says_nothing, _silence_fault
-from ..xml_text import _check_markup, _plain_str, _speak_root, _wrapped
+from ..xml_text import _plain_str, _wrapped
 from .base import API_TIMEOUT, RequestApi
 
 __all__ = [
@@ -196,27 +196,11 @@ def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
     # from its root (text or a <speak> after it, or one inside it, refused, never composed into
     # one), a fragment wrapped; then the same checks, but for the answer's limits (8000
     # characters, 5 <audio> clips), which are not a progressive response's.
-    fragment = None  # Ssml the app wraps in <speak>, whose faults are placed in it
     if not isinstance(speech, ssml.Ssml):
         _refuse_document_as_text(speech)
-        document = written = str(ssml.speak(speech))
-    else:
-        markup = str.__str__(speech)
-        root = _speak_root(markup)
-        # A fragment wrapped as written, as an answer's (`SsmlSpeech`), never composed.
-        document = markup[root:] if root >= 0 else f"<speak>{markup}</speak>"
-        fragment = markup if root < 0 else None
-        # A fault is placed ("at index 21") in the text as written, its prolog too, as
-        # `SsmlSpeech` places it; what is sent is the document from its root.
-        written = markup if root > 0 else document
-    try:
-        _check_markup("progressive response speech", written)
-        _check_progressive(document, sent, written)
-    except ResponseError as exc:
-        if fragment is None:
-            raise
-        # A fragment's fault is placed in the fragment as written, as `ssml_error` places it.
-        raise _in_fragment(exc, document, fragment) from None
+        speech = ssml.speak(speech)
+    document = _checked_document("progressive response speech", str.__str__(speech))
+    _check_progressive(document, sent)
     return document
 
 
@@ -295,12 +279,11 @@ def _count_fault(sent: int) -> str | None:
     )
 
 
-def _check_progressive(document: str, sent: int, written: str | None = None) -> None:
-    """Raise `ResponseError` if Amazon would refuse ``document`` as a progressive response; a
-    fault of its markup placed in ``written`` (the text with its prolog, if it had one)."""
+def _check_progressive(document: str, sent: int) -> None:
+    """Raise `ResponseError` if Amazon would refuse ``document``, whose markup was checked
+    (`_checked_document`), as a progressive response: for its limits."""
     fault = (
-        _markup_fault(written or document)
-        or _nothing_fault(document)
+        _nothing_fault(document)
         or _length_fault(document)
         or _pauses_fault(document)
         or _count_fault(sent)

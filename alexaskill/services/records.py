@@ -110,9 +110,10 @@ class RecordsApi(RequestApi):
         its zone's clocks skip (02:30 in New York on 14 March 2027) is a `ValueError` naming
         the gap, unsent; a recurring one is sent as written (RFC 5545, 3.3.5: its first time at
         the offset before the gap, the later ones on the zone's clock). ``speech`` is
-        SSML to say instead of ``text``. Its ``requestTime`` is the request's timestamp too.
-        Amazon lets a skill create reminders only while the user talks to it. Needs
-        `Scope.REMINDERS`.
+        SSML to say instead of ``text``, plain text or `Ssml` as an answer's (a fragment
+        wrapped in ``<speak>`` as written, never composed). Its ``requestTime`` is the
+        request's timestamp too. Amazon lets a skill create reminders only while the user
+        talks to it. Needs `Scope.REMINDERS`.
         """
         given = (text, at, after, recurrence, speech, push_notification)
         body = await self._reminder_request("create_reminder", *given)
