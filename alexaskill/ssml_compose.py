@@ -15,7 +15,13 @@ from typing import Final, SupportsIndex
 
 from .exceptions import ResponseError
 from .ssml_check import _MARKUP, _markup_fault
-from .xml_markup import _instruction_error, _left_open_error, _misc_error, _start_tag_error
+from .xml_markup import (
+    _NAME_START,
+    _instruction_error,
+    _left_open_error,
+    _misc_error,
+    _start_tag_error,
+)
 from .xml_text import _placed_in_fragment, _speak_root, _xml_text
 
 __all__ = ["Ssml", "escape", "speak"]
@@ -123,6 +129,10 @@ def escape(text: str) -> Ssml:
 #: to the end of the text), whose text is kept as it is: a ``<speak>`` in a CDATA section is
 #: said, not unwrapped. In plain text ``<`` is escaped, so only markup matches. Possessive: no
 #: backtracking.
+#: What follows a "<" that starts a tag (or a "<!" piece) as `_MARKUP` reads one: a name's
+#: first character, or "!".
+_NAME_OR_BANG: Final = re.compile(f"[{_NAME_START}!]")
+
 _UNWRAPPED = re.compile(
     r"<\?xml(?=[ \t\r\n?])(?:[^?]|\?(?!>))*+\?>"
     r"|(<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z))"
@@ -227,7 +237,8 @@ def _refuse_cut_by(part: str, found: re.Match[str]) -> None:
 def _ends_cut_short(part: str, end: int) -> bool:
     """Whether ``part[:end]`` ends in markup cut short: its last ``<`` starts markup that no
     ``>`` ends before ``end``, a ``>`` in a quoted attribute value not counting (``<p a=">"``,
-    which the text after it would finish), nor a ``<`` there (``<p a="<>"``: no markup starts)."""
+    which the text after it would finish), nor a ``<`` there (``<p a="<>"``: no markup starts),
+    nor a whole tag there (``<p a="<p>``: the value, left open, holds it)."""
     if type(part) is _Checked:
         # The builders' markup, and what is composed of it and escaped text alone, ends each
         # tag it starts: no scan of the usual part, whose tags have quoted values.
@@ -243,9 +254,15 @@ def _ends_cut_short(part: str, end: int) -> bool:
         # ">" ends (a quote before it may open a value holding both: ``x <p a="<>"``).
         return False
     # A quote before the ">": read as the app reads it, whose scan skips a quoted value (and a
-    # comment's text); the piece holding the last "<" is ended only if it ends in a ">".
-    *_, last = _MARKUP.finditer(part, 0, end)
-    return not last.group().endswith(">")
+    # comment's text); the piece holding the last "<" is ended only if it ends in a ">". A "<"
+    # starting a name that the scan reads as a bare one is a tag no ">" ends before ``end``
+    # (outside a quoted value: one left open holds the rest, ``<p a="<p>``, whose "<p>" reads
+    # as a tag ended): cut short too, however the pieces after it end.
+    last = None
+    for last in _MARKUP.finditer(part, 0, end):
+        if last.end() - last.start() == 1 and _NAME_OR_BANG.match(part, last.end(), end):
+            return True
+    return last is None or not last.group().endswith(">")
 
 
 def _refuse_cut_short(part: str) -> None:

@@ -117,6 +117,8 @@ CUT_SHORT = [
     "<speak>x</speak> <",
     *('a <p a=">"', "a <sub alias='>'", 'a <sub alias=">" '),  # (a ">" in a quoted value ends none)
     *('x <p a="<>"', "x <p a='<>'", 'x <p a="<>" b="c"'),  # (nor does a "<" and ">" there)
+    # (nor a whole tag there, a value left open holding it: the tag ends no markup either)
+    *(' <p a="<p>', 'x <p a="<a>"', "x <p a='b <br/>", 'x <p a="<p>" b="<p>'),
 ]
 
 
@@ -141,11 +143,13 @@ CUT_BY_A_ROOT_TAG = [
     "<speak>a</speak> <p<speak>b</speak>",
     '<speak>x <p a=">"</speak>',
     '<speak>x <p a="<>"</speak>',
+    '<speak>x <p a="<p>"</speak>',
 ]
 #: The same, in a fragment: only the composers that unwrap it drop its stray root tags.
 FRAGMENT_CUT_BY_A_ROOT_TAG = [
     *("x <p</speak>", "a <p</speak> >b</p>", "x <p<speak>y", 'x <p a=">"<speak>y'),
     'x <p a="<>"<speak>y',
+    'x <p a="<p>"<speak>y',
 ]
 _UNWRAPPING = {
     name: COMPOSERS[name]
