@@ -22,7 +22,7 @@ from .xml_markup import (
     _misc_error,
     _start_tag_error,
 )
-from .xml_text import _placed_in_fragment, _speak_root, _xml_text
+from .xml_text import _Placed, _placed_in_fragment, _speak_root, _xml_text
 
 __all__ = ["Ssml", "escape", "speak"]
 
@@ -221,8 +221,9 @@ def _refuse_left_open(part: str) -> None:
                 error = _left_open_error(part, last.start(), f"{piece}</speak>")
             if error is not None:
                 raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
-    if _ends_cut_short(part, len(part)):
-        _refuse_cut_short(part)
+    cut = _cut_short_at(part, len(part))
+    if cut >= 0:
+        _refuse_cut_short(part, cut, len(part))
 
 
 def _refuse_cut_by(part: str, found: re.Match[str]) -> None:
@@ -230,29 +231,29 @@ def _refuse_cut_by(part: str, found: re.Match[str]) -> None:
     and composing drops, ends markup cut short (``<speak>x <p</speak>``, ``x <p<speak>y``): the
     markup's ``<`` has no ``>`` after it before the piece, whose place the next text takes."""
     # (Not a comment, a CDATA section or an instruction: composing keeps those.)
-    if found.group(1) is None and _ends_cut_short(part, found.start()):
-        _refuse_cut_short(part)
+    if found.group(1) is None and (cut := _cut_short_at(part, found.start())) >= 0:
+        _refuse_cut_short(part, cut, found.start())
 
 
-def _ends_cut_short(part: str, end: int) -> bool:
-    """Whether ``part[:end]`` ends in markup cut short: its last ``<`` starts markup that no
-    ``>`` ends before ``end``, a ``>`` in a quoted attribute value not counting (``<p a=">"``,
-    which the text after it would finish), nor a ``<`` there (``<p a="<>"``: no markup starts),
-    nor a whole tag there (``<p a="<p>``: the value, left open, holds it)."""
+def _cut_short_at(part: str, end: int) -> int:
+    """Where the markup ``part[:end]`` ends in, cut short, starts, else -1: its last ``<`` starts
+    markup that no ``>`` ends before ``end``, a ``>`` in a quoted attribute value not counting
+    (``<p a=">"``, which the text after it would finish), nor a ``<`` there (``<p a="<>"``: no
+    markup starts), nor a whole tag there (``<p a="<p>``: the value, left open, holds it)."""
     if type(part) is _Checked:
         # The builders' markup, and what is composed of it and escaped text alone, ends each
         # tag it starts: no scan of the usual part, whose tags have quoted values.
-        return False
+        return -1
     cut = part.rfind("<", 0, end)
     if cut < 0:
-        return False
+        return -1
     close = part.find(">", cut, end)
     if close < 0:
-        return True
+        return cut
     if part.find('"', 0, close) < 0 and part.find("'", 0, close) < 0:
         # No quote up to the ">": the last "<" is in no quoted value, and starts the markup the
         # ">" ends (a quote before it may open a value holding both: ``x <p a="<>"``).
-        return False
+        return -1
     # A quote before the ">": read as the app reads it, whose scan skips a quoted value (and a
     # comment's text); the piece holding the last "<" is ended only if it ends in a ">". A "<"
     # starting a name that the scan reads as a bare one is a tag no ">" ends before ``end``
@@ -261,22 +262,47 @@ def _ends_cut_short(part: str, end: int) -> bool:
     last = None
     for last in _MARKUP.finditer(part, 0, end):
         if last.end() - last.start() == 1 and _NAME_OR_BANG.match(part, last.end(), end):
-            return True
-    return last is None or not last.group().endswith(">")
+            return last.start()
+    if last is None:
+        return cut
+    return -1 if last.group().endswith(">") else last.start()
 
 
-def _refuse_cut_short(part: str) -> None:
-    """`ResponseError` naming ``part``, which ends in markup cut short (or holds some a root tag
-    composing drops ends), in the words the app says of it given as speech: the first fault of
-    the document it is, or is wrapped in."""
-    if _speak_root(part) >= 0:
-        error = _markup_fault(part)
-    else:
-        error = _markup_fault(f"<speak>{part}</speak>")
-        if error is not None:  # (placed in the part as written, as the app places it)
-            error = _placed_in_fragment(error, part) or error
+def _refuse_cut_short(part: str, cut: int, end: int) -> None:
+    """`ResponseError` naming ``part``, whose markup from ``cut`` to ``end`` is cut short (by its
+    end, or by a root tag composing drops), in the words the app says of it given as speech: the
+    first fault of the document it is, or is wrapped in. If the part has a fault without the
+    markup cut short too (a second root, text after the root, which composing takes, unwrapped;
+    a bare "&"), the fault at the cut, why the part is refused, is said first, then that."""
+    error = _said(part)
+    if error is not None and _said(part[:cut] + part[end:]) is not None:
+        at_cut = _said(part[cut:])  # (the markup from the cut on, read alone)
+        if isinstance(at_cut, _Placed):
+            at_cut = at_cut.moved(at_cut.at + cut, part)  # (placed in the part)
+            if not _same_fault(at_cut, error):
+                error = f"{at_cut}; given whole as speech, the app says first: {error}"
     if error is not None:
         raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
+
+
+def _said(markup: str) -> str | None:
+    """The first fault of ``markup`` the app says of it given as speech: of the document it
+    is, or is wrapped in (placed in it as written, as the app places it); else None."""
+    if _speak_root(markup) >= 0:
+        return _markup_fault(markup)
+    error = _markup_fault(f"<speak>{markup}</speak>")
+    return None if error is None else _placed_in_fragment(error, markup) or error
+
+
+def _same_fault(said: str | None, error: str) -> bool:
+    """Whether ``said`` is ``error``, placed at the same index (the quoted text round it may
+    differ: it is said of other text)."""
+    if not isinstance(said, _Placed) or not isinstance(error, _Placed):
+        return said == error
+    same_words = (
+        said[: said.start] == error[: error.start] and said[said.end :] == error[error.end :]
+    )
+    return same_words and said.at == error.at
 
 
 def _refuse_dropped(part: str, found: re.Match[str]) -> None:
