@@ -23,9 +23,9 @@ from alexaskill import Skill
 from alexaskill.deadline import Watchdog
 from alexaskill.testing import RequestFactory, TestPKI
 
+from .app_shared import post_scope
 from .conftest import SKILL_ID
 from .deadline_clock import Clock, patch_clock
-from .test_app import post_scope
 
 # Long enough that a handler cannot finish in it by accident, nor a quick request miss it on a
 # busy machine (a verify took 0.7 s under a load of 6 on two cores); short enough for quick tests.

@@ -12,11 +12,7 @@ import pytest
 from alexaskill import IntentRequest, Response, Session, Skill, ask, empty, speak
 from alexaskill.testing import TestClient
 
-# Other test modules import these from here (tests/deadline_shared.py, tests/test_mounting.py, …).
-from tests.app_shared import make_skill as make_skill
-from tests.app_shared import post_scope as post_scope
-from tests.app_shared import unset_logging as unset_logging
-
+from .app_shared import make_skill
 from .conftest import OTHER_SKILL_ID, SKILL_ID
 
 

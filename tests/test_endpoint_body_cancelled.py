@@ -17,10 +17,10 @@ import pytest
 from alexaskill import Skill, configure_logging
 
 from . import deadline_shared
+from .app_shared import post_scope
 from .conftest import SKILL_ID
 from .deadline_clock import Clock
 from .logger_state import alexaskill_logger_kept
-from .test_app import post_scope
 
 clock = deadline_shared.clock
 

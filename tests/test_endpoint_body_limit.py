@@ -16,8 +16,8 @@ from starlette.types import Message
 
 from alexaskill import Skill
 
+from .app_shared import post_scope
 from .conftest import SKILL_ID, Servers
-from .test_app import post_scope
 
 _LIMIT: Final = 1000
 _APP: Final = (

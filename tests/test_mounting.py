@@ -16,8 +16,8 @@ from starlette.testclient import TestClient as StarletteClient
 from alexaskill.mounting import SkillMount
 from alexaskill.testing import RequestFactory, TestPKI
 
+from .app_shared import make_skill, unset_logging
 from .conftest import SKILL_ID
-from .test_app import make_skill, unset_logging
 
 
 def _launch(http: StarletteClient, path: str, pki: TestPKI | None = None) -> int:

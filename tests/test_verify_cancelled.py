@@ -16,8 +16,8 @@ import pytest
 from alexaskill import Skill, speak
 from alexaskill.testing import RequestFactory, TestPKI
 
+from .app_shared import post_scope
 from .conftest import SKILL_ID
-from .test_app import post_scope
 
 
 async def _post_cancelled_while_verifying(
