@@ -81,9 +81,6 @@ pytest.register_assert_rewrite("tests.simulator_shared")
 # phrase was understood at all, and says what came back when it was not.
 pytest.register_assert_rewrite("tests.understanding_shared")
 
-#: tests/test_cli_serve_start.py imports it from here.
-_unavailable = unavailable
-
 # --- the shell's configuration of a skill is not the tests' ------------------------------------
 
 # The variables settings_from_env() and `alexaskill serve` read (ALEXASKILL_LOG_JSON=1 exported for
