@@ -2,10 +2,10 @@
 diagnosed from pytest's output alone (the log file, in a tmp_path, is gone with the machine).
 
 A plugin (tests/conftest.py registers it): a helper that starts a server process gives its log
-file to `keep` (conftest's `Servers.start` does); a test that fails (in its setup, call or
-teardown) gets one report section per kept log that grew since its setup began, what was
-written since then, its ends if long (`shown`). pytest prints the sections under the failure,
-and pytest-xdist sends them from its workers with the report.
+file to `keep` (`Servers.start` in tests/processes.py does, so does tests/simulator_browser.py); a
+test that fails (in its setup, call or teardown) gets one report section per kept log that grew
+since its setup began, what was written since then, its ends if long (`shown`). pytest prints
+the sections under the failure, and pytest-xdist sends them from its workers with the report.
 """
 
 from __future__ import annotations
