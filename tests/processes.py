@@ -11,7 +11,6 @@ import os
 import random
 import shutil
 import socket
-import ssl
 import subprocess
 import sys
 import time
@@ -83,22 +82,28 @@ def wait_for_health(
     seconds: float = 60,
     said: Callable[[], str] = lambda: "",
 ) -> None:
-    """Return once ``GET url/health`` answers 200; fail the test if ``process`` exits first or
-    ``seconds`` pass (generous: a loaded CI machine starts a server slowly), with what the
-    server ``said`` (its log) in the message."""
+    """Return once ``GET url/health`` answers 200 (over TLS for an ``https`` URL, any certificate
+    accepted); fail the test if ``process`` exits first or ``seconds`` pass (generous: a loaded CI
+    machine starts a server slowly), with what the server ``said`` (its log) in the message."""
     deadline = time.monotonic() + seconds
     health = url.rstrip("/") + "/health"
-    while True:
-        try:
-            if httpx.get(health, timeout=5).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None:
-            pytest.fail(f"the server at {url} exited with {process.returncode}: {said()}")
-        if time.monotonic() > deadline:
-            pytest.fail(f"the server at {url} did not answer {health} in {seconds:.0f} s: {said()}")
-        time.sleep(0.05)
+    # verify=False: a test's server over TLS has the test's own self-signed certificate (what it
+    # is checked for is the test's business, not this wait's). trust_env=False: the server is on
+    # 127.0.0.1, and no proxy a test sets up may stand between.
+    with httpx.Client(verify=False, trust_env=False, timeout=5) as client:
+        while True:
+            try:
+                if client.get(health).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None:
+                pytest.fail(f"the server at {url} exited with {process.returncode}: {said()}")
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"the server at {url} did not answer {health} in {seconds:.0f} s: {said()}"
+                )
+            time.sleep(0.05)
 
 
 def installed_or_skip(tool: str, must_run: str) -> None:
@@ -150,13 +155,13 @@ class Servers:
         self.started.append(process)
         self.output[process] = output
         server_logs.keep(process, output)
-        deadline = time.monotonic() + timeout
-        while not _answers_health(port, tls=tls):
-            if process.poll() is not None or time.monotonic() > deadline:
-                stop(process)
-                text = output.read_text(errors="replace")[-2000:]
-                pytest.fail(f"{' '.join(command)} did not start: {text}")
-            time.sleep(0.05)
+
+        def said() -> str:
+            stop(process)  # (what it said is then whole)
+            return f"{' '.join(command)}: {output.read_text(errors='replace')[-2000:]}"
+
+        url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+        wait_for_health(url, process, seconds=timeout, said=said)
         return process
 
     def serve_dev(
@@ -182,21 +187,6 @@ class Servers:
         """Stop every server started here, by its PID."""
         for process in self.started:
             stop(process)
-
-
-def _answers_health(port: int, *, tls: bool = False) -> bool:
-    try:
-        with contextlib.ExitStack() as stack:
-            sock = stack.enter_context(socket.create_connection(("127.0.0.1", port), timeout=1))
-            if tls:
-                context = ssl.create_default_context()
-                context.check_hostname = False
-                context.verify_mode = ssl.CERT_NONE  # the test's own self-signed certificate
-                sock = stack.enter_context(context.wrap_socket(sock))
-            sock.sendall(b"GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n")
-            return sock.recv(64).startswith(b"HTTP/1.1 200")
-    except OSError:
-        return False
 
 
 @pytest.fixture

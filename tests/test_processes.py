@@ -1,12 +1,33 @@
-"""The ports `tests.processes.free_port` hands to the servers the tests start."""
+"""The ports `tests.processes.free_port` hands to the servers the tests start, and the wait
+for their ``/health`` (`Servers.start`, `wait_for_health`)."""
 
 from __future__ import annotations
 
 import os
 import socket
+import sys
 from pathlib import Path
 
-from .processes import free_port
+import pytest
+
+from .processes import Servers, free_port
+from .self_signed import self_signed
+
+#: A server answering ``GET /health`` 200 over TLS: ``python -c _TLS_HEALTH PORT CERT KEY``.
+_TLS_HEALTH = """
+import http.server, ssl, sys
+
+class Health(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200 if self.path == "/health" else 404)
+        self.end_headers()
+
+server = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Health)
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain(sys.argv[2], sys.argv[3])
+server.socket = context.wrap_socket(server.socket, server_side=True)
+server.serve_forever()
+"""
 
 
 def _ephemeral() -> range:
@@ -36,3 +57,24 @@ def test_free_ports_stay_below_the_kernels_range_however_many_are_handed_out() -
     ports = [free_port() for _ in range(25_000)]
     assert max(ports) < min(_ephemeral()), max(ports)
     assert max(ports) - min(ports) < 22_000 // workers, (min(ports), max(ports))  # its own block
+
+
+def test_a_server_over_tls_with_its_own_certificate_is_waited_for_over_tls(
+    servers: Servers, tmp_path: Path
+) -> None:
+    cert, key = self_signed(tmp_path, common_name="127.0.0.1", ips=["127.0.0.1"])
+    ports = free_port(), free_port()
+    commands = [[sys.executable, "-c", _TLS_HEALTH, str(p), str(cert), str(key)] for p in ports]
+    process = servers.start(commands[0], ports[0], tls=True)
+    assert process.poll() is None
+    # Asked in plain HTTP, such a server never answers 200: the wait gives up, saying so.
+    with pytest.raises(pytest.fail.Exception, match="did not answer"):
+        servers.start(commands[1], ports[1], timeout=1)
+
+
+def test_a_server_that_exits_before_it_answers_fails_the_test_with_what_it_said(
+    servers: Servers,
+) -> None:
+    command = [sys.executable, "-c", "print('no app here'); raise SystemExit(3)"]
+    with pytest.raises(pytest.fail.Exception, match=r"exited with 3: .*no app here"):
+        servers.start(command, free_port())
