@@ -1,5 +1,6 @@
-"""conftest.py's start of moto's server (``moto_endpoint``) keeps to its deadline: no readiness
-probe waits past what is left of it, and a server that exited is said at once."""
+"""The wait for moto's server (tests/moto_server.py, for conftest's ``moto_endpoint``) keeps to
+its deadline: no readiness probe waits past what is left of it, and a server that exited is said
+at once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any, cast
 
 import pytest
 
-from tests import conftest
+from tests import moto_server
 
 
 class _Silent:
@@ -44,7 +45,7 @@ def test_the_probe_waits_no_longer_than_it_is_given(monkeypatch: pytest.MonkeyPa
         return _Silent(waits)
 
     monkeypatch.setattr(socket, "create_connection", connect)
-    assert not conftest._answers_dynamodb(9, 0.25)
+    assert not moto_server.answers_dynamodb(9, 0.25)
     assert waits and all(0 < wait <= 0.25 for wait in waits), waits
 
 
@@ -67,18 +68,18 @@ def test_each_probe_is_given_what_is_left_of_the_deadline(
         given.append(timeout)
         return False
 
-    monkeypatch.setattr(conftest, "_answers_dynamodb", never_answered)
+    monkeypatch.setattr(moto_server, "answers_dynamodb", never_answered)
     process = cast(subprocess.Popen[bytes], _Running())
     with pytest.raises(pytest.fail.Exception, match=r"did not answer a ListTables within 0\.3 s"):
-        conftest._await_dynamodb(process, 9, 0.3)
+        moto_server.await_dynamodb(process, 9, 0.3)
     assert given and all(0 < timeout <= 0.3 for timeout in given), given
     assert given == sorted(given, reverse=True), given  # what is left, less each time
 
 
 def test_a_server_that_exited_is_said_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     probes: list[Any] = []
-    monkeypatch.setattr(conftest, "_answers_dynamodb", lambda *args: probes.append(args))
+    monkeypatch.setattr(moto_server, "answers_dynamodb", lambda *args: probes.append(args))
     process = cast(subprocess.Popen[bytes], _Running(exited=True))
     with pytest.raises(pytest.fail.Exception, match="moto's server exited with status 1"):
-        conftest._await_dynamodb(process, 9, conftest._MOTO_START_SECONDS)
+        moto_server.await_dynamodb(process, 9, moto_server.START_SECONDS)
     assert len(probes) == 1
