@@ -83,6 +83,8 @@ from benchmarks.wrk import BenchmarkError, LoadResult, run_wrk, write_pool
 
 #: Above this share of a CPU used by other processes during a run, its numbers are suspect.
 NOISY: Final = 0.10
+#: Seconds py-spy has, beyond the run's length after the run, to write its stacks and end.
+SPY_GRACE_SECONDS: Final = 30.0
 
 
 #: Answers (status, body) to one POST of ``body`` with ``headers``.
@@ -269,7 +271,18 @@ def sampling(
     try:
         yield
     finally:
-        _, errors = process.communicate(timeout=seconds + 30)
+        waited = seconds + SPY_GRACE_SECONDS
+        try:
+            _, errors = process.communicate(timeout=waited)
+        except subprocess.TimeoutExpired:
+            # A py-spy that hangs is stopped (serving.stop), not left running after the
+            # benchmark, and said in one line (main prints it), not a TimeoutExpired traceback.
+            stop(process)
+            if process.stderr is not None:
+                process.stderr.close()
+            raise BenchmarkError(
+                f"py-spy had not ended {waited:g} s after the run: stopped"
+            ) from None
         if process.returncode != 0:
             raise BenchmarkError(f"py-spy failed: {errors.decode(errors='replace')[-500:]}")
 

@@ -10,6 +10,7 @@ import json
 import os
 import statistics
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -294,6 +295,25 @@ def test_a_profile_option_without_profile_is_refused_not_ignored(
     with pytest.raises(SystemExit):
         load.parse_args(option)
     assert f"{option[0]} goes with --profile DIR" in capsys.readouterr().err
+
+
+def test_a_py_spy_that_does_not_end_is_stopped_and_said_in_one_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # py-spy's stand-in writes its pid and never ends: once the run's time and its grace are up,
+    # it is stopped (none left running) and the harness says so, not a TimeoutExpired traceback.
+    spy = tmp_path / "py-spy"
+    spy.write_text(f"#!/bin/sh\necho $$ > {tmp_path / 'pid'}\nexec sleep 60\n")
+    spy.chmod(0o755)
+    monkeypatch.setattr("shutil.which", lambda name: str(spy))
+    monkeypatch.setattr(load, "SPY_GRACE_SECONDS", 0.5)
+    sampled = load.sampling(os.getpid(), 0, tmp_path / "out.txt")
+    with pytest.raises(wrk.BenchmarkError) as raised, sampled:
+        while not (tmp_path / "pid").exists() or not (tmp_path / "pid").read_text():
+            time.sleep(0.01)  # the run: until the stand-in is up
+    assert str(raised.value) == "py-spy had not ended 0.5 s after the run: stopped"
+    with pytest.raises(ProcessLookupError):
+        os.kill(int((tmp_path / "pid").read_text()), 0)
 
 
 def test_the_profile_summary_ranks_the_event_loops_thread_alone(tmp_path: Path) -> None:
