@@ -33,6 +33,7 @@ import argparse
 import contextlib
 import functools
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -61,6 +62,11 @@ PROC: Final = Path("/proc")
 POLL_SECONDS: Final = 0.25
 #: Seconds strace has to detach and write its table after SIGINT before it is killed.
 STRACE_STOP_SECONDS: Final = 60.0
+#: Seconds strace has to say it attached to the server before it is stopped.
+STRACE_ATTACH_SECONDS: Final = 10.0
+#: strace's notices of a process it attached to (with ``-f``, "… attached with N threads") or
+#: detached from: never the cause of a failure.
+STRACE_NOTICE: Final = re.compile(r"strace: Process \d+ (?P<what>attached|detached)")
 #: The per-request figures, in the order they print: (key, heading, scale).
 FIGURES: Final = (
     ("utime", "user µs", 1e6),
@@ -259,14 +265,34 @@ def tracing(pid: int, output: Path, calls: dict[str, int]) -> Iterator[None]:
             stdout=subprocess.DEVNULL,
             stderr=written,
         )
-    time.sleep(0.5)  # attached to every thread before the run starts (or refused)
+
+    def said() -> list[str]:
+        return [line.strip() for line in errors.read_text(errors="replace").split("\n")]
 
     def refused(what: str) -> BenchmarkError:
-        lines = errors.read_text(errors="replace").split("\n") if errors.exists() else []
-        said = next((line.strip() for line in reversed(lines) if line.strip()), "no reason")
+        # The last line that says something, not a notice that strace attached or detached
+        # (after SIGINT the last line is "Process N detached"): a notice only if that is all.
+        lines = [line for line in said() if line]
+        causes = [line for line in lines if not STRACE_NOTICE.match(line)] or lines
         # (a container without CAP_SYS_PTRACE, or kernel.yama.ptrace_scope above 1)
-        return BenchmarkError(f"strace {what}: {said}; run with --no-strace")
+        return BenchmarkError(
+            f"strace {what}: {(causes or ['it said nothing'])[-1]}; run with --no-strace"
+        )
 
+    def attached() -> bool:
+        return any(
+            (notice := STRACE_NOTICE.match(line)) and notice["what"] == "attached"
+            for line in said()
+        )
+
+    # The run starts once strace says it attached (to every thread, with -f): a fixed wait
+    # could start it before, uncounted, or wait longer than strace takes.
+    deadline = time.monotonic() + STRACE_ATTACH_SECONDS
+    while tracer.poll() is None and not attached():
+        if time.monotonic() > deadline:
+            load.stop(tracer, STRACE_STOP_SECONDS, signal.SIGINT)
+            raise refused(f"did not say it attached within {STRACE_ATTACH_SECONDS:g} s")
+        time.sleep(0.05)
     if tracer.poll() is not None:
         raise refused(f"could not trace the server (exit {tracer.returncode})")
     try:

@@ -27,6 +27,10 @@ STRACE_TABLE = """\
 """
 
 
+#: What strace says on attaching to a process of 5 threads (``-f``); $6 is the pid (``-p``).
+ATTACHED = 'echo "strace: Process $6 attached with 5 threads" >&2\n'
+
+
 def measured(requests: int, utime: float, stime: float, switches: int, majflt: int = 0) -> Measured:
     """A made-up 5 s round of ``requests``, with these counts (and a fault a 100 requests)."""
     whole = ThreadCounters(utime, stime, requests // 100, majflt, voluntary=switches)
@@ -244,7 +248,7 @@ def test_the_counted_rounds_and_the_strace_round_run_as_asked(
 ) -> None:
     # strace's stand-in writes its table (-o, the 4th argument) and waits for its SIGINT.
     seen = fake_harness(
-        monkeypatch, tmp_path, f"cat > \"$4\" <<'EOF'\n{STRACE_TABLE}EOF\nexec sleep 60\n"
+        monkeypatch, tmp_path, f"cat > \"$4\" <<'EOF'\n{STRACE_TABLE}EOF\n{ATTACHED}exec sleep 60\n"
     )
     argv = ["--rows", "floor", "async", "--rounds", "2", "--duration", "3", "--warmup", "1"]
     argv += ["--connections", "8", "--strace-duration", "2"]
@@ -276,11 +280,57 @@ def test_a_strace_that_does_not_stop_is_killed_and_said_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     # strace's stand-in ignores SIGINT (exec keeps that): killed once its time to stop is up.
-    fake_harness(monkeypatch, tmp_path, "trap '' INT\necho 'strace: attached' >&2\nexec sleep 60\n")
+    fake_harness(monkeypatch, tmp_path, f"trap '' INT\n{ATTACHED}exec sleep 60\n")
     monkeypatch.setattr(server_counters, "STRACE_STOP_SECONDS", 0.5)
     argv = ["--rows", "floor", "--rounds", "1", "--duration", "1", "--strace-duration", "1"]
     assert server_counters.main(argv) == 1
     errors = capsys.readouterr().err.splitlines()
     assert errors == [
-        "FAILED: strace did not stop within 0.5 s of SIGINT: strace: attached; run with --no-strace"
+        f"FAILED: strace did not stop within 0.5 s of SIGINT: strace: Process {os.getpid()} "
+        "attached with 5 threads; run with --no-strace"
     ]
+
+
+def test_the_run_waits_for_strace_to_say_it_attached(tmp_path: Path) -> None:
+    # strace's stand-in writes its table, then takes a second to attach (a marker, then its
+    # line): the block runs once it said so, not after a fixed wait.
+    marker = tmp_path / "attached"
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    script = f"cat > \"$4\" <<'EOF'\n{STRACE_TABLE}EOF\nsleep 1\ntouch {marker}\n{ATTACHED}"
+    (tools / "strace").write_text(f"#!/bin/sh\n{script}exec sleep 60\n")
+    (tools / "strace").chmod(0o755)
+    calls: dict[str, int] = {}
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+        with server_counters.tracing(os.getpid(), tmp_path / "out.strace", calls):
+            attached = marker.exists()
+    assert attached and calls["getpid"] == 300
+
+
+def test_a_strace_that_never_says_it_attached_is_stopped_and_said_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fake_harness(monkeypatch, tmp_path, "exec sleep 60\n")
+    monkeypatch.setattr(server_counters, "STRACE_ATTACH_SECONDS", 0.5)
+    argv = ["--rows", "floor", "--rounds", "1", "--duration", "1", "--strace-duration", "1"]
+    assert server_counters.main(argv) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert errors == [
+        "FAILED: strace did not say it attached within 0.5 s: it said nothing; run with --no-strace"
+    ]
+
+
+def test_strace_counting_nothing_gives_the_line_that_says_why_not_its_last(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # strace's stand-in attaches, says what went wrong, and on SIGINT detaches (its last line)
+    # and ends without a table.
+    cause = "strace: attach: ptrace(PTRACE_SEIZE, 8): Operation not permitted"
+    script = f"{ATTACHED}echo '{cause}' >&2\n"
+    script += "trap 'echo \"strace: Process $6 detached\" >&2; kill $!; exit 0' INT\n"
+    fake_harness(monkeypatch, tmp_path, f"{script}sleep 60 &\nwait\n")
+    argv = ["--rows", "floor", "--rounds", "1", "--duration", "1", "--strace-duration", "1"]
+    assert server_counters.main(argv) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert errors == [f"FAILED: strace counted nothing (exit 0): {cause}; run with --no-strace"]
