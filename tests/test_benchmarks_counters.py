@@ -138,12 +138,10 @@ def test_one_short_round_prints_each_rows_figures_and_ratios_to_the_floor(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     installed_or_skip("wrk", "the load-harness test")
-    traced = shutil.which("strace") is not None
-    if not traced and os.environ.get("CI"):
-        # .ci/run installs it too: in CI the system-call round runs, never silently left out.
-        pytest.fail("strace is not installed (CI is set: the system-call round must run)")
+    # .ci/run installs strace too: in CI the system-call round runs, never silently left out.
+    installed_or_skip("strace", "the system-call round")
     argv = ["--rows", "floor", "async", "--rounds", "1", "--duration", "1", "--warmup", "0"]
-    argv += ["--strace-duration", "1"] if traced else ["--no-strace"]
+    argv += ["--strace-duration", "1"]
     assert server_counters.main(argv) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
@@ -157,11 +155,10 @@ def test_one_short_round_prints_each_rows_figures_and_ratios_to_the_floor(
     ratios = lines[lines.index(next(line for line in lines if line.startswith("/ floor"))) + 1]
     assert ratios.split()[0] == "async" and len(ratios.split()) == 7
     assert any(line.split()[:2] == ["async", "python"] for line in lines if line.startswith("  "))
-    if traced:
-        calls = out.split("system calls a request", 1)[1].splitlines()
-        assert calls[1].split() == ["syscall", "floor", "async"]
-        by_name = {line.split()[0]: line.split()[1:] for line in calls[2:] if line}
-        assert float(by_name["read"][0]) >= 0.9 and float(by_name["total"][1]) > 2
+    calls = out.split("system calls a request", 1)[1].splitlines()
+    assert calls[1].split() == ["syscall", "floor", "async"]
+    by_name = {line.split()[0]: line.split()[1:] for line in calls[2:] if line}
+    assert float(by_name["read"][0]) >= 0.9 and float(by_name["total"][1]) > 2
 
 
 def test_the_ask_sdk_row_rows_of_several_workers_and_long_runs_are_refused() -> None:
