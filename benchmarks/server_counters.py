@@ -33,15 +33,11 @@ import argparse
 import contextlib
 import functools
 import os
-import re
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +49,7 @@ from benchmarks.envelopes import Workload
 from benchmarks.report import median_run
 from benchmarks.rows import ROWS
 from benchmarks.servers import save_pki
+from benchmarks.strace_counts import strace_report, tracing
 from benchmarks.wrk import BenchmarkError
 
 DEFAULT_ROWS: Final = ("floor", "async", "def", "def-info")
@@ -60,13 +57,6 @@ PROC: Final = Path("/proc")
 #: Seconds between readings of the server's threads during a run: a thread that exits is
 #: counted to its last one (a few dozen small files a reading: no load beside wrk's).
 POLL_SECONDS: Final = 0.25
-#: Seconds strace has to detach and write its table after SIGINT before it is killed.
-STRACE_STOP_SECONDS: Final = 60.0
-#: Seconds strace has to say it attached to the server before it is stopped.
-STRACE_ATTACH_SECONDS: Final = 10.0
-#: strace's notices of a process it attached to (with ``-f``, "… attached with N threads") or
-#: detached from: never the cause of a failure.
-STRACE_NOTICE: Final = re.compile(r"strace: Process \d+ (?P<what>attached|detached)")
 #: The per-request figures, in the order they print: (key, heading, scale).
 FIGURES: Final = (
     ("utime", "user µs", 1e6),
@@ -214,21 +204,6 @@ class Measured:
         return float(getattr(self.whole, key)) / max(1, self.requests)
 
 
-def parse_strace_summary(text: str) -> dict[str, int]:
-    """The calls by system call name of ``strace -c``'s table (its ``total`` row left out)."""
-    calls = {}
-    for line in text.splitlines():
-        parts = line.split()
-        # "% time  seconds  usecs/call  calls  [errors]  syscall": the errors column may be empty.
-        if len(parts) in (5, 6) and parts[-1] != "total":
-            try:
-                float(parts[0])
-                calls[parts[-1]] = int(parts[3])
-            except ValueError:
-                continue
-    return calls
-
-
 @contextlib.contextmanager
 def polling(pid: int, readings: list[Reading], seconds: float) -> Iterator[None]:
     """Read process ``pid`` into ``readings`` as the block starts, every ``seconds`` while it
@@ -251,59 +226,6 @@ def polling(pid: int, readings: list[Reading], seconds: float) -> Iterator[None]
         done.set()
         poller.join()
     readings.append(read_process(pid))
-
-
-@contextlib.contextmanager
-def tracing(pid: int, output: Path, calls: dict[str, int]) -> Iterator[None]:
-    """Count the system calls of ``pid``'s threads (``strace -c -f``) while the block runs,
-    into ``calls``; where strace cannot (no ptrace rights, say), a `BenchmarkError` in its
-    words before the block runs."""
-    errors = output.with_suffix(".errors")
-    with errors.open("wb") as written:
-        tracer = subprocess.Popen(
-            ["strace", "-c", "-f", "-o", str(output), "-p", str(pid)],
-            stdout=subprocess.DEVNULL,
-            stderr=written,
-        )
-
-    def said() -> list[str]:
-        return [line.strip() for line in errors.read_text(errors="replace").split("\n")]
-
-    def refused(what: str) -> BenchmarkError:
-        # The last line that says something, not a notice that strace attached or detached
-        # (after SIGINT the last line is "Process N detached"): a notice only if that is all.
-        lines = [line for line in said() if line]
-        causes = [line for line in lines if not STRACE_NOTICE.match(line)] or lines
-        # (a container without CAP_SYS_PTRACE, or kernel.yama.ptrace_scope above 1)
-        return BenchmarkError(
-            f"strace {what}: {(causes or ['it said nothing'])[-1]}; run with --no-strace"
-        )
-
-    def attached() -> bool:
-        return any(
-            (notice := STRACE_NOTICE.match(line)) and notice["what"] == "attached"
-            for line in said()
-        )
-
-    # The run starts once strace says it attached (to every thread, with -f): a fixed wait
-    # could start it before, uncounted, or wait longer than strace takes.
-    deadline = time.monotonic() + STRACE_ATTACH_SECONDS
-    while tracer.poll() is None and not attached():
-        if time.monotonic() > deadline:
-            load.stop(tracer, STRACE_STOP_SECONDS, signal.SIGINT)
-            raise refused(f"did not say it attached within {STRACE_ATTACH_SECONDS:g} s")
-        time.sleep(0.05)
-    if tracer.poll() is not None:
-        raise refused(f"could not trace the server (exit {tracer.returncode})")
-    try:
-        yield
-    finally:
-        # SIGINT: strace detaches and writes its table.
-        if not load.stop(tracer, STRACE_STOP_SECONDS, signal.SIGINT):
-            raise refused(f"did not stop within {STRACE_STOP_SECONDS:g} s of SIGINT")
-    calls.update(parse_strace_summary(output.read_text()) if output.exists() else {})
-    if not calls:
-        raise refused(f"counted nothing (exit {tracer.returncode})")
 
 
 def measure(
@@ -414,27 +336,6 @@ def report(runs: Mapping[str, Sequence[Measured]]) -> list[str]:
                 if key != "majflt"
             ]
             lines.append(f"  {name:16} {thread:16} " + " ".join(f"{v:9.3f}" for v in share))
-    return lines
-
-
-def strace_report(calls: Mapping[str, tuple[int, Mapping[str, int]]]) -> list[str]:
-    """System calls a request by row (``calls``: requests and ``strace -c``'s counts), the
-    names any row makes at least 0.01 times a request, each row's total last."""
-    names = sorted(
-        {
-            syscall
-            for requests, counted in calls.values()
-            for syscall, n in counted.items()
-            if n / max(1, requests) >= 0.01
-        }
-    )
-    lines = [f"{'syscall':18}" + "".join(f"{row:>12}" for row in calls)]
-    for syscall in [*names, "total"]:
-        cells = []
-        for requests, counted in calls.values():
-            n = sum(counted.values()) if syscall == "total" else counted.get(syscall, 0)
-            cells.append(f"{n / max(1, requests):>12.3f}")
-        lines.append(f"{syscall:18}" + "".join(cells))
     return lines
 
 

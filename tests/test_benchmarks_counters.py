@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks import load, server_counters, wrk
+from benchmarks import load, server_counters, strace_counts, wrk
 from benchmarks.server_counters import Measured, ThreadCounters
 from tests.processes import installed_or_skip
 
@@ -38,7 +38,7 @@ def measured(requests: int, utime: float, stime: float, switches: int, majflt: i
 
 
 def test_strace_summary_gives_calls_by_name_with_or_without_errors_and_no_total() -> None:
-    calls = server_counters.parse_strace_summary(STRACE_TABLE)
+    calls = strace_counts.parse_strace_summary(STRACE_TABLE)
     assert calls == {"write": 100, "read": 100, "getpid": 300}
 
 
@@ -278,7 +278,7 @@ def test_a_strace_that_does_not_stop_is_killed_and_said_in_one_line(
 ) -> None:
     # strace's stand-in ignores SIGINT (exec keeps that): killed once its time to stop is up.
     fake_harness(monkeypatch, tmp_path, f"trap '' INT\n{ATTACHED}exec sleep 60\n")
-    monkeypatch.setattr(server_counters, "STRACE_STOP_SECONDS", 0.5)
+    monkeypatch.setattr(strace_counts, "STRACE_STOP_SECONDS", 0.5)
     argv = ["--rows", "floor", "--rounds", "1", "--duration", "1", "--strace-duration", "1"]
     assert server_counters.main(argv) == 1
     errors = capsys.readouterr().err.splitlines()
@@ -300,7 +300,7 @@ def test_the_run_waits_for_strace_to_say_it_attached(tmp_path: Path) -> None:
     calls: dict[str, int] = {}
     with pytest.MonkeyPatch.context() as patched:
         patched.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
-        with server_counters.tracing(os.getpid(), tmp_path / "out.strace", calls):
+        with strace_counts.tracing(os.getpid(), tmp_path / "out.strace", calls):
             attached = marker.exists()
     assert attached and calls["getpid"] == 300
 
@@ -309,7 +309,7 @@ def test_a_strace_that_never_says_it_attached_is_stopped_and_said_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     fake_harness(monkeypatch, tmp_path, "exec sleep 60\n")
-    monkeypatch.setattr(server_counters, "STRACE_ATTACH_SECONDS", 0.5)
+    monkeypatch.setattr(strace_counts, "STRACE_ATTACH_SECONDS", 0.5)
     argv = ["--rows", "floor", "--rounds", "1", "--duration", "1", "--strace-duration", "1"]
     assert server_counters.main(argv) == 1
     errors = capsys.readouterr().err.splitlines()
