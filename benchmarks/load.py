@@ -52,7 +52,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -77,6 +76,7 @@ from benchmarks.serving import ServerSpec as ServerSpec
 from benchmarks.serving import event_loop_and_parser as event_loop_and_parser
 from benchmarks.serving import free_port as free_port
 from benchmarks.serving import how_started, log_tail, running, unchecked_tls
+from benchmarks.serving import self_signed as self_signed
 from benchmarks.serving import server_specs as server_specs
 from benchmarks.serving import stop as stop
 from benchmarks.wrk import BenchmarkError, LoadResult, run_wrk, write_pool
@@ -147,38 +147,6 @@ def http_post(port: int, *, tls: bool = False) -> Post:
             connection.close()
 
     return post
-
-
-def self_signed(directory: Path) -> Path:
-    """Write ``directory``/cert.pem and key.pem: a certificate for 127.0.0.1, self-signed."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    directory.mkdir(parents=True, exist_ok=True)
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(hours=1))
-        .not_valid_after(now + timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    (directory / "key.pem").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    (directory / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    return directory
 
 
 # --- one invocation -----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """How `load.py` serves its rows: each row's command and environment, a server started on
-127.0.0.1 (pinned where it has one worker), waited for until it answers, and stopped.
+127.0.0.1 (pinned where it has one worker, with ``--tls`` on a self-signed certificate), waited
+for until it answers, and stopped.
 
 `count_stack.py`, `count_instructions.py`, `bench_request_line.py` and `bench_response_writes.py`
 start or find their servers with these too.
@@ -18,6 +19,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
 
@@ -247,11 +249,43 @@ def log_tail(log: Path, lines: int = 20) -> str:
 
 
 def unchecked_tls() -> ssl.SSLContext:
-    """A TLS client context that leaves the certificate unchecked (`load.self_signed`'s)."""
+    """A TLS client context that leaves the certificate unchecked (`self_signed`'s)."""
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     return context
+
+
+def self_signed(directory: Path) -> Path:
+    """Write ``directory``/cert.pem and key.pem: a certificate for 127.0.0.1, self-signed."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    directory.mkdir(parents=True, exist_ok=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1))
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    (directory / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    (directory / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return directory
 
 
 def unlike_the_rest(spec: ServerSpec, loop: str, parser: str) -> str | None:
