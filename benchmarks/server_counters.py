@@ -10,11 +10,12 @@ warmed up and driven by wrk for a fixed time as `load.py` does it (`load.server_
 ``status`` are read before, every `POLL_SECONDS` during the run and after. Per request served:
 user and system time, minor and major page faults, voluntary and involuntary context switches
 (summed over the threads, a thread that exits during the run to its last reading: the process's
-``status`` gives its first thread's alone, and no file keeps an exited thread's), and the
-threads at the end; each thread group (by its name) apart, so that a switch or a fault has
-an owner. Rows are interleaved, every other round in reverse, for ``--rounds`` rounds, and each
-ratio to the floor is the median of the rounds' own (a round's rows run minutes closer together
-than one row's rounds).
+``status`` gives its first thread's alone, and no file keeps an exited thread's, so that those of
+a thread that starts and exits between two readings are missed, its time and faults printed as
+``(unattributed)``), and the threads at the end; each thread group (by its name) apart, so
+that a switch or a fault has an owner. Rows are interleaved, every other round in reverse, for
+``--rounds`` rounds, and each ratio to the floor is the median of the rounds' own (a round's
+rows run minutes closer together than one row's rounds).
 
 Then, unless ``--no-strace``, a separate short round of each row under ``strace -c -f -p``:
 system calls per request, by name (strace slows the server many times over: its CPU figures
@@ -186,6 +187,21 @@ def used(readings: Sequence[Reading]) -> tuple[ThreadCounters, int]:
     return whole, len(threads.keys() - readings[-1].threads.keys())
 
 
+def unattributed(readings: Sequence[Reading]) -> ThreadCounters:
+    """The process's time and faults from the first reading to the last that no reading of a
+    thread holds: a thread that started and exited between two readings (or one's last moments
+    after its last reading), which the process's ``stat`` keeps. Their switches are missed (0):
+    no file keeps an exited thread's."""
+    threads = ThreadCounters()
+    for _, counters in _by_thread(readings).values():
+        threads = threads.plus(counters)
+    rest = readings[-1].whole.minus(readings[0].whole).minus(threads)
+    # The kernel scales each task's times and the process's apart (proc(5): from their run
+    # time), so the rest can be a tick or two either side of 0 with no thread unseen.
+    rest.voluntary = rest.involuntary = 0
+    return rest
+
+
 @dataclass
 class Measured:
     """One row's round: the requests wrk counted and what the server used meanwhile."""
@@ -198,6 +214,8 @@ class Measured:
     other_cpu: float
     #: Threads that exited during the run (their switches counted to their last reading).
     exited: int = 0
+    #: The process's time and faults no thread's reading holds (`unattributed`).
+    unattributed: ThreadCounters = field(default_factory=ThreadCounters)
 
     def per_request(self, key: str) -> float:
         """Figure ``key`` of `ThreadCounters` a request."""
@@ -275,6 +293,7 @@ def measure(
         by_name=by_thread_name(readings),
         other_cpu=result.other_cpu,
         exited=exited,
+        unattributed=unattributed(readings),
     )
     return measured, calls
 
@@ -329,14 +348,36 @@ def report(runs: Mapping[str, Sequence[Measured]]) -> list[str]:
     lines += ["", "by thread name (median round), a request: user µs, sys µs, minflt, vol, invol"]
     for name, measured in runs.items():
         middle = median_run(measured)
-        for thread, used in sorted(middle.by_name.items()):
+        for thread, used in [*sorted(middle.by_name.items()), ("", middle.unattributed)]:
             share = [
-                float(getattr(used, key)) / max(1, middle.requests) * scale
+                f"{float(getattr(used, key)) / max(1, middle.requests) * scale:9.3f}"
                 for key, _, scale in FIGURES
                 if key != "majflt"
             ]
-            lines.append(f"  {name:16} {thread:16} " + " ".join(f"{v:9.3f}" for v in share))
+            if not thread:  # the unattributed rest: its switches are known to no file
+                thread, share[-2:] = "(unattributed)", ["—".rjust(9)] * 2
+            lines.append(f"  {name:16} {thread:16} " + " ".join(share))
+    lines.append(
+        f"(unattributed): the process's own time and faults less its threads' (a thread that "
+        f"started and exited between two readings, {POLL_SECONDS:g} s apart), whose switches "
+        "are missed"
+    )
     return lines
+
+
+def round_line(name: str, round_: int, rounds: int, measured: Measured) -> str:
+    """What a counted round of row ``name`` prints once it is done."""
+    line = (
+        f"{name} (round {round_ + 1} of {rounds}): {measured.requests:,} requests, "
+        f"{measured.rps:,.0f}/s, other processes {measured.other_cpu:.0%} of a CPU"
+    )
+    if measured.exited:
+        threads = "1 thread" if measured.exited == 1 else f"{measured.exited} threads"
+        line += (
+            f"; {threads} exited during it (each counted to its last reading, "
+            f"{POLL_SECONDS:g} s apart)"
+        )
+    return line
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -386,18 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for spec in specs if round_ % 2 == 0 else specs[::-1]:
                     measured, _ = measure_row(spec, seconds=args.duration)
                     runs[spec.name].append(measured)
-                    print(
-                        f"{spec.name} (round {round_ + 1} of {args.rounds}): "
-                        f"{measured.requests:,} requests, {measured.rps:,.0f}/s, "
-                        f"other processes {measured.other_cpu:.0%} of a CPU"
-                        + (
-                            f"; {measured.exited} threads exited during it (each counted to "
-                            f"its last reading, {POLL_SECONDS:g} s apart)"
-                            if measured.exited
-                            else ""
-                        ),
-                        flush=True,
-                    )
+                    print(round_line(spec.name, round_, args.rounds, measured), flush=True)
             if not args.no_strace:
                 for spec in specs:
                     measured, counted = measure_row(spec, seconds=args.strace_duration, strace=True)

@@ -134,6 +134,39 @@ def test_a_thread_that_exits_during_the_run_counts_its_switches_to_its_last_read
     assert (by_name["py thon"].voluntary, by_name["py thon"].involuntary) == (35, 3)
 
 
+def test_what_no_reading_of_a_thread_holds_is_reported_as_unattributed(tmp_path: Path) -> None:
+    # Thread 100 alone in every reading, 50 ticks (and faults) of its own from first to last,
+    # while the process's stat moves 200: a thread that started and exited between two readings
+    # took the other 150, kept by the kernel in the process's counts. Its switches are nowhere.
+    readings = []
+    for ticks, user in [(100, 10), (200, 40), (300, 60)]:
+        write_proc(tmp_path, 100, ticks, {100: (user, 1)})
+        (tmp_path / "100" / "task" / "100" / "stat").write_text(
+            f"100 (py thon) S 1 1 1 0 -1 0 {user} 0 0 0 {user} 1 0 0 20 0 1 0\n"
+        )
+        readings.append(server_counters.read_process(100, proc=tmp_path))
+    rest = server_counters.unattributed(readings)
+    ticks = os.sysconf("SC_CLK_TCK")
+    assert rest.utime == pytest.approx(150 / ticks) and rest.minflt == 150
+    assert (rest.stime, rest.voluntary, rest.involuntary) == (0, 0, 0)
+    runs = {"floor": [measured(1000, 0.06, 0.01, 20)]}
+    runs["floor"][0].unattributed = server_counters.ThreadCounters(0.002, 0.001, 3)
+    lines = server_counters.report(runs)
+    unseen = ["floor", "(unattributed)", "2.000", "1.000", "0.003", "—", "—"]
+    assert [line.split() for line in lines if "(unattributed) " in line] == [unseen]
+    assert any("switches are missed" in line for line in lines)
+
+
+def test_a_round_says_how_many_threads_exited_in_the_number_it_is() -> None:
+    one, two = measured(1000, 0.06, 0.01, 20), measured(1000, 0.06, 0.01, 20)
+    one.exited, two.exited = 1, 2
+    assert "; 1 thread exited during it (" in server_counters.round_line("floor", 0, 3, one)
+    assert "; 2 threads exited during it (" in server_counters.round_line("floor", 1, 3, two)
+    assert server_counters.round_line("floor", 2, 3, measured(1000, 0.06, 0.01, 20)) == (
+        "floor (round 3 of 3): 1,000 requests, 200/s, other processes 0% of a CPU"
+    )
+
+
 def test_one_short_round_prints_each_rows_figures_and_ratios_to_the_floor(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
