@@ -23,7 +23,8 @@ Time is the CPU time of the benchmark's thread (``time.thread_time``; everything
 on it: the handlers are ``async def``, nothing waits on I/O), so the time other processes of a
 shared machine take from it is not counted; rounds are short, many and interleaved, and each
 candidate keeps its fastest. The whole comparison is repeated (``--repeat``); each repetition
-gives an after/before ratio per row, and the median and the range of those ratios are printed.
+gives an after/before ratio per row, and the median and the range of those ratios are printed
+(of an even number of repetitions the higher middle one: a repetition's own, the unfavourable).
 1.00 means no change; the range shows the noise that remains (caches, the CPU's clock).
 
 Run from the repository root: ``python benchmarks/before_after.py --compare-with /tmp/before``.
@@ -42,7 +43,7 @@ import json
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Final
@@ -208,15 +209,25 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.repeat} repetitions; µs of thread CPU time per call (median of the "
         "repetitions' best rounds)"
     )
-    print(f"{'':22} {'before':>9} {'after':>9}   after/before (median, range)")
-    for row in ROWS:
-        before = statistics.median(costs["before"][row]) * 1e6
-        after = statistics.median(costs["after"][row]) * 1e6
-        low, high = min(ratios[row]), max(ratios[row])
-        print(
+    print("\n".join(summary(costs, ratios)))
+
+
+def summary(
+    costs: Mapping[str, Mapping[str, Sequence[float]]], ratios: Mapping[str, Sequence[float]]
+) -> list[str]:
+    """The table of each row's time a call before and after (µs) and after / before, from the
+    repetitions' ``costs`` (s, by side and row) and ``ratios`` (by row)."""
+    lines = [f"{'':22} {'before':>9} {'after':>9}   after/before (median, range)"]
+    for row, paired in ratios.items():
+        # A time and after / before are costs: of an even number of repetitions the higher
+        # middle one, a repetition's own figure and the unfavourable one (README, "Method").
+        before = statistics.median_high(costs["before"][row]) * 1e6
+        after = statistics.median_high(costs["after"][row]) * 1e6
+        lines.append(
             f"{row:22} {before:9.2f} {after:9.2f}   "
-            f"{statistics.median(ratios[row]):.3f} ({low:.3f} to {high:.3f})"
+            f"{statistics.median_high(paired):.3f} ({min(paired):.3f} to {max(paired):.3f})"
         )
+    return lines
 
 
 if __name__ == "__main__":

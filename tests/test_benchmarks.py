@@ -403,6 +403,16 @@ def test_before_after_runs_both_checkouts_in_one_process(
         assert ratio > 0
 
 
+def test_before_after_of_two_repetitions_reports_a_repetitions_own_figure() -> None:
+    from benchmarks import before_after
+
+    # Times and after / before are costs: of two repetitions the higher (3.00, 4.00 µs and 2.000),
+    # not the mean of the two (2.00, 3.00 and 1.667).
+    costs = {"before": {"Skill.answer": [1e-6, 3e-6]}, "after": {"Skill.answer": [2e-6, 4e-6]}}
+    lines = before_after.summary(costs, {"Skill.answer": [2.0, 4 / 3]})
+    assert lines[-1].split() == ["Skill.answer", "3.00", "4.00", "2.000", "(1.333", "to", "2.000)"]
+
+
 def test_a_package_loaded_under_another_name_takes_its_own_directives_as_its_own() -> None:
     # before_after loads a checkout as "alexaskill_before": its responses took their own
     # directives (by module name, "alexaskill") for a skill's, checked and copied each one,

@@ -112,6 +112,15 @@ def test_the_stack_count_once_reports_as_before() -> None:
     assert report == ["def-info: floor / row 1.025"]
 
 
+def test_the_stack_count_of_two_rounds_reports_a_rounds_own_unfavourable_middle() -> None:
+    # Instructions are a cost: the higher middle round's (900,000, not the mean 850,000); floor /
+    # row above 1 is the row cheaper: the lower of the rounds' ratios (1.000 and 1.200: not 1.100).
+    report = count_stack.summary({"floor": [800_000.0, 900_000.0], "async": [800_000.0, 750_000.0]})
+    assert "900,000  800,000 to 900,000 (11.1%)" in report[1]
+    assert "800,000  750,000 to 800,000 (6.2%)" in report[2]
+    assert report[3] == "async: floor / row 1.000 (rounds 1.000 to 1.200)"
+
+
 def test_the_stack_count_compiles_the_served_trees_before_it_counts(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
