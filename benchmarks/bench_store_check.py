@@ -32,7 +32,7 @@ from typing import Any
 
 import msgspec
 
-from alexaskill.store import MemoryStore, base, limits
+from alexaskill.store import MemoryStore, base, checked_changes, limits
 from alexaskill.store.attributes import Attributes
 
 #: (384 KB, not 512 as before: every store refuses a save past DynamoDB's 400 KB an item now.)
@@ -180,18 +180,18 @@ def _dynamodb(repeat: int) -> None:
         changes = {"game": value, "n": 1}
         texts = {name: base._encode(name, item) for name, item in changes.items()}
         sizes = {name: len(text.encode()) for name, text in texts.items()}
-        checked = base._checked_changes(changes, texts, True, sizes)
+        checked = checked_changes._checked_changes(changes, texts, True, sizes)
 
-        def kept(checked: base._Checked = checked) -> None:
+        def kept(checked: checked_changes._Checked = checked) -> None:
             store.check_update(checked, ())
             _planned(store, checked, [], None)  # (takes the plan kept: none left)
 
-        def built_twice(checked: base._Checked = checked) -> None:
+        def built_twice(checked: checked_changes._Checked = checked) -> None:
             store.check_update(checked, ())
             store._plans.clear()  # as before: the update built its own
             _planned(store, checked, [], None)
 
-        def checked_twice(checked: base._Checked = checked) -> None:
+        def checked_twice(checked: checked_changes._Checked = checked) -> None:
             store.check_update(checked, ())
             store.check_update(checked, ())
             _planned(store, checked, [], None)

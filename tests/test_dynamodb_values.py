@@ -16,7 +16,7 @@ import pytest
 from alexaskill.dynamodb import values
 from alexaskill.dynamodb.values import _to_dynamodb_checked
 from alexaskill.exceptions import ResponseError, StoreError
-from alexaskill.store.base import _encode_checked
+from alexaskill.store.checked_changes import _encode_checked
 
 
 def _exact(value: Any) -> Any:

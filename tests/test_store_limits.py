@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from alexaskill.exceptions import ResponseError
-from alexaskill.store import MemoryStore, Store, base, limits
+from alexaskill.store import MemoryStore, Store, checked_changes, limits
 
 from .store_shared import each_store_fixture  # noqa: F401
 
@@ -265,10 +265,10 @@ def test_a_saved_value_s_json_is_scanned_once_for_each_bracket() -> None:
     # KB text where one tells both (~20 us of a 64 KB save).
     value = {"log": _records(), "deep": _nested(10)}
     text = _Scanned(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
-    base._check_value("v", value, text)
+    checked_changes._check_value("v", value, text)
     assert sorted(text.scans) == ["[", "{"]
     text.scans.clear()
-    base._check_value("v", value, text, limits=False)  # (keys only: the "{" alone)
+    checked_changes._check_value("v", value, text, limits=False)  # (keys only: the "{" alone)
     assert text.scans == ["{"]
 
 
@@ -291,7 +291,7 @@ def test_the_stores_count_a_save_as_the_dynamodb_store_does(value: Any) -> None:
     # makes one check now, `_check_item_size`, from the JSON; the count here walks the typed
     # values, as the DynamoDB store's did: `_walked`.)
     from alexaskill.dynamodb.values import _to_dynamodb
-    from alexaskill.store.base import _encode_changes
+    from alexaskill.store.checked_changes import _encode_changes
     from alexaskill.store.limits import _ITEM_BYTES, _check_item_size, _item_refused
 
     refused = 0
@@ -371,7 +371,7 @@ def test_a_value_s_size_read_from_its_json_is_dynamodb_s_count_of_the_value() ->
 _UNDER_O = """
 import anyio
 from alexaskill.exceptions import ResponseError
-from alexaskill.store import base
+from alexaskill.store import base, checked_changes
 from alexaskill.store import MemoryStore
 
 def said(save):
@@ -383,20 +383,21 @@ def said(save):
 
 value = {"log": "x" * 410_000}
 texts = {"log": base._encode("log", value["log"])}
-checked = base._checked_changes(value, texts, True, {"log": len(texts["log"])})
+checked = checked_changes._checked_changes(value, texts, True, {"log": len(texts["log"])})
 print(__debug__)
 print(said(lambda: anyio.run(MemoryStore().update, "u", value, ())))
-print(said(lambda: base._check_size_once(checked, texts, (), None)))
-print(said(lambda: base._check_size_once(checked, texts, (), None)))
-print(said(lambda: base._check_size_once(checked, texts, ["log"], None)))
+print(said(lambda: checked_changes._check_size_once(checked, texts, (), None)))
+print(said(lambda: checked_changes._check_size_once(checked, texts, (), None)))
+print(said(lambda: checked_changes._check_size_once(checked, texts, ["log"], None)))
 """
 
 
 def test_a_save_past_400_kb_is_refused_under_python_o() -> None:
-    # `python -O` drops every assert: the 400 KB an item of a save (`base._check_size_once`)
-    # once held one, for mypy, beside its real check. A plain dict's save and changes checked by
-    # `Attributes` (`_Checked`), checked again (the save after `check_saves`), are refused
-    # under -O as without it; deleted in the same save, the value is not counted.
+    # `python -O` drops every assert: the 400 KB an item of a save
+    # (`checked_changes._check_size_once`) once held one, for mypy, beside its real check. A
+    # plain dict's save and changes checked by `Attributes` (`_Checked`), checked again (the
+    # save after `check_saves`), are refused under -O as without it; deleted in the same save,
+    # the value is not counted.
     import subprocess
     import sys
 
@@ -418,7 +419,7 @@ def test_check_saves_counts_a_save_s_size_with_the_names_a_store_may_delete(
     from alexaskill.store import Attributes, DeviceAttributes, attributes
 
     counted: list[list[str]] = []
-    count = base._check_size_once
+    count = checked_changes._check_size_once
 
     def spy(changes: Any, texts: Any, deleted: Any, increments: Any) -> None:
         counted.append(list(deleted))

@@ -17,7 +17,15 @@ from alexaskill import Skill, speak
 from alexaskill.exceptions import ConfigurationError, ResponseError
 from alexaskill.models import decode_envelope
 from alexaskill.responses import Response
-from alexaskill.store import Attributes, DeviceAttributes, MemoryStore, Store, base, limits
+from alexaskill.store import (
+    Attributes,
+    DeviceAttributes,
+    MemoryStore,
+    Store,
+    base,
+    checked_changes,
+    limits,
+)
 
 from .conftest import SKILL_ID
 from .store_shared import STORE_KINDS, each_store
@@ -32,7 +40,7 @@ def _limits_spy(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         checked[name] += 1
         check(name, value, text, dicts)
 
-    monkeypatch.setattr(base, "_check_limits", spy)
+    monkeypatch.setattr(checked_changes, "_check_limits", spy)
     return checked
 
 
@@ -134,8 +142,8 @@ def test_a_save_the_checks_bound_under_400_kb_is_not_counted_again(
 ) -> None:
     # The checks of a save count each text's bytes (`_Checked.counts`): a save whose every name
     # and twice its texts' bytes are under DynamoDB's 400 KB an item fits, with nothing more to
-    # count or note. The count made once a save (`base._check_size_once`) still made it at each
-    # small save, and noted its names: ~25,000 instructions a save of two small values (the
+    # count or note. The count made once a save (`checked_changes._check_size_once`) still made it
+    # at each small save, and noted its names: ~25,000 instructions a save of two small values (the
     # count alone was ~17,000 before), ~5% of a MemoryStore's load, change and save.
     counted: list[object] = []
     count = limits._check_item_size
@@ -144,7 +152,7 @@ def test_a_save_the_checks_bound_under_400_kb_is_not_counted_again(
         counted.append(args)
         count(*args)
 
-    monkeypatch.setattr(base, "_check_item_size", spy)
+    monkeypatch.setattr(checked_changes, "_check_item_size", spy)
     store = MemoryStore()
     attributes = anyio.run(Attributes.load, store, _envelope())
     attributes["basket"] = [1, 2]
@@ -390,11 +398,11 @@ def test_a_dynamodb_save_s_update_item_is_built_once_when_checked_before(
         assert call["ExpressionAttributeValues"][":m"] == {"M": made.whole}
 
 
-def _checked(changes: dict[str, Any]) -> base._Checked:
+def _checked(changes: dict[str, Any]) -> checked_changes._Checked:
     """``changes`` as `Attributes` checks them before a save (`check_saves`)."""
     texts = {name: base._encode(name, value) for name, value in changes.items()}
     sizes = {name: len(text) for name, text in texts.items()}
-    return base._checked_changes(changes, texts, True, sizes)
+    return checked_changes._checked_changes(changes, texts, True, sizes)
 
 
 def test_a_plan_kept_for_an_update_that_never_comes_goes_with_its_changes() -> None:

@@ -6,7 +6,7 @@ import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..store.base import _Checked
+from ..store.checked_changes import _Checked
 from .update import _Plan, _plan
 
 if TYPE_CHECKING:

@@ -13,7 +13,8 @@ from types import ModuleType
 from typing import Any, Final, TypeVar
 
 from ..exceptions import StoreError
-from ..store.base import _Checked, _decoding
+from ..store.base import _decoding
+from ..store.checked_changes import _Checked
 from ..store.data_faults import _key_checked, _names_checked
 from ..store.url import _passwords, url_without_password
 from .client import (

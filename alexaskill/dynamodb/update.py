@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, NamedTuple
 
-from ..store.base import _check_size_once, _checked_texts, _encode_checked
+from ..store.checked_changes import _check_size_once, _checked_texts, _encode_checked
 from ..store.data_faults import _EMPTY_NAME, _refused
 from .values import _number, _to_dynamodb_checked
 
@@ -132,8 +132,8 @@ def _steps(
     """An update as steps, ("set", name, value), ("add", name, by) and ("remove", name,
     None), its values checked and made DynamoDB's; `ResponseError` if what it writes is over
     DynamoDB's 400 KB an item by itself, counted as every store counts it, once a save
-    (`store.base._check_size_once`): DynamoDB refuses such an UpdateItem ("Item size has
-    exceeded the maximum allowed size"), but as a store failure, and only once sent, after
+    (`store.checked_changes._check_size_once`): DynamoDB refuses such an UpdateItem ("Item size
+    has exceeded the maximum allowed size"), but as a store failure, and only once sent, after
     another kind of attributes was saved. One that fits alone may still make the item too
     large with what it holds already, which DynamoDB alone can tell."""
     gone = list(dict.fromkeys(deleted))

@@ -9,7 +9,8 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
-from ..store.base import _encode_checked, _not_held
+from ..store.base import _not_held
+from ..store.checked_changes import _encode_checked
 from ..store.limits import _KEPT_NUMBERS, _MAX_NESTING, _TOO_DEEP
 
 __all__: list[str] = []
@@ -19,7 +20,7 @@ def _to_dynamodb_checked(name: str, value: Any, text: str | None = None) -> dict
     """``value`` as a DynamoDB attribute value, after the checks of every store
     (`_encode_checked`: JSON, its keys, DynamoDB's numbers and nesting), which leave nothing
     DynamoDB refuses: the refusals, and their words, are the other stores' too. ``text``: its
-    JSON, checked so already (`store.base._Checked`)."""
+    JSON, checked so already (`store.checked_changes._Checked`)."""
     if text is None:
         text = _encode_checked(name, value)
     return _to_dynamodb(json.loads(text))  # tuples become lists, as in the other stores

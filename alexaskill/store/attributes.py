@@ -8,18 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError
 from ..json_scalars import JSON_SCALARS
-from .base import (
-    Store,
-    _awaitable,
-    _check_size_once,
-    _check_value,
-    _Checked,
-    _checked_changes,
-    _common_limits,
-    _decoded_by,
-    _encode,
-    _encode_sized,
-)
+from .base import Store, _awaitable, _common_limits, _decoded_by, _encode, _encode_sized
+from .checked_changes import _check_size_once, _check_value, _Checked, _checked_changes
 from .data_faults import (
     _NOT_A_NAME,
     _NOT_AN_INCREMENT,

@@ -241,7 +241,7 @@ def _check_item_size(
     already is not counted (DynamoDB alone can tell, at its write).
 
     ``counts``: for each text, (its bytes of UTF-8, its "[" and "{"), as the save's checks
-    counted them (`base._Checked`), not counted again. Counted as DynamoDB counts
+    counted them (`checked_changes._Checked`), not counted again. Counted as DynamoDB counts
     (`_dynamodb_bytes`), but first bounded from the JSON alone: DynamoDB's count of a value is
     at most its compact JSON's bytes and 2 more a list or map (a string's bytes are its JSON's
     less 2 quotes at least, a number's or a literal's at most its JSON's, an element's 1 byte is

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .base import _decode, _decoding, _encode_written, _incremented
+from .base import _decode, _decoding, _incremented
+from .checked_changes import _encode_written
 from .data_faults import _key_checked, _names_checked
 
 __all__ = ["MemoryStore"]

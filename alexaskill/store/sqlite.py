@@ -12,7 +12,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
-from .base import _decode, _decoding, _encode_written, _incremented
+from .base import _decode, _decoding, _incremented
+from .checked_changes import _encode_written
 from .data_faults import _key_checked, _names_checked
 from .sqlite_backup import _backup
 from .sqlite_file import (
