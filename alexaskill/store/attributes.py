@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError
 from ..json_scalars import JSON_SCALARS
-from .base import Store, _awaitable, _common_limits, _decoded_by, _encode, _encode_sized
+from .base import (
+    Store,
+    _awaitable,
+    _common_limits,
+    _decoded_by,
+    _encode,
+    _encode_sized,
+    _loaded_not_utf8,
+)
 from .checked_changes import _check_size_once, _check_value, _Checked, _checked_changes
 from .data_faults import (
     _NOT_A_NAME,
@@ -100,7 +108,17 @@ class _StoredAttributes(MutableMapping[str, Any]):
             _check_loaded(store, data)
             if _decoded_by(load):  # each value made anew from its JSON: none held twice
                 data = _Decoded(data)
-        return cls(data, key=key, store=store)
+        try:
+            return cls(data, key=key, store=store)
+        except ResponseError as exc:
+            # Text no UTF-8 that a store of one's own loaded (the stores here refuse it as they
+            # read it) is the load's fault, said as theirs say it: it failed each request of
+            # that user as if the handler had set it ("cannot be saved as JSON").
+            where = f"{type(store).__name__}.load"
+            refused = None if data is None else _loaded_not_utf8(where, data)
+            if refused is None:
+                raise
+            raise refused from exc
 
     def __getitem__(self, name: str) -> Any:
         return self._data[name]

@@ -9,13 +9,12 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mappi
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from ..exceptions import ConfigurationError, StoreError
-from .base import _decode, _decoding
+from .base import _decode, _decoding, _name_not_utf8
 from .checked_changes import _encode_written
 from .data_faults import _key_checked, _names_checked
 from .redis_client import REDIS_CLIENT_OPTIONS, _checked_client, _client_from_url, _like
 from .redis_errors import (
     _failure,
-    _name_not_utf8,
     _no_database,
     _not_added,
     _not_utf8,

@@ -45,13 +45,6 @@ def _not_utf8(where: str, exc: UnicodeDecodeError) -> StoreError:
     )
 
 
-def _name_not_utf8(where: str, exc: UnicodeDecodeError) -> StoreError:
-    """The `StoreError` for a name not UTF-8 that the store decoded itself (`redis._text`): its
-    own client's bytes, or those a client given decoding with surrogateescape stood for. No
-    word of decode_responses: no client failed to read it."""
-    return StoreError(f"{where}: a stored attribute name is not UTF-8 ({exc}): delete it")
-
-
 def _failure(store: RedisStore, doing: str, exc: Exception) -> StoreError:
     """What a redis-py error of ``store``'s stands for: a `StoreError` that says what to do."""
     from redis import exceptions

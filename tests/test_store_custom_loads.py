@@ -1,0 +1,77 @@
+"""What a store of one's own loads that no attributes hold: refused at the load, in the words of
+a load (the store named), never as if the handler had set it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pytest
+
+from alexaskill.exceptions import StoreError
+from alexaskill.store import Attributes, DeviceAttributes, PersonAttributes
+
+from .store_shared import _envelope
+
+
+class _Loading:
+    """A store of one's own, the least there is, whose ``load`` returns ``stored``."""
+
+    def __init__(self, stored: dict[str, Any]) -> None:
+        self.stored = stored
+
+    async def load(self, key: str) -> dict[str, Any]:
+        return dict(self.stored)
+
+    async def update(self, key: str, changes: Mapping[str, Any], deleted: Iterable[str]) -> None:
+        pass
+
+    async def aclose(self) -> None:
+        pass
+
+
+_NOT_UTF8 = (
+    r"'utf-8' codec can't encode character '\\ud800' in position \d+: surrogates not allowed"
+)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", [Attributes, PersonAttributes, DeviceAttributes])
+@pytest.mark.parametrize(
+    ("stored", "said"),
+    [
+        (
+            {"ok": 1, "name\ud800": 1},
+            rf"^_Loading\.load: a stored attribute name is not UTF-8 \({_NOT_UTF8}\): delete it$",
+        ),
+        (
+            {"ok": 1, "name": "x\ud800"},
+            r"^_Loading\.load: the stored value of attribute 'name' is not JSON Alexa attributes "
+            rf"can hold \({_NOT_UTF8}\)",
+        ),
+        (
+            {"name": [{"k\ud800": 1}]},
+            r"^_Loading\.load: the stored value of attribute 'name' is not JSON Alexa",
+        ),
+    ],
+)
+async def test_a_name_or_value_loaded_holding_half_a_surrogate_pair_is_refused_as_a_load(
+    kind: type[Attributes], stored: dict[str, Any], said: str
+) -> None:
+    # A store of one's own loading a name or value that holds half a surrogate pair (no UTF-8:
+    # text read with surrogateescape, a string cut short) made every request of that user fail
+    # with ResponseError "attribute '…' cannot be saved as JSON", blaming the handler, which set
+    # nothing. The stores here refuse it at the load (a `StoreError`, one log line and the
+    # apology): so is it now, whatever the store, in their words.
+    with pytest.raises(StoreError, match=said):
+        await kind.load(_Loading(stored), _envelope("user"))
+
+
+@pytest.mark.anyio
+async def test_a_loaded_value_no_json_holds_is_still_refused_as_a_save() -> None:
+    # Only text that is no UTF-8 is the load's to refuse here: a value JSON cannot hold at all
+    # (a set) is still the save's refusal, as for attributes made by hand.
+    from alexaskill.exceptions import ResponseError
+
+    with pytest.raises(ResponseError, match=r"attribute 'tags' cannot be saved as JSON"):
+        await Attributes.load(_Loading({"tags": {1, 2}}), _envelope("user"))
