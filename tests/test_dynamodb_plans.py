@@ -92,3 +92,28 @@ async def test_a_plan_kept_outlasts_a_second_check_of_the_same_changes(
     assert sent["ExpressionAttributeNames"]["#n0"] == "a"
     assert len(made) == 1
     assert store._plans == {}  # (taken by the update)
+
+
+def test_a_plan_s_callback_called_late_leaves_a_later_plan_under_the_same_id() -> None:
+    # The weak reference's callback popped the plan kept under its changes' id, whatever plan
+    # was there: called late (after a plan for other changes, given that id once the first were
+    # gone, took its place), it dropped that one. It drops its own plan only.
+    import weakref
+
+    from alexaskill.dynamodb import DynamoDBStore
+
+    from .fake_dynamodb import RecordingClient
+
+    store = DynamoDBStore("table", client=RecordingClient())
+    first, second = _checked({"a": 1}), _checked({"b": 2})
+    store.check_update(first, ())
+    [(ref, made, plan)] = store._plans.values()
+    late = ref.__callback__
+    assert late is not None
+    later = (weakref.ref(second), made, plan)
+    store._plans[id(first)] = later  # (a plan of second's, as if it had been given first's id)
+    late(ref)
+    assert store._plans == {id(first): later}
+    store._plans[id(first)] = (ref, made, plan)
+    late(ref)  # on time: its own plan goes
+    assert store._plans == {}

@@ -45,7 +45,13 @@ def _planned(
     if keep:
         # Weakly: a plan whose update never comes (another kind's check refused the save)
         # is dropped with its changes, not held with their values (up to 400 KB) until a
-        # later save. (Its id is another's only once they are gone, and it with them.)
+        # later save. (Its id is another's only once they are gone; the callback drops the
+        # plan only if still its own: called late, another's may be under that id by then.)
         key = id(changes)
-        plans[key] = (weakref.ref(changes, lambda _: plans.pop(key, None)), made, plan)
+
+        def dropped(ref: weakref.ref[_Checked]) -> None:
+            if plans.get(key, (None,))[0] is ref:
+                del plans[key]
+
+        plans[key] = (weakref.ref(changes, dropped), made, plan)
     return plan
