@@ -398,7 +398,9 @@ def check_saves(
             _check_size_once(changes, changes.texts, gone, increments)
         check = getattr(attributes._store, "check_update", None)
         if check is not None:
-            check(*pending)  # (a shipped store's checks not the values again: `_Checked`)
+            # ``gone``: the names to delete as checked (the same as ``deleted``: only one holding
+            # half a surrogate pair is left out, and no load hands one out, `_loaded_not_utf8`).
+            check(changes, gone, increments)  # (a shipped store's checks not the values again)
         attributes._checks["pending"] = pending  # for its save
 
 
