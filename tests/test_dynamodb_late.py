@@ -121,6 +121,40 @@ def proxy(dynamodb_endpoint: str) -> Iterator[_HoldingProxy]:
         made.close()
 
 
+def test_the_proxys_close_lets_through_what_it_holds(dynamodb_endpoint: str) -> None:
+    # A test failing while the proxy holds an UpdateItem (before its `release`) leaves it to
+    # the fixture's `close`, which lets it through: else the proxy's thread, and the store's
+    # waiting on it, waited up to _HELD_DEADLINE (240 s) after the test had failed.
+    made = _HoldingProxy(dynamodb_endpoint)
+    made.holding = True
+    answered: list[int] = []
+
+    def post() -> None:
+        address = urlsplit(made.url)
+        connection = http.client.HTTPConnection(
+            address.hostname or "", address.port, timeout=MOTO_TIMEOUT
+        )
+        try:
+            target = {"X-Amz-Target": "DynamoDB_20120810.UpdateItem"}
+            connection.request("POST", "/", b"{}", target)
+            answered.append(connection.getresponse().status)
+        finally:
+            connection.close()
+
+    sender = threading.Thread(target=post, daemon=True)
+    sender.start()
+    try:
+        until = time.monotonic() + MOTO_TIMEOUT
+        while not made.held:
+            assert time.monotonic() < until, "the UpdateItem was not held"
+            time.sleep(0.01)
+    finally:
+        made.close()  # (not `release`: what a failing test's fixture does)
+    sender.join(MOTO_TIMEOUT)  # (a bound on a hang, below _HELD_DEADLINE: not a time pinned)
+    assert not sender.is_alive() and len(answered) == 1  # moto's answer, whatever it is
+    assert made.forwarded == made.held == 1
+
+
 def _slow_store(table: str, proxy: _HoldingProxy) -> DynamoDBStore:
     """A store through ``proxy`` that gives up on the UpdateItem the proxy holds as soon as the
     proxy holds it, and waits for each other call up to its timeout (MOTO_TIMEOUT: a bound on a
