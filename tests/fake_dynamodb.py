@@ -11,7 +11,7 @@ import http.server
 import json
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import anyio
@@ -224,3 +224,51 @@ class RecordingClient:
     def get_item(self, **params: Any) -> dict[str, Any]:
         self.calls.append(params)
         return {}
+
+
+# Imported by the tests that use it (``from .fake_dynamodb import fake_dynamodb_fixture``),
+# as tests/store_shared.py's fixtures are: tests/test_dynamodb_errors.py and its neighbours.
+@pytest.fixture(name="fake_dynamodb")
+def fake_dynamodb_fixture(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDynamoDB]:
+    """A fake for the test alone; botocore's pause before each retry (a random part of 1 s,
+    then of 2 s) is none: the tests count attempts and read the words, not the pauses."""
+    from botocore.retries.standard import ExponentialBackoff
+
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0.0)
+    fake = FakeDynamoDB()
+    try:
+        yield fake
+    finally:
+        fake.close()
+
+
+def _retrying_client(url: str, attempts: int) -> Any:
+    """A botocore client of the user's, that retries by itself (``attempts`` in all)."""
+    import botocore.session
+    from botocore.config import Config
+
+    config = Config(retries={"mode": "standard", "total_max_attempts": attempts})
+    return botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url=url, config=config
+    )
+
+
+class _FailingAtCreation:
+    """A client given whose CreateTable fails with an error of its own (no botocore one), once
+    ``finish`` is set."""
+
+    def __init__(self) -> None:
+        self.finish = threading.Event()
+
+    def get_item(self, **params: Any) -> dict[str, Any]:
+        return {}
+
+    def update_item(self, **params: Any) -> dict[str, Any]:
+        return {}
+
+    def describe_table(self, **params: Any) -> dict[str, Any]:
+        return {"Table": {"TableStatus": "ACTIVE"}}
+
+    def create_table(self, **params: Any) -> None:
+        self.finish.wait(30)
+        raise RuntimeError("the client's own failure")
