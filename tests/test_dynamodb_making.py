@@ -20,6 +20,7 @@ from alexaskill.exceptions import StoreError
 from .dynamodb_shared import USER
 from .fake_dynamodb import (
     FakeDynamoDB,
+    RecordingClient,
     _FailingAtCreation,
     _retrying_client,
     fake_dynamodb_fixture,  # noqa: F401
@@ -398,3 +399,48 @@ async def test_a_failure_that_is_no_store_error_is_raised_anew_in_each_waiting_c
     logged = [record for record in caplog.records if record.exc_info]
     assert len(logged) == 1
     assert "the client's own failure" in str(logged[0].exc_info[1])  # type: ignore[index]
+
+
+class _SlowTableClient(RecordingClient):
+    """A stand-in client whose CreateTable returns once ``finish`` is set, the table ACTIVE."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.finish = threading.Event()
+
+    def create_table(self, **params: Any) -> dict[str, Any]:
+        self.finish.wait(30)
+        return {}
+
+    def describe_table(self, **params: Any) -> dict[str, Any]:
+        return {"Table": {"TableStatus": "ACTIVE"}}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio", "trio"])
+async def test_calls_waiting_for_the_table_are_woken_when_it_is_made(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The calls waiting for the thread making the client and table (create_table=true) slept
+    # and looked again, the pause doubling up to 50 ms: they learnt it was made up to 50 ms
+    # late (the first requests of a cold start) and woke twenty times a second meanwhile. How
+    # late is no test's business here (shared machines); that they never sleep to look again is.
+    client = _SlowTableClient()
+    store = DynamoDBStore("table", client=client, create_table=True)
+    pauses: list[float] = []
+    sleep = anyio.sleep
+
+    async def counted(delay: float) -> None:
+        pauses.append(delay)
+        await sleep(delay)
+
+    monkeypatch.setattr(anyio, "sleep", counted)
+    with anyio.fail_after(30):
+        async with anyio.create_task_group() as tasks:
+            for _ in range(3):
+                tasks.start_soon(store.load, USER)
+            while store._readying is None or store._readying.waiting < 3:
+                await sleep(0.01)  # all three wait for the making, at their first pause if any
+            client.finish.set()
+    assert pauses == []
+    assert len(client.calls) == 3  # each load was made, once the table was
