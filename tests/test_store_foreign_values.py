@@ -17,15 +17,7 @@ import pytest
 from alexaskill import Skill, speak
 from alexaskill.exceptions import ResponseError, StoreError
 from alexaskill.responses import Response
-from alexaskill.store import (
-    Attributes,
-    MemoryStore,
-    RedisStore,
-    SQLiteStore,
-    Store,
-    base,
-    checked_changes,
-)
+from alexaskill.store import Attributes, MemoryStore, RedisStore, SQLiteStore, Store, base
 
 from .conftest import SKILL_ID
 from .store_shared import _envelope
@@ -502,8 +494,10 @@ def _deep(depth: int) -> list[Any]:
 @pytest.mark.parametrize("depth", [31, 968, 969, 3000])
 def test_a_value_nested_past_30_levels_is_refused_at_save_in_the_same_words(depth: int) -> None:
     # Past the stack's reach, json's "maximum recursion depth exceeded", not the limit's words.
+    from alexaskill.store.checked_changes import _encode_checked
+
     with pytest.raises(ResponseError) as raised:
-        checked_changes._encode_checked("bad", _deep(depth))
+        _encode_checked("bad", _deep(depth))
     assert str(raised.value) == (
         "attribute 'bad' cannot be saved: bad nests deeper than 30 levels, which no store keeps"
         " (DynamoDB cannot)"
