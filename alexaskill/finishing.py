@@ -6,13 +6,13 @@ from __future__ import annotations
 import logging
 import math
 import time
-from typing import Any
+from typing import Any, NoReturn
 
 from .apologising import Answer, Apologising
 from .deadline import Watchdog, cancelled_from_outside
 from .dispatch import Call, Handler
-from .exceptions import ConfigurationError, ResponseError
-from .handler_bugs import failed_in, service_step, swallowed
+from .exceptions import ConfigurationError, ResponseError, StoreError
+from .handler_bugs import failed_in, handler_bug, service_step, swallowed
 from .store.attributes import Attributes, PersonAttributes, _StoredAttributes, check_saves
 
 __all__ = ["set_by", "settable"]  # alexaskill's own (the public API has none of them)
@@ -129,22 +129,55 @@ class Finishing(Apologising):
         A finish that caught the request's cancellation from outside and returned is named, and
         the cancellation raised again once all are finished, carrying ``answer``: what they
         finished is done, so the reply that says so is sent before the task ends cancelled.
+        If a later finish fails, the reply is untrue: the cancellation goes on without it
+        (`_failed_after_catch`).
         """
         if len(made) > 1:
             check_saves(made, lambda kind: setattr(call, "finishing", kind))
-        caught = ""
+        caught: type | None = None  # (the kind whose finish caught it)
         for service_type, service in made.items():
             finish = self._services[service_type][1]
             if finish is not None:
                 call.finishing = service_type
-                await finish(service)
-                if not caught and cancelled_from_outside(self._watchdog, call.watched):
-                    caught = self._step(call)
-        call.finishing = None
-        if caught:
+                try:
+                    await finish(service)
+                except BaseException as failure:
+                    if caught is None:
+                        raise
+                    self._failed_after_catch(call, caught, failure)
+                if caught is None and cancelled_from_outside(self._watchdog, call.watched):
+                    caught = service_type
+        if caught is not None:
             from .finished_cancellation import FinishedCancellation  # (loads asyncio)
 
-            raise swallowed(caught, FinishedCancellation(answer))
+            call.finishing = caught
+            who = self._step(call)
+            call.finishing = None
+            raise swallowed(who, FinishedCancellation(answer))
+        call.finishing = None
+
+    def _failed_after_catch(self, call: Call, caught: type, failure: BaseException) -> NoReturn:
+        """Raise the request's cancellation again: the finish of ``call.finishing`` failed
+        (``failure``) after that of ``caught`` caught the cancellation from outside and returned.
+        The catch is named, and the failure said as the request's would be (its line, the
+        ``on_handler_error`` listener); the request is answered as a cancelled one (the
+        deadline's apology, `Handling._handle`), neither the reply the failure makes untrue nor
+        an exception handler's: nothing more of the skill's runs in a task being cancelled (an
+        exception handler's code run now would be said to have caught it). A failure that goes
+        on up by itself (the request cancelled again, a Ctrl-C) goes on as it is."""
+        step = self._step(call)
+        call.finishing = caught
+        cancellation = swallowed(self._step(call))
+        # (left set: the cancellation's WARNING names the catch, `_failed_in`'s `let_through_by`)
+        bug = failure if isinstance(failure, Exception) else handler_bug(failure, step)
+        if bug is None:
+            raise failure
+        if isinstance(bug, StoreError):  # one line, as `Answering._recover` says it
+            logger.error("%s failed after the request's cancellation: %s", step, bug)
+        else:
+            self._said_failed(bug, "%s failed after the request's cancellation", step)
+        self._tell(bug, call.envelope)
+        raise cancellation from failure
 
     def _step(self, call: Call) -> str:
         """The service ``call`` is making or finishing, in the log's words (`service_step`),

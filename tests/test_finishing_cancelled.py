@@ -1,0 +1,153 @@
+"""A request cancelled from outside (a server's shutdown) while its services are finished: a
+finish that caught the ``CancelledError`` and returned, then a later finish that failed (a
+store's save). The catch is named and the cancellation goes on, whatever comes after it
+(tests/test_cancelled_answer.py: the finish that caught it the last one, or the only one)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from alexaskill import Skill, speak
+from alexaskill.app import DEADLINE_REPLY
+from alexaskill.exceptions import StoreError
+from alexaskill.store import Attributes, MemoryStore
+
+from .conftest import SKILL_ID
+from .deadline_shared import request_lines
+from .test_cancelled_answer import _Db, _open_db, _post_and_cancel
+
+
+@pytest.fixture(autouse=True)
+def looked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Looked for whatever the Python (tests/test_cancelled_answer.py's fixture of the name)."""
+    monkeypatch.setattr("alexaskill.deadline.COUNTS_OUTSIDE_CANCELLATIONS", True)
+
+
+class _Down(MemoryStore):
+    """A store whose every save fails, as one that is down."""
+
+    async def update(
+        self,
+        key: str,
+        changes: Mapping[str, Any],
+        deleted: Any,
+        increments: Mapping[str, int] | None = None,
+    ) -> None:
+        raise StoreError("the store is down")
+
+
+async def _close_db(db: _Db) -> None:
+    """A close that catches its task's cancellation (``except BaseException``) and returns."""
+    with contextlib.suppress(BaseException):
+        await asyncio.Event().wait()
+
+
+@pytest.mark.parametrize("deadline", [None, 30.0])
+@pytest.mark.parametrize("handled", ["none", "plain", "attributes"])
+def test_a_later_finish_failing_after_a_catch_leaves_the_request_cancelled(
+    caplog: pytest.LogCaptureFixture, deadline: float | None, handled: str
+) -> None:
+    # The close of _Db caught the server's cancellation, then the attributes' save failed: the
+    # apology went out (or the StoreError's exception handler's reply), the task ended as if
+    # never cancelled, and the catch was said of no one; or, the exception handler answering,
+    # it (or the making of its Attributes) was said to have caught it. The request is answered
+    # as a cancelled one, the close named, and the save's failure said.
+    skill = Skill(SKILL_ID, deadline=deadline, store=_Down())
+    started: list[asyncio.Event] = []
+
+    async def close_db(db: _Db) -> None:
+        started[0].set()
+        await _close_db(db)
+
+    skill.add_service(_Db, _open_db, close_db)
+
+    @skill.intent("Hello")
+    async def hello(db: _Db, attributes: Attributes) -> Any:
+        attributes["hello"] = "said"
+        return speak("hello")
+
+    if handled == "plain":
+
+        @skill.exception(StoreError)
+        async def store_down(exc: StoreError) -> Any:
+            return speak("store down")
+
+    elif handled == "attributes":
+
+        @skill.exception(StoreError)
+        async def store_down_read(exc: StoreError, attributes: Attributes) -> Any:
+            return speak("store down")
+
+    raised: list[BaseException | None] = []
+
+    async def run() -> None:
+        started.append(asyncio.Event())
+        sent, exc = await _post_and_cancel(skill, started[0])
+        raised.append(exc)
+        assert sent[0]["status"] == 200
+        speech = json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"]
+        assert speech == DEADLINE_REPLY
+
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        asyncio.run(run())
+    assert isinstance(raised[0], asyncio.CancelledError)  # for whoever cancelled it
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    name = f"the finishing of the service _Db by {close_db.__module__}.{close_db.__qualname__}"
+    caught = [m for m in errors if "caught the CancelledError" in m]
+    assert len(caught) == 1 and caught[0].startswith(f"{name} caught"), errors
+    assert [m for m in errors if "the store is down" in m], errors  # the failure, said too
+    said = [r.getMessage() for r in caplog.records if "was cancelled before it" in r.getMessage()]
+    assert len(said) == 1 and said[0].startswith(name), said
+    assert [r.outcome for r in request_lines(caplog)] == ["cancelled"]  # type: ignore[attr-defined]
+
+
+class _Mail:
+    """A second service of the skill's own, whose finish fails."""
+
+
+async def _open_mail(call: object) -> _Mail:
+    return _Mail()
+
+
+async def _send_mail(mail: _Mail) -> None:
+    raise LookupError("no such mailbox")
+
+
+def test_a_later_service_finish_failing_is_said_with_its_traceback_and_told(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # As above, the failure a service's finish of the skill's own (not a store's): its line
+    # names it, with its traceback, and the on_handler_error listener hears of it.
+    told: list[Exception] = []
+    skill = Skill(SKILL_ID, deadline=None)
+    skill.on_handler_error = told.append
+    started: list[asyncio.Event] = []
+
+    async def close_db(db: _Db) -> None:
+        started[0].set()
+        await _close_db(db)
+
+    skill.add_service(_Db, _open_db, close_db)
+    skill.add_service(_Mail, _open_mail, _send_mail)
+
+    @skill.intent("Hello")
+    async def hello(db: _Db, mail: _Mail) -> Any:
+        return speak("hello")
+
+    async def run() -> BaseException | None:
+        started.append(asyncio.Event())
+        return (await _post_and_cancel(skill, started[0]))[1]
+
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        assert isinstance(asyncio.run(run()), asyncio.CancelledError)
+    [failed] = [r for r in caplog.records if "no such mailbox" in repr(r.exc_info)]
+    assert failed.getMessage().startswith("the finishing of the service _Mail by "), failed
+    assert [type(exc) for exc in told] == [LookupError]
+    assert [r.outcome for r in request_lines(caplog)] == ["cancelled"]  # type: ignore[attr-defined]
