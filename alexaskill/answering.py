@@ -349,7 +349,9 @@ class Answering(Finishing):
                 response = check_reply(reply, call.envelope, self, handler=name)
                 body = encode_response(response, call.session_attributes, answered=call.envelope)
                 answer = Answer(body, "exception_handler")
-                await self._save(made, call, answer)  # once the reply is good, as in _answer
+                if made:  # once the reply is good, as in _answer (nothing to save: no wait
+                    # for it, which past the grace would take its cancellation, reply dropped)
+                    await self._save(made, call, answer)
                 return answer
             except Exception as failure:
                 if not self._said_too_large(call, failure):

@@ -330,10 +330,15 @@ class DeadlineAnswering(Answering):
         """The exception handler's answer to ``exc``, if it gives one within ``grace`` seconds."""
         call.deadline = time.perf_counter() + grace
         watched = watch(self._watchdog, call.deadline) if loop else None
+        # What `Answering._save` stands down before a save (as `_respond_by` sets it): a store's
+        # write, once begun, runs on, so its grace must not cancel it mid-write. (Also what the
+        # checks of a cancellation caught read, this grace's, not the handler's spent one.)
+        call.watched = watched
         if loop and watched is None and not on_asyncio():  # (trio)
             import anyio
 
             with anyio.move_on_after(grace) as scope:
+                call.watched = scope
                 answer = await self._recover(exc, call, threadpool)
                 if scope.cancel_called:
                     self._grace_caught(exc, call, answer, grace, _cancellation_name(anyio))

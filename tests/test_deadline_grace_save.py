@@ -1,0 +1,136 @@
+"""The save of the `DeadlineExceeded` exception handler's attributes, under way as its half
+second of grace ends: waited for, as the handler's own save is at the deadline
+(tests/test_deadline.py), not cancelled mid-write. Its reply goes out, late."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from alexaskill import DeadlineExceeded, Response, Skill, speak
+from alexaskill.deadline import DEADLINE_GRACE, RESOLUTION, Watchdog
+from alexaskill.store import Attributes, MemoryStore
+from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
+
+from . import deadline_shared
+from .deadline_clock import Clock
+from .deadline_shared import LONG
+
+# The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
+clock = deadline_shared.clock
+
+
+class _Looks:
+    """How many looks the watchdogs made: the test's writer waits for two after moving the
+    clock on, the second begun past the grace (a watched task would be cancelled by then), or
+    for the watchdog to look no more (nothing watched: nothing can be cancelled)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        self.watchdogs: set[Watchdog] = set()
+        tick = Watchdog._tick
+
+        def looking(watchdog: Watchdog) -> None:
+            self.watchdogs.add(watchdog)
+            self.count += 1
+            tick(watchdog)
+
+        monkeypatch.setattr(Watchdog, "_tick", looking)
+
+    async def two_more(self) -> None:
+        until = self.count + 2
+        while self.count < until and any(watchdog._ticking for watchdog in self.watchdogs):
+            await asyncio.sleep(RESOLUTION)
+
+
+def test_the_deadline_handlers_save_is_not_cancelled_as_its_grace_ends(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, clock: Clock
+) -> None:
+    # `_recover_within` left the call unwatched (`call.watched`): the save of the exception
+    # handler's attributes did not stand its grace down, so the watchdog cancelled it mid-write
+    # when the half second ended. A store's write runs on once begun: the user heard "please
+    # try again" over a change made, which the retry makes twice.
+    looks = _Looks(monkeypatch)
+
+    class SlowStore(MemoryStore):
+        async def update(
+            self,
+            key: str,
+            changes: Mapping[str, Any],
+            deleted: Any,
+            increments: Mapping[str, int] | None = None,
+        ) -> None:
+            clock.skip(DEADLINE_GRACE + 1)  # the write takes past the grace
+            await looks.two_more()
+            await super().update(key, changes, deleted, increments)
+
+    store = SlowStore()
+    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG, store=store)
+
+    @skill.launch
+    async def launch() -> Response:
+        clock.skip(LONG + 1)
+        await asyncio.sleep(LONG)  # cancelled by the deadline at the watchdog's next look
+        return speak("never")
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded, attributes: Attributes) -> Response:
+        attributes["late"] = "yes"
+        return speak("too slow, noted")
+
+    with TestClient(skill) as client, caplog.at_level(logging.WARNING, "alexaskill"):
+        result = client.launch()
+    assert result.speech == "too slow, noted"
+    assert [fields["late"] for fields in store._data.values()] == ['"yes"']
+    assert "the deadline passed while the attributes were being saved" in caplog.text
+    assert "took over" not in caplog.text  # (not said to have outlasted its grace)
+
+
+class _Ledger:
+    """A service whose finish (its save) outlasts the grace."""
+
+
+@pytest.mark.anyio
+async def test_under_trio_the_deadline_handlers_save_is_not_cancelled_either(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The cancel scope's path (trio, simulated on asyncio: tests/test_deadline_trio.py): the
+    # scope of the grace was not stood down for the save, which it cancelled mid-write. (The
+    # scope keeps anyio's clock: the times here are real, a few tenths of a second.)
+    import anyio
+
+    from .test_deadline_trio import _as_under_trio, _respond
+
+    _as_under_trio(monkeypatch)
+    saved: list[str] = []
+
+    async def make(call: Any) -> _Ledger:
+        return _Ledger()
+
+    async def save(ledger: _Ledger) -> None:
+        await anyio.sleep(DEADLINE_GRACE + 0.2)
+        saved.append("noted")
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
+    skill.add_service(_Ledger, make, save)
+
+    @skill.intent("Hello")
+    async def hello() -> Response:
+        await anyio.sleep(LONG)
+        return speak("never")
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded, ledger: _Ledger) -> Response:
+        return speak("too slow, noted")
+
+    answer = await _respond(skill, "Hello", 0.1)
+    assert (answer.outcome, deadline_shared.speech(json.loads(answer.body))) == (
+        "deadline",
+        "too slow, noted",
+    )
+    assert saved == ["noted"]
