@@ -349,6 +349,8 @@ class DeadlineAnswering(Answering):
             answer = await self._recover(exc, call, threadpool)
         except BaseException as error:
             if not expired(watched, error):
+                if watched is not None:  # (an asyncio task: a finish may have caught one)
+                    _as_deadlines_sent(error)
                 raise
             _grace_spent(call, grace)
             return None
@@ -388,6 +390,17 @@ def _as_deadlines(answer: Answer) -> Answer | None:
     """The exception handler's ``answer`` to `DeadlineExceeded` as the deadline's, if it gave
     one (else None: the deadline's own reply goes out)."""
     return Answer(answer.body, "deadline") if answer.outcome == "exception_handler" else None
+
+
+def _as_deadlines_sent(error: BaseException) -> None:
+    """The reply a `FinishedCancellation` carries out of the exception handler for
+    `DeadlineExceeded` (a finish of its services caught the request's cancellation from outside)
+    as the deadline's, as `_as_deadlines` makes it when none does: the request line names the
+    same outcome, whether the endpoint or the Lambda handler sends it."""
+    from .finished_cancellation import FinishedCancellation  # (asyncio is loaded: a task runs)
+
+    if isinstance(error, FinishedCancellation):
+        error.answer = _as_deadlines(error.answer) or error.answer
 
 
 def _grace_spent(call: Call, grace: float) -> None:

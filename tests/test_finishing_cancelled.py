@@ -14,12 +14,15 @@ from typing import Any
 
 import pytest
 
-from alexaskill import Skill, speak
+from alexaskill import DeadlineExceeded, Skill, speak
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.exceptions import StoreError
 from alexaskill.store import Attributes, MemoryStore
+from alexaskill.testing import RequestFactory
 
+from . import deadline_shared
 from .conftest import SKILL_ID
+from .deadline_clock import Clock
 from .deadline_shared import request_lines
 from .test_cancelled_answer import _Db, _open_db, _post_and_cancel
 
@@ -28,6 +31,10 @@ from .test_cancelled_answer import _Db, _open_db, _post_and_cancel
 def looked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     """Looked for whatever the Python (tests/test_cancelled_answer.py's fixture of the name)."""
     monkeypatch.setattr("alexaskill.deadline.COUNTS_OUTSIDE_CANCELLATIONS", True)
+
+
+# The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
+clock = deadline_shared.clock
 
 
 class _Down(MemoryStore):
@@ -151,3 +158,52 @@ def test_a_later_service_finish_failing_is_said_with_its_traceback_and_told(
     assert failed.getMessage().startswith("the finishing of the service _Mail by "), failed
     assert [type(exc) for exc in told] == [LookupError]
     assert [r.outcome for r in request_lines(caplog)] == ["cancelled"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("on", ["endpoint", "lambda"])
+def test_the_deadline_handlers_reply_sent_so_is_the_deadlines_in_the_request_line(
+    caplog: pytest.LogCaptureFixture, clock: Clock, on: str
+) -> None:
+    # The exception handler for DeadlineExceeded answered, and a finish of its services caught
+    # the request's cancellation from outside: its reply went out as it should, but the request
+    # line said `exception_handler`, where without the cancellation it says `deadline` (the
+    # handler's reply relabelled, `_as_deadlines`), the relabelling skipped. (The finish
+    # cancels its own task, as test_cancelled_answer.py's Lambda test: no race with the grace.)
+    skill = Skill(SKILL_ID, deadline=30)
+
+    async def close_db(db: _Db) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await asyncio.sleep(30)
+
+    skill.add_service(_Db, _open_db, close_db)
+
+    @skill.intent("Hello")
+    async def hello() -> Any:
+        clock.skip(31)
+        await asyncio.Event().wait()  # cancelled by the deadline at the watchdog's next look
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded, db: _Db) -> Any:
+        return speak("too slow")
+
+    async def run() -> dict[str, Any]:
+        post, sent = deadline_shared.signed_hello(skill)
+        task = asyncio.ensure_future(post())
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        assert task.cancelled()  # (for whoever cancelled it)
+        return dict(json.loads(sent[1]["body"]))
+
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        if on == "lambda":
+            from alexaskill.aws_lambda import handler
+
+            event = RequestFactory(skill_id=SKILL_ID).intent("Hello")
+            reply = handler(skill)(event, deadline_shared.Context(60_000))
+        else:
+            reply = asyncio.run(run())
+    assert reply["response"]["outputSpeech"]["text"] == "too slow"
+    assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
