@@ -1,5 +1,6 @@
 """``alexaskill serve``: its uvicorn options (the Docker image's), its workers and its logging,
-on real servers on 127.0.0.1 stopped by PID (``--dev`` with ``replay --url``: test_cli.py)."""
+on real servers on 127.0.0.1 stopped by PID (``--dev`` with ``replay --url``:
+test_cli_serve_dev.py)."""
 
 from __future__ import annotations
 
@@ -27,10 +28,10 @@ from alexaskill.cli.serve_uvicorn import _options
 from alexaskill.testing import RequestFactory, TestPKI
 
 from .cli_run import run
+from .cli_shared import APP, ROOT, WEATHER, WEATHER_REQUESTS
 from .conftest import APP_SKILL_ID, SKILL_ID, Servers
 from .processes import free_port, stop
 from .self_signed import self_signed
-from .test_cli import APP, ROOT, WEATHER, WEATHER_REQUESTS
 from .test_server import dockerfile_cmd
 
 _FLAGS: dict[str, tuple[str, bool]] = {
@@ -315,7 +316,7 @@ def serve(servers: Servers, tmp_path: Path, cwd: Path, *argv: str, **env: str) -
 
 
 def signed_skill(tmp_path: Path, module: str, preamble: str = "") -> TestPKI:
-    """``module:skill`` in ``tmp_path``: test_cli's skill, trusting a fresh `TestPKI` (returned),
+    """``module:skill`` in ``tmp_path``: cli_shared's skill, trusting a fresh `TestPKI` (returned),
     imported after ``preamble``."""
     (tmp_path / "skillapp.py").write_text(APP)
     pki = TestPKI()
@@ -619,7 +620,7 @@ def test_serve_dev_says_so_whatever_the_log_level(servers: Servers, tmp_path: Pa
 def test_serve_checks_forwarded_allow_ips_from_the_environment(
     servers: Servers, tmp_path: Path
 ) -> None:
-    # An app that reads no settings of its own (test_cli's): serve checks uvicorn's variable.
+    # An app that reads no settings of its own (cli_shared's): serve checks uvicorn's variable.
     signed_skill(tmp_path, "signing")
     command = [sys.executable, "-m", "alexaskill", "serve", "signing:skill", "--port", "0"]
     env = {**os.environ, "FORWARDED_ALLOW_IPS": "10.0.0.5;10.0.0.6"}

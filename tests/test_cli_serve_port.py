@@ -18,9 +18,9 @@ import pytest
 from alexaskill.cli.common import UsageError
 
 from .cli_run import run
+from .cli_shared import ROOT, WEATHER
 from .conftest import Servers
 from .processes import stop
-from .test_cli import ROOT, WEATHER
 from .test_cli_serve import LOUD_APP, serve
 
 

@@ -17,8 +17,8 @@ import uvicorn
 from alexaskill.cli import serve_port, serve_server, serve_uvicorn
 
 from .cli_run import run
+from .cli_shared import ROOT, WEATHER
 from .processes import free_port, stop
-from .test_cli import ROOT, WEATHER
 
 RUNNING = "Uvicorn running on"
 STARTED = "Application startup complete"

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
+from .cli_shared import APP
 from .conftest import Servers
 from .self_signed import self_signed
-from .test_cli import APP
 from .test_server import dockerfile_cmd
 
 #: Far past the handshake timeout (10 s, or 1 s or less where a test shortens it), far short of

@@ -166,9 +166,9 @@ def test_trusting_every_address_says_which(
 def bare_uvicorn(
     servers: Servers, tmp_path: Path, *argv: str, env: dict[str, str] | None = None
 ) -> str:
-    """The log of ``uvicorn skillapp:skill ARGV`` (test_cli's skill), started with ``env`` (no
+    """The log of ``uvicorn skillapp:skill ARGV`` (cli_shared's skill), started with ``env`` (no
     ``FORWARDED_ALLOW_IPS`` otherwise), asked ``/health`` with an ``X-Forwarded-For``, stopped."""
-    from .test_cli import APP
+    from .cli_shared import APP
 
     (tmp_path / "skillapp.py").write_text(APP)
     port = servers.free_port()
@@ -230,7 +230,7 @@ def test_bare_uvicorn_says_what_is_wrong_with_the_proxies_it_trusts_once(
         assert output.index(said) < output.index("Application startup complete."), output
 
 
-#: A host app mounting test_cli's skill (`bare_uvicorn`'s, under ``uvicorn portal:app``).
+#: A host app mounting cli_shared's skill (`bare_uvicorn`'s, under ``uvicorn portal:app``).
 _PORTAL = """
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
@@ -255,7 +255,7 @@ def test_a_mounted_skill_under_bare_uvicorn_says_the_proxies_it_trusts_at_its_fi
     # Said at the skill's first request (one line, not one a request); the host's own routes
     # before it say nothing. (alexaskill's protocol says it at the first connection, a line
     # of alexaskill's log: it was said bare, through Python's last resort.)
-    from .test_cli import APP
+    from .cli_shared import APP
 
     (tmp_path / "skillapp.py").write_text(APP)
     (tmp_path / "portal.py").write_text(_PORTAL)

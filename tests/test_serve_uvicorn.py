@@ -18,8 +18,8 @@ import uvicorn
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.testing import RequestFactory, TestPKI
 
+from .cli_shared import ROOT, WEATHER
 from .conftest import SKILL_ID, Servers
-from .test_cli import ROOT, WEATHER
 from .test_cli_serve import pids, running, serve, signed_skill
 
 
