@@ -1,0 +1,202 @@
+"""JSON the commands read with a key given twice (request files, standard input, model files,
+manifests, ``--alexa-api`` files), refused, and the moment an ``--alexa-api`` file's ``now``
+gives the fakes."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from alexaskill.cli import DEV_PKI_ENV
+
+# The fixtures of tests/cli_inputs_shared.py these tests take, imported for pytest to see.
+from .cli_inputs_shared import replay_or_chat as replay_or_chat
+from .cli_inputs_shared import workdir as workdir
+from .cli_run import run
+
+
+@pytest.mark.parametrize(
+    ("given", "moment"),
+    [
+        ("2001-02-03T10:00:00Z", "2001-02-03T10:00:00"),
+        ("2001-02-03T11:00+01:00", "2001-02-03T10:00"),
+    ],
+)
+def test_an_alexa_api_file_gives_the_fakes_now_as_a_moment(
+    tmp_path: Path, given: str, moment: str
+) -> None:
+    # A JSON file holds no clock: "now" was refused, naming FakeAlexaApi(now=...), so a replay
+    # could not judge reminders or stamp list items at a fixed moment. A moment is a fixed clock.
+    import datetime as dt
+
+    from alexaskill.cli.inputs import fake_alexa_api
+
+    data = tmp_path / "api.json"
+    data.write_text(json.dumps({"now": given, "lists": {"Chores": ["dust"]}}))
+    fake = fake_alexa_api(str(data))
+    assert fake.now is not None
+    assert fake.now() == dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
+    assert fake.now().utcoffset() is not None
+    assert fake._moment({}) == fake.now()
+    [item] = next(iter(fake._items.values()))
+    assert item.created_time == "2001-02-03T10:00:00.000Z"
+    data.write_text('{"now": null}')  # (null: no clock given, as for the other fields)
+    assert fake_alexa_api(str(data)).now is None
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (
+            "2001-02-03T10:00:00",
+            "now '2001-02-03T10:00:00' names no offset: give the moment with one, as "
+            "2001-02-03T10:00:00Z or 2001-02-03T10:00:00+01:00",
+        ),
+        ("tomorrow", "now 'tomorrow': expected an ISO 8601 moment, as 2031-03-14T09:00:00Z"),
+        (5, "now 5: expected an ISO 8601 moment, as 2031-03-14T09:00:00Z"),
+        ([2001, 2, 3], "now [2001, 2, 3]: expected an ISO 8601 moment, as 2031-03-14T09:00:00Z"),
+    ],
+)
+def test_an_alexa_api_now_that_is_no_moment_is_a_usage_error(
+    workdir: Path, given: object, message: str
+) -> None:
+    (workdir / "api.json").write_text(json.dumps({"now": given}))
+    code, out, err = run("replay", "inputsapp:skill", "hello.json", "--alexa-api", "api.json")
+    assert (code, out) == (2, ""), err
+    assert err == f"alexaskill replay: error: --alexa-api api.json: {message}\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            '{"given_name": "Ada", "time_zone": "Europe/Paris", "given_name": "Bob"}',
+            "'given_name' is given twice in the top-level object",
+        ),
+        (
+            '{"reminders": [{"alertToken": "r0"}, {"alertToken": "r1", "trigger": '
+            '{"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 60, "type": "X"}}]}',
+            "'type' is given twice in reminders[1].trigger",
+        ),
+        ('{"": {"a b": {"x": 1, "x": 2}}}', "'x' is given twice in ['']['a b']"),
+        # The object holding "x" twice is dropped by the second "a": it is nowhere to name.
+        ('{"a": {"x": 1, "x": 2}, "a": 3}', "'a' is given twice in the top-level object"),
+    ],
+)
+def test_an_alexa_api_file_with_a_key_given_twice_is_refused(
+    workdir: Path, replay_or_chat: list[str], content: str, said: str
+) -> None:
+    # json.loads kept the last of the two, silently: a typo'd copy of a key hid the data above
+    # it, and the command ran on data the file did not seem to give ("Bob", the type "X").
+    (workdir / "api.json").write_text(content)
+    code, out, err = run(*replay_or_chat, "--alexa-api", "api.json")
+    assert (code, out) == (2, ""), err
+    assert err.endswith(
+        f": error: --alexa-api api.json: {said}: a JSON object keeps only the last; give it once\n"
+    ), err
+
+
+_GIVES_ONCE = "a JSON object keeps only the last; give it once"
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (("{", '{"version": "0.9", '), "'version' is given twice in the top-level object"),
+        (
+            ('"name": "Hello"', '"name": "Hello", "name": "Bye"'),
+            "'name' is given twice in request.intent",
+        ),
+    ],
+)
+def test_a_request_file_with_a_key_given_twice_is_refused(
+    workdir: Path, edit: tuple[str, str], said: str
+) -> None:
+    # replay read the file with json.loads, which keeps the last of two equal keys silently: the
+    # skill was sent the intent "Bye" of a file that seemed to name "Hello". (replay builds the
+    # request it sends from the file, re-encoded and signed anew: no bytes of it are kept.)
+    (workdir / "dup.json").write_text((workdir / "hello.json").read_text().replace(*edit, 1))
+    code, out, err = run("replay", "inputsapp:skill", "dup.json")
+    assert (code, out) == (2, ""), err
+    assert err == f"alexaskill replay: error: dup.json: {said}: {_GIVES_ONCE}\n"
+
+
+def test_standard_input_with_a_key_given_twice_is_refused(workdir: Path) -> None:
+    # As a request file; of several requests, the one with the key twice is named.
+    hello = (workdir / "hello.json").read_text()
+    twice = hello.replace('"name": "Hello"', '"name": "Hello", "name": "Bye"', 1)
+    for given, label in (
+        (twice, "standard input"),
+        (twice + hello, "standard input (request 1)"),
+        (hello + twice, "standard input (request 2)"),
+    ):
+        code, out, err = run("replay", "inputsapp:skill", "-", stdin=given + "\n")
+        assert (code, out) == (2, ""), err
+        assert err == (
+            f"alexaskill replay: error: {label}: 'name' is given twice in request.intent: "
+            f"{_GIVES_ONCE}\n"
+        )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("model", "dup.json", "--check"),
+        ("understand", "--model", "dup.json", "say hello"),
+        ("request", "IntentRequest", "--intent", "Hello", "--model", "dup.json"),
+        ("chat", "--model", "dup.json", "--url", "http://127.0.0.1:9/"),
+    ],
+)
+def test_a_model_file_with_a_key_given_twice_is_refused(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...]
+) -> None:
+    # A model file copied and edited by hand: its second "samples" hid the first, and the
+    # commands understood (and checked) a model the file did not seem to hold.
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # (chat, had it run)
+    monkeypatch.setenv(DEV_PKI_ENV, str(workdir / "dev-pki"))
+    (workdir / "dup.json").write_text(
+        '{"interactionModel": {"languageModel": {"invocationName": "hello app", "intents": '
+        '[{"name": "Hello", "samples": ["say hello"], "samples": ["say hi"]}], "types": []}}}'
+    )
+    code, out, err = run(*argv)
+    assert (code, out) == (2, ""), err
+    assert err == (
+        f"alexaskill {argv[0]}: error: dup.json: 'samples' is given twice in "
+        f"interactionModel.languageModel.intents[0]: {_GIVES_ONCE}\n"
+    )
+
+
+def test_a_manifest_with_a_key_given_twice_is_refused(workdir: Path) -> None:
+    # The second "type" was taken: the manifest seemed to declare AUDIO_PLAYER, and did not.
+    (workdir / "skill.json").write_text(
+        '{"manifest": {"apis": {"custom": {"interfaces": '
+        '[{"type": "AUDIO_PLAYER", "type": "ALEXA_PRESENTATION_APL"}]}}}}'
+    )
+    code, out, err = run("model", "inputsapp:skill", "--check", "--manifest", "skill.json")
+    assert (code, out) == (2, ""), err
+    assert err == (
+        "alexaskill model: error: --manifest skill.json: 'type' is given twice in "
+        f"manifest.apis.custom.interfaces[0]: {_GIVES_ONCE}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ('{"name": "Hello", "name": "Bye"}', "'name' is given twice in request.payload"),
+        (
+            '{"name": "Hello", "slots": {"a": {"name": "a"}, "a": {}}}',
+            "'a' is given twice in request.payload.slots",
+        ),
+    ],
+)
+def test_a_field_with_a_key_given_twice_is_refused(value: str, said: str) -> None:
+    # The field was printed with the last of the two keys: {"name": "Bye"}. (The path is
+    # where the field is in the request printed.)
+    code, out, err = run("request", "Connections.Response", "--field", f"payload={value}")
+    assert (code, out) == (2, ""), err
+    assert err == f"alexaskill request: error: --field payload: {said}: {_GIVES_ONCE}\n"
