@@ -18,10 +18,10 @@ import pytest
 from alexaskill.cli.common import UsageError
 
 from .cli_run import run
+from .cli_serve_shared import LOUD_APP, serve
 from .cli_shared import ROOT, WEATHER
 from .conftest import Servers
 from .processes import stop
-from .test_cli_serve import LOUD_APP, serve
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ import uvicorn
 
 from alexaskill.cli.serve_workers import _how_it_ended, _supervisor
 
+from .cli_serve_shared import pids, running, say_hello, serve, signed_skill
 from .conftest import Servers
-from .test_cli_serve import pids, running, say_hello, serve, signed_skill
 
 
 def _wait_for(condition: Any, what: str, log: Path, seconds: float = 30) -> None:

@@ -18,9 +18,9 @@ import uvicorn
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.testing import RequestFactory, TestPKI
 
+from .cli_serve_shared import pids, running, serve, signed_skill
 from .cli_shared import ROOT, WEATHER
 from .conftest import SKILL_ID, Servers
-from .test_cli_serve import pids, running, serve, signed_skill
 
 
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])

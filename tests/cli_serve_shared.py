@@ -1,0 +1,82 @@
+"""What the tests of ``alexaskill serve`` share (tests/test_cli_serve*.py, test_serve_uvicorn.py):
+starting ``serve`` as a process of its own, a signed skill to serve, asking it, and its servers'
+processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from alexaskill.cli import parser
+from alexaskill.cli.dev import DEV_PKI_ENV
+from alexaskill.cli.serve_uvicorn import _options
+from alexaskill.testing import RequestFactory, TestPKI
+
+from .cli_shared import APP, WEATHER
+from .conftest import SKILL_ID, Servers
+
+
+def options(*argv: str) -> dict[str, object]:
+    return _options(parser().parse_args(["serve", WEATHER, *argv]))
+
+
+def pids(output: str) -> set[int]:
+    return {int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", output)}
+
+
+def serve(servers: Servers, tmp_path: Path, cwd: Path, *argv: str, **env: str) -> tuple[Any, str]:
+    """``alexaskill serve`` on a free port, as a user starts it (stopped by PID after the
+    test): the process and its URL."""
+    port = servers.free_port()
+    command = [sys.executable, "-m", "alexaskill", "serve", *argv, "--port", str(port)]
+    environ = {**os.environ, DEV_PKI_ENV: str(tmp_path / "dev-pki"), **env}
+    # (60 s to start: two workers spawned on a loaded CI machine took over 20)
+    started = servers.start(command, port, cwd=cwd, env=environ, timeout=60)
+    return started, f"http://127.0.0.1:{port}/"
+
+
+def signed_skill(tmp_path: Path, module: str, preamble: str = "") -> TestPKI:
+    """``module:skill`` in ``tmp_path``: cli_shared's skill, trusting a fresh `TestPKI` (returned),
+    imported after ``preamble``."""
+    (tmp_path / "skillapp.py").write_text(APP)
+    pki = TestPKI()
+    pki.save(tmp_path)
+    (tmp_path / f"{module}.py").write_text(
+        f"{preamble}from alexaskill.testing import TestPKI\nfrom skillapp import skill\n"
+        f"skill.verifier = TestPKI.load({str(tmp_path)!r}).verifier()\n"
+    )
+    return pki
+
+
+def say_hello(url: str, pki: TestPKI) -> int:
+    """The status of a signed Hello intent posted to ``url``."""
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    headers = {"Content-Type": "application/json", **pki.sign(body)}
+    return httpx.post(url, content=body, headers=headers, timeout=30).status_code
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` is still there (and not a zombie)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+#: An app whose import says a warning, before anything has set up logging.
+LOUD_APP = """
+import logging
+
+logging.getLogger("loud").warning("the loud import's warning: no cache configured")
+
+
+async def app(scope, receive, send):
+    pass
+"""
