@@ -63,9 +63,6 @@ def small_bound(monkeypatch: pytest.MonkeyPatch) -> int:
     return 4096
 
 
-# --- certify --replay: a capture whose timestamp is in the future -------------------------------
-
-
 def _capture_at(when: str) -> object:
     from alexaskill.capture import Capture
 

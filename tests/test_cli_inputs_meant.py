@@ -143,6 +143,9 @@ def test_replay_url_that_cannot_be_connected_to_in_time_says_it_cannot_reach_it(
     )
 
 
+# --- certify --replay: a capture whose timestamp is in the future -------------------------------
+
+
 def test_capture_age_of_a_timestamp_in_the_future() -> None:
     import datetime as dt
 
