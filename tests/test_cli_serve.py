@@ -121,8 +121,8 @@ def test_serve_refuses_what_cannot_serve_before_it_starts(
 ) -> None:
     # In this process (each case is refused before uvicorn runs: a refusal that came later
     # would reach the _run_uvicorn below); `python -m alexaskill serve` exiting 2 with the
-    # refusal in one line is checked on real processes below (FORWARDED_ALLOW_IPS,
-    # ALEXASKILL_LOG_LEVEL).
+    # refusal in one line is checked on real processes in test_cli_serve_logs.py
+    # (FORWARDED_ALLOW_IPS, ALEXASKILL_LOG_LEVEL).
     from alexaskill.cli import serve
     from examples.weather.app import skill
 
