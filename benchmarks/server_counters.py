@@ -348,13 +348,15 @@ def report(runs: Mapping[str, Sequence[Measured]]) -> list[str]:
     lines += ["", "by thread name (median round), a request: user µs, sys µs, minflt, vol, invol"]
     for name, measured in runs.items():
         middle = median_run(measured)
-        for thread, used in [*sorted(middle.by_name.items()), ("", middle.unattributed)]:
+        # None marks the unattributed rest: "" is a thread's name too (prctl lets one be empty).
+        named: list[tuple[str | None, ThreadCounters]] = [*sorted(middle.by_name.items())]
+        for thread, used in [*named, (None, middle.unattributed)]:
             share = [
                 f"{float(getattr(used, key)) / max(1, middle.requests) * scale:9.3f}"
                 for key, _, scale in FIGURES
                 if key != "majflt"
             ]
-            if not thread:  # the unattributed rest: its switches are known to no file
+            if thread is None:  # its switches are known to no file
                 thread, share[-2:] = "(unattributed)", ["—".rjust(9)] * 2
             lines.append(f"  {name:16} {thread:16} " + " ".join(share))
     lines.append(

@@ -157,6 +157,18 @@ def test_what_no_reading_of_a_thread_holds_is_reported_as_unattributed(tmp_path:
     assert any("switches are missed" in line for line in lines)
 
 
+def test_a_thread_with_an_empty_name_is_its_own_row_not_the_unattributed_rest() -> None:
+    # prctl(PR_SET_NAME, "") leaves a thread's name empty ("()" in its stat): its row keeps its
+    # switches, and the one (unattributed) row is the rest's.
+    runs = {"floor": [measured(1000, 0.06, 0.01, 20)]}
+    runs["floor"][0].by_name[""] = ThreadCounters(0.004, 0.002, 5, voluntary=7, involuntary=9)
+    lines = server_counters.report(runs)
+    by_thread = lines[lines.index(next(line for line in lines if "by thread name" in line)) + 1 :]
+    rows = [line.split() for line in by_thread if line.startswith("  ")]
+    assert ["floor", "4.000", "2.000", "0.005", "0.007", "0.009"] in rows
+    assert [row[1] for row in rows].count("(unattributed)") == 1
+
+
 def test_a_round_says_how_many_threads_exited_in_the_number_it_is() -> None:
     one, two = measured(1000, 0.06, 0.01, 20), measured(1000, 0.06, 0.01, 20)
     one.exited, two.exited = 1, 2
