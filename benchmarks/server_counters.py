@@ -196,8 +196,9 @@ def unattributed(readings: Sequence[Reading]) -> ThreadCounters:
     for _, counters in _by_thread(readings).values():
         threads = threads.plus(counters)
     rest = readings[-1].whole.minus(readings[0].whole).minus(threads)
-    # The kernel scales each task's times and the process's apart (proc(5): from their run
-    # time), so the rest can be a tick or two either side of 0 with no thread unseen.
+    # The kernel scales and rounds each task's times and the process's apart (proc(5): from
+    # their run time, in ticks), so the rest can be about a tick a thread either side of 0 with
+    # no thread unseen (`report` says so under the table).
     rest.voluntary = rest.involuntary = 0
     return rest
 
@@ -359,10 +360,12 @@ def report(runs: Mapping[str, Sequence[Measured]]) -> list[str]:
             if thread is None:  # its switches are known to no file
                 thread, share[-2:] = "(unattributed)", ["—".rjust(9)] * 2
             lines.append(f"  {name:16} {thread:16} " + " ".join(share))
+    tick = 1000 / os.sysconf("SC_CLK_TCK")
     lines.append(
         f"(unattributed): the process's own time and faults less its threads' (a thread that "
         f"started and exited between two readings, {POLL_SECONDS:g} s apart), whose switches "
-        "are missed"
+        f"are missed; up to about a tick ({tick:g} ms) a thread either side of 0 is the kernel's "
+        "rounding of each thread's time apart from the process's"
     )
     return lines
 

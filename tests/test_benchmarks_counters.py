@@ -157,6 +157,17 @@ def test_what_no_reading_of_a_thread_holds_is_reported_as_unattributed(tmp_path:
     assert any("switches are missed" in line for line in lines)
 
 
+def test_the_unattributed_row_says_that_a_tick_either_side_of_0_is_rounding() -> None:
+    # The kernel rounds each thread's time and the process's apart: with no thread unseen the
+    # rest can be a tick below 0 (-1.113 µs a request in a 3 s round of 8,983 requests), which
+    # the output says, not left to read as a thread's negative time.
+    runs = {"floor": [measured(8983, 0.6, 0.1, 20)]}
+    runs["floor"][0].unattributed = server_counters.ThreadCounters(-0.01, 0.0, 0)
+    lines = server_counters.report(runs)
+    ticks = os.sysconf("SC_CLK_TCK")
+    assert any(f"a tick ({1000 / ticks:g} ms) a thread" in line for line in lines)
+
+
 def test_a_thread_with_an_empty_name_is_its_own_row_not_the_unattributed_rest() -> None:
     # prctl(PR_SET_NAME, "") leaves a thread's name empty ("()" in its stat): its row keeps its
     # switches, and the one (unattributed) row is the rest's.
