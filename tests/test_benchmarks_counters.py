@@ -135,19 +135,21 @@ def test_a_thread_that_exits_during_the_run_counts_its_switches_to_its_last_read
 
 
 def test_what_no_reading_of_a_thread_holds_is_reported_as_unattributed(tmp_path: Path) -> None:
-    # Thread 100 alone in every reading, 50 ticks (and faults) of its own from first to last,
-    # while the process's stat moves 200: a thread that started and exited between two readings
-    # took the other 150, kept by the kernel in the process's counts. Its switches are nowhere.
+    # Thread 100 in every reading, 50 ticks (and faults) of its own from first to last; thread
+    # 101 in the first two, 50 (ticks // 2: 50 to 100), then gone: while the process's stat moves
+    # 200, a thread that started and exited between two readings took the other 100, kept by
+    # the kernel in the process's counts. Its switches are nowhere: 0, not the process's sum of
+    # live threads' switches less every thread's (101's 5 to 8 and 2 to 3 gone from the last).
     readings = []
-    for ticks, user in [(100, 10), (200, 40), (300, 60)]:
-        write_proc(tmp_path, 100, ticks, {100: (user, 1)})
+    for ticks, user, gone in [(100, 10, (5, 2)), (200, 40, (8, 3)), (300, 60, None)]:
+        write_proc(tmp_path, 100, ticks, {100: (user, 1)} | ({101: gone} if gone else {}))
         (tmp_path / "100" / "task" / "100" / "stat").write_text(
             f"100 (py thon) S 1 1 1 0 -1 0 {user} 0 0 0 {user} 1 0 0 20 0 1 0\n"
         )
         readings.append(server_counters.read_process(100, proc=tmp_path))
     rest = server_counters.unattributed(readings)
     ticks = os.sysconf("SC_CLK_TCK")
-    assert rest.utime == pytest.approx(150 / ticks) and rest.minflt == 150
+    assert rest.utime == pytest.approx(100 / ticks) and rest.minflt == 100
     assert (rest.stime, rest.voluntary, rest.involuntary) == (0, 0, 0)
     runs = {"floor": [measured(1000, 0.06, 0.01, 20)]}
     runs["floor"][0].unattributed = server_counters.ThreadCounters(0.002, 0.001, 3)
