@@ -307,11 +307,11 @@ def test_a_py_spy_that_does_not_end_is_stopped_and_said_in_one_error(
     spy.chmod(0o755)
     monkeypatch.setattr("shutil.which", lambda name: str(spy))
     monkeypatch.setattr(load, "SPY_GRACE_SECONDS", 0.5)
-    sampled = load.sampling(os.getpid(), 0, tmp_path / "out.txt")
+    sampled = load.sampling(os.getpid(), 0.25, tmp_path / "out.txt")
     with pytest.raises(wrk.BenchmarkError) as raised, sampled:
         while not (tmp_path / "pid").exists() or not (tmp_path / "pid").read_text():
             time.sleep(0.01)  # the run: until the stand-in is up
-    assert str(raised.value) == "py-spy had not ended 0.5 s after the run: stopped"
+    assert str(raised.value) == "py-spy had not ended 0.75 s after the run: stopped"
     with pytest.raises(ProcessLookupError):
         os.kill(int((tmp_path / "pid").read_text()), 0)
 
