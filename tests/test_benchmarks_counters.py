@@ -366,7 +366,8 @@ def test_the_run_waits_for_strace_to_say_it_attached(tmp_path: Path) -> None:
 def test_a_strace_that_never_says_it_attached_is_stopped_and_said_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    fake_harness(monkeypatch, tmp_path, "exec sleep 60\n")
+    # strace's stand-in writes its pid and never says it attached: stopped, none left running.
+    fake_harness(monkeypatch, tmp_path, f"echo $$ > {tmp_path / 'pid'}\nexec sleep 60\n")
     monkeypatch.setattr(strace_counts, "STRACE_ATTACH_SECONDS", 0.5)
     argv = ["--rows", "floor", "--rounds", "1", "--duration", "1", "--strace-duration", "1"]
     assert server_counters.main(argv) == 1
@@ -374,6 +375,8 @@ def test_a_strace_that_never_says_it_attached_is_stopped_and_said_in_one_line(
     assert errors == [
         "FAILED: strace did not say it attached within 0.5 s: it said nothing; run with --no-strace"
     ]
+    with pytest.raises(ProcessLookupError):
+        os.kill(int((tmp_path / "pid").read_text()), 0)
 
 
 def test_strace_counting_nothing_gives_the_line_that_says_why_not_its_last(
