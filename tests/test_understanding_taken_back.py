@@ -145,7 +145,12 @@ def test_a_custom_types_words_ending_with_a_no_stay_the_requests_value() -> None
     [
         ("from paris to berlin", "berlin"),
         ("from paris to berlin, not rome", "berlin"),  # the denial left out
-        ("from paris, no, rome to berlin", "rome to berlin"),  # the words after the no, alone
+        # The no or "not" corrects or denies the first city alone, whose words it leaves out:
+        # the trip is from rome to berlin, as a request reads it ("berlin"). They were the
+        # city "rome to berlin" and "from paris" (the words after the no, or before the "not",
+        # read alone).
+        ("from paris, no, rome to berlin", "berlin"),
+        ("from paris, not rome, to berlin", "berlin"),
     ],
 )
 def test_an_answer_to_a_sample_naming_the_slot_twice_is_read(said: str, expected: str) -> None:

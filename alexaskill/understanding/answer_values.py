@@ -188,21 +188,23 @@ def ends_with_no(said: Sequence[str], language: Language, says_no: Callable[[str
 
 def corrected(
     match: Match, slot: str, spans: SpanCache, language: Language, says_no: Callable[[str], bool]
-) -> int | None:
-    """Where the words after the last no said within ``slot``'s words of any kind start, if one
-    is ("berlin" of "paris, no, berlin"): a correction, whose value the user means; else None.
-    Said between two values, a no takes back the one before it (`taken_back`) and answers with
-    the one after it (`past_opening`). A search query keeps its words, as in `taken_back`."""
+) -> tuple[int, int] | None:
+    """The words a no said within ``slot``'s words of any kind leaves out, if one is said, as
+    (first, end): a correction, whose value after the no the user means; else None. Said
+    between two values, a no takes back the one before it (`taken_back`) and answers with the
+    one after it (`past_opening`): all words before "berlin" of "paris, no, berlin". A search
+    query keeps its words, as in `taken_back`."""
     if _any_words(match, slot) is None or _query(match, slot):
         return None
-    return next(
-        (
-            after
-            for start, end in _spans_of(match, slot)
-            if (after := after_last_no(spans.tokens, start, end, language, says_no)) is not None
-        ),
-        None,
-    )
+    spans_of = _spans_of(match, slot)
+    for start, end in spans_of:
+        after = after_last_no(spans.tokens, start, end, language, says_no)
+        if after is not None:
+            # Where the sample names the slot again later ("from {city} to {city}"), the no
+            # corrects this one alone: "from paris, no, rome to berlin" is from rome to berlin,
+            # the words before the value kept, as a request reads them (its city "berlin").
+            return (0 if (start, end) == spans_of[-1] else start), after
+    return None
 
 
 def after_last_no(
@@ -235,23 +237,25 @@ def after_last_no(
     )
 
 
-def denied_after(match: Match, slot: str, spans: SpanCache, language: Language) -> int | None:
-    """Where a "not" said after a pause within ``slot``'s words of any kind stands, if one does
-    ("paris, not berlin"): the value meant is the one before it, read alone; else None. The
-    pause tells it from a "not" within what is said ("I do not want paris"); a search query
-    keeps its words, as in `taken_back`."""
+def denied_after(
+    match: Match, slot: str, spans: SpanCache, language: Language
+) -> tuple[int, int] | None:
+    """The words a "not" said after a pause within ``slot``'s words of any kind starts, if one
+    does, as (first, end): a denial ("not berlin" of "paris, not berlin"), whose value before it
+    the user means, read without them; else None. The pause tells it from a "not" within what
+    is said ("I do not want paris"); a search query keeps its words, as in `taken_back`."""
     if _any_words(match, slot) is None or _query(match, slot):
         return None
     negations, tokens = language.negations, spans.tokens
-    return next(
-        (
-            at
-            for start, end in _spans_of(match, slot)
-            for at in range(start + 1, end - 1)
-            if tokens[at].text in negations and tokens[at - 1].pause
-        ),
-        None,
-    )
+    spans_of = _spans_of(match, slot)
+    for start, end in spans_of:
+        for at in range(start + 1, end - 1):
+            if tokens[at].text in negations and tokens[at - 1].pause:
+                # Where the sample names the slot again later ("from {city} to {city}"), the
+                # denial ends with this one's words: "from paris, not rome, to berlin" is from
+                # paris to berlin, not the city "from paris" of the words before it alone.
+                return at, (len(tokens) if (start, end) == spans_of[-1] else end)
+    return None
 
 
 def _spans_of(match: Match, slot: str) -> list[tuple[int, int]]:

@@ -270,19 +270,21 @@ class Understander(Reader):
         if back is not None:  # "paris, no", "no idea"
             return None
         if match is not None:
-            after = corrected(match, slot, spans, self.language, says_no)
+            left_out = corrected(match, slot, spans, self.language, says_no)
         elif model_slot.type != "AMAZON.SearchQuery":  # more words than a value ("paris, no,
             # new york" to a first name): the value after the last no, if one was said
             after = after_last_no(spans.tokens, 0, len(spans.tokens), self.language, says_no)
+            left_out = None if after is None else (0, after)
         else:
-            after = None
-        before = None if match is None else denied_after(match, slot, spans, self.language)
-        if after is not None:  # "paris, no, berlin": berlin, read as if said alone
-            said = f"a correction: {' '.join(spans.words[:after])!r}"
-            return self._answer_alone(text, intent, model_slot, spans.tokens[after:], now, said)
-        if before is not None:  # "paris, not berlin": paris, read as if said alone
-            said = f"a denial: {' '.join(spans.words[before:])!r}"
-            return self._answer_alone(text, intent, model_slot, spans.tokens[:before], now, said)
+            left_out = None
+        said = "a correction"  # "paris, no, berlin": berlin, read as if said alone
+        if left_out is None and match is not None:  # "paris, not berlin": paris, read alone
+            left_out, said = denied_after(match, slot, spans, self.language), "a denial"
+        if left_out is not None:
+            first, end = left_out
+            said = f"{said}: {' '.join(spans.words[first:end])!r}"
+            tokens = [*spans.tokens[:first], *spans.tokens[end:]]
+            return self._answer_alone(text, intent, model_slot, tokens, now, said)
         # As for an utterance: free-form words give the intent's other slots what they read,
         # unless that cuts a value short or leaves out the word denying it ("london not").
         match = None if match is None else self._generalise(match, spans)
