@@ -114,7 +114,9 @@ def test_a_value_taken_back_is_left_out_of_the_closest_intent(
         ("plan a trip to not paris", None),
         ("i do not want paris", None),
         ("plan a trip to notre dame", "notre dame"),  # unchanged
-        ("plan a trip to paris, not berlin", "paris not berlin"),  # unchanged: the pause
+        # A "not" after a pause denies the value after it, as in an answer: it was the city
+        # "paris not berlin" (test_a_request_leaves_out_a_denial_after_a_pause_as_an_answer_does)
+        ("plan a trip to paris, not berlin", "paris"),
     ],
 )
 def test_a_not_within_a_names_words_takes_the_value_back(said: str, city: str | None) -> None:
@@ -175,3 +177,30 @@ def test_a_lone_negation_is_the_value_in_an_answer_as_in_a_request(
     assert answered_city(city_type, said) == said
     understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
     assert {name: fill.value for name, fill in understood.fills.items()} == {"city": said}
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName"])
+def test_a_request_leaves_out_a_denial_after_a_pause_as_an_answer_does(city_type: str) -> None:
+    # "plan a trip to paris, not rome" was the city "paris not rome", where the answer "paris,
+    # not rome" is paris: a "not" after a pause denies the value after it in both.
+    assert answered_city(city_type, "paris, not rome") == "paris"
+    understood = bare_trips(city_type).understand("plan a trip to paris, not rome", now=NOW)
+    assert (understood.intent, {n: f.value for n, f in understood.fills.items()}) == (
+        "PlanTrip",
+        {"city": "paris"},
+    )
+    assert "a denial: 'not rome' left out" in understood.notes
+
+
+@pytest.mark.parametrize(
+    "said", ["from paris to berlin, not rome", "from paris, not rome, to berlin"]
+)
+def test_a_request_naming_the_slot_twice_leaves_out_a_denial_of_either(said: str) -> None:
+    # The first was the city "berlin not rome": the denial is left out as of an answer,
+    # whichever value it follows.
+    trips = intent_understander(
+        "PlanTrip", {"city": "AMAZON.City"}, ["plan a trip from {city} to {city}"]
+    )
+    understood = trips.understand(f"plan a trip {said}", now=NOW)
+    assert {n: f.value for n, f in understood.fills.items()} == {"city": "berlin"}
+    assert "a denial: 'not rome' left out" in understood.notes

@@ -247,15 +247,18 @@ def denied_after(
     if _any_words(match, slot) is None or _query(match, slot):
         return None
     negations, tokens = language.negations, spans.tokens
-    spans_of = _spans_of(match, slot)
-    for start, end in spans_of:
-        for at in range(start + 1, end - 1):
-            if tokens[at].text in negations and tokens[at - 1].pause:
-                # Where the sample names the slot again later ("from {city} to {city}"), the
-                # denial ends with this one's words: "from paris, not rome, to berlin" is from
-                # paris to berlin, not the city "from paris" of the words before it alone.
-                return at, (len(tokens) if (start, end) == spans_of[-1] else end)
-    return None
+    # The denial ends with the value's words: "from paris, not rome, to berlin" (a sample
+    # naming the slot twice) is from paris to berlin, not the city "from paris" of the words
+    # before it alone, and words after the value stay ("plan a trip to paris, not rome").
+    return next(
+        (
+            (at, end)
+            for start, end in _spans_of(match, slot)
+            for at in range(start + 1, end - 1)
+            if tokens[at].text in negations and tokens[at - 1].pause
+        ),
+        None,
+    )
 
 
 def _spans_of(match: Match, slot: str) -> list[tuple[int, int]]:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from .answer_values import NO_SAID_LAST, ends_with_no, taken_back
+from .answer_values import NO_SAID_LAST, denied_after, ends_with_no, taken_back
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
 from .cut import why_no_reading
@@ -82,6 +82,13 @@ class Reader(CompiledModel):
         if back is not None:  # "plan a trip to paris no": no city "paris no", as in an answer
             spans.cut.append(back)
             return None if strict else self._fallback(text, spans, notes, asked)
+        left_out = self._left_out(match, spans, asked)
+        if left_out is not None:  # "plan a trip to paris, not rome": paris, as in an answer
+            first, end, said = left_out
+            kept = [*spans.tokens[:first], *spans.tokens[end:]]
+            found = self._read(text, kept, now, strict, asked=asked)
+            note = f"{said}: {' '.join(spans.words[first:end])!r} left out"
+            return None if found is None else replace(found, notes=(note, *found.notes))
         if not match.exact:
             if match.extra:
                 notes.append(f"words not in the sample: {' '.join(match.extra)}")
@@ -123,17 +130,36 @@ class Reader(CompiledModel):
                 return f"{fill.words!r} is no value: {why}"
         return None
 
+    def _left_out(
+        self, match: Match, spans: SpanCache, asked: tuple[str, str] | None
+    ) -> tuple[int, int, str] | None:
+        """The words said within a name's value or the value ``asked`` for that are no part of
+        it, as in an answer, as (first, end, what they are): a denial after a pause ("not rome"
+        of "plan a trip to paris, not rome": `denied_after`); else None."""
+        for name, _, _, _ in match.fills:
+            if self._read_as_said(match, name, asked):
+                continue
+            denial = denied_after(match, name, spans, self.language)
+            if denial is not None:
+                return *denial, "a denial"
+        return None
+
     def _back(
         self, match: Match, spans: SpanCache, slot: str, asked: tuple[str, str] | None
     ) -> str | None:
         """Why ``slot``'s value in ``match`` is none, if a no said last (or a "not", or a
         don't-know) takes it back (`_taken_back`)."""
+        if self._read_as_said(match, slot, asked):
+            return None
+        return taken_back(match, slot, spans, self.language, self._says_no)
+
+    def _read_as_said(self, match: Match, slot: str, asked: tuple[str, str] | None) -> bool:
+        """Whether ``slot``'s words in ``match`` are its value as said, a no or a "not" in them
+        too: a custom type's ("remind me to {task}" with "tell him no"), unless ``asked``."""
         intent = self.intents.get(match.sample.intent)
         model_slot = intent.slot(slot) if intent is not None else None
         named = model_slot is not None and name_type(model_slot.type)
-        if not named and asked != (match.sample.intent, slot):
-            return None
-        return taken_back(match, slot, spans, self.language, self._says_no)
+        return not named and asked != (match.sample.intent, slot)
 
     def _kept(
         self, match: Match, spans: SpanCache, notes: list[str], asked: tuple[str, str] | None
