@@ -1,12 +1,15 @@
 """A dialog answer saying the user does not know the value ("no idea", `Language.dont_knows`)
 with more words: a hedge said with it ("honestly no idea"), and a value said after it and a
-pause ("no idea, paris"), which is that value, whatever kind of slot was asked for."""
+pause ("no idea, paris"), which is that value, whatever kind of slot was asked for; a hedge
+said before a value ("maybe paris"), and both said so in a request ("plan a trip to maybe
+paris")."""
 
 from __future__ import annotations
 
 import pytest
 
-from .understanding_shared import answered_city
+from .dialog_shared import NOW
+from .understanding_shared import answered_city, bare_trips
 
 _TYPES = ["AMAZON.City", "AMAZON.FirstName", "Cities"]
 
@@ -57,5 +60,52 @@ def test_a_value_said_after_a_dont_know_and_a_pause_is_that_value(
 )
 def test_a_dont_know_before_other_words_is_left_out_only_of_a_value(
     city_type: str, said: str, city: str | None
+) -> None:
+    assert answered_city(city_type, said) == city
+
+
+@pytest.mark.parametrize(
+    ("city_type", "said"),
+    [
+        ("AMAZON.City", "no idea, paris"),
+        ("AMAZON.City", "maybe paris"),
+        ("AMAZON.City", "no idea, maybe paris"),
+        ("AMAZON.FirstName", "no idea, paris"),
+        ("AMAZON.FirstName", "maybe paris"),
+    ],
+)
+def test_a_request_leaves_out_a_dont_know_or_a_hedge_before_a_name_as_an_answer_does(
+    city_type: str, said: str
+) -> None:
+    # "plan a trip to no idea, paris" was the city "no idea paris" and "plan a trip to maybe
+    # paris" "maybe paris", where the answers are paris: words said before a name's value that
+    # are no part of it are left out of both (noted).
+    assert answered_city(city_type, said) == "paris"
+    understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
+    assert (understood.intent, {n: f.value for n, f in understood.fills.items()}) == (
+        "PlanTrip",
+        {"city": "paris"},
+    )
+    assert understood.notes[0].endswith(" left out")
+
+
+@pytest.mark.parametrize(
+    ("city_type", "said", "city"),
+    [
+        # A hedge said first is no part of the value, to every type: "maybe paris" was the
+        # AMAZON.City and AMAZON.FirstName "maybe paris", a custom type's "paris".
+        ("AMAZON.City", "maybe paris", "paris"),
+        ("AMAZON.FirstName", "perhaps paris", "paris"),
+        ("AMAZON.City", "probably new york", "new york"),
+        ("Cities", "maybe paris", "paris"),
+        # Unchanged: said alone, it is the value heard (as a lone "never" is), a type listing
+        # it keeps it, and a search query keeps its words.
+        ("AMAZON.City", "maybe", "maybe"),
+        ("Unsure", "maybe", "maybe"),
+        ("AMAZON.SearchQuery", "maybe paris", "maybe paris"),
+    ],
+)
+def test_a_hedge_said_before_an_answers_value_is_left_out(
+    city_type: str, said: str, city: str
 ) -> None:
     assert answered_city(city_type, said) == city

@@ -14,7 +14,9 @@ thanks that a pause ends ("no, paris"). Words of a yes, a no, stop or cancel are
 any words ("no, cancel" is no city "cancel": `said_as_reply`). A no said last takes back a
 value of any words ("paris, no": `taken_back`); said between two, it corrects the first
 ("paris, no, berlin" is "berlin": `corrected`). A don't-know said first leaves the value
-said after it and a pause ("no idea, paris": `after_dont_know`).
+said after it and a pause ("no idea, paris": `after_dont_know`), as a hedge does ("maybe
+paris"), and a "not" after a pause denies the value after it ("paris, not rome"): in a request
+too (`not_meant`).
 """
 
 from __future__ import annotations
@@ -38,8 +40,10 @@ __all__ = [
     "dont_know",
     "ends_with_no",
     "leaving_after",
+    "not_meant",
     "past_opening",
     "said_as_reply",
+    "said_before",
     "swallowed",
     "taken_back",
     "value_within",
@@ -259,6 +263,40 @@ def denied_after(
         ),
         None,
     )
+
+
+def not_meant(
+    match: Match, slot: str, spans: SpanCache, language: Language
+) -> tuple[int, int, str] | None:
+    """The words within ``slot``'s words of any kind that are no part of the value meant, as
+    (first, end, what they are), in an answer as in a request: a denial after a pause
+    (`denied_after`), else a don't-know or hedges said first (`said_before`); else None."""
+    denial = denied_after(match, slot, spans, language)
+    if denial is not None:
+        return *denial, "a denial"
+    before = said_before(match, slot, spans, language)
+    return None if before is None else (*before, "words before the value")
+
+
+def said_before(
+    match: Match, slot: str, spans: SpanCache, language: Language
+) -> tuple[int, int] | None:
+    """The words said first within ``slot``'s words of any kind that are no part of its value,
+    as (first, end): a don't-know and a pause ("no idea, paris": `after_dont_know`) or hedges
+    ("maybe paris": ``language.hedges``), more words after them; else None. A value of those
+    words alone stays ("maybe"), as a lone negation does, and a search query keeps its words,
+    as in `taken_back`."""
+    if _any_words(match, slot) is None or _query(match, slot):
+        return None
+    tokens = spans.tokens
+    for start, end in _spans_of(match, slot):
+        after = after_dont_know(tokens[start:end], language)
+        at = start if after is None else start + after
+        while at < end - 1 and tokens[at].text in language.hedges:
+            at += 1
+        if at > start:
+            return start, at
+    return None
 
 
 def _spans_of(match: Match, slot: str) -> list[tuple[int, int]]:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from .answer_values import NO_SAID_LAST, denied_after, ends_with_no, taken_back
+from .answer_values import NO_SAID_LAST, ends_with_no, not_meant, taken_back
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
 from .cut import why_no_reading
@@ -135,14 +135,17 @@ class Reader(CompiledModel):
     ) -> tuple[int, int, str] | None:
         """The words said within a name's value or the value ``asked`` for that are no part of
         it, as in an answer, as (first, end, what they are): a denial after a pause ("not rome"
-        of "plan a trip to paris, not rome": `denied_after`); else None."""
-        for name, _, _, _ in match.fills:
-            if self._read_as_said(match, name, asked):
-                continue
-            denial = denied_after(match, name, spans, self.language)
-            if denial is not None:
-                return *denial, "a denial"
-        return None
+        of "plan a trip to paris, not rome": `denied_after`), a don't-know or a hedge said
+        first ("no idea, paris", "maybe paris": `said_before`): `not_meant`; else None."""
+        return next(
+            (
+                left_out
+                for name, _, _, _ in match.fills
+                if not self._read_as_said(match, name, asked)
+                and (left_out := not_meant(match, name, spans, self.language)) is not None
+            ),
+            None,
+        )
 
     def _back(
         self, match: Match, spans: SpanCache, slot: str, asked: tuple[str, str] | None

@@ -32,9 +32,9 @@ from .answer_values import (
     after_dont_know,
     after_last_no,
     corrected,
-    denied_after,
     dont_know,
     leaving_after,
+    not_meant,
     past_opening,
     said_as_reply,
     swallowed,
@@ -269,20 +269,22 @@ class Understander(Reader):
         back = None if match is None else taken_back(match, slot, spans, self.language, says_no)
         if back is not None:  # "paris, no", "no idea"
             return None
+        # "paris, no, berlin": berlin, read as if said alone; so is paris of "paris, not
+        # berlin" (a denial) and of "maybe paris" (words before the value: `not_meant`).
+        left_out: tuple[int, int, str] | None = None
         if match is not None:
-            left_out = corrected(match, slot, spans, self.language, says_no)
+            correction = corrected(match, slot, spans, self.language, says_no)
+            if correction is not None:
+                left_out = (*correction, "a correction")
+            else:
+                left_out = not_meant(match, slot, spans, self.language)
         elif model_slot.type != "AMAZON.SearchQuery":  # more words than a value ("paris, no,
             # new york" to a first name): the value after the last no, if one was said
             after = after_last_no(spans.tokens, 0, len(spans.tokens), self.language, says_no)
-            left_out = None if after is None else (0, after)
-        else:
-            left_out = None
-        said = "a correction"  # "paris, no, berlin": berlin, read as if said alone
-        if left_out is None and match is not None:  # "paris, not berlin": paris, read alone
-            left_out, said = denied_after(match, slot, spans, self.language), "a denial"
+            left_out = None if after is None else (0, after, "a correction")
         if left_out is not None:
-            first, end = left_out
-            said = f"{said}: {' '.join(spans.words[first:end])!r}"
+            first, end, what = left_out
+            said = f"{what}: {' '.join(spans.words[first:end])!r}"
             tokens = [*spans.tokens[:first], *spans.tokens[end:]]
             return self._answer_alone(text, intent, model_slot, tokens, now, said)
         # As for an utterance: free-form words give the intent's other slots what they read,
