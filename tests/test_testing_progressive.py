@@ -361,11 +361,13 @@ _SPEECH_FAULTS = [
 def test_a_progressive_response_is_held_to_the_checks_of_an_answers_speech(markup: str) -> None:
     # AlexaApi.progressive checked its elements only as an answer does; a document was composed
     # (speak(): text after the root, a <speak> in it, unwrapped and sent), where the answer's
-    # speech refuses it. The same checks, said in the same words but for the field's name.
+    # speech refuses it. The same checks, said in the same words but for the field's name and
+    # what Alexa would refuse ("the progressive response": it said "the response", the answer).
     try:
         answer = SsmlSpeech(Ssml(markup)).ssml
     except ResponseError as exc:
         answer = str(exc).replace("outputSpeech.ssml", "progressive response speech")
+        answer = answer.replace("refuse the response", "refuse the progressive response")
     try:
         progressive = progressive_document(Ssml(markup))
     except ResponseError as exc:

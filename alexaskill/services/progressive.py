@@ -199,7 +199,8 @@ def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
     if not isinstance(speech, ssml.Ssml):
         _refuse_document_as_text(speech)
         speech = ssml.speak(speech)
-    document = _checked_document("progressive response speech", str.__str__(speech))
+    field = "progressive response speech"
+    document = _checked_document(field, str.__str__(speech), "the progressive response")
     _check_progressive(document, sent)
     return document
 
