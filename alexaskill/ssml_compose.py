@@ -346,12 +346,21 @@ def speak(*parts: str) -> Ssml:
     2</speak>``) is the result as written from its root, as the app sends it given as speech,
     for the check of wherever it is used to say in that field's words (an answer's, a
     reminder's); only what composing drops, its prolog, is refused here, where nothing else
-    sees it (`_is_document`)."""
+    sees it (`_is_document`). Its root keeps its attributes (``<speak xml:lang="en-US">``), as
+    the app sends it given as speech; composed with other parts, a root's are dropped."""
     if len(parts) == 1 and _is_document(lone := parts[0]):
         try:
-            return _made(f"<speak>{_unwrap(lone)}</speak>", parts)
+            return _made(f"{_root_tag(lone)}{_unwrap(lone)}</speak>", parts)
         except ResponseError:
             # Its own fault, no text of another part's in it: said where it is used, once.
             root = _speak_root(lone)
             return Ssml(str.__str__(lone)[root:] if root > 0 else str.__str__(lone))
     return _made(f"<speak>{_content(parts)}</speak>", parts)
+
+
+def _root_tag(document: str) -> str:
+    """The start tag of the root of ``document`` (a `_speak_root` document whose root tag
+    `_unwrap` read), as written: an empty one (``<speak a="1"/>``) made a start tag."""
+    tag = _UNWRAPPED.match(document, _speak_root(document))
+    text = "<speak>" if tag is None else tag.group()
+    return text[:-2].rstrip(" \t\r\n") + ">" if text.endswith("/>") else text

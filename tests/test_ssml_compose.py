@@ -222,7 +222,10 @@ def test_speak_wraps_parts() -> None:
 def test_speak_unwraps_nested_documents() -> None:
     inner = ssml.speak("one")
     assert ssml.speak(inner, " two") == "<speak>one two</speak>"
-    assert ssml.speak(Ssml('<speak xml:lang="en-US">hi</speak>')) == "<speak>hi</speak>"
+    # Alone, composed with nothing, its root's attributes kept (as the app sends it as speech).
+    lang = Ssml('<speak xml:lang="en-US">hi</speak>')
+    assert ssml.speak(lang) == '<speak xml:lang="en-US">hi</speak>'
+    assert ssml.speak(lang, "!") == "<speak>hi!</speak>"
 
 
 @pytest.mark.parametrize(
