@@ -122,6 +122,10 @@ def escape(text: str) -> Ssml:
     )
 
 
+#: What follows a "<" that starts a tag (or a "<!" piece) as `_MARKUP` reads one: a name's
+#: first character, or "!".
+_NAME_OR_BANG: Final = re.compile(f"[{_NAME_START}!]")
+
 #: What composing drops of a part: a ``<speak>`` tag, opening, closing or empty (``<speak/>``),
 #: whose quoted attribute values may hold ``>`` (XML allows it there), and an XML declaration
 #: (``<?xml version='1.0'?>``: allowed first in a document alone). Found with the comments,
@@ -129,10 +133,6 @@ def escape(text: str) -> Ssml:
 #: to the end of the text), whose text is kept as it is: a ``<speak>`` in a CDATA section is
 #: said, not unwrapped. In plain text ``<`` is escaped, so only markup matches. Possessive: no
 #: backtracking.
-#: What follows a "<" that starts a tag (or a "<!" piece) as `_MARKUP` reads one: a name's
-#: first character, or "!".
-_NAME_OR_BANG: Final = re.compile(f"[{_NAME_START}!]")
-
 _UNWRAPPED = re.compile(
     r"<\?xml(?=[ \t\r\n?])(?:[^?]|\?(?!>))*+\?>"
     r"|(<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z))"
