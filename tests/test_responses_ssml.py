@@ -471,3 +471,23 @@ def test_tags_in_a_comment_are_told_from_elements_in_one_scan(
     with pytest.raises(ResponseError, match=r"<break time='20s'> is 20000 ms"):
         SsmlSpeech(comment.replace(" --></speak>", " --><break time='20s'/></speak>"))
     assert len(scans) <= 2  # (refused: a second scan finds the first fault by position)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "at"),
+    [('<p a="<!DOCTYPE speak>"', 6), ('x <p a="<!DOCTYPE x>" b="<>"', 8)],
+)
+def test_a_fragment_with_doctype_text_in_a_value_is_said_as_the_document_sent(
+    fragment: str, at: int
+) -> None:
+    # The DOCTYPE check read a fragment as written, where the end cuts its tag short and leaves
+    # "<!DOCTYPE …>" a piece of markup: refused as a DOCTYPE, which the document sent does not
+    # hold (in "<speak>…</speak>" the tag ends, the text a value). Said as the checker says
+    # that document, and as a reminder's and a progressive response's checks say it.
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(fragment))
+    said = str(refused.value)
+    assert said.startswith(f"outputSpeech.ssml: a '<' in an attribute value at index {at} "), said
+    checker = ssml.ssml_error(f"<speak>{fragment}</speak>")
+    assert checker is not None
+    assert said.split(": ", 2)[2] == checker.split(": ", 1)[1], (said, checker)
