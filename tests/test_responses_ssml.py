@@ -491,3 +491,17 @@ def test_a_fragment_with_doctype_text_in_a_value_is_said_as_the_document_sent(
     checker = ssml.ssml_error(f"<speak>{fragment}</speak>")
     assert checker is not None
     assert said.split(": ", 2)[2] == checker.split(": ", 1)[1], (said, checker)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ["<?xml version='1.0'?><?xml version='1.0'?><speak>a\x01</speak>", "<!-- a--b --><speak>\x01"],
+)
+def test_a_character_xml_cannot_hold_is_said_before_a_fault_of_the_prolog(markup: str) -> None:
+    # Characters XML cannot hold are said first, wherever they are (alexaskill.ssml_faults), by
+    # the checker, a reminder's and a progressive response's checks: the app said the fault of
+    # the prolog it checks first ("an XML declaration past the start").
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(markup))
+    assert str(refused.value) == f"outputSpeech.ssml: {ssml.ssml_error(markup)}"
+    assert "U+0001 at index " in str(refused.value)

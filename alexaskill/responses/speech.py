@@ -179,9 +179,11 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             markup = markup[root:]
         force_setattr(self, "ssml", markup)
         try:
+            self._check(markup, written, checked)
+            # After: a character XML cannot hold is said first, wherever it is (`_check` looks
+            # for one first); any other fault `_first_said` puts first by position.
             if root > 0:
                 _check_prolog("outputSpeech.ssml", written, root)
-            self._check(markup, written, checked)
         except ResponseError as exc:
             # Of several faults, the first by position, as `ssml_error` says it.
             said = _first_said("outputSpeech.ssml", written, exc)
