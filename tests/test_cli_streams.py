@@ -330,3 +330,55 @@ def test_a_value_error_of_the_skills_with_a_closed_stream_given_is_its_error(
     monkeypatch.setattr(request, "run", run)
     with pytest.raises(ValueError, match="the skill's own"):
         main(["request", "LaunchRequest"], stdout=_closed(), stderr=io.StringIO())
+
+
+def test_a_closed_buffered_file_under_a_stream_writer_is_a_reader_gone() -> None:
+    # A codecs StreamWriter over a buffered file (here _pyio's) that was closed says "write to
+    # closed file", not "I/O operation on closed file": main() raised it with a traceback.
+    import codecs
+    import importlib
+
+    pyio: Any = importlib.import_module("_pyio")  # (no stubs: Python's io written in Python)
+    buffered = pyio.BufferedWriter(pyio.BytesIO())
+    out: Any = codecs.getwriter("utf-8")(buffered)
+    buffered.close()
+    assert main(["request", "LaunchRequest"], stdout=out, stderr=io.StringIO()) == 141
+
+
+#: A skill whose start (its ASGI lifespan) fails with the words of a closed stream of its own.
+_OWN_CLOSED_SKILL = """
+from alexaskill import Skill
+
+
+class _Own(Skill):
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            raise ValueError("I/O operation on closed file.")
+        await super().__call__(scope, receive, send)
+
+
+skill = _Own("amzn1.ask.skill.own")
+
+
+@skill.intent("Hi")
+def hi():
+    return "hi"
+"""
+
+
+def test_the_skills_own_closed_file_with_a_closed_stream_given_is_its_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The skill's own "I/O operation on closed file." (a file of its, closed) was the quiet 141
+    # whenever a stream given to main() was closed too: only the command's write to that
+    # stream is a reader gone.
+    from alexaskill.testing import RequestFactory
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    monkeypatch.delitem(sys.modules, "own_closed", raising=False)
+    (tmp_path / "own_closed.py").write_text(_OWN_CLOSED_SKILL)
+    request = RequestFactory(skill_id="amzn1.ask.skill.own").intent("Hi")
+    (tmp_path / "hi.json").write_text(json.dumps(request))
+    with pytest.raises(ValueError, match="I/O operation on closed file"):
+        main(["replay", "own_closed:skill", "hi.json"], stdout=_closed(), stderr=io.StringIO())
