@@ -129,9 +129,9 @@ def _capture_notes(capture: Capture) -> list[str]:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Imported here: the TLS and HTTP checks (ssl, sockets) are no other command's.
-    from .probes import Target, check_url, run_probes
+    from .probes import Target, check_endpoint_url, run_probes
 
-    check_url(args.url, allow_local=args.allow_local)
+    check_endpoint_url(args.url, allow_local=args.allow_local)
     check_proxies()  # (the probes' client's)
     # Capped where every platform's socket timeout can hold it (inf overflows them all).
     if not 0 < args.timeout <= _MAX_TIMEOUT:

@@ -79,7 +79,7 @@ class Target:
         return urlsplit(self.url).scheme == "https"
 
 
-def check_url(url: str, *, allow_local: bool) -> None:
+def check_endpoint_url(url: str, *, allow_local: bool) -> None:
     """`UsageError` unless ``url`` is an https URL, or http to a loopback host with the flag."""
     from .inputs import url_blemish
 

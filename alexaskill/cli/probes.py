@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 from .endpoint import (
     Result,
     Target,
-    check_url,
+    check_endpoint_url,
     connect_check,
     connect_failure,
     endpoint_checks,
@@ -62,7 +62,7 @@ __all__ = [
     "Result",
     "Target",
     "capture_age_problem",
-    "check_url",
+    "check_endpoint_url",
     "is_loopback",
     "probes",
     "replay_probes",
