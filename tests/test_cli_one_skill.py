@@ -116,7 +116,9 @@ def test_chat_of_a_skill_another_command_is_running_is_refused_as_replay_is(
     assert (codes, first_err.getvalue()) == ({"first": 0}, "")
 
 
-@pytest.mark.parametrize("where", ["its device set up", "its client's start"])
+@pytest.mark.parametrize(
+    "where", ["its device set up", "its client's start", "just after its client's start"]
+)
 def test_a_chat_stopped_as_it_starts_lets_the_skill_go(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
@@ -136,6 +138,20 @@ def test_a_chat_stopped_as_it_starts_lets_the_skill_go(
         monkeypatch.setattr("alexaskill.cli.chat.player_of", interrupted)
         stopped = main(_COMMANDS["chat"], stdout=io.StringIO(), stderr=io.StringIO())
         assert stopped == 130
+    elif where == "just after its client's start":
+        # (a Ctrl-C landing as `started` returns, before chat holds the client it started)
+        from alexaskill.cli import skill_use
+
+        started = skill_use.started
+
+        def interrupted_after(client: Any) -> Any:
+            started(client)
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(skill_use, "started", interrupted_after)
+        stopped = main(_COMMANDS["chat"], stdout=io.StringIO(), stderr=io.StringIO())
+        monkeypatch.setattr(skill_use, "started", started)
+        assert stopped == 130
     else:  # the skill's start fails, in the client's lifespan: said in one line
         monkeypatch.setenv("ALEXASKILL_LOG_LEVEL", "nonsense")
         err = io.StringIO()
@@ -147,3 +163,23 @@ def test_a_chat_stopped_as_it_starts_lets_the_skill_go(
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"/quit\n")))
     err = io.StringIO()
     assert (main(_COMMANDS["chat"], stdout=io.StringIO(), stderr=err), err.getvalue()) == (0, "")
+
+
+def test_a_replay_stopped_just_after_its_clients_start_lets_the_skill_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A Ctrl-C landing as `started` returned, before replay held the client it started (for
+    # its close), left that client open: its lifespan running, its verifier on the skill.
+    import alexaskill.cli.replay as replay
+    from alexaskill.cli.skill_use import started
+
+    held = _held(tmp_path, monkeypatch)
+    own_verifier = held.skill.verifier = Verifier()  # (the one the client puts back at close)
+
+    def interrupted_after(client: Any) -> Any:
+        started(client)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(replay, "started", interrupted_after)
+    assert main(_COMMANDS["replay"], stdout=io.StringIO(), stderr=io.StringIO()) == 130
+    assert held.skill.verifier is own_verifier

@@ -157,8 +157,12 @@ class _Chat(ChatPrinting):
                     raise_handler_errors=False,
                     **self._skill_clock(),
                 )
-                # (`__init__` closes it and lets the skill go if a later step fails)
-                self.client = started(client)
+                # Held before it starts: a Ctrl-C landing as `started` returns, before an
+                # assignment after it, left it open (its lifespan, the verifier on the skill).
+                # `__init__` closes it if this or a later step fails (`close`: one whose start
+                # failed has closed itself, and its exit does nothing more).
+                self.client = client
+                started(client)
                 self.skill._cancelled_because = INTERRUPTED  # (a server's: its shutting down)
             self.client.locale = self.locale
             self.client.interfaces = interfaces

@@ -122,7 +122,11 @@ def _send_local(
                 now=clock,
             )
             with contextlib.ExitStack() as entered:
-                entered.push(started(client))  # (its `__exit__`, told of an error as by `with`)
+                # Its `__exit__` (told of an error as by `with`) pushed before the start: a
+                # Ctrl-C landing as `started` returns left it open (one whose start failed has
+                # closed itself, and its exit does nothing more).
+                entered.push(client)
+                started(client)
                 for name, envelope in requests:
                     answered = client.replay(
                         envelope, keep_skill_id=args.keep_skill_id, locale=args.locale

@@ -213,7 +213,8 @@ class TestClient(SimulatedDevice, Talking):
 
     def __exit__(self, *exc_info: object) -> None:
         try:
-            self.http.__exit__(*exc_info)
+            if self._swap.served:  # (a start that failed closed what it had opened itself)
+                self.http.__exit__(*exc_info)
         finally:
             self.close()
         if exc_info[0] is None:  # the test's own error stands: nothing to add to it
