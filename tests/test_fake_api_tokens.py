@@ -212,3 +212,37 @@ def test_a_late_progressive_response_with_a_shared_token_is_judged_by_the_reques
     status, answer, _ = anyio.run(fake.alexa_api_call, "POST", url, headers, body, None)
     assert status == 403 and b"Unrecognized requestId" in answer
     assert len(fake.late_progressive) == 1
+
+
+def test_the_progressive_route_alone_says_where_progressive_responses_go(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The access check spelled the directive API's path again ("/v1/directives") to let a
+    # progressive response through with a shared token: a route moved (a version, say) would
+    # have its progressive responses refused, 401, while the route list served them.
+    import re
+
+    from alexaskill.testing import alexa_api
+
+    elsewhere = re.compile("/v9/directives")
+    moved = tuple(
+        (method, elsewhere if operation == "progressive" else pattern, operation, handler)
+        for method, pattern, operation, handler in alexa_api._ROUTES
+    )
+    monkeypatch.setattr(alexa_api, "_ROUTES", moved)
+    fake = FakeAlexaApi()
+    factory = RequestFactory(api_access_token="my-token")
+    sent = [factory.intent("Add") for _ in range(2)]
+    for envelope in sent:
+        fake.issued(envelope)
+    url = "https://api.amazonalexa.com/v9/directives"
+    request_id = sent[1]["request"]["requestId"]
+    body = {
+        "header": {"requestId": request_id},
+        "directive": {"type": "VoicePlayer.Speak", "speech": "One moment"},
+    }
+    headers = {"Authorization": "Bearer my-token"}
+    with fake.answering(request_id):
+        assert anyio.run(fake.alexa_api_call, "POST", url, headers, body, None)[0] == 204
+    sent_late = anyio.run(fake.alexa_api_call, "POST", url, headers, body, None)
+    assert sent_late[0] == 403 and b"Unrecognized requestId" in sent_late[1]

@@ -324,14 +324,16 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
             match = pattern.fullmatch(path)
             if match is None or route_method != method:
                 continue
-            refused = self._access_refused(path, headers, doubled)
+            # (the route tells: the directive API's path is written in `_ROUTES` alone)
+            progressive = operation == "progressive"
+            refused = self._access_refused(path, headers, doubled, names_its_request=progressive)
             fault = None
             if refused is None:
                 _check_faults(self.faults, _OPERATIONS)  # (changed in place, maybe)
                 fault = self.faults.get(operation)
                 if fault is None:
                     return operation, *handler(self, _Asked(match, query, headers, body))
-            if operation == "progressive":  # (reached Amazon: counted, as the client counts it)
+            if progressive:  # (reached Amazon: counted, as the client counts it)
                 self._count_progressive(body)
             if refused is not None:  # not the token or device of a request (api_access)
                 return operation, *refused

@@ -62,9 +62,6 @@ _REMINDERS: Final = re.compile(r"/v1/alerts/reminders(?:/|$)")
 #: (monetization/error.py); the directive API's numeric ``code`` (directive/error.py), which no
 #: source names. Those get the message alone (`_refusal`).
 _CODED: Final = re.compile(r"/v2/accounts/|/v2/devices/|" + _REMINDERS.pattern)
-#: The path of the directive API: a progressive response names its request (``requestId``), so
-#: a token several requests carried is no reason to refuse it (`_shared_token`).
-_DIRECTIVES: Final = "/v1/directives"
 #: The message of the Device Settings API's 403 (ask-sdk-model's ``UpsServiceClient``).
 _NO_ACCESS: Final = "The authentication token does not have access to resource."
 
@@ -216,10 +213,17 @@ class AccessCheck:
         return kind
 
     def _access_refused(
-        self, path: str, headers: Mapping[str, str], doubled: frozenset[str] = frozenset()
+        self,
+        path: str,
+        headers: Mapping[str, str],
+        doubled: frozenset[str] = frozenset(),
+        *,
+        names_its_request: bool = False,
     ) -> _Answer | None:
         """The refusal of a call with ``headers`` (lower-case names; those in ``doubled`` were
-        sent more than once) to ``path``, or None."""
+        sent more than once) to ``path``, or None. A call that ``names_its_request`` (a
+        progressive response: ``header.requestId``) is not refused for a token several requests
+        carried (`_shared_token`): it says which one made it."""
         if "authorization" in doubled:
             said = (
                 "Authorization sent more than once: send one, Bearer and the request's "
@@ -237,7 +241,7 @@ class AccessCheck:
                 said = "no request carried this apiAccessToken"
                 return _refusal(path, 401, "INVALID_TOKEN", said)
             carried, answered = self._carriers(token)
-            if len(carried) > 1 and not answered and path != _DIRECTIVES:
+            if len(carried) > 1 and not answered and not names_its_request:
                 return _refusal(path, 401, "INVALID_TOKEN", _shared_token(len(carried)))
             match = _DEVICE_PATH.fullmatch(path)
             if devices and match is not None and match["device"] not in devices:
