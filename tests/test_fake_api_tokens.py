@@ -246,3 +246,24 @@ def test_the_progressive_route_alone_says_where_progressive_responses_go(
         assert anyio.run(fake.alexa_api_call, "POST", url, headers, body, None)[0] == 204
     sent_late = anyio.run(fake.alexa_api_call, "POST", url, headers, body, None)
     assert sent_late[0] == 403 and b"Unrecognized requestId" in sent_late[1]
+
+
+def test_a_request_with_no_id_and_a_shared_token_has_its_calls_answered() -> None:
+    # Requests with no requestId (the test's own envelopes) were all kept as one, under "",
+    # and never marked as being answered: with a token another request carried too, a call
+    # the skill made while answering one was refused, 401, as if made after every request.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Add")
+    async def add(api: AlexaApi) -> Response:
+        [shopping, *_] = await api.lists()
+        return speak(f"added to {shopping.name}")
+
+    fake = FakeAlexaApi()
+    with TestClient(skill, api=fake) as client:
+        client.factory.api_access_token = "my-token"
+        assert client.intent("Add").speech == "added to Alexa shopping list"
+        for _ in range(2):
+            envelope = client.factory.intent("Add")
+            del envelope["request"]["requestId"]
+            assert client.send_envelope(envelope).speech == "added to Alexa shopping list"

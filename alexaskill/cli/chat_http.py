@@ -86,10 +86,10 @@ class HttpTransport:
         body = json.dumps(envelope, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json", **self.pki.sign(body)}
         first_call = self.api.call_count
-        self.api.issued(envelope)  # its token and device are the skill's, for Alexa's APIs
+        named = self.api.issued(envelope)  # its token and device are the skill's, for Alexa's APIs
         try:
             # While the server answers, its progressive responses for the request are taken.
-            with self.api.answering(str(envelope["request"]["requestId"])):
+            with self.api.answering(named):
                 response = self.http.post(self.url, content=body, headers=headers)
         except (httpx.ConnectError, httpx.TimeoutException, httpx.ProxyError) as exc:
             # (a ConnectTimeout is a TimeoutException too: the request never left, so it is

@@ -142,12 +142,11 @@ class _Transport:
         listener = skill.on_handler_error
         request_id = str(envelope["request"].get("requestId"))
         self.request_ids.append(request_id)
-        if self.api is not None:  # its token and device are the skill's, for Alexa's APIs
-            self.api.issued(envelope)
-        # While the skill answers, its progressive responses for the request are taken.
-        answering = (
-            self.api.answering(request_id) if self.api is not None else contextlib.nullcontext()
-        )
+        # Its token and device are the skill's, for Alexa's APIs; while the skill answers, its
+        # calls are its own (one with no requestId too), its progressive responses taken.
+        answering: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+        if self.api is not None and (named := self.api.issued(envelope)):
+            answering = self.api.answering(named)
 
         def tell(exc: Exception) -> None:
             if failed_request_id() == request_id:  # not another client's, answered meanwhile

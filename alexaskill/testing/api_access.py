@@ -20,12 +20,15 @@ at the last request's, and a reminder is created only for a request in a session
 ``RequestFactory.api_access_token``) names the request being answered; with none of them being
 answered, the call is refused with 401 (`_shared_token`), rather than judged by whichever was
 sent last: the fake cannot tell which one made it, and Alexa gives each request a token of its
-own. A progressive response names its request in its body, and is judged by that one.
+own. A progressive response names its request in its body, and is judged by that one. A
+request with no ``requestId`` (a test's own envelope) is a request of its own all the same:
+`AccessCheck.issued` names it, for `answering` to mark while it is answered.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -89,7 +92,7 @@ class _Envelope(msgspec.Struct):
 
 class _Sent(NamedTuple):
     """A request sent, as the calls made with its token are judged: its token, its timestamp
-    (None: none usable), whether it came in a session, and its id (``""``: none)."""
+    (None: none usable), whether it came in a session, and its name (`AccessCheck.issued`)."""
 
     token: str
     moment: _dt.datetime | None
@@ -111,18 +114,22 @@ class AccessCheck:
             found = self.__dict__["_access"] = ({}, {})
         return found
 
-    def issued(self, envelope: bytes | Mapping[str, Any]) -> None:
+    def issued(self, envelope: bytes | Mapping[str, Any]) -> str:
         """Alexa sent the skill the request ``envelope`` (its JSON, or its body): its
-        ``apiAccessToken`` and device are the caller's from now on. A body that is no
-        request envelope issues nothing."""
+        ``apiAccessToken`` and device are the caller's from now on. What names it to `answering`
+        while the skill answers it: its ``requestId``; for one with none that carried a token
+        (a test's own envelope), a name of its own, lest several such be taken for one
+        request, never marked as being answered; else "" (a body that is no request envelope
+        issues nothing)."""
         try:
             if isinstance(envelope, bytes):
                 decoded = msgspec.json.decode(envelope, type=_Envelope)
             else:
                 decoded = msgspec.convert(envelope, _Envelope)
         except (msgspec.DecodeError, msgspec.ValidationError, UnicodeError, RecursionError):
-            return
+            return ""
         request = decoded.request
+        name = (request.requestId or "") if request is not None else ""
         system = decoded.context.System if decoded.context is not None else None
         token = system.apiAccessToken if system is not None else None
         moment = _read_moment(request.timestamp if request is not None else None)
@@ -131,9 +138,11 @@ class AccessCheck:
         if request is not None and token:
             with self._lock:  # (when it was sent, for the calls its token makes: `_moment`)
                 sent = self.__dict__.setdefault("_sent_at", {})
-                key = request.requestId or ""
-                sent.pop(key, None)
-                sent[key] = _Sent(token, moment, decoded.session is not None, key)
+                if not name:  # (a NUL starts no id Alexa sends: "amzn1.echo-api.request.…")
+                    unnamed = self.__dict__.setdefault("_unnamed", itertools.count(1))
+                    name = f"\0unnamed request {next(unnamed)}"
+                sent.pop(name, None)
+                sent[name] = _Sent(token, moment, decoded.session is not None, name)
                 if len(sent) > _KEPT:
                     del sent[next(iter(sent))]
         if request is not None and request.requestId:
@@ -146,7 +155,7 @@ class AccessCheck:
                     if len(kinds) > _KEPT:
                         del kinds[next(iter(kinds))]
         if system is None:
-            return
+            return name
         device = (system.device or {}).get("deviceId")
         with self._lock:
             tokens, devices = self._issued_to()
@@ -156,6 +165,7 @@ class AccessCheck:
                     kept[value] = None
                     if len(kept) > _KEPT:
                         del kept[next(iter(kept))]
+        return name
 
     def _moment(self, headers: Mapping[str, str]) -> _dt.datetime:
         """Now, for a call with ``headers`` (lower-case names): the fake's ``now`` if the test

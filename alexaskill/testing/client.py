@@ -272,9 +272,10 @@ class TestClient(SimulatedDevice, Talking):
         first_call = self.api.call_count
         self._handler_errors.clear()
         request_id = request_id_of(body)
-        self.api.issued(body)  # its token and device are the skill's to call Alexa's APIs with
-        # While it answers, the skill's progressive responses for this request are taken.
-        answering = self.api.answering(request_id) if request_id else contextlib.nullcontext()
+        # Its token and device are the skill's to call Alexa's APIs with; while it answers, its
+        # calls are its own (one with no requestId too), its progressive responses taken.
+        named = self.api.issued(body)
+        answering = self.api.answering(named) if named else contextlib.nullcontext()
         sent = {"Content-Type": "application/json", **(headers or {})}
         if self.raise_handler_errors:
             # Not started by a lifespan (no `with`): started here, its failure raised (not also
