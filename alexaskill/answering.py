@@ -327,6 +327,12 @@ class Answering(Finishing):
         return None
 
     async def _recover(self, exc: Exception, call: Call, threadpool: bool) -> Answer:
+        if cancelled_from_outside(self._watchdog, call.watched):
+            # Code that caught the request's cancellation from outside and raised ``exc``
+            # instead (a client library's own error): the cancellation goes on, else the task
+            # ends as if never cancelled; no exception handler runs in a task being cancelled
+            # (its code would be said to have caught it). (The failure path only: no cost.)
+            raise swallowed(self._failed_in(call, exc), instead=exc) from exc
         # The consent card below is the default handler of PermissionRequired, and asking again
         # that of SlotError: only a handler registered for the class (or a subclass) replaces
         # it, not one for AlexaApiError or Exception.
@@ -354,6 +360,8 @@ class Answering(Finishing):
                     await self._save(made, call, answer)
                 return answer
             except Exception as failure:
+                if cancelled_from_outside(self._watchdog, call.watched):  # (as above)
+                    raise swallowed(self._failed_in(call, failure), instead=failure) from failure
                 if not self._said_too_large(call, failure):
                     step = self._finishing(call, failure)
                     if not step and (setter := self._setter(call)) is not None:

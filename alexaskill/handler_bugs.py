@@ -100,19 +100,23 @@ def _handler_bug(exc: BaseException, who: str) -> RuntimeError | None:
     return failure
 
 
-def swallowed(who: str, sent: BaseException | None = None) -> BaseException:
+def swallowed(
+    who: str, sent: BaseException | None = None, *, instead: Exception | None = None
+) -> BaseException:
     """The ``CancelledError`` to raise again for the request's task, cancelled from outside (a
     server's shutdown, a caller's timeout), after ``who`` (`failed_in`'s words) caught it and
-    returned: said at ERROR, since the task would otherwise end as if never cancelled, and
-    whoever cancelled it wait on for it. ``sent``, if given, is the one raised instead: a
-    `FinishedCancellation`, whose reply is sent first (``who`` finished a service once it was
-    made)."""
+    returned, or raised ``instead`` (said with its traceback): said at ERROR, since the task
+    would otherwise end as if never cancelled, and whoever cancelled it wait on for it.
+    ``sent``, if given, is the one raised instead: a `FinishedCancellation`, whose reply is
+    sent first (``who`` finished a service once it was made)."""
     logger.error(
         "%s caught the CancelledError of its request's cancellation from outside (the server "
-        "shutting down, a caller's timeout) and returned: the request is cancelled still, %s. "
+        "shutting down, a caller's timeout) and %s: the request is cancelled still, %s. "
         "Let CancelledError through (catch Exception, not BaseException).",
         who,
+        "returned" if instead is None else f"raised {type(instead).__name__} instead",
         "and answered as such" if sent is None else "once its reply is sent",
+        exc_info=instead,
     )
     if sent is not None:
         return sent

@@ -1,0 +1,109 @@
+"""A request cancelled from outside (a server's shutdown) whose code caught the ``CancelledError``
+and raised an `Exception` instead (a client library's own error, say): the cancellation goes on,
+answered as one, and the catch named (tests/test_cancelled_answer.py: code that returned)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import pytest
+
+from alexaskill import Skill, speak
+from alexaskill.app import DEADLINE_REPLY
+
+from .conftest import SKILL_ID
+from .deadline_shared import request_lines
+from .test_cancelled_answer import _post_and_cancel
+
+
+@pytest.fixture(autouse=True)
+def looked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Looked for whatever the Python (tests/test_cancelled_answer.py's fixture of the name)."""
+    monkeypatch.setattr("alexaskill.deadline.COUNTS_OUTSIDE_CANCELLATIONS", True)
+
+
+@pytest.mark.parametrize("deadline", [None, 30.0])
+@pytest.mark.parametrize("handled", [False, True])
+def test_a_cancellation_caught_and_raised_as_an_exception_goes_on(
+    caplog: pytest.LogCaptureFixture, deadline: float | None, handled: bool
+) -> None:
+    # The handler turned the server's cancellation into a LookupError: the apology went out and
+    # the task ended as if never cancelled (whoever cancelled it waited on); or the LookupError's
+    # exception handler ran in the task being cancelled, and was said to have caught it. The
+    # request is answered as a cancelled one, the handler named, and no exception handler runs.
+    skill = Skill(SKILL_ID, deadline=deadline)
+    started: list[asyncio.Event] = []
+    ran: list[str] = []
+
+    @skill.intent("Hello")
+    async def hello() -> Any:
+        started[0].set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            raise LookupError("the connection was closed") from None
+        return speak("hello")
+
+    if handled:
+
+        @skill.exception(LookupError)
+        async def not_found(exc: LookupError) -> Any:
+            ran.append("not_found")
+            return speak("not found")
+
+    async def run() -> BaseException | None:
+        started.append(asyncio.Event())
+        sent, raised = await _post_and_cancel(skill, started[0])
+        assert json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
+        return raised
+
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        assert isinstance(asyncio.run(run()), asyncio.CancelledError)  # for whoever cancelled it
+    assert ran == []
+    name = f"{hello.__module__}.{hello.__qualname__}"
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage().split(" caught the CancelledError")[0] for r in errors] == [name]
+    assert "and raised LookupError instead" in errors[0].getMessage()
+    assert "the connection was closed" in repr(errors[0].exc_info)  # (its traceback shown)
+    assert [r.outcome for r in request_lines(caplog)] == ["cancelled"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("deadline", [None, 30.0])
+def test_an_exception_handler_raising_instead_of_its_cancellation_leaves_it_cancelled(
+    caplog: pytest.LogCaptureFixture, deadline: float | None
+) -> None:
+    # As above, the exception handler the one cancelled (the handler had failed): it was said
+    # to have failed, the apology went out and the task ended as if never cancelled.
+    skill = Skill(SKILL_ID, deadline=deadline)
+    started: list[asyncio.Event] = []
+
+    @skill.intent("Hello")
+    async def hello() -> Any:
+        raise KeyError("no such user")
+
+    @skill.exception(KeyError)
+    async def no_user(exc: KeyError) -> Any:
+        started[0].set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            raise LookupError("the connection was closed") from None
+        return speak("no such user")
+
+    async def run() -> BaseException | None:
+        started.append(asyncio.Event())
+        sent, raised = await _post_and_cancel(skill, started[0])
+        assert json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
+        return raised
+
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        assert isinstance(asyncio.run(run()), asyncio.CancelledError)  # for whoever cancelled it
+    name = f"the exception handler {no_user.__module__}.{no_user.__qualname__}"
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    (caught,) = [m for m in errors if "caught the CancelledError" in m]
+    assert caught.startswith(name), errors
+    assert not [m for m in errors if "failed" in m], errors  # (not said to have failed)
+    assert [r.outcome for r in request_lines(caplog)] == ["cancelled"]  # type: ignore[attr-defined]
