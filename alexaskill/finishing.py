@@ -116,8 +116,9 @@ class Finishing(Apologising):
         if late > 0:
             logger.warning(
                 "the deadline passed while the attributes were being saved: answered %.2f s "
-                "late, with the handler's reply (a save under way is not interrupted)",
+                "late, with the %s reply (a save under way is not interrupted)",
                 late,
+                "exception handler's" if answer.outcome == "exception_handler" else "handler's",
             )
 
     async def _finish(self, made: _Made, call: Call, answer: Answer) -> None:
