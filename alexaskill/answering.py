@@ -59,13 +59,6 @@ TWO_SKILLS: Final = "request names two skills (session.application is not contex
 STORE_FAILURE_EVERY: Final = 10.0
 
 
-def _say_unsaid_store_failures(message: str, unsaid: int) -> None:
-    """The store failures of one message left unsaid when their window ended, or at shutdown."""
-    logger.error(
-        "attributes not loaded or saved: %s (%d more since the last such line)", message, unsaid
-    )
-
-
 def _failed_after(step: str, handler: Handler) -> tuple[str, ...]:
     """The ERROR line's format and values for the failure of exception ``handler``'s answer:
     its own, or that of ``step``, the finishing of a service once it had answered."""
@@ -94,8 +87,6 @@ class Answering(Finishing):
     """How a `Skill` answers a decoded envelope with what was registered (no I/O, no deadline)."""
 
     def_handlers: str
-    #: When each store failure's ERROR line was said (`STORE_FAILURE_EVERY`).
-    _store_failures_said: Repeats
     _handling_said: Repeats  # (no handler; a catch-all's reply to Stop: leaving.ended)
 
     def check_skill_id(self, envelope: Envelope) -> None:
@@ -423,13 +414,8 @@ class Answering(Finishing):
                 return Answer(self._apology_body(call), "handler_error")
         request = call.envelope.request
         if isinstance(exc, StoreError):
-            # Its message says what failed and what to do; a traceback would add only noise.
-            # Once a message every STORE_FAILURE_EVERY s: a store that is down fails them all.
-            unsaid = self._store_failures_said.unsaid(str(exc), _say_unsaid_store_failures)
-            if unsaid is not None:
-                since = f" ({unsaid} more since the last such line)" if unsaid else ""
-                what = request_name(request)
-                logger.error("attributes not loaded or saved for %s: %s%s", what, exc, since)
+            what = request_name(request)
+            self._said_store_failure(exc, "attributes not loaded or saved for %s", what)
         elif not self._said_too_large(call, exc):
             who = self._failed_in(call, exc)
             where = request_name(request) + (f" ({who})" if who else "")

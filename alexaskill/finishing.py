@@ -13,6 +13,7 @@ from .deadline import Watchdog, cancelled_from_outside
 from .dispatch import Call, Handler
 from .exceptions import ConfigurationError, ResponseError, StoreError
 from .handler_bugs import failed_in, handler_bug, service_step, swallowed
+from .log_repeats import Repeats
 from .store.attributes import Attributes, PersonAttributes, _StoredAttributes, check_saves
 
 __all__ = ["set_by", "settable"]  # alexaskill's own (the public API has none of them)
@@ -21,6 +22,14 @@ logger = logging.getLogger("alexaskill")
 
 #: The services made for one answer (the hooks', the handler's), to finish once all returned.
 _Made = dict[type, Any]
+
+
+def _say_unsaid_store_failures(message: str, unsaid: int) -> None:
+    """The store failures of one message left unsaid when their window ended, or at shutdown."""
+    logger.error(
+        "attributes not loaded or saved: %s (%d more since the last such line)", message, unsaid
+    )
+
 
 #: The kinds of attributes that may hold one item, the other's (`alexaskill.store.service`).
 _TWINS: dict[type, type] = {Attributes: PersonAttributes, PersonAttributes: Attributes}
@@ -87,6 +96,8 @@ class Finishing(Apologising):
     #: The deadline's (`alexaskill.deadline_answering`), if any: its cancellations are not
     #: from outside (`cancelled_from_outside`).
     _watchdog: Watchdog | None = None
+    #: When each store failure's ERROR line was said (`answering.STORE_FAILURE_EVERY`).
+    _store_failures_said: Repeats
 
     async def _save(self, made: _Made, call: Call, answer: Answer) -> None:
         """`_finish`, the deadline stood down first: past it, nothing is saved and the deadline
@@ -173,12 +184,22 @@ class Finishing(Apologising):
         bug = failure if isinstance(failure, Exception) else handler_bug(failure, step)
         if bug is None:
             raise failure
-        if isinstance(bug, StoreError):  # one line, as `Answering._recover` says it
-            logger.error("%s failed after the request's cancellation: %s", step, bug)
+        if isinstance(bug, StoreError):  # as `Answering._recover` says it
+            self._said_store_failure(bug, "%s failed after the request's cancellation", step)
         else:
             self._said_failed(bug, "%s failed after the request's cancellation", step)
         self._tell(bug, call.envelope)
         raise cancellation from failure
+
+    def _said_store_failure(self, exc: StoreError, failed: str, *args: object) -> None:
+        """Say ``exc`` in one ERROR line, ``failed % args`` then its message: it says what failed
+        and what to do, a traceback would add only noise. Once a message every
+        `answering.STORE_FAILURE_EVERY` seconds, the count of those unsaid with the next: a
+        store that is down fails every request."""
+        unsaid = self._store_failures_said.unsaid(str(exc), _say_unsaid_store_failures)
+        if unsaid is not None:
+            since = f" ({unsaid} more since the last such line)" if unsaid else ""
+            logger.error(f"{failed}: %s%s", *args, exc, since)
 
     def _step(self, call: Call) -> str:
         """The service ``call`` is making or finishing, in the log's words (`service_step`),

@@ -207,3 +207,34 @@ def test_the_deadline_handlers_reply_sent_so_is_the_deadlines_in_the_request_lin
             reply = asyncio.run(run())
     assert reply["response"]["outputSpeech"]["text"] == "too slow"
     assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
+
+
+def test_a_store_down_after_a_catch_is_said_once_a_window_as_any_store_failure(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The save's StoreError after such a catch was said at every request: a store that is down
+    # fails them all, and its other failures are said once every STORE_FAILURE_EVERY seconds.
+    skill = Skill(SKILL_ID, deadline=None, store=_Down())
+    started: list[asyncio.Event] = []
+
+    async def close_db(db: _Db) -> None:
+        started[-1].set()
+        await _close_db(db)
+
+    skill.add_service(_Db, _open_db, close_db)
+
+    @skill.intent("Hello")
+    async def hello(db: _Db, attributes: Attributes) -> Any:
+        attributes["hello"] = "said"
+        return speak("hello")
+
+    async def run() -> None:
+        for _ in range(3):
+            started.append(asyncio.Event())
+            await _post_and_cancel(skill, started[-1])
+
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        asyncio.run(run())
+    said = [r.getMessage() for r in caplog.records if "the store is down" in r.getMessage()]
+    assert len(said) == 1, said
+    assert [r.outcome for r in request_lines(caplog)] == ["cancelled"] * 3  # type: ignore[attr-defined]

@@ -158,7 +158,7 @@ def test_a_flood_of_refusals_that_stops_has_its_count_said_while_serving(
 def test_a_store_failure_count_is_said_when_its_window_ends(
     clock: list[float], caplog: pytest.LogCaptureFixture
 ) -> None:
-    from alexaskill.answering import _say_unsaid_store_failures
+    from alexaskill.finishing import _say_unsaid_store_failures
 
     caplog.set_level(logging.INFO, logger="alexaskill")
     repeats = Repeats(10.0)
