@@ -69,6 +69,10 @@ pytest.register_assert_rewrite("tests.typed_skill")
 # the same): rewritten, to say what differed.
 pytest.register_assert_rewrite("tests.exchange_harness")
 
+# So does the recording transport those tests and the server's share (tests/server_protocols.py:
+# nothing written after a close, a first event that is a write).
+pytest.register_assert_rewrite("tests.server_protocols")
+
 # So does what the simulator's server-side tests share (tests/simulator_shared.py: a turn the JSON
 # API answered 200). Its fixtures are not imported here: that module says why.
 pytest.register_assert_rewrite("tests.simulator_shared")

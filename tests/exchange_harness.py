@@ -17,7 +17,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as UvicornPr
 from uvicorn.server import ServerState
 
 from alexaskill import server as server_module
-from tests.test_server_writes import Transport, settle
+from tests.server_protocols import Transport, settle
 
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 Feed = Sequence[bytes | float]  # bytes to feed, or seconds to wait between them

@@ -28,7 +28,7 @@ from uvicorn.server import ServerState
 from alexaskill import server as server_module
 from tests.conftest import SKILL_ID
 from tests.exchange_harness import App, Feed, echo, post, same, serve, wire
-from tests.test_server_writes import PROTOCOLS, Transport, connect, first_write, settle
+from tests.server_protocols import PROTOCOLS, Transport, connect, first_write, settle
 
 UVICORN = tuple(int(part) for part in uvicorn.__version__.split(".")[:2])
 

@@ -14,7 +14,7 @@ import pytest
 from alexaskill import server as server_module
 from alexaskill.server_limits import _NO_WEBSOCKETS
 from tests.exchange_harness import Feed, echo, post, serve, wire
-from tests.test_server_writes import PROTOCOLS, connect, first_write, settle
+from tests.server_protocols import PROTOCOLS, connect, first_write, settle
 
 #: A request framed two ways (RFC 9112, 6.3): a proxy in front that goes by the length would
 #: see one request, body and all; a server that goes by the chunks sees a second one in it.

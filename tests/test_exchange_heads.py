@@ -15,7 +15,7 @@ from uvicorn.server import ServerState
 
 from alexaskill import server as server_module
 from tests.exchange_harness import echo, post, serve, wire
-from tests.test_server_writes import PROTOCOLS, Transport, first_write, settle
+from tests.server_protocols import PROTOCOLS, Transport, first_write, settle
 
 HOSTS = {
     "none": b"POST / HTTP/1.1\r\ncontent-length: 2\r\n\r\n{}",

@@ -25,7 +25,7 @@ from alexaskill.endpoint import _Endpoint
 from alexaskill.server import HttpToolsProtocol
 from alexaskill.testing import RequestFactory, TestPKI
 from tests.exchange_harness import Feed, same, serve, wire
-from tests.test_server_writes import Transport
+from tests.server_protocols import Transport
 
 pytestmark = pytest.mark.skipif(HttpToolsProtocol is None, reason="httptools is not installed")
 

@@ -21,7 +21,7 @@ from alexaskill.proxies import lifespan_server_config, request_server_config
 from alexaskill.testing import DEFAULT_SKILL_ID
 
 from .exchange_harness import serve
-from .test_server_writes import Transport
+from .server_protocols import Transport
 
 #: The HTTP protocols a request may come through: uvicorn's two, alexaskill's two.
 PROTOCOLS = {

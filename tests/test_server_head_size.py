@@ -10,7 +10,7 @@ import pytest
 
 from alexaskill import server as server_module
 from tests.exchange_harness import echo, serve, wire
-from tests.test_server_writes import PROTOCOLS, first_write
+from tests.server_protocols import PROTOCOLS, first_write
 
 IDS = ["h11", "httptools"]
 

@@ -21,9 +21,9 @@ from alexaskill.server import H11Protocol, HttpProtocol
 
 from .exchange_harness import post, serve
 from .self_signed import self_signed
+from .server_protocols import PROTOCOLS, Transport
 from .test_server_closing import _connected
 from .test_server_tls import _client, answer_lifespan, serving
-from .test_server_writes import PROTOCOLS, Transport
 
 
 async def refusing(scope: Any, receive: Any, send: Any) -> None:
