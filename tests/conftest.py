@@ -73,6 +73,10 @@ pytest.register_assert_rewrite("tests.exchange_harness")
 # nothing written after a close, a first event that is a write).
 pytest.register_assert_rewrite("tests.server_protocols")
 
+# And the uvicorn server a test runs in a thread (tests/threaded_uvicorn.py: one that did not
+# start).
+pytest.register_assert_rewrite("tests.threaded_uvicorn")
+
 # So does what the simulator's server-side tests share (tests/simulator_shared.py: a turn the JSON
 # API answered 200). Its fixtures are not imported here: that module says why.
 pytest.register_assert_rewrite("tests.simulator_shared")

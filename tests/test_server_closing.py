@@ -15,7 +15,7 @@ import uvicorn
 
 from alexaskill.server import H11Protocol, HttpProtocol
 
-from .test_server_tls import _port, answer_lifespan, serving
+from .threaded_uvicorn import answer_lifespan, bound_port, connected, serving
 
 #: Bytes of the server's socket send buffer (the kernel doubles it) in these tests: an answer of
 #: `ANSWER` bytes, under the write buffer's high-water mark (64 KiB), does not fit in it.
@@ -78,16 +78,11 @@ def test_a_connection_closed_with_its_answer_unread_is_dropped_in_time(
         client.close()
 
 
-def _connected(server: uvicorn.Server) -> socket.socket:
-    """A client of ``server``, its calls timed out after 30 s."""
-    return socket.create_connection(("127.0.0.1", _port(server)), timeout=30)
-
-
 def _slow_reader(server: uvicorn.Server) -> socket.socket:
     """A client of ``server`` whose receive buffer holds little of an answer."""
     client = socket.socket()
     client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
-    client.connect(("127.0.0.1", _port(server)))
+    client.connect(("127.0.0.1", bound_port(server)))
     return client
 
 
@@ -231,7 +226,7 @@ def test_requests_pipelined_after_one_that_closes_are_dropped_not_refused(
     answered: list[str] = []
     app = _Held(answered, [(b"content-length", b"2")])
     config = uvicorn.Config(app, port=0, http=protocol, loop=loop, log_level="critical")
-    with serving(config) as server, _connected(server) as client:
+    with serving(config) as server, connected(server) as client:
         request = b"GET / HTTP/1.1\r\nhost: skill\r\n"
         try:
             client.sendall(request + b"connection: close\r\n\r\n" + request + b"\r\n")
@@ -258,7 +253,7 @@ def test_app_connection_close_with_a_request_queued(protocol: type[Any], loop: s
     answered: list[str] = []
     app = _Held(answered, [(b"content-length", b"2"), (b"connection", b"close")])
     config = uvicorn.Config(app, port=0, http=protocol, loop=loop, log_level="critical")
-    with serving(config) as server, _connected(server) as client:
+    with serving(config) as server, connected(server) as client:
         request = b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n"
         try:
             client.sendall(request + request.replace(b"GET /", b"GET /two"))
@@ -286,7 +281,7 @@ def test_a_closing_request_queued_behind_another_keeps_its_answer(
     answered: list[str] = []
     app = _Held(answered, [(b"content-length", b"2")])
     config = uvicorn.Config(app, port=0, http=protocol, loop=loop, log_level="critical")
-    with serving(config) as server, _connected(server) as client:
+    with serving(config) as server, connected(server) as client:
         head = b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n"
         closing = b"GET /two HTTP/1.1\r\nhost: skill\r\nconnection: close\r\n\r\n"
         try:

@@ -22,8 +22,7 @@ from alexaskill.server import H11Protocol, HttpProtocol
 from .exchange_harness import post, serve
 from .self_signed import self_signed
 from .server_protocols import PROTOCOLS, Transport
-from .test_server_closing import _connected
-from .test_server_tls import _client, answer_lifespan, serving
+from .threaded_uvicorn import answer_lifespan, connected, serving, tls_client
 
 
 async def refusing(scope: Any, receive: Any, send: Any) -> None:
@@ -121,7 +120,7 @@ def test_a_client_still_sending_after_a_refusal_gets_the_answer(
     # reads and drops the rest until the client closes its side.
     head, status = HEADS[case]
     with _lingering_server(protocol, loop) as server:
-        with _connected(server) as client:
+        with connected(server) as client:
             client.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SMALL_BUFFER)
             _refused_while_sending(client, head, status)
             client.shutdown(socket.SHUT_WR)
@@ -142,7 +141,7 @@ def test_a_client_that_never_stops_sending_after_a_refusal_is_cut_off(
     chunk = b"x" * (65536 if bound == "bytes" else 16)
     if bound == "bytes":
         protocol = type(protocol.__name__, (protocol,), {"write_timeout": 60.0})
-    with _lingering_server(protocol, "asyncio") as server, _connected(server) as client:
+    with _lingering_server(protocol, "asyncio") as server, connected(server) as client:
         client.sendall(head)
         deadline = time.monotonic() + 30
         with pytest.raises(OSError):  # a reset
@@ -218,7 +217,7 @@ def test_a_refusal_while_a_request_is_answered_is_no_error_for_the_app(
     )
     with serving(config) as server:
         first, then = REFUSED_WHILE_ANSWERING[case]
-        with _connected(server) as client:
+        with connected(server) as client:
             client.sendall(first)
             assert started.wait(30), "the app was never called"
             client.sendall(then)
@@ -260,7 +259,7 @@ def test_lingering_outlasts_the_keep_alive_timeout(protocol: type[Any]) -> None:
     )
     with serving(config) as server:
         head, status = HEADS["body-after-refusal"]
-        with _connected(server) as client:
+        with connected(server) as client:
             client.sendall(head)
             for _ in range(40):  # two seconds, or more: twice the keep-alive
                 client.sendall(b"x" * 16)
@@ -283,7 +282,7 @@ def test_a_bad_request_and_a_long_tail_in_one_read_is_refused_once(
     config = uvicorn.Config(
         refusing, port=0, http=protocol, loop="asyncio", log_config=None, log_level="info"
     )
-    with serving(config) as server, _connected(server) as client:
+    with serving(config) as server, connected(server) as client:
         client.sendall(b"NOT HTTP\r\n\r\n" + b"x" * 20_000)
         client.shutdown(socket.SHUT_WR)
         answer = b""
@@ -316,9 +315,9 @@ def test_a_tls_client_still_sending_after_a_refusal_gets_the_answer(
         ssl_keyfile=str(key),
     )
     head, status = HEADS[case]
-    with serving(config) as server, _connected(server) as raw:
+    with serving(config) as server, connected(server) as raw:
         raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SMALL_BUFFER)
-        with _client().wrap_socket(raw) as client:
+        with tls_client().wrap_socket(raw) as client:
             _refused_while_sending(client, head, status)
 
 

@@ -20,7 +20,7 @@ from alexaskill.loops import BoundedHandshakes, _CappedHandshakes
 from alexaskill.server import H11Protocol, HttpProtocol
 
 from .self_signed import self_signed
-from .test_server_tls import _client, _loops, _port, hello, serving
+from .threaded_uvicorn import bound_port, event_loops, hello, serving, tls_client
 
 #: The loops as uvicorn is given them: asyncio's and uvloop's, each bounded (`alexaskill.loops`).
 LOOPS = {
@@ -66,7 +66,7 @@ FAILING = {
 }
 
 
-@pytest.mark.parametrize("loop", _loops())
+@pytest.mark.parametrize("loop", event_loops())
 @pytest.mark.parametrize("protocol", [HttpProtocol, H11Protocol], ids=["httptools", "h11"])
 @pytest.mark.parametrize("when", ["late", "early"])
 def test_a_connection_whose_start_fails_is_closed_and_counted_out(
@@ -93,7 +93,7 @@ def test_a_connection_whose_start_fails_is_closed_and_counted_out(
         hello, port=0, http=protocol, loop=LOOPS[loop], limit_concurrency=4, log_level="warning"
     )
     with serving(config) as server:
-        port = _port(server)
+        port = bound_port(server)
         with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
             assert _closed(client), "the connection whose start failed answered"
         assert failed
@@ -113,7 +113,7 @@ def test_a_connection_whose_start_fails_is_closed_and_counted_out(
     assert "RuntimeError" in said[0].getMessage()
 
 
-@pytest.mark.skipif("uvloop" not in _loops(), reason="uvloop is not installed")
+@pytest.mark.skipif("uvloop" not in event_loops(), reason="uvloop is not installed")
 def test_a_tls_connection_whose_start_fails_on_uvloop_is_closed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -144,17 +144,19 @@ def test_a_tls_connection_whose_start_fails_on_uvloop_is_closed(
         log_level="warning",
     )
     with serving(config) as server:
-        port = _port(server)
+        port = bound_port(server)
         raw = socket.create_connection(("127.0.0.1", port), timeout=20)
         with pytest.raises((ssl.SSLError, ConnectionError)):  # closed: no handshake
             try:
-                _client().wrap_socket(raw).close()
+                tls_client().wrap_socket(raw).close()
             except TimeoutError:
                 pytest.fail("the connection whose start failed was left open, unread")
         raw.close()
         assert failed
         # Counted out of the handshakes under way; the next connection is served.
-        with _client().wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=20)) as c:
+        with tls_client().wrap_socket(
+            socket.create_connection(("127.0.0.1", port), timeout=20)
+        ) as c:
             assert _answered(c)
     said = [r for r in caplog.records if r.name == "alexaskill.server" and "no count" in r.message]
     assert len(said) == 1, [r.message for r in said]
@@ -180,7 +182,7 @@ def test_starts_failing_on_every_connection_are_said_once(
     )
     with serving(config) as server:
         for _ in range(3):
-            with socket.create_connection(("127.0.0.1", _port(server)), timeout=10) as client:
+            with socket.create_connection(("127.0.0.1", bound_port(server)), timeout=10) as client:
                 assert _closed(client)
         _none_left(server)
     said = [r for r in caplog.records if "failed to start" in r.getMessage()]

@@ -7,8 +7,6 @@ from __future__ import annotations
 import contextlib
 import select
 import socket
-import ssl
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,38 +18,14 @@ import uvicorn
 from alexaskill.server import H11Protocol, HttpProtocol
 
 from .self_signed import self_signed
+from .threaded_uvicorn import bound_port, event_loops, hello, serving, started, tls_client
 
 
 class QuickHeads(HttpProtocol):
     header_timeout = 0.5
 
 
-async def answer_lifespan(receive: Any, send: Any) -> None:
-    """Answer a test app's lifespan messages, until its shutdown."""
-    while True:
-        message = await receive()
-        await send({"type": message["type"] + ".complete"})
-        if message["type"] == "lifespan.shutdown":
-            return
-
-
-async def hello(scope: Any, receive: Any, send: Any) -> None:
-    if scope["type"] == "lifespan":
-        await answer_lifespan(receive, send)
-        return
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"hello"})
-
-
-def _loops() -> list[str]:
-    try:
-        import uvloop  # noqa: F401
-    except ImportError:
-        return ["asyncio"]
-    return ["asyncio", "uvloop"]
-
-
-@pytest.fixture(params=_loops())
+@pytest.fixture(params=event_loops())
 def tls_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[uvicorn.Server]:
     """A uvicorn server over TLS in a thread: QuickHeads, --limit-concurrency 4 (3 open)."""
     cert, key = self_signed(tmp_path, common_name="localhost", dns=["localhost"])
@@ -72,41 +46,6 @@ def tls_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[uvico
         yield server
 
 
-def _started(config: uvicorn.Config) -> tuple[uvicorn.Server, threading.Thread]:
-    """A uvicorn server for ``config``, run in a thread of its own, once it has started."""
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    return server, thread
-
-
-@contextlib.contextmanager
-def serving(config: uvicorn.Config) -> Iterator[uvicorn.Server]:
-    """`_started`'s server, stopped and its thread joined at the end of the block."""
-    server, thread = _started(config)
-    try:
-        yield server
-    finally:
-        server.should_exit = True
-        thread.join(30)
-
-
-def _port(server: uvicorn.Server) -> int:
-    port: int = server.servers[0].sockets[0].getsockname()[1]
-    return port
-
-
-def _client() -> ssl.SSLContext:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
-
-
 def test_connections_waiting_for_their_tls_close_make_room(
     tls_server: uvicorn.Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -114,9 +53,9 @@ def test_connections_waiting_for_their_tls_close_make_room(
     # close_notify: past the head deadline the server closes them, and the loop waits 30 s for
     # the client's close_notify. Counted, and never chosen to make room, they held every place:
     # a new request was refused.
-    port = _port(tls_server)
+    port = bound_port(tls_server)
     silent = [
-        _client().wrap_socket(socket.create_connection(("127.0.0.1", port))) for _ in range(3)
+        tls_client().wrap_socket(socket.create_connection(("127.0.0.1", port))) for _ in range(3)
     ]
     try:
         connections = tls_server.server_state.connections
@@ -130,7 +69,7 @@ def test_connections_waiting_for_their_tls_close_make_room(
         # 0.5 s between its handshake and its request (a loaded machine) would see it closed
         # for its silence, as a refused one is. (The sweep reads the bound as it goes.)
         monkeypatch.setattr(QuickHeads, "header_timeout", 300.0)
-        with _client().wrap_socket(
+        with tls_client().wrap_socket(
             socket.create_connection(("127.0.0.1", port), timeout=10)
         ) as sock:
             sock.sendall(b"GET / HTTP/1.1\r\nhost: skill\r\nconnection: close\r\n\r\n")
@@ -156,8 +95,8 @@ def test_a_connection_closing_with_its_answer_unsent_keeps_its_place() -> None:
     # (connection: close, its client reading slowly): that one is busy, and the write deadline
     # bounds it. An idle connection makes room instead.
     config = uvicorn.Config(big, port=0, http=HttpProtocol, limit_concurrency=3, log_config=None)
-    server, thread = _started(config)
-    port = _port(server)
+    server, thread = started(config)
+    port = bound_port(server)
     try:
         slow = socket.socket()
         slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
@@ -218,7 +157,7 @@ def test_a_flood_of_new_connections_makes_room_among_its_own(protocol: str) -> N
         log_level="warning",
     )
     with serving(config) as server:
-        port = _port(server)
+        port = bound_port(server)
         request = b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n"
         with socket.create_connection(("127.0.0.1", port), timeout=30) as kept:
             kept.sendall(request)
@@ -257,7 +196,7 @@ def test_a_new_connection_is_not_closed_for_idle_ones_before_it_could_send(proto
     config = uvicorn.Config(hello, port=0, http=http, limit_concurrency=5, log_level="warning")
     request = b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n"
     with serving(config) as server:
-        port = _port(server)
+        port = bound_port(server)
         held = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(3)]
         with contextlib.ExitStack() as stack:
             for sock in held:

@@ -388,12 +388,12 @@ def test_a_start_under_alexaskills_protocol_reads_the_settings_once(
 
     from alexaskill import server_limits
 
-    from .test_server_tls import _port, serving
+    from .threaded_uvicorn import bound_port, serving
 
     monkeypatch.setattr(server_limits, "_fd_limit", None)  # (the process's first connection)
     config = uvicorn.Config(
         _skill(), port=0, http="alexaskill.server:HttpProtocol", log_level="warning"
     )
     with serving(config) as server:
-        assert httpx.get(f"http://127.0.0.1:{_port(server)}/health").status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{bound_port(server)}/health").status_code == 200
     assert settings_reads == ["configure_logging_if_unset"]

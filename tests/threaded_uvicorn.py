@@ -1,0 +1,86 @@
+"""A uvicorn server run in a thread of the test's process, for the tests of alexaskill.server's
+connections (tests/test_server_tls.py, test_server_closing.py, test_server_lingering.py,
+test_server_starts.py, test_settings_at_start.py): an app that says hello (`hello`), the event
+loops there are (`event_loops`), the server started and stopped (`serving`), its port
+(`bound_port`), a client of it (`connected`, or over TLS with any certificate, `tls_client`)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import uvicorn
+
+
+async def answer_lifespan(receive: Any, send: Any) -> None:
+    """Answer a test app's lifespan messages, until its shutdown."""
+    while True:
+        message = await receive()
+        await send({"type": message["type"] + ".complete"})
+        if message["type"] == "lifespan.shutdown":
+            return
+
+
+async def hello(scope: Any, receive: Any, send: Any) -> None:
+    """An app answering every request 200 ``hello``."""
+    if scope["type"] == "lifespan":
+        await answer_lifespan(receive, send)
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"hello"})
+
+
+def event_loops() -> list[str]:
+    """The event loops a server may run here: asyncio's, and uvloop where it is installed."""
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return ["asyncio"]
+    return ["asyncio", "uvloop"]
+
+
+def started(config: uvicorn.Config) -> tuple[uvicorn.Server, threading.Thread]:
+    """A uvicorn server for ``config``, run in a thread of its own, once it has started."""
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    return server, thread
+
+
+@contextlib.contextmanager
+def serving(config: uvicorn.Config) -> Iterator[uvicorn.Server]:
+    """`started`'s server, stopped and its thread joined at the end of the block."""
+    server, thread = started(config)
+    try:
+        yield server
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+def bound_port(server: uvicorn.Server) -> int:
+    """The port ``server`` (started with ``port=0``) listens on."""
+    port: int = server.servers[0].sockets[0].getsockname()[1]
+    return port
+
+
+def tls_client() -> ssl.SSLContext:
+    """A client's TLS context that takes any certificate (the test's own self-signed one)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def connected(server: uvicorn.Server) -> socket.socket:
+    """A client of ``server``, its calls timed out after 30 s."""
+    return socket.create_connection(("127.0.0.1", bound_port(server)), timeout=30)
