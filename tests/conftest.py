@@ -77,6 +77,9 @@ pytest.register_assert_rewrite("tests.server_protocols")
 # start).
 pytest.register_assert_rewrite("tests.threaded_uvicorn")
 
+# And the Dockerfile as the tests read it (tests/dockerfile_shared.py: a CMD that is uvicorn).
+pytest.register_assert_rewrite("tests.dockerfile_shared")
+
 # So does what the simulator's server-side tests share (tests/simulator_shared.py: a turn the JSON
 # API answered 200). Its fixtures are not imported here: that module says why.
 pytest.register_assert_rewrite("tests.simulator_shared")

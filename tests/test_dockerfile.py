@@ -14,7 +14,6 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import tomllib
@@ -24,40 +23,17 @@ import httpx
 import pytest
 
 from tests.conftest import SKILL_ID, Servers
+from tests.dockerfile_shared import (
+    BIN,
+    ROOT,
+    container_command,
+    healthcheck_command,
+    image_env,
+    instructions,
+    stop_signal,
+)
 from tests.missing import unavailable
 from tests.processes import free_port
-
-ROOT = Path(__file__).resolve().parent.parent
-DOCKERFILE = (ROOT / "Dockerfile").read_text()
-BIN = str(Path(sys.executable).parent)
-
-
-def instructions(keyword: str | None = None) -> list[str]:
-    """The arguments of every ``keyword`` instruction (every instruction, with its keyword, if
-    None), continuation lines joined, comments left out."""
-    text = re.sub(r"\\\n\s*", " ", DOCKERFILE)
-    found = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        word, _, rest = line.partition(" ")
-        if keyword is None:
-            found.append(line)
-        elif word.upper() == keyword:
-            found.append(rest.strip())
-    return found
-
-
-def image_env() -> dict[str, str]:
-    """The variables the image's ENV instructions set."""
-    env = {}
-    for arguments in instructions("ENV"):
-        for item in shlex.split(arguments):
-            name, _, value = item.partition("=")
-            env[name] = value
-    return env
-
 
 # --- what the image is made of --------------------------------------------------------------------
 
@@ -197,17 +173,6 @@ def test_hadolint_is_clean() -> None:
 # --- the container as it starts -------------------------------------------------------------------
 
 
-def container_command(port: int) -> list[str]:
-    """ENTRYPOINT then CMD, as Docker runs them, listening on 127.0.0.1:``port``."""
-    entrypoint = json.loads(instructions("ENTRYPOINT")[-1])
-    cmd = json.loads(instructions("CMD")[-1])
-    assert cmd[0] == "uvicorn"
-    host_at, port_at = cmd.index("--host") + 1, cmd.index("--port") + 1
-    assert (cmd[host_at], cmd[port_at]) == ("0.0.0.0", "8080")
-    cmd[host_at], cmd[port_at] = "127.0.0.1", str(port)
-    return [*entrypoint, *cmd]
-
-
 def container_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     # (No ALEXASKILL_* variable of the shell is here: tests/conftest.py unset them.)
     env = {**os.environ, **image_env()}
@@ -253,12 +218,6 @@ def test_cmd_serves_with_verification_on(served: str) -> None:
     response = httpx.post(served, content=body, headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert "error" in response.json()
-
-
-def stop_signal() -> signal.Signals:
-    """The signal ``docker stop`` sends: the Dockerfile's STOPSIGNAL, else SIGTERM."""
-    named = instructions("STOPSIGNAL")
-    return signal.Signals[named[-1]] if named else signal.SIGTERM
 
 
 def test_docker_stop_ends_the_server_gracefully_with_status_0(
@@ -319,14 +278,6 @@ def test_a_proxy_list_uvicorn_misreads_in_the_environment_is_logged(
     env = container_env(tmp_path, ALEXASKILL_SKILL_ID=SKILL_ID, FORWARDED_ALLOW_IPS=value)
     output = container_output(servers, env)
     assert output.count(f"ERROR alexaskill.server: {said}") == 1, output
-
-
-def healthcheck_command(port: int) -> list[str]:
-    """The image's HEALTHCHECK command, asking 127.0.0.1:``port`` (with this interpreter)."""
-    (arguments,) = instructions("HEALTHCHECK")
-    command = json.loads(arguments.split(" CMD ", 1)[1])
-    assert command[0] == "python"
-    return [sys.executable, *(part.replace(":8080/", f":{port}/") for part in command[1:])]
 
 
 def healthcheck(port: int) -> int:

@@ -23,8 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SKILL_ID, Servers
-from tests.processes import free_port
-from tests.test_dockerfile import (
+from tests.dockerfile_shared import (
     BIN,
     ROOT,
     container_command,
@@ -33,6 +32,7 @@ from tests.test_dockerfile import (
     instructions,
     stop_signal,
 )
+from tests.processes import free_port
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() != 0,

@@ -18,8 +18,8 @@ import pytest
 
 from .cli_shared import APP
 from .conftest import Servers
+from .dockerfile_shared import dockerfile_cmd
 from .self_signed import self_signed
-from .test_server import dockerfile_cmd
 
 #: Far past the handshake timeout (10 s, or 1 s or less where a test shortens it), far short of
 #: asyncio's and uvloop's default (60 s).

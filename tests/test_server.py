@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import re
 import select
@@ -27,11 +26,13 @@ from alexaskill import server as server_module
 from alexaskill.server import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_HEADER_SIZE
 
 from .conftest import Servers
+from .dockerfile_shared import ROOT
+
+# (re-exported: test_cli_serve.py imports it from here, left to the split of the test_cli modules)
+from .dockerfile_shared import dockerfile_cmd as dockerfile_cmd
 
 resource = pytest.importorskip("resource", reason="POSIX resource limits")
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCKERFILE = (ROOT / "Dockerfile").read_text()
 #: The body deadline of the skill the slow-client test serves: the example skill, whose
 #: ``Skill(body_timeout=...)`` is the default (10 s), given the head deadline's 5 s instead (by
 #: `QUICK_BODIES`). The body deadline belongs to the skill, not to the server's protocol: the
@@ -42,20 +43,6 @@ from examples.weather.app import skill
 
 skill.body_timeout = {BODY_TIMEOUT}
 """
-
-
-def dockerfile_cmd(port: int, *replace: tuple[str, str]) -> list[str]:
-    """The Dockerfile's CMD on 127.0.0.1:``port``, options replaced as given."""
-    text = re.sub(r"\\\n\s*", " ", DOCKERFILE)
-    [line] = [line for line in text.splitlines() if line.startswith("CMD ")]
-    command: list[str] = json.loads(line[4:])
-    for option, value in (("--host", "127.0.0.1"), ("--port", str(port)), *replace):
-        if option in command:
-            command[command.index(option) + 1] = value
-        else:
-            command += [option, value]
-    assert command[0] == "uvicorn"
-    return [sys.executable, "-m", *command]
 
 
 #: The server's protocol with a head deadline of 60 s, not 5: past any test's own time, however
