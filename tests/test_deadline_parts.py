@@ -31,7 +31,7 @@ from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 from . import deadline_shared
 from .deadline_clock import Clock
 from .deadline_shared import LONG, SHORT, WAIT, Context, lambda_event, speech, wait_for
-from .test_loops import SAID_RARELY
+from .said_rarely import SAID_RARELY
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock

@@ -176,7 +176,7 @@ def test_due_lets_a_line_through_once_every_10_s_with_the_count_and_time_since()
     # at the times SAID_RARELY says, and each key apart.
     from alexaskill.log_repeats import SAY_EVERY, due
 
-    from .test_loops import SAID_RARELY
+    from .said_rarely import SAID_RARELY
 
     assert SAY_EVERY == 10.0
     said: dict[str, list[float]] = {}

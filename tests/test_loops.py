@@ -19,6 +19,7 @@ import pytest
 from .cli_shared import APP
 from .conftest import Servers
 from .dockerfile_shared import dockerfile_cmd
+from .said_rarely import SAID_RARELY
 from .self_signed import self_signed
 
 #: Far past the handshake timeout (10 s, or 1 s or less where a test shortens it), far short of
@@ -503,17 +504,6 @@ def test_the_handshake_bound_is_the_documented_one() -> None:
     assert "| TLS handshake, when uvicorn terminates TLS | 10 s, then closed" in readme
 
 
-#: When a line said at most once every 10 s is asked for (`loop.time`, a fake clock), and
-#: whether it is said then: at once, not again within 10 s, then again past them.
-SAID_RARELY = [
-    (100.0, True),
-    (100.5, False),
-    (109.9, False),
-    (110.1, True),
-    (120.0, False),
-    (120.2, True),
-    (500.0, True),
-]
 _TOO_MANY = (
     "over 1 TLS handshakes under way at once: closing the oldest (clients that connect and "
     "send nothing?)"

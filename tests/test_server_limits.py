@@ -12,7 +12,7 @@ import pytest
 
 from alexaskill.server_limits import _ACCEPT_FAILED, _guard_accept
 
-from .test_loops import SAID_RARELY
+from .said_rarely import SAID_RARELY
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from alexaskill.models import decode_envelope
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 from alexaskill.threads import WorkerPool
 
-from .test_loops import SAID_RARELY
+from .said_rarely import SAID_RARELY
 from .threads_shared import HELD, WAIT, Stuck, square, until
 
 
