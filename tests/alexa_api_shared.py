@@ -1,14 +1,17 @@
 """What the tests of Alexa's service APIs (tests/test_alexa_api*.py) share: the skill id, the
-fake's products, a skill asking any `AlexaApi` method, a coroutine run, the client's clock, and
-a watch on the HTTP clients a call makes within its time limit."""
+fake's products, a skill asking any `AlexaApi` method, a coroutine run, the client's clock, a
+watch on the HTTP clients a call makes within its time limit, a skill of reminders, and an
+`AlexaApi` calling the fake or answered one way."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from alexaskill import (
@@ -17,9 +20,12 @@ from alexaskill import (
     AlexaApiTimeout,
     InSkillProduct,
     Response,
+    Scope,
     Skill,
     speak,
 )
+from alexaskill.models import decode_envelope
+from alexaskill.testing import FakeAlexaApi, RequestFactory
 from tests.conftest import SKILL_ID
 
 PRODUCTS = [
@@ -120,3 +126,49 @@ def clients_made(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     monkeypatch.setattr(anyio, "fail_after", anyio_timed)
     monkeypatch.setattr(httpx.AsyncClient, "__init__", made_now)
     return made
+
+
+def reminder_skill(**options: Any) -> Skill:
+    """A skill whose Remind intent creates a reminder with ``options``, List lists them, Delete
+    deletes the ``token`` slot's."""
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Remind")
+    async def remind(api: AlexaApi) -> Response:
+        reminder = await api.create_reminder("Take the bins out", **options)
+        return speak(f"Created {reminder.alert_token} {reminder.status}")
+
+    @skill.intent("List")
+    async def list_(api: AlexaApi) -> Response:
+        reminders = await api.get_reminders()
+        return speak("; ".join(f"{r.text} at {r.trigger and r.trigger.type}" for r in reminders))
+
+    @skill.intent("Delete")
+    async def delete(api: AlexaApi, token: str) -> Response:
+        return speak(f"deleted {await api.delete_reminder(token)}")
+
+    return skill
+
+
+def fake_api(fake: FakeAlexaApi) -> AlexaApi:
+    """An `AlexaApi` of an IntentRequest, calling ``fake``."""
+    raw = RequestFactory().intent("Remind")
+    return AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
+
+
+def answered_api(status: int, body: dict[str, str], *, granted: bool) -> AlexaApi:
+    """An `AlexaApi` of an IntentRequest whose every call is answered ``status`` ``body``; its
+    user granted the reminders and given-name scopes if ``granted``."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, json=body)
+
+    raw = RequestFactory().intent("Remind")
+    user = raw["context"]["System"]["user"]
+    if granted:
+        scopes = {scope: {"status": "GRANTED"} for scope in (Scope.REMINDERS, Scope.GIVEN_NAME)}
+        user["permissions"] = {"scopes": scopes}
+    else:
+        user.pop("permissions", None)
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    return AlexaApi(decode_envelope(json.dumps(raw)), client=client)

@@ -26,10 +26,8 @@ from alexaskill import (
 from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
 
-from .alexa_api_shared import _run
+from .alexa_api_shared import _run, answered_api, reminder_skill
 from .conftest import SKILL_ID
-from .test_alexa_api_reminders import reminder_skill
-from .test_alexa_api_token_faults import _api  # (a client answered one way; it grants more)
 
 _REFUSAL = {"code": "DEVICE_NOT_SUPPORTED", "message": "Device not supported"}
 
@@ -45,7 +43,7 @@ def test_a_create_refused_device_not_supported_is_device_not_supported(
 ) -> None:
     # It was PermissionRequired (the consent card, which cannot help: the device has no
     # reminders, whatever the user grants), or, the scope granted, a plain AlexaApiError.
-    api = _api(status, _REFUSAL, granted=granted)
+    api = answered_api(status, _REFUSAL, granted=granted)
     with caplog.at_level(logging.WARNING, "alexaskill"), pytest.raises(AlexaApiError) as caught:
         _run(_create(api))
     error = caught.value
@@ -69,7 +67,7 @@ def test_a_create_refused_403_of_no_code_is_still_the_permission() -> None:
     # reminders", but a 403 is every API's answer to a permission not granted: without the
     # code, what it means cannot be told, and the consent card stays.
     with pytest.raises(PermissionRequired) as caught:
-        _run(_create(_api(403, {"message": "Forbidden"}, granted=False)))
+        _run(_create(answered_api(403, {"message": "Forbidden"}, granted=False)))
     assert not isinstance(caught.value, DeviceNotSupported)
 
 

@@ -18,8 +18,7 @@ from alexaskill.services.progressive import progressive_document
 from alexaskill.ssml import emphasis
 from alexaskill.testing import FakeAlexaApi, TestClient
 
-from .alexa_api_shared import _run
-from .test_alexa_api_reminders import _api, reminder_skill
+from .alexa_api_shared import _run, fake_api, reminder_skill
 
 
 @pytest.mark.parametrize(
@@ -63,7 +62,7 @@ def test_a_reminders_speech_that_is_a_speak_document_in_a_str_is_refused_as_spea
     # it. Refused unsent, in speak()'s words (and the progressive response's: one check).
     fake = FakeAlexaApi()
     with pytest.raises(ResponseError) as raised:
-        _run(_api(fake).create_reminder("Bins", after=dt.timedelta(minutes=5), speech=speech))
+        _run(fake_api(fake).create_reminder("Bins", after=dt.timedelta(minutes=5), speech=speech))
     assert fake.calls == []
     with pytest.raises(ResponseError) as spoken:
         speak(speech)
@@ -80,7 +79,7 @@ def test_a_reminders_speech_holding_a_character_xml_cannot_hold_is_refused_unsen
     fake = FakeAlexaApi()
     with pytest.raises(ResponseError) as raised:
         speech = Ssml("<speak>Bins\x01</speak>")
-        _run(_api(fake).create_reminder("Bins", after=dt.timedelta(minutes=5), speech=speech))
+        _run(fake_api(fake).create_reminder("Bins", after=dt.timedelta(minutes=5), speech=speech))
     assert fake.calls == []
     assert str(raised.value).startswith("alertInfo.spokenInfo.content[0].ssml: U+0001"), (
         raised.value
@@ -114,7 +113,7 @@ def test_a_reminders_ssml_alexa_refuses_is_refused_unsent(markup: str, said: str
     fake = FakeAlexaApi()
     with pytest.raises(ResponseError) as raised:
         speech = Ssml(markup)
-        _run(_api(fake).create_reminder("Bins", after=dt.timedelta(minutes=5), speech=speech))
+        _run(fake_api(fake).create_reminder("Bins", after=dt.timedelta(minutes=5), speech=speech))
     assert fake.calls == []
     assert str(raised.value).startswith(f"alertInfo.spokenInfo.content[0].ssml: {said}"), (
         raised.value
@@ -124,7 +123,7 @@ def test_a_reminders_ssml_alexa_refuses_is_refused_unsent(markup: str, said: str
 def test_a_reminders_ssml_alexa_takes_is_sent() -> None:
     fake = FakeAlexaApi()
     speech = Ssml("<speak>Bins &amp; boxes <break time='1s'/><!-- a - b --> now</speak>")
-    _run(_api(fake).create_reminder("Bins", after=dt.timedelta(minutes=5), speech=speech))
+    _run(fake_api(fake).create_reminder("Bins", after=dt.timedelta(minutes=5), speech=speech))
     [call] = fake.calls
     assert call.status == 200, call
 
@@ -149,7 +148,7 @@ def test_a_reminders_ssml_past_an_answers_limits_is_sent_and_taken(
     # SSML: the client sent such speech without complaint, and FakeAlexaApi, which held it to an
     # answer's limits (ssml_error), refused it (400): the two now agree, on the markup alone.
     fake = FakeAlexaApi(reminders=[{"alertToken": "r1"}])
-    api = _api(fake)
+    api = fake_api(fake)
     after = dt.timedelta(minutes=5)
     if operation == "create":
         _run(api.create_reminder("Bins", after=after, speech=Ssml(markup)))
@@ -167,7 +166,7 @@ def _reminder_said(speech: Ssml) -> str:
     """What `create_reminder` says of ``speech`` it refuses unsent, in an answer's field name."""
     fake = FakeAlexaApi()
     with pytest.raises(ResponseError) as raised:
-        _run(_api(fake).create_reminder("Bins", after=dt.timedelta(minutes=5), speech=speech))
+        _run(fake_api(fake).create_reminder("Bins", after=dt.timedelta(minutes=5), speech=speech))
     assert fake.calls == []
     said = str(raised.value)
     assert said.startswith(f"{_REMINDER_FIELD}: "), said

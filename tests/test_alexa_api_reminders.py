@@ -16,7 +16,7 @@ from alexaskill import AlexaApi, Reminder, Response, Scope, Skill, speak
 from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
 
-from .alexa_api_shared import MOMENT, _run
+from .alexa_api_shared import MOMENT, _run, fake_api, reminder_skill
 from .conftest import SKILL_ID
 
 HOUR: Final = dt.timedelta(hours=1)
@@ -40,26 +40,6 @@ _RULE_FORMS: Final[dict[str, Callable[[list[str]], Any]]] = {
 
 
 # --- reminders ------------------------------------------------------------------------------------
-
-
-def reminder_skill(**options: Any) -> Skill:
-    skill = Skill(SKILL_ID)
-
-    @skill.intent("Remind")
-    async def remind(api: AlexaApi) -> Response:
-        reminder = await api.create_reminder("Take the bins out", **options)
-        return speak(f"Created {reminder.alert_token} {reminder.status}")
-
-    @skill.intent("List")
-    async def list_(api: AlexaApi) -> Response:
-        reminders = await api.get_reminders()
-        return speak("; ".join(f"{r.text} at {r.trigger and r.trigger.type}" for r in reminders))
-
-    @skill.intent("Delete")
-    async def delete(api: AlexaApi, token: str) -> Response:
-        return speak(f"deleted {await api.delete_reminder(token)}")
-
-    return skill
 
 
 def refusal_skill(*, zone_asked_first: bool = False, **options: Any) -> tuple[Skill, list[str]]:
@@ -521,17 +501,14 @@ _RULES_OF_NO_TIME: Final = [
 ]
 
 
-def _api(fake: FakeAlexaApi) -> AlexaApi:
-    raw = RequestFactory().intent("Remind")
-    return AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
-
-
 def _refused_unsent(rule: str, said: str) -> None:
     """``rule``, second of a reminder's rules, is a `ValueError` saying ``said``, unsent."""
     fake = FakeAlexaApi()
     with pytest.raises(ValueError) as raised:
         _run(
-            _api(fake).create_reminder("Stretch", at=_RECURRING_AT, recurrence=["FREQ=DAILY", rule])
+            fake_api(fake).create_reminder(
+                "Stretch", at=_RECURRING_AT, recurrence=["FREQ=DAILY", rule]
+            )
         )
     message = str(raised.value)
     assert message.startswith(f"a reminder's recurrence[1] is {rule!r}: "), message
@@ -584,7 +561,9 @@ def test_the_client_and_the_fake_say_the_same_of_a_rule_rfc_5545_refuses(
         FakeAlexaApi(reminders=[{"alertToken": "r1", "trigger": trigger}])
     fakes = str(given.value).split(f"is {rule!r}: ", 1)[1]
     with pytest.raises(ValueError) as raised:
-        _run(_api(FakeAlexaApi()).create_reminder("Stretch", at=_RECURRING_AT, recurrence=[rule]))
+        _run(
+            fake_api(FakeAlexaApi()).create_reminder("Stretch", at=_RECURRING_AT, recurrence=[rule])
+        )
     assert str(raised.value).split(f"is {rule!r}: ", 1)[1] == fakes
     assert re.search(said, fakes), fakes
 
@@ -608,7 +587,7 @@ def test_the_client_and_the_fake_say_the_same_of_a_rule_rfc_5545_refuses(
 )
 def test_a_rule_rfc_5545_takes_is_sent_as_written(rules: list[str]) -> None:
     fake = FakeAlexaApi()
-    _run(_api(fake).create_reminder("Stretch", at=_RECURRING_AT, recurrence=rules))
+    _run(fake_api(fake).create_reminder("Stretch", at=_RECURRING_AT, recurrence=rules))
     [call] = fake.calls
     assert (call.status, call.body["trigger"]["recurrence"]["recurrenceRules"]) == (200, rules)
 
@@ -642,7 +621,7 @@ def test_an_until_before_the_start_is_a_value_error_unsent(at: dt.datetime, rule
     )
     fake = FakeAlexaApi()
     with pytest.raises(ValueError, match=said):
-        _run(_api(fake).create_reminder("Stretch", at=at, recurrence=["FREQ=DAILY", rule]))
+        _run(fake_api(fake).create_reminder("Stretch", at=at, recurrence=["FREQ=DAILY", rule]))
     assert fake.calls == [] and fake.reminders == []
     # Given as create_reminder sends it: the start in startDateTime (Amazon ignores the
     # scheduledTime beside rules).
@@ -665,10 +644,10 @@ def test_an_until_before_the_start_is_read_in_the_starts_zone() -> None:
     fake = FakeAlexaApi()
     before = ["FREQ=DAILY;UNTIL=20361201T062959Z"]
     with pytest.raises(ValueError, match=r"start \(2036-12-01T07:30:00\.000, Europe/Berlin\)"):
-        _run(_api(fake).create_reminder("Stretch", at=at, recurrence=before))
+        _run(fake_api(fake).create_reminder("Stretch", at=at, recurrence=before))
     assert fake.calls == []
     rules = ["FREQ=DAILY;UNTIL=20361201T063000Z", "FREQ=WEEKLY;UNTIL=20361208T063000Z"]
-    _run(_api(fake).create_reminder("Stretch", at=at, recurrence=rules))
+    _run(fake_api(fake).create_reminder("Stretch", at=at, recurrence=rules))
     assert [call.status for call in fake.calls] == [200]
 
 
@@ -745,7 +724,7 @@ def test_an_until_of_another_kind_than_the_start_is_a_value_error_unsent_as_the_
     rule = f"FREQ=DAILY;UNTIL={until}"
     fake = FakeAlexaApi(time_zone="Europe/Berlin")
     with pytest.raises(ValueError) as raised:
-        _run(_api(fake).create_reminder("Stretch", at=at, recurrence=[rule]))
+        _run(fake_api(fake).create_reminder("Stretch", at=at, recurrence=[rule]))
     assert fake.calls == []
     message = str(raised.value)
     said = f"its UNTIL is {kind}, "
@@ -768,7 +747,9 @@ def test_an_until_of_another_kind_than_the_start_is_a_value_error_unsent_as_the_
 def test_an_until_of_the_starts_kind_is_sent_whatever_form_the_rules_come_in(form: str) -> None:
     rules = ["FREQ=DAILY;UNTIL=20361231T073000", "FREQ=WEEKLY;UNTIL=20361201T073000"]
     fake = FakeAlexaApi(time_zone="Europe/Berlin")
-    _run(_api(fake).create_reminder("Stretch", at=_LOCAL_AT, recurrence=_RULE_FORMS[form](rules)))
+    _run(
+        fake_api(fake).create_reminder("Stretch", at=_LOCAL_AT, recurrence=_RULE_FORMS[form](rules))
+    )
     [call] = [call for call in fake.calls if call.operation == "create_reminder"]
     assert (call.status, call.body["trigger"]["recurrence"]["recurrenceRules"]) == (200, rules)
 

@@ -17,9 +17,8 @@ from alexaskill.alexa_api import reminder_body
 from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
 
-from .alexa_api_shared import _run
+from .alexa_api_shared import _run, fake_api, reminder_skill
 from .conftest import SKILL_ID
-from .test_alexa_api_reminders import _api, reminder_skill
 
 #: The second 02:30 of 26 October 2031 on a device's clock (01:30 UTC in Paris, whose clocks go
 #: back at 03:00), without tzinfo: the device's local time.
@@ -183,8 +182,8 @@ def test_a_second_of_a_repeated_time_reads_back_in_utc_and_converts_back_to_what
     paris = ZoneInfo("Europe/Paris")
     at = _SECOND_HALF_PAST_TWO.replace(tzinfo=paris)
     fake = FakeAlexaApi()
-    _run(_api(fake).create_reminder("Stretch", at=at))
-    [reminder] = _run(_api(fake).get_reminders())
+    _run(fake_api(fake).create_reminder("Stretch", at=at))
+    [reminder] = _run(fake_api(fake).get_reminders())
     trigger = reminder.trigger
     assert trigger is not None and trigger.scheduled_time and trigger.time_zone_id
     assert (trigger.scheduled_time, trigger.time_zone_id) == ("2031-10-26T01:30:00.000", "UTC")

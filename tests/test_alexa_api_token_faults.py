@@ -5,20 +5,16 @@ for a permission and cannot mend a token, and never "refused though granted"."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 
-from alexaskill import AccessTokenError, AlexaApi, AlexaApiError, PermissionRequired, Scope
-from alexaskill.models import decode_envelope
-from alexaskill.testing import RequestFactory, TestClient
+from alexaskill import AccessTokenError, AlexaApi, AlexaApiError, PermissionRequired
+from alexaskill.testing import TestClient
 
-from .alexa_api_shared import _run
-from .test_alexa_api_reminders import reminder_skill
+from .alexa_api_shared import _run, answered_api, reminder_skill
 
 #: One call of each kind of API: the Reminders API (its 401 is also "not granted"), a profile
 #: API and a device setting.
@@ -31,21 +27,6 @@ _CALLS: dict[str, Callable[[AlexaApi], Any]] = {
 }
 
 
-def _api(status: int, body: dict[str, str], *, granted: bool) -> AlexaApi:
-    def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(status, json=body)
-
-    raw = RequestFactory().intent("Remind")
-    user = raw["context"]["System"]["user"]
-    if granted:
-        scopes = {scope: {"status": "GRANTED"} for scope in (Scope.REMINDERS, Scope.GIVEN_NAME)}
-        user["permissions"] = {"scopes": scopes}
-    else:
-        user.pop("permissions", None)
-    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    return AlexaApi(decode_envelope(json.dumps(raw)), client=client)
-
-
 @pytest.mark.parametrize("granted", [False, True], ids=["not granted", "granted"])
 @pytest.mark.parametrize("status", [401, 403])
 @pytest.mark.parametrize("operation", sorted(_CALLS))
@@ -54,7 +35,9 @@ def test_a_refusal_coded_invalid_token_is_an_access_token_error(
 ) -> None:
     # A 403 coded INVALID_TOKEN was PermissionRequired: the skill sent a consent card for a
     # token that had expired.
-    api = _api(status, {"code": "INVALID_TOKEN", "message": "Token expired"}, granted=granted)
+    api = answered_api(
+        status, {"code": "INVALID_TOKEN", "message": "Token expired"}, granted=granted
+    )
     with caplog.at_level(logging.WARNING, "alexaskill"), pytest.raises(AlexaApiError) as caught:
         _run(_CALLS[operation](api))
     error = caught.value
@@ -74,7 +57,7 @@ def test_a_401_of_an_api_whose_401_means_no_permission_is_an_access_token_error(
 ) -> None:
     # Outside the Reminders API a 401 says nothing of a permission: the token is at fault,
     # whatever its code (here none).
-    api = _api(401, {"message": "Unauthorized"}, granted=False)
+    api = answered_api(401, {"message": "Unauthorized"}, granted=False)
     with pytest.raises(AccessTokenError) as caught:
         _run(_CALLS[operation](api))
     assert (caught.value.status, caught.value.code) == (401, None)
@@ -83,13 +66,13 @@ def test_a_401_of_an_api_whose_401_means_no_permission_is_an_access_token_error(
 @pytest.mark.parametrize("operation", ["get_reminders", "delete_reminder"])
 def test_a_reminders_401_of_another_code_is_still_the_permission(operation: str) -> None:
     # (Amazon's model of the API: "If customer does not have permission".)
-    api = _api(401, {"code": "UNAUTHORIZED", "message": "no"}, granted=False)
+    api = answered_api(401, {"code": "UNAUTHORIZED", "message": "no"}, granted=False)
     with pytest.raises(PermissionRequired):
         _run(_CALLS[operation](api))
 
 
 def test_a_403_of_another_code_is_still_the_permission() -> None:
-    api = _api(403, {"code": "ACCESS_DENIED", "message": "no"}, granted=False)
+    api = answered_api(403, {"code": "ACCESS_DENIED", "message": "no"}, granted=False)
     with pytest.raises(PermissionRequired) as caught:
         _run(_CALLS["given_name"](api))
     assert not isinstance(caught.value, AccessTokenError)
