@@ -7,9 +7,7 @@ from __future__ import annotations
 import pytest
 
 from alexaskill.understanding import Understander
-from tests.understanding_shared import NOW, intent_understander, value
-
-from .test_understanding_day_parts import alarm_reads
+from tests.understanding_shared import NOW, alarm_reads, intent_understander, value
 
 
 @pytest.mark.parametrize(

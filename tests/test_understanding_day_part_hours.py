@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.understanding_shared import slot, value, values
-
-from .test_understanding_day_parts import alarm_reads
+from tests.understanding_shared import alarm_reads, slot, value, values
 
 
 @pytest.mark.parametrize(

@@ -6,26 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from alexaskill.understanding import Understander, Understanding
-from tests.understanding_shared import NOW, intent_understander, slot, value
-
-
-def alarm_understander() -> Understander:
-    """An intent with a ``time`` and a ``date`` slot, said either way round."""
-    slots = {"time": "AMAZON.TIME", "date": "AMAZON.DATE"}
-    samples = ["set an alarm for {time} {date}", "set an alarm for {date} at {time}"]
-    return intent_understander("Alarm", slots, samples)
-
-
-def alarm_reads(said: str, expected: dict[str, str] | None) -> Understanding:
-    """What `alarm_understander` makes of ``said``, checked: no reading (the fallback intent)
-    when ``expected`` is None, else these slot values."""
-    understood = alarm_understander().understand(said, now=NOW)
-    if expected is None:
-        assert understood.intent == "AMAZON.FallbackIntent", understood.fills
-    else:
-        assert {name: fill.value for name, fill in understood.fills.items()} == expected
-    return understood
+from tests.understanding_shared import (
+    alarm_reads,
+    slot,
+    value,
+)
 
 
 @pytest.mark.parametrize(

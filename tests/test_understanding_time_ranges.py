@@ -7,9 +7,7 @@ from __future__ import annotations
 import pytest
 
 from alexaskill.understanding import Understander, language_for
-from tests.understanding_shared import NOW, intent_understander, understander, value
-
-from .test_understanding_times_two import quiet_hours
+from tests.understanding_shared import NOW, intent_understander, quiet_hours, understander, value
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from alexaskill.understanding import Understander
-from tests.understanding_shared import NOW, intent_understander, values
+from tests.understanding_shared import (
+    NOW,
+    quiet_hours,
+    values,
+    window_understander,
+)
 
 
 @pytest.mark.parametrize(
@@ -72,13 +76,6 @@ def test_a_part_of_the_day_said_once_after_two_slots_puts_neither_out_of_it() ->
         "start": "13:00",
         "end": "14:00",
     }
-
-
-def window_understander(*more: str) -> Understander:
-    """An intent with two AMAZON.TIME slots, ``start`` and ``end`` (samples ``more`` too)."""
-    slots = {"start": "AMAZON.TIME", "end": "AMAZON.TIME"}
-    samples = ["between {start} and {end}", "from {start} to {end}", "{start} or {end}", *more]
-    return intent_understander("Window", slots, samples)
 
 
 def window_fills(said: str) -> dict[str, str]:
@@ -169,12 +166,6 @@ def test_a_part_of_the_day_said_before_two_time_slots_the_first_is_not_in_is_no_
     # As "tonight at 1 pm" is no time: the first is in no night.
     understood = quiet_hours().understand(said, now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.fills
-
-
-def quiet_hours() -> Understander:
-    """`window_understander` with samples that have a word of meaning besides "from" and "to"
-    (a sample of function words alone is read exactly only)."""
-    return window_understander("quiet hours {start} to {end}", "quiet hours from {start} to {end}")
 
 
 @pytest.mark.parametrize(

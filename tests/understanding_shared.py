@@ -1,8 +1,10 @@
 """What the understanding tests share (tests/test_understanding_*.py: numbers, dates, times,
 day_parts, durations, lists, custom_types, cuts, punctuation, stems, replies, taken_back,
 answers): a fixed now, one skill id, an understander of a model built from a few intents, an
-intent with one slot of a given type, with what a phrase said to it fills, and a trip planner
-whose city is asked with "{city}" alone. tests/conftest.py has pytest rewrite its asserts."""
+intent with one slot of a given type, with what a phrase said to it fills, a trip planner
+whose city is asked with "{city}" alone, an alarm's time and date (`alarm_reads`) and two times
+of a window (`window_understander`, `quiet_hours`). tests/conftest.py has pytest rewrite its
+asserts."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from alexaskill.understanding import InteractionModel, Understander, load_model
+from alexaskill.understanding import InteractionModel, Understander, Understanding, load_model
 from tests.conftest import SKILL_ID
 
 # Sunday 29 November 2026, noon: ISO week 48.
@@ -144,3 +146,34 @@ def answered_city(city_type: str, said: str) -> str | None:
     """The city `bare_trips` of ``city_type`` hears in ``said`` asked for it (None: no answer)."""
     answer = bare_trips(city_type).answer(said, intent="PlanTrip", slot="city", now=NOW)
     return None if answer is None else answer.fills["city"].value
+
+
+def alarm_understander() -> Understander:
+    """An intent with a ``time`` and a ``date`` slot, said either way round."""
+    slots = {"time": "AMAZON.TIME", "date": "AMAZON.DATE"}
+    samples = ["set an alarm for {time} {date}", "set an alarm for {date} at {time}"]
+    return intent_understander("Alarm", slots, samples)
+
+
+def alarm_reads(said: str, expected: dict[str, str] | None) -> Understanding:
+    """What `alarm_understander` makes of ``said``, checked: no reading (the fallback intent)
+    when ``expected`` is None, else these slot values."""
+    understood = alarm_understander().understand(said, now=NOW)
+    if expected is None:
+        assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+    else:
+        assert {name: fill.value for name, fill in understood.fills.items()} == expected
+    return understood
+
+
+def window_understander(*more: str) -> Understander:
+    """An intent with two AMAZON.TIME slots, ``start`` and ``end`` (samples ``more`` too)."""
+    slots = {"start": "AMAZON.TIME", "end": "AMAZON.TIME"}
+    samples = ["between {start} and {end}", "from {start} to {end}", "{start} or {end}", *more]
+    return intent_understander("Window", slots, samples)
+
+
+def quiet_hours() -> Understander:
+    """`window_understander` with samples that have a word of meaning besides "from" and "to"
+    (a sample of function words alone is read exactly only)."""
+    return window_understander("quiet hours {start} to {end}", "quiet hours from {start} to {end}")
