@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final
@@ -34,19 +34,18 @@ from alexaskill.verify import Verifier
 
 from .conftest import SKILL_ID
 from .self_signed import self_signed
-
-# (BODY, NOW and run, each imported `as` itself, are re-exported: tests/test_verify_fetch.py
-# takes them from here)
-from .verify_shared import BODY as BODY
-from .verify_shared import NOW as NOW
 from .verify_shared import (
+    BODY,
+    NOW,
     UNUSABLE_TIMESTAMP_BODIES,
     Fetcher,
     make_body,
-    refusal_from_local,
+    mock_client,
+    refusal_of_answer,
+    run,
     stamp,
+    verify_via,
 )
-from .verify_shared import run as run
 
 
 def test_order_of_checks(pki: TestPKI) -> None:
@@ -267,19 +266,6 @@ def test_a_bytearray_body_gives_an_envelope_holding_bytes(pki: TestPKI) -> None:
 
 
 # --- download through httpx ---------------------------------------------------------------------
-
-
-def mock_client(handler: Callable[[httpx.Request], Any]) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.MockTransport(handler))
-
-
-def verify_via(pki: TestPKI, client: httpx.AsyncClient, **kwargs: Any) -> None:
-    async def scenario() -> None:
-        async with client:
-            verifier = Verifier([pki.root], now=lambda: NOW, http_client=client, **kwargs)
-            await verifier.verify(pki.sign(BODY), BODY)
-
-    run(scenario())
 
 
 def test_download_through_httpx(pki: TestPKI) -> None:
@@ -589,31 +575,6 @@ _MALFORMED_ANSWERS: Final = {
     # (A connection closed with no answer is still a failed download, the network's to check.)
     "no answer": (b"", "certificate chain: download failed"),
 }
-
-
-def refusal_of_answer(
-    pki: TestPKI, answer: bytes, tls: ssl.SSLContext | None = None
-) -> CertificateError:
-    """The verifier's refusal of a chain whose download a server on 127.0.0.1 answered with
-    ``answer``, raw bytes, through httpx's own transport (its parsers, not a MockTransport's),
-    over TLS with ``tls`` (the server's context), else over plain HTTP."""
-
-    async def scenario() -> CertificateError:
-        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            await reader.readuntil(b"\r\n\r\n")
-            writer.write(answer)
-            await writer.drain()
-            writer.close()
-
-        server = await asyncio.start_server(serve, "127.0.0.1", 0, ssl=tls)
-        try:
-            port = server.sockets[0].getsockname()[1]
-            return await refusal_from_local(pki, port, scheme="http" if tls is None else None)
-        finally:
-            server.close()
-            await server.wait_closed()
-
-    return run(scenario())
 
 
 @pytest.mark.parametrize("case", list(_MALFORMED_ANSWERS))

@@ -35,8 +35,16 @@ from alexaskill.verify import Verifier
 
 from .blackhole import HandshakeUnanswered, SilentProxy
 from .self_signed import self_signed
-from .test_verify import mock_client, refusal_of_answer, run, verify_via
-from .verify_shared import BODY, NOW, download_refused, refusal_from_local
+from .verify_shared import (
+    BODY,
+    NOW,
+    download_refused,
+    mock_client,
+    refusal_from_local,
+    refusal_of_answer,
+    run,
+    verify_via,
+)
 
 
 @pytest.fixture(scope="module")

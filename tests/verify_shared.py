@@ -2,7 +2,8 @@
 is, a counting fetch_chain, a settable clock, the test PKIs, a chain download refused (one sent
 to 127.0.0.1, or through a proxy), and the clients a verifier without one makes, served from
 memory; requests refused in a row, the one ERROR line they say, and the clock by which what
-failed is tried again (`alexaskill.verify.trust.Refusals`).
+failed is tried again (`alexaskill.verify.trust.Refusals`); a verify through a given client
+(`verify_via`, `mock_client`) and a download's refusal of a raw answer (`refusal_of_answer`).
 tests/conftest.py imports the fixtures (``pki``, ``stranger``, ``pki_2017``, ``own_clients``),
 which makes them every test module's."""
 
@@ -290,3 +291,44 @@ def retry_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         "alexaskill.verify.trust.time", types.SimpleNamespace(monotonic=lambda: clock[0])
     )
     return clock
+
+
+def mock_client(handler: Callable[[httpx.Request], Any]) -> httpx.AsyncClient:
+    """A client whose every request ``handler`` answers."""
+    return httpx.AsyncClient(transport=httpx.MockTransport(handler))
+
+
+def verify_via(pki: TestPKI, client: httpx.AsyncClient, **kwargs: Any) -> None:
+    """Verify ``pki``'s signature of BODY at NOW, its chain downloaded through ``client``."""
+
+    async def scenario() -> None:
+        async with client:
+            verifier = Verifier([pki.root], now=lambda: NOW, http_client=client, **kwargs)
+            await verifier.verify(pki.sign(BODY), BODY)
+
+    run(scenario())
+
+
+def refusal_of_answer(
+    pki: TestPKI, answer: bytes, tls: ssl.SSLContext | None = None
+) -> CertificateError:
+    """The verifier's refusal of a chain whose download a server on 127.0.0.1 answered with
+    ``answer``, raw bytes, through httpx's own transport (its parsers, not a MockTransport's),
+    over TLS with ``tls`` (the server's context), else over plain HTTP."""
+
+    async def scenario() -> CertificateError:
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(answer)
+            await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(serve, "127.0.0.1", 0, ssl=tls)
+        try:
+            port = server.sockets[0].getsockname()[1]
+            return await refusal_from_local(pki, port, scheme="http" if tls is None else None)
+        finally:
+            server.close()
+            await server.wait_closed()
+
+    return run(scenario())
