@@ -25,8 +25,6 @@ Bounded and fast (a fixed seed; no clock-dependent assertion). For a longer run:
 from __future__ import annotations
 
 import base64
-import binascii
-import os
 import random
 import re
 from collections.abc import Iterator
@@ -41,17 +39,12 @@ from alexaskill.testing import TestClient
 from alexaskill.timestamps import read_timestamp
 from alexaskill.verify import check_cert_url
 
+from .verify_mutations_shared import CHARS, MAX_REASON, RUNS, SEED, decodes_to, mutate_signature
 from .verify_shared import genuine_launch, hello_client
 
-SEED: Final = int(os.environ.get("ALEXASKILL_FUZZ_SEED", "20261205"))
-RUNS: Final = int(os.environ.get("ALEXASKILL_FUZZ_RUNS", "300"))
 GENUINE_URL: Final = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
 PREFIX: Final = "https://s3.amazonaws.com/echo.api/"
-#: The longest refusal allowed: a short reason, never a traceback.
-MAX_REASON: Final = 200
 
-#: Single characters a mutation inserts or substitutes.
-_CHARS: Final = "/\\.%@:?#;[]-_~ aAeEsS3\t\x00\x7f\u0430\u00e9\uff0e\u2215"
 #: Tokens a mutation inserts: the pieces URL parsers disagree on.
 _TOKENS: Final = (
     "..",
@@ -80,7 +73,6 @@ _TOKENS: Final = (
     "?x=1",
     "#/echo.api/",
 )
-_BASE64: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 
 
 def mutate_url(rng: random.Random, url: str) -> str:
@@ -90,36 +82,17 @@ def mutate_url(rng: random.Random, url: str) -> str:
         at = rng.randrange(len(url) + 1)
         kind = rng.randrange(5)
         if kind == 0:
-            url = url[:at] + rng.choice(_CHARS) + url[at:]
+            url = url[:at] + rng.choice(CHARS) + url[at:]
         elif kind == 1:
             url = url[:at] + rng.choice(_TOKENS) + url[at:]
         elif kind == 2 and url:
-            url = url[:at] + rng.choice(_CHARS) + url[at + 1 :]
+            url = url[:at] + rng.choice(CHARS) + url[at + 1 :]
         elif kind == 3 and url:
             url = url[:at] + url[at + rng.randint(1, 4) :]
         else:
             end = min(len(url), at + rng.randint(1, 8))
             url = url[:at] + url[at:end].swapcase() + url[end:]
     return url
-
-
-def mutate_signature(rng: random.Random, signature: str) -> str:
-    """One or two edits of a base64 ``signature``: a character replaced, inserted or dropped,
-    padding added or removed, white space inside."""
-    for _ in range(rng.randint(1, 2)):
-        at = rng.randrange(len(signature))
-        kind = rng.randrange(5)
-        if kind == 0:
-            signature = signature[:at] + rng.choice(_BASE64) + signature[at + 1 :]
-        elif kind == 1:
-            signature = signature[:at] + rng.choice(_BASE64) + signature[at:]
-        elif kind == 2:
-            signature = signature[:at] + signature[at + 1 :]
-        elif kind == 3:
-            signature = signature.rstrip("=") if signature.endswith("=") else signature + "="
-        else:
-            signature = signature[:at] + rng.choice((" ", "\t", "-", "_")) + signature[at:]
-    return signature
 
 
 def _problem_with_accepted(sent: str, checked: str) -> str | None:
@@ -190,13 +163,6 @@ def _url_passes(url: str) -> bool:
     return True
 
 
-def _decodes_to(signature: str, genuine: bytes) -> bool:
-    try:
-        return base64.b64decode(signature, validate=True) == genuine
-    except (binascii.Error, ValueError):
-        return False
-
-
 def test_mutated_url_and_signature_are_answered_only_when_both_hold(client: TestClient) -> None:
     """Through a skill: a 200 only for a URL that passes with the genuine signature's bytes;
     every other mutation a 400 with a short JSON reason (never a 500)."""
@@ -222,7 +188,7 @@ def test_mutated_url_and_signature_are_answered_only_when_both_hold(client: Test
         # verifier refuses it with a 400 like any other. (It never raised here: a skipped
         # `httpx.LocalProtocolError` hid nothing, and would have hidden a request never checked.)
         response = client.http.post(client.path, content=body, headers=raw)
-        expected = _url_passes(headers["SignatureCertChainUrl"]) and _decodes_to(
+        expected = _url_passes(headers["SignatureCertChainUrl"]) and decodes_to(
             headers["Signature-256"], genuine_signature
         )
         status = response.status_code

@@ -24,19 +24,19 @@ from alexaskill.exceptions import VerificationError
 from alexaskill.testing import TestClient, TestPKI
 
 from .skill_ids import SKILL_ID
-from .test_verify_mutations import (
-    _CHARS,
+from .verify_mutations_shared import (
+    CHARS,
     MAX_REASON,
     RUNS,
     SEED,
-    _decodes_to,
+    decodes_to,
     mutate_signature,
 )
 from .verify_shared import BODY, NOW, genuine_launch, hello_client, run
 
 _GENUINE_TYPE: Final = "application/json; charset=utf-8"
 #: Characters a media-type mutation inserts or substitutes, besides the URL mutator's.
-_TYPE_CHARS: Final = _CHARS + ";=\"',+*xX8"
+_TYPE_CHARS: Final = CHARS + ";=\"',+*xX8"
 
 
 def _edit(rng: random.Random, text: str, chars: str) -> str:
@@ -128,7 +128,7 @@ def test_mutated_application_ids_are_answered_only_when_the_skills(client: TestC
     answered = 0
     for run_number in range(RUNS):
         envelope: dict[str, Any] = client.factory.envelope("LaunchRequest")
-        sent = _edit(rng, SKILL_ID, _CHARS) if rng.random() < 0.8 else SKILL_ID
+        sent = _edit(rng, SKILL_ID, CHARS) if rng.random() < 0.8 else SKILL_ID
         where = rng.choice(("context", "session", "both"))
         if where != "session":
             envelope["context"]["System"]["application"]["applicationId"] = sent
@@ -181,10 +181,10 @@ def test_mutated_sha1_signatures_count_only_alone_and_when_allowed(pki: TestPKI)
         if mode == 2:
             headers["Signature-256"] = mutate_signature(rng, headers["Signature-256"])
         if "Signature-256" in headers:
-            expected = _decodes_to(headers["Signature-256"], genuine_sha256)
+            expected = decodes_to(headers["Signature-256"], genuine_sha256)
             expected_strict = expected
         else:
-            expected = _decodes_to(headers["Signature"], genuine_sha1)
+            expected = decodes_to(headers["Signature"], genuine_sha1)
             expected_strict = False
         for verifier, wanted in ((lenient, expected), (strict, expected_strict)):
             got = run(outcome(verifier, headers))
