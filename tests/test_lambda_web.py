@@ -31,11 +31,12 @@ from .deadline_clock import Clock
 from .deadline_shared import SHORT, WAIT
 from .lambda_runtime import stream_events
 
-# restore_logging: autouse, each test's logging and environment put back, as there.
-from .test_log_lambda import (  # noqa: F401
+# restore_logging: autouse, each test's logging and environment put back, as in
+# tests/test_log_lambda.py.
+from .log_lambda_shared import (  # noqa: F401
     WEB_ID,
-    _post_on_lambda_server,
     on_lambda_runtime,
+    post_on_lambda_server,
     restore_logging,
     standard_error,
 )
@@ -63,7 +64,7 @@ def test_an_invocation_id_from_a_header_that_is_no_lambda_request_id_is_not_logg
     """A header a client may have written (one of these two reaches the app, whichever the host):
     only a request id's shape is taken, never a caller's text in the log's id column."""
     value = forged if header == "lambda-web-request-id" else json.dumps({"request_id": forged})
-    status, seen, _ = _post_on_lambda_server(monkeypatch, {header: value})
+    status, seen, _ = post_on_lambda_server(monkeypatch, {header: value})
     assert status == 200 and seen == [""]
 
 
@@ -72,7 +73,7 @@ def test_a_request_id_from_a_header_is_taken(monkeypatch: pytest.MonkeyPatch, he
     extra: dict[str, Any] = {header: WEB_ID}
     if header == "x-amzn-lambda-context":
         extra = {header: json.dumps({"request_id": WEB_ID, "deadline": 1542409706888})}
-    status, seen, _ = _post_on_lambda_server(monkeypatch, extra)
+    status, seen, _ = post_on_lambda_server(monkeypatch, extra)
     assert status == 200 and seen == [WEB_ID]
 
 
@@ -436,9 +437,9 @@ def test_what_the_adapters_header_cannot_say_leaves_the_rest_of_it(
     # A deadline of another type does not lose the header's id; an id of the wrong shape there
     # does not hide a web function's lambda-web-request-id.
     unreadable = {"x-amzn-lambda-context": json.dumps({"request_id": WEB_ID, "deadline": "x"})}
-    status, seen, _ = _post_on_lambda_server(monkeypatch, unreadable)
+    status, seen, _ = post_on_lambda_server(monkeypatch, unreadable)
     assert status == 200 and seen == [WEB_ID]
     forged = json.dumps({"request_id": "forged id", "deadline": _in_ms(60)})
     extra = {"x-amzn-lambda-context": forged, "lambda-web-request-id": WEB_ID}
-    status, seen, _ = _post_on_lambda_server(monkeypatch, extra)
+    status, seen, _ = post_on_lambda_server(monkeypatch, extra)
     assert status == 200 and seen == [WEB_ID]

@@ -20,7 +20,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,68 +38,21 @@ from . import lambda_runtime
 from .chained_errors import STEPS, chained_value_errors
 from .lambda_runtime import LAMBDA_ENVIRON, Runtime, stream_events
 
+# restore_logging: autouse, each test's logging and environment put back.
+from .log_lambda_shared import (  # noqa: F401
+    WEB_ID,
+    on_lambda_runtime,
+    post_on_lambda_server,
+    restore_logging,
+    standard_error,
+)
+
 # The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
 USER_ID = (
     "amzn1.ask.account.AHQ6MJ7NQXDZUAJ3F2HOYKQZWGEV4XCN5QJSB7D2L7RHLVXO6PHMD3NAIKZS4WTEFBOQLJCDZ7"
     "YFUPG3RH5EIXQ2TMXVOKN6WBASZ4L3TDGMYQ7EKPXHRVBJNU2OCWFAZSI5DLY"
 )
-
-
-@pytest.fixture(autouse=True)
-def restore_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The runtime changes the root logger and the formatters' clock; configure_logging the
-    "alexaskill" logger: all put back after each test. No ALEXASKILL_* or Lambda variables."""
-    for name in list(os.environ):
-        if name.startswith(("ALEXASKILL_", "AWS_", "_LAMBDA")):
-            monkeypatch.delenv(name)
-    logger, root = logging.getLogger("alexaskill"), logging.getLogger()
-    saved = (list(logger.handlers), logger.level, logger.propagate)
-    saved_root = (list(root.handlers), root.level)
-    converter = logging.Formatter.converter
-    # The invocation id a direct Lambda handler noted in another module's test, in this process.
-    log_lambda_module._aws_request_id = ""
-    yield
-    for found in logger.handlers:
-        if found not in saved[0]:
-            found.close()
-    logger.handlers[:] = saved[0]
-    logger.setLevel(saved[1])
-    logger.propagate = saved[2]
-    root.handlers[:] = saved_root[0]
-    root.setLevel(saved_root[1])
-    logging.Formatter.converter = converter
-    log_lambda_module._aws_request_id = ""
-    log_lambda_module._floor_said = None
-
-
-def standard_error(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
-    """A StringIO for standard error, for the test's call (capsys's is closed before a handler
-    writing to it could be)."""
-    stream = io.StringIO()
-    monkeypatch.setattr(sys, "stderr", stream)
-    return stream
-
-
-def on_lambda_runtime(
-    monkeypatch: pytest.MonkeyPatch,
-    log_format: str = "Text",
-    log_level: str | None = None,
-    **alexaskill: str,
-) -> Runtime:
-    """The function's environment, and the runtime's logging set up, as before an import of the
-    function's module. ``log_level``: the function's application log level (JSON format only).
-    ``alexaskill``: ALEXASKILL_LOG_* values (``LOG_JSON="1"``)."""
-    for name, value in LAMBDA_ENVIRON.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("AWS_LAMBDA_LOG_FORMAT", log_format)
-    if log_level is not None:
-        monkeypatch.setenv("AWS_LAMBDA_LOG_LEVEL", log_level)
-    for name, value in alexaskill.items():
-        monkeypatch.setenv(f"ALEXASKILL_{name}", value)
-    runtime = Runtime(log_format=log_format, log_level=log_level)
-    runtime.install()
-    return runtime
 
 
 def skill() -> Skill:
@@ -512,9 +464,6 @@ class _LambdaContextScope:
         await self.app(scope, receive, send)
 
 
-WEB_ID = "8476a536-e9f4-11e8-9739-2dfe598c3fcd"
-
-
 @pytest.mark.parametrize(
     "adapter", ["lambda-web-request-id", "x-amzn-lambda-context", "aws.context"]
 )
@@ -593,49 +542,13 @@ def test_a_function_logging_at_warn_asked_for_no_more_is_told_nothing(
     assert not [m for m in runtime.messages() if "AWS_LAMBDA_LOG_LEVEL" in m]
 
 
-def _post_on_lambda_server(
-    monkeypatch: pytest.MonkeyPatch,
-    extra: dict[str, str],
-    *,
-    lambda_env: bool = True,
-    made_skills: list[Skill] | None = None,
-) -> tuple[int, list[str], Skill]:
-    """A launch posted to the skill served over HTTP (on Lambda, as behind the Lambda Web
-    Adapter, unless ``lambda_env`` is false) with the headers ``extra``: the status, the
-    invocation id the handler saw (`aws_request_id`) and the skill (in ``made_skills`` too)."""
-    from starlette.testclient import TestClient as StarletteClient
-
-    from alexaskill.testing import TestClient
-
-    if lambda_env:
-        on_lambda_runtime(monkeypatch)
-        monkeypatch.setattr(logging.getLogger(), "handlers", [])
-    standard_error(monkeypatch)
-    made = Skill(DEFAULT_SKILL_ID)
-    if made_skills is not None:
-        made_skills.append(made)
-    seen: list[str] = []
-
-    @made.launch
-    async def launch() -> Response:
-        seen.append(log_lambda_module.aws_request_id())
-        return speak("Welcome.")
-
-    with TestClient(made) as client:  # (its verifier trusts the test's signing PKI)
-        body = json.dumps(client.factory.envelope("LaunchRequest")).encode()
-        headers = {"Content-Type": "application/json", **client.pki.sign(body), **extra}
-        with StarletteClient(made) as http:
-            status = http.post(made.path, content=body, headers=headers).status_code
-    return status, seen, made
-
-
 def test_a_lambda_context_header_nested_too_deep_is_no_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # json.loads of 70,000 "[" raised RecursionError: a 500, and the count of requests in
     # flight left at 1 for good.
     for value in ("[" * 70_000, "{" * 70_000, '{"request_id": 1}', "[1]"):
-        status, seen, made = _post_on_lambda_server(monkeypatch, {"x-amzn-lambda-context": value})
+        status, seen, made = post_on_lambda_server(monkeypatch, {"x-amzn-lambda-context": value})
         assert status == 200 and seen == [""]
         assert made._in_flight == 0
 
@@ -652,7 +565,7 @@ def test_a_failure_noting_the_invocation_leaves_no_request_in_flight(
     monkeypatch.setattr(alexaskill.handling, "note_request", broken)
     made_skills: list[Skill] = []
     with pytest.raises(RuntimeError):
-        _post_on_lambda_server(monkeypatch, {}, made_skills=made_skills)
+        post_on_lambda_server(monkeypatch, {}, made_skills=made_skills)
     [made] = made_skills
     assert made._in_flight == 0
 
@@ -667,9 +580,9 @@ def test_the_lambda_web_adapters_context_is_preferred_to_a_request_id_header(
         {"lambda-web-request-id": "forged", "x-amzn-lambda-context": context},
         {"x-amzn-lambda-context": context, "lambda-web-request-id": "forged"},
     ):
-        status, seen, _ = _post_on_lambda_server(monkeypatch, extra)
+        status, seen, _ = post_on_lambda_server(monkeypatch, extra)
         assert status == 200 and seen == [WEB_ID]
-    status, seen, _ = _post_on_lambda_server(monkeypatch, {"lambda-web-request-id": WEB_ID})
+    status, seen, _ = post_on_lambda_server(monkeypatch, {"lambda-web-request-id": WEB_ID})
     assert status == 200 and seen == [WEB_ID]
 
 
@@ -681,7 +594,7 @@ def test_off_lambda_no_invocation_id_is_read_from_the_request(
         {"lambda-web-request-id": WEB_ID},
         {"x-amzn-lambda-context": json.dumps({"request_id": WEB_ID})},
     ):
-        status, seen, _ = _post_on_lambda_server(monkeypatch, extra, lambda_env=False)
+        status, seen, _ = post_on_lambda_server(monkeypatch, extra, lambda_env=False)
         assert status == 200 and seen == [""]
 
 
