@@ -1,12 +1,15 @@
 """What the store tests (tests/test_store*.py) share: the skill id, a request envelope for a
 user, a store counting its calls, a counting skill and its answer, a TCP forwarder, and for
-SQLite's files their modes, a save read back and a script taking the file over; and one store of
-each kind, for the fixtures that run a test on every store (`store`, written here once)."""
+SQLite's files their modes, a save read back and a script taking the file over; one store of
+each kind, for the fixtures that run a test on every store (`store`, written here once); and an
+empty store of a kind that keeps JSON text (`json_store`), with a value written past its encoding
+(`write_raw`)."""
 
 from __future__ import annotations
 
 import copy
 import json
+import sqlite3
 import stat
 import threading
 import uuid
@@ -217,3 +220,28 @@ async def each_store_fixture(
         yield made
     finally:
         await made.aclose()
+
+
+def json_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    """A store of ``kind`` (each keeps JSON text), empty."""
+    if kind == "memory":
+        return MemoryStore()
+    if kind == "sqlite":
+        return SQLiteStore(tmp_path / "attributes.db")
+    return RedisStore(request.getfixturevalue("redis_url"), prefix=f"test:{uuid.uuid4().hex}:")
+
+
+async def write_raw(store: Store, key: str, name: str, text: str) -> None:
+    """Put ``text`` as the stored value of ``name``, bypassing the store's encoding."""
+    if isinstance(store, MemoryStore):
+        store._data.setdefault(key, {})[name] = text
+    elif isinstance(store, SQLiteStore):
+        await store.update(key, {"other": 1}, ())  # the table exists
+        with sqlite3.connect(store.path) as connection:
+            connection.execute(
+                "INSERT OR REPLACE INTO alexaskill_attributes VALUES (?, ?, ?)", (key, name, text)
+            )
+        connection.close()
+    else:
+        assert isinstance(store, RedisStore)
+        await store._client.hset(store.prefix + key, name, text)

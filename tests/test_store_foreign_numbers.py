@@ -13,7 +13,7 @@ import pytest
 from alexaskill.exceptions import ResponseError, StoreError
 from alexaskill.store import MemoryStore, SQLiteStore, base, data_faults
 
-from .test_store_foreign_values import _json_store, _write_raw
+from .store_shared import json_store, write_raw
 
 _OUTSIDE = (
     "outside the numbers every store keeps (DynamoDB's: 38 significant digits, magnitude from "
@@ -86,9 +86,9 @@ async def test_a_stored_integer_with_json_whitespace_is_incremented_by_every_sto
     # JSON allows whitespace around a value, and each store loads " 5" as 5; SQLite and memory
     # added to it, Redis's script refused it ("holds float: not incremented") and HINCRBY would
     # have refused it too. (DynamoDB keeps a number typed, with no text around it.)
-    store = _json_store(kind, request, tmp_path)
+    store = json_store(kind, request, tmp_path)
     try:
-        await _write_raw(store, "user", "n", text)
+        await write_raw(store, "user", "n", text)
         assert (await store.load("user"))["n"] == after - 1
         await store.update("user", {}, (), increments={"n": 1})  # type: ignore[call-arg]
         assert (await store.load("user"))["n"] == after
@@ -103,9 +103,9 @@ async def test_a_stored_value_with_json_whitespace_is_refused_naming_its_type_by
     kind: str, text: str, held: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     # Redis named the type from the first character: a space made every such value "float".
-    store = _json_store(kind, request, tmp_path)
+    store = json_store(kind, request, tmp_path)
     try:
-        await _write_raw(store, "user", "n", text)
+        await write_raw(store, "user", "n", text)
         with pytest.raises(ResponseError, match=f"^attribute 'n' holds {held}: not incremented$"):
             await store.update("user", {}, (), increments={"n": 1})  # type: ignore[call-arg]
     finally:
@@ -128,9 +128,9 @@ async def test_a_stored_value_empty_or_only_whitespace_is_not_json_to_an_increme
 ) -> None:
     # Redis's script named the type from the first character: none made it "holds str", a
     # ResponseError, where memory and SQLite said (a StoreError) it is not JSON, as its load does.
-    store = _json_store(kind, request, tmp_path)
+    store = json_store(kind, request, tmp_path)
     try:
-        await _write_raw(store, "user", name, text)
+        await write_raw(store, "user", name, text)
         said = re.escape(
             f": the stored value of attribute {name!r} is not JSON (Expecting value: {at})"
         )
@@ -163,9 +163,9 @@ async def test_a_stored_value_not_json_is_said_so_with_an_excerpt_by_every_store
     # Redis's script named a type from the first character: "{not json" was said to "hold
     # dict", "tru" bool, "007" an integer with a leading zero, where the load (and every other
     # store) said it is not JSON. The excerpt is short and escaped: no line break in a log line.
-    store = _json_store(kind, request, tmp_path)
+    store = json_store(kind, request, tmp_path)
     try:
-        await _write_raw(store, "user", "n", text)
+        await write_raw(store, "user", "n", text)
         with pytest.raises(StoreError) as loaded:
             await store.load("user")
         with pytest.raises(StoreError) as incremented:
@@ -186,17 +186,17 @@ async def test_every_store_quotes_a_name_holding_quotes_or_line_breaks_alike(
 ) -> None:
     # Redis's script quoted names with a bare ' ("attribute 'it's' holds str"), and Redis made
     # a line break in its error reply a space: the name was not the one stored.
-    store = _json_store(kind, request, tmp_path)
+    store = json_store(kind, request, tmp_path)
     try:
         for text, refused in [
             ('"text"', f"attribute {name!r} holds str: not incremented"),
             (str(2**63 - 1), data_faults._TOO_LARGE_TO_INCREMENT.format(name=name)),
         ]:
-            await _write_raw(store, "user", name, text)
+            await write_raw(store, "user", name, text)
             with pytest.raises(ResponseError) as info:
                 await store.update("user", {}, (), increments={name: 1})  # type: ignore[call-arg]
             assert str(info.value) == refused
-        await _write_raw(store, "user", name, "{")
+        await write_raw(store, "user", name, "{")
         with pytest.raises(StoreError, match=re.escape(f"attribute {name!r} is not JSON (")):
             await store.update("user", {}, (), increments={name: 1})  # type: ignore[call-arg]
     finally:
@@ -231,8 +231,8 @@ async def test_a_stored_minus_zero_is_incremented_by_every_store(
         client.put_item(TableName=store.table, Item=item)
         client.close()
     else:
-        store = _json_store(kind, request, tmp_path)
-        await _write_raw(store, "user", "n", text)
+        store = json_store(kind, request, tmp_path)
+        await write_raw(store, "user", "n", text)
     try:
         assert (await store.load("user"))["n"] == 0
         await store.update("user", {}, (), increments={"n": after})

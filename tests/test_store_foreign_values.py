@@ -17,38 +17,13 @@ import pytest
 from alexaskill import Skill, speak
 from alexaskill.exceptions import ResponseError, StoreError
 from alexaskill.responses import Response
-from alexaskill.store import Attributes, MemoryStore, RedisStore, SQLiteStore, Store, base
+from alexaskill.store import Attributes, MemoryStore, RedisStore, SQLiteStore, base
 
 from .conftest import SKILL_ID
-from .store_shared import _envelope
+from .store_shared import _envelope, json_store, write_raw
 
 if TYPE_CHECKING:
     from alexaskill.testing import TestClient
-
-
-def _json_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    """A store of ``kind`` (each keeps JSON text), empty."""
-    if kind == "memory":
-        return MemoryStore()
-    if kind == "sqlite":
-        return SQLiteStore(tmp_path / "attributes.db")
-    return RedisStore(request.getfixturevalue("redis_url"), prefix=f"test:{uuid.uuid4().hex}:")
-
-
-async def _write_raw(store: Store, key: str, name: str, text: str) -> None:
-    """Put ``text`` as the stored value of ``name``, bypassing the store's encoding."""
-    if isinstance(store, MemoryStore):
-        store._data.setdefault(key, {})[name] = text
-    elif isinstance(store, SQLiteStore):
-        await store.update(key, {"other": 1}, ())  # the table exists
-        with sqlite3.connect(store.path) as connection:
-            connection.execute(
-                "INSERT OR REPLACE INTO alexaskill_attributes VALUES (?, ?, ?)", (key, name, text)
-            )
-        connection.close()
-    else:
-        assert isinstance(store, RedisStore)
-        await store._client.hset(store.prefix + key, name, text)
 
 
 @pytest.mark.anyio
@@ -61,9 +36,9 @@ async def test_a_stored_value_that_is_not_json_is_a_store_error_naming_it(
     # no StoreError, so the log said "handler failed" with a traceback on every request of
     # that user; NaN and Infinity (which Python's json takes) loaded, then failed as a
     # ResponseError saying the value "cannot be saved".
-    store = _json_store(kind, request, tmp_path)
+    store = json_store(kind, request, tmp_path)
     try:
-        await _write_raw(store, "user", "bad", text)
+        await write_raw(store, "user", "bad", text)
         with pytest.raises(StoreError, match=r"stored value of attribute 'bad' is not JSON"):
             await store.load("user")
         if not isinstance(store, RedisStore):  # Redis's script refuses it as no integer
@@ -86,9 +61,9 @@ async def test_a_value_another_program_spelt_otherwise_is_not_written_back_uncha
     # value, unchanged, would be found changed and written back at each save, over whatever
     # another request wrote to it meanwhile.
     text = '{"city": "Paris", "caf\\u00e9": [1E2, true, null]}'
-    store = _json_store(kind, request, tmp_path)
+    store = json_store(kind, request, tmp_path)
     try:
-        await _write_raw(store, "user", "game", text)
+        await write_raw(store, "user", "game", text)
         attributes = await Attributes.load(store, _envelope("user"))
         assert attributes["game"] == {"city": "Paris", "café": [100.0, True, None]}
         assert attributes.pending() == ({}, [])
@@ -112,7 +87,7 @@ def _counting_over_a_bad_value(tmp_path: Path) -> tuple[TestClient, SQLiteStore]
         return speak(f"Visit {attributes.increment('visits')}.")
 
     client = TestClient(skill, raise_handler_errors=False)
-    anyio.run(_write_raw, store, client.factory.user_id, "visits", "{oops")
+    anyio.run(write_raw, store, client.factory.user_id, "visits", "{oops")
     return client, store
 
 
@@ -148,7 +123,7 @@ def test_a_store_failure_is_said_once_every_ten_seconds_with_how_many_went_unsai
         for _ in range(3):
             assert client.intent("Count").speech == APOLOGY
         first, other = client.factory.user_id, client.factory.user_id + "-other"
-        anyio.run(_write_raw, store, other, "visits", "[1")  # another failure: said at once
+        anyio.run(write_raw, store, other, "visits", "[1")  # another failure: said at once
         client.factory.user_id = other
         assert client.intent("Count").speech == APOLOGY
         clock[0] += 10
@@ -173,9 +148,9 @@ async def test_a_stored_lone_surrogate_is_a_store_error_naming_it(
     # JSON another program wrote, half of an emoji's surrogate pair escaped (a string cut
     # short): it loaded, then the attributes made of it raised ResponseError "attribute
     # 'name' cannot be saved as JSON", a traceback on every request of that user.
-    store = _json_store(kind, request, tmp_path)
+    store = json_store(kind, request, tmp_path)
     try:
-        await _write_raw(store, "user", "name", text)
+        await write_raw(store, "user", "name", text)
         with pytest.raises(StoreError, match=r"stored value of attribute 'name' is not JSON"):
             await Attributes.load(store, _envelope("user"))
         await store.update("user", {}, ["name"])  # deleting it mends it
@@ -201,7 +176,7 @@ def test_a_sqlite_attribute_name_stored_as_a_blob_is_a_store_error(
         return speak("Hi.")
 
     client = TestClient(skill, raise_handler_errors=False)
-    anyio.run(_write_raw, store, client.factory.user_id, "other", "1")
+    anyio.run(write_raw, store, client.factory.user_id, "other", "1")
     with sqlite3.connect(store.path) as connection:
         row = (client.factory.user_id, b"\xffname", "1")
         connection.execute("INSERT INTO alexaskill_attributes VALUES (?, ?, ?)", row)
@@ -458,9 +433,9 @@ async def test_a_stored_value_no_attribute_holds_is_refused_at_load_naming_it(
     # maximum recursion depth exceeded"), the user hearing the apology; from 970, refused at
     # load, the limit moving with the stack. 1e400 loaded as an infinity, its save failing.
     # Now one depth, 30 (DynamoDB's), whatever the stack, and no infinity, at load.
-    store = _json_store(kind, request, tmp_path)
+    store = json_store(kind, request, tmp_path)
     try:
-        await _write_raw(store, "user", "bad", text)
+        await write_raw(store, "user", "bad", text)
         said = r"stored value of attribute 'bad' is not JSON Alexa attributes can hold \(.*"
         with pytest.raises(StoreError, match=said + why):
             await store.load("user")
@@ -473,10 +448,10 @@ async def test_a_stored_value_no_attribute_holds_is_refused_at_load_naming_it(
 async def test_a_stored_value_nested_30_levels_and_large_finite_numbers_load(
     kind: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    store = _json_store(kind, request, tmp_path)
+    store = json_store(kind, request, tmp_path)
     try:
-        await _write_raw(store, "user", "deep", _nested_text(30))
-        await _write_raw(store, "user", "big", '[1e308, "1e400", 1e-400]')
+        await write_raw(store, "user", "deep", _nested_text(30))
+        await write_raw(store, "user", "big", '[1e308, "1e400", 1e-400]')
         loaded = await store.load("user")
         assert loaded["deep"] == json.loads(_nested_text(30))
         assert loaded["big"] == [1e308, "1e400", 0.0]
