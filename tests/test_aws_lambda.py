@@ -26,22 +26,10 @@ from alexaskill.testing import DEFAULT_SKILL_ID, FakeAlexaApi, RequestFactory
 
 from .conftest import OTHER_SKILL_ID, SKILL_ID
 
-ROOT = Path(__file__).resolve().parent.parent
 # The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.
-FIXTURES = Path(__file__).parent / "fixtures" / "requests"
+from .lambda_events import FIXTURES, event, intent_event
 
-
-def event(name: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text())
-    return loaded
-
-
-def intent_event(intent: str, *, user_id: str | None = None) -> dict[str, Any]:
-    sample = event("IntentRequest.GetWeather")
-    sample["request"]["intent"] = {"name": intent, "confirmationStatus": "NONE", "slots": {}}
-    if user_id is not None:
-        sample["context"]["System"]["user"]["userId"] = user_id
-    return sample
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class LambdaContext:

@@ -16,8 +16,8 @@ from alexaskill.responses import Response
 from alexaskill.responses.encoding import data_refusal
 from alexaskill.testing import DEFAULT_SKILL_ID
 
+from .lambda_events import intent_event
 from .lambda_runtime import Runtime
-from .test_aws_lambda import intent_event
 
 #: Frames of Lambda's runtime above the function's handler (awslambdaric's bootstrap: main,
 #: run, handle_event_request and the frames between them).
