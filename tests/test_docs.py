@@ -563,7 +563,7 @@ def test_the_alexaskill_names_the_documents_give_exist() -> None:
 def test_the_module_map_names_only_modules_there_are_each_in_one_row() -> None:
     # tests/test_layers.py checks that every module is named; this, that no row names one that
     # is not there (moved, renamed, removed) and that no module has two rows.
-    from .test_layers import module_map
+    from .module_map import module_map
 
     package = ROOT / "alexaskill"
     rows = module_map()

@@ -10,8 +10,9 @@ And no module grows past ~500 lines (520 at most): it is then two concerns, spli
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
+
+from .module_map import module_map
 
 PACKAGE = Path(__file__).resolve().parent.parent / "alexaskill"
 
@@ -97,24 +98,6 @@ def test_no_benchmark_module_is_longer_than_the_limit() -> None:
     assert "benchmarks/load.py" in lengths  # the walk finds them
     too_long = {name: lines for name, lines in lengths.items() if lines > MAX_MODULE_LINES}
     assert too_long == {}, f"modules over {MAX_MODULE_LINES} lines: {too_long}"
-
-
-def module_map() -> list[tuple[set[str], str]]:
-    """The rows of README's module map, top to bottom: the modules each names in its first
-    column (``models``, ``cli``), and the whole row."""
-    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### The module map", 1)[1].split("\n### ", 1)[0]
-    rows = [line for line in section.splitlines() if line.startswith("| `")]
-    return [
-        (
-            {
-                n.rstrip("/").removesuffix(".py")
-                for n in re.findall(r"`([^`]+)`", row.split("|")[1])
-            },
-            row,
-        )
-        for row in rows
-    ]
 
 
 def test_the_readme_module_map_names_every_module_and_its_imports_point_up_it() -> None:
