@@ -13,8 +13,8 @@ import pytest
 from alexaskill.logs import configure_logging
 
 from .chained_errors import STEPS, chained_value_errors
+from .counting_stream import CountingStream
 from .logger_state import alexaskill_logger_kept
-from .test_logs import CountingStream
 
 
 @pytest.fixture

@@ -42,6 +42,7 @@ from alexaskill.settings import Settings, configure_logging_if_unset, settings_f
 from alexaskill.store import DEFAULT_STORE
 
 from .conftest import OTHER_SKILL_ID, SKILL_ID, Servers
+from .counting_stream import CountingStream
 from .logger_state import alexaskill_logger_kept
 from .processes import free_port
 
@@ -728,18 +729,6 @@ def test_plain_uvicorn_writes_the_request_line_at_info(tmp_path: Path, servers: 
 
 
 # --- the request line under concurrency: several lines, one write -------------------------------
-
-
-class CountingStream(io.StringIO):
-    """A stream that keeps what each write() call carried."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.writes: list[str] = []
-
-    def write(self, text: str) -> int:
-        self.writes.append(text)
-        return super().write(text)
 
 
 def request_lines(stream: io.StringIO) -> list[str]:
