@@ -13,7 +13,7 @@ from typing import Any, Final
 from alexaskill import graphemes as graphemes_module
 from alexaskill.graphemes import graphemes
 from alexaskill.hearing import spoken_text
-from tests.test_hearing import _CUT_AS_THE_PAGE_CUTS
+from tests.grapheme_cuts import CUT_AS_THE_PAGE_CUTS
 
 # --- the page's reading of SSML, against alexaskill.hearing's -----------------------------------
 
@@ -238,7 +238,7 @@ def test_alexaskill_cuts_text_into_characters_as_the_page_does(page: Any) -> Non
     # controls of Unicode 15 to 17, which Python 3.11's Unicode (14.0) does not know, cut apart.
     # A Chromium of another Unicode version than 17 may cut some otherwise: then the tables need
     # it (tools/graphemes_newer.py).
-    texts = [text for text, _ in _CUT_AS_THE_PAGE_CUTS] + ["a\r\nb\n\r", "\u200b\u0301"]
+    texts = [text for text, _ in CUT_AS_THE_PAGE_CUTS] + ["a\r\nb\n\r", "\u200b\u0301"]
     texts += _probes(page)
     assert len(texts) > 2000  # the tables' edges, each in eight texts
     # One text for the page to cut (each text sent apart took seconds a thousand), each between
