@@ -93,9 +93,10 @@ pytest.register_assert_rewrite("tests.understanding_shared")
 # The variables settings_from_env() and `alexaskill serve` read (ALEXASKILL_LOG_JSON=1 exported for
 # a server the developer runs, say) would change what the tests' skills log, store and accept:
 # gone for the whole run, and for the processes the tests start. ALEXASKILL_TEST_* are the
-# suite's own.
+# suite's own, and so are ALEXASKILL_FUZZ_RUNS and ALEXASKILL_FUZZ_SEED, which the fuzz tests
+# read as they are imported, after this (tests/test_fuzz.py, tests/verify_mutations_shared.py).
 for _name in [name for name in os.environ if name.startswith("ALEXASKILL_")]:
-    if not _name.startswith("ALEXASKILL_TEST_"):
+    if not _name.startswith(("ALEXASKILL_TEST_", "ALEXASKILL_FUZZ_")):
         del os.environ[_name]
 
 # No test reaches past this machine, and every server a test talks to is on 127.0.0.1: a proxy

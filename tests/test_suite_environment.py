@@ -44,6 +44,34 @@ def test_the_skills_own_variables_in_the_shell_change_no_result() -> None:
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
 
 
+def test_the_suites_own_fuzz_variables_in_the_shell_reach_the_fuzz_tests() -> None:
+    # The longer fuzz runs the modules document (ALEXASKILL_FUZZ_RUNS=20000 ALEXASKILL_FUZZ_SEED=9
+    # pytest tests/test_verify_mutations.py) ran the short one: conftest's guard took every
+    # ALEXASKILL_* variable but ALEXASKILL_TEST_* away before the modules read theirs. Imported
+    # in a process of its own, after conftest, as pytest imports them.
+    shell = {
+        **os.environ,
+        "ALEXASKILL_FUZZ_RUNS": "7",
+        "ALEXASKILL_FUZZ_SEED": "9",
+        "ALEXASKILL_LOG_JSON": "1",
+    }
+    code = (
+        "import os, tests.conftest\n"
+        "from tests import test_fuzz, verify_mutations_shared as shared\n"
+        "print(shared.RUNS, shared.SEED, test_fuzz.RUNS, test_fuzz.SEED)\n"
+        "print(os.environ.get('ALEXASKILL_LOG_JSON'))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=shell,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.stdout.splitlines() == ["7 9 7 9", "None"], run.stdout + run.stderr
+
+
 @pytest.mark.default_dev_pki
 def test_a_test_writing_the_default_dev_pki_writes_a_temporary_directory(
     tmp_path_factory: pytest.TempPathFactory,
