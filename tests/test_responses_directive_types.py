@@ -11,7 +11,8 @@ from alexaskill import speak
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import Directive, Reprompt, encode_response
 
-APLA: Any = {"type": "APLA", "version": "0.91", "mainTemplate": {"items": []}}
+from .responses_shared import APLA
+
 APL_DOCUMENT: Any = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
 
 
