@@ -15,7 +15,7 @@ from .base import (
     _decoded_by,
     _encode,
     _encode_sized,
-    _loaded_not_utf8,
+    _loaded_refused,
 )
 from .checked_changes import _check_size_once, _check_value, _Checked, _checked_changes
 from .data_faults import (
@@ -111,11 +111,12 @@ class _StoredAttributes(MutableMapping[str, Any]):
         try:
             return cls(data, key=key, store=store)
         except ResponseError as exc:
-            # Text no UTF-8 that a store of one's own loaded (the stores here refuse it as they
-            # read it) is the load's fault, said as theirs say it: it failed each request of
-            # that user as if the handler had set it ("cannot be saved as JSON").
+            # What a store of one's own loaded that no attribute holds (text no UTF-8, a set:
+            # the stores here refuse it as they read it) is the load's fault, said as theirs say
+            # it: it failed each request of that user as if the handler had set it ("cannot be
+            # saved as JSON"), before the handler ran.
             where = f"{type(store).__name__}.load"
-            refused = None if data is None else _loaded_not_utf8(where, data)
+            refused = None if data is None else _loaded_refused(where, data)
             if refused is None:
                 raise
             raise refused from exc
@@ -399,7 +400,7 @@ def check_saves(
         check = getattr(attributes._store, "check_update", None)
         if check is not None:
             # ``gone``: the names to delete as checked (the same as ``deleted``: only one holding
-            # half a surrogate pair is left out, and no load hands one out, `_loaded_not_utf8`).
+            # half a surrogate pair is left out, and no load hands one out, `_loaded_refused`).
             check(changes, gone, increments)  # (a shipped store's checks not the values again)
         attributes._checks["pending"] = pending  # for its save
 

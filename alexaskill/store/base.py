@@ -201,28 +201,31 @@ def _not_held(name: str, where: str, why: str) -> StoreError:
 def _name_not_utf8(where: str, exc: UnicodeError) -> StoreError:
     """The `StoreError` of a stored attribute name that is no UTF-8: one Redis's store decoded
     itself (`redis._text`: no word of decode_responses, no client failed to read it), or one
-    holding half a surrogate pair that a store of one's own loaded (`_loaded_not_utf8`)."""
+    holding half a surrogate pair that a store of one's own loaded (`_loaded_refused`)."""
     return StoreError(f"{where}: a stored attribute name is not UTF-8 ({exc}): delete it")
 
 
-def _loaded_not_utf8(where: str, data: Mapping[str, Any]) -> StoreError | None:
+def _loaded_refused(where: str, data: Mapping[str, Any]) -> StoreError | None:
     """The `StoreError` of ``data``, loaded by a store of one's own (``where``: its ``load``),
-    for its first name or value holding half a surrogate pair (no UTF-8: text read with
-    surrogateescape, a string cut short), in the words of the stores here, which refuse one as
-    they read it; None if the first value refused is refused for another reason (a set: no
-    JSON), the save's to say. Called once `Attributes` failed to encode ``data``: each value
-    looked at in the order it was, up to the one it failed at (no work it did not do)."""
+    for its first name or value no attribute holds, in the words of the stores here, which
+    refuse one as they read it: a name holding half a surrogate pair (no UTF-8: text read with
+    surrogateescape, a string cut short), a value JSON cannot hold (such text, a set, NaN, a
+    list held in itself or written out past a save's bound). None if none is refused. Called
+    once `Attributes` failed to encode ``data`` (a `ResponseError`, the handler's words): each
+    value looked at in the order it was, up to the one it failed at (no work it did not do)."""
     for name, value in data.items():
         try:
             _encode(name, value)
         except ResponseError as exc:
-            if not isinstance(exc.__cause__, UnicodeEncodeError):
-                return None
-            try:
-                name.encode()
-            except UnicodeEncodeError as cause:
-                return _name_not_utf8(where, cause)
-            return _not_held(name, where, str(exc.__cause__))
+            if isinstance(exc.__cause__, UnicodeEncodeError):
+                try:
+                    name.encode()
+                except UnicodeEncodeError as cause:
+                    return _name_not_utf8(where, cause)
+            why = str(exc)  # (why, without the save's words, "attribute 'x' cannot be saved")
+            for said in ("cannot be saved as JSON: ", "cannot be saved: "):
+                why = why.removeprefix(f"attribute {name!r} {said}")
+            return _not_held(name, where, why)
     return None
 
 
