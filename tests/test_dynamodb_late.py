@@ -224,11 +224,11 @@ async def test_a_dynamodb_save_given_up_does_not_land_over_a_later_one(
     direct = DynamoDBStore(
         table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=MOTO_TIMEOUT
     )
+    slow = _slow_store(table, proxy)  # (closed in the finally, the test failing too)
     try:
         await direct.ensure_table()
         if not first:
             await direct.update(USER, {"color": "green", "visits": 1}, ())
-        slow = _slow_store(table, proxy)
         proxy.holding = True
         with anyio.fail_after(MOTO_TIMEOUT), pytest.raises(StoreError, match="may have been made"):
             await slow.update(USER, {"color": "red"}, (), increments=increments)
@@ -238,8 +238,8 @@ async def test_a_dynamodb_save_given_up_does_not_land_over_a_later_one(
         stored = await direct.load(USER)
         assert stored["color"] == "blue"
         assert stored.get("visits") == (None if first else 1)
-        await slow.aclose()
     finally:
+        await slow.aclose()
         await direct.aclose()
 
 
@@ -261,10 +261,10 @@ async def test_a_dynamodb_map_made_whole_late_does_nothing_over_a_later_time(
         "dynamodb", region_name="us-east-1", endpoint_url=dynamodb_endpoint
     )
     key = {"id": {"S": USER}}
+    slow = _slow_store(table, proxy)
     try:
         await direct.ensure_table()
         client.put_item(TableName=table, Item=key | {"attributes": {"NULL": True}})
-        slow = _slow_store(table, proxy)
         proxy.holding, proxy.passing = True, 1
         with anyio.fail_after(MOTO_TIMEOUT), pytest.raises(StoreError, match="may have been made"):
             await slow.update(USER, {"color": "red"}, ())
@@ -279,9 +279,9 @@ async def test_a_dynamodb_map_made_whole_late_does_nothing_over_a_later_time(
         )
         proxy.release()
         assert client.get_item(TableName=table, Key=key)["Item"]["attributes"] == {"NULL": True}
-        await slow.aclose()
     finally:
         client.close()
+        await slow.aclose()
         await direct.aclose()
 
 
@@ -433,10 +433,10 @@ async def test_a_dynamodb_save_given_up_that_arrives_before_any_later_one_is_app
     direct = DynamoDBStore(
         table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=MOTO_TIMEOUT
     )
+    slow = _slow_store(table, proxy)
     try:
         await direct.ensure_table()
         await direct.update(USER, {"color": "green", "step": 1}, ())
-        slow = _slow_store(table, proxy)
         proxy.holding = True
         with anyio.fail_after(MOTO_TIMEOUT), pytest.raises(StoreError, match="may have been made"):
             await slow.update(USER, {"color": "red", "step": 2}, (), increments={"visits": 1})
@@ -446,6 +446,6 @@ async def test_a_dynamodb_save_given_up_that_arrives_before_any_later_one_is_app
         proxy.release()
         await direct.update(USER, {"color": "blue"}, ())
         assert await direct.load(USER) == {"color": "blue", "step": 2, "visits": 1}
-        await slow.aclose()
     finally:
+        await slow.aclose()
         await direct.aclose()
