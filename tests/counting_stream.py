@@ -1,5 +1,5 @@
 """A stream that keeps what each write() carried, for the tests of how log lines are written
-(tests/test_logs.py, test_log_format.py): one write a line, as a pipe is handed it."""
+(tests/test_logs_concurrency.py, test_log_format.py): one write a line, as a pipe is handed it."""
 
 from __future__ import annotations
 

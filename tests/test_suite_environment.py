@@ -22,7 +22,7 @@ def test_the_skills_own_variables_in_the_shell_change_no_result() -> None:
     # environment wrote JSON lines, not the plain ones it reads. (In a pytest of its own: the
     # variables are in the environment before the suite starts.)
     test = (
-        "tests/test_logs.py::"
+        "tests/test_logs_settings.py::"
         "test_a_log_level_from_the_environment_does_not_hide_that_a_check_is_off"
     )
     shell = {
