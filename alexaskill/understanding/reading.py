@@ -30,9 +30,15 @@ from .slot_only import slot_only
 from .slottypes import Fill
 from .text import Token, tokenize
 
-__all__ = ["FALLBACK", "Reader"]
+__all__ = ["FALLBACK", "Reader", "left_out_note"]
 
 FALLBACK: Final = "AMAZON.FallbackIntent"
+
+
+def left_out_note(what: str, words: Sequence[str]) -> str:
+    """The note saying that ``words`` said were left out of the reading, and ``what`` they are
+    ("a denial: 'not rome' left out"), of a request's as of an answer's."""
+    return f"{what}: {' '.join(words)!r} left out"
 
 
 class Reader(CompiledModel):
@@ -84,17 +90,29 @@ class Reader(CompiledModel):
             return None if strict else self._fallback(text, spans, notes, asked)
         left_out = self._left_out(match, spans, asked)
         if left_out is not None:  # "plan a trip to paris, not rome": paris, as in an answer
-            first, end, said = left_out
-            kept = [*spans.tokens[:first], *spans.tokens[end:]]
-            found = self._read(text, kept, now, strict, asked=asked)
-            note = f"{said}: {' '.join(spans.words[first:end])!r} left out"
-            return None if found is None else replace(found, notes=(note, *found.notes))
+            return self._read_without(text, spans, left_out, now, strict, asked)
         if not match.exact:
             if match.extra:
                 notes.append(f"words not in the sample: {' '.join(match.extra)}")
             if match.missing:
                 notes.append(f"sample words not said: {' '.join(match.missing)}")
         return self._from_match(text, match, notes)
+
+    def _read_without(
+        self,
+        text: str,
+        spans: SpanCache,
+        left_out: tuple[int, int, str],
+        now: datetime.datetime,
+        strict: bool,
+        asked: tuple[str, str] | None,
+    ) -> Understanding | None:
+        """`_read` of the words said but those ``left_out`` (first, end, what they are), noted."""
+        first, end, what = left_out
+        kept = [*spans.tokens[:first], *spans.tokens[end:]]
+        found = self._read(text, kept, now, strict, asked=asked)
+        note = left_out_note(what, spans.words[first:end])
+        return None if found is None else replace(found, notes=(note, *found.notes))
 
     def _weighed(
         self, matcher: SampleMatcher, match: Match | None, spans: SpanCache, *, answer: bool

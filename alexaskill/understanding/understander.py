@@ -47,7 +47,7 @@ from .compiled import DEFAULT_SKILL_ID, clock
 from .fillers import exact_without_fillers
 from .matcher import SpanCache
 from .model import ModelIntent, ModelSlot
-from .reading import Reader
+from .reading import Reader, left_out_note
 from .result import Understanding
 from .slottypes import FREE, Fill
 from .text import Token
@@ -249,8 +249,13 @@ class Understander(Reader):
             return None
         first = after_dont_know(tokens, self.language)
         if first is not None and self._dont_know(intent, model_slot, tokens[:first], now):
-            # "no idea, paris": paris, read as if said alone, as for any kind of slot.
-            said = f"a don't-know: {' '.join(token.text for token in tokens[:first])!r}"
+            # "no idea, paris": paris, read as if said alone, as for any kind of slot. Before
+            # matching, not left to `not_meant` (which a request needs): that one sees only a
+            # reading's words of any kind, after `taken_back`, so it misses a don't-know with a
+            # "not" in it ("i do not know, paris", "not sure, paris": the "not" takes the value
+            # back or denies a listed one) and words too many for one reading ("no idea, maybe
+            # paris" to a first name); both say the same words.
+            said = left_out_note("a don't-know", [token.text for token in tokens[:first]])
             return self._answer_alone(text, intent, model_slot, tokens[first:], now, said)
         matcher = self.answer_matcher(intent, model_slot)
         spans = SpanCache(tokens, now)
@@ -284,7 +289,7 @@ class Understander(Reader):
             left_out = None if after is None else (0, after, "a correction")
         if left_out is not None:
             first, end, what = left_out
-            said = f"{what}: {' '.join(spans.words[first:end])!r}"
+            said = left_out_note(what, spans.words[first:end])
             tokens = [*spans.tokens[:first], *spans.tokens[end:]]
             return self._answer_alone(text, intent, model_slot, tokens, now, said)
         # As for an utterance: free-form words give the intent's other slots what they read,
@@ -304,10 +309,10 @@ class Understander(Reader):
         now: datetime.datetime,
         left_out: str,
     ) -> Understanding | None:
-        """`_answer` of the words the user means, ``tokens``, noting what was ``left_out``."""
+        """`_answer` of the words the user means, ``tokens``, with the note of what was
+        ``left_out`` (`left_out_note`)."""
         found = self._answer(text, intent, model_slot, tokens, now)
-        note = f"{left_out} left out"
-        return None if found is None else replace(found, notes=(note, *found.notes))
+        return None if found is None else replace(found, notes=(left_out, *found.notes))
 
     def _dont_know(
         self, intent: ModelIntent, slot: ModelSlot, tokens: Sequence[Token], now: datetime.datetime
