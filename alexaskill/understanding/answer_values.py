@@ -16,7 +16,8 @@ value of any words ("paris, no": `taken_back`); said between two, it corrects th
 ("paris, no, berlin" is "berlin": `corrected`). A don't-know said first leaves the value
 said after it and a pause ("no idea, paris": `after_dont_know`), as a hedge does ("maybe
 paris"), and a "not" after a pause denies the value after it ("paris, not rome"): in a request
-too (`not_meant`).
+too (`not_meant`). Thanks, an afterword or a hedge said last is no part of a name's value
+("paris, thanks", "paris, maybe": `without_afterwords`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Final
 
+from .afterwords import afterwords_at, ending_words, without_thanks
 from .languages import Language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
 from .slot_kinds import name_type
@@ -48,7 +50,6 @@ __all__ = [
     "taken_back",
     "value_within",
     "without_afterwords",
-    "without_thanks",
 ]
 
 #: The kinds of values a type knows, unlike any words it would take.
@@ -108,15 +109,6 @@ def after_dont_know(tokens: Sequence[Token], language: Language) -> int | None:
     while end < len(tokens) - 1 and tokens[end].text in idle:
         end += 1
     return end
-
-
-def without_thanks(tokens: Sequence[Token], language: Language) -> Sequence[Token]:
-    """``tokens`` without the thanks that end them, and the grammar words after those ("no idea,
-    thank you"): no part of what is said, as of a value (`without_afterwords`)."""
-    words = [token.text for token in tokens]
-    thanks = next((at for at, word in enumerate(words) if word in language.courtesies), len(words))
-    ending = language.courtesies | language.function_words
-    return tokens[:thanks] if set(words[thanks:]) <= ending else tokens
 
 
 def said_as_reply(match: Match, slot: str, reply: Callable[[str], str | None]) -> bool:
@@ -424,8 +416,7 @@ def _named_on(found: Match, spans: SpanCache, language: Language) -> bool:
     if fill.kind != "listed" or end >= len(spans.words) or spans.tokens[end - 1].pause:
         return False
     word = spans.words[end]
-    idle = language.function_words | language.fillers | language.courtesies | language.afterwords
-    return word not in idle
+    return word not in language.function_words | language.fillers | ending_words(language)
 
 
 def _alone(sample: Sample) -> str | None:
@@ -478,20 +469,13 @@ def without_afterwords(
         kind = next(part for part in match.sample.elements if isinstance(part, SlotRef))
         if fill.kind != "free" or kind.name != name or not name_type(kind.kind.name):
             return match, spans
-    ends = language.courtesies | language.afterwords
-    for at in range(start + 1, end):
-        if words[at] not in ends:
-            continue
-        if set(words[start:at]) <= language.courtesies | language.function_words or answers(
-            " ".join(words[start:at])
-        ):
-            return match, spans
-        if tokens[at - 1].pause or set(words[at:end]) <= ends | language.function_words:
-            rest = SpanCache(tokens[:at], spans.now)
-            found = matcher.exact(rest)
-            if found is None:
-                return match, spans
-            if match is None:  # (too many words, `past_opening` found none): "no, paris, thanks"
-                return past_opening(matcher, found, rest, language, answers)
-            return found, rest
-    return match, spans
+    at = afterwords_at(spans, start, end, language, answers)
+    if at is None:
+        return match, spans
+    rest = SpanCache(tokens[:at], spans.now)
+    found = matcher.exact(rest)
+    if found is None:
+        return match, spans
+    if match is None:  # (too many words, `past_opening` found none): "no, paris, thanks"
+        return past_opening(matcher, found, rest, language, answers)
+    return found, rest

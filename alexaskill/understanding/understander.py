@@ -28,6 +28,7 @@ from dataclasses import replace
 from typing import Final
 
 from .addressing import addressed_request
+from .afterwords import without_thanks
 from .answer_values import (
     after_dont_know,
     after_last_no,
@@ -41,7 +42,6 @@ from .answer_values import (
     taken_back,
     value_within,
     without_afterwords,
-    without_thanks,
 )
 from .compiled import DEFAULT_SKILL_ID, clock
 from .fillers import exact_without_fillers

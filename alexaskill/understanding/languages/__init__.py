@@ -84,7 +84,8 @@ class Language(Protocol):
     #: Optional: none.
     dont_knows: frozenset[tuple[str, ...]] = frozenset()
     #: Words said with a `dont_knows` phrase that add nothing to it ("*honestly* no idea"), or
-    #: before a value ("*maybe* paris", "no idea, *maybe* paris"). Optional: none.
+    #: before a value ("*maybe* paris", "no idea, *maybe* paris") or last after it ("paris,
+    #: *maybe*"). Optional: none.
     hedges: frozenset[str] = frozenset()
     #: Particles of phrasal verbs ("off", "out", "up"): said before a slot the sample says
     #: them after ("take off {item}" of "take {item} off"), read loosely. Optional: none.

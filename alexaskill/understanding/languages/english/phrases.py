@@ -284,7 +284,8 @@ DONT_KNOWS: Final = frozenset(
     )
 )
 #: Words said with a don't-know that add nothing to it ("*honestly* no idea", "i *really* do not
-#: know"), or before a value ("*maybe* paris", "no idea, *maybe* paris"): `DONT_KNOWS`.
+#: know"), or before a value ("*maybe* paris", "no idea, *maybe* paris") or last after it
+#: ("paris, *maybe*"): `DONT_KNOWS`.
 HEDGES: Final = frozenset({"honestly", "really", "sorry", "maybe", "perhaps", "probably"})
 SESSION_END: Final = frozenset(
     {("exit",), ("quit",), ("exit", "skill"), ("quit", "skill"), ("alexa", "exit")}

