@@ -46,6 +46,7 @@ __all__ = [
     "past_opening",
     "said_as_reply",
     "said_before",
+    "said_from",
     "swallowed",
     "taken_back",
     "value_within",
@@ -282,13 +283,25 @@ def said_before(
         return None
     tokens = spans.tokens
     for start, end in _spans_of(match, slot):
-        after = after_dont_know(tokens[start:end], language)
-        at = start if after is None else start + after
+        # A don't-know of which the reading left words out, right before the value, is said
+        # whole: "no" of "plan a trip to no idea, maybe paris" to a first name (three words).
+        first = said_from(match, start)
+        after = after_dont_know(tokens[first:end], language)
+        at = start if after is None else max(start, first + after)
         while at < end - 1 and tokens[at].text in language.hedges:
             at += 1
         if at > start:
-            return start, at
+            return (first if after is not None else start), at
     return None
+
+
+def said_from(match: Match, start: int) -> int:
+    """Where the words said for the value ``match`` fills from ``start`` begin: the words the
+    reading left out right before it, with it ("why" of "why not", whose city is "not")."""
+    left_out = set(match.extra_at)
+    while start - 1 in left_out:
+        start -= 1
+    return start
 
 
 def _spans_of(match: Match, slot: str) -> list[tuple[int, int]]:

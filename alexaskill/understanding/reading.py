@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from .answer_values import NO_SAID_LAST, ends_with_no, not_meant, taken_back
+from .answer_values import NO_SAID_LAST, ends_with_no, not_meant, said_from, taken_back
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
 from .cut import why_no_reading
@@ -195,9 +195,7 @@ class Reader(CompiledModel):
             # and, to the end, after it ("why" of "why not", of which it gives the city "not").
             # A no said last among them takes it back, whatever the type: the value is a part
             # of words the user took back.
-            first = start
-            while first - 1 in left_out:
-                first -= 1
+            first = said_from(match, start)
             last = len(words) if left_out.issuperset(range(end, len(words))) else end
             said = words[first:last]
             around = (first, last) != (start, end)
