@@ -1,12 +1,60 @@
-"""Words said after a value that are no part of it: a hedge said last ("paris, maybe")."""
+"""Words said after a name's value that are no part of it, in a request as in a dialog answer:
+thanks ("plan a trip to paris, thanks") and a hedge said last ("paris, maybe")."""
 
 from __future__ import annotations
 
 import pytest
 
-from .understanding_shared import answered_city
+from .understanding_shared import NOW, answered_city, bare_trips
 
 _NAMES = ["AMAZON.City", "AMAZON.FirstName"]
+
+
+def _request(city_type: str, said: str) -> tuple[str | None, dict[str, str]]:
+    """The intent and slot values `bare_trips` of ``city_type`` hears in "plan a trip to
+    ``said``", not asked for a slot."""
+    understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
+    return understood.intent, {name: fill.value for name, fill in understood.fills.items()}
+
+
+@pytest.mark.parametrize("city_type", _NAMES)
+@pytest.mark.parametrize(
+    "said",
+    [
+        "paris, thanks",
+        "paris thanks",
+        "paris, thank you",
+        "paris instead",
+        "maybe paris, thanks",
+        # With a first name, the thanks made the words four, over a first name's three: the
+        # reading left "paris" out and the "not" took the rest back, no city at all.
+        "paris, not rome, thanks",
+    ],
+)
+def test_a_request_leaves_out_thanks_after_a_name_as_an_answer_does(
+    city_type: str, said: str
+) -> None:
+    # "plan a trip to paris, thanks" was the city "paris thanks", where the answer "paris,
+    # thanks" is paris: no name ends with thanks or an afterword, in a request either.
+    assert answered_city(city_type, said) == "paris"
+    assert _request(city_type, said) == ("PlanTrip", {"city": "paris"})
+
+
+@pytest.mark.parametrize(
+    ("city_type", "said", "city"),
+    [
+        # Unchanged: a no said with the thanks takes the value back ("no thanks" is a no), and
+        # a custom type's words in a request are what the user said.
+        ("AMAZON.City", "paris, no thanks", None),
+        ("Cities", "paris, thanks", "paris thanks"),
+        ("AMAZON.City", "thanks", "thanks"),
+    ],
+)
+def test_a_request_keeps_what_is_no_thanks_after_a_name(
+    city_type: str, said: str, city: str | None
+) -> None:
+    _, slots = _request(city_type, said)
+    assert slots.get("city") == city
 
 
 @pytest.mark.parametrize("city_type", [*_NAMES, "Cities"])
@@ -16,6 +64,11 @@ def test_a_hedge_said_last_is_no_part_of_an_answers_value(city_type: str, said: 
     # "paris maybe" the custom "paris maybe": a word making it another name): a hedge said last
     # is no part of a value, as one said first ("maybe paris") is not, whatever the type.
     assert answered_city(city_type, said) == "paris"
+
+
+@pytest.mark.parametrize("city_type", _NAMES)
+def test_a_request_leaves_out_a_hedge_said_last_after_a_name(city_type: str) -> None:
+    assert _request(city_type, "paris, maybe") == ("PlanTrip", {"city": "paris"})
 
 
 @pytest.mark.parametrize(

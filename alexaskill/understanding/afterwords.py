@@ -1,6 +1,6 @@
 """Words said after a value that are no part of it: thanks ("paris, thanks"), afterwords
-("paris instead") and a hedge said last ("paris, maybe"), of a dialog answer's value
-(answer_values.py: `without_afterwords`).
+("paris instead") and a hedge said last ("paris, maybe"), in a dialog answer and in a request
+(answer_values.py: `without_afterwords`, `thanked`).
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def afterwords_at(
 ) -> int | None:
     """Where the thanks, afterwords or hedges that end a value's words ``spans.words[start:end]``
     start ("thanks" of "paris, thanks", "instead" of "paris instead", "maybe" of "paris,
-    maybe"), a pause setting them apart or every word from them on one (`without_afterwords`);
-    else None, as where the words before them are thanks, grammar words or a reply
+    maybe"), a pause setting them apart or every word from them on one (`without_afterwords`,
+    `thanked`); else None, as where the words before them are thanks, grammar words or a reply
     (``answers``: "no, thanks" is no value "no")."""
     words, tokens = spans.words, spans.tokens
     ends = ending_words(language)

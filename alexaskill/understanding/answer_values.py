@@ -17,7 +17,7 @@ value of any words ("paris, no": `taken_back`); said between two, it corrects th
 said after it and a pause ("no idea, paris": `after_dont_know`), as a hedge does ("maybe
 paris"), and a "not" after a pause denies the value after it ("paris, not rome"): in a request
 too (`not_meant`). Thanks, an afterword or a hedge said last is no part of a name's value
-("paris, thanks", "paris, maybe": `without_afterwords`).
+("paris, thanks", "paris, maybe": `without_afterwords`), in a request too (`thanked`).
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ __all__ = [
     "said_from",
     "swallowed",
     "taken_back",
+    "thanked",
     "value_within",
     "without_afterwords",
 ]
@@ -492,3 +493,25 @@ def without_afterwords(
     if match is None:  # (too many words, `past_opening` found none): "no, paris, thanks"
         return past_opening(matcher, found, rest, language, answers)
     return found, rest
+
+
+def thanked(
+    match: Match,
+    slot: str,
+    spans: SpanCache,
+    language: Language,
+    answers: Callable[[str], str | None],
+    says_no: Callable[[str], bool],
+) -> tuple[int, int] | None:
+    """The thanks, afterwords or hedges that end ``slot``'s words in ``match``, a name's of any
+    words (`name_type`), as (first, end): "thanks" of "plan a trip to paris, thanks", left out
+    of a request as of an answer (`afterwords_at`); else None. A no said with them takes the
+    value back instead (``says_no``: "paris, no thanks", `taken_back`)."""
+    words = _any_words(match, slot)
+    if words is None or not _named(match, slot) or ends_with_no(words.split(), language, says_no):
+        return None
+    for start, end in _spans_of(match, slot):
+        at = afterwords_at(spans, start, end, language, answers)
+        if at is not None:
+            return at, end
+    return None

@@ -3,9 +3,10 @@
 
 A reading is weighed against a loose one that explains more, its free-form words given to the
 intent's other slots (`generalise`), refused where a no said last takes a value back (a name's,
-or the slot Alexa asked for); no reading is AMAZON.FallbackIntent, or the closest intent of a
-model without it, or nothing. Also the replies said in a common phrasing ("never mind") and
-whether words say yes or no.
+or the slot Alexa asked for), read again without the words said within such a value that are no
+part of it, as of an answer (thanks after it, a denial, a don't-know before it); no reading is
+AMAZON.FallbackIntent, or the closest intent of a model without it, or nothing. Also the replies
+said in a common phrasing ("never mind") and whether words say yes or no.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from .answer_values import NO_SAID_LAST, ends_with_no, not_meant, said_from, taken_back
+from .answer_values import (
+    NO_SAID_LAST,
+    ends_with_no,
+    not_meant,
+    said_from,
+    taken_back,
+    thanked,
+)
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
 from .cut import why_no_reading
@@ -84,6 +92,10 @@ class Reader(CompiledModel):
         if generalised is None:  # a value split off free-form words was cut short: no reading
             return None if strict else self._fallback(text, spans, notes, asked)
         match = generalised
+        thanks = self._thanked(match, spans)
+        if thanks is not None:  # "plan a trip to paris, thanks": paris, as in an answer
+            after = (*thanks, "words after the value")
+            return self._read_without(text, spans, after, now, strict, asked)
         back = self._taken_back(match, spans, asked)
         if back is not None:  # "plan a trip to paris no": no city "paris no", as in an answer
             spans.cut.append(back)
@@ -147,6 +159,19 @@ class Reader(CompiledModel):
             if why is not None:
                 return f"{fill.words!r} is no value: {why}"
         return None
+
+    def _thanked(self, match: Match, spans: SpanCache) -> tuple[int, int] | None:
+        """The thanks, afterwords or hedges said last within a name's value, as (first, end),
+        if any (`thanked`): "thanks" of "plan a trip to paris, thanks"."""
+        language, yes_no, says_no = self.language, self.yes_no, self._says_no
+        return next(
+            (
+                found
+                for name, _, _, _ in match.fills
+                if (found := thanked(match, name, spans, language, yes_no, says_no)) is not None
+            ),
+            None,
+        )
 
     def _left_out(
         self, match: Match, spans: SpanCache, asked: tuple[str, str] | None
