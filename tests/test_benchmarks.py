@@ -10,7 +10,6 @@ import json
 import os
 import statistics
 import sys
-import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -273,80 +272,6 @@ def test_compare_with_serves_each_row_with_another_checkouts_alexaskill(tmp_path
 def test_duration_is_bounded() -> None:
     with pytest.raises(SystemExit):
         load.parse_args(["--duration", "60"])
-
-
-def test_profile_samples_at_the_rate_asked_and_only_the_lock_holder_if_asked() -> None:
-    args = load.parse_args(["--profile", "out", "--profile-rate", "997", "--profile-gil"])
-    command = load.spy_command("py-spy", 1234, 15, Path("out/floor.txt"), args.profile_rate, True)
-    assert command[command.index("--rate") + 1] == "997" and "--gil" in command
-    assert command[command.index("--pid") + 1] == "1234"
-    assert command[command.index("--duration") + 1] == "14"  # within the run
-    defaults = load.parse_args(["--profile", "out"])
-    assert (defaults.profile_rate, defaults.profile_gil) == (250, False)
-    assert "--gil" not in load.spy_command("py-spy", 1, 15, Path("x"), 250, False)
-    with pytest.raises(SystemExit):  # py-spy's own bound
-        load.parse_args(["--profile", "out", "--profile-rate", "0"])
-
-
-@pytest.mark.parametrize("option", [["--profile-gil"], ["--profile-rate", "997"]])
-def test_a_profile_option_without_profile_is_refused_not_ignored(
-    option: list[str], capsys: pytest.CaptureFixture[str]
-) -> None:
-    with pytest.raises(SystemExit):
-        load.parse_args(option)
-    assert f"{option[0]} goes with --profile DIR" in capsys.readouterr().err
-
-
-def test_a_py_spy_that_does_not_end_is_stopped_and_said_in_one_error(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    # py-spy's stand-in writes its pid and never ends: once the run's time and its grace are up,
-    # it is stopped (none left running) and the harness says so, not a TimeoutExpired traceback.
-    spy = tmp_path / "py-spy"
-    spy.write_text(f"#!/bin/sh\necho $$ > {tmp_path / 'pid'}\nexec sleep 60\n")
-    spy.chmod(0o755)
-    monkeypatch.setattr("shutil.which", lambda name: str(spy))
-    monkeypatch.setattr(load, "SPY_GRACE_SECONDS", 0.5)
-    sampled = load.sampling(os.getpid(), 0.25, tmp_path / "out.txt")
-    with pytest.raises(wrk.BenchmarkError) as raised, sampled:
-        while not (tmp_path / "pid").exists() or not (tmp_path / "pid").read_text():
-            time.sleep(0.01)  # the run: until the stand-in is up
-    assert str(raised.value) == "py-spy had not ended 0.75 s after the run: stopped"
-    with pytest.raises(ProcessLookupError):
-        os.kill(int((tmp_path / "pid").read_text()), 0)
-
-
-def test_the_profile_summary_ranks_the_event_loops_thread_alone(tmp_path: Path) -> None:
-    # py-spy's raw stacks of a def row: the loop's thread (Runner.run, as py-spy names it on
-    # 3.11), four idle workers waiting for jobs and alexaskill.stalls' thread asleep, which
-    # py-spy counts as busy: ranked with them, WorkerPool._work would top the summary.
-    loop = "<module> (uvicorn:8);run (asyncio/runners.py:190);Runner.run (asyncio/runners.py:118)"
-    worker = "Thread._bootstrap (threading.py:1002);Thread.run (threading.py:982)"
-    profile = tmp_path / "def.txt"
-    profile.write_text(
-        f"{loop};Handling._handle (handling.py:40);verify (verify.py:9) 300\n"
-        f"{loop};Handling._handle (handling.py:40);Exchange._body (exchange.py:70) 100\n"
-        f"{loop};ExchangeProtocol.data_received (protocol.py:12) 100\n"
-        f"{worker};WorkerPool._work (workers.py:88);get (queue.py:180) 400\n"
-        f"{worker};_looks (stalls.py:30) 100\n"
-    )
-    share, ranked = report.top_functions(profile)
-    assert share == pytest.approx(0.5)  # the loop's 500 samples of 1,000
-    assert ranked == [
-        (0.8, "Handling._handle (handling.py)"),
-        (0.6, "verify (verify.py)"),
-        (0.2, "ExchangeProtocol.data_received (protocol.py)"),
-        (0.2, "Exchange._body (exchange.py)"),
-    ]
-    # asyncio.run alone (no Runner before Python 3.11) is the loop's thread too; a server with no
-    # loop (gunicorn's sync worker) is ranked whole.
-    profile.write_text(f"{loop.rsplit(';', 1)[0]};verify (verify.py:9) 3\n{worker} 1\n")
-    assert report.top_functions(profile) == (0.75, [])
-    profile.write_text(f"{worker};handle (sync.py:9);view (app.py:3) 3\n{worker} 1\n")
-    assert report.top_functions(profile) == (
-        None,
-        [(0.75, "view (app.py)"), (0.75, "handle (sync.py)")],
-    )
 
 
 @pytest.mark.parametrize(
