@@ -238,21 +238,36 @@ def sampling(
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         yield
-    finally:
-        waited = seconds + SPY_GRACE_SECONDS
-        try:
-            _, errors = process.communicate(timeout=waited)
-        except subprocess.TimeoutExpired:
-            # A py-spy that hangs is stopped (serving.stop), not left running after the
-            # benchmark, and said in one line (main prints it), not a TimeoutExpired traceback.
-            stop(process)
-            if process.stderr is not None:
-                process.stderr.close()
-            raise BenchmarkError(
-                f"py-spy had not ended {waited:g} s after the run: stopped"
-            ) from None
-        if process.returncode != 0:
-            raise BenchmarkError(f"py-spy failed: {errors.decode(errors='replace')[-500:]}")
+    except BaseException as failure:
+        # The run's failure first, py-spy's beside it: py-spy often fails because the run did
+        # (the server it sampled gone), and raised alone it hid what went wrong first.
+        spied = spy_ended(process, seconds)
+        if spied is None:
+            raise
+        if isinstance(failure, BenchmarkError):  # main prints it in one line
+            raise BenchmarkError(f"{failure}; and {spied}") from failure
+        failure.add_note(spied)
+        raise
+    spied = spy_ended(process, seconds)
+    if spied is not None:
+        raise BenchmarkError(spied)
+
+
+def spy_ended(process: subprocess.Popen[bytes], seconds: float) -> str | None:
+    """Wait for py-spy, sampling a run of ``seconds``, to end; what went wrong, or None."""
+    waited = seconds + SPY_GRACE_SECONDS
+    try:
+        _, errors = process.communicate(timeout=waited)
+    except subprocess.TimeoutExpired:
+        # A py-spy that hangs is stopped (serving.stop), not left running after the benchmark,
+        # and said in one line (main prints it), not a TimeoutExpired traceback.
+        stop(process)
+        if process.stderr is not None:
+            process.stderr.close()
+        return f"py-spy had not ended {waited:g} s after the run: stopped"
+    if process.returncode != 0:
+        return f"py-spy failed: {errors.decode(errors='replace')[-500:].strip()}"
+    return None
 
 
 def spy_command(

@@ -54,6 +54,41 @@ def test_a_py_spy_that_does_not_end_is_stopped_and_said_in_one_error(
         os.kill(int((tmp_path / "pid").read_text()), 0)
 
 
+def spy_stand_in(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, script: str) -> None:
+    """``script`` (sh) in py-spy's place."""
+    spy = tmp_path / "py-spy"
+    spy.write_text(f"#!/bin/sh\n{script}")
+    spy.chmod(0o755)
+    monkeypatch.setattr("shutil.which", lambda name: str(spy))
+
+
+@pytest.mark.parametrize(
+    ("script", "said"),
+    [
+        ("echo 'Error: No such process' >&2\nexit 1\n", "py-spy failed: Error: No such process"),
+        ("exec sleep 60\n", "py-spy had not ended 0.75 s after the run: stopped"),
+    ],
+    ids=["failed", "hung"],
+)
+def test_a_run_that_failed_is_said_first_and_py_spys_failure_beside_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, script: str, said: str
+) -> None:
+    # The measured run fails (wrk's error), and py-spy fails or hangs after it (the server it
+    # sampled gone, say): the run's failure is what went wrong first, not hidden behind py-spy's.
+    spy_stand_in(monkeypatch, tmp_path, script)
+    monkeypatch.setattr(load, "SPY_GRACE_SECONDS", 0.5)
+    with pytest.raises(wrk.BenchmarkError) as raised, load.sampling(os.getpid(), 0.25, tmp_path):
+        raise wrk.BenchmarkError("wrk failed: unable to connect to 127.0.0.1:1")
+    assert str(raised.value) == f"wrk failed: unable to connect to 127.0.0.1:1; and {said}"
+    # Another exception (an interrupted run) keeps its kind, py-spy's failure noted on it.
+    with (
+        pytest.raises(KeyboardInterrupt) as interrupted,
+        load.sampling(os.getpid(), 0.25, tmp_path),
+    ):
+        raise KeyboardInterrupt
+    assert interrupted.value.__notes__ == [said]
+
+
 def test_the_profile_summary_ranks_the_event_loops_thread_alone(tmp_path: Path) -> None:
     # py-spy's raw stacks of a def row: the loop's thread (Runner.run, as py-spy names it on
     # 3.11), four idle workers waiting for jobs and alexaskill.stalls' thread asleep, which
