@@ -20,7 +20,8 @@ rows run minutes closer together than one row's rounds).
 Then, unless ``--no-strace``, a separate short round of each row under ``strace -c -f -p``:
 system calls per request, by name (strace slows the server many times over: its CPU figures
 are not read, only its counts). Where strace may not trace the server (no ptrace rights), the
-script stops there with strace's reason, in one line.
+script stops there with strace's reason, in one line; threads of the server it could not attach
+to are said, row by row (their calls are not in the table).
 
 Run from the repository root, with wrk (and strace) installed::
 
@@ -266,7 +267,8 @@ def measure(
     @contextlib.contextmanager
     def counting(pid: int) -> Iterator[None]:
         output = work_dir / f"{spec.name}.strace"
-        traced = tracing(pid, output, calls) if strace else contextlib.nullcontext()
+        said = functools.partial(print, f"{spec.name}:", flush=True)
+        traced = tracing(pid, output, calls, said) if strace else contextlib.nullcontext()
         with traced, polling(pid, readings, POLL_SECONDS):
             yield
 

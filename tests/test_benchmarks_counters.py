@@ -392,3 +392,65 @@ def test_strace_counting_nothing_gives_the_line_that_says_why_not_its_last(
     assert server_counters.main(argv) == 1
     errors = capsys.readouterr().err.splitlines()
     assert errors == [f"FAILED: strace counted nothing (exit 0): {cause}; run with --no-strace"]
+
+
+def strace_stand_in(tmp_path: Path, script: str) -> Path:
+    """A directory holding ``script`` (sh) as ``strace``, to put first on PATH."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "strace").write_text(f"#!/bin/sh\n{script}")
+    (tools / "strace").chmod(0o755)
+    return tools
+
+
+def test_a_notice_that_strace_detached_does_not_start_the_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # strace's stand-in says it detached (as it does after SIGINT), never that it attached: the
+    # run waits for "attached", so it does not start, and the wait's end says what strace said.
+    tools = strace_stand_in(tmp_path, 'echo "strace: Process $6 detached" >&2\nexec sleep 60\n')
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(strace_counts, "STRACE_ATTACH_SECONDS", 0.5)
+    ran = []
+    with (
+        pytest.raises(wrk.BenchmarkError) as raised,
+        strace_counts.tracing(os.getpid(), tmp_path / "out.strace", {}),
+    ):
+        ran.append(True)
+    assert ran == []
+    assert str(raised.value) == (
+        f"strace did not say it attached within 0.5 s: strace: Process {os.getpid()} detached; "
+        "run with --no-strace"
+    )
+
+
+def test_threads_strace_could_not_attach_to_are_said_not_left_uncounted_silently(
+    tmp_path: Path,
+) -> None:
+    # Two threads more than the test's own; strace's stand-in attaches to all the process's
+    # threads but one (its count one short of /proc's) and says why for that one.
+    finish = threading.Event()
+    others = [threading.Thread(target=finish.wait) for _ in range(2)]
+    for thread in others:
+        thread.start()
+    cause = "strace: attach: ptrace(PTRACE_SEIZE, 12345): Operation not permitted"
+    script = f"cat > \"$4\" <<'EOF'\n{STRACE_TABLE}EOF\necho '{cause}' >&2\n"
+    script += 'n=$(ls /proc/$6/task | wc -l)\necho "strace: Process $6 attached with $((n - 1)) '
+    script += 'threads" >&2\nexec sleep 60\n'
+    said: list[str] = []
+    try:
+        with pytest.MonkeyPatch.context() as patched:
+            tools = strace_stand_in(tmp_path, script)
+            patched.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+            calls: dict[str, int] = {}
+            with strace_counts.tracing(os.getpid(), tmp_path / "out.strace", calls, said.append):
+                threads = len(os.listdir(f"/proc/{os.getpid()}/task"))
+    finally:
+        finish.set()
+        for thread in others:
+            thread.join()
+    assert said == [
+        f"strace attached to {threads - 1} of the {threads} threads /proc/{os.getpid()}/task "
+        f"lists: 1 thread's system calls are not counted ({cause})"
+    ]
+    assert calls["getpid"] == 300  # counted still, as said
