@@ -33,7 +33,6 @@ import re
 import shutil
 import signal
 import socket
-import ssl
 import statistics
 import subprocess
 import sys
@@ -43,7 +42,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
-from benchmarks.load import cpus_for_pinning, free_port, self_signed, stop
+from benchmarks.load import cpus_for_pinning
+from benchmarks.serving import free_port, localhost_tls, stop, unchecked_tls
 from benchmarks.wrk import BenchmarkError, process_cpu_seconds
 
 ROOT: Final = Path(__file__).resolve().parent.parent
@@ -77,7 +77,7 @@ def write_files(directory: Path) -> None:
     """The app, wrk's script, and a self-signed certificate for 127.0.0.1."""
     (directory / "tinyapp.py").write_text(APP)
     (directory / "post.lua").write_text(POST_LUA)
-    self_signed(directory)
+    localhost_tls(directory)
 
 
 def server_command(directory: Path, protocol: str, scheme: str, port: int) -> list[str]:
@@ -119,10 +119,7 @@ def answers(port: int, scheme: str) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1) as raw:
             if scheme == "https":
-                context = ssl.create_default_context()
-                context.check_hostname = False
-                context.verify_mode = ssl.CERT_NONE
-                with context.wrap_socket(raw) as tls:
+                with unchecked_tls().wrap_socket(raw) as tls:
                     tls.sendall(REQUEST)
                     return tls.recv(16).startswith(b"HTTP/1.1 200")
             raw.sendall(REQUEST)

@@ -75,8 +75,7 @@ from benchmarks.serving import ROOT as ROOT
 from benchmarks.serving import ServerSpec as ServerSpec
 from benchmarks.serving import event_loop_and_parser as event_loop_and_parser
 from benchmarks.serving import free_port as free_port
-from benchmarks.serving import how_started, log_tail, running, unchecked_tls
-from benchmarks.serving import self_signed as self_signed
+from benchmarks.serving import how_started, localhost_tls, log_tail, running, unchecked_tls
 from benchmarks.serving import server_specs as server_specs
 from benchmarks.serving import stop as stop
 from benchmarks.wrk import BenchmarkError, LoadResult, run_wrk, write_pool
@@ -131,7 +130,7 @@ def check_correctness(
 
 def http_post(port: int, *, tls: bool = False) -> Post:
     """A `Post` over one HTTP/1.1 connection to 127.0.0.1:``port`` (HTTPS with ``tls``, the
-    certificate unchecked: `self_signed`'s)."""
+    certificate unchecked: `serving.localhost_tls`'s)."""
 
     def post(body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
         connection = (
@@ -433,7 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             minimal_pki=args.minimal_pki,
             before=args.compare_with,
             work_dir=work_dir,
-            tls=self_signed(work_dir / "tls") if args.tls else None,
+            tls=localhost_tls(work_dir / "tls") if args.tls else None,
         )
         print("\n".join(how_started(specs, loop, parser, pinning)))
         for round_ in range(args.rounds):

@@ -256,35 +256,67 @@ def unchecked_tls() -> ssl.SSLContext:
     return context
 
 
-def self_signed(directory: Path) -> Path:
-    """Write ``directory``/cert.pem and key.pem: a certificate for 127.0.0.1, self-signed."""
+def self_signed(
+    directory: Path,
+    *,
+    common_name: str,
+    days: tuple[int, int] = (-1, 30),
+    dns: Sequence[str] = (),
+    ips: Sequence[str] = (),
+    ca: bool = False,
+) -> tuple[Path, Path]:
+    """``cert.pem`` and ``key.pem`` in ``directory`` (made if need be): a self-signed
+    certificate valid from ``days[0]`` to ``days[1]`` days from now, for the DNS names ``dns``
+    and the addresses ``ips`` (no subjectAltName if neither), a CA's if ``ca`` (a client then
+    trusts it as its root). `load.py`'s ``--tls`` serves one, and so do the tests that serve
+    HTTPS or look at the certificate served (benchmarks import nothing of tests: it is here)."""
+    import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509.oid import NameOID
 
     directory.mkdir(parents=True, exist_ok=True)
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    # RSA, the tests' (a benchmark's TLS handshakes, one a connection kept open, are too few for
+    # the key's kind to show in its figures).
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.now(UTC)
-    certificate = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(hours=1))
-        .not_valid_after(now + timedelta(days=1))
-        .sign(key, hashes.SHA256())
+        .not_valid_before(now + timedelta(days=days[0]))
+        .not_valid_after(now + timedelta(days=days[1]))
     )
-    (directory / "key.pem").write_bytes(
+    if ca:
+        builder = builder.add_extension(
+            x509.BasicConstraints(ca=True, path_length=None), critical=True
+        )
+    names: list[x509.GeneralName] = [x509.DNSName(host) for host in dns]
+    names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips]
+    if names:
+        builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+    certificate = builder.sign(key, hashes.SHA256())
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
         key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
     )
-    (directory / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return cert_file, key_file
+
+
+def localhost_tls(directory: Path) -> Path:
+    """``directory``, with a certificate for 127.0.0.1 and its key written in it (`self_signed`):
+    what ``--tls`` serves."""
+    self_signed(directory, common_name="127.0.0.1", ips=["127.0.0.1"])
     return directory
 
 

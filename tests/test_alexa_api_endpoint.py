@@ -16,6 +16,7 @@ import alexaskill
 from alexaskill import AlexaApi, AlexaApiError, AlexaApiTimeout
 from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory
+from benchmarks.serving import self_signed
 
 from .alexa_api_shared import _run
 from .blackhole import (
@@ -29,7 +30,6 @@ from .blackhole import (
     handshake_cancelled,
     unconnectable_port,
 )
-from .self_signed import self_signed
 
 # --- the endpoint rule, without a test client -----------------------------------------------------
 

@@ -22,7 +22,7 @@ from starlette.testclient import TestClient
 
 from alexaskill.testing import TestPKI
 from alexaskill.verify import load_chain, validate_chain
-from benchmarks import load, report, rows, wrk
+from benchmarks import load, report, rows, serving, wrk
 from benchmarks.envelopes import SignedRequest, Workload, tamper
 from benchmarks.servers import bare, floor, save_pki, weather, weather_def
 from tests.processes import installed_or_skip
@@ -284,7 +284,7 @@ def test_one_short_run_of_the_alexaskill_server(
 ) -> None:
     installed_or_skip("wrk", "the load-harness test")
     loop, parser = load.event_loop_and_parser()
-    certificate = load.self_signed(tmp_path / "tls") if tls else None
+    certificate = serving.localhost_tls(tmp_path / "tls") if tls else None
     spec = load.server_specs([name], pki_dir, loop, parser, None, tls=certificate)[0]
     assert ("--ssl-certfile" in " ".join(spec.command)) is tls
     said: list[str] = []
@@ -431,3 +431,19 @@ def test_the_response_writes_bench_serves_its_app_under_both_protocols(
         command = bench.server_command(tmp_path, protocol, scheme, port)
         with bench.serving(command, port, scheme, None):
             assert bench.answers(port, scheme)
+
+
+def test_the_tests_and_the_tls_benchmarks_make_their_certificate_in_one_place(
+    tmp_path: Path,
+) -> None:
+    # serving.self_signed (benchmarks import nothing of tests); load.py re-exports it no more.
+    cert, key = serving.self_signed(
+        tmp_path / "tls", common_name="127.0.0.1", ips=["127.0.0.1"], ca=True
+    )
+    assert (cert, key) == (tmp_path / "tls" / "cert.pem", tmp_path / "tls" / "key.pem")
+    certificate = x509.load_pem_x509_certificate(cert.read_bytes())
+    names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert [str(ip) for ip in names.get_values_for_type(x509.IPAddress)] == ["127.0.0.1"]
+    assert certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    assert not hasattr(load, "self_signed")
+    assert not (load.ROOT / "tests" / "self_signed.py").exists()

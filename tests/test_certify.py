@@ -26,11 +26,11 @@ from alexaskill.capture import load_capture
 from alexaskill.cli import DEV_PKI_ENV, main
 from alexaskill.cli.probes import INVALID_CERT_URLS, capture_age_problem
 from alexaskill.testing import RequestFactory, TestPKI
+from benchmarks.serving import self_signed
 from tests.processes import free_port, stop
 
 from .blackhole import closing_port, unconnectable_port
 from .conftest import OTHER_SKILL_ID, SKILL_ID, Servers
-from .self_signed import self_signed
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVERS = Path(__file__).resolve().parent / "certify_servers.py"

@@ -15,11 +15,11 @@ import uvicorn
 
 from alexaskill.cli import parser
 from alexaskill.cli.serve_uvicorn import _options
+from benchmarks.serving import self_signed
 
 from .cli_run import run
 from .cli_serve_shared import options
 from .cli_shared import WEATHER
-from .self_signed import self_signed
 
 
 def _certificate(

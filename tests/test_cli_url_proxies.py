@@ -239,8 +239,9 @@ def test_replay_and_chat_url_say_an_https_proxys_own_tls_failure_is_the_proxys(
     # certificate is not trusted ...; name it in SSL_CERT_FILE"), a server never reached.
     import ssl
 
+    from benchmarks.serving import self_signed
+
     from .blackhole import StalledTunnels
-    from .self_signed import self_signed
 
     cert, key = self_signed(tmp_path, common_name="proxy", ips=["127.0.0.1"])
     proxy_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -375,7 +375,7 @@ def test_the_healthcheck_works_when_the_container_serves_tls(
 ) -> None:
     # README: "To terminate TLS in the container itself, add --ssl-certfile and --ssl-keyfile":
     # the plain-HTTP health check then failed every time, and the container was unhealthy.
-    from .self_signed import self_signed
+    from benchmarks.serving import self_signed
 
     cert, key = self_signed(tmp_path, common_name="skill.example.com", dns=["skill.example.com"])
     port = free_port()

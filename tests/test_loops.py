@@ -16,11 +16,12 @@ from typing import Any
 
 import pytest
 
+from benchmarks.serving import self_signed
+
 from .cli_shared import APP
 from .conftest import Servers
 from .dockerfile_shared import dockerfile_cmd
 from .said_rarely import SAID_RARELY
-from .self_signed import self_signed
 
 #: Far past the handshake timeout (10 s, or 1 s or less where a test shortens it), far short of
 #: asyncio's and uvloop's default (60 s).

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.serving import self_signed
+
 from .processes import Servers, free_port
-from .self_signed import self_signed
 
 #: A server answering ``GET /health`` 200 over TLS: ``python -c _TLS_HEALTH PORT CERT KEY``.
 _TLS_HEALTH = """

@@ -18,9 +18,9 @@ import pytest
 import uvicorn
 
 from alexaskill.server import H11Protocol, HttpProtocol
+from benchmarks.serving import self_signed
 
 from .exchange_harness import post, serve
-from .self_signed import self_signed
 from .server_protocols import PROTOCOLS, Transport
 from .threaded_uvicorn import answer_lifespan, connected, serving, tls_client
 

@@ -18,8 +18,8 @@ import alexaskill.exchange_protocol
 import alexaskill.server
 from alexaskill.loops import BoundedHandshakes, _CappedHandshakes
 from alexaskill.server import H11Protocol, HttpProtocol
+from benchmarks.serving import self_signed
 
-from .self_signed import self_signed
 from .threaded_uvicorn import bound_port, event_loops, hello, serving, tls_client
 
 #: The loops as uvicorn is given them: asyncio's and uvloop's, each bounded (`alexaskill.loops`).

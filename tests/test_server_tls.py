@@ -16,8 +16,8 @@ import pytest
 import uvicorn
 
 from alexaskill.server import H11Protocol, HttpProtocol
+from benchmarks.serving import self_signed
 
-from .self_signed import self_signed
 from .threaded_uvicorn import bound_port, event_loops, hello, serving, started, tls_client
 
 

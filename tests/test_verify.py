@@ -31,9 +31,9 @@ from alexaskill.exceptions import (
 from alexaskill.models import IntentRequest
 from alexaskill.testing import DEFAULT_CERT_URL, TestPKI
 from alexaskill.verify import Verifier
+from benchmarks.serving import self_signed
 
 from .conftest import SKILL_ID
-from .self_signed import self_signed
 from .verify_shared import (
     BODY,
     NOW,

@@ -32,9 +32,9 @@ from alexaskill.exceptions import CertificateError, CertificateUnavailableError
 from alexaskill.outgoing_progress import _traces
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestPKI
 from alexaskill.verify import Verifier
+from benchmarks.serving import self_signed
 
 from .blackhole import HandshakeUnanswered, SilentProxy
-from .self_signed import self_signed
 from .verify_shared import (
     BODY,
     NOW,

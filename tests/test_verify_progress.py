@@ -297,7 +297,7 @@ def test_an_https_proxys_own_untrusted_certificate_is_said_the_proxys(tmp_path: 
     # server does not trust", of a certificate server never reached.
     import ssl
 
-    from .self_signed import self_signed
+    from benchmarks.serving import self_signed
 
     cert, key = self_signed(tmp_path, common_name="proxy", ips=["127.0.0.1"])
     proxy_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
