@@ -36,7 +36,10 @@ valgrind): read a change of a few percent from one run, not less.
 prints each row's median, its lowest and highest count and their spread ((highest - lowest) /
 median), then each ratio as the median of the rounds' own (a round's rows are counted one after
 another, closer in time than the same row's rounds): a difference between rows that the spread
-of either covers is the machine's load, not the code.
+of either covers is the machine's load, not the code. Of an even number of rounds a median is a
+round's own figure, not the mean of the two middle ones, and the unfavourable one: the higher
+middle count (a cost), the lower middle ratio (floor / row and before / row: above 1 the row is
+the cheaper).
 On a loaded host a server may take minutes to start under valgrind: ``--start-timeout``
 (180 s).
 """
