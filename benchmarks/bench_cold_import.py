@@ -15,9 +15,12 @@ DynamoDB that this script serves on 127.0.0.1 (one read, one write, answered at 
 making its client and a request's own work, not a network.
 
 The parent also times each whole process (interpreter start-up included, the same for both). The
-medians of ``--runs`` processes are printed, with the ratios. Bytecode caches are warm (one
-unmeasured run per side first): ship ``.pyc`` files in a Lambda package, whose file system is
-read-only, or pay compilation on every cold start.
+medians of ``--runs`` processes are printed (of an even number the higher middle time, a
+process's own), with the ratios, each the median of the rounds' own (each round runs every side
+once; of an even number the lower middle ratio), and what the DynamoDB store adds, round by
+round too (the higher middle). Bytecode caches are warm (one unmeasured run per side first):
+ship ``.pyc`` files in a Lambda package, whose file system is read-only, or pay compilation on
+every cold start.
 
 ask-sdk-core is not a dependency of alexaskill: the script makes a virtual environment for it
 under the temporary directory (reused on later runs) with the running interpreter and
@@ -391,13 +394,27 @@ def measure(runs: int, ask_sdk: str | None, endpoint: str) -> None:
         subprocess.run(baseline, check=True, env=env)
         bare.append(time.perf_counter() - started)
 
-    def median_ms(name: str, field: str) -> float:
+    def rounds_ms(name: str, field: str) -> list[float]:
+        """``name``'s ``field`` in each round, in ms (``both``: import and first call)."""
         if field == "both":
-            return statistics.median(s["import"] + s["first_call"] for s in samples[name]) * 1000
-        return statistics.median(s[field] for s in samples[name]) * 1000
+            return [(s["import"] + s["first_call"]) * 1000 for s in samples[name]]
+        return [s[field] * 1000 for s in samples[name]]
+
+    # A time is a cost: of an even number of runs the higher middle, a process's own figure
+    # and the unfavourable one; a ratio of two sides is paired by round (each round runs every
+    # side once), the lower middle of the SDK's over alexaskill's (above 1 alexaskill is the
+    # faster), never one median over another (benchmarks/README.md, Method); what the store
+    # adds is paired so too.
+    def median_ms(name: str, field: str) -> float:
+        return statistics.median_high(rounds_ms(name, field))
+
+    def paired(their: str, ours: str, field: str) -> float:
+        pairs = zip(rounds_ms(their, field), rounds_ms(ours, field), strict=True)
+        return statistics.median_low(t / o for t, o in pairs)
 
     print(f"Python {sys.version.split()[0]}, {runs} fresh processes per side; {what}")
-    print(f"bare interpreter start-up (python -c pass): {statistics.median(bare) * 1000:.1f} ms")
+    bare_ms = statistics.median_high(bare) * 1000
+    print(f"bare interpreter start-up (python -c pass): {bare_ms:.1f} ms")
     print("(+ddb: the first call reads and writes a visit count in DynamoDB, served locally)")
     print(f"{'':14} {'import':>10} {'first call':>11} {'import+call':>12} {'process':>10}")
     for name, *_ in sides:
@@ -407,7 +424,10 @@ def measure(runs: int, ask_sdk: str | None, endpoint: str) -> None:
     if not with_store:
         print("DynamoDB sides left out: botocore is not installed (pip install -e '.[dynamodb]')")
     if with_store:
-        added = median_ms("alexaskill+ddb", "both") - median_ms("alexaskill", "both")
+        rounds = zip(
+            rounds_ms("alexaskill+ddb", "both"), rounds_ms("alexaskill", "both"), strict=True
+        )
+        added = statistics.median_high(store - plain for store, plain in rounds)
         print(f"DynamoDB store adds to alexaskill's import + first call: {added:.1f} ms")
     if theirs is None:
         print(what)
@@ -416,11 +436,12 @@ def measure(runs: int, ask_sdk: str | None, endpoint: str) -> None:
     if with_store:
         pairs.append(("ask-sdk+ddb", "alexaskill+ddb"))
     for their, ours in pairs:
-        for field, label in (("import", "import"), ("both", "import + first call")):
-            ratio = median_ms(their, field) / median_ms(ours, field)
-            print(f"{label}: {their} / {ours} = {ratio:.2f}")
-        ratio = median_ms(their, "process") / median_ms(ours, "process")
-        print(f"whole process: {their} / {ours} = {ratio:.2f}")
+        for field, label in (
+            ("import", "import"),
+            ("both", "import + first call"),
+            ("process", "whole process"),
+        ):
+            print(f"{label}: {their} / {ours} = {paired(their, ours, field):.2f}")
 
 
 if __name__ == "__main__":

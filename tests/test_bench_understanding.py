@@ -4,8 +4,10 @@ sets are well formed and stay understood (accuracy is a correctness figure; no t
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,3 +120,22 @@ def test_a_set_measures_the_closest_intent_without_a_fallback_intent() -> None:
     # 30 of the 32 exact today (the closest intent's listed values and the English stem's -e
     # forms); a change that loses more is a regression.
     assert sum(o.exact for o in outcomes) >= 30
+
+
+def test_the_speed_runs_medians_are_an_even_counts_higher_middle(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # No time is measured: builds take 100 and 200 ms by turns, utterances 1 and 3 ms. A time is a
+    # cost against its budget: of an even number the higher middle (200 ms, 3 ms), one a build or
+    # an utterance took, never the mean of the two (150 ms, 2 ms) that flatters it.
+    builds, utterances = itertools.cycle([0.1, 0.2]), itertools.cycle([0.001, 0.003])
+
+    def timed(run: Any, *args: Any) -> float:
+        return next(builds if run is bench_understanding.build else utterances)
+
+    monkeypatch.setattr(bench_understanding, "timed", timed)
+    bench_understanding.run(bench_understanding.make_model(), builds=2, per_kind=2)
+    out = capsys.readouterr().out
+    assert "build: median 200.0 ms of 2 (budget 200 ms: 1.00 of it)" in out
+    assert "understand exact         2 utterances: median 3.000 ms" in out
+    assert "per utterance: median 3.000 ms (budget 2 ms: 1.50 of it)" in out

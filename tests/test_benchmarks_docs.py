@@ -97,3 +97,15 @@ def test_load_prints_how_each_row_not_started_the_common_way_starts(tmp_path: Pa
     assert serving.how_started(specs[:1], "uvloop", "httptools", "no pinning")[0].endswith(
         "one worker; no pinning"
     )
+
+
+def test_every_median_a_benchmark_takes_is_a_rounds_own_and_the_method_says_which() -> None:
+    # statistics.median of an even number is the mean of the two middle ones, a figure no round
+    # measured: each tool takes median_low or median_high (the unfavourable middle), and README's
+    # Method says which, tool by tool (report.py's, load.py's, in its bullet of what is reported).
+    texts = {path.name: path.read_text() for path in sorted(BENCHMARKS.glob("*.py"))}
+    takers = sorted(name for name, text in texts.items() if "statistics.median" in text)
+    assert len(takers) >= 6  # the modules are read
+    assert [name for name in takers if re.search(r"statistics\.median\(", texts[name])] == []
+    method = README.read_text().split("\n## Method\n", 1)[1].split("\n## ", 1)[0]
+    assert [name for name in takers if f"`{name}`" not in method and name != "report.py"] == []
