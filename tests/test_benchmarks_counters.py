@@ -14,6 +14,7 @@ import pytest
 
 from benchmarks import load, server_counters, strace_counts, wrk
 from benchmarks.server_counters import Measured, ThreadCounters
+from tests.missing import under_ci
 from tests.processes import installed_or_skip
 
 STRACE_TABLE = """\
@@ -199,7 +200,7 @@ def test_one_short_round_prints_each_rows_figures_and_ratios_to_the_floor(
     # .ci/run installs strace too: in CI the system-call round runs, never silently left out.
     # Elsewhere without strace the counted round runs still, with --no-strace.
     traced = shutil.which("strace") is not None
-    if not traced and os.environ.get("CI"):
+    if not traced and under_ci():
         installed_or_skip("strace", "the system-call round")
     argv = ["--rows", "floor", "async", "--rounds", "1", "--duration", "1", "--warmup", "0"]
     argv += ["--strace-duration", "1"] if traced else ["--no-strace"]

@@ -1,6 +1,6 @@
 """tests/missing.py: a test that needs what this machine lacks skips here, and fails under CI,
 never skipped there (tests/conftest.py's servers, the browser tests, the Dockerfile's lint, the
-load harness all go through it)."""
+load harness all go through it); CI=0, false or no is not CI."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _outcome(call: Callable[[], object]) -> BaseException | None:
     return None
 
 
-@pytest.mark.parametrize("ci", ["1", "true"])
+@pytest.mark.parametrize("ci", ["1", "true", "True", "yes"])
 def test_under_ci_a_missing_tool_fails_the_test(monkeypatch: pytest.MonkeyPatch, ci: str) -> None:
     monkeypatch.setenv("CI", ci)
     ended = _outcome(lambda: unavailable("redis-server not installed", "the Redis tests"))
@@ -32,7 +32,7 @@ def test_under_ci_a_missing_tool_fails_the_test(monkeypatch: pytest.MonkeyPatch,
     assert str(ended) == "redis-server not installed (CI is set: the Redis tests must run)"
 
 
-@pytest.mark.parametrize("ci", [None, ""])
+@pytest.mark.parametrize("ci", [None, "", "0", "false", "False", "no", "NO"])
 def test_elsewhere_a_missing_tool_skips_the_test(
     monkeypatch: pytest.MonkeyPatch, ci: str | None
 ) -> None:
