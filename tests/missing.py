@@ -4,7 +4,9 @@ needs), so that no test is ever left out there."""
 
 from __future__ import annotations
 
+import importlib
 import os
+from types import ModuleType
 from typing import NoReturn
 
 import pytest
@@ -27,3 +29,12 @@ def unavailable(reason: str, must_run: str = "the tests that need it") -> NoRetu
     if under_ci():
         pytest.fail(f"{reason} (CI is set: {must_run} must run)")
     pytest.skip(reason)
+
+
+def imported_or_skip(module: str, must_run: str = "the tests that need it") -> ModuleType:
+    """``module`` imported, as `pytest.importorskip` does, except that under CI (the test extra
+    installs it) a module that cannot be imported fails the test instead of skipping it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        unavailable(f"{module} is not installed: pip install -e '.[test]'", must_run)

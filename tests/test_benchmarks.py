@@ -25,6 +25,7 @@ from alexaskill.verify import load_chain, validate_chain
 from benchmarks import load, report, rows, serving, wrk
 from benchmarks.envelopes import SignedRequest, Workload, tamper
 from benchmarks.servers import bare, floor, save_pki, weather, weather_def
+from tests.missing import imported_or_skip
 from tests.processes import installed_or_skip
 
 
@@ -374,7 +375,7 @@ def test_a_package_loaded_under_another_name_knows_its_own_frames_and_types() ->
 def test_cold_import_dynamodb_side_counts_a_visit_through_the_stand_in() -> None:
     # The program bench_cold_import.py times, once, against its stand-in for DynamoDB: the
     # returning user's 41 visits are read, and the 42nd written (no ASK SDK needed here).
-    pytest.importorskip("botocore")
+    imported_or_skip("botocore", "the cold start's DynamoDB side")
     from benchmarks import bench_cold_import as cold
 
     body = json.dumps(cold.event())

@@ -21,6 +21,7 @@ from benchmarks.serving import self_signed
 from .cli_shared import APP
 from .conftest import Servers
 from .dockerfile_shared import dockerfile_cmd
+from .missing import imported_or_skip
 from .said_rarely import SAID_RARELY
 
 #: Far past the handshake timeout (10 s, or 1 s or less where a test shortens it), far short of
@@ -75,8 +76,8 @@ def _tls_loop(kind: str, tmp_path: Path) -> tuple[Callable[[], asyncio.AbstractE
     server TLS context for localhost, for the TLS timeout tests."""
     from alexaskill import loops
 
-    if kind == "uvloop" and not _has_uvloop():
-        pytest.skip("uvloop is not installed")
+    if kind == "uvloop":
+        imported_or_skip("uvloop", "the uvloop tests")
     loop_class: Callable[[], asyncio.AbstractEventLoop] = {
         "uvloop": loops.UvloopLoop,
         "asyncio": loops.SelectorEventLoop,
@@ -228,7 +229,7 @@ def _loop_made(by: str) -> asyncio.AbstractEventLoop:
         tls_handshake_timeout = 5.0
 
     if by == "uvloop":
-        uvloop = pytest.importorskip("uvloop")
+        uvloop = imported_or_skip("uvloop", "the uvloop tests")
         return uvloop.Loop()  # type: ignore[no-any-return]
     made: dict[str, Callable[[], asyncio.AbstractEventLoop]] = {
         "new_event_loop": loops.new_event_loop,
@@ -440,7 +441,7 @@ def test_a_uvloop_without_its_tls_protocol_class_serves_tls_its_own_way(
     # The handshake cap subclasses uvloop's SSLProtocol, which is no public API: a uvloop
     # without it made `import alexaskill.loops` raise AttributeError. The module imports, and
     # its loop serves TLS with uvloop's own handling, saying once that the cap is off.
-    uvloop = pytest.importorskip("uvloop")
+    uvloop = imported_or_skip("uvloop", "the uvloop tests")
     import importlib.util
 
     import alexaskill

@@ -1,15 +1,16 @@
 """tests/missing.py: a test that needs what this machine lacks skips here, and fails under CI,
 never skipped there (tests/conftest.py's servers, the browser tests, the Dockerfile's lint, the
-load harness all go through it); CI=0, false or no is not CI."""
+load harness, the modules of the test extra all go through it); CI=0, false or no is not CI."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 
 import pytest
 
-from tests.missing import unavailable
+from tests.missing import imported_or_skip, unavailable
 from tests.processes import installed_or_skip
 
 
@@ -56,3 +57,25 @@ def test_under_ci_a_tool_not_installed_fails_the_test(monkeypatch: pytest.Monkey
 def test_a_tool_installed_is_neither_skipped_nor_failed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CI", "1")
     assert _outcome(lambda: installed_or_skip(sys.executable, "the load-harness test")) is None
+
+
+def test_under_ci_a_module_that_cannot_be_imported_fails_the_test(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # uvloop, trio, httptools, botocore: the test extra installs them, and a test that needs one
+    # was skipped under CI too (pytest.importorskip) when it was missing.
+    monkeypatch.setenv("CI", "1")
+    ended = _outcome(lambda: imported_or_skip("no_such_module_here", "the uvloop tests"))
+    assert isinstance(ended, pytest.fail.Exception), repr(ended)
+    assert str(ended) == (
+        "no_such_module_here is not installed: pip install -e '.[test]' "
+        "(CI is set: the uvloop tests must run)"
+    )
+    monkeypatch.setenv("CI", "0")
+    ended = _outcome(lambda: imported_or_skip("no_such_module_here"))
+    assert isinstance(ended, pytest.skip.Exception), repr(ended)
+
+
+def test_a_module_that_imports_is_returned(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "1")
+    assert imported_or_skip("json") is json

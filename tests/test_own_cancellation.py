@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from alexaskill.cancellations import unlogged
 from alexaskill.handler_bugs import handler_bug
 from alexaskill.own_cancellation import cancelled_here, is_cancellation, is_trio_cancellation
+from tests.missing import imported_or_skip
 
 
 def test_a_cancelled_error_where_no_loop_runs_is_the_requests_own() -> None:
@@ -44,7 +43,7 @@ def test_a_cancelled_error_is_stray_unless_the_running_task_is_being_cancelled()
 
 def test_trios_cancelled_is_one_lookup_for_the_answering_and_the_handlers_bugs() -> None:
     # `unlogged` and `handler_bug` each looked trio.Cancelled up for themselves.
-    trio = pytest.importorskip("trio")
+    trio = imported_or_skip("trio", "the trio tests")
     caught: list[BaseException] = []
 
     async def main() -> None:

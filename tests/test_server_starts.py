@@ -20,6 +20,7 @@ from alexaskill.loops import BoundedHandshakes, _CappedHandshakes
 from alexaskill.server import H11Protocol, HttpProtocol
 from benchmarks.serving import self_signed
 
+from .missing import imported_or_skip
 from .threaded_uvicorn import bound_port, event_loops, hello, serving, tls_client
 
 #: The loops as uvicorn is given them: asyncio's and uvloop's, each bounded (`alexaskill.loops`).
@@ -113,7 +114,6 @@ def test_a_connection_whose_start_fails_is_closed_and_counted_out(
     assert "RuntimeError" in said[0].getMessage()
 
 
-@pytest.mark.skipif("uvloop" not in event_loops(), reason="uvloop is not installed")
 def test_a_tls_connection_whose_start_fails_on_uvloop_is_closed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -121,6 +121,7 @@ def test_a_tls_connection_whose_start_fails_on_uvloop_is_closed(
     # its own (`_CappedHandshakes`), whose start counts the handshake: raised there, the
     # connection was left open, its handshake unread, until the client gave up. (The handshake
     # timeout, made longer than the client's wait, must not be what closes it.)
+    imported_or_skip("uvloop", "the uvloop tests")
     began = _CappedHandshakes.began
     failed: list[object] = []
 

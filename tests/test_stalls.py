@@ -23,6 +23,7 @@ from alexaskill.answering import Answering
 from alexaskill.store import Attributes, MemoryStore, attributes_service
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
+from .missing import imported_or_skip
 from .stalls_driven import LAUNCH, Looks, drive, held_up_lines
 
 # Far longer than the loop may be held up before it is said (2 s), on the busiest machine.
@@ -420,7 +421,7 @@ def test_a_watchdog_follows_a_loop_that_shows_no_thread_to_the_thread_running_it
     # It notes its loop's thread as its timer starts, and at each run of the timer.
     import asyncio
 
-    uvloop = pytest.importorskip("uvloop")
+    uvloop = imported_or_skip("uvloop", "the uvloop tests")
     loop = uvloop.new_event_loop()
     kept: list[deadline.Watchdog] = []
 
@@ -674,10 +675,10 @@ def uvloop_held_elsewhere(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, lambda_loop: LookClock
 ) -> _HeldOnAnotherThread:
     """`_HeldOnAnotherThread`, on the `lambda_loop` set-up with uvloop's loop (skipped
-    without uvloop)."""
+    without uvloop, failed under CI)."""
     import asyncio
 
-    uvloop = pytest.importorskip("uvloop")
+    uvloop = imported_or_skip("uvloop", "the uvloop tests")
     monkeypatch.setattr(
         aws_lambda._Loop, "runner", asyncio.Runner(loop_factory=uvloop.new_event_loop)
     )
