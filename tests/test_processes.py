@@ -7,11 +7,14 @@ import os
 import socket
 import sys
 from pathlib import Path
+from typing import Any, cast
 
+import httpx
 import pytest
 
 from benchmarks.serving import self_signed
 
+from . import processes
 from .processes import Servers, free_port
 
 #: A server answering ``GET /health`` 200 over TLS: ``python -c _TLS_HEALTH PORT CERT KEY``.
@@ -79,3 +82,50 @@ def test_a_server_that_exits_before_it_answers_fails_the_test_with_what_it_said(
     command = [sys.executable, "-c", "print('no app here'); raise SystemExit(3)"]
     with pytest.raises(pytest.fail.Exception, match=r"exited with 3: .*no app here"):
         servers.start(command, free_port())
+
+
+class _Clock:
+    """`time` as `tests.processes` reads it, moved on only by what waits: a request taking all
+    its timeout, a sleep."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class _Running:
+    """A server process that is still running (`poll` says so)."""
+
+    returncode = None
+
+    def poll(self) -> None:
+        return None
+
+
+def test_the_wait_for_a_server_that_never_answers_ends_by_its_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each request could take the client's 5 s timeout: `Servers.start(timeout=1)` gave up after
+    # 5 s, not 1, on a server that accepts connections and never answers. Each is bounded by
+    # the time left. (Simulated: each request takes its whole timeout on a clock of its own.)
+    clock = _Clock()
+    timeouts: list[float] = []
+
+    def get(self: httpx.Client, url: str, **options: Any) -> httpx.Response:
+        timeout = httpx.Timeout(options.get("timeout", self.timeout))
+        assert timeout.read is not None and timeout.connect is not None
+        timeouts.append(max(timeout.connect, timeout.read))
+        clock.sleep(timeouts[-1])
+        raise httpx.ReadTimeout("no answer", request=httpx.Request("GET", url))
+
+    monkeypatch.setattr(processes, "time", clock)
+    monkeypatch.setattr(httpx.Client, "get", get)
+    with pytest.raises(pytest.fail.Exception, match=r"did not answer .*/health in 1 s"):
+        processes.wait_for_health("http://127.0.0.1:9", cast(Any, _Running()), seconds=1)
+    assert timeouts and max(timeouts) <= 1, timeouts
+    assert clock.now <= 1000.0 + 1, clock.now
