@@ -1,5 +1,6 @@
 """What the response deadline's tests (tests/test_deadline*.py) share: how long they wait, the
-deadline's movable clock, an event that ends blocked handlers, and a stand-in Lambda context.
+deadline's movable clock, an event that ends blocked handlers, a stand-in Lambda context, and
+the cancel scope's path (trio's) taken on asyncio.
 
 Each module binds the fixtures it uses (``clock = deadline_shared.clock``; tests/test_lambda_web.py
 and tests/test_progressive_late.py too): registered in tests/conftest.py they would be every
@@ -20,7 +21,9 @@ from typing import Any
 import pytest
 
 from alexaskill import Skill
+from alexaskill.answering import Answer
 from alexaskill.deadline import Watchdog
+from alexaskill.models import decode_envelope
 from alexaskill.testing import RequestFactory, TestPKI
 
 from .app_shared import post_scope
@@ -99,6 +102,24 @@ def signed_hello(
         sent.append(message)
 
     return (lambda: skill(post_scope(headers), receive, send)), sent
+
+
+def as_under_trio(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cancel scope's path (trio's), on asyncio: the watchdog out of reach, and asyncio
+    said not to be running."""
+    import alexaskill.deadline_answering
+
+    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
+    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
+
+
+async def respond_by(
+    skill: Skill, intent: str, seconds: float = SHORT, now: Callable[[], float] | None = None
+) -> Answer:
+    """``skill``'s answer to an ``intent`` request, through `_respond_by`, due ``seconds``
+    after ``now()`` (`time.perf_counter`'s, read at the call, by default)."""
+    envelope = decode_envelope(json.dumps(RequestFactory().intent(intent)).encode())
+    return await skill._respond_by(envelope, None, (now or time.perf_counter)() + seconds, seconds)
 
 
 def cancel_both(task: asyncio.Task[Any], watchdog: Watchdog | None, outside_first: bool) -> None:

@@ -20,16 +20,12 @@ from alexaskill.deadline import COUNTS_OUTSIDE_CANCELLATIONS
 from alexaskill.models import decode_envelope
 from alexaskill.store import Attributes, MemoryStore
 
-from . import deadline_shared
+from . import cancelled_shared, deadline_shared
+from .cancelled_shared import Db, make_db, post_and_cancel
 from .conftest import SKILL_ID
 
-
-@pytest.fixture
-def looked_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A cancellation from outside that code caught looked for, whatever the Python: it is from
-    3.13 on (`deadline.COUNTS_OUTSIDE_CANCELLATIONS`), and these tests use no asyncio.TaskGroup,
-    whose count before 3.13 is why not (gh-116720): so the check runs in CI's 3.11 too."""
-    monkeypatch.setattr("alexaskill.deadline.COUNTS_OUTSIDE_CANCELLATIONS", True)
+# The fixture of tests/cancelled_shared.py, this module's too.
+looked_for = cancelled_shared.looked_for
 
 
 async def _post_cancelled(
@@ -46,24 +42,7 @@ async def _post_cancelled(
         await asyncio.Event().wait()
         return speak("hello")
 
-    return await _post_and_cancel(skill, running, times)
-
-
-async def _post_and_cancel(
-    skill: Skill, running: asyncio.Event, times: int = 1
-) -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
-    """POST a signed Hello to ``skill``, cancel the request's task ``times`` times once
-    ``running`` is set: what it sent, and what it raised."""
-    post, sent = deadline_shared.signed_hello(skill)
-    task = asyncio.create_task(post())
-    await asyncio.wait_for(running.wait(), 30)
-    for _ in range(times):
-        task.cancel()
-    try:
-        await asyncio.wait_for(asyncio.shield(task), 30)
-    except asyncio.CancelledError as exc:
-        return sent, exc
-    return sent, None
+    return await post_and_cancel(skill, running, times)
 
 
 @pytest.mark.parametrize("times", [1, 2])
@@ -84,7 +63,7 @@ def _said_cancelled(
 
     async def run() -> None:
         started.append(asyncio.Event())  # (made on the loop that runs the request)
-        await _post_and_cancel(skill, started[0])
+        await post_and_cancel(skill, started[0])
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
         asyncio.run(run())
@@ -179,7 +158,7 @@ def test_a_handler_that_swallows_a_cancellation_from_outside_leaves_its_task_can
 
     async def run() -> None:
         started.append(asyncio.Event())  # (made on the loop that runs the request)
-        sent, exc = await _post_and_cancel(skill, started[0])
+        sent, exc = await post_and_cancel(skill, started[0])
         raised.append(exc)
         assert sent[0]["status"] == 200
         speech = json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"]
@@ -205,20 +184,11 @@ def test_a_handler_that_takes_the_cancellation_back_answers() -> None:
 
     async def run() -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
         started.append(asyncio.Event())
-        return await _post_and_cancel(skill, started[0])
+        return await post_and_cancel(skill, started[0])
 
     sent, raised = asyncio.run(run())
     assert raised is None
     assert json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"] == "swallowed"
-
-
-class _Db:
-    """A service of the skill's own."""
-
-
-async def _open_db(call: object) -> _Db:
-    """`_Db`'s make function, for the tests of its finish."""
-    return _Db()
 
 
 @pytest.mark.usefixtures("looked_for")
@@ -236,29 +206,29 @@ def test_a_hook_or_make_function_that_swallows_it_is_named(
         with contextlib.suppress(BaseException):
             await asyncio.Event().wait()
 
-    async def open_db(call: object) -> _Db:
+    async def open_db(call: object) -> Db:
         await swallow()
-        return _Db()
+        return Db()
 
     async def check() -> None:
         await swallow()
 
-    skill.add_service(_Db, open_db)
+    skill.add_service(Db, open_db)
     if where == "hook":
         skill.before_request(check)
         name = f"the before-request hook {check.__module__}.{check.__qualname__}"
     else:
-        name = f"the making of the service _Db by {open_db.__module__}.{open_db.__qualname__}"
+        name = f"the making of the service Db by {open_db.__module__}.{open_db.__qualname__}"
 
     @skill.intent("Hello")
-    async def hello(db: _Db) -> Any:
+    async def hello(db: Db) -> Any:
         return speak("hello")
 
     raised: list[BaseException | None] = []
 
     async def run() -> None:
         started.append(asyncio.Event())
-        raised.append((await _post_and_cancel(skill, started[0]))[1])
+        raised.append((await post_and_cancel(skill, started[0]))[1])
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
         asyncio.run(run())
@@ -330,28 +300,28 @@ def test_a_service_finish_that_swallows_it_is_named_and_the_reply_sent(
     skill = Skill(SKILL_ID, deadline=deadline)
     started: list[asyncio.Event] = []
 
-    async def close_db(db: _Db) -> None:
+    async def close_db(db: Db) -> None:
         started[0].set()
         with contextlib.suppress(BaseException):
             await asyncio.Event().wait()
 
-    skill.add_service(_Db, _open_db, close_db)
+    skill.add_service(Db, make_db, close_db)
 
     @skill.intent("Hello")
-    async def hello(db: _Db) -> Any:
+    async def hello(db: Db) -> Any:
         if handled:
             raise LookupError("no such city")
         return speak("hello")
 
     @skill.exception(LookupError)
-    async def no_city(exc: LookupError, db: _Db) -> Any:
+    async def no_city(exc: LookupError, db: Db) -> Any:
         return speak("no city")
 
     raised: list[BaseException | None] = []
 
     async def run() -> None:
         started.append(asyncio.Event())
-        sent, exc = await _post_and_cancel(skill, started[0])
+        sent, exc = await post_and_cancel(skill, started[0])
         raised.append(exc)
         assert sent[0]["status"] == 200
         speech = json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"]
@@ -361,7 +331,7 @@ def test_a_service_finish_that_swallows_it_is_named_and_the_reply_sent(
         asyncio.run(run())
     assert isinstance(raised[0], asyncio.CancelledError)  # for whoever cancelled it
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    name = f"the finishing of the service _Db by {close_db.__module__}.{close_db.__qualname__}"
+    name = f"the finishing of the service Db by {close_db.__module__}.{close_db.__qualname__}"
     assert len(errors) == 1 and errors[0].startswith(f"{name} caught the CancelledError"), errors
 
 
@@ -374,15 +344,15 @@ def test_answer_called_directly_ends_cancelled_when_a_finish_swallowed_it() -> N
     skill = Skill(SKILL_ID, deadline=None)
     closing = asyncio.Event()
 
-    async def close_db(db: _Db) -> None:
+    async def close_db(db: Db) -> None:
         closing.set()
         with contextlib.suppress(BaseException):
             await asyncio.Event().wait()
 
-    skill.add_service(_Db, _open_db, close_db)
+    skill.add_service(Db, make_db, close_db)
 
     @skill.launch
-    async def launch(db: _Db) -> Any:
+    async def launch(db: Db) -> Any:
         return speak("hello")
 
     launch_request = RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")
@@ -415,17 +385,17 @@ def test_on_aws_lambda_a_service_finish_that_swallows_it_sends_the_reply(
     store = MemoryStore()
     skill = Skill(SKILL_ID, deadline=deadline, store=store)
 
-    async def close_db(db: _Db) -> None:
+    async def close_db(db: Db) -> None:
         task = asyncio.current_task()
         assert task is not None
         task.cancel()
         with contextlib.suppress(BaseException):
             await asyncio.sleep(30)
 
-    skill.add_service(_Db, _open_db, close_db)
+    skill.add_service(Db, make_db, close_db)
 
     @skill.launch
-    async def launch(db: _Db, attributes: Attributes) -> Any:
+    async def launch(db: Db, attributes: Attributes) -> Any:
         attributes.increment("visits")
         return speak("hello")
 
@@ -435,7 +405,7 @@ def test_on_aws_lambda_a_service_finish_that_swallows_it_sends_the_reply(
     assert reply["response"]["outputSpeech"]["text"] == "hello"
     assert list(store._data.values()) == [{"visits": "1"}]
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    name = f"the finishing of the service _Db by {close_db.__module__}.{close_db.__qualname__}"
+    name = f"the finishing of the service Db by {close_db.__module__}.{close_db.__qualname__}"
     assert len(errors) == 1 and errors[0].startswith(f"{name} caught the CancelledError"), errors
     [line] = [r.getMessage() for r in caplog.records if r.name == "alexaskill.request"]
     assert line.startswith("LaunchRequest -> ok "), line

@@ -14,15 +14,14 @@ import pytest
 from alexaskill import Skill, speak
 from alexaskill.app import DEADLINE_REPLY
 
+from . import cancelled_shared
+from .cancelled_shared import post_and_cancel
 from .conftest import SKILL_ID
 from .deadline_shared import request_lines
-from .test_cancelled_answer import _post_and_cancel
 
-
-@pytest.fixture(autouse=True)
-def looked_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Looked for whatever the Python (tests/test_cancelled_answer.py's fixture of the name)."""
-    monkeypatch.setattr("alexaskill.deadline.COUNTS_OUTSIDE_CANCELLATIONS", True)
+# The fixture of tests/cancelled_shared.py, this module's too, for each of its tests.
+looked_for = cancelled_shared.looked_for
+pytestmark = pytest.mark.usefixtures("looked_for")
 
 
 @pytest.mark.parametrize("deadline", [None, 30.0])
@@ -56,7 +55,7 @@ def test_a_cancellation_caught_and_raised_as_an_exception_goes_on(
 
     async def run() -> BaseException | None:
         started.append(asyncio.Event())
-        sent, raised = await _post_and_cancel(skill, started[0])
+        sent, raised = await post_and_cancel(skill, started[0])
         assert json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
         return raised
 
@@ -95,7 +94,7 @@ def test_an_exception_handler_raising_instead_of_its_cancellation_leaves_it_canc
 
     async def run() -> BaseException | None:
         started.append(asyncio.Event())
-        sent, raised = await _post_and_cancel(skill, started[0])
+        sent, raised = await post_and_cancel(skill, started[0])
         assert json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
         return raised
 

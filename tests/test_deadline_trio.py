@@ -18,7 +18,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, MutableMapping
+from collections.abc import MutableMapping
 from typing import Any
 
 import pytest
@@ -32,29 +32,14 @@ from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 
 from . import deadline_shared
 from .deadline_clock import Clock
-from .deadline_shared import LONG, SHORT, WAIT, speech, wait_for
+from .deadline_shared import LONG, SHORT, WAIT, as_under_trio, respond_by, speech, wait_for
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
 release = deadline_shared.release
-
-
-def _as_under_trio(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The cancel scope's path (trio's), on asyncio: the watchdog out of reach, and asyncio
-    said not to be running."""
-    import alexaskill.deadline_answering
-
-    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
-    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
-
-
-async def _respond(
-    skill: Skill, intent: str, seconds: float = SHORT, now: Callable[[], float] | None = None
-) -> Answer:
-    """``skill``'s answer to an ``intent`` request, through `_respond_by`, due ``seconds``
-    after ``now()`` (`time.perf_counter`'s, read at the call, by default)."""
-    envelope = decode_envelope(json.dumps(RequestFactory().intent(intent)).encode())
-    return await skill._respond_by(envelope, None, (now or time.perf_counter)() + seconds, seconds)
+# (tests/test_deadline_grace_save.py imports these two from here: another branch edits it now.
+# It may import them from tests/deadline_shared.py once that is in, and these two lines go.)
+_as_under_trio, _respond = as_under_trio, respond_by
 
 
 async def _answer_slow_handlers(
@@ -88,7 +73,7 @@ async def _answer_slow_handlers(
     answers: dict[str, tuple[str, str]] = {}
 
     async def respond(name: str) -> None:
-        answer = await _respond(skill, name)
+        answer = await respond_by(skill, name)
         answers[name] = (answer.outcome, speech(json.loads(answer.body)))
         events.append(f"{name} answered")
 
@@ -121,7 +106,7 @@ async def test_without_asyncio_tasks_a_cancel_scope_keeps_the_deadline(
     # Under trio (Hypercorn's trio worker, through anyio) there is no asyncio task for the
     # watchdog to cancel, and the deadline never acted: handlers ran as long as they liked and
     # Alexa gave up first. The same path, on asyncio, with the watchdog out of reach:
-    _as_under_trio(monkeypatch)
+    as_under_trio(monkeypatch)
     events: list[str] = []
     with caplog.at_level(logging.WARNING, "alexaskill"):
         answers = await _answer_slow_handlers(release, events)
@@ -175,7 +160,7 @@ async def test_without_asyncio_tasks_progressive_after_says_it_does_not_act(
     # Under trio the automatic progressive response (an asyncio timer) was silently never sent.
     import alexaskill.deadline_answering
 
-    _as_under_trio(monkeypatch)
+    as_under_trio(monkeypatch)
     monkeypatch.setattr(
         alexaskill.deadline_answering, "_progressive_refused_said", False, raising=False
     )
@@ -187,7 +172,7 @@ async def test_without_asyncio_tasks_progressive_after_says_it_does_not_act(
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
         for _ in range(2):
-            answer = await _respond(skill, "Quick", 5.0)
+            answer = await respond_by(skill, "Quick", 5.0)
             assert speech(json.loads(answer.body)) == "quick"
     lines = [r for r in caplog.records if "progressive_after=" in r.getMessage()]
     assert len(lines) == 1  # once a process
@@ -274,7 +259,7 @@ async def test_without_asyncio_tasks_a_late_answer_is_said_once(
     import alexaskill.deadline_answering
     import alexaskill.finishing
 
-    _as_under_trio(monkeypatch)
+    as_under_trio(monkeypatch)
     skipped = [0.0]
 
     class Clock:
@@ -305,7 +290,7 @@ async def test_without_asyncio_tasks_a_late_answer_is_said_once(
 
     intent = "Note" if slow == "save" else "Block"
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        answer = await _respond(skill, intent, WAIT, Clock.perf_counter)
+        answer = await respond_by(skill, intent, WAIT, Clock.perf_counter)
     assert (answer.outcome, speech(json.loads(answer.body))) == ("ok", "noted")
     lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(lines) == 1, lines
@@ -327,7 +312,7 @@ async def test_without_asyncio_tasks_the_deadline_exceeded_handler_has_its_grace
     # of DeadlineExceeded: its answer within DEADLINE_GRACE, else the deadline's own reply.
     import anyio
 
-    _as_under_trio(monkeypatch)
+    as_under_trio(monkeypatch)
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
     events: list[str] = []
 
@@ -351,7 +336,7 @@ async def test_without_asyncio_tasks_the_deadline_exceeded_handler_has_its_grace
         return speak("caught it")
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        answer = await _respond(skill, "Slow")
+        answer = await respond_by(skill, "Slow")
     events.append("answered")
     # The deadline ended the handler before its exception handler ran; the grace, before the
     # deadline's own reply went out.
@@ -392,7 +377,7 @@ async def test_without_asyncio_tasks_a_handler_that_swallows_the_cancellation_is
     # a WARNING naming it; under the cancel scope (trio, simulated on asyncio) it went silently.
     import anyio
 
-    _as_under_trio(monkeypatch)
+    as_under_trio(monkeypatch)
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
 
     @skill.intent("Stubborn")
@@ -402,7 +387,7 @@ async def test_without_asyncio_tasks_a_handler_that_swallows_the_cancellation_is
         return speak("late but here")
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        answer = await _respond(skill, "Stubborn")
+        answer = await respond_by(skill, "Stubborn")
     assert speech(json.loads(answer.body)) == "late but here"
     (line,) = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert "swallows_the_cancellation_is_named.<locals>.stubborn caught the deadline's" in (
@@ -428,7 +413,7 @@ def test_under_trio_a_handler_that_swallows_the_cancellation_is_told_trios_name(
         return speak("late but here")
 
     async def answer() -> Answer:
-        return await _respond(skill, "Stubborn")
+        return await respond_by(skill, "Stubborn")
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
         answered = anyio.run(answer, backend="trio")

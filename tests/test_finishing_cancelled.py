@@ -20,17 +20,15 @@ from alexaskill.exceptions import StoreError
 from alexaskill.store import Attributes, MemoryStore
 from alexaskill.testing import RequestFactory
 
-from . import deadline_shared
+from . import cancelled_shared, deadline_shared
+from .cancelled_shared import Db, make_db, post_and_cancel
 from .conftest import SKILL_ID
 from .deadline_clock import Clock
 from .deadline_shared import request_lines
-from .test_cancelled_answer import _Db, _open_db, _post_and_cancel
 
-
-@pytest.fixture(autouse=True)
-def looked_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Looked for whatever the Python (tests/test_cancelled_answer.py's fixture of the name)."""
-    monkeypatch.setattr("alexaskill.deadline.COUNTS_OUTSIDE_CANCELLATIONS", True)
+# The fixture of tests/cancelled_shared.py, this module's too, for each of its tests.
+looked_for = cancelled_shared.looked_for
+pytestmark = pytest.mark.usefixtures("looked_for")
 
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
@@ -50,7 +48,7 @@ class _Down(MemoryStore):
         raise StoreError("the store is down")
 
 
-async def _close_db(db: _Db) -> None:
+async def _close_db(db: Db) -> None:
     """A close that catches its task's cancellation (``except BaseException``) and returns."""
     with contextlib.suppress(BaseException):
         await asyncio.Event().wait()
@@ -61,7 +59,7 @@ async def _close_db(db: _Db) -> None:
 def test_a_later_finish_failing_after_a_catch_leaves_the_request_cancelled(
     caplog: pytest.LogCaptureFixture, deadline: float | None, handled: str
 ) -> None:
-    # The close of _Db caught the server's cancellation, then the attributes' save failed: the
+    # The close of Db caught the server's cancellation, then the attributes' save failed: the
     # apology went out (or the StoreError's exception handler's reply), the task ended as if
     # never cancelled, and the catch was said of no one; or, the exception handler answering,
     # it (or the making of its Attributes) was said to have caught it. The request is answered
@@ -69,14 +67,14 @@ def test_a_later_finish_failing_after_a_catch_leaves_the_request_cancelled(
     skill = Skill(SKILL_ID, deadline=deadline, store=_Down())
     started: list[asyncio.Event] = []
 
-    async def close_db(db: _Db) -> None:
+    async def close_db(db: Db) -> None:
         started[0].set()
         await _close_db(db)
 
-    skill.add_service(_Db, _open_db, close_db)
+    skill.add_service(Db, make_db, close_db)
 
     @skill.intent("Hello")
-    async def hello(db: _Db, attributes: Attributes) -> Any:
+    async def hello(db: Db, attributes: Attributes) -> Any:
         attributes["hello"] = "said"
         return speak("hello")
 
@@ -96,7 +94,7 @@ def test_a_later_finish_failing_after_a_catch_leaves_the_request_cancelled(
 
     async def run() -> None:
         started.append(asyncio.Event())
-        sent, exc = await _post_and_cancel(skill, started[0])
+        sent, exc = await post_and_cancel(skill, started[0])
         raised.append(exc)
         assert sent[0]["status"] == 200
         speech = json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"]
@@ -106,7 +104,7 @@ def test_a_later_finish_failing_after_a_catch_leaves_the_request_cancelled(
         asyncio.run(run())
     assert isinstance(raised[0], asyncio.CancelledError)  # for whoever cancelled it
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    name = f"the finishing of the service _Db by {close_db.__module__}.{close_db.__qualname__}"
+    name = f"the finishing of the service Db by {close_db.__module__}.{close_db.__qualname__}"
     caught = [m for m in errors if "caught the CancelledError" in m]
     assert len(caught) == 1 and caught[0].startswith(f"{name} caught"), errors
     assert [m for m in errors if "the store is down" in m], errors  # the failure, said too
@@ -137,20 +135,20 @@ def test_a_later_service_finish_failing_is_said_with_its_traceback_and_told(
     skill.on_handler_error = told.append
     started: list[asyncio.Event] = []
 
-    async def close_db(db: _Db) -> None:
+    async def close_db(db: Db) -> None:
         started[0].set()
         await _close_db(db)
 
-    skill.add_service(_Db, _open_db, close_db)
+    skill.add_service(Db, make_db, close_db)
     skill.add_service(_Mail, _open_mail, _send_mail)
 
     @skill.intent("Hello")
-    async def hello(db: _Db, mail: _Mail) -> Any:
+    async def hello(db: Db, mail: _Mail) -> Any:
         return speak("hello")
 
     async def run() -> BaseException | None:
         started.append(asyncio.Event())
-        return (await _post_and_cancel(skill, started[0]))[1]
+        return (await post_and_cancel(skill, started[0]))[1]
 
     with caplog.at_level(logging.INFO, "alexaskill"):
         assert isinstance(asyncio.run(run()), asyncio.CancelledError)
@@ -171,14 +169,14 @@ def test_the_deadline_handlers_reply_sent_so_is_the_deadlines_in_the_request_lin
     # cancels its own task, as test_cancelled_answer.py's Lambda test: no race with the grace.)
     skill = Skill(SKILL_ID, deadline=30)
 
-    async def close_db(db: _Db) -> None:
+    async def close_db(db: Db) -> None:
         task = asyncio.current_task()
         assert task is not None
         task.cancel()
         with contextlib.suppress(BaseException):
             await asyncio.sleep(30)
 
-    skill.add_service(_Db, _open_db, close_db)
+    skill.add_service(Db, make_db, close_db)
 
     @skill.intent("Hello")
     async def hello() -> Any:
@@ -186,7 +184,7 @@ def test_the_deadline_handlers_reply_sent_so_is_the_deadlines_in_the_request_lin
         await asyncio.Event().wait()  # cancelled by the deadline at the watchdog's next look
 
     @skill.exception(DeadlineExceeded)
-    async def too_slow(exc: DeadlineExceeded, db: _Db) -> Any:
+    async def too_slow(exc: DeadlineExceeded, db: Db) -> Any:
         return speak("too slow")
 
     async def run() -> dict[str, Any]:
@@ -217,21 +215,21 @@ def test_a_store_down_after_a_catch_is_said_once_a_window_as_any_store_failure(
     skill = Skill(SKILL_ID, deadline=None, store=_Down())
     started: list[asyncio.Event] = []
 
-    async def close_db(db: _Db) -> None:
+    async def close_db(db: Db) -> None:
         started[-1].set()
         await _close_db(db)
 
-    skill.add_service(_Db, _open_db, close_db)
+    skill.add_service(Db, make_db, close_db)
 
     @skill.intent("Hello")
-    async def hello(db: _Db, attributes: Attributes) -> Any:
+    async def hello(db: Db, attributes: Attributes) -> Any:
         attributes["hello"] = "said"
         return speak("hello")
 
     async def run() -> None:
         for _ in range(3):
             started.append(asyncio.Event())
-            await _post_and_cancel(skill, started[-1])
+            await post_and_cancel(skill, started[-1])
 
     with caplog.at_level(logging.INFO, "alexaskill"):
         asyncio.run(run())

@@ -1,0 +1,52 @@
+"""What the tests of a request cancelled from outside (tests/test_cancelled_answer.py,
+tests/test_cancelled_raised.py, tests/test_finishing_cancelled.py) share: the cancellation
+looked for whatever the Python, the POST that is cancelled, and a service of the skill's own.
+
+Each module binds the fixture it uses (``looked_for = cancelled_shared.looked_for``), as with
+tests/deadline_shared.py's."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import MutableMapping
+from typing import Any
+
+import pytest
+
+from alexaskill import Skill
+
+from . import deadline_shared
+
+
+@pytest.fixture
+def looked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cancellation from outside that code caught looked for, whatever the Python: it is from
+    3.13 on (`deadline.COUNTS_OUTSIDE_CANCELLATIONS`), and these tests use no asyncio.TaskGroup,
+    whose count before 3.13 is why not (gh-116720): so the check runs in CI's 3.11 too."""
+    monkeypatch.setattr("alexaskill.deadline.COUNTS_OUTSIDE_CANCELLATIONS", True)
+
+
+async def post_and_cancel(
+    skill: Skill, running: asyncio.Event, times: int = 1
+) -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
+    """POST a signed Hello to ``skill``, cancel the request's task ``times`` times once
+    ``running`` is set: what it sent, and what it raised."""
+    post, sent = deadline_shared.signed_hello(skill)
+    task = asyncio.create_task(post())
+    await asyncio.wait_for(running.wait(), 30)
+    for _ in range(times):
+        task.cancel()
+    try:
+        await asyncio.wait_for(asyncio.shield(task), 30)
+    except asyncio.CancelledError as exc:
+        return sent, exc
+    return sent, None
+
+
+class Db:
+    """A service of the skill's own."""
+
+
+async def make_db(call: object) -> Db:
+    """`Db`'s make function, for the tests of its finish."""
+    return Db()
